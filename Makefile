@@ -1,0 +1,97 @@
+# recfs - build, test, install.
+#   make                     all binaries (warnings are errors when WERROR=1, as in CI)
+#   make check               unit + integration tests (root: mounts, useradd)
+#   make SANITIZE=address,undefined check
+#   make install DESTDIR=... PREFIX=/usr
+#   make demo | make bench
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/recfs
+SYSCONFDIR ?= /etc
+UNITDIR  ?= /lib/systemd/system
+
+CC       ?= cc
+PKGS     := fuse3 libsodium sqlite3 opusfile jansson inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+WARN     := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
+            -Wformat=2 -Wvla -fno-common -Wno-format-nonliteral
+CFLAGS   ?= -O2 -g
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote meta $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS)
+LDFLAGS  ?=
+ALL_LDFLAGS := -Wl,-z,relro,-z,now $(LDFLAGS)
+ifeq ($(WERROR),1)
+ALL_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -O1
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+B := build
+META_SRC := $(wildcard meta/*.c)
+META_OBJ := $(META_SRC:%.c=$(B)/%.o)
+FS_SRC   := $(wildcard fs/*.c)
+FS_OBJ   := $(FS_SRC:%.c=$(B)/%.o)
+CTL_SRC  := $(wildcard tools/recctl/*.c)
+CTL_OBJ  := $(CTL_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(B)/recfs $(B)/recctl
+
+$(B)/%.o: %.c $(wildcard meta/*.h fs/*.h tools/recctl/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libmeta.a: $(META_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/recfs: $(FS_OBJ) $(B)/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(FS_OBJ) $(B)/libmeta.a $(PKG_LIBS) -lpthread
+
+$(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(B)/libmeta.a $(PKG_LIBS) -lpthread
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libmeta.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmeta.a $(PKG_LIBS) -lpthread
+
+unit: $(UNIT_BIN)
+	@tests/unit/run.sh $(UNIT_BIN)
+
+integration: all
+	@tests/integration/run.sh
+
+check: all $(UNIT_BIN)
+	@tests/unit/run.sh $(UNIT_BIN)
+	@tests/integration/run.sh
+
+demo: all
+	@tests/demo.sh
+
+bench: all
+	@tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(B)/recfs $(DESTDIR)$(BINDIR)/recfs
+	install -m 0755 $(B)/recctl $(DESTDIR)$(BINDIR)/recctl
+	ln -sf $(BINDIR)/recfs $(DESTDIR)$(SBINDIR)/mount.fuse.recfs
+	install -m 0644 packaging/man/recfs.8 $(DESTDIR)$(MANDIR)/man8/recfs.8
+	install -m 0644 packaging/man/recctl.1 $(DESTDIR)$(MANDIR)/man1/recctl.1
+	install -m 0644 packaging/examples/tamro.conf $(DESTDIR)$(DOCDIR)/examples/tamro.conf
+	install -m 0644 packaging/systemd/*.service $(DESTDIR)$(UNITDIR)/
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all unit integration check demo bench install clean
+.SECONDARY:

@@ -1,0 +1,210 @@
+/*
+ * auditq.c - batched audit entries of the mount.
+ *
+ * Every open is logged, so writing each entry in its own sqlite transaction
+ * would put an fsync on the read path.  Handlers instead queue a copy and
+ * return; a thread writes the queue every AUDITQ_PERIOD_MS in one
+ * audit_append (one transaction).  Order is kept: one flush at a time
+ * (flush_lock), and a batch that fails to write goes back to the head of
+ * the queue to be retried.  The entry's time is taken when it is queued.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "auditq.h"
+#include "recfs_i.h"
+
+#define AUDITQ_PERIOD_MS 250
+
+struct aq_item {
+	struct audit_entry e;	/* strings below are owned */
+};
+
+struct auditq {
+	struct catalog *cat;		/* protected by *cat_lock */
+	pthread_mutex_t *cat_lock;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct aq_item *items;		/* protected by lock */
+	size_t n, cap;			/* protected by lock */
+	int stop;			/* protected by lock */
+	pthread_mutex_t flush_lock;	/* one flush at a time */
+	pthread_t thread;
+	int running;
+};
+
+static char *dup_opt(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void item_clear(struct aq_item *it)
+{
+	free((char *)it->e.actor.user);
+	free((char *)it->e.actor.level);
+	free((char *)it->e.actor.comm);
+	free((char *)it->e.action);
+	free((char *)it->e.object);
+	free((char *)it->e.outcome);
+	free((char *)it->e.reason);
+}
+
+int auditq_new(struct catalog *c, pthread_mutex_t *cat_lock, struct auditq **out)
+{
+	struct auditq *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return -ENOMEM;
+	q->cat = c;
+	q->cat_lock = cat_lock;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_mutex_init(&q->flush_lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	*out = q;
+	return 0;
+}
+
+void auditq_push(struct auditq *q, const struct audit_entry *e)
+{
+	struct aq_item it;
+
+	memset(&it, 0, sizeof(it));
+	it.e.time = e->time ? e->time : util_now();
+	it.e.actor.uid = e->actor.uid;
+	it.e.actor.pid = e->actor.pid;
+	it.e.actor.user = dup_opt(e->actor.user);
+	it.e.actor.level = dup_opt(e->actor.level);
+	it.e.actor.comm = dup_opt(e->actor.comm);
+	it.e.action = dup_opt(e->action);
+	it.e.object = dup_opt(e->object);
+	it.e.outcome = dup_opt(e->outcome);
+	it.e.reason = dup_opt(e->reason);
+
+	pthread_mutex_lock(&q->lock);
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 64;
+		q->items = xrealloc(q->items, q->cap * sizeof(*q->items));
+	}
+	q->items[q->n++] = it;
+	pthread_mutex_unlock(&q->lock);
+}
+
+int auditq_flush(struct auditq *q)
+{
+	struct aq_item *batch;
+	struct audit_entry *es = NULL;
+	size_t n, i;
+	int rc = 0;
+
+	pthread_mutex_lock(&q->flush_lock);
+	pthread_mutex_lock(&q->lock);
+	batch = q->items;
+	n = q->n;
+	q->items = NULL;
+	q->n = q->cap = 0;
+	pthread_mutex_unlock(&q->lock);
+	if (!n)
+		goto out;
+
+	es = xcalloc(n, sizeof(*es));
+	for (i = 0; i < n; i++)
+		es[i] = batch[i].e;
+	pthread_mutex_lock(q->cat_lock);
+	rc = audit_append(q->cat, es, n);
+	pthread_mutex_unlock(q->cat_lock);
+	if (rc < 0) {
+		/* Put the batch back in front of what came meanwhile. */
+		recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry)", n,
+			  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		pthread_mutex_lock(&q->lock);
+		batch = xrealloc(batch, (n + q->n) * sizeof(*batch));
+		if (q->n)
+			memcpy(batch + n, q->items, q->n * sizeof(*batch));
+		free(q->items);
+		q->items = batch;
+		q->n += n;
+		q->cap = q->n;
+		pthread_mutex_unlock(&q->lock);
+		batch = NULL;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		item_clear(&batch[i]);
+out:
+	free(es);
+	free(batch);
+	pthread_mutex_unlock(&q->flush_lock);
+	return rc;
+}
+
+static void *flusher(void *arg)
+{
+	struct auditq *q = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += AUDITQ_PERIOD_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&q->cond, &q->lock, &ts);
+		if (!q->n)
+			continue;
+		pthread_mutex_unlock(&q->lock);
+		(void)auditq_flush(q);
+		pthread_mutex_lock(&q->lock);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+int auditq_start(struct auditq *q)
+{
+	int rc = pthread_create(&q->thread, NULL, flusher, q);
+
+	if (rc)
+		return -rc;
+	q->running = 1;
+	return 0;
+}
+
+void auditq_free(struct auditq *q)
+{
+	size_t i;
+
+	if (!q)
+		return;
+	if (q->running) {
+		pthread_mutex_lock(&q->lock);
+		q->stop = 1;
+		pthread_cond_signal(&q->cond);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
+	if (auditq_flush(q) < 0)
+		recfs_log(LOG_ERR, "recfs: %zu audit entries could not be written at unmount; "
+			  "they follow here", q->n);
+	/* Last resort, so nothing is lost: the entries in the log instead
+	 * (ids and errno names only, never personal data). */
+	for (i = 0; i < q->n; i++) {
+		const struct audit_entry *e = &q->items[i].e;
+
+		recfs_log(LOG_ERR, "recfs: audit %lld uid=%u user=%s level=%s pid=%d comm=%s %s %s %s %s",
+			  (long long)e->time, (unsigned)e->actor.uid, e->actor.user ? e->actor.user : "-",
+			  e->actor.level ? e->actor.level : "-", (int)e->actor.pid,
+			  e->actor.comm ? e->actor.comm : "-", e->action ? e->action : "-",
+			  e->object ? e->object : "-", e->outcome ? e->outcome : "-", e->reason ? e->reason : "-");
+		item_clear(&q->items[i]);
+	}
+	free(q->items);
+	pthread_mutex_destroy(&q->lock);
+	pthread_mutex_destroy(&q->flush_lock);
+	pthread_cond_destroy(&q->cond);
+	free(q);
+}

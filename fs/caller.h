@@ -1,0 +1,43 @@
+/*
+ * caller.h - who is asking: the uid of a request, its user name and its
+ * policy level (the highest level whose group the user is in, via
+ * getgrouplist, or whose users list names it).  Root has no level unless
+ * the policy names "root" in a users list: operators hear nothing.
+ */
+#ifndef RECFS_CALLER_H
+#define RECFS_CALLER_H
+
+#include <sys/types.h>
+
+#include "audit.h"
+#include "policy.h"
+
+#define CALLER_NAME_MAX 64
+
+struct caller {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	int level;			/* policy index, -1: none */
+	char user[CALLER_NAME_MAX];	/* "" when the uid has no passwd entry */
+	char comm[32];			/* filled by caller_actor */
+};
+
+struct caller_cache;
+
+/* A cache of uid -> (user, level) entries kept for a few seconds, so a
+ * change of group membership takes effect without a remount. */
+int caller_cache_new(const struct policy *p, struct caller_cache **out) MUST_CHECK;
+void caller_cache_free(struct caller_cache *cc);
+
+/* Fill *c for uid/gid/pid (from fuse_req_ctx). */
+void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c);
+
+/* The audit actor of c (reads /proc/PID/comm into c->comm); the actor's
+ * strings point into c and p. */
+void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *a);
+
+/* Name of c's level, or NULL. */
+const char *caller_level_name(const struct caller *c, const struct policy *p);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * content.c - what an open file reads from.
+ *
+ * Artifacts are decrypted chunk by chunk by the blob reader, which is safe
+ * to share between threads; the WAV view keeps a libopusfile decoder with a
+ * position, so its reads are serialised by wav_lock.  The DEK unsealed at
+ * open is handed to the blob reader (which keeps its own guarded copy) and
+ * freed at once; nothing secret outlives content_close.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob.h"
+#include "content.h"
+/* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
+#include "../meta/opus.h"
+
+struct content {
+	const char *text;		/* README.txt, or NULL */
+	size_t text_len;
+	struct blob_reader *br;
+	struct opus_wav *wav;		/* protected by wav_lock */
+	pthread_mutex_t wav_lock;
+};
+
+int content_open_text(const char *text, size_t len, struct content **out)
+{
+	struct content *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->text = text;
+	c->text_len = len;
+	pthread_mutex_init(&c->wav_lock, NULL);
+	*out = c;
+	return 0;
+}
+
+/* libopusfile reads the Opus bytes straight from the decrypting reader. */
+static ssize_t wav_source(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	return blob_read(ctx, buf, len, off);
+}
+
+int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, const char *level,
+		      const struct tnode *n, struct content **out)
+{
+	struct crypto_key *dek = NULL;
+	struct content *c = NULL;
+	char *path = NULL;
+	int rc;
+
+	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art)
+		return -EACCES;
+	if (!level)
+		return -EACCES;
+	pthread_mutex_lock(cat_lock);
+	rc = reg_unseal(r, kr, level, n->art->id, &dek);
+	pthread_mutex_unlock(cat_lock);
+	if (rc < 0)
+		goto out;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	pthread_mutex_init(&c->wav_lock, NULL);
+	path = reg_blob_path(r, n->art->id);
+	rc = blob_reader_open(path, n->art->id, dek, n->art->size, &c->br);
+	if (rc < 0)
+		goto out;
+	if (n->type == TN_WAV) {
+		struct opus_info info = { .channels = n->rec->channels, .pcm_samples = n->rec->pcm_samples,
+					  .duration_ms = n->rec->duration_ms };
+
+		rc = opus_wav_open(wav_source, c->br, n->art->size, &info, &c->wav);
+		if (rc < 0)
+			goto out;
+	}
+	*out = c;
+	c = NULL;
+	rc = 0;
+out:
+	crypto_key_free(dek);
+	free(path);
+	content_close(c);
+	return rc;
+}
+
+ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off)
+{
+	ssize_t n;
+
+	if (c->text) {
+		if (off >= c->text_len)
+			return 0;
+		if (len > c->text_len - off)
+			len = c->text_len - off;
+		memcpy(buf, c->text + off, len);
+		return (ssize_t)len;
+	}
+	if (c->wav) {
+		pthread_mutex_lock(&c->wav_lock);
+		n = opus_wav_read(c->wav, buf, len, off);
+		pthread_mutex_unlock(&c->wav_lock);
+		return n < 0 ? -EIO : n;
+	}
+	n = blob_read(c->br, buf, len, off);
+	return n < 0 ? -EIO : n;
+}
+
+void content_close(struct content *c)
+{
+	if (!c)
+		return;
+	if (c->wav)
+		opus_wav_close(c->wav);
+	if (c->br)
+		blob_reader_close(c->br);
+	pthread_mutex_destroy(&c->wav_lock);
+	free(c);
+}

@@ -1,0 +1,768 @@
+/*
+ * ops.c - the FUSE low-level handlers of recfs, one per operation, each
+ * replying exactly once.
+ *
+ * Visibility is decided per caller on every request from the snapshot
+ * tree: a node the caller's level holds no seal on does not exist for it
+ * (ENOENT), and a directory exists for it when something inside does.
+ * Because the kernel's dentry and attribute caches are shared by every
+ * process while visibility is per caller, entries and attributes are given
+ * a timeout of 0 and negative entries are never cached: each path walk
+ * comes back here and is decided for the caller making it.  File content
+ * may stay in the page cache (keep_cache): it is the same for every caller
+ * allowed to read it, and open() is always decided here.
+ *
+ * Nothing here writes the register except through rights_* (erasure,
+ * restriction), which check the actor's level, log and return the errno;
+ * everything else that would write is EROFS.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "auditq.h"
+#include "caller.h"
+#include "content.h"
+#include "recfs_i.h"
+#include "rights.h"
+#include "tree.h"
+
+#define GHOST_MAX 256
+#define GHOST_TTL 10
+
+/*
+ * Ghosts: the sibling names of a recording this mount just erased through
+ * one of them, remembered for GHOST_TTL seconds for the uid that erased it.
+ * `rm -r` reads a directory and then unlinks each name: once `<stem>.opus`
+ * erased the recording, `<stem>.wav` must still unlink cleanly (it is gone,
+ * which is what was asked).  Ghosts answer lookup/getattr/unlink only for
+ * that uid and never appear in readdir.
+ */
+struct ghost {
+	uint64_t ino, parent;
+	uid_t uid;
+	time_t expires;
+	struct stat st;
+};
+
+static pthread_mutex_t ghost_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ghost ghosts[GHOST_MAX];	/* protected by ghost_lock */
+static size_t ghost_next;		/* protected by ghost_lock */
+
+static void ghost_add(uint64_t parent, uid_t uid, const struct stat *st)
+{
+	struct ghost *g;
+
+	pthread_mutex_lock(&ghost_lock);
+	g = &ghosts[ghost_next++ % GHOST_MAX];
+	g->ino = st->st_ino;
+	g->parent = parent;
+	g->uid = uid;
+	g->expires = time(NULL) + GHOST_TTL;
+	g->st = *st;
+	pthread_mutex_unlock(&ghost_lock);
+}
+
+/* 1 and *st when ino is a live ghost of uid; remove: forget it. */
+static int ghost_find(uint64_t ino, uid_t uid, struct stat *st, int remove)
+{
+	time_t now = time(NULL);
+	int found = 0;
+	size_t i;
+
+	pthread_mutex_lock(&ghost_lock);
+	for (i = 0; i < GHOST_MAX; i++) {
+		struct ghost *g = &ghosts[i];
+
+		if (g->ino != ino || g->uid != uid || g->expires <= now)
+			continue;
+		if (st)
+			*st = g->st;
+		if (remove)
+			g->ino = 0;
+		found = 1;
+		break;
+	}
+	pthread_mutex_unlock(&ghost_lock);
+	return found;
+}
+
+const char *recfs_errname(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return "ok";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case ENOKEY: return "ENOKEY";
+	case EIO: return "EIO";
+	case EROFS: return "EROFS";
+	case EINVAL: return "EINVAL";
+	case ENOTEMPTY: return "ENOTEMPTY";
+	case EISDIR: return "EISDIR";
+	case ENOMEM: return "ENOMEM";
+	case EBUSY: return "EBUSY";
+	case ENOSPC: return "ENOSPC";
+	case ENOTSUP: return "ENOTSUP";
+	case EKEYREJECTED: return "EKEYREJECTED";
+	default: return "error";
+	}
+}
+
+void recfs_caller(fuse_req_t req, struct caller *c)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+
+	caller_get(req_fs(req)->callers, ctx->uid, ctx->gid, ctx->pid, c);
+}
+
+void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, int err)
+{
+	struct audit_entry e;
+
+	memset(&e, 0, sizeof(e));
+	caller_actor(c, fs->reg->policy, &e.actor);
+	e.action = action;
+	e.object = object;
+	e.outcome = err ? "refused" : "ok";
+	e.reason = err ? recfs_errname(err) : NULL;
+	auditq_push(fs->aq, &e);
+}
+
+int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree **t, struct tnode **n)
+{
+	struct recfs *fs = req_fs(req);
+	struct tree *tr;
+	struct tnode *node;
+
+	recfs_caller(req, c);
+	tr = recfs_tree(fs);
+	node = tree_find(tr, ino);
+	if (!node || !tree_visible(node, c->level)) {
+		tree_unref(tr);
+		return -ENOENT;
+	}
+	*t = tr;
+	*n = node;
+	return 0;
+}
+
+/* Subdirectories the caller sees: nlink must not count the others. */
+static unsigned visible_subdirs(const struct tnode *d, int level)
+{
+	unsigned k = 0;
+	size_t i;
+
+	for (i = 0; i < d->n_kids; i++)
+		if (d->kids[i]->type == TN_DIR && tree_visible(d->kids[i], level))
+			k++;
+	return k;
+}
+
+static void fill_attr(const struct tnode *n, int level, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = n->ino;
+	st->st_uid = 0;
+	st->st_gid = n->gid;
+	st->st_size = (off_t)n->size;
+	st->st_blksize = 65536;
+	st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
+	st->st_atime = st->st_mtime = st->st_ctime = (time_t)n->mtime;
+	if (n->type == TN_DIR) {
+		st->st_mode = S_IFDIR | n->mode;
+		st->st_nlink = 2 + visible_subdirs(n, level);
+	} else {
+		st->st_mode = S_IFREG | n->mode;
+		st->st_nlink = 1;
+	}
+}
+
+static void reply_entry(fuse_req_t req, const struct stat *st)
+{
+	struct fuse_entry_param e;
+
+	memset(&e, 0, sizeof(e));
+	e.ino = st->st_ino;
+	e.generation = 1;
+	e.attr = *st;
+	/* Shared kernel caches, per-caller visibility: never cache. */
+	e.attr_timeout = 0;
+	e.entry_timeout = 0;
+	fuse_reply_entry(req, &e);
+}
+
+static void op_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* No readdirplus: it would hand the kernel entries for a listing. */
+	conn->want &= ~(unsigned)(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+	conn->want &= ~(unsigned)FUSE_CAP_EXPORT_SUPPORT;
+}
+
+static void op_destroy(void *userdata)
+{
+	struct recfs *fs = userdata;
+
+	if (fs->aq && auditq_flush(fs->aq) < 0)
+		recfs_log(LOG_ERR, "recfs: audit entries left unwritten at destroy; retrying at exit");
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct caller c;
+	struct tree *t;
+	struct tnode *dir, *n;
+	struct stat st;
+	int rc;
+
+	rc = recfs_resolve(req, parent, &c, &t, &dir);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	n = tree_child(dir, name);
+	if (n && tree_visible(n, c.level)) {
+		fill_attr(n, c.level, &st);
+		tree_unref(t);
+		reply_entry(req, &st);
+		return;
+	}
+	tree_unref(t);
+	if (!n && ghost_find(tree_ino(parent, name), c.uid, &st, 0)) {
+		reply_entry(req, &st);
+		return;
+	}
+	fuse_reply_err(req, ENOENT);
+}
+
+/* Node ids are stateless (a hash of the path): nothing to forget. */
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	(void)ino;
+	(void)nlookup;
+	fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets)
+{
+	(void)count;
+	(void)forgets;
+	fuse_reply_none(req);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct caller c;
+	struct tree *t;
+	struct tnode *n;
+	struct stat st;
+	int rc;
+
+	(void)fi;
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		if (ghost_find(ino, c.uid, &st, 0)) {
+			fuse_reply_attr(req, &st, 0);
+			return;
+		}
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fill_attr(n, c.level, &st);
+	tree_unref(t);
+	fuse_reply_attr(req, &st, 0);
+}
+
+/*
+ * chmod is restriction (all read bits off) and lifting (a read bit back);
+ * w/x bits and chown are EPERM; truncate and utimes are EROFS.
+ */
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
+{
+	struct recfs *fs = req_fs(req);
+	struct audit_actor actor;
+	struct caller c;
+	struct tree *t = NULL;
+	struct tnode *n;
+	struct stat st;
+	char rec_id[RECFS_ID_HEX];
+	mode_t mode;
+	int rc, restricted;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		t = NULL;
+		goto out;
+	}
+	if (to_set & FUSE_SET_ATTR_SIZE || fi) {
+		rc = -EROFS;
+		goto out;
+	}
+	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		rc = -EPERM;
+		recfs_audit(fs, &c, "chown", n->rec ? n->rec->id : NULL, rc);
+		goto out;
+	}
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
+		rc = -EROFS;
+		goto out;
+	}
+	if (to_set & FUSE_SET_ATTR_MODE) {
+		mode = attr->st_mode & 07777;
+		if (!n->rec || (mode & ~(mode_t)0444)) {
+			rc = -EPERM;
+			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->id : NULL, rc);
+			goto out;
+		}
+		restricted = n->rec->restricted_since != 0;
+		memcpy(rec_id, n->rec->id, sizeof(rec_id));
+		caller_actor(&c, fs->reg->policy, &actor);
+		if (!(mode & 0444) && !restricted) {
+			pthread_mutex_lock(&fs->cat_lock);
+			rc = rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod");
+			pthread_mutex_unlock(&fs->cat_lock);
+		} else if ((mode & 0444) && restricted) {
+			pthread_mutex_lock(&fs->cat_lock);
+			rc = rights_lift(fs->reg, fs->kr, &actor, c.level, rec_id);
+			pthread_mutex_unlock(&fs->cat_lock);
+		}
+		if (rc < 0)
+			goto out;
+		if ((!(mode & 0444)) != restricted) {
+			tree_unref(t);
+			t = NULL;
+			recfs_refresh(fs);
+			rc = recfs_resolve(req, ino, &c, &t, &n);
+			if (rc < 0) {
+				t = NULL;
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+	fill_attr(n, c.level, &st);
+out:
+	tree_unref(t);
+	if (rc < 0)
+		fuse_reply_err(req, -rc);
+	else
+		fuse_reply_attr(req, &st, 0);
+}
+
+static void op_readonly(fuse_req_t req)
+{
+	fuse_reply_err(req, EROFS);
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
+{
+	(void)parent, (void)name, (void)mode, (void)rdev;
+	op_readonly(req);
+}
+
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
+{
+	(void)parent, (void)name, (void)mode;
+	op_readonly(req);
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
+{
+	(void)link, (void)parent, (void)name;
+	op_readonly(req);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
+		      const char *newname, unsigned int flags)
+{
+	(void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
+	op_readonly(req);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
+{
+	(void)ino, (void)newparent, (void)newname;
+	op_readonly(req);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
+{
+	(void)parent, (void)name, (void)mode, (void)fi;
+	op_readonly(req);
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+		     struct fuse_file_info *fi)
+{
+	(void)ino, (void)buf, (void)size, (void)off, (void)fi;
+	op_readonly(req);
+}
+
+/* The siblings of n's recording in dir become ghosts for the caller. */
+static void ghost_recording(const struct tnode *dir, const struct tnode *n, int level, uid_t uid)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < dir->n_kids; i++)
+		if (dir->kids[i]->rec == n->rec && dir->kids[i] != n) {
+			fill_attr(dir->kids[i], level, &st);
+			ghost_add(dir->ino, uid, &st);
+		}
+}
+
+/* rm of the audio or its WAV view erases the recording; of another
+ * artifact, that artifact. */
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct recfs *fs = req_fs(req);
+	struct audit_actor actor;
+	struct caller c;
+	struct tree *t = NULL;
+	struct tnode *dir, *n;
+	int rc;
+
+	rc = recfs_resolve(req, parent, &c, &t, &dir);
+	if (rc < 0) {
+		t = NULL;
+		goto out;
+	}
+	n = tree_child(dir, name);
+	if (!n || !tree_visible(n, c.level)) {
+		rc = ghost_find(tree_ino(parent, name), c.uid, NULL, 1) ? 0 : -ENOENT;
+		goto out;
+	}
+	if (n->type == TN_DIR) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if (n->type == TN_README || !n->art) {
+		rc = -EROFS;
+		goto out;
+	}
+	caller_actor(&c, fs->reg->policy, &actor);
+	pthread_mutex_lock(&fs->cat_lock);
+	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
+		rc = rights_erase_recording(fs->reg, &actor, c.level, n->rec->id, "rm");
+	else
+		rc = rights_erase_artifact(fs->reg, &actor, c.level, n->art->id);
+	pthread_mutex_unlock(&fs->cat_lock);
+	if (rc < 0)
+		goto out;
+	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
+		ghost_recording(dir, n, c.level, c.uid);
+	tree_unref(t);
+	t = NULL;
+	recfs_refresh(fs);
+out:
+	tree_unref(t);
+	fuse_reply_err(req, -rc);
+}
+
+/* rmdir of by-subject/<handle> erases the subject once none of its
+ * recordings is left for the caller. */
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct recfs *fs = req_fs(req);
+	struct audit_actor actor;
+	struct caller c;
+	struct tree *t = NULL;
+	struct tnode *dir, *n;
+	char *handle = NULL;
+	size_t i;
+	int rc;
+
+	rc = recfs_resolve(req, parent, &c, &t, &dir);
+	if (rc < 0) {
+		t = NULL;
+		goto out;
+	}
+	n = tree_child(dir, name);
+	if (!n || !tree_visible(n, c.level)) {
+		rc = -ENOENT;
+		goto out;
+	}
+	if (n->type != TN_DIR) {
+		rc = -ENOTDIR;
+		goto out;
+	}
+	for (i = 0; i < n->n_kids; i++)
+		if (tree_visible(n->kids[i], c.level)) {
+			rc = -ENOTEMPTY;
+			goto out;
+		}
+	if (!n->handle) {
+		rc = -EROFS;
+		goto out;
+	}
+	handle = xstrdup(n->handle);
+	tree_unref(t);
+	t = NULL;
+	caller_actor(&c, fs->reg->policy, &actor);
+	pthread_mutex_lock(&fs->cat_lock);
+	rc = rights_erase_subject(fs->reg, &actor, c.level, handle);
+	pthread_mutex_unlock(&fs->cat_lock);
+	if (rc == 0)
+		recfs_refresh(fs);
+out:
+	free(handle);
+	tree_unref(t);
+	fuse_reply_err(req, -rc);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct recfs *fs = req_fs(req);
+	struct content *ct = NULL;
+	struct caller c;
+	struct tree *t = NULL;
+	struct tnode *n;
+	const char *object = NULL;
+	int rc, acc = fi->flags & O_ACCMODE;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		/* Open without a lookup the caller could make (a race with a
+		 * restriction, an inode reached another way): refused, logged. */
+		t = recfs_tree(fs);
+		n = tree_find(t, ino);
+		if (!n || !n->art)
+			goto out;
+		object = n->art->id;
+		rc = -EACCES;
+		goto log;
+	}
+	if (n->type == TN_DIR) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if (n->art)
+		object = n->art->id;
+	if (acc != O_RDONLY || (fi->flags & O_TRUNC)) {
+		rc = -EROFS;
+		goto log;
+	}
+	if (n->type == TN_README) {
+		rc = content_open_text(fs->notice, fs->notice_len, &ct);
+		goto out;	/* the public notice: not register content */
+	}
+	if (n->rec->locked) {
+		/* Protected recordings: unlock (recctl unlock) is a later
+		 * issue; until then they cannot be opened from a mount. */
+		rc = -ENOKEY;
+		goto log;
+	}
+	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, caller_level_name(&c, fs->reg->policy), n, &ct);
+log:
+	recfs_audit(fs, &c, "open", object, rc);
+out:
+	tree_unref(t);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)ct;
+	fi->keep_cache = 1;
+	if (fuse_reply_open(req, fi) != 0)
+		content_close(ct);	/* interrupted: no release will come */
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct content *ct = (struct content *)(uintptr_t)fi->fh;
+	char *buf;
+	ssize_t n;
+
+	(void)ino;
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = content_read(ct, buf, size, (uint64_t)off);
+	if (n < 0)
+		fuse_reply_err(req, (int)-n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	sodium_memzero(buf, size);
+	free(buf);
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	content_close((struct content *)(uintptr_t)fi->fh);
+	fuse_reply_err(req, 0);
+}
+
+/* An open directory keeps the snapshot it was opened in, so that offsets
+ * stay valid across readdir calls while a rebuild happens. */
+struct dirh {
+	struct tree *t;
+	struct tnode *n;
+};
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct caller c;
+	struct dirh *d;
+	struct tree *t;
+	struct tnode *n;
+	int rc;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	if (n->type != TN_DIR) {
+		tree_unref(t);
+		fuse_reply_err(req, ENOTDIR);
+		return;
+	}
+	d = xcalloc(1, sizeof(*d));
+	d->t = t;
+	d->n = n;
+	fi->fh = (uint64_t)(uintptr_t)d;
+	if (fuse_reply_open(req, fi) != 0) {
+		tree_unref(t);
+		free(d);
+	}
+}
+
+/* Offsets: 1 after ".", 2 after "..", k + 3 after kid k. */
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
+	struct caller c;
+	struct stat st;
+	char *buf;
+	size_t pos = 0, need;
+	off_t i;
+
+	(void)ino;
+	recfs_caller(req, &c);
+	buf = malloc(size);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	for (i = off; i < (off_t)d->n->n_kids + 2; i++) {
+		const char *name;
+
+		if (i == 0) {
+			name = ".";
+			st.st_ino = d->n->ino;
+			st.st_mode = S_IFDIR;
+		} else if (i == 1) {
+			name = "..";
+			st.st_ino = d->n->parent;
+			st.st_mode = S_IFDIR;
+		} else {
+			const struct tnode *k = d->n->kids[i - 2];
+
+			if (!tree_visible(k, c.level))
+				continue;
+			name = k->name;
+			st.st_ino = k->ino;
+			st.st_mode = k->type == TN_DIR ? S_IFDIR : S_IFREG;
+		}
+		need = fuse_add_direntry(req, buf + pos, size - pos, name, &st, i + 1);
+		if (need > size - pos)
+			break;
+		pos += need;
+	}
+	fuse_reply_buf(req, buf, pos);
+	free(buf);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
+
+	(void)ino;
+	if (d) {
+		tree_unref(d->t);
+		free(d);
+	}
+	fuse_reply_err(req, 0);
+}
+
+static void op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs sv;
+
+	(void)ino;
+	memset(&sv, 0, sizeof(sv));
+	sv.f_bsize = 65536;
+	sv.f_frsize = 65536;
+	sv.f_namemax = 255;
+	sv.f_flag = ST_NOSUID | ST_NODEV;
+	fuse_reply_statfs(req, &sv);
+}
+
+/*
+ * access(2): reading is what the caller's level allows; writing is EROFS
+ * (not EACCES: rm then removes without asking about "write-protected"
+ * files, and the removal itself is decided by the rights rules).
+ */
+static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+	struct caller c;
+	struct tree *t;
+	struct tnode *n;
+	int rc;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	if (mask & W_OK)
+		rc = -EROFS;
+	else if ((mask & X_OK) && n->type != TN_DIR)
+		rc = -EACCES;
+	tree_unref(t);
+	fuse_reply_err(req, -rc);
+}
+
+const struct fuse_lowlevel_ops recfs_ops = {
+	.init = op_init,
+	.destroy = op_destroy,
+	.lookup = op_lookup,
+	.forget = op_forget,
+	.forget_multi = op_forget_multi,
+	.getattr = op_getattr,
+	.setattr = op_setattr,
+	.mknod = op_mknod,
+	.mkdir = op_mkdir,
+	.unlink = op_unlink,
+	.rmdir = op_rmdir,
+	.symlink = op_symlink,
+	.rename = op_rename,
+	.link = op_link,
+	.create = op_create,
+	.open = op_open,
+	.read = op_read,
+	.write = op_write,
+	.release = op_release,
+	.opendir = op_opendir,
+	.readdir = op_readdir,
+	.releasedir = op_releasedir,
+	.statfs = op_statfs,
+	.access = op_access,
+	.getxattr = recfs_getxattr,
+	.listxattr = recfs_listxattr,
+	.setxattr = recfs_setxattr,
+	.removexattr = recfs_removexattr,
+};

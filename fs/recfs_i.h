@@ -1,0 +1,120 @@
+/*
+ * recfs_i.h - private to fs/: the state of one mount, shared by the
+ * modules of the daemon (main, tree, caller, ops, xattr, content, auditq).
+ *
+ * Threads of a running mount:
+ *   - libfuse workers (fuse_session_loop_mt) run the handlers in ops.c and
+ *     xattr.c; the hot path (lookup, getattr, readdir, read) touches only the
+ *     snapshot tree and open file handles, never sqlite;
+ *   - the poller (main.c) owns its own catalog connection, polls PRAGMA
+ *     data_version and rebuilds the snapshot;
+ *   - the invalidator (main.c) tells the kernel what changed between two
+ *     snapshots; it may block on a directory lock the kernel holds while a
+ *     handler waits for the poller, so it is a thread of its own;
+ *   - the audit flusher (auditq.c) writes queued entries in batches.
+ * Everything that touches reg->cat (reg_unseal, reg_read_record, rights_*,
+ * audit_append) holds cat_lock: one sqlite connection is not shared between
+ * threads without a lock.
+ */
+#ifndef RECFS_FS_I_H
+#define RECFS_FS_I_H
+
+#define FUSE_USE_VERSION 35
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <fuse_lowlevel.h>
+
+#include "audit.h"
+#include "keys.h"
+#include "policy.h"
+#include "register.h"
+
+#define RECFS_VERSION "0.1"
+
+struct tree;
+struct auditq;
+struct caller_cache;
+struct tree_pair;
+
+struct recfs {
+	struct reg *reg;		/* reg->cat protected by cat_lock */
+	pthread_mutex_t cat_lock;
+	struct keyring *kr;		/* read-only once mounted */
+	struct fuse_session *se;
+	char *notice;			/* README.txt, read-only once mounted */
+	size_t notice_len;
+	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
+	int foreground;
+
+	pthread_mutex_t tree_lock;
+	pthread_cond_t tree_cond;
+	struct tree *tree;		/* protected by tree_lock */
+	uint64_t pass_started;		/* protected by tree_lock */
+	uint64_t pass_done;		/* protected by tree_lock */
+	int kick;			/* protected by tree_lock */
+	int stop;			/* protected by tree_lock */
+	pthread_t poller;
+	int poller_running;
+	struct catalog *poll_cat;	/* the poller's own connection */
+	struct tree_pair *invals;	/* protected by tree_lock: snapshots to diff */
+	pthread_t invalidator;
+	int invalidator_running;
+
+	struct auditq *aq;
+	struct caller_cache *callers;
+};
+
+/* The mount of a request. */
+static inline struct recfs *req_fs(fuse_req_t req)
+{
+	return (struct recfs *)fuse_req_userdata(req);
+}
+
+/* The current snapshot with a reference taken; tree_unref() when done. */
+struct tree *recfs_tree(struct recfs *fs);
+
+/*
+ * After a successful change through rights_*: ask the poller for a pass
+ * and wait (at most a couple of seconds) until a rebuilt snapshot is in
+ * place, so that the caller's next lookup sees the change.  Kernel caches
+ * are invalidated by the poller after the swap, never from a handler
+ * (invalidating an entry takes the directory lock that the kernel holds
+ * while it waits for our reply).
+ */
+void recfs_refresh(struct recfs *fs);
+
+/* Log to stderr in the foreground, syslog as a daemon. */
+void recfs_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The errno name ("EACCES") for the audit reason; "ok" for 0. */
+const char *recfs_errname(int err);
+
+/* ops.c */
+extern const struct fuse_lowlevel_ops recfs_ops;
+
+struct caller;
+struct tnode;
+/*
+ * The node ino as the caller of req sees it: fills *c (the caller), *t (the
+ * current snapshot, with a reference to drop with tree_unref) and *n.
+ * -ENOENT when the node does not exist or the caller may not see it (then
+ * *t is not referenced).
+ */
+int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree **t, struct tnode **n);
+/* Fill *c for req. */
+void recfs_caller(fuse_req_t req, struct caller *c);
+/* Queue an audit entry for c: outcome "ok" when err is 0, else "refused"
+ * with the errno name as reason. */
+void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, int err);
+
+/* xattr.c: the extended-attribute handlers of the table. */
+void recfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);
+void recfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size);
+void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size,
+		    int flags);
+void recfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * tree.h - the snapshot: an immutable in-memory tree of the mount, built
+ * from the catalog in one pass and shared by every handler.
+ *
+ * A snapshot never changes after tree_build returns; a newer one replaces
+ * it as a whole (recfs->tree, under tree_lock) and the old one is freed
+ * when its last reference goes.  Node ids are stateless: a node's ino is a
+ * hash of its parent's ino and its name, so the same path has the same ino
+ * in every snapshot and across mounts, and forget needs no bookkeeping.
+ */
+#ifndef RECFS_TREE_H
+#define RECFS_TREE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "catalog.h"
+#include "policy.h"
+#include "util.h"
+
+#define TREE_ROOT_INO 1
+
+enum tnode_type {
+	TN_DIR,
+	TN_README,
+	TN_FILE,	/* an artifact as it is: .opus, .chat.txt, .<n>.<ext> */
+	TN_WAV,		/* the WAV view of the audio artifact */
+};
+
+/* One recording as of the snapshot (strings owned by the tree). */
+struct trec {
+	char id[RECFS_ID_HEX];
+	char stem[128];
+	int64_t recorded_at;
+	char *source, *kind, *purpose, *legal_basis, *data_source;
+	int64_t retention_until;
+	int64_t restricted_since;	/* 0: not restricted */
+	char *restricted_reason;
+	char *legal_hold;		/* NULL: none */
+	int channels;
+	uint64_t pcm_samples;
+	uint64_t duration_ms;
+	int locked;
+	char details_id[RECFS_ID_HEX];
+	char *subjects;			/* "S-1,S-2", "" when none */
+	struct tart *audio;		/* NULL when the catalog has none */
+	struct tart *arts;		/* every artifact, chained by next */
+};
+
+/* One artifact as of the snapshot. */
+struct tart {
+	char id[RECFS_ID_HEX];
+	struct trec *rec;
+	char *role;			/* "audio", "chat", "file" */
+	int n;
+	char *ext;
+	uint64_t size;
+	uint32_t mask;			/* bit i: policy level i holds a seal */
+	struct tart *next;		/* next artifact of rec */
+};
+
+struct tnode {
+	uint64_t ino;
+	uint64_t parent;
+	char *name;
+	enum tnode_type type;
+	int always;			/* visible to every caller */
+	uint32_t mask;			/* levels that see it (dirs: OR of kids) */
+	struct tnode **kids;		/* sorted by name once built */
+	size_t n_kids, cap_kids;
+	unsigned n_subdirs;
+	struct trec *rec;		/* TN_FILE, TN_WAV */
+	struct tart *art;		/* TN_FILE, TN_WAV (the audio artifact) */
+	char *handle;			/* by-subject/<handle> */
+	uint64_t size;
+	mode_t mode;
+	gid_t gid;
+	int64_t mtime;
+	struct tnode *next_hash;
+};
+
+struct tree {
+	int refs;			/* atomic */
+	int64_t data_version;
+	struct tnode *root;
+	struct tnode **slots;		/* ino hash, chained */
+	size_t n_slots, n_nodes;
+	struct trec **recs;
+	size_t n_recs, cap_recs;
+	struct tart **arts;
+	size_t n_arts, cap_arts;
+};
+
+/*
+ * Build a snapshot from catalog c (the caller's connection, used from one
+ * thread) under policy p.  level_gid maps policy levels to Unix groups (the
+ * gid of a file is that of the lowest level holding a seal).  readme_size
+ * is the length of README.txt.  *out has one reference.
+ */
+int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, uint64_t readme_size,
+	       struct tree **out) MUST_CHECK;
+void tree_ref(struct tree *t);
+void tree_unref(struct tree *t);
+
+/* The ino of name under parent (what a node of that path has or would have). */
+uint64_t tree_ino(uint64_t parent, const char *name);
+/* Node by ino, or NULL. */
+struct tnode *tree_find(const struct tree *t, uint64_t ino);
+/* Child of dir by name, or NULL. */
+struct tnode *tree_child(const struct tnode *dir, const char *name);
+/* 1 when a caller of policy level `level` (-1: none) sees n. */
+static inline int tree_visible(const struct tnode *n, int level)
+{
+	if (n->always)
+		return 1;
+	return level >= 0 && level < 32 && (n->mask & (1u << level));
+}
+
+/*
+ * Compare two snapshots and report what the kernel may hold stale: names
+ * that went away (entry), and nodes whose attributes changed or that went
+ * away (inode, so cached pages and attributes are dropped).
+ */
+void tree_diff(const struct tree *old, const struct tree *cur,
+	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
+	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx);
+
+#endif

@@ -1,0 +1,437 @@
+/*
+ * xattr.c - extended attributes of the mount: the GDPR fields and the
+ * recording's metadata (read), sealed details for details_level and above
+ * (decrypted per request, never cached), and the rights that setfattr
+ * exercises (restriction, legal hold, retention, rectification).
+ *
+ * A caller only ever learns names it may see: getxattr and listxattr work
+ * from one list built for the caller, so an attribute it may not read is
+ * ENODATA and absent from listxattr alike.  Decrypted values live in
+ * malloc'd buffers that are wiped before they are freed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "caller.h"
+#include "recfs_i.h"
+#include "rights.h"
+#include "tree.h"
+
+#define XA_MAX 32
+
+struct xattr_list {
+	const char *name[XA_MAX];
+	char *value[XA_MAX];
+	size_t n;
+};
+
+/* Names a setfattr may not change (EPERM rather than ENOTSUP). */
+static const char *const readonly_names[] = {
+	"user.gdpr.legal_basis", "user.gdpr.purpose", "user.gdpr.controller", "user.gdpr.data_source",
+	"user.recfs.id", "user.recfs.source", "user.recfs.kind", "user.recfs.recorded_at",
+	"user.recfs.duration_ms", "user.recfs.channels", "user.recfs.subjects", "user.recfs.locked",
+	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", NULL,
+};
+
+static const char *const card_fields[] = { "name", "phone", "email", "organisation", NULL };
+
+static int is_sealed_name(const char *name)
+{
+	return !strcmp(name, "user.recfs.title") || !strcmp(name, "user.recfs.staff") ||
+	       !strcmp(name, "user.recfs.subject_names");
+}
+
+static void xl_add(struct xattr_list *l, const char *name, char *value)
+{
+	if (!value)
+		return;
+	if (l->n == XA_MAX) {
+		free(value);
+		return;
+	}
+	l->name[l->n] = name;
+	l->value[l->n] = value;
+	l->n++;
+}
+
+static void xl_clear(struct xattr_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		sodium_memzero(l->value[i], strlen(l->value[i]));
+		free(l->value[i]);
+	}
+	l->n = 0;
+}
+
+/* A string member of a JSON object, copied; NULL when absent. */
+static char *json_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+/* "a, b, c" of a member of each object in an array; optional "(member2)". */
+static char *json_join(json_t *arr, const char *key, const char *paren)
+{
+	char *out = NULL, *s;
+	size_t i;
+	json_t *o;
+
+	if (!json_is_array(arr))
+		return NULL;
+	json_array_foreach(arr, i, o) {
+		const char *v = json_string_value(json_object_get(o, key));
+		const char *p = paren ? json_string_value(json_object_get(o, paren)) : NULL;
+
+		if (!v)
+			continue;
+		if (p)
+			s = xasprintf("%s%s%s (%s)", out ? out : "", out ? ", " : "", v, p);
+		else
+			s = xasprintf("%s%s%s", out ? out : "", out ? ", " : "", v);
+		if (out) {
+			sodium_memzero(out, strlen(out));
+			free(out);
+		}
+		out = s;
+	}
+	return out;
+}
+
+/* Decrypt a sealed record as the caller's level and parse it. */
+static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id, json_t **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	json_t *j;
+	int rc;
+
+	pthread_mutex_lock(&fs->cat_lock);
+	rc = reg_read_record(fs->reg, fs->kr, caller_level_name(c, fs->reg->policy), record_id, &text, &len);
+	pthread_mutex_unlock(&fs->cat_lock);
+	if (rc < 0)
+		return rc;
+	j = json_loadb(text, len, 0, NULL);
+	sodium_memzero(text, len);
+	free(text);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return -EIO;
+	}
+	*out = j;
+	return 0;
+}
+
+static int add_details(struct recfs *fs, struct caller *c, const struct trec *r, int log, struct xattr_list *l)
+{
+	json_t *j = NULL;
+	int rc;
+
+	if (!r->details_id[0])
+		return 0;
+	if (c->level < reg_details_level(fs->reg, r->purpose))
+		return 0;
+	rc = read_sealed(fs, c, r->details_id, &j);
+	if (rc < 0)
+		return rc;
+	xl_add(l, "user.recfs.title", json_str(j, "title"));
+	xl_add(l, "user.recfs.staff", json_join(json_object_get(j, "staff"), "name", NULL));
+	xl_add(l, "user.recfs.subject_names", json_join(json_object_get(j, "subjects"), "name", "handle"));
+	json_decref(j);
+	if (log)
+		recfs_audit(fs, c, "details", r->id, 0);
+	return 0;
+}
+
+static int add_card(struct recfs *fs, struct caller *c, const char *handle, int log, struct xattr_list *l)
+{
+	char card[RECFS_ID_HEX];
+	json_t *j = NULL;
+	int rc;
+	size_t i;
+	static const char *const names[] = { "user.recfs.name", "user.recfs.phone", "user.recfs.email",
+					     "user.recfs.organisation" };
+
+	if (c->level < fs->reg->policy->details_level)
+		return 0;
+	pthread_mutex_lock(&fs->cat_lock);
+	rc = catalog_get_subject(fs->reg->cat, handle, card);
+	pthread_mutex_unlock(&fs->cat_lock);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	rc = read_sealed(fs, c, card, &j);
+	if (rc < 0)
+		return rc;
+	for (i = 0; card_fields[i]; i++)
+		xl_add(l, names[i], json_str(j, card_fields[i]));
+	json_decref(j);
+	if (log)
+		recfs_audit(fs, c, "card", handle, 0);
+	return 0;
+}
+
+/*
+ * Every attribute of n the caller may see.  only: when not NULL, sealed
+ * records are decrypted only if only names one of their attributes, and a
+ * value of theirs read that way is logged (listxattr reads them for the
+ * names alone and is not).
+ */
+static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, const char *only,
+		   struct xattr_list *l)
+{
+	const struct policy *p = fs->reg->policy;
+	const struct trec *r = n->rec;
+	char t[21];
+
+	if (n->type == TN_DIR && n->handle) {
+		if (only && strncmp(only, "user.recfs.", 11))
+			return 0;
+		return add_card(fs, c, n->handle, only != NULL, l);
+	}
+	if (!r)
+		return 0;
+	xl_add(l, "user.gdpr.legal_basis", xstrdup(r->legal_basis ? r->legal_basis : ""));
+	xl_add(l, "user.gdpr.purpose", xstrdup(r->purpose ? r->purpose : ""));
+	util_format_date(r->retention_until, t);
+	xl_add(l, "user.gdpr.retention_until", xstrdup(t));
+	if (r->restricted_since) {
+		util_format_date(r->restricted_since, t);
+		xl_add(l, "user.gdpr.restricted",
+		       xasprintf("yes since=%s reason=%s", t, r->restricted_reason ? r->restricted_reason : ""));
+	} else {
+		xl_add(l, "user.gdpr.restricted", xstrdup("no"));
+	}
+	if (r->legal_hold)
+		xl_add(l, "user.gdpr.legal_hold", xstrdup(r->legal_hold));
+	xl_add(l, "user.gdpr.controller", xstrdup(p->controller ? p->controller : ""));
+	if (r->data_source)
+		xl_add(l, "user.gdpr.data_source", xstrdup(r->data_source));
+	xl_add(l, "user.recfs.id", xstrdup(r->id));
+	xl_add(l, "user.recfs.source", xstrdup(r->source ? r->source : ""));
+	xl_add(l, "user.recfs.kind", xstrdup(r->kind ? r->kind : ""));
+	util_format_time(r->recorded_at, t);
+	xl_add(l, "user.recfs.recorded_at", xstrdup(t));
+	xl_add(l, "user.recfs.duration_ms", xasprintf("%llu", (unsigned long long)r->duration_ms));
+	xl_add(l, "user.recfs.channels", xasprintf("%d", r->channels));
+	xl_add(l, "user.recfs.subjects", xstrdup(r->subjects));
+	/* Unlocking is not implemented yet: a protected recording stays locked. */
+	if (r->locked)
+		xl_add(l, "user.recfs.locked", xstrdup("yes"));
+	if (only && !is_sealed_name(only))
+		return 0;
+	return add_details(fs, c, r, only != NULL, l);
+}
+
+static void reply_value(fuse_req_t req, const char *v, size_t len, size_t size)
+{
+	if (size == 0)
+		fuse_reply_xattr(req, len);
+	else if (size < len)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, v, len);
+}
+
+void recfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct recfs *fs = req_fs(req);
+	struct xattr_list l = { .n = 0 };
+	struct caller c;
+	struct tree *t;
+	struct tnode *n;
+	size_t i;
+	int rc;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	/* security.*, system.posix_acl_*: asked by ls on every file. */
+	if (strncmp(name, "user.", 5)) {
+		rc = -ENODATA;
+		goto out;
+	}
+	rc = collect(fs, &c, n, name, &l);
+	if (rc < 0)
+		goto out;
+	rc = -ENODATA;
+	for (i = 0; i < l.n; i++)
+		if (!strcmp(l.name[i], name)) {
+			reply_value(req, l.value[i], strlen(l.value[i]), size);
+			rc = 0;
+			break;
+		}
+out:
+	xl_clear(&l);
+	tree_unref(t);
+	if (rc < 0)
+		fuse_reply_err(req, -rc);
+}
+
+void recfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct recfs *fs = req_fs(req);
+	struct xattr_list l = { .n = 0 };
+	struct caller c;
+	struct tree *t;
+	struct tnode *n;
+	char *buf = NULL;
+	size_t i, len = 0;
+	int rc;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0) {
+		fuse_reply_err(req, -rc);
+		return;
+	}
+	/* A list without the sealed names beats no list when a key is
+	 * missing: collect errors only drop those names. */
+	(void)collect(fs, &c, n, NULL, &l);
+	for (i = 0; i < l.n; i++)
+		len += strlen(l.name[i]) + 1;
+	buf = xcalloc(1, len + 1);
+	len = 0;
+	for (i = 0; i < l.n; i++) {
+		size_t k = strlen(l.name[i]) + 1;
+
+		memcpy(buf + len, l.name[i], k);
+		len += k;
+	}
+	reply_value(req, buf, len, size);
+	free(buf);
+	xl_clear(&l);
+	tree_unref(t);
+}
+
+static int is_readonly(const char *name)
+{
+	size_t i;
+
+	for (i = 0; readonly_names[i]; i++)
+		if (!strcmp(readonly_names[i], name))
+			return 1;
+	return 0;
+}
+
+/* The card field a name of a by-subject folder sets, or NULL. */
+static const char *card_field(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, "user.recfs.", 11))
+		return NULL;
+	for (i = 0; card_fields[i]; i++)
+		if (!strcmp(name + 11, card_fields[i]))
+			return card_fields[i];
+	return NULL;
+}
+
+/* The work of setxattr (value != NULL) and removexattr (value == NULL). */
+static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value)
+{
+	struct recfs *fs = req_fs(req);
+	struct audit_actor actor;
+	struct caller c;
+	struct tree *t;
+	struct tnode *n;
+	const char *field;
+	char *handle = NULL, rec[RECFS_ID_HEX] = "";
+	int64_t until;
+	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA;
+
+	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc < 0)
+		return rc;
+	if (n->rec)
+		memcpy(rec, n->rec->id, sizeof(rec));
+	if (n->handle)
+		handle = xstrdup(n->handle);
+	tree_unref(t);
+	caller_actor(&c, fs->reg->policy, &actor);
+
+	if (handle) {
+		field = card_field(name);
+		if (!field) {
+			rc = notsup;
+			goto out;
+		}
+		if (!value) {
+			rc = -EPERM;
+			goto out;
+		}
+		pthread_mutex_lock(&fs->cat_lock);
+		rc = rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value);
+		pthread_mutex_unlock(&fs->cat_lock);
+		ours = 0;
+		goto out;
+	}
+	if (!rec[0]) {
+		rc = notsup;
+		goto out;
+	}
+	if (!strcmp(name, "user.gdpr.retention_until") && value && util_parse_date(value, &until) < 0)
+		return -EINVAL;
+	if (!strcmp(name, "user.gdpr.legal_hold") && value && !*value)
+		return -EINVAL;
+	if (!strcmp(name, "user.recfs.unlock")) {
+		/* Protected recordings (per-recording passphrase, recctl
+		 * unlock) are a later issue: no passphrase opens one yet. */
+		rc = -EACCES;
+		goto out;
+	}
+	pthread_mutex_lock(&fs->cat_lock);
+	if (!strcmp(name, "user.gdpr.restricted"))
+		rc = value ? rights_restrict(fs->reg, &actor, c.level, rec, value)
+			   : rights_lift(fs->reg, fs->kr, &actor, c.level, rec);
+	else if (!strcmp(name, "user.gdpr.legal_hold"))
+		rc = rights_set_hold(fs->reg, &actor, c.level, rec, value);
+	else if (!strcmp(name, "user.gdpr.retention_until") && value)
+		rc = rights_set_retention(fs->reg, &actor, c.level, rec, until);
+	else
+		rc = 1;
+	pthread_mutex_unlock(&fs->cat_lock);
+	ours = rc == 1;
+	if (ours)
+		rc = is_readonly(name) || !strcmp(name, "user.gdpr.retention_until") ? -EPERM : notsup;
+out:
+	/* rights_* log their own outcomes; refusals made here are logged here. */
+	if (ours && rc < 0 && !strncmp(name, "user.", 5))
+		recfs_audit(fs, &c, value ? "setxattr" : "removexattr", handle ? handle : rec, rc);
+	free(handle);
+	if (rc == 0)
+		recfs_refresh(fs);
+	return rc;
+}
+
+void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags)
+{
+	char *v;
+	int rc;
+
+	(void)flags;
+	if (memchr(value, '\0', size)) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	v = xcalloc(1, size + 1);
+	memcpy(v, value, size);
+	rc = change(req, ino, name, v);
+	sodium_memzero(v, size);
+	free(v);
+	fuse_reply_err(req, -rc);
+}
+
+void recfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	fuse_reply_err(req, -change(req, ino, name, NULL));
+}

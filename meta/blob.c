@@ -1,0 +1,434 @@
+/*
+ * blob.c - encrypted artifact files (format in blob.h).
+ *
+ * A blob is written once, streaming one chunk at a time, and never changed;
+ * the file is created O_EXCL so an existing artifact is never overwritten,
+ * and removed again when writing fails.  A blob_reader is immutable after
+ * blob_reader_open (fd, header, length, its own copy of the DEK), so
+ * blob_read may run on many threads at once: it uses pread and buffers of
+ * its own call only.  Every chunk is authenticated before a byte of it
+ * reaches the caller; a whole chunk that fits the caller's buffer is
+ * decrypted straight into it, a partial one goes through a scratch chunk
+ * that is wiped afterwards.  Any failure wipes the caller's buffer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blob.h"
+#include "blob_i.h"
+
+#define BLOB_MAGIC "RECFSBL1"
+#define BLOB_MAGIC_BYTES 8
+/* Header field offsets. */
+#define H_VERSION 8
+#define H_CHUNK 12
+#define H_ID 16
+#define H_LENGTH 32
+#define H_NONCE 40
+/* Additional data of a chunk: header || le64(index) || u8 last. */
+#define AD_BYTES (BLOB_HEADER_BYTES + 8 + 1)
+#define CT_CHUNK_BYTES ((size_t)BLOB_CHUNK_SIZE + CRYPTO_TAG_BYTES)
+/* Far beyond any recording; keeps every offset computation inside off_t. */
+#define BLOB_MAX_LENGTH ((uint64_t)1 << 50)
+
+_Static_assert(H_NONCE + CRYPTO_NONCE_BYTES == BLOB_HEADER_BYTES, "blob header layout");
+_Static_assert(H_ID + RECFS_ID_BYTES == H_LENGTH, "blob header layout");
+
+struct blob_reader {
+	int fd;
+	struct crypto_key *dek;
+	uint8_t header[BLOB_HEADER_BYTES];
+	uint64_t length;
+	uint64_t nchunks;
+	char id[RECFS_ID_HEX]; /* for messages */
+};
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	uint32_t v = 0;
+
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t chunk_count(uint64_t len)
+{
+	uint64_t n = len / BLOB_CHUNK_SIZE + (len % BLOB_CHUNK_SIZE != 0);
+
+	return n ? n : 1;
+}
+
+/* Plaintext bytes in chunk i of a blob of len bytes. */
+static size_t chunk_len(uint64_t len, uint64_t i)
+{
+	uint64_t start = i * BLOB_CHUNK_SIZE;
+
+	return len - start < BLOB_CHUNK_SIZE ? (size_t)(len - start) : BLOB_CHUNK_SIZE;
+}
+
+static off_t chunk_offset(uint64_t i)
+{
+	return (off_t)(BLOB_HEADER_BYTES + i * CT_CHUNK_BYTES);
+}
+
+uint64_t blob_disk_size(uint64_t len)
+{
+	return BLOB_HEADER_BYTES + chunk_count(len) * CRYPTO_TAG_BYTES + len;
+}
+
+static void chunk_nonce(uint8_t nonce[CRYPTO_NONCE_BYTES], const uint8_t header[BLOB_HEADER_BYTES], uint64_t i)
+{
+	memcpy(nonce, header + H_NONCE, CRYPTO_NONCE_BYTES);
+	for (int b = 0; b < 8; b++)
+		nonce[b] ^= (uint8_t)(i >> (8 * b));
+}
+
+static void chunk_ad(uint8_t ad[AD_BYTES], const uint8_t header[BLOB_HEADER_BYTES], uint64_t i, uint64_t n)
+{
+	memcpy(ad, header, BLOB_HEADER_BYTES);
+	put_le64(ad + BLOB_HEADER_BYTES, i);
+	ad[BLOB_HEADER_BYTES + 8] = i == n - 1;
+}
+
+/* Read exactly len bytes from the current position; -EIO when the input
+ * ends early. */
+static int read_exact(int fd, uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The writer behind every public entry: plaintext comes from src when it is
+ * not NULL, else from src_fd one chunk at a time.
+ */
+static int write_blob(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
+		      const uint8_t *src, uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES])
+{
+	uint8_t header[BLOB_HEADER_BYTES] = { 0 };
+	uint8_t ad[AD_BYTES], cnonce[CRYPTO_NONCE_BYTES];
+	uint8_t *ct = NULL, *pt = NULL;
+	uint64_t n, i;
+	int fd = -1, rc = 0, created = 0;
+
+	if (!dek || dek->len != CRYPTO_DEK_BYTES)
+		return meta_fail(-EINVAL, "blob %s: data key of the wrong size", path);
+	if (util_unhex(header + H_ID, RECFS_ID_BYTES, id))
+		return meta_fail(-EINVAL, "blob %s: malformed artifact id", path);
+	if (len > BLOB_MAX_LENGTH)
+		return meta_fail(-EFBIG, "blob %s: input too large", path);
+	memcpy(header, BLOB_MAGIC, BLOB_MAGIC_BYTES);
+	put_le32(header + H_VERSION, BLOB_VERSION);
+	put_le32(header + H_CHUNK, BLOB_CHUNK_SIZE);
+	put_le64(header + H_LENGTH, len);
+	memcpy(header + H_NONCE, nonce, CRYPTO_NONCE_BYTES);
+
+	ct = malloc(CT_CHUNK_BYTES);
+	if (!src)
+		pt = malloc(BLOB_CHUNK_SIZE);
+	if (!ct || (!src && !pt)) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0400);
+	if (fd < 0) {
+		rc = meta_fail(-errno, "cannot create blob %s: %s", path, strerror(errno));
+		goto out;
+	}
+	created = 1;
+	rc = util_write_all(fd, header, sizeof(header));
+	if (rc)
+		meta_fail(rc, "cannot write blob %s: %s", path, strerror(-rc));
+	n = chunk_count(len);
+	for (i = 0; rc == 0 && i < n; i++) {
+		size_t clen = chunk_len(len, i);
+		const uint8_t *p = src ? src + i * BLOB_CHUNK_SIZE : pt;
+
+		if (!src) {
+			rc = read_exact(src_fd, pt, clen);
+			if (rc) {
+				if (rc == -EIO)
+					meta_fail(rc, "blob %s: input ended before %llu bytes", path,
+						  (unsigned long long)len);
+				else
+					meta_fail(rc, "blob %s: cannot read input: %s", path, strerror(-rc));
+				break;
+			}
+		}
+		chunk_nonce(cnonce, header, i);
+		chunk_ad(ad, header, i, n);
+		rc = crypto_aead_seal(ct, p, clen, ad, sizeof(ad), cnonce, dek);
+		if (rc == 0)
+			rc = util_write_all(fd, ct, clen + CRYPTO_TAG_BYTES);
+		if (rc)
+			meta_fail(rc, "cannot write blob %s: %s", path, strerror(-rc));
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = meta_fail(-errno, "cannot write blob %s: %s", path, strerror(errno));
+	if (close(fd) < 0 && rc == 0)
+		rc = meta_fail(-errno, "cannot write blob %s: %s", path, strerror(errno));
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc && created)
+		unlink(path);
+	if (pt) {
+		sodium_memzero(pt, BLOB_CHUNK_SIZE);
+		free(pt);
+	}
+	free(ct);
+	return rc;
+}
+
+int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd, uint64_t len)
+{
+	uint8_t nonce[CRYPTO_NONCE_BYTES];
+
+	if (src_fd < 0)
+		return -EBADF;
+	crypto_random(nonce, sizeof(nonce));
+	return write_blob(path, id, dek, src_fd, NULL, len, nonce);
+}
+
+int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
+		      uint64_t len)
+{
+	uint8_t nonce[CRYPTO_NONCE_BYTES];
+
+	crypto_random(nonce, sizeof(nonce));
+	return blob_write_buffer_nonce(path, id, dek, buf, len, nonce);
+}
+
+int blob_write_buffer_nonce(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
+			    uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES])
+{
+	static const uint8_t empty[1];
+
+	if (!buf && len)
+		return -EINVAL;
+	return write_blob(path, id, dek, -1, buf ? buf : empty, len, nonce);
+}
+
+int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,
+		     struct blob_reader **out)
+{
+	struct blob_reader *r = NULL;
+	uint8_t want_id[RECFS_ID_BYTES];
+	struct stat st;
+	uint64_t len;
+	int fd = -1, rc;
+
+	if (!dek || dek->len != CRYPTO_DEK_BYTES)
+		return meta_fail(-EINVAL, "blob %s: data key of the wrong size", path);
+	if (util_unhex(want_id, sizeof(want_id), id))
+		return meta_fail(-EINVAL, "blob %s: malformed artifact id", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return meta_fail(-errno, "cannot open blob %s: %s", path, strerror(errno));
+	r = xcalloc(1, sizeof(*r));
+	r->fd = fd;
+	if (fstat(fd, &st) < 0) {
+		rc = meta_fail(-errno, "cannot stat blob %s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = -EIO;
+	if (!S_ISREG(st.st_mode) || util_pread_all(fd, r->header, BLOB_HEADER_BYTES, 0)) {
+		meta_fail(rc, "blob %s: not a blob (unreadable header)", path);
+		goto out;
+	}
+	len = get_le64(r->header + H_LENGTH);
+	if (memcmp(r->header, BLOB_MAGIC, BLOB_MAGIC_BYTES) || get_le32(r->header + H_VERSION) != BLOB_VERSION ||
+	    get_le32(r->header + H_CHUNK) != BLOB_CHUNK_SIZE) {
+		meta_fail(rc, "blob %s: not a version %d blob", path, BLOB_VERSION);
+		goto out;
+	}
+	if (memcmp(r->header + H_ID, want_id, RECFS_ID_BYTES)) {
+		meta_fail(rc, "blob %s: belongs to another artifact", path);
+		goto out;
+	}
+	if ((expect_len != UINT64_MAX && len != expect_len) || len > BLOB_MAX_LENGTH ||
+	    (uint64_t)st.st_size != blob_disk_size(len)) {
+		meta_fail(rc, "blob %s: length does not match (truncated or altered)", path);
+		goto out;
+	}
+	r->dek = crypto_key_new(CRYPTO_DEK_BYTES, 0);
+	if (!r->dek) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(r->dek->bytes, dek->bytes, CRYPTO_DEK_BYTES);
+	r->length = len;
+	r->nchunks = chunk_count(len);
+	memcpy(r->id, id, RECFS_ID_HEX - 1);
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	blob_reader_close(r);
+	return rc;
+}
+
+uint64_t blob_reader_length(const struct blob_reader *r)
+{
+	return r->length;
+}
+
+/*
+ * Read and authenticate chunk i, decrypting into pt (chunk_len bytes).  ct
+ * is the caller's CT_CHUNK_BYTES buffer.  -EIO on any failure, pt wiped.
+ */
+static int open_chunk(const struct blob_reader *r, uint64_t i, uint8_t *ct, uint8_t *pt)
+{
+	uint8_t ad[AD_BYTES], nonce[CRYPTO_NONCE_BYTES];
+	size_t clen = chunk_len(r->length, i);
+	int rc;
+
+	rc = util_pread_all(r->fd, ct, clen + CRYPTO_TAG_BYTES, chunk_offset(i));
+	if (rc) {
+		sodium_memzero(pt, clen);
+		return meta_fail(-EIO, "blob %s: chunk %llu unreadable", r->id, (unsigned long long)i);
+	}
+	chunk_nonce(nonce, r->header, i);
+	chunk_ad(ad, r->header, i, r->nchunks);
+	rc = crypto_aead_open(pt, ct, clen + CRYPTO_TAG_BYTES, ad, sizeof(ad), nonce, r->dek);
+	if (rc)
+		return meta_fail(-EIO, "blob %s: chunk %llu fails authentication (altered, or wrong key)",
+				 r->id, (unsigned long long)i);
+	return 0;
+}
+
+ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *out = buf, *ct = NULL, *scratch = NULL;
+	uint64_t n, first, last, i;
+	int rc = 0;
+
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (off >= r->length || len == 0) {
+		uint8_t none[1];
+
+		/* The single chunk of an empty blob is tiny: authenticate it,
+		 * so that a forged "empty" blob never reads as genuine. */
+		if (r->length != 0)
+			return 0;
+		ct = malloc(CRYPTO_TAG_BYTES);
+		if (!ct)
+			return -ENOMEM;
+		rc = open_chunk(r, 0, ct, none);
+		free(ct);
+		if (rc)
+			sodium_memzero(buf, len);
+		return rc;
+	}
+	n = r->length - off < len ? r->length - off : len;
+	first = off / BLOB_CHUNK_SIZE;
+	last = (off + n - 1) / BLOB_CHUNK_SIZE;
+	ct = malloc(CT_CHUNK_BYTES);
+	if (!ct) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = first; i <= last; i++) {
+		uint64_t cstart = i * BLOB_CHUNK_SIZE;
+		size_t clen = chunk_len(r->length, i);
+		size_t from = off > cstart ? (size_t)(off - cstart) : 0;
+		size_t to = off + n < cstart + clen ? (size_t)(off + n - cstart) : clen;
+		uint8_t *dst = out + (cstart + from - off);
+
+		if (from == 0 && to == clen) {
+			rc = open_chunk(r, i, ct, dst);
+		} else {
+			if (!scratch)
+				scratch = malloc(BLOB_CHUNK_SIZE);
+			if (!scratch) {
+				rc = -ENOMEM;
+				break;
+			}
+			rc = open_chunk(r, i, ct, scratch);
+			if (rc == 0)
+				memcpy(dst, scratch + from, to - from);
+		}
+		if (rc)
+			break;
+	}
+out:
+	if (scratch) {
+		sodium_memzero(scratch, BLOB_CHUNK_SIZE);
+		free(scratch);
+	}
+	free(ct);
+	if (rc) {
+		sodium_memzero(buf, len);
+		return rc;
+	}
+	return (ssize_t)n;
+}
+
+int blob_verify(struct blob_reader *r)
+{
+	uint8_t *ct = malloc(CT_CHUNK_BYTES), *pt = malloc(BLOB_CHUNK_SIZE);
+	int rc = 0;
+
+	if (!ct || !pt) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (uint64_t i = 0; rc == 0 && i < r->nchunks; i++)
+		rc = open_chunk(r, i, ct, pt);
+out:
+	if (pt) {
+		sodium_memzero(pt, BLOB_CHUNK_SIZE);
+		free(pt);
+	}
+	free(ct);
+	return rc;
+}
+
+void blob_reader_close(struct blob_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	crypto_key_free(r->dek);
+	free(r);
+}

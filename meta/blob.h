@@ -1,0 +1,77 @@
+/*
+ * blob.h - the encrypted artifact file (REGISTER/blobs/xx/<artifact id>).
+ *
+ * Format version 1, all integers little-endian:
+ *
+ *   header (BLOB_HEADER_BYTES = 64)
+ *     magic       8   "RECFSBL1"
+ *     version     4   1
+ *     chunk_size  4   plaintext bytes per chunk (65536)
+ *     artifact   16   artifact id (raw bytes)
+ *     length      8   plaintext length
+ *     nonce      24   random per blob
+ *   chunks, n = max(1, ceil(length / chunk_size)); chunk i at
+ *     64 + i * (chunk_size + CRYPTO_TAG_BYTES), ciphertext || tag,
+ *     XChaCha20-Poly1305 under the artifact's DEK with
+ *     nonce = header nonce XOR le64(i) in its first 8 bytes,
+ *     ad    = the 64 header bytes || le64(i) || u8 last (1 on chunk n-1).
+ *
+ * Binding the whole header into every chunk's additional data means a chunk
+ * cannot be moved to another index, another blob or another length; the
+ * last flag means a blob cut at a chunk boundary fails; an empty plaintext
+ * still has one (authenticated) chunk.  A failed check is -EIO for callers
+ * and never yields plaintext.
+ */
+#ifndef RECFS_BLOB_H
+#define RECFS_BLOB_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "crypto.h"
+#include "util.h"
+
+#define BLOB_HEADER_BYTES 64
+#define BLOB_CHUNK_SIZE 65536
+#define BLOB_VERSION 1
+
+/* Bytes on disk of a blob holding len plaintext bytes. */
+uint64_t blob_disk_size(uint64_t len);
+
+/*
+ * Encrypt len bytes read from src_fd (from its current position) into a new
+ * file at path (created O_EXCL, mode 0400, fsync'd; the caller fsyncs the
+ * directory).  id is the artifact id in hex.  On failure the partial file is
+ * removed.  -EIO on short input.
+ */
+int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
+		  uint64_t len) MUST_CHECK;
+/* The same from a buffer. */
+int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
+		      uint64_t len) MUST_CHECK;
+
+struct blob_reader;
+
+/*
+ * Open a blob for random-access reads.  Checks magic, version, chunk size,
+ * that the header names artifact `id`, that the header length equals
+ * expect_len (pass UINT64_MAX to skip), and the file size.  The reader keeps
+ * its own copy of dek (guarded memory).  -ENOENT when missing, -EIO on any
+ * mismatch.  *out owned by the caller: blob_reader_close.
+ */
+int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,
+		     struct blob_reader **out) MUST_CHECK;
+/* Plaintext length from the header. */
+uint64_t blob_reader_length(const struct blob_reader *r);
+/*
+ * Read up to len plaintext bytes at off into buf; decrypts only the chunks
+ * touched.  Returns the byte count (0 at or past the end) or -EIO when a
+ * chunk fails authentication (buf is then wiped).  Safe to call from several
+ * threads at once on one reader.
+ */
+ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off) MUST_CHECK;
+/* Authenticate every chunk (fsck).  0 or -EIO. */
+int blob_verify(struct blob_reader *r) MUST_CHECK;
+void blob_reader_close(struct blob_reader *r);
+
+#endif

@@ -1,0 +1,891 @@
+/*
+ * catalog.c - the sqlite catalog.  Prepared statements are cached per
+ * connection in a small table keyed by the SQL text's address, so the hot
+ * queries are compiled once.  Every sqlite result code is translated to an
+ * errno in catalog_errno() and nowhere else.
+ *
+ * secure_delete = ON is set on every connection (it is per connection), so
+ * erased seals do not linger in free pages; WAL checkpoints copy pages whole,
+ * which is why erasure also checkpoints (see rights.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+
+#define STMT_CACHE 64
+
+struct catalog {
+	sqlite3 *db;
+	int in_tx;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+};
+
+static const char schema_v1[] =
+	"CREATE TABLE recording ("
+	"  id TEXT PRIMARY KEY,"
+	"  recorded_at INTEGER NOT NULL,"
+	"  source TEXT NOT NULL, kind TEXT NOT NULL, purpose TEXT NOT NULL,"
+	"  legal_basis TEXT NOT NULL, data_source TEXT NOT NULL,"
+	"  retention_until INTEGER NOT NULL,"
+	"  restricted_since INTEGER NOT NULL DEFAULT 0, restricted_reason TEXT,"
+	"  legal_hold TEXT,"
+	"  channels INTEGER NOT NULL, pcm_samples INTEGER NOT NULL, duration_ms INTEGER NOT NULL,"
+	"  locked INTEGER NOT NULL DEFAULT 0,"
+	"  details_id TEXT NOT NULL DEFAULT '',"
+	"  ingested_at INTEGER NOT NULL);"
+	"CREATE INDEX recording_time ON recording(recorded_at);"
+	"CREATE INDEX recording_retention ON recording(retention_until);"
+	"CREATE TABLE artifact ("
+	"  id TEXT PRIMARY KEY,"
+	"  recording TEXT NOT NULL REFERENCES recording(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL CHECK (role IN ('audio','chat','file')),"
+	"  n INTEGER NOT NULL, ext TEXT NOT NULL, size INTEGER NOT NULL,"
+	"  UNIQUE (recording, role, n));"
+	"CREATE TABLE seal ("
+	"  object TEXT NOT NULL, level TEXT NOT NULL, box BLOB NOT NULL,"
+	"  PRIMARY KEY (object, level)) WITHOUT ROWID;"
+	"CREATE TABLE record (id TEXT PRIMARY KEY, ct BLOB NOT NULL);"
+	"CREATE TABLE subject (handle TEXT PRIMARY KEY, card TEXT NOT NULL);"
+	"CREATE TABLE subject_index ("
+	"  mac BLOB PRIMARY KEY,"
+	"  handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE) WITHOUT ROWID;"
+	"CREATE TABLE link ("
+	"  recording TEXT NOT NULL REFERENCES recording(id) ON DELETE CASCADE,"
+	"  handle TEXT NOT NULL REFERENCES subject(handle),"
+	"  role TEXT NOT NULL,"
+	"  PRIMARY KEY (recording, handle)) WITHOUT ROWID;"
+	"CREATE INDEX link_handle ON link(handle);"
+	"CREATE TABLE ingest_key ("
+	"  mac BLOB PRIMARY KEY,"
+	"  recording TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL, user TEXT, level TEXT, pid INTEGER NOT NULL, comm TEXT,"
+	"  action TEXT NOT NULL, object TEXT, outcome TEXT NOT NULL, reason TEXT,"
+	"  hash BLOB NOT NULL);"
+	"CREATE INDEX audit_object ON audit(object);"
+	"CREATE TABLE request ("
+	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, handle TEXT NOT NULL,"
+	"  received INTEGER NOT NULL, due INTEGER NOT NULL, verified_by TEXT NOT NULL,"
+	"  extended_reason TEXT, closed INTEGER, outcome TEXT);"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+int catalog_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_READONLY:
+		return -EROFS;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return -EACCES;
+	case SQLITE_CONSTRAINT:
+		return -EEXIST;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_CANTOPEN:
+		return -ENOENT;
+	case SQLITE_NOTFOUND:
+		return -ENOENT;
+	case SQLITE_TOOBIG:
+		return -EFBIG;
+	default:
+		return -EIO;
+	}
+}
+
+static int fail_db(struct catalog *c, int rc, const char *what)
+{
+	return meta_fail(catalog_errno(rc), "catalog: %s: %s", what, sqlite3_errmsg(c->db));
+}
+
+int catalog_exec(struct catalog *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail_db(c, rc, "exec");
+}
+
+/* A cached, reset statement for sql (a string literal: keyed by address). */
+static sqlite3_stmt *stmt(struct catalog *c, const char *sql)
+{
+	size_t i;
+
+	for (i = 0; i < STMT_CACHE && c->cache[i].sql; i++) {
+		if (c->cache[i].sql == sql) {
+			sqlite3_reset(c->cache[i].st);
+			sqlite3_clear_bindings(c->cache[i].st);
+			return c->cache[i].st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		meta_fail(-EIO, "catalog: prepare: %s", sqlite3_errmsg(c->db));
+		return NULL;
+	}
+	if (i < STMT_CACHE) {
+		c->cache[i].sql = sql;
+		c->cache[i].st = st;
+	}
+	/* With a full cache the statement leaks until close; the cache is
+	 * sized above the number of distinct queries, so this does not occur. */
+	return st;
+}
+
+static int step_done(struct catalog *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(c, rc, what);
+	return 0;
+}
+
+int catalog_open(const char *path, int create, struct catalog **out)
+{
+	struct catalog *c = xcalloc(1, sizeof(*c));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc, version = 0;
+	sqlite3_stmt *st = NULL;
+	mode_t old = 0;
+
+	if (create)
+		old = umask(077);
+	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+	if (create)
+		umask(old);
+	if (rc != SQLITE_OK) {
+		rc = meta_fail(catalog_errno(rc), "cannot open catalog %s: %s", path,
+			       c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, 10000);
+	sqlite3_extended_result_codes(c->db, 1);
+	rc = catalog_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+			     "PRAGMA synchronous=FULL;");
+	if (rc)
+		goto fail;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = fail_db(c, sqlite3_errcode(c->db), "read schema version");
+		goto fail;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (version > CATALOG_SCHEMA_VERSION) {
+		rc = meta_fail(-EPROTO, "catalog %s has schema version %d; this recfs knows up to %d: upgrade recfs",
+			       path, version, CATALOG_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (version == 0) {
+		if (!create) {
+			rc = meta_fail(-ENOENT, "%s is not a recfs catalog", path);
+			goto fail;
+		}
+		rc = catalog_begin(c);
+		if (rc)
+			goto fail;
+		rc = catalog_exec(c, schema_v1);
+		if (rc == 0)
+			rc = catalog_exec(c, "PRAGMA user_version=1");
+		if (rc == 0)
+			rc = catalog_commit(c);
+		if (rc) {
+			catalog_rollback(c);
+			goto fail;
+		}
+	}
+	*out = c;
+	return 0;
+fail:
+	catalog_close(c);
+	return rc;
+}
+
+void catalog_close(struct catalog *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < STMT_CACHE && c->cache[i].sql; i++)
+		sqlite3_finalize(c->cache[i].st);
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+sqlite3 *catalog_db(struct catalog *c)
+{
+	return c->db;
+}
+
+int catalog_begin(struct catalog *c)
+{
+	int rc;
+
+	if (c->in_tx)
+		return meta_fail(-EINVAL, "catalog: nested transaction");
+	rc = catalog_exec(c, "BEGIN IMMEDIATE");
+	if (rc == 0)
+		c->in_tx = 1;
+	return rc;
+}
+
+int catalog_commit(struct catalog *c)
+{
+	int rc = catalog_exec(c, "COMMIT");
+
+	if (rc == 0)
+		c->in_tx = 0;
+	return rc;
+}
+
+void catalog_rollback(struct catalog *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->in_tx = 0;
+}
+
+int catalog_checkpoint(struct catalog *c)
+{
+	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail_db(c, rc, "checkpoint");
+}
+
+int catalog_in_transaction(struct catalog *c)
+{
+	return c->in_tx;
+}
+
+int catalog_data_version(struct catalog *c, int64_t *out)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return fail_db(c, rc, "data_version");
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static void col_id(sqlite3_stmt *st, int i, char out[RECFS_ID_HEX])
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	snprintf(out, RECFS_ID_HEX, "%s", s ? (const char *)s : "");
+}
+
+void cat_recording_clear(struct cat_recording *r)
+{
+	if (!r)
+		return;
+	free(r->source);
+	free(r->kind);
+	free(r->purpose);
+	free(r->legal_basis);
+	free(r->data_source);
+	free(r->restricted_reason);
+	free(r->legal_hold);
+	memset(r, 0, sizeof(*r));
+}
+
+void cat_artifact_clear(struct cat_artifact *a)
+{
+	if (!a)
+		return;
+	free(a->role);
+	free(a->ext);
+	memset(a, 0, sizeof(*a));
+}
+
+#define REC_COLS                                                                                  \
+	"id, recorded_at, source, kind, purpose, legal_basis, data_source, retention_until,"       \
+	" restricted_since, restricted_reason, legal_hold, channels, pcm_samples, duration_ms,"    \
+	" locked, details_id, ingested_at"
+
+/* Fill r from a row of REC_COLS (strings duplicated). */
+static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
+{
+	memset(r, 0, sizeof(*r));
+	col_id(st, 0, r->id);
+	r->recorded_at = sqlite3_column_int64(st, 1);
+	r->source = col_dup(st, 2);
+	r->kind = col_dup(st, 3);
+	r->purpose = col_dup(st, 4);
+	r->legal_basis = col_dup(st, 5);
+	r->data_source = col_dup(st, 6);
+	r->retention_until = sqlite3_column_int64(st, 7);
+	r->restricted_since = sqlite3_column_int64(st, 8);
+	r->restricted_reason = col_dup(st, 9);
+	r->legal_hold = col_dup(st, 10);
+	r->channels = sqlite3_column_int(st, 11);
+	r->pcm_samples = (uint64_t)sqlite3_column_int64(st, 12);
+	r->duration_ms = (uint64_t)sqlite3_column_int64(st, 13);
+	r->locked = sqlite3_column_int(st, 14);
+	col_id(st, 15, r->details_id);
+	r->ingested_at = sqlite3_column_int64(st, 16);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
+{
+	static const char sql[] = "INSERT INTO recording (" REC_COLS ") VALUES "
+				  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->recorded_at);
+	sqlite3_bind_text(st, 3, r->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->legal_basis, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->data_source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, r->retention_until);
+	sqlite3_bind_int64(st, 9, r->restricted_since);
+	bind_text_or_null(st, 10, r->restricted_reason);
+	bind_text_or_null(st, 11, r->legal_hold);
+	sqlite3_bind_int(st, 12, r->channels);
+	sqlite3_bind_int64(st, 13, (int64_t)r->pcm_samples);
+	sqlite3_bind_int64(st, 14, (int64_t)r->duration_ms);
+	sqlite3_bind_int(st, 15, r->locked);
+	sqlite3_bind_text(st, 16, r->details_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, r->ingested_at);
+	return step_done(c, st, "insert recording");
+}
+
+int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
+{
+	static const char sql[] = "UPDATE recording SET retention_until=?2, restricted_since=?3,"
+				  " restricted_reason=?4, legal_hold=?5, locked=?6 WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->retention_until);
+	sqlite3_bind_int64(st, 3, r->restricted_since);
+	bind_text_or_null(st, 4, r->restricted_reason);
+	bind_text_or_null(st, 5, r->legal_hold);
+	sqlite3_bind_int(st, 6, r->locked);
+	rc = step_done(c, st, "update recording");
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return -ENOENT;
+	return rc;
+}
+
+int catalog_get_recording(struct catalog *c, const char *id, struct cat_recording *out)
+{
+	static const char sql[] = "SELECT " REC_COLS " FROM recording WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rec_from_row(st, out);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get recording");
+}
+
+int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_ID_HEX])
+{
+	static const char sql[] = "SELECT id FROM recording WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc, n = 0;
+	char found[RECFS_ID_HEX] = "";
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		col_id(st, 0, found);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(c, rc, "find recording");
+	if (n == 0)
+		return -ENOENT;
+	if (n > 1)
+		return meta_fail(-EEXIST, "id prefix %s is ambiguous", prefix);
+	memcpy(id, found, RECFS_ID_HEX);
+	return 0;
+}
+
+int catalog_delete_recording(struct catalog *c, const char *id)
+{
+	static const char sql[] = "DELETE FROM recording WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	return step_done(c, st, "delete recording");
+}
+
+/*
+ * Walks run on their own statement (not the cache) so that the callback may
+ * issue other queries on the same connection.
+ */
+static int walk(struct catalog *c, const char *sql, const char *arg,
+		int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = 0;
+
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail_db(c, rc, "prepare walk");
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ret = row(st, fn, ctx);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = fail_db(c, rc, "walk");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+typedef int (*rec_fn)(const struct cat_recording *, void *);
+
+static int rec_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	struct cat_recording r;
+	int ret;
+
+	rec_from_row(st, &r);
+	ret = ((rec_fn)fn)(&r, ctx);
+	cat_recording_clear(&r);
+	return ret;
+}
+
+int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recording *, void *), void *ctx)
+{
+	return walk(c, "SELECT " REC_COLS " FROM recording ORDER BY recorded_at, id", NULL, rec_row, (void *)fn,
+		    ctx);
+}
+
+int catalog_put_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], const char *recording_id)
+{
+	static const char sql[] = "INSERT INTO ingest_key (mac, recording) VALUES (?1, ?2)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_blob(st, 1, key, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, recording_id, -1, SQLITE_STATIC);
+	return step_done(c, st, "insert ingest key");
+}
+
+int catalog_find_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], char id[RECFS_ID_HEX])
+{
+	static const char sql[] = "SELECT recording FROM ingest_key WHERE mac=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_blob(st, 1, key, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		col_id(st, 0, id);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "find ingest key");
+}
+
+#define ART_COLS "id, recording, role, n, ext, size"
+
+static void art_from_row(sqlite3_stmt *st, struct cat_artifact *a)
+{
+	memset(a, 0, sizeof(*a));
+	col_id(st, 0, a->id);
+	col_id(st, 1, a->recording);
+	a->role = col_dup(st, 2);
+	a->n = sqlite3_column_int(st, 3);
+	a->ext = col_dup(st, 4);
+	a->size = (uint64_t)sqlite3_column_int64(st, 5);
+}
+
+int catalog_put_artifact(struct catalog *c, const struct cat_artifact *a)
+{
+	static const char sql[] = "INSERT INTO artifact (" ART_COLS ") VALUES (?1,?2,?3,?4,?5,?6)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->recording, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->role, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, a->n);
+	sqlite3_bind_text(st, 5, a->ext, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (int64_t)a->size);
+	return step_done(c, st, "insert artifact");
+}
+
+int catalog_get_artifact(struct catalog *c, const char *id, struct cat_artifact *out)
+{
+	static const char sql[] = "SELECT " ART_COLS " FROM artifact WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		art_from_row(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get artifact");
+}
+
+int catalog_delete_artifact(struct catalog *c, const char *id)
+{
+	static const char sql[] = "DELETE FROM artifact WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	return step_done(c, st, "delete artifact");
+}
+
+typedef int (*art_fn)(const struct cat_artifact *, void *);
+
+static int art_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	struct cat_artifact a;
+	int ret;
+
+	art_from_row(st, &a);
+	ret = ((art_fn)fn)(&a, ctx);
+	cat_artifact_clear(&a);
+	return ret;
+}
+
+int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(const struct cat_artifact *, void *),
+			  void *ctx)
+{
+	if (recording)
+		return walk(c, "SELECT " ART_COLS " FROM artifact WHERE recording=?1 ORDER BY role, n", recording,
+			    art_row, (void *)fn, ctx);
+	return walk(c, "SELECT " ART_COLS " FROM artifact ORDER BY recording, role, n", NULL, art_row, (void *)fn,
+		    ctx);
+}
+
+int catalog_put_seal(struct catalog *c, const char *object, const char *level, const uint8_t seal[CRYPTO_SEAL_BYTES])
+{
+	static const char sql[] = "INSERT OR REPLACE INTO seal (object, level, box) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, seal, CRYPTO_SEAL_BYTES, SQLITE_STATIC);
+	return step_done(c, st, "insert seal");
+}
+
+int catalog_get_seal(struct catalog *c, const char *object, const char *level, uint8_t seal[CRYPTO_SEAL_BYTES])
+{
+	static const char sql[] = "SELECT box FROM seal WHERE object=?1 AND level=?2";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc, ret;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == CRYPTO_SEAL_BYTES) {
+			memcpy(seal, sqlite3_column_blob(st, 0), CRYPTO_SEAL_BYTES);
+			ret = 0;
+		} else {
+			ret = meta_fail(-EIO, "catalog: seal of %s has a wrong size", object);
+		}
+	} else {
+		ret = rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get seal");
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+int catalog_delete_seals(struct catalog *c, const char *object, const char *level)
+{
+	static const char one[] = "DELETE FROM seal WHERE object=?1 AND level=?2";
+	static const char all[] = "DELETE FROM seal WHERE object=?1";
+	sqlite3_stmt *st = stmt(c, level ? one : all);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
+	if (level)
+		sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
+	return step_done(c, st, "delete seals");
+}
+
+typedef int (*seal_fn)(const char *, const char *, void *);
+
+static int seal_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return ((seal_fn)fn)((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ctx);
+}
+
+int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx)
+{
+	return walk(c, "SELECT object, level FROM seal ORDER BY object", NULL, seal_row, (void *)fn, ctx);
+}
+
+int catalog_put_record(struct catalog *c, const char *id, const uint8_t *ct, size_t len)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO record (id, ct) VALUES (?1, ?2)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 2, ct, len, SQLITE_STATIC);
+	return step_done(c, st, "insert record");
+}
+
+int catalog_get_record(struct catalog *c, const char *id, uint8_t **ct, size_t *len)
+{
+	static const char sql[] = "SELECT ct FROM record WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		uint8_t *b = malloc(n ? n : 1);
+		if (!b) {
+			sqlite3_reset(st);
+			return -ENOMEM;
+		}
+		memcpy(b, sqlite3_column_blob(st, 0), n);
+		*ct = b;
+		*len = n;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get record");
+}
+
+int catalog_delete_record(struct catalog *c, const char *id)
+{
+	static const char sql[] = "DELETE FROM record WHERE id=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	return step_done(c, st, "delete record");
+}
+
+int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO subject (handle, card) VALUES (?1, ?2)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, card_id, -1, SQLITE_STATIC);
+	return step_done(c, st, "insert subject");
+}
+
+int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX])
+{
+	static const char sql[] = "SELECT card FROM subject WHERE handle=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		col_id(st, 0, card_id);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get subject");
+}
+
+int catalog_delete_subject(struct catalog *c, const char *handle)
+{
+	static const char sql[] = "DELETE FROM subject WHERE handle=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	return step_done(c, st, "delete subject");
+}
+
+int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO subject_index (mac, handle) VALUES (?1, ?2)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
+	return step_done(c, st, "insert index");
+}
+
+int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX])
+{
+	static const char sql[] = "SELECT handle FROM subject_index WHERE mac=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(handle, CATALOG_HANDLE_MAX, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "find index");
+}
+
+int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO link (recording, handle, role) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	return step_done(c, st, "insert link");
+}
+
+typedef int (*link_fn)(const char *, const char *, const char *, void *);
+
+static int link_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return ((link_fn)fn)((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+			     (const char *)sqlite3_column_text(st, 2), ctx);
+}
+
+int catalog_each_link(struct catalog *c, const char *recording,
+		      int (*fn)(const char *recording, const char *handle, const char *role, void *), void *ctx)
+{
+	if (recording)
+		return walk(c, "SELECT recording, handle, role FROM link WHERE recording=?1 ORDER BY handle",
+			    recording, link_row, (void *)fn, ctx);
+	return walk(c, "SELECT recording, handle, role FROM link ORDER BY recording, handle", NULL, link_row,
+		    (void *)fn, ctx);
+}
+
+int catalog_each_link_of_subject(struct catalog *c, const char *handle,
+				 int (*fn)(const char *recording, const char *handle, const char *role, void *),
+				 void *ctx)
+{
+	return walk(c, "SELECT recording, handle, role FROM link WHERE handle=?1 ORDER BY recording", handle,
+		    link_row, (void *)fn, ctx);
+}
+
+typedef int (*subj_fn)(const char *, void *);
+
+static int subj_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return ((subj_fn)fn)((const char *)sqlite3_column_text(st, 0), ctx);
+}
+
+int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx)
+{
+	return walk(c, "SELECT handle FROM subject ORDER BY handle", NULL, subj_row, (void *)fn, ctx);
+}
+
+int catalog_set_meta(struct catalog *c, const char *key, const char *value)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return step_done(c, st, "set meta");
+}
+
+int catalog_get_meta(struct catalog *c, const char *key, char **value)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = col_dup(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get meta");
+}

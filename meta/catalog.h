@@ -1,0 +1,150 @@
+/*
+ * catalog.h - the register's sqlite catalog (REGISTER/catalog.db).
+ *
+ * One catalog handle is one sqlite connection; it is not shared between
+ * threads without the caller's lock.  The database runs in WAL mode with
+ * foreign keys and secure_delete on, so an erased row's bytes (seals above
+ * all) are overwritten rather than left in free pages.  The schema version is
+ * PRAGMA user_version; catalog_open refuses a newer one and upgrades older
+ * ones.  sqlite result codes are turned into errno in catalog_errno() only.
+ *
+ * The catalog holds in the clear only what policy needs: ids, handles,
+ * dates, source, purpose, legal basis, retention, flags, sizes, durations.
+ * Names, contacts, titles and free text exist only inside sealed records.
+ */
+#ifndef RECFS_CATALOG_H
+#define RECFS_CATALOG_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "util.h"
+
+#define CATALOG_SCHEMA_VERSION 1
+#define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
+
+struct catalog;
+
+struct cat_recording {
+	char id[RECFS_ID_HEX];
+	int64_t recorded_at;
+	char *source, *kind, *purpose, *legal_basis, *data_source;
+	int64_t retention_until;	/* epoch of the last day kept */
+	int64_t restricted_since;	/* 0 when not restricted */
+	char *restricted_reason;	/* NULL when not restricted */
+	char *legal_hold;		/* NULL when none */
+	int channels;
+	uint64_t pcm_samples;
+	uint64_t duration_ms;
+	int locked;			/* password-protected */
+	char details_id[RECFS_ID_HEX];	/* sealed details record, "" when none */
+	int64_t ingested_at;
+};
+
+struct cat_artifact {
+	char id[RECFS_ID_HEX];
+	char recording[RECFS_ID_HEX];
+	char *role;	/* "audio", "chat" or "file" */
+	int n;		/* 0 for audio and chat; 1.. for shared files */
+	char *ext;	/* original extension, e.g. "pdf"; "opus" for audio */
+	uint64_t size;	/* plaintext bytes */
+};
+
+/* Open (create=1: create if missing, mode 0600) the catalog at path.
+ * -EPROTO for a schema newer than this build. */
+int catalog_open(const char *path, int create, struct catalog **out) MUST_CHECK;
+void catalog_close(struct catalog *c);
+/* The raw connection, for modules of libmeta only. */
+sqlite3 *catalog_db(struct catalog *c);
+/* The single sqlite -> errno translation (SQLITE_BUSY -> -EBUSY,
+ * SQLITE_CONSTRAINT -> -EEXIST, SQLITE_FULL -> -ENOSPC, ... default -EIO). */
+int catalog_errno(int sqlite_rc);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Nested begin is an error.  rollback
+ * is safe to call when no transaction is open. */
+int catalog_begin(struct catalog *c) MUST_CHECK;
+int catalog_commit(struct catalog *c) MUST_CHECK;
+void catalog_rollback(struct catalog *c);
+/* Copy the WAL into the database and truncate it to zero bytes, so that
+ * pages holding erased seals do not survive in old WAL frames.  -EBUSY when
+ * a reader kept it from finishing. */
+int catalog_checkpoint(struct catalog *c) MUST_CHECK;
+/* 1 while a catalog_begin transaction is open. */
+int catalog_in_transaction(struct catalog *c);
+/* Changes whenever another connection commits (PRAGMA data_version). */
+int catalog_data_version(struct catalog *c, int64_t *out) MUST_CHECK;
+/* Execute SQL with no result rows (schema work, pragmas). */
+int catalog_exec(struct catalog *c, const char *sql) MUST_CHECK;
+
+/* Free the strings of a recording / artifact filled by the catalog. */
+void cat_recording_clear(struct cat_recording *r);
+void cat_artifact_clear(struct cat_artifact *a);
+
+/* Recordings. */
+int catalog_put_recording(struct catalog *c, const struct cat_recording *r) MUST_CHECK;
+/* -ENOENT when absent.  *out filled; cat_recording_clear it. */
+int catalog_get_recording(struct catalog *c, const char *id, struct cat_recording *out) MUST_CHECK;
+/* Find by id prefix (the 8 hex digits of a stem), -ENOENT/-EEXIST(ambiguous). */
+int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_ID_HEX]) MUST_CHECK;
+/* Delete the recording row; artifacts, links cascade. Seals and records are
+ * deleted by the caller (they are keyed by object id). */
+int catalog_delete_recording(struct catalog *c, const char *id) MUST_CHECK;
+/* Update mutable fields: retention_until, restricted_*, legal_hold, locked. */
+int catalog_update_recording(struct catalog *c, const struct cat_recording *r) MUST_CHECK;
+/* Call fn for every recording in recorded_at order; fn returning non-zero
+ * stops the walk and is returned.  The struct is valid during the call. */
+int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recording *, void *), void *ctx);
+
+/* Ingest de-duplication: keyed hash of the manifest bytes.  The entry
+ * outlives an erased recording, so the same manifest is not taken in again. */
+int catalog_put_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], const char *recording_id) MUST_CHECK;
+/* 0 and id filled when known, -ENOENT when new. */
+int catalog_find_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], char id[RECFS_ID_HEX]) MUST_CHECK;
+
+/* Artifacts. */
+int catalog_put_artifact(struct catalog *c, const struct cat_artifact *a) MUST_CHECK;
+int catalog_get_artifact(struct catalog *c, const char *id, struct cat_artifact *out) MUST_CHECK;
+int catalog_delete_artifact(struct catalog *c, const char *id) MUST_CHECK;
+/* recording NULL: every artifact (ordered by recording). */
+int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(const struct cat_artifact *, void *),
+			  void *ctx);
+
+/* Seals: a DEK sealed for one level, keyed by object (artifact or record id). */
+int catalog_put_seal(struct catalog *c, const char *object, const char *level, const uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
+/* -ENOENT when that level has no seal on object. */
+int catalog_get_seal(struct catalog *c, const char *object, const char *level, uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
+/* level NULL: every seal of object. */
+int catalog_delete_seals(struct catalog *c, const char *object, const char *level) MUST_CHECK;
+/* Every (object, level) pair. */
+int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx);
+
+/* Sealed records (details, subject cards). *ct malloc'd; caller frees. */
+int catalog_put_record(struct catalog *c, const char *id, const uint8_t *ct, size_t len) MUST_CHECK;
+int catalog_get_record(struct catalog *c, const char *id, uint8_t **ct, size_t *len) MUST_CHECK;
+int catalog_delete_record(struct catalog *c, const char *id) MUST_CHECK;
+
+/* Subjects: handle -> card record id; blind index entries -> handle. */
+int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;
+int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX]) MUST_CHECK;
+int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
+int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
+/* -ENOENT when no subject has that entry. */
+int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
+int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;
+/* recording NULL: every link. */
+int catalog_each_link(struct catalog *c, const char *recording,
+		      int (*fn)(const char *recording, const char *handle, const char *role, void *), void *ctx);
+/* Recordings of one subject. */
+int catalog_each_link_of_subject(struct catalog *c, const char *handle,
+				 int (*fn)(const char *recording, const char *handle, const char *role, void *),
+				 void *ctx);
+/* Every subject handle. */
+int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx);
+
+/* Key/value settings of the register (register id, created_at, ...). */
+int catalog_set_meta(struct catalog *c, const char *key, const char *value) MUST_CHECK;
+/* *value malloc'd; -ENOENT when unset. */
+int catalog_get_meta(struct catalog *c, const char *key, char **value) MUST_CHECK;
+
+#endif

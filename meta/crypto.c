@@ -1,0 +1,341 @@
+/*
+ * crypto.c - the only file of recfs that calls libsodium's primitives.
+ *
+ * Invariants: every secret this module hands out lives in sodium_malloc
+ * memory (struct crypto_key) and is wiped when freed; every temporary that
+ * held a secret (a derived key, a hash state, a failed decryption) is wiped
+ * with sodium_memzero before the function returns, on error paths too.
+ * libsodium reports failure as -1; sodium_rc() turns that into -EBADMSG and
+ * is the one place that does.  Sizes come from libsodium's macros, so a
+ * change of primitive is a change of this file and of the format versions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+
+/* libsodium's return convention -> negative errno, in exactly one place. */
+static int sodium_rc(int r)
+{
+	switch (r) {
+	case 0:
+		return 0;
+	case -1:
+		return -EBADMSG;
+	default:
+		return -EIO;
+	}
+}
+
+int crypto_setup(void)
+{
+	if (sodium_init() < 0)
+		return meta_fail(-EIO, "libsodium failed to initialise");
+	return 0;
+}
+
+struct crypto_key *crypto_key_new(size_t len, int random)
+{
+	struct crypto_key *k;
+
+	/* sodium_malloc needs the page size that sodium_init() records;
+	 * sodium_init() is idempotent and cheap after the first call. */
+	if (sodium_init() < 0)
+		return NULL;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return NULL;
+	/* sodium_malloc(0) is allowed to fail; keep a byte so an empty
+	 * plaintext is still a valid key object. */
+	k->bytes = sodium_malloc(len ? len : 1);
+	if (!k->bytes) {
+		free(k);
+		return NULL;
+	}
+	k->len = len;
+	if (random)
+		randombytes_buf(k->bytes, len);
+	else
+		sodium_memzero(k->bytes, len ? len : 1);
+	return k;
+}
+
+/* sodium_free() knows the allocation size and wipes all of it, so callers
+ * may shorten k->len (a NUL-terminated passphrase) without leaking. */
+void crypto_key_free(struct crypto_key *k)
+{
+	if (!k)
+		return;
+	sodium_free(k->bytes);
+	free(k);
+}
+
+void crypto_random(void *buf, size_t len)
+{
+	randombytes_buf(buf, len);
+}
+
+int crypto_keypair(uint8_t pk[CRYPTO_PK_BYTES], struct crypto_key **sk)
+{
+	struct crypto_key *k = crypto_key_new(CRYPTO_SK_BYTES, 0);
+	uint8_t p[CRYPTO_PK_BYTES];
+	int rc;
+
+	if (!k)
+		return -ENOMEM;
+	rc = sodium_rc(crypto_box_keypair(p, k->bytes));
+	if (rc) {
+		crypto_key_free(k);
+		return rc;
+	}
+	memcpy(pk, p, sizeof(p));
+	*sk = k;
+	return 0;
+}
+
+int crypto_public_of(const struct crypto_key *sk, uint8_t pk[CRYPTO_PK_BYTES])
+{
+	if (!sk || sk->len != CRYPTO_SK_BYTES)
+		return -EINVAL;
+	return sodium_rc(crypto_scalarmult_base(pk, sk->bytes));
+}
+
+int crypto_seal_dek(const struct crypto_key *dek, const uint8_t pk[CRYPTO_PK_BYTES],
+		    uint8_t out[CRYPTO_SEAL_BYTES])
+{
+	if (!dek || dek->len != CRYPTO_DEK_BYTES)
+		return -EINVAL;
+	return sodium_rc(crypto_box_seal(out, dek->bytes, dek->len, pk));
+}
+
+int crypto_unseal_dek(const uint8_t seal[CRYPTO_SEAL_BYTES], const uint8_t pk[CRYPTO_PK_BYTES],
+		      const struct crypto_key *sk, struct crypto_key **dek)
+{
+	struct crypto_key *k = NULL;
+	int rc;
+
+	if (!sk || sk->len != CRYPTO_SK_BYTES)
+		return -EINVAL;
+	k = crypto_key_new(CRYPTO_DEK_BYTES, 0);
+	if (!k)
+		return -ENOMEM;
+	rc = sodium_rc(crypto_box_seal_open(k->bytes, seal, CRYPTO_SEAL_BYTES, pk, sk->bytes));
+	if (rc) {
+		crypto_key_free(k);
+		return rc;
+	}
+	*dek = k;
+	return 0;
+}
+
+int crypto_aead_seal(uint8_t *ct, const uint8_t *pt, size_t len, const uint8_t *ad, size_t adlen,
+		     const uint8_t nonce[CRYPTO_NONCE_BYTES], const struct crypto_key *dek)
+{
+	unsigned long long clen;
+
+	if (!dek || dek->len != CRYPTO_DEK_BYTES)
+		return -EINVAL;
+	if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX)
+		return -EFBIG;
+	return sodium_rc(crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, pt, len, ad, adlen, NULL,
+								    nonce, dek->bytes));
+}
+
+int crypto_aead_open(uint8_t *pt, const uint8_t *ct, size_t ctlen, const uint8_t *ad, size_t adlen,
+		     const uint8_t nonce[CRYPTO_NONCE_BYTES], const struct crypto_key *dek)
+{
+	unsigned long long plen;
+	int rc;
+
+	if (!dek || dek->len != CRYPTO_DEK_BYTES)
+		return -EINVAL;
+	if (ctlen < CRYPTO_TAG_BYTES)
+		return -EBADMSG;
+	rc = sodium_rc(crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen, NULL, ct, ctlen, ad, adlen,
+								  nonce, dek->bytes));
+	if (rc)
+		sodium_memzero(pt, ctlen - CRYPTO_TAG_BYTES);
+	return rc;
+}
+
+size_t crypto_record_len(size_t ptlen)
+{
+	return CRYPTO_NONCE_BYTES + ptlen + CRYPTO_TAG_BYTES;
+}
+
+int crypto_record_seal(const struct crypto_key *dek, const char *label, const void *pt, size_t len,
+		       uint8_t **out, size_t *outlen)
+{
+	size_t n = crypto_record_len(len);
+	uint8_t *buf;
+	int rc;
+
+	if (!label || n < len)
+		return -EINVAL;
+	buf = malloc(n);
+	if (!buf)
+		return -ENOMEM;
+	randombytes_buf(buf, CRYPTO_NONCE_BYTES);
+	rc = crypto_aead_seal(buf + CRYPTO_NONCE_BYTES, pt, len, (const uint8_t *)label, strlen(label), buf,
+			      dek);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	*outlen = n;
+	return 0;
+}
+
+int crypto_record_open(const struct crypto_key *dek, const char *label, const uint8_t *in, size_t inlen,
+		       uint8_t **pt, size_t *ptlen)
+{
+	size_t n;
+	uint8_t *buf;
+	int rc;
+
+	if (!label)
+		return -EINVAL;
+	if (inlen < CRYPTO_NONCE_BYTES + CRYPTO_TAG_BYTES)
+		return -EBADMSG;
+	n = inlen - CRYPTO_NONCE_BYTES - CRYPTO_TAG_BYTES;
+	buf = malloc(n + 1);
+	if (!buf)
+		return -ENOMEM;
+	rc = crypto_aead_open(buf, in + CRYPTO_NONCE_BYTES, inlen - CRYPTO_NONCE_BYTES, (const uint8_t *)label,
+			      strlen(label), in, dek);
+	if (rc) {
+		free(buf); /* already wiped by crypto_aead_open */
+		return rc;
+	}
+	buf[n] = '\0';
+	*pt = buf;
+	*ptlen = n;
+	return 0;
+}
+
+int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_SALT_BYTES],
+		    unsigned long long opslimit, size_t memlimit, struct crypto_key **key)
+{
+	struct crypto_key *k;
+	int rc;
+
+	if (!pass || passlen > crypto_pwhash_PASSWD_MAX || opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+	    opslimit > crypto_pwhash_OPSLIMIT_MAX || memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+	    memlimit > crypto_pwhash_MEMLIMIT_MAX)
+		return meta_fail(-EINVAL, "passphrase hashing: limits out of range");
+	k = crypto_key_new(crypto_secretbox_KEYBYTES, 0);
+	if (!k)
+		return -ENOMEM;
+	rc = sodium_rc(crypto_pwhash(k->bytes, k->len, pass, passlen, salt, opslimit, memlimit,
+				     crypto_pwhash_ALG_ARGON2ID13));
+	if (rc) {
+		/* Argon2id fails only when it cannot get its memory. */
+		crypto_key_free(k);
+		return meta_fail(-ENOMEM, "passphrase hashing: cannot allocate %zu bytes", memlimit);
+	}
+	*key = k;
+	return 0;
+}
+
+int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len, uint8_t **out,
+			size_t *outlen)
+{
+	size_t n = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
+	uint8_t *buf;
+	int rc;
+
+	if (!key || key->len != crypto_secretbox_KEYBYTES || n < len)
+		return -EINVAL;
+	buf = malloc(n);
+	if (!buf)
+		return -ENOMEM;
+	randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+	rc = sodium_rc(crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, pt, len, buf, key->bytes));
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	*outlen = n;
+	return 0;
+}
+
+int crypto_unbox_with_key(const struct crypto_key *key, const uint8_t *in, size_t inlen,
+			  struct crypto_key **pt)
+{
+	struct crypto_key *k;
+	int rc;
+
+	if (!key || key->len != crypto_secretbox_KEYBYTES)
+		return -EINVAL;
+	if (inlen < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+		return -EBADMSG;
+	k = crypto_key_new(inlen - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, 0);
+	if (!k)
+		return -ENOMEM;
+	rc = sodium_rc(crypto_secretbox_open_easy(k->bytes, in + crypto_secretbox_NONCEBYTES,
+						  inlen - crypto_secretbox_NONCEBYTES, in, key->bytes));
+	if (rc) {
+		crypto_key_free(k);
+		return rc;
+	}
+	*pt = k;
+	return 0;
+}
+
+/* A key of the wrong length here is a bug in the caller (keys come from
+ * validated keyrings); a silent all-zero index would merge subjects. */
+static void hash_init_or_die(crypto_generichash_state *st, const struct crypto_key *key, size_t outlen)
+{
+	const unsigned char *kb = key ? key->bytes : NULL;
+	size_t kl = key ? key->len : 0;
+
+	if (crypto_generichash_init(st, kb, kl, outlen) != 0) {
+		fputs("recfs: crypto: bad hash key length (bug)\n", stderr);
+		abort();
+	}
+}
+
+void crypto_blind_index(const struct crypto_key *index_key, const char *kind, const char *normalised,
+			uint8_t out[CRYPTO_MAC_BYTES])
+{
+	crypto_generichash_state st;
+
+	hash_init_or_die(&st, index_key, CRYPTO_MAC_BYTES);
+	/* The NUL keeps (kind, text) pairs unambiguous. */
+	crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)normalised, strlen(normalised));
+	crypto_generichash_final(&st, out, CRYPTO_MAC_BYTES);
+	sodium_memzero(&st, sizeof(st));
+}
+
+void crypto_keyed_hash(const struct crypto_key *key, const void *data, size_t len, uint8_t out[CRYPTO_MAC_BYTES])
+{
+	crypto_generichash_state st;
+
+	hash_init_or_die(&st, key, CRYPTO_MAC_BYTES);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, out, CRYPTO_MAC_BYTES);
+	sodium_memzero(&st, sizeof(st));
+}
+
+void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
+		       const size_t *lens)
+{
+	crypto_generichash_state st;
+
+	hash_init_or_die(&st, NULL, CRYPTO_HASH_BYTES);
+	for (size_t i = 0; i < nparts; i++)
+		crypto_generichash_update(&st, parts[i], lens[i]);
+	crypto_generichash_final(&st, out, CRYPTO_HASH_BYTES);
+	sodium_memzero(&st, sizeof(st));
+}
+
+/* 1 when equal, 0 otherwise, in time independent of the contents. */
+int crypto_equal(const void *a, const void *b, size_t len)
+{
+	return sodium_memcmp(a, b, len) == 0;
+}

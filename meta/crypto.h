@@ -1,0 +1,118 @@
+/*
+ * crypto.h - every use of libsodium in recfs goes through this module.
+ *
+ * Primitives (fixed by the on-disk formats; changing one is a format bump):
+ *   level keys     X25519 (crypto_box), DEKs sealed with crypto_box_seal
+ *   data           XChaCha20-Poly1305-IETF (crypto_aead_xchacha20poly1305_ietf)
+ *   passphrases    Argon2id (crypto_pwhash) -> crypto_secretbox key
+ *   blind index    keyed BLAKE2b (crypto_generichash) over normalised text
+ *   audit chain    BLAKE2b-256 (crypto_generichash)
+ *
+ * Secret buffers handed out by this module (struct crypto_key) live in
+ * sodium_malloc memory and are wiped on free.  libsodium's -1 is translated
+ * to -EBADMSG here, once.
+ */
+#ifndef RECFS_CRYPTO_H
+#define RECFS_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sodium.h>
+
+#include "util.h"
+
+#define CRYPTO_DEK_BYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+#define CRYPTO_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define CRYPTO_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define CRYPTO_PK_BYTES crypto_box_PUBLICKEYBYTES
+#define CRYPTO_SK_BYTES crypto_box_SECRETKEYBYTES
+#define CRYPTO_SEAL_BYTES (crypto_box_SEALBYTES + CRYPTO_DEK_BYTES)
+#define CRYPTO_INDEX_KEY_BYTES crypto_generichash_KEYBYTES
+#define CRYPTO_MAC_BYTES 32 /* blind-index entries */
+#define CRYPTO_HASH_BYTES 32 /* audit chain links */
+#define CRYPTO_SALT_BYTES crypto_pwhash_SALTBYTES
+
+/* A secret of fixed length in guarded memory. */
+struct crypto_key {
+	size_t len;
+	unsigned char *bytes; /* sodium_malloc'd */
+};
+
+/* sodium_init(); call once before anything else (idempotent).  -EIO when
+ * libsodium cannot initialise. */
+int crypto_setup(void) MUST_CHECK;
+
+/* Allocate a key of len bytes in sodium_malloc memory, random or zero.
+ * NULL on out of memory.  Free with crypto_key_free (NULL is fine). */
+struct crypto_key *crypto_key_new(size_t len, int random);
+void crypto_key_free(struct crypto_key *k);
+
+void crypto_random(void *buf, size_t len);
+
+/* X25519 key pair: pk (CRYPTO_PK_BYTES) and a new sk key. */
+int crypto_keypair(uint8_t pk[CRYPTO_PK_BYTES], struct crypto_key **sk) MUST_CHECK;
+/* The public key of sk. */
+int crypto_public_of(const struct crypto_key *sk, uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
+
+/*
+ * Seal a DEK for a level public key (crypto_box_seal).  out is
+ * CRYPTO_SEAL_BYTES.  Unseal with the level's key pair; -EBADMSG when the seal
+ * was not made for this key or was altered.  *dek is new guarded memory.
+ */
+int crypto_seal_dek(const struct crypto_key *dek, const uint8_t pk[CRYPTO_PK_BYTES],
+		    uint8_t out[CRYPTO_SEAL_BYTES]) MUST_CHECK;
+int crypto_unseal_dek(const uint8_t seal[CRYPTO_SEAL_BYTES], const uint8_t pk[CRYPTO_PK_BYTES],
+		      const struct crypto_key *sk, struct crypto_key **dek) MUST_CHECK;
+
+/*
+ * AEAD of one chunk or record: ct = pt || tag (len + CRYPTO_TAG_BYTES).
+ * ct and pt may not overlap.  open: -EBADMSG on any authentication failure,
+ * and pt is then wiped.
+ */
+int crypto_aead_seal(uint8_t *ct, const uint8_t *pt, size_t len, const uint8_t *ad, size_t adlen,
+		     const uint8_t nonce[CRYPTO_NONCE_BYTES], const struct crypto_key *dek) MUST_CHECK;
+int crypto_aead_open(uint8_t *pt, const uint8_t *ct, size_t ctlen, const uint8_t *ad, size_t adlen,
+		     const uint8_t nonce[CRYPTO_NONCE_BYTES], const struct crypto_key *dek) MUST_CHECK;
+
+/*
+ * Sealed records (details, subject cards, audit payloads): small byte
+ * strings encrypted under a DEK with a random nonce, bound to a label (the
+ * record id) as additional data.  Format: nonce || ct || tag; length
+ * crypto_record_len(len).  *pt from record_open is malloc'd, NUL-terminated
+ * past *ptlen; the caller wipes (sodium_memzero) and frees it.
+ */
+size_t crypto_record_len(size_t ptlen);
+int crypto_record_seal(const struct crypto_key *dek, const char *label, const void *pt, size_t len,
+		       uint8_t **out, size_t *outlen) MUST_CHECK;
+int crypto_record_open(const struct crypto_key *dek, const char *label, const uint8_t *in, size_t inlen,
+		       uint8_t **pt, size_t *ptlen) MUST_CHECK;
+
+/*
+ * Passphrase protection: Argon2id (INTERACTIVE limits by default, MODERATE for
+ * keyrings) of pass with salt -> a secretbox key.  opslimit/memlimit are
+ * stored next to the salt so the cost can rise later.
+ */
+int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_SALT_BYTES],
+		    unsigned long long opslimit, size_t memlimit, struct crypto_key **key) MUST_CHECK;
+/* secretbox with a random nonce: out = nonce || mac || ct. */
+int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len, uint8_t **out,
+			size_t *outlen) MUST_CHECK;
+/* Reverse; -EBADMSG for a wrong key / altered box.  *pt is new guarded
+ * memory (crypto_key) holding the plaintext. */
+int crypto_unbox_with_key(const struct crypto_key *key, const uint8_t *in, size_t inlen,
+			  struct crypto_key **pt) MUST_CHECK;
+
+/* Blind index: keyed BLAKE2b of normalised text, tagged by kind
+ * ("phone", "email", "ref") so equal strings of different kinds differ. */
+void crypto_blind_index(const struct crypto_key *index_key, const char *kind, const char *normalised,
+			uint8_t out[CRYPTO_MAC_BYTES]);
+/* Keyed hash of arbitrary bytes (dedup key of a manifest). */
+void crypto_keyed_hash(const struct crypto_key *key, const void *data, size_t len, uint8_t out[CRYPTO_MAC_BYTES]);
+/* Unkeyed BLAKE2b-256 over a sequence of (ptr, len) parts. */
+void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
+		       const size_t *lens);
+
+/* Constant-time equality. */
+int crypto_equal(const void *a, const void *b, size_t len);
+
+#endif

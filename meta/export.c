@@ -1,0 +1,506 @@
+/*
+ * export.c - one subject's data out of the register, decrypted, for the
+ * subject (Art. 15(3), Art. 20) or for a recipient named in the policy
+ * (§8 of the notice).
+ *
+ * Nothing is disclosed unless it is logged: files are written first into a
+ * folder that did not exist, the audit entries commit after, and if they
+ * cannot, the folder is removed.  Every object is opened with the highest
+ * level of the keyring that holds a seal on it, so a restricted recording
+ * (sealed for the rights level only) opens only with that key.  Decrypted
+ * text held in memory (cards, details) is wiped before it is freed; media
+ * goes straight from blob_read into the output file through one buffer
+ * that is wiped at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "blob.h"
+#include "export.h"
+#include "request.h"
+#include "subject.h"
+
+#define VCON_VERSION "0.0.2"
+#define COPY_BUF BLOB_CHUNK_SIZE
+
+struct ids {
+	char (*id)[RECFS_ID_HEX];
+	size_t n;
+};
+
+struct exp {
+	struct reg *r;
+	const struct keyring *kr;
+	const char *handle;
+	char *dir;
+	int held[POLICY_MAX_LEVELS];	/* 1 when kr holds that level's key */
+	int to_subject;
+	json_t *card;			/* the subject's card, with "handle" */
+	json_t *recs, *withheld;	/* for export.json */
+	struct ids done;		/* exported recordings, for the log */
+	struct export_result res;
+};
+
+static void wipe_free(char *s, size_t len)
+{
+	if (s) {
+		sodium_memzero(s, len);
+		free(s);
+	}
+}
+
+static void ids_add(struct ids *l, const char *id)
+{
+	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
+	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
+}
+
+/* The DEK of object with the highest held level that has a seal on it. */
+static int open_dek(struct exp *e, const char *object, struct crypto_key **dek)
+{
+	for (int i = (int)e->r->policy->n_levels - 1; i >= 0; i--) {
+		int rc;
+
+		if (!e->held[i])
+			continue;
+		rc = reg_unseal(e->r, e->kr, e->r->policy->levels[i].name, object, dek);
+		if (rc != -EACCES)
+			return rc;
+	}
+	return -EACCES;
+}
+
+/* A sealed record as JSON, opened the same way; -EACCES when no held level can. */
+static int open_record(struct exp *e, const char *id, json_t **out)
+{
+	for (int i = (int)e->r->policy->n_levels - 1; i >= 0; i--) {
+		char *text = NULL;
+		size_t len = 0;
+		int rc;
+
+		if (!e->held[i])
+			continue;
+		rc = reg_read_record(e->r, e->kr, e->r->policy->levels[i].name, id, &text, &len);
+		if (rc == -EACCES)
+			continue;
+		if (rc)
+			return rc;
+		*out = json_loadb(text, len, 0, NULL);
+		wipe_free(text, len);
+		return *out ? 0 : meta_fail(-EIO, "sealed record %s is not JSON", id);
+	}
+	return -EACCES;
+}
+
+static int write_json(struct exp *e, const char *name, json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER), *path;
+	int rc;
+
+	if (!text)
+		return -ENOMEM;
+	path = xasprintf("%s/%s", e->dir, name);
+	rc = util_write_file_atomic(path, text, strlen(text), 0600);
+	if (rc)
+		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
+	wipe_free(text, strlen(text));
+	free(path);
+	return rc;
+}
+
+/* Decrypt one artifact into dir/name. */
+static int write_media(struct exp *e, const struct cat_artifact *art, const char *name)
+{
+	struct crypto_key *dek = NULL;
+	struct blob_reader *br = NULL;
+	char *blob = reg_blob_path(e->r, art->id), *path = xasprintf("%s/%s", e->dir, name);
+	uint8_t *buf = xcalloc(1, COPY_BUF);
+	uint64_t off = 0;
+	int fd = -1, rc;
+
+	if ((rc = open_dek(e, art->id, &dek)))
+		goto out;
+	if ((rc = blob_reader_open(blob, art->id, dek, art->size, &br))) {
+		rc = meta_fail(rc, "blob of artifact %s does not open", art->id);
+		goto out;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		rc = meta_fail(-errno, "cannot create %s: %s", path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = blob_read(br, buf, COPY_BUF, off);
+
+		if (n < 0) {
+			rc = meta_fail((int)n, "artifact %s fails authentication", art->id);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((rc = util_write_all(fd, buf, (size_t)n)))
+			goto out;
+		off += (uint64_t)n;
+	}
+	if (fsync(fd) < 0)
+		rc = -errno;
+	e->res.files += rc == 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	blob_reader_close(br);
+	crypto_key_free(dek);
+	sodium_memzero(buf, COPY_BUF);
+	free(buf);
+	free(blob);
+	free(path);
+	return rc;
+}
+
+struct parties {
+	struct exp *e;
+	json_t *list;
+};
+
+static int add_party(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct parties *p = ctx;
+	json_t *o = json_object();
+
+	(void)recording;
+	json_object_set_new(o, "handle", json_string(handle));
+	json_object_set_new(o, "role", json_string(role));
+	if (!strcmp(handle, p->e->handle)) {
+		/* The subject's own card; nobody else's (Art. 15(4)). */
+		static const char *const keys[][2] = { { "name", "name" }, { "phone", "tel" }, { "email", "mailto" } };
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			json_t *v = json_object_get(p->e->card, keys[i][0]);
+			char norm[64];
+
+			if (!json_is_string(v))
+				continue;
+			/* vCon's tel is a number in E.164 form where we can. */
+			if (!strcmp(keys[i][0], "phone") &&
+			    subject_normalise("phone", json_string_value(v), norm, sizeof(norm)) == 0 && norm[0] == '+')
+				json_object_set_new(o, keys[i][1], json_string(norm));
+			else
+				json_object_set(o, keys[i][1], v);
+			sodium_memzero(norm, sizeof(norm));
+		}
+	}
+	json_array_append_new(p->list, o);
+	return 0;
+}
+
+static void stem_of(const struct cat_recording *rec, char *out, size_t len)
+{
+	char stamp[17];
+
+	util_format_stamp(rec->recorded_at, stamp);
+	snprintf(out, len, "%s_%s_%.8s", stamp, rec->source, rec->id);
+}
+
+static void withhold(struct exp *e, const char *id, const char *why)
+{
+	json_array_append_new(e->withheld, json_pack("{s:s, s:s}", "id", id, "reason", why));
+	e->res.withheld++;
+}
+
+static int export_recording(struct exp *e, const char *id)
+{
+	struct cat_recording rec;
+	struct parties p = { e, json_array() };
+	json_t *vcon = NULL, *details = NULL, *dialog, *atts = json_array(), *files = json_array(), *ext, *idx;
+	struct cat_artifact *arts = NULL;
+	struct crypto_key *probe = NULL;
+	char stem[96], name[160], t[21], d[11];
+	size_t n_arts = 0;
+	int rc;
+
+	rc = catalog_get_recording(e->r->cat, id, &rec);
+	if (rc == -ENOENT) {
+		rc = 0;	/* erased meanwhile */
+		goto out_norec;
+	}
+	if (rc)
+		goto out_norec;
+	if (rec.restricted_since && !e->to_subject) {
+		withhold(e, id, "restricted (Art. 18(2))");
+		goto out;
+	}
+	/* Collect the artifacts first: no walk stays open while decrypting. */
+	{
+		sqlite3_stmt *st = NULL;
+		sqlite3 *db = catalog_db(e->r->cat);
+
+		rc = sqlite3_prepare_v2(db, "SELECT id, role, n, ext, size FROM artifact WHERE recording=?1 ORDER BY role, n",
+					-1, &st, NULL);
+		if (rc != SQLITE_OK) {
+			rc = meta_fail(catalog_errno(rc), "export: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			struct cat_artifact *a;
+
+			arts = xrealloc(arts, (n_arts + 1) * sizeof(*arts));
+			a = &arts[n_arts++];
+			memset(a, 0, sizeof(*a));
+			snprintf(a->id, sizeof(a->id), "%s", (const char *)sqlite3_column_text(st, 0));
+			memcpy(a->recording, rec.id, sizeof(a->recording));
+			a->role = xstrdup((const char *)sqlite3_column_text(st, 1));
+			a->n = sqlite3_column_int(st, 2);
+			a->ext = xstrdup((const char *)sqlite3_column_text(st, 3));
+			a->size = (uint64_t)sqlite3_column_int64(st, 4);
+		}
+		rc = rc == SQLITE_DONE ? 0 : meta_fail(catalog_errno(rc), "export: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		if (rc)
+			goto out;
+	}
+	/* Whether any held level opens it at all (restricted: rights level only). */
+	for (size_t i = 0; i < n_arts; i++) {
+		if (strcmp(arts[i].role, "audio"))
+			continue;
+		rc = open_dek(e, arts[i].id, &probe);
+		crypto_key_free(probe);
+		probe = NULL;
+		if (rc == -EACCES) {
+			withhold(e, id, rec.restricted_since ? "restricted: needs the rights level's key"
+							     : "no level of the keyring opens it");
+			rc = 0;
+			goto out;
+		}
+		if (rc)
+			goto out;
+	}
+	if (rec.details_id[0]) {
+		rc = open_record(e, rec.details_id, &details);
+		if (rc && rc != -EACCES)
+			goto out;
+		rc = 0;
+	}
+	stem_of(&rec, stem, sizeof(stem));
+	if ((rc = catalog_each_link(e->r->cat, id, add_party, &p)))
+		goto out;
+	if (details) {
+		size_t i;
+		json_t *s;
+
+		json_array_foreach(json_object_get(details, "staff"), i, s)
+			json_array_append_new(p.list, json_pack("{s:s}", "role", "staff"));
+	}
+	util_format_time(rec.recorded_at, t);
+	dialog = json_array();
+	for (size_t i = 0; i < n_arts; i++) {
+		const struct cat_artifact *a = &arts[i];
+
+		if (!strcmp(a->role, "audio"))
+			snprintf(name, sizeof(name), "%s.opus", stem);
+		else if (!strcmp(a->role, "chat"))
+			snprintf(name, sizeof(name), "%s.chat.txt", stem);
+		else
+			snprintf(name, sizeof(name), "%s.%d.%s", stem, a->n, a->ext);
+		if ((rc = write_media(e, a, name))) {
+			json_decref(dialog);
+			goto out;
+		}
+		json_array_append_new(files, json_string(name));
+		if (!strcmp(a->role, "audio")) {
+			json_t *pi = json_array();
+
+			for (size_t k = 0; k < json_array_size(p.list); k++)
+				json_array_append_new(pi, json_integer((json_int_t)k));
+			json_array_append_new(dialog, json_pack("{s:s, s:s, s:f, s:o, s:s, s:s}", "type", "recording",
+								"start", t, "duration", rec.duration_ms / 1000.0,
+								"parties", pi, "mimetype", "audio/ogg", "filename",
+								name));
+		} else {
+			int chat = !strcmp(a->role, "chat");
+
+			json_array_append_new(atts, json_pack("{s:s, s:s, s:s}", "type", chat ? "chat" : "presentation",
+							      "mimetype", chat ? "text/plain" : "application/octet-stream",
+							      "filename", name));
+		}
+	}
+	util_format_date(rec.retention_until, d);
+	ext = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b}", "purpose", rec.purpose, "legal_basis",
+			rec.legal_basis, "retention_until", d, "data_source", rec.data_source, "source", rec.source,
+			"kind", rec.kind, "channels", rec.channels, "restricted", rec.restricted_since != 0);
+	vcon = json_pack("{s:s, s:s, s:s}", "vcon", VCON_VERSION, "uuid", rec.id, "created_at", t);
+	if (details && json_is_string(json_object_get(details, "title")))
+		json_object_set(vcon, "subject", json_object_get(details, "title"));
+	json_object_set(vcon, "parties", p.list);
+	json_object_set_new(vcon, "dialog", dialog);
+	json_object_set(vcon, "attachments", atts);
+	json_object_set_new(vcon, "recfs", ext);
+	snprintf(name, sizeof(name), "%s.vcon.json", stem);
+	if ((rc = write_json(e, name, vcon)))
+		goto out;
+	idx = json_pack("{s:s, s:s, s:O}", "id", rec.id, "vcon", name, "files", files);
+	json_array_append_new(e->recs, idx);
+	ids_add(&e->done, rec.id);
+	e->res.recordings++;
+out:
+	cat_recording_clear(&rec);
+out_norec:
+	for (size_t i = 0; i < n_arts; i++)
+		cat_artifact_clear(&arts[i]);
+	free(arts);
+	json_decref(vcon);
+	json_decref(details);
+	json_decref(p.list);
+	json_decref(atts);
+	json_decref(files);
+	return rc;
+}
+
+static int collect_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)handle;
+	(void)role;
+	ids_add(ctx, recording);
+	return 0;
+}
+
+static int refuse(struct reg *r, const struct audit_actor *a, const char *handle, int err, const char *why)
+{
+	if (audit_log(r->cat, a, "export", handle, "refused", why))
+		meta_clear_error();
+	return meta_fail(err, "export refused: %s", why);
+}
+
+/* The log entries of a finished export, in one transaction. */
+static int log_export(struct exp *e, const struct audit_actor *a, const char *recipient, const char *ref)
+{
+	char why[192];
+	int rc = catalog_begin(e->r->cat);
+
+	for (size_t i = 0; rc == 0 && i < e->done.n; i++) {
+		snprintf(why, sizeof(why), "recipient=%s subject=%s%s", recipient, e->handle, ref);
+		rc = audit_log(e->r->cat, a, "export", e->done.id[i], "ok", why);
+	}
+	snprintf(why, sizeof(why), "recipient=%s%s recordings=%zu withheld=%zu", recipient, ref, e->res.recordings,
+		 e->res.withheld);
+	if (rc == 0)
+		rc = audit_log(e->r->cat, a, "export", e->handle, "ok", why);
+	if (rc == 0)
+		rc = catalog_commit(e->r->cat);
+	if (rc)
+		catalog_rollback(e->r->cat);
+	return rc;
+}
+
+int export_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
+		   const char *outdir, const char *recipient, struct export_result *out)
+{
+	const struct policy *pol = r->policy;
+	const struct policy_recipient *rcp = NULL;
+	struct exp e = { .r = r, .kr = kr, .handle = handle, .to_subject = !recipient };
+	struct ids recs = { 0 };
+	json_t *index = NULL;
+	char card_id[RECFS_ID_HEX], ref[40] = "", now[21];
+	int64_t req;
+	int rc, any = 0, created = 0;
+
+	if (recipient) {
+		int i = policy_recipient_index(pol, recipient);
+		char why[96];
+
+		if (i < 0) {
+			snprintf(why, sizeof(why), "recipient %.40s is not in the policy", recipient);
+			return refuse(r, a, handle, -EINVAL, why);
+		}
+		rcp = &pol->recipients[i];
+		if (!rcp->eea && !rcp->safeguard) {
+			snprintf(why, sizeof(why), "recipient=%s is outside the EEA without a safeguard", rcp->name);
+			return refuse(r, a, handle, -EPERM, why);
+		}
+	}
+	rc = catalog_get_subject(r->cat, handle, card_id);
+	if (rc == -ENOENT)
+		return meta_fail(-ENOENT, "no subject %s", handle);
+	if (rc)
+		return rc;
+	for (size_t i = 0; kr && i < pol->n_levels && i < POLICY_MAX_LEVELS; i++) {
+		uint8_t pk[CRYPTO_PK_BYTES];
+
+		e.held[i] = keyring_level(kr, pol->levels[i].name, pk) != NULL;
+		any |= e.held[i] && (int)i >= pol->details_level;
+	}
+	if (!any)
+		return refuse(r, a, handle, -ENOKEY, "the keyring holds no level key from the details level up");
+	if (request_open_for(r, handle, &req) == 0)
+		snprintf(ref, sizeof(ref), " request=%lld", (long long)req);
+	rc = open_record(&e, card_id, &e.card);
+	if (rc == -EACCES)
+		rc = refuse(r, a, handle, -ENOKEY, "no level of the keyring opens the subject's card");
+	if (rc)
+		goto out;
+	json_object_set_new(e.card, "handle", json_string(handle));
+	if ((rc = util_mkdir_p(outdir, 0700))) {
+		rc = meta_fail(rc, "cannot create %s: %s", outdir, strerror(-rc));
+		goto out;
+	}
+	e.dir = xasprintf("%s/%s", outdir, handle);
+	if (mkdir(e.dir, 0700) < 0) {
+		rc = meta_fail(-errno, "cannot create %s: %s", e.dir, strerror(errno));
+		goto out;
+	}
+	created = 1;
+	e.recs = json_array();
+	e.withheld = json_array();
+	if ((rc = write_json(&e, "subject.json", e.card)))
+		goto out;
+	if ((rc = catalog_each_link_of_subject(r->cat, handle, collect_link, &recs)))
+		goto out;
+	for (size_t i = 0; i < recs.n; i++)
+		if ((rc = export_recording(&e, recs.id[i])))
+			goto out;
+	util_format_time(util_now(), now);
+	index = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:O, s:O}", "format", "recfs-export/1", "register",
+			  pol->reg_name, "controller", pol->controller, "privacy_contact", pol->privacy_contact,
+			  "exported_at", now, "subject", handle, "recordings", e.recs, "withheld", e.withheld);
+	if (rcp)
+		json_object_set_new(index, "recipient",
+				    json_pack("{s:s, s:s?, s:b, s:s?}", "name", rcp->name, "display", rcp->display,
+					      "eea", rcp->eea, "safeguard", rcp->safeguard));
+	else
+		json_object_set_new(index, "recipient", json_string(EXPORT_TO_SUBJECT));
+	if ((rc = write_json(&e, "export.json", index)))
+		goto out;
+	if ((rc = util_fsync_dir(e.dir)))
+		goto out;
+	rc = log_export(&e, a, rcp ? rcp->name : EXPORT_TO_SUBJECT, ref);
+	if (rc) {
+		rc = meta_fail(rc, "cannot log the export; nothing was disclosed: %s", strerror(-rc));
+		goto out;
+	}
+	e.res.dir = e.dir;
+	e.dir = NULL;
+	*out = e.res;
+out:
+	if (rc && created) {
+		char *why = xasprintf("%s", meta_errmsg());
+
+		util_remove_tree(e.dir);
+		meta_fail(rc, "%s", why);
+		free(why);
+	}
+	free(e.dir);
+	free(recs.id);
+	free(e.done.id);
+	json_decref(index);
+	json_decref(e.card);
+	json_decref(e.recs);
+	json_decref(e.withheld);
+	return rc;
+}

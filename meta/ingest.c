@@ -1,0 +1,637 @@
+/*
+ * ingest.c - a manifest and its files become one recording.
+ *
+ * Invariant: a recording is either wholly in the register (catalog rows
+ * committed, every blob fsync'd before the commit) or not at all.  Blobs are
+ * written first under fresh random ids; if anything fails before the commit
+ * they are unlinked; a crash in that window leaves orphan blobs only (no
+ * catalog row names them), which fsck --repair removes.  Input files are
+ * never modified here.
+ *
+ * Error messages go to error.txt in quarantine and to logs: they name the
+ * field or the kind of problem, never a value that could be personal.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "blob.h"
+#include "ingest.h"
+#include "opus.h"
+#include "subject.h"
+
+#define MAX_ATTACHMENTS 64
+#define MAX_SUBJECTS 64
+#define MAX_ATTACHMENT_BYTES (4ULL << 30)
+#define FUTURE_SLACK 300 /* seconds of clock skew tolerated */
+
+struct pending {
+	char id[RECFS_ID_HEX];
+	char *src;	/* input file path */
+	char *blob;	/* blob path once written */
+	const char *role;
+	int n;
+	char ext[12];
+	uint64_t size;
+	struct crypto_key *dek;
+};
+
+struct job {
+	char *dir;
+	json_t *root;
+	struct cat_recording rec;
+	struct opus_info audio;
+	struct pending art[MAX_ATTACHMENTS + 1];
+	size_t n_art;
+	int purpose, source;
+};
+
+/* Echo a name from the manifest only when it looks like a policy name. */
+static const char *safe_name(const char *s)
+{
+	size_t n = 0;
+
+	if (!s)
+		return "(none)";
+	for (const char *p = s; *p; p++, n++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_'))
+			return "(not a valid name)";
+	return n && n <= 32 ? s : "(not a valid name)";
+}
+
+/* A file named in the manifest: a plain name in the manifest's folder. */
+static int plain_name(const char *s)
+{
+	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") && strlen(s) < 256;
+}
+
+static void ext_of(const char *name, char out[12])
+{
+	const char *dot = strrchr(name, '.');
+	size_t n = 0;
+
+	if (dot && dot != name) {
+		for (const char *p = dot + 1; *p && n < 8; p++) {
+			if (!isalnum((unsigned char)*p)) {
+				n = 0;
+				break;
+			}
+			out[n++] = (char)tolower((unsigned char)*p);
+		}
+		if (dot[1] && strlen(dot + 1) > 8)
+			n = 0;
+	}
+	if (!n)
+		memcpy(out, "bin", 4);
+	else
+		out[n] = '\0';
+}
+
+static const char *str_field(json_t *root, const char *key, int *bad)
+{
+	json_t *v = json_object_get(root, key);
+
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static int add_file(struct job *j, const char *name, const char *role, int n, const char *what)
+{
+	struct pending *p;
+	struct stat st;
+	char *path;
+
+	if (!plain_name(name))
+		return meta_fail(-EINVAL, "%s must be a plain file name in the manifest's folder", what);
+	if (j->n_art >= MAX_ATTACHMENTS + 1)
+		return meta_fail(-EINVAL, "too many attachments (at most %d)", MAX_ATTACHMENTS);
+	path = xasprintf("%s/%s", j->dir, name);
+	if (lstat(path, &st) < 0) {
+		int e = errno;
+		free(path);
+		return meta_fail(-ENOENT, "%s named in the manifest %s", what,
+				 e == ENOENT ? "is missing" : "cannot be read");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		free(path);
+		return meta_fail(-EINVAL, "%s named in the manifest is not a regular file", what);
+	}
+	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
+		free(path);
+		return meta_fail(-EFBIG, "%s is larger than 4 GiB", what);
+	}
+	for (size_t i = 0; i < j->n_art; i++) {
+		if (!strcmp(j->art[i].src, path)) {
+			free(path);
+			return meta_fail(-EINVAL, "the same file is named twice in the manifest");
+		}
+	}
+	p = &j->art[j->n_art++];
+	p->src = path;
+	p->role = role;
+	p->n = n;
+	p->size = (uint64_t)st.st_size;
+	ext_of(name, p->ext);
+	if (!strcmp(role, "audio"))
+		memcpy(p->ext, "opus", 5);
+	else if (!strcmp(role, "chat"))
+		memcpy(p->ext, "txt", 4);
+	return 0;
+}
+
+/* Check the manifest and its files; fill j->rec and j->art. */
+static int validate(struct reg *r, struct job *j)
+{
+	const struct policy *pol = r->policy;
+	json_t *root = j->root, *v;
+	const char *s, *purpose, *basis, *audio;
+	int bad = 0, rc, nfile = 0, have_chat = 0;
+	int64_t t;
+
+	if (!json_is_object(root))
+		return meta_fail(-EINVAL, "manifest is not a JSON object");
+	s = str_field(root, "recorded_at", &bad);
+	if (!s || bad)
+		return meta_fail(-EINVAL, "recorded_at is missing or not a string");
+	if (util_parse_time(s, &t))
+		return meta_fail(-EINVAL, "recorded_at is not an ISO 8601 time with a zone (e.g. 2026-11-28T10:15:00Z)");
+	if (t > util_now() + FUTURE_SLACK)
+		return meta_fail(-EINVAL, "recorded_at is in the future");
+	j->rec.recorded_at = t;
+
+	s = str_field(root, "source", &bad);
+	if (!s || bad)
+		return meta_fail(-EINVAL, "source is missing or not a string");
+	j->source = policy_source_index(pol, s);
+	if (j->source < 0)
+		return meta_fail(-EINVAL, "unknown source %s: not in the policy", safe_name(s));
+	const struct policy_source *src = &pol->sources[j->source];
+
+	purpose = str_field(root, "purpose", &bad);
+	if (bad)
+		return meta_fail(-EINVAL, "purpose is not a string");
+	if (!purpose)
+		purpose = pol->purposes[src->purpose].name;
+	j->purpose = policy_purpose_index(pol, purpose);
+	if (j->purpose < 0)
+		return meta_fail(-EINVAL, "unknown purpose %s: not in the policy", safe_name(purpose));
+	basis = str_field(root, "legal_basis", &bad);
+	if (bad)
+		return meta_fail(-EINVAL, "legal_basis is not a string");
+	if (!basis)
+		basis = (src->legal_basis && j->purpose == src->purpose) ? src->legal_basis
+									   : pol->purposes[j->purpose].legal_basis;
+	if (!policy_is_legal_basis(basis))
+		return meta_fail(-EINVAL, "legal_basis %s is not one of Art. 6(1): consent, contract, "
+				 "legal_obligation, vital_interests, public_task, legitimate_interests",
+				 safe_name(basis));
+	if (str_field(root, "title", &bad), bad)
+		return meta_fail(-EINVAL, "title is not a string");
+
+	audio = str_field(root, "audio", &bad);
+	if (!audio || bad)
+		return meta_fail(-EINVAL, "audio is missing or not a string");
+	if ((rc = add_file(j, audio, "audio", 0, "audio file")))
+		return rc;
+	rc = opus_probe_file(j->art[0].src, &j->audio);
+	if (rc)
+		return meta_fail(rc, "audio: %s", meta_errmsg());
+
+	v = json_object_get(root, "attachments");
+	if (v && !json_is_null(v)) {
+		size_t i;
+		json_t *a;
+
+		if (!json_is_array(v))
+			return meta_fail(-EINVAL, "attachments is not a list");
+		json_array_foreach(v, i, a) {
+			const char *file, *kind;
+			int b2 = 0;
+
+			if (!json_is_object(a))
+				return meta_fail(-EINVAL, "attachment %zu is not an object", i + 1);
+			file = str_field(a, "file", &b2);
+			kind = str_field(a, "kind", &b2);
+			if (!file || b2)
+				return meta_fail(-EINVAL, "attachment %zu has no file name", i + 1);
+			if (kind && !strcmp(kind, "chat")) {
+				if (have_chat++)
+					return meta_fail(-EINVAL, "more than one chat attachment");
+				rc = add_file(j, file, "chat", 0, "chat attachment");
+			} else {
+				rc = add_file(j, file, "file", ++nfile, "attachment");
+			}
+			if (rc)
+				return rc;
+		}
+	}
+	v = json_object_get(root, "subjects");
+	if (v && !json_is_null(v) && (!json_is_array(v) || json_array_size(v) > MAX_SUBJECTS))
+		return meta_fail(-EINVAL, "subjects is not a list (of at most %d)", MAX_SUBJECTS);
+	if (v && json_is_array(v)) {
+		size_t i;
+		json_t *sj;
+
+		json_array_foreach(v, i, sj) {
+			static const char *const keys[] = { "role", "name", "phone", "email", "organisation", "ref" };
+			if (!json_is_object(sj))
+				return meta_fail(-EINVAL, "subject %zu is not an object", i + 1);
+			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+				int b2 = 0;
+				str_field(sj, keys[k], &b2);
+				if (b2)
+					return meta_fail(-EINVAL, "subject %zu: %s is not a string", i + 1, keys[k]);
+			}
+		}
+	}
+	v = json_object_get(root, "staff");
+	if (v && !json_is_null(v) && !json_is_array(v))
+		return meta_fail(-EINVAL, "staff is not a list");
+
+	util_new_id(j->rec.id);
+	j->rec.source = xstrdup(src->name);
+	j->rec.kind = xstrdup(src->kind);
+	j->rec.purpose = xstrdup(pol->purposes[j->purpose].name);
+	j->rec.legal_basis = xstrdup(basis);
+	j->rec.data_source = xstrdup(src->data_source ? src->data_source : src->name);
+	j->rec.retention_until = policy_period_add(t, pol->purposes[j->purpose].retention);
+	j->rec.channels = j->audio.channels;
+	j->rec.pcm_samples = j->audio.pcm_samples;
+	j->rec.duration_ms = j->audio.duration_ms;
+	j->rec.ingested_at = util_now();
+	return 0;
+}
+
+static int write_blobs(struct reg *r, struct job *j)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < j->n_art; i++) {
+		struct pending *p = &j->art[i];
+		char *dir;
+		int fd;
+
+		util_new_id(p->id);
+		p->dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+		if (!p->dek)
+			return -ENOMEM;
+		dir = xasprintf("%s/blobs/%.2s", r->dir, p->id);
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			rc = meta_fail(-errno, "cannot create %s: %s", dir, strerror(errno));
+			free(dir);
+			return rc;
+		}
+		p->blob = reg_blob_path(r, p->id);
+		fd = open(p->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0) {
+			rc = meta_fail(-errno, "cannot read an input file: %s", strerror(errno));
+			free(dir);
+			return rc;
+		}
+		rc = blob_write_fd(p->blob, p->id, p->dek, fd, p->size);
+		close(fd);
+		if (rc == 0)
+			rc = util_fsync_dir(dir);
+		free(dir);
+		if (rc) {
+			free(p->blob); /* blob_write_fd removed its partial file */
+			p->blob = NULL;
+			return meta_fail(rc, "cannot write blob: %s", strerror(-rc));
+		}
+	}
+	return 0;
+}
+
+static json_t *details_json(struct job *j, json_t *handles)
+{
+	json_t *d = json_object(), *subs = json_array(), *staff = json_array();
+	json_t *v = json_object_get(j->root, "title");
+	size_t i;
+	json_t *x;
+
+	if (json_is_string(v))
+		json_object_set(d, "title", v);
+	json_array_foreach(json_object_get(j->root, "staff"), i, x) {
+		if (json_is_object(x))
+			json_array_append_new(staff, json_pack("{s:O?, s:O?}", "name", json_object_get(x, "name"),
+							       "id", json_object_get(x, "id")));
+		else if (json_is_string(x))
+			json_array_append_new(staff, json_pack("{s:O}", "name", x));
+	}
+	json_array_foreach(json_object_get(j->root, "subjects"), i, x) {
+		json_array_append_new(subs, json_pack("{s:O, s:O?, s:O?}", "handle", json_array_get(handles, i),
+						      "role", json_object_get(x, "role"), "name",
+						      json_object_get(x, "name")));
+	}
+	json_object_set_new(d, "staff", staff);
+	json_object_set_new(d, "subjects", subs);
+	return d;
+}
+
+static int commit(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor, struct job *j,
+		  const uint8_t ikey[CRYPTO_MAC_BYTES], struct ingest_result *res)
+{
+	const struct policy *pol = r->policy;
+	int min = pol->purposes[j->purpose].min_level;
+	int det = min > pol->details_level ? min : pol->details_level;
+	json_t *handles = json_array(), *details = NULL, *x;
+	char *text = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	json_array_foreach(json_object_get(j->root, "subjects"), i, x) {
+		struct subject_card card = {
+			.name = json_string_value(json_object_get(x, "name")),
+			.phone = json_string_value(json_object_get(x, "phone")),
+			.email = json_string_value(json_object_get(x, "email")),
+			.organisation = json_string_value(json_object_get(x, "organisation")),
+			.ref = json_string_value(json_object_get(x, "ref")),
+		};
+		char handle[CATALOG_HANDLE_MAX];
+		int created;
+
+		if ((rc = subject_resolve(r, index_key, &card, pol->details_level, handle, &created)))
+			goto out;
+		res->n_subjects_new += created;
+		json_array_append_new(handles, json_string(handle));
+	}
+	details = details_json(j, handles);
+	text = json_dumps(details, JSON_COMPACT);
+	if (!text) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	util_new_id(j->rec.details_id);
+	if ((rc = reg_write_record(r, j->rec.details_id, text, strlen(text), det)))
+		goto out;
+	if ((rc = catalog_put_recording(r->cat, &j->rec)))
+		goto out;
+	for (i = 0; i < j->n_art; i++) {
+		struct pending *p = &j->art[i];
+		struct cat_artifact a = {
+			.role = (char *)p->role, .n = p->n, .ext = p->ext, .size = p->size,
+		};
+
+		memcpy(a.id, p->id, RECFS_ID_HEX);
+		memcpy(a.recording, j->rec.id, RECFS_ID_HEX);
+		if ((rc = catalog_put_artifact(r->cat, &a)) || (rc = reg_seal_levels(r, p->id, p->dek, min)))
+			goto out;
+	}
+	json_array_foreach(handles, i, x) {
+		const char *role = json_string_value(json_object_get(json_array_get(json_object_get(j->root, "subjects"), i), "role"));
+		if ((rc = catalog_link_subject(r->cat, j->rec.id, json_string_value(x), role ? role : "participant")))
+			goto out;
+	}
+	rc = catalog_put_ingest_key(r->cat, ikey, j->rec.id);
+	if (rc == -EEXIST) {
+		/* Another process ingested the same manifest meanwhile. */
+		rc = catalog_find_ingest_key(r->cat, ikey, res->recording);
+		if (rc == 0)
+			rc = 1;
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if ((rc = audit_log(r->cat, actor, "ingest", j->rec.id, "ok", NULL)))
+		goto out;
+	rc = catalog_commit(r->cat);
+out:
+	if (rc)
+		catalog_rollback(r->cat);
+	if (text) {
+		sodium_memzero(text, strlen(text));
+		free(text);
+	}
+	json_decref(details);
+	json_decref(handles);
+	return rc;
+}
+
+static void job_free(struct job *j, int remove_blobs)
+{
+	for (size_t i = 0; i < j->n_art; i++) {
+		if (remove_blobs && j->art[i].blob)
+			unlink(j->art[i].blob);
+		free(j->art[i].src);
+		free(j->art[i].blob);
+		crypto_key_free(j->art[i].dek);
+	}
+	free(j->dir);
+	json_decref(j->root);
+	cat_recording_clear(&j->rec);
+}
+
+int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
+		    const char *manifest_path, struct ingest_result *out)
+{
+	struct job j = { 0 };
+	struct ingest_result res = { 0 };
+	uint8_t *buf = NULL, ikey[CRYPTO_MAC_BYTES];
+	size_t len;
+	json_error_t jerr;
+	char *copy = xstrdup(manifest_path);
+	int rc;
+
+	meta_clear_error();
+	if (!index_key) {
+		rc = meta_fail(-ENOKEY, "ingest needs the blind-index key (the ingest keyring)");
+		goto out;
+	}
+	j.dir = xstrdup(dirname(copy));
+	rc = util_read_file(manifest_path, INGEST_MANIFEST_MAX, &buf, &len);
+	if (rc == -EFBIG) {
+		rc = meta_fail(-EFBIG, "manifest is larger than %d bytes", INGEST_MANIFEST_MAX);
+		goto out;
+	}
+	if (rc) {
+		rc = meta_fail(rc, "cannot read manifest: %s", strerror(-rc));
+		goto out;
+	}
+	crypto_keyed_hash(index_key, buf, len, ikey);
+	rc = catalog_find_ingest_key(r->cat, ikey, res.recording);
+	if (rc == 0) {
+		res.duplicate = 1;
+		goto done;
+	}
+	if (rc != -ENOENT)
+		goto out;
+	j.root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j.root) {
+		rc = meta_fail(-EINVAL, "manifest is not valid JSON (line %d, column %d)", jerr.line, jerr.column);
+		goto out;
+	}
+	if ((rc = validate(r, &j)))
+		goto out;
+	if ((rc = write_blobs(r, &j)))
+		goto out;
+	rc = commit(r, index_key, actor, &j, ikey, &res);
+	if (rc == 1) {
+		res.duplicate = 1;
+		rc = 0;
+		job_free(&j, 1);
+		memset(&j, 0, sizeof(j));
+		goto done;
+	}
+	if (rc) {
+		rc = meta_fail(rc, "cannot record in the catalog: %s", meta_errmsg());
+		goto out;
+	}
+	memcpy(res.recording, j.rec.id, RECFS_ID_HEX);
+	res.n_artifacts = (int)j.n_art;
+	job_free(&j, 0);
+	memset(&j, 0, sizeof(j));
+done:
+	*out = res;
+	rc = 0;
+out:
+	job_free(&j, 1);
+	if (buf) {
+		sodium_memzero(buf, len);
+		free(buf);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Names of files a manifest refers to, as far as it parses. */
+static void referenced_files(const char *manifest_path, char ***names, size_t *n)
+{
+	json_t *root = json_load_file(manifest_path, 0, NULL), *v, *a;
+	size_t i;
+
+	*names = NULL;
+	*n = 0;
+	if (!json_is_object(root))
+		goto out;
+	v = json_object_get(root, "audio");
+	if (json_is_string(v) && plain_name(json_string_value(v))) {
+		*names = xrealloc(*names, (*n + 1) * sizeof(char *));
+		(*names)[(*n)++] = xstrdup(json_string_value(v));
+	}
+	json_array_foreach(json_object_get(root, "attachments"), i, a) {
+		v = json_object_get(a, "file");
+		if (json_is_string(v) && plain_name(json_string_value(v))) {
+			*names = xrealloc(*names, (*n + 1) * sizeof(char *));
+			(*names)[(*n)++] = xstrdup(json_string_value(v));
+		}
+	}
+out:
+	json_decref(root);
+}
+
+int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir)
+{
+	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
+	const char *dir = dirname(copy1), *base = basename(copy2);
+	char *stem = xstrdup(base), *q = NULL, *text = NULL, **names = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	char *dot = strrchr(stem, '.');
+	if (dot && dot != stem)
+		*dot = '\0';
+	referenced_files(manifest_path, &names, &n);
+	for (int i = 0;; i++) {
+		free(q);
+		q = i ? xasprintf("%s/quarantine/%s-%d", r->dir, stem, i) : xasprintf("%s/quarantine/%s", r->dir, stem);
+		if (mkdir(q, 0700) == 0)
+			break;
+		if (errno != EEXIST || i > 10000) {
+			rc = meta_fail(-errno, "cannot create quarantine folder: %s", strerror(errno));
+			goto out;
+		}
+	}
+	/* Files named by the manifest, plus siblings sharing its stem
+	 * (X.opus, X-chat.txt) when the manifest could not be read. */
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		size_t sl = strlen(stem);
+
+		while ((e = readdir(d))) {
+			int take = 0;
+
+			if (!strcmp(e->d_name, base))
+				continue;
+			for (size_t i = 0; i < n; i++)
+				take |= !strcmp(names[i], e->d_name);
+			if (!strncmp(e->d_name, stem, sl) && (e->d_name[sl] == '.' || e->d_name[sl] == '-'))
+				take = 1;
+			if (take) {
+				char *from = xasprintf("%s/%s", dir, e->d_name), *to = xasprintf("%s/%s", q, e->d_name);
+				int mrc = util_move_file(from, to);
+				if (mrc && !rc)
+					rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
+				free(from);
+				free(to);
+			}
+		}
+		closedir(d);
+	}
+	text = xasprintf("%s\n", reason && *reason ? reason : "ingest failed");
+	free(copy1);
+	copy1 = xasprintf("%s/error.txt", q);
+	int wrc = util_write_file_atomic(copy1, text, strlen(text), 0600);
+	if (wrc && !rc)
+		rc = meta_fail(wrc, "cannot write error.txt: %s", strerror(-wrc));
+	/* The manifest last: while it is still in the spool, the rest is too. */
+	free(copy1);
+	copy1 = xasprintf("%s/%s", q, base);
+	int mrc = util_move_file(manifest_path, copy1);
+	if (mrc && !rc)
+		rc = meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
+	if (qdir) {
+		*qdir = q;
+		q = NULL;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(q);
+	free(text);
+	free(stem);
+	free(copy1);
+	free(copy2);
+	return rc;
+}
+
+int ingest_remove_inputs(const char *manifest_path)
+{
+	char *copy = xstrdup(manifest_path), **names = NULL;
+	const char *dir = dirname(copy);
+	size_t n = 0;
+	int rc = 0;
+
+	referenced_files(manifest_path, &names, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *p = xasprintf("%s/%s", dir, names[i]);
+		if (unlink(p) < 0 && errno != ENOENT && !rc)
+			rc = -errno;
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+	if (rc == 0 && unlink(manifest_path) < 0 && errno != ENOENT)
+		rc = -errno;
+	if (rc == 0)
+		rc = util_fsync_dir(dir);
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * ingest.h - turning a manifest (X.json) and its files into a recording.
+ *
+ * Order of work, which is what makes a crash harmless: validate everything
+ * (JSON, source, purpose, basis, time, audio with libopusfile, attachment
+ * files), write and fsync every blob under a fresh artifact id, fsync the
+ * blob directories, then insert all rows (recording, artifacts, seals,
+ * sealed details, subjects, ingest key, audit entry) in one transaction.
+ * A crash before the commit leaves only orphan blobs, which `recctl fsck
+ * --repair` removes; a failure before it removes the blobs it wrote.
+ * The same manifest bytes ingested twice are recognised by a keyed hash and
+ * the second time is a no-op (*duplicate = 1).
+ */
+#ifndef RECFS_INGEST_H
+#define RECFS_INGEST_H
+
+#include "audit.h"
+#include "crypto.h"
+#include "register.h"
+#include "util.h"
+
+#define INGEST_MANIFEST_MAX (1024 * 1024) /* larger manifests are refused */
+
+struct ingest_result {
+	char recording[RECFS_ID_HEX];
+	int duplicate;
+	int n_artifacts;
+	int n_subjects_new;
+};
+
+/*
+ * Ingest one manifest.  Files named in it are looked up in the manifest's
+ * directory and must be plain names there (no '/', no "..").  Input files
+ * are left in place.  On failure returns a negative errno with
+ * meta_errmsg() saying what is wrong in one line (no personal data), and
+ * nothing of the recording remains in the register.
+ */
+int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
+		    const char *manifest_path, struct ingest_result *out) MUST_CHECK;
+
+/*
+ * Move a failed manifest and the files it names (as far as they can be
+ * read from it) into REGISTER/quarantine/<manifest name>/ (a numbered
+ * suffix when taken), with error.txt holding reason.  *qdir (malloc'd, may
+ * be NULL) receives the folder.
+ */
+int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
+
+/* Remove the manifest's input files (after a committed ingest; the
+ * manifest itself last, so a crash in between repeats a no-op). */
+int ingest_remove_inputs(const char *manifest_path) MUST_CHECK;
+
+#endif

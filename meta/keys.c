@@ -1,0 +1,721 @@
+/*
+ * keys.c - level key pairs in keyrings, the public keys of a register, and
+ * the passphrases that open protected keyrings (format in keys.h).
+ *
+ * Invariants: a secret key, a keyring payload and a passphrase exist only
+ * in sodium_malloc memory (struct crypto_key), never in malloc'd or stack
+ * buffers, and a raw payload reaches the disk only as the raw keyring that
+ * the caller asked for, through a temporary file that is created exclusively
+ * with mode 0600 before the first byte is written.  Parsing is strict: any
+ * byte out of place is -EIO, so a damaged keyring never half-loads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "keys.h"
+
+#define KR_MAGIC "RECFSKR1"
+#define KR_MAGIC_BYTES 8
+#define KR_VERSION 1
+#define KR_HEADER_BYTES (KR_MAGIC_BYTES + 1 + 1 + 2)
+#define KR_PROT_RAW 0
+#define KR_PROT_PASS 1
+#define KR_PASS_HEADER_BYTES (CRYPTO_SALT_BYTES + 8 + 8)
+#define KR_TYPE_LEVEL 1
+#define KR_TYPE_INDEX 2
+#define KR_NAME_MAX 255
+/* A keyring holds a handful of keys; anything larger is not one. */
+#define KR_FILE_MAX (1 << 20)
+#define PASS_MAX 1024
+
+struct kr_level {
+	char *name;
+	struct crypto_key *sk;
+	uint8_t pk[CRYPTO_PK_BYTES];
+};
+
+struct keyring {
+	struct kr_level *levels;
+	size_t n, cap;
+	struct crypto_key *index_key;
+};
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* Level names end up in file names (keys/<level>.pub). */
+static int valid_level_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= KR_NAME_MAX && s[0] != '.' && !strchr(s, '/');
+}
+
+static struct crypto_key *key_copy(const struct crypto_key *k)
+{
+	struct crypto_key *c = crypto_key_new(k->len, 0);
+
+	if (c)
+		memcpy(c->bytes, k->bytes, k->len);
+	return c;
+}
+
+int keyring_new(struct keyring **out)
+{
+	struct keyring *kr = calloc(1, sizeof(*kr));
+
+	if (!kr)
+		return -ENOMEM;
+	*out = kr;
+	return 0;
+}
+
+void keyring_free(struct keyring *kr)
+{
+	if (!kr)
+		return;
+	for (size_t i = 0; i < kr->n; i++) {
+		free(kr->levels[i].name);
+		crypto_key_free(kr->levels[i].sk);
+	}
+	free(kr->levels);
+	crypto_key_free(kr->index_key);
+	free(kr);
+}
+
+int keyring_add_level(struct keyring *kr, const char *level, const struct crypto_key *sk)
+{
+	uint8_t pk[CRYPTO_PK_BYTES];
+	struct crypto_key *copy;
+	size_t i;
+	int rc;
+
+	if (!level || !valid_level_name(level))
+		return meta_fail(-EINVAL, "invalid level name in keyring");
+	if (!sk || sk->len != CRYPTO_SK_BYTES)
+		return meta_fail(-EINVAL, "level %s: secret key of the wrong size", level);
+	rc = crypto_public_of(sk, pk);
+	if (rc)
+		return rc;
+	copy = key_copy(sk);
+	if (!copy)
+		return -ENOMEM;
+	for (i = 0; i < kr->n; i++)
+		if (!strcmp(kr->levels[i].name, level))
+			break;
+	if (i == kr->n) {
+		if (kr->n == kr->cap) {
+			kr->cap = kr->cap ? kr->cap * 2 : 4;
+			kr->levels = xrealloc(kr->levels, kr->cap * sizeof(*kr->levels));
+		}
+		kr->levels[i].name = xstrdup(level);
+		kr->levels[i].sk = NULL;
+		kr->n++;
+	}
+	crypto_key_free(kr->levels[i].sk);
+	kr->levels[i].sk = copy;
+	memcpy(kr->levels[i].pk, pk, sizeof(pk));
+	return 0;
+}
+
+int keyring_set_index_key(struct keyring *kr, const struct crypto_key *key)
+{
+	struct crypto_key *copy;
+
+	if (!key || key->len != CRYPTO_INDEX_KEY_BYTES)
+		return meta_fail(-EINVAL, "blind-index key of the wrong size");
+	copy = key_copy(key);
+	if (!copy)
+		return -ENOMEM;
+	crypto_key_free(kr->index_key);
+	kr->index_key = copy;
+	return 0;
+}
+
+int keyring_merge(struct keyring *dst, const struct keyring *src)
+{
+	int rc;
+
+	for (size_t i = 0; i < src->n; i++) {
+		rc = keyring_add_level(dst, src->levels[i].name, src->levels[i].sk);
+		if (rc)
+			return rc;
+	}
+	if (src->index_key)
+		return keyring_set_index_key(dst, src->index_key);
+	return 0;
+}
+
+const struct crypto_key *keyring_level(const struct keyring *kr, const char *level, uint8_t pk[CRYPTO_PK_BYTES])
+{
+	for (size_t i = 0; kr && level && i < kr->n; i++) {
+		if (!strcmp(kr->levels[i].name, level)) {
+			if (pk)
+				memcpy(pk, kr->levels[i].pk, CRYPTO_PK_BYTES);
+			return kr->levels[i].sk;
+		}
+	}
+	return NULL;
+}
+
+const struct crypto_key *keyring_index_key(const struct keyring *kr)
+{
+	return kr ? kr->index_key : NULL;
+}
+
+size_t keyring_level_count(const struct keyring *kr)
+{
+	return kr ? kr->n : 0;
+}
+
+const char *keyring_level_name(const struct keyring *kr, size_t i)
+{
+	return kr && i < kr->n ? kr->levels[i].name : NULL;
+}
+
+static void put_entry(uint8_t *p, size_t *pos, uint8_t type, const char *name, const struct crypto_key *k)
+{
+	size_t nl = strlen(name);
+
+	p[(*pos)++] = type;
+	p[(*pos)++] = (uint8_t)nl;
+	memcpy(p + *pos, name, nl);
+	*pos += nl;
+	p[(*pos)++] = (uint8_t)k->len;
+	memcpy(p + *pos, k->bytes, k->len);
+	*pos += k->len;
+}
+
+/*
+ * The payload, serialised into guarded memory at offset skip (room for the
+ * caller's header, so a raw keyring is one guarded image).
+ */
+static int build_payload(const struct keyring *kr, size_t skip, struct crypto_key **out)
+{
+	struct crypto_key *buf;
+	size_t size = 4, pos = skip;
+	uint32_t count = (uint32_t)kr->n + (kr->index_key != NULL);
+
+	for (size_t i = 0; i < kr->n; i++)
+		size += 3 + strlen(kr->levels[i].name) + kr->levels[i].sk->len;
+	if (kr->index_key)
+		size += 3 + strlen(KEYS_INDEX_NAME) + kr->index_key->len;
+	buf = crypto_key_new(skip + size, 0);
+	if (!buf)
+		return -ENOMEM;
+	for (int b = 0; b < 4; b++)
+		buf->bytes[pos++] = (uint8_t)(count >> (8 * b));
+	for (size_t i = 0; i < kr->n; i++)
+		put_entry(buf->bytes, &pos, KR_TYPE_LEVEL, kr->levels[i].name, kr->levels[i].sk);
+	if (kr->index_key)
+		put_entry(buf->bytes, &pos, KR_TYPE_INDEX, KEYS_INDEX_NAME, kr->index_key);
+	*out = buf;
+	return 0;
+}
+
+/* Parse a payload into kr; -EIO on anything malformed. */
+static int parse_payload(struct keyring *kr, const uint8_t *p, size_t len)
+{
+	size_t pos = 4;
+	uint32_t count;
+	int rc;
+
+	if (len < 4)
+		return -EIO;
+	count = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	for (uint32_t e = 0; e < count; e++) {
+		char name[KR_NAME_MAX + 1];
+		struct crypto_key view;
+		size_t nl, kl;
+		uint8_t type;
+
+		if (len - pos < 2)
+			return -EIO;
+		type = p[pos++];
+		nl = p[pos++];
+		if (nl == 0 || len - pos < nl + 1)
+			return -EIO;
+		memcpy(name, p + pos, nl);
+		name[nl] = '\0';
+		pos += nl;
+		kl = p[pos++];
+		if (strlen(name) != nl || len - pos < kl)
+			return -EIO;
+		/* A view into the caller's guarded buffer; the keyring copies. */
+		view.len = kl;
+		view.bytes = (unsigned char *)(uintptr_t)(p + pos);
+		pos += kl;
+		if (type == KR_TYPE_LEVEL && kl == CRYPTO_SK_BYTES && valid_level_name(name))
+			rc = keyring_add_level(kr, name, &view);
+		else if (type == KR_TYPE_INDEX && kl == CRYPTO_INDEX_KEY_BYTES)
+			rc = keyring_set_index_key(kr, &view);
+		else
+			rc = -EIO;
+		if (rc)
+			return rc == -ENOMEM ? rc : -EIO;
+	}
+	return pos == len ? 0 : -EIO;
+}
+
+/* RECFS_PWHASH_FAST=1 (tests) picks the minimum cost; the file records it. */
+static void pwhash_limits(unsigned long long *ops, size_t *mem)
+{
+	const char *fast = getenv("RECFS_PWHASH_FAST");
+
+	if (fast && !strcmp(fast, "1")) {
+		*ops = crypto_pwhash_OPSLIMIT_MIN;
+		*mem = crypto_pwhash_MEMLIMIT_MIN;
+	} else {
+		*ops = crypto_pwhash_OPSLIMIT_MODERATE;
+		*mem = crypto_pwhash_MEMLIMIT_MODERATE;
+	}
+}
+
+/*
+ * Durable atomic write of a private file: the temporary is created by
+ * mkostemp (O_EXCL, mode 0600) so no other user can ever hold it open, and
+ * it is renamed over path only when complete and fsync'd.
+ */
+static int write_private_file(const char *path, const uint8_t *buf, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	char *dircopy = xstrdup(path);
+	int fd, rc;
+
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = fchmod(fd, 0600) < 0 ? -errno : 0;
+	if (rc == 0)
+		rc = util_write_all(fd, buf, len);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = util_fsync_dir(dirname(dircopy));
+	if (rc)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(dircopy);
+	return rc;
+}
+
+int keyring_save(const struct keyring *kr, const char *path, const struct crypto_key *pass)
+{
+	struct crypto_key *image = NULL, *payload = NULL, *pkey = NULL;
+	uint8_t *file = NULL, *box = NULL;
+	size_t boxlen, filelen;
+	unsigned long long ops;
+	size_t mem;
+	uint8_t *p;
+	int rc;
+
+	if (!pass) {
+		rc = build_payload(kr, KR_HEADER_BYTES, &image);
+		if (rc)
+			goto out;
+		p = image->bytes;
+		filelen = image->len;
+	} else {
+		rc = build_payload(kr, 0, &payload);
+		if (rc)
+			goto out;
+		pwhash_limits(&ops, &mem);
+		filelen = KR_HEADER_BYTES + KR_PASS_HEADER_BYTES;
+		file = xcalloc(1, filelen);
+		p = file;
+		crypto_random(p + KR_HEADER_BYTES, CRYPTO_SALT_BYTES);
+		put_le64(p + KR_HEADER_BYTES + CRYPTO_SALT_BYTES, ops);
+		put_le64(p + KR_HEADER_BYTES + CRYPTO_SALT_BYTES + 8, mem);
+		rc = crypto_pass_key((const char *)pass->bytes, pass->len, p + KR_HEADER_BYTES, ops, mem, &pkey);
+		if (rc)
+			goto out;
+		rc = crypto_box_with_key(pkey, payload->bytes, payload->len, &box, &boxlen);
+		if (rc)
+			goto out;
+		file = xrealloc(file, filelen + boxlen);
+		p = file;
+		memcpy(p + filelen, box, boxlen);
+		filelen += boxlen;
+	}
+	memcpy(p, KR_MAGIC, KR_MAGIC_BYTES);
+	p[KR_MAGIC_BYTES] = KR_VERSION;
+	p[KR_MAGIC_BYTES + 1] = pass ? KR_PROT_PASS : KR_PROT_RAW;
+	p[KR_MAGIC_BYTES + 2] = 0;
+	p[KR_MAGIC_BYTES + 3] = 0;
+	rc = write_private_file(path, p, filelen);
+	if (rc)
+		meta_fail(rc, "cannot write keyring %s: %s", path, strerror(-rc));
+out:
+	crypto_key_free(image);
+	crypto_key_free(payload);
+	crypto_key_free(pkey);
+	free(file);
+	free(box);
+	return rc;
+}
+
+/* The whole file, in guarded memory (a raw keyring is secret). */
+static int read_keyring_file(const char *path, struct crypto_key **out, mode_t *mode)
+{
+	struct crypto_key *buf = NULL;
+	struct stat st;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return meta_fail(-errno, "cannot open keyring %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = meta_fail(-errno, "cannot stat keyring %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < KR_HEADER_BYTES || st.st_size > KR_FILE_MAX) {
+		rc = meta_fail(-EIO, "%s is not a recfs keyring", path);
+		goto out;
+	}
+	buf = crypto_key_new((size_t)st.st_size, 0);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = util_pread_all(fd, buf->bytes, buf->len, 0);
+	if (rc) {
+		rc = meta_fail(-EIO, "cannot read keyring %s", path);
+		goto out;
+	}
+	*mode = st.st_mode;
+	*out = buf;
+	buf = NULL;
+out:
+	crypto_key_free(buf);
+	close(fd);
+	return rc;
+}
+
+static int check_header(const char *path, const uint8_t *p)
+{
+	if (memcmp(p, KR_MAGIC, KR_MAGIC_BYTES) || p[KR_MAGIC_BYTES] != KR_VERSION ||
+	    p[KR_MAGIC_BYTES + 1] > KR_PROT_PASS || p[KR_MAGIC_BYTES + 2] || p[KR_MAGIC_BYTES + 3])
+		return meta_fail(-EIO, "%s is not a version %d recfs keyring", path, KR_VERSION);
+	return 0;
+}
+
+int keyring_load(const char *path, const struct crypto_key *pass, struct keyring **out)
+{
+	struct crypto_key *file = NULL, *pkey = NULL, *payload = NULL;
+	struct keyring *kr = NULL;
+	unsigned long long ops;
+	uint64_t mem;
+	mode_t mode = 0;
+	const uint8_t *p;
+	int rc;
+
+	rc = read_keyring_file(path, &file, &mode);
+	if (rc)
+		return rc;
+	p = file->bytes;
+	rc = check_header(path, p);
+	if (rc)
+		goto out;
+	rc = keyring_new(&kr);
+	if (rc)
+		goto out;
+	if (p[KR_MAGIC_BYTES + 1] == KR_PROT_RAW) {
+		if (mode & 077) {
+			rc = meta_fail(-EPERM, "keyring %s is readable by others; chmod 600 it", path);
+			goto out;
+		}
+		rc = parse_payload(kr, p + KR_HEADER_BYTES, file->len - KR_HEADER_BYTES);
+	} else {
+		if (!pass) {
+			rc = meta_fail(-ENOKEY, "keyring %s needs its passphrase", path);
+			goto out;
+		}
+		if (file->len < KR_HEADER_BYTES + KR_PASS_HEADER_BYTES) {
+			rc = -EIO;
+			goto out;
+		}
+		p += KR_HEADER_BYTES;
+		ops = get_le64(p + CRYPTO_SALT_BYTES);
+		mem = get_le64(p + CRYPTO_SALT_BYTES + 8);
+		/* A damaged cost must not make us allocate without bound. */
+		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 4 * crypto_pwhash_OPSLIMIT_SENSITIVE ||
+		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > 4 * (uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE) {
+			rc = -EIO;
+			goto out;
+		}
+		rc = crypto_pass_key((const char *)pass->bytes, pass->len, p, ops, (size_t)mem, &pkey);
+		if (rc)
+			goto out;
+		p += KR_PASS_HEADER_BYTES;
+		rc = crypto_unbox_with_key(pkey, p, file->len - KR_HEADER_BYTES - KR_PASS_HEADER_BYTES, &payload);
+		if (rc == -EBADMSG) {
+			rc = meta_fail(-EKEYREJECTED, "wrong passphrase for keyring %s", path);
+			goto out;
+		}
+		if (rc)
+			goto out;
+		rc = parse_payload(kr, payload->bytes, payload->len);
+	}
+	if (rc)
+		goto out;
+	*out = kr;
+	kr = NULL;
+out:
+	if (rc == -EIO && !strstr(meta_errmsg(), path))
+		meta_fail(rc, "keyring %s is damaged", path);
+	keyring_free(kr);
+	crypto_key_free(file);
+	crypto_key_free(pkey);
+	crypto_key_free(payload);
+	return rc;
+}
+
+int keyring_is_protected(const char *path)
+{
+	uint8_t h[KR_HEADER_BYTES];
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return meta_fail(-errno, "cannot open keyring %s: %s", path, strerror(errno));
+	rc = util_pread_all(fd, h, sizeof(h), 0);
+	close(fd);
+	if (rc)
+		return meta_fail(-EIO, "%s is not a recfs keyring", path);
+	rc = check_header(path, h);
+	if (rc)
+		return rc;
+	return h[KR_MAGIC_BYTES + 1] == KR_PROT_PASS;
+}
+
+/*
+ * Read from fd into buf (PASS_MAX + 1 bytes) until a newline or end of
+ * input; *len becomes the length of the first line.  -E2BIG when the first
+ * line does not fit.
+ */
+static int read_first_line(int fd, uint8_t *buf, size_t *len)
+{
+	size_t got = 0;
+	uint8_t *nl = NULL;
+
+	while (got < PASS_MAX + 1) {
+		ssize_t n = read(fd, buf + got, PASS_MAX + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		nl = memchr(buf + got, '\n', (size_t)n);
+		got += (size_t)n;
+		if (nl)
+			break;
+	}
+	if (!nl)
+		nl = memchr(buf, '\n', got);
+	if (!nl && got > PASS_MAX)
+		return -E2BIG;
+	*len = nl ? (size_t)(nl - buf) : got;
+	if (*len && buf[*len - 1] == '\r')
+		(*len)--;
+	sodium_memzero(buf + *len, PASS_MAX + 1 - *len);
+	return 0;
+}
+
+static int pass_from_file(const char *passfile, uint8_t *buf, size_t *len)
+{
+	int fd = open(passfile, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return meta_fail(-errno, "cannot open passphrase file %s: %s", passfile, strerror(errno));
+	rc = read_first_line(fd, buf, len);
+	close(fd);
+	return rc;
+}
+
+static int pass_from_command(const char *extpass, uint8_t *buf, size_t *len)
+{
+	uint8_t drain[256];
+	int p[2] = { -1, -1 }, status, rc;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(p[0]);
+		close(p[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		if (dup2(p[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", extpass, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	rc = read_first_line(p[0], buf, len);
+	/* Let the command finish writing; what follows the line is unused. */
+	for (;;) {
+		ssize_t n = read(p[0], drain, sizeof(drain));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+	}
+	sodium_memzero(drain, sizeof(drain));
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return rc ? rc : -errno;
+	}
+	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		rc = meta_fail(-EIO, "passphrase command failed (exit status %d)",
+			       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return rc;
+}
+
+static int pass_from_tty(const char *prompt, uint8_t *buf, size_t *len)
+{
+	struct termios old, quiet;
+	int fd, rc;
+
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return meta_fail(-ENOTTY, "no terminal to ask for the passphrase; use a passphrase file");
+	if (tcgetattr(fd, &old) < 0) {
+		close(fd);
+		return meta_fail(-ENOTTY, "no terminal to ask for the passphrase; use a passphrase file");
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+	quiet.c_lflag |= ICANON;
+	if (prompt)
+		(void)!util_write_all(fd, prompt, strlen(prompt));
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = read_first_line(fd, buf, len);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!util_write_all(fd, "\n", 1);
+out:
+	sodium_memzero(&quiet, sizeof(quiet));
+	close(fd);
+	return rc;
+}
+
+int keys_get_passphrase(const char *passfile, const char *extpass, const char *prompt, struct crypto_key **out)
+{
+	struct crypto_key *buf;
+	size_t len = 0;
+	int rc;
+
+	buf = crypto_key_new(PASS_MAX + 1, 0);
+	if (!buf)
+		return -ENOMEM;
+	if (passfile)
+		rc = pass_from_file(passfile, buf->bytes, &len);
+	else if (extpass)
+		rc = pass_from_command(extpass, buf->bytes, &len);
+	else
+		rc = pass_from_tty(prompt, buf->bytes, &len);
+	if (rc == -E2BIG)
+		rc = meta_fail(-EINVAL, "passphrase longer than %d bytes", PASS_MAX);
+	if (rc == 0 && len == 0)
+		rc = meta_fail(-EINVAL, "empty passphrase");
+	if (rc) {
+		crypto_key_free(buf);
+		return rc;
+	}
+	buf->bytes[len] = '\0';
+	buf->len = len; /* the allocation stays PASS_MAX + 1; sodium_free knows */
+	*out = buf;
+	return 0;
+}
+
+static char *public_path(const char *register_dir, const char *level)
+{
+	return xasprintf("%s/keys/%s.pub", register_dir, level);
+}
+
+int keys_write_public(const char *register_dir, const char *level, const uint8_t pk[CRYPTO_PK_BYTES])
+{
+	char line[CRYPTO_PK_BYTES * 2 + 2];
+	char *dir = NULL, *path = NULL;
+	int rc;
+
+	if (!valid_level_name(level))
+		return meta_fail(-EINVAL, "invalid level name");
+	dir = xasprintf("%s/keys", register_dir);
+	path = public_path(register_dir, level);
+	util_hex(line, pk, CRYPTO_PK_BYTES);
+	line[CRYPTO_PK_BYTES * 2] = '\n';
+	line[CRYPTO_PK_BYTES * 2 + 1] = '\0';
+	rc = util_mkdir_p(dir, 0700);
+	if (rc == 0)
+		rc = util_write_file_atomic(path, line, CRYPTO_PK_BYTES * 2 + 1, 0600);
+	if (rc)
+		meta_fail(rc, "cannot write public key %s: %s", path, strerror(-rc));
+	free(dir);
+	free(path);
+	return rc;
+}
+
+int keys_read_public(const char *register_dir, const char *level, uint8_t pk[CRYPTO_PK_BYTES])
+{
+	uint8_t *buf = NULL, tmp[CRYPTO_PK_BYTES];
+	char *path = NULL;
+	size_t len;
+	int rc;
+
+	if (!valid_level_name(level))
+		return meta_fail(-EINVAL, "invalid level name");
+	path = public_path(register_dir, level);
+	rc = util_read_file(path, 256, &buf, &len);
+	if (rc) {
+		if (rc == -EFBIG)
+			rc = -EIO;
+		meta_fail(rc, "cannot read public key %s: %s", path, strerror(-rc));
+		goto out;
+	}
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	if (util_unhex(tmp, sizeof(tmp), (const char *)buf)) {
+		rc = meta_fail(-EIO, "public key %s is malformed (want 64 hex digits)", path);
+		goto out;
+	}
+	memcpy(pk, tmp, sizeof(tmp));
+out:
+	free(buf);
+	free(path);
+	return rc;
+}

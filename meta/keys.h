@@ -1,0 +1,78 @@
+/*
+ * keys.h - level key pairs, the public keys in REGISTER/keys/, and keyring
+ * files holding secret keys for workstations and the ingest host.
+ *
+ * Keyring file, format version 1 (little-endian):
+ *   magic "RECFSKR1" (8) | version u8 = 1 | protection u8 | reserved u16
+ *   protection 0 (raw; file must be mode 0600 or stricter): payload
+ *   protection 1 (passphrase): salt (CRYPTO_SALT_BYTES) | opslimit u64 |
+ *              memlimit u64 | crypto_box_with_key(Argon2id(pass), payload)
+ *   payload: count u32, then per entry
+ *              type u8 (1 level secret key, 2 blind-index key) |
+ *              namelen u8 | name | keylen u8 | key
+ * The payload is only ever held in guarded memory.
+ *
+ * Public key file REGISTER/keys/<level>.pub: one line, 64 hex digits.
+ */
+#ifndef RECFS_KEYS_H
+#define RECFS_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "util.h"
+
+#define KEYS_INDEX_NAME "ingest"
+
+struct keyring;
+
+/* An empty keyring.  -ENOMEM. */
+int keyring_new(struct keyring **out) MUST_CHECK;
+void keyring_free(struct keyring *kr);
+
+/* Add (a copy of) a level's secret key; replaces one of the same name. */
+int keyring_add_level(struct keyring *kr, const char *level, const struct crypto_key *sk) MUST_CHECK;
+/* Set (a copy of) the blind-index key. */
+int keyring_set_index_key(struct keyring *kr, const struct crypto_key *key) MUST_CHECK;
+/* Copy every key of src into dst (later ones win). */
+int keyring_merge(struct keyring *dst, const struct keyring *src) MUST_CHECK;
+
+/* The level's secret key and its public key, or NULL when absent.  Owned by
+ * the keyring; valid until keyring_free. */
+const struct crypto_key *keyring_level(const struct keyring *kr, const char *level,
+				       uint8_t pk[CRYPTO_PK_BYTES]);
+/* The blind-index key, or NULL. */
+const struct crypto_key *keyring_index_key(const struct keyring *kr);
+/* Number of level keys and the name of the i-th (owned by the keyring). */
+size_t keyring_level_count(const struct keyring *kr);
+const char *keyring_level_name(const struct keyring *kr, size_t i);
+
+/*
+ * Write kr to path (atomically, mode 0600).  pass NULL writes a raw keyring;
+ * otherwise the payload is sealed under Argon2id(pass) (MODERATE limits).
+ */
+int keyring_save(const struct keyring *kr, const char *path, const struct crypto_key *pass) MUST_CHECK;
+/*
+ * Load a keyring.  Returns -ENOENT (no file), -EIO (not a keyring, damaged),
+ * -ENOKEY (passphrase needed but pass is NULL), -EKEYREJECTED (wrong
+ * passphrase), -EPERM (raw keyring readable by group/others).
+ */
+int keyring_load(const char *path, const struct crypto_key *pass, struct keyring **out) MUST_CHECK;
+/* 1 when the file at path is passphrase-protected, 0 when raw, <0 error. */
+int keyring_is_protected(const char *path) MUST_CHECK;
+
+/*
+ * Get a passphrase: from passfile (first line), or the output of extpass
+ * (run with /bin/sh -c, first line), or, when both are NULL, from the
+ * terminal with echo off after printing prompt.  -ENOTTY when there is no
+ * terminal to ask.  *out is guarded memory, NUL-terminated, len excludes it.
+ */
+int keys_get_passphrase(const char *passfile, const char *extpass, const char *prompt,
+			struct crypto_key **out) MUST_CHECK;
+
+/* REGISTER/keys/<level>.pub */
+int keys_write_public(const char *register_dir, const char *level, const uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
+int keys_read_public(const char *register_dir, const char *level, uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * opus.c - Ogg Opus through libopusfile: the ingest check and the WAV view.
+ *
+ * The WAV view is a file whose bytes must not depend on how it is read:
+ * `cmp`, checksums and parallel readers all expect the same bytes at the
+ * same offset.  Plain decoding does not give that: after op_pcm_seek() the
+ * Opus decoder starts from a reset state and a pre-roll, so the first tens
+ * of milliseconds after a seek differ from a straight decode, and op_read()
+ * adds dither whose state runs across calls.  So the view is defined in
+ * segments of SEG_FRAMES sample frames: segment k is what a full
+ * op_pcm_seek() to its first frame followed by op_read_float() yields,
+ * rounded to 16 bits without dither.  Sequential reads re-seek once per
+ * segment (a few per minute of audio); random reads seek to the segment
+ * start and decode forward to the byte asked for.  The bytes past the
+ * decoder's end, up to info->pcm_samples, are zeros; nothing past it is
+ * ever produced, so the view is exactly opus_wav_size() bytes.
+ *
+ * A window of recently decoded bytes is kept so that sequential reads never
+ * seek within a segment and slightly reordered reads (kernel read-ahead) are
+ * served without decoding again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <opusfile.h>
+
+#include "opus.h"
+
+/* Segment length: bounds the decoding a random read costs (~10 s of audio)
+ * against the re-seeks a sequential read costs (one per segment). */
+#define SEG_FRAMES ((uint64_t)OPUS_RATE * 10)
+/* op_pcm_seek() decodes forward without resetting when the target lies less
+ * than 90 ms ahead of the decoder; the view needs the full seek. */
+#define FAST_SEEK_FRAMES (90 * 48)
+/* The largest op_read_float() answer: 120 ms per channel. */
+#define BLOCK_FRAMES 5760
+#define MAX_CHANNELS 8
+/* Decoded bytes kept for re-reads behind the read position. */
+#define WINDOW_KEEP (1u << 20)
+#define WINDOW_CAP (WINDOW_KEEP * 2 + BLOCK_FRAMES * MAX_CHANNELS * 2)
+/* Ogg page: 27 header bytes, up to 255 lacing values of up to 255 each. */
+#define OGG_PAGE_MAX (27 + 255 + 255 * 255)
+
+/* An opus_read_fn with a file position, as the opusfile callbacks want. */
+struct src {
+	opus_read_fn fn;
+	void *ctx;
+	uint64_t size;
+	uint64_t pos;
+	int err;		/* last negative errno from fn */
+};
+
+struct opus_wav {
+	struct src src;
+	OggOpusFile *of;
+	int opened;		/* op_test_open() done */
+	int channels;
+	uint64_t frames;	/* info->pcm_samples */
+	uint64_t data_bytes;	/* frames * channels * 2 */
+	uint8_t header[OPUS_WAV_HEADER_BYTES];
+	/* win[0..win_len) holds the data-chunk bytes at win_off.. */
+	uint8_t *win;
+	size_t win_len;
+	uint64_t win_off;
+	/* The decoder's next frame; valid when positioned.  It equals
+	 * (win_off + win_len) / frame bytes whenever win_len > 0. */
+	int positioned;
+	uint64_t dec_frame;
+	int dec_end;		/* decoder exhausted: zeros from dec_frame on */
+	int fresh;		/* just seeked to dec_frame, nothing decoded yet */
+	float pcm[BLOCK_FRAMES * MAX_CHANNELS];
+};
+
+static int src_read(void *stream, unsigned char *ptr, int nbytes)
+{
+	struct src *s = stream;
+	ssize_t n;
+
+	if (nbytes <= 0 || s->pos >= s->size)
+		return 0;
+	if ((uint64_t)nbytes > s->size - s->pos)
+		nbytes = (int)(s->size - s->pos);
+	n = s->fn(s->ctx, ptr, (size_t)nbytes, s->pos);
+	if (n < 0) {
+		s->err = (int)n;
+		return -1;
+	}
+	if (n > nbytes) {
+		s->err = -EIO;
+		return -1;
+	}
+	s->pos += (uint64_t)n;
+	return (int)n;
+}
+
+static int src_seek(void *stream, opus_int64 offset, int whence)
+{
+	struct src *s = stream;
+	int64_t base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)s->pos;
+		break;
+	case SEEK_END:
+		base = (int64_t)s->size;
+		break;
+	default:
+		return -1;
+	}
+	if (offset < -base || offset > INT64_MAX - base)
+		return -1;
+	s->pos = (uint64_t)(base + offset);
+	return 0;
+}
+
+static opus_int64 src_tell(void *stream)
+{
+	struct src *s = stream;
+
+	return (opus_int64)s->pos;
+}
+
+static const OpusFileCallbacks src_callbacks = {
+	.read = src_read,
+	.seek = src_seek,
+	.tell = src_tell,
+	.close = NULL,
+};
+
+static ssize_t fd_read(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	int fd = *(int *)ctx;
+	ssize_t n;
+
+	do
+		n = pread(fd, buf, len, (off_t)off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+/* The one place opusfile's codes become errnos and messages. */
+static int op_fail(int op_err, const struct src *s)
+{
+	switch (op_err) {
+	case OP_EREAD:
+		return meta_fail(s->err ? s->err : -EIO, "audio could not be read: %s",
+				 strerror(s->err ? -s->err : EIO));
+	case OP_EFAULT:
+		return meta_fail(-ENOMEM, "out of memory while opening audio");
+	case OP_ENOTFORMAT:
+		return meta_fail(-EINVAL, "audio is not an Ogg Opus stream");
+	case OP_EBADHEADER:
+		return meta_fail(-EINVAL, "audio has a damaged or missing Opus header");
+	case OP_EVERSION:
+		return meta_fail(-EINVAL, "audio has an unknown Opus version");
+	case OP_EIMPL:
+		return meta_fail(-EINVAL, "audio uses an Opus feature that is not supported "
+				 "(channel mapping)");
+	case OP_EBADLINK:
+	case OP_EBADTIMESTAMP:
+		return meta_fail(-EINVAL, "audio has damaged timestamps (truncated or spliced?)");
+	case OP_EBADPACKET:
+		return meta_fail(-EINVAL, "audio contains a packet that does not decode");
+	case OP_HOLE:
+		return meta_fail(-EINVAL, "audio has a gap in its pages");
+	default:
+		return meta_fail(-EIO, "audio could not be opened (libopusfile error %d)", op_err);
+	}
+}
+
+static uint32_t ogg_crc(const uint8_t *p, size_t n)
+{
+	uint32_t crc = 0;
+	size_t i;
+	int b;
+
+	for (i = 0; i < n; i++) {
+		crc ^= (uint32_t)p[i] << 24;
+		for (b = 0; b < 8; b++)
+			crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
+	}
+	return crc;
+}
+
+/*
+ * A recorder that died mid-write leaves a file libopusfile still opens, only
+ * shorter.  Such a file must not be ingested as if complete: the file has to
+ * end with a whole page (valid CRC) that carries the end-of-stream flag.
+ */
+static int check_tail(int fd, uint64_t size)
+{
+	size_t n = size < OGG_PAGE_MAX ? (size_t)size : OGG_PAGE_MAX;
+	uint64_t base = size - n;
+	uint8_t *buf = NULL;
+	size_t i;
+	int ret;
+
+	buf = malloc(n);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = util_pread_all(fd, buf, n, (off_t)base);
+	if (ret < 0) {
+		ret = meta_fail(ret, "audio could not be read: %s", strerror(-ret));
+		goto out;
+	}
+	ret = meta_fail(-EINVAL, "audio is truncated: it does not end with a complete "
+			"end-of-stream page");
+	for (i = n >= 27 ? n - 27 + 1 : 0; i-- > 0;) {
+		size_t segs, body = 0, len, k;
+		uint32_t crc;
+
+		if (memcmp(buf + i, "OggS", 4) || buf[i + 4] != 0)
+			continue;
+		segs = buf[i + 26];
+		if (i + 27 + segs > n)
+			continue;
+		for (k = 0; k < segs; k++)
+			body += buf[i + 27 + k];
+		len = 27 + segs + body;
+		if (i + len != n)
+			continue;
+		crc = (uint32_t)buf[i + 22] | (uint32_t)buf[i + 23] << 8 |
+		      (uint32_t)buf[i + 24] << 16 | (uint32_t)buf[i + 25] << 24;
+		memset(buf + i + 22, 0, 4);
+		if (ogg_crc(buf + i, len) == crc && (buf[i + 5] & 0x04))
+			ret = 0;
+		break;
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+int opus_probe_file(const char *path, struct opus_info *out)
+{
+	struct src s = { .fn = fd_read };
+	OggOpusFile *of = NULL;
+	struct stat st;
+	ogg_int64_t total;
+	int fd = -1, err = 0, links, channels, i, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = meta_fail(-errno, "audio file cannot be opened: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = meta_fail(-errno, "audio file cannot be examined: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = meta_fail(-EINVAL, "audio is not a regular file");
+		goto out;
+	}
+	if (st.st_size == 0) {
+		ret = meta_fail(-EINVAL, "audio file is empty");
+		goto out;
+	}
+	s.ctx = &fd;
+	s.size = (uint64_t)st.st_size;
+	of = op_open_callbacks(&s, &src_callbacks, NULL, 0, &err);
+	if (!of) {
+		ret = op_fail(err, &s);
+		goto out;
+	}
+	if (!op_seekable(of)) {
+		ret = meta_fail(-EINVAL, "audio is not seekable");
+		goto out;
+	}
+	links = op_link_count(of);
+	channels = op_channel_count(of, 0);
+	for (i = 1; i < links; i++) {
+		if (op_channel_count(of, i) != channels) {
+			ret = meta_fail(-EINVAL, "audio changes channel count between links "
+					"(%d, then %d)", channels, op_channel_count(of, i));
+			goto out;
+		}
+	}
+	if (channels < 1 || channels > MAX_CHANNELS) {
+		ret = meta_fail(-EINVAL, "audio has %d channels; at most %d are supported",
+				channels, MAX_CHANNELS);
+		goto out;
+	}
+	total = op_pcm_total(of, -1);
+	if (total <= 0) {
+		ret = meta_fail(-EINVAL, "audio has no length");
+		goto out;
+	}
+	ret = check_tail(fd, s.size);
+	if (ret < 0)
+		goto out;
+	out->channels = channels;
+	out->pcm_samples = (uint64_t)total;
+	out->duration_ms = (uint64_t)total * 1000 / OPUS_RATE;
+	ret = 0;
+out:
+	op_free(of);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+uint64_t opus_wav_size(const struct opus_info *info)
+{
+	return OPUS_WAV_HEADER_BYTES + info->pcm_samples * (uint64_t)info->channels * 2;
+}
+
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void make_header(uint8_t *h, int channels, uint64_t data_bytes)
+{
+	uint64_t riff = 36 + data_bytes;
+
+	memcpy(h, "RIFF", 4);
+	put_le(h + 4, riff > 0xFFFFFFFFu ? 0xFFFFFFFFu : riff, 4);
+	memcpy(h + 8, "WAVEfmt ", 8);
+	put_le(h + 16, 16, 4);				/* fmt chunk size */
+	put_le(h + 20, 1, 2);				/* PCM */
+	put_le(h + 22, (uint64_t)channels, 2);
+	put_le(h + 24, OPUS_RATE, 4);
+	put_le(h + 28, (uint64_t)OPUS_RATE * channels * 2, 4);	/* byte rate */
+	put_le(h + 32, (uint64_t)channels * 2, 2);	/* block align */
+	put_le(h + 34, 16, 2);				/* bits per sample */
+	memcpy(h + 36, "data", 4);
+	put_le(h + 40, data_bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : data_bytes, 4);
+}
+
+int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
+		  struct opus_wav **out)
+{
+	struct opus_wav *w = NULL;
+	int err = 0, ret;
+
+	if (info->channels < 1 || info->channels > MAX_CHANNELS) {
+		ret = meta_fail(-EINVAL, "audio has %d channels; at most %d are supported",
+				info->channels, MAX_CHANNELS);
+		goto out;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->src = (struct src){ .fn = fn, .ctx = ctx, .size = size };
+	w->channels = info->channels;
+	w->frames = info->pcm_samples;
+	w->data_bytes = info->pcm_samples * (uint64_t)info->channels * 2;
+	make_header(w->header, w->channels, w->data_bytes);
+	w->win = malloc(WINDOW_CAP);
+	if (!w->win) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Only the first pages: reading just the header must stay cheap.  The
+	 * seek to the end for the length waits for the first PCM read. */
+	w->of = op_test_callbacks(&w->src, &src_callbacks, NULL, 0, &err);
+	if (!w->of) {
+		ret = op_fail(err, &w->src);
+		ret = ret == -ENOMEM ? ret : -EIO;
+		goto out;
+	}
+	if (op_channel_count(w->of, -1) != w->channels) {
+		ret = meta_fail(-EIO, "audio has %d channels, the catalog says %d",
+				op_channel_count(w->of, -1), w->channels);
+		goto out;
+	}
+	*out = w;
+	w = NULL;
+	ret = 0;
+out:
+	opus_wav_close(w);
+	return ret;
+}
+
+void opus_wav_close(struct opus_wav *w)
+{
+	if (!w)
+		return;
+	op_free(w->of);
+	free(w->win);
+	free(w);
+}
+
+/*
+ * Start decoding segment seg with a full seek.  When the decoder stands at
+ * its first frame after the previous segment, the window continues;
+ * otherwise it starts empty there.
+ */
+static int seek_segment(struct opus_wav *w, uint64_t seg)
+{
+	uint64_t target = seg * SEG_FRAMES;
+	ogg_int64_t pos;
+	int n, ret;
+
+	if (!w->positioned || w->dec_frame != target) {
+		w->win_len = 0;
+		w->win_off = target * (uint64_t)w->channels * 2;
+	}
+	w->positioned = 0;
+	w->dec_frame = target;
+	w->dec_end = 0;
+	/* Step out of the range in which op_pcm_seek() keeps the state. */
+	for (;;) {
+		pos = op_pcm_tell(w->of);
+		if (pos < 0 || (uint64_t)pos > target || target - (uint64_t)pos >= FAST_SEEK_FRAMES)
+			break;
+		n = op_read_float(w->of, w->pcm, BLOCK_FRAMES * w->channels, NULL);
+		if (n == OP_HOLE)
+			continue;
+		if (n <= 0)
+			break;
+	}
+	ret = op_pcm_seek(w->of, (ogg_int64_t)target);
+	if (ret == OP_EINVAL)
+		w->dec_end = 1;		/* past the decodable end: zeros */
+	else if (ret < 0)
+		return meta_fail(-EIO, "audio does not seek (libopusfile error %d)", ret);
+	w->positioned = 1;
+	w->fresh = 1;
+	return 0;
+}
+
+/* Make room for one more block in the window, keeping WINDOW_KEEP behind. */
+static void window_make_room(struct opus_wav *w, size_t need)
+{
+	size_t drop;
+
+	if (w->win_len + need <= WINDOW_CAP)
+		return;
+	drop = w->win_len - WINDOW_KEEP;
+	memmove(w->win, w->win + drop, WINDOW_KEEP);
+	w->win_len = WINDOW_KEEP;
+	w->win_off += drop;
+}
+
+/* Append the next block of content (decoded or zeros) to the window. */
+static int decode_block(struct opus_wav *w)
+{
+	size_t fb = (size_t)w->channels * 2;
+	uint64_t seg_end, limit, want;
+	uint8_t *p;
+	size_t i, nval;
+	int n, li, tries = 0, ret;
+
+	if (w->dec_frame % SEG_FRAMES == 0 && !w->fresh) {
+		ret = seek_segment(w, w->dec_frame / SEG_FRAMES);
+		if (ret < 0)
+			return ret;
+	}
+	seg_end = (w->dec_frame / SEG_FRAMES + 1) * SEG_FRAMES;
+	limit = seg_end < w->frames ? seg_end : w->frames;
+	want = limit - w->dec_frame;
+	if (want > BLOCK_FRAMES)
+		want = BLOCK_FRAMES;
+	window_make_room(w, BLOCK_FRAMES * fb);
+	p = w->win + w->win_len;
+	for (;;) {
+		if (w->dec_end) {
+			memset(p, 0, (size_t)want * fb);
+			n = (int)want;
+			break;
+		}
+		n = op_read_float(w->of, w->pcm, BLOCK_FRAMES * w->channels, &li);
+		if (n == OP_HOLE && ++tries < 64)
+			continue;
+		if (n < 0)
+			return meta_fail(-EIO, "audio does not decode (libopusfile error %d)", n);
+		if (n == 0) {
+			w->dec_end = 1;
+			continue;
+		}
+		if (op_channel_count(w->of, li) != w->channels)
+			return meta_fail(-EIO, "audio changes channel count between links");
+		if ((uint64_t)n > want)
+			n = (int)want;
+		nval = (size_t)n * (size_t)w->channels;
+		for (i = 0; i < nval; i++) {
+			float v = w->pcm[i] * 32768.0f;
+			long s;
+
+			/* Round half away from zero, no dither: a pure function. */
+			v = v < -32768.0f ? -32768.0f : v > 32767.0f ? 32767.0f : v;
+			s = (long)(v < 0 ? v - 0.5f : v + 0.5f);
+			p[2 * i] = (uint8_t)(s & 0xff);
+			p[2 * i + 1] = (uint8_t)((s >> 8) & 0xff);
+		}
+		break;
+	}
+	w->win_len += (size_t)n * fb;
+	w->dec_frame += (uint64_t)n;
+	w->fresh = 0;
+	return 0;
+}
+
+/* Copy data-chunk bytes [off, off + len) into buf; the range is inside the
+ * chunk. */
+static int read_data(struct opus_wav *w, uint8_t *buf, size_t len, uint64_t off)
+{
+	uint64_t fb = (uint64_t)w->channels * 2;
+	uint64_t end, frame;
+	size_t n;
+	int ret;
+
+	if (!w->opened) {
+		ret = op_test_open(w->of);
+		if (ret < 0) {
+			ret = op_fail(ret, &w->src);
+			return ret == -ENOMEM ? ret : -EIO;
+		}
+		w->opened = 1;
+	}
+	while (len > 0) {
+		end = w->win_off + w->win_len;
+		if (w->positioned && off >= w->win_off && off < end) {
+			n = (size_t)(end - off < len ? end - off : len);
+			memcpy(buf, w->win + (off - w->win_off), n);
+			buf += n;
+			off += n;
+			len -= n;
+			continue;
+		}
+		frame = off / fb;
+		/* Ahead in the segment being decoded: decode on, as a seek could
+		 * only go back to the segment's start.  Anything else starts its
+		 * segment afresh. */
+		if (!w->positioned || off < end || w->dec_frame / SEG_FRAMES != frame / SEG_FRAMES) {
+			ret = seek_segment(w, frame / SEG_FRAMES);
+			if (ret < 0)
+				goto fail;
+		}
+		ret = decode_block(w);
+		if (ret < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	w->positioned = 0;
+	w->win_len = 0;
+	return ret;
+}
+
+ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off)
+{
+	uint64_t total = OPUS_WAV_HEADER_BYTES + w->data_bytes;
+	uint8_t *p = buf;
+	size_t n, done = 0;
+	int ret;
+
+	if (off >= total || len == 0)
+		return 0;
+	if (len > total - off)
+		len = (size_t)(total - off);
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (off < OPUS_WAV_HEADER_BYTES) {
+		n = OPUS_WAV_HEADER_BYTES - (size_t)off;
+		n = n < len ? n : len;
+		memcpy(p, w->header + off, n);
+		done = n;
+		off += n;
+	}
+	if (done < len) {
+		ret = read_data(w, p + done, len - done, off - OPUS_WAV_HEADER_BYTES);
+		if (ret < 0)
+			return ret;
+	}
+	return (ssize_t)len;
+}

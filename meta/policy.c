@@ -1,0 +1,1159 @@
+/*
+ * policy.c - the register's policy: parse policy.conf, validate it, and
+ * render the register notice from it.
+ *
+ * inih does the grammar (sections, "key = value", " ;" inline comments,
+ * indented continuation lines), but Debian builds it without line numbers
+ * in the handler, so we feed it through our own line reader: the reader
+ * counts lines, recognises section headers itself (also the empty ones,
+ * which never reach a handler), and notices lines that inih drops without
+ * a handler call.  Every error thus carries FILE:LINE.  Raw values are
+ * collected per section first and checked only once the whole file is
+ * read, so that references may point forward ([register] details_level
+ * names a level defined below) and one run lists every error, by line.
+ * Two liberties with inih's grammar: a line whose first non-blank is '['
+ * is always a section header (inih would continue the previous value with
+ * it when indented), and " ;" starts a comment on continuation lines too.
+ *
+ * A policy handed out holds these invariants, which the rest of libmeta
+ * relies on: at least one level, purpose and source; exactly one level has
+ * rights = yes and it is the highest; every index (details_level,
+ * rights_level, min_level, purpose) is in range; every name matches
+ * [a-z0-9][a-z0-9_-]{0,31} and is unique within its kind (names end up in
+ * paths and key file names); retention <= max_retention from any start
+ * date; a recipient outside the EEA has a safeguard.  Absent optional keys:
+ * max_retention = retention, rights = no, no group, no users, the source's
+ * legal basis is its purpose's.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "policy.h"
+
+#define POLICY_MAX_BYTES (1024 * 1024)
+#define MAX_KEYS 5
+
+const char *const policy_legal_bases[] = {
+	"consent", "contract", "legal_obligation", "vital_interests", "public_task",
+	"legitimate_interests", NULL,
+};
+
+/* In words for the notice, in the order of policy_legal_bases. */
+static const char *const basis_words[] = {
+	"consent of the data subject (GDPR Art. 6(1)(a))",
+	"performance of a contract with the data subject, or steps taken at their request "
+	"before entering into one (GDPR Art. 6(1)(b))",
+	"compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))",
+	"protection of the vital interests of a person (GDPR Art. 6(1)(d))",
+	"a task carried out in the public interest or in the exercise of official authority "
+	"(GDPR Art. 6(1)(e))",
+	"legitimate interests pursued by the controller (GDPR Art. 6(1)(f))",
+};
+
+enum stype { S_REGISTER, S_LEVEL, S_PURPOSE, S_SOURCE, S_RECIPIENT, S_NTYPES };
+
+static const struct stype_def {
+	const char *word;
+	int named;
+	const char *keys[MAX_KEYS + 1];
+	unsigned required;	/* bit i: keys[i] must be present */
+} stypes[S_NTYPES] = {
+	[S_REGISTER] = { "register", 0,
+			 { "name", "controller", "contact", "privacy_contact", "details_level" },
+			 0x1f },
+	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
+	[S_PURPOSE] = { "purpose", 1,
+			{ "description", "legal_basis", "min_level", "retention", "max_retention" },
+			0x0f },
+	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source" }, 0x0b },
+	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard" }, 0x03 },
+};
+
+/* Key indices, per section type, as in stypes[].keys. */
+enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS };
+enum { L_GROUP, L_USERS, L_RIGHTS };
+enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION };
+enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
+enum { RCP_NAME, RCP_EEA, RCP_SAFEGUARD };
+
+/* One section of the file as read, before validation. */
+struct sect {
+	enum stype type;
+	char *name;		/* NULL for [register] */
+	int line;
+	int idx;		/* index into the policy's array of its type */
+	int key_line[MAX_KEYS];	/* 0: key absent */
+	char *val[MAX_KEYS];
+};
+
+struct pol_err {
+	int line;
+	size_t seq;
+	char *msg;
+};
+
+struct parser {
+	const char *path;
+	const char *buf;
+	size_t len, pos;
+	int line;		/* the line last handed to inih */
+	int indented;		/* it starts with white space */
+	int content;		/* it must reach the handler (not blank, comment, header) */
+	int handled;		/* it did */
+	int in_section;		/* a section header has been read */
+	int cur;		/* index into sects; -1: keys here are ignored */
+	int prev_key;		/* inih's prev_name is set: indented lines continue it */
+	int last_k;		/* key index that continuations extend; -1: none */
+	struct sect *sects;
+	size_t n_sects;
+	struct pol_err *errs;
+	size_t n_errs;
+};
+
+static void add_err(struct parser *ps, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void add_err(struct parser *ps, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		msg = xstrdup("out of memory");
+	ps->errs = xrealloc(ps->errs, (ps->n_errs + 1) * sizeof(*ps->errs));
+	ps->errs[ps->n_errs].line = line > 0 ? line : 1;
+	ps->errs[ps->n_errs].seq = ps->n_errs;
+	ps->errs[ps->n_errs].msg = msg;
+	ps->n_errs++;
+}
+
+static int err_cmp(const void *a, const void *b)
+{
+	const struct pol_err *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Names of levels, purposes, sources and recipients: they end up in paths. */
+static int valid_name(const char *s)
+{
+	size_t i;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	for (i = 1; s[i]; i++) {
+		if (i >= 32)
+			return 0;
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Unix user and group names as useradd/groupadd accept them (loosely). */
+static int valid_unix_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isalnum(c) && c < 0x80)
+			continue;
+		if (c == '_' || c == '-' || c == '.')
+			continue;
+		if (c == '$' && i == n - 1)
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (i + len > n)
+			return 0;
+		for (size_t j = 1; j < len; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+static int key_index(const struct stype_def *def, const char *name)
+{
+	for (int k = 0; def->keys[k]; k++)
+		if (!strcmp(def->keys[k], name))
+			return k;
+	return -1;
+}
+
+/* "[level training]" for messages; points into buf. */
+static const char *label(const struct sect *sc, char *buf, size_t size)
+{
+	if (sc->name)
+		snprintf(buf, size, "[%s %s]", stypes[sc->type].word, sc->name);
+	else
+		snprintf(buf, size, "[%s]", stypes[sc->type].word);
+	return buf;
+}
+
+/*
+ * A section header line (p at its '[').  Mirrors inih: the header ends at
+ * the first ']' unless an inline comment (" ;") comes first.
+ */
+static void section_header(struct parser *ps, const char *p)
+{
+	const char *end = NULL, *q;
+	char *inner = NULL, *type, *name, *e;
+	int t = -1;
+
+	for (q = p + 1; *q; q++) {
+		if (*q == ']') {
+			end = q;
+			break;
+		}
+		if (*q == ';' && isspace((unsigned char)q[-1]))
+			break;
+	}
+	ps->in_section = 1;
+	ps->cur = -1;
+	if (!end) {
+		add_err(ps, ps->line, "section header without ']'");
+		return;
+	}
+	ps->prev_key = 0;
+	ps->last_k = -1;
+	inner = xasprintf("%.*s", (int)(end - p - 1), p + 1);
+	type = inner;
+	while (isspace((unsigned char)*type))
+		type++;
+	name = type;
+	while (*name && !isspace((unsigned char)*name))
+		name++;
+	if (*name)
+		*name++ = '\0';
+	while (isspace((unsigned char)*name))
+		name++;
+	e = name + strlen(name);
+	while (e > name && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	for (int i = 0; i < S_NTYPES; i++)
+		if (!strcmp(stypes[i].word, type))
+			t = i;
+	if (t < 0) {
+		add_err(ps, ps->line,
+			"unknown section type '%s' (expected register, level, purpose, source or recipient)",
+			type);
+		goto out;
+	}
+	if (stypes[t].named && !*name) {
+		add_err(ps, ps->line, "[%s] needs a name, as in [%s NAME]", type, type);
+		goto out;
+	}
+	if (!stypes[t].named && *name) {
+		add_err(ps, ps->line, "[%s] takes no name", type);
+		goto out;
+	}
+	if (*name && !valid_name(name))
+		add_err(ps, ps->line,
+			"bad %s name '%s': use 1 to 32 of a-z, 0-9, '_' and '-', starting with a letter or digit",
+			type, name);
+	for (size_t i = 0; i < ps->n_sects; i++) {
+		struct sect *o = &ps->sects[i];
+
+		if ((int)o->type == t && (!o->name ? !*name : !strcmp(o->name, name))) {
+			add_err(ps, ps->line, "duplicate section [%s%s%s] (first at line %d)", type,
+				*name ? " " : "", name, o->line);
+			goto out;
+		}
+	}
+	ps->sects = xrealloc(ps->sects, (ps->n_sects + 1) * sizeof(*ps->sects));
+	memset(&ps->sects[ps->n_sects], 0, sizeof(*ps->sects));
+	ps->sects[ps->n_sects].type = (enum stype)t;
+	ps->sects[ps->n_sects].name = *name ? xstrdup(name) : NULL;
+	ps->sects[ps->n_sects].line = ps->line;
+	ps->sects[ps->n_sects].idx = -1;
+	ps->cur = (int)ps->n_sects++;
+out:
+	free(inner);
+}
+
+/* The line just handed to inih is over: did inih drop a content line? */
+static void finish_line(struct parser *ps)
+{
+	if (ps->line > 0 && ps->content && !ps->handled)
+		add_err(ps, ps->line, "expected 'key = value'");
+	ps->content = 0;
+}
+
+/* fgets-like reader for ini_parse_stream(), one physical line per call. */
+static char *policy_reader(char *str, int num, void *stream)
+{
+	struct parser *ps = stream;
+	const char *s, *nl, *p;
+	size_t n;
+
+	finish_line(ps);
+	if (ps->pos >= ps->len || num < 2)
+		return NULL;
+	s = ps->buf + ps->pos;
+	nl = memchr(s, '\n', ps->len - ps->pos);
+	n = nl ? (size_t)(nl - s) + 1 : ps->len - ps->pos;
+	ps->pos += n;
+	ps->line++;
+	ps->handled = 0;
+	ps->indented = 0;
+	if (memchr(s, '\0', n)) {
+		add_err(ps, ps->line, "NUL byte in line");
+		goto blank;
+	}
+	if (!utf8_valid((const unsigned char *)s, n)) {
+		add_err(ps, ps->line, "not valid UTF-8");
+		goto blank;
+	}
+	if (n > (size_t)num - 1) {
+		add_err(ps, ps->line,
+			"line too long (at most %d bytes; continue a long value on indented lines)",
+			num - 2);
+		goto blank;
+	}
+	memcpy(str, s, n);
+	str[n] = '\0';
+	for (p = str; isspace((unsigned char)*p); p++)
+		;
+	ps->indented = p > str;
+	if (!*p || *p == ';' || *p == '#')
+		return str;
+	if (*p == '[') {
+		/* inih would take an indented header for a continuation line */
+		memmove(str, p, strlen(p) + 1);
+		section_header(ps, str);
+		return str;
+	}
+	ps->content = 1;
+	return str;
+blank:
+	strcpy(str, "\n");
+	return str;
+}
+
+/*
+ * Length of value without an inline comment and the white space before it:
+ * inih 55 leaves " ; comment" on continuation lines.
+ */
+static int inline_comment(const char *value)
+{
+	size_t n = 0;
+
+	while (value[n] && !(value[n] == ';' && n > 0 && isspace((unsigned char)value[n - 1])))
+		n++;
+	while (n > 0 && isspace((unsigned char)value[n - 1]))
+		n--;
+	return (int)n;
+}
+
+static int policy_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *ps = user;
+	struct sect *sc;
+	char lb[80];
+	int k;
+
+	(void)section; /* we track sections ourselves, with their lines */
+	ps->handled = 1;
+	if (ps->indented && ps->prev_key) {
+		/* a continuation line: inih hands it in under the previous key */
+		if (ps->cur >= 0 && ps->last_k >= 0) {
+			char **v = &ps->sects[ps->cur].val[ps->last_k];
+			int n = inline_comment(value);
+			char *j = xasprintf("%s%s%.*s", *v, **v && n ? " " : "", n, value);
+
+			free(*v);
+			*v = j;
+		}
+		return 1;
+	}
+	ps->prev_key = 1;
+	ps->last_k = -1;
+	if (!ps->in_section) {
+		add_err(ps, ps->line, "'%s' outside any section", name);
+		return 1;
+	}
+	if (ps->cur < 0)
+		return 1; /* a bad section header, already reported */
+	sc = &ps->sects[ps->cur];
+	k = key_index(&stypes[sc->type], name);
+	if (k < 0) {
+		add_err(ps, ps->line, "unknown key '%s' in %s", name, label(sc, lb, sizeof(lb)));
+	} else if (sc->key_line[k]) {
+		add_err(ps, ps->line, "duplicate key '%s' in %s (first at line %d)", name,
+			label(sc, lb, sizeof(lb)), sc->key_line[k]);
+	} else {
+		sc->key_line[k] = ps->line;
+		sc->val[k] = xstrdup(value);
+		ps->last_k = k;
+	}
+	return 1;
+}
+
+int policy_is_legal_basis(const char *s)
+{
+	for (int i = 0; policy_legal_bases[i]; i++)
+		if (!strcmp(policy_legal_bases[i], s))
+			return 1;
+	return 0;
+}
+
+static const char *basis_in_words(const char *s)
+{
+	for (int i = 0; policy_legal_bases[i]; i++)
+		if (!strcmp(policy_legal_bases[i], s))
+			return basis_words[i];
+	return s;
+}
+
+/* 0, or -EINVAL (syntax) / -ERANGE (zero or over a hundred years). */
+static int parse_period(const char *s, struct policy_period *out)
+{
+	long n = 0;
+	const char *p = s;
+	char unit;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	while (*p >= '0' && *p <= '9') {
+		n = n * 10 + (*p - '0');
+		if (n > 1000000)
+			return -ERANGE;
+		p++;
+	}
+	unit = *p++;
+	if ((unit != 'd' && unit != 'm' && unit != 'y') || *p)
+		return -EINVAL;
+	if (n <= 0 || (unit == 'd' && n > 36600) || (unit == 'm' && n > 1200) ||
+	    (unit == 'y' && n > 100))
+		return -ERANGE;
+	out->n = (int)n;
+	out->unit = unit;
+	return 0;
+}
+
+int64_t policy_period_add(int64_t from, struct policy_period per)
+{
+	switch (per.unit) {
+	case 'd':
+		return from + (int64_t)per.n * 86400;
+	case 'm':
+		return util_add_months(from, per.n);
+	case 'y':
+		return util_add_months(from, per.n * 12);
+	default:
+		return from;
+	}
+}
+
+void policy_period_format(struct policy_period per, char buf[16])
+{
+	snprintf(buf, 16, "%d%c", per.n, per.unit);
+}
+
+/*
+ * a <= b whatever the start date.  Days against months are compared from
+ * every day of a four-year cycle, so that "31d <= 1m" fails (February).
+ */
+static int period_le(struct policy_period a, struct policy_period b)
+{
+	const int64_t base = 1704067200; /* 2024-01-01, a leap year */
+
+	if (a.unit == b.unit)
+		return a.n <= b.n;
+	if (a.unit != 'd' && b.unit != 'd')
+		return (a.unit == 'y' ? a.n * 12 : a.n) <= (b.unit == 'y' ? b.n * 12 : b.n);
+	for (int i = 0; i < 4 * 366; i++) {
+		int64_t t = base + (int64_t)i * 86400;
+
+		if (policy_period_add(t, a) > policy_period_add(t, b))
+			return 0;
+	}
+	return 1;
+}
+
+static int parse_yesno(const char *s, int *out)
+{
+	if (!strcmp(s, "yes"))
+		*out = 1;
+	else if (!strcmp(s, "no"))
+		*out = 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int policy_level_index(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; p && name && i < p->n_levels; i++)
+		if (p->levels[i].name && !strcmp(p->levels[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int policy_purpose_index(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; p && name && i < p->n_purposes; i++)
+		if (p->purposes[i].name && !strcmp(p->purposes[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int policy_source_index(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; p && name && i < p->n_sources; i++)
+		if (p->sources[i].name && !strcmp(p->sources[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int policy_recipient_index(const struct policy *p, const char *name)
+{
+	for (size_t i = 0; p && name && i < p->n_recipients; i++)
+		if (p->recipients[i].name && !strcmp(p->recipients[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+void policy_free(struct policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_levels; i++) {
+		free(p->levels[i].name);
+		free(p->levels[i].group);
+		for (size_t j = 0; j < p->levels[i].n_users; j++)
+			free(p->levels[i].users[j]);
+		free(p->levels[i].users);
+	}
+	for (size_t i = 0; i < p->n_purposes; i++) {
+		free(p->purposes[i].name);
+		free(p->purposes[i].description);
+		free(p->purposes[i].legal_basis);
+	}
+	for (size_t i = 0; i < p->n_sources; i++) {
+		free(p->sources[i].name);
+		free(p->sources[i].kind);
+		free(p->sources[i].legal_basis);
+		free(p->sources[i].data_source);
+	}
+	for (size_t i = 0; i < p->n_recipients; i++) {
+		free(p->recipients[i].name);
+		free(p->recipients[i].display);
+		free(p->recipients[i].safeguard);
+	}
+	free(p->levels);
+	free(p->purposes);
+	free(p->sources);
+	free(p->recipients);
+	free(p->path);
+	free(p->reg_name);
+	free(p->controller);
+	free(p->contact);
+	free(p->privacy_contact);
+	free(p);
+}
+
+/* A required text value: NULL (reported) when empty. */
+static char *text_value(struct parser *ps, const struct sect *sc, int k)
+{
+	char lb[80];
+
+	if (!sc->val[k])
+		return NULL;
+	if (!*sc->val[k]) {
+		add_err(ps, sc->key_line[k], "'%s' in %s must not be empty",
+			stypes[sc->type].keys[k], label(sc, lb, sizeof(lb)));
+		return NULL;
+	}
+	return xstrdup(sc->val[k]);
+}
+
+static int level_ref(struct parser *ps, const struct policy *p, const struct sect *sc, int k)
+{
+	int i;
+
+	if (!sc->val[k])
+		return -1;
+	i = policy_level_index(p, sc->val[k]);
+	if (i < 0)
+		add_err(ps, sc->key_line[k], "%s: no level named '%s'", stypes[sc->type].keys[k],
+			sc->val[k]);
+	return i;
+}
+
+static char *basis_value(struct parser *ps, const struct sect *sc, int k)
+{
+	if (!sc->val[k] || (!*sc->val[k] && sc->type == S_SOURCE))
+		return NULL;
+	if (!policy_is_legal_basis(sc->val[k])) {
+		add_err(ps, sc->key_line[k],
+			"legal_basis '%s' is not one of consent, contract, legal_obligation, "
+			"vital_interests, public_task, legitimate_interests",
+			sc->val[k]);
+		return NULL;
+	}
+	return xstrdup(sc->val[k]);
+}
+
+static int period_value(struct parser *ps, const struct sect *sc, int k, struct policy_period *out)
+{
+	int rc;
+
+	if (!sc->val[k])
+		return -ENOENT;
+	rc = parse_period(sc->val[k], out);
+	if (rc == -ERANGE)
+		add_err(ps, sc->key_line[k], "%s '%s' must be more than zero and at most 100 years",
+			stypes[sc->type].keys[k], sc->val[k]);
+	else if (rc)
+		add_err(ps, sc->key_line[k], "bad %s '%s' (use e.g. 90d, 12m or 2y)",
+			stypes[sc->type].keys[k], sc->val[k]);
+	return rc;
+}
+
+static int yesno_value(struct parser *ps, const struct sect *sc, int k, int *out)
+{
+	if (!sc->val[k])
+		return -ENOENT;
+	if (parse_yesno(sc->val[k], out)) {
+		add_err(ps, sc->key_line[k], "%s must be yes or no, not '%s'",
+			stypes[sc->type].keys[k], sc->val[k]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void check_level(struct parser *ps, struct policy *p, const struct sect *sc)
+{
+	struct policy_level *l = &p->levels[sc->idx];
+	const char *v = sc->val[L_USERS];
+
+	if (sc->val[L_GROUP] && *sc->val[L_GROUP]) {
+		if (valid_unix_name(sc->val[L_GROUP]))
+			l->group = xstrdup(sc->val[L_GROUP]);
+		else
+			add_err(ps, sc->key_line[L_GROUP], "bad group name '%s'", sc->val[L_GROUP]);
+	}
+	while (v && *v) {
+		size_t n = strcspn(v, " \t,");
+		char *u;
+
+		if (n == 0) {
+			v++;
+			continue;
+		}
+		u = xasprintf("%.*s", (int)n, v);
+		v += n;
+		if (!valid_unix_name(u)) {
+			add_err(ps, sc->key_line[L_USERS], "bad user name '%s'", u);
+			free(u);
+			continue;
+		}
+		l->users = xrealloc(l->users, (l->n_users + 1) * sizeof(*l->users));
+		l->users[l->n_users++] = u;
+	}
+	if (yesno_value(ps, sc, L_RIGHTS, &l->rights))
+		l->rights = 0;
+}
+
+static void check_purpose(struct parser *ps, struct policy *p, const struct sect *sc)
+{
+	struct policy_purpose *pu = &p->purposes[sc->idx];
+	int r1, r2;
+	char a[16], b[16];
+
+	pu->description = text_value(ps, sc, P_DESC);
+	pu->legal_basis = basis_value(ps, sc, P_BASIS);
+	pu->min_level = level_ref(ps, p, sc, P_MIN_LEVEL);
+	r1 = period_value(ps, sc, P_RETENTION, &pu->retention);
+	r2 = period_value(ps, sc, P_MAX_RETENTION, &pu->max_retention);
+	if (r2 == -ENOENT && r1 == 0)
+		pu->max_retention = pu->retention;
+	else if (r1 == 0 && r2 == 0 && !period_le(pu->retention, pu->max_retention)) {
+		policy_period_format(pu->retention, a);
+		policy_period_format(pu->max_retention, b);
+		add_err(ps, sc->key_line[P_RETENTION],
+			"retention %s is longer than max_retention %s (line %d)", a, b,
+			sc->key_line[P_MAX_RETENTION]);
+	}
+}
+
+static void check_source(struct parser *ps, struct policy *p, const struct sect *sc)
+{
+	struct policy_source *s = &p->sources[sc->idx];
+	const char *v;
+
+	s->purpose = -1;
+	v = sc->val[SRC_KIND];
+	if (v && (!strcmp(v, "call") || !strcmp(v, "meeting")))
+		s->kind = xstrdup(v);
+	else if (v)
+		add_err(ps, sc->key_line[SRC_KIND], "kind must be call or meeting, not '%s'", v);
+	v = sc->val[SRC_PURPOSE];
+	if (v) {
+		s->purpose = policy_purpose_index(p, v);
+		if (s->purpose < 0)
+			add_err(ps, sc->key_line[SRC_PURPOSE], "purpose: no purpose named '%s'", v);
+	}
+	s->legal_basis = basis_value(ps, sc, SRC_BASIS);
+	s->data_source = text_value(ps, sc, SRC_DATA_SOURCE);
+}
+
+static void check_recipient(struct parser *ps, struct policy *p, const struct sect *sc)
+{
+	struct policy_recipient *r = &p->recipients[sc->idx];
+	char lb[80];
+
+	r->display = text_value(ps, sc, RCP_NAME);
+	if (sc->val[RCP_SAFEGUARD] && *sc->val[RCP_SAFEGUARD])
+		r->safeguard = xstrdup(sc->val[RCP_SAFEGUARD]);
+	r->eea = 1;
+	if (yesno_value(ps, sc, RCP_EEA, &r->eea) == 0 && !r->eea && !r->safeguard)
+		add_err(ps, sc->key_line[RCP_EEA],
+			"%s is outside the EEA and needs a 'safeguard' (e.g. EU SCCs 2021/914)",
+			label(sc, lb, sizeof(lb)));
+}
+
+static void check_register(struct parser *ps, struct policy *p, const struct sect *sc)
+{
+	p->reg_name = text_value(ps, sc, R_NAME);
+	p->controller = text_value(ps, sc, R_CONTROLLER);
+	p->contact = text_value(ps, sc, R_CONTACT);
+	p->privacy_contact = text_value(ps, sc, R_PRIVACY);
+	p->details_level = level_ref(ps, p, sc, R_DETAILS);
+}
+
+/* Build the policy's arrays from the sections, then check every value. */
+static struct policy *validate(struct parser *ps)
+{
+	struct policy *p = xcalloc(1, sizeof(*p));
+	const struct sect *reg = NULL, *rights = NULL;
+	size_t counts[S_NTYPES] = { 0 };
+	int eof = ps->line > 0 ? ps->line : 1;
+	char lb[80];
+
+	p->path = xstrdup(ps->path);
+	p->details_level = p->rights_level = -1;
+	for (size_t i = 0; i < ps->n_sects; i++)
+		counts[ps->sects[i].type]++;
+	p->levels = xcalloc(counts[S_LEVEL], sizeof(*p->levels));
+	p->purposes = xcalloc(counts[S_PURPOSE], sizeof(*p->purposes));
+	p->sources = xcalloc(counts[S_SOURCE], sizeof(*p->sources));
+	p->recipients = xcalloc(counts[S_RECIPIENT], sizeof(*p->recipients));
+
+	/* first the names, so that references may point forward */
+	for (size_t i = 0; i < ps->n_sects; i++) {
+		struct sect *sc = &ps->sects[i];
+
+		switch (sc->type) {
+		case S_REGISTER:
+			reg = sc;
+			break;
+		case S_LEVEL:
+			sc->idx = (int)p->n_levels;
+			p->levels[p->n_levels].name = xstrdup(sc->name);
+			p->levels[p->n_levels++].line = sc->line;
+			if (p->n_levels == POLICY_MAX_LEVELS + 1)
+				add_err(ps, sc->line, "too many levels (at most %d)", POLICY_MAX_LEVELS);
+			break;
+		case S_PURPOSE:
+			sc->idx = (int)p->n_purposes;
+			p->purposes[p->n_purposes].name = xstrdup(sc->name);
+			p->purposes[p->n_purposes++].line = sc->line;
+			break;
+		case S_SOURCE:
+			sc->idx = (int)p->n_sources;
+			p->sources[p->n_sources].name = xstrdup(sc->name);
+			p->sources[p->n_sources++].line = sc->line;
+			break;
+		case S_RECIPIENT:
+			sc->idx = (int)p->n_recipients;
+			p->recipients[p->n_recipients].name = xstrdup(sc->name);
+			p->recipients[p->n_recipients++].line = sc->line;
+			break;
+		case S_NTYPES:
+			break;
+		}
+	}
+
+	for (size_t i = 0; i < ps->n_sects; i++) {
+		const struct sect *sc = &ps->sects[i];
+		const struct stype_def *def = &stypes[sc->type];
+
+		for (int k = 0; def->keys[k]; k++)
+			if ((def->required & (1u << k)) && !sc->key_line[k])
+				add_err(ps, sc->line, "%s lacks the required key '%s'",
+					label(sc, lb, sizeof(lb)), def->keys[k]);
+		switch (sc->type) {
+		case S_REGISTER:
+			check_register(ps, p, sc);
+			break;
+		case S_LEVEL:
+			check_level(ps, p, sc);
+			if (!p->levels[sc->idx].rights)
+				break;
+			if (rights)
+				add_err(ps, sc->key_line[L_RIGHTS],
+					"rights = yes also in [level %s] (line %d): exactly one level exercises rights",
+					rights->name, rights->key_line[L_RIGHTS]);
+			else
+				rights = sc;
+			break;
+		case S_PURPOSE:
+			check_purpose(ps, p, sc);
+			break;
+		case S_SOURCE:
+			check_source(ps, p, sc);
+			break;
+		case S_RECIPIENT:
+			check_recipient(ps, p, sc);
+			break;
+		case S_NTYPES:
+			break;
+		}
+	}
+
+	if (!reg)
+		add_err(ps, eof, "no [register] section");
+	if (!p->n_levels)
+		add_err(ps, eof, "no [level NAME] section: at least one level is needed");
+	if (!p->n_purposes)
+		add_err(ps, eof, "no [purpose NAME] section: at least one purpose is needed");
+	if (!p->n_sources)
+		add_err(ps, eof, "no [source NAME] section: at least one source is needed");
+	if (rights) {
+		p->rights_level = rights->idx;
+		/* restriction keeps only the seals from the rights level up */
+		if ((size_t)rights->idx != p->n_levels - 1)
+			add_err(ps, rights->key_line[L_RIGHTS],
+				"the level with rights = yes must be the highest level (it is below [level %s])",
+				p->levels[p->n_levels - 1].name);
+	} else if (p->n_levels) {
+		add_err(ps, p->levels[p->n_levels - 1].line,
+			"no level has rights = yes: exactly one level (the highest) exercises rights");
+	}
+	return p;
+}
+
+int policy_load(const char *path, struct policy **out, char **errs)
+{
+	struct parser ps = { .path = path, .cur = -1, .last_k = -1 };
+	struct policy *p = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0, total = 0;
+	char *text = NULL;
+	int rc;
+
+	if (errs)
+		*errs = NULL;
+	rc = util_read_file(path, POLICY_MAX_BYTES, &buf, &len);
+	if (rc) {
+		rc = meta_fail(rc, "%s: cannot read the policy: %s", path,
+			       rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+		if (errs)
+			*errs = xasprintf("%s\n", meta_errmsg());
+		goto out;
+	}
+	ps.buf = (const char *)buf;
+	ps.len = len;
+	/* a UTF-8 byte order mark is not part of the first line */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		ps.pos = 3;
+	rc = ini_parse_stream(policy_reader, &ps, policy_handler, &ps);
+	finish_line(&ps);
+	if (rc < 0) {
+		rc = meta_fail(-ENOMEM, "%s: out of memory parsing the policy", path);
+		if (errs)
+			*errs = xasprintf("%s\n", meta_errmsg());
+		goto out;
+	}
+	rc = 0;
+	p = validate(&ps);
+	if (ps.n_errs) {
+		qsort(ps.errs, ps.n_errs, sizeof(*ps.errs), err_cmp);
+		rc = meta_fail(-EINVAL, "%s:%d: %s%s", path, ps.errs[0].line, ps.errs[0].msg,
+			       ps.n_errs > 1 ? " (and more errors)" : "");
+		if (errs) {
+			for (size_t i = 0; i < ps.n_errs; i++)
+				total += strlen(path) + strlen(ps.errs[i].msg) + 16;
+			text = xcalloc(1, total + 1);
+			for (size_t i = 0, off = 0; i < ps.n_errs; i++)
+				off += (size_t)snprintf(text + off, total + 1 - off, "%s:%d: %s\n", path,
+							ps.errs[i].line, ps.errs[i].msg);
+			*errs = text;
+			text = NULL;
+		}
+		goto out;
+	}
+	*out = p;
+	p = NULL;
+out:
+	policy_free(p);
+	for (size_t i = 0; i < ps.n_sects; i++) {
+		free(ps.sects[i].name);
+		for (int k = 0; k < MAX_KEYS; k++)
+			free(ps.sects[i].val[k]);
+	}
+	free(ps.sects);
+	for (size_t i = 0; i < ps.n_errs; i++)
+		free(ps.errs[i].msg);
+	free(ps.errs);
+	free(text);
+	free(buf);
+	return rc;
+}
+
+/* ---- the register notice ---- */
+
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_printf(struct sb *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void sb_heading(struct sb *b, const char *title)
+{
+	size_t n = strlen(title);
+
+	sb_printf(b, "\n%s\n", title);
+	while (n--)
+		sb_printf(b, "-");
+	sb_printf(b, "\n");
+}
+
+static void period_words(struct policy_period per, char *buf, size_t size)
+{
+	const char *unit = per.unit == 'd' ? "day" : per.unit == 'm' ? "month" : "year";
+
+	snprintf(buf, size, "%d %s%s", per.n, unit, per.n == 1 ? "" : "s");
+}
+
+/* The names of the purposes based on b1 or b2 (may be NULL), into b. */
+static void purposes_on(struct sb *b, const struct policy *p, const char *b1, const char *b2)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < p->n_purposes; i++) {
+		const char *basis = p->purposes[i].legal_basis;
+
+		if (strcmp(basis, b1) && (!b2 || strcmp(basis, b2)))
+			continue;
+		sb_printf(b, "%s%s", n ? ", " : "", p->purposes[i].name);
+		n++;
+	}
+	if (!n)
+		sb_printf(b, "none in this register");
+}
+
+char *policy_notice(const struct policy *p)
+{
+	struct sb b = { 0 };
+	char w1[32], w2[32];
+	const char *pc;
+
+	if (!p)
+		return NULL;
+	pc = p->privacy_contact;
+	sb_printf(&b, "REGISTER NOTICE\n");
+	sb_printf(&b, "Information on the processing of personal data (GDPR Art. 13 and 14)\n\n");
+	sb_printf(&b, "Register:           %s\n", p->reg_name);
+	sb_printf(&b, "Controller:         %s\n", p->controller);
+	sb_printf(&b, "Contact:            %s\n", p->contact);
+	sb_printf(&b, "Privacy contact:    %s\n", pc);
+
+	sb_heading(&b, "Purposes and legal bases of the processing");
+	for (size_t i = 0; i < p->n_purposes; i++) {
+		const struct policy_purpose *pu = &p->purposes[i];
+
+		period_words(pu->retention, w1, sizeof(w1));
+		period_words(pu->max_retention, w2, sizeof(w2));
+		sb_printf(&b, "\n%s\n", pu->name);
+		sb_printf(&b, "    Purpose:      %s\n", pu->description);
+		sb_printf(&b, "    Legal basis:  %s\n", basis_in_words(pu->legal_basis));
+		if (period_le(pu->max_retention, pu->retention))
+			sb_printf(&b, "    Kept for:     %s after the recording\n", w1);
+		else
+			sb_printf(&b, "    Kept for:     %s after the recording; at most %s "
+				      "where a longer period is needed\n", w1, w2);
+	}
+	sb_printf(&b, "\nRecordings are erased automatically when their retention period ends,\n"
+		      "unless their processing is restricted or they are under a legal hold.\n");
+
+	sb_heading(&b, "Recordings and where the data comes from");
+	sb_printf(&b, "A recording holds the whole conversation (audio), and where present the\n"
+		      "chat and the files shared during it, with its date, its data source, the\n"
+		      "names of the staff taking part and the contact details of the other\n"
+		      "participants as far as they became known during the call or meeting.\n");
+	for (size_t i = 0; i < p->n_sources; i++) {
+		const struct policy_source *s = &p->sources[i];
+		const struct policy_purpose *pu = &p->purposes[s->purpose];
+
+		sb_printf(&b, "\n%s (%s)\n", s->name,
+			  !strcmp(s->kind, "call") ? "phone calls" : "meetings");
+		sb_printf(&b, "    Data source:  %s\n", s->data_source);
+		sb_printf(&b, "    Purpose:      %s (%s)\n", pu->name, pu->description);
+		if (s->legal_basis && strcmp(s->legal_basis, pu->legal_basis))
+			sb_printf(&b, "    Legal basis:  %s\n", basis_in_words(s->legal_basis));
+	}
+
+	sb_heading(&b, "Recipients and transfers outside the EU/EEA");
+	if (!p->n_recipients)
+		sb_printf(&b, "The data is not disclosed to anyone outside the controller.\n");
+	for (size_t i = 0; i < p->n_recipients; i++) {
+		const struct policy_recipient *r = &p->recipients[i];
+
+		sb_printf(&b, "\n%s (%s)\n", r->display, r->name);
+		if (r->eea)
+			sb_printf(&b, "    Within the EU/EEA.\n");
+		else
+			sb_printf(&b, "    Outside the EU/EEA; safeguard: %s.\n", r->safeguard);
+		if (r->eea && r->safeguard)
+			sb_printf(&b, "    Safeguard:    %s.\n", r->safeguard);
+	}
+	sb_printf(&b, "\nNo data is transferred outside the EU/EEA without a safeguard\n"
+		      "(GDPR Chapter V); every disclosure is logged.\n");
+
+	sb_heading(&b, "Who can access the recordings");
+	sb_printf(&b, "Access needs a personal user ID and is tiered; each user gets the\n"
+		      "lowest level the task needs.  Recordings are encrypted, and a\n"
+		      "level can decrypt only what its purposes allow.  Levels, lowest first;\n"
+		      "each level also sees what the levels below it see:\n");
+	for (size_t i = 0; i < p->n_levels; i++) {
+		const struct policy_level *l = &p->levels[i];
+		int n = 0;
+
+		sb_printf(&b, "\n%s", l->name);
+		if (l->group)
+			sb_printf(&b, " (group %s)", l->group);
+		sb_printf(&b, "\n    Recordings of: ");
+		for (size_t j = 0; j < p->n_purposes; j++) {
+			if ((size_t)p->purposes[j].min_level > i)
+				continue;
+			sb_printf(&b, "%s%s", n ? ", " : "", p->purposes[j].name);
+			n++;
+		}
+		sb_printf(&b, "%s\n", n ? "" : "none");
+		if ((int)i >= p->details_level)
+			sb_printf(&b, "    Also sees names, contact details, staff names and titles.\n");
+		else
+			sb_printf(&b, "    Sees no names or contact details.\n");
+		if ((int)i == p->rights_level)
+			sb_printf(&b, "    Handles the data subjects' requests (erasure, restriction,\n"
+				      "    rectification, export) and reads the audit log.\n");
+	}
+	sb_printf(&b, "\nNames, contact details, staff names and meeting titles are visible\n"
+		      "from level %s up.  Every access and every refusal is logged.\n",
+		  p->levels[p->details_level].name);
+
+	sb_heading(&b, "Your rights");
+	sb_printf(&b, "- Access (Art. 15): to know whether recordings of you are kept and to get\n"
+		      "  a copy of them, free of charge.\n");
+	sb_printf(&b, "- Rectification (Art. 16): to have inaccurate details about you corrected.\n");
+	sb_printf(&b, "- Erasure (Art. 17): to have recordings of you erased when they are no\n"
+		      "  longer needed or were processed without a basis.\n");
+	sb_printf(&b, "- Restriction (Art. 18): to have the processing restricted, for example\n"
+		      "  while a request for rectification or erasure is being handled.\n");
+	sb_printf(&b, "- Portability (Art. 20): to receive the data you provided, processed on\n"
+		      "  consent or contract, in a machine-readable form, and to have it moved\n"
+		      "  to another controller.");
+	sb_printf(&b, "\n  Purposes concerned: ");
+	purposes_on(&b, p, "consent", "contract");
+	sb_printf(&b, ".\n");
+	sb_printf(&b, "- Objection (Art. 21): to object to processing based on legitimate\n"
+		      "  interests or a public task, on grounds relating to your situation,\n"
+		      "  and at any time to direct marketing.");
+	sb_printf(&b, "\n  Purposes concerned: ");
+	purposes_on(&b, p, "legitimate_interests", "public_task");
+	sb_printf(&b, ".\n");
+	sb_printf(&b, "- Withdrawal of consent (Art. 7(3)): where processing is based on your\n"
+		      "  consent, to withdraw it at any time; recordings made on that consent\n"
+		      "  are then erased.  This does not affect processing before withdrawal.\n"
+		      "  Purposes concerned: ");
+	purposes_on(&b, p, "consent", NULL);
+	sb_printf(&b, ".\n");
+	sb_printf(&b, "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
+		      "  in particular in the member state of your residence or work or of the\n"
+		      "  alleged infringement (in Finland: the Data Protection Ombudsman,\n"
+		      "  tietosuojavaltuutettu).\n");
+
+	sb_heading(&b, "How to exercise your rights");
+	sb_printf(&b, "Send your request to %s.\n", pc);
+	sb_printf(&b, "We may ask you to specify the request in writing and verify your\n"
+		      "identity before acting on it.  Requests are answered without undue delay\n"
+		      "and within one month of receipt (GDPR Art. 12(3)); where necessary that\n"
+		      "period may be extended by two further months, and you will be told why\n"
+		      "within the first month.  Exercising your rights is free of charge.\n");
+	sb_printf(&b, "Other questions about this register: %s.\n", p->contact);
+	return b.s;
+}

@@ -1,0 +1,111 @@
+/*
+ * policy.h - the register's policy (REGISTER/policy.conf, INI, parsed with
+ * inih).  Sections: [register], [level NAME] (in file order, lowest first),
+ * [purpose NAME], [source NAME], [recipient NAME].  See
+ * packaging/examples/tamro.conf.
+ *
+ * Every error found is reported with file and line ("policy.conf:12: ...");
+ * parsing goes on after an error so that one check lists them all.
+ */
+#ifndef RECFS_POLICY_H
+#define RECFS_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util.h"
+
+#define POLICY_MAX_LEVELS 32
+
+/* A retention period: n units of 'd'ays, 'm'onths or 'y'ears. */
+struct policy_period {
+	int n;
+	char unit;
+};
+
+struct policy_level {
+	char *name;
+	char *group;	/* Unix group, may be NULL */
+	char **users;	/* extra user names */
+	size_t n_users;
+	int rights;	/* 1 for the level that exercises rights */
+	int line;
+};
+
+struct policy_purpose {
+	char *name;
+	char *description;
+	char *legal_basis;	/* one of policy_legal_bases */
+	int min_level;		/* index into levels */
+	struct policy_period retention;
+	struct policy_period max_retention;
+	int line;
+};
+
+struct policy_source {
+	char *name;
+	char *kind;		/* "call" or "meeting" */
+	int purpose;		/* index into purposes */
+	char *legal_basis;	/* NULL: the purpose's */
+	char *data_source;
+	int line;
+};
+
+struct policy_recipient {
+	char *name;		/* section name, used on the command line */
+	char *display;		/* name = */
+	int eea;
+	char *safeguard;	/* NULL when none */
+	int line;
+};
+
+struct policy {
+	char *path;
+	char *reg_name, *controller, *contact, *privacy_contact;
+	int details_level;	/* index into levels */
+	int rights_level;	/* index into levels */
+	struct policy_level *levels;
+	size_t n_levels;
+	struct policy_purpose *purposes;
+	size_t n_purposes;
+	struct policy_source *sources;
+	size_t n_sources;
+	struct policy_recipient *recipients;
+	size_t n_recipients;
+};
+
+/* NULL-terminated list of the accepted legal_basis values (Art. 6(1) a-f). */
+extern const char *const policy_legal_bases[];
+
+/*
+ * Parse and validate the policy at path.  On success *out is the policy
+ * (policy_free).  On failure returns -EINVAL (or -errno for I/O) and, when
+ * errs is not NULL, *errs is a malloc'd text with one line per error, each
+ * "FILE:LINE: message"; the caller frees it.
+ */
+int policy_load(const char *path, struct policy **out, char **errs) MUST_CHECK;
+void policy_free(struct policy *p);
+
+/* Lookups by name; -1 when absent. */
+int policy_level_index(const struct policy *p, const char *name);
+int policy_purpose_index(const struct policy *p, const char *name);
+int policy_source_index(const struct policy *p, const char *name);
+int policy_recipient_index(const struct policy *p, const char *name);
+/* 1 when s is a valid legal basis. */
+int policy_is_legal_basis(const char *s);
+
+/* from + period (calendar arithmetic, UTC). */
+int64_t policy_period_add(int64_t from, struct policy_period per);
+/* "12m" etc. into buf (16 bytes). */
+void policy_period_format(struct policy_period per, char buf[16]);
+
+/*
+ * The register notice (README.txt on the mount, `recctl register`): a
+ * human-readable text generated from the policy - controller, contacts,
+ * purposes with legal bases and retention, sources, recipients, levels,
+ * the data subject's rights and how to exercise them.  malloc'd; caller frees.
+ */
+char *policy_notice(const struct policy *p);
+
+#endif

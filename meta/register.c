@@ -1,0 +1,295 @@
+/*
+ * register.c - opening and creating a register directory, and the seal
+ * bookkeeping shared by ingest, rights and the mount: which levels get a
+ * DEK sealed for them, and unsealing with a caller's level key.
+ *
+ * A register never holds a secret key: reg_create hands the secrets back to
+ * the caller, which writes them to keyring files elsewhere.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "register.h"
+
+char *reg_path(const struct reg *r, const char *name)
+{
+	return xasprintf("%s/%s", r->dir, name);
+}
+
+char *reg_blob_path(const struct reg *r, const char *artifact_id)
+{
+	return xasprintf("%s/blobs/%.2s/%s", r->dir, artifact_id, artifact_id);
+}
+
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return errno == ENOENT ? 1 : -errno;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return empty;
+}
+
+int reg_create(const char *dir, const char *policy_path, struct keyring **secrets)
+{
+	struct policy *pol = NULL;
+	struct catalog *cat = NULL;
+	struct keyring *kr = NULL;
+	struct crypto_key *sk = NULL, *ik = NULL;
+	uint8_t *text = NULL;
+	size_t len;
+	char *errs = NULL, *path = NULL;
+	char id[RECFS_ID_HEX], now[21];
+	int rc;
+
+	rc = crypto_setup();
+	if (rc)
+		return rc;
+	rc = dir_is_empty(dir);
+	if (rc < 0)
+		return meta_fail(rc, "cannot read %s: %s", dir, strerror(-rc));
+	if (rc == 0)
+		return meta_fail(-EEXIST, "%s is not empty; a register is created in a new or empty directory", dir);
+	rc = policy_load(policy_path, &pol, &errs);
+	if (rc) {
+		rc = meta_fail(rc, "%s", errs ? errs : meta_errmsg());
+		goto out;
+	}
+	rc = util_read_file(policy_path, 1 << 20, &text, &len);
+	if (rc) {
+		rc = meta_fail(rc, "cannot read %s: %s", policy_path, strerror(-rc));
+		goto out;
+	}
+	if ((rc = util_mkdir_p(dir, 0700)))
+		goto io;
+	chmod(dir, 0700);
+	static const char *const sub[] = { "blobs", "keys", "spool", "quarantine" };
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		free(path);
+		path = xasprintf("%s/%s", dir, sub[i]);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			rc = -errno;
+			goto io;
+		}
+	}
+	free(path);
+	path = xasprintf("%s/policy.conf", dir);
+	if ((rc = util_write_file_atomic(path, text, len, 0600)))
+		goto io;
+	if ((rc = keyring_new(&kr)))
+		goto out;
+	for (size_t i = 0; i < pol->n_levels; i++) {
+		uint8_t pk[CRYPTO_PK_BYTES];
+
+		if ((rc = crypto_keypair(pk, &sk)))
+			goto out;
+		if ((rc = keys_write_public(dir, pol->levels[i].name, pk)))
+			goto out;
+		if ((rc = keyring_add_level(kr, pol->levels[i].name, sk)))
+			goto out;
+		crypto_key_free(sk);
+		sk = NULL;
+	}
+	ik = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
+	if (!ik) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if ((rc = keyring_set_index_key(kr, ik)))
+		goto out;
+	free(path);
+	path = xasprintf("%s/catalog.db", dir);
+	if ((rc = catalog_open(path, 1, &cat)))
+		goto out;
+	util_new_id(id);
+	util_format_time(util_now(), now);
+	if ((rc = catalog_set_meta(cat, "register_id", id)) || (rc = catalog_set_meta(cat, "created_at", now)))
+		goto out;
+	*secrets = kr;
+	kr = NULL;
+	rc = 0;
+	goto out;
+io:
+	rc = meta_fail(rc, "cannot create register in %s: %s", dir, strerror(-rc));
+out:
+	catalog_close(cat);
+	crypto_key_free(sk);
+	crypto_key_free(ik);
+	keyring_free(kr);
+	policy_free(pol);
+	free(text);
+	free(errs);
+	free(path);
+	return rc;
+}
+
+int reg_open(const char *dir, struct reg **out)
+{
+	struct reg *r = xcalloc(1, sizeof(*r));
+	char *path = NULL, *errs = NULL;
+	int rc;
+
+	rc = crypto_setup();
+	if (rc)
+		goto fail;
+	r->dir = xstrdup(dir);
+	path = xasprintf("%s/catalog.db", dir);
+	if (access(path, F_OK) < 0) {
+		rc = meta_fail(-ENOENT, "%s is not a recfs register (no catalog.db); create one with recctl init",
+			       dir);
+		goto fail;
+	}
+	free(path);
+	path = xasprintf("%s/policy.conf", dir);
+	rc = policy_load(path, &r->policy, &errs);
+	if (rc) {
+		rc = meta_fail(rc, "%s", errs ? errs : meta_errmsg());
+		goto fail;
+	}
+	r->pk = xcalloc(r->policy->n_levels, sizeof(*r->pk));
+	for (size_t i = 0; i < r->policy->n_levels; i++) {
+		rc = keys_read_public(dir, r->policy->levels[i].name, r->pk[i]);
+		if (rc) {
+			rc = meta_fail(rc, "%s: no public key for level %s (keys/%s.pub): %s", dir,
+				       r->policy->levels[i].name, r->policy->levels[i].name, strerror(-rc));
+			goto fail;
+		}
+	}
+	free(path);
+	path = xasprintf("%s/catalog.db", dir);
+	rc = catalog_open(path, 0, &r->cat);
+	if (rc)
+		goto fail;
+	free(path);
+	free(errs);
+	*out = r;
+	return 0;
+fail:
+	free(path);
+	free(errs);
+	reg_close(r);
+	return rc;
+}
+
+void reg_close(struct reg *r)
+{
+	if (!r)
+		return;
+	catalog_close(r->cat);
+	policy_free(r->policy);
+	free(r->pk);
+	free(r->dir);
+	free(r);
+}
+
+int reg_min_level(const struct reg *r, const char *purpose)
+{
+	int i = policy_purpose_index(r->policy, purpose);
+
+	return i < 0 ? (int)r->policy->rights_level : r->policy->purposes[i].min_level;
+}
+
+int reg_details_level(const struct reg *r, const char *purpose)
+{
+	int m = reg_min_level(r, purpose);
+
+	return m > r->policy->details_level ? m : r->policy->details_level;
+}
+
+int reg_seal_levels(struct reg *r, const char *object, const struct crypto_key *dek, int from)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc;
+
+	if (from < 0)
+		from = 0;
+	for (size_t i = (size_t)from; i < r->policy->n_levels; i++) {
+		rc = crypto_seal_dek(dek, r->pk[i], seal);
+		if (rc == 0)
+			rc = catalog_put_seal(r->cat, object, r->policy->levels[i].name, seal);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int reg_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
+	       struct crypto_key **dek)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES], pk[CRYPTO_PK_BYTES];
+	const struct crypto_key *sk;
+	int rc;
+
+	rc = catalog_get_seal(r->cat, object, level, seal);
+	if (rc == -ENOENT)
+		return -EACCES;
+	if (rc)
+		return rc;
+	sk = kr ? keyring_level(kr, level, pk) : NULL;
+	if (!sk)
+		return -ENOKEY;
+	rc = crypto_unseal_dek(seal, pk, sk, dek);
+	return rc ? meta_fail(-EIO, "seal of %s for level %s does not open", object, level) : 0;
+}
+
+int reg_read_record(struct reg *r, const struct keyring *kr, const char *level, const char *record_id,
+		    char **json, size_t *len)
+{
+	struct crypto_key *dek = NULL;
+	uint8_t *ct = NULL, *pt = NULL;
+	size_t ctlen, ptlen;
+	int rc;
+
+	rc = catalog_get_record(r->cat, record_id, &ct, &ctlen);
+	if (rc)
+		return rc;
+	rc = reg_unseal(r, kr, level, record_id, &dek);
+	if (rc)
+		goto out;
+	rc = crypto_record_open(dek, record_id, ct, ctlen, &pt, &ptlen);
+	if (rc) {
+		rc = meta_fail(-EIO, "sealed record %s does not open", record_id);
+		goto out;
+	}
+	*json = (char *)pt;
+	*len = ptlen;
+out:
+	crypto_key_free(dek);
+	free(ct);
+	return rc;
+}
+
+int reg_write_record(struct reg *r, const char *record_id, const char *json, size_t len, int from)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	uint8_t *ct = NULL;
+	size_t ctlen;
+	int rc;
+
+	if (!dek)
+		return -ENOMEM;
+	rc = crypto_record_seal(dek, record_id, json, len, &ct, &ctlen);
+	if (rc == 0)
+		rc = catalog_put_record(r->cat, record_id, ct, ctlen);
+	if (rc == 0)
+		rc = catalog_delete_seals(r->cat, record_id, NULL);
+	if (rc == 0)
+		rc = reg_seal_levels(r, record_id, dek, from);
+	crypto_key_free(dek);
+	free(ct);
+	return rc;
+}

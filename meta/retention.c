@@ -1,0 +1,258 @@
+/*
+ * retention.c - the retention sweep and the withdrawal of consent: the two
+ * ways a recording loses the reason it is kept without anyone typing rm.
+ *
+ * The sweep first collects the ids of expired recordings (an indexed range
+ * on retention_until) and only then erases, never while a statement walks
+ * the table.  Each recording is looked at again inside the write
+ * transaction that erases it, so a hold, a restriction or a longer
+ * retention set by a mount meanwhile is honoured.  Erasure goes through
+ * rights_erase_recording_tx in transactions of SWEEP_BATCH recordings and
+ * one WAL checkpoint for the whole sweep: the seals are gone from the
+ * database and the WAL before any blob is unlinked, as in rights.c, but
+ * without a checkpoint (and its fsyncs) per recording.  A batch that fails
+ * is rolled back and redone one recording at a time, so one bad recording
+ * costs only itself.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "request.h"
+#include "retention.h"
+#include "rights.h"
+
+#define SWEEP_BATCH 256
+
+struct ids {
+	char (*id)[RECFS_ID_HEX];
+	size_t n;
+};
+
+static void ids_add(struct ids *l, const char *id)
+{
+	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
+	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
+}
+
+static int collect_expired(struct reg *r, int64_t now, struct ids *out)
+{
+	sqlite3 *db = catalog_db(r->cat);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT id FROM recording WHERE retention_until < ?1 ORDER BY retention_until, id",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return meta_fail(catalog_errno(rc), "retention: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids_add(out, (const char *)sqlite3_column_text(st, 0));
+	if (rc != SQLITE_DONE)
+		rc = meta_fail(catalog_errno(rc), "retention: %s", sqlite3_errmsg(db));
+	else
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int skip(struct reg *r, const struct audit_actor *a, const char *id, const char *why, int dry_run)
+{
+	return dry_run ? 0 : audit_log(r->cat, a, "retention-skip", id, "skipped", why);
+}
+
+/* One expired recording, inside the batch's transaction (or none, dry run). */
+static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id, int64_t now, int dry_run,
+		     struct retention_summary *s, struct ids *blobs)
+{
+	struct cat_recording rec;
+	int rc = catalog_get_recording(r->cat, id, &rec);
+
+	if (rc == -ENOENT)
+		return 0;	/* erased meanwhile */
+	if (rc)
+		return rc;
+	if (rec.retention_until >= now) {
+		rc = 0;		/* extended meanwhile */
+	} else if (rec.legal_hold) {
+		rc = skip(r, a, id, "legal hold", dry_run);
+		s->skipped_hold += rc == 0;
+	} else if (rec.restricted_since) {
+		rc = skip(r, a, id, "restricted", dry_run);
+		s->skipped_restricted += rc == 0;
+	} else if (dry_run) {
+		s->erased++;
+	} else {
+		rc = rights_erase_recording_tx(r, a, r->policy->rights_level, id, "retention", &blobs->id,
+					       &blobs->n);
+		s->erased += rc == 0;
+	}
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+/* ids[from, to) in one transaction; on failure nothing of it stays. */
+static int sweep_batch(struct reg *r, const struct audit_actor *a, const struct ids *ids, size_t from, size_t to,
+		       int64_t now, struct retention_summary *s, struct ids *blobs)
+{
+	struct retention_summary before = *s;
+	size_t n_blobs = blobs->n;
+	int rc = catalog_begin(r->cat);
+
+	for (size_t i = from; rc == 0 && i < to; i++)
+		rc = sweep_one(r, a, ids->id[i], now, 0, s, blobs);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		*s = before;
+		blobs->n = n_blobs;
+	}
+	return rc;
+}
+
+static void unlink_blobs(struct reg *r, const struct ids *blobs)
+{
+	for (size_t i = 0; i < blobs->n; i++) {
+		char *p = reg_blob_path(r, blobs->id[i]);
+
+		unlink(p);
+		free(p);
+	}
+}
+
+/* After commits that deleted seals: no old WAL frame may keep them, so
+ * checkpoint before the blobs go (see rights.c).  A reader holding the WAL
+ * is logged; the next checkpoint finishes the job. */
+static void checkpoint_then_unlink(struct reg *r, const struct audit_actor *a, const struct ids *blobs)
+{
+	if (catalog_checkpoint(r->cat) && audit_log(r->cat, a, "checkpoint", NULL, "error", "WAL in use"))
+		meta_clear_error();
+	unlink_blobs(r, blobs);
+}
+
+int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out)
+{
+	struct retention_summary s = { 0 };
+	struct ids ids = { 0 }, blobs = { 0 };
+	int64_t now = util_now();
+	int rc, last = 0;
+	char why[160];
+
+	rc = collect_expired(r, now, &ids);
+	if (rc)
+		goto out;
+	s.expired = ids.n;
+	for (size_t i = 0; i < ids.n; i += SWEEP_BATCH) {
+		size_t to = i + SWEEP_BATCH < ids.n ? i + SWEEP_BATCH : ids.n;
+
+		if (dry_run) {
+			for (size_t k = i; k < to; k++) {
+				rc = sweep_one(r, a, ids.id[k], now, 1, &s, &blobs);
+				if (rc) {
+					s.errors++;
+					last = rc;
+				}
+			}
+			continue;
+		}
+		if (sweep_batch(r, a, &ids, i, to, now, &s, &blobs) == 0)
+			continue;
+		/* Redo the batch one by one so that only the culprit fails. */
+		for (size_t k = i; k < to; k++) {
+			rc = sweep_batch(r, a, &ids, k, k + 1, now, &s, &blobs);
+			if (rc) {
+				s.errors++;
+				last = rc;
+				if (audit_log(r->cat, a, "erase", ids.id[k], "error", "retention"))
+					meta_clear_error();
+			}
+		}
+	}
+	rc = last;
+	if (dry_run)
+		goto out;
+	if (blobs.n)
+		checkpoint_then_unlink(r, a, &blobs);
+	snprintf(why, sizeof(why), "expired=%zu erased=%zu hold=%zu restricted=%zu errors=%zu", s.expired, s.erased,
+		 s.skipped_hold, s.skipped_restricted, s.errors);
+	if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
+		rc = -EIO;
+out:
+	*out = s;
+	free(ids.id);
+	free(blobs.id);
+	return rc;
+}
+
+static int collect_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)handle;
+	(void)role;
+	ids_add(ctx, recording);
+	return 0;
+}
+
+int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,
+			       struct consent_summary *out)
+{
+	struct consent_summary s = { 0 };
+	struct ids recs = { 0 };
+	char card[RECFS_ID_HEX], why[64], ref[32] = "", summary[160];
+	int64_t req;
+	int rc, last = 0;
+
+	rc = catalog_get_subject(r->cat, handle, card);
+	if (rc) {
+		rc = rc == -ENOENT ? meta_fail(-ENOENT, "no subject %s", handle) : rc;
+		goto out;
+	}
+	snprintf(why, sizeof(why), "withdraw-consent");
+	if (request_open_for(r, handle, &req) == 0) {
+		snprintf(ref, sizeof(ref), "request=%lld ", (long long)req);
+		snprintf(why, sizeof(why), "withdraw-consent request=%lld", (long long)req);
+	}
+	rc = catalog_each_link_of_subject(r->cat, handle, collect_link, &recs);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < recs.n; i++) {
+		struct cat_recording rec;
+		int consent;
+
+		rc = catalog_get_recording(r->cat, recs.id[i], &rec);
+		if (rc == -ENOENT)
+			continue;
+		if (rc) {
+			s.errors++;
+			last = rc;
+			continue;
+		}
+		consent = !strcmp(rec.legal_basis, "consent");
+		cat_recording_clear(&rec);
+		if (!consent) {
+			s.kept++;
+			continue;
+		}
+		s.consent++;
+		rc = rights_erase_recording(r, a, r->policy->rights_level, recs.id[i], why);
+		if (rc == 0) {
+			s.erased++;
+		} else if (rc == -EPERM) {
+			s.skipped_hold++;
+		} else if (rc != -ENOENT) {
+			s.errors++;
+			last = rc;
+		}
+	}
+	rc = last;
+	snprintf(summary, sizeof(summary), "%sconsent=%zu erased=%zu hold=%zu kept=%zu errors=%zu", ref, s.consent,
+		 s.erased, s.skipped_hold, s.kept, s.errors);
+	if (audit_log(r->cat, a, "withdraw-consent", handle, s.errors ? "error" : "ok", summary) && !rc)
+		rc = -EIO;
+out:
+	*out = s;
+	free(recs.id);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * retention.h - erasing what the register no longer has a reason to keep:
+ * the retention sweep (§6 of the notice: expired recordings are erased
+ * automatically) and the withdrawal of consent (Art. 7(3)), which ends the
+ * basis of every consent-based recording of one subject.
+ *
+ * Both act with the policy's rights level, through rights.c's erasure, so
+ * a legal hold is respected and every erasure and skip is in the audit log.
+ */
+#ifndef RECFS_RETENTION_H
+#define RECFS_RETENTION_H
+
+#include <stddef.h>
+
+#include "audit.h"
+#include "register.h"
+#include "util.h"
+
+struct retention_summary {
+	size_t expired;			/* retention_until < now */
+	size_t erased;			/* (dry run: would be erased) */
+	size_t skipped_hold;		/* on legal hold */
+	size_t skipped_restricted;	/* restricted (Art. 18) */
+	size_t errors;			/* could not be erased (meta_errmsg: the last) */
+};
+
+/*
+ * Erase every recording whose retention_until lies before util_now()
+ * (which honours $RECFS_NOW), except those on legal hold (audit
+ * "retention-skip", reason "legal hold") and restricted ones (reason
+ * "restricted").  Erasures run in transactions of many recordings each, with
+ * one WAL checkpoint at the end, then the blobs are unlinked.  dry_run
+ * counts and changes nothing (nothing is logged).  *out is filled whenever
+ * the sweep ran, also when it returns an error: 0 when every expired
+ * recording was erased or skipped, else the errno of the last failure.
+ */
+int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out) MUST_CHECK;
+
+struct consent_summary {
+	size_t consent;		/* the subject's recordings based on consent */
+	size_t erased;
+	size_t skipped_hold;
+	size_t kept;		/* other legal bases, not affected */
+	size_t errors;
+};
+
+/*
+ * Withdrawal of consent by subject `handle`: erase (why "withdraw-consent",
+ * plus " request=N" when the subject has an open request) each of its
+ * recordings whose legal_basis is "consent"; holds are respected (counted in
+ * skipped_hold, refusal logged).  Logs "withdraw-consent" on the handle.
+ * -ENOENT for an unknown handle.  *out filled as for retention_sweep.
+ */
+int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,
+			       struct consent_summary *out) MUST_CHECK;
+
+#endif

@@ -1,0 +1,528 @@
+/*
+ * rights.c - erasure, restriction, legal hold, retention and rectification:
+ * the one code path each right takes, whoever asks (mount, sweep, recctl).
+ *
+ * Erasure is crypto-shredding: inside one transaction every seal of every
+ * object of the recording is deleted (secure_delete overwrites the bytes),
+ * then its rows; after the commit the WAL is checkpointed and truncated so
+ * no old frame keeps a seal, and only then are the blob files unlinked.  A
+ * crash after the commit leaves unreadable orphan blobs for fsck --repair.
+ *
+ * Restriction deletes the seals of every level below the rights level, so
+ * it holds on a workstation with a stale policy too; lifting it needs the
+ * rights level's key to unseal and re-seal.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "rights.h"
+#include "subject.h"
+
+static int refuse(struct reg *r, const struct audit_actor *a, const char *action, const char *object, int err,
+		  const char *why)
+{
+	/* The refusal stands even if it could not be logged. */
+	if (audit_log(r->cat, a, action, object, "refused", why))
+		meta_clear_error();
+	return meta_fail(err, "%s refused: %s", action, why);
+}
+
+static int is_rights(const struct reg *r, int level)
+{
+	return level >= 0 && (size_t)level < r->policy->n_levels && r->policy->levels[level].rights;
+}
+
+struct idlist {
+	char (*id)[RECFS_ID_HEX];
+	size_t n;
+};
+
+static void idlist_add(struct idlist *l, const char *id)
+{
+	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
+	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
+}
+
+static int collect_artifact(const struct cat_artifact *a, void *ctx)
+{
+	idlist_add(ctx, a->id);
+	return 0;
+}
+
+static void unlink_blobs(struct reg *r, const struct idlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *p = reg_blob_path(r, l->id[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* The rows and seals of one recording; in the caller's transaction. */
+static int erase_rows(struct reg *r, const struct cat_recording *rec, struct idlist *arts)
+{
+	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, arts);
+
+	for (size_t i = 0; rc == 0 && i < arts->n; i++)
+		rc = catalog_delete_seals(r->cat, arts->id[i], NULL);
+	if (rc == 0 && rec->details_id[0]) {
+		rc = catalog_delete_seals(r->cat, rec->details_id, NULL);
+		if (rc == 0)
+			rc = catalog_delete_record(r->cat, rec->details_id);
+	}
+	if (rc == 0)
+		rc = catalog_delete_recording(r->cat, rec->id);
+	return rc;
+}
+
+/* After a commit that deleted seals: truncate the WAL so no old frame keeps
+ * them.  Failing that (a reader holds the WAL) the next checkpoint does it;
+ * the failure is logged, the erasure itself stands. */
+static void checkpoint(struct reg *r, const struct audit_actor *a)
+{
+	if (catalog_checkpoint(r->cat) && audit_log(r->cat, a, "checkpoint", NULL, "error", "WAL in use"))
+		meta_clear_error();
+}
+
+static void shred_after_commit(struct reg *r, const struct audit_actor *a, const struct idlist *arts)
+{
+	checkpoint(r, a);
+	unlink_blobs(r, arts);
+}
+
+int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			   const char *why)
+{
+	struct cat_recording rec;
+	struct idlist arts = { 0 };
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "erase", recording, -EACCES, "below the rights level");
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	if (rec.legal_hold) {
+		cat_recording_clear(&rec);
+		return refuse(r, a, "erase", recording, -EPERM, "legal hold");
+	}
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	rc = erase_rows(r, &rec, &arts);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "erase", recording, "ok", why);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		goto out;
+	}
+	shred_after_commit(r, a, &arts);
+out:
+	free(arts.id);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *why, char (**arts)[RECFS_ID_HEX], size_t *n_arts)
+{
+	struct cat_recording rec;
+	struct idlist one = { 0 };
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "erase", recording, -EACCES, "below the rights level");
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	if (rec.legal_hold) {
+		cat_recording_clear(&rec);
+		return refuse(r, a, "erase", recording, -EPERM, "legal hold");
+	}
+	rc = erase_rows(r, &rec, &one);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "erase", recording, "ok", why);
+	if (rc == 0 && one.n) {
+		*arts = xrealloc(*arts, (*n_arts + one.n) * sizeof(**arts));
+		memcpy(*arts + *n_arts, one.id, one.n * sizeof(*one.id));
+		*n_arts += one.n;
+	}
+	free(one.id);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact)
+{
+	struct cat_artifact art;
+	struct cat_recording rec;
+	struct idlist arts = { 0 };
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "erase", artifact, -EACCES, "below the rights level");
+	rc = catalog_get_artifact(r->cat, artifact, &art);
+	if (rc)
+		return rc;
+	if (!strcmp(art.role, "audio")) {
+		char id[RECFS_ID_HEX];
+		memcpy(id, art.recording, sizeof(id));
+		cat_artifact_clear(&art);
+		return rights_erase_recording(r, a, actor_level, id, "rm");
+	}
+	rc = catalog_get_recording(r->cat, art.recording, &rec);
+	if (rc) {
+		cat_artifact_clear(&art);
+		return rc;
+	}
+	if (rec.legal_hold) {
+		rc = refuse(r, a, "erase", artifact, -EPERM, "legal hold");
+		goto out;
+	}
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	idlist_add(&arts, artifact);
+	rc = catalog_delete_seals(r->cat, artifact, NULL);
+	if (rc == 0)
+		rc = catalog_delete_artifact(r->cat, artifact);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "erase", artifact, "ok", "rm");
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		goto out;
+	}
+	shred_after_commit(r, a, &arts);
+out:
+	free(arts.id);
+	cat_artifact_clear(&art);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+static int collect_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)handle;
+	(void)role;
+	idlist_add(ctx, recording);
+	return 0;
+}
+
+int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle)
+{
+	struct idlist recs = { 0 };
+	char card[RECFS_ID_HEX];
+	int rc, left = 0;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "erase-subject", handle, -EACCES, "below the rights level");
+	rc = catalog_get_subject(r->cat, handle, card);
+	if (rc)
+		return rc;
+	rc = catalog_each_link_of_subject(r->cat, handle, collect_link, &recs);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		int e = rights_erase_recording(r, a, actor_level, recs.id[i], "erase-subject");
+		if (e == -EPERM)
+			left++;
+		else if (e && e != -ENOENT)
+			rc = e;
+	}
+	if (rc)
+		goto out;
+	if (left) {
+		rc = refuse(r, a, "erase-subject", handle, -ENOTEMPTY, "recordings on legal hold remain");
+		goto out;
+	}
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	rc = catalog_delete_seals(r->cat, card, NULL);
+	if (rc == 0)
+		rc = catalog_delete_record(r->cat, card);
+	if (rc == 0)
+		rc = catalog_delete_subject(r->cat, handle);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "erase-subject", handle, "ok", NULL);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		goto out;
+	}
+	checkpoint(r, a);
+out:
+	free(recs.id);
+	return rc;
+}
+
+/* Update the recording (after extra, when given) inside a transaction with its audit entry. */
+static int update_recording(struct reg *r, const struct audit_actor *a, const char *action, struct cat_recording *rec,
+			    int (*extra)(struct reg *, struct cat_recording *, void *), void *ctx, const char *reason)
+{
+	int rc = catalog_begin(r->cat);
+
+	if (rc)
+		return rc;
+	if (extra)
+		rc = extra(r, rec, ctx);
+	if (rc == 0)
+		rc = catalog_update_recording(r->cat, rec);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, action, rec->id, "ok", reason);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
+	return rc;
+}
+
+static int drop_lower_seals(struct reg *r, struct cat_recording *rec, void *ctx)
+{
+	struct idlist arts = { 0 };
+	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, &arts);
+
+	(void)ctx;
+	if (rc == 0 && rec->details_id[0])
+		idlist_add(&arts, rec->details_id);
+	for (size_t i = 0; rc == 0 && i < arts.n; i++)
+		for (int l = 0; rc == 0 && l < r->policy->rights_level; l++)
+			rc = catalog_delete_seals(r->cat, arts.id[i], r->policy->levels[l].name);
+	free(arts.id);
+	return rc;
+}
+
+int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+		    const char *reason)
+{
+	struct cat_recording rec;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "restrict", recording, -EPERM, "below the rights level");
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	if (!rec.restricted_since)
+		rec.restricted_since = util_now();
+	free(rec.restricted_reason);
+	rec.restricted_reason = xstrdup(reason && *reason ? reason : "restricted");
+	rc = update_recording(r, a, "restrict", &rec, drop_lower_seals, NULL, rec.restricted_reason);
+	if (rc == 0)
+		checkpoint(r, a);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+struct reseal {
+	const struct keyring *kr;
+};
+
+static int reseal_one(struct reg *r, const struct keyring *kr, const char *object, int from)
+{
+	struct crypto_key *dek = NULL;
+	int rc = reg_unseal(r, kr, r->policy->levels[r->policy->rights_level].name, object, &dek);
+
+	if (rc == -EACCES)
+		return meta_fail(-EIO, "object %s has no seal for the rights level", object);
+	if (rc)
+		return rc;
+	rc = reg_seal_levels(r, object, dek, from);
+	crypto_key_free(dek);
+	return rc;
+}
+
+static int reseal_all(struct reg *r, struct cat_recording *rec, void *ctx)
+{
+	const struct keyring *kr = ((struct reseal *)ctx)->kr;
+	struct idlist arts = { 0 };
+	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, &arts);
+
+	for (size_t i = 0; rc == 0 && i < arts.n; i++)
+		rc = reseal_one(r, kr, arts.id[i], reg_min_level(r, rec->purpose));
+	if (rc == 0 && rec->details_id[0])
+		rc = reseal_one(r, kr, rec->details_id, reg_details_level(r, rec->purpose));
+	free(arts.id);
+	return rc;
+}
+
+int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+		const char *recording)
+{
+	struct cat_recording rec;
+	struct reseal ctx = { kr };
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "lift-restriction", recording, -EPERM, "below the rights level");
+	if (!kr || !keyring_level(kr, r->policy->levels[r->policy->rights_level].name, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
+		return refuse(r, a, "lift-restriction", recording, -ENOKEY, "the rights level's key is not loaded");
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	if (rec.restricted_since) {
+		rec.restricted_since = 0;
+		free(rec.restricted_reason);
+		rec.restricted_reason = NULL;
+		rc = update_recording(r, a, "lift-restriction", &rec, reseal_all, &ctx, NULL);
+	}
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+		    const char *reason)
+{
+	struct cat_recording rec;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
+	if (reason && (!*reason || strlen(reason) > 512))
+		return refuse(r, a, "hold", recording, -EINVAL, "a hold needs a reason of at most 512 bytes");
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	free(rec.legal_hold);
+	rec.legal_hold = reason ? xstrdup(reason) : NULL;
+	rc = update_recording(r, a, reason ? "hold" : "release-hold", &rec, NULL, NULL, reason);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			 int64_t until)
+{
+	struct cat_recording rec;
+	char why[64], d[11];
+	int rc, p;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "retention", recording, -EPERM, "below the rights level");
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	p = policy_purpose_index(r->policy, rec.purpose);
+	if (p < 0) {
+		rc = refuse(r, a, "retention", recording, -EINVAL, "purpose no longer in the policy");
+		goto out;
+	}
+	if (until < rec.recorded_at - 86400 ||
+	    until > policy_period_add(rec.recorded_at, r->policy->purposes[p].max_retention)) {
+		char max[16];
+		policy_period_format(r->policy->purposes[p].max_retention, max);
+		snprintf(why, sizeof(why), "beyond max_retention %s", max);
+		rc = refuse(r, a, "retention", recording, -EINVAL, why);
+		goto out;
+	}
+	rec.retention_until = until;
+	util_format_date(until, d);
+	snprintf(why, sizeof(why), "until %s", d);
+	rc = update_recording(r, a, "retention", &rec, NULL, NULL, why);
+out:
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+static int valid_text(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 256)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+		   const char *handle, const char *field, const char *value)
+{
+	static const char *const fields[] = { "name", "phone", "email", "organisation" };
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	char card_id[RECFS_ID_HEX], log_id[RECFS_ID_HEX], why[96];
+	char *json = NULL, *text = NULL, *logtext = NULL;
+	json_t *card = NULL, *entry = NULL, *tmp;
+	size_t len;
+	int rc, known = 0;
+
+	if (!is_rights(r, actor_level))
+		return refuse(r, a, "rectify", handle, -EPERM, "below the rights level");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		known |= !strcmp(field, fields[i]);
+	if (!known)
+		return refuse(r, a, "rectify", handle, -ENOTSUP, "not a card field");
+	tmp = json_string(value);
+	if (!tmp || !valid_text(value)) {
+		json_decref(tmp);
+		return refuse(r, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
+	}
+	json_decref(tmp);
+	rc = catalog_get_subject(r->cat, handle, card_id);
+	if (rc)
+		return rc;
+	rc = reg_read_record(r, kr, rl, card_id, &json, &len);
+	if (rc == -ENOKEY)
+		return refuse(r, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
+	if (rc)
+		return rc;
+	card = json_loadb(json, len, 0, NULL);
+	if (!json_is_object(card)) {
+		rc = meta_fail(-EIO, "card of %s is damaged", handle);
+		goto out;
+	}
+	entry = json_pack("{s:s, s:O?, s:s}", "field", field, "old", json_object_get(card, field), "new", value);
+	json_object_set_new(card, field, json_string(value));
+	text = json_dumps(card, JSON_COMPACT);
+	logtext = json_dumps(entry, JSON_COMPACT);
+	if (!text || !logtext) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	util_new_id(log_id);
+	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	rc = reg_write_record(r, card_id, text, strlen(text), r->policy->details_level);
+	if (rc == 0)
+		rc = reg_write_record(r, log_id, logtext, strlen(logtext), r->policy->rights_level);
+	if (rc == 0 && keyring_index_key(kr) && (!strcmp(field, "phone") || !strcmp(field, "email"))) {
+		char norm[256];
+		uint8_t mac[CRYPTO_MAC_BYTES];
+		if (subject_normalise(field, value, norm, sizeof(norm)) == 0) {
+			crypto_blind_index(keyring_index_key(kr), field, norm, mac);
+			rc = catalog_put_index(r->cat, mac, handle);
+		}
+		sodium_memzero(norm, sizeof(norm));
+	}
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "rectify", handle, "ok", why);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
+	else
+		checkpoint(r, a);
+out:
+	if (json) {
+		sodium_memzero(json, len);
+		free(json);
+	}
+	if (text) {
+		sodium_memzero(text, strlen(text));
+		free(text);
+	}
+	if (logtext) {
+		sodium_memzero(logtext, strlen(logtext));
+		free(logtext);
+	}
+	json_decref(card);
+	json_decref(entry);
+	return rc;
+}

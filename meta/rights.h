@@ -1,0 +1,68 @@
+/*
+ * rights.h - the data subject's rights, one code path each, called by the
+ * mount (rm, chmod, setfattr), the retention sweep and recctl alike.
+ *
+ * Each function checks that the actor's level may do it, applies the rules
+ * (legal hold, restriction, max_retention), does the work in one catalog
+ * transaction together with its audit entry, and logs every refusal too.
+ * Returns 0 or: -EACCES (erasure below the rights level), -EPERM (legal
+ * hold; restriction/hold/retention/rectification below the rights level),
+ * -EINVAL (bad value), -ENOENT (no such recording/subject), -ENOKEY (the
+ * needed key is not in the keyring), or an I/O errno.
+ *
+ * actor_level is the index of the actor's level in the policy, -1 for none.
+ */
+#ifndef RECFS_RIGHTS_H
+#define RECFS_RIGHTS_H
+
+#include <stdint.h>
+
+#include "audit.h"
+#include "keys.h"
+#include "register.h"
+#include "util.h"
+
+/* Erase a whole recording: every seal, record, catalog row, then blobs.
+ * why: "rm", "retention", "withdraw-consent", ... (logged). */
+int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			   const char *why) MUST_CHECK;
+/*
+ * rights_erase_recording for callers that erase many recordings in one
+ * transaction (the retention sweep): must run inside the caller's
+ * catalog_begin.  Same checks and audit entries (a refusal's entry joins the
+ * transaction); deletes seals, records and rows, but neither checkpoints nor
+ * unlinks: the recording's artifact ids are appended to *arts (n_arts of
+ * them, realloc'd, the caller frees), and after its commit the caller runs
+ * catalog_checkpoint and only then unlinks those blobs.  On an error other
+ * than a refusal or -ENOENT the caller rolls back.
+ */
+int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *why, char (**arts)[RECFS_ID_HEX], size_t *n_arts) MUST_CHECK;
+/* Erase one non-audio artifact of a recording. */
+int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact) MUST_CHECK;
+/* Erase every recording of a subject, then its card (-ENOTEMPTY when some
+ * recording could not be erased, e.g. on hold). */
+int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle) MUST_CHECK;
+
+/* Restrict (Art. 18): delete every seal below the rights level. */
+int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+		    const char *reason) MUST_CHECK;
+/* Lift: re-seal from the rights level's DEK (needs that key in kr) for the
+ * levels the purpose allows. */
+int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+		const char *recording) MUST_CHECK;
+
+/* Legal hold: reason NULL releases. */
+int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+		    const char *reason) MUST_CHECK;
+/* Retention: until (epoch day) within the purpose's max_retention from
+ * recorded_at; -EINVAL beyond it or in the past of recorded_at. */
+int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			 int64_t until) MUST_CHECK;
+/* Rectification: set one field ("name", "phone", "email", "organisation")
+ * of a subject card; the old and new values are sealed into the log record
+ * for the rights level only. */
+int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+		   const char *handle, const char *field, const char *value) MUST_CHECK;
+
+#endif

@@ -1,0 +1,505 @@
+/*
+ * util.c - shared helpers of libmeta.  Durable writes follow the usual
+ * pattern (write temp, fsync, rename, fsync directory) so that a crash
+ * leaves either the old or the new file, never a torn one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "util.h"
+
+static _Thread_local char errmsg[512];
+
+int meta_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *meta_errmsg(void)
+{
+	return errmsg;
+}
+
+void meta_clear_error(void)
+{
+	errmsg[0] = '\0';
+}
+
+void util_hex(char *out, const uint8_t *in, size_t n)
+{
+	sodium_bin2hex(out, n * 2 + 1, in, n);
+}
+
+int util_unhex(uint8_t *out, size_t n, const char *hex)
+{
+	size_t got;
+	const char *end;
+
+	if (strlen(hex) != n * 2)
+		return -EINVAL;
+	if (sodium_hex2bin(out, n, hex, n * 2, NULL, &got, &end) != 0 || got != n || *end)
+		return -EINVAL;
+	return 0;
+}
+
+void util_new_id(char out[RECFS_ID_HEX])
+{
+	uint8_t b[RECFS_ID_BYTES];
+
+	randombytes_buf(b, sizeof(b));
+	util_hex(out, b, sizeof(b));
+}
+
+int util_is_id(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < RECFS_ID_BYTES * 2; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+static int parse_digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -EINVAL;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 ? 28 + leap : d[m - 1];
+}
+
+static int check_ymd(int y, int mo, int d)
+{
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -EINVAL;
+	return 0;
+}
+
+static int64_t ymd_epoch(int y, int mo, int d)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d };
+
+	return (int64_t)timegm(&tm);
+}
+
+int util_parse_date(const char *s, int64_t *out)
+{
+	int y, mo, d;
+	const char *p = s;
+
+	if (parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) || *p++ != '-' ||
+	    parse_digits(&p, 2, &d) || *p)
+		return -EINVAL;
+	if (check_ymd(y, mo, d))
+		return -EINVAL;
+	*out = ymd_epoch(y, mo, d);
+	return 0;
+}
+
+int util_parse_time(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	const char *p = s;
+
+	if (parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) || *p++ != '-' ||
+	    parse_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+		return -EINVAL;
+	p++;
+	if (parse_digits(&p, 2, &h) || *p++ != ':' || parse_digits(&p, 2, &mi) || *p++ != ':' ||
+	    parse_digits(&p, 2, &sec))
+		return -EINVAL;
+	if (*p == '.' || *p == ',') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (parse_digits(&p, 2, &oh) || *p++ != ':' || parse_digits(&p, 2, &om))
+			return -EINVAL;
+	} else {
+		return -EINVAL; /* a time without zone is ambiguous */
+	}
+	if (*p || check_ymd(y, mo, d) || h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
+		return -EINVAL;
+	*out = ymd_epoch(y, mo, d) + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+void util_format_time(int64_t t, char out[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void util_format_date(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void util_format_stamp(int64_t t, char out[17])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+int64_t util_add_months(int64_t t, int n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int y, m, dim;
+
+	gmtime_r(&tt, &tm);
+	m = tm.tm_mon + n;
+	y = tm.tm_year + 1900 + (m >= 0 ? m / 12 : (m - 11) / 12);
+	m = ((m % 12) + 12) % 12;
+	dim = days_in_month(y, m + 1);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m;
+	if (tm.tm_mday > dim)
+		tm.tm_mday = dim;
+	return (int64_t)timegm(&tm);
+}
+
+int64_t util_now(void)
+{
+	const char *e = getenv("RECFS_NOW");
+	int64_t t;
+	char *end;
+
+	if (e && *e) {
+		if (util_parse_time(e, &t) == 0 || util_parse_date(e, &t) == 0)
+			return t;
+		t = strtoll(e, &end, 10);
+		if (!*end)
+			return t;
+	}
+	return (int64_t)time(NULL);
+}
+
+int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
+{
+	int fd, rc = 0;
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t got = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		rc = -EFBIG;
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int util_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int util_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int util_pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int util_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	/* mkostemp creates the temp file exclusively with mode 0600, so no
+	 * reader can open it before fchmod gives it its final mode. */
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	char *dircopy = xstrdup(path);
+	int fd, rc;
+
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = util_write_all(fd, buf, len);
+	if (rc == 0 && fchmod(fd, mode) < 0)
+		rc = -errno;
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = util_fsync_dir(dirname(dircopy));
+	if (rc)
+		unlink(tmp);
+out:
+	free(tmp);
+	free(dircopy);
+	return rc;
+}
+
+int util_mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				rc = -errno;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+int util_copy_file(const char *from, const char *to, mode_t mode)
+{
+	int in = -1, out = -1, rc = 0;
+	char buf[65536];
+
+	in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out < 0) {
+		rc = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		rc = util_write_all(out, buf, (size_t)n);
+		if (rc)
+			break;
+	}
+	if (rc == 0 && fsync(out) < 0)
+		rc = -errno;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (rc && out >= 0)
+		unlink(to);
+	return rc;
+}
+
+int util_move_file(const char *from, const char *to)
+{
+	struct stat st;
+	int rc;
+
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != EXDEV)
+		return -errno;
+	if (stat(from, &st) < 0)
+		return -errno;
+	rc = util_copy_file(from, to, st.st_mode & 07777);
+	if (rc)
+		return rc;
+	return unlink(from) < 0 ? -errno : 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 ? -1 : 0;
+	return unlink(path) < 0 ? -1 : 0;
+}
+
+int util_remove_tree(const char *path)
+{
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return 0;
+}
+
+static void oom(void)
+{
+	fputs("recfs: out of memory\n", stderr);
+	abort();
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		oom();
+	return d;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (!q)
+		oom();
+	return q;
+}

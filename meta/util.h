@@ -1,0 +1,92 @@
+/*
+ * util.h - small helpers every module of libmeta shares: the thread-local
+ * error message, hex, UTC time, and durable file operations.
+ *
+ * Error convention of all of libmeta: functions return 0 or a negative errno
+ * and set their out-parameters only on success.  A function that fails for a
+ * reason a person should read also leaves one line in meta_errmsg() (like
+ * sqlite3_errmsg); the line never contains personal data.
+ */
+#ifndef RECFS_UTIL_H
+#define RECFS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MUST_CHECK __attribute__((warn_unused_result))
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* Random ids of recordings, artifacts and sealed records. */
+#define RECFS_ID_BYTES 16
+#define RECFS_ID_HEX (RECFS_ID_BYTES * 2 + 1)
+
+/*
+ * Set the calling thread's last error message (printf format) and return
+ * err, so that callers can write `return meta_fail(-EINVAL, "...")`.
+ */
+int meta_fail(int err, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The calling thread's last message; "" when none.  Valid until the next
+ * meta_fail() on this thread. */
+const char *meta_errmsg(void);
+/* Forget the last message. */
+void meta_clear_error(void);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+void util_hex(char *out, const uint8_t *in, size_t n);
+/* Parse exactly 2n hex digits into out.  -EINVAL on anything else. */
+int util_unhex(uint8_t *out, size_t n, const char *hex) MUST_CHECK;
+/* A fresh random id as hex (RECFS_ID_HEX bytes). */
+void util_new_id(char out[RECFS_ID_HEX]);
+/* 1 when s is a well-formed id (32 lower-case hex digits), else 0. */
+int util_is_id(const char *s);
+
+/* "2026-11-28T10:15:00Z" (also with fraction or +hh:mm offset) -> epoch. */
+int util_parse_time(const char *iso, int64_t *out) MUST_CHECK;
+/* "YYYY-MM-DD" -> epoch of that day's 00:00 UTC. */
+int util_parse_date(const char *s, int64_t *out) MUST_CHECK;
+/* epoch -> "2026-11-28T10:15:00Z" (out: 21 bytes). */
+void util_format_time(int64_t t, char out[21]);
+/* epoch -> "2026-11-28" (out: 11 bytes). */
+void util_format_date(int64_t t, char out[11]);
+/* epoch -> "20261128T101500Z" (out: 17 bytes), the form used in file names. */
+void util_format_stamp(int64_t t, char out[17]);
+/* t plus n calendar months (clamped to the month's last day). */
+int64_t util_add_months(int64_t t, int n);
+/* Current time (seconds); honours $RECFS_NOW (epoch or ISO 8601) so tests
+ * can move the clock for retention. */
+int64_t util_now(void);
+
+/*
+ * Read a whole file of at most max bytes into a malloc'd buffer (NUL added
+ * past len).  -EFBIG when larger.  The caller frees *out.
+ */
+int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len) MUST_CHECK;
+/* Write len bytes to path atomically and durably: temp file in the same
+ * directory, fsync, rename, fsync of the directory. */
+int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode) MUST_CHECK;
+/* fsync a directory. */
+int util_fsync_dir(const char *dir) MUST_CHECK;
+/* mkdir -p with mode for each created component. */
+int util_mkdir_p(const char *path, mode_t mode) MUST_CHECK;
+/* Write all of buf at offset / at the current position, retrying on EINTR
+ * and short writes. */
+int util_pwrite_all(int fd, const void *buf, size_t len, off_t off) MUST_CHECK;
+int util_write_all(int fd, const void *buf, size_t len) MUST_CHECK;
+/* Read exactly len bytes at off; -EIO on a short read. */
+int util_pread_all(int fd, void *buf, size_t len, off_t off) MUST_CHECK;
+/* Copy a file durably (used when rename() crosses file systems). */
+int util_copy_file(const char *from, const char *to, mode_t mode) MUST_CHECK;
+/* rename(), falling back to copy+unlink across file systems. */
+int util_move_file(const char *from, const char *to) MUST_CHECK;
+/* rm -rf of a directory tree the caller owns. */
+int util_remove_tree(const char *path);
+
+/* asprintf that aborts on out of memory; the caller frees. */
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *xstrdup(const char *s);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+
+#endif

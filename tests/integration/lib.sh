@@ -1,0 +1,328 @@
+# tests/integration/lib.sh - sourced by every tests/integration/test_*.sh.
+#
+# Gives a test: a private temporary directory ($T_TMP), registers made with
+# the real `recctl init` (raw keyrings in the temp directory), synthetic
+# manifests from tests/gen/gen_register.py, assertions that count and print
+# "ok   NAME" / "FAIL NAME: why", real Unix users and groups per level, and
+# mount helpers for the recfs daemon.  Everything a test creates (users,
+# groups, mounts, files) is removed by the EXIT trap, also when it fails.
+# A test ends with `t_done`, which prints "N passed, N failed" (the line
+# run.sh adds up) and sets the exit status.
+#
+# Argon2 is made cheap with RECFS_PWHASH_FAST=1; the keys module honours it.
+
+set -u
+
+T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+GEN=${RECFS_TEST_GEN:-$T_ROOT/tests/gen/gen_register.py}
+POLICY_EXAMPLE=$T_ROOT/packaging/examples/tamro.conf
+
+export RECFS_PWHASH_FAST=1
+unset RECFS_REGISTER RECFS_KEYRING RECFS_PASSFILE
+
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/recfs-it.XXXXXX")
+chmod 0755 "$T_TMP"	# level users must reach their mount points under it
+# Private copies of the binaries: a rebuild while the test runs ("Text file
+# busy") must not change what is under test.
+mkdir -p "$T_TMP/bin"
+for b in recctl recfs; do
+	[ -x "$T_ROOT/build/$b" ] && cp "$T_ROOT/build/$b" "$T_TMP/bin/$b"
+done
+RECCTL=${RECCTL:-$T_TMP/bin/recctl}
+RECFS=${RECFS:-$T_TMP/bin/recfs}
+T_PASSED=0
+T_FAILED=0
+# Users made by a test are called <prefix><level>; the prefix is per run so
+# that a leftover of a killed run never collides.
+T_USER_PREFIX="rt$$"
+T_USERS=()
+T_GROUPS=()
+T_MOUNTS=()
+T_DAEMONS=()
+declare -A T_MOUNT_PID
+
+# --- results ---------------------------------------------------------------
+
+pass()
+{
+	T_PASSED=$((T_PASSED + 1))
+	printf 'ok   %s\n' "$1"
+}
+
+fail()
+{
+	T_FAILED=$((T_FAILED + 1))
+	printf 'FAIL %s: %s\n' "$1" "$2"
+}
+
+# Print the summary line run.sh reads, and return the status.
+t_done()
+{
+	printf '%d passed, %d failed\n' "$T_PASSED" "$T_FAILED"
+	[ "$T_FAILED" -eq 0 ]
+}
+
+# Stop the test here (a precondition failed); the EXIT trap cleans up.
+t_abort()
+{
+	fail "${1:-abort}" "${2:-cannot go on}"
+	t_done
+	exit 1
+}
+
+# --- assertions ------------------------------------------------------------
+
+# assert_eq NAME EXPECTED ACTUAL
+assert_eq()
+{
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+
+# assert_contains NAME TEXT NEEDLE
+assert_contains()
+{
+	case "$2" in
+	*"$3"*) pass "$1" ;;
+	*) fail "$1" "'$3' not in: $(printf '%s' "$2" | head -c 600)" ;;
+	esac
+}
+
+# assert_not_contains NAME TEXT NEEDLE
+assert_not_contains()
+{
+	case "$2" in
+	*"$3"*) fail "$1" "'$3' found in: $(printf '%s' "$2" | head -c 600)" ;;
+	*) pass "$1" ;;
+	esac
+}
+
+# assert_match NAME TEXT ERE
+assert_match()
+{
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		pass "$1"
+	else
+		fail "$1" "no line matches /$3/ in: $(printf '%s' "$2" | head -c 600)"
+	fi
+}
+
+# assert_ok NAME CMD...: the command exits 0.  Its output is in $T_OUT.
+assert_ok()
+{
+	local name=$1 rc
+	shift
+	T_OUT=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then pass "$name"; else fail "$name" "exit $rc: $(printf '%s' "$T_OUT" | head -c 800)"; fi
+}
+
+# assert_exit NAME STATUS CMD...: the command exits with STATUS; output in $T_OUT.
+assert_exit()
+{
+	local name=$1 want=$2 rc
+	shift 2
+	T_OUT=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then pass "$name"; else fail "$name" "exit $rc, expected $want: $(printf '%s' "$T_OUT" | head -c 800)"; fi
+}
+
+# assert_fails_with NAME MESSAGE CMD...: the command fails and says MESSAGE
+# (e.g. "Permission denied") on stdout or stderr; output in $T_OUT.
+assert_fails_with()
+{
+	local name=$1 msg=$2 rc
+	shift 2
+	T_OUT=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		fail "$name" "succeeded, expected failure with '$msg'"
+	else
+		case "$T_OUT" in
+		*"$msg"*) pass "$name" ;;
+		*) fail "$name" "exit $rc without '$msg': $(printf '%s' "$T_OUT" | head -c 800)" ;;
+		esac
+	fi
+}
+
+# assert_mode NAME OCTAL PATH
+assert_mode()
+{
+	local m
+	m=$(stat -c '%a' "$3" 2>/dev/null || echo missing)
+	assert_eq "$1" "$2" "$m"
+}
+
+# assert_file NAME PATH
+assert_file()
+{
+	if [ -e "$2" ]; then pass "$1"; else fail "$1" "$2 does not exist"; fi
+}
+
+# assert_no_file NAME PATH
+assert_no_file()
+{
+	if [ -e "$2" ]; then fail "$1" "$2 exists"; else pass "$1"; fi
+}
+
+# --- registers and manifests ----------------------------------------------
+
+# make_register DIR [POLICY]: a register DIR/reg with raw keyrings in
+# DIR/keys.  Sets REG and KEYS.
+make_register()
+{
+	local dir=$1 policy=${2:-$POLICY_EXAMPLE}
+	mkdir -p "$dir"
+	REG=$dir/reg
+	KEYS=$dir/keys
+	"$RECCTL" init "$REG" --policy "$policy" --keyrings "$KEYS" --no-passphrase >"$dir/init.out" 2>&1 ||
+		t_abort "make_register" "recctl init failed: $(cat "$dir/init.out")"
+}
+
+# have_generator: 0 when tests/gen/gen_register.py is there.
+have_generator()
+{
+	[ -f "$GEN" ]
+}
+
+# gen_manifests OUT COUNT [--bad] [more generator options]: synthetic
+# manifests (OUT/*.json with their audio and attachments).  The encoded
+# clip pool is cached in build/test-clips (or $RECFS_TEST_CLIPS) so only
+# the first run pays for espeak-ng and opusenc; a new pool is made in the
+# test's own directory and moved into place whole, so tests running at the
+# same time never see a half-written one.
+gen_manifests()
+{
+	local out=$1 count=$2 cache=${RECFS_TEST_CLIPS:-$T_ROOT/build/test-clips} clips
+	shift 2
+	if compgen -G "$cache/pool-*" >/dev/null; then clips=$cache; else clips=$T_TMP/clips; fi
+	python3 "$GEN" "$out" --count "$count" --clips "$clips" "$@" >"$T_TMP/gen.out" 2>&1 ||
+		t_abort "gen_manifests" "gen_register.py failed: $(tail -n 5 "$T_TMP/gen.out")"
+	if [ "$clips" != "$cache" ] && [ ! -e "$cache" ]; then
+		mkdir -p "$(dirname "$cache")"
+		cp -r "$clips" "$cache.$$" && mv -T "$cache.$$" "$cache" 2>/dev/null
+		rm -rf "$cache.$$"
+	fi
+}
+
+# --- Unix users and groups per level ----------------------------------------
+
+# make_group NAME: create it unless it exists; remembered for removal.
+make_group()
+{
+	if ! getent group "$1" >/dev/null; then
+		groupadd -f "$1" || t_abort "make_group" "groupadd $1 failed"
+		T_GROUPS+=("$1")
+	fi
+}
+
+# make_level_user LEVEL [GROUP...]: a user <prefix><level> whose primary
+# group is recfs-LEVEL, plus the extra groups.  Prints the user name.
+make_level_user()
+{
+	local level=$1 user="${T_USER_PREFIX}${1}" extra=""
+	shift
+	make_group "recfs-$level"
+	for g in "$@"; do
+		make_group "$g"
+		extra="${extra:+$extra,}$g"
+	done
+	useradd -M -N -d / -s /bin/sh -g "recfs-$level" ${extra:+-G "$extra"} "$user" ||
+		t_abort "make_level_user" "useradd $user failed"
+	T_USERS+=("$user")
+	printf '%s\n' "$user"
+}
+
+# make_plain_user NAME: a user with no level.
+make_plain_user()
+{
+	local user="${T_USER_PREFIX}$1"
+	useradd -M -N -d / -s /bin/sh "$user" || t_abort "make_plain_user" "useradd $user failed"
+	T_USERS+=("$user")
+	printf '%s\n' "$user"
+}
+
+# as_user USER CMD...: run a command as USER (no shell interpretation).
+as_user()
+{
+	local user=$1
+	shift
+	setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups -- "$@"
+}
+
+# --- mounting the daemon ---------------------------------------------------
+
+# mount_recfs REGISTER MOUNTPOINT [KEYRING...]: start build/recfs in the
+# foreground (its stderr in MOUNTPOINT.err, for sanitizer reports) and wait
+# until the mount is up.
+mount_recfs()
+{
+	local reg=$1 mnt=$2 opts="allow_other" k i
+	shift 2
+	for k in "$@"; do opts="$opts,keyring=$k"; done
+	mkdir -p "$mnt"
+	"$RECFS" -f -o "$opts" "$reg" "$mnt" 2>"$mnt.err" &
+	T_DAEMONS+=("$!")
+	T_MOUNTS+=("$mnt")
+	T_MOUNT_PID[$mnt]=$!
+	for i in $(seq 1 100); do
+		mountpoint -q "$mnt" && return 0
+		kill -0 "$!" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "mount $mnt" "recfs did not mount: $(head -c 800 "$mnt.err")"
+	return 1
+}
+
+# sanitizer_report FILE: 0 when FILE holds an ASan/UBSan/LSan report.
+sanitizer_report()
+{
+	grep -Eq 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:|SUMMARY: .*Sanitizer' "$1" 2>/dev/null
+}
+
+# unmount_recfs MOUNTPOINT: unmount, wait for the daemon, and fail when it
+# printed a sanitizer report.
+unmount_recfs()
+{
+	local mnt=$1 pid=${T_MOUNT_PID[$1]:-} i
+	if mountpoint -q "$mnt"; then
+		fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -uz "$mnt" 2>/dev/null
+	fi
+	if [ -n "$pid" ]; then
+		for i in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			fail "recfs exits after unmount of $mnt" "still running after 5 s"
+			kill "$pid" 2>/dev/null
+		fi
+		wait "$pid" 2>/dev/null
+		unset "T_MOUNT_PID[$mnt]"
+	fi
+	if sanitizer_report "$mnt.err"; then
+		fail "no sanitizer report from recfs on $mnt" "$(grep -E -m 3 'Sanitizer|runtime error' "$mnt.err")"
+	fi
+}
+
+# --- cleanup ---------------------------------------------------------------
+
+t_cleanup()
+{
+	local m p u g
+	for m in "${T_MOUNTS[@]}"; do
+		mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
+	done
+	for p in "${T_DAEMONS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for u in "${T_USERS[@]}"; do userdel "$u" 2>/dev/null; done
+	for g in "${T_GROUPS[@]}"; do groupdel "$g" 2>/dev/null; done
+	if [ -n "${T_KEEP:-}" ]; then
+		echo "kept $T_TMP" >&2
+	else
+		rm -rf "$T_TMP"
+	fi
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM

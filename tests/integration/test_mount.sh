@@ -1,0 +1,215 @@
+#!/bin/bash
+# The mount (issue 3): real users of each level, real commands, exact
+# errnos, live updates, and a policy with other level names.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+make_register "$T_TMP/a"
+spool=$T_TMP/spool
+gen_manifests "$spool" 40 --seed 3
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool"/*.json >"$T_TMP/ingest.out" 2>&1 ||
+	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
+dpo=$(make_level_user privacy)
+nobody=$(make_plain_user nolevel)
+
+MNT=$T_TMP/mnt
+mount_recfs "$REG" "$MNT" "$KEYS/training.keyring" "$KEYS/analysis.keyring" "$KEYS/privacy.keyring" ||
+	t_abort "mount" "cannot mount"
+
+q() { sqlite3 "$REG/catalog.db" "$1"; }
+sealed_audio() {
+	q "SELECT count(*) FROM artifact a JOIN seal s ON s.object = a.id WHERE a.role = 'audio' AND s.level = '$1'"
+}
+
+# --- the tree --------------------------------------------------------------
+assert_file "README.txt at the root" "$MNT/README.txt"
+assert_contains "README.txt is the register notice" "$(cat "$MNT/README.txt")" "Tamro Oyj"
+for u in "$trainer" "$analyst" "$dpo"; do
+	assert_ok "ls -lR as $u" as_user "$u" ls -lR "$MNT"
+done
+n_all=$(q "SELECT count(*) FROM recording")
+assert_eq "privacy sees every recording in by-date" "$n_all" \
+	"$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)"
+assert_eq "analysis sees the recordings its level holds seals on" "$(sealed_audio analysis)" \
+	"$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | wc -l)"
+n_train=$(sealed_audio training)
+assert_eq "training sees the recordings its level holds seals on" "$n_train" \
+	"$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | wc -l)"
+if [ "$n_train" -ge "$n_all" ] || [ "$n_train" -eq 0 ]; then
+	fail "the generated data has recordings training may not see" "training $n_train of $n_all"
+fi
+assert_eq "by-source shows the same recordings" "$n_all" \
+	"$(as_user "$dpo" find "$MNT/by-source" -name '*.opus' | wc -l)"
+assert_eq "a caller with no level sees only README.txt" "README.txt" \
+	"$(as_user "$nobody" find "$MNT" -type f -printf '%f\n')"
+assert_eq "a caller with no level sees no subject folders" "0" \
+	"$(as_user "$nobody" ls "$MNT/by-subject" 2>/dev/null | wc -l)"
+assert_match "stems are <time>_<source>_<8 hex>" \
+	"$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' -printf '%f\n' | head -n 1)" \
+	'^[0-9]{8}T[0-9]{6}Z_[a-z0-9-]+_[0-9a-f]{8}\.opus$'
+assert_match "by-date is YYYY/MM/DD" "$(as_user "$dpo" find "$MNT/by-date" -mindepth 3 -maxdepth 3 -type d | head -n 1)" \
+	'/by-date/[0-9]{4}/[0-9]{2}/[0-9]{2}$'
+meeting_chat=$(as_user "$dpo" find "$MNT/by-date" -name '*.chat.txt' | head -n 1)
+[ -n "$meeting_chat" ] && pass "meetings show their chat transcript" || fail "meetings show their chat transcript" "no .chat.txt"
+shared=$(as_user "$dpo" find "$MNT/by-date" -name '*.1.pdf' | head -n 1)
+[ -n "$shared" ] && pass "shared files are <stem>.<n>.<ext>" || fail "shared files are <stem>.<n>.<ext>" "no .1.pdf"
+
+# --- sizes, modes, owners, times -------------------------------------------
+f=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | head -n 1)
+stem=${f%.opus}
+id8=${stem##*_}
+rid=$(q "SELECT id FROM recording WHERE id LIKE '$id8%'")
+size=$(q "SELECT size FROM artifact WHERE recording = '$rid' AND role = 'audio'")
+# Root has no level: it sees nothing but README.txt, so look as a level user.
+st() { as_user "$trainer" stat -c "$1" "$2"; }
+assert_eq "file size is the exact plaintext size" "$size" "$(st %s "$f")"
+assert_eq "files are mode 0440, owner root" "440 0" "$(st '%a %u' "$f")"
+assert_eq "gid is the group of the lowest level that may read it" "recfs-training" "$(st %G "$f")"
+assert_eq "mtime is recorded_at" "$(q "SELECT recorded_at FROM recording WHERE id = '$rid'")" "$(st %Y "$f")"
+assert_eq "directories are 0555" "555" "$(st %a "$(dirname "$f")")"
+
+# --- content ---------------------------------------------------------------
+sort_sums() { sha256sum "$@" | cut -d' ' -f1 | sort; }
+expect=$(cd "$spool" && sha256sum $(python3 -c '
+import json,sys,glob
+for m in sorted(glob.glob("*.json")):
+    try: print(json.load(open(m))["audio"])
+    except Exception: pass') | cut -d' ' -f1 | sort)
+got=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' -exec sha256sum {} + | cut -d' ' -f1 | sort)
+assert_eq "the bytes read equal the ingested Opus files" "$expect" "$got"
+out=$(mktemp -d "$T_TMP/out.XXXXXX")
+chmod 0777 "$out"
+assert_ok "cp as the trainer" as_user "$trainer" cp "$f" "$out/copy.opus"
+assert_eq "cp copies the exact bytes" "$(as_user "$trainer" sha256sum "$f" | cut -d" " -f1)" \
+	"$(sha256sum <"$out/copy.opus" | cut -d' ' -f1)"
+assert_ok "opusinfo reads a recording on the mount" as_user "$analyst" opusinfo "$f"
+assert_contains "opusinfo sees an Opus stream" "$T_OUT" "Opus"
+wav=$stem.wav
+pcm=$(q "SELECT pcm_samples * channels * 2 + 44 FROM recording WHERE id = '$rid'")
+assert_eq "the WAV view's size is exact" "$pcm" "$(as_user "$analyst" stat -c %s "$wav")"
+assert_ok "sox decodes the WAV view" as_user "$analyst" sox "$wav" -n stat
+assert_eq "reading the whole WAV view gives its size" "$pcm" "$(as_user "$analyst" cat "$wav" | wc -c)"
+assert_eq "a 4 KiB read from the middle of a file" "4096" \
+	"$(as_user "$analyst" dd if="$f" bs=4096 skip=1 count=1 status=none | wc -c)"
+
+# --- extended attributes ------------------------------------------------------
+x=$(as_user "$analyst" getfattr -d "$f" 2>&1)
+for name in user.gdpr.legal_basis user.gdpr.purpose user.gdpr.retention_until user.gdpr.restricted \
+	user.gdpr.controller user.gdpr.data_source user.recfs.id user.recfs.source user.recfs.kind \
+	user.recfs.recorded_at user.recfs.duration_ms user.recfs.channels user.recfs.staff; do
+	assert_contains "getfattr -d shows $name to analysis" "$x" "$name="
+done
+assert_contains "user.recfs.id is the recording id" "$x" "user.recfs.id=\"$rid\""
+x=$(as_user "$trainer" getfattr -d "$f" 2>&1)
+assert_contains "training sees the legal basis" "$x" "user.gdpr.legal_basis="
+assert_not_contains "training does not see staff names" "$x" "user.recfs.staff"
+assert_fails_with "training gets ENODATA for a details attribute" "No such attribute" \
+	as_user "$trainer" getfattr -n user.recfs.staff "$f"
+assert_fails_with "an unknown attribute is ENODATA" "No such attribute" \
+	as_user "$analyst" getfattr -n user.recfs.nonsense "$f"
+h=$(as_user "$analyst" ls "$MNT/by-subject" | head -n 1)
+if [ -n "$h" ]; then
+	assert_contains "a subject card shows the name to analysis" \
+		"$(as_user "$analyst" getfattr -d "$MNT/by-subject/$h" 2>&1)" "user.recfs.name="
+	assert_match "subject folders are pseudonymous handles" "$h" '^S-[0-9A-Z]{6}$'
+else
+	fail "analysis sees subject folders" "by-subject is empty"
+fi
+
+# --- refusals and their errnos ------------------------------------------------
+only_analysis=$(comm -13 <(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort) \
+	<(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort) | head -n 1)
+assert_fails_with "training: a recording it may not see is ENOENT" "No such file or directory" \
+	as_user "$trainer" cat "$only_analysis"
+assert_fails_with "training: stat of it is ENOENT too" "No such file or directory" \
+	as_user "$trainer" stat "$only_analysis"
+assert_fails_with "create is EROFS" "Read-only file system" as_user "$dpo" touch "$MNT/by-date/new"
+assert_fails_with "mkdir is EROFS" "Read-only file system" as_user "$dpo" mkdir "$MNT/by-date/new"
+assert_fails_with "write is EROFS" "Read-only file system" as_user "$dpo" sh -c "echo x >> '$f'"
+assert_fails_with "rename is EROFS" "Read-only file system" as_user "$dpo" mv "$f" "$MNT/by-date/x.opus"
+assert_fails_with "ln is EROFS" "Read-only file system" as_user "$dpo" ln "$f" "$MNT/by-date/x.opus"
+assert_fails_with "symlink is EROFS" "Read-only file system" as_user "$dpo" ln -s "$f" "$MNT/by-date/x.opus"
+assert_fails_with "truncate is EROFS" "Read-only file system" as_user "$dpo" truncate -s 0 "$f"
+assert_fails_with "chmod +w is EPERM" "Operation not permitted" as_user "$dpo" chmod u+w "$f"
+assert_fails_with "chown is EPERM" "Operation not permitted" as_user "$dpo" chown "$dpo" "$f"
+assert_fails_with "root has no level: the file is absent for it" "No such file or directory" stat "$f"
+
+# --- a mount without the level's key: ENOKEY ------------------------------------
+MNT2=$T_TMP/mnt-training-only
+mount_recfs "$REG" "$MNT2" "$KEYS/training.keyring" || t_abort "mount2" "cannot mount"
+g=$MNT2/${f#"$MNT"/}
+assert_fails_with "analysis on a mount without its key: ENOKEY" "Required key not available" \
+	as_user "$analyst" cat "$g"
+assert_ok "training reads on the same mount" as_user "$trainer" sh -c "cat '$g' >/dev/null"
+unmount_recfs "$MNT2"
+
+# --- tampering: EIO -----------------------------------------------------------
+aid=$(q "SELECT id FROM artifact WHERE recording = '$rid' AND role = 'audio'")
+blob=$REG/blobs/${aid:0:2}/$aid
+chmod u+w "$blob"
+printf '\xff' | dd of="$blob" bs=1 seek=200 conv=notrunc status=none
+assert_fails_with "a tampered blob reads as EIO" "Input/output error" as_user "$analyst" cat "$f"
+
+# --- live updates ---------------------------------------------------------------
+spool2=$T_TMP/spool2
+gen_manifests "$spool2" 1 --seed 99
+before=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool2"/*.json >/dev/null 2>&1
+start=$(date +%s%N)
+seen=""
+for _ in $(seq 1 40); do
+	n=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)
+	[ "$n" -eq $((before + 1)) ] && { seen=yes; break; }
+	sleep 0.05
+done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "   (new recording visible after $ms ms)"
+[ -n "$seen" ] && [ "$ms" -le 1500 ] && pass "an ingested recording appears in the running mount within a second" ||
+	fail "an ingested recording appears in the running mount within a second" "after $ms ms: $n files"
+
+# --- audit of opens -------------------------------------------------------------
+unmount_recfs "$MNT"
+log=$("$RECCTL" audit show -R "$REG")
+assert_match "opens are logged with user, level and process" "$log" "$analyst.*analysis.*(cat|sha256sum|opusinfo).*open"
+assert_match "refused opens are logged" "$log" "open.*refused"
+assert_ok "the audit chain verifies after the mount's batched writes" "$RECCTL" audit verify -R "$REG"
+
+# --- another policy: four levels with other names --------------------------------
+make_register "$T_TMP/b" "$T_ROOT/tests/fixtures/policy-four-levels.conf"
+sp=$T_TMP/spool-b
+mkdir -p "$sp"
+i=0
+for src in helpdesk team-meetings complaint-calls; do
+	i=$((i + 1))
+	cp "$T_ROOT/tests/fixtures/mono.opus" "$sp/r$i.opus"
+	cat >"$sp/r$i.json" <<JSON
+{"recorded_at": "2026-0$i-10T09:00:00Z", "source": "$src", "title": "Case $i",
+ "subjects": [{"role": "customer", "name": "Åke Ström $i", "phone": "+35850000000$i"}], "audio": "r$i.opus"}
+JSON
+done
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$sp"/*.json >/dev/null 2>&1 ||
+	fail "ingest into the four-level register" "recctl ingest failed"
+pub=$(make_level_user public)
+staff=$(make_level_user staff)
+sup=$(make_level_user supervisor)
+dpo2=$(make_level_user dpo)
+MNT3=$T_TMP/mnt-four
+mount_recfs "$REG" "$MNT3" "$KEYS/public.keyring" "$KEYS/staff.keyring" "$KEYS/supervisor.keyring" \
+	"$KEYS/dpo.keyring" || t_abort "mount3" "cannot mount"
+cnt() { as_user "$1" find "$MNT3/by-date" -name '*.opus' | wc -l; }
+assert_eq "four levels: public sees helpdesk only" "1" "$(cnt "$pub")"
+assert_eq "four levels: staff sees helpdesk and coaching" "2" "$(cnt "$staff")"
+assert_eq "four levels: supervisor sees all three" "3" "$(cnt "$sup")"
+assert_eq "four levels: dpo sees all three" "3" "$(cnt "$dpo2")"
+fp=$(as_user "$pub" find "$MNT3/by-date" -name '*.opus' | head -n 1)
+assert_eq "four levels: gid is the lowest level's group" "recfs-public" "$(as_user "$pub" stat -c %G "$fp")"
+assert_fails_with "four levels: staff sees no names (details_level supervisor)" "No such attribute" \
+	as_user "$staff" getfattr -n user.recfs.title "$fp"
+assert_contains "four levels: supervisor sees the title" \
+	"$(as_user "$sup" getfattr -n user.recfs.title "$fp" 2>&1)" "Case"
+unmount_recfs "$MNT3"
+
+t_done

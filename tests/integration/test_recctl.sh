@@ -1,0 +1,425 @@
+#!/bin/bash
+# test_recctl.sh - every recctl subcommand against a real register: init,
+# policy check/apply, keys export, register, ingest (good, bad, duplicate),
+# audit show/verify (and tampering with the sqlite3 CLI), fsck (orphans,
+# missing and damaged blobs, --repair), and that nothing personal is left
+# in the clear in the catalog, its WAL or the blobs.
+. "$(dirname "$0")/lib.sh"
+
+# No controlling terminal: a passphrase prompt fails instead of hanging.
+no_tty() { setsid -w "$@" </dev/null; }
+
+sql() { sqlite3 "$REG/catalog.db" "$@"; }
+
+# --- the command line itself ---------------------------------------------
+
+assert_ok "recctl --version" "$RECCTL" --version
+assert_contains "--version names recctl" "$T_OUT" "recctl"
+assert_ok "recctl --help" "$RECCTL" --help
+HELP=$T_OUT
+for c in init policy keys ingest register audit fsck; do
+	assert_contains "--help lists $c" "$HELP" "  $c "
+	assert_ok "recctl help $c" "$RECCTL" help "$c"
+	assert_contains "help $c prints its usage" "$T_OUT" "usage: recctl $c"
+	assert_ok "recctl $c --help" "$RECCTL" "$c" --help
+done
+for c in $(printf '%s\n' "$HELP" | awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }'); do
+	assert_ok "every listed command has help: $c" "$RECCTL" help "$c"
+done
+assert_exit "unknown command is a usage error" 2 "$RECCTL" frobnicate
+assert_exit "no command is a usage error" 2 "$RECCTL"
+assert_exit "init without --policy is a usage error" 2 "$RECCTL" init "$T_TMP/x"
+assert_exit "unknown option is a usage error" 2 "$RECCTL" fsck --frobnicate
+assert_fails_with "a missing register is one clear line" "not a recfs register" \
+	"$RECCTL" fsck -R "$T_TMP/nothing"
+assert_eq "a missing register fails with one line" 1 "$(printf '%s\n' "$T_OUT" | wc -l)"
+
+# --- init ------------------------------------------------------------------
+
+POL=$T_TMP/policy.conf
+cp "$POLICY_EXAMPLE" "$POL"
+LEVELS=$(sed -n 's/^\[level \(.*\)\]$/\1/p' "$POL")
+RIGHTS=$(awk '/^\[level /{l=$2; sub(/\]/,"",l)} /^rights *= *yes/{print l}' "$POL")
+
+assert_ok "init with raw keyrings" "$RECCTL" init "$T_TMP/a/reg" --policy "$POL" --keyrings "$T_TMP/a/keys" --no-passphrase
+REG=$T_TMP/a/reg
+KEYS=$T_TMP/a/keys
+for l in $LEVELS ingest; do
+	assert_contains "init says it wrote $l.keyring" "$T_OUT" "$KEYS/$l.keyring"
+	assert_mode "$l.keyring is mode 0600" 600 "$KEYS/$l.keyring"
+done
+for l in $LEVELS; do
+	assert_file "public key of $l" "$REG/keys/$l.pub"
+done
+assert_mode "keyring dir is mode 0700" 700 "$KEYS"
+assert_mode "register dir is mode 0700" 700 "$REG"
+assert_mode "catalog is mode 0600" 600 "$REG/catalog.db"
+assert_ok "policy installed" cmp "$POL" "$REG/policy.conf"
+assert_match "init is in the audit log" "$("$RECCTL" audit show -R "$REG")" '^1 .* init .* ok'
+assert_fails_with "init refuses existing keyrings" "exists" \
+	"$RECCTL" init "$T_TMP/b/reg" --policy "$POL" --keyrings "$KEYS" --no-passphrase
+assert_no_file "and creates no register then" "$T_TMP/b/reg/catalog.db"
+assert_fails_with "init refuses a non-empty directory" "not empty" \
+	"$RECCTL" init "$T_TMP/a" --policy "$POL" --keyrings "$T_TMP/c/keys" --no-passphrase
+assert_no_file "and leaves no keyrings then" "$T_TMP/c/keys/ingest.keyring"
+
+# Passphrase-sealed keyrings.
+printf 'correct horse battery\n' >"$T_TMP/pass"
+printf 'wrong horse\n' >"$T_TMP/wrongpass"
+assert_ok "init with --passfile" "$RECCTL" init "$T_TMP/p/reg" --policy "$POL" --keyrings "$T_TMP/p/keys" --passfile "$T_TMP/pass"
+assert_contains "init says the keyrings are sealed" "$T_OUT" "passphrase-sealed"
+assert_mode "sealed keyring is mode 0600" 600 "$T_TMP/p/keys/$RIGHTS.keyring"
+assert_fails_with "a sealed keyring needs its passphrase" "passphrase" \
+	no_tty "$RECCTL" fsck -R "$T_TMP/p/reg" --keyring "$T_TMP/p/keys/$RIGHTS.keyring"
+assert_fails_with "a wrong passphrase is refused" "wrong passphrase" \
+	"$RECCTL" fsck -R "$T_TMP/p/reg" --keyring "$T_TMP/p/keys/$RIGHTS.keyring" --passfile "$T_TMP/wrongpass"
+assert_ok "the right passphrase opens it" \
+	"$RECCTL" fsck -R "$T_TMP/p/reg" --keyring "$T_TMP/p/keys/$RIGHTS.keyring" --passfile "$T_TMP/pass"
+assert_ok "RECFS_PASSFILE works too" \
+	env RECFS_PASSFILE="$T_TMP/pass" "$RECCTL" fsck -R "$T_TMP/p/reg" --keyring "$T_TMP/p/keys/$RIGHTS.keyring"
+assert_fails_with "init without a passphrase source and no terminal fails" "terminal" \
+	no_tty "$RECCTL" init "$T_TMP/q/reg" --policy "$POL" --keyrings "$T_TMP/q/keys"
+assert_no_file "and creates nothing" "$T_TMP/q/reg/catalog.db"
+
+# --- policy check ---------------------------------------------------------
+
+assert_ok "policy check of the example" "$RECCTL" policy check "$POL"
+assert_eq "policy check says ok" "$POL: ok" "$T_OUT"
+cat >"$T_TMP/bad.conf" <<'EOF'
+[register]
+name = Test register
+controller = Test Oy
+contact = test
+privacy_contact = privacy@example.com
+details_level = nosuch
+[level low]
+group = recfs-low
+colour = blue
+[level top]
+group = recfs-top
+rights = yes
+[purpose p]
+description = p
+legal_basis = gossip
+min_level = low
+retention = 12m
+max_retention = 24m
+[source s]
+kind = call
+purpose = p
+data_source = phone
+EOF
+assert_exit "policy check of a bad policy exits 1" 1 "$RECCTL" policy check "$T_TMP/bad.conf"
+assert_contains "names line 6 (unknown details_level)" "$T_OUT" "bad.conf:6:"
+assert_contains "names line 9 (unknown key)" "$T_OUT" "bad.conf:9:"
+assert_contains "names line 15 (bad legal basis)" "$T_OUT" "bad.conf:15:"
+assert_contains "counts the errors" "$T_OUT" "3 errors"
+assert_fails_with "policy check of a missing file" "nosuch.conf" "$RECCTL" policy check "$T_TMP/nosuch.conf"
+
+# --- register ----------------------------------------------------------------
+
+assert_ok "recctl register" "$RECCTL" register -R "$REG"
+assert_contains "notice names the register" "$T_OUT" "$(sed -n 's/^name = //p' "$POL" | head -n 1)"
+assert_contains "notice names the privacy contact" "$T_OUT" "$(sed -n 's/^privacy_contact = //p' "$POL" | head -n 1)"
+assert_ok "RECFS_REGISTER is the default register" env RECFS_REGISTER="$REG" "$RECCTL" register
+
+# --- ingest ----------------------------------------------------------------
+
+if ! have_generator; then
+	fail "tests/gen/gen_register.py exists" "missing; ingest tests skipped"
+	t_done
+	exit
+fi
+IN=$T_TMP/in
+gen_manifests "$IN" 50 --bad
+BAD="corrupt-audio missing-audio invalid-json unknown-source unknown-purpose future huge"
+TOTAL=$(ls "$IN"/*.json | wc -l)
+assert_eq "generator wrote 50 good and 7 bad manifests" 57 "$TOTAL"
+
+# Everything personal the manifests and chats hold, to look for later:
+# names (non-ASCII too), phones, e-mails, organisations, staff, titles, chat.
+python3 - "$IN" >"$T_TMP/secrets" <<'PY'
+import json, os, re, sys
+d = sys.argv[1]
+out = set()
+def add(v):
+    if isinstance(v, str) and len(v.strip()) >= 6:
+        out.add(v.strip())
+for f in sorted(os.listdir(d)):
+    p = os.path.join(d, f)
+    if f.endswith(".json") and not f.startswith("bad-"):
+        m = json.load(open(p, encoding="utf-8"))
+        add(m.get("title"))
+        for s in m.get("staff") or []:
+            add(s.get("name"))
+        for s in m.get("subjects") or []:
+            for k in ("name", "phone", "email", "organisation", "ref"):
+                add(s.get(k))
+            add((s.get("phone") or "").lstrip("+"))
+    elif f.endswith("-chat.txt"):
+        for line in open(p, encoding="utf-8"):
+            add(re.sub(r"^\[[0-9:]+\] ", "", line.strip()))
+for s in sorted(out):
+    print(s)
+PY
+assert_match "some secrets to look for" "$(wc -l <"$T_TMP/secrets")" '^[1-9][0-9]+$'
+assert_match "secrets include non-ASCII names" "$(cat "$T_TMP/secrets")" '[ÄÖÅäöå]'
+assert_match "secrets include chat lines" "$(cat "$T_TMP/secrets")" ': '
+
+assert_exit "ingest with bad manifests exits 1" 1 "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$IN"/*.json
+INGEST_OUT=$T_OUT
+GOOD=50
+assert_eq "summary line" "ingested $GOOD, duplicate 0, quarantined 7" "$(printf '%s\n' "$T_OUT" | grep '^ingested ')"
+assert_eq "catalog has the good recordings" "$GOOD" "$(sql 'SELECT count(*) FROM recording')"
+for b in $BAD; do
+	assert_file "bad-$b quarantined with error.txt" "$REG/quarantine/bad-$b/error.txt"
+	assert_file "bad-$b manifest moved to quarantine" "$REG/quarantine/bad-$b/bad-$b.json"
+	assert_no_file "bad-$b manifest gone from the input" "$IN/bad-$b.json"
+	assert_contains "stderr names bad-$b.json" "$T_OUT" "bad-$b.json: quarantined"
+done
+assert_file "corrupt audio moved along" "$REG/quarantine/bad-corrupt-audio/bad-corrupt-audio.opus"
+# What error.txt says, per kind of damage.
+assert_match "error.txt: corrupt audio" "$(cat "$REG/quarantine/bad-corrupt-audio/error.txt")" '[Oo]pus|audio'
+assert_match "error.txt: missing audio" "$(cat "$REG/quarantine/bad-missing-audio/error.txt")" 'audio|bad-missing-audio.opus'
+assert_match "error.txt: invalid JSON" "$(cat "$REG/quarantine/bad-invalid-json/error.txt")" 'JSON|json'
+assert_match "error.txt: unknown source" "$(cat "$REG/quarantine/bad-unknown-source/error.txt")" 'source'
+assert_match "error.txt: unknown purpose" "$(cat "$REG/quarantine/bad-unknown-purpose/error.txt")" 'purpose'
+assert_match "error.txt: future date" "$(cat "$REG/quarantine/bad-future/error.txt")" 'future|recorded_at'
+assert_match "error.txt: huge manifest" "$(cat "$REG/quarantine/bad-huge/error.txt")" 'large|big|size|bytes|MiB'
+assert_eq "good manifests stay in the input" "$GOOD" "$(ls "$IN"/*.json | wc -l)"
+assert_eq "ingests are in the audit log" "$GOOD" "$("$RECCTL" audit show -R "$REG" | grep -c ' ingest [0-9a-f]\{32\} ok')"
+assert_eq "quarantines are in the audit log" 7 "$("$RECCTL" audit show -R "$REG" | grep -c ' quarantine - refused bad-')"
+
+assert_ok "second ingest run" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$IN"/*.json
+assert_eq "second run: all duplicates" "ingested 0, duplicate $GOOD, quarantined 0" "$(printf '%s\n' "$T_OUT" | grep '^ingested ')"
+assert_eq "second run adds nothing" "$GOOD" "$(sql 'SELECT count(*) FROM recording')"
+assert_ok "ingest --json" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --json "$IN"/*.json
+assert_eq "--json summary" "0 $GOOD 0 $GOOD" \
+	"$(printf '%s' "$T_OUT" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["ingested"], j["duplicate"], j["quarantined"], len(j["manifests"]))')"
+assert_fails_with "ingest without the ingest keyring" "keyring" \
+	"$RECCTL" ingest -R "$REG" --keyring "$T_TMP/none.keyring" "$IN"/*.json
+assert_fails_with "ingest with a level keyring has no index key" "blind-index" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/$RIGHTS.keyring" "$IN"/*.json
+assert_ok "RECFS_KEYRING is the default ingest keyring" \
+	env RECFS_KEYRING="$KEYS/ingest.keyring" "$RECCTL" ingest -R "$REG" "$IN/rec000001.json"
+
+# --- nothing personal in the clear -----------------------------------------
+
+sync
+LEAKS=$(python3 - "$T_TMP/secrets" "$REG" <<'PY'
+import os, sys
+secrets = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+reg = sys.argv[2]
+files = [os.path.join(reg, f) for f in ("catalog.db", "catalog.db-wal", "catalog.db-shm")]
+for root, dirs, names in os.walk(os.path.join(reg, "blobs")):
+    files += [os.path.join(root, n) for n in names]
+for f in files:
+    if not os.path.exists(f):
+        continue
+    data = open(f, "rb").read()
+    for s in secrets:
+        for enc in ("utf-8", "utf-16-le", "latin-1"):
+            try:
+                b = s.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            if b in data:
+                print("found %r (%s) in %s" % (s, enc, os.path.relpath(f, reg)))
+PY
+)
+assert_eq "nothing personal in catalog, WAL or blobs" "" "$LEAKS"
+NBLOBS=$(find "$REG/blobs" -type f | wc -l)
+assert_eq "one blob per artifact" "$(sql 'SELECT count(*) FROM artifact')" "$NBLOBS"
+# grep -a as an operator would, on the raw files, for a few of them.
+for s in "$(grep -m1 '^+358' "$T_TMP/secrets")" "$(grep -m1 '@example' "$T_TMP/secrets")" \
+	"$(grep -m1 '[ÄÖÅäöå]' "$T_TMP/secrets")"; do
+	assert_exit "grep -a finds no '$s'" 1 grep -rlaF -- "$s" "$REG/catalog.db" "$REG/blobs"
+done
+printed=0
+out_all="$INGEST_OUT
+$("$RECCTL" audit show -R "$REG")"
+while IFS= read -r s; do
+	case "$out_all" in *"$s"*) printed=$((printed + 1)) ;; esac
+done <"$T_TMP/secrets"
+assert_eq "nothing personal in recctl output or the audit log" 0 "$printed"
+
+# --- audit ---------------------------------------------------------------
+
+assert_ok "audit verify" "$RECCTL" audit verify -R "$REG"
+N=$(sql 'SELECT count(*) FROM audit')
+assert_eq "audit verify counts the entries" "audit log intact: $N entries" "$T_OUT"
+assert_eq "audit show prints every entry" "$N" "$("$RECCTL" audit show -R "$REG" | wc -l)"
+assert_match "audit show line format" "$("$RECCTL" audit show -R "$REG" | head -n 1)" \
+	'^1 [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z [^ ]+\([0-9]+\) [^ ]+ [0-9]+ [^ ]+ init [^ ]+ ok'
+REC1=$(sql 'SELECT id FROM recording ORDER BY recorded_at LIMIT 1')
+assert_ok "audit show --object" "$RECCTL" audit show -R "$REG" --object "$REC1"
+assert_match "--object shows that recording's ingest" "$T_OUT" " ingest $REC1 ok"
+assert_eq "--object shows only that object" "" "$(printf '%s\n' "$T_OUT" | grep -v " $REC1 ")"
+assert_ok "audit show --json" "$RECCTL" audit show -R "$REG" --json
+assert_eq "--json is a JSON array of every entry" "$N" \
+	"$(printf '%s' "$T_OUT" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+
+cp -a "$REG" "$T_TMP/edited"
+sqlite3 "$T_TMP/edited/catalog.db" "UPDATE audit SET reason='x' WHERE seq=3"
+assert_exit "audit verify after an edit exits 1" 1 "$RECCTL" audit verify -R "$T_TMP/edited"
+assert_contains "and names entry 3" "$T_OUT" "audit log broken at entry 3"
+cp -a "$REG" "$T_TMP/deleted"
+sqlite3 "$T_TMP/deleted/catalog.db" "DELETE FROM audit WHERE seq=4"
+assert_exit "audit verify after a deletion exits 1" 1 "$RECCTL" audit verify -R "$T_TMP/deleted"
+assert_match "and names the gap" "$T_OUT" "^audit log broken at entry (4|5)"
+
+# --- fsck ----------------------------------------------------------------
+
+assert_ok "fsck of a clean register" "$RECCTL" fsck -R "$REG"
+assert_contains "fsck: 0 problems" "$T_OUT" "; 0 problems"
+assert_ok "fsck with every keyring" "$RECCTL" fsck -R "$REG" $(for l in $LEVELS; do printf -- '--keyring %s ' "$KEYS/$l.keyring"; done)
+ARTS=$(sql 'SELECT count(*) FROM artifact')
+assert_contains "fsck authenticates every blob" "$T_OUT" "$ARTS blobs and"
+
+FS=$T_TMP/fsck
+cp -a "$REG" "$FS"
+ART=$(sqlite3 "$FS/catalog.db" "SELECT id FROM artifact WHERE role='audio' LIMIT 1")
+ART2=$(sqlite3 "$FS/catalog.db" "SELECT id FROM artifact WHERE role='audio' LIMIT 1 OFFSET 1")
+ORPHAN=0123456789abcdef0123456789abcdef
+mkdir -p "$FS/blobs/01"
+cp "$FS/blobs/${ART:0:2}/$ART" "$FS/blobs/01/$ORPHAN"
+printf 'partial' >"$FS/blobs/01/$ORPHAN.tmp.4242"
+touch -d '1 hour ago' "$FS/blobs/01/$ORPHAN" "$FS/blobs/01/$ORPHAN.tmp.4242"
+rm -f "$FS/blobs/${ART2:0:2}/$ART2"
+assert_exit "fsck finds problems" 1 "$RECCTL" fsck -R "$FS"
+assert_contains "reports the orphan blob" "$T_OUT" "orphan blob $FS/blobs/01/$ORPHAN"
+assert_contains "reports the temporary file" "$T_OUT" "temporary file $FS/blobs/01/$ORPHAN.tmp.4242"
+assert_contains "reports the missing blob" "$T_OUT" "blob of artifact $ART2"
+assert_contains "three problems" "$T_OUT" "; 3 problems"
+assert_exit "fsck --repair still fails (a blob is lost)" 1 "$RECCTL" fsck -R "$FS" --repair
+assert_contains "--repair says what it fixed" "$T_OUT" "2 repaired"
+assert_no_file "--repair removed the orphan" "$FS/blobs/01/$ORPHAN"
+assert_no_file "--repair removed the temporary file" "$FS/blobs/01/$ORPHAN.tmp.4242"
+assert_file "--repair kept the good blobs" "$FS/blobs/${ART:0:2}/$ART"
+assert_match "fsck-repair is in the audit log" "$("$RECCTL" audit show -R "$FS")" " fsck-repair $ORPHAN ok"
+assert_exit "fsck after --repair: only the lost blob" 1 "$RECCTL" fsck -R "$FS"
+assert_contains "one problem left" "$T_OUT" "; 1 problem"
+assert_ok "audit log still intact after repair" "$RECCTL" audit verify -R "$FS"
+cp "$REG/blobs/${ART:0:2}/$ART" "$FS/blobs/01/$ORPHAN"
+assert_exit "a fresh unreferenced blob is left alone" 1 "$RECCTL" fsck -R "$FS" --repair
+assert_contains "and reported as young" "$T_OUT" "younger than"
+assert_file "and kept" "$FS/blobs/01/$ORPHAN"
+
+# A damaged chunk: found only with a key.
+DM=$T_TMP/damaged
+cp -a "$REG" "$DM"
+f="$DM/blobs/${ART:0:2}/$ART"
+chmod u+w "$f"
+printf '\x5a' | dd of="$f" bs=1 seek=200 conv=notrunc status=none
+assert_ok "fsck without keys cannot see a flipped byte" "$RECCTL" fsck -R "$DM"
+assert_exit "fsck with the rights keyring finds it" 1 "$RECCTL" fsck -R "$DM" --keyring "$KEYS/$RIGHTS.keyring"
+assert_contains "names the damaged artifact" "$T_OUT" "blob of artifact $ART"
+assert_contains "as failing authentication" "$T_OUT" "fails authentication"
+
+# --- keys export ----------------------------------------------------------
+
+LOW=$(printf '%s\n' $LEVELS | head -n 1)
+assert_ok "keys export of two levels" "$RECCTL" keys export -R "$REG" "$LOW" "$RIGHTS" -o "$T_TMP/ws.keyring" --keyrings "$KEYS" --no-passphrase
+assert_mode "exported keyring is mode 0600" 600 "$T_TMP/ws.keyring"
+assert_ok "the exported keyring opens the blobs" "$RECCTL" fsck -R "$REG" --keyring "$T_TMP/ws.keyring"
+assert_contains "and authenticates them" "$T_OUT" "$ARTS blobs and"
+assert_match "keys-export is in the audit log" "$("$RECCTL" audit show -R "$REG")" " keys-export - ok levels $LOW,$RIGHTS"
+assert_fails_with "keys export will not overwrite" "exists" \
+	"$RECCTL" keys export -R "$REG" "$LOW" -o "$T_TMP/ws.keyring" --keyrings "$KEYS" --no-passphrase
+assert_fails_with "keys export of an unknown level" "no level nosuch" \
+	"$RECCTL" keys export -R "$REG" nosuch -o "$T_TMP/ws2.keyring" --keyring "$KEYS/$LOW.keyring" --no-passphrase
+assert_fails_with "keys export of a level the sources lack" "no key of level $RIGHTS" \
+	"$RECCTL" keys export -R "$REG" "$RIGHTS" -o "$T_TMP/ws2.keyring" --keyring "$KEYS/$LOW.keyring" --no-passphrase
+assert_fails_with "keys export refuses another register's key" "not this register's" \
+	"$RECCTL" keys export -R "$REG" "$LOW" -o "$T_TMP/ws2.keyring" --keyring "$T_TMP/p/keys/$LOW.keyring" \
+	--source-passfile "$T_TMP/pass" --no-passphrase
+assert_no_file "nothing written on refusal" "$T_TMP/ws2.keyring"
+assert_ok "keys export with a passphrase" "$RECCTL" keys export -R "$REG" "$RIGHTS" -o "$T_TMP/ws3.keyring" \
+	--keyring "$KEYS/$RIGHTS.keyring" --passfile "$T_TMP/pass"
+assert_fails_with "the sealed export needs the passphrase" "passphrase" \
+	no_tty "$RECCTL" fsck -R "$REG" --keyring "$T_TMP/ws3.keyring"
+assert_ok "and opens with it" "$RECCTL" fsck -R "$REG" --keyring "$T_TMP/ws3.keyring" --passfile "$T_TMP/pass"
+assert_ok "keys export --index" "$RECCTL" keys export -R "$REG" "$RIGHTS" --index -o "$T_TMP/ws4.keyring" --keyrings "$KEYS" --no-passphrase
+assert_ok "an --index keyring works for ingest" "$RECCTL" ingest -R "$REG" --keyring "$T_TMP/ws4.keyring" "$IN"/*.json
+assert_contains "(as duplicates)" "$T_OUT" "ingested 0, duplicate $GOOD"
+
+# --- policy apply ------------------------------------------------------------
+
+# The purpose with most recordings goes down to the lowest level and back.
+P=$(sql 'SELECT purpose FROM recording GROUP BY purpose ORDER BY count(*) DESC LIMIT 1')
+set_min() # set_min OUT PURPOSE LEVEL: the policy with that purpose's min_level
+{
+	awk -v p="[purpose $2]" -v l="$3" '
+		/^\[/ { inp = ($0 == p) }
+		inp && /^min_level *=/ { print "min_level = " l; next }
+		{ print }' "$POL" >"$1"
+}
+low_seals() # seals of LOW on the artifacts of P's recordings
+{
+	sql "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object JOIN recording r ON r.id = a.recording
+	     WHERE r.purpose = '$P' AND s.level = '$LOW'"
+}
+P_ARTS=$(sql "SELECT count(*) FROM artifact a JOIN recording r ON r.id = a.recording WHERE r.purpose = '$P'")
+MID=$(printf '%s\n' $LEVELS | sed -n 2p)
+set_min "$T_TMP/hi.conf" "$P" "$MID"
+set_min "$T_TMP/lo.conf" "$P" "$LOW"
+
+assert_ok "policy apply raising $P to $MID" "$RECCTL" policy apply -R "$REG" "$T_TMP/hi.conf" --keyrings "$KEYS"
+assert_eq "no $LOW seals left on $P" 0 "$(low_seals)"
+assert_ok "the new policy is in force" cmp "$T_TMP/hi.conf" "$REG/policy.conf"
+assert_fails_with "lowering it needs the rights keyring" "--keyring" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/lo.conf" --keyrings "$KEYS"
+assert_ok "and changes nothing then" cmp "$T_TMP/hi.conf" "$REG/policy.conf"
+assert_eq "(still no $LOW seals)" 0 "$(low_seals)"
+assert_ok "policy apply --dry-run" "$RECCTL" policy apply -R "$REG" "$T_TMP/lo.conf" --keyrings "$KEYS" --keyring "$KEYS/$RIGHTS.keyring" --dry-run
+assert_eq "(dry run: still no $LOW seals)" 0 "$(low_seals)"
+assert_ok "policy apply lowering $P to $LOW" "$RECCTL" policy apply -R "$REG" "$T_TMP/lo.conf" --keyrings "$KEYS" --keyring "$KEYS/$RIGHTS.keyring"
+assert_eq "every artifact of $P sealed for $LOW" "$P_ARTS" "$(low_seals)"
+assert_ok "the $LOW key opens them" "$RECCTL" fsck -R "$REG" --keyring "$KEYS/$LOW.keyring"
+assert_contains "(authenticated with $LOW)" "$T_OUT" \
+	"$(sql "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object WHERE s.level = '$LOW'") blobs and"
+assert_match "reseal logged" "$("$RECCTL" audit show -R "$REG")" " reseal [0-9a-f]{32} ok"
+assert_match "policy-apply logged" "$("$RECCTL" audit show -R "$REG")" " policy-apply - ok"
+assert_ok "policy apply raising it again" "$RECCTL" policy apply -R "$REG" "$T_TMP/hi.conf" --keyrings "$KEYS"
+assert_eq "$LOW seals removed again" 0 "$(low_seals)"
+assert_ok "fsck clean after the reseals" "$RECCTL" fsck -R "$REG" --keyring "$KEYS/$RIGHTS.keyring"
+
+# Refusals: a level removed, the rights level moved, a bad policy.
+awk -v low="[level $LOW]" -v mid="$MID" '
+	/^\[/ { skip = ($0 == low) }
+	/^min_level *=/ { print "min_level = " mid; next }
+	/^details_level *=/ { print "details_level = " mid; next }
+	!skip { print }' "$POL" >"$T_TMP/nolow.conf"
+assert_ok "(the policy without $LOW is valid)" "$RECCTL" policy check "$T_TMP/nolow.conf"
+assert_fails_with "policy apply refuses to remove a level" "level $LOW is missing" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/nolow.conf" --keyrings "$KEYS"
+awk '/^rights *= *yes/ { next }
+     /^\[purpose / && !done { print "[level boss]\ngroup = recfs-boss\nrights = yes\n"; done = 1 }
+     { print }' "$POL" >"$T_TMP/boss.conf"
+assert_ok "(the policy with a new rights level is valid)" "$RECCTL" policy check "$T_TMP/boss.conf"
+assert_fails_with "policy apply refuses to move the rights level" "rights level changes" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/boss.conf" --keyrings "$KEYS" --no-passphrase
+assert_no_file "and writes no keyring for it" "$KEYS/boss.keyring"
+assert_fails_with "policy apply refuses a bad policy" "bad.conf:6:" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/bad.conf" --keyrings "$KEYS"
+assert_ok "the policy in force is unchanged" cmp "$T_TMP/hi.conf" "$REG/policy.conf"
+
+# A new level just below the rights level: key pair, keyring, and seals on
+# everything (every purpose's min_level is below it).
+awk -v top="[level $RIGHTS]" '$0 == top { print "[level extra]\ngroup = recfs-extra\n" } { print }' \
+	"$T_TMP/hi.conf" >"$T_TMP/extra.conf"
+assert_ok "(the policy with a new level is valid)" "$RECCTL" policy check "$T_TMP/extra.conf"
+assert_ok "policy apply adding a level" "$RECCTL" policy apply -R "$REG" "$T_TMP/extra.conf" --keyrings "$KEYS" \
+	--keyring "$KEYS/$RIGHTS.keyring" --no-passphrase
+assert_contains "says it wrote the new keyring" "$T_OUT" "$KEYS/extra.keyring"
+assert_mode "new keyring is mode 0600" 600 "$KEYS/extra.keyring"
+assert_file "new public key" "$REG/keys/extra.pub"
+assert_eq "every artifact sealed for the new level" "$ARTS" \
+	"$(sql "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object WHERE s.level = 'extra'")"
+assert_ok "the new level's key opens them" "$RECCTL" fsck -R "$REG" --keyring "$KEYS/extra.keyring"
+assert_contains "(authenticated with extra)" "$T_OUT" "$ARTS blobs and"
+assert_ok "new level's keys export" "$RECCTL" keys export -R "$REG" extra -o "$T_TMP/ws-extra.keyring" --keyrings "$KEYS" --no-passphrase
+assert_ok "register notice with the new policy" "$RECCTL" register -R "$REG"
+assert_ok "audit log intact after everything" "$RECCTL" audit verify -R "$REG"
+
+t_done

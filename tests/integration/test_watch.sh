@@ -1,0 +1,324 @@
+#!/bin/bash
+# tests/integration/test_watch.sh - `recctl watch`, the inotify ingest daemon.
+#
+#  1. 500 manifests (480 good, 20 corrupt) dropped by 4 writers at once, some
+#     half-written when first seen (write half, close, 0.5 s, the rest), some
+#     moved in with mv: every good one in the catalog, every corrupt one in
+#     quarantine/<name>/error.txt, the spool empty, and (when build/recfs
+#     mounts) the recordings in a running mount within seconds.
+#  2. SIGKILL at 20 random moments during the ingest of 300 manifests, with a
+#     restart each time: exactly 300 in the catalog, nothing quarantined,
+#     fsck --repair then fsck clean, the spool empty.
+#  3. SIGTERM finishes the recording in hand and exits 0; the rest waits.
+#  4. A bad policy.conf is refused and the old policy kept (ingest goes on);
+#     a good change is reloaded and audited.
+#
+# Manifests come from tests/gen/gen_register.py when it exists, else from a
+# small generator here (fixture audio, synthetic people).
+. "$(dirname "$0")/lib.sh"
+
+FIX=$T_ROOT/tests/fixtures
+HELPER=$T_TMP/watch_helper.py
+WATCH_PID=
+
+cat >"$HELPER" <<'EOF'
+# gen OUT COUNT PREFIX: good manifests (fallback generator).
+# bad OUT FIXTURE_OPUS: 20 corrupt manifests bad-01..bad-20 of four kinds.
+# write SPOOL STAGE MANIFEST...: act as a recorder: copy the files a manifest
+#   names, then the manifest; every 8th half-written, every 8th moved in.
+import json, os, shutil, sys, time
+
+def gen(out, count, prefix):
+    os.makedirs(out, exist_ok=True)
+    opus = os.path.join(os.environ["FIX"], "mono.opus")
+    sources = ["customer-service", "customer-meetings", "internal-meetings", "internal-briefings"]
+    for i in range(count):
+        stem = "%s%04d" % (prefix, i)
+        shutil.copyfile(opus, os.path.join(out, stem + ".opus"))
+        m = {"recorded_at": "2026-%02d-%02dT%02d:%02d:%02dZ" % (1 + i % 9, 1 + i % 27, i % 24, i % 60, (i // 60) % 60),
+             "source": sources[i % len(sources)], "title": "Synthetic call %d" % i,
+             "staff": [{"name": "Staff Person %d" % (i % 7), "id": "staff%d" % (i % 7)}],
+             "subjects": [{"role": "customer", "name": "Testi Henkilö %d" % i,
+                           "phone": "+3584000%05d" % (i % 50), "ref": "CRM-%s" % stem}],
+             "audio": stem + ".opus"}
+        if i % 5 == 0:
+            with open(os.path.join(out, stem + "-chat.txt"), "w") as f:
+                f.write("10:00 agent: hello %d\n" % i)
+            m["attachments"] = [{"file": stem + "-chat.txt", "kind": "chat"}]
+        with open(os.path.join(out, stem + ".json"), "w") as f:
+            json.dump(m, f, ensure_ascii=False)
+
+def bad(out, opus):
+    data = open(opus, "rb").read()
+    for k in range(1, 21):
+        stem = "bad-%02d" % k
+        m = {"recorded_at": "2026-03-%02dT10:00:00Z" % k, "source": "customer-service", "audio": stem + ".opus"}
+        audio = data
+        if k <= 5:
+            text = json.dumps(m)[: 25]            # not JSON
+        elif k <= 10:
+            m["audio"] = stem + "-missing.opus"   # names a missing file
+            text = json.dumps(m)
+        elif k <= 15:
+            m["source"] = "no-such-source"        # not in the policy
+            text = json.dumps(m)
+        else:
+            audio = data[: len(data) // 3]        # truncated Opus
+            text = json.dumps(m)
+        with open(os.path.join(out, stem + ".opus"), "wb") as f:
+            f.write(audio)
+        with open(os.path.join(out, stem + ".json"), "w") as f:
+            f.write(text)
+
+def named_files(path):
+    try:
+        m = json.load(open(path))
+    except ValueError:
+        stem = os.path.basename(path)[:-5]
+        return [stem + ".opus"]
+    names = [m["audio"]] if isinstance(m.get("audio"), str) else []
+    for a in m.get("attachments") or []:
+        if isinstance(a, dict) and isinstance(a.get("file"), str):
+            names.append(a["file"])
+    return names
+
+def write(spool, stage, manifests):
+    for i, src in enumerate(manifests):
+        d, name = os.path.split(src)
+        for f in named_files(src):
+            if os.path.exists(os.path.join(d, f)):
+                shutil.copyfile(os.path.join(d, f), os.path.join(spool, f))
+        text = open(src, "rb").read()
+        dst = os.path.join(spool, name)
+        if i % 8 == 3:
+            with open(dst, "wb") as f:
+                f.write(text[: len(text) // 2])
+            time.sleep(0.5)
+            with open(dst, "ab") as f:
+                f.write(text[len(text) // 2 :])
+        elif i % 8 == 5:
+            tmp = os.path.join(stage, name)
+            with open(tmp, "wb") as f:
+                f.write(text)
+            os.rename(tmp, dst)
+        else:
+            with open(dst, "wb") as f:
+                f.write(text)
+
+cmd = sys.argv[1]
+if cmd == "gen":
+    gen(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+elif cmd == "bad":
+    bad(sys.argv[2], sys.argv[3])
+elif cmd == "write":
+    write(sys.argv[2], sys.argv[3], sys.argv[4:])
+EOF
+export FIX
+
+# make_manifests OUT COUNT: COUNT good manifests in OUT, each call with a
+# seed of its own (the same seed gives the same, duplicate, manifests).
+SEED=0
+make_manifests()
+{
+	SEED=$((SEED + 1))
+	if have_generator; then
+		gen_manifests "$1" "$2" --seed "$SEED" --clips "$T_TMP/clips"
+	else
+		python3 "$HELPER" gen "$1" "$2" "r$(basename "$1")-" || t_abort "make_manifests" "generator failed"
+	fi
+}
+
+catalog_count()
+{
+	sqlite3 "$1/catalog.db" "PRAGMA busy_timeout=5000; select count(*) from recording" 2>/dev/null | tail -n 1
+}
+
+spool_count()
+{
+	find "$1" -mindepth 1 -maxdepth 1 | wc -l
+}
+
+# start_watch REG LOG: run the daemon in the background; WATCH_PID.
+start_watch()
+{
+	"$RECCTL" watch -R "$1" --keyring "$KEYS/ingest.keyring" 2>>"$2" &
+	WATCH_PID=$!
+	T_DAEMONS+=("$WATCH_PID")
+}
+
+# wait_for SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.
+wait_for()
+{
+	local end=$((SECONDS + $1))
+	shift
+	while [ $SECONDS -lt $end ]; do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+log_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# --- 1. four writers at once ---------------------------------------------------
+
+make_register "$T_TMP/a"
+REG_A=$REG
+KEYS_A=$KEYS
+SRC=$T_TMP/src1
+make_manifests "$SRC" 480
+python3 "$HELPER" bad "$SRC" "$FIX/mono.opus"
+mapfile -t ALL < <(ls "$SRC"/*.json | sort)
+GOOD=$((${#ALL[@]} - 20))
+assert_eq "500 manifests to drop" 500 "${#ALL[@]}"
+
+MNT=
+if [ -x "$RECFS" ] && [ -c /dev/fuse ]; then
+	VIEWER=$(make_level_user privacy)
+	if mount_recfs "$REG_A" "$T_TMP/mnt" "$KEYS/privacy.keyring"; then
+		MNT=$T_TMP/mnt
+	fi
+fi
+
+LOG1=$T_TMP/watch1.log
+mkdir -p "$T_TMP/stage"
+start_watch "$REG_A" "$LOG1"
+wait_for 5 log_has "$LOG1" "watching" || fail "watch starts" "$(cat "$LOG1")"
+start=$SECONDS
+for w in 0 1 2 3; do
+	share=()
+	for ((i = w; i < ${#ALL[@]}; i += 4)); do share+=("${ALL[i]}"); done
+	python3 "$HELPER" write "$REG_A/spool" "$T_TMP/stage" "${share[@]}" &
+	WRITERS[w]=$!
+done
+for w in 0 1 2 3; do wait "${WRITERS[w]}" || fail "writer $w" "exit $?"; done
+
+done_a() { [ "$(spool_count "$REG_A/spool")" -eq 0 ] && [ "$(catalog_count "$REG_A")" = "$GOOD" ]; }
+wait_for 90 done_a
+echo "   (500 manifests in $((SECONDS - start)) s)"
+assert_eq "every good manifest is in the catalog" "$GOOD" "$(catalog_count "$REG_A")"
+assert_eq "the spool ends empty" 0 "$(spool_count "$REG_A/spool")"
+assert_eq "one 'ingested' line per good manifest" "$GOOD" "$(grep -c '^ingested .*\.json -> [0-9a-f]\{32\}$' "$LOG1")"
+assert_eq "every corrupt manifest quarantined" 20 "$(ls "$REG_A"/quarantine/*/error.txt 2>/dev/null | wc -l)"
+assert_eq "nothing good quarantined" 0 "$(ls -d "$REG_A"/quarantine/* | grep -vc '/bad-[0-9][0-9]$')"
+assert_eq "one 'quarantined' line each" 20 "$(grep -c '^quarantined bad-[0-9][0-9]\.json: ' "$LOG1")"
+assert_contains "error.txt says the JSON is bad" "$(cat "$REG_A/quarantine/bad-01/error.txt")" "not valid JSON"
+assert_contains "error.txt names the missing file" "$(cat "$REG_A/quarantine/bad-06/error.txt")" "missing"
+assert_contains "error.txt names the unknown source" "$(cat "$REG_A/quarantine/bad-11/error.txt")" "unknown source"
+assert_contains "error.txt says the audio is bad" "$(cat "$REG_A/quarantine/bad-16/error.txt")" "audio"
+assert_file "quarantine keeps the manifest" "$REG_A/quarantine/bad-03/bad-03.json"
+assert_file "quarantine keeps the audio" "$REG_A/quarantine/bad-16/bad-16.opus"
+assert_not_contains "no phone numbers in the log" "$(cat "$LOG1")" "+3584"
+assert_not_contains "no names in the log" "$(cat "$LOG1")" "Henkil"
+assert_eq "ingest is audited" "$GOOD" \
+	"$(sqlite3 "$REG_A/catalog.db" "select count(*) from audit where action='ingest' and outcome='ok'")"
+if [ -n "$MNT" ]; then
+	mnt_count() { as_user "$VIEWER" find "$MNT/by-date" -name '*.opus' 2>/dev/null | wc -l; }
+	mnt_done() { [ "$(mnt_count)" -eq "$GOOD" ]; }
+	wait_for 5 mnt_done
+	assert_eq "the recordings appear in a running mount" "$GOOD" "$(mnt_count)"
+	unmount_recfs "$MNT"
+else
+	echo "   (build/recfs not available: mount check skipped)"
+fi
+
+# --- 3. SIGTERM: finish the recording in hand, exit 0 --------------------------
+
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+assert_eq "SIGTERM when idle: exit 0" 0 "$?"
+
+SRC3=$T_TMP/src3
+make_manifests "$SRC3" 60
+python3 "$HELPER" write "$REG_A/spool" "$T_TMP/stage" "$SRC3"/*.json
+before=$(catalog_count "$REG_A")
+waiting=$(ls "$REG_A"/spool/*.json | wc -l)
+LOG3=$T_TMP/watch3.log
+start_watch "$REG_A" "$LOG3"
+wait_for 10 log_has "$LOG3" "^ingested " || fail "watch works off a backlog" "$(tail -n 5 "$LOG3")"
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+assert_eq "SIGTERM during a backlog: exit 0" 0 "$?"
+assert_match "a backlog shows progress" "$(cat "$LOG3")" "^backlog: [0-9]+/$waiting$"
+after=$(catalog_count "$REG_A")
+left=$(ls "$REG_A"/spool/*.json 2>/dev/null | wc -l)
+assert_eq "stopped: every manifest ingested or still waiting" "$waiting" "$((after - before + left))"
+assert_eq "stopped: nothing quarantined" 20 "$(ls -d "$REG_A"/quarantine/* | wc -l)"
+LOG3B=$T_TMP/watch3b.log
+start_watch "$REG_A" "$LOG3B"
+done_3() { [ "$(spool_count "$REG_A/spool")" -eq 0 ]; }
+wait_for 30 done_3
+assert_eq "after a restart the rest is ingested" "$((before + waiting))" "$(catalog_count "$REG_A")"
+
+# --- 4. policy reload -------------------------------------------------------------
+
+cp "$REG_A/policy.conf" "$T_TMP/policy.good"
+printf '\n[purpose broken]\nlegal_basis = whim\nmin_level = nobody\n' >>"$REG_A/policy.conf"
+wait_for 5 log_has "$LOG3B" "policy.conf rejected" || fail "a bad policy.conf is rejected" "$(tail -n 3 "$LOG3B")"
+assert_match "the rejection names the line" "$(grep 'policy.conf rejected' "$LOG3B")" "policy.conf:[0-9]+"
+kill -0 "$WATCH_PID" 2>/dev/null && pass "the daemon survives a bad policy" || fail "the daemon survives a bad policy" "it exited"
+SRC4=$T_TMP/src4
+make_manifests "$SRC4" 2
+n0=$(catalog_count "$REG_A")
+python3 "$HELPER" write "$REG_A/spool" "$T_TMP/stage" "$SRC4"/*.json
+wait_for 10 done_3
+assert_eq "ingest goes on under the old policy" "$((n0 + 2))" "$(catalog_count "$REG_A")"
+
+cp "$T_TMP/policy.good" "$T_TMP/policy.new"
+printf '\n[source test-line]\nkind = call\npurpose = quality\ndata_source = test line\n' >>"$T_TMP/policy.new"
+mv "$T_TMP/policy.new" "$REG_A/policy.conf"
+wait_for 5 log_has "$LOG3B" "policy.conf reloaded" || fail "a good policy.conf is reloaded" "$(tail -n 3 "$LOG3B")"
+cp "$FIX/mono.opus" "$REG_A/spool/newsrc.opus"
+printf '{"recorded_at":"2026-05-05T10:00:00Z","source":"test-line","audio":"newsrc.opus"}' >"$REG_A/spool/newsrc.json"
+wait_for 10 done_3
+assert_contains "the reloaded policy is in force" "$(cat "$LOG3B")" "ingested newsrc.json -> "
+assert_eq "reload and refusal are audited" "ok refused" \
+	"$(sqlite3 "$REG_A/catalog.db" "select outcome from audit where action='policy-reload' order by outcome" | tr '\n' ' ' | sed 's/ $//')"
+assert_ok "the audit chain holds" "$RECCTL" audit verify -R "$REG_A"
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+assert_eq "SIGTERM after reloads: exit 0" 0 "$?"
+
+# --- 2. SIGKILL at 20 random moments ----------------------------------------------
+
+make_register "$T_TMP/b"
+REG_B=$REG
+SRC2=$T_TMP/src2
+make_manifests "$SRC2" 300
+mapfile -t ALL2 < <(ls "$SRC2"/*.json | sort)
+LOG2=$T_TMP/watch2.log
+kills=0
+for round in $(seq 0 19); do
+	# 15 more manifests each round, so that every kill lands in work.
+	python3 "$HELPER" write "$REG_B/spool" "$T_TMP/stage" "${ALL2[@]:$((round * 15)):15}"
+	start_watch "$REG_B" "$LOG2"
+	sleep "0.$(printf '%02d' $((RANDOM % 40 + 5)))"
+	if kill -KILL "$WATCH_PID" 2>/dev/null; then
+		kills=$((kills + 1))
+	fi
+	wait "$WATCH_PID" 2>/dev/null
+done
+assert_eq "20 kills" 20 "$kills"
+mid=$(catalog_count "$REG_B")
+echo "   ($mid of 300 in the catalog after the kills)"
+start_watch "$REG_B" "$LOG2"
+done_b() { [ "$(spool_count "$REG_B/spool")" -eq 0 ]; }
+wait_for 60 done_b
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+assert_eq "exactly the 300 in the catalog" 300 "$(catalog_count "$REG_B")"
+assert_eq "each manifest once (one ingest key per recording)" 300 \
+	"$(sqlite3 "$REG_B/catalog.db" "select count(distinct recording) from ingest_key")"
+assert_eq "the spool is empty after the kills" 0 "$(spool_count "$REG_B/spool")"
+assert_eq "nothing quarantined after the kills" 0 "$(find "$REG_B/quarantine" -mindepth 1 | wc -l)"
+"$RECCTL" fsck -R "$REG_B" --grace 0 --repair >"$T_TMP/fsck1.out" 2>&1
+assert_ok "fsck is clean after --repair" "$RECCTL" fsck -R "$REG_B" --grace 0
+assert_ok "the audit chain holds after the kills" "$RECCTL" audit verify -R "$REG_B"
+
+for f in "$T_TMP"/watch*.log; do
+	if sanitizer_report "$f"; then
+		fail "no sanitizer report in $(basename "$f")" "$(grep -E -m 3 'Sanitizer|runtime error' "$f")"
+	fi
+done
+
+t_done

@@ -1,0 +1,62 @@
+/*
+ * t.h - the unit-test harness: each tests/unit/test_<module>.c defines
+ * tests with TEST(name) and lists them in main() with RUN(name).  A failed
+ * CHECK prints file, line and the expression and marks the test failed;
+ * the binary prints "N passed, N failed" and exits non-zero on failure.
+ */
+#ifndef RECFS_T_H
+#define RECFS_T_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int t_failed_checks;
+static int t_passed, t_failed;
+
+#define TEST(name) static void name(void)
+#define CHECK(expr)                                                                          \
+	do {                                                                                 \
+		if (!(expr)) {                                                               \
+			fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #expr); \
+			t_failed_checks++;                                                   \
+		}                                                                            \
+	} while (0)
+#define CHECK_EQ(a, b)                                                                        \
+	do {                                                                                  \
+		long long t_a = (long long)(a), t_b = (long long)(b);                         \
+		if (t_a != t_b) {                                                             \
+			fprintf(stderr, "  %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, \
+				__LINE__, #a, t_a, #b, t_b);                                  \
+			t_failed_checks++;                                                    \
+		}                                                                             \
+	} while (0)
+#define CHECK_STR(a, b)                                                                      \
+	do {                                                                                 \
+		const char *t_a = (a), *t_b = (b);                                           \
+		if (!t_a || !t_b || strcmp(t_a, t_b)) {                                      \
+			fprintf(stderr, "  %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,   \
+				__LINE__, #a, t_a ? t_a : "(null)", t_b ? t_b : "(null)");   \
+			t_failed_checks++;                                                   \
+		}                                                                            \
+	} while (0)
+#define RUN(name)                                                                  \
+	do {                                                                       \
+		int t_before = t_failed_checks;                                    \
+		name();                                                            \
+		if (t_failed_checks == t_before) {                                 \
+			t_passed++;                                                \
+			printf("ok   %s\n", #name);                                \
+		} else {                                                           \
+			t_failed++;                                                \
+			printf("FAIL %s\n", #name);                                \
+		}                                                                  \
+	} while (0)
+#define T_DONE()                                                            \
+	do {                                                                \
+		printf("%d passed, %d failed\n", t_passed, t_failed);       \
+		return t_failed ? 1 : 0;                                    \
+	} while (0)
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * test_crypto.c - the crypto module: seals, AEAD, records, passphrase
+ * boxes, hashes.  Every failure must be -EBADMSG and leave no plaintext.
+ */
+#include "t.h"
+
+#include "crypto.h"
+
+static int all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return 0;
+	return 1;
+}
+
+static struct crypto_key *fixed_key(size_t len, uint8_t start)
+{
+	struct crypto_key *k = crypto_key_new(len, 0);
+
+	for (size_t i = 0; k && i < len; i++)
+		k->bytes[i] = (uint8_t)(start + i);
+	return k;
+}
+
+TEST(test_crypto_key_new_gives_random_or_zeroed_guarded_keys)
+{
+	struct crypto_key *r = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct crypto_key *z = crypto_key_new(CRYPTO_DEK_BYTES, 0);
+	struct crypto_key *e = crypto_key_new(0, 1);
+
+	CHECK(r && z && e);
+	CHECK_EQ(r->len, CRYPTO_DEK_BYTES);
+	CHECK(!all_zero(r->bytes, r->len));
+	CHECK(all_zero(z->bytes, z->len));
+	CHECK_EQ(e->len, 0);
+	crypto_key_free(r);
+	crypto_key_free(z);
+	crypto_key_free(e);
+	crypto_key_free(NULL);
+}
+
+TEST(test_crypto_public_of_matches_the_generated_key_pair)
+{
+	uint8_t pk[CRYPTO_PK_BYTES], pk2[CRYPTO_PK_BYTES];
+	struct crypto_key *sk = NULL;
+
+	CHECK_EQ(crypto_keypair(pk, &sk), 0);
+	CHECK_EQ(crypto_public_of(sk, pk2), 0);
+	CHECK(memcmp(pk, pk2, sizeof(pk)) == 0);
+	crypto_key_free(sk);
+}
+
+TEST(test_crypto_sealed_dek_opens_only_with_its_level_key)
+{
+	uint8_t pk_a[CRYPTO_PK_BYTES], pk_b[CRYPTO_PK_BYTES], seal[CRYPTO_SEAL_BYTES];
+	struct crypto_key *sk_a = NULL, *sk_b = NULL, *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *got = NULL;
+
+	CHECK_EQ(crypto_keypair(pk_a, &sk_a), 0);
+	CHECK_EQ(crypto_keypair(pk_b, &sk_b), 0);
+	CHECK_EQ(crypto_seal_dek(dek, pk_a, seal), 0);
+	CHECK_EQ(crypto_unseal_dek(seal, pk_a, sk_a, &got), 0);
+	CHECK(got && crypto_equal(got->bytes, dek->bytes, CRYPTO_DEK_BYTES));
+	crypto_key_free(got);
+	got = NULL;
+	CHECK_EQ(crypto_unseal_dek(seal, pk_b, sk_b, &got), -EBADMSG);
+	CHECK(got == NULL);
+	seal[CRYPTO_SEAL_BYTES - 1] ^= 1;
+	CHECK_EQ(crypto_unseal_dek(seal, pk_a, sk_a, &got), -EBADMSG);
+	CHECK(got == NULL);
+	crypto_key_free(sk_a);
+	crypto_key_free(sk_b);
+	crypto_key_free(dek);
+}
+
+TEST(test_crypto_aead_round_trips_and_rejects_any_change_leaving_no_plaintext)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *other = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	uint8_t nonce[CRYPTO_NONCE_BYTES], pt[100], ct[100 + CRYPTO_TAG_BYTES], out[100];
+	const uint8_t ad[] = "header";
+
+	crypto_random(nonce, sizeof(nonce));
+	memset(pt, 'A', sizeof(pt));
+	CHECK_EQ(crypto_aead_seal(ct, pt, sizeof(pt), ad, sizeof(ad), nonce, dek), 0);
+	CHECK_EQ(crypto_aead_open(out, ct, sizeof(ct), ad, sizeof(ad), nonce, dek), 0);
+	CHECK(memcmp(out, pt, sizeof(pt)) == 0);
+
+	for (size_t i = 0; i < sizeof(ct); i += 7) {
+		ct[i] ^= 0x10;
+		memset(out, 'A', sizeof(out));
+		CHECK_EQ(crypto_aead_open(out, ct, sizeof(ct), ad, sizeof(ad), nonce, dek), -EBADMSG);
+		CHECK(all_zero(out, sizeof(out)));
+		ct[i] ^= 0x10;
+	}
+	CHECK_EQ(crypto_aead_open(out, ct, sizeof(ct), ad, sizeof(ad) - 1, nonce, dek), -EBADMSG);
+	CHECK_EQ(crypto_aead_open(out, ct, sizeof(ct), ad, sizeof(ad), nonce, other), -EBADMSG);
+	nonce[0] ^= 1;
+	CHECK_EQ(crypto_aead_open(out, ct, sizeof(ct), ad, sizeof(ad), nonce, dek), -EBADMSG);
+	CHECK(all_zero(out, sizeof(out)));
+	CHECK_EQ(crypto_aead_open(out, ct, CRYPTO_TAG_BYTES - 1, ad, sizeof(ad), nonce, dek), -EBADMSG);
+	crypto_key_free(dek);
+	crypto_key_free(other);
+}
+
+TEST(test_crypto_record_round_trips_and_is_bound_to_its_label)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	const char msg[] = "Matti Meikäläinen, +358 40 123 4567";
+	uint8_t *rec = NULL, *pt = NULL;
+	size_t reclen = 0, ptlen = 0;
+
+	CHECK_EQ(crypto_record_seal(dek, "rec-1", msg, strlen(msg), &rec, &reclen), 0);
+	CHECK_EQ(reclen, crypto_record_len(strlen(msg)));
+	CHECK(memmem(rec, reclen, "Matti", 5) == NULL);
+	CHECK_EQ(crypto_record_open(dek, "rec-1", rec, reclen, &pt, &ptlen), 0);
+	CHECK_EQ(ptlen, strlen(msg));
+	CHECK_STR((char *)pt, msg);
+	sodium_memzero(pt, ptlen);
+	free(pt);
+	pt = NULL;
+	CHECK_EQ(crypto_record_open(dek, "rec-2", rec, reclen, &pt, &ptlen), -EBADMSG);
+	CHECK(pt == NULL);
+	rec[reclen / 2] ^= 4;
+	CHECK_EQ(crypto_record_open(dek, "rec-1", rec, reclen, &pt, &ptlen), -EBADMSG);
+	CHECK_EQ(crypto_record_open(dek, "rec-1", rec, CRYPTO_NONCE_BYTES + CRYPTO_TAG_BYTES - 1, &pt, &ptlen),
+		 -EBADMSG);
+	CHECK(pt == NULL);
+	free(rec);
+	crypto_key_free(dek);
+}
+
+TEST(test_crypto_empty_record_round_trips)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	uint8_t *rec = NULL, *pt = NULL;
+	size_t reclen = 0, ptlen = 1;
+
+	CHECK_EQ(crypto_record_seal(dek, "x", "", 0, &rec, &reclen), 0);
+	CHECK_EQ(crypto_record_open(dek, "x", rec, reclen, &pt, &ptlen), 0);
+	CHECK_EQ(ptlen, 0);
+	CHECK(pt && pt[0] == '\0');
+	free(pt);
+	free(rec);
+	crypto_key_free(dek);
+}
+
+TEST(test_crypto_pass_key_depends_on_passphrase_and_salt)
+{
+	uint8_t salt[CRYPTO_SALT_BYTES] = { 1 }, salt2[CRYPTO_SALT_BYTES] = { 2 };
+	struct crypto_key *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_MIN;
+	size_t mem = crypto_pwhash_MEMLIMIT_MIN;
+
+	CHECK_EQ(crypto_pass_key("correct horse", 13, salt, ops, mem, &a), 0);
+	CHECK_EQ(crypto_pass_key("correct horse", 13, salt, ops, mem, &b), 0);
+	CHECK_EQ(crypto_pass_key("correct horsf", 13, salt, ops, mem, &c), 0);
+	CHECK_EQ(crypto_pass_key("correct horse", 13, salt2, ops, mem, &d), 0);
+	CHECK(a && b && c && d);
+	if (a && b && c && d) {
+		CHECK(crypto_equal(a->bytes, b->bytes, a->len));
+		CHECK(!crypto_equal(a->bytes, c->bytes, a->len));
+		CHECK(!crypto_equal(a->bytes, d->bytes, a->len));
+	}
+	CHECK_EQ(crypto_pass_key("x", 1, salt, 0, mem, &c), -EINVAL);
+	crypto_key_free(a);
+	crypto_key_free(b);
+	crypto_key_free(c);
+	crypto_key_free(d);
+}
+
+TEST(test_crypto_box_opens_only_with_the_same_key)
+{
+	struct crypto_key *k = crypto_key_new(crypto_secretbox_KEYBYTES, 1);
+	struct crypto_key *k2 = crypto_key_new(crypto_secretbox_KEYBYTES, 1), *pt = NULL;
+	const char msg[] = "level secret key material";
+	uint8_t *box = NULL;
+	size_t boxlen = 0;
+
+	CHECK_EQ(crypto_box_with_key(k, msg, sizeof(msg), &box, &boxlen), 0);
+	CHECK_EQ(crypto_unbox_with_key(k, box, boxlen, &pt), 0);
+	CHECK(pt && pt->len == sizeof(msg) && memcmp(pt->bytes, msg, sizeof(msg)) == 0);
+	crypto_key_free(pt);
+	pt = NULL;
+	CHECK_EQ(crypto_unbox_with_key(k2, box, boxlen, &pt), -EBADMSG);
+	box[boxlen - 1] ^= 1;
+	CHECK_EQ(crypto_unbox_with_key(k, box, boxlen, &pt), -EBADMSG);
+	CHECK_EQ(crypto_unbox_with_key(k, box, 3, &pt), -EBADMSG);
+	CHECK(pt == NULL);
+	free(box);
+	crypto_key_free(k);
+	crypto_key_free(k2);
+}
+
+TEST(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation)
+{
+	static const char want[] = "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319";
+	const void *parts[] = { "a", "", "bc" };
+	const size_t lens[] = { 1, 0, 2 };
+	uint8_t h[CRYPTO_HASH_BYTES];
+	char hex[CRYPTO_HASH_BYTES * 2 + 1];
+
+	crypto_hash_parts(h, 3, parts, lens);
+	util_hex(hex, h, sizeof(h));
+	CHECK_STR(hex, want);
+}
+
+TEST(test_crypto_blind_index_is_keyed_and_separates_kinds)
+{
+	/* BLAKE2b-256, key 00..1f, over "phone\0+358401234567" */
+	static const char want[] = "9f5b3bff0ddb9529e89c37e183455885f463bea7e9911f8d0521c15cd4a5061c";
+	struct crypto_key *k = fixed_key(CRYPTO_INDEX_KEY_BYTES, 0), *k2 = fixed_key(CRYPTO_INDEX_KEY_BYTES, 1);
+	uint8_t a[CRYPTO_MAC_BYTES], b[CRYPTO_MAC_BYTES], c[CRYPTO_MAC_BYTES];
+	char hex[CRYPTO_MAC_BYTES * 2 + 1];
+
+	crypto_blind_index(k, "phone", "+358401234567", a);
+	util_hex(hex, a, sizeof(a));
+	CHECK_STR(hex, want);
+	crypto_blind_index(k, "ref", "+358401234567", b);
+	crypto_blind_index(k2, "phone", "+358401234567", c);
+	CHECK(!crypto_equal(a, b, sizeof(a)));
+	CHECK(!crypto_equal(a, c, sizeof(a)));
+	crypto_keyed_hash(k, "data", 4, b);
+	crypto_keyed_hash(k2, "data", 4, c);
+	CHECK(!crypto_equal(b, c, sizeof(b)));
+	crypto_key_free(k);
+	crypto_key_free(k2);
+}
+
+TEST(test_crypto_equal_compares_contents)
+{
+	CHECK_EQ(crypto_equal("abcd", "abcd", 4), 1);
+	CHECK_EQ(crypto_equal("abcd", "abce", 4), 0);
+}
+
+int main(void)
+{
+	if (crypto_setup())
+		return 1;
+	RUN(test_crypto_key_new_gives_random_or_zeroed_guarded_keys);
+	RUN(test_crypto_public_of_matches_the_generated_key_pair);
+	RUN(test_crypto_sealed_dek_opens_only_with_its_level_key);
+	RUN(test_crypto_aead_round_trips_and_rejects_any_change_leaving_no_plaintext);
+	RUN(test_crypto_record_round_trips_and_is_bound_to_its_label);
+	RUN(test_crypto_empty_record_round_trips);
+	RUN(test_crypto_pass_key_depends_on_passphrase_and_salt);
+	RUN(test_crypto_box_opens_only_with_the_same_key);
+	RUN(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation);
+	RUN(test_crypto_blind_index_is_keyed_and_separates_kinds);
+	RUN(test_crypto_equal_compares_contents);
+	T_DONE();
+}

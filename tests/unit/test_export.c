@@ -1,0 +1,258 @@
+/* Unit tests of meta/export: the package holds the card, a vCon-shaped
+ * document per recording and the decrypted media byte for byte; recipients
+ * are checked against the policy; keys decide what can be exported; every
+ * export and refusal is logged. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "export.h"
+#include "ingest.h"
+#include "request.h"
+#include "rights.h"
+#include "subject.h"
+#include "t.h"
+
+static char dir[] = "/tmp/recfs-test-export-XXXXXX";
+static struct reg *reg;
+static struct keyring *secrets, *analysis_kr, *training_kr;
+static struct audit_actor actor;
+static char handle[CATALOG_HANDLE_MAX], rec_id[RECFS_ID_HEX];
+
+static int count(const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	uint8_t *x = NULL, *y = NULL;
+	size_t nx = 0, ny = 0;
+	int same = util_read_file(a, 1 << 26, &x, &nx) == 0 && util_read_file(b, 1 << 26, &y, &ny) == 0 && nx == ny &&
+		   !memcmp(x, y, nx);
+
+	free(x);
+	free(y);
+	return same;
+}
+
+static char *out_path(const char *name)
+{
+	return xasprintf("%s/out/%s/%s", dir, handle, name);
+}
+
+static char *find_vcon(void)
+{
+	char *cmd = xasprintf("ls %s/out/%s/ | grep vcon.json | head -n 1", dir, handle), line[256] = "";
+	FILE *f = popen(cmd, "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		pclose(f);
+	}
+	free(cmd);
+	line[strcspn(line, "\n")] = '\0';
+	return *line ? out_path(line) : NULL;
+}
+
+TEST(test_export_writes_card_vcon_and_decrypted_media)
+{
+	struct export_result res = { 0 };
+	char *o = xasprintf("%s/out", dir), *p = NULL, *v = NULL;
+	json_t *j = NULL, *party;
+	int64_t req;
+
+	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &req), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	CHECK_EQ(res.files, 3);
+	CHECK_EQ(res.withheld, 0);
+	p = out_path("subject.json");
+	j = json_load_file(p, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "name")), "Matti Meikäläinen");
+	CHECK_STR(json_string_value(json_object_get(j, "handle")), handle);
+	json_decref(j);
+	v = find_vcon();
+	CHECK(v != NULL);
+	j = v ? json_load_file(v, 0, NULL) : NULL;
+	CHECK(j != NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "uuid")), rec_id);
+	CHECK(json_is_string(json_object_get(j, "vcon")));
+	CHECK_STR(json_string_value(json_object_get(j, "subject")), "Tilaus 1234");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(j, "dialog"), 0), "type")), "recording");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(j, "dialog"), 0), "mimetype")),
+		  "audio/ogg");
+	party = json_array_get(json_object_get(j, "parties"), 0);
+	CHECK_STR(json_string_value(json_object_get(party, "handle")), handle);
+	CHECK_STR(json_string_value(json_object_get(party, "tel")), "+358401234567");
+	CHECK_STR(json_string_value(json_object_get(party, "mailto")), "matti@example.fi");
+	/* Staff appear by role only. */
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(j, "parties"), 1), "role")), "staff");
+	CHECK(json_object_get(json_array_get(json_object_get(j, "parties"), 1), "name") == NULL);
+	CHECK_EQ(json_array_size(json_object_get(j, "attachments")), 2);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(j, "recfs"), "legal_basis")), "contract");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(j, "recfs"), "purpose")), "quality");
+	if (j) {
+		char *media = out_path(json_string_value(json_object_get(json_array_get(json_object_get(j, "dialog"), 0),
+									  "filename")));
+		char *src = xasprintf("%s/spool/a.opus", dir);
+
+		CHECK(same_file(media, "tests/fixtures/stereo.opus") || same_file(media, src));
+		free(media);
+		free(src);
+	}
+	json_decref(j);
+	{
+		char *sql = xasprintf("SELECT count(*) FROM audit WHERE action='export' AND object='%s' AND outcome='ok'"
+				      " AND reason LIKE 'recipient=data-subject request=%lld%%'", handle, (long long)req);
+		CHECK_EQ(count(sql), 1);
+		free(sql);
+		sql = xasprintf("SELECT count(*) FROM audit WHERE action='export' AND object='%s'", rec_id);
+		CHECK_EQ(count(sql), 1);
+		free(sql);
+	}
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, NULL, &res), -EEXIST);
+	free(v);
+	free(p);
+	free(o);
+	free(res.dir);
+}
+
+TEST(test_export_checks_the_recipient_against_the_policy)
+{
+	struct export_result res = { 0 };
+	char *o = xasprintf("%s/out-r", dir);
+	int it = policy_recipient_index(reg->policy, "it-provider");
+	char *safeguard;
+
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "nsa", &res), -EINVAL);
+	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='export' AND outcome='refused'"), 1);
+	CHECK(it >= 0);
+	if (it < 0)
+		goto out;
+	safeguard = reg->policy->recipients[it].safeguard;
+	reg->policy->recipients[it].safeguard = NULL;
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "it-provider", &res), -EPERM);
+	reg->policy->recipients[it].safeguard = safeguard;
+	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='export' AND outcome='refused'"), 2);
+	CHECK(access(o, F_OK) < 0 || rmdir(o) == 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "it-provider", &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='export' AND reason LIKE 'recipient=it-provider%'"), 3);
+out:
+	free(res.dir);
+	free(o);
+}
+
+TEST(test_export_needs_a_key_from_the_details_level_up)
+{
+	struct export_result res = { 0 };
+	char *o = xasprintf("%s/out-k", dir), *d = xasprintf("%s/out-k/%s", dir, handle);
+
+	CHECK_EQ(export_subject(reg, training_kr, &actor, handle, o, NULL, &res), -ENOKEY);
+	CHECK(access(d, F_OK) < 0);
+	CHECK_EQ(export_subject(reg, analysis_kr, &actor, handle, o, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	free(res.dir);
+	free(o);
+	free(d);
+}
+
+TEST(test_export_withholds_restricted_recordings)
+{
+	struct export_result res = { 0 };
+	char *o1 = xasprintf("%s/out-x1", dir), *o2 = xasprintf("%s/out-x2", dir), *o3 = xasprintf("%s/out-x3", dir);
+	int privacy = policy_level_index(reg->policy, "privacy");
+
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, rec_id, "contested"), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o1, "tamro-group", &res), 0);
+	CHECK_EQ(res.recordings, 0);
+	CHECK_EQ(res.withheld, 1);
+	free(res.dir);
+	CHECK_EQ(export_subject(reg, analysis_kr, &actor, handle, o2, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 0);
+	CHECK_EQ(res.withheld, 1);
+	free(res.dir);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o3, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	CHECK_EQ(res.withheld, 0);
+	free(res.dir);
+	free(o1);
+	free(o2);
+	free(o3);
+}
+
+static struct keyring *one_level(const char *level)
+{
+	struct keyring *kr = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+
+	if (keyring_new(&kr) || keyring_add_level(kr, level, keyring_level(secrets, level, pk)))
+		return NULL;
+	return kr;
+}
+
+int main(void)
+{
+	static const char manifest[] =
+		"{\"recorded_at\": \"2026-03-02T10:15:00Z\", \"source\": \"customer-service\", \"title\": \"Tilaus 1234\","
+		" \"staff\": [{\"name\": \"Maija Virtanen\", \"id\": \"mvirtanen\"}],"
+		" \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti Meikäläinen\", \"phone\": \"+358 40 123 4567\","
+		" \"email\": \"matti@example.fi\"}], \"audio\": \"a.opus\","
+		" \"attachments\": [{\"file\": \"a-chat.txt\", \"kind\": \"chat\"}, {\"file\": \"a.pdf\", \"kind\": \"presentation\"}]}";
+	struct ingest_result res;
+	char *p, *m, *c, *f;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+	if (!mkdtemp(dir) || crypto_setup())
+		return 2;
+	p = xasprintf("%s/reg", dir);
+	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
+		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
+		return 2;
+	}
+	free(p);
+	audit_self(&actor, "privacy");
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0700);
+	free(p);
+	p = xasprintf("%s/spool/a.opus", dir);
+	m = xasprintf("%s/spool/a.json", dir);
+	c = xasprintf("%s/spool/a-chat.txt", dir);
+	f = xasprintf("%s/spool/a.pdf", dir);
+	if (util_copy_file("tests/fixtures/stereo.opus", p, 0600) || util_write_file_atomic(c, "hei\n", 4, 0600) ||
+	    util_write_file_atomic(f, "%PDF-1.4\n", 9, 0600) ||
+	    util_write_file_atomic(m, manifest, strlen(manifest), 0600) ||
+	    ingest_manifest(reg, keyring_index_key(secrets), &actor, m, &res) ||
+	    subject_find(reg, keyring_index_key(secrets), "phone", "+358401234567", handle)) {
+		fprintf(stderr, "cannot ingest: %s\n", meta_errmsg());
+		return 2;
+	}
+	memcpy(rec_id, res.recording, RECFS_ID_HEX);
+	analysis_kr = one_level("analysis");
+	training_kr = one_level("training");
+	free(p);
+	free(m);
+	free(c);
+	free(f);
+	RUN(test_export_writes_card_vcon_and_decrypted_media);
+	RUN(test_export_checks_the_recipient_against_the_policy);
+	RUN(test_export_needs_a_key_from_the_details_level_up);
+	RUN(test_export_withholds_restricted_recordings);
+	reg_close(reg);
+	keyring_free(secrets);
+	keyring_free(analysis_kr);
+	keyring_free(training_kr);
+	util_remove_tree(dir);
+	T_DONE();
+}

@@ -1,0 +1,278 @@
+/* Unit tests of meta/ingest (and subject, register): a manifest becomes a
+ * recording wholly or not at all; bad input says what is wrong and leaves
+ * nothing behind; nothing personal reaches the catalog in the clear. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "subject.h"
+#include "t.h"
+
+static char dir[] = "/tmp/recfs-test-ingest-XXXXXX";
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+
+static void write_text(const char *name, const char *text)
+{
+	char *p = xasprintf("%s/spool/%s", dir, name);
+
+	CHECK_EQ(util_write_file_atomic(p, text, strlen(text), 0600), 0);
+	free(p);
+}
+
+static void copy_fixture(const char *fixture, const char *name)
+{
+	char *to = xasprintf("%s/spool/%s", dir, name);
+
+	unlink(to);
+	CHECK_EQ(util_copy_file(fixture, to, 0600), 0);
+	free(to);
+}
+
+static int count_blobs(void)
+{
+	char *cmd = xasprintf("find %s/reg/blobs -type f | wc -l", dir);
+	FILE *f = popen(cmd, "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	free(cmd);
+	return n;
+}
+
+static int count_rows(const char *table)
+{
+	char *sql = xasprintf("SELECT count(*) FROM %s", table);
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	free(sql);
+	return n;
+}
+
+static int ingest(const char *name, struct ingest_result *res)
+{
+	char *p = xasprintf("%s/spool/%s", dir, name);
+	int rc = ingest_manifest(reg, keyring_index_key(secrets), &actor, p, res);
+
+	free(p);
+	return rc;
+}
+
+static const char good[] =
+	"{\"recorded_at\": \"2026-03-02T10:15:00Z\", \"source\": \"customer-service\","
+	" \"title\": \"Tilaus 1234 toimitus\","
+	" \"staff\": [{\"name\": \"Maija Virtanen\", \"id\": \"mvirtanen\"}],"
+	" \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti Meikäläinen\", \"phone\": \"+358 40 123 4567\","
+	" \"email\": \"matti@example.fi\", \"organisation\": \"Apteekki X\", \"ref\": \"CRM-123\"}],"
+	" \"audio\": \"a.opus\", \"attachments\": [{\"file\": \"a-chat.txt\", \"kind\": \"chat\"},"
+	" {\"file\": \"a-slides.pdf\", \"kind\": \"presentation\"}]}";
+
+TEST(test_ingest_stores_recording_with_artifacts_seals_and_subject)
+{
+	struct ingest_result res;
+	struct cat_recording rec;
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+
+	copy_fixture("tests/fixtures/stereo.opus", "a.opus");
+	write_text("a-chat.txt", "Matti Meikäläinen: hei, missä tilaukseni on?\n");
+	write_text("a-slides.pdf", "%PDF-1.4 not really\n");
+	write_text("a.json", good);
+	CHECK_EQ(ingest("a.json", &res), 0);
+	CHECK_EQ(res.duplicate, 0);
+	CHECK_EQ(res.n_artifacts, 3);
+	CHECK_EQ(res.n_subjects_new, 1);
+	CHECK_EQ(catalog_get_recording(reg->cat, res.recording, &rec), 0);
+	CHECK_STR(rec.purpose, "quality");
+	CHECK_STR(rec.legal_basis, "contract");
+	CHECK_EQ(rec.channels, 2);
+	CHECK(rec.duration_ms > 500);
+	/* quality: min_level training, so every level holds a seal on the
+	 * artifacts, and the details from analysis up only. */
+	CHECK_EQ(count_rows("artifact"), 3);
+	CHECK_EQ(catalog_get_seal(reg->cat, rec.details_id, "training", seal), -ENOENT);
+	CHECK_EQ(catalog_get_seal(reg->cat, rec.details_id, "analysis", seal), 0);
+	CHECK_EQ(count_blobs(), 3);
+	cat_recording_clear(&rec);
+}
+
+TEST(test_ingest_same_manifest_twice_is_a_no_op)
+{
+	struct ingest_result res;
+	int before = count_rows("recording");
+
+	CHECK_EQ(ingest("a.json", &res), 0);
+	CHECK_EQ(res.duplicate, 1);
+	CHECK_EQ(count_rows("recording"), before);
+}
+
+TEST(test_ingest_matches_known_subject_by_normalised_phone)
+{
+	struct ingest_result res;
+	char handle[CATALOG_HANDLE_MAX];
+
+	copy_fixture("tests/fixtures/mono.opus", "b.opus");
+	write_text("b.json", "{\"recorded_at\": \"2026-03-03T08:00:00Z\", \"source\": \"customer-service\","
+			     " \"subjects\": [{\"role\": \"customer\", \"name\": \"M. Meikäläinen\","
+			     " \"phone\": \"00358401234567\"}], \"audio\": \"b.opus\"}");
+	CHECK_EQ(ingest("b.json", &res), 0);
+	CHECK_EQ(res.n_subjects_new, 0);
+	CHECK_EQ(count_rows("subject"), 1);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "email", " MATTI@example.fi ", handle), 0);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358 40 000 0000", handle), -ENOENT);
+}
+
+struct bad_case {
+	const char *manifest;
+	const char *expect; /* part of the message */
+};
+
+TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
+{
+	static const struct bad_case cases[] = {
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\"", "not valid JSON" },
+		{ "[1, 2]", "not a JSON object" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"nope.opus\"}",
+		  "missing" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"bad.opus\"}",
+		  "audio" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"fax\", \"audio\": \"b.opus\"}",
+		  "unknown source" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"purpose\": \"marketing\","
+		  " \"audio\": \"b.opus\"}", "unknown purpose" },
+		{ "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
+		  "future" },
+		{ "{\"recorded_at\": \"yesterday\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}", "ISO 8601" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"../b.opus\"}",
+		  "plain file name" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"legal_basis\": \"because\"}", "legal_basis" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"attachments\": [{\"file\": \"gone.pdf\"}]}", "missing" },
+	};
+	int blobs = count_blobs(), recs = count_rows("recording");
+	struct ingest_result res;
+
+	write_text("bad.opus", "OggS but not really an opus file at all, just some bytes");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_text("x.json", cases[i].manifest);
+		int rc = ingest("x.json", &res);
+		CHECK(rc < 0);
+		if (!strstr(meta_errmsg(), cases[i].expect)) {
+			fprintf(stderr, "  case %zu: message \"%s\" lacks \"%s\"\n", i, meta_errmsg(), cases[i].expect);
+			CHECK(0);
+		}
+	}
+	CHECK_EQ(count_blobs(), blobs);
+	CHECK_EQ(count_rows("recording"), recs);
+}
+
+TEST(test_ingest_refuses_a_manifest_of_ten_megabytes)
+{
+	struct ingest_result res;
+	char *p = xasprintf("%s/spool/big.json", dir);
+	FILE *f = fopen(p, "w");
+
+	for (int i = 0; f && i < 10 * 1024; i++)
+		for (int k = 0; k < 1024; k++)
+			fputc('a' + (i + k) % 26, f);
+	if (f)
+		fclose(f);
+	CHECK_EQ(ingest("big.json", &res), -EFBIG);
+	CHECK(strstr(meta_errmsg(), "larger") != NULL);
+	free(p);
+}
+
+TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
+{
+	char *m = xasprintf("%s/spool/q.json", dir), *qdir = NULL, *err = NULL, *moved = NULL;
+	uint8_t *text = NULL;
+	size_t len;
+
+	copy_fixture("tests/fixtures/mono.opus", "q.opus");
+	write_text("q.json", "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\","
+			     " \"audio\": \"q.opus\"}");
+	CHECK_EQ(ingest_quarantine(reg, m, "recorded_at is in the future", &qdir), 0);
+	CHECK(qdir != NULL);
+	if (qdir) {
+		err = xasprintf("%s/error.txt", qdir);
+		moved = xasprintf("%s/q.opus", qdir);
+		CHECK_EQ(util_read_file(err, 4096, &text, &len), 0);
+		CHECK(text && strstr((char *)text, "future"));
+		CHECK_EQ(access(moved, F_OK), 0);
+	}
+	CHECK(access(m, F_OK) < 0);
+	free(text);
+	free(err);
+	free(moved);
+	free(qdir);
+	free(m);
+}
+
+static int file_contains(const char *path, const char *needle)
+{
+	uint8_t *buf = NULL;
+	size_t len;
+	int found = 0;
+
+	if (util_read_file(path, 1 << 28, &buf, &len))
+		return 0;
+	found = memmem(buf, len, needle, strlen(needle)) != NULL;
+	free(buf);
+	return found;
+}
+
+TEST(test_catalog_holds_no_personal_data_in_the_clear)
+{
+	static const char *const secrets_[] = { "Meikäläinen", "Matti", "358401234567", "40 123 4567",
+						 "matti@example.fi", "Maija Virtanen", "Apteekki", "CRM-123",
+						 "Tilaus 1234", "missä tilaukseni" };
+	char *db = xasprintf("%s/reg/catalog.db", dir), *wal = xasprintf("%s/reg/catalog.db-wal", dir);
+
+	for (size_t i = 0; i < sizeof(secrets_) / sizeof(secrets_[0]); i++) {
+		CHECK(!file_contains(db, secrets_[i]));
+		CHECK(!file_contains(wal, secrets_[i]));
+	}
+	free(db);
+	free(wal);
+}
+
+int main(void)
+{
+	char *p;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	if (!mkdtemp(dir) || crypto_setup())
+		return 2;
+	p = xasprintf("%s/reg", dir);
+	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
+		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
+		return 2;
+	}
+	free(p);
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0700);
+	free(p);
+	audit_self(&actor, NULL);
+	RUN(test_ingest_stores_recording_with_artifacts_seals_and_subject);
+	RUN(test_ingest_same_manifest_twice_is_a_no_op);
+	RUN(test_ingest_matches_known_subject_by_normalised_phone);
+	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
+	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
+	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
+	RUN(test_catalog_holds_no_personal_data_in_the_clear);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	T_DONE();
+}

@@ -1,0 +1,729 @@
+/*
+ * test_policy.c - policy.conf parsing, validation with line numbers, period
+ * arithmetic and the register notice.  Small policies are written from
+ * strings into a temporary directory; the shipped example and the
+ * four-level fixture are read relative to the repository root, where
+ * `make check` runs the tests.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "t.h"
+
+#define EXAMPLE "packaging/examples/tamro.conf"
+#define FOUR_LEVELS "tests/fixtures/policy-four-levels.conf"
+
+/* A minimal valid policy of 19 lines; tests append sections from line 20. */
+#define BASE                        \
+	"[register]\n"              \
+	"name = R\n"                \
+	"controller = C\n"          \
+	"contact = K\n"             \
+	"privacy_contact = P\n"     \
+	"details_level = top\n"     \
+	"[level low]\n"             \
+	"group = g-low\n"           \
+	"[level top]\n"             \
+	"rights = yes\n"            \
+	"[purpose p1]\n"            \
+	"description = D\n"         \
+	"legal_basis = contract\n"  \
+	"min_level = low\n"         \
+	"retention = 12m\n"         \
+	"[source s1]\n"             \
+	"kind = call\n"             \
+	"purpose = p1\n"            \
+	"data_source = tel\n"
+
+static char tmpdir[] = "/tmp/recfs-test-policy-XXXXXX";
+static int n_files;
+
+/* Write text to a fresh file in tmpdir; the caller frees the path. */
+static char *write_policy(const char *text)
+{
+	char *path = xasprintf("%s/policy-%d.conf", tmpdir, ++n_files);
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Load text that must fail; returns the error text (caller frees) and its
+ * path in *pathp (caller frees). */
+static char *errors_of(const char *text, char **pathp)
+{
+	char *path = write_policy(text), *errs = NULL;
+	struct policy *p = NULL;
+	int rc = policy_load(path, &p, &errs);
+
+	CHECK_EQ(rc, -EINVAL);
+	CHECK(p == NULL);
+	CHECK(errs != NULL);
+	policy_free(p);
+	*pathp = path;
+	return errs ? errs : xstrdup("");
+}
+
+/* 1 when errs has a line "PATH:LINE: ..." containing what. */
+static int has_error(const char *errs, const char *path, int line, const char *what)
+{
+	char *prefix = xasprintf("%s:%d: ", path, line);
+	const char *s = errs;
+	int found = 0;
+
+	while (*s && !found) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *l = xasprintf("%.*s", (int)n, s);
+
+		found = !strncmp(l, prefix, strlen(prefix)) && strstr(l + strlen(prefix), what);
+		free(l);
+		s += n + (nl ? 1 : 0);
+	}
+	if (!found)
+		fprintf(stderr, "  no \"%s%s\" in:\n%s", prefix, what, errs);
+	free(prefix);
+	return found;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Text that must load; NULL when it does not (errors printed). */
+static struct policy *load_text(const char *text)
+{
+	char *path = write_policy(text), *errs = NULL;
+	struct policy *p = NULL;
+	int rc = policy_load(path, &p, &errs);
+
+	if (rc)
+		fprintf(stderr, "  policy_load: %d\n%s", rc, errs ? errs : "");
+	free(errs);
+	free(path);
+	return rc ? NULL : p;
+}
+
+TEST(test_example_policy_loads_with_levels_training_analysis_privacy)
+{
+	struct policy *p = NULL;
+	char *errs = NULL;
+	int rc = policy_load(EXAMPLE, &p, &errs);
+
+	CHECK_EQ(rc, 0);
+	if (errs)
+		fprintf(stderr, "%s", errs);
+	CHECK(errs == NULL);
+	if (rc)
+		return;
+	CHECK_EQ(p->n_levels, 3);
+	CHECK_STR(p->levels[0].name, "training");
+	CHECK_STR(p->levels[1].name, "analysis");
+	CHECK_STR(p->levels[2].name, "privacy");
+	CHECK_STR(p->levels[0].group, "recfs-training");
+	CHECK_STR(p->levels[1].group, "recfs-analysis");
+	CHECK_STR(p->levels[2].group, "recfs-privacy");
+	CHECK_EQ(p->levels[2].n_users, 0);
+	CHECK_EQ(p->rights_level, 2);
+	CHECK_EQ(p->levels[2].rights, 1);
+	CHECK_EQ(p->levels[0].rights, 0);
+	CHECK_EQ(p->details_level, 1);
+	CHECK_EQ(policy_level_index(p, "analysis"), 1);
+	CHECK_STR(p->path, EXAMPLE);
+	CHECK_STR(p->reg_name, "Tamron puhelu- ja kokoustallennerekisteri");
+	CHECK_STR(p->controller, "Tamro Oyj (0533965-2), Rajatorpantie 41 B, 01640 Vantaa");
+	CHECK_STR(p->privacy_contact, "asiakaspalvelu@tamro.com");
+	policy_free(p);
+}
+
+TEST(test_example_policy_has_the_purposes_sources_and_recipients_of_the_notice)
+{
+	static const char *const purposes[] = {
+		"quality", "training", "service-level", "guidelines", "customer-meetings",
+		"internal-meetings", "internal-briefings", "consent",
+	};
+	struct policy *p = NULL;
+	int q, s, r;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	for (size_t i = 0; i < sizeof(purposes) / sizeof(purposes[0]); i++)
+		CHECK(policy_purpose_index(p, purposes[i]) >= 0);
+	q = policy_purpose_index(p, "quality");
+	CHECK_STR(p->purposes[q].legal_basis, "contract");
+	CHECK_EQ(p->purposes[q].retention.n, 12);
+	CHECK_EQ(p->purposes[q].retention.unit, 'm');
+	CHECK_EQ(p->purposes[policy_purpose_index(p, "training")].min_level, 0);
+	CHECK_EQ(p->purposes[policy_purpose_index(p, "internal-briefings")].min_level, 1);
+	CHECK_STR(p->purposes[policy_purpose_index(p, "consent")].legal_basis, "consent");
+	CHECK_STR(p->purposes[policy_purpose_index(p, "internal-meetings")].legal_basis,
+		  "legitimate_interests");
+	s = policy_source_index(p, "customer-service");
+	CHECK(s >= 0);
+	if (s >= 0) {
+		CHECK_STR(p->sources[s].kind, "call");
+		CHECK_EQ(p->sources[s].purpose, q);
+		CHECK(p->sources[s].legal_basis == NULL);
+		CHECK_STR(p->sources[s].data_source, "customer-service telephony");
+	}
+	s = policy_source_index(p, "customer-meetings");
+	CHECK(s >= 0 && !strcmp(p->sources[s].kind, "meeting"));
+	CHECK(policy_source_index(p, "internal-meetings") >= 0);
+	CHECK(policy_source_index(p, "internal-briefings") >= 0);
+	r = policy_recipient_index(p, "tamro-group");
+	CHECK(r >= 0 && p->recipients[r].eea == 1);
+	r = policy_recipient_index(p, "it-provider");
+	CHECK(r >= 0);
+	if (r >= 0) {
+		CHECK_EQ(p->recipients[r].eea, 0);
+		CHECK(p->recipients[r].safeguard && strstr(p->recipients[r].safeguard, "EU SCCs 2021/914"));
+	}
+	CHECK_EQ(policy_recipient_index(p, "nobody"), -1);
+	CHECK_EQ(policy_source_index(p, "nobody"), -1);
+	CHECK_EQ(policy_level_index(p, "root"), -1);
+	policy_free(p);
+}
+
+TEST(test_four_level_fixture_loads_with_dpo_as_rights_level)
+{
+	struct policy *p = NULL;
+	char *errs = NULL;
+
+	CHECK_EQ(policy_load(FOUR_LEVELS, &p, &errs), 0);
+	if (errs)
+		fprintf(stderr, "%s", errs);
+	free(errs);
+	if (!p)
+		return;
+	CHECK_EQ(p->n_levels, 4);
+	CHECK_STR(p->levels[0].name, "public");
+	CHECK_STR(p->levels[1].name, "staff");
+	CHECK_STR(p->levels[2].name, "supervisor");
+	CHECK_STR(p->levels[3].name, "dpo");
+	CHECK_EQ(p->rights_level, 3);
+	CHECK_EQ(p->details_level, 2);
+	CHECK_EQ(p->levels[1].n_users, 2);
+	CHECK_STR(p->levels[1].users[0], "alice");
+	CHECK_STR(p->levels[1].users[1], "bob");
+	CHECK_EQ(p->n_purposes, 4);
+	CHECK_EQ(p->n_sources, 3);
+	CHECK_EQ(p->n_recipients, 2);
+	CHECK_STR(p->sources[2].legal_basis, "legal_obligation");
+	policy_free(p);
+}
+
+TEST(test_minimal_policy_takes_the_defaults)
+{
+	struct policy *p = load_text(BASE);
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->purposes[0].max_retention.n, 12);
+	CHECK_EQ(p->purposes[0].max_retention.unit, 'm');
+	CHECK(p->levels[1].group == NULL);
+	CHECK_EQ(p->levels[0].rights, 0);
+	CHECK_EQ(p->n_recipients, 0);
+	CHECK(p->sources[0].legal_basis == NULL);
+	CHECK_EQ(p->levels[0].line, 7);
+	CHECK_EQ(p->purposes[0].line, 11);
+	policy_free(p);
+}
+
+TEST(test_unknown_section_type_is_reported_at_its_line)
+{
+	char *path, *errs = errors_of(BASE "[retention x]\nfoo = bar\n", &path);
+
+	CHECK(has_error(errs, path, 20, "unknown section type 'retention'"));
+	CHECK_EQ(count_lines(errs), 1); /* its keys are not reported again */
+	free(errs);
+	free(path);
+}
+
+TEST(test_unknown_key_is_reported_at_its_line)
+{
+	char *path, *errs = errors_of(BASE "[recipient r]\nname = R\neea = yes\ncolour = red\n", &path);
+
+	CHECK(has_error(errs, path, 23, "unknown key 'colour' in [recipient r]"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+}
+
+TEST(test_duplicate_section_and_key_name_the_first_line)
+{
+	char *path, *errs = errors_of(BASE "[level low]\ngroup = x\n[source s2]\nkind = call\n"
+					   "kind = meeting\npurpose = p1\ndata_source = x\n", &path);
+
+	CHECK(has_error(errs, path, 20, "duplicate section [level low] (first at line 7)"));
+	CHECK(has_error(errs, path, 24, "duplicate key 'kind' in [source s2] (first at line 23)"));
+	CHECK_EQ(count_lines(errs), 2);
+	free(errs);
+	free(path);
+}
+
+TEST(test_missing_required_key_is_reported_at_the_section_header)
+{
+	char *path, *errs = errors_of(BASE "\n[purpose p2]\ndescription = D\nmin_level = low\n"
+					   "[recipient r]\n", &path);
+
+	CHECK(has_error(errs, path, 21, "[purpose p2] lacks the required key 'legal_basis'"));
+	CHECK(has_error(errs, path, 21, "[purpose p2] lacks the required key 'retention'"));
+	CHECK(has_error(errs, path, 24, "[recipient r] lacks the required key 'name'"));
+	CHECK(has_error(errs, path, 24, "[recipient r] lacks the required key 'eea'"));
+	CHECK_EQ(count_lines(errs), 4);
+	free(errs);
+	free(path);
+}
+
+TEST(test_bad_values_are_reported_at_their_lines)
+{
+	char *path, *errs = errors_of(BASE "[purpose p2]\n"
+					   "description = D\n"
+					   "legal_basis = because\n"
+					   "min_level = low\n"
+					   "retention = 12w\n"
+					   "max_retention = 0d\n"
+					   "[source s2]\n"
+					   "kind = video\n"
+					   "purpose = p1\n"
+					   "legal_basis = legitimate interest\n"
+					   "data_source =\n"
+					   "[recipient r]\n"
+					   "name = R\n"
+					   "eea = maybe\n"
+					   "[level x]\n"
+					   "rights = true\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 22, "legal_basis 'because' is not one of consent, contract"));
+	CHECK(has_error(errs, path, 24, "bad retention '12w' (use e.g. 90d, 12m or 2y)"));
+	CHECK(has_error(errs, path, 25, "max_retention '0d' must be more than zero"));
+	CHECK(has_error(errs, path, 27, "kind must be call or meeting, not 'video'"));
+	CHECK(has_error(errs, path, 29, "legal_basis 'legitimate interest' is not one of"));
+	CHECK(has_error(errs, path, 30, "'data_source' in [source s2] must not be empty"));
+	CHECK(has_error(errs, path, 33, "eea must be yes or no, not 'maybe'"));
+	CHECK(has_error(errs, path, 35, "rights must be yes or no, not 'true'"));
+	CHECK(has_error(errs, path, 10, "must be the highest level (it is below [level x])"));
+	CHECK_EQ(count_lines(errs), 9);
+	free(errs);
+	free(path);
+}
+
+TEST(test_retention_may_not_exceed_max_retention_from_any_date)
+{
+	char *path, *errs = errors_of(BASE "[purpose p2]\ndescription = D\nlegal_basis = consent\n"
+					   "min_level = low\nretention = 31d\nmax_retention = 1m\n"
+					   "[purpose p3]\ndescription = D\nlegal_basis = consent\n"
+					   "min_level = low\nretention = 13m\nmax_retention = 1y\n"
+					   "[purpose p4]\ndescription = D\nlegal_basis = consent\n"
+					   "min_level = low\nretention = 366d\nmax_retention = 1y\n",
+				      &path);
+	struct policy *p;
+
+	CHECK(has_error(errs, path, 24, "retention 31d is longer than max_retention 1m (line 25)"));
+	CHECK(has_error(errs, path, 30, "retention 13m is longer than max_retention 1y"));
+	CHECK(has_error(errs, path, 36, "retention 366d is longer than max_retention 1y"));
+	CHECK_EQ(count_lines(errs), 3);
+	free(errs);
+	free(path);
+
+	/* equal lengths whatever the start date are fine */
+	p = load_text(BASE "[purpose p2]\ndescription = D\nlegal_basis = consent\n"
+			   "min_level = low\nretention = 28d\nmax_retention = 1m\n"
+			   "[purpose p3]\ndescription = D\nlegal_basis = consent\n"
+			   "min_level = low\nretention = 12m\nmax_retention = 1y\n"
+			   "[purpose p4]\ndescription = D\nlegal_basis = consent\n"
+			   "min_level = low\nretention = 365d\nmax_retention = 1y\n");
+	CHECK(p != NULL);
+	policy_free(p);
+}
+
+TEST(test_references_to_unknown_levels_and_purposes_are_reported)
+{
+	char *path, *errs = errors_of("[register]\nname = R\ncontroller = C\ncontact = K\n"
+				      "privacy_contact = P\ndetails_level = middle\n"
+				      "[level top]\nrights = yes\n"
+				      "[purpose p1]\ndescription = D\nlegal_basis = contract\n"
+				      "min_level = bottom\nretention = 1y\n"
+				      "[source s1]\nkind = call\npurpose = p9\ndata_source = tel\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 6, "details_level: no level named 'middle'"));
+	CHECK(has_error(errs, path, 12, "min_level: no level named 'bottom'"));
+	CHECK(has_error(errs, path, 16, "purpose: no purpose named 'p9'"));
+	CHECK_EQ(count_lines(errs), 3);
+	free(errs);
+	free(path);
+}
+
+TEST(test_exactly_one_level_exercises_rights_and_it_is_the_highest)
+{
+	char *path, *errs;
+
+	/* BASE with rights on the low level too */
+	errs = errors_of("[register]\nname = R\ncontroller = C\ncontact = K\n"
+			 "privacy_contact = P\ndetails_level = top\n"
+			 "[level low]\nrights = yes\n[level top]\nrights = yes\n"
+			 "[purpose p1]\ndescription = D\nlegal_basis = contract\n"
+			 "min_level = low\nretention = 12m\n"
+			 "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
+			 &path);
+	CHECK(has_error(errs, path, 10, "rights = yes also in [level low] (line 8)"));
+	CHECK(has_error(errs, path, 8, "must be the highest level (it is below [level top])"));
+	CHECK_EQ(count_lines(errs), 2);
+	free(errs);
+	free(path);
+
+	/* none at all: reported at the last level */
+	errs = errors_of("[register]\nname = R\ncontroller = C\ncontact = K\n"
+			 "privacy_contact = P\ndetails_level = top\n"
+			 "[level low]\n[level top]\nrights = no\n"
+			 "[purpose p1]\ndescription = D\nlegal_basis = contract\n"
+			 "min_level = low\nretention = 12m\n"
+			 "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
+			 &path);
+	CHECK(has_error(errs, path, 8, "no level has rights = yes"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+}
+
+TEST(test_recipient_outside_the_eea_needs_a_safeguard)
+{
+	char *path, *errs = errors_of(BASE "[recipient us]\nname = US hosting\neea = no\n"
+					   "safeguard =\n", &path);
+
+	CHECK(has_error(errs, path, 22, "[recipient us] is outside the EEA and needs a 'safeguard'"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+}
+
+TEST(test_names_that_could_not_be_paths_are_refused)
+{
+	char *path, *errs = errors_of(BASE "[source ../etc]\nkind = call\npurpose = p1\n"
+					   "data_source = x\n"
+					   "[level Upper]\n"
+					   "[level -dash]\n"
+					   "[level a2345678901234567890123456789012]\n"
+					   "[level a23456789012345678901234567890123]\n"
+					   "[level]\n"
+					   "[register x]\n"
+					   "[level ok]\ngroup = bad group!\nusers = ann, b@d  carl\n",
+				      &path);
+	struct policy *p;
+
+	CHECK(has_error(errs, path, 20, "bad source name '../etc'"));
+	CHECK(has_error(errs, path, 24, "bad level name 'Upper'"));
+	CHECK(has_error(errs, path, 25, "bad level name '-dash'"));
+	CHECK(has_error(errs, path, 27, "bad level name 'a23456789012345678901234567890123'"));
+	CHECK(has_error(errs, path, 28, "[level] needs a name"));
+	CHECK(has_error(errs, path, 29, "[register] takes no name"));
+	CHECK(has_error(errs, path, 31, "bad group name 'bad group!'"));
+	CHECK(has_error(errs, path, 32, "bad user name 'b@d'"));
+	/* the levels after top also make it not the highest */
+	CHECK(has_error(errs, path, 10, "must be the highest level"));
+	CHECK_EQ(count_lines(errs), 9);
+	free(errs);
+	free(path);
+
+	p = load_text(BASE "[recipient a_b-9]\nname = R\neea = yes\n");
+	CHECK(p != NULL);
+	policy_free(p);
+}
+
+TEST(test_every_error_is_listed_in_line_order)
+{
+	char *path, *errs = errors_of("; nothing but mistakes\n"
+				      "stray = 1\n"
+				      "[register]\n"
+				      "name = R\n"
+				      "[level a]\n"
+				      "group = g\n"
+				      "group = h\n"
+				      "[purpose p]\n"
+				      "legal_basis = nope\n"
+				      "this line has no equals sign\n"
+				      "[source s]\n"
+				      "kind = fax\n",
+				      &path);
+	const char *a, *b;
+
+	CHECK(has_error(errs, path, 2, "'stray' outside any section"));
+	CHECK(has_error(errs, path, 3, "lacks the required key 'controller'"));
+	CHECK(has_error(errs, path, 3, "lacks the required key 'contact'"));
+	CHECK(has_error(errs, path, 3, "lacks the required key 'privacy_contact'"));
+	CHECK(has_error(errs, path, 3, "lacks the required key 'details_level'"));
+	CHECK(has_error(errs, path, 5, "no level has rights = yes"));
+	CHECK(has_error(errs, path, 7, "duplicate key 'group'"));
+	CHECK(has_error(errs, path, 8, "lacks the required key 'description'"));
+	CHECK(has_error(errs, path, 8, "lacks the required key 'min_level'"));
+	CHECK(has_error(errs, path, 8, "lacks the required key 'retention'"));
+	CHECK(has_error(errs, path, 9, "legal_basis 'nope'"));
+	CHECK(has_error(errs, path, 10, "expected 'key = value'"));
+	CHECK(has_error(errs, path, 11, "lacks the required key 'purpose'"));
+	CHECK(has_error(errs, path, 11, "lacks the required key 'data_source'"));
+	CHECK(has_error(errs, path, 12, "kind must be call or meeting, not 'fax'"));
+	CHECK_EQ(count_lines(errs), 15);
+	/* sorted by line */
+	a = strstr(errs, ":2: ");
+	b = strstr(errs, ":12: ");
+	CHECK(a && b && a < b);
+	free(errs);
+	free(path);
+}
+
+TEST(test_empty_file_lists_what_is_missing)
+{
+	char *path, *errs = errors_of("", &path);
+
+	CHECK(has_error(errs, path, 1, "no [register] section"));
+	CHECK(has_error(errs, path, 1, "at least one level is needed"));
+	CHECK(has_error(errs, path, 1, "at least one purpose is needed"));
+	CHECK(has_error(errs, path, 1, "at least one source is needed"));
+	CHECK_EQ(count_lines(errs), 4);
+	free(errs);
+	free(path);
+}
+
+TEST(test_continuation_lines_extend_a_value_and_keep_line_numbers)
+{
+	char *path, *errs;
+	struct policy *p = load_text(BASE "[recipient r]\nname = First part\n"
+					  "    second part ; comment\n"
+					  "\tthird part\n"
+					  "eea = yes\n");
+
+	CHECK(p != NULL);
+	if (p)
+		CHECK_STR(p->recipients[0].display, "First part second part third part");
+	policy_free(p);
+
+	errs = errors_of(BASE "[recipient r]\nname = R\n  more\neea = perhaps\n", &path);
+	CHECK(has_error(errs, path, 23, "eea must be yes or no, not 'perhaps'"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+}
+
+TEST(test_comments_and_whitespace_are_not_part_of_values)
+{
+	struct policy *p = load_text("\xef\xbb\xbf# a BOM, comments and CRLF\r\n"
+				     "[register]\r\n"
+				     "name = R;S   ; ';' without a space before it stays\r\n"
+				     "controller =   C  \r\n"
+				     "contact = K\r\n"
+				     "privacy_contact = P\r\n"
+				     "details_level = top\r\n"
+				     "  [level top]   ; indented header\r\n"
+				     "rights = yes\r\n"
+				     "users = ann,bob  carl ,\tdave\r\n"
+				     "[purpose p1]\n"
+				     "description = Käsittely ; Finnish is fine\n"
+				     "legal_basis = contract\n"
+				     "min_level = top\n"
+				     "retention = 90d\n"
+				     "[source s1]\n"
+				     "kind: meeting\n"
+				     "purpose = p1\n"
+				     "data_source = x\n");
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_STR(p->reg_name, "R;S");
+	CHECK_STR(p->controller, "C");
+	CHECK_STR(p->purposes[0].description, "Käsittely");
+	CHECK_STR(p->sources[0].kind, "meeting");
+	CHECK_EQ(p->levels[0].n_users, 4);
+	if (p->levels[0].n_users == 4) {
+		CHECK_STR(p->levels[0].users[0], "ann");
+		CHECK_STR(p->levels[0].users[2], "carl");
+		CHECK_STR(p->levels[0].users[3], "dave");
+	}
+	CHECK_EQ(p->levels[0].line, 8);
+	policy_free(p);
+}
+
+TEST(test_overlong_and_invalid_lines_are_reported)
+{
+	char *long_line = xcalloc(1, 400), *text, *path, *errs;
+
+	memset(long_line, 'x', 300);
+	text = xasprintf(BASE "[recipient r]\nname = %s\neea = yes\n"
+			      "safeguard = \xff\xfe\n"
+			      "[level unclosed\n",
+			 long_line);
+	errs = errors_of(text, &path);
+	CHECK(has_error(errs, path, 21, "line too long"));
+	CHECK(has_error(errs, path, 20, "lacks the required key 'name'"));
+	CHECK(has_error(errs, path, 23, "not valid UTF-8"));
+	CHECK(has_error(errs, path, 24, "section header without ']'"));
+	CHECK_EQ(count_lines(errs), 4);
+	free(errs);
+	free(path);
+	free(text);
+	free(long_line);
+}
+
+TEST(test_missing_file_is_an_io_error_with_a_message)
+{
+	struct policy *p = NULL;
+	char *errs = NULL;
+	char *path = xasprintf("%s/absent.conf", tmpdir);
+
+	CHECK_EQ(policy_load(path, &p, &errs), -ENOENT);
+	CHECK(p == NULL);
+	CHECK(errs && strstr(errs, path) && strstr(errs, "No such file"));
+	CHECK(strstr(meta_errmsg(), "cannot read the policy") != NULL);
+	free(errs);
+	free(path);
+}
+
+TEST(test_period_add_is_calendar_arithmetic)
+{
+	int64_t t, want;
+	struct policy_period m12 = { 12, 'm' }, y1 = { 1, 'y' }, m1 = { 1, 'm' };
+	struct policy_period d90 = { 90, 'd' }, y4 = { 4, 'y' };
+
+	CHECK_EQ(util_parse_date("2024-02-29", &t), 0);
+	CHECK_EQ(util_parse_date("2025-02-28", &want), 0);
+	CHECK_EQ(policy_period_add(t, m12), want);
+	CHECK_EQ(policy_period_add(t, y1), want);
+	CHECK_EQ(util_parse_date("2028-02-29", &want), 0);
+	CHECK_EQ(policy_period_add(t, y4), want);
+	CHECK_EQ(util_parse_date("2024-05-29", &want), 0);
+	CHECK_EQ(policy_period_add(t, d90), want);
+	CHECK_EQ(util_parse_date("2024-01-31", &t), 0);
+	CHECK_EQ(util_parse_date("2024-02-29", &want), 0);
+	CHECK_EQ(policy_period_add(t, m1), want);
+	CHECK_EQ(util_parse_time("2023-12-15T10:15:00Z", &t), 0);
+	CHECK_EQ(util_parse_time("2024-12-15T10:15:00Z", &want), 0);
+	CHECK_EQ(policy_period_add(t, m12), want);
+}
+
+TEST(test_period_format_gives_back_the_policy_form)
+{
+	char buf[16];
+
+	policy_period_format((struct policy_period){ 90, 'd' }, buf);
+	CHECK_STR(buf, "90d");
+	policy_period_format((struct policy_period){ 12, 'm' }, buf);
+	CHECK_STR(buf, "12m");
+	policy_period_format((struct policy_period){ 2, 'y' }, buf);
+	CHECK_STR(buf, "2y");
+}
+
+TEST(test_legal_bases_are_the_six_of_article_6)
+{
+	int n = 0;
+
+	while (policy_legal_bases[n])
+		n++;
+	CHECK_EQ(n, 6);
+	CHECK(policy_is_legal_basis("legitimate_interests"));
+	CHECK(policy_is_legal_basis("consent"));
+	CHECK(!policy_is_legal_basis("Consent"));
+	CHECK(!policy_is_legal_basis(""));
+}
+
+TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
+{
+	struct policy *p = NULL;
+	char *n;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	n = policy_notice(p);
+	CHECK(n != NULL);
+	if (!n) {
+		policy_free(p);
+		return;
+	}
+	CHECK(strstr(n, "Tamro Oyj (0533965-2), Rajatorpantie 41 B, 01640 Vantaa"));
+	CHECK(strstr(n, "Tamron puhelu- ja kokoustallennerekisteri"));
+	CHECK(strstr(n, "asiakaspalvelu@tamro.com"));
+	for (size_t i = 0; i < p->n_purposes; i++) {
+		CHECK(strstr(n, p->purposes[i].name));
+		CHECK(strstr(n, p->purposes[i].description));
+	}
+	for (size_t i = 0; i < p->n_sources; i++)
+		CHECK(strstr(n, p->sources[i].data_source));
+	for (size_t i = 0; i < p->n_recipients; i++)
+		CHECK(strstr(n, p->recipients[i].display));
+	CHECK(strstr(n, "Art. 6(1)(b)"));
+	CHECK(strstr(n, "Art. 6(1)(f)"));
+	CHECK(strstr(n, "Art. 6(1)(a)"));
+	CHECK(strstr(n, "12 months"));
+	CHECK(strstr(n, "EU SCCs 2021/914"));
+	CHECK(strstr(n, "from level analysis up"));
+	CHECK(strstr(n, "Access (Art. 15)"));
+	CHECK(strstr(n, "Rectification (Art. 16)"));
+	CHECK(strstr(n, "Erasure (Art. 17)"));
+	CHECK(strstr(n, "Restriction (Art. 18)"));
+	CHECK(strstr(n, "Portability (Art. 20)"));
+	CHECK(strstr(n, "Objection (Art. 21)"));
+	CHECK(strstr(n, "supervisory authority"));
+	CHECK(strstr(n, "withdraw"));
+	CHECK(strstr(n, "one month"));
+	CHECK(strstr(n, "Art. 12(3)"));
+	if (getenv("RECFS_TEST_SHOW_NOTICE"))
+		fputs(n, stdout);
+	free(n);
+	policy_free(p);
+}
+
+TEST(test_policy_free_accepts_null)
+{
+	policy_free(NULL);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 2;
+	}
+	RUN(test_example_policy_loads_with_levels_training_analysis_privacy);
+	RUN(test_example_policy_has_the_purposes_sources_and_recipients_of_the_notice);
+	RUN(test_four_level_fixture_loads_with_dpo_as_rights_level);
+	RUN(test_minimal_policy_takes_the_defaults);
+	RUN(test_unknown_section_type_is_reported_at_its_line);
+	RUN(test_unknown_key_is_reported_at_its_line);
+	RUN(test_duplicate_section_and_key_name_the_first_line);
+	RUN(test_missing_required_key_is_reported_at_the_section_header);
+	RUN(test_bad_values_are_reported_at_their_lines);
+	RUN(test_retention_may_not_exceed_max_retention_from_any_date);
+	RUN(test_references_to_unknown_levels_and_purposes_are_reported);
+	RUN(test_exactly_one_level_exercises_rights_and_it_is_the_highest);
+	RUN(test_recipient_outside_the_eea_needs_a_safeguard);
+	RUN(test_names_that_could_not_be_paths_are_refused);
+	RUN(test_every_error_is_listed_in_line_order);
+	RUN(test_empty_file_lists_what_is_missing);
+	RUN(test_continuation_lines_extend_a_value_and_keep_line_numbers);
+	RUN(test_comments_and_whitespace_are_not_part_of_values);
+	RUN(test_overlong_and_invalid_lines_are_reported);
+	RUN(test_missing_file_is_an_io_error_with_a_message);
+	RUN(test_period_add_is_calendar_arithmetic);
+	RUN(test_period_format_gives_back_the_policy_form);
+	RUN(test_legal_bases_are_the_six_of_article_6);
+	RUN(test_notice_names_the_controller_every_purpose_and_the_rights);
+	RUN(test_policy_free_accepts_null);
+	util_remove_tree(tmpdir);
+	T_DONE();
+}

@@ -1,0 +1,208 @@
+/* Unit tests of meta/retention: the sweep erases exactly the expired
+ * recordings that are neither on hold nor restricted, logs each skip, in
+ * batches across transaction boundaries; a dry run changes nothing;
+ * withdrawing consent erases only consent-based recordings and names the
+ * open request. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "request.h"
+#include "retention.h"
+#include "rights.h"
+#include "subject.h"
+#include "t.h"
+
+static char dir[] = "/tmp/recfs-test-retention-XXXXXX";
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+static int privacy;
+static int seq;
+
+/* Ingest one recording of subject phone at when; returns its id (malloc'd). */
+static char *ingest_one(const char *when, const char *purpose, unsigned phone)
+{
+	char *opus = xasprintf("%s/spool/m%d.opus", dir, seq), *json = xasprintf("%s/spool/m%d.json", dir, seq);
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", \"purpose\": \"%s\","
+			       " \"subjects\": [{\"role\": \"customer\", \"phone\": \"+358%u\"}], \"audio\": \"m%d.opus\"}",
+			       when, purpose, phone, seq);
+	struct ingest_result res;
+	char *id = NULL;
+
+	seq++;
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0)
+		id = xstrdup(res.recording);
+	else
+		fprintf(stderr, "  ingest: %s\n", meta_errmsg());
+	unlink(opus);
+	unlink(json);
+	free(opus);
+	free(json);
+	free(text);
+	return id;
+}
+
+static int count(const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int count_blobs(void)
+{
+	char *cmd = xasprintf("find %s/reg/blobs -type f | wc -l", dir);
+	FILE *f = popen(cmd, "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	free(cmd);
+	return n;
+}
+
+#define N_EXPIRED 300	/* more than one batch */
+
+static char *held, *restricted;
+
+TEST(test_sweep_dry_run_counts_and_changes_nothing)
+{
+	struct retention_summary s;
+	int recs, audit;
+
+	for (int i = 0; i < N_EXPIRED; i++) {
+		char when[32];
+		char *id;
+
+		snprintf(when, sizeof(when), "2025-01-%02dT%02d:%02d:00Z", 1 + i % 28, i / 28 % 24, i % 60);
+		id = ingest_one(when, "quality", 1000 + (unsigned)i);
+		if (i == 7)
+			held = id;
+		else if (i == 8)
+			restricted = id;
+		else
+			free(id);
+	}
+	free(ingest_one("2026-05-01T10:00:00Z", "quality", 1));
+	free(ingest_one("2026-05-02T10:00:00Z", "quality", 2));
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, held, "dispute"), 0);
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, restricted, "accuracy contested"), 0);
+	recs = count("SELECT count(*) FROM recording");
+	audit = count("SELECT count(*) FROM audit");
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
+	CHECK_EQ(s.expired, N_EXPIRED);
+	CHECK_EQ(s.erased, N_EXPIRED - 2);
+	CHECK_EQ(s.skipped_hold, 1);
+	CHECK_EQ(s.skipped_restricted, 1);
+	CHECK_EQ(s.errors, 0);
+	CHECK_EQ(count("SELECT count(*) FROM recording"), recs);
+	CHECK_EQ(count("SELECT count(*) FROM audit"), audit);
+}
+
+TEST(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips)
+{
+	struct retention_summary s;
+	struct cat_recording rec;
+
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.expired, N_EXPIRED);
+	CHECK_EQ(s.erased, N_EXPIRED - 2);
+	CHECK_EQ(s.skipped_hold, 1);
+	CHECK_EQ(s.skipped_restricted, 1);
+	CHECK_EQ(count("SELECT count(*) FROM recording"), 4);
+	CHECK_EQ(count_blobs(), 4);
+	CHECK_EQ(catalog_get_recording(reg->cat, held, &rec), 0);
+	cat_recording_clear(&rec);
+	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='retention-skip' AND reason='legal hold'"), 1);
+	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='retention-skip' AND reason='restricted'"), 1);
+	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='erase' AND reason='retention'"), N_EXPIRED - 2);
+	/* Seals of erased recordings are gone; the survivors' are intact. */
+	CHECK_EQ(count("SELECT count(*) FROM seal WHERE object NOT IN (SELECT id FROM artifact)"
+		       " AND object NOT IN (SELECT details_id FROM recording) AND object NOT IN (SELECT card FROM subject)"),
+		 0);
+	CHECK_EQ(audit_verify(reg->cat, &(int64_t){ 0 }, &(int64_t){ 0 }), 0);
+}
+
+TEST(test_second_sweep_finds_only_the_skipped)
+{
+	struct retention_summary s;
+
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.expired, 2);
+	CHECK_EQ(s.erased, 0);
+}
+
+TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
+{
+	char *c1 = ingest_one("2026-04-01T10:00:00Z", "consent", 777);
+	char *c2 = ingest_one("2026-04-02T10:00:00Z", "consent", 777);
+	char *k = ingest_one("2026-04-03T10:00:00Z", "quality", 777);
+	char handle[CATALOG_HANDLE_MAX];
+	struct consent_summary s;
+	struct cat_recording rec;
+	int64_t req;
+
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358777", handle), 0);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, c2, "dispute"), 0);
+	CHECK_EQ(request_new(reg, &actor, "erasure", handle, "passport", &req), 0);
+	CHECK_EQ(retention_withdraw_consent(reg, &actor, handle, &s), 0);
+	CHECK_EQ(s.consent, 2);
+	CHECK_EQ(s.erased, 1);
+	CHECK_EQ(s.skipped_hold, 1);
+	CHECK_EQ(s.kept, 1);
+	CHECK_EQ(catalog_get_recording(reg->cat, c1, &rec), -ENOENT);
+	CHECK_EQ(catalog_get_recording(reg->cat, k, &rec), 0);
+	cat_recording_clear(&rec);
+	{
+		char *sql = xasprintf("SELECT count(*) FROM audit WHERE action='erase' AND object='%s'"
+				      " AND reason='withdraw-consent request=%lld'", c1, (long long)req);
+		CHECK_EQ(count(sql), 1);
+		free(sql);
+	}
+	CHECK_EQ(retention_withdraw_consent(reg, &actor, "S-NOSUCH", &s), -ENOENT);
+	free(c1);
+	free(c2);
+	free(k);
+}
+
+int main(void)
+{
+	char *p;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+	if (!mkdtemp(dir) || crypto_setup())
+		return 2;
+	p = xasprintf("%s/reg", dir);
+	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
+		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
+		return 2;
+	}
+	free(p);
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0700);
+	free(p);
+	privacy = policy_level_index(reg->policy, "privacy");
+	audit_self(&actor, "privacy");
+	RUN(test_sweep_dry_run_counts_and_changes_nothing);
+	RUN(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips);
+	RUN(test_second_sweep_finds_only_the_skipped);
+	RUN(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request);
+	free(held);
+	free(restricted);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	T_DONE();
+}

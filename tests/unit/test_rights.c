@@ -1,0 +1,296 @@
+/* Unit tests of meta/rights: erasure shreds (no seal byte survives in the
+ * catalog or its WAL), holds and levels are enforced and logged,
+ * restriction is enforced by keys, lift re-seals, retention stays within
+ * the policy, rectification is sealed into the log. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "rights.h"
+#include "subject.h"
+#include "t.h"
+
+static char dir[] = "/tmp/recfs-test-rights-XXXXXX";
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+static int privacy, analysis, training;
+
+/* A phone number of its own for each test subject. */
+static unsigned phone_of(const char *name)
+{
+	unsigned h = 5381;
+
+	for (const char *p = name; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return h % 10000000;
+}
+
+static char *ingest_one(const char *name, const char *when, const char *extra)
+{
+	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
+	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", %s"
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti %s\", \"phone\": \"+35840%u\"}],"
+			       " \"audio\": \"%s.opus\", \"attachments\": [{\"file\": \"%s-chat.txt\", \"kind\": \"chat\"}]}",
+			       when, extra, name, phone_of(name), name, name);
+	struct ingest_result res;
+	char *id = NULL;
+
+	unlink(opus);
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0)
+		id = xstrdup(res.recording);
+	else
+		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
+	free(opus);
+	free(json);
+	free(chat);
+	free(text);
+	return id;
+}
+
+struct last {
+	const char *object;
+	char action[32], outcome[16], reason[256];
+};
+
+static int last_entry(const struct audit_entry *e, void *ctx)
+{
+	struct last *l = ctx;
+
+	snprintf(l->action, sizeof(l->action), "%s", e->action);
+	snprintf(l->outcome, sizeof(l->outcome), "%s", e->outcome);
+	snprintf(l->reason, sizeof(l->reason), "%s", e->reason ? e->reason : "");
+	return 0;
+}
+
+static struct last last_of(const char *object)
+{
+	struct last l = { .object = object };
+
+	CHECK_EQ(audit_each(reg->cat, object, last_entry, &l), 0);
+	return l;
+}
+
+static int file_has(const char *path, const void *needle, size_t n)
+{
+	uint8_t *buf = NULL;
+	size_t len;
+	int found;
+
+	if (util_read_file(path, 1 << 28, &buf, &len))
+		return 0;
+	found = memmem(buf, len, needle, n) != NULL;
+	free(buf);
+	return found;
+}
+
+struct arts {
+	char id[4][RECFS_ID_HEX];
+	int n;
+};
+
+static int collect(const struct cat_artifact *a, void *ctx)
+{
+	struct arts *x = ctx;
+
+	if (x->n < 4)
+		snprintf(x->id[x->n++], RECFS_ID_HEX, "%s", a->id);
+	return 0;
+}
+
+TEST(test_erase_removes_rows_seals_blobs_and_every_seal_byte)
+{
+	char *id = ingest_one("e1", "2026-03-01T10:00:00Z", "");
+	char *db = xasprintf("%s/reg/catalog.db", dir), *wal = xasprintf("%s/reg/catalog.db-wal", dir);
+	uint8_t seals[8][CRYPTO_SEAL_BYTES];
+	struct arts x = { 0 };
+	struct cat_recording rec;
+	int ns = 0;
+
+	if (!id)
+		return;
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK_EQ(catalog_each_artifact(reg->cat, id, collect, &x), 0);
+	CHECK_EQ(x.n, 2);
+	for (int i = 0; i < x.n; i++)
+		for (size_t l = 0; l < reg->policy->n_levels && ns < 8; l++)
+			if (catalog_get_seal(reg->cat, x.id[i], reg->policy->levels[l].name, seals[ns]) == 0)
+				ns++;
+	CHECK(ns >= 2);
+	CHECK(file_has(db, seals[0], CRYPTO_SEAL_BYTES) || file_has(wal, seals[0], CRYPTO_SEAL_BYTES));
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), -ENOENT);
+	for (int i = 0; i < x.n; i++) {
+		char *b = reg_blob_path(reg, x.id[i]);
+		struct cat_artifact a;
+
+		CHECK(access(b, F_OK) < 0);
+		CHECK_EQ(catalog_get_artifact(reg->cat, x.id[i], &a), -ENOENT);
+		free(b);
+	}
+	for (int i = 0; i < ns; i++) {
+		CHECK(!file_has(db, seals[i], CRYPTO_SEAL_BYTES));
+		CHECK(!file_has(wal, seals[i], CRYPTO_SEAL_BYTES));
+	}
+	CHECK_STR(last_of(id).action, "erase");
+	CHECK_STR(last_of(id).outcome, "ok");
+	cat_recording_clear(&rec);
+	free(db);
+	free(wal);
+	free(id);
+}
+
+TEST(test_hold_blocks_erase_with_eperm_and_logs_it)
+{
+	char *id = ingest_one("h1", "2026-03-02T10:00:00Z", "");
+	struct cat_recording rec;
+
+	if (!id)
+		return;
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, "case 42"), 0);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), -EPERM);
+	CHECK_STR(last_of(id).outcome, "refused");
+	CHECK_STR(last_of(id).reason, "legal hold");
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	cat_recording_clear(&rec);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, NULL), 0);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
+	free(id);
+}
+
+TEST(test_below_rights_level_is_refused_and_logged)
+{
+	char *id = ingest_one("b1", "2026-03-03T10:00:00Z", "");
+
+	if (!id)
+		return;
+	CHECK_EQ(rights_erase_recording(reg, &actor, analysis, id, "rm"), -EACCES);
+	CHECK_STR(last_of(id).action, "erase");
+	CHECK_STR(last_of(id).outcome, "refused");
+	CHECK_EQ(rights_erase_recording(reg, &actor, -1, id, "rm"), -EACCES);
+	CHECK_EQ(rights_restrict(reg, &actor, training, id, "x"), -EPERM);
+	CHECK_STR(last_of(id).action, "restrict");
+	CHECK_STR(last_of(id).outcome, "refused");
+	CHECK_EQ(rights_set_hold(reg, &actor, analysis, id, "x"), -EPERM);
+	CHECK_EQ(rights_set_retention(reg, &actor, analysis, id, 0), -EPERM);
+	free(id);
+}
+
+TEST(test_restrict_drops_lower_seals_and_lift_reseals)
+{
+	char *id = ingest_one("r1", "2026-03-04T10:00:00Z", "");
+	struct crypto_key *dek = NULL;
+	struct cat_recording rec;
+	struct arts x = { 0 };
+
+	if (!id)
+		return;
+	CHECK_EQ(catalog_each_artifact(reg->cat, id, collect, &x), 0);
+	/* quality: the policy lets training read it. */
+	CHECK_EQ(reg_unseal(reg, secrets, "training", x.id[0], &dek), 0);
+	crypto_key_free(dek);
+	dek = NULL;
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, id, "contested accuracy"), 0);
+	CHECK_EQ(reg_unseal(reg, secrets, "training", x.id[0], &dek), -EACCES);
+	CHECK_EQ(reg_unseal(reg, secrets, "analysis", x.id[0], &dek), -EACCES);
+	CHECK_EQ(reg_unseal(reg, secrets, "privacy", x.id[0], &dek), 0);
+	crypto_key_free(dek);
+	dek = NULL;
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK(rec.restricted_since != 0);
+	cat_recording_clear(&rec);
+	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, id), 0);
+	CHECK_EQ(reg_unseal(reg, secrets, "training", x.id[0], &dek), 0);
+	crypto_key_free(dek);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK_EQ(rec.restricted_since, 0);
+	cat_recording_clear(&rec);
+	CHECK_STR(last_of(id).action, "lift-restriction");
+	free(id);
+}
+
+TEST(test_retention_beyond_max_retention_is_einval)
+{
+	char *id = ingest_one("t1", "2026-03-05T10:00:00Z", "");
+	int64_t t0, ok, bad;
+
+	if (!id)
+		return;
+	CHECK_EQ(util_parse_time("2026-03-05T10:00:00Z", &t0), 0);
+	ok = util_add_months(t0, 24);		/* quality: max_retention 24m */
+	bad = util_add_months(t0, 25);
+	CHECK_EQ(rights_set_retention(reg, &actor, privacy, id, ok), 0);
+	CHECK_EQ(rights_set_retention(reg, &actor, privacy, id, bad), -EINVAL);
+	CHECK_STR(last_of(id).outcome, "refused");
+	free(id);
+}
+
+TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
+{
+	char *id = ingest_one("c1", "2026-03-06T10:00:00Z", "");
+	char handle[CATALOG_HANDLE_MAX], phone[32], *json = NULL, *sealed;
+	struct last l;
+	size_t len;
+
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", phone_of("c1"));
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", phone, handle), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, analysis, handle, "name", "X"), -EPERM);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "name", "Matti Korjattu"), 0);
+	CHECK_EQ(subject_read_card(reg, secrets, "analysis", handle, &json, &len), 0);
+	CHECK(json && strstr(json, "Matti Korjattu") && !strstr(json, "Matti c1"));
+	free(json);
+	json = NULL;
+	l = last_of(handle);
+	CHECK_STR(l.action, "rectify");
+	CHECK(!strstr(l.reason, "Matti"));
+	sealed = strstr(l.reason, "sealed=");
+	CHECK(sealed != NULL);
+	if (sealed) {
+		sealed += strlen("sealed=");
+		CHECK_EQ(reg_read_record(reg, secrets, "analysis", sealed, &json, &len), -EACCES);
+		CHECK_EQ(reg_read_record(reg, secrets, "privacy", sealed, &json, &len), 0);
+		CHECK(json && strstr(json, "Matti c1") && strstr(json, "Matti Korjattu"));
+		free(json);
+	}
+	free(id);
+}
+
+int main(void)
+{
+	char *p;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+	if (!mkdtemp(dir) || crypto_setup())
+		return 2;
+	p = xasprintf("%s/reg", dir);
+	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
+		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
+		return 2;
+	}
+	free(p);
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0700);
+	free(p);
+	privacy = policy_level_index(reg->policy, "privacy");
+	analysis = policy_level_index(reg->policy, "analysis");
+	training = policy_level_index(reg->policy, "training");
+	audit_self(&actor, "privacy");
+	RUN(test_erase_removes_rows_seals_blobs_and_every_seal_byte);
+	RUN(test_hold_blocks_erase_with_eperm_and_logs_it);
+	RUN(test_below_rights_level_is_refused_and_logged);
+	RUN(test_restrict_drops_lower_seals_and_lift_reseals);
+	RUN(test_retention_beyond_max_retention_is_einval);
+	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	T_DONE();
+}

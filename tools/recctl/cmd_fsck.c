@@ -1,0 +1,503 @@
+/*
+ * cmd_fsck.c - `recctl fsck`: the catalog and the blob store agree.
+ *
+ * Checked: every artifact's blob exists with the size its plaintext length
+ * implies; every file under blobs/ belongs to an artifact (no orphans, no
+ * leftover temporary files); every seal names an existing artifact or
+ * sealed record and a level of the policy; every artifact keeps a seal of
+ * the rights level (restriction never removes that one); every recording
+ * has its audio and its details record.  With keyrings, every blob a held
+ * level can open is read through and every chunk's tag checked.
+ *
+ * Ingest writes blobs before it commits their rows, so a young
+ * unreferenced blob may be an ingest in flight: files younger than the
+ * grace period are reported but neither counted as problems nor removed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blob.h"
+#include "recctl.h"
+
+const char usage_fsck[] =
+	"usage: recctl fsck [-R REGISTER] [--keyring FILE]... [--passfile FILE] [--repair]\n"
+	"                   [--grace SECONDS] [-v]\n"
+	"\n"
+	"Check that catalog and blobs agree: blobs exist with the right size, no\n"
+	"orphan or temporary files, seals name existing objects, every recording\n"
+	"has audio.  With keyrings, authenticate every chunk of every blob their\n"
+	"levels can open.  Exit status 1 when problems remain.\n"
+	"\n"
+	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --keyring FILE      a level keyring (repeatable)\n"
+	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
+	"  --repair            remove orphan blobs and temporary files (logged)\n"
+	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
+	"  -v, --verbose       say what was verified\n";
+
+struct art {
+	char id[RECFS_ID_HEX];
+	char recording[RECFS_ID_HEX];
+	uint64_t size;
+	int audio;
+};
+
+struct rec {
+	char id[RECFS_ID_HEX];
+	char details[RECFS_ID_HEX];
+	int has_audio;
+};
+
+struct fsck {
+	struct reg *r;
+	struct keyring *kr;
+	struct audit_actor actor;
+	struct art *arts;
+	size_t n_arts;
+	struct rec *recs;
+	size_t n_recs;
+	long problems, repaired, young, seals, blobs, verified, records_verified;
+	int repair, verbose;
+	time_t grace;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(a, b); /* both structs start with the id */
+}
+
+static struct art *find_art(struct fsck *f, const char *id)
+{
+	return bsearch(id, f->arts, f->n_arts, sizeof(*f->arts), cmp_id);
+}
+
+static struct rec *find_rec(struct fsck *f, const char *id)
+{
+	return bsearch(id, f->recs, f->n_recs, sizeof(*f->recs), cmp_id);
+}
+
+static void problem(struct fsck *f, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void problem(struct fsck *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->problems++;
+	fputs("problem: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static int collect_artifact(const struct cat_artifact *a, void *ctx)
+{
+	struct fsck *f = ctx;
+	struct art *p;
+
+	f->arts = xrealloc(f->arts, (f->n_arts + 1) * sizeof(*f->arts));
+	p = &f->arts[f->n_arts++];
+	memcpy(p->id, a->id, RECFS_ID_HEX);
+	memcpy(p->recording, a->recording, RECFS_ID_HEX);
+	p->size = a->size;
+	p->audio = !strcmp(a->role, "audio");
+	return 0;
+}
+
+static int collect_recording(const struct cat_recording *r, void *ctx)
+{
+	struct fsck *f = ctx;
+	struct rec *p;
+
+	f->recs = xrealloc(f->recs, (f->n_recs + 1) * sizeof(*f->recs));
+	p = &f->recs[f->n_recs++];
+	memcpy(p->id, r->id, RECFS_ID_HEX);
+	memcpy(p->details, r->details_id, RECFS_ID_HEX);
+	p->has_audio = 0;
+	return 0;
+}
+
+static int check_seal(const char *object, const char *level, void *ctx)
+{
+	struct fsck *f = ctx;
+	uint8_t *ct = NULL;
+	size_t len;
+	int rc;
+
+	f->seals++;
+	if (policy_level_index(f->r->policy, level) < 0)
+		problem(f, "seal of %s for level %s, which the policy does not have", object, level);
+	if (find_art(f, object))
+		return 0;
+	rc = catalog_get_record(f->r->cat, object, &ct, &len);
+	free(ct);
+	if (rc == -ENOENT)
+		problem(f, "seal for level %s names %s, which is neither an artifact nor a sealed record", level,
+			object);
+	else if (rc)
+		return rc;
+	return 0;
+}
+
+static void check_catalog(struct fsck *f)
+{
+	const char *rights = f->r->policy->levels[f->r->policy->rights_level].name;
+	uint8_t seal[CRYPTO_SEAL_BYTES], *ct = NULL;
+	size_t len;
+	int rc;
+
+	for (size_t i = 0; i < f->n_arts; i++) {
+		struct art *a = &f->arts[i];
+		struct rec *r = find_rec(f, a->recording);
+
+		if (!r)
+			problem(f, "artifact %s belongs to recording %s, which does not exist", a->id, a->recording);
+		else if (a->audio)
+			r->has_audio = 1;
+		rc = catalog_get_seal(f->r->cat, a->id, rights, seal);
+		if (rc == -ENOENT)
+			problem(f, "artifact %s (recording %s) has no seal of the rights level %s", a->id,
+				a->recording, rights);
+	}
+	for (size_t i = 0; i < f->n_recs; i++) {
+		struct rec *r = &f->recs[i];
+
+		if (!r->has_audio)
+			problem(f, "recording %s has no audio artifact", r->id);
+		if (!r->details[0])
+			continue;
+		rc = catalog_get_record(f->r->cat, r->details, &ct, &len);
+		free(ct);
+		ct = NULL;
+		if (rc == -ENOENT)
+			problem(f, "recording %s: its details record %s is missing", r->id, r->details);
+	}
+}
+
+static int file_is_young(struct fsck *f, const struct stat *st)
+{
+	return st->st_mtime > time(NULL) - f->grace;
+}
+
+/* An unreferenced file: report, and remove it under --repair. */
+static void stray(struct fsck *f, const char *path, const char *name, const struct stat *st, const char *what)
+{
+	if (file_is_young(f, st)) {
+		f->young++;
+		printf("note: %s %s is younger than %lds (an ingest in progress?); left alone\n", what, path,
+		       (long)f->grace);
+		return;
+	}
+	problem(f, "%s %s", what, path);
+	if (!f->repair)
+		return;
+	if (unlink(path) < 0) {
+		printf("  cannot remove it: %s\n", strerror(errno));
+		return;
+	}
+	f->repaired++;
+	printf("  removed\n");
+	if (audit_log(f->r->cat, &f->actor, "fsck-repair", util_is_id(name) ? name : NULL, "ok",
+		      util_is_id(name) ? "orphan blob removed" : "temporary file removed"))
+		warning("cannot write the audit log");
+}
+
+static int is_temp_name(const char *name)
+{
+	return strstr(name, ".tmp") != NULL;
+}
+
+static void scan_blob_dir(struct fsck *f, const char *sub)
+{
+	char *dir = xasprintf("%s/blobs/%s", f->r->dir, sub);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		problem(f, "cannot read %s: %s", dir, strerror(errno));
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *path;
+		struct stat st;
+		struct art *a;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) < 0) {
+			free(path);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			problem(f, "%s is not a regular file", path);
+		} else if (is_temp_name(e->d_name)) {
+			stray(f, path, e->d_name, &st, "temporary file");
+		} else if (!util_is_id(e->d_name) || strncmp(e->d_name, sub, 2) || !(a = find_art(f, e->d_name))) {
+			stray(f, path, e->d_name, &st, "orphan blob");
+		} else {
+			f->blobs++;
+		}
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
+static void scan_blobs(struct fsck *f)
+{
+	char *dir = xasprintf("%s/blobs", f->r->dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		problem(f, "cannot read %s: %s", dir, strerror(errno));
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *path;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				scan_blob_dir(f, e->d_name);
+			else if (S_ISREG(st.st_mode))
+				stray(f, path, e->d_name, &st, is_temp_name(e->d_name) ? "temporary file" : "orphan blob");
+			else
+				problem(f, "%s is not a regular file", path);
+		}
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
+/* Temporary files of atomic writes (policy.conf, public keys) left by a crash. */
+static void scan_temp(struct fsck *f, const char *sub)
+{
+	char *dir = sub ? xasprintf("%s/%s", f->r->dir, sub) : xstrdup(f->r->dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			char *path;
+			struct stat st;
+
+			if (!is_temp_name(e->d_name))
+				continue;
+			path = xasprintf("%s/%s", dir, e->d_name);
+			if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+				stray(f, path, e->d_name, &st, "temporary file");
+			free(path);
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
+static void check_blob_files(struct fsck *f)
+{
+	for (size_t i = 0; i < f->n_arts; i++) {
+		struct art *a = &f->arts[i];
+		char *path = reg_blob_path(f->r, a->id);
+		struct stat st;
+
+		if (stat(path, &st) < 0)
+			problem(f, "blob of artifact %s (recording %s) is missing: %s", a->id, a->recording, path);
+		else if ((uint64_t)st.st_size != blob_disk_size(a->size))
+			problem(f, "blob of artifact %s (recording %s) has %lld bytes, expected %llu", a->id,
+				a->recording, (long long)st.st_size, (unsigned long long)blob_disk_size(a->size));
+		free(path);
+	}
+}
+
+/* The first level of the keyring holding a seal on object, or NULL. */
+static const char *level_for(struct fsck *f, const char *object)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+
+	for (size_t i = 0; i < keyring_level_count(f->kr); i++) {
+		const char *level = keyring_level_name(f->kr, i);
+
+		if (catalog_get_seal(f->r->cat, object, level, seal) == 0)
+			return level;
+	}
+	return NULL;
+}
+
+static void verify_blobs(struct fsck *f)
+{
+	for (size_t i = 0; i < f->n_arts; i++) {
+		struct art *a = &f->arts[i];
+		const char *level = level_for(f, a->id);
+		struct crypto_key *dek = NULL;
+		struct blob_reader *br = NULL;
+		char *path;
+		int rc;
+
+		if (!level)
+			continue;
+		meta_clear_error();
+		rc = reg_unseal(f->r, f->kr, level, a->id, &dek);
+		if (rc) {
+			problem(f, "artifact %s (recording %s): the seal of level %s does not open: %s", a->id,
+				a->recording, level, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			continue;
+		}
+		path = reg_blob_path(f->r, a->id);
+		rc = blob_reader_open(path, a->id, dek, a->size, &br);
+		if (rc == 0)
+			rc = blob_verify(br);
+		if (rc == -ENOENT)
+			; /* reported by check_blob_files */
+		else if (rc)
+			problem(f, "blob of artifact %s (recording %s) fails authentication", a->id, a->recording);
+		else
+			f->verified++;
+		if (f->verbose && rc == 0)
+			printf("verified %s (level %s)\n", a->id, level);
+		blob_reader_close(br);
+		crypto_key_free(dek);
+		free(path);
+	}
+}
+
+static void verify_record(struct fsck *f, const char *id, const char *owner)
+{
+	const char *level = level_for(f, id);
+	char *json = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!level)
+		return;
+	rc = reg_read_record(f->r, f->kr, level, id, &json, &len);
+	if (rc == 0)
+		f->records_verified++;
+	else if (rc != -ENOENT)
+		problem(f, "sealed record %s of %s does not open with level %s", id, owner, level);
+	if (json) {
+		sodium_memzero(json, len);
+		free(json);
+	}
+}
+
+static int verify_card(const char *handle, void *ctx)
+{
+	struct fsck *f = ctx;
+	char card[RECFS_ID_HEX];
+
+	if (catalog_get_subject(f->r->cat, handle, card) == 0)
+		verify_record(f, card, handle);
+	return 0;
+}
+
+int cmd_fsck(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "register", required_argument, NULL, 'R' },
+		{ "keyring", required_argument, NULL, 'K' },
+		{ "passfile", required_argument, NULL, 'P' },
+		{ "repair", no_argument, NULL, 'r' },
+		{ "grace", required_argument, NULL, 'g' },
+		{ "verbose", no_argument, NULL, 'v' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ctl_register_default(), *passfile = NULL;
+	struct strlist keyrings = { 0 };
+	struct fsck f = { .grace = 900 };
+	char *end;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "R:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': dir = optarg; break;
+		case 'K': strlist_add(&keyrings, optarg); break;
+		case 'P': passfile = optarg; break;
+		case 'r': f.repair = 1; break;
+		case 'g':
+			f.grace = (time_t)strtol(optarg, &end, 10);
+			if (*end || f.grace < 0) {
+				rc = usage_error(usage_fsck, "--grace needs a number of seconds");
+				goto out;
+			}
+			break;
+		case 'v': f.verbose = 1; break;
+		case 'h': rc = usage_show(usage_fsck); goto out;
+		default: rc = usage_error(usage_fsck, NULL); goto out;
+		}
+	}
+	if (optind != argc) {
+		rc = usage_error(usage_fsck, "fsck takes no arguments");
+		goto out;
+	}
+	if (keyrings.n && (rc = ctl_load_keyrings(keyrings.v, keyrings.n, passfile, &f.kr)))
+		goto out;
+	if ((rc = ctl_open_register(dir, &f.r)))
+		goto out;
+	audit_self(&f.actor, NULL);
+
+	/* The catalog is read before the blob directories: a blob committed
+	 * in between looks orphaned, but it is young, so --repair spares it. */
+	rc = catalog_each_recording(f.r->cat, collect_recording, &f);
+	if (rc == 0)
+		rc = catalog_each_artifact(f.r->cat, NULL, collect_artifact, &f);
+	if (rc) {
+		rc = error("cannot read the catalog: %s", strerror(-rc));
+		goto out;
+	}
+	qsort(f.arts, f.n_arts, sizeof(*f.arts), cmp_id);
+	qsort(f.recs, f.n_recs, sizeof(*f.recs), cmp_id);
+	check_catalog(&f);
+	rc = catalog_each_seal(f.r->cat, check_seal, &f);
+	if (rc) {
+		rc = error("cannot read the seals: %s", strerror(-rc));
+		goto out;
+	}
+	check_blob_files(&f);
+	scan_blobs(&f);
+	scan_temp(&f, NULL);
+	scan_temp(&f, "keys");
+	if (f.kr) {
+		verify_blobs(&f);
+		for (size_t i = 0; i < f.n_recs; i++)
+			if (f.recs[i].details[0])
+				verify_record(&f, f.recs[i].details, f.recs[i].id);
+		if ((rc = catalog_each_subject(f.r->cat, verify_card, &f))) {
+			rc = error("cannot list subjects: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	printf("fsck %s: %zu recordings, %zu artifacts, %ld blobs, %ld seals", dir, f.n_recs, f.n_arts, f.blobs,
+	       f.seals);
+	if (f.kr)
+		printf(", %ld blobs and %ld sealed records authenticated", f.verified, f.records_verified);
+	printf("; %ld problem%s", f.problems, f.problems == 1 ? "" : "s");
+	if (f.repair)
+		printf(", %ld repaired", f.repaired);
+	if (f.young)
+		printf(", %ld young file%s left alone", f.young, f.young == 1 ? "" : "s");
+	putchar('\n');
+	rc = f.problems > f.repaired ? 1 : 0;
+out:
+	strlist_clear(&keyrings);
+	keyring_free(f.kr);
+	reg_close(f.r);
+	free(f.arts);
+	free(f.recs);
+	return rc;
+}

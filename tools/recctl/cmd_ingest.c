@@ -1,0 +1,239 @@
+/*
+ * cmd_ingest.c - `recctl ingest MANIFEST...`: one-shot ingest of manifests
+ * named on the command line, with progress on a terminal.
+ *
+ * A manifest that fails validation is quarantined with its files and the
+ * reason; a failure of the register itself (disk full, catalog busy) leaves
+ * the manifest where it is for the next run, since it says nothing about
+ * the recording.  Output names recording ids and manifest file names only,
+ * never anything from inside a manifest.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ingest.h"
+#include "recctl.h"
+
+const char usage_ingest[] =
+	"usage: recctl ingest [-R REGISTER] [--keyring FILE] [--remove-inputs] [--json] [-v] MANIFEST...\n"
+	"\n"
+	"Ingest each MANIFEST (X.json naming X.opus and attachments) into the\n"
+	"register.  A manifest that fails is moved with its files to\n"
+	"REGISTER/quarantine/<name>/ with error.txt; one already ingested is a\n"
+	"duplicate and changes nothing.  Exit status 1 when any was quarantined\n"
+	"or failed.\n"
+	"\n"
+	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --keyring FILE      the ingest keyring (default $RECFS_KEYRING, then\n"
+	"                      " CTL_KEYRING_DIR "/ingest.keyring)\n"
+	"  --passfile FILE     its passphrase, if it has one (default $RECFS_PASSFILE)\n"
+	"  --remove-inputs     remove a manifest and its files once ingested\n"
+	"  --json              print the summary as JSON\n"
+	"  -v, --verbose       one line per manifest\n";
+
+struct tally {
+	int ingested, duplicate, quarantined, failed;
+};
+
+/* Errors of the register or the machine, not of the manifest. */
+static int is_system_error(int rc)
+{
+	switch (rc) {
+	case -ENOSPC:
+	case -EDQUOT:
+	case -ENOMEM:
+	case -EBUSY:
+	case -EAGAIN:
+	case -EROFS:
+	case -EINTR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void progress(const struct tally *t, size_t done, size_t total)
+{
+	fprintf(stderr, "\r[%zu/%zu] ingested %d, duplicates %d, quarantined %d", done, total, t->ingested,
+		t->duplicate, t->quarantined);
+	fflush(stderr);
+}
+
+static json_t *json_item(const char *manifest, const char *status, const char *recording, const char *reason)
+{
+	json_t *o = json_object();
+	char *copy = xstrdup(manifest);
+
+	json_object_set_new(o, "manifest", json_string(basename(copy)));
+	json_object_set_new(o, "status", json_string(status));
+	if (recording)
+		json_object_set_new(o, "recording", json_string(recording));
+	if (reason)
+		json_object_set_new(o, "reason", json_string(reason));
+	free(copy);
+	return o;
+}
+
+static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct audit_actor *a,
+		      const char *path, int remove_inputs, int verbose, struct tally *t, json_t *items)
+{
+	struct ingest_result res = { 0 };
+	char *copy = xstrdup(path), *qdir = NULL, *why = NULL;
+	const char *name = basename(copy);
+	int rc;
+
+	meta_clear_error();
+	rc = ingest_manifest(r, ik, a, path, &res);
+	if (rc == 0) {
+		if (res.duplicate)
+			t->duplicate++;
+		else
+			t->ingested++;
+		if (verbose)
+			printf("%s: %s %s\n", name, res.duplicate ? "duplicate of" : "ingested", res.recording);
+		if (items)
+			json_array_append_new(items, json_item(path, res.duplicate ? "duplicate" : "ingested",
+							       res.recording, NULL));
+		if (remove_inputs) {
+			int rrc = ingest_remove_inputs(path);
+
+			if (rrc)
+				warning("%s: ingested, but cannot remove its inputs: %s", name, strerror(-rrc));
+		}
+		goto out;
+	}
+	why = xstrdup(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+	if (is_system_error(rc)) {
+		t->failed++;
+		error("%s: not ingested, left in place: %s", name, why);
+		if (items)
+			json_array_append_new(items, json_item(path, "failed", NULL, why));
+		goto out;
+	}
+	meta_clear_error();
+	rc = ingest_quarantine(r, path, why, &qdir);
+	if (rc) {
+		t->failed++;
+		error("%s: %s; and cannot quarantine it: %s", name, why,
+		      *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		if (items)
+			json_array_append_new(items, json_item(path, "failed", NULL, why));
+		goto out;
+	}
+	t->quarantined++;
+	{
+		char *reason = xasprintf("%s: %s", name, why);
+
+		if (audit_log(r->cat, a, "quarantine", NULL, "refused", reason))
+			warning("cannot write the audit log");
+		free(reason);
+	}
+	fflush(stdout);
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	fprintf(stderr, "recctl: %s: quarantined in %s: %s\n", name, qdir ? qdir : "quarantine/", why);
+	if (items)
+		json_array_append_new(items, json_item(path, "quarantined", NULL, why));
+out:
+	free(copy);
+	free(qdir);
+	free(why);
+	return 0;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "register", required_argument, NULL, 'R' },
+		{ "keyring", required_argument, NULL, 'K' },
+		{ "passfile", required_argument, NULL, 'P' },
+		{ "remove-inputs", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ctl_register_default(), *passfile = NULL;
+	char *keyring_path = xstrdup(ctl_keyring_default());
+	struct keyring *kr = NULL;
+	const struct crypto_key *ik;
+	struct audit_actor a;
+	struct reg *r = NULL;
+	struct tally t = { 0 };
+	json_t *items = NULL;
+	int remove_inputs = 0, verbose = 0, as_json = 0, tty, c, rc;
+	size_t total;
+
+	while ((c = getopt_long(argc, argv, "R:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': dir = optarg; break;
+		case 'K': free(keyring_path); keyring_path = xstrdup(optarg); break;
+		case 'P': passfile = optarg; break;
+		case 'r': remove_inputs = 1; break;
+		case 'j': as_json = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': rc = usage_show(usage_ingest); goto out;
+		default: rc = usage_error(usage_ingest, NULL); goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = usage_error(usage_ingest, "ingest needs at least one MANIFEST");
+		goto out;
+	}
+	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
+		goto out;
+	ik = keyring_index_key(kr);
+	if (!ik) {
+		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", keyring_path);
+		goto out;
+	}
+	if ((rc = ctl_open_register(dir, &r)))
+		goto out;
+	audit_self(&a, NULL);
+	if (as_json)
+		items = json_array();
+	total = (size_t)(argc - optind);
+	tty = isatty(STDERR_FILENO) && !as_json;
+	for (int i = optind; i < argc; i++) {
+		ingest_one(r, ik, &a, argv[i], remove_inputs, verbose && !as_json, &t, items);
+		if (tty)
+			progress(&t, (size_t)(i - optind + 1), total);
+	}
+	if (tty)
+		fputc('\n', stderr);
+	if (as_json) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "ingested", json_integer(t.ingested));
+		json_object_set_new(o, "duplicate", json_integer(t.duplicate));
+		json_object_set_new(o, "quarantined", json_integer(t.quarantined));
+		json_object_set_new(o, "failed", json_integer(t.failed));
+		json_object_set_new(o, "manifests", items);
+		items = NULL;
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (s)
+			puts(s);
+		free(s);
+	} else {
+		printf("ingested %d, duplicate %d, quarantined %d", t.ingested, t.duplicate, t.quarantined);
+		if (t.failed)
+			printf(", failed %d", t.failed);
+		putchar('\n');
+	}
+	rc = t.quarantined || t.failed ? 1 : 0;
+out:
+	json_decref(items);
+	keyring_free(kr);
+	reg_close(r);
+	free(keyring_path);
+	return rc;
+}

@@ -1,0 +1,226 @@
+/*
+ * cmd_init.c - `recctl init`: create a register and the keyring files that
+ * hold its secrets, one per level plus the ingest keyring (blind-index key
+ * only: the ingest host encrypts with public keys and never decrypts).
+ *
+ * The secrets exist nowhere but in those files, so init either writes all
+ * of them or leaves nothing behind: a register whose keys were lost would be
+ * a register nobody can ever read.  Existing keyring files are never
+ * overwritten.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "recctl.h"
+
+const char usage_init[] =
+	"usage: recctl init REGISTER --policy FILE [--keyrings DIR] [--no-passphrase] [--passfile FILE]\n"
+	"\n"
+	"Create a register in REGISTER (new or empty) with the policy FILE, a key\n"
+	"pair per level, and write the secret keys to DIR/<level>.keyring (one\n"
+	"level each) and DIR/ingest.keyring (the blind-index key for ingest).\n"
+	"\n"
+	"  --policy FILE      the policy (see `recctl policy check`)\n"
+	"  --keyrings DIR     where the keyrings go (default " CTL_KEYRING_DIR "; mode 0700)\n"
+	"  --no-passphrase    write raw keyrings (mode 0600), for unattended mounts\n"
+	"  --passfile FILE    passphrase from the first line of FILE (default\n"
+	"                     $RECFS_PASSFILE, else asked twice on the terminal)\n";
+
+static int remove_written(struct strlist *written)
+{
+	for (size_t i = 0; i < written->n; i++)
+		unlink(written->v[i]);
+	return 0;
+}
+
+static int prepare_keyring_dir(const char *dir)
+{
+	struct stat st;
+	int created = stat(dir, &st) < 0;
+	int rc;
+
+	rc = util_mkdir_p(dir, 0700);
+	if (rc)
+		return error("cannot create %s: %s", dir, strerror(-rc));
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return error("%s is not a directory", dir);
+	/* A directory of keyrings is ours alone; do not touch a shared one
+	 * (sticky, like /tmp) or someone else's. */
+	if ((created || (st.st_uid == geteuid() && !(st.st_mode & S_ISVTX))) && chmod(dir, 0700) < 0)
+		return error("cannot chmod 0700 %s: %s", dir, strerror(errno));
+	if (st.st_mode & S_ISVTX || st.st_uid != geteuid())
+		warning("%s is shared (mode %04o); the keyrings in it are mode 0600", dir,
+			(unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+static int write_keyrings(const struct keyring *secrets, const struct policy *pol, const char *kdir,
+			  const struct crypto_key *pass, struct strlist *written)
+{
+	struct keyring *kr = NULL;
+	char *path = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	int rc = 0;
+
+	for (size_t i = 0; i <= pol->n_levels; i++) {
+		const char *name = i < pol->n_levels ? pol->levels[i].name : KEYS_INDEX_NAME;
+
+		if ((rc = keyring_new(&kr)))
+			goto out;
+		if (i < pol->n_levels) {
+			const struct crypto_key *sk = keyring_level(secrets, name, pk);
+
+			rc = sk ? keyring_add_level(kr, name, sk) : -ENOKEY;
+		} else {
+			const struct crypto_key *ik = keyring_index_key(secrets);
+
+			rc = ik ? keyring_set_index_key(kr, ik) : -ENOKEY;
+		}
+		if (rc) {
+			rc = error("cannot build the %s keyring: %s", name, strerror(-rc));
+			goto out;
+		}
+		path = xasprintf("%s/%s.keyring", kdir, name);
+		meta_clear_error();
+		rc = keyring_save(kr, path, pass);
+		if (rc) {
+			rc = error("cannot write %s: %s", path, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			goto out;
+		}
+		strlist_add(written, path);
+		free(path);
+		path = NULL;
+		keyring_free(kr);
+		kr = NULL;
+	}
+out:
+	free(path);
+	keyring_free(kr);
+	return rc;
+}
+
+static int log_init(const char *dir, const struct policy *pol)
+{
+	struct reg *r = NULL;
+	struct audit_actor a;
+	char *id = NULL, *reason = NULL;
+	int rc;
+
+	if (ctl_open_register(dir, &r))
+		return -1;
+	if (catalog_get_meta(r->cat, "register_id", &id))
+		id = NULL;
+	reason = xasprintf("%zu levels", pol->n_levels);
+	audit_self(&a, NULL);
+	rc = audit_log(r->cat, &a, "init", id, "ok", reason);
+	if (rc)
+		rc = error("cannot write the audit log: %s", strerror(-rc));
+	free(reason);
+	free(id);
+	reg_close(r);
+	return rc;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "keyrings", required_argument, NULL, 'k' },
+		{ "no-passphrase", no_argument, NULL, 'n' },
+		{ "passfile", required_argument, NULL, 'P' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *policy_path = NULL, *kdir = CTL_KEYRING_DIR, *passfile = NULL, *dir;
+	struct policy *pol = NULL;
+	struct keyring *secrets = NULL;
+	struct crypto_key *pass = NULL;
+	struct strlist written = { 0 };
+	char *errs = NULL, *path = NULL;
+	int raw = 0, created = 0, existed = 0, c, rc;
+	struct stat st;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': policy_path = optarg; break;
+		case 'k': kdir = optarg; break;
+		case 'n': raw = 1; break;
+		case 'P': passfile = optarg; break;
+		case 'h': return usage_show(usage_init);
+		default: return usage_error(usage_init, NULL);
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error(usage_init, "init takes one REGISTER directory");
+	if (!policy_path)
+		return usage_error(usage_init, "init needs --policy FILE");
+	if (raw && passfile)
+		return usage_error(usage_init, "--no-passphrase and --passfile exclude each other");
+	dir = argv[optind];
+
+	rc = policy_load(policy_path, &pol, &errs);
+	if (rc) {
+		if (errs)
+			fputs(errs, stderr);
+		rc = error("%s: the policy has errors; nothing was created", policy_path);
+		goto out;
+	}
+	for (size_t i = 0; i <= pol->n_levels; i++) {
+		const char *name = i < pol->n_levels ? pol->levels[i].name : KEYS_INDEX_NAME;
+
+		if (i < pol->n_levels && !strcmp(name, KEYS_INDEX_NAME)) {
+			rc = error("%s: a level may not be called '%s' (that is the ingest keyring)", policy_path,
+				   KEYS_INDEX_NAME);
+			goto out;
+		}
+		free(path);
+		path = xasprintf("%s/%s.keyring", kdir, name);
+		if (access(path, F_OK) == 0) {
+			rc = error("%s exists; move it away or choose another --keyrings DIR", path);
+			goto out;
+		}
+	}
+	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
+		goto out;
+
+	existed = stat(dir, &st) == 0;
+	meta_clear_error();
+	rc = reg_create(dir, policy_path, &secrets);
+	if (rc) {
+		rc = error("cannot create register %s: %s", dir, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		goto out;
+	}
+	created = 1;
+	if ((rc = prepare_keyring_dir(kdir)))
+		goto out;
+	if ((rc = write_keyrings(secrets, pol, kdir, pass, &written)))
+		goto out;
+	if ((rc = log_init(dir, pol)))
+		goto out;
+
+	printf("created register %s (policy %s, %zu levels)\n", dir, policy_path, pol->n_levels);
+	for (size_t i = 0; i < written.n; i++)
+		printf("wrote %s (%s)\n", written.v[i], raw ? "raw, mode 0600" : "passphrase-sealed");
+	rc = 0;
+out:
+	if (rc && created) {
+		/* All or nothing: without its keyrings the register is lost. */
+		remove_written(&written);
+		util_remove_tree(dir);
+		if (existed && mkdir(dir, 0700) < 0)
+			warning("cannot recreate the empty directory %s: %s", dir, strerror(errno));
+	}
+	strlist_clear(&written);
+	keyring_free(secrets);
+	crypto_key_free(pass);
+	policy_free(pol);
+	free(errs);
+	free(path);
+	return rc;
+}

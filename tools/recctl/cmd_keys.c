@@ -1,0 +1,212 @@
+/*
+ * cmd_keys.c - `recctl keys export`: a keyring for one workstation holding
+ * exactly the levels it serves, merged from the keyrings init and policy
+ * apply wrote.
+ *
+ * Each exported key is checked against the register's public key of its
+ * level, so a keyring of another register is refused rather than handed
+ * out to open nothing.  Every export is logged.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recctl.h"
+
+const char usage_keys[] =
+	"usage: recctl keys export LEVEL... -o FILE [-R REGISTER] [--keyring SRC]... [--keyrings DIR]\n"
+	"                          [--index] [--no-passphrase | --passfile FILE] [--source-passfile FILE]\n"
+	"\n"
+	"Write a new keyring FILE with the secret keys of the named levels, for a\n"
+	"workstation that mounts the register (recfs -o keyring=FILE).\n"
+	"\n"
+	"  -o, --output FILE        the keyring to write (must not exist; mode 0600)\n"
+	"  -R, --register DIR       the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --keyring SRC            source keyring (repeatable; default DIR/<LEVEL>.keyring)\n"
+	"  --keyrings DIR           where the source keyrings are (default " CTL_KEYRING_DIR ")\n"
+	"  --index                  also export the blind-index key (for subject find)\n"
+	"  --no-passphrase          write a raw keyring\n"
+	"  --passfile FILE          passphrase for FILE (default $RECFS_PASSFILE, else asked)\n"
+	"  --source-passfile FILE   passphrase of the sources (default: that of --passfile)\n";
+
+static int export_keys(struct reg *r, const struct keyring *src, char *const *levels, size_t n, int index,
+		       struct keyring **out)
+{
+	struct keyring *kr = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	int rc;
+
+	if ((rc = keyring_new(&kr)))
+		return error("out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int li = policy_level_index(r->policy, levels[i]);
+		const struct crypto_key *sk;
+
+		if (li < 0) {
+			rc = error("no level %s in the policy of %s", levels[i], r->dir);
+			goto out;
+		}
+		sk = keyring_level(src, levels[i], pk);
+		if (!sk) {
+			rc = error("the source keyrings hold no key of level %s", levels[i]);
+			goto out;
+		}
+		if (!crypto_equal(pk, r->pk[li], CRYPTO_PK_BYTES)) {
+			rc = error("the key of level %s in the source keyrings is not this register's (keys/%s.pub)",
+				   levels[i], levels[i]);
+			goto out;
+		}
+		if ((rc = keyring_add_level(kr, levels[i], sk))) {
+			rc = error("cannot add level %s: %s", levels[i], strerror(-rc));
+			goto out;
+		}
+	}
+	if (index) {
+		const struct crypto_key *ik = keyring_index_key(src);
+
+		if (!ik) {
+			rc = error("the source keyrings hold no blind-index key; add --keyring .../ingest.keyring");
+			goto out;
+		}
+		if ((rc = keyring_set_index_key(kr, ik))) {
+			rc = error("cannot add the blind-index key: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	*out = kr;
+	kr = NULL;
+out:
+	keyring_free(kr);
+	return rc;
+}
+
+static int keys_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "register", required_argument, NULL, 'R' },
+		{ "keyring", required_argument, NULL, 'K' },
+		{ "keyrings", required_argument, NULL, 'k' },
+		{ "index", no_argument, NULL, 'i' },
+		{ "no-passphrase", no_argument, NULL, 'n' },
+		{ "passfile", required_argument, NULL, 'P' },
+		{ "source-passfile", required_argument, NULL, 'S' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ctl_register_default(), *kdir = CTL_KEYRING_DIR, *output = NULL;
+	const char *passfile = NULL, *src_passfile = NULL;
+	struct strlist sources = { 0 }, levels = { 0 };
+	struct keyring *src = NULL, *kr = NULL;
+	struct crypto_key *pass = NULL;
+	struct audit_actor a;
+	struct reg *r = NULL;
+	char *reason = NULL;
+	int raw = 0, index = 0, c, rc;
+
+	while ((c = getopt_long(argc, argv, "o:R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'R': dir = optarg; break;
+		case 'K': strlist_add(&sources, optarg); break;
+		case 'k': kdir = optarg; break;
+		case 'i': index = 1; break;
+		case 'n': raw = 1; break;
+		case 'P': passfile = optarg; break;
+		case 'S': src_passfile = optarg; break;
+		case 'h': rc = usage_show(usage_keys); goto out;
+		default: rc = usage_error(usage_keys, NULL); goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = usage_error(usage_keys, "keys export needs at least one LEVEL");
+		goto out;
+	}
+	if (!output) {
+		rc = usage_error(usage_keys, "keys export needs -o FILE");
+		goto out;
+	}
+	if (raw && passfile) {
+		rc = usage_error(usage_keys, "--no-passphrase and --passfile exclude each other");
+		goto out;
+	}
+	for (int i = optind; i < argc; i++)
+		strlist_add(&levels, argv[i]);
+	if (!sources.n) {
+		for (size_t i = 0; i < levels.n; i++) {
+			char *p = xasprintf("%s/%s.keyring", kdir, levels.v[i]);
+
+			strlist_add(&sources, p);
+			free(p);
+		}
+		if (index) {
+			char *p = xasprintf("%s/%s.keyring", kdir, KEYS_INDEX_NAME);
+
+			strlist_add(&sources, p);
+			free(p);
+		}
+	}
+	if (access(output, F_OK) == 0) {
+		rc = error("%s exists; remove it first or write another file", output);
+		goto out;
+	}
+	if ((rc = ctl_open_register(dir, &r)))
+		goto out;
+	if ((rc = ctl_load_keyrings(sources.v, sources.n, src_passfile ? src_passfile : passfile, &src)))
+		goto out;
+	if ((rc = export_keys(r, src, levels.v, levels.n, index, &kr)))
+		goto out;
+	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
+		goto out;
+	meta_clear_error();
+	rc = keyring_save(kr, output, pass);
+	if (rc) {
+		rc = error("cannot write %s: %s", output, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		goto out;
+	}
+	reason = xasprintf("levels");
+	for (size_t i = 0; i < levels.n; i++) {
+		char *s = xasprintf("%s%s%s", reason, i ? "," : " ", levels.v[i]);
+
+		free(reason);
+		reason = s;
+	}
+	if (index) {
+		char *s = xasprintf("%s; blind-index key", reason);
+
+		free(reason);
+		reason = s;
+	}
+	audit_self(&a, NULL);
+	rc = audit_log(r->cat, &a, "keys-export", NULL, "ok", reason);
+	if (rc) {
+		unlink(output);
+		rc = error("cannot write the audit log: %s; %s removed", strerror(-rc), output);
+		goto out;
+	}
+	printf("wrote %s (%s; %s)\n", output, reason, raw ? "raw, mode 0600" : "passphrase-sealed");
+	rc = 0;
+out:
+	keyring_free(src);
+	keyring_free(kr);
+	crypto_key_free(pass);
+	reg_close(r);
+	strlist_clear(&sources);
+	strlist_clear(&levels);
+	free(reason);
+	return rc;
+}
+
+int cmd_keys(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error(usage_keys, "keys needs a command: export");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage_show(usage_keys);
+	if (!strcmp(argv[1], "export"))
+		return keys_export(argc - 1, argv + 1);
+	return usage_error(usage_keys, "unknown keys command '%s'", argv[1]);
+}

@@ -1,0 +1,567 @@
+/*
+ * cmd_policy.c - `recctl policy check FILE` and `recctl policy apply FILE`.
+ *
+ * Applying a policy makes the seals agree with it: every artifact and
+ * details record of a recording is sealed for exactly the levels its
+ * purpose now allows (only the rights level and up while restricted), every
+ * subject card from details_level up.  Removing a seal needs no key; adding
+ * one needs the object's DEK, unsealed with a key of the rights level (or
+ * any other level holding a seal) from --keyring.
+ *
+ * All seal changes and their audit entries are one catalog transaction;
+ * policy.conf is replaced (atomically) just before it commits, so a failure
+ * anywhere leaves the old policy with the old seals.  Levels are never
+ * removed and the rights level never changes: either would strand sealed
+ * data or move who exercises rights.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "recctl.h"
+
+const char usage_policy[] =
+	"usage: recctl policy check FILE\n"
+	"       recctl policy apply FILE [-R REGISTER] [--keyring FILE]... [--keyrings DIR]\n"
+	"                               [--no-passphrase | --passfile FILE] [--dry-run]\n"
+	"\n"
+	"check   validate FILE and print every error with its line number.\n"
+	"apply   validate FILE and install it as REGISTER/policy.conf.  Levels may be\n"
+	"        added (a key pair is made; its keyring goes to DIR/<level>.keyring)\n"
+	"        but not removed, and the rights level may not change.  When a\n"
+	"        purpose's min_level (or details_level) changes, seals are added or\n"
+	"        removed to match; adding needs the rights level's keyring.\n"
+	"\n"
+	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --keyring FILE      keyring with the rights level key (repeatable)\n"
+	"  --keyrings DIR      where keyrings of new levels go (default " CTL_KEYRING_DIR ")\n"
+	"  --no-passphrase     write raw keyrings for new levels\n"
+	"  --passfile FILE     passphrase for new keyrings and for opening --keyring\n"
+	"  --dry-run           say what would change, change nothing\n";
+
+static int policy_check(int argc, char **argv)
+{
+	static const struct option opts[] = { HELP_OPTION, { NULL, 0, NULL, 0 } };
+	struct policy *pol = NULL;
+	char *errs = NULL;
+	int c, rc, n = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return usage_show(usage_policy);
+		return usage_error(usage_policy, NULL);
+	}
+	if (optind != argc - 1)
+		return usage_error(usage_policy, "policy check takes one FILE");
+	meta_clear_error();
+	rc = policy_load(argv[optind], &pol, &errs);
+	if (rc == 0) {
+		printf("%s: ok\n", argv[optind]);
+		policy_free(pol);
+		return 0;
+	}
+	if (!errs)
+		return error("%s: %s", argv[optind], *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+	fflush(stdout);
+	fputs(errs, stderr);
+	for (const char *p = errs; *p; p++)
+		n += *p == '\n';
+	if (errs[0] && errs[strlen(errs) - 1] != '\n') {
+		fputc('\n', stderr);
+		n++;
+	}
+	free(errs);
+	return error("%s: %d error%s", argv[optind], n, n == 1 ? "" : "s");
+}
+
+/* One recording's part in the reseal. */
+struct rec_plan {
+	char id[RECFS_ID_HEX];
+	char details[RECFS_ID_HEX];
+	char *purpose;
+	int restricted;
+};
+
+struct apply {
+	struct reg *r;			/* the register, opened under the old policy */
+	struct policy *np;		/* the new policy */
+	uint8_t (*npk)[CRYPTO_PK_BYTES];/* public keys per level of np */
+	struct keyring *kr;		/* --keyring, or NULL */
+	struct audit_actor actor;
+	struct rec_plan *recs;
+	size_t n_recs;
+	char **handles;
+	size_t n_handles;
+	long added, removed, changed;	/* seals, and objects touched */
+	int dry_run;
+};
+
+static int collect_recording(const struct cat_recording *rec, void *ctx)
+{
+	struct apply *ap = ctx;
+	struct rec_plan *p;
+
+	ap->recs = xrealloc(ap->recs, (ap->n_recs + 1) * sizeof(*ap->recs));
+	p = &ap->recs[ap->n_recs++];
+	memcpy(p->id, rec->id, sizeof(p->id));
+	memcpy(p->details, rec->details_id, sizeof(p->details));
+	p->purpose = xstrdup(rec->purpose);
+	p->restricted = rec->restricted_since != 0;
+	return 0;
+}
+
+static int collect_subject(const char *handle, void *ctx)
+{
+	struct apply *ap = ctx;
+
+	ap->handles = xrealloc(ap->handles, (ap->n_handles + 1) * sizeof(*ap->handles));
+	ap->handles[ap->n_handles++] = xstrdup(handle);
+	return 0;
+}
+
+struct id_list {
+	char (*ids)[RECFS_ID_HEX];
+	size_t n;
+};
+
+static int collect_artifact(const struct cat_artifact *a, void *ctx)
+{
+	struct id_list *l = ctx;
+
+	l->ids = xrealloc(l->ids, (l->n + 1) * sizeof(*l->ids));
+	memcpy(l->ids[l->n++], a->id, RECFS_ID_HEX);
+	return 0;
+}
+
+/* The object's DEK from any level the keyring and the seals share, the
+ * rights level first. */
+static int unseal_any(struct apply *ap, const char *object, struct crypto_key **dek)
+{
+	const char *rights = ap->np->levels[ap->np->rights_level].name;
+	int rc;
+
+	if (!ap->kr)
+		return -ENOKEY;
+	rc = reg_unseal(ap->r, ap->kr, rights, object, dek);
+	if (rc != -EACCES && rc != -ENOKEY)
+		return rc;
+	for (size_t i = 0; i < keyring_level_count(ap->kr); i++) {
+		rc = reg_unseal(ap->r, ap->kr, keyring_level_name(ap->kr, i), object, dek);
+		if (rc != -EACCES && rc != -ENOKEY)
+			return rc;
+	}
+	return -ENOKEY;
+}
+
+/*
+ * Make object sealed for exactly the levels from `from` up.  *changed is
+ * set when a seal was added or removed.  what/owner name the object in a
+ * message (ids and handles only).
+ */
+static int reseal_object(struct apply *ap, const char *object, int from, const char *owner, int *changed)
+{
+	struct crypto_key *dek = NULL;
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc = 0;
+
+	for (size_t i = 0; i < ap->np->n_levels; i++) {
+		const char *level = ap->np->levels[i].name;
+		int want = (int)i >= from, has;
+
+		rc = catalog_get_seal(ap->r->cat, object, level, seal);
+		if (rc && rc != -ENOENT) {
+			rc = error("cannot read the seals of %s: %s", object, strerror(-rc));
+			goto out;
+		}
+		has = rc == 0;
+		rc = 0;
+		if (has && !want) {
+			rc = catalog_delete_seals(ap->r->cat, object, level);
+			if (rc) {
+				rc = error("cannot delete the %s seal of %s: %s", level, object, strerror(-rc));
+				goto out;
+			}
+			ap->removed++;
+			*changed = 1;
+		} else if (!has && want) {
+			if (!dek) {
+				rc = unseal_any(ap, object, &dek);
+				if (rc == -ENOKEY) {
+					rc = error("%s needs a seal for level %s, which needs the key of level %s: "
+						   "give its keyring with --keyring",
+						   owner, level, ap->np->levels[ap->np->rights_level].name);
+					goto out;
+				}
+				if (rc) {
+					rc = error("cannot unseal %s of %s: %s", object, owner,
+						   *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+					goto out;
+				}
+			}
+			rc = crypto_seal_dek(dek, ap->npk[i], seal);
+			if (rc == 0)
+				rc = catalog_put_seal(ap->r->cat, object, level, seal);
+			if (rc) {
+				rc = error("cannot seal %s for level %s: %s", object, level, strerror(-rc));
+				goto out;
+			}
+			ap->added++;
+			*changed = 1;
+		}
+	}
+out:
+	crypto_key_free(dek);
+	return rc;
+}
+
+static int reseal_recording(struct apply *ap, const struct rec_plan *p)
+{
+	struct id_list arts = { 0 };
+	int pi = policy_purpose_index(ap->np, p->purpose);
+	int min, det, changed = 0, rc = 0;
+	long before_add = ap->added, before_rm = ap->removed;
+
+	min = ap->np->purposes[pi].min_level;
+	det = min > ap->np->details_level ? min : ap->np->details_level;
+	if (p->restricted) {
+		min = ap->np->rights_level;
+		det = ap->np->rights_level;
+	}
+	rc = catalog_each_artifact(ap->r->cat, p->id, collect_artifact, &arts);
+	if (rc) {
+		rc = error("cannot list the artifacts of %s: %s", p->id, strerror(-rc));
+		goto out;
+	}
+	for (size_t i = 0; i < arts.n && rc == 0; i++)
+		rc = reseal_object(ap, arts.ids[i], min, p->id, &changed);
+	if (rc == 0 && p->details[0])
+		rc = reseal_object(ap, p->details, det, p->id, &changed);
+	if (rc == 0 && changed) {
+		char *reason = xasprintf("policy-apply: seals +%ld -%ld", ap->added - before_add,
+					 ap->removed - before_rm);
+
+		ap->changed++;
+		rc = audit_log(ap->r->cat, &ap->actor, "reseal", p->id, "ok", reason);
+		free(reason);
+		if (rc)
+			rc = error("cannot write the audit log: %s", strerror(-rc));
+	}
+out:
+	free(arts.ids);
+	return rc;
+}
+
+static int reseal_card(struct apply *ap, const char *handle)
+{
+	char card[RECFS_ID_HEX];
+	int changed = 0, rc;
+
+	rc = catalog_get_subject(ap->r->cat, handle, card);
+	if (rc)
+		return error("cannot read subject %s: %s", handle, strerror(-rc));
+	rc = reseal_object(ap, card, ap->np->details_level, handle, &changed);
+	if (rc == 0 && changed) {
+		ap->changed++;
+		rc = audit_log(ap->r->cat, &ap->actor, "reseal", handle, "ok", "policy-apply: subject card");
+		if (rc)
+			rc = error("cannot write the audit log: %s", strerror(-rc));
+	}
+	return rc;
+}
+
+/* Refuse what would strand data: a level removed, the rights level moved,
+ * a purpose in use removed. */
+static int compatible(struct apply *ap, const char *file)
+{
+	const struct policy *op = ap->r->policy, *np = ap->np;
+	int bad = 0;
+
+	for (size_t i = 0; i < op->n_levels; i++) {
+		if (policy_level_index(np, op->levels[i].name) < 0) {
+			error("%s: level %s is missing; levels cannot be removed (their seals would be stranded)",
+			      file, op->levels[i].name);
+			bad = 1;
+		}
+	}
+	if (strcmp(op->levels[op->rights_level].name, np->levels[np->rights_level].name)) {
+		error("%s: the rights level changes from %s to %s; it cannot change", file,
+		      op->levels[op->rights_level].name, np->levels[np->rights_level].name);
+		bad = 1;
+	}
+	for (size_t i = 0; i < ap->n_recs; i++) {
+		if (policy_purpose_index(np, ap->recs[i].purpose) < 0) {
+			error("%s: purpose %s is missing but recording %s has it; erase or keep it first", file,
+			      ap->recs[i].purpose, ap->recs[i].id);
+			bad = 1;
+			break;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* Key pairs for the levels np adds; their keyrings are written to kdir. */
+static int new_level_keys(struct apply *ap, const char *kdir, const struct crypto_key *pass, struct strlist *written)
+{
+	struct crypto_key *sk = NULL;
+	struct keyring *kr = NULL;
+	char *path = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < ap->np->n_levels; i++) {
+		const char *name = ap->np->levels[i].name;
+		int oi = policy_level_index(ap->r->policy, name);
+
+		if (oi >= 0) {
+			memcpy(ap->npk[i], ap->r->pk[oi], CRYPTO_PK_BYTES);
+			continue;
+		}
+		if ((rc = crypto_keypair(ap->npk[i], &sk))) {
+			rc = error("cannot make a key pair for level %s: %s", name, strerror(-rc));
+			goto out;
+		}
+		if (ap->dry_run) {
+			printf("would add level %s (keyring %s/%s.keyring)\n", name, kdir, name);
+			crypto_key_free(sk);
+			sk = NULL;
+			continue;
+		}
+		if ((rc = keyring_new(&kr)) || (rc = keyring_add_level(kr, name, sk))) {
+			rc = error("cannot build the keyring of level %s: %s", name, strerror(-rc));
+			goto out;
+		}
+		path = xasprintf("%s/%s.keyring", kdir, name);
+		meta_clear_error();
+		if ((rc = keyring_save(kr, path, pass))) {
+			rc = error("cannot write %s: %s", path, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			goto out;
+		}
+		strlist_add(written, path);
+		free(path);
+		path = xasprintf("%s/keys/%s.pub", ap->r->dir, name);
+		meta_clear_error();
+		if ((rc = keys_write_public(ap->r->dir, name, ap->npk[i]))) {
+			rc = error("%s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			goto out;
+		}
+		strlist_add(written, path);
+		free(path);
+		path = NULL;
+		keyring_free(kr);
+		kr = NULL;
+		crypto_key_free(sk);
+		sk = NULL;
+	}
+out:
+	free(path);
+	keyring_free(kr);
+	crypto_key_free(sk);
+	return rc;
+}
+
+static int count_new_levels(const struct apply *ap, const char *kdir, int *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < ap->np->n_levels; i++) {
+		const char *name = ap->np->levels[i].name;
+		char *path;
+		int exists;
+
+		if (policy_level_index(ap->r->policy, name) >= 0)
+			continue;
+		if (!strcmp(name, KEYS_INDEX_NAME))
+			return error("a level may not be called '%s' (that is the ingest keyring)", KEYS_INDEX_NAME);
+		path = xasprintf("%s/%s.keyring", kdir, name);
+		exists = access(path, F_OK) == 0;
+		if (exists)
+			error("%s exists; move it away or choose another --keyrings DIR", path);
+		free(path);
+		if (exists)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int policy_apply(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "register", required_argument, NULL, 'R' },
+		{ "keyring", required_argument, NULL, 'K' },
+		{ "keyrings", required_argument, NULL, 'k' },
+		{ "no-passphrase", no_argument, NULL, 'n' },
+		{ "passfile", required_argument, NULL, 'P' },
+		{ "dry-run", no_argument, NULL, 'd' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ctl_register_default(), *kdir = CTL_KEYRING_DIR, *passfile = NULL, *file;
+	struct apply ap = { 0 };
+	struct strlist keyrings = { 0 }, written = { 0 };
+	struct crypto_key *pass = NULL;
+	uint8_t *text = NULL, *old_text = NULL;
+	size_t len, old_len = 0;
+	char *errs = NULL, *target = NULL;
+	int raw = 0, n_new = 0, installed = 0, c, rc;
+
+	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': dir = optarg; break;
+		case 'K': strlist_add(&keyrings, optarg); break;
+		case 'k': kdir = optarg; break;
+		case 'n': raw = 1; break;
+		case 'P': passfile = optarg; break;
+		case 'd': ap.dry_run = 1; break;
+		case 'h': strlist_clear(&keyrings); return usage_show(usage_policy);
+		default: strlist_clear(&keyrings); return usage_error(usage_policy, NULL);
+		}
+	}
+	if (optind != argc - 1) {
+		strlist_clear(&keyrings);
+		return usage_error(usage_policy, "policy apply takes one FILE");
+	}
+	file = argv[optind];
+	audit_self(&ap.actor, NULL);
+
+	meta_clear_error();
+	rc = policy_load(file, &ap.np, &errs);
+	if (rc) {
+		if (errs)
+			fputs(errs, stderr);
+		rc = error("%s: %s", file, errs ? "the policy has errors; nothing was changed"
+					       : *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		goto out;
+	}
+	rc = util_read_file(file, 1 << 20, &text, &len);
+	if (rc) {
+		rc = error("cannot read %s: %s", file, strerror(-rc));
+		goto out;
+	}
+	if ((rc = ctl_open_register(dir, &ap.r)))
+		goto out;
+	target = reg_path(ap.r, "policy.conf");
+	rc = util_read_file(target, 1 << 20, &old_text, &old_len);
+	if (rc) {
+		rc = error("cannot read %s: %s", target, strerror(-rc));
+		goto out;
+	}
+	if ((rc = catalog_each_recording(ap.r->cat, collect_recording, &ap))) {
+		rc = error("cannot list recordings: %s", strerror(-rc));
+		goto out;
+	}
+	if ((rc = catalog_each_subject(ap.r->cat, collect_subject, &ap))) {
+		rc = error("cannot list subjects: %s", strerror(-rc));
+		goto out;
+	}
+	if ((rc = compatible(&ap, file))) {
+		if (audit_log(ap.r->cat, &ap.actor, "policy-apply", NULL, "refused", "incompatible policy"))
+			warning("cannot write the audit log");
+		goto out;
+	}
+	if ((rc = count_new_levels(&ap, kdir, &n_new)))
+		goto out;
+	if (keyrings.n && (rc = ctl_load_keyrings(keyrings.v, keyrings.n, passfile, &ap.kr)))
+		goto out;
+	if (n_new && !ap.dry_run) {
+		if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
+			goto out;
+		rc = util_mkdir_p(kdir, 0700);
+		if (rc) {
+			rc = error("cannot create %s: %s", kdir, strerror(-rc));
+			goto out;
+		}
+	}
+	ap.npk = xcalloc(ap.np->n_levels, sizeof(*ap.npk));
+	if ((rc = new_level_keys(&ap, kdir, pass, &written)))
+		goto out;
+
+	rc = catalog_begin(ap.r->cat);
+	if (rc) {
+		rc = error("cannot start a catalog transaction: %s", strerror(-rc));
+		goto out;
+	}
+	for (size_t i = 0; i < ap.n_recs && rc == 0; i++)
+		rc = reseal_recording(&ap, &ap.recs[i]);
+	for (size_t i = 0; i < ap.n_handles && rc == 0; i++)
+		rc = reseal_card(&ap, ap.handles[i]);
+	if (rc == 0) {
+		char *reason = xasprintf("%d new levels; %ld objects resealed, seals +%ld -%ld", n_new, ap.changed,
+					 ap.added, ap.removed);
+
+		rc = audit_log(ap.r->cat, &ap.actor, "policy-apply", NULL, "ok", reason);
+		free(reason);
+		if (rc)
+			rc = error("cannot write the audit log: %s", strerror(-rc));
+	}
+	if (rc || ap.dry_run) {
+		catalog_rollback(ap.r->cat);
+		if (rc) {
+			if (audit_log(ap.r->cat, &ap.actor, "policy-apply", NULL, "error", "reseal failed"))
+				warning("cannot write the audit log");
+			goto out;
+		}
+		printf("would reseal %ld recordings and subject cards (seals +%ld -%ld); nothing changed\n",
+		       ap.changed, ap.added, ap.removed);
+		goto out;
+	}
+	rc = util_write_file_atomic(target, text, len, 0600);
+	if (rc) {
+		catalog_rollback(ap.r->cat);
+		rc = error("cannot install %s: %s", target, strerror(-rc));
+		goto out;
+	}
+	installed = 1;
+	rc = catalog_commit(ap.r->cat);
+	if (rc) {
+		rc = error("cannot commit the catalog: %s; the old policy is back in place", strerror(-rc));
+		goto out;
+	}
+	installed = 0;
+	printf("applied %s to %s: %d new level%s, %ld recordings and subject cards resealed (seals +%ld -%ld)\n",
+	       file, dir, n_new, n_new == 1 ? "" : "s", ap.changed, ap.added, ap.removed);
+	for (size_t i = 0; i < written.n; i++)
+		printf("wrote %s\n", written.v[i]);
+	rc = 0;
+out:
+	if (ap.r && catalog_in_transaction(ap.r->cat))
+		catalog_rollback(ap.r->cat);
+	if (installed && util_write_file_atomic(target, old_text, old_len, 0600))
+		warning("could not put the old policy back in %s", target);
+	if (rc)
+		for (size_t i = 0; i < written.n; i++)
+			unlink(written.v[i]);
+	for (size_t i = 0; i < ap.n_recs; i++)
+		free(ap.recs[i].purpose);
+	free(ap.recs);
+	for (size_t i = 0; i < ap.n_handles; i++)
+		free(ap.handles[i]);
+	free(ap.handles);
+	free(ap.npk);
+	keyring_free(ap.kr);
+	reg_close(ap.r);
+	policy_free(ap.np);
+	crypto_key_free(pass);
+	strlist_clear(&keyrings);
+	strlist_clear(&written);
+	free(text);
+	free(old_text);
+	free(errs);
+	free(target);
+	return rc;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error(usage_policy, "policy needs check or apply");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage_show(usage_policy);
+	if (!strcmp(argv[1], "check"))
+		return policy_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "apply"))
+		return policy_apply(argc - 1, argv + 1);
+	return usage_error(usage_policy, "unknown policy command '%s'", argv[1]);
+}

@@ -1,0 +1,71 @@
+/*
+ * cmd_register.c - `recctl register`: print the register notice (the same
+ * text as README.txt on a mount), generated from the policy in force.
+ *
+ * Only policy.conf is read: the notice is public and printing it needs no
+ * catalog and no keys.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "recctl.h"
+
+const char usage_register[] =
+	"usage: recctl register [-R REGISTER]\n"
+	"\n"
+	"Print the register notice: controller, contacts, purposes with their\n"
+	"legal bases and retention, sources, recipients, and the data subject's\n"
+	"rights.\n"
+	"\n"
+	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n";
+
+int cmd_register(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "register", required_argument, NULL, 'R' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ctl_register_default();
+	struct policy *pol = NULL;
+	char *path = NULL, *errs = NULL, *text = NULL;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': dir = optarg; break;
+		case 'h': return usage_show(usage_register);
+		default: return usage_error(usage_register, NULL);
+		}
+	}
+	if (optind != argc)
+		return usage_error(usage_register, "register takes no arguments");
+	path = xasprintf("%s/policy.conf", dir);
+	meta_clear_error();
+	rc = policy_load(path, &pol, &errs);
+	if (rc) {
+		if (errs)
+			fputs(errs, stderr);
+		rc = error("cannot read the policy of register %s: %s", dir,
+			   errs ? "it has errors" : *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		goto out;
+	}
+	text = policy_notice(pol);
+	if (!text) {
+		rc = error("cannot make the register notice");
+		goto out;
+	}
+	fputs(text, stdout);
+	if (*text && text[strlen(text) - 1] != '\n')
+		putchar('\n');
+	rc = 0;
+out:
+	free(text);
+	free(errs);
+	free(path);
+	policy_free(pol);
+	return rc;
+}

@@ -1,0 +1,460 @@
+/*
+ * cmd_subject.c - `recctl subject`: find a data subject, show what the
+ * register holds on them, export it (Art. 15, 20), and withdraw their
+ * consent (Art. 7(3)).
+ *
+ * Finding by phone, e-mail or reference goes through the blind index and
+ * needs the ingest keyring's index key; finding by name has to open every
+ * sealed card, so it needs a level keyring from the details level up.
+ * Nothing typed as a search term reaches the audit log or any error line:
+ * both name handles and counts only.  Decrypted card text is wiped before
+ * it is freed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "export.h"
+#include "recctl.h"
+#include "request.h"
+#include "retention.h"
+#include "subject.h"
+
+const char usage_subject[] =
+	"usage: recctl subject find TEXT [--keyring FILE] [--level-keyring FILE]... [--json]\n"
+	"       recctl subject show HANDLE --level-keyring FILE... [--json]\n"
+	"       recctl subject export HANDLE DIR --level-keyring FILE... [--recipient NAME]\n"
+	"       recctl subject withdraw-consent HANDLE\n"
+	"       (each takes -R REGISTER)\n"
+	"\n"
+	"find      print the handles of subjects whose phone number, e-mail or\n"
+	"          reference is TEXT (blind index: needs the ingest keyring), and,\n"
+	"          with --level-keyring, whose name contains TEXT (opens every card)\n"
+	"show      the subject's card, recordings and open requests\n"
+	"export    write DIR/HANDLE/ with the card, a vCon-shaped JSON document per\n"
+	"          recording and the decrypted media; to the data subject, or to\n"
+	"          a recipient of the policy (--recipient); logged as a disclosure\n"
+	"withdraw-consent  erase the subject's recordings whose legal basis is\n"
+	"          consent; recordings on legal hold stay, are counted, and make\n"
+	"          the exit status 1\n"
+	"\n"
+	"  -R, --register DIR      the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --keyring FILE          the ingest keyring (default $RECFS_KEYRING, then\n"
+	"                          " CTL_KEYRING_DIR "/ingest.keyring)\n"
+	"  --level-keyring FILE    a keyring with level keys (repeatable); the\n"
+	"                          details level or higher opens cards, the rights\n"
+	"                          level also restricted recordings\n"
+	"  --passfile FILE         passphrase of the keyrings (default $RECFS_PASSFILE)\n"
+	"  --recipient NAME        a [recipient NAME] of the policy\n"
+	"  --json                  JSON output (find, show)\n";
+
+struct subj_opts {
+	const char *dir, *passfile, *recipient;
+	char *keyring;
+	int keyring_given, as_json;
+	struct strlist levels;
+};
+
+static int parse(int argc, char **argv, struct subj_opts *o)
+{
+	static const struct option opts[] = {
+		{ "register", required_argument, NULL, 'R' },
+		{ "keyring", required_argument, NULL, 'K' },
+		{ "level-keyring", required_argument, NULL, 'L' },
+		{ "passfile", required_argument, NULL, 'P' },
+		{ "recipient", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': o->dir = optarg; break;
+		case 'K': o->keyring = optarg; o->keyring_given = 1; break;
+		case 'L': strlist_add(&o->levels, optarg); break;
+		case 'P': o->passfile = optarg; break;
+		case 'r': o->recipient = optarg; break;
+		case 'j': o->as_json = 1; break;
+		case 'h': return 1;
+		default: return usage_error(usage_subject, NULL);
+		}
+	}
+	return 0;
+}
+
+static const char *msg(int rc)
+{
+	return *meta_errmsg() ? meta_errmsg() : strerror(-rc);
+}
+
+/* The card of handle opened with the highest level of kr that has a seal. */
+static int read_card(struct reg *r, const struct keyring *kr, const char *handle, json_t **out)
+{
+	const struct policy *p = r->policy;
+
+	for (int i = (int)p->n_levels - 1; i >= p->details_level; i--) {
+		char *text = NULL;
+		size_t len = 0;
+		int rc = subject_read_card(r, kr, p->levels[i].name, handle, &text, &len);
+
+		if (rc == -ENOKEY || rc == -EACCES)
+			continue;
+		if (rc)
+			return rc;
+		*out = json_loadb(text, len, 0, NULL);
+		sodium_memzero(text, len);
+		free(text);
+		return *out ? 0 : -EIO;
+	}
+	return -ENOKEY;
+}
+
+static void print_json(json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+
+	if (text) {
+		puts(text);
+		sodium_memzero(text, strlen(text));
+	}
+	free(text);
+}
+
+struct found {
+	json_t *list;
+	struct reg *r;
+	const struct keyring *kr;
+	const char *text;
+	int errors;
+};
+
+static void add_found(json_t *list, const char *handle, const char *by)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(list, i, x) {
+		if (!strcmp(json_string_value(json_object_get(x, "handle")), handle)) {
+			json_array_append_new(json_object_get(x, "by"), json_string(by));
+			return;
+		}
+	}
+	json_array_append_new(list, json_pack("{s:s, s:[s]}", "handle", handle, "by", by));
+}
+
+static int match_name(const char *handle, void *ctx)
+{
+	struct found *f = ctx;
+	json_t *card = NULL;
+	const char *name;
+
+	if (read_card(f->r, f->kr, handle, &card)) {
+		f->errors++;
+		return 0;
+	}
+	name = json_string_value(json_object_get(card, "name"));
+	if (name && strcasestr(name, f->text))
+		add_found(f->list, handle, "name");
+	json_decref(card);
+	return 0;
+}
+
+static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text)
+{
+	static const char *const kinds[] = { "phone", "email", "ref" };
+	struct keyring *ik = NULL, *kr = NULL;
+	struct found f = { json_array(), r, NULL, text, 0 };
+	struct audit_actor a;
+	char why[96];
+	int rc = 0, use_index = o->keyring_given || !o->levels.n || access(o->keyring, F_OK) == 0;
+
+	if (use_index && (rc = ctl_load_keyrings(&o->keyring, 1, o->passfile, &ik)))
+		goto out;
+	if (ik && !keyring_index_key(ik)) {
+		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", o->keyring);
+		goto out;
+	}
+	if (o->levels.n && (rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
+		goto out;
+	for (size_t i = 0; ik && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char handle[CATALOG_HANDLE_MAX];
+
+		if (!strcmp(kinds[i], "email") && !strchr(text, '@'))
+			continue;
+		if (!strcmp(kinds[i], "phone") && strspn(text, "+0123456789 -().") != strlen(text))
+			continue;
+		rc = subject_find(r, keyring_index_key(ik), kinds[i], text, handle);
+		if (rc == 0)
+			add_found(f.list, handle, kinds[i]);
+		else if (rc != -ENOENT && rc != -EINVAL) {
+			rc = error("cannot search the blind index: %s", msg(rc));
+			goto out;
+		}
+		rc = 0;
+	}
+	if (kr) {
+		f.kr = kr;
+		if ((rc = catalog_each_subject(r->cat, match_name, &f))) {
+			rc = error("cannot walk the subjects: %s", msg(rc));
+			goto out;
+		}
+		if (f.errors)
+			warning("%d subject cards could not be opened with the given keyrings", f.errors);
+	}
+	audit_self(&a, NULL);
+	snprintf(why, sizeof(why), "matches=%zu by=%s%s", json_array_size(f.list), ik ? "index" : "",
+		 kr ? (ik ? ",name" : "name") : "");
+	if (audit_log(r->cat, &a, "subject-find", NULL, "ok", why)) {
+		rc = error("cannot write the audit log: %s", msg(-EIO));
+		goto out;
+	}
+	if (o->as_json) {
+		print_json(f.list);
+	} else {
+		size_t i;
+		json_t *x;
+
+		json_array_foreach(f.list, i, x) {
+			char *by = json_dumps(json_object_get(x, "by"), JSON_COMPACT);
+
+			printf("%s\t%s\n", json_string_value(json_object_get(x, "handle")), by ? by : "");
+			free(by);
+		}
+	}
+	rc = json_array_size(f.list) ? 0 : error("no subject matches");
+out:
+	json_decref(f.list);
+	keyring_free(ik);
+	keyring_free(kr);
+	return rc;
+}
+
+struct recs {
+	struct reg *r;
+	json_t *list;
+};
+
+static int add_recording(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct recs *x = ctx;
+	struct cat_recording rec;
+	char t[21], d[11];
+
+	(void)handle;
+	if (catalog_get_recording(x->r->cat, recording, &rec))
+		return 0;
+	util_format_time(rec.recorded_at, t);
+	util_format_date(rec.retention_until, d);
+	json_array_append_new(x->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?}", "id", rec.id,
+						 "role", role, "recorded_at", t, "source", rec.source, "purpose",
+						 rec.purpose, "legal_basis", rec.legal_basis, "retention_until", d,
+						 "duration_ms", (json_int_t)rec.duration_ms, "restricted",
+						 rec.restricted_since != 0, "legal_hold", rec.legal_hold));
+	cat_recording_clear(&rec);
+	return 0;
+}
+
+static int add_request(const struct request *q, void *ctx)
+{
+	const char *handle = json_string_value(json_object_get(ctx, "subject"));
+	char due[11];
+
+	if (strcmp(q->handle, handle))
+		return 0;
+	util_format_date(q->due, due);
+	json_array_append_new(json_object_get(ctx, "open_requests"),
+			      json_pack("{s:I, s:s, s:s}", "id", (json_int_t)q->id, "type", q->type, "due", due));
+	return 0;
+}
+
+static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *handle)
+{
+	struct keyring *kr = NULL;
+	json_t *card = NULL, *out = NULL;
+	struct recs x = { r, json_array() };
+	struct audit_actor a;
+	int rc;
+
+	if (!o->levels.n) {
+		rc = usage_error(usage_subject, "subject show needs --level-keyring (details level or higher)");
+		goto out;
+	}
+	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
+		goto out;
+	audit_self(&a, NULL);
+	meta_clear_error();
+	rc = read_card(r, kr, handle, &card);
+	if (rc == -ENOENT) {
+		rc = error("no subject %s", handle);
+		goto out;
+	}
+	if (rc) {
+		if (audit_log(r->cat, &a, "subject-show", handle, "refused", ctl_errname(rc)))
+			meta_clear_error();
+		rc = error("cannot open the card of %s: %s", handle,
+			   rc == -ENOKEY ? "the keyrings hold no level key from the details level up" : msg(rc));
+		goto out;
+	}
+	if ((rc = catalog_each_link_of_subject(r->cat, handle, add_recording, &x))) {
+		rc = error("cannot list the recordings of %s: %s", handle, msg(rc));
+		goto out;
+	}
+	out = json_pack("{s:s, s:O, s:O, s:[]}", "subject", handle, "card", card, "recordings", x.list,
+			"open_requests");
+	if ((rc = request_each(r, REQUEST_OPEN, add_request, out))) {
+		rc = error("cannot list the requests: %s", msg(rc));
+		goto out;
+	}
+	if ((rc = audit_log(r->cat, &a, "subject-show", handle, "ok", NULL))) {
+		rc = error("cannot write the audit log: %s", msg(rc));
+		goto out;
+	}
+	if (o->as_json) {
+		print_json(out);
+	} else {
+		static const char *const fields[] = { "name", "phone", "email", "organisation", "ref" };
+		size_t i;
+		json_t *v;
+
+		printf("subject %s\n", handle);
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			v = json_object_get(card, fields[i]);
+			if (json_is_string(v))
+				printf("  %-13s %s\n", fields[i], json_string_value(v));
+		}
+		printf("recordings %zu\n", json_array_size(x.list));
+		json_array_foreach(x.list, i, v) {
+			json_t *h = json_object_get(v, "legal_hold");
+
+			printf("  %s  %s  %-12s %-18s %-20s until %s%s%s%s\n",
+			       json_string_value(json_object_get(v, "id")),
+			       json_string_value(json_object_get(v, "recorded_at")),
+			       json_string_value(json_object_get(v, "role")),
+			       json_string_value(json_object_get(v, "purpose")),
+			       json_string_value(json_object_get(v, "legal_basis")),
+			       json_string_value(json_object_get(v, "retention_until")),
+			       json_is_true(json_object_get(v, "restricted")) ? "  restricted" : "",
+			       json_is_string(h) ? "  hold: " : "", json_is_string(h) ? json_string_value(h) : "");
+		}
+		json_array_foreach(json_object_get(out, "open_requests"), i, v)
+			printf("open request %lld: %s, due %s\n",
+			       (long long)json_integer_value(json_object_get(v, "id")),
+			       json_string_value(json_object_get(v, "type")),
+			       json_string_value(json_object_get(v, "due")));
+	}
+out:
+	json_decref(card);
+	json_decref(out);
+	json_decref(x.list);
+	keyring_free(kr);
+	return rc;
+}
+
+static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *handle, const char *dir)
+{
+	struct export_result res = { 0 };
+	struct keyring *kr = NULL;
+	struct audit_actor a;
+	int rc;
+
+	if (!o->levels.n)
+		return usage_error(usage_subject, "subject export needs --level-keyring (details level or higher)");
+	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
+		return rc;
+	audit_self(&a, NULL);
+	meta_clear_error();
+	rc = export_subject(r, kr, &a, handle, dir, o->recipient, &res);
+	if (rc == 0) {
+		printf("exported %s to %s for %s: %zu recordings, %zu files", handle, res.dir,
+		       o->recipient ? o->recipient : EXPORT_TO_SUBJECT, res.recordings, res.files);
+		if (res.withheld)
+			printf(", %zu withheld (see export.json)", res.withheld);
+		putchar('\n');
+	} else if (rc == -ENOKEY) {
+		rc = error("cannot export %s: %s; give a keyring of the details or rights level", handle, msg(rc));
+	} else {
+		rc = error("cannot export %s: %s", handle, msg(rc));
+	}
+	free(res.dir);
+	keyring_free(kr);
+	return rc;
+}
+
+static int subject_withdraw_cmd(struct reg *r, const char *handle)
+{
+	struct consent_summary s;
+	struct audit_actor a;
+	int rc;
+
+	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
+	meta_clear_error();
+	rc = retention_withdraw_consent(r, &a, handle, &s);
+	if (rc == -ENOENT && !s.consent)
+		return error("no subject %s", handle);
+	printf("%s: %zu recordings based on consent, erased %zu, on legal hold %zu; %zu on other bases kept",
+	       handle, s.consent, s.erased, s.skipped_hold, s.kept);
+	if (s.errors)
+		printf(", errors %zu", s.errors);
+	putchar('\n');
+	if (rc)
+		return error("withdrawal of consent of %s: %s", handle, msg(rc));
+	return s.skipped_hold ? 1 : 0;
+}
+
+int cmd_subject(int argc, char **argv)
+{
+	struct subj_opts o = { .dir = ctl_register_default() };
+	struct reg *r = NULL;
+	const char *sub;
+	int nargs, rc;
+
+	if (argc < 2)
+		return usage_error(usage_subject, "subject needs a command: find, show, export or withdraw-consent");
+	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
+		return usage_show(usage_subject);
+	o.keyring = (char *)ctl_keyring_default();
+	if ((rc = parse(argc - 1, argv + 1, &o))) {
+		rc = rc == 1 ? usage_show(usage_subject) : rc;
+		goto out;
+	}
+	argc--;
+	argv++;
+	nargs = argc - optind;
+	if (!strcmp(sub, "find") || !strcmp(sub, "show") || !strcmp(sub, "withdraw-consent")) {
+		if (nargs != 1) {
+			rc = usage_error(usage_subject, "subject %s needs one %s", sub,
+					 strcmp(sub, "find") ? "HANDLE" : "TEXT");
+			goto out;
+		}
+	} else if (!strcmp(sub, "export")) {
+		if (nargs != 2) {
+			rc = usage_error(usage_subject, "subject export needs HANDLE and DIR");
+			goto out;
+		}
+	} else {
+		rc = usage_error(usage_subject, "unknown subject command '%s'", sub);
+		goto out;
+	}
+	if ((rc = ctl_open_register(o.dir, &r)))
+		goto out;
+	if (!strcmp(sub, "find"))
+		rc = subject_find_cmd(r, &o, argv[optind]);
+	else if (!strcmp(sub, "show"))
+		rc = subject_show_cmd(r, &o, argv[optind]);
+	else if (!strcmp(sub, "export"))
+		rc = subject_export_cmd(r, &o, argv[optind], argv[optind + 1]);
+	else
+		rc = subject_withdraw_cmd(r, argv[optind]);
+out:
+	reg_close(r);
+	strlist_clear(&o.levels);
+	return rc;
+}

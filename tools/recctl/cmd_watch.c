@@ -1,0 +1,585 @@
+/*
+ * cmd_watch.c - `recctl watch`: the ingest daemon.  It watches a spool
+ * folder with inotify and ingests each manifest (X.json) once its writer is
+ * done with it, then removes the plaintext from the spool.
+ *
+ * Crash safety rests on the order of work: ingest_manifest() fsyncs every
+ * blob and commits the catalog in one transaction, and only then does
+ * ingest_remove_inputs() delete the inputs, the manifest last.  Killed at
+ * any moment, a manifest is either not in the catalog and still in the
+ * spool (with orphan blobs at most, which `recctl fsck --repair` removes),
+ * or in the catalog and perhaps still in the spool, in which case the next
+ * run finds it a duplicate by its keyed hash and only removes the inputs.
+ * The duplicate check comes before any validation, so a manifest once
+ * committed can never be quarantined: none ends both ingested and
+ * quarantined.
+ *
+ * A manifest may be seen before its writer is finished (a writer that
+ * closes between pieces, or the start-up scan running during a copy).  A
+ * failure while the manifest or a file it names changed within SETTLE_MS is
+ * therefore not final: the manifest is retried once it has settled and
+ * quarantined only if it still fails.  Failures of the machine rather than
+ * the manifest (disk full, catalog busy) are retried with a growing delay
+ * and quarantine nothing.
+ *
+ * One thread.  Signals arrive through a signalfd that is only read between
+ * manifests, so SIGTERM finishes the recording in hand.  Log lines name
+ * manifest files and recording ids, never anything a manifest says.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ingest.h"
+#include "recctl.h"
+
+#define SETTLE_MS 2000		/* a file changed more recently may be half-written */
+#define SETTLE_SLACK_MS 100	/* timestamps are coarse: retry a little later */
+#define RETRY_MAX_MS 60000	/* cap of the back-off for errors of the machine */
+#define POLICY_FILE "policy.conf"
+
+const char usage_watch[] =
+	"usage: recctl watch [-R REGISTER] [--keyring FILE] [--passfile FILE] [SPOOL]\n"
+	"\n"
+	"Ingest every manifest (X.json, written last, after X.opus and its\n"
+	"attachments) that appears in SPOOL (default REGISTER/spool), and\n"
+	"remove its files once the recording is committed.  Manifests already in\n"
+	"SPOOL are ingested first, in name order.  A manifest that fails is moved\n"
+	"with its files to REGISTER/quarantine/<name>/ with error.txt; one that\n"
+	"fails while it (or a file it names) changed in the last 2 seconds is\n"
+	"retried once it has settled.  REGISTER/policy.conf is reloaded when it\n"
+	"changes (and on SIGHUP); a policy that does not load is refused and the\n"
+	"one in force kept.  SIGTERM or SIGINT: finish the recording in hand and\n"
+	"exit 0.  One line per manifest on stderr.\n"
+	"\n"
+	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --keyring FILE      the ingest keyring (default $RECFS_KEYRING, then\n"
+	"                      " CTL_KEYRING_DIR "/ingest.keyring)\n"
+	"  --passfile FILE     its passphrase, if it has one (default $RECFS_PASSFILE)\n";
+
+struct entry {
+	char *name;		/* file name in the spool */
+	int64_t due;		/* CLOCK_MONOTONIC ms when to (re)try */
+	unsigned retries;	/* errors of the machine so far, for the back-off */
+	int backlog;		/* found by the start-up scan, not yet counted */
+};
+
+struct watcher {
+	const char *regdir, *spool;
+	struct reg *r;
+	const struct crypto_key *ik;
+	struct audit_actor actor;
+	int ifd, sfd, wd_spool, wd_reg;
+	struct entry *q;	/* manifests to try, in arrival (backlog: name) order */
+	size_t n, cap;
+	size_t backlog_total, backlog_done;
+	int stop, reload, rescan, tty, progress_shown;
+};
+
+static int64_t now_ms(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One line of the daemon's log (stderr, which journald keeps). */
+PRINTF_LIKE(2, 3) static void wlog(struct watcher *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->progress_shown) {
+		fputc('\n', stderr);
+		w->progress_shown = 0;
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void backlog_progress(struct watcher *w)
+{
+	size_t n = w->backlog_done, total = w->backlog_total;
+	size_t step = total / 20 ? total / 20 : 1;
+
+	if (w->tty) {
+		fprintf(stderr, "\rbacklog: %zu/%zu", n, total);
+		w->progress_shown = n < total;
+		if (n == total)
+			fputc('\n', stderr);
+	} else if (n == total || n % step == 0) {
+		fprintf(stderr, "backlog: %zu/%zu\n", n, total);
+	}
+}
+
+/* Errors of the register or the machine, not of the manifest. */
+static int is_system_error(int rc)
+{
+	switch (rc) {
+	case -ENOSPC:
+	case -EDQUOT:
+	case -ENOMEM:
+	case -EBUSY:
+	case -EAGAIN:
+	case -EROFS:
+	case -EINTR:
+	case -EMFILE:
+	case -ENFILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Manifests are *.json; dot files are a writer's temporaries. */
+static int is_manifest_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
+}
+
+static void queue_add(struct watcher *w, const char *name, int64_t due, int backlog)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (!strcmp(w->q[i].name, name)) {
+			/* Changed again: worth a try now. */
+			if (due < w->q[i].due)
+				w->q[i].due = due;
+			return;
+		}
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->q = xrealloc(w->q, w->cap * sizeof(*w->q));
+	}
+	w->q[w->n++] = (struct entry){ .name = xstrdup(name), .due = due, .backlog = backlog };
+	if (backlog)
+		w->backlog_total++;
+}
+
+static void queue_drop(struct watcher *w, size_t i)
+{
+	free(w->q[i].name);
+	memmove(&w->q[i], &w->q[i + 1], (w->n - i - 1) * sizeof(*w->q));
+	w->n--;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Queue every manifest in the spool, in name order. */
+static int scan_spool(struct watcher *w, int backlog)
+{
+	DIR *d = opendir(w->spool);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0;
+
+	if (!d)
+		return error("cannot read spool %s: %s", w->spool, strerror(errno));
+	while ((e = readdir(d))) {
+		if (!is_manifest_name(e->d_name))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		queue_add(w, names[i], 0, backlog);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+/* Milliseconds since path last changed (content, or renamed into place:
+ * mv keeps the mtime but sets the ctime); INT64_MAX when it is absent. */
+static int64_t age_ms(const char *path, int64_t now)
+{
+	struct stat st;
+	int64_t m, c;
+
+	if (lstat(path, &st) < 0)
+		return INT64_MAX;
+	m = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+	c = (int64_t)st.st_ctim.tv_sec * 1000 + st.st_ctim.tv_nsec / 1000000;
+	return now - (m > c ? m : c);
+}
+
+/*
+ * How long until the manifest at path and the files it names (as far as
+ * it parses) have not changed for SETTLE_MS; 0 when they are settled.
+ */
+static int64_t unsettled_ms(const char *spool, const char *path)
+{
+	int64_t now = now_ms(CLOCK_REALTIME), youngest = age_ms(path, now), a;
+	json_t *root = json_load_file(path, 0, NULL), *v, *x;
+	size_t i;
+
+	if (json_is_object(root)) {
+		const char *names[1 + 64];
+		size_t n = 0;
+
+		v = json_object_get(root, "audio");
+		if (json_is_string(v))
+			names[n++] = json_string_value(v);
+		json_array_foreach(json_object_get(root, "attachments"), i, x) {
+			v = json_object_get(x, "file");
+			if (json_is_string(v) && n < sizeof(names) / sizeof(names[0]))
+				names[n++] = json_string_value(v);
+		}
+		for (i = 0; i < n; i++) {
+			char *p;
+
+			if (strchr(names[i], '/'))
+				continue;
+			p = xasprintf("%s/%s", spool, names[i]);
+			a = age_ms(p, now);
+			if (a < youngest)
+				youngest = a;
+			free(p);
+		}
+	}
+	json_decref(root);
+	if (youngest == INT64_MAX || youngest >= SETTLE_MS)
+		return 0;
+	/* A timestamp in the future (clock step): wait one full period. */
+	return youngest < 0 ? SETTLE_MS : SETTLE_MS - youngest;
+}
+
+/*
+ * Try the manifest of entry i once: ingest and remove its inputs, or
+ * defer it, or quarantine it.  The entry is dropped unless deferred.
+ */
+static void process(struct watcher *w, size_t i)
+{
+	struct entry *e = &w->q[i];
+	struct ingest_result res = { 0 };
+	char *path = xasprintf("%s/%s", w->spool, e->name), *why = NULL, *qdir = NULL, *areason = NULL;
+	struct stat st;
+	int64_t wait;
+	int rc, drop = 1, counted = e->backlog;
+
+	e->backlog = 0;
+	if (lstat(path, &st) < 0)
+		goto out;	/* gone: done by a crashed run, or taken back */
+	if (!S_ISREG(st.st_mode)) {
+		wlog(w, "skipped %s: not a regular file", e->name);
+		goto out;
+	}
+	meta_clear_error();
+	rc = ingest_manifest(w->r, w->ik, &w->actor, path, &res);
+	if (rc == 0) {
+		wlog(w, "%s %s -> %s", res.duplicate ? "duplicate" : "ingested", e->name, res.recording);
+		rc = ingest_remove_inputs(path);
+		if (rc) {
+			/* Committed: the next try is a duplicate and removes them. */
+			wlog(w, "cannot remove the inputs of %s (will retry): %s", e->name, strerror(-rc));
+			e->due = now_ms(CLOCK_MONOTONIC) + 5000;
+			drop = 0;
+		}
+		goto out;
+	}
+	why = xstrdup(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+	if (lstat(path, &st) < 0)
+		goto out;	/* taken away while we read it */
+	if (is_system_error(rc)) {
+		int64_t delay = (int64_t)1000 << (e->retries < 6 ? e->retries : 6);
+
+		if (delay > RETRY_MAX_MS)
+			delay = RETRY_MAX_MS;
+		e->retries++;
+		wlog(w, "not ingested %s, will retry in %llds: %s", e->name, (long long)(delay / 1000), why);
+		e->due = now_ms(CLOCK_MONOTONIC) + delay;
+		drop = 0;
+		goto out;
+	}
+	wait = unsettled_ms(w->spool, path);
+	if (wait > 0) {
+		/* Perhaps half-written: look again once it has settled. */
+		e->due = now_ms(CLOCK_MONOTONIC) + wait + SETTLE_SLACK_MS;
+		drop = 0;
+		goto out;
+	}
+	meta_clear_error();
+	rc = ingest_quarantine(w->r, path, why, &qdir);
+	if (rc) {
+		wlog(w, "cannot quarantine %s (%s): %s; will retry", e->name, why,
+		     *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		e->due = now_ms(CLOCK_MONOTONIC) + RETRY_MAX_MS;
+		drop = 0;
+		goto out;
+	}
+	wlog(w, "quarantined %s: %s", e->name, why);
+	areason = xasprintf("%s: %s", e->name, why);
+	if (audit_log(w->r->cat, &w->actor, "quarantine", NULL, "refused", areason))
+		wlog(w, "cannot write the audit log: %s", meta_errmsg());
+out:
+	if (drop)
+		queue_drop(w, i);
+	if (counted) {
+		w->backlog_done++;
+		backlog_progress(w);
+	}
+	free(path);
+	free(why);
+	free(qdir);
+	free(areason);
+}
+
+/* A multi-line policy error as one log line, "; " between the lines. */
+static char *one_line(const char *s)
+{
+	char *t = xcalloc(2 * strlen(s) + 1, 1), *o = t;
+
+	for (; *s; s++) {
+		if (*s != '\n')
+			*o++ = *s;
+		else if (s[1])
+			o = stpcpy(o, "; ");
+	}
+	*o = '\0';
+	return t;
+}
+
+/* Open the register again with the policy now on disk; on failure keep
+ * the one in force. */
+static void reload_policy(struct watcher *w)
+{
+	struct reg *nr = NULL;
+	char *why = NULL;
+	int rc;
+
+	w->reload = 0;
+	meta_clear_error();
+	rc = reg_open(w->regdir, &nr);
+	if (rc) {
+		why = one_line(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		wlog(w, "policy.conf rejected: %s; the policy in force is kept", why);
+		if (audit_log(w->r->cat, &w->actor, "policy-reload", NULL, "refused", why))
+			wlog(w, "cannot write the audit log: %s", meta_errmsg());
+		goto out;
+	}
+	reg_close(w->r);
+	w->r = nr;
+	wlog(w, "policy.conf reloaded");
+	if (audit_log(w->r->cat, &w->actor, "policy-reload", NULL, "ok", NULL))
+		wlog(w, "cannot write the audit log: %s", meta_errmsg());
+out:
+	free(why);
+}
+
+/* Drain the inotify queue.  -1 when the spool itself went away. */
+static int read_events(struct watcher *w)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t len;
+
+	for (;;) {
+		len = read(w->ifd, buf, sizeof(buf));
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && errno == EAGAIN)
+			return 0;
+		if (len <= 0)
+			return error("cannot read inotify events: %s", len ? strerror(errno) : "end of file");
+		for (char *p = buf; p < buf + len;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				w->rescan = 1;
+				continue;
+			}
+			if (ev->wd == w->wd_spool && (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
+				return error("spool %s was removed or moved; stopping", w->spool);
+			if (!ev->len || (ev->mask & IN_ISDIR))
+				continue;
+			if (ev->wd == w->wd_reg && !strcmp(ev->name, POLICY_FILE))
+				w->reload = 1;
+			if (ev->wd == w->wd_spool && is_manifest_name(ev->name))
+				queue_add(w, ev->name, 0, 0);
+		}
+	}
+}
+
+static void read_signals(struct watcher *w)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			w->reload = 1;
+		} else if (!w->stop) {
+			w->stop = 1;
+			wlog(w, "%s: stopping", strsignal((int)si.ssi_signo));
+		}
+	}
+}
+
+/* Index of the first entry due by now, or -1 and *timeout (ms, -1 none). */
+static long next_due(struct watcher *w, int *timeout)
+{
+	int64_t now = now_ms(CLOCK_MONOTONIC), soonest = INT64_MAX;
+
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->q[i].due <= now)
+			return (long)i;
+		if (w->q[i].due < soonest)
+			soonest = w->q[i].due;
+	}
+	*timeout = soonest == INT64_MAX ? -1 : (int)(soonest - now);
+	return -1;
+}
+
+static int run(struct watcher *w)
+{
+	struct pollfd pfd[2] = { { .fd = w->ifd, .events = POLLIN }, { .fd = w->sfd, .events = POLLIN } };
+	int timeout;
+	long i;
+
+	if (scan_spool(w, 1))
+		return -1;
+	if (w->backlog_total)
+		backlog_progress(w);
+	while (!w->stop) {
+		timeout = 0;
+		i = next_due(w, &timeout);
+		if (i >= 0)
+			timeout = 0;
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			return error("poll: %s", strerror(errno));
+		read_signals(w);
+		if (read_events(w))
+			return -1;
+		if (w->rescan) {
+			w->rescan = 0;
+			wlog(w, "inotify queue overflowed: rescanning %s", w->spool);
+			if (scan_spool(w, 0))
+				return -1;
+		}
+		if (w->reload)
+			reload_policy(w);
+		if (w->stop)
+			break;
+		i = next_due(w, &timeout);
+		if (i >= 0)
+			process(w, (size_t)i);
+	}
+	return 0;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "register", required_argument, NULL, 'R' },
+		{ "keyring", required_argument, NULL, 'K' },
+		{ "passfile", required_argument, NULL, 'P' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watcher w = { .ifd = -1, .sfd = -1, .wd_spool = -1, .wd_reg = -1 };
+	const char *passfile = NULL;
+	char *keyring_path = xstrdup(ctl_keyring_default()), *spool = NULL;
+	struct keyring *kr = NULL;
+	sigset_t mask, old;
+	int masked = 0, c, rc;
+	struct stat st;
+
+	w.regdir = ctl_register_default();
+	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'R': w.regdir = optarg; break;
+		case 'K': free(keyring_path); keyring_path = xstrdup(optarg); break;
+		case 'P': passfile = optarg; break;
+		case 'h': rc = usage_show(usage_watch); goto out;
+		default: rc = usage_error(usage_watch, NULL); goto out;
+		}
+	}
+	if (argc - optind > 1) {
+		rc = usage_error(usage_watch, "watch takes one SPOOL");
+		goto out;
+	}
+	spool = optind < argc ? xstrdup(argv[optind]) : xasprintf("%s/spool", w.regdir);
+	w.spool = spool;
+	if (stat(spool, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		rc = error("spool %s is not a directory", spool);
+		goto out;
+	}
+	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
+		goto out;
+	w.ik = keyring_index_key(kr);
+	if (!w.ik) {
+		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", keyring_path);
+		goto out;
+	}
+	if ((rc = ctl_open_register(w.regdir, &w.r)))
+		goto out;
+	audit_self(&w.actor, NULL);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0) {
+		rc = error("cannot block signals: %s", strerror(errno));
+		goto out;
+	}
+	masked = 1;
+	w.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	w.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w.sfd < 0 || w.ifd < 0) {
+		rc = error("cannot set up %s: %s", w.sfd < 0 ? "signalfd" : "inotify", strerror(errno));
+		goto out;
+	}
+	/* The register first: when SPOOL is the register folder itself both
+	 * get the same descriptor, and the spool's mask is the wider one. */
+	w.wd_reg = inotify_add_watch(w.ifd, w.regdir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR);
+	w.wd_spool = inotify_add_watch(w.ifd, spool,
+				       IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+	if (w.wd_reg < 0 || w.wd_spool < 0) {
+		rc = error("cannot watch %s: %s", w.wd_reg < 0 ? w.regdir : spool, strerror(errno));
+		goto out;
+	}
+	w.tty = isatty(STDERR_FILENO);
+	wlog(&w, "watching %s for register %s", spool, w.regdir);
+	rc = run(&w);
+	if (rc == 0)
+		wlog(&w, "stopped; %zu manifest%s left waiting", w.n, w.n == 1 ? "" : "s");
+out:
+	for (size_t i = 0; i < w.n; i++)
+		free(w.q[i].name);
+	free(w.q);
+	if (w.ifd >= 0)
+		close(w.ifd);
+	if (w.sfd >= 0)
+		close(w.sfd);
+	if (masked)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	keyring_free(kr);
+	reg_close(w.r);
+	free(spool);
+	free(keyring_path);
+	return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * main.c - recctl, the admin CLI of a recfs register: finds the subcommand
+ * in one static table and runs it.  The table lists only commands that
+ * work; each lives in its own cmd_<name>.c and parses its own options.
+ *
+ * Exit status: 0 success, 1 failure (one line on stderr saying why), 2 a
+ * usage error.  Files recctl creates are owner-only, whatever the umask.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crypto.h"
+#include "recctl.h"
+
+static const struct cmd commands[] = {
+	{ "init", cmd_init, NEEDS_CRYPTO, usage_init, "create a register and its keyrings" },
+	{ "policy", cmd_policy, NEEDS_CRYPTO | NEEDS_REGISTER, usage_policy,
+	  "check a policy file, or apply it to a register" },
+	{ "keys", cmd_keys, NEEDS_CRYPTO | NEEDS_REGISTER, usage_keys, "export level keys for a workstation" },
+	{ "ingest", cmd_ingest, NEEDS_CRYPTO | NEEDS_REGISTER, usage_ingest, "ingest recordings from manifests" },
+	{ "register", cmd_register, NEEDS_REGISTER, usage_register, "print the register notice" },
+	{ "audit", cmd_audit, NEEDS_CRYPTO | NEEDS_REGISTER, usage_audit, "show or verify the audit log" },
+	{ "fsck", cmd_fsck, NEEDS_CRYPTO | NEEDS_REGISTER, usage_fsck, "check catalog and blobs" },
+	{ "watch", cmd_watch, NEEDS_CRYPTO | NEEDS_REGISTER, usage_watch, "ingest daemon: watch a spool with inotify" },
+	{ "retention", cmd_retention, NEEDS_CRYPTO | NEEDS_REGISTER, usage_retention, "erase expired recordings" },
+	{ "subject", cmd_subject, NEEDS_CRYPTO | NEEDS_REGISTER, usage_subject, "find, show, export a data subject; withdraw consent" },
+	{ "request", cmd_request, NEEDS_CRYPTO | NEEDS_REGISTER, usage_request, "rights requests and their due dates" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char main_usage_head[] =
+	"usage: recctl [--version] [--help] COMMAND [ARGS...]\n"
+	"\n"
+	"Administer a recfs register of recorded calls and meetings.\n"
+	"\n"
+	"Commands:\n";
+
+static const char main_usage_tail[] =
+	"\n"
+	"The register is -R DIR, default $RECFS_REGISTER, then " REGISTER_DEFAULT ".\n"
+	"See `recctl help COMMAND` or `recctl COMMAND --help`, and recctl(1).\n";
+
+static void print_main_usage(FILE *f)
+{
+	fputs(main_usage_head, f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs(main_usage_tail, f);
+}
+
+static const struct cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int exit_status(int rc)
+{
+	if (rc == -2)
+		return EXIT_USAGE;
+	if (rc < 0)
+		return 1;
+	return rc;
+}
+
+static int run_command(const struct cmd *c, int argc, char **argv)
+{
+	if ((c->flags & NEEDS_CRYPTO) && crypto_setup())
+		return error("cannot initialise libsodium");
+	optind = 0; /* glibc: reinitialise getopt for the command */
+	return c->fn(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	umask(077);
+	if (argc < 2) {
+		print_main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_main_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("recctl (recfs) %s\n", RECCTL_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			print_main_usage(stdout);
+			return 0;
+		}
+		c = find_command(argv[2]);
+		if (!c) {
+			error("no command '%s'; see recctl --help", argv[2]);
+			return EXIT_USAGE;
+		}
+		usage_show(c->usage);
+		return 0;
+	}
+	if (argv[1][0] == '-') {
+		error("unknown option '%s'", argv[1]);
+		print_main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		error("no command '%s'; see recctl --help", argv[1]);
+		return EXIT_USAGE;
+	}
+	return exit_status(run_command(c, argc - 1, argv + 1));
+}

@@ -1,0 +1,215 @@
+/*
+ * recctl.c - helpers the subcommands share: reporting errors in one line,
+ * usage texts, defaults taken from the environment, and keyring loading.
+ *
+ * Passphrases only ever sit in guarded memory (struct crypto_key) and are
+ * freed, wiped, on every path; a passphrase asked once is reused for every
+ * keyring one command opens, so an operator types it once.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recctl.h"
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("recctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("recctl: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (fmt) {
+		fputs("recctl: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fputs(usage, stderr);
+	return -2;
+}
+
+int usage_show(const char *usage)
+{
+	fputs(usage, stdout);
+	return 0;
+}
+
+const char *ctl_register_default(void)
+{
+	const char *s = getenv("RECFS_REGISTER");
+
+	return s && *s ? s : REGISTER_DEFAULT;
+}
+
+const char *ctl_keyring_default(void)
+{
+	const char *s = getenv("RECFS_KEYRING");
+
+	return s && *s ? s : CTL_KEYRING_DIR "/ingest.keyring";
+}
+
+const char *ctl_passfile_default(void)
+{
+	const char *s = getenv("RECFS_PASSFILE");
+
+	return s && *s ? s : NULL;
+}
+
+int ctl_open_register(const char *dir, struct reg **out)
+{
+	int rc;
+
+	meta_clear_error();
+	rc = reg_open(dir, out);
+	if (rc == 0)
+		return 0;
+	if (*meta_errmsg())
+		return error("cannot open register %s: %s", dir, meta_errmsg());
+	return error("cannot open register %s: %s", dir, strerror(-rc));
+}
+
+int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
+{
+	struct crypto_key *a = NULL, *b = NULL;
+	int rc;
+
+	if (!passfile)
+		passfile = ctl_passfile_default();
+	meta_clear_error();
+	rc = keys_get_passphrase(passfile, NULL, "New keyring passphrase: ", &a);
+	if (rc) {
+		rc = error("cannot get a passphrase: %s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		goto out;
+	}
+	if (!passfile) {
+		rc = keys_get_passphrase(NULL, NULL, "Repeat the passphrase: ", &b);
+		if (rc) {
+			rc = error("cannot get a passphrase: %s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			goto out;
+		}
+		if (a->len != b->len || !crypto_equal(a->bytes, b->bytes, a->len)) {
+			rc = error("the passphrases differ; nothing was written");
+			goto out;
+		}
+	}
+	*out = a;
+	a = NULL;
+	rc = 0;
+out:
+	crypto_key_free(a);
+	crypto_key_free(b);
+	return rc;
+}
+
+int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct keyring **out)
+{
+	struct keyring *all = NULL, *one = NULL;
+	struct crypto_key *pass = NULL;
+	int rc;
+
+	if (!passfile)
+		passfile = ctl_passfile_default();
+	if ((rc = keyring_new(&all)))
+		return error("out of memory");
+	for (size_t i = 0; i < n; i++) {
+		meta_clear_error();
+		rc = keyring_load(paths[i], pass, &one);
+		if (rc == -ENOKEY && !pass) {
+			char *prompt = xasprintf("Passphrase for %s: ", paths[i]);
+
+			rc = keys_get_passphrase(passfile, NULL, prompt, &pass);
+			free(prompt);
+			if (rc) {
+				rc = error("keyring %s needs a passphrase: %s", paths[i],
+					   *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+				goto out;
+			}
+			rc = keyring_load(paths[i], pass, &one);
+		}
+		switch (rc) {
+		case 0:
+			break;
+		case -ENOENT:
+			rc = error("keyring %s does not exist; name one with --keyring", paths[i]);
+			goto out;
+		case -EKEYREJECTED:
+			rc = error("keyring %s: wrong passphrase", paths[i]);
+			goto out;
+		case -EPERM:
+			rc = error("keyring %s is readable by others; chmod 600 it", paths[i]);
+			goto out;
+		default:
+			rc = error("cannot load keyring %s: %s", paths[i],
+				   *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			goto out;
+		}
+		rc = keyring_merge(all, one);
+		keyring_free(one);
+		one = NULL;
+		if (rc) {
+			rc = error("cannot merge keyring %s: %s", paths[i], strerror(-rc));
+			goto out;
+		}
+	}
+	*out = all;
+	all = NULL;
+	rc = 0;
+out:
+	keyring_free(one);
+	keyring_free(all);
+	crypto_key_free(pass);
+	return rc;
+}
+
+const char *ctl_errname(int err)
+{
+	const char *s;
+
+	if (err < 0)
+		err = -err;
+	s = strerrorname_np(err);
+	return s ? s : "error";
+}
+
+void strlist_add(struct strlist *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 2) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+	l->v[l->n] = NULL;
+}
+
+void strlist_clear(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * recctl.h - what the subcommands of recctl share: the command table entry,
+ * error and usage reporting, the defaults for register and keyrings, and
+ * loading keyrings with a passphrase when they need one.
+ *
+ * A command returns 0 on success, -1 on failure (error() has printed the
+ * one line), -2 on a usage error (usage_error() has printed the usage), or
+ * a positive exit status of its own.  main() turns that into the exit
+ * status: 0, 1, 2.
+ */
+#ifndef RECFS_RECCTL_H
+#define RECFS_RECCTL_H
+
+#include <stdio.h>
+
+#include "audit.h"
+#include "keys.h"
+#include "register.h"
+#include "util.h"
+
+#define RECCTL_VERSION "0.1"
+
+#define EXIT_USAGE 2
+
+/* What main() prepares before running a command. */
+enum {
+	NEEDS_CRYPTO = 1 << 0,		/* crypto_setup() (libsodium) */
+	NEEDS_REGISTER = 1 << 1,	/* takes -R; documents the default */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	unsigned flags;
+	const char *usage;	/* full usage text, first line "usage: ..." */
+	const char *summary;	/* one line for `recctl --help` */
+};
+
+/* Usage texts, one per command (printed by --help, help CMD, usage errors). */
+extern const char usage_init[], usage_policy[], usage_keys[], usage_ingest[], usage_register[],
+	usage_audit[], usage_fsck[];
+
+int cmd_init(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_register(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_fsck(int argc, char **argv);
+extern const char usage_watch[];
+int cmd_watch(int argc, char **argv);
+extern const char usage_retention[], usage_subject[], usage_request[];
+int cmd_retention(int argc, char **argv);
+int cmd_subject(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+
+/* "recctl: <msg>" on stderr; returns -1 so callers `return error(...)`. */
+int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* "recctl: warning: <msg>" on stderr. */
+void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* "recctl: <msg>" and the usage text on stderr; returns -2 (exit 2).  fmt
+ * may be NULL for the usage alone. */
+int usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The usage text on stdout; returns 0 (for --help). */
+int usage_show(const char *usage);
+
+/* Long options every command accepts; put HELP_OPTION in each table and
+ * call usage_show() on 'h'. */
+#define HELP_OPTION { "help", no_argument, NULL, 'h' }
+
+/* The register directory: $RECFS_REGISTER, else REGISTER_DEFAULT. */
+const char *ctl_register_default(void);
+/* The ingest keyring: $RECFS_KEYRING, else /etc/recfs/ingest.keyring. */
+const char *ctl_keyring_default(void);
+/* Where init and policy apply write keyrings: /etc/recfs. */
+#define CTL_KEYRING_DIR "/etc/recfs"
+/* The passphrase file named by $RECFS_PASSFILE, or NULL. */
+const char *ctl_passfile_default(void);
+
+/*
+ * Open the register at dir, printing one line on failure.  0 or -1.
+ */
+int ctl_open_register(const char *dir, struct reg **out);
+
+/*
+ * A passphrase for a new keyring: from passfile when given, else asked on
+ * the terminal twice (they must match).  0 or -1 (error printed).
+ */
+int ctl_new_passphrase(const char *passfile, struct crypto_key **out);
+
+/*
+ * Load the keyring files in paths[0..n) and merge them into one.  A
+ * passphrase-protected file is opened with the passphrase from passfile
+ * (or $RECFS_PASSFILE), else asked on the terminal once and reused for the
+ * others.  0 or -1 (error printed).
+ */
+int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct keyring **out);
+
+/* The symbolic name of an errno ("EACCES"); for audit reasons. */
+const char *ctl_errname(int err);
+
+/* A growable list of strings (repeatable options). */
+struct strlist {
+	char **v;
+	size_t n;
+};
+void strlist_add(struct strlist *l, const char *s);
+void strlist_clear(struct strlist *l);
+
+#endif
