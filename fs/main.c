@@ -319,7 +319,7 @@ static void *invalidator(void *arg)
 }
 
 /*
- * Poll data_version every POLL_MS (or at once when kicked), rebuild on a
+ * Poll the catalog every POLL_MS (or at once when kicked), rebuild on a
  * change, swap, wake the waiters, and hand the pair of snapshots to the
  * invalidator: an invalidation may wait for a directory lock that the
  * kernel holds until a handler blocked in recfs_refresh replies, and that
@@ -331,7 +331,7 @@ static void *poller(void *arg)
 	struct tree *cur, *next, *old;
 	struct timespec ts;
 	uint64_t pass;
-	int64_t v;
+	int64_t v, seen_dv = -1;
 	int rc, failed = 0;
 
 	pthread_mutex_lock(&fs->tree_lock);
@@ -353,10 +353,20 @@ static void *poller(void *arg)
 		tree_ref(cur);
 		pthread_mutex_unlock(&fs->tree_lock);
 
+		/* data_version is free to read and moves with any commit by
+		 * another connection; only then look at the content version,
+		 * which audit writes leave alone. */
 		next = NULL;
 		rc = catalog_data_version(fs->poll_cat, &v);
-		if (rc == 0 && v != cur->data_version)
-			rc = tree_build(fs->poll_cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
+		if (rc == 0 && v != seen_dv) {
+			int64_t cv;
+
+			rc = catalog_content_version(fs->poll_cat, &cv);
+			if (rc == 0 && cv != cur->content_version)
+				rc = tree_build(fs->poll_cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
+			if (rc == 0)
+				seen_dv = v;
+		}
 		if (rc < 0 && !failed)
 			recfs_log(LOG_ERR, "recfs: cannot reread the catalog: %s",
 				  *meta_errmsg() ? meta_errmsg() : strerror(-rc));

@@ -7,7 +7,7 @@
  *     xattr.c; the hot path (lookup, getattr, readdir, read) touches only the
  *     snapshot tree and open file handles, never sqlite;
  *   - the poller (main.c) owns its own catalog connection, polls PRAGMA
- *     data_version and rebuilds the snapshot;
+ *     the catalog's content version and rebuilds the snapshot;
  *   - the invalidator (main.c) tells the kernel what changed between two
  *     snapshots; it may block on a directory lock the kernel holds while a
  *     handler waits for the poller, so it is a thread of its own;

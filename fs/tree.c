@@ -1,7 +1,7 @@
 /*
  * tree.c - the snapshot of the mount, rebuilt from the catalog as a whole.
  *
- * The poller builds a new tree whenever PRAGMA data_version moves; handlers
+ * The poller builds a new tree whenever the catalog's content version moves; handlers
  * only ever read a finished tree, so lookups, getattr and readdir need no
  * lock beyond taking a reference and never touch sqlite.  Invariants of a
  * built tree: every node is in the ino hash exactly once; a directory's
@@ -468,13 +468,18 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	struct tnode *readme, *by_date, *by_source, *by_subject, *d;
 	char name[64];
 	size_t i;
-	int rc;
+	int rc, in_tx = 0;
 
 	if (!readme_mtime)
 		readme_mtime = util_now();
 	b.t = xcalloc(1, sizeof(*b.t));
 	b.t->refs = 1;
-	rc = catalog_data_version(c, &b.t->data_version);
+	/* One read transaction: every walk sees the same snapshot. */
+	rc = catalog_exec(c, "BEGIN");
+	if (rc < 0)
+		goto out;
+	in_tx = 1;
+	rc = catalog_content_version(c, &b.t->content_version);
 	if (rc < 0)
 		goto out;
 	b.t->root = new_root(b.t);
@@ -542,6 +547,8 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	finish_dir(b.t->root);
 	rc = 0;
 out:
+	if (in_tx)
+		catalog_rollback(c); /* ends the read transaction */
 	idmap_free(&b.recs);
 	idmap_free(&b.arts);
 	for (i = 0; i < b.n_links; i++)

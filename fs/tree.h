@@ -81,7 +81,7 @@ struct tnode {
 
 struct tree {
 	int refs;			/* atomic */
-	int64_t data_version;
+	int64_t content_version;	/* catalog_content_version it was built from */
 	struct tnode *root;
 	struct tnode **slots;		/* ino hash, chained */
 	size_t n_slots, n_nodes;

@@ -72,6 +72,7 @@ uint64_t blob_reader_length(const struct blob_reader *r);
 ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off) MUST_CHECK;
 /* Authenticate every chunk (fsck).  0 or -EIO. */
 int blob_verify(struct blob_reader *r) MUST_CHECK;
+/* NULL is fine. */
 void blob_reader_close(struct blob_reader *r);
 
 #endif

@@ -76,7 +76,22 @@ static const char schema_v1[] =
 	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, handle TEXT NOT NULL,"
 	"  received INTEGER NOT NULL, due INTEGER NOT NULL, verified_by TEXT NOT NULL,"
 	"  extended_reason TEXT, closed INTEGER, outcome TEXT);"
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* content_version moves with every change a mount shows (not with the
+	 * audit log or sealed records), so mounts rebuild only when needed. */
+	"CREATE TABLE content_version (n INTEGER NOT NULL);"
+	"INSERT INTO content_version VALUES (0);"
+	"CREATE TRIGGER cv_rec_i AFTER INSERT ON recording BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_rec_u AFTER UPDATE ON recording BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_rec_d AFTER DELETE ON recording BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_art_i AFTER INSERT ON artifact BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_art_d AFTER DELETE ON artifact BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_seal_i AFTER INSERT ON seal BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_seal_d AFTER DELETE ON seal BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_subj_i AFTER INSERT ON subject BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_subj_d AFTER DELETE ON subject BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_link_i AFTER INSERT ON link BEGIN UPDATE content_version SET n = n + 1; END;"
+	"CREATE TRIGGER cv_link_d AFTER DELETE ON link BEGIN UPDATE content_version SET n = n + 1; END;";
 
 int catalog_errno(int rc)
 {
@@ -286,6 +301,24 @@ int catalog_data_version(struct catalog *c, int64_t *out)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
 		return fail_db(c, rc, "data_version");
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int catalog_content_version(struct catalog *c, int64_t *out)
+{
+	static const char sql[] = "SELECT n FROM content_version";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return fail_db(c, rc, "content_version");
+	}
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;

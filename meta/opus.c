@@ -513,7 +513,7 @@ static int read_data(struct opus_wav *w, uint8_t *buf, size_t len, uint64_t off)
 	uint64_t fb = (uint64_t)w->channels * 2;
 	uint64_t end, frame;
 	size_t n;
-	int ret;
+	int ret, stalls = 0;
 
 	if (!w->opened) {
 		ret = op_test_open(w->of);
@@ -545,6 +545,12 @@ static int read_data(struct opus_wav *w, uint8_t *buf, size_t len, uint64_t off)
 		ret = decode_block(w);
 		if (ret < 0)
 			goto fail;
+		/* Every block must move the window on; a decoder that stops
+		 * doing so would otherwise spin here for ever. */
+		if (w->win_off + w->win_len == end && ++stalls > 2) {
+			ret = meta_fail(-EIO, "audio decoding makes no progress");
+			goto fail;
+		}
 	}
 	return 0;
 fail:

@@ -48,6 +48,7 @@ int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_i
 /* Read WAV bytes (header and PCM) at off; seeks the decoder when off is not
  * where the last read stopped.  Returns the count, 0 at end, -EIO. */
 ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off) MUST_CHECK;
+/* NULL is fine. */
 void opus_wav_close(struct opus_wav *w);
 
 #endif

@@ -47,7 +47,8 @@ char *reg_blob_path(const struct reg *r, const char *artifact_id);
 char *reg_path(const struct reg *r, const char *name);
 
 /* Index of the lowest level allowed to read a recording of this purpose
- * (min_level), and of its sealed details (max(min_level, details_level)). */
+ * (min_level), and of its sealed details (max(min_level, details_level)).
+ * They read only the policy, never the catalog: no catalog lock needed. */
 int reg_min_level(const struct reg *r, const char *purpose);
 int reg_details_level(const struct reg *r, const char *purpose);
 
