@@ -14,7 +14,7 @@
 #include "blob.h"
 #include "content.h"
 /* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
-#include "../meta/opus.h"
+#include "opus.h"
 
 struct content {
 	const char *text;		/* README.txt, or NULL */
@@ -22,7 +22,18 @@ struct content {
 	struct blob_reader *br;
 	struct opus_wav *wav;		/* protected by wav_lock */
 	pthread_mutex_t wav_lock;
+	struct stat st;			/* attributes at open, for fstat after erasure */
 };
+
+void content_set_stat(struct content *c, const struct stat *st)
+{
+	c->st = *st;
+}
+
+const struct stat *content_stat(const struct content *c)
+{
+	return &c->st;
+}
 
 int content_open_text(const char *text, size_t len, struct content **out)
 {

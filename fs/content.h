@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "keys.h"
@@ -32,5 +33,10 @@ int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct key
 /* Read at off: byte count, 0 at end, -EIO on a failed check. */
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off) MUST_CHECK;
 void content_close(struct content *c);
+/* The file's attributes as they were at open: an open file whose recording
+ * is erased meanwhile still answers fstat (and the kernel's size checks
+ * before a read), so its reader finishes instead of failing with ENOENT. */
+void content_set_stat(struct content *c, const struct stat *st);
+const struct stat *content_stat(const struct content *c);
 
 #endif

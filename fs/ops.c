@@ -267,9 +267,12 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 	int rc;
 
-	(void)fi;
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0) {
+		if (fi && fi->fh) {
+			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), 0);
+			return;
+		}
 		if (ghost_find(ino, c.uid, &st, 0)) {
 			fuse_reply_attr(req, &st, 0);
 			return;
@@ -562,6 +565,12 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		goto log;
 	}
 	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, caller_level_name(&c, fs->reg->policy), n, &ct);
+	if (rc == 0) {
+		struct stat st;
+
+		fill_attr(n, c.level, &st);
+		content_set_stat(ct, &st);
+	}
 log:
 	recfs_audit(fs, &c, "open", object, rc);
 out:

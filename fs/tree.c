@@ -18,7 +18,7 @@
 
 #include "crypto.h"
 /* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
-#include "../meta/opus.h"
+#include "opus.h"
 #include "tree.h"
 
 /* A small map from id strings to pointers, only used while building. */

@@ -1,0 +1,199 @@
+#!/bin/bash
+# Rights through file commands on the mount (issue 4): erasure, restriction,
+# legal hold, retention, rectification — as real users of each level, with
+# the effect, the errno and the audit entry of each.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+make_register "$T_TMP/a"
+spool=$T_TMP/spool
+gen_manifests "$spool" 40 --seed 11
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool"/*.json >"$T_TMP/ingest.out" 2>&1 ||
+	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+mount_recfs "$REG" "$MNT" "$KEYS/training.keyring" "$KEYS/analysis.keyring" "$KEYS/privacy.keyring" ||
+	t_abort "mount" "cannot mount"
+
+q() { sqlite3 "$REG/catalog.db" "$1"; }
+# Root has no level and sees nothing: look at files as the privacy user.
+exists() { as_user "$dpo" test -e "$1"; }
+assert_present() { if exists "$2"; then pass "$1"; else fail "$1" "$2 is not there"; fi; }
+assert_absent() { if exists "$2"; then fail "$1" "$2 is still there"; else pass "$1"; fi; }
+rid_of() { local s=${1%.*}; s=${s%.chat}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
+log_has() { "$RECCTL" audit show -R "$REG" --object "$1" 2>&1; }
+# Recordings the trainer sees (purpose quality, every level holds seals).
+mapfile -t calls < <(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort)
+mapfile -t meetings < <(as_user "$dpo" find "$MNT/by-date" -name '*.chat.txt' | sort)
+[ ${#calls[@]} -ge 6 ] && [ ${#meetings[@]} -ge 2 ] || t_abort "data" "too few recordings"
+
+# --- refusals below the rights level -------------------------------------------
+f=${calls[0]}
+rid=$(rid_of "$f")
+assert_fails_with "analysis: rm is EACCES" "Permission denied" as_user "$analyst" rm -f "$f"
+assert_fails_with "analysis: chmod 0 is EPERM" "Operation not permitted" as_user "$analyst" chmod 0 "$f"
+assert_fails_with "analysis: legal hold is EPERM" "Operation not permitted" \
+	as_user "$analyst" setfattr -n user.gdpr.legal_hold -v "case 1" "$f"
+assert_fails_with "analysis: retention change is EPERM" "Operation not permitted" \
+	as_user "$analyst" setfattr -n user.gdpr.retention_until -v 2030-01-01 "$f"
+assert_fails_with "training: restriction by setfattr is EPERM" "Operation not permitted" \
+	as_user "$trainer" setfattr -n user.gdpr.restricted -v "why not" "$f"
+assert_present "a refused rm leaves the recording" "$f"
+log=$(log_has "$rid")
+assert_match "the refused erasure is in the audit log" "$log" "$analyst.*erase.*refused"
+assert_match "the refused restriction is in the audit log" "$log" "$analyst.*restrict.*refused"
+assert_match "the refused hold is in the audit log" "$log" "hold.*refused"
+
+# --- legal hold -----------------------------------------------------------------
+assert_ok "privacy: set a legal hold" as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "court case 42" "$f"
+assert_eq "the hold shows as an xattr" "court case 42" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.gdpr.legal_hold "$f")"
+assert_fails_with "privacy: rm under a legal hold is EPERM" "Operation not permitted" as_user "$dpo" rm -f "$f"
+assert_match "the refusal names the hold" "$(log_has "$rid")" "erase.*refused.*legal hold"
+assert_ok "privacy: release the hold" as_user "$dpo" setfattr -x user.gdpr.legal_hold "$f"
+assert_fails_with "a released hold is gone" "No such attribute" \
+	as_user "$analyst" getfattr -n user.gdpr.legal_hold "$f"
+
+# --- retention ------------------------------------------------------------------
+f2=${calls[1]}
+rec_day=$(date -u -d @"$(q "SELECT recorded_at FROM recording WHERE id = '$(rid_of "$f2")'")" +%Y-%m-%d)
+ok_day=$(date -u -d "$rec_day + 18 months" +%Y-%m-%d)
+bad_day=$(date -u -d "$rec_day + 30 months" +%Y-%m-%d)
+assert_ok "privacy: extend retention within max_retention (24m)" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v "$ok_day" "$f2"
+assert_eq "retention_until shows the new date" "$ok_day" \
+	"$(as_user "$trainer" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f2")"
+assert_fails_with "retention beyond max_retention is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v "$bad_day" "$f2"
+assert_fails_with "a malformed date is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v "next year" "$f2"
+assert_fails_with "a read-only attribute cannot be set" "Operation not permitted" \
+	as_user "$dpo" setfattr -n user.gdpr.purpose -v marketing "$f2"
+assert_fails_with "an unknown attribute cannot be set" "Operation not supported" \
+	as_user "$dpo" setfattr -n user.gdpr.whatever -v x "$f2"
+
+# --- restriction ------------------------------------------------------------------
+f3=${calls[2]}
+rid3=$(rid_of "$f3")
+sum3=$(as_user "$trainer" sha256sum "$f3" | cut -d' ' -f1)
+assert_ok "privacy: chmod 0 restricts" as_user "$dpo" chmod 0 "$f3"
+assert_eq "a restricted file shows mode 0000" "0" "$(as_user "$dpo" stat -c %a "$f3")"
+assert_match "user.gdpr.restricted says since when and why" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$f3")" '^yes since=[0-9]{4}-[0-9]{2}-[0-9]{2} reason='
+assert_fails_with "training no longer sees it" "No such file or directory" as_user "$trainer" cat "$f3"
+assert_fails_with "analysis no longer sees it" "No such file or directory" as_user "$analyst" cat "$f3"
+assert_eq "privacy still reads it" "$sum3" "$(as_user "$dpo" sha256sum "$f3" | cut -d' ' -f1)"
+assert_eq "restriction is cryptographic: no seal below the rights level remains" "0" \
+	"$(q "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object WHERE a.recording = '$rid3' AND s.level <> 'privacy'")"
+# A workstation with only the lower keyrings and a policy that would allow it:
+MNT2=$T_TMP/mnt-low
+mount_recfs "$REG" "$MNT2" "$KEYS/training.keyring" "$KEYS/analysis.keyring" || t_abort "mount2" "cannot mount"
+assert_fails_with "a lower-level mount cannot reach the restricted recording" "No such file or directory" \
+	as_user "$analyst" cat "$MNT2/${f3#"$MNT"/}"
+unmount_recfs "$MNT2"
+assert_ok "privacy: giving a read bit back lifts the restriction" as_user "$dpo" chmod 0440 "$f3"
+assert_eq "training reads the same bytes again" "$sum3" "$(as_user "$trainer" sha256sum "$f3" | cut -d' ' -f1)"
+assert_eq "user.gdpr.restricted is no again" "no" \
+	"$(as_user "$trainer" getfattr --absolute-names --only-values -n user.gdpr.restricted "$f3")"
+assert_ok "privacy: setfattr user.gdpr.restricted restricts with a reason" \
+	as_user "$dpo" setfattr -n user.gdpr.restricted -v "accuracy contested" "$f3"
+assert_contains "the reason is shown" "$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$f3")" \
+	"reason=accuracy contested"
+assert_ok "privacy: setfattr -x lifts it" as_user "$dpo" setfattr -x user.gdpr.restricted "$f3"
+assert_eq "the lifted file is 0440 again" "440" "$(as_user "$trainer" stat -c %a "$f3")"
+assert_match "restriction and lifting are logged" "$(log_has "$rid3")" "restrict.*ok"
+assert_match "lifting is logged" "$(log_has "$rid3")" "lift-restriction.*ok"
+
+# --- erasure of one artifact -------------------------------------------------------
+chat=${meetings[0]}
+ridm=$(rid_of "$chat")
+assert_ok "privacy: rm of a chat transcript" as_user "$dpo" rm "$chat"
+assert_absent "the chat transcript is gone" "$chat"
+assert_present "the recording's audio stays" "${chat%.chat.txt}.opus"
+assert_eq "one artifact fewer" "0" "$(q "SELECT count(*) FROM artifact WHERE recording = '$ridm' AND role = 'chat'")"
+
+# --- erasure of a whole recording ---------------------------------------------------
+f4=${calls[3]}
+rid4=$(rid_of "$f4")
+arts4=$(q "SELECT id FROM artifact WHERE recording = '$rid4'")
+seals4=$(q "SELECT hex(box) FROM seal WHERE object IN (SELECT id FROM artifact WHERE recording = '$rid4')")
+stem4=$(basename "${f4%.opus}")
+# A reader holding the file open while it is erased:
+as_user "$dpo" /usr/bin/python3 - "$f4" >"$T_TMP/reader.out" <<'PY' &
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+first = os.read(fd, 4096)
+time.sleep(1.5)
+try:
+    rest = os.pread(fd, 1 << 20, 4096)
+    res = "finished %d" % (len(first) + len(rest))
+except OSError as e:
+    res = "error %d" % e.errno
+print(res)
+PY
+reader=$!
+sleep 0.5
+assert_ok "privacy: rm of the audio erases the recording" as_user "$dpo" rm "$f4"
+wait "$reader"
+assert_match "an open reader finishes or gets EIO, nothing crashes" "$(cat "$T_TMP/reader.out" 2>/dev/null)" '^(finished [0-9]+|error 5)$'
+assert_eq "no view lists it any more" "0" "$(as_user "$dpo" find "$MNT" -name "$stem4*" | wc -l)"
+assert_eq "its catalog rows are gone" "0" "$(q "SELECT count(*) FROM recording WHERE id = '$rid4'")"
+gone=0
+for a in $arts4; do [ -e "$REG/blobs/${a:0:2}/$a" ] && gone=1; done
+assert_eq "its blob files are gone" "0" "$gone"
+found=$(python3 - "$REG/catalog.db" "$REG/catalog.db-wal" $seals4 <<'PY'
+import sys, binascii
+data = b""
+for p in sys.argv[1:3]:
+    try: data += open(p, "rb").read()
+    except FileNotFoundError: pass
+print(sum(1 for h in sys.argv[3:] if binascii.unhexlify(h) in data))
+PY
+)
+assert_eq "no byte of catalog.db or its WAL holds its sealed keys" "0" "$found"
+[ -n "$seals4" ] && pass "there were seals to look for" || fail "there were seals to look for" "none"
+assert_match "the erasure is logged" "$(log_has "$rid4")" "$dpo.*erase.*ok"
+assert_ok "fsck is clean after erasures" "$RECCTL" fsck -R "$REG"
+assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
+
+# --- rectification -------------------------------------------------------------------
+h=$(as_user "$analyst" ls "$MNT/by-subject" | head -n 1)
+old_phone=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.phone "$MNT/by-subject/$h" 2>/dev/null)
+assert_fails_with "analysis: rectification is EPERM" "Operation not permitted" \
+	as_user "$analyst" setfattr -n user.recfs.phone -v "+358 50 111 2222" "$MNT/by-subject/$h"
+assert_ok "privacy: rectify a phone number" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "+358 50 111 2222" "$MNT/by-subject/$h"
+assert_eq "the card shows the new value" "+358 50 111 2222" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.phone "$MNT/by-subject/$h")"
+assert_ok "privacy: rectify a name with non-ASCII letters" \
+	as_user "$dpo" setfattr -n user.recfs.name -v "Åsa Öberg-Väisänen" "$MNT/by-subject/$h"
+assert_eq "the name reads back" "Åsa Öberg-Väisänen" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.name "$MNT/by-subject/$h")"
+log=$("$RECCTL" audit show -R "$REG")
+assert_match "rectification is logged against the handle" "$log" "rectify.*$h.*ok"
+assert_not_contains "the new value is not in the log in the clear" "$log" "111 2222"
+[ -n "$old_phone" ] && assert_not_contains "the old value is not in the log in the clear" "$log" "$old_phone"
+
+# --- erasure of a subject ----------------------------------------------------------------
+h2=$(as_user "$dpo" ls "$MNT/by-subject" | sed -n 2p)
+mapfile -t h2files < <(as_user "$dpo" find "$MNT/by-subject/$h2" -name '*.opus')
+held=${h2files[0]}
+as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "keep" "$held"
+assert_fails_with "rm -r of a subject with a held recording stops at it (EPERM)" "Operation not permitted" \
+	as_user "$dpo" rm -r "$MNT/by-subject/$h2"
+assert_present "the held recording stays" "$held"
+assert_fails_with "rmdir of a handle with recordings left is ENOTEMPTY" "Directory not empty" \
+	as_user "$dpo" rmdir "$MNT/by-subject/$h2"
+as_user "$dpo" setfattr -x user.gdpr.legal_hold "$held"
+assert_ok "privacy: rm -r by-subject/<handle>" as_user "$dpo" rm -r "$MNT/by-subject/$h2"
+assert_absent "the subject folder is gone" "$MNT/by-subject/$h2"
+assert_eq "the subject's card is gone" "0" "$(q "SELECT count(*) FROM subject WHERE handle = '$h2'")"
+assert_eq "none of its recordings is left" "0" "$(q "SELECT count(*) FROM link WHERE handle = '$h2'")"
+assert_match "the subject erasure is logged" "$(log_has "$h2")" "erase-subject.*ok"
+
+unmount_recfs "$MNT"
+assert_ok "fsck is clean at the end" "$RECCTL" fsck -R "$REG"
+assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
+t_done
