@@ -209,7 +209,7 @@ static int validate(struct reg *r, struct job *j)
 		return rc;
 	rc = opus_probe_file(j->art[0].src, &j->audio);
 	if (rc)
-		return meta_fail(rc, "audio: %s", meta_errmsg());
+		return meta_fail(rc == -ENOMEM ? rc : -EINVAL, "audio: %s", meta_errmsg());
 
 	v = json_object_get(root, "attachments");
 	if (v && !json_is_null(v)) {
@@ -478,8 +478,11 @@ int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const str
 	}
 	if ((rc = validate(r, &j)))
 		goto out;
-	if ((rc = write_blobs(r, &j)))
+	if ((rc = write_blobs(r, &j))) {
+		if (ingest_is_input_error(rc))
+			rc = -EIO; /* a blob that cannot be written is the machine's */
 		goto out;
+	}
 	rc = commit(r, index_key, actor, &j, ikey, &res);
 	if (rc == 1) {
 		res.duplicate = 1;
@@ -489,7 +492,9 @@ int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const str
 		goto done;
 	}
 	if (rc) {
-		rc = meta_fail(rc, "cannot record in the catalog: %s", meta_errmsg());
+		/* The catalog's trouble, never the input's. */
+		rc = meta_fail(ingest_is_input_error(rc) ? -EIO : rc, "cannot record in the catalog: %s",
+			       meta_errmsg());
 		goto out;
 	}
 	memcpy(res.recording, j.rec.id, RECFS_ID_HEX);
@@ -507,6 +512,11 @@ out:
 	}
 	free(copy);
 	return rc;
+}
+
+int ingest_is_input_error(int rc)
+{
+	return rc == -EINVAL || rc == -ENOENT || rc == -EFBIG;
 }
 
 /* Names of files a manifest refers to, as far as it parses. */

@@ -33,10 +33,18 @@ struct ingest_result {
  * directory and must be plain names there (no '/', no "..").  Input files
  * are left in place.  On failure returns a negative errno with
  * meta_errmsg() saying what is wrong in one line (no personal data), and
- * nothing of the recording remains in the register.
+ * nothing of the recording remains in the register; see
+ * ingest_is_input_error for which failures are the input's.
  */
 int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		    const char *manifest_path, struct ingest_result *out) MUST_CHECK;
+
+/*
+ * 1 when rc from ingest_manifest means the input is bad (-EINVAL, -ENOENT,
+ * -EFBIG): quarantine it.  Anything else is the machine's trouble (disk
+ * full, catalog busy, I/O error): leave the manifest where it is and retry.
+ */
+int ingest_is_input_error(int rc);
 
 /*
  * Move a failed manifest and the files it names (as far as they can be

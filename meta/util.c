@@ -22,11 +22,15 @@ static _Thread_local char errmsg[512];
 
 int meta_fail(int err, const char *fmt, ...)
 {
+	char buf[sizeof(errmsg)];
 	va_list ap;
 
+	/* Format aside first: callers may pass meta_errmsg() itself as an
+	 * argument ("audio: %s"), which must not be overwritten while read. */
 	va_start(ap, fmt);
-	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	memcpy(errmsg, buf, sizeof(errmsg));
 	return err;
 }
 

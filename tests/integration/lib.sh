@@ -206,12 +206,20 @@ gen_manifests()
 
 # --- Unix users and groups per level ----------------------------------------
 
+# Users and groups made are listed in files, not only in arrays: the
+# helpers are usually called in $(...), a subshell whose arrays are lost.
+T_USER_LIST=$T_TMP/.users
+T_GROUP_LIST=$T_TMP/.groups
+: >"$T_USER_LIST"
+: >"$T_GROUP_LIST"
+
 # make_group NAME: create it unless it exists; remembered for removal.
 make_group()
 {
 	if ! getent group "$1" >/dev/null; then
 		groupadd -f "$1" || t_abort "make_group" "groupadd $1 failed"
 		T_GROUPS+=("$1")
+		printf '%s\n' "$1" >>"$T_GROUP_LIST"
 	fi
 }
 
@@ -229,6 +237,7 @@ make_level_user()
 	useradd -M -N -d / -s /bin/sh -g "recfs-$level" ${extra:+-G "$extra"} "$user" ||
 		t_abort "make_level_user" "useradd $user failed"
 	T_USERS+=("$user")
+	printf '%s\n' "$user" >>"$T_USER_LIST"
 	printf '%s\n' "$user"
 }
 
@@ -238,6 +247,7 @@ make_plain_user()
 	local user="${T_USER_PREFIX}$1"
 	useradd -M -N -d / -s /bin/sh "$user" || t_abort "make_plain_user" "useradd $user failed"
 	T_USERS+=("$user")
+	printf '%s\n' "$user" >>"$T_USER_LIST"
 	printf '%s\n' "$user"
 }
 
@@ -316,8 +326,12 @@ t_cleanup()
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	for u in "${T_USERS[@]}"; do userdel "$u" 2>/dev/null; done
-	for g in "${T_GROUPS[@]}"; do groupdel "$g" 2>/dev/null; done
+	for u in "${T_USERS[@]}" $(cat "$T_USER_LIST" 2>/dev/null); do
+		getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null
+	done
+	for g in "${T_GROUPS[@]}" $(cat "$T_GROUP_LIST" 2>/dev/null); do
+		getent group "$g" >/dev/null && groupdel "$g" 2>/dev/null
+	done
 	if [ -n "${T_KEEP:-}" ]; then
 		echo "kept $T_TMP" >&2
 	else

@@ -203,6 +203,15 @@ assert_fails_with "ingest with a level keyring has no index key" "blind-index" \
 assert_ok "RECFS_KEYRING is the default ingest keyring" \
 	env RECFS_KEYRING="$KEYS/ingest.keyring" "$RECCTL" ingest -R "$REG" "$IN/rec000001.json"
 
+assert_fails_with "ingest of a missing manifest" "No such file or directory" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/nosuch.json"
+assert_contains "counts it as failed" "$T_OUT" "failed 1"
+assert_no_file "and quarantines nothing" "$REG/quarantine/nosuch"
+mkdir -p "$T_TMP/rm"
+cp "$IN"/rec000002[.-]* "$T_TMP/rm/"
+assert_ok "ingest --remove-inputs" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --remove-inputs "$T_TMP/rm/rec000002.json"
+assert_eq "--remove-inputs removes the manifest and its files" "" "$(ls "$T_TMP/rm")"
+
 # --- nothing personal in the clear -----------------------------------------
 
 sync
@@ -304,6 +313,16 @@ cp "$REG/blobs/${ART:0:2}/$ART" "$FS/blobs/01/$ORPHAN"
 assert_exit "a fresh unreferenced blob is left alone" 1 "$RECCTL" fsck -R "$FS" --repair
 assert_contains "and reported as young" "$T_OUT" "younger than"
 assert_file "and kept" "$FS/blobs/01/$ORPHAN"
+
+# A blob in the wrong directory is reported, never removed.
+MV=$T_TMP/misplaced
+cp -a "$REG" "$MV"
+mkdir -p "$MV/blobs/zz"
+mv "$MV/blobs/${ART:0:2}/$ART" "$MV/blobs/zz/$ART"
+touch -d '1 hour ago' "$MV/blobs/zz/$ART"
+assert_exit "fsck finds a misplaced blob" 1 "$RECCTL" fsck -R "$MV" --repair
+assert_contains "says it is in the wrong directory" "$T_OUT" "wrong directory (belongs in blobs/${ART:0:2}/)"
+assert_file "--repair keeps a misplaced blob" "$MV/blobs/zz/$ART"
 
 # A damaged chunk: found only with a key.
 DM=$T_TMP/damaged

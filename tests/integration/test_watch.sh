@@ -289,14 +289,17 @@ mapfile -t ALL2 < <(ls "$SRC2"/*.json | sort)
 LOG2=$T_TMP/watch2.log
 kills=0
 for round in $(seq 0 19); do
-	# 15 more manifests each round, so that every kill lands in work.
-	python3 "$HELPER" write "$REG_B/spool" "$T_TMP/stage" "${ALL2[@]:$((round * 15)):15}"
+	# 15 more manifests each round, written while the daemon runs (some
+	# half-written, some moved in), so that every kill lands in work.
 	start_watch "$REG_B" "$LOG2"
-	sleep "0.$(printf '%02d' $((RANDOM % 40 + 5)))"
+	python3 "$HELPER" write "$REG_B/spool" "$T_TMP/stage" "${ALL2[@]:$((round * 15)):15}" &
+	writer=$!
+	sleep "0.$(printf '%02d' $((RANDOM % 60 + 5)))"
 	if kill -KILL "$WATCH_PID" 2>/dev/null; then
 		kills=$((kills + 1))
 	fi
 	wait "$WATCH_PID" 2>/dev/null
+	wait "$writer" || fail "writer of round $round" "exit $?"
 done
 assert_eq "20 kills" 20 "$kills"
 mid=$(catalog_count "$REG_B")

@@ -228,7 +228,6 @@ static void scan_blob_dir(struct fsck *f, const char *sub)
 	while ((e = readdir(d))) {
 		char *path;
 		struct stat st;
-		struct art *a;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -241,8 +240,11 @@ static void scan_blob_dir(struct fsck *f, const char *sub)
 			problem(f, "%s is not a regular file", path);
 		} else if (is_temp_name(e->d_name)) {
 			stray(f, path, e->d_name, &st, "temporary file");
-		} else if (!util_is_id(e->d_name) || strncmp(e->d_name, sub, 2) || !(a = find_art(f, e->d_name))) {
+		} else if (!util_is_id(e->d_name) || !find_art(f, e->d_name)) {
 			stray(f, path, e->d_name, &st, "orphan blob");
+		} else if (strncmp(e->d_name, sub, 2)) {
+			/* Never removed: it may be the only copy of a live blob. */
+			problem(f, "blob %s is in the wrong directory (belongs in blobs/%.2s/)", path, e->d_name);
 		} else {
 			f->blobs++;
 		}

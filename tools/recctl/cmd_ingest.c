@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -41,23 +42,6 @@ const char usage_ingest[] =
 struct tally {
 	int ingested, duplicate, quarantined, failed;
 };
-
-/* Errors of the register or the machine, not of the manifest. */
-static int is_system_error(int rc)
-{
-	switch (rc) {
-	case -ENOSPC:
-	case -EDQUOT:
-	case -ENOMEM:
-	case -EBUSY:
-	case -EAGAIN:
-	case -EROFS:
-	case -EINTR:
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 static void progress(const struct tally *t, size_t done, size_t total)
 {
@@ -87,8 +71,21 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 	struct ingest_result res = { 0 };
 	char *copy = xstrdup(path), *qdir = NULL, *why = NULL;
 	const char *name = basename(copy);
+	struct stat st;
 	int rc;
 
+	/* Nothing to quarantine when there is no manifest. */
+	if (stat(path, &st) < 0)
+		why = xstrdup(strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		why = xstrdup("not a regular file");
+	if (why) {
+		t->failed++;
+		error("%s: %s", path, why);
+		if (items)
+			json_array_append_new(items, json_item(path, "failed", NULL, why));
+		goto out;
+	}
 	meta_clear_error();
 	rc = ingest_manifest(r, ik, a, path, &res);
 	if (rc == 0) {
@@ -110,7 +107,7 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		goto out;
 	}
 	why = xstrdup(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
-	if (is_system_error(rc)) {
+	if (!ingest_is_input_error(rc)) {
 		t->failed++;
 		error("%s: not ingested, left in place: %s", name, why);
 		if (items)

@@ -128,25 +128,6 @@ static void backlog_progress(struct watcher *w)
 	}
 }
 
-/* Errors of the register or the machine, not of the manifest. */
-static int is_system_error(int rc)
-{
-	switch (rc) {
-	case -ENOSPC:
-	case -EDQUOT:
-	case -ENOMEM:
-	case -EBUSY:
-	case -EAGAIN:
-	case -EROFS:
-	case -EINTR:
-	case -EMFILE:
-	case -ENFILE:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Manifests are *.json; dot files are a writer's temporaries. */
 static int is_manifest_name(const char *name)
 {
@@ -304,7 +285,7 @@ static void process(struct watcher *w, size_t i)
 	why = xstrdup(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
 	if (lstat(path, &st) < 0)
 		goto out;	/* taken away while we read it */
-	if (is_system_error(rc)) {
+	if (!ingest_is_input_error(rc)) {
 		int64_t delay = (int64_t)1000 << (e->retries < 6 ? e->retries : 6);
 
 		if (delay > RETRY_MAX_MS)

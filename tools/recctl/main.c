@@ -105,6 +105,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		usage_show(c->usage);
+		if (c->flags & NEEDS_REGISTER)
+			printf("\nWith the environment as it is, the register is %s.\n", ctl_register_default());
 		return 0;
 	}
 	if (argv[1][0] == '-') {

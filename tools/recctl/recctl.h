@@ -25,7 +25,7 @@
 /* What main() prepares before running a command. */
 enum {
 	NEEDS_CRYPTO = 1 << 0,		/* crypto_setup() (libsodium) */
-	NEEDS_REGISTER = 1 << 1,	/* takes -R; documents the default */
+	NEEDS_REGISTER = 1 << 1,	/* takes -R; `help` shows the default in effect */
 };
 
 struct cmd {

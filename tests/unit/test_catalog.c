@@ -1,0 +1,173 @@
+/* Unit tests of meta/catalog: schema versions, the stores, secure_delete,
+ * the content version that mounts watch. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "t.h"
+
+static char dir[] = "/tmp/recfs-test-catalog-XXXXXX";
+
+static struct catalog *fresh(const char *name)
+{
+	struct catalog *c = NULL;
+	char *p = xasprintf("%s/%s.db", dir, name);
+
+	CHECK_EQ(catalog_open(p, 1, &c), 0);
+	free(p);
+	return c;
+}
+
+static void put_rec(struct catalog *c, const char *id, int64_t at)
+{
+	struct cat_recording r = {
+		.recorded_at = at, .source = (char *)"customer-service", .kind = (char *)"call",
+		.purpose = (char *)"quality", .legal_basis = (char *)"contract",
+		.data_source = (char *)"customer-service telephony", .retention_until = at + 86400,
+		.channels = 1, .pcm_samples = 48000, .duration_ms = 1000,
+	};
+	snprintf(r.id, sizeof(r.id), "%s", id);
+	CHECK_EQ(catalog_put_recording(c, &r), 0);
+}
+
+TEST(test_catalog_refuses_to_open_a_missing_catalog_without_create)
+{
+	struct catalog *c = NULL;
+	char *p = xasprintf("%s/none.db", dir);
+
+	CHECK(catalog_open(p, 0, &c) < 0);
+	CHECK(c == NULL);
+	free(p);
+}
+
+TEST(test_catalog_refuses_a_newer_schema_version)
+{
+	struct catalog *c = fresh("newer");
+	char *p = xasprintf("%s/newer.db", dir);
+
+	CHECK_EQ(catalog_exec(c, "PRAGMA user_version=99"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), -EPROTO);
+	CHECK(strstr(meta_errmsg(), "upgrade recfs") != NULL);
+	free(p);
+}
+
+TEST(test_catalog_stores_and_returns_a_recording)
+{
+	struct catalog *c = fresh("rec");
+	struct cat_recording r;
+	char id[RECFS_ID_HEX];
+
+	put_rec(c, "0123456789abcdef0123456789abcdef", 1000);
+	CHECK_EQ(catalog_get_recording(c, "0123456789abcdef0123456789abcdef", &r), 0);
+	CHECK_STR(r.purpose, "quality");
+	CHECK_EQ(r.recorded_at, 1000);
+	CHECK(r.legal_hold == NULL);
+	cat_recording_clear(&r);
+	CHECK_EQ(catalog_find_recording(c, "01234567", id), 0);
+	CHECK_STR(id, "0123456789abcdef0123456789abcdef");
+	CHECK_EQ(catalog_find_recording(c, "ffffffff", id), -ENOENT);
+	CHECK_EQ(catalog_get_recording(c, "ffffffffffffffffffffffffffffffff", &r), -ENOENT);
+	catalog_close(c);
+}
+
+TEST(test_catalog_deleting_a_recording_cascades_to_artifacts_and_links)
+{
+	struct catalog *c = fresh("cascade");
+	struct cat_artifact a = { .role = (char *)"audio", .ext = (char *)"opus", .size = 10 };
+	struct cat_artifact got;
+
+	put_rec(c, "11111111111111111111111111111111", 5);
+	snprintf(a.id, sizeof(a.id), "22222222222222222222222222222222");
+	snprintf(a.recording, sizeof(a.recording), "11111111111111111111111111111111");
+	CHECK_EQ(catalog_put_artifact(c, &a), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-ABCDEF", "33333333333333333333333333333333"), 0);
+	CHECK_EQ(catalog_link_subject(c, a.recording, "S-ABCDEF", "customer"), 0);
+	CHECK_EQ(catalog_delete_recording(c, a.recording), 0);
+	CHECK_EQ(catalog_get_artifact(c, a.id, &got), -ENOENT);
+	catalog_close(c);
+}
+
+TEST(test_catalog_content_version_moves_with_content_not_with_meta)
+{
+	struct catalog *c = fresh("cv");
+	int64_t a, b, d;
+	uint8_t seal[CRYPTO_SEAL_BYTES] = { 1, 2, 3 };
+
+	CHECK_EQ(catalog_content_version(c, &a), 0);
+	CHECK_EQ(catalog_set_meta(c, "k", "v"), 0);
+	CHECK_EQ(catalog_content_version(c, &b), 0);
+	CHECK_EQ(a, b);
+	CHECK_EQ(catalog_put_seal(c, "obj", "training", seal), 0);
+	CHECK_EQ(catalog_content_version(c, &d), 0);
+	CHECK(d > b);
+	catalog_close(c);
+}
+
+TEST(test_catalog_erased_seal_bytes_leave_no_trace_in_the_files)
+{
+	struct catalog *c = fresh("shred");
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	char *db = xasprintf("%s/shred.db", dir), *wal = xasprintf("%s/shred.db-wal", dir);
+	uint8_t *buf = NULL;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(seal); i++)
+		seal[i] = (uint8_t)(0xA5 ^ i);
+	CHECK_EQ(catalog_put_seal(c, "obj", "analysis", seal), 0);
+	CHECK_EQ(catalog_checkpoint(c), 0);
+	CHECK_EQ(catalog_delete_seals(c, "obj", NULL), 0);
+	CHECK_EQ(catalog_checkpoint(c), 0);
+	CHECK_EQ(util_read_file(db, 1 << 26, &buf, &len), 0);
+	CHECK(buf && !memmem(buf, len, seal, sizeof(seal)));
+	free(buf);
+	buf = NULL;
+	if (util_read_file(wal, 1 << 26, &buf, &len) == 0)
+		CHECK(!memmem(buf, len, seal, sizeof(seal)));
+	free(buf);
+	free(db);
+	free(wal);
+	catalog_close(c);
+}
+
+TEST(test_catalog_ingest_key_outlives_the_recording)
+{
+	struct catalog *c = fresh("ikey");
+	uint8_t k[CRYPTO_MAC_BYTES] = { 9 };
+	char id[RECFS_ID_HEX];
+
+	put_rec(c, "44444444444444444444444444444444", 7);
+	CHECK_EQ(catalog_put_ingest_key(c, k, "44444444444444444444444444444444"), 0);
+	CHECK_EQ(catalog_delete_recording(c, "44444444444444444444444444444444"), 0);
+	CHECK_EQ(catalog_find_ingest_key(c, k, id), 0);
+	CHECK_EQ(catalog_put_ingest_key(c, k, "55555555555555555555555555555555"), -EEXIST);
+	catalog_close(c);
+}
+
+TEST(test_catalog_nested_transactions_are_refused)
+{
+	struct catalog *c = fresh("tx");
+
+	CHECK_EQ(catalog_begin(c), 0);
+	CHECK_EQ(catalog_begin(c), -EINVAL);
+	catalog_rollback(c);
+	CHECK_EQ(catalog_in_transaction(c), 0);
+	catalog_close(c);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir) || crypto_setup())
+		return 2;
+	RUN(test_catalog_refuses_to_open_a_missing_catalog_without_create);
+	RUN(test_catalog_refuses_a_newer_schema_version);
+	RUN(test_catalog_stores_and_returns_a_recording);
+	RUN(test_catalog_deleting_a_recording_cascades_to_artifacts_and_links);
+	RUN(test_catalog_content_version_moves_with_content_not_with_meta);
+	RUN(test_catalog_erased_seal_bytes_leave_no_trace_in_the_files);
+	RUN(test_catalog_ingest_key_outlives_the_recording);
+	RUN(test_catalog_nested_transactions_are_refused);
+	util_remove_tree(dir);
+	T_DONE();
+}
