@@ -881,6 +881,19 @@ int catalog_each_link_of_subject(struct catalog *c, const char *handle,
 		    link_row, (void *)fn, ctx);
 }
 
+static int add_link_recording(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)handle;
+	(void)role;
+	idlist_add(ctx, recording);
+	return 0;
+}
+
+int catalog_subject_recordings(struct catalog *c, const char *handle, struct idlist *out)
+{
+	return catalog_each_link_of_subject(c, handle, add_link_recording, out);
+}
+
 typedef int (*subj_fn)(const char *, void *);
 
 static int subj_row(sqlite3_stmt *st, void *fn, void *ctx)

@@ -144,6 +144,8 @@ int catalog_each_link(struct catalog *c, const char *recording,
 int catalog_each_link_of_subject(struct catalog *c, const char *handle,
 				 int (*fn)(const char *recording, const char *handle, const char *role, void *),
 				 void *ctx);
+/* Append the ids of a subject's recordings to out. */
+int catalog_subject_recordings(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /* Every subject handle. */
 int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx);
 

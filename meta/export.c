@@ -30,11 +30,6 @@
 #define VCON_VERSION "0.0.2"
 #define COPY_BUF BLOB_CHUNK_SIZE
 
-struct ids {
-	char (*id)[RECFS_ID_HEX];
-	size_t n;
-};
-
 struct exp {
 	struct reg *r;
 	const struct keyring *kr;
@@ -44,7 +39,7 @@ struct exp {
 	int to_subject;
 	json_t *card;			/* the subject's card, with "handle" */
 	json_t *recs, *withheld;	/* for export.json */
-	struct ids done;		/* exported recordings, for the log */
+	struct idlist done;		/* exported recordings, for the log */
 	struct export_result res;
 };
 
@@ -54,12 +49,6 @@ static void wipe_free(char *s, size_t len)
 		sodium_memzero(s, len);
 		free(s);
 	}
-}
-
-static void ids_add(struct ids *l, const char *id)
-{
-	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
-	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
 }
 
 /* The DEK of object with the highest held level that has a seal on it. */
@@ -347,7 +336,7 @@ static int export_recording(struct exp *e, const char *id)
 		goto out;
 	idx = json_pack("{s:s, s:s, s:O}", "id", rec.id, "vcon", name, "files", files);
 	json_array_append_new(e->recs, idx);
-	ids_add(&e->done, rec.id);
+	idlist_add(&e->done, rec.id);
 	e->res.recordings++;
 out:
 	cat_recording_clear(&rec);
@@ -361,14 +350,6 @@ out_norec:
 	json_decref(atts);
 	json_decref(files);
 	return rc;
-}
-
-static int collect_link(const char *recording, const char *handle, const char *role, void *ctx)
-{
-	(void)handle;
-	(void)role;
-	ids_add(ctx, recording);
-	return 0;
 }
 
 static int refuse(struct reg *r, const struct audit_actor *a, const char *handle, int err, const char *why)
@@ -405,7 +386,7 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 	const struct policy *pol = r->policy;
 	const struct policy_recipient *rcp = NULL;
 	struct exp e = { .r = r, .kr = kr, .handle = handle, .to_subject = !recipient };
-	struct ids recs = { 0 };
+	struct idlist recs = { 0 };
 	json_t *index = NULL;
 	char card_id[RECFS_ID_HEX], ref[40] = "", now[21];
 	int64_t req;
@@ -460,7 +441,7 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 	e.withheld = json_array();
 	if ((rc = write_json(&e, "subject.json", e.card)))
 		goto out;
-	if ((rc = catalog_each_link_of_subject(r->cat, handle, collect_link, &recs)))
+	if ((rc = catalog_subject_recordings(r->cat, handle, &recs)))
 		goto out;
 	for (size_t i = 0; i < recs.n; i++)
 		if ((rc = export_recording(&e, recs.id[i])))
@@ -496,8 +477,8 @@ out:
 		free(why);
 	}
 	free(e.dir);
-	free(recs.id);
-	free(e.done.id);
+	idlist_free(&recs);
+	idlist_free(&e.done);
 	json_decref(index);
 	json_decref(e.card);
 	json_decref(e.recs);

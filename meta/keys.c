@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -290,41 +289,6 @@ static void pwhash_limits(unsigned long long *ops, size_t *mem)
 	}
 }
 
-/*
- * Durable atomic write of a private file: the temporary is created by
- * mkostemp (O_EXCL, mode 0600) so no other user can ever hold it open, and
- * it is renamed over path only when complete and fsync'd.
- */
-static int write_private_file(const char *path, const uint8_t *buf, size_t len)
-{
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	char *dircopy = xstrdup(path);
-	int fd, rc;
-
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = fchmod(fd, 0600) < 0 ? -errno : 0;
-	if (rc == 0)
-		rc = util_write_all(fd, buf, len);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = util_fsync_dir(dirname(dircopy));
-	if (rc)
-		unlink(tmp);
-out:
-	free(tmp);
-	free(dircopy);
-	return rc;
-}
-
 int keyring_save(const struct keyring *kr, const char *path, const struct crypto_key *pass)
 {
 	struct crypto_key *image = NULL, *payload = NULL, *pkey = NULL;
@@ -368,7 +332,7 @@ int keyring_save(const struct keyring *kr, const char *path, const struct crypto
 	p[KR_MAGIC_BYTES + 1] = pass ? KR_PROT_PASS : KR_PROT_RAW;
 	p[KR_MAGIC_BYTES + 2] = 0;
 	p[KR_MAGIC_BYTES + 3] = 0;
-	rc = write_private_file(path, p, filelen);
+	rc = util_write_file_atomic(path, p, filelen, 0600);
 	if (rc)
 		meta_fail(rc, "cannot write keyring %s: %s", path, strerror(-rc));
 out:

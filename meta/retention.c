@@ -26,18 +26,7 @@
 
 #define SWEEP_BATCH 256
 
-struct ids {
-	char (*id)[RECFS_ID_HEX];
-	size_t n;
-};
-
-static void ids_add(struct ids *l, const char *id)
-{
-	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
-	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
-}
-
-static int collect_expired(struct reg *r, int64_t now, struct ids *out)
+static int collect_expired(struct reg *r, int64_t now, struct idlist *out)
 {
 	sqlite3 *db = catalog_db(r->cat);
 	sqlite3_stmt *st = NULL;
@@ -49,7 +38,7 @@ static int collect_expired(struct reg *r, int64_t now, struct ids *out)
 		return meta_fail(catalog_errno(rc), "retention: %s", sqlite3_errmsg(db));
 	sqlite3_bind_int64(st, 1, now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids_add(out, (const char *)sqlite3_column_text(st, 0));
+		idlist_add(out, (const char *)sqlite3_column_text(st, 0));
 	if (rc != SQLITE_DONE)
 		rc = meta_fail(catalog_errno(rc), "retention: %s", sqlite3_errmsg(db));
 	else
@@ -65,7 +54,7 @@ static int skip(struct reg *r, const struct audit_actor *a, const char *id, cons
 
 /* One expired recording, inside the batch's transaction (or none, dry run). */
 static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id, int64_t now, int dry_run,
-		     struct retention_summary *s, struct ids *blobs)
+		     struct retention_summary *s, struct idlist *blobs)
 {
 	struct cat_recording rec;
 	int rc = catalog_get_recording(r->cat, id, &rec);
@@ -85,8 +74,7 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 	} else if (dry_run) {
 		s->erased++;
 	} else {
-		rc = rights_erase_recording_tx(r, a, r->policy->rights_level, id, "retention", &blobs->id,
-					       &blobs->n);
+		rc = rights_erase_recording_tx(r, a, r->policy->rights_level, id, "retention", blobs);
 		s->erased += rc == 0;
 	}
 	cat_recording_clear(&rec);
@@ -94,8 +82,8 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 }
 
 /* ids[from, to) in one transaction; on failure nothing of it stays. */
-static int sweep_batch(struct reg *r, const struct audit_actor *a, const struct ids *ids, size_t from, size_t to,
-		       int64_t now, struct retention_summary *s, struct ids *blobs)
+static int sweep_batch(struct reg *r, const struct audit_actor *a, const struct idlist *ids, size_t from, size_t to,
+		       int64_t now, struct retention_summary *s, struct idlist *blobs)
 {
 	struct retention_summary before = *s;
 	size_t n_blobs = blobs->n;
@@ -113,30 +101,10 @@ static int sweep_batch(struct reg *r, const struct audit_actor *a, const struct 
 	return rc;
 }
 
-static void unlink_blobs(struct reg *r, const struct ids *blobs)
-{
-	for (size_t i = 0; i < blobs->n; i++) {
-		char *p = reg_blob_path(r, blobs->id[i]);
-
-		unlink(p);
-		free(p);
-	}
-}
-
-/* After commits that deleted seals: no old WAL frame may keep them, so
- * checkpoint before the blobs go (see rights.c).  A reader holding the WAL
- * is logged; the next checkpoint finishes the job. */
-static void checkpoint_then_unlink(struct reg *r, const struct audit_actor *a, const struct ids *blobs)
-{
-	if (catalog_checkpoint(r->cat) && audit_log(r->cat, a, "checkpoint", NULL, "error", "WAL in use"))
-		meta_clear_error();
-	unlink_blobs(r, blobs);
-}
-
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out)
 {
 	struct retention_summary s = { 0 };
-	struct ids ids = { 0 }, blobs = { 0 };
+	struct idlist ids = { 0 }, blobs = { 0 };
 	int64_t now = util_now();
 	int rc, last = 0;
 	char why[160];
@@ -175,31 +143,23 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	if (dry_run)
 		goto out;
 	if (blobs.n)
-		checkpoint_then_unlink(r, a, &blobs);
+		rights_shred(r, a, &blobs);
 	snprintf(why, sizeof(why), "expired=%zu erased=%zu hold=%zu restricted=%zu errors=%zu", s.expired, s.erased,
 		 s.skipped_hold, s.skipped_restricted, s.errors);
 	if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
 		rc = -EIO;
 out:
 	*out = s;
-	free(ids.id);
-	free(blobs.id);
+	idlist_free(&ids);
+	idlist_free(&blobs);
 	return rc;
-}
-
-static int collect_link(const char *recording, const char *handle, const char *role, void *ctx)
-{
-	(void)handle;
-	(void)role;
-	ids_add(ctx, recording);
-	return 0;
 }
 
 int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,
 			       struct consent_summary *out)
 {
 	struct consent_summary s = { 0 };
-	struct ids recs = { 0 };
+	struct idlist recs = { 0 };
 	char card[RECFS_ID_HEX], why[64], ref[32] = "", summary[160];
 	int64_t req;
 	int rc, last = 0;
@@ -214,7 +174,7 @@ int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const
 		snprintf(ref, sizeof(ref), "request=%lld ", (long long)req);
 		snprintf(why, sizeof(why), "withdraw-consent request=%lld", (long long)req);
 	}
-	rc = catalog_each_link_of_subject(r->cat, handle, collect_link, &recs);
+	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < recs.n; i++) {
@@ -253,6 +213,6 @@ int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const
 		rc = -EIO;
 out:
 	*out = s;
-	free(recs.id);
+	idlist_free(&recs);
 	return rc;
 }

@@ -37,17 +37,6 @@ static int is_rights(const struct reg *r, int level)
 	return level >= 0 && (size_t)level < r->policy->n_levels && r->policy->levels[level].rights;
 }
 
-struct idlist {
-	char (*id)[RECFS_ID_HEX];
-	size_t n;
-};
-
-static void idlist_add(struct idlist *l, const char *id)
-{
-	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
-	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
-}
-
 static int collect_artifact(const struct cat_artifact *a, void *ctx)
 {
 	idlist_add(ctx, a->id);
@@ -89,7 +78,7 @@ static void checkpoint(struct reg *r, const struct audit_actor *a)
 		meta_clear_error();
 }
 
-static void shred_after_commit(struct reg *r, const struct audit_actor *a, const struct idlist *arts)
+void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlist *arts)
 {
 	checkpoint(r, a);
 	unlink_blobs(r, arts);
@@ -98,42 +87,37 @@ static void shred_after_commit(struct reg *r, const struct audit_actor *a, const
 int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			   const char *why)
 {
-	struct cat_recording rec;
 	struct idlist arts = { 0 };
-	int rc;
+	int rc, crc;
 
-	if (!is_rights(r, actor_level))
-		return refuse(r, a, "erase", recording, -EACCES, "below the rights level");
-	rc = catalog_get_recording(r->cat, recording, &rec);
-	if (rc)
-		return rc;
-	if (rec.legal_hold) {
-		cat_recording_clear(&rec);
-		return refuse(r, a, "erase", recording, -EPERM, "legal hold");
-	}
 	if ((rc = catalog_begin(r->cat)))
-		goto out;
-	rc = erase_rows(r, &rec, &arts);
-	if (rc == 0)
-		rc = audit_log(r->cat, a, "erase", recording, "ok", why);
-	if (rc == 0)
-		rc = catalog_commit(r->cat);
+		return rc;
+	rc = rights_erase_recording_tx(r, a, actor_level, recording, why, &arts);
+	/* A refusal commits too: its audit entry is in this transaction. */
+	if (rc == 0 || rc == -EACCES || rc == -EPERM) {
+		crc = catalog_commit(r->cat);
+		if (crc)
+			rc = crc;
+	}
+	if (rc && !catalog_in_transaction(r->cat)) {
+		idlist_free(&arts);
+		return rc;
+	}
 	if (rc) {
 		catalog_rollback(r->cat);
-		goto out;
+		idlist_free(&arts);
+		return rc;
 	}
-	shred_after_commit(r, a, &arts);
-out:
-	free(arts.id);
-	cat_recording_clear(&rec);
-	return rc;
+	rights_shred(r, a, &arts);
+	idlist_free(&arts);
+	return 0;
 }
 
 int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			      const char *why, char (**arts)[RECFS_ID_HEX], size_t *n_arts)
+			      const char *why, struct idlist *arts)
 {
 	struct cat_recording rec;
-	struct idlist one = { 0 };
+	size_t before = arts->n;
 	int rc;
 
 	if (!is_rights(r, actor_level))
@@ -145,15 +129,11 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 		cat_recording_clear(&rec);
 		return refuse(r, a, "erase", recording, -EPERM, "legal hold");
 	}
-	rc = erase_rows(r, &rec, &one);
+	rc = erase_rows(r, &rec, arts);
 	if (rc == 0)
 		rc = audit_log(r->cat, a, "erase", recording, "ok", why);
-	if (rc == 0 && one.n) {
-		*arts = xrealloc(*arts, (*n_arts + one.n) * sizeof(**arts));
-		memcpy(*arts + *n_arts, one.id, one.n * sizeof(*one.id));
-		*n_arts += one.n;
-	}
-	free(one.id);
+	if (rc)
+		arts->n = before;
 	cat_recording_clear(&rec);
 	return rc;
 }
@@ -199,20 +179,12 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 		catalog_rollback(r->cat);
 		goto out;
 	}
-	shred_after_commit(r, a, &arts);
+	rights_shred(r, a, &arts);
 out:
-	free(arts.id);
+	idlist_free(&arts);
 	cat_artifact_clear(&art);
 	cat_recording_clear(&rec);
 	return rc;
-}
-
-static int collect_link(const char *recording, const char *handle, const char *role, void *ctx)
-{
-	(void)handle;
-	(void)role;
-	idlist_add(ctx, recording);
-	return 0;
 }
 
 int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle)
@@ -226,7 +198,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	rc = catalog_get_subject(r->cat, handle, card);
 	if (rc)
 		return rc;
-	rc = catalog_each_link_of_subject(r->cat, handle, collect_link, &recs);
+	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
 		int e = rights_erase_recording(r, a, actor_level, recs.id[i], "erase-subject");
 		if (e == -EPERM)
@@ -257,7 +229,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	}
 	checkpoint(r, a);
 out:
-	free(recs.id);
+	idlist_free(&recs);
 	return rc;
 }
 
@@ -293,7 +265,7 @@ static int drop_lower_seals(struct reg *r, struct cat_recording *rec, void *ctx)
 	for (size_t i = 0; rc == 0 && i < arts.n; i++)
 		for (int l = 0; rc == 0 && l < r->policy->rights_level; l++)
 			rc = catalog_delete_seals(r->cat, arts.id[i], r->policy->levels[l].name);
-	free(arts.id);
+	idlist_free(&arts);
 	return rc;
 }
 
@@ -347,7 +319,7 @@ static int reseal_all(struct reg *r, struct cat_recording *rec, void *ctx)
 		rc = reseal_one(r, kr, arts.id[i], reg_min_level(r, rec->purpose));
 	if (rc == 0 && rec->details_id[0])
 		rc = reseal_one(r, kr, rec->details_id, reg_details_level(r, rec->purpose));
-	free(arts.id);
+	idlist_free(&arts);
 	return rc;
 }
 

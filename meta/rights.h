@@ -31,13 +31,18 @@ int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor
  * transaction (the retention sweep): must run inside the caller's
  * catalog_begin.  Same checks and audit entries (a refusal's entry joins the
  * transaction); deletes seals, records and rows, but neither checkpoints nor
- * unlinks: the recording's artifact ids are appended to *arts (n_arts of
- * them, realloc'd, the caller frees), and after its commit the caller runs
- * catalog_checkpoint and only then unlinks those blobs.  On an error other
- * than a refusal or -ENOENT the caller rolls back.
+ * unlinks: the recording's artifact ids are appended to arts, and after its
+ * commit the caller calls rights_shred(arts).  On an error other than a
+ * refusal or -ENOENT the caller rolls back.
  */
 int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			      const char *why, char (**arts)[RECFS_ID_HEX], size_t *n_arts) MUST_CHECK;
+			      const char *why, struct idlist *arts) MUST_CHECK;
+/*
+ * After a commit that deleted seals: checkpoint and truncate the WAL so no
+ * old frame keeps them (a failure, a reader holding the WAL, is logged and
+ * the next checkpoint finishes it), then unlink the blobs of arts.
+ */
+void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlist *arts);
 /* Erase one non-audio artifact of a recording. */
 int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact) MUST_CHECK;
 /* Erase every recording of a subject, then its card (-ENOTEMPTY when some

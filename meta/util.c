@@ -79,6 +79,19 @@ int util_is_id(const char *s)
 	return s[i] == '\0';
 }
 
+void idlist_add(struct idlist *l, const char *id)
+{
+	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));
+	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
+}
+
+void idlist_free(struct idlist *l)
+{
+	free(l->id);
+	l->id = NULL;
+	l->n = 0;
+}
+
 static int parse_digits(const char **p, int n, int *out)
 {
 	int v = 0;

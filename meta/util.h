@@ -42,6 +42,14 @@ void util_new_id(char out[RECFS_ID_HEX]);
 /* 1 when s is a well-formed id (32 lower-case hex digits), else 0. */
 int util_is_id(const char *s);
 
+/* A growable list of ids; start it zeroed, free with idlist_free. */
+struct idlist {
+	char (*id)[RECFS_ID_HEX];
+	size_t n;
+};
+void idlist_add(struct idlist *l, const char *id);
+void idlist_free(struct idlist *l);
+
 /* "2026-11-28T10:15:00Z" (also with fraction or +hh:mm offset) -> epoch. */
 int util_parse_time(const char *iso, int64_t *out) MUST_CHECK;
 /* "YYYY-MM-DD" -> epoch of that day's 00:00 UTC. */
