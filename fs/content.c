@@ -13,6 +13,7 @@
 
 #include "blob.h"
 #include "content.h"
+#include "protect.h"
 /* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
 #include "opus.h"
 
@@ -55,7 +56,7 @@ static ssize_t wav_source(void *ctx, void *buf, size_t len, uint64_t off)
 }
 
 int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, const char *level,
-		      const struct tnode *n, struct content **out)
+		      const struct crypto_key *unlock, const struct tnode *n, struct content **out)
 {
 	struct crypto_key *dek = NULL;
 	struct content *c = NULL;
@@ -67,7 +68,7 @@ int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct key
 	if (!level)
 		return -EACCES;
 	pthread_mutex_lock(cat_lock);
-	rc = reg_unseal(r, kr, level, n->art->id, &dek);
+	rc = protect_unseal(r, kr, level, n->art->id, unlock, &dek);
 	pthread_mutex_unlock(cat_lock);
 	if (rc < 0)
 		goto out;

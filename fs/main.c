@@ -33,6 +33,7 @@
 #include "auditq.h"
 #include "caller.h"
 #include "recfs_i.h"
+#include "unlock.h"
 #include "tree.h"
 
 #define POLL_MS 200
@@ -422,6 +423,7 @@ static int start_mount(struct recfs *fs, const char *reg_dir)
 	fs->notice = policy_notice(fs->reg->policy);
 	fs->notice_len = fs->notice ? strlen(fs->notice) : 0;
 	resolve_level_gids(fs);
+	fs->unlocks = unlocks_new();
 	rc = caller_cache_new(fs->reg->policy, &fs->callers);
 	if (rc < 0)
 		goto out;
@@ -577,6 +579,7 @@ out:
 	if (fs.poll_cat)
 		catalog_close(fs.poll_cat);
 	caller_cache_free(fs.callers);
+	unlocks_free(fs.unlocks);
 	free(fs.notice);
 	if (fs.reg)
 		reg_close(fs.reg);

@@ -32,6 +32,7 @@
 #include "caller.h"
 #include "content.h"
 #include "recfs_i.h"
+#include "unlock.h"
 #include "rights.h"
 #include "tree.h"
 
@@ -530,6 +531,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct tree *t = NULL;
 	struct tnode *n;
 	const char *object = NULL;
+	struct crypto_key *unlock = NULL;
 	int rc, acc = fi->flags & O_ACCMODE;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
@@ -559,12 +561,16 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		goto out;	/* the public notice: not register content */
 	}
 	if (n->rec->locked) {
-		/* Protected recordings: unlock (recctl unlock) is a later
-		 * issue; until then they cannot be opened from a mount. */
-		rc = -ENOKEY;
-		goto log;
+		/* Protected: the level key and this uid's unlock (recctl unlock). */
+		unlock = unlocks_get(fs->unlocks, c.uid, n->rec->id);
+		if (!unlock) {
+			rc = -ENOKEY;
+			goto log;
+		}
 	}
-	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, caller_level_name(&c, fs->reg->policy), n, &ct);
+	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, caller_level_name(&c, fs->reg->policy), unlock, n,
+			       &ct);
+	crypto_key_free(unlock);
 	if (rc == 0) {
 		struct stat st;
 

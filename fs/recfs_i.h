@@ -65,6 +65,7 @@ struct recfs {
 
 	struct auditq *aq;
 	struct caller_cache *callers;
+	struct unlocks *unlocks;	/* passphrase unlocks of protected recordings */
 };
 
 /* The mount of a request. */

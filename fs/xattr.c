@@ -20,6 +20,8 @@
 
 #include "caller.h"
 #include "recfs_i.h"
+#include "unlock.h"
+#include "protect.h"
 #include "rights.h"
 #include "tree.h"
 
@@ -223,9 +225,13 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	xl_add(l, "user.recfs.duration_ms", xasprintf("%llu", (unsigned long long)r->duration_ms));
 	xl_add(l, "user.recfs.channels", xasprintf("%d", r->channels));
 	xl_add(l, "user.recfs.subjects", xstrdup(r->subjects));
-	/* Unlocking is not implemented yet: a protected recording stays locked. */
-	if (r->locked)
-		xl_add(l, "user.recfs.locked", xstrdup("yes"));
+	/* For a protected recording: locked for this caller until it unlocks. */
+	if (r->locked) {
+		struct crypto_key *k = unlocks_get(fs->unlocks, c->uid, r->id);
+
+		xl_add(l, "user.recfs.locked", xstrdup(k ? "no" : "yes"));
+		crypto_key_free(k);
+	}
 	if (only && !is_sealed_name(only))
 		return 0;
 	return add_details(fs, c, r, only != NULL, l);
@@ -336,6 +342,50 @@ static const char *card_field(const char *name)
 	return NULL;
 }
 
+/*
+ * setxattr user.recfs.unlock PASSPHRASE (recctl unlock): derive the key
+ * outside the catalog lock (Argon2id is slow on purpose), check it against
+ * the recording's audio, and keep it for this uid.  removexattr locks again.
+ * A wrong passphrase is EACCES; logged either way.
+ */
+static int unlock(struct recfs *fs, struct caller *c, const char *rec, const char *pass)
+{
+	const char *level = caller_level_name(c, fs->reg->policy);
+	struct crypto_key *key = NULL;
+	struct cat_lock lock;
+	int rc;
+
+	if (!pass) {
+		unlocks_drop(fs->unlocks, c->uid, rec);
+		return 0;
+	}
+	if (!level) {
+		rc = -EACCES;
+		goto log;
+	}
+	pthread_mutex_lock(&fs->cat_lock);
+	rc = catalog_get_lock(fs->reg->cat, rec, &lock);
+	pthread_mutex_unlock(&fs->cat_lock);
+	if (rc == -ENOENT)
+		rc = -EINVAL;	/* not a protected recording */
+	if (rc)
+		goto log;
+	rc = protect_derive(&lock, pass, strlen(pass), &key);
+	if (rc)
+		goto log;
+	pthread_mutex_lock(&fs->cat_lock);
+	rc = protect_check(fs->reg, fs->kr, level, rec, key);
+	pthread_mutex_unlock(&fs->cat_lock);
+	if (rc == 0) {
+		unlocks_put(fs->unlocks, c->uid, rec, key);
+		key = NULL;
+	}
+log:
+	crypto_key_free(key);
+	recfs_audit(fs, c, "unlock", rec, rc);
+	return rc;
+}
+
 /* The work of setxattr (value != NULL) and removexattr (value == NULL). */
 static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value)
 {
@@ -384,9 +434,19 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	if (!strcmp(name, "user.gdpr.legal_hold") && value && !*value)
 		return -EINVAL;
 	if (!strcmp(name, "user.recfs.unlock")) {
-		/* Protected recordings (per-recording passphrase, recctl
-		 * unlock) are a later issue: no passphrase opens one yet. */
-		rc = -EACCES;
+		rc = unlock(fs, &c, rec, value);
+		ours = 0;
+		goto out;
+	}
+	if (!strcmp(name, "user.recfs.protect")) {
+		if (!value) {
+			rc = -EPERM;	/* protection is lifted by nobody here */
+			goto out;
+		}
+		pthread_mutex_lock(&fs->cat_lock);
+		rc = protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value));
+		pthread_mutex_unlock(&fs->cat_lock);
+		ours = 0;
 		goto out;
 	}
 	pthread_mutex_lock(&fs->cat_lock);

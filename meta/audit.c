@@ -120,6 +120,24 @@ static void mirror_syslog(const struct audit_entry *e)
 	       e->reason ? e->reason : "");
 }
 
+/*
+ * The head (last seq and hash) is kept in the meta table too, in the same
+ * transaction, so that entries cut off the end of the log show: the chain
+ * alone cannot tell a shorter log from a truncated one.  Someone who can
+ * rewrite both still can; the syslog mirror is the copy outside.
+ */
+static int set_head(struct catalog *c, int64_t seq, const uint8_t hash[CRYPTO_HASH_BYTES])
+{
+	char hex[CRYPTO_HASH_BYTES * 2 + 1], *v;
+	int rc;
+
+	util_hex(hex, hash, CRYPTO_HASH_BYTES);
+	v = xasprintf("%lld:%s", (long long)seq, hex);
+	rc = catalog_set_meta(c, "audit_head", v);
+	free(v);
+	return rc;
+}
+
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -191,7 +209,7 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 		memcpy(prev, h, sizeof(prev));
 		mirror_syslog(&x);
 	}
-	rc = 0;
+	rc = set_head(c, seq, prev);
 out:
 	sqlite3_finalize(last);
 	sqlite3_finalize(ins);
@@ -299,6 +317,22 @@ int audit_verify(struct catalog *c, int64_t *count, int64_t *bad)
 	if (!rc && sr != SQLITE_DONE)
 		rc = meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
+	if (rc == 0) {
+		char *head = NULL, hex[CRYPTO_HASH_BYTES * 2 + 1];
+		long long hseq = 0;
+		int hr = catalog_get_meta(c, "audit_head", &head);
+
+		util_hex(hex, prev, CRYPTO_HASH_BYTES);
+		if (hr == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != n ||
+				(strchr(head, ':') && strcmp(strchr(head, ':') + 1, hex)))) {
+			rc = meta_fail(-EBADMSG, "audit log was cut: it ends at entry %lld, but entry %lld was written",
+				       (long long)n, hseq);
+			*bad = n + 1;
+		} else if (hr && hr != -ENOENT) {
+			rc = hr;
+		}
+		free(head);
+	}
 	if (rc == 0)
 		*count = n;
 	return rc;

@@ -58,8 +58,9 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
 
 /*
  * Check the chain.  0 when intact (*count = entries checked); -EBADMSG when
- * broken, with *bad = seq of the first entry that was edited, removed
- * (the entry after the gap) or reordered, and a message in meta_errmsg().
+ * broken, with *bad = seq of the first entry that was edited or moved (its
+ * hash does not follow), or that is missing (a gap in seq, or entries cut
+ * off the end: then the first one cut), and a message in meta_errmsg().
  */
 int audit_verify(struct catalog *c, int64_t *count, int64_t *bad) MUST_CHECK;
 

@@ -77,6 +77,9 @@ static const char schema_v1[] =
 	"  received INTEGER NOT NULL, due INTEGER NOT NULL, verified_by TEXT NOT NULL,"
 	"  extended_reason TEXT, closed INTEGER, outcome TEXT);"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE lock ("
+	"  recording TEXT PRIMARY KEY REFERENCES recording(id) ON DELETE CASCADE,"
+	"  salt BLOB NOT NULL, ops INTEGER NOT NULL, mem INTEGER NOT NULL);"
 	/* content_version moves with every change a mount shows (not with the
 	 * audit log or sealed records), so mounts rebuild only when needed. */
 	"CREATE TABLE content_version (n INTEGER NOT NULL);"
@@ -904,6 +907,44 @@ static int subj_row(sqlite3_stmt *st, void *fn, void *ctx)
 int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx)
 {
 	return walk(c, "SELECT handle FROM subject ORDER BY handle", NULL, subj_row, (void *)fn, ctx);
+}
+
+int catalog_put_lock(struct catalog *c, const char *recording, const struct cat_lock *l)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO lock (recording, salt, ops, mem) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st = stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, l->salt, sizeof(l->salt), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)l->ops);
+	sqlite3_bind_int64(st, 4, (int64_t)l->mem);
+	return step_done(c, st, "insert lock");
+}
+
+int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *out)
+{
+	static const char sql[] = "SELECT salt, ops, mem FROM lock WHERE recording=?1";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc, ret;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == sizeof(out->salt)) {
+		memcpy(out->salt, sqlite3_column_blob(st, 0), sizeof(out->salt));
+		out->ops = (uint64_t)sqlite3_column_int64(st, 1);
+		out->mem = (uint64_t)sqlite3_column_int64(st, 2);
+		ret = 0;
+	} else if (rc == SQLITE_ROW) {
+		ret = meta_fail(-EIO, "catalog: lock of %s is damaged", recording);
+	} else {
+		ret = rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get lock");
+	}
+	sqlite3_reset(st);
+	return ret;
 }
 
 int catalog_set_meta(struct catalog *c, const char *key, const char *value)

@@ -149,6 +149,15 @@ int catalog_subject_recordings(struct catalog *c, const char *handle, struct idl
 /* Every subject handle. */
 int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx);
 
+/* Password protection of a recording: the Argon2id salt and limits. */
+struct cat_lock {
+	uint8_t salt[CRYPTO_SALT_BYTES];
+	uint64_t ops, mem;
+};
+int catalog_put_lock(struct catalog *c, const char *recording, const struct cat_lock *l) MUST_CHECK;
+/* -ENOENT when the recording is not protected. */
+int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *out) MUST_CHECK;
+
 /* Key/value settings of the register (register id, created_at, ...). */
 int catalog_set_meta(struct catalog *c, const char *key, const char *value) MUST_CHECK;
 /* *value malloc'd; -ENOENT when unset. */

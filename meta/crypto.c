@@ -240,6 +240,28 @@ int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_
 	return 0;
 }
 
+int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask)
+{
+	if (k->len != mask->len)
+		return -EINVAL;
+	for (size_t i = 0; i < k->len; i++)
+		k->bytes[i] ^= mask->bytes[i];
+	return 0;
+}
+
+void crypto_pass_limits(unsigned long long *ops, size_t *mem)
+{
+	const char *fast = getenv("RECFS_PWHASH_FAST");
+
+	if (fast && !strcmp(fast, "1")) {
+		*ops = crypto_pwhash_OPSLIMIT_MIN;
+		*mem = crypto_pwhash_MEMLIMIT_MIN;
+	} else {
+		*ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+		*mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	}
+}
+
 int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len, uint8_t **out,
 			size_t *outlen)
 {

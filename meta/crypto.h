@@ -112,6 +112,13 @@ void crypto_keyed_hash(const struct crypto_key *key, const void *data, size_t le
 void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
 		       const size_t *lens);
 
+/* k ^= mask, byte by byte (equal lengths; -EINVAL otherwise).  A protected
+ * recording's seals hold DEK ^ Argon2id(passphrase). */
+int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask) MUST_CHECK;
+/* Argon2id limits for passphrases of protected recordings: INTERACTIVE, or
+ * the minimum when $RECFS_PWHASH_FAST=1 (tests). */
+void crypto_pass_limits(unsigned long long *ops, size_t *mem);
+
 /* Constant-time equality. */
 int crypto_equal(const void *a, const void *b, size_t len);
 

@@ -225,6 +225,11 @@ static int export_recording(struct exp *e, const char *id)
 		withhold(e, id, "restricted (Art. 18(2))");
 		goto out;
 	}
+	if (rec.locked) {
+		/* Its DEKs need the recording's passphrase too (protect.h). */
+		withhold(e, id, "password-protected: listen on a mount after recctl unlock");
+		goto out;
+	}
 	/* Collect the artifacts first: no walk stays open while decrypting. */
 	{
 		sqlite3_stmt *st = NULL;

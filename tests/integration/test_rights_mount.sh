@@ -193,6 +193,38 @@ assert_eq "the subject's card is gone" "0" "$(q "SELECT count(*) FROM subject WH
 assert_eq "none of its recordings is left" "0" "$(q "SELECT count(*) FROM link WHERE handle = '$h2'")"
 assert_match "the subject erasure is logged" "$(log_has "$h2")" "erase-subject.*ok"
 
+# --- password protection (§9) ----------------------------------------------------------
+f5=${calls[4]}
+rid5=$(rid_of "$f5")
+sum5=$(as_user "$trainer" sha256sum "$f5" | cut -d' ' -f1)
+printf 'correct horse battery\n' >"$T_TMP/pass"
+printf 'wrong horse battery\n' >"$T_TMP/wrong"
+chmod 0644 "$T_TMP/pass" "$T_TMP/wrong"
+chmod 0755 "$T_TMP/bin" 2>/dev/null
+assert_fails_with "analysis cannot protect a recording" "only the rights level" \
+	as_user "$analyst" "$RECCTL" protect --passfile "$T_TMP/pass" "$f5"
+assert_ok "privacy: recctl protect" as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f5"
+assert_eq "user.recfs.locked says yes" "yes" \
+	"$(as_user "$trainer" getfattr --absolute-names --only-values -n user.recfs.locked "$f5")"
+assert_fails_with "a protected recording does not open without an unlock: ENOKEY" "Required key not available" \
+	as_user "$trainer" cat "$f5"
+assert_fails_with "a wrong passphrase is refused" "wrong passphrase" \
+	as_user "$trainer" "$RECCTL" unlock --passfile "$T_TMP/wrong" "$f5"
+assert_ok "recctl unlock with the passphrase" as_user "$trainer" "$RECCTL" unlock --passfile "$T_TMP/pass" "$f5"
+assert_eq "after the unlock it reads the same bytes" "$sum5" "$(as_user "$trainer" sha256sum "$f5" | cut -d' ' -f1)"
+assert_eq "user.recfs.locked says no for the one who unlocked" "no" \
+	"$(as_user "$trainer" getfattr --absolute-names --only-values -n user.recfs.locked "$f5")"
+assert_fails_with "an unlock is per user" "Required key not available" as_user "$analyst" cat "$f5"
+assert_ok "recctl lock forgets the unlock" as_user "$trainer" "$RECCTL" lock "$f5"
+assert_fails_with "locked again: ENOKEY" "Required key not available" as_user "$trainer" cat "$f5"
+assert_fails_with "a recording cannot be protected twice" "protected already" \
+	as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f5"
+log=$(log_has "$rid5")
+assert_match "protection is logged" "$log" "protect.*ok"
+assert_match "a wrong passphrase is logged as a refused unlock" "$log" "unlock.*refused"
+assert_match "a good unlock is logged" "$log" "$trainer.*unlock.*ok"
+assert_not_contains "no passphrase in the log" "$log" "horse"
+
 unmount_recfs "$MNT"
 assert_ok "fsck is clean at the end" "$RECCTL" fsck -R "$REG"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"

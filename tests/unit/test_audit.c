@@ -81,6 +81,15 @@ TEST(test_audit_verify_names_first_of_reordered_entries)
 	catalog_close(c);
 }
 
+TEST(test_audit_verify_finds_entries_cut_off_the_end)
+{
+	struct catalog *c = fresh("cut", 10);
+
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq > 8"), 0);
+	CHECK_EQ(verify_bad(c), 9);
+	catalog_close(c);
+}
+
 TEST(test_audit_entries_join_an_open_transaction_and_roll_back_with_it)
 {
 	struct catalog *c = fresh("tx", 2);
@@ -123,6 +132,7 @@ int main(void)
 	RUN(test_audit_verify_names_entry_after_removed_one);
 	RUN(test_audit_verify_finds_removal_renumbered_to_hide_the_gap);
 	RUN(test_audit_verify_names_first_of_reordered_entries);
+	RUN(test_audit_verify_finds_entries_cut_off_the_end);
 	RUN(test_audit_entries_join_an_open_transaction_and_roll_back_with_it);
 	RUN(test_audit_each_filters_by_object);
 	util_remove_tree(dir);
