@@ -67,11 +67,11 @@ unit: $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
 
 integration: all
-	@tests/integration/run.sh
+	@RECFS_BUILD=$(abspath $(B)) tests/integration/run.sh
 
 check: all $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
-	@tests/integration/run.sh
+	@RECFS_BUILD=$(abspath $(B)) tests/integration/run.sh
 
 demo: all
 	@tests/demo.sh

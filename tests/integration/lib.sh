@@ -24,9 +24,11 @@ T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/recfs-it.XXXXXX")
 chmod 0755 "$T_TMP"	# level users must reach their mount points under it
 # Private copies of the binaries: a rebuild while the test runs ("Text file
 # busy") must not change what is under test.
+# RECFS_BUILD names another build directory (make B=... passes it).
+T_BUILD=${RECFS_BUILD:-$T_ROOT/build}
 mkdir -p "$T_TMP/bin"
 for b in recctl recfs; do
-	[ -x "$T_ROOT/build/$b" ] && cp "$T_ROOT/build/$b" "$T_TMP/bin/$b"
+	[ -x "$T_BUILD/$b" ] && cp "$T_BUILD/$b" "$T_TMP/bin/$b"
 done
 RECCTL=${RECCTL:-$T_TMP/bin/recctl}
 RECFS=${RECFS:-$T_TMP/bin/recfs}

@@ -10,7 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "integration tests need root (they mount and add users)" >&2
 	exit 1
 fi
-[ -x ../../build/recctl ] || { echo "build/recctl is missing; run make first" >&2; exit 1; }
+build=${RECFS_BUILD:-../../build}
+[ -x "$build/recctl" ] || { echo "$build/recctl is missing; run make first" >&2; exit 1; }
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test_*.sh)
 for t in "${tests[@]}"; do
