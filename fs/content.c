@@ -13,7 +13,7 @@
 
 #include "blob.h"
 #include "content.h"
-#include "protect.h"
+#include "dekcache.h"
 /* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
 #include "opus.h"
 
@@ -55,8 +55,8 @@ static ssize_t wav_source(void *ctx, void *buf, size_t len, uint64_t off)
 	return blob_read(ctx, buf, len, off);
 }
 
-int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, const char *level,
-		      const struct crypto_key *unlock, const struct tnode *n, struct content **out)
+int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, struct dekcache *dc,
+		      int level, const struct crypto_key *unlock, const struct tnode *n, struct content **out)
 {
 	struct crypto_key *dek = NULL;
 	struct content *c = NULL;
@@ -65,12 +65,19 @@ int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct key
 
 	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art)
 		return -EACCES;
-	if (!level)
+	if (level < 0 || (size_t)level >= r->policy->n_levels)
 		return -EACCES;
-	pthread_mutex_lock(cat_lock);
-	rc = protect_unseal(r, kr, level, n->art->id, unlock, &dek);
-	pthread_mutex_unlock(cat_lock);
-	if (rc < 0)
+	dek = dekcache_get(dc, n->art->id, level);
+	if (!dek) {
+		pthread_mutex_lock(cat_lock);
+		rc = reg_unseal(r, kr, r->policy->levels[level].name, n->art->id, &dek);
+		pthread_mutex_unlock(cat_lock);
+		if (rc < 0)
+			goto out;
+		dekcache_put(dc, n->art->id, level, dek);
+	}
+	/* A protected recording's seals hold DEK ^ P (protect.h). */
+	if (unlock && (rc = crypto_key_xor(dek, unlock)) < 0)
 		goto out;
 
 	c = calloc(1, sizeof(*c));

@@ -14,6 +14,7 @@
 
 #include "keys.h"
 #include "register.h"
+#include "dekcache.h"
 #include "tree.h"
 
 struct content;
@@ -22,14 +23,15 @@ struct content;
 int content_open_text(const char *text, size_t len, struct content **out) MUST_CHECK;
 
 /*
- * Open node n (TN_FILE or TN_WAV) with level's key from kr, and for a
- * protected recording the unlock key (NULL otherwise).  cat_lock is held
- * around the unseal only (it reads the catalog).  Errors:
+ * Open node n (TN_FILE or TN_WAV) with the key of level (a policy index)
+ * from kr, or the data key dc holds for that level, and for a protected
+ * recording the unlock key (NULL otherwise).  cat_lock is held around the
+ * unseal only (it reads the catalog).  Errors:
  * -EACCES (no seal for level), -ENOKEY (key not in kr), -EIO (damaged blob
  * or seal), -ENOENT (blob missing).
  */
-int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, const char *level,
-		      const struct crypto_key *unlock, const struct tnode *n, struct content **out) MUST_CHECK;
+int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, struct dekcache *dc,
+		      int level, const struct crypto_key *unlock, const struct tnode *n, struct content **out) MUST_CHECK;
 
 /* Read at off: byte count, 0 at end, -EIO on a failed check. */
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off) MUST_CHECK;

@@ -33,11 +33,13 @@
 #include "auditq.h"
 #include "caller.h"
 #include "recfs_i.h"
+#include "dekcache.h"
 #include "unlock.h"
 #include "tree.h"
 
 #define POLL_MS 200
 #define REFRESH_WAIT_S 3
+#define DEKCACHE_SLOTS 4096	/* 128 KiB of guarded memory */
 
 struct options {
 	char *keyrings;		/* colon-separated, accumulated */
@@ -363,8 +365,12 @@ static void *poller(void *arg)
 			int64_t cv;
 
 			rc = catalog_content_version(fs->poll_cat, &cv);
-			if (rc == 0 && cv != cur->content_version)
+			if (rc == 0 && cv != cur->content_version) {
+				/* Seals may be gone (erasure, restriction): no
+				 * cached data key may outlive them. */
+				dekcache_clear(fs->deks);
 				rc = tree_build(fs->poll_cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
+			}
 			if (rc == 0)
 				seen_dv = v;
 		}
@@ -424,6 +430,11 @@ static int start_mount(struct recfs *fs, const char *reg_dir)
 	fs->notice_len = fs->notice ? strlen(fs->notice) : 0;
 	resolve_level_gids(fs);
 	fs->unlocks = unlocks_new();
+	fs->deks = dekcache_new(DEKCACHE_SLOTS);
+	if (!fs->deks) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	rc = caller_cache_new(fs->reg->policy, &fs->callers);
 	if (rc < 0)
 		goto out;
@@ -580,6 +591,7 @@ out:
 		catalog_close(fs.poll_cat);
 	caller_cache_free(fs.callers);
 	unlocks_free(fs.unlocks);
+	dekcache_free(fs.deks);
 	free(fs.notice);
 	if (fs.reg)
 		reg_close(fs.reg);

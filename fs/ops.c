@@ -5,10 +5,11 @@
  * Visibility is decided per caller on every request from the snapshot
  * tree: a node the caller's level holds no seal on does not exist for it
  * (ENOENT), and a directory exists for it when something inside does.
- * Because the kernel's dentry and attribute caches are shared by every
- * process while visibility is per caller, entries and attributes are given
- * a timeout of 0 and negative entries are never cached: each path walk
- * comes back here and is decided for the caller making it.  File content
+ * Because the kernel's dentry cache is shared by every process while
+ * visibility is per caller, entries get a timeout of 0 and negative entries
+ * are never cached: each path walk comes back here and is decided for the
+ * caller making it.  Attributes are the same for every caller and may be
+ * cached for ATTR_TIMEOUT (see fill_attr).  File content
  * may stay in the page cache (keep_cache): it is the same for every caller
  * allowed to read it, and open() is always decided here.
  *
@@ -36,6 +37,7 @@
 #include "rights.h"
 #include "tree.h"
 
+#define ATTR_TIMEOUT 1.0 /* seconds; see fill_attr */
 #define GHOST_MAX 256
 #define GHOST_TTL 10
 
@@ -156,19 +158,14 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 	return 0;
 }
 
-/* Subdirectories the caller sees: nlink must not count the others. */
-static unsigned visible_subdirs(const struct tnode *d, int level)
-{
-	unsigned k = 0;
-	size_t i;
-
-	for (i = 0; i < d->n_kids; i++)
-		if (d->kids[i]->type == TN_DIR && tree_visible(d->kids[i], level))
-			k++;
-	return k;
-}
-
-static void fill_attr(const struct tnode *n, int level, struct stat *st)
+/*
+ * Attributes are the same for every caller (gid: the lowest level that may
+ * read; mode 0000 when restricted; a directory's nlink 1, "not counted", as
+ * a count would tell of subdirectories others see), which is what lets the
+ * kernel cache them (ATTR_TIMEOUT): reaching a node still takes a lookup,
+ * decided per caller, and every change is invalidated by the poller.
+ */
+static void fill_attr(const struct tnode *n, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
@@ -180,7 +177,7 @@ static void fill_attr(const struct tnode *n, int level, struct stat *st)
 	st->st_atime = st->st_mtime = st->st_ctime = (time_t)n->mtime;
 	if (n->type == TN_DIR) {
 		st->st_mode = S_IFDIR | n->mode;
-		st->st_nlink = 2 + visible_subdirs(n, level);
+		st->st_nlink = 1;
 	} else {
 		st->st_mode = S_IFREG | n->mode;
 		st->st_nlink = 1;
@@ -195,8 +192,10 @@ static void reply_entry(fuse_req_t req, const struct stat *st)
 	e.ino = st->st_ino;
 	e.generation = 1;
 	e.attr = *st;
-	/* Shared kernel caches, per-caller visibility: never cache. */
-	e.attr_timeout = 0;
+	/* The dentry cache is shared by every caller while visibility is
+	 * per caller: entries are never cached, so each path walk comes back
+	 * to lookup.  Attributes are caller-independent (fill_attr): cached. */
+	e.attr_timeout = ATTR_TIMEOUT;
 	e.entry_timeout = 0;
 	fuse_reply_entry(req, &e);
 }
@@ -232,7 +231,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (n && tree_visible(n, c.level)) {
-		fill_attr(n, c.level, &st);
+		fill_attr(n, &st);
 		tree_unref(t);
 		reply_entry(req, &st);
 		return;
@@ -271,19 +270,19 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0) {
 		if (fi && fi->fh) {
-			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), 0);
+			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), ATTR_TIMEOUT);
 			return;
 		}
 		if (ghost_find(ino, c.uid, &st, 0)) {
-			fuse_reply_attr(req, &st, 0);
+			fuse_reply_attr(req, &st, ATTR_TIMEOUT);
 			return;
 		}
 		fuse_reply_err(req, -rc);
 		return;
 	}
-	fill_attr(n, c.level, &st);
+	fill_attr(n, &st);
 	tree_unref(t);
-	fuse_reply_attr(req, &st, 0);
+	fuse_reply_attr(req, &st, ATTR_TIMEOUT);
 }
 
 /*
@@ -353,13 +352,13 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		}
 	}
 	rc = 0;
-	fill_attr(n, c.level, &st);
+	fill_attr(n, &st);
 out:
 	tree_unref(t);
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
 	else
-		fuse_reply_attr(req, &st, 0);
+		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
 }
 
 static void op_readonly(fuse_req_t req)
@@ -412,14 +411,14 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 }
 
 /* The siblings of n's recording in dir become ghosts for the caller. */
-static void ghost_recording(const struct tnode *dir, const struct tnode *n, int level, uid_t uid)
+static void ghost_recording(const struct tnode *dir, const struct tnode *n, uid_t uid)
 {
 	struct stat st;
 	size_t i;
 
 	for (i = 0; i < dir->n_kids; i++)
 		if (dir->kids[i]->rec == n->rec && dir->kids[i] != n) {
-			fill_attr(dir->kids[i], level, &st);
+			fill_attr(dir->kids[i], &st);
 			ghost_add(dir->ino, uid, &st);
 		}
 }
@@ -463,7 +462,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		ghost_recording(dir, n, c.level, c.uid);
+		ghost_recording(dir, n, c.uid);
 	tree_unref(t);
 	t = NULL;
 	recfs_refresh(fs);
@@ -568,13 +567,12 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			goto log;
 		}
 	}
-	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, caller_level_name(&c, fs->reg->policy), unlock, n,
-			       &ct);
+	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, fs->deks, c.level, unlock, n, &ct);
 	crypto_key_free(unlock);
 	if (rc == 0) {
 		struct stat st;
 
-		fill_attr(n, c.level, &st);
+		fill_attr(n, &st);
 		content_set_stat(ct, &st);
 	}
 log:

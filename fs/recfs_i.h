@@ -66,6 +66,7 @@ struct recfs {
 	struct auditq *aq;
 	struct caller_cache *callers;
 	struct unlocks *unlocks;	/* passphrase unlocks of protected recordings */
+	struct dekcache *deks;		/* unsealed data keys; cleared on every rebuild */
 };
 
 /* The mount of a request. */

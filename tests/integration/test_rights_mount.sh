@@ -194,7 +194,8 @@ assert_eq "none of its recordings is left" "0" "$(q "SELECT count(*) FROM link W
 assert_match "the subject erasure is logged" "$(log_has "$h2")" "erase-subject.*ok"
 
 # --- password protection (§9) ----------------------------------------------------------
-f5=${calls[4]}
+# (chosen now: the subject erasure above may have taken any earlier pick)
+f5=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort | tail -n 1)
 rid5=$(rid_of "$f5")
 sum5=$(as_user "$trainer" sha256sum "$f5" | cut -d' ' -f1)
 printf 'correct horse battery\n' >"$T_TMP/pass"
@@ -219,7 +220,12 @@ assert_ok "recctl lock forgets the unlock" as_user "$trainer" "$RECCTL" lock "$f
 assert_fails_with "locked again: ENOKEY" "Required key not available" as_user "$trainer" cat "$f5"
 assert_fails_with "a recording cannot be protected twice" "protected already" \
 	as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f5"
-log=$(log_has "$rid5")
+# The mount writes its audit entries in batches (every 250 ms): wait for them.
+for _ in $(seq 1 30); do
+	log=$(log_has "$rid5")
+	printf '%s\n' "$log" | grep -q "$trainer.*unlock.*ok" && break
+	sleep 0.1
+done
 assert_match "protection is logged" "$log" "protect.*ok"
 assert_match "a wrong passphrase is logged as a refused unlock" "$log" "unlock.*refused"
 assert_match "a good unlock is logged" "$log" "$trainer.*unlock.*ok"
