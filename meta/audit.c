@@ -8,10 +8,12 @@
  * processes appending at once still form one chain.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -111,8 +113,25 @@ static void entry_hash(const uint8_t prev[CRYPTO_HASH_BYTES], const struct audit
 	crypto_hash_parts(out, h.n, h.p, h.len);
 }
 
+/*
+ * Without a syslog socket glibc would try to connect again on every entry
+ * (a socket and a failed connect per open on the mount): look once.
+ */
+static pthread_once_t syslog_once = PTHREAD_ONCE_INIT;
+static int syslog_there;
+
+static void syslog_probe(void)
+{
+	struct stat st;
+
+	syslog_there = stat("/dev/log", &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 static void mirror_syslog(const struct audit_entry *e)
 {
+	pthread_once(&syslog_once, syslog_probe);
+	if (!syslog_there)
+		return;
 	syslog(LOG_AUTHPRIV | LOG_INFO, "audit seq=%lld uid=%ld user=%s level=%s pid=%ld comm=%s action=%s object=%s outcome=%s%s%s",
 	       (long long)e->seq, (long)e->actor.uid, e->actor.user ? e->actor.user : "-",
 	       e->actor.level ? e->actor.level : "-", (long)e->actor.pid, e->actor.comm ? e->actor.comm : "-",

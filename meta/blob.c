@@ -32,7 +32,6 @@
 #define H_NONCE 40
 /* Additional data of a chunk: header || le64(index) || u8 last. */
 #define AD_BYTES (BLOB_HEADER_BYTES + 8 + 1)
-#define CT_CHUNK_BYTES ((size_t)BLOB_CHUNK_SIZE + CRYPTO_TAG_BYTES)
 /* Far beyond any recording; keeps every offset computation inside off_t. */
 #define BLOB_MAX_LENGTH ((uint64_t)1 << 50)
 
@@ -45,6 +44,7 @@ struct blob_reader {
 	uint8_t header[BLOB_HEADER_BYTES];
 	uint64_t length;
 	uint64_t nchunks;
+	uint32_t chunk;		/* plaintext bytes per chunk, from the header */
 	char id[RECFS_ID_HEX]; /* for messages */
 };
 
@@ -78,29 +78,36 @@ static uint64_t get_le64(const uint8_t *p)
 	return v;
 }
 
-static uint64_t chunk_count(uint64_t len)
+/* The chunk size is the blob's own (its header says it): older blobs have
+ * 64 KiB chunks, new ones BLOB_CHUNK_SIZE. */
+static int chunk_size_ok(uint32_t cs)
 {
-	uint64_t n = len / BLOB_CHUNK_SIZE + (len % BLOB_CHUNK_SIZE != 0);
+	return cs >= BLOB_CHUNK_MIN && cs <= BLOB_CHUNK_MAX && (cs & (cs - 1)) == 0;
+}
+
+static uint64_t chunk_count(uint64_t len, uint32_t cs)
+{
+	uint64_t n = len / cs + (len % cs != 0);
 
 	return n ? n : 1;
 }
 
 /* Plaintext bytes in chunk i of a blob of len bytes. */
-static size_t chunk_len(uint64_t len, uint64_t i)
+static size_t chunk_len(uint64_t len, uint64_t i, uint32_t cs)
 {
-	uint64_t start = i * BLOB_CHUNK_SIZE;
+	uint64_t start = i * cs;
 
-	return len - start < BLOB_CHUNK_SIZE ? (size_t)(len - start) : BLOB_CHUNK_SIZE;
+	return len - start < cs ? (size_t)(len - start) : cs;
 }
 
-static off_t chunk_offset(uint64_t i)
+static off_t chunk_offset(uint64_t i, uint32_t cs)
 {
-	return (off_t)(BLOB_HEADER_BYTES + i * CT_CHUNK_BYTES);
+	return (off_t)(BLOB_HEADER_BYTES + i * ((uint64_t)cs + CRYPTO_TAG_BYTES));
 }
 
-uint64_t blob_disk_size(uint64_t len)
+uint64_t blob_disk_size(uint64_t len, uint32_t chunk)
 {
-	return BLOB_HEADER_BYTES + chunk_count(len) * CRYPTO_TAG_BYTES + len;
+	return BLOB_HEADER_BYTES + chunk_count(len, chunk) * CRYPTO_TAG_BYTES + len;
 }
 
 static void chunk_nonce(uint8_t nonce[CRYPTO_NONCE_BYTES], const uint8_t header[BLOB_HEADER_BYTES], uint64_t i)
@@ -140,7 +147,7 @@ static int read_exact(int fd, uint8_t *buf, size_t len)
  * not NULL, else from src_fd one chunk at a time.
  */
 static int write_blob(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
-		      const uint8_t *src, uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES])
+		      const uint8_t *src, uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES], uint32_t cs)
 {
 	uint8_t header[BLOB_HEADER_BYTES] = { 0 };
 	uint8_t ad[AD_BYTES], cnonce[CRYPTO_NONCE_BYTES];
@@ -154,15 +161,17 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 		return meta_fail(-EINVAL, "blob %s: malformed artifact id", path);
 	if (len > BLOB_MAX_LENGTH)
 		return meta_fail(-EFBIG, "blob %s: input too large", path);
+	if (!chunk_size_ok(cs))
+		return meta_fail(-EINVAL, "blob %s: chunk size %u is not a power of two in 4 KiB..1 MiB", path, cs);
 	memcpy(header, BLOB_MAGIC, BLOB_MAGIC_BYTES);
 	put_le32(header + H_VERSION, BLOB_VERSION);
-	put_le32(header + H_CHUNK, BLOB_CHUNK_SIZE);
+	put_le32(header + H_CHUNK, cs);
 	put_le64(header + H_LENGTH, len);
 	memcpy(header + H_NONCE, nonce, CRYPTO_NONCE_BYTES);
 
-	ct = malloc(CT_CHUNK_BYTES);
+	ct = malloc((size_t)cs + CRYPTO_TAG_BYTES);
 	if (!src)
-		pt = malloc(BLOB_CHUNK_SIZE);
+		pt = malloc(cs);
 	if (!ct || (!src && !pt)) {
 		rc = -ENOMEM;
 		goto out;
@@ -176,10 +185,10 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 	rc = util_write_all(fd, header, sizeof(header));
 	if (rc)
 		meta_fail(rc, "cannot write blob %s: %s", path, strerror(-rc));
-	n = chunk_count(len);
+	n = chunk_count(len, cs);
 	for (i = 0; rc == 0 && i < n; i++) {
-		size_t clen = chunk_len(len, i);
-		const uint8_t *p = src ? src + i * BLOB_CHUNK_SIZE : pt;
+		size_t clen = chunk_len(len, i, cs);
+		const uint8_t *p = src ? src + i * cs : pt;
 
 		if (!src) {
 			rc = read_exact(src_fd, pt, clen);
@@ -211,7 +220,7 @@ out:
 	if (rc && created)
 		unlink(path);
 	if (pt) {
-		sodium_memzero(pt, BLOB_CHUNK_SIZE);
+		sodium_memzero(pt, cs);
 		free(pt);
 	}
 	free(ct);
@@ -225,7 +234,7 @@ int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek
 	if (src_fd < 0)
 		return -EBADF;
 	crypto_random(nonce, sizeof(nonce));
-	return write_blob(path, id, dek, src_fd, NULL, len, nonce);
+	return write_blob(path, id, dek, src_fd, NULL, len, nonce, BLOB_CHUNK_SIZE);
 }
 
 int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
@@ -234,17 +243,17 @@ int blob_write_buffer(const char *path, const char *id, const struct crypto_key 
 	uint8_t nonce[CRYPTO_NONCE_BYTES];
 
 	crypto_random(nonce, sizeof(nonce));
-	return blob_write_buffer_nonce(path, id, dek, buf, len, nonce);
+	return blob_write_buffer_nonce(path, id, dek, buf, len, nonce, BLOB_CHUNK_SIZE);
 }
 
 int blob_write_buffer_nonce(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
-			    uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES])
+			    uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES], uint32_t chunk)
 {
 	static const uint8_t empty[1];
 
 	if (!buf && len)
 		return -EINVAL;
-	return write_blob(path, id, dek, -1, buf ? buf : empty, len, nonce);
+	return write_blob(path, id, dek, -1, buf ? buf : empty, len, nonce, chunk);
 }
 
 int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,
@@ -275,8 +284,9 @@ int blob_reader_open(const char *path, const char *id, const struct crypto_key *
 		goto out;
 	}
 	len = get_le64(r->header + H_LENGTH);
+	r->chunk = get_le32(r->header + H_CHUNK);
 	if (memcmp(r->header, BLOB_MAGIC, BLOB_MAGIC_BYTES) || get_le32(r->header + H_VERSION) != BLOB_VERSION ||
-	    get_le32(r->header + H_CHUNK) != BLOB_CHUNK_SIZE) {
+	    !chunk_size_ok(r->chunk)) {
 		meta_fail(rc, "blob %s: not a version %d blob", path, BLOB_VERSION);
 		goto out;
 	}
@@ -285,7 +295,7 @@ int blob_reader_open(const char *path, const char *id, const struct crypto_key *
 		goto out;
 	}
 	if ((expect_len != UINT64_MAX && len != expect_len) || len > BLOB_MAX_LENGTH ||
-	    (uint64_t)st.st_size != blob_disk_size(len)) {
+	    (uint64_t)st.st_size != blob_disk_size(len, r->chunk)) {
 		meta_fail(rc, "blob %s: length does not match (truncated or altered)", path);
 		goto out;
 	}
@@ -296,7 +306,7 @@ int blob_reader_open(const char *path, const char *id, const struct crypto_key *
 	}
 	memcpy(r->dek->bytes, dek->bytes, CRYPTO_DEK_BYTES);
 	r->length = len;
-	r->nchunks = chunk_count(len);
+	r->nchunks = chunk_count(len, r->chunk);
 	memcpy(r->id, id, RECFS_ID_HEX - 1);
 	*out = r;
 	r = NULL;
@@ -306,40 +316,100 @@ out:
 	return rc;
 }
 
+int blob_chunk_size(const char *path, uint32_t *chunk)
+{
+	uint8_t h[BLOB_HEADER_BYTES];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = util_pread_all(fd, h, sizeof(h), 0);
+	close(fd);
+	if (rc || memcmp(h, BLOB_MAGIC, BLOB_MAGIC_BYTES) || get_le32(h + H_VERSION) != BLOB_VERSION ||
+	    !chunk_size_ok(get_le32(h + H_CHUNK)))
+		return meta_fail(-EIO, "%s is not a version %d blob", path, BLOB_VERSION);
+	*chunk = get_le32(h + H_CHUNK);
+	return 0;
+}
+
 uint64_t blob_reader_length(const struct blob_reader *r)
 {
 	return r->length;
 }
 
 /*
- * Read and authenticate chunk i, decrypting into pt (chunk_len bytes).  ct
- * is the caller's CT_CHUNK_BYTES buffer.  -EIO on any failure, pt wiped.
+ * Authenticate and decrypt chunk i, whose ciphertext and tag are at ct,
+ * into pt (chunk_len bytes).  -EIO on failure, pt wiped.
  */
-static int open_chunk(const struct blob_reader *r, uint64_t i, uint8_t *ct, uint8_t *pt)
+static int open_chunk(const struct blob_reader *r, uint64_t i, const uint8_t *ct, uint8_t *pt)
 {
 	uint8_t ad[AD_BYTES], nonce[CRYPTO_NONCE_BYTES];
-	size_t clen = chunk_len(r->length, i);
-	int rc;
+	size_t clen = chunk_len(r->length, i, r->chunk);
 
-	rc = util_pread_all(r->fd, ct, clen + CRYPTO_TAG_BYTES, chunk_offset(i));
-	if (rc) {
-		sodium_memzero(pt, clen);
-		return meta_fail(-EIO, "blob %s: chunk %llu unreadable", r->id, (unsigned long long)i);
-	}
 	chunk_nonce(nonce, r->header, i);
 	chunk_ad(ad, r->header, i, r->nchunks);
-	rc = crypto_aead_open(pt, ct, clen + CRYPTO_TAG_BYTES, ad, sizeof(ad), nonce, r->dek);
-	if (rc)
+	if (crypto_aead_open(pt, ct, clen + CRYPTO_TAG_BYTES, ad, sizeof(ad), nonce, r->dek))
 		return meta_fail(-EIO, "blob %s: chunk %llu fails authentication (altered, or wrong key)",
 				 r->id, (unsigned long long)i);
 	return 0;
 }
 
+/*
+ * Chunks first..last: their ciphertext is read with one pread (a FUSE read
+ * of 128 KiB is one system call, not eight), then each chunk is decrypted,
+ * straight into buf when wholly inside the range.
+ */
+static int read_chunks(struct blob_reader *r, uint8_t *buf, uint64_t off, uint64_t n, uint64_t first,
+		       uint64_t last)
+{
+	off_t start = chunk_offset(first, r->chunk);
+	size_t span = (size_t)(chunk_offset(last, r->chunk) - start) + chunk_len(r->length, last, r->chunk) +
+		      CRYPTO_TAG_BYTES;
+	uint8_t *ct = malloc(span), *scratch = NULL;
+	int rc = 0;
+
+	if (!ct)
+		return -ENOMEM;
+	if (util_pread_all(r->fd, ct, span, start)) {
+		rc = meta_fail(-EIO, "blob %s: chunks %llu..%llu unreadable", r->id, (unsigned long long)first,
+			       (unsigned long long)last);
+		goto out;
+	}
+	for (uint64_t i = first; i <= last; i++) {
+		uint64_t cstart = i * r->chunk;
+		size_t clen = chunk_len(r->length, i, r->chunk);
+		size_t from = off > cstart ? (size_t)(off - cstart) : 0;
+		size_t to = off + n < cstart + clen ? (size_t)(off + n - cstart) : clen;
+		const uint8_t *c = ct + (chunk_offset(i, r->chunk) - start);
+		uint8_t *dst = buf + (cstart + from - off);
+
+		if (from == 0 && to == clen) {
+			rc = open_chunk(r, i, c, dst);
+		} else {
+			if (!scratch && !(scratch = malloc(r->chunk))) {
+				rc = -ENOMEM;
+				break;
+			}
+			rc = open_chunk(r, i, c, scratch);
+			if (rc == 0)
+				memcpy(dst, scratch + from, to - from);
+		}
+		if (rc)
+			break;
+	}
+out:
+	if (scratch) {
+		sodium_memzero(scratch, r->chunk);
+		free(scratch);
+	}
+	free(ct);
+	return rc;
+}
+
 ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off)
 {
-	uint8_t *out = buf, *ct = NULL, *scratch = NULL;
-	uint64_t n, first, last, i;
-	int rc = 0;
+	uint64_t n;
+	int rc;
 
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
@@ -350,52 +420,13 @@ ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off)
 		 * so that a forged "empty" blob never reads as genuine. */
 		if (r->length != 0)
 			return 0;
-		ct = malloc(CRYPTO_TAG_BYTES);
-		if (!ct)
-			return -ENOMEM;
-		rc = open_chunk(r, 0, ct, none);
-		free(ct);
+		rc = read_chunks(r, none, 0, 0, 0, 0);
 		if (rc)
 			sodium_memzero(buf, len);
 		return rc;
 	}
 	n = r->length - off < len ? r->length - off : len;
-	first = off / BLOB_CHUNK_SIZE;
-	last = (off + n - 1) / BLOB_CHUNK_SIZE;
-	ct = malloc(CT_CHUNK_BYTES);
-	if (!ct) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (i = first; i <= last; i++) {
-		uint64_t cstart = i * BLOB_CHUNK_SIZE;
-		size_t clen = chunk_len(r->length, i);
-		size_t from = off > cstart ? (size_t)(off - cstart) : 0;
-		size_t to = off + n < cstart + clen ? (size_t)(off + n - cstart) : clen;
-		uint8_t *dst = out + (cstart + from - off);
-
-		if (from == 0 && to == clen) {
-			rc = open_chunk(r, i, ct, dst);
-		} else {
-			if (!scratch)
-				scratch = malloc(BLOB_CHUNK_SIZE);
-			if (!scratch) {
-				rc = -ENOMEM;
-				break;
-			}
-			rc = open_chunk(r, i, ct, scratch);
-			if (rc == 0)
-				memcpy(dst, scratch + from, to - from);
-		}
-		if (rc)
-			break;
-	}
-out:
-	if (scratch) {
-		sodium_memzero(scratch, BLOB_CHUNK_SIZE);
-		free(scratch);
-	}
-	free(ct);
+	rc = read_chunks(r, buf, off, n, off / r->chunk, (off + n - 1) / r->chunk);
 	if (rc) {
 		sodium_memzero(buf, len);
 		return rc;
@@ -405,21 +436,18 @@ out:
 
 int blob_verify(struct blob_reader *r)
 {
-	uint8_t *ct = malloc(CT_CHUNK_BYTES), *pt = malloc(BLOB_CHUNK_SIZE);
+	uint8_t *pt = malloc(r->chunk);
 	int rc = 0;
 
-	if (!ct || !pt) {
-		rc = -ENOMEM;
-		goto out;
+	if (!pt)
+		return -ENOMEM;
+	for (uint64_t i = 0; rc == 0 && i < r->nchunks; i++) {
+		size_t clen = chunk_len(r->length, i, r->chunk);
+
+		rc = read_chunks(r, pt, i * r->chunk, clen, i, i);
 	}
-	for (uint64_t i = 0; rc == 0 && i < r->nchunks; i++)
-		rc = open_chunk(r, i, ct, pt);
-out:
-	if (pt) {
-		sodium_memzero(pt, BLOB_CHUNK_SIZE);
-		free(pt);
-	}
-	free(ct);
+	sodium_memzero(pt, r->chunk);
+	free(pt);
 	return rc;
 }
 

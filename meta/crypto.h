@@ -35,7 +35,8 @@
 /* A secret of fixed length in guarded memory. */
 struct crypto_key {
 	size_t len;
-	unsigned char *bytes; /* sodium_malloc'd */
+	unsigned char *bytes; /* guarded memory: a slot of a sodium_malloc'd slab, or its own */
+	void *slab;	      /* private to crypto.c */
 };
 
 /* sodium_init(); call once before anything else (idempotent).  -EIO when

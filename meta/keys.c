@@ -243,7 +243,7 @@ static int parse_payload(struct keyring *kr, const uint8_t *p, size_t len)
 	count = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	for (uint32_t e = 0; e < count; e++) {
 		char name[KR_NAME_MAX + 1];
-		struct crypto_key view;
+		struct crypto_key view = { 0 };
 		size_t nl, kl;
 		uint8_t type;
 

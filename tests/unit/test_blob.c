@@ -20,7 +20,10 @@
 
 #define CS BLOB_CHUNK_SIZE
 #define CT (BLOB_CHUNK_SIZE + CRYPTO_TAG_BYTES)
-#define BIG 150000 /* three chunks, the last one partial */
+/* The frozen fixture was written with 64 KiB chunks, as every blob was
+ * before BLOB_CHUNK_SIZE became 16 KiB: readers must keep reading it. */
+#define FIXTURE_CHUNK 65536
+#define BIG 150000 /* several chunks, the last one partial */
 
 static const char ID_A[] = "00112233445566778899aabbccddeeff";
 static const char ID_B[] = "ffeeddccbbaa99887766554433221100";
@@ -167,7 +170,7 @@ TEST(test_blob_round_trips_at_every_boundary_size)
 		struct stat st;
 
 		CHECK_EQ(stat(path, &st), 0);
-		CHECK_EQ(st.st_size, blob_disk_size(sizes[s]));
+		CHECK_EQ(st.st_size, blob_disk_size(sizes[s], CS));
 		CHECK_EQ(st.st_mode & 07777, 0400);
 		CHECK_EQ(blob_reader_open(path, ID_A, dek_a, sizes[s], &r), 0);
 		if (r) {
@@ -187,10 +190,10 @@ TEST(test_blob_round_trips_at_every_boundary_size)
 
 TEST(test_blob_disk_size_counts_one_tag_per_chunk_and_one_chunk_when_empty)
 {
-	CHECK_EQ(blob_disk_size(0), BLOB_HEADER_BYTES + CRYPTO_TAG_BYTES);
-	CHECK_EQ(blob_disk_size(1), BLOB_HEADER_BYTES + CRYPTO_TAG_BYTES + 1);
-	CHECK_EQ(blob_disk_size(CS), BLOB_HEADER_BYTES + CT);
-	CHECK_EQ(blob_disk_size(CS + 1), BLOB_HEADER_BYTES + CT + CRYPTO_TAG_BYTES + 1);
+	CHECK_EQ(blob_disk_size(0, CS), BLOB_HEADER_BYTES + CRYPTO_TAG_BYTES);
+	CHECK_EQ(blob_disk_size(1, CS), BLOB_HEADER_BYTES + CRYPTO_TAG_BYTES + 1);
+	CHECK_EQ(blob_disk_size(CS, CS), BLOB_HEADER_BYTES + CT);
+	CHECK_EQ(blob_disk_size(CS + 1, CS), BLOB_HEADER_BYTES + CT + CRYPTO_TAG_BYTES + 1);
 }
 
 TEST(test_blob_random_reads_at_odd_offsets_match_the_plaintext)
@@ -337,7 +340,7 @@ TEST(test_blob_rejects_any_flipped_bit_with_eio_and_no_plaintext)
 	uint8_t *copy = malloc(len);
 	size_t pos[600], npos = 0;
 
-	CHECK_EQ(len, blob_disk_size(BIG));
+	CHECK_EQ(len, blob_disk_size(BIG, CS));
 	for (size_t i = 0; i < BLOB_HEADER_BYTES; i++)
 		pos[npos++] = i;
 	for (size_t c = 0; c < 3; c++) {
@@ -547,7 +550,7 @@ TEST(test_blob_writer_matches_the_frozen_v1_fixture_byte_for_byte)
 	fixture_inputs(&dek, nonce, &pt);
 	want = slurp(fx, &wl);
 	CHECK(want != NULL);
-	CHECK_EQ(blob_write_buffer_nonce(path, ID_A, dek, pt, BIG, nonce), 0);
+	CHECK_EQ(blob_write_buffer_nonce(path, ID_A, dek, pt, BIG, nonce, FIXTURE_CHUNK), 0);
 	got = slurp(path, &gl);
 	CHECK(got && want && gl == wl && memcmp(got, want, wl) == 0);
 	free(want);
@@ -558,14 +561,48 @@ TEST(test_blob_writer_matches_the_frozen_v1_fixture_byte_for_byte)
 	crypto_key_free(dek);
 }
 
+TEST(test_blob_reads_any_valid_chunk_size_and_refuses_others)
+{
+	static const uint32_t sizes[] = { 4096, 65536, 1024 * 1024 };
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	uint8_t nonce[CRYPTO_NONCE_BYTES] = { 7 }, *buf = malloc(BIG);
+	uint32_t cs = 0;
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		char *path = new_path();
+		struct blob_reader *r = NULL;
+
+		CHECK_EQ(blob_write_buffer_nonce(path, ID_A, dek, plain, BIG, nonce, sizes[k]), 0);
+		CHECK_EQ(blob_chunk_size(path, &cs), 0);
+		CHECK_EQ(cs, sizes[k]);
+		CHECK_EQ(blob_reader_open(path, ID_A, dek, BIG, &r), 0);
+		if (r) {
+			CHECK_EQ(blob_read(r, buf, 5000, 4095), 5000);
+			CHECK(memcmp(buf, plain + 4095, 5000) == 0);
+			CHECK_EQ(blob_verify(r), 0);
+		}
+		blob_reader_close(r);
+		free(path);
+	}
+	{
+		char *path = new_path();
+
+		CHECK_EQ(blob_write_buffer_nonce(path, ID_A, dek, plain, 100, nonce, 1000), -EINVAL);
+		CHECK_EQ(blob_write_buffer_nonce(path, ID_A, dek, plain, 100, nonce, 2048), -EINVAL);
+		free(path);
+	}
+	free(buf);
+	crypto_key_free(dek);
+}
+
 TEST(test_blob_v1_fixture_decrypts_and_follows_the_documented_layout)
 {
 	char *fx = xasprintf("%s/blob-v1.bin", fixtures_dir());
 	uint8_t nonce[CRYPTO_NONCE_BYTES], *pt = NULL, *b = NULL, *buf = malloc(BIG);
 	uint8_t ad[BLOB_HEADER_BYTES + 9], cn[CRYPTO_NONCE_BYTES], idb[RECFS_ID_BYTES];
 	struct crypto_key *dek = NULL;
-	size_t len = 0, last_len = BIG - 2 * CS;
-	uint8_t *out = malloc(CS);
+	size_t len = 0, last_len = BIG - 2 * FIXTURE_CHUNK;
+	uint8_t *out = malloc(FIXTURE_CHUNK);
 
 	fixture_inputs(&dek, nonce, &pt);
 	CHECK_EQ(read_whole(fx, ID_A, dek, BIG, buf, BIG), BIG);
@@ -589,10 +626,10 @@ TEST(test_blob_v1_fixture_decrypts_and_follows_the_documented_layout)
 	memcpy(ad, b, BLOB_HEADER_BYTES);
 	put_le64(ad + BLOB_HEADER_BYTES, 2);
 	ad[BLOB_HEADER_BYTES + 8] = 1;
-	CHECK_EQ(crypto_aead_open(out, b + BLOB_HEADER_BYTES + 2 * CT, last_len + CRYPTO_TAG_BYTES, ad, sizeof(ad),
+	CHECK_EQ(crypto_aead_open(out, b + BLOB_HEADER_BYTES + 2 * (FIXTURE_CHUNK + CRYPTO_TAG_BYTES), last_len + CRYPTO_TAG_BYTES, ad, sizeof(ad),
 				  cn, dek),
 		 0);
-	CHECK(memcmp(out, pt + 2 * CS, last_len) == 0);
+	CHECK(memcmp(out, pt + 2 * FIXTURE_CHUNK, last_len) == 0);
 out:
 	free(b);
 	free(out);
@@ -611,7 +648,7 @@ static int write_fixtures(void)
 
 	fixture_inputs(&dek, nonce, &pt);
 	unlink(fx);
-	rc = blob_write_buffer_nonce(fx, ID_A, dek, pt, BIG, nonce);
+	rc = blob_write_buffer_nonce(fx, ID_A, dek, pt, BIG, nonce, FIXTURE_CHUNK);
 	if (rc == 0)
 		rc = chmod(fx, 0644) < 0 ? -errno : 0;
 	fprintf(stderr, "%s: %s\n", fx, rc ? strerror(-rc) : "written");
@@ -657,6 +694,7 @@ int main(int argc, char **argv)
 	RUN(test_blob_rejects_a_tampered_empty_blob);
 	RUN(test_blob_seal_moved_to_another_artifact_does_not_decrypt_it);
 	RUN(test_blob_writer_matches_the_frozen_v1_fixture_byte_for_byte);
+	RUN(test_blob_reads_any_valid_chunk_size_and_refuses_others);
 	RUN(test_blob_v1_fixture_decrypts_and_follows_the_documented_layout);
 
 	crypto_key_free(dek_a);

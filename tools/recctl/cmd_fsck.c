@@ -316,12 +316,15 @@ static void check_blob_files(struct fsck *f)
 		struct art *a = &f->arts[i];
 		char *path = reg_blob_path(f->r, a->id);
 		struct stat st;
+		uint32_t cs;
 
 		if (stat(path, &st) < 0)
 			problem(f, "blob of artifact %s (recording %s) is missing: %s", a->id, a->recording, path);
-		else if ((uint64_t)st.st_size != blob_disk_size(a->size))
+		else if (blob_chunk_size(path, &cs) < 0)
+			problem(f, "blob of artifact %s (recording %s) has no valid header", a->id, a->recording);
+		else if ((uint64_t)st.st_size != blob_disk_size(a->size, cs))
 			problem(f, "blob of artifact %s (recording %s) has %lld bytes, expected %llu", a->id,
-				a->recording, (long long)st.st_size, (unsigned long long)blob_disk_size(a->size));
+				a->recording, (long long)st.st_size, (unsigned long long)blob_disk_size(a->size, cs));
 		free(path);
 	}
 }
