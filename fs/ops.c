@@ -38,6 +38,7 @@
 #include "tree.h"
 
 #define ATTR_TIMEOUT 1.0 /* seconds; see fill_attr */
+#define ALWAYS_TIMEOUT 3600.0 /* seconds; nodes every caller sees, see reply_entry */
 #define GHOST_MAX 256
 #define GHOST_TTL 10
 
@@ -184,19 +185,28 @@ static void fill_attr(const struct tnode *n, struct stat *st)
 	}
 }
 
-static void reply_entry(fuse_req_t req, const struct stat *st)
+/*
+ * The dentry cache is shared by every caller while visibility is per
+ * caller: entries are not cached, so each path walk comes back to lookup,
+ * except those that exist for every caller (README.txt and the three
+ * top folders) and, with -o dircache on a mount whose users share one
+ * level, directories.  Attributes are caller-independent (fill_attr).
+ */
+static void reply_entry(fuse_req_t req, int always, const struct stat *st)
 {
+	struct recfs *fs = req_fs(req);
 	struct fuse_entry_param e;
 
 	memset(&e, 0, sizeof(e));
 	e.ino = st->st_ino;
 	e.generation = 1;
 	e.attr = *st;
-	/* The dentry cache is shared by every caller while visibility is
-	 * per caller: entries are never cached, so each path walk comes back
-	 * to lookup.  Attributes are caller-independent (fill_attr): cached. */
 	e.attr_timeout = ATTR_TIMEOUT;
 	e.entry_timeout = 0;
+	if (always)
+		e.entry_timeout = ALWAYS_TIMEOUT;
+	else if (S_ISDIR(st->st_mode))
+		e.entry_timeout = fs->dircache;
 	fuse_reply_entry(req, &e);
 }
 
@@ -231,14 +241,16 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (n && tree_visible(n, c.level)) {
+		int always = n->always;
+
 		fill_attr(n, &st);
 		tree_unref(t);
-		reply_entry(req, &st);
+		reply_entry(req, always, &st);
 		return;
 	}
 	tree_unref(t);
 	if (!n && ghost_find(tree_ino(parent, name), c.uid, &st, 0)) {
-		reply_entry(req, &st);
+		reply_entry(req, 0, &st);
 		return;
 	}
 	fuse_reply_err(req, ENOENT);
@@ -585,6 +597,7 @@ out:
 	}
 	fi->fh = (uint64_t)(uintptr_t)ct;
 	fi->keep_cache = 1;
+	fi->noflush = 1;	/* nothing is written: close needs no FLUSH round trip */
 	if (fuse_reply_open(req, fi) != 0)
 		content_close(ct);	/* interrupted: no release will come */
 }

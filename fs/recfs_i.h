@@ -48,6 +48,7 @@ struct recfs {
 	size_t notice_len;
 	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
 	int foreground;
+	double dircache;		/* -o dircache: entry timeout of directories */
 
 	pthread_mutex_t tree_lock;
 	pthread_cond_t tree_cond;

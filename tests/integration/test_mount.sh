@@ -137,6 +137,17 @@ assert_fails_with "chmod +w is EPERM" "Operation not permitted" as_user "$dpo" c
 assert_fails_with "chown is EPERM" "Operation not permitted" as_user "$dpo" chown "$dpo" "$f"
 assert_fails_with "root has no level: the file is absent for it" "No such file or directory" stat "$f"
 
+# A folder one caller just looked up is not thereby shown to another (the
+# kernel's dentry cache is shared, so folders are not cached by default).
+hidden=$(comm -13 <(as_user "$trainer" ls "$MNT/by-source" | sort) <(as_user "$analyst" ls "$MNT/by-source" | sort) | head -n 1)
+if [ -n "$hidden" ]; then
+	as_user "$analyst" stat "$MNT/by-source/$hidden" >/dev/null
+	assert_fails_with "a source folder analysis just opened stays ENOENT for training" "No such file or directory" \
+		as_user "$trainer" stat "$MNT/by-source/$hidden"
+else
+	fail "the data has a source only analysis sees" "none found"
+fi
+
 # --- a mount without the level's key: ENOKEY ------------------------------------
 MNT2=$T_TMP/mnt-training-only
 mount_recfs "$REG" "$MNT2" "$KEYS/training.keyring" || t_abort "mount2" "cannot mount"
@@ -145,6 +156,15 @@ assert_fails_with "analysis on a mount without its key: ENOKEY" "Required key no
 	as_user "$analyst" cat "$g"
 assert_ok "training reads on the same mount" as_user "$trainer" sh -c "cat '$g' >/dev/null"
 unmount_recfs "$MNT2"
+
+# --- -o dircache: opt-in caching of folders -------------------------------------------
+assert_fails_with "dircache out of range is refused" "dircache must be" "$RECFS" -f -o dircache=99999 "$REG" "$T_TMP/nowhere"
+MNT4=$T_TMP/mnt-dircache
+mkdir -p "$MNT4"
+"$RECFS" -o allow_other,dircache=5,keyring="$KEYS/training.keyring" "$REG" "$MNT4" && T_MOUNTS+=("$MNT4")
+assert_eq "a dircache mount lists what training sees" "$n_train" \
+	"$(as_user "$trainer" find "$MNT4/by-date" -name '*.opus' | wc -l)"
+fusermount3 -u "$MNT4"
 
 # --- tampering: EIO -----------------------------------------------------------
 aid=$(q "SELECT id FROM artifact WHERE recording = '$rid' AND role = 'audio'")
