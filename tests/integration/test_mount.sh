@@ -190,12 +190,44 @@ echo "   (new recording visible after $ms ms)"
 [ -n "$seen" ] && [ "$ms" -le 1500 ] && pass "an ingested recording appears in the running mount within a second" ||
 	fail "an ingested recording appears in the running mount within a second" "after $ms ms: $n files"
 
+# --- erasure by another process: gone from the running mount within a second ---------
+before=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)
+RECFS_NOW=2099-01-01 "$RECCTL" retention sweep -R "$REG" >"$T_TMP/sweep.out" 2>&1 ||
+	fail "a retention sweep from recctl" "$(cat "$T_TMP/sweep.out")"
+start=$(date +%s%N)
+for _ in $(seq 1 40); do
+	n=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)
+	[ "$n" -eq 0 ] && break
+	sleep 0.05
+done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "   (erased recordings gone from the mount after $ms ms)"
+[ "$before" -gt 0 ] && [ "$n" -eq 0 ] && [ "$ms" -le 1500 ] &&
+	pass "recordings erased by another process vanish from the running mount within a second" ||
+	fail "recordings erased by another process vanish from the running mount within a second" \
+		"$n of $before left after $ms ms"
+
 # --- audit of opens -------------------------------------------------------------
 unmount_recfs "$MNT"
 log=$("$RECCTL" audit show -R "$REG")
 assert_match "opens are logged with user, level and process" "$log" "$analyst.*analysis.*(cat|sha256sum|opusinfo).*open"
 assert_match "refused opens are logged" "$log" "open.*refused"
 assert_ok "the audit chain verifies after the mount's batched writes" "$RECCTL" audit verify -R "$REG"
+
+# --- the mount helper protocol of fstab and mount -t fuse.recfs: mount(8) runs
+# mount.fuse3, which runs "recfs REGISTER MOUNTPOINT -o OPTIONS" from PATH
+# (mount(8) itself resets PATH, so the helper is called directly here).
+MNT5=$T_TMP/mnt-fstab
+mkdir -p "$MNT5"
+if PATH="$T_TMP/bin:$PATH" mount.fuse3 "$REG" "$MNT5" -t recfs -o "keyring=$KEYS/analysis.keyring" \
+	2>"$T_TMP/mount.err"; then
+	T_MOUNTS+=("$MNT5")
+	assert_contains "mount.fuse3 -t recfs mounts the register" "$(cat "$MNT5/README.txt" 2>&1)" "Tamro Oyj"
+	assert_contains "it is listed as fuse.recfs" "$(grep " $MNT5 " /proc/mounts)" "fuse.recfs"
+	umount "$MNT5"
+else
+	fail "mount.fuse3 -t recfs mounts the register" "$(cat "$T_TMP/mount.err")"
+fi
 
 # --- another policy: four levels with other names --------------------------------
 make_register "$T_TMP/b" "$T_ROOT/tests/fixtures/policy-four-levels.conf"

@@ -1,0 +1,118 @@
+/* Unit tests of meta/util: times, dates, months, hex, ids, atomic files. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "t.h"
+#include "util.h"
+
+TEST(test_util_parses_iso_times_with_zone_only)
+{
+	int64_t t = 0;
+
+	CHECK_EQ(util_parse_time("2026-11-28T10:15:00Z", &t), 0);
+	CHECK_EQ(t, 1795860900);
+	CHECK_EQ(util_parse_time("2026-11-28T12:15:00.250+02:00", &t), 0);
+	CHECK_EQ(t, 1795860900);
+	CHECK_EQ(util_parse_time("2026-11-28T10:15:00", &t), -EINVAL);
+	CHECK_EQ(util_parse_time("2026-02-30T10:15:00Z", &t), -EINVAL);
+	CHECK_EQ(util_parse_time("2026-11-28T24:00:00Z", &t), -EINVAL);
+	CHECK_EQ(util_parse_time("yesterday", &t), -EINVAL);
+}
+
+TEST(test_util_formats_times_dates_and_stamps_in_utc)
+{
+	char t[21], d[11], s[17];
+
+	util_format_time(1795860900, t);
+	util_format_date(1795860900, d);
+	util_format_stamp(1795860900, s);
+	CHECK_STR(t, "2026-11-28T10:15:00Z");
+	CHECK_STR(d, "2026-11-28");
+	CHECK_STR(s, "20261128T101500Z");
+}
+
+TEST(test_util_adds_months_clamping_to_the_last_day)
+{
+	int64_t t, u;
+	char d[11];
+
+	CHECK_EQ(util_parse_date("2024-01-31", &t), 0);
+	u = util_add_months(t, 1);
+	util_format_date(u, d);
+	CHECK_STR(d, "2024-02-29");
+	u = util_add_months(t, 13);
+	util_format_date(u, d);
+	CHECK_STR(d, "2025-02-28");
+	u = util_add_months(t, -2);
+	util_format_date(u, d);
+	CHECK_STR(d, "2023-11-30");
+}
+
+TEST(test_util_now_follows_recfs_now_for_tests)
+{
+	setenv("RECFS_NOW", "2030-01-01T00:00:00Z", 1);
+	CHECK_EQ(util_now(), 1893456000);
+	setenv("RECFS_NOW", "2030-01-01", 1);
+	CHECK_EQ(util_now(), 1893456000);
+	unsetenv("RECFS_NOW");
+	CHECK(util_now() > 1700000000);
+}
+
+TEST(test_util_hex_round_trips_and_ids_are_checked)
+{
+	uint8_t b[4] = { 0xde, 0xad, 0xbe, 0xef }, back[4];
+	char h[9], id[RECFS_ID_HEX];
+
+	util_hex(h, b, sizeof(b));
+	CHECK_STR(h, "deadbeef");
+	CHECK_EQ(util_unhex(back, sizeof(back), h), 0);
+	CHECK(memcmp(b, back, sizeof(b)) == 0);
+	CHECK_EQ(util_unhex(back, sizeof(back), "deadbee"), -EINVAL);
+	CHECK_EQ(util_unhex(back, sizeof(back), "deadbeeg"), -EINVAL);
+	util_new_id(id);
+	CHECK(util_is_id(id));
+	CHECK(!util_is_id("DEADBEEFDEADBEEFDEADBEEFDEADBEEF"));
+	CHECK(!util_is_id("abc"));
+}
+
+TEST(test_util_atomic_write_replaces_whole_file_with_its_mode)
+{
+	char dir[] = "/tmp/recfs-test-util-XXXXXX";
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct stat st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	char *p = xasprintf("%s/f", dir);
+	CHECK_EQ(util_write_file_atomic(p, "first", 5, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(p, "second", 6, 0640), 0);
+	CHECK_EQ(util_read_file(p, 100, &buf, &len), 0);
+	CHECK_EQ(len, 6);
+	CHECK(buf && !memcmp(buf, "second", 6));
+	CHECK_EQ(stat(p, &st), 0);
+	CHECK_EQ(st.st_mode & 07777, 0640);
+	CHECK_EQ(util_read_file(p, 3, &buf, &len), -EFBIG);
+	free(buf);
+	free(p);
+	util_remove_tree(dir);
+}
+
+TEST(test_meta_fail_may_quote_its_own_last_message)
+{
+	meta_fail(-EINVAL, "inner %d", 1);
+	CHECK_EQ(meta_fail(-EIO, "outer: %s", meta_errmsg()), -EIO);
+	CHECK_STR(meta_errmsg(), "outer: inner 1");
+}
+
+int main(void)
+{
+	RUN(test_util_parses_iso_times_with_zone_only);
+	RUN(test_util_formats_times_dates_and_stamps_in_utc);
+	RUN(test_util_adds_months_clamping_to_the_last_day);
+	RUN(test_util_now_follows_recfs_now_for_tests);
+	RUN(test_util_hex_round_trips_and_ids_are_checked);
+	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
+	RUN(test_meta_fail_may_quote_its_own_last_message);
+	T_DONE();
+}
