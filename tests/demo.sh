@@ -67,17 +67,19 @@ mkdir -p "$MNT"
 for _ in $(seq 50); do [ -e "$MNT/README.txt" ] && break; sleep 0.1; done
 
 say "the tree (as the analyst)"
-as recfs-analyst find "$MNT" -maxdepth 3 | head -n 12
-first=$(as recfs-analyst find "$MNT/by-date" -name '*.opus' | head -n 1)
+as recfs-analyst find "$MNT" -maxdepth 3 | sed -n "1,12p"
+# A customer-service call: training may hear it too, but sees no names.
+first=$(as recfs-trainer find "$MNT/by-date" -name '*.opus' | sed -n 1p)
 echo "..."
 say "one recording: ls -l, getfattr -d (as the analyst)"
 as recfs-analyst ls -l "$(dirname "$first")"
-as recfs-analyst getfattr -d "$first"
+as recfs-analyst getfattr -d -e text "$first"
 say "the trainer sees fewer recordings and no names"
 printf '  analyst: %s files   trainer: %s files\n' \
 	"$(as recfs-analyst find "$MNT/by-date" -type f | wc -l)" \
 	"$(as recfs-trainer find "$MNT/by-date" -type f | wc -l)"
-as recfs-trainer getfattr -n user.recfs.title "$first" 2>&1 | sed 's/^/  /' || true
+echo "  the trainer's getfattr -d of the same call:"
+as recfs-trainer getfattr -d -e text "$first" 2>&1 | sed 's/^/    /' || true
 say "decrypted on the fly: opusinfo and the WAV view"
 as recfs-analyst opusinfo "$first" | sed -n '1,12p'
 as recfs-analyst soxi "${first%.opus}.wav" 2>/dev/null || true
