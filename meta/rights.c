@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "request.h"
 #include "rights.h"
 #include "subject.h"
 
@@ -30,6 +31,53 @@ static int refuse(struct reg *r, const struct audit_actor *a, const char *action
 	if (audit_log(r->cat, a, action, object, "refused", why))
 		meta_clear_error();
 	return meta_fail(err, "%s refused: %s", action, why);
+}
+
+/*
+ * Art. 12(3): an action on a subject with an open rights request is part
+ * of answering it, so its audit reason names the request ("request=N").
+ * The subject is handle, or any subject linked to recording.  Returns the
+ * reason to log (malloc'd, or NULL for none).
+ */
+struct req_find {
+	struct reg *r;
+	int64_t id;
+};
+
+static int open_request_of(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct req_find *f = ctx;
+
+	(void)recording;
+	(void)role;
+	return request_open_for(f->r, handle, &f->id) == 0 ? 1 : 0;
+}
+
+static char *with_request(struct reg *r, const char *recording, const char *handle, const char *why)
+{
+	struct req_find f = { r, 0 };
+	int found;
+
+	if (why && strstr(why, "request="))
+		return xstrdup(why);	/* the caller named it already */
+	if (handle)
+		found = request_open_for(r, handle, &f.id) == 0;
+	else
+		found = catalog_each_link(r->cat, recording, open_request_of, &f) == 1;
+	meta_clear_error();
+	if (!found)
+		return why ? xstrdup(why) : NULL;
+	return why ? xasprintf("%s request=%lld", why, (long long)f.id) : xasprintf("request=%lld", (long long)f.id);
+}
+
+static int log_ok(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
+		  const char *recording, const char *handle, const char *why)
+{
+	char *reason = with_request(r, recording, handle, why);
+	int rc = audit_log(r->cat, a, action, object, "ok", reason);
+
+	free(reason);
+	return rc;
 }
 
 static int is_rights(const struct reg *r, int level)
@@ -129,9 +177,11 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 		cat_recording_clear(&rec);
 		return refuse(r, a, "erase", recording, -EPERM, "legal hold");
 	}
-	rc = erase_rows(r, &rec, arts);
+	/* Logged first (same transaction): the links that name the
+	 * subject's open request go with the rows. */
+	rc = log_ok(r, a, "erase", recording, recording, NULL, why);
 	if (rc == 0)
-		rc = audit_log(r->cat, a, "erase", recording, "ok", why);
+		rc = erase_rows(r, &rec, arts);
 	if (rc)
 		arts->n = before;
 	cat_recording_clear(&rec);
@@ -172,7 +222,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	if (rc == 0)
 		rc = catalog_delete_artifact(r->cat, artifact);
 	if (rc == 0)
-		rc = audit_log(r->cat, a, "erase", artifact, "ok", "rm");
+		rc = log_ok(r, a, "erase", artifact, art.recording, NULL, "rm");
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
@@ -220,7 +270,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	if (rc == 0)
 		rc = catalog_delete_subject(r->cat, handle);
 	if (rc == 0)
-		rc = audit_log(r->cat, a, "erase-subject", handle, "ok", NULL);
+		rc = log_ok(r, a, "erase-subject", handle, NULL, handle, NULL);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
@@ -246,7 +296,7 @@ static int update_recording(struct reg *r, const struct audit_actor *a, const ch
 	if (rc == 0)
 		rc = catalog_update_recording(r->cat, rec);
 	if (rc == 0)
-		rc = audit_log(r->cat, a, action, rec->id, "ok", reason);
+		rc = log_ok(r, a, action, rec->id, rec->id, NULL, reason);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc)
@@ -474,7 +524,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		sodium_memzero(norm, sizeof(norm));
 	}
 	if (rc == 0)
-		rc = audit_log(r->cat, a, "rectify", handle, "ok", why);
+		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc)

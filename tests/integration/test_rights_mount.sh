@@ -161,6 +161,9 @@ assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
 # --- rectification -------------------------------------------------------------------
 h=$(as_user "$analyst" ls "$MNT/by-subject" | head -n 1)
 old_phone=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.phone "$MNT/by-subject/$h" 2>/dev/null)
+rq=$("$RECCTL" request new -R "$REG" --type rectification --subject "$h" --verified-by "call-back to the number on file" 2>&1)
+rqid=$(printf '%s' "$rq" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+[ -n "$rqid" ] && pass "a rectification request is recorded" || fail "a rectification request is recorded" "$rq"
 assert_fails_with "analysis: rectification is EPERM" "Operation not permitted" \
 	as_user "$analyst" setfattr -n user.recfs.phone -v "+358 50 111 2222" "$MNT/by-subject/$h"
 assert_ok "privacy: rectify a phone number" \
@@ -173,6 +176,7 @@ assert_eq "the name reads back" "Åsa Öberg-Väisänen" \
 	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.name "$MNT/by-subject/$h")"
 log=$("$RECCTL" audit show -R "$REG")
 assert_match "rectification is logged against the handle" "$log" "rectify.*$h.*ok"
+assert_match "a rights action on a subject with an open request names it" "$log" "rectify.*$h.*ok.*request=$rqid"
 assert_not_contains "the new value is not in the log in the clear" "$log" "111 2222"
 [ -n "$old_phone" ] && assert_not_contains "the old value is not in the log in the clear" "$log" "$old_phone"
 
