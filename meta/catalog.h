@@ -74,11 +74,13 @@ int catalog_checkpoint(struct catalog *c) MUST_CHECK;
 int catalog_in_transaction(struct catalog *c);
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int catalog_data_version(struct catalog *c, int64_t *out) MUST_CHECK;
-/* A counter that moves with every commit changing what a mount shows
- * (recordings, artifacts, seals, subjects, links) and not with audit
- * entries or sealed records: the mount rebuilds its tree only when it
- * moves.  Kept by triggers, so no writer can forget it. */
+/* A counter that moves with every commit changing what a mount shows and
+ * not with audit entries or sealed records: the mount rebuilds its tree
+ * only when it moves.  Triggers move it with recordings (inserted, updated,
+ * deleted), artifacts and subjects; a writer that changes seals alone
+ * (reseal by policy apply) calls catalog_touch_content in its transaction. */
 int catalog_content_version(struct catalog *c, int64_t *out) MUST_CHECK;
+int catalog_touch_content(struct catalog *c) MUST_CHECK;
 /* Execute SQL with no result rows (schema work, pragmas). */
 int catalog_exec(struct catalog *c, const char *sql) MUST_CHECK;
 

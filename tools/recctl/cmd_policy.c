@@ -245,7 +245,10 @@ static int reseal_recording(struct apply *ap, const struct rec_plan *p)
 					 ap->removed - before_rm);
 
 		ap->changed++;
-		rc = audit_log(ap->r->cat, &ap->actor, "reseal", p->id, "ok", reason);
+		/* Seals alone changed: tell running mounts (catalog.h). */
+		rc = catalog_touch_content(ap->r->cat);
+		if (rc == 0)
+			rc = audit_log(ap->r->cat, &ap->actor, "reseal", p->id, "ok", reason);
 		free(reason);
 		if (rc)
 			rc = error("cannot write the audit log: %s", strerror(-rc));
