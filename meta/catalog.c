@@ -197,7 +197,7 @@ int catalog_open(const char *path, int create, struct catalog **out)
 	sqlite3_busy_timeout(c->db, 10000);
 	sqlite3_extended_result_codes(c->db, 1);
 	rc = catalog_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-			     "PRAGMA synchronous=FULL;");
+			     "PRAGMA synchronous=FULL; PRAGMA cache_size=-16384;");
 	if (rc)
 		goto fail;
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||

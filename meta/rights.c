@@ -100,12 +100,14 @@ static void unlink_blobs(struct reg *r, const struct idlist *l)
 	}
 }
 
-/* The rows and seals of one recording; in the caller's transaction. */
+/* The rows and seals of one recording; its artifact ids are appended to
+ * arts (which may hold other recordings' already: a sweep's batch). */
 static int erase_rows(struct reg *r, const struct cat_recording *rec, struct idlist *arts)
 {
+	size_t from = arts->n;
 	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, arts);
 
-	for (size_t i = 0; rc == 0 && i < arts->n; i++)
+	for (size_t i = from; rc == 0 && i < arts->n; i++)
 		rc = catalog_delete_seals(r->cat, arts->id[i], NULL);
 	if (rc == 0 && rec->details_id[0]) {
 		rc = catalog_delete_seals(r->cat, rec->details_id, NULL);
