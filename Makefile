@@ -3,6 +3,7 @@
 #   make check               unit + integration tests (root: mounts, useradd)
 #   make SANITIZE=address,undefined check
 #   make install DESTDIR=... PREFIX=/usr
+#   make deps                install the Debian packages of packaging/deps.txt
 #   make demo | make bench
 
 PREFIX   ?= /usr/local
@@ -73,6 +74,9 @@ check: all $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
 	@RECFS_BUILD=$(abspath $(B)) tests/integration/run.sh
 
+deps:
+	@packaging/install-deps.sh
+
 demo: all
 	@tests/demo.sh
 
@@ -93,5 +97,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit integration check demo bench install clean
+.PHONY: all unit integration check deps demo bench install clean
 .SECONDARY:

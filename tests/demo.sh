@@ -29,15 +29,7 @@ if [ "${1:-}" = stop ]; then
 fi
 [ "$(id -u)" -eq 0 ] || { echo "demo.sh: run as root (it installs packages, adds users and mounts)" >&2; exit 1; }
 
-missing=()
-for p in $(grep -v '^#' packaging/deps.txt); do
-	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	say "installing ${missing[*]}"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+packaging/install-deps.sh
 
 say "building"
 make -s WERROR=1
