@@ -665,6 +665,17 @@ int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(co
 		    ctx);
 }
 
+static int add_artifact_id(const struct cat_artifact *a, void *ctx)
+{
+	idlist_add(ctx, a->id);
+	return 0;
+}
+
+int catalog_recording_artifacts(struct catalog *c, const char *recording, struct idlist *out)
+{
+	return catalog_each_artifact(c, recording, add_artifact_id, out);
+}
+
 int catalog_put_seal(struct catalog *c, const char *object, const char *level, const uint8_t seal[CRYPTO_SEAL_BYTES])
 {
 	static const char sql[] = "INSERT OR REPLACE INTO seal (object, level, box) VALUES (?1, ?2, ?3)";

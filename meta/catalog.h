@@ -117,6 +117,9 @@ int catalog_delete_artifact(struct catalog *c, const char *id) MUST_CHECK;
 int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(const struct cat_artifact *, void *),
 			  void *ctx);
 
+/* Append the ids of a recording's artifacts to out. */
+int catalog_recording_artifacts(struct catalog *c, const char *recording, struct idlist *out) MUST_CHECK;
+
 /* Seals: a DEK sealed for one level, keyed by object (artifact or record id). */
 int catalog_put_seal(struct catalog *c, const char *object, const char *level, const uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
 /* -ENOENT when that level has no seal on object. */

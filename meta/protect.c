@@ -93,12 +93,6 @@ static int refuse(struct reg *r, const struct audit_actor *a, const char *record
 	return meta_fail(err, "protect refused: %s", why);
 }
 
-static int collect_artifact(const struct cat_artifact *a, void *ctx)
-{
-	idlist_add(ctx, a->id);
-	return 0;
-}
-
 /* Replace every seal of object with one of DEK ^ P. */
 static int reseal_masked(struct reg *r, const struct keyring *kr, const char *object, const struct crypto_key *p)
 {
@@ -158,7 +152,7 @@ int protect_recording(struct reg *r, const struct keyring *kr, const struct audi
 	lock.mem = mem;
 	if ((rc = protect_derive(&lock, pass, passlen, &p)))
 		goto out;
-	if ((rc = catalog_each_artifact(r->cat, recording, collect_artifact, &arts)))
+	if ((rc = catalog_recording_artifacts(r->cat, recording, &arts)))
 		goto out;
 	if ((rc = catalog_begin(r->cat)))
 		goto out;

@@ -85,12 +85,6 @@ static int is_rights(const struct reg *r, int level)
 	return level >= 0 && (size_t)level < r->policy->n_levels && r->policy->levels[level].rights;
 }
 
-static int collect_artifact(const struct cat_artifact *a, void *ctx)
-{
-	idlist_add(ctx, a->id);
-	return 0;
-}
-
 static void unlink_blobs(struct reg *r, const struct idlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -105,7 +99,7 @@ static void unlink_blobs(struct reg *r, const struct idlist *l)
 static int erase_rows(struct reg *r, const struct cat_recording *rec, struct idlist *arts)
 {
 	size_t from = arts->n;
-	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, arts);
+	int rc = catalog_recording_artifacts(r->cat, rec->id, arts);
 
 	for (size_t i = from; rc == 0 && i < arts->n; i++)
 		rc = catalog_delete_seals(r->cat, arts->id[i], NULL);
@@ -309,7 +303,7 @@ static int update_recording(struct reg *r, const struct audit_actor *a, const ch
 static int drop_lower_seals(struct reg *r, struct cat_recording *rec, void *ctx)
 {
 	struct idlist arts = { 0 };
-	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, &arts);
+	int rc = catalog_recording_artifacts(r->cat, rec->id, &arts);
 
 	(void)ctx;
 	if (rc == 0 && rec->details_id[0])
@@ -365,7 +359,7 @@ static int reseal_all(struct reg *r, struct cat_recording *rec, void *ctx)
 {
 	const struct keyring *kr = ((struct reseal *)ctx)->kr;
 	struct idlist arts = { 0 };
-	int rc = catalog_each_artifact(r->cat, rec->id, collect_artifact, &arts);
+	int rc = catalog_recording_artifacts(r->cat, rec->id, &arts);
 
 	for (size_t i = 0; rc == 0 && i < arts.n; i++)
 		rc = reseal_one(r, kr, arts.id[i], reg_min_level(r, rec->purpose));

@@ -123,20 +123,6 @@ static int collect_subject(const char *handle, void *ctx)
 	return 0;
 }
 
-struct id_list {
-	char (*ids)[RECFS_ID_HEX];
-	size_t n;
-};
-
-static int collect_artifact(const struct cat_artifact *a, void *ctx)
-{
-	struct id_list *l = ctx;
-
-	l->ids = xrealloc(l->ids, (l->n + 1) * sizeof(*l->ids));
-	memcpy(l->ids[l->n++], a->id, RECFS_ID_HEX);
-	return 0;
-}
-
 /* The object's DEK from any level the keyring and the seals share, the
  * rights level first. */
 static int unseal_any(struct apply *ap, const char *object, struct crypto_key **dek)
@@ -220,7 +206,7 @@ out:
 
 static int reseal_recording(struct apply *ap, const struct rec_plan *p)
 {
-	struct id_list arts = { 0 };
+	struct idlist arts = { 0 };
 	int pi = policy_purpose_index(ap->np, p->purpose);
 	int min, det, changed = 0, rc = 0;
 	long before_add = ap->added, before_rm = ap->removed;
@@ -231,13 +217,13 @@ static int reseal_recording(struct apply *ap, const struct rec_plan *p)
 		min = ap->np->rights_level;
 		det = ap->np->rights_level;
 	}
-	rc = catalog_each_artifact(ap->r->cat, p->id, collect_artifact, &arts);
+	rc = catalog_recording_artifacts(ap->r->cat, p->id, &arts);
 	if (rc) {
 		rc = error("cannot list the artifacts of %s: %s", p->id, strerror(-rc));
 		goto out;
 	}
 	for (size_t i = 0; i < arts.n && rc == 0; i++)
-		rc = reseal_object(ap, arts.ids[i], min, p->id, &changed);
+		rc = reseal_object(ap, arts.id[i], min, p->id, &changed);
 	if (rc == 0 && p->details[0])
 		rc = reseal_object(ap, p->details, det, p->id, &changed);
 	if (rc == 0 && changed) {
@@ -254,7 +240,7 @@ static int reseal_recording(struct apply *ap, const struct rec_plan *p)
 			rc = error("cannot write the audit log: %s", strerror(-rc));
 	}
 out:
-	free(arts.ids);
+	idlist_free(&arts);
 	return rc;
 }
 
