@@ -174,65 +174,23 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 	}
 }
 
-static const char *keyring_error(int rc)
-{
-	switch (rc) {
-	case -ENOENT: return "no such file";
-	case -EIO: return "not a recfs keyring, or damaged";
-	case -ENOKEY: return "passphrase needed";
-	case -EKEYREJECTED: return "wrong passphrase";
-	case -EPERM: return "readable by group or others (chmod 600 it)";
-	case -ENOTTY: return "passphrase needed and no terminal to ask (use -o passfile= or -o extpass=)";
-	default: return strerror(-rc);
-	}
-}
-
 /* Load every keyring of the colon-separated list into *out. */
 static int load_keyrings(const struct options *o, struct keyring **out)
 {
-	struct keyring *all = NULL, *one = NULL;
-	struct crypto_key *pass = NULL;
-	char *list = NULL, *path, *save = NULL, *prompt = NULL;
+	char *list = xstrdup(o->keyrings ? o->keyrings : ""), *save = NULL, **paths = NULL;
+	const char *failed = NULL;
+	size_t n = 0;
 	int rc;
 
-	rc = keyring_new(&all);
+	for (char *p = strtok_r(list, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+		paths = xrealloc(paths, (n + 1) * sizeof(*paths));
+		paths[n++] = p;
+	}
+	rc = keyring_load_all(paths, n, o->passfile, o->extpass, out, &failed);
 	if (rc < 0)
-		goto out;
-	if (!o->keyrings) {
-		*out = all;
-		return 0;
-	}
-	list = xstrdup(o->keyrings);
-	for (path = strtok_r(list, ":", &save); path; path = strtok_r(NULL, ":", &save)) {
-		rc = keyring_is_protected(path);
-		if (rc == 1) {
-			free(prompt);
-			prompt = xasprintf("Passphrase for %s: ", path);
-			rc = keys_get_passphrase(o->passfile, o->extpass, prompt, &pass);
-		}
-		if (rc >= 0)
-			rc = keyring_load(path, pass, &one);
-		crypto_key_free(pass);
-		pass = NULL;
-		if (rc < 0) {
-			fprintf(stderr, "recfs: cannot load keyring %s: %s\n", path, keyring_error(rc));
-			goto out;
-		}
-		rc = keyring_merge(all, one);
-		keyring_free(one);
-		one = NULL;
-		if (rc < 0) {
-			fprintf(stderr, "recfs: cannot load keyring %s: %s\n", path, strerror(-rc));
-			goto out;
-		}
-	}
-	*out = all;
-	all = NULL;
-	rc = 0;
-out:
-	keyring_free(all);
+		fprintf(stderr, "recfs: cannot load keyring %s: %s\n", failed, keyring_strerror(rc));
+	free(paths);
 	free(list);
-	free(prompt);
 	return rc;
 }
 

@@ -683,3 +683,58 @@ out:
 	free(path);
 	return rc;
 }
+
+const char *keyring_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT: return "no such file";
+	case -EIO: return "not a recfs keyring, or damaged";
+	case -ENOKEY: return "passphrase needed";
+	case -EKEYREJECTED: return "wrong passphrase";
+	case -EPERM: return "readable by group or others (chmod 600 it)";
+	case -ENOTTY: return "passphrase needed and no terminal to ask (give a passphrase file)";
+	default: return strerror(-err);
+	}
+}
+
+int keyring_load_all(char *const *paths, size_t n, const char *passfile, const char *extpass,
+		     struct keyring **out, const char **failed)
+{
+	struct keyring *all = NULL, *one = NULL;
+	struct crypto_key *pass = NULL;
+	char *prompt = NULL;
+	int rc;
+
+	if ((rc = keyring_new(&all)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		*failed = paths[i];
+		rc = keyring_load(paths[i], pass, &one);
+		if (rc == -ENOKEY || (rc == -EKEYREJECTED && pass && !passfile && !extpass)) {
+			/* Protected, and no passphrase yet (or the last one was
+			 * another keyring's): ask for this one. */
+			crypto_key_free(pass);
+			pass = NULL;
+			free(prompt);
+			prompt = xasprintf("Passphrase for %s: ", paths[i]);
+			rc = keys_get_passphrase(passfile, extpass, prompt, &pass);
+			if (rc == 0)
+				rc = keyring_load(paths[i], pass, &one);
+		}
+		if (rc == 0) {
+			rc = keyring_merge(all, one);
+			keyring_free(one);
+			one = NULL;
+		}
+		if (rc)
+			goto out;
+	}
+	*out = all;
+	all = NULL;
+out:
+	keyring_free(one);
+	keyring_free(all);
+	crypto_key_free(pass);
+	free(prompt);
+	return rc;
+}

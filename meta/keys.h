@@ -59,6 +59,19 @@ int keyring_save(const struct keyring *kr, const char *path, const struct crypto
  * passphrase), -EPERM (raw keyring readable by group/others).
  */
 int keyring_load(const char *path, const struct crypto_key *pass, struct keyring **out) MUST_CHECK;
+/*
+ * Load the keyrings at paths[0..n) and merge them into *out.  A
+ * passphrase-protected one is opened with the passphrase from passfile or
+ * extpass, else asked on the terminal ("Passphrase for PATH: "); a
+ * passphrase once given is tried first on the next protected keyring.  On
+ * failure returns keyring_load's errno (or -ENOTTY: no way to ask) and
+ * *failed points at the path that failed.
+ */
+int keyring_load_all(char *const *paths, size_t n, const char *passfile, const char *extpass,
+		     struct keyring **out, const char **failed) MUST_CHECK;
+/* What a keyring_load / keyring_load_all errno means, for one-line errors. */
+const char *keyring_strerror(int err);
+
 /* 1 when the file at path is passphrase-protected, 0 when raw, <0 error. */
 int keyring_is_protected(const char *path) MUST_CHECK;
 

@@ -130,62 +130,23 @@ out:
 
 int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct keyring **out)
 {
-	struct keyring *all = NULL, *one = NULL;
-	struct crypto_key *pass = NULL;
+	const char *failed = NULL;
 	int rc;
 
-	if (!passfile)
-		passfile = ctl_passfile_default();
-	if ((rc = keyring_new(&all)))
-		return error("out of memory");
-	for (size_t i = 0; i < n; i++) {
-		meta_clear_error();
-		rc = keyring_load(paths[i], pass, &one);
-		if (rc == -ENOKEY && !pass) {
-			char *prompt = xasprintf("Passphrase for %s: ", paths[i]);
-
-			rc = keys_get_passphrase(passfile, NULL, prompt, &pass);
-			free(prompt);
-			if (rc) {
-				rc = error("keyring %s needs a passphrase: %s", paths[i],
-					   *meta_errmsg() ? meta_errmsg() : strerror(-rc));
-				goto out;
-			}
-			rc = keyring_load(paths[i], pass, &one);
-		}
-		switch (rc) {
-		case 0:
-			break;
-		case -ENOENT:
-			rc = error("keyring %s does not exist; name one with --keyring", paths[i]);
-			goto out;
-		case -EKEYREJECTED:
-			rc = error("keyring %s: wrong passphrase", paths[i]);
-			goto out;
-		case -EPERM:
-			rc = error("keyring %s is readable by others; chmod 600 it", paths[i]);
-			goto out;
-		default:
-			rc = error("cannot load keyring %s: %s", paths[i],
-				   *meta_errmsg() ? meta_errmsg() : strerror(-rc));
-			goto out;
-		}
-		rc = keyring_merge(all, one);
-		keyring_free(one);
-		one = NULL;
-		if (rc) {
-			rc = error("cannot merge keyring %s: %s", paths[i], strerror(-rc));
-			goto out;
-		}
+	meta_clear_error();
+	rc = keyring_load_all(paths, n, passfile ? passfile : ctl_passfile_default(), NULL, out, &failed);
+	switch (rc) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		return error("keyring %s does not exist; name one with --keyring", failed);
+	case -ENOTTY:
+		return error("keyring %s needs a passphrase: no terminal to ask (use --passfile)", failed);
+	case -EIO:
+		return error("cannot load keyring %s: %s", failed, *meta_errmsg() ? meta_errmsg() : keyring_strerror(rc));
+	default:
+		return error("keyring %s: %s", failed, keyring_strerror(rc));
 	}
-	*out = all;
-	all = NULL;
-	rc = 0;
-out:
-	keyring_free(one);
-	keyring_free(all);
-	crypto_key_free(pass);
-	return rc;
 }
 
 const char *ctl_errname(int err)
