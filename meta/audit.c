@@ -251,6 +251,14 @@ int audit_log(struct catalog *c, const struct audit_actor *a, const char *action
 	return audit_append(c, &e, 1);
 }
 
+int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *action, const char *object, int err,
+		 const char *why)
+{
+	if (audit_log(c, a, action, object, "refused", why))
+		meta_clear_error();
+	return meta_fail(err, "%s refused: %s", action, why);
+}
+
 static void entry_from_row(sqlite3_stmt *st, struct audit_entry *e)
 {
 	memset(e, 0, sizeof(*e));

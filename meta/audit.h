@@ -51,6 +51,14 @@ int audit_log(struct catalog *c, const struct audit_actor *a, const char *action
 	      const char *outcome, const char *reason) MUST_CHECK;
 
 /*
+ * Log a refusal ("refused", why) and return err with "ACTION refused: WHY"
+ * in meta_errmsg(), so that refusing code reads `return audit_refuse(...)`.
+ * The refusal stands even when it cannot be logged.
+ */
+int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *action, const char *object, int err,
+		 const char *why);
+
+/*
  * Walk the log (object NULL: all; else entries for that object) in order;
  * strings valid during the call only.
  */

@@ -357,13 +357,6 @@ out_norec:
 	return rc;
 }
 
-static int refuse(struct reg *r, const struct audit_actor *a, const char *handle, int err, const char *why)
-{
-	if (audit_log(r->cat, a, "export", handle, "refused", why))
-		meta_clear_error();
-	return meta_fail(err, "export refused: %s", why);
-}
-
 /* The log entries of a finished export, in one transaction. */
 static int log_export(struct exp *e, const struct audit_actor *a, const char *recipient, const char *ref)
 {
@@ -403,12 +396,12 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 
 		if (i < 0) {
 			snprintf(why, sizeof(why), "recipient %.40s is not in the policy", recipient);
-			return refuse(r, a, handle, -EINVAL, why);
+			return audit_refuse(r->cat, a, "export", handle, -EINVAL, why);
 		}
 		rcp = &pol->recipients[i];
 		if (!rcp->eea && !rcp->safeguard) {
 			snprintf(why, sizeof(why), "recipient=%s is outside the EEA without a safeguard", rcp->name);
-			return refuse(r, a, handle, -EPERM, why);
+			return audit_refuse(r->cat, a, "export", handle, -EPERM, why);
 		}
 	}
 	rc = catalog_get_subject(r->cat, handle, card_id);
@@ -423,12 +416,12 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 		any |= e.held[i] && (int)i >= pol->details_level;
 	}
 	if (!any)
-		return refuse(r, a, handle, -ENOKEY, "the keyring holds no level key from the details level up");
+		return audit_refuse(r->cat, a, "export", handle, -ENOKEY, "the keyring holds no level key from the details level up");
 	if (request_open_for(r, handle, &req) == 0)
 		snprintf(ref, sizeof(ref), " request=%lld", (long long)req);
 	rc = open_record(&e, card_id, &e.card);
 	if (rc == -EACCES)
-		rc = refuse(r, a, handle, -ENOKEY, "no level of the keyring opens the subject's card");
+		rc = audit_refuse(r->cat, a, "export", handle, -ENOKEY, "no level of the keyring opens the subject's card");
 	if (rc)
 		goto out;
 	json_object_set_new(e.card, "handle", json_string(handle));

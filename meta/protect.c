@@ -86,13 +86,6 @@ out:
 	return rc;
 }
 
-static int refuse(struct reg *r, const struct audit_actor *a, const char *recording, int err, const char *why)
-{
-	if (audit_log(r->cat, a, "protect", recording, "refused", why))
-		meta_clear_error();
-	return meta_fail(err, "protect refused: %s", why);
-}
-
 /* Replace every seal of object with one of DEK ^ P. */
 static int reseal_masked(struct reg *r, const struct keyring *kr, const char *object, const struct crypto_key *p)
 {
@@ -134,16 +127,16 @@ int protect_recording(struct reg *r, const struct keyring *kr, const struct audi
 	int rc;
 
 	if (actor_level < 0 || actor_level != pol->rights_level)
-		return refuse(r, a, recording, -EPERM, "below the rights level");
+		return audit_refuse(r->cat, a, "protect", recording, -EPERM, "below the rights level");
 	if (passlen < PROTECT_PASS_MIN || passlen > PROTECT_PASS_MAX)
-		return refuse(r, a, recording, -EINVAL, "a passphrase needs 8 to 1024 bytes");
+		return audit_refuse(r->cat, a, "protect", recording, -EINVAL, "a passphrase needs 8 to 1024 bytes");
 	if (!kr || !keyring_level(kr, pol->levels[pol->rights_level].name, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
-		return refuse(r, a, recording, -ENOKEY, "the rights level's key is not loaded");
+		return audit_refuse(r->cat, a, "protect", recording, -ENOKEY, "the rights level's key is not loaded");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
 	if (rec.locked) {
-		rc = refuse(r, a, recording, -EALREADY, "already protected");
+		rc = audit_refuse(r->cat, a, "protect", recording, -EALREADY, "already protected");
 		goto out;
 	}
 	crypto_random(lock.salt, sizeof(lock.salt));

@@ -24,15 +24,6 @@
 #include "rights.h"
 #include "subject.h"
 
-static int refuse(struct reg *r, const struct audit_actor *a, const char *action, const char *object, int err,
-		  const char *why)
-{
-	/* The refusal stands even if it could not be logged. */
-	if (audit_log(r->cat, a, action, object, "refused", why))
-		meta_clear_error();
-	return meta_fail(err, "%s refused: %s", action, why);
-}
-
 /*
  * Art. 12(3): an action on a subject with an open rights request is part
  * of answering it, so its audit reason names the request ("request=N").
@@ -138,23 +129,14 @@ int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor
 		return rc;
 	rc = rights_erase_recording_tx(r, a, actor_level, recording, why, &arts);
 	/* A refusal commits too: its audit entry is in this transaction. */
-	if (rc == 0 || rc == -EACCES || rc == -EPERM) {
-		crc = catalog_commit(r->cat);
-		if (crc)
-			rc = crc;
-	}
-	if (rc && !catalog_in_transaction(r->cat)) {
-		idlist_free(&arts);
-		return rc;
-	}
-	if (rc) {
+	if ((rc == 0 || rc == -EACCES || rc == -EPERM) && (crc = catalog_commit(r->cat)))
+		rc = crc;
+	if (catalog_in_transaction(r->cat))
 		catalog_rollback(r->cat);
-		idlist_free(&arts);
-		return rc;
-	}
-	rights_shred(r, a, &arts);
+	else if (rc == 0)
+		rights_shred(r, a, &arts);
 	idlist_free(&arts);
-	return 0;
+	return rc;
 }
 
 int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
@@ -165,13 +147,13 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 	int rc;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "erase", recording, -EACCES, "below the rights level");
+		return audit_refuse(r->cat, a, "erase", recording, -EACCES, "below the rights level");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
 	if (rec.legal_hold) {
 		cat_recording_clear(&rec);
-		return refuse(r, a, "erase", recording, -EPERM, "legal hold");
+		return audit_refuse(r->cat, a, "erase", recording, -EPERM, "legal hold");
 	}
 	/* Logged first (same transaction): the links that name the
 	 * subject's open request go with the rows. */
@@ -192,7 +174,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	int rc;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "erase", artifact, -EACCES, "below the rights level");
+		return audit_refuse(r->cat, a, "erase", artifact, -EACCES, "below the rights level");
 	rc = catalog_get_artifact(r->cat, artifact, &art);
 	if (rc)
 		return rc;
@@ -208,7 +190,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 		return rc;
 	}
 	if (rec.legal_hold) {
-		rc = refuse(r, a, "erase", artifact, -EPERM, "legal hold");
+		rc = audit_refuse(r->cat, a, "erase", artifact, -EPERM, "legal hold");
 		goto out;
 	}
 	if ((rc = catalog_begin(r->cat)))
@@ -240,7 +222,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	int rc, left = 0;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "erase-subject", handle, -EACCES, "below the rights level");
+		return audit_refuse(r->cat, a, "erase-subject", handle, -EACCES, "below the rights level");
 	rc = catalog_get_subject(r->cat, handle, card);
 	if (rc)
 		return rc;
@@ -255,7 +237,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	if (rc)
 		goto out;
 	if (left) {
-		rc = refuse(r, a, "erase-subject", handle, -ENOTEMPTY, "recordings on legal hold remain");
+		rc = audit_refuse(r->cat, a, "erase-subject", handle, -ENOTEMPTY, "recordings on legal hold remain");
 		goto out;
 	}
 	if ((rc = catalog_begin(r->cat)))
@@ -322,7 +304,7 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 	int rc;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "restrict", recording, -EPERM, "below the rights level");
+		return audit_refuse(r->cat, a, "restrict", recording, -EPERM, "below the rights level");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -377,9 +359,9 @@ int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_acto
 	int rc;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "lift-restriction", recording, -EPERM, "below the rights level");
+		return audit_refuse(r->cat, a, "lift-restriction", recording, -EPERM, "below the rights level");
 	if (!kr || !keyring_level(kr, r->policy->levels[r->policy->rights_level].name, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
-		return refuse(r, a, "lift-restriction", recording, -ENOKEY, "the rights level's key is not loaded");
+		return audit_refuse(r->cat, a, "lift-restriction", recording, -ENOKEY, "the rights level's key is not loaded");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -400,9 +382,9 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 	int rc;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
+		return audit_refuse(r->cat, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
 	if (reason && (!*reason || strlen(reason) > 512))
-		return refuse(r, a, "hold", recording, -EINVAL, "a hold needs a reason of at most 512 bytes");
+		return audit_refuse(r->cat, a, "hold", recording, -EINVAL, "a hold needs a reason of at most 512 bytes");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -421,13 +403,13 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 	int rc, p;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "retention", recording, -EPERM, "below the rights level");
+		return audit_refuse(r->cat, a, "retention", recording, -EPERM, "below the rights level");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
 	p = policy_purpose_index(r->policy, rec.purpose);
 	if (p < 0) {
-		rc = refuse(r, a, "retention", recording, -EINVAL, "purpose no longer in the policy");
+		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "purpose no longer in the policy");
 		goto out;
 	}
 	if (until < rec.recorded_at - 86400 ||
@@ -435,7 +417,7 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 		char max[16];
 		policy_period_format(r->policy->purposes[p].max_retention, max);
 		snprintf(why, sizeof(why), "beyond max_retention %s", max);
-		rc = refuse(r, a, "retention", recording, -EINVAL, why);
+		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, why);
 		goto out;
 	}
 	rec.retention_until = until;
@@ -471,15 +453,15 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	int rc, known = 0;
 
 	if (!is_rights(r, actor_level))
-		return refuse(r, a, "rectify", handle, -EPERM, "below the rights level");
+		return audit_refuse(r->cat, a, "rectify", handle, -EPERM, "below the rights level");
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		known |= !strcmp(field, fields[i]);
 	if (!known)
-		return refuse(r, a, "rectify", handle, -ENOTSUP, "not a card field");
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOTSUP, "not a card field");
 	tmp = json_string(value);
 	if (!tmp || !valid_text(value)) {
 		json_decref(tmp);
-		return refuse(r, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
+		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
 	}
 	json_decref(tmp);
 	rc = catalog_get_subject(r->cat, handle, card_id);
@@ -487,7 +469,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		return rc;
 	rc = reg_read_record(r, kr, rl, card_id, &json, &len);
 	if (rc == -ENOKEY)
-		return refuse(r, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
 	if (rc)
 		return rc;
 	card = json_loadb(json, len, 0, NULL);

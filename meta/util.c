@@ -302,23 +302,6 @@ int util_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int util_pwrite_all(int fd, const void *buf, size_t len, off_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		off += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int util_pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	uint8_t *p = buf;

@@ -78,9 +78,8 @@ int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t
 int util_fsync_dir(const char *dir) MUST_CHECK;
 /* mkdir -p with mode for each created component. */
 int util_mkdir_p(const char *path, mode_t mode) MUST_CHECK;
-/* Write all of buf at offset / at the current position, retrying on EINTR
- * and short writes. */
-int util_pwrite_all(int fd, const void *buf, size_t len, off_t off) MUST_CHECK;
+/* Write all of buf at the current position, retrying on EINTR and short
+ * writes. */
 int util_write_all(int fd, const void *buf, size_t len) MUST_CHECK;
 /* Read exactly len bytes at off; -EIO on a short read. */
 int util_pread_all(int fd, void *buf, size_t len, off_t off) MUST_CHECK;
