@@ -206,6 +206,28 @@ gen_manifests()
 	fi
 }
 
+# ingest_spool DIR: recctl ingest of every manifest in DIR into $REG; the
+# test stops when it fails.
+ingest_spool()
+{
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$1"/*.json >"$T_TMP/ingest.out" 2>&1 ||
+		t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+}
+
+# q SQL: a query on the catalog of $REG.
+q()
+{
+	sqlite3 "$REG/catalog.db" "$1"
+}
+
+# mount_all_levels MOUNTPOINT: mount $REG with the keyrings of the three
+# levels of the shipped policy; the test stops when it fails.
+mount_all_levels()
+{
+	mount_recfs "$REG" "$1" "$KEYS/training.keyring" "$KEYS/analysis.keyring" "$KEYS/privacy.keyring" ||
+		t_abort "mount" "cannot mount"
+}
+
 # --- Unix users and groups per level ----------------------------------------
 
 # Users and groups made are listed in files, not only in arrays: the

@@ -7,8 +7,7 @@ have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
 make_register "$T_TMP/a"
 spool=$T_TMP/spool
 gen_manifests "$spool" 40 --seed 3
-"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool"/*.json >"$T_TMP/ingest.out" 2>&1 ||
-	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+ingest_spool "$spool"
 
 trainer=$(make_level_user training)
 analyst=$(make_level_user analysis)
@@ -16,10 +15,8 @@ dpo=$(make_level_user privacy)
 nobody=$(make_plain_user nolevel)
 
 MNT=$T_TMP/mnt
-mount_recfs "$REG" "$MNT" "$KEYS/training.keyring" "$KEYS/analysis.keyring" "$KEYS/privacy.keyring" ||
-	t_abort "mount" "cannot mount"
+mount_all_levels "$MNT"
 
-q() { sqlite3 "$REG/catalog.db" "$1"; }
 sealed_audio() {
 	q "SELECT count(*) FROM artifact a JOIN seal s ON s.object = a.id WHERE a.role = 'audio' AND s.level = '$1'"
 }

@@ -8,16 +8,13 @@ have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
 make_register "$T_TMP/a"
 spool=$T_TMP/spool
 gen_manifests "$spool" 40 --seed 11
-"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool"/*.json >"$T_TMP/ingest.out" 2>&1 ||
-	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+ingest_spool "$spool"
 trainer=$(make_level_user training)
 analyst=$(make_level_user analysis)
 dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
-mount_recfs "$REG" "$MNT" "$KEYS/training.keyring" "$KEYS/analysis.keyring" "$KEYS/privacy.keyring" ||
-	t_abort "mount" "cannot mount"
+mount_all_levels "$MNT"
 
-q() { sqlite3 "$REG/catalog.db" "$1"; }
 # Root has no level and sees nothing: look at files as the privacy user.
 exists() { as_user "$dpo" test -e "$1"; }
 assert_present() { if exists "$2"; then pass "$1"; else fail "$1" "$2 is not there"; fi; }
