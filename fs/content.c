@@ -65,17 +65,9 @@ int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct key
 
 	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art)
 		return -EACCES;
-	if (level < 0 || (size_t)level >= r->policy->n_levels)
-		return -EACCES;
-	dek = dekcache_get(dc, n->art->id, level);
-	if (!dek) {
-		pthread_mutex_lock(cat_lock);
-		rc = reg_unseal(r, kr, r->policy->levels[level].name, n->art->id, &dek);
-		pthread_mutex_unlock(cat_lock);
-		if (rc < 0)
-			goto out;
-		dekcache_put(dc, n->art->id, level, dek);
-	}
+	rc = dekcache_unseal(dc, r, cat_lock, kr, level, n->art->id, &dek);
+	if (rc < 0)
+		goto out;
 	/* A protected recording's seals hold DEK ^ P (protect.h). */
 	if (unlock && (rc = crypto_key_xor(dek, unlock)) < 0)
 		goto out;

@@ -3,7 +3,7 @@
  * level); a new entry evicts the old one.  Data keys in one guarded arena,
  * the tags (ids and levels, not secret) beside it in ordinary memory.
  */
-#include <pthread.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +21,7 @@ struct dekcache {
 	size_t slots;
 	struct tag *tags;	/* protected by lock */
 	unsigned char *keys;	/* sodium_malloc, slots * CRYPTO_DEK_BYTES; protected by lock */
+	uint64_t gen;		/* clears so far; protected by lock */
 };
 
 struct dekcache *dekcache_new(size_t slots)
@@ -75,13 +76,28 @@ struct crypto_key *dekcache_get(struct dekcache *c, const char *object, int leve
 	return k;
 }
 
-void dekcache_put(struct dekcache *c, const char *object, int level, const struct crypto_key *dek)
+static uint64_t gen_of(struct dekcache *c)
+{
+	uint64_t g;
+
+	pthread_mutex_lock(&c->lock);
+	g = c->gen;
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}
+
+/* Remember dek unless the cache was cleared since gen. */
+static void put(struct dekcache *c, const char *object, int level, const struct crypto_key *dek, uint64_t gen)
 {
 	size_t i = slot_of(c, object, level);
 
 	if (dek->len != CRYPTO_DEK_BYTES)
 		return;
 	pthread_mutex_lock(&c->lock);
+	if (c->gen != gen) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
 	memcpy(c->keys + i * CRYPTO_DEK_BYTES, dek->bytes, CRYPTO_DEK_BYTES);
 	snprintf(c->tags[i].object, sizeof(c->tags[i].object), "%s", object);
 	c->tags[i].level = level;
@@ -94,5 +110,31 @@ void dekcache_clear(struct dekcache *c)
 	pthread_mutex_lock(&c->lock);
 	sodium_memzero(c->keys, c->slots * CRYPTO_DEK_BYTES);
 	memset(c->tags, 0, c->slots * sizeof(*c->tags));
+	c->gen++;
 	pthread_mutex_unlock(&c->lock);
+}
+
+int dekcache_unseal(struct dekcache *c, struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr,
+		    int level, const char *object, struct crypto_key **dek)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	const char *name;
+	uint64_t gen;
+	int rc;
+
+	if (level < 0 || (size_t)level >= r->policy->n_levels)
+		return -EACCES;
+	*dek = dekcache_get(c, object, level);
+	if (*dek)
+		return 0;
+	name = r->policy->levels[level].name;
+	gen = gen_of(c);
+	pthread_mutex_lock(cat_lock);
+	rc = reg_get_seal(r, name, object, seal);
+	pthread_mutex_unlock(cat_lock);
+	if (rc == 0)
+		rc = reg_open_seal(kr, name, object, seal, dek);
+	if (rc == 0)
+		put(c, object, level, *dek, gen);
+	return rc;
 }

@@ -7,12 +7,17 @@
  * level could not unseal itself.  The keys live in one sodium_malloc arena,
  * wiped on clear and free.  The mount clears it whenever the catalog's
  * content changes (a seal deleted by erasure or restriction must not
- * outlive its row here).  Thread-safe.
+ * outlive its row here): a key unsealed from a seal read before a clear is
+ * not kept after it.  Thread-safe.
  */
 #ifndef RECFS_FS_DEKCACHE_H
 #define RECFS_FS_DEKCACHE_H
 
+#include <pthread.h>
+
 #include "crypto.h"
+#include "keys.h"
+#include "register.h"
 
 struct dekcache;
 
@@ -22,8 +27,13 @@ struct dekcache *dekcache_new(size_t slots);
 void dekcache_free(struct dekcache *c);
 /* A new guarded copy of the key unsealed for (object, level), or NULL. */
 struct crypto_key *dekcache_get(struct dekcache *c, const char *object, int level);
-/* Remember dek for (object, level), replacing whatever shared its slot. */
-void dekcache_put(struct dekcache *c, const char *object, int level, const struct crypto_key *dek);
+/*
+ * The DEK of object for policy level `level`: from the cache, or unsealed
+ * with that level's key from kr (the seal read under cat_lock, opened
+ * outside it) and remembered.  Errors as reg_unseal.
+ */
+int dekcache_unseal(struct dekcache *c, struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr,
+		    int level, const char *object, struct crypto_key **dek) MUST_CHECK;
 /* Forget everything (wipes the arena). */
 void dekcache_clear(struct dekcache *c);
 

@@ -34,6 +34,7 @@
 #include "caller.h"
 #include "recfs_i.h"
 #include "dekcache.h"
+#include "prefetch.h"
 #include "unlock.h"
 #include "tree.h"
 
@@ -45,7 +46,6 @@ struct options {
 	char *keyrings;		/* colon-separated, accumulated */
 	char *passfile;
 	char *extpass;
-	double dircache;	/* seconds; 0: directory entries are not cached */
 	char *reg_dir;
 	char *mountpoint;
 	int foreground, debug, singlethread, help, version;
@@ -57,7 +57,6 @@ enum { KEY_HELP, KEY_VERSION, KEY_KEYRING, KEY_FG, KEY_DEBUG, KEY_SINGLE, KEY_DE
 static const struct fuse_opt option_spec[] = {
 	{ "passfile=%s", offsetof(struct options, passfile), 0 },
 	{ "extpass=%s", offsetof(struct options, extpass), 0 },
-	{ "dircache=%lf", offsetof(struct options, dircache), 0 },
 	FUSE_OPT_KEY("keyring=", KEY_KEYRING),
 	FUSE_OPT_KEY("default_permissions", KEY_DEFPERM),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -107,11 +106,6 @@ static void usage(void)
 	       "    -o passfile=FILE     passphrase of protected keyrings, first line of FILE\n"
 	       "    -o extpass=CMD       passphrase from the output of CMD (/bin/sh -c)\n"
 	       "                         (else asked on the terminal)\n"
-	       "    -o dircache=SECONDS  let the kernel cache directory entries: faster\n"
-	       "                         path walks, but a directory (a date, a source, a\n"
-	       "                         subject handle) that one user looked up is then\n"
-	       "                         seen by every local user for that long: only for\n"
-	       "                         mounts whose users all have the same level\n"
 	       "    -f                   stay in the foreground, log to stderr\n"
 	       "    -d                   FUSE debug output (implies -f)\n"
 	       "    -s                   single-threaded\n"
@@ -400,6 +394,9 @@ static int start_mount(struct recfs *fs, const char *reg_dir)
 		rc = -ENOMEM;
 		goto out;
 	}
+	rc = prefetch_new(fs, &fs->pf);
+	if (rc < 0)
+		goto out;
 	rc = caller_cache_new(fs->reg->policy, &fs->callers);
 	if (rc < 0)
 		goto out;
@@ -435,6 +432,8 @@ out:
 
 static void stop_mount(struct recfs *fs)
 {
+	prefetch_free(fs->pf);
+	fs->pf = NULL;
 	if (fs->poller_running) {
 		pthread_mutex_lock(&fs->tree_lock);
 		fs->stop = 1;
@@ -488,12 +487,6 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	fs.foreground = o.foreground;
-	if (o.dircache < 0 || o.dircache > 3600) {
-		fprintf(stderr, "recfs: dircache must be 0 to 3600 seconds\n");
-		rc = 1;
-		goto out;
-	}
-	fs.dircache = o.dircache;
 	if (crypto_setup() < 0) {
 		fprintf(stderr, "recfs: cannot initialise libsodium\n");
 		goto out;

@@ -2,16 +2,20 @@
  * ops.c - the FUSE low-level handlers of recfs, one per operation, each
  * replying exactly once.
  *
- * Visibility is decided per caller on every request from the snapshot
- * tree: a node the caller's level holds no seal on does not exist for it
- * (ENOENT), and a directory exists for it when something inside does.
- * Because the kernel's dentry cache is shared by every process while
- * visibility is per caller, entries get a timeout of 0 and negative entries
- * are never cached: each path walk comes back here and is decided for the
- * caller making it.  Attributes are the same for every caller and may be
- * cached for ATTR_TIMEOUT (see fill_attr).  File content
- * may stay in the page cache (keep_cache): it is the same for every caller
- * allowed to read it, and open() is always decided here.
+ * Visibility is decided per caller from the snapshot tree: a node the
+ * caller's level holds no seal on does not exist for it (ENOENT), and a
+ * directory exists for it when something inside does.  The kernel's caches
+ * are shared by every process, so each level gets its own copy of the tree
+ * below the root (views, see tree.h): a lookup in the root is never cached
+ * and is decided here for the caller making it, and hands out the node ids
+ * of that caller's view; everything below may then be cached by the kernel
+ * (VIEW_TIMEOUT, readdirplus), because no walk of another level reaches
+ * those node ids, and a request that arrives on a node id of another view
+ * (a directory inherited across a change of uid) is ENOENT.  The poller
+ * invalidates, in every view, what a new snapshot took away.  Negative
+ * entries are never cached.  File content may stay in the page cache
+ * (keep_cache): each view has its own inodes, and open() is always decided
+ * here, with the caller's own key.
  *
  * Nothing here writes the register except through rights_* (erasure,
  * restriction), which check the actor's level, log and return the errno;
@@ -32,13 +36,14 @@
 #include "auditq.h"
 #include "caller.h"
 #include "content.h"
+#include "prefetch.h"
 #include "recfs_i.h"
 #include "unlock.h"
 #include "rights.h"
 #include "tree.h"
 
-#define ATTR_TIMEOUT 1.0 /* seconds; see fill_attr */
-#define ALWAYS_TIMEOUT 3600.0 /* seconds; nodes every caller sees, see reply_entry */
+#define ATTR_TIMEOUT 1.0 /* seconds; what is no longer in the tree (ghosts, open files) */
+#define VIEW_TIMEOUT 3600.0 /* seconds; entries of a view and shared nodes, see fill_entry */
 #define GHOST_MAX 256
 #define GHOST_TTL 10
 
@@ -149,8 +154,8 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 
 	recfs_caller(req, c);
 	tr = recfs_tree(fs);
-	node = tree_find(tr, ino);
-	if (!node || !tree_visible(node, c->level)) {
+	node = tree_find(tr, tree_nodeid_ino(ino));
+	if (!node || !tree_visible(node, c->level) || tree_nodeid(node, tree_view(c->level)) != ino) {
 		tree_unref(tr);
 		return -ENOENT;
 	}
@@ -162,9 +167,8 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 /*
  * Attributes are the same for every caller (gid: the lowest level that may
  * read; mode 0000 when restricted; a directory's nlink 1, "not counted", as
- * a count would tell of subdirectories others see), which is what lets the
- * kernel cache them (ATTR_TIMEOUT): reaching a node still takes a lookup,
- * decided per caller, and every change is invalidated by the poller.
+ * a count would tell of subdirectories others see).  The kernel caches them
+ * per view (VIEW_TIMEOUT) and the poller invalidates every change.
  */
 static void fill_attr(const struct tnode *n, struct stat *st)
 {
@@ -186,35 +190,27 @@ static void fill_attr(const struct tnode *n, struct stat *st)
 }
 
 /*
- * The dentry cache is shared by every caller while visibility is per
- * caller: entries are not cached, so each path walk comes back to lookup,
- * except those that exist for every caller (README.txt and the three
- * top folders) and, with -o dircache on a mount whose users share one
- * level, directories.  Attributes are caller-independent (fill_attr).
+ * The entry of a node as the caller's view has it: the view's own copies of
+ * the three top folders are handed out on every walk through the root
+ * (timeout 0), everything else may be cached (see the top of this file).
+ * Attributes are caller-independent (fill_attr).
  */
-static void reply_entry(fuse_req_t req, int always, const struct stat *st)
+static void fill_entry(const struct tnode *n, const struct caller *c, struct fuse_entry_param *e)
 {
-	struct recfs *fs = req_fs(req);
-	struct fuse_entry_param e;
-
-	memset(&e, 0, sizeof(e));
-	e.ino = st->st_ino;
-	e.generation = 1;
-	e.attr = *st;
-	e.attr_timeout = ATTR_TIMEOUT;
-	e.entry_timeout = 0;
-	if (always)
-		e.entry_timeout = ALWAYS_TIMEOUT;
-	else if (S_ISDIR(st->st_mode))
-		e.entry_timeout = fs->dircache;
-	fuse_reply_entry(req, &e);
+	memset(e, 0, sizeof(*e));
+	e->ino = tree_nodeid(n, tree_view(c->level));
+	e->generation = 1;
+	fill_attr(n, &e->attr);
+	e->attr_timeout = VIEW_TIMEOUT;
+	e->entry_timeout = n->parent == TREE_ROOT_INO && !n->shared ? 0 : VIEW_TIMEOUT;
 }
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
-	/* No readdirplus: it would hand the kernel entries for a listing. */
-	conn->want &= ~(unsigned)(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+	/* Readdirplus (entries of the caller's view, see op_readdirplus) and
+	 * the kernel's choice of when to use it; no NFS export: a handle
+	 * would reach a node id without a walk through the root. */
 	conn->want &= ~(unsigned)FUSE_CAP_EXPORT_SUPPORT;
 }
 
@@ -228,10 +224,11 @@ static void op_destroy(void *userdata)
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct fuse_entry_param e;
 	struct caller c;
 	struct tree *t;
 	struct tnode *dir, *n;
-	struct stat st;
+	uint64_t ino;
 	int rc;
 
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
@@ -241,16 +238,19 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (n && tree_visible(n, c.level)) {
-		int always = n->always;
-
-		fill_attr(n, &st);
+		fill_entry(n, &c, &e);
 		tree_unref(t);
-		reply_entry(req, always, &st);
+		fuse_reply_entry(req, &e);
 		return;
 	}
+	ino = tree_ino(dir->ino, name);
 	tree_unref(t);
-	if (!n && ghost_find(tree_ino(parent, name), c.uid, &st, 0)) {
-		reply_entry(req, 0, &st);
+	memset(&e, 0, sizeof(e));
+	if (!n && ghost_find(ino, c.uid, &e.attr, 0)) {
+		/* Not cached: the name is gone, only this uid's rm -r sees it. */
+		e.ino = ino | (uint64_t)tree_view(c.level) << TREE_VIEW_SHIFT;
+		e.generation = 1;
+		fuse_reply_entry(req, &e);
 		return;
 	}
 	fuse_reply_err(req, ENOENT);
@@ -285,7 +285,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), ATTR_TIMEOUT);
 			return;
 		}
-		if (ghost_find(ino, c.uid, &st, 0)) {
+		if (ghost_find(tree_nodeid_ino(ino), c.uid, &st, 0)) {
 			fuse_reply_attr(req, &st, ATTR_TIMEOUT);
 			return;
 		}
@@ -294,7 +294,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	}
 	fill_attr(n, &st);
 	tree_unref(t);
-	fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+	fuse_reply_attr(req, &st, VIEW_TIMEOUT);
 }
 
 /*
@@ -370,7 +370,7 @@ out:
 	if (rc < 0)
 		fuse_reply_err(req, -rc);
 	else
-		fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+		fuse_reply_attr(req, &st, VIEW_TIMEOUT);
 }
 
 static void op_readonly(fuse_req_t req)
@@ -453,7 +453,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (!n || !tree_visible(n, c.level)) {
-		rc = ghost_find(tree_ino(parent, name), c.uid, NULL, 1) ? 0 : -ENOENT;
+		rc = ghost_find(tree_ino(dir->ino, name), c.uid, NULL, 1) ? 0 : -ENOENT;
 		goto out;
 	}
 	if (n->type == TN_DIR) {
@@ -550,7 +550,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		/* Open without a lookup the caller could make (a race with a
 		 * restriction, an inode reached another way): refused, logged. */
 		t = recfs_tree(fs);
-		n = tree_find(t, ino);
+		n = tree_find(t, tree_nodeid_ino(ino));
 		if (!n || !n->art)
 			goto out;
 		object = n->art->id;
@@ -586,6 +586,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 		fill_attr(n, &st);
 		content_set_stat(ct, &st);
+		prefetch_opened(fs->pf, t, n, c.level);
 	}
 log:
 	recfs_audit(fs, &c, "open", object, rc);
@@ -665,51 +666,85 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	}
 }
 
-/* Offsets: 1 after ".", 2 after "..", k + 3 after kid k. */
-static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+/*
+ * Offsets: 1 after ".", 2 after "..", k + 3 after kid k.  plus: readdirplus,
+ * each visible kid with its entry in the caller's view (the kernel caches
+ * them as a lookup's); "." and ".." and the root's per-view top folders go
+ * without one (node id 0), so they are looked up as usual.  So does every
+ * kid when the handle's snapshot is no longer the current one: the
+ * invalidation of what the newer one removed may already have run.  (While
+ * this request runs, the kernel holds the directory, and an invalidation of
+ * its entries waits for it.)
+ */
+static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_info *fi, int plus)
 {
 	struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
+	struct fuse_entry_param e;
 	struct caller c;
-	struct stat st;
 	char *buf;
 	size_t pos = 0, need;
+	int fresh = plus;
 	off_t i;
 
-	(void)ino;
 	recfs_caller(req, &c);
+	if (plus) {
+		struct tree *cur = recfs_tree(req_fs(req));
+
+		fresh = cur == d->t;
+		tree_unref(cur);
+	}
 	buf = malloc(size);
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	memset(&st, 0, sizeof(st));
 	for (i = off; i < (off_t)d->n->n_kids + 2; i++) {
 		const char *name;
 
+		memset(&e, 0, sizeof(e));
+		e.attr.st_mode = S_IFDIR;
 		if (i == 0) {
 			name = ".";
-			st.st_ino = d->n->ino;
-			st.st_mode = S_IFDIR;
+			e.attr.st_ino = d->n->ino;
 		} else if (i == 1) {
 			name = "..";
-			st.st_ino = d->n->parent;
-			st.st_mode = S_IFDIR;
+			e.attr.st_ino = d->n->parent;
 		} else {
 			const struct tnode *k = d->n->kids[i - 2];
 
 			if (!tree_visible(k, c.level))
 				continue;
 			name = k->name;
-			st.st_ino = k->ino;
-			st.st_mode = k->type == TN_DIR ? S_IFDIR : S_IFREG;
+			if (fresh)
+				fill_entry(k, &c, &e);
+			if (!fresh || !e.entry_timeout) {
+				memset(&e, 0, sizeof(e));
+				e.attr.st_ino = k->ino;
+				e.attr.st_mode = k->type == TN_DIR ? S_IFDIR : S_IFREG;
+			}
 		}
-		need = fuse_add_direntry(req, buf + pos, size - pos, name, &st, i + 1);
+		if (plus)
+			need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, i + 1);
+		else
+			need = fuse_add_direntry(req, buf + pos, size - pos, name, &e.attr, i + 1);
 		if (need > size - pos)
 			break;
 		pos += need;
 	}
 	fuse_reply_buf(req, buf, pos);
 	free(buf);
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	(void)ino;
+	list_dir(req, size, off, fi, 0);
+}
+
+static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	(void)ino;
+	list_dir(req, size, off, fi, 1);
 }
 
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -784,6 +819,7 @@ const struct fuse_lowlevel_ops recfs_ops = {
 	.release = op_release,
 	.opendir = op_opendir,
 	.readdir = op_readdir,
+	.readdirplus = op_readdirplus,
 	.releasedir = op_releasedir,
 	.statfs = op_statfs,
 	.access = op_access,

@@ -11,7 +11,8 @@
  *   - the invalidator (main.c) tells the kernel what changed between two
  *     snapshots; it may block on a directory lock the kernel holds while a
  *     handler waits for the poller, so it is a thread of its own;
- *   - the audit flusher (auditq.c) writes queued entries in batches.
+ *   - the audit flusher (auditq.c) writes queued entries in batches;
+ *   - the prefetch workers (prefetch.c) warm the next files of a walk.
  * Everything that touches reg->cat (reg_unseal, reg_read_record, rights_*,
  * audit_append) holds cat_lock: one sqlite connection is not shared between
  * threads without a lock.
@@ -48,7 +49,6 @@ struct recfs {
 	size_t notice_len;
 	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
 	int foreground;
-	double dircache;		/* -o dircache: entry timeout of directories */
 
 	pthread_mutex_t tree_lock;
 	pthread_cond_t tree_cond;
@@ -68,6 +68,7 @@ struct recfs {
 	struct caller_cache *callers;
 	struct unlocks *unlocks;	/* passphrase unlocks of protected recordings */
 	struct dekcache *deks;		/* unsealed data keys; cleared on every rebuild */
+	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
 };
 
 /* The mount of a request. */

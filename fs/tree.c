@@ -121,6 +121,7 @@ uint64_t tree_ino(uint64_t parent, const char *name)
 	crypto_hash_parts(h, 2, parts, lens);
 	for (i = 0; i < 8; i++)
 		ino |= (uint64_t)h[i] << (8 * i);
+	ino &= TREE_INO_MASK;
 	if (ino <= TREE_ROOT_INO)
 		ino += 2;
 	return ino;
@@ -180,6 +181,57 @@ struct tnode *tree_child(const struct tnode *dir, const char *name)
 		return NULL;
 	p = bsearch(name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
 	return p ? *p : NULL;
+}
+
+static int same_kind(const struct tnode *a, const struct tnode *b)
+{
+	if (a->type != b->type || !a->art || !b->art || strcmp(a->art->role, b->art->role))
+		return 0;
+	if (!a->art->ext || !b->art->ext)
+		return a->art->ext == b->art->ext;
+	return !strcmp(a->art->ext, b->art->ext);
+}
+
+/* The first of dir's kids from index i on (or inside them) like `like`. */
+static const struct tnode *first_like(const struct tnode *dir, size_t i, const struct tnode *like, int level,
+				      unsigned *budget)
+{
+	const struct tnode *k, *r;
+
+	for (; i < dir->n_kids; i++) {
+		if (!*budget)
+			return NULL;
+		(*budget)--;
+		k = dir->kids[i];
+		if (!tree_visible(k, level))
+			continue;
+		if (k->type == TN_DIR) {
+			if ((r = first_like(k, 0, like, level, budget)))
+				return r;
+		} else if (same_kind(k, like)) {
+			return k;
+		}
+	}
+	return NULL;
+}
+
+const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, int level, unsigned *budget)
+{
+	const struct tnode *cur = n, *dir, *r;
+	struct tnode **p;
+
+	while (cur->parent != TREE_ROOT_INO) {
+		dir = tree_find(t, cur->parent);
+		if (!dir || dir->type != TN_DIR)
+			return NULL;
+		p = bsearch(cur->name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
+		if (!p)
+			return NULL;
+		if ((r = first_like(dir, (size_t)(p - dir->kids) + 1, n, level, budget)))
+			return r;
+		cur = dir;
+	}
+	return NULL;
 }
 
 /*
@@ -455,6 +507,7 @@ static struct tnode *new_root(struct tree *t)
 	n->name = xstrdup("/");
 	n->type = TN_DIR;
 	n->always = 1;
+	n->shared = 1;
 	n->mode = 0555;
 	n->mtime = readme_mtime;
 	hash_insert(t, n);
@@ -474,6 +527,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		readme_mtime = util_now();
 	b.t = xcalloc(1, sizeof(*b.t));
 	b.t->refs = 1;
+	b.t->n_levels = p->n_levels;
 	/* One read transaction: every walk sees the same snapshot. */
 	rc = catalog_exec(c, "BEGIN");
 	if (rc < 0)
@@ -485,6 +539,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	b.t->root = new_root(b.t);
 	readme = add_node(&b, b.t->root, "README.txt", TN_README);
 	readme->always = 1;
+	readme->shared = 1;
 	readme->mode = 0444;
 	readme->size = readme_size;
 	readme->mtime = readme_mtime;
@@ -627,21 +682,36 @@ static int attrs_differ(const struct tnode *a, const struct tnode *b)
 	return 0;
 }
 
+/* 1 when view v (a caller of level v - 1) sees n. */
+static int seen_in_view(const struct tnode *n, unsigned v)
+{
+	return tree_visible(n, (int)v - 1);
+}
+
 void tree_diff(const struct tree *old, const struct tree *cur,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
 	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx)
 {
 	struct tnode *n, *m;
+	uint64_t parent;
 	size_t i;
+	unsigned v;
 
 	for (i = 0; i < old->n_slots; i++)
 		for (n = old->slots[i]; n; n = n->next_hash) {
 			m = tree_find(cur, n->ino);
-			if (!m) {
-				inval_inode(ctx, n->ino);
-				inval_entry(ctx, n->parent, n->name);
-			} else if (attrs_differ(n, m)) {
-				inval_inode(ctx, n->ino);
+			if (m && !attrs_differ(n, m))
+				continue;
+			for (v = 0; v <= old->n_levels; v++) {
+				if (!seen_in_view(n, v) || (n->shared && v > 0))
+					continue;
+				inval_inode(ctx, tree_nodeid(n, v));
+				if (m && seen_in_view(m, v))
+					continue;
+				/* The only shared directory is the root. */
+				parent = n->parent == TREE_ROOT_INO ? TREE_ROOT_INO
+					 : n->parent | (uint64_t)v << TREE_VIEW_SHIFT;
+				inval_entry(ctx, parent, n->name);
 			}
 		}
 }

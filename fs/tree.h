@@ -4,9 +4,20 @@
  *
  * A snapshot never changes after tree_build returns; a newer one replaces
  * it as a whole (recfs->tree, under tree_lock) and the old one is freed
- * when its last reference goes.  Node ids are stateless: a node's ino is a
+ * when its last reference goes.  Inos are stateless: a node's ino is a
  * hash of its parent's ino and its name, so the same path has the same ino
  * in every snapshot and across mounts, and forget needs no bookkeeping.
+ *
+ * Views.  The kernel's dentry and attribute caches are shared by every
+ * process, while what a caller sees depends on its level.  So the FUSE
+ * node id of a node is not its ino alone: it is (view << TREE_VIEW_SHIFT |
+ * ino), where view is the caller's level + 1 (0: a caller with no level).
+ * A lookup in the root answers each level with that level's copy of
+ * by-date, by-source and by-subject, never cached (entry timeout 0), and
+ * below them every node belongs to one view: the kernel may cache those
+ * entries, because only a walk that went through the root as that level
+ * reaches them.  The root and README.txt, the same for every caller, are
+ * "shared" and keep view 0.
  */
 #ifndef RECFS_TREE_H
 #define RECFS_TREE_H
@@ -19,6 +30,8 @@
 #include "util.h"
 
 #define TREE_ROOT_INO 1
+#define TREE_VIEW_SHIFT 58
+#define TREE_INO_MASK ((UINT64_C(1) << TREE_VIEW_SHIFT) - 1)
 
 enum tnode_type {
 	TN_DIR,
@@ -65,6 +78,7 @@ struct tnode {
 	char *name;
 	enum tnode_type type;
 	int always;			/* visible to every caller */
+	int shared;			/* one node for every view: root, README.txt */
 	uint32_t mask;			/* levels that see it (dirs: OR of kids) */
 	struct tnode **kids;		/* sorted by name once built */
 	size_t n_kids, cap_kids;
@@ -82,6 +96,7 @@ struct tnode {
 struct tree {
 	int refs;			/* atomic */
 	int64_t content_version;	/* catalog_content_version it was built from */
+	size_t n_levels;		/* policy levels: views 0 .. n_levels */
 	struct tnode *root;
 	struct tnode **slots;		/* ino hash, chained */
 	size_t n_slots, n_nodes;
@@ -104,6 +119,29 @@ void tree_unref(struct tree *t);
 
 /* The ino of name under parent (what a node of that path has or would have). */
 uint64_t tree_ino(uint64_t parent, const char *name);
+
+/* The view of a caller of policy level `level` (-1: none). */
+static inline unsigned tree_view(int level)
+{
+	return level < 0 ? 0 : (unsigned)level + 1;
+}
+
+/* The node id of n in view v. */
+static inline uint64_t tree_nodeid(const struct tnode *n, unsigned v)
+{
+	return n->shared ? n->ino : n->ino | (uint64_t)v << TREE_VIEW_SHIFT;
+}
+
+/* The view and the ino of a node id. */
+static inline unsigned tree_nodeid_view(uint64_t nodeid)
+{
+	return (unsigned)(nodeid >> TREE_VIEW_SHIFT);
+}
+
+static inline uint64_t tree_nodeid_ino(uint64_t nodeid)
+{
+	return nodeid & TREE_INO_MASK;
+}
 /* Node by ino, or NULL. */
 struct tnode *tree_find(const struct tree *t, uint64_t ino);
 /* Child of dir by name, or NULL. */
@@ -117,9 +155,18 @@ static inline int tree_visible(const struct tnode *n, int level)
 }
 
 /*
- * Compare two snapshots and report what the kernel may hold stale: names
- * that went away (entry), and nodes whose attributes changed or that went
- * away (inode, so cached pages and attributes are dropped).
+ * The next file after n in the order of a listing walk (by name, depth
+ * first, never leaving n's top folder) that a caller of `level` sees and
+ * that is of n's kind (type, artifact role and extension).  *budget bounds
+ * the nodes looked at over calls; NULL at the end or when it runs out.
+ */
+const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, int level, unsigned *budget);
+
+/*
+ * Compare two snapshots and report, as node ids of every view, what the
+ * kernel may hold stale: names that went away or that a view no longer
+ * sees (entry), and nodes whose attributes changed or that went away
+ * (inode, so cached pages and attributes are dropped).
  */
 void tree_diff(const struct tree *old, const struct tree *cur,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),

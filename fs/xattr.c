@@ -262,9 +262,10 @@ void recfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t siz
 		fuse_reply_err(req, -rc);
 		return;
 	}
-	/* security.*, system.posix_acl_*: asked by ls on every file. */
+	/* security.*, system.posix_acl_*: asked by ls, which stops asking
+	 * for the whole file system once told they are not supported. */
 	if (strncmp(name, "user.", 5)) {
-		rc = -ENODATA;
+		rc = -ENOTSUP;
 		goto out;
 	}
 	rc = collect(fs, &c, n, name, &l);

@@ -227,23 +227,37 @@ int reg_seal_levels(struct reg *r, const char *object, const struct crypto_key *
 	return 0;
 }
 
-int reg_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
-	       struct crypto_key **dek)
+int reg_get_seal(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES])
 {
-	uint8_t seal[CRYPTO_SEAL_BYTES], pk[CRYPTO_PK_BYTES];
-	const struct crypto_key *sk;
-	int rc;
+	int rc = catalog_get_seal(r->cat, object, level, seal);
 
-	rc = catalog_get_seal(r->cat, object, level, seal);
-	if (rc == -ENOENT)
-		return -EACCES;
-	if (rc)
-		return rc;
+	return rc == -ENOENT ? -EACCES : rc;
+}
+
+int reg_open_seal(const struct keyring *kr, const char *level, const char *object,
+		  const uint8_t seal[CRYPTO_SEAL_BYTES], struct crypto_key **dek)
+{
+	uint8_t pk[CRYPTO_PK_BYTES];
+	const struct crypto_key *sk;
+
 	sk = kr ? keyring_level(kr, level, pk) : NULL;
 	if (!sk)
 		return -ENOKEY;
-	rc = crypto_unseal_dek(seal, pk, sk, dek);
-	return rc ? meta_fail(-EIO, "seal of %s for level %s does not open", object, level) : 0;
+	if (crypto_unseal_dek(seal, pk, sk, dek))
+		return meta_fail(-EIO, "seal of %s for level %s does not open", object, level);
+	return 0;
+}
+
+int reg_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
+	       struct crypto_key **dek)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc;
+
+	rc = reg_get_seal(r, level, object, seal);
+	if (rc == 0)
+		rc = reg_open_seal(kr, level, object, seal, dek);
+	return rc;
 }
 
 int reg_read_record(struct reg *r, const struct keyring *kr, const char *level, const char *record_id,

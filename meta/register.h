@@ -65,6 +65,14 @@ int reg_seal_levels(struct reg *r, const char *object, const struct crypto_key *
 int reg_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
 	       struct crypto_key **dek) MUST_CHECK;
 /*
+ * The two halves of reg_unseal, for a caller that serialises catalog access
+ * and need not hold its lock for the X25519 work: read level's seal on
+ * object (catalog), then open it (no catalog).  Errors as reg_unseal.
+ */
+int reg_get_seal(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
+int reg_open_seal(const struct keyring *kr, const char *level, const char *object,
+		  const uint8_t seal[CRYPTO_SEAL_BYTES], struct crypto_key **dek) MUST_CHECK;
+/*
  * Read a sealed record (details, card) as the given level: *json is a
  * malloc'd NUL-terminated text the caller wipes and frees.  Errors as
  * reg_unseal, -ENOENT when no record.

@@ -129,12 +129,11 @@ wait_mount()
 
 # mount_recfs REG MNT KEYRING [soft]: recfs in the foreground of a
 # background job.  soft: return 1 instead of dying when it does not come up.
-# $RECFS_EXTRA adds mount options (the dircache rows).
 mount_recfs()
 {
 	mkdir -p "$2"
 	: >"$2.err"
-	"$RECFS" -f -o "allow_other,keyring=$3${RECFS_EXTRA:+,$RECFS_EXTRA}" "$1" "$2" >/dev/null 2>>"$2.err" &
+	"$RECFS" -f -o "allow_other,keyring=$3" "$1" "$2" >/dev/null 2>>"$2.err" &
 	MPID[$2]=$!
 	# The snapshot is built after the mount appears: wait until it answers.
 	if wait_mount "$2" "$!" && stat "$2/README.txt" >/dev/null 2>&1; then
@@ -414,14 +413,6 @@ measure readall "read all $COUNT .opus (find + cat)" "s" lower 0.7 "s" \
 measure_py ttfb "open+read 4 KiB+close x$COUNT" "us/file" lower - 2 \
 	-- ttfb "$WORK/list-recfs" \
 	-- ttfb "$WORK/list-gc"
-# The same with -o dircache=1, for mounts whose users share one level (a
-# personal workstation): folders cached by the kernel like gocryptfs's.
-RECFS_EXTRA=dircache=1 measure ls_dc "ls -lR by-date, recfs -o dircache=1" "s" lower 0.5 "s" \
-	-- sh -c 'ls -lR "$1" >/dev/null' _ "$M_SMALL/by-date" \
-	-- sh -c 'ls -lR "$1" >/dev/null' _ "$M_GC/by-date"
-RECFS_EXTRA=dircache=1 measure readall_dc "read all .opus, recfs -o dircache=1" "s" lower 0.7 "s" \
-	-- sh -c 'find "$1" -name "*.opus" -exec cat {} + >/dev/null' _ "$M_SMALL/by-date" \
-	-- sh -c 'find "$1" -type f -exec cat {} + >/dev/null' _ "$M_GC/by-date"
 
 # --- ingest throughput: ~1 MB recordings, durable ------------------------------
 say "ingest: $ING_N recordings of ~$ING_MB MB ($RUNS runs each)"

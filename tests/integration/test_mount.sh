@@ -135,7 +135,7 @@ assert_fails_with "chown is EPERM" "Operation not permitted" as_user "$dpo" chow
 assert_fails_with "root has no level: the file is absent for it" "No such file or directory" stat "$f"
 
 # A folder one caller just looked up is not thereby shown to another (the
-# kernel's dentry cache is shared, so folders are not cached by default).
+# kernel's caches are shared; each level has its own copy of the tree).
 hidden=$(comm -13 <(as_user "$trainer" ls "$MNT/by-source" | sort) <(as_user "$analyst" ls "$MNT/by-source" | sort) | head -n 1)
 if [ -n "$hidden" ]; then
 	as_user "$analyst" stat "$MNT/by-source/$hidden" >/dev/null
@@ -154,14 +154,36 @@ assert_fails_with "analysis on a mount without its key: ENOKEY" "Required key no
 assert_ok "training reads on the same mount" as_user "$trainer" sh -c "cat '$g' >/dev/null"
 unmount_recfs "$MNT2"
 
-# --- -o dircache: opt-in caching of folders -------------------------------------------
-assert_fails_with "dircache out of range is refused" "dircache must be" "$RECFS" -f -o dircache=99999 "$REG" "$T_TMP/nowhere"
-MNT4=$T_TMP/mnt-dircache
-mkdir -p "$MNT4"
-"$RECFS" -o allow_other,dircache=5,keyring="$KEYS/training.keyring" "$REG" "$MNT4" && T_MOUNTS+=("$MNT4")
-assert_eq "a dircache mount lists what training sees" "$n_train" \
-	"$(as_user "$trainer" find "$MNT4/by-date" -name '*.opus' | wc -l)"
-fusermount3 -u "$MNT4"
+# --- views: what analysis's walks cached is not training's ----------------------
+# The same day folder, listed with ls -l by analysis (readdirplus fills the
+# kernel's caches) and then by training: training gets its own count.
+day=$(dirname "$only_analysis")
+as_user "$analyst" ls -l "$day" >/dev/null
+assert_eq "after analysis listed a day, training lists its own files there" \
+	"$(as_user "$trainer" find "$day" -maxdepth 1 -type f 2>/dev/null | wc -l)" \
+	"$(as_user "$trainer" find "$MNT/by-date" -path "$day/*" -type f | wc -l)"
+assert_fails_with "and still cannot stat the file analysis just listed" "No such file or directory" \
+	as_user "$trainer" stat "$only_analysis"
+# A process that enters analysis's folder and then changes its uid to
+# training's: the daemon answers it in training's view, so the folder it
+# stands in (analysis's copy) is ENOENT and nothing opens there.
+x=$(python3 - "$(id -u "$analyst")" "$(id -u "$trainer")" "$day" "$(basename "$only_analysis")" <<'PY' 2>&1
+import os, sys
+a, t, day, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+os.setresuid(a, a, 0)
+os.chdir(day)
+os.setresuid(0, 0, 0)
+os.setresuid(t, t, 0)
+for what, f in (("list", lambda: os.listdir(".")), ("open", lambda: open(name, "rb").read(1))):
+    try:
+        f()
+        print(what, "allowed")
+    except OSError as e:
+        print(what, os.strerror(e.errno))
+PY
+)
+assert_contains "a uid change inside analysis's folder: listing refused" "$x" "list No such file or directory"
+assert_not_contains "a uid change inside analysis's folder: nothing opens" "$x" "open allowed"
 
 # --- tampering: EIO -----------------------------------------------------------
 aid=$(q "SELECT id FROM artifact WHERE recording = '$rid' AND role = 'audio'")
@@ -189,9 +211,20 @@ echo "   (new recording visible after $ms ms)"
 
 # --- erasure by another process: gone from the running mount within a second ---------
 before=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)
+# A file and its folders in the kernel's caches (analysis's view; another
+# level's walk through the root would replace that view's top folder).
+cached=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | head -n 1)
+as_user "$analyst" stat "$cached" >/dev/null
 RECFS_NOW=2099-01-01 "$RECCTL" retention sweep -R "$REG" >"$T_TMP/sweep.out" 2>&1 ||
 	fail "a retention sweep from recctl" "$(cat "$T_TMP/sweep.out")"
 start=$(date +%s%N)
+gone=0
+for _ in $(seq 1 20); do
+	as_user "$analyst" stat "$cached" >/dev/null 2>&1 || { gone=1; break; }
+	sleep 0.05
+done
+assert_eq "a file analysis had stat'ed is gone for it within a second" 1 "$gone"
+assert_fails_with "and so is its folder" "No such file or directory" as_user "$analyst" stat "$(dirname "$cached")"
 for _ in $(seq 1 40); do
 	n=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)
 	[ "$n" -eq 0 ] && break

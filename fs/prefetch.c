@@ -1,0 +1,165 @@
+/*
+ * prefetch.c - a queue of (artifact, level) hints and a few worker threads.
+ *
+ * The workers block on the disk (open, then posix_fadvise WILLNEED, which
+ * starts the reads and returns) and spend CPU on X25519 only through
+ * dekcache_unseal, which holds cat_lock for the seal's catalog read alone.
+ * With several of them the disk sees several requests at once, where a
+ * reader that opens one file after the other would ask for one at a time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dekcache.h"
+#include "prefetch.h"
+#include "recfs_i.h"
+#include "tree.h"
+
+#define PF_WORKERS 4
+#define PF_AHEAD 16		/* files kept asked for ahead of the reader */
+#define PF_QUEUE 256		/* hints waiting; more are dropped */
+#define PF_SEEN 64		/* per level: files recently asked for */
+#define PF_BUDGET 4096		/* tree nodes looked at per open */
+#define PF_BYTES (1u << 20)	/* of each blob: its start, not a whole big one */
+
+struct pf_item {
+	char id[RECFS_ID_HEX];
+	int level;
+};
+
+struct pf_level {
+	uint64_t last;			/* ino this level opened last */
+	uint64_t seen[PF_SEEN];		/* inos asked for, a ring */
+	size_t seen_next;
+};
+
+struct prefetch {
+	struct recfs *fs;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct pf_item q[PF_QUEUE];	/* protected by lock, a ring */
+	size_t head, len;		/* protected by lock */
+	struct pf_level levels[POLICY_MAX_LEVELS];	/* protected by lock */
+	int stop;			/* protected by lock */
+	pthread_t th[PF_WORKERS];
+	int n_th;
+};
+
+static void warm(struct prefetch *p, const struct pf_item *it)
+{
+	struct crypto_key *dek = NULL;
+	char *path = reg_blob_path(p->fs->reg, it->id);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0) {
+		(void)posix_fadvise(fd, 0, PF_BYTES, POSIX_FADV_WILLNEED);
+		close(fd);
+	}
+	free(path);
+	if (dekcache_unseal(p->fs->deks, p->fs->reg, &p->fs->cat_lock, p->fs->kr, it->level, it->id, &dek) == 0)
+		crypto_key_free(dek);
+}
+
+static void *worker(void *arg)
+{
+	struct prefetch *p = arg;
+	struct pf_item it;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->len && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->stop)
+			break;
+		it = p->q[p->head];
+		p->head = (p->head + 1) % PF_QUEUE;
+		p->len--;
+		pthread_mutex_unlock(&p->lock);
+		warm(p, &it);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+int prefetch_new(struct recfs *fs, struct prefetch **out)
+{
+	struct prefetch *p = xcalloc(1, sizeof(*p));
+	int rc = 0;
+
+	p->fs = fs;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	for (p->n_th = 0; p->n_th < PF_WORKERS; p->n_th++) {
+		rc = -pthread_create(&p->th[p->n_th], NULL, worker, p);
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0) {
+		prefetch_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void prefetch_free(struct prefetch *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->n_th; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+static int seen(const struct pf_level *l, uint64_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < PF_SEEN; i++)
+		if (l->seen[i] == ino)
+			return 1;
+	return 0;
+}
+
+void prefetch_opened(struct prefetch *p, const struct tree *t, const struct tnode *n, int level)
+{
+	const struct tnode *last, *k;
+	struct pf_level *l;
+	unsigned budget = PF_BUDGET;
+	int i, walk;
+
+	if (!p || level < 0 || level >= POLICY_MAX_LEVELS || !n->art || (n->type != TN_FILE && n->type != TN_WAV))
+		return;
+	pthread_mutex_lock(&p->lock);
+	l = &p->levels[level];
+	walk = seen(l, n->ino);
+	if (!walk && l->last && (last = tree_find(t, l->last)))
+		walk = tree_next_like(t, last, level, &budget) == n;
+	l->last = n->ino;
+	for (k = n, i = 0; walk && i < PF_AHEAD && p->len < PF_QUEUE; i++) {
+		k = tree_next_like(t, k, level, &budget);
+		if (!k)
+			break;
+		if (seen(l, k->ino))
+			continue;
+		l->seen[l->seen_next++ % PF_SEEN] = k->ino;
+		snprintf(p->q[(p->head + p->len) % PF_QUEUE].id, RECFS_ID_HEX, "%s", k->art->id);
+		p->q[(p->head + p->len) % PF_QUEUE].level = level;
+		p->len++;
+		pthread_cond_signal(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
