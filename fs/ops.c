@@ -44,6 +44,7 @@
 
 #define ATTR_TIMEOUT 1.0 /* seconds; what is no longer in the tree (ghosts, open files) */
 #define VIEW_TIMEOUT 3600.0 /* seconds; entries of a view and shared nodes, see fill_entry */
+#define STORE_MAX (256u << 10) /* bytes; see store_small */
 #define GHOST_MAX 256
 #define GHOST_TTL 10
 
@@ -534,6 +535,30 @@ out:
 	fuse_reply_err(req, -rc);
 }
 
+/*
+ * A small file's content goes into the kernel's page cache with its open
+ * (notify_store), so that the reads after it need no round trip.  The pages
+ * are those of the caller's view's inode, read only through an open decided
+ * here, as after a READ with keep_cache.  The WAV view is decoded as read.
+ */
+static void store_small(struct recfs *fs, fuse_ino_t ino, const struct tnode *n, struct content *ct)
+{
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(n->size);
+	char *buf;
+
+	if (n->type != TN_FILE || !n->size || n->size > STORE_MAX)
+		return;
+	buf = malloc(n->size);
+	if (!buf)
+		return;
+	if (content_read(ct, buf, n->size, 0) == (ssize_t)n->size) {
+		bv.buf[0].mem = buf;
+		(void)fuse_lowlevel_notify_store(fs->se, ino, 0, &bv, 0);
+	}
+	sodium_memzero(buf, n->size);
+	free(buf);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct recfs *fs = req_fs(req);
@@ -586,6 +611,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 		fill_attr(n, &st);
 		content_set_stat(ct, &st);
+		store_small(fs, ino, n, ct);
 		prefetch_opened(fs->pf, t, n, c.level);
 	}
 log:
