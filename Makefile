@@ -62,7 +62,11 @@ $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libmeta.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libmeta.a $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libmeta.a $(PKG_LIBS) -lpthread
+
+# test_tree tests fs/tree.c, which needs nothing from fs/ but its header.
+$(B)/tests/test_tree: $(B)/fs/tree.o
+$(B)/tests/unit/test_tree.o: ALL_CFLAGS += -iquote fs
 
 unit: $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)

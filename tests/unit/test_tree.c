@@ -1,0 +1,449 @@
+/* Unit tests of fs/tree: only the root and README.txt are shared by every
+ * view, a restricted recording is seen by the rights level alone, tree_diff
+ * invalidates exactly the names each view saw go away (a stale dentry would
+ * keep serving an erased or restricted file), and tree_next_like walks the
+ * files of one kind across day folders for prefetch. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "rights.h"
+#include "t.h"
+#include "tree.h"
+
+#define README_SIZE 1234
+
+static char dir[] = "/tmp/recfs-test-tree-XXXXXX";
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+static int privacy, analysis, training;
+static gid_t level_gid[POLICY_MAX_LEVELS];
+
+/*
+ * The recordings, all sealed for every level at ingest: kept is never
+ * changed, gone is erased and late restricted by the diff tests, hidden is
+ * restricted before the first snapshot, april is alone in its month.
+ */
+static char *kept, *gone, *hidden, *late, *april;
+/* Before anything is erased, after gone is erased, after late is restricted. */
+static struct tree *t0, *t1, *t2;
+
+/* A phone number of its own for each subject: one subject per recording. */
+static unsigned phone_of(const char *name)
+{
+	unsigned h = 5381;
+
+	for (const char *p = name; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return h % 10000000;
+}
+
+static char *ingest_one(const char *name, const char *when)
+{
+	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
+	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti %s\", \"phone\": \"+35840%u\"}],"
+			       " \"audio\": \"%s.opus\", \"attachments\": [{\"file\": \"%s-chat.txt\", \"kind\": \"chat\"}]}",
+			       when, name, phone_of(name), name, name);
+	struct ingest_result res;
+	char *id = NULL;
+
+	unlink(opus);
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0)
+		id = xstrdup(res.recording);
+	else
+		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
+	free(opus);
+	free(json);
+	free(chat);
+	free(text);
+	return id;
+}
+
+static struct tree *build(void)
+{
+	struct tree *t = NULL;
+
+	if (tree_build(reg->cat, reg->policy, level_gid, README_SIZE, &t)) {
+		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
+		return NULL;
+	}
+	return t;
+}
+
+/* The file nodes of recording id in t, in every folder; returns how many. */
+static size_t nodes_of(const struct tree *t, const char *id, const struct tnode **out, size_t max)
+{
+	const struct tnode *n;
+	size_t i, k = 0;
+
+	for (i = 0; i < t->n_slots; i++)
+		for (n = t->slots[i]; n; n = n->next_hash)
+			if (n->rec && !strcmp(n->rec->id, id) && k < max)
+				out[k++] = n;
+	return k;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* The node id under which a view's kernel cached n's name. */
+static uint64_t parent_id(const struct tree *t, const struct tnode *n, unsigned v)
+{
+	const struct tnode *p = tree_find(t, n->parent);
+
+	return p ? tree_nodeid(p, v) : 0;
+}
+
+/* What tree_diff asked for, in order. */
+struct call {
+	int entry;		/* 1: inval_entry(id, name); 0: inval_inode(id) */
+	uint64_t id;
+	char name[256];
+};
+
+struct calls {
+	struct call *v;
+	size_t n, cap;
+};
+
+static struct call *add_call(struct calls *c)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+	return &c->v[c->n++];
+}
+
+static void on_entry(void *ctx, uint64_t parent, const char *name)
+{
+	struct call *x = add_call(ctx);
+
+	x->entry = 1;
+	x->id = parent;
+	snprintf(x->name, sizeof(x->name), "%s", name);
+}
+
+static void on_inode(void *ctx, uint64_t ino)
+{
+	add_call(ctx)->id = ino;
+}
+
+static int called_entry(const struct calls *c, uint64_t parent, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].entry && c->v[i].id == parent && !strcmp(c->v[i].name, name))
+			return 1;
+	return 0;
+}
+
+static int called_inode(const struct calls *c, uint64_t nodeid)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!c->v[i].entry && c->v[i].id == nodeid)
+			return 1;
+	return 0;
+}
+
+/* Any callback about n, in any view: its name or its inode. */
+static int touched(const struct calls *c, const struct tnode *n)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].entry && tree_nodeid_ino(c->v[i].id) == n->parent && !strcmp(c->v[i].name, n->name))
+			return 1;
+		if (!c->v[i].entry && tree_nodeid_ino(c->v[i].id) == n->ino)
+			return 1;
+	}
+	return 0;
+}
+
+TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view)
+{
+	const struct tnode *root = t0->root, *readme, *n;
+	const char *tops[] = { "by-date", "by-source", "by-subject" };
+	size_t i, n_nodes = 0, n_shared = 0, big_ino = 0, bad_shared = 0, bad_view = 0, not_found = 0;
+	unsigned v, w;
+
+	CHECK_EQ(root->ino, TREE_ROOT_INO);
+	CHECK(root->shared);
+	readme = tree_child(root, "README.txt");
+	CHECK(readme && readme->shared);
+	CHECK(readme && readme->size == README_SIZE);
+	for (i = 0; i < 3; i++) {
+		n = tree_child(root, tops[i]);
+		CHECK(n && !n->shared);
+	}
+	CHECK_EQ(t0->n_levels, 3);
+	for (i = 0; i < t0->n_slots; i++)
+		for (n = t0->slots[i]; n; n = n->next_hash) {
+			n_nodes++;
+			if (n->ino > TREE_INO_MASK)
+				big_ino++;
+			if (tree_find(t0, n->ino) != n)
+				not_found++;
+			if (n->shared) {
+				n_shared++;
+				if (n != root && n != readme)
+					bad_shared++;
+				for (v = 0; v <= t0->n_levels; v++)
+					if (tree_nodeid(n, v) != n->ino)
+						bad_view++;
+				continue;
+			}
+			for (v = 0; v <= t0->n_levels; v++) {
+				uint64_t id = tree_nodeid(n, v);
+
+				if (tree_nodeid_view(id) != v || tree_nodeid_ino(id) != n->ino)
+					bad_view++;
+				for (w = 0; w < v; w++)
+					if (tree_nodeid(n, w) == id)
+						bad_view++;
+			}
+		}
+	CHECK_EQ(n_nodes, t0->n_nodes);
+	/* 5 recordings x 3 files x 3 folders, and the folders above them. */
+	CHECK(n_nodes > 45);
+	CHECK_EQ(n_shared, 2);
+	CHECK_EQ(bad_shared, 0);
+	CHECK_EQ(big_ino, 0);
+	CHECK_EQ(not_found, 0);
+	CHECK_EQ(bad_view, 0);
+	CHECK_EQ(tree_view(-1), 0);
+	CHECK_EQ(tree_view(privacy), 3);
+}
+
+TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
+{
+	const struct tnode *f[16], *day;
+	size_t i, n;
+
+	n = nodes_of(t0, hidden, f, 16);
+	/* .opus, .wav and .chat.txt in by-date, by-source and by-subject */
+	CHECK_EQ(n, 9);
+	for (i = 0; i < n; i++) {
+		CHECK(!tree_visible(f[i], -1));
+		CHECK(!tree_visible(f[i], training));
+		CHECK(!tree_visible(f[i], analysis));
+		CHECK(tree_visible(f[i], privacy));
+		CHECK_EQ(f[i]->gid, level_gid[privacy]);
+		CHECK_EQ(f[i]->mode, 0);
+	}
+	/* hidden is alone on its day: the folder shows no more than its files. */
+	day = tree_child(t0->root, "by-date");
+	day = day ? tree_child(day, "2026") : NULL;
+	day = day ? tree_child(day, "03") : NULL;
+	day = day ? tree_child(day, "02") : NULL;
+	CHECK(day != NULL);
+	CHECK(day && !tree_visible(day, training) && !tree_visible(day, analysis) && tree_visible(day, privacy));
+
+	/* The control: an unrestricted recording is seen from the lowest level. */
+	n = nodes_of(t0, kept, f, 16);
+	CHECK_EQ(n, 9);
+	for (i = 0; i < n; i++) {
+		CHECK(!tree_visible(f[i], -1));
+		CHECK(tree_visible(f[i], training));
+		CHECK(tree_visible(f[i], analysis));
+		CHECK(tree_visible(f[i], privacy));
+		CHECK_EQ(f[i]->gid, level_gid[training]);
+		CHECK_EQ(f[i]->mode, 0440);
+	}
+}
+
+/* The first file named *suffix in by-date that level sees, by name. */
+static const struct tnode *first_in_by_date(const struct tree *t, int level, const char *suffix)
+{
+	const struct tnode *d = tree_child(t->root, "by-date"), *k;
+	size_t i, depth;
+
+	/* year, month, day */
+	for (depth = 0; d && depth < 3; depth++) {
+		for (k = NULL, i = 0; i < d->n_kids && !k; i++)
+			if (d->kids[i]->type == TN_DIR && tree_visible(d->kids[i], level))
+				k = d->kids[i];
+		d = k;
+	}
+	for (i = 0; d && i < d->n_kids; i++)
+		if (tree_visible(d->kids[i], level) && has_suffix(d->kids[i]->name, suffix))
+			return d->kids[i];
+	return NULL;
+}
+
+/* Walk every .opus of by-date as level sees it; want: recordings in order. */
+static void check_opus_walk(int level, char *const *want, size_t n_want)
+{
+	const struct tnode *n = first_in_by_date(t0, level, ".opus");
+	unsigned budget = 1000, none = 0;
+	size_t i = 0;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(tree_next_like(t0, n, level, &none) == NULL);
+	while (n && i <= n_want) {
+		if (i < n_want)
+			CHECK_STR(n->rec ? n->rec->id : NULL, want[i]);
+		CHECK(n->type == TN_FILE && has_suffix(n->name, ".opus"));
+		CHECK(tree_visible(n, level));
+		i++;
+		n = tree_next_like(t0, n, level, &budget);
+	}
+	CHECK_EQ(i, n_want);
+	CHECK(n == NULL);
+	/* It stopped at the end, not for want of budget. */
+	CHECK(budget > 0);
+}
+
+TEST(test_next_like_visits_every_opus_the_level_sees_across_day_folders)
+{
+	char *lower[] = { kept, gone, late, april };
+	char *all[] = { kept, gone, hidden, late, april };
+	const struct tnode *wav, *next;
+	unsigned budget = 1000;
+
+	check_opus_walk(training, lower, 4);
+	check_opus_walk(analysis, lower, 4);
+	check_opus_walk(privacy, all, 5);
+	/* A caller with no level sees no recording at all. */
+	CHECK(first_in_by_date(t0, -1, ".opus") == NULL);
+	/* The kind is the start's: from a .wav, the next .wav. */
+	wav = first_in_by_date(t0, privacy, ".wav");
+	CHECK(wav != NULL);
+	next = wav ? tree_next_like(t0, wav, privacy, &budget) : NULL;
+	CHECK(next && next->type == TN_WAV && next->rec && !strcmp(next->rec->id, gone));
+}
+
+TEST(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it)
+{
+	const struct tnode *f[16], *k[16];
+	struct calls c = { 0 };
+	size_t i, n, n_kept;
+	unsigned v, seen;
+
+	n = nodes_of(t0, gone, f, 16);
+	n_kept = nodes_of(t0, kept, k, 16);
+	CHECK_EQ(n, 9);
+	CHECK_EQ(n_kept, 9);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, gone, "rm"), 0);
+	t1 = build();
+	CHECK(t1 != NULL);
+	if (!t1)
+		return;
+	CHECK_EQ(nodes_of(t1, gone, f + n, 16 - n), 0);
+	tree_diff(t0, t1, on_entry, on_inode, &c);
+	for (i = 0; i < n; i++) {
+		for (seen = 0, v = 0; v <= t0->n_levels; v++) {
+			uint64_t parent = parent_id(t0, f[i], v);
+
+			if (tree_visible(f[i], (int)v - 1)) {
+				seen++;
+				CHECK(called_entry(&c, parent, f[i]->name));
+				CHECK(called_inode(&c, tree_nodeid(f[i], v)));
+			} else {
+				/* A view that never had the name is left alone. */
+				CHECK(!called_entry(&c, parent, f[i]->name));
+			}
+		}
+		CHECK_EQ(seen, 3);	/* training, analysis, privacy */
+	}
+	for (i = 0; i < n_kept; i++)
+		CHECK(!touched(&c, k[i]));
+	free(c.v);
+}
+
+TEST(test_diff_after_restrict_hides_the_name_from_the_lower_views_only)
+{
+	const struct tnode *f[16], *k[16], *m;
+	struct calls c = { 0 };
+	size_t i, n, n_kept;
+
+	if (!t1)
+		return;
+	n = nodes_of(t1, late, f, 16);
+	n_kept = nodes_of(t1, kept, k, 16);
+	CHECK_EQ(n, 9);
+	CHECK_EQ(n_kept, 9);
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, late, "contested accuracy"), 0);
+	t2 = build();
+	CHECK(t2 != NULL);
+	if (!t2)
+		return;
+	tree_diff(t1, t2, on_entry, on_inode, &c);
+	for (i = 0; i < n; i++) {
+		m = tree_find(t2, f[i]->ino);
+		CHECK(m && tree_visible(m, privacy) && !tree_visible(m, analysis));
+		CHECK(called_entry(&c, parent_id(t1, f[i], tree_view(training)), f[i]->name));
+		CHECK(called_entry(&c, parent_id(t1, f[i], tree_view(analysis)), f[i]->name));
+		CHECK(!called_entry(&c, parent_id(t1, f[i], tree_view(privacy)), f[i]->name));
+		/* privacy keeps the name, but its cached mode 0440 went stale. */
+		CHECK(called_inode(&c, tree_nodeid(f[i], tree_view(privacy))));
+	}
+	for (i = 0; i < n_kept; i++)
+		CHECK(!touched(&c, k[i]));
+	free(c.v);
+}
+
+int main(void)
+{
+	char *p;
+	int i;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+	if (!mkdtemp(dir) || crypto_setup())
+		return 2;
+	p = xasprintf("%s/reg", dir);
+	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
+		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
+		return 2;
+	}
+	free(p);
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0700);
+	free(p);
+	privacy = policy_level_index(reg->policy, "privacy");
+	analysis = policy_level_index(reg->policy, "analysis");
+	training = policy_level_index(reg->policy, "training");
+	for (i = 0; i < POLICY_MAX_LEVELS; i++)
+		level_gid[i] = (gid_t)(4000 + i);
+	audit_self(&actor, "privacy");
+	kept = ingest_one("kept", "2026-03-01T10:00:00Z");
+	gone = ingest_one("gone", "2026-03-01T11:00:00Z");
+	hidden = ingest_one("hidden", "2026-03-02T09:00:00Z");
+	late = ingest_one("late", "2026-03-03T09:00:00Z");
+	april = ingest_one("april", "2026-04-02T09:00:00Z");
+	if (!kept || !gone || !hidden || !late || !april ||
+	    rights_restrict(reg, &actor, privacy, hidden, "contested accuracy") || !(t0 = build())) {
+		fprintf(stderr, "cannot set up the recordings\n");
+		util_remove_tree(dir);
+		return 2;
+	}
+	RUN(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view);
+	RUN(test_restricted_recording_is_seen_by_the_rights_level_only);
+	RUN(test_next_like_visits_every_opus_the_level_sees_across_day_folders);
+	RUN(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it);
+	RUN(test_diff_after_restrict_hides_the_name_from_the_lower_views_only);
+	tree_unref(t0);
+	tree_unref(t1);
+	tree_unref(t2);
+	free(kept);
+	free(gone);
+	free(hidden);
+	free(late);
+	free(april);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	T_DONE();
+}
