@@ -612,13 +612,12 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fill_attr(n, &st);
 		content_set_stat(ct, &st);
 		store_small(fs, ino, n, ct);
-		prefetch_opened(fs->pf, t, n, c.level);
 	}
 log:
 	recfs_audit(fs, &c, "open", object, rc);
 out:
-	tree_unref(t);
 	if (rc < 0) {
+		tree_unref(t);
 		fuse_reply_err(req, -rc);
 		return;
 	}
@@ -627,6 +626,9 @@ out:
 	fi->noflush = 1;	/* nothing is written: close needs no FLUSH round trip */
 	if (fuse_reply_open(req, fi) != 0)
 		content_close(ct);	/* interrupted: no release will come */
+	else if (n->art)
+		prefetch_opened(fs->pf, t, n, c.level);	/* after the reply: not on the caller's path */
+	tree_unref(t);
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
