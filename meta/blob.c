@@ -78,8 +78,8 @@ static uint64_t get_le64(const uint8_t *p)
 	return v;
 }
 
-/* The chunk size is the blob's own (its header says it): older blobs have
- * 64 KiB chunks, new ones BLOB_CHUNK_SIZE. */
+/* The chunk size is the blob's own (its header says it): the first blobs
+ * have 64 KiB chunks, later ones 16 KiB, new ones BLOB_CHUNK_SIZE. */
 static int chunk_size_ok(uint32_t cs)
 {
 	return cs >= BLOB_CHUNK_MIN && cs <= BLOB_CHUNK_MAX && (cs & (cs - 1)) == 0;

@@ -28,7 +28,7 @@
 #include "subject.h"
 
 #define VCON_VERSION "0.0.2"
-#define COPY_BUF BLOB_CHUNK_SIZE
+#define COPY_BUF (64u << 10)	/* bytes of decrypted media per read and write */
 
 struct exp {
 	struct reg *r;
