@@ -208,7 +208,9 @@ static void fill_entry(const struct tnode *n, const struct caller *c, struct fus
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	struct recfs *fs = userdata;
+
+	__atomic_store_n(&fs->inited, 1, __ATOMIC_RELEASE);
 	/* Readdirplus (entries of the caller's view, see op_readdirplus) and
 	 * the kernel's choice of when to use it; no NFS export: a handle
 	 * would reach a node id without a walk through the root. */

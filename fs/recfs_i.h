@@ -69,6 +69,9 @@ struct recfs {
 	struct unlocks *unlocks;	/* passphrase unlocks of protected recordings */
 	struct dekcache *deks;		/* unsealed data keys; cleared on every rebuild */
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
+	int inited;			/* atomic: the INIT reply is on its way */
+	char readahead_path[64];	/* the poller's: sysfs read_ahead_kb */
+	int readahead_tries;		/* the poller's */
 };
 
 /* The mount of a request. */
