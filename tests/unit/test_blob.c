@@ -372,6 +372,48 @@ TEST(test_blob_rejects_any_flipped_bit_with_eio_and_no_plaintext)
 	free(bad);
 }
 
+/* A read of more than DIRECT_MIN goes past the page cache (O_DIRECT where
+ * the file system allows it): same plaintext, same refusal of tampering. */
+TEST(test_blob_long_reads_match_and_catch_a_flipped_bit)
+{
+	size_t len = (1u << 20) + 333, i;
+	uint8_t *src = malloc(len), *out = malloc(len), b;
+	struct blob_reader *r = NULL;
+	char *path = new_path();
+	int fd;
+
+	for (i = 0; i < len; i++)
+		src[i] = pattern(i * 7);
+	CHECK_EQ(blob_write_buffer(path, ID_A, dek_a, src, len), 0);
+	CHECK_EQ(blob_reader_open(path, ID_A, dek_a, len, &r), 0);
+	if (r) {
+		CHECK_EQ(blob_read(r, out, len, 0), (ssize_t)len);
+		CHECK(!memcmp(out, src, len));
+		CHECK_EQ(blob_read(r, out, 600000, 12345), 600000);
+		CHECK(!memcmp(out, src + 12345, 600000));
+		blob_reader_close(r);
+		r = NULL;
+	}
+	/* One bit in the middle of the file, in a chunk the long read covers. */
+	CHECK_EQ(chmod(path, 0600), 0);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, &b, 1, 524288), 1);
+	b ^= 0x10;
+	CHECK_EQ(pwrite(fd, &b, 1, 524288), 1);
+	close(fd);
+	CHECK_EQ(blob_reader_open(path, ID_A, dek_a, len, &r), 0);
+	if (r) {
+		CHECK_EQ(blob_read(r, out, len, 0), -EIO);
+		CHECK(all_zero(out, len));
+		CHECK_EQ(blob_read(r, out, 100000, 0), 100000);	/* chunks before it still read */
+		blob_reader_close(r);
+	}
+	free(src);
+	free(out);
+	free(path);
+}
+
 TEST(test_blob_rejects_swapped_chunks)
 {
 	char *path = make_blob(ID_A, dek_a, BIG), *bad = new_path();
@@ -685,6 +727,7 @@ int main(int argc, char **argv)
 	RUN(test_blob_write_never_overwrites_an_existing_file);
 	RUN(test_blob_open_reports_missing_file_and_wrong_expected_length);
 	RUN(test_blob_rejects_any_flipped_bit_with_eio_and_no_plaintext);
+	RUN(test_blob_long_reads_match_and_catch_a_flipped_bit);
 	RUN(test_blob_rejects_swapped_chunks);
 	RUN(test_blob_rejects_a_dropped_chunk_even_with_the_length_fixed_up);
 	RUN(test_blob_rejects_a_tail_cut_at_a_chunk_boundary);
