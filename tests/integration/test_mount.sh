@@ -17,6 +17,14 @@ nobody=$(make_plain_user nolevel)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
 
+# The mount's kernel read-ahead, raised by the daemon once INIT is done.
+ra=/sys/class/bdi/$(mountpoint -d "$MNT")/read_ahead_kb
+for _ in $(seq 1 20); do
+	[ "$(cat "$ra" 2>/dev/null)" = 1024 ] && break
+	sleep 0.05
+done
+assert_eq "recfs raises the mount's read-ahead to 1 MiB" 1024 "$(cat "$ra" 2>/dev/null)"
+
 sealed_audio() {
 	q "SELECT count(*) FROM artifact a JOIN seal s ON s.object = a.id WHERE a.role = 'audio' AND s.level = '$1'"
 }
