@@ -14,6 +14,7 @@
 #include "rights.h"
 #include "subject.h"
 #include "t.h"
+#include "t_reg.h"
 
 static char dir[] = "/tmp/recfs-test-export-XXXXXX";
 static struct reg *reg;
@@ -212,20 +213,10 @@ int main(void)
 	struct ingest_result res;
 	char *p, *m, *c, *f;
 
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (t_register(dir, &secrets, &reg))
 		return 2;
-	p = xasprintf("%s/reg", dir);
-	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
-		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
-		return 2;
-	}
-	free(p);
 	audit_self(&actor, "privacy");
-	p = xasprintf("%s/spool", dir);
-	mkdir(p, 0700);
-	free(p);
 	p = xasprintf("%s/spool/a.opus", dir);
 	m = xasprintf("%s/spool/a.json", dir);
 	c = xasprintf("%s/spool/a-chat.txt", dir);

@@ -9,6 +9,7 @@
 #include "ingest.h"
 #include "subject.h"
 #include "t.h"
+#include "t_reg.h"
 
 static char dir[] = "/tmp/recfs-test-ingest-XXXXXX";
 static struct reg *reg;
@@ -249,20 +250,8 @@ TEST(test_catalog_holds_no_personal_data_in_the_clear)
 
 int main(void)
 {
-	char *p;
-
-	setenv("RECFS_PWHASH_FAST", "1", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (t_register(dir, &secrets, &reg))
 		return 2;
-	p = xasprintf("%s/reg", dir);
-	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
-		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
-		return 2;
-	}
-	free(p);
-	p = xasprintf("%s/spool", dir);
-	mkdir(p, 0700);
-	free(p);
 	audit_self(&actor, NULL);
 	RUN(test_ingest_stores_recording_with_artifacts_seals_and_subject);
 	RUN(test_ingest_same_manifest_twice_is_a_no_op);

@@ -10,6 +10,7 @@
 #include "request.h"
 #include "subject.h"
 #include "t.h"
+#include "t_reg.h"
 
 static char dir[] = "/tmp/recfs-test-request-XXXXXX";
 static struct reg *reg;
@@ -129,16 +130,9 @@ int main(void)
 	struct ingest_result res;
 	char *p, *m;
 
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	setenv("RECFS_NOW", "2026-01-31T09:00:00Z", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (t_register(dir, &secrets, &reg))
 		return 2;
-	p = xasprintf("%s/reg", dir);
-	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
-		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
-		return 2;
-	}
-	free(p);
 	audit_self(&actor, NULL);
 	p = xasprintf("%s/a.opus", dir);
 	m = xasprintf("%s/a.json", dir);

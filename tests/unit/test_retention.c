@@ -13,6 +13,7 @@
 #include "rights.h"
 #include "subject.h"
 #include "t.h"
+#include "t_reg.h"
 
 static char dir[] = "/tmp/recfs-test-retention-XXXXXX";
 static struct reg *reg;
@@ -178,21 +179,9 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 
 int main(void)
 {
-	char *p;
-
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (t_register(dir, &secrets, &reg))
 		return 2;
-	p = xasprintf("%s/reg", dir);
-	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
-		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
-		return 2;
-	}
-	free(p);
-	p = xasprintf("%s/spool", dir);
-	mkdir(p, 0700);
-	free(p);
 	privacy = policy_level_index(reg->policy, "privacy");
 	audit_self(&actor, "privacy");
 	RUN(test_sweep_dry_run_counts_and_changes_nothing);

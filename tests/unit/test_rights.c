@@ -10,6 +10,7 @@
 #include "rights.h"
 #include "subject.h"
 #include "t.h"
+#include "t_reg.h"
 
 static char dir[] = "/tmp/recfs-test-rights-XXXXXX";
 static struct reg *reg;
@@ -17,40 +18,9 @@ static struct keyring *secrets;
 static struct audit_actor actor;
 static int privacy, analysis, training;
 
-/* A phone number of its own for each test subject. */
-static unsigned phone_of(const char *name)
-{
-	unsigned h = 5381;
-
-	for (const char *p = name; *p; p++)
-		h = h * 33 + (unsigned char)*p;
-	return h % 10000000;
-}
-
 static char *ingest_one(const char *name, const char *when, const char *extra)
 {
-	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
-	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
-	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", %s"
-			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti %s\", \"phone\": \"+35840%u\"}],"
-			       " \"audio\": \"%s.opus\", \"attachments\": [{\"file\": \"%s-chat.txt\", \"kind\": \"chat\"}]}",
-			       when, extra, name, phone_of(name), name, name);
-	struct ingest_result res;
-	char *id = NULL;
-
-	unlink(opus);
-	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
-	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
-	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
-	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0)
-		id = xstrdup(res.recording);
-	else
-		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
-	free(opus);
-	free(json);
-	free(chat);
-	free(text);
-	return id;
+	return t_ingest_one(dir, reg, secrets, &actor, name, when, extra);
 }
 
 struct last {
@@ -239,7 +209,7 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 
 	if (!id)
 		return;
-	snprintf(phone, sizeof(phone), "+35840%u", phone_of("c1"));
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("c1"));
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", phone, handle), 0);
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, analysis, handle, "name", "X"), -EPERM);
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "name", "Matti Korjattu"), 0);
@@ -264,21 +234,9 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 
 int main(void)
 {
-	char *p;
-
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (t_register(dir, &secrets, &reg))
 		return 2;
-	p = xasprintf("%s/reg", dir);
-	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg)) {
-		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
-		return 2;
-	}
-	free(p);
-	p = xasprintf("%s/spool", dir);
-	mkdir(p, 0700);
-	free(p);
 	privacy = policy_level_index(reg->policy, "privacy");
 	analysis = policy_level_index(reg->policy, "analysis");
 	training = policy_level_index(reg->policy, "training");

@@ -1,0 +1,83 @@
+/*
+ * t_reg.h - a register for the unit tests of the modules above the
+ * catalog: mkdtemp(dir), libsodium, dir/reg made from the shipped policy
+ * (Argon2id at its fastest, for tests) and an empty dir/spool.  Tests that
+ * need a fixed clock set RECFS_NOW before.  0, or -1 with the reason on
+ * stderr.
+ */
+#ifndef RECFS_T_REG_H
+#define RECFS_T_REG_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "register.h"
+
+static inline int t_register(char *dir, struct keyring **secrets, struct reg **reg)
+{
+	char *p;
+	int rc = 0;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	if (!mkdtemp(dir) || crypto_setup())
+		return -1;
+	p = xasprintf("%s/reg", dir);
+	if (reg_create(p, "packaging/examples/tamro.conf", secrets) || reg_open(p, reg)) {
+		fprintf(stderr, "cannot create a register: %s\n", meta_errmsg());
+		rc = -1;
+	}
+	free(p);
+	p = xasprintf("%s/spool", dir);
+	mkdir(p, 0700);
+	free(p);
+	return rc;
+}
+
+/* A phone number of its own for each test subject, from its name. */
+static inline unsigned t_phone_of(const char *name)
+{
+	unsigned h = 5381;
+
+	for (const char *p = name; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return h % 10000000;
+}
+
+/*
+ * Ingest a recording named name (mono.opus, a chat, one customer subject
+ * "Matti <name>" with a phone number of its own) recorded at when; extra:
+ * more manifest fields, "" or ending in a comma.  Its id (malloc'd), or
+ * NULL with the reason on stderr.
+ */
+static inline char *t_ingest_one(const char *dir, struct reg *reg, const struct keyring *secrets,
+				 const struct audit_actor *actor, const char *name, const char *when,
+				 const char *extra)
+{
+	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
+	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", %s"
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti %s\", \"phone\": \"+35840%u\"}],"
+			       " \"audio\": \"%s.opus\", \"attachments\": [{\"file\": \"%s-chat.txt\", \"kind\": \"chat\"}]}",
+			       when, extra, name, t_phone_of(name), name, name);
+	struct ingest_result res;
+	char *id = NULL;
+
+	unlink(opus);
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	if (ingest_manifest(reg, keyring_index_key(secrets), actor, json, &res) == 0)
+		id = xstrdup(res.recording);
+	else
+		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
+	free(opus);
+	free(json);
+	free(chat);
+	free(text);
+	return id;
+}
+
+#endif
