@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "dekcache.h"
 #include "prefetch.h"
 #include "recfs_i.h"
@@ -24,7 +25,7 @@
 #define PF_QUEUE 256		/* hints waiting; more are dropped */
 #define PF_SEEN 64		/* per level: files recently asked for */
 #define PF_BUDGET 4096		/* tree nodes looked at per open */
-#define PF_BYTES (1u << 20)	/* of each blob: its start, not a whole big one */
+#define PF_BYTES BLOB_DIRECT_MIN	/* of each blob: what is read through the page cache */
 
 struct pf_item {
 	char id[RECFS_ID_HEX];

@@ -34,7 +34,6 @@
 #define AD_BYTES (BLOB_HEADER_BYTES + 8 + 1)
 /* Far beyond any recording; keeps every offset computation inside off_t. */
 #define BLOB_MAX_LENGTH ((uint64_t)1 << 50)
-#define DIRECT_MIN (256u << 10)	/* bytes of ciphertext read past the page cache */
 #define DIRECT_ALIGN 4096
 #define DFD_NONE (-1)
 #define DFD_NO (-2)
@@ -434,7 +433,7 @@ static int read_chunks(struct blob_reader *r, uint8_t *buf, uint64_t off, uint64
 	uint8_t *mem = NULL, *ct = NULL, *scratch = NULL;
 	int rc = 0;
 
-	if (span < DIRECT_MIN || read_direct(r, start, span, &mem, &ct) < 0) {
+	if (span < BLOB_DIRECT_MIN || read_direct(r, start, span, &mem, &ct) < 0) {
 		ct = mem = malloc(span);
 		if (!ct)
 			return -ENOMEM;

@@ -38,6 +38,10 @@
  * reads per second, 5 % less sequential throughput; the tags cost 0.4 %. */
 #define BLOB_CHUNK_SIZE 4096
 #define BLOB_CHUNK_MIN 4096
+/* A blob_read whose ciphertext spans this much or more goes past the page
+ * cache (O_DIRECT): the long reads of a stream.  Less, and the first reads
+ * of a file, use the page cache, which read-ahead may have filled. */
+#define BLOB_DIRECT_MIN (512u << 10)
 #define BLOB_CHUNK_MAX (1024 * 1024)
 #define BLOB_VERSION 1
 
