@@ -34,6 +34,7 @@
 #include <sodium.h>
 
 #include "auditq.h"
+#include "blob.h"
 #include "caller.h"
 #include "content.h"
 #include "prefetch.h"
@@ -45,6 +46,8 @@
 #define ATTR_TIMEOUT 1.0 /* seconds; what is no longer in the tree (ghosts, open files) */
 #define VIEW_TIMEOUT 3600.0 /* seconds; entries of a view and shared nodes, see fill_entry */
 #define STORE_MAX (256u << 10) /* bytes; see store_small */
+/* A small file is read at open through the page cache that prefetch warmed. */
+_Static_assert(2 * STORE_MAX <= BLOB_DIRECT_MIN, "small files must not be read past the page cache");
 #define GHOST_MAX 256
 #define GHOST_TTL 10
 
@@ -251,7 +254,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	memset(&e, 0, sizeof(e));
 	if (!n && ghost_find(ino, c.uid, &e.attr, 0)) {
 		/* Not cached: the name is gone, only this uid's rm -r sees it. */
-		e.ino = ino | (uint64_t)tree_view(c.level) << TREE_VIEW_SHIFT;
+		e.ino = tree_view_nodeid(ino, tree_view(c.level));
 		e.generation = 1;
 		fuse_reply_entry(req, &e);
 		return;
@@ -628,7 +631,7 @@ out:
 	fi->noflush = 1;	/* nothing is written: close needs no FLUSH round trip */
 	if (fuse_reply_open(req, fi) != 0)
 		content_close(ct);	/* interrupted: no release will come */
-	else if (n->art)
+	else
 		prefetch_opened(fs->pf, t, n, c.level);	/* after the reply: not on the caller's path */
 	tree_unref(t);
 }
@@ -745,13 +748,9 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 			if (!tree_visible(k, c.level))
 				continue;
 			name = k->name;
-			if (fresh)
-				fill_entry(k, &c, &e);
-			if (!fresh || !e.entry_timeout) {
-				memset(&e, 0, sizeof(e));
-				e.attr.st_ino = k->ino;
-				e.attr.st_mode = k->type == TN_DIR ? S_IFDIR : S_IFREG;
-			}
+			fill_entry(k, &c, &e);
+			if (!fresh || !e.entry_timeout)
+				e.ino = 0;	/* the name and type only */
 		}
 		if (plus)
 			need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, i + 1);

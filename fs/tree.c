@@ -692,8 +692,7 @@ void tree_diff(const struct tree *old, const struct tree *cur,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
 	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx)
 {
-	struct tnode *n, *m;
-	uint64_t parent;
+	struct tnode *n, *m, *parent;
 	size_t i;
 	unsigned v;
 
@@ -702,16 +701,14 @@ void tree_diff(const struct tree *old, const struct tree *cur,
 			m = tree_find(cur, n->ino);
 			if (m && !attrs_differ(n, m))
 				continue;
+			parent = tree_find(old, n->parent);
 			for (v = 0; v <= old->n_levels; v++) {
 				if (!seen_in_view(n, v) || (n->shared && v > 0))
 					continue;
 				inval_inode(ctx, tree_nodeid(n, v));
-				if (m && seen_in_view(m, v))
+				if ((m && seen_in_view(m, v)) || !parent)
 					continue;
-				/* The only shared directory is the root. */
-				parent = n->parent == TREE_ROOT_INO ? TREE_ROOT_INO
-					 : n->parent | (uint64_t)v << TREE_VIEW_SHIFT;
-				inval_entry(ctx, parent, n->name);
+				inval_entry(ctx, tree_nodeid(parent, v), n->name);
 			}
 		}
 }

@@ -126,10 +126,16 @@ static inline unsigned tree_view(int level)
 	return level < 0 ? 0 : (unsigned)level + 1;
 }
 
+/* The node id of an unshared node's ino in view v. */
+static inline uint64_t tree_view_nodeid(uint64_t ino, unsigned v)
+{
+	return ino | (uint64_t)v << TREE_VIEW_SHIFT;
+}
+
 /* The node id of n in view v. */
 static inline uint64_t tree_nodeid(const struct tnode *n, unsigned v)
 {
-	return n->shared ? n->ino : n->ino | (uint64_t)v << TREE_VIEW_SHIFT;
+	return n->shared ? n->ino : tree_view_nodeid(n->ino, v);
 }
 
 /* The view and the ino of a node id. */
