@@ -40,7 +40,8 @@
 #include "tree.h"
 
 #define POLL_MS 200
-#define READAHEAD_KB "1024"
+#define READAHEAD_KB 1024
+#define READAHEAD_TRIES 10	/* poller passes; then it is left as it is */
 #define REFRESH_WAIT_S 3
 #define DEKCACHE_SLOTS 4096	/* 128 KiB of guarded memory */
 
@@ -305,22 +306,24 @@ static void readahead_pass(struct recfs *fs)
 {
 	char buf[32] = "";
 	ssize_t n;
-	int fd;
+	int fd, len;
 
-	if (!fs->readahead_path[0] || fs->readahead_tries >= 10 || !__atomic_load_n(&fs->inited, __ATOMIC_ACQUIRE))
+	if (!fs->readahead_path[0] || fs->readahead_tries >= READAHEAD_TRIES ||
+	    !__atomic_load_n(&fs->inited, __ATOMIC_ACQUIRE))
 		return;
+	fs->readahead_tries++;
 	fd = open(fs->readahead_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		fs->readahead_tries = 10;	/* not root: keep the default */
+		fs->readahead_tries = READAHEAD_TRIES;	/* not root: keep the default */
 		return;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
-	if (n > 0 && atoi(buf) >= atoi(READAHEAD_KB)) {
-		fs->readahead_tries = 10;	/* set, and it stayed */
+	if (n > 0 && atoi(buf) >= READAHEAD_KB) {
+		fs->readahead_tries = READAHEAD_TRIES;	/* set, and it stayed */
 	} else {
-		fs->readahead_tries++;
-		if (pwrite(fd, READAHEAD_KB, strlen(READAHEAD_KB), 0) < 0)
-			fs->readahead_tries = 10;
+		len = snprintf(buf, sizeof(buf), "%d", READAHEAD_KB);
+		if (pwrite(fd, buf, (size_t)len, 0) < 0)
+			fs->readahead_tries = READAHEAD_TRIES;
 	}
 	close(fd);
 }
