@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dekcache.h"
+#include "seal.h"
 #include "util.h"
 
 struct tag {
@@ -130,10 +131,10 @@ int dekcache_unseal(struct dekcache *c, struct reg *r, pthread_mutex_t *cat_lock
 	name = r->policy->levels[level].name;
 	gen = gen_of(c);
 	pthread_mutex_lock(cat_lock);
-	rc = reg_get_seal(r, name, object, seal);
+	rc = seal_get(r, name, object, seal);
 	pthread_mutex_unlock(cat_lock);
 	if (rc == 0)
-		rc = reg_open_seal(kr, name, object, seal, dek);
+		rc = seal_open(kr, name, object, seal, dek);
 	if (rc == 0)
 		put(c, object, level, *dek, gen);
 	return rc;

@@ -30,7 +30,7 @@ struct crypto_key *dekcache_get(struct dekcache *c, const char *object, int leve
 /*
  * The DEK of object for policy level `level`: from the cache, or unsealed
  * with that level's key from kr (the seal read under cat_lock, opened
- * outside it) and remembered.  Errors as reg_unseal.
+ * outside it) and remembered.  Errors as seal_unseal.
  */
 int dekcache_unseal(struct dekcache *c, struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr,
 		    int level, const char *object, struct crypto_key **dek) MUST_CHECK;

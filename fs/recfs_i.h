@@ -13,7 +13,7 @@
  *     handler waits for the poller, so it is a thread of its own;
  *   - the audit flusher (auditq.c) writes queued entries in batches;
  *   - the prefetch workers (prefetch.c) warm the next files of a walk.
- * Everything that touches reg->cat (reg_unseal, reg_read_record, rights_*,
+ * Everything that touches reg->cat (seal_unseal, seal_read_record, rights_*,
  * audit_append) holds cat_lock: one sqlite connection is not shared between
  * threads without a lock.
  */

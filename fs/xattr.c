@@ -23,6 +23,7 @@
 #include "unlock.h"
 #include "protect.h"
 #include "rights.h"
+#include "seal.h"
 #include "tree.h"
 
 #define XA_MAX 32
@@ -118,7 +119,7 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	int rc;
 
 	pthread_mutex_lock(&fs->cat_lock);
-	rc = reg_read_record(fs->reg, fs->kr, caller_level_name(c, fs->reg->policy), record_id, &text, &len);
+	rc = seal_read_record(fs->reg, fs->kr, caller_level_name(c, fs->reg->policy), record_id, &text, &len);
 	pthread_mutex_unlock(&fs->cat_lock);
 	if (rc < 0)
 		return rc;
@@ -140,7 +141,7 @@ static int add_details(struct recfs *fs, struct caller *c, const struct trec *r,
 
 	if (!r->details_id[0])
 		return 0;
-	if (c->level < reg_details_level(fs->reg, r->purpose))
+	if (c->level < seal_level_for(fs->reg->policy, r->purpose, SEAL_DETAILS))
 		return 0;
 	rc = read_sealed(fs, c, r->details_id, &j);
 	if (rc < 0)
@@ -163,7 +164,7 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, int 
 	static const char *const names[] = { "user.recfs.name", "user.recfs.phone", "user.recfs.email",
 					     "user.recfs.organisation" };
 
-	if (c->level < fs->reg->policy->details_level)
+	if (c->level < seal_level_for(fs->reg->policy, NULL, SEAL_CARD))
 		return 0;
 	pthread_mutex_lock(&fs->cat_lock);
 	rc = catalog_get_subject(fs->reg->cat, handle, card);

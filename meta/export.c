@@ -25,6 +25,7 @@
 #include "blob.h"
 #include "export.h"
 #include "request.h"
+#include "seal.h"
 #include "subject.h"
 
 #define VCON_VERSION "0.0.2"
@@ -59,7 +60,7 @@ static int open_dek(struct exp *e, const char *object, struct crypto_key **dek)
 
 		if (!e->held[i])
 			continue;
-		rc = reg_unseal(e->r, e->kr, e->r->policy->levels[i].name, object, dek);
+		rc = seal_unseal(e->r, e->kr, e->r->policy->levels[i].name, object, dek);
 		if (rc != -EACCES)
 			return rc;
 	}
@@ -76,7 +77,7 @@ static int open_record(struct exp *e, const char *id, json_t **out)
 
 		if (!e->held[i])
 			continue;
-		rc = reg_read_record(e->r, e->kr, e->r->policy->levels[i].name, id, &text, &len);
+		rc = seal_read_record(e->r, e->kr, e->r->policy->levels[i].name, id, &text, &len);
 		if (rc == -EACCES)
 			continue;
 		if (rc)
@@ -413,7 +414,7 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 		uint8_t pk[CRYPTO_PK_BYTES];
 
 		e.held[i] = keyring_level(kr, pol->levels[i].name, pk) != NULL;
-		any |= e.held[i] && (int)i >= pol->details_level;
+		any |= e.held[i] && (int)i >= seal_level_for(pol, NULL, SEAL_CARD);
 	}
 	if (!any)
 		return audit_refuse(r->cat, a, "export", handle, -ENOKEY, "the keyring holds no level key from the details level up");

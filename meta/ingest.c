@@ -27,6 +27,7 @@
 #include "blob.h"
 #include "ingest.h"
 #include "opus.h"
+#include "seal.h"
 #include "subject.h"
 
 #define MAX_ATTACHMENTS 64
@@ -346,8 +347,6 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		  const uint8_t ikey[CRYPTO_MAC_BYTES], struct ingest_result *res)
 {
 	const struct policy *pol = r->policy;
-	int min = pol->purposes[j->purpose].min_level;
-	int det = min > pol->details_level ? min : pol->details_level;
 	json_t *handles = json_array(), *details = NULL, *x;
 	char *text = NULL;
 	size_t i;
@@ -366,7 +365,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		char handle[CATALOG_HANDLE_MAX];
 		int created;
 
-		if ((rc = subject_resolve(r, index_key, &card, pol->details_level, handle, &created)))
+		if ((rc = subject_resolve(r, index_key, &card, seal_level_of(pol, &j->rec, SEAL_CARD), handle, &created)))
 			goto out;
 		res->n_subjects_new += created;
 		json_array_append_new(handles, json_string(handle));
@@ -378,7 +377,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		goto out;
 	}
 	util_new_id(j->rec.details_id);
-	if ((rc = reg_write_record(r, j->rec.details_id, text, strlen(text), det)))
+	if ((rc = seal_write_record(r, j->rec.details_id, text, strlen(text), seal_level_of(pol, &j->rec, SEAL_DETAILS))))
 		goto out;
 	if ((rc = catalog_put_recording(r->cat, &j->rec)))
 		goto out;
@@ -390,7 +389,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 
 		memcpy(a.id, p->id, RECFS_ID_HEX);
 		memcpy(a.recording, j->rec.id, RECFS_ID_HEX);
-		if ((rc = catalog_put_artifact(r->cat, &a)) || (rc = reg_seal_levels(r, p->id, p->dek, min)))
+		if ((rc = catalog_put_artifact(r->cat, &a)) || (rc = seal_put(r, p->id, p->dek, seal_level_of(pol, &j->rec, seal_kind_of_role(p->role)))))
 			goto out;
 	}
 	json_array_foreach(handles, i, x) {

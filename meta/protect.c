@@ -12,6 +12,7 @@
 
 #include "blob.h"
 #include "protect.h"
+#include "seal.h"
 
 int protect_derive(const struct cat_lock *l, const char *pass, size_t passlen, struct crypto_key **key)
 {
@@ -22,7 +23,7 @@ int protect_unseal(struct reg *r, const struct keyring *kr, const char *level, c
 		   const struct crypto_key *key, struct crypto_key **dek)
 {
 	struct crypto_key *d = NULL;
-	int rc = reg_unseal(r, kr, level, object, &d);
+	int rc = seal_unseal(r, kr, level, object, &d);
 
 	if (rc)
 		return rc;
@@ -94,7 +95,7 @@ static int reseal_masked(struct reg *r, const struct keyring *kr, const char *ob
 	uint8_t seal[CRYPTO_SEAL_BYTES];
 	int rc;
 
-	rc = reg_unseal(r, kr, pol->levels[pol->rights_level].name, object, &dek);
+	rc = seal_unseal(r, kr, pol->levels[pol->rights_level].name, object, &dek);
 	if (rc == -EACCES)
 		rc = meta_fail(-EIO, "object %s has no seal for the rights level", object);
 	if (rc == 0)

@@ -40,13 +40,13 @@ int protect_derive(const struct cat_lock *l, const char *pass, size_t passlen, s
 /*
  * Check P against the recording as level: unseal the audio's seal, XOR,
  * and authenticate the blob's first chunk.  0 when right, -EACCES when the
- * passphrase is wrong, -ENOKEY / -EACCES (no seal) as reg_unseal.
+ * passphrase is wrong, -ENOKEY / -EACCES (no seal) as seal_unseal.
  */
 int protect_check(struct reg *r, const struct keyring *kr, const char *level, const char *recording,
 		  const struct crypto_key *key) MUST_CHECK;
 
 /*
- * The DEK of an object of a recording: reg_unseal, then XOR with key when
+ * The DEK of an object of a recording: seal_unseal, then XOR with key when
  * the recording is protected (key NULL for an unprotected one).
  */
 int protect_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,

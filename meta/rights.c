@@ -22,6 +22,7 @@
 
 #include "request.h"
 #include "rights.h"
+#include "seal.h"
 #include "subject.h"
 
 /*
@@ -326,13 +327,13 @@ struct reseal {
 static int reseal_one(struct reg *r, const struct keyring *kr, const char *object, int from)
 {
 	struct crypto_key *dek = NULL;
-	int rc = reg_unseal(r, kr, r->policy->levels[r->policy->rights_level].name, object, &dek);
+	int rc = seal_unseal(r, kr, r->policy->levels[r->policy->rights_level].name, object, &dek);
 
 	if (rc == -EACCES)
 		return meta_fail(-EIO, "object %s has no seal for the rights level", object);
 	if (rc)
 		return rc;
-	rc = reg_seal_levels(r, object, dek, from);
+	rc = seal_put(r, object, dek, from);
 	crypto_key_free(dek);
 	return rc;
 }
@@ -344,9 +345,9 @@ static int reseal_all(struct reg *r, struct cat_recording *rec, void *ctx)
 	int rc = catalog_recording_artifacts(r->cat, rec->id, &arts);
 
 	for (size_t i = 0; rc == 0 && i < arts.n; i++)
-		rc = reseal_one(r, kr, arts.id[i], reg_min_level(r, rec->purpose));
+		rc = reseal_one(r, kr, arts.id[i], seal_level_of(r->policy, rec, SEAL_AUDIO));
 	if (rc == 0 && rec->details_id[0])
-		rc = reseal_one(r, kr, rec->details_id, reg_details_level(r, rec->purpose));
+		rc = reseal_one(r, kr, rec->details_id, seal_level_of(r->policy, rec, SEAL_DETAILS));
 	idlist_free(&arts);
 	return rc;
 }
@@ -467,7 +468,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc)
 		return rc;
-	rc = reg_read_record(r, kr, rl, card_id, &json, &len);
+	rc = seal_read_record(r, kr, rl, card_id, &json, &len);
 	if (rc == -ENOKEY)
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
 	if (rc)
@@ -489,9 +490,9 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = reg_write_record(r, card_id, text, strlen(text), r->policy->details_level);
+	rc = seal_write_record(r, card_id, text, strlen(text), seal_level_for(r->policy, NULL, SEAL_CARD));
 	if (rc == 0)
-		rc = reg_write_record(r, log_id, logtext, strlen(logtext), r->policy->rights_level);
+		rc = seal_write_record(r, log_id, logtext, strlen(logtext), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
 	if (rc == 0 && keyring_index_key(kr) && (!strcmp(field, "phone") || !strcmp(field, "email"))) {
 		char norm[256];
 		uint8_t mac[CRYPTO_MAC_BYTES];

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "seal.h"
 #include "subject.h"
 
 int subject_normalise(const char *kind, const char *in, char *out, size_t outlen)
@@ -112,7 +113,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			goto out;
 		}
 		util_new_id(card_id);
-		rc = reg_write_record(r, card_id, text, strlen(text), details_from);
+		rc = seal_write_record(r, card_id, text, strlen(text), details_from);
 		if (rc == 0)
 			rc = catalog_put_subject(r->cat, found, card_id);
 		if (rc)
@@ -155,5 +156,5 @@ int subject_read_card(struct reg *r, const struct keyring *kr, const char *level
 
 	if (rc)
 		return rc;
-	return reg_read_record(r, kr, level, card_id, json, len);
+	return seal_read_record(r, kr, level, card_id, json, len);
 }

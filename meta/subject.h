@@ -38,7 +38,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
 		 char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
 
-/* Card JSON of a subject as level (see reg_read_record). */
+/* Card JSON of a subject as level (see seal_read_record). */
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,
 		      char **json, size_t *len) MUST_CHECK;
 

@@ -8,6 +8,7 @@
 
 #include "ingest.h"
 #include "rights.h"
+#include "seal.h"
 #include "subject.h"
 #include "t.h"
 #include "t_reg.h"
@@ -162,20 +163,20 @@ TEST(test_restrict_drops_lower_seals_and_lift_reseals)
 		return;
 	CHECK_EQ(catalog_each_artifact(reg->cat, id, collect, &x), 0);
 	/* quality: the policy lets training read it. */
-	CHECK_EQ(reg_unseal(reg, secrets, "training", x.id[0], &dek), 0);
+	CHECK_EQ(seal_unseal(reg, secrets, "training", x.id[0], &dek), 0);
 	crypto_key_free(dek);
 	dek = NULL;
 	CHECK_EQ(rights_restrict(reg, &actor, privacy, id, "contested accuracy"), 0);
-	CHECK_EQ(reg_unseal(reg, secrets, "training", x.id[0], &dek), -EACCES);
-	CHECK_EQ(reg_unseal(reg, secrets, "analysis", x.id[0], &dek), -EACCES);
-	CHECK_EQ(reg_unseal(reg, secrets, "privacy", x.id[0], &dek), 0);
+	CHECK_EQ(seal_unseal(reg, secrets, "training", x.id[0], &dek), -EACCES);
+	CHECK_EQ(seal_unseal(reg, secrets, "analysis", x.id[0], &dek), -EACCES);
+	CHECK_EQ(seal_unseal(reg, secrets, "privacy", x.id[0], &dek), 0);
 	crypto_key_free(dek);
 	dek = NULL;
 	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
 	CHECK(rec.restricted_since != 0);
 	cat_recording_clear(&rec);
 	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, id), 0);
-	CHECK_EQ(reg_unseal(reg, secrets, "training", x.id[0], &dek), 0);
+	CHECK_EQ(seal_unseal(reg, secrets, "training", x.id[0], &dek), 0);
 	crypto_key_free(dek);
 	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
 	CHECK_EQ(rec.restricted_since, 0);
@@ -224,8 +225,8 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 	CHECK(sealed != NULL);
 	if (sealed) {
 		sealed += strlen("sealed=");
-		CHECK_EQ(reg_read_record(reg, secrets, "analysis", sealed, &json, &len), -EACCES);
-		CHECK_EQ(reg_read_record(reg, secrets, "privacy", sealed, &json, &len), 0);
+		CHECK_EQ(seal_read_record(reg, secrets, "analysis", sealed, &json, &len), -EACCES);
+		CHECK_EQ(seal_read_record(reg, secrets, "privacy", sealed, &json, &len), 0);
 		CHECK(json && strstr(json, "Matti c1") && strstr(json, "Matti Korjattu"));
 		free(json);
 	}

@@ -26,6 +26,7 @@
 
 #include "blob.h"
 #include "recctl.h"
+#include "seal.h"
 
 const char usage_fsck[] =
 	"usage: recctl fsck [-R REGISTER] [--keyring FILE]... [--passfile FILE] [--repair]\n"
@@ -365,7 +366,7 @@ static void verify_blobs(struct fsck *f)
 			continue;
 		}
 		meta_clear_error();
-		rc = reg_unseal(f->r, f->kr, level, a->id, &dek);
+		rc = seal_unseal(f->r, f->kr, level, a->id, &dek);
 		if (rc) {
 			problem(f, "artifact %s (recording %s): the seal of level %s does not open: %s", a->id,
 				a->recording, level, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
@@ -398,7 +399,7 @@ static void verify_record(struct fsck *f, const char *id, const char *owner)
 
 	if (!level)
 		return;
-	rc = reg_read_record(f->r, f->kr, level, id, &json, &len);
+	rc = seal_read_record(f->r, f->kr, level, id, &json, &len);
 	if (rc == 0)
 		f->records_verified++;
 	else if (rc != -ENOENT)

@@ -23,6 +23,7 @@
 
 #include "policy.h"
 #include "recctl.h"
+#include "seal.h"
 
 const char usage_policy[] =
 	"usage: recctl policy check FILE\n"
@@ -132,11 +133,11 @@ static int unseal_any(struct apply *ap, const char *object, struct crypto_key **
 
 	if (!ap->kr)
 		return -ENOKEY;
-	rc = reg_unseal(ap->r, ap->kr, rights, object, dek);
+	rc = seal_unseal(ap->r, ap->kr, rights, object, dek);
 	if (rc != -EACCES && rc != -ENOKEY)
 		return rc;
 	for (size_t i = 0; i < keyring_level_count(ap->kr); i++) {
-		rc = reg_unseal(ap->r, ap->kr, keyring_level_name(ap->kr, i), object, dek);
+		rc = seal_unseal(ap->r, ap->kr, keyring_level_name(ap->kr, i), object, dek);
 		if (rc != -EACCES && rc != -ENOKEY)
 			return rc;
 	}

@@ -1,0 +1,157 @@
+/*
+ * seal.c - the sealing rule: the levels each kind of object is sealed for,
+ * and sealing and unsealing data keys for them.
+ *
+ * Invariants kept here: every object's seals cover a top range of levels,
+ * whose lowest level seal_level_of gives; the rights level (the highest)
+ * therefore holds a seal on every object, so whoever holds its key can
+ * re-seal anything; and a seal only ever holds a DEK as it was made (for a
+ * protected recording, the DEK under its passphrase mask), never a key of
+ * its own.  No secret leaves this module except as a crypto_key the caller
+ * frees.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seal.h"
+
+enum seal_kind seal_kind_of_role(const char *role)
+{
+	if (role && !strcmp(role, "audio"))
+		return SEAL_AUDIO;
+	if (role && !strcmp(role, "chat"))
+		return SEAL_CHAT;
+	return SEAL_FILE;
+}
+
+int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind kind)
+{
+	int i, min;
+
+	switch (kind) {
+	case SEAL_CARD:
+		return p->details_level;
+	case SEAL_RIGHTS:
+		return p->rights_level;
+	case SEAL_AUDIO:
+	case SEAL_CHAT:
+	case SEAL_FILE:
+	case SEAL_DETAILS:
+		break;
+	}
+	i = purpose ? policy_purpose_index(p, purpose) : -1;
+	min = i < 0 ? p->rights_level : p->purposes[i].min_level;
+	if (kind == SEAL_DETAILS && min < p->details_level)
+		return p->details_level;
+	return min;
+}
+
+int seal_level_of(const struct policy *p, const struct cat_recording *rec, enum seal_kind kind)
+{
+	if (rec && rec->restricted_since && kind != SEAL_CARD)
+		return p->rights_level;
+	return seal_level_for(p, rec ? rec->purpose : NULL, kind);
+}
+
+int seal_put(struct reg *r, const char *object, const struct crypto_key *dek, int from)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc;
+
+	if (from < 0)
+		from = 0;
+	for (size_t i = (size_t)from; i < r->policy->n_levels; i++) {
+		rc = crypto_seal_dek(dek, r->pk[i], seal);
+		if (rc == 0)
+			rc = catalog_put_seal(r->cat, object, r->policy->levels[i].name, seal);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int seal_get(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES])
+{
+	int rc = catalog_get_seal(r->cat, object, level, seal);
+
+	return rc == -ENOENT ? -EACCES : rc;
+}
+
+int seal_open(const struct keyring *kr, const char *level, const char *object, const uint8_t seal[CRYPTO_SEAL_BYTES],
+	      struct crypto_key **dek)
+{
+	uint8_t pk[CRYPTO_PK_BYTES];
+	const struct crypto_key *sk;
+	int rc;
+
+	sk = kr ? keyring_level(kr, level, pk) : NULL;
+	if (!sk)
+		return -ENOKEY;
+	rc = crypto_unseal_dek(seal, pk, sk, dek);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc)
+		return meta_fail(-EIO, "seal of %s for level %s does not open", object, level);
+	return 0;
+}
+
+int seal_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
+		struct crypto_key **dek)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc;
+
+	rc = seal_get(r, level, object, seal);
+	if (rc == 0)
+		rc = seal_open(kr, level, object, seal, dek);
+	return rc;
+}
+
+int seal_read_record(struct reg *r, const struct keyring *kr, const char *level, const char *record_id,
+		     char **json, size_t *len)
+{
+	struct crypto_key *dek = NULL;
+	uint8_t *ct = NULL, *pt = NULL;
+	size_t ctlen, ptlen;
+	int rc;
+
+	rc = catalog_get_record(r->cat, record_id, &ct, &ctlen);
+	if (rc)
+		return rc;
+	rc = seal_unseal(r, kr, level, record_id, &dek);
+	if (rc)
+		goto out;
+	rc = crypto_record_open(dek, record_id, ct, ctlen, &pt, &ptlen);
+	if (rc) {
+		rc = rc == -ENOMEM ? rc : meta_fail(-EIO, "sealed record %s does not open", record_id);
+		goto out;
+	}
+	*json = (char *)pt;
+	*len = ptlen;
+out:
+	crypto_key_free(dek);
+	free(ct);
+	return rc;
+}
+
+int seal_write_record(struct reg *r, const char *record_id, const char *json, size_t len, int from)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	uint8_t *ct = NULL;
+	size_t ctlen;
+	int rc;
+
+	if (!dek)
+		return -ENOMEM;
+	rc = crypto_record_seal(dek, record_id, json, len, &ct, &ctlen);
+	if (rc == 0)
+		rc = catalog_put_record(r->cat, record_id, ct, ctlen);
+	if (rc == 0)
+		rc = catalog_delete_seals(r->cat, record_id, NULL);
+	if (rc == 0)
+		rc = seal_put(r, record_id, dek, from);
+	crypto_key_free(dek);
+	free(ct);
+	return rc;
+}

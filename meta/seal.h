@@ -1,0 +1,115 @@
+/*
+ * seal.h - the sealing rule, in one module: which levels hold a sealed
+ * copy of an object's data key (DEK), sealing for them, and unsealing with
+ * a level's key.
+ *
+ * An object is an artifact (the DEK of its blob) or a sealed record
+ * (details, subject card, rectification history).  Level L can read an
+ * object exactly when the catalog holds a seal of the object's DEK for L's
+ * public key.  The levels that do always form a top range, from..top (a
+ * level sees what the levels below it see); `from` is computed by
+ * seal_level_for / seal_level_of and by nothing else in recfs.
+ *
+ * Locking: a function marked (catalog) reads or writes r->cat, which is one
+ * sqlite connection: the mount serialises these calls with its catalog
+ * lock.  (catalog, write) ones also change seals, and must run inside the
+ * caller's catalog_begin transaction so that they commit or roll back with
+ * the change they belong to.  (no catalog) ones read only their arguments
+ * and may run unlocked.  Nothing here keeps a pointer it was given.
+ *
+ * Errors: 0 or a negative errno; out-parameters are set only on success.
+ * Every function may return a catalog error (catalog_errno: -EIO, -EBUSY,
+ * -ENOSPC, ...) where it is marked (catalog), and -ENOMEM.
+ */
+#ifndef RECFS_SEAL_H
+#define RECFS_SEAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "crypto.h"
+#include "keys.h"
+#include "policy.h"
+#include "register.h"
+#include "util.h"
+
+/* What an object is, which decides the levels it is sealed for. */
+enum seal_kind {
+	SEAL_AUDIO,	/* a recording's audio artifact */
+	SEAL_CHAT,	/* a chat transcript artifact */
+	SEAL_FILE,	/* a shared file artifact */
+	SEAL_DETAILS,	/* a recording's details record: title, staff, names */
+	SEAL_CARD,	/* a subject's card */
+	SEAL_RIGHTS,	/* records for the rights level alone (rectification history) */
+};
+
+/* The kind of an artifact of role "audio", "chat" or "file" (anything
+ * else is a file).  (no catalog) */
+enum seal_kind seal_kind_of_role(const char *role);
+
+/*
+ * The lowest level (an index into p->levels) that an object of this kind
+ * is sealed for, under policy p, for a recording of purpose:
+ *   audio, chat, file   the purpose's min_level
+ *   details             max(min_level, details_level)
+ *   card                details_level (purpose unused, may be NULL)
+ *   rights              rights_level (purpose unused, may be NULL)
+ * A purpose p does not know gets the rights level: nothing is sealed wider
+ * than the policy says.  (no catalog; reads p only)
+ */
+int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind kind);
+
+/*
+ * seal_level_for for an object of recording rec as it stands: a restricted
+ * recording (rec->restricted_since != 0) is sealed for the rights level
+ * only, whatever its kind (Art. 18).  rec may be NULL for a card or a
+ * rights record.  (no catalog)
+ */
+int seal_level_of(const struct policy *p, const struct cat_recording *rec, enum seal_kind kind);
+
+/*
+ * Seal dek for every level of r->policy from `from` (an index; below 0
+ * counts as 0) to the top and store the seals for object, replacing any
+ * those levels had.  Seals below `from` are left alone.  (catalog, write)
+ * Errors: -EBADMSG (a level's public key is unusable), catalog errors.
+ */
+int seal_put(struct reg *r, const char *object, const struct crypto_key *dek, int from) MUST_CHECK;
+
+/*
+ * Unseal object's DEK with level's key from kr.  *dek is new guarded
+ * memory; the caller frees it with crypto_key_free.  (catalog, read)
+ * Errors: -EACCES (level has no seal on object), -ENOKEY (kr is NULL or
+ * lacks level's key), -EIO (the seal does not open: damaged, or made for
+ * another key; meta_errmsg says which), catalog errors.
+ */
+int seal_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
+		struct crypto_key **dek) MUST_CHECK;
+/*
+ * The two halves of seal_unseal, for a caller that need not hold its
+ * catalog lock for the X25519 work: read level's seal on object (catalog,
+ * read), then open it with kr (no catalog).  Errors as seal_unseal, each
+ * half its own: seal_get -EACCES and catalog errors, seal_open -ENOKEY and
+ * -EIO.  seal is CRYPTO_SEAL_BYTES, not secret (it opens only with a key).
+ */
+int seal_get(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
+int seal_open(const struct keyring *kr, const char *level, const char *object, const uint8_t seal[CRYPTO_SEAL_BYTES],
+	      struct crypto_key **dek) MUST_CHECK;
+
+/*
+ * Read a sealed record (details, card, rights record) as the given level:
+ * *json is a malloc'd NUL-terminated text of *len bytes that the caller
+ * wipes and frees.  (catalog, read)  Errors: -ENOENT (no such record),
+ * those of seal_unseal, -EIO (the record does not open).
+ */
+int seal_read_record(struct reg *r, const struct keyring *kr, const char *level, const char *record_id,
+		     char **json, size_t *len) MUST_CHECK;
+/*
+ * Store text (len bytes, not kept) as record record_id under a new DEK,
+ * sealed for the levels from `from` up; an older record of that id and all
+ * its seals are replaced.  (catalog, write)  Errors: -ENOMEM, those of
+ * seal_put.
+ */
+int seal_write_record(struct reg *r, const char *record_id, const char *json, size_t len, int from) MUST_CHECK;
+
+#endif
