@@ -5,6 +5,9 @@
 #   make install DESTDIR=... PREFIX=/usr
 #   make deps                install the Debian packages of packaging/deps.txt
 #   make demo | make bench
+#   make fuzz [FUZZ_SECONDS=60]  each libFuzzer target of tests/fuzz for that
+#                            long, after its regression inputs (clang; builds
+#                            libmeta again in build-fuzz/; see tests/fuzz/README.md)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -78,6 +81,37 @@ check: all $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
 	@RECFS_BUILD=$(abspath $(B)) tests/integration/run.sh
 
+# The fuzz targets: libmeta (and fs/tree.o) again with clang, the sanitizers
+# and libFuzzer's coverage, in a directory of their own.
+FUZZ_B       := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote meta -iquote fs -iquote tests/unit \
+                $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all $(PKG_CFLAGS)
+ifeq ($(WERROR),1)
+FUZZ_CFLAGS  += -Werror
+endif
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
+
+$(FUZZ_B)/%.o: %.c $(wildcard meta/*.h fs/*.h tests/unit/*.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_B)/libmeta.a: $(META_SRC:%.c=$(FUZZ_B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_B)/libmeta.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_B)/libmeta.a $(PKG_LIBS) -lpthread
+
+# fuzz_tree walks fs/tree.c, which needs nothing from fs/ but its header.
+$(FUZZ_B)/fuzz_tree: $(FUZZ_B)/fs/tree.o
+
+fuzz: $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 deps:
 	@packaging/install-deps.sh
 
@@ -99,7 +133,7 @@ install: all
 	install -m 0644 packaging/systemd/*.service $(DESTDIR)$(UNITDIR)/
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(FUZZ_B)
 
-.PHONY: all unit integration check deps demo bench install clean
+.PHONY: all unit integration check fuzz deps demo bench install clean
 .SECONDARY:
