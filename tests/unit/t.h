@@ -3,6 +3,7 @@
  * tests with TEST(name) and lists them in main() with RUN(name).  A failed
  * CHECK prints file, line and the expression and marks the test failed;
  * the binary prints "N passed, N failed" and exits non-zero on failure.
+ * t_mkdtemp gives a test its private directory under $TMPDIR.
  */
 #ifndef RECFS_T_H
 #define RECFS_T_H
@@ -53,6 +54,28 @@ static int t_passed, t_failed;
 			printf("FAIL %s\n", #name);                                \
 		}                                                                  \
 	} while (0)
+/*
+ * A new private directory $TMPDIR/recfs-test-NAME-XXXXXX (/tmp when TMPDIR
+ * is unset or empty).  Its path, malloc'd (the caller frees it), or NULL
+ * with the reason on stderr.
+ */
+static inline char *t_mkdtemp(const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (asprintf(&dir, "%s/recfs-test-%s-XXXXXX", tmp, name) < 0)
+		return NULL;
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "mkdtemp %s: %s\n", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 #define T_DONE()                                                            \
 	do {                                                                \
 		printf("%d passed, %d failed\n", t_passed, t_failed);       \

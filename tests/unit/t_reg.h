@@ -1,9 +1,9 @@
 /*
  * t_reg.h - a register for the unit tests of the modules above the
- * catalog: mkdtemp(dir), libsodium, dir/reg made from the shipped policy
- * (Argon2id at its fastest, for tests) and an empty dir/spool.  Tests that
- * need a fixed clock set RECFS_NOW before.  0, or -1 with the reason on
- * stderr.
+ * catalog: in dir (made with t_mkdtemp), libsodium, dir/reg made from the
+ * shipped policy (Argon2id at its fastest, for tests) and an empty
+ * dir/spool.  Tests that need a fixed clock set RECFS_NOW before.  0, or -1
+ * with the reason on stderr.
  */
 #ifndef RECFS_T_REG_H
 #define RECFS_T_REG_H
@@ -16,13 +16,13 @@
 #include "ingest.h"
 #include "register.h"
 
-static inline int t_register(char *dir, struct keyring **secrets, struct reg **reg)
+static inline int t_register(const char *dir, struct keyring **secrets, struct reg **reg)
 {
 	char *p;
 	int rc = 0;
 
 	setenv("RECFS_PWHASH_FAST", "1", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (crypto_setup())
 		return -1;
 	p = xasprintf("%s/reg", dir);
 	if (reg_create(p, "packaging/examples/tamro.conf", secrets) || reg_open(p, reg)) {

@@ -6,7 +6,7 @@
 #include "audit.h"
 #include "t.h"
 
-static char dir[] = "/tmp/recfs-test-audit-XXXXXX";
+static char *dir;
 
 static struct catalog *fresh(const char *name, int n)
 {
@@ -125,7 +125,7 @@ TEST(test_audit_each_filters_by_object)
 
 int main(void)
 {
-	if (!mkdtemp(dir) || crypto_setup())
+	if (!(dir = t_mkdtemp("audit")) || crypto_setup())
 		return 2;
 	RUN(test_audit_chain_of_untouched_log_verifies);
 	RUN(test_audit_verify_names_edited_entry);

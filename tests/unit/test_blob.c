@@ -28,7 +28,7 @@
 static const char ID_A[] = "00112233445566778899aabbccddeeff";
 static const char ID_B[] = "ffeeddccbbaa99887766554433221100";
 
-static char tmpdir[] = "/tmp/recfs-test-blob-XXXXXX";
+static char *tmpdir;
 static uint8_t *plain;
 static struct crypto_key *dek_a, *dek_b;
 static int path_seq;
@@ -708,10 +708,9 @@ int main(int argc, char **argv)
 		return 1;
 	if (argc > 1 && !strcmp(argv[1], "--write-fixtures"))
 		return write_fixtures();
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	tmpdir = t_mkdtemp("blob");
+	if (!tmpdir)
 		return 1;
-	}
 	plain = malloc(BIG + CS);
 	for (size_t i = 0; i < BIG + CS; i++)
 		plain[i] = pattern(i);

@@ -6,7 +6,7 @@
 #include "catalog.h"
 #include "t.h"
 
-static char dir[] = "/tmp/recfs-test-catalog-XXXXXX";
+static char *dir;
 
 static struct catalog *fresh(const char *name)
 {
@@ -162,7 +162,7 @@ TEST(test_catalog_nested_transactions_are_refused)
 
 int main(void)
 {
-	if (!mkdtemp(dir) || crypto_setup())
+	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
 		return 2;
 	RUN(test_catalog_refuses_to_open_a_missing_catalog_without_create);
 	RUN(test_catalog_refuses_a_newer_schema_version);

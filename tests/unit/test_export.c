@@ -16,7 +16,7 @@
 #include "t.h"
 #include "t_reg.h"
 
-static char dir[] = "/tmp/recfs-test-export-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets, *analysis_kr, *training_kr;
 static struct audit_actor actor;
@@ -214,7 +214,7 @@ int main(void)
 	char *p, *m, *c, *f;
 
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("export")) || t_register(dir, &secrets, &reg))
 		return 2;
 	audit_self(&actor, "privacy");
 	p = xasprintf("%s/spool/a.opus", dir);

@@ -11,7 +11,7 @@
 #include "t.h"
 #include "t_reg.h"
 
-static char dir[] = "/tmp/recfs-test-ingest-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -250,7 +250,7 @@ TEST(test_catalog_holds_no_personal_data_in_the_clear)
 
 int main(void)
 {
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("ingest")) || t_register(dir, &secrets, &reg))
 		return 2;
 	audit_self(&actor, NULL);
 	RUN(test_ingest_stores_recording_with_artifacts_seals_and_subject);

@@ -18,7 +18,7 @@
 
 #include "keys.h"
 
-static char tmpdir[] = "/tmp/recfs-test-keys-XXXXXX";
+static char *tmpdir;
 static int path_seq;
 
 static char *new_path(void)
@@ -470,10 +470,9 @@ int main(int argc, char **argv)
 	setenv("RECFS_PWHASH_FAST", "1", 1);
 	if (argc > 1 && !strcmp(argv[1], "--write-fixtures"))
 		return write_fixtures();
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	tmpdir = t_mkdtemp("keys");
+	if (!tmpdir)
 		return 1;
-	}
 	RUN(test_keys_raw_keyring_round_trips_with_mode_0600);
 	RUN(test_keys_passphrase_keyring_round_trips_and_hides_the_keys);
 	RUN(test_keys_wrong_passphrase_is_rejected);

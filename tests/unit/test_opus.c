@@ -17,7 +17,7 @@
 #define MONO "tests/fixtures/mono.opus"
 #define STEREO "tests/fixtures/stereo.opus"
 
-static char tmpdir[] = "/tmp/test_opus.XXXXXX";
+static char *tmpdir;
 static char *long_opus;		/* NULL when sox or opusenc failed */
 
 struct mem {
@@ -520,8 +520,8 @@ static void make_long_file(void)
 	char *cmd;
 
 	long_opus = xasprintf("%s/long.opus", tmpdir);
-	cmd = xasprintf("sox -q -n -r 48000 -b 16 -c 2 %s/long.wav synth 25 pinknoise sine 300-3000 "
-			"vol 0.4 2>/dev/null && opusenc --quiet --serial 3 %s/long.wav %s",
+	cmd = xasprintf("sox -q -n -r 48000 -b 16 -c 2 '%s/long.wav' synth 25 pinknoise sine 300-3000 "
+			"vol 0.4 2>/dev/null && opusenc --quiet --serial 3 '%s/long.wav' '%s'",
 			tmpdir, tmpdir, long_opus);
 	if (system(cmd) != 0) {
 		free(long_opus);
@@ -532,10 +532,9 @@ static void make_long_file(void)
 
 int main(void)
 {
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	tmpdir = t_mkdtemp("opus");
+	if (!tmpdir)
 		return 2;
-	}
 	make_long_file();
 	RUN(test_probe_reads_channels_and_duration_of_mono_fixture);
 	RUN(test_probe_reads_channels_and_duration_of_stereo_fixture);

@@ -38,7 +38,7 @@
 	"purpose = p1\n"            \
 	"data_source = tel\n"
 
-static char tmpdir[] = "/tmp/recfs-test-policy-XXXXXX";
+static char *tmpdir;
 static int n_files;
 
 /* Write text to a fresh file in tmpdir; the caller frees the path. */
@@ -708,10 +708,9 @@ TEST(test_policy_free_accepts_null)
 
 int main(void)
 {
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	tmpdir = t_mkdtemp("policy");
+	if (!tmpdir)
 		return 2;
-	}
 	RUN(test_example_policy_loads_with_levels_training_analysis_privacy);
 	RUN(test_example_policy_has_the_purposes_sources_and_recipients_of_the_notice);
 	RUN(test_four_level_fixture_loads_with_dpo_as_rights_level);

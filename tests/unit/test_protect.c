@@ -9,7 +9,7 @@
 #include "protect.h"
 #include "t.h"
 
-static char dir[] = "/tmp/recfs-test-protect-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -97,7 +97,7 @@ int main(void)
 				       " \"audio\": \"a.opus\"}";
 
 	setenv("RECFS_PWHASH_FAST", "1", 1);
-	if (!mkdtemp(dir) || crypto_setup())
+	if (!(dir = t_mkdtemp("protect")) || crypto_setup())
 		return 2;
 	p = xasprintf("%s/reg", dir);
 	if (reg_create(p, "packaging/examples/tamro.conf", &secrets) || reg_open(p, &reg))

@@ -12,7 +12,7 @@
 #include "t.h"
 #include "t_reg.h"
 
-static char dir[] = "/tmp/recfs-test-request-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -131,7 +131,7 @@ int main(void)
 	char *p, *m;
 
 	setenv("RECFS_NOW", "2026-01-31T09:00:00Z", 1);
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("request")) || t_register(dir, &secrets, &reg))
 		return 2;
 	audit_self(&actor, NULL);
 	p = xasprintf("%s/a.opus", dir);

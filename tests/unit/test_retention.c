@@ -15,7 +15,7 @@
 #include "t.h"
 #include "t_reg.h"
 
-static char dir[] = "/tmp/recfs-test-retention-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -180,7 +180,7 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("retention")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
 	audit_self(&actor, "privacy");

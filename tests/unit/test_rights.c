@@ -13,7 +13,7 @@
 #include "t.h"
 #include "t_reg.h"
 
-static char dir[] = "/tmp/recfs-test-rights-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -236,7 +236,7 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("rights")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
 	analysis = policy_level_index(reg->policy, "analysis");

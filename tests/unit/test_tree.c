@@ -15,7 +15,7 @@
 
 #define README_SIZE 1234
 
-static char dir[] = "/tmp/recfs-test-tree-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -369,7 +369,7 @@ int main(void)
 	int i;
 
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("tree")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
 	analysis = policy_level_index(reg->policy, "analysis");

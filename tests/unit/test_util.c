@@ -78,13 +78,15 @@ TEST(test_util_hex_round_trips_and_ids_are_checked)
 
 TEST(test_util_atomic_write_replaces_whole_file_with_its_mode)
 {
-	char dir[] = "/tmp/recfs-test-util-XXXXXX";
+	char *dir = t_mkdtemp("util"), *p;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct stat st;
 
-	CHECK(mkdtemp(dir) != NULL);
-	char *p = xasprintf("%s/f", dir);
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	p = xasprintf("%s/f", dir);
 	CHECK_EQ(util_write_file_atomic(p, "first", 5, 0600), 0);
 	CHECK_EQ(util_write_file_atomic(p, "second", 6, 0640), 0);
 	CHECK_EQ(util_read_file(p, 100, &buf, &len), 0);
@@ -96,6 +98,7 @@ TEST(test_util_atomic_write_replaces_whole_file_with_its_mode)
 	free(buf);
 	free(p);
 	util_remove_tree(dir);
+	free(dir);
 }
 
 TEST(test_meta_fail_may_quote_its_own_last_message)
