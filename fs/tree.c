@@ -529,7 +529,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	b.t->refs = 1;
 	b.t->n_levels = p->n_levels;
 	/* One read transaction: every walk sees the same snapshot. */
-	rc = catalog_exec(c, "BEGIN");
+	rc = catalog_begin_read(c);
 	if (rc < 0)
 		goto out;
 	in_tx = 1;
@@ -603,7 +603,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	rc = 0;
 out:
 	if (in_tx)
-		catalog_rollback(c); /* ends the read transaction */
+		catalog_end_read(c);
 	idmap_free(&b.recs);
 	idmap_free(&b.arts);
 	for (i = 0; i < b.n_links; i++)

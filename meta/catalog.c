@@ -21,7 +21,8 @@
 
 struct catalog {
 	sqlite3 *db;
-	int in_tx;
+	int in_tx;	/* catalog_begin .. commit/rollback */
+	int in_read;	/* catalog_begin_read .. catalog_end_read */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -257,7 +258,7 @@ int catalog_begin(struct catalog *c)
 {
 	int rc;
 
-	if (c->in_tx)
+	if (c->in_tx || c->in_read)
 		return meta_fail(-EINVAL, "catalog: nested transaction");
 	rc = catalog_exec(c, "BEGIN IMMEDIATE");
 	if (rc == 0)
@@ -279,6 +280,29 @@ void catalog_rollback(struct catalog *c)
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
+	c->in_read = 0;
+}
+
+int catalog_begin_read(struct catalog *c)
+{
+	int rc;
+
+	if (c->in_tx || c->in_read)
+		return meta_fail(-EINVAL, "catalog: nested transaction");
+	rc = catalog_exec(c, "BEGIN");
+	if (rc == 0)
+		c->in_read = 1;
+	return rc;
+}
+
+void catalog_end_read(struct catalog *c)
+{
+	if (!c->in_read)
+		return;
+	/* Nothing was written: rolling back only lets go of the snapshot. */
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->in_read = 0;
 }
 
 int catalog_checkpoint(struct catalog *c)

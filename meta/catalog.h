@@ -62,10 +62,25 @@ sqlite3 *catalog_db(struct catalog *c);
 int catalog_errno(int sqlite_rc);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Nested begin is an error.  rollback
- * is safe to call when no transaction is open. */
+ * is safe to call when no transaction is open; it ends a read transaction
+ * too. */
 int catalog_begin(struct catalog *c) MUST_CHECK;
 int catalog_commit(struct catalog *c) MUST_CHECK;
 void catalog_rollback(struct catalog *c);
+/*
+ * A read transaction: every query between catalog_begin_read and
+ * catalog_end_read sees the same snapshot of the catalog, whatever other
+ * connections commit meanwhile (the snapshot is taken by the first query).
+ * It takes no write lock and blocks no writer, but while it is open the WAL
+ * cannot be checkpointed past it: keep it short.  -EINVAL when a read or
+ * write transaction is already open on c (catalog_begin also refuses to
+ * start inside a read one); -EBUSY, -ENOMEM or -EIO from sqlite, with
+ * meta_errmsg() set.  catalog_end_read ends it and never fails; it does
+ * nothing when no read transaction is open, and leaves a catalog_begin
+ * transaction alone.  Writes inside a read transaction are not supported.
+ */
+int catalog_begin_read(struct catalog *c) MUST_CHECK;
+void catalog_end_read(struct catalog *c);
 /* Copy the WAL into the database and truncate it to zero bytes, so that
  * pages holding erased seals do not survive in old WAL frames.  -EBUSY when
  * a reader kept it from finishing. */

@@ -160,6 +160,58 @@ TEST(test_catalog_nested_transactions_are_refused)
 	catalog_close(c);
 }
 
+static int count_rec(const struct cat_recording *r, void *ctx)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+TEST(test_catalog_a_read_transaction_sees_one_snapshot)
+{
+	struct catalog *c = fresh("snap"), *w = NULL;
+	char *p = xasprintf("%s/snap.db", dir);
+	int64_t v0, v1, v2;
+	int n = 0;
+
+	CHECK_EQ(catalog_open(p, 0, &w), 0);
+	CHECK_EQ(catalog_begin_read(c), 0);
+	CHECK_EQ(catalog_content_version(c, &v0), 0);
+	put_rec(w, "77777777777777777777777777777777", 11);	/* another connection commits */
+	CHECK_EQ(catalog_content_version(c, &v1), 0);
+	CHECK_EQ(v1, v0);
+	CHECK_EQ(catalog_each_recording(c, count_rec, &n), 0);
+	CHECK_EQ(n, 0);
+	catalog_end_read(c);
+	CHECK_EQ(catalog_content_version(c, &v2), 0);
+	CHECK(v2 > v0);
+	n = 0;
+	CHECK_EQ(catalog_each_recording(c, count_rec, &n), 0);
+	CHECK_EQ(n, 1);
+	catalog_close(w);
+	catalog_close(c);
+	free(p);
+}
+
+TEST(test_catalog_a_read_transaction_does_not_nest_with_any_other)
+{
+	struct catalog *c = fresh("readnest");
+
+	catalog_end_read(c);	/* none open: nothing happens */
+	CHECK_EQ(catalog_begin_read(c), 0);
+	CHECK_EQ(catalog_begin_read(c), -EINVAL);
+	CHECK_EQ(catalog_begin(c), -EINVAL);
+	catalog_end_read(c);
+	CHECK_EQ(catalog_begin(c), 0);
+	CHECK_EQ(catalog_begin_read(c), -EINVAL);
+	catalog_end_read(c);	/* leaves the write transaction open */
+	CHECK_EQ(catalog_in_transaction(c), 1);
+	CHECK_EQ(catalog_commit(c), 0);
+	CHECK_EQ(catalog_begin_read(c), 0);
+	catalog_end_read(c);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
@@ -172,6 +224,8 @@ int main(void)
 	RUN(test_catalog_erased_seal_bytes_leave_no_trace_in_the_files);
 	RUN(test_catalog_ingest_key_outlives_the_recording);
 	RUN(test_catalog_nested_transactions_are_refused);
+	RUN(test_catalog_a_read_transaction_sees_one_snapshot);
+	RUN(test_catalog_a_read_transaction_does_not_nest_with_any_other);
 	util_remove_tree(dir);
 	T_DONE();
 }
