@@ -578,6 +578,21 @@ int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recordi
 		    ctx);
 }
 
+int catalog_expired_recordings(struct catalog *c, int64_t before, struct idlist *out)
+{
+	static const char sql[] = "SELECT id FROM recording WHERE retention_until < ?1 ORDER BY retention_until, id";
+	sqlite3_stmt *st = stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, before);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		idlist_add(out, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail_db(c, rc, "expired recordings");
+}
+
 int catalog_put_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], const char *recording_id)
 {
 	static const char sql[] = "INSERT INTO ingest_key (mac, recording) VALUES (?1, ?2)";

@@ -117,6 +117,15 @@ int catalog_update_recording(struct catalog *c, const struct cat_recording *r) M
 /* Call fn for every recording in recorded_at order; fn returning non-zero
  * stops the walk and is returned.  The struct is valid during the call. */
 int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recording *, void *), void *ctx);
+/*
+ * Append to out the ids of the recordings whose retention_until lies before
+ * `before` (epoch seconds; a recording kept until `before` itself is not
+ * listed), the longest expired first (by retention_until, then id).  out
+ * owns the copies (idlist_free).  The query has ended when this returns, so
+ * the caller may then change the table.  On failure (-EBUSY, -ENOMEM, -EIO,
+ * meta_errmsg() set) out may hold some of the ids.
+ */
+int catalog_expired_recordings(struct catalog *c, int64_t before, struct idlist *out) MUST_CHECK;
 
 /* Ingest de-duplication: keyed hash of the manifest bytes.  The entry
  * outlives an erased recording, so the same manifest is not taken in again. */

@@ -26,27 +26,6 @@
 
 #define SWEEP_BATCH 256
 
-static int collect_expired(struct reg *r, int64_t now, struct idlist *out)
-{
-	sqlite3 *db = catalog_db(r->cat);
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = sqlite3_prepare_v2(db, "SELECT id FROM recording WHERE retention_until < ?1 ORDER BY retention_until, id",
-				-1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return meta_fail(catalog_errno(rc), "retention: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		idlist_add(out, (const char *)sqlite3_column_text(st, 0));
-	if (rc != SQLITE_DONE)
-		rc = meta_fail(catalog_errno(rc), "retention: %s", sqlite3_errmsg(db));
-	else
-		rc = 0;
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int skip(struct reg *r, const struct audit_actor *a, const char *id, const char *why, int dry_run)
 {
 	return dry_run ? 0 : audit_log(r->cat, a, "retention-skip", id, "skipped", why);
@@ -109,7 +88,7 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	int rc, last = 0;
 	char why[160];
 
-	rc = collect_expired(r, now, &ids);
+	rc = catalog_expired_recordings(r->cat, now, &ids);
 	if (rc)
 		goto out;
 	s.expired = ids.n;

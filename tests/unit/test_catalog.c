@@ -212,6 +212,26 @@ TEST(test_catalog_a_read_transaction_does_not_nest_with_any_other)
 	catalog_close(c);
 }
 
+TEST(test_catalog_expired_recordings_are_listed_longest_expired_first)
+{
+	struct catalog *c = fresh("expired");
+	struct idlist ids = { 0 };
+
+	put_rec(c, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 100);	/* kept until 86500 */
+	put_rec(c, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 50);	/* kept until 86450 */
+	put_rec(c, "cccccccccccccccccccccccccccccccc", 1000);	/* kept until 87400 */
+	CHECK_EQ(catalog_expired_recordings(c, 86450, &ids), 0);
+	CHECK_EQ(ids.n, 0);	/* the last day kept is not expired */
+	CHECK_EQ(catalog_expired_recordings(c, 86501, &ids), 0);
+	CHECK_EQ(ids.n, 2);
+	if (ids.n == 2) {
+		CHECK_STR(ids.id[0], "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+		CHECK_STR(ids.id[1], "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	}
+	idlist_free(&ids);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
@@ -226,6 +246,7 @@ int main(void)
 	RUN(test_catalog_nested_transactions_are_refused);
 	RUN(test_catalog_a_read_transaction_sees_one_snapshot);
 	RUN(test_catalog_a_read_transaction_does_not_nest_with_any_other);
+	RUN(test_catalog_expired_recordings_are_listed_longest_expired_first);
 	util_remove_tree(dir);
 	T_DONE();
 }
