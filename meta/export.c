@@ -204,6 +204,25 @@ static void withhold(struct exp *e, const char *id, const char *why)
 	e->res.withheld++;
 }
 
+/* Where copy_artifact puts its copies (the walk's structs are only lent). */
+struct art_copy {
+	struct cat_artifact **arts;
+	size_t *n;
+};
+
+static int copy_artifact(const struct cat_artifact *a, void *ctx)
+{
+	struct art_copy *to = ctx;
+	struct cat_artifact *k;
+
+	*to->arts = xrealloc(*to->arts, (*to->n + 1) * sizeof(**to->arts));
+	k = &(*to->arts)[(*to->n)++];
+	*k = *a;
+	k->role = xstrdup(a->role);
+	k->ext = xstrdup(a->ext);
+	return 0;
+}
+
 static int export_recording(struct exp *e, const char *id)
 {
 	struct cat_recording rec;
@@ -232,35 +251,8 @@ static int export_recording(struct exp *e, const char *id)
 		goto out;
 	}
 	/* Collect the artifacts first: no walk stays open while decrypting. */
-	{
-		sqlite3_stmt *st = NULL;
-		sqlite3 *db = catalog_db(e->r->cat);
-
-		rc = sqlite3_prepare_v2(db, "SELECT id, role, n, ext, size FROM artifact WHERE recording=?1 ORDER BY role, n",
-					-1, &st, NULL);
-		if (rc != SQLITE_OK) {
-			rc = meta_fail(catalog_errno(rc), "export: %s", sqlite3_errmsg(db));
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct cat_artifact *a;
-
-			arts = xrealloc(arts, (n_arts + 1) * sizeof(*arts));
-			a = &arts[n_arts++];
-			memset(a, 0, sizeof(*a));
-			snprintf(a->id, sizeof(a->id), "%s", (const char *)sqlite3_column_text(st, 0));
-			memcpy(a->recording, rec.id, sizeof(a->recording));
-			a->role = xstrdup((const char *)sqlite3_column_text(st, 1));
-			a->n = sqlite3_column_int(st, 2);
-			a->ext = xstrdup((const char *)sqlite3_column_text(st, 3));
-			a->size = (uint64_t)sqlite3_column_int64(st, 4);
-		}
-		rc = rc == SQLITE_DONE ? 0 : meta_fail(catalog_errno(rc), "export: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		if (rc)
-			goto out;
-	}
+	if ((rc = catalog_each_artifact(e->r->cat, id, copy_artifact, &(struct art_copy){ &arts, &n_arts })))
+		goto out;
 	/* Whether any held level opens it at all (restricted: rights level only). */
 	for (size_t i = 0; i < n_arts; i++) {
 		if (strcmp(arts[i].role, "audio"))
