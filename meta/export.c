@@ -36,7 +36,6 @@ struct exp {
 	const struct keyring *kr;
 	const char *handle;
 	char *dir;
-	int held[POLICY_MAX_LEVELS];	/* 1 when kr holds that level's key */
 	int to_subject;
 	json_t *card;			/* the subject's card, with "handle" */
 	json_t *recs, *withheld;	/* for export.json */
@@ -52,41 +51,19 @@ static void wipe_free(char *s, size_t len)
 	}
 }
 
-/* The DEK of object with the highest held level that has a seal on it. */
-static int open_dek(struct exp *e, const char *object, struct crypto_key **dek)
-{
-	for (int i = (int)e->r->policy->n_levels - 1; i >= 0; i--) {
-		int rc;
-
-		if (!e->held[i])
-			continue;
-		rc = seal_unseal(e->r, e->kr, e->r->policy->levels[i].name, object, dek);
-		if (rc != -EACCES)
-			return rc;
-	}
-	return -EACCES;
-}
-
-/* A sealed record as JSON, opened the same way; -EACCES when no held level can. */
+/* A sealed record as JSON, opened with the highest level of the keyring
+ * that has a seal on it; -EACCES when none has. */
 static int open_record(struct exp *e, const char *id, json_t **out)
 {
-	for (int i = (int)e->r->policy->n_levels - 1; i >= 0; i--) {
-		char *text = NULL;
-		size_t len = 0;
-		int rc;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = seal_read_record(e->r, e->kr, NULL, id, &text, &len);
 
-		if (!e->held[i])
-			continue;
-		rc = seal_read_record(e->r, e->kr, e->r->policy->levels[i].name, id, &text, &len);
-		if (rc == -EACCES)
-			continue;
-		if (rc)
-			return rc;
-		*out = json_loadb(text, len, 0, NULL);
-		wipe_free(text, len);
-		return *out ? 0 : meta_fail(-EIO, "sealed record %s is not JSON", id);
-	}
-	return -EACCES;
+	if (rc)
+		return rc;
+	*out = json_loadb(text, len, 0, NULL);
+	wipe_free(text, len);
+	return *out ? 0 : meta_fail(-EIO, "sealed record %s is not JSON", id);
 }
 
 static int write_json(struct exp *e, const char *name, json_t *j)
@@ -115,7 +92,7 @@ static int write_media(struct exp *e, const struct cat_artifact *art, const char
 	uint64_t off = 0;
 	int fd = -1, rc;
 
-	if ((rc = open_dek(e, art->id, &dek)))
+	if ((rc = seal_unseal_highest(e->r, e->kr, art->id, &dek, NULL)))
 		goto out;
 	if ((rc = blob_reader_open(blob, art->id, dek, art->size, &br))) {
 		rc = meta_fail(rc, "blob of artifact %s does not open", art->id);
@@ -257,7 +234,7 @@ static int export_recording(struct exp *e, const char *id)
 	for (size_t i = 0; i < n_arts; i++) {
 		if (strcmp(arts[i].role, "audio"))
 			continue;
-		rc = open_dek(e, arts[i].id, &probe);
+		rc = seal_unseal_highest(e->r, e->kr, arts[i].id, &probe, NULL);
 		crypto_key_free(probe);
 		probe = NULL;
 		if (rc == -EACCES) {
@@ -402,11 +379,10 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 		return meta_fail(-ENOENT, "no subject %s", handle);
 	if (rc)
 		return rc;
-	for (size_t i = 0; kr && i < pol->n_levels && i < POLICY_MAX_LEVELS; i++) {
+	for (size_t i = (size_t)seal_level_for(pol, NULL, SEAL_CARD); kr && i < pol->n_levels; i++) {
 		uint8_t pk[CRYPTO_PK_BYTES];
 
-		e.held[i] = keyring_level(kr, pol->levels[i].name, pk) != NULL;
-		any |= e.held[i] && (int)i >= seal_level_for(pol, NULL, SEAL_CARD);
+		any |= keyring_level(kr, pol->levels[i].name, pk) != NULL;
 	}
 	if (!any)
 		return audit_refuse(r->cat, a, "export", handle, -ENOKEY, "the keyring holds no level key from the details level up");

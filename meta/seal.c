@@ -108,6 +108,29 @@ int seal_unseal(struct reg *r, const struct keyring *kr, const char *level, cons
 	return rc;
 }
 
+int seal_unseal_highest(struct reg *r, const struct keyring *kr, const char *object, struct crypto_key **dek,
+			int *level)
+{
+	uint8_t pk[CRYPTO_PK_BYTES];
+	int held = 0;
+
+	for (int i = (int)r->policy->n_levels - 1; i >= 0; i--) {
+		const char *name = r->policy->levels[i].name;
+		int rc;
+
+		if (!kr || !keyring_level(kr, name, pk))
+			continue;
+		held = 1;
+		rc = seal_unseal(r, kr, name, object, dek);
+		if (rc == -EACCES)
+			continue;
+		if (rc == 0 && level)
+			*level = i;
+		return rc;
+	}
+	return held ? -EACCES : -ENOKEY;
+}
+
 int seal_read_record(struct reg *r, const struct keyring *kr, const char *level, const char *record_id,
 		     char **json, size_t *len)
 {
@@ -119,7 +142,7 @@ int seal_read_record(struct reg *r, const struct keyring *kr, const char *level,
 	rc = catalog_get_record(r->cat, record_id, &ct, &ctlen);
 	if (rc)
 		return rc;
-	rc = seal_unseal(r, kr, level, record_id, &dek);
+	rc = level ? seal_unseal(r, kr, level, record_id, &dek) : seal_unseal_highest(r, kr, record_id, &dek, NULL);
 	if (rc)
 		goto out;
 	rc = crypto_record_open(dek, record_id, ct, ctlen, &pt, &ptlen);

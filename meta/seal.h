@@ -95,12 +95,26 @@ int seal_unseal(struct reg *r, const struct keyring *kr, const char *level, cons
 int seal_get(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
 int seal_open(const struct keyring *kr, const char *level, const char *object, const uint8_t seal[CRYPTO_SEAL_BYTES],
 	      struct crypto_key **dek) MUST_CHECK;
+/*
+ * Unseal object's DEK with the highest level of r->policy whose key kr
+ * holds and that has a seal on object: what a holder of several levels'
+ * keys (the rights level's above all) reads anything with.  *dek as for
+ * seal_unseal; *level (may be NULL) is that level's index.  A seal that is
+ * there but does not open is an error, not a reason to try a lower level.
+ * (catalog, read)  Errors: -ENOKEY (kr is NULL or holds no key of a level
+ * of the policy), -EACCES (no level kr holds has a seal on object: it is
+ * restricted, or sealed above them), -EIO, catalog errors.
+ */
+int seal_unseal_highest(struct reg *r, const struct keyring *kr, const char *object, struct crypto_key **dek,
+			int *level) MUST_CHECK;
 
 /*
- * Read a sealed record (details, card, rights record) as the given level:
- * *json is a malloc'd NUL-terminated text of *len bytes that the caller
- * wipes and frees.  (catalog, read)  Errors: -ENOENT (no such record),
- * those of seal_unseal, -EIO (the record does not open).
+ * Read a sealed record (details, card, rights record) as the given level,
+ * or, level NULL, as the highest level of kr that has a seal on it
+ * (seal_unseal_highest): *json is a malloc'd NUL-terminated text of *len
+ * bytes that the caller wipes and frees.  (catalog, read)  Errors:
+ * -ENOENT (no such record), those of seal_unseal or seal_unseal_highest,
+ * -EIO (the record does not open).
  */
 int seal_read_record(struct reg *r, const struct keyring *kr, const char *level, const char *record_id,
 		     char **json, size_t *len) MUST_CHECK;

@@ -38,7 +38,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
 		 char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
 
-/* Card JSON of a subject as level (see seal_read_record). */
+/* Card JSON of a subject as level, or as the highest level of kr that has
+ * a seal on it when level is NULL (see seal_read_record). */
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,
 		      char **json, size_t *len) MUST_CHECK;
 

@@ -1,5 +1,6 @@
 /* Unit tests of meta/seal: the levels each kind of object is sealed for,
  * sealing and unsealing for them, and sealed records. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,30 +15,39 @@ static struct keyring *secrets;
 static struct audit_actor actor;
 static int privacy, analysis, training;
 
-/* A keyring holding only the named level's key (keyring_free it). */
-static struct keyring *only(const char *level)
+/* A keyring holding the keys of the levels named, NULL-terminated
+ * (keyring_free it). */
+static struct keyring *holding(const char *level, ...)
 {
 	uint8_t pk[CRYPTO_PK_BYTES];
 	struct keyring *kr = NULL;
+	va_list ap;
 
-	if (keyring_new(&kr) || keyring_add_level(kr, level, keyring_level(secrets, level, pk))) {
-		keyring_free(kr);
+	if (keyring_new(&kr))
 		return NULL;
-	}
+	va_start(ap, level);
+	for (; level; level = va_arg(ap, const char *))
+		if (keyring_add_level(kr, level, keyring_level(secrets, level, pk)))
+			break;
+	va_end(ap);
 	return kr;
+}
+
+/* 1 when got (freed here) is the key want. */
+static int same_key(struct crypto_key *got, const struct crypto_key *want)
+{
+	int same = got && got->len == want->len && crypto_equal(got->bytes, want->bytes, got->len);
+
+	crypto_key_free(got);
+	return same;
 }
 
 /* 1 when level's key from kr opens object's seal to the DEK want. */
 static int opens_to(const struct keyring *kr, const char *level, const char *object, const struct crypto_key *want)
 {
 	struct crypto_key *dek = NULL;
-	int same;
 
-	if (seal_unseal(reg, kr, level, object, &dek))
-		return 0;
-	same = dek->len == want->len && crypto_equal(dek->bytes, want->bytes, dek->len);
-	crypto_key_free(dek);
-	return same;
+	return seal_unseal(reg, kr, level, object, &dek) == 0 && same_key(dek, want);
 }
 
 /* A new object id with dek sealed for the levels from `from` up. */
@@ -126,7 +136,7 @@ TEST(test_put_seals_for_the_levels_from_up_and_none_below)
 TEST(test_unseal_without_the_level_key_is_enokey)
 {
 	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *got = NULL;
-	struct keyring *kr = only("training");
+	struct keyring *kr = holding("training", NULL);
 	char object[RECFS_ID_HEX];
 
 	new_sealed(object, dek, training);
@@ -152,6 +162,65 @@ TEST(test_a_seal_made_for_another_level_does_not_open_eio)
 	CHECK_EQ(seal_open(secrets, "privacy", object, seal, &got), 0);
 	CHECK(got && crypto_equal(got->bytes, dek->bytes, dek->len));
 	crypto_key_free(got);
+	crypto_key_free(dek);
+}
+
+/* 1 when seal_unseal_highest opens object with kr to dek, as level `want`. */
+static int highest_is(const struct keyring *kr, const char *object, const struct crypto_key *dek, int want)
+{
+	struct crypto_key *got = NULL;
+	int level = -1;
+
+	return seal_unseal_highest(reg, kr, object, &got, &level) == 0 && same_key(got, dek) && level == want;
+}
+
+TEST(test_unseal_highest_opens_with_the_highest_level_the_keyring_holds)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct keyring *low = holding("training", "analysis", NULL), *ends = holding("privacy", "training", NULL);
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, training);
+	CHECK(highest_is(low, object, dek, analysis));
+	CHECK(highest_is(ends, object, dek, privacy));
+	CHECK(highest_is(secrets, object, dek, privacy));
+	keyring_free(low);
+	keyring_free(ends);
+	crypto_key_free(dek);
+}
+
+TEST(test_unseal_highest_passes_over_held_levels_without_a_seal)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *got = NULL;
+	struct keyring *low = holding("training", "analysis", NULL), *ends = holding("training", "privacy", NULL);
+	struct keyring *none = holding(NULL);
+	char object[RECFS_ID_HEX];
+	int level = -1;
+
+	new_sealed(object, dek, privacy);
+	CHECK_EQ(seal_unseal_highest(reg, low, object, &got, &level), -EACCES);
+	CHECK_EQ(seal_unseal_highest(reg, none, object, &got, &level), -ENOKEY);
+	CHECK_EQ(seal_unseal_highest(reg, NULL, object, &got, &level), -ENOKEY);
+	CHECK(got == NULL);
+	CHECK_EQ(level, -1);
+	CHECK(highest_is(ends, object, dek, privacy));
+	keyring_free(low);
+	keyring_free(ends);
+	keyring_free(none);
+	crypto_key_free(dek);
+}
+
+TEST(test_unseal_highest_reports_a_damaged_seal_rather_than_trying_lower)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *got = NULL;
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, training);
+	CHECK_EQ(seal_get(reg, "training", object, seal), 0);
+	CHECK_EQ(catalog_put_seal(reg->cat, object, "privacy", seal), 0);
+	CHECK_EQ(seal_unseal_highest(reg, secrets, object, &got, NULL), -EIO);
+	CHECK(got == NULL);
 	crypto_key_free(dek);
 }
 
@@ -182,6 +251,28 @@ TEST(test_a_record_reads_back_for_its_levels_and_is_replaced_whole)
 	CHECK_EQ(seal_read_record(reg, secrets, "privacy", id, &json, &len), -ENOENT);
 }
 
+TEST(test_a_record_without_a_level_named_reads_with_the_highest_held)
+{
+	struct keyring *low = holding("training", "analysis", NULL);
+	char id[RECFS_ID_HEX], *json = NULL;
+	size_t len = 0;
+
+	util_new_id(id);
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_write_record(reg, id, "{}", 2, analysis), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	CHECK_EQ(seal_read_record(reg, low, NULL, id, &json, &len), 0);
+	CHECK_STR(json, "{}");
+	free(json);
+	json = NULL;
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_write_record(reg, id, "{}", 2, privacy), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	CHECK_EQ(seal_read_record(reg, low, NULL, id, &json, &len), -EACCES);
+	CHECK(json == NULL);
+	keyring_free(low);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -200,7 +291,11 @@ int main(void)
 	RUN(test_put_seals_for_the_levels_from_up_and_none_below);
 	RUN(test_unseal_without_the_level_key_is_enokey);
 	RUN(test_a_seal_made_for_another_level_does_not_open_eio);
+	RUN(test_unseal_highest_opens_with_the_highest_level_the_keyring_holds);
+	RUN(test_unseal_highest_passes_over_held_levels_without_a_seal);
+	RUN(test_unseal_highest_reports_a_damaged_seal_rather_than_trying_lower);
 	RUN(test_a_record_reads_back_for_its_levels_and_is_replaced_whole);
+	RUN(test_a_record_without_a_level_named_reads_with_the_highest_held);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

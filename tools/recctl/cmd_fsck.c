@@ -330,46 +330,31 @@ static void check_blob_files(struct fsck *f)
 	}
 }
 
-/* The first level of the keyring holding a seal on object, or NULL. */
-static const char *level_for(struct fsck *f, const char *object)
-{
-	uint8_t seal[CRYPTO_SEAL_BYTES];
-
-	for (size_t i = 0; i < keyring_level_count(f->kr); i++) {
-		const char *level = keyring_level_name(f->kr, i);
-
-		if (catalog_get_seal(f->r->cat, object, level, seal) == 0)
-			return level;
-	}
-	return NULL;
-}
-
 static void verify_blobs(struct fsck *f)
 {
 	for (size_t i = 0; i < f->n_arts; i++) {
 		struct art *a = &f->arts[i];
-		const char *level = level_for(f, a->id);
 		struct crypto_key *dek = NULL;
 		struct blob_reader *br = NULL;
-		char *path;
-		int rc;
-
 		struct cat_lock lock;
+		char *path;
+		int rc, level;
 
-		if (!level)
+		meta_clear_error();
+		rc = seal_unseal_highest(f->r, f->kr, a->id, &dek, &level);
+		if (rc == -EACCES || rc == -ENOKEY)
+			continue;	/* no level of the keyrings reads it */
+		if (rc) {
+			problem(f, "artifact %s (recording %s): %s", a->id, a->recording,
+				*meta_errmsg() ? meta_errmsg() : strerror(-rc));
 			continue;
+		}
 		/* A protected recording's seals hold DEK ^ P (protect.h): its
 		 * tags can be checked only with its passphrase. */
 		if (catalog_get_lock(f->r->cat, a->recording, &lock) == 0) {
 			if (f->verbose)
 				printf("skipped %s: password-protected\n", a->id);
-			continue;
-		}
-		meta_clear_error();
-		rc = seal_unseal(f->r, f->kr, level, a->id, &dek);
-		if (rc) {
-			problem(f, "artifact %s (recording %s): the seal of level %s does not open: %s", a->id,
-				a->recording, level, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			crypto_key_free(dek);
 			continue;
 		}
 		path = reg_blob_path(f->r, a->id);
@@ -383,7 +368,7 @@ static void verify_blobs(struct fsck *f)
 		else
 			f->verified++;
 		if (f->verbose && rc == 0)
-			printf("verified %s (level %s)\n", a->id, level);
+			printf("verified %s (level %s)\n", a->id, f->r->policy->levels[level].name);
 		blob_reader_close(br);
 		crypto_key_free(dek);
 		free(path);
@@ -392,18 +377,17 @@ static void verify_blobs(struct fsck *f)
 
 static void verify_record(struct fsck *f, const char *id, const char *owner)
 {
-	const char *level = level_for(f, id);
 	char *json = NULL;
 	size_t len = 0;
 	int rc;
 
-	if (!level)
-		return;
-	rc = seal_read_record(f->r, f->kr, level, id, &json, &len);
+	meta_clear_error();
+	rc = seal_read_record(f->r, f->kr, NULL, id, &json, &len);
 	if (rc == 0)
 		f->records_verified++;
-	else if (rc != -ENOENT)
-		problem(f, "sealed record %s of %s does not open with level %s", id, owner, level);
+	else if (rc != -ENOENT && rc != -EACCES && rc != -ENOKEY)
+		problem(f, "sealed record %s of %s does not open: %s", id, owner,
+			*meta_errmsg() ? meta_errmsg() : strerror(-rc));
 	if (json) {
 		sodium_memzero(json, len);
 		free(json);

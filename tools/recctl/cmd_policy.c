@@ -124,26 +124,6 @@ static int collect_subject(const char *handle, void *ctx)
 	return 0;
 }
 
-/* The object's DEK from any level the keyring and the seals share, the
- * rights level first. */
-static int unseal_any(struct apply *ap, const char *object, struct crypto_key **dek)
-{
-	const char *rights = ap->np->levels[ap->np->rights_level].name;
-	int rc;
-
-	if (!ap->kr)
-		return -ENOKEY;
-	rc = seal_unseal(ap->r, ap->kr, rights, object, dek);
-	if (rc != -EACCES && rc != -ENOKEY)
-		return rc;
-	for (size_t i = 0; i < keyring_level_count(ap->kr); i++) {
-		rc = seal_unseal(ap->r, ap->kr, keyring_level_name(ap->kr, i), object, dek);
-		if (rc != -EACCES && rc != -ENOKEY)
-			return rc;
-	}
-	return -ENOKEY;
-}
-
 /*
  * Make object sealed for exactly the levels from `from` up.  *changed is
  * set when a seal was added or removed.  what/owner name the object in a
@@ -176,8 +156,8 @@ static int reseal_object(struct apply *ap, const char *object, int from, const c
 			*changed = 1;
 		} else if (!has && want) {
 			if (!dek) {
-				rc = unseal_any(ap, object, &dek);
-				if (rc == -ENOKEY) {
+				rc = seal_unseal_highest(ap->r, ap->kr, object, &dek, NULL);
+				if (rc == -ENOKEY || rc == -EACCES) {
 					rc = error("%s needs a seal for level %s, which needs the key of level %s: "
 						   "give its keyring with --keyring",
 						   owner, level, ap->np->levels[ap->np->rights_level].name);

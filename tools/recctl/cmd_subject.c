@@ -94,26 +94,20 @@ static const char *msg(int rc)
 	return *meta_errmsg() ? meta_errmsg() : strerror(-rc);
 }
 
-/* The card of handle opened with the highest level of kr that has a seal. */
+/* The card of handle opened with the highest level of kr that has a seal;
+ * -ENOKEY when no level of kr opens it. */
 static int read_card(struct reg *r, const struct keyring *kr, const char *handle, json_t **out)
 {
-	const struct policy *p = r->policy;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = subject_read_card(r, kr, NULL, handle, &text, &len);
 
-	for (int i = (int)p->n_levels - 1; i >= p->details_level; i--) {
-		char *text = NULL;
-		size_t len = 0;
-		int rc = subject_read_card(r, kr, p->levels[i].name, handle, &text, &len);
-
-		if (rc == -ENOKEY || rc == -EACCES)
-			continue;
-		if (rc)
-			return rc;
-		*out = json_loadb(text, len, 0, NULL);
-		sodium_memzero(text, len);
-		free(text);
-		return *out ? 0 : -EIO;
-	}
-	return -ENOKEY;
+	if (rc)
+		return rc == -EACCES ? -ENOKEY : rc;
+	*out = json_loadb(text, len, 0, NULL);
+	sodium_memzero(text, len);
+	free(text);
+	return *out ? 0 : -EIO;
 }
 
 static void print_json(json_t *j)
