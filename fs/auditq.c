@@ -112,9 +112,7 @@ int auditq_flush(struct auditq *q)
 	es = xcalloc(n, sizeof(*es));
 	for (i = 0; i < n; i++)
 		es[i] = batch[i].e;
-	pthread_mutex_lock(q->cat_lock);
-	rc = audit_append(q->cat, es, n);
-	pthread_mutex_unlock(q->cat_lock);
+	RECFS_LOCKED(q->cat_lock, rc, audit_append(q->cat, es, n));
 	if (rc < 0) {
 		/* Put the batch back in front of what came meanwhile. */
 		recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry)", n,

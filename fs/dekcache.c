@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dekcache.h"
+#include "recfs_i.h"
 #include "seal.h"
 #include "util.h"
 
@@ -130,9 +131,7 @@ int dekcache_unseal(struct dekcache *c, struct reg *r, pthread_mutex_t *cat_lock
 		return 0;
 	name = r->policy->levels[level].name;
 	gen = gen_of(c);
-	pthread_mutex_lock(cat_lock);
-	rc = seal_get(r, name, object, seal);
-	pthread_mutex_unlock(cat_lock);
+	RECFS_LOCKED(cat_lock, rc, seal_get(r, name, object, seal));
 	if (rc == 0)
 		rc = seal_open(kr, name, object, seal, dek);
 	if (rc == 0)

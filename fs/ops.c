@@ -347,15 +347,10 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		restricted = n->rec->restricted_since != 0;
 		memcpy(rec_id, n->rec->id, sizeof(rec_id));
 		caller_actor(&c, fs->reg->policy, &actor);
-		if (!(mode & 0444) && !restricted) {
-			pthread_mutex_lock(&fs->cat_lock);
-			rc = rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod");
-			pthread_mutex_unlock(&fs->cat_lock);
-		} else if ((mode & 0444) && restricted) {
-			pthread_mutex_lock(&fs->cat_lock);
-			rc = rights_lift(fs->reg, fs->kr, &actor, c.level, rec_id);
-			pthread_mutex_unlock(&fs->cat_lock);
-		}
+		if (!(mode & 0444) && !restricted)
+			RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
+		else if ((mode & 0444) && restricted)
+			RECFS_LOCKED(&fs->cat_lock, rc, rights_lift(fs->reg, fs->kr, &actor, c.level, rec_id));
 		if (rc < 0)
 			goto out;
 		if ((!(mode & 0444)) != restricted) {
@@ -471,12 +466,10 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		goto out;
 	}
 	caller_actor(&c, fs->reg->policy, &actor);
-	pthread_mutex_lock(&fs->cat_lock);
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		rc = rights_erase_recording(fs->reg, &actor, c.level, n->rec->id, "rm");
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_recording(fs->reg, &actor, c.level, n->rec->id, "rm"));
 	else
-		rc = rights_erase_artifact(fs->reg, &actor, c.level, n->art->id);
-	pthread_mutex_unlock(&fs->cat_lock);
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_artifact(fs->reg, &actor, c.level, n->art->id));
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
@@ -529,9 +522,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	tree_unref(t);
 	t = NULL;
 	caller_actor(&c, fs->reg->policy, &actor);
-	pthread_mutex_lock(&fs->cat_lock);
-	rc = rights_erase_subject(fs->reg, &actor, c.level, handle);
-	pthread_mutex_unlock(&fs->cat_lock);
+	RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_subject(fs->reg, &actor, c.level, handle));
 	if (rc == 0)
 		recfs_refresh(fs);
 out:

@@ -15,7 +15,7 @@
  *   - the prefetch workers (prefetch.c) warm the next files of a walk.
  * Everything that touches reg->cat (seal_unseal, seal_read_record, rights_*,
  * audit_append) holds cat_lock: one sqlite connection is not shared between
- * threads without a lock.
+ * threads without a lock.  It is taken only through RECFS_LOCKED (below).
  */
 #ifndef RECFS_FS_I_H
 #define RECFS_FS_I_H
@@ -73,6 +73,17 @@ struct recfs {
 	char readahead_path[64];	/* the poller's: sysfs read_ahead_kb */
 	int readahead_tries;		/* the poller's */
 };
+
+/*
+ * rc = call, evaluated with *lock held: the one way fs/ takes cat_lock
+ * (lock is &fs->cat_lock, or the pointer to it that auditq keeps).  Lock,
+ * the one expression and unlock are a single expression, so an unlock
+ * cannot be missed or doubled (no return, goto or other statement fits
+ * between them) and nothing but the call runs under the lock.  The call
+ * must not take cat_lock again, take tree_lock or wait for the poller
+ * (recfs_refresh): the lock is held for catalog work alone.
+ */
+#define RECFS_LOCKED(lock, rc, call) (pthread_mutex_lock(lock), (rc) = (call), pthread_mutex_unlock(lock))
 
 /* The mount of a request. */
 static inline struct recfs *req_fs(fuse_req_t req)

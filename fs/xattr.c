@@ -118,9 +118,8 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	json_t *j;
 	int rc;
 
-	pthread_mutex_lock(&fs->cat_lock);
-	rc = seal_read_record(fs->reg, fs->kr, caller_level_name(c, fs->reg->policy), record_id, &text, &len);
-	pthread_mutex_unlock(&fs->cat_lock);
+	RECFS_LOCKED(&fs->cat_lock, rc,
+		     seal_read_record(fs->reg, fs->kr, caller_level_name(c, fs->reg->policy), record_id, &text, &len));
 	if (rc < 0)
 		return rc;
 	j = json_loadb(text, len, 0, NULL);
@@ -166,9 +165,7 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, int 
 
 	if (c->level < seal_level_for(fs->reg->policy, NULL, SEAL_CARD))
 		return 0;
-	pthread_mutex_lock(&fs->cat_lock);
-	rc = catalog_get_subject(fs->reg->cat, handle, card);
-	pthread_mutex_unlock(&fs->cat_lock);
+	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_subject(fs->reg->cat, handle, card));
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
 	rc = read_sealed(fs, c, card, &j);
@@ -365,9 +362,7 @@ static int unlock(struct recfs *fs, struct caller *c, const char *rec, const cha
 		rc = -EACCES;
 		goto log;
 	}
-	pthread_mutex_lock(&fs->cat_lock);
-	rc = catalog_get_lock(fs->reg->cat, rec, &lock);
-	pthread_mutex_unlock(&fs->cat_lock);
+	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_lock(fs->reg->cat, rec, &lock));
 	if (rc == -ENOENT)
 		rc = -EINVAL;	/* not a protected recording */
 	if (rc)
@@ -375,9 +370,7 @@ static int unlock(struct recfs *fs, struct caller *c, const char *rec, const cha
 	rc = protect_derive(&lock, pass, strlen(pass), &key);
 	if (rc)
 		goto log;
-	pthread_mutex_lock(&fs->cat_lock);
-	rc = protect_check(fs->reg, fs->kr, level, rec, key);
-	pthread_mutex_unlock(&fs->cat_lock);
+	RECFS_LOCKED(&fs->cat_lock, rc, protect_check(fs->reg, fs->kr, level, rec, key));
 	if (rc == 0) {
 		unlocks_put(fs->unlocks, c->uid, rec, key);
 		key = NULL;
@@ -421,9 +414,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			rc = -EPERM;
 			goto out;
 		}
-		pthread_mutex_lock(&fs->cat_lock);
-		rc = rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value);
-		pthread_mutex_unlock(&fs->cat_lock);
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value));
 		ours = 0;
 		goto out;
 	}
@@ -445,23 +436,21 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			rc = -EPERM;	/* protection is lifted by nobody here */
 			goto out;
 		}
-		pthread_mutex_lock(&fs->cat_lock);
-		rc = protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value));
-		pthread_mutex_unlock(&fs->cat_lock);
+		RECFS_LOCKED(&fs->cat_lock, rc,
+			     protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value)));
 		ours = 0;
 		goto out;
 	}
-	pthread_mutex_lock(&fs->cat_lock);
-	if (!strcmp(name, "user.gdpr.restricted"))
-		rc = value ? rights_restrict(fs->reg, &actor, c.level, rec, value)
-			   : rights_lift(fs->reg, fs->kr, &actor, c.level, rec);
+	if (!strcmp(name, "user.gdpr.restricted") && value)
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec, value));
+	else if (!strcmp(name, "user.gdpr.restricted"))
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_lift(fs->reg, fs->kr, &actor, c.level, rec));
 	else if (!strcmp(name, "user.gdpr.legal_hold"))
-		rc = rights_set_hold(fs->reg, &actor, c.level, rec, value);
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_hold(fs->reg, &actor, c.level, rec, value));
 	else if (!strcmp(name, "user.gdpr.retention_until") && value)
-		rc = rights_set_retention(fs->reg, &actor, c.level, rec, until);
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_retention(fs->reg, &actor, c.level, rec, until));
 	else
 		rc = 1;
-	pthread_mutex_unlock(&fs->cat_lock);
 	ours = rc == 1;
 	if (ours)
 		rc = is_readonly(name) || !strcmp(name, "user.gdpr.retention_until") ? -EPERM : notsup;
