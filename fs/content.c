@@ -3,9 +3,9 @@
  *
  * Artifacts are decrypted chunk by chunk by the blob reader, which is safe
  * to share between threads; the WAV view keeps a libopusfile decoder with a
- * position, so its reads are serialised by wav_lock.  The DEK unsealed at
- * open is handed to the blob reader (which keeps its own guarded copy) and
- * freed at once; nothing secret outlives content_close.
+ * position, so its reads are serialised by wav_lock.  The DEK given at
+ * open is copied by the blob reader into its own guarded memory; nothing
+ * secret outlives content_close.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +13,6 @@
 
 #include "blob.h"
 #include "content.h"
-#include "dekcache.h"
 /* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
 #include "opus.h"
 
@@ -55,28 +54,18 @@ static ssize_t wav_source(void *ctx, void *buf, size_t len, uint64_t off)
 	return blob_read(ctx, buf, len, off);
 }
 
-int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, struct dekcache *dc,
-		      int level, const struct crypto_key *unlock, const struct tnode *n, struct content **out)
+int content_open_node(const struct reg *r, const struct tnode *n, const struct crypto_key *dek,
+		      struct content **out)
 {
-	struct crypto_key *dek = NULL;
 	struct content *c = NULL;
 	char *path = NULL;
 	int rc;
 
 	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art)
 		return -EACCES;
-	rc = dekcache_unseal(dc, r, cat_lock, kr, level, n->art->id, &dek);
-	if (rc < 0)
-		goto out;
-	/* A protected recording's seals hold DEK ^ P (protect.h). */
-	if (unlock && (rc = crypto_key_xor(dek, unlock)) < 0)
-		goto out;
-
 	c = calloc(1, sizeof(*c));
-	if (!c) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	if (!c)
+		return -ENOMEM;
 	pthread_mutex_init(&c->wav_lock, NULL);
 	path = reg_blob_path(r, n->art->id);
 	rc = blob_reader_open(path, n->art->id, dek, n->art->size, &c->br);
@@ -94,7 +83,6 @@ int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct key
 	c = NULL;
 	rc = 0;
 out:
-	crypto_key_free(dek);
 	free(path);
 	content_close(c);
 	return rc;

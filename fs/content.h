@@ -3,6 +3,7 @@
  * through a decrypting blob reader, and the WAV view decoded on the fly
  * from the audio blob.  One struct content per open(); its DEK lives only
  * inside the blob reader (guarded memory) and dies with content_close.
+ * Which key a caller may use is decided by the key path (dek.h), not here.
  */
 #ifndef RECFS_CONTENT_H
 #define RECFS_CONTENT_H
@@ -12,9 +13,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "keys.h"
+#include "crypto.h"
 #include "register.h"
-#include "dekcache.h"
 #include "tree.h"
 
 struct content;
@@ -23,15 +23,15 @@ struct content;
 int content_open_text(const char *text, size_t len, struct content **out) MUST_CHECK;
 
 /*
- * Open node n (TN_FILE or TN_WAV) with the key of level (a policy index)
- * from kr, or the data key dc holds for that level, and for a protected
- * recording the unlock key (NULL otherwise).  cat_lock is held around the
- * unseal only (it reads the catalog).  Errors:
- * -EACCES (no seal for level), -ENOKEY (key not in kr), -EIO (damaged blob
- * or seal), -ENOENT (blob missing).
+ * Open node n (TN_FILE or TN_WAV) of register r with dek, the artifact's
+ * data key (dek_get; only read: the blob reader keeps its own guarded
+ * copy).  No catalog access, no lock.  *out owned by the caller:
+ * content_close.  Errors: -EACCES (n is not an artifact), -ENOENT (blob
+ * missing), -ENOMEM, -EIO (damaged blob), and those of blob_reader_open
+ * and opus_wav_open.
  */
-int content_open_node(struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr, struct dekcache *dc,
-		      int level, const struct crypto_key *unlock, const struct tnode *n, struct content **out) MUST_CHECK;
+int content_open_node(const struct reg *r, const struct tnode *n, const struct crypto_key *dek,
+		      struct content **out) MUST_CHECK;
 
 /* Read at off: byte count, 0 at end, -EIO on a failed check. */
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off) MUST_CHECK;

@@ -1,15 +1,16 @@
 /*
- * dekcache.c - a direct-mapped cache: the slot is a hash of (object,
- * level); a new entry evicts the old one.  Data keys in one guarded arena,
- * the tags (ids and levels, not secret) beside it in ordinary memory.
+ * dekcache.c - the key path's cache of unsealed data keys (dekcache_i.h):
+ * direct-mapped, the slot is a hash of (object, level) and a new entry
+ * evicts the old one.  Data keys in one guarded arena, the tags (ids and
+ * levels, not secret) beside it in ordinary memory.  gen counts clears;
+ * every read and write of the arena, the tags and gen holds lock.
  */
-#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dekcache.h"
-#include "recfs_i.h"
-#include "seal.h"
+#include "dekcache_i.h"
 #include "util.h"
 
 struct tag {
@@ -63,7 +64,7 @@ static size_t slot_of(const struct dekcache *c, const char *object, int level)
 	return (size_t)(h % c->slots);
 }
 
-struct crypto_key *dekcache_get(struct dekcache *c, const char *object, int level)
+struct crypto_key *dekcache_get(struct dekcache *c, const char *object, int level, uint64_t *gen)
 {
 	struct crypto_key *k = NULL;
 	size_t i = slot_of(c, object, level);
@@ -74,36 +75,24 @@ struct crypto_key *dekcache_get(struct dekcache *c, const char *object, int leve
 		if (k)
 			memcpy(k->bytes, c->keys + i * CRYPTO_DEK_BYTES, CRYPTO_DEK_BYTES);
 	}
+	*gen = c->gen;
 	pthread_mutex_unlock(&c->lock);
 	return k;
 }
 
-static uint64_t gen_of(struct dekcache *c)
-{
-	uint64_t g;
-
-	pthread_mutex_lock(&c->lock);
-	g = c->gen;
-	pthread_mutex_unlock(&c->lock);
-	return g;
-}
-
-/* Remember dek unless the cache was cleared since gen. */
-static void put(struct dekcache *c, const char *object, int level, const struct crypto_key *dek, uint64_t gen)
+void dekcache_put(struct dekcache *c, const char *object, int level, const struct crypto_key *dek, uint64_t gen)
 {
 	size_t i = slot_of(c, object, level);
 
 	if (dek->len != CRYPTO_DEK_BYTES)
 		return;
 	pthread_mutex_lock(&c->lock);
-	if (c->gen != gen) {
-		pthread_mutex_unlock(&c->lock);
-		return;
+	if (c->gen == gen) {
+		memcpy(c->keys + i * CRYPTO_DEK_BYTES, dek->bytes, CRYPTO_DEK_BYTES);
+		snprintf(c->tags[i].object, sizeof(c->tags[i].object), "%s", object);
+		c->tags[i].level = level;
+		c->tags[i].used = 1;
 	}
-	memcpy(c->keys + i * CRYPTO_DEK_BYTES, dek->bytes, CRYPTO_DEK_BYTES);
-	snprintf(c->tags[i].object, sizeof(c->tags[i].object), "%s", object);
-	c->tags[i].level = level;
-	c->tags[i].used = 1;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -114,27 +103,4 @@ void dekcache_clear(struct dekcache *c)
 	memset(c->tags, 0, c->slots * sizeof(*c->tags));
 	c->gen++;
 	pthread_mutex_unlock(&c->lock);
-}
-
-int dekcache_unseal(struct dekcache *c, struct reg *r, pthread_mutex_t *cat_lock, const struct keyring *kr,
-		    int level, const char *object, struct crypto_key **dek)
-{
-	uint8_t seal[CRYPTO_SEAL_BYTES];
-	const char *name;
-	uint64_t gen;
-	int rc;
-
-	if (level < 0 || (size_t)level >= r->policy->n_levels)
-		return -EACCES;
-	*dek = dekcache_get(c, object, level);
-	if (*dek)
-		return 0;
-	name = r->policy->levels[level].name;
-	gen = gen_of(c);
-	RECFS_LOCKED(cat_lock, rc, seal_get(r, name, object, seal));
-	if (rc == 0)
-		rc = seal_open(kr, name, object, seal, dek);
-	if (rc == 0)
-		put(c, object, level, *dek, gen);
-	return rc;
 }

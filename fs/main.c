@@ -34,9 +34,8 @@
 #include "auditq.h"
 #include "caller.h"
 #include "recfs_i.h"
-#include "dekcache.h"
+#include "dek.h"
 #include "prefetch.h"
-#include "unlock.h"
 #include "tree.h"
 
 #define POLL_MS 200
@@ -376,7 +375,7 @@ static void *poller(void *arg)
 			if (rc == 0 && cv != cur->content_version) {
 				/* Seals may be gone (erasure, restriction): no
 				 * cached data key may outlive them. */
-				dekcache_clear(fs->deks);
+				dek_forget_seals(fs->deks);
 				rc = tree_build(fs->poll_cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
 			}
 			if (rc == 0)
@@ -437,12 +436,9 @@ static int start_mount(struct recfs *fs, const char *reg_dir)
 	fs->notice = policy_notice(fs->reg->policy);
 	fs->notice_len = fs->notice ? strlen(fs->notice) : 0;
 	resolve_level_gids(fs);
-	fs->unlocks = unlocks_new();
-	fs->deks = dekcache_new(DEKCACHE_SLOTS);
-	if (!fs->deks) {
-		rc = -ENOMEM;
+	rc = dek_new(DEKCACHE_SLOTS, &fs->deks);
+	if (rc < 0)
 		goto out;
-	}
 	rc = prefetch_new(fs, &fs->pf);
 	if (rc < 0)
 		goto out;
@@ -608,8 +604,7 @@ out:
 	if (fs.poll_cat)
 		catalog_close(fs.poll_cat);
 	caller_cache_free(fs.callers);
-	unlocks_free(fs.unlocks);
-	dekcache_free(fs.deks);
+	dek_free(fs.deks);
 	free(fs.notice);
 	if (fs.reg)
 		reg_close(fs.reg);

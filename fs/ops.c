@@ -37,9 +37,9 @@
 #include "blob.h"
 #include "caller.h"
 #include "content.h"
+#include "dek.h"
 #include "prefetch.h"
 #include "recfs_i.h"
-#include "unlock.h"
 #include "rights.h"
 #include "tree.h"
 
@@ -563,7 +563,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct tree *t = NULL;
 	struct tnode *n;
 	const char *object = NULL;
-	struct crypto_key *unlock = NULL;
+	struct crypto_key *dek = NULL;
 	int rc, acc = fi->flags & O_ACCMODE;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
@@ -592,16 +592,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = content_open_text(fs->notice, fs->notice_len, &ct);
 		goto out;	/* the public notice: not register content */
 	}
-	if (n->rec->locked) {
-		/* Protected: the level key and this uid's unlock (recctl unlock). */
-		unlock = unlocks_get(fs->unlocks, c.uid, n->rec->id);
-		if (!unlock) {
-			rc = -ENOKEY;
-			goto log;
-		}
-	}
-	rc = content_open_node(fs->reg, &fs->cat_lock, fs->kr, fs->deks, c.level, unlock, n, &ct);
-	crypto_key_free(unlock);
+	rc = dek_get(fs, &c, n, &dek);
+	if (rc == 0)
+		rc = content_open_node(fs->reg, n, dek, &ct);
+	crypto_key_free(dek);
 	if (rc == 0) {
 		struct stat st;
 
@@ -623,7 +617,7 @@ out:
 	if (fuse_reply_open(req, fi) != 0)
 		content_close(ct);	/* interrupted: no release will come */
 	else
-		prefetch_opened(fs->pf, t, n, c.level);	/* after the reply: not on the caller's path */
+		prefetch_opened(fs->pf, t, n, &c);	/* after the reply: not on the caller's path */
 	tree_unref(t);
 }
 

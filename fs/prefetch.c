@@ -1,9 +1,12 @@
 /*
- * prefetch.c - a queue of (artifact, level) hints and a few worker threads.
+ * prefetch.c - a queue of (node, caller) hints and a few worker threads.
  *
- * The workers block on the disk (open, then posix_fadvise WILLNEED, which
- * starts the reads and returns) and spend CPU on X25519 only through
- * dekcache_unseal, which holds cat_lock for the seal's catalog read alone.
+ * A hint holds a reference to the snapshot its node is in, dropped once the
+ * node is warmed (or the queue is freed).  The workers block on the disk
+ * (open, then posix_fadvise WILLNEED, which starts the reads and returns)
+ * and spend CPU on X25519 only through the key path (dek_get, for the
+ * caller that opened, so exactly what it may use), which holds cat_lock for
+ * the seal's catalog read alone.
  * With several of them the disk sees several requests at once, where a
  * reader that opens one file after the other would ask for one at a time.
  */
@@ -15,7 +18,8 @@
 #include <unistd.h>
 
 #include "blob.h"
-#include "dekcache.h"
+#include "caller.h"
+#include "dek.h"
 #include "prefetch.h"
 #include "recfs_i.h"
 #include "tree.h"
@@ -28,8 +32,9 @@
 #define PF_BYTES BLOB_DIRECT_MIN	/* of each blob: what is read through the page cache */
 
 struct pf_item {
-	char id[RECFS_ID_HEX];
-	int level;
+	struct tree *t;			/* a reference, for n */
+	const struct tnode *n;
+	struct caller c;		/* who opened the file before it */
 };
 
 struct pf_level {
@@ -50,10 +55,12 @@ struct prefetch {
 	int n_th;
 };
 
-static void warm(struct prefetch *p, const struct pf_item *it)
+/* Ask the disk for the blob's first bytes and unseal its key into the
+ * cache; drops the item's snapshot reference. */
+static void warm(struct prefetch *p, struct pf_item *it)
 {
 	struct crypto_key *dek = NULL;
-	char *path = reg_blob_path(p->fs->reg, it->id);
+	char *path = reg_blob_path(p->fs->reg, it->n->art->id);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd >= 0) {
@@ -61,8 +68,9 @@ static void warm(struct prefetch *p, const struct pf_item *it)
 		close(fd);
 	}
 	free(path);
-	if (dekcache_unseal(p->fs->deks, p->fs->reg, &p->fs->cat_lock, p->fs->kr, it->level, it->id, &dek) == 0)
+	if (dek_get(p->fs, &it->c, it->n, &dek) == 0)
 		crypto_key_free(dek);
+	tree_unref(it->t);
 }
 
 static void *worker(void *arg)
@@ -120,6 +128,8 @@ void prefetch_free(struct prefetch *p)
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->n_th; i++)
 		pthread_join(p->th[i], NULL);
+	for (; p->len; p->len--, p->head = (p->head + 1) % PF_QUEUE)
+		tree_unref(p->q[p->head].t);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
@@ -135,12 +145,13 @@ static int seen(const struct pf_level *l, uint64_t ino)
 	return 0;
 }
 
-void prefetch_opened(struct prefetch *p, const struct tree *t, const struct tnode *n, int level)
+void prefetch_opened(struct prefetch *p, struct tree *t, const struct tnode *n, const struct caller *c)
 {
 	const struct tnode *last, *k;
+	struct pf_item *it;
 	struct pf_level *l;
 	unsigned budget = PF_BUDGET;
-	int i, walk;
+	int i, walk, level = c->level;
 
 	if (!p || level < 0 || level >= POLICY_MAX_LEVELS || !n->art || (n->type != TN_FILE && n->type != TN_WAV))
 		return;
@@ -157,8 +168,11 @@ void prefetch_opened(struct prefetch *p, const struct tree *t, const struct tnod
 		if (seen(l, k->ino))
 			continue;
 		l->seen[l->seen_next++ % PF_SEEN] = k->ino;
-		snprintf(p->q[(p->head + p->len) % PF_QUEUE].id, RECFS_ID_HEX, "%s", k->art->id);
-		p->q[(p->head + p->len) % PF_QUEUE].level = level;
+		it = &p->q[(p->head + p->len) % PF_QUEUE];
+		tree_ref(t);
+		it->t = t;
+		it->n = k;
+		it->c = *c;
 		p->len++;
 		pthread_cond_signal(&p->cond);
 	}

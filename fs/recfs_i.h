@@ -38,6 +38,7 @@
 struct tree;
 struct auditq;
 struct caller_cache;
+struct deks;
 struct tree_pair;
 
 struct recfs {
@@ -66,8 +67,7 @@ struct recfs {
 
 	struct auditq *aq;
 	struct caller_cache *callers;
-	struct unlocks *unlocks;	/* passphrase unlocks of protected recordings */
-	struct dekcache *deks;		/* unsealed data keys; cleared on every rebuild */
+	struct deks *deks;		/* the key path (dek.h); unsealed keys forgotten on every rebuild */
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
 	int inited;			/* atomic: the INIT reply is on its way */
 	char readahead_path[64];	/* the poller's: sysfs read_ahead_kb */

@@ -1,15 +1,17 @@
 /*
- * unlock.c - a small list of (uid, recording, key, expiry).  Expired
- * entries are wiped whenever the list is touched; unlocks are few (a person
- * unlocks a handful of recordings), so a list is enough.
+ * unlock.c - the key path's unlocks (unlock_i.h): a small list of (uid,
+ * recording, key, expiry).  Expired entries are wiped whenever the list is
+ * touched; unlocks are few (a person unlocks a handful of recordings), so
+ * a list is enough.  Time is CLOCK_MONOTONIC: setting the clock neither
+ * extends nor ends an unlock.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "protect.h"
-#include "unlock.h"
+#include "unlock_i.h"
 
 struct unlock {
 	struct unlock *next;
@@ -21,6 +23,7 @@ struct unlock {
 
 struct unlocks {
 	pthread_mutex_t lock;
+	time_t ttl;		/* seconds an unlock lasts */
 	struct unlock *head;	/* protected by lock */
 };
 
@@ -32,10 +35,13 @@ static time_t now(void)
 	return ts.tv_sec;
 }
 
-struct unlocks *unlocks_new(void)
+struct unlocks *unlocks_new(time_t ttl)
 {
-	struct unlocks *u = xcalloc(1, sizeof(*u));
+	struct unlocks *u = calloc(1, sizeof(*u));
 
+	if (!u)
+		return NULL;
+	u->ttl = ttl;
 	pthread_mutex_init(&u->lock, NULL);
 	return u;
 }
@@ -97,7 +103,7 @@ void unlocks_put(struct unlocks *u, uid_t uid, const char *recording, struct cry
 	e->uid = uid;
 	snprintf(e->recording, sizeof(e->recording), "%s", recording);
 	e->key = key;
-	e->expires = t + PROTECT_UNLOCK_SECONDS;
+	e->expires = t + u->ttl;
 	pthread_mutex_lock(&u->lock);
 	drop_if(u, expired, &t);
 	drop_if(u, is_same, &s);

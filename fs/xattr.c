@@ -19,8 +19,8 @@
 #include <sodium.h>
 
 #include "caller.h"
+#include "dek.h"
 #include "recfs_i.h"
-#include "unlock.h"
 #include "protect.h"
 #include "rights.h"
 #include "seal.h"
@@ -118,8 +118,7 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	json_t *j;
 	int rc;
 
-	RECFS_LOCKED(&fs->cat_lock, rc,
-		     seal_read_record(fs->reg, fs->kr, caller_level_name(c, fs->reg->policy), record_id, &text, &len));
+	rc = dek_read_record(fs, c, record_id, &text, &len);
 	if (rc < 0)
 		return rc;
 	j = json_loadb(text, len, 0, NULL);
@@ -224,12 +223,8 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	xl_add(l, "user.recfs.channels", xasprintf("%d", r->channels));
 	xl_add(l, "user.recfs.subjects", xstrdup(r->subjects));
 	/* For a protected recording: locked for this caller until it unlocks. */
-	if (r->locked) {
-		struct crypto_key *k = unlocks_get(fs->unlocks, c->uid, r->id);
-
-		xl_add(l, "user.recfs.locked", xstrdup(k ? "no" : "yes"));
-		crypto_key_free(k);
-	}
+	if (r->locked)
+		xl_add(l, "user.recfs.locked", xstrdup(dek_unlocked(fs->deks, c->uid, r->id) ? "no" : "yes"));
 	if (only && !is_sealed_name(only))
 		return 0;
 	return add_details(fs, c, r, only != NULL, l);
@@ -342,41 +337,19 @@ static const char *card_field(const char *name)
 }
 
 /*
- * setxattr user.recfs.unlock PASSPHRASE (recctl unlock): derive the key
- * outside the catalog lock (Argon2id is slow on purpose), check it against
- * the recording's audio, and keep it for this uid.  removexattr locks again.
- * A wrong passphrase is EACCES; logged either way.
+ * setxattr user.recfs.unlock PASSPHRASE (recctl unlock): the key path
+ * checks it and keeps it for this uid (dek_unlock); a wrong passphrase is
+ * EACCES, logged either way.  removexattr locks again.
  */
 static int unlock(struct recfs *fs, struct caller *c, const char *rec, const char *pass)
 {
-	const char *level = caller_level_name(c, fs->reg->policy);
-	struct crypto_key *key = NULL;
-	struct cat_lock lock;
 	int rc;
 
 	if (!pass) {
-		unlocks_drop(fs->unlocks, c->uid, rec);
+		dek_lock(fs->deks, c->uid, rec);
 		return 0;
 	}
-	if (!level) {
-		rc = -EACCES;
-		goto log;
-	}
-	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_lock(fs->reg->cat, rec, &lock));
-	if (rc == -ENOENT)
-		rc = -EINVAL;	/* not a protected recording */
-	if (rc)
-		goto log;
-	rc = protect_derive(&lock, pass, strlen(pass), &key);
-	if (rc)
-		goto log;
-	RECFS_LOCKED(&fs->cat_lock, rc, protect_check(fs->reg, fs->kr, level, rec, key));
-	if (rc == 0) {
-		unlocks_put(fs->unlocks, c->uid, rec, key);
-		key = NULL;
-	}
-log:
-	crypto_key_free(key);
+	rc = dek_unlock(fs, c, rec, pass);
 	recfs_audit(fs, c, "unlock", rec, rc);
 	return rc;
 }

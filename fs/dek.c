@@ -1,0 +1,164 @@
+/*
+ * dek.c - the mount's one key path (dek.h): the caller's level, its seal,
+ * the cache of unsealed keys (dekcache.c), and for a protected recording
+ * the caller's unlock (unlock.c) that takes the mask off.
+ *
+ * Invariants: a key is taken from the cache or stored in it only under the
+ * (object, level) of the caller's own level; a cached key is the seal's
+ * content as unsealed (DEK ^ P for a protected recording), never a key
+ * with a caller's unlock applied, so one uid's unlock never serves another;
+ * the catalog is read under cat_lock and nothing else is done under it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caller.h"
+#include "dek.h"
+#include "dekcache_i.h"
+#include "protect.h"
+#include "recfs_i.h"
+#include "seal.h"
+#include "tree.h"
+#include "unlock_i.h"
+
+struct deks {
+	struct dekcache *cache;		/* thread-safe itself */
+	struct unlocks *unlocks;	/* thread-safe itself */
+};
+
+int dek_new(size_t slots, struct deks **out)
+{
+	struct deks *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	d->cache = dekcache_new(slots);
+	d->unlocks = unlocks_new(PROTECT_UNLOCK_SECONDS);
+	if (!d->cache || !d->unlocks) {
+		dek_free(d);
+		return -ENOMEM;
+	}
+	*out = d;
+	return 0;
+}
+
+void dek_free(struct deks *d)
+{
+	if (!d)
+		return;
+	dekcache_free(d->cache);
+	unlocks_free(d->unlocks);
+	free(d);
+}
+
+void dek_forget_seals(struct deks *d)
+{
+	dekcache_clear(d->cache);
+}
+
+/*
+ * A protected recording's seals hold DEK ^ P (protect.h); the unlock is P.
+ * The mask is meta's rule: this is the mount's one use of it, and the seam
+ * where meta's own function for taking the mask off goes once it has one.
+ */
+static int unmask(struct crypto_key *dek, const struct crypto_key *unlock)
+{
+	return crypto_key_xor(dek, unlock);
+}
+
+/* The seal of object for level, from the cache or unsealed and then kept. */
+static int unseal(struct recfs *fs, int level, const char *object, struct crypto_key **dek)
+{
+	const char *name = fs->reg->policy->levels[level].name;
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	uint64_t gen;
+	int rc;
+
+	*dek = dekcache_get(fs->deks->cache, object, level, &gen);
+	if (*dek)
+		return 0;
+	RECFS_LOCKED(&fs->cat_lock, rc, seal_get(fs->reg, name, object, seal));
+	if (rc == 0)
+		rc = seal_open(fs->kr, name, object, seal, dek);
+	if (rc == 0)
+		dekcache_put(fs->deks->cache, object, level, *dek, gen);
+	return rc;
+}
+
+int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **out)
+{
+	struct crypto_key *unlock = NULL, *dek = NULL;
+	int rc;
+
+	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art || !n->rec)
+		return -EACCES;
+	if (c->level < 0 || (size_t)c->level >= fs->reg->policy->n_levels)
+		return -EACCES;
+	/* Protected: the level key and this uid's unlock (recctl unlock);
+	 * asked first, so that a caller without one costs no unsealing. */
+	if (n->rec->locked) {
+		unlock = unlocks_get(fs->deks->unlocks, c->uid, n->rec->id);
+		if (!unlock)
+			return -ENOKEY;
+	}
+	rc = unseal(fs, c->level, n->art->id, &dek);
+	if (rc == 0 && unlock)
+		rc = unmask(dek, unlock);
+	if (rc == 0) {
+		*out = dek;
+		dek = NULL;
+	}
+	crypto_key_free(unlock);
+	crypto_key_free(dek);
+	return rc;
+}
+
+int dek_read_record(struct recfs *fs, const struct caller *c, const char *record_id, char **json, size_t *len)
+{
+	const char *level = caller_level_name(c, fs->reg->policy);
+	int rc;
+
+	if (!level)
+		return -EACCES;
+	RECFS_LOCKED(&fs->cat_lock, rc, seal_read_record(fs->reg, fs->kr, level, record_id, json, len));
+	return rc;
+}
+
+int dek_unlock(struct recfs *fs, const struct caller *c, const char *rec, const char *pass)
+{
+	const char *level = caller_level_name(c, fs->reg->policy);
+	struct crypto_key *key = NULL;
+	struct cat_lock lock;
+	int rc;
+
+	if (!level)
+		return -EACCES;
+	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_lock(fs->reg->cat, rec, &lock));
+	if (rc == -ENOENT)
+		rc = -EINVAL;	/* not a protected recording */
+	if (rc == 0)
+		rc = protect_derive(&lock, pass, strlen(pass), &key);
+	if (rc == 0)
+		RECFS_LOCKED(&fs->cat_lock, rc, protect_check(fs->reg, fs->kr, level, rec, key));
+	if (rc == 0) {
+		unlocks_put(fs->deks->unlocks, c->uid, rec, key);
+		key = NULL;
+	}
+	crypto_key_free(key);
+	return rc;
+}
+
+void dek_lock(struct deks *d, uid_t uid, const char *rec)
+{
+	unlocks_drop(d->unlocks, uid, rec);
+}
+
+int dek_unlocked(struct deks *d, uid_t uid, const char *rec)
+{
+	struct crypto_key *k = unlocks_get(d->unlocks, uid, rec);
+	int held = k != NULL;
+
+	crypto_key_free(k);
+	return held;
+}
