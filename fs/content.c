@@ -5,7 +5,8 @@
  * to share between threads; the WAV view keeps a libopusfile decoder with a
  * position, so its reads are serialised by wav_lock.  The DEK given at
  * open is copied by the blob reader into its own guarded memory; nothing
- * secret outlives content_close.
+ * secret outlives content_close.  Errors reach the reader through
+ * reader_errno alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +55,28 @@ static ssize_t wav_source(void *ctx, void *buf, size_t len, uint64_t off)
 	return blob_read(ctx, buf, len, off);
 }
 
+/*
+ * What a reader of the mount is told.  A missing resource keeps its own
+ * errno (ENOMEM, ENOENT, EMFILE, ...): the reader may try again, and the
+ * log says what ran out.  Data that is not what was written (a chunk that
+ * fails authentication, which the blob module reports as EIO; audio that
+ * does not decode, EINVAL from opus.c; any other code) is EIO, the one
+ * errno a reader of a damaged file expects.
+ */
+static int reader_errno(int rc)
+{
+	switch (rc) {
+	case -ENOMEM:
+	case -ENOENT:
+	case -EACCES:
+	case -EMFILE:
+	case -ENFILE:
+		return rc;
+	default:
+		return -EIO;
+	}
+}
+
 int content_open_node(const struct reg *r, const struct tnode *n, const struct crypto_key *dek,
 		      struct content **out)
 {
@@ -85,7 +108,7 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 out:
 	free(path);
 	content_close(c);
-	return rc;
+	return rc < 0 ? reader_errno(rc) : 0;
 }
 
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off)
@@ -104,10 +127,10 @@ ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off)
 		pthread_mutex_lock(&c->wav_lock);
 		n = opus_wav_read(c->wav, buf, len, off);
 		pthread_mutex_unlock(&c->wav_lock);
-		return n < 0 ? -EIO : n;
+		return n < 0 ? reader_errno((int)n) : n;
 	}
 	n = blob_read(c->br, buf, len, off);
-	return n < 0 ? -EIO : n;
+	return n < 0 ? reader_errno((int)n) : n;
 }
 
 void content_close(struct content *c)

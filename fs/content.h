@@ -27,13 +27,16 @@ int content_open_text(const char *text, size_t len, struct content **out) MUST_C
  * data key (dek_get; only read: the blob reader keeps its own guarded
  * copy).  No catalog access, no lock.  *out owned by the caller:
  * content_close.  Errors: -EACCES (n is not an artifact), -ENOENT (blob
- * missing), -ENOMEM, -EIO (damaged blob), and those of blob_reader_open
- * and opus_wav_open.
+ * missing), -ENOMEM, -EMFILE/-ENFILE, -EIO (the blob or its audio is
+ * damaged, or dek is not its key).
  */
 int content_open_node(const struct reg *r, const struct tnode *n, const struct crypto_key *dek,
 		      struct content **out) MUST_CHECK;
 
-/* Read at off: byte count, 0 at end, -EIO on a failed check. */
+/* Read at off into buf (len bytes): the byte count, 0 at the end;
+ * -ENOMEM, or -EIO when the data fails its check (wrong key, altered or
+ * damaged blob, audio that does not decode; buf then holds no plaintext)
+ * or the disk fails. */
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off) MUST_CHECK;
 void content_close(struct content *c);
 /* The file's attributes as they were at open: an open file whose recording
