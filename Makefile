@@ -67,9 +67,13 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libmeta.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libmeta.a $(PKG_LIBS) -lpthread
 
-# test_tree tests fs/tree.c, which needs nothing from fs/ but its header.
+# Unit tests of fs/ modules link the module's objects (and those it calls
+# in fs/) and see fs/'s headers; none needs a mount.
+FS_UNIT := tree dekcache unlock
 $(B)/tests/test_tree: $(B)/fs/tree.o
-$(B)/tests/unit/test_tree.o: ALL_CFLAGS += -iquote fs
+$(B)/tests/test_dekcache: $(B)/fs/dekcache.o
+$(B)/tests/test_unlock: $(B)/fs/unlock.o
+$(foreach t,$(FS_UNIT),$(B)/tests/unit/test_$(t).o): ALL_CFLAGS += -iquote fs
 
 unit: $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
