@@ -182,46 +182,6 @@ static int valid_unix_name(const char *s)
 	return 1;
 }
 
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (size_t j = 1; j < len; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 static int key_index(const struct stype_def *def, const char *name)
 {
 	for (int k = 0; def->keys[k]; k++)
@@ -350,7 +310,7 @@ static char *policy_reader(char *str, int num, void *stream)
 		add_err(ps, ps->line, "NUL byte in line");
 		goto blank;
 	}
-	if (!utf8_valid((const unsigned char *)s, n)) {
+	if (!util_utf8_valid(s, n)) {
 		add_err(ps, ps->line, "not valid UTF-8");
 		goto blank;
 	}

@@ -41,6 +41,9 @@ int util_unhex(uint8_t *out, size_t n, const char *hex) MUST_CHECK;
 void util_new_id(char out[RECFS_ID_HEX]);
 /* 1 when s is a well-formed id (32 lower-case hex digits), else 0. */
 int util_is_id(const char *s);
+/* 1 when the n bytes at text are well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing past U+10FFFF), else 0.  NUL bytes are valid. */
+int util_utf8_valid(const void *text, size_t n);
 
 /* A growable list of ids; start it zeroed, free with idlist_free. */
 struct idlist {
