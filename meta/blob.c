@@ -147,12 +147,19 @@ static int read_exact(int fd, uint8_t *buf, size_t len)
 	return 0;
 }
 
+/* blob_write_fd's source: ctx points to the fd. */
+static int fd_source(void *ctx, void *buf, size_t len)
+{
+	return read_exact(*(int *)ctx, buf, len);
+}
+
 /*
  * The writer behind every public entry: plaintext comes from src when it is
- * not NULL, else from src_fd one chunk at a time.
+ * not NULL, else from fn one chunk at a time.
  */
-static int write_blob(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
-		      const uint8_t *src, uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES], uint32_t cs)
+static int write_blob(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+		      void *ctx, const uint8_t *src, uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES],
+		      uint32_t cs)
 {
 	uint8_t header[BLOB_HEADER_BYTES] = { 0 };
 	uint8_t ad[AD_BYTES], cnonce[CRYPTO_NONCE_BYTES];
@@ -196,7 +203,7 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 		const uint8_t *p = src ? src + i * cs : pt;
 
 		if (!src) {
-			rc = read_exact(src_fd, pt, clen);
+			rc = fn(ctx, pt, clen);
 			if (rc) {
 				if (rc == -EIO)
 					meta_fail(rc, "blob %s: input ended before %llu bytes", path,
@@ -239,7 +246,18 @@ int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek
 	if (src_fd < 0)
 		return -EBADF;
 	crypto_random(nonce, sizeof(nonce));
-	return write_blob(path, id, dek, src_fd, NULL, len, nonce, BLOB_CHUNK_SIZE);
+	return write_blob(path, id, dek, fd_source, &src_fd, NULL, len, nonce, BLOB_CHUNK_SIZE);
+}
+
+int blob_write_source(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+		      void *ctx, uint64_t len)
+{
+	uint8_t nonce[CRYPTO_NONCE_BYTES];
+
+	if (!fn)
+		return -EINVAL;
+	crypto_random(nonce, sizeof(nonce));
+	return write_blob(path, id, dek, fn, ctx, NULL, len, nonce, BLOB_CHUNK_SIZE);
 }
 
 int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
@@ -258,7 +276,7 @@ int blob_write_buffer_nonce(const char *path, const char *id, const struct crypt
 
 	if (!buf && len)
 		return -EINVAL;
-	return write_blob(path, id, dek, -1, buf ? buf : empty, len, nonce, chunk);
+	return write_blob(path, id, dek, NULL, NULL, buf ? buf : empty, len, nonce, chunk);
 }
 
 int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,

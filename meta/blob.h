@@ -59,6 +59,21 @@ int blob_chunk_size(const char *path, uint32_t *chunk) MUST_CHECK;
  */
 int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
 		  uint64_t len) MUST_CHECK;
+/*
+ * A source of plaintext for blob_write_source: copy the next len bytes into
+ * buf and return 0, or return a negative errno (-EIO when the input ends
+ * before len bytes).  Called in order, one chunk at a time, never with len
+ * 0 unless the blob is empty.
+ */
+typedef int (*blob_source_fn)(void *ctx, void *buf, size_t len);
+/*
+ * The same with plaintext that fn makes on the fly (an input rewritten
+ * while it is stored): exactly len bytes are asked of fn(ctx, ...).  A
+ * failure of fn fails the write, which removes the partial file.  -EINVAL
+ * when fn is NULL.
+ */
+int blob_write_source(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+		      void *ctx, uint64_t len) MUST_CHECK;
 /* The same from a buffer. */
 int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
 		      uint64_t len) MUST_CHECK;

@@ -1,6 +1,7 @@
 /*
  * test_blob.c - encrypted artifact files: round trips at every awkward
- * size, random access, concurrent readers, streaming writes, and tampering
+ * size, random access, concurrent readers, streaming writes (from an fd or
+ * a source function), and tampering
  * of every kind (each must be -EIO with no plaintext in the buffer), plus
  * the frozen known-answer fixture tests/fixtures/blob-v1.bin.
  *
@@ -305,6 +306,50 @@ TEST(test_blob_write_fd_fails_on_short_input_and_leaves_no_file)
 	CHECK(access(path, F_OK) < 0 && errno == ENOENT);
 	close(fd);
 	free(src);
+	free(path);
+}
+
+/* A blob_source_fn over plain: hands out its bytes in order, failing with
+ * -ENOSPC once fail_at bytes are out. */
+struct counting_source {
+	size_t off, fail_at, calls;
+};
+
+static int counting_source(void *ctx, void *buf, size_t len)
+{
+	struct counting_source *c = ctx;
+
+	c->calls++;
+	if (c->off + len > c->fail_at)
+		return -ENOSPC;
+	memcpy(buf, plain + c->off, len);
+	c->off += len;
+	return 0;
+}
+
+TEST(test_blob_write_source_asks_for_each_chunk_in_order)
+{
+	char *path = new_path();
+	struct counting_source c = { .fail_at = SIZE_MAX };
+	uint8_t *buf = malloc(BIG);
+
+	CHECK_EQ(blob_write_source(path, ID_A, dek_a, counting_source, &c, BIG), 0);
+	CHECK_EQ(c.off, BIG);
+	CHECK_EQ(c.calls, (BIG + CS - 1) / CS);
+	CHECK_EQ(read_whole(path, ID_A, dek_a, BIG, buf, BIG), BIG);
+	CHECK(memcmp(buf, plain, BIG) == 0);
+	free(buf);
+	free(path);
+}
+
+TEST(test_blob_write_source_failing_leaves_no_file)
+{
+	char *path = new_path();
+	struct counting_source c = { .fail_at = 3 * CS + 7 };
+
+	CHECK_EQ(blob_write_source(path, ID_A, dek_a, counting_source, &c, BIG), -ENOSPC);
+	CHECK(access(path, F_OK) < 0 && errno == ENOENT);
+	CHECK_EQ(blob_write_source(path, ID_A, dek_a, NULL, NULL, BIG), -EINVAL);
 	free(path);
 }
 
@@ -723,6 +768,8 @@ int main(int argc, char **argv)
 	RUN(test_blob_reader_serves_concurrent_reads_from_many_threads);
 	RUN(test_blob_write_fd_streams_from_the_current_position);
 	RUN(test_blob_write_fd_fails_on_short_input_and_leaves_no_file);
+	RUN(test_blob_write_source_asks_for_each_chunk_in_order);
+	RUN(test_blob_write_source_failing_leaves_no_file);
 	RUN(test_blob_write_never_overwrites_an_existing_file);
 	RUN(test_blob_open_reports_missing_file_and_wrong_expected_length);
 	RUN(test_blob_rejects_any_flipped_bit_with_eio_and_no_plaintext);
