@@ -18,7 +18,7 @@ SYSCONFDIR ?= /etc
 UNITDIR  ?= /lib/systemd/system
 
 CC       ?= cc
-PKGS     := fuse3 libsodium sqlite3 opusfile jansson inih
+PKGS     := fuse3 libsodium sqlite3 ogg opusfile jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

@@ -28,7 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ogg/ogg.h>
 #include <opusfile.h>
+#include <sodium.h>
 
 #include "opus.h"
 
@@ -585,4 +587,507 @@ ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off)
 			return ret;
 	}
 	return (ssize_t)len;
+}
+
+/*
+ * The stored form (opus.h).  One walk over the input's pages does both
+ * jobs: opus_strip_open runs it to plan (count the output, collect the
+ * removed tags) and opus_strip_read runs it again to produce, page by
+ * page, so the bytes produced are the bytes planned; a file that changes
+ * in between is caught by the count.  Pages are found and checked (CRC)
+ * by libogg's sync layer and the two header packets put together by its
+ * stream layer; audio pages are only copied, renumbered when needed.
+ */
+
+/* Input read per step of the walk. */
+#define STRIP_READ (64u << 10)
+/* Where a page header holds its sequence number. */
+#define PAGE_SEQ_OFF 18
+
+enum strip_state { WANT_HEAD, WANT_TAGS, IN_AUDIO };
+
+struct strip_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+struct opus_strip {
+	int fd;
+	uint64_t in_size;
+	uint64_t size;		/* of the stored form */
+	int verbatim;
+	char **removed;
+	size_t n_removed;
+	/* The walk, run once with planning set and once to produce. */
+	int planning;
+	ogg_sync_state sync;
+	ogg_stream_state in;	/* the link's header packets */
+	uint64_t in_off;	/* input bytes handed to the sync layer */
+	uint64_t in_pages;	/* input bytes in whole pages so far */
+	enum strip_state state;
+	int links;
+	uint32_t serial;
+	uint32_t delta;		/* added to the link's later page numbers */
+	struct strip_buf tags;	/* the link's OpusTags pages as read */
+	uint64_t tags_body;
+	uint32_t tags_pages, tags_seq;
+	struct strip_buf out;	/* produced, not yet read */
+	size_t out_pos;
+	uint64_t produced;
+};
+
+static void sbuf_add(struct strip_buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *q;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		/* A copy, not realloc: what the old buffer held is wiped. */
+		q = xcalloc(1, cap);
+		if (b->len)
+			memcpy(q, b->p, b->len);
+		if (b->p) {
+			sodium_memzero(b->p, b->cap);
+			free(b->p);
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+static void sbuf_free(struct strip_buf *b)
+{
+	if (b->p) {
+		sodium_memzero(b->p, b->cap);
+		free(b->p);
+	}
+	memset(b, 0, sizeof(*b));
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * Kept tags: the encoder and its options, which describe the software, and
+ * the loudness gains of RFC 7845 5.2.1, when they are the integer the RFC
+ * makes them (anything else under that name could carry text).  Field
+ * names compare without case, as Vorbis comments' do.
+ */
+static int tag_allowed(const uint8_t *c, size_t len)
+{
+	static const char *const free_text[] = { "ENCODER", "ENCODER_OPTIONS" };
+	static const char *const gains[] = { "R128_TRACK_GAIN", "R128_ALBUM_GAIN" };
+	const uint8_t *eq = memchr(c, '=', len);
+	size_t klen, i, digits = 0;
+	const uint8_t *v;
+
+	if (!eq)
+		return 0;
+	klen = (size_t)(eq - c);
+	for (i = 0; i < 2; i++)
+		if (strlen(free_text[i]) == klen && !strncasecmp((const char *)c, free_text[i], klen))
+			return 1;
+	for (i = 0; i < 2; i++)
+		if (strlen(gains[i]) == klen && !strncasecmp((const char *)c, gains[i], klen))
+			break;
+	if (i == 2)
+		return 0;
+	v = eq + 1;
+	len -= klen + 1;
+	if (len && *v == '-') {
+		v++;
+		len--;
+	}
+	for (i = 0; i < len; i++, digits++)
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+	return digits >= 1 && digits <= 5;
+}
+
+/* Hand a page on: counted when planning, else appended to the output, with
+ * the sequence number moved by delta (and the CRC set again) when not 0. */
+static void emit_page(struct opus_strip *s, const ogg_page *og, uint32_t delta)
+{
+	size_t at = s->out.len;
+	ogg_page copy;
+	uint32_t seq;
+	uint8_t *h;
+
+	if (s->planning) {
+		s->size += (uint64_t)og->header_len + (uint64_t)og->body_len;
+		return;
+	}
+	sbuf_add(&s->out, og->header, (size_t)og->header_len);
+	sbuf_add(&s->out, og->body, (size_t)og->body_len);
+	if (!delta)
+		return;
+	h = s->out.p + at;
+	copy = (ogg_page){ .header = h, .header_len = og->header_len, .body = h + og->header_len,
+			   .body_len = og->body_len };
+	seq = get_le32(h + PAGE_SEQ_OFF) + delta;
+	for (int i = 0; i < 4; i++)
+		h[PAGE_SEQ_OFF + i] = (uint8_t)(seq >> (8 * i));
+	ogg_page_checksum_set(&copy);
+}
+
+static void emit_bytes(struct opus_strip *s, const uint8_t *p, size_t n)
+{
+	if (s->planning)
+		s->size += n;
+	else
+		sbuf_add(&s->out, p, n);
+}
+
+/* 1 when the page ends where a packet ends (its last lacing value < 255). */
+static int ends_packet(const ogg_page *og)
+{
+	return og->header_len > 27 && og->header[og->header_len - 1] < 255;
+}
+
+static int tags_bad(const char *what)
+{
+	return meta_fail(-EINVAL, "audio's OpusTags header is malformed: %s", what);
+}
+
+/*
+ * Sort the comments of one OpusTags packet: the kept ones go into the new
+ * packet *np (built when a rewrite is needed: *rewrite = 1), the others,
+ * when planning, to s->removed.
+ */
+static int sort_tags(struct opus_strip *s, const uint8_t *p, size_t n, struct strip_buf *np, int *rewrite)
+{
+	size_t off, vlen, count, i, clen, kept = 0, removed = 0;
+	uint8_t le[4];
+
+	if (n < 8 || memcmp(p, "OpusTags", 8))
+		return meta_fail(-EINVAL, "audio's second packet is not an OpusTags header");
+	if (n < 16)
+		return tags_bad("it is shorter than 16 bytes");
+	vlen = get_le32(p + 8);
+	if (vlen > n - 16)
+		return tags_bad("the vendor string runs past its end");
+	off = 12 + vlen;
+	sbuf_add(np, p, off);
+	count = get_le32(p + off);
+	off += 4;
+	if (count > (n - off) / 4)
+		return tags_bad("it counts more comments than it holds");
+	sbuf_add(np, "\0\0\0\0", 4);	/* the count, set below */
+	for (i = 0; i < count; i++) {
+		if (n - off < 4 || (clen = get_le32(p + off)) > n - off - 4)
+			return tags_bad("a comment runs past its end");
+		off += 4;
+		if (!util_utf8_valid(p + off, clen) || memchr(p + off, '\0', clen))
+			return meta_fail(-EINVAL, "audio's OpusTags header holds a comment that is not UTF-8 text");
+		if (tag_allowed(p + off, clen)) {
+			sbuf_add(np, p + off - 4, clen + 4);
+			kept++;
+		} else {
+			if (s->planning) {
+				char *t = xcalloc(1, clen + 1);
+
+				memcpy(t, p + off, clen);
+				s->removed = xrealloc(s->removed, (s->n_removed + 1) * sizeof(*s->removed));
+				s->removed[s->n_removed++] = t;
+			}
+			removed++;
+		}
+		off += clen;
+	}
+	*rewrite = removed > 0;
+	for (; off < n; off++)
+		*rewrite |= p[off] != 0;
+	for (i = 0; i < 4; i++)
+		le[i] = (uint8_t)(kept >> (8 * i));
+	memcpy(np->p + 12 + vlen, le, 4);
+	return 0;
+}
+
+/* The new OpusTags packet np in pages of its own, numbered from the old
+ * header's first page; the link's later pages move by the difference. */
+static int emit_new_tags(struct opus_strip *s, const struct strip_buf *np, int eos)
+{
+	ogg_stream_state os;
+	ogg_packet op = { .packet = np->p, .bytes = (long)np->len, .e_o_s = eos, .granulepos = 0, .packetno = 1 };
+	ogg_page og;
+	uint32_t pages = 0;
+
+	if (ogg_stream_init(&os, (int)s->serial))
+		return -ENOMEM;
+	/* Go on from the OpusHead page: no BOS flag, the next number. */
+	os.b_o_s = 1;
+	os.pageno = (long)s->tags_seq;
+	if (ogg_stream_packetin(&os, &op)) {
+		ogg_stream_clear(&os);
+		return -ENOMEM;
+	}
+	while (ogg_stream_flush(&os, &og)) {
+		emit_page(s, &og, 0);
+		pages++;
+	}
+	sodium_memzero(os.body_data, (size_t)os.body_storage);
+	ogg_stream_clear(&os);
+	s->delta = pages - s->tags_pages;
+	return 0;
+}
+
+/* A page of the link's OpusTags header: kept until the packet is whole. */
+static int on_tags_page(struct opus_strip *s, ogg_page *og)
+{
+	struct strip_buf np = { 0 };
+	ogg_packet op;
+	int rc, rewrite = 0;
+
+	s->tags_body += (uint64_t)og->body_len;
+	if (s->tags_body > OPUS_TAGS_MAX)
+		return meta_fail(-EINVAL, "audio's OpusTags header is larger than %d KiB", OPUS_TAGS_MAX / 1024);
+	if (!s->tags_pages++)
+		s->tags_seq = (uint32_t)ogg_page_pageno(og);
+	sbuf_add(&s->tags, og->header, (size_t)og->header_len);
+	sbuf_add(&s->tags, og->body, (size_t)og->body_len);
+	if (ogg_stream_pagein(&s->in, og))
+		return tags_bad("a page of it does not fit the stream");
+	rc = ogg_stream_packetout(&s->in, &op);
+	if (rc < 0)
+		return tags_bad("a page of it is missing");
+	if (rc == 0) {
+		if (ogg_page_eos(og))
+			return tags_bad("the stream ends inside it");
+		return 0;
+	}
+	rc = sort_tags(s, op.packet, (size_t)op.bytes, &np, &rewrite);
+	if (rc == 0 && (ogg_stream_packetout(&s->in, &op) != 0 || !ends_packet(og)))
+		rc = tags_bad("audio data begins on its last page");
+	if (rc == 0 && rewrite) {
+		s->verbatim = 0;
+		rc = emit_new_tags(s, &np, ogg_page_eos(og));
+	} else if (rc == 0) {
+		emit_bytes(s, s->tags.p, s->tags.len);
+	}
+	sbuf_free(&np);
+	sbuf_free(&s->tags);
+	s->state = ogg_page_eos(og) ? WANT_HEAD : IN_AUDIO;
+	return rc;
+}
+
+/* The first page of a link: OpusHead, alone. */
+static int on_head_page(struct opus_strip *s, ogg_page *og)
+{
+	ogg_packet op;
+
+	if (!ogg_page_bos(og))
+		return meta_fail(-EINVAL, s->links ? "audio goes on after the end of its stream"
+						   : "audio does not begin with the first page of a stream");
+	if (ogg_stream_reset_serialno(&s->in, ogg_page_serialno(og)) || ogg_stream_pagein(&s->in, og) ||
+	    ogg_stream_packetout(&s->in, &op) != 1 || op.bytes < 8 || memcmp(op.packet, "OpusHead", 8))
+		return meta_fail(-EINVAL, "audio holds a stream that is not Opus");
+	if (ogg_stream_packetout(&s->in, &op) != 0 || !ends_packet(og) || ogg_page_eos(og))
+		return meta_fail(-EINVAL, "audio's first page holds more than its OpusHead header");
+	s->serial = (uint32_t)ogg_page_serialno(og);
+	s->links++;
+	s->state = WANT_TAGS;
+	s->delta = 0;
+	s->tags_body = 0;
+	s->tags_pages = 0;
+	emit_page(s, og, 0);
+	return 0;
+}
+
+static int walk_page(struct opus_strip *s, ogg_page *og)
+{
+	if (s->state == WANT_HEAD)
+		return on_head_page(s, og);
+	if (ogg_page_bos(og) || (uint32_t)ogg_page_serialno(og) != s->serial)
+		return meta_fail(-EINVAL, "audio interleaves several streams; only one Opus stream "
+				 "(or a chain of them) is accepted");
+	if (s->state == WANT_TAGS)
+		return on_tags_page(s, og);
+	emit_page(s, og, s->delta);
+	if (ogg_page_eos(og))
+		s->state = WANT_HEAD;
+	return 0;
+}
+
+/* Take the next page of the input through the walk: 1, 0 at the end of the
+ * input, or a negative errno. */
+static int walk_next(struct opus_strip *s)
+{
+	ogg_page og;
+	long n;
+	size_t want;
+	char *b;
+	int rc;
+
+	for (;;) {
+		n = ogg_sync_pageseek(&s->sync, &og);
+		if (n > 0) {
+			s->in_pages += (uint64_t)n;
+			rc = walk_page(s, &og);
+			return rc < 0 ? rc : 1;
+		}
+		if (n < 0)
+			return meta_fail(-EINVAL, "audio holds bytes that are not part of an Ogg page "
+					 "(damaged or foreign data)");
+		if (s->in_off == s->in_size)
+			break;
+		want = s->in_size - s->in_off < STRIP_READ ? (size_t)(s->in_size - s->in_off) : STRIP_READ;
+		b = ogg_sync_buffer(&s->sync, (long)want);
+		if (!b)
+			return -ENOMEM;
+		rc = util_pread_all(s->fd, b, want, (off_t)s->in_off);
+		if (rc < 0)
+			return meta_fail(rc, "audio could not be read: %s", strerror(-rc));
+		if (ogg_sync_wrote(&s->sync, (long)want))
+			return -ENOMEM;
+		s->in_off += want;
+	}
+	if (s->in_pages != s->in_size || s->state != WANT_HEAD || !s->links)
+		return meta_fail(-EINVAL, "audio is truncated: it does not end with a complete "
+				 "end-of-stream page");
+	return 0;
+}
+
+/* Back to the start of the input, as before the first page. */
+static void walk_reset(struct opus_strip *s, int planning)
+{
+	if (s->sync.data)
+		sodium_memzero(s->sync.data, (size_t)s->sync.storage);
+	ogg_sync_reset(&s->sync);
+	ogg_stream_reset(&s->in);
+	sbuf_free(&s->tags);
+	s->planning = planning;
+	s->in_off = s->in_pages = 0;
+	s->state = WANT_HEAD;
+	s->links = 0;
+	s->delta = 0;
+}
+
+int opus_strip_open(const char *path, struct opus_strip **out)
+{
+	struct opus_strip *s = xcalloc(1, sizeof(*s));
+	struct stat st;
+	int rc;
+
+	s->fd = -1;
+	ogg_sync_init(&s->sync);
+	if (ogg_stream_init(&s->in, 0)) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (s->fd < 0) {
+		rc = meta_fail(-errno, "audio file cannot be opened: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(s->fd, &st) < 0) {
+		rc = meta_fail(-errno, "audio file cannot be examined: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = meta_fail(-EINVAL, "audio is not a regular file");
+		goto out;
+	}
+	s->in_size = (uint64_t)st.st_size;
+	s->verbatim = 1;
+	walk_reset(s, 1);
+	while ((rc = walk_next(s)) > 0)
+		;
+	if (rc < 0)
+		goto out;
+	if (s->verbatim)
+		s->size = s->in_size;
+	walk_reset(s, 0);
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	opus_strip_close(s);
+	return rc;
+}
+
+uint64_t opus_strip_size(const struct opus_strip *s)
+{
+	return s->size;
+}
+
+int opus_strip_verbatim(const struct opus_strip *s)
+{
+	return s->verbatim;
+}
+
+size_t opus_strip_n_removed(const struct opus_strip *s)
+{
+	return s->n_removed;
+}
+
+const char *opus_strip_removed(const struct opus_strip *s, size_t i)
+{
+	return i < s->n_removed ? s->removed[i] : NULL;
+}
+
+int opus_strip_read(struct opus_strip *s, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t n;
+	int rc;
+
+	if (len > s->size - s->produced)
+		return meta_fail(-EIO, "audio read past the end of its stored form");
+	/* Produced by the walk also when verbatim: what is stored is what
+	 * the walk let through, whatever happened to the file since. */
+	while (len) {
+		if (s->out_pos == s->out.len) {
+			s->out.len = s->out_pos = 0;
+			rc = walk_next(s);
+			if (rc < 0)
+				return rc == -EINVAL ? -EIO : rc;
+			if (rc == 0)
+				return meta_fail(-EIO, "audio changed while it was stored (shorter than planned)");
+			continue;
+		}
+		n = s->out.len - s->out_pos < len ? s->out.len - s->out_pos : len;
+		memcpy(p, s->out.p + s->out_pos, n);
+		s->out_pos += n;
+		s->produced += n;
+		p += n;
+		len -= n;
+	}
+	/* The last byte: the input must end here too. */
+	while (s->produced == s->size && s->out_pos == s->out.len) {
+		s->out.len = s->out_pos = 0;
+		rc = walk_next(s);
+		if (rc == 0)
+			break;
+		if (rc < 0 || s->out.len)
+			return meta_fail(-EIO, "audio changed while it was stored (longer than planned)");
+	}
+	return 0;
+}
+
+void opus_strip_close(struct opus_strip *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	for (i = 0; i < s->n_removed; i++) {
+		sodium_memzero(s->removed[i], strlen(s->removed[i]));
+		free(s->removed[i]);
+	}
+	free(s->removed);
+	walk_reset(s, 0);
+	ogg_sync_clear(&s->sync);
+	if (s->in.body_data)
+		sodium_memzero(s->in.body_data, (size_t)s->in.body_storage);
+	ogg_stream_clear(&s->in);
+	sbuf_free(&s->out);
+	free(s);
 }

@@ -1,7 +1,8 @@
 /*
- * opus.h - Ogg Opus through libopusfile: validating audio at ingest and
- * serving the on-the-fly WAV view (16-bit PCM, 48 kHz, the stream's
- * channels) with random access.
+ * opus.h - Ogg Opus: validating audio at ingest (libopusfile), storing it
+ * without the comment tags that may name someone (libogg), and serving the
+ * on-the-fly WAV view (16-bit PCM, 48 kHz, the stream's channels, no tags)
+ * with random access.
  */
 #ifndef RECFS_OPUS_H
 #define RECFS_OPUS_H
@@ -28,6 +29,53 @@ struct opus_info {
  * Opus stream".
  */
 int opus_probe_file(const char *path, struct opus_info *out) MUST_CHECK;
+
+/*
+ * The stored form of an Ogg Opus file.  Comment tags (TITLE=, ARTIST=,
+ * PHONE=, ...) are personal data unless they are technical: only ENCODER,
+ * ENCODER_OPTIONS (the encoder and how it was run) and R128_TRACK_GAIN,
+ * R128_ALBUM_GAIN (loudness, a signed integer) are kept.  Every OpusTags
+ * header of the file (one per chained link) is written anew with its vendor
+ * string and the kept tags only; the removed ones are handed to the caller
+ * to be sealed.  The OpusHead page and every audio page keep their bytes,
+ * so the packets and granule positions are the file's own; when the new
+ * header takes fewer or more pages than the old one, the link's later pages
+ * get new sequence numbers (and CRCs).  Data after the comments (padding)
+ * goes too, unless it is all zero bytes in a header kept as it is.  A file
+ * with nothing to remove is stored byte for byte.
+ *
+ * Refused with -EINVAL and one line in meta_errmsg(): bytes that are not
+ * part of an Ogg page, a stream that is not Opus or runs alongside another
+ * (multiplexed), an OpusTags header that is malformed, holds a comment that
+ * is not UTF-8 text (or holds a NUL), or is larger than OPUS_TAGS_MAX.
+ */
+#define OPUS_TAGS_MAX (1024 * 1024)
+
+struct opus_strip;
+
+/*
+ * Read the Ogg Opus file at path through once and plan its stored form.
+ * The file stays open in *out (owned by the caller: opus_strip_close) for
+ * opus_strip_read.  -EINVAL as above, -ENOENT, -ENOMEM, -EIO on a read
+ * error; meta_errmsg() says which, naming no tag.
+ */
+int opus_strip_open(const char *path, struct opus_strip **out) MUST_CHECK;
+/* Size in bytes of the stored form. */
+uint64_t opus_strip_size(const struct opus_strip *s);
+/* 1 when the stored form is the file as it is (nothing removed). */
+int opus_strip_verbatim(const struct opus_strip *s);
+/* How many tags were removed, and each as it was in the file ("KEY=value",
+ * UTF-8, NUL-terminated; the string belongs to s). */
+size_t opus_strip_n_removed(const struct opus_strip *s);
+const char *opus_strip_removed(const struct opus_strip *s, size_t i);
+/*
+ * Copy the next len bytes of the stored form into buf (reads go in order,
+ * from the start).  0, or -EIO when the file changed since opus_strip_open
+ * (a different size or layout) or cannot be read, -ENOMEM.
+ */
+int opus_strip_read(struct opus_strip *s, void *buf, size_t len) MUST_CHECK;
+/* Close the file and wipe what was read of it.  NULL is fine. */
+void opus_strip_close(struct opus_strip *s);
 
 /* Exact size of the WAV view. */
 uint64_t opus_wav_size(const struct opus_info *info);

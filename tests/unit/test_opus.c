@@ -1,16 +1,22 @@
 /*
- * test_opus.c - the ingest probe and the WAV view.  The view is checked
- * against a straight decode done here with libopusfile, and random reads
- * against one sequential read, on the frozen fixtures and on a 35 s file
- * made at run time (several decoding segments).  Run from the repo root.
+ * test_opus.c - the ingest probe, the stored form without personal tags,
+ * and the WAV view.  The view is checked against a straight decode done
+ * here with libopusfile, and random reads against one sequential read, on
+ * the frozen fixtures and on a 35 s file made at run time (several decoding
+ * segments).  Tagged inputs are the fixtures with their OpusTags packet
+ * replaced (libogg); the stored form is checked packet by packet and page
+ * by page with libogg and decoded with libopusfile.  Run from the repo root.
  */
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <ogg/ogg.h>
 #include <opusfile.h>
 
 /* Not "opus.h": -I/usr/include/opus (pkg-config) comes before -Imeta and
  * holds libopus's own opus.h. */
+#include "ingest.h"
 #include "opus.h"
 #include "t.h"
 
@@ -515,6 +521,726 @@ TEST(test_wav_open_refuses_a_channel_count_other_than_the_streams)
 	free(m.data);
 }
 
+/* --- the stored form: personal tags out ----------------------------------- */
+
+#define MARK_TITLE "TITLE=Call with J\xc3\xb6ns \xc3\x85kerlund +358401111111"
+#define MARK_ARTIST "ARTIST=J\xc3\xb6ns \xc3\x85kerlund"
+#define MARK_PHONE "PHONE=+358401111111"
+
+struct bytes {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void bytes_add(struct bytes *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 64;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+static void bytes_le32(struct bytes *b, uint32_t v)
+{
+	uint8_t le[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+
+	bytes_add(b, le, 4);
+}
+
+/* An OpusTags packet: vendor, then the n comments (lens[i] bytes each, or
+ * strlen when lens is NULL). */
+static struct bytes tags_packet(const char *vendor, const char *const *c, const size_t *lens, size_t n)
+{
+	struct bytes b = { 0 };
+	size_t i;
+
+	bytes_add(&b, "OpusTags", 8);
+	bytes_le32(&b, (uint32_t)strlen(vendor));
+	bytes_add(&b, vendor, strlen(vendor));
+	bytes_le32(&b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		size_t len = lens ? lens[i] : strlen(c[i]);
+
+		bytes_le32(&b, (uint32_t)len);
+		bytes_add(&b, c[i], len);
+	}
+	return b;
+}
+
+static void set_seq(ogg_page *og, uint32_t seq)
+{
+	for (int i = 0; i < 4; i++)
+		og->header[18 + i] = (uint8_t)(seq >> (8 * i));
+	ogg_page_checksum_set(og);
+}
+
+/*
+ * dst: the Opus file src (whose OpusTags packet fills its page 1) with that
+ * packet replaced by pkt, paged by libogg, and the later pages renumbered.
+ */
+static void build_with_tags(const char *src, const char *dst, const struct bytes *pkt)
+{
+	struct mem m;
+	struct bytes out = { 0 };
+	ogg_sync_state oy;
+	ogg_page og;
+	uint32_t delta = 0;
+	int idx = 0;
+
+	mem_load(&m, src);
+	ogg_sync_init(&oy);
+	memcpy(ogg_sync_buffer(&oy, (long)m.len), m.data, m.len);
+	ogg_sync_wrote(&oy, (long)m.len);
+	while (ogg_sync_pageout(&oy, &og) == 1) {
+		if (idx++ == 1) {
+			ogg_stream_state os;
+			ogg_packet op = { .packet = pkt->p, .bytes = (long)pkt->len, .packetno = 1 };
+			ogg_page np;
+			uint32_t n = 0;
+
+			CHECK(ogg_page_continued(&og) == 0 && ogg_page_packets(&og) == 1);
+			ogg_stream_init(&os, ogg_page_serialno(&og));
+			os.b_o_s = 1;
+			os.pageno = 1;
+			ogg_stream_packetin(&os, &op);
+			while (ogg_stream_flush(&os, &np)) {
+				bytes_add(&out, np.header, (size_t)np.header_len);
+				bytes_add(&out, np.body, (size_t)np.body_len);
+				n++;
+			}
+			ogg_stream_clear(&os);
+			delta = n - 1;
+			continue;
+		}
+		if (delta)
+			set_seq(&og, (uint32_t)ogg_page_pageno(&og) + delta);
+		bytes_add(&out, og.header, (size_t)og.header_len);
+		bytes_add(&out, og.body, (size_t)og.body_len);
+	}
+	ogg_sync_clear(&oy);
+	write_bytes(dst, out.p, out.len);
+	free(out.p);
+	free(m.data);
+}
+
+static char *build_tagged(const char *src, const char *name, const char *const *c, size_t n)
+{
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	struct bytes pkt = tags_packet("libopus 1.3.1", c, NULL, n);
+
+	build_with_tags(src, path, &pkt);
+	free(pkt.p);
+	return path;
+}
+
+/* The whole stored form, read in odd-sized steps as the blob writer would
+ * read it in chunks. */
+static uint8_t *strip_all(struct opus_strip *s, size_t *len)
+{
+	uint64_t size = opus_strip_size(s), off = 0;
+	uint8_t *out = xcalloc(1, size + 1);
+
+	while (off < size) {
+		size_t n = size - off < 3001 ? (size_t)(size - off) : 3001;
+
+		CHECK_EQ(opus_strip_read(s, out + off, n), 0);
+		off += n;
+	}
+	*len = (size_t)size;
+	return out;
+}
+
+/* The stored form of path, written to <path>.stored; its name (malloc'd). */
+static char *strip_to_file(const char *path, struct opus_strip **keep)
+{
+	struct opus_strip *s = NULL;
+	char *dst = xasprintf("%s.stored", path);
+	uint8_t *data;
+	size_t len;
+
+	meta_clear_error();
+	CHECK_EQ(opus_strip_open(path, &s), 0);
+	if (!s) {
+		fprintf(stderr, "  %s\n", meta_errmsg());
+		exit(2);
+	}
+	data = strip_all(s, &len);
+	write_bytes(dst, data, len);
+	free(data);
+	if (keep)
+		*keep = s;
+	else
+		opus_strip_close(s);
+	return dst;
+}
+
+/* An Ogg file taken apart with libogg: its pages and its packets. */
+struct ogg_dump {
+	size_t n_pages, n_packets;
+	struct {
+		uint32_t serial, seq;
+		int64_t granule;
+		int bos, eos, header;	/* header: a page of OpusHead or OpusTags */
+	} page[4096];
+	struct {
+		struct bytes b;
+		int link, no;	/* no: packet number in its link */
+	} packet[4096];
+	int sound;		/* every byte in a page with a good CRC */
+};
+
+static struct ogg_dump *dump_file(const char *path)
+{
+	struct ogg_dump *d = xcalloc(1, sizeof(*d));
+	ogg_sync_state oy;
+	ogg_stream_state os;
+	ogg_packet op;
+	ogg_page og;
+	struct mem m;
+	size_t in_pages = 0;
+	int link = -1, no = 0;
+	long r;
+
+	mem_load(&m, path);
+	ogg_sync_init(&oy);
+	ogg_stream_init(&os, 0);
+	memcpy(ogg_sync_buffer(&oy, (long)m.len), m.data, m.len);
+	ogg_sync_wrote(&oy, (long)m.len);
+	while ((r = ogg_sync_pageseek(&oy, &og)) != 0 && d->n_pages < 4096) {
+		if (r < 0)
+			break;
+		in_pages += (size_t)r;
+		if (ogg_page_bos(&og)) {
+			ogg_stream_reset_serialno(&os, ogg_page_serialno(&og));
+			link++;
+			no = 0;
+		}
+		d->page[d->n_pages].serial = (uint32_t)ogg_page_serialno(&og);
+		d->page[d->n_pages].seq = (uint32_t)ogg_page_pageno(&og);
+		d->page[d->n_pages].granule = ogg_page_granulepos(&og);
+		d->page[d->n_pages].bos = ogg_page_bos(&og);
+		d->page[d->n_pages].eos = ogg_page_eos(&og);
+		d->page[d->n_pages].header = no < 2;
+		d->n_pages++;
+		CHECK_EQ(ogg_stream_pagein(&os, &og), 0);
+		while (ogg_stream_packetout(&os, &op) == 1 && d->n_packets < 4096) {
+			bytes_add(&d->packet[d->n_packets].b, op.packet, (size_t)op.bytes);
+			d->packet[d->n_packets].link = link;
+			d->packet[d->n_packets].no = no++;
+			d->n_packets++;
+		}
+	}
+	d->sound = r == 0 && in_pages == m.len;
+	ogg_stream_clear(&os);
+	ogg_sync_clear(&oy);
+	free(m.data);
+	return d;
+}
+
+static void dump_free(struct ogg_dump *d)
+{
+	for (size_t i = 0; i < d->n_packets; i++)
+		free(d->packet[i].b.p);
+	free(d);
+}
+
+/*
+ * The checks every stored form must pass against its input: each page
+ * whole with a good CRC, page numbers running on by one in each link, the
+ * header pages' granule positions those of RFC 7845 (0 where the header
+ * ends, else -1), every packet but the OpusTags ones identical, the audio
+ * pages' granule positions identical, and the same PCM from libopusfile.
+ */
+static void check_stored_form(const char *in, const char *out)
+{
+	struct ogg_dump *a = dump_file(in), *b = dump_file(out);
+	size_t i, j, ai = 0, bi = 0;
+	uint8_t *pa, *pb;
+	size_t la = 0, lb = 0;
+
+	CHECK(a->sound);
+	CHECK(b->sound);
+	for (i = 1; i < b->n_pages; i++)
+		if (!b->page[i].bos)
+			CHECK_EQ(b->page[i].seq, b->page[i - 1].seq + 1);
+	for (i = 0; i < b->n_pages; i++)
+		if (b->page[i].header && !b->page[i].bos) {
+			int last = i + 1 == b->n_pages || !b->page[i + 1].header || b->page[i + 1].bos;
+
+			CHECK_EQ(b->page[i].granule, last ? 0 : -1);
+		}
+	/* Audio pages: the same granule positions, in the same order. */
+	for (;;) {
+		while (ai < a->n_pages && a->page[ai].header)
+			ai++;
+		while (bi < b->n_pages && b->page[bi].header)
+			bi++;
+		if (ai == a->n_pages || bi == b->n_pages)
+			break;
+		CHECK_EQ(a->page[ai].granule, b->page[bi].granule);
+		CHECK_EQ(a->page[ai].eos, b->page[bi].eos);
+		ai++;
+		bi++;
+	}
+	CHECK(ai == a->n_pages && bi == b->n_pages);
+	/* Packets: all but each link's OpusTags (packet 1) identical. */
+	for (i = 0, j = 0;; i++, j++) {
+		while (i < a->n_packets && a->packet[i].no == 1)
+			i++;
+		while (j < b->n_packets && b->packet[j].no == 1)
+			j++;
+		if (i == a->n_packets || j == b->n_packets)
+			break;
+		CHECK(a->packet[i].b.len == b->packet[j].b.len &&
+		      !memcmp(a->packet[i].b.p, b->packet[j].b.p, a->packet[i].b.len));
+	}
+	CHECK(i == a->n_packets && j == b->n_packets);
+	pa = straight_decode(in, &la);
+	pb = straight_decode(out, &lb);
+	CHECK(pa && pb && la > 0 && la == lb && !memcmp(pa, pb, la));
+	free(pa);
+	free(pb);
+	dump_free(a);
+	dump_free(b);
+}
+
+/* The comments of link li as libopusfile reads them, joined by '|'. */
+static char *comments_of(const char *path, int li)
+{
+	OggOpusFile *of;
+	const OpusTags *t;
+	char *out = xstrdup(""), *n;
+	int err, i;
+
+	of = op_open_file(path, &err);
+	if (!of)
+		return out;
+	t = op_tags(of, li);
+	for (i = 0; t && i < t->comments; i++) {
+		n = xasprintf("%s%s%s", out, i ? "|" : "", t->user_comments[i]);
+		free(out);
+		out = n;
+	}
+	op_free(of);
+	return out;
+}
+
+static int file_holds(const char *path, const char *needle)
+{
+	struct mem m;
+	int found;
+
+	mem_load(&m, path);
+	found = memmem(m.data, m.len, needle, strlen(needle)) != NULL;
+	free(m.data);
+	return found;
+}
+
+TEST(test_strip_moves_personal_tags_out_and_keeps_the_audio_packets)
+{
+	static const char *const c[] = { "ENCODER=opusenc from opus-tools 0.2", MARK_TITLE, MARK_ARTIST,
+					 MARK_PHONE };
+	char *in = build_tagged(MONO, "personal.opus", c, 4), *out, *com;
+	struct opus_strip *s = NULL;
+	struct stat st;
+
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_verbatim(s), 0);
+	CHECK_EQ(opus_strip_n_removed(s), 3);
+	CHECK_STR(opus_strip_removed(s, 0), MARK_TITLE);
+	CHECK_STR(opus_strip_removed(s, 1), MARK_ARTIST);
+	CHECK_STR(opus_strip_removed(s, 2), MARK_PHONE);
+	CHECK(opus_strip_removed(s, 3) == NULL);
+	CHECK_EQ(stat(out, &st), 0);
+	CHECK_EQ(opus_strip_size(s), st.st_size);
+	check_stored_form(in, out);
+	com = comments_of(out, 0);
+	CHECK_STR(com, "ENCODER=opusenc from opus-tools 0.2");
+	CHECK(file_holds(in, "358401111111"));
+	CHECK(!file_holds(out, "358401111111") && !file_holds(out, "kerlund") && !file_holds(out, "TITLE"));
+	CHECK(file_holds(out, "libopus 1.3.1"));	/* the vendor string stays */
+	opus_strip_close(s);
+	free(com);
+	free(in);
+	free(out);
+}
+
+TEST(test_strip_keeps_the_technical_tags_only)
+{
+	static const char *const c[] = {
+		"ENCODER=opusenc", "encoder_options=--bitrate 24", "R128_TRACK_GAIN=-256", "r128_album_gain=0",
+		"R128_TRACK_GAIN=loud", "R128_ALBUM_GAIN=123456", "ENCODERX=1", "NOEQUALS", "DATE=2026-11-28",
+		"COMMENT=hello", "ENCODER",
+	};
+	char *in = build_tagged(STEREO, "technical.opus", c, 11), *out, *com;
+	struct opus_strip *s = NULL;
+
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_n_removed(s), 7);
+	CHECK_STR(opus_strip_removed(s, 0), "R128_TRACK_GAIN=loud");
+	CHECK_STR(opus_strip_removed(s, 3), "NOEQUALS");
+	CHECK_STR(opus_strip_removed(s, 6), "ENCODER");
+	com = comments_of(out, 0);
+	CHECK_STR(com, "ENCODER=opusenc|encoder_options=--bitrate 24|R128_TRACK_GAIN=-256|r128_album_gain=0");
+	check_stored_form(in, out);
+	opus_strip_close(s);
+	free(com);
+	free(in);
+	free(out);
+}
+
+static void check_verbatim(const char *path)
+{
+	struct opus_strip *s = NULL;
+	struct mem m;
+	uint8_t *data;
+	size_t len = 0;
+
+	mem_load(&m, path);
+	CHECK_EQ(opus_strip_open(path, &s), 0);
+	if (!s)
+		goto out;
+	CHECK_EQ(opus_strip_verbatim(s), 1);
+	CHECK_EQ(opus_strip_n_removed(s), 0);
+	CHECK_EQ(opus_strip_size(s), m.len);
+	data = strip_all(s, &len);
+	CHECK(len == m.len && !memcmp(data, m.data, len));
+	free(data);
+	opus_strip_close(s);
+out:
+	free(m.data);
+}
+
+TEST(test_strip_stores_a_file_with_technical_tags_only_byte_for_byte)
+{
+	static const char *const c[] = { "ENCODER=x", "R128_TRACK_GAIN=12" };
+	char *in = build_tagged(MONO, "allowed.opus", c, 2);
+
+	/* opusenc's own files: ENCODER, ENCODER_OPTIONS, zero padding. */
+	check_verbatim(MONO);
+	check_verbatim(STEREO);
+	if (long_opus)
+		check_verbatim(long_opus);
+	check_verbatim(in);
+	free(in);
+}
+
+/* A string of n bytes "KEY=xyzxyz..." (malloc'd). */
+static char *long_tag(const char *key, size_t n)
+{
+	char *t = xcalloc(1, n + 1);
+	size_t k = strlen(key), i;
+
+	memcpy(t, key, k);
+	for (i = k; i < n; i++)
+		t[i] = (char)('a' + i % 26);
+	return t;
+}
+
+TEST(test_strip_rewrites_an_opustags_header_that_spans_pages)
+{
+	char *title = long_tag("TITLE=", 200000);
+	const char *c[] = { "ENCODER=opusenc", title, MARK_PHONE };
+	char *in = build_tagged(MONO, "multipage.opus", c, 3), *out;
+	struct ogg_dump *a, *b;
+	struct opus_strip *s = NULL;
+
+	out = strip_to_file(in, &s);
+	a = dump_file(in);
+	b = dump_file(out);
+	/* In: OpusHead, 4 pages of OpusTags; out: OpusHead, 1 page. */
+	CHECK(a->n_pages == b->n_pages + 3);
+	CHECK(a->page[1].header && a->page[4].header && !a->page[5].header);
+	CHECK(b->page[1].header && !b->page[2].header);
+	check_stored_form(in, out);
+	CHECK_EQ(opus_strip_n_removed(s), 2);
+	CHECK_STR(opus_strip_removed(s, 0), title);
+	dump_free(a);
+	dump_free(b);
+	opus_strip_close(s);
+	free(title);
+	free(in);
+	free(out);
+}
+
+TEST(test_strip_pages_a_large_new_opustags_header_over_several_pages)
+{
+	char *opts = long_tag("ENCODER_OPTIONS=", 150000), *com;
+	const char *c[] = { MARK_TITLE, opts, "ENCODER=opusenc" };
+	char *in, *out;
+	struct ogg_dump *b;
+	struct opus_strip *s = NULL;
+
+	in = build_tagged(long_opus ? long_opus : STEREO, "bigkept.opus", c, 3);
+	out = strip_to_file(in, &s);
+	b = dump_file(out);
+	CHECK(b->page[1].header && b->page[2].header && b->page[3].header && !b->page[4].header);
+	check_stored_form(in, out);
+	com = comments_of(out, 0);
+	CHECK(strlen(com) == 150000 + strlen("|ENCODER=opusenc") && !strncmp(com, opts, 150000));
+	CHECK_EQ(opus_strip_n_removed(s), 1);
+	dump_free(b);
+	opus_strip_close(s);
+	free(com);
+	free(opts);
+	free(in);
+	free(out);
+}
+
+TEST(test_strip_moves_huge_tag_values_whole_and_refuses_more_than_1_mib)
+{
+	char *huge = long_tag("DESCRIPTION=", 1000000), *over = long_tag("DESCRIPTION=", OPUS_TAGS_MAX);
+	const char *c1[] = { huge, "ENCODER=x" }, *c2[] = { over };
+	char *in1 = build_tagged(MONO, "huge.opus", c1, 2), *in2 = build_tagged(MONO, "over.opus", c2, 1);
+	struct opus_strip *s = NULL;
+	char *out;
+
+	out = strip_to_file(in1, &s);
+	CHECK_EQ(opus_strip_n_removed(s), 1);
+	CHECK(strlen(opus_strip_removed(s, 0)) == 1000000 && !strcmp(opus_strip_removed(s, 0), huge));
+	check_stored_form(in1, out);
+	CHECK(opus_strip_size(s) < 20000);
+	opus_strip_close(s);
+	s = NULL;
+	meta_clear_error();
+	CHECK_EQ(opus_strip_open(in2, &s), -EINVAL);
+	CHECK(s == NULL);
+	CHECK_STR(meta_errmsg(), "audio's OpusTags header is larger than 1024 KiB");
+	free(huge);
+	free(over);
+	free(in1);
+	free(in2);
+	free(out);
+}
+
+/* A raw OpusTags packet of n bytes, refused with msg (and an input error,
+ * so ingest quarantines the manifest). */
+static void check_bad_tags(const char *name, const void *pkt, size_t n, const char *msg)
+{
+	struct bytes b = { 0 };
+	struct opus_strip *s = NULL;
+	char *path = xasprintf("%s/%s", tmpdir, name);
+	int rc;
+
+	bytes_add(&b, pkt, n);
+	build_with_tags(MONO, path, &b);
+	meta_clear_error();
+	rc = opus_strip_open(path, &s);
+	CHECK_EQ(rc, -EINVAL);
+	CHECK(ingest_is_input_error(rc));
+	CHECK(s == NULL);
+	CHECK_STR(meta_errmsg(), msg);
+	opus_strip_close(s);
+	free(b.p);
+	free(path);
+}
+
+TEST(test_strip_refuses_a_malformed_opustags_header_with_a_clear_error)
+{
+	static const char *const one[] = { "TITLE=x" };
+	static const char *const bad_utf8[] = { "TITLE=J\xf6ns" };
+	static const char *const nul[] = { "TITLE=a\0b" };
+	static const size_t nul_len[] = { 9 };
+	struct bytes ok = tags_packet("libopus", one, NULL, 1), b;
+
+	/* OpusTags, vendor length 7, "libopus", count 1, length 7, "TITLE=x" */
+	CHECK_EQ(ok.len, 8 + 4 + 7 + 4 + 4 + 7);
+	b = ok;
+	check_bad_tags("short.opus", "OpusTags\1\0\0\0", 12, "audio's OpusTags header is malformed: it is shorter than 16 bytes");
+	check_bad_tags("magic.opus", "OpusTagz\0\0\0\0\0\0\0\0", 16, "audio's second packet is not an OpusTags header");
+	b.p[8] = 200;
+	check_bad_tags("vendor.opus", b.p, b.len, "audio's OpusTags header is malformed: the vendor string runs past its end");
+	b.p[8] = 7;
+	b.p[19] = 9;
+	check_bad_tags("count.opus", b.p, b.len, "audio's OpusTags header is malformed: it counts more comments than it holds");
+	b.p[19] = 2;
+	check_bad_tags("second.opus", b.p, b.len, "audio's OpusTags header is malformed: a comment runs past its end");
+	b.p[19] = 1;
+	b.p[23] = 8;
+	check_bad_tags("comment.opus", b.p, b.len, "audio's OpusTags header is malformed: a comment runs past its end");
+	free(ok.p);
+	b = tags_packet("libopus", bad_utf8, NULL, 1);
+	check_bad_tags("utf8.opus", b.p, b.len, "audio's OpusTags header holds a comment that is not UTF-8 text");
+	free(b.p);
+	b = tags_packet("libopus", nul, nul_len, 1);
+	check_bad_tags("nul.opus", b.p, b.len, "audio's OpusTags header holds a comment that is not UTF-8 text");
+	free(b.p);
+}
+
+static void check_refused_strip(const char *path, const char *msg)
+{
+	struct opus_strip *s = NULL;
+
+	meta_clear_error();
+	CHECK_EQ(opus_strip_open(path, &s), -EINVAL);
+	CHECK(s == NULL);
+	CHECK_STR(meta_errmsg(), msg);
+}
+
+TEST(test_strip_refuses_foreign_bytes_damaged_pages_and_interleaved_streams)
+{
+	char *path = xasprintf("%s/foreign.opus", tmpdir);
+	struct ogg_dump *d = dump_file(MONO);
+	struct mem m;
+	uint8_t *buf;
+	size_t first;
+
+	mem_load(&m, MONO);
+	buf = xcalloc(1, m.len + 64);
+	/* 40 bytes of text between the OpusTags page and the first audio page. */
+	first = 47;
+	first += 27 + m.data[first + 26];
+	for (size_t k = 0; k < m.data[47 + 26]; k++)
+		first += m.data[47 + 27 + k];
+	memcpy(buf, m.data, first);
+	memcpy(buf + first, "Jons Akerlund, +358401111111, customer!", 40);
+	memcpy(buf + first + 40, m.data + first, m.len - first);
+	write_bytes(path, buf, m.len + 40);
+	check_refused_strip(path, "audio holds bytes that are not part of an Ogg page (damaged or foreign data)");
+	/* A flipped byte in an audio page: its CRC fails. */
+	memcpy(buf, m.data, m.len);
+	buf[m.len / 2] ^= 0x55;
+	write_bytes(path, buf, m.len);
+	check_refused_strip(path, "audio holds bytes that are not part of an Ogg page (damaged or foreign data)");
+	/* Cut after a whole page: no end-of-stream page. */
+	write_bytes(path, m.data, first);
+	check_refused_strip(path, "audio is truncated: it does not end with a complete end-of-stream page");
+	/* Two streams' first pages at the start: multiplexed. */
+	memcpy(buf, m.data, 47);
+	buf[14] ^= 1;	/* another serial number */
+	{
+		ogg_page og = { .header = buf, .header_len = 28, .body = buf + 28, .body_len = 19 };
+
+		ogg_page_checksum_set(&og);
+	}
+	memcpy(buf + 47, m.data, m.len);
+	write_bytes(path, buf, m.len + 47);
+	check_refused_strip(path, "audio interleaves several streams; only one Opus stream (or a chain of them) is accepted");
+	CHECK(d->sound);
+	dump_free(d);
+	free(buf);
+	free(m.data);
+	free(path);
+}
+
+TEST(test_strip_strips_every_link_of_a_chain)
+{
+	static const char *const c1[] = { MARK_TITLE, "ENCODER=a" };
+	static const char *const c2[] = { "ENCODER=b", MARK_PHONE };
+	char *a, *b, *in = xasprintf("%s/chain.opus", tmpdir), *out, *com;
+	struct opus_strip *s = NULL;
+	struct mem ma, mb;
+	uint8_t *buf;
+
+	if (!long_opus) {
+		printf("skip (no sox/opusenc)\n");
+		free(in);
+		return;
+	}
+	a = build_tagged(MONO, "link1.opus", c1, 2);
+	b = build_tagged(long_opus, "link2.opus", c2, 2);
+	mem_load(&ma, a);
+	mem_load(&mb, b);
+	buf = xcalloc(1, ma.len + mb.len);
+	memcpy(buf, ma.data, ma.len);
+	memcpy(buf + ma.len, mb.data, mb.len);
+	write_bytes(in, buf, ma.len + mb.len);
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_n_removed(s), 2);
+	CHECK_STR(opus_strip_removed(s, 0), MARK_TITLE);
+	CHECK_STR(opus_strip_removed(s, 1), MARK_PHONE);
+	com = comments_of(out, 1);
+	CHECK_STR(com, "ENCODER=b");
+	free(com);
+	com = comments_of(out, 0);
+	CHECK_STR(com, "ENCODER=a");
+	CHECK(!file_holds(out, "358401111111"));
+	/* The chain's two links decode into one, mono then stereo: no
+	 * straight decode to compare; the packets and pages are checked. */
+	{
+		struct ogg_dump *da = dump_file(in), *db = dump_file(out);
+
+		CHECK(db->sound);
+		CHECK_EQ(da->n_packets, db->n_packets);
+		for (size_t i = 0; i < da->n_packets && i < db->n_packets; i++)
+			if (da->packet[i].no != 1)
+				CHECK(da->packet[i].b.len == db->packet[i].b.len &&
+				      !memcmp(da->packet[i].b.p, db->packet[i].b.p, da->packet[i].b.len));
+		dump_free(da);
+		dump_free(db);
+	}
+	opus_strip_close(s);
+	free(com);
+	free(buf);
+	free(ma.data);
+	free(mb.data);
+	free(a);
+	free(b);
+	free(in);
+	free(out);
+}
+
+TEST(test_strip_read_fails_with_eio_when_the_file_changes_after_open)
+{
+	static const char *const c[] = { MARK_TITLE };
+	char *in = build_tagged(MONO, "changing.opus", c, 1);
+	struct opus_strip *s = NULL;
+	uint8_t buf[4096];
+
+	CHECK_EQ(opus_strip_open(in, &s), 0);
+	if (!s)
+		goto out;
+	CHECK_EQ(truncate(in, 4000), 0);
+	meta_clear_error();
+	CHECK_EQ(opus_strip_read(s, buf, sizeof(buf)), -EIO);
+	CHECK(meta_errmsg()[0] != '\0');
+	opus_strip_close(s);
+out:
+	free(in);
+}
+
+TEST(test_wav_view_carries_no_tags)
+{
+	static const char *const c[] = { MARK_TITLE, MARK_ARTIST, MARK_PHONE };
+	char *in = build_tagged(STEREO, "wavtags.opus", c, 3), *out;
+	struct opus_info info;
+	struct opus_wav *w1 = NULL, *w2 = NULL;
+	struct mem m1, m2;
+	uint8_t *v1, *v2;
+	uint64_t size;
+
+	out = strip_to_file(in, NULL);
+	mem_load(&m1, in);
+	mem_load(&m2, out);
+	CHECK_EQ(opus_probe_file(in, &info), 0);
+	size = opus_wav_size(&info);
+	CHECK_EQ(size, 44 + info.pcm_samples * 4);
+	CHECK_EQ(opus_wav_open(mem_read, &m1, m1.len, &info, &w1), 0);
+	CHECK_EQ(opus_wav_open(mem_read, &m2, m2.len, &info, &w2), 0);
+	if (!w1 || !w2)
+		goto out;
+	v1 = read_view(w1, size, 65536);
+	v2 = read_view(w2, size, 65536);
+	/* RIFF, WAVE, fmt and data: no LIST/INFO chunk, no tag. */
+	CHECK(!memcmp(v1, "RIFF", 4) && !memcmp(v1 + 8, "WAVEfmt ", 8) && !memcmp(v1 + 36, "data", 4));
+	CHECK_EQ(le32(v1 + 16), 16);
+	CHECK_EQ(le32(v1 + 40), size - 44);
+	CHECK(!memmem(v1, 44, "LIST", 4) && !memmem(v1, 44, "INFO", 4));
+	CHECK(!memmem(v1, size, "358401111111", 12) && !memmem(v1, size, "kerlund", 7));
+	CHECK(!memcmp(v1, v2, size));
+	free(v1);
+	free(v2);
+out:
+	opus_wav_close(w1);
+	opus_wav_close(w2);
+	free(m1.data);
+	free(m2.data);
+	free(in);
+	free(out);
+}
+
 static void make_long_file(void)
 {
 	char *cmd;
@@ -555,6 +1281,17 @@ int main(void)
 	RUN(test_wav_never_yields_more_than_its_length);
 	RUN(test_wav_open_refuses_what_is_not_opus_with_eio);
 	RUN(test_wav_open_refuses_a_channel_count_other_than_the_streams);
+	RUN(test_strip_moves_personal_tags_out_and_keeps_the_audio_packets);
+	RUN(test_strip_keeps_the_technical_tags_only);
+	RUN(test_strip_stores_a_file_with_technical_tags_only_byte_for_byte);
+	RUN(test_strip_rewrites_an_opustags_header_that_spans_pages);
+	RUN(test_strip_pages_a_large_new_opustags_header_over_several_pages);
+	RUN(test_strip_moves_huge_tag_values_whole_and_refuses_more_than_1_mib);
+	RUN(test_strip_refuses_a_malformed_opustags_header_with_a_clear_error);
+	RUN(test_strip_refuses_foreign_bytes_damaged_pages_and_interleaved_streams);
+	RUN(test_strip_strips_every_link_of_a_chain);
+	RUN(test_strip_read_fails_with_eio_when_the_file_changes_after_open);
+	RUN(test_wav_view_carries_no_tags);
 	if (util_remove_tree(tmpdir) < 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	free(long_opus);
