@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include <linux/limits.h>
+
 #include <jansson.h>
 #include <sodium.h>
 
@@ -39,7 +41,7 @@ static const char *const readonly_names[] = {
 	"user.gdpr.legal_basis", "user.gdpr.purpose", "user.gdpr.controller", "user.gdpr.data_source",
 	"user.recfs.id", "user.recfs.source", "user.recfs.kind", "user.recfs.recorded_at",
 	"user.recfs.duration_ms", "user.recfs.channels", "user.recfs.subjects", "user.recfs.locked",
-	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", NULL,
+	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", "user.recfs.opus_tags", NULL,
 };
 
 static const char *const card_fields[] = { "name", "phone", "email", "organisation", NULL };
@@ -47,7 +49,7 @@ static const char *const card_fields[] = { "name", "phone", "email", "organisati
 static int is_sealed_name(const char *name)
 {
 	return !strcmp(name, "user.recfs.title") || !strcmp(name, "user.recfs.staff") ||
-	       !strcmp(name, "user.recfs.subject_names");
+	       !strcmp(name, "user.recfs.subject_names") || !strcmp(name, "user.recfs.opus_tags");
 }
 
 static void xl_add(struct xattr_list *l, const char *name, char *value)
@@ -110,6 +112,70 @@ static char *json_join(json_t *arr, const char *key, const char *paren)
 	return out;
 }
 
+/* Write c escaped at o (when o is not NULL): \\, \n, \xHH for the other
+ * control characters, else c itself.  Returns the bytes it takes. */
+static size_t escape_byte(unsigned char c, char *o)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '\\' || c == '\n') {
+		if (o) {
+			o[0] = '\\';
+			o[1] = c == '\n' ? 'n' : '\\';
+		}
+		return 2;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		if (o) {
+			o[0] = '\\';
+			o[1] = 'x';
+			o[2] = hex[c >> 4];
+			o[3] = hex[c & 15];
+		}
+		return 4;
+	}
+	if (o)
+		*o = (char)c;
+	return 1;
+}
+
+/*
+ * The strings of an array, one per line, escaped so that a line is one
+ * string; NULL when there are none.  Cut to what one attribute can hold
+ * (XATTR_SIZE_MAX), at a character boundary, ending in "...".
+ */
+static char *json_lines(json_t *arr)
+{
+	const unsigned char *p;
+	size_t i, len = 0, cut;
+	char *out, *o;
+	json_t *v;
+
+	if (!json_is_array(arr) || !json_array_size(arr))
+		return NULL;
+	json_array_foreach(arr, i, v) {
+		for (p = (const unsigned char *)json_string_value(v); p && *p; p++)
+			len += escape_byte(*p, NULL);
+		len++;
+	}
+	o = out = xcalloc(1, len);
+	json_array_foreach(arr, i, v) {
+		if (i)
+			*o++ = '\n';
+		for (p = (const unsigned char *)json_string_value(v); p && *p; p++)
+			o += escape_byte(*p, o);
+	}
+	len = (size_t)(o - out);
+	if (len > XATTR_SIZE_MAX) {
+		cut = XATTR_SIZE_MAX - 3;
+		while (cut > 0 && (out[cut] & 0xc0) == 0x80)
+			cut--;
+		sodium_memzero(out + cut, len - cut);
+		memcpy(out + cut, "...", 3);
+	}
+	return out;
+}
+
 /* Decrypt a sealed record as the caller's level and parse it. */
 static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id, json_t **out)
 {
@@ -147,6 +213,7 @@ static int add_details(struct recfs *fs, struct caller *c, const struct trec *r,
 	xl_add(l, "user.recfs.title", json_str(j, "title"));
 	xl_add(l, "user.recfs.staff", json_join(json_object_get(j, "staff"), "name", NULL));
 	xl_add(l, "user.recfs.subject_names", json_join(json_object_get(j, "subjects"), "name", "handle"));
+	xl_add(l, "user.recfs.opus_tags", json_lines(json_object_get(j, "opus_tags")));
 	json_decref(j);
 	if (log)
 		recfs_audit(fs, c, "details", r->id, 0);

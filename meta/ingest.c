@@ -51,6 +51,7 @@ struct job {
 	json_t *root;
 	struct cat_recording rec;
 	struct opus_info audio;
+	struct opus_strip *strip;	/* the audio's stored form */
 	struct pending art[MAX_ATTACHMENTS + 1];
 	size_t n_art;
 	int purpose, source;
@@ -211,6 +212,11 @@ static int validate(struct reg *r, struct job *j)
 	rc = opus_probe_file(j->art[0].src, &j->audio);
 	if (rc)
 		return meta_fail(rc == -ENOMEM ? rc : -EINVAL, "audio: %s", meta_errmsg());
+	/* Comment tags that may name someone go to the sealed details. */
+	rc = opus_strip_open(j->art[0].src, &j->strip);
+	if (rc)
+		return meta_fail(rc, "audio: %s", meta_errmsg());
+	j->art[0].size = opus_strip_size(j->strip);
 
 	v = json_object_get(root, "attachments");
 	if (v && !json_is_null(v)) {
@@ -277,6 +283,11 @@ static int validate(struct reg *r, struct job *j)
 	return 0;
 }
 
+static int strip_source(void *strip, void *buf, size_t len)
+{
+	return opus_strip_read(strip, buf, len);
+}
+
 static int write_blobs(struct reg *r, struct job *j)
 {
 	int rc = 0;
@@ -297,14 +308,18 @@ static int write_blobs(struct reg *r, struct job *j)
 			return rc;
 		}
 		p->blob = reg_blob_path(r, p->id);
-		fd = open(p->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0) {
-			rc = meta_fail(-errno, "cannot read an input file: %s", strerror(errno));
-			free(dir);
-			return rc;
+		if (!strcmp(p->role, "audio")) {
+			rc = blob_write_source(p->blob, p->id, p->dek, strip_source, j->strip, p->size);
+		} else {
+			fd = open(p->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (fd < 0) {
+				rc = meta_fail(-errno, "cannot read an input file: %s", strerror(errno));
+				free(dir);
+				return rc;
+			}
+			rc = blob_write_fd(p->blob, p->id, p->dek, fd, p->size);
+			close(fd);
 		}
-		rc = blob_write_fd(p->blob, p->id, p->dek, fd, p->size);
-		close(fd);
 		if (rc == 0)
 			rc = util_fsync_dir(dir);
 		free(dir);
@@ -340,6 +355,13 @@ static json_t *details_json(struct job *j, json_t *handles)
 	}
 	json_object_set_new(d, "staff", staff);
 	json_object_set_new(d, "subjects", subs);
+	if (opus_strip_n_removed(j->strip)) {
+		json_t *tags = json_array();
+
+		for (i = 0; i < opus_strip_n_removed(j->strip); i++)
+			json_array_append_new(tags, json_string(opus_strip_removed(j->strip, i)));
+		json_object_set_new(d, "opus_tags", tags);
+	}
 	return d;
 }
 
@@ -431,6 +453,7 @@ static void job_free(struct job *j, int remove_blobs)
 		free(j->art[i].blob);
 		crypto_key_free(j->art[i].dek);
 	}
+	opus_strip_close(j->strip);
 	free(j->dir);
 	json_decref(j->root);
 	cat_recording_clear(&j->rec);

@@ -2,10 +2,13 @@
  * ingest.h - turning a manifest (X.json) and its files into a recording.
  *
  * Order of work, which is what makes a crash harmless: validate everything
- * (JSON, source, purpose, basis, time, audio with libopusfile, attachment
- * files), write and fsync every blob under a fresh artifact id, fsync the
- * blob directories, then insert all rows (recording, artifacts, seals,
- * sealed details, subjects, ingest key, audit entry) in one transaction.
+ * (JSON, source, purpose, basis, time, audio with libopusfile and its
+ * OpusTags headers, attachment files), write and fsync every blob under a
+ * fresh artifact id, fsync the blob directories, then insert all rows
+ * (recording, artifacts, seals, sealed details, subjects, ingest key, audit
+ * entry) in one transaction.  The audio is stored without its personal
+ * comment tags (opus.h), which go to the sealed details as "opus_tags";
+ * its artifact size is that of the stored form.
  * A crash before the commit leaves only orphan blobs, which `recctl fsck
  * --repair` removes; a failure before it removes the blobs it wrote.
  * The same manifest bytes ingested twice are recognised by a keyed hash and

@@ -1,0 +1,165 @@
+#!/bin/bash
+# Opus comment tags (issue 10): a recorder's `opusenc --title ... --artist
+# ... --comment PHONE=...` names the caller inside the audio file.  At
+# ingest such tags move into the recording's sealed details: the training
+# level's opusinfo, strings and getfattr show none of them, the analysis
+# level (details_level) reads them as user.recfs.opus_tags, nothing under
+# the register holds them in the clear, and the audio decodes as before.
+# A file with technical tags only is stored byte for byte.
+. "$(dirname "$0")/lib.sh"
+
+for tool in opusenc opusdec opusinfo sox getfattr strings python3; do
+	command -v "$tool" >/dev/null || t_abort "needs $tool" "not installed"
+done
+export LC_ALL=C.UTF-8
+
+make_register "$T_TMP/a"
+spool=$T_TMP/spool
+orig=$T_TMP/orig
+mkdir -p "$spool" "$orig"
+
+MARK_NAME="Jöns Åkerlund"
+MARK_PHONE=358401111111
+MARK_NOTE=Kvittokoll
+
+sox -q -n -r 48000 -b 16 -c 1 "$T_TMP/tone.wav" synth 3 sine 300-900 vol 0.3 ||
+	t_abort "sox" "cannot make a test tone"
+opusenc --quiet --bitrate 24 --title "Call with $MARK_NAME +$MARK_PHONE" --artist "$MARK_NAME" \
+	--comment "PHONE=+$MARK_PHONE" --comment "NOTE=$MARK_NOTE 1"$'\n'"$MARK_NOTE 2" \
+	"$T_TMP/tone.wav" "$orig/tagged.opus" || t_abort "opusenc" "cannot encode"
+# Technical tags only: ENCODER and ENCODER_OPTIONS.
+opusenc --quiet --bitrate 24 "$T_TMP/tone.wav" "$orig/plain.opus" || t_abort "opusenc" "cannot encode"
+assert_contains "the recorder's file carries the tags" "$(opusinfo "$orig/tagged.opus")" "$MARK_PHONE"
+
+# manifest NAME AUDIO RECORDED_AT
+manifest()
+{
+	printf '{"recorded_at": "%s", "source": "customer-service", "audio": "%s"}\n' "$3" "$2" >"$spool/$1.json"
+	cp "$orig/$2" "$spool/$2"
+}
+t1=$(date -u -d '-2 days' +%Y-%m-%dT10:00:00Z)
+t2=$(date -u -d '-2 days' +%Y-%m-%dT11:00:00Z)
+manifest tagged tagged.opus "$t1"
+manifest plain plain.opus "$t2"
+ingest_spool "$spool"
+
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+
+stamp() { date -u -d "$1" +%Y%m%dT%H%M%SZ; }
+tagged=$(as_user "$trainer" find "$MNT/by-date" -name "$(stamp "$t1")_*.opus")
+plain=$(as_user "$trainer" find "$MNT/by-date" -name "$(stamp "$t2")_*.opus")
+[ -n "$tagged" ] && [ -n "$plain" ] || t_abort "find" "training does not see both recordings"
+
+# --- what the training level sees ------------------------------------------
+info=$(as_user "$trainer" opusinfo "$tagged" 2>&1)
+for m in "$MARK_PHONE" "Åkerlund" "$MARK_NOTE" "title=" "artist=" "PHONE="; do
+	assert_not_contains "training's opusinfo shows no '$m'" "$info" "$m"
+done
+assert_contains "opusinfo still shows the encoder" "$info" "ENCODER=opusenc"
+assert_not_contains "opusinfo finds the stored pages sound" "$info" "WARNING"
+for m in "$MARK_PHONE" "Åkerlund" "Jöns" "$MARK_NOTE"; do
+	assert_eq "strings of the .opus as training: no '$m'" 0 \
+		"$(as_user "$trainer" strings -n 4 "$tagged" | grep -c -F -- "$m")"
+	assert_eq "grep -a of the .opus as training: no '$m'" 0 \
+		"$(as_user "$trainer" cat "$tagged" | grep -a -c -F -- "$m")"
+	assert_eq "grep -a of the .wav as training: no '$m'" 0 \
+		"$(as_user "$trainer" cat "${tagged%.opus}.wav" | grep -a -c -F -- "$m")"
+done
+x=$(as_user "$trainer" getfattr -d "$tagged" 2>&1)
+assert_not_contains "training's getfattr -d has no user.recfs.opus_tags" "$x" "opus_tags"
+assert_not_contains "training's getfattr -d shows no phone number" "$x" "$MARK_PHONE"
+assert_fails_with "training: getfattr -n user.recfs.opus_tags is ENODATA" "No such attribute" \
+	as_user "$trainer" getfattr -n user.recfs.opus_tags "$tagged"
+
+# --- what the analysis level (details_level) sees --------------------------
+want="title=Call with $MARK_NAME +$MARK_PHONE
+artist=$MARK_NAME
+PHONE=+$MARK_PHONE
+NOTE=$MARK_NOTE 1\\n$MARK_NOTE 2"
+assert_eq "analysis reads the removed tags, one per line, as user.recfs.opus_tags" "$want" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$tagged" 2>&1)"
+assert_contains "analysis's getfattr -d lists user.recfs.opus_tags" \
+	"$(as_user "$analyst" getfattr -d "$tagged" 2>&1)" "user.recfs.opus_tags="
+assert_fails_with "no user.recfs.opus_tags on a file that had nothing to remove" "No such attribute" \
+	as_user "$analyst" getfattr -n user.recfs.opus_tags "$plain"
+
+# --- the stored audio ------------------------------------------------------
+as_user "$analyst" cat "$tagged" >"$T_TMP/stored.opus"
+opusdec --quiet --no-dither --rate 48000 "$orig/tagged.opus" "$T_TMP/orig.raw" 2>/dev/null
+opusdec --quiet --no-dither --rate 48000 "$T_TMP/stored.opus" "$T_TMP/stored.raw" 2>/dev/null
+if [ -s "$T_TMP/orig.raw" ] && cmp -s "$T_TMP/orig.raw" "$T_TMP/stored.raw"; then
+	pass "opusdec decodes the stored audio to the same samples as the recorder's file"
+else
+	fail "opusdec decodes the stored audio to the same samples as the recorder's file" "the PCM differs"
+fi
+orig_size=$(stat -c %s "$orig/tagged.opus")
+stored_size=$(stat -c %s "$T_TMP/stored.opus")
+[ "$stored_size" -lt "$orig_size" ] && pass "the stored audio is smaller by its removed tags" ||
+	fail "the stored audio is smaller by its removed tags" "$stored_size of $orig_size bytes"
+rid=$(q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$t1" +%s)")
+assert_eq "the catalog records the stored size" "$stored_size" \
+	"$(q "SELECT size FROM artifact WHERE recording = '$rid' AND role = 'audio'")"
+assert_eq "the mount shows the stored size" "$stored_size" "$(as_user "$trainer" stat -c %s "$tagged")"
+assert_eq "a file with technical tags only is stored byte for byte" \
+	"$(sha256sum <"$orig/plain.opus")" "$(as_user "$trainer" cat "$plain" | sha256sum)"
+
+# The WAV view: a 44-byte header (RIFF, fmt, data) and samples, no LIST/INFO.
+wav=${tagged%.opus}.wav
+# wav_bytes OFFSET COUNT: bytes of the view's header, as training reads it.
+wav_bytes() { as_user "$trainer" head -c 44 "$wav" | tail -c +$(($1 + 1)) | head -c "$2"; }
+assert_eq "the WAV view's header is RIFF/WAVE/fmt/data" "RIFF WAVEfmt  data" \
+	"$(wav_bytes 0 4) $(wav_bytes 8 8) $(wav_bytes 36 4)"
+assert_eq "the WAV view holds no LIST or INFO chunk" 0 \
+	"$(as_user "$trainer" cat "$wav" | grep -a -c -e LIST -e INFO)"
+assert_eq "the WAV view is its header and the samples, no more" \
+	"$((44 + $(stat -c %s "$T_TMP/orig.raw")))" "$(as_user "$trainer" stat -c %s "$wav")"
+
+# --- nothing in the clear under the register -------------------------------
+unmount_recfs "$MNT"
+for m in "$MARK_PHONE" "Åkerlund" "Jöns" "$MARK_NOTE"; do
+	assert_eq "grep -a of every file under the register: no '$m'" "" \
+		"$(grep -a -r -l -F -- "$m" "$REG")"
+done
+
+# --- a malformed OpusTags header is quarantined ----------------------------
+# plain.opus with its OpusTags packet replaced by one whose comment is not
+# UTF-8 text; every page kept whole, the CRC set again.
+python3 - "$orig/plain.opus" "$spool/bad.opus" <<'EOF'
+import struct, sys
+def crc(data):
+    c = 0
+    for b in data:
+        c ^= b << 24
+        for _ in range(8):
+            c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else c << 1
+            c &= 0xFFFFFFFF
+    return c
+d = open(sys.argv[1], "rb").read()
+pages, i = [], 0
+while i < len(d):
+    n = d[i + 26]
+    body = sum(d[i + 27:i + 27 + n])
+    pages.append(bytearray(d[i:i + 27 + n + body]))
+    i += 27 + n + body
+vendor = b"libopus"
+comment = b"TITLE=\xff\xfe"
+pkt = b"OpusTags" + struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", 1) + \
+      struct.pack("<I", len(comment)) + comment
+lacing = bytes([255] * (len(pkt) // 255) + [len(pkt) % 255])
+p = bytearray(pages[1][:26]) + bytes([len(lacing)]) + lacing + pkt
+p[22:26] = b"\0\0\0\0"
+p[22:26] = struct.pack("<I", crc(bytes(p)))
+pages[1] = p
+open(sys.argv[2], "wb").write(b"".join(bytes(x) for x in pages))
+EOF
+printf '{"recorded_at": "%s", "source": "customer-service", "audio": "bad.opus"}\n' "$t1" >"$spool/bad.json"
+assert_exit "recctl ingest of a file with a malformed OpusTags header exits 1" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool/bad.json"
+assert_file "the manifest is quarantined" "$REG/quarantine/bad/bad.json"
+assert_contains "error.txt says what is wrong with the OpusTags header" \
+	"$(cat "$REG/quarantine/bad/error.txt" 2>/dev/null)" "OpusTags header holds a comment that is not UTF-8 text"
+
+t_done
