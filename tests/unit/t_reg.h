@@ -22,6 +22,11 @@ static inline int t_register(const char *dir, struct keyring **secrets, struct r
 	int rc = 0;
 
 	setenv("RECFS_PWHASH_FAST", "1", 1);
+	/* A mkdtemp template passed as is would be one shared path. */
+	if (access(dir, F_OK) < 0) {
+		fprintf(stderr, "t_register: %s does not exist: make it with t_mkdtemp\n", dir);
+		return -1;
+	}
 	if (crypto_setup())
 		return -1;
 	p = xasprintf("%s/reg", dir);

@@ -9,7 +9,7 @@
 #include "t.h"
 #include "t_reg.h"
 
-static char dir[] = "/tmp/recfs-test-seal-XXXXXX";
+static char *dir;
 static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
@@ -276,7 +276,7 @@ TEST(test_a_record_without_a_level_named_reads_with_the_highest_held)
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
-	if (t_register(dir, &secrets, &reg))
+	if (!(dir = t_mkdtemp("seal")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
 	analysis = policy_level_index(reg->policy, "analysis");
