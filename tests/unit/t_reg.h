@@ -1,17 +1,21 @@
 /*
  * t_reg.h - a register for the unit tests of the modules above the
- * catalog: in dir (made with t_mkdtemp), libsodium, dir/reg made from the
- * shipped policy (Argon2id at its fastest, for tests) and an empty
- * dir/spool.  Tests that need a fixed clock set RECFS_NOW before.  0, or -1
- * with the reason on stderr.
+ * catalog, and what they look at on disk.  t_register: in dir (made with
+ * t_mkdtemp), libsodium, dir/reg made from the shipped policy (Argon2id at
+ * its fastest, for tests) and an empty dir/spool; tests that need a fixed
+ * clock set RECFS_NOW before; 0, or -1 with the reason on stderr.
+ * t_count and t_count_blobs: rows of the catalog and blob files.
  */
 #ifndef RECFS_T_REG_H
 #define RECFS_T_REG_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "ingest.h"
 #include "register.h"
@@ -39,6 +43,67 @@ static inline int t_register(const char *dir, struct keyring **secrets, struct r
 	mkdir(p, 0700);
 	free(p);
 	return rc;
+}
+
+/*
+ * The number a query such as "SELECT count(*) FROM audit WHERE ..." gives
+ * on reg's catalog.db, read as committed on disk through a connection of
+ * its own (as the integration tests' q does); -1 when it cannot be read.
+ */
+static inline int t_count(const struct reg *reg, const char *sql)
+{
+	char *path = reg_path(reg, "catalog.db");
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	else
+		fprintf(stderr, "  t_count: %s: %s\n", sql, db ? sqlite3_errmsg(db) : "cannot open");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return n;
+}
+
+/* Regular files below path, at any depth; -1 when a folder cannot be read. */
+static inline int t_count_files(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	struct stat st;
+	int n = 0, sub;
+
+	if (!d)
+		return -1;
+	while (n >= 0 && (e = readdir(d))) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = xasprintf("%s/%s", path, e->d_name);
+		if (lstat(p, &st) < 0)
+			n = -1;
+		else if (S_ISDIR(st.st_mode))
+			n = (sub = t_count_files(p)) < 0 ? -1 : n + sub;
+		else if (S_ISREG(st.st_mode))
+			n++;
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Blob files of reg (REGISTER/blobs/xx/<id>); -1 when they cannot be read. */
+static inline int t_count_blobs(const struct reg *reg)
+{
+	char *path = reg_path(reg, "blobs");
+	int n = t_count_files(path);
+
+	free(path);
+	return n;
 }
 
 /* A phone number of its own for each test subject, from its name. */

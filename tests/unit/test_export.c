@@ -22,17 +22,6 @@ static struct keyring *secrets, *analysis_kr, *training_kr;
 static struct audit_actor actor;
 static char handle[CATALOG_HANDLE_MAX], rec_id[RECFS_ID_HEX];
 
-static int count(const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int n = -1;
-
-	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static int same_file(const char *a, const char *b)
 {
 	uint8_t *x = NULL, *y = NULL;
@@ -115,10 +104,10 @@ TEST(test_export_writes_card_vcon_and_decrypted_media)
 	{
 		char *sql = xasprintf("SELECT count(*) FROM audit WHERE action='export' AND object='%s' AND outcome='ok'"
 				      " AND reason LIKE 'recipient=data-subject request=%lld%%'", handle, (long long)req);
-		CHECK_EQ(count(sql), 1);
+		CHECK_EQ(t_count(reg, sql), 1);
 		free(sql);
 		sql = xasprintf("SELECT count(*) FROM audit WHERE action='export' AND object='%s'", rec_id);
-		CHECK_EQ(count(sql), 1);
+		CHECK_EQ(t_count(reg, sql), 1);
 		free(sql);
 	}
 	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, NULL, &res), -EEXIST);
@@ -136,7 +125,7 @@ TEST(test_export_checks_the_recipient_against_the_policy)
 	char *safeguard;
 
 	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "nsa", &res), -EINVAL);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='export' AND outcome='refused'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND outcome='refused'"), 1);
 	CHECK(it >= 0);
 	if (it < 0)
 		goto out;
@@ -144,11 +133,12 @@ TEST(test_export_checks_the_recipient_against_the_policy)
 	reg->policy->recipients[it].safeguard = NULL;
 	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "it-provider", &res), -EPERM);
 	reg->policy->recipients[it].safeguard = safeguard;
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='export' AND outcome='refused'"), 2);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND outcome='refused'"), 2);
 	CHECK(access(o, F_OK) < 0 || rmdir(o) == 0);
 	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "it-provider", &res), 0);
 	CHECK_EQ(res.recordings, 1);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='export' AND reason LIKE 'recipient=it-provider%'"), 3);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='export' AND reason LIKE 'recipient=it-provider%'"), 3);
 out:
 	free(res.dir);
 	free(o);

@@ -33,34 +33,6 @@ static void copy_fixture(const char *fixture, const char *name)
 	free(to);
 }
 
-static int count_blobs(void)
-{
-	char *cmd = xasprintf("find %s/reg/blobs -type f | wc -l", dir);
-	FILE *f = popen(cmd, "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		pclose(f);
-	}
-	free(cmd);
-	return n;
-}
-
-static int count_rows(const char *table)
-{
-	char *sql = xasprintf("SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st = NULL;
-	int n = -1;
-
-	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	free(sql);
-	return n;
-}
-
 static int ingest(const char *name, struct ingest_result *res)
 {
 	char *p = xasprintf("%s/spool/%s", dir, name);
@@ -100,21 +72,21 @@ TEST(test_ingest_stores_recording_with_artifacts_seals_and_subject)
 	CHECK(rec.duration_ms > 500);
 	/* quality: min_level training, so every level holds a seal on the
 	 * artifacts, and the details from analysis up only. */
-	CHECK_EQ(count_rows("artifact"), 3);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM artifact"), 3);
 	CHECK_EQ(catalog_get_seal(reg->cat, rec.details_id, "training", seal), -ENOENT);
 	CHECK_EQ(catalog_get_seal(reg->cat, rec.details_id, "analysis", seal), 0);
-	CHECK_EQ(count_blobs(), 3);
+	CHECK_EQ(t_count_blobs(reg), 3);
 	cat_recording_clear(&rec);
 }
 
 TEST(test_ingest_same_manifest_twice_is_a_no_op)
 {
 	struct ingest_result res;
-	int before = count_rows("recording");
+	int before = t_count(reg, "SELECT count(*) FROM recording");
 
 	CHECK_EQ(ingest("a.json", &res), 0);
 	CHECK_EQ(res.duplicate, 1);
-	CHECK_EQ(count_rows("recording"), before);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), before);
 }
 
 TEST(test_ingest_matches_known_subject_by_normalised_phone)
@@ -128,7 +100,7 @@ TEST(test_ingest_matches_known_subject_by_normalised_phone)
 			     " \"phone\": \"00358401234567\"}], \"audio\": \"b.opus\"}");
 	CHECK_EQ(ingest("b.json", &res), 0);
 	CHECK_EQ(res.n_subjects_new, 0);
-	CHECK_EQ(count_rows("subject"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), 1);
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "email", " MATTI@example.fi ", handle), 0);
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358 40 000 0000", handle), -ENOENT);
 }
@@ -161,7 +133,7 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
 		  " \"attachments\": [{\"file\": \"gone.pdf\"}]}", "missing" },
 	};
-	int blobs = count_blobs(), recs = count_rows("recording");
+	int blobs = t_count_blobs(reg), recs = t_count(reg, "SELECT count(*) FROM recording");
 	struct ingest_result res;
 
 	write_text("bad.opus", "OggS but not really an opus file at all, just some bytes");
@@ -174,8 +146,8 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 			CHECK(0);
 		}
 	}
-	CHECK_EQ(count_blobs(), blobs);
-	CHECK_EQ(count_rows("recording"), recs);
+	CHECK_EQ(t_count_blobs(reg), blobs);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
 }
 
 TEST(test_ingest_refuses_a_manifest_of_ten_megabytes)

@@ -18,17 +18,6 @@ static struct keyring *secrets;
 static struct audit_actor actor;
 static char handle[CATALOG_HANDLE_MAX];
 
-static int count(const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int n = -1;
-
-	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static int count_cb(const struct request *q, void *ctx)
 {
 	(void)q;
@@ -62,8 +51,9 @@ TEST(test_request_new_is_due_one_month_after_receipt)
 	CHECK_EQ(q.due, t);
 	CHECK_EQ(q.closed, 0);
 	request_clear(&q);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='request-new' AND reason LIKE 'request=1 type=access%'"), 1);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE reason LIKE '%Liisa%'"), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='request-new' AND reason LIKE 'request=1 type=access%'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE reason LIKE '%Liisa%'"), 0);
 }
 
 TEST(test_request_open_for_names_the_oldest_open_request)
@@ -89,7 +79,8 @@ TEST(test_request_extends_once_by_two_months)
 	CHECK_STR(q.extended_reason, "many recordings to review");
 	request_clear(&q);
 	CHECK_EQ(request_extend(reg, &actor, 1, "again"), -EALREADY);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='request-extend' AND reason='request=1 due=2026-04-28'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='request-extend' AND reason='request=1 due=2026-04-28'"), 1);
 }
 
 TEST(test_request_past_due_cannot_be_extended_and_is_overdue)
@@ -118,8 +109,9 @@ TEST(test_request_closes_once)
 	request_clear(&q);
 	CHECK_EQ(n_of(REQUEST_OVERDUE), 0);
 	CHECK_EQ(n_of(REQUEST_ALL), 2);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='request-close' AND reason='request=2 late'"), 1);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE reason LIKE '%erased 3%'"), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='request-close' AND reason='request=2 late'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE reason LIKE '%erased 3%'"), 0);
 	CHECK_EQ(audit_verify(reg->cat, &(int64_t){ 0 }, &(int64_t){ 0 }), 0);
 }
 

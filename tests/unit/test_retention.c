@@ -47,32 +47,6 @@ static char *ingest_one(const char *when, const char *purpose, unsigned phone)
 	return id;
 }
 
-static int count(const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int n = -1;
-
-	if (sqlite3_prepare_v2(catalog_db(reg->cat), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static int count_blobs(void)
-{
-	char *cmd = xasprintf("find %s/reg/blobs -type f | wc -l", dir);
-	FILE *f = popen(cmd, "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		pclose(f);
-	}
-	free(cmd);
-	return n;
-}
-
 #define N_EXPIRED 300	/* more than one batch */
 
 static char *held, *restricted;
@@ -99,16 +73,16 @@ TEST(test_sweep_dry_run_counts_and_changes_nothing)
 	free(ingest_one("2026-05-02T10:00:00Z", "quality", 2));
 	CHECK_EQ(rights_set_hold(reg, &actor, privacy, held, "dispute"), 0);
 	CHECK_EQ(rights_restrict(reg, &actor, privacy, restricted, "accuracy contested"), 0);
-	recs = count("SELECT count(*) FROM recording");
-	audit = count("SELECT count(*) FROM audit");
+	recs = t_count(reg, "SELECT count(*) FROM recording");
+	audit = t_count(reg, "SELECT count(*) FROM audit");
 	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
 	CHECK_EQ(s.expired, N_EXPIRED);
 	CHECK_EQ(s.erased, N_EXPIRED - 2);
 	CHECK_EQ(s.skipped_hold, 1);
 	CHECK_EQ(s.skipped_restricted, 1);
 	CHECK_EQ(s.errors, 0);
-	CHECK_EQ(count("SELECT count(*) FROM recording"), recs);
-	CHECK_EQ(count("SELECT count(*) FROM audit"), audit);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit"), audit);
 }
 
 TEST(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips)
@@ -121,15 +95,18 @@ TEST(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips)
 	CHECK_EQ(s.erased, N_EXPIRED - 2);
 	CHECK_EQ(s.skipped_hold, 1);
 	CHECK_EQ(s.skipped_restricted, 1);
-	CHECK_EQ(count("SELECT count(*) FROM recording"), 4);
-	CHECK_EQ(count_blobs(), 4);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), 4);
+	CHECK_EQ(t_count_blobs(reg), 4);
 	CHECK_EQ(catalog_get_recording(reg->cat, held, &rec), 0);
 	cat_recording_clear(&rec);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='retention-skip' AND reason='legal hold'"), 1);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='retention-skip' AND reason='restricted'"), 1);
-	CHECK_EQ(count("SELECT count(*) FROM audit WHERE action='erase' AND reason='retention'"), N_EXPIRED - 2);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='retention-skip' AND reason='legal hold'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='retention-skip' AND reason='restricted'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='erase' AND reason='retention'"), N_EXPIRED - 2);
 	/* Seals of erased recordings are gone; the survivors' are intact. */
-	CHECK_EQ(count("SELECT count(*) FROM seal WHERE object NOT IN (SELECT id FROM artifact)"
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM seal WHERE object NOT IN (SELECT id FROM artifact)"
 		       " AND object NOT IN (SELECT details_id FROM recording) AND object NOT IN (SELECT card FROM subject)"),
 		 0);
 	CHECK_EQ(audit_verify(reg->cat, &(int64_t){ 0 }, &(int64_t){ 0 }), 0);
@@ -168,7 +145,7 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 	{
 		char *sql = xasprintf("SELECT count(*) FROM audit WHERE action='erase' AND object='%s'"
 				      " AND reason='withdraw-consent request=%lld'", c1, (long long)req);
-		CHECK_EQ(count(sql), 1);
+		CHECK_EQ(t_count(reg, sql), 1);
 		free(sql);
 	}
 	CHECK_EQ(retention_withdraw_consent(reg, &actor, "S-NOSUCH", &s), -ENOENT);
