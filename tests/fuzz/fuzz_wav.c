@@ -1,0 +1,140 @@
+/*
+ * fuzz_wav.c - the WAV view (opus_wav_*), decoding audio that the ingest
+ * check accepted, as the mount serves it.  The input is a read plan of
+ * PLAN_BYTES, then the Ogg Opus file (its page checksums made right first
+ * when plan[0] & 1; fuzz_ogg.h).  When opus_probe_file accepts the file,
+ * one view reads the first REF_MAX bytes front to back in 128 KiB reads, as
+ * cat does; a second view serves the plan's reads in the plan's order
+ * (forwards, backwards, across segments), and each must be exactly the
+ * bytes at that offset of the first: opus.h promises that the view's bytes
+ * do not depend on how it is read.  Reads may fail with -EIO (a packet
+ * that does not decode), nothing else; a read never returns more or less
+ * than it was asked for inside the view's size.
+ *
+ * Plan: u8 flags | then per read le16 offset (x 17 bytes) | u8 length
+ * (x 521 bytes + 1); five reads.  Then one more read, at the end of the
+ * view.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "fuzz_ogg.h"
+#include "opus.h"
+
+#define PLAN_BYTES 16
+#define N_READS 5
+#define REF_MAX (1280u * 1024)
+#define REF_STEP (128u * 1024)
+
+struct mem {
+	const uint8_t *p;
+	size_t n;
+};
+
+static char *path;
+static uint8_t *ref, *buf;
+
+const char *__asan_default_options(void);
+
+/* As fuzz_opus: libopusfile's known leak (lsan.supp) needs the slow
+ * unwinder to be recognised. */
+const char *__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	path = fuzz_path("in.opus");
+	ref = xcalloc(1, REF_MAX);
+	buf = xcalloc(1, 256 * 521 + 1);
+	return 0;
+}
+
+static ssize_t mem_read(void *ctx, void *out, size_t len, uint64_t off)
+{
+	const struct mem *m = ctx;
+
+	if (off >= m->n)
+		return 0;
+	if (len > m->n - off)
+		len = (size_t)(m->n - off);
+	memcpy(out, m->p + off, len);
+	return (ssize_t)len;
+}
+
+/* The view's first bytes, read front to back; how many could be read. */
+static size_t read_reference(struct mem *m, const struct opus_info *info, uint64_t total)
+{
+	struct opus_wav *w = NULL;
+	size_t got = 0, want = total < REF_MAX ? (size_t)total : REF_MAX;
+
+	FUZZ_ASSERT(opus_wav_open(mem_read, m, m->n, info, &w) == 0);
+	while (got < want) {
+		size_t step = want - got < REF_STEP ? want - got : REF_STEP;
+		ssize_t n = opus_wav_read(w, ref + got, step, got);
+
+		if (n < 0) {
+			FUZZ_ASSERT(n == -EIO);
+			break;
+		}
+		FUZZ_ASSERT((size_t)n == step);
+		got += step;
+	}
+	opus_wav_close(w);
+	return got;
+}
+
+static void planned_reads(struct mem *m, const struct opus_info *info, uint64_t total, const uint8_t *plan,
+			  size_t ref_len)
+{
+	struct opus_wav *w = NULL;
+	ssize_t n;
+
+	FUZZ_ASSERT(opus_wav_open(mem_read, m, m->n, info, &w) == 0);
+	for (int k = 0; k < N_READS; k++) {
+		uint64_t off = fuzz_le(plan, PLAN_BYTES, 1 + 3 * (size_t)k, 2) * 17;
+		size_t len = plan[3 + 3 * k] * 521u + 1;
+		uint64_t expect = off >= total ? 0 : (total - off < len ? total - off : len);
+
+		n = opus_wav_read(w, buf, len, off);
+		if (n < 0) {
+			FUZZ_ASSERT(n == -EIO);
+			continue;
+		}
+		FUZZ_ASSERT((uint64_t)n == expect);
+		if (off + (uint64_t)n <= ref_len)
+			FUZZ_ASSERT(!memcmp(buf, ref + off, (size_t)n));
+	}
+	n = opus_wav_read(w, buf, 4096, total > 4000 ? total - 4000 : 0);
+	FUZZ_ASSERT(n == -EIO || (uint64_t)n == (total > 4000 ? 4000 : total));
+	opus_wav_close(w);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct opus_info info;
+	struct mem m;
+	uint8_t *audio;
+	uint64_t total;
+	size_t ref_len;
+
+	if (size <= PLAN_BYTES)
+		return 0;
+	m.n = size - PLAN_BYTES;
+	audio = xcalloc(1, m.n);
+	memcpy(audio, data + PLAN_BYTES, m.n);
+	if (data[0] & 1)
+		fuzz_ogg_fix_crc(audio, m.n);
+	m.p = audio;
+	fuzz_write(path, audio, m.n);
+	if (opus_probe_file(path, &info) == 0) {
+		total = opus_wav_size(&info);
+		ref_len = read_reference(&m, &info, total);
+		planned_reads(&m, &info, total, data, ref_len);
+	}
+	free(audio);
+	return 0;
+}
