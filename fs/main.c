@@ -1,6 +1,7 @@
 /*
  * main.c - the recfs daemon: options, keyrings, the FUSE session, and the
- * poller that keeps the snapshot in step with the catalog.
+ * order in which the mount's parts (snapshot.h, dek.h, auditq.h, ...)
+ * start and stop.
  *
  *   recfs [-f] [-d] [-s] [-o OPTS] REGISTER MOUNTPOINT
  *
@@ -18,7 +19,6 @@
  */
 #include <errno.h>
 #include <malloc.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -28,7 +28,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "auditq.h"
@@ -36,12 +35,9 @@
 #include "recfs_i.h"
 #include "dek.h"
 #include "prefetch.h"
+#include "snapshot.h"
 #include "tree.h"
 
-#define POLL_MS 200
-#define READAHEAD_KB 1024
-#define READAHEAD_TRIES 10	/* poller passes; then it is left as it is */
-#define REFRESH_WAIT_S 3
 #define DEKCACHE_SLOTS 4096	/* 128 KiB of guarded memory */
 
 struct options {
@@ -205,219 +201,10 @@ static void resolve_level_gids(struct recfs *fs)
 	}
 }
 
-struct tree *recfs_tree(struct recfs *fs)
-{
-	struct tree *t;
-
-	pthread_mutex_lock(&fs->tree_lock);
-	t = fs->tree;
-	tree_ref(t);
-	pthread_mutex_unlock(&fs->tree_lock);
-	return t;
-}
-
-void recfs_refresh(struct recfs *fs)
-{
-	struct timespec ts;
-	uint64_t target;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += REFRESH_WAIT_S;
-	pthread_mutex_lock(&fs->tree_lock);
-	if (!fs->poller_running) {
-		pthread_mutex_unlock(&fs->tree_lock);
-		return;
-	}
-	fs->kick = 1;
-	target = fs->pass_started + 1;
-	pthread_cond_broadcast(&fs->tree_cond);
-	while (fs->pass_done < target && !fs->stop)
-		if (pthread_cond_timedwait(&fs->tree_cond, &fs->tree_lock, &ts) == ETIMEDOUT)
-			break;
-	pthread_mutex_unlock(&fs->tree_lock);
-}
-
-static void inval_entry(void *ctx, uint64_t parent, const char *name)
-{
-	struct recfs *fs = ctx;
-
-	(void)fuse_lowlevel_notify_inval_entry(fs->se, parent, name, strlen(name));
-}
-
-static void inval_inode(void *ctx, uint64_t ino)
-{
-	struct recfs *fs = ctx;
-
-	(void)fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
-}
-
-/* Two snapshots whose difference the kernel has to be told. */
-struct tree_pair {
-	struct tree *old, *cur;
-	struct tree_pair *next;
-};
-
-static void *invalidator(void *arg)
-{
-	struct recfs *fs = arg;
-	struct tree_pair *p;
-
-	pthread_mutex_lock(&fs->tree_lock);
-	for (;;) {
-		while (!fs->invals && !fs->stop)
-			pthread_cond_wait(&fs->tree_cond, &fs->tree_lock);
-		p = fs->invals;
-		if (!p)
-			break;
-		fs->invals = p->next;
-		pthread_mutex_unlock(&fs->tree_lock);
-		if (!fs->stop)
-			tree_diff(p->old, p->cur, inval_entry, inval_inode, fs);
-		tree_unref(p->old);
-		tree_unref(p->cur);
-		free(p);
-		pthread_mutex_lock(&fs->tree_lock);
-	}
-	pthread_mutex_unlock(&fs->tree_lock);
-	return NULL;
-}
-
-/*
- * The kernel reads ahead of a FUSE file in 128 KiB by default; 1 MiB lets a
- * sequential read come in fewer, larger requests (about 9 % more
- * throughput here).  It is a setting of the mount's backing device in
- * sysfs, which only root may change, and which the kernel lowers again when
- * it takes the INIT reply: so the path is found at mount (AT_STATX_DONT_SYNC
- * keeps statx from asking this daemon, whose loop is not running yet; the
- * device numbers come from the superblock) and the poller writes it once
- * INIT is done, checking on its next passes that it stayed.
- */
-static void readahead_find(struct recfs *fs, const char *mountpoint)
-{
-	struct statx stx;
-
-	if (statx(AT_FDCWD, mountpoint, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) == 0)
-		snprintf(fs->readahead_path, sizeof(fs->readahead_path), "/sys/class/bdi/%u:%u/read_ahead_kb",
-			 stx.stx_dev_major, stx.stx_dev_minor);
-}
-
-static void readahead_pass(struct recfs *fs)
-{
-	char buf[32] = "";
-	ssize_t n;
-	int fd, len;
-
-	if (!fs->readahead_path[0] || fs->readahead_tries >= READAHEAD_TRIES ||
-	    !__atomic_load_n(&fs->inited, __ATOMIC_ACQUIRE))
-		return;
-	fs->readahead_tries++;
-	fd = open(fs->readahead_path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fs->readahead_tries = READAHEAD_TRIES;	/* not root: keep the default */
-		return;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n > 0 && atoi(buf) >= READAHEAD_KB) {
-		fs->readahead_tries = READAHEAD_TRIES;	/* set, and it stayed */
-	} else {
-		len = snprintf(buf, sizeof(buf), "%d", READAHEAD_KB);
-		if (pwrite(fd, buf, (size_t)len, 0) < 0)
-			fs->readahead_tries = READAHEAD_TRIES;
-	}
-	close(fd);
-}
-
-/*
- * Poll the catalog every POLL_MS (or at once when kicked), rebuild on a
- * change, swap, wake the waiters, and hand the pair of snapshots to the
- * invalidator: an invalidation may wait for a directory lock that the
- * kernel holds until a handler blocked in recfs_refresh replies, and that
- * handler may be waiting for the poller's next pass.
- */
-static void *poller(void *arg)
-{
-	struct recfs *fs = arg;
-	struct tree *cur, *next, *old;
-	struct timespec ts;
-	uint64_t pass;
-	int64_t v, seen_dv = -1;
-	int rc, failed = 0;
-
-	pthread_mutex_lock(&fs->tree_lock);
-	for (;;) {
-		if (!fs->kick && !fs->stop) {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += POLL_MS * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&fs->tree_cond, &fs->tree_lock, &ts);
-		}
-		if (fs->stop)
-			break;
-		readahead_pass(fs);
-		fs->kick = 0;
-		pass = ++fs->pass_started;
-		cur = fs->tree;
-		tree_ref(cur);
-		pthread_mutex_unlock(&fs->tree_lock);
-
-		/* data_version is free to read and moves with any commit by
-		 * another connection; only then look at the content version,
-		 * which audit writes leave alone. */
-		next = NULL;
-		rc = catalog_data_version(fs->poll_cat, &v);
-		if (rc == 0 && v != seen_dv) {
-			int64_t cv;
-
-			rc = catalog_content_version(fs->poll_cat, &cv);
-			if (rc == 0 && cv != cur->content_version) {
-				/* Seals may be gone (erasure, restriction): no
-				 * cached data key may outlive them. */
-				dek_forget_seals(fs->deks);
-				rc = tree_build(fs->poll_cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
-			}
-			if (rc == 0)
-				seen_dv = v;
-		}
-		if (rc < 0 && !failed)
-			recfs_log(LOG_ERR, "recfs: cannot reread the catalog: %s",
-				  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
-		failed = rc < 0;
-
-		pthread_mutex_lock(&fs->tree_lock);
-		old = NULL;
-		if (next) {
-			struct tree_pair *p = xcalloc(1, sizeof(*p)), **pp;
-
-			old = fs->tree;
-			fs->tree = next;
-			p->old = cur;
-			p->cur = next;
-			tree_ref(next);
-			cur = NULL;
-			for (pp = &fs->invals; *pp; pp = &(*pp)->next)
-				;
-			*pp = p;
-		}
-		fs->pass_done = pass;
-		pthread_cond_broadcast(&fs->tree_cond);
-		pthread_mutex_unlock(&fs->tree_lock);
-
-		tree_unref(old);
-		tree_unref(cur);
-		pthread_mutex_lock(&fs->tree_lock);
-	}
-	pthread_mutex_unlock(&fs->tree_lock);
-	return NULL;
-}
-
 /* After the fork: sqlite connections, the snapshot, the threads. */
-static int start_mount(struct recfs *fs, const char *reg_dir)
+static int start_mount(struct recfs *fs, const char *reg_dir, const char *readahead_path)
 {
 	struct keyring *kr = NULL;
-	char *path = NULL;
 	int rc;
 
 	/* Fresh guarded (mlocked) memory in this process. */
@@ -448,30 +235,15 @@ static int start_mount(struct recfs *fs, const char *reg_dir)
 	rc = auditq_new(fs->reg->cat, &fs->cat_lock, &fs->aq);
 	if (rc < 0)
 		goto out;
-	path = reg_path(fs->reg, "catalog.db");
-	rc = catalog_open(path, 0, &fs->poll_cat);
-	if (rc < 0)
-		goto out;
-	rc = tree_build(fs->poll_cat, fs->reg->policy, fs->level_gid, fs->notice_len, &fs->tree);
-	if (rc < 0)
-		goto out;
 	rc = auditq_start(fs->aq);
 	if (rc < 0)
 		goto out;
-	rc = -pthread_create(&fs->invalidator, NULL, invalidator, fs);
-	if (rc < 0)
-		goto out;
-	fs->invalidator_running = 1;
-	rc = -pthread_create(&fs->poller, NULL, poller, fs);
-	if (rc < 0)
-		goto out;
-	fs->poller_running = 1;
+	rc = snapshot_start(fs, readahead_path, &fs->snap);
 out:
 	if (rc < 0)
 		recfs_log(LOG_ERR, "recfs: cannot start on %s: %s", reg_dir,
 			  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
 	keyring_free(kr);
-	free(path);
 	return rc;
 }
 
@@ -479,22 +251,8 @@ static void stop_mount(struct recfs *fs)
 {
 	prefetch_free(fs->pf);
 	fs->pf = NULL;
-	if (fs->poller_running) {
-		pthread_mutex_lock(&fs->tree_lock);
-		fs->stop = 1;
-		pthread_cond_broadcast(&fs->tree_cond);
-		pthread_mutex_unlock(&fs->tree_lock);
-		pthread_join(fs->poller, NULL);
-		fs->poller_running = 0;
-	}
-	if (fs->invalidator_running) {
-		pthread_mutex_lock(&fs->tree_lock);
-		fs->stop = 1;
-		pthread_cond_broadcast(&fs->tree_cond);
-		pthread_mutex_unlock(&fs->tree_lock);
-		pthread_join(fs->invalidator, NULL);
-		fs->invalidator_running = 0;
-	}
+	snapshot_stop(fs->snap);
+	fs->snap = NULL;
 }
 
 int main(int argc, char *argv[])
@@ -504,7 +262,7 @@ int main(int argc, char *argv[])
 	struct options o;
 	struct recfs fs;
 	struct reg *check = NULL;
-	char reg_dir[PATH_MAX];
+	char reg_dir[PATH_MAX], readahead_path[SNAPSHOT_READAHEAD_PATH] = "";
 	struct stat st;
 	int rc, ret = 1, mounted = 0, handlers = 0;
 
@@ -515,8 +273,6 @@ int main(int argc, char *argv[])
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	pthread_mutex_init(&fs.cat_lock, NULL);
-	pthread_mutex_init(&fs.tree_lock, NULL);
-	pthread_cond_init(&fs.tree_cond, NULL);
 	fuse_set_log_func(fuse_log_to_recfs);
 
 	if (fuse_opt_parse(&args, &o, option_spec, opt_proc) == -1 || o.bad)
@@ -575,14 +331,14 @@ int main(int argc, char *argv[])
 	if (fuse_session_mount(fs.se, o.mountpoint) < 0)
 		goto out;
 	mounted = 1;
-	readahead_find(&fs, o.mountpoint);
+	snapshot_readahead_path(o.mountpoint, readahead_path, sizeof(readahead_path));
 	if (!o.foreground) {
 		openlog("recfs", LOG_PID, LOG_DAEMON);
 		log_to_syslog = 1;
 	}
 	if (fuse_daemonize(o.foreground) < 0)
 		goto out;
-	if (start_mount(&fs, reg_dir) < 0)
+	if (start_mount(&fs, reg_dir, readahead_path) < 0)
 		goto out;
 	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)", reg_dir, o.mountpoint,
 		  keyring_level_count(fs.kr));
@@ -600,9 +356,6 @@ out:
 	if (fs.se)
 		fuse_session_destroy(fs.se);
 	auditq_free(fs.aq);
-	tree_unref(fs.tree);
-	if (fs.poll_cat)
-		catalog_close(fs.poll_cat);
 	caller_cache_free(fs.callers);
 	dek_free(fs.deks);
 	free(fs.notice);

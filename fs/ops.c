@@ -41,6 +41,7 @@
 #include "prefetch.h"
 #include "recfs_i.h"
 #include "rights.h"
+#include "snapshot.h"
 #include "tree.h"
 
 #define ATTR_TIMEOUT 1.0 /* seconds; what is no longer in the tree (ghosts, open files) */
@@ -157,7 +158,7 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 	struct tnode *node;
 
 	recfs_caller(req, c);
-	tr = recfs_tree(fs);
+	tr = snapshot_tree(fs->snap);
 	node = tree_find(tr, tree_nodeid_ino(ino));
 	if (!node || !tree_visible(node, c->level) || tree_nodeid(node, tree_view(c->level)) != ino) {
 		tree_unref(tr);
@@ -356,7 +357,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		if ((!(mode & 0444)) != restricted) {
 			tree_unref(t);
 			t = NULL;
-			recfs_refresh(fs);
+			snapshot_refresh(fs->snap);
 			rc = recfs_resolve(req, ino, &c, &t, &n);
 			if (rc < 0) {
 				t = NULL;
@@ -476,7 +477,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		ghost_recording(dir, n, c.uid);
 	tree_unref(t);
 	t = NULL;
-	recfs_refresh(fs);
+	snapshot_refresh(fs->snap);
 out:
 	tree_unref(t);
 	fuse_reply_err(req, -rc);
@@ -524,7 +525,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	caller_actor(&c, fs->reg->policy, &actor);
 	RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_subject(fs->reg, &actor, c.level, handle));
 	if (rc == 0)
-		recfs_refresh(fs);
+		snapshot_refresh(fs->snap);
 out:
 	free(handle);
 	tree_unref(t);
@@ -570,7 +571,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (rc < 0) {
 		/* Open without a lookup the caller could make (a race with a
 		 * restriction, an inode reached another way): refused, logged. */
-		t = recfs_tree(fs);
+		t = snapshot_tree(fs->snap);
 		n = tree_find(t, tree_nodeid_ino(ino));
 		if (!n || !n->art)
 			goto out;
@@ -706,7 +707,7 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 
 	recfs_caller(req, &c);
 	if (plus) {
-		struct tree *cur = recfs_tree(req_fs(req));
+		struct tree *cur = snapshot_tree(req_fs(req)->snap);
 
 		fresh = cur == d->t;
 		tree_unref(cur);

@@ -6,9 +6,9 @@
  *   - libfuse workers (fuse_session_loop_mt) run the handlers in ops.c and
  *     xattr.c; the hot path (lookup, getattr, readdir, read) touches only the
  *     snapshot tree and open file handles, never sqlite;
- *   - the poller (main.c) owns its own catalog connection, polls PRAGMA
+ *   - the poller (snapshot.c) owns its own catalog connection, polls
  *     the catalog's content version and rebuilds the snapshot;
- *   - the invalidator (main.c) tells the kernel what changed between two
+ *   - the invalidator (snapshot.c) tells the kernel what changed between two
  *     snapshots; it may block on a directory lock the kernel holds while a
  *     handler waits for the poller, so it is a thread of its own;
  *   - the audit flusher (auditq.c) writes queued entries in batches;
@@ -39,7 +39,7 @@ struct tree;
 struct auditq;
 struct caller_cache;
 struct deks;
-struct tree_pair;
+struct snapshot;
 
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
@@ -51,27 +51,12 @@ struct recfs {
 	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
 	int foreground;
 
-	pthread_mutex_t tree_lock;
-	pthread_cond_t tree_cond;
-	struct tree *tree;		/* protected by tree_lock */
-	uint64_t pass_started;		/* protected by tree_lock */
-	uint64_t pass_done;		/* protected by tree_lock */
-	int kick;			/* protected by tree_lock */
-	int stop;			/* protected by tree_lock */
-	pthread_t poller;
-	int poller_running;
-	struct catalog *poll_cat;	/* the poller's own connection */
-	struct tree_pair *invals;	/* protected by tree_lock: snapshots to diff */
-	pthread_t invalidator;
-	int invalidator_running;
-
+	struct snapshot *snap;		/* the current tree, poller, invalidator (snapshot.h) */
 	struct auditq *aq;
 	struct caller_cache *callers;
 	struct deks *deks;		/* the key path (dek.h); unsealed keys forgotten on every rebuild */
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
 	int inited;			/* atomic: the INIT reply is on its way */
-	char readahead_path[64];	/* the poller's: sysfs read_ahead_kb */
-	int readahead_tries;		/* the poller's */
 };
 
 /*
@@ -80,8 +65,8 @@ struct recfs {
  * the one expression and unlock are a single expression, so an unlock
  * cannot be missed or doubled (no return, goto or other statement fits
  * between them) and nothing but the call runs under the lock.  The call
- * must not take cat_lock again, take tree_lock or wait for the poller
- * (recfs_refresh): the lock is held for catalog work alone.
+ * must not take cat_lock again, take the snapshot's lock or wait for the
+ * poller (snapshot_refresh): the lock is held for catalog work alone.
  */
 #define RECFS_LOCKED(lock, rc, call) (pthread_mutex_lock(lock), (rc) = (call), pthread_mutex_unlock(lock))
 
@@ -90,19 +75,6 @@ static inline struct recfs *req_fs(fuse_req_t req)
 {
 	return (struct recfs *)fuse_req_userdata(req);
 }
-
-/* The current snapshot with a reference taken; tree_unref() when done. */
-struct tree *recfs_tree(struct recfs *fs);
-
-/*
- * After a successful change through rights_*: ask the poller for a pass
- * and wait (at most a couple of seconds) until a rebuilt snapshot is in
- * place, so that the caller's next lookup sees the change.  Kernel caches
- * are invalidated by the poller after the swap, never from a handler
- * (invalidating an entry takes the directory lock that the kernel holds
- * while it waits for our reply).
- */
-void recfs_refresh(struct recfs *fs);
 
 /* Log to stderr in the foreground, syslog as a daemon. */
 void recfs_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

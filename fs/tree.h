@@ -3,8 +3,8 @@
  * from the catalog in one pass and shared by every handler.
  *
  * A snapshot never changes after tree_build returns; a newer one replaces
- * it as a whole (recfs->tree, under tree_lock) and the old one is freed
- * when its last reference goes.  Inos are stateless: a node's ino is a
+ * it as a whole (snapshot.h) and the old one is freed when its last
+ * reference goes.  Inos are stateless: a node's ino is a
  * hash of its parent's ino and its name, so the same path has the same ino
  * in every snapshot and across mounts, and forget needs no bookkeeping.
  *

@@ -25,6 +25,7 @@
 #include "recfs_i.h"
 #include "protect.h"
 #include "rights.h"
+#include "snapshot.h"
 #include "seal.h"
 #include "tree.h"
 
@@ -500,7 +501,7 @@ out:
 		recfs_audit(fs, &c, value ? "setxattr" : "removexattr", handle ? handle : rec, rc);
 	free(handle);
 	if (rc == 0)
-		recfs_refresh(fs);
+		snapshot_refresh(fs->snap);
 	return rc;
 }
 

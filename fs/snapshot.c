@@ -1,0 +1,323 @@
+/*
+ * snapshot.c - the current snapshot of the mount, the poller that rebuilds
+ * it and the invalidator that tells the kernel (snapshot.h).
+ *
+ * The poller polls the catalog every POLL_MS, or at once when a handler
+ * kicks it after a change (snapshot_refresh); a rebuilt snapshot replaces
+ * the current one under lock, and the pair (old, new) goes to the
+ * invalidator.  The invalidation is a thread of its own because it may
+ * block on a directory lock that the kernel holds until a handler replies,
+ * and that handler may be waiting in snapshot_refresh for the poller's
+ * next pass.  Invariants: s->tree is never NULL between start and stop;
+ * pass_done only grows, and a waiter's pass is done only when a pass that
+ * started after its kick has finished.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dek.h"
+#include "recfs_i.h"
+#include "snapshot.h"
+#include "tree.h"
+
+#define POLL_MS 200
+#define READAHEAD_KB 1024
+#define READAHEAD_TRIES 10	/* poller passes; then it is left as it is */
+#define REFRESH_WAIT_S 3
+
+/* Two snapshots whose difference the kernel has to be told. */
+struct tree_pair {
+	struct tree *old, *cur;
+	struct tree_pair *next;
+};
+
+struct snapshot {
+	struct recfs *fs;
+	struct catalog *cat;		/* the poller's own connection */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct tree *tree;		/* protected by lock */
+	uint64_t pass_started;		/* protected by lock */
+	uint64_t pass_done;		/* protected by lock */
+	int kick;			/* protected by lock */
+	int stop;			/* protected by lock */
+	struct tree_pair *invals;	/* protected by lock: snapshots to diff */
+	pthread_t poller;
+	int poller_running;		/* written before the thread starts and after it is joined */
+	pthread_t invalidator;
+	int invalidator_running;
+	char readahead_path[SNAPSHOT_READAHEAD_PATH];	/* the poller's */
+	int readahead_tries;		/* the poller's */
+};
+
+struct tree *snapshot_tree(struct snapshot *s)
+{
+	struct tree *t;
+
+	pthread_mutex_lock(&s->lock);
+	t = s->tree;
+	tree_ref(t);
+	pthread_mutex_unlock(&s->lock);
+	return t;
+}
+
+void snapshot_refresh(struct snapshot *s)
+{
+	struct timespec ts;
+	uint64_t target;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += REFRESH_WAIT_S;
+	pthread_mutex_lock(&s->lock);
+	if (!s->poller_running) {
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	s->kick = 1;
+	target = s->pass_started + 1;
+	pthread_cond_broadcast(&s->cond);
+	while (s->pass_done < target && !s->stop)
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &ts) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void inval_entry(void *ctx, uint64_t parent, const char *name)
+{
+	struct recfs *fs = ctx;
+
+	(void)fuse_lowlevel_notify_inval_entry(fs->se, parent, name, strlen(name));
+}
+
+static void inval_inode(void *ctx, uint64_t ino)
+{
+	struct recfs *fs = ctx;
+
+	(void)fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
+}
+
+static void *invalidator(void *arg)
+{
+	struct snapshot *s = arg;
+	struct tree_pair *p;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->invals && !s->stop)
+			pthread_cond_wait(&s->cond, &s->lock);
+		p = s->invals;
+		if (!p)
+			break;
+		s->invals = p->next;
+		pthread_mutex_unlock(&s->lock);
+		if (!s->stop)
+			tree_diff(p->old, p->cur, inval_entry, inval_inode, s->fs);
+		tree_unref(p->old);
+		tree_unref(p->cur);
+		free(p);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/*
+ * The kernel reads ahead of a FUSE file in 128 KiB by default; 1 MiB lets a
+ * sequential read come in fewer, larger requests (about 9 % more
+ * throughput here).  It is a setting of the mount's backing device in
+ * sysfs, which only root may change, and which the kernel lowers again when
+ * it takes the INIT reply: so the path is found at mount (AT_STATX_DONT_SYNC
+ * keeps statx from asking this daemon, whose loop is not running yet; the
+ * device numbers come from the superblock) and the poller writes it once
+ * INIT is done, checking on its next passes that it stayed.
+ */
+void snapshot_readahead_path(const char *mountpoint, char *path, size_t len)
+{
+	struct statx stx;
+
+	path[0] = '\0';
+	if (statx(AT_FDCWD, mountpoint, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) == 0)
+		snprintf(path, len, "/sys/class/bdi/%u:%u/read_ahead_kb", stx.stx_dev_major, stx.stx_dev_minor);
+}
+
+static void readahead_pass(struct snapshot *s)
+{
+	char buf[32] = "";
+	ssize_t n;
+	int fd, len;
+
+	if (!s->readahead_path[0] || s->readahead_tries >= READAHEAD_TRIES ||
+	    !__atomic_load_n(&s->fs->inited, __ATOMIC_ACQUIRE))
+		return;
+	s->readahead_tries++;
+	fd = open(s->readahead_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		s->readahead_tries = READAHEAD_TRIES;	/* not root: keep the default */
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0 && atoi(buf) >= READAHEAD_KB) {
+		s->readahead_tries = READAHEAD_TRIES;	/* set, and it stayed */
+	} else {
+		len = snprintf(buf, sizeof(buf), "%d", READAHEAD_KB);
+		if (pwrite(fd, buf, (size_t)len, 0) < 0)
+			s->readahead_tries = READAHEAD_TRIES;
+	}
+	close(fd);
+}
+
+/*
+ * Poll the catalog every POLL_MS (or at once when kicked), rebuild on a
+ * change, swap, wake the waiters, and hand the pair of snapshots to the
+ * invalidator (see the top of this file).
+ */
+static void *poller(void *arg)
+{
+	struct snapshot *s = arg;
+	struct recfs *fs = s->fs;
+	struct tree *cur, *next, *old;
+	struct timespec ts;
+	uint64_t pass;
+	int64_t v, seen_dv = -1;
+	int rc, failed = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		if (!s->kick && !s->stop) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += POLL_MS * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+		}
+		if (s->stop)
+			break;
+		readahead_pass(s);
+		s->kick = 0;
+		pass = ++s->pass_started;
+		cur = s->tree;
+		tree_ref(cur);
+		pthread_mutex_unlock(&s->lock);
+
+		/* data_version is free to read and moves with any commit by
+		 * another connection; only then look at the content version,
+		 * which audit writes leave alone. */
+		next = NULL;
+		rc = catalog_data_version(s->cat, &v);
+		if (rc == 0 && v != seen_dv) {
+			int64_t cv;
+
+			rc = catalog_content_version(s->cat, &cv);
+			if (rc == 0 && cv != cur->content_version) {
+				/* Seals may be gone (erasure, restriction): no
+				 * cached data key may outlive them. */
+				dek_forget_seals(fs->deks);
+				rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
+			}
+			if (rc == 0)
+				seen_dv = v;
+		}
+		if (rc < 0 && !failed)
+			recfs_log(LOG_ERR, "recfs: cannot reread the catalog: %s",
+				  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		failed = rc < 0;
+
+		pthread_mutex_lock(&s->lock);
+		old = NULL;
+		if (next) {
+			struct tree_pair *p = xcalloc(1, sizeof(*p)), **pp;
+
+			old = s->tree;
+			s->tree = next;
+			p->old = cur;
+			p->cur = next;
+			tree_ref(next);
+			cur = NULL;
+			for (pp = &s->invals; *pp; pp = &(*pp)->next)
+				;
+			*pp = p;
+		}
+		s->pass_done = pass;
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->lock);
+
+		tree_unref(old);
+		tree_unref(cur);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot **out)
+{
+	struct snapshot *s = calloc(1, sizeof(*s));
+	char *path = NULL;
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->fs = fs;
+	snprintf(s->readahead_path, sizeof(s->readahead_path), "%s", readahead_path ? readahead_path : "");
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	path = reg_path(fs->reg, "catalog.db");
+	rc = catalog_open(path, 0, &s->cat);
+	if (rc < 0)
+		goto out;
+	rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len, &s->tree);
+	if (rc < 0)
+		goto out;
+	rc = -pthread_create(&s->invalidator, NULL, invalidator, s);
+	if (rc < 0)
+		goto out;
+	s->invalidator_running = 1;
+	rc = -pthread_create(&s->poller, NULL, poller, s);
+	if (rc < 0)
+		goto out;
+	s->poller_running = 1;
+	*out = s;
+	s = NULL;
+out:
+	snapshot_stop(s);
+	free(path);
+	return rc;
+}
+
+/* Stop and join one of the threads. */
+static void join(struct snapshot *s, pthread_t th, int *running)
+{
+	if (!*running)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(th, NULL);
+	*running = 0;
+}
+
+void snapshot_stop(struct snapshot *s)
+{
+	if (!s)
+		return;
+	/* The poller first: it is the one that hands work to the invalidator,
+	 * which then drops what is left without telling the kernel. */
+	join(s, s->poller, &s->poller_running);
+	join(s, s->invalidator, &s->invalidator_running);
+	tree_unref(s->tree);
+	if (s->cat)
+		catalog_close(s->cat);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

@@ -1,0 +1,61 @@
+/*
+ * snapshot.h - the mount's current snapshot (tree.h) and the threads that
+ * keep it in step with the catalog: the poller, which rebuilds it when the
+ * catalog's content changes, and the invalidator, which tells the kernel
+ * what a new snapshot took away.  The poller also sets the read-ahead of
+ * the mount's backing device once the kernel has taken the INIT reply.
+ *
+ * Locking: one mutex (private) guards the current snapshot and the
+ * poller's passes; handlers hold it only to take a reference.  The poller
+ * has its own catalog connection and never takes cat_lock.
+ */
+#ifndef RECFS_FS_SNAPSHOT_H
+#define RECFS_FS_SNAPSHOT_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct recfs;
+struct tree;
+struct snapshot;
+
+/* Room for the path of a read-ahead setting in sysfs. */
+#define SNAPSHOT_READAHEAD_PATH 64
+
+/*
+ * The sysfs read_ahead_kb of the mount at mountpoint into path (len
+ * bytes, "" when unknown).  Call after fuse_session_mount and before the
+ * session loop runs: it does not ask the mount itself.
+ */
+void snapshot_readahead_path(const char *mountpoint, char *path, size_t len);
+
+/*
+ * After the fork: open the poller's own catalog connection to fs->reg,
+ * build the first snapshot, and start the invalidator and the poller.
+ * readahead_path ("" for none, copied) is set once fs->inited is set.  fs
+ * must outlive the snapshot; the poller reads fs->reg's policy, fs->se,
+ * fs->level_gid and fs->notice_len, and clears fs->deks' unsealed keys on
+ * every change.  *out owned by the caller: snapshot_stop.  Errors: those of
+ * catalog_open and tree_build, -ENOMEM, pthread_create's (negative).
+ */
+int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot **out) MUST_CHECK;
+
+/* Stop and join the threads, drop the snapshot, close the connection,
+ * free.  NULL is fine.  No handler may use s afterwards. */
+void snapshot_stop(struct snapshot *s);
+
+/* The current snapshot with a reference taken; tree_unref() when done. */
+struct tree *snapshot_tree(struct snapshot *s);
+
+/*
+ * After a successful change through rights_*: ask the poller for a pass
+ * and wait (at most a few seconds) until a rebuilt snapshot is in place,
+ * so that the caller's next lookup sees the change.  Kernel caches are
+ * invalidated by the invalidator after the swap, never from a handler
+ * (invalidating an entry takes the directory lock that the kernel holds
+ * while it waits for our reply).  Must not be called with cat_lock held.
+ */
+void snapshot_refresh(struct snapshot *s);
+
+#endif
