@@ -34,10 +34,12 @@
 #include "caller.h"
 #include "recfs_i.h"
 #include "dek.h"
+#include "ghost.h"
 #include "prefetch.h"
 #include "snapshot.h"
 #include "tree.h"
 
+#define GHOST_TTL 10	/* seconds an erased name answers rm -r */
 #define DEKCACHE_SLOTS 4096	/* 128 KiB of guarded memory */
 
 struct options {
@@ -226,6 +228,9 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = dek_new(DEKCACHE_SLOTS, &fs->deks);
 	if (rc < 0)
 		goto out;
+	rc = ghosts_new(GHOST_TTL, &fs->ghosts);
+	if (rc < 0)
+		goto out;
 	rc = prefetch_new(fs, &fs->pf);
 	if (rc < 0)
 		goto out;
@@ -358,6 +363,7 @@ out:
 	auditq_free(fs.aq);
 	caller_cache_free(fs.callers);
 	dek_free(fs.deks);
+	ghosts_free(fs.ghosts);
 	free(fs.notice);
 	if (fs.reg)
 		reg_close(fs.reg);

@@ -38,6 +38,7 @@
 #include "caller.h"
 #include "content.h"
 #include "dek.h"
+#include "ghost.h"
 #include "prefetch.h"
 #include "recfs_i.h"
 #include "rights.h"
@@ -49,65 +50,6 @@
 #define STORE_MAX (256u << 10) /* bytes; see store_small */
 /* A small file is read at open through the page cache that prefetch warmed. */
 _Static_assert(2 * STORE_MAX <= BLOB_DIRECT_MIN, "small files must not be read past the page cache");
-#define GHOST_MAX 256
-#define GHOST_TTL 10
-
-/*
- * Ghosts: the sibling names of a recording this mount just erased through
- * one of them, remembered for GHOST_TTL seconds for the uid that erased it.
- * `rm -r` reads a directory and then unlinks each name: once `<stem>.opus`
- * erased the recording, `<stem>.wav` must still unlink cleanly (it is gone,
- * which is what was asked).  Ghosts answer lookup/getattr/unlink only for
- * that uid and never appear in readdir.
- */
-struct ghost {
-	uint64_t ino, parent;
-	uid_t uid;
-	time_t expires;
-	struct stat st;
-};
-
-static pthread_mutex_t ghost_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ghost ghosts[GHOST_MAX];	/* protected by ghost_lock */
-static size_t ghost_next;		/* protected by ghost_lock */
-
-static void ghost_add(uint64_t parent, uid_t uid, const struct stat *st)
-{
-	struct ghost *g;
-
-	pthread_mutex_lock(&ghost_lock);
-	g = &ghosts[ghost_next++ % GHOST_MAX];
-	g->ino = st->st_ino;
-	g->parent = parent;
-	g->uid = uid;
-	g->expires = time(NULL) + GHOST_TTL;
-	g->st = *st;
-	pthread_mutex_unlock(&ghost_lock);
-}
-
-/* 1 and *st when ino is a live ghost of uid; remove: forget it. */
-static int ghost_find(uint64_t ino, uid_t uid, struct stat *st, int remove)
-{
-	time_t now = time(NULL);
-	int found = 0;
-	size_t i;
-
-	pthread_mutex_lock(&ghost_lock);
-	for (i = 0; i < GHOST_MAX; i++) {
-		struct ghost *g = &ghosts[i];
-
-		if (g->ino != ino || g->uid != uid || g->expires <= now)
-			continue;
-		if (st)
-			*st = g->st;
-		if (remove)
-			g->ino = 0;
-		found = 1;
-		break;
-	}
-	pthread_mutex_unlock(&ghost_lock);
-	return found;
-}
 
 const char *recfs_errname(int err)
 {
@@ -253,7 +195,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	ino = tree_ino(dir->ino, name);
 	tree_unref(t);
 	memset(&e, 0, sizeof(e));
-	if (!n && ghost_find(ino, c.uid, &e.attr, 0)) {
+	if (!n && ghosts_find(req_fs(req)->ghosts, ino, c.uid, &e.attr)) {
 		/* Not cached: the name is gone, only this uid's rm -r sees it. */
 		e.ino = tree_view_nodeid(ino, tree_view(c.level));
 		e.generation = 1;
@@ -292,7 +234,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), ATTR_TIMEOUT);
 			return;
 		}
-		if (ghost_find(tree_nodeid_ino(ino), c.uid, &st, 0)) {
+		if (ghosts_find(req_fs(req)->ghosts, tree_nodeid_ino(ino), c.uid, &st)) {
 			fuse_reply_attr(req, &st, ATTR_TIMEOUT);
 			return;
 		}
@@ -424,8 +366,9 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	op_readonly(req);
 }
 
-/* The siblings of n's recording in dir become ghosts for the caller. */
-static void ghost_recording(const struct tnode *dir, const struct tnode *n, uid_t uid)
+/* The other names of n's recording in dir become ghosts of uid (ghost.h):
+ * rm -r goes on to unlink them. */
+static void ghost_recording(struct ghosts *g, const struct tnode *dir, const struct tnode *n, uid_t uid)
 {
 	struct stat st;
 	size_t i;
@@ -433,7 +376,7 @@ static void ghost_recording(const struct tnode *dir, const struct tnode *n, uid_
 	for (i = 0; i < dir->n_kids; i++)
 		if (dir->kids[i]->rec == n->rec && dir->kids[i] != n) {
 			fill_attr(dir->kids[i], &st);
-			ghost_add(dir->ino, uid, &st);
+			ghosts_add(g, uid, &st);
 		}
 }
 
@@ -455,7 +398,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (!n || !tree_visible(n, c.level)) {
-		rc = ghost_find(tree_ino(dir->ino, name), c.uid, NULL, 1) ? 0 : -ENOENT;
+		rc = ghosts_take(fs->ghosts, tree_ino(dir->ino, name), c.uid) ? 0 : -ENOENT;
 		goto out;
 	}
 	if (n->type == TN_DIR) {
@@ -474,7 +417,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		ghost_recording(dir, n, c.uid);
+		ghost_recording(fs->ghosts, dir, n, c.uid);
 	tree_unref(t);
 	t = NULL;
 	snapshot_refresh(fs->snap);

@@ -1,6 +1,8 @@
 /*
  * recfs_i.h - private to fs/: the state of one mount, shared by the
- * modules of the daemon (main, tree, caller, ops, xattr, content, auditq).
+ * modules of the daemon that need the whole of it (main, snapshot, ops,
+ * xattr, dek, prefetch, auditq); tree, caller, content, ghost and the key
+ * path's parts (dekcache, unlock) know nothing of a mount.
  *
  * Threads of a running mount:
  *   - libfuse workers (fuse_session_loop_mt) run the handlers in ops.c and
@@ -40,6 +42,7 @@ struct auditq;
 struct caller_cache;
 struct deks;
 struct snapshot;
+struct ghosts;
 
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
@@ -56,6 +59,7 @@ struct recfs {
 	struct caller_cache *callers;
 	struct deks *deks;		/* the key path (dek.h); unsealed keys forgotten on every rebuild */
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
+	struct ghosts *ghosts;		/* names just erased, for rm -r (ghost.h) */
 	int inited;			/* atomic: the INIT reply is on its way */
 };
 
