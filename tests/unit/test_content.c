@@ -1,0 +1,264 @@
+/* Unit tests of fs/content, what an open file of the mount reads from: an
+ * artifact reads back the bytes that were ingested, the WAV view is a WAV
+ * of the audio, README.txt reads its text, and an error reaches the reader
+ * as the errno the mount promises: ENOENT for a missing blob, EIO for data
+ * that fails its check or audio that does not decode (never EINVAL). */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "content.h"
+#include "opus.h"
+#include "seal.h"
+#include "t.h"
+#include "t_reg.h"
+#include "tree.h"
+
+static char *dir;
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+static struct tree *tree;
+static char *rec;
+static gid_t level_gid[POLICY_MAX_LEVELS];
+
+/* The node of rec of this type and artifact role, or NULL. */
+static const struct tnode *node_of(enum tnode_type type, const char *role)
+{
+	const struct tnode *n;
+	size_t i;
+
+	for (i = 0; i < tree->n_slots; i++)
+		for (n = tree->slots[i]; n; n = n->next_hash)
+			if (n->type == type && n->rec && !strcmp(n->rec->id, rec) && n->art &&
+			    !strcmp(n->art->role, role))
+				return n;
+	return NULL;
+}
+
+/* The artifact's data key, unsealed with the secrets of its lowest level. */
+static struct crypto_key *dek_of(const struct tnode *n)
+{
+	struct crypto_key *dek = NULL;
+	size_t i;
+
+	for (i = 0; i < reg->policy->n_levels; i++)
+		if (n->art->mask & (1u << i))
+			break;
+	if (i == reg->policy->n_levels ||
+	    seal_unseal(reg, secrets, reg->policy->levels[i].name, n->art->id, &dek))
+		return NULL;
+	return dek;
+}
+
+/* The whole content of c, n->size bytes, read in odd-sized pieces. */
+static char *read_all(struct content *c, size_t size)
+{
+	char *buf = xcalloc(1, size + 1);
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < size) {
+		n = content_read(c, buf + off, size - off < 1000 ? size - off : 1000, off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off != size) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+TEST(test_content_reads_back_the_audio_that_was_ingested)
+{
+	const struct tnode *n = node_of(TN_FILE, "audio");
+	struct crypto_key *dek = n ? dek_of(n) : NULL;
+	struct content *c = NULL;
+	uint8_t *want = NULL;
+	char *got = NULL, end;
+	size_t want_len = 0;
+
+	CHECK(n && dek);
+	if (!n || !dek)
+		return;
+	CHECK_EQ(util_read_file("tests/fixtures/mono.opus", 1 << 24, &want, &want_len), 0);
+	CHECK_EQ(content_open_node(reg, n, dek, &c), 0);
+	if (c) {
+		CHECK_EQ(n->size, want_len);
+		got = read_all(c, n->size);
+		CHECK(got && want && !memcmp(got, want, want_len));
+		CHECK_EQ(content_read(c, &end, 1, n->size), 0);	/* at the end */
+		content_close(c);
+	}
+	free(want);
+	free(got);
+	crypto_key_free(dek);
+}
+
+TEST(test_content_wav_view_is_a_wav_of_the_audio)
+{
+	const struct tnode *n = node_of(TN_WAV, "audio");
+	struct crypto_key *dek = n ? dek_of(n) : NULL;
+	struct content *c = NULL;
+	char head[12];
+
+	CHECK(n && dek);
+	if (!n || !dek)
+		return;
+	CHECK_EQ(content_open_node(reg, n, dek, &c), 0);
+	if (c) {
+		CHECK_EQ(content_read(c, head, sizeof(head), 0), sizeof(head));
+		CHECK(!memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WAVE", 4));
+		/* The last byte of the view decodes. */
+		CHECK_EQ(content_read(c, head, 1, n->size - 1), 1);
+		content_close(c);
+	}
+	crypto_key_free(dek);
+}
+
+TEST(test_content_readme_reads_its_text_and_nothing_past_it)
+{
+	static const char text[] = "hello, notice\n";
+	struct content *c = NULL;
+	char buf[64];
+
+	CHECK_EQ(content_open_text(text, strlen(text), &c), 0);
+	CHECK_EQ(content_read(c, buf, sizeof(buf), 0), strlen(text));
+	CHECK(!memcmp(buf, text, strlen(text)));
+	CHECK_EQ(content_read(c, buf, 4, 7), 4);
+	CHECK(!memcmp(buf, "noti", 4));
+	CHECK_EQ(content_read(c, buf, sizeof(buf), strlen(text) - 2), 2);
+	CHECK_EQ(content_read(c, buf, sizeof(buf), strlen(text)), 0);
+	CHECK_EQ(content_read(c, buf, sizeof(buf), 1000), 0);
+	content_close(c);
+}
+
+TEST(test_content_of_a_folder_is_refused_with_eacces)
+{
+	struct content *c = NULL;
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+
+	CHECK_EQ(content_open_node(reg, tree->root, dek, &c), -EACCES);
+	CHECK(c == NULL);
+	crypto_key_free(dek);
+}
+
+TEST(test_content_read_with_the_wrong_key_is_eio_and_gives_no_plaintext)
+{
+	const struct tnode *n = node_of(TN_FILE, "chat");
+	struct crypto_key *wrong = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct content *c = NULL;
+	char buf[16];
+
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	CHECK_EQ(content_open_node(reg, n, wrong, &c), 0);	/* the header holds no key check */
+	if (c) {
+		memset(buf, 'x', sizeof(buf));
+		CHECK_EQ(content_read(c, buf, sizeof(buf), 0), -EIO);
+		CHECK(memcmp(buf, "hei", 3) != 0);
+		content_close(c);
+	}
+out:
+	crypto_key_free(wrong);
+}
+
+TEST(test_content_of_a_missing_blob_is_enoent)
+{
+	const struct tnode *n = node_of(TN_FILE, "chat");
+	struct crypto_key *dek = n ? dek_of(n) : NULL;
+	struct content *c = NULL;
+	char *path = NULL, *aside = NULL;
+
+	CHECK(n && dek);
+	if (!n || !dek)
+		goto out;
+	path = reg_blob_path(reg, n->art->id);
+	aside = xasprintf("%s.aside", path);
+	CHECK_EQ(rename(path, aside), 0);
+	CHECK_EQ(content_open_node(reg, n, dek, &c), -ENOENT);
+	CHECK(c == NULL);
+	CHECK_EQ(rename(aside, path), 0);
+out:
+	free(path);
+	free(aside);
+	crypto_key_free(dek);
+}
+
+/* The WAV view of audio the catalog gives an impossible channel count:
+ * opus.c says EINVAL, which to a reader of a file means nothing; the mount
+ * says EIO, the errno of a damaged file.  So does a WAV view over an
+ * artifact that is no Ogg Opus at all. */
+TEST(test_content_audio_that_does_not_decode_is_eio_not_einval)
+{
+	const struct tnode *chat = node_of(TN_FILE, "chat"), *wav = node_of(TN_WAV, "audio");
+	struct crypto_key *dek = wav ? dek_of(wav) : NULL, *chat_dek = chat ? dek_of(chat) : NULL;
+	struct content *c = NULL;
+	struct tnode fake;
+	struct trec rec0;
+
+	CHECK(chat && wav && dek && chat_dek);
+	if (!chat || !wav || !dek || !chat_dek)
+		goto out;
+	fake = *wav;
+	rec0 = *wav->rec;
+	rec0.channels = 0;
+	fake.rec = &rec0;
+	CHECK_EQ(content_open_node(reg, &fake, dek, &c), -EIO);
+	CHECK(c == NULL);
+	fake = *wav;
+	fake.art = chat->art;
+	CHECK_EQ(content_open_node(reg, &fake, chat_dek, &c), -EIO);
+	CHECK(c == NULL);
+out:
+	crypto_key_free(dek);
+	crypto_key_free(chat_dek);
+}
+
+TEST(test_content_keeps_the_attributes_it_was_opened_with)
+{
+	struct content *c = NULL;
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_size = 4321;
+	st.st_ino = 77;
+	CHECK_EQ(content_open_text("x", 1, &c), 0);
+	content_set_stat(c, &st);
+	st.st_size = 0;
+	CHECK_EQ(content_stat(c)->st_size, 4321);
+	CHECK_EQ(content_stat(c)->st_ino, 77);
+	content_close(c);
+}
+
+int main(void)
+{
+	if (!(dir = t_mkdtemp("content")) || t_register(dir, &secrets, &reg))
+		return 1;
+	audit_self(&actor, "privacy");
+	rec = t_ingest_one(dir, reg, secrets, &actor, "content", "2026-03-04T10:00:00Z", "");
+	if (!rec || tree_build(reg->cat, reg->policy, level_gid, 0, &tree)) {
+		fprintf(stderr, "cannot set up: %s\n", meta_errmsg());
+		util_remove_tree(dir);
+		free(dir);
+		return 2;
+	}
+	RUN(test_content_reads_back_the_audio_that_was_ingested);
+	RUN(test_content_wav_view_is_a_wav_of_the_audio);
+	RUN(test_content_readme_reads_its_text_and_nothing_past_it);
+	RUN(test_content_of_a_folder_is_refused_with_eacces);
+	RUN(test_content_read_with_the_wrong_key_is_eio_and_gives_no_plaintext);
+	RUN(test_content_of_a_missing_blob_is_enoent);
+	RUN(test_content_audio_that_does_not_decode_is_eio_not_einval);
+	RUN(test_content_keeps_the_attributes_it_was_opened_with);
+	tree_unref(tree);
+	free(rec);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	free(dir);
+	T_DONE();
+}
