@@ -1,0 +1,331 @@
+/* Unit tests of fs/dek, the mount's one key path, on a mount's state made
+ * by hand (no FUSE): a caller gets the data key its own level's seal holds
+ * and nothing for a level without one or without the key; a protected
+ * recording needs the caller's own unlock, which the key path checks and
+ * keeps per uid; cached keys serve until the seals are forgotten, and an
+ * erased recording's key is not served after that; sealed records open
+ * for the levels they are sealed for. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "caller.h"
+#include "dek.h"
+#include "protect.h"
+#include "recfs_i.h"
+#include "rights.h"
+#include "seal.h"
+#include "t.h"
+#include "t_reg.h"
+#include "tree.h"
+
+#define PASS "correct horse battery"
+
+static char *dir;
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+static struct recfs fs;
+static int training, analysis, privacy;
+static gid_t level_gid[POLICY_MAX_LEVELS];
+static char *plain, *guarded, *erased, *meeting;
+static struct crypto_key *guarded_dek;	/* its audio's DEK, from before it was protected */
+
+static struct caller caller(uid_t uid, int level)
+{
+	struct caller c;
+
+	memset(&c, 0, sizeof(c));
+	c.uid = uid;
+	c.level = level;
+	return c;
+}
+
+/* A snapshot of the register as it is now. */
+static struct tree *snapshot(void)
+{
+	struct tree *t = NULL;
+
+	if (tree_build(reg->cat, reg->policy, level_gid, 0, &t))
+		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
+	return t;
+}
+
+/* The .opus node of recording rec in t, or NULL. */
+static const struct tnode *audio_of(const struct tree *t, const char *rec)
+{
+	const struct tnode *n;
+	size_t i;
+
+	for (i = 0; t && i < t->n_slots; i++)
+		for (n = t->slots[i]; n; n = n->next_hash)
+			if (n->type == TN_FILE && n->rec && !strcmp(n->rec->id, rec) && n->art &&
+			    !strcmp(n->art->role, "audio"))
+				return n;
+	return NULL;
+}
+
+/* 1 when a and b hold the same bytes. */
+static int same_key(const struct crypto_key *a, const struct crypto_key *b)
+{
+	return a && b && a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
+}
+
+/* The artifact's real data key, straight from the register. */
+static struct crypto_key *real_dek(const char *level, const char *object)
+{
+	struct crypto_key *k = NULL;
+
+	return seal_unseal(reg, secrets, level, object, &k) ? NULL : k;
+}
+
+TEST(test_dek_gives_the_key_of_the_callers_own_seal)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, plain);
+	struct caller c = caller(1000, training);
+	struct crypto_key *got = NULL, *want = n ? real_dek("training", n->art->id) : NULL;
+
+	CHECK(n && want);
+	if (n) {
+		CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+		CHECK(same_key(got, want));
+	}
+	crypto_key_free(got);
+	crypto_key_free(want);
+	tree_unref(t);
+}
+
+TEST(test_dek_refuses_a_level_without_a_seal_and_a_caller_without_a_level)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, meeting);	/* min_level analysis */
+	struct caller low = caller(1000, training), none = caller(1000, -1), high = caller(1000, analysis);
+	struct crypto_key *got = NULL;
+
+	CHECK(n != NULL);
+	if (n) {
+		CHECK_EQ(dek_get(&fs, &low, n, &got), -EACCES);
+		CHECK_EQ(dek_get(&fs, &none, n, &got), -EACCES);
+		CHECK(got == NULL);
+		CHECK_EQ(dek_get(&fs, &high, n, &got), 0);
+		CHECK(got != NULL);
+	}
+	CHECK_EQ(dek_get(&fs, &high, t->root, &got), -EACCES);	/* a folder */
+	crypto_key_free(got);
+	tree_unref(t);
+}
+
+TEST(test_dek_without_the_level_key_in_the_keyring_is_enokey)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, meeting);
+	struct caller c = caller(1000, privacy);
+	const struct keyring *kr = fs.kr;
+	struct keyring *training_only = NULL;
+	struct crypto_key *got = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+
+	CHECK(n != NULL);
+	CHECK_EQ(keyring_new(&training_only), 0);
+	CHECK_EQ(keyring_add_level(training_only, "training", keyring_level(secrets, "training", pk)), 0);
+	fs.kr = training_only;
+	dek_forget_seals(fs.deks);
+	if (n)
+		CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
+	CHECK(got == NULL);
+	fs.kr = (struct keyring *)kr;
+	keyring_free(training_only);
+	tree_unref(t);
+}
+
+/* A key once unsealed is served from the cache, even when the keyring
+ * could no longer open the seal, until the seals are forgotten. */
+TEST(test_dek_serves_a_cached_key_until_the_seals_are_forgotten)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, plain);
+	struct caller c = caller(1000, analysis);
+	struct keyring *kr = fs.kr;
+	struct crypto_key *got = NULL;
+
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	dek_forget_seals(fs.deks);
+	CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+	crypto_key_free(got);
+	got = NULL;
+	fs.kr = NULL;
+	CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+	crypto_key_free(got);
+	got = NULL;
+	dek_forget_seals(fs.deks);
+	CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
+	fs.kr = kr;
+out:
+	crypto_key_free(got);
+	tree_unref(t);
+}
+
+/* What the poller does on an erasure: forget the seals.  The erased
+ * recording's key, cached before, is then not served from the old node. */
+TEST(test_dek_serves_no_key_of_an_erased_recording_once_seals_are_forgotten)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, erased);
+	struct caller c = caller(1000, training);
+	struct crypto_key *got = NULL;
+
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+	crypto_key_free(got);
+	got = NULL;
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, erased, "test"), 0);
+	dek_forget_seals(fs.deks);
+	CHECK_EQ(dek_get(&fs, &c, n, &got), -EACCES);
+	CHECK(got == NULL);
+out:
+	crypto_key_free(got);
+	tree_unref(t);
+}
+
+TEST(test_dek_of_a_protected_recording_needs_the_callers_own_unlock)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, guarded);
+	struct caller c = caller(1000, analysis), other = caller(1001, analysis);
+	struct crypto_key *got = NULL, *masked = NULL;
+
+	CHECK(n && n->rec->locked && guarded_dek);
+	if (!n || !guarded_dek)
+		goto out;
+	CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
+	CHECK_EQ(dek_unlocked(fs.deks, c.uid, guarded), 0);
+	CHECK_EQ(dek_unlock(&fs, &c, guarded, "not the passphrase"), -EACCES);
+	CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
+	CHECK_EQ(dek_unlock(&fs, &c, guarded, PASS), 0);
+	CHECK_EQ(dek_unlocked(fs.deks, c.uid, guarded), 1);
+	/* The seal holds DEK ^ P; the key path takes the mask off. */
+	CHECK_EQ(seal_unseal(reg, secrets, "analysis", n->art->id, &masked), 0);
+	CHECK(!same_key(masked, guarded_dek));
+	CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+	CHECK(same_key(got, guarded_dek));
+	crypto_key_free(got);
+	got = NULL;
+	/* Again, from the cache: still the key, for this uid and no other. */
+	CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+	CHECK(same_key(got, guarded_dek));
+	crypto_key_free(got);
+	got = NULL;
+	CHECK_EQ(dek_get(&fs, &other, n, &got), -ENOKEY);
+	CHECK_EQ(dek_unlocked(fs.deks, other.uid, guarded), 0);
+	dek_lock(fs.deks, c.uid, guarded);
+	CHECK_EQ(dek_unlocked(fs.deks, c.uid, guarded), 0);
+	CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
+out:
+	crypto_key_free(got);
+	crypto_key_free(masked);
+	tree_unref(t);
+}
+
+TEST(test_dek_unlock_of_an_unprotected_recording_is_einval)
+{
+	struct caller c = caller(1000, analysis), none = caller(1000, -1);
+
+	CHECK_EQ(dek_unlock(&fs, &c, plain, PASS), -EINVAL);
+	CHECK_EQ(dek_unlock(&fs, &none, guarded, PASS), -EACCES);
+	CHECK_EQ(dek_unlocked(fs.deks, c.uid, plain), 0);
+}
+
+TEST(test_dek_reads_a_sealed_record_only_for_a_level_it_is_sealed_for)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, plain);
+	struct caller low = caller(1000, training), high = caller(1000, analysis), none = caller(1000, -1);
+	char *json = NULL;
+	size_t len = 0;
+
+	CHECK(n && n->rec->details_id[0]);
+	if (!n)
+		goto out;
+	CHECK_EQ(dek_read_record(&fs, &high, n->rec->details_id, &json, &len), 0);
+	CHECK(json && len > 0 && json[0] == '{');
+	free(json);
+	json = NULL;
+	CHECK_EQ(dek_read_record(&fs, &low, n->rec->details_id, &json, &len), -EACCES);
+	CHECK_EQ(dek_read_record(&fs, &none, n->rec->details_id, &json, &len), -EACCES);
+	CHECK(json == NULL);
+out:
+	tree_unref(t);
+}
+
+/* The ingested recording the tests use, and which ones are protected. */
+static int set_up(void)
+{
+	struct tree *t = NULL;
+	const struct policy *p;
+
+	if (!(dir = t_mkdtemp("dek")) || t_register(dir, &secrets, &reg))
+		return -1;
+	p = reg->policy;
+	for (int i = 0; i < (int)p->n_levels; i++) {
+		if (!strcmp(p->levels[i].name, "training"))
+			training = i;
+		else if (!strcmp(p->levels[i].name, "analysis"))
+			analysis = i;
+		else if (!strcmp(p->levels[i].name, "privacy"))
+			privacy = i;
+	}
+	audit_self(&actor, "privacy");
+	plain = t_ingest_one(dir, reg, secrets, &actor, "plain", "2026-03-04T10:00:00Z", "\"title\": \"A call\",");
+	guarded = t_ingest_one(dir, reg, secrets, &actor, "guarded", "2026-03-04T11:00:00Z", "");
+	erased = t_ingest_one(dir, reg, secrets, &actor, "erased", "2026-03-04T12:00:00Z", "");
+	meeting = t_ingest_one(dir, reg, secrets, &actor, "meeting", "2026-03-04T13:00:00Z",
+			       "\"purpose\": \"service-level\",");
+	if (!plain || !guarded || !erased || !meeting || !(t = snapshot()) || !audio_of(t, guarded))
+		return -1;
+	guarded_dek = real_dek("analysis", audio_of(t, guarded)->art->id);
+	tree_unref(t);
+	if (!guarded_dek || protect_recording(reg, secrets, &actor, privacy, guarded, PASS, strlen(PASS)))
+		return -1;
+	fs.reg = reg;
+	fs.kr = secrets;
+	pthread_mutex_init(&fs.cat_lock, NULL);
+	if (dek_new(64, &fs.deks))
+		return -1;
+	t = snapshot();
+	tree_unref(t);
+	return t ? 0 : -1;
+}
+
+int main(void)
+{
+	if (set_up()) {
+		fprintf(stderr, "cannot set up: %s\n", meta_errmsg());
+		if (dir)
+			util_remove_tree(dir);
+		return 2;
+	}
+	RUN(test_dek_gives_the_key_of_the_callers_own_seal);
+	RUN(test_dek_refuses_a_level_without_a_seal_and_a_caller_without_a_level);
+	RUN(test_dek_without_the_level_key_in_the_keyring_is_enokey);
+	RUN(test_dek_serves_a_cached_key_until_the_seals_are_forgotten);
+	RUN(test_dek_serves_no_key_of_an_erased_recording_once_seals_are_forgotten);
+	RUN(test_dek_of_a_protected_recording_needs_the_callers_own_unlock);
+	RUN(test_dek_unlock_of_an_unprotected_recording_is_einval);
+	RUN(test_dek_reads_a_sealed_record_only_for_a_level_it_is_sealed_for);
+	dek_free(fs.deks);
+	crypto_key_free(guarded_dek);
+	pthread_mutex_destroy(&fs.cat_lock);
+	free(plain);
+	free(guarded);
+	free(erased);
+	free(meeting);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	free(dir);
+	T_DONE();
+}
