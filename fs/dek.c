@@ -57,16 +57,6 @@ void dek_forget_seals(struct deks *d)
 	dekcache_clear(d->cache);
 }
 
-/*
- * A protected recording's seals hold DEK ^ P (protect.h); the unlock is P.
- * The mask is meta's rule: this is the mount's one use of it, and the seam
- * where meta's own function for taking the mask off goes once it has one.
- */
-static int unmask(struct crypto_key *dek, const struct crypto_key *unlock)
-{
-	return crypto_key_xor(dek, unlock);
-}
-
 /* The seal of object for level, from the cache or unsealed and then kept. */
 static int unseal(struct recfs *fs, int level, const char *object, struct crypto_key **dek)
 {
@@ -103,8 +93,9 @@ int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, str
 			return -ENOKEY;
 	}
 	rc = unseal(fs, c->level, n->art->id, &dek);
-	if (rc == 0 && unlock)
-		rc = unmask(dek, unlock);
+	/* A protected recording's seals hold DEK ^ P; the unlock is P (protect.h). */
+	if (rc == 0)
+		rc = seal_mask(dek, unlock);
 	if (rc == 0) {
 		*out = dek;
 		dek = NULL;

@@ -27,7 +27,7 @@ int protect_unseal(struct reg *r, const struct keyring *kr, const char *level, c
 
 	if (rc)
 		return rc;
-	if (key && (rc = crypto_key_xor(d, key))) {
+	if ((rc = seal_mask(d, key))) {
 		crypto_key_free(d);
 		return rc;
 	}
@@ -87,34 +87,6 @@ out:
 	return rc;
 }
 
-/* Replace every seal of object with one of DEK ^ P. */
-static int reseal_masked(struct reg *r, const struct keyring *kr, const char *object, const struct crypto_key *p)
-{
-	const struct policy *pol = r->policy;
-	struct crypto_key *dek = NULL;
-	uint8_t seal[CRYPTO_SEAL_BYTES];
-	int rc;
-
-	rc = seal_unseal(r, kr, pol->levels[pol->rights_level].name, object, &dek);
-	if (rc == -EACCES)
-		rc = meta_fail(-EIO, "object %s has no seal for the rights level", object);
-	if (rc == 0)
-		rc = crypto_key_xor(dek, p);
-	for (size_t i = 0; rc == 0 && i < pol->n_levels; i++) {
-		rc = catalog_get_seal(r->cat, object, pol->levels[i].name, seal);
-		if (rc == -ENOENT) {
-			rc = 0;
-			continue;
-		}
-		if (rc == 0)
-			rc = crypto_seal_dek(dek, r->pk[i], seal);
-		if (rc == 0)
-			rc = catalog_put_seal(r->cat, object, pol->levels[i].name, seal);
-	}
-	crypto_key_free(dek);
-	return rc;
-}
-
 int protect_recording(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		      const char *recording, const char *pass, size_t passlen)
 {
@@ -150,8 +122,12 @@ int protect_recording(struct reg *r, const struct keyring *kr, const struct audi
 		goto out;
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	for (size_t i = 0; rc == 0 && i < arts.n; i++)
-		rc = reseal_masked(r, kr, arts.id[i], p);
+	/* kr holds the rights level's key, which has a seal on every object. */
+	for (size_t i = 0; rc == 0 && i < arts.n; i++) {
+		rc = seal_mask_object(r, kr, arts.id[i], p);
+		if (rc == -EACCES)
+			rc = meta_fail(-EIO, "object %s has no seal for the rights level", arts.id[i]);
+	}
 	if (rc == 0)
 		rc = catalog_put_lock(r->cat, recording, &lock);
 	rec.locked = 1;

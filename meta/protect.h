@@ -38,16 +38,16 @@ int protect_recording(struct reg *r, const struct keyring *kr, const struct audi
 int protect_derive(const struct cat_lock *l, const char *pass, size_t passlen, struct crypto_key **key) MUST_CHECK;
 
 /*
- * Check P against the recording as level: unseal the audio's seal, XOR,
- * and authenticate the blob's first chunk.  0 when right, -EACCES when the
+ * Check P against the recording as level: unseal the audio's seal, unmask
+ * it (seal_mask), and authenticate the blob's first chunk.  0 when right, -EACCES when the
  * passphrase is wrong, -ENOKEY / -EACCES (no seal) as seal_unseal.
  */
 int protect_check(struct reg *r, const struct keyring *kr, const char *level, const char *recording,
 		  const struct crypto_key *key) MUST_CHECK;
 
 /*
- * The DEK of an object of a recording: seal_unseal, then XOR with key when
- * the recording is protected (key NULL for an unprotected one).
+ * The DEK of an object of a recording: seal_unseal, then seal_mask with
+ * key when the recording is protected (key NULL for an unprotected one).
  */
 int protect_unseal(struct reg *r, const struct keyring *kr, const char *level, const char *object,
 		   const struct crypto_key *key, struct crypto_key **dek) MUST_CHECK;

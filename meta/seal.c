@@ -178,3 +178,33 @@ int seal_write_record(struct reg *r, const char *record_id, const char *json, si
 	free(ct);
 	return rc;
 }
+
+int seal_mask(struct crypto_key *dek, const struct crypto_key *p)
+{
+	return p ? crypto_key_xor(dek, p) : 0;
+}
+
+int seal_mask_object(struct reg *r, const struct keyring *kr, const char *object, const struct crypto_key *p)
+{
+	const struct policy *pol = r->policy;
+	struct crypto_key *dek = NULL;
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc;
+
+	rc = seal_unseal_highest(r, kr, object, &dek, NULL);
+	if (rc == 0)
+		rc = seal_mask(dek, p);
+	for (size_t i = 0; rc == 0 && i < pol->n_levels; i++) {
+		rc = catalog_get_seal(r->cat, object, pol->levels[i].name, seal);
+		if (rc == -ENOENT) {
+			rc = 0;
+			continue;
+		}
+		if (rc == 0)
+			rc = crypto_seal_dek(dek, r->pk[i], seal);
+		if (rc == 0)
+			rc = catalog_put_seal(r->cat, object, pol->levels[i].name, seal);
+	}
+	crypto_key_free(dek);
+	return rc;
+}

@@ -3,6 +3,10 @@
  * copy of an object's data key (DEK), sealing for them, and unsealing with
  * a level's key.
  *
+ * A protected recording's artifacts are sealed the same way, but what
+ * their seals hold is DEK ^ P, P derived from the recording's passphrase
+ * (protect.h); seal_mask turns one into the other.
+ *
  * An object is an artifact (the DEK of its blob) or a sealed record
  * (details, subject card, rectification history).  Level L can read an
  * object exactly when the catalog holds a seal of the object's DEK for L's
@@ -125,5 +129,20 @@ int seal_read_record(struct reg *r, const struct keyring *kr, const char *level,
  * seal_put.
  */
 int seal_write_record(struct reg *r, const char *record_id, const char *json, size_t len, int from) MUST_CHECK;
+
+/*
+ * The passphrase mask of protected recordings: dek ^= p, which turns what
+ * a protected recording's seal holds (DEK ^ P) into its DEK, and a DEK
+ * into what its seals hold.  p NULL (an unprotected recording) leaves dek
+ * as it is.  (no catalog)  Errors: -EINVAL (p is not as long as dek).
+ */
+int seal_mask(struct crypto_key *dek, const struct crypto_key *p) MUST_CHECK;
+/*
+ * Mask object's sealed DEK with p: every seal object has is replaced by a
+ * seal of DEK ^ p for the same level; levels without one still have none.
+ * The DEK is unsealed as seal_unseal_highest does.  (catalog, write)
+ * Errors: those of seal_unseal_highest, -EINVAL, catalog errors.
+ */
+int seal_mask_object(struct reg *r, const struct keyring *kr, const char *object, const struct crypto_key *p) MUST_CHECK;
 
 #endif

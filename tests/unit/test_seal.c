@@ -273,6 +273,59 @@ TEST(test_a_record_without_a_level_named_reads_with_the_highest_held)
 	keyring_free(low);
 }
 
+/* A guarded copy of k (crypto_key_free it). */
+static struct crypto_key *copy_of(const struct crypto_key *k)
+{
+	struct crypto_key *c = crypto_key_new(k->len, 0);
+
+	if (c)
+		memcpy(c->bytes, k->bytes, k->len);
+	return c;
+}
+
+TEST(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *p = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct crypto_key *x = copy_of(dek), *shorter = crypto_key_new(CRYPTO_DEK_BYTES - 1, 1);
+
+	CHECK_EQ(seal_mask(x, NULL), 0);
+	CHECK(crypto_equal(x->bytes, dek->bytes, dek->len));
+	CHECK_EQ(seal_mask(x, p), 0);
+	CHECK(!crypto_equal(x->bytes, dek->bytes, dek->len));
+	for (size_t i = 0; i < dek->len; i++)
+		CHECK_EQ(x->bytes[i], dek->bytes[i] ^ p->bytes[i]);
+	CHECK_EQ(seal_mask(x, p), 0);
+	CHECK(crypto_equal(x->bytes, dek->bytes, dek->len));
+	CHECK_EQ(seal_mask(x, shorter), -EINVAL);
+	crypto_key_free(dek);
+	crypto_key_free(p);
+	crypto_key_free(x);
+	crypto_key_free(shorter);
+}
+
+TEST(test_masking_an_object_replaces_each_seal_it_has_and_adds_none)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1), *p = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct crypto_key *masked = copy_of(dek), *got = NULL;
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, analysis);
+	CHECK_EQ(seal_mask(masked, p), 0);
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_mask_object(reg, secrets, object, p), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	CHECK(opens_to(secrets, "analysis", object, masked));
+	CHECK(opens_to(secrets, "privacy", object, masked));
+	CHECK_EQ(seal_unseal(reg, secrets, "training", object, &got), -EACCES);
+	/* Unmasked, what the seal holds is the DEK again. */
+	CHECK_EQ(seal_unseal(reg, secrets, "analysis", object, &got), 0);
+	CHECK_EQ(seal_mask(got, p), 0);
+	CHECK(same_key(got, dek));
+	crypto_key_free(dek);
+	crypto_key_free(p);
+	crypto_key_free(masked);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -296,8 +349,11 @@ int main(void)
 	RUN(test_unseal_highest_reports_a_damaged_seal_rather_than_trying_lower);
 	RUN(test_a_record_reads_back_for_its_levels_and_is_replaced_whole);
 	RUN(test_a_record_without_a_level_named_reads_with_the_highest_held);
+	RUN(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back);
+	RUN(test_masking_an_object_replaces_each_seal_it_has_and_adds_none);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);
+	free(dir);
 	T_DONE();
 }
