@@ -2,7 +2,8 @@
  * catalog.c - the sqlite catalog.  Prepared statements are cached per
  * connection in a small table keyed by the SQL text's address, so the hot
  * queries are compiled once.  Every sqlite result code is translated to an
- * errno in catalog_errno() and nowhere else.
+ * errno in catalog_errno() and nowhere else.  The connection and the
+ * helpers that the catalog_*.c files share are declared in catalog_i.h.
  *
  * secure_delete = ON is set on every connection (it is per connection), so
  * erased seals do not linger in free pages; WAL checkpoints copy pages whole,
@@ -15,19 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "catalog.h"
-
-#define STMT_CACHE 64
-
-struct catalog {
-	sqlite3 *db;
-	int in_tx;	/* catalog_begin .. commit/rollback */
-	int in_read;	/* catalog_begin_read .. catalog_end_read */
-	struct {
-		const char *sql;
-		sqlite3_stmt *st;
-	} cache[STMT_CACHE];
-};
+#include "catalog_i.h"
 
 static const char schema_v1[] =
 	"CREATE TABLE recording ("
@@ -129,7 +118,7 @@ int catalog_errno(int rc)
 	}
 }
 
-static int fail_db(struct catalog *c, int rc, const char *what)
+int catalog_fail(struct catalog *c, int rc, const char *what)
 {
 	return meta_fail(catalog_errno(rc), "catalog: %s: %s", what, sqlite3_errmsg(c->db));
 }
@@ -138,15 +127,14 @@ int catalog_exec(struct catalog *c, const char *sql)
 {
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 
-	return rc == SQLITE_OK ? 0 : fail_db(c, rc, "exec");
+	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "exec");
 }
 
-/* A cached, reset statement for sql (a string literal: keyed by address). */
-static sqlite3_stmt *stmt(struct catalog *c, const char *sql)
+sqlite3_stmt *catalog_stmt(struct catalog *c, const char *sql)
 {
 	size_t i;
 
-	for (i = 0; i < STMT_CACHE && c->cache[i].sql; i++) {
+	for (i = 0; i < CATALOG_STMT_CACHE && c->cache[i].sql; i++) {
 		if (c->cache[i].sql == sql) {
 			sqlite3_reset(c->cache[i].st);
 			sqlite3_clear_bindings(c->cache[i].st);
@@ -158,7 +146,7 @@ static sqlite3_stmt *stmt(struct catalog *c, const char *sql)
 		meta_fail(-EIO, "catalog: prepare: %s", sqlite3_errmsg(c->db));
 		return NULL;
 	}
-	if (i < STMT_CACHE) {
+	if (i < CATALOG_STMT_CACHE) {
 		c->cache[i].sql = sql;
 		c->cache[i].st = st;
 	}
@@ -167,13 +155,13 @@ static sqlite3_stmt *stmt(struct catalog *c, const char *sql)
 	return st;
 }
 
-static int step_done(struct catalog *c, sqlite3_stmt *st, const char *what)
+int catalog_step_done(struct catalog *c, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return fail_db(c, rc, what);
+		return catalog_fail(c, rc, what);
 	return 0;
 }
 
@@ -203,7 +191,7 @@ int catalog_open(const char *path, int create, struct catalog **out)
 		goto fail;
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		rc = fail_db(c, sqlite3_errcode(c->db), "read schema version");
+		rc = catalog_fail(c, sqlite3_errcode(c->db), "read schema version");
 		goto fail;
 	}
 	version = sqlite3_column_int(st, 0);
@@ -243,7 +231,7 @@ void catalog_close(struct catalog *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < STMT_CACHE && c->cache[i].sql; i++)
+	for (size_t i = 0; i < CATALOG_STMT_CACHE && c->cache[i].sql; i++)
 		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close_v2(c->db);
 	free(c);
@@ -309,7 +297,7 @@ int catalog_checkpoint(struct catalog *c)
 {
 	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 
-	return rc == SQLITE_OK ? 0 : fail_db(c, rc, "checkpoint");
+	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "checkpoint");
 }
 
 int catalog_in_transaction(struct catalog *c)
@@ -320,14 +308,14 @@ int catalog_in_transaction(struct catalog *c)
 int catalog_data_version(struct catalog *c, int64_t *out)
 {
 	static const char sql[] = "PRAGMA data_version";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
 		return -EIO;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
-		return fail_db(c, rc, "data_version");
+		return catalog_fail(c, rc, "data_version");
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
@@ -341,7 +329,7 @@ int catalog_touch_content(struct catalog *c)
 int catalog_content_version(struct catalog *c, int64_t *out)
 {
 	static const char sql[] = "SELECT n FROM content_version";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -349,14 +337,14 @@ int catalog_content_version(struct catalog *c, int64_t *out)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return fail_db(c, rc, "content_version");
+		return catalog_fail(c, rc, "content_version");
 	}
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+char *catalog_col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 
@@ -404,15 +392,15 @@ static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
 	memset(r, 0, sizeof(*r));
 	col_id(st, 0, r->id);
 	r->recorded_at = sqlite3_column_int64(st, 1);
-	r->source = col_dup(st, 2);
-	r->kind = col_dup(st, 3);
-	r->purpose = col_dup(st, 4);
-	r->legal_basis = col_dup(st, 5);
-	r->data_source = col_dup(st, 6);
+	r->source = catalog_col_dup(st, 2);
+	r->kind = catalog_col_dup(st, 3);
+	r->purpose = catalog_col_dup(st, 4);
+	r->legal_basis = catalog_col_dup(st, 5);
+	r->data_source = catalog_col_dup(st, 6);
 	r->retention_until = sqlite3_column_int64(st, 7);
 	r->restricted_since = sqlite3_column_int64(st, 8);
-	r->restricted_reason = col_dup(st, 9);
-	r->legal_hold = col_dup(st, 10);
+	r->restricted_reason = catalog_col_dup(st, 9);
+	r->legal_hold = catalog_col_dup(st, 10);
 	r->channels = sqlite3_column_int(st, 11);
 	r->pcm_samples = (uint64_t)sqlite3_column_int64(st, 12);
 	r->duration_ms = (uint64_t)sqlite3_column_int64(st, 13);
@@ -421,7 +409,7 @@ static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
 	r->ingested_at = sqlite3_column_int64(st, 16);
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+void catalog_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
@@ -433,7 +421,7 @@ int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
 {
 	static const char sql[] = "INSERT INTO recording (" REC_COLS ") VALUES "
 				  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
@@ -446,22 +434,22 @@ int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
 	sqlite3_bind_text(st, 7, r->data_source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, r->retention_until);
 	sqlite3_bind_int64(st, 9, r->restricted_since);
-	bind_text_or_null(st, 10, r->restricted_reason);
-	bind_text_or_null(st, 11, r->legal_hold);
+	catalog_bind_text_or_null(st, 10, r->restricted_reason);
+	catalog_bind_text_or_null(st, 11, r->legal_hold);
 	sqlite3_bind_int(st, 12, r->channels);
 	sqlite3_bind_int64(st, 13, (int64_t)r->pcm_samples);
 	sqlite3_bind_int64(st, 14, (int64_t)r->duration_ms);
 	sqlite3_bind_int(st, 15, r->locked);
 	sqlite3_bind_text(st, 16, r->details_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 17, r->ingested_at);
-	return step_done(c, st, "insert recording");
+	return catalog_step_done(c, st, "insert recording");
 }
 
 int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 {
 	static const char sql[] = "UPDATE recording SET retention_until=?2, restricted_since=?3,"
 				  " restricted_reason=?4, legal_hold=?5, locked=?6 WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -469,10 +457,10 @@ int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->retention_until);
 	sqlite3_bind_int64(st, 3, r->restricted_since);
-	bind_text_or_null(st, 4, r->restricted_reason);
-	bind_text_or_null(st, 5, r->legal_hold);
+	catalog_bind_text_or_null(st, 4, r->restricted_reason);
+	catalog_bind_text_or_null(st, 5, r->legal_hold);
 	sqlite3_bind_int(st, 6, r->locked);
-	rc = step_done(c, st, "update recording");
+	rc = catalog_step_done(c, st, "update recording");
 	if (rc == 0 && sqlite3_changes(c->db) == 0)
 		return -ENOENT;
 	return rc;
@@ -481,7 +469,7 @@ int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 int catalog_get_recording(struct catalog *c, const char *id, struct cat_recording *out)
 {
 	static const char sql[] = "SELECT " REC_COLS " FROM recording WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -494,13 +482,13 @@ int catalog_get_recording(struct catalog *c, const char *id, struct cat_recordin
 		return 0;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get recording");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get recording");
 }
 
 int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_ID_HEX])
 {
 	static const char sql[] = "SELECT id FROM recording WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc, n = 0;
 	char found[RECFS_ID_HEX] = "";
 
@@ -513,7 +501,7 @@ int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return fail_db(c, rc, "find recording");
+		return catalog_fail(c, rc, "find recording");
 	if (n == 0)
 		return -ENOENT;
 	if (n > 1)
@@ -525,27 +513,23 @@ int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_
 int catalog_delete_recording(struct catalog *c, const char *id)
 {
 	static const char sql[] = "DELETE FROM recording WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	return step_done(c, st, "delete recording");
+	return catalog_step_done(c, st, "delete recording");
 }
 
-/*
- * Walks run on their own statement (not the cache) so that the callback may
- * issue other queries on the same connection.
- */
-static int walk(struct catalog *c, const char *sql, const char *arg,
-		int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx)
+int catalog_walk(struct catalog *c, const char *sql, const char *arg,
+		 int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret = 0;
 
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return fail_db(c, rc, "prepare walk");
+		return catalog_fail(c, rc, "prepare walk");
 	if (arg)
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -554,7 +538,7 @@ static int walk(struct catalog *c, const char *sql, const char *arg,
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
-		ret = fail_db(c, rc, "walk");
+		ret = catalog_fail(c, rc, "walk");
 	sqlite3_finalize(st);
 	return ret;
 }
@@ -574,14 +558,14 @@ static int rec_row(sqlite3_stmt *st, void *fn, void *ctx)
 
 int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recording *, void *), void *ctx)
 {
-	return walk(c, "SELECT " REC_COLS " FROM recording ORDER BY recorded_at, id", NULL, rec_row, (void *)fn,
+	return catalog_walk(c, "SELECT " REC_COLS " FROM recording ORDER BY recorded_at, id", NULL, rec_row, (void *)fn,
 		    ctx);
 }
 
 int catalog_expired_recordings(struct catalog *c, int64_t before, struct idlist *out)
 {
 	static const char sql[] = "SELECT id FROM recording WHERE retention_until < ?1 ORDER BY retention_until, id";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -590,25 +574,25 @@ int catalog_expired_recordings(struct catalog *c, int64_t before, struct idlist 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		idlist_add(out, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail_db(c, rc, "expired recordings");
+	return rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "expired recordings");
 }
 
 int catalog_put_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], const char *recording_id)
 {
 	static const char sql[] = "INSERT INTO ingest_key (mac, recording) VALUES (?1, ?2)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_blob(st, 1, key, CRYPTO_MAC_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, recording_id, -1, SQLITE_STATIC);
-	return step_done(c, st, "insert ingest key");
+	return catalog_step_done(c, st, "insert ingest key");
 }
 
 int catalog_find_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], char id[RECFS_ID_HEX])
 {
 	static const char sql[] = "SELECT recording FROM ingest_key WHERE mac=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -620,7 +604,7 @@ int catalog_find_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTE
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "find ingest key");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "find ingest key");
 }
 
 #define ART_COLS "id, recording, role, n, ext, size"
@@ -630,16 +614,16 @@ static void art_from_row(sqlite3_stmt *st, struct cat_artifact *a)
 	memset(a, 0, sizeof(*a));
 	col_id(st, 0, a->id);
 	col_id(st, 1, a->recording);
-	a->role = col_dup(st, 2);
+	a->role = catalog_col_dup(st, 2);
 	a->n = sqlite3_column_int(st, 3);
-	a->ext = col_dup(st, 4);
+	a->ext = catalog_col_dup(st, 4);
 	a->size = (uint64_t)sqlite3_column_int64(st, 5);
 }
 
 int catalog_put_artifact(struct catalog *c, const struct cat_artifact *a)
 {
 	static const char sql[] = "INSERT INTO artifact (" ART_COLS ") VALUES (?1,?2,?3,?4,?5,?6)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
@@ -649,13 +633,13 @@ int catalog_put_artifact(struct catalog *c, const struct cat_artifact *a)
 	sqlite3_bind_int(st, 4, a->n);
 	sqlite3_bind_text(st, 5, a->ext, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (int64_t)a->size);
-	return step_done(c, st, "insert artifact");
+	return catalog_step_done(c, st, "insert artifact");
 }
 
 int catalog_get_artifact(struct catalog *c, const char *id, struct cat_artifact *out)
 {
 	static const char sql[] = "SELECT " ART_COLS " FROM artifact WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -667,18 +651,18 @@ int catalog_get_artifact(struct catalog *c, const char *id, struct cat_artifact 
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get artifact");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get artifact");
 }
 
 int catalog_delete_artifact(struct catalog *c, const char *id)
 {
 	static const char sql[] = "DELETE FROM artifact WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	return step_done(c, st, "delete artifact");
+	return catalog_step_done(c, st, "delete artifact");
 }
 
 typedef int (*art_fn)(const struct cat_artifact *, void *);
@@ -698,9 +682,9 @@ int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(co
 			  void *ctx)
 {
 	if (recording)
-		return walk(c, "SELECT " ART_COLS " FROM artifact WHERE recording=?1 ORDER BY role, n", recording,
+		return catalog_walk(c, "SELECT " ART_COLS " FROM artifact WHERE recording=?1 ORDER BY role, n", recording,
 			    art_row, (void *)fn, ctx);
-	return walk(c, "SELECT " ART_COLS " FROM artifact ORDER BY recording, role, n", NULL, art_row, (void *)fn,
+	return catalog_walk(c, "SELECT " ART_COLS " FROM artifact ORDER BY recording, role, n", NULL, art_row, (void *)fn,
 		    ctx);
 }
 
@@ -718,20 +702,20 @@ int catalog_recording_artifacts(struct catalog *c, const char *recording, struct
 int catalog_put_seal(struct catalog *c, const char *object, const char *level, const uint8_t seal[CRYPTO_SEAL_BYTES])
 {
 	static const char sql[] = "INSERT OR REPLACE INTO seal (object, level, box) VALUES (?1, ?2, ?3)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, seal, CRYPTO_SEAL_BYTES, SQLITE_STATIC);
-	return step_done(c, st, "insert seal");
+	return catalog_step_done(c, st, "insert seal");
 }
 
 int catalog_get_seal(struct catalog *c, const char *object, const char *level, uint8_t seal[CRYPTO_SEAL_BYTES])
 {
 	static const char sql[] = "SELECT box FROM seal WHERE object=?1 AND level=?2";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc, ret;
 
 	if (!st)
@@ -747,7 +731,7 @@ int catalog_get_seal(struct catalog *c, const char *object, const char *level, u
 			ret = meta_fail(-EIO, "catalog: seal of %s has a wrong size", object);
 		}
 	} else {
-		ret = rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get seal");
+		ret = rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get seal");
 	}
 	sqlite3_reset(st);
 	return ret;
@@ -757,14 +741,14 @@ int catalog_delete_seals(struct catalog *c, const char *object, const char *leve
 {
 	static const char one[] = "DELETE FROM seal WHERE object=?1 AND level=?2";
 	static const char all[] = "DELETE FROM seal WHERE object=?1";
-	sqlite3_stmt *st = stmt(c, level ? one : all);
+	sqlite3_stmt *st = catalog_stmt(c, level ? one : all);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
 	if (level)
 		sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
-	return step_done(c, st, "delete seals");
+	return catalog_step_done(c, st, "delete seals");
 }
 
 typedef int (*seal_fn)(const char *, const char *, void *);
@@ -776,25 +760,25 @@ static int seal_row(sqlite3_stmt *st, void *fn, void *ctx)
 
 int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx)
 {
-	return walk(c, "SELECT object, level FROM seal ORDER BY object", NULL, seal_row, (void *)fn, ctx);
+	return catalog_walk(c, "SELECT object, level FROM seal ORDER BY object", NULL, seal_row, (void *)fn, ctx);
 }
 
 int catalog_put_record(struct catalog *c, const char *id, const uint8_t *ct, size_t len)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO record (id, ct) VALUES (?1, ?2)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 2, ct, len, SQLITE_STATIC);
-	return step_done(c, st, "insert record");
+	return catalog_step_done(c, st, "insert record");
 }
 
 int catalog_get_record(struct catalog *c, const char *id, uint8_t **ct, size_t *len)
 {
 	static const char sql[] = "SELECT ct FROM record WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -815,36 +799,36 @@ int catalog_get_record(struct catalog *c, const char *id, uint8_t **ct, size_t *
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get record");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get record");
 }
 
 int catalog_delete_record(struct catalog *c, const char *id)
 {
 	static const char sql[] = "DELETE FROM record WHERE id=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	return step_done(c, st, "delete record");
+	return catalog_step_done(c, st, "delete record");
 }
 
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO subject (handle, card) VALUES (?1, ?2)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, card_id, -1, SQLITE_STATIC);
-	return step_done(c, st, "insert subject");
+	return catalog_step_done(c, st, "insert subject");
 }
 
 int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX])
 {
 	static const char sql[] = "SELECT card FROM subject WHERE handle=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -856,36 +840,36 @@ int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECF
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get subject");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get subject");
 }
 
 int catalog_delete_subject(struct catalog *c, const char *handle)
 {
 	static const char sql[] = "DELETE FROM subject WHERE handle=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
-	return step_done(c, st, "delete subject");
+	return catalog_step_done(c, st, "delete subject");
 }
 
 int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle)
 {
 	static const char sql[] = "INSERT OR IGNORE INTO subject_index (mac, handle) VALUES (?1, ?2)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
-	return step_done(c, st, "insert index");
+	return catalog_step_done(c, st, "insert index");
 }
 
 int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX])
 {
 	static const char sql[] = "SELECT handle FROM subject_index WHERE mac=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -897,20 +881,20 @@ int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], c
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "find index");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "find index");
 }
 
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role)
 {
 	static const char sql[] = "INSERT OR IGNORE INTO link (recording, handle, role) VALUES (?1, ?2, ?3)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-	return step_done(c, st, "insert link");
+	return catalog_step_done(c, st, "insert link");
 }
 
 typedef int (*link_fn)(const char *, const char *, const char *, void *);
@@ -925,9 +909,9 @@ int catalog_each_link(struct catalog *c, const char *recording,
 		      int (*fn)(const char *recording, const char *handle, const char *role, void *), void *ctx)
 {
 	if (recording)
-		return walk(c, "SELECT recording, handle, role FROM link WHERE recording=?1 ORDER BY handle",
+		return catalog_walk(c, "SELECT recording, handle, role FROM link WHERE recording=?1 ORDER BY handle",
 			    recording, link_row, (void *)fn, ctx);
-	return walk(c, "SELECT recording, handle, role FROM link ORDER BY recording, handle", NULL, link_row,
+	return catalog_walk(c, "SELECT recording, handle, role FROM link ORDER BY recording, handle", NULL, link_row,
 		    (void *)fn, ctx);
 }
 
@@ -935,7 +919,7 @@ int catalog_each_link_of_subject(struct catalog *c, const char *handle,
 				 int (*fn)(const char *recording, const char *handle, const char *role, void *),
 				 void *ctx)
 {
-	return walk(c, "SELECT recording, handle, role FROM link WHERE handle=?1 ORDER BY recording", handle,
+	return catalog_walk(c, "SELECT recording, handle, role FROM link WHERE handle=?1 ORDER BY recording", handle,
 		    link_row, (void *)fn, ctx);
 }
 
@@ -961,13 +945,13 @@ static int subj_row(sqlite3_stmt *st, void *fn, void *ctx)
 
 int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx)
 {
-	return walk(c, "SELECT handle FROM subject ORDER BY handle", NULL, subj_row, (void *)fn, ctx);
+	return catalog_walk(c, "SELECT handle FROM subject ORDER BY handle", NULL, subj_row, (void *)fn, ctx);
 }
 
 int catalog_put_lock(struct catalog *c, const char *recording, const struct cat_lock *l)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO lock (recording, salt, ops, mem) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
@@ -975,13 +959,13 @@ int catalog_put_lock(struct catalog *c, const char *recording, const struct cat_
 	sqlite3_bind_blob(st, 2, l->salt, sizeof(l->salt), SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)l->ops);
 	sqlite3_bind_int64(st, 4, (int64_t)l->mem);
-	return step_done(c, st, "insert lock");
+	return catalog_step_done(c, st, "insert lock");
 }
 
 int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *out)
 {
 	static const char sql[] = "SELECT salt, ops, mem FROM lock WHERE recording=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc, ret;
 
 	if (!st)
@@ -996,7 +980,7 @@ int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *
 	} else if (rc == SQLITE_ROW) {
 		ret = meta_fail(-EIO, "catalog: lock of %s is damaged", recording);
 	} else {
-		ret = rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get lock");
+		ret = rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get lock");
 	}
 	sqlite3_reset(st);
 	return ret;
@@ -1005,19 +989,19 @@ int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *
 int catalog_set_meta(struct catalog *c, const char *key, const char *value)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	return step_done(c, st, "set meta");
+	return catalog_step_done(c, st, "set meta");
 }
 
 int catalog_get_meta(struct catalog *c, const char *key, char **value)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key=?1";
-	sqlite3_stmt *st = stmt(c, sql);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
@@ -1025,9 +1009,9 @@ int catalog_get_meta(struct catalog *c, const char *key, char **value)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*value = col_dup(st, 0);
+		*value = catalog_col_dup(st, 0);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : fail_db(c, rc, "get meta");
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get meta");
 }

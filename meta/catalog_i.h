@@ -1,0 +1,76 @@
+/*
+ * catalog_i.h - the catalog's insides: the sqlite connection and the
+ * helpers that catalog.c shares with the catalog_*.c files, each of which
+ * stores one table for a module above (catalog_audit.c for audit.c,
+ * catalog_request.c for request.c).  Only these files include it, and the
+ * unit tests that reach into the database on purpose (to tamper with it,
+ * or to count rows): everything else sees catalog.h, which has no sqlite.
+ *
+ * Locking: a struct catalog is one sqlite connection (opened NOMUTEX) with
+ * its statement cache; nothing here locks.  The caller serialises every
+ * use of one catalog, cached statements included.
+ */
+#ifndef RECFS_CATALOG_I_H
+#define RECFS_CATALOG_I_H
+
+#include <sqlite3.h>
+
+#include "catalog.h"
+
+/* Above the number of distinct cached queries, so the cache never fills. */
+#define CATALOG_STMT_CACHE 64
+
+struct catalog {
+	sqlite3 *db;
+	int in_tx;	/* catalog_begin .. commit/rollback */
+	int in_read;	/* catalog_begin_read .. catalog_end_read */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[CATALOG_STMT_CACHE];
+};
+
+/*
+ * The single sqlite -> errno translation: SQLITE_OK, _ROW and _DONE -> 0,
+ * _BUSY and _LOCKED -> -EBUSY, _NOMEM -> -ENOMEM, _READONLY -> -EROFS,
+ * _PERM and _AUTH -> -EACCES, _CONSTRAINT -> -EEXIST, _FULL -> -ENOSPC,
+ * _CANTOPEN and _NOTFOUND -> -ENOENT, _TOOBIG -> -EFBIG, anything else
+ * (_CORRUPT and _NOTADB included) -> -EIO.  Extended codes are reduced to
+ * their primary code first.
+ */
+int catalog_errno(int sqlite_rc);
+/* Set meta_errmsg() to "catalog: WHAT: <sqlite's message>" and return
+ * catalog_errno(sqlite_rc). */
+int catalog_fail(struct catalog *c, int sqlite_rc, const char *what);
+/* Execute SQL that returns no rows (schema work, pragmas; the unit tests
+ * tamper with tables through it).  0, or catalog_fail's errno. */
+int catalog_exec(struct catalog *c, const char *sql) MUST_CHECK;
+
+/*
+ * The cached statement for sql, reset and with no bindings; NULL when it
+ * does not compile (meta_errmsg() set; callers return -EIO).  The cache is
+ * keyed by the address of sql, so sql must be a string with static storage
+ * (a static const char[] per query).  The cache owns the statement: never
+ * finalize it, and reset it when done with it so that it holds no read
+ * snapshot.  A callback must not run while a cached statement is being
+ * stepped (it could ask for the same one): walks use catalog_walk.
+ */
+sqlite3_stmt *catalog_stmt(struct catalog *c, const char *sql);
+/* Step st, which returns no rows, and reset it.  0 or catalog_fail(what). */
+int catalog_step_done(struct catalog *c, sqlite3_stmt *st, const char *what) MUST_CHECK;
+/*
+ * Run sql on a statement of its own (not the cache), so that row() may
+ * query the same catalog; arg, when not NULL, is bound to ?1 (lent for the
+ * walk).  row(st, fn, ctx) is called for each row; a non-zero return stops
+ * the walk and is returned.  Otherwise 0, or catalog_fail's errno.
+ */
+int catalog_walk(struct catalog *c, const char *sql, const char *arg,
+		 int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx);
+/* Column i of the current row as a malloc'd copy (caller frees), NULL for
+ * an SQL NULL. */
+char *catalog_col_dup(sqlite3_stmt *st, int i);
+/* Bind s (lent: it must live until the statement is reset) to parameter i,
+ * or NULL when s is NULL. */
+void catalog_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+#endif
