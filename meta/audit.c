@@ -157,21 +157,22 @@ static int set_head(struct catalog *c, int64_t seq, const uint8_t hash[CRYPTO_HA
 	return rc;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+/* The row that stores e (lent: it points into e and h). */
+static void row_of(const struct audit_entry *e, const uint8_t h[CRYPTO_HASH_BYTES], struct cat_audit *row)
 {
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	*row = (struct cat_audit){
+		.seq = e->seq, .time = e->time, .uid = (int64_t)e->actor.uid, .user = e->actor.user,
+		.level = e->actor.level, .pid = (int64_t)e->actor.pid, .comm = e->actor.comm, .action = e->action,
+		.object = e->object, .outcome = e->outcome, .reason = e->reason, .hash = h,
+		.hash_len = CRYPTO_HASH_BYTES,
+	};
 }
 
 int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 {
-	sqlite3 *db = catalog_db(c);
-	sqlite3_stmt *last = NULL, *ins = NULL;
-	uint8_t prev[CRYPTO_HASH_BYTES] = { 0 };
+	uint8_t prev[CRYPTO_HASH_BYTES];
 	int64_t seq = 0;
-	int own = !catalog_in_transaction(c), rc, sr;
+	int own = !catalog_in_transaction(c), rc;
 
 	if (n == 0)
 		return 0;
@@ -180,58 +181,27 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 		if (rc)
 			return rc;
 	}
-	sr = sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &last, NULL);
-	if (sr == SQLITE_OK)
-		sr = sqlite3_prepare_v2(db,
-					"INSERT INTO audit (seq, time, uid, user, level, pid, comm, action, object,"
-					" outcome, reason, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-					-1, &ins, NULL);
-	if (sr != SQLITE_OK) {
-		rc = meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
+	rc = catalog_audit_last(c, &seq, prev);
+	if (rc)
 		goto out;
-	}
-	sr = sqlite3_step(last);
-	if (sr == SQLITE_ROW) {
-		seq = sqlite3_column_int64(last, 0);
-		if (sqlite3_column_bytes(last, 1) == CRYPTO_HASH_BYTES)
-			memcpy(prev, sqlite3_column_blob(last, 1), CRYPTO_HASH_BYTES);
-	} else if (sr != SQLITE_DONE) {
-		rc = meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
-		goto out;
-	}
 	for (size_t i = 0; i < n; i++) {
 		struct audit_entry x = e[i];
+		struct cat_audit row;
 		uint8_t h[CRYPTO_HASH_BYTES];
 
 		x.seq = ++seq;
 		if (!x.time)
 			x.time = util_now();
 		entry_hash(prev, &x, h);
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, x.seq);
-		sqlite3_bind_int64(ins, 2, x.time);
-		sqlite3_bind_int64(ins, 3, (int64_t)x.actor.uid);
-		bind_opt(ins, 4, x.actor.user);
-		bind_opt(ins, 5, x.actor.level);
-		sqlite3_bind_int64(ins, 6, (int64_t)x.actor.pid);
-		bind_opt(ins, 7, x.actor.comm);
-		sqlite3_bind_text(ins, 8, x.action, -1, SQLITE_STATIC);
-		bind_opt(ins, 9, x.object);
-		sqlite3_bind_text(ins, 10, x.outcome, -1, SQLITE_STATIC);
-		bind_opt(ins, 11, x.reason);
-		sqlite3_bind_blob(ins, 12, h, sizeof(h), SQLITE_STATIC);
-		sr = sqlite3_step(ins);
-		if (sr != SQLITE_DONE) {
-			rc = meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
+		row_of(&x, h, &row);
+		rc = catalog_audit_append(c, &row);
+		if (rc)
 			goto out;
-		}
 		memcpy(prev, h, sizeof(prev));
 		mirror_syslog(&x);
 	}
 	rc = set_head(c, seq, prev);
 out:
-	sqlite3_finalize(last);
-	sqlite3_finalize(ins);
 	if (own) {
 		if (rc == 0)
 			rc = catalog_commit(c);
@@ -259,108 +229,100 @@ int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *act
 	return meta_fail(err, "%s refused: %s", action, why);
 }
 
-static void entry_from_row(sqlite3_stmt *st, struct audit_entry *e)
+/* The entry a row holds (lent: it points into row). */
+static void entry_of(const struct cat_audit *row, struct audit_entry *e)
 {
-	memset(e, 0, sizeof(*e));
-	e->seq = sqlite3_column_int64(st, 0);
-	e->time = sqlite3_column_int64(st, 1);
-	e->actor.uid = (uid_t)sqlite3_column_int64(st, 2);
-	e->actor.user = (const char *)sqlite3_column_text(st, 3);
-	e->actor.level = (const char *)sqlite3_column_text(st, 4);
-	e->actor.pid = (pid_t)sqlite3_column_int64(st, 5);
-	e->actor.comm = (const char *)sqlite3_column_text(st, 6);
-	e->action = (const char *)sqlite3_column_text(st, 7);
-	e->object = (const char *)sqlite3_column_text(st, 8);
-	e->outcome = (const char *)sqlite3_column_text(st, 9);
-	e->reason = (const char *)sqlite3_column_text(st, 10);
+	*e = (struct audit_entry){
+		.seq = row->seq, .time = row->time,
+		.actor = { .uid = (uid_t)row->uid, .user = row->user, .level = row->level, .pid = (pid_t)row->pid,
+			   .comm = row->comm },
+		.action = row->action, .object = row->object, .outcome = row->outcome, .reason = row->reason,
+	};
 }
 
-#define AUDIT_COLS "seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash"
+struct each {
+	int (*fn)(const struct audit_entry *, void *);
+	void *ctx;
+};
+
+static int each_row(const struct cat_audit *row, void *ctx)
+{
+	struct each *w = ctx;
+	struct audit_entry e;
+
+	entry_of(row, &e);
+	return w->fn(&e, w->ctx);
+}
 
 int audit_each(struct catalog *c, const char *object, int (*fn)(const struct audit_entry *, void *), void *ctx)
 {
-	sqlite3 *db = catalog_db(c);
-	sqlite3_stmt *st = NULL;
-	int sr, ret = 0;
+	struct each w = { fn, ctx };
 
-	sr = sqlite3_prepare_v2(db,
-				object ? "SELECT " AUDIT_COLS " FROM audit WHERE object=?1 ORDER BY seq"
-				       : "SELECT " AUDIT_COLS " FROM audit ORDER BY seq",
-				-1, &st, NULL);
-	if (sr != SQLITE_OK)
-		return meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
-	if (object)
-		sqlite3_bind_text(st, 1, object, -1, SQLITE_STATIC);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		struct audit_entry e;
+	return catalog_each_audit(c, object, each_row, &w);
+}
 
-		entry_from_row(st, &e);
-		ret = fn(&e, ctx);
-		if (ret)
-			break;
+/* Where audit_verify is in the chain. */
+struct verify {
+	uint8_t prev[CRYPTO_HASH_BYTES];
+	int64_t expect;		/* the seq the next row must have */
+	int64_t n;		/* rows that followed */
+	int64_t bad;		/* the first that did not, once broken */
+	int broken;
+};
+
+static int verify_row(const struct cat_audit *row, void *ctx)
+{
+	struct verify *v = ctx;
+	struct audit_entry e;
+	uint8_t h[CRYPTO_HASH_BYTES];
+
+	entry_of(row, &e);
+	if (e.seq != v->expect) {
+		v->broken = 1;
+		v->bad = v->expect;
+		return meta_fail(-EBADMSG, "audit entry %lld is missing (the log jumps from %lld to %lld)",
+				 (long long)v->expect, (long long)v->expect - 1, (long long)e.seq);
 	}
-	if (!ret && sr != SQLITE_DONE)
-		ret = meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return ret;
+	entry_hash(v->prev, &e, h);
+	if (row->hash_len != CRYPTO_HASH_BYTES || !crypto_equal(h, row->hash, CRYPTO_HASH_BYTES)) {
+		v->broken = 1;
+		v->bad = e.seq;
+		return meta_fail(-EBADMSG, "audit entry %lld was edited, removed or moved: its hash does not "
+				 "follow from the entries before it", (long long)e.seq);
+	}
+	memcpy(v->prev, h, sizeof(v->prev));
+	v->expect++;
+	v->n++;
+	return 0;
 }
 
 int audit_verify(struct catalog *c, int64_t *count, int64_t *bad)
 {
-	sqlite3 *db = catalog_db(c);
-	sqlite3_stmt *st = NULL;
-	uint8_t prev[CRYPTO_HASH_BYTES] = { 0 };
-	int64_t expect = 1, n = 0;
-	int sr, rc = 0;
+	struct verify v = { .expect = 1 };
+	int rc;
 
 	/* Read in physical (rowid) order too: seq is the rowid, so a
 	 * renumbered entry shows up as a gap or a chain break. */
-	sr = sqlite3_prepare_v2(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", -1, &st, NULL);
-	if (sr != SQLITE_OK)
-		return meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		struct audit_entry e;
-		uint8_t h[CRYPTO_HASH_BYTES];
-
-		entry_from_row(st, &e);
-		if (e.seq != expect) {
-			rc = meta_fail(-EBADMSG, "audit entry %lld is missing (the log jumps from %lld to %lld)",
-				       (long long)expect, (long long)expect - 1, (long long)e.seq);
-			*bad = expect;
-			break;
-		}
-		entry_hash(prev, &e, h);
-		if (sqlite3_column_bytes(st, 11) != CRYPTO_HASH_BYTES ||
-		    !crypto_equal(h, sqlite3_column_blob(st, 11), CRYPTO_HASH_BYTES)) {
-			rc = meta_fail(-EBADMSG, "audit entry %lld was edited, removed or moved: its hash does not "
-				       "follow from the entries before it", (long long)e.seq);
-			*bad = e.seq;
-			break;
-		}
-		memcpy(prev, h, sizeof(prev));
-		expect++;
-		n++;
-	}
-	if (!rc && sr != SQLITE_DONE)
-		rc = meta_fail(catalog_errno(sr), "audit: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	rc = catalog_each_audit(c, NULL, verify_row, &v);
+	if (v.broken)
+		*bad = v.bad;
 	if (rc == 0) {
 		char *head = NULL, hex[CRYPTO_HASH_BYTES * 2 + 1];
 		long long hseq = 0;
 		int hr = catalog_get_meta(c, "audit_head", &head);
 
-		util_hex(hex, prev, CRYPTO_HASH_BYTES);
-		if (hr == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != n ||
+		util_hex(hex, v.prev, CRYPTO_HASH_BYTES);
+		if (hr == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != v.n ||
 				(strchr(head, ':') && strcmp(strchr(head, ':') + 1, hex)))) {
 			rc = meta_fail(-EBADMSG, "audit log was cut: it ends at entry %lld, but entry %lld was written",
-				       (long long)n, hseq);
-			*bad = n + 1;
+				       (long long)v.n, hseq);
+			*bad = v.n + 1;
 		} else if (hr && hr != -ENOENT) {
 			rc = hr;
 		}
 		free(head);
 	}
 	if (rc == 0)
-		*count = n;
+		*count = v.n;
 	return rc;
 }

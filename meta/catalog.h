@@ -187,6 +187,59 @@ int catalog_put_lock(struct catalog *c, const char *recording, const struct cat_
 /* -ENOENT when the recording is not protected. */
 int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *out) MUST_CHECK;
 
+/*
+ * The audit table.  audit.c owns the log and its hash chain; these store
+ * and read its rows, nothing more.  A row as stored: every pointer in it is
+ * lent (catalog_audit_append copies what it is given; the rows that
+ * catalog_each_audit passes are valid during the callback only).  action
+ * and outcome are never NULL in a stored row, the other strings may be.
+ * hash is hash_len bytes: CRYPTO_HASH_BYTES as written, but a row edited
+ * by hand may hold another length (hash NULL when it holds none).
+ */
+struct cat_audit {
+	int64_t seq;
+	int64_t time;
+	int64_t uid;
+	const char *user;
+	const char *level;
+	int64_t pid;
+	const char *comm;
+	const char *action;
+	const char *object;
+	const char *outcome;
+	const char *reason;
+	const uint8_t *hash;
+	size_t hash_len;
+};
+/*
+ * The row with the highest seq: its seq in *seq and its hash in hash.  An
+ * empty table gives 0 and CRYPTO_HASH_BYTES zero bytes (where a chain
+ * starts); a stored hash of another length gives zero bytes too (audit
+ * verification names that row).  Called inside a catalog_begin transaction,
+ * no other connection can append between this and catalog_audit_append:
+ * BEGIN IMMEDIATE holds the write lock.  -EBUSY, -ENOMEM or -EIO from
+ * sqlite, with meta_errmsg() set; *seq and hash are set only on success.
+ */
+int catalog_audit_last(struct catalog *c, int64_t *seq, uint8_t hash[CRYPTO_HASH_BYTES]) MUST_CHECK;
+/*
+ * Insert row as given, seq included; row->hash_len must be
+ * CRYPTO_HASH_BYTES (else -EINVAL).  Joins the open transaction, if any.
+ * -EEXIST when seq is taken or action, outcome or hash is NULL (a
+ * constraint of the table); -EBUSY, -ENOSPC, -EROFS, -ENOMEM or -EIO from
+ * sqlite; meta_errmsg() set on every error.
+ */
+int catalog_audit_append(struct catalog *c, const struct cat_audit *row) MUST_CHECK;
+/*
+ * Call fn for each row in seq order: every row when object is NULL, else
+ * the rows whose object is that string.  fn may query and write the
+ * catalog (the walk has its own statement; rows appended meanwhile may or
+ * may not be seen).  fn returning non-zero stops the walk and is returned;
+ * otherwise 0, or -EBUSY, -ENOMEM or -EIO from sqlite, with meta_errmsg()
+ * set.
+ */
+int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const struct cat_audit *row, void *ctx),
+		       void *ctx);
+
 /* Key/value settings of the register (register id, created_at, ...). */
 int catalog_set_meta(struct catalog *c, const char *key, const char *value) MUST_CHECK;
 /* *value malloc'd; -ENOENT when unset. */

@@ -232,6 +232,125 @@ TEST(test_catalog_expired_recordings_are_listed_longest_expired_first)
 	catalog_close(c);
 }
 
+static void put_audit(struct catalog *c, int64_t seq, const char *object, uint8_t fill)
+{
+	uint8_t h[CRYPTO_HASH_BYTES];
+	struct cat_audit row = {
+		.seq = seq, .time = 1000 + seq, .uid = 1001, .user = "anna", .level = NULL, .pid = 42,
+		.comm = "cat", .action = "open", .object = object, .outcome = "ok", .reason = NULL,
+		.hash = h, .hash_len = sizeof(h),
+	};
+
+	memset(h, fill, sizeof(h));
+	CHECK_EQ(catalog_audit_append(c, &row), 0);
+}
+
+/* What catalog_each_audit saw: seqs, and the whole of the second row. */
+struct audit_seen {
+	int64_t seq[8];
+	size_t n;
+	int second_as_written;
+};
+
+static int see_audit(const struct cat_audit *row, void *ctx)
+{
+	struct audit_seen *s = ctx;
+	uint8_t h[CRYPTO_HASH_BYTES];
+
+	memset(h, 2, sizeof(h));
+	if (s->n < 8)
+		s->seq[s->n] = row->seq;
+	if (row->seq == 2)
+		s->second_as_written = row->time == 1002 && row->uid == 1001 && !strcmp(row->user, "anna") &&
+				       row->level == NULL && row->pid == 42 && !strcmp(row->comm, "cat") &&
+				       !strcmp(row->action, "open") && !strcmp(row->object, "obj-b") &&
+				       !strcmp(row->outcome, "ok") && row->reason == NULL &&
+				       row->hash_len == sizeof(h) && !memcmp(row->hash, h, sizeof(h));
+	s->n++;
+	return 0;
+}
+
+static int stop_at_first(const struct cat_audit *row, void *ctx)
+{
+	(void)row;
+	(*(int *)ctx)++;
+	return 7;
+}
+
+TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
+{
+	struct catalog *c = fresh("audit-empty");
+	uint8_t h[CRYPTO_HASH_BYTES], zero[CRYPTO_HASH_BYTES] = { 0 };
+	int64_t seq = -1;
+
+	memset(h, 0xff, sizeof(h));
+	CHECK_EQ(catalog_audit_last(c, &seq, h), 0);
+	CHECK_EQ(seq, 0);
+	CHECK(!memcmp(h, zero, sizeof(h)));
+	catalog_close(c);
+}
+
+TEST(test_catalog_audit_rows_come_back_as_written_in_seq_order)
+{
+	struct catalog *c = fresh("audit-rows");
+	struct audit_seen all = { 0 }, one = { 0 };
+	uint8_t h[CRYPTO_HASH_BYTES], three[CRYPTO_HASH_BYTES];
+	int64_t seq = 0;
+	int calls = 0;
+
+	put_audit(c, 3, "obj-a", 3);
+	put_audit(c, 1, "obj-a", 1);
+	put_audit(c, 2, "obj-b", 2);
+	CHECK_EQ(catalog_each_audit(c, NULL, see_audit, &all), 0);
+	CHECK_EQ(all.n, 3);
+	CHECK(all.seq[0] == 1 && all.seq[1] == 2 && all.seq[2] == 3);
+	CHECK(all.second_as_written);
+	CHECK_EQ(catalog_each_audit(c, "obj-a", see_audit, &one), 0);
+	CHECK_EQ(one.n, 2);
+	CHECK(one.seq[0] == 1 && one.seq[1] == 3);
+	CHECK_EQ(catalog_each_audit(c, NULL, stop_at_first, &calls), 7);
+	CHECK_EQ(calls, 1);
+	memset(three, 3, sizeof(three));
+	CHECK_EQ(catalog_audit_last(c, &seq, h), 0);
+	CHECK_EQ(seq, 3);
+	CHECK(!memcmp(h, three, sizeof(h)));
+	catalog_close(c);
+}
+
+TEST(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash)
+{
+	struct catalog *c = fresh("audit-refuse");
+	uint8_t h[CRYPTO_HASH_BYTES] = { 0 };
+	struct cat_audit row = { .seq = 1, .action = "open", .outcome = "ok", .hash = h, .hash_len = sizeof(h) };
+	struct audit_seen seen = { 0 };
+
+	CHECK_EQ(catalog_audit_append(c, &row), 0);
+	CHECK_EQ(catalog_audit_append(c, &row), -EEXIST);
+	row.seq = 2;
+	row.hash_len = sizeof(h) - 1;
+	CHECK_EQ(catalog_audit_append(c, &row), -EINVAL);
+	row.hash_len = sizeof(h);
+	row.outcome = NULL;
+	CHECK_EQ(catalog_audit_append(c, &row), -EEXIST);	/* NOT NULL */
+	CHECK_EQ(catalog_each_audit(c, NULL, see_audit, &seen), 0);
+	CHECK_EQ(seen.n, 1);
+	catalog_close(c);
+}
+
+TEST(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros)
+{
+	struct catalog *c = fresh("audit-short");
+	uint8_t h[CRYPTO_HASH_BYTES], zero[CRYPTO_HASH_BYTES] = { 0 };
+	int64_t seq = 0;
+
+	put_audit(c, 1, NULL, 9);
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET hash=x'0102' WHERE seq=1"), 0);
+	CHECK_EQ(catalog_audit_last(c, &seq, h), 0);
+	CHECK_EQ(seq, 1);
+	CHECK(!memcmp(h, zero, sizeof(h)));
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
@@ -247,6 +366,10 @@ int main(void)
 	RUN(test_catalog_a_read_transaction_sees_one_snapshot);
 	RUN(test_catalog_a_read_transaction_does_not_nest_with_any_other);
 	RUN(test_catalog_expired_recordings_are_listed_longest_expired_first);
+	RUN(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash);
+	RUN(test_catalog_audit_rows_come_back_as_written_in_seq_order);
+	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
+	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	util_remove_tree(dir);
 	T_DONE();
 }

@@ -1,0 +1,99 @@
+/*
+ * catalog_audit.c - the audit table's rows, for audit.c.
+ *
+ * The catalog stores rows and knows nothing of the hash chain: audit.c
+ * computes every seq and hash and checks them; here they are written and
+ * read back exactly as given, byte for byte, so that a row edited behind
+ * the catalog's back reads as it was edited (a hash of the wrong length
+ * included) and audit verification can name it.  seq is the table's
+ * rowid, so rows come back in seq order from the primary key alone.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "catalog_i.h"
+
+#define AUDIT_COLS "seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash"
+
+int catalog_audit_last(struct catalog *c, int64_t *seq, uint8_t hash[CRYPTO_HASH_BYTES])
+{
+	static const char sql[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == CRYPTO_HASH_BYTES)
+			memcpy(hash, sqlite3_column_blob(st, 1), CRYPTO_HASH_BYTES);
+		else
+			memset(hash, 0, CRYPTO_HASH_BYTES);
+	} else if (rc == SQLITE_DONE) {
+		*seq = 0;
+		memset(hash, 0, CRYPTO_HASH_BYTES);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "last audit entry");
+}
+
+int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
+{
+	static const char sql[] = "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+	sqlite3_stmt *st;
+
+	if (row->hash_len != CRYPTO_HASH_BYTES)
+		return meta_fail(-EINVAL, "catalog: audit entry %lld: hash of %zu bytes", (long long)row->seq,
+				 row->hash_len);
+	st = catalog_stmt(c, sql);
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, row->seq);
+	sqlite3_bind_int64(st, 2, row->time);
+	sqlite3_bind_int64(st, 3, row->uid);
+	catalog_bind_text_or_null(st, 4, row->user);
+	catalog_bind_text_or_null(st, 5, row->level);
+	sqlite3_bind_int64(st, 6, row->pid);
+	catalog_bind_text_or_null(st, 7, row->comm);
+	catalog_bind_text_or_null(st, 8, row->action);
+	catalog_bind_text_or_null(st, 9, row->object);
+	catalog_bind_text_or_null(st, 10, row->outcome);
+	catalog_bind_text_or_null(st, 11, row->reason);
+	if (row->hash)
+		sqlite3_bind_blob(st, 12, row->hash, (int)row->hash_len, SQLITE_STATIC);
+	return catalog_step_done(c, st, "append audit entry");
+}
+
+typedef int (*audit_fn)(const struct cat_audit *, void *);
+
+static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	struct cat_audit row = {
+		.seq = sqlite3_column_int64(st, 0),
+		.time = sqlite3_column_int64(st, 1),
+		.uid = sqlite3_column_int64(st, 2),
+		.user = (const char *)sqlite3_column_text(st, 3),
+		.level = (const char *)sqlite3_column_text(st, 4),
+		.pid = sqlite3_column_int64(st, 5),
+		.comm = (const char *)sqlite3_column_text(st, 6),
+		.action = (const char *)sqlite3_column_text(st, 7),
+		.object = (const char *)sqlite3_column_text(st, 8),
+		.outcome = (const char *)sqlite3_column_text(st, 9),
+		.reason = (const char *)sqlite3_column_text(st, 10),
+		.hash = sqlite3_column_blob(st, 11),
+	};
+
+	/* The length after the blob, in the order sqlite documents. */
+	row.hash_len = (size_t)sqlite3_column_bytes(st, 11);
+	return ((audit_fn)fn)(&row, ctx);
+}
+
+int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const struct cat_audit *row, void *ctx),
+		       void *ctx)
+{
+	if (object)
+		return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit WHERE object=?1 ORDER BY seq", object,
+				    audit_row, (void *)fn, ctx);
+	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, audit_row, (void *)fn, ctx);
+}
