@@ -521,17 +521,11 @@ int catalog_delete_recording(struct catalog *c, const char *id)
 	return catalog_step_done(c, st, "delete recording");
 }
 
-int catalog_walk(struct catalog *c, const char *sql, const char *arg,
-		 int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx)
+int catalog_walk_prepared(struct catalog *c, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *fn, void *ctx),
+			  void *fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
 	int rc, ret = 0;
 
-	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return catalog_fail(c, rc, "prepare walk");
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ret = row(st, fn, ctx);
 		if (ret)
@@ -541,6 +535,19 @@ int catalog_walk(struct catalog *c, const char *sql, const char *arg,
 		ret = catalog_fail(c, rc, "walk");
 	sqlite3_finalize(st);
 	return ret;
+}
+
+int catalog_walk(struct catalog *c, const char *sql, const char *arg,
+		 int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return catalog_fail(c, rc, "prepare walk");
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	return catalog_walk_prepared(c, st, row, fn, ctx);
 }
 
 typedef int (*rec_fn)(const struct cat_recording *, void *);

@@ -240,6 +240,63 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row) MUST_CH
 int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const struct cat_audit *row, void *ctx),
 		       void *ctx);
 
+/*
+ * The request table.  request.c owns the rules (types, deadlines, what the
+ * texts may hold); these store and read its rows.  A request as stored,
+ * filled by the catalog with malloc'd strings: free them with
+ * cat_request_clear (which accepts NULL and leaves the struct zeroed).
+ */
+struct cat_request {
+	int64_t id;		/* its number, given by the table: 1, 2, ... */
+	char *type;
+	char *handle;
+	int64_t received;
+	int64_t due;
+	char *verified_by;
+	char *extended_reason;	/* NULL when not extended */
+	int64_t closed;		/* 0 while open */
+	char *outcome;		/* NULL while open */
+};
+void cat_request_clear(struct cat_request *q);
+/*
+ * Insert an open request; the strings are copied (NULL ones are refused by
+ * the table: -EEXIST, a constraint).  *id is its number, set only on
+ * success.  Joins the open transaction, if any.  -EBUSY, -ENOSPC, -EROFS,
+ * -ENOMEM or -EIO from sqlite; meta_errmsg() set on every error.
+ */
+int catalog_new_request(struct catalog *c, const char *type, const char *handle, int64_t received, int64_t due,
+			const char *verified_by, int64_t *id) MUST_CHECK;
+/* Fill *out with request id (cat_request_clear it).  -ENOENT when there is
+ * none (meta_errmsg() not set); -EBUSY, -ENOMEM or -EIO from sqlite. */
+int catalog_get_request(struct catalog *c, int64_t id, struct cat_request *out) MUST_CHECK;
+/* Set request id's due date and extended_reason (copied); closed or not,
+ * the caller checks.  -ENOENT when there is no such request; other errors
+ * as for catalog_new_request. */
+int catalog_extend_request(struct catalog *c, int64_t id, int64_t due, const char *reason) MUST_CHECK;
+/* Close request id at time closed (non-zero) with outcome (copied).
+ * -ENOENT when there is no such request; other errors as for
+ * catalog_new_request. */
+int catalog_close_request(struct catalog *c, int64_t id, int64_t closed, const char *outcome) MUST_CHECK;
+/* Which rows catalog_each_request walks. */
+enum cat_request_filter {
+	CAT_REQUESTS_ALL,
+	CAT_REQUESTS_OPEN,
+	CAT_REQUESTS_OPEN_DUE_BEFORE,	/* open, and due before the `before` argument */
+};
+/*
+ * Call fn for each request matching filter (before is read only by
+ * CAT_REQUESTS_OPEN_DUE_BEFORE), by number.  The struct and its strings are
+ * valid during the call only.  fn may query and write the catalog (the walk
+ * has its own statement).  fn returning non-zero stops the walk and is
+ * returned; otherwise 0, -EINVAL for an unknown filter, or -EBUSY, -ENOMEM
+ * or -EIO from sqlite with meta_errmsg() set.
+ */
+int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int64_t before,
+			 int (*fn)(const struct cat_request *q, void *ctx), void *ctx);
+/* The number of the oldest open request of handle in *id.  -ENOENT when it
+ * has none (meta_errmsg() not set); -EBUSY, -ENOMEM or -EIO from sqlite. */
+int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *id) MUST_CHECK;
+
 /* Key/value settings of the register (register id, created_at, ...). */
 int catalog_set_meta(struct catalog *c, const char *key, const char *value) MUST_CHECK;
 /* *value malloc'd; -ENOENT when unset. */

@@ -66,6 +66,11 @@ int catalog_step_done(struct catalog *c, sqlite3_stmt *st, const char *what) MUS
  */
 int catalog_walk(struct catalog *c, const char *sql, const char *arg,
 		 int (*row)(sqlite3_stmt *st, void *fn, void *ctx), void *fn, void *ctx);
+/* The same for a statement the caller prepared (sqlite3_prepare_v2, not
+ * the cache) and bound, when ?1 is not text; st is finalized in every
+ * case. */
+int catalog_walk_prepared(struct catalog *c, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *fn, void *ctx),
+			  void *fn, void *ctx);
 /* Column i of the current row as a malloc'd copy (caller frees), NULL for
  * an SQL NULL. */
 char *catalog_col_dup(sqlite3_stmt *st, int i);

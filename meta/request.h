@@ -20,17 +20,8 @@
  * portability, objection. */
 extern const char *const request_types[];
 
-struct request {
-	int64_t id;
-	char *type;
-	char *handle;
-	int64_t received;
-	int64_t due;
-	char *verified_by;
-	char *extended_reason;	/* NULL when not extended */
-	int64_t closed;		/* 0 while open */
-	char *outcome;		/* NULL while open */
-};
+/* A request is a row of the catalog's request table: struct cat_request
+ * (catalog.h). */
 
 /*
  * Record a request received now (util_now) from subject handle (which must
@@ -51,10 +42,9 @@ int request_extend(struct reg *r, const struct audit_actor *a, int64_t id, const
  * already closed, -ENOENT when no such request. */
 int request_close(struct reg *r, const struct audit_actor *a, int64_t id, const char *outcome) MUST_CHECK;
 
-/* Fetch one request (-ENOENT when none); its strings are malloc'd: free
- * them with request_clear. */
-int request_get(struct reg *r, int64_t id, struct request *out) MUST_CHECK;
-void request_clear(struct request *q);
+/* Fetch one request (-ENOENT when none, with meta_errmsg() set); its
+ * strings are malloc'd: free them with cat_request_clear (catalog.h). */
+int request_get(struct reg *r, int64_t id, struct cat_request *out) MUST_CHECK;
 
 enum request_filter {
 	REQUEST_ALL,
@@ -64,7 +54,7 @@ enum request_filter {
 
 /* Call fn for each request matching filter, by number; strings valid during
  * the call.  fn returning non-zero stops the walk and is returned. */
-int request_each(struct reg *r, enum request_filter filter, int (*fn)(const struct request *, void *), void *ctx);
+int request_each(struct reg *r, enum request_filter filter, int (*fn)(const struct cat_request *, void *), void *ctx);
 
 /* The oldest open request of handle (*id), or -ENOENT.  Rights actions on a
  * subject put "request=N" in their audit reason with it. */

@@ -351,6 +351,112 @@ TEST(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros)
 	catalog_close(c);
 }
 
+/* The numbers catalog_each_request walked, in order. */
+struct req_seen {
+	int64_t id[8];
+	size_t n;
+};
+
+static int see_request(const struct cat_request *q, void *ctx)
+{
+	struct req_seen *s = ctx;
+
+	if (s->n < 8)
+		s->id[s->n] = q->id;
+	s->n++;
+	return 0;
+}
+
+static int64_t new_request(struct catalog *c, const char *handle, int64_t due)
+{
+	int64_t id = 0;
+
+	CHECK_EQ(catalog_new_request(c, "access", handle, 10, due, "called back", &id), 0);
+	return id;
+}
+
+TEST(test_catalog_requests_are_numbered_and_read_back_open)
+{
+	struct catalog *c = fresh("req");
+	struct cat_request q;
+
+	CHECK_EQ(new_request(c, "S-AAAAAA", 100), 1);
+	CHECK_EQ(new_request(c, "S-BBBBBB", 200), 2);
+	CHECK_EQ(catalog_get_request(c, 2, &q), 0);
+	CHECK_EQ(q.id, 2);
+	CHECK_STR(q.type, "access");
+	CHECK_STR(q.handle, "S-BBBBBB");
+	CHECK_EQ(q.received, 10);
+	CHECK_EQ(q.due, 200);
+	CHECK_STR(q.verified_by, "called back");
+	CHECK(q.extended_reason == NULL && q.outcome == NULL);
+	CHECK_EQ(q.closed, 0);
+	cat_request_clear(&q);
+	CHECK(q.type == NULL && q.id == 0);
+	cat_request_clear(NULL);
+	CHECK_EQ(catalog_get_request(c, 3, &q), -ENOENT);
+	catalog_close(c);
+}
+
+TEST(test_catalog_extending_and_closing_a_request_change_that_row_only)
+{
+	struct catalog *c = fresh("req-change");
+	struct cat_request q;
+
+	new_request(c, "S-AAAAAA", 100);
+	new_request(c, "S-AAAAAA", 100);
+	CHECK_EQ(catalog_extend_request(c, 1, 150, "complex case"), 0);
+	CHECK_EQ(catalog_close_request(c, 1, 120, "answered"), 0);
+	CHECK_EQ(catalog_get_request(c, 1, &q), 0);
+	CHECK_EQ(q.due, 150);
+	CHECK_STR(q.extended_reason, "complex case");
+	CHECK_EQ(q.closed, 120);
+	CHECK_STR(q.outcome, "answered");
+	cat_request_clear(&q);
+	CHECK_EQ(catalog_get_request(c, 2, &q), 0);
+	CHECK(q.due == 100 && q.extended_reason == NULL && q.closed == 0 && q.outcome == NULL);
+	cat_request_clear(&q);
+	CHECK_EQ(catalog_extend_request(c, 9, 150, "none"), -ENOENT);
+	CHECK_EQ(catalog_close_request(c, 9, 120, "none"), -ENOENT);
+	catalog_close(c);
+}
+
+TEST(test_catalog_each_request_walks_all_open_or_open_and_due_before)
+{
+	struct catalog *c = fresh("req-each");
+	struct req_seen all = { 0 }, open = { 0 }, due = { 0 };
+
+	new_request(c, "S-AAAAAA", 100);
+	new_request(c, "S-BBBBBB", 200);
+	new_request(c, "S-CCCCCC", 300);
+	CHECK_EQ(catalog_close_request(c, 2, 50, "answered"), 0);
+	CHECK_EQ(catalog_each_request(c, CAT_REQUESTS_ALL, 0, see_request, &all), 0);
+	CHECK(all.n == 3 && all.id[0] == 1 && all.id[1] == 2 && all.id[2] == 3);
+	CHECK_EQ(catalog_each_request(c, CAT_REQUESTS_OPEN, 0, see_request, &open), 0);
+	CHECK(open.n == 2 && open.id[0] == 1 && open.id[1] == 3);
+	CHECK_EQ(catalog_each_request(c, CAT_REQUESTS_OPEN_DUE_BEFORE, 300, see_request, &due), 0);
+	CHECK(due.n == 1 && due.id[0] == 1);	/* due at 300 is not before 300 */
+	CHECK_EQ(catalog_each_request(c, (enum cat_request_filter)7, 0, see_request, &due), -EINVAL);
+	catalog_close(c);
+}
+
+TEST(test_catalog_first_open_request_of_a_subject_skips_closed_ones)
+{
+	struct catalog *c = fresh("req-first");
+	int64_t id = 0;
+
+	new_request(c, "S-AAAAAA", 100);
+	new_request(c, "S-BBBBBB", 100);
+	new_request(c, "S-AAAAAA", 100);
+	new_request(c, "S-AAAAAA", 100);
+	CHECK_EQ(catalog_close_request(c, 1, 50, "answered"), 0);
+	CHECK_EQ(catalog_first_open_request(c, "S-AAAAAA", &id), 0);
+	CHECK_EQ(id, 3);
+	CHECK_EQ(catalog_close_request(c, 2, 50, "answered"), 0);
+	CHECK_EQ(catalog_first_open_request(c, "S-BBBBBB", &id), -ENOENT);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
@@ -370,6 +476,10 @@ int main(void)
 	RUN(test_catalog_audit_rows_come_back_as_written_in_seq_order);
 	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
+	RUN(test_catalog_requests_are_numbered_and_read_back_open);
+	RUN(test_catalog_extending_and_closing_a_request_change_that_row_only);
+	RUN(test_catalog_each_request_walks_all_open_or_open_and_due_before);
+	RUN(test_catalog_first_open_request_of_a_subject_skips_closed_ones);
 	util_remove_tree(dir);
 	T_DONE();
 }

@@ -18,7 +18,7 @@ static struct keyring *secrets;
 static struct audit_actor actor;
 static char handle[CATALOG_HANDLE_MAX];
 
-static int count_cb(const struct request *q, void *ctx)
+static int count_cb(const struct cat_request *q, void *ctx)
 {
 	(void)q;
 	(*(int *)ctx)++;
@@ -35,7 +35,7 @@ static int n_of(enum request_filter f)
 
 TEST(test_request_new_is_due_one_month_after_receipt)
 {
-	struct request q;
+	struct cat_request q;
 	int64_t id, t;
 
 	CHECK_EQ(request_new(reg, &actor, "deletion", handle, "passport", &id), -EINVAL);
@@ -50,7 +50,7 @@ TEST(test_request_new_is_due_one_month_after_receipt)
 	CHECK_EQ(util_parse_time("2026-02-28T09:00:00Z", &t), 0);
 	CHECK_EQ(q.due, t);
 	CHECK_EQ(q.closed, 0);
-	request_clear(&q);
+	cat_request_clear(&q);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
 			      "action='request-new' AND reason LIKE 'request=1 type=access%'"), 1);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE reason LIKE '%Liisa%'"), 0);
@@ -67,7 +67,7 @@ TEST(test_request_open_for_names_the_oldest_open_request)
 
 TEST(test_request_extends_once_by_two_months)
 {
-	struct request q;
+	struct cat_request q;
 	int64_t t;
 
 	CHECK_EQ(request_extend(reg, &actor, 1, ""), -EINVAL);
@@ -77,7 +77,7 @@ TEST(test_request_extends_once_by_two_months)
 	CHECK_EQ(util_parse_time("2026-04-28T09:00:00Z", &t), 0);
 	CHECK_EQ(q.due, t);
 	CHECK_STR(q.extended_reason, "many recordings to review");
-	request_clear(&q);
+	cat_request_clear(&q);
 	CHECK_EQ(request_extend(reg, &actor, 1, "again"), -EALREADY);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
 			      "action='request-extend' AND reason='request=1 due=2026-04-28'"), 1);
@@ -97,7 +97,7 @@ TEST(test_request_past_due_cannot_be_extended_and_is_overdue)
 
 TEST(test_request_closes_once)
 {
-	struct request q;
+	struct cat_request q;
 
 	CHECK_EQ(request_close(reg, &actor, 2, ""), -EINVAL);
 	CHECK_EQ(request_close(reg, &actor, 2, "erased 3 recordings"), 0);
@@ -106,7 +106,7 @@ TEST(test_request_closes_once)
 	CHECK_EQ(request_get(reg, 2, &q), 0);
 	CHECK(q.closed != 0);
 	CHECK_STR(q.outcome, "erased 3 recordings");
-	request_clear(&q);
+	cat_request_clear(&q);
 	CHECK_EQ(n_of(REQUEST_OVERDUE), 0);
 	CHECK_EQ(n_of(REQUEST_ALL), 2);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "

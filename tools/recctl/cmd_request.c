@@ -96,7 +96,7 @@ static int fail(const char *what, int rc)
 	return error("%s: %s", what, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
 }
 
-static int print_one(const struct request *q, void *ctx)
+static int print_one(const struct cat_request *q, void *ctx)
 {
 	json_t *list = ctx;
 	char rec[11], due[11], closed[11] = "";
@@ -162,7 +162,7 @@ int cmd_request(int argc, char **argv)
 	audit_self(&a, NULL);
 	meta_clear_error();
 	if (!strcmp(sub, "new")) {
-		struct request q;
+		struct cat_request q;
 
 		rc = request_new(r, &a, o.type, o.subject, o.verified_by, &id);
 		if (rc == 0)
@@ -174,7 +174,7 @@ int cmd_request(int argc, char **argv)
 
 			util_format_date(q.due, due);
 			printf("request %lld: %s by %s, due %s\n", (long long)id, q.type, q.handle, due);
-			request_clear(&q);
+			cat_request_clear(&q);
 		}
 	} else if (!strcmp(sub, "list")) {
 		json_t *list = o.as_json ? json_array() : NULL;
@@ -194,7 +194,7 @@ int cmd_request(int argc, char **argv)
 		}
 		json_decref(list);
 	} else if (!strcmp(sub, "extend")) {
-		struct request q;
+		struct cat_request q;
 
 		rc = request_extend(r, &a, id, o.reason);
 		if (rc == 0 && request_get(r, id, &q) == 0) {
@@ -202,7 +202,7 @@ int cmd_request(int argc, char **argv)
 
 			util_format_date(q.due, due);
 			printf("request %lld: due %s\n", (long long)id, due);
-			request_clear(&q);
+			cat_request_clear(&q);
 		} else if (rc) {
 			rc = fail("cannot extend the request", rc);
 		}

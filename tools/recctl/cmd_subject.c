@@ -255,7 +255,7 @@ static int add_recording(const char *recording, const char *handle, const char *
 	return 0;
 }
 
-static int add_request(const struct request *q, void *ctx)
+static int add_request(const struct cat_request *q, void *ctx)
 {
 	const char *handle = json_string_value(json_object_get(ctx, "subject"));
 	char due[11];

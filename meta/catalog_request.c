@@ -1,0 +1,170 @@
+/*
+ * catalog_request.c - the request table's rows, for request.c.
+ *
+ * A request is open while its `closed` column is NULL; rows are read with
+ * coalesce(closed, 0), so that an open request has closed == 0 in struct
+ * cat_request.  The table numbers requests itself (id is the rowid).  What
+ * the rows may hold, and when they may change, is request.c's to decide.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_i.h"
+
+#define REQ_COLS "id, type, handle, received, due, verified_by, extended_reason, coalesce(closed, 0), outcome"
+
+void cat_request_clear(struct cat_request *q)
+{
+	if (!q)
+		return;
+	free(q->type);
+	free(q->handle);
+	free(q->verified_by);
+	free(q->extended_reason);
+	free(q->outcome);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Fill q from a row of REQ_COLS (strings duplicated). */
+static void req_from_row(sqlite3_stmt *st, struct cat_request *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->id = sqlite3_column_int64(st, 0);
+	q->type = catalog_col_dup(st, 1);
+	q->handle = catalog_col_dup(st, 2);
+	q->received = sqlite3_column_int64(st, 3);
+	q->due = sqlite3_column_int64(st, 4);
+	q->verified_by = catalog_col_dup(st, 5);
+	q->extended_reason = catalog_col_dup(st, 6);
+	q->closed = sqlite3_column_int64(st, 7);
+	q->outcome = catalog_col_dup(st, 8);
+}
+
+int catalog_new_request(struct catalog *c, const char *type, const char *handle, int64_t received, int64_t due,
+			const char *verified_by, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO request (type, handle, received, due, verified_by)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5)";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	catalog_bind_text_or_null(st, 1, type);
+	catalog_bind_text_or_null(st, 2, handle);
+	sqlite3_bind_int64(st, 3, received);
+	sqlite3_bind_int64(st, 4, due);
+	catalog_bind_text_or_null(st, 5, verified_by);
+	rc = catalog_step_done(c, st, "insert request");
+	if (rc == 0)
+		*id = sqlite3_last_insert_rowid(c->db);
+	return rc;
+}
+
+int catalog_get_request(struct catalog *c, int64_t id, struct cat_request *out)
+{
+	static const char sql[] = "SELECT " REQ_COLS " FROM request WHERE id=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		req_from_row(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get request");
+}
+
+/* Step an UPDATE of one request: -ENOENT when it changed no row. */
+static int update_one(struct catalog *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = catalog_step_done(c, st, what);
+
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return -ENOENT;
+	return rc;
+}
+
+int catalog_extend_request(struct catalog *c, int64_t id, int64_t due, const char *reason)
+{
+	static const char sql[] = "UPDATE request SET due=?2, extended_reason=?3 WHERE id=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, due);
+	catalog_bind_text_or_null(st, 3, reason);
+	return update_one(c, st, "extend request");
+}
+
+int catalog_close_request(struct catalog *c, int64_t id, int64_t closed, const char *outcome)
+{
+	static const char sql[] = "UPDATE request SET closed=?2, outcome=?3 WHERE id=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, closed);
+	catalog_bind_text_or_null(st, 3, outcome);
+	return update_one(c, st, "close request");
+}
+
+typedef int (*req_fn)(const struct cat_request *, void *);
+
+static int req_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	struct cat_request q;
+	int ret;
+
+	req_from_row(st, &q);
+	ret = ((req_fn)fn)(&q, ctx);
+	cat_request_clear(&q);
+	return ret;
+}
+
+int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int64_t before,
+			 int (*fn)(const struct cat_request *q, void *ctx), void *ctx)
+{
+	static const char *const sql[] = {
+		[CAT_REQUESTS_ALL] = "SELECT " REQ_COLS " FROM request ORDER BY id",
+		[CAT_REQUESTS_OPEN] = "SELECT " REQ_COLS " FROM request WHERE closed IS NULL ORDER BY id",
+		[CAT_REQUESTS_OPEN_DUE_BEFORE] = "SELECT " REQ_COLS " FROM request"
+						 " WHERE closed IS NULL AND due < ?1 ORDER BY id",
+	};
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((unsigned)filter > CAT_REQUESTS_OPEN_DUE_BEFORE)
+		return -EINVAL;
+	rc = sqlite3_prepare_v2(c->db, sql[filter], -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return catalog_fail(c, rc, "list requests");
+	if (filter == CAT_REQUESTS_OPEN_DUE_BEFORE)
+		sqlite3_bind_int64(st, 1, before);
+	return catalog_walk_prepared(c, st, req_row, (void *)fn, ctx);
+}
+
+int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *id)
+{
+	static const char sql[] = "SELECT id FROM request WHERE handle=?1 AND closed IS NULL ORDER BY id LIMIT 1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "find open request");
+}
