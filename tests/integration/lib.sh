@@ -166,6 +166,32 @@ assert_no_file()
 	if [ -e "$2" ]; then fail "$1" "$2 exists"; else pass "$1"; fi
 }
 
+# now_ns: the clock in nanoseconds, for poll_since.
+now_ns()
+{
+	date +%s%N
+}
+
+# poll_since START_NS MAX_MS CMD...: run CMD every 50 ms until it succeeds
+# or MAX_MS have passed since START_NS (from now_ns).  T_MS is the time from
+# START_NS to CMD's last run; the status is CMD's last.  A test that claims
+# a bound polls well past it and compares T_MS, so that a failure says how
+# long it really took.
+poll_since()
+{
+	local start=$1 max=$2 rc
+	shift 2
+	while :; do
+		"$@"
+		rc=$?
+		T_MS=$((($(now_ns) - start) / 1000000))
+		if [ "$rc" -eq 0 ] || [ "$T_MS" -ge "$max" ]; then
+			return "$rc"
+		fi
+		sleep 0.05
+	done
+}
+
 # --- registers and manifests ----------------------------------------------
 
 # make_register DIR [POLICY]: a register DIR/reg with raw keyrings in
