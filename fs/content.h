@@ -39,9 +39,12 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
  * or the disk fails. */
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off) MUST_CHECK;
 void content_close(struct content *c);
-/* The file's attributes as they were at open: an open file whose recording
- * is erased meanwhile still answers fstat (and the kernel's size checks
- * before a read), so its reader finishes instead of failing with ENOENT. */
+/* The file's attributes as they were at open, for a getattr that comes
+ * with the open file (the kernel's size check before a read past the size
+ * it holds), so that a reader of a recording erased meanwhile finishes
+ * instead of failing with ENOENT.  fstat(2) does not come with the file
+ * (Linux's fuse_getattr passes none): once the erasure is seen, it says
+ * ENOENT. */
 void content_set_stat(struct content *c, const struct stat *st);
 const struct stat *content_stat(const struct content *c);
 
