@@ -116,7 +116,7 @@ int auditq_flush(struct auditq *q)
 	if (rc < 0) {
 		/* Put the batch back in front of what came meanwhile. */
 		recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry)", n,
-			  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			  meta_strerror(rc));
 		pthread_mutex_lock(&q->lock);
 		batch = xrealloc(batch, (n + q->n) * sizeof(*batch));
 		if (q->n)

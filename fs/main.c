@@ -247,7 +247,7 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 out:
 	if (rc < 0)
 		recfs_log(LOG_ERR, "recfs: cannot start on %s: %s", reg_dir,
-			  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			  meta_strerror(rc));
 	keyring_free(kr);
 	return rc;
 }

@@ -51,28 +51,6 @@
 /* A small file is read at open through the page cache that prefetch warmed. */
 _Static_assert(2 * STORE_MAX <= BLOB_DIRECT_MIN, "small files must not be read past the page cache");
 
-const char *recfs_errname(int err)
-{
-	switch (err < 0 ? -err : err) {
-	case 0: return "ok";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ENOKEY: return "ENOKEY";
-	case EIO: return "EIO";
-	case EROFS: return "EROFS";
-	case EINVAL: return "EINVAL";
-	case ENOTEMPTY: return "ENOTEMPTY";
-	case EISDIR: return "EISDIR";
-	case ENOMEM: return "ENOMEM";
-	case EBUSY: return "EBUSY";
-	case ENOSPC: return "ENOSPC";
-	case ENOTSUP: return "ENOTSUP";
-	case EKEYREJECTED: return "EKEYREJECTED";
-	default: return "error";
-	}
-}
-
 void recfs_caller(fuse_req_t req, struct caller *c)
 {
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
@@ -89,7 +67,7 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
 	e.action = action;
 	e.object = object;
 	e.outcome = err ? "refused" : "ok";
-	e.reason = err ? recfs_errname(err) : NULL;
+	e.reason = err ? meta_errname(err) : NULL;
 	auditq_push(fs->aq, &e);
 }
 

@@ -83,9 +83,6 @@ static inline struct recfs *req_fs(fuse_req_t req)
 /* Log to stderr in the foreground, syslog as a daemon. */
 void recfs_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The errno name ("EACCES") for the audit reason; "ok" for 0. */
-const char *recfs_errname(int err);
-
 /* ops.c */
 extern const struct fuse_lowlevel_ops recfs_ops;
 

@@ -228,7 +228,7 @@ static void *poller(void *arg)
 		}
 		if (rc < 0 && !failed)
 			recfs_log(LOG_ERR, "recfs: cannot reread the catalog: %s",
-				  *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+				  meta_strerror(rc));
 		failed = rc < 0;
 
 		pthread_mutex_lock(&s->lock);

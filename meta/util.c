@@ -44,6 +44,29 @@ void meta_clear_error(void)
 	errmsg[0] = '\0';
 }
 
+const char *meta_strerror(int rc)
+{
+	return errmsg[0] ? errmsg : strerror(rc < 0 ? -rc : rc);
+}
+
+const char *meta_errname(int err)
+{
+	const char *s;
+
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case 0:
+		return "ok";
+	case ENOTSUP:
+		/* Same value as EOPNOTSUPP; file systems speak of ENOTSUP. */
+		return "ENOTSUP";
+	default:
+		s = strerrorname_np(err);
+		return s ? s : "error";
+	}
+}
+
 void util_hex(char *out, const uint8_t *in, size_t n)
 {
 	sodium_bin2hex(out, n * 2 + 1, in, n);

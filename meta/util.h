@@ -32,6 +32,21 @@ int meta_fail(int err, const char *fmt, ...) PRINTF_LIKE(2, 3);
 const char *meta_errmsg(void);
 /* Forget the last message. */
 void meta_clear_error(void);
+/*
+ * What a failure of rc (a negative errno) says to a person: meta_errmsg()
+ * when the failing call left one, else strerror(-rc).  Callers clear the
+ * message (meta_clear_error) before the call whose failure they report.
+ * The string is static or thread-local: valid until the next meta_fail()
+ * or strerror() on this thread; never free it.
+ */
+const char *meta_strerror(int rc);
+/*
+ * The symbolic name of an errno, the one vocabulary of refusal reasons in
+ * the audit log whoever writes them: "EACCES" for EACCES or -EACCES, "ok"
+ * for 0, "ENOTSUP" for ENOTSUP (glibc calls that value EOPNOTSUPP), and
+ * "error" for a number that is no errno.  A static string; never NULL.
+ */
+const char *meta_errname(int err);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void util_hex(char *out, const uint8_t *in, size_t n);

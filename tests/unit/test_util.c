@@ -1,4 +1,5 @@
-/* Unit tests of meta/util: times, dates, months, hex, ids, atomic files. */
+/* Unit tests of meta/util: times, dates, months, hex, ids, atomic files,
+ * error messages and errno names. */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -108,6 +109,30 @@ TEST(test_meta_fail_may_quote_its_own_last_message)
 	CHECK_STR(meta_errmsg(), "outer: inner 1");
 }
 
+TEST(test_meta_strerror_prefers_the_last_message_to_strerror)
+{
+	meta_clear_error();
+	CHECK_STR(meta_strerror(-ENOENT), strerror(ENOENT));
+	meta_fail(-EINVAL, "policy.conf:3: unknown key");
+	CHECK_STR(meta_strerror(-EINVAL), "policy.conf:3: unknown key");
+	CHECK_STR(meta_strerror(-ENOENT), "policy.conf:3: unknown key");
+	meta_clear_error();
+	CHECK_STR(meta_strerror(-EACCES), strerror(EACCES));
+}
+
+TEST(test_meta_errname_names_errnos_of_either_sign)
+{
+	CHECK_STR(meta_errname(-EACCES), "EACCES");
+	CHECK_STR(meta_errname(EACCES), "EACCES");
+	CHECK_STR(meta_errname(-EPERM), "EPERM");
+	CHECK_STR(meta_errname(-ENOKEY), "ENOKEY");
+	CHECK_STR(meta_errname(-EKEYREJECTED), "EKEYREJECTED");
+	CHECK_STR(meta_errname(-EBADMSG), "EBADMSG");
+	CHECK_STR(meta_errname(-ENOTSUP), "ENOTSUP");
+	CHECK_STR(meta_errname(0), "ok");
+	CHECK_STR(meta_errname(-4095), "error");
+}
+
 int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
@@ -117,5 +142,7 @@ int main(void)
 	RUN(test_util_hex_round_trips_and_ids_are_checked);
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
 	RUN(test_meta_fail_may_quote_its_own_last_message);
+	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
+	RUN(test_meta_errname_names_errnos_of_either_sign);
 	T_DONE();
 }

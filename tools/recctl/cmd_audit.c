@@ -163,7 +163,7 @@ static int audit_verify_cmd(int argc, char **argv)
 			*meta_errmsg() ? meta_errmsg() : "the hash chain does not match");
 		rc = 1;
 	} else {
-		rc = error("cannot verify the audit log: %s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		rc = error("cannot verify the audit log: %s", meta_strerror(rc));
 	}
 	catalog_close(cat);
 	return rc;

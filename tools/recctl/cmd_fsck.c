@@ -346,7 +346,7 @@ static void verify_blobs(struct fsck *f)
 			continue;	/* no level of the keyrings reads it */
 		if (rc) {
 			problem(f, "artifact %s (recording %s): %s", a->id, a->recording,
-				*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+				meta_strerror(rc));
 			continue;
 		}
 		/* A protected recording's seals hold DEK ^ P (protect.h): its
@@ -387,7 +387,7 @@ static void verify_record(struct fsck *f, const char *id, const char *owner)
 		f->records_verified++;
 	else if (rc != -ENOENT && rc != -EACCES && rc != -ENOKEY)
 		problem(f, "sealed record %s of %s does not open: %s", id, owner,
-			*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			meta_strerror(rc));
 	if (json) {
 		sodium_memzero(json, len);
 		free(json);

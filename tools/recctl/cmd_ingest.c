@@ -106,7 +106,7 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		}
 		goto out;
 	}
-	why = xstrdup(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+	why = xstrdup(meta_strerror(rc));
 	if (!ingest_is_input_error(rc)) {
 		t->failed++;
 		error("%s: not ingested, left in place: %s", name, why);
@@ -119,7 +119,7 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 	if (rc) {
 		t->failed++;
 		error("%s: %s; and cannot quarantine it: %s", name, why,
-		      *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		      meta_strerror(rc));
 		if (items)
 			json_array_append_new(items, json_item(path, "failed", NULL, why));
 		goto out;

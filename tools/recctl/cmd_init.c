@@ -90,7 +90,7 @@ static int write_keyrings(const struct keyring *secrets, const struct policy *po
 		meta_clear_error();
 		rc = keyring_save(kr, path, pass);
 		if (rc) {
-			rc = error("cannot write %s: %s", path, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			rc = error("cannot write %s: %s", path, meta_strerror(rc));
 			goto out;
 		}
 		strlist_add(written, path);
@@ -193,7 +193,7 @@ int cmd_init(int argc, char **argv)
 	meta_clear_error();
 	rc = reg_create(dir, policy_path, &secrets);
 	if (rc) {
-		rc = error("cannot create register %s: %s", dir, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		rc = error("cannot create register %s: %s", dir, meta_strerror(rc));
 		goto out;
 	}
 	created = 1;

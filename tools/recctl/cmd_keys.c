@@ -164,7 +164,7 @@ static int keys_export(int argc, char **argv)
 	meta_clear_error();
 	rc = keyring_save(kr, output, pass);
 	if (rc) {
-		rc = error("cannot write %s: %s", output, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		rc = error("cannot write %s: %s", output, meta_strerror(rc));
 		goto out;
 	}
 	reason = xasprintf("levels");

@@ -66,7 +66,7 @@ static int policy_check(int argc, char **argv)
 		return 0;
 	}
 	if (!errs)
-		return error("%s: %s", argv[optind], *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		return error("%s: %s", argv[optind], meta_strerror(rc));
 	fflush(stdout);
 	fputs(errs, stderr);
 	for (const char *p = errs; *p; p++)
@@ -165,7 +165,7 @@ static int reseal_object(struct apply *ap, const char *object, int from, const c
 				}
 				if (rc) {
 					rc = error("cannot unseal %s of %s: %s", object, owner,
-						   *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+						   meta_strerror(rc));
 					goto out;
 				}
 			}
@@ -306,7 +306,7 @@ static int new_level_keys(struct apply *ap, const char *kdir, const struct crypt
 		path = xasprintf("%s/%s.keyring", kdir, name);
 		meta_clear_error();
 		if ((rc = keyring_save(kr, path, pass))) {
-			rc = error("cannot write %s: %s", path, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			rc = error("cannot write %s: %s", path, meta_strerror(rc));
 			goto out;
 		}
 		strlist_add(written, path);
@@ -314,7 +314,7 @@ static int new_level_keys(struct apply *ap, const char *kdir, const struct crypt
 		path = xasprintf("%s/keys/%s.pub", ap->r->dir, name);
 		meta_clear_error();
 		if ((rc = keys_write_public(ap->r->dir, name, ap->npk[i]))) {
-			rc = error("%s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			rc = error("%s", meta_strerror(rc));
 			goto out;
 		}
 		strlist_add(written, path);
@@ -402,7 +402,7 @@ static int policy_apply(int argc, char **argv)
 		if (errs)
 			fputs(errs, stderr);
 		rc = error("%s: %s", file, errs ? "the policy has errors; nothing was changed"
-					       : *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+					       : meta_strerror(rc));
 		goto out;
 	}
 	rc = util_read_file(file, 1 << 20, &text, &len);

@@ -50,7 +50,7 @@ int cmd_register(int argc, char **argv)
 		if (errs)
 			fputs(errs, stderr);
 		rc = error("cannot read the policy of register %s: %s", dir,
-			   errs ? "it has errors" : *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			   errs ? "it has errors" : meta_strerror(rc));
 		goto out;
 	}
 	text = policy_notice(pol);

@@ -93,7 +93,7 @@ static int parse_id(const char *s, int64_t *id)
 
 static int fail(const char *what, int rc)
 {
-	return error("%s: %s", what, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+	return error("%s: %s", what, meta_strerror(rc));
 }
 
 static int print_one(const struct cat_request *q, void *ctx)

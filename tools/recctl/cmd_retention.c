@@ -78,7 +78,7 @@ static int sweep(int argc, char **argv)
 		putchar('\n');
 	}
 	if (rc)
-		rc = error("retention sweep of %s: %s", dir, *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		rc = error("retention sweep of %s: %s", dir, meta_strerror(rc));
 	reg_close(r);
 	return rc;
 }

@@ -89,11 +89,6 @@ static int parse(int argc, char **argv, struct subj_opts *o)
 	return 0;
 }
 
-static const char *msg(int rc)
-{
-	return *meta_errmsg() ? meta_errmsg() : strerror(-rc);
-}
-
 /* The card of handle opened with the highest level of kr that has a seal;
  * -ENOKEY when no level of kr opens it. */
 static int read_card(struct reg *r, const struct keyring *kr, const char *handle, json_t **out)
@@ -188,7 +183,7 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 		if (rc == 0)
 			add_found(f.list, handle, kinds[i]);
 		else if (rc != -ENOENT && rc != -EINVAL) {
-			rc = error("cannot search the blind index: %s", msg(rc));
+			rc = error("cannot search the blind index: %s", meta_strerror(rc));
 			goto out;
 		}
 		rc = 0;
@@ -196,7 +191,7 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 	if (kr) {
 		f.kr = kr;
 		if ((rc = catalog_each_subject(r->cat, match_name, &f))) {
-			rc = error("cannot walk the subjects: %s", msg(rc));
+			rc = error("cannot walk the subjects: %s", meta_strerror(rc));
 			goto out;
 		}
 		if (f.errors)
@@ -206,7 +201,7 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 	snprintf(why, sizeof(why), "matches=%zu by=%s%s", json_array_size(f.list), ik ? "index" : "",
 		 kr ? (ik ? ",name" : "name") : "");
 	if (audit_log(r->cat, &a, "subject-find", NULL, "ok", why)) {
-		rc = error("cannot write the audit log: %s", msg(-EIO));
+		rc = error("cannot write the audit log: %s", meta_strerror(-EIO));
 		goto out;
 	}
 	if (o->as_json) {
@@ -290,24 +285,24 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 		goto out;
 	}
 	if (rc) {
-		if (audit_log(r->cat, &a, "subject-show", handle, "refused", ctl_errname(rc)))
+		if (audit_log(r->cat, &a, "subject-show", handle, "refused", meta_errname(rc)))
 			meta_clear_error();
 		rc = error("cannot open the card of %s: %s", handle,
-			   rc == -ENOKEY ? "the keyrings hold no level key from the details level up" : msg(rc));
+			   rc == -ENOKEY ? "the keyrings hold no level key from the details level up" : meta_strerror(rc));
 		goto out;
 	}
 	if ((rc = catalog_each_link_of_subject(r->cat, handle, add_recording, &x))) {
-		rc = error("cannot list the recordings of %s: %s", handle, msg(rc));
+		rc = error("cannot list the recordings of %s: %s", handle, meta_strerror(rc));
 		goto out;
 	}
 	out = json_pack("{s:s, s:O, s:O, s:[]}", "subject", handle, "card", card, "recordings", x.list,
 			"open_requests");
 	if ((rc = request_each(r, REQUEST_OPEN, add_request, out))) {
-		rc = error("cannot list the requests: %s", msg(rc));
+		rc = error("cannot list the requests: %s", meta_strerror(rc));
 		goto out;
 	}
 	if ((rc = audit_log(r->cat, &a, "subject-show", handle, "ok", NULL))) {
-		rc = error("cannot write the audit log: %s", msg(rc));
+		rc = error("cannot write the audit log: %s", meta_strerror(rc));
 		goto out;
 	}
 	if (o->as_json) {
@@ -372,9 +367,9 @@ static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *ha
 			printf(", %zu withheld (see export.json)", res.withheld);
 		putchar('\n');
 	} else if (rc == -ENOKEY) {
-		rc = error("cannot export %s: %s; give a keyring of the details or rights level", handle, msg(rc));
+		rc = error("cannot export %s: %s; give a keyring of the details or rights level", handle, meta_strerror(rc));
 	} else {
-		rc = error("cannot export %s: %s", handle, msg(rc));
+		rc = error("cannot export %s: %s", handle, meta_strerror(rc));
 	}
 	free(res.dir);
 	keyring_free(kr);
@@ -398,7 +393,7 @@ static int subject_withdraw_cmd(struct reg *r, const char *handle)
 		printf(", errors %zu", s.errors);
 	putchar('\n');
 	if (rc)
-		return error("withdrawal of consent of %s: %s", handle, msg(rc));
+		return error("withdrawal of consent of %s: %s", handle, meta_strerror(rc));
 	return s.skipped_hold ? 1 : 0;
 }
 

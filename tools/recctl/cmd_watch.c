@@ -282,7 +282,7 @@ static void process(struct watcher *w, size_t i)
 		}
 		goto out;
 	}
-	why = xstrdup(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+	why = xstrdup(meta_strerror(rc));
 	if (lstat(path, &st) < 0)
 		goto out;	/* taken away while we read it */
 	if (!ingest_is_input_error(rc)) {
@@ -307,7 +307,7 @@ static void process(struct watcher *w, size_t i)
 	rc = ingest_quarantine(w->r, path, why, &qdir);
 	if (rc) {
 		wlog(w, "cannot quarantine %s (%s): %s; will retry", e->name, why,
-		     *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		     meta_strerror(rc));
 		e->due = now_ms(CLOCK_MONOTONIC) + RETRY_MAX_MS;
 		drop = 0;
 		goto out;
@@ -356,7 +356,7 @@ static void reload_policy(struct watcher *w)
 	meta_clear_error();
 	rc = reg_open(w->regdir, &nr);
 	if (rc) {
-		why = one_line(*meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		why = one_line(meta_strerror(rc));
 		wlog(w, "policy.conf rejected: %s; the policy in force is kept", why);
 		if (audit_log(w->r->cat, &w->actor, "policy-reload", NULL, "refused", why))
 			wlog(w, "cannot write the audit log: %s", meta_errmsg());

@@ -90,9 +90,7 @@ int ctl_open_register(const char *dir, struct reg **out)
 	rc = reg_open(dir, out);
 	if (rc == 0)
 		return 0;
-	if (*meta_errmsg())
-		return error("cannot open register %s: %s", dir, meta_errmsg());
-	return error("cannot open register %s: %s", dir, strerror(-rc));
+	return error("cannot open register %s: %s", dir, meta_strerror(rc));
 }
 
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
@@ -105,13 +103,13 @@ int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
 	meta_clear_error();
 	rc = keys_get_passphrase(passfile, NULL, "New keyring passphrase: ", &a);
 	if (rc) {
-		rc = error("cannot get a passphrase: %s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+		rc = error("cannot get a passphrase: %s", meta_strerror(rc));
 		goto out;
 	}
 	if (!passfile) {
 		rc = keys_get_passphrase(NULL, NULL, "Repeat the passphrase: ", &b);
 		if (rc) {
-			rc = error("cannot get a passphrase: %s", *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+			rc = error("cannot get a passphrase: %s", meta_strerror(rc));
 			goto out;
 		}
 		if (a->len != b->len || !crypto_equal(a->bytes, b->bytes, a->len)) {
@@ -147,16 +145,6 @@ int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct
 	default:
 		return error("keyring %s: %s", failed, keyring_strerror(rc));
 	}
-}
-
-const char *ctl_errname(int err)
-{
-	const char *s;
-
-	if (err < 0)
-		err = -err;
-	s = strerrorname_np(err);
-	return s ? s : "error";
 }
 
 void strlist_add(struct strlist *l, const char *s)

@@ -100,9 +100,6 @@ int ctl_new_passphrase(const char *passfile, struct crypto_key **out);
  */
 int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct keyring **out);
 
-/* The symbolic name of an errno ("EACCES"); for audit reasons. */
-const char *ctl_errname(int err);
-
 /* A growable list of strings (repeatable options). */
 struct strlist {
 	char **v;
