@@ -33,6 +33,7 @@ assert_exit "unknown option is a usage error" 2 "$RECCTL" fsck --frobnicate
 assert_fails_with "a missing register is one clear line" "not a recfs register" \
 	"$RECCTL" fsck -R "$T_TMP/nothing"
 assert_eq "a missing register fails with one line" 1 "$(printf '%s\n' "$T_OUT" | wc -l)"
+assert_exit "a usage error is one before the register is opened" 2 "$RECCTL" ingest -R "$T_TMP/nothing"
 
 # --- init ------------------------------------------------------------------
 
@@ -56,6 +57,8 @@ assert_mode "register dir is mode 0700" 700 "$REG"
 assert_mode "catalog is mode 0600" 600 "$REG/catalog.db"
 assert_ok "policy installed" cmp "$POL" "$REG/policy.conf"
 assert_match "init is in the audit log" "$("$RECCTL" audit show -R "$REG")" '^1 .* init .* ok'
+assert_match "--register=DIR names the register too" "$("$RECCTL" audit show --register="$REG")" '^1 .* init .* ok'
+assert_match "and so does RECFS_REGISTER" "$(RECFS_REGISTER="$REG" "$RECCTL" audit show)" '^1 .* init .* ok'
 assert_fails_with "init refuses existing keyrings" "exists" \
 	"$RECCTL" init "$T_TMP/b/reg" --policy "$POL" --keyrings "$KEYS" --no-passphrase
 assert_no_file "and creates no register then" "$T_TMP/b/reg/catalog.db"

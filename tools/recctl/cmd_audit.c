@@ -94,22 +94,20 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-static int audit_show(int argc, char **argv)
+static int audit_show(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "object", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default(), *object = NULL;
+	const char *object = NULL;
 	struct catalog *cat = NULL;
 	int as_json = 0, first = 1, c, rc;
 
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'o': object = optarg; break;
 		case 'j': as_json = 1; break;
 		case 'h': return usage_show(usage_audit);
@@ -118,7 +116,7 @@ static int audit_show(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error(usage_audit, "audit show takes no arguments");
-	if ((rc = open_catalog(dir, &cat)))
+	if ((rc = open_catalog(ctl->dir, &cat)))
 		return rc;
 	if (as_json)
 		fputs("[\n", stdout);
@@ -131,28 +129,25 @@ static int audit_show(int argc, char **argv)
 	return rc;
 }
 
-static int audit_verify_cmd(int argc, char **argv)
+static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default();
 	struct catalog *cat = NULL;
 	int64_t count = 0, bad = 0;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'h': return usage_show(usage_audit);
 		default: return usage_error(usage_audit, NULL);
 		}
 	}
 	if (optind != argc)
 		return usage_error(usage_audit, "audit verify takes no arguments");
-	if ((rc = open_catalog(dir, &cat)))
+	if ((rc = open_catalog(ctl->dir, &cat)))
 		return rc;
 	meta_clear_error();
 	rc = audit_verify(cat, &count, &bad);
@@ -169,15 +164,15 @@ static int audit_verify_cmd(int argc, char **argv)
 	return rc;
 }
 
-int cmd_audit(int argc, char **argv)
+int cmd_audit(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
 		return usage_error(usage_audit, "audit needs show or verify");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_audit);
 	if (!strcmp(argv[1], "show"))
-		return audit_show(argc - 1, argv + 1);
+		return audit_show(argc - 1, argv + 1, ctl);
 	if (!strcmp(argv[1], "verify"))
-		return audit_verify_cmd(argc - 1, argv + 1);
+		return audit_verify_cmd(argc - 1, argv + 1, ctl);
 	return usage_error(usage_audit, "unknown audit command '%s'", argv[1]);
 }

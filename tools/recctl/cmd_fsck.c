@@ -404,10 +404,9 @@ static int verify_card(const char *handle, void *ctx)
 	return 0;
 }
 
-int cmd_fsck(int argc, char **argv)
+int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "keyring", required_argument, NULL, 'K' },
 		{ "passfile", required_argument, NULL, 'P' },
 		{ "repair", no_argument, NULL, 'r' },
@@ -416,15 +415,14 @@ int cmd_fsck(int argc, char **argv)
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default(), *passfile = NULL;
+	const char *passfile = NULL;
 	struct strlist keyrings = { 0 };
 	struct fsck f = { .grace = 900 };
 	char *end;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "R:vh", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "vh", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'K': strlist_add(&keyrings, optarg); break;
 		case 'P': passfile = optarg; break;
 		case 'r': f.repair = 1; break;
@@ -446,7 +444,7 @@ int cmd_fsck(int argc, char **argv)
 	}
 	if (keyrings.n && (rc = ctl_load_keyrings(keyrings.v, keyrings.n, passfile, &f.kr)))
 		goto out;
-	if ((rc = ctl_open_register(dir, &f.r)))
+	if ((rc = ctl_register(ctl, &f.r)))
 		goto out;
 	audit_self(&f.actor, NULL);
 
@@ -481,7 +479,7 @@ int cmd_fsck(int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("fsck %s: %zu recordings, %zu artifacts, %ld blobs, %ld seals", dir, f.n_recs, f.n_arts, f.blobs,
+	printf("fsck %s: %zu recordings, %zu artifacts, %ld blobs, %ld seals", ctl->dir, f.n_recs, f.n_arts, f.blobs,
 	       f.seals);
 	if (f.kr)
 		printf(", %ld blobs and %ld sealed records authenticated", f.verified, f.records_verified);
@@ -495,7 +493,6 @@ int cmd_fsck(int argc, char **argv)
 out:
 	strlist_clear(&keyrings);
 	keyring_free(f.kr);
-	reg_close(f.r);
 	free(f.arts);
 	free(f.recs);
 	return rc;

@@ -145,10 +145,9 @@ out:
 	return 0;
 }
 
-int cmd_ingest(int argc, char **argv)
+int cmd_ingest(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "keyring", required_argument, NULL, 'K' },
 		{ "passfile", required_argument, NULL, 'P' },
 		{ "remove-inputs", no_argument, NULL, 'r' },
@@ -157,7 +156,7 @@ int cmd_ingest(int argc, char **argv)
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default(), *passfile = NULL;
+	const char *passfile = NULL;
 	char *keyring_path = xstrdup(ctl_keyring_default());
 	struct keyring *kr = NULL;
 	const struct crypto_key *ik;
@@ -168,9 +167,8 @@ int cmd_ingest(int argc, char **argv)
 	int remove_inputs = 0, verbose = 0, as_json = 0, tty, c, rc;
 	size_t total;
 
-	while ((c = getopt_long(argc, argv, "R:vh", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "vh", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'K': free(keyring_path); keyring_path = xstrdup(optarg); break;
 		case 'P': passfile = optarg; break;
 		case 'r': remove_inputs = 1; break;
@@ -191,7 +189,7 @@ int cmd_ingest(int argc, char **argv)
 		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", keyring_path);
 		goto out;
 	}
-	if ((rc = ctl_open_register(dir, &r)))
+	if ((rc = ctl_register(ctl, &r)))
 		goto out;
 	audit_self(&a, NULL);
 	if (as_json)
@@ -230,7 +228,6 @@ int cmd_ingest(int argc, char **argv)
 out:
 	json_decref(items);
 	keyring_free(kr);
-	reg_close(r);
 	free(keyring_path);
 	return rc;
 }

@@ -127,7 +127,7 @@ static int log_init(const char *dir, const struct policy *pol)
 	return rc;
 }
 
-int cmd_init(int argc, char **argv)
+int cmd_init(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -146,6 +146,7 @@ int cmd_init(int argc, char **argv)
 	int raw = 0, created = 0, existed = 0, c, rc;
 	struct stat st;
 
+	(void)ctl; /* REGISTER is an operand; log_init() opens it */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': policy_path = optarg; break;

@@ -83,11 +83,10 @@ out:
 	return rc;
 }
 
-static int keys_export(int argc, char **argv)
+static int keys_export(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "register", required_argument, NULL, 'R' },
 		{ "keyring", required_argument, NULL, 'K' },
 		{ "keyrings", required_argument, NULL, 'k' },
 		{ "index", no_argument, NULL, 'i' },
@@ -97,7 +96,7 @@ static int keys_export(int argc, char **argv)
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default(), *kdir = CTL_KEYRING_DIR, *output = NULL;
+	const char *kdir = CTL_KEYRING_DIR, *output = NULL;
 	const char *passfile = NULL, *src_passfile = NULL;
 	struct strlist sources = { 0 }, levels = { 0 };
 	struct keyring *src = NULL, *kr = NULL;
@@ -107,10 +106,9 @@ static int keys_export(int argc, char **argv)
 	char *reason = NULL;
 	int raw = 0, index = 0, c, rc;
 
-	while ((c = getopt_long(argc, argv, "o:R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
-		case 'R': dir = optarg; break;
 		case 'K': strlist_add(&sources, optarg); break;
 		case 'k': kdir = optarg; break;
 		case 'i': index = 1; break;
@@ -153,7 +151,7 @@ static int keys_export(int argc, char **argv)
 		rc = error("%s exists; remove it first or write another file", output);
 		goto out;
 	}
-	if ((rc = ctl_open_register(dir, &r)))
+	if ((rc = ctl_register(ctl, &r)))
 		goto out;
 	if ((rc = ctl_load_keyrings(sources.v, sources.n, src_passfile ? src_passfile : passfile, &src)))
 		goto out;
@@ -193,20 +191,19 @@ out:
 	keyring_free(src);
 	keyring_free(kr);
 	crypto_key_free(pass);
-	reg_close(r);
 	strlist_clear(&sources);
 	strlist_clear(&levels);
 	free(reason);
 	return rc;
 }
 
-int cmd_keys(int argc, char **argv)
+int cmd_keys(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
 		return usage_error(usage_keys, "keys needs a command: export");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_keys);
 	if (!strcmp(argv[1], "export"))
-		return keys_export(argc - 1, argv + 1);
+		return keys_export(argc - 1, argv + 1, ctl);
 	return usage_error(usage_keys, "unknown keys command '%s'", argv[1]);
 }

@@ -356,10 +356,9 @@ static int count_new_levels(const struct apply *ap, const char *kdir, int *n)
 	return 0;
 }
 
-static int policy_apply(int argc, char **argv)
+static int policy_apply(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "keyring", required_argument, NULL, 'K' },
 		{ "keyrings", required_argument, NULL, 'k' },
 		{ "no-passphrase", no_argument, NULL, 'n' },
@@ -368,7 +367,7 @@ static int policy_apply(int argc, char **argv)
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default(), *kdir = CTL_KEYRING_DIR, *passfile = NULL, *file;
+	const char *kdir = CTL_KEYRING_DIR, *passfile = NULL, *file;
 	struct apply ap = { 0 };
 	struct strlist keyrings = { 0 }, written = { 0 };
 	struct crypto_key *pass = NULL;
@@ -377,9 +376,8 @@ static int policy_apply(int argc, char **argv)
 	char *errs = NULL, *target = NULL;
 	int raw = 0, n_new = 0, installed = 0, c, rc;
 
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'K': strlist_add(&keyrings, optarg); break;
 		case 'k': kdir = optarg; break;
 		case 'n': raw = 1; break;
@@ -410,7 +408,7 @@ static int policy_apply(int argc, char **argv)
 		rc = error("cannot read %s: %s", file, strerror(-rc));
 		goto out;
 	}
-	if ((rc = ctl_open_register(dir, &ap.r)))
+	if ((rc = ctl_register(ctl, &ap.r)))
 		goto out;
 	target = reg_path(ap.r, "policy.conf");
 	rc = util_read_file(target, 1 << 20, &old_text, &old_len);
@@ -491,7 +489,7 @@ static int policy_apply(int argc, char **argv)
 	}
 	installed = 0;
 	printf("applied %s to %s: %d new level%s, %ld recordings and subject cards resealed (seals +%ld -%ld)\n",
-	       file, dir, n_new, n_new == 1 ? "" : "s", ap.changed, ap.added, ap.removed);
+	       file, ctl->dir, n_new, n_new == 1 ? "" : "s", ap.changed, ap.added, ap.removed);
 	for (size_t i = 0; i < written.n; i++)
 		printf("wrote %s\n", written.v[i]);
 	rc = 0;
@@ -511,7 +509,6 @@ out:
 	free(ap.handles);
 	free(ap.npk);
 	keyring_free(ap.kr);
-	reg_close(ap.r);
 	policy_free(ap.np);
 	crypto_key_free(pass);
 	strlist_clear(&keyrings);
@@ -523,7 +520,7 @@ out:
 	return rc;
 }
 
-int cmd_policy(int argc, char **argv)
+int cmd_policy(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
 		return usage_error(usage_policy, "policy needs check or apply");
@@ -532,6 +529,6 @@ int cmd_policy(int argc, char **argv)
 	if (!strcmp(argv[1], "check"))
 		return policy_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "apply"))
-		return policy_apply(argc - 1, argv + 1);
+		return policy_apply(argc - 1, argv + 1, ctl);
 	return usage_error(usage_policy, "unknown policy command '%s'", argv[1]);
 }

@@ -96,17 +96,20 @@ static int run(int argc, char **argv, const char *usage, int protecting, int loc
 	return 0;
 }
 
-int cmd_protect(int argc, char **argv)
+int cmd_protect(int argc, char **argv, struct ctl *ctl)
 {
+	(void)ctl;
 	return run(argc, argv, usage_protect, 1, 0);
 }
 
-int cmd_unlock(int argc, char **argv)
+int cmd_unlock(int argc, char **argv, struct ctl *ctl)
 {
+	(void)ctl;
 	return run(argc, argv, usage_unlock, 0, 0);
 }
 
-int cmd_lock(int argc, char **argv)
+int cmd_lock(int argc, char **argv, struct ctl *ctl)
 {
+	(void)ctl;
 	return run(argc, argv, usage_unlock, 0, 1);
 }

@@ -22,34 +22,31 @@ const char usage_register[] =
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n";
 
-int cmd_register(int argc, char **argv)
+int cmd_register(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default();
 	struct policy *pol = NULL;
 	char *path = NULL, *errs = NULL, *text = NULL;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'h': return usage_show(usage_register);
 		default: return usage_error(usage_register, NULL);
 		}
 	}
 	if (optind != argc)
 		return usage_error(usage_register, "register takes no arguments");
-	path = xasprintf("%s/policy.conf", dir);
+	path = xasprintf("%s/policy.conf", ctl->dir);
 	meta_clear_error();
 	rc = policy_load(path, &pol, &errs);
 	if (rc) {
 		if (errs)
 			fputs(errs, stderr);
-		rc = error("cannot read the policy of register %s: %s", dir,
+		rc = error("cannot read the policy of register %s: %s", ctl->dir,
 			   errs ? "it has errors" : meta_strerror(rc));
 		goto out;
 	}

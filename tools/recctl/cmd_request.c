@@ -40,14 +40,13 @@ const char usage_request[] =
 	"  --json              print the list as JSON\n";
 
 struct req_opts {
-	const char *dir, *type, *subject, *verified_by, *reason, *outcome;
+	const char *type, *subject, *verified_by, *reason, *outcome;
 	int overdue, all, as_json;
 };
 
-static int parse(int argc, char **argv, struct req_opts *o)
+static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "type", required_argument, NULL, 't' },
 		{ "subject", required_argument, NULL, 's' },
 		{ "verified-by", required_argument, NULL, 'v' },
@@ -61,10 +60,8 @@ static int parse(int argc, char **argv, struct req_opts *o)
 	};
 	int c;
 
-	o->dir = ctl_register_default();
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': o->dir = optarg; break;
 		case 't': o->type = optarg; break;
 		case 's': o->subject = optarg; break;
 		case 'v': o->verified_by = optarg; break;
@@ -119,7 +116,7 @@ static int print_one(const struct cat_request *q, void *ctx)
 	return 0;
 }
 
-int cmd_request(int argc, char **argv)
+int cmd_request(int argc, char **argv, struct ctl *ctl)
 {
 	struct req_opts o = { 0 };
 	struct audit_actor a;
@@ -133,7 +130,7 @@ int cmd_request(int argc, char **argv)
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_request);
-	if ((rc = parse(argc - 1, argv + 1, &o)))
+	if ((rc = parse(argc - 1, argv + 1, ctl, &o)))
 		return rc == 1 ? usage_show(usage_request) : rc;
 	argc--;
 	argv++;
@@ -157,7 +154,7 @@ int cmd_request(int argc, char **argv)
 	}
 	if (strcmp(sub, "extend") && strcmp(sub, "close") && optind != argc)
 		return usage_error(usage_request, "request %s takes no arguments", sub);
-	if (ctl_open_register(o.dir, &r))
+	if (ctl_register(ctl, &r))
 		return -1;
 	audit_self(&a, NULL);
 	meta_clear_error();
@@ -213,6 +210,5 @@ int cmd_request(int argc, char **argv)
 		else
 			rc = fail("cannot close the request", rc);
 	}
-	reg_close(r);
 	return rc;
 }

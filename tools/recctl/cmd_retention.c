@@ -28,24 +28,21 @@ const char usage_retention[] =
 	"  -n, --dry-run       count what would be erased; change and log nothing\n"
 	"  --json              print the summary as JSON\n";
 
-static int sweep(int argc, char **argv)
+static int sweep(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ctl_register_default();
 	struct retention_summary s;
 	struct audit_actor a;
 	struct reg *r = NULL;
 	int dry_run = 0, as_json = 0, c, rc;
 
-	while ((c = getopt_long(argc, argv, "R:nh", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "nh", opts)) != -1) {
 		switch (c) {
-		case 'R': dir = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 'j': as_json = 1; break;
 		case 'h': return usage_show(usage_retention);
@@ -54,7 +51,7 @@ static int sweep(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error(usage_retention, "retention sweep takes no arguments");
-	if (ctl_open_register(dir, &r))
+	if (ctl_register(ctl, &r))
 		return -1;
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();
@@ -78,18 +75,17 @@ static int sweep(int argc, char **argv)
 		putchar('\n');
 	}
 	if (rc)
-		rc = error("retention sweep of %s: %s", dir, meta_strerror(rc));
-	reg_close(r);
+		rc = error("retention sweep of %s: %s", ctl->dir, meta_strerror(rc));
 	return rc;
 }
 
-int cmd_retention(int argc, char **argv)
+int cmd_retention(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
 		return usage_error(usage_retention, "retention needs a command: sweep");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_retention);
 	if (!strcmp(argv[1], "sweep"))
-		return sweep(argc - 1, argv + 1);
+		return sweep(argc - 1, argv + 1, ctl);
 	return usage_error(usage_retention, "unknown retention command '%s'", argv[1]);
 }

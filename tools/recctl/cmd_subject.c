@@ -54,16 +54,15 @@ const char usage_subject[] =
 	"  --json                  JSON output (find, show)\n";
 
 struct subj_opts {
-	const char *dir, *passfile, *recipient;
+	const char *passfile, *recipient;
 	char *keyring;
 	int keyring_given, as_json;
 	struct strlist levels;
 };
 
-static int parse(int argc, char **argv, struct subj_opts *o)
+static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "keyring", required_argument, NULL, 'K' },
 		{ "level-keyring", required_argument, NULL, 'L' },
 		{ "passfile", required_argument, NULL, 'P' },
@@ -74,9 +73,8 @@ static int parse(int argc, char **argv, struct subj_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': o->dir = optarg; break;
 		case 'K': o->keyring = optarg; o->keyring_given = 1; break;
 		case 'L': strlist_add(&o->levels, optarg); break;
 		case 'P': o->passfile = optarg; break;
@@ -397,9 +395,9 @@ static int subject_withdraw_cmd(struct reg *r, const char *handle)
 	return s.skipped_hold ? 1 : 0;
 }
 
-int cmd_subject(int argc, char **argv)
+int cmd_subject(int argc, char **argv, struct ctl *ctl)
 {
-	struct subj_opts o = { .dir = ctl_register_default() };
+	struct subj_opts o = { 0 };
 	struct reg *r = NULL;
 	const char *sub;
 	int nargs, rc;
@@ -410,7 +408,7 @@ int cmd_subject(int argc, char **argv)
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_subject);
 	o.keyring = (char *)ctl_keyring_default();
-	if ((rc = parse(argc - 1, argv + 1, &o))) {
+	if ((rc = parse(argc - 1, argv + 1, ctl, &o))) {
 		rc = rc == 1 ? usage_show(usage_subject) : rc;
 		goto out;
 	}
@@ -432,7 +430,7 @@ int cmd_subject(int argc, char **argv)
 		rc = usage_error(usage_subject, "unknown subject command '%s'", sub);
 		goto out;
 	}
-	if ((rc = ctl_open_register(o.dir, &r)))
+	if ((rc = ctl_register(ctl, &r)))
 		goto out;
 	if (!strcmp(sub, "find"))
 		rc = subject_find_cmd(r, &o, argv[optind]);
@@ -443,7 +441,6 @@ int cmd_subject(int argc, char **argv)
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
-	reg_close(r);
 	strlist_clear(&o.levels);
 	return rc;
 }

@@ -79,8 +79,9 @@ struct entry {
 };
 
 struct watcher {
-	const char *regdir, *spool;
-	struct reg *r;
+	struct ctl *ctl;	/* ctl->dir: the register folder */
+	const char *spool;
+	struct reg *r;		/* ctl->reg, again after each reload */
 	const struct crypto_key *ik;
 	struct audit_actor actor;
 	int ifd, sfd, wd_spool, wd_reg;
@@ -348,13 +349,11 @@ static char *one_line(const char *s)
  * the one in force. */
 static void reload_policy(struct watcher *w)
 {
-	struct reg *nr = NULL;
 	char *why = NULL;
 	int rc;
 
 	w->reload = 0;
-	meta_clear_error();
-	rc = reg_open(w->regdir, &nr);
+	rc = ctl_reopen_register(w->ctl);
 	if (rc) {
 		why = one_line(meta_strerror(rc));
 		wlog(w, "policy.conf rejected: %s; the policy in force is kept", why);
@@ -362,8 +361,7 @@ static void reload_policy(struct watcher *w)
 			wlog(w, "cannot write the audit log: %s", meta_errmsg());
 		goto out;
 	}
-	reg_close(w->r);
-	w->r = nr;
+	w->r = w->ctl->reg;
 	wlog(w, "policy.conf reloaded");
 	if (audit_log(w->r->cat, &w->actor, "policy-reload", NULL, "ok", NULL))
 		wlog(w, "cannot write the audit log: %s", meta_errmsg());
@@ -471,16 +469,15 @@ static int run(struct watcher *w)
 	return 0;
 }
 
-int cmd_watch(int argc, char **argv)
+int cmd_watch(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
-		{ "register", required_argument, NULL, 'R' },
 		{ "keyring", required_argument, NULL, 'K' },
 		{ "passfile", required_argument, NULL, 'P' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct watcher w = { .ifd = -1, .sfd = -1, .wd_spool = -1, .wd_reg = -1 };
+	struct watcher w = { .ctl = ctl, .ifd = -1, .sfd = -1, .wd_spool = -1, .wd_reg = -1 };
 	const char *passfile = NULL;
 	char *keyring_path = xstrdup(ctl_keyring_default()), *spool = NULL;
 	struct keyring *kr = NULL;
@@ -488,10 +485,8 @@ int cmd_watch(int argc, char **argv)
 	int masked = 0, c, rc;
 	struct stat st;
 
-	w.regdir = ctl_register_default();
-	while ((c = getopt_long(argc, argv, "R:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
-		case 'R': w.regdir = optarg; break;
 		case 'K': free(keyring_path); keyring_path = xstrdup(optarg); break;
 		case 'P': passfile = optarg; break;
 		case 'h': rc = usage_show(usage_watch); goto out;
@@ -502,7 +497,7 @@ int cmd_watch(int argc, char **argv)
 		rc = usage_error(usage_watch, "watch takes one SPOOL");
 		goto out;
 	}
-	spool = optind < argc ? xstrdup(argv[optind]) : xasprintf("%s/spool", w.regdir);
+	spool = optind < argc ? xstrdup(argv[optind]) : xasprintf("%s/spool", ctl->dir);
 	w.spool = spool;
 	if (stat(spool, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		rc = error("spool %s is not a directory", spool);
@@ -515,7 +510,7 @@ int cmd_watch(int argc, char **argv)
 		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", keyring_path);
 		goto out;
 	}
-	if ((rc = ctl_open_register(w.regdir, &w.r)))
+	if ((rc = ctl_register(ctl, &w.r)))
 		goto out;
 	audit_self(&w.actor, NULL);
 
@@ -536,15 +531,15 @@ int cmd_watch(int argc, char **argv)
 	}
 	/* The register first: when SPOOL is the register folder itself both
 	 * get the same descriptor, and the spool's mask is the wider one. */
-	w.wd_reg = inotify_add_watch(w.ifd, w.regdir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR);
+	w.wd_reg = inotify_add_watch(w.ifd, ctl->dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR);
 	w.wd_spool = inotify_add_watch(w.ifd, spool,
 				       IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
 	if (w.wd_reg < 0 || w.wd_spool < 0) {
-		rc = error("cannot watch %s: %s", w.wd_reg < 0 ? w.regdir : spool, strerror(errno));
+		rc = error("cannot watch %s: %s", w.wd_reg < 0 ? ctl->dir : spool, strerror(errno));
 		goto out;
 	}
 	w.tty = isatty(STDERR_FILENO);
-	wlog(&w, "watching %s for register %s", spool, w.regdir);
+	wlog(&w, "watching %s for register %s", spool, ctl->dir);
 	rc = run(&w);
 	if (rc == 0)
 		wlog(&w, "stopped; %zu manifest%s left waiting", w.n, w.n == 1 ? "" : "s");
@@ -559,7 +554,6 @@ out:
 	if (masked)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	keyring_free(kr);
-	reg_close(w.r);
 	free(spool);
 	free(keyring_path);
 	return rc;

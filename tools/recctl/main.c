@@ -2,6 +2,9 @@
  * main.c - recctl, the admin CLI of a recfs register: finds the subcommand
  * in one static table and runs it.  The table lists only commands that
  * work; each lives in its own cmd_<name>.c and parses its own options.
+ * What the table's flags ask for is set up here, once, for every command:
+ * libsodium, and for commands on a register its directory (-R, else
+ * $RECFS_REGISTER, else the default) and the open register (struct ctl).
  *
  * Exit status: 0 success, 1 failure (one line on stderr saying why), 2 a
  * usage error.  Files recctl creates are owner-only, whatever the umask.
@@ -72,12 +75,67 @@ static int exit_status(int rc)
 	return rc;
 }
 
+int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts)
+{
+	int c;
+
+	if (ctl->opts_of != longopts) {
+		size_t n = 0;
+
+		while (longopts[n].name)
+			n++;
+		free(ctl->opts);
+		free(ctl->optstring);
+		/* --register first, where the commands had it: getopt lists
+		 * the candidates of an ambiguous abbreviation in this order. */
+		ctl->opts = xcalloc(n + 2, sizeof(*ctl->opts));
+		ctl->opts[0] = (struct option){ "register", required_argument, NULL, 'R' };
+		memcpy(ctl->opts + 1, longopts, n * sizeof(*ctl->opts));
+		ctl->optstring = xasprintf("%sR:", optstring);
+		ctl->opts_of = longopts;
+	}
+	while ((c = getopt_long(argc, argv, ctl->optstring, ctl->opts, NULL)) == 'R')
+		ctl->dir = optarg;
+	return c;
+}
+
+int ctl_register(struct ctl *ctl, struct reg **out)
+{
+	if (!ctl->reg && ctl_open_register(ctl->dir, &ctl->reg))
+		return -1;
+	*out = ctl->reg;
+	return 0;
+}
+
+int ctl_reopen_register(struct ctl *ctl)
+{
+	struct reg *nr = NULL;
+	int rc;
+
+	meta_clear_error();
+	rc = reg_open(ctl->dir, &nr);
+	if (rc)
+		return rc;
+	reg_close(ctl->reg);
+	ctl->reg = nr;
+	return 0;
+}
+
 static int run_command(const struct cmd *c, int argc, char **argv)
 {
+	struct ctl ctl = { 0 };
+	int rc;
+
 	if ((c->flags & NEEDS_CRYPTO) && crypto_setup())
 		return error("cannot initialise libsodium");
+	if (c->flags & NEEDS_REGISTER)
+		ctl.dir = ctl_register_default();
 	optind = 0; /* glibc: reinitialise getopt for the command */
-	return c->fn(argc, argv);
+	rc = c->fn(argc, argv, &ctl);
+	reg_close(ctl.reg);
+	free(ctl.opts);
+	free(ctl.optstring);
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
 /*
- * recctl.h - what the subcommands of recctl share: the command table entry,
- * error and usage reporting, the defaults for register and keyrings, and
- * loading keyrings with a passphrase when they need one.
+ * recctl.h - what the subcommands of recctl share: the command table entry
+ * and the set-up main() does for it (struct ctl: the register), error and
+ * usage reporting, the defaults for register and keyrings, and loading
+ * keyrings with a passphrase when they need one.
  *
  * A command returns 0 on success, -1 on failure (error() has printed the
  * one line), -2 on a usage error (usage_error() has printed the usage), or
@@ -11,6 +12,7 @@
 #ifndef RECFS_RECCTL_H
 #define RECFS_RECCTL_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include "audit.h"
@@ -25,12 +27,28 @@
 /* What main() prepares before running a command. */
 enum {
 	NEEDS_CRYPTO = 1 << 0,		/* crypto_setup() (libsodium) */
-	NEEDS_REGISTER = 1 << 1,	/* takes -R; `help` shows the default in effect */
+	NEEDS_REGISTER = 1 << 1,	/* works on a register: struct ctl; `help` shows the default in effect */
+};
+
+/*
+ * The set-up main() does for a NEEDS_REGISTER command (git's RUN_SETUP):
+ * it resolves the register directory before the command runs and closes
+ * the register after it returns.  The register is opened at the command's
+ * first ctl_register(), once it has checked its arguments, so that a usage
+ * error stays a usage error (exit 2) where no register exists.  One thread.
+ */
+struct ctl {
+	const char *dir;	/* -R DIR, else $RECFS_REGISTER, else REGISTER_DEFAULT;
+				 * NULL for commands without NEEDS_REGISTER */
+	struct reg *reg;	/* NULL until ctl_register(); main() closes it */
+	struct option *opts;	/* private to ctl_getopt(): the command's options and -R */
+	char *optstring;	/* private to ctl_getopt() */
+	const struct option *opts_of;	/* private: whose options opts extends */
 };
 
 struct cmd {
 	const char *name;
-	int (*fn)(int argc, char **argv);
+	int (*fn)(int argc, char **argv, struct ctl *ctl);
 	unsigned flags;
 	const char *usage;	/* full usage text, first line "usage: ..." */
 	const char *summary;	/* one line for `recctl --help` */
@@ -40,23 +58,23 @@ struct cmd {
 extern const char usage_init[], usage_policy[], usage_keys[], usage_ingest[], usage_register[],
 	usage_audit[], usage_fsck[];
 
-int cmd_init(int argc, char **argv);
-int cmd_policy(int argc, char **argv);
-int cmd_keys(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_register(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_fsck(int argc, char **argv);
+int cmd_init(int argc, char **argv, struct ctl *ctl);
+int cmd_policy(int argc, char **argv, struct ctl *ctl);
+int cmd_keys(int argc, char **argv, struct ctl *ctl);
+int cmd_ingest(int argc, char **argv, struct ctl *ctl);
+int cmd_register(int argc, char **argv, struct ctl *ctl);
+int cmd_audit(int argc, char **argv, struct ctl *ctl);
+int cmd_fsck(int argc, char **argv, struct ctl *ctl);
 extern const char usage_watch[];
 extern const char usage_protect[], usage_unlock[];
-int cmd_protect(int argc, char **argv);
-int cmd_unlock(int argc, char **argv);
-int cmd_lock(int argc, char **argv);
-int cmd_watch(int argc, char **argv);
+int cmd_protect(int argc, char **argv, struct ctl *ctl);
+int cmd_unlock(int argc, char **argv, struct ctl *ctl);
+int cmd_lock(int argc, char **argv, struct ctl *ctl);
+int cmd_watch(int argc, char **argv, struct ctl *ctl);
 extern const char usage_retention[], usage_subject[], usage_request[];
-int cmd_retention(int argc, char **argv);
-int cmd_subject(int argc, char **argv);
-int cmd_request(int argc, char **argv);
+int cmd_retention(int argc, char **argv, struct ctl *ctl);
+int cmd_subject(int argc, char **argv, struct ctl *ctl);
+int cmd_request(int argc, char **argv, struct ctl *ctl);
 
 /* "recctl: <msg>" on stderr; returns -1 so callers `return error(...)`. */
 int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -82,7 +100,31 @@ const char *ctl_keyring_default(void);
 const char *ctl_passfile_default(void);
 
 /*
- * Open the register at dir, printing one line on failure.  0 or -1.
+ * getopt_long(3) over the command's options (optstring, longopts) and
+ * -R/--register DIR, which it takes itself: DIR replaces ctl->dir.
+ * Returns the next other option as getopt_long does (optarg and optind
+ * with it), or -1 at the end.  argv and the strings given stay the
+ * caller's; ctl keeps the merged table until main() frees it.  The
+ * command's own options must not use R or "register".
+ */
+int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts);
+/*
+ * The register at ctl->dir, opened at the first call and the same one
+ * after; *out stays owned by ctl (main() closes it).  0, or -1 with one
+ * line printed.
+ */
+int ctl_register(struct ctl *ctl, struct reg **out);
+/*
+ * Open the register at ctl->dir again (its policy.conf changed) and
+ * replace ctl->reg with it; pointers to the old one are stale then.  On
+ * failure the old one stays in place and nothing is printed: a negative
+ * errno, meta_errmsg() saying why when it can.
+ */
+int ctl_reopen_register(struct ctl *ctl) MUST_CHECK;
+/*
+ * Open the register at dir, printing one line on failure.  0 or -1.  The
+ * caller closes *out with reg_close(); commands that take -R use
+ * ctl_register() instead.
  */
 int ctl_open_register(const char *dir, struct reg **out);
 
