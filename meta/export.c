@@ -299,6 +299,10 @@ static int export_recording(struct exp *e, const char *id)
 	ext = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:b}", "purpose", rec.purpose, "legal_basis",
 			rec.legal_basis, "retention_until", d, "data_source", rec.data_source, "source", rec.source,
 			"kind", rec.kind, "channels", rec.channels, "restricted", rec.restricted_since != 0);
+	/* The audio's comment tags, kept out of the stored file (opus.h): the
+	 * recorder's file as it came would have carried them. */
+	if (details && json_is_array(json_object_get(details, "opus_tags")))
+		json_object_set(ext, "opus_tags", json_object_get(details, "opus_tags"));
 	vcon = json_pack("{s:s, s:s, s:s}", "vcon", VCON_VERSION, "uuid", rec.id, "created_at", t);
 	if (details && json_is_string(json_object_get(details, "title")))
 		json_object_set(vcon, "subject", json_object_get(details, "title"));

@@ -8,6 +8,8 @@
  *                   <stem>.vcon.json   per recording, shaped after the IETF
  *                                      vCon draft (parties, dialog,
  *                                      attachments) plus a "recfs" object
+ *                                      (with "opus_tags": the comment tags
+ *                                      ingest took out of the audio)
  *                   <stem>.opus, <stem>.chat.txt, <stem>.<n>.<ext>
  *
  * stem is the mount's <UTC yyyymmddThhmmssZ>_<source>_<first 8 hex of id>.

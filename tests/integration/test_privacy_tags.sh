@@ -31,10 +31,13 @@ opusenc --quiet --bitrate 24 --title "Call with $MARK_NAME +$MARK_PHONE" --artis
 opusenc --quiet --bitrate 24 "$T_TMP/tone.wav" "$orig/plain.opus" || t_abort "opusenc" "cannot encode"
 assert_contains "the recorder's file carries the tags" "$(opusinfo "$orig/tagged.opus")" "$MARK_PHONE"
 
-# manifest NAME AUDIO RECORDED_AT
+# manifest NAME AUDIO RECORDED_AT: one customer with a phone number of
+# their own (no marker), for the export.
 manifest()
 {
-	printf '{"recorded_at": "%s", "source": "customer-service", "audio": "%s"}\n' "$3" "$2" >"$spool/$1.json"
+	printf '{"recorded_at": "%s", "source": "customer-service", "audio": "%s",
+		 "subjects": [{"role": "customer", "phone": "+35850555%04d"}]}\n' "$3" "$2" "$RANDOM" \
+		>"$spool/$1.json"
 	cp "$orig/$2" "$spool/$2"
 }
 t1=$(date -u -d '-2 days' +%Y-%m-%dT10:00:00Z)
@@ -117,8 +120,19 @@ assert_eq "the WAV view holds no LIST or INFO chunk" 0 \
 assert_eq "the WAV view is its header and the samples, no more" \
 	"$((44 + $(stat -c %s "$T_TMP/orig.raw")))" "$(as_user "$trainer" stat -c %s "$wav")"
 
-# --- nothing in the clear under the register -------------------------------
+# --- the subject's own copy (Art. 15) keeps the tags, sealed no more -------
 unmount_recfs "$MNT"
+H=$(q "SELECT handle FROM link WHERE recording = '$rid'")
+assert_ok "recctl subject export of the caller" "$RECCTL" subject export "$H" "$T_TMP/export" -R "$REG" \
+	--level-keyring "$KEYS/privacy.keyring"
+v=$(find "$T_TMP/export/$H" -name '*.vcon.json' | head -n 1)
+assert_eq "the export's vCon lists the tags taken out of the audio" "$want" \
+	"$(jq -r '.recfs.opus_tags | map(gsub("\n"; "\\n")) | .[]' "$v" 2>&1)"
+assert_ok "the exported audio is the stored one" cmp "$T_TMP/stored.opus" \
+	"$(find "$T_TMP/export/$H" -name '*.opus' | head -n 1)"
+rm -rf "$T_TMP/export"
+
+# --- nothing in the clear under the register -------------------------------
 for m in "$MARK_PHONE" "Åkerlund" "Jöns" "$MARK_NOTE"; do
 	assert_eq "grep -a of every file under the register: no '$m'" "" \
 		"$(grep -a -r -l -F -- "$m" "$REG")"
