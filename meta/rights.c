@@ -8,9 +8,11 @@
  * no old frame keeps a seal, and only then are the blob files unlinked.  A
  * crash after the commit leaves unreadable orphan blobs for fsck --repair.
  *
- * Restriction deletes the seals of every level below the rights level, so
- * it holds on a workstation with a stale policy too; lifting it needs the
- * rights level's key to unseal and re-seal.
+ * Restriction and its lift reconcile the recording's seals with the rule
+ * (seal_reconcile_recording): restriction deletes the seals of every level
+ * below the rights level, needs no key and so holds on a workstation with a
+ * stale policy too; lifting needs the rights level's key to unseal and
+ * re-seal.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -283,19 +285,14 @@ static int update_recording(struct reg *r, const struct audit_actor *a, const ch
 	return rc;
 }
 
-static int drop_lower_seals(struct reg *r, struct cat_recording *rec, void *ctx)
-{
-	struct idlist arts = { 0 };
-	int rc = catalog_recording_artifacts(r->cat, rec->id, &arts);
+struct reseal {
+	const struct keyring *kr;	/* NULL for a restriction: it only deletes */
+};
 
-	(void)ctx;
-	if (rc == 0 && rec->details_id[0])
-		idlist_add(&arts, rec->details_id);
-	for (size_t i = 0; rc == 0 && i < arts.n; i++)
-		for (int l = 0; rc == 0 && l < r->policy->rights_level; l++)
-			rc = catalog_delete_seals(r->cat, arts.id[i], r->policy->levels[l].name);
-	idlist_free(&arts);
-	return rc;
+/* The seals of rec as it now stands, restricted or not (seal.h). */
+static int reseal(struct reg *r, struct cat_recording *rec, void *ctx)
+{
+	return seal_reconcile_recording(r, ((struct reseal *)ctx)->kr, rec, NULL);
 }
 
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
@@ -313,42 +310,10 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 		rec.restricted_since = util_now();
 	free(rec.restricted_reason);
 	rec.restricted_reason = xstrdup(reason && *reason ? reason : "restricted");
-	rc = update_recording(r, a, "restrict", &rec, drop_lower_seals, NULL, rec.restricted_reason);
+	rc = update_recording(r, a, "restrict", &rec, reseal, &(struct reseal){ NULL }, rec.restricted_reason);
 	if (rc == 0)
 		checkpoint(r, a);
 	cat_recording_clear(&rec);
-	return rc;
-}
-
-struct reseal {
-	const struct keyring *kr;
-};
-
-static int reseal_one(struct reg *r, const struct keyring *kr, const char *object, int from)
-{
-	struct crypto_key *dek = NULL;
-	int rc = seal_unseal(r, kr, r->policy->levels[r->policy->rights_level].name, object, &dek);
-
-	if (rc == -EACCES)
-		return meta_fail(-EIO, "object %s has no seal for the rights level", object);
-	if (rc)
-		return rc;
-	rc = seal_put(r, object, dek, from);
-	crypto_key_free(dek);
-	return rc;
-}
-
-static int reseal_all(struct reg *r, struct cat_recording *rec, void *ctx)
-{
-	const struct keyring *kr = ((struct reseal *)ctx)->kr;
-	struct idlist arts = { 0 };
-	int rc = catalog_recording_artifacts(r->cat, rec->id, &arts);
-
-	for (size_t i = 0; rc == 0 && i < arts.n; i++)
-		rc = reseal_one(r, kr, arts.id[i], seal_level_of(r->policy, rec, SEAL_AUDIO));
-	if (rc == 0 && rec->details_id[0])
-		rc = reseal_one(r, kr, rec->details_id, seal_level_of(r->policy, rec, SEAL_DETAILS));
-	idlist_free(&arts);
 	return rc;
 }
 
@@ -370,7 +335,7 @@ int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_acto
 		rec.restricted_since = 0;
 		free(rec.restricted_reason);
 		rec.restricted_reason = NULL;
-		rc = update_recording(r, a, "lift-restriction", &rec, reseal_all, &ctx, NULL);
+		rc = update_recording(r, a, "lift-restriction", &rec, reseal, &ctx, NULL);
 	}
 	cat_recording_clear(&rec);
 	return rc;

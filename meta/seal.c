@@ -16,6 +16,13 @@
 
 #include "seal.h"
 
+/* The levels objects are sealed for: r's own policy and keys, or those of
+ * a policy being applied (whose levels include every level of r's). */
+struct target {
+	const struct policy *pol;
+	const uint8_t (*pk)[CRYPTO_PK_BYTES];	/* per level of pol */
+};
+
 enum seal_kind seal_kind_of_role(const char *role)
 {
 	if (role && !strcmp(role, "audio"))
@@ -206,5 +213,131 @@ int seal_mask_object(struct reg *r, const struct keyring *kr, const char *object
 			rc = catalog_put_seal(r->cat, object, pol->levels[i].name, seal);
 	}
 	crypto_key_free(dek);
+	return rc;
+}
+
+static void count(struct seal_stats *st, long added, long removed)
+{
+	if (st) {
+		st->added += added;
+		st->removed += removed;
+	}
+}
+
+/* seal_reconcile against target t; *changed set when a seal came or went. */
+static int reconcile(struct reg *r, const struct target *t, const struct keyring *kr, const char *object, int from,
+		     const char *owner, struct seal_stats *st, int *changed)
+{
+	const struct policy *pol = t->pol;
+	struct crypto_key *dek = NULL;
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	int rc = 0;
+
+	for (size_t i = 0; i < pol->n_levels; i++) {
+		const char *level = pol->levels[i].name;
+		int want = (int)i >= from, has;
+
+		rc = catalog_get_seal(r->cat, object, level, seal);
+		if (rc && rc != -ENOENT) {
+			rc = meta_fail(rc, "cannot read the seals of %s: %s", object, strerror(-rc));
+			goto out;
+		}
+		has = rc == 0;
+		rc = 0;
+		if (has && !want) {
+			rc = catalog_delete_seals(r->cat, object, level);
+			if (rc) {
+				rc = meta_fail(rc, "cannot delete the %s seal of %s: %s", level, object, strerror(-rc));
+				goto out;
+			}
+			count(st, 0, 1);
+			*changed = 1;
+		} else if (!has && want) {
+			if (!dek) {
+				meta_clear_error();
+				rc = seal_unseal_highest(r, kr, object, &dek, NULL);
+				if (rc == -ENOKEY || rc == -EACCES) {
+					rc = meta_fail(-ENOKEY, "%s needs a seal for level %s, which needs the key of level %s",
+						       owner, level, pol->levels[pol->rights_level].name);
+					goto out;
+				}
+				if (rc) {
+					rc = meta_fail(rc, "cannot unseal %s of %s: %s", object, owner,
+						       *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+					goto out;
+				}
+			}
+			rc = crypto_seal_dek(dek, t->pk[i], seal);
+			if (rc == 0)
+				rc = catalog_put_seal(r->cat, object, level, seal);
+			if (rc) {
+				rc = meta_fail(rc, "cannot seal %s for level %s: %s", object, level, strerror(-rc));
+				goto out;
+			}
+			count(st, 1, 0);
+			*changed = 1;
+		}
+	}
+out:
+	crypto_key_free(dek);
+	return rc;
+}
+
+int seal_reconcile(struct reg *r, const struct keyring *kr, const char *object, int from, const char *owner,
+		   struct seal_stats *st)
+{
+	const struct target t = { r->policy, (const uint8_t (*)[CRYPTO_PK_BYTES])r->pk };
+	int changed = 0, rc = reconcile(r, &t, kr, object, from, owner, st, &changed);
+
+	if (st && changed)
+		st->changed++;
+	return rc;
+}
+
+struct art_kinds {
+	struct idlist ids;
+	enum seal_kind *kind;	/* per id */
+};
+
+static int collect_art(const struct cat_artifact *a, void *ctx)
+{
+	struct art_kinds *k = ctx;
+
+	k->kind = xrealloc(k->kind, (k->ids.n + 1) * sizeof(*k->kind));
+	k->kind[k->ids.n] = seal_kind_of_role(a->role);
+	idlist_add(&k->ids, a->id);
+	return 0;
+}
+
+/* seal_reconcile_recording against target t. */
+static int reconcile_recording(struct reg *r, const struct target *t, const struct keyring *kr,
+			       const struct cat_recording *rec, struct seal_stats *st, int *changed)
+{
+	struct art_kinds arts = { 0 };
+	int rc;
+
+	/* Listed first: no walk of the catalog stays open while seals change. */
+	rc = catalog_each_artifact(r->cat, rec->id, collect_art, &arts);
+	if (rc)
+		rc = meta_fail(rc, "cannot list the artifacts of %s: %s", rec->id, strerror(-rc));
+	for (size_t i = 0; rc == 0 && i < arts.ids.n; i++)
+		rc = reconcile(r, t, kr, arts.ids.id[i], seal_level_of(t->pol, rec, arts.kind[i]), rec->id, st,
+			       changed);
+	if (rc == 0 && rec->details_id[0])
+		rc = reconcile(r, t, kr, rec->details_id, seal_level_of(t->pol, rec, SEAL_DETAILS), rec->id, st,
+			       changed);
+	idlist_free(&arts.ids);
+	free(arts.kind);
+	return rc;
+}
+
+int seal_reconcile_recording(struct reg *r, const struct keyring *kr, const struct cat_recording *rec,
+			     struct seal_stats *st)
+{
+	const struct target t = { r->policy, (const uint8_t (*)[CRYPTO_PK_BYTES])r->pk };
+	int changed = 0, rc = reconcile_recording(r, &t, kr, rec, st, &changed);
+
+	if (st && changed)
+		st->changed++;
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * seal.h - the sealing rule, in one module: which levels hold a sealed
  * copy of an object's data key (DEK), sealing for them, and unsealing with
- * a level's key.
+ * a level's key, and reconciling an object's seals with the rule after a
+ * restriction, a lift or a policy change.
  *
  * A protected recording's artifacts are sealed the same way, but what
  * their seals hold is DEK ^ P, P derived from the recording's passphrase
@@ -129,6 +130,40 @@ int seal_read_record(struct reg *r, const struct keyring *kr, const char *level,
  * seal_put.
  */
 int seal_write_record(struct reg *r, const char *record_id, const char *json, size_t len, int from) MUST_CHECK;
+
+/* What a reconciliation changed.  Start it zeroed; each call adds to it. */
+struct seal_stats {
+	long changed;	/* objects (seal_reconcile) or recordings and cards whose seals changed */
+	long added;	/* seals made */
+	long removed;	/* seals deleted */
+};
+
+/*
+ * Make object's seals be exactly those of the levels of r->policy from
+ * `from` to the top: a seal below `from` is deleted, a level from..top
+ * without one gets one, a seal already there stays as it is (it holds the
+ * same DEK, or for a protected recording the same masked DEK).  Only
+ * adding needs a key: the DEK is then unsealed from kr as
+ * seal_unseal_highest does, and kr may be NULL when nothing is to be added.
+ * owner names the object in messages (a recording id or a handle, never
+ * personal data).  st may be NULL.  (catalog, write)
+ * Errors: -ENOKEY (a seal is to be added and no level of kr opens one of
+ * object's seals; meta_errmsg names owner and the level), -EIO (a seal
+ * does not open), -EBADMSG, catalog errors; meta_errmsg says which.
+ */
+int seal_reconcile(struct reg *r, const struct keyring *kr, const char *object, int from, const char *owner,
+		   struct seal_stats *st) MUST_CHECK;
+/*
+ * seal_reconcile for every object of recording rec as rec now stands (the
+ * caller sets or clears rec->restricted_since first): each artifact from
+ * seal_level_of of its kind, the details record from that of
+ * SEAL_DETAILS.  A restriction only deletes seals (kr may be NULL); a lift
+ * adds them and needs a key in kr (the rights level's opens everything).
+ * st->changed counts the recording once.  (catalog, write)
+ * Errors as seal_reconcile.
+ */
+int seal_reconcile_recording(struct reg *r, const struct keyring *kr, const struct cat_recording *rec,
+			     struct seal_stats *st) MUST_CHECK;
 
 /*
  * The passphrase mask of protected recordings: dek ^= p, which turns what

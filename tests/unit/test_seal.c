@@ -273,6 +273,152 @@ TEST(test_a_record_without_a_level_named_reads_with_the_highest_held)
 	keyring_free(low);
 }
 
+/* Which levels have a seal on object, as a bit per level index. */
+static unsigned sealed_for(const char *object)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < reg->policy->n_levels; i++)
+		if (seal_get(reg, reg->policy->levels[i].name, object, seal) == 0)
+			bits |= 1u << i;
+	return bits;
+}
+
+/* The levels from..top as bits. */
+static unsigned from_up(int from)
+{
+	return ((1u << reg->policy->n_levels) - 1) & ~((1u << from) - 1);
+}
+
+/* seal_reconcile in a transaction of its own, committed when it succeeds. */
+static int reconcile_tx(const struct keyring *kr, const char *object, int from, const char *owner,
+			struct seal_stats *st)
+{
+	int rc;
+
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	rc = seal_reconcile(reg, kr, object, from, owner, st);
+	if (rc)
+		catalog_rollback(reg->cat);
+	else
+		CHECK_EQ(catalog_commit(reg->cat), 0);
+	return rc;
+}
+
+TEST(test_reconcile_after_a_restriction_deletes_lower_seals_with_no_key)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct seal_stats st = { 0 };
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, training);
+	CHECK_EQ(reconcile_tx(NULL, object, privacy, "R1", &st), 0);
+	CHECK_EQ(sealed_for(object), from_up(privacy));
+	CHECK(opens_to(secrets, "privacy", object, dek));
+	CHECK_EQ(st.removed, 2);
+	CHECK_EQ(st.added, 0);
+	CHECK_EQ(st.changed, 1);
+	crypto_key_free(dek);
+}
+
+TEST(test_reconcile_after_a_lift_adds_seals_of_the_same_dek_from_the_highest_held_level)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct keyring *rights = holding("privacy", NULL);
+	struct seal_stats st = { 0 };
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, privacy);
+	CHECK_EQ(reconcile_tx(rights, object, training, "R2", &st), 0);
+	CHECK_EQ(sealed_for(object), from_up(training));
+	CHECK(opens_to(secrets, "training", object, dek));
+	CHECK(opens_to(secrets, "analysis", object, dek));
+	CHECK_EQ(st.added, 2);
+	CHECK_EQ(st.removed, 0);
+	keyring_free(rights);
+	crypto_key_free(dek);
+}
+
+TEST(test_reconcile_leaves_a_seal_that_stays_as_it_was)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	uint8_t before[CRYPTO_SEAL_BYTES], after[CRYPTO_SEAL_BYTES];
+	struct seal_stats st = { 0 };
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, analysis);
+	CHECK_EQ(seal_get(reg, "analysis", object, before), 0);
+	CHECK_EQ(reconcile_tx(secrets, object, analysis, "R3", &st), 0);
+	CHECK_EQ(reconcile_tx(secrets, object, training, "R3", &st), 0);
+	CHECK_EQ(seal_get(reg, "analysis", object, after), 0);
+	CHECK(memcmp(before, after, sizeof(before)) == 0);
+	CHECK_EQ(st.changed, 1);	/* the first call changed nothing */
+	CHECK_EQ(st.added, 1);
+	crypto_key_free(dek);
+}
+
+TEST(test_reconcile_that_must_add_a_seal_without_a_key_is_enokey_naming_the_owner)
+{
+	struct crypto_key *dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
+	struct keyring *low = holding("training", NULL);
+	char object[RECFS_ID_HEX];
+
+	new_sealed(object, dek, privacy);
+	CHECK_EQ(reconcile_tx(low, object, analysis, "R4-owner", NULL), -ENOKEY);
+	CHECK(strstr(meta_errmsg(), "R4-owner") && strstr(meta_errmsg(), "analysis"));
+	CHECK_EQ(reconcile_tx(NULL, object, analysis, "R4-owner", NULL), -ENOKEY);
+	CHECK_EQ(sealed_for(object), from_up(privacy));
+	keyring_free(low);
+	crypto_key_free(dek);
+}
+
+/* Every object of recording id (artifacts, then details) and their count. */
+static size_t objects_of(const char *id, struct cat_recording *rec, struct idlist *arts)
+{
+	CHECK_EQ(catalog_get_recording(reg->cat, id, rec), 0);
+	CHECK_EQ(catalog_recording_artifacts(reg->cat, id, arts), 0);
+	return arts->n;
+}
+
+/* rec's artifacts arts are sealed from arts_from up, its details from details_from up. */
+static void check_sealed(const struct cat_recording *rec, const struct idlist *arts, int arts_from, int details_from)
+{
+	for (size_t i = 0; i < arts->n; i++)
+		CHECK_EQ(sealed_for(arts->id[i]), from_up(arts_from));
+	CHECK_EQ(sealed_for(rec->details_id), from_up(details_from));
+}
+
+TEST(test_restricting_and_lifting_a_recording_reconciles_each_of_its_objects)
+{
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "rl", "2026-03-04T10:00:00Z", "");
+	struct cat_recording rec = { 0 };
+	struct idlist arts = { 0 };
+	struct seal_stats st = { 0 };
+
+	if (!id)
+		return;
+	CHECK_EQ(objects_of(id, &rec, &arts), 2);	/* audio and chat */
+	check_sealed(&rec, &arts, training, analysis);	/* quality */
+	rec.restricted_since = 1;
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_reconcile_recording(reg, NULL, &rec, &st), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	check_sealed(&rec, &arts, privacy, privacy);
+	CHECK_EQ(st.changed, 1);
+	CHECK_EQ(st.removed, 2 + 2 + 1);
+	rec.restricted_since = 0;
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_reconcile_recording(reg, secrets, &rec, &st), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	check_sealed(&rec, &arts, training, analysis);
+	CHECK_EQ(st.changed, 2);
+	CHECK_EQ(st.added, 2 + 2 + 1);
+	cat_recording_clear(&rec);
+	idlist_free(&arts);
+	free(id);
+}
+
 /* A guarded copy of k (crypto_key_free it). */
 static struct crypto_key *copy_of(const struct crypto_key *k)
 {
@@ -349,6 +495,11 @@ int main(void)
 	RUN(test_unseal_highest_reports_a_damaged_seal_rather_than_trying_lower);
 	RUN(test_a_record_reads_back_for_its_levels_and_is_replaced_whole);
 	RUN(test_a_record_without_a_level_named_reads_with_the_highest_held);
+	RUN(test_reconcile_after_a_restriction_deletes_lower_seals_with_no_key);
+	RUN(test_reconcile_after_a_lift_adds_seals_of_the_same_dek_from_the_highest_held_level);
+	RUN(test_reconcile_leaves_a_seal_that_stays_as_it_was);
+	RUN(test_reconcile_that_must_add_a_seal_without_a_key_is_enokey_naming_the_owner);
+	RUN(test_restricting_and_lifting_a_recording_reconciles_each_of_its_objects);
 	RUN(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back);
 	RUN(test_masking_an_object_replaces_each_seal_it_has_and_adds_none);
 	reg_close(reg);
