@@ -80,11 +80,19 @@ int catalog_get_request(struct catalog *c, int64_t id, struct cat_request *out)
 	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get request");
 }
 
-/* Step an UPDATE of one request: -ENOENT when it changed no row. */
-static int update_one(struct catalog *c, sqlite3_stmt *st, const char *what)
+/* Run sql, an UPDATE of request ?1 setting a time ?2 and a text ?3 (lent),
+ * on one request: -ENOENT when it changed no row. */
+static int update_one(struct catalog *c, const char *sql, int64_t id, int64_t t, const char *text, const char *what)
 {
-	int rc = catalog_step_done(c, st, what);
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
 
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, t);
+	catalog_bind_text_or_null(st, 3, text);
+	rc = catalog_step_done(c, st, what);
 	if (rc == 0 && sqlite3_changes(c->db) == 0)
 		return -ENOENT;
 	return rc;
@@ -93,27 +101,15 @@ static int update_one(struct catalog *c, sqlite3_stmt *st, const char *what)
 int catalog_extend_request(struct catalog *c, int64_t id, int64_t due, const char *reason)
 {
 	static const char sql[] = "UPDATE request SET due=?2, extended_reason=?3 WHERE id=?1";
-	sqlite3_stmt *st = catalog_stmt(c, sql);
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, due);
-	catalog_bind_text_or_null(st, 3, reason);
-	return update_one(c, st, "extend request");
+	return update_one(c, sql, id, due, reason, "extend request");
 }
 
 int catalog_close_request(struct catalog *c, int64_t id, int64_t closed, const char *outcome)
 {
 	static const char sql[] = "UPDATE request SET closed=?2, outcome=?3 WHERE id=?1";
-	sqlite3_stmt *st = catalog_stmt(c, sql);
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, closed);
-	catalog_bind_text_or_null(st, 3, outcome);
-	return update_one(c, st, "close request");
+	return update_one(c, sql, id, closed, outcome, "close request");
 }
 
 typedef int (*req_fn)(const struct cat_request *, void *);
