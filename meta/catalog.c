@@ -237,11 +237,6 @@ void catalog_close(struct catalog *c)
 	free(c);
 }
 
-sqlite3 *catalog_db(struct catalog *c)
-{
-	return c->db;
-}
-
 int catalog_begin(struct catalog *c)
 {
 	int rc;

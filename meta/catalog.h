@@ -1,12 +1,33 @@
 /*
- * catalog.h - the register's sqlite catalog (REGISTER/catalog.db).
+ * catalog.h - the register's catalog (REGISTER/catalog.db), an sqlite
+ * database that only the catalog's own files (catalog.c, catalog_*.c,
+ * through catalog_i.h) open, query or name: every table, the audit log's
+ * and the requests' included, is read and written through the functions
+ * below, and no other module sees sqlite.
  *
- * One catalog handle is one sqlite connection; it is not shared between
- * threads without the caller's lock.  The database runs in WAL mode with
- * foreign keys and secure_delete on, so an erased row's bytes (seals above
- * all) are overwritten rather than left in free pages.  The schema version is
- * PRAGMA user_version; catalog_open refuses a newer one and upgrades older
- * ones.  sqlite result codes are turned into errno in catalog_errno() only.
+ * The database runs in WAL mode with foreign keys and secure_delete on, so
+ * an erased row's bytes (seals above all) are overwritten rather than left
+ * in free pages.  The schema version is PRAGMA user_version; catalog_open
+ * refuses a newer one and upgrades older ones.
+ *
+ * Locking: one struct catalog is one sqlite connection, opened without
+ * sqlite's own mutexes; nothing here locks.  The caller serialises every
+ * call on one catalog (the mount holds a lock around its use), including
+ * callbacks' own calls.  Separate catalogs on the same file may be used by
+ * different threads and processes at once: sqlite's file locks order them,
+ * a connection waiting up to 10 s for another's lock before giving up with
+ * -EBUSY.
+ *
+ * Errors: every function that returns int returns 0 or a negative errno
+ * and sets its out-parameters only on success.  sqlite's failures are
+ * translated in one place: -EBUSY (the database stayed locked), -ENOMEM,
+ * -EROFS, -EACCES, -EEXIST (a constraint: a key that is taken, a parent
+ * row that does not exist, a NULL or a value the schema refuses), -ENOSPC,
+ * -ENOENT, -EFBIG, and -EIO for anything else (a damaged file included),
+ * each with one line in meta_errmsg().  Any function may return these;
+ * the comments below name only the errors a function adds to them.
+ * The -ENOENT of a get or find that found nothing leaves meta_errmsg()
+ * as it was.
  *
  * The catalog holds in the clear only what policy needs: ids, handles,
  * dates, source, purpose, legal basis, retention, flags, sizes, durations.
@@ -15,8 +36,8 @@
 #ifndef RECFS_CATALOG_H
 #define RECFS_CATALOG_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 #include "crypto.h"
 #include "util.h"
@@ -51,15 +72,14 @@ struct cat_artifact {
 	uint64_t size;	/* plaintext bytes */
 };
 
-/* Open (create=1: create if missing, mode 0600) the catalog at path.
- * -EPROTO for a schema newer than this build. */
+/* Open (create=1: create if missing, mode 0600) the catalog at path into
+ * *out, which the caller closes with catalog_close.  -EPROTO for a schema
+ * newer than this build; -ENOENT when path is missing (create=0) or is an
+ * empty database that create=0 does not make a catalog of. */
 int catalog_open(const char *path, int create, struct catalog **out) MUST_CHECK;
+/* Close c and free it; NULL is accepted.  An open transaction is rolled
+ * back by sqlite. */
 void catalog_close(struct catalog *c);
-/* The raw connection, for modules of libmeta only. */
-sqlite3 *catalog_db(struct catalog *c);
-/* The single sqlite -> errno translation (SQLITE_BUSY -> -EBUSY,
- * SQLITE_CONSTRAINT -> -EEXIST, SQLITE_FULL -> -ENOSPC, ... default -EIO). */
-int catalog_errno(int sqlite_rc);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Nested begin is an error.  rollback
  * is safe to call when no transaction is open; it ends a read transaction
@@ -96,8 +116,6 @@ int catalog_data_version(struct catalog *c, int64_t *out) MUST_CHECK;
  * (reseal by policy apply) calls catalog_touch_content in its transaction. */
 int catalog_content_version(struct catalog *c, int64_t *out) MUST_CHECK;
 int catalog_touch_content(struct catalog *c) MUST_CHECK;
-/* Execute SQL with no result rows (schema work, pragmas). */
-int catalog_exec(struct catalog *c, const char *sql) MUST_CHECK;
 
 /* Free the strings of a recording / artifact filled by the catalog. */
 void cat_recording_clear(struct cat_recording *r);
@@ -114,8 +132,9 @@ int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_
 int catalog_delete_recording(struct catalog *c, const char *id) MUST_CHECK;
 /* Update mutable fields: retention_until, restricted_*, legal_hold, locked. */
 int catalog_update_recording(struct catalog *c, const struct cat_recording *r) MUST_CHECK;
-/* Call fn for every recording in recorded_at order; fn returning non-zero
- * stops the walk and is returned.  The struct is valid during the call. */
+/* Call fn for every recording by recorded_at, then id; fn returning
+ * non-zero stops the walk and is returned.  The struct is lent for the
+ * call (its strings are freed when fn returns); fn may query the catalog. */
 int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recording *, void *), void *ctx);
 /*
  * Append to out the ids of the recordings whose retention_until lies before
@@ -133,15 +152,36 @@ int catalog_put_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES
 /* 0 and id filled when known, -ENOENT when new. */
 int catalog_find_ingest_key(struct catalog *c, const uint8_t key[CRYPTO_MAC_BYTES], char id[RECFS_ID_HEX]) MUST_CHECK;
 
-/* Artifacts. */
+/*
+ * Artifacts: the stored files of a recording (its audio, its chat, the
+ * files shared in it), one row each.  Their seals are keyed by artifact id
+ * and are the caller's to delete; the blob files are blob.c's.
+ *
+ * catalog_put_artifact inserts *a; its strings are copied, a stays the
+ * caller's.  -EEXIST when the id or the (recording, role, n) is taken, the
+ * recording does not exist, role is not audio, chat or file, or role or
+ * ext is NULL.
+ */
 int catalog_put_artifact(struct catalog *c, const struct cat_artifact *a) MUST_CHECK;
+/* Fill *out with artifact id: role and ext are malloc'd, free them with
+ * cat_artifact_clear.  -ENOENT when there is none. */
 int catalog_get_artifact(struct catalog *c, const char *id, struct cat_artifact *out) MUST_CHECK;
+/* Delete artifact id's row; 0 also when there is none. */
 int catalog_delete_artifact(struct catalog *c, const char *id) MUST_CHECK;
-/* recording NULL: every artifact (ordered by recording). */
+/*
+ * Call fn for each artifact of recording, by role ("audio", "chat",
+ * "file") and then n; recording NULL: every artifact, by recording id,
+ * then role and n.  The struct passed to fn is lent: its strings are freed
+ * when fn returns, so copy what you keep.  fn may query and write the
+ * catalog (the walk has its own statement; rows changed meanwhile may or
+ * may not be seen).  fn returning non-zero stops the walk and is returned;
+ * otherwise 0 (also when there are none).
+ */
 int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(const struct cat_artifact *, void *),
 			  void *ctx);
-
-/* Append the ids of a recording's artifacts to out. */
+/* Append the ids of recording's artifacts to out, in catalog_each_artifact's
+ * order; out owns the copies (idlist_free).  On failure out may hold some
+ * of them. */
 int catalog_recording_artifacts(struct catalog *c, const char *recording, struct idlist *out) MUST_CHECK;
 
 /* Seals: a DEK sealed for one level, keyed by object (artifact or record id). */

@@ -4,8 +4,9 @@
  *
  * Error convention of all of libmeta: functions return 0 or a negative errno
  * and set their out-parameters only on success.  A function that fails for a
- * reason a person should read also leaves one line in meta_errmsg() (like
- * sqlite3_errmsg); the line never contains personal data.
+ * reason a person should read also leaves one line in meta_errmsg() (as
+ * sqlite keeps its last error message); the line never contains personal
+ * data.
  */
 #ifndef RECFS_UTIL_H
 #define RECFS_UTIL_H

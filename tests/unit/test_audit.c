@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "catalog_i.h" /* catalog_exec: the tampering is done in SQL */
 #include "t.h"
 
 static char *dir;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "catalog_i.h" /* catalog_exec: these tests write SQL on purpose */
 #include "t.h"
 
 static char *dir;
