@@ -3,7 +3,8 @@
  * tests with TEST(name) and lists them in main() with RUN(name).  A failed
  * CHECK prints file, line and the expression and marks the test failed;
  * the binary prints "N passed, N failed" and exits non-zero on failure.
- * t_mkdtemp gives a test its private directory under $TMPDIR.
+ * t_mkdtemp gives a test its private directory under $TMPDIR; t_in_child
+ * runs what might crash.
  */
 #ifndef RECFS_T_H
 #define RECFS_T_H
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int t_failed_checks;
 static int t_passed, t_failed;
@@ -74,6 +77,25 @@ static inline char *t_mkdtemp(const char *name)
 		return NULL;
 	}
 	return dir;
+}
+
+/*
+ * Run fn in a child process, so that a crash there fails the calling test
+ * (CHECK(t_in_child(fn))) instead of ending the whole binary: 1 when fn
+ * returned, 0 when the child crashed or could not be made.
+ */
+static inline int t_in_child(void (*fn)(void))
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 #define T_DONE()                                                            \

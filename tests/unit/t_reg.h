@@ -4,7 +4,8 @@
  * t_mkdtemp), libsodium, dir/reg made from the shipped policy (Argon2id at
  * its fastest, for tests) and an empty dir/spool; tests that need a fixed
  * clock set RECFS_NOW before; 0, or -1 with the reason on stderr.
- * t_count and t_count_blobs: rows of the catalog and blob files.
+ * t_count and t_count_blobs: rows of the catalog and blob files; t_walk
+ * for other looks at a tree of files.
  */
 #ifndef RECFS_T_REG_H
 #define RECFS_T_REG_H
@@ -68,15 +69,23 @@ static inline int t_count(const struct reg *reg, const char *sql)
 	return n;
 }
 
-/* Regular files below path, at any depth; -1 when a folder cannot be read. */
-static inline int t_count_files(const char *path)
+/*
+ * Call fn on path and on everything below it (lstat: links are not
+ * followed).  The sum of what fn returned, or -1 when something cannot be
+ * read or fn returned a negative number.
+ */
+static inline int t_walk(const char *path, int (*fn)(const char *path, const struct stat *st))
 {
-	DIR *d = opendir(path);
-	struct dirent *e;
 	struct stat st;
-	int n = 0, sub;
+	struct dirent *e;
+	DIR *d;
+	int n, sub;
 
-	if (!d)
+	if (lstat(path, &st) < 0 || (n = fn(path, &st)) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		return n;
+	if (!(d = opendir(path)))
 		return -1;
 	while (n >= 0 && (e = readdir(d))) {
 		char *p;
@@ -84,23 +93,25 @@ static inline int t_count_files(const char *path)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		p = xasprintf("%s/%s", path, e->d_name);
-		if (lstat(p, &st) < 0)
-			n = -1;
-		else if (S_ISDIR(st.st_mode))
-			n = (sub = t_count_files(p)) < 0 ? -1 : n + sub;
-		else if (S_ISREG(st.st_mode))
-			n++;
+		sub = t_walk(p, fn);
+		n = sub < 0 ? -1 : n + sub;
 		free(p);
 	}
 	closedir(d);
 	return n;
 }
 
+static inline int t_is_file(const char *path, const struct stat *st)
+{
+	(void)path;
+	return S_ISREG(st->st_mode);
+}
+
 /* Blob files of reg (REGISTER/blobs/xx/<id>); -1 when they cannot be read. */
 static inline int t_count_blobs(const struct reg *reg)
 {
 	char *path = reg_path(reg, "blobs");
-	int n = t_count_files(path);
+	int n = t_walk(path, t_is_file);
 
 	free(path);
 	return n;
