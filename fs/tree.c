@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "crypto.h"
+#include "naming.h"
 /* meta/opus.h by path: pkg-config puts libopus's own opus.h first. */
 #include "opus.h"
 #include "tree.h"
@@ -267,33 +268,6 @@ static struct tnode *add_node(struct builder *b, struct tnode *dir, const char *
 	return n;
 }
 
-/* A path component from catalog text: no '/', never "", "." or "..". */
-static void safe_name(char *out, size_t size, const char *s)
-{
-	size_t i;
-
-	snprintf(out, size, "%s", s && *s ? s : "_");
-	for (i = 0; out[i]; i++)
-		if (out[i] == '/')
-			out[i] = '_';
-	if (!strcmp(out, ".") || !strcmp(out, ".."))
-		snprintf(out, size, "_");
-}
-
-/* An extension: letters and digits only, else "bin". */
-static void safe_ext(char *out, size_t size, const char *s)
-{
-	size_t i;
-
-	snprintf(out, size, "%s", s && *s ? s : "bin");
-	for (i = 0; out[i]; i++)
-		if (!((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= 'A' && out[i] <= 'Z') ||
-		      (out[i] >= '0' && out[i] <= '9'))) {
-			snprintf(out, size, "bin");
-			return;
-		}
-}
-
 static void file_attrs(struct builder *b, struct tnode *n, struct trec *rec, struct tart *art)
 {
 	int i;
@@ -314,19 +288,12 @@ static void file_attrs(struct builder *b, struct tnode *n, struct trec *rec, str
 /* The files of one recording in one directory. */
 static void add_files(struct builder *b, struct tnode *dir, struct trec *rec)
 {
-	char name[256], ext[32];
+	char name[NAMING_NAME_MAX];
 	struct tart *a;
 	struct tnode *n;
 
 	for (a = rec->arts; a; a = a->next) {
-		if (!strcmp(a->role, "audio"))
-			snprintf(name, sizeof(name), "%s.opus", rec->stem);
-		else if (!strcmp(a->role, "chat"))
-			snprintf(name, sizeof(name), "%s.chat.txt", rec->stem);
-		else {
-			safe_ext(ext, sizeof(ext), a->ext);
-			snprintf(name, sizeof(name), "%s.%d.%s", rec->stem, a->n, ext);
-		}
+		naming_artifact(name, rec->stem, a->role, a->n, a->ext);
 		n = add_node(b, dir, name, TN_FILE);
 		if (!n)
 			continue;
@@ -337,7 +304,7 @@ static void add_files(struct builder *b, struct tnode *dir, struct trec *rec)
 		struct opus_info info = { .channels = rec->channels, .pcm_samples = rec->pcm_samples,
 					  .duration_ms = rec->duration_ms };
 
-		snprintf(name, sizeof(name), "%s.wav", rec->stem);
+		naming_wav(name, rec->stem);
 		n = add_node(b, dir, name, TN_WAV);
 		if (n) {
 			file_attrs(b, n, rec, rec->audio);
@@ -387,7 +354,6 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 	struct builder *b = ctx;
 	struct tree *t = b->t;
 	struct trec *rec = xcalloc(1, sizeof(*rec));
-	char stamp[17], src[64];
 
 	memcpy(rec->id, r->id, sizeof(rec->id));
 	rec->recorded_at = r->recorded_at;
@@ -406,9 +372,7 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 	rec->locked = r->locked;
 	memcpy(rec->details_id, r->details_id, sizeof(rec->details_id));
 	rec->subjects = xstrdup("");
-	util_format_stamp(r->recorded_at, stamp);
-	safe_name(src, sizeof(src), r->source);
-	snprintf(rec->stem, sizeof(rec->stem), "%s_%s_%.8s", stamp, src, r->id);
+	naming_stem(rec->stem, r);
 
 	if (t->n_recs == t->cap_recs) {
 		t->cap_recs = t->cap_recs ? t->cap_recs * 2 : 64;
@@ -570,13 +534,13 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		d = date_dirs(&b, by_date, rec->recorded_at);
 		if (d)
 			add_files(&b, d, rec);
-		safe_name(name, sizeof(name), rec->source);
+		naming_component(name, sizeof(name), rec->source);
 		d = add_node(&b, by_source, name, TN_DIR);
 		if (d && (d = date_dirs(&b, d, rec->recorded_at)))
 			add_files(&b, d, rec);
 	}
 	for (i = 0; i < b.n_links; i++) {
-		safe_name(name, sizeof(name), b.links[i].handle);
+		naming_component(name, sizeof(name), b.links[i].handle);
 		d = add_node(&b, by_subject, name, TN_DIR);
 		if (!d)
 			continue;
@@ -590,7 +554,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	 * can finish with rmdir and erase the card.
 	 */
 	for (i = 0; i < b.n_subjects; i++) {
-		safe_name(name, sizeof(name), b.subjects[i]);
+		naming_component(name, sizeof(name), b.subjects[i]);
 		d = add_node(&b, by_subject, name, TN_DIR);
 		if (!d)
 			continue;

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "catalog.h"
+#include "naming.h"
 #include "policy.h"
 #include "util.h"
 
@@ -43,7 +44,7 @@ enum tnode_type {
 /* One recording as of the snapshot (strings owned by the tree). */
 struct trec {
 	char id[RECFS_ID_HEX];
-	char stem[128];
+	char stem[NAMING_STEM_MAX];
 	int64_t recorded_at;
 	char *source, *kind, *purpose, *legal_basis, *data_source;
 	int64_t retention_until;

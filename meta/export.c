@@ -24,6 +24,7 @@
 
 #include "blob.h"
 #include "export.h"
+#include "naming.h"
 #include "request.h"
 #include "seal.h"
 #include "subject.h"
@@ -167,14 +168,6 @@ static int add_party(const char *recording, const char *handle, const char *role
 	return 0;
 }
 
-static void stem_of(const struct cat_recording *rec, char *out, size_t len)
-{
-	char stamp[17];
-
-	util_format_stamp(rec->recorded_at, stamp);
-	snprintf(out, len, "%s_%s_%.8s", stamp, rec->source, rec->id);
-}
-
 static void withhold(struct exp *e, const char *id, const char *why)
 {
 	json_array_append_new(e->withheld, json_pack("{s:s, s:s}", "id", id, "reason", why));
@@ -207,7 +200,7 @@ static int export_recording(struct exp *e, const char *id)
 	json_t *vcon = NULL, *details = NULL, *dialog, *atts = json_array(), *files = json_array(), *ext, *idx;
 	struct cat_artifact *arts = NULL;
 	struct crypto_key *probe = NULL;
-	char stem[96], name[160], t[21], d[11];
+	char stem[NAMING_STEM_MAX], name[NAMING_NAME_MAX], t[21], d[11];
 	size_t n_arts = 0;
 	int rc;
 
@@ -252,7 +245,7 @@ static int export_recording(struct exp *e, const char *id)
 			goto out;
 		rc = 0;
 	}
-	stem_of(&rec, stem, sizeof(stem));
+	naming_stem(stem, &rec);
 	if ((rc = catalog_each_link(e->r->cat, id, add_party, &p)))
 		goto out;
 	if (details) {
@@ -267,12 +260,7 @@ static int export_recording(struct exp *e, const char *id)
 	for (size_t i = 0; i < n_arts; i++) {
 		const struct cat_artifact *a = &arts[i];
 
-		if (!strcmp(a->role, "audio"))
-			snprintf(name, sizeof(name), "%s.opus", stem);
-		else if (!strcmp(a->role, "chat"))
-			snprintf(name, sizeof(name), "%s.chat.txt", stem);
-		else
-			snprintf(name, sizeof(name), "%s.%d.%s", stem, a->n, a->ext);
+		naming_artifact(name, stem, a->role, a->n, a->ext);
 		if ((rc = write_media(e, a, name))) {
 			json_decref(dialog);
 			goto out;

@@ -12,7 +12,8 @@
  *                                      ingest took out of the audio)
  *                   <stem>.opus, <stem>.chat.txt, <stem>.<n>.<ext>
  *
- * stem is the mount's <UTC yyyymmddThhmmssZ>_<source>_<first 8 hex of id>.
+ * The files are named as on the mount (naming.h): stem is
+ * <UTC yyyymmddThhmmssZ>_<source>_<first 8 hex of id>.
  * Other people in a recording appear by handle and role only, staff by
  * role only (Art. 15(4)).
  */

@@ -26,6 +26,7 @@
 
 #include "blob.h"
 #include "ingest.h"
+#include "naming.h"
 #include "opus.h"
 #include "seal.h"
 #include "subject.h"
@@ -41,7 +42,7 @@ struct pending {
 	char *blob;	/* blob path once written */
 	const char *role;
 	int n;
-	char ext[12];
+	char ext[NAMING_EXT_MAX];
 	uint64_t size;
 	struct crypto_key *dek;
 };
@@ -74,28 +75,6 @@ static const char *safe_name(const char *s)
 static int plain_name(const char *s)
 {
 	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") && strlen(s) < 256;
-}
-
-static void ext_of(const char *name, char out[12])
-{
-	const char *dot = strrchr(name, '.');
-	size_t n = 0;
-
-	if (dot && dot != name) {
-		for (const char *p = dot + 1; *p && n < 8; p++) {
-			if (!isalnum((unsigned char)*p)) {
-				n = 0;
-				break;
-			}
-			out[n++] = (char)tolower((unsigned char)*p);
-		}
-		if (dot[1] && strlen(dot + 1) > 8)
-			n = 0;
-	}
-	if (!n)
-		memcpy(out, "bin", 4);
-	else
-		out[n] = '\0';
 }
 
 static const char *str_field(json_t *root, const char *key, int *bad)
@@ -147,7 +126,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	p->role = role;
 	p->n = n;
 	p->size = (uint64_t)st.st_size;
-	ext_of(name, p->ext);
+	naming_ext_of_file(p->ext, name);
 	if (!strcmp(role, "audio"))
 		memcpy(p->ext, "opus", 5);
 	else if (!strcmp(role, "chat"))
