@@ -95,8 +95,8 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV) {
-		struct opus_info info = { .channels = n->rec->channels, .pcm_samples = n->rec->pcm_samples,
-					  .duration_ms = n->rec->duration_ms };
+		struct opus_info info = { .channels = n->rec->row.channels, .pcm_samples = n->rec->row.pcm_samples,
+					  .duration_ms = n->rec->row.duration_ms };
 
 		rc = opus_wav_open(wav_source, c->br, n->art->size, &info, &c->wav);
 		if (rc < 0)

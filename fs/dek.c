@@ -87,8 +87,8 @@ int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, str
 		return -EACCES;
 	/* Protected: the level key and this uid's unlock (recctl unlock);
 	 * asked first, so that a caller without one costs no unsealing. */
-	if (n->rec->locked) {
-		unlock = unlocks_get(fs->deks->unlocks, c->uid, n->rec->id);
+	if (n->rec->row.locked) {
+		unlock = unlocks_get(fs->deks->unlocks, c->uid, n->rec->row.id);
 		if (!unlock)
 			return -ENOKEY;
 	}

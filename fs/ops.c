@@ -251,7 +251,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
 		rc = -EPERM;
-		recfs_audit(fs, &c, "chown", n->rec ? n->rec->id : NULL, rc);
+		recfs_audit(fs, &c, "chown", n->rec ? n->rec->row.id : NULL, rc);
 		goto out;
 	}
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
@@ -262,11 +262,11 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		mode = attr->st_mode & 07777;
 		if (!n->rec || (mode & ~(mode_t)0444)) {
 			rc = -EPERM;
-			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->id : NULL, rc);
+			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->row.id : NULL, rc);
 			goto out;
 		}
-		restricted = n->rec->restricted_since != 0;
-		memcpy(rec_id, n->rec->id, sizeof(rec_id));
+		restricted = n->rec->row.restricted_since != 0;
+		memcpy(rec_id, n->rec->row.id, sizeof(rec_id));
 		caller_actor(&c, fs->reg->policy, &actor);
 		if (!(mode & 0444) && !restricted)
 			RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
@@ -389,7 +389,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	caller_actor(&c, fs->reg->policy, &actor);
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_recording(fs->reg, &actor, c.level, n->rec->id, "rm"));
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_recording(fs->reg, &actor, c.level, n->rec->row.id, "rm"));
 	else
 		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_artifact(fs->reg, &actor, c.level, n->art->id));
 	if (rc < 0)

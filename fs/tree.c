@@ -275,8 +275,8 @@ static void file_attrs(struct builder *b, struct tnode *n, struct trec *rec, str
 	n->rec = rec;
 	n->art = art;
 	n->mask = art->mask;
-	n->mtime = rec->recorded_at;
-	n->mode = rec->restricted_since ? 0000 : 0440;
+	n->mtime = rec->row.recorded_at;
+	n->mode = rec->row.restricted_since ? 0000 : 0440;
 	n->gid = 0;
 	for (i = 0; i < POLICY_MAX_LEVELS && i < (int)b->p->n_levels; i++)
 		if (art->mask & (1u << i)) {
@@ -300,9 +300,9 @@ static void add_files(struct builder *b, struct tnode *dir, struct trec *rec)
 		file_attrs(b, n, rec, a);
 		n->size = a->size;
 	}
-	if (rec->audio && rec->channels > 0 && rec->pcm_samples > 0) {
-		struct opus_info info = { .channels = rec->channels, .pcm_samples = rec->pcm_samples,
-					  .duration_ms = rec->duration_ms };
+	if (rec->audio && rec->row.channels > 0 && rec->row.pcm_samples > 0) {
+		struct opus_info info = { .channels = rec->row.channels, .pcm_samples = rec->row.pcm_samples,
+					  .duration_ms = rec->row.duration_ms };
 
 		naming_wav(name, rec->stem);
 		n = add_node(b, dir, name, TN_WAV);
@@ -355,22 +355,15 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 	struct tree *t = b->t;
 	struct trec *rec = xcalloc(1, sizeof(*rec));
 
-	memcpy(rec->id, r->id, sizeof(rec->id));
-	rec->recorded_at = r->recorded_at;
-	rec->source = dup_or_null(r->source);
-	rec->kind = dup_or_null(r->kind);
-	rec->purpose = dup_or_null(r->purpose);
-	rec->legal_basis = dup_or_null(r->legal_basis);
-	rec->data_source = dup_or_null(r->data_source);
-	rec->retention_until = r->retention_until;
-	rec->restricted_since = r->restricted_since;
-	rec->restricted_reason = dup_or_null(r->restricted_reason);
-	rec->legal_hold = dup_or_null(r->legal_hold);
-	rec->channels = r->channels;
-	rec->pcm_samples = r->pcm_samples;
-	rec->duration_ms = r->duration_ms;
-	rec->locked = r->locked;
-	memcpy(rec->details_id, r->details_id, sizeof(rec->details_id));
+	/* The walk only lends r: the tree keeps copies of its strings. */
+	rec->row = *r;
+	rec->row.source = dup_or_null(r->source);
+	rec->row.kind = dup_or_null(r->kind);
+	rec->row.purpose = dup_or_null(r->purpose);
+	rec->row.legal_basis = dup_or_null(r->legal_basis);
+	rec->row.data_source = dup_or_null(r->data_source);
+	rec->row.restricted_reason = dup_or_null(r->restricted_reason);
+	rec->row.legal_hold = dup_or_null(r->legal_hold);
 	rec->subjects = xstrdup("");
 	naming_stem(rec->stem, r);
 
@@ -379,7 +372,7 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 		t->recs = xrealloc(t->recs, t->cap_recs * sizeof(*t->recs));
 	}
 	t->recs[t->n_recs++] = rec;
-	idmap_put(&b->recs, rec->id, rec);
+	idmap_put(&b->recs, rec->row.id, rec);
 	return 0;
 }
 
@@ -531,12 +524,12 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	for (i = 0; i < b.t->n_recs; i++) {
 		struct trec *rec = b.t->recs[i];
 
-		d = date_dirs(&b, by_date, rec->recorded_at);
+		d = date_dirs(&b, by_date, rec->row.recorded_at);
 		if (d)
 			add_files(&b, d, rec);
-		naming_component(name, sizeof(name), rec->source);
+		naming_component(name, sizeof(name), rec->row.source);
 		d = add_node(&b, by_source, name, TN_DIR);
-		if (d && (d = date_dirs(&b, d, rec->recorded_at)))
+		if (d && (d = date_dirs(&b, d, rec->row.recorded_at)))
 			add_files(&b, d, rec);
 	}
 	for (i = 0; i < b.n_links; i++) {
@@ -613,13 +606,7 @@ void tree_unref(struct tree *t)
 	for (i = 0; i < t->n_recs; i++) {
 		struct trec *r = t->recs[i];
 
-		free(r->source);
-		free(r->kind);
-		free(r->purpose);
-		free(r->legal_basis);
-		free(r->data_source);
-		free(r->restricted_reason);
-		free(r->legal_hold);
+		cat_recording_clear(&r->row);
 		free(r->subjects);
 		free(r);
 	}
@@ -638,10 +625,10 @@ static int attrs_differ(const struct tnode *a, const struct tnode *b)
 	if (a->mask != b->mask || a->mode != b->mode || a->size != b->size || a->gid != b->gid ||
 	    a->mtime != b->mtime || a->n_kids != b->n_kids)
 		return 1;
-	if (a->rec && b->rec && (a->rec->restricted_since != b->rec->restricted_since ||
-				 a->rec->retention_until != b->rec->retention_until ||
-				 a->rec->locked != b->rec->locked ||
-				 !!a->rec->legal_hold != !!b->rec->legal_hold))
+	if (a->rec && b->rec && (a->rec->row.restricted_since != b->rec->row.restricted_since ||
+				 a->rec->row.retention_until != b->rec->row.retention_until ||
+				 a->rec->row.locked != b->rec->row.locked ||
+				 !!a->rec->row.legal_hold != !!b->rec->row.legal_hold))
 		return 1;
 	return 0;
 }

@@ -43,19 +43,8 @@ enum tnode_type {
 
 /* One recording as of the snapshot (strings owned by the tree). */
 struct trec {
-	char id[RECFS_ID_HEX];
-	char stem[NAMING_STEM_MAX];
-	int64_t recorded_at;
-	char *source, *kind, *purpose, *legal_basis, *data_source;
-	int64_t retention_until;
-	int64_t restricted_since;	/* 0: not restricted */
-	char *restricted_reason;
-	char *legal_hold;		/* NULL: none */
-	int channels;
-	uint64_t pcm_samples;
-	uint64_t duration_ms;
-	int locked;
-	char details_id[RECFS_ID_HEX];
+	struct cat_recording row;	/* the catalog's row, strings copied */
+	char stem[NAMING_STEM_MAX];	/* naming_stem() of row */
 	char *subjects;			/* "S-1,S-2", "" when none */
 	struct tart *audio;		/* NULL when the catalog has none */
 	struct tart *arts;		/* every artifact, chained by next */

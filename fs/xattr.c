@@ -199,7 +199,8 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	return 0;
 }
 
-static int add_details(struct recfs *fs, struct caller *c, const struct trec *r, int log, struct xattr_list *l)
+static int add_details(struct recfs *fs, struct caller *c, const struct cat_recording *r, int log,
+		       struct xattr_list *l)
 {
 	json_t *j = NULL;
 	int rc;
@@ -256,7 +257,7 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 		   struct xattr_list *l)
 {
 	const struct policy *p = fs->reg->policy;
-	const struct trec *r = n->rec;
+	const struct cat_recording *r = n->rec ? &n->rec->row : NULL;
 	char t[21];
 
 	if (n->type == TN_DIR && n->handle) {
@@ -289,7 +290,7 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	xl_add(l, "user.recfs.recorded_at", xstrdup(t));
 	xl_add(l, "user.recfs.duration_ms", xasprintf("%llu", (unsigned long long)r->duration_ms));
 	xl_add(l, "user.recfs.channels", xasprintf("%d", r->channels));
-	xl_add(l, "user.recfs.subjects", xstrdup(r->subjects));
+	xl_add(l, "user.recfs.subjects", xstrdup(n->rec->subjects));
 	/* For a protected recording: locked for this caller until it unlocks. */
 	if (r->locked)
 		xl_add(l, "user.recfs.locked", xstrdup(dek_unlocked(fs->deks, c->uid, r->id) ? "no" : "yes"));
@@ -439,7 +440,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	if (rc < 0)
 		return rc;
 	if (n->rec)
-		memcpy(rec, n->rec->id, sizeof(rec));
+		memcpy(rec, n->rec->row.id, sizeof(rec));
 	if (n->handle)
 		handle = xstrdup(n->handle);
 	tree_unref(t);

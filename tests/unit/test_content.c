@@ -30,7 +30,7 @@ static const struct tnode *node_of(enum tnode_type type, const char *role)
 
 	for (i = 0; i < tree->n_slots; i++)
 		for (n = tree->slots[i]; n; n = n->next_hash)
-			if (n->type == type && n->rec && !strcmp(n->rec->id, rec) && n->art &&
+			if (n->type == type && n->rec && !strcmp(n->rec->row.id, rec) && n->art &&
 			    !strcmp(n->art->role, role))
 				return n;
 	return NULL;
@@ -205,7 +205,7 @@ TEST(test_content_audio_that_does_not_decode_is_eio_not_einval)
 		goto out;
 	fake = *wav;
 	rec0 = *wav->rec;
-	rec0.channels = 0;
+	rec0.row.channels = 0;
 	fake.rec = &rec0;
 	CHECK_EQ(content_open_node(reg, &fake, dek, &c), -EIO);
 	CHECK(c == NULL);

@@ -58,7 +58,7 @@ static const struct tnode *audio_of(const struct tree *t, const char *rec)
 
 	for (i = 0; t && i < t->n_slots; i++)
 		for (n = t->slots[i]; n; n = n->next_hash)
-			if (n->type == TN_FILE && n->rec && !strcmp(n->rec->id, rec) && n->art &&
+			if (n->type == TN_FILE && n->rec && !strcmp(n->rec->row.id, rec) && n->art &&
 			    !strcmp(n->art->role, "audio"))
 				return n;
 	return NULL;
@@ -198,7 +198,7 @@ TEST(test_dek_of_a_protected_recording_needs_the_callers_own_unlock)
 	struct caller c = caller(1000, analysis), other = caller(1001, analysis);
 	struct crypto_key *got = NULL, *masked = NULL;
 
-	CHECK(n && n->rec->locked && guarded_dek);
+	CHECK(n && n->rec->row.locked && guarded_dek);
 	if (!n || !guarded_dek)
 		goto out;
 	CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
@@ -247,15 +247,15 @@ TEST(test_dek_reads_a_sealed_record_only_for_a_level_it_is_sealed_for)
 	char *json = NULL;
 	size_t len = 0;
 
-	CHECK(n && n->rec->details_id[0]);
+	CHECK(n && n->rec->row.details_id[0]);
 	if (!n)
 		goto out;
-	CHECK_EQ(dek_read_record(&fs, &high, n->rec->details_id, &json, &len), 0);
+	CHECK_EQ(dek_read_record(&fs, &high, n->rec->row.details_id, &json, &len), 0);
 	CHECK(json && len > 0 && json[0] == '{');
 	free(json);
 	json = NULL;
-	CHECK_EQ(dek_read_record(&fs, &low, n->rec->details_id, &json, &len), -EACCES);
-	CHECK_EQ(dek_read_record(&fs, &none, n->rec->details_id, &json, &len), -EACCES);
+	CHECK_EQ(dek_read_record(&fs, &low, n->rec->row.details_id, &json, &len), -EACCES);
+	CHECK_EQ(dek_read_record(&fs, &none, n->rec->row.details_id, &json, &len), -EACCES);
 	CHECK(json == NULL);
 out:
 	tree_unref(t);

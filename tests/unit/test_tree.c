@@ -55,7 +55,7 @@ static size_t nodes_of(const struct tree *t, const char *id, const struct tnode 
 
 	for (i = 0; i < t->n_slots; i++)
 		for (n = t->slots[i]; n; n = n->next_hash)
-			if (n->rec && !strcmp(n->rec->id, id) && k < max)
+			if (n->rec && !strcmp(n->rec->row.id, id) && k < max)
 				out[k++] = n;
 	return k;
 }
@@ -263,7 +263,7 @@ static void check_opus_walk(int level, char *const *want, size_t n_want)
 	CHECK(tree_next_like(t0, n, level, &none) == NULL);
 	while (n && i <= n_want) {
 		if (i < n_want)
-			CHECK_STR(n->rec ? n->rec->id : NULL, want[i]);
+			CHECK_STR(n->rec ? n->rec->row.id : NULL, want[i]);
 		CHECK(n->type == TN_FILE && has_suffix(n->name, ".opus"));
 		CHECK(tree_visible(n, level));
 		i++;
@@ -291,7 +291,7 @@ TEST(test_next_like_visits_every_opus_the_level_sees_across_day_folders)
 	wav = first_in_by_date(t0, privacy, ".wav");
 	CHECK(wav != NULL);
 	next = wav ? tree_next_like(t0, wav, privacy, &budget) : NULL;
-	CHECK(next && next->type == TN_WAV && next->rec && !strcmp(next->rec->id, gone));
+	CHECK(next && next->type == TN_WAV && next->rec && !strcmp(next->rec->row.id, gone));
 }
 
 TEST(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it)
