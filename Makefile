@@ -100,7 +100,6 @@ FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote meta -iquo
 ifeq ($(WERROR),1)
 FUZZ_CFLAGS  += -Werror
 endif
-FUZZ_LIBS    := $(PKG_LIBS) $(shell pkg-config --libs ogg) -lpthread
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
 
@@ -113,7 +112,7 @@ $(FUZZ_B)/libmeta.a: $(META_SRC:%.c=$(FUZZ_B)/%.o)
 	ar rcs $@ $^
 
 $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_B)/libmeta.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_B)/libmeta.a $(FUZZ_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_B)/libmeta.a $(PKG_LIBS) -lpthread
 
 # fuzz_tree walks fs/tree.c, which needs nothing from fs/ but its header.
 $(FUZZ_B)/fuzz_tree: $(FUZZ_B)/fs/tree.o
