@@ -1,9 +1,9 @@
 /*
  * fuzz_wav.c - the WAV view (opus_wav_*), decoding audio that the ingest
- * check accepted, as the mount serves it.  The input is a read plan of
- * PLAN_BYTES, then the Ogg Opus file (its page checksums made right first
- * when plan[0] & 1; fuzz_ogg.h).  When opus_probe_file accepts the file,
- * one view reads the first REF_MAX bytes front to back in 128 KiB reads, as
+ * check accepted, in its stored form, as the mount serves it.  The input
+ * is a read plan of PLAN_BYTES, then the Ogg Opus file (its page checksums
+ * made right first when plan[0] & 1; fuzz_ogg.h).  When opus_probe_file
+ * and opus_strip_open accept the file, one view of the stored form reads the first REF_MAX bytes front to back in 128 KiB reads, as
  * cat does; a second view serves the plan's reads in the plan's order
  * (forwards, backwards, across segments), and each must be exactly the
  * bytes at that offset of the first: opus.h promises that the view's bytes
@@ -20,6 +20,7 @@
 
 #include "fuzz.h"
 #include "fuzz_ogg.h"
+#include "fuzz_opusfile.h"
 #include "opus.h"
 
 #define PLAN_BYTES 16
@@ -34,15 +35,6 @@ struct mem {
 
 static char *path;
 static uint8_t *ref, *buf;
-
-const char *__asan_default_options(void);
-
-/* As fuzz_opus: libopusfile's known leak (lsan.supp) needs the slow
- * unwinder to be recognised. */
-const char *__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -113,28 +105,43 @@ static void planned_reads(struct mem *m, const struct opus_info *info, uint64_t 
 	opus_wav_close(w);
 }
 
+/* The stored form of the file at path (malloc'd), or NULL when refused. */
+static uint8_t *stored_form(size_t *len)
+{
+	struct opus_strip *s = NULL;
+	uint8_t *out;
+
+	if (opus_strip_open(path, &s))
+		return NULL;
+	*len = (size_t)opus_strip_size(s);
+	out = xcalloc(1, *len + 1);
+	FUZZ_ASSERT(opus_strip_read(s, out, *len) == 0);
+	opus_strip_close(s);
+	return out;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct opus_info info;
 	struct mem m;
-	uint8_t *audio;
+	uint8_t *audio, *stored = NULL;
 	uint64_t total;
 	size_t ref_len;
 
 	if (size <= PLAN_BYTES)
 		return 0;
-	m.n = size - PLAN_BYTES;
-	audio = xcalloc(1, m.n);
-	memcpy(audio, data + PLAN_BYTES, m.n);
+	audio = xcalloc(1, size - PLAN_BYTES);
+	memcpy(audio, data + PLAN_BYTES, size - PLAN_BYTES);
 	if (data[0] & 1)
-		fuzz_ogg_fix_crc(audio, m.n);
-	m.p = audio;
-	fuzz_write(path, audio, m.n);
-	if (opus_probe_file(path, &info) == 0) {
+		fuzz_ogg_fix_crc(audio, size - PLAN_BYTES);
+	fuzz_write(path, audio, size - PLAN_BYTES);
+	if (opus_probe_file(path, &info) == 0 && (stored = stored_form(&m.n))) {
+		m.p = stored;
 		total = opus_wav_size(&info);
 		ref_len = read_reference(&m, &info, total);
 		planned_reads(&m, &info, total, data, ref_len);
 	}
+	free(stored);
 	free(audio);
 	return 0;
 }
