@@ -23,7 +23,7 @@ struct dekcache {
 	pthread_mutex_t lock;
 	size_t slots;
 	struct tag *tags;	/* protected by lock */
-	unsigned char *keys;	/* sodium_malloc, slots * CRYPTO_DEK_BYTES; protected by lock */
+	unsigned char *keys;	/* crypto_secure_alloc, slots * CRYPTO_DEK_BYTES; protected by lock */
 	uint64_t gen;		/* clears so far; protected by lock */
 };
 
@@ -33,13 +33,12 @@ struct dekcache *dekcache_new(size_t slots)
 
 	c->slots = slots ? slots : 1;
 	c->tags = xcalloc(c->slots, sizeof(*c->tags));
-	c->keys = sodium_malloc(c->slots * CRYPTO_DEK_BYTES);
+	c->keys = crypto_secure_alloc(c->slots * CRYPTO_DEK_BYTES);
 	if (!c->keys) {
 		free(c->tags);
 		free(c);
 		return NULL;
 	}
-	sodium_memzero(c->keys, c->slots * CRYPTO_DEK_BYTES);
 	pthread_mutex_init(&c->lock, NULL);
 	return c;
 }
@@ -48,7 +47,7 @@ void dekcache_free(struct dekcache *c)
 {
 	if (!c)
 		return;
-	sodium_free(c->keys); /* wipes */
+	crypto_secure_free(c->keys); /* wipes */
 	free(c->tags);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -99,7 +98,7 @@ void dekcache_put(struct dekcache *c, const char *object, int level, const struc
 void dekcache_clear(struct dekcache *c)
 {
 	pthread_mutex_lock(&c->lock);
-	sodium_memzero(c->keys, c->slots * CRYPTO_DEK_BYTES);
+	crypto_memzero(c->keys, c->slots * CRYPTO_DEK_BYTES);
 	memset(c->tags, 0, c->slots * sizeof(*c->tags));
 	c->gen++;
 	pthread_mutex_unlock(&c->lock);

@@ -1,7 +1,7 @@
 /*
  * dekcache_i.h - private to the key path (dek.c): recently unsealed data
- * keys, keyed by (object id, level).  The keys live in one sodium_malloc
- * arena, wiped on clear and free.  Thread-safe.
+ * keys, keyed by (object id, level).  The keys live in one guarded arena
+ * (crypto_secure_alloc), wiped on clear and free.  Thread-safe.
  *
  * The generation: a miss hands out the number of clears so far, and a key
  * is stored only under the generation of the miss that asked for it, so a

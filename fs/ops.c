@@ -31,12 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "auditq.h"
 #include "blob.h"
 #include "caller.h"
 #include "content.h"
+#include "crypto.h"
 #include "dek.h"
 #include "ghost.h"
 #include "prefetch.h"
@@ -473,7 +472,7 @@ static void store_small(struct recfs *fs, fuse_ino_t ino, const struct tnode *n,
 		bv.buf[0].mem = buf;
 		(void)fuse_lowlevel_notify_store(fs->se, ino, 0, &bv, 0);
 	}
-	sodium_memzero(buf, n->size);
+	crypto_memzero(buf, n->size);
 	free(buf);
 }
 
@@ -560,7 +559,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 		fuse_reply_err(req, (int)-n);
 	else
 		fuse_reply_buf(req, buf, (size_t)n);
-	sodium_memzero(buf, size);
+	crypto_memzero(buf, size);
 	free(buf);
 }
 

@@ -18,9 +18,9 @@
 #include <linux/limits.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "caller.h"
+#include "crypto.h"
 #include "dek.h"
 #include "recfs_i.h"
 #include "protect.h"
@@ -71,7 +71,7 @@ static void xl_clear(struct xattr_list *l)
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		sodium_memzero(l->value[i], strlen(l->value[i]));
+		crypto_memzero(l->value[i], strlen(l->value[i]));
 		free(l->value[i]);
 	}
 	l->n = 0;
@@ -105,7 +105,7 @@ static char *json_join(json_t *arr, const char *key, const char *paren)
 		else
 			s = xasprintf("%s%s%s", out ? out : "", out ? ", " : "", v);
 		if (out) {
-			sodium_memzero(out, strlen(out));
+			crypto_memzero(out, strlen(out));
 			free(out);
 		}
 		out = s;
@@ -171,7 +171,7 @@ static char *json_lines(json_t *arr)
 		cut = XATTR_SIZE_MAX - 3;
 		while (cut > 0 && (out[cut] & 0xc0) == 0x80)
 			cut--;
-		sodium_memzero(out + cut, len - cut);
+		crypto_memzero(out + cut, len - cut);
 		memcpy(out + cut, "...", 3);
 	}
 	return out;
@@ -189,7 +189,7 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	if (rc < 0)
 		return rc;
 	j = json_loadb(text, len, 0, NULL);
-	sodium_memzero(text, len);
+	crypto_memzero(text, len);
 	free(text);
 	if (!json_is_object(j)) {
 		json_decref(j);
@@ -519,7 +519,7 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 	v = xcalloc(1, size + 1);
 	memcpy(v, value, size);
 	rc = change(req, ino, name, v);
-	sodium_memzero(v, size);
+	crypto_memzero(v, size);
 	free(v);
 	fuse_reply_err(req, -rc);
 }

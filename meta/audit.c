@@ -150,7 +150,7 @@ static int set_head(struct catalog *c, int64_t seq, const uint8_t hash[CRYPTO_HA
 	char hex[CRYPTO_HASH_BYTES * 2 + 1], *v;
 	int rc;
 
-	util_hex(hex, hash, CRYPTO_HASH_BYTES);
+	crypto_hex(hex, hash, CRYPTO_HASH_BYTES);
 	v = xasprintf("%lld:%s", (long long)seq, hex);
 	rc = catalog_set_meta(c, "audit_head", v);
 	free(v);
@@ -311,7 +311,7 @@ int audit_verify(struct catalog *c, int64_t *count, int64_t *bad)
 		long long hseq = 0;
 		int hr = catalog_get_meta(c, "audit_head", &head);
 
-		util_hex(hex, v.prev, CRYPTO_HASH_BYTES);
+		crypto_hex(hex, v.prev, CRYPTO_HASH_BYTES);
 		if (hr == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != v.n ||
 				(strchr(head, ':') && strcmp(strchr(head, ':') + 1, hex)))) {
 			rc = meta_fail(-EBADMSG, "audit log was cut: it ends at entry %lld, but entry %lld was written",

@@ -169,7 +169,7 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 
 	if (!dek || dek->len != CRYPTO_DEK_BYTES)
 		return meta_fail(-EINVAL, "blob %s: data key of the wrong size", path);
-	if (util_unhex(header + H_ID, RECFS_ID_BYTES, id))
+	if (crypto_unhex(header + H_ID, RECFS_ID_BYTES, id))
 		return meta_fail(-EINVAL, "blob %s: malformed artifact id", path);
 	if (len > BLOB_MAX_LENGTH)
 		return meta_fail(-EFBIG, "blob %s: input too large", path);
@@ -232,7 +232,7 @@ out:
 	if (rc && created)
 		unlink(path);
 	if (pt) {
-		sodium_memzero(pt, cs);
+		crypto_memzero(pt, cs);
 		free(pt);
 	}
 	free(ct);
@@ -290,7 +290,7 @@ int blob_reader_open(const char *path, const char *id, const struct crypto_key *
 
 	if (!dek || dek->len != CRYPTO_DEK_BYTES)
 		return meta_fail(-EINVAL, "blob %s: data key of the wrong size", path);
-	if (util_unhex(want_id, sizeof(want_id), id))
+	if (crypto_unhex(want_id, sizeof(want_id), id))
 		return meta_fail(-EINVAL, "blob %s: malformed artifact id", path);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -485,7 +485,7 @@ static int read_chunks(struct blob_reader *r, uint8_t *buf, uint64_t off, uint64
 	}
 out:
 	if (scratch) {
-		sodium_memzero(scratch, r->chunk);
+		crypto_memzero(scratch, r->chunk);
 		free(scratch);
 	}
 	free(mem);
@@ -508,13 +508,13 @@ ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off)
 			return 0;
 		rc = read_chunks(r, none, 0, 0, 0, 0);
 		if (rc)
-			sodium_memzero(buf, len);
+			crypto_memzero(buf, len);
 		return rc;
 	}
 	n = r->length - off < len ? r->length - off : len;
 	rc = read_chunks(r, buf, off, n, off / r->chunk, (off + n - 1) / r->chunk);
 	if (rc) {
-		sodium_memzero(buf, len);
+		crypto_memzero(buf, len);
 		return rc;
 	}
 	return (ssize_t)n;
@@ -532,7 +532,7 @@ int blob_verify(struct blob_reader *r)
 
 		rc = read_chunks(r, pt, i * r->chunk, clen, i, i);
 	}
-	sodium_memzero(pt, r->chunk);
+	crypto_memzero(pt, r->chunk);
 	free(pt);
 	return rc;
 }

@@ -50,7 +50,7 @@ int crypto_setup(void)
 
 struct slab {
 	struct slab *next;
-	unsigned char *mem;		/* sodium_malloc(SLAB_SLOTS * KEY_SLOT) */
+	unsigned char *mem;		/* crypto_secure_alloc(SLAB_SLOTS * KEY_SLOT) */
 	unsigned n_free;
 	unsigned short free[SLAB_SLOTS];
 };
@@ -81,13 +81,12 @@ static unsigned char *slot_alloc(struct slab **owner)
 	if (!sl) {
 		sl = calloc(1, sizeof(*sl));
 		if (sl)
-			sl->mem = sodium_malloc(SLAB_SLOTS * KEY_SLOT);
+			sl->mem = crypto_secure_alloc(SLAB_SLOTS * KEY_SLOT);
 		if (!sl || !sl->mem) {
 			free(sl);
 			pthread_mutex_unlock(&pool_lock);
 			return NULL;
 		}
-		sodium_memzero(sl->mem, SLAB_SLOTS * KEY_SLOT);
 		for (unsigned i = 0; i < SLAB_SLOTS; i++)
 			sl->free[i] = (unsigned short)(SLAB_SLOTS - 1 - i);
 		sl->n_free = SLAB_SLOTS;
@@ -108,33 +107,51 @@ static void slot_free(struct slab *sl, unsigned char *p)
 	pthread_mutex_unlock(&pool_lock);
 }
 
-struct crypto_key *crypto_key_new(size_t len, int random)
+void *crypto_secure_alloc(size_t len)
 {
-	struct crypto_key *k;
+	void *p;
 
 	/* sodium_malloc needs the page size that sodium_init() records;
 	 * sodium_init() is idempotent and cheap after the first call. */
 	if (sodium_init() < 0)
 		return NULL;
+	/* sodium_malloc(0) is allowed to fail; keep a byte so an empty
+	 * plaintext is still a valid key object. */
+	p = sodium_malloc(len ? len : 1);
+	if (p)
+		sodium_memzero(p, len ? len : 1);
+	return p;
+}
+
+void crypto_secure_free(void *p)
+{
+	sodium_free(p); /* wipes the whole allocation; NULL is fine */
+}
+
+void crypto_memzero(void *p, size_t len)
+{
+	if (len)
+		sodium_memzero(p, len);
+}
+
+struct crypto_key *crypto_key_new(size_t len, int random)
+{
+	struct crypto_key *k;
+
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return NULL;
-	if (len && len <= KEY_SLOT) {
+	if (len && len <= KEY_SLOT)
 		k->bytes = slot_alloc((struct slab **)&k->slab);
-	} else {
-		/* sodium_malloc(0) is allowed to fail; keep a byte so an
-		 * empty plaintext is still a valid key object. */
-		k->bytes = sodium_malloc(len ? len : 1);
-		if (k->bytes)
-			sodium_memzero(k->bytes, len ? len : 1);
-	}
+	else
+		k->bytes = crypto_secure_alloc(len);
 	if (!k->bytes) {
 		free(k);
 		return NULL;
 	}
 	k->len = len;
 	if (random)
-		randombytes_buf(k->bytes, len);
+		crypto_random(k->bytes, len);
 	return k;
 }
 
@@ -147,13 +164,38 @@ void crypto_key_free(struct crypto_key *k)
 	if (k->slab)
 		slot_free(k->slab, k->bytes);
 	else
-		sodium_free(k->bytes);
+		crypto_secure_free(k->bytes);
 	free(k);
 }
 
 void crypto_random(void *buf, size_t len)
 {
 	randombytes_buf(buf, len);
+}
+
+void crypto_new_id(char out[RECFS_ID_HEX])
+{
+	uint8_t b[RECFS_ID_BYTES];
+
+	crypto_random(b, sizeof(b));
+	crypto_hex(out, b, sizeof(b));
+}
+
+void crypto_hex(char *out, const uint8_t *in, size_t n)
+{
+	sodium_bin2hex(out, n * 2 + 1, in, n);
+}
+
+int crypto_unhex(uint8_t *out, size_t n, const char *hex)
+{
+	size_t got;
+	const char *end;
+
+	if (strlen(hex) != n * 2)
+		return -EINVAL;
+	if (sodium_hex2bin(out, n, hex, n * 2, NULL, &got, &end) != 0 || got != n || *end)
+		return -EINVAL;
+	return 0;
 }
 
 int crypto_keypair(uint8_t pk[CRYPTO_PK_BYTES], struct crypto_key **sk)
@@ -256,7 +298,7 @@ int crypto_record_seal(const struct crypto_key *dek, const char *label, const vo
 	buf = malloc(n);
 	if (!buf)
 		return -ENOMEM;
-	randombytes_buf(buf, CRYPTO_NONCE_BYTES);
+	crypto_random(buf, CRYPTO_NONCE_BYTES);
 	rc = crypto_aead_seal(buf + CRYPTO_NONCE_BYTES, pt, len, (const uint8_t *)label, strlen(label), buf,
 			      dek);
 	if (rc) {
@@ -353,7 +395,7 @@ int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len
 	buf = malloc(n);
 	if (!buf)
 		return -ENOMEM;
-	randombytes_buf(buf, crypto_secretbox_NONCEBYTES);
+	crypto_random(buf, crypto_secretbox_NONCEBYTES);
 	rc = sodium_rc(crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, pt, len, buf, key->bytes));
 	if (rc) {
 		free(buf);

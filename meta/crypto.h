@@ -48,7 +48,32 @@ int crypto_setup(void) MUST_CHECK;
 struct crypto_key *crypto_key_new(size_t len, int random);
 void crypto_key_free(struct crypto_key *k);
 
+/*
+ * Guarded memory for secrets that are not one key (an arena of keys):
+ * len bytes (len 0 gives one) of zeroed sodium_malloc memory, with guard
+ * pages, locked against swapping.  NULL on out of memory.  The caller owns
+ * it and releases it with crypto_secure_free, which wipes the whole
+ * allocation first; crypto_secure_free(NULL) does nothing.  Thread-safe.
+ */
+void *crypto_secure_alloc(size_t len);
+void crypto_secure_free(void *p);
+/* Wipe len bytes at p in a way the compiler may not optimise away (p may be
+ * NULL when len is 0).  Use it on every buffer that held a secret or
+ * personal data, on error paths too. */
+void crypto_memzero(void *p, size_t len);
+
+/* len bytes from the system's CSPRNG.  Cannot fail; thread-safe. */
 void crypto_random(void *buf, size_t len);
+/* A fresh random id (RECFS_ID_BYTES from crypto_random) as lower-case hex
+ * into out, NUL-terminated; util_is_id accepts it. */
+void crypto_new_id(char out[RECFS_ID_HEX]);
+
+/* Lower-case hex of the n bytes at in into out (2n + 1 bytes,
+ * NUL-terminated), in time independent of the bytes (safe on secrets). */
+void crypto_hex(char *out, const uint8_t *in, size_t n);
+/* Parse exactly 2n hex digits (either case, nothing else, NUL-terminated)
+ * into out.  -EINVAL on anything else; out is then undefined. */
+int crypto_unhex(uint8_t *out, size_t n, const char *hex) MUST_CHECK;
 
 /* X25519 key pair: pk (CRYPTO_PK_BYTES) and a new sk key. */
 int crypto_keypair(uint8_t pk[CRYPTO_PK_BYTES], struct crypto_key **sk) MUST_CHECK;
@@ -80,7 +105,7 @@ int crypto_aead_open(uint8_t *pt, const uint8_t *ct, size_t ctlen, const uint8_t
  * strings encrypted under a DEK with a random nonce, bound to a label (the
  * record id) as additional data.  Format: nonce || ct || tag; length
  * crypto_record_len(len).  *pt from record_open is malloc'd, NUL-terminated
- * past *ptlen; the caller wipes (sodium_memzero) and frees it.
+ * past *ptlen; the caller wipes (crypto_memzero) and frees it.
  */
 size_t crypto_record_len(size_t ptlen);
 int crypto_record_seal(const struct crypto_key *dek, const char *label, const void *pt, size_t len,
@@ -120,7 +145,8 @@ int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask) MUST_CHE
  * the minimum when $RECFS_PWHASH_FAST=1 (tests). */
 void crypto_pass_limits(unsigned long long *ops, size_t *mem);
 
-/* Constant-time equality. */
+/* 1 when the len bytes at a and b are equal, 0 otherwise, in time
+ * independent of their contents: the comparison for secrets and MACs. */
 int crypto_equal(const void *a, const void *b, size_t len);
 
 #endif

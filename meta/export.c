@@ -47,7 +47,7 @@ struct exp {
 static void wipe_free(char *s, size_t len)
 {
 	if (s) {
-		sodium_memzero(s, len);
+		crypto_memzero(s, len);
 		free(s);
 	}
 }
@@ -125,7 +125,7 @@ out:
 		close(fd);
 	blob_reader_close(br);
 	crypto_key_free(dek);
-	sodium_memzero(buf, COPY_BUF);
+	crypto_memzero(buf, COPY_BUF);
 	free(buf);
 	free(blob);
 	free(path);
@@ -161,7 +161,7 @@ static int add_party(const char *recording, const char *handle, const char *role
 				json_object_set_new(o, keys[i][1], json_string(norm));
 			else
 				json_object_set(o, keys[i][1], v);
-			sodium_memzero(norm, sizeof(norm));
+			crypto_memzero(norm, sizeof(norm));
 		}
 	}
 	json_array_append_new(p->list, o);

@@ -248,7 +248,7 @@ static int validate(struct reg *r, struct job *j)
 	if (v && !json_is_null(v) && !json_is_array(v))
 		return meta_fail(-EINVAL, "staff is not a list");
 
-	util_new_id(j->rec.id);
+	crypto_new_id(j->rec.id);
 	j->rec.source = xstrdup(src->name);
 	j->rec.kind = xstrdup(src->kind);
 	j->rec.purpose = xstrdup(pol->purposes[j->purpose].name);
@@ -276,7 +276,7 @@ static int write_blobs(struct reg *r, struct job *j)
 		char *dir;
 		int fd;
 
-		util_new_id(p->id);
+		crypto_new_id(p->id);
 		p->dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
 		if (!p->dek)
 			return -ENOMEM;
@@ -377,7 +377,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		rc = -ENOMEM;
 		goto out;
 	}
-	util_new_id(j->rec.details_id);
+	crypto_new_id(j->rec.details_id);
 	if ((rc = seal_write_record(r, j->rec.details_id, text, strlen(text), seal_level_of(pol, &j->rec, SEAL_DETAILS))))
 		goto out;
 	if ((rc = catalog_put_recording(r->cat, &j->rec)))
@@ -415,7 +415,7 @@ out:
 	if (rc)
 		catalog_rollback(r->cat);
 	if (text) {
-		sodium_memzero(text, strlen(text));
+		crypto_memzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(details);
@@ -508,7 +508,7 @@ done:
 out:
 	job_free(&j, 1);
 	if (buf) {
-		sodium_memzero(buf, len);
+		crypto_memzero(buf, len);
 		free(buf);
 	}
 	free(copy);

@@ -508,7 +508,7 @@ static int read_first_line(int fd, uint8_t *buf, size_t *len)
 	*len = nl ? (size_t)(nl - buf) : got;
 	if (*len && buf[*len - 1] == '\r')
 		(*len)--;
-	sodium_memzero(buf + *len, PASS_MAX + 1 - *len);
+	crypto_memzero(buf + *len, PASS_MAX + 1 - *len);
 	return 0;
 }
 
@@ -555,7 +555,7 @@ static int pass_from_command(const char *extpass, uint8_t *buf, size_t *len)
 		if (n <= 0)
 			break;
 	}
-	sodium_memzero(drain, sizeof(drain));
+	crypto_memzero(drain, sizeof(drain));
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
@@ -592,7 +592,7 @@ static int pass_from_tty(const char *prompt, uint8_t *buf, size_t *len)
 	tcsetattr(fd, TCSAFLUSH, &old);
 	(void)!util_write_all(fd, "\n", 1);
 out:
-	sodium_memzero(&quiet, sizeof(quiet));
+	crypto_memzero(&quiet, sizeof(quiet));
 	close(fd);
 	return rc;
 }
@@ -641,7 +641,7 @@ int keys_write_public(const char *register_dir, const char *level, const uint8_t
 		return meta_fail(-EINVAL, "invalid level name");
 	dir = xasprintf("%s/keys", register_dir);
 	path = public_path(register_dir, level);
-	util_hex(line, pk, CRYPTO_PK_BYTES);
+	crypto_hex(line, pk, CRYPTO_PK_BYTES);
 	line[CRYPTO_PK_BYTES * 2] = '\n';
 	line[CRYPTO_PK_BYTES * 2 + 1] = '\0';
 	rc = util_mkdir_p(dir, 0700);
@@ -673,7 +673,7 @@ int keys_read_public(const char *register_dir, const char *level, uint8_t pk[CRY
 	}
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
 		buf[--len] = '\0';
-	if (util_unhex(tmp, sizeof(tmp), (const char *)buf)) {
+	if (crypto_unhex(tmp, sizeof(tmp), (const char *)buf)) {
 		rc = meta_fail(-EIO, "public key %s is malformed (want 64 hex digits)", path);
 		goto out;
 	}

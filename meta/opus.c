@@ -30,8 +30,8 @@
 
 #include <ogg/ogg.h>
 #include <opusfile.h>
-#include <sodium.h>
 
+#include "crypto.h"
 #include "opus.h"
 
 /* Segment length: bounds the decoding a random read costs (~10 s of audio)
@@ -649,7 +649,7 @@ static void sbuf_add(struct strip_buf *b, const void *p, size_t n)
 		if (b->len)
 			memcpy(q, b->p, b->len);
 		if (b->p) {
-			sodium_memzero(b->p, b->cap);
+			crypto_memzero(b->p, b->cap);
 			free(b->p);
 		}
 		b->p = q;
@@ -662,7 +662,7 @@ static void sbuf_add(struct strip_buf *b, const void *p, size_t n)
 static void sbuf_free(struct strip_buf *b)
 {
 	if (b->p) {
-		sodium_memzero(b->p, b->cap);
+		crypto_memzero(b->p, b->cap);
 		free(b->p);
 	}
 	memset(b, 0, sizeof(*b));
@@ -831,7 +831,7 @@ static int emit_new_tags(struct opus_strip *s, const struct strip_buf *np, int e
 		emit_page(s, &og, 0);
 		pages++;
 	}
-	sodium_memzero(os.body_data, (size_t)os.body_storage);
+	crypto_memzero(os.body_data, (size_t)os.body_storage);
 	ogg_stream_clear(&os);
 	s->delta = pages - s->tags_pages;
 	return 0;
@@ -957,7 +957,7 @@ static int walk_next(struct opus_strip *s)
 static void walk_reset(struct opus_strip *s, int planning)
 {
 	if (s->sync.data)
-		sodium_memzero(s->sync.data, (size_t)s->sync.storage);
+		crypto_memzero(s->sync.data, (size_t)s->sync.storage);
 	ogg_sync_reset(&s->sync);
 	ogg_stream_reset(&s->in);
 	sbuf_free(&s->tags);
@@ -1079,14 +1079,14 @@ void opus_strip_close(struct opus_strip *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	for (i = 0; i < s->n_removed; i++) {
-		sodium_memzero(s->removed[i], strlen(s->removed[i]));
+		crypto_memzero(s->removed[i], strlen(s->removed[i]));
 		free(s->removed[i]);
 	}
 	free(s->removed);
 	walk_reset(s, 0);
 	ogg_sync_clear(&s->sync);
 	if (s->in.body_data)
-		sodium_memzero(s->in.body_data, (size_t)s->in.body_storage);
+		crypto_memzero(s->in.body_data, (size_t)s->in.body_storage);
 	ogg_stream_clear(&s->in);
 	sbuf_free(&s->out);
 	free(s);

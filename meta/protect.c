@@ -78,7 +78,7 @@ int protect_check(struct reg *r, const struct keyring *kr, const char *level, co
 		goto out;
 	n = blob_read(br, &b, 1, 0);
 	rc = n == 1 ? 0 : -EACCES;
-	sodium_memzero(&b, sizeof(b));
+	crypto_memzero(&b, sizeof(b));
 out:
 	blob_reader_close(br);
 	crypto_key_free(dek);

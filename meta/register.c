@@ -114,7 +114,7 @@ int reg_create(const char *dir, const char *policy_path, struct keyring **secret
 	path = xasprintf("%s/catalog.db", dir);
 	if ((rc = catalog_open(path, 1, &cat)))
 		goto out;
-	util_new_id(id);
+	crypto_new_id(id);
 	util_format_time(util_now(), now);
 	if ((rc = catalog_set_meta(cat, "register_id", id)) || (rc = catalog_set_meta(cat, "created_at", now)))
 		goto out;

@@ -451,7 +451,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		rc = -ENOMEM;
 		goto out;
 	}
-	util_new_id(log_id);
+	crypto_new_id(log_id);
 	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
@@ -465,7 +465,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 			crypto_blind_index(keyring_index_key(kr), field, norm, mac);
 			rc = catalog_put_index(r->cat, mac, handle);
 		}
-		sodium_memzero(norm, sizeof(norm));
+		crypto_memzero(norm, sizeof(norm));
 	}
 	if (rc == 0)
 		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
@@ -477,15 +477,15 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		checkpoint(r, a);
 out:
 	if (json) {
-		sodium_memzero(json, len);
+		crypto_memzero(json, len);
 		free(json);
 	}
 	if (text) {
-		sodium_memzero(text, strlen(text));
+		crypto_memzero(text, strlen(text));
 		free(text);
 	}
 	if (logtext) {
-		sodium_memzero(logtext, strlen(logtext));
+		crypto_memzero(logtext, strlen(logtext));
 		free(logtext);
 	}
 	json_decref(card);

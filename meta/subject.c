@@ -83,7 +83,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		if (!ids[i].value || subject_normalise(ids[i].kind, ids[i].value, norm, sizeof(norm)))
 			continue;
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
-		sodium_memzero(norm, sizeof(norm));
+		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 		if (!found[0]) {
 			rc = catalog_find_index(r->cat, ids[i].mac, found);
@@ -112,7 +112,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			rc = -ENOMEM;
 			goto out;
 		}
-		util_new_id(card_id);
+		crypto_new_id(card_id);
 		rc = seal_write_record(r, card_id, text, strlen(text), details_from);
 		if (rc == 0)
 			rc = catalog_put_subject(r->cat, found, card_id);
@@ -126,7 +126,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
 out:
 	if (text) {
-		sodium_memzero(text, strlen(text));
+		crypto_memzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(j);
@@ -144,7 +144,7 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 	if (rc)
 		return rc;
 	crypto_blind_index(index_key, kind, norm, mac);
-	sodium_memzero(norm, sizeof(norm));
+	crypto_memzero(norm, sizeof(norm));
 	return catalog_find_index(r->cat, mac, handle);
 }
 

@@ -14,8 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "util.h"
 
 static _Thread_local char errmsg[512];
@@ -65,31 +63,6 @@ const char *meta_errname(int err)
 		s = strerrorname_np(err);
 		return s ? s : "error";
 	}
-}
-
-void util_hex(char *out, const uint8_t *in, size_t n)
-{
-	sodium_bin2hex(out, n * 2 + 1, in, n);
-}
-
-int util_unhex(uint8_t *out, size_t n, const char *hex)
-{
-	size_t got;
-	const char *end;
-
-	if (strlen(hex) != n * 2)
-		return -EINVAL;
-	if (sodium_hex2bin(out, n, hex, n * 2, NULL, &got, &end) != 0 || got != n || *end)
-		return -EINVAL;
-	return 0;
-}
-
-void util_new_id(char out[RECFS_ID_HEX])
-{
-	uint8_t b[RECFS_ID_BYTES];
-
-	randombytes_buf(b, sizeof(b));
-	util_hex(out, b, sizeof(b));
 }
 
 int util_is_id(const char *s)

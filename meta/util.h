@@ -1,6 +1,6 @@
 /*
  * util.h - small helpers every module of libmeta shares: the thread-local
- * error message, hex, UTC time, and durable file operations.
+ * error message, ids, UTC time, and durable file operations.
  *
  * Error convention of all of libmeta: functions return 0 or a negative errno
  * and set their out-parameters only on success.  A function that fails for a
@@ -19,7 +19,8 @@
 #define MUST_CHECK __attribute__((warn_unused_result))
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
-/* Random ids of recordings, artifacts and sealed records. */
+/* Random ids of recordings, artifacts and sealed records (made by
+ * crypto_new_id). */
 #define RECFS_ID_BYTES 16
 #define RECFS_ID_HEX (RECFS_ID_BYTES * 2 + 1)
 
@@ -49,12 +50,6 @@ const char *meta_strerror(int rc);
  */
 const char *meta_errname(int err);
 
-/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
-void util_hex(char *out, const uint8_t *in, size_t n);
-/* Parse exactly 2n hex digits into out.  -EINVAL on anything else. */
-int util_unhex(uint8_t *out, size_t n, const char *hex) MUST_CHECK;
-/* A fresh random id as hex (RECFS_ID_HEX bytes). */
-void util_new_id(char out[RECFS_ID_HEX]);
 /* 1 when s is a well-formed id (32 lower-case hex digits), else 0. */
 int util_is_id(const char *s);
 /* 1 when the n bytes at text are well-formed UTF-8 (no overlong forms, no

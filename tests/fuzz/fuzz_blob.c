@@ -62,7 +62,7 @@ static void as_file(const uint8_t *data, size_t size)
 	if (size < BLOB_HEADER_BYTES)
 		return;
 	fuzz_write(raw, data, size);
-	util_hex(id, data + 16, RECFS_ID_BYTES);
+	crypto_hex(id, data + 16, RECFS_ID_BYTES);
 	rc_cs = blob_chunk_size(raw, &cs);
 	rc = blob_reader_open(raw, id, dek, UINT64_MAX, &r);
 	if (rc) {

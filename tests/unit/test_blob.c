@@ -544,7 +544,7 @@ TEST(test_blob_renamed_to_another_artifacts_name_is_refused)
 	write_raw(bad, b, len);
 	CHECK(expect_tampered(bad, ID_B, dek_a));
 	/* Header rewritten to name B: every chunk's additional data differs. */
-	CHECK_EQ(util_unhex(idb, sizeof(idb), ID_B), 0);
+	CHECK_EQ(crypto_unhex(idb, sizeof(idb), ID_B), 0);
 	memcpy(b + 16, idb, sizeof(idb));
 	write_raw(bad, b, len);
 	CHECK(expect_tampered(bad, ID_B, dek_a));
@@ -702,7 +702,7 @@ TEST(test_blob_v1_fixture_decrypts_and_follows_the_documented_layout)
 	CHECK(memcmp(b, "RECFSBL1", 8) == 0);
 	CHECK(b[8] == 1 && b[9] == 0 && b[10] == 0 && b[11] == 0);
 	CHECK(b[12] == 0 && b[13] == 0 && b[14] == 1 && b[15] == 0);
-	CHECK_EQ(util_unhex(idb, sizeof(idb), ID_A), 0);
+	CHECK_EQ(crypto_unhex(idb, sizeof(idb), ID_A), 0);
 	CHECK(memcmp(b + 16, idb, sizeof(idb)) == 0);
 	CHECK(b[32] == (BIG & 0xff) && b[33] == ((BIG >> 8) & 0xff) && b[34] == (BIG >> 16));
 	CHECK(memcmp(b + 40, nonce, sizeof(nonce)) == 0);

@@ -1,6 +1,7 @@
 /*
  * test_crypto.c - the crypto module: seals, AEAD, records, passphrase
- * boxes, hashes.  Every failure must be -EBADMSG and leave no plaintext.
+ * boxes, hashes, guarded memory, randomness and hex.  Every failed opening
+ * must be -EBADMSG and leave no plaintext.
  */
 #include "t.h"
 
@@ -117,7 +118,7 @@ TEST(test_crypto_record_round_trips_and_is_bound_to_its_label)
 	CHECK_EQ(crypto_record_open(dek, "rec-1", rec, reclen, &pt, &ptlen), 0);
 	CHECK_EQ(ptlen, strlen(msg));
 	CHECK_STR((char *)pt, msg);
-	sodium_memzero(pt, ptlen);
+	crypto_memzero(pt, ptlen);
 	free(pt);
 	pt = NULL;
 	CHECK_EQ(crypto_record_open(dek, "rec-2", rec, reclen, &pt, &ptlen), -EBADMSG);
@@ -202,7 +203,7 @@ TEST(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation)
 	char hex[CRYPTO_HASH_BYTES * 2 + 1];
 
 	crypto_hash_parts(h, 3, parts, lens);
-	util_hex(hex, h, sizeof(h));
+	crypto_hex(hex, h, sizeof(h));
 	CHECK_STR(hex, want);
 }
 
@@ -215,7 +216,7 @@ TEST(test_crypto_blind_index_is_keyed_and_separates_kinds)
 	char hex[CRYPTO_MAC_BYTES * 2 + 1];
 
 	crypto_blind_index(k, "phone", "+358401234567", a);
-	util_hex(hex, a, sizeof(a));
+	crypto_hex(hex, a, sizeof(a));
 	CHECK_STR(hex, want);
 	crypto_blind_index(k, "ref", "+358401234567", b);
 	crypto_blind_index(k2, "phone", "+358401234567", c);
@@ -232,6 +233,76 @@ TEST(test_crypto_equal_compares_contents)
 {
 	CHECK_EQ(crypto_equal("abcd", "abcd", 4), 1);
 	CHECK_EQ(crypto_equal("abcd", "abce", 4), 0);
+	CHECK_EQ(crypto_equal("xbcd", "abcd", 4), 0);
+	CHECK_EQ(crypto_equal("abcd", "abce", 3), 1);
+	CHECK_EQ(crypto_equal("a", "b", 0), 1);
+}
+
+TEST(test_crypto_secure_alloc_is_zeroed_and_memzero_wipes)
+{
+	uint8_t *p = crypto_secure_alloc(1000), *e = crypto_secure_alloc(0);
+	uint8_t buf[64];
+
+	CHECK(p && e);
+	if (p) {
+		CHECK(all_zero(p, 1000));
+		memset(p, 0xa5, 1000);
+		crypto_memzero(p + 10, 980);
+		CHECK(p[9] == 0xa5 && p[990] == 0xa5);
+		CHECK(all_zero(p + 10, 980));
+	}
+	memset(buf, 0xff, sizeof(buf));
+	crypto_memzero(buf, sizeof(buf));
+	CHECK(all_zero(buf, sizeof(buf)));
+	crypto_memzero(NULL, 0);
+	crypto_secure_free(p);
+	crypto_secure_free(e);
+	crypto_secure_free(NULL);
+}
+
+TEST(test_crypto_random_fills_the_whole_buffer_and_differs_each_time)
+{
+	uint8_t a[64], b[64];
+	size_t zero_tail = 0;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	crypto_random(a, sizeof(a));
+	crypto_random(b, sizeof(b));
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+	/* The last bytes are written too: eight zero bytes in a row at the
+	 * end have a chance of 2^-64. */
+	for (size_t i = sizeof(a) - 8; i < sizeof(a); i++)
+		zero_tail += a[i] == 0;
+	CHECK(zero_tail < 8);
+}
+
+TEST(test_crypto_new_id_is_a_valid_id_and_fresh_each_time)
+{
+	char a[RECFS_ID_HEX], b[RECFS_ID_HEX];
+
+	crypto_new_id(a);
+	crypto_new_id(b);
+	CHECK(util_is_id(a));
+	CHECK(util_is_id(b));
+	CHECK(strcmp(a, b) != 0);
+}
+
+TEST(test_crypto_hex_round_trips_and_unhex_rejects_anything_else)
+{
+	uint8_t b[4] = { 0xde, 0xad, 0xbe, 0xef }, back[4];
+	char h[9];
+
+	crypto_hex(h, b, sizeof(b));
+	CHECK_STR(h, "deadbeef");
+	CHECK_EQ(crypto_unhex(back, sizeof(back), h), 0);
+	CHECK(memcmp(b, back, sizeof(b)) == 0);
+	CHECK_EQ(crypto_unhex(back, sizeof(back), "DEADBEEF"), 0);
+	CHECK(memcmp(b, back, sizeof(b)) == 0);
+	CHECK_EQ(crypto_unhex(back, sizeof(back), "deadbee"), -EINVAL);
+	CHECK_EQ(crypto_unhex(back, sizeof(back), "deadbeeg"), -EINVAL);
+	CHECK_EQ(crypto_unhex(back, sizeof(back), "deadbeef0"), -EINVAL);
+	CHECK_EQ(crypto_unhex(back, sizeof(back), "dead beef"), -EINVAL);
 }
 
 int main(void)
@@ -249,5 +320,9 @@ int main(void)
 	RUN(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation);
 	RUN(test_crypto_blind_index_is_keyed_and_separates_kinds);
 	RUN(test_crypto_equal_compares_contents);
+	RUN(test_crypto_secure_alloc_is_zeroed_and_memzero_wipes);
+	RUN(test_crypto_random_fills_the_whole_buffer_and_differs_each_time);
+	RUN(test_crypto_new_id_is_a_valid_id_and_fresh_each_time);
+	RUN(test_crypto_hex_round_trips_and_unhex_rejects_anything_else);
 	T_DONE();
 }

@@ -349,7 +349,7 @@ TEST(test_a_record_sealed_through_one_handle_opens_through_the_next_with_the_cre
 	if (!r)
 		goto out;
 	analysis = policy_level_index(r->policy, "analysis");
-	util_new_id(id);
+	crypto_new_id(id);
 	CHECK_EQ(catalog_begin(r->cat), 0);
 	CHECK_EQ(seal_write_record(r, id, text, strlen(text), analysis), 0);
 	CHECK_EQ(catalog_commit(r->cat), 0);
@@ -388,7 +388,7 @@ TEST(test_the_keys_of_one_register_do_not_open_another)
 	CHECK_EQ(reg_open(p1, &r), 0);
 	if (!r)
 		goto out;
-	util_new_id(id);
+	crypto_new_id(id);
 	CHECK_EQ(catalog_begin(r->cat), 0);
 	CHECK_EQ(seal_write_record(r, id, text, strlen(text), 0), 0);
 	CHECK_EQ(catalog_commit(r->cat), 0);

@@ -53,7 +53,7 @@ static int opens_to(const struct keyring *kr, const char *level, const char *obj
 /* A new object id with dek sealed for the levels from `from` up. */
 static void new_sealed(char object[RECFS_ID_HEX], const struct crypto_key *dek, int from)
 {
-	util_new_id(object);
+	crypto_new_id(object);
 	CHECK_EQ(catalog_begin(reg->cat), 0);
 	CHECK_EQ(seal_put(reg, object, dek, from), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
@@ -229,7 +229,7 @@ TEST(test_a_record_reads_back_for_its_levels_and_is_replaced_whole)
 	char id[RECFS_ID_HEX], *json = NULL;
 	size_t len = 0;
 
-	util_new_id(id);
+	crypto_new_id(id);
 	CHECK_EQ(catalog_begin(reg->cat), 0);
 	CHECK_EQ(seal_write_record(reg, id, "{\"a\":1}", 7, training), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
@@ -247,7 +247,7 @@ TEST(test_a_record_reads_back_for_its_levels_and_is_replaced_whole)
 	CHECK_STR(json, "{\"b\":2}");
 	free(json);
 	json = NULL;
-	util_new_id(id);
+	crypto_new_id(id);
 	CHECK_EQ(seal_read_record(reg, secrets, "privacy", id, &json, &len), -ENOENT);
 }
 
@@ -257,7 +257,7 @@ TEST(test_a_record_without_a_level_named_reads_with_the_highest_held)
 	char id[RECFS_ID_HEX], *json = NULL;
 	size_t len = 0;
 
-	util_new_id(id);
+	crypto_new_id(id);
 	CHECK_EQ(catalog_begin(reg->cat), 0);
 	CHECK_EQ(seal_write_record(reg, id, "{}", 2, analysis), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);

@@ -60,20 +60,12 @@ TEST(test_util_now_follows_recfs_now_for_tests)
 	CHECK(util_now() > 1700000000);
 }
 
-TEST(test_util_hex_round_trips_and_ids_are_checked)
+TEST(test_util_is_id_accepts_32_lower_case_hex_digits_only)
 {
-	uint8_t b[4] = { 0xde, 0xad, 0xbe, 0xef }, back[4];
-	char h[9], id[RECFS_ID_HEX];
-
-	util_hex(h, b, sizeof(b));
-	CHECK_STR(h, "deadbeef");
-	CHECK_EQ(util_unhex(back, sizeof(back), h), 0);
-	CHECK(memcmp(b, back, sizeof(b)) == 0);
-	CHECK_EQ(util_unhex(back, sizeof(back), "deadbee"), -EINVAL);
-	CHECK_EQ(util_unhex(back, sizeof(back), "deadbeeg"), -EINVAL);
-	util_new_id(id);
-	CHECK(util_is_id(id));
+	CHECK(util_is_id("0123456789abcdef0123456789abcdef"));
 	CHECK(!util_is_id("DEADBEEFDEADBEEFDEADBEEFDEADBEEF"));
+	CHECK(!util_is_id("0123456789abcdef0123456789abcdef0"));
+	CHECK(!util_is_id("0123456789abcdef0123456789abcdeg"));
 	CHECK(!util_is_id("abc"));
 }
 
@@ -139,7 +131,7 @@ int main(void)
 	RUN(test_util_formats_times_dates_and_stamps_in_utc);
 	RUN(test_util_adds_months_clamping_to_the_last_day);
 	RUN(test_util_now_follows_recfs_now_for_tests);
-	RUN(test_util_hex_round_trips_and_ids_are_checked);
+	RUN(test_util_is_id_accepts_32_lower_case_hex_digits_only);
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);

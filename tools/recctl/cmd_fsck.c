@@ -389,7 +389,7 @@ static void verify_record(struct fsck *f, const char *id, const char *owner)
 		problem(f, "sealed record %s of %s does not open: %s", id, owner,
 			meta_strerror(rc));
 	if (json) {
-		sodium_memzero(json, len);
+		crypto_memzero(json, len);
 		free(json);
 	}
 }

@@ -98,7 +98,7 @@ static int read_card(struct reg *r, const struct keyring *kr, const char *handle
 	if (rc)
 		return rc == -EACCES ? -ENOKEY : rc;
 	*out = json_loadb(text, len, 0, NULL);
-	sodium_memzero(text, len);
+	crypto_memzero(text, len);
 	free(text);
 	return *out ? 0 : -EIO;
 }
@@ -109,7 +109,7 @@ static void print_json(json_t *j)
 
 	if (text) {
 		puts(text);
-		sodium_memzero(text, strlen(text));
+		crypto_memzero(text, strlen(text));
 	}
 	free(text);
 }
