@@ -370,17 +370,26 @@ int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask)
 	return 0;
 }
 
-void crypto_pass_limits(unsigned long long *ops, size_t *mem)
+void crypto_pass_limits(enum crypto_pass_cost cost, unsigned long long *ops, size_t *mem)
 {
 	const char *fast = getenv("RECFS_PWHASH_FAST");
 
 	if (fast && !strcmp(fast, "1")) {
 		*ops = crypto_pwhash_OPSLIMIT_MIN;
 		*mem = crypto_pwhash_MEMLIMIT_MIN;
+	} else if (cost == CRYPTO_PASS_MODERATE) {
+		*ops = crypto_pwhash_OPSLIMIT_MODERATE;
+		*mem = crypto_pwhash_MEMLIMIT_MODERATE;
 	} else {
 		*ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 		*mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 	}
+}
+
+int crypto_pass_limits_plausible(uint64_t ops, uint64_t mem)
+{
+	return ops >= crypto_pwhash_OPSLIMIT_MIN && ops <= 4 * (uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE &&
+	       mem >= crypto_pwhash_MEMLIMIT_MIN && mem <= 4 * (uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE;
 }
 
 int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len, uint8_t **out,

@@ -141,9 +141,22 @@ void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void
 /* k ^= mask, byte by byte (equal lengths; -EINVAL otherwise).  A protected
  * recording's seals hold DEK ^ Argon2id(passphrase). */
 int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask) MUST_CHECK;
-/* Argon2id limits for passphrases of protected recordings: INTERACTIVE, or
- * the minimum when $RECFS_PWHASH_FAST=1 (tests). */
-void crypto_pass_limits(unsigned long long *ops, size_t *mem);
+/* libsodium's Argon2id cost levels that recfs uses. */
+enum crypto_pass_cost {
+	CRYPTO_PASS_INTERACTIVE, /* passphrases of protected recordings */
+	CRYPTO_PASS_MODERATE,	 /* passphrase-protected keyrings */
+};
+/*
+ * The Argon2id limits of cost into *ops and *mem, for a new salt.  When
+ * $RECFS_PWHASH_FAST=1 every cost is libsodium's minimum, so that tests
+ * stay fast; this is the only place that reads the variable.  The limits
+ * are stored next to the salt, so what was made fast opens later too.
+ */
+void crypto_pass_limits(enum crypto_pass_cost cost, unsigned long long *ops, size_t *mem);
+/* 1 when limits read back from a file are within reason (from libsodium's
+ * minimum to four times its SENSITIVE cost), 0 otherwise: a damaged cost
+ * must not make crypto_pass_key allocate without bound. */
+int crypto_pass_limits_plausible(uint64_t ops, uint64_t mem);
 
 /* 1 when the len bytes at a and b are equal, 0 otherwise, in time
  * independent of their contents: the comparison for secrets and MACs. */

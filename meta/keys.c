@@ -275,20 +275,6 @@ static int parse_payload(struct keyring *kr, const uint8_t *p, size_t len)
 	return pos == len ? 0 : -EIO;
 }
 
-/* RECFS_PWHASH_FAST=1 (tests) picks the minimum cost; the file records it. */
-static void pwhash_limits(unsigned long long *ops, size_t *mem)
-{
-	const char *fast = getenv("RECFS_PWHASH_FAST");
-
-	if (fast && !strcmp(fast, "1")) {
-		*ops = crypto_pwhash_OPSLIMIT_MIN;
-		*mem = crypto_pwhash_MEMLIMIT_MIN;
-	} else {
-		*ops = crypto_pwhash_OPSLIMIT_MODERATE;
-		*mem = crypto_pwhash_MEMLIMIT_MODERATE;
-	}
-}
-
 int keyring_save(const struct keyring *kr, const char *path, const struct crypto_key *pass)
 {
 	struct crypto_key *image = NULL, *payload = NULL, *pkey = NULL;
@@ -309,7 +295,7 @@ int keyring_save(const struct keyring *kr, const char *path, const struct crypto
 		rc = build_payload(kr, 0, &payload);
 		if (rc)
 			goto out;
-		pwhash_limits(&ops, &mem);
+		crypto_pass_limits(CRYPTO_PASS_MODERATE, &ops, &mem);
 		filelen = KR_HEADER_BYTES + KR_PASS_HEADER_BYTES;
 		file = xcalloc(1, filelen);
 		p = file;
@@ -427,9 +413,7 @@ int keyring_load(const char *path, const struct crypto_key *pass, struct keyring
 		p += KR_HEADER_BYTES;
 		ops = get_le64(p + CRYPTO_SALT_BYTES);
 		mem = get_le64(p + CRYPTO_SALT_BYTES + 8);
-		/* A damaged cost must not make us allocate without bound. */
-		if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 4 * crypto_pwhash_OPSLIMIT_SENSITIVE ||
-		    mem < crypto_pwhash_MEMLIMIT_MIN || mem > 4 * (uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE) {
+		if (!crypto_pass_limits_plausible(ops, mem)) {
 			rc = -EIO;
 			goto out;
 		}

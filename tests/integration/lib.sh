@@ -9,7 +9,7 @@
 # A test ends with `t_done`, which prints "N passed, N failed" (the line
 # run.sh adds up) and sets the exit status.
 #
-# Argon2 is made cheap with RECFS_PWHASH_FAST=1; the keys module honours it.
+# Argon2 is made cheap with RECFS_PWHASH_FAST=1 (read by crypto_pass_limits).
 
 set -u
 

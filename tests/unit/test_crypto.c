@@ -171,6 +171,39 @@ TEST(test_crypto_pass_key_depends_on_passphrase_and_salt)
 	crypto_key_free(d);
 }
 
+TEST(test_crypto_pass_limits_read_the_fast_switch_in_one_place_for_every_cost)
+{
+	unsigned long long fi, fm_ops, ii, mo;
+	size_t fi_mem, fm_mem, ii_mem, mo_mem, x_mem;
+	unsigned long long x;
+
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	crypto_pass_limits(CRYPTO_PASS_INTERACTIVE, &fi, &fi_mem);
+	crypto_pass_limits(CRYPTO_PASS_MODERATE, &fm_ops, &fm_mem);
+	setenv("RECFS_PWHASH_FAST", "0", 1);
+	crypto_pass_limits(CRYPTO_PASS_INTERACTIVE, &ii, &ii_mem);
+	unsetenv("RECFS_PWHASH_FAST");
+	crypto_pass_limits(CRYPTO_PASS_MODERATE, &mo, &mo_mem);
+	crypto_pass_limits(CRYPTO_PASS_INTERACTIVE, &x, &x_mem);
+
+	/* Fast: one minimum for both costs.  Otherwise: "0" is not "1",
+	 * and a keyring costs more than a recording's passphrase. */
+	CHECK_EQ(fi, fm_ops);
+	CHECK_EQ(fi_mem, fm_mem);
+	CHECK(fi < ii && fi_mem < ii_mem);
+	CHECK(ii < mo && ii_mem < mo_mem);
+	CHECK_EQ(x, ii);
+	CHECK_EQ(x_mem, ii_mem);
+	CHECK(crypto_pass_limits_plausible(fi, fi_mem));
+	CHECK(crypto_pass_limits_plausible(ii, ii_mem));
+	CHECK(crypto_pass_limits_plausible(mo, mo_mem));
+	CHECK(!crypto_pass_limits_plausible(fi - 1, fi_mem));
+	CHECK(!crypto_pass_limits_plausible(fi, fi_mem - 1));
+	CHECK(!crypto_pass_limits_plausible(UINT64_MAX, fi_mem));
+	CHECK(!crypto_pass_limits_plausible(fi, UINT64_MAX));
+	CHECK(!crypto_pass_limits_plausible(fi, 64 * (uint64_t)mo_mem));
+}
+
 TEST(test_crypto_box_opens_only_with_the_same_key)
 {
 	struct crypto_key *k = crypto_key_new(crypto_secretbox_KEYBYTES, 1);
@@ -316,6 +349,7 @@ int main(void)
 	RUN(test_crypto_record_round_trips_and_is_bound_to_its_label);
 	RUN(test_crypto_empty_record_round_trips);
 	RUN(test_crypto_pass_key_depends_on_passphrase_and_salt);
+	RUN(test_crypto_pass_limits_read_the_fast_switch_in_one_place_for_every_cost);
 	RUN(test_crypto_box_opens_only_with_the_same_key);
 	RUN(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation);
 	RUN(test_crypto_blind_index_is_keyed_and_separates_kinds);

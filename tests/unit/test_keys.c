@@ -154,6 +154,44 @@ TEST(test_keys_passphrase_keyring_round_trips_and_hides_the_keys)
 	free(path);
 }
 
+static uint64_t le64_at(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+TEST(test_keys_protected_keyring_records_the_moderate_cost_of_crypto_pass_limits)
+{
+	struct keyring *kr = fixture_keyring();
+	struct crypto_key *pass = pass_of("correct horse");
+	char *path = new_path();
+	unsigned long long ops, iops;
+	size_t mem, imem, len = 0;
+	uint8_t *file;
+
+	/* At the real cost (one Argon2id of 256 MiB): under the fast switch
+	 * both costs are the same minimum. */
+	unsetenv("RECFS_PWHASH_FAST");
+	crypto_pass_limits(CRYPTO_PASS_MODERATE, &ops, &mem);
+	crypto_pass_limits(CRYPTO_PASS_INTERACTIVE, &iops, &imem);
+	CHECK(ops != iops && mem != imem);
+	CHECK_EQ(keyring_save(kr, path, pass), 0);
+	setenv("RECFS_PWHASH_FAST", "1", 1);
+	file = slurp(path, &len);
+	CHECK(file && len > 12 + CRYPTO_SALT_BYTES + 16);
+	if (file && len > 12 + CRYPTO_SALT_BYTES + 16) {
+		CHECK_EQ(le64_at(file + 12 + CRYPTO_SALT_BYTES), ops);
+		CHECK_EQ(le64_at(file + 12 + CRYPTO_SALT_BYTES + 8), mem);
+	}
+	free(file);
+	keyring_free(kr);
+	crypto_key_free(pass);
+	free(path);
+}
+
 TEST(test_keys_wrong_passphrase_is_rejected)
 {
 	struct keyring *kr = fixture_keyring(), *got = NULL;
@@ -475,6 +513,7 @@ int main(int argc, char **argv)
 		return 1;
 	RUN(test_keys_raw_keyring_round_trips_with_mode_0600);
 	RUN(test_keys_passphrase_keyring_round_trips_and_hides_the_keys);
+	RUN(test_keys_protected_keyring_records_the_moderate_cost_of_crypto_pass_limits);
 	RUN(test_keys_wrong_passphrase_is_rejected);
 	RUN(test_keys_protected_keyring_without_passphrase_needs_a_key);
 	RUN(test_keys_raw_keyring_readable_by_group_or_others_is_refused);
