@@ -15,7 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "crypto.h"
+
+/* crypto.h's sizes are the on-disk formats' and must be libsodium's. */
+_Static_assert(CRYPTO_DEK_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES, "DEK size");
+_Static_assert(CRYPTO_NONCE_BYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, "nonce size");
+_Static_assert(CRYPTO_TAG_BYTES == crypto_aead_xchacha20poly1305_ietf_ABYTES, "tag size");
+_Static_assert(CRYPTO_PK_BYTES == crypto_box_PUBLICKEYBYTES, "public key size");
+_Static_assert(CRYPTO_SK_BYTES == crypto_box_SECRETKEYBYTES, "secret key size");
+_Static_assert(CRYPTO_SEAL_BYTES == crypto_box_SEALBYTES + CRYPTO_DEK_BYTES, "seal size");
+_Static_assert(CRYPTO_INDEX_KEY_BYTES == crypto_generichash_KEYBYTES, "index key size");
+_Static_assert(CRYPTO_MAC_BYTES >= crypto_generichash_BYTES_MIN && CRYPTO_MAC_BYTES <= crypto_generichash_BYTES_MAX,
+	       "MAC size");
+_Static_assert(CRYPTO_HASH_BYTES == crypto_generichash_BYTES, "hash size");
+_Static_assert(CRYPTO_SALT_BYTES == crypto_pwhash_SALTBYTES, "salt size");
+_Static_assert(CRYPTO_PASS_KEY_BYTES == crypto_secretbox_KEYBYTES, "passphrase key size");
+_Static_assert(CRYPTO_PASS_OPS_MIN == crypto_pwhash_OPSLIMIT_MIN, "Argon2id minimum passes");
+_Static_assert(CRYPTO_PASS_MEM_MIN == crypto_pwhash_MEMLIMIT_MIN, "Argon2id minimum memory");
 
 /* libsodium's return convention -> negative errno, in exactly one place. */
 static int sodium_rc(int r)
@@ -347,7 +365,7 @@ int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_
 	    opslimit > crypto_pwhash_OPSLIMIT_MAX || memlimit < crypto_pwhash_MEMLIMIT_MIN ||
 	    memlimit > crypto_pwhash_MEMLIMIT_MAX)
 		return meta_fail(-EINVAL, "passphrase hashing: limits out of range");
-	k = crypto_key_new(crypto_secretbox_KEYBYTES, 0);
+	k = crypto_key_new(CRYPTO_PASS_KEY_BYTES, 0);
 	if (!k)
 		return -ENOMEM;
 	rc = sodium_rc(crypto_pwhash(k->bytes, k->len, pass, passlen, salt, opslimit, memlimit,
@@ -399,7 +417,7 @@ int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len
 	uint8_t *buf;
 	int rc;
 
-	if (!key || key->len != crypto_secretbox_KEYBYTES || n < len)
+	if (!key || key->len != CRYPTO_PASS_KEY_BYTES || n < len)
 		return -EINVAL;
 	buf = malloc(n);
 	if (!buf)
@@ -421,7 +439,7 @@ int crypto_unbox_with_key(const struct crypto_key *key, const uint8_t *in, size_
 	struct crypto_key *k;
 	int rc;
 
-	if (!key || key->len != crypto_secretbox_KEYBYTES)
+	if (!key || key->len != CRYPTO_PASS_KEY_BYTES)
 		return -EINVAL;
 	if (inlen < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
 		return -EBADMSG;

@@ -1,5 +1,7 @@
 /*
- * crypto.h - every use of libsodium in recfs goes through this module.
+ * crypto.h - every use of libsodium in recfs goes through this module:
+ * meta/crypto.c is the only file that includes <sodium.h>, and this header
+ * does not, so no other file can call libsodium by accident.
  *
  * Primitives (fixed by the on-disk formats; changing one is a format bump):
  *   level keys     X25519 (crypto_box), DEKs sealed with crypto_box_seal
@@ -8,34 +10,40 @@
  *   blind index    keyed BLAKE2b (crypto_generichash) over normalised text
  *   audit chain    BLAKE2b-256 (crypto_generichash)
  *
- * Secret buffers handed out by this module (struct crypto_key) live in
- * sodium_malloc memory and are wiped on free.  libsodium's -1 is translated
- * to -EBADMSG here, once.
+ * Secret buffers handed out by this module (struct crypto_key,
+ * crypto_secure_alloc) live in guarded memory (sodium_malloc: guard pages,
+ * locked against swapping) and are wiped on free.  libsodium's -1 is
+ * translated to -EBADMSG here, once.
  */
 #ifndef RECFS_CRYPTO_H
 #define RECFS_CRYPTO_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sodium.h>
 
 #include "util.h"
 
-#define CRYPTO_DEK_BYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
-#define CRYPTO_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define CRYPTO_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define CRYPTO_PK_BYTES crypto_box_PUBLICKEYBYTES
-#define CRYPTO_SK_BYTES crypto_box_SECRETKEYBYTES
-#define CRYPTO_SEAL_BYTES (crypto_box_SEALBYTES + CRYPTO_DEK_BYTES)
-#define CRYPTO_INDEX_KEY_BYTES crypto_generichash_KEYBYTES
-#define CRYPTO_MAC_BYTES 32 /* blind-index entries */
-#define CRYPTO_HASH_BYTES 32 /* audit chain links */
-#define CRYPTO_SALT_BYTES crypto_pwhash_SALTBYTES
+/*
+ * Sizes of the on-disk formats.  They are libsodium's sizes for the
+ * primitives above, written out so that no other file needs <sodium.h>;
+ * crypto.c asserts at compile time that each equals libsodium's.
+ */
+#define CRYPTO_DEK_BYTES 32U	     /* crypto_aead_xchacha20poly1305_ietf_KEYBYTES */
+#define CRYPTO_NONCE_BYTES 24U	     /* crypto_aead_xchacha20poly1305_ietf_NPUBBYTES */
+#define CRYPTO_TAG_BYTES 16U	     /* crypto_aead_xchacha20poly1305_ietf_ABYTES */
+#define CRYPTO_PK_BYTES 32U	     /* crypto_box_PUBLICKEYBYTES */
+#define CRYPTO_SK_BYTES 32U	     /* crypto_box_SECRETKEYBYTES */
+#define CRYPTO_SEAL_BYTES (48U + CRYPTO_DEK_BYTES) /* crypto_box_SEALBYTES + the DEK */
+#define CRYPTO_INDEX_KEY_BYTES 32U   /* crypto_generichash_KEYBYTES */
+#define CRYPTO_MAC_BYTES 32U	     /* blind-index entries (keyed BLAKE2b) */
+#define CRYPTO_HASH_BYTES 32U	     /* audit chain links (BLAKE2b-256) */
+#define CRYPTO_SALT_BYTES 16U	     /* crypto_pwhash_SALTBYTES */
+#define CRYPTO_PASS_KEY_BYTES 32U    /* crypto_secretbox_KEYBYTES: crypto_pass_key's keys */
 
 /* A secret of fixed length in guarded memory. */
 struct crypto_key {
 	size_t len;
-	unsigned char *bytes; /* guarded memory: a slot of a sodium_malloc'd slab, or its own */
+	unsigned char *bytes; /* guarded memory: a slot of a shared slab, or its own */
 	void *slab;	      /* private to crypto.c */
 };
 
@@ -43,17 +51,17 @@ struct crypto_key {
  * libsodium cannot initialise. */
 int crypto_setup(void) MUST_CHECK;
 
-/* Allocate a key of len bytes in sodium_malloc memory, random or zero.
+/* Allocate a key of len bytes in guarded memory, random or zero.
  * NULL on out of memory.  Free with crypto_key_free (NULL is fine). */
 struct crypto_key *crypto_key_new(size_t len, int random);
 void crypto_key_free(struct crypto_key *k);
 
 /*
  * Guarded memory for secrets that are not one key (an arena of keys):
- * len bytes (len 0 gives one) of zeroed sodium_malloc memory, with guard
- * pages, locked against swapping.  NULL on out of memory.  The caller owns
- * it and releases it with crypto_secure_free, which wipes the whole
- * allocation first; crypto_secure_free(NULL) does nothing.  Thread-safe.
+ * len bytes (len 0 gives one) of zeroed guarded memory, NULL on out of
+ * memory.  The caller owns it and releases it with crypto_secure_free,
+ * which wipes the whole allocation first; crypto_secure_free(NULL) does
+ * nothing.  Thread-safe.
  */
 void *crypto_secure_alloc(size_t len);
 void crypto_secure_free(void *p);
@@ -146,6 +154,10 @@ enum crypto_pass_cost {
 	CRYPTO_PASS_INTERACTIVE, /* passphrases of protected recordings */
 	CRYPTO_PASS_MODERATE,	 /* passphrase-protected keyrings */
 };
+/* libsodium's minimum Argon2id limits (crypto_pwhash_OPSLIMIT_MIN and
+ * _MEMLIMIT_MIN): every cost under $RECFS_PWHASH_FAST=1. */
+#define CRYPTO_PASS_OPS_MIN 1U
+#define CRYPTO_PASS_MEM_MIN 8192U
 /*
  * The Argon2id limits of cost into *ops and *mem, for a new salt.  When
  * $RECFS_PWHASH_FAST=1 every cost is libsodium's minimum, so that tests

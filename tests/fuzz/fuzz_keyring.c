@@ -31,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static int cheap(const uint8_t *data, size_t size)
 {
-	return fuzz_le(data, size, OFF_OPS, 8) == crypto_pwhash_OPSLIMIT_MIN &&
+	return fuzz_le(data, size, OFF_OPS, 8) == CRYPTO_PASS_OPS_MIN &&
 	       fuzz_le(data, size, OFF_OPS + 8, 8) <= 1024 * 1024;
 }
 
