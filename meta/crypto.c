@@ -2,12 +2,13 @@
  * crypto.c - the only file of recfs that calls libsodium's primitives.
  *
  * Invariants: every secret this module hands out lives in sodium_malloc
- * memory (struct crypto_key) and is wiped when freed; every temporary that
- * held a secret (a derived key, a hash state, a failed decryption) is wiped
- * with sodium_memzero before the function returns, on error paths too.
- * libsodium reports failure as -1; sodium_rc() turns that into -EBADMSG and
- * is the one place that does.  Sizes come from libsodium's macros, so a
- * change of primitive is a change of this file and of the format versions.
+ * memory (struct crypto_key, crypto_secure_alloc) and is wiped when freed;
+ * every temporary that held a secret (a derived key, a hash state, a failed
+ * decryption) is wiped with sodium_memzero before the function returns, on
+ * error paths too.  libsodium reports failure as -1; sodium_rc() turns
+ * that into an errno and is the one place that does.  The sizes in
+ * crypto.h are asserted below to be libsodium's, so a change of primitive
+ * is a change of this file and of the format versions.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,22 +28,37 @@ _Static_assert(CRYPTO_PK_BYTES == crypto_box_PUBLICKEYBYTES, "public key size");
 _Static_assert(CRYPTO_SK_BYTES == crypto_box_SECRETKEYBYTES, "secret key size");
 _Static_assert(CRYPTO_SEAL_BYTES == crypto_box_SEALBYTES + CRYPTO_DEK_BYTES, "seal size");
 _Static_assert(CRYPTO_INDEX_KEY_BYTES == crypto_generichash_KEYBYTES, "index key size");
-_Static_assert(CRYPTO_MAC_BYTES >= crypto_generichash_BYTES_MIN && CRYPTO_MAC_BYTES <= crypto_generichash_BYTES_MAX,
-	       "MAC size");
+_Static_assert(CRYPTO_MAC_BYTES >= crypto_generichash_BYTES_MIN &&
+		       CRYPTO_MAC_BYTES <= crypto_generichash_BYTES_MAX, "MAC size");
 _Static_assert(CRYPTO_HASH_BYTES == crypto_generichash_BYTES, "hash size");
 _Static_assert(CRYPTO_SALT_BYTES == crypto_pwhash_SALTBYTES, "salt size");
 _Static_assert(CRYPTO_PASS_KEY_BYTES == crypto_secretbox_KEYBYTES, "passphrase key size");
 _Static_assert(CRYPTO_PASS_OPS_MIN == crypto_pwhash_OPSLIMIT_MIN, "Argon2id minimum passes");
 _Static_assert(CRYPTO_PASS_MEM_MIN == crypto_pwhash_MEMLIMIT_MIN, "Argon2id minimum memory");
 
-/* libsodium's return convention -> negative errno, in exactly one place. */
-static int sodium_rc(int r)
+/* What libsodium's -1 means depends on the call that returned it. */
+enum sodium_failure {
+	REJECTED,  /* an opening or a seal: not made with this key, altered, or not a valid key */
+	NO_MEMORY, /* Argon2id: it could not get its memory */
+	MALFORMED, /* a decoder: the text is not what it should be */
+	UNUSABLE,  /* sodium_init: libsodium cannot work on this system */
+};
+
+/* libsodium's return convention -> 0 or a negative errno, in exactly one
+ * place. */
+static int sodium_rc(int r, enum sodium_failure what)
 {
-	switch (r) {
-	case 0:
+	if (r == 0)
 		return 0;
-	case -1:
+	if (r != -1)
+		return -EIO;
+	switch (what) {
+	case REJECTED:
 		return -EBADMSG;
+	case NO_MEMORY:
+		return -ENOMEM;
+	case MALFORMED:
+		return -EINVAL;
 	default:
 		return -EIO;
 	}
@@ -50,7 +66,10 @@ static int sodium_rc(int r)
 
 int crypto_setup(void)
 {
-	if (sodium_init() < 0)
+	int r = sodium_init();
+
+	/* 1: initialised before, which is fine. */
+	if (sodium_rc(r == 1 ? 0 : r, UNUSABLE))
 		return meta_fail(-EIO, "libsodium failed to initialise");
 	return 0;
 }
@@ -208,12 +227,14 @@ int crypto_unhex(uint8_t *out, size_t n, const char *hex)
 {
 	size_t got;
 	const char *end;
+	int rc;
 
 	if (strlen(hex) != n * 2)
 		return -EINVAL;
-	if (sodium_hex2bin(out, n, hex, n * 2, NULL, &got, &end) != 0 || got != n || *end)
-		return -EINVAL;
-	return 0;
+	rc = sodium_rc(sodium_hex2bin(out, n, hex, n * 2, NULL, &got, &end), MALFORMED);
+	if (rc == 0 && (got != n || *end))
+		rc = -EINVAL;
+	return rc;
 }
 
 int crypto_keypair(uint8_t pk[CRYPTO_PK_BYTES], struct crypto_key **sk)
@@ -224,7 +245,7 @@ int crypto_keypair(uint8_t pk[CRYPTO_PK_BYTES], struct crypto_key **sk)
 
 	if (!k)
 		return -ENOMEM;
-	rc = sodium_rc(crypto_box_keypair(p, k->bytes));
+	rc = sodium_rc(crypto_box_keypair(p, k->bytes), REJECTED);
 	if (rc) {
 		crypto_key_free(k);
 		return rc;
@@ -238,7 +259,7 @@ int crypto_public_of(const struct crypto_key *sk, uint8_t pk[CRYPTO_PK_BYTES])
 {
 	if (!sk || sk->len != CRYPTO_SK_BYTES)
 		return -EINVAL;
-	return sodium_rc(crypto_scalarmult_base(pk, sk->bytes));
+	return sodium_rc(crypto_scalarmult_base(pk, sk->bytes), REJECTED);
 }
 
 int crypto_seal_dek(const struct crypto_key *dek, const uint8_t pk[CRYPTO_PK_BYTES],
@@ -246,7 +267,7 @@ int crypto_seal_dek(const struct crypto_key *dek, const uint8_t pk[CRYPTO_PK_BYT
 {
 	if (!dek || dek->len != CRYPTO_DEK_BYTES)
 		return -EINVAL;
-	return sodium_rc(crypto_box_seal(out, dek->bytes, dek->len, pk));
+	return sodium_rc(crypto_box_seal(out, dek->bytes, dek->len, pk), REJECTED);
 }
 
 int crypto_unseal_dek(const uint8_t seal[CRYPTO_SEAL_BYTES], const uint8_t pk[CRYPTO_PK_BYTES],
@@ -260,7 +281,7 @@ int crypto_unseal_dek(const uint8_t seal[CRYPTO_SEAL_BYTES], const uint8_t pk[CR
 	k = crypto_key_new(CRYPTO_DEK_BYTES, 0);
 	if (!k)
 		return -ENOMEM;
-	rc = sodium_rc(crypto_box_seal_open(k->bytes, seal, CRYPTO_SEAL_BYTES, pk, sk->bytes));
+	rc = sodium_rc(crypto_box_seal_open(k->bytes, seal, CRYPTO_SEAL_BYTES, pk, sk->bytes), REJECTED);
 	if (rc) {
 		crypto_key_free(k);
 		return rc;
@@ -279,7 +300,7 @@ int crypto_aead_seal(uint8_t *ct, const uint8_t *pt, size_t len, const uint8_t *
 	if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX)
 		return -EFBIG;
 	return sodium_rc(crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, pt, len, ad, adlen, NULL,
-								    nonce, dek->bytes));
+								    nonce, dek->bytes), REJECTED);
 }
 
 int crypto_aead_open(uint8_t *pt, const uint8_t *ct, size_t ctlen, const uint8_t *ad, size_t adlen,
@@ -293,7 +314,7 @@ int crypto_aead_open(uint8_t *pt, const uint8_t *ct, size_t ctlen, const uint8_t
 	if (ctlen < CRYPTO_TAG_BYTES)
 		return -EBADMSG;
 	rc = sodium_rc(crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen, NULL, ct, ctlen, ad, adlen,
-								  nonce, dek->bytes));
+								  nonce, dek->bytes), REJECTED);
 	if (rc)
 		sodium_memzero(pt, ctlen - CRYPTO_TAG_BYTES);
 	return rc;
@@ -369,11 +390,10 @@ int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_
 	if (!k)
 		return -ENOMEM;
 	rc = sodium_rc(crypto_pwhash(k->bytes, k->len, pass, passlen, salt, opslimit, memlimit,
-				     crypto_pwhash_ALG_ARGON2ID13));
+				     crypto_pwhash_ALG_ARGON2ID13), NO_MEMORY);
 	if (rc) {
-		/* Argon2id fails only when it cannot get its memory. */
 		crypto_key_free(k);
-		return meta_fail(-ENOMEM, "passphrase hashing: cannot allocate %zu bytes", memlimit);
+		return meta_fail(rc, "passphrase hashing: cannot allocate %zu bytes", memlimit);
 	}
 	*key = k;
 	return 0;
@@ -423,7 +443,8 @@ int crypto_box_with_key(const struct crypto_key *key, const void *pt, size_t len
 	if (!buf)
 		return -ENOMEM;
 	crypto_random(buf, crypto_secretbox_NONCEBYTES);
-	rc = sodium_rc(crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, pt, len, buf, key->bytes));
+	rc = sodium_rc(crypto_secretbox_easy(buf + crypto_secretbox_NONCEBYTES, pt, len, buf, key->bytes),
+		       REJECTED);
 	if (rc) {
 		free(buf);
 		return rc;
@@ -447,7 +468,7 @@ int crypto_unbox_with_key(const struct crypto_key *key, const uint8_t *in, size_
 	if (!k)
 		return -ENOMEM;
 	rc = sodium_rc(crypto_secretbox_open_easy(k->bytes, in + crypto_secretbox_NONCEBYTES,
-						  inlen - crypto_secretbox_NONCEBYTES, in, key->bytes));
+						  inlen - crypto_secretbox_NONCEBYTES, in, key->bytes), REJECTED);
 	if (rc) {
 		crypto_key_free(k);
 		return rc;

@@ -13,7 +13,8 @@
  * Secret buffers handed out by this module (struct crypto_key,
  * crypto_secure_alloc) live in guarded memory (sodium_malloc: guard pages,
  * locked against swapping) and are wiped on free.  libsodium's -1 is
- * translated to -EBADMSG here, once.
+ * translated here, once: -EBADMSG for what does not open or verify,
+ * -ENOMEM when Argon2id cannot get its memory.
  */
 #ifndef RECFS_CRYPTO_H
 #define RECFS_CRYPTO_H
@@ -122,9 +123,11 @@ int crypto_record_open(const struct crypto_key *dek, const char *label, const ui
 		       uint8_t **pt, size_t *ptlen) MUST_CHECK;
 
 /*
- * Passphrase protection: Argon2id (INTERACTIVE limits by default, MODERATE for
- * keyrings) of pass with salt -> a secretbox key.  opslimit/memlimit are
- * stored next to the salt so the cost can rise later.
+ * Passphrase protection: Argon2id of pass with salt and the limits of
+ * crypto_pass_limits -> *key, a new crypto_key of CRYPTO_PASS_KEY_BYTES
+ * (a secretbox key) that the caller frees.  opslimit/memlimit are stored
+ * next to the salt so the cost can rise later.  -EINVAL when a limit is
+ * out of libsodium's range, -ENOMEM when Argon2id cannot get its memory.
  */
 int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_SALT_BYTES],
 		    unsigned long long opslimit, size_t memlimit, struct crypto_key **key) MUST_CHECK;
