@@ -18,12 +18,14 @@
  * A policy handed out holds these invariants, which the rest of libmeta
  * relies on: at least one level, purpose and source; exactly one level has
  * rights = yes and it is the highest; every index (details_level,
- * rights_level, min_level, purpose) is in range; every name matches
- * [a-z0-9][a-z0-9_-]{0,31} and is unique within its kind (names end up in
- * paths and key file names); retention <= max_retention from any start
- * date; a recipient outside the EEA has a safeguard.  Absent optional keys:
+ * rights_level, min_level, purpose) is in range; a purpose's chat_level
+ * and attachment_level are -1 or in range and not below its min_level;
+ * every name matches [a-z0-9][a-z0-9_-]{0,31} and is unique within its kind
+ * (names end up in paths and key file names); retention <= max_retention
+ * from any start date; a recipient outside the EEA has a safeguard.  Absent optional keys:
  * max_retention = retention, rights = no, no group, no users, the source's
- * legal basis is its purpose's.
+ * legal basis is its purpose's, chat_level and attachment_level -1 (seal.c
+ * seals chats and shared files from details_level, as the details).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -34,9 +36,10 @@
 #include <ini.h>
 
 #include "policy.h"
+#include "seal.h"
 
 #define POLICY_MAX_BYTES (1024 * 1024)
-#define MAX_KEYS 5
+#define MAX_KEYS 7
 
 const char *const policy_legal_bases[] = {
 	"consent", "contract", "legal_obligation", "vital_interests", "public_task",
@@ -68,7 +71,8 @@ static const struct stype_def {
 			 0x1f },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
 	[S_PURPOSE] = { "purpose", 1,
-			{ "description", "legal_basis", "min_level", "retention", "max_retention" },
+			{ "description", "legal_basis", "min_level", "retention", "max_retention", "chat_level",
+			  "attachment_level" },
 			0x0f },
 	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source" }, 0x0b },
 	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard" }, 0x03 },
@@ -77,7 +81,7 @@ static const struct stype_def {
 /* Key indices, per section type, as in stypes[].keys. */
 enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS };
 enum { L_GROUP, L_USERS, L_RIGHTS };
-enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION };
+enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
 enum { RCP_NAME, RCP_EEA, RCP_SAFEGUARD };
 
@@ -591,6 +595,22 @@ static int level_ref(struct parser *ps, const struct policy *p, const struct sec
 	return i;
 }
 
+/* A purpose's chat_level or attachment_level: -1 when absent; never below
+ * its min_level (a level that may not hear the call must not read its chat). */
+static int kind_level_ref(struct parser *ps, const struct policy *p, const struct sect *sc, int k, int min_level)
+{
+	char lb[80];
+	int i = level_ref(ps, p, sc, k);
+
+	if (i >= 0 && min_level >= 0 && i < min_level) {
+		add_err(ps, sc->key_line[k], "%s %s in %s is below its min_level %s (line %d)",
+			stypes[sc->type].keys[k], sc->val[k], label(sc, lb, sizeof(lb)), p->levels[min_level].name,
+			sc->key_line[P_MIN_LEVEL]);
+		return -1;
+	}
+	return i;
+}
+
 static char *basis_value(struct parser *ps, const struct sect *sc, int k)
 {
 	if (!sc->val[k] || (!*sc->val[k] && sc->type == S_SOURCE))
@@ -675,6 +695,8 @@ static void check_purpose(struct parser *ps, struct policy *p, const struct sect
 	pu->description = text_value(ps, sc, P_DESC);
 	pu->legal_basis = basis_value(ps, sc, P_BASIS);
 	pu->min_level = level_ref(ps, p, sc, P_MIN_LEVEL);
+	pu->chat_level = kind_level_ref(ps, p, sc, P_CHAT_LEVEL, pu->min_level);
+	pu->attachment_level = kind_level_ref(ps, p, sc, P_ATTACHMENT_LEVEL, pu->min_level);
 	r1 = period_value(ps, sc, P_RETENTION, &pu->retention);
 	r2 = period_value(ps, sc, P_MAX_RETENTION, &pu->max_retention);
 	if (r2 == -ENOENT && r1 == 0)
@@ -976,6 +998,34 @@ static void purposes_on(struct sb *b, const struct policy *p, const char *b1, co
 		sb_printf(b, "none in this register");
 }
 
+/*
+ * The names of the purposes whose objects of kind level `level` reads
+ * (seal_level_for decides), and a newline, into b; how many there are.
+ */
+static int purposes_seen(struct sb *b, const struct policy *p, int level, enum seal_kind kind)
+{
+	int n = 0;
+
+	for (size_t j = 0; j < p->n_purposes; j++) {
+		if (seal_level_for(p, p->purposes[j].name, kind) > level)
+			continue;
+		sb_printf(b, "%s%s", n ? ", " : "", p->purposes[j].name);
+		n++;
+	}
+	sb_printf(b, "%s\n", n ? "" : "none");
+	return n;
+}
+
+/* 1 when level reads objects of kinds k1 and k2 of the same purposes. */
+static int same_purposes_seen(const struct policy *p, int level, enum seal_kind k1, enum seal_kind k2)
+{
+	for (size_t j = 0; j < p->n_purposes; j++)
+		if ((seal_level_for(p, p->purposes[j].name, k1) <= level) !=
+		    (seal_level_for(p, p->purposes[j].name, k2) <= level))
+			return 0;
+	return 1;
+}
+
 char *policy_notice(const struct policy *p)
 {
 	struct sb b = { 0 };
@@ -1051,21 +1101,27 @@ char *policy_notice(const struct policy *p)
 		      "each level also sees what the levels below it see:\n");
 	for (size_t i = 0; i < p->n_levels; i++) {
 		const struct policy_level *l = &p->levels[i];
-		int n = 0;
+		int chats, files;
 
 		sb_printf(&b, "\n%s", l->name);
 		if (l->group)
 			sb_printf(&b, " (group %s)", l->group);
 		sb_printf(&b, "\n    Recordings of: ");
-		for (size_t j = 0; j < p->n_purposes; j++) {
-			if ((size_t)p->purposes[j].min_level > i)
-				continue;
-			sb_printf(&b, "%s%s", n ? ", " : "", p->purposes[j].name);
-			n++;
+		purposes_seen(&b, p, (int)i, SEAL_AUDIO);
+		if (same_purposes_seen(p, (int)i, SEAL_CHAT, SEAL_FILE)) {
+			sb_printf(&b, "    Chats and shared files of: ");
+			chats = files = purposes_seen(&b, p, (int)i, SEAL_CHAT);
+		} else {
+			sb_printf(&b, "    Chats of: ");
+			chats = purposes_seen(&b, p, (int)i, SEAL_CHAT);
+			sb_printf(&b, "    Shared files of: ");
+			files = purposes_seen(&b, p, (int)i, SEAL_FILE);
 		}
-		sb_printf(&b, "%s\n", n ? "" : "none");
 		if ((int)i >= p->details_level)
 			sb_printf(&b, "    Also sees names, contact details, staff names and titles.\n");
+		else if (chats || files)
+			sb_printf(&b, "    Sees no names or contact details, except where the chats or\n"
+				      "    shared files it reads contain them.\n");
 		else
 			sb_printf(&b, "    Sees no names or contact details.\n");
 		if ((int)i == p->rights_level)
@@ -1073,7 +1129,9 @@ char *policy_notice(const struct policy *p)
 				      "    rectification, export) and reads the audit log.\n");
 	}
 	sb_printf(&b, "\nNames, contact details, staff names and meeting titles are visible\n"
-		      "from level %s up.  Every access and every refusal is logged.\n",
+		      "from level %s up.  Chat transcripts and shared files, which may\n"
+		      "name people, are visible from the levels shown above.  Every access\n"
+		      "and every refusal is logged.\n",
 		  p->levels[p->details_level].name);
 
 	sb_heading(&b, "Your rights");

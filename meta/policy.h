@@ -38,6 +38,12 @@ struct policy_purpose {
 	char *description;
 	char *legal_basis;	/* one of policy_legal_bases */
 	int min_level;		/* index into levels */
+	/* Levels of the chat transcript and of shared files (indices into
+	 * levels, never below min_level), or -1 when the policy does not say:
+	 * seal_level_for (seal.h) turns them into the level they are sealed
+	 * from, and nothing else reads them for that. */
+	int chat_level;
+	int attachment_level;
 	struct policy_period retention;
 	struct policy_period max_retention;
 	int line;

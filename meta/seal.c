@@ -34,7 +34,8 @@ enum seal_kind seal_kind_of_role(const char *role)
 
 int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind kind)
 {
-	int i, min;
+	const struct policy_purpose *pu;
+	int i, level;
 
 	switch (kind) {
 	case SEAL_CARD:
@@ -48,10 +49,25 @@ int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind k
 		break;
 	}
 	i = purpose ? policy_purpose_index(p, purpose) : -1;
-	min = i < 0 ? p->rights_level : p->purposes[i].min_level;
-	if (kind == SEAL_DETAILS && min < p->details_level)
-		return p->details_level;
-	return min;
+	if (i < 0)
+		return p->rights_level;
+	pu = &p->purposes[i];
+	switch (kind) {
+	case SEAL_CHAT:
+		level = pu->chat_level >= 0 ? pu->chat_level : p->details_level;
+		break;
+	case SEAL_FILE:
+		level = pu->attachment_level >= 0 ? pu->attachment_level : p->details_level;
+		break;
+	case SEAL_DETAILS:
+		level = p->details_level;
+		break;
+	default:
+		level = pu->min_level;
+		break;
+	}
+	/* Nothing of a recording is read by a level that may not hear it. */
+	return level > pu->min_level ? level : pu->min_level;
 }
 
 int seal_level_of(const struct policy *p, const struct cat_recording *rec, enum seal_kind kind)
@@ -286,12 +302,7 @@ out:
 int seal_reconcile(struct reg *r, const struct keyring *kr, const char *object, int from, const char *owner,
 		   struct seal_stats *st)
 {
-	const struct target t = { r->policy, (const uint8_t (*)[CRYPTO_PK_BYTES])r->pk };
-	int changed = 0, rc = reconcile(r, &t, kr, object, from, owner, st, &changed);
-
-	if (st && changed)
-		st->changed++;
-	return rc;
+	return seal_reconcile_to(r, r->policy, (const uint8_t (*)[CRYPTO_PK_BYTES])r->pk, kr, object, from, owner, st);
 }
 
 struct art_kinds {
@@ -334,7 +345,24 @@ static int reconcile_recording(struct reg *r, const struct target *t, const stru
 int seal_reconcile_recording(struct reg *r, const struct keyring *kr, const struct cat_recording *rec,
 			     struct seal_stats *st)
 {
-	const struct target t = { r->policy, (const uint8_t (*)[CRYPTO_PK_BYTES])r->pk };
+	return seal_reconcile_recording_to(r, r->policy, (const uint8_t (*)[CRYPTO_PK_BYTES])r->pk, kr, rec, st);
+}
+
+int seal_reconcile_to(struct reg *r, const struct policy *pol, const uint8_t (*pk)[CRYPTO_PK_BYTES],
+		      const struct keyring *kr, const char *object, int from, const char *owner, struct seal_stats *st)
+{
+	const struct target t = { pol, pk };
+	int changed = 0, rc = reconcile(r, &t, kr, object, from, owner, st, &changed);
+
+	if (st && changed)
+		st->changed++;
+	return rc;
+}
+
+int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const uint8_t (*pk)[CRYPTO_PK_BYTES],
+				const struct keyring *kr, const struct cat_recording *rec, struct seal_stats *st)
+{
+	const struct target t = { pol, pk };
 	int changed = 0, rc = reconcile_recording(r, &t, kr, rec, st, &changed);
 
 	if (st && changed)

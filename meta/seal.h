@@ -56,12 +56,16 @@ enum seal_kind seal_kind_of_role(const char *role);
 /*
  * The lowest level (an index into p->levels) that an object of this kind
  * is sealed for, under policy p, for a recording of purpose:
- *   audio, chat, file   the purpose's min_level
+ *   audio               the purpose's min_level
+ *   chat                max(min_level, the purpose's chat_level, or
+ *                       details_level when it has none)
+ *   file                the same with the purpose's attachment_level
  *   details             max(min_level, details_level)
  *   card                details_level (purpose unused, may be NULL)
  *   rights              rights_level (purpose unused, may be NULL)
- * A purpose p does not know gets the rights level: nothing is sealed wider
- * than the policy says.  (no catalog; reads p only)
+ * Chats and shared files are full of names, so by default they are read
+ * where the details are.  A purpose p does not know gets the rights level:
+ * nothing is sealed wider than the policy says.  (no catalog; reads p only)
  */
 int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind kind);
 
@@ -164,6 +168,23 @@ int seal_reconcile(struct reg *r, const struct keyring *kr, const char *object, 
  */
 int seal_reconcile_recording(struct reg *r, const struct keyring *kr, const struct cat_recording *rec,
 			     struct seal_stats *st) MUST_CHECK;
+
+/*
+ * seal_reconcile and seal_reconcile_recording against policy pol, whose
+ * levels' public keys are pk (one per level of pol, in its order), rather
+ * than r's own: what `recctl policy apply` makes the seals agree with
+ * before it installs pol.  pol must keep every level of r->policy under
+ * its name and public key (levels may be added); `from` and every level
+ * computed are indices into pol's levels.  The DEK of a seal to add is
+ * unsealed with kr under r->policy, as seal_unseal_highest does.
+ * (catalog, write)  Errors as seal_reconcile.
+ */
+int seal_reconcile_to(struct reg *r, const struct policy *pol, const uint8_t (*pk)[CRYPTO_PK_BYTES],
+		      const struct keyring *kr, const char *object, int from, const char *owner,
+		      struct seal_stats *st) MUST_CHECK;
+int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const uint8_t (*pk)[CRYPTO_PK_BYTES],
+				const struct keyring *kr, const struct cat_recording *rec,
+				struct seal_stats *st) MUST_CHECK;
 
 /*
  * The passphrase mask of protected recordings: dek ^= p, which turns what

@@ -42,6 +42,9 @@ static void check(const struct policy *p)
 
 		FUZZ_ASSERT(policy_purpose_index(p, u->name) == (int)i);
 		FUZZ_ASSERT(u->min_level >= 0 && (size_t)u->min_level < p->n_levels);
+		FUZZ_ASSERT(u->chat_level == -1 || (u->chat_level >= u->min_level && (size_t)u->chat_level < p->n_levels));
+		FUZZ_ASSERT(u->attachment_level == -1 ||
+			    (u->attachment_level >= u->min_level && (size_t)u->attachment_level < p->n_levels));
 		FUZZ_ASSERT(policy_is_legal_basis(u->legal_basis));
 		FUZZ_ASSERT(policy_period_add(t, u->retention) > t);
 		FUZZ_ASSERT(policy_period_add(t, u->max_retention) >= policy_period_add(t, u->retention));

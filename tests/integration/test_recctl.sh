@@ -369,11 +369,13 @@ assert_contains "(as duplicates)" "$T_OUT" "ingested 0, duplicate $GOOD"
 
 # The purpose with most recordings goes down to the lowest level and back.
 P=$(sql 'SELECT purpose FROM recording GROUP BY purpose ORDER BY count(*) DESC LIMIT 1')
-set_min() # set_min OUT PURPOSE LEVEL: the policy with that purpose's min_level
-{
+set_min() # set_min OUT PURPOSE LEVEL: the policy with that purpose's min_level,
+{          # chat_level and attachment_level LEVEL
 	awk -v p="[purpose $2]" -v l="$3" '
 		/^\[/ { inp = ($0 == p) }
-		inp && /^min_level *=/ { print "min_level = " l; next }
+		inp && /^(chat|attachment)_level *=/ { next }
+		inp && /^min_level *=/ {
+			print "min_level = " l; print "chat_level = " l; print "attachment_level = " l; next }
 		{ print }' "$POL" >"$1"
 }
 low_seals() # seals of LOW on the artifacts of P's recordings

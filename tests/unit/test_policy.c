@@ -688,6 +688,61 @@ TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
 	policy_free(p);
 }
 
+TEST(test_chat_and_attachment_levels_are_unset_unless_given)
+{
+	struct policy *p = load_text(BASE "[purpose p2]\ndescription = D2\nlegal_basis = consent\nmin_level = low\n"
+					  "retention = 6m\nchat_level = low\nattachment_level = top\n");
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->purposes[0].chat_level, -1);
+	CHECK_EQ(p->purposes[0].attachment_level, -1);
+	CHECK_EQ(p->purposes[1].chat_level, 0);
+	CHECK_EQ(p->purposes[1].attachment_level, 1);
+	policy_free(p);
+}
+
+TEST(test_chat_and_attachment_levels_below_min_level_are_reported_at_their_lines)
+{
+	char *path, *errs = errors_of(BASE "[purpose p2]\ndescription = D2\nlegal_basis = consent\n"
+					   "min_level = top\nretention = 6m\nchat_level = low\n"
+					   "attachment_level = nosuch\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 25, "chat_level low in [purpose p2] is below its min_level top (line 23)"));
+	CHECK(has_error(errs, path, 26, "attachment_level: no level named 'nosuch'"));
+	CHECK_EQ(count_lines(errs), 2);
+	free(errs);
+	free(path);
+}
+
+TEST(test_notice_says_which_levels_read_chats_and_shared_files)
+{
+	struct policy *p = NULL;
+	char *n;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	n = policy_notice(p);
+	CHECK(n && strstr(n, "training (group recfs-training)\n"
+			     "    Recordings of: quality, training\n"
+			     "    Chats and shared files of: none\n"
+			     "    Sees no names or contact details.\n"));
+	free(n);
+	/* A policy that lets training read the chats of quality says so. */
+	p->purposes[policy_purpose_index(p, "quality")].chat_level = 0;
+	n = policy_notice(p);
+	CHECK(n && strstr(n, "training (group recfs-training)\n"
+			     "    Recordings of: quality, training\n"
+			     "    Chats of: quality\n"
+			     "    Shared files of: none\n"
+			     "    Sees no names or contact details, except where the chats or\n"));
+	free(n);
+	policy_free(p);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -727,6 +782,9 @@ int main(void)
 	RUN(test_period_format_gives_back_the_policy_form);
 	RUN(test_legal_bases_are_the_six_of_article_6);
 	RUN(test_notice_names_the_controller_every_purpose_and_the_rights);
+	RUN(test_chat_and_attachment_levels_are_unset_unless_given);
+	RUN(test_chat_and_attachment_levels_below_min_level_are_reported_at_their_lines);
+	RUN(test_notice_says_which_levels_read_chats_and_shared_files);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();

@@ -59,15 +59,53 @@ static void new_sealed(char object[RECFS_ID_HEX], const struct crypto_key *dek, 
 	CHECK_EQ(catalog_commit(reg->cat), 0);
 }
 
-TEST(test_artifacts_are_sealed_from_the_purposes_min_level)
+TEST(test_audio_is_sealed_from_the_purposes_min_level)
 {
 	const struct policy *p = reg->policy;
 
 	CHECK_EQ(seal_level_for(p, "quality", SEAL_AUDIO), training);
-	CHECK_EQ(seal_level_for(p, "quality", SEAL_CHAT), training);
-	CHECK_EQ(seal_level_for(p, "quality", SEAL_FILE), training);
+	CHECK_EQ(seal_level_for(p, "training", SEAL_AUDIO), training);
 	CHECK_EQ(seal_level_for(p, "service-level", SEAL_AUDIO), analysis);
+}
+
+TEST(test_chats_and_shared_files_are_sealed_where_names_are_seen)
+{
+	const struct policy *p = reg->policy;
+
+	/* quality says chat_level and attachment_level; training takes
+	 * details_level, the default. */
+	CHECK_EQ(seal_level_for(p, "quality", SEAL_CHAT), analysis);
+	CHECK_EQ(seal_level_for(p, "quality", SEAL_FILE), analysis);
+	CHECK_EQ(seal_level_for(p, "training", SEAL_CHAT), analysis);
+	CHECK_EQ(seal_level_for(p, "training", SEAL_FILE), analysis);
+	CHECK_EQ(seal_level_for(p, "service-level", SEAL_CHAT), analysis);
 	CHECK_EQ(seal_level_for(p, "service-level", SEAL_FILE), analysis);
+}
+
+TEST(test_chat_and_attachment_levels_are_never_below_min_level)
+{
+	struct policy p = *reg->policy;	/* shallow: the purposes are copied below */
+	struct policy_purpose *pu = xcalloc(p.n_purposes, sizeof(*pu));
+	int q, sl;
+
+	memcpy(pu, p.purposes, p.n_purposes * sizeof(*pu));
+	p.purposes = pu;
+	q = policy_purpose_index(&p, "quality");
+	sl = policy_purpose_index(&p, "service-level");
+	pu[q].chat_level = training;
+	pu[q].attachment_level = privacy;
+	CHECK_EQ(seal_level_for(&p, "quality", SEAL_CHAT), training);
+	CHECK_EQ(seal_level_for(&p, "quality", SEAL_FILE), privacy);
+	/* A value below min_level (policy_load refuses it) still gives min_level. */
+	pu[sl].chat_level = training;
+	CHECK_EQ(seal_level_for(&p, "service-level", SEAL_CHAT), analysis);
+	/* Without a value: details_level, or min_level where that is higher. */
+	pu[sl].attachment_level = -1;
+	p.details_level = training;
+	CHECK_EQ(seal_level_for(&p, "service-level", SEAL_FILE), analysis);
+	p.details_level = privacy;
+	CHECK_EQ(seal_level_for(&p, "service-level", SEAL_FILE), privacy);
+	free(pu);
 }
 
 TEST(test_details_are_sealed_from_the_higher_of_min_level_and_details_level)
@@ -381,11 +419,16 @@ static size_t objects_of(const char *id, struct cat_recording *rec, struct idlis
 	return arts->n;
 }
 
-/* rec's artifacts arts are sealed from arts_from up, its details from details_from up. */
-static void check_sealed(const struct cat_recording *rec, const struct idlist *arts, int arts_from, int details_from)
+/* rec's artifacts arts (audio, then chat: in role order) are sealed from
+ * audio_from and chat_from up, its details from details_from up. */
+static void check_sealed(const struct cat_recording *rec, const struct idlist *arts, int audio_from, int chat_from,
+			 int details_from)
 {
-	for (size_t i = 0; i < arts->n; i++)
-		CHECK_EQ(sealed_for(arts->id[i]), from_up(arts_from));
+	CHECK_EQ(arts->n, 2);
+	if (arts->n == 2) {
+		CHECK_EQ(sealed_for(arts->id[0]), from_up(audio_from));
+		CHECK_EQ(sealed_for(arts->id[1]), from_up(chat_from));
+	}
 	CHECK_EQ(sealed_for(rec->details_id), from_up(details_from));
 }
 
@@ -399,23 +442,57 @@ TEST(test_restricting_and_lifting_a_recording_reconciles_each_of_its_objects)
 	if (!id)
 		return;
 	CHECK_EQ(objects_of(id, &rec, &arts), 2);	/* audio and chat */
-	check_sealed(&rec, &arts, training, analysis);	/* quality */
+	check_sealed(&rec, &arts, training, analysis, analysis);	/* quality */
 	rec.restricted_since = 1;
 	CHECK_EQ(catalog_begin(reg->cat), 0);
 	CHECK_EQ(seal_reconcile_recording(reg, NULL, &rec, &st), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
-	check_sealed(&rec, &arts, privacy, privacy);
+	check_sealed(&rec, &arts, privacy, privacy, privacy);
 	CHECK_EQ(st.changed, 1);
-	CHECK_EQ(st.removed, 2 + 2 + 1);
+	CHECK_EQ(st.removed, 2 + 1 + 1);
 	rec.restricted_since = 0;
 	CHECK_EQ(catalog_begin(reg->cat), 0);
 	CHECK_EQ(seal_reconcile_recording(reg, secrets, &rec, &st), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
-	check_sealed(&rec, &arts, training, analysis);
+	check_sealed(&rec, &arts, training, analysis, analysis);
 	CHECK_EQ(st.changed, 2);
-	CHECK_EQ(st.added, 2 + 2 + 1);
+	CHECK_EQ(st.added, 2 + 1 + 1);
 	cat_recording_clear(&rec);
 	idlist_free(&arts);
+	free(id);
+}
+
+TEST(test_reconciling_to_another_policy_seals_what_it_gives_each_kind)
+{
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "to", "2026-03-05T10:00:00Z", "");
+	const uint8_t (*pk)[CRYPTO_PK_BYTES] = (const uint8_t (*)[CRYPTO_PK_BYTES])reg->pk;
+	struct policy p = *reg->policy;	/* shallow: the purposes are copied below */
+	struct policy_purpose *pu = xcalloc(p.n_purposes, sizeof(*pu));
+	struct cat_recording rec = { 0 };
+	struct idlist arts = { 0 };
+	struct seal_stats st = { 0 };
+
+	memcpy(pu, p.purposes, p.n_purposes * sizeof(*pu));
+	p.purposes = pu;
+	pu[policy_purpose_index(&p, "quality")].chat_level = training;
+	if (!id)
+		goto out;
+	CHECK_EQ(objects_of(id, &rec, &arts), 2);
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_reconcile_recording_to(reg, &p, pk, secrets, &rec, &st), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	check_sealed(&rec, &arts, training, training, analysis);
+	CHECK_EQ(st.changed, 1);
+	CHECK_EQ(st.added, 1);
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(seal_reconcile_recording_to(reg, reg->policy, pk, NULL, &rec, &st), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	check_sealed(&rec, &arts, training, analysis, analysis);
+	CHECK_EQ(st.removed, 1);
+out:
+	cat_recording_clear(&rec);
+	idlist_free(&arts);
+	free(pu);
 	free(id);
 }
 
@@ -481,7 +558,9 @@ int main(void)
 	analysis = policy_level_index(reg->policy, "analysis");
 	training = policy_level_index(reg->policy, "training");
 	audit_self(&actor, "privacy");
-	RUN(test_artifacts_are_sealed_from_the_purposes_min_level);
+	RUN(test_audio_is_sealed_from_the_purposes_min_level);
+	RUN(test_chats_and_shared_files_are_sealed_where_names_are_seen);
+	RUN(test_chat_and_attachment_levels_are_never_below_min_level);
 	RUN(test_details_are_sealed_from_the_higher_of_min_level_and_details_level);
 	RUN(test_cards_follow_details_level_and_rights_records_the_rights_level);
 	RUN(test_an_unknown_purpose_is_sealed_for_the_rights_level_only);
@@ -500,6 +579,7 @@ int main(void)
 	RUN(test_reconcile_leaves_a_seal_that_stays_as_it_was);
 	RUN(test_reconcile_that_must_add_a_seal_without_a_key_is_enokey_naming_the_owner);
 	RUN(test_restricting_and_lifting_a_recording_reconciles_each_of_its_objects);
+	RUN(test_reconciling_to_another_policy_seals_what_it_gives_each_kind);
 	RUN(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back);
 	RUN(test_masking_an_object_replaces_each_seal_it_has_and_adds_none);
 	reg_close(reg);

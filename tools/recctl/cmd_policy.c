@@ -2,11 +2,14 @@
  * cmd_policy.c - `recctl policy check FILE` and `recctl policy apply FILE`.
  *
  * Applying a policy makes the seals agree with it: every artifact and
- * details record of a recording is sealed for exactly the levels its
- * purpose now allows (only the rights level and up while restricted), every
- * subject card from details_level up.  Removing a seal needs no key; adding
- * one needs the object's DEK, unsealed with a key of the rights level (or
- * any other level holding a seal) from --keyring.
+ * details record of a recording, and every subject card, is sealed for
+ * exactly the levels the new policy gives it, as seal.c computes them
+ * (seal_reconcile_recording_to: audio from the purpose's min_level, chats
+ * and shared files from its chat_level and attachment_level, details and
+ * cards from details_level, only the rights level while restricted).
+ * Removing a seal needs no key; adding one needs the object's DEK,
+ * unsealed with a key of the rights level (or any other level holding a
+ * seal) from --keyring.
  *
  * All seal changes and their audit entries are one catalog transaction;
  * policy.conf is replaced (atomically) just before it commits, so a failure
@@ -34,8 +37,9 @@ const char usage_policy[] =
 	"apply   validate FILE and install it as REGISTER/policy.conf.  Levels may be\n"
 	"        added (a key pair is made; its keyring goes to DIR/<level>.keyring)\n"
 	"        but not removed, and the rights level may not change.  When a\n"
-	"        purpose's min_level (or details_level) changes, seals are added or\n"
-	"        removed to match; adding needs the rights level's keyring.\n"
+	"        purpose's min_level, chat_level or attachment_level (or the\n"
+	"        details_level) changes, seals are added or removed to match;\n"
+	"        adding needs the rights level's keyring.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      keyring with the rights level key (repeatable)\n"
@@ -79,12 +83,11 @@ static int policy_check(int argc, char **argv)
 	return error("%s: %d error%s", argv[optind], n, n == 1 ? "" : "s");
 }
 
-/* One recording's part in the reseal. */
+/* A recording to reseal, as listed before the transaction; what it is
+ * sealed for is read again inside it. */
 struct rec_plan {
 	char id[RECFS_ID_HEX];
-	char details[RECFS_ID_HEX];
 	char *purpose;
-	int restricted;
 };
 
 struct apply {
@@ -109,9 +112,7 @@ static int collect_recording(const struct cat_recording *rec, void *ctx)
 	ap->recs = xrealloc(ap->recs, (ap->n_recs + 1) * sizeof(*ap->recs));
 	p = &ap->recs[ap->n_recs++];
 	memcpy(p->id, rec->id, sizeof(p->id));
-	memcpy(p->details, rec->details_id, sizeof(p->details));
 	p->purpose = xstrdup(rec->purpose);
-	p->restricted = rec->restricted_since != 0;
 	return 0;
 }
 
@@ -124,123 +125,81 @@ static int collect_subject(const char *handle, void *ctx)
 	return 0;
 }
 
-/*
- * Make object sealed for exactly the levels from `from` up.  *changed is
- * set when a seal was added or removed.  what/owner name the object in a
- * message (ids and handles only).
- */
-static int reseal_object(struct apply *ap, const char *object, int from, const char *owner, int *changed)
+/* A failure of seal_reconcile_to as one line; adding a seal needs a key. */
+static int reseal_error(int rc)
 {
-	struct crypto_key *dek = NULL;
-	uint8_t seal[CRYPTO_SEAL_BYTES];
-	int rc = 0;
+	if (rc == -ENOKEY)
+		return error("%s: give its keyring with --keyring", meta_strerror(rc));
+	return error("%s", meta_strerror(rc));
+}
 
-	for (size_t i = 0; i < ap->np->n_levels; i++) {
-		const char *level = ap->np->levels[i].name;
-		int want = (int)i >= from, has;
+/* Add what one reconciliation changed to the totals; 1 when it changed
+ * a seal. */
+static int count_reseal(struct apply *ap, const struct seal_stats *st)
+{
+	ap->added += st->added;
+	ap->removed += st->removed;
+	ap->changed += st->changed != 0;
+	return st->changed != 0;
+}
 
-		rc = catalog_get_seal(ap->r->cat, object, level, seal);
-		if (rc && rc != -ENOENT) {
-			rc = error("cannot read the seals of %s: %s", object, strerror(-rc));
-			goto out;
-		}
-		has = rc == 0;
-		rc = 0;
-		if (has && !want) {
-			rc = catalog_delete_seals(ap->r->cat, object, level);
-			if (rc) {
-				rc = error("cannot delete the %s seal of %s: %s", level, object, strerror(-rc));
-				goto out;
-			}
-			ap->removed++;
-			*changed = 1;
-		} else if (!has && want) {
-			if (!dek) {
-				rc = seal_unseal_highest(ap->r, ap->kr, object, &dek, NULL);
-				if (rc == -ENOKEY || rc == -EACCES) {
-					rc = error("%s needs a seal for level %s, which needs the key of level %s: "
-						   "give its keyring with --keyring",
-						   owner, level, ap->np->levels[ap->np->rights_level].name);
-					goto out;
-				}
-				if (rc) {
-					rc = error("cannot unseal %s of %s: %s", object, owner,
-						   meta_strerror(rc));
-					goto out;
-				}
-			}
-			rc = crypto_seal_dek(dek, ap->npk[i], seal);
-			if (rc == 0)
-				rc = catalog_put_seal(ap->r->cat, object, level, seal);
-			if (rc) {
-				rc = error("cannot seal %s for level %s: %s", object, level, strerror(-rc));
-				goto out;
-			}
-			ap->added++;
-			*changed = 1;
-		}
-	}
-out:
-	crypto_key_free(dek);
+/* Tell running mounts that seals alone changed (catalog.h), and log it. */
+static int log_reseal(struct apply *ap, const char *object, const char *reason)
+{
+	int rc = catalog_touch_content(ap->r->cat);
+
+	if (rc == 0)
+		rc = audit_log(ap->r->cat, &ap->actor, "reseal", object, "ok", reason);
+	if (rc)
+		rc = error("cannot write the audit log: %s", strerror(-rc));
 	return rc;
 }
 
+/* Seal the recording's objects for the levels the new policy gives them
+ * (seal.c decides which, as for a restriction or a lift). */
 static int reseal_recording(struct apply *ap, const struct rec_plan *p)
 {
-	struct idlist arts = { 0 };
-	int pi = policy_purpose_index(ap->np, p->purpose);
-	int min, det, changed = 0, rc = 0;
-	long before_add = ap->added, before_rm = ap->removed;
+	struct seal_stats st = { 0 };
+	struct cat_recording rec;
+	char *reason;
+	int rc;
 
-	min = ap->np->purposes[pi].min_level;
-	det = min > ap->np->details_level ? min : ap->np->details_level;
-	if (p->restricted) {
-		min = ap->np->rights_level;
-		det = ap->np->rights_level;
-	}
-	rc = catalog_recording_artifacts(ap->r->cat, p->id, &arts);
-	if (rc) {
-		rc = error("cannot list the artifacts of %s: %s", p->id, strerror(-rc));
-		goto out;
-	}
-	for (size_t i = 0; i < arts.n && rc == 0; i++)
-		rc = reseal_object(ap, arts.id[i], min, p->id, &changed);
-	if (rc == 0 && p->details[0])
-		rc = reseal_object(ap, p->details, det, p->id, &changed);
-	if (rc == 0 && changed) {
-		char *reason = xasprintf("policy-apply: seals +%ld -%ld", ap->added - before_add,
-					 ap->removed - before_rm);
-
-		ap->changed++;
-		/* Seals alone changed: tell running mounts (catalog.h). */
-		rc = catalog_touch_content(ap->r->cat);
-		if (rc == 0)
-			rc = audit_log(ap->r->cat, &ap->actor, "reseal", p->id, "ok", reason);
-		free(reason);
-		if (rc)
-			rc = error("cannot write the audit log: %s", strerror(-rc));
-	}
-out:
-	idlist_free(&arts);
+	rc = catalog_get_recording(ap->r->cat, p->id, &rec);
+	if (rc == -ENOENT)
+		return 0;	/* erased meanwhile */
+	if (rc)
+		return error("cannot read recording %s: %s", p->id, strerror(-rc));
+	meta_clear_error();
+	rc = seal_reconcile_recording_to(ap->r, ap->np, (const uint8_t (*)[CRYPTO_PK_BYTES])ap->npk, ap->kr, &rec,
+					 &st);
+	cat_recording_clear(&rec);
+	if (rc)
+		return reseal_error(rc);
+	if (!count_reseal(ap, &st))
+		return 0;
+	reason = xasprintf("policy-apply: seals +%ld -%ld", st.added, st.removed);
+	rc = log_reseal(ap, p->id, reason);
+	free(reason);
 	return rc;
 }
 
 static int reseal_card(struct apply *ap, const char *handle)
 {
+	struct seal_stats st = { 0 };
 	char card[RECFS_ID_HEX];
-	int changed = 0, rc;
+	int rc;
 
 	rc = catalog_get_subject(ap->r->cat, handle, card);
 	if (rc)
 		return error("cannot read subject %s: %s", handle, strerror(-rc));
-	rc = reseal_object(ap, card, ap->np->details_level, handle, &changed);
-	if (rc == 0 && changed) {
-		ap->changed++;
-		rc = audit_log(ap->r->cat, &ap->actor, "reseal", handle, "ok", "policy-apply: subject card");
-		if (rc)
-			rc = error("cannot write the audit log: %s", strerror(-rc));
-	}
-	return rc;
+	meta_clear_error();
+	rc = seal_reconcile_to(ap->r, ap->np, (const uint8_t (*)[CRYPTO_PK_BYTES])ap->npk, ap->kr, card,
+			       seal_level_for(ap->np, NULL, SEAL_CARD), handle, &st);
+	if (rc)
+		return reseal_error(rc);
+	if (!count_reseal(ap, &st))
+		return 0;
+	return log_reseal(ap, handle, "policy-apply: subject card");
 }
 
 /* Refuse what would strand data: a level removed, the rights level moved,

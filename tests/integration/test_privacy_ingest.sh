@@ -1,0 +1,138 @@
+#!/bin/bash
+# test_privacy_ingest.sh - the privacy promises of ingest (issue 10), as
+# real users of each level on a real mount and with the real recctl:
+#
+#  1. Chats and shared files are sealed from the purpose's chat_level and
+#     attachment_level (by default details_level): with the shipped policy
+#     the training level hears a meeting picked for training but cannot see
+#     or open its chat or slides (ENOENT), the analysis level can; the
+#     notice says so; policy check reports a bad level by line; policy
+#     apply reseals when the levels change.
+. "$(dirname "$0")/lib.sh"
+
+for tool in python3 sqlite3 getfattr; do
+	command -v "$tool" >/dev/null || t_abort "needs $tool" "not installed"
+done
+export LC_ALL=C.UTF-8
+FIX=$T_ROOT/tests/fixtures
+
+make_register "$T_TMP/a"
+SPOOL=$T_TMP/spool
+mkdir -p "$SPOOL"
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
+
+# stamp TIME: the form of TIME in the mount's file names.
+stamp() { date -u -d "$1" +%Y%m%dT%H%M%SZ; }
+
+# ingest_ok NAME...: recctl ingest of SPOOL/NAME.json, which must succeed.
+ingest_ok()
+{
+	local n args=()
+	for n in "$@"; do args+=("$SPOOL/$n.json"); done
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "${args[@]}" >"$T_TMP/ingest.out" 2>&1 ||
+		t_abort "ingest $*" "$(tail -n 3 "$T_TMP/ingest.out")"
+}
+
+# --- 1. chats and shared files are read where names are ---------------------
+
+T_MEET=$(date -u -d '-2 days' +%Y-%m-%dT09:00:00Z)
+T_CALL=$(date -u -d '-2 days' +%Y-%m-%dT09:30:00Z)
+CHAT_TEXT="[09:01:12] Kaisa Kurssilainen: Jaan diat nyt."
+PDF_TEXT="%PDF-1.4 slides of the induction course"
+cp "$FIX/stereo.opus" "$SPOOL/meet.opus"
+printf '%s\n' "$CHAT_TEXT" >"$SPOOL/meet-chat.txt"
+printf '%s\n' "$PDF_TEXT" >"$SPOOL/meet-slides.pdf"
+# A customer meeting picked as training material (purpose training, whose
+# min_level is training), and a customer-service call with a chat.
+cat >"$SPOOL/meet.json" <<EOF
+{"recorded_at": "$T_MEET", "source": "customer-meetings", "purpose": "training",
+ "title": "Induction course example", "audio": "meet.opus",
+ "subjects": [{"role": "participant", "name": "Kaisa Kurssilainen", "phone": "+358401234001"}],
+ "attachments": [{"file": "meet-chat.txt", "kind": "chat"},
+                 {"file": "meet-slides.pdf", "kind": "presentation"}]}
+EOF
+cp "$FIX/mono.opus" "$SPOOL/call.opus"
+printf 'agent: hello\n' >"$SPOOL/call-chat.txt"
+cat >"$SPOOL/call.json" <<EOF
+{"recorded_at": "$T_CALL", "source": "customer-service", "audio": "call.opus",
+ "subjects": [{"role": "customer", "phone": "+358401234002"}],
+ "attachments": [{"file": "call-chat.txt", "kind": "chat"}]}
+EOF
+ingest_ok meet call
+
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+meet=$(as_user "$analyst" find "$MNT/by-date" -name "$(stamp "$T_MEET")_*.opus")
+call=$(as_user "$analyst" find "$MNT/by-date" -name "$(stamp "$T_CALL")_*.opus")
+[ -n "$meet" ] && [ -n "$call" ] || t_abort "find" "analysis does not see both recordings"
+meet=${meet%.opus}
+call=${call%.opus}
+
+assert_ok "training hears the meeting picked for training" as_user "$trainer" sh -c "cat '$meet.opus' >/dev/null"
+assert_fails_with "training: cat of the meeting's chat is ENOENT" "No such file or directory" \
+	as_user "$trainer" cat "$meet.chat.txt"
+assert_fails_with "training: stat of the meeting's chat is ENOENT" "No such file or directory" \
+	as_user "$trainer" stat "$meet.chat.txt"
+assert_fails_with "training: cat of the meeting's slides is ENOENT" "No such file or directory" \
+	as_user "$trainer" cat "$meet.1.pdf"
+assert_fails_with "training: stat of the meeting's slides is ENOENT" "No such file or directory" \
+	as_user "$trainer" stat "$meet.1.pdf"
+assert_fails_with "training: the call's chat (quality) is ENOENT too" "No such file or directory" \
+	as_user "$trainer" cat "$call.chat.txt"
+x=$(as_user "$trainer" ls "$(dirname "$meet")" 2>&1)
+assert_contains "training's listing has the meeting's audio" "$x" "$(basename "$meet").opus"
+assert_not_contains "training's listing has no chat" "$x" ".chat.txt"
+assert_not_contains "training's listing has no shared file" "$x" ".1.pdf"
+assert_eq "training's by-subject folder holds the audio and WAV only" \
+	"$(basename "$meet").opus $(basename "$meet").wav" \
+	"$(as_user "$trainer" sh -c "ls '$MNT'/by-subject/*/ | grep '^$(basename "$meet")' | tr '\n' ' '" | sed 's/ $//')"
+assert_eq "analysis reads the meeting's chat" "$CHAT_TEXT" "$(as_user "$analyst" cat "$meet.chat.txt" 2>&1)"
+assert_eq "analysis reads the meeting's slides" "$PDF_TEXT" "$(as_user "$analyst" cat "$meet.1.pdf" 2>&1)"
+assert_eq "the chat's group is analysis's" "recfs-analysis" "$(as_user "$analyst" stat -c %G "$meet.chat.txt")"
+assert_eq "the audio's group is training's" "recfs-training" "$(as_user "$analyst" stat -c %G "$meet.opus")"
+
+notice=$(cat "$MNT/README.txt")
+assert_contains "the notice says training reads no chats or shared files" "$notice" \
+	"training (group recfs-training)
+    Recordings of: quality, training
+    Chats and shared files of: none
+    Sees no names or contact details."
+assert_contains "recctl register says the same" "$("$RECCTL" register -R "$REG")" "Chats and shared files of: none"
+
+# policy check: the levels are checked and reported by line.
+awk '/^\[purpose training\]/ { print; print "chat_level = nosuch"; next } { print }' \
+	"$POLICY_EXAMPLE" >"$T_TMP/bad1.conf"
+line=$(grep -n '^chat_level = nosuch' "$T_TMP/bad1.conf" | cut -d: -f1)
+assert_fails_with "policy check: an unknown chat_level is an error at its line" "bad1.conf:$line: chat_level: no level named 'nosuch'" \
+	"$RECCTL" policy check "$T_TMP/bad1.conf"
+awk '/^\[purpose service-level\]/ { print; print "attachment_level = training"; next } { print }' \
+	"$POLICY_EXAMPLE" >"$T_TMP/bad2.conf"
+line=$(grep -n '^attachment_level = training' "$T_TMP/bad2.conf" | cut -d: -f1)
+assert_fails_with "policy check: attachment_level below min_level is an error at its line" \
+	"bad2.conf:$line: attachment_level training in [purpose service-level] is below its min_level analysis" \
+	"$RECCTL" policy check "$T_TMP/bad2.conf"
+
+# policy apply: training may read the chats of purpose training, then not.
+awk '/^\[purpose training\]/ { print; print "chat_level = training"; next } { print }' \
+	"$POLICY_EXAMPLE" >"$T_TMP/chat-training.conf"
+assert_ok "policy check of chat_level = training" "$RECCTL" policy check "$T_TMP/chat-training.conf"
+assert_ok "policy apply of chat_level = training" "$RECCTL" policy apply -R "$REG" "$T_TMP/chat-training.conf" \
+	--keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
+assert_contains "it resealed one recording" "$T_OUT" "1 recordings and subject cards resealed (seals +1 -0)"
+poll_since "$(now_ns)" 3000 as_user "$trainer" test -e "$meet.chat.txt"
+assert_eq "training then reads the meeting's chat" "$CHAT_TEXT" "$(as_user "$trainer" cat "$meet.chat.txt" 2>&1)"
+assert_fails_with "but still not its slides" "No such file or directory" as_user "$trainer" cat "$meet.1.pdf"
+assert_contains "the notice says training reads the chats of purpose training" "$("$RECCTL" register -R "$REG")" \
+	"    Chats of: training
+    Shared files of: none"
+assert_ok "policy apply of the shipped policy again" "$RECCTL" policy apply -R "$REG" "$POLICY_EXAMPLE" --keyrings "$KEYS"
+assert_contains "it took the seal away" "$T_OUT" "(seals +0 -1)"
+training_lacks_chat() { ! as_user "$trainer" test -e "$meet.chat.txt"; }
+poll_since "$(now_ns)" 3000 training_lacks_chat
+assert_fails_with "training's chat is ENOENT again" "No such file or directory" as_user "$trainer" cat "$meet.chat.txt"
+assert_eq "no training seal on a chat or shared file" 0 \
+	"$(q "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object WHERE s.level = 'training' AND a.role <> 'audio'")"
+unmount_recfs "$MNT"
+
+t_done
