@@ -50,6 +50,7 @@ static void item_clear(struct aq_item *it)
 	free((char *)it->e.object);
 	free((char *)it->e.outcome);
 	free((char *)it->e.reason);
+	free((char *)it->e.artifact);
 }
 
 int auditq_new(struct catalog *c, pthread_mutex_t *cat_lock, struct auditq **out)
@@ -75,6 +76,8 @@ void auditq_push(struct auditq *q, const struct audit_entry *e)
 	it.e.time = e->time ? e->time : util_now();
 	it.e.actor.uid = e->actor.uid;
 	it.e.actor.pid = e->actor.pid;
+	it.e.actor.has_loginuid = e->actor.has_loginuid;
+	it.e.actor.loginuid = e->actor.loginuid;
 	it.e.actor.user = dup_opt(e->actor.user);
 	it.e.actor.level = dup_opt(e->actor.level);
 	it.e.actor.comm = dup_opt(e->actor.comm);
@@ -82,6 +85,7 @@ void auditq_push(struct auditq *q, const struct audit_entry *e)
 	it.e.object = dup_opt(e->object);
 	it.e.outcome = dup_opt(e->outcome);
 	it.e.reason = dup_opt(e->reason);
+	it.e.artifact = dup_opt(e->artifact);
 
 	pthread_mutex_lock(&q->lock);
 	if (q->n == q->cap) {
@@ -193,11 +197,12 @@ void auditq_free(struct auditq *q)
 	for (i = 0; i < q->n; i++) {
 		const struct audit_entry *e = &q->items[i].e;
 
-		recfs_log(LOG_ERR, "recfs: audit %lld uid=%u user=%s level=%s pid=%d comm=%s %s %s %s %s",
+		recfs_log(LOG_ERR, "recfs: audit %lld uid=%u user=%s loginuid=%ld level=%s pid=%d comm=%s %s %s%s%s %s %s",
 			  (long long)e->time, (unsigned)e->actor.uid, e->actor.user ? e->actor.user : "-",
-			  e->actor.level ? e->actor.level : "-", (int)e->actor.pid,
-			  e->actor.comm ? e->actor.comm : "-", e->action ? e->action : "-",
-			  e->object ? e->object : "-", e->outcome ? e->outcome : "-", e->reason ? e->reason : "-");
+			  e->actor.has_loginuid ? (long)e->actor.loginuid : -1L, e->actor.level ? e->actor.level : "-",
+			  (int)e->actor.pid, e->actor.comm ? e->actor.comm : "-", e->action ? e->action : "-",
+			  e->object ? e->object : "-", e->artifact ? "/" : "", e->artifact ? e->artifact : "",
+			  e->outcome ? e->outcome : "-", e->reason ? e->reason : "-");
 		item_clear(&q->items[i]);
 	}
 	free(q->items);

@@ -165,7 +165,13 @@ void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *
 	ssize_t n;
 	int fd;
 
-	if (!c->comm[0]) {
+	if (!c->proc_read) {
+		struct audit_actor login = { 0 };
+
+		c->proc_read = 1;
+		audit_loginuid(c->pid, &login);
+		c->has_loginuid = login.has_loginuid;
+		c->loginuid = login.loginuid;
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
@@ -184,4 +190,6 @@ void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *
 	a->level = caller_level_name(c, p);
 	a->pid = c->pid;
 	a->comm = c->comm[0] ? c->comm : NULL;
+	a->has_loginuid = c->has_loginuid;
+	a->loginuid = c->loginuid;
 }

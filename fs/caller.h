@@ -21,6 +21,9 @@ struct caller {
 	int level;			/* policy index, -1: none */
 	char user[CALLER_NAME_MAX];	/* "" when the uid has no passwd entry */
 	char comm[32];			/* filled by caller_actor */
+	int proc_read;			/* caller_actor has read comm and loginuid */
+	int has_loginuid;		/* filled by caller_actor, as audit_loginuid */
+	uid_t loginuid;
 };
 
 struct caller_cache;
@@ -33,8 +36,8 @@ void caller_cache_free(struct caller_cache *cc);
 /* Fill *c for uid/gid/pid (from fuse_req_ctx). */
 void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c);
 
-/* The audit actor of c (reads /proc/PID/comm into c->comm); the actor's
- * strings point into c and p. */
+/* The audit actor of c (reads /proc/PID/comm and /proc/PID/loginuid into
+ * c, the first time); the actor's strings point into c and p. */
 void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *a);
 
 /* Name of c's level, or NULL. */

@@ -8,6 +8,7 @@
  * processes appending at once still form one chain.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -34,6 +35,30 @@ static void comm_of(pid_t pid, char *buf, size_t len)
 	}
 }
 
+void audit_loginuid(pid_t pid, struct audit_actor *a)
+{
+	char path[64], buf[16];
+	unsigned long v;
+	ssize_t n;
+	int fd;
+
+	a->has_loginuid = 0;
+	snprintf(path, sizeof(path), "/proc/%ld/loginuid", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	/* (uid_t)-1 is "never logged in" (daemons, early boot). */
+	if (sscanf(buf, "%lu", &v) == 1 && v < (unsigned long)(uid_t)-1) {
+		a->loginuid = (uid_t)v;
+		a->has_loginuid = 1;
+	}
+}
+
 void audit_self(struct audit_actor *a, const char *level)
 {
 	static char user[64], comm[32];
@@ -48,6 +73,7 @@ void audit_self(struct audit_actor *a, const char *level)
 	else
 		snprintf(user, sizeof(user), "%ld", (long)a->uid);
 	comm_of(a->pid, comm, sizeof(comm));
+	audit_loginuid(a->pid, a);
 	a->user = user;
 	a->comm = comm;
 	a->level = level;
@@ -60,7 +86,7 @@ struct hash_parts {
 	const void *p[32];
 	size_t len[32];
 	uint8_t lens[16][4];
-	uint8_t nums[5][8];
+	uint8_t nums[6][8];
 	size_t nlens, nnums;
 };
 
@@ -110,6 +136,13 @@ static void entry_hash(const uint8_t prev[CRYPTO_HASH_BYTES], const struct audit
 	put_str(&h, e->object);
 	put_str(&h, e->outcome);
 	put_str(&h, e->reason);
+	/* Schema 2's fields, only when set: an entry without them hashes as
+	 * every entry did before, and one with them cannot serialise like one
+	 * without (the serialisation is longer, each field length-prefixed). */
+	if (e->artifact || e->actor.has_loginuid) {
+		put_str(&h, e->artifact);
+		put_i64(&h, e->actor.has_loginuid ? (int64_t)e->actor.loginuid : -1);
+	}
 	crypto_hash_parts(out, h.n, h.p, h.len);
 }
 
@@ -129,14 +162,20 @@ static void syslog_probe(void)
 
 static void mirror_syslog(const struct audit_entry *e)
 {
+	char login[24] = "-";
+
 	pthread_once(&syslog_once, syslog_probe);
 	if (!syslog_there)
 		return;
-	syslog(LOG_AUTHPRIV | LOG_INFO, "audit seq=%lld uid=%ld user=%s level=%s pid=%ld comm=%s action=%s object=%s outcome=%s%s%s",
-	       (long long)e->seq, (long)e->actor.uid, e->actor.user ? e->actor.user : "-",
+	if (e->actor.has_loginuid)
+		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
+	syslog(LOG_AUTHPRIV | LOG_INFO,
+	       "audit seq=%lld uid=%ld user=%s loginuid=%s level=%s pid=%ld comm=%s action=%s object=%s%s%s "
+	       "outcome=%s%s%s",
+	       (long long)e->seq, (long)e->actor.uid, e->actor.user ? e->actor.user : "-", login,
 	       e->actor.level ? e->actor.level : "-", (long)e->actor.pid, e->actor.comm ? e->actor.comm : "-",
-	       e->action, e->object ? e->object : "-", e->outcome, e->reason ? " reason=" : "",
-	       e->reason ? e->reason : "");
+	       e->action, e->object ? e->object : "-", e->artifact ? " artifact=" : "", e->artifact ? e->artifact : "",
+	       e->outcome, e->reason ? " reason=" : "", e->reason ? e->reason : "");
 }
 
 /*
@@ -163,7 +202,8 @@ static void row_of(const struct audit_entry *e, const uint8_t h[CRYPTO_HASH_BYTE
 	*row = (struct cat_audit){
 		.seq = e->seq, .time = e->time, .uid = (int64_t)e->actor.uid, .user = e->actor.user,
 		.level = e->actor.level, .pid = (int64_t)e->actor.pid, .comm = e->actor.comm, .action = e->action,
-		.object = e->object, .outcome = e->outcome, .reason = e->reason, .hash = h,
+		.object = e->object, .outcome = e->outcome, .reason = e->reason, .artifact = e->artifact,
+		.loginuid = e->actor.has_loginuid ? (int64_t)e->actor.loginuid : -1, .hash = h,
 		.hash_len = CRYPTO_HASH_BYTES,
 	};
 }
@@ -211,22 +251,35 @@ out:
 	return rc;
 }
 
-int audit_log(struct catalog *c, const struct audit_actor *a, const char *action, const char *object,
-	      const char *outcome, const char *reason)
+int audit_log_artifact(struct catalog *c, const struct audit_actor *a, const char *action, const char *recording,
+		       const char *artifact, const char *outcome, const char *reason)
 {
 	struct audit_entry e = {
-		.actor = *a, .action = action, .object = object, .outcome = outcome, .reason = reason,
+		.actor = *a, .action = action, .object = recording, .outcome = outcome, .reason = reason,
+		.artifact = artifact,
 	};
 
 	return audit_append(c, &e, 1);
 }
 
+int audit_log(struct catalog *c, const struct audit_actor *a, const char *action, const char *object,
+	      const char *outcome, const char *reason)
+{
+	return audit_log_artifact(c, a, action, object, NULL, outcome, reason);
+}
+
+int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const char *action, const char *recording,
+			  const char *artifact, int err, const char *why)
+{
+	if (audit_log_artifact(c, a, action, recording, artifact, "refused", why))
+		meta_clear_error();
+	return meta_fail(err, "%s refused: %s", action, why);
+}
+
 int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *action, const char *object, int err,
 		 const char *why)
 {
-	if (audit_log(c, a, action, object, "refused", why))
-		meta_clear_error();
-	return meta_fail(err, "%s refused: %s", action, why);
+	return audit_refuse_artifact(c, a, action, object, NULL, err, why);
 }
 
 /* The entry a row holds (lent: it points into row). */
@@ -235,8 +288,10 @@ static void entry_of(const struct cat_audit *row, struct audit_entry *e)
 	*e = (struct audit_entry){
 		.seq = row->seq, .time = row->time,
 		.actor = { .uid = (uid_t)row->uid, .user = row->user, .level = row->level, .pid = (pid_t)row->pid,
-			   .comm = row->comm },
+			   .comm = row->comm, .has_loginuid = row->loginuid >= 0,
+			   .loginuid = row->loginuid >= 0 ? (uid_t)row->loginuid : 0 },
 		.action = row->action, .object = row->object, .outcome = row->outcome, .reason = row->reason,
+		.artifact = row->artifact,
 	};
 }
 
@@ -259,6 +314,14 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
 	struct each w = { fn, ctx };
 
 	return catalog_each_audit(c, object, each_row, &w);
+}
+
+int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
+		     int (*fn)(const struct audit_entry *, void *), void *ctx)
+{
+	struct each w = { fn, ctx };
+
+	return catalog_each_audit_where(c, f, each_row, &w);
 }
 
 /* Where audit_verify is in the chain. */

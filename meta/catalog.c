@@ -87,6 +87,21 @@ static const char schema_v1[] =
 	"CREATE TRIGGER cv_subj_i AFTER INSERT ON subject BEGIN UPDATE content_version SET n = n + 1; END;"
 	"CREATE TRIGGER cv_subj_d AFTER DELETE ON subject BEGIN UPDATE content_version SET n = n + 1; END;";
 
+/*
+ * v2: an audit entry about a recording names the artifact read ("opus",
+ * "wav", "chat", "1.pdf") beside the recording id in object, and the login
+ * uid of the process that acted (NULL: none, and in every older row).
+ * Rows written before stay as they were, so their hashes still follow
+ * (audit.c hashes the new fields only when they are set).
+ */
+static const char schema_v2[] =
+	"ALTER TABLE audit ADD COLUMN artifact TEXT;"
+	"ALTER TABLE audit ADD COLUMN loginuid INTEGER;";
+
+/* schema[v - 1] takes a catalog from version v - 1 to v. */
+static const char *const schema[] = { schema_v1, schema_v2 };
+_Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
+
 int catalog_errno(int rc)
 {
 	switch (rc & 0xff) {
@@ -166,12 +181,64 @@ int catalog_step_done(struct catalog *c, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+static int user_version(struct catalog *c, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = catalog_fail(c, sqlite3_errcode(c->db), "read schema version");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int too_new(const char *path, int version)
+{
+	return meta_fail(-EPROTO, "catalog %s has schema version %d; this recfs knows up to %d: upgrade recfs", path,
+			 version, CATALOG_SCHEMA_VERSION);
+}
+
+/*
+ * Bring c up to CATALOG_SCHEMA_VERSION, one step per version, in one
+ * transaction.  The version is read again inside it: another process may
+ * have upgraded the file since catalog_open looked.
+ */
+static int upgrade(struct catalog *c, const char *path)
+{
+	char pragma[40];
+	int rc, v = 0;
+
+	if ((rc = catalog_begin(c)))
+		return rc;
+	if ((rc = user_version(c, &v)))
+		goto out;
+	if (v > CATALOG_SCHEMA_VERSION) {
+		rc = too_new(path, v);
+		goto out;
+	}
+	for (; rc == 0 && v < CATALOG_SCHEMA_VERSION; v++)
+		rc = catalog_exec(c, schema[v]);
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", CATALOG_SCHEMA_VERSION);
+	if (rc == 0)
+		rc = catalog_exec(c, pragma);
+out:
+	if (rc == 0)
+		rc = catalog_commit(c);
+	if (rc)
+		catalog_rollback(c);
+	return rc;
+}
+
 int catalog_open(const char *path, int create, struct catalog **out)
 {
 	struct catalog *c = xcalloc(1, sizeof(*c));
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	int rc, version = 0;
-	sqlite3_stmt *st = NULL;
 	mode_t old = 0;
 
 	if (create)
@@ -190,37 +257,18 @@ int catalog_open(const char *path, int create, struct catalog **out)
 			     "PRAGMA synchronous=FULL; PRAGMA cache_size=-16384;");
 	if (rc)
 		goto fail;
-	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		rc = catalog_fail(c, sqlite3_errcode(c->db), "read schema version");
+	if ((rc = user_version(c, &version)))
 		goto fail;
-	}
-	version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
 	if (version > CATALOG_SCHEMA_VERSION) {
-		rc = meta_fail(-EPROTO, "catalog %s has schema version %d; this recfs knows up to %d: upgrade recfs",
-			       path, version, CATALOG_SCHEMA_VERSION);
+		rc = too_new(path, version);
 		goto fail;
 	}
-	if (version == 0) {
-		if (!create) {
-			rc = meta_fail(-ENOENT, "%s is not a recfs catalog", path);
-			goto fail;
-		}
-		rc = catalog_begin(c);
-		if (rc)
-			goto fail;
-		rc = catalog_exec(c, schema_v1);
-		if (rc == 0)
-			rc = catalog_exec(c, "PRAGMA user_version=1");
-		if (rc == 0)
-			rc = catalog_commit(c);
-		if (rc) {
-			catalog_rollback(c);
-			goto fail;
-		}
+	if (version == 0 && !create) {
+		rc = meta_fail(-ENOENT, "%s is not a recfs catalog", path);
+		goto fail;
 	}
+	if (version < CATALOG_SCHEMA_VERSION && (rc = upgrade(c, path)))
+		goto fail;
 	*out = c;
 	return 0;
 fail:

@@ -42,7 +42,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 1
+#define CATALOG_SCHEMA_VERSION 2
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -248,6 +248,8 @@ struct cat_audit {
 	const char *object;
 	const char *outcome;
 	const char *reason;
+	const char *artifact;	/* schema 2; NULL in older rows */
+	int64_t loginuid;	/* schema 2; -1 (stored as NULL) for none and in older rows */
 	const uint8_t *hash;
 	size_t hash_len;
 };
@@ -279,6 +281,33 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row) MUST_CH
  */
 int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const struct cat_audit *row, void *ctx),
 		       void *ctx);
+/*
+ * Which rows catalog_each_audit_where walks: each condition that is set
+ * must hold (all of them at once); a zeroed struct walks every row.
+ * Pointers are lent for the walk.
+ */
+struct cat_audit_filter {
+	/* What about: object is one of the n_objects strings in objects, or
+	 * begins with object_prefix when that is not NULL; neither set: any. */
+	const char *const *objects;
+	size_t n_objects;
+	const char *object_prefix;
+	const char *action;		/* NULL: any */
+	/* Who: user = user (when not NULL) or uid = uid (when has_uid);
+	 * neither set: anyone. */
+	const char *user;
+	int has_uid;
+	int64_t uid;
+	int64_t since, until;		/* since <= time <= until; 0: no bound */
+};
+#define CATALOG_AUDIT_OBJECTS_MAX 10000
+/*
+ * catalog_each_audit for the rows f selects, in seq order.  -E2BIG when
+ * f names more than CATALOG_AUDIT_OBJECTS_MAX objects; otherwise as
+ * catalog_each_audit.
+ */
+int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f,
+			     int (*fn)(const struct cat_audit *row, void *ctx), void *ctx);
 
 /*
  * The request table.  request.c owns the rules (types, deadlines, what the

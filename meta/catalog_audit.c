@@ -9,11 +9,12 @@
  * rowid, so rows come back in seq order from the primary key alone.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog_i.h"
 
-#define AUDIT_COLS "seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash"
+#define AUDIT_COLS "seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash, artifact, loginuid"
 
 int catalog_audit_last(struct catalog *c, int64_t *seq, uint8_t hash[CRYPTO_HASH_BYTES])
 {
@@ -40,7 +41,8 @@ int catalog_audit_last(struct catalog *c, int64_t *seq, uint8_t hash[CRYPTO_HASH
 
 int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 {
-	static const char sql[] = "INSERT INTO audit (" AUDIT_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)";
+	static const char sql[] =
+		"INSERT INTO audit (" AUDIT_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
 	sqlite3_stmt *st;
 
 	if (row->hash_len != CRYPTO_HASH_BYTES)
@@ -62,6 +64,9 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 	catalog_bind_text_or_null(st, 11, row->reason);
 	if (row->hash)
 		sqlite3_bind_blob(st, 12, row->hash, (int)row->hash_len, SQLITE_STATIC);
+	catalog_bind_text_or_null(st, 13, row->artifact);
+	if (row->loginuid >= 0)
+		sqlite3_bind_int64(st, 14, row->loginuid);
 	return catalog_step_done(c, st, "append audit entry");
 }
 
@@ -82,6 +87,8 @@ static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
 		.outcome = (const char *)sqlite3_column_text(st, 9),
 		.reason = (const char *)sqlite3_column_text(st, 10),
 		.hash = sqlite3_column_blob(st, 11),
+		.artifact = (const char *)sqlite3_column_text(st, 12),
+		.loginuid = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13),
 	};
 
 	/* The length after the blob, in the order sqlite documents. */
@@ -96,4 +103,77 @@ int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const st
 		return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit WHERE object=?1 ORDER BY seq", object,
 				    audit_row, (void *)fn, ctx);
 	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, audit_row, (void *)fn, ctx);
+}
+
+/* Append part to *sql (malloc'd, replaced). */
+static void sql_add(char **sql, const char *part)
+{
+	char *more = xasprintf("%s%s", *sql, part);
+
+	free(*sql);
+	*sql = more;
+}
+
+int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f,
+			     int (*fn)(const struct cat_audit *row, void *ctx), void *ctx)
+{
+	char *sql = xstrdup("SELECT " AUDIT_COLS " FROM audit WHERE 1");
+	sqlite3_stmt *st = NULL;
+	int rc, k = 1;
+
+	if (f->n_objects > CATALOG_AUDIT_OBJECTS_MAX) {
+		free(sql);
+		return meta_fail(-E2BIG, "catalog: %zu audit objects asked for at once (at most %d)", f->n_objects,
+				 CATALOG_AUDIT_OBJECTS_MAX);
+	}
+	/* Parameters are numbered in the order they are bound below. */
+	if (f->n_objects) {
+		/* " AND (object IN (?,?,?)": one allocation, however many. */
+		static const char head[] = " AND (object IN (";
+		char *in = xcalloc(1, sizeof(head) + 2 * f->n_objects + 1), *p = in;
+
+		memcpy(p, head, sizeof(head) - 1);
+		p += sizeof(head) - 1;
+		for (size_t i = 0; i < f->n_objects; i++) {
+			*p++ = '?';
+			*p++ = i + 1 < f->n_objects ? ',' : ')';
+		}
+		sql_add(&sql, in);
+		free(in);
+		sql_add(&sql, f->object_prefix ? " OR substr(object, 1, length(?)) = ?)" : ")");
+	} else if (f->object_prefix) {
+		sql_add(&sql, " AND substr(object, 1, length(?)) = ?");
+	}
+	if (f->action)
+		sql_add(&sql, " AND action = ?");
+	if (f->user && f->has_uid)
+		sql_add(&sql, " AND (user = ? OR uid = ?)");
+	else if (f->user)
+		sql_add(&sql, " AND user = ?");
+	else if (f->has_uid)
+		sql_add(&sql, " AND uid = ?");
+	if (f->since)
+		sql_add(&sql, " AND time >= ?");
+	if (f->until)
+		sql_add(&sql, " AND time <= ?");
+	sql_add(&sql, " ORDER BY seq");
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return catalog_fail(c, rc, "prepare audit query");
+	for (size_t i = 0; i < f->n_objects; i++)
+		sqlite3_bind_text(st, k++, f->objects[i], -1, SQLITE_STATIC);
+	for (int twice = 0; f->object_prefix && twice < 2; twice++)
+		sqlite3_bind_text(st, k++, f->object_prefix, -1, SQLITE_STATIC);
+	if (f->action)
+		sqlite3_bind_text(st, k++, f->action, -1, SQLITE_STATIC);
+	if (f->user)
+		sqlite3_bind_text(st, k++, f->user, -1, SQLITE_STATIC);
+	if (f->has_uid)
+		sqlite3_bind_int64(st, k++, f->uid);
+	if (f->since)
+		sqlite3_bind_int64(st, k++, f->since);
+	if (f->until)
+		sqlite3_bind_int64(st, k++, f->until);
+	return catalog_walk_prepared(c, st, audit_row, (void *)fn, ctx);
 }

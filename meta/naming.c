@@ -59,21 +59,29 @@ void naming_stem(char out[NAMING_STEM_MAX], const struct cat_recording *r)
 	snprintf(out, NAMING_STEM_MAX, "%s_%s_%.8s", stamp, src, r->id);
 }
 
-void naming_artifact(char out[NAMING_NAME_MAX], const char *stem, const char *role, int n, const char *ext)
+void naming_label(char out[NAMING_LABEL_MAX], const char *role, int n, const char *ext)
 {
 	char e[NAMING_EXT_MAX];
 
 	if (role && !strcmp(role, "audio")) {
-		snprintf(out, NAMING_NAME_MAX, "%s.opus", stem);
+		snprintf(out, NAMING_LABEL_MAX, "opus");
 	} else if (role && !strcmp(role, "chat")) {
-		snprintf(out, NAMING_NAME_MAX, "%s.chat.txt", stem);
+		snprintf(out, NAMING_LABEL_MAX, "chat");
 	} else {
 		naming_ext(e, ext);
-		snprintf(out, NAMING_NAME_MAX, "%s.%d.%s", stem, n, e);
+		snprintf(out, NAMING_LABEL_MAX, "%d.%s", n, e);
 	}
+}
+
+void naming_artifact(char out[NAMING_NAME_MAX], const char *stem, const char *role, int n, const char *ext)
+{
+	char label[NAMING_LABEL_MAX];
+
+	naming_label(label, role, n, ext);
+	snprintf(out, NAMING_NAME_MAX, "%s.%s%s", stem, label, role && !strcmp(role, "chat") ? ".txt" : "");
 }
 
 void naming_wav(char out[NAMING_NAME_MAX], const char *stem)
 {
-	snprintf(out, NAMING_NAME_MAX, "%s.wav", stem);
+	snprintf(out, NAMING_NAME_MAX, "%s." NAMING_LABEL_WAV, stem);
 }

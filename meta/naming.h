@@ -61,11 +61,23 @@ void naming_stem(char out[NAMING_STEM_MAX], const struct cat_recording *r);
 /*
  * The name of an artifact of the recording with stem: <stem>.opus for role
  * "audio", <stem>.chat.txt for "chat", <stem>.<n>.<naming_ext(ext)> for
- * any other role (shared files).
+ * any other role (shared files); <stem>.<naming_label> but for the chat's
+ * ".txt".
  */
 void naming_artifact(char out[NAMING_NAME_MAX], const char *stem, const char *role, int n, const char *ext);
 
 /* <stem>.wav, the WAV view of the audio artifact on the mount. */
 void naming_wav(char out[NAMING_NAME_MAX], const char *stem);
+
+/* An artifact's label: "opus", "chat", "<n>.<ext>", or "wav". */
+#define NAMING_LABEL_MAX (12 + NAMING_EXT_MAX + 1)
+#define NAMING_LABEL_WAV "wav"
+/*
+ * How the audit log names an artifact of a recording beside the
+ * recording's id: its name on the mount without the stem and the dot,
+ * "chat" for the chat transcript (<stem>.chat.txt).  So "opus", "chat",
+ * "<n>.<naming_ext(ext)>", and NAMING_LABEL_WAV for the WAV view.
+ */
+void naming_label(char out[NAMING_LABEL_MAX], const char *role, int n, const char *ext);
 
 #endif

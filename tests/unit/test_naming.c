@@ -73,6 +73,21 @@ TEST(test_naming_artifacts_by_role)
 	CHECK_STR(name, "20261128T101500Z_customer-service_1f3a9c2e.wav");
 }
 
+TEST(test_naming_label_is_the_name_after_the_stem_with_chat_for_the_transcript)
+{
+	char label[NAMING_LABEL_MAX];
+
+	naming_label(label, "audio", 0, "opus");
+	CHECK_STR(label, "opus");
+	naming_label(label, "chat", 0, "txt");
+	CHECK_STR(label, "chat");
+	naming_label(label, "file", 1, "PDF");
+	CHECK_STR(label, "1.pdf");
+	naming_label(label, "file", 3, "../x");
+	CHECK_STR(label, "3.bin");
+	CHECK_STR(NAMING_LABEL_WAV, "wav");
+}
+
 TEST(test_naming_artifact_extension_from_the_catalog_is_sanitised)
 {
 	char name[NAMING_NAME_MAX];
@@ -147,6 +162,7 @@ int main(void)
 	RUN(test_naming_stem_never_leaves_its_folder);
 	RUN(test_naming_stem_cuts_a_long_source);
 	RUN(test_naming_artifacts_by_role);
+	RUN(test_naming_label_is_the_name_after_the_stem_with_chat_for_the_transcript);
 	RUN(test_naming_artifact_extension_from_the_catalog_is_sanitised);
 	RUN(test_naming_ext_allows_one_to_eight_letters_or_digits);
 	RUN(test_naming_ext_of_file_takes_the_last_dot);
