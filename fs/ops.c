@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@
 #include "crypto.h"
 #include "dek.h"
 #include "ghost.h"
+#include "naming.h"
 #include "prefetch.h"
 #include "recfs_i.h"
 #include "rights.h"
@@ -57,7 +59,8 @@ void recfs_caller(fuse_req_t req, struct caller *c)
 	caller_get(req_fs(req)->callers, ctx->uid, ctx->gid, ctx->pid, c);
 }
 
-void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, int err)
+void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
+		 int err)
 {
 	struct audit_entry e;
 
@@ -65,6 +68,7 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
 	caller_actor(c, fs->reg->policy, &e.actor);
 	e.action = action;
 	e.object = object;
+	e.artifact = artifact;
 	e.outcome = err ? "refused" : "ok";
 	e.reason = err ? meta_errname(err) : NULL;
 	auditq_push(fs->aq, &e);
@@ -250,7 +254,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
 		rc = -EPERM;
-		recfs_audit(fs, &c, "chown", n->rec ? n->rec->row.id : NULL, rc);
+		recfs_audit(fs, &c, "chown", n->rec ? n->rec->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
@@ -261,7 +265,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		mode = attr->st_mode & 07777;
 		if (!n->rec || (mode & ~(mode_t)0444)) {
 			rc = -EPERM;
-			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->row.id : NULL, rc);
+			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->row.id : NULL, NULL, rc);
 			goto out;
 		}
 		restricted = n->rec->row.restricted_since != 0;
@@ -476,6 +480,15 @@ static void store_small(struct recfs *fs, fuse_ino_t ino, const struct tnode *n,
 	free(buf);
 }
 
+/* The artifact of file node n as the log names it (naming_label). */
+static void node_label(const struct tnode *n, char out[NAMING_LABEL_MAX])
+{
+	if (n->type == TN_WAV)
+		snprintf(out, NAMING_LABEL_MAX, NAMING_LABEL_WAV);
+	else
+		naming_label(out, n->art->role, n->art->n, n->art->ext);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct recfs *fs = req_fs(req);
@@ -484,6 +497,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct tree *t = NULL;
 	struct tnode *n;
 	const char *object = NULL;
+	char label[NAMING_LABEL_MAX];
 	struct crypto_key *dek = NULL;
 	int rc, acc = fi->flags & O_ACCMODE;
 
@@ -495,7 +509,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		n = tree_find(t, tree_nodeid_ino(ino));
 		if (!n || !n->art)
 			goto out;
-		object = n->art->id;
+		object = n->rec->row.id;
+		node_label(n, label);
 		rc = -EACCES;
 		goto log;
 	}
@@ -503,8 +518,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = -EISDIR;
 		goto out;
 	}
-	if (n->art)
-		object = n->art->id;
+	if (n->art) {
+		object = n->rec->row.id;
+		node_label(n, label);
+	}
 	if (acc != O_RDONLY || (fi->flags & O_TRUNC)) {
 		rc = -EROFS;
 		goto log;
@@ -525,7 +542,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		store_small(fs, ino, n, ct);
 	}
 log:
-	recfs_audit(fs, &c, "open", object, rc);
+	recfs_audit(fs, &c, "open", object, object ? label : NULL, rc);
 out:
 	if (rc < 0) {
 		tree_unref(t);

@@ -97,9 +97,12 @@ struct tnode;
 int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree **t, struct tnode **n);
 /* Fill *c for req. */
 void recfs_caller(fuse_req_t req, struct caller *c);
-/* Queue an audit entry for c: outcome "ok" when err is 0, else "refused"
- * with the errno name as reason. */
-void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, int err);
+/* Queue an audit entry for c about object (a recording id, a handle, or
+ * NULL) and, when not NULL, its artifact (naming_label):
+ * outcome "ok" when err is 0, else "refused" with the errno name as
+ * reason.  The strings are copied. */
+void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
+		 int err);
 
 /* xattr.c: the extended-attribute handlers of the table. */
 void recfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size);

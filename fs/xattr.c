@@ -218,7 +218,7 @@ static int add_details(struct recfs *fs, struct caller *c, const struct cat_reco
 	xl_add(l, "user.recfs.opus_tags", json_lines(json_object_get(j, "opus_tags")));
 	json_decref(j);
 	if (log)
-		recfs_audit(fs, c, "details", r->id, 0);
+		recfs_audit(fs, c, "details", r->id, NULL, 0);
 	return 0;
 }
 
@@ -243,7 +243,7 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, int 
 		xl_add(l, names[i], json_str(j, card_fields[i]));
 	json_decref(j);
 	if (log)
-		recfs_audit(fs, c, "card", handle, 0);
+		recfs_audit(fs, c, "card", handle, NULL, 0);
 	return 0;
 }
 
@@ -419,7 +419,7 @@ static int unlock(struct recfs *fs, struct caller *c, const char *rec, const cha
 		return 0;
 	}
 	rc = dek_unlock(fs, c, rec, pass);
-	recfs_audit(fs, c, "unlock", rec, rc);
+	recfs_audit(fs, c, "unlock", rec, NULL, rc);
 	return rc;
 }
 
@@ -499,7 +499,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 out:
 	/* rights_* log their own outcomes; refusals made here are logged here. */
 	if (ours && rc < 0 && !strncmp(name, "user.", 5))
-		recfs_audit(fs, &c, value ? "setxattr" : "removexattr", handle ? handle : rec, rc);
+		recfs_audit(fs, &c, value ? "setxattr" : "removexattr", handle ? handle : rec, NULL, rc);
 	free(handle);
 	if (rc == 0)
 		snapshot_refresh(fs->snap);

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "naming.h"
 #include "request.h"
 #include "rights.h"
 #include "seal.h"
@@ -64,14 +65,21 @@ static char *with_request(struct reg *r, const char *recording, const char *hand
 	return why ? xasprintf("%s request=%lld", why, (long long)f.id) : xasprintf("request=%lld", (long long)f.id);
 }
 
-static int log_ok(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
-		  const char *recording, const char *handle, const char *why)
+/* log_ok of an entry about artifact (naming_label) of object, a recording. */
+static int log_ok_artifact(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
+			   const char *artifact, const char *recording, const char *handle, const char *why)
 {
 	char *reason = with_request(r, recording, handle, why);
-	int rc = audit_log(r->cat, a, action, object, "ok", reason);
+	int rc = audit_log_artifact(r->cat, a, action, object, artifact, "ok", reason);
 
 	free(reason);
 	return rc;
+}
+
+static int log_ok(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
+		  const char *recording, const char *handle, const char *why)
+{
+	return log_ok_artifact(r, a, action, object, NULL, recording, handle, why);
 }
 
 static int is_rights(const struct reg *r, int level)
@@ -174,13 +182,21 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	struct cat_artifact art;
 	struct cat_recording rec;
 	struct idlist arts = { 0 };
+	char label[NAMING_LABEL_MAX];
 	int rc;
 
-	if (!is_rights(r, actor_level))
-		return audit_refuse(r->cat, a, "erase", artifact, -EACCES, "below the rights level");
 	rc = catalog_get_artifact(r->cat, artifact, &art);
+	if (rc == -ENOENT && !is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "erase", artifact, -EACCES, "below the rights level");
 	if (rc)
 		return rc;
+	/* Logged as the mount shows it: the recording's id and the file. */
+	naming_label(label, art.role, art.n, art.ext);
+	if (!is_rights(r, actor_level)) {
+		rc = audit_refuse_artifact(r->cat, a, "erase", art.recording, label, -EACCES, "below the rights level");
+		cat_artifact_clear(&art);
+		return rc;
+	}
 	if (!strcmp(art.role, "audio")) {
 		char id[RECFS_ID_HEX];
 		memcpy(id, art.recording, sizeof(id));
@@ -193,7 +209,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 		return rc;
 	}
 	if (rec.legal_hold) {
-		rc = audit_refuse(r->cat, a, "erase", artifact, -EPERM, "legal hold");
+		rc = audit_refuse_artifact(r->cat, a, "erase", art.recording, label, -EPERM, "legal hold");
 		goto out;
 	}
 	if ((rc = catalog_begin(r->cat)))
@@ -203,7 +219,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	if (rc == 0)
 		rc = catalog_delete_artifact(r->cat, artifact);
 	if (rc == 0)
-		rc = log_ok(r, a, "erase", artifact, art.recording, NULL, "rm");
+		rc = log_ok_artifact(r, a, "erase", art.recording, label, art.recording, NULL, "rm");
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {

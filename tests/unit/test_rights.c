@@ -26,7 +26,7 @@ static char *ingest_one(const char *name, const char *when, const char *extra)
 
 struct last {
 	const char *object;
-	char action[32], outcome[16], reason[256];
+	char action[32], outcome[16], reason[256], artifact[16];
 };
 
 static int last_entry(const struct audit_entry *e, void *ctx)
@@ -36,6 +36,7 @@ static int last_entry(const struct audit_entry *e, void *ctx)
 	snprintf(l->action, sizeof(l->action), "%s", e->action);
 	snprintf(l->outcome, sizeof(l->outcome), "%s", e->outcome);
 	snprintf(l->reason, sizeof(l->reason), "%s", e->reason ? e->reason : "");
+	snprintf(l->artifact, sizeof(l->artifact), "%s", e->artifact ? e->artifact : "");
 	return 0;
 }
 
@@ -113,6 +114,35 @@ TEST(test_erase_removes_rows_seals_blobs_and_every_seal_byte)
 	cat_recording_clear(&rec);
 	free(db);
 	free(wal);
+	free(id);
+}
+
+/* The chat of a recording (ingest_one gives it one). */
+static int chat_of(const struct cat_artifact *a, void *ctx)
+{
+	if (!strcmp(a->role, "chat"))
+		snprintf(ctx, RECFS_ID_HEX, "%s", a->id);
+	return 0;
+}
+
+TEST(test_erase_of_an_artifact_is_logged_under_the_recording_and_the_file)
+{
+	char *id = ingest_one("a1", "2026-03-01T11:00:00Z", "");
+	char chat[RECFS_ID_HEX] = "";
+
+	if (!id)
+		return;
+	CHECK_EQ(catalog_each_artifact(reg->cat, id, chat_of, chat), 0);
+	CHECK_EQ(rights_erase_artifact(reg, &actor, analysis, chat), -EACCES);
+	CHECK_STR(last_of(id).outcome, "refused");
+	CHECK_STR(last_of(id).artifact, "chat");
+	CHECK_EQ(rights_erase_artifact(reg, &actor, privacy, chat), 0);
+	CHECK_STR(last_of(id).action, "erase");
+	CHECK_STR(last_of(id).outcome, "ok");
+	CHECK_STR(last_of(id).artifact, "chat");
+	CHECK_STR(last_of(chat).action, "");	/* nothing under the artifact's own id */
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
+	CHECK_STR(last_of(id).artifact, "");
 	free(id);
 }
 
@@ -243,6 +273,7 @@ int main(void)
 	training = policy_level_index(reg->policy, "training");
 	audit_self(&actor, "privacy");
 	RUN(test_erase_removes_rows_seals_blobs_and_every_seal_byte);
+	RUN(test_erase_of_an_artifact_is_logged_under_the_recording_and_the_file);
 	RUN(test_hold_blocks_erase_with_eperm_and_logs_it);
 	RUN(test_below_rights_level_is_refused_and_logged);
 	RUN(test_restrict_drops_lower_seals_and_lift_reseals);
