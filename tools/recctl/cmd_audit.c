@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -19,16 +21,26 @@
 #include "recctl.h"
 
 const char usage_audit[] =
-	"usage: recctl audit show [-R REGISTER] [--object ID] [--json]\n"
+	"usage: recctl audit show [-R REGISTER] [--recording X] [--subject HANDLE] [--user NAME|UID]\n"
+	"                         [--action A] [--since WHEN] [--until WHEN] [--object ID] [--json]\n"
 	"       recctl audit verify [-R REGISTER]\n"
 	"\n"
 	"show    print the audit log, one entry a line:\n"
-	"        seq time user(uid) level pid comm action object outcome reason\n"
+	"        seq time user(uid) login=LOGINUID level pid comm action object[/artifact] outcome reason\n"
+	"        The filters combine (an entry must pass each one given).\n"
+	"        `audit show --recording X --action open` is the \"who listened\" report.\n"
 	"verify  check the hash chain; name the first entry edited, removed or\n"
 	"        reordered, and exit 1 when there is one.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
-	"  --object ID         only entries about this recording, artifact or handle\n"
+	"  --recording X       entries about one recording: its id (user.recfs.id), the 8 hex\n"
+	"                      digits of its file names, a stem or file name, or a path on a mount\n"
+	"  --subject HANDLE    entries about the subject and every recording of theirs\n"
+	"  --user NAME|UID     entries of one user\n"
+	"  --action A          entries of one action (open, details, erase, export, ...)\n"
+	"  --since WHEN        entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
+	"  --until WHEN        entries at or before WHEN (a date: to the end of that day)\n"
+	"  --object ID         entries whose object is exactly ID (a recording, handle, ...)\n"
 	"  --json              a JSON array of entries\n";
 
 static int open_catalog(const char *dir, struct catalog **out)
@@ -51,13 +63,16 @@ static const char *dash(const char *s)
 
 static int print_entry(const struct audit_entry *e, void *ctx)
 {
-	char t[21];
+	char t[21], login[16] = "-";
 
 	(void)ctx;
 	util_format_time(e->time, t);
-	printf("%" PRId64 " %s %s(%ld) %s %ld %s %s %s %s %s\n", e->seq, t, dash(e->actor.user),
-	       (long)e->actor.uid, dash(e->actor.level), (long)e->actor.pid, dash(e->actor.comm), dash(e->action),
-	       dash(e->object), dash(e->outcome), dash(e->reason));
+	if (e->actor.has_loginuid)
+		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
+	printf("%" PRId64 " %s %s(%ld) login=%s %s %ld %s %s %s%s%s %s %s\n", e->seq, t, dash(e->actor.user),
+	       (long)e->actor.uid, login, dash(e->actor.level), (long)e->actor.pid, dash(e->actor.comm),
+	       dash(e->action), dash(e->object), e->artifact ? "/" : "", e->artifact ? e->artifact : "",
+	       dash(e->outcome), dash(e->reason));
 	return 0;
 }
 
@@ -77,11 +92,13 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	json_object_set_new(o, "time", json_string(t));
 	json_object_set_new(o, "uid", json_integer(e->actor.uid));
 	json_object_set_new(o, "user", json_str_or_null(e->actor.user));
+	json_object_set_new(o, "loginuid", e->actor.has_loginuid ? json_integer(e->actor.loginuid) : json_null());
 	json_object_set_new(o, "level", json_str_or_null(e->actor.level));
 	json_object_set_new(o, "pid", json_integer(e->actor.pid));
 	json_object_set_new(o, "comm", json_str_or_null(e->actor.comm));
 	json_object_set_new(o, "action", json_str_or_null(e->action));
 	json_object_set_new(o, "object", json_str_or_null(e->object));
+	json_object_set_new(o, "artifact", json_str_or_null(e->artifact));
 	json_object_set_new(o, "outcome", json_str_or_null(e->outcome));
 	json_object_set_new(o, "reason", json_str_or_null(e->reason));
 	s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
@@ -94,21 +111,182 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
+static int is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[n] == '\0';
+}
+
+/*
+ * The recording that X names, as a full id in id, or else its 8 hex digits
+ * in id (a recording no longer in the catalog: erased, its entries stay).
+ * X: a path on a mount (its user.recfs.id, when the caller may read it;
+ * else its name), a file name or stem (<time>_<source>_<8 hex>[.ext]), 32
+ * or 8 hex digits.
+ */
+static int resolve_recording(struct catalog *cat, const char *x, char id[RECFS_ID_HEX], int *is_prefix)
+{
+	char buf[256], *dot, *us;
+	const char *name = strrchr(x, '/') ? strrchr(x, '/') + 1 : x;
+	ssize_t n;
+	int rc;
+
+	*is_prefix = 0;
+	n = getxattr(x, "user.recfs.id", buf, sizeof(buf) - 1);
+	if (n == RECFS_ID_HEX - 1) {
+		buf[n] = '\0';
+		if (util_is_id(buf)) {
+			memcpy(id, buf, RECFS_ID_HEX);
+			return 0;
+		}
+	}
+	if (util_is_id(x)) {
+		memcpy(id, x, RECFS_ID_HEX);
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", name);
+	if ((dot = strchr(buf, '.')))
+		*dot = '\0';
+	us = strrchr(buf, '_');
+	us = us ? us + 1 : buf;
+	if (strlen(us) != 8 || !is_hex(us, 8)) {
+		error("--recording %s: give a recording id, its 8 hex digits, a file name or a path on a mount", x);
+		return usage_error(usage_audit, NULL);
+	}
+	rc = catalog_find_recording(cat, us, id);
+	if (rc == -ENOENT) {
+		memcpy(id, us, 9);
+		*is_prefix = 1;
+		return 0;
+	}
+	if (rc == -EEXIST)
+		return error("--recording %s: more than one recording has the digits %s: give the full id", x, us);
+	if (rc)
+		return error("--recording %s: %s", x, meta_strerror(rc));
+	return 0;
+}
+
+/* Add recording id and its artifacts' ids (entries written before schema 2
+ * name artifacts by id) to l. */
+static int add_recording(struct catalog *cat, const char *id, struct idlist *l)
+{
+	int rc;
+
+	idlist_add(l, id);
+	rc = catalog_recording_artifacts(cat, id, l);
+	if (rc && rc != -ENOENT)
+		return error("cannot read the artifacts of %s: %s", id, meta_strerror(rc));
+	return 0;
+}
+
+/* Add the subject's handle, its recordings and their artifacts to l. */
+static int add_subject(struct catalog *cat, const char *handle, struct idlist *l)
+{
+	struct idlist recs = { 0 };
+	int rc;
+
+	idlist_add(l, handle);
+	rc = catalog_subject_recordings(cat, handle, &recs);
+	if (rc == -ENOENT)
+		rc = 0;	/* erased, or never here: its own entries only */
+	else if (rc)
+		rc = error("cannot read the recordings of %s: %s", handle, meta_strerror(rc));
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = add_recording(cat, recs.id[i], l);
+	idlist_free(&recs);
+	return rc;
+}
+
+/* Keep in a the strings that are in b too. */
+static void intersect(struct idlist *a, const struct idlist *b)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < b->n; j++)
+			if (!strcmp(a->id[i], b->id[j])) {
+				memmove(a->id[k++], a->id[i], RECFS_ID_HEX);
+				break;
+			}
+	a->n = k;
+}
+
+/* WHEN of --since (end 0) or --until (end 1): a date or an ISO time. */
+static int parse_when(const char *opt, const char *s, int end, int64_t *out)
+{
+	if (util_parse_time(s, out) == 0)
+		return 0;
+	if (util_parse_date(s, out) == 0) {
+		if (end)
+			*out += 86400 - 1;
+		return 0;
+	}
+	return error("%s %s: give a date (2026-11-28, UTC) or a time (2026-11-28T10:15:00Z)", opt, s);
+}
+
+static int parse_user(const char *s, struct cat_audit_filter *f)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024], *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s && !*end && !errno) {
+		f->has_uid = 1;
+		f->uid = (int64_t)v;
+		return 0;
+	}
+	/* A name as the entries recorded it, or the uid it has now. */
+	f->user = s;
+	if (getpwnam_r(s, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		f->has_uid = 1;
+		f->uid = res->pw_uid;
+	}
+	return 0;
+}
+
 static int audit_show(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
 		{ "object", required_argument, NULL, 'o' },
+		{ "recording", required_argument, NULL, 'r' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "action", required_argument, NULL, 'a' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *object = NULL;
+	const char *object = NULL, *recording = NULL, *subject = NULL;
+	struct cat_audit_filter f = { 0 };
+	struct idlist objs = { 0 }, subj = { 0 };
+	const char **list = NULL;
 	struct catalog *cat = NULL;
-	int as_json = 0, first = 1, c, rc;
+	char id[RECFS_ID_HEX];
+	int as_json = 0, first = 1, prefix = 0, none = 0, c, rc;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'o': object = optarg; break;
+		case 'r': recording = optarg; break;
+		case 's': subject = optarg; break;
+		case 'u': parse_user(optarg, &f); break;
+		case 'a': f.action = optarg; break;
+		case 'S':
+			if (parse_when("--since", optarg, 0, &f.since))
+				return usage_error(usage_audit, NULL);
+			break;
+		case 'U':
+			if (parse_when("--until", optarg, 1, &f.until))
+				return usage_error(usage_audit, NULL);
+			break;
 		case 'j': as_json = 1; break;
 		case 'h': return usage_show(usage_audit);
 		default: return usage_error(usage_audit, NULL);
@@ -116,15 +294,55 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	}
 	if (optind != argc)
 		return usage_error(usage_audit, "audit show takes no arguments");
+	if (object && (recording || subject))
+		return usage_error(usage_audit, "--object does not combine with --recording or --subject");
 	if ((rc = open_catalog(ctl->dir, &cat)))
 		return rc;
+	if (recording && (rc = resolve_recording(cat, recording, id, &prefix)) == 0) {
+		if (prefix)
+			f.object_prefix = id;
+		else
+			rc = add_recording(cat, id, &objs);
+	}
+	if (rc == 0 && subject) {
+		if (strlen(subject) >= CATALOG_HANDLE_MAX)
+			rc = error("--subject %s is not a handle", subject);
+		else
+			rc = add_subject(cat, subject, &subj);
+		if (rc == 0 && recording) {
+			/* Both: the recording's entries, if it is the subject's.
+			 * An erased recording (prefix) is linked to nobody. */
+			none = prefix;
+			intersect(&objs, &subj);
+			none |= objs.n == 0;
+		} else if (rc == 0) {
+			objs = subj;
+			subj = (struct idlist){ 0 };
+		}
+	}
+	if (rc)
+		goto out;
+	list = xcalloc(objs.n + 1, sizeof(*list));
+	for (size_t i = 0; i < objs.n; i++)
+		list[i] = objs.id[i];
+	f.objects = list;
+	f.n_objects = objs.n;
+	if (object) {
+		f.objects = &object;
+		f.n_objects = 1;
+	}
 	if (as_json)
 		fputs("[\n", stdout);
-	rc = audit_each(cat, object, as_json ? print_json_entry : print_entry, &first);
+	if (!none)
+		rc = audit_each_where(cat, &f, as_json ? print_json_entry : print_entry, &first);
 	if (as_json)
 		fputs(first ? "]\n" : "\n]\n", stdout);
 	if (rc)
-		rc = error("cannot read the audit log: %s", strerror(-rc));
+		rc = error("cannot read the audit log: %s", meta_strerror(rc));
+out:
+	free(list);
+	idlist_free(&objs);
+	idlist_free(&subj);
 	catalog_close(cat);
 	return rc;
 }

@@ -1,0 +1,139 @@
+#!/bin/bash
+# The audit log answers (issue 11): every entry about a recording names the
+# recording id the mount shows and the artifact; `recctl audit show
+# --recording X --action open` is the "who listened" report, and lists
+# exactly the users who opened the recording, through any artifact and any
+# way of reading (cat, mmap, sendfile); each filter on its own and
+# combined.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+make_register "$T_TMP/a"
+gen_manifests "$T_TMP/spool" 12 --seed 5 --meetings 0.5
+ingest_spool "$T_TMP/spool"
+
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
+analyst2=$(make_plain_user analysis2)
+usermod -g recfs-analysis "$analyst2" || t_abort "usermod" "cannot put $analyst2 in recfs-analysis"
+dpo=$(make_level_user privacy)
+nobody=$(make_plain_user nolevel)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+
+show() { "$RECCTL" audit show -R "$REG" "$@" 2>&1; }
+# The users (column 3, without the uid) of show's lines, sorted, unique.
+users_of() { awk '{ sub(/\(.*/, "", $3); print $3 }' | sort -u | tr '\n' ' '; }
+
+# A meeting with a customer that the analysis level reads: audio, its WAV
+# view and a chat.
+handle=
+for chat in $(as_user "$analyst" find "$MNT/by-date" -name '*.chat.txt'); do
+	stem=${chat%.chat.txt}
+	handle=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.subjects "$stem.opus" | cut -d, -f1)
+	[ -n "$handle" ] && break
+done
+id8=${stem##*_}
+rid=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.id "$stem.opus")
+other=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' ! -name "${stem##*/}.opus" | head -n 1)
+[ -n "$rid" ] && [ -n "$handle" ] && [ -n "$other" ] || t_abort "data" "id '$rid', subject '$handle', other '$other'"
+
+# --- who opens what, and how ------------------------------------------------
+t0=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+sleep 1
+as_user "$analyst" cat "$stem.opus" >/dev/null || fail "analysis reads the audio with cat" "cat failed"
+as_user "$analyst2" /usr/bin/python3 -c '
+import mmap, sys
+with open(sys.argv[1], "rb") as f:
+    m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+    assert m[:4] == b"RIFF"
+    m.close()' "$stem.wav" || fail "a second analyst maps the WAV view" "mmap failed"
+# The privacy officer, logged in as the analyst and switched to the
+# privacy user (su): the log keeps who logged in.
+ana_uid=$(id -u "$analyst")
+sh -c 'echo "$1" >/proc/self/loginuid && shift && exec "$@"' sh "$ana_uid" \
+	setpriv --reuid="$dpo" --regid="$(id -g "$dpo")" --init-groups -- /usr/bin/python3 -c '
+import os, sys
+with open(sys.argv[1], "rb") as f, open(os.devnull, "wb") as out:
+    n = os.sendfile(out.fileno(), f.fileno(), 0, os.fstat(f.fileno()).st_size)
+    assert n > 0' "$chat" || fail "privacy sends the chat with sendfile" "sendfile failed"
+as_user "$analyst" cat "$other" >/dev/null
+as_user "$analyst" getfattr -n user.recfs.title "$stem.opus" >/dev/null 2>&1
+as_user "$analyst" getfattr -n user.recfs.name "$MNT/by-subject/$handle" >/dev/null 2>&1
+as_user "$trainer" cat "$stem.opus" >/dev/null 2>&1
+as_user "$nobody" cat "$stem.opus" >/dev/null 2>&1
+sleep 0.5
+
+# --- the who-listened report ------------------------------------------------
+report=$(show --recording "$rid" --action open)
+echo "$report" | sed 's/^/   /'
+assert_eq "who listened: exactly the three users who opened it" \
+	"$(printf '%s\n' "$analyst" "$analyst2" "$dpo" | sort | tr '\n' ' ')" "$(printf '%s\n' "$report" | users_of)"
+assert_eq "who listened: one line per open" 3 "$(printf '%s\n' "$report" | grep -c .)"
+assert_match "the cat of the audio: user, level, tool, recording and artifact" "$report" \
+	"^[0-9]+ [0-9T:Z-]+ $analyst\\([0-9]+\\) login=[^ ]+ analysis [0-9]+ cat open $rid/opus ok"
+assert_match "the mmap of the WAV view" "$report" " $analyst2\\([0-9]+\\) login=[^ ]+ analysis [0-9]+ python3 open $rid/wav ok"
+assert_match "the sendfile of the chat, with the login uid of who logged in" "$report" \
+	" $dpo\\([0-9]+\\) login=$ana_uid privacy [0-9]+ python3 open $rid/chat ok"
+assert_not_contains "training, which may not see it, is not in the report" "$report" "$trainer"
+assert_not_contains "nor is a user without a level" "$report" "$nobody"
+assert_ok "the report as JSON" show --recording "$rid" --action open --json
+assert_eq "--json carries user, level, login uid, tool and artifact" \
+	"$analyst analysis - cat opus|$analyst2 analysis - python3 wav|$dpo privacy $ana_uid python3 chat|" \
+	"$(printf '%s' "$T_OUT" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    print(e["user"], e["level"], "-" if e["loginuid"] is None else e["loginuid"], e["comm"], e["artifact"], end="|")')"
+for x in "$rid" "$id8" "${stem##*/}" "${stem##*/}.wav" "$chat"; do
+	assert_eq "--recording ${x##*/} gives the same report" "$report" "$(show --recording "$x" --action open)"
+done
+assert_eq "--object of the recording id finds its opens too" "$report" "$(show --object "$rid" --action open)"
+assert_exit "--recording of something that names no recording is a usage error" 2 \
+	"$RECCTL" audit show -R "$REG" --recording nothing-here
+assert_contains "and says what to give" "$T_OUT" "give a recording id"
+
+# --- each filter on its own ---------------------------------------------------
+all=$(show)
+n_all=$(printf '%s\n' "$all" | grep -c .)
+mine=$(show --user "$analyst")
+assert_eq "--user NAME: only that user's entries" "$analyst " "$(printf '%s\n' "$mine" | users_of)"
+assert_eq "--user NAME: all of them" "$(printf '%s\n' "$all" | grep -c " $analyst(")" "$(printf '%s\n' "$mine" | grep -c .)"
+assert_eq "--user UID: the same" "$mine" "$(show --user "$ana_uid")"
+opens=$(show --action open)
+assert_eq "--action open: only opens" "" "$(printf '%s\n' "$opens" | awk '$8 != "open"')"
+assert_eq "--action open: all of them" "$(printf '%s\n' "$all" | awk '$8 == "open"' | wc -l)" \
+	"$(printf '%s\n' "$opens" | grep -c .)"
+assert_match "the open of the other recording is an open too" "$opens" " $analyst\\(.* cat open [0-9a-f]{32}/opus ok"
+assert_eq "--since a time: only what came after" "$(printf '%s\n' "$all" | awk -v t="$t0" '$2 >= t' | wc -l)" \
+	"$(show --since "$t0" | grep -c .)"
+assert_eq "--until a time: only what came before" "$(printf '%s\n' "$all" | awk -v t="$t0" '$2 <= t' | wc -l)" \
+	"$(show --until "$t0" | grep -c .)"
+assert_eq "--since today and --until today: everything" "$n_all" \
+	"$(show --since "$(date -u +%F)" --until "$(date -u +%F)" | grep -c .)"
+assert_eq "--until yesterday: nothing" 0 "$(show --until "$(date -u -d yesterday +%F)" | grep -c .)"
+assert_exit "--since of a time without a zone is a usage error" 2 "$RECCTL" audit show -R "$REG" --since "2026-01-01 10:00"
+subj=$(show --subject "$handle")
+assert_contains "--subject: the opens of the subject's recording" "$subj" " open $rid/opus ok"
+assert_contains "--subject: the ingest of it" "$subj" " ingest $rid ok"
+theirs=$( (echo "$handle"; q "SELECT recording FROM link WHERE handle = '$handle'") | sort)
+assert_eq "--subject: entries about the subject (its card read) and each recording of theirs, no others" "$theirs" \
+	"$(printf '%s\n' "$subj" | awk '{ print $9 }' | cut -d/ -f1 | sort -u)"
+assert_eq "--subject: all of them" "$(printf '%s\n' "$all" | awk '{ print $9 }' | cut -d/ -f1 |
+	grep -cxF -f <(printf '%s\n' "$theirs"))" "$(printf '%s\n' "$subj" | grep -c .)"
+
+# --- combined ---------------------------------------------------------------------
+assert_eq "--recording, --user, --action: the one cat" 1 \
+	"$(show --recording "$id8" --user "$analyst" --action open | grep -c " cat open $rid/opus ok")"
+assert_eq "... and nothing else" 1 "$(show --recording "$id8" --user "$analyst" --action open | grep -c .)"
+assert_eq "--subject, --user, --action: the mmap" "$analyst2 " \
+	"$(show --subject "$handle" --user "$analyst2" --action open | users_of)"
+assert_eq "--recording and --since after everything: nothing" 0 \
+	"$(show --recording "$rid" --since "$(date -u -d tomorrow +%F)" | grep -c .)"
+assert_eq "--recording with --subject of another person: nothing" 0 \
+	"$(show --recording "$rid" --subject S-NOBODY1 | grep -c .)"
+assert_contains "--recording, --action details: the details read, naming the attribute" \
+	"$(show --recording "$rid" --action details)" " details $rid ok"
+
+unmount_recfs "$MNT"
+assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
+t_done
