@@ -242,6 +242,12 @@ static int validate(struct reg *r, struct job *j)
 				if (b2)
 					return meta_fail(-EINVAL, "subject %zu: %s is not a string", i + 1, keys[k]);
 			}
+			/* Stored in the clear (the catalog's links): a word of
+			 * the format, never free text that may name someone. */
+			s = str_field(sj, "role", &bad);
+			if (s && !ingest_is_subject_role(s))
+				return meta_fail(-EINVAL, "subject %zu: role is not one of customer, participant, staff",
+						 i + 1);
 		}
 	}
 	v = json_object_get(root, "staff");
@@ -395,7 +401,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 	}
 	json_array_foreach(handles, i, x) {
 		const char *role = json_string_value(json_object_get(json_array_get(json_object_get(j->root, "subjects"), i), "role"));
-		if ((rc = catalog_link_subject(r->cat, j->rec.id, json_string_value(x), role ? role : "participant")))
+		if ((rc = catalog_link_subject(r->cat, j->rec.id, json_string_value(x), role ? role : INGEST_DEFAULT_ROLE)))
 			goto out;
 	}
 	rc = catalog_put_ingest_key(r->cat, ikey, j->rec.id);
@@ -513,6 +519,16 @@ out:
 	}
 	free(copy);
 	return rc;
+}
+
+const char *const ingest_subject_roles[] = { "customer", "participant", "staff", NULL };
+
+int ingest_is_subject_role(const char *s)
+{
+	for (size_t i = 0; s && ingest_subject_roles[i]; i++)
+		if (!strcmp(s, ingest_subject_roles[i]))
+			return 1;
+	return 0;
 }
 
 int ingest_is_input_error(int rc)

@@ -43,6 +43,21 @@ int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const str
 		    const char *manifest_path, struct ingest_result *out) MUST_CHECK;
 
 /*
+ * The roles a subject of a manifest may have ("subjects": [{"role": ...}],
+ * see recctl(1), MANIFEST), NULL-terminated: "customer" (the caller, or
+ * the customer a meeting is with), "participant" (anyone else taking part;
+ * the role of a subject that names none, INGEST_DEFAULT_ROLE), "staff"
+ * (an employee recorded as a data subject).  The role is stored in the
+ * clear with the subject's link to the recording, so a manifest with any
+ * other role is refused (-EINVAL) rather than stored.
+ */
+extern const char *const ingest_subject_roles[];
+#define INGEST_DEFAULT_ROLE "participant"
+/* 1 when s is one of ingest_subject_roles (exactly, case and all), else 0
+ * (also for NULL). */
+int ingest_is_subject_role(const char *s);
+
+/*
  * 1 when rc from ingest_manifest means the input is bad (-EINVAL, -ENOENT,
  * -EFBIG): quarantine it.  Anything else is the machine's trouble (disk
  * full, catalog busy, I/O error): leave the manifest where it is and retry.

@@ -8,6 +8,10 @@
 #     or open its chat or slides (ENOENT), the analysis level can; the
 #     notice says so; policy check reports a bad level by line; policy
 #     apply reseals when the levels change.
+#  2. A subject's role, kept in the clear, is one of the format's words:
+#     a manifest with free text there is quarantined with a clear
+#     error.txt, and the text is nowhere under the register but in
+#     quarantine.
 . "$(dirname "$0")/lib.sh"
 
 for tool in python3 sqlite3 getfattr; do
@@ -134,5 +138,40 @@ assert_fails_with "training's chat is ENOENT again" "No such file or directory" 
 assert_eq "no training seal on a chat or shared file" 0 \
 	"$(q "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object WHERE s.level = 'training' AND a.role <> 'audio'")"
 unmount_recfs "$MNT"
+
+# --- 2. roles are words of the format, not free text -------------------------
+
+T_ROLE=$(date -u -d '-3 days' +%Y-%m-%dT10:00:00Z)
+T_ROLES=$(date -u -d '-3 days' +%Y-%m-%dT11:00:00Z)
+cp "$FIX/mono.opus" "$SPOOL/role.opus"
+cat >"$SPOOL/role.json" <<EOF
+{"recorded_at": "$T_ROLE", "source": "customer-service", "audio": "role.opus",
+ "subjects": [{"role": "customer", "phone": "+358401234003"},
+              {"role": "Roolimerkki Rosamunda (the caller's wife)", "phone": "+358401234004"}]}
+EOF
+assert_exit "recctl ingest of a manifest with a free-text role exits 1" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/role.json"
+assert_contains "it says the manifest was quarantined" "$T_OUT" "role.json: quarantined in"
+assert_not_contains "its output does not echo the role" "$T_OUT" "Rosamunda"
+assert_file "the manifest is in quarantine" "$REG/quarantine/role/role.json"
+assert_eq "error.txt says which subject's role is wrong" \
+	"subject 2: role is not one of customer, participant, staff" "$(cat "$REG/quarantine/role/error.txt" 2>&1)"
+assert_eq "the role is nowhere under the register but in quarantine" "" \
+	"$(grep -a -r -l -F --exclude-dir=quarantine -- "Rosamunda" "$REG")"
+assert_eq "the catalog's links hold only the format's roles" "" \
+	"$(q "SELECT DISTINCT role FROM link WHERE role NOT IN ('customer', 'participant', 'staff')")"
+assert_not_contains "the audit log does not echo it" "$("$RECCTL" audit show -R "$REG")" "Rosamunda"
+# Each word of the format is taken; no role is a participant.
+cp "$FIX/mono.opus" "$SPOOL/roles.opus"
+cat >"$SPOOL/roles.json" <<EOF
+{"recorded_at": "$T_ROLES", "source": "customer-service", "audio": "roles.opus",
+ "subjects": [{"role": "customer", "phone": "+358401234005"}, {"role": "staff", "phone": "+358401234006"},
+              {"role": "participant", "phone": "+358401234007"}, {"phone": "+358401234008"}]}
+EOF
+ingest_ok roles
+rid=$(q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$T_ROLES" +%s)")
+assert_eq "customer, staff and participant are taken, and no role is a participant" \
+	"customer participant participant staff" \
+	"$(q "SELECT role FROM link WHERE recording = '$rid' ORDER BY role" | tr '\n' ' ' | sed 's/ $//')"
 
 t_done

@@ -71,8 +71,12 @@ TEST(test_ingest_stores_recording_with_artifacts_seals_and_subject)
 	CHECK_EQ(rec.channels, 2);
 	CHECK(rec.duration_ms > 500);
 	/* quality: min_level training, so every level holds a seal on the
-	 * artifacts, and the details from analysis up only. */
+	 * audio, and the chat, slides and details from analysis up only. */
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM artifact"), 3);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object"
+			      " WHERE s.level = 'training'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object"
+			      " WHERE s.level = 'analysis'"), 3);
 	CHECK_EQ(catalog_get_seal(reg->cat, rec.details_id, "training", seal), -ENOENT);
 	CHECK_EQ(catalog_get_seal(reg->cat, rec.details_id, "analysis", seal), 0);
 	CHECK_EQ(t_count_blobs(reg), 3);
@@ -132,6 +136,9 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		  " \"legal_basis\": \"because\"}", "legal_basis" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
 		  " \"attachments\": [{\"file\": \"gone.pdf\"}]}", "missing" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"subjects\": [{\"role\": \"customer\"}, {\"role\": \"Customer\"}]}",
+		  "subject 2: role is not one of customer, participant, staff" },
 	};
 	int blobs = t_count_blobs(reg), recs = t_count(reg, "SELECT count(*) FROM recording");
 	struct ingest_result res;
@@ -192,6 +199,42 @@ TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
 	free(m);
 }
 
+TEST(test_subject_roles_are_the_words_of_the_format)
+{
+	CHECK(ingest_is_subject_role("customer"));
+	CHECK(ingest_is_subject_role("participant"));
+	CHECK(ingest_is_subject_role("staff"));
+	CHECK(ingest_is_subject_role(INGEST_DEFAULT_ROLE));
+	CHECK(!ingest_is_subject_role("Customer"));
+	CHECK(!ingest_is_subject_role("customer "));
+	CHECK(!ingest_is_subject_role("Matti Meikäläinen's wife"));
+	CHECK(!ingest_is_subject_role(""));
+	CHECK(!ingest_is_subject_role(NULL));
+}
+
+TEST(test_a_role_of_free_text_is_refused_and_stored_nowhere)
+{
+	struct ingest_result res;
+	int recs = t_count(reg, "SELECT count(*) FROM recording");
+
+	copy_fixture("tests/fixtures/mono.opus", "r.opus");
+	write_text("r.json", "{\"recorded_at\": \"2026-03-04T08:00:00Z\", \"source\": \"customer-service\","
+			     " \"subjects\": [{\"role\": \"Roolimerkki Ruusunen\", \"phone\": \"+358401112223\"}],"
+			     " \"audio\": \"r.opus\"}");
+	CHECK_EQ(ingest("r.json", &res), -EINVAL);
+	CHECK(ingest_is_input_error(-EINVAL));
+	CHECK(strstr(meta_errmsg(), "role") && !strstr(meta_errmsg(), "Ruusunen"));
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM link WHERE role NOT IN ('customer', 'participant', 'staff')"), 0);
+	/* A subject without a role is a participant. */
+	write_text("r.json", "{\"recorded_at\": \"2026-03-04T08:00:00Z\", \"source\": \"customer-service\","
+			     " \"subjects\": [{\"phone\": \"+358401112223\"}, {\"role\": \"staff\", \"name\": \"S\"}],"
+			     " \"audio\": \"r.opus\"}");
+	CHECK_EQ(ingest("r.json", &res), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM link WHERE role = 'participant'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM link WHERE role = 'staff'"), 1);
+}
+
 static int file_contains(const char *path, const char *needle)
 {
 	uint8_t *buf = NULL;
@@ -209,7 +252,7 @@ TEST(test_catalog_holds_no_personal_data_in_the_clear)
 {
 	static const char *const secrets_[] = { "Meikäläinen", "Matti", "358401234567", "40 123 4567",
 						 "matti@example.fi", "Maija Virtanen", "Apteekki", "CRM-123",
-						 "Tilaus 1234", "missä tilaukseni" };
+						 "Tilaus 1234", "missä tilaukseni", "Roolimerkki", "Ruusunen" };
 	char *db = xasprintf("%s/reg/catalog.db", dir), *wal = xasprintf("%s/reg/catalog.db-wal", dir);
 
 	for (size_t i = 0; i < sizeof(secrets_) / sizeof(secrets_[0]); i++) {
@@ -231,6 +274,8 @@ int main(void)
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
+	RUN(test_subject_roles_are_the_words_of_the_format);
+	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
 	RUN(test_catalog_holds_no_personal_data_in_the_clear);
 	reg_close(reg);
 	keyring_free(secrets);
