@@ -12,12 +12,17 @@
  * before fuse_daemonize, so the error reaches the terminal; sqlite
  * connections are opened only after the fork (a connection must not cross
  * fork(): its POSIX locks do not), and the keyring is copied into fresh
- * guarded memory in the child (mlock is not inherited either).  Threads
- * start last.  On SIGTERM or unmount the loop returns, the poller stops,
- * the session is destroyed (destroy flushes the audit queue) and the queue
- * is written out before exit: no audit entry is lost on a clean stop.
+ * guarded memory in the child (mlock is not inherited either).  The
+ * watchdog (watchdog.h) is forked right after fuse_daemonize, before any
+ * thread or connection exists, so that it holds nothing of the mount.
+ * Threads start last.  On SIGTERM or unmount the loop returns, the
+ * poller and the invalidator stop (snapshot_stop), the watchdog is told
+ * goodbye, the session is destroyed (destroy flushes the audit queue) and
+ * the queue is written out before exit: no audit entry is lost on a clean
+ * stop.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <grp.h>
 #include <limits.h>
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -38,6 +44,7 @@
 #include "prefetch.h"
 #include "snapshot.h"
 #include "tree.h"
+#include "watchdog.h"
 
 #define GHOST_TTL 10	/* seconds an erased name answers rm -r */
 #define DEKCACHE_SLOTS 4096	/* 128 KiB of guarded memory */
@@ -252,6 +259,31 @@ out:
 	return rc;
 }
 
+/*
+ * The mount's device, read without asking the daemon (whose loop is not
+ * running yet): AT_STATX_DONT_SYNC takes the root's attributes from the
+ * superblock.  -errno.
+ */
+static int mount_dev(const char *mountpoint, unsigned *major, unsigned *minor)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, mountpoint, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) < 0)
+		return -errno;
+	*major = stx.stx_dev_major;
+	*minor = stx.stx_dev_minor;
+	return 0;
+}
+
+/* In the watchdog child: no key stays in a process that does not use it. */
+static void scrub_watchdog(void *arg)
+{
+	struct recfs *fs = arg;
+
+	keyring_free(fs->kr);
+	fs->kr = NULL;
+}
+
 static void stop_mount(struct recfs *fs)
 {
 	prefetch_free(fs->pf);
@@ -267,9 +299,10 @@ int main(int argc, char *argv[])
 	struct options o;
 	struct recfs fs;
 	struct reg *check = NULL;
-	char reg_dir[PATH_MAX], readahead_path[SNAPSHOT_READAHEAD_PATH] = "";
+	char reg_dir[PATH_MAX], mnt_dir[PATH_MAX], readahead_path[SNAPSHOT_READAHEAD_PATH] = "";
 	struct stat st;
-	int rc, ret = 1, mounted = 0, handlers = 0;
+	unsigned dev_major = 0, dev_minor = 0;
+	int rc, ret = 1, mounted = 0, handlers = 0, have_dev = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&fs, 0, sizeof(fs));
@@ -305,7 +338,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "recfs: cannot use register %s: %s\n", o.reg_dir, strerror(errno));
 		goto out;
 	}
-	if (stat(o.mountpoint, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (stat(o.mountpoint, &st) < 0 || !S_ISDIR(st.st_mode) || !realpath(o.mountpoint, mnt_dir)) {
 		fprintf(stderr, "recfs: cannot mount on %s: %s\n", o.mountpoint,
 			errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
 		goto out;
@@ -336,13 +369,22 @@ int main(int argc, char *argv[])
 	if (fuse_session_mount(fs.se, o.mountpoint) < 0)
 		goto out;
 	mounted = 1;
-	snapshot_readahead_path(o.mountpoint, readahead_path, sizeof(readahead_path));
+	if (mount_dev(o.mountpoint, &dev_major, &dev_minor) == 0) {
+		have_dev = 1;
+		snapshot_readahead_path(dev_major, dev_minor, readahead_path, sizeof(readahead_path));
+	}
 	if (!o.foreground) {
 		openlog("recfs", LOG_PID, LOG_DAEMON);
 		log_to_syslog = 1;
 	}
 	if (fuse_daemonize(o.foreground) < 0)
 		goto out;
+	/* Before any thread and any catalog connection (watchdog.h). */
+	rc = have_dev ? watchdog_start(dev_minor, scrub_watchdog, &fs, &fs.wd) : -ENODEV;
+	if (rc < 0)
+		recfs_log(LOG_WARNING, "recfs: warning: no watchdog for %s (%s): if this daemon is killed, "
+			  "the mount may hang until its connection is aborted in /sys/fs/fuse/connections",
+			  o.mountpoint, strerror(-rc));
 	if (start_mount(&fs, reg_dir, readahead_path) < 0)
 		goto out;
 	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)", reg_dir, o.mountpoint,
@@ -356,6 +398,11 @@ out:
 	stop_mount(&fs);
 	if (mounted)
 		fuse_session_unmount(fs.se);
+	/* After an abort libfuse takes the mount for gone (snapshot.c). */
+	if (mounted && watchdog_aborted(fs.wd) && umount2(mnt_dir, MNT_DETACH) < 0)
+		recfs_log(LOG_WARNING, "recfs: the connection was aborted to stop; unmount %s with "
+			  "fusermount3 -u", mnt_dir);
+	watchdog_stop(fs.wd);
 	if (handlers)
 		fuse_remove_signal_handlers(fs.se);
 	if (fs.se)

@@ -43,6 +43,7 @@ struct caller_cache;
 struct deks;
 struct snapshot;
 struct ghosts;
+struct watchdog;
 
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
@@ -60,6 +61,7 @@ struct recfs {
 	struct deks *deks;		/* the key path (dek.h); unsealed keys forgotten on every rebuild */
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
 	struct ghosts *ghosts;		/* names just erased, for rm -r (ghost.h) */
+	struct watchdog *wd;		/* NULL when fusectl could not be had (watchdog.h) */
 	int inited;			/* atomic: the INIT reply is on its way */
 };
 

@@ -26,11 +26,13 @@
 #include "recfs_i.h"
 #include "snapshot.h"
 #include "tree.h"
+#include "watchdog.h"
 
 #define POLL_MS 200
 #define READAHEAD_KB 1024
 #define READAHEAD_TRIES 10	/* poller passes; then it is left as it is */
 #define REFRESH_WAIT_S 3
+#define STOP_WAIT_S 2	/* then a thread stuck in the kernel is freed (snapshot_stop) */
 
 /* Two snapshots whose difference the kernel has to be told. */
 struct tree_pair {
@@ -133,18 +135,13 @@ static void *invalidator(void *arg)
  * sequential read come in fewer, larger requests (about 9 % more
  * throughput here).  It is a setting of the mount's backing device in
  * sysfs, which only root may change, and which the kernel lowers again when
- * it takes the INIT reply: so the path is found at mount (AT_STATX_DONT_SYNC
- * keeps statx from asking this daemon, whose loop is not running yet; the
- * device numbers come from the superblock) and the poller writes it once
- * INIT is done, checking on its next passes that it stayed.
+ * it takes the INIT reply: so the path is found at mount (main.c) and the
+ * poller writes it once INIT is done, checking on its next passes that it
+ * stayed.
  */
-void snapshot_readahead_path(const char *mountpoint, char *path, size_t len)
+void snapshot_readahead_path(unsigned major, unsigned minor, char *path, size_t len)
 {
-	struct statx stx;
-
-	path[0] = '\0';
-	if (statx(AT_FDCWD, mountpoint, AT_STATX_DONT_SYNC, STATX_TYPE, &stx) == 0)
-		snprintf(path, len, "/sys/class/bdi/%u:%u/read_ahead_kb", stx.stx_dev_major, stx.stx_dev_minor);
+	snprintf(path, len, "/sys/class/bdi/%u:%u/read_ahead_kb", major, minor);
 }
 
 static void readahead_pass(struct snapshot *s)
@@ -293,16 +290,33 @@ out:
 	return rc;
 }
 
-/* Stop and join one of the threads. */
+/*
+ * Stop and join one of the threads.  The session loop has ended by now, so
+ * a request still queued in the kernel is never answered; the invalidator
+ * may be waiting for the directory lock such a request holds (an unlink's)
+ * and would never return.  If it has not ended after STOP_WAIT_S, the
+ * connection is aborted (watchdog.h), which ends those requests and frees
+ * it.  libfuse then leaves the mount to the administrator (fuse_kern_unmount
+ * takes an aborted connection for an unmounted one): a dead mount that
+ * umount clears, rather than a stop that never ends.
+ */
 static void join(struct snapshot *s, pthread_t th, int *running)
 {
+	struct timespec ts;
+
 	if (!*running)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
-	pthread_join(th, NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += STOP_WAIT_S;
+	if (pthread_timedjoin_np(th, NULL, &ts) != 0) {
+		recfs_log(LOG_WARNING, "recfs: a thread is stuck in the kernel at stop; aborting the connection");
+		watchdog_abort(s->fs->wd);
+		pthread_join(th, NULL);
+	}
 	*running = 0;
 }
 

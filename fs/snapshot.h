@@ -24,11 +24,10 @@ struct snapshot;
 #define SNAPSHOT_READAHEAD_PATH 64
 
 /*
- * The sysfs read_ahead_kb of the mount at mountpoint into path (len
- * bytes, "" when unknown).  Call after fuse_session_mount and before the
- * session loop runs: it does not ask the mount itself.
+ * The sysfs read_ahead_kb of the mount whose device is major:minor (as
+ * statx gives it) into path (len bytes).
  */
-void snapshot_readahead_path(const char *mountpoint, char *path, size_t len);
+void snapshot_readahead_path(unsigned major, unsigned minor, char *path, size_t len);
 
 /*
  * After the fork: open the poller's own catalog connection to fs->reg,
