@@ -1,9 +1,9 @@
 /*
- * keys.c - level key pairs in keyrings, the public keys of a register, and
- * the passphrases that open protected keyrings (format in keys.h).
+ * keys.c - level key pairs in keyrings, and the public keys of a register
+ * (format in keys.h).
  *
  * Invariants: a secret key, a keyring payload and a passphrase exist only
- * in sodium_malloc memory (struct crypto_key), never in malloc'd or stack
+ * in guarded memory (struct crypto_key), never in malloc'd or stack
  * buffers, and a raw payload reaches the disk only as the raw keyring that
  * the caller asked for, through a temporary file that is created exclusively
  * with mode 0600 before the first byte is written.  Parsing is strict: any
@@ -14,11 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "keys.h"
+#include "passphrase.h"
 
 #define KR_MAGIC "RECFSKR1"
 #define KR_MAGIC_BYTES 8
@@ -32,7 +31,6 @@
 #define KR_NAME_MAX 255
 /* A keyring holds a handful of keys; anything larger is not one. */
 #define KR_FILE_MAX (1 << 20)
-#define PASS_MAX 1024
 
 struct kr_level {
 	char *name;
@@ -462,154 +460,6 @@ int keyring_is_protected(const char *path)
 	return h[KR_MAGIC_BYTES + 1] == KR_PROT_PASS;
 }
 
-/*
- * Read from fd into buf (PASS_MAX + 1 bytes) until a newline or end of
- * input; *len becomes the length of the first line.  -E2BIG when the first
- * line does not fit.
- */
-static int read_first_line(int fd, uint8_t *buf, size_t *len)
-{
-	size_t got = 0;
-	uint8_t *nl = NULL;
-
-	while (got < PASS_MAX + 1) {
-		ssize_t n = read(fd, buf + got, PASS_MAX + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		nl = memchr(buf + got, '\n', (size_t)n);
-		got += (size_t)n;
-		if (nl)
-			break;
-	}
-	if (!nl)
-		nl = memchr(buf, '\n', got);
-	if (!nl && got > PASS_MAX)
-		return -E2BIG;
-	*len = nl ? (size_t)(nl - buf) : got;
-	if (*len && buf[*len - 1] == '\r')
-		(*len)--;
-	crypto_memzero(buf + *len, PASS_MAX + 1 - *len);
-	return 0;
-}
-
-static int pass_from_file(const char *passfile, uint8_t *buf, size_t *len)
-{
-	int fd = open(passfile, O_RDONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return meta_fail(-errno, "cannot open passphrase file %s: %s", passfile, strerror(errno));
-	rc = read_first_line(fd, buf, len);
-	close(fd);
-	return rc;
-}
-
-static int pass_from_command(const char *extpass, uint8_t *buf, size_t *len)
-{
-	uint8_t drain[256];
-	int p[2] = { -1, -1 }, status, rc;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		rc = -errno;
-		close(p[0]);
-		close(p[1]);
-		return rc;
-	}
-	if (pid == 0) {
-		if (dup2(p[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", extpass, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	rc = read_first_line(p[0], buf, len);
-	/* Let the command finish writing; what follows the line is unused. */
-	for (;;) {
-		ssize_t n = read(p[0], drain, sizeof(drain));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-	}
-	crypto_memzero(drain, sizeof(drain));
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return rc ? rc : -errno;
-	}
-	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-		rc = meta_fail(-EIO, "passphrase command failed (exit status %d)",
-			       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	return rc;
-}
-
-static int pass_from_tty(const char *prompt, uint8_t *buf, size_t *len)
-{
-	struct termios old, quiet;
-	int fd, rc;
-
-	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return meta_fail(-ENOTTY, "no terminal to ask for the passphrase; use a passphrase file");
-	if (tcgetattr(fd, &old) < 0) {
-		close(fd);
-		return meta_fail(-ENOTTY, "no terminal to ask for the passphrase; use a passphrase file");
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
-	quiet.c_lflag |= ICANON;
-	if (prompt)
-		(void)!util_write_all(fd, prompt, strlen(prompt));
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = read_first_line(fd, buf, len);
-	tcsetattr(fd, TCSAFLUSH, &old);
-	(void)!util_write_all(fd, "\n", 1);
-out:
-	crypto_memzero(&quiet, sizeof(quiet));
-	close(fd);
-	return rc;
-}
-
-int keys_get_passphrase(const char *passfile, const char *extpass, const char *prompt, struct crypto_key **out)
-{
-	struct crypto_key *buf;
-	size_t len = 0;
-	int rc;
-
-	buf = crypto_key_new(PASS_MAX + 1, 0);
-	if (!buf)
-		return -ENOMEM;
-	if (passfile)
-		rc = pass_from_file(passfile, buf->bytes, &len);
-	else if (extpass)
-		rc = pass_from_command(extpass, buf->bytes, &len);
-	else
-		rc = pass_from_tty(prompt, buf->bytes, &len);
-	if (rc == -E2BIG)
-		rc = meta_fail(-EINVAL, "passphrase longer than %d bytes", PASS_MAX);
-	if (rc == 0 && len == 0)
-		rc = meta_fail(-EINVAL, "empty passphrase");
-	if (rc) {
-		crypto_key_free(buf);
-		return rc;
-	}
-	buf->bytes[len] = '\0';
-	buf->len = len; /* the allocation stays PASS_MAX + 1; sodium_free knows */
-	*out = buf;
-	return 0;
-}
-
 static char *public_path(const char *register_dir, const char *level)
 {
 	return xasprintf("%s/keys/%s.pub", register_dir, level);
@@ -701,7 +551,7 @@ int keyring_load_all(char *const *paths, size_t n, const char *passfile, const c
 			pass = NULL;
 			free(prompt);
 			prompt = xasprintf("Passphrase for %s: ", paths[i]);
-			rc = keys_get_passphrase(passfile, extpass, prompt, &pass);
+			rc = passphrase_get(passfile, extpass, prompt, &pass);
 			if (rc == 0)
 				rc = keyring_load(paths[i], pass, &one);
 		}

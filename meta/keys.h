@@ -61,11 +61,12 @@ int keyring_save(const struct keyring *kr, const char *path, const struct crypto
 int keyring_load(const char *path, const struct crypto_key *pass, struct keyring **out) MUST_CHECK;
 /*
  * Load the keyrings at paths[0..n) and merge them into *out.  A
- * passphrase-protected one is opened with the passphrase from passfile or
- * extpass, else asked on the terminal ("Passphrase for PATH: "); a
- * passphrase once given is tried first on the next protected keyring.  On
- * failure returns keyring_load's errno (or -ENOTTY: no way to ask) and
- * *failed points at the path that failed.
+ * passphrase-protected one is opened with the passphrase that
+ * passphrase_get gives from passfile or extpass, else asks on the terminal
+ * ("Passphrase for PATH: "); a passphrase once given is tried first on the
+ * next protected keyring.  On failure returns keyring_load's or
+ * passphrase_get's errno (-ENOTTY: no way to ask) and *failed points at
+ * the path that failed.
  */
 int keyring_load_all(char *const *paths, size_t n, const char *passfile, const char *extpass,
 		     struct keyring **out, const char **failed) MUST_CHECK;
@@ -74,15 +75,6 @@ const char *keyring_strerror(int err);
 
 /* 1 when the file at path is passphrase-protected, 0 when raw, <0 error. */
 int keyring_is_protected(const char *path) MUST_CHECK;
-
-/*
- * Get a passphrase: from passfile (first line), or the output of extpass
- * (run with /bin/sh -c, first line), or, when both are NULL, from the
- * terminal with echo off after printing prompt.  -ENOTTY when there is no
- * terminal to ask.  *out is guarded memory, NUL-terminated, len excludes it.
- */
-int keys_get_passphrase(const char *passfile, const char *extpass, const char *prompt,
-			struct crypto_key **out) MUST_CHECK;
 
 /* REGISTER/keys/<level>.pub */
 int keys_write_public(const char *register_dir, const char *level, const uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;

@@ -1,6 +1,6 @@
 /*
- * test_keys.c - keyrings (raw and passphrase-sealed), public key files and
- * passphrase sources, plus the frozen fixtures tests/fixtures/keyring-v1-*.
+ * test_keys.c - keyrings (raw and passphrase-sealed) and public key files,
+ * plus the frozen fixtures tests/fixtures/keyring-v1-*.
  *
  *   build/tests/test_keys                  run the tests
  *   build/tests/test_keys --write-fixtures regenerate the fixtures (then
@@ -42,7 +42,7 @@ static struct crypto_key *fixed_key(size_t len, uint8_t start)
 	return k;
 }
 
-/* A passphrase as keys_get_passphrase returns it: NUL-terminated. */
+/* A passphrase as passphrase_get returns it: NUL-terminated. */
 static struct crypto_key *pass_of(const char *s)
 {
 	struct crypto_key *k = crypto_key_new(strlen(s) + 1, 0);
@@ -378,61 +378,6 @@ TEST(test_keys_public_key_file_round_trips_and_rejects_garbage)
 	free(pub);
 }
 
-TEST(test_keys_passphrase_comes_from_the_first_line_of_a_file)
-{
-	char *path = new_path();
-	struct crypto_key *p = NULL;
-
-	write_file(path, "correct horse\nsecond line\n", 26, 0600);
-	CHECK_EQ(keys_get_passphrase(path, NULL, NULL, &p), 0);
-	CHECK(p && p->len == 13 && !strcmp((char *)p->bytes, "correct horse"));
-	crypto_key_free(p);
-	p = NULL;
-	write_file(path, "no newline", 10, 0600);
-	CHECK_EQ(keys_get_passphrase(path, NULL, NULL, &p), 0);
-	CHECK(p && p->len == 10 && !strcmp((char *)p->bytes, "no newline"));
-	crypto_key_free(p);
-	p = NULL;
-	write_file(path, "\nx\n", 3, 0600);
-	CHECK_EQ(keys_get_passphrase(path, NULL, NULL, &p), -EINVAL);
-	free(path);
-	path = new_path();
-	CHECK_EQ(keys_get_passphrase(path, NULL, NULL, &p), -ENOENT);
-	CHECK(p == NULL);
-	free(path);
-}
-
-TEST(test_keys_passphrase_comes_from_the_first_line_of_a_command)
-{
-	struct crypto_key *p = NULL;
-
-	CHECK_EQ(keys_get_passphrase(NULL, "printf 'correct horse\\nrest\\n'; echo more", NULL, &p), 0);
-	CHECK(p && p->len == 13 && !strcmp((char *)p->bytes, "correct horse"));
-	crypto_key_free(p);
-	p = NULL;
-	CHECK(keys_get_passphrase(NULL, "echo secret; exit 3", NULL, &p) < 0);
-	CHECK(p == NULL);
-}
-
-TEST(test_keys_passphrase_prompt_without_a_terminal_is_enotty)
-{
-	pid_t pid = fork();
-	int status = 0;
-
-	if (pid == 0) {
-		struct crypto_key *p = NULL;
-		int rc;
-
-		setsid(); /* no controlling terminal from here on */
-		rc = keys_get_passphrase(NULL, NULL, "Passphrase: ", &p);
-		_exit(rc < 0 ? -rc : 0);
-	}
-	CHECK(pid > 0);
-	CHECK_EQ(waitpid(pid, &status, 0), pid);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), ENOTTY);
-}
-
 TEST(test_keys_raw_fixture_loads_and_matches_a_fresh_save_byte_for_byte)
 {
 	char *fx = xasprintf("%s/keyring-v1-raw.bin", fixtures_dir()), *copy = new_path(), *fresh = new_path();
@@ -521,9 +466,6 @@ int main(int argc, char **argv)
 	RUN(test_keys_save_replaces_the_file_and_leaves_no_temporaries);
 	RUN(test_keys_adding_a_level_again_replaces_it_and_merge_lets_later_win);
 	RUN(test_keys_public_key_file_round_trips_and_rejects_garbage);
-	RUN(test_keys_passphrase_comes_from_the_first_line_of_a_file);
-	RUN(test_keys_passphrase_comes_from_the_first_line_of_a_command);
-	RUN(test_keys_passphrase_prompt_without_a_terminal_is_enotty);
 	RUN(test_keys_raw_fixture_loads_and_matches_a_fresh_save_byte_for_byte);
 	RUN(test_keys_passphrase_fixture_opens_with_correct_horse_only);
 	util_remove_tree(tmpdir);

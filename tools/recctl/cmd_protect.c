@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "passphrase.h"
 #include "recctl.h"
 
 const char usage_protect[] =
@@ -82,7 +83,7 @@ static int run(int argc, char **argv, const char *usage, int protecting, int loc
 			return -1;
 	} else {
 		prompt = xasprintf("Passphrase for %s: ", file);
-		rc = keys_get_passphrase(passfile, NULL, prompt, &pass);
+		rc = passphrase_get(passfile, NULL, prompt, &pass);
 		free(prompt);
 		if (rc)
 			return error("cannot read the passphrase: %s", rc == -ENOTTY ? "no terminal (use --passfile)"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "passphrase.h"
 #include "recctl.h"
 
 int error(const char *fmt, ...)
@@ -101,13 +102,13 @@ int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
 	if (!passfile)
 		passfile = ctl_passfile_default();
 	meta_clear_error();
-	rc = keys_get_passphrase(passfile, NULL, "New keyring passphrase: ", &a);
+	rc = passphrase_get(passfile, NULL, "New keyring passphrase: ", &a);
 	if (rc) {
 		rc = error("cannot get a passphrase: %s", meta_strerror(rc));
 		goto out;
 	}
 	if (!passfile) {
-		rc = keys_get_passphrase(NULL, NULL, "Repeat the passphrase: ", &b);
+		rc = passphrase_get(NULL, NULL, "Repeat the passphrase: ", &b);
 		if (rc) {
 			rc = error("cannot get a passphrase: %s", meta_strerror(rc));
 			goto out;
