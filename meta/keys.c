@@ -1,6 +1,6 @@
 /*
- * keys.c - level key pairs in keyrings, and the public keys of a register
- * (format in keys.h).
+ * keys.c - keyrings: the level secret keys and the blind-index key of a
+ * workstation or the ingest host, in a file (format in keys.h).
  *
  * Invariants: a secret key, a keyring payload and a passphrase exist only
  * in guarded memory (struct crypto_key), never in malloc'd or stack
@@ -18,6 +18,7 @@
 
 #include "keys.h"
 #include "passphrase.h"
+#include "pubkey.h"
 
 #define KR_MAGIC "RECFSKR1"
 #define KR_MAGIC_BYTES 8
@@ -59,14 +60,6 @@ static uint64_t get_le64(const uint8_t *p)
 	return v;
 }
 
-/* Level names end up in file names (keys/<level>.pub). */
-static int valid_level_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= KR_NAME_MAX && s[0] != '.' && !strchr(s, '/');
-}
-
 static struct crypto_key *key_copy(const struct crypto_key *k)
 {
 	struct crypto_key *c = crypto_key_new(k->len, 0);
@@ -106,7 +99,7 @@ int keyring_add_level(struct keyring *kr, const char *level, const struct crypto
 	size_t i;
 	int rc;
 
-	if (!level || !valid_level_name(level))
+	if (!level || !pubkey_valid_level_name(level))
 		return meta_fail(-EINVAL, "invalid level name in keyring");
 	if (!sk || sk->len != CRYPTO_SK_BYTES)
 		return meta_fail(-EINVAL, "level %s: secret key of the wrong size", level);
@@ -261,7 +254,7 @@ static int parse_payload(struct keyring *kr, const uint8_t *p, size_t len)
 		view.len = kl;
 		view.bytes = (unsigned char *)(uintptr_t)(p + pos);
 		pos += kl;
-		if (type == KR_TYPE_LEVEL && kl == CRYPTO_SK_BYTES && valid_level_name(name))
+		if (type == KR_TYPE_LEVEL && kl == CRYPTO_SK_BYTES && pubkey_valid_level_name(name))
 			rc = keyring_add_level(kr, name, &view);
 		else if (type == KR_TYPE_INDEX && kl == CRYPTO_INDEX_KEY_BYTES)
 			rc = keyring_set_index_key(kr, &view);
@@ -458,64 +451,6 @@ int keyring_is_protected(const char *path)
 	if (rc)
 		return rc;
 	return h[KR_MAGIC_BYTES + 1] == KR_PROT_PASS;
-}
-
-static char *public_path(const char *register_dir, const char *level)
-{
-	return xasprintf("%s/keys/%s.pub", register_dir, level);
-}
-
-int keys_write_public(const char *register_dir, const char *level, const uint8_t pk[CRYPTO_PK_BYTES])
-{
-	char line[CRYPTO_PK_BYTES * 2 + 2];
-	char *dir = NULL, *path = NULL;
-	int rc;
-
-	if (!valid_level_name(level))
-		return meta_fail(-EINVAL, "invalid level name");
-	dir = xasprintf("%s/keys", register_dir);
-	path = public_path(register_dir, level);
-	crypto_hex(line, pk, CRYPTO_PK_BYTES);
-	line[CRYPTO_PK_BYTES * 2] = '\n';
-	line[CRYPTO_PK_BYTES * 2 + 1] = '\0';
-	rc = util_mkdir_p(dir, 0700);
-	if (rc == 0)
-		rc = util_write_file_atomic(path, line, CRYPTO_PK_BYTES * 2 + 1, 0600);
-	if (rc)
-		meta_fail(rc, "cannot write public key %s: %s", path, strerror(-rc));
-	free(dir);
-	free(path);
-	return rc;
-}
-
-int keys_read_public(const char *register_dir, const char *level, uint8_t pk[CRYPTO_PK_BYTES])
-{
-	uint8_t *buf = NULL, tmp[CRYPTO_PK_BYTES];
-	char *path = NULL;
-	size_t len;
-	int rc;
-
-	if (!valid_level_name(level))
-		return meta_fail(-EINVAL, "invalid level name");
-	path = public_path(register_dir, level);
-	rc = util_read_file(path, 256, &buf, &len);
-	if (rc) {
-		if (rc == -EFBIG)
-			rc = -EIO;
-		meta_fail(rc, "cannot read public key %s: %s", path, strerror(-rc));
-		goto out;
-	}
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	if (crypto_unhex(tmp, sizeof(tmp), (const char *)buf)) {
-		rc = meta_fail(-EIO, "public key %s is malformed (want 64 hex digits)", path);
-		goto out;
-	}
-	memcpy(pk, tmp, sizeof(tmp));
-out:
-	free(buf);
-	free(path);
-	return rc;
 }
 
 const char *keyring_strerror(int err)

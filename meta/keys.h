@@ -1,6 +1,8 @@
 /*
- * keys.h - level key pairs, the public keys in REGISTER/keys/, and keyring
- * files holding secret keys for workstations and the ingest host.
+ * keys.h - keyrings: the secret keys of levels (and the blind-index key)
+ * that a workstation, the mount or the ingest host holds, in memory and in
+ * keyring files.  The public halves live in the register (pubkey.h); the
+ * passphrase of a protected keyring comes from passphrase.h.
  *
  * Keyring file, format version 1 (little-endian):
  *   magic "RECFSKR1" (8) | version u8 = 1 | protection u8 | reserved u16
@@ -10,9 +12,8 @@
  *   payload: count u32, then per entry
  *              type u8 (1 level secret key, 2 blind-index key) |
  *              namelen u8 | name | keylen u8 | key
- * The payload is only ever held in guarded memory.
- *
- * Public key file REGISTER/keys/<level>.pub: one line, 64 hex digits.
+ * The payload is only ever held in guarded memory.  Level names are those
+ * pubkey_valid_level_name accepts.
  */
 #ifndef RECFS_KEYS_H
 #define RECFS_KEYS_H
@@ -75,9 +76,5 @@ const char *keyring_strerror(int err);
 
 /* 1 when the file at path is passphrase-protected, 0 when raw, <0 error. */
 int keyring_is_protected(const char *path) MUST_CHECK;
-
-/* REGISTER/keys/<level>.pub */
-int keys_write_public(const char *register_dir, const char *level, const uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
-int keys_read_public(const char *register_dir, const char *level, uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
 
 #endif

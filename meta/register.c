@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pubkey.h"
 #include "register.h"
 
 char *reg_path(const struct reg *r, const char *name)
@@ -96,7 +97,7 @@ int reg_create(const char *dir, const char *policy_path, struct keyring **secret
 
 		if ((rc = crypto_keypair(pk, &sk)))
 			goto out;
-		if ((rc = keys_write_public(dir, pol->levels[i].name, pk)))
+		if ((rc = pubkey_write(dir, pol->levels[i].name, pk)))
 			goto out;
 		if ((rc = keyring_add_level(kr, pol->levels[i].name, sk)))
 			goto out;
@@ -161,7 +162,7 @@ int reg_open(const char *dir, struct reg **out)
 	}
 	r->pk = xcalloc(r->policy->n_levels, sizeof(*r->pk));
 	for (size_t i = 0; i < r->policy->n_levels; i++) {
-		rc = keys_read_public(dir, r->policy->levels[i].name, r->pk[i]);
+		rc = pubkey_read(dir, r->policy->levels[i].name, r->pk[i]);
 		if (rc) {
 			rc = meta_fail(rc, "%s: no public key for level %s (keys/%s.pub): %s", dir,
 				       r->policy->levels[i].name, r->policy->levels[i].name, strerror(-rc));

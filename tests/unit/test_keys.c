@@ -1,6 +1,6 @@
 /*
- * test_keys.c - keyrings (raw and passphrase-sealed) and public key files,
- * plus the frozen fixtures tests/fixtures/keyring-v1-*.
+ * test_keys.c - keyrings (raw and passphrase-sealed), plus the frozen
+ * fixtures tests/fixtures/keyring-v1-*.
  *
  *   build/tests/test_keys                  run the tests
  *   build/tests/test_keys --write-fixtures regenerate the fixtures (then
@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -355,29 +354,6 @@ TEST(test_keys_adding_a_level_again_replaces_it_and_merge_lets_later_win)
 	crypto_key_free(bad);
 }
 
-TEST(test_keys_public_key_file_round_trips_and_rejects_garbage)
-{
-	char *reg = xasprintf("%s/register", tmpdir), *pub = xasprintf("%s/keys/analysis.pub", reg);
-	uint8_t pk[CRYPTO_PK_BYTES], got[CRYPTO_PK_BYTES];
-	uint8_t *file;
-	size_t len = 0;
-
-	crypto_random(pk, sizeof(pk));
-	CHECK_EQ(keys_write_public(reg, "analysis", pk), 0);
-	file = slurp(pub, &len);
-	CHECK_EQ(len, 2 * CRYPTO_PK_BYTES + 1);
-	CHECK(file && file[len - 1] == '\n');
-	free(file);
-	CHECK_EQ(keys_read_public(reg, "analysis", got), 0);
-	CHECK(memcmp(pk, got, sizeof(pk)) == 0);
-	CHECK_EQ(keys_read_public(reg, "privacy", got), -ENOENT);
-	write_file(pub, "abcd\n", 5, 0600);
-	CHECK_EQ(keys_read_public(reg, "analysis", got), -EIO);
-	CHECK_EQ(keys_write_public(reg, "a/b", pk), -EINVAL);
-	free(reg);
-	free(pub);
-}
-
 TEST(test_keys_raw_fixture_loads_and_matches_a_fresh_save_byte_for_byte)
 {
 	char *fx = xasprintf("%s/keyring-v1-raw.bin", fixtures_dir()), *copy = new_path(), *fresh = new_path();
@@ -465,7 +441,6 @@ int main(int argc, char **argv)
 	RUN(test_keys_damaged_or_missing_keyring_is_reported);
 	RUN(test_keys_save_replaces_the_file_and_leaves_no_temporaries);
 	RUN(test_keys_adding_a_level_again_replaces_it_and_merge_lets_later_win);
-	RUN(test_keys_public_key_file_round_trips_and_rejects_garbage);
 	RUN(test_keys_raw_fixture_loads_and_matches_a_fresh_save_byte_for_byte);
 	RUN(test_keys_passphrase_fixture_opens_with_correct_horse_only);
 	util_remove_tree(tmpdir);

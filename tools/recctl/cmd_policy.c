@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "pubkey.h"
 #include "recctl.h"
 #include "seal.h"
 
@@ -272,7 +273,7 @@ static int new_level_keys(struct apply *ap, const char *kdir, const struct crypt
 		free(path);
 		path = xasprintf("%s/keys/%s.pub", ap->r->dir, name);
 		meta_clear_error();
-		if ((rc = keys_write_public(ap->r->dir, name, ap->npk[i]))) {
+		if ((rc = pubkey_write(ap->r->dir, name, ap->npk[i]))) {
 			rc = error("%s", meta_strerror(rc));
 			goto out;
 		}
