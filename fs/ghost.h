@@ -5,8 +5,9 @@
  * `rm -r` reads a directory and then unlinks each name: once <stem>.opus
  * erased the recording, <stem>.wav must still unlink cleanly (it is gone,
  * which is what was asked).  The handlers make the other names of an
- * erased recording ghosts of the caller's uid; a ghost answers lookup,
- * getattr and unlink for that uid alone, and never appears in readdir.
+ * erased recording ghosts of the caller's uid; a ghost answers lookup and
+ * unlink for that uid alone, never getattr (a stat of an erased name is
+ * ENOENT for its eraser too) and never appears in readdir.
  * A fixed number of ghosts is kept: the oldest goes first.  Thread-safe.
  */
 #ifndef RECFS_FS_GHOST_H

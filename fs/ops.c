@@ -177,7 +177,9 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	tree_unref(t);
 	memset(&e, 0, sizeof(e));
 	if (!n && ghosts_find(req_fs(req)->ghosts, ino, c.uid, &e.attr)) {
-		/* Not cached: the name is gone, only this uid's rm -r sees it. */
+		/* Not cached, and its attributes expire at once: the name is
+		 * gone, only this uid's rm -r may unlink it, and a stat's
+		 * GETATTR that follows the lookup says ENOENT (op_getattr). */
 		e.ino = tree_view_nodeid(ino, tree_view(c.level));
 		e.generation = 1;
 		fuse_reply_entry(req, &e);
@@ -215,10 +217,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), ATTR_TIMEOUT);
 			return;
 		}
-		if (ghosts_find(req_fs(req)->ghosts, tree_nodeid_ino(ino), c.uid, &st)) {
-			fuse_reply_attr(req, &st, ATTR_TIMEOUT);
-			return;
-		}
+		/* A ghost too: erased is gone, for its eraser as well. */
 		fuse_reply_err(req, -rc);
 		return;
 	}
