@@ -369,3 +369,266 @@ int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const u
 		st->changed++;
 	return rc;
 }
+
+/*
+ * A policy change.  What is to be resealed is listed inside the
+ * transaction, so that a recording ingested meanwhile is not missed.
+ */
+struct plan {
+	struct cat_recording *recs;	/* id, purpose, restricted_since and details_id only */
+	size_t n_recs;
+	char **handles;
+	size_t n_handles;
+};
+
+static int plan_recording(const struct cat_recording *rec, void *ctx)
+{
+	struct plan *p = ctx;
+	struct cat_recording *c;
+
+	p->recs = xrealloc(p->recs, (p->n_recs + 1) * sizeof(*p->recs));
+	c = memset(&p->recs[p->n_recs++], 0, sizeof(*c));
+	memcpy(c->id, rec->id, sizeof(c->id));
+	memcpy(c->details_id, rec->details_id, sizeof(c->details_id));
+	c->purpose = xstrdup(rec->purpose);
+	c->restricted_since = rec->restricted_since;
+	return 0;
+}
+
+static int plan_subject(const char *handle, void *ctx)
+{
+	struct plan *p = ctx;
+
+	p->handles = xrealloc(p->handles, (p->n_handles + 1) * sizeof(*p->handles));
+	p->handles[p->n_handles++] = xstrdup(handle);
+	return 0;
+}
+
+static void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n_recs; i++)
+		cat_recording_clear(&p->recs[i]);
+	free(p->recs);
+	for (size_t i = 0; i < p->n_handles; i++)
+		free(p->handles[i]);
+	free(p->handles);
+}
+
+static int plan_collect(struct reg *r, struct plan *p)
+{
+	int rc = catalog_each_recording(r->cat, plan_recording, p);
+
+	if (rc)
+		return meta_fail(rc, "cannot list recordings: %s", strerror(-rc));
+	rc = catalog_each_subject(r->cat, plan_subject, p);
+	if (rc)
+		return meta_fail(rc, "cannot list subjects: %s", strerror(-rc));
+	return 0;
+}
+
+/* Append line (malloc'd, taken) to *text. */
+static void add_line(char **text, char *line)
+{
+	char *t = xasprintf("%s%s\n", *text ? *text : "", line);
+
+	free(*text);
+	free(line);
+	*text = t;
+}
+
+/* What np would strand, one problem a line in *problems (malloc'd), or
+ * NULL when nothing. */
+static char *strands(const struct reg *r, const struct policy *np, const struct plan *p)
+{
+	const struct policy *op = r->policy;
+	const char *file = np->path ? np->path : "the new policy";
+	char *text = NULL;
+
+	for (size_t i = 0; i < op->n_levels; i++)
+		if (policy_level_index(np, op->levels[i].name) < 0)
+			add_line(&text, xasprintf("%s: level %s is missing; levels cannot be removed "
+						  "(their seals would be stranded)", file, op->levels[i].name));
+	if (strcmp(op->levels[op->rights_level].name, np->levels[np->rights_level].name))
+		add_line(&text, xasprintf("%s: the rights level changes from %s to %s; it cannot change", file,
+					  op->levels[op->rights_level].name, np->levels[np->rights_level].name));
+	for (size_t i = 0; i < p->n_recs; i++) {
+		if (policy_purpose_index(np, p->recs[i].purpose) < 0) {
+			add_line(&text, xasprintf("%s: purpose %s is missing but recording %s has it; erase or keep it first",
+						  file, p->recs[i].purpose, p->recs[i].id));
+			break;
+		}
+	}
+	return text;
+}
+
+/* Log the refusal of an incompatible policy; -EINVAL with the first problem
+ * in meta_errmsg.  The refusal stands even when it cannot be logged. */
+static int refuse(struct reg *r, const struct audit_actor *a, const char *problems)
+{
+	if (audit_log(r->cat, a, "policy-apply", NULL, "refused", "incompatible policy"))
+		meta_clear_error();
+	return meta_fail(-EINVAL, "%.*s", (int)strcspn(problems, "\n"), problems);
+}
+
+int seal_policy_check(struct reg *r, const struct audit_actor *a, const struct policy *np, char **problems)
+{
+	struct plan p = { 0 };
+	char *text = NULL;
+	int rc = plan_collect(r, &p);
+
+	if (rc == 0 && (text = strands(r, np, &p))) {
+		rc = refuse(r, a, text);
+		if (problems) {
+			*problems = text;
+			text = NULL;
+		}
+	}
+	free(text);
+	plan_free(&p);
+	return rc;
+}
+
+/* Reconcile one recording with t, logged as "reseal" when it changed. */
+static int reseal_recording(struct reg *r, const struct target *t, const struct keyring *kr,
+			    const struct audit_actor *a, const struct cat_recording *rec, struct seal_stats *st)
+{
+	struct seal_stats mine = { 0 };
+	int changed = 0, rc = reconcile_recording(r, t, kr, rec, &mine, &changed);
+
+	if (rc == 0 && changed) {
+		char *reason = xasprintf("policy-apply: seals +%ld -%ld", mine.added, mine.removed);
+
+		st->changed++;
+		/* Seals alone changed: tell running mounts (catalog.h). */
+		rc = catalog_touch_content(r->cat);
+		if (rc == 0)
+			rc = audit_log(r->cat, a, "reseal", rec->id, "ok", reason);
+		free(reason);
+		if (rc)
+			rc = meta_fail(rc, "cannot write the audit log: %s", strerror(-rc));
+	}
+	count(st, mine.added, mine.removed);
+	return rc;
+}
+
+/* Reconcile one subject's card with t, logged as "reseal" when it changed. */
+static int reseal_card(struct reg *r, const struct target *t, const struct keyring *kr, const struct audit_actor *a,
+		       const char *handle, struct seal_stats *st)
+{
+	char card[RECFS_ID_HEX];
+	int changed = 0, rc;
+
+	rc = catalog_get_subject(r->cat, handle, card);
+	if (rc)
+		return meta_fail(rc, "cannot read subject %s: %s", handle, strerror(-rc));
+	rc = reconcile(r, t, kr, card, seal_level_for(t->pol, NULL, SEAL_CARD), handle, st, &changed);
+	if (rc == 0 && changed) {
+		st->changed++;
+		rc = audit_log(r->cat, a, "reseal", handle, "ok", "policy-apply: subject card");
+		if (rc)
+			rc = meta_fail(rc, "cannot write the audit log: %s", strerror(-rc));
+	}
+	return rc;
+}
+
+/* Every recording and card resealed for t, and the change logged. */
+static int reseal_all(struct reg *r, const struct target *t, const struct keyring *kr, const struct audit_actor *a,
+		      const struct plan *p, struct seal_stats *st)
+{
+	int n_new = 0, rc = 0;
+	char *reason;
+
+	for (size_t i = 0; rc == 0 && i < p->n_recs; i++)
+		rc = reseal_recording(r, t, kr, a, &p->recs[i], st);
+	for (size_t i = 0; rc == 0 && i < p->n_handles; i++)
+		rc = reseal_card(r, t, kr, a, p->handles[i], st);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < t->pol->n_levels; i++)
+		n_new += policy_level_index(r->policy, t->pol->levels[i].name) < 0;
+	reason = xasprintf("%d new levels; %ld objects resealed, seals +%ld -%ld", n_new, st->changed, st->added,
+			   st->removed);
+	rc = audit_log(r->cat, a, "policy-apply", NULL, "ok", reason);
+	free(reason);
+	return rc ? meta_fail(rc, "cannot write the audit log: %s", strerror(-rc)) : 0;
+}
+
+int seal_apply_policy(struct reg *r, const struct audit_actor *a, const struct policy *np,
+		      const uint8_t (*npk)[CRYPTO_PK_BYTES], const struct keyring *kr, unsigned flags,
+		      struct seal_stats *st)
+{
+	const struct target t = { np, npk };
+	struct seal_stats s = { 0 };
+	struct plan p = { 0 };
+	uint8_t *text = NULL, *old = NULL;
+	size_t len, old_len;
+	char *target = reg_path(r, "policy.conf"), *problems = NULL, *why;
+	int rc;
+
+	rc = util_read_file(np->path, 1 << 20, &text, &len);
+	if (rc) {
+		rc = meta_fail(rc, "cannot read %s: %s", np->path, strerror(-rc));
+		goto out;
+	}
+	rc = util_read_file(target, 1 << 20, &old, &old_len);
+	if (rc) {
+		rc = meta_fail(rc, "cannot read %s: %s", target, strerror(-rc));
+		goto out;
+	}
+	rc = catalog_begin(r->cat);
+	if (rc) {
+		rc = meta_fail(rc, "cannot start a catalog transaction: %s", strerror(-rc));
+		goto out;
+	}
+	rc = plan_collect(r, &p);
+	if (rc == 0 && (problems = strands(r, np, &p))) {
+		catalog_rollback(r->cat);
+		rc = refuse(r, a, problems);
+		goto out;
+	}
+	if (rc == 0)
+		rc = reseal_all(r, &t, kr, a, &p, &s);
+	if (rc) {
+		catalog_rollback(r->cat);
+		why = xstrdup(meta_errmsg());
+		if (audit_log(r->cat, a, "policy-apply", NULL, "error", "reseal failed"))
+			meta_clear_error();
+		rc = meta_fail(rc, "%s", why);
+		free(why);
+		goto out;
+	}
+	if (flags & SEAL_DRY_RUN) {
+		catalog_rollback(r->cat);
+		goto done;
+	}
+	/* Installed just before the commit: a failure of either leaves the
+	 * old policy with the old seals. */
+	rc = util_write_file_atomic(target, text, len, 0600);
+	if (rc) {
+		catalog_rollback(r->cat);
+		rc = meta_fail(rc, "cannot install %s: %s", target, strerror(-rc));
+		goto out;
+	}
+	rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		if (util_write_file_atomic(target, old, old_len, 0600))
+			rc = meta_fail(rc, "cannot commit the catalog: %s; and the old policy could not be put back in %s",
+				       strerror(-rc), target);
+		else
+			rc = meta_fail(rc, "cannot commit the catalog: %s; the old policy is back in place", strerror(-rc));
+		goto out;
+	}
+done:
+	if (st) {
+		st->changed += s.changed;
+		count(st, s.added, s.removed);
+	}
+out:
+	plan_free(&p);
+	free(problems);
+	free(text);
+	free(old);
+	free(target);
+	return rc;
+}

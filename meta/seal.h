@@ -2,7 +2,7 @@
  * seal.h - the sealing rule, in one module: which levels hold a sealed
  * copy of an object's data key (DEK), sealing for them, and unsealing with
  * a level's key, and reconciling an object's seals with the rule after a
- * restriction, a lift or a policy change.
+ * restriction, a lift or a policy change (applying a policy included).
  *
  * A protected recording's artifacts are sealed the same way, but what
  * their seals hold is DEK ^ P, P derived from the recording's passphrase
@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "catalog.h"
 #include "crypto.h"
 #include "keys.h"
@@ -172,7 +173,7 @@ int seal_reconcile_recording(struct reg *r, const struct keyring *kr, const stru
 /*
  * seal_reconcile and seal_reconcile_recording against policy pol, whose
  * levels' public keys are pk (one per level of pol, in its order), rather
- * than r's own: what `recctl policy apply` makes the seals agree with
+ * than r's own: what seal_apply_policy makes the seals agree with
  * before it installs pol.  pol must keep every level of r->policy under
  * its name and public key (levels may be added); `from` and every level
  * computed are indices into pol's levels.  The DEK of a seal to add is
@@ -185,6 +186,52 @@ int seal_reconcile_to(struct reg *r, const struct policy *pol, const uint8_t (*p
 int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const uint8_t (*pk)[CRYPTO_PK_BYTES],
 				const struct keyring *kr, const struct cat_recording *rec,
 				struct seal_stats *st) MUST_CHECK;
+
+/*
+ * Whether policy np may replace r->policy: not when it would strand sealed
+ * data, that is when it lacks a level of r->policy (its seals could be
+ * neither read nor removed), names another rights level (who exercises
+ * rights would move), or lacks a purpose that some recording has.  0 when
+ * it may.  Otherwise -EINVAL: the refusal is logged as a ("policy-apply",
+ * "refused"), meta_errmsg holds the first problem, and when problems is
+ * not NULL *problems is a malloc'd text, one problem a line
+ * ("FILE: level X is missing; ..."), that the caller frees.
+ * (catalog: reads recordings and subjects; the audit entry joins the
+ * caller's transaction if one is open, else is written in its own)
+ * Errors: -EINVAL, catalog errors.
+ */
+int seal_policy_check(struct reg *r, const struct audit_actor *a, const struct policy *np,
+		      char **problems) MUST_CHECK;
+
+#define SEAL_DRY_RUN 1u	/* seal_apply_policy: do everything, then roll it back */
+
+/*
+ * Apply policy np, parsed from the file np->path, to the register: in one
+ * catalog transaction of its own, every recording's artifacts and details
+ * and every subject card are reconciled with np's levels (as
+ * seal_reconcile_to does, npk[i] being the public key of np's level i), each
+ * recording and card whose seals changed is logged ("reseal") and so is
+ * the whole ("policy-apply"); np->path's bytes are installed as
+ * REGISTER/policy.conf just before the commit, and put back when the
+ * commit fails, so a failure anywhere leaves the old policy with the old
+ * seals.  Seals are added with DEKs unsealed from kr (the rights level's
+ * key opens everything); kr may be NULL when np only raises levels.  A
+ * policy that seal_policy_check refuses is refused here too, checked again
+ * inside the transaction.  flags: SEAL_DRY_RUN rolls back and installs
+ * nothing.  On success (a dry run's too) the counts are added to *st (may
+ * be NULL).  r keeps the old policy in memory: reopen the register to work
+ * under the new one.  Neither np nor npk is kept.
+ * (catalog, write: its own transaction; the caller must not have one open)
+ * Errors, each with meta_errmsg saying what failed, and every one but a
+ * refusal also logged ("policy-apply", "error") when it happens in the
+ * reseal: -EINVAL (np would strand data), -ENOKEY (a seal is to be added
+ * and no level of kr opens the object: meta_errmsg names its recording or
+ * handle and the level), -EIO (a seal does not open), errors of reading
+ * np->path or policy.conf and of writing policy.conf, catalog errors.
+ */
+int seal_apply_policy(struct reg *r, const struct audit_actor *a, const struct policy *np,
+		      const uint8_t (*npk)[CRYPTO_PK_BYTES], const struct keyring *kr, unsigned flags,
+		      struct seal_stats *st) MUST_CHECK;
 
 /*
  * The passphrase mask of protected recordings: dek ^= p, which turns what

@@ -5,7 +5,8 @@
  * its fastest, for tests) and an empty dir/spool; tests that need a fixed
  * clock set RECFS_NOW before; 0, or -1 with the reason on stderr.
  * t_count and t_count_blobs: rows of the catalog and blob files; t_walk
- * for other looks at a tree of files.
+ * for other looks at a tree of files.  t_last_entry: the last audit entry,
+ * of one object or of all.
  */
 #ifndef RECFS_T_REG_H
 #define RECFS_T_REG_H
@@ -18,6 +19,7 @@
 
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "ingest.h"
 #include "register.h"
 
@@ -159,6 +161,31 @@ static inline char *t_ingest_one(const char *dir, struct reg *reg, const struct 
 	free(chat);
 	free(text);
 	return id;
+}
+
+/* The last audit entry on object (NULL: of all), its strings copied
+ * ("" for none). */
+struct t_entry {
+	char action[32], outcome[16], reason[256], artifact[16];
+};
+
+static inline int t_entry_copy(const struct audit_entry *e, void *ctx)
+{
+	struct t_entry *l = ctx;
+
+	snprintf(l->action, sizeof(l->action), "%s", e->action);
+	snprintf(l->outcome, sizeof(l->outcome), "%s", e->outcome);
+	snprintf(l->reason, sizeof(l->reason), "%s", e->reason ? e->reason : "");
+	snprintf(l->artifact, sizeof(l->artifact), "%s", e->artifact ? e->artifact : "");
+	return 0;
+}
+
+static inline struct t_entry t_last_entry(const struct reg *reg, const char *object)
+{
+	struct t_entry l = { "", "", "", "" };
+
+	CHECK_EQ(audit_each(reg->cat, object, t_entry_copy, &l), 0);
+	return l;
 }
 
 #endif

@@ -24,28 +24,9 @@ static char *ingest_one(const char *name, const char *when, const char *extra)
 	return t_ingest_one(dir, reg, secrets, &actor, name, when, extra);
 }
 
-struct last {
-	const char *object;
-	char action[32], outcome[16], reason[256], artifact[16];
-};
-
-static int last_entry(const struct audit_entry *e, void *ctx)
+static struct t_entry last_of(const char *object)
 {
-	struct last *l = ctx;
-
-	snprintf(l->action, sizeof(l->action), "%s", e->action);
-	snprintf(l->outcome, sizeof(l->outcome), "%s", e->outcome);
-	snprintf(l->reason, sizeof(l->reason), "%s", e->reason ? e->reason : "");
-	snprintf(l->artifact, sizeof(l->artifact), "%s", e->artifact ? e->artifact : "");
-	return 0;
-}
-
-static struct last last_of(const char *object)
-{
-	struct last l = { .object = object };
-
-	CHECK_EQ(audit_each(reg->cat, object, last_entry, &l), 0);
-	return l;
+	return t_last_entry(reg, object);
 }
 
 static int file_has(const char *path, const void *needle, size_t n)
@@ -235,7 +216,7 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 {
 	char *id = ingest_one("c1", "2026-03-06T10:00:00Z", "");
 	char handle[CATALOG_HANDLE_MAX], phone[32], *json = NULL, *sealed;
-	struct last l;
+	struct t_entry l;
 	size_t len;
 
 	if (!id)

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rights.h"
 #include "seal.h"
 #include "t.h"
 #include "t_reg.h"
@@ -496,6 +497,238 @@ out:
 	free(id);
 }
 
+#define SHIPPED "packaging/examples/tamro.conf"
+
+/* The policy at src with the first `from` at or after `after` replaced by
+ * `to` (every one when all), as dir/name: its path (malloc'd). */
+static char *variant(const char *name, const char *src, const char *after, const char *from, const char *to, int all)
+{
+	char *text = NULL, *path = xasprintf("%s/%s", dir, name), *p, *out;
+	size_t len;
+
+	CHECK_EQ(util_read_file(src, 1 << 20, (uint8_t **)&text, &len), 0);
+	out = xasprintf("%s", text ? text : "");
+	for (p = strstr(out, after); p && (p = strstr(p, from));) {
+		char *next = xasprintf("%.*s%s%s", (int)(p - out), out, to, p + strlen(from));
+		size_t at = (size_t)(p - out) + strlen(to);
+
+		free(out);
+		out = next;
+		p = all ? out + at : NULL;
+	}
+	CHECK_EQ(util_write_file_atomic(path, out, strlen(out), 0600), 0);
+	free(text);
+	free(out);
+	return path;
+}
+
+/* A policy from path (policy_free it), or NULL. */
+static struct policy *load(const char *path)
+{
+	struct policy *p = NULL;
+
+	CHECK_EQ(policy_load(path, &p, NULL), 0);
+	return p;
+}
+
+/* Public keys of np's levels: r's own, and for a level np adds, pk_new. */
+static uint8_t (*keys_of(const struct policy *np, const uint8_t *pk_new))[CRYPTO_PK_BYTES]
+{
+	uint8_t (*pk)[CRYPTO_PK_BYTES] = xcalloc(np->n_levels, sizeof(*pk));
+
+	for (size_t i = 0; i < np->n_levels; i++) {
+		int o = policy_level_index(reg->policy, np->levels[i].name);
+
+		memcpy(pk[i], o >= 0 ? reg->pk[o] : pk_new, CRYPTO_PK_BYTES);
+	}
+	return pk;
+}
+
+static struct t_entry last_of(const char *object)
+{
+	return t_last_entry(reg, object);
+}
+
+/* 1 when the register's policy.conf holds the text of path. */
+static int installed(const char *path)
+{
+	char *conf = xasprintf("%s/reg/policy.conf", dir);
+	uint8_t *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+	int same;
+
+	same = util_read_file(conf, 1 << 20, &a, &la) == 0 && util_read_file(path, 1 << 20, &b, &lb) == 0 &&
+	       la == lb && memcmp(a, b, la) == 0;
+	free(a);
+	free(b);
+	free(conf);
+	return same;
+}
+
+TEST(test_a_policy_that_drops_a_level_is_refused_logged_and_changes_nothing)
+{
+	char *once = variant("renamed1.conf", SHIPPED, "", "[level training]", "[level trainee]", 0);
+	char *path = variant("renamed.conf", once, "", "min_level = training", "min_level = trainee", 1);
+	struct policy *np = load(path);
+	char *problems = NULL;
+	uint8_t (*npk)[CRYPTO_PK_BYTES];
+
+	if (!np)
+		goto out;
+	npk = keys_of(np, reg->pk[0]);
+	CHECK(installed(SHIPPED));
+	CHECK_EQ(seal_policy_check(reg, &actor, np, &problems), -EINVAL);
+	CHECK(problems && strstr(problems, "level training is missing"));
+	CHECK(strstr(meta_errmsg(), "level training is missing") != NULL);
+	CHECK_STR(last_of(NULL).outcome, "refused");
+	CHECK_EQ(seal_apply_policy(reg, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, secrets, 0, NULL), -EINVAL);
+	CHECK_STR(last_of(NULL).action, "policy-apply");
+	CHECK_STR(last_of(NULL).outcome, "refused");
+	CHECK(installed(SHIPPED));
+	free(npk);
+	policy_free(np);
+out:
+	free(problems);
+	free(once);
+	free(path);
+}
+
+TEST(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit)
+{
+	const char *sl = "\"purpose\": \"service-level\",";
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "ap", "2026-03-05T10:00:00Z", sl);
+	char *held = t_ingest_one(dir, reg, secrets, &actor, "aq", "2026-03-05T11:00:00Z", sl);
+	char *lo = variant("lo.conf", SHIPPED, "[purpose service-level]", "min_level = analysis",
+			   "min_level = training\nchat_level = training", 0);
+	char *hi = xasprintf("%s/hi.conf", dir);
+	struct keyring *rights = holding("privacy", NULL);
+	struct policy *np = load(lo), *op = NULL;
+	struct cat_recording rec = { 0 }, rrec = { 0 };
+	struct idlist arts = { 0 }, rarts = { 0 };
+	struct seal_stats st = { 0 };
+	uint8_t (*npk)[CRYPTO_PK_BYTES] = NULL;
+	int64_t v0 = 0, v1 = 0;
+
+	CHECK_EQ(util_copy_file(SHIPPED, hi, 0600), 0);
+	op = load(hi);
+	if (!id || !held || !np || !op)
+		goto out;
+	npk = keys_of(np, reg->pk[0]);
+	CHECK_EQ(objects_of(id, &rec, &arts), 2);
+	check_sealed(&rec, &arts, analysis, analysis, analysis);
+	/* A restricted one stays sealed for the rights level only throughout. */
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, held, "contested"), 0);
+	CHECK_EQ(objects_of(held, &rrec, &rarts), 2);
+	check_sealed(&rrec, &rarts, privacy, privacy, privacy);
+	/* Lowering needs a key; without one nothing changes, and it is logged. */
+	CHECK_EQ(seal_apply_policy(reg, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, NULL, 0, &st), -ENOKEY);
+	CHECK(strstr(meta_errmsg(), id) && strstr(meta_errmsg(), "training"));
+	CHECK_STR(last_of(NULL).outcome, "error");
+	CHECK(installed(hi));
+	CHECK(!catalog_in_transaction(reg->cat));
+	check_sealed(&rec, &arts, analysis, analysis, analysis);
+	/* A dry run counts and changes nothing. */
+	CHECK_EQ(seal_apply_policy(reg, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, rights, SEAL_DRY_RUN, &st), 0);
+	CHECK_EQ(st.changed, 1);
+	CHECK_EQ(st.added, 2);
+	check_sealed(&rec, &arts, analysis, analysis, analysis);
+	CHECK(installed(hi));
+	/* For real: audio and chat go down to training, the details stay, and
+	 * mounts are told that what they show changed. */
+	CHECK_EQ(catalog_content_version(reg->cat, &v0), 0);
+	CHECK_EQ(seal_apply_policy(reg, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, rights, 0, NULL), 0);
+	CHECK_EQ(catalog_content_version(reg->cat, &v1), 0);
+	CHECK(v1 != v0);
+	check_sealed(&rec, &arts, training, training, analysis);
+	check_sealed(&rrec, &rarts, privacy, privacy, privacy);
+	CHECK(installed(lo));
+	CHECK_STR(last_of(id).action, "reseal");
+	CHECK_STR(last_of(id).reason, "policy-apply: seals +2 -0");
+	CHECK_STR(last_of(NULL).action, "policy-apply");
+	CHECK_STR(last_of(NULL).outcome, "ok");
+	/* And back up, which needs no key. */
+	memset(&st, 0, sizeof(st));
+	CHECK_EQ(seal_apply_policy(reg, &actor, op, (const uint8_t (*)[CRYPTO_PK_BYTES])reg->pk, NULL, 0, &st), 0);
+	check_sealed(&rec, &arts, analysis, analysis, analysis);
+	check_sealed(&rrec, &rarts, privacy, privacy, privacy);
+	CHECK(installed(hi));
+	CHECK_EQ(st.removed, 2);
+out:
+	cat_recording_clear(&rec);
+	cat_recording_clear(&rrec);
+	idlist_free(&arts);
+	idlist_free(&rarts);
+	free(held);
+	keyring_free(rights);
+	policy_free(np);
+	policy_free(op);
+	free(npk);
+	free(lo);
+	free(hi);
+	free(id);
+}
+
+/* The artifacts and details of every recording not restricted. */
+static int unrestricted_objects(const struct cat_recording *rec, void *ctx)
+{
+	if (rec->restricted_since)
+		return 0;
+	CHECK_EQ(catalog_recording_artifacts(reg->cat, rec->id, ctx), 0);
+	if (rec->details_id[0])
+		idlist_add(ctx, rec->details_id);
+	return 0;
+}
+
+static int card_ids(const char *handle, void *ctx)
+{
+	char card[RECFS_ID_HEX];
+
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), 0);
+	idlist_add(ctx, card);
+	return 0;
+}
+
+TEST(test_a_level_the_policy_adds_gets_seals_for_its_own_new_key)
+{
+	char *path = variant("extra.conf", SHIPPED, "", "[level privacy]", "[level extra]\ngroup = recfs-extra\n\n[level privacy]", 0);
+	struct policy *np = load(path);
+	struct crypto_key *sk = NULL, *got = NULL, *want = NULL;
+	struct keyring *kr = NULL;
+	struct idlist arts = { 0 };
+	uint8_t pk[CRYPTO_PK_BYTES], seal[CRYPTO_SEAL_BYTES];
+	uint8_t (*npk)[CRYPTO_PK_BYTES] = NULL;
+
+	if (!np)
+		goto out;
+	CHECK_EQ(crypto_keypair(pk, &sk), 0);
+	npk = keys_of(np, pk);
+	CHECK_EQ(seal_apply_policy(reg, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, secrets, 0, NULL), 0);
+	CHECK(installed(path));
+	CHECK_EQ(keyring_new(&kr), 0);
+	CHECK_EQ(keyring_add_level(kr, "extra", sk), 0);
+	/* Every object of a recording not restricted, and every card: all are
+	 * sealed from levels below the new one. */
+	CHECK_EQ(catalog_each_recording(reg->cat, unrestricted_objects, &arts), 0);
+	CHECK(arts.n >= 6);
+	CHECK_EQ(catalog_each_subject(reg->cat, card_ids, &arts), 0);
+	CHECK(arts.n >= 8);
+	for (size_t i = 0; i < arts.n; i++) {
+		CHECK_EQ(catalog_get_seal(reg->cat, arts.id[i], "extra", seal), 0);
+		CHECK_EQ(seal_open(kr, "extra", arts.id[i], seal, &got), 0);
+		CHECK_EQ(seal_unseal(reg, secrets, "privacy", arts.id[i], &want), 0);
+		CHECK(want && same_key(got, want));
+		crypto_key_free(want);
+		got = want = NULL;
+	}
+out:
+	idlist_free(&arts);
+	keyring_free(kr);
+	crypto_key_free(sk);
+	policy_free(np);
+	free(npk);
+	free(path);
+}
+
 /* A guarded copy of k (crypto_key_free it). */
 static struct crypto_key *copy_of(const struct crypto_key *k)
 {
@@ -580,6 +813,9 @@ int main(void)
 	RUN(test_reconcile_that_must_add_a_seal_without_a_key_is_enokey_naming_the_owner);
 	RUN(test_restricting_and_lifting_a_recording_reconciles_each_of_its_objects);
 	RUN(test_reconciling_to_another_policy_seals_what_it_gives_each_kind);
+	RUN(test_a_policy_that_drops_a_level_is_refused_logged_and_changes_nothing);
+	RUN(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit);
+	RUN(test_a_level_the_policy_adds_gets_seals_for_its_own_new_key);
 	RUN(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back);
 	RUN(test_masking_an_object_replaces_each_seal_it_has_and_adds_none);
 	reg_close(reg);
