@@ -98,8 +98,23 @@ static const char schema_v2[] =
 	"ALTER TABLE audit ADD COLUMN artifact TEXT;"
 	"ALTER TABLE audit ADD COLUMN loginuid INTEGER;";
 
+/*
+ * v3: a sealed record that neither a recording (details_id) nor a subject
+ * (card) names, a rectification's history, names its owner (a handle or a
+ * recording id), so that it is erased with it.  Older history records get
+ * theirs from the audit entry that made them ("sealed=ID" in the reason of
+ * an "rectify" entry about the handle); one whose owner is gone, or that no
+ * entry names, is an orphan for fsck to report and --repair to erase.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE record ADD COLUMN owner TEXT;"
+	"CREATE INDEX record_owner ON record(owner);"
+	"UPDATE record SET owner = (SELECT a.object FROM audit a WHERE a.action = 'rectify' AND a.outcome = 'ok'"
+	"  AND a.reason LIKE '%sealed=' || record.id || '%' LIMIT 1)"
+	" WHERE owner IS NULL;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
-static const char *const schema[] = { schema_v1, schema_v2 };
+static const char *const schema[] = { schema_v1, schema_v2, schema_v3 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc)
@@ -862,6 +877,45 @@ int catalog_delete_record(struct catalog *c, const char *id)
 		return -EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	return catalog_step_done(c, st, "delete record");
+}
+
+int catalog_set_record_owner(struct catalog *c, const char *id, const char *owner)
+{
+	static const char sql[] = "UPDATE record SET owner=?2 WHERE id=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+	rc = catalog_step_done(c, st, "set record owner");
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		rc = -ENOENT;
+	return rc;
+}
+
+static int add_id_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	(void)fn;
+	idlist_add(ctx, (const char *)sqlite3_column_text(st, 0));
+	return 0;
+}
+
+int catalog_owned_records(struct catalog *c, const char *owner, struct idlist *out)
+{
+	return catalog_walk(c, "SELECT id FROM record WHERE owner=?1 ORDER BY id", owner, add_id_row, NULL, out);
+}
+
+int catalog_orphan_records(struct catalog *c, struct idlist *out)
+{
+	return catalog_walk(c,
+			    "SELECT id FROM record WHERE id NOT IN (SELECT details_id FROM recording)"
+			    " AND id NOT IN (SELECT card FROM subject)"
+			    " AND (owner IS NULL OR (owner NOT IN (SELECT handle FROM subject)"
+			    "                        AND owner NOT IN (SELECT id FROM recording)))"
+			    " ORDER BY id",
+			    NULL, add_id_row, NULL, out);
 }
 
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id)

@@ -42,7 +42,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 2
+#define CATALOG_SCHEMA_VERSION 3
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -197,6 +197,23 @@ int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const cha
 int catalog_put_record(struct catalog *c, const char *id, const uint8_t *ct, size_t len) MUST_CHECK;
 int catalog_get_record(struct catalog *c, const char *id, uint8_t **ct, size_t *len) MUST_CHECK;
 int catalog_delete_record(struct catalog *c, const char *id) MUST_CHECK;
+/*
+ * A sealed record that no recording (details_id) or subject (card) names
+ * (a rectification's history) names its owner, a handle or a recording
+ * id, and is erased with it.  catalog_put_record of the same id again
+ * clears the owner: set it after each write.  owner is lent for the call.
+ * Errors: -ENOENT (no record id), catalog errors.
+ */
+int catalog_set_record_owner(struct catalog *c, const char *id, const char *owner) MUST_CHECK;
+/* Append to out the ids of the records owner owns, by id.  Catalog errors. */
+int catalog_owned_records(struct catalog *c, const char *owner, struct idlist *out) MUST_CHECK;
+/*
+ * Append to out the ids of the orphaned sealed records, by id: those no
+ * recording or subject names and whose owner is unset or no longer exists
+ * (left by an erasure of an older recfs, or a crash between writes that a
+ * transaction did not cover).  What fsck reports.  Catalog errors.
+ */
+int catalog_orphan_records(struct catalog *c, struct idlist *out) MUST_CHECK;
 
 /* Subjects: handle -> card record id; blind index entries -> handle. */
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;

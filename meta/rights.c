@@ -4,7 +4,8 @@
  *
  * Erasure is crypto-shredding: inside one transaction every seal of every
  * object of the recording is deleted (secure_delete overwrites the bytes),
- * then its rows; after the commit the WAL is checkpointed and truncated so
+ * then its rows, and with them the sealed records the recording or subject
+ * owns (rectification histories, catalog_owned_records); after the commit the WAL is checkpointed and truncated so
  * no old frame keeps a seal, and only then are the blob files unlinked.  A
  * crash after the commit leaves unreadable orphan blobs for fsck --repair.
  *
@@ -96,6 +97,22 @@ static void unlink_blobs(struct reg *r, const struct idlist *l)
 	}
 }
 
+/* The sealed records owner (a handle or a recording id) owns, rectification
+ * histories: their seals, then their rows. */
+static int erase_owned(struct reg *r, const char *owner)
+{
+	struct idlist ids = { 0 };
+	int rc = catalog_owned_records(r->cat, owner, &ids);
+
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+		rc = catalog_delete_seals(r->cat, ids.id[i], NULL);
+		if (rc == 0)
+			rc = catalog_delete_record(r->cat, ids.id[i]);
+	}
+	idlist_free(&ids);
+	return rc;
+}
+
 /* The rows and seals of one recording; its artifact ids are appended to
  * arts (which may hold other recordings' already: a sweep's batch). */
 static int erase_rows(struct reg *r, const struct cat_recording *rec, struct idlist *arts)
@@ -110,6 +127,8 @@ static int erase_rows(struct reg *r, const struct cat_recording *rec, struct idl
 		if (rc == 0)
 			rc = catalog_delete_record(r->cat, rec->details_id);
 	}
+	if (rc == 0)
+		rc = erase_owned(r, rec->id);
 	if (rc == 0)
 		rc = catalog_delete_recording(r->cat, rec->id);
 	return rc;
@@ -264,6 +283,8 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	rc = catalog_delete_seals(r->cat, card, NULL);
 	if (rc == 0)
 		rc = catalog_delete_record(r->cat, card);
+	if (rc == 0)
+		rc = erase_owned(r, handle);
 	if (rc == 0)
 		rc = catalog_delete_subject(r->cat, handle);
 	if (rc == 0)
@@ -474,6 +495,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	rc = seal_write_record(r, card_id, text, strlen(text), seal_level_for(r->policy, NULL, SEAL_CARD));
 	if (rc == 0)
 		rc = seal_write_record(r, log_id, logtext, strlen(logtext), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
+	if (rc == 0)	/* the history goes with the subject (erase_owned) */
+		rc = catalog_set_record_owner(r->cat, log_id, handle);
 	if (rc == 0 && keyring_index_key(kr) && (!strcmp(field, "phone") || !strcmp(field, "email"))) {
 		char norm[256];
 		uint8_t mac[CRYPTO_MAC_BYTES];

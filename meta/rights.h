@@ -45,8 +45,9 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlist *arts);
 /* Erase one non-audio artifact of a recording. */
 int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact) MUST_CHECK;
-/* Erase every recording of a subject, then its card (-ENOTEMPTY when some
- * recording could not be erased, e.g. on hold). */
+/* Erase every recording of a subject, then its card and the sealed records
+ * it owns, its rectification histories (-ENOTEMPTY when some recording
+ * could not be erased, e.g. on hold: the card and histories then stay). */
 int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle) MUST_CHECK;
 
 /* Restrict (Art. 18): delete every seal below the rights level. */
@@ -66,7 +67,8 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 			 int64_t until) MUST_CHECK;
 /* Rectification: set one field ("name", "phone", "email", "organisation")
  * of a subject card; the old and new values are sealed into the log record
- * for the rights level only. */
+ * for the rights level only, which the subject owns (catalog_set_record_owner):
+ * rights_erase_subject erases it with the card. */
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value) MUST_CHECK;
 

@@ -6,7 +6,10 @@
  * leftover temporary files); every seal names an existing artifact or
  * sealed record and a level of the policy; every artifact keeps a seal of
  * the rights level (restriction never removes that one); every recording
- * has its audio and its details record.  With keyrings, every blob a held
+ * has its audio and its details record; every sealed record is named by a
+ * recording or a subject or owned by one that exists (an orphaned record,
+ * a rectification history its erasure left, stays decryptable: --repair
+ * erases it and the seals that name nothing).  With keyrings, every blob a held
  * level can open is read through and every chunk's tag checked.
  *
  * Ingest writes blobs before it commits their rows, so a young
@@ -26,6 +29,7 @@
 
 #include "blob.h"
 #include "recctl.h"
+#include "rights.h"
 #include "seal.h"
 
 const char usage_fsck[] =
@@ -33,14 +37,15 @@ const char usage_fsck[] =
 	"                   [--grace SECONDS] [-v]\n"
 	"\n"
 	"Check that catalog and blobs agree: blobs exist with the right size, no\n"
-	"orphan or temporary files, seals name existing objects, every recording\n"
-	"has audio.  With keyrings, authenticate every chunk of every blob their\n"
+	"orphan or temporary files, seals name existing objects, every sealed\n"
+	"record belongs to a recording or subject, every recording has audio.  With keyrings, authenticate every chunk of every blob their\n"
 	"levels can open.  Exit status 1 when problems remain.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      a level keyring (repeatable)\n"
 	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
-	"  --repair            remove orphan blobs and temporary files (logged)\n"
+	"  --repair            remove orphan blobs and temporary files, erase orphaned\n"
+	"                      sealed records and seals (logged)\n"
 	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
 	"  -v, --verbose       say what was verified\n";
 
@@ -65,6 +70,7 @@ struct fsck {
 	size_t n_arts;
 	struct rec *recs;
 	size_t n_recs;
+	struct idlist dead_seals;	/* objects of seals that name nothing */
 	long problems, repaired, young, seals, blobs, verified, records_verified;
 	int repair, verbose;
 	time_t grace;
@@ -139,10 +145,11 @@ static int check_seal(const char *object, const char *level, void *ctx)
 		return 0;
 	rc = catalog_get_record(f->r->cat, object, &ct, &len);
 	free(ct);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT) {
 		problem(f, "seal for level %s names %s, which is neither an artifact nor a sealed record", level,
 			object);
-	else if (rc)
+		idlist_add(&f->dead_seals, object);
+	} else if (rc)
 		return rc;
 	return 0;
 }
@@ -180,6 +187,58 @@ static void check_catalog(struct fsck *f)
 		if (rc == -ENOENT)
 			problem(f, "recording %s: its details record %s is missing", r->id, r->details);
 	}
+}
+
+/* Erase id's seals (and, record set, its row) in the open transaction, logged. */
+static int erase_object(struct fsck *f, const char *id, int record)
+{
+	int rc = catalog_delete_seals(f->r->cat, id, NULL);
+
+	if (rc == 0 && record)
+		rc = catalog_delete_record(f->r->cat, id);
+	if (rc == 0)
+		rc = audit_log(f->r->cat, &f->actor, "fsck-repair", id, "ok",
+			       record ? "orphaned sealed record erased" : "seals of no object erased");
+	return rc;
+}
+
+/*
+ * Sealed records that nothing names and whose owner is gone (a subject's
+ * rectification history from an erasure by an older recfs): each is a
+ * problem; --repair erases them and the seals check_seal found naming
+ * nothing, in one transaction, and truncates the WAL after it.
+ */
+static int check_orphan_records(struct fsck *f)
+{
+	struct idlist orphans = { 0 };
+	int rc = catalog_orphan_records(f->r->cat, &orphans);
+
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < orphans.n; i++)
+		problem(f, "sealed record %s belongs to no recording or subject (orphaned)", orphans.id[i]);
+	if (!f->repair || (orphans.n == 0 && f->dead_seals.n == 0))
+		goto out;
+	if ((rc = catalog_begin(f->r->cat)))
+		goto out;
+	for (size_t i = 0; rc == 0 && i < orphans.n; i++)
+		rc = erase_object(f, orphans.id[i], 1);
+	for (size_t i = 0; rc == 0 && i < f->dead_seals.n; i++)
+		if (i == 0 || strcmp(f->dead_seals.id[i], f->dead_seals.id[i - 1]))
+			rc = erase_object(f, f->dead_seals.id[i], 0);
+	if (rc == 0)
+		rc = catalog_commit(f->r->cat);
+	if (rc) {
+		catalog_rollback(f->r->cat);
+		goto out;
+	}
+	rights_shred(f->r, &f->actor, &(struct idlist){ 0 });
+	f->repaired += (long)(orphans.n + f->dead_seals.n);	/* one problem each */
+	printf("  erased %zu orphaned sealed record%s and %zu seal%s of missing objects\n", orphans.n,
+	       orphans.n == 1 ? "" : "s", f->dead_seals.n, f->dead_seals.n == 1 ? "" : "s");
+out:
+	idlist_free(&orphans);
+	return rc;
 }
 
 static int file_is_young(struct fsck *f, const struct stat *st)
@@ -465,6 +524,10 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot read the seals: %s", strerror(-rc));
 		goto out;
 	}
+	if ((rc = check_orphan_records(&f))) {
+		rc = error("cannot check the sealed records: %s", strerror(-rc));
+		goto out;
+	}
 	check_blob_files(&f);
 	scan_blobs(&f);
 	scan_temp(&f, NULL);
@@ -495,5 +558,6 @@ out:
 	keyring_free(f.kr);
 	free(f.arts);
 	free(f.recs);
+	idlist_free(&f.dead_seals);
 	return rc;
 }
