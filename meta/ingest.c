@@ -180,6 +180,10 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "legal_basis %s is not one of Art. 6(1): consent, contract, "
 				 "legal_obligation, vital_interests, public_task, legitimate_interests",
 				 safe_name(basis));
+	if (!policy_basis_allowed(pol, j->purpose, j->source, basis))
+		return meta_fail(-EINVAL, "legal_basis %s is not a basis of purpose %s: the policy gives it %s "
+				 "(allowed_bases lists any others)",
+				 basis, pol->purposes[j->purpose].name, pol->purposes[j->purpose].legal_basis);
 	if (str_field(root, "title", &bad), bad)
 		return meta_fail(-EINVAL, "title is not a string");
 

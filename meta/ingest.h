@@ -2,8 +2,9 @@
  * ingest.h - turning a manifest (X.json) and its files into a recording.
  *
  * Order of work, which is what makes a crash harmless: validate everything
- * (JSON, source, purpose, basis, time, audio with libopusfile and its
- * OpusTags headers, attachment files), write and fsync every blob under a
+ * (JSON, source, purpose, a basis the policy allows the purpose
+ * (policy_basis_allowed), time, subjects' roles, audio with libopusfile
+ * and its OpusTags headers, attachment files), write and fsync every blob under a
  * fresh artifact id, fsync the blob directories, then insert all rows
  * (recording, artifacts, seals, sealed details, subjects, ingest key, audit
  * entry) in one transaction.  The audio is stored without its personal

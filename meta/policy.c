@@ -25,7 +25,8 @@
  * from any start date; a recipient outside the EEA has a safeguard.  Absent optional keys:
  * max_retention = retention, rights = no, no group, no users, the source's
  * legal basis is its purpose's, chat_level and attachment_level -1 (seal.c
- * seals chats and shared files from details_level, as the details).
+ * seals chats and shared files from details_level, as the details), no
+ * allowed_bases beside the purpose's legal_basis.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -39,7 +40,7 @@
 #include "seal.h"
 
 #define POLICY_MAX_BYTES (1024 * 1024)
-#define MAX_KEYS 7
+#define MAX_KEYS 8
 
 const char *const policy_legal_bases[] = {
 	"consent", "contract", "legal_obligation", "vital_interests", "public_task",
@@ -72,7 +73,7 @@ static const struct stype_def {
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
 	[S_PURPOSE] = { "purpose", 1,
 			{ "description", "legal_basis", "min_level", "retention", "max_retention", "chat_level",
-			  "attachment_level" },
+			  "attachment_level", "allowed_bases" },
 			0x0f },
 	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source" }, 0x0b },
 	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard" }, 0x03 },
@@ -81,7 +82,7 @@ static const struct stype_def {
 /* Key indices, per section type, as in stypes[].keys. */
 enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS };
 enum { L_GROUP, L_USERS, L_RIGHTS };
-enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL };
+enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
 enum { RCP_NAME, RCP_EEA, RCP_SAFEGUARD };
 
@@ -403,20 +404,39 @@ static int policy_handler(void *user, const char *section, const char *name, con
 	return 1;
 }
 
+/* Index of s in policy_legal_bases; -1 when it is none of them. */
+static int basis_index(const char *s)
+{
+	for (int i = 0; s && policy_legal_bases[i]; i++)
+		if (!strcmp(policy_legal_bases[i], s))
+			return i;
+	return -1;
+}
+
 int policy_is_legal_basis(const char *s)
 {
-	for (int i = 0; policy_legal_bases[i]; i++)
-		if (!strcmp(policy_legal_bases[i], s))
-			return 1;
-	return 0;
+	return basis_index(s) >= 0;
+}
+
+int policy_basis_allowed(const struct policy *p, int purpose, int source, const char *basis)
+{
+	const struct policy_purpose *pu;
+	int i = basis_index(basis);
+
+	if (i < 0 || purpose < 0 || (size_t)purpose >= p->n_purposes)
+		return 0;
+	pu = &p->purposes[purpose];
+	if (!strcmp(pu->legal_basis, basis) || (pu->allowed_bases & (1u << i)))
+		return 1;
+	return source >= 0 && (size_t)source < p->n_sources && p->sources[source].purpose == purpose &&
+	       p->sources[source].legal_basis && !strcmp(p->sources[source].legal_basis, basis);
 }
 
 static const char *basis_in_words(const char *s)
 {
-	for (int i = 0; policy_legal_bases[i]; i++)
-		if (!strcmp(policy_legal_bases[i], s))
-			return basis_words[i];
-	return s;
+	int i = basis_index(s);
+
+	return i < 0 ? s : basis_words[i];
 }
 
 /* 0, or -EINVAL (syntax) / -ERANGE (zero or over a hundred years). */
@@ -625,6 +645,46 @@ static char *basis_value(struct parser *ps, const struct sect *sc, int k)
 	return xstrdup(sc->val[k]);
 }
 
+/* The next word of a list ("a, b c") at *v, malloc'd, and *v past it;
+ * NULL at the list's end (also when *v is NULL). */
+static char *next_word(const char **v)
+{
+	size_t n;
+	char *w;
+
+	while (*v && (**v == ' ' || **v == '\t' || **v == ','))
+		(*v)++;
+	if (!*v || !**v)
+		return NULL;
+	n = strcspn(*v, " \t,");
+	w = xasprintf("%.*s", (int)n, *v);
+	*v += n;
+	return w;
+}
+
+/* A list of legal bases ("consent, contract"), as a bit set of their
+ * indices in policy_legal_bases; each one that is none is reported. */
+static unsigned bases_value(struct parser *ps, const struct sect *sc, int k)
+{
+	const char *v = sc->val[k];
+	unsigned set = 0;
+	char *b;
+
+	while ((b = next_word(&v))) {
+		int i = basis_index(b);
+
+		if (i < 0)
+			add_err(ps, sc->key_line[k],
+				"allowed_bases: '%s' is not one of consent, contract, legal_obligation, "
+				"vital_interests, public_task, legitimate_interests",
+				b);
+		else
+			set |= 1u << i;
+		free(b);
+	}
+	return set;
+}
+
 static int period_value(struct parser *ps, const struct sect *sc, int k, struct policy_period *out)
 {
 	int rc;
@@ -657,6 +717,7 @@ static void check_level(struct parser *ps, struct policy *p, const struct sect *
 {
 	struct policy_level *l = &p->levels[sc->idx];
 	const char *v = sc->val[L_USERS];
+	char *u;
 
 	if (sc->val[L_GROUP] && *sc->val[L_GROUP]) {
 		if (valid_unix_name(sc->val[L_GROUP]))
@@ -664,16 +725,7 @@ static void check_level(struct parser *ps, struct policy *p, const struct sect *
 		else
 			add_err(ps, sc->key_line[L_GROUP], "bad group name '%s'", sc->val[L_GROUP]);
 	}
-	while (v && *v) {
-		size_t n = strcspn(v, " \t,");
-		char *u;
-
-		if (n == 0) {
-			v++;
-			continue;
-		}
-		u = xasprintf("%.*s", (int)n, v);
-		v += n;
+	while ((u = next_word(&v))) {
 		if (!valid_unix_name(u)) {
 			add_err(ps, sc->key_line[L_USERS], "bad user name '%s'", u);
 			free(u);
@@ -694,6 +746,7 @@ static void check_purpose(struct parser *ps, struct policy *p, const struct sect
 
 	pu->description = text_value(ps, sc, P_DESC);
 	pu->legal_basis = basis_value(ps, sc, P_BASIS);
+	pu->allowed_bases = bases_value(ps, sc, P_ALLOWED_BASES);
 	pu->min_level = level_ref(ps, p, sc, P_MIN_LEVEL);
 	pu->chat_level = kind_level_ref(ps, p, sc, P_CHAT_LEVEL, pu->min_level);
 	pu->attachment_level = kind_level_ref(ps, p, sc, P_ATTACHMENT_LEVEL, pu->min_level);
@@ -981,15 +1034,14 @@ static void period_words(struct policy_period per, char *buf, size_t size)
 	snprintf(buf, size, "%d %s%s", per.n, unit, per.n == 1 ? "" : "s");
 }
 
-/* The names of the purposes based on b1 or b2 (may be NULL), into b. */
+/* The names of the purposes that may be based on b1 or b2 (may be NULL),
+ * into b. */
 static void purposes_on(struct sb *b, const struct policy *p, const char *b1, const char *b2)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < p->n_purposes; i++) {
-		const char *basis = p->purposes[i].legal_basis;
-
-		if (strcmp(basis, b1) && (!b2 || strcmp(basis, b2)))
+		if (!policy_basis_allowed(p, (int)i, -1, b1) && (!b2 || !policy_basis_allowed(p, (int)i, -1, b2)))
 			continue;
 		sb_printf(b, "%s%s", n ? ", " : "", p->purposes[i].name);
 		n++;
@@ -1051,6 +1103,9 @@ char *policy_notice(const struct policy *p)
 		sb_printf(&b, "\n%s\n", pu->name);
 		sb_printf(&b, "    Purpose:      %s\n", pu->description);
 		sb_printf(&b, "    Legal basis:  %s\n", basis_in_words(pu->legal_basis));
+		for (int k = 0; policy_legal_bases[k]; k++)
+			if ((pu->allowed_bases & (1u << k)) && strcmp(policy_legal_bases[k], pu->legal_basis))
+				sb_printf(&b, "    or, where the recording says so: %s\n", basis_words[k]);
 		if (period_le(pu->max_retention, pu->retention))
 			sb_printf(&b, "    Kept for:     %s after the recording\n", w1);
 		else

@@ -37,6 +37,9 @@ struct policy_purpose {
 	char *name;
 	char *description;
 	char *legal_basis;	/* one of policy_legal_bases */
+	/* Bases a recording of this purpose may have besides legal_basis
+	 * (allowed_bases =): bit i stands for policy_legal_bases[i]. */
+	unsigned allowed_bases;
 	int min_level;		/* index into levels */
 	/* Levels of the chat transcript and of shared files (indices into
 	 * levels, never below min_level), or -1 when the policy does not say:
@@ -100,6 +103,14 @@ int policy_source_index(const struct policy *p, const char *name);
 int policy_recipient_index(const struct policy *p, const char *name);
 /* 1 when s is a valid legal basis. */
 int policy_is_legal_basis(const char *s);
+/*
+ * 1 when a recording of purpose (an index into p->purposes) from source (an
+ * index into p->sources, or -1) may have legal basis `basis`: the purpose's
+ * legal_basis, one of its allowed_bases, or the source's legal_basis when
+ * the source is for this purpose.  0 otherwise (also for a basis that is
+ * none of Art. 6(1), and for an index out of range).
+ */
+int policy_basis_allowed(const struct policy *p, int purpose, int source, const char *basis);
 
 /* from + period (calendar arithmetic, UTC). */
 int64_t policy_period_add(int64_t from, struct policy_period per);

@@ -46,6 +46,7 @@ static void check(const struct policy *p)
 		FUZZ_ASSERT(u->attachment_level == -1 ||
 			    (u->attachment_level >= u->min_level && (size_t)u->attachment_level < p->n_levels));
 		FUZZ_ASSERT(policy_is_legal_basis(u->legal_basis));
+		FUZZ_ASSERT(u->allowed_bases < 1u << 6 && policy_basis_allowed(p, (int)i, -1, u->legal_basis));
 		FUZZ_ASSERT(policy_period_add(t, u->retention) > t);
 		FUZZ_ASSERT(policy_period_add(t, u->max_retention) >= policy_period_add(t, u->retention));
 		policy_period_format(u->max_retention, buf);

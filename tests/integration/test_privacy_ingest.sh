@@ -12,6 +12,8 @@
 #     a manifest with free text there is quarantined with a clear
 #     error.txt, and the text is nowhere under the register but in
 #     quarantine.
+#  4. A manifest's legal_basis is its purpose's, or one the purpose allows
+#     (allowed_bases): another is quarantined with a clear error.txt.
 . "$(dirname "$0")/lib.sh"
 
 for tool in python3 sqlite3 getfattr; do
@@ -173,5 +175,36 @@ rid=$(q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$T_ROLES" +%
 assert_eq "customer, staff and participant are taken, and no role is a participant" \
 	"customer participant participant staff" \
 	"$(q "SELECT role FROM link WHERE recording = '$rid' ORDER BY role" | tr '\n' ' ' | sed 's/ $//')"
+
+# --- 4. the legal basis is one the purpose allows ---------------------------
+
+T_B1=$(date -u -d '-4 days' +%Y-%m-%dT10:00:00Z)
+T_B2=$(date -u -d '-4 days' +%Y-%m-%dT11:00:00Z)
+cp "$FIX/mono.opus" "$SPOOL/basis.opus"
+cat >"$SPOOL/basis.json" <<EOF
+{"recorded_at": "$T_B1", "source": "customer-service", "legal_basis": "consent", "audio": "basis.opus",
+ "subjects": [{"role": "customer", "phone": "+358401234011"}]}
+EOF
+assert_exit "recctl ingest of a call with a basis its purpose does not have exits 1" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/basis.json"
+assert_contains "it says the manifest was quarantined" "$T_OUT" "basis.json: quarantined in"
+assert_eq "error.txt says the basis is not the purpose's" \
+	"legal_basis consent is not a basis of purpose quality: the policy gives it contract (allowed_bases lists any others)" \
+	"$(cat "$REG/quarantine/basis/error.txt" 2>&1)"
+assert_eq "nothing of it is in the catalog" 0 "$(q "SELECT count(*) FROM recording WHERE recorded_at = $(date -u -d "$T_B1" +%s)")"
+# The shipped policy lets a call used in training rest on consent.
+cp "$FIX/mono.opus" "$SPOOL/basis2.opus"
+cat >"$SPOOL/basis2.json" <<EOF
+{"recorded_at": "$T_B2", "source": "customer-service", "purpose": "training", "legal_basis": "consent",
+ "audio": "basis2.opus", "subjects": [{"role": "customer", "phone": "+358401234012"}]}
+EOF
+ingest_ok basis2
+assert_eq "a basis in the purpose's allowed_bases is taken" "training consent" \
+	"$(q "SELECT purpose || ' ' || legal_basis FROM recording WHERE recorded_at = $(date -u -d "$T_B2" +%s)")"
+awk '/^\[purpose training\]/ { print; print "allowed_bases = consent, whim"; next } /^allowed_bases/ { next } { print }' \
+	"$POLICY_EXAMPLE" >"$T_TMP/bad3.conf"
+line=$(grep -n '^allowed_bases = consent, whim' "$T_TMP/bad3.conf" | cut -d: -f1)
+assert_fails_with "policy check: a basis that is none of Art. 6(1) in allowed_bases is an error at its line" \
+	"bad3.conf:$line: allowed_bases: 'whim' is not one of consent" "$RECCTL" policy check "$T_TMP/bad3.conf"
 
 t_done

@@ -139,6 +139,12 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
 		  " \"subjects\": [{\"role\": \"customer\"}, {\"role\": \"Customer\"}]}",
 		  "subject 2: role is not one of customer, participant, staff" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"legal_basis\": \"consent\"}",
+		  "legal_basis consent is not a basis of purpose quality: the policy gives it contract" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"purpose\": \"training\", \"legal_basis\": \"contract\"}",
+		  "legal_basis contract is not a basis of purpose training" },
 	};
 	int blobs = t_count_blobs(reg), recs = t_count(reg, "SELECT count(*) FROM recording");
 	struct ingest_result res;
@@ -235,6 +241,21 @@ TEST(test_a_role_of_free_text_is_refused_and_stored_nowhere)
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM link WHERE role = 'staff'"), 1);
 }
 
+TEST(test_a_basis_the_purpose_allows_is_taken)
+{
+	struct ingest_result res;
+	struct cat_recording rec;
+
+	copy_fixture("tests/fixtures/mono.opus", "c.opus");
+	write_text("c.json", "{\"recorded_at\": \"2026-03-05T08:00:00Z\", \"source\": \"customer-service\","
+			     " \"purpose\": \"training\", \"legal_basis\": \"consent\", \"audio\": \"c.opus\"}");
+	CHECK_EQ(ingest("c.json", &res), 0);
+	CHECK_EQ(catalog_get_recording(reg->cat, res.recording, &rec), 0);
+	CHECK_STR(rec.purpose, "training");
+	CHECK_STR(rec.legal_basis, "consent");
+	cat_recording_clear(&rec);
+}
+
 static int file_contains(const char *path, const char *needle)
 {
 	uint8_t *buf = NULL;
@@ -276,6 +297,7 @@ int main(void)
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
 	RUN(test_subject_roles_are_the_words_of_the_format);
 	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
+	RUN(test_a_basis_the_purpose_allows_is_taken);
 	RUN(test_catalog_holds_no_personal_data_in_the_clear);
 	reg_close(reg);
 	keyring_free(secrets);

@@ -743,6 +743,75 @@ TEST(test_notice_says_which_levels_read_chats_and_shared_files)
 	policy_free(p);
 }
 
+TEST(test_allowed_bases_are_read_as_a_set_and_checked_by_line)
+{
+	struct policy *p = load_text(BASE "[purpose p2]\ndescription = D2\nlegal_basis = legitimate_interests\n"
+					  "min_level = low\nretention = 6m\nallowed_bases = consent,contract  consent\n");
+	char *path, *errs;
+
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_EQ(p->purposes[0].allowed_bases, 0);
+		CHECK_EQ(p->purposes[1].allowed_bases, 3);	/* consent, contract */
+		policy_free(p);
+	}
+	errs = errors_of(BASE "[purpose p2]\ndescription = D2\nlegal_basis = consent\nmin_level = low\n"
+			      "retention = 6m\nallowed_bases = contract, because\n",
+			 &path);
+	CHECK(has_error(errs, path, 25, "allowed_bases: 'because' is not one of consent, contract"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+}
+
+TEST(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources)
+{
+	struct policy *p = load_text(BASE "[purpose p2]\ndescription = D2\nlegal_basis = legitimate_interests\n"
+					  "min_level = low\nretention = 6m\nallowed_bases = consent\n"
+					  "[source s2]\nkind = meeting\npurpose = p1\nlegal_basis = legal_obligation\n"
+					  "data_source = m\n");
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK(policy_basis_allowed(p, 0, -1, "contract"));
+	CHECK(!policy_basis_allowed(p, 0, -1, "consent"));
+	CHECK(!policy_basis_allowed(p, 0, 0, "legal_obligation"));
+	CHECK(policy_basis_allowed(p, 0, 1, "legal_obligation"));	/* s2 says so for p1 */
+	CHECK(!policy_basis_allowed(p, 1, 1, "legal_obligation"));	/* but not for p2 */
+	CHECK(policy_basis_allowed(p, 1, 0, "legitimate_interests"));
+	CHECK(policy_basis_allowed(p, 1, 0, "consent"));
+	CHECK(!policy_basis_allowed(p, 1, 0, "contract"));
+	CHECK(!policy_basis_allowed(p, 1, 0, "Consent"));
+	CHECK(!policy_basis_allowed(p, 1, 0, NULL));
+	CHECK(!policy_basis_allowed(p, 2, -1, "contract"));
+	CHECK(!policy_basis_allowed(p, -1, -1, "contract"));
+	policy_free(p);
+}
+
+TEST(test_notice_names_the_allowed_bases_and_their_rights)
+{
+	struct policy *p = NULL;
+	char *n, *training, *end;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	n = policy_notice(p);
+	training = n ? strstr(n, "\ntraining\n") : NULL;
+	end = training ? strstr(training + 1, "\n\n") : NULL;
+	CHECK(training && end);
+	if (training && end) {
+		*end = '\0';
+		CHECK(strstr(training, "or, where the recording says so: consent of the data subject"));
+		*end = '\n';
+	}
+	CHECK(n && strstr(n, "  are then erased.  This does not affect processing before withdrawal.\n"
+			     "  Purposes concerned: training, consent.\n"));
+	free(n);
+	policy_free(p);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -785,6 +854,9 @@ int main(void)
 	RUN(test_chat_and_attachment_levels_are_unset_unless_given);
 	RUN(test_chat_and_attachment_levels_below_min_level_are_reported_at_their_lines);
 	RUN(test_notice_says_which_levels_read_chats_and_shared_files);
+	RUN(test_allowed_bases_are_read_as_a_set_and_checked_by_line);
+	RUN(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources);
+	RUN(test_notice_names_the_allowed_bases_and_their_rights);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();
