@@ -3,10 +3,13 @@
  *
  * Every open is logged, so writing each entry in its own sqlite transaction
  * would put an fsync on the read path.  Handlers instead queue a copy and
- * return; a thread writes the queue every AUDITQ_PERIOD_MS in one
- * audit_append (one transaction).  Order is kept: one flush at a time
- * (flush_lock), and a batch that fails to write goes back to the head of
- * the queue to be retried.  The entry's time is taken when it is queued.
+ * return; a thread writes, every AUDITQ_PERIOD_MS, the entries queued at
+ * least AUDITQ_SETTLE_MS before, in one audit_append (one transaction).
+ * Until then an entry may be amended (the quiet logging of reads names
+ * every attribute of a burst in one entry).  Order is kept: one flush at a
+ * time (flush_lock), entries are written in the order they were queued, and
+ * a batch that fails to write goes back to the head of the queue to be
+ * retried.  The entry's time is taken when it is queued.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,9 +21,15 @@
 #include "recfs_i.h"
 
 #define AUDITQ_PERIOD_MS 250
+/* An entry may still be amended (auditq_amend) this long after it was
+ * queued: the reads of one file by one tool come well within it, so their
+ * entry names them all (quiet.h). */
+#define AUDITQ_SETTLE_MS 500
 
 struct aq_item {
 	struct audit_entry e;	/* strings below are owned */
+	uint64_t ticket;
+	int64_t queued;		/* now_ms() when queued */
 };
 
 struct auditq {
@@ -31,6 +40,7 @@ struct auditq {
 	struct aq_item *items;		/* protected by lock */
 	size_t n, cap;			/* protected by lock */
 	int stop;			/* protected by lock */
+	uint64_t tickets;		/* the last ticket given; protected by lock */
 	pthread_mutex_t flush_lock;	/* one flush at a time */
 	pthread_t thread;
 	int running;
@@ -68,8 +78,18 @@ int auditq_new(struct catalog *c, pthread_mutex_t *cat_lock, struct auditq **out
 	return 0;
 }
 
-void auditq_push(struct auditq *q, const struct audit_entry *e)
+/* Monotonic milliseconds, for the age of queued entries. */
+static int64_t now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t auditq_push(struct auditq *q, const struct audit_entry *e)
+{
+	uint64_t ticket;
 	struct aq_item it;
 
 	memset(&it, 0, sizeof(it));
@@ -92,23 +112,61 @@ void auditq_push(struct auditq *q, const struct audit_entry *e)
 		q->cap = q->cap ? q->cap * 2 : 64;
 		q->items = xrealloc(q->items, q->cap * sizeof(*q->items));
 	}
+	it.ticket = ticket = ++q->tickets;
+	it.queued = now_ms();
 	q->items[q->n++] = it;
 	pthread_mutex_unlock(&q->lock);
+	return ticket;
 }
 
-int auditq_flush(struct auditq *q)
+int auditq_amend(struct auditq *q, uint64_t ticket, const char *reason)
 {
-	struct aq_item *batch;
+	size_t lo = 0, hi;
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&q->lock);
+	/* The queue is in ticket order (a failed batch goes back in front). */
+	for (hi = q->n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (q->items[mid].ticket < ticket)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < q->n && q->items[lo].ticket == ticket) {
+		free((char *)q->items[lo].e.reason);
+		q->items[lo].e.reason = dup_opt(reason);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return rc;
+}
+
+/*
+ * Write the entries at the head of the queue that were queued at or
+ * before cutoff (milliseconds, now_ms), or all of them when all is set, in
+ * one transaction.  The queue is in the order entries were queued, so they
+ * are a prefix of it.  On failure they go back in front of what came
+ * meanwhile, to be retried.
+ */
+static int flush_upto(struct auditq *q, int64_t cutoff, int all)
+{
+	struct aq_item *batch = NULL;
 	struct audit_entry *es = NULL;
-	size_t n, i;
+	size_t n = 0, i;
 	int rc = 0;
 
 	pthread_mutex_lock(&q->flush_lock);
 	pthread_mutex_lock(&q->lock);
-	batch = q->items;
-	n = q->n;
-	q->items = NULL;
-	q->n = q->cap = 0;
+	while (n < q->n && (all || q->items[n].queued <= cutoff))
+		n++;
+	if (n) {
+		batch = xcalloc(n, sizeof(*batch));
+		memcpy(batch, q->items, n * sizeof(*batch));
+		memmove(q->items, q->items + n, (q->n - n) * sizeof(*batch));
+		q->n -= n;
+	}
 	pthread_mutex_unlock(&q->lock);
 	if (!n)
 		goto out;
@@ -118,19 +176,17 @@ int auditq_flush(struct auditq *q)
 		es[i] = batch[i].e;
 	RECFS_LOCKED(q->cat_lock, rc, audit_append(q->cat, es, n));
 	if (rc < 0) {
-		/* Put the batch back in front of what came meanwhile. */
 		recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry)", n,
 			  meta_strerror(rc));
 		pthread_mutex_lock(&q->lock);
-		batch = xrealloc(batch, (n + q->n) * sizeof(*batch));
-		if (q->n)
-			memcpy(batch + n, q->items, q->n * sizeof(*batch));
-		free(q->items);
-		q->items = batch;
+		if (q->n + n > q->cap) {
+			q->cap = q->n + n;
+			q->items = xrealloc(q->items, q->cap * sizeof(*q->items));
+		}
+		memmove(q->items + n, q->items, q->n * sizeof(*batch));
+		memcpy(q->items, batch, n * sizeof(*batch));
 		q->n += n;
-		q->cap = q->n;
 		pthread_mutex_unlock(&q->lock);
-		batch = NULL;
 		goto out;
 	}
 	for (i = 0; i < n; i++)
@@ -142,6 +198,13 @@ out:
 	return rc;
 }
 
+int auditq_flush(struct auditq *q)
+{
+	return flush_upto(q, 0, 1);
+}
+
+/* Every AUDITQ_PERIOD_MS, the entries queued AUDITQ_SETTLE_MS ago or
+ * earlier. */
 static void *flusher(void *arg)
 {
 	struct auditq *q = arg;
@@ -159,7 +222,7 @@ static void *flusher(void *arg)
 		if (!q->n)
 			continue;
 		pthread_mutex_unlock(&q->lock);
-		(void)auditq_flush(q);
+		(void)flush_upto(q, now_ms() - AUDITQ_SETTLE_MS, 0);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
