@@ -105,6 +105,14 @@ int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, str
 	return rc;
 }
 
+int dek_has_level_key(struct recfs *fs, const struct caller *c)
+{
+	const char *level = caller_level_name(c, fs->reg->policy);
+	uint8_t pk[CRYPTO_PK_BYTES];
+
+	return level && keyring_level(fs->kr, level, pk) != NULL;
+}
+
 int dek_read_record(struct recfs *fs, const struct caller *c, const char *record_id, char **json, size_t *len)
 {
 	const char *level = caller_level_name(c, fs->reg->policy);

@@ -68,6 +68,13 @@ int dek_read_record(struct recfs *fs, const struct caller *c, const char *record
 		    size_t *len) MUST_CHECK;
 
 /*
+ * 1 when the mount's keyring holds the key of c's level (what
+ * dek_read_record opens records with), else 0; nothing is decrypted.  For
+ * listing the names of sealed attributes without reading them.
+ */
+int dek_has_level_key(struct recfs *fs, const struct caller *c);
+
+/*
  * Unlock the protected recording rec for c's uid with pass (NUL-terminated,
  * only read): derive P outside the catalog lock (Argon2id is slow on
  * purpose), check it against the recording's audio as c's level, and keep

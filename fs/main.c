@@ -42,6 +42,7 @@
 #include "dek.h"
 #include "ghost.h"
 #include "prefetch.h"
+#include "quiet.h"
 #include "snapshot.h"
 #include "tree.h"
 #include "watchdog.h"
@@ -238,6 +239,9 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = ghosts_new(GHOST_TTL, &fs->ghosts);
 	if (rc < 0)
 		goto out;
+	rc = quiet_new(QUIET_WINDOW, QUIET_MAX, &fs->quiet);
+	if (rc < 0)
+		goto out;
 	rc = prefetch_new(fs, &fs->pf);
 	if (rc < 0)
 		goto out;
@@ -411,6 +415,7 @@ out:
 	caller_cache_free(fs.callers);
 	dek_free(fs.deks);
 	ghosts_free(fs.ghosts);
+	quiet_free(fs.quiet);
 	free(fs.notice);
 	if (fs.reg)
 		reg_close(fs.reg);

@@ -59,8 +59,8 @@ void recfs_caller(fuse_req_t req, struct caller *c)
 	caller_get(req_fs(req)->callers, ctx->uid, ctx->gid, ctx->pid, c);
 }
 
-void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
-		 int err)
+uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
+			   const char *artifact, const char *outcome, const char *reason)
 {
 	struct audit_entry e;
 
@@ -69,9 +69,15 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
 	e.action = action;
 	e.object = object;
 	e.artifact = artifact;
-	e.outcome = err ? "refused" : "ok";
-	e.reason = err ? meta_errname(err) : NULL;
-	auditq_push(fs->aq, &e);
+	e.outcome = outcome;
+	e.reason = reason;
+	return auditq_push(fs->aq, &e);
+}
+
+void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
+		 int err)
+{
+	(void)recfs_audit_entry(fs, c, action, object, artifact, err ? "refused" : "ok", err ? meta_errname(err) : NULL);
 }
 
 int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree **t, struct tnode **n)

@@ -44,6 +44,7 @@ struct deks;
 struct snapshot;
 struct ghosts;
 struct watchdog;
+struct quiet;
 
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
@@ -62,6 +63,7 @@ struct recfs {
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
 	struct ghosts *ghosts;		/* names just erased, for rm -r (ghost.h) */
 	struct watchdog *wd;		/* NULL when fusectl could not be had (watchdog.h) */
+	struct quiet *quiet;		/* which reads of sealed attributes are logged (quiet.h) */
 	int inited;			/* atomic: the INIT reply is on its way */
 };
 
@@ -100,9 +102,12 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 /* Fill *c for req. */
 void recfs_caller(fuse_req_t req, struct caller *c);
 /* Queue an audit entry for c about object (a recording id, a handle, or
- * NULL) and, when not NULL, its artifact (naming_label):
- * outcome "ok" when err is 0, else "refused" with the errno name as
- * reason.  The strings are copied. */
+ * NULL) and, when not NULL, its artifact (naming_label), with outcome and
+ * reason as given.  The strings are copied.  Returns its auditq ticket. */
+uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
+			   const char *artifact, const char *outcome, const char *reason);
+/* recfs_audit_entry with outcome "ok" when err is 0, else "refused" with
+ * the errno name as reason. */
 void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
 		 int err);
 

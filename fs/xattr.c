@@ -6,8 +6,12 @@
  *
  * A caller only ever learns names it may see: getxattr and listxattr work
  * from one list built for the caller, so an attribute it may not read is
- * ENODATA and absent from listxattr alike.  Decrypted values live in
- * malloc'd buffers that are wiped before they are freed.
+ * ENODATA and absent from listxattr alike.  listxattr decrypts nothing: a
+ * sealed attribute the caller may read is listed whether its record holds
+ * a value or not, and reads as "" when it holds none.  Decrypted values
+ * live in malloc'd buffers that are wiped before they are freed.  Reads of
+ * sealed attributes are logged once per caller, object and ten minutes
+ * (quiet.h); refused changes are logged every time.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,11 +23,13 @@
 
 #include <jansson.h>
 
+#include "auditq.h"
 #include "caller.h"
 #include "crypto.h"
 #include "dek.h"
 #include "recfs_i.h"
 #include "protect.h"
+#include "quiet.h"
 #include "rights.h"
 #include "snapshot.h"
 #include "seal.h"
@@ -47,10 +53,23 @@ static const char *const readonly_names[] = {
 
 static const char *const card_fields[] = { "name", "phone", "email", "organisation", NULL };
 
-static int is_sealed_name(const char *name)
+/* The attributes of a sealed record, in the order of their bit in a quiet
+ * window (quiet.h): a recording's details and a subject's card. */
+enum { DETAILS_TITLE, DETAILS_STAFF, DETAILS_SUBJECT_NAMES, DETAILS_OPUS_TAGS, N_SEALED };
+static const char *const details_names[N_SEALED] = {
+	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", "user.recfs.opus_tags",
+};
+static const char *const card_names[N_SEALED] = {
+	"user.recfs.name", "user.recfs.phone", "user.recfs.email", "user.recfs.organisation",
+};
+
+/* The index of name in names (N_SEALED of them), or -1. */
+static int sealed_index(const char *const *names, const char *name)
 {
-	return !strcmp(name, "user.recfs.title") || !strcmp(name, "user.recfs.staff") ||
-	       !strcmp(name, "user.recfs.subject_names") || !strcmp(name, "user.recfs.opus_tags");
+	for (int i = 0; i < N_SEALED; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
 }
 
 static void xl_add(struct xattr_list *l, const char *name, char *value)
@@ -199,59 +218,105 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	return 0;
 }
 
-static int add_details(struct recfs *fs, struct caller *c, const struct cat_recording *r, int log,
+/* A read of sealed attributes, for quiet_read's log callback. */
+struct read_log {
+	struct recfs *fs;
+	struct caller *c;
+	const char *action;		/* "details", "card" */
+	const char *object;		/* the recording id, the handle */
+	const char *const *names;	/* details_names, card_names */
+};
+
+/* Log (or amend the entry naming) the attributes in the mask `names`,
+ * comma-separated in the entry's reason. */
+static int log_read(void *ctx, uint64_t *ticket, uint32_t names, int amend)
+{
+	struct read_log *r = ctx;
+	char reason[160] = "";
+	int rc = 0;
+
+	for (int i = 0; i < N_SEALED; i++)
+		if (names & (1u << i))
+			snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason), "%s%s", *reason ? "," : "",
+				 r->names[i]);
+	if (amend)
+		rc = auditq_amend(r->fs->aq, *ticket, reason);
+	else
+		*ticket = recfs_audit_entry(r->fs, r->c, r->action, r->object, NULL, "ok", reason);
+	return rc;
+}
+
+/*
+ * The attributes of a sealed record the caller may read.  only NULL
+ * (listxattr): their names, with empty values, and nothing is decrypted or
+ * logged.  only names one of them (getxattr): the record is decrypted with
+ * the caller's key and that attribute's value added ("" when the record has
+ * none, so that what listxattr listed always reads), and the read logged
+ * once per caller, object and window (quiet.h).  Other names: nothing.
+ */
+static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id, const char *action,
+		      const char *object, const char *const *names, const char *only, struct xattr_list *l)
+{
+	struct read_log log = { fs, c, action, object, names };
+	json_t *j = NULL;
+	char *v = NULL;
+	int i, rc;
+
+	if (!only) {
+		/* Only what the mount's keys could open for the caller. */
+		for (i = 0; i < N_SEALED && dek_has_level_key(fs, c); i++)
+			xl_add(l, names[i], xstrdup(""));
+		return 0;
+	}
+	if ((i = sealed_index(names, only)) < 0)
+		return 0;
+	rc = read_sealed(fs, c, record_id, &j);
+	if (rc < 0)
+		return rc;
+	if (names == card_names)
+		v = json_str(j, card_fields[i]);
+	else if (i == DETAILS_TITLE)
+		v = json_str(j, "title");
+	else if (i == DETAILS_STAFF)
+		v = json_join(json_object_get(j, "staff"), "name", NULL);
+	else if (i == DETAILS_SUBJECT_NAMES)
+		v = json_join(json_object_get(j, "subjects"), "name", "handle");
+	else
+		v = json_lines(json_object_get(j, "opus_tags"));
+	json_decref(j);
+	xl_add(l, names[i], v ? v : xstrdup(""));
+	quiet_read(fs->quiet, c->uid, object, (unsigned)i, util_now(), log_read, &log);
+	return 0;
+}
+
+static int add_details(struct recfs *fs, struct caller *c, const struct cat_recording *r, const char *only,
 		       struct xattr_list *l)
 {
-	json_t *j = NULL;
-	int rc;
-
 	if (!r->details_id[0])
 		return 0;
 	if (c->level < seal_level_for(fs->reg->policy, r->purpose, SEAL_DETAILS))
 		return 0;
-	rc = read_sealed(fs, c, r->details_id, &j);
-	if (rc < 0)
-		return rc;
-	xl_add(l, "user.recfs.title", json_str(j, "title"));
-	xl_add(l, "user.recfs.staff", json_join(json_object_get(j, "staff"), "name", NULL));
-	xl_add(l, "user.recfs.subject_names", json_join(json_object_get(j, "subjects"), "name", "handle"));
-	xl_add(l, "user.recfs.opus_tags", json_lines(json_object_get(j, "opus_tags")));
-	json_decref(j);
-	if (log)
-		recfs_audit(fs, c, "details", r->id, NULL, 0);
-	return 0;
+	return add_sealed(fs, c, r->details_id, "details", r->id, details_names, only, l);
 }
 
-static int add_card(struct recfs *fs, struct caller *c, const char *handle, int log, struct xattr_list *l)
+static int add_card(struct recfs *fs, struct caller *c, const char *handle, const char *only, struct xattr_list *l)
 {
 	char card[RECFS_ID_HEX];
-	json_t *j = NULL;
 	int rc;
-	size_t i;
-	static const char *const names[] = { "user.recfs.name", "user.recfs.phone", "user.recfs.email",
-					     "user.recfs.organisation" };
 
 	if (c->level < seal_level_for(fs->reg->policy, NULL, SEAL_CARD))
 		return 0;
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_subject(fs->reg->cat, handle, card));
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
-	rc = read_sealed(fs, c, card, &j);
-	if (rc < 0)
-		return rc;
-	for (i = 0; card_fields[i]; i++)
-		xl_add(l, names[i], json_str(j, card_fields[i]));
-	json_decref(j);
-	if (log)
-		recfs_audit(fs, c, "card", handle, NULL, 0);
-	return 0;
+	return add_sealed(fs, c, card, "card", handle, card_names, only, l);
 }
 
 /*
- * Every attribute of n the caller may see.  only: when not NULL, sealed
- * records are decrypted only if only names one of their attributes, and a
- * value of theirs read that way is logged (listxattr reads them for the
- * names alone and is not).
+ * Every attribute of n the caller may see.  only: NULL for listxattr (the
+ * names of sealed attributes, nothing decrypted), else the attribute
+ * getxattr asks for (a sealed record is decrypted only when only is one of
+ * its attributes).
  */
 static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, const char *only,
 		   struct xattr_list *l)
@@ -260,11 +325,8 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	const struct cat_recording *r = n->rec ? &n->rec->row : NULL;
 	char t[21];
 
-	if (n->type == TN_DIR && n->handle) {
-		if (only && strncmp(only, "user.recfs.", 11))
-			return 0;
-		return add_card(fs, c, n->handle, only != NULL, l);
-	}
+	if (n->type == TN_DIR && n->handle)
+		return add_card(fs, c, n->handle, only, l);
 	if (!r)
 		return 0;
 	xl_add(l, "user.gdpr.legal_basis", xstrdup(r->legal_basis ? r->legal_basis : ""));
@@ -294,9 +356,7 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	/* For a protected recording: locked for this caller until it unlocks. */
 	if (r->locked)
 		xl_add(l, "user.recfs.locked", xstrdup(dek_unlocked(fs->deks, c->uid, r->id) ? "no" : "yes"));
-	if (only && !is_sealed_name(only))
-		return 0;
-	return add_details(fs, c, r, only != NULL, l);
+	return add_details(fs, c, r, only, l);
 }
 
 static void reply_value(fuse_req_t req, const char *v, size_t len, size_t size)
@@ -363,8 +423,8 @@ void recfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 		fuse_reply_err(req, -rc);
 		return;
 	}
-	/* A list without the sealed names beats no list when a key is
-	 * missing: collect errors only drop those names. */
+	/* Names only: nothing is decrypted or logged here.  A list without
+	 * a subject's card beats no list when the catalog fails. */
 	(void)collect(fs, &c, n, NULL, &l);
 	for (i = 0; i < l.n; i++)
 		len += strlen(l.name[i]) + 1;

@@ -4,12 +4,15 @@
 # --recording X --action open` is the "who listened" report, and lists
 # exactly the users who opened the recording, through any artifact and any
 # way of reading (cat, mmap, sendfile); each filter on its own and
-# combined.
+# combined.  And it stays readable: reading the sealed details is logged
+# once per caller and recording per ten minutes, whatever tool reads them
+# (getfattr -d, getfattr -R -d, rsync -X, Samba with EAs on).
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
 make_register "$T_TMP/a"
-gen_manifests "$T_TMP/spool" 12 --seed 5 --meetings 0.5
+# 58 recordings: 140 files in by-date for the analysis level.
+gen_manifests "$T_TMP/spool" 58 --seed 11
 ingest_spool "$T_TMP/spool"
 
 trainer=$(make_level_user training)
@@ -62,7 +65,7 @@ as_user "$analyst" getfattr -n user.recfs.title "$stem.opus" >/dev/null 2>&1
 as_user "$analyst" getfattr -n user.recfs.name "$MNT/by-subject/$handle" >/dev/null 2>&1
 as_user "$trainer" cat "$stem.opus" >/dev/null 2>&1
 as_user "$nobody" cat "$stem.opus" >/dev/null 2>&1
-sleep 0.5
+sleep 1
 
 # --- the who-listened report ------------------------------------------------
 report=$(show --recording "$rid" --action open)
@@ -133,6 +136,96 @@ assert_eq "--recording with --subject of another person: nothing" 0 \
 	"$(show --recording "$rid" --subject S-NOBODY1 | grep -c .)"
 assert_contains "--recording, --action details: the details read, naming the attribute" \
 	"$(show --recording "$rid" --action details)" " details $rid ok"
+
+# --- quiet: reading details is logged once per caller, recording, 10 minutes --------
+# Each case on a fresh mount, so that no window of an earlier case counts.
+fresh() { unmount_recfs "$MNT"; mount_all_levels "$MNT"; as_user "$analyst" find "$MNT/by-date" >/dev/null; }
+# Entries written by CMD... (the queue is written within 250 ms).
+entries_of() {
+	local n0 n1
+	sleep 1
+	n0=$(q "SELECT max(seq) FROM audit")
+	"$@" >/dev/null 2>&1
+	sleep 1
+	n1=$(q "SELECT max(seq) FROM audit")
+	echo $((n1 - n0))
+}
+fresh
+files=$(as_user "$analyst" find "$MNT/by-date" -type f | wc -l)
+recs=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | wc -l)
+assert_eq "the tree has 140 files for the analysis level" 140 "$files"
+echo "   by-date: $files files of $recs recordings"
+n=$(entries_of as_user "$analyst" getfattr -d "$stem.opus")
+echo "   getfattr -d of one file: $n entries (before this change: 6)"
+assert_eq "getfattr -d of one file writes one entry" 1 "$n"
+assert_eq "which names every attribute read" \
+	"details $rid user.recfs.title,user.recfs.staff,user.recfs.subject_names,user.recfs.opus_tags" \
+	"$(show --action details | tail -n 1 | awk '{ print $8, $9, $11 }')"
+assert_eq "getfattr -d again within ten minutes writes none" 0 "$(entries_of as_user "$analyst" getfattr -d "$stem.opus")"
+assert_eq "nor does its WAV view, the same recording" 0 "$(entries_of as_user "$analyst" getfattr -d "$stem.wav")"
+assert_eq "another user's read is logged" 1 "$(entries_of as_user "$analyst2" getfattr -n user.recfs.title "$stem.opus")"
+assert_eq "listxattr decrypts and logs nothing" 0 \
+	"$(entries_of as_user "$analyst" /usr/bin/python3 -c 'import os, sys; os.listxattr(sys.argv[1])' "$other")"
+assert_eq "a card read twice: one entry" 1 "$(entries_of sh -c 'for i in 1 2; do
+	setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups -- getfattr -d "$2"; done' sh "$analyst" "$MNT/by-subject/$handle")"
+n=$(entries_of sh -c 'for i in 1 2 3; do
+	setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups -- setfattr -n user.gdpr.legal_hold -v x "$2"; done' \
+	sh "$analyst" "$stem.opus")
+assert_eq "refusals are logged every time" 3 "$n"
+fresh
+n=$(entries_of as_user "$analyst" getfattr -R -d "$MNT/by-date")
+echo "   getfattr -R -d of the tree: $n entries (before this change: 768)"
+assert_eq "getfattr -R -d of 140 files: one entry per recording" "$recs" "$n"
+copy=$T_TMP/copy
+mkdir -p "$copy" && chown "$analyst" "$copy"
+as_user "$analyst" rsync -a --xattrs "$MNT/by-date/" "$copy/" || fail "rsync -a --xattrs copies the tree" "rsync failed"
+fresh
+n=$(entries_of as_user "$analyst" rsync -a --xattrs "$MNT/by-date/" "$copy/")
+echo "   rsync -a --xattrs that copies nothing: $n entries (before this change: 768)"
+assert_eq "rsync -a --xattrs that copies nothing: one entry per recording" "$recs" "$n"
+
+# Samba with EAs on, serving by-date to the analyst on a loopback port.
+if command -v smbd >/dev/null && command -v smbclient >/dev/null; then
+	fresh
+	sd=$T_TMP/samba
+	mkdir -p "$sd/private" "$sd/lock" "$sd/state" "$sd/cache" "$sd/pid" "$sd/log"
+	cat >"$sd/smb.conf" <<CONF
+[global]
+  server role = standalone server
+  smb ports = 44511
+  interfaces = lo
+  bind interfaces only = yes
+  private dir = $sd/private
+  lock directory = $sd/lock
+  state directory = $sd/state
+  cache directory = $sd/cache
+  pid directory = $sd/pid
+  log file = $sd/log/%m.log
+  passdb backend = tdbsam:$sd/private/passdb.tdb
+  load printers = no
+  printcap name = /dev/null
+  disable spoolss = yes
+  ea support = yes
+  store dos attributes = no
+  map archive = no
+[rec]
+  path = $MNT/by-date
+  read only = yes
+  valid users = $analyst
+CONF
+	printf 'pw-%s\npw-%s\n' $$ $$ | smbpasswd -c "$sd/smb.conf" -s -a "$analyst" >/dev/null
+	smbd -D -s "$sd/smb.conf"
+	smb() { smbclient -s "$sd/smb.conf" -p 44511 -U "$analyst%pw-$$" //127.0.0.1/rec -c "$1"; }
+	for _ in $(seq 1 50); do smb ls >/dev/null 2>&1 && break; sleep 0.1; done
+	[ -f "$sd/pid/smbd.pid" ] && T_DAEMONS+=("$(cat "$sd/pid/smbd.pid")")
+	n=$(entries_of smb 'recurse; ls')
+	echo "   smbclient recursive listing through Samba: $n entries (before this change: 384)"
+	assert_eq "a Samba listing with EAs on: one entry per recording" "$recs" "$n"
+	assert_eq "a second listing: none" 0 "$(entries_of smb 'recurse; ls')"
+	kill "$(cat "$sd/pid/smbd.pid")" 2>/dev/null
+else
+	echo "   smbd or smbclient is not installed: the Samba case is not measured"
+fi
 
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"

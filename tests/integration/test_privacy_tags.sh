@@ -86,8 +86,10 @@ assert_eq "analysis reads the removed tags, one per line, as user.recfs.opus_tag
 	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$tagged" 2>&1)"
 assert_contains "analysis's getfattr -d lists user.recfs.opus_tags" \
 	"$(as_user "$analyst" getfattr -d "$tagged" 2>&1)" "user.recfs.opus_tags="
-assert_fails_with "no user.recfs.opus_tags on a file that had nothing to remove" "No such attribute" \
-	as_user "$analyst" getfattr -n user.recfs.opus_tags "$plain"
+# listxattr decrypts nothing (issue 11), so it cannot tell an empty record
+# from a full one: the attribute is there and empty.
+assert_eq "user.recfs.opus_tags is empty on a file that had nothing to remove" "" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$plain" 2>&1)"
 
 # --- the stored audio ------------------------------------------------------
 as_user "$analyst" cat "$tagged" >"$T_TMP/stored.opus"
