@@ -113,7 +113,10 @@ trial()
 	esac
 	op=$!
 	delay=$(printf '0.%03d' $((50 + RANDOM % 900)))
-	[ "${kind%2}" = rm ] && delay=$(printf '%d.%03d' $((RANDOM % 2)) $((RANDOM % 1000)))
+	# rm -r erases some 50 recordings a second while the readers read:
+	# kills within its first half second leave H for all eight trials.
+	[ "$kind" = rm ] && delay=$(printf '0.%03d' $((50 + RANDOM % 450)))
+	[ "$kind" = rm2 ] && delay=$(printf '%d.%03d' $((RANDOM % 2)) $((RANDOM % 1000)))
 	sleep "$delay"
 	kill -"$sig" "$pid"
 	if [ "$sig" = KILL ]; then
