@@ -570,7 +570,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 {
 	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
 	const char *dir = dirname(copy1), *base = basename(copy2);
-	char *stem = xstrdup(base), *q = NULL, *text = NULL, **names = NULL;
+	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, **names = NULL;
 	size_t n = 0;
 	int rc = 0;
 
@@ -615,7 +615,9 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		}
 		closedir(d);
 	}
-	text = xasprintf("%s\n", reason && *reason ? reason : "ingest failed");
+	/* One line of plain text, whatever the reason quotes. */
+	shown = util_escape_for_log(reason && *reason ? reason : "ingest failed");
+	text = xasprintf("%s\n", shown);
 	free(copy1);
 	copy1 = xasprintf("%s/error.txt", q);
 	int wrc = util_write_file_atomic(copy1, text, strlen(text), 0600);
@@ -637,6 +639,7 @@ out:
 	free(names);
 	free(q);
 	free(text);
+	free(shown);
 	free(stem);
 	free(copy1);
 	free(copy2);

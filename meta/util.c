@@ -75,45 +75,88 @@ int util_is_id(const char *s)
 	return s[i] == '\0';
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n bytes), its code
+ * point in *cp; 0 when none starts there (no overlong forms, no surrogates,
+ * nothing past U+10FFFF).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		*cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		*cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		*cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t j = 1; j < len; j++) {
+		if ((s[j] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[j] & 0x3f);
+	}
+	if ((len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 int util_utf8_valid(const void *text, size_t n)
 {
 	const unsigned char *s = text;
-	size_t i = 0;
+	uint32_t cp;
 
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_seq(s + i, n - i, &cp)))
 			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (size_t j = 1; j < len; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
 	return 1;
+}
+
+/* Code points a terminal or a log viewer may act on: C1 controls, line
+ * and paragraph separators, bidirectional overrides and isolates. */
+static int is_control_point(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+char *util_escape_for_log(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "(null)");
+	size_t n = strlen((const char *)u), o = 0;
+	char *out = xcalloc(4 * n + 1, 1);
+	uint32_t cp;
+
+	for (size_t i = 0, len; i < n; i += len) {
+		len = utf8_seq(u + i, n - i, &cp);
+		if (u[i] == '\\' || u[i] == '\n' || u[i] == '\r' || u[i] == '\t') {
+			out[o++] = '\\';
+			out[o++] = u[i] == '\\' ? '\\' : u[i] == '\n' ? 'n' : u[i] == '\r' ? 'r' : 't';
+		} else if (!len || is_control_point(cp)) {
+			/* each byte of it, or the one byte that starts no character */
+			len = len ? len : 1;
+			for (size_t j = 0; j < len; j++)
+				o += (size_t)sprintf(out + o, "\\x%02x", u[i + j]);
+		} else {
+			memcpy(out + o, u + i, len);
+			o += len;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 void idlist_add(struct idlist *l, const char *id)

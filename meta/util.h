@@ -56,6 +56,20 @@ int util_is_id(const char *s);
  * surrogates, nothing past U+10FFFF), else 0.  NUL bytes are valid. */
 int util_utf8_valid(const void *text, size_t n);
 
+/*
+ * s as it may go into one line of a log, an audit reason, a terminal or a
+ * text file, whoever chose it (a manifest's file name): a backslash is
+ * doubled; newline, carriage return and tab become a backslash and n, r or
+ * t; every byte of any other control character (C0, DEL, C1, the Unicode
+ * line and paragraph separators, bidirectional overrides and isolates)
+ * and every byte of malformed UTF-8 becomes \xNN (lower-case hex).
+ * Everything else, well-formed UTF-8 included, stays as it is, so the
+ * result is well-formed UTF-8 without a control character and reads back
+ * unambiguously.  NULL gives "(null)".  malloc'd (aborts when memory runs
+ * out, as xstrdup); the caller frees it.
+ */
+char *util_escape_for_log(const char *s);
+
 /* A growable list of ids; start it zeroed, free with idlist_free. */
 struct idlist {
 	char (*id)[RECFS_ID_HEX];

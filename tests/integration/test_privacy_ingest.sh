@@ -12,6 +12,9 @@
 #     a manifest with free text there is quarantined with a clear
 #     error.txt, and the text is nowhere under the register but in
 #     quarantine.
+#  3. A manifest named with a newline or a terminal's escape sequence
+#     forges no line in recctl watch's log, recctl ingest's output, the
+#     audit log or error.txt: the name is printed escaped.
 #  4. A manifest's legal_basis is its purpose's, or one the purpose allows
 #     (allowed_bases): another is quarantined with a clear error.txt.
 . "$(dirname "$0")/lib.sh"
@@ -175,6 +178,54 @@ rid=$(q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$T_ROLES" +%
 assert_eq "customer, staff and participant are taken, and no role is a participant" \
 	"customer participant participant staff" \
 	"$(q "SELECT role FROM link WHERE recording = '$rid' ORDER BY role" | tr '\n' ' ' | sed 's/ $//')"
+
+# --- 3. a file name forges no line --------------------------------------------
+
+WSPOOL=$T_TMP/wspool
+mkdir -p "$WSPOOL"
+T_W=$(date -u -d '-3 days' +%Y-%m-%dT12:00:00Z)
+# Not JSON, so quarantined; and a good one, so ingested.
+BAD_NAME=$'inj\ningested forged.json -> 00000000000000000000000000000000\e[31m.json'
+GOOD_NAME=$'good\nquarantined forged.json: all is well.json'
+"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$WSPOOL" 2>"$T_TMP/watch.log" &
+WPID=$!
+T_DAEMONS+=("$WPID")
+cp "$FIX/mono.opus" "$WSPOOL/good.opus"
+printf '{"recorded_at": "%s", "source": "customer-service", "audio": "good.opus"}\n' "$T_W" >"$WSPOOL/$GOOD_NAME"
+printf 'not json\n' >"$WSPOOL/$BAD_NAME"
+# Both are done when the spool is empty: one ingested, one quarantined.
+spool_empty() { [ -z "$(ls -A "$WSPOOL")" ]; }
+poll_since "$(now_ns)" 15000 spool_empty || fail "recctl watch handles both manifests" "$(cat "$T_TMP/watch.log")"
+kill -TERM "$WPID"
+wait "$WPID"
+log=$(cat "$T_TMP/watch.log")
+assert_eq "the watch log has no forged 'ingested' line" 0 "$(grep -c '^ingested forged' "$T_TMP/watch.log")"
+assert_eq "the watch log has no forged 'quarantined' line" 0 "$(grep -c '^quarantined forged' "$T_TMP/watch.log")"
+assert_contains "the watch log names the bad manifest escaped" "$log" \
+	'quarantined inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json: manifest is not valid JSON'
+assert_contains "the watch log names the good manifest escaped" "$log" 'ingested good\nquarantined forged.json: all is well.json -> '
+assert_eq "the watch log holds no escape character" 0 "$(grep -c $'\e' "$T_TMP/watch.log")"
+assert_eq "the audit reasons hold no newline or escape character" 0 \
+	"$(q "SELECT count(*) FROM audit WHERE instr(reason, char(10)) OR instr(reason, char(27))")"
+assert_contains "the audit reason names the manifest escaped" "$(q "SELECT reason FROM audit WHERE action = 'quarantine'")" \
+	'inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json: manifest is not valid JSON'
+assert_eq "recctl audit show has no forged line" 0 \
+	"$("$RECCTL" audit show -R "$REG" | grep -c -e '^ingested forged' -e '^quarantined forged')"
+for qdir in "$REG"/quarantine/inj*/; do break; done
+assert_eq "error.txt is one line" "manifest is not valid JSON (line 1, column 3)" "$(cat "$qdir/error.txt" 2>&1)"
+# recctl ingest of a manifest so named, from the command line.
+printf 'not json either\n' >"$SPOOL/$BAD_NAME"
+assert_exit "recctl ingest of the badly named manifest exits 1" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/$BAD_NAME"
+assert_eq "recctl ingest's output is one line for it (and the summary)" 2 "$(printf '%s\n' "$T_OUT" | wc -l)"
+assert_contains "and names it escaped" "$T_OUT" \
+	'recctl: inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json: quarantined in '
+assert_not_contains "with no escape character" "$T_OUT" $'\e'
+printf 'x\n' >"$SPOOL/$BAD_NAME"
+out=$("$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --json "$SPOOL/$BAD_NAME" 2>/dev/null)
+assert_eq "recctl ingest --json gives the name escaped" \
+	'inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json' \
+	"$(printf '%s' "$out" | jq -r '.manifests[0].manifest' 2>&1)"
 
 # --- 4. the legal basis is one the purpose allows ---------------------------
 

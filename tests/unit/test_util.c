@@ -125,6 +125,50 @@ TEST(test_meta_errname_names_errnos_of_either_sign)
 	CHECK_STR(meta_errname(-4095), "error");
 }
 
+/* util_escape_for_log(in) is want. */
+static int escapes_to(const char *in, const char *want)
+{
+	char *got = util_escape_for_log(in);
+	int same = !strcmp(got, want);
+
+	if (!same)
+		fprintf(stderr, "  escape gave \"%s\", expected \"%s\"\n", got, want);
+	free(got);
+	return same;
+}
+
+TEST(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line)
+{
+	CHECK(escapes_to("rec000001.json", "rec000001.json"));
+	CHECK(escapes_to("Jöns Åkerlund 😀.json", "Jöns Åkerlund 😀.json"));
+	CHECK(escapes_to("x\ningested forged.json", "x\\ningested forged.json"));
+	CHECK(escapes_to("a\rb\tc", "a\\rb\\tc"));
+	CHECK(escapes_to("back\\slash\\n", "back\\\\slash\\\\n"));
+	CHECK(escapes_to("\x1b[2J\x07\x7f", "\\x1b[2J\\x07\\x7f"));
+	CHECK(escapes_to("bad \xff\xfe utf-8 \xc3", "bad \\xff\\xfe utf-8 \\xc3"));
+	CHECK(escapes_to("over\xc0\xaflong", "over\\xc0\\xaflong"));
+	CHECK(escapes_to("c1 \xc2\x9b" "31m", "c1 \\xc2\\x9b31m"));
+	CHECK(escapes_to("line\xe2\x80\xa8sep \xe2\x80\xaertl", "line\\xe2\\x80\\xa8sep \\xe2\\x80\\xaertl"));
+	CHECK(escapes_to("", ""));
+	CHECK(escapes_to(NULL, "(null)"));
+}
+
+TEST(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte)
+{
+	char in[3] = { 0 }, *out;
+
+	for (int b = 1; b < 256; b++) {
+		in[0] = (char)b;
+		in[1] = (char)(b ^ 0x80 ? b ^ 0x80 : 1);
+		out = util_escape_for_log(in);
+		CHECK(util_utf8_valid(out, strlen(out)));
+		for (const char *p = out; *p; p++)
+			CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
+		CHECK(!strstr(out, "\xc2\x80") && !strstr(out, "\xc2\x9f"));
+		free(out);
+	}
+}
+
 int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
@@ -136,5 +180,7 @@ int main(void)
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
+	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
+	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
 	T_DONE();
 }

@@ -6,7 +6,9 @@
  * reason; a failure of the register itself (disk full, catalog busy) leaves
  * the manifest where it is for the next run, since it says nothing about
  * the recording.  Output names recording ids and manifest file names only,
- * never anything from inside a manifest.
+ * never anything from inside a manifest; file names and the audit reason
+ * go through util_escape_for_log, so that a name with a newline or a
+ * terminal's escape sequence prints as one line of plain text.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -50,18 +52,17 @@ static void progress(const struct tally *t, size_t done, size_t total)
 	fflush(stderr);
 }
 
-static json_t *json_item(const char *manifest, const char *status, const char *recording, const char *reason)
+/* One manifest's item of --json; name is its file name as printed. */
+static json_t *json_item(const char *name, const char *status, const char *recording, const char *reason)
 {
 	json_t *o = json_object();
-	char *copy = xstrdup(manifest);
 
-	json_object_set_new(o, "manifest", json_string(basename(copy)));
+	json_object_set_new(o, "manifest", json_string(name));
 	json_object_set_new(o, "status", json_string(status));
 	if (recording)
 		json_object_set_new(o, "recording", json_string(recording));
 	if (reason)
 		json_object_set_new(o, "reason", json_string(reason));
-	free(copy);
 	return o;
 }
 
@@ -69,8 +70,9 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		      const char *path, int remove_inputs, int verbose, struct tally *t, json_t *items)
 {
 	struct ingest_result res = { 0 };
-	char *copy = xstrdup(path), *qdir = NULL, *why = NULL;
-	const char *name = basename(copy);
+	char *copy = xstrdup(path), *qdir = NULL, *raw = NULL, *why = NULL, *shown_qdir = NULL;
+	/* File names are the recorder's choice: printed only escaped. */
+	char *name = util_escape_for_log(basename(copy)), *shown_path = util_escape_for_log(path);
 	struct stat st;
 	int rc;
 
@@ -81,9 +83,9 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		why = xstrdup("not a regular file");
 	if (why) {
 		t->failed++;
-		error("%s: %s", path, why);
+		error("%s: %s", shown_path, why);
 		if (items)
-			json_array_append_new(items, json_item(path, "failed", NULL, why));
+			json_array_append_new(items, json_item(name, "failed", NULL, why));
 		goto out;
 	}
 	meta_clear_error();
@@ -96,7 +98,7 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		if (verbose)
 			printf("%s: %s %s\n", name, res.duplicate ? "duplicate of" : "ingested", res.recording);
 		if (items)
-			json_array_append_new(items, json_item(path, res.duplicate ? "duplicate" : "ingested",
+			json_array_append_new(items, json_item(name, res.duplicate ? "duplicate" : "ingested",
 							       res.recording, NULL));
 		if (remove_inputs) {
 			int rrc = ingest_remove_inputs(path);
@@ -106,22 +108,23 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		}
 		goto out;
 	}
-	why = xstrdup(meta_strerror(rc));
+	raw = xstrdup(meta_strerror(rc));
+	why = util_escape_for_log(raw);
 	if (!ingest_is_input_error(rc)) {
 		t->failed++;
 		error("%s: not ingested, left in place: %s", name, why);
 		if (items)
-			json_array_append_new(items, json_item(path, "failed", NULL, why));
+			json_array_append_new(items, json_item(name, "failed", NULL, why));
 		goto out;
 	}
 	meta_clear_error();
-	rc = ingest_quarantine(r, path, why, &qdir);
+	rc = ingest_quarantine(r, path, raw, &qdir);
 	if (rc) {
 		t->failed++;
 		error("%s: %s; and cannot quarantine it: %s", name, why,
 		      meta_strerror(rc));
 		if (items)
-			json_array_append_new(items, json_item(path, "failed", NULL, why));
+			json_array_append_new(items, json_item(name, "failed", NULL, why));
 		goto out;
 	}
 	t->quarantined++;
@@ -135,12 +138,17 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 	fflush(stdout);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
-	fprintf(stderr, "recctl: %s: quarantined in %s: %s\n", name, qdir ? qdir : "quarantine/", why);
+	shown_qdir = util_escape_for_log(qdir ? qdir : "quarantine/");
+	fprintf(stderr, "recctl: %s: quarantined in %s: %s\n", name, shown_qdir, why);
 	if (items)
-		json_array_append_new(items, json_item(path, "quarantined", NULL, why));
+		json_array_append_new(items, json_item(name, "quarantined", NULL, why));
 out:
 	free(copy);
+	free(name);
+	free(shown_path);
 	free(qdir);
+	free(shown_qdir);
+	free(raw);
 	free(why);
 	return 0;
 }

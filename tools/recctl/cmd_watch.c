@@ -24,7 +24,10 @@
  *
  * One thread.  Signals arrive through a signalfd that is only read between
  * manifests, so SIGTERM finishes the recording in hand.  Log lines name
- * manifest files and recording ids, never anything a manifest says.
+ * manifest files and recording ids, never anything a manifest says; a
+ * file name is chosen by whoever writes the spool, so it is printed and
+ * audited only through util_escape_for_log (a newline in it must not
+ * forge a line of the log).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -258,7 +261,8 @@ static void process(struct watcher *w, size_t i)
 {
 	struct entry *e = &w->q[i];
 	struct ingest_result res = { 0 };
-	char *path = xasprintf("%s/%s", w->spool, e->name), *why = NULL, *qdir = NULL, *areason = NULL;
+	char *path = xasprintf("%s/%s", w->spool, e->name), *raw = NULL, *why = NULL, *qdir = NULL;
+	char *shown = util_escape_for_log(e->name), *areason = NULL;
 	struct stat st;
 	int64_t wait;
 	int rc, drop = 1, counted = e->backlog;
@@ -267,23 +271,24 @@ static void process(struct watcher *w, size_t i)
 	if (lstat(path, &st) < 0)
 		goto out;	/* gone: done by a crashed run, or taken back */
 	if (!S_ISREG(st.st_mode)) {
-		wlog(w, "skipped %s: not a regular file", e->name);
+		wlog(w, "skipped %s: not a regular file", shown);
 		goto out;
 	}
 	meta_clear_error();
 	rc = ingest_manifest(w->r, w->ik, &w->actor, path, &res);
 	if (rc == 0) {
-		wlog(w, "%s %s -> %s", res.duplicate ? "duplicate" : "ingested", e->name, res.recording);
+		wlog(w, "%s %s -> %s", res.duplicate ? "duplicate" : "ingested", shown, res.recording);
 		rc = ingest_remove_inputs(path);
 		if (rc) {
 			/* Committed: the next try is a duplicate and removes them. */
-			wlog(w, "cannot remove the inputs of %s (will retry): %s", e->name, strerror(-rc));
+			wlog(w, "cannot remove the inputs of %s (will retry): %s", shown, strerror(-rc));
 			e->due = now_ms(CLOCK_MONOTONIC) + 5000;
 			drop = 0;
 		}
 		goto out;
 	}
-	why = xstrdup(meta_strerror(rc));
+	raw = xstrdup(meta_strerror(rc));
+	why = util_escape_for_log(raw);
 	if (lstat(path, &st) < 0)
 		goto out;	/* taken away while we read it */
 	if (!ingest_is_input_error(rc)) {
@@ -292,7 +297,7 @@ static void process(struct watcher *w, size_t i)
 		if (delay > RETRY_MAX_MS)
 			delay = RETRY_MAX_MS;
 		e->retries++;
-		wlog(w, "not ingested %s, will retry in %llds: %s", e->name, (long long)(delay / 1000), why);
+		wlog(w, "not ingested %s, will retry in %llds: %s", shown, (long long)(delay / 1000), why);
 		e->due = now_ms(CLOCK_MONOTONIC) + delay;
 		drop = 0;
 		goto out;
@@ -305,16 +310,15 @@ static void process(struct watcher *w, size_t i)
 		goto out;
 	}
 	meta_clear_error();
-	rc = ingest_quarantine(w->r, path, why, &qdir);
+	rc = ingest_quarantine(w->r, path, raw, &qdir);
 	if (rc) {
-		wlog(w, "cannot quarantine %s (%s): %s; will retry", e->name, why,
-		     meta_strerror(rc));
+		wlog(w, "cannot quarantine %s (%s): %s; will retry", shown, why, meta_strerror(rc));
 		e->due = now_ms(CLOCK_MONOTONIC) + RETRY_MAX_MS;
 		drop = 0;
 		goto out;
 	}
-	wlog(w, "quarantined %s: %s", e->name, why);
-	areason = xasprintf("%s: %s", e->name, why);
+	wlog(w, "quarantined %s: %s", shown, why);
+	areason = xasprintf("%s: %s", shown, why);
 	if (audit_log(w->r->cat, &w->actor, "quarantine", NULL, "refused", areason))
 		wlog(w, "cannot write the audit log: %s", meta_errmsg());
 out:
@@ -325,7 +329,9 @@ out:
 		backlog_progress(w);
 	}
 	free(path);
+	free(raw);
 	free(why);
+	free(shown);
 	free(qdir);
 	free(areason);
 }
