@@ -33,6 +33,7 @@ _Static_assert(CRYPTO_MAC_BYTES >= crypto_generichash_BYTES_MIN &&
 _Static_assert(CRYPTO_HASH_BYTES == crypto_generichash_BYTES, "hash size");
 _Static_assert(CRYPTO_SALT_BYTES == crypto_pwhash_SALTBYTES, "salt size");
 _Static_assert(CRYPTO_PASS_KEY_BYTES == crypto_secretbox_KEYBYTES, "passphrase key size");
+_Static_assert(CRYPTO_EVOLVE_KEY_BYTES == crypto_kdf_KEYBYTES, "audit sealing key size");
 _Static_assert(CRYPTO_PASS_OPS_MIN == crypto_pwhash_OPSLIMIT_MIN, "Argon2id minimum passes");
 _Static_assert(CRYPTO_PASS_MEM_MIN == crypto_pwhash_MEMLIMIT_MIN, "Argon2id minimum memory");
 
@@ -397,6 +398,24 @@ int crypto_pass_key(const char *pass, size_t passlen, const uint8_t salt[CRYPTO_
 	}
 	*key = k;
 	return 0;
+}
+
+int crypto_key_evolve(struct crypto_key *k)
+{
+	static const char ctx[crypto_kdf_CONTEXTBYTES] = { 'r', 'e', 'c', 'f', 's', 'a', 'u', 'd' };
+	struct crypto_key *next;
+	int rc;
+
+	if (!k || k->len != CRYPTO_EVOLVE_KEY_BYTES)
+		return -EINVAL;
+	next = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 0);
+	if (!next)
+		return -ENOMEM;
+	rc = sodium_rc(crypto_kdf_derive_from_key(next->bytes, next->len, 1, ctx, k->bytes), UNUSABLE);
+	if (rc == 0)
+		memcpy(k->bytes, next->bytes, k->len);
+	crypto_key_free(next);
+	return rc;
 }
 
 int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask)

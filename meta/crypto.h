@@ -9,6 +9,8 @@
  *   passphrases    Argon2id (crypto_pwhash) -> crypto_secretbox key
  *   blind index    keyed BLAKE2b (crypto_generichash) over normalised text
  *   audit chain    BLAKE2b-256 (crypto_generichash)
+ *   audit seals    keyed BLAKE2b-256 under a key that evolves one way,
+ *                  K(i+1) = crypto_kdf_derive_from_key(K(i), 1, "recfsaud")
  *
  * Secret buffers handed out by this module (struct crypto_key,
  * crypto_secure_alloc) live in guarded memory (sodium_malloc: guard pages,
@@ -40,6 +42,7 @@
 #define CRYPTO_HASH_BYTES 32U	     /* audit chain links (BLAKE2b-256) */
 #define CRYPTO_SALT_BYTES 16U	     /* crypto_pwhash_SALTBYTES */
 #define CRYPTO_PASS_KEY_BYTES 32U    /* crypto_secretbox_KEYBYTES: crypto_pass_key's keys */
+#define CRYPTO_EVOLVE_KEY_BYTES 32U  /* crypto_kdf_KEYBYTES: the audit sealing key */
 
 /* A secret of fixed length in guarded memory. */
 struct crypto_key {
@@ -148,6 +151,16 @@ void crypto_keyed_hash(const struct crypto_key *key, const void *data, size_t le
 /* Unkeyed BLAKE2b-256 over a sequence of (ptr, len) parts. */
 void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
 		       const size_t *lens);
+
+/*
+ * One step of the audit sealing key's one-way evolution, in place: k
+ * becomes crypto_kdf_derive_from_key(k, 1, "recfsaud") (keyed BLAKE2b), and
+ * the value it held is wiped; nothing can compute it back from the new one.
+ * k must be CRYPTO_EVOLVE_KEY_BYTES long: -EINVAL otherwise (k unchanged);
+ * -ENOMEM when no guarded memory is left (k unchanged).  Seals are made
+ * with crypto_keyed_hash under the key of their epoch.
+ */
+int crypto_key_evolve(struct crypto_key *k) MUST_CHECK;
 
 /* k ^= mask, byte by byte (equal lengths; -EINVAL otherwise).  A protected
  * recording's seals hold DEK ^ Argon2id(passphrase). */

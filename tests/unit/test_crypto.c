@@ -267,6 +267,26 @@ TEST(test_crypto_blind_index_is_keyed_and_separates_kinds)
 	crypto_key_free(k2);
 }
 
+TEST(test_crypto_key_evolve_is_the_kdf_step_and_refuses_other_lengths)
+{
+	/* crypto_kdf_derive_from_key(key 00..1f, id 1, "recfsaud"): BLAKE2b-256
+	 * keyed 00..1f, salt le64(1), personal "recfsaud", empty message. */
+	static const char want[] = "2cba3da16f2955f4d56a35d0de9346ae2bea8c8a5671943b8f3d480707ecaa25";
+	struct crypto_key *k = fixed_key(CRYPTO_EVOLVE_KEY_BYTES, 0), *other = fixed_key(CRYPTO_DEK_BYTES + 1, 0);
+	char hex[CRYPTO_EVOLVE_KEY_BYTES * 2 + 1];
+
+	CHECK_EQ(crypto_key_evolve(k), 0);
+	crypto_hex(hex, k->bytes, k->len);
+	CHECK_STR(hex, want);
+	CHECK_EQ(crypto_key_evolve(k), 0);
+	crypto_hex(hex, k->bytes, k->len);
+	CHECK(strcmp(hex, want) != 0);
+	CHECK_EQ(crypto_key_evolve(other), -EINVAL);
+	CHECK_EQ(other->bytes[0], 0);
+	crypto_key_free(k);
+	crypto_key_free(other);
+}
+
 TEST(test_crypto_equal_compares_contents)
 {
 	CHECK_EQ(crypto_equal("abcd", "abcd", 4), 1);
@@ -358,6 +378,7 @@ int main(void)
 	RUN(test_crypto_box_opens_only_with_the_same_key);
 	RUN(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation);
 	RUN(test_crypto_blind_index_is_keyed_and_separates_kinds);
+	RUN(test_crypto_key_evolve_is_the_kdf_step_and_refuses_other_lengths);
 	RUN(test_crypto_equal_compares_contents);
 	RUN(test_crypto_secure_alloc_is_zeroed_and_memzero_wipes);
 	RUN(test_crypto_random_fills_the_whole_buffer_and_differs_each_time);
