@@ -113,8 +113,22 @@ static const char schema_v3[] =
 	"  AND a.reason LIKE '%sealed=' || record.id || '%' LIMIT 1)"
 	" WHERE owner IS NULL;";
 
+/*
+ * v4: the audit log's forward-secure seals (audit.c).  audit_seal holds one
+ * closing seal per ended epoch; audit_key the one sealing key state,
+ * overwritten in place as it evolves.  Created empty: a catalog upgraded
+ * from an older version keeps its log unsealed until `recctl audit
+ * setup-keys` issues a verification key and fills audit_key.
+ */
+static const char schema_v4[] =
+	"CREATE TABLE audit_seal (epoch INTEGER PRIMARY KEY, seq INTEGER NOT NULL, mac BLOB NOT NULL);"
+	"CREATE TABLE audit_key ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  start INTEGER NOT NULL, interval INTEGER NOT NULL CHECK (interval > 0),"
+	"  epoch INTEGER NOT NULL, key BLOB NOT NULL);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
-static const char *const schema[] = { schema_v1, schema_v2, schema_v3 };
+static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc)
@@ -266,7 +280,7 @@ int catalog_open(const char *path, int create, struct catalog **out)
 			       c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(c->db, 10000);
+	sqlite3_busy_timeout(c->db, CATALOG_BUSY_MS);
 	sqlite3_extended_result_codes(c->db, 1);
 	rc = catalog_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
 			     "PRAGMA synchronous=FULL; PRAGMA cache_size=-16384;");
@@ -356,6 +370,17 @@ int catalog_checkpoint(struct catalog *c)
 {
 	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 
+	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "checkpoint");
+}
+
+int catalog_checkpoint_try(struct catalog *c)
+{
+	int rc;
+
+	/* Without a busy handler sqlite gives up at the first lock it meets. */
+	sqlite3_busy_timeout(c->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(c->db, CATALOG_BUSY_MS);
 	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "checkpoint");
 }
 

@@ -42,7 +42,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 3
+#define CATALOG_SCHEMA_VERSION 4
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -105,6 +105,10 @@ void catalog_end_read(struct catalog *c);
  * pages holding erased seals do not survive in old WAL frames.  -EBUSY when
  * a reader kept it from finishing. */
 int catalog_checkpoint(struct catalog *c) MUST_CHECK;
+/* The same without waiting: when a reader or another writer is in the way
+ * it copies what it can and returns -EBUSY at once, where
+ * catalog_checkpoint would wait for them (up to the busy timeout). */
+int catalog_checkpoint_try(struct catalog *c) MUST_CHECK;
 /* 1 while a catalog_begin transaction is open. */
 int catalog_in_transaction(struct catalog *c);
 /* Changes whenever another connection commits (PRAGMA data_version). */
@@ -325,6 +329,49 @@ struct cat_audit_filter {
  */
 int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f,
 			     int (*fn)(const struct cat_audit *row, void *ctx), void *ctx);
+
+/*
+ * The audit log's seals (schema version 4; audit.c owns what they mean).
+ * A closing seal: the MAC made when epoch `epoch` ended over the log as it
+ * stood, entries 1..seq.  mac is mac_len bytes (CRYPTO_MAC_BYTES as
+ * written; a row edited by hand may hold another length); lent.
+ */
+struct cat_audit_seal {
+	int64_t epoch;
+	int64_t seq;
+	const uint8_t *mac;
+	size_t mac_len;
+};
+/* Insert a seal, joining the open transaction.  -EINVAL when mac_len is not
+ * CRYPTO_MAC_BYTES; -EEXIST when that epoch has one; other errors as for
+ * catalog_audit_append. */
+int catalog_audit_seal_append(struct catalog *c, const struct cat_audit_seal *s) MUST_CHECK;
+/* Call fn for each seal in epoch order (the struct is valid during the
+ * call); fn returning non-zero stops the walk and is returned.  Otherwise
+ * 0, or -EBUSY, -ENOMEM or -EIO from sqlite with meta_errmsg() set. */
+int catalog_each_audit_seal(struct catalog *c, int (*fn)(const struct cat_audit_seal *s, void *ctx), void *ctx);
+/*
+ * The sealing key state: the current key of epoch `epoch` of a clock that
+ * started at `start` (epoch seconds) and moves every `interval` seconds.
+ * catalog_audit_key_get fills *out with a new guarded copy of the key
+ * (the caller frees out->key with crypto_key_free); -ENOENT when the
+ * register has none (meta_errmsg() not set), -EBADMSG when the stored key
+ * is not CRYPTO_EVOLVE_KEY_BYTES long; -EBUSY, -ENOMEM, -EIO from sqlite.
+ * The key also passes through sqlite's page cache, which is not guarded
+ * memory.  catalog_audit_key_put writes k (key lent) over the one row, in
+ * the open transaction; -EINVAL for a key of the wrong length, else errors
+ * as catalog_audit_append.  secure_delete overwrites the old row's bytes
+ * in the database pages; copies in the WAL remain until a checkpoint
+ * (catalog_checkpoint_try) copies the pages back and truncates it.
+ */
+struct cat_audit_key {
+	int64_t start;
+	int64_t interval;
+	int64_t epoch;
+	struct crypto_key *key;
+};
+int catalog_audit_key_get(struct catalog *c, struct cat_audit_key *out) MUST_CHECK;
+int catalog_audit_key_put(struct catalog *c, const struct cat_audit_key *k) MUST_CHECK;
 
 /*
  * The request table.  request.c owns the rules (types, deadlines, what the

@@ -6,7 +6,9 @@
  * read back exactly as given, byte for byte, so that a row edited behind
  * the catalog's back reads as it was edited (a hash of the wrong length
  * included) and audit verification can name it.  seq is the table's
- * rowid, so rows come back in seq order from the primary key alone.
+ * rowid, so rows come back in seq order from the primary key alone.  The
+ * seals and the sealing key state (audit_seal, audit_key) are stored the
+ * same way, as given; the key is copied into guarded memory when read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -176,4 +178,94 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 	if (f->until)
 		sqlite3_bind_int64(st, k++, f->until);
 	return catalog_walk_prepared(c, st, audit_row, (void *)fn, ctx);
+}
+
+int catalog_audit_seal_append(struct catalog *c, const struct cat_audit_seal *s)
+{
+	static const char sql[] = "INSERT INTO audit_seal (epoch, seq, mac) VALUES (?1, ?2, ?3)";
+	sqlite3_stmt *st;
+
+	if (s->mac_len != CRYPTO_MAC_BYTES)
+		return meta_fail(-EINVAL, "catalog: audit seal of epoch %lld: MAC of %zu bytes", (long long)s->epoch,
+				 s->mac_len);
+	st = catalog_stmt(c, sql);
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, s->epoch);
+	sqlite3_bind_int64(st, 2, s->seq);
+	sqlite3_bind_blob(st, 3, s->mac, (int)s->mac_len, SQLITE_STATIC);
+	return catalog_step_done(c, st, "append audit seal");
+}
+
+typedef int (*seal_fn)(const struct cat_audit_seal *, void *);
+
+static int seal_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	struct cat_audit_seal s = {
+		.epoch = sqlite3_column_int64(st, 0),
+		.seq = sqlite3_column_int64(st, 1),
+		.mac = sqlite3_column_blob(st, 2),
+	};
+
+	s.mac_len = (size_t)sqlite3_column_bytes(st, 2);
+	return ((seal_fn)fn)(&s, ctx);
+}
+
+int catalog_each_audit_seal(struct catalog *c, int (*fn)(const struct cat_audit_seal *s, void *ctx), void *ctx)
+{
+	return catalog_walk(c, "SELECT epoch, seq, mac FROM audit_seal ORDER BY epoch", NULL, seal_row, (void *)fn,
+			    ctx);
+}
+
+int catalog_audit_key_get(struct catalog *c, struct cat_audit_key *out)
+{
+	static const char sql[] = "SELECT start, interval, epoch, key FROM audit_key WHERE one = 1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	struct crypto_key *k = NULL;
+	int rc;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else if (rc != SQLITE_ROW) {
+		rc = catalog_fail(c, rc, "read the audit sealing key");
+	} else if ((size_t)sqlite3_column_bytes(st, 3) != CRYPTO_EVOLVE_KEY_BYTES) {
+		rc = meta_fail(-EBADMSG, "catalog: the audit sealing key is %d bytes long, not %d",
+			       sqlite3_column_bytes(st, 3), (int)CRYPTO_EVOLVE_KEY_BYTES);
+	} else if (!(k = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 0))) {
+		rc = -ENOMEM;
+	} else {
+		memcpy(k->bytes, sqlite3_column_blob(st, 3), CRYPTO_EVOLVE_KEY_BYTES);
+		*out = (struct cat_audit_key){
+			.start = sqlite3_column_int64(st, 0),
+			.interval = sqlite3_column_int64(st, 1),
+			.epoch = sqlite3_column_int64(st, 2),
+			.key = k,
+		};
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int catalog_audit_key_put(struct catalog *c, const struct cat_audit_key *k)
+{
+	/* An update in place rather than INSERT OR REPLACE (a delete and an
+	 * insert): the new key lands where the old one was. */
+	static const char sql[] = "INSERT INTO audit_key (one, start, interval, epoch, key) VALUES (1, ?1, ?2, ?3, ?4)"
+				  " ON CONFLICT (one) DO UPDATE SET start = ?1, interval = ?2, epoch = ?3, key = ?4";
+	sqlite3_stmt *st;
+
+	if (!k->key || k->key->len != CRYPTO_EVOLVE_KEY_BYTES)
+		return meta_fail(-EINVAL, "catalog: audit sealing key of the wrong length");
+	st = catalog_stmt(c, sql);
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, k->start);
+	sqlite3_bind_int64(st, 2, k->interval);
+	sqlite3_bind_int64(st, 3, k->epoch);
+	sqlite3_bind_blob(st, 4, k->key->bytes, (int)k->key->len, SQLITE_STATIC);
+	return catalog_step_done(c, st, "write the audit sealing key");
 }

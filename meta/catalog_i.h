@@ -17,6 +17,9 @@
 
 #include "catalog.h"
 
+/* How long a statement waits for another connection's lock. */
+#define CATALOG_BUSY_MS 10000
+
 /* Above the number of distinct cached queries, so the cache never fills. */
 #define CATALOG_STMT_CACHE 64
 
