@@ -139,7 +139,7 @@ install: all
 	install -m 0644 packaging/man/recfs.8 $(DESTDIR)$(MANDIR)/man8/recfs.8
 	install -m 0644 packaging/man/recctl.1 $(DESTDIR)$(MANDIR)/man1/recctl.1
 	install -m 0644 packaging/examples/tamro.conf $(DESTDIR)$(DOCDIR)/examples/tamro.conf
-	install -m 0644 packaging/systemd/*.service $(DESTDIR)$(UNITDIR)/
+	install -m 0644 packaging/systemd/*.service packaging/systemd/*.timer $(DESTDIR)$(UNITDIR)/
 
 clean:
 	rm -rf $(B) $(FUZZ_B)

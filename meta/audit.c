@@ -1,11 +1,31 @@
 /*
- * audit.c - the hash-chained audit log.
+ * audit.c - the hash-chained, sealed audit log.
  *
  * Entry n's hash is BLAKE2b-256 over entry n-1's hash and every field of
  * entry n, each field prefixed by its length so no two entries serialise
  * alike.  The first entry chains from 32 zero bytes.  Appending reads the
  * last hash inside the writer's transaction (BEGIN IMMEDIATE), so two
  * processes appending at once still form one chain.
+ *
+ * Sealing.  Epoch i runs from start + i * interval for interval seconds;
+ * the verification key holds a random seed S, K(0) = crypto_key_evolve(S)
+ * and K(i+1) = crypto_key_evolve(K(i)), so not even epoch 0's key state is
+ * the verification key.  The catalog holds one key state (epoch e, K(e))
+ * and the closing seals of epochs 0..e-1, with
+ *   seal(i) = keyed BLAKE2b-256 under K(i) of
+ *             SEAL_DOMAIN || le64 i || le64 seq || hash of entry seq
+ * where seq is the last entry when epoch i was closed (0 and zero bytes
+ * for an empty log).  Whoever appends first after epochs have ended closes
+ * every one of them in order, evolving as it goes, in the transaction of
+ * its entries: seals, key and entries commit together or not at all, so
+ * the seals stay contiguous whatever crashes, and two writers cannot both
+ * close an epoch.  The key lives in the catalog for that atomicity (a file
+ * beside it could hold a key whose seals were never committed, or lose
+ * seals whose key was already gone); the price is the WAL: the page that
+ * held the old key stays in WAL frames (and the database file holds the
+ * version of the last checkpoint) until a checkpoint, which is tried,
+ * without waiting, after each evolution in a transaction of our own.
+ * Invariant: key epoch == number of seals, and seal seqs never decrease.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -208,10 +228,99 @@ static void row_of(const struct audit_entry *e, const uint8_t h[CRYPTO_HASH_BYTE
 	};
 }
 
+/* How long after an epoch ends audit_verify lets it be unsealed: the
+ * seal timer runs within a minute of each end. */
+#define SEAL_GRACE 60
+
+/* Domain of the sealed bytes; the version is that of the seal format. */
+static const char SEAL_DOMAIN[] = "recfs audit seal 1";
+
+/* seal(epoch) under key over the log's entries 1..seq whose last hash is head. */
+static void seal_mac(const struct crypto_key *key, int64_t epoch, int64_t seq, const uint8_t head[CRYPTO_HASH_BYTES],
+		     uint8_t mac[CRYPTO_MAC_BYTES])
+{
+	uint8_t buf[sizeof(SEAL_DOMAIN) + 16 + CRYPTO_HASH_BYTES], *p = buf;
+
+	memcpy(p, SEAL_DOMAIN, sizeof(SEAL_DOMAIN));
+	p += sizeof(SEAL_DOMAIN);
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)((uint64_t)epoch >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)((uint64_t)seq >> (8 * i));
+	memcpy(p, head, CRYPTO_HASH_BYTES);
+	crypto_keyed_hash(key, buf, sizeof(buf), mac);
+}
+
+/* The epoch that holds time t; -1 before the clock's start. */
+static int64_t epoch_at(int64_t start, int64_t interval, int64_t t)
+{
+	return t < start ? -1 : (t - start) / interval;
+}
+
+/*
+ * Close every epoch that ended before now, inside the caller's write
+ * transaction: a seal each over the log as it stands, then the key evolves.
+ * *closed = epochs closed.  Nothing to do (0) on an unsealed log.
+ */
+static int close_epochs(struct catalog *c, int64_t now, int64_t *closed)
+{
+	struct cat_audit_key ks = { 0 };
+	uint8_t head[CRYPTO_HASH_BYTES], mac[CRYPTO_MAC_BYTES];
+	int64_t seq = 0, cur, first;
+	int rc;
+
+	*closed = 0;
+	rc = catalog_audit_key_get(c, &ks);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	cur = epoch_at(ks.start, ks.interval, now);
+	first = ks.epoch;
+	if (cur <= ks.epoch)
+		goto out;
+	if ((rc = catalog_audit_last(c, &seq, head)))
+		goto out;
+	while (ks.epoch < cur) {
+		struct cat_audit_seal sl = { .epoch = ks.epoch, .seq = seq, .mac = mac, .mac_len = sizeof(mac) };
+
+		seal_mac(ks.key, ks.epoch, seq, head, mac);
+		if ((rc = catalog_audit_seal_append(c, &sl)) || (rc = crypto_key_evolve(ks.key)))
+			goto out;
+		ks.epoch++;
+	}
+	if ((rc = catalog_audit_key_put(c, &ks)))
+		goto out;
+	*closed = ks.epoch - first;
+out:
+	crypto_memzero(mac, sizeof(mac));
+	crypto_key_free(ks.key);
+	return rc;
+}
+
+/*
+ * End a write that began its own transaction (own) or joined the caller's:
+ * commit or roll back ours; after a commit that evolved the key, the old
+ * key's pages out of the WAL if nobody is reading (otherwise they go at
+ * the next checkpoint).  Returns rc, or the commit's error.
+ */
+static int finish(struct catalog *c, int own, int rc, int64_t closed)
+{
+	if (!own)
+		return rc;
+	if (rc == 0)
+		rc = catalog_commit(c);
+	if (rc)
+		catalog_rollback(c);
+	else if (closed && catalog_checkpoint_try(c))
+		meta_clear_error();
+	return rc;
+}
+
 int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 {
 	uint8_t prev[CRYPTO_HASH_BYTES];
-	int64_t seq = 0;
+	int64_t seq = 0, closed = 0;
 	int own = !catalog_in_transaction(c), rc;
 
 	if (n == 0)
@@ -221,7 +330,9 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 		if (rc)
 			return rc;
 	}
-	rc = catalog_audit_last(c, &seq, prev);
+	rc = close_epochs(c, util_now(), &closed);
+	if (rc == 0)
+		rc = catalog_audit_last(c, &seq, prev);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -242,12 +353,27 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 	}
 	rc = set_head(c, seq, prev);
 out:
-	if (own) {
-		if (rc == 0)
-			rc = catalog_commit(c);
-		if (rc)
-			catalog_rollback(c);
-	}
+	return finish(c, own, rc, closed);
+}
+
+int audit_seal(struct catalog *c, int64_t *closed)
+{
+	struct cat_audit_key ks = { 0 };
+	int64_t n = 0;
+	int own = !catalog_in_transaction(c), rc;
+
+	if (own && (rc = catalog_begin(c)))
+		return rc;
+	rc = catalog_audit_key_get(c, &ks);
+	crypto_key_free(ks.key);
+	if (rc == -ENOENT)
+		rc = meta_fail(-ENOENT, "the audit log is not sealed: no verification key was issued "
+				       "(recctl audit setup-keys)");
+	else if (rc == 0)
+		rc = close_epochs(c, util_now(), &n);
+	rc = finish(c, own, rc, n);
+	if (rc == 0)
+		*closed = n;
 	return rc;
 }
 
@@ -324,14 +450,296 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 	return catalog_each_audit_where(c, f, each_row, &w);
 }
 
-/* Where audit_verify is in the chain. */
+/* Count seals, stopping at the first: does the log have any? */
+static int seal_found(const struct cat_audit_seal *sl, void *ctx)
+{
+	(void)sl;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+int audit_setup_keys(struct catalog *c, int64_t interval, const char *vkey_path)
+{
+	struct cat_audit_key ks = { 0 };
+	struct audit_vkey *vk = NULL;
+	uint8_t head[CRYPTO_HASH_BYTES];
+	char *id = NULL;
+	int64_t now = util_now(), seq = 0;
+	int any = 0, saved = 0, rc;
+
+	if (interval < 1 || interval > AUDIT_EPOCH_MAX)
+		return meta_fail(-EINVAL, "an audit epoch is 1 to %d seconds, not %lld", AUDIT_EPOCH_MAX,
+				 (long long)interval);
+	if (catalog_in_transaction(c))
+		return meta_fail(-EINVAL, "audit keys are set up in a transaction of their own");
+	if ((rc = catalog_begin(c)))
+		return rc;
+	rc = catalog_audit_key_get(c, &ks);
+	crypto_key_free(ks.key);
+	ks.key = NULL;
+	if (rc == 0) {
+		rc = meta_fail(-EEXIST, "the audit log is sealed already; its verification key was issued then");
+		goto out;
+	}
+	if (rc != -ENOENT)
+		goto out;
+	rc = catalog_each_audit_seal(c, seal_found, &any);
+	if (rc < 0)
+		goto out;
+	if (any) {
+		rc = meta_fail(-EEXIST, "the audit log has seals but no sealing key: the key state was removed "
+				       "(keep the catalog as it is, and verify it with the verification key)");
+		goto out;
+	}
+	if ((rc = catalog_audit_last(c, &seq, head)))
+		goto out;
+	vk = xcalloc(1, sizeof(*vk));
+	vk->key = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 1);
+	if (!vk->key) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* Epochs start on multiples of the interval (on the quarter hour by
+	 * default), so a timer can seal just after each one ends. */
+	vk->start = now - now % interval;
+	vk->interval = interval;
+	vk->first_seq = seq;
+	if (catalog_get_meta(c, "register_id", &id) == 0 && util_is_id(id))
+		memcpy(vk->register_id, id, RECFS_ID_HEX);
+	ks = (struct cat_audit_key){ .start = vk->start, .interval = interval, .epoch = 0 };
+	if (!(ks.key = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 0))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(ks.key->bytes, vk->key->bytes, CRYPTO_EVOLVE_KEY_BYTES);
+	if ((rc = crypto_key_evolve(ks.key)) || (rc = catalog_audit_key_put(c, &ks)))
+		goto out;
+	/* The file first: a key state whose verification key was never
+	 * written would seal a log that nobody can check. */
+	if ((rc = audit_vkey_save(vk, vkey_path)))
+		goto out;
+	saved = 1;
+	rc = catalog_commit(c);
+out:
+	if (rc) {
+		catalog_rollback(c);
+		if (saved)
+			unlink(vkey_path);
+	}
+	audit_vkey_free(vk);
+	crypto_key_free(ks.key);
+	free(id);
+	return rc;
+}
+
+void audit_vkey_free(struct audit_vkey *vk)
+{
+	if (!vk)
+		return;
+	crypto_key_free(vk->key);
+	free(vk);
+}
+
+#define VKEY_MAGIC "recfs-audit-verify-key"
+#define VKEY_VERSION 1
+#define VKEY_MAX 4096
+
+int audit_vkey_save(const struct audit_vkey *vk, const char *path)
+{
+	char hex[CRYPTO_EVOLVE_KEY_BYTES * 2 + 1];
+	const char *id = *vk->register_id ? vk->register_id : "-";
+	char *text;
+	int rc;
+
+	if (!vk->key || vk->key->len != CRYPTO_EVOLVE_KEY_BYTES)
+		return -EINVAL;
+	if (access(path, F_OK) == 0)
+		return meta_fail(-EEXIST, "%s exists; move it away or name another file", path);
+	crypto_hex(hex, vk->key->bytes, vk->key->len);
+	text = xasprintf("# recfs audit verification key of register %s.\n"
+			 "# Keep it off the register's host: it checks the seals of the audit log\n"
+			 "# (recctl audit verify --verify-key FILE), and whoever holds it can make them.\n"
+			 "%s %d %s %lld %lld %lld %s\n",
+			 id, VKEY_MAGIC, VKEY_VERSION, id, (long long)vk->start, (long long)vk->interval,
+			 (long long)vk->first_seq, hex);
+	rc = util_write_file_atomic(path, text, strlen(text), 0400);
+	if (rc)
+		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
+	crypto_memzero(text, strlen(text));
+	crypto_memzero(hex, sizeof(hex));
+	free(text);
+	return rc;
+}
+
+static int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int audit_vkey_load(const char *path, struct audit_vkey **out)
+{
+	struct audit_vkey *vk = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *line, *save = NULL, *f[8];
+	int n = 0, rc;
+
+	rc = util_read_file(path, VKEY_MAX, &buf, &len);
+	if (rc)
+		return meta_fail(rc, "cannot read %s: %s", path, strerror(-rc));
+	for (line = strtok_r((char *)buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (*line && *line != '#')
+			break;
+	if (line) {
+		char *fs = NULL;
+
+		for (char *t = strtok_r(line, " \t", &fs); t && n < 8; t = strtok_r(NULL, " \t", &fs))
+			f[n++] = t;
+	}
+	rc = -EINVAL;
+	if (n != 7 || strcmp(f[0], VKEY_MAGIC) || parse_i64(f[1], VKEY_VERSION, VKEY_VERSION, &(int64_t){ 0 }))
+		goto bad;
+	vk = xcalloc(1, sizeof(*vk));
+	if (strcmp(f[2], "-")) {
+		if (!util_is_id(f[2]))
+			goto bad;
+		memcpy(vk->register_id, f[2], RECFS_ID_HEX);
+	}
+	if (parse_i64(f[3], 0, INT64_MAX / 2, &vk->start) || parse_i64(f[4], 1, AUDIT_EPOCH_MAX, &vk->interval) ||
+	    parse_i64(f[5], 0, INT64_MAX / 2, &vk->first_seq))
+		goto bad;
+	vk->key = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 0);
+	if (!vk->key) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (crypto_unhex(vk->key->bytes, vk->key->len, f[6]))
+		goto bad;
+	rc = 0;
+	goto out;
+bad:
+	rc = meta_fail(-EINVAL, "%s is not a recfs audit verification key", path);
+out:
+	crypto_memzero(buf, len);
+	free(buf);
+	if (rc)
+		audit_vkey_free(vk);
+	else
+		*out = vk;
+	return rc;
+}
+
+/* A closing seal as read, for audit_verify. */
+struct seal_copy {
+	int64_t epoch, seq;
+	uint8_t mac[CRYPTO_MAC_BYTES];
+};
+
+/* Where audit_verify is in the chain and in the seals. */
 struct verify {
 	uint8_t prev[CRYPTO_HASH_BYTES];
-	int64_t expect;		/* the seq the next row must have */
-	int64_t n;		/* rows that followed */
-	int64_t bad;		/* the first that did not, once broken */
-	int broken;
+	int64_t expect;			/* the seq the next row must have */
+	int64_t n;			/* rows that followed */
+	struct audit_report *rep;
+	struct seal_copy *seals;	/* in epoch order, checked as read */
+	size_t nseals, cap;
+	size_t next;			/* the first seal not yet matched with the chain */
+	const struct audit_vkey *vk;	/* NULL: seals not checked */
+	struct crypto_key *k;		/* K(k_epoch), from vk's seed (epoch -1) */
+	int64_t k_epoch;
 };
+
+/* Gather the seals, checking their order: epochs 0, 1, 2, ... and seqs
+ * that never go down. */
+static int collect_seal(const struct cat_audit_seal *sl, void *ctx)
+{
+	struct verify *v = ctx;
+	int64_t want = (int64_t)v->nseals;
+	struct seal_copy *sc;
+
+	if (sl->epoch != want)
+		return meta_fail(-EBADMSG, "the seal%s of epoch %lld %s missing: the seals jump from epoch %lld to %lld",
+				 sl->epoch > want + 1 ? "s" : "", (long long)want,
+				 sl->epoch > want + 1 ? "and after are" : "is", (long long)want - 1,
+				 (long long)sl->epoch);
+	if (sl->mac_len != CRYPTO_MAC_BYTES)
+		return meta_fail(-EBADMSG, "the seal of epoch %lld was altered (a MAC of %zu bytes)", (long long)sl->epoch,
+				 sl->mac_len);
+	if (sl->seq < (v->nseals ? v->seals[v->nseals - 1].seq : 0))
+		return meta_fail(-EBADMSG, "the seal of epoch %lld covers fewer entries (%lld) than the one before it",
+				 (long long)sl->epoch, (long long)sl->seq);
+	if (v->nseals == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		v->seals = xrealloc(v->seals, v->cap * sizeof(*v->seals));
+	}
+	sc = &v->seals[v->nseals++];
+	sc->epoch = sl->epoch;
+	sc->seq = sl->seq;
+	memcpy(sc->mac, sl->mac, CRYPTO_MAC_BYTES);
+	return 0;
+}
+
+/* Bring v->k forward to K(epoch); epochs only grow during a verification. */
+static int key_at(struct verify *v, int64_t epoch)
+{
+	int rc = 0;
+
+	while (rc == 0 && v->k_epoch < epoch) {
+		rc = crypto_key_evolve(v->k);
+		v->k_epoch++;
+	}
+	return rc;
+}
+
+/* The end of epoch e, as a time to print. */
+static int64_t epoch_end(int64_t start, int64_t interval, int64_t e)
+{
+	return start + (e + 1) * interval;
+}
+
+/* Check the seals made when the log ended at entry seq (hash head). */
+static int check_seals_at(struct verify *v, int64_t seq, const uint8_t head[CRYPTO_HASH_BYTES])
+{
+	for (; v->next < v->nseals && v->seals[v->next].seq == seq; v->next++) {
+		const struct seal_copy *sc = &v->seals[v->next];
+		int64_t from = v->rep->sealed_seq + 1;
+		uint8_t mac[CRYPTO_MAC_BYTES];
+		int ok, rc;
+
+		if (v->vk) {
+			if ((rc = key_at(v, sc->epoch)))
+				return rc;
+			seal_mac(v->k, sc->epoch, seq, head, mac);
+			ok = crypto_equal(mac, sc->mac, sizeof(mac));
+			crypto_memzero(mac, sizeof(mac));
+			if (!ok && from > seq) {
+				v->rep->bad = 0;
+				return meta_fail(-EBADMSG, "the seal of epoch %lld was altered or replaced",
+						 (long long)sc->epoch);
+			}
+			if (!ok) {
+				char t[21];
+
+				util_format_time(epoch_end(v->vk->start, v->vk->interval, sc->epoch), t);
+				v->rep->bad = from;
+				return meta_fail(-EBADMSG, "the seal of epoch %lld (ended %s) does not match the log: "
+						 "one of entries %lld..%lld was edited, inserted, removed or moved, "
+						 "and the chain recomputed", (long long)sc->epoch, t, (long long)from,
+						 (long long)seq);
+			}
+		}
+		v->rep->sealed_seq = seq;
+	}
+	return 0;
+}
 
 static int verify_row(const struct cat_audit *row, void *ctx)
 {
@@ -341,51 +749,190 @@ static int verify_row(const struct cat_audit *row, void *ctx)
 
 	entry_of(row, &e);
 	if (e.seq != v->expect) {
-		v->broken = 1;
-		v->bad = v->expect;
+		v->rep->bad = v->expect;
 		return meta_fail(-EBADMSG, "audit entry %lld is missing (the log jumps from %lld to %lld)",
 				 (long long)v->expect, (long long)v->expect - 1, (long long)e.seq);
 	}
 	entry_hash(v->prev, &e, h);
 	if (row->hash_len != CRYPTO_HASH_BYTES || !crypto_equal(h, row->hash, CRYPTO_HASH_BYTES)) {
-		v->broken = 1;
-		v->bad = e.seq;
+		v->rep->bad = e.seq;
 		return meta_fail(-EBADMSG, "audit entry %lld was edited, removed or moved: its hash does not "
 				 "follow from the entries before it", (long long)e.seq);
 	}
 	memcpy(v->prev, h, sizeof(v->prev));
 	v->expect++;
 	v->n++;
+	return check_seals_at(v, e.seq, h);
+}
+
+/* The head kept in the meta table matches the chain's end. */
+static int check_head(struct catalog *c, struct verify *v)
+{
+	char *head = NULL, hex[CRYPTO_HASH_BYTES * 2 + 1];
+	long long hseq = 0;
+	int rc = catalog_get_meta(c, "audit_head", &head);
+
+	crypto_hex(hex, v->prev, CRYPTO_HASH_BYTES);
+	if (rc == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != v->n ||
+			(strchr(head, ':') && strcmp(strchr(head, ':') + 1, hex)))) {
+		v->rep->bad = v->n + 1;
+		rc = meta_fail(-EBADMSG, "audit log was cut: it ends at entry %lld, but entry %lld was written",
+			       (long long)v->n, hseq);
+	} else if (rc == -ENOENT) {
+		rc = 0;
+	}
+	free(head);
+	return rc;
+}
+
+/*
+ * The seals against the key state (and, with a verification key, the key
+ * state against the key and the clock).  rc_key is catalog_audit_key_get's
+ * result.
+ */
+static int check_key_state(struct verify *v, int rc_key, const struct cat_audit_key *ks, int64_t now)
+{
+	const struct audit_vkey *vk = v->vk;
+	struct audit_report *rep = v->rep;
+	int64_t ns = (int64_t)v->nseals, cur, need;
+	char t[21];
+	int rc;
+
+	if (v->next < v->nseals) {
+		rep->bad = v->n + 1;
+		return meta_fail(-EBADMSG, "audit log was cut: the seal of epoch %lld covers entries up to %lld, "
+				 "but the log ends at %lld", (long long)v->seals[v->next].epoch,
+				 (long long)v->seals[v->next].seq, (long long)v->n);
+	}
+	if (rc_key == -ENOENT) {
+		if (ns)
+			return meta_fail(-EBADMSG, "the sealing key state was removed (the seals end at epoch %lld)",
+					 (long long)ns - 1);
+		if (vk) {
+			util_format_time(vk->start, t);
+			return meta_fail(-EBADMSG, "the log is not sealed, but the verification key says it was from "
+					 "%s: the sealing key state was removed", t);
+		}
+		return 0;
+	}
+	if (rc_key)
+		return rc_key;
+	rep->sealed = 1;
+	rep->key_epoch = ks->epoch;
+	if (ks->epoch != ns) {
+		rep->bad = ks->epoch > ns ? rep->sealed_seq + 1 : 0;
+		if (ks->epoch > ns)
+			return meta_fail(-EBADMSG, "the seals of epochs %lld..%lld were removed (the key is at epoch "
+					 "%lld): the log was cut after entry %lld", (long long)ns,
+					 (long long)ks->epoch - 1, (long long)ks->epoch, (long long)rep->sealed_seq);
+		return meta_fail(-EBADMSG, "the sealing key state was replaced: it is at epoch %lld, but epoch %lld "
+				 "is sealed", (long long)ks->epoch, (long long)ns - 1);
+	}
+	if (!vk)
+		return 0;
+	if (ks->start != vk->start || ks->interval != vk->interval)
+		return meta_fail(-EBADMSG, "the sealing key state's clock was changed (start %lld, %lld s epochs; "
+				 "the verification key says %lld, %lld s)", (long long)ks->start,
+				 (long long)ks->interval, (long long)vk->start, (long long)vk->interval);
+	if ((rc = key_at(v, ks->epoch)))
+		return rc;
+	if (!crypto_equal(v->k->bytes, ks->key->bytes, CRYPTO_EVOLVE_KEY_BYTES))
+		return meta_fail(-EBADMSG, "the sealing key state was replaced: it is not the key of epoch %lld",
+				 (long long)ks->epoch);
+	if (v->nseals && v->seals[0].seq < vk->first_seq) {
+		rep->bad = v->seals[0].seq + 1;
+		return meta_fail(-EBADMSG, "entries were removed from before sealing began: the log had %lld then, "
+				 "the first seal covers %lld", (long long)vk->first_seq, (long long)v->seals[0].seq);
+	}
+	if (!v->nseals && v->n < vk->first_seq) {
+		rep->bad = v->n + 1;
+		return meta_fail(-EBADMSG, "audit log was cut: it had %lld entries when sealing began, now %lld",
+				 (long long)vk->first_seq, (long long)v->n);
+	}
+	/* Sealing goes on: every epoch but the current one is closed (the one
+	 * before may still be open for SEAL_GRACE seconds into the current
+	 * one, or all of it if epochs are shorter, until a writer or the timer
+	 * comes).  A cut tail with its seals, or a catalog put back from a
+	 * copy, shows here as sealing that stopped. */
+	cur = epoch_at(vk->start, vk->interval, now);
+	if (ks->epoch > cur)
+		return meta_fail(-EBADMSG, "the sealing key is at epoch %lld, ahead of the clock (epoch %lld): it "
+				 "was moved forward", (long long)ks->epoch, (long long)cur);
+	need = cur;
+	if (now - (vk->start + cur * vk->interval) < (vk->interval < SEAL_GRACE ? vk->interval : SEAL_GRACE))
+		need = cur - 1;
+	if (ks->epoch < need) {
+		util_format_time(vk->start + ks->epoch * vk->interval, t);
+		rep->bad = rep->sealed_seq < v->n ? rep->sealed_seq + 1 : 0;
+		return meta_fail(-ETIME, "no seal since %s: epochs %lld..%lld have ended without one, so entries "
+				 "after %lld are not protected; either nothing has written to the log since "
+				 "(`recctl audit seal` on its host closes them), or its tail was cut, or the catalog "
+				 "was put back from a copy", t, (long long)ks->epoch, (long long)cur - 1,
+				 (long long)rep->sealed_seq);
+	}
 	return 0;
 }
 
-int audit_verify(struct catalog *c, int64_t *count, int64_t *bad)
+/* vk was issued for this register (when both name one). */
+static int check_register(struct catalog *c, const struct audit_vkey *vk)
 {
-	struct verify v = { .expect = 1 };
-	int rc;
+	char *id = NULL;
+	int rc = catalog_get_meta(c, "register_id", &id);
 
+	if (rc == -ENOENT || (rc == 0 && (!*vk->register_id || !strcmp(id, vk->register_id))))
+		rc = 0;
+	else if (rc == 0)
+		rc = meta_fail(-EKEYREJECTED, "the verification key is for register %s, this is register %s",
+			       vk->register_id, id);
+	free(id);
+	return rc;
+}
+
+int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, struct audit_report *rep)
+{
+	struct verify v = { .expect = 1, .rep = rep, .vk = vk, .k_epoch = -1 };
+	struct cat_audit_key ks = { 0 };
+	int rc, rc_key;
+
+	*rep = (struct audit_report){ .key_epoch = -1, .keyed = vk != NULL, .first_seq = vk ? vk->first_seq : 0 };
+	if (vk && (!vk->key || vk->key->len != CRYPTO_EVOLVE_KEY_BYTES))
+		return -EINVAL;
+	if (vk) {
+		v.k = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 0);
+		if (!v.k)
+			return -ENOMEM;
+		memcpy(v.k->bytes, vk->key->bytes, CRYPTO_EVOLVE_KEY_BYTES);
+	}
+	/* One snapshot: the mount may append while we read. */
+	if ((rc = catalog_begin_read(c)))
+		goto out;
+	rc = vk ? check_register(c, vk) : 0;
+	if (rc == 0)
+		rc = catalog_each_audit_seal(c, collect_seal, &v);
+	rep->seals = (int64_t)v.nseals;
+	/* A seal made on an empty log covers entry 0. */
+	if (rc == 0)
+		rc = check_seals_at(&v, 0, v.prev);
 	/* Read in physical (rowid) order too: seq is the rowid, so a
 	 * renumbered entry shows up as a gap or a chain break. */
-	rc = catalog_each_audit(c, NULL, verify_row, &v);
-	if (v.broken)
-		*bad = v.bad;
-	if (rc == 0) {
-		char *head = NULL, hex[CRYPTO_HASH_BYTES * 2 + 1];
-		long long hseq = 0;
-		int hr = catalog_get_meta(c, "audit_head", &head);
-
-		crypto_hex(hex, v.prev, CRYPTO_HASH_BYTES);
-		if (hr == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != v.n ||
-				(strchr(head, ':') && strcmp(strchr(head, ':') + 1, hex)))) {
-			rc = meta_fail(-EBADMSG, "audit log was cut: it ends at entry %lld, but entry %lld was written",
-				       (long long)v.n, hseq);
-			*bad = v.n + 1;
-		} else if (hr && hr != -ENOENT) {
-			rc = hr;
-		}
-		free(head);
-	}
 	if (rc == 0)
-		*count = v.n;
+		rc = catalog_each_audit(c, NULL, verify_row, &v);
+	rep->entries = v.n;
+	if (rc == 0)
+		rc = check_head(c, &v);
+	if (rc == 0) {
+		rc_key = catalog_audit_key_get(c, &ks);
+		rc = check_key_state(&v, rc_key, &ks, now);
+	}
+	catalog_end_read(c);
+	if (v.nseals) {
+		int64_t start = vk ? vk->start : ks.start, interval = vk ? vk->interval : ks.interval;
+
+		rep->sealed_until = interval ? epoch_end(start, interval, (int64_t)v.nseals - 1) : 0;
+	}
+out:
+	crypto_key_free(ks.key);
+	crypto_key_free(v.k);
+	free(v.seals);
 	return rc;
 }

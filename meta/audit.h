@@ -1,15 +1,24 @@
 /*
- * audit.h - the tamper-evident audit log.
+ * audit.h - the tamper-evident, forward-secure audit log.
  *
  * Entries live in the catalog's audit table, each carrying
  *   hash = BLAKE2b-256(prev_hash || length-prefixed fields of the entry)
  * so editing, removing or reordering any entry breaks the chain from there
  * on; audit_verify names the first entry that does not fit.  The artifact
  * and login uid of an entry (schema 2) are hashed after the other fields
- * when either is set, so entries written before them hash as they did.  Every entry is
- * mirrored to syslog (facility authpriv).  An entry names ids and handles,
- * never names or contacts: callers must not put personal data in object or
- * reason.
+ * when either is set, so entries written before them hash as they did.
+ * The chain is unkeyed: whoever can write the catalog can recompute it.
+ * So the log is also sealed, as journald's Forward Secure Sealing does it:
+ * time is cut in epochs (at most AUDIT_EPOCH_MAX seconds), the register
+ * holds the sealing key of the current epoch only, and when an epoch ends
+ * the next append (or audit_seal) writes a closing seal, a MAC under that
+ * epoch's key over the chain's head, then evolves the key one way and
+ * wipes the old one.  The verification key (the seed of the first key, the
+ * clock's start and interval) goes to the operator once and is never
+ * stored in the register; with it, audit_verify checks every seal, and so
+ * every entry older than the current epoch.  Every entry is mirrored to
+ * syslog (facility authpriv).  An entry names ids and handles, never names
+ * or contacts: callers must not put personal data in object or reason.
  */
 #ifndef RECFS_AUDIT_H
 #define RECFS_AUDIT_H
@@ -64,7 +73,12 @@ void audit_loginuid(pid_t pid, struct audit_actor *a);
 /*
  * Append entries.  When the catalog has a transaction open (catalog_begin),
  * they join it and become durable with it; otherwise they are written in a
- * transaction of their own.  n may be > 1 for batching (the mount).
+ * transaction of their own.  n may be > 1 for batching (the mount).  On a
+ * sealed log the epochs that have ended are closed first, in the same
+ * transaction (as audit_seal); in a transaction of its own, a key that
+ * evolved is followed by a checkpoint that does not wait (the old keys'
+ * pages leave the WAL unless a reader is in the way; then the next
+ * checkpoint takes them).
  */
 int audit_append(struct catalog *c, const struct audit_entry *e, size_t n) MUST_CHECK;
 /* Convenience for one entry. */
@@ -100,12 +114,92 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx);
 
+/* The longest epoch of the sealing key, and the default (15 minutes). */
+#define AUDIT_EPOCH_MAX 900
+
 /*
- * Check the chain.  0 when intact (*count = entries checked); -EBADMSG when
- * broken, with *bad = seq of the first entry that was edited or moved (its
- * hash does not follow), or that is missing (a gap in seq, or entries cut
- * off the end: then the first one cut), and a message in meta_errmsg().
+ * A verification key: the seed whose first evolution is the sealing key of
+ * epoch 0, and the clock the key evolves by.  Whoever holds it can check
+ * every seal, and could also make them: it belongs off the register's
+ * host.  first_seq is the number of entries the log had when sealing began
+ * (entries 1..first_seq were written unsealed).
  */
-int audit_verify(struct catalog *c, int64_t *count, int64_t *bad) MUST_CHECK;
+struct audit_vkey {
+	char register_id[RECFS_ID_HEX];	/* "" when the catalog names none */
+	int64_t start;			/* epoch 0 begins (epoch seconds) */
+	int64_t interval;		/* seconds per epoch, 1..AUDIT_EPOCH_MAX */
+	int64_t first_seq;
+	struct crypto_key *key;		/* the seed, CRYPTO_EVOLVE_KEY_BYTES, guarded memory */
+};
+
+/*
+ * Start sealing the log: a random seed, the key of epoch 0 evolved from
+ * it, a clock of `interval` seconds (1..AUDIT_EPOCH_MAX) that starts at the
+ * beginning of the interval holding util_now(), stored in the catalog in a
+ * transaction of its own (so c must have none open: -EINVAL).  The
+ * verification key, its only copy, is written to vkey_path
+ * (audit_vkey_save) before that transaction commits; on any failure
+ * neither the file nor the key state is left.  -EEXIST when the log is sealed already (or has seals without a
+ * key state) or vkey_path exists; -EINVAL for an interval out of range;
+ * file system and catalog errors; meta_errmsg() set on every error.
+ */
+int audit_setup_keys(struct catalog *c, int64_t interval, const char *vkey_path) MUST_CHECK;
+/* Free a verification key (NULL is fine); its key is wiped. */
+void audit_vkey_free(struct audit_vkey *vk);
+/*
+ * Write vk to path, a new file of mode 0400 (text: one line of fields
+ * after comment lines); -EEXIST when path exists, else a negative errno
+ * from the file system.  Load one back: -ENOENT, -EACCES as the file
+ * system says, -EINVAL (meta_errmsg() says what) when it is not a
+ * verification key; *out is new (audit_vkey_free it).  The text is wiped
+ * from memory after use.
+ */
+int audit_vkey_save(const struct audit_vkey *vk, const char *path) MUST_CHECK;
+int audit_vkey_load(const char *path, struct audit_vkey **out) MUST_CHECK;
+
+/*
+ * Close every epoch that has ended (util_now()) without appending an
+ * entry: the seals an append would write first.  Joins the open
+ * transaction, if any; otherwise runs in one of its own and then tries a
+ * checkpoint so that the old keys leave the WAL.  *closed = number of
+ * epochs closed (0 when none had ended).  -ENOENT when the log is not
+ * sealed (meta_errmsg() says so); catalog errors.
+ */
+int audit_seal(struct catalog *c, int64_t *closed) MUST_CHECK;
+
+/* What audit_verify found; set on success, -EBADMSG and -ETIME. */
+struct audit_report {
+	int64_t entries;	/* entries read */
+	int64_t bad;		/* -EBADMSG: the first entry that does not fit; 0 when the
+				 * fault is not one entry's (the seals, the key state) */
+	int sealed;		/* the log has a sealing key state */
+	int keyed;		/* the seals were checked with a verification key */
+	int64_t seals;		/* closing seals found (epochs 0..seals-1) */
+	int64_t sealed_seq;	/* entries 1..sealed_seq lie under a seal */
+	int64_t sealed_until;	/* when the last sealed epoch ended; 0 if none */
+	int64_t key_epoch;	/* the key state's epoch; -1 when none */
+	int64_t first_seq;	/* keyed: entries written before sealing began */
+};
+
+/*
+ * Check the log, in one read snapshot of the catalog.  Always: the chain
+ * (each entry's hash follows from the ones before, no seq missing) and the
+ * head kept in the meta table; when the log is sealed, that its seals run
+ * from epoch 0 without a gap to the epoch before the key state's, and
+ * cover entries that exist.  With vk (NULL: none), also: each seal's MAC
+ * under its epoch's key (derived from vk), so a recomputed chain shows;
+ * that the key state is the genuine key of its epoch; that sealing did
+ * not stop (by the clock `now`, the last closed epoch is the one before
+ * the current one, or the one before that during the first minute of the
+ * current one, or all of it when epochs are shorter), so a cut tail or a
+ * rolled-back catalog shows; and that nothing sealed lies before vk's
+ * first_seq.  Entries after rep->sealed_seq are in the current
+ * epoch: nothing can tell whether they were changed.
+ * 0 when all holds; -EBADMSG when not, with a message in meta_errmsg() and
+ * rep->bad set; -ETIME when all holds but sealing stopped (the same);
+ * -EKEYREJECTED when vk names another register than the catalog does;
+ * -EINVAL when c has a transaction open; -ENOMEM or catalog errors.
+ */
+int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, struct audit_report *rep) MUST_CHECK;
 
 #endif

@@ -1,6 +1,9 @@
 /* Unit tests of meta/audit: the chain holds, and every kind of tampering
- * is found at the right entry. */
+ * is found at the right entry; the seals close each epoch, and with the
+ * verification key every tampering with an epoch that has ended is found,
+ * a recomputed chain included.  Time is RECFS_NOW (util_now). */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -28,20 +31,29 @@ static struct catalog *fresh(const char *name, int n)
 
 static int64_t verify_bad(struct catalog *c)
 {
-	int64_t count = -1, bad = -1;
+	struct audit_report rep;
 
-	if (audit_verify(c, &count, &bad) == 0)
+	if (audit_verify(c, NULL, util_now(), &rep) == 0)
 		return 0;
-	return bad;
+	return rep.bad;
+}
+
+/* The entries audit_verify (without a key) read, or -1 when it failed. */
+static int64_t verify_count(struct catalog *c)
+{
+	struct audit_report rep;
+
+	return audit_verify(c, NULL, util_now(), &rep) ? -1 : rep.entries;
 }
 
 TEST(test_audit_chain_of_untouched_log_verifies)
 {
 	struct catalog *c = fresh("ok", 10);
-	int64_t count = 0, bad = 0;
+	struct audit_report rep;
 
-	CHECK_EQ(audit_verify(c, &count, &bad), 0);
-	CHECK_EQ(count, 10);
+	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);
+	CHECK_EQ(rep.entries, 10);
+	CHECK_EQ(rep.sealed, 0);
 	catalog_close(c);
 }
 
@@ -95,14 +107,14 @@ TEST(test_audit_entries_join_an_open_transaction_and_roll_back_with_it)
 {
 	struct catalog *c = fresh("tx", 2);
 	struct audit_actor a;
-	int64_t count = 0, bad = 0;
+	struct audit_report rep;
 
 	audit_self(&a, NULL);
 	CHECK_EQ(catalog_begin(c), 0);
 	CHECK_EQ(audit_log(c, &a, "erase", "x", "ok", NULL), 0);
 	catalog_rollback(c);
-	CHECK_EQ(audit_verify(c, &count, &bad), 0);
-	CHECK_EQ(count, 2);
+	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);
+	CHECK_EQ(rep.entries, 2);
 	catalog_close(c);
 }
 
@@ -156,7 +168,6 @@ TEST(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain)
 	struct catalog *c = fresh("artifact", 3);
 	struct audit_actor a;
 	struct last l = { .n = 0 };
-	int64_t count = 0, bad = 0;
 
 	audit_self(&a, "analysis");
 	a.has_loginuid = 1;
@@ -168,8 +179,7 @@ TEST(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain)
 	CHECK_EQ(l.n, 2);
 	CHECK_STR(l.artifact, "wav");
 	CHECK_EQ(l.has_loginuid, 0);
-	CHECK_EQ(audit_verify(c, &count, &bad), 0);
-	CHECK_EQ(count, 5);
+	CHECK_EQ(verify_count(c), 5);
 	/* Each new field is in the hash: changed, dropped or added, it shows. */
 	CHECK_EQ(catalog_exec(c, "UPDATE audit SET artifact='opus' WHERE seq=4"), 0);
 	CHECK_EQ(verify_bad(c), 4);
@@ -192,7 +202,6 @@ TEST(test_audit_log_written_before_schema_2_verifies_after_the_upgrade)
 	struct catalog *c = NULL;
 	struct audit_actor a;
 	struct last l = { .n = 0 };
-	int64_t count = 0, bad = 0;
 
 	/* Written by recfs before this change: init, two ingests, a mount's
 	 * opens (under artifact ids) and getfattr's details reads. */
@@ -200,8 +209,7 @@ TEST(test_audit_log_written_before_schema_2_verifies_after_the_upgrade)
 	CHECK_EQ(catalog_open(to, 0, &c), 0);
 	if (!c)
 		goto out;
-	CHECK_EQ(audit_verify(c, &count, &bad), 0);
-	CHECK_EQ(count, 17);
+	CHECK_EQ(verify_count(c), 17);
 	CHECK_EQ(audit_each(c, NULL, see_last, &l), 0);
 	CHECK_STR(l.artifact, "(null)");
 	CHECK_EQ(l.has_loginuid, 0);
@@ -209,14 +217,12 @@ TEST(test_audit_log_written_before_schema_2_verifies_after_the_upgrade)
 	a.has_loginuid = 1;
 	a.loginuid = 0;
 	CHECK_EQ(audit_log_artifact(c, &a, "open", "0123456789abcdef0123456789abcdef", "chat", "ok", NULL), 0);
-	CHECK_EQ(audit_verify(c, &count, &bad), 0);
-	CHECK_EQ(count, 18);
+	CHECK_EQ(verify_count(c), 18);
 	catalog_close(c);
 	/* Opened again: nothing more to upgrade, still intact. */
 	c = NULL;
 	CHECK_EQ(catalog_open(to, 0, &c), 0);
-	CHECK_EQ(audit_verify(c, &count, &bad), 0);
-	CHECK_EQ(count, 18);
+	CHECK_EQ(verify_count(c), 18);
 	catalog_close(c);
 out:
 	free(from);
@@ -283,6 +289,487 @@ TEST(test_audit_each_where_combines_its_conditions)
 	catalog_close(c);
 }
 
+/* --- sealing ---------------------------------------------------------- */
+
+/* 2027-01-01T00:00:00Z, on a quarter hour: epoch i of a 900 s clock set up
+ * just after it runs from T0 + 900 i. */
+#define T0 1798761600LL
+/* When the sealed logs below are verified: epoch 2, 30 s in. */
+#define T_VERIFY (T0 + 1830)
+
+static void at(long long t)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%lld", t);
+	setenv("RECFS_NOW", b, 1);
+}
+
+static const struct audit_actor alice = { .uid = 1001, .user = "alice", .level = "analysis", .pid = 4242, .comm = "cat" };
+static const struct audit_actor bob = { .uid = 1002, .user = "bob", .level = "privacy", .pid = 4343, .comm = "recctl" };
+
+/* Entries 1..7 by alice and bob, at these offsets from T0: 1..3 in epoch 0,
+ * 4..5 in epoch 1, 6..7 in epoch 2. */
+static const long long entry_at[] = { 20, 30, 40, 910, 920, 1810, 1820 };
+
+static char *key_path(const char *name)
+{
+	return xasprintf("%s/%s.key", dir, name);
+}
+
+/* A log sealed from its start (keys set up at T0 + 10, as init does), its
+ * verification key in *vk, the clock left at T_VERIFY. */
+static struct catalog *sealed(const char *name, struct audit_vkey **vk)
+{
+	struct catalog *c = NULL;
+	char *path = xasprintf("%s/%s.db", dir, name), *kp = key_path(name);
+
+	CHECK_EQ(catalog_open(path, 1, &c), 0);
+	at(T0 + 10);
+	CHECK_EQ(audit_setup_keys(c, AUDIT_EPOCH_MAX, kp), 0);
+	for (size_t i = 0; i < sizeof(entry_at) / sizeof(entry_at[0]); i++) {
+		char obj[32];
+
+		snprintf(obj, sizeof(obj), "rec-%zu", i + 1);
+		at(T0 + entry_at[i]);
+		CHECK_EQ(audit_log(c, i % 2 ? &bob : &alice, "open", obj, "ok", NULL), 0);
+	}
+	CHECK_EQ(audit_vkey_load(kp, vk), 0);
+	at(T_VERIFY);
+	free(path);
+	free(kp);
+	return c;
+}
+
+/* audit_verify with the key at T_VERIFY: its result, the report in *rep. */
+static int verify_keyed(struct catalog *c, const struct audit_vkey *vk, struct audit_report *rep)
+{
+	meta_clear_error();
+	return audit_verify(c, vk, T_VERIFY, rep);
+}
+
+/*
+ * What someone who can write the catalog does to hide an edit: rebuild the
+ * whole chain (and the head) over the rows as they now are, with the real
+ * code - audit_append into an unsealed scratch log, whose rows then replace
+ * the audit table.  Rows are renumbered 1, 2, ... in seq order.
+ */
+struct scratch {
+	struct catalog *c;
+};
+
+static int copy_entry(const struct audit_entry *e, void *ctx)
+{
+	struct audit_entry x = *e;
+
+	x.seq = 0;
+	return audit_append(((struct scratch *)ctx)->c, &x, 1);
+}
+
+static void recompute_chain(struct catalog *c, const char *name)
+{
+	char *path = xasprintf("%s/%s-scratch.db", dir, name), *sql;
+	struct scratch w = { NULL };
+
+	unlink(path);
+	CHECK_EQ(catalog_open(path, 1, &w.c), 0);
+	CHECK_EQ(audit_each(c, NULL, copy_entry, &w), 0);
+	catalog_close(w.c);
+	sql = xasprintf("ATTACH DATABASE '%s' AS x;"
+			"DELETE FROM audit; INSERT INTO audit SELECT * FROM x.audit;"
+			"UPDATE meta SET value = (SELECT value FROM x.meta WHERE key = 'audit_head') "
+			"WHERE key = 'audit_head'; DETACH DATABASE x;", path);
+	CHECK_EQ(catalog_exec(c, sql), 0);
+	free(sql);
+	free(path);
+}
+
+TEST(test_audit_sealed_log_verifies_with_its_key)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-ok", &vk);
+	struct audit_report rep;
+
+	CHECK_EQ(verify_keyed(c, vk, &rep), 0);
+	CHECK_EQ(rep.entries, 7);
+	CHECK_EQ(rep.sealed, 1);
+	CHECK_EQ(rep.keyed, 1);
+	CHECK_EQ(rep.seals, 2);
+	CHECK_EQ(rep.sealed_seq, 5);	/* 6 and 7 are in the current epoch */
+	CHECK_EQ(rep.sealed_until, T0 + 1800);
+	CHECK_EQ(rep.key_epoch, 2);
+	CHECK_EQ(rep.first_seq, 0);
+	CHECK_EQ(vk->start, T0);
+	CHECK_EQ(vk->interval, AUDIT_EPOCH_MAX);
+	/* Without the key the structure is checked, not the MACs. */
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);
+	CHECK_EQ(rep.keyed, 0);
+	CHECK_EQ(rep.seals, 2);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_an_edited_user)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-edit", &vk);
+	struct audit_report rep;
+
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET user = 'mallory', uid = 666 WHERE seq = 2"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 2);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_an_inserted_entry_even_with_the_chain_recomputed)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-insert", &vk);
+	struct audit_report rep;
+
+	/* A forged entry between 3 and 4 (seq 3.5 sorts there), then the
+	 * chain rebuilt and renumbered. */
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET seq = seq * 10"), 0);
+	CHECK_EQ(catalog_exec(c, "INSERT INTO audit (seq, time, uid, user, level, pid, comm, action, object, outcome, "
+				 "reason, hash) SELECT 35, time, 1002, 'bob', level, pid, comm, action, 'rec-x', outcome, "
+				 "reason, hash FROM audit WHERE seq = 30"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	recompute_chain(c, "s-insert");
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);	/* the unkeyed checks cannot tell */
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 4);	/* epoch 1's seal: entries 4..5 */
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_a_deleted_middle_entry_even_with_the_chain_recomputed)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-delete", &vk);
+	struct audit_report rep;
+
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq = 2"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 2);
+	recompute_chain(c, "s-delete");
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 1);	/* epoch 0's seal: entries 1..3 */
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_reordered_entries_even_with_the_chain_recomputed)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-reorder", &vk);
+	struct audit_report rep;
+
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET seq = -1 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = 5;"
+				 "UPDATE audit SET seq = 5 WHERE seq = -1"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 4);
+	recompute_chain(c, "s-reorder");
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 4);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_a_truncated_tail)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-cut", &vk);
+	struct audit_report rep;
+
+	/* Entries 5..7 gone, the head rewritten to match: the unkeyed checks
+	 * pass on this only because the seal of epoch 1 names entry 5. */
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq > 4"), 0);
+	recompute_chain(c, "s-cut");
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 5);
+	/* Cutting the seals and the key's epoch with it shows too. */
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit_seal WHERE epoch >= 1; UPDATE audit_key SET epoch = 1"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);	/* structure alone cannot tell */
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_a_deleted_head_record_and_cut_tail)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-head", &vk);
+	struct audit_report rep;
+
+	/* What passed audit verify before the seals: the head record
+	 * removed, then the last entries. */
+	CHECK_EQ(catalog_exec(c, "DELETE FROM meta WHERE key = 'audit_head'; DELETE FROM audit WHERE seq > 3"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 4);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_a_recomputed_chain_with_an_entry_reattributed)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-rechain", &vk);
+	struct audit_report rep;
+
+	/* The other case that passed audit verify before: bob's open of
+	 * rec-2 made alice's, and the chain and head recomputed. */
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET uid = 1001, user = 'alice', level = 'analysis' WHERE seq = 2"), 0);
+	recompute_chain(c, "s-rechain");
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);	/* the unkeyed chain cannot tell */
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 1);
+	CHECK(strstr(meta_errmsg(), "seal of epoch 0") != NULL);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_cannot_see_changes_within_the_current_epoch)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-current", &vk);
+	struct audit_report rep;
+
+	/* The documented limit: entries 6 and 7 are not sealed yet, so
+	 * whoever holds the catalog (and its current key) may rewrite them. */
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET uid = 1001, user = 'alice' WHERE seq = 7"), 0);
+	recompute_chain(c, "s-current");
+	CHECK_EQ(verify_keyed(c, vk, &rep), 0);
+	CHECK_EQ(rep.sealed_seq, 5);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq > 5"), 0);
+	recompute_chain(c, "s-current");
+	CHECK_EQ(verify_keyed(c, vk, &rep), 0);
+	CHECK_EQ(rep.entries, 5);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_a_removed_or_replaced_key_state)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-key", &vk);
+	struct audit_report rep;
+
+	CHECK_EQ(catalog_exec(c, "UPDATE audit_key SET key = randomblob(32)"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "replaced") != NULL);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit_key"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "removed") != NULL);
+	/* Everything of the sealing gone: the verification key remembers. */
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit_seal"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);
+	CHECK_EQ(rep.sealed, 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_finds_a_seal_removed_or_altered)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-sealrow", &vk);
+	struct audit_report rep;
+
+	CHECK_EQ(catalog_exec(c, "UPDATE audit_seal SET mac = randomblob(32) WHERE epoch = 1"), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 4);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit_seal WHERE epoch = 0"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "epoch 0 is missing") != NULL);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seal_says_when_sealing_stopped)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-stale", &vk);
+	struct audit_report rep;
+	int64_t closed = -1;
+
+	/* Epoch 2 ended at T0 + 2700 and nothing has sealed it: a minute of
+	 * grace, then it counts as stopped (a cut tail with its seals, a
+	 * catalog put back from a copy, or no writer and no timer). */
+	CHECK_EQ(audit_verify(c, vk, T0 + 2700 + 30, &rep), 0);
+	CHECK_EQ(audit_verify(c, vk, T0 + 2700 + 61, &rep), -ETIME);
+	CHECK_EQ(rep.bad, 6);
+	at(T0 + 2700 + 61);
+	CHECK_EQ(audit_seal(c, &closed), 0);
+	CHECK_EQ(closed, 1);
+	CHECK_EQ(audit_verify(c, vk, T0 + 2700 + 61, &rep), 0);
+	CHECK_EQ(rep.seals, 3);
+	CHECK_EQ(rep.sealed_seq, 7);
+	CHECK_EQ(audit_seal(c, &closed), 0);
+	CHECK_EQ(closed, 0);
+	/* A key moved into the future is as suspect. */
+	CHECK_EQ(audit_verify(c, vk, T0 + 1000, &rep), -EBADMSG);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seals_close_every_elapsed_epoch_at_the_next_append)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-idle", &vk);
+	struct audit_report rep;
+
+	/* Idle for three epochs, then one entry: epochs 2, 3, 4 are closed
+	 * first, the last two over the same entries. */
+	at(T0 + 5 * 900 + 5);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-8", "ok", NULL), 0);
+	CHECK_EQ(audit_verify(c, vk, T0 + 5 * 900 + 6, &rep), 0);
+	CHECK_EQ(rep.seals, 5);
+	CHECK_EQ(rep.sealed_seq, 7);
+	CHECK_EQ(rep.key_epoch, 5);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_seals_roll_back_with_the_entries_they_came_with)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-rollback", &vk);
+	struct audit_report rep;
+
+	at(T0 + 3 * 900 + 5);
+	CHECK_EQ(catalog_begin(c), 0);
+	CHECK_EQ(audit_log(c, &alice, "erase", "rec-1", "ok", NULL), 0);
+	catalog_rollback(c);
+	CHECK_EQ(audit_verify(c, vk, T0 + 3 * 900 + 6, &rep), 0);
+	CHECK_EQ(rep.key_epoch, 2);	/* neither the seals nor the evolution stayed */
+	CHECK_EQ(rep.entries, 7);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+/* Whether the n bytes at needle occur in the file at path (0 if absent or
+ * empty). */
+static int file_holds(const char *path, const uint8_t *needle, size_t n)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int found = 0;
+
+	if (util_read_file(path, 64 << 20, &buf, &len))
+		return 0;
+	for (size_t i = 0; i + n <= len && !found; i++)
+		found = !memcmp(buf + i, needle, n);
+	free(buf);
+	return found;
+}
+
+TEST(test_audit_an_evolved_key_leaves_neither_database_nor_wal)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-wipe", &vk);
+	char *db = xasprintf("%s/s-wipe.db", dir), *wal = xasprintf("%s/s-wipe.db-wal", dir);
+	struct cat_audit_key ks = { 0 };
+	uint8_t old[CRYPTO_EVOLVE_KEY_BYTES];
+
+	CHECK_EQ(catalog_audit_key_get(c, &ks), 0);
+	memcpy(old, ks.key->bytes, sizeof(old));
+	CHECK(file_holds(db, old, sizeof(old)) || file_holds(wal, old, sizeof(old)));
+	at(T0 + 3 * 900 + 5);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-8", "ok", NULL), 0);
+	CHECK_EQ(file_holds(db, old, sizeof(old)), 0);
+	CHECK_EQ(file_holds(wal, old, sizeof(old)), 0);
+	crypto_memzero(old, sizeof(old));
+	crypto_key_free(ks.key);
+	free(db);
+	free(wal);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_setup_keys_once_and_only_into_a_new_file)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-twice", &vk), *d = NULL;
+	char *kp = key_path("s-twice"), *kp2 = key_path("s-twice-2"), *path = xasprintf("%s/s-fresh.db", dir);
+	struct stat st;
+
+	CHECK_EQ(audit_setup_keys(c, 900, kp2), -EEXIST);
+	CHECK_EQ(access(kp2, F_OK), -1);
+	CHECK_EQ(stat(kp, &st), 0);
+	CHECK_EQ(st.st_mode & 07777, 0400);
+	CHECK_EQ(catalog_open(path, 1, &d), 0);
+	CHECK_EQ(audit_setup_keys(d, 900, kp), -EEXIST);	/* the file exists */
+	CHECK_EQ(audit_setup_keys(d, 0, kp2), -EINVAL);
+	CHECK_EQ(audit_setup_keys(d, 901, kp2), -EINVAL);
+	CHECK_EQ(audit_verify(d, NULL, util_now(), &(struct audit_report){ 0 }), 0);
+	free(kp);
+	free(kp2);
+	free(path);
+	audit_vkey_free(vk);
+	catalog_close(c);
+	catalog_close(d);
+}
+
+TEST(test_audit_setup_keys_on_an_old_log_seals_it_from_then_on)
+{
+	struct catalog *c = fresh("s-late", 4);
+	struct audit_vkey *vk = NULL;
+	struct audit_report rep;
+	char *kp = key_path("s-late");
+
+	at(T0 + 10);
+	CHECK_EQ(audit_setup_keys(c, 900, kp), 0);
+	CHECK_EQ(audit_vkey_load(kp, &vk), 0);
+	CHECK_EQ(vk->first_seq, 4);
+	at(T0 + 20);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-1", "ok", NULL), 0);
+	at(T0 + 910);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-2", "ok", NULL), 0);
+	CHECK_EQ(audit_verify(c, vk, T0 + 920, &rep), 0);
+	CHECK_EQ(rep.first_seq, 4);
+	CHECK_EQ(rep.sealed_seq, 5);
+	/* Entries from before sealing cannot be taken out afterwards. */
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq = 4"), 0);
+	recompute_chain(c, "s-late");
+	CHECK_EQ(audit_verify(c, vk, T0 + 920, &rep), -EBADMSG);
+	free(kp);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_vkey_round_trips_and_rejects_other_files)
+{
+	struct audit_vkey *vk = NULL, *back = NULL;
+	struct catalog *c = sealed("s-file", &vk);
+	char *kp = key_path("s-file-copy"), *bad = key_path("s-file-bad");
+
+	CHECK_EQ(audit_vkey_save(vk, kp), 0);
+	CHECK_EQ(audit_vkey_save(vk, kp), -EEXIST);
+	CHECK_EQ(audit_vkey_load(kp, &back), 0);
+	CHECK_EQ(back->start, vk->start);
+	CHECK_EQ(back->interval, vk->interval);
+	CHECK_EQ(back->first_seq, vk->first_seq);
+	CHECK(crypto_equal(back->key->bytes, vk->key->bytes, CRYPTO_EVOLVE_KEY_BYTES));
+	/* A key of another register. */
+	CHECK_EQ(catalog_set_meta(c, "register_id", "0123456789abcdef0123456789abcdef"), 0);
+	memcpy(back->register_id, "fedcba9876543210fedcba9876543210", RECFS_ID_HEX);
+	CHECK_EQ(audit_verify(c, back, T_VERIFY, &(struct audit_report){ 0 }), -EKEYREJECTED);
+	audit_vkey_free(back);
+	back = NULL;
+	CHECK_EQ(util_write_file_atomic(bad, "recfs-audit-verify-key 1 - 0 900 0 abcd\n", 40, 0600), 0);
+	CHECK_EQ(audit_vkey_load(bad, &back), -EINVAL);
+	CHECK_EQ(audit_vkey_load(kp, &back), 0);
+	CHECK_EQ(util_write_file_atomic(bad, "# nothing\n", 10, 0600), 0);
+	CHECK_EQ(audit_vkey_load(bad, &back), -EINVAL);
+	free(kp);
+	free(bad);
+	audit_vkey_free(back);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("audit")) || crypto_setup())
@@ -298,6 +785,24 @@ int main(void)
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_log_written_before_schema_2_verifies_after_the_upgrade);
 	RUN(test_audit_each_where_combines_its_conditions);
+	RUN(test_audit_sealed_log_verifies_with_its_key);
+	RUN(test_audit_seal_finds_an_edited_user);
+	RUN(test_audit_seal_finds_an_inserted_entry_even_with_the_chain_recomputed);
+	RUN(test_audit_seal_finds_a_deleted_middle_entry_even_with_the_chain_recomputed);
+	RUN(test_audit_seal_finds_reordered_entries_even_with_the_chain_recomputed);
+	RUN(test_audit_seal_finds_a_truncated_tail);
+	RUN(test_audit_seal_finds_a_deleted_head_record_and_cut_tail);
+	RUN(test_audit_seal_finds_a_recomputed_chain_with_an_entry_reattributed);
+	RUN(test_audit_seal_cannot_see_changes_within_the_current_epoch);
+	RUN(test_audit_seal_finds_a_removed_or_replaced_key_state);
+	RUN(test_audit_seal_finds_a_seal_removed_or_altered);
+	RUN(test_audit_seal_says_when_sealing_stopped);
+	RUN(test_audit_seals_close_every_elapsed_epoch_at_the_next_append);
+	RUN(test_audit_seals_roll_back_with_the_entries_they_came_with);
+	RUN(test_audit_an_evolved_key_leaves_neither_database_nor_wal);
+	RUN(test_audit_setup_keys_once_and_only_into_a_new_file);
+	RUN(test_audit_setup_keys_on_an_old_log_seals_it_from_then_on);
+	RUN(test_audit_vkey_round_trips_and_rejects_other_files);
 	util_remove_tree(dir);
 	T_DONE();
 }

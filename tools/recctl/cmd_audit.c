@@ -1,10 +1,12 @@
 /*
- * cmd_audit.c - `recctl audit show` and `recctl audit verify`: read the
- * hash-chained audit log in the catalog.
+ * cmd_audit.c - `recctl audit show`, `verify`, `setup-keys` and `seal`:
+ * read, check and seal the audit log in the catalog.
  *
  * Only the catalog is opened, not the whole register, so the log stays
  * readable when the policy is broken - which is when it is needed most.
  * Entries hold ids and handles only, so printing them discloses nothing.
+ * The verification key is read from the file named on the command line
+ * and never written into the register.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,25 +25,34 @@
 const char usage_audit[] =
 	"usage: recctl audit show [-R REGISTER] [--recording X] [--subject HANDLE] [--user NAME|UID]\n"
 	"                         [--action A] [--since WHEN] [--until WHEN] [--object ID] [--json]\n"
-	"       recctl audit verify [-R REGISTER]\n"
+	"       recctl audit verify [-R REGISTER] [--verify-key FILE]\n"
+	"       recctl audit setup-keys [-R REGISTER] [--out FILE] [--audit-epoch SECONDS]\n"
+	"       recctl audit seal [-R REGISTER]\n"
 	"\n"
-	"show    print the audit log, one entry a line:\n"
-	"        seq time user(uid) login=LOGINUID level pid comm action object[/artifact] outcome reason\n"
-	"        The filters combine (an entry must pass each one given).\n"
-	"        `audit show --recording X --action open` is the \"who listened\" report.\n"
-	"verify  check the hash chain; name the first entry edited, removed or\n"
-	"        reordered, and exit 1 when there is one.\n"
+	"show        print the audit log, one entry a line:\n"
+	"            seq time user(uid) login=LOGINUID level pid comm action object[/artifact] outcome reason\n"
+	"            The filters combine (an entry must pass each one given).\n"
+	"            `audit show --recording X --action open` is the \"who listened\" report.\n"
+	"verify      check the hash chain, and with the verification key the seals\n"
+	"            of every epoch but the current one; name the first entry edited,\n"
+	"            inserted, removed or reordered, and exit 1 when there is one.\n"
+	"setup-keys  start sealing a register made before sealing existed, and\n"
+	"            write its verification key (keep it off this host).\n"
+	"seal        close the epochs that have ended (a timer runs it).\n"
 	"\n"
-	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
-	"  --recording X       entries about one recording: its id (user.recfs.id), the 8 hex\n"
-	"                      digits of its file names, a stem or file name, or a path on a mount\n"
-	"  --subject HANDLE    entries about the subject and every recording of theirs\n"
-	"  --user NAME|UID     entries of one user\n"
-	"  --action A          entries of one action (open, details, erase, export, ...)\n"
-	"  --since WHEN        entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
-	"  --until WHEN        entries at or before WHEN (a date: to the end of that day)\n"
-	"  --object ID         entries whose object is exactly ID (a recording, handle, ...)\n"
-	"  --json              a JSON array of entries\n";
+	"  -R, --register DIR     the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  --recording X          entries about one recording: its id (user.recfs.id), the 8 hex\n"
+	"                         digits of its file names, a stem or file name, or a path on a mount\n"
+	"  --subject HANDLE       entries about the subject and every recording of theirs\n"
+	"  --user NAME|UID        entries of one user\n"
+	"  --action A             entries of one action (open, details, erase, export, ...)\n"
+	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
+	"  --until WHEN           entries at or before WHEN (a date: to the end of that day)\n"
+	"  --object ID            entries whose object is exactly ID (a recording, handle, ...)\n"
+	"  --json                 a JSON array of entries\n"
+	"  --verify-key FILE      the verification key from init or setup-keys\n"
+	"  --out FILE             where setup-keys writes it (default " CTL_KEYRING_DIR "/" CTL_VERIFY_KEY ")\n"
+	"  --audit-epoch SECONDS  how often the sealing key evolves, 1..900 (default 900)\n";
 
 static int open_catalog(const char *dir, struct catalog **out)
 {
@@ -347,14 +358,155 @@ out:
 	return rc;
 }
 
+/* The lines after "intact": what was sealed and checked. */
+static void print_sealing(const struct audit_report *rep)
+{
+	char t[21];
+
+	if (!rep->sealed) {
+		printf("not sealed: no verification key was issued for this register (recctl audit setup-keys);\n"
+		       "whoever can write the catalog can recompute the chain\n");
+		return;
+	}
+	if (!rep->keyed) {
+		printf("sealed (%" PRId64 " epochs closed); the seals were not checked: give --verify-key FILE\n",
+		       rep->seals);
+		return;
+	}
+	if (rep->seals) {
+		util_format_time(rep->sealed_until, t);
+		printf("sealed: entries 1..%" PRId64 " checked under %" PRId64 " seals, the last for the epoch that "
+		       "ended %s\n", rep->sealed_seq, rep->seals, t);
+	} else {
+		printf("sealed: no epoch has ended yet\n");
+	}
+	if (rep->entries > rep->sealed_seq)
+		printf("%" PRId64 " entries of the current epoch (%" PRId64 "..%" PRId64 ") are not sealed yet\n",
+		       rep->entries - rep->sealed_seq, rep->sealed_seq + 1, rep->entries);
+	if (rep->first_seq)
+		printf("entries 1..%" PRId64 " were written before sealing began: a change made to them before "
+		       "then would not show\n", rep->first_seq);
+}
+
 static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "verify-key", required_argument, NULL, 'k' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *key_path = NULL;
+	struct audit_vkey *vk = NULL;
+	struct audit_report rep;
+	struct catalog *cat = NULL;
+	int c, rc;
+
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'k': key_path = optarg; break;
+		case 'h': return usage_show(usage_audit);
+		default: return usage_error(usage_audit, NULL);
+		}
+	}
+	if (optind != argc)
+		return usage_error(usage_audit, "audit verify takes no arguments");
+	meta_clear_error();
+	if (key_path && (rc = audit_vkey_load(key_path, &vk)))
+		return error("%s", meta_strerror(rc));
+	if ((rc = open_catalog(ctl->dir, &cat)))
+		goto out;
+	meta_clear_error();
+	rc = audit_verify(cat, vk, util_now(), &rep);
+	if (rc == 0) {
+		printf("audit log intact: %" PRId64 " entries\n", rep.entries);
+		print_sealing(&rep);
+	} else if (rc == -EBADMSG || rc == -ETIME) {
+		const char *what = rc == -ETIME ? "audit log not sealed on time" : "audit log broken";
+
+		if (rep.bad)
+			printf("%s at entry %" PRId64 ": %s\n", what, rep.bad, meta_errmsg());
+		else
+			printf("%s: %s\n", what, meta_errmsg());
+		rc = 1;
+	} else {
+		rc = error("cannot verify the audit log: %s", meta_strerror(rc));
+	}
+out:
+	catalog_close(cat);
+	audit_vkey_free(vk);
+	return rc;
+}
+
+static int audit_setup_keys_cmd(int argc, char **argv, struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "audit-epoch", required_argument, NULL, 'e' },
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = CTL_KEYRING_DIR "/" CTL_VERIFY_KEY;
+	struct catalog *cat = NULL;
+	struct audit_report rep;
+	struct audit_actor a;
+	int64_t interval = AUDIT_EPOCH_MAX;
+	char *reason = NULL;
+	int c, rc;
+
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'e':
+			if ((rc = ctl_audit_epoch(usage_audit, optarg, &interval)))
+				return rc;
+			break;
+		case 'h': return usage_show(usage_audit);
+		default: return usage_error(usage_audit, NULL);
+		}
+	}
+	if (optind != argc)
+		return usage_error(usage_audit, "audit setup-keys takes no arguments");
+	if (access(out, F_OK) == 0)
+		return error("%s exists; move it away or name another file with --out", out);
+	if ((rc = open_catalog(ctl->dir, &cat)))
+		return rc;
+	/* Sealing a damaged log would vouch for the damage. */
+	meta_clear_error();
+	rc = audit_verify(cat, NULL, util_now(), &rep);
+	if (rc) {
+		rc = rc == -EBADMSG ? error("the audit log is broken (%s); it is not sealed as it is: keep the catalog "
+					    "as evidence", meta_errmsg())
+				    : error("cannot verify the audit log: %s", meta_strerror(rc));
+		goto out;
+	}
+	meta_clear_error();
+	if ((rc = audit_setup_keys(cat, interval, out))) {
+		rc = error("cannot set up the audit keys: %s", meta_strerror(rc));
+		goto out;
+	}
+	reason = xasprintf("epoch %llds, after entry %lld", (long long)interval, (long long)rep.entries);
+	audit_self(&a, NULL);
+	if ((rc = audit_log(cat, &a, "audit-setup-keys", NULL, "ok", reason))) {
+		rc = error("cannot write the audit log: %s", strerror(-rc));
+		goto out;
+	}
+	printf("the audit log is sealed from now on (epochs of %lld s); entries 1..%lld were written before\n",
+	       (long long)interval, (long long)rep.entries);
+	ctl_print_verify_key_note(out);
+out:
+	free(reason);
+	catalog_close(cat);
+	return rc;
+}
+
+static int audit_seal_cmd(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct catalog *cat = NULL;
-	int64_t count = 0, bad = 0;
+	int64_t closed = 0;
 	int c, rc;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
@@ -364,20 +516,14 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 		}
 	}
 	if (optind != argc)
-		return usage_error(usage_audit, "audit verify takes no arguments");
+		return usage_error(usage_audit, "audit seal takes no arguments");
 	if ((rc = open_catalog(ctl->dir, &cat)))
 		return rc;
 	meta_clear_error();
-	rc = audit_verify(cat, &count, &bad);
-	if (rc == 0) {
-		printf("audit log intact: %" PRId64 " entries\n", count);
-	} else if (rc == -EBADMSG) {
-		printf("audit log broken at entry %" PRId64 ": %s\n", bad,
-			*meta_errmsg() ? meta_errmsg() : "the hash chain does not match");
-		rc = 1;
-	} else {
-		rc = error("cannot verify the audit log: %s", meta_strerror(rc));
-	}
+	if ((rc = audit_seal(cat, &closed)))
+		rc = error("cannot seal the audit log: %s", meta_strerror(rc));
+	else if (closed)
+		printf("closed %" PRId64 " epoch%s\n", closed, closed == 1 ? "" : "s");
 	catalog_close(cat);
 	return rc;
 }
@@ -385,12 +531,16 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 int cmd_audit(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
-		return usage_error(usage_audit, "audit needs show or verify");
+		return usage_error(usage_audit, "audit needs show, verify, setup-keys or seal");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_audit);
 	if (!strcmp(argv[1], "show"))
 		return audit_show(argc - 1, argv + 1, ctl);
 	if (!strcmp(argv[1], "verify"))
 		return audit_verify_cmd(argc - 1, argv + 1, ctl);
+	if (!strcmp(argv[1], "setup-keys"))
+		return audit_setup_keys_cmd(argc - 1, argv + 1, ctl);
+	if (!strcmp(argv[1], "seal"))
+		return audit_seal_cmd(argc - 1, argv + 1, ctl);
 	return usage_error(usage_audit, "unknown audit command '%s'", argv[1]);
 }

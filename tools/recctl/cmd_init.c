@@ -1,7 +1,8 @@
 /*
  * cmd_init.c - `recctl init`: create a register and the keyring files that
  * hold its secrets, one per level plus the ingest keyring (blind-index key
- * only: the ingest host encrypts with public keys and never decrypts).
+ * only: the ingest host encrypts with public keys and never decrypts), and
+ * the audit log's verification key, which the operator takes off the host.
  *
  * The secrets exist nowhere but in those files, so init either writes all
  * of them or leaves nothing behind: a register whose keys were lost would be
@@ -21,16 +22,20 @@
 
 const char usage_init[] =
 	"usage: recctl init REGISTER --policy FILE [--keyrings DIR] [--no-passphrase] [--passfile FILE]\n"
+	"                   [--audit-epoch SECONDS]\n"
 	"\n"
 	"Create a register in REGISTER (new or empty) with the policy FILE, a key\n"
 	"pair per level, and write the secret keys to DIR/<level>.keyring (one\n"
-	"level each) and DIR/ingest.keyring (the blind-index key for ingest).\n"
+	"level each) and DIR/ingest.keyring (the blind-index key for ingest), and\n"
+	"the audit log's verification key to DIR/" CTL_VERIFY_KEY " (copy it off the host).\n"
 	"\n"
-	"  --policy FILE      the policy (see `recctl policy check`)\n"
-	"  --keyrings DIR     where the keyrings go (default " CTL_KEYRING_DIR "; mode 0700)\n"
-	"  --no-passphrase    write raw keyrings (mode 0600), for unattended mounts\n"
-	"  --passfile FILE    passphrase from the first line of FILE (default\n"
-	"                     $RECFS_PASSFILE, else asked twice on the terminal)\n";
+	"  --policy FILE          the policy (see `recctl policy check`)\n"
+	"  --keyrings DIR         where the keyrings go (default " CTL_KEYRING_DIR "; mode 0700)\n"
+	"  --no-passphrase        write raw keyrings (mode 0600), for unattended mounts\n"
+	"  --passfile FILE        passphrase from the first line of FILE (default\n"
+	"                         $RECFS_PASSFILE, else asked twice on the terminal)\n"
+	"  --audit-epoch SECONDS  how often the audit sealing key evolves, 1..900\n"
+	"                         (default 900; shorter epochs are for tests)\n";
 
 static int remove_written(struct strlist *written)
 {
@@ -105,7 +110,10 @@ out:
 	return rc;
 }
 
-static int log_init(const char *dir, const struct policy *pol)
+/* Seal the log from its first entry on (the verification key goes to
+ * vkey), then log the init. */
+static int start_audit(const char *dir, const struct policy *pol, int64_t interval, const char *vkey,
+		       struct strlist *written)
 {
 	struct reg *r = NULL;
 	struct audit_actor a;
@@ -114,6 +122,13 @@ static int log_init(const char *dir, const struct policy *pol)
 
 	if (ctl_open_register(dir, &r))
 		return -1;
+	meta_clear_error();
+	if ((rc = audit_setup_keys(r->cat, interval, vkey))) {
+		rc = error("cannot set up the audit keys: %s", meta_strerror(rc));
+		reg_close(r);
+		return rc;
+	}
+	strlist_add(written, vkey);
 	if (catalog_get_meta(r->cat, "register_id", &id))
 		id = NULL;
 	reason = xasprintf("%zu levels", pol->n_levels);
@@ -134,6 +149,7 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		{ "keyrings", required_argument, NULL, 'k' },
 		{ "no-passphrase", no_argument, NULL, 'n' },
 		{ "passfile", required_argument, NULL, 'P' },
+		{ "audit-epoch", required_argument, NULL, 'e' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,7 +158,8 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 	struct keyring *secrets = NULL;
 	struct crypto_key *pass = NULL;
 	struct strlist written = { 0 };
-	char *errs = NULL, *path = NULL;
+	char *errs = NULL, *path = NULL, *vkey = NULL;
+	int64_t interval = AUDIT_EPOCH_MAX;
 	int raw = 0, created = 0, existed = 0, c, rc;
 	struct stat st;
 
@@ -153,6 +170,10 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		case 'k': kdir = optarg; break;
 		case 'n': raw = 1; break;
 		case 'P': passfile = optarg; break;
+		case 'e':
+			if ((rc = ctl_audit_epoch(usage_init, optarg, &interval)))
+				return rc;
+			break;
 		case 'h': return usage_show(usage_init);
 		default: return usage_error(usage_init, NULL);
 		}
@@ -187,6 +208,11 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 			goto out;
 		}
 	}
+	vkey = xasprintf("%s/%s", kdir, CTL_VERIFY_KEY);
+	if (access(vkey, F_OK) == 0) {
+		rc = error("%s exists; move it away or choose another --keyrings DIR", vkey);
+		goto out;
+	}
 	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
 		goto out;
 
@@ -202,12 +228,14 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	if ((rc = write_keyrings(secrets, pol, kdir, pass, &written)))
 		goto out;
-	if ((rc = log_init(dir, pol)))
+	if ((rc = start_audit(dir, pol, interval, vkey, &written)))
 		goto out;
 
 	printf("created register %s (policy %s, %zu levels)\n", dir, policy_path, pol->n_levels);
 	for (size_t i = 0; i < written.n; i++)
-		printf("wrote %s (%s)\n", written.v[i], raw ? "raw, mode 0600" : "passphrase-sealed");
+		if (strcmp(written.v[i], vkey))
+			printf("wrote %s (%s)\n", written.v[i], raw ? "raw, mode 0600" : "passphrase-sealed");
+	ctl_print_verify_key_note(vkey);
 	rc = 0;
 out:
 	if (rc && created) {
@@ -223,5 +251,6 @@ out:
 	policy_free(pol);
 	free(errs);
 	free(path);
+	free(vkey);
 	return rc;
 }

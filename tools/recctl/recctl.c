@@ -83,6 +83,28 @@ const char *ctl_passfile_default(void)
 	return s && *s ? s : NULL;
 }
 
+int ctl_audit_epoch(const char *usage, const char *arg, int64_t *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > AUDIT_EPOCH_MAX)
+		return usage_error(usage, "--audit-epoch takes 1 to %d seconds, not '%s'", AUDIT_EPOCH_MAX, arg);
+	*out = v;
+	return 0;
+}
+
+void ctl_print_verify_key_note(const char *path)
+{
+	printf("wrote %s (the audit verification key, mode 0400)\n"
+	       "  Copy it off this host now (print it, or give it to the privacy officer) and delete it here:\n"
+	       "  `recctl audit verify --verify-key FILE` checks the sealed log with it, and whoever holds it\n"
+	       "  could also forge the seals.  It is shown once and never stored in the register.\n",
+	       path);
+}
+
 int ctl_open_register(const char *dir, struct reg **out)
 {
 	int rc;

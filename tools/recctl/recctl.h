@@ -96,6 +96,14 @@ const char *ctl_register_default(void);
 const char *ctl_keyring_default(void);
 /* Where init and policy apply write keyrings: /etc/recfs. */
 #define CTL_KEYRING_DIR "/etc/recfs"
+/* The audit verification key's file name in that directory. */
+#define CTL_VERIFY_KEY "audit-verify.key"
+/* An --audit-epoch argument: 1..AUDIT_EPOCH_MAX seconds into *out, or the
+ * command's usage error (-2). */
+int ctl_audit_epoch(const char *usage, const char *arg, int64_t *out);
+/* Tell the operator that path holds the verification key and that it
+ * belongs off this host. */
+void ctl_print_verify_key_note(const char *path);
 /* The passphrase file named by $RECFS_PASSFILE, or NULL. */
 const char *ctl_passfile_default(void);
 

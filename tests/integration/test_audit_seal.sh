@@ -1,0 +1,260 @@
+#!/bin/bash
+# test_audit_seal.sh - the audit log's forward-secure seals (issue 11):
+# recctl init hands out the verification key once; with it, `recctl audit
+# verify --verify-key` finds every kind of tampering with an epoch that has
+# ended - an edited user, an inserted, deleted or reordered entry, a cut
+# tail, a deleted head record, a chain recomputed after re-attributing an
+# entry - and says what it cannot see (the current epoch).  The tampering
+# is done as an attacker would, with sqlite3 on catalog.db and a script
+# that recomputes the unkeyed chain.  The clock is RECFS_NOW (epochs of
+# 15 minutes without waiting), then real time with 1 s epochs and a mount.
+#
+# RECFS_OLD_RECCTL=PATH (a recctl built before the seals) also shows the
+# two attacks that passed its audit verify.
+. "$(dirname "$0")/lib.sh"
+
+POL=$POLICY_EXAMPLE
+T0=1798761600		# 2027-01-01T00:00:00Z, on a quarter hour
+VERIFY_AT=$((T0 + 1830))	# epoch 2, 30 s in
+
+# rechain DB: what someone with write access to the catalog does after an
+# edit: renumber the entries 1, 2, ... and recompute every hash of the
+# unkeyed chain and the head record, as meta/audit.c computes them.
+rechain()
+{
+	python3 - "$1" <<'EOF'
+import hashlib, sqlite3, struct, sys
+db = sqlite3.connect(sys.argv[1])
+def field(b):
+    return struct.pack('<I', 0xffffffff) if b is None else struct.pack('<I', len(b)) + b
+def num(v):
+    return field(struct.pack('<q', v))
+def text(v):
+    return field(None if v is None else v.encode())
+cols = [c[1] for c in db.execute('PRAGMA table_info(audit)')]
+extra = 'artifact, loginuid' if 'artifact' in cols else 'NULL, NULL'   # schema 1 had neither
+rows = db.execute('SELECT seq, time, uid, user, level, pid, comm, action, object, outcome, reason, ' + extra +
+                  ' FROM audit ORDER BY seq').fetchall()
+db.execute('UPDATE audit SET seq = -seq')
+prev = bytes(32)
+for n, r in enumerate(rows, 1):
+    b = (field(prev) + num(n) + num(r[1]) + num(r[2]) + text(r[3]) + text(r[4]) + num(r[5]) + text(r[6]) +
+         text(r[7]) + text(r[8]) + text(r[9]) + text(r[10]))
+    if r[11] is not None or r[12] is not None:   # schema 2: artifact and login uid, when set
+        b += text(r[11]) + num(-1 if r[12] is None else r[12])
+    h = hashlib.blake2b(b, digest_size=32).digest()
+    db.execute('UPDATE audit SET seq = ?, hash = ? WHERE seq = ?', (n, h, -r[0]))
+    prev = h
+db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)", ('%d:%s' % (len(rows), prev.hex()),))
+db.commit()
+EOF
+}
+
+# log_at OFFSET: one entry (a blind-index search) at T0 + OFFSET.
+log_at()
+{
+	RECFS_NOW=$((T0 + $1)) "$RECCTL" subject find "+358 40 $1" -R "$REG" --keyring "$KEYS/ingest.keyring" \
+		>/dev/null 2>&1
+}
+
+# tampered NAME SQL: a copy of the register in $T_TMP/NAME with SQL applied
+# to its catalog; sets X.
+tampered()
+{
+	X=$T_TMP/$1
+	rm -rf "$X"
+	cp -a "$REG" "$X"
+	sqlite3 "$X/catalog.db" "$2" || fail "$1: the tampering itself" "sqlite3 failed"
+}
+
+# verify DIR [KEY]: recctl audit verify at VERIFY_AT, with the key if given.
+verify()
+{
+	RECFS_NOW=$VERIFY_AT "$RECCTL" audit verify -R "$1" ${2:+--verify-key "$2"}
+}
+
+# --- the command line --------------------------------------------------------
+
+assert_ok "audit --help" "$RECCTL" audit --help
+assert_contains "it names setup-keys" "$T_OUT" "recctl audit setup-keys"
+assert_contains "it names --verify-key" "$T_OUT" "--verify-key FILE"
+for e in 0 901 abc; do
+	assert_exit "--audit-epoch $e is a usage error" 2 \
+		"$RECCTL" init "$T_TMP/bad/reg" --policy "$POL" --keyrings "$T_TMP/bad/keys" --no-passphrase --audit-epoch "$e"
+done
+
+# --- init hands out the verification key -------------------------------------
+
+mkdir -p "$T_TMP/a"
+REG=$T_TMP/a/reg
+KEYS=$T_TMP/a/keys
+VKEY=$KEYS/audit-verify.key
+assert_ok "init" env RECFS_NOW=$((T0 + 10)) "$RECCTL" init "$REG" --policy "$POL" --keyrings "$KEYS" --no-passphrase
+assert_contains "init says where the verification key is" "$T_OUT" "wrote $VKEY (the audit verification key"
+assert_contains "and to take it off the host" "$T_OUT" "Copy it off this host"
+assert_mode "the verification key is mode 0400" 400 "$VKEY"
+seed=$(awk '$1 == "recfs-audit-verify-key" { print $7 }' "$VKEY")
+assert_match "the key file holds a 256-bit seed" "$seed" '^[0-9a-f]{64}$'
+in_register=$(python3 -c '
+import os, sys
+k = bytes.fromhex(sys.argv[1])
+print(sum(open(os.path.join(d, f), "rb").read().count(k) for d, _, fs in os.walk(sys.argv[2]) for f in fs))' \
+	"$seed" "$REG")
+assert_eq "the verification key is nowhere in the register" 0 "$in_register"
+mkdir -p "$T_TMP/b/keys"
+cp "$VKEY" "$T_TMP/b/keys/"
+assert_fails_with "init refuses an existing verification key" "audit-verify.key exists" \
+	"$RECCTL" init "$T_TMP/b/reg" --policy "$POL" --keyrings "$T_TMP/b/keys" --no-passphrase
+assert_no_file "and creates no register then" "$T_TMP/b/reg/catalog.db"
+
+# Entries 2..4 in epoch 0, 5..6 in epoch 1, 7..8 in epoch 2 (entry 1 is init).
+for t in 20 30 40 910 920 1810 1820; do log_at "$t"; done
+assert_eq "two epochs closed by the appends after them" "0|4 1|6" \
+	"$(sqlite3 "$REG/catalog.db" 'SELECT epoch, seq FROM audit_seal ORDER BY epoch' | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "the key state is at epoch 2" 2 "$(sqlite3 "$REG/catalog.db" 'SELECT epoch FROM audit_key')"
+
+# --- a clean log -------------------------------------------------------------
+
+assert_ok "a clean log verifies with the key" verify "$REG" "$VKEY"
+assert_contains "it counts the entries" "$T_OUT" "audit log intact: 8 entries"
+assert_contains "and says what the seals cover" "$T_OUT" "entries 1..6 checked under 2 seals"
+assert_contains "and what they do not yet" "$T_OUT" "2 entries of the current epoch (7..8) are not sealed yet"
+assert_ok "without the key it verifies the chain" verify "$REG"
+assert_contains "and says the seals were not checked" "$T_OUT" "give --verify-key FILE"
+
+# --- tampering, one case at a time ------------------------------------------
+
+tampered edit "UPDATE audit SET user = 'mallory', uid = 4242 WHERE seq = 3"
+assert_exit "an edited user: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "and names the entry" "$T_OUT" "audit log broken at entry 3"
+
+tampered insert "UPDATE audit SET seq = seq * 10;
+	INSERT INTO audit (seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash)
+	SELECT 45, time, uid, user, level, pid, comm, action, 'forged', outcome, reason, hash FROM audit WHERE seq = 40"
+assert_exit "an inserted entry: verify exits 1" 1 verify "$X" "$VKEY"
+rechain "$X/catalog.db"
+assert_ok "an inserted entry with the chain recomputed passes the chain alone" verify "$X"
+assert_exit "but not the seals" 1 verify "$X" "$VKEY"
+assert_contains "which name the epoch it was inserted in" "$T_OUT" "the seal of epoch 1"
+
+tampered delete "DELETE FROM audit WHERE seq = 3"
+assert_exit "a deleted middle entry: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "and names the gap" "$T_OUT" "audit log broken at entry 3"
+rechain "$X/catalog.db"
+assert_exit "a deleted middle entry with the chain recomputed: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "the seal of its epoch does not match" "$T_OUT" "the seal of epoch 0"
+
+tampered reorder "UPDATE audit SET seq = -1 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6;
+	UPDATE audit SET seq = 6 WHERE seq = -1"
+assert_exit "two entries reordered: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "and names the first" "$T_OUT" "audit log broken at entry 5"
+rechain "$X/catalog.db"
+assert_exit "two entries reordered with the chain recomputed: verify exits 1" 1 verify "$X" "$VKEY"
+
+tampered cut "DELETE FROM audit WHERE seq > 5"
+rechain "$X/catalog.db"
+assert_exit "a cut tail with the head rewritten: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "and says where" "$T_OUT" "audit log broken at entry 6: audit log was cut"
+sqlite3 "$X/catalog.db" "DELETE FROM audit_seal WHERE epoch >= 1; UPDATE audit_key SET epoch = 1"
+assert_ok "a cut tail with its seals and the key's epoch passes the unkeyed checks" verify "$X"
+assert_exit "but not the key's" 1 verify "$X" "$VKEY"
+assert_contains "the key state is not that epoch's" "$T_OUT" "not the key of epoch 1"
+
+# The first case that passed audit verify before the seals: the head
+# record deleted and the tail cut (here with the seals that name it).
+tampered head "DELETE FROM meta WHERE key = 'audit_head'; DELETE FROM audit WHERE seq > 4"
+assert_exit "the head record deleted and the tail cut: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "and says the log was cut" "$T_OUT" "audit log broken at entry 5: audit log was cut"
+sqlite3 "$X/catalog.db" "DELETE FROM audit_seal WHERE epoch >= 1; UPDATE audit_key SET epoch = 1"
+assert_ok "with the seals cut too it passes the unkeyed checks" verify "$X"
+assert_exit "but not the key's" 1 verify "$X" "$VKEY"
+
+# The second: another user's open made alice's, and the whole chain
+# recomputed.
+tampered rechain "UPDATE audit SET user = 'alice', uid = 1001 WHERE seq = 3"
+rechain "$X/catalog.db"
+assert_ok "a re-attributed entry with the chain recomputed passes the chain alone" verify "$X"
+assert_contains "it even reads as intact" "$T_OUT" "audit log intact: 8 entries"
+assert_exit "but not the seals" 1 verify "$X" "$VKEY"
+assert_contains "which name the entries of the epoch" "$T_OUT" "one of entries 1..4 was edited"
+
+tampered keystate "DELETE FROM audit_key"
+assert_exit "the sealing key state deleted: verify exits 1" 1 verify "$X" "$VKEY"
+assert_contains "and says so" "$T_OUT" "the sealing key state was removed"
+sqlite3 "$X/catalog.db" "DELETE FROM audit_seal"
+assert_exit "and the seals with it: verify exits 1" 1 verify "$X" "$VKEY"
+
+# What root can still do: the current epoch is not sealed yet.
+tampered current "UPDATE audit SET user = 'alice', uid = 1001 WHERE seq = 8"
+rechain "$X/catalog.db"
+assert_ok "an entry of the current epoch can be rewritten unseen (documented)" verify "$X" "$VKEY"
+
+# Sealing that stopped: nothing appended for two epochs, then a verify;
+# `audit seal` (the timer) closes them.
+cp -a "$REG" "$T_TMP/idle"
+assert_exit "a log not sealed since an epoch ended: verify exits 1" 1 \
+	env RECFS_NOW=$((T0 + 3700)) "$RECCTL" audit verify -R "$T_TMP/idle" --verify-key "$VKEY"
+assert_contains "and says sealing stopped" "$T_OUT" "audit log not sealed on time"
+assert_ok "audit seal" env RECFS_NOW=$((T0 + 3700)) "$RECCTL" audit seal -R "$T_TMP/idle"
+assert_eq "closes the two epochs" "closed 2 epochs" "$T_OUT"
+assert_ok "then it verifies" env RECFS_NOW=$((T0 + 3700)) "$RECCTL" audit verify -R "$T_TMP/idle" --verify-key "$VKEY"
+
+assert_fails_with "a key of another register is refused" "not a recfs audit verification key" \
+	verify "$REG" "$KEYS/ingest.keyring"
+
+# --- the same attacks against a build without seals ------------------------
+
+if [ -n "${RECFS_OLD_RECCTL:-}" ]; then
+	OLD=$RECFS_OLD_RECCTL
+	mkdir -p "$T_TMP/old"
+	# The policy without the keys added since (an older recctl refuses them).
+	grep -Ev '^(chat|attachment)_level' "$POL" >"$T_TMP/old/policy.conf"
+	"$OLD" init "$T_TMP/old/reg" --policy "$T_TMP/old/policy.conf" --keyrings "$T_TMP/old/keys" --no-passphrase >/dev/null
+	for i in 1 2 3 4 5; do
+		"$OLD" subject find "+358 40 $i" -R "$T_TMP/old/reg" --keyring "$T_TMP/old/keys/ingest.keyring" >/dev/null 2>&1
+	done
+	cp -a "$T_TMP/old/reg" "$T_TMP/old/head"
+	sqlite3 "$T_TMP/old/head/catalog.db" "DELETE FROM meta WHERE key = 'audit_head'; DELETE FROM audit WHERE seq > 3"
+	assert_ok "old build: the head record deleted and the tail cut passes verify" "$OLD" audit verify -R "$T_TMP/old/head"
+	cp -a "$T_TMP/old/reg" "$T_TMP/old/rechain"
+	sqlite3 "$T_TMP/old/rechain/catalog.db" "UPDATE audit SET user = 'alice', uid = 1001 WHERE seq = 3"
+	rechain "$T_TMP/old/rechain/catalog.db"
+	assert_ok "old build: a recomputed chain passes verify" "$OLD" audit verify -R "$T_TMP/old/rechain"
+fi
+
+# --- real time: 1 s epochs, the mount's batched opens -----------------------
+
+mkdir -p "$T_TMP/rt"
+REG=$T_TMP/rt/reg
+KEYS=$T_TMP/rt/keys
+"$RECCTL" init "$REG" --policy "$POL" --keyrings "$KEYS" --no-passphrase --audit-epoch 1 >/dev/null ||
+	t_abort "init --audit-epoch 1" "failed"
+if have_generator; then
+	gen_manifests "$T_TMP/spool" 3 --seed 11
+	ingest_spool "$T_TMP/spool"
+	analyst=$(make_level_user analysis)
+	MNT=$T_TMP/mnt
+	mount_all_levels "$MNT"
+	files=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus')
+	for f in $files; do as_user "$analyst" cat "$f" >/dev/null; sleep 0.6; done
+	sleep 1.2
+	for f in $files; do as_user "$analyst" cat "$f" >/dev/null; done
+	unmount_recfs "$MNT"
+	opens=$(q "SELECT count(*) FROM audit WHERE action = 'open' AND outcome = 'ok'")
+	sealed_opens=$(q "SELECT count(*) FROM audit WHERE action = 'open' AND outcome = 'ok'
+		AND seq <= (SELECT max(seq) FROM audit_seal)")
+	[ "$opens" -gt 0 ] && [ "$sealed_opens" -gt 0 ] &&
+		pass "the mount closed epochs as it logged ($sealed_opens of $opens opens sealed)" ||
+		fail "the mount closed epochs as it logged" "$sealed_opens of $opens opens sealed"
+	assert_ok "the mount's opens across epochs verify with the key" \
+		"$RECCTL" audit verify -R "$REG" --verify-key "$KEYS/audit-verify.key"
+	assert_match "and lie under the seals" "$T_OUT" "checked under [0-9]+ seals"
+fi
+sleep 2.2
+assert_exit "a second later, unsealed: verify exits 1" 1 "$RECCTL" audit verify -R "$REG" --verify-key "$KEYS/audit-verify.key"
+assert_ok "audit seal" "$RECCTL" audit seal -R "$REG"
+assert_ok "then it verifies" "$RECCTL" audit verify -R "$REG" --verify-key "$KEYS/audit-verify.key"
+assert_fails_with "the verification key of another register is refused" "the verification key is for register" \
+	"$RECCTL" audit verify -R "$T_TMP/a/reg" --verify-key "$KEYS/audit-verify.key"
+
+t_done
