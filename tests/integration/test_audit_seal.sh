@@ -8,6 +8,10 @@
 # is done as an attacker would, with sqlite3 on catalog.db and a script
 # that recomputes the unkeyed chain.  The clock is RECFS_NOW (epochs of
 # 15 minutes without waiting), then real time with 1 s epochs and a mount.
+# A log written before the seals (tests/fixtures/catalog-v1.db) verifies
+# and is sealed by `audit setup-keys`; the frozen sealed log
+# (catalog-v4-sealed.db) verifies with recctl and with a second
+# implementation of the seal format.
 #
 # RECFS_OLD_RECCTL=PATH (a recctl built before the seals) also shows the
 # two attacks that passed its audit verify.
@@ -202,13 +206,73 @@ assert_ok "then it verifies" env RECFS_NOW=$((T0 + 3700)) "$RECCTL" audit verify
 assert_fails_with "a key of another register is refused" "not a recfs audit verification key" \
 	verify "$REG" "$KEYS/ingest.keyring"
 
+# --- a log written before the seals, and the frozen sealed one -----------------
+
+# catalog-v1.db was written by recfs before the seals (and before schema 2):
+# verify reads it, setup-keys seals it from then on.
+OLD_REG=$T_TMP/v1
+mkdir -p "$OLD_REG"
+cp "$T_ROOT/tests/fixtures/catalog-v1.db" "$OLD_REG/catalog.db"
+assert_ok "a log written before the seals verifies" env RECFS_NOW=$((T0 + 10)) "$RECCTL" audit verify -R "$OLD_REG"
+assert_contains "every entry of it" "$T_OUT" "audit log intact: 17 entries"
+assert_contains "and it says the log is not sealed" "$T_OUT" "not sealed: no verification key was issued"
+assert_ok "audit setup-keys on it" env RECFS_NOW=$((T0 + 10)) "$RECCTL" audit setup-keys -R "$OLD_REG" --out "$T_TMP/v1.key"
+assert_contains "says what was written before" "$T_OUT" "entries 1..17 were written before"
+assert_contains "and where the key is" "$T_OUT" "wrote $T_TMP/v1.key (the audit verification key"
+assert_mode "its key is mode 0400" 400 "$T_TMP/v1.key"
+assert_fails_with "setup-keys twice is refused" "sealed already" \
+	env RECFS_NOW=$((T0 + 20)) "$RECCTL" audit setup-keys -R "$OLD_REG" --out "$T_TMP/v1-again.key"
+assert_no_file "and writes no key then" "$T_TMP/v1-again.key"
+assert_ok "audit seal after its first epoch" env RECFS_NOW=$((T0 + 905)) "$RECCTL" audit seal -R "$OLD_REG"
+assert_ok "it verifies with the key" env RECFS_NOW=$((T0 + 910)) "$RECCTL" audit verify -R "$OLD_REG" --verify-key "$T_TMP/v1.key"
+assert_contains "the old entries under the first seal" "$T_OUT" "entries 1..18 checked under 1 seals"
+assert_contains "reported as written before sealing began" "$T_OUT" "entries 1..17 were written before sealing began"
+sqlite3 "$OLD_REG/catalog.db" "UPDATE audit SET user = 'alice', uid = 1001 WHERE seq = 5"
+rechain "$OLD_REG/catalog.db"
+assert_exit "an old entry changed after sealing began: verify exits 1" 1 \
+	env RECFS_NOW=$((T0 + 910)) "$RECCTL" audit verify -R "$OLD_REG" --verify-key "$T_TMP/v1.key"
+
+# The frozen sealed log verifies, with recctl and with a second
+# implementation of the format written from recctl(1) and audit.c.
+SEALED=$T_TMP/sealed
+mkdir -p "$SEALED"
+cp "$T_ROOT/tests/fixtures/catalog-v4-sealed.db" "$SEALED/catalog.db"
+FIX_T0=1795860000
+assert_ok "the frozen sealed log verifies with its key" env RECFS_NOW=$((FIX_T0 + 4 * 900 + 50)) \
+	"$RECCTL" audit verify -R "$SEALED" --verify-key "$T_ROOT/tests/fixtures/audit-verify-v1.key"
+assert_contains "all of it" "$T_OUT" "entries 1..6 checked under 4 seals"
+assert_eq "and its seals follow the format as documented" "0 1 2 3 key" "$(python3 - "$SEALED/catalog.db" \
+	"$T_ROOT/tests/fixtures/audit-verify-v1.key" <<'PY'
+import hashlib, sqlite3, struct, sys
+seed = bytes.fromhex([l for l in open(sys.argv[2]) if not l.startswith('#')][0].split()[6])
+def evolve(k):   # crypto_kdf_derive_from_key(k, 1, "recfsaud")
+    return hashlib.blake2b(b'', key=k, salt=struct.pack('<Q', 1) + bytes(8), person=b'recfsaud' + bytes(8),
+                           digest_size=32).digest()
+db = sqlite3.connect(sys.argv[1])
+hashes = dict(db.execute('SELECT seq, hash FROM audit'))
+k, e, ok = evolve(seed), 0, []
+for epoch, seq, mac in db.execute('SELECT epoch, seq, mac FROM audit_seal ORDER BY epoch'):
+    while e < epoch:
+        k, e = evolve(k), e + 1
+    body = b'recfs audit seal 1\0' + struct.pack('<qq', epoch, seq) + (hashes[seq] if seq else bytes(32))
+    if hashlib.blake2b(body, key=k, digest_size=32).digest() == mac:
+        ok.append(str(epoch))
+ks_epoch, ks_key = db.execute('SELECT epoch, key FROM audit_key').fetchone()
+while e < ks_epoch:
+    k, e = evolve(k), e + 1
+print(' '.join(ok + (['key'] if k == ks_key else [])))
+PY
+)"
+
 # --- the same attacks against a build without seals ------------------------
 
 if [ -n "${RECFS_OLD_RECCTL:-}" ]; then
 	OLD=$RECFS_OLD_RECCTL
 	mkdir -p "$T_TMP/old"
-	# The policy without the keys added since (an older recctl refuses them).
-	grep -Ev '^(chat|attachment)_level' "$POL" >"$T_TMP/old/policy.conf"
+	# The policy without the keys added since, which an older recctl
+	# refuses: the lines its own policy check calls unknown.
+	"$OLD" policy check "$POL" 2>&1 | sed -n 's/^[^:]*:\([0-9][0-9]*\): unknown key.*/\1d/p' >"$T_TMP/old/drop.sed"
+	sed -f "$T_TMP/old/drop.sed" "$POL" >"$T_TMP/old/policy.conf"
 	"$OLD" init "$T_TMP/old/reg" --policy "$T_TMP/old/policy.conf" --keyrings "$T_TMP/old/keys" --no-passphrase >/dev/null
 	for i in 1 2 3 4 5; do
 		"$OLD" subject find "+358 40 $i" -R "$T_TMP/old/reg" --keyring "$T_TMP/old/keys/ingest.keyring" >/dev/null 2>&1
