@@ -359,6 +359,11 @@ int main(int argc, char *argv[])
 		goto out;
 	if (!keyring_level_count(fs.kr))
 		fprintf(stderr, "recfs: warning: no level keyring given; every open will fail with ENOKEY\n");
+	/* On the terminal, before fuse_daemonize: without syslog a daemon's
+	 * recfs_log has nowhere to go. */
+	if (!audit_syslog_mirrored())
+		fprintf(stderr, "recfs: warning: no syslog at /dev/log: audit entries are kept in the catalog only, "
+			"with no copy outside the host\n");
 
 	/* We decide per caller: other users must reach us at all.  Nothing
 	 * here is ever a device or set-uid, whatever fstab says. */

@@ -180,12 +180,17 @@ static void syslog_probe(void)
 	syslog_there = stat("/dev/log", &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+int audit_syslog_mirrored(void)
+{
+	pthread_once(&syslog_once, syslog_probe);
+	return syslog_there;
+}
+
 static void mirror_syslog(const struct audit_entry *e)
 {
 	char login[24] = "-";
 
-	pthread_once(&syslog_once, syslog_probe);
-	if (!syslog_there)
+	if (!audit_syslog_mirrored())
 		return;
 	if (e->actor.has_loginuid)
 		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);

@@ -90,6 +90,15 @@ int audit_log_artifact(struct catalog *c, const struct audit_actor *a, const cha
 		       const char *artifact, const char *outcome, const char *reason) MUST_CHECK;
 
 /*
+ * 1 when entries are mirrored to syslog, 0 when there is no syslog to
+ * mirror to: /dev/log was not a socket the first time this process looked
+ * (here or at its first entry).  The answer holds for the life of the
+ * process, so a syslog started later is not used until a restart.  The
+ * daemons call it at start-up to say so, once.  Thread-safe.
+ */
+int audit_syslog_mirrored(void);
+
+/*
  * Log a refusal ("refused", why) and return err with "ACTION refused: WHY"
  * in meta_errmsg(), so that refusing code reads `return audit_refuse(...)`.
  * The refusal stands even when it cannot be logged.

@@ -304,6 +304,12 @@ if have_generator; then
 	sleep 1.2
 	for f in $files; do as_user "$analyst" cat "$f" >/dev/null; done
 	unmount_recfs "$MNT"
+	nolog=$(grep -c 'no syslog at /dev/log' "$MNT.err")
+	if [ -S /dev/log ]; then
+		assert_eq "with a syslog the mount says nothing of it" 0 "$nolog"
+	else
+		assert_eq "without a syslog the mount says so once, at start-up" 1 "$nolog"
+	fi
 	opens=$(q "SELECT count(*) FROM audit WHERE action = 'open' AND outcome = 'ok'")
 	sealed_opens=$(q "SELECT count(*) FROM audit WHERE action = 'open' AND outcome = 'ok'
 		AND seq <= (SELECT max(seq) FROM audit_seal)")
@@ -313,6 +319,18 @@ if have_generator; then
 	assert_ok "the mount's opens across epochs verify with the key" \
 		"$RECCTL" audit verify -R "$REG" --verify-key "$KEYS/audit-verify.key"
 	assert_match "and lie under the seals" "$T_OUT" "checked under [0-9]+ seals"
+fi
+# recctl watch, the other daemon that writes the log, says it too.
+"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" >"$T_TMP/watch.log" 2>&1 &
+WATCH=$!
+for _ in $(seq 1 100); do grep -q watching "$T_TMP/watch.log" && break; sleep 0.05; done
+kill "$WATCH"
+wait "$WATCH" 2>/dev/null
+nolog=$(grep -c 'no syslog at /dev/log' "$T_TMP/watch.log")
+if [ -S /dev/log ]; then
+	assert_eq "with a syslog recctl watch says nothing of it" 0 "$nolog"
+else
+	assert_eq "without a syslog recctl watch says so once, at start-up" 1 "$nolog"
 fi
 sleep 2.2
 assert_exit "a second later, unsealed: verify exits 1" 1 "$RECCTL" audit verify -R "$REG" --verify-key "$KEYS/audit-verify.key"

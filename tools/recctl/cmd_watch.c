@@ -546,6 +546,9 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 	}
 	w.tty = isatty(STDERR_FILENO);
 	wlog(&w, "watching %s for register %s", spool, ctl->dir);
+	if (!audit_syslog_mirrored())
+		wlog(&w, "no syslog at /dev/log: audit entries are kept in the catalog only, "
+		     "with no copy outside the host");
 	rc = run(&w);
 	if (rc == 0)
 		wlog(&w, "stopped; %zu manifest%s left waiting", w.n, w.n == 1 ? "" : "s");
