@@ -557,6 +557,56 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/* Room for n more bytes and the NUL in b. */
+static void strbuf_grow(struct strbuf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap)
+		return;
+	b->cap = (b->len + n + 1) * 2;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+void strbuf_addf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	strbuf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void strbuf_addchars(struct strbuf *b, char c, size_t n)
+{
+	strbuf_grow(b, n);
+	memset(b->s + b->len, c, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+char *strbuf_detach(struct strbuf *b)
+{
+	char *s = b->s ? b->s : xstrdup("");
+
+	*b = (struct strbuf){ 0 };
+	return s;
+}
+
+void strbuf_release(struct strbuf *b)
+{
+	if (!b)
+		return;
+	free(b->s);
+	*b = (struct strbuf){ 0 };
+}
+
 char *xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");

@@ -1,6 +1,7 @@
 /*
  * util.h - small helpers every module of libmeta shares: the thread-local
- * error message, ids, UTC time, and durable file operations.
+ * error message, ids, UTC time, durable file operations, and a string
+ * builder.
  *
  * Error convention of all of libmeta: functions return 0 or a negative errno
  * and set their out-parameters only on success.  A function that fails for a
@@ -117,6 +118,25 @@ int util_copy_file(const char *from, const char *to, mode_t mode) MUST_CHECK;
 int util_move_file(const char *from, const char *to) MUST_CHECK;
 /* rm -rf of a directory tree the caller owns. */
 int util_remove_tree(const char *path);
+
+/*
+ * A growable string, built by appending.  Start it zeroed
+ * (struct strbuf b = { 0 }); s is NUL-terminated once anything was added.
+ * Out of memory aborts, as with xrealloc.  One owner, no locking.
+ */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+/* Append printf(fmt, ...) to b. */
+void strbuf_addf(struct strbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Append n copies of the character c to b. */
+void strbuf_addchars(struct strbuf *b, char c, size_t n);
+/* The string, malloc'd ("" when nothing was added): the caller frees it.
+ * b is empty again, ready for reuse. */
+char *strbuf_detach(struct strbuf *b);
+/* Free b's string; b is empty again.  NULL-safe. */
+void strbuf_release(struct strbuf *b);
 
 /* asprintf that aborts on out of memory; the caller frees. */
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);

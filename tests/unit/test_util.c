@@ -1,5 +1,5 @@
 /* Unit tests of meta/util: times, dates, months, hex, ids, atomic files,
- * error messages and errno names. */
+ * error messages, errno names and the string builder. */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -169,6 +169,33 @@ TEST(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte)
 	}
 }
 
+TEST(test_strbuf_appends_grows_and_hands_over_its_string)
+{
+	struct strbuf b = { 0 };
+	char *s;
+
+	s = strbuf_detach(&b);
+	CHECK_STR(s, "");
+	free(s);
+	strbuf_addf(&b, "%s:%d:", "policy.conf", 12);
+	strbuf_addchars(&b, '-', 3);
+	CHECK_STR(b.s, "policy.conf:12:---");
+	CHECK_EQ(b.len, 18);
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&b, "%04d", i);
+	CHECK_EQ(b.len, 18 + 4000);
+	CHECK(b.s && !strncmp(b.s + b.len - 8, "09980999", 8));
+	s = strbuf_detach(&b);
+	CHECK(b.s == NULL && b.len == 0 && b.cap == 0);
+	CHECK_EQ(strlen(s), 18 + 4000);
+	free(s);
+	strbuf_addchars(&b, 'x', 0);
+	CHECK_STR(b.s, "");
+	strbuf_release(&b);
+	CHECK(b.s == NULL && b.len == 0);
+	strbuf_release(NULL);
+}
+
 int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
@@ -182,5 +209,6 @@ int main(void)
 	RUN(test_meta_errname_names_errnos_of_either_sign);
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
 	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
+	RUN(test_strbuf_appends_grows_and_hands_over_its_string);
 	T_DONE();
 }

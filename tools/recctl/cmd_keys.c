@@ -103,6 +103,7 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 	struct crypto_key *pass = NULL;
 	struct audit_actor a;
 	struct reg *r = NULL;
+	struct strbuf why = { 0 };
 	char *reason = NULL;
 	int raw = 0, index = 0, c, rc;
 
@@ -165,19 +166,12 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot write %s: %s", output, meta_strerror(rc));
 		goto out;
 	}
-	reason = xasprintf("levels");
-	for (size_t i = 0; i < levels.n; i++) {
-		char *s = xasprintf("%s%s%s", reason, i ? "," : " ", levels.v[i]);
-
-		free(reason);
-		reason = s;
-	}
-	if (index) {
-		char *s = xasprintf("%s; blind-index key", reason);
-
-		free(reason);
-		reason = s;
-	}
+	strbuf_addf(&why, "levels");
+	for (size_t i = 0; i < levels.n; i++)
+		strbuf_addf(&why, "%s%s", i ? "," : " ", levels.v[i]);
+	if (index)
+		strbuf_addf(&why, "; blind-index key");
+	reason = strbuf_detach(&why);
 	audit_self(&a, NULL);
 	rc = audit_log(r->cat, &a, "keys-export", NULL, "ok", reason);
 	if (rc) {
