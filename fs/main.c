@@ -41,6 +41,7 @@
 #include "recfs_i.h"
 #include "dek.h"
 #include "ghost.h"
+#include "notice.h"
 #include "prefetch.h"
 #include "quiet.h"
 #include "snapshot.h"
@@ -230,7 +231,7 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = reg_open(reg_dir, &fs->reg);
 	if (rc < 0)
 		goto out;
-	fs->notice = policy_notice(fs->reg->policy);
+	fs->notice = notice_render(fs->reg->policy);
 	fs->notice_len = fs->notice ? strlen(fs->notice) : 0;
 	resolve_level_gids(fs);
 	rc = dek_new(DEKCACHE_SLOTS, &fs->deks);

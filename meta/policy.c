@@ -1,6 +1,6 @@
 /*
- * policy.c - the register's policy: parse policy.conf, validate it, and
- * render the register notice from it.
+ * policy.c - the register's policy: parse policy.conf and validate it (the
+ * notice rendered from it is notice.c).
  *
  * inih does the grammar (sections, "key = value", " ;" inline comments,
  * indented continuation lines), but Debian builds it without line numbers
@@ -37,7 +37,6 @@
 #include <ini.h>
 
 #include "policy.h"
-#include "seal.h"
 
 #define POLICY_MAX_BYTES (1024 * 1024)
 #define MAX_KEYS 8
@@ -45,18 +44,6 @@
 const char *const policy_legal_bases[] = {
 	"consent", "contract", "legal_obligation", "vital_interests", "public_task",
 	"legitimate_interests", NULL,
-};
-
-/* In words for the notice, in the order of policy_legal_bases. */
-static const char *const basis_words[] = {
-	"consent of the data subject (GDPR Art. 6(1)(a))",
-	"performance of a contract with the data subject, or steps taken at their request "
-	"before entering into one (GDPR Art. 6(1)(b))",
-	"compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))",
-	"protection of the vital interests of a person (GDPR Art. 6(1)(d))",
-	"a task carried out in the public interest or in the exercise of official authority "
-	"(GDPR Art. 6(1)(e))",
-	"legitimate interests pursued by the controller (GDPR Art. 6(1)(f))",
 };
 
 enum stype { S_REGISTER, S_LEVEL, S_PURPOSE, S_SOURCE, S_RECIPIENT, S_NTYPES };
@@ -432,13 +419,6 @@ int policy_basis_allowed(const struct policy *p, int purpose, int source, const 
 	       p->sources[source].legal_basis && !strcmp(p->sources[source].legal_basis, basis);
 }
 
-static const char *basis_in_words(const char *s)
-{
-	int i = basis_index(s);
-
-	return i < 0 ? s : basis_words[i];
-}
-
 /* 0, or -EINVAL (syntax) / -ERANGE (zero or over a hundred years). */
 static int parse_period(const char *s, struct policy_period *out)
 {
@@ -484,11 +464,9 @@ void policy_period_format(struct policy_period per, char buf[16])
 	snprintf(buf, 16, "%d%c", per.n, per.unit);
 }
 
-/*
- * a <= b whatever the start date.  Days against months are compared from
- * every day of a four-year cycle, so that "31d <= 1m" fails (February).
- */
-static int period_le(struct policy_period a, struct policy_period b)
+/* Days against months are compared from every day of a four-year cycle,
+ * so that "31d <= 1m" fails (February). */
+int policy_period_le(struct policy_period a, struct policy_period b)
 {
 	const int64_t base = 1704067200; /* 2024-01-01, a leap year */
 
@@ -754,7 +732,7 @@ static void check_purpose(struct parser *ps, struct policy *p, const struct sect
 	r2 = period_value(ps, sc, P_MAX_RETENTION, &pu->max_retention);
 	if (r2 == -ENOENT && r1 == 0)
 		pu->max_retention = pu->retention;
-	else if (r1 == 0 && r2 == 0 && !period_le(pu->retention, pu->max_retention)) {
+	else if (r1 == 0 && r2 == 0 && !policy_period_le(pu->retention, pu->max_retention)) {
 		policy_period_format(pu->retention, a);
 		policy_period_format(pu->max_retention, b);
 		add_err(ps, sc->key_line[P_RETENTION],
@@ -925,8 +903,7 @@ int policy_load(const char *path, struct policy **out, char **errs)
 	struct parser ps = { .path = path, .cur = -1, .last_k = -1 };
 	struct policy *p = NULL;
 	uint8_t *buf = NULL;
-	size_t len = 0, total = 0;
-	char *text = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (errs)
@@ -959,14 +936,11 @@ int policy_load(const char *path, struct policy **out, char **errs)
 		rc = meta_fail(-EINVAL, "%s:%d: %s%s", path, ps.errs[0].line, ps.errs[0].msg,
 			       ps.n_errs > 1 ? " (and more errors)" : "");
 		if (errs) {
+			struct strbuf b = { 0 };
+
 			for (size_t i = 0; i < ps.n_errs; i++)
-				total += strlen(path) + strlen(ps.errs[i].msg) + 16;
-			text = xcalloc(1, total + 1);
-			for (size_t i = 0, off = 0; i < ps.n_errs; i++)
-				off += (size_t)snprintf(text + off, total + 1 - off, "%s:%d: %s\n", path,
-							ps.errs[i].line, ps.errs[i].msg);
-			*errs = text;
-			text = NULL;
+				strbuf_addf(&b, "%s:%d: %s\n", path, ps.errs[i].line, ps.errs[i].msg);
+			*errs = strbuf_detach(&b);
 		}
 		goto out;
 	}
@@ -983,250 +957,6 @@ out:
 	for (size_t i = 0; i < ps.n_errs; i++)
 		free(ps.errs[i].msg);
 	free(ps.errs);
-	free(text);
 	free(buf);
 	return rc;
-}
-
-/* ---- the register notice ---- */
-
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_printf(struct sb *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
-
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		b->cap = (b->len + (size_t)n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-static void sb_heading(struct sb *b, const char *title)
-{
-	size_t n = strlen(title);
-
-	sb_printf(b, "\n%s\n", title);
-	while (n--)
-		sb_printf(b, "-");
-	sb_printf(b, "\n");
-}
-
-static void period_words(struct policy_period per, char *buf, size_t size)
-{
-	const char *unit = per.unit == 'd' ? "day" : per.unit == 'm' ? "month" : "year";
-
-	snprintf(buf, size, "%d %s%s", per.n, unit, per.n == 1 ? "" : "s");
-}
-
-/* The names of the purposes that may be based on b1 or b2 (may be NULL),
- * into b. */
-static void purposes_on(struct sb *b, const struct policy *p, const char *b1, const char *b2)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < p->n_purposes; i++) {
-		if (!policy_basis_allowed(p, (int)i, -1, b1) && (!b2 || !policy_basis_allowed(p, (int)i, -1, b2)))
-			continue;
-		sb_printf(b, "%s%s", n ? ", " : "", p->purposes[i].name);
-		n++;
-	}
-	if (!n)
-		sb_printf(b, "none in this register");
-}
-
-/*
- * The names of the purposes whose objects of kind level `level` reads
- * (seal_level_for decides), and a newline, into b; how many there are.
- */
-static int purposes_seen(struct sb *b, const struct policy *p, int level, enum seal_kind kind)
-{
-	int n = 0;
-
-	for (size_t j = 0; j < p->n_purposes; j++) {
-		if (seal_level_for(p, p->purposes[j].name, kind) > level)
-			continue;
-		sb_printf(b, "%s%s", n ? ", " : "", p->purposes[j].name);
-		n++;
-	}
-	sb_printf(b, "%s\n", n ? "" : "none");
-	return n;
-}
-
-/* 1 when level reads objects of kinds k1 and k2 of the same purposes. */
-static int same_purposes_seen(const struct policy *p, int level, enum seal_kind k1, enum seal_kind k2)
-{
-	for (size_t j = 0; j < p->n_purposes; j++)
-		if ((seal_level_for(p, p->purposes[j].name, k1) <= level) !=
-		    (seal_level_for(p, p->purposes[j].name, k2) <= level))
-			return 0;
-	return 1;
-}
-
-char *policy_notice(const struct policy *p)
-{
-	struct sb b = { 0 };
-	char w1[32], w2[32];
-	const char *pc;
-
-	if (!p)
-		return NULL;
-	pc = p->privacy_contact;
-	sb_printf(&b, "REGISTER NOTICE\n");
-	sb_printf(&b, "Information on the processing of personal data (GDPR Art. 13 and 14)\n\n");
-	sb_printf(&b, "Register:           %s\n", p->reg_name);
-	sb_printf(&b, "Controller:         %s\n", p->controller);
-	sb_printf(&b, "Contact:            %s\n", p->contact);
-	sb_printf(&b, "Privacy contact:    %s\n", pc);
-
-	sb_heading(&b, "Purposes and legal bases of the processing");
-	for (size_t i = 0; i < p->n_purposes; i++) {
-		const struct policy_purpose *pu = &p->purposes[i];
-
-		period_words(pu->retention, w1, sizeof(w1));
-		period_words(pu->max_retention, w2, sizeof(w2));
-		sb_printf(&b, "\n%s\n", pu->name);
-		sb_printf(&b, "    Purpose:      %s\n", pu->description);
-		sb_printf(&b, "    Legal basis:  %s\n", basis_in_words(pu->legal_basis));
-		for (int k = 0; policy_legal_bases[k]; k++)
-			if ((pu->allowed_bases & (1u << k)) && strcmp(policy_legal_bases[k], pu->legal_basis))
-				sb_printf(&b, "    or, where the recording says so: %s\n", basis_words[k]);
-		if (period_le(pu->max_retention, pu->retention))
-			sb_printf(&b, "    Kept for:     %s after the recording\n", w1);
-		else
-			sb_printf(&b, "    Kept for:     %s after the recording; at most %s "
-				      "where a longer period is needed\n", w1, w2);
-	}
-	sb_printf(&b, "\nRecordings are erased automatically when their retention period ends,\n"
-		      "unless their processing is restricted or they are under a legal hold.\n");
-
-	sb_heading(&b, "Recordings and where the data comes from");
-	sb_printf(&b, "A recording holds the whole conversation (audio), and where present the\n"
-		      "chat and the files shared during it, with its date, its data source, the\n"
-		      "names of the staff taking part and the contact details of the other\n"
-		      "participants as far as they became known during the call or meeting.\n");
-	for (size_t i = 0; i < p->n_sources; i++) {
-		const struct policy_source *s = &p->sources[i];
-		const struct policy_purpose *pu = &p->purposes[s->purpose];
-
-		sb_printf(&b, "\n%s (%s)\n", s->name,
-			  !strcmp(s->kind, "call") ? "phone calls" : "meetings");
-		sb_printf(&b, "    Data source:  %s\n", s->data_source);
-		sb_printf(&b, "    Purpose:      %s (%s)\n", pu->name, pu->description);
-		if (s->legal_basis && strcmp(s->legal_basis, pu->legal_basis))
-			sb_printf(&b, "    Legal basis:  %s\n", basis_in_words(s->legal_basis));
-	}
-
-	sb_heading(&b, "Recipients and transfers outside the EU/EEA");
-	if (!p->n_recipients)
-		sb_printf(&b, "The data is not disclosed to anyone outside the controller.\n");
-	for (size_t i = 0; i < p->n_recipients; i++) {
-		const struct policy_recipient *r = &p->recipients[i];
-
-		sb_printf(&b, "\n%s (%s)\n", r->display, r->name);
-		if (r->eea)
-			sb_printf(&b, "    Within the EU/EEA.\n");
-		else
-			sb_printf(&b, "    Outside the EU/EEA; safeguard: %s.\n", r->safeguard);
-		if (r->eea && r->safeguard)
-			sb_printf(&b, "    Safeguard:    %s.\n", r->safeguard);
-	}
-	sb_printf(&b, "\nNo data is transferred outside the EU/EEA without a safeguard\n"
-		      "(GDPR Chapter V); every disclosure is logged.\n");
-
-	sb_heading(&b, "Who can access the recordings");
-	sb_printf(&b, "Access needs a personal user ID and is tiered; each user gets the\n"
-		      "lowest level the task needs.  Recordings are encrypted, and a\n"
-		      "level can decrypt only what its purposes allow.  Levels, lowest first;\n"
-		      "each level also sees what the levels below it see:\n");
-	for (size_t i = 0; i < p->n_levels; i++) {
-		const struct policy_level *l = &p->levels[i];
-		int chats, files;
-
-		sb_printf(&b, "\n%s", l->name);
-		if (l->group)
-			sb_printf(&b, " (group %s)", l->group);
-		sb_printf(&b, "\n    Recordings of: ");
-		purposes_seen(&b, p, (int)i, SEAL_AUDIO);
-		if (same_purposes_seen(p, (int)i, SEAL_CHAT, SEAL_FILE)) {
-			sb_printf(&b, "    Chats and shared files of: ");
-			chats = files = purposes_seen(&b, p, (int)i, SEAL_CHAT);
-		} else {
-			sb_printf(&b, "    Chats of: ");
-			chats = purposes_seen(&b, p, (int)i, SEAL_CHAT);
-			sb_printf(&b, "    Shared files of: ");
-			files = purposes_seen(&b, p, (int)i, SEAL_FILE);
-		}
-		if ((int)i >= p->details_level)
-			sb_printf(&b, "    Also sees names, contact details, staff names and titles.\n");
-		else if (chats || files)
-			sb_printf(&b, "    Sees no names or contact details, except where the chats or\n"
-				      "    shared files it reads contain them.\n");
-		else
-			sb_printf(&b, "    Sees no names or contact details.\n");
-		if ((int)i == p->rights_level)
-			sb_printf(&b, "    Handles the data subjects' requests (erasure, restriction,\n"
-				      "    rectification, export) and reads the audit log.\n");
-	}
-	sb_printf(&b, "\nNames, contact details, staff names and meeting titles are visible\n"
-		      "from level %s up.  Chat transcripts and shared files, which may\n"
-		      "name people, are visible from the levels shown above.  Every access\n"
-		      "and every refusal is logged.\n",
-		  p->levels[p->details_level].name);
-
-	sb_heading(&b, "Your rights");
-	sb_printf(&b, "- Access (Art. 15): to know whether recordings of you are kept and to get\n"
-		      "  a copy of them, free of charge.\n");
-	sb_printf(&b, "- Rectification (Art. 16): to have inaccurate details about you corrected.\n");
-	sb_printf(&b, "- Erasure (Art. 17): to have recordings of you erased when they are no\n"
-		      "  longer needed or were processed without a basis.\n");
-	sb_printf(&b, "- Restriction (Art. 18): to have the processing restricted, for example\n"
-		      "  while a request for rectification or erasure is being handled.\n");
-	sb_printf(&b, "- Portability (Art. 20): to receive the data you provided, processed on\n"
-		      "  consent or contract, in a machine-readable form, and to have it moved\n"
-		      "  to another controller.");
-	sb_printf(&b, "\n  Purposes concerned: ");
-	purposes_on(&b, p, "consent", "contract");
-	sb_printf(&b, ".\n");
-	sb_printf(&b, "- Objection (Art. 21): to object to processing based on legitimate\n"
-		      "  interests or a public task, on grounds relating to your situation,\n"
-		      "  and at any time to direct marketing.");
-	sb_printf(&b, "\n  Purposes concerned: ");
-	purposes_on(&b, p, "legitimate_interests", "public_task");
-	sb_printf(&b, ".\n");
-	sb_printf(&b, "- Withdrawal of consent (Art. 7(3)): where processing is based on your\n"
-		      "  consent, to withdraw it at any time; recordings made on that consent\n"
-		      "  are then erased.  This does not affect processing before withdrawal.\n"
-		      "  Purposes concerned: ");
-	purposes_on(&b, p, "consent", NULL);
-	sb_printf(&b, ".\n");
-	sb_printf(&b, "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
-		      "  in particular in the member state of your residence or work or of the\n"
-		      "  alleged infringement (in Finland: the Data Protection Ombudsman,\n"
-		      "  tietosuojavaltuutettu).\n");
-
-	sb_heading(&b, "How to exercise your rights");
-	sb_printf(&b, "Send your request to %s.\n", pc);
-	sb_printf(&b, "We may ask you to specify the request in writing and verify your\n"
-		      "identity before acting on it.  Requests are answered without undue delay\n"
-		      "and within one month of receipt (GDPR Art. 12(3)); where necessary that\n"
-		      "period may be extended by two further months, and you will be told why\n"
-		      "within the first month.  Exercising your rights is free of charge.\n");
-	sb_printf(&b, "Other questions about this register: %s.\n", p->contact);
-	return b.s;
 }

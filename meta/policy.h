@@ -5,7 +5,8 @@
  * packaging/examples/tamro.conf.
  *
  * Every error found is reported with file and line ("policy.conf:12: ...");
- * parsing goes on after an error so that one check lists them all.
+ * parsing goes on after an error so that one check lists them all.  The
+ * register notice made from a policy is in notice.h.
  */
 #ifndef RECFS_POLICY_H
 #define RECFS_POLICY_H
@@ -116,13 +117,8 @@ int policy_basis_allowed(const struct policy *p, int purpose, int source, const 
 int64_t policy_period_add(int64_t from, struct policy_period per);
 /* "12m" etc. into buf (16 bytes). */
 void policy_period_format(struct policy_period per, char buf[16]);
-
-/*
- * The register notice (README.txt on the mount, `recctl register`): a
- * human-readable text generated from the policy - controller, contacts,
- * purposes with legal bases and retention, sources, recipients, levels,
- * the data subject's rights and how to exercise them.  malloc'd; caller frees.
- */
-char *policy_notice(const struct policy *p);
+/* 1 when period a ends no later than b from every start date ("1y" and
+ * "12m" are equal; "31d" is not within "1m"), else 0. */
+int policy_period_le(struct policy_period a, struct policy_period b);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "notice.h"
 #include "policy.h"
 
 static char *path;
@@ -61,7 +62,7 @@ static void check(const struct policy *p)
 	}
 	for (size_t i = 0; i < p->n_recipients; i++)
 		FUZZ_ASSERT(policy_recipient_index(p, p->recipients[i].name) == (int)i);
-	notice = policy_notice(p);
+	notice = notice_render(p);
 	FUZZ_ASSERT(notice != NULL);
 	free(notice);
 }

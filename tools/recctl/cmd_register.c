@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notice.h"
 #include "policy.h"
 #include "recctl.h"
 
@@ -50,7 +51,7 @@ int cmd_register(int argc, char **argv, struct ctl *ctl)
 			   errs ? "it has errors" : meta_strerror(rc));
 		goto out;
 	}
-	text = policy_notice(pol);
+	text = notice_render(pol);
 	if (!text) {
 		rc = error("cannot make the register notice");
 		goto out;
