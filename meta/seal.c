@@ -279,7 +279,7 @@ static int reconcile(struct reg *r, const struct target *t, const struct keyring
 				}
 				if (rc) {
 					rc = meta_fail(rc, "cannot unseal %s of %s: %s", object, owner,
-						       *meta_errmsg() ? meta_errmsg() : strerror(-rc));
+						       meta_strerror(rc));
 					goto out;
 				}
 			}
