@@ -9,6 +9,13 @@
  * protected recording, the DEK under its passphrase mask), never a key of
  * its own.  No secret leaves this module except as a crypto_key the caller
  * frees.
+ *
+ * Reconciling compares the seals an object has with the range it should
+ * have and changes only the difference: removing needs no key, so a
+ * restriction holds with none, and a DEK is unsealed only when a seal is to
+ * be added.  Applying a policy is the same reconciliation against the new
+ * policy's levels and keys, for every recording and card, in one
+ * transaction with the audit entries and the policy file's replacement.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -436,8 +443,8 @@ static void add_line(char **text, char *line)
 	*text = t;
 }
 
-/* What np would strand, one problem a line in *problems (malloc'd), or
- * NULL when nothing. */
+/* What np would strand: one problem a line (malloc'd), or NULL when
+ * nothing. */
 static char *strands(const struct reg *r, const struct policy *np, const struct plan *p)
 {
 	const struct policy *op = r->policy;

@@ -19,12 +19,12 @@
  * sqlite connection: the mount serialises these calls with its catalog
  * lock.  (catalog, write) ones also change seals, and must run inside the
  * caller's catalog_begin transaction so that they commit or roll back with
- * the change they belong to.  (no catalog) ones read only their arguments
+ * the change they belong to (seal_apply_policy alone opens its own).  (no catalog) ones read only their arguments
  * and may run unlocked.  Nothing here keeps a pointer it was given.
  *
  * Errors: 0 or a negative errno; out-parameters are set only on success.
- * Every function may return a catalog error (catalog_errno: -EIO, -EBUSY,
- * -ENOSPC, ...) where it is marked (catalog), and -ENOMEM.
+ * Every function may return a catalog error (-EIO, -EBUSY, -ENOSPC, ...)
+ * where it is marked (catalog), and -ENOMEM.
  */
 #ifndef RECFS_SEAL_H
 #define RECFS_SEAL_H
@@ -82,7 +82,8 @@ int seal_level_of(const struct policy *p, const struct cat_recording *rec, enum 
  * Seal dek for every level of r->policy from `from` (an index; below 0
  * counts as 0) to the top and store the seals for object, replacing any
  * those levels had.  Seals below `from` are left alone.  (catalog, write)
- * Errors: -EBADMSG (a level's public key is unusable), catalog errors.
+ * Errors: -EINVAL (dek is not a DEK's length), -EBADMSG (a level's public
+ * key is unusable), catalog errors.
  */
 int seal_put(struct reg *r, const char *object, const struct crypto_key *dek, int from) MUST_CHECK;
 
