@@ -646,6 +646,88 @@ out:
 	return rc;
 }
 
+/* mtime of path, when it is a file of the given type (S_IFREG, S_IFDIR). */
+static int mtime_of(const char *path, mode_t type, int64_t *t)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0 || (st.st_mode & S_IFMT) != type)
+		return -1;
+	*t = (int64_t)st.st_mtime;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarantined *q, void *ctx), void *ctx)
+{
+	char *dir = reg_path(r, "quarantine"), **names = NULL;
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+	int rc = 0;
+
+	d = opendir(dir);
+	if (!d) {
+		rc = errno == ENOENT ? 0 : meta_fail(-errno, "cannot read %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			names = xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *q = xasprintf("%s/%s", dir, names[i]), *err = xasprintf("%s/error.txt", q);
+		struct ingest_quarantined item = { .name = names[i] };
+
+		if (mtime_of(q, S_IFDIR, &item.since) == 0) {
+			mtime_of(err, S_IFREG, &item.since);
+			item.until = policy_period_add(item.since, r->policy->quarantine_retention);
+			rc = fn(&item, ctx);
+		}
+		free(err);
+		free(q);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	return rc;
+}
+
+int ingest_erase_quarantined(struct reg *r, const char *name)
+{
+	char *dir = reg_path(r, "quarantine"), *q = NULL;
+	int rc;
+
+	if (!plain_name(name)) {
+		rc = meta_fail(-EINVAL, "not a folder of the quarantine");
+		goto out;
+	}
+	q = xasprintf("%s/%s", dir, name);
+	rc = util_remove_tree(q);
+	if (rc) {
+		rc = meta_fail(rc, "cannot erase a quarantined manifest: %s", strerror(-rc));
+		goto out;
+	}
+	rc = util_fsync_dir(dir);
+	if (rc)
+		rc = meta_fail(rc, "cannot fsync %s: %s", dir, strerror(-rc));
+out:
+	free(q);
+	free(dir);
+	return rc;
+}
+
 int ingest_remove_inputs(const char *manifest_path)
 {
 	char *copy = xstrdup(manifest_path), **names = NULL;

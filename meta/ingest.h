@@ -13,10 +13,14 @@
  * A crash before the commit leaves only orphan blobs, which `recctl fsck
  * --repair` removes; a failure before it removes the blobs it wrote.
  * The same manifest bytes ingested twice are recognised by a keyed hash and
- * the second time is a no-op (*duplicate = 1).
+ * the second time is a no-op (*duplicate = 1).  A manifest that fails is
+ * quarantined with its files, in the clear, until the policy's
+ * quarantine_retention has passed (retention.h erases it then).
  */
 #ifndef RECFS_INGEST_H
 #define RECFS_INGEST_H
+
+#include <stdint.h>
 
 #include "audit.h"
 #include "crypto.h"
@@ -73,6 +77,38 @@ int ingest_is_input_error(int rc);
  * folder, as it is on disk: escape it to print it.
  */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
+
+/*
+ * A quarantined manifest, as ingest_each_quarantined lends it: personal
+ * data in the clear, kept for the policy's quarantine_retention only.
+ */
+struct ingest_quarantined {
+	const char *name;	/* its folder under REGISTER/quarantine/, as on disk
+				 * (the recorder chose it: escape it to print it) */
+	int64_t since;		/* when it was quarantined: error.txt's mtime, or
+				 * the folder's when error.txt is missing */
+	int64_t until;		/* since + quarantine_retention: retention_sweep
+				 * erases it once util_now() is past this */
+};
+
+/*
+ * Call fn for each folder under REGISTER/quarantine/, in name order (files
+ * there that are no folder are skipped); q and its name are lent for the
+ * call.  A nonzero return from fn stops the walk and is returned.  Nothing
+ * is read inside the folders but error.txt's time.  0, or -errno when the
+ * quarantine folder cannot be read (meta_errmsg says so).
+ */
+int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarantined *q, void *ctx),
+			    void *ctx) MUST_CHECK;
+/*
+ * Erase quarantined manifest `name` (a folder under REGISTER/quarantine/,
+ * as ingest_each_quarantined names it): every file in it is unlinked,
+ * symbolic links are not followed, and the quarantine folder is fsync'd.
+ * -EINVAL for a name that is not one folder's (empty, ".", "..", with a
+ * '/'); -errno of the first unlink or rmdir that fails (meta_errmsg says
+ * which), after which part of it may be gone.  An absent folder is 0.
+ */
+int ingest_erase_quarantined(struct reg *r, const char *name) MUST_CHECK;
 
 /* Remove the manifest's input files (after a committed ingest; the
  * manifest itself last, so a crash in between repeats a no-op). */

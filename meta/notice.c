@@ -129,8 +129,12 @@ char *notice_render(const struct policy *p)
 			strbuf_addf(&b, "    Kept for:     %s after the recording; at most %s "
 				        "where a longer period is needed\n", w1, w2);
 	}
+	period_words(p->quarantine_retention, w1, sizeof(w1));
 	strbuf_addf(&b, "\nRecordings are erased automatically when their retention period ends,\n"
-		        "unless their processing is restricted or they are under a legal hold.\n");
+		        "unless their processing is restricted or they are under a legal hold.\n"
+		        "A recording that cannot be taken into the register (its description is\n"
+		        "incomplete or does not fit this notice) is set aside for correction\n"
+		        "for at most %s, and then erased.\n", w1);
 
 	heading(&b, "Recordings and where the data comes from");
 	strbuf_addf(&b, "A recording holds the whole conversation (audio), and where present the\n"

@@ -26,7 +26,8 @@
  * max_retention = retention, rights = no, no group, no users, the source's
  * legal basis is its purpose's, chat_level and attachment_level -1 (seal.c
  * seals chats and shared files from details_level, as the details), no
- * allowed_bases beside the purpose's legal_basis.
+ * allowed_bases beside the purpose's legal_basis, quarantine_retention
+ * 30 days.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -55,7 +56,8 @@ static const struct stype_def {
 	unsigned required;	/* bit i: keys[i] must be present */
 } stypes[S_NTYPES] = {
 	[S_REGISTER] = { "register", 0,
-			 { "name", "controller", "contact", "privacy_contact", "details_level" },
+			 { "name", "controller", "contact", "privacy_contact", "details_level",
+			   "quarantine_retention" },
 			 0x1f },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
 	[S_PURPOSE] = { "purpose", 1,
@@ -67,7 +69,7 @@ static const struct stype_def {
 };
 
 /* Key indices, per section type, as in stypes[].keys. */
-enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS };
+enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
@@ -784,6 +786,8 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	p->contact = text_value(ps, sc, R_CONTACT);
 	p->privacy_contact = text_value(ps, sc, R_PRIVACY);
 	p->details_level = level_ref(ps, p, sc, R_DETAILS);
+	if (period_value(ps, sc, R_QUARANTINE, &p->quarantine_retention))
+		p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
 }
 
 /* Build the policy's arrays from the sections, then check every value. */
@@ -797,6 +801,7 @@ static struct policy *validate(struct parser *ps)
 
 	p->path = xstrdup(ps->path);
 	p->details_level = p->rights_level = -1;
+	p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
 	for (size_t i = 0; i < ps->n_sects; i++)
 		counts[ps->sects[i].type]++;
 	p->levels = xcalloc(counts[S_LEVEL], sizeof(*p->levels));

@@ -70,11 +70,17 @@ struct policy_recipient {
 	int line;
 };
 
+/* [register] quarantine_retention when the policy does not say. */
+#define POLICY_QUARANTINE_RETENTION ((struct policy_period){ 30, 'd' })
+
 struct policy {
 	char *path;
 	char *reg_name, *controller, *contact, *privacy_contact;
 	int details_level;	/* index into levels */
 	int rights_level;	/* index into levels */
+	/* How long a quarantined manifest and its files are kept (ingest.h),
+	 * from the day they were quarantined; then retention_sweep erases them. */
+	struct policy_period quarantine_retention;
 	struct policy_level *levels;
 	size_t n_levels;
 	struct policy_purpose *purposes;

@@ -12,7 +12,9 @@
  * database and the WAL before any blob is unlinked, as in rights.c, but
  * without a checkpoint (and its fsyncs) per recording.  A batch that fails
  * is rolled back and redone one recording at a time, so one bad recording
- * costs only itself.
+ * costs only itself.  The sweep also erases quarantined manifests (the
+ * plaintext ingest set aside, ingest.h) once the policy's
+ * quarantine_retention has run out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ingest.h"
 #include "request.h"
 #include "retention.h"
 #include "rights.h"
@@ -80,6 +83,59 @@ static int sweep_batch(struct reg *r, const struct audit_actor *a, const struct 
 	return rc;
 }
 
+/* The quarantined manifests whose time is up, by folder name. */
+struct expired_quarantine {
+	int64_t now;
+	char **names;
+	size_t n;
+};
+
+static int collect_quarantined(const struct ingest_quarantined *q, void *ctx)
+{
+	struct expired_quarantine *x = ctx;
+
+	if (q->until < x->now) {
+		x->names = xrealloc(x->names, (x->n + 1) * sizeof(*x->names));
+		x->names[x->n++] = xstrdup(q->name);
+	}
+	return 0;
+}
+
+/* Erase (dry_run: count) the quarantined manifests past quarantine_retention. */
+static int sweep_quarantine(struct reg *r, const struct audit_actor *a, int64_t now, int dry_run,
+			    struct retention_summary *s)
+{
+	struct expired_quarantine x = { .now = now };
+	char why[64];
+	int rc, last = 0;
+
+	/* Listed first: nothing is erased while the folder is read. */
+	rc = ingest_each_quarantined(r, collect_quarantined, &x);
+	if (rc)
+		goto out;
+	s->quarantine_expired = x.n;
+	for (size_t i = 0; i < x.n; i++) {
+		rc = dry_run ? 0 : ingest_erase_quarantined(r, x.names[i]);
+		if (rc) {
+			s->quarantine_errors++;
+			last = rc;
+		} else {
+			s->quarantine_erased++;
+		}
+	}
+	rc = last;
+	if (dry_run || !x.n)
+		goto out;
+	snprintf(why, sizeof(why), "erased=%zu errors=%zu", s->quarantine_erased, s->quarantine_errors);
+	if (audit_log(r->cat, a, "quarantine-erase", NULL, s->quarantine_errors ? "error" : "ok", why) && !rc)
+		rc = -EIO;
+out:
+	for (size_t i = 0; i < x.n; i++)
+		free(x.names[i]);
+	free(x.names);
+	return rc;
+}
+
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out)
 {
 	struct retention_summary s = { 0 };
@@ -119,14 +175,17 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 		}
 	}
 	rc = last;
-	if (dry_run)
-		goto out;
-	if (blobs.n)
-		rights_shred(r, a, &blobs);
-	snprintf(why, sizeof(why), "expired=%zu erased=%zu hold=%zu restricted=%zu errors=%zu", s.expired, s.erased,
-		 s.skipped_hold, s.skipped_restricted, s.errors);
-	if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
-		rc = -EIO;
+	if (!dry_run) {
+		if (blobs.n)
+			rights_shred(r, a, &blobs);
+		snprintf(why, sizeof(why), "expired=%zu erased=%zu hold=%zu restricted=%zu errors=%zu", s.expired,
+			 s.erased, s.skipped_hold, s.skipped_restricted, s.errors);
+		if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
+			rc = -EIO;
+	}
+	last = sweep_quarantine(r, a, now, dry_run, &s);
+	if (last && !rc)
+		rc = last;
 out:
 	*out = s;
 	idlist_free(&ids);

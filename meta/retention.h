@@ -1,8 +1,9 @@
 /*
  * retention.h - erasing what the register no longer has a reason to keep:
  * the retention sweep (§6 of the notice: expired recordings are erased
- * automatically) and the withdrawal of consent (Art. 7(3)), which ends the
- * basis of every consent-based recording of one subject.
+ * automatically, and so are quarantined manifests once their time is up)
+ * and the withdrawal of consent (Art. 7(3)), which ends the basis of every
+ * consent-based recording of one subject.
  *
  * Both act with the policy's rights level, through rights.c's erasure, so
  * a legal hold is respected and every erasure and skip is in the audit log.
@@ -22,6 +23,10 @@ struct retention_summary {
 	size_t skipped_hold;		/* on legal hold */
 	size_t skipped_restricted;	/* restricted (Art. 18) */
 	size_t errors;			/* could not be erased (meta_errmsg: the last) */
+	/* Quarantined manifests (ingest.h) past the policy's quarantine_retention: */
+	size_t quarantine_expired;
+	size_t quarantine_erased;	/* (dry run: would be erased) */
+	size_t quarantine_errors;	/* could not be erased */
 };
 
 /*
@@ -29,10 +34,14 @@ struct retention_summary {
  * (which honours $RECFS_NOW), except those on legal hold (audit
  * "retention-skip", reason "legal hold") and restricted ones (reason
  * "restricted").  Erasures run in transactions of many recordings each, with
- * one WAL checkpoint at the end, then the blobs are unlinked.  dry_run
- * counts and changes nothing (nothing is logged).  *out is filled whenever
- * the sweep ran, also when it returns an error: 0 when every expired
- * recording was erased or skipped, else the errno of the last failure.
+ * one WAL checkpoint at the end, then the blobs are unlinked.  Then erase
+ * every quarantined manifest whose quarantine_retention has run out
+ * (ingest_erase_quarantined), logged as one "quarantine-erase" entry with
+ * the counts ("erased=N errors=M") when there was any.  dry_run counts and
+ * changes nothing (nothing is logged).  *out is filled whenever the sweep
+ * ran, also when it returns an error: 0 when every expired recording was
+ * erased or skipped and every expired quarantined manifest erased, else
+ * the errno of the last failure.
  */
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out) MUST_CHECK;
 

@@ -17,6 +17,10 @@
 #     audit log or error.txt: the name is printed escaped.
 #  4. A manifest's legal_basis is its purpose's, or one the purpose allows
 #     (allowed_bases): another is quarantined with a clear error.txt.
+#  6. Quarantined manifests and their files are personal data in the clear:
+#     recctl fsck lists them with their age, and recctl retention sweep
+#     erases those kept past quarantine_retention (30 days), counted and
+#     logged, and leaves the younger ones.
 . "$(dirname "$0")/lib.sh"
 
 for tool in python3 sqlite3 getfattr; do
@@ -257,5 +261,50 @@ awk '/^\[purpose training\]/ { print; print "allowed_bases = consent, whim"; nex
 line=$(grep -n '^allowed_bases = consent, whim' "$T_TMP/bad3.conf" | cut -d: -f1)
 assert_fails_with "policy check: a basis that is none of Art. 6(1) in allowed_bases is an error at its line" \
 	"bad3.conf:$line: allowed_bases: 'whim' is not one of consent" "$RECCTL" policy check "$T_TMP/bad3.conf"
+
+# --- 6. quarantine has a retention --------------------------------------------
+
+Q_MARK="Karanteeni Kerttuliina"
+cp "$FIX/mono.opus" "$SPOOL/q6.opus"
+cat >"$SPOOL/q6.json" <<EOF
+{"recorded_at": "$(date -u -d '-5 days' +%Y-%m-%dT10:00:00Z)", "source": "no-such-source", "audio": "q6.opus",
+ "subjects": [{"role": "customer", "name": "$Q_MARK", "phone": "+358401234021"}]}
+EOF
+assert_exit "recctl ingest quarantines a manifest of an unknown source" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/q6.json"
+assert_file "its audio is in quarantine with it" "$REG/quarantine/q6/q6.opus"
+assert_eq "the marker is in quarantine, in the clear" "$REG/quarantine/q6/q6.json" \
+	"$(grep -a -r -l -F -- "$Q_MARK" "$REG")"
+n_q=$(find "$REG/quarantine" -mindepth 1 -maxdepth 1 -type d -printf x | wc -c)
+[ "$n_q" -ge 4 ] || fail "sections 2 to 6 quarantined at least 4 manifests" "$n_q"
+until=$(date -u -d '+30 days' +%Y-%m-%d)
+assert_ok "recctl fsck with young quarantined manifests is clean" "$RECCTL" fsck -R "$REG"
+assert_contains "it lists one with its age" "$T_OUT" "quarantined: q6, 0 days old, kept until $until"
+assert_contains "it lists a badly named one escaped" "$T_OUT" 'quarantined: inj\ningested forged.json'
+assert_contains "it counts them" "$T_OUT" "$n_q manifests in quarantine; 0 problems"
+LATER=$(date -u -d '+31 days' +%Y-%m-%dT%H:%M:%SZ)
+# One quarantined later than the others (its error.txt 20 days younger) stays.
+touch -d '+20 days' "$REG/quarantine/basis/error.txt"
+assert_exit "recctl fsck 31 days later finds the old ones overdue" 1 env RECFS_NOW="$LATER" "$RECCTL" fsck -R "$REG"
+assert_contains "and says so" "$T_OUT" \
+	"problem: quarantined q6 is 31 days old, past quarantine_retention 30d: recctl retention sweep erases it"
+assert_contains "the younger one is only listed" "$T_OUT" "quarantined: basis, 11 days old, kept until"
+assert_ok "retention sweep --dry-run 31 days later" env RECFS_NOW="$LATER" "$RECCTL" retention sweep -R "$REG" --dry-run
+assert_contains "it counts the quarantined manifests it would erase" "$T_OUT" \
+	"quarantined manifests: expired $((n_q - 1)), would erase $((n_q - 1))"
+assert_file "and erases none" "$REG/quarantine/q6/q6.json"
+assert_ok "retention sweep 31 days later" env RECFS_NOW="$LATER" "$RECCTL" retention sweep -R "$REG" --json
+assert_eq "it counts the quarantined manifests it erased" "$((n_q - 1)) $((n_q - 1)) 0" \
+	"$(printf '%s' "$T_OUT" | jq -r '"\(.quarantine_expired) \(.quarantine_erased) \(.quarantine_errors)"')"
+assert_eq "what is left in quarantine is the younger one" "basis" "$(ls "$REG/quarantine")"
+assert_eq "the marker is nowhere under the register" "" "$(grep -a -r -l -F -- "$Q_MARK" "$REG")"
+assert_match "the erasure is in the audit log with its count" "$("$RECCTL" audit show -R "$REG" --action quarantine-erase)" \
+	" quarantine-erase - ok erased=$((n_q - 1)) errors=0\$"
+assert_ok "recctl fsck is clean after the sweep" env RECFS_NOW="$LATER" "$RECCTL" fsck -R "$REG"
+assert_contains "(one manifest in quarantine)" "$T_OUT" "1 manifest in quarantine; 0 problems"
+awk '/^quarantine_retention/ { print "quarantine_retention = soon"; next } { print }' "$POLICY_EXAMPLE" >"$T_TMP/bad4.conf"
+line=$(grep -n '^quarantine_retention = soon' "$T_TMP/bad4.conf" | cut -d: -f1)
+assert_fails_with "policy check: a bad quarantine_retention is an error at its line" \
+	"bad4.conf:$line: bad quarantine_retention 'soon'" "$RECCTL" policy check "$T_TMP/bad4.conf"
 
 t_done

@@ -732,6 +732,33 @@ TEST(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources)
 	policy_free(p);
 }
 
+TEST(test_quarantine_retention_is_30_days_unless_given)
+{
+	struct policy *p = load_text(BASE);
+	char *path, *errs, *text;
+
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_EQ(p->quarantine_retention.n, 30);
+		CHECK_EQ(p->quarantine_retention.unit, 'd');
+		policy_free(p);
+	}
+	/* BASE's [register] ends at line 6: the key goes to line 7. */
+	text = xasprintf("%.*squarantine_retention = 2m\n%s", (int)(strstr(BASE, "[level") - BASE), BASE,
+			 strstr(BASE, "[level"));
+	p = load_text(text);
+	CHECK(p && p->quarantine_retention.n == 2 && p->quarantine_retention.unit == 'm');
+	policy_free(p);
+	free(text);
+	text = xasprintf("%.*squarantine_retention = soon\n%s", (int)(strstr(BASE, "[level") - BASE), BASE,
+			 strstr(BASE, "[level"));
+	errs = errors_of(text, &path);
+	CHECK(has_error(errs, path, 7, "bad quarantine_retention 'soon'"));
+	free(errs);
+	free(path);
+	free(text);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -775,6 +802,7 @@ int main(void)
 	RUN(test_chat_and_attachment_levels_below_min_level_are_reported_at_their_lines);
 	RUN(test_allowed_bases_are_read_as_a_set_and_checked_by_line);
 	RUN(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources);
+	RUN(test_quarantine_retention_is_30_days_unless_given);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();

@@ -2,7 +2,8 @@
  * recordings that are neither on hold nor restricted, logs each skip, in
  * batches across transaction boundaries; a dry run changes nothing;
  * withdrawing consent erases only consent-based recordings and names the
- * open request. */
+ * open request; quarantined manifests go once their retention is up. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -154,6 +155,94 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 	free(k);
 }
 
+/* Quarantine manifest NAME.json (not JSON) as if on day `when`. */
+static void quarantine_at(const char *name, const char *when)
+{
+	char *json = xasprintf("%s/spool/%s.json", dir, name), *qdir = NULL, *err = NULL;
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	int64_t t;
+
+	CHECK_EQ(util_write_file_atomic(json, "not json", 8, 0600), 0);
+	CHECK_EQ(ingest_quarantine(reg, json, "manifest is not valid JSON", &qdir), 0);
+	CHECK_EQ(util_parse_time(when, &t), 0);
+	ts[0].tv_sec = ts[1].tv_sec = (time_t)t;
+	err = xasprintf("%s/error.txt", qdir ? qdir : "");
+	CHECK_EQ(utimensat(AT_FDCWD, err, ts, 0), 0);
+	free(err);
+	free(qdir);
+	free(json);
+}
+
+struct seen {
+	int n;
+	char names[4][16];
+	int64_t since[4], until[4];
+};
+
+static int see(const struct ingest_quarantined *q, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 4) {
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", q->name);
+		s->since[s->n] = q->since;
+		s->until[s->n] = q->until;
+	}
+	s->n++;
+	return 0;
+}
+
+TEST(test_sweep_erases_quarantined_manifests_past_their_retention_only)
+{
+	struct retention_summary s;
+	struct seen seen = { 0 };
+	int64_t old, young, until;
+	char *qold = xasprintf("%s/reg/quarantine/old", dir), *qyoung = xasprintf("%s/reg/quarantine/young", dir);
+	struct t_entry e;
+
+	quarantine_at("old", "2026-04-01T12:00:00Z");	/* 61 days before RECFS_NOW */
+	quarantine_at("young", "2026-05-20T12:00:00Z");	/* 12 days */
+	CHECK_EQ(util_parse_time("2026-04-01T12:00:00Z", &old), 0);
+	CHECK_EQ(util_parse_time("2026-05-20T12:00:00Z", &young), 0);
+	CHECK_EQ(util_parse_time("2026-05-01T12:00:00Z", &until), 0);
+	CHECK_EQ(ingest_each_quarantined(reg, see, &seen), 0);
+	CHECK_EQ(seen.n, 2);
+	CHECK_STR(seen.names[0], "old");
+	CHECK_EQ(seen.since[0], old);
+	CHECK_EQ(seen.until[0], until);	/* quarantine_retention: 30 days */
+	CHECK_STR(seen.names[1], "young");
+	CHECK_EQ(seen.since[1], young);
+
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
+	CHECK_EQ(s.quarantine_expired, 1);
+	CHECK_EQ(s.quarantine_erased, 1);
+	CHECK_EQ(access(qold, F_OK), 0);	/* a dry run */
+	CHECK(strcmp(t_last_entry(reg, NULL).action, "quarantine-erase"));
+
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.quarantine_expired, 1);
+	CHECK_EQ(s.quarantine_erased, 1);
+	CHECK_EQ(s.quarantine_errors, 0);
+	CHECK(access(qold, F_OK) < 0 && errno == ENOENT);
+	CHECK_EQ(access(qyoung, F_OK), 0);
+	e = t_last_entry(reg, NULL);
+	CHECK_STR(e.action, "quarantine-erase");
+	CHECK_STR(e.outcome, "ok");
+	CHECK_STR(e.reason, "erased=1 errors=0");
+
+	/* Nothing more to erase: nothing is logged for the quarantine. */
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.quarantine_expired, 0);
+	CHECK_STR(t_last_entry(reg, NULL).action, "retention-sweep");
+	CHECK_EQ(ingest_erase_quarantined(reg, ".."), -EINVAL);
+	CHECK_EQ(ingest_erase_quarantined(reg, "young/.."), -EINVAL);
+	CHECK_EQ(ingest_erase_quarantined(reg, "young"), 0);
+	CHECK(access(qyoung, F_OK) < 0 && errno == ENOENT);
+	CHECK_EQ(ingest_erase_quarantined(reg, "young"), 0);
+	free(qold);
+	free(qyoung);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -165,6 +254,7 @@ int main(void)
 	RUN(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips);
 	RUN(test_second_sweep_finds_only_the_skipped);
 	RUN(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request);
+	RUN(test_sweep_erases_quarantined_manifests_past_their_retention_only);
 	free(held);
 	free(restricted);
 	reg_close(reg);

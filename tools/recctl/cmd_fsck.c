@@ -10,7 +10,10 @@
  * recording or a subject or owned by one that exists (an orphaned record,
  * a rectification history its erasure left, stays decryptable: --repair
  * erases it and the seals that name nothing).  With keyrings, every blob a held
- * level can open is read through and every chunk's tag checked.
+ * level can open is read through and every chunk's tag checked.  Manifests
+ * in quarantine (plaintext) are listed with their age; one kept past the
+ * policy's quarantine_retention is a problem (the retention sweep erases
+ * it; --repair does not).
  *
  * Ingest writes blobs before it commits their rows, so a young
  * unreferenced blob may be an ingest in flight: files younger than the
@@ -28,6 +31,7 @@
 #include <unistd.h>
 
 #include "blob.h"
+#include "ingest.h"
 #include "recctl.h"
 #include "rights.h"
 #include "seal.h"
@@ -39,7 +43,9 @@ const char usage_fsck[] =
 	"Check that catalog and blobs agree: blobs exist with the right size, no\n"
 	"orphan or temporary files, seals name existing objects, every sealed\n"
 	"record belongs to a recording or subject, every recording has audio.  With keyrings, authenticate every chunk of every blob their\n"
-	"levels can open.  Exit status 1 when problems remain.\n"
+	"levels can open.  List the manifests in quarantine with their age (one\n"
+	"kept past the policy's quarantine_retention is a problem: run recctl\n"
+	"retention sweep).  Exit status 1 when problems remain.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      a level keyring (repeatable)\n"
@@ -71,9 +77,10 @@ struct fsck {
 	struct rec *recs;
 	size_t n_recs;
 	struct idlist dead_seals;	/* objects of seals that name nothing */
-	long problems, repaired, young, seals, blobs, verified, records_verified;
+	long problems, repaired, young, seals, blobs, verified, records_verified, quarantined;
 	int repair, verbose;
 	time_t grace;
+	int64_t now;		/* util_now(): the clock of the retention sweep */
 };
 
 static int cmp_id(const void *a, const void *b)
@@ -267,6 +274,27 @@ static void stray(struct fsck *f, const char *path, const char *name, const stru
 	if (audit_log(f->r->cat, &f->actor, "fsck-repair", util_is_id(name) ? name : NULL, "ok",
 		      util_is_id(name) ? "orphan blob removed" : "temporary file removed"))
 		warning("cannot write the audit log");
+}
+
+/* A quarantined manifest: plaintext, listed with its age; one kept past
+ * the policy's quarantine_retention is a problem the retention sweep solves. */
+static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
+{
+	struct fsck *f = ctx;
+	char *shown = util_escape_for_log(q->name), until[11], per[16];
+	long days = (long)((f->now - q->since) / 86400);
+
+	f->quarantined++;
+	if (q->until < f->now) {
+		policy_period_format(f->r->policy->quarantine_retention, per);
+		problem(f, "quarantined %s is %ld days old, past quarantine_retention %s: recctl retention sweep erases it",
+			shown, days, per);
+	} else {
+		util_format_date(q->until, until);
+		printf("quarantined: %s, %ld day%s old, kept until %s\n", shown, days, days == 1 ? "" : "s", until);
+	}
+	free(shown);
+	return 0;
 }
 
 static int is_temp_name(const char *name)
@@ -532,6 +560,12 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	scan_blobs(&f);
 	scan_temp(&f, NULL);
 	scan_temp(&f, "keys");
+	f.now = util_now();
+	meta_clear_error();
+	if ((rc = ingest_each_quarantined(f.r, note_quarantined, &f))) {
+		rc = error("%s", meta_strerror(rc));
+		goto out;
+	}
 	if (f.kr) {
 		verify_blobs(&f);
 		for (size_t i = 0; i < f.n_recs; i++)
@@ -546,6 +580,8 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	       f.seals);
 	if (f.kr)
 		printf(", %ld blobs and %ld sealed records authenticated", f.verified, f.records_verified);
+	if (f.quarantined)
+		printf(", %ld manifest%s in quarantine", f.quarantined, f.quarantined == 1 ? "" : "s");
 	printf("; %ld problem%s", f.problems, f.problems == 1 ? "" : "s");
 	if (f.repair)
 		printf(", %ld repaired", f.repaired);

@@ -1,7 +1,8 @@
 /*
  * cmd_retention.c - `recctl retention sweep`: erase every recording whose
  * retention has run out, as the rights level, skipping legal holds and
- * restrictions (meta/retention.c does the work and the logging).
+ * restrictions, and every quarantined manifest whose quarantine_retention
+ * has (meta/retention.c does the work and the logging).
  *
  * Meant for a daily timer; --dry-run only counts.  Exit status 1 when a
  * recording could not be erased.
@@ -22,7 +23,9 @@ const char usage_retention[] =
 	"Erase every recording whose retention_until has passed (crypto-shredding:\n"
 	"seals, catalog rows, then blobs), acting as the policy's rights level.\n"
 	"Recordings on legal hold or restricted are skipped, and each skip is\n"
-	"logged.  $RECFS_NOW (epoch or ISO 8601) moves the clock, for tests.\n"
+	"logged.  Then erase every manifest kept in REGISTER/quarantine/ longer\n"
+	"than the policy's quarantine_retention (default 30d), logged with their\n"
+	"count.  $RECFS_NOW (epoch or ISO 8601) moves the clock, for tests.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  -n, --dry-run       count what would be erased; change and log nothing\n"
@@ -57,10 +60,13 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	meta_clear_error();
 	rc = retention_sweep(r, &a, dry_run, &s);
 	if (as_json) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I}", "dry_run", dry_run, "expired",
+		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "dry_run", dry_run, "expired",
 				      (json_int_t)s.expired, dry_run ? "would_erase" : "erased", (json_int_t)s.erased,
 				      "skipped_hold", (json_int_t)s.skipped_hold, "skipped_restricted",
-				      (json_int_t)s.skipped_restricted, "errors", (json_int_t)s.errors);
+				      (json_int_t)s.skipped_restricted, "errors", (json_int_t)s.errors,
+				      "quarantine_expired", (json_int_t)s.quarantine_expired,
+				      dry_run ? "quarantine_would_erase" : "quarantine_erased",
+				      (json_int_t)s.quarantine_erased, "quarantine_errors", (json_int_t)s.quarantine_errors);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
 		if (text)
@@ -72,6 +78,10 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 		       dry_run ? "would erase" : "erased", s.erased, s.skipped_hold, s.skipped_restricted);
 		if (s.errors)
 			printf(", errors %zu", s.errors);
+		printf("; quarantined manifests: expired %zu, %s %zu", s.quarantine_expired,
+		       dry_run ? "would erase" : "erased", s.quarantine_erased);
+		if (s.quarantine_errors)
+			printf(", errors %zu", s.quarantine_errors);
 		putchar('\n');
 	}
 	if (rc)
