@@ -41,6 +41,7 @@
 #include "recfs_i.h"
 #include "dek.h"
 #include "ghost.h"
+#include "jsonmem.h"
 #include "notice.h"
 #include "prefetch.h"
 #include "quiet.h"
@@ -309,6 +310,10 @@ int main(int argc, char *argv[])
 	unsigned dev_major = 0, dev_minor = 0;
 	int rc, ret = 1, mounted = 0, handlers = 0, have_dev = 0;
 
+	/* Before any jansson call: details and cards are parsed with it, and
+	 * every block it frees is wiped first (jsonmem.h). */
+	if (jsonmem_setup())
+		return 1;
 	memset(&o, 0, sizeof(o));
 	memset(&fs, 0, sizeof(fs));
 	/* Reads of up to 1 MiB from heap memory that stays mapped, not an

@@ -24,6 +24,7 @@
 
 #include "blob.h"
 #include "export.h"
+#include "jsonmem.h"
 #include "naming.h"
 #include "request.h"
 #include "seal.h"
@@ -78,7 +79,8 @@ static int write_json(struct exp *e, const char *name, json_t *j)
 	rc = util_write_file_atomic(path, text, strlen(text), 0600);
 	if (rc)
 		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
-	wipe_free(text, strlen(text));
+	crypto_memzero(text, strlen(text));
+	jsonmem_free(text);
 	free(path);
 	return rc;
 }

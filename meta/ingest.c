@@ -26,6 +26,7 @@
 
 #include "blob.h"
 #include "ingest.h"
+#include "jsonmem.h"
 #include "naming.h"
 #include "opus.h"
 #include "seal.h"
@@ -426,7 +427,7 @@ out:
 		catalog_rollback(r->cat);
 	if (text) {
 		crypto_memzero(text, strlen(text));
-		free(text);
+		jsonmem_free(text);
 	}
 	json_decref(details);
 	json_decref(handles);

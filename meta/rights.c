@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "jsonmem.h"
 #include "naming.h"
 #include "request.h"
 #include "rights.h"
@@ -521,11 +522,11 @@ out:
 	}
 	if (text) {
 		crypto_memzero(text, strlen(text));
-		free(text);
+		jsonmem_free(text);
 	}
 	if (logtext) {
 		crypto_memzero(logtext, strlen(logtext));
-		free(logtext);
+		jsonmem_free(logtext);
 	}
 	json_decref(card);
 	json_decref(entry);

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "jsonmem.h"
 #include "seal.h"
 #include "subject.h"
 
@@ -127,7 +128,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 out:
 	if (text) {
 		crypto_memzero(text, strlen(text));
-		free(text);
+		jsonmem_free(text);
 	}
 	json_decref(j);
 	return rc;

@@ -17,6 +17,10 @@
 #     audit log or error.txt: the name is printed escaped.
 #  4. A manifest's legal_basis is its purpose's, or one the purpose allows
 #     (allowed_bases): another is quarantined with a clear error.txt.
+#  5. jansson's memory is wiped before it is freed: with a free() hook
+#     preloaded into recctl ingest and the mount, no block that jansson
+#     frees holds a subject's name or a title (the hook reports which
+#     library freed each block holding one).
 #  6. Quarantined manifests and their files are personal data in the clear:
 #     recctl fsck lists them with their age, and recctl retention sweep
 #     erases those kept past quarantine_retention (30 days), counted and
@@ -261,6 +265,94 @@ awk '/^\[purpose training\]/ { print; print "allowed_bases = consent, whim"; nex
 line=$(grep -n '^allowed_bases = consent, whim' "$T_TMP/bad3.conf" | cut -d: -f1)
 assert_fails_with "policy check: a basis that is none of Art. 6(1) in allowed_bases is an error at its line" \
 	"bad3.conf:$line: allowed_bases: 'whim' is not one of consent" "$RECCTL" policy check "$T_TMP/bad3.conf"
+
+# --- 5. what jansson frees is wiped -------------------------------------------
+
+# free() preloaded: a block that holds FREEHOOK_MARKER when freed is
+# reported (in FREEHOOK_OUT) with the file of the code that freed it.
+cat >"$T_TMP/freehook.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern void __libc_free(void *);
+static __thread int busy;
+
+void free(void *p)
+{
+	const char *m = getenv("FREEHOOK_MARKER"), *out = getenv("FREEHOOK_OUT");
+
+	if (p && m && *m && out && !busy) {
+		size_t n = malloc_usable_size(p);
+
+		busy = 1;
+		if (memmem(p, n, m, strlen(m))) {
+			Dl_info info;
+			const char *who = dladdr(__builtin_return_address(0), &info) && info.dli_fname ? info.dli_fname : "?";
+			int fd = open(out, O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+			if (fd >= 0) {
+				if (write(fd, who, strlen(who)) < 0 || write(fd, "\n", 1) < 0)
+					;
+				close(fd);
+			}
+		}
+		busy = 0;
+	}
+	__libc_free(p);
+}
+EOF
+if ldd "$RECCTL" | grep -q -e libasan -e libubsan; then
+	# The sanitizers own malloc and free: no hook can be preloaded.
+	pass "(a sanitizer build: the free() hook of section 5 is not run)"
+elif ! cc -shared -fPIC -O1 -o "$T_TMP/freehook.so" "$T_TMP/freehook.c" -ldl 2>"$T_TMP/freehook.err"; then
+	fail "the free() hook compiles" "$(cat "$T_TMP/freehook.err")"
+else
+	M5=Vapautusmerkki
+	# The control: the hook sees a block freed as it is.
+	printf '#include <stdlib.h>\n#include <string.h>\nint main(int c, char **v) { free(strdup(v[c - 1])); return 0; }\n' \
+		>"$T_TMP/control.c"
+	cc -o "$T_TMP/control" "$T_TMP/control.c" &&
+		env LD_PRELOAD="$T_TMP/freehook.so" FREEHOOK_MARKER="$M5" FREEHOOK_OUT="$T_TMP/freed-control" \
+			"$T_TMP/control" "a $M5 b"
+	assert_eq "(the free() hook reports a block freed unwiped)" 1 "$(grep -c control "$T_TMP/freed-control" 2>&1)"
+	T5=$(date -u -d '-6 days' +%Y-%m-%dT10:00:00Z)
+	cp "$FIX/mono.opus" "$SPOOL/mem.opus"
+	cat >"$SPOOL/mem.json" <<EOF
+{"recorded_at": "$T5", "source": "customer-service", "title": "$M5 title", "audio": "mem.opus",
+ "staff": [{"name": "$M5 Staff", "id": "s5"}],
+ "subjects": [{"role": "customer", "name": "$M5 Veli-Pekka", "organisation": "$M5 Oy", "phone": "+358401234031"}]}
+EOF
+	: >"$T_TMP/freed-ingest"
+	assert_ok "recctl ingest with the free() hook" env LD_PRELOAD="$T_TMP/freehook.so" FREEHOOK_MARKER="$M5" \
+		FREEHOOK_OUT="$T_TMP/freed-ingest" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/mem.json"
+	assert_eq "recctl ingest: no block freed by jansson holds the name" "" \
+		"$(grep -i jansson "$T_TMP/freed-ingest" | sort | uniq -c)"
+	assert_eq "recctl ingest: no block freed unwiped holds it at all" "" "$(sort "$T_TMP/freed-ingest" | uniq -c)"
+	# The mount parses the details for the analysis level's getfattr.
+	cat >"$T_TMP/recfs-hooked" <<EOF
+#!/bin/sh
+LD_PRELOAD="$T_TMP/freehook.so" FREEHOOK_MARKER="$M5" FREEHOOK_OUT="$T_TMP/freed-mount" exec "$RECFS" "\$@"
+EOF
+	chmod 0755 "$T_TMP/recfs-hooked"
+	: >"$T_TMP/freed-mount"
+	chmod 0666 "$T_TMP/freed-mount"
+	RECFS_REAL=$RECFS
+	RECFS=$T_TMP/recfs-hooked
+	mount_all_levels "$MNT"
+	RECFS=$RECFS_REAL
+	mem=$(as_user "$analyst" find "$MNT/by-date" -name "$(stamp "$T5")_*.opus")
+	assert_contains "analysis reads the title through the hooked mount" \
+		"$(as_user "$analyst" getfattr -n user.recfs.title "$mem" 2>&1)" "$M5 title"
+	assert_contains "and the subject's name" "$(as_user "$analyst" getfattr -d "$mem" 2>&1)" "$M5 Veli-Pekka"
+	unmount_recfs "$MNT"
+	assert_eq "recfs: no block freed by jansson holds the name or title" "" \
+		"$(grep -i jansson "$T_TMP/freed-mount" | sort | uniq -c)"
+fi
 
 # --- 6. quarantine has a retention --------------------------------------------
 

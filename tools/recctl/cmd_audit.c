@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "jsonmem.h"
 #include "recctl.h"
 
 const char usage_audit[] =
@@ -118,7 +119,7 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 		return -ENOMEM;
 	printf("%s  %s", *first ? "" : ",\n", s);
 	*first = 0;
-	free(s);
+	jsonmem_free(s);
 	return 0;
 }
 

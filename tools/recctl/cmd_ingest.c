@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "ingest.h"
+#include "jsonmem.h"
 #include "recctl.h"
 
 const char usage_ingest[] =
@@ -225,7 +226,7 @@ int cmd_ingest(int argc, char **argv, struct ctl *ctl)
 		json_decref(o);
 		if (s)
 			puts(s);
-		free(s);
+		jsonmem_free(s);
 	} else {
 		printf("ingested %d, duplicate %d, quarantined %d", t.ingested, t.duplicate, t.quarantined);
 		if (t.failed)

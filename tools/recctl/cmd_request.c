@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "jsonmem.h"
 #include "recctl.h"
 #include "request.h"
 
@@ -187,7 +188,7 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 
 			if (text)
 				puts(text);
-			free(text);
+			jsonmem_free(text);
 		}
 		json_decref(list);
 	} else if (!strcmp(sub, "extend")) {

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "jsonmem.h"
 #include "recctl.h"
 #include "retention.h"
 
@@ -71,7 +72,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 
 		if (text)
 			puts(text);
-		free(text);
+		jsonmem_free(text);
 		json_decref(o);
 	} else {
 		printf("expired %zu, %s %zu, skipped %zu on legal hold, %zu restricted", s.expired,

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "export.h"
+#include "jsonmem.h"
 #include "recctl.h"
 #include "request.h"
 #include "retention.h"
@@ -111,7 +112,7 @@ static void print_json(json_t *j)
 		puts(text);
 		crypto_memzero(text, strlen(text));
 	}
-	free(text);
+	jsonmem_free(text);
 }
 
 struct found {
@@ -212,7 +213,7 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 			char *by = json_dumps(json_object_get(x, "by"), JSON_COMPACT);
 
 			printf("%s\t%s\n", json_string_value(json_object_get(x, "handle")), by ? by : "");
-			free(by);
+			jsonmem_free(by);
 		}
 	}
 	rc = json_array_size(f.list) ? 0 : error("no subject matches");

@@ -5,6 +5,8 @@
  * What the table's flags ask for is set up here, once, for every command:
  * libsodium, and for commands on a register its directory (-R, else
  * $RECFS_REGISTER, else the default) and the open register (struct ctl).
+ * Before anything, jansson's allocator is made to wipe what it frees
+ * (jsonmem.h).
  *
  * Exit status: 0 success, 1 failure (one line on stderr saying why), 2 a
  * usage error.  Files recctl creates are owner-only, whatever the umask.
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "crypto.h"
+#include "jsonmem.h"
 #include "recctl.h"
 
 static const struct cmd commands[] = {
@@ -142,6 +145,9 @@ int main(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	/* Before any jansson call: every block it frees is wiped first. */
+	if (jsonmem_setup())
+		return 1;
 	umask(077);
 	if (argc < 2) {
 		print_main_usage(stderr);
