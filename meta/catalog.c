@@ -1128,6 +1128,17 @@ int catalog_set_meta(struct catalog *c, const char *key, const char *value)
 	return catalog_step_done(c, st, "set meta");
 }
 
+int catalog_delete_meta(struct catalog *c, const char *key)
+{
+	static const char sql[] = "DELETE FROM meta WHERE key=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "delete meta");
+}
+
 int catalog_get_meta(struct catalog *c, const char *key, char **value)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key=?1";

@@ -111,6 +111,7 @@ int catalog_checkpoint(struct catalog *c) MUST_CHECK;
 int catalog_checkpoint_try(struct catalog *c) MUST_CHECK;
 /* 1 while a catalog_begin transaction is open. */
 int catalog_in_transaction(struct catalog *c);
+
 /* Changes whenever another connection commits (PRAGMA data_version). */
 int catalog_data_version(struct catalog *c, int64_t *out) MUST_CHECK;
 /* A counter that moves with every commit changing what a mount shows and
@@ -434,5 +435,7 @@ int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *i
 int catalog_set_meta(struct catalog *c, const char *key, const char *value) MUST_CHECK;
 /* *value malloc'd; -ENOENT when unset. */
 int catalog_get_meta(struct catalog *c, const char *key, char **value) MUST_CHECK;
+/* Forget key; 0 also when it was unset. */
+int catalog_delete_meta(struct catalog *c, const char *key) MUST_CHECK;
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "pubkey.h"
 #include "register.h"
 
@@ -174,6 +175,10 @@ int reg_open(const char *dir, struct reg **out)
 	rc = catalog_open(path, 0, &r->cat);
 	if (rc)
 		goto fail;
+	/* The entries a killed mount acknowledged go into the log first;
+	 * if they cannot now, they stay for the next open. */
+	if (journal_recover(r->cat, dir, NULL))
+		meta_clear_error();
 	free(path);
 	free(errs);
 	*out = r;

@@ -4,6 +4,7 @@
  *
  *   REGISTER/catalog.db   keys/<level>.pub   policy.conf
  *   blobs/xx/<artifact id>   spool/   quarantine/
+ *   audit-journal-<id>    a mount's audit entries not yet in the log (journal.h)
  *
  * Everything is created owner-only (0700 directories, 0600/0400 files).
  */
@@ -37,7 +38,9 @@ struct reg {
 int reg_create(const char *dir, const char *policy_path, struct keyring **secrets) MUST_CHECK;
 
 /* Open an existing register; -ENOENT when dir is not one.  On a policy
- * error, -EINVAL and meta_errmsg says where. */
+ * error, -EINVAL and meta_errmsg says where.  The audit journals of mounts
+ * that were killed are moved into the log (journal_recover); should that
+ * fail, they stay for the next open. */
 int reg_open(const char *dir, struct reg **out) MUST_CHECK;
 void reg_close(struct reg *r);
 

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "journal.h"
 #include "jsonmem.h"
 #include "recctl.h"
 
@@ -64,6 +65,10 @@ static int open_catalog(const char *dir, struct catalog **out)
 		rc = error("%s is not a recfs register (no catalog.db)", dir);
 	else if ((rc = catalog_open(path, 0, out)))
 		rc = error("cannot open %s: %s", path, strerror(-rc));
+	else if (journal_recover(*out, dir, NULL))
+		/* Still readable; what a killed mount left is not in it yet. */
+		fprintf(stderr, "recctl: warning: cannot move a stopped mount's audit journal into the log: %s\n",
+			meta_errmsg());
 	free(path);
 	return rc;
 }

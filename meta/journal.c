@@ -1,0 +1,453 @@
+/*
+ * journal.c - the audit journal (journal.h).
+ *
+ * A record is written with one write(2) on a file opened O_APPEND, under
+ * the writer's lock, so records never interleave and one that fails part
+ * way is cut off again (the file is truncated back to where it was).
+ * Reading stops at the first record that does not fit in the file or
+ * whose hash does not match: what a crash of the machine cut short.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "journal.h"
+
+#define JOURNAL_PREFIX "audit-journal-"
+#define JOURNAL_RECORD_MAX (1u << 20)	/* bytes; entries are a few hundred */
+#define NO_STRING 0xffffffffu
+
+struct journal {
+	int fd;
+	off_t size;		/* what has been appended: the end of the last whole record */
+	char *path;
+	char key[sizeof(JOURNAL_PREFIX) + RECFS_ID_HEX];	/* the file's name, and its meta key */
+};
+
+/* A growing byte buffer for one record. */
+struct rec {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+static void put(struct rec *r, const void *p, size_t n)
+{
+	if (r->n + n > r->cap) {
+		r->cap = (r->n + n) * 2;
+		r->p = xrealloc(r->p, r->cap);
+	}
+	memcpy(r->p + r->n, p, n);
+	r->n += n;
+}
+
+static void put_u32(struct rec *r, uint32_t v)
+{
+	uint8_t b[4];
+
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	put(r, b, 4);
+}
+
+static void put_u64(struct rec *r, uint64_t v)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	put(r, b, 8);
+}
+
+static void put_str(struct rec *r, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	put_u32(r, s ? (uint32_t)n : NO_STRING);
+	put(r, s, n);
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int journal_open(const char *dir, struct journal **out)
+{
+	struct journal *j = xcalloc(1, sizeof(*j));
+	char id[RECFS_ID_HEX], *tmp;
+	int rc;
+
+	crypto_new_id(id);
+	snprintf(j->key, sizeof(j->key), JOURNAL_PREFIX "%s", id);
+	j->path = xasprintf("%s/%s", dir, j->key);
+	/* Locked under a name recovery ignores, then named: no recovery
+	 * ever finds it unlocked while its writer lives. */
+	tmp = xasprintf("%s/.%s", dir, j->key);
+	j->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (j->fd < 0) {
+		rc = meta_fail(-errno, "cannot create the audit journal %s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0 || rename(tmp, j->path) < 0) {
+		rc = meta_fail(-errno, "cannot set up the audit journal %s: %s", j->path, strerror(errno));
+		goto fail;
+	}
+	/* The name must outlive a crash as much as what is written in it. */
+	if ((rc = util_fsync_dir(dir)))
+		goto fail;
+	free(tmp);
+	*out = j;
+	return 0;
+fail:
+	if (j->fd >= 0) {
+		close(j->fd);
+		unlink(tmp);
+		unlink(j->path);
+	}
+	free(tmp);
+	free(j->path);
+	free(j);
+	return rc;
+}
+
+void journal_close(struct journal *j, struct catalog *c, int remove)
+{
+	if (!j)
+		return;
+	if (remove && unlink(j->path) == 0 && c && catalog_delete_meta(c, j->key))
+		meta_clear_error();	/* a stale position of a journal that is gone harms nothing */
+	close(j->fd);
+	free(j->path);
+	free(j);
+}
+
+/* Frame body (type, ticket, fields) as a record and append it. */
+static int append(struct journal *j, struct rec *body)
+{
+	struct rec r = { 0 };
+	uint8_t h[CRYPTO_HASH_BYTES];
+	const void *part = body->p;
+	ssize_t w;
+	int rc = 0;
+
+	crypto_hash_parts(h, 1, &part, &body->n);
+	put_u32(&r, (uint32_t)(body->n + sizeof(h)));
+	put(&r, body->p, body->n);
+	put(&r, h, sizeof(h));
+	w = write(j->fd, r.p, r.n);
+	if (w != (ssize_t)r.n) {
+		rc = w < 0 ? -errno : -EIO;
+		/* No half record stays to end the journal early. */
+		if (w > 0 && ftruncate(j->fd, j->size) < 0)
+			rc = -EIO;
+		rc = meta_fail(rc, "cannot write the audit journal %s: %s", j->path, strerror(-rc));
+	} else {
+		j->size += (off_t)r.n;
+	}
+	free(r.p);
+	return rc;
+}
+
+int journal_append(struct journal *j, uint64_t ticket, const struct audit_entry *e)
+{
+	struct rec b = { 0 };
+	int rc;
+
+	put(&b, "E", 1);
+	put_u64(&b, ticket);
+	put_u64(&b, (uint64_t)e->time);
+	put_u64(&b, (uint64_t)e->actor.uid);
+	put_u64(&b, (uint64_t)e->actor.pid);
+	put_u64(&b, e->actor.has_loginuid ? (uint64_t)e->actor.loginuid : UINT64_MAX);
+	put_str(&b, e->actor.user);
+	put_str(&b, e->actor.level);
+	put_str(&b, e->actor.comm);
+	put_str(&b, e->action);
+	put_str(&b, e->object);
+	put_str(&b, e->outcome);
+	put_str(&b, e->reason);
+	put_str(&b, e->artifact);
+	rc = append(j, &b);
+	free(b.p);
+	return rc;
+}
+
+int journal_amend(struct journal *j, uint64_t ticket, const char *reason)
+{
+	struct rec b = { 0 };
+	int rc;
+
+	put(&b, "A", 1);
+	put_u64(&b, ticket);
+	put_str(&b, reason);
+	rc = append(j, &b);
+	free(b.p);
+	return rc;
+}
+
+int journal_sync(struct journal *j)
+{
+	if (fdatasync(j->fd) < 0)
+		return meta_fail(-errno, "cannot sync the audit journal %s: %s", j->path, strerror(errno));
+	return 0;
+}
+
+int journal_truncate(struct journal *j)
+{
+	if (ftruncate(j->fd, 0) < 0)
+		return meta_fail(-errno, "cannot empty the audit journal %s: %s", j->path, strerror(errno));
+	j->size = 0;
+	return 0;
+}
+
+/* Commit n entries and set the journal key's position to last, in one
+ * transaction (or in the caller's). */
+static int commit(struct catalog *c, const char *key, const struct audit_entry *e, size_t n, uint64_t last)
+{
+	char pos[24];
+	int own = !catalog_in_transaction(c), rc;
+
+	if (own && (rc = catalog_begin(c)))
+		return rc;
+	snprintf(pos, sizeof(pos), "%" PRIu64, last);
+	rc = audit_append(c, e, n);
+	if (rc == 0)
+		rc = catalog_set_meta(c, key, pos);
+	if (own) {
+		if (rc == 0)
+			rc = catalog_commit(c);
+		if (rc)
+			catalog_rollback(c);
+	}
+	return rc;
+}
+
+int journal_commit(struct catalog *c, struct journal *j, const struct audit_entry *e, size_t n, uint64_t last)
+{
+	return n ? commit(c, j->key, e, n, last) : 0;
+}
+
+/* The entries of one journal file as read back; strings are malloc'd. */
+struct parsed {
+	struct audit_entry *e;
+	uint64_t *ticket;
+	size_t n;
+};
+
+static void parsed_free_entries(struct parsed *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct audit_entry *e = &p->e[i];
+
+		free((char *)e->actor.user);
+		free((char *)e->actor.level);
+		free((char *)e->actor.comm);
+		free((char *)e->action);
+		free((char *)e->object);
+		free((char *)e->outcome);
+		free((char *)e->reason);
+		free((char *)e->artifact);
+	}
+}
+
+static void parsed_free(struct parsed *p)
+{
+	parsed_free_entries(p);
+	free(p->e);
+	free(p->ticket);
+}
+
+/* A string field at *p (of end), malloc'd into *out; -1 when it does not fit. */
+static int take_str(const uint8_t **p, const uint8_t *end, const char **out)
+{
+	uint32_t n;
+
+	if (end - *p < 4)
+		return -1;
+	n = get_u32(*p);
+	*p += 4;
+	if (n == NO_STRING) {
+		*out = NULL;
+		return 0;
+	}
+	if ((size_t)(end - *p) < n)
+		return -1;
+	*out = strndup((const char *)*p, n);
+	if (!*out)
+		return -1;
+	*p += n;
+	return 0;
+}
+
+/* One record's body (type, ticket, fields) into p; -1 when malformed. */
+static int parse_body(const uint8_t *b, size_t n, struct parsed *p)
+{
+	const uint8_t *end = b + n, *q = b + 9;
+	struct audit_entry e;
+	uint64_t ticket, login;
+	const char *reason;
+
+	if (n < 9)
+		return -1;
+	ticket = get_u64(b + 1);
+	if (b[0] == 'A') {
+		size_t i = p->n;
+
+		if (take_str(&q, end, &reason))
+			return -1;
+		while (i > 0 && p->ticket[i - 1] != ticket)
+			i--;
+		if (i == 0) {
+			free((char *)reason);
+			return 0;	/* its entry was cut off before: nothing to amend */
+		}
+		free((char *)p->e[i - 1].reason);
+		p->e[i - 1].reason = reason;
+		return 0;
+	}
+	if (b[0] != 'E' || end - q < 32)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	e.time = (int64_t)get_u64(q);
+	e.actor.uid = (uid_t)get_u64(q + 8);
+	e.actor.pid = (pid_t)get_u64(q + 16);
+	login = get_u64(q + 24);
+	e.actor.has_loginuid = login != UINT64_MAX;
+	e.actor.loginuid = e.actor.has_loginuid ? (uid_t)login : 0;
+	q += 32;
+	p->e = xrealloc(p->e, (p->n + 1) * sizeof(*p->e));
+	p->ticket = xrealloc(p->ticket, (p->n + 1) * sizeof(*p->ticket));
+	p->e[p->n] = e;
+	p->ticket[p->n] = ticket;
+	p->n++;
+	/* Filled in place, so that what was read is freed on any error. */
+	if (take_str(&q, end, &p->e[p->n - 1].actor.user) || take_str(&q, end, &p->e[p->n - 1].actor.level) ||
+	    take_str(&q, end, &p->e[p->n - 1].actor.comm) || take_str(&q, end, &p->e[p->n - 1].action) ||
+	    take_str(&q, end, &p->e[p->n - 1].object) || take_str(&q, end, &p->e[p->n - 1].outcome) ||
+	    take_str(&q, end, &p->e[p->n - 1].reason) || take_str(&q, end, &p->e[p->n - 1].artifact) ||
+	    q != end || !p->e[p->n - 1].action || !p->e[p->n - 1].outcome) {
+		/* Not an entry (the log's table would refuse it): drop it. */
+		struct parsed last = { p->e + p->n - 1, NULL, 1 };
+
+		parsed_free_entries(&last);
+		p->n--;
+		return -1;
+	}
+	return 0;
+}
+
+/* Every whole record of buf, in order, into p; stops at the first that is
+ * cut short or does not match its hash. */
+static void parse(const uint8_t *buf, size_t len, struct parsed *p)
+{
+	size_t off = 0;
+
+	while (len - off >= 4) {
+		uint32_t n = get_u32(buf + off);
+		const uint8_t *body = buf + off + 4;
+		uint8_t h[CRYPTO_HASH_BYTES];
+		const void *part = body;
+		size_t blen;
+
+		if (n < CRYPTO_HASH_BYTES || n > JOURNAL_RECORD_MAX || len - off - 4 < n)
+			break;
+		blen = n - CRYPTO_HASH_BYTES;
+		crypto_hash_parts(h, 1, &part, &blen);
+		if (!crypto_equal(h, body + blen, CRYPTO_HASH_BYTES) || parse_body(body, blen, p))
+			break;
+		off += 4 + n;
+	}
+}
+
+/* Recover the journal at path (named key), unless its writer still runs. */
+static int recover_one(struct catalog *c, const char *path, const char *key, size_t *count)
+{
+	struct parsed p = { 0 };
+	struct stat st;
+	uint8_t *buf = NULL;
+	char *pos = NULL;
+	uint64_t done = 0;
+	size_t first;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : meta_fail(-errno, "cannot open %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = errno == EWOULDBLOCK ? 0 : meta_fail(-errno, "cannot lock %s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* Another recovery may have finished it while we waited. */
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0 || !S_ISREG(st.st_mode))
+		goto out;
+	if (st.st_size > 0) {
+		buf = xcalloc(1, (size_t)st.st_size);
+		if ((rc = util_pread_all(fd, buf, (size_t)st.st_size, 0)))
+			goto out;
+		parse(buf, (size_t)st.st_size, &p);
+	}
+	rc = catalog_get_meta(c, key, &pos);
+	if (rc == 0)
+		done = strtoull(pos, NULL, 10);
+	else if (rc != -ENOENT)
+		goto out;
+	for (first = 0; first < p.n && p.ticket[first] <= done; first++)
+		;
+	rc = first < p.n ? commit(c, key, p.e + first, p.n - first, p.ticket[p.n - 1]) : 0;
+	if (rc)
+		goto out;
+	if (count)
+		*count += p.n - first;
+	if (unlink(path) < 0 && errno != ENOENT) {
+		rc = meta_fail(-errno, "cannot remove %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (catalog_delete_meta(c, key))
+		meta_clear_error();
+out:
+	parsed_free(&p);
+	free(buf);
+	free(pos);
+	close(fd);
+	return rc;
+}
+
+int journal_recover(struct catalog *c, const char *dir, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (count)
+		*count = 0;
+	if (!d)
+		return meta_fail(-errno, "cannot read %s: %s", dir, strerror(errno));
+	while (rc == 0 && (de = readdir(d))) {
+		char *path;
+
+		if (strncmp(de->d_name, JOURNAL_PREFIX, sizeof(JOURNAL_PREFIX) - 1))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		rc = recover_one(c, path, de->d_name, count);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}

@@ -1,0 +1,224 @@
+/* Unit tests of meta/journal, the audit journal: what a writer appended
+ * reaches the log through journal_recover once the writer is gone, with
+ * its amendments, once only, in order; a journal whose writer lives is
+ * left alone; a record cut short by a crash ends the journal there. */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "t.h"
+
+static char *dir;
+
+static struct audit_entry entry(const char *object, const char *reason)
+{
+	struct audit_entry e = { .time = 1780000000, .action = "open", .object = object, .outcome = "ok",
+				 .reason = reason, .artifact = "opus" };
+
+	e.actor.uid = 1000;
+	e.actor.user = "reader";
+	e.actor.level = "analysis";
+	e.actor.pid = 4242;
+	e.actor.comm = "cat";
+	e.actor.has_loginuid = 1;
+	e.actor.loginuid = 1001;
+	return e;
+}
+
+/* A register directory of its own: a catalog in it. */
+static char *fresh(const char *name, struct catalog **c)
+{
+	char *d = xasprintf("%s/%s", dir, name), *p = xasprintf("%s/%s/catalog.db", dir, name);
+
+	CHECK_EQ(mkdir(d, 0700), 0);
+	CHECK_EQ(catalog_open(p, 1, c), 0);
+	free(p);
+	return d;
+}
+
+struct seen {
+	int n;
+	char objects[256];
+	char last_reason[64];
+	int loginuid;
+};
+
+static int see(const struct audit_entry *e, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	snprintf(s->objects + strlen(s->objects), sizeof(s->objects) - strlen(s->objects), "%s ", e->object);
+	snprintf(s->last_reason, sizeof(s->last_reason), "%s", e->reason ? e->reason : "-");
+	s->loginuid = e->actor.has_loginuid ? (int)e->actor.loginuid : -1;
+	return 0;
+}
+
+static int journals_in(const char *d)
+{
+	char *cmd = xasprintf("ls -A %s | grep -c audit-journal", d), line[16] = "0";
+	FILE *f = popen(cmd, "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			snprintf(line, sizeof(line), "0");
+		pclose(f);
+	}
+	free(cmd);
+	return atoi(line);
+}
+
+/* In a child: a writer that appends n entries (and amends the last), then
+ * dies by SIGKILL without committing anything. */
+static void killed_writer(const char *d, int n)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		struct journal *j = NULL;
+		char obj[16];
+
+		if (journal_open(d, &j))
+			_exit(1);
+		for (int i = 1; i <= n; i++) {
+			struct audit_entry e = entry(obj, NULL);
+
+			snprintf(obj, sizeof(obj), "rec-%d", i);
+			e.object = obj;
+			if (journal_append(j, (uint64_t)i, &e))
+				_exit(1);
+		}
+		if (journal_amend(j, (uint64_t)n, "amended"))
+			_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	CHECK(pid > 0);
+	waitpid(pid, &st, 0);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
+TEST(test_journal_of_a_killed_writer_reaches_the_log_once_with_its_amendment)
+{
+	struct catalog *c = NULL;
+	char *d = fresh("killed", &c);
+	struct seen s = { .n = 0 };
+	size_t count = 99;
+	struct audit_report rep = { 0 };
+
+	killed_writer(d, 3);
+	CHECK_EQ(journals_in(d), 1);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	CHECK_EQ(count, 3);
+	CHECK_EQ(journals_in(d), 0);
+	CHECK_EQ(audit_each(c, NULL, see, &s), 0);
+	CHECK_EQ(s.n, 3);
+	CHECK_STR(s.objects, "rec-1 rec-2 rec-3 ");
+	CHECK_STR(s.last_reason, "amended");
+	CHECK_EQ(s.loginuid, 1001);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	CHECK_EQ(count, 0);
+	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);
+	CHECK_EQ(rep.entries, 3);
+	catalog_close(c);
+	free(d);
+}
+
+TEST(test_journal_of_a_live_writer_is_left_alone_and_commits_move_its_position)
+{
+	struct catalog *c = NULL;
+	char *d = fresh("live", &c);
+	struct journal *j = NULL;
+	struct audit_entry e[2] = { entry("rec-1", NULL), entry("rec-2", NULL) };
+	struct seen s = { .n = 0 };
+	size_t count = 0;
+
+	CHECK_EQ(journal_open(d, &j), 0);
+	CHECK_EQ(journal_append(j, 1, &e[0]), 0);
+	CHECK_EQ(journal_append(j, 2, &e[1]), 0);
+	CHECK_EQ(journal_sync(j), 0);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	CHECK_EQ(count, 0);
+	CHECK_EQ(journals_in(d), 1);
+	/* The writer commits the first; a recovery after its death must
+	 * not commit it again. */
+	CHECK_EQ(journal_commit(c, j, e, 1, 1), 0);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	CHECK_EQ(count, 0);
+	/* Gone without closing (the descriptor dies with the process):
+	 * here, let go of the lock by closing it without removing. */
+	journal_close(j, c, 0);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	CHECK_EQ(count, 1);
+	CHECK_EQ(audit_each(c, NULL, see, &s), 0);
+	CHECK_STR(s.objects, "rec-1 rec-2 ");
+	catalog_close(c);
+	free(d);
+}
+
+TEST(test_journal_cut_short_by_a_crash_ends_at_its_last_whole_record)
+{
+	struct catalog *c = NULL;
+	char *d = fresh("torn", &c), *path = NULL, *cmd;
+	struct seen s = { .n = 0 };
+	size_t count = 0;
+	struct stat st;
+	FILE *f;
+	char name[128] = "";
+
+	killed_writer(d, 4);
+	cmd = xasprintf("ls %s | grep audit-journal", d);
+	f = popen(cmd, "r");
+	if (f) {
+		if (!fgets(name, sizeof(name), f))
+			name[0] = '\0';
+		pclose(f);
+	}
+	name[strcspn(name, "\n")] = '\0';
+	path = xasprintf("%s/%s", d, name);
+	CHECK_EQ(stat(path, &st), 0);
+	/* The amendment and half of the fourth entry are lost. */
+	CHECK_EQ(truncate(path, st.st_size - 60 - 50), 0);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	CHECK_EQ(count, 3);
+	CHECK_EQ(audit_each(c, NULL, see, &s), 0);
+	CHECK_STR(s.objects, "rec-1 rec-2 rec-3 ");
+	CHECK_STR(s.last_reason, "-");
+	free(cmd);
+	free(path);
+	catalog_close(c);
+	free(d);
+}
+
+TEST(test_journal_closed_with_everything_committed_is_removed)
+{
+	struct catalog *c = NULL;
+	char *d = fresh("closed", &c);
+	struct journal *j = NULL;
+	struct audit_entry e = entry("rec-1", NULL);
+
+	CHECK_EQ(journal_open(d, &j), 0);
+	CHECK_EQ(journal_append(j, 1, &e), 0);
+	CHECK_EQ(journal_commit(c, j, &e, 1, 1), 0);
+	CHECK_EQ(journal_truncate(j), 0);
+	journal_close(j, c, 1);
+	CHECK_EQ(journals_in(d), 0);
+	catalog_close(c);
+	free(d);
+}
+
+int main(void)
+{
+	if (!(dir = t_mkdtemp("journal")) || crypto_setup())
+		return 2;
+	RUN(test_journal_of_a_killed_writer_reaches_the_log_once_with_its_amendment);
+	RUN(test_journal_of_a_live_writer_is_left_alone_and_commits_move_its_position);
+	RUN(test_journal_cut_short_by_a_crash_ends_at_its_last_whole_record);
+	RUN(test_journal_closed_with_everything_committed_is_removed);
+	util_remove_tree(dir);
+	T_DONE();
+}
