@@ -1,8 +1,12 @@
 /*
- * auditq.h - the mount's audit queue: handlers push entries without
- * waiting for sqlite; a thread writes them in batches (one transaction per
- * batch, audit_append).  auditq_free writes whatever is left, so a clean
- * unmount loses nothing.
+ * auditq.h - the mount's audit queue: handlers queue entries, each also
+ * appended to the mount's audit journal (journal.h) at once, and a thread
+ * writes them to the log in batches (one transaction per batch).  An open
+ * is answered once its entry is journalled (auditq_push_durable): no open
+ * whose content reaches its caller is missing from the log, even if the
+ * daemon is killed right after (the next register open moves the killed
+ * mount's journal into the log).  auditq_free writes whatever is left, so
+ * a clean unmount leaves no journal behind.  Thread-safe.
  */
 #ifndef RECFS_AUDITQ_H
 #define RECFS_AUDITQ_H
@@ -13,13 +17,27 @@
 #include "audit.h"
 #include "catalog.h"
 
+/* The flusher's period: it writes what has settled this often. */
+#define AUDITQ_PERIOD_MS 250
+/* An entry may still be amended (auditq_amend) this long after it was
+ * queued: the reads of one file by one tool come well within it, so their
+ * entry names them all (quiet.h). */
+#define AUDITQ_SETTLE_MS 500
+
 struct auditq;
 
-/* A queue writing into c, holding *cat_lock around every write. */
-int auditq_new(struct catalog *c, pthread_mutex_t *cat_lock, struct auditq **out) MUST_CHECK;
+/*
+ * A queue for the register in reg_dir: its log through a catalog
+ * connection of its own (so no write waits for the mount's catalog lock),
+ * and a new journal.  fsync_each 1 (mount option audit_fsync):
+ * auditq_push_durable also waits until the entry is on disk.  Errors of
+ * catalog_open and journal_open.
+ */
+int auditq_new(const char *reg_dir, int fsync_each, struct auditq **out) MUST_CHECK;
 /* Start the flushing thread (after fork/daemonize). */
 int auditq_start(struct auditq *q) MUST_CHECK;
-/* Queue a copy of *e (its strings are copied; time is set when 0).
+/* Journal and queue a copy of *e (its strings are copied; time is set
+ * when 0); a journal error is logged, and the entry still goes to the log.
  * Returns the entry's ticket, for auditq_amend: 1, 2, ... in queue order. */
 uint64_t auditq_push(struct auditq *q, const struct audit_entry *e);
 /*
@@ -27,6 +45,13 @@ uint64_t auditq_push(struct auditq *q, const struct audit_entry *e);
  * queued.  0, or -ENOENT when it is not (being) written any more.
  */
 int auditq_amend(struct auditq *q, uint64_t ticket, const char *reason);
+/*
+ * Queue a copy of *e, and return once it is journalled (and on disk, with
+ * fsync_each: the opens waiting at once share one fdatasync): 0, or -EIO
+ * when it could not be; the entry is then queued as "refused", reason
+ * "EIO", for the log.
+ */
+int auditq_push_durable(struct auditq *q, const struct audit_entry *e) MUST_CHECK;
 /* Write everything queued now.  0 or the error of audit_append (the
  * entries then stay queued). */
 int auditq_flush(struct auditq *q);

@@ -59,6 +59,7 @@ struct options {
 	char *reg_dir;
 	char *mountpoint;
 	int foreground, debug, singlethread, help, version;
+	int audit_fsync;
 	int bad;
 };
 
@@ -67,6 +68,7 @@ enum { KEY_HELP, KEY_VERSION, KEY_KEYRING, KEY_FG, KEY_DEBUG, KEY_SINGLE, KEY_DE
 static const struct fuse_opt option_spec[] = {
 	{ "passfile=%s", offsetof(struct options, passfile), 0 },
 	{ "extpass=%s", offsetof(struct options, extpass), 0 },
+	{ "audit_fsync", offsetof(struct options, audit_fsync), 1 },
 	FUSE_OPT_KEY("keyring=", KEY_KEYRING),
 	FUSE_OPT_KEY("default_permissions", KEY_DEFPERM),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -116,6 +118,8 @@ static void usage(void)
 	       "    -o passfile=FILE     passphrase of protected keyrings, first line of FILE\n"
 	       "    -o extpass=CMD       passphrase from the output of CMD (/bin/sh -c)\n"
 	       "                         (else asked on the terminal)\n"
+	       "    -o audit_fsync       an open waits until its audit entry is on disk, not\n"
+	       "                         only written (survives a crash of the machine too)\n"
 	       "    -f                   stay in the foreground, log to stderr\n"
 	       "    -d                   FUSE debug output (implies -f)\n"
 	       "    -s                   single-threaded\n"
@@ -214,7 +218,7 @@ static void resolve_level_gids(struct recfs *fs)
 }
 
 /* After the fork: sqlite connections, the snapshot, the threads. */
-static int start_mount(struct recfs *fs, const char *reg_dir, const char *readahead_path)
+static int start_mount(struct recfs *fs, const char *reg_dir, const char *readahead_path, int audit_fsync)
 {
 	struct keyring *kr = NULL;
 	int rc;
@@ -250,7 +254,7 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = caller_cache_new(fs->reg->policy, &fs->callers);
 	if (rc < 0)
 		goto out;
-	rc = auditq_new(fs->reg->cat, &fs->cat_lock, &fs->aq);
+	rc = auditq_new(reg_dir, audit_fsync, &fs->aq);
 	if (rc < 0)
 		goto out;
 	rc = auditq_start(fs->aq);
@@ -400,7 +404,7 @@ int main(int argc, char *argv[])
 		recfs_log(LOG_WARNING, "recfs: warning: no watchdog for %s (%s): if this daemon is killed, "
 			  "the mount may hang until its connection is aborted in /sys/fs/fuse/connections",
 			  o.mountpoint, strerror(-rc));
-	if (start_mount(&fs, reg_dir, readahead_path) < 0)
+	if (start_mount(&fs, reg_dir, readahead_path, o.audit_fsync) < 0)
 		goto out;
 	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)", reg_dir, o.mountpoint,
 		  keyring_level_count(fs.kr));

@@ -59,19 +59,34 @@ void recfs_caller(fuse_req_t req, struct caller *c)
 	caller_get(req_fs(req)->callers, ctx->uid, ctx->gid, ctx->pid, c);
 }
 
+static void make_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
+		       const char *artifact, const char *outcome, const char *reason, struct audit_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	caller_actor(c, fs->reg->policy, &e->actor);
+	e->action = action;
+	e->object = object;
+	e->artifact = artifact;
+	e->outcome = outcome;
+	e->reason = reason;
+}
+
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason)
 {
 	struct audit_entry e;
 
-	memset(&e, 0, sizeof(e));
-	caller_actor(c, fs->reg->policy, &e.actor);
-	e.action = action;
-	e.object = object;
-	e.artifact = artifact;
-	e.outcome = outcome;
-	e.reason = reason;
+	make_entry(fs, c, action, object, artifact, outcome, reason, &e);
 	return auditq_push(fs->aq, &e);
+}
+
+int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,
+			const char *artifact)
+{
+	struct audit_entry e;
+
+	make_entry(fs, c, action, object, artifact, "ok", NULL, &e);
+	return auditq_push_durable(fs->aq, &e);
 }
 
 void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
@@ -542,9 +557,18 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (rc == 0) {
 		struct stat st;
 
+		/* In the log before any byte can reach the caller (the page
+		 * cache included): an open the log cannot take is EIO. */
+		rc = recfs_audit_durable(fs, &c, "open", object, label);
+		if (rc < 0) {
+			content_close(ct);
+			ct = NULL;
+			goto out;
+		}
 		fill_attr(n, &st);
 		content_set_stat(ct, &st);
 		store_small(fs, ino, n, ct);
+		goto out;
 	}
 log:
 	recfs_audit(fs, &c, "open", object, object ? label : NULL, rc);

@@ -13,11 +13,13 @@
  *   - the invalidator (snapshot.c) tells the kernel what changed between two
  *     snapshots; it may block on a directory lock the kernel holds while a
  *     handler waits for the poller, so it is a thread of its own;
- *   - the audit flusher (auditq.c) writes queued entries in batches;
+ *   - the audit flusher (auditq.c) writes queued entries in batches, and
+ *     an open's handler writes the batch its own entry is in (auditq.h),
+ *     both through the queue's own catalog connection;
  *   - the prefetch workers (prefetch.c) warm the next files of a walk.
- * Everything that touches reg->cat (seal_unseal, seal_read_record, rights_*,
- * audit_append) holds cat_lock: one sqlite connection is not shared between
- * threads without a lock.  It is taken only through RECFS_LOCKED (below).
+ * Everything that touches reg->cat (seal_unseal, seal_read_record, rights_*)
+ * holds cat_lock: one sqlite connection is not shared between threads
+ * without a lock.  It is taken only through RECFS_LOCKED (below).
  */
 #ifndef RECFS_FS_I_H
 #define RECFS_FS_I_H
@@ -69,7 +71,7 @@ struct recfs {
 
 /*
  * rc = call, evaluated with *lock held: the one way fs/ takes cat_lock
- * (lock is &fs->cat_lock, or the pointer to it that auditq keeps).  Lock,
+ * (lock is &fs->cat_lock).  Lock,
  * the one expression and unlock are a single expression, so an unlock
  * cannot be missed or doubled (no return, goto or other statement fits
  * between them) and nothing but the call runs under the lock.  The call
@@ -106,6 +108,10 @@ void recfs_caller(fuse_req_t req, struct caller *c);
  * reason as given.  The strings are copied.  Returns its auditq ticket. */
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason);
+/* recfs_audit_entry with outcome "ok", returning once the entry is written
+ * (auditq_push_durable): 0 or -EIO. */
+int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,
+			const char *artifact) MUST_CHECK;
 /* recfs_audit_entry with outcome "ok" when err is 0, else "refused" with
  * the errno name as reason. */
 void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,

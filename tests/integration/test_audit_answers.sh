@@ -227,6 +227,43 @@ else
 	echo "   smbd or smbclient is not installed: the Samba case is not measured"
 fi
 
-unmount_recfs "$MNT"
+# --- no open is lost: kill -9 right after the last open returns ----------------------
+# Each open's entry is in the mount's audit journal before its reply: the
+# daemon killed the moment the reader is done loses none of them, and the
+# next recctl (or mount) moves the journal into the log.
+# kill_after CMD...: on a fresh mount, run CMD, kill -9 the daemon, unmount;
+# then journals is the number of journals left, logged the analyst's opens
+# in the log as recctl shows it, and left the journals after that.
+kill_after() {
+	local seq
+	fresh
+	seq=$(q "SELECT max(seq) FROM audit")
+	"$@" || fail "the reads before the kill" "$* failed"
+	kill -9 "${T_MOUNT_PID[$MNT]}"
+	# A dead connection is no mountpoint to mountpoint(1): unmount it here.
+	for _ in $(seq 1 100); do kill -0 "${T_MOUNT_PID[$MNT]}" 2>/dev/null || break; sleep 0.05; done
+	fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"
+	unmount_recfs "$MNT"
+	journals=$(find "$REG" -maxdepth 1 -name 'audit-journal-*' | wc -l)
+	logged=$(show --action open --user "$analyst" --json | /usr/bin/python3 -c '
+import json, sys
+print(sum(1 for e in json.load(sys.stdin) if e["seq"] > int(sys.argv[1]) and e["outcome"] == "ok"))' "$seq")
+	left=$(find "$REG" -maxdepth 1 -name 'audit-journal-*' | wc -l)
+}
+mapfile -t files < <(as_user "$analyst" find "$MNT/by-date" -type f | sort | head -n 60)
+kill_after as_user "$analyst" sh -c 'for f; do cat "$f" >/dev/null || exit 1; done' sh "${files[@]}"
+echo "   kill -9 after ${#files[@]} opens in a row: $logged of them in the log"
+assert_eq "kill -9 right after ${#files[@]} opens in a row: all are in the log" "${#files[@]}" "$logged"
+assert_eq "the killed mount left its audit journal" 1 "$journals"
+assert_eq "which recctl moved into the log" 0 "$left"
+mount_all_levels "$MNT"
+mapfile -t files < <(as_user "$analyst" find "$MNT/by-date" -type f -name '*.opus' | sort | tail -n 48)
+kill_after env U="$analyst" sh -c 'printf "%s\0" "$@" | setpriv --reuid="$U" --regid="$(id -g "$U")" \
+	--init-groups -- xargs -0 -n 1 -P 4 cat >/dev/null' sh "${files[@]}"
+echo "   kill -9 after ${#files[@]} opens by four readers at once: $logged of them in the log"
+assert_eq "kill -9 right after ${#files[@]} opens by four readers at once: all are in the log" "${#files[@]}" "$logged"
+assert_ok "the audit log verifies after the kills" "$RECCTL" audit verify -R "$REG"
+mount_all_levels "$MNT"
+assert_eq "a clean unmount leaves no journal" 0 "$(unmount_recfs "$MNT"; find "$REG" -maxdepth 1 -name 'audit-journal-*' | wc -l)"
 assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
 t_done
