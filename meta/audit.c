@@ -455,6 +455,30 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 	return catalog_each_audit_where(c, f, each_row, &w);
 }
 
+int audit_recording_objects(struct catalog *c, const char *recording, struct idlist *out)
+{
+	int rc;
+
+	idlist_add(out, recording);
+	rc = catalog_recording_artifacts(c, recording, out);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out)
+{
+	struct idlist recs = { 0 };
+	int rc;
+
+	idlist_add(out, handle);
+	rc = catalog_subject_recordings(c, handle, &recs);
+	if (rc == -ENOENT)
+		rc = 0;
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = audit_recording_objects(c, recs.id[i], out);
+	idlist_free(&recs);
+	return rc;
+}
+
 /* Count seals, stopping at the first: does the log have any? */
 static int seal_found(const struct cat_audit_seal *sl, void *ctx)
 {

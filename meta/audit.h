@@ -127,6 +127,21 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 #define AUDIT_EPOCH_MAX 900
 
 /*
+ * What entries about one recording name as their object, appended to out
+ * (for a cat_audit_filter): the recording id and, since entries written
+ * before schema 2 name the artifact opened by its id, the ids of the
+ * recording's artifacts (none once it is erased).  0, or the catalog's
+ * error (out may then hold some of them).
+ */
+int audit_recording_objects(struct catalog *c, const char *recording, struct idlist *out) MUST_CHECK;
+/*
+ * The same for a subject: its handle (its card, requests, export), and the
+ * objects of each recording the subject is in (audit_recording_objects).
+ * A subject no longer in the catalog gives its handle alone.
+ */
+int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
+
+/*
  * A verification key: the seed whose first evolution is the sealing key of
  * epoch 0, and the clock the key evolves by.  Whoever holds it can check
  * every seal, and could also make them: it belongs off the register's

@@ -321,6 +321,123 @@ out_norec:
 	return rc;
 }
 
+/*
+ * Art. 15(1)(c): to whom the subject's data went, from the audit log.  The
+ * entries about the subject or one of its recordings (audit_subject_objects)
+ * that disclosed something: an export ("disclosures", with its recipient
+ * from the entry's reason) and an open of a file, a read of details or of
+ * the card, a subject show ("accesses").  Refusals disclosed nothing and
+ * are left out.  Users are pseudonymised for this export alone: "user-N"
+ * stands for one account (uid), numbered in the order they first appear,
+ * so the subject learns how many people accessed what, when, and at which
+ * access level, but not who (the controller answers that if the law
+ * requires); a new export numbers them afresh.
+ */
+struct access_walk {
+	struct exp *e;
+	json_t *disclosures, *accesses;
+	uid_t uids[256];	/* the pseudonyms given: user-(i+1) is uids[i] */
+	size_t n_uids;
+};
+
+static const char *const access_actions[] = { "open", "details", "card", "subject-show", NULL };
+
+static int is_access(const char *action)
+{
+	for (size_t i = 0; access_actions[i]; i++)
+		if (!strcmp(action, access_actions[i]))
+			return 1;
+	return 0;
+}
+
+/* user-N of uid; past the table's size all further accounts share one name. */
+static void pseudonym(struct access_walk *w, uid_t uid, char out[16])
+{
+	size_t i;
+
+	for (i = 0; i < w->n_uids && w->uids[i] != uid; i++)
+		;
+	if (i == w->n_uids && w->n_uids < sizeof(w->uids) / sizeof(w->uids[0]))
+		w->uids[w->n_uids++] = uid;
+	if (i < sizeof(w->uids) / sizeof(w->uids[0]))
+		snprintf(out, 16, "user-%zu", i + 1);
+	else
+		snprintf(out, 16, "user-more");
+}
+
+static int add_access(const struct audit_entry *a, void *ctx)
+{
+	struct access_walk *w = ctx;
+	struct cat_artifact art;
+	char t[21], who[16], label[NAMING_LABEL_MAX];
+	const char *rec = NULL, *artifact = a->artifact;
+	json_t *o;
+
+	if (!a->action || !a->outcome || strcmp(a->outcome, "ok"))
+		return 0;
+	if (strcmp(a->action, "export") && !is_access(a->action))
+		return 0;
+	util_format_time(a->time, t);
+	memset(&art, 0, sizeof(art));
+	/* An entry before schema 2 names the artifact opened by its id. */
+	if (a->object && strcmp(a->object, w->e->handle) && catalog_get_artifact(w->e->r->cat, a->object, &art) == 0) {
+		rec = art.recording;
+		naming_label(label, art.role, art.n, art.ext);
+		artifact = label;
+	} else if (a->object && strcmp(a->object, w->e->handle)) {
+		rec = a->object;
+	}
+	o = json_pack("{s:s, s:s}", "time", t, "action", a->action);
+	json_object_set_new(o, "recording", rec ? json_string(rec) : json_null());
+	if (!strcmp(a->action, "export")) {
+		const char *r = a->reason ? strstr(a->reason, "recipient=") : NULL;
+		size_t n = r ? strcspn(r + 10, " ") : 0;
+
+		json_object_set_new(o, "recipient", r ? json_stringn(r + 10, n) : json_null());
+		json_array_append_new(w->disclosures, o);
+	} else {
+		pseudonym(w, a->actor.uid, who);
+		json_object_set_new(o, "artifact", artifact ? json_string(artifact) : json_null());
+		json_object_set_new(o, "user", json_string(who));
+		json_object_set_new(o, "level", a->actor.level ? json_string(a->actor.level) : json_null());
+		json_array_append_new(w->accesses, o);
+	}
+	cat_artifact_clear(&art);
+	return 0;
+}
+
+/* The "disclosures" and "accesses" of export.json. */
+static int add_accesses(struct exp *e, json_t *index)
+{
+	struct access_walk w = { .e = e, .disclosures = json_array(), .accesses = json_array() };
+	struct idlist objs = { 0 };
+	struct cat_audit_filter f = { 0 };
+	const char **list = NULL;
+	int rc = audit_subject_objects(e->r->cat, e->handle, &objs);
+
+	if (rc == 0) {
+		list = xcalloc(objs.n, sizeof(*list));
+		for (size_t i = 0; i < objs.n; i++)
+			list[i] = objs.id[i];
+		f.objects = list;
+		f.n_objects = objs.n;
+		rc = audit_each_where(e->r->cat, &f, add_access, &w);
+	}
+	if (rc == 0) {
+		json_object_set_new(index, "disclosures", w.disclosures);
+		json_object_set_new(index, "accesses", w.accesses);
+		json_object_set_new(index, "users",
+				    json_string("pseudonymised for this export: user-N is one account, numbered in the "
+						"order of its first access; level is its access level then"));
+	} else {
+		json_decref(w.disclosures);
+		json_decref(w.accesses);
+	}
+	free(list);
+	idlist_free(&objs);
+	return rc;
+}
+
 /* The log entries of a finished export, in one transaction. */
 static int log_export(struct exp *e, const struct audit_actor *a, const char *recipient, const char *ref)
 {
@@ -411,6 +528,8 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 	index = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:O, s:O}", "format", "recfs-export/1", "register",
 			  pol->reg_name, "controller", pol->controller, "privacy_contact", pol->privacy_contact,
 			  "exported_at", now, "subject", handle, "recordings", e.recs, "withheld", e.withheld);
+	if ((rc = add_accesses(&e, index)))
+		goto out;
 	if (rcp)
 		json_object_set_new(index, "recipient",
 				    json_pack("{s:s, s:s?, s:b, s:s?}", "name", rcp->name, "display", rcp->display,

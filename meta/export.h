@@ -3,7 +3,14 @@
  * (Art. 20): everything the register holds on one subject, decrypted, in a
  * machine-readable folder, and the disclosure logged.
  *
- *   OUTDIR/<handle>/export.json        what was exported, to whom, when
+ *   OUTDIR/<handle>/export.json        what was exported, to whom, when; and
+ *                                      from the audit log, whom the subject's
+ *                                      data went to before (Art. 15(1)(c)):
+ *                                      "disclosures" (exports, by recipient)
+ *                                      and "accesses" (opens of the files,
+ *                                      reads of details and card: time,
+ *                                      recording, file, level and a user
+ *                                      pseudonym of this export, user-N)
  *                   subject.json       the subject's card
  *                   <stem>.vcon.json   per recording, shaped after the IETF
  *                                      vCon draft (parties, dialog,

@@ -137,6 +137,26 @@ assert_eq "--recording with --subject of another person: nothing" 0 \
 assert_contains "--recording, --action details: the details read, naming the attribute" \
 	"$(show --recording "$rid" --action details)" " details $rid ok"
 
+# --- the subject's export says whom their data went to (Art. 15(1)(c)) ----------------
+sleep 1
+assert_ok "an export to a recipient of the policy" "$RECCTL" subject export -R "$REG" "$handle" "$T_TMP/exp1" \
+	--level-keyring "$KEYS/privacy.keyring" --recipient tamro-group
+assert_ok "the subject's own export" "$RECCTL" subject export -R "$REG" "$handle" "$T_TMP/exp2" \
+	--level-keyring "$KEYS/privacy.keyring"
+ej=$T_TMP/exp2/$handle/export.json
+assert_eq "export.json lists the opens of the recording: pseudonym, level, file" \
+	"user-1 analysis opus|user-2 analysis wav|user-3 privacy chat|" \
+	"$(/usr/bin/python3 -c '
+import json, sys
+for a in json.load(open(sys.argv[1]))["accesses"]:
+    if a["action"] == "open" and a["recording"] == sys.argv[2]:
+        print(a["user"], a["level"], a["artifact"], end="|")' "$ej" "$rid")"
+assert_eq "and the disclosure to the recipient" "tamro-group" \
+	"$(/usr/bin/python3 -c 'import json, sys; print(" ".join(sorted({d["recipient"] for d in json.load(open(sys.argv[1]))["disclosures"]})))' "$ej")"
+for u in "$analyst" "$analyst2" "$dpo"; do
+	assert_not_contains "export.json does not name $u" "$(cat "$ej")" "$u"
+done
+
 # --- quiet: reading details is logged once per caller, recording, 10 minutes --------
 # Each case on a fresh mount, so that no window of an earlier case counts.
 fresh() { unmount_recfs "$MNT"; mount_all_levels "$MNT"; as_user "$analyst" find "$MNT/by-date" >/dev/null; }

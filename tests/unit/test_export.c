@@ -182,6 +182,68 @@ TEST(test_export_withholds_restricted_recordings)
 	free(o3);
 }
 
+TEST(test_export_lists_disclosures_and_pseudonymised_accesses)
+{
+	struct export_result res = { 0 };
+	struct audit_actor a1 = actor, a2 = actor;
+	char *o = xasprintf("%s/out-a", dir), *p = NULL, *text = NULL;
+	json_t *j = NULL, *acc, *dis, *x;
+	size_t i, n_open = 0;
+	int seen_it = 0;
+
+	a1.uid = 1001;
+	a1.user = "maija.virtanen";
+	a1.level = "analysis";
+	a2.uid = 1002;
+	a2.user = "pekka.ojala";
+	a2.level = "privacy";
+	CHECK_EQ(audit_log_artifact(reg->cat, &a1, "open", rec_id, "opus", "ok", NULL), 0);
+	CHECK_EQ(audit_log_artifact(reg->cat, &a2, "open", rec_id, "wav", "ok", NULL), 0);
+	CHECK_EQ(audit_log_artifact(reg->cat, &a1, "open", rec_id, "chat", "ok", NULL), 0);
+	CHECK_EQ(audit_log_artifact(reg->cat, &a2, "open", rec_id, "opus", "refused", "EACCES"), 0);
+	CHECK_EQ(audit_log(reg->cat, &a1, "details", rec_id, "ok", "user.recfs.title"), 0);
+	CHECK_EQ(audit_log(reg->cat, &a2, "open", "0123456789abcdef0123456789abcdef", "ok", NULL), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, NULL, &res), 0);
+	p = xasprintf("%s/export.json", res.dir);
+	j = json_load_file(p, 0, NULL);
+	CHECK(j != NULL);
+	acc = json_object_get(j, "accesses");
+	dis = json_object_get(j, "disclosures");
+	CHECK(json_is_array(acc));
+	CHECK(json_is_array(dis));
+	json_array_foreach(acc, i, x) {
+		const char *act = json_string_value(json_object_get(x, "action"));
+
+		CHECK_STR(json_string_value(json_object_get(x, "recording")), rec_id);
+		if (act && !strcmp(act, "open")) {
+			/* In the order logged: user-1 is a1, user-2 a2. */
+			static const char *const who[] = { "user-1", "user-2", "user-1" };
+			static const char *const art[] = { "opus", "wav", "chat" };
+			static const char *const lvl[] = { "analysis", "privacy", "analysis" };
+
+			if (n_open < 3) {
+				CHECK_STR(json_string_value(json_object_get(x, "user")), who[n_open]);
+				CHECK_STR(json_string_value(json_object_get(x, "artifact")), art[n_open]);
+				CHECK_STR(json_string_value(json_object_get(x, "level")), lvl[n_open]);
+			}
+			n_open++;
+		}
+	}
+	CHECK_EQ(n_open, 3);	/* not the refusal, not another recording */
+	json_array_foreach(dis, i, x)
+		seen_it |= json_is_string(json_object_get(x, "recipient")) &&
+			   !strcmp(json_string_value(json_object_get(x, "recipient")), "it-provider");
+	CHECK(seen_it);
+	/* Nobody is named or numbered as the system knows them. */
+	text = json_dumps(j, 0);
+	CHECK(text && !strstr(text, "maija.virtanen") && !strstr(text, "pekka.ojala") && !strstr(text, "\"uid\""));
+	free(text);
+	json_decref(j);
+	free(p);
+	free(o);
+	free(res.dir);
+}
+
 static struct keyring *one_level(const char *level)
 {
 	struct keyring *kr = NULL;
@@ -230,6 +292,7 @@ int main(void)
 	RUN(test_export_checks_the_recipient_against_the_policy);
 	RUN(test_export_needs_a_key_from_the_details_level_up);
 	RUN(test_export_withholds_restricted_recordings);
+	RUN(test_export_lists_disclosures_and_pseudonymised_accesses);
 	reg_close(reg);
 	keyring_free(secrets);
 	keyring_free(analysis_kr);

@@ -187,35 +187,20 @@ static int resolve_recording(struct catalog *cat, const char *x, char id[RECFS_I
 	return 0;
 }
 
-/* Add recording id and its artifacts' ids (entries written before schema 2
- * name artifacts by id) to l. */
+/* audit_recording_objects, with the error said. */
 static int add_recording(struct catalog *cat, const char *id, struct idlist *l)
 {
-	int rc;
+	int rc = audit_recording_objects(cat, id, l);
 
-	idlist_add(l, id);
-	rc = catalog_recording_artifacts(cat, id, l);
-	if (rc && rc != -ENOENT)
-		return error("cannot read the artifacts of %s: %s", id, meta_strerror(rc));
-	return 0;
+	return rc ? error("cannot read the artifacts of %s: %s", id, meta_strerror(rc)) : 0;
 }
 
-/* Add the subject's handle, its recordings and their artifacts to l. */
+/* audit_subject_objects, with the error said. */
 static int add_subject(struct catalog *cat, const char *handle, struct idlist *l)
 {
-	struct idlist recs = { 0 };
-	int rc;
+	int rc = audit_subject_objects(cat, handle, l);
 
-	idlist_add(l, handle);
-	rc = catalog_subject_recordings(cat, handle, &recs);
-	if (rc == -ENOENT)
-		rc = 0;	/* erased, or never here: its own entries only */
-	else if (rc)
-		rc = error("cannot read the recordings of %s: %s", handle, meta_strerror(rc));
-	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = add_recording(cat, recs.id[i], l);
-	idlist_free(&recs);
-	return rc;
+	return rc ? error("cannot read the recordings of %s: %s", handle, meta_strerror(rc)) : 0;
 }
 
 /* Keep in a the strings that are in b too. */
