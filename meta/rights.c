@@ -30,6 +30,11 @@
 #include "seal.h"
 #include "subject.h"
 
+#define HOLD_REASON_MAX 512
+#define CARD_VALUE_MAX 256
+
+static const char *const card_fields[] = { "name", "phone", "email", "organisation" };
+
 /*
  * Art. 12(3): an action on a subject with an open rights request is part
  * of answering it, so its audit reason names the request ("request=N").
@@ -387,7 +392,7 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
-	if (reason && (!*reason || strlen(reason) > 512))
+	if (reason && rights_check_hold_reason(reason))
 		return audit_refuse(r->cat, a, "hold", recording, -EINVAL, "a hold needs a reason of at most 512 bytes");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
@@ -433,41 +438,47 @@ out:
 	return rc;
 }
 
-static int valid_text(const char *s)
+int rights_check_hold_reason(const char *reason)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(reason);
 
-	if (n > 256)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	return n >= 1 && n <= HOLD_REASON_MAX ? 0 : -EINVAL;
+}
+
+int rights_check_card_value(const char *field, const char *value)
+{
+	size_t i, n = strlen(value);
+
+	for (i = 0; i < sizeof(card_fields) / sizeof(card_fields[0]); i++)
+		if (!strcmp(field, card_fields[i]))
+			break;
+	if (i == sizeof(card_fields) / sizeof(card_fields[0]))
+		return -ENOTSUP;
+	if (n > CARD_VALUE_MAX || !util_utf8_valid(value, n))
+		return -EINVAL;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-	return 1;
+			return -EINVAL;
+	return 0;
 }
 
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value)
 {
-	static const char *const fields[] = { "name", "phone", "email", "organisation" };
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	char card_id[RECFS_ID_HEX], log_id[RECFS_ID_HEX], why[96];
 	char *json = NULL, *text = NULL, *logtext = NULL;
-	json_t *card = NULL, *entry = NULL, *tmp;
+	json_t *card = NULL, *entry = NULL;
 	size_t len;
-	int rc, known = 0;
+	int rc;
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "rectify", handle, -EPERM, "below the rights level");
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		known |= !strcmp(field, fields[i]);
-	if (!known)
+	rc = rights_check_card_value(field, value);
+	if (rc == -ENOTSUP)
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOTSUP, "not a card field");
-	tmp = json_string(value);
-	if (!tmp || !valid_text(value)) {
-		json_decref(tmp);
+	if (rc)
 		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
-	}
-	json_decref(tmp);
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc)
 		return rc;

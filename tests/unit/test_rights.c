@@ -244,6 +244,44 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 	free(id);
 }
 
+TEST(test_value_checks_refuse_what_the_rights_refuse)
+{
+	char reason[514], value[258], handle[CATALOG_HANDLE_MAX], phone[32];
+	char *id = ingest_one("v1", "2026-03-07T10:00:00Z", "");
+
+	memset(reason, 'r', 512);
+	reason[512] = '\0';
+	memset(value, 'v', 256);
+	value[256] = '\0';
+	CHECK_EQ(rights_check_hold_reason("complaint 12"), 0);
+	CHECK_EQ(rights_check_hold_reason(reason), 0);
+	CHECK_EQ(rights_check_hold_reason(""), -EINVAL);
+	CHECK_EQ(rights_check_card_value("name", "\xc3\x84ij\xc3\xb6 Virtanen"), 0);
+	CHECK_EQ(rights_check_card_value("phone", ""), 0);
+	CHECK_EQ(rights_check_card_value("email", value), 0);
+	CHECK_EQ(rights_check_card_value("title", "x"), -ENOTSUP);
+	CHECK_EQ(rights_check_card_value("name", "line\nbreak"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("name", "del\x7f"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("name", "\xc3"), -EINVAL);		/* cut short */
+	CHECK_EQ(rights_check_card_value("name", "\xed\xa0\x80"), -EINVAL);	/* a surrogate */
+	strcat(reason, "r");
+	strcat(value, "v");
+	CHECK_EQ(rights_check_hold_reason(reason), -EINVAL);
+	CHECK_EQ(rights_check_card_value("email", value), -EINVAL);
+
+	/* The rights refuse the same values with the same errno. */
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("v1"));
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", phone, handle), 0);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, ""), -EINVAL);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, reason), -EINVAL);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "name", "\xed\xa0\x80"), -EINVAL);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", value), -EINVAL);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "title", "x"), -ENOTSUP);
+	free(id);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -260,6 +298,7 @@ int main(void)
 	RUN(test_restrict_drops_lower_seals_and_lift_reseals);
 	RUN(test_retention_beyond_max_retention_is_einval);
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
+	RUN(test_value_checks_refuse_what_the_rights_refuse);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);
