@@ -103,8 +103,8 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 
 	recfs_caller(req, c);
 	tr = snapshot_tree(fs->snap);
-	node = tree_find(tr, tree_nodeid_ino(ino));
-	if (!node || !tree_visible(node, c->level) || tree_nodeid(node, tree_view(c->level)) != ino) {
+	node = tree_resolve(tr, ino, c->level);
+	if (!node) {
 		tree_unref(tr);
 		return -ENOENT;
 	}

@@ -164,6 +164,15 @@ struct tnode *tree_find(const struct tree *t, uint64_t ino)
 	return NULL;
 }
 
+struct tnode *tree_resolve(const struct tree *t, uint64_t nodeid, int level)
+{
+	struct tnode *n = tree_find(t, tree_nodeid_ino(nodeid));
+
+	if (!n || !tree_visible(n, level) || tree_nodeid(n, tree_view(level)) != nodeid)
+		return NULL;
+	return n;
+}
+
 static int cmp_kid(const void *a, const void *b)
 {
 	return strcmp((*(struct tnode *const *)a)->name, (*(struct tnode *const *)b)->name);

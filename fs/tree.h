@@ -151,6 +151,14 @@ static inline int tree_visible(const struct tnode *n, int level)
 }
 
 /*
+ * The node a node id from the kernel names for a caller of policy level
+ * `level` (-1: none), or NULL: when no node has its ino, when the level
+ * does not see it, or when the id is that of another view (only a walk
+ * through the root as that level hands such an id out).  Owned by t.
+ */
+struct tnode *tree_resolve(const struct tree *t, uint64_t nodeid, int level);
+
+/*
  * The next file after n in the order of a listing walk (by name, depth
  * first, never leaving n's top folder) that a caller of `level` sees and
  * that is of n's kind (type, artifact role and extension).  *budget bounds

@@ -376,6 +376,37 @@ TEST(test_diff_after_restrict_hides_the_name_from_the_lower_views_only)
 	free(c.v);
 }
 
+TEST(test_resolve_answers_a_node_id_for_its_own_view_and_level_only)
+{
+	const struct tnode *f[16], *root = t0->root;
+	size_t n = nodes_of(t0, hidden, f, 16), i;
+	unsigned v;
+
+	CHECK(tree_resolve(t0, TREE_ROOT_INO, -1) == root);
+	CHECK(tree_resolve(t0, TREE_ROOT_INO, privacy) == root);
+	CHECK(tree_resolve(t0, tree_view_nodeid(TREE_ROOT_INO, 2), privacy) == NULL);
+	CHECK(tree_resolve(t0, tree_nodeid_ino(~(uint64_t)0), privacy) == NULL);
+	CHECK(n > 0);
+	for (i = 0; i < n; i++) {
+		for (v = 0; v <= t0->n_levels; v++) {
+			uint64_t id = tree_nodeid(f[i], v);
+
+			/* Only the rights level sees a restricted file, and
+			 * only under the node id of its own view. */
+			CHECK(tree_resolve(t0, id, privacy) == (v == tree_view(privacy) ? f[i] : NULL));
+			CHECK(tree_resolve(t0, id, analysis) == NULL);
+			CHECK(tree_resolve(t0, id, -1) == NULL);
+		}
+	}
+	n = nodes_of(t0, kept, f, 16);
+	for (i = 0; i < n; i++) {
+		CHECK(tree_resolve(t0, tree_nodeid(f[i], tree_view(analysis)), analysis) == f[i]);
+		CHECK(tree_resolve(t0, tree_nodeid(f[i], tree_view(training)), training) ==
+		      (tree_visible(f[i], training) ? f[i] : NULL));
+		CHECK(tree_resolve(t0, tree_nodeid(f[i], tree_view(analysis)), training) == NULL);
+	}
+}
+
 int main(void)
 {
 	int i;
@@ -405,6 +436,7 @@ int main(void)
 	RUN(test_next_like_visits_every_opus_the_level_sees_across_day_folders);
 	RUN(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it);
 	RUN(test_diff_after_restrict_hides_the_name_from_the_lower_views_only);
+	RUN(test_resolve_answers_a_node_id_for_its_own_view_and_level_only);
 	tree_unref(t0);
 	tree_unref(t1);
 	tree_unref(t2);
