@@ -127,8 +127,14 @@ static const char schema_v4[] =
 	"  start INTEGER NOT NULL, interval INTEGER NOT NULL CHECK (interval > 0),"
 	"  epoch INTEGER NOT NULL, key BLOB NOT NULL);";
 
+/*
+ * v5: the blobs an erasure's transaction deleted the rows of, until they
+ * are unlinked (catalog_add_pending_unlink).
+ */
+static const char schema_v5[] = "CREATE TABLE pending_unlink (artifact TEXT PRIMARY KEY) WITHOUT ROWID;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
-static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4 };
+static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc)
@@ -1114,6 +1120,42 @@ int catalog_get_lock(struct catalog *c, const char *recording, struct cat_lock *
 	}
 	sqlite3_reset(st);
 	return ret;
+}
+
+int catalog_add_pending_unlink(struct catalog *c, const char *artifact)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO pending_unlink (artifact) VALUES (?1)";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, artifact, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "list a pending unlink");
+}
+
+int catalog_pending_unlinks(struct catalog *c, struct idlist *out)
+{
+	static const char sql[] = "SELECT artifact FROM pending_unlink ORDER BY artifact";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		idlist_add(out, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "pending unlinks");
+}
+
+int catalog_drop_pending_unlink(struct catalog *c, const char *artifact)
+{
+	static const char sql[] = "DELETE FROM pending_unlink WHERE artifact=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, artifact, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "drop a pending unlink");
 }
 
 int catalog_set_meta(struct catalog *c, const char *key, const char *value)

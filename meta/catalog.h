@@ -42,7 +42,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 4
+#define CATALOG_SCHEMA_VERSION 5
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -430,6 +430,23 @@ int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int6
 /* The number of the oldest open request of handle in *id.  -ENOENT when it
  * has none (meta_errmsg() not set); -EBUSY, -ENOMEM or -EIO from sqlite. */
 int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *id) MUST_CHECK;
+
+/*
+ * Pending unlinks: the artifact ids whose blob files are still to be
+ * unlinked after an erasure.  An erasure lists them in the transaction
+ * that deletes their rows and seals, so a crash between its commit and the
+ * unlinks leaves a list to finish (reg_finish_unlinks, register.h) rather
+ * than orphan ciphertext.
+ *
+ * catalog_add_pending_unlink joins the open transaction, if any; an id
+ * listed twice stays listed once.  catalog_pending_unlinks appends every
+ * listed id to out, which owns the copies (idlist_free; on failure it may
+ * hold some).  catalog_drop_pending_unlink forgets one (0 also when it is
+ * not listed).
+ */
+int catalog_add_pending_unlink(struct catalog *c, const char *artifact) MUST_CHECK;
+int catalog_pending_unlinks(struct catalog *c, struct idlist *out) MUST_CHECK;
+int catalog_drop_pending_unlink(struct catalog *c, const char *artifact) MUST_CHECK;
 
 /* Key/value settings of the register (register id, created_at, ...). */
 int catalog_set_meta(struct catalog *c, const char *key, const char *value) MUST_CHECK;

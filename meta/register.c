@@ -4,6 +4,13 @@
  *
  * A register never holds a secret key: reg_create hands the secrets back to
  * the caller, which writes them to keyring files elsewhere.
+ *
+ * Every tool opens a register here, so this is where the erasures a crash
+ * interrupted are finished: an erasure lists its blobs as pending unlinks
+ * in the transaction that deletes their rows (rights.c), and reg_open
+ * unlinks whatever is still listed.  A listed blob is never needed again
+ * (its rows are gone for good), so finishing twice, or from two processes
+ * at once, is harmless.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -179,6 +186,8 @@ int reg_open(const char *dir, struct reg **out)
 	 * if they cannot now, they stay for the next open. */
 	if (journal_recover(r->cat, dir, NULL))
 		meta_clear_error();
+	if (reg_finish_unlinks(r, NULL))
+		meta_clear_error();
 	free(path);
 	free(errs);
 	*out = r;
@@ -187,6 +196,50 @@ fail:
 	free(path);
 	free(errs);
 	reg_close(r);
+	return rc;
+}
+
+int reg_unlink_blobs(struct reg *r, const struct idlist *ids)
+{
+	char *gone = ids->n ? xcalloc(ids->n, 1) : NULL;	/* gone[i]: ids->id[i] is unlinked */
+	int rc = 0, e = 0;
+
+	for (size_t i = 0; i < ids->n; i++) {
+		char *p = reg_blob_path(r, ids->id[i]);
+
+		if (unlink(p) == 0 || errno == ENOENT)
+			gone[i] = 1;
+		else if (!rc)
+			rc = meta_fail(-errno, "cannot unlink %s: %s", p, strerror(errno));
+		free(p);
+	}
+	/* What could not be unlinked stays listed. */
+	if (ids->n && !(e = catalog_begin(r->cat))) {
+		for (size_t i = 0; !e && i < ids->n; i++)
+			if (gone[i])
+				e = catalog_drop_pending_unlink(r->cat, ids->id[i]);
+		if (!e)
+			e = catalog_commit(r->cat);
+		if (e)
+			catalog_rollback(r->cat);
+	}
+	free(gone);
+	return rc ? rc : e;
+}
+
+int reg_finish_unlinks(struct reg *r, size_t *n)
+{
+	struct idlist ids = { 0 };
+	int rc = catalog_pending_unlinks(r->cat, &ids);
+
+	if (rc == 0 && ids.n) {
+		if (catalog_checkpoint(r->cat))
+			meta_clear_error();
+		rc = reg_unlink_blobs(r, &ids);
+	}
+	if (rc == 0 && n)
+		*n = ids.n;
+	idlist_free(&ids);
 	return rc;
 }
 

@@ -39,8 +39,9 @@ int reg_create(const char *dir, const char *policy_path, struct keyring **secret
 
 /* Open an existing register; -ENOENT when dir is not one.  On a policy
  * error, -EINVAL and meta_errmsg says where.  The audit journals of mounts
- * that were killed are moved into the log (journal_recover); should that
- * fail, they stay for the next open. */
+ * that were killed are moved into the log (journal_recover), then the
+ * erasures that a crash interrupted are finished (reg_finish_unlinks); a
+ * failure of either does not fail the open, the next open tries again. */
 int reg_open(const char *dir, struct reg **out) MUST_CHECK;
 void reg_close(struct reg *r);
 
@@ -48,5 +49,27 @@ void reg_close(struct reg *r);
 char *reg_blob_path(const struct reg *r, const char *artifact_id);
 /* REGISTER/<name> (malloc'd). */
 char *reg_path(const struct reg *r, const char *name);
+
+/*
+ * Unlink the blob files of ids, artifacts whose rows and seals a committed
+ * erasure deleted and listed as pending (catalog_add_pending_unlink), then
+ * drop them from that list in one transaction (not inside the caller's:
+ * none may be open on r->cat).  A blob already gone counts as unlinked.
+ * The seals must be gone from the WAL too before: the caller has
+ * checkpointed (rights_shred) or calls reg_finish_unlinks, which does.
+ * Returns 0, or the errno of the first unlink or catalog failure (the
+ * others are still tried; meta_errmsg says which); what failed stays
+ * listed for the next reg_finish_unlinks.
+ */
+int reg_unlink_blobs(struct reg *r, const struct idlist *ids) MUST_CHECK;
+
+/*
+ * Finish every pending unlink, those a crash (kill -9, power loss) left
+ * between an erasure's commit and its unlinks included: checkpoint the WAL
+ * (a reader holding it makes that fail; it is then left to the next one),
+ * then reg_unlink_blobs of the whole list.  *n, when not NULL, is how many
+ * were listed.  0, or the errno of the first failure.
+ */
+int reg_finish_unlinks(struct reg *r, size_t *n) MUST_CHECK;
 
 #endif

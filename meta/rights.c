@@ -5,9 +5,12 @@
  * Erasure is crypto-shredding: inside one transaction every seal of every
  * object of the recording is deleted (secure_delete overwrites the bytes),
  * then its rows, and with them the sealed records the recording or subject
- * owns (rectification histories, catalog_owned_records); after the commit the WAL is checkpointed and truncated so
- * no old frame keeps a seal, and only then are the blob files unlinked.  A
- * crash after the commit leaves unreadable orphan blobs for fsck --repair.
+ * owns (rectification histories, catalog_owned_records), and its blobs are
+ * listed as pending unlinks; after the commit the WAL is checkpointed and
+ * truncated so no old frame keeps a seal, and only then are the blob files
+ * unlinked and struck off the list.  A crash after the commit leaves the
+ * list, which the next reg_open of any tool finishes (register.h): no
+ * ciphertext outlives its erasure.
  *
  * Restriction and its lift reconcile the recording's seals with the rule
  * (seal_reconcile_recording): restriction deletes the seals of every level
@@ -94,13 +97,12 @@ static int is_rights(const struct reg *r, int level)
 	return level >= 0 && (size_t)level < r->policy->n_levels && r->policy->levels[level].rights;
 }
 
-static void unlink_blobs(struct reg *r, const struct idlist *l)
+/* The seals of one artifact, and its blob listed to be unlinked. */
+static int erase_artifact_keys(struct reg *r, const char *artifact)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		char *p = reg_blob_path(r, l->id[i]);
-		unlink(p);
-		free(p);
-	}
+	int rc = catalog_delete_seals(r->cat, artifact, NULL);
+
+	return rc ? rc : catalog_add_pending_unlink(r->cat, artifact);
 }
 
 /* The sealed records owner (a handle or a recording id) owns, rectification
@@ -127,7 +129,7 @@ static int erase_rows(struct reg *r, const struct cat_recording *rec, struct idl
 	int rc = catalog_recording_artifacts(r->cat, rec->id, arts);
 
 	for (size_t i = from; rc == 0 && i < arts->n; i++)
-		rc = catalog_delete_seals(r->cat, arts->id[i], NULL);
+		rc = erase_artifact_keys(r, arts->id[i]);
 	if (rc == 0 && rec->details_id[0]) {
 		rc = catalog_delete_seals(r->cat, rec->details_id, NULL);
 		if (rc == 0)
@@ -152,7 +154,12 @@ static void checkpoint(struct reg *r, const struct audit_actor *a)
 void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlist *arts)
 {
 	checkpoint(r, a);
-	unlink_blobs(r, arts);
+	/* What fails stays pending: the next reg_open finishes it. */
+	if (reg_unlink_blobs(r, arts)) {
+		meta_clear_error();
+		if (audit_log(r->cat, a, "unlink", NULL, "error", "blobs left pending; the next open unlinks them"))
+			meta_clear_error();
+	}
 }
 
 int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
@@ -240,7 +247,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
 	idlist_add(&arts, artifact);
-	rc = catalog_delete_seals(r->cat, artifact, NULL);
+	rc = erase_artifact_keys(r, artifact);
 	if (rc == 0)
 		rc = catalog_delete_artifact(r->cat, artifact);
 	if (rc == 0)

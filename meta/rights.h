@@ -22,7 +22,9 @@
 #include "register.h"
 #include "util.h"
 
-/* Erase a whole recording: every seal, record, catalog row, then blobs.
+/* Erase a whole recording: every seal, record, catalog row, then blobs
+ * (listed as pending unlinks in the same transaction: a crash before they
+ * are unlinked leaves them to the next reg_open, register.h).
  * why: "rm", "retention", "withdraw-consent", ... (logged). */
 int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			   const char *why) MUST_CHECK;
@@ -30,17 +32,20 @@ int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor
  * rights_erase_recording for callers that erase many recordings in one
  * transaction (the retention sweep): must run inside the caller's
  * catalog_begin.  Same checks and audit entries (a refusal's entry joins the
- * transaction); deletes seals, records and rows, but neither checkpoints nor
- * unlinks: the recording's artifact ids are appended to arts, and after its
- * commit the caller calls rights_shred(arts).  On an error other than a
- * refusal or -ENOENT the caller rolls back.
+ * transaction); deletes seals, records and rows and lists the blobs as
+ * pending unlinks, but neither checkpoints nor unlinks: the recording's
+ * artifact ids are appended to arts, and after its commit the caller calls
+ * rights_shred(arts).  On an error other than a refusal or -ENOENT the
+ * caller rolls back.
  */
 int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			      const char *why, struct idlist *arts) MUST_CHECK;
 /*
  * After a commit that deleted seals: checkpoint and truncate the WAL so no
  * old frame keeps them (a failure, a reader holding the WAL, is logged and
- * the next checkpoint finishes it), then unlink the blobs of arts.
+ * the next checkpoint finishes it), then unlink the blobs of arts and
+ * strike them off the pending list (reg_unlink_blobs; what fails is logged
+ * and stays pending for the next reg_open).
  */
 void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlist *arts);
 /* Erase one non-audio artifact of a recording. */

@@ -1,11 +1,19 @@
 #!/bin/bash
-# Faults (issue 12): the daemon killed (SIGKILL) at random points while the
-# rights level erases a subject (rm -r by-subject/H, 200 recordings),
-# restricts and lifts many recordings (chmod 0 / chmod 0440) and a
-# retention sweep runs, with readers of another level on the mount all the
-# while.  After each kill: the operation ends, the mount unmounts within a
-# few seconds, a new mount serves the register, `recctl fsck` is clean
-# without --repair, and no recording is half erased.
+# Faults (issue 12).
+#
+# `recctl retention sweep` of expired recordings killed (SIGKILL) at random
+# points of its commits and unlinks: whatever an erasure had committed,
+# its blobs are gone once any recfs tool has opened the register again
+# (pending unlinks, register.h), and fsck --grace 0 finds no orphan.
+#
+# The daemon killed (SIGKILL) at 20 random points while the rights level
+# erases a subject (rm -r by-subject/H, 200 recordings), restricts and
+# lifts many recordings (chmod 0 / chmod 0440) and a retention sweep runs,
+# with readers of another level on the mount all the while, and stopped
+# (SIGTERM) twice during rm -r.  After each: the operation ends, the mount
+# unmounts within a few seconds (after SIGTERM the daemon has done it), a
+# new mount serves the register, `recctl fsck` is clean without --repair,
+# no blob of an erased artifact is left, and no recording is half erased.
 #
 # RECFS_FAULT_SEED repeats a run's random points (the seed is printed).
 # A kill that leaves the mount hung counts as a failure; the test then
@@ -35,7 +43,10 @@ for f in sorted(glob.glob(sys.argv[1] + "/rec*.json")):
     n += 1
     json.dump(m, open(f, "w", encoding="utf-8"), ensure_ascii=False)
 PY
+# 240 recordings of late 2022, all expired, for the sweeps killed.
+gen_manifests "$T_TMP/old" 240 --seed 29 --meetings 0.15 --now 2023-01-01T00:00:00Z
 ingest_spool "$spool"
+ingest_spool "$T_TMP/old"
 analyst=$(make_level_user analysis)
 dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
@@ -85,6 +96,37 @@ half_erased()
 	n=$((n + $(q "SELECT count(*) FROM artifact a WHERE NOT EXISTS
 		(SELECT 1 FROM seal s WHERE s.object = a.id AND s.level = 'privacy')")))
 	echo "$n"
+}
+
+# Blob files no artifact row names: ciphertext an erasure left behind.
+orphans()
+{
+	local n=0 f
+	q "SELECT id FROM artifact" | sort >"$T_TMP/arts"
+	for f in "$REG"/blobs/*/*; do
+		[ -f "$f" ] || continue
+		basename "$f"
+	done | sort | comm -23 - "$T_TMP/arts" | wc -l
+}
+
+# after_kill NAME: count the blobs the kill left (no recfs tool has opened
+# the register since); any tool's open of the register unlinks them
+# (recctl request list, which only lists rights requests, here), and fsck --grace
+# 0, which calls even a young orphan a problem, is clean.
+left_orphans=0 kills_with_orphans=0
+after_kill()
+{
+	local n
+	n=$(orphans)
+	echo "# $1: blob files of erased artifacts left by the kill: $n"
+	if [ "$n" -gt 0 ]; then
+		left_orphans=$((left_orphans + n))
+		kills_with_orphans=$((kills_with_orphans + 1))
+	fi
+	"$RECCTL" request list -R "$REG" >/dev/null 2>&1
+	assert_eq "$1: no blob of an erased artifact after the next recctl" 0 "$(orphans)"
+	assert_eq "$1: no pending unlink listed" 0 "$(q "SELECT count(*) FROM pending_unlink")"
+	assert_ok "$1: fsck --grace 0 finds no orphan" "$RECCTL" fsck -R "$REG" --grace 0
 }
 
 kills=0 terms=0 hangs=0 umount_max=0
@@ -172,21 +214,53 @@ trial()
 	if sanitizer_report "$MNT.err"; then
 		fail "$name: no sanitizer report" "$(grep -E -m 3 'Sanitizer|runtime error' "$MNT.err")"
 	fi
+	after_kill "$name"
 	assert_ok "$name: fsck is clean without --repair" "$RECCTL" fsck -R "$REG"
 	assert_eq "$name: no recording half erased" 0 "$(half_erased)"
 	done_kind[$kind]=$((${done_kind[$kind]:-0} + 1))
 }
 
+# --- recctl retention sweep killed --------------------------------------------
+# Five sweeps, each of a fifth more of the expired recordings ($RECFS_NOW
+# moves the clock), each killed 0-20 ms after its commit shows (pending
+# unlinks listed): between its commit and the end of its unlinks, the
+# window a crash used to leave orphan ciphertext in.
+mapfile -t old < <(q "SELECT retention_until FROM recording WHERE retention_until < strftime('%s', 'now')
+	ORDER BY retention_until")
+[ ${#old[@]} -ge 200 ] || t_abort "data" "too few expired recordings"
+sweep_kills=0
+for k in 1 2 3 4 5; do
+	RECFS_NOW=$((old[k * ${#old[@]} / 5 - 1] + 1)) "$RECCTL" retention sweep -R "$REG" >/dev/null 2>&1 &
+	op=$!
+	while kill -0 "$op" 2>/dev/null && [ "$(q "SELECT count(*) FROM pending_unlink" 2>/dev/null)" = 0 ]; do
+		:
+	done
+	ms=$((RANDOM % 20))
+	sleep "0.0$(printf '%02d' "$ms")"
+	if ! kill -9 "$op" 2>/dev/null; then
+		wait "$op" 2>/dev/null
+		echo "# sweep $k ended before its kill"
+		continue
+	fi
+	wait "$op" 2>/dev/null
+	sweep_kills=$((sweep_kills + 1))
+	echo "# sweep kill $sweep_kills, $ms ms after its commit"
+	after_kill "sweep kill $sweep_kills"
+	assert_eq "sweep kill $sweep_kills: no recording half erased" 0 "$(half_erased)"
+done
+[ "$sweep_kills" -ge 3 ] && pass "$sweep_kills sweeps were killed while they ran" ||
+	fail "at least 3 sweeps were killed while they ran" "$sweep_kills"
+
 # --- rm -r by-subject/H --------------------------------------------------------
+left_of() { q "SELECT count(*) FROM link WHERE handle = '$1'"; }
 for i in $(seq 1 8); do
-	[ "$(q "SELECT count(*) FROM link WHERE handle = '$H'")" -gt 0 ] || break
-	trial rm
+	if [ "$(left_of "$H")" -gt 0 ]; then trial rm; else trial rm2; fi
 done
 # A clean stop (SIGTERM) in the middle of rm -r must end too: the loop has
 # ended, the unlink queued in the kernel is never answered, and the
 # invalidator waits for its directory's lock.  (On H2: H may be gone.)
 for i in 1 2; do
-	trial rm2 TERM
+	if [ "$(left_of "$H2")" -gt 0 ]; then trial rm2 TERM; else trial rm TERM; fi
 done
 
 # --- chmod 0 / chmod 0440 of 80 recordings ---------------------------------------
@@ -214,6 +288,7 @@ mount_all_levels "$MNT"
 assert_ok "the register still serves after $kills kills" as_user "$dpo" ls -R "$MNT/by-date"
 unmount_recfs "$MNT"
 echo "# kills: $kills, SIGTERMs: $terms (rm ${done_kind[rm]:-0}+${done_kind[rm2]:-0}, chmod ${done_kind[chmod]:-0}, sweep ${done_kind[sweep]:-0}); hung: $hangs; slowest umount: $umount_max ms"
+echo "# sweeps killed: $sweep_kills; kills that left blobs of erased artifacts: $kills_with_orphans ($left_orphans blobs), all unlinked by the next recctl"
 assert_eq "20 kills were made" 20 "$kills"
 assert_eq "2 SIGTERMs were sent" 2 "$terms"
 assert_eq "no kill left the mount hung" 0 "$hangs"

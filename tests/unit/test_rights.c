@@ -98,6 +98,59 @@ TEST(test_erase_removes_rows_seals_blobs_and_every_seal_byte)
 	free(id);
 }
 
+/*
+ * A crash between an erasure's commit and its unlinks (here: the commit of
+ * rights_erase_recording_tx without rights_shred) leaves the blobs listed
+ * as pending; the next reg_open of the register unlinks them and empties
+ * the list.
+ */
+TEST(test_blobs_an_erasure_left_at_a_crash_go_at_the_next_open)
+{
+	char *id = ingest_one("c1", "2026-03-02T10:00:00Z", ""), *p = xasprintf("%s/reg", dir);
+	struct idlist arts = { 0 }, pending = { 0 };
+	struct reg *again = NULL;
+
+	if (!id)
+		return;
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(rights_erase_recording_tx(reg, &actor, privacy, id, "rm", &arts), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	CHECK_EQ(arts.n, 2);
+	CHECK_EQ(catalog_pending_unlinks(reg->cat, &pending), 0);
+	CHECK_EQ(pending.n, 2);
+	for (size_t i = 0; i < arts.n; i++) {
+		char *b = reg_blob_path(reg, arts.id[i]);
+
+		CHECK_EQ(access(b, F_OK), 0);	/* the crash left it */
+		free(b);
+	}
+	CHECK_EQ(reg_open(p, &again), 0);
+	for (size_t i = 0; i < arts.n; i++) {
+		char *b = reg_blob_path(reg, arts.id[i]);
+
+		CHECK(access(b, F_OK) < 0);
+		free(b);
+	}
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM pending_unlink"), 0);
+	reg_close(again);
+	idlist_free(&arts);
+	idlist_free(&pending);
+	free(p);
+	free(id);
+}
+
+/* An erasure that completes leaves nothing listed. */
+TEST(test_a_completed_erasure_leaves_no_pending_unlink)
+{
+	char *id = ingest_one("c2", "2026-03-02T11:00:00Z", "");
+
+	if (!id)
+		return;
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM pending_unlink"), 0);
+	free(id);
+}
+
 /* The chat of a recording (ingest_one gives it one). */
 static int chat_of(const struct cat_artifact *a, void *ctx)
 {
@@ -293,6 +346,8 @@ int main(void)
 	audit_self(&actor, "privacy");
 	RUN(test_erase_removes_rows_seals_blobs_and_every_seal_byte);
 	RUN(test_erase_of_an_artifact_is_logged_under_the_recording_and_the_file);
+	RUN(test_blobs_an_erasure_left_at_a_crash_go_at_the_next_open);
+	RUN(test_a_completed_erasure_leaves_no_pending_unlink);
 	RUN(test_hold_blocks_erase_with_eperm_and_logs_it);
 	RUN(test_below_rights_level_is_refused_and_logged);
 	RUN(test_restrict_drops_lower_seals_and_lift_reseals);

@@ -18,6 +18,10 @@
  * Ingest writes blobs before it commits their rows, so a young
  * unreferenced blob may be an ingest in flight: files younger than the
  * grace period are reported but neither counted as problems nor removed.
+ * An erasure's blobs are listed as pending unlinks until they are gone,
+ * and opening the register finishes what a crash left (register.h): one
+ * still listed here could not be unlinked, and is reported as such, not
+ * as an orphan; --repair tries again.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -77,6 +81,7 @@ struct fsck {
 	struct rec *recs;
 	size_t n_recs;
 	struct idlist dead_seals;	/* objects of seals that name nothing */
+	struct idlist pending;		/* blobs of erased artifacts left to unlink, sorted */
 	long problems, repaired, young, seals, blobs, verified, records_verified, quarantined;
 	int repair, verbose;
 	time_t grace;
@@ -297,6 +302,30 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 	return 0;
 }
 
+/* Erased artifacts whose blobs are still listed to be unlinked: the open
+ * of the register could not finish them (register.h). */
+static void check_pending(struct fsck *f)
+{
+	size_t n = 0;
+	int rc = catalog_pending_unlinks(f->r->cat, &f->pending);
+
+	if (rc) {
+		problem(f, "cannot read the pending unlinks: %s", strerror(-rc));
+		return;
+	}
+	for (size_t i = 0; i < f->pending.n; i++)
+		problem(f, "the blob of erased artifact %s is still to be unlinked", f->pending.id[i]);
+	if (!f->repair || !f->pending.n)
+		return;
+	rc = reg_finish_unlinks(f->r, &n);
+	if (rc) {
+		printf("  cannot unlink them all: %s\n", meta_errmsg()[0] ? meta_errmsg() : strerror(-rc));
+		return;
+	}
+	f->repaired += (long)n;
+	printf("  unlinked\n");
+}
+
 static int is_temp_name(const char *name)
 {
 	return strstr(name, ".tmp") != NULL;
@@ -328,6 +357,9 @@ static void scan_blob_dir(struct fsck *f, const char *sub)
 			problem(f, "%s is not a regular file", path);
 		} else if (is_temp_name(e->d_name)) {
 			stray(f, path, e->d_name, &st, "temporary file");
+		} else if (util_is_id(e->d_name) && bsearch(e->d_name, f->pending.id, f->pending.n,
+							     sizeof(*f->pending.id), cmp_id)) {
+			/* reported by check_pending */
 		} else if (!util_is_id(e->d_name) || !find_art(f, e->d_name)) {
 			stray(f, path, e->d_name, &st, "orphan blob");
 		} else if (strncmp(e->d_name, sub, 2)) {
@@ -557,6 +589,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	}
 	check_blob_files(&f);
+	check_pending(&f);
 	scan_blobs(&f);
 	scan_temp(&f, NULL);
 	scan_temp(&f, "keys");
@@ -595,5 +628,6 @@ out:
 	free(f.arts);
 	free(f.recs);
 	idlist_free(&f.dead_seals);
+	idlist_free(&f.pending);
 	return rc;
 }
