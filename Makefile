@@ -1,6 +1,7 @@
 # recfs - build, test, install.
 #   make                     all binaries (warnings are errors when WERROR=1, as in CI)
-#   make check               unit + integration tests (root: mounts, useradd)
+#   make check               unit + package (static) + integration tests (root: mounts, useradd)
+#   make check-package       man pages, systemd units, bash completion (no root)
 #   make SANITIZE=address,undefined check
 #   make install DESTDIR=... PREFIX=/usr
 #   make deps                install the Debian packages of packaging/deps.txt
@@ -16,6 +17,7 @@ MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/recfs
 SYSCONFDIR ?= /etc
 UNITDIR  ?= /lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC       ?= cc
 PKGS     := fuse3 libsodium sqlite3 ogg opusfile jansson inih
@@ -89,7 +91,14 @@ integration: all
 
 check: all $(UNIT_BIN)
 	@tests/unit/run.sh $(UNIT_BIN)
+	@RECFS_BUILD=$(abspath $(B)) tests/package/static.sh
 	@RECFS_BUILD=$(abspath $(B)) tests/integration/run.sh
+
+# What the package ships, without root or a mount: man pages render with
+# man --warnings silent, the systemd units verify, the bash completion
+# completes (tests/package/static.sh).  Part of check.
+check-package: all
+	@RECFS_BUILD=$(abspath $(B)) tests/package/static.sh
 
 # The fuzz targets: libmeta (and fs/tree.o) again with clang, the sanitizers
 # and libFuzzer's coverage, in a directory of their own.
@@ -133,18 +142,19 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(B)/recfs $(DESTDIR)$(BINDIR)/recfs
 	install -m 0755 $(B)/recctl $(DESTDIR)$(BINDIR)/recctl
 	ln -sf $(BINDIR)/recfs $(DESTDIR)$(SBINDIR)/mount.fuse.recfs
 	install -m 0644 packaging/man/recfs.8 $(DESTDIR)$(MANDIR)/man8/recfs.8
 	install -m 0644 packaging/man/recctl.1 $(DESTDIR)$(MANDIR)/man1/recctl.1
 	install -m 0644 packaging/man/recfs-policy.5 packaging/man/recfs-manifest.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 packaging/completion/recctl $(DESTDIR)$(COMPLETIONDIR)/recctl
 	install -m 0644 packaging/examples/tamro.conf $(DESTDIR)$(DOCDIR)/examples/tamro.conf
 	install -m 0644 packaging/systemd/*.service packaging/systemd/*.timer $(DESTDIR)$(UNITDIR)/
 
 clean:
 	rm -rf $(B) $(FUZZ_B)
 
-.PHONY: all unit integration check fuzz deps demo bench install clean
+.PHONY: all unit integration check check-package fuzz deps demo bench install clean
 .SECONDARY:
