@@ -12,11 +12,12 @@
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
-SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/recfs
 SYSCONFDIR ?= /etc
 UNITDIR  ?= /lib/systemd/system
+# mount(8) looks for mount.fuse.recfs in /sbin only (not /usr/local/sbin).
+MOUNTHELPERDIR ?= /sbin
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC       ?= cc
@@ -141,11 +142,12 @@ bench: all
 	@tests/bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MOUNTHELPERDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(B)/recfs $(DESTDIR)$(BINDIR)/recfs
 	install -m 0755 $(B)/recctl $(DESTDIR)$(BINDIR)/recctl
-	ln -sf $(BINDIR)/recfs $(DESTDIR)$(SBINDIR)/mount.fuse.recfs
+	sed 's#@RECFS@#$(BINDIR)/recfs#' packaging/mount.fuse.recfs.in >$(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.recfs
+	chmod 0755 $(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.recfs
 	install -m 0644 packaging/man/recfs.8 $(DESTDIR)$(MANDIR)/man8/recfs.8
 	install -m 0644 packaging/man/recctl.1 $(DESTDIR)$(MANDIR)/man1/recctl.1
 	install -m 0644 packaging/man/recfs-policy.5 packaging/man/recfs-manifest.5 $(DESTDIR)$(MANDIR)/man5/

@@ -5,8 +5,10 @@
  *
  *   recfs [-f] [-d] [-s] [-o OPTS] REGISTER MOUNTPOINT
  *
- * also as mount.fuse.recfs (mount -t fuse.recfs, fstab), where mount.fuse3
- * calls `recfs REGISTER MOUNTPOINT -o OPTS`.  Order of start-up, and why:
+ * also through mount -t fuse.recfs and fstab: mount(8) runs the installed
+ * helper mount.fuse.recfs (packaging/), which has mount.fuse3 call
+ * `/usr/bin/recfs REGISTER MOUNTPOINT -o OPTS`.  A mount point that is
+ * already a recfs mount is refused.  Order of start-up, and why:
  * everything that can fail for a reason a person should read (options,
  * register, keyrings and their passphrases, the mount itself) happens
  * before fuse_daemonize, so the error reaches the terminal; sqlite
@@ -285,6 +287,63 @@ static int mount_dev(const char *mountpoint, unsigned *major, unsigned *minor)
 	return 0;
 }
 
+/* Undo the octal escapes (\040 for a space, ...) of a mountinfo field, in place. */
+static void mountinfo_unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * 1 when the topmost mount on dir (a canonical path) is a recfs mount, 0
+ * when dir is no mount point or another file system is on top, -errno when
+ * the mount table cannot be read.  Read from /proc/self/mountinfo, which
+ * asks no file system anything; later lines are mounted later, on top.
+ */
+static int mounted_recfs(const char *dir)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL, *mnt = NULL, *type = NULL, *tok;
+		int field = 0, after_sep = 0;
+
+		for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save), field++) {
+			if (field == 4)
+				mnt = tok;
+			else if (field > 5 && !after_sep && !strcmp(tok, "-"))
+				after_sep = 1;
+			else if (after_sep) {
+				type = tok;
+				break;
+			}
+		}
+		if (!mnt || !type)
+			continue;
+		mountinfo_unescape(mnt);
+		if (!strcmp(mnt, dir))
+			rc = !strcmp(type, "fuse.recfs");
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
 /* In the watchdog child: no key stays in a process that does not use it. */
 static void scrub_watchdog(void *arg)
 {
@@ -355,6 +414,13 @@ int main(int argc, char *argv[])
 	if (stat(o.mountpoint, &st) < 0 || !S_ISDIR(st.st_mode) || !realpath(o.mountpoint, mnt_dir)) {
 		fprintf(stderr, "recfs: cannot mount on %s: %s\n", o.mountpoint,
 			errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		goto out;
+	}
+	/* The kernel would stack a second mount on the first, silently: two
+	 * daemons on one mount point, the lower one unreachable but alive. */
+	if (mounted_recfs(mnt_dir) > 0) {
+		fprintf(stderr, "recfs: %s is already a recfs mount; unmount it first (fusermount3 -u %s)\n",
+			mnt_dir, mnt_dir);
 		goto out;
 	}
 	/* Check the register now, while there is a terminal to say why. */
