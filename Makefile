@@ -149,6 +149,7 @@ install: all
 	sed 's#@RECFS@#$(BINDIR)/recfs#' packaging/mount.fuse.recfs.in >$(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.recfs
 	chmod 0755 $(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.recfs
 	install -m 0644 packaging/man/recfs.8 $(DESTDIR)$(MANDIR)/man8/recfs.8
+	ln -sf recfs.8 $(DESTDIR)$(MANDIR)/man8/mount.fuse.recfs.8
 	install -m 0644 packaging/man/recctl.1 $(DESTDIR)$(MANDIR)/man1/recctl.1
 	install -m 0644 packaging/man/recfs-policy.5 packaging/man/recfs-manifest.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 packaging/completion/recctl $(DESTDIR)$(COMPLETIONDIR)/recctl
