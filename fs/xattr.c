@@ -12,6 +12,13 @@
  * live in malloc'd buffers that are wiped before they are freed.  Reads of
  * sealed attributes are logged once per caller, object and ten minutes
  * (quiet.h); refused changes are logged every time.
+ *
+ * The reasons of a restriction and of a legal hold are sealed records for
+ * the rights level (rights.h): the rights level reads them in
+ * user.gdpr.restricted ("yes since=DATE reason=TEXT") and
+ * user.gdpr.legal_hold (the reason), decrypted only when that attribute is
+ * asked for and logged as the details are; every other level reads that
+ * there is one and since when ("yes since=DATE").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -54,10 +61,13 @@ static const char *const readonly_names[] = {
 static const char *const card_fields[] = { "name", "phone", "email", "organisation", NULL };
 
 /* The attributes of a sealed record, in the order of their bit in a quiet
- * window (quiet.h): a recording's details and a subject's card. */
+ * window (quiet.h): a recording's details and a subject's card.  A
+ * recording's window also has bits for its sealed reasons, after those. */
 enum { DETAILS_TITLE, DETAILS_STAFF, DETAILS_SUBJECT_NAMES, DETAILS_OPUS_TAGS, N_SEALED };
-static const char *const details_names[N_SEALED] = {
+enum { REASON_HOLD = N_SEALED, REASON_RESTRICTED, N_RECORDING_BITS };
+static const char *const details_names[N_RECORDING_BITS] = {
 	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", "user.recfs.opus_tags",
+	"user.gdpr.legal_hold", "user.gdpr.restricted",
 };
 static const char *const card_names[N_SEALED] = {
 	"user.recfs.name", "user.recfs.phone", "user.recfs.email", "user.recfs.organisation",
@@ -225,6 +235,7 @@ struct read_log {
 	const char *action;		/* "details", "card" */
 	const char *object;		/* the recording id, the handle */
 	const char *const *names;	/* details_names, card_names */
+	int n_names;			/* N_RECORDING_BITS, N_SEALED */
 };
 
 /* Log (or amend the entry naming) the attributes in the mask `names`,
@@ -235,7 +246,7 @@ static int log_read(void *ctx, uint64_t *ticket, uint32_t names, int amend)
 	char reason[160] = "";
 	int rc = 0;
 
-	for (int i = 0; i < N_SEALED; i++)
+	for (int i = 0; i < r->n_names; i++)
 		if (names & (1u << i))
 			snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason), "%s%s", *reason ? "," : "",
 				 r->names[i]);
@@ -257,7 +268,7 @@ static int log_read(void *ctx, uint64_t *ticket, uint32_t names, int amend)
 static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id, const char *action,
 		      const char *object, const char *const *names, const char *only, struct xattr_list *l)
 {
-	struct read_log log = { fs, c, action, object, names };
+	struct read_log log = { fs, c, action, object, names, names == card_names ? N_SEALED : N_RECORDING_BITS };
 	json_t *j = NULL;
 	char *v = NULL;
 	int i, rc;
@@ -313,6 +324,37 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, cons
 }
 
 /*
+ * The value of user.gdpr.restricted (bit REASON_RESTRICTED) or
+ * user.gdpr.legal_hold (REASON_HOLD) of a recording that has one: "yes
+ * since=DATE" ("yes" when the date is not known), and for the rights level
+ * asking for this very attribute (only) the reason opened with its key:
+ * " reason=TEXT" after that, or for a hold the reason alone.  A reason that
+ * does not open (the mount lacks the rights key) leaves it out.
+ */
+static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_recording *r, int bit,
+			  const char *ref, int64_t since, const char *only)
+{
+	const char *name = details_names[bit];
+	struct read_log log = { fs, c, "details", r->id, details_names, N_RECORDING_BITS };
+	char day[11], *text = NULL, *v;
+	size_t len = 0;
+
+	if (since)
+		util_format_date(since, day);
+	if (!only || strcmp(only, name) || c->level < seal_level_for(fs->reg->policy, NULL, SEAL_RIGHTS) ||
+	    !ref || !util_is_id(ref) || dek_read_record(fs, c, ref, &text, &len) < 0)
+		return since ? xasprintf("yes since=%s", day) : xstrdup("yes");
+	if (bit == REASON_HOLD)
+		v = xstrdup(text);
+	else
+		v = since ? xasprintf("yes since=%s reason=%s", day, text) : xasprintf("yes reason=%s", text);
+	crypto_memzero(text, len);
+	free(text);
+	quiet_read(fs->quiet, c->uid, r->id, (unsigned)bit, util_now(), log_read, &log);
+	return v;
+}
+
+/*
  * Every attribute of n the caller may see.  only: NULL for listxattr (the
  * names of sealed attributes, nothing decrypted), else the attribute
  * getxattr asks for (a sealed record is decrypted only when only is one of
@@ -333,15 +375,13 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	xl_add(l, "user.gdpr.purpose", xstrdup(r->purpose ? r->purpose : ""));
 	util_format_date(r->retention_until, t);
 	xl_add(l, "user.gdpr.retention_until", xstrdup(t));
-	if (r->restricted_since) {
-		util_format_date(r->restricted_since, t);
+	if (r->restricted_since)
 		xl_add(l, "user.gdpr.restricted",
-		       xasprintf("yes since=%s reason=%s", t, r->restricted_reason ? r->restricted_reason : ""));
-	} else {
+		       reason_value(fs, c, r, REASON_RESTRICTED, r->restricted_reason, r->restricted_since, only));
+	else
 		xl_add(l, "user.gdpr.restricted", xstrdup("no"));
-	}
 	if (r->legal_hold)
-		xl_add(l, "user.gdpr.legal_hold", xstrdup(r->legal_hold));
+		xl_add(l, "user.gdpr.legal_hold", reason_value(fs, c, r, REASON_HOLD, r->legal_hold, r->hold_since, only));
 	xl_add(l, "user.gdpr.controller", xstrdup(p->controller ? p->controller : ""));
 	if (r->data_source)
 		xl_add(l, "user.gdpr.data_source", xstrdup(r->data_source));

@@ -133,8 +133,28 @@ static const char schema_v4[] =
  */
 static const char schema_v5[] = "CREATE TABLE pending_unlink (artifact TEXT PRIMARY KEY) WITHOUT ROWID;";
 
+/*
+ * v6: the reasons of restrictions and legal holds leave the catalog's
+ * clear text (rights.h).  legal_hold and restricted_reason now hold the id
+ * of a sealed record; hold_since the day a hold began, taken for older
+ * holds from the audit entry that placed them (0 when none says).  SQL
+ * cannot seal (the rights level's public key is in keys/, not here): the
+ * text older rows hold is sealed by the next reg_open, which finds them
+ * through catalog_plain_reasons and the partial index recording_reasons.
+ * The blind index learns the kind of each entry (NULL in older ones) and
+ * is indexed by handle, so a rectification drops a subject's old entries.
+ */
+static const char schema_v6[] =
+	"ALTER TABLE recording ADD COLUMN hold_since INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE recording SET hold_since = coalesce((SELECT max(a.time) FROM audit a WHERE a.action = 'hold'"
+	"  AND a.outcome = 'ok' AND a.object = recording.id), 0) WHERE legal_hold IS NOT NULL;"
+	"CREATE INDEX recording_reasons ON recording(id)"
+	"  WHERE legal_hold IS NOT NULL OR restricted_reason IS NOT NULL;"
+	"ALTER TABLE subject_index ADD COLUMN kind TEXT;"
+	"CREATE INDEX subject_index_handle ON subject_index(handle);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
-static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5 };
+static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc)
@@ -474,7 +494,7 @@ void cat_artifact_clear(struct cat_artifact *a)
 #define REC_COLS                                                                                  \
 	"id, recorded_at, source, kind, purpose, legal_basis, data_source, retention_until,"       \
 	" restricted_since, restricted_reason, legal_hold, channels, pcm_samples, duration_ms,"    \
-	" locked, details_id, ingested_at"
+	" locked, details_id, ingested_at, hold_since"
 
 /* Fill r from a row of REC_COLS (strings duplicated). */
 static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
@@ -497,6 +517,7 @@ static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
 	r->locked = sqlite3_column_int(st, 14);
 	col_id(st, 15, r->details_id);
 	r->ingested_at = sqlite3_column_int64(st, 16);
+	r->hold_since = sqlite3_column_int64(st, 17);
 }
 
 void catalog_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -510,7 +531,7 @@ void catalog_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
 {
 	static const char sql[] = "INSERT INTO recording (" REC_COLS ") VALUES "
-				  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)";
+				  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
@@ -532,13 +553,14 @@ int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
 	sqlite3_bind_int(st, 15, r->locked);
 	sqlite3_bind_text(st, 16, r->details_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 17, r->ingested_at);
+	sqlite3_bind_int64(st, 18, r->hold_since);
 	return catalog_step_done(c, st, "insert recording");
 }
 
 int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 {
 	static const char sql[] = "UPDATE recording SET retention_until=?2, restricted_since=?3,"
-				  " restricted_reason=?4, legal_hold=?5, locked=?6 WHERE id=?1";
+				  " restricted_reason=?4, legal_hold=?5, locked=?6, hold_since=?7 WHERE id=?1";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
@@ -550,6 +572,7 @@ int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 	catalog_bind_text_or_null(st, 4, r->restricted_reason);
 	catalog_bind_text_or_null(st, 5, r->legal_hold);
 	sqlite3_bind_int(st, 6, r->locked);
+	sqlite3_bind_int64(st, 7, r->hold_since);
 	rc = catalog_step_done(c, st, "update recording");
 	if (rc == 0 && sqlite3_changes(c->db) == 0)
 		return -ENOENT;
@@ -949,6 +972,20 @@ int catalog_orphan_records(struct catalog *c, struct idlist *out)
 			    NULL, add_id_row, NULL, out);
 }
 
+int catalog_plain_reasons(struct catalog *c, struct idlist *out)
+{
+	/* The first term is the partial index's own condition, so that the
+	 * planner reads the index rather than the table. */
+	return catalog_walk(c,
+			    "SELECT id FROM recording WHERE (legal_hold IS NOT NULL OR restricted_reason IS NOT NULL)"
+			    " AND ((legal_hold IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record"
+			    "        WHERE record.id = recording.legal_hold AND record.owner = recording.id))"
+			    "   OR (restricted_reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record"
+			    "        WHERE record.id = recording.restricted_reason AND record.owner = recording.id)))"
+			    " ORDER BY id",
+			    NULL, add_id_row, NULL, out);
+}
+
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO subject (handle, card) VALUES (?1, ?2)";
@@ -990,16 +1027,42 @@ int catalog_delete_subject(struct catalog *c, const char *handle)
 	return catalog_step_done(c, st, "delete subject");
 }
 
-int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle)
+int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle, const char *kind)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO subject_index (mac, handle) VALUES (?1, ?2)";
+	static const char sql[] = "INSERT INTO subject_index (mac, handle, kind) VALUES (?1, ?2, ?3)"
+				  " ON CONFLICT (mac) DO UPDATE SET kind = excluded.kind WHERE handle = excluded.handle";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
+	catalog_bind_text_or_null(st, 3, kind);
 	return catalog_step_done(c, st, "insert index");
+}
+
+int catalog_drop_index_kind(struct catalog *c, const char *handle, const char *kind)
+{
+	static const char sql[] = "DELETE FROM subject_index WHERE handle=?1 AND kind=?2";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "drop index entries");
+}
+
+int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle)
+{
+	static const char sql[] = "DELETE FROM subject_index WHERE mac=?1 AND handle=?2";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "drop an index entry");
 }
 
 int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX])

@@ -42,7 +42,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 5
+#define CATALOG_SCHEMA_VERSION 6
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -53,8 +53,17 @@ struct cat_recording {
 	char *source, *kind, *purpose, *legal_basis, *data_source;
 	int64_t retention_until;	/* epoch of the last day kept */
 	int64_t restricted_since;	/* 0 when not restricted */
+	/*
+	 * The reasons of a restriction and of a legal hold are free text that
+	 * may name a person, so the catalog holds neither (schema 6): each is
+	 * the id of a sealed record for the rights level that the recording
+	 * owns (rights.h), NULL when there is none.  A register written before
+	 * schema 6 holds the text itself until reg_open seals it
+	 * (catalog_plain_reasons).
+	 */
 	char *restricted_reason;	/* NULL when not restricted */
-	char *legal_hold;		/* NULL when none */
+	char *legal_hold;		/* NULL when none; set: on hold */
+	int64_t hold_since;		/* when the hold was placed; 0 when none or not known */
 	int channels;
 	uint64_t pcm_samples;
 	uint64_t duration_ms;
@@ -135,7 +144,7 @@ int catalog_find_recording(struct catalog *c, const char *prefix, char id[RECFS_
 /* Delete the recording row; artifacts, links cascade. Seals and records are
  * deleted by the caller (they are keyed by object id). */
 int catalog_delete_recording(struct catalog *c, const char *id) MUST_CHECK;
-/* Update mutable fields: retention_until, restricted_*, legal_hold, locked. */
+/* Update mutable fields: retention_until, restricted_*, legal_hold, hold_since, locked. */
 int catalog_update_recording(struct catalog *c, const struct cat_recording *r) MUST_CHECK;
 /* Call fn for every recording by recorded_at, then id; fn returning
  * non-zero stops the walk and is returned.  The struct is lent for the
@@ -220,11 +229,33 @@ int catalog_owned_records(struct catalog *c, const char *owner, struct idlist *o
  */
 int catalog_orphan_records(struct catalog *c, struct idlist *out) MUST_CHECK;
 
+/*
+ * The recordings whose legal_hold or restricted_reason is not the id of a
+ * sealed record the recording owns: reasons in the clear, as a register
+ * written before schema 6 kept them.  Their ids are appended to out, by id
+ * (idlist_free).  A partial index keeps this cheap enough for every
+ * reg_open.  Catalog errors.
+ */
+int catalog_plain_reasons(struct catalog *c, struct idlist *out) MUST_CHECK;
+
 /* Subjects: handle -> card record id; blind index entries -> handle. */
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;
 int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX]) MUST_CHECK;
 int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
-int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
+/*
+ * Blind index entries: mac (a keyed hash of one normalised identifier) ->
+ * handle, with the kind of the identifier ("phone", "email", "ref"; schema
+ * 6, NULL in older entries), so that a subject's entries of one kind can
+ * be dropped without the index key.  catalog_put_index adds one; a mac
+ * that is taken stays with its subject (another subject's is not moved),
+ * and one of the same subject takes kind.  All strings are lent.
+ */
+int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle,
+		      const char *kind) MUST_CHECK;
+/* Drop handle's entries of kind (0 also when there are none). */
+int catalog_drop_index_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
+/* Drop the entry mac when it names handle (0 also when it does not). */
+int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
 /* -ENOENT when no subject has that entry. */
 int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;

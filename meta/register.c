@@ -10,7 +10,10 @@
  * in the transaction that deletes their rows (rights.c), and reg_open
  * unlinks whatever is still listed.  A listed blob is never needed again
  * (its rows are gone for good), so finishing twice, or from two processes
- * at once, is harmless.
+ * at once, is harmless.  So is sealing the reasons of restrictions and
+ * holds that a register written before catalog schema 6 kept in the clear
+ * (rights_seal_reasons), which reg_open does too: it looks without a lock,
+ * and looks again inside its transaction.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,9 +23,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "journal.h"
 #include "pubkey.h"
 #include "register.h"
+#include "rights.h"
 
 char *reg_path(const struct reg *r, const char *name)
 {
@@ -148,6 +153,7 @@ out:
 int reg_open(const char *dir, struct reg **out)
 {
 	struct reg *r = xcalloc(1, sizeof(*r));
+	struct audit_actor self;
 	char *path = NULL, *errs = NULL;
 	int rc;
 
@@ -187,6 +193,12 @@ int reg_open(const char *dir, struct reg **out)
 	if (journal_recover(r->cat, dir, NULL))
 		meta_clear_error();
 	if (reg_finish_unlinks(r, NULL))
+		meta_clear_error();
+	/* Reasons an older recfs kept in the clear are sealed at the first
+	 * open after the upgrade to schema 6 (rights.h); a read-only catalog
+	 * leaves them to the next open that can write. */
+	audit_self(&self, NULL);
+	if (rights_seal_reasons(r, &self, NULL))
 		meta_clear_error();
 	free(path);
 	free(errs);

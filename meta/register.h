@@ -40,8 +40,10 @@ int reg_create(const char *dir, const char *policy_path, struct keyring **secret
 /* Open an existing register; -ENOENT when dir is not one.  On a policy
  * error, -EINVAL and meta_errmsg says where.  The audit journals of mounts
  * that were killed are moved into the log (journal_recover), then the
- * erasures that a crash interrupted are finished (reg_finish_unlinks); a
- * failure of either does not fail the open, the next open tries again. */
+ * erasures that a crash interrupted are finished (reg_finish_unlinks), and
+ * the reasons an older recfs kept in the clear are sealed
+ * (rights_seal_reasons, logged as the calling process); a failure of any
+ * of these does not fail the open, the next open tries again. */
 int reg_open(const char *dir, struct reg **out) MUST_CHECK;
 void reg_close(struct reg *r);
 

@@ -17,6 +17,13 @@
  * below the rights level, needs no key and so holds on a workstation with a
  * stale policy too; lifting needs the rights level's key to unseal and
  * re-seal.
+ *
+ * The reason of a restriction or a legal hold is free text and may name a
+ * person: it is sealed for the rights level alone, as a record the
+ * recording owns (so erasing the recording erases it), and the catalog row
+ * and the audit entry name that record ("sealed=ID"), never the text.
+ * Replacing, releasing or lifting erases the old record in the same
+ * transaction; the WAL is truncated after it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -95,6 +102,68 @@ static int log_ok(struct reg *r, const struct audit_actor *a, const char *action
 static int is_rights(const struct reg *r, int level)
 {
 	return level >= 0 && (size_t)level < r->policy->n_levels && r->policy->levels[level].rights;
+}
+
+/* 1 when id is a sealed record that recording owns (a reason sealed by this
+ * module), 0 when it is not (text left by an older recfs), or an errno. */
+static int owns_record(struct reg *r, const char *recording, const char *id)
+{
+	struct idlist ids = { 0 };
+	int rc;
+
+	if (!id || !util_is_id(id))
+		return 0;
+	rc = catalog_owned_records(r->cat, recording, &ids);
+	for (size_t i = 0; rc == 0 && i < ids.n; i++)
+		if (!strcmp(ids.id[i], id))
+			rc = 1;
+	idlist_free(&ids);
+	return rc;
+}
+
+/* Seal text as a new record for the rights level that recording owns; its
+ * id in id.  Inside the caller's transaction. */
+static int seal_reason(struct reg *r, const char *recording, const char *text, char id[RECFS_ID_HEX])
+{
+	int rc;
+
+	crypto_new_id(id);
+	rc = seal_write_record(r, id, text, strlen(text), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
+	return rc ? rc : catalog_set_record_owner(r->cat, id, recording);
+}
+
+/*
+ * Replace the reason in *slot (&rec->legal_hold or &rec->restricted_reason)
+ * by text sealed (NULL: by none), erasing the record of the old one; text
+ * an older recfs left there is simply overwritten (secure_delete).  why
+ * (may be NULL) gets "sealed=ID" of the new record.  Inside the caller's
+ * transaction.
+ */
+static int replace_reason(struct reg *r, const char *recording, char **slot, const char *text, char *why,
+			  size_t whylen)
+{
+	char id[RECFS_ID_HEX];
+	int rc = owns_record(r, recording, *slot);
+
+	if (rc == 1) {
+		rc = catalog_delete_seals(r->cat, *slot, NULL);
+		if (rc == 0)
+			rc = catalog_delete_record(r->cat, *slot);
+	}
+	if (rc)
+		return rc;
+	if (*slot)	/* text an older recfs left, or an id */
+		crypto_memzero(*slot, strlen(*slot));
+	free(*slot);
+	*slot = NULL;
+	if (!text)
+		return 0;
+	if ((rc = seal_reason(r, recording, text, id)))
+		return rc;
+	*slot = xstrdup(id);
+	if (why)
+		snprintf(why, whylen, "sealed=%s", id);
+	return 0;
 }
 
 /* The seals of one artifact, and its blob listed to be unlinked. */
@@ -335,19 +404,31 @@ static int update_recording(struct reg *r, const struct audit_actor *a, const ch
 	return rc;
 }
 
-struct reseal {
-	const struct keyring *kr;	/* NULL for a restriction: it only deletes */
+/* What a restriction, a lift or a hold changes besides the row. */
+struct change {
+	char **slot;			/* the reason to replace: &rec->legal_hold or &rec->restricted_reason */
+	const char *text;		/* the new reason, or NULL for none */
+	int reseal;			/* reconcile the seals with rec as it now stands */
+	const struct keyring *kr;	/* for a lift's re-sealing; NULL when only deleting */
+	char why[64];			/* the audit reason: "sealed=ID" of the new reason */
 };
 
-/* The seals of rec as it now stands, restricted or not (seal.h). */
-static int reseal(struct reg *r, struct cat_recording *rec, void *ctx)
+/* The reason sealed, then the seals of rec as it now stands, restricted or
+ * not (seal.h). */
+static int apply_change(struct reg *r, struct cat_recording *rec, void *ctx)
 {
-	return seal_reconcile_recording(r, ((struct reseal *)ctx)->kr, rec, NULL);
+	struct change *x = ctx;
+	int rc = replace_reason(r, rec->id, x->slot, x->text, x->why, sizeof(x->why));
+
+	if (rc == 0 && x->reseal)
+		rc = seal_reconcile_recording(r, x->kr, rec, NULL);
+	return rc;
 }
 
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason)
 {
+	struct change x = { .reseal = 1 };
 	struct cat_recording rec;
 	int rc;
 
@@ -358,9 +439,9 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 		return rc;
 	if (!rec.restricted_since)
 		rec.restricted_since = util_now();
-	free(rec.restricted_reason);
-	rec.restricted_reason = xstrdup(reason && *reason ? reason : "restricted");
-	rc = update_recording(r, a, "restrict", &rec, reseal, &(struct reseal){ NULL }, rec.restricted_reason);
+	x.slot = &rec.restricted_reason;
+	x.text = reason && *reason ? reason : "restricted";
+	rc = update_recording(r, a, "restrict", &rec, apply_change, &x, x.why);
 	if (rc == 0)
 		checkpoint(r, a);
 	cat_recording_clear(&rec);
@@ -370,8 +451,8 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		const char *recording)
 {
+	struct change x = { .reseal = 1, .kr = kr };
 	struct cat_recording rec;
-	struct reseal ctx = { kr };
 	int rc;
 
 	if (!is_rights(r, actor_level))
@@ -382,10 +463,11 @@ int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_acto
 	if (rc)
 		return rc;
 	if (rec.restricted_since) {
+		x.slot = &rec.restricted_reason;
 		rec.restricted_since = 0;
-		free(rec.restricted_reason);
-		rec.restricted_reason = NULL;
-		rc = update_recording(r, a, "lift-restriction", &rec, reseal, &ctx, NULL);
+		rc = update_recording(r, a, "lift-restriction", &rec, apply_change, &x, NULL);
+		if (rc == 0)
+			checkpoint(r, a);	/* the reason's record is gone */
 	}
 	cat_recording_clear(&rec);
 	return rc;
@@ -394,6 +476,7 @@ int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_acto
 int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason)
 {
+	struct change x = { 0 };
 	struct cat_recording rec;
 	int rc;
 
@@ -404,9 +487,16 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
-	free(rec.legal_hold);
-	rec.legal_hold = reason ? xstrdup(reason) : NULL;
-	rc = update_recording(r, a, reason ? "hold" : "release-hold", &rec, NULL, NULL, reason);
+	/* A new reason for a hold in place keeps the day it began. */
+	if (!reason)
+		rec.hold_since = 0;
+	else if (!rec.legal_hold || !rec.hold_since)
+		rec.hold_since = util_now();
+	x.slot = &rec.legal_hold;
+	x.text = reason;
+	rc = update_recording(r, a, reason ? "hold" : "release-hold", &rec, apply_change, &x, reason ? x.why : NULL);
+	if (rc == 0)
+		checkpoint(r, a);	/* the old reason's record is gone */
 	cat_recording_clear(&rec);
 	return rc;
 }
@@ -521,7 +611,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		uint8_t mac[CRYPTO_MAC_BYTES];
 		if (subject_normalise(field, value, norm, sizeof(norm)) == 0) {
 			crypto_blind_index(keyring_index_key(kr), field, norm, mac);
-			rc = catalog_put_index(r->cat, mac, handle);
+			rc = catalog_put_index(r->cat, mac, handle, field);
 		}
 		crypto_memzero(norm, sizeof(norm));
 	}
@@ -549,4 +639,86 @@ out:
 	json_decref(card);
 	json_decref(entry);
 	return rc;
+}
+
+/* Seal the reasons rec holds in the clear; what was sealed goes into why. */
+static int seal_plain(struct reg *r, struct cat_recording *rec, struct strbuf *why)
+{
+	char **const slot[2] = { &rec->legal_hold, &rec->restricted_reason };
+	static const char *const what[2] = { "hold", "restriction" };
+	char sealed[64];
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		char *text;
+		int owned;
+
+		if (!*slot[i])
+			continue;
+		if ((owned = owns_record(r, rec->id, *slot[i])) != 0) {
+			rc = owned < 0 ? owned : 0;
+			continue;
+		}
+		/* replace_reason frees the slot: it seals a copy. */
+		text = xstrdup(*slot[i]);
+		rc = replace_reason(r, rec->id, slot[i], text, sealed, sizeof(sealed));
+		crypto_memzero(text, strlen(text));
+		free(text);
+		if (rc == 0)
+			strbuf_addf(why, "%s%s %s", why->len ? " " : "", what[i], sealed);
+	}
+	return rc;
+}
+
+int rights_seal_reasons(struct reg *r, const struct audit_actor *a, size_t *n)
+{
+	struct idlist ids = { 0 };
+	size_t done = 0;
+	int rc = catalog_plain_reasons(r->cat, &ids);
+
+	/* Looked at without a lock first: nearly every open finds none. */
+	if (rc || ids.n == 0)
+		goto out;
+	idlist_free(&ids);
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	/* Again inside the transaction: another process may have done it. */
+	rc = catalog_plain_reasons(r->cat, &ids);
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+		struct cat_recording rec;
+		struct strbuf why = { 0 };
+
+		if ((rc = catalog_get_recording(r->cat, ids.id[i], &rec)))
+			break;
+		rc = seal_plain(r, &rec, &why);
+		if (rc == 0)
+			rc = catalog_update_recording(r->cat, &rec);
+		if (rc == 0)
+			rc = audit_log(r->cat, a, "seal-reasons", rec.id, "ok", why.s);
+		strbuf_release(&why);
+		cat_recording_clear(&rec);
+		done++;
+	}
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		goto out;
+	}
+	checkpoint(r, a);
+out:
+	if (rc == 0 && n)
+		*n = done;
+	idlist_free(&ids);
+	return rc;
+}
+
+int rights_read_reason(struct reg *r, const struct keyring *kr, const char *reason, char **text)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	size_t len;
+
+	if (!reason || !util_is_id(reason))
+		return -ENOENT;
+	return seal_read_record(r, kr, rl, reason, text, &len);
 }

@@ -55,17 +55,57 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
  * could not be erased, e.g. on hold: the card and histories then stay). */
 int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle) MUST_CHECK;
 
-/* Restrict (Art. 18): delete every seal below the rights level. */
+/*
+ * Restrict (Art. 18): delete every seal below the rights level.  reason
+ * (lent; NULL or "" stands for "restricted") is free text that may name a
+ * person: it is sealed for the rights level as a record the recording owns
+ * (catalog_set_record_owner), rec->restricted_reason holds that record's
+ * id, and the audit entry says "sealed=ID".  Restricting again replaces the
+ * reason (the old record is erased) and keeps the date.  The WAL is
+ * truncated after the commit.
+ */
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason) MUST_CHECK;
 /* Lift: re-seal from the rights level's DEK (needs that key in kr) for the
- * levels the purpose allows. */
+ * levels the purpose allows; the reason's record is erased with it. */
 int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		const char *recording) MUST_CHECK;
 
-/* Legal hold: reason NULL releases. */
+/*
+ * Legal hold: reason (lent) places or replaces it, NULL releases.  The
+ * reason is sealed as rights_restrict's is (rec->legal_hold holds the
+ * record's id, the audit entry "sealed=ID"); rec->hold_since is the time
+ * the hold was placed, kept when only its reason changes; a release erases
+ * the record and the WAL is truncated after the commit.
+ */
 int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason) MUST_CHECK;
+
+/*
+ * The text of a reason: reason is rec->legal_hold or rec->restricted_reason,
+ * opened with the rights level's key from kr.  *text is malloc'd and
+ * NUL-terminated; the caller wipes and frees it.  (catalog, read: the
+ * caller serialises it as any catalog call.)  Errors: -ENOENT (reason is
+ * NULL, or text an older recfs left that reg_open has not sealed yet),
+ * -ENOKEY (kr lacks the rights level's key), -EACCES, -EIO, catalog errors
+ * (seal_read_record).
+ */
+int rights_read_reason(struct reg *r, const struct keyring *kr, const char *reason, char **text) MUST_CHECK;
+
+/*
+ * Seal the reasons that a register written before catalog schema 6 kept in
+ * the clear (catalog_plain_reasons): each becomes a sealed record as
+ * rights_restrict makes them, the row names it (secure_delete overwrites
+ * the text), each recording's change is logged ("seal-reasons", naming the
+ * records), and the WAL is truncated after the commit, so no byte of the
+ * text is left in catalog.db or its WAL.  Old audit entries that quoted a
+ * reason are part of the hash chain and stay as they are.  Needs only the
+ * public keys; reg_open calls it, so every tool finishes it.  It looks
+ * without a write lock first and takes one only when there is work; *n
+ * (may be NULL) is the number of recordings sealed.  a is the actor logged.
+ * Errors: catalog errors (-EROFS on a read-only catalog), those of sealing.
+ */
+int rights_seal_reasons(struct reg *r, const struct audit_actor *a, size_t *n) MUST_CHECK;
 /* Retention: until (epoch day) within the purpose's max_retention from
  * recorded_at; -EINVAL beyond it or in the past of recorded_at. */
 int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,

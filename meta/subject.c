@@ -121,7 +121,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			goto out;
 	}
 	for (int i = 0; i < 3; i++) {
-		if (ids[i].ok && (rc = catalog_put_index(r->cat, ids[i].mac, found)))
+		if (ids[i].ok && (rc = catalog_put_index(r->cat, ids[i].mac, found, ids[i].kind)))
 			goto out;
 	}
 	snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);

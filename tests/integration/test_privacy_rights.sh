@@ -4,6 +4,11 @@
 # the subject (rm -r by-subject/H) erases those records with the card
 # (rows, seals, no byte left in catalog.db or its WAL), and recctl fsck
 # reports sealed records whose owner is gone and --repair erases them.
+# Restriction and legal-hold reasons are free text:
+# they are sealed for the rights level (the catalog keeps a reference and
+# the date, the audit entry the reference), shown only to the rights
+# level, and no byte of them is left under the register, also after the
+# upgrade of a register that kept them in the clear.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -11,6 +16,8 @@ make_register "$T_TMP/a"
 spool=$T_TMP/spool
 gen_manifests "$spool" 12 --seed 23
 ingest_spool "$spool"
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
 dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
@@ -77,6 +84,96 @@ assert_eq "its row and seal are gone" "0" \
 assert_eq "no byte of catalog.db or its WAL holds it" "0" "$(in_catalog c0ffee0123456789 abad1dea0123456789)"
 assert_match "the repair is logged" "$("$RECCTL" audit show -R "$REG" 2>&1)" "fsck-repair.*$orphan"
 assert_ok "fsck is clean after the repair" "$RECCTL" fsck -R "$REG"
+
+# --- restriction and legal-hold reasons are sealed ------------------------------
+HOLD_MARK="Holdmarker Quxbertsson"
+RESTR_MARK="Restrictmarker Zyvannelli"
+LEGACY_HOLD="Legacyholdmarker Ybbestad"
+LEGACY_RESTR="Legacyrestrmarker Wuorinen"
+# markers_under DIR: the marker strings grep -a finds in any file under DIR.
+markers_under() {
+	grep -a -r -o -h -e "$HOLD_MARK" -e "$RESTR_MARK" -e "$LEGACY_HOLD" -e "$LEGACY_RESTR" \
+		-e "Holdmarker" -e "Restrictmarker" -e "Legacyholdmarker" -e "Legacyrestrmarker" "$1" 2>/dev/null |
+		sort -u | paste -sd, -
+}
+rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
+mapfile -t calls < <(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort)
+[ ${#calls[@]} -ge 4 ] || t_abort "data" "too few recordings the training level sees"
+held=${calls[0]} restr=${calls[1]}
+rid_held=$(rid_of "$held")
+rid_restr=$(rid_of "$restr")
+assert_ok "privacy: a legal hold with a reason naming a person" \
+	as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "$HOLD_MARK v. Tamro" "$held"
+assert_ok "privacy: a restriction with a reason naming a person" \
+	as_user "$dpo" setfattr -n user.gdpr.restricted -v "$RESTR_MARK contests it" "$restr"
+assert_eq "the rights level reads the hold's reason" "$HOLD_MARK v. Tamro" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.legal_hold "$held")"
+assert_match "the rights level reads the restriction's date and reason" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$restr")" \
+	"^yes since=[0-9]{4}-[0-9]{2}-[0-9]{2} reason=$RESTR_MARK contests it\$"
+assert_match "analysis sees that there is a hold and since when, not why" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.gdpr.legal_hold "$held")" \
+	'^yes since=[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+assert_match "training sees the same" \
+	"$(as_user "$trainer" getfattr --absolute-names --only-values -n user.gdpr.legal_hold "$held")" \
+	'^yes since=[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+assert_not_contains "getfattr -d of analysis shows no reason" \
+	"$(as_user "$analyst" getfattr -d --absolute-names "$held" 2>&1)" "Holdmarker"
+assert_fails_with "privacy: rm under the hold is EPERM" "Operation not permitted" as_user "$dpo" rm -f "$held"
+log=$("$RECCTL" audit show -R "$REG" 2>&1)
+assert_match "the hold's audit entry names a sealed record" "$log" "hold.*$rid_held.*ok.*sealed=[0-9a-f]{32}"
+assert_match "the restriction's audit entry names a sealed record" "$log" "restrict.*$rid_restr.*ok.*sealed=[0-9a-f]{32}"
+assert_eq "no reason text in the audit log (nor so in its syslog mirror)" "" \
+	"$(printf '%s\n' "$log" | grep -o -e Holdmarker -e Restrictmarker | sort -u)"
+assert_eq "the catalog keeps no reason in the clear" "0" \
+	"$(q "SELECT count(*) FROM recording WHERE legal_hold LIKE '%marker%' OR restricted_reason LIKE '%marker%'")"
+assert_eq "grep -a finds no reason under the register" "" "$(markers_under "$REG")"
+assert_eq "nor in the mount's log" "" "$(markers_under "$MNT.err")"
+assert_ok "fsck is clean with the sealed reasons" "$RECCTL" fsck -R "$REG"
+
+# Released and lifted: the sealed reasons go with them.
+owned() { q "SELECT count(*) FROM record WHERE owner = '$1'"; }
+[ "$(owned "$rid_held")" -ge 1 ] && pass "the hold's reason is a record the recording owns" ||
+	fail "the hold's reason is a record the recording owns" "none"
+assert_ok "privacy: release the hold" as_user "$dpo" setfattr -x user.gdpr.legal_hold "$held"
+assert_eq "its sealed reason is erased" "0" "$(owned "$rid_held")"
+assert_ok "privacy: lift the restriction" as_user "$dpo" setfattr -x user.gdpr.restricted "$restr"
+assert_eq "the restriction's sealed reason is erased" "0" "$(owned "$rid_restr")"
+assert_ok "privacy: hold again, then erase after the release" \
+	as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "$HOLD_MARK again" "${calls[2]}"
+rid3=$(rid_of "${calls[2]}")
+as_user "$dpo" setfattr -x user.gdpr.legal_hold "${calls[2]}"
+as_user "$dpo" setfattr -n user.gdpr.restricted -v "$RESTR_MARK again" "${calls[2]}"
+assert_ok "privacy: rm of the restricted recording" as_user "$dpo" rm "${calls[2]}"
+assert_eq "its reason record went with it" "0" "$(owned "$rid3")"
+
+# A register written before the reasons were sealed (schema 5) keeps them
+# in the clear: the first open of the upgraded register seals them.
+unmount_recfs "$MNT"
+old_held=${calls[3]}
+rid_old=$(rid_of "$old_held")
+t0=$(date -u -d 2026-06-01 +%s)
+sqlite3 "$REG/catalog.db" "UPDATE recording SET legal_hold = '$LEGACY_HOLD case', restricted_since = $t0,
+	restricted_reason = '$LEGACY_RESTR disputes' WHERE id = '$rid_old'" ||
+	fail "a schema-5 register" "cannot set the reasons"
+for stmt in "DROP INDEX recording_reasons" "DROP INDEX subject_index_handle" \
+	"ALTER TABLE recording DROP COLUMN hold_since" "ALTER TABLE subject_index DROP COLUMN kind"; do
+	sqlite3 "$REG/catalog.db" "$stmt" 2>/dev/null
+done
+sqlite3 "$REG/catalog.db" "PRAGMA user_version = 5"
+assert_eq "the schema-5 register holds the legacy reasons in the clear" \
+	"$LEGACY_HOLD,$LEGACY_RESTR" "$(grep -a -o -h -e "$LEGACY_HOLD" -e "$LEGACY_RESTR" "$REG/catalog.db" | sort -u | paste -sd, -)"
+assert_ok "recctl opens the old register" "$RECCTL" fsck -R "$REG"
+assert_eq "the catalog is at schema 6" "6" "$(q "PRAGMA user_version")"
+assert_eq "no legacy reason is left in any file under the register" "" "$(markers_under "$REG")"
+mount_all_levels "$MNT"
+old_path=$(as_user "$dpo" find "$MNT/by-date" -name "*_${rid_old:0:8}.opus" | head -n 1)
+assert_eq "the rights level reads the migrated hold reason" "$LEGACY_HOLD case" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.legal_hold "$old_path")"
+assert_match "and the migrated restriction reason" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$old_path")" \
+	"^yes since=2026-06-01 reason=$LEGACY_RESTR disputes\$"
+assert_eq "still nothing under the register" "" "$(markers_under "$REG")"
 
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"

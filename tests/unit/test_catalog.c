@@ -458,6 +458,84 @@ TEST(test_catalog_first_open_request_of_a_subject_skips_closed_ones)
 	catalog_close(c);
 }
 
+TEST(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear)
+{
+	static const char rec_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", rec_b[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	static const char ref[] = "cccccccccccccccccccccccccccccccc";
+	struct catalog *c = fresh("v5");
+	char *p = xasprintf("%s/v5.db", dir);
+	struct idlist ids = { 0 };
+	struct cat_recording r;
+
+	/* A catalog as schema 5 left it: a hold placed (and logged) at 5000,
+	 * and a restriction, both with their reasons in the clear. */
+	put_rec(c, rec_a, 1000);
+	put_rec(c, rec_b, 2000);
+	CHECK_EQ(catalog_exec(c, "DROP INDEX recording_reasons; DROP INDEX subject_index_handle;"
+				 "ALTER TABLE recording DROP COLUMN hold_since;"
+				 "ALTER TABLE subject_index DROP COLUMN kind;"
+				 "UPDATE recording SET legal_hold = 'court case' WHERE id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';"
+				 "UPDATE recording SET restricted_since = 3000, restricted_reason = 'contested'"
+				 " WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';"
+				 "INSERT INTO audit (seq, time, uid, pid, action, object, outcome, reason, hash)"
+				 " VALUES (1, 5000, 0, 1, 'hold', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'ok', 'court case', x'00');"
+				 "PRAGMA user_version = 5"),
+		 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (!c)
+		goto out;
+	CHECK_EQ(catalog_get_recording(c, rec_a, &r), 0);
+	CHECK_EQ(r.hold_since, 5000);
+	cat_recording_clear(&r);
+	CHECK_EQ(catalog_plain_reasons(c, &ids), 0);
+	CHECK_EQ(ids.n, 2);
+	idlist_free(&ids);
+	/* A reason that is a record the recording owns is not in the clear. */
+	CHECK_EQ(catalog_put_record(c, ref, (const uint8_t *)"x", 1), 0);
+	CHECK_EQ(catalog_set_record_owner(c, ref, rec_b), 0);
+	CHECK_EQ(catalog_get_recording(c, rec_b, &r), 0);
+	free(r.restricted_reason);
+	r.restricted_reason = xstrdup(ref);
+	CHECK_EQ(catalog_update_recording(c, &r), 0);
+	cat_recording_clear(&r);
+	CHECK_EQ(catalog_plain_reasons(c, &ids), 0);
+	CHECK_EQ(ids.n, 1);
+	if (ids.n)
+		CHECK_STR(ids.id[0], rec_a);
+	idlist_free(&ids);
+out:
+	catalog_close(c);
+	free(p);
+}
+
+TEST(test_catalog_index_entries_of_a_kind_are_dropped_by_handle)
+{
+	struct catalog *c = fresh("index");
+	uint8_t phone[CRYPTO_MAC_BYTES] = { 1 }, email[CRYPTO_MAC_BYTES] = { 2 }, other[CRYPTO_MAC_BYTES] = { 3 };
+	char h[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "1123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_index(c, phone, "S-AAAAAA", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, email, "S-AAAAAA", "email"), 0);
+	CHECK_EQ(catalog_put_index(c, other, "S-BBBBBB", "phone"), 0);
+	/* A taken mac stays with its subject. */
+	CHECK_EQ(catalog_put_index(c, other, "S-AAAAAA", "phone"), 0);
+	CHECK_EQ(catalog_find_index(c, other, h), 0);
+	CHECK_STR(h, "S-BBBBBB");
+	CHECK_EQ(catalog_drop_index_kind(c, "S-AAAAAA", "phone"), 0);
+	CHECK_EQ(catalog_find_index(c, phone, h), -ENOENT);
+	CHECK_EQ(catalog_find_index(c, email, h), 0);
+	CHECK_EQ(catalog_find_index(c, other, h), 0);
+	CHECK_EQ(catalog_drop_index_entry(c, other, "S-AAAAAA"), 0);
+	CHECK_EQ(catalog_find_index(c, other, h), 0);
+	CHECK_EQ(catalog_drop_index_entry(c, email, "S-AAAAAA"), 0);
+	CHECK_EQ(catalog_find_index(c, email, h), -ENOENT);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
@@ -481,6 +559,8 @@ int main(void)
 	RUN(test_catalog_extending_and_closing_a_request_change_that_row_only);
 	RUN(test_catalog_each_request_walks_all_open_or_open_and_due_before);
 	RUN(test_catalog_first_open_request_of_a_subject_skips_closed_ones);
+	RUN(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear);
+	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);
 	util_remove_tree(dir);
 	T_DONE();
 }

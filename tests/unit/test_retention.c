@@ -106,10 +106,14 @@ TEST(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips)
 			      "action='retention-skip' AND reason='restricted'"), 1);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
 			      "action='erase' AND reason='retention'"), N_EXPIRED - 2);
-	/* Seals of erased recordings are gone; the survivors' are intact. */
+	/* Seals of erased recordings are gone; the survivors' are intact
+	 * (their records: details, and the sealed reasons of the hold and the
+	 * restriction, which the recordings own). */
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM seal WHERE object NOT IN (SELECT id FROM artifact)"
-		       " AND object NOT IN (SELECT details_id FROM recording) AND object NOT IN (SELECT card FROM subject)"),
+		       " AND object NOT IN (SELECT details_id FROM recording) AND object NOT IN (SELECT card FROM subject)"
+		       " AND object NOT IN (SELECT id FROM record WHERE owner IN (SELECT id FROM recording))"),
 		 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record WHERE owner IN (SELECT id FROM recording)"), 2);
 	CHECK_EQ(audit_verify(reg->cat, NULL, util_now(), &(struct audit_report){ 0 }), 0);
 }
 

@@ -1,10 +1,13 @@
 /* Unit tests of meta/rights: erasure shreds (no seal byte survives in the
  * catalog or its WAL), holds and levels are enforced and logged,
  * restriction is enforced by keys, lift re-seals, retention stays within
- * the policy, rectification is sealed into the log. */
+ * the policy, rectification is sealed into the log, reasons of holds and
+ * restrictions are sealed (also those an older recfs kept in the clear). */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "ingest.h"
 #include "rights.h"
@@ -335,6 +338,142 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	free(id);
 }
 
+/* Run sql on the catalog through a connection of its own, as an older
+ * recfs (or a hand) would write it.  0 or -1. */
+static int raw_exec(const char *sql)
+{
+	char *path = xasprintf("%s/reg/catalog.db", dir);
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open(path, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+
+	if (rc)
+		fprintf(stderr, "  raw_exec: %s: %s\n", sql, db ? sqlite3_errmsg(db) : "cannot open");
+	sqlite3_close(db);
+	free(path);
+	return rc;
+}
+
+/* 1 when catalog.db or its WAL holds the bytes of text. */
+static int catalog_has(const char *text)
+{
+	char *db = xasprintf("%s/reg/catalog.db", dir), *wal = xasprintf("%s/reg/catalog.db-wal", dir);
+	int found = file_has(db, text, strlen(text)) || file_has(wal, text, strlen(text));
+
+	free(db);
+	free(wal);
+	return found;
+}
+
+/* The text of a reason of rec as the rights level reads it ("" when it does not open). */
+static char reason_text[600];
+static const char *reason_of(const char *ref)
+{
+	char *text = NULL;
+
+	reason_text[0] = '\0';
+	if (rights_read_reason(reg, secrets, ref, &text) == 0)
+		snprintf(reason_text, sizeof(reason_text), "%s", text);
+	free(text);
+	return reason_text;
+}
+
+TEST(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only)
+{
+	static const char hold[] = "Holdmarker Jöns Åkerlund v. Tamro", restr[] = "Restrictmarker Åsa contests it";
+	char *id = ingest_one("s1", "2026-03-07T10:00:00Z", ""), *json = NULL, ref[RECFS_ID_HEX] = "";
+	struct cat_recording rec;
+	int64_t since;
+	size_t len;
+
+	if (!id)
+		return;
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, hold), 0);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK(rec.legal_hold && util_is_id(rec.legal_hold));
+	CHECK(rec.hold_since != 0);
+	since = rec.hold_since;
+	snprintf(ref, sizeof(ref), "%s", rec.legal_hold ? rec.legal_hold : "");
+	cat_recording_clear(&rec);
+	CHECK_STR(reason_of(ref), hold);
+	CHECK_EQ(seal_read_record(reg, secrets, "analysis", ref, &json, &len), -EACCES);
+	CHECK_STR(last_of(id).action, "hold");
+	CHECK(!strncmp(last_of(id).reason, "sealed=", 7) && !strcmp(last_of(id).reason + 7, ref));
+	CHECK(!catalog_has("Holdmarker"));
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), -EPERM);
+
+	/* A new reason replaces the record and keeps the day the hold began. */
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, "Holdmarker second"), 0);
+	CHECK_EQ(catalog_get_record(reg->cat, ref, &(uint8_t *){ NULL }, &len), -ENOENT);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK_EQ(rec.hold_since, since);
+	CHECK_STR(reason_of(rec.legal_hold), "Holdmarker second");
+	snprintf(ref, sizeof(ref), "%s", rec.legal_hold ? rec.legal_hold : "");
+	cat_recording_clear(&rec);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, id, NULL), 0);
+	CHECK_EQ(catalog_get_record(reg->cat, ref, &(uint8_t *){ NULL }, &len), -ENOENT);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK(rec.legal_hold == NULL);
+	CHECK_EQ(rec.hold_since, 0);
+	cat_recording_clear(&rec);
+
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, id, restr), 0);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK(rec.restricted_reason && util_is_id(rec.restricted_reason));
+	CHECK_STR(reason_of(rec.restricted_reason), restr);
+	snprintf(ref, sizeof(ref), "%s", rec.restricted_reason ? rec.restricted_reason : "");
+	cat_recording_clear(&rec);
+	CHECK(!strncmp(last_of(id).reason, "sealed=", 7));
+	CHECK(!catalog_has("Restrictmarker"));
+	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, id), 0);
+	CHECK_EQ(catalog_get_record(reg->cat, ref, &(uint8_t *){ NULL }, &len), -ENOENT);
+
+	/* Erased with the recording. */
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, id, restr), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record WHERE owner IS NOT NULL"
+			      " AND owner NOT IN (SELECT handle FROM subject)"), 1);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record WHERE owner IS NOT NULL"
+			      " AND owner NOT IN (SELECT handle FROM subject)"), 0);
+	free(id);
+}
+
+TEST(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open)
+{
+	char *id = ingest_one("s2", "2026-03-08T10:00:00Z", ""), *sql, *path = xasprintf("%s/reg", dir);
+	struct cat_recording rec;
+	size_t n = 99;
+
+	if (!id)
+		goto out;
+	sql = xasprintf("UPDATE recording SET legal_hold = 'Plainholdmarker Ybbe', restricted_since = 1,"
+			" restricted_reason = 'Plainrestrmarker Wuo' WHERE id = '%s'", id);
+	CHECK_EQ(raw_exec(sql), 0);
+	free(sql);
+	CHECK(catalog_has("Plainholdmarker"));
+	reg_close(reg);
+	reg = NULL;
+	CHECK_EQ(reg_open(path, &reg), 0);
+	if (!reg)
+		goto out;
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK(rec.legal_hold && util_is_id(rec.legal_hold));
+	CHECK_STR(reason_of(rec.legal_hold), "Plainholdmarker Ybbe");
+	CHECK_STR(reason_of(rec.restricted_reason), "Plainrestrmarker Wuo");
+	cat_recording_clear(&rec);
+	CHECK(!catalog_has("Plainholdmarker"));
+	CHECK(!catalog_has("Plainrestrmarker"));
+	CHECK_STR(last_of(id).action, "seal-reasons");
+	CHECK(strstr(last_of(id).reason, "hold sealed=") && strstr(last_of(id).reason, "restriction sealed="));
+	/* Nothing left to do: the next call finds none. */
+	CHECK_EQ(rights_seal_reasons(reg, &actor, &n), 0);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(audit_verify(reg->cat, NULL, util_now(), &(struct audit_report){ 0 }), 0);
+	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, id), 0);
+out:
+	free(path);
+	free(id);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -354,6 +493,8 @@ int main(void)
 	RUN(test_retention_beyond_max_retention_is_einval);
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
+	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
+	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

@@ -9,7 +9,8 @@
  * has its audio and its details record; every sealed record is named by a
  * recording or a subject or owned by one that exists (an orphaned record,
  * a rectification history its erasure left, stays decryptable: --repair
- * erases it and the seals that name nothing).  With keyrings, every blob a held
+ * erases it and the seals that name nothing); no recording keeps the reason
+ * of a hold or restriction in the clear (--repair seals it).  With keyrings, every blob a held
  * level can open is read through and every chunk's tag checked.  Manifests
  * in quarantine (plaintext) are listed with their age; one kept past the
  * policy's quarantine_retention is a problem (the retention sweep erases
@@ -251,6 +252,37 @@ static int check_orphan_records(struct fsck *f)
 out:
 	idlist_free(&orphans);
 	return rc;
+}
+
+/*
+ * Reasons of holds and restrictions in the clear, which a register written
+ * before catalog schema 6 kept: opening the register seals them
+ * (rights_seal_reasons), so one still here could not be sealed (a
+ * read-only catalog); --repair tries again.
+ */
+static void check_plain_reasons(struct fsck *f)
+{
+	struct idlist ids = { 0 };
+	size_t n = 0;
+	int rc = catalog_plain_reasons(f->r->cat, &ids);
+
+	if (rc) {
+		problem(f, "cannot look for reasons in the clear: %s", strerror(-rc));
+		return;
+	}
+	for (size_t i = 0; i < ids.n; i++)
+		problem(f, "recording %s keeps the reason of its hold or restriction in the clear", ids.id[i]);
+	if (f->repair && ids.n) {
+		meta_clear_error();
+		rc = rights_seal_reasons(f->r, &f->actor, &n);
+		if (rc) {
+			printf("  cannot seal them: %s\n", meta_strerror(rc));
+		} else {
+			f->repaired += (long)n;
+			printf("  sealed the reasons of %zu recording%s for the rights level\n", n, n == 1 ? "" : "s");
+		}
+	}
+	idlist_free(&ids);
 }
 
 static int file_is_young(struct fsck *f, const struct stat *st)
@@ -588,6 +620,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot check the sealed records: %s", strerror(-rc));
 		goto out;
 	}
+	check_plain_reasons(&f);
 	check_blob_files(&f);
 	check_pending(&f);
 	scan_blobs(&f);

@@ -8,7 +8,8 @@
  * sealed card, so it needs a level keyring from the details level up.
  * Nothing typed as a search term reaches the audit log or any error line:
  * both name handles and counts only.  Decrypted card text is wiped before
- * it is freed.
+ * it is freed.  show gives the reasons of holds and restrictions (sealed for
+ * the rights level) only when a keyring of the rights level is given.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +25,7 @@
 #include "recctl.h"
 #include "request.h"
 #include "retention.h"
+#include "rights.h"
 #include "subject.h"
 
 const char usage_subject[] =
@@ -226,25 +228,56 @@ out:
 
 struct recs {
 	struct reg *r;
+	const struct keyring *kr;
 	json_t *list;
 };
+
+/*
+ * What show says of a hold or restriction: its reason when kr holds the
+ * rights level's key (rights_read_reason), else "yes since=DATE" ("yes"
+ * when the date is not known): the reason is sealed for the rights level.
+ */
+static char *reason_shown(struct recs *x, const char *ref, int64_t since)
+{
+	char *text = NULL, *v, day[11];
+
+	if (rights_read_reason(x->r, x->kr, ref, &text) == 0)
+		return text;
+	meta_clear_error();
+	if (!since)
+		return xstrdup("yes");
+	util_format_date(since, day);
+	v = xasprintf("yes since=%s", day);
+	return v;
+}
 
 static int add_recording(const char *recording, const char *handle, const char *role, void *ctx)
 {
 	struct recs *x = ctx;
 	struct cat_recording rec;
-	char t[21], d[11];
+	char t[21], d[11], *hold = NULL, *restricted = NULL;
 
 	(void)handle;
 	if (catalog_get_recording(x->r->cat, recording, &rec))
 		return 0;
 	util_format_time(rec.recorded_at, t);
 	util_format_date(rec.retention_until, d);
-	json_array_append_new(x->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?}", "id", rec.id,
-						 "role", role, "recorded_at", t, "source", rec.source, "purpose",
-						 rec.purpose, "legal_basis", rec.legal_basis, "retention_until", d,
-						 "duration_ms", (json_int_t)rec.duration_ms, "restricted",
-						 rec.restricted_since != 0, "legal_hold", rec.legal_hold));
+	if (rec.legal_hold)
+		hold = reason_shown(x, rec.legal_hold, rec.hold_since);
+	if (rec.restricted_since)
+		restricted = reason_shown(x, rec.restricted_reason, rec.restricted_since);
+	json_array_append_new(x->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?, s:s?}", "id",
+						 rec.id, "role", role, "recorded_at", t, "source", rec.source,
+						 "purpose", rec.purpose, "legal_basis", rec.legal_basis,
+						 "retention_until", d, "duration_ms", (json_int_t)rec.duration_ms,
+						 "restricted", rec.restricted_since != 0, "restriction", restricted,
+						 "legal_hold", hold));
+	if (hold)
+		crypto_memzero(hold, strlen(hold));
+	if (restricted)
+		crypto_memzero(restricted, strlen(restricted));
+	free(hold);
+	free(restricted);
 	cat_recording_clear(&rec);
 	return 0;
 }
@@ -266,7 +299,7 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 {
 	struct keyring *kr = NULL;
 	json_t *card = NULL, *out = NULL;
-	struct recs x = { r, json_array() };
+	struct recs x = { r, NULL, json_array() };
 	struct audit_actor a;
 	int rc;
 
@@ -276,6 +309,7 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 	}
 	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
 		goto out;
+	x.kr = kr;
 	audit_self(&a, NULL);
 	meta_clear_error();
 	rc = read_card(r, kr, handle, &card);
@@ -319,16 +353,16 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 		}
 		printf("recordings %zu\n", json_array_size(x.list));
 		json_array_foreach(x.list, i, v) {
-			json_t *h = json_object_get(v, "legal_hold");
+			json_t *h = json_object_get(v, "legal_hold"), *rs = json_object_get(v, "restriction");
 
-			printf("  %s  %s  %-12s %-18s %-20s until %s%s%s%s\n",
+			printf("  %s  %s  %-12s %-18s %-20s until %s%s%s%s%s\n",
 			       json_string_value(json_object_get(v, "id")),
 			       json_string_value(json_object_get(v, "recorded_at")),
 			       json_string_value(json_object_get(v, "role")),
 			       json_string_value(json_object_get(v, "purpose")),
 			       json_string_value(json_object_get(v, "legal_basis")),
 			       json_string_value(json_object_get(v, "retention_until")),
-			       json_is_true(json_object_get(v, "restricted")) ? "  restricted" : "",
+			       json_is_string(rs) ? "  restricted: " : "", json_is_string(rs) ? json_string_value(rs) : "",
 			       json_is_string(h) ? "  hold: " : "", json_is_string(h) ? json_string_value(h) : "");
 		}
 		json_array_foreach(json_object_get(out, "open_requests"), i, v)
