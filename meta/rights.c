@@ -24,6 +24,13 @@
  * and the audit entry name that record ("sealed=ID"), never the text.
  * Replacing, releasing or lifting erases the old record in the same
  * transaction; the WAL is truncated after it.
+ *
+ * A rectified phone number or e-mail moves in the blind index in the
+ * rectification's transaction: the subject's entries of that kind and the
+ * entry of the old value go, the new value's comes.  Computing an entry
+ * needs the index key, which the rights level's keyring carries (recctl
+ * init, keys export); without it the rectification is refused rather than
+ * leave the index pointing at the old value.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -559,6 +566,31 @@ int rights_check_card_value(const char *field, const char *value)
 	return 0;
 }
 
+/*
+ * A rectified identifier of kind field (phone, email) moves in the blind
+ * index: handle's entries of that kind and the entry of old (the card's
+ * value, which an entry written before schema 6 has no kind to find it by)
+ * go, value's comes.  Inside the caller's transaction.
+ */
+static int move_index(struct reg *r, const struct crypto_key *ik, const char *handle, const char *field,
+		      const char *old, const char *value)
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char norm[256];
+	int rc = catalog_drop_index_kind(r->cat, handle, field);
+
+	if (rc == 0 && old && subject_normalise(field, old, norm, sizeof(norm)) == 0) {
+		crypto_blind_index(ik, field, norm, mac);
+		rc = catalog_drop_index_entry(r->cat, mac, handle);
+	}
+	if (rc == 0 && subject_normalise(field, value, norm, sizeof(norm)) == 0) {
+		crypto_blind_index(ik, field, norm, mac);
+		rc = catalog_put_index(r->cat, mac, handle, field);
+	}
+	crypto_memzero(norm, sizeof(norm));
+	return rc;
+}
+
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value)
 {
@@ -567,7 +599,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	char *json = NULL, *text = NULL, *logtext = NULL;
 	json_t *card = NULL, *entry = NULL;
 	size_t len;
-	int rc;
+	int rc, indexed = !strcmp(field, "phone") || !strcmp(field, "email");
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "rectify", handle, -EPERM, "below the rights level");
@@ -576,6 +608,9 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOTSUP, "not a card field");
 	if (rc)
 		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
+	if (indexed && !keyring_index_key(kr))
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,
+				    "the blind-index key is not loaded: export the rights level's keyring again");
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc)
 		return rc;
@@ -606,15 +641,9 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		rc = seal_write_record(r, log_id, logtext, strlen(logtext), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
 	if (rc == 0)	/* the history goes with the subject (erase_owned) */
 		rc = catalog_set_record_owner(r->cat, log_id, handle);
-	if (rc == 0 && keyring_index_key(kr) && (!strcmp(field, "phone") || !strcmp(field, "email"))) {
-		char norm[256];
-		uint8_t mac[CRYPTO_MAC_BYTES];
-		if (subject_normalise(field, value, norm, sizeof(norm)) == 0) {
-			crypto_blind_index(keyring_index_key(kr), field, norm, mac);
-			rc = catalog_put_index(r->cat, mac, handle, field);
-		}
-		crypto_memzero(norm, sizeof(norm));
-	}
+	if (rc == 0 && indexed)
+		rc = move_index(r, keyring_index_key(kr), handle, field,
+				json_string_value(json_object_get(entry, "old")), value);
 	if (rc == 0)
 		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
 	if (rc == 0)

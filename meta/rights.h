@@ -110,10 +110,16 @@ int rights_seal_reasons(struct reg *r, const struct audit_actor *a, size_t *n) M
  * recorded_at; -EINVAL beyond it or in the past of recorded_at. */
 int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			 int64_t until) MUST_CHECK;
-/* Rectification: set one field ("name", "phone", "email", "organisation")
+/*
+ * Rectification: set one field ("name", "phone", "email", "organisation")
  * of a subject card; the old and new values are sealed into the log record
  * for the rights level only, which the subject owns (catalog_set_record_owner):
- * rights_erase_subject erases it with the card. */
+ * rights_erase_subject erases it with the card.  A phone number or e-mail
+ * moves in the blind index in the same transaction (the subject's entries
+ * of that kind and the old value's go, the new value's comes), so subject
+ * find finds the new value and not the old; that needs the index key in kr
+ * (the rights level's keyring carries it): without it, -ENOKEY, logged.
+ */
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value) MUST_CHECK;
 

@@ -4,7 +4,9 @@
 # the subject (rm -r by-subject/H) erases those records with the card
 # (rows, seals, no byte left in catalog.db or its WAL), and recctl fsck
 # reports sealed records whose owner is gone and --repair erases them.
-# Restriction and legal-hold reasons are free text:
+# A rectified phone number or e-mail moves in the blind index: recctl
+# subject find finds the new value and not the old one, and after an
+# erasure neither.  Restriction and legal-hold reasons are free text:
 # they are sealed for the rights level (the catalog keeps a reference and
 # the date, the audit entry the reference), shown only to the rights
 # level, and no byte of them is left under the register, also after the
@@ -84,6 +86,79 @@ assert_eq "its row and seal are gone" "0" \
 assert_eq "no byte of catalog.db or its WAL holds it" "0" "$(in_catalog c0ffee0123456789 abad1dea0123456789)"
 assert_match "the repair is logged" "$("$RECCTL" audit show -R "$REG" 2>&1)" "fsck-repair.*$orphan"
 assert_ok "fsck is clean after the repair" "$RECCTL" fsck -R "$REG"
+
+# --- the blind index follows a rectification --------------------------------
+# find TEXT: the handles recctl subject find prints (blind index only).
+find_h() {
+	"$RECCTL" subject find -R "$REG" --keyring "$KEYS/ingest.keyring" "$1" 2>/dev/null | cut -f1
+}
+h2=""
+for c in $(as_user "$dpo" ls "$MNT/by-subject"); do
+	p=$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.phone "$MNT/by-subject/$c" 2>/dev/null)
+	e=$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.email "$MNT/by-subject/$c" 2>/dev/null)
+	if [ -n "$p" ] && [ -n "$e" ] && [ "$(find_h "$p")" = "$c" ] && [ "$(find_h "$e")" = "$c" ]; then
+		h2=$c old_phone=$p old_email=$e
+		break
+	fi
+done
+[ -n "$h2" ] || t_abort "data" "no subject with a phone and an e-mail the index finds"
+assert_ok "privacy: rectify the phone number" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "+358 40 777 6655" "$MNT/by-subject/$h2"
+assert_ok "privacy: rectify the e-mail" \
+	as_user "$dpo" setfattr -n user.recfs.email -v "Rectified.Person@example.org" "$MNT/by-subject/$h2"
+assert_eq "find NEW phone finds the subject" "$h2" "$(find_h "+358407776655")"
+assert_eq "find NEW e-mail finds the subject" "$h2" "$(find_h "rectified.person@example.org")"
+assert_eq "find OLD phone finds nobody" "" "$(find_h "$old_phone")"
+assert_eq "find OLD e-mail finds nobody" "" "$(find_h "$old_email")"
+assert_exit "subject find of the old phone exits 1" 1 \
+	"$RECCTL" subject find -R "$REG" --keyring "$KEYS/ingest.keyring" "$old_phone"
+# The rights keyring carries the index key (recctl init and keys export
+# put it there); the analysis level's does not.
+assert_ok "keys export of the rights level" "$RECCTL" keys export -R "$REG" privacy -o "$T_TMP/ws-dpo.keyring" \
+	--keyrings "$KEYS" --no-passphrase
+assert_eq "its keyring finds by the blind index" "$h2" \
+	"$("$RECCTL" subject find -R "$REG" --keyring "$T_TMP/ws-dpo.keyring" "+358407776655" 2>/dev/null | cut -f1)"
+assert_ok "keys export of the analysis level" "$RECCTL" keys export -R "$REG" analysis -o "$T_TMP/ws-an.keyring" \
+	--keyrings "$KEYS" --no-passphrase
+assert_fails_with "which holds no index key" "blind-index" \
+	"$RECCTL" subject find -R "$REG" --keyring "$T_TMP/ws-an.keyring" "+358407776655"
+# A rights keyring written before it carried the index key: the mount
+# refuses to rectify a phone number or e-mail rather than leave the index
+# behind (ENOKEY, logged), and still rectifies a name.
+python3 - "$KEYS/privacy.keyring" "$T_TMP/old-privacy.keyring" <<'PY'
+import os, struct, sys
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"RECFSKR1" and b[9] == 0, "a raw keyring"
+n, = struct.unpack_from("<I", b, 12)
+p, keep = 16, []
+for _ in range(n):
+    t, nl = b[p], b[p + 1]
+    kl = b[p + 2 + nl]
+    e = b[p:p + 3 + nl + kl]
+    p += len(e)
+    if t == 1:
+        keep.append(e)
+fd = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+os.write(fd, b[:12] + struct.pack("<I", len(keep)) + b"".join(keep))
+os.close(fd)
+PY
+MNT_OLD=$T_TMP/mnt-old
+mount_recfs "$REG" "$MNT_OLD" "$KEYS/training.keyring" "$KEYS/analysis.keyring" "$T_TMP/old-privacy.keyring" ||
+	t_abort "mount" "cannot mount with the old rights keyring"
+assert_fails_with "an old rights keyring: rectifying the phone is ENOKEY" "Required key not available" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "+358 40 111 0000" "$MNT_OLD/by-subject/$h2"
+assert_match "the refusal is logged" "$("$RECCTL" audit show -R "$REG" --subject "$h2" 2>&1)" \
+	"rectify.*refused.*blind-index key"
+assert_eq "and the index still finds the rectified phone" "$h2" "$(find_h "+358407776655")"
+assert_ok "an old rights keyring still rectifies a name" \
+	as_user "$dpo" setfattr -n user.recfs.name -v "Renamed Person" "$MNT_OLD/by-subject/$h2"
+unmount_recfs "$MNT_OLD"
+assert_ok "privacy: rm -r the rectified subject" as_user "$dpo" rm -r "$MNT/by-subject/$h2"
+assert_eq "after the erasure find NEW phone finds nobody" "" "$(find_h "+358407776655")"
+assert_eq "after the erasure find NEW e-mail finds nobody" "" "$(find_h "rectified.person@example.org")"
+assert_eq "after the erasure find OLD phone finds nobody" "" "$(find_h "$old_phone")"
+assert_eq "after the erasure no index entry names the handle" "0" \
+	"$(q "SELECT count(*) FROM subject_index WHERE handle = '$h2'")"
 
 # --- restriction and legal-hold reasons are sealed ------------------------------
 HOLD_MARK="Holdmarker Quxbertsson"

@@ -1,8 +1,9 @@
 /* Unit tests of meta/rights: erasure shreds (no seal byte survives in the
  * catalog or its WAL), holds and levels are enforced and logged,
  * restriction is enforced by keys, lift re-seals, retention stays within
- * the policy, rectification is sealed into the log, reasons of holds and
- * restrictions are sealed (also those an older recfs kept in the clear). */
+ * the policy, rectification is sealed into the log and moves the blind
+ * index, reasons of holds and restrictions are sealed (also those an
+ * older recfs kept in the clear). */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -474,6 +475,42 @@ out:
 	free(id);
 }
 
+TEST(test_rectify_moves_the_blind_index_and_refuses_without_its_key)
+{
+	char *id = ingest_one("x1", "2026-03-09T10:00:00Z", "");
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32];
+	struct keyring *old = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("x1"));
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, handle), 0);
+	/* A rights keyring made before it carried the index key. */
+	CHECK_EQ(keyring_new(&old), 0);
+	CHECK_EQ(keyring_add_level(old, "privacy", keyring_level(secrets, "privacy", pk)), 0);
+	CHECK_EQ(rights_rectify(reg, old, &actor, privacy, handle, "phone", "+358 50 123 4567"), -ENOKEY);
+	CHECK_STR(last_of(handle).action, "rectify");
+	CHECK_STR(last_of(handle).outcome, "refused");
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, h), 0);
+	CHECK_EQ(rights_rectify(reg, old, &actor, privacy, handle, "name", "Matti Uusi"), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "phone", "+358 50 123 4567"), 0);
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358501234567", h), 0);
+	CHECK_STR(h, handle);
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, h), -ENOENT);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", "Uusi@Example.org"), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "uusi@example.org", h), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", "toinen@example.org"), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "uusi@example.org", h), -ENOENT);
+	CHECK_EQ(subject_find(reg, ik, "email", "toinen@example.org", h), 0);
+	CHECK_EQ(rights_erase_subject(reg, &actor, privacy, handle), 0);
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358501234567", h), -ENOENT);
+	CHECK_EQ(subject_find(reg, ik, "email", "toinen@example.org", h), -ENOENT);
+	keyring_free(old);
+	free(id);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -494,6 +531,7 @@ int main(void)
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
+	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	reg_close(reg);
 	keyring_free(secrets);

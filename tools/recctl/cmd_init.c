@@ -4,6 +4,13 @@
  * only: the ingest host encrypts with public keys and never decrypts), and
  * the audit log's verification key, which the operator takes off the host.
  *
+ * The rights level's keyring carries the blind-index key too: a
+ * rectification of a phone number or e-mail moves the subject's index
+ * entry (rights.h), which takes the key.  The key stays off the other
+ * levels' keyrings because an index whose key sits beside it can be
+ * searched by guessing phone numbers; the rights level gains nothing by
+ * that, as it opens every subject card and reads the numbers themselves.
+ *
  * The secrets exist nowhere but in those files, so init either writes all
  * of them or leaves nothing behind: a register whose keys were lost would be
  * a register nobody can ever read.  Existing keyring files are never
@@ -26,8 +33,10 @@ const char usage_init[] =
 	"\n"
 	"Create a register in REGISTER (new or empty) with the policy FILE, a key\n"
 	"pair per level, and write the secret keys to DIR/<level>.keyring (one\n"
-	"level each) and DIR/ingest.keyring (the blind-index key for ingest), and\n"
-	"the audit log's verification key to DIR/" CTL_VERIFY_KEY " (copy it off the host).\n"
+	"level each; the rights level's also holds the blind-index key, which a\n"
+	"rectified phone number or e-mail needs), DIR/ingest.keyring (the\n"
+	"blind-index key for ingest) and the audit log's verification key to\n"
+	"DIR/" CTL_VERIFY_KEY " (copy it off the host).\n"
 	"\n"
 	"  --policy FILE          the policy (see `recctl policy check`)\n"
 	"  --keyrings DIR         where the keyrings go (default " CTL_KEYRING_DIR "; mode 0700)\n"
@@ -82,6 +91,9 @@ static int write_keyrings(const struct keyring *secrets, const struct policy *po
 			const struct crypto_key *sk = keyring_level(secrets, name, pk);
 
 			rc = sk ? keyring_add_level(kr, name, sk) : -ENOKEY;
+			if (rc == 0 && pol->levels[i].rights)	/* see the top of this file */
+				rc = keyring_index_key(secrets) ? keyring_set_index_key(kr, keyring_index_key(secrets))
+								: -ENOKEY;
 		} else {
 			const struct crypto_key *ik = keyring_index_key(secrets);
 

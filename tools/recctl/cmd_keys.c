@@ -6,6 +6,13 @@
  * Each exported key is checked against the register's public key of its
  * level, so a keyring of another register is refused rather than handed
  * out to open nothing.  Every export is logged.
+ *
+ * A keyring with the rights level's key gets the blind-index key as well
+ * when the sources hold it (recctl init puts it in the rights keyring): a
+ * rectified phone number or e-mail moves in the index, and without the key
+ * the mount refuses such a rectification.  The rights level reads every
+ * card anyway, so the key lets it find nothing it could not read; other
+ * levels get it only with --index.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,12 +34,16 @@ const char usage_keys[] =
 	"  -R, --register DIR       the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring SRC            source keyring (repeatable; default DIR/<LEVEL>.keyring)\n"
 	"  --keyrings DIR           where the source keyrings are (default " CTL_KEYRING_DIR ")\n"
-	"  --index                  also export the blind-index key (for subject find)\n"
+	"  --index                  also export the blind-index key (for subject find;\n"
+	"                           a keyring of the rights level gets it anyway when\n"
+	"                           the sources hold it: rectification needs it)\n"
 	"  --no-passphrase          write a raw keyring\n"
 	"  --passfile FILE          passphrase for FILE (default $RECFS_PASSFILE, else asked)\n"
 	"  --source-passfile FILE   passphrase of the sources (default: that of --passfile)\n";
 
-static int export_keys(struct reg *r, const struct keyring *src, char *const *levels, size_t n, int index,
+/* *index: 1 to export the blind-index key; set to 1 when a rights level's
+ * keyring gets it anyway. */
+static int export_keys(struct reg *r, const struct keyring *src, char *const *levels, size_t n, int *index,
 		       struct keyring **out)
 {
 	struct keyring *kr = NULL;
@@ -64,7 +75,18 @@ static int export_keys(struct reg *r, const struct keyring *src, char *const *le
 			goto out;
 		}
 	}
-	if (index) {
+	for (size_t i = 0; !*index && i < n; i++) {
+		int li = policy_level_index(r->policy, levels[i]);
+
+		if (li < 0 || !r->policy->levels[li].rights)
+			continue;
+		if (keyring_index_key(src))
+			*index = 1;
+		else
+			warning("the sources hold no blind-index key: a mount with this keyring refuses to rectify"
+				" a phone number or e-mail; add --keyring .../%s.keyring", KEYS_INDEX_NAME);
+	}
+	if (*index) {
 		const struct crypto_key *ik = keyring_index_key(src);
 
 		if (!ik) {
@@ -156,7 +178,7 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	if ((rc = ctl_load_keyrings(sources.v, sources.n, src_passfile ? src_passfile : passfile, &src)))
 		goto out;
-	if ((rc = export_keys(r, src, levels.v, levels.n, index, &kr)))
+	if ((rc = export_keys(r, src, levels.v, levels.n, &index, &kr)))
 		goto out;
 	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
 		goto out;
