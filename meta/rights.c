@@ -566,6 +566,22 @@ int rights_check_card_value(const char *field, const char *value)
 	return 0;
 }
 
+/* The blind-index entry of value (an identifier of kind) for handle: put
+ * (drop 0) or dropped (drop 1).  A value that does not normalise has none.
+ * Inside the caller's transaction. */
+static int index_value(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
+		       const char *value, int drop)
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char norm[256];
+
+	if (!value || subject_normalise(kind, value, norm, sizeof(norm)))
+		return 0;
+	crypto_blind_index(ik, kind, norm, mac);
+	crypto_memzero(norm, sizeof(norm));
+	return drop ? catalog_drop_index_entry(r->cat, mac, handle) : catalog_put_index(r->cat, mac, handle, kind);
+}
+
 /*
  * A rectified identifier of kind field (phone, email) moves in the blind
  * index: handle's entries of that kind and the entry of old (the card's
@@ -575,20 +591,11 @@ int rights_check_card_value(const char *field, const char *value)
 static int move_index(struct reg *r, const struct crypto_key *ik, const char *handle, const char *field,
 		      const char *old, const char *value)
 {
-	uint8_t mac[CRYPTO_MAC_BYTES];
-	char norm[256];
 	int rc = catalog_drop_index_kind(r->cat, handle, field);
 
-	if (rc == 0 && old && subject_normalise(field, old, norm, sizeof(norm)) == 0) {
-		crypto_blind_index(ik, field, norm, mac);
-		rc = catalog_drop_index_entry(r->cat, mac, handle);
-	}
-	if (rc == 0 && subject_normalise(field, value, norm, sizeof(norm)) == 0) {
-		crypto_blind_index(ik, field, norm, mac);
-		rc = catalog_put_index(r->cat, mac, handle, field);
-	}
-	crypto_memzero(norm, sizeof(norm));
-	return rc;
+	if (rc == 0)
+		rc = index_value(r, ik, handle, field, old, 1);
+	return rc ? rc : index_value(r, ik, handle, field, value, 0);
 }
 
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
@@ -750,4 +757,97 @@ int rights_read_reason(struct reg *r, const struct keyring *kr, const char *reas
 	if (!reason || !util_is_id(reason))
 		return -ENOENT;
 	return seal_read_record(r, kr, rl, reason, text, &len);
+}
+
+/* A sealed JSON record opened as level (NULL: the highest kr opens) and
+ * parsed; the text is wiped.  -EIO when it is not a JSON object. */
+static int read_json(struct reg *r, const struct keyring *kr, const char *level, const char *id, json_t **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = seal_read_record(r, kr, level, id, &text, &len);
+
+	if (rc)
+		return rc;
+	*out = json_loadb(text, len, 0, NULL);
+	crypto_memzero(text, len);
+	free(text);
+	if (json_is_object(*out))
+		return 0;
+	json_decref(*out);
+	*out = NULL;
+	return meta_fail(-EIO, "sealed record %s is damaged", id);
+}
+
+/* One subject's entries: what its rectification histories rectified away
+ * goes, its card's phone, e-mail and reference are put (with their kind). */
+static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle)
+{
+	static const char *const kinds[] = { "phone", "email", "ref" };
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	const struct crypto_key *ik = keyring_index_key(kr);
+	char card_id[RECFS_ID_HEX];
+	struct idlist hist = { 0 };
+	json_t *card = NULL, *e = NULL;
+	int rc = catalog_get_subject(r->cat, handle, card_id);
+
+	if (rc == 0)
+		rc = read_json(r, kr, NULL, card_id, &card);
+	if (rc == 0)
+		rc = catalog_owned_records(r->cat, handle, &hist);
+	for (size_t i = 0; rc == 0 && i < hist.n; i++) {
+		const char *field;
+
+		if ((rc = read_json(r, kr, rl, hist.id[i], &e)))
+			break;
+		field = json_string_value(json_object_get(e, "field"));
+		if (field && (!strcmp(field, "phone") || !strcmp(field, "email")))
+			rc = index_value(r, ik, handle, field, json_string_value(json_object_get(e, "old")), 1);
+		json_decref(e);
+		e = NULL;
+	}
+	/* After the drops: a value rectified away and back again stays. */
+	for (size_t i = 0; rc == 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		rc = index_value(r, ik, handle, kinds[i], json_string_value(json_object_get(card, kinds[i])), 0);
+	idlist_free(&hist);
+	json_decref(card);
+	return rc;
+}
+
+static int add_handle(const char *handle, void *ctx)
+{
+	idlist_add(ctx, handle);
+	return 0;
+}
+
+int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	struct idlist handles = { 0 };
+	char why[48];
+	size_t i = 0;
+	int rc;
+
+	if (!kr || !keyring_index_key(kr) || !keyring_level(kr, rl, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
+		return audit_refuse(r->cat, a, "subject-reindex", NULL, -ENOKEY,
+				    "needs the rights level's key and the blind-index key");
+	if ((rc = catalog_begin(r->cat)))
+		return rc;
+	rc = catalog_each_subject(r->cat, add_handle, &handles);
+	for (; rc == 0 && i < handles.n; i++)
+		if ((rc = reindex_subject(r, kr, handles.id[i])))
+			meta_fail(rc, "subject %s: %s", handles.id[i], meta_strerror(rc));
+	snprintf(why, sizeof(why), "subjects=%zu", i);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "subject-reindex", NULL, "ok", why);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
+	else
+		checkpoint(r, a);	/* dropped entries leave the WAL */
+	if (rc == 0 && n)
+		*n = handles.n;
+	idlist_free(&handles);
+	return rc;
 }

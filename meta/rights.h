@@ -124,6 +124,22 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		   const char *handle, const char *field, const char *value) MUST_CHECK;
 
 /*
+ * Bring the blind index in line with the subject cards: for every subject,
+ * the phone numbers and e-mails its rectification histories rectified
+ * away are dropped from the index, then its card's phone, e-mail and
+ * reference are indexed (with their kind; entries written before catalog
+ * schema 6 get theirs).  For a register whose rectifications were made
+ * before they moved the index (or by a mount without the index key).  In
+ * one transaction, logged ("subject-reindex", the number of subjects), the
+ * WAL truncated after it; *n (may be NULL) is the number of subjects.
+ * Needs kr to hold the rights level's key (cards and histories) and the
+ * index key.  Errors: -ENOKEY without them (logged), errors of opening a
+ * card or history (meta_errmsg names the subject; nothing is changed),
+ * catalog errors.
+ */
+int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n) MUST_CHECK;
+
+/*
  * The checks of the values above that need no register, for a caller that
  * parses a value before it acts on it (setfattr on the mount) and for the
  * fuzz targets; rights_set_hold and rights_rectify refuse (and log)

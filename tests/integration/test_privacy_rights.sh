@@ -153,6 +153,14 @@ assert_eq "and the index still finds the rectified phone" "$h2" "$(find_h "+3584
 assert_ok "an old rights keyring still rectifies a name" \
 	as_user "$dpo" setfattr -n user.recfs.name -v "Renamed Person" "$MNT_OLD/by-subject/$h2"
 unmount_recfs "$MNT_OLD"
+# recctl subject reindex (for rectifications made before they moved the
+# index) needs the rights keyring and keeps what the cards say.
+assert_fails_with "subject reindex with the analysis keyring is refused" "blind-index key" \
+	"$RECCTL" subject reindex -R "$REG" --level-keyring "$KEYS/analysis.keyring" --keyring "$KEYS/ingest.keyring"
+assert_ok "subject reindex with the rights keyring" "$RECCTL" subject reindex -R "$REG" --level-keyring "$KEYS/privacy.keyring"
+assert_eq "after the reindex find NEW phone finds the subject" "$h2" "$(find_h "+358407776655")"
+assert_eq "after the reindex find OLD phone finds nobody" "" "$(find_h "$old_phone")"
+assert_eq "after the reindex find OLD e-mail finds nobody" "" "$(find_h "$old_email")"
 assert_ok "privacy: rm -r the rectified subject" as_user "$dpo" rm -r "$MNT/by-subject/$h2"
 assert_eq "after the erasure find NEW phone finds nobody" "" "$(find_h "+358407776655")"
 assert_eq "after the erasure find NEW e-mail finds nobody" "" "$(find_h "rectified.person@example.org")"

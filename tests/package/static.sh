@@ -84,7 +84,7 @@ if [ -x "$BUILD/recctl" ]; then
 		esac
 	done
 	check "completion: subcommands of audit" "seal setup-keys show verify" "$(complete_words recctl audit '')"
-	check "completion: subcommands of subject" "export find show withdraw-consent" \
+	check "completion: subcommands of subject" "export find reindex show withdraw-consent" \
 		"$(complete_words recctl subject '')"
 	check "completion: options of retention sweep" "--dry-run" "$(complete_words recctl retention sweep --d)"
 	check "completion: levels of the policy for keys export" "analysis privacy training" \

@@ -511,6 +511,47 @@ TEST(test_rectify_moves_the_blind_index_and_refuses_without_its_key)
 	free(id);
 }
 
+TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
+{
+	char *id = ingest_one("x2", "2026-03-10T10:00:00Z", "");
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32], norm[64];
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	struct keyring *low = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	size_t n = 0;
+
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("x2"));
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, handle), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "phone", "+358 50 765 4321"), 0);
+	/* As a rectification before it moved the index left it: the old
+	 * value's entry (of no kind) still there, the new one missing. */
+	CHECK_EQ(subject_normalise("phone", phone, norm, sizeof(norm)), 0);
+	crypto_blind_index(ik, "phone", norm, mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, handle, NULL), 0);
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, handle, "phone"), 0);
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, h), 0);
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358507654321", h), -ENOENT);
+	/* Without the rights level's key: refused, logged, nothing changed. */
+	CHECK_EQ(keyring_new(&low), 0);
+	CHECK_EQ(keyring_add_level(low, "analysis", keyring_level(secrets, "analysis", pk)), 0);
+	CHECK_EQ(keyring_set_index_key(low, ik), 0);
+	CHECK_EQ(rights_reindex(reg, low, &actor, &n), -ENOKEY);
+	CHECK_STR(last_of(NULL).action, "subject-reindex");
+	CHECK_STR(last_of(NULL).outcome, "refused");
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK(n >= 1);
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, h), -ENOENT);
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358507654321", h), 0);
+	CHECK_STR(h, handle);
+	CHECK_STR(last_of(NULL).action, "subject-reindex");
+	CHECK_STR(last_of(NULL).outcome, "ok");
+	keyring_free(low);
+	free(id);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -532,6 +573,7 @@ int main(void)
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
+	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	reg_close(reg);
 	keyring_free(secrets);

@@ -1,7 +1,7 @@
 /*
  * cmd_subject.c - `recctl subject`: find a data subject, show what the
- * register holds on them, export it (Art. 15, 20), and withdraw their
- * consent (Art. 7(3)).
+ * register holds on them, export it (Art. 15, 20), withdraw their consent
+ * (Art. 7(3)), and bring the blind index in line with rectified cards.
  *
  * Finding by phone, e-mail or reference goes through the blind index and
  * needs the ingest keyring's index key; finding by name has to open every
@@ -33,6 +33,7 @@ const char usage_subject[] =
 	"       recctl subject show HANDLE --level-keyring FILE... [--json]\n"
 	"       recctl subject export HANDLE DIR --level-keyring FILE... [--recipient NAME]\n"
 	"       recctl subject withdraw-consent HANDLE\n"
+	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       (each takes -R REGISTER)\n"
 	"\n"
 	"find      print the handles of subjects whose phone number, e-mail or\n"
@@ -45,6 +46,11 @@ const char usage_subject[] =
 	"withdraw-consent  erase the subject's recordings whose legal basis is\n"
 	"          consent; recordings on legal hold stay, are counted, and make\n"
 	"          the exit status 1\n"
+	"reindex   drop from the blind index the phone numbers and e-mails that\n"
+	"          rectifications replaced, and index every card's current ones\n"
+	"          (for rectifications made before they moved the index); needs\n"
+	"          the rights level's keyring and the blind-index key (which it\n"
+	"          carries, else --keyring)\n"
 	"\n"
 	"  -R, --register DIR      the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE          the ingest keyring (default $RECFS_KEYRING, then\n"
@@ -430,6 +436,37 @@ static int subject_withdraw_cmd(struct reg *r, const char *handle)
 	return s.skipped_hold ? 1 : 0;
 }
 
+static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
+{
+	struct keyring *kr = NULL, *ik = NULL;
+	struct audit_actor a;
+	size_t n = 0;
+	int rc;
+
+	if (!o->levels.n)
+		return usage_error(usage_subject, "subject reindex needs --level-keyring (the rights level)");
+	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
+		return rc;
+	/* A rights keyring carries the index key; an older one takes it
+	 * from the ingest keyring. */
+	if (!keyring_index_key(kr) && (rc = ctl_load_keyrings(&o->keyring, 1, o->passfile, &ik)) == 0 &&
+	    keyring_merge(kr, ik))
+		rc = error("out of memory");
+	if (rc)
+		goto out;
+	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
+	meta_clear_error();
+	rc = rights_reindex(r, kr, &a, &n);
+	if (rc)
+		rc = error("cannot reindex the subjects: %s", meta_strerror(rc));
+	else
+		printf("reindexed %zu subject%s\n", n, n == 1 ? "" : "s");
+out:
+	keyring_free(ik);
+	keyring_free(kr);
+	return rc;
+}
+
 int cmd_subject(int argc, char **argv, struct ctl *ctl)
 {
 	struct subj_opts o = { 0 };
@@ -438,7 +475,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	int nargs, rc;
 
 	if (argc < 2)
-		return usage_error(usage_subject, "subject needs a command: find, show, export or withdraw-consent");
+		return usage_error(usage_subject, "subject needs a command: find, show, export, withdraw-consent or reindex");
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_subject);
@@ -454,6 +491,11 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		if (nargs != 1) {
 			rc = usage_error(usage_subject, "subject %s needs one %s", sub,
 					 strcmp(sub, "find") ? "HANDLE" : "TEXT");
+			goto out;
+		}
+	} else if (!strcmp(sub, "reindex")) {
+		if (nargs != 0) {
+			rc = usage_error(usage_subject, "subject reindex takes no operand");
 			goto out;
 		}
 	} else if (!strcmp(sub, "export")) {
@@ -473,6 +515,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = subject_show_cmd(r, &o, argv[optind]);
 	else if (!strcmp(sub, "export"))
 		rc = subject_export_cmd(r, &o, argv[optind], argv[optind + 1]);
+	else if (!strcmp(sub, "reindex"))
+		rc = subject_reindex_cmd(r, &o);
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
