@@ -348,12 +348,12 @@ unmount_recfs()
 		fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -uz "$mnt" 2>/dev/null
 	fi
 	if [ -n "$pid" ]; then
-		for i in $(seq 1 100); do
+		for i in $(seq 1 300); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.05
 		done
 		if kill -0 "$pid" 2>/dev/null; then
-			fail "recfs exits after unmount of $mnt" "still running after 5 s"
+			fail "recfs exits after unmount of $mnt" "still running after 15 s"
 			kill "$pid" 2>/dev/null
 		fi
 		wait "$pid" 2>/dev/null
