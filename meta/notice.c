@@ -209,6 +209,11 @@ char *notice_render(const struct policy *p)
 		        "name people, are visible from the levels shown above.  Every access\n"
 		        "and every refusal is logged.\n",
 		    p->levels[p->details_level].name);
+	period_words(p->audit_retention, w1, sizeof(w1));
+	strbuf_addf(&b, "The log names users and recordings, never the people in them, and\n"
+		        "tells who accessed your recordings.  Its entries are kept for %s,\n"
+		        "longer while a request for access to your data is being answered,\n"
+		        "and then erased.\n", w1);
 
 	heading(&b, "Your rights");
 	strbuf_addf(&b, "- Access (Art. 15): to know whether recordings of you are kept and to get\n"

@@ -57,7 +57,7 @@ static const struct stype_def {
 } stypes[S_NTYPES] = {
 	[S_REGISTER] = { "register", 0,
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
-			   "quarantine_retention" },
+			   "quarantine_retention", "audit_retention" },
 			 0x1f },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
 	[S_PURPOSE] = { "purpose", 1,
@@ -69,7 +69,7 @@ static const struct stype_def {
 };
 
 /* Key indices, per section type, as in stypes[].keys. */
-enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE };
+enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
@@ -461,6 +461,20 @@ int64_t policy_period_add(int64_t from, struct policy_period per)
 	}
 }
 
+int64_t policy_period_sub(int64_t from, struct policy_period per)
+{
+	switch (per.unit) {
+	case 'd':
+		return from - (int64_t)per.n * 86400;
+	case 'm':
+		return util_add_months(from, -per.n);
+	case 'y':
+		return util_add_months(from, -per.n * 12);
+	default:
+		return from;
+	}
+}
+
 void policy_period_format(struct policy_period per, char buf[16])
 {
 	snprintf(buf, 16, "%d%c", per.n, per.unit);
@@ -788,6 +802,8 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	p->details_level = level_ref(ps, p, sc, R_DETAILS);
 	if (period_value(ps, sc, R_QUARANTINE, &p->quarantine_retention))
 		p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
+	if (period_value(ps, sc, R_AUDIT, &p->audit_retention))
+		p->audit_retention = POLICY_AUDIT_RETENTION;
 }
 
 /* Build the policy's arrays from the sections, then check every value. */
@@ -802,6 +818,7 @@ static struct policy *validate(struct parser *ps)
 	p->path = xstrdup(ps->path);
 	p->details_level = p->rights_level = -1;
 	p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
+	p->audit_retention = POLICY_AUDIT_RETENTION;
 	for (size_t i = 0; i < ps->n_sects; i++)
 		counts[ps->sects[i].type]++;
 	p->levels = xcalloc(counts[S_LEVEL], sizeof(*p->levels));

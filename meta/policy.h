@@ -72,6 +72,10 @@ struct policy_recipient {
 
 /* [register] quarantine_retention when the policy does not say. */
 #define POLICY_QUARANTINE_RETENTION ((struct policy_period){ 30, 'd' })
+/* [register] audit_retention when the policy does not say: the who-listened
+ * report of a call kept for its longest usual retention (24 months in the
+ * shipped policy) stays complete for as long as the call is kept. */
+#define POLICY_AUDIT_RETENTION ((struct policy_period){ 2, 'y' })
 
 struct policy {
 	char *path;
@@ -81,6 +85,10 @@ struct policy {
 	/* How long a quarantined manifest and its files are kept (ingest.h),
 	 * from the day they were quarantined; then retention_sweep erases them. */
 	struct policy_period quarantine_retention;
+	/* How long an audit entry is kept, from when it was written; then
+	 * retention_sweep drops it (audit_expire).  The log is personal data
+	 * itself: who opened which recording, when. */
+	struct policy_period audit_retention;
 	struct policy_level *levels;
 	size_t n_levels;
 	struct policy_purpose *purposes;
@@ -121,6 +129,9 @@ int policy_basis_allowed(const struct policy *p, int purpose, int source, const 
 
 /* from + period (calendar arithmetic, UTC). */
 int64_t policy_period_add(int64_t from, struct policy_period per);
+/* from - period (calendar arithmetic, UTC; months clamped to the month's
+ * last day as in policy_period_add: 2027-03-31 less 1m is 2027-02-28). */
+int64_t policy_period_sub(int64_t from, struct policy_period per);
 /* "12m" etc. into buf (16 bytes). */
 void policy_period_format(struct policy_period per, char buf[16]);
 /* 1 when period a ends no later than b from every start date ("1y" and

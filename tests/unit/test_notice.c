@@ -123,6 +123,7 @@ TEST(test_notice_gives_retention_in_words_with_its_maximum)
 		CHECK(strstr(n, "Kept for:     30 days after the recording\n"));
 		CHECK(strstr(n, "Kept for:     12 months after the recording; at most 2 years where"));
 		CHECK(strstr(n, "compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))"));
+		CHECK(strstr(n, "Its entries are kept for 2 years,\nlonger while a request for access"));
 	}
 	free(n);
 	policy_free(p);

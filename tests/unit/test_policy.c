@@ -759,6 +759,39 @@ TEST(test_quarantine_retention_is_30_days_unless_given)
 	free(text);
 }
 
+TEST(test_audit_retention_is_2_years_unless_given)
+{
+	struct policy *p = load_text(BASE);
+	char *path, *errs, *text;
+	int64_t t = 1805241600; /* 2027-03-17 */
+
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_EQ(p->audit_retention.n, 2);
+		CHECK_EQ(p->audit_retention.unit, 'y');
+		policy_free(p);
+	}
+	text = xasprintf("%.*saudit_retention = 6m\n%s", (int)(strstr(BASE, "[level") - BASE), BASE,
+			 strstr(BASE, "[level"));
+	p = load_text(text);
+	CHECK(p && p->audit_retention.n == 6 && p->audit_retention.unit == 'm');
+	policy_free(p);
+	free(text);
+	text = xasprintf("%.*saudit_retention = 0d\n%s", (int)(strstr(BASE, "[level") - BASE), BASE,
+			 strstr(BASE, "[level"));
+	errs = errors_of(text, &path);
+	CHECK(has_error(errs, path, 7, "audit_retention '0d' must be more than zero"));
+	free(errs);
+	free(path);
+	free(text);
+	/* Back from a date by a period: the inverse of policy_period_add,
+	 * but for the clamp to a month's last day. */
+	CHECK_EQ(policy_period_sub(t, (struct policy_period){ 2, 'y' }), t - 730 * 86400);
+	CHECK_EQ(policy_period_sub(t, (struct policy_period){ 10, 'd' }), t - 10 * 86400);
+	CHECK_EQ(policy_period_sub(t, (struct policy_period){ 1, 'm' }), t - 28 * 86400);
+	CHECK_EQ(policy_period_sub(1806451200 /* 2027-03-31 */, (struct policy_period){ 1, 'm' }), 1803772800 /* 2027-02-28 */);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -803,6 +836,7 @@ int main(void)
 	RUN(test_allowed_bases_are_read_as_a_set_and_checked_by_line);
 	RUN(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources);
 	RUN(test_quarantine_retention_is_30_days_unless_given);
+	RUN(test_audit_retention_is_2_years_unless_given);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();
