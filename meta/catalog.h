@@ -406,6 +406,24 @@ int catalog_audit_key_get(struct catalog *c, struct cat_audit_key *out) MUST_CHE
 int catalog_audit_key_put(struct catalog *c, const struct cat_audit_key *k) MUST_CHECK;
 
 /*
+ * For the audit log's retention (audit_expire).  catalog_audit_first_since:
+ * the lowest seq of a row whose time is t or later into *seq; -ENOENT when
+ * there is none.  catalog_audit_hash_of: the stored hash of row seq into
+ * hash; -ENOENT when there is no such row, -EBADMSG when the stored hash
+ * is not CRYPTO_HASH_BYTES long.  catalog_audit_drop_before: delete every
+ * row below seq, in the open transaction (secure_delete overwrites them in
+ * the database; copies stay in the WAL until a checkpoint), *dropped = the
+ * rows deleted.  catalog_audit_seal_seq: the seq of the seal of epoch
+ * into *seq; -ENOENT when that epoch has none.  Out-parameters are set
+ * only on success; other errors -EBUSY, -ENOMEM, -EIO from sqlite (and
+ * for the delete -ENOSPC, -EROFS), with meta_errmsg() set.
+ */
+int catalog_audit_first_since(struct catalog *c, int64_t t, int64_t *seq) MUST_CHECK;
+int catalog_audit_hash_of(struct catalog *c, int64_t seq, uint8_t hash[CRYPTO_HASH_BYTES]) MUST_CHECK;
+int catalog_audit_drop_before(struct catalog *c, int64_t seq, int64_t *dropped) MUST_CHECK;
+int catalog_audit_seal_seq(struct catalog *c, int64_t epoch, int64_t *seq) MUST_CHECK;
+
+/*
  * The request table.  request.c owns the rules (types, deadlines, what the
  * texts may hold); these store and read its rows.  A request as stored,
  * filled by the catalog with malloc'd strings: free them with

@@ -269,3 +269,81 @@ int catalog_audit_key_put(struct catalog *c, const struct cat_audit_key *k)
 	sqlite3_bind_blob(st, 4, k->key->bytes, (int)k->key->len, SQLITE_STATIC);
 	return catalog_step_done(c, st, "write the audit sealing key");
 }
+
+/* The integer the cached query sql (one int64 parameter, at most one row
+ * of one column) gives for arg into *out; -ENOENT when no row. */
+static int one_i64(struct catalog *c, const char *sql, int64_t arg, int64_t *out, const char *what)
+{
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, arg);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	return rc == SQLITE_ROW ? 0 : catalog_fail(c, rc, what);
+}
+
+int catalog_audit_first_since(struct catalog *c, int64_t t, int64_t *seq)
+{
+	/* In seq order, so the scan stops at the first row that qualifies:
+	 * rows are near enough in time order that it reads little more than
+	 * the rows before it. */
+	static const char sql[] = "SELECT seq FROM audit WHERE time >= ?1 ORDER BY seq LIMIT 1";
+
+	return one_i64(c, sql, t, seq, "first audit entry since a time");
+}
+
+int catalog_audit_hash_of(struct catalog *c, int64_t seq, uint8_t hash[CRYPTO_HASH_BYTES])
+{
+	static const char sql[] = "SELECT hash FROM audit WHERE seq = ?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == CRYPTO_HASH_BYTES) {
+			memcpy(hash, sqlite3_column_blob(st, 0), CRYPTO_HASH_BYTES);
+			rc = 0;
+		} else {
+			rc = meta_fail(-EBADMSG, "catalog: audit entry %lld has a hash of %d bytes", (long long)seq,
+				       sqlite3_column_bytes(st, 0));
+		}
+	} else if (rc == SQLITE_DONE) {
+		rc = -ENOENT;
+	} else {
+		rc = catalog_fail(c, rc, "read an audit entry's hash");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int catalog_audit_drop_before(struct catalog *c, int64_t seq, int64_t *dropped)
+{
+	static const char sql[] = "DELETE FROM audit WHERE seq < ?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = catalog_step_done(c, st, "drop audit entries");
+	if (rc == 0)
+		*dropped = sqlite3_changes64(c->db);
+	return rc;
+}
+
+int catalog_audit_seal_seq(struct catalog *c, int64_t epoch, int64_t *seq)
+{
+	static const char sql[] = "SELECT seq FROM audit_seal WHERE epoch = ?1";
+
+	return one_i64(c, sql, epoch, seq, "read an audit seal");
+}
