@@ -26,6 +26,16 @@
  * version of the last checkpoint) until a checkpoint, which is tried,
  * without waiting, after each evolution in a transaction of our own.
  * Invariant: key epoch == number of seals, and seal seqs never decrease.
+ *
+ * Retention.  audit_expire drops the oldest entries, 1..F-1, in one
+ * transaction with a checkpoint (F, the hash of entry F-1, the limit they
+ * were all written before, a MAC under the current key) from which the
+ * chain goes on, and with an entry saying so.  Seals are never dropped:
+ * they name no one, keep the epochs contiguous, and each still says that
+ * the entries after it were written after its epoch ended.  So F never
+ * passes the first seal of an epoch that ended after the limit, and
+ * verification holds a checkpoint to that.  Invariant: the log holds
+ * entries F..last without a gap, at least one of them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -254,6 +264,94 @@ static void seal_mac(const struct crypto_key *key, int64_t epoch, int64_t seq, c
 		*p++ = (uint8_t)((uint64_t)seq >> (8 * i));
 	memcpy(p, head, CRYPTO_HASH_BYTES);
 	crypto_keyed_hash(key, buf, sizeof(buf), mac);
+}
+
+/*
+ * The retention checkpoint, kept in the meta table (key audit_checkpoint)
+ * once audit_expire has dropped the start of the log.  The chain restarts
+ * from it: entry `first` chains from `prev`, the hash entry first-1 had.
+ * Every entry dropped was written before `before`; the checkpoint was
+ * made at `made`, when the key was at `epoch` (-1: the log was not sealed,
+ * no MAC), and
+ *   mac = keyed BLAKE2b-256 under K(epoch) of CKPT_DOMAIN || le64 epoch ||
+ *         le64 first || prev || le64 before || le64 made
+ * so that once that epoch has ended nobody can make or change one for it.
+ * Stored as text: "1 FIRST PREVHEX BEFORE MADE EPOCH MACHEX|-".
+ */
+struct checkpoint {
+	int64_t first, before, made, epoch;
+	uint8_t prev[CRYPTO_HASH_BYTES];
+	uint8_t mac[CRYPTO_MAC_BYTES];
+};
+
+#define CKPT_KEY "audit_checkpoint"
+#define CKPT_VERSION 1
+static const char CKPT_DOMAIN[] = "recfs audit checkpoint 1";
+
+static void put_le64(uint8_t **p, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		*(*p)++ = (uint8_t)((uint64_t)v >> (8 * i));
+}
+
+static void ckpt_mac(const struct crypto_key *key, const struct checkpoint *ck, uint8_t mac[CRYPTO_MAC_BYTES])
+{
+	uint8_t buf[sizeof(CKPT_DOMAIN) + 32 + CRYPTO_HASH_BYTES], *p = buf;
+
+	memcpy(p, CKPT_DOMAIN, sizeof(CKPT_DOMAIN));
+	p += sizeof(CKPT_DOMAIN);
+	put_le64(&p, ck->epoch);
+	put_le64(&p, ck->first);
+	memcpy(p, ck->prev, CRYPTO_HASH_BYTES);
+	p += CRYPTO_HASH_BYTES;
+	put_le64(&p, ck->before);
+	put_le64(&p, ck->made);
+	crypto_keyed_hash(key, buf, sizeof(buf), mac);
+}
+
+static int ckpt_save(struct catalog *c, const struct checkpoint *ck)
+{
+	char prev[CRYPTO_HASH_BYTES * 2 + 1], mac[CRYPTO_MAC_BYTES * 2 + 1] = "-", *v;
+	int rc;
+
+	crypto_hex(prev, ck->prev, CRYPTO_HASH_BYTES);
+	if (ck->epoch >= 0)
+		crypto_hex(mac, ck->mac, CRYPTO_MAC_BYTES);
+	v = xasprintf("%d %lld %s %lld %lld %lld %s", CKPT_VERSION, (long long)ck->first, prev, (long long)ck->before,
+		      (long long)ck->made, (long long)ck->epoch, mac);
+	rc = catalog_set_meta(c, CKPT_KEY, v);
+	free(v);
+	return rc;
+}
+
+/* The checkpoint into *ck: 0, -ENOENT when there is none (nothing was
+ * ever dropped), -EBADMSG when it is not one, or a catalog error. */
+static int ckpt_load(struct catalog *c, struct checkpoint *ck)
+{
+	char *v = NULL, prev[CRYPTO_HASH_BYTES * 2 + 2], mac[CRYPTO_MAC_BYTES * 2 + 2];
+	long long first, before, made, epoch;
+	int version, end = 0, rc;
+
+	rc = catalog_get_meta(c, CKPT_KEY, &v);
+	if (rc)
+		return rc;
+	rc = -EBADMSG;
+	if (sscanf(v, "%d %lld %65s %lld %lld %lld %65s%n", &version, &first, prev, &before, &made, &epoch, mac,
+		   &end) != 7 || v[end] || version != CKPT_VERSION || first < 2 || epoch < -1 || before > made)
+		goto out;
+	*ck = (struct checkpoint){ .first = first, .before = before, .made = made, .epoch = epoch };
+	if (strlen(prev) != CRYPTO_HASH_BYTES * 2 || crypto_unhex(ck->prev, CRYPTO_HASH_BYTES, prev))
+		goto out;
+	if (epoch >= 0 ? strlen(mac) != CRYPTO_MAC_BYTES * 2 || crypto_unhex(ck->mac, CRYPTO_MAC_BYTES, mac)
+		       : strcmp(mac, "-"))
+		goto out;
+	rc = 0;
+out:
+	if (rc == -EBADMSG)
+		rc = meta_fail(-EBADMSG, "the retention checkpoint of the audit log was altered: it does not read "
+					 "as one");
+	free(v);
+	return rc;
 }
 
 /* The epoch that holds time t; -1 before the clock's start. */
@@ -684,6 +782,8 @@ struct verify {
 	const struct audit_vkey *vk;	/* NULL: seals not checked */
 	struct crypto_key *k;		/* K(k_epoch), from vk's seed (epoch -1) */
 	int64_t k_epoch;
+	const struct checkpoint *ck;	/* NULL: nothing was dropped */
+	int64_t start, interval;	/* the clock (vk's, else the key state's); interval 0: none */
 };
 
 /* Gather the seals, checking their order: epochs 0, 1, 2, ... and seqs
@@ -749,6 +849,12 @@ static int check_seals_at(struct verify *v, int64_t seq, const uint8_t head[CRYP
 			seal_mac(v->k, sc->epoch, seq, head, mac);
 			ok = crypto_equal(mac, sc->mac, sizeof(mac));
 			crypto_memzero(mac, sizeof(mac));
+			if (!ok && v->ck && seq == v->ck->first - 1) {
+				v->rep->bad = 0;
+				return meta_fail(-EBADMSG, "the seal of epoch %lld does not match the retention checkpoint "
+						 "(the log starts at entry %lld): the checkpoint or the seal was altered",
+						 (long long)sc->epoch, (long long)v->ck->first);
+			}
 			if (!ok && from > seq) {
 				v->rep->bad = 0;
 				return meta_fail(-EBADMSG, "the seal of epoch %lld was altered or replaced",
@@ -802,11 +908,11 @@ static int check_head(struct catalog *c, struct verify *v)
 	int rc = catalog_get_meta(c, "audit_head", &head);
 
 	crypto_hex(hex, v->prev, CRYPTO_HASH_BYTES);
-	if (rc == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != v->n ||
+	if (rc == 0 && (sscanf(head, "%lld:", &hseq) != 1 || hseq != v->expect - 1 ||
 			(strchr(head, ':') && strcmp(strchr(head, ':') + 1, hex)))) {
-		v->rep->bad = v->n + 1;
+		v->rep->bad = v->expect;
 		rc = meta_fail(-EBADMSG, "audit log was cut: it ends at entry %lld, but entry %lld was written",
-			       (long long)v->n, hseq);
+			       (long long)v->expect - 1, hseq);
 	} else if (rc == -ENOENT) {
 		rc = 0;
 	}
@@ -828,10 +934,10 @@ static int check_key_state(struct verify *v, int rc_key, const struct cat_audit_
 	int rc;
 
 	if (v->next < v->nseals) {
-		rep->bad = v->n + 1;
+		rep->bad = v->expect;
 		return meta_fail(-EBADMSG, "audit log was cut: the seal of epoch %lld covers entries up to %lld, "
 				 "but the log ends at %lld", (long long)v->seals[v->next].epoch,
-				 (long long)v->seals[v->next].seq, (long long)v->n);
+				 (long long)v->seals[v->next].seq, (long long)v->expect - 1);
 	}
 	if (rc_key == -ENOENT) {
 		if (ns)
@@ -873,10 +979,10 @@ static int check_key_state(struct verify *v, int rc_key, const struct cat_audit_
 		return meta_fail(-EBADMSG, "entries were removed from before sealing began: the log had %lld then, "
 				 "the first seal covers %lld", (long long)vk->first_seq, (long long)v->seals[0].seq);
 	}
-	if (!v->nseals && v->n < vk->first_seq) {
-		rep->bad = v->n + 1;
+	if (!v->nseals && v->expect - 1 < vk->first_seq) {
+		rep->bad = v->expect;
 		return meta_fail(-EBADMSG, "audit log was cut: it had %lld entries when sealing began, now %lld",
-				 (long long)vk->first_seq, (long long)v->n);
+				 (long long)vk->first_seq, (long long)v->expect - 1);
 	}
 	/* Sealing goes on: every epoch but the current one is closed (the one
 	 * before may still be open for SEAL_GRACE seconds into the current
@@ -892,12 +998,99 @@ static int check_key_state(struct verify *v, int rc_key, const struct cat_audit_
 		need = cur - 1;
 	if (ks->epoch < need) {
 		util_format_time(vk->start + ks->epoch * vk->interval, t);
-		rep->bad = rep->sealed_seq < v->n ? rep->sealed_seq + 1 : 0;
+		rep->bad = rep->sealed_seq < v->expect - 1 ? rep->sealed_seq + 1 : 0;
 		return meta_fail(-ETIME, "no seal since %s: epochs %lld..%lld have ended without one, so entries "
 				 "after %lld are not protected; either nothing has written to the log since "
 				 "(`recctl audit seal` on its host closes them), or its tail was cut, or the catalog "
 				 "was put back from a copy", t, (long long)ks->epoch, (long long)cur - 1,
 				 (long long)rep->sealed_seq);
+	}
+	return 0;
+}
+
+/* K(epoch) derived afresh from vk's seed, into *out (crypto_key_free). */
+static int key_of_epoch(const struct audit_vkey *vk, int64_t epoch, struct crypto_key **out)
+{
+	struct crypto_key *k = crypto_key_new(CRYPTO_EVOLVE_KEY_BYTES, 0);
+	int rc = 0;
+
+	if (!k)
+		return -ENOMEM;
+	memcpy(k->bytes, vk->key->bytes, CRYPTO_EVOLVE_KEY_BYTES);
+	for (int64_t e = -1; rc == 0 && e < epoch; e++)
+		rc = crypto_key_evolve(k);
+	if (rc)
+		crypto_key_free(k);
+	else
+		*out = k;
+	return rc;
+}
+
+/*
+ * The retention checkpoint against the seals and the key state, and with
+ * a verification key its MAC.  A checkpoint without a MAC was made before
+ * the log was sealed, so it drops nothing that a seal covers.
+ */
+static int check_checkpoint(struct verify *v, int rc_key, const struct cat_audit_key *ks)
+{
+	const struct checkpoint *ck = v->ck;
+	struct crypto_key *k = NULL;
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char t[21];
+	int ok, rc;
+
+	util_format_time(ck->made, t);
+	if (ck->epoch < 0) {
+		if ((v->nseals && ck->first - 1 >= v->seals[0].seq) || (v->vk && ck->first - 1 >= v->vk->first_seq))
+			return meta_fail(-EBADMSG, "the retention checkpoint of the audit log (made %s) has no MAC, but "
+					 "it drops sealed entries: it was altered or replaced", t);
+		return 0;
+	}
+	if (rc_key == 0 && ck->epoch > ks->epoch)
+		return meta_fail(-EBADMSG, "the retention checkpoint of the audit log is of epoch %lld, after the "
+				 "sealing key's (%lld): it was altered", (long long)ck->epoch, (long long)ks->epoch);
+	if (v->interval && ck->made >= epoch_end(v->start, v->interval, ck->epoch))
+		return meta_fail(-EBADMSG, "the retention checkpoint of the audit log says it was made %s, after its "
+				 "epoch %lld had ended: it was altered", t, (long long)ck->epoch);
+	if (!v->vk)
+		return 0;
+	if ((rc = key_of_epoch(v->vk, ck->epoch, &k)))
+		return rc;
+	ckpt_mac(k, ck, mac);
+	ok = crypto_equal(mac, ck->mac, sizeof(mac));
+	crypto_memzero(mac, sizeof(mac));
+	crypto_key_free(k);
+	if (!ok)
+		return meta_fail(-EBADMSG, "the retention checkpoint of the audit log (made %s, the log starting at "
+				 "entry %lld) was altered or replaced: its MAC under the key of epoch %lld does not "
+				 "match", t, (long long)ck->first, (long long)ck->epoch);
+	return 0;
+}
+
+/*
+ * Pass the seals that cover dropped entries only (seq < first - 1): there
+ * is nothing left to check them against.  Each must be of an epoch that
+ * ended by the checkpoint's `before`: the entries after such a seal were
+ * written after its epoch ended, so a later epoch means entries younger
+ * than the retention were dropped.
+ */
+static int pass_dropped_seals(struct verify *v)
+{
+	const struct checkpoint *ck = v->ck;
+
+	for (; v->next < v->nseals && v->seals[v->next].seq < ck->first - 1; v->next++) {
+		const struct seal_copy *sc = &v->seals[v->next];
+		char t[21], b[21];
+
+		if (v->interval && epoch_end(v->start, v->interval, sc->epoch) > ck->before) {
+			util_format_time(epoch_end(v->start, v->interval, sc->epoch), t);
+			util_format_time(ck->before, b);
+			return meta_fail(-EBADMSG, "entries written after %s were dropped from the audit log, which "
+					 "keeps everything written since %s: the seal of epoch %lld covers entries up "
+					 "to %lld, but the log starts at entry %lld", t, b, (long long)sc->epoch,
+					 (long long)sc->seq, (long long)ck->first);
+		}
+		v->rep->seals_dropped++;
 	}
 	return 0;
 }
@@ -921,9 +1114,11 @@ int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, st
 {
 	struct verify v = { .expect = 1, .rep = rep, .vk = vk, .k_epoch = -1 };
 	struct cat_audit_key ks = { 0 };
-	int rc, rc_key;
+	struct checkpoint ck;
+	int rc, rc_key = -ENOENT;
 
-	*rep = (struct audit_report){ .key_epoch = -1, .keyed = vk != NULL, .first_seq = vk ? vk->first_seq : 0 };
+	*rep = (struct audit_report){ .key_epoch = -1, .keyed = vk != NULL, .first_seq = vk ? vk->first_seq : 0,
+				      .first = 1 };
 	if (vk && (!vk->key || vk->key->len != CRYPTO_EVOLVE_KEY_BYTES))
 		return -EINVAL;
 	if (vk) {
@@ -936,12 +1131,42 @@ int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, st
 	if ((rc = catalog_begin_read(c)))
 		goto out;
 	rc = vk ? check_register(c, vk) : 0;
+	if (rc == 0) {
+		rc = ckpt_load(c, &ck);
+		if (rc == 0)
+			v.ck = &ck;
+		else if (rc == -ENOENT)
+			rc = 0;
+	}
+	/* The key state's errors are for check_key_state, after the chain. */
+	if (rc == 0)
+		rc_key = catalog_audit_key_get(c, &ks);
+	if (vk) {
+		v.start = vk->start;
+		v.interval = vk->interval;
+	} else if (rc_key == 0) {
+		v.start = ks.start;
+		v.interval = ks.interval;
+	}
 	if (rc == 0)
 		rc = catalog_each_audit_seal(c, collect_seal, &v);
 	rep->seals = (int64_t)v.nseals;
-	/* A seal made on an empty log covers entry 0. */
+	if (rc == 0 && v.ck) {
+		rep->first = ck.first;
+		rep->dropped_before = ck.before;
+		rep->dropped_at = ck.made;
+		/* The chain restarts from the checkpoint. */
+		v.expect = ck.first;
+		memcpy(v.prev, ck.prev, CRYPTO_HASH_BYTES);
+		rep->sealed_seq = ck.first - 1;
+		rc = check_checkpoint(&v, rc_key, &ks);
+		if (rc == 0)
+			rc = pass_dropped_seals(&v);
+	}
+	/* A seal made on an empty log covers entry 0 (or, after a checkpoint,
+	 * made when the log ended where the kept part begins). */
 	if (rc == 0)
-		rc = check_seals_at(&v, 0, v.prev);
+		rc = check_seals_at(&v, v.expect - 1, v.prev);
 	/* Read in physical (rowid) order too: seq is the rowid, so a
 	 * renumbered entry shows up as a gap or a chain break. */
 	if (rc == 0)
@@ -949,10 +1174,8 @@ int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, st
 	rep->entries = v.n;
 	if (rc == 0)
 		rc = check_head(c, &v);
-	if (rc == 0) {
-		rc_key = catalog_audit_key_get(c, &ks);
+	if (rc == 0)
 		rc = check_key_state(&v, rc_key, &ks, now);
-	}
 	catalog_end_read(c);
 	if (v.nseals) {
 		int64_t start = vk ? vk->start : ks.start, interval = vk ? vk->interval : ks.interval;
@@ -963,5 +1186,120 @@ out:
 	crypto_key_free(ks.key);
 	crypto_key_free(v.k);
 	free(v.seals);
+	return rc;
+}
+
+/* Where audit_expire would cut: *first, the first entry to keep (never
+ * below the previous checkpoint's, never past the last entry), inside the
+ * caller's transaction.  ks is the key state (NULL: the log is unsealed). */
+static int expire_from(struct catalog *c, const struct cat_audit_key *ks, int64_t before, int64_t floor,
+		       int64_t *first)
+{
+	uint8_t head[CRYPTO_HASH_BYTES];
+	int64_t last = 0, f = 0, k, s;
+	int rc;
+
+	if ((rc = catalog_audit_last(c, &last, head)))
+		return rc;
+	rc = catalog_audit_first_since(c, before, &f);
+	if (rc == -ENOENT)
+		f = last;	/* everything is older: keep the last one */
+	else if (rc)
+		return rc;
+	if (f > last)
+		f = last;
+	/* Seal k is the first whose epoch ended after `before`: entries after
+	 * it were written after `before`, whatever their time says. */
+	k = ks ? epoch_at(ks->start, ks->interval, before) : -1;
+	if (ks && k < 0)
+		k = 0;
+	if (ks && k < ks->epoch) {
+		rc = catalog_audit_seal_seq(c, k, &s);
+		if (rc == 0 && f > s + 1)
+			f = s + 1;
+		else if (rc && rc != -ENOENT)
+			return rc;
+	}
+	*first = f > floor ? f : floor;
+	return 0;
+}
+
+int audit_expire(struct catalog *c, const struct audit_actor *a, int64_t before, int dry_run, int64_t *dropped,
+		 int64_t *first)
+{
+	struct cat_audit_key ks = { 0 };
+	struct checkpoint old = { .first = 1 }, ck = { 0 };
+	struct audit_report rep;
+	struct audit_entry e;
+	int64_t now = util_now(), closed = 0, f = 0, n = 0;
+	char b[21], *why = NULL;
+	int sealed = 0, had = 0, rc;
+
+	if (catalog_in_transaction(c))
+		return meta_fail(-EINVAL, "audit entries are dropped in a transaction of their own");
+	if (before > now)
+		before = now;
+	rc = audit_verify(c, NULL, now, &rep);
+	if (rc == -EBADMSG) {
+		why = xstrdup(meta_errmsg());
+		rc = meta_fail(-EBADMSG, "the audit log does not verify (%s); nothing was dropped from it: keep the "
+				 "catalog as it is, as evidence", why);
+		free(why);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	rc = dry_run ? catalog_begin_read(c) : catalog_begin(c);
+	if (rc)
+		return rc;
+	if (!dry_run && (rc = close_epochs(c, now, &closed)))
+		goto out;
+	rc = ckpt_load(c, &old);
+	had = rc == 0;
+	if (rc == -ENOENT)
+		rc = 0;
+	if (rc)
+		goto out;
+	rc = catalog_audit_key_get(c, &ks);
+	sealed = rc == 0;
+	if (rc == -ENOENT)
+		rc = 0;
+	if (rc || (rc = expire_from(c, sealed ? &ks : NULL, before, old.first, &f)))
+		goto out;
+	n = f - old.first;
+	if (dry_run || n == 0)
+		goto out;
+	ck = (struct checkpoint){
+		.first = f, .before = had && old.before > before ? old.before : before, .made = now,
+		.epoch = sealed ? ks.epoch : -1,
+	};
+	if ((rc = catalog_audit_hash_of(c, f - 1, ck.prev)))
+		goto out;
+	if (sealed)
+		ckpt_mac(ks.key, &ck, ck.mac);
+	if ((rc = catalog_audit_drop_before(c, f, &n)) || (rc = ckpt_save(c, &ck)))
+		goto out;
+	util_format_time(ck.before, b);
+	why = xasprintf("dropped=%lld first=%lld before=%s", (long long)n, (long long)f, b);
+	e = (struct audit_entry){ .actor = *a, .action = "audit-expire", .outcome = "ok", .reason = why };
+	rc = audit_append(c, &e, 1);
+out:
+	crypto_key_free(ks.key);
+	crypto_memzero(&ck, sizeof(ck));
+	free(why);
+	if (dry_run) {
+		catalog_end_read(c);
+	} else if (rc == 0 && (rc = catalog_commit(c)) == 0) {
+		/* The dropped rows out of the WAL; if a reader holds it, the
+		 * next checkpoint takes them. */
+		if ((n || closed) && catalog_checkpoint_try(c))
+			meta_clear_error();
+	}
+	if (rc && !dry_run)
+		catalog_rollback(c);
+	if (rc == 0) {
+		*dropped = n;
+		*first = f;
+	}
 	return rc;
 }

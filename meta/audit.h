@@ -203,27 +203,69 @@ struct audit_report {
 	int64_t sealed_until;	/* when the last sealed epoch ended; 0 if none */
 	int64_t key_epoch;	/* the key state's epoch; -1 when none */
 	int64_t first_seq;	/* keyed: entries written before sealing began */
+	/* Retention (audit_expire): the log starts at entry `first` (1 when
+	 * nothing was dropped), so entries read are first..first+entries-1.
+	 * The ones before were dropped at dropped_at, all written before
+	 * dropped_before (both 0 when first is 1).  seals_dropped of the
+	 * seals cover dropped entries only and so were not checked. */
+	int64_t first;
+	int64_t dropped_before;
+	int64_t dropped_at;
+	int64_t seals_dropped;
 };
 
 /*
  * Check the log, in one read snapshot of the catalog.  Always: the chain
- * (each entry's hash follows from the ones before, no seq missing) and the
- * head kept in the meta table; when the log is sealed, that its seals run
- * from epoch 0 without a gap to the epoch before the key state's, and
- * cover entries that exist.  With vk (NULL: none), also: each seal's MAC
- * under its epoch's key (derived from vk), so a recomputed chain shows;
- * that the key state is the genuine key of its epoch; that sealing did
- * not stop (by the clock `now`, the last closed epoch is the one before
- * the current one, or the one before that during the first minute of the
- * current one, or all of it when epochs are shorter), so a cut tail or a
- * rolled-back catalog shows; and that nothing sealed lies before vk's
- * first_seq.  Entries after rep->sealed_seq are in the current
- * epoch: nothing can tell whether they were changed.
+ * (each entry's hash follows from the ones before, or from the retention
+ * checkpoint, no seq missing) and the head kept in the meta table; after
+ * a retention sweep, that the checkpoint reads and that no seal says an
+ * entry written after its limit was dropped; when the log is sealed, that
+ * its seals run from epoch 0 without a gap to the epoch before the key
+ * state's, and cover entries that exist or were dropped.  With vk (NULL:
+ * none), also: each seal's MAC under its epoch's key (derived from vk),
+ * so a recomputed chain shows; the checkpoint's MAC under the key of the
+ * epoch it was made in; that the key state is the genuine key of its
+ * epoch; that sealing did not stop (by the clock `now`, the last closed
+ * epoch is the one before the current one, or the one before that during
+ * the first minute of the current one, or all of it when epochs are
+ * shorter), so a cut tail or a rolled-back catalog shows; and that nothing
+ * sealed lies before vk's first_seq.  Entries after rep->sealed_seq are in
+ * the current epoch: nothing can tell whether they were changed.
  * 0 when all holds; -EBADMSG when not, with a message in meta_errmsg() and
  * rep->bad set; -ETIME when all holds but sealing stopped (the same);
  * -EKEYREJECTED when vk names another register than the catalog does;
  * -EINVAL when c has a transaction open; -ENOMEM or catalog errors.
  */
 int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, struct audit_report *rep) MUST_CHECK;
+
+/*
+ * Retention of the log itself (it is personal data: who opened what, when).
+ * Drop the oldest entries, those written before `before` (a time after
+ * util_now() counts as now): entries 1..F-1, or from the previous
+ * checkpoint on, where F is the first entry written at or after `before`,
+ * never past the last entry (the chain goes on from it).  On a sealed log
+ * F also stops at the end of the first seal of an epoch that ended after
+ * `before`, so that audit_verify can tell this checkpoint from one that
+ * drops younger entries (an entry replayed late from a journal, with an
+ * older time, then stays a little longer).  In the same transaction: the
+ * epochs that have ended are closed, the entries deleted, the checkpoint
+ * written (meta table, audit_checkpoint: F, the hash of entry F-1, the
+ * later of `before` and the previous checkpoint's limit, util_now(), and
+ * on a sealed log its MAC under the current epoch's key) and an
+ * "audit-expire" entry by a appended ("dropped=N first=F before=TIME").
+ * After the commit a WAL checkpoint is tried, so that the dropped rows
+ * leave the WAL too (when a reader holds it, a later checkpoint takes
+ * them).
+ *
+ * The log is verified first (audit_verify without a key): one that does
+ * not verify is left as it is (-EBADMSG, meta_errmsg() says why), since
+ * dropping its start could destroy the evidence.  dry_run counts in a read
+ * transaction and writes nothing.  c must have no transaction open
+ * (-EINVAL).  On success *dropped = the entries dropped (dry run: that
+ * would be) and *first = the first entry kept.  Other errors: the
+ * catalog's.
+ */
+int audit_expire(struct catalog *c, const struct audit_actor *a, int64_t before, int dry_run, int64_t *dropped,
+		 int64_t *first) MUST_CHECK;
 
 #endif

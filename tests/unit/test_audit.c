@@ -817,6 +817,293 @@ out:
 	free(kp);
 }
 
+/* --- retention of the log itself --------------------------------------- */
+
+static const struct audit_actor sweeper = { .uid = 0, .user = "root", .level = "privacy", .pid = 99, .comm = "recctl" };
+
+/* The seq of the first row of the audit table, or 0 when it is empty. */
+static int64_t first_row(struct catalog *c)
+{
+	struct audit_report rep;
+
+	return audit_verify(c, NULL, util_now(), &rep) ? -1 : rep.first;
+}
+
+static int64_t rows(struct catalog *c)
+{
+	int n = 0;
+
+	CHECK_EQ(audit_each(c, NULL, count_entries, &n), 0);
+	return n;
+}
+
+/* Field i (0-based) of the checkpoint's text replaced by value. */
+static void edit_checkpoint(struct catalog *c, int i, const char *value)
+{
+	char *v = NULL, *f[8], *save = NULL, *out;
+	int n = 0;
+
+	CHECK_EQ(catalog_get_meta(c, "audit_checkpoint", &v), 0);
+	if (!v)
+		return;
+	for (char *t = strtok_r(v, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save))
+		f[n++] = t;
+	CHECK_EQ(n, 7);
+	f[i] = (char *)value;
+	out = xasprintf("%s %s %s %s %s %s %s", f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+	CHECK_EQ(catalog_set_meta(c, "audit_checkpoint", out), 0);
+	free(out);
+	free(v);
+}
+
+/* The stored hash of entry seq, in hex. */
+static void hash_hex(struct catalog *c, int64_t seq, char hex[CRYPTO_HASH_BYTES * 2 + 1])
+{
+	uint8_t h[CRYPTO_HASH_BYTES] = { 0 };
+
+	CHECK_EQ(catalog_audit_hash_of(c, seq, h), 0);
+	crypto_hex(hex, h, CRYPTO_HASH_BYTES);
+}
+
+TEST(test_audit_expire_drops_old_entries_and_the_log_still_verifies_with_and_without_its_key)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("x-ok", &vk);
+	struct audit_report rep;
+	int64_t dropped = -1, first = -1;
+
+	/* Entries 1..4 were written before T0 + 915, 5..7 after. */
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 1, &dropped, &first), 0);
+	CHECK_EQ(dropped, 4);
+	CHECK_EQ(first, 5);
+	CHECK_EQ(rows(c), 7);	/* the dry run changed nothing */
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 0, &dropped, &first), 0);
+	CHECK_EQ(dropped, 4);
+	CHECK_EQ(first, 5);
+	CHECK_EQ(rows(c), 4);	/* 5, 6, 7 and the sweep's own entry */
+	CHECK_EQ(verify_keyed(c, vk, &rep), 0);
+	CHECK_EQ(rep.first, 5);
+	CHECK_EQ(rep.entries, 4);
+	CHECK_EQ(rep.dropped_before, T0 + 915);
+	CHECK_EQ(rep.dropped_at, T_VERIFY);
+	CHECK_EQ(rep.seals, 2);
+	CHECK_EQ(rep.seals_dropped, 1);	/* epoch 0's: entries 1..3 */
+	CHECK_EQ(rep.sealed_seq, 5);	/* epoch 1's still checks, from the checkpoint */
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);
+	/* Nothing more is old enough: a second sweep drops nothing. */
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 0, &dropped, &first), 0);
+	CHECK_EQ(dropped, 0);
+	CHECK_EQ(first, 5);
+	/* A later sweep moves the checkpoint on, and it still verifies,
+	 * epochs later (the key has evolved past the first checkpoint's). */
+	at(T0 + 2 * 900 + 950);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-9", "ok", NULL), 0);
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 1815, 0, &dropped, &first), 0);
+	CHECK_EQ(dropped, 2);	/* 5 and 6 (at T0 + 1810) */
+	CHECK_EQ(first, 7);
+	meta_clear_error();
+	CHECK_EQ(audit_verify(c, vk, T0 + 2 * 900 + 960, &rep), 0);
+	CHECK_EQ(rep.first, 7);
+	CHECK_EQ(rep.dropped_before, T0 + 1815);
+	CHECK_EQ(audit_verify(c, NULL, T0 + 2 * 900 + 960, &rep), 0);
+	at(T_VERIFY);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+TEST(test_audit_expire_stops_at_the_first_seal_of_an_epoch_that_ended_after_its_limit)
+{
+	struct catalog *c = NULL;
+	struct audit_vkey *vk = NULL;
+	struct audit_report rep;
+	char *path = xasprintf("%s/x-cap.db", dir), *kp = key_path("x-cap");
+	/* An entry replayed late (a journal recovered after a crash): written
+	 * in epoch 1 with a time of epoch 0. */
+	struct audit_entry late = { .actor = alice, .action = "open", .object = "rec-late", .outcome = "ok",
+				    .time = T0 + 40 };
+	int64_t dropped = -1, first = -1;
+
+	CHECK_EQ(catalog_open(path, 1, &c), 0);
+	at(T0 + 10);
+	CHECK_EQ(audit_setup_keys(c, AUDIT_EPOCH_MAX, kp), 0);
+	CHECK_EQ(audit_vkey_load(kp, &vk), 0);
+	at(T0 + 20);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-1", "ok", NULL), 0);
+	at(T0 + 30);
+	CHECK_EQ(audit_log(c, &bob, "open", "rec-2", "ok", NULL), 0);
+	at(T0 + 910);
+	CHECK_EQ(audit_append(c, &late, 1), 0);	/* 3; epoch 0's seal covers 1..2 */
+	at(T0 + 920);
+	CHECK_EQ(audit_log(c, &alice, "open", "rec-4", "ok", NULL), 0);
+	at(T_VERIFY);
+	CHECK_EQ(audit_log(c, &bob, "open", "rec-5", "ok", NULL), 0);
+	/* 1..3 all have times before T0 + 100, but 3 was written after epoch
+	 * 0 ended (T0 + 900): a checkpoint dropping it could not be told from
+	 * one that drops young entries, so it stays. */
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 100, 0, &dropped, &first), 0);
+	CHECK_EQ(dropped, 2);
+	CHECK_EQ(first, 3);
+	CHECK_EQ(verify_keyed(c, vk, &rep), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);
+	audit_vkey_free(vk);
+	catalog_close(c);
+	free(path);
+	free(kp);
+}
+
+TEST(test_audit_expire_leaves_a_log_that_does_not_verify_as_it_is)
+{
+	struct catalog *c = fresh("x-broken", 10);
+	int64_t dropped = -1, first = -1;
+
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET user = 'mallory' WHERE seq = 2"), 0);
+	meta_clear_error();
+	CHECK_EQ(audit_expire(c, &sweeper, util_now() + 10, 0, &dropped, &first), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "nothing was dropped"));
+	CHECK_EQ(dropped, -1);
+	CHECK_EQ(rows(c), 10);
+	catalog_close(c);
+}
+
+TEST(test_audit_expire_keeps_the_last_entry_of_a_log_that_is_all_old)
+{
+	struct catalog *c;
+	struct audit_report rep;
+	int64_t dropped = -1, first = -1;
+
+	at(T_VERIFY);
+	c = fresh("x-all", 5);
+	at(T_VERIFY + 7200);
+	CHECK_EQ(audit_expire(c, &sweeper, T_VERIFY + 3600, 0, &dropped, &first), 0);
+	CHECK_EQ(dropped, 4);
+	CHECK_EQ(first, 5);
+	CHECK_EQ(rows(c), 2);	/* 5 and the sweep's entry, 6, which chains from it */
+	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);
+	CHECK_EQ(rep.first, 5);
+	CHECK_EQ(rep.entries, 2);
+	at(T_VERIFY);
+	catalog_close(c);
+}
+
+TEST(test_audit_expire_checkpoint_edited_is_found)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("x-edit", &vk);
+	struct audit_report rep;
+	char hex[CRYPTO_HASH_BYTES * 2 + 1], t[32];
+	int64_t dropped, first;
+
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 0, &dropped, &first), 0);
+	CHECK_EQ(first, 5);
+	/* Its chain hash: the chain no longer follows, with or without the key. */
+	hash_hex(c, 6, hex);
+	edit_checkpoint(c, 2, hex);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 5);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	catalog_close(c);
+	audit_vkey_free(vk);
+
+	/* Its limit moved later (to drop younger entries next): the MAC. */
+	c = sealed("x-edit2", &vk);
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 0, &dropped, &first), 0);
+	snprintf(t, sizeof(t), "%lld", T0 + 1000);
+	edit_checkpoint(c, 3, t);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);	/* the unkeyed checks cannot tell */
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "retention checkpoint"));
+	/* Removed: the log then starts without its first entries. */
+	CHECK_EQ(catalog_delete_meta(c, "audit_checkpoint"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 1);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	/* Garbage. */
+	CHECK_EQ(catalog_set_meta(c, "audit_checkpoint", "1 5 zz"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	catalog_close(c);
+	audit_vkey_free(vk);
+}
+
+TEST(test_audit_expire_one_more_old_entry_deleted_is_found)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("x-more", &vk);
+	struct audit_report rep;
+	char hex[CRYPTO_HASH_BYTES * 2 + 1];
+	int64_t dropped, first;
+
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 0, &dropped, &first), 0);
+	CHECK_EQ(first, 5);
+	hash_hex(c, 5, hex);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq = 5"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 5);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 5);
+	/* And with the checkpoint moved on to match (first 6, entry 5's hash),
+	 * as a sweep would have made it: only its MAC tells. */
+	edit_checkpoint(c, 1, "6");
+	edit_checkpoint(c, 2, hex);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "retention checkpoint"));
+	catalog_close(c);
+	audit_vkey_free(vk);
+}
+
+TEST(test_audit_expire_checkpoint_that_drops_entries_younger_than_its_limit_is_found)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("x-young", &vk);
+	struct audit_report rep;
+	char hex[CRYPTO_HASH_BYTES * 2 + 1];
+	int64_t dropped, first;
+
+	CHECK_EQ(audit_expire(c, &sweeper, T0 + 915, 0, &dropped, &first), 0);
+	/* Entries 5 and 6 dropped too, the checkpoint rewritten to match but
+	 * its limit left: entry 6 was written after epoch 1's seal (entries
+	 * 1..5), so after epoch 1 ended, so after the limit. */
+	hash_hex(c, 6, hex);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq IN (5, 6)"), 0);
+	edit_checkpoint(c, 1, "7");
+	edit_checkpoint(c, 2, hex);
+	meta_clear_error();
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "were dropped"));
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	catalog_close(c);
+	audit_vkey_free(vk);
+}
+
+TEST(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key)
+{
+	struct catalog *c;
+	struct audit_vkey *vk = NULL;
+	struct audit_report rep;
+	char *kp = key_path("x-unsealed");
+	int64_t dropped, first;
+
+	at(T_VERIFY);
+	c = fresh("x-unsealed", 6);
+	at(T_VERIFY + 7200);
+	CHECK_EQ(audit_expire(c, &sweeper, T_VERIFY + 3600, 0, &dropped, &first), 0);
+	CHECK_EQ(first, 6);
+	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);
+	CHECK_EQ(first_row(c), 6);
+	CHECK_EQ(audit_setup_keys(c, AUDIT_EPOCH_MAX, kp), 0);
+	CHECK_EQ(audit_vkey_load(kp, &vk), 0);
+	CHECK_EQ(vk->first_seq, 7);
+	meta_clear_error();
+	CHECK_EQ(audit_verify(c, vk, util_now(), &rep), 0);
+	/* A checkpoint without a MAC cannot drop sealed entries. */
+	edit_checkpoint(c, 1, "7");
+	CHECK_EQ(audit_verify(c, vk, util_now(), &rep), -EBADMSG);
+	at(T_VERIFY);
+	audit_vkey_free(vk);
+	free(kp);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("audit")) || crypto_setup())
@@ -851,6 +1138,14 @@ int main(void)
 	RUN(test_audit_setup_keys_on_an_old_log_seals_it_from_then_on);
 	RUN(test_audit_vkey_round_trips_and_rejects_other_files);
 	RUN(test_audit_sealed_log_of_format_1_still_verifies_with_its_key);
+	RUN(test_audit_expire_drops_old_entries_and_the_log_still_verifies_with_and_without_its_key);
+	RUN(test_audit_expire_stops_at_the_first_seal_of_an_epoch_that_ended_after_its_limit);
+	RUN(test_audit_expire_leaves_a_log_that_does_not_verify_as_it_is);
+	RUN(test_audit_expire_keeps_the_last_entry_of_a_log_that_is_all_old);
+	RUN(test_audit_expire_checkpoint_edited_is_found);
+	RUN(test_audit_expire_one_more_old_entry_deleted_is_found);
+	RUN(test_audit_expire_checkpoint_that_drops_entries_younger_than_its_limit_is_found);
+	RUN(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key);
 	util_remove_tree(dir);
 	T_DONE();
 }

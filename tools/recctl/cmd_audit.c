@@ -352,6 +352,7 @@ out:
 /* The lines after "intact": what was sealed and checked. */
 static void print_sealing(const struct audit_report *rep)
 {
+	int64_t last = rep->first + rep->entries - 1;
 	char t[21];
 
 	if (!rep->sealed) {
@@ -364,17 +365,21 @@ static void print_sealing(const struct audit_report *rep)
 		       rep->seals);
 		return;
 	}
-	if (rep->seals) {
+	if (rep->seals && rep->sealed_seq >= rep->first) {
 		util_format_time(rep->sealed_until, t);
-		printf("sealed: entries 1..%" PRId64 " checked under %" PRId64 " seals, the last for the epoch that "
-		       "ended %s\n", rep->sealed_seq, rep->seals, t);
+		printf("sealed: entries %" PRId64 "..%" PRId64 " checked under %" PRId64 " seals, the last for the "
+		       "epoch that ended %s\n", rep->first, rep->sealed_seq, rep->seals - rep->seals_dropped, t);
+	} else if (rep->seals) {
+		printf("sealed: no epoch has ended since entry %" PRId64 ", the first kept\n", rep->first);
 	} else {
 		printf("sealed: no epoch has ended yet\n");
 	}
-	if (rep->entries > rep->sealed_seq)
+	if (rep->seals_dropped)
+		printf("%" PRId64 " older seals cover only entries dropped by retention\n", rep->seals_dropped);
+	if (last > rep->sealed_seq)
 		printf("%" PRId64 " entries of the current epoch (%" PRId64 "..%" PRId64 ") are not sealed yet\n",
-		       rep->entries - rep->sealed_seq, rep->sealed_seq + 1, rep->entries);
-	if (rep->first_seq)
+		       last - rep->sealed_seq, rep->sealed_seq + 1, last);
+	if (rep->first_seq >= rep->first)
 		printf("entries 1..%" PRId64 " were written before sealing began: a change made to them before "
 		       "then would not show\n", rep->first_seq);
 }
@@ -410,6 +415,14 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 	rc = audit_verify(cat, vk, util_now(), &rep);
 	if (rc == 0) {
 		printf("audit log intact: %" PRId64 " entries\n", rep.entries);
+		if (rep.first > 1) {
+			char b[21], at[21];
+
+			util_format_time(rep.dropped_before, b);
+			util_format_time(rep.dropped_at, at);
+			printf("entries 1..%" PRId64 " were dropped by retention (all written before %s; the last "
+			       "sweep %s); the log goes on from its checkpoint\n", rep.first - 1, b, at);
+		}
 		print_sealing(&rep);
 	} else if (rc == -EBADMSG || rc == -ETIME) {
 		const char *what = rc == -ETIME ? "audit log not sealed on time" : "audit log broken";
@@ -475,14 +488,15 @@ static int audit_setup_keys_cmd(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot set up the audit keys: %s", meta_strerror(rc));
 		goto out;
 	}
-	reason = xasprintf("epoch %llds, after entry %lld", (long long)interval, (long long)rep.entries);
+	reason = xasprintf("epoch %llds, after entry %lld", (long long)interval,
+			   (long long)(rep.first + rep.entries - 1));
 	audit_self(&a, NULL);
 	if ((rc = audit_log(cat, &a, "audit-setup-keys", NULL, "ok", reason))) {
 		rc = error("cannot write the audit log: %s", strerror(-rc));
 		goto out;
 	}
 	printf("the audit log is sealed from now on (epochs of %lld s); entries 1..%lld were written before\n",
-	       (long long)interval, (long long)rep.entries);
+	       (long long)interval, (long long)(rep.first + rep.entries - 1));
 	ctl_print_verify_key_note(out);
 out:
 	free(reason);
