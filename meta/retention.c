@@ -14,7 +14,12 @@
  * is rolled back and redone one recording at a time, so one bad recording
  * costs only itself.  The sweep also erases quarantined manifests (the
  * plaintext ingest set aside, ingest.h) once the policy's
- * quarantine_retention has run out.
+ * quarantine_retention has run out, and the audit log's entries once its
+ * audit_retention has: the log is personal data about the staff and,
+ * through the recording ids, about the data subjects.  An open access
+ * request holds the log back to audit_retention before it was received,
+ * so the accesses its answer lists (subject export) are still there when
+ * it is answered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -136,6 +141,40 @@ out:
 	return rc;
 }
 
+/* The oldest open access request: its number and when it was received. */
+struct oldest_access {
+	int64_t id, received;
+};
+
+static int find_oldest_access(const struct cat_request *q, void *ctx)
+{
+	struct oldest_access *o = ctx;
+
+	if (!strcmp(q->type, "access") && (!o->id || q->received < o->received)) {
+		o->id = q->id;
+		o->received = q->received;
+	}
+	return 0;
+}
+
+/* Drop (dry_run: count) the audit entries past the policy's audit_retention. */
+static int sweep_audit(struct reg *r, const struct audit_actor *a, int64_t now, int dry_run,
+		       struct retention_summary *s)
+{
+	struct oldest_access o = { 0 };
+	int64_t before = policy_period_sub(now, r->policy->audit_retention);
+	int rc = request_each(r, REQUEST_OPEN, find_oldest_access, &o);
+
+	if (rc)
+		return rc;
+	if (o.id && policy_period_sub(o.received, r->policy->audit_retention) < before) {
+		before = policy_period_sub(o.received, r->policy->audit_retention);
+		s->audit_held_by = o.id;
+	}
+	s->audit_before = before;
+	return audit_expire(r->cat, a, before, dry_run, &s->audit_dropped, &s->audit_first);
+}
+
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out)
 {
 	struct retention_summary s = { 0 };
@@ -186,6 +225,13 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	last = sweep_quarantine(r, a, now, dry_run, &s);
 	if (last && !rc)
 		rc = last;
+	/* Last, so that the entries of this sweep are in the log it checks. */
+	last = sweep_audit(r, a, now, dry_run, &s);
+	if (last) {
+		s.audit_errors = 1;
+		if (!rc)
+			rc = last;
+	}
 out:
 	*out = s;
 	idlist_free(&ids);

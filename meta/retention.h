@@ -27,6 +27,12 @@ struct retention_summary {
 	size_t quarantine_expired;
 	size_t quarantine_erased;	/* (dry run: would be erased) */
 	size_t quarantine_errors;	/* could not be erased */
+	/* The audit log's own retention (the policy's audit_retention): */
+	int64_t audit_before;		/* entries written before this may go */
+	int64_t audit_held_by;		/* the open access request that holds them back; 0: none */
+	int64_t audit_dropped;		/* (dry run: would be dropped) */
+	int64_t audit_first;		/* the first entry kept */
+	size_t audit_errors;		/* 1 when the log could not be swept (meta_errmsg: why) */
 };
 
 /*
@@ -38,10 +44,15 @@ struct retention_summary {
  * every quarantined manifest whose quarantine_retention has run out
  * (ingest_erase_quarantined), logged as one "quarantine-erase" entry with
  * the counts ("erased=N errors=M") when there was any.  dry_run counts and
- * changes nothing (nothing is logged).  *out is filled whenever the sweep
- * ran, also when it returns an error: 0 when every expired recording was
- * erased or skipped and every expired quarantined manifest erased, else
- * the errno of the last failure.
+ * changes nothing (nothing is logged).  Last, drop the audit entries older
+ * than the policy's audit_retention (audit_expire, which checks the log
+ * first, leaves a sealed checkpoint and logs "audit-expire"); while an
+ * access request (Art. 15) is open, the entries its answer may need stay:
+ * the limit is then audit_retention before the oldest open one was
+ * received.  *out is filled whenever the sweep ran, also when it returns
+ * an error: 0 when every expired recording was erased or skipped, every
+ * expired quarantined manifest erased and the audit log swept, else the
+ * errno of the last failure.
  */
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out) MUST_CHECK;
 

@@ -61,13 +61,13 @@ log_at()
 		>/dev/null 2>&1
 }
 
-# tampered NAME SQL: a copy of the register in $T_TMP/NAME with SQL applied
-# to its catalog; sets X.
+# tampered NAME SQL [FROM]: a copy of the register FROM (default $REG) in
+# $T_TMP/NAME with SQL applied to its catalog; sets X.
 tampered()
 {
 	X=$T_TMP/$1
 	rm -rf "$X"
-	cp -a "$REG" "$X"
+	cp -a "${3:-$REG}" "$X"
 	sqlite3 "$X/catalog.db" "$2" || fail "$1: the tampering itself" "sqlite3 failed"
 }
 
@@ -205,6 +205,77 @@ assert_ok "then it verifies" env RECFS_NOW=$((T0 + 3700)) "$RECCTL" audit verify
 
 assert_fails_with "a key of another register is refused" "not a recfs audit verification key" \
 	verify "$REG" "$KEYS/ingest.keyring"
+
+# --- the log's own retention: a sweep drops old entries, verify still holds ---
+
+# A copy of the register whose policy keeps audit entries for a day, swept
+# a day and 915 s after T0: entries 1..5 (written before T0 + 915) go.
+SWEEP_AT=$((T0 + 86400 + 915))
+SWEPT=$T_TMP/swept
+cp -a "$REG" "$SWEPT"
+sed -i 's/^audit_retention = .*/audit_retention = 1d/' "$SWEPT/policy.conf"
+grep -q '^audit_retention = 1d' "$SWEPT/policy.conf" || t_abort "audit_retention in the copy's policy" "sed failed"
+# sweep DIR [ARGS]: recctl retention sweep at SWEEP_AT; vswept DIR [KEY]: verify 20 s later.
+sweep() { local d=$1; shift; RECFS_NOW=$SWEEP_AT "$RECCTL" retention sweep -R "$d" "$@"; }
+vswept() { RECFS_NOW=$((SWEEP_AT + 20)) "$RECCTL" audit verify -R "$1" ${2:+--verify-key "$2"}; }
+rows=$(sqlite3 "$SWEPT/catalog.db" 'SELECT count(*) FROM audit')
+assert_ok "retention sweep --dry-run --json" sweep "$SWEPT" --dry-run --json
+assert_eq "counts the entries it would drop" 5 "$(jq .audit_would_drop <<<"$T_OUT")"
+assert_eq "and the first it would keep" 6 "$(jq .audit_first_kept <<<"$T_OUT")"
+assert_eq "written before audit_retention (1d) ago" '"2027-01-01T00:15:15Z"' "$(jq .audit_before <<<"$T_OUT")"
+assert_eq "and drops nothing" "$rows" "$(sqlite3 "$SWEPT/catalog.db" 'SELECT count(*) FROM audit')"
+assert_ok "retention sweep --json" sweep "$SWEPT" --json
+assert_eq "drops them" 5 "$(jq .audit_dropped <<<"$T_OUT")"
+assert_eq "none held back by a request" null "$(jq .audit_held_by_request <<<"$T_OUT")"
+assert_eq "the log starts at entry 6" 6 "$(sqlite3 "$SWEPT/catalog.db" 'SELECT min(seq) FROM audit')"
+assert_eq "the sweep logged it" "dropped=5 first=6 before=2027-01-01T00:15:15Z" \
+	"$(sqlite3 "$SWEPT/catalog.db" "SELECT reason FROM audit WHERE action = 'audit-expire'")"
+assert_ok "the swept log verifies with the key" vswept "$SWEPT" "$VKEY"
+assert_contains "it says what was dropped" "$T_OUT" "entries 1..5 were dropped by retention"
+assert_contains "and checks the rest under the seals" "$T_OUT" "entries 6..8 checked under 96 seals"
+assert_ok "and without the key" vswept "$SWEPT"
+assert_ok "a second sweep" sweep "$SWEPT" --json
+assert_eq "drops nothing more" 0 "$(jq .audit_dropped <<<"$T_OUT")"
+assert_ok "and it still verifies" vswept "$SWEPT" "$VKEY"
+
+# tampered_sweep NAME SQL: tampered, on a copy of the swept register.
+tampered_sweep() { tampered "$1" "$2" "$SWEPT"; }
+# ckpt_set N=VALUE...: SQL that sets fields N (1-based) of the swept
+# register's checkpoint to VALUE.
+ckpt_set()
+{
+	local v
+	v=$(sqlite3 "$SWEPT/catalog.db" "SELECT value FROM meta WHERE key = 'audit_checkpoint'" |
+		awk -v set="$*" '{ n = split(set, a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, "="); $kv[1] = kv[2] } print }')
+	echo "UPDATE meta SET value = '$v' WHERE key = 'audit_checkpoint'"
+}
+h6=$(sqlite3 "$SWEPT/catalog.db" "SELECT hex(hash) FROM audit WHERE seq = 6" | tr A-F a-f)
+
+tampered_sweep ckprev "$(ckpt_set 3="$h6")"
+assert_exit "the checkpoint's chain hash edited: verify exits 1" 1 vswept "$X"
+assert_contains "at the first entry kept" "$T_OUT" "audit log broken at entry 6"
+assert_exit "and with the key" 1 vswept "$X" "$VKEY"
+tampered_sweep ckbefore "$(ckpt_set 4=$((T0 + 1900)))"
+assert_exit "the checkpoint's limit moved later: verify with the key exits 1" 1 vswept "$X" "$VKEY"
+assert_contains "its MAC does not match" "$T_OUT" "the retention checkpoint of the audit log"
+tampered_sweep ckgone "DELETE FROM meta WHERE key = 'audit_checkpoint'"
+assert_exit "the checkpoint removed: verify exits 1" 1 vswept "$X"
+assert_contains "the first entries are missing" "$T_OUT" "audit entry 1 is missing"
+
+tampered_sweep onemore "DELETE FROM audit WHERE seq = 6"
+assert_exit "one more old entry deleted: verify exits 1" 1 vswept "$X"
+assert_contains "and names it" "$T_OUT" "audit log broken at entry 6"
+assert_exit "and with the key" 1 vswept "$X" "$VKEY"
+tampered_sweep onemore2 "DELETE FROM audit WHERE seq = 6; $(ckpt_set 2=7 3="$h6")"
+assert_ok "and with the checkpoint moved on to match, the unkeyed checks pass" vswept "$X"
+assert_exit "but not the key's" 1 vswept "$X" "$VKEY"
+assert_contains "the checkpoint's MAC does not match" "$T_OUT" "was altered or replaced"
+
+tampered_sweep broken "UPDATE audit SET user = 'mallory' WHERE seq = 7"
+assert_exit "a sweep of a log that does not verify exits 1" 1 sweep "$X" --json
+assert_contains "and says it dropped nothing" "$T_OUT" "nothing was dropped from it"
+assert_eq "from the log" "6|1" \
+	"$(sqlite3 "$X/catalog.db" "SELECT min(seq), (SELECT count(*) FROM audit WHERE action = 'audit-expire') FROM audit")"
 
 # --- a log written before the seals, and the frozen sealed one -----------------
 

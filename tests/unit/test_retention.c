@@ -2,7 +2,8 @@
  * recordings that are neither on hold nor restricted, logs each skip, in
  * batches across transaction boundaries; a dry run changes nothing;
  * withdrawing consent erases only consent-based recordings and names the
- * open request; quarantined manifests go once their retention is up. */
+ * open request; quarantined manifests go once their retention is up, and
+ * audit entries once audit_retention is, unless an access request is open. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -247,6 +248,47 @@ TEST(test_sweep_erases_quarantined_manifests_past_their_retention_only)
 	free(qyoung);
 }
 
+TEST(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_request_is_open)
+{
+	struct policy_period kept = reg->policy->audit_retention;
+	char handle[CATALOG_HANDLE_MAX];
+	struct retention_summary s;
+	struct audit_report rep;
+	int64_t req, dry;
+	int before;
+
+	CHECK_EQ(kept.n, 2);	/* the default */
+	CHECK_EQ(kept.unit, 'y');
+	/* Everything so far was logged on 2026-06-01; a day's retention two
+	 * days later makes all of it old. */
+	reg->policy->audit_retention = (struct policy_period){ 1, 'd' };
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358777", handle), 0);
+	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &req), 0);
+	setenv("RECFS_NOW", "2026-06-03T00:00:00Z", 1);
+	before = t_count(reg, "SELECT count(*) FROM audit");
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.audit_held_by, req);	/* its answer lists the accesses of the year before it */
+	CHECK_EQ(s.audit_dropped, 0);
+	CHECK_EQ(s.audit_before, 1780272000 /* 2026-06-01, when it was received */ - 86400);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'audit-expire'"), 0);
+	CHECK_EQ(request_close(reg, &actor, req, "answered"), 0);
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
+	dry = s.audit_dropped;
+	CHECK_EQ(dry, before);	/* all of them, request_new's entry included */
+	CHECK_EQ(s.audit_held_by, 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'audit-expire'"), 0);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.audit_dropped, dry);
+	CHECK_EQ(s.audit_errors, 0);
+	CHECK_EQ(s.audit_first, dry + 1);
+	CHECK_EQ(t_count(reg, "SELECT min(seq) FROM audit"), dry + 1);
+	CHECK_STR(t_last_entry(reg, NULL).action, "audit-expire");
+	CHECK_EQ(audit_verify(reg->cat, NULL, util_now(), &rep), 0);
+	CHECK_EQ(rep.first, dry + 1);
+	reg->policy->audit_retention = kept;
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -259,6 +301,7 @@ int main(void)
 	RUN(test_second_sweep_finds_only_the_skipped);
 	RUN(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request);
 	RUN(test_sweep_erases_quarantined_manifests_past_their_retention_only);
+	RUN(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_request_is_open);
 	free(held);
 	free(restricted);
 	reg_close(reg);

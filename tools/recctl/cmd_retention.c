@@ -2,10 +2,11 @@
  * cmd_retention.c - `recctl retention sweep`: erase every recording whose
  * retention has run out, as the rights level, skipping legal holds and
  * restrictions, and every quarantined manifest whose quarantine_retention
- * has (meta/retention.c does the work and the logging).
+ * has, and the audit entries older than audit_retention (meta/retention.c
+ * does the work and the logging).
  *
  * Meant for a daily timer; --dry-run only counts.  Exit status 1 when a
- * recording could not be erased.
+ * recording could not be erased or the audit log not swept.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -26,7 +27,12 @@ const char usage_retention[] =
 	"Recordings on legal hold or restricted are skipped, and each skip is\n"
 	"logged.  Then erase every manifest kept in REGISTER/quarantine/ longer\n"
 	"than the policy's quarantine_retention (default 30d), logged with their\n"
-	"count.  $RECFS_NOW (epoch or ISO 8601) moves the clock, for tests.\n"
+	"count.  Last, drop the audit log's entries older than the policy's\n"
+	"audit_retention (default 2y), leaving a sealed checkpoint that `recctl\n"
+	"audit verify` checks; while an access request is open, the log is kept\n"
+	"from audit_retention before it was received.  A log that does not verify\n"
+	"is left as it is.  $RECFS_NOW (epoch or ISO 8601) moves the clock, for\n"
+	"tests.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  -n, --dry-run       count what would be erased; change and log nothing\n"
@@ -44,6 +50,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	struct audit_actor a;
 	struct reg *r = NULL;
 	int dry_run = 0, as_json = 0, c, rc;
+	char before[21] = "";
 
 	while ((c = ctl_getopt(ctl, argc, argv, "nh", opts)) != -1) {
 		switch (c) {
@@ -60,14 +67,22 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();
 	rc = retention_sweep(r, &a, dry_run, &s);
+	if (s.audit_before)
+		util_format_time(s.audit_before, before);
 	if (as_json) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "dry_run", dry_run, "expired",
+		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I}",
+				      "dry_run", dry_run, "expired",
 				      (json_int_t)s.expired, dry_run ? "would_erase" : "erased", (json_int_t)s.erased,
 				      "skipped_hold", (json_int_t)s.skipped_hold, "skipped_restricted",
 				      (json_int_t)s.skipped_restricted, "errors", (json_int_t)s.errors,
 				      "quarantine_expired", (json_int_t)s.quarantine_expired,
 				      dry_run ? "quarantine_would_erase" : "quarantine_erased",
-				      (json_int_t)s.quarantine_erased, "quarantine_errors", (json_int_t)s.quarantine_errors);
+				      (json_int_t)s.quarantine_erased, "quarantine_errors", (json_int_t)s.quarantine_errors,
+				      dry_run ? "audit_would_drop" : "audit_dropped", (json_int_t)s.audit_dropped,
+				      "audit_first_kept", (json_int_t)s.audit_first,
+				      "audit_before", s.audit_before ? before : NULL,
+				      "audit_held_by_request", s.audit_held_by ? json_integer(s.audit_held_by) : json_null(),
+				      "audit_errors", (json_int_t)s.audit_errors);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
 		if (text)
@@ -83,6 +98,13 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 		       dry_run ? "would erase" : "erased", s.quarantine_erased);
 		if (s.quarantine_errors)
 			printf(", errors %zu", s.quarantine_errors);
+		if (s.audit_errors)
+			printf("; audit log: not swept");
+		else if (s.audit_before)
+			printf("; audit log: %s %lld entries written before %s", dry_run ? "would drop" : "dropped",
+			       (long long)s.audit_dropped, before);
+		if (s.audit_held_by)
+			printf(" (held back by open access request %lld)", (long long)s.audit_held_by);
 		putchar('\n');
 	}
 	if (rc)
