@@ -18,6 +18,15 @@
  * A window of recently decoded bytes is kept so that sequential reads never
  * seek within a segment and slightly reordered reads (kernel read-ahead) are
  * served without decoding again.
+ *
+ * Memory: a view that only exists (an open file not yet read, or read only
+ * in its header) holds no decoder buffers: the window and the PCM block
+ * (OPUS_WAV_DECODER_BYTES together) are mapped at the first read of audio
+ * and unmapped by opus_wav_idle() and opus_wav_close(), in a mapping of
+ * their own so that freeing them returns the pages to the system whatever
+ * malloc's thresholds.  opus_wav_idle() also frees libopusfile's state;
+ * the next read opens it again and seeks.  Since every segment decodes the
+ * same from its start, dropping the decoder never changes a byte.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +56,8 @@
 /* Decoded bytes kept for re-reads behind the read position. */
 #define WINDOW_KEEP (1u << 20)
 #define WINDOW_CAP (WINDOW_KEEP * 2 + BLOCK_FRAMES * MAX_CHANNELS * 2)
+#define PCM_BYTES (BLOCK_FRAMES * MAX_CHANNELS * sizeof(float))
+_Static_assert(WINDOW_CAP + PCM_BYTES <= OPUS_WAV_DECODER_BYTES, "opus.h states the decoder's buffers");
 /* Ogg page: 27 header bytes, up to 255 lacing values of up to 255 each. */
 #define OGG_PAGE_MAX (27 + 255 + 255 * 255)
 
@@ -76,7 +88,7 @@ struct opus_wav {
 	uint64_t dec_frame;
 	int dec_end;		/* decoder exhausted: zeros from dec_frame on */
 	int fresh;		/* just seeked to dec_frame, nothing decoded yet */
-	float pcm[BLOCK_FRAMES * MAX_CHANNELS];
+	float *pcm;		/* PCM_BYTES, mapped with win; NULL when idle */
 };
 
 static int src_read(void *stream, unsigned char *ptr, int nbytes)
@@ -345,11 +357,64 @@ static void make_header(uint8_t *h, int channels, uint64_t data_bytes)
 	put_le(h + 40, data_bytes > 0xFFFFFFFFu ? 0xFFFFFFFFu : data_bytes, 4);
 }
 
+/*
+ * Only the first pages, so that reading just the header stays cheap: the
+ * seek to the end for the length waits for the first PCM read
+ * (read_data).
+ */
+static int test_open(struct opus_wav *w)
+{
+	int err = 0, ret;
+
+	w->src.pos = 0;
+	w->src.err = 0;
+	w->of = op_test_callbacks(&w->src, &src_callbacks, NULL, 0, &err);
+	if (!w->of) {
+		ret = op_fail(err, &w->src);
+		return ret == -ENOMEM ? ret : -EIO;
+	}
+	if (op_channel_count(w->of, -1) != w->channels) {
+		ret = meta_fail(-EIO, "audio has %d channels, the catalog says %d", op_channel_count(w->of, -1),
+				w->channels);
+		op_free(w->of);
+		w->of = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+/* The window and the PCM block, in one mapping of their own. */
+static int map_buffers(struct opus_wav *w)
+{
+	void *m;
+
+	if (w->win)
+		return 0;
+	m = mmap(NULL, WINDOW_CAP + PCM_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return -ENOMEM;
+	w->win = m;
+	w->pcm = (float *)(void *)(w->win + WINDOW_CAP);
+	return 0;
+}
+
+/* The pages go back to the kernel, which clears them before any reuse. */
+static void unmap_buffers(struct opus_wav *w)
+{
+	if (!w->win)
+		return;
+	munmap(w->win, WINDOW_CAP + PCM_BYTES);
+	w->win = NULL;
+	w->pcm = NULL;
+	w->win_len = 0;
+	w->positioned = 0;
+}
+
 int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
 		  struct opus_wav **out)
 {
 	struct opus_wav *w = NULL;
-	int err = 0, ret;
+	int ret;
 
 	if (info->channels < 1 || info->channels > MAX_CHANNELS) {
 		ret = meta_fail(-EINVAL, "audio has %d channels; at most %d are supported",
@@ -362,24 +427,9 @@ int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_i
 	w->frames = info->pcm_samples;
 	w->data_bytes = info->pcm_samples * (uint64_t)info->channels * 2;
 	make_header(w->header, w->channels, w->data_bytes);
-	w->win = malloc(WINDOW_CAP);
-	if (!w->win) {
-		ret = -ENOMEM;
+	ret = test_open(w);
+	if (ret < 0)
 		goto out;
-	}
-	/* Only the first pages: reading just the header must stay cheap.  The
-	 * seek to the end for the length waits for the first PCM read. */
-	w->of = op_test_callbacks(&w->src, &src_callbacks, NULL, 0, &err);
-	if (!w->of) {
-		ret = op_fail(err, &w->src);
-		ret = ret == -ENOMEM ? ret : -EIO;
-		goto out;
-	}
-	if (op_channel_count(w->of, -1) != w->channels) {
-		ret = meta_fail(-EIO, "audio has %d channels, the catalog says %d",
-				op_channel_count(w->of, -1), w->channels);
-		goto out;
-	}
 	*out = w;
 	w = NULL;
 	ret = 0;
@@ -393,8 +443,21 @@ void opus_wav_close(struct opus_wav *w)
 	if (!w)
 		return;
 	op_free(w->of);
-	free(w->win);
+	unmap_buffers(w);
 	free(w);
+}
+
+int opus_wav_idle(struct opus_wav *w)
+{
+	if (!w || (!w->win && !w->of))
+		return 0;
+	unmap_buffers(w);
+	op_free(w->of);
+	w->of = NULL;
+	w->opened = 0;
+	w->dec_end = 0;
+	w->fresh = 0;
+	return 1;
 }
 
 /*
@@ -517,6 +580,14 @@ static int read_data(struct opus_wav *w, uint8_t *buf, size_t len, uint64_t off)
 	size_t n;
 	int ret, stalls = 0;
 
+	if (!w->of) {
+		ret = test_open(w);	/* after opus_wav_idle */
+		if (ret < 0)
+			return ret;
+	}
+	ret = map_buffers(w);
+	if (ret < 0)
+		return ret;
 	if (!w->opened) {
 		ret = op_test_open(w->of);
 		if (ret < 0) {

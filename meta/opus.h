@@ -89,13 +89,30 @@ typedef ssize_t (*opus_read_fn)(void *ctx, void *buf, size_t len, uint64_t off);
 
 struct opus_wav;
 
+/*
+ * Bytes a view maps while it decodes (window and PCM block), at most; the
+ * rest of a view is the struct and libopusfile's state (tens of KiB).
+ */
+#define OPUS_WAV_DECODER_BYTES (2560u << 10)
+
 /* A WAV view over an Opus source of size bytes.  -EIO when it does not open
- * as Opus.  Not thread-safe: one per open file, callers serialise. */
+ * as Opus.  Not thread-safe: one per open file, callers serialise.  It
+ * reads the first pages of the source but maps no decoder buffers until
+ * audio is read. */
 int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
 		  struct opus_wav **out) MUST_CHECK;
 /* Read WAV bytes (header and PCM) at off; seeks the decoder when off is not
  * where the last read stopped.  Returns the count, 0 at end, -EIO. */
 ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off) MUST_CHECK;
+/*
+ * Give back what decoding holds: the window and PCM block (unmapped,
+ * OPUS_WAV_DECODER_BYTES) and libopusfile's state.  The next
+ * opus_wav_read opens the decoder again and returns the same bytes as
+ * without this call.  For views not read for a while.  Callers serialise
+ * it with opus_wav_read.  1 when something was given back, 0 when the view
+ * held nothing (NULL is fine).
+ */
+int opus_wav_idle(struct opus_wav *w);
 /* NULL is fine. */
 void opus_wav_close(struct opus_wav *w);
 

@@ -317,6 +317,70 @@ TEST(test_wav_view_of_mono_fixture_equals_a_straight_decode)
 	check_whole_view(MONO, 1);
 }
 
+/* RSS pages of this process, from /proc/self/statm. */
+static long rss_pages(void)
+{
+	long size = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss;
+}
+
+TEST(test_wav_idle_view_gives_its_decoder_back_and_reads_the_same_bytes)
+{
+	struct opus_info info;
+	struct opus_wav *w = NULL;
+	struct mem m;
+	uint8_t *ref = NULL, *buf = NULL;
+	uint64_t size;
+	size_t chunk = 48000, off;
+	long before, held;
+
+	mem_load(&m, STEREO);
+	CHECK_EQ(opus_probe_file(STEREO, &info), 0);
+	size = opus_wav_size(&info);
+	CHECK_EQ(opus_wav_open(mem_read, &m, m.len, &info, &w), 0);
+	if (!w)
+		goto out;
+	ref = read_view(w, size, 65536);
+	opus_wav_close(w);
+	w = NULL;
+	buf = xcalloc(1, size);
+	CHECK_EQ(opus_wav_open(mem_read, &m, m.len, &info, &w), 0);
+	if (!w || !ref)
+		goto out;
+	CHECK_EQ(opus_wav_idle(w), 1);	/* libopusfile's state, from the open */
+	CHECK_EQ(opus_wav_idle(w), 0);
+	before = rss_pages();
+	for (off = 0; off < size; off += chunk) {
+		size_t len = size - off < chunk ? (size_t)(size - off) : chunk;
+
+		CHECK_EQ(opus_wav_read(w, buf + off, len, off), (ssize_t)len);
+		if (off == 2 * chunk) {
+			held = rss_pages();
+			CHECK_EQ(opus_wav_idle(w), 1);
+			/* The window's pages went back with it. */
+			CHECK(rss_pages() < held);
+		}
+	}
+	CHECK(!memcmp(buf, ref, size));
+	/* Idle again in the middle of a segment, then a read back there. */
+	CHECK_EQ(opus_wav_idle(w), 1);
+	CHECK_EQ(opus_wav_read(w, buf, 1000, size / 3), 1000);
+	CHECK(!memcmp(buf, ref + size / 3, 1000));
+	CHECK(before > 0);
+out:
+	opus_wav_close(w);
+	free(buf);
+	free(ref);
+	free(m.data);
+}
+
 TEST(test_wav_view_of_stereo_fixture_equals_a_straight_decode)
 {
 	check_whole_view(STEREO, 2);
@@ -1284,6 +1348,7 @@ int main(void)
 	RUN(test_wav_size_counts_header_and_16_bit_samples);
 	RUN(test_wav_view_of_mono_fixture_equals_a_straight_decode);
 	RUN(test_wav_view_of_stereo_fixture_equals_a_straight_decode);
+	RUN(test_wav_idle_view_gives_its_decoder_back_and_reads_the_same_bytes);
 	RUN(test_wav_random_reads_at_odd_offsets_equal_a_sequential_read);
 	RUN(test_wav_random_reads_across_segments_of_a_long_file_equal_a_sequential_read);
 	RUN(test_wav_header_only_read_reads_little_of_the_source);
