@@ -5,7 +5,9 @@
  * process.  Uses the machine's own passwd and group databases: a user
  * other than root with a primary group is looked up at run time. */
 #include <grp.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -186,6 +188,62 @@ static int find_user(void)
 	return found;
 }
 
+/* Open /dev/null until no descriptor is left (at most 64 more than now
+ * open: the soft limit is lowered for it); fds[] gets them, *n their count.
+ * The old limit in *old. */
+static void exhaust_fds(int *fds, int max, int *n, struct rlimit *old)
+{
+	struct rlimit rl;
+	int fd;
+
+	getrlimit(RLIMIT_NOFILE, old);
+	rl = *old;
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		rl.rlim_cur = (rlim_t)fd + 32;
+		close(fd);
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	*n = 0;
+	while (*n < max && (fd = open("/dev/null", O_RDONLY)) >= 0)
+		fds[(*n)++] = fd;
+}
+
+static void free_fds(int *fds, int n, const struct rlimit *old)
+{
+	while (n > 0)
+		close(fds[--n]);
+	setrlimit(RLIMIT_NOFILE, old);
+}
+
+TEST(test_caller_keeps_its_level_when_lookups_fail)
+{
+	struct caller_cache *cc = NULL;
+	struct caller c;
+	struct rlimit old;
+	int fds[128], n;
+
+	set_levels(user_group, NO_GROUP, NO_GROUP, 0);
+	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
+	if (!cc)
+		return;
+	caller_get(cc, user_uid, 0, getpid(), &c);
+	CHECK_EQ(c.level, 0);
+	sleep(6);	/* past CALLER_TTL: the next call looks up again */
+	exhaust_fds(fds, 128, &n, &old);
+	caller_get(cc, user_uid, 0, getpid(), &c);
+	free_fds(fds, n, &old);
+	CHECK(n > 0);
+	CHECK_EQ(c.level, 0);
+	CHECK_STR(c.user, user_name);
+	/* Once lookups work again, the level is the looked-up one. */
+	set_levels(NO_GROUP, user_group, NO_GROUP, 0);
+	sleep(2);	/* past CALLER_RETRY */
+	caller_get(cc, user_uid, 0, getpid(), &c);
+	CHECK_EQ(c.level, 1);
+	caller_cache_free(cc);
+}
+
 int main(void)
 {
 	if (!find_user()) {
@@ -199,5 +257,6 @@ int main(void)
 	RUN(test_caller_answer_is_cached_for_its_uid_and_for_no_other);
 	RUN(test_caller_actor_names_the_user_its_level_and_the_process);
 	RUN(test_caller_level_name_is_null_outside_the_policy);
+	RUN(test_caller_keeps_its_level_when_lookups_fail);
 	T_DONE();
 }
