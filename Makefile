@@ -72,12 +72,13 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libmeta.a
 
 # Unit tests of fs/ modules link the module's objects (and those it calls
 # in fs/) and see fs/'s headers; none needs a mount.
-FS_UNIT := tree dekcache unlock ghost content caller dek quiet auditq
+FS_UNIT := tree dekcache unlock ghost content caller dek quiet auditq caps
 $(B)/tests/test_tree: $(B)/fs/tree.o
 $(B)/tests/test_dekcache: $(B)/fs/dekcache.o
 $(B)/tests/test_unlock: $(B)/fs/unlock.o
 $(B)/tests/test_ghost: $(B)/fs/ghost.o
 $(B)/tests/test_quiet: $(B)/fs/quiet.o
+$(B)/tests/test_caps: $(B)/fs/caps.o
 $(B)/tests/test_auditq: $(B)/fs/auditq.o
 $(B)/tests/test_content: $(B)/fs/content.o $(B)/fs/tree.o
 $(B)/tests/test_caller: $(B)/fs/caller.o

@@ -1,0 +1,283 @@
+/*
+ * caps.c - counting open files and WAV decoders per uid and per mount.
+ *
+ * One mutex guards the totals and a small hash of per-uid entries.  An
+ * entry lives while its uid holds something, and a little longer when it
+ * was refused (it remembers when it was last reported, so that a flood of
+ * refusals makes one line a minute, not one per open); entries that hold
+ * nothing and were not reported within CAPS_LOG_PERIOD are dropped when
+ * their uid releases or is refused again, so the table never outgrows the
+ * uids that hold files.  Invariants, under lock: the totals are the sums of
+ * the entries' counts; no count exceeds its limit.
+ *
+ * The housekeeping thread (caps_start) sleeps on a condition variable, so
+ * caps_stop wakes and joins it at once.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "caps.h"
+
+#define CAPS_BUCKETS 256
+
+struct caps_uid {
+	struct caps_uid *next;
+	uid_t uid;
+	unsigned handles, decoders;
+	int64_t reported;	/* caps_acquire's now at the last report; INT64_MIN: never */
+};
+
+struct caps {
+	struct caps_limits lim;		/* read-only after caps_new */
+	caps_log_fn log;
+	pthread_mutex_t lock;
+	unsigned handles, decoders;	/* protected by lock */
+	unsigned released;		/* protected by lock: releases since the last tick */
+	struct caps_uid *bucket[CAPS_BUCKETS];	/* protected by lock */
+
+	/* housekeeping (caps_start) */
+	unsigned (*idle)(int64_t now);
+	pthread_t thread;
+	int running;			/* the thread exists (caps_start .. caps_stop) */
+	int stop;			/* protected by lock */
+	pthread_cond_t wake;		/* with lock */
+};
+
+int64_t caps_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static unsigned at_least_1(unsigned v)
+{
+	return v ? v : 1;
+}
+
+static unsigned min_u(unsigned a, unsigned b)
+{
+	return a < b ? a : b;
+}
+
+int caps_new(const struct caps_limits *l, caps_log_fn log, struct caps **out)
+{
+	struct caps *c = calloc(1, sizeof(*c));
+	pthread_condattr_t ca;
+
+	if (!c)
+		return -ENOMEM;
+	c->lim.handles = at_least_1(l->handles);
+	c->lim.decoders = at_least_1(l->decoders);
+	c->lim.handles_per_uid = at_least_1(l->handles_per_uid);
+	c->lim.decoders_per_uid = at_least_1(l->decoders_per_uid);
+	c->lim.handles_per_uid = at_least_1(min_u(c->lim.handles_per_uid, c->lim.handles / 2));
+	c->lim.decoders_per_uid = at_least_1(min_u(c->lim.decoders_per_uid, c->lim.decoders / 2));
+	c->log = log;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	*out = c;
+	return 0;
+}
+
+void caps_free(struct caps *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	caps_stop(c);
+	for (i = 0; i < CAPS_BUCKETS; i++) {
+		while (c->bucket[i]) {
+			struct caps_uid *e = c->bucket[i];
+
+			c->bucket[i] = e->next;
+			free(e);
+		}
+	}
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void caps_limits(const struct caps *c, struct caps_limits *out)
+{
+	*out = c->lim;
+}
+
+/* The entry of uid, or NULL; *link set to where it is (or would be) linked. */
+static struct caps_uid *find(struct caps *c, uid_t uid, struct caps_uid ***link)
+{
+	struct caps_uid **l = &c->bucket[uid % CAPS_BUCKETS];
+
+	while (*l && (*l)->uid != uid)
+		l = &(*l)->next;
+	*link = l;
+	return *l;
+}
+
+/* Drop e (at *link) when it holds nothing and need not remember a report. */
+static void maybe_drop(struct caps_uid **link, struct caps_uid *e, int64_t now)
+{
+	if (e->handles || e->decoders)
+		return;
+	if (e->reported != INT64_MIN && now - e->reported < CAPS_LOG_PERIOD)
+		return;
+	*link = e->next;
+	free(e);
+}
+
+int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now)
+{
+	struct caps_uid **link, *e;
+	const char *what = NULL;
+	unsigned held = 0, limit = 0;
+	int rc = 0, report = 0;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, uid, &link);
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		e->uid = uid;
+		e->reported = INT64_MIN;
+		*link = e;
+	}
+	if (e->handles >= c->lim.handles_per_uid) {
+		rc = -EMFILE, what = "max_handles_per_uid", held = e->handles, limit = c->lim.handles_per_uid;
+	} else if (decoder && e->decoders >= c->lim.decoders_per_uid) {
+		rc = -EMFILE, what = "max_decoders_per_uid", held = e->decoders, limit = c->lim.decoders_per_uid;
+	} else if (c->handles >= c->lim.handles) {
+		rc = -ENFILE, what = "max_handles", held = c->handles, limit = c->lim.handles;
+	} else if (decoder && c->decoders >= c->lim.decoders) {
+		rc = -ENFILE, what = "max_decoders", held = c->decoders, limit = c->lim.decoders;
+	}
+	if (rc == 0) {
+		e->handles++;
+		c->handles++;
+		if (decoder) {
+			e->decoders++;
+			c->decoders++;
+		}
+		goto out;
+	}
+	if (e->reported == INT64_MIN || now - e->reported >= CAPS_LOG_PERIOD) {
+		e->reported = now;
+		report = 1;
+	}
+	maybe_drop(link, e, now);
+out:
+	pthread_mutex_unlock(&c->lock);
+	/* Outside the lock: syslog may block. */
+	if (report && c->log)
+		c->log(LOG_WARNING, "recfs: uid %u refused an open (%s): %u held, %s=%u; "
+		       "further refusals of this uid are not logged for %d s", (unsigned)uid,
+		       rc == -EMFILE ? "EMFILE" : "ENFILE", held, what, limit, CAPS_LOG_PERIOD);
+	return rc;
+}
+
+void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now)
+{
+	struct caps_uid **link, *e;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, uid, &link);
+	if (e && e->handles) {
+		e->handles--;
+		c->handles--;
+		if (decoder && e->decoders) {
+			e->decoders--;
+			c->decoders--;
+		}
+		c->released++;
+		maybe_drop(link, e, now);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+void caps_count(struct caps *c, uid_t uid, unsigned *handles, unsigned *decoders)
+{
+	struct caps_uid **link, *e;
+
+	pthread_mutex_lock(&c->lock);
+	if (uid == (uid_t)-1) {
+		*handles = c->handles;
+		*decoders = c->decoders;
+	} else {
+		e = find(c, uid, &link);
+		*handles = e ? e->handles : 0;
+		*decoders = e ? e->decoders : 0;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+unsigned caps_handles_for_fds(unsigned handles, uint64_t nofile)
+{
+	uint64_t room = nofile > CAPS_FD_RESERVE ? (nofile - CAPS_FD_RESERVE) / CAPS_FDS_PER_HANDLE : 0;
+
+	if (room < 1)
+		room = 1;
+	return room < handles ? (unsigned)room : handles;
+}
+
+static void *housekeeping(void *arg)
+{
+	struct caps *c = arg;
+	struct timespec until;
+	unsigned released, freed;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += CAPS_TICK;
+		while (!c->stop && pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT)
+			;
+		if (c->stop)
+			break;
+		released = c->released;
+		c->released = 0;
+		pthread_mutex_unlock(&c->lock);
+		freed = c->idle ? c->idle(caps_now()) : 0;
+		if (released || freed)
+			malloc_trim(0);
+		pthread_mutex_lock(&c->lock);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+int caps_start(struct caps *c, unsigned (*idle)(int64_t now))
+{
+	int rc;
+
+	c->idle = idle;
+	c->stop = 0;
+	rc = pthread_create(&c->thread, NULL, housekeeping, c);
+	if (rc)
+		return -rc;
+	c->running = 1;
+	return 0;
+}
+
+void caps_stop(struct caps *c)
+{
+	if (!c || !c->running)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = 1;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	c->running = 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * caps.h - what callers of the mount may hold at once: open files and WAV
+ * decoders, counted per uid and for the whole mount.
+ *
+ * Every open file costs the daemon memory and descriptors (a blob reader:
+ * one or two fds; a WAV view: a decoder of up to OPUS_WAV_DECODER_BYTES
+ * while it is read), and nothing a caller does may make those grow without
+ * limit.  So an open is first counted here: a uid at its own cap is
+ * refused with EMFILE, anyone once the mount is at its global cap with
+ * ENFILE, the errnos open(2) gives for the per-process and the system-wide
+ * table.  A uid's cap is at most half the global one, so no single uid
+ * brings the mount to ENFILE for the others.  Each refused uid is reported (through the
+ * log function given) at most once per CAPS_LOG_PERIOD seconds.
+ * Thread-safe.
+ */
+#ifndef RECFS_FS_CAPS_H
+#define RECFS_FS_CAPS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+#define CAPS_LOG_PERIOD 60	/* seconds between two reports of one uid */
+
+/* Defaults of the mount options (recfs(8)). */
+#define CAPS_HANDLES_PER_UID 1024
+#define CAPS_HANDLES 8192
+#define CAPS_DECODERS_PER_UID 8
+#define CAPS_DECODERS 64
+/* Descriptors kept out of the handles' reach: sqlite connections, the
+ * passwd and group files, /proc, the prefetch and the audit queue. */
+#define CAPS_FD_RESERVE 256
+/* Descriptors one open file may hold (blob_reader: its fd and O_DIRECT's). */
+#define CAPS_FDS_PER_HANDLE 2
+
+struct caps_limits {
+	unsigned handles_per_uid;	/* open files of one uid */
+	unsigned handles;		/* open files of the mount */
+	unsigned decoders_per_uid;	/* open WAV views of one uid */
+	unsigned decoders;		/* open WAV views of the mount */
+};
+
+/* Reports a refusal: prio (syslog), printf format. */
+typedef void (*caps_log_fn)(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct caps;
+
+/*
+ * Counters for the limits l (copied).  A per-uid limit above half its
+ * global one is lowered to that half; a limit of 0 is raised to 1.  log may be NULL (no
+ * reports).  -ENOMEM.  *out owned by the caller: caps_free.
+ */
+int caps_new(const struct caps_limits *l, caps_log_fn log, struct caps **out) MUST_CHECK;
+/* NULL is fine; every open must have been released. */
+void caps_free(struct caps *c);
+/* The limits in force (after caps_new's adjustments). */
+void caps_limits(const struct caps *c, struct caps_limits *out);
+
+/*
+ * Count one more open file of uid, a WAV view when decoder is 1, at time
+ * now (seconds, monotonic; for the reports).  0: counted, release it with
+ * caps_release.  -EMFILE: uid is at one of its own caps; -ENFILE: the
+ * mount is at a global one (nothing counted; reported once per
+ * CAPS_LOG_PERIOD per uid).  -ENOMEM.
+ */
+int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK;
+/* Give back what caps_acquire(c, uid, decoder, ...) counted; now as there. */
+void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now);
+/* Open files and WAV views counted now, for uid (or the mount, when uid
+ * is (uid_t)-1).  For tests and reports. */
+void caps_count(struct caps *c, uid_t uid, unsigned *handles, unsigned *decoders);
+
+/*
+ * Memory handed back while the mount runs: every CAPS_TICK seconds a
+ * thread calls idle(now) (which frees what open files left unread for a
+ * while hold: content_idle) and, when idle freed something or files were
+ * released since the last tick, malloc_trim(0), so that the heap a flood
+ * of opens grew goes back to the system once they are closed.  0, or a
+ * negative errno when the thread cannot start.  caps_stop (or caps_free)
+ * joins it.
+ */
+#define CAPS_TICK 2	/* seconds */
+int caps_start(struct caps *c, unsigned (*idle)(int64_t now)) MUST_CHECK;
+/* Stop the thread of caps_start; NULL, or a mount where none runs, is fine. */
+void caps_stop(struct caps *c);
+
+/* Seconds on the monotonic clock, the now of caps_acquire and idle. */
+int64_t caps_now(void);
+
+/*
+ * The global handle cap for a descriptor limit of nofile: at most
+ * handles, and low enough that open files leave CAPS_FD_RESERVE
+ * descriptors free (at least 1).
+ */
+unsigned caps_handles_for_fds(unsigned handles, uint64_t nofile);
+
+#endif

@@ -1,0 +1,196 @@
+/* Unit tests of fs/caps, what callers may hold open: a uid at its own cap
+ * gets EMFILE while others still open, the mount at its global cap gives
+ * ENFILE, a release gives back exactly what was counted, a refused uid is
+ * reported once per period, per-uid caps stay below half the global ones,
+ * and the global handle cap leaves the descriptor reserve free. */
+#include <stdarg.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "caps.h"
+#include "t.h"
+
+static int reports;
+static char last_report[512];
+
+static void __attribute__((format(printf, 2, 3))) count_report(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)prio;
+	reports++;
+	va_start(ap, fmt);
+	vsnprintf(last_report, sizeof(last_report), fmt, ap);
+	va_end(ap);
+}
+
+static struct caps *caps_of(unsigned hpu, unsigned h, unsigned dpu, unsigned d)
+{
+	struct caps_limits l = { .handles_per_uid = hpu, .handles = h, .decoders_per_uid = dpu, .decoders = d };
+	struct caps *c = NULL;
+
+	reports = 0;
+	last_report[0] = '\0';
+	if (caps_new(&l, count_report, &c))
+		return NULL;
+	return c;
+}
+
+TEST(test_caps_uid_at_its_cap_gets_emfile_and_others_still_open)
+{
+	struct caps *c = caps_of(3, 100, 2, 10);
+	unsigned h, d;
+	int i;
+
+	CHECK(c);
+	if (!c)
+		return;
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(caps_acquire(c, 1000, 0, 0), 0);
+	CHECK_EQ(caps_acquire(c, 1000, 0, 0), -EMFILE);
+	CHECK_EQ(caps_acquire(c, 1000, 1, 0), -EMFILE);
+	CHECK_EQ(caps_acquire(c, 1001, 0, 0), 0);
+	CHECK_EQ(caps_acquire(c, 1001, 1, 0), 0);
+	caps_count(c, 1000, &h, &d);
+	CHECK_EQ(h, 3);
+	CHECK_EQ(d, 0);
+	caps_count(c, (uid_t)-1, &h, &d);
+	CHECK_EQ(h, 5);
+	CHECK_EQ(d, 1);
+	caps_release(c, 1000, 0, 0);
+	CHECK_EQ(caps_acquire(c, 1000, 0, 0), 0);
+	caps_free(c);
+}
+
+TEST(test_caps_decoders_have_their_own_cap_below_the_handles)
+{
+	struct caps *c = caps_of(10, 100, 2, 10);
+	unsigned h, d;
+
+	CHECK(c);
+	if (!c)
+		return;
+	CHECK_EQ(caps_acquire(c, 7, 1, 0), 0);
+	CHECK_EQ(caps_acquire(c, 7, 1, 0), 0);
+	CHECK_EQ(caps_acquire(c, 7, 1, 0), -EMFILE);
+	CHECK_EQ(caps_acquire(c, 7, 0, 0), 0);	/* other files: still room */
+	caps_release(c, 7, 1, 0);
+	caps_count(c, 7, &h, &d);
+	CHECK_EQ(h, 2);
+	CHECK_EQ(d, 1);
+	CHECK_EQ(caps_acquire(c, 7, 1, 0), 0);
+	caps_free(c);
+}
+
+TEST(test_caps_mount_at_its_global_cap_gives_enfile)
+{
+	struct caps *c = caps_of(2, 4, 1, 2);
+	uid_t u;
+
+	CHECK(c);
+	if (!c)
+		return;
+	for (u = 1; u <= 2; u++) {
+		CHECK_EQ(caps_acquire(c, u, 0, 0), 0);
+		CHECK_EQ(caps_acquire(c, u, 0, 0), 0);
+	}
+	CHECK_EQ(caps_acquire(c, 3, 0, 0), -ENFILE);
+	CHECK_EQ(caps_acquire(c, 1, 0, 0), -EMFILE);	/* its own cap first */
+	caps_release(c, 2, 0, 0);
+	CHECK_EQ(caps_acquire(c, 3, 1, 0), 0);
+	caps_release(c, 1, 0, 0);
+	CHECK_EQ(caps_acquire(c, 2, 1, 0), 0);
+	caps_release(c, 1, 0, 0);	/* 3 of 4 files, 2 of 2 decoders */
+	CHECK_EQ(caps_acquire(c, 4, 1, 0), -ENFILE);
+	CHECK_EQ(caps_acquire(c, 4, 0, 0), 0);
+	caps_free(c);
+}
+
+TEST(test_caps_refusals_of_a_uid_are_reported_once_per_period)
+{
+	struct caps *c = caps_of(1, 10, 1, 10);
+	int i;
+
+	CHECK(c);
+	if (!c)
+		return;
+	CHECK_EQ(caps_acquire(c, 5, 0, 100), 0);
+	for (i = 0; i < 50; i++)
+		CHECK_EQ(caps_acquire(c, 5, 0, 100 + i), -EMFILE);
+	CHECK_EQ(reports, 1);
+	CHECK(strstr(last_report, "uid 5 ") && strstr(last_report, "EMFILE"));
+	CHECK_EQ(caps_acquire(c, 6, 0, 120), 0);
+	CHECK_EQ(caps_acquire(c, 6, 0, 121), -EMFILE);
+	CHECK_EQ(reports, 2);	/* another uid: its own report */
+	CHECK_EQ(caps_acquire(c, 5, 0, 100 + CAPS_LOG_PERIOD), -EMFILE);
+	CHECK_EQ(reports, 3);
+	/* Released and refused again within the period: still quiet. */
+	caps_release(c, 5, 0, 165);
+	CHECK_EQ(caps_acquire(c, 5, 0, 170), 0);
+	CHECK_EQ(caps_acquire(c, 5, 0, 171), -EMFILE);
+	CHECK_EQ(reports, 3);
+	caps_free(c);
+}
+
+TEST(test_caps_per_uid_caps_stay_at_most_half_the_global_ones)
+{
+	struct caps *c = caps_of(1000, 100, 0, 9);
+	struct caps_limits l;
+
+	CHECK(c);
+	if (!c)
+		return;
+	caps_limits(c, &l);
+	CHECK_EQ(l.handles, 100);
+	CHECK_EQ(l.handles_per_uid, 50);
+	CHECK_EQ(l.decoders, 9);
+	CHECK_EQ(l.decoders_per_uid, 1);
+	caps_free(c);
+}
+
+TEST(test_caps_global_cap_leaves_the_descriptor_reserve)
+{
+	CHECK_EQ(caps_handles_for_fds(8192, 1024), (1024 - CAPS_FD_RESERVE) / CAPS_FDS_PER_HANDLE);
+	CHECK_EQ(caps_handles_for_fds(8192, 1u << 20), 8192);
+	CHECK_EQ(caps_handles_for_fds(8192, 100), 1);
+	CHECK_EQ(caps_handles_for_fds(8192, UINT64_MAX), 8192);
+}
+
+static unsigned idle_calls;
+
+static unsigned count_idle(int64_t now)
+{
+	(void)now;
+	__atomic_add_fetch(&idle_calls, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+TEST(test_caps_housekeeping_runs_and_stops_at_once)
+{
+	struct caps *c = caps_of(1, 2, 1, 2);
+	struct timespec a, b;
+
+	CHECK(c);
+	if (!c)
+		return;
+	CHECK_EQ(caps_start(c, count_idle), 0);
+	sleep(CAPS_TICK + 1);
+	CHECK(__atomic_load_n(&idle_calls, __ATOMIC_RELAXED) >= 1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	caps_stop(c);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	CHECK(b.tv_sec - a.tv_sec <= 1);
+	caps_free(c);
+}
+
+int main(void)
+{
+	RUN(test_caps_uid_at_its_cap_gets_emfile_and_others_still_open);
+	RUN(test_caps_decoders_have_their_own_cap_below_the_handles);
+	RUN(test_caps_mount_at_its_global_cap_gives_enfile);
+	RUN(test_caps_refusals_of_a_uid_are_reported_once_per_period);
+	RUN(test_caps_per_uid_caps_stay_at_most_half_the_global_ones);
+	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
+	RUN(test_caps_housekeeping_runs_and_stops_at_once);
+	T_DONE();
+}
