@@ -7,10 +7,16 @@
  * open is copied by the blob reader into its own guarded memory; nothing
  * secret outlives content_close.  Errors reach the reader through
  * reader_errno alone.
+ *
+ * Open WAV views are also on one list of the process (views, views_lock),
+ * so that content_idle can give back the decoders of those nobody reads;
+ * it takes a view's wav_lock only with trylock, after views_lock, so a
+ * reader never waits for it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "blob.h"
 #include "content.h"
@@ -24,7 +30,66 @@ struct content {
 	struct opus_wav *wav;		/* protected by wav_lock */
 	pthread_mutex_t wav_lock;
 	struct stat st;			/* attributes at open, for fstat after erasure */
+	int64_t last_read;		/* protected by wav_lock: monotonic seconds */
+	struct content *prev, *next;	/* protected by views_lock: WAV views only */
+	int listed;			/* on the list of views */
+	int counted;			/* content_set_owner was called */
+	int decoder;
+	uid_t owner;
 };
+
+static pthread_mutex_t views_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct content *views;		/* protected by views_lock */
+
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static void views_add(struct content *c)
+{
+	pthread_mutex_lock(&views_lock);
+	c->prev = NULL;
+	c->next = views;
+	if (views)
+		views->prev = c;
+	views = c;
+	c->listed = 1;
+	pthread_mutex_unlock(&views_lock);
+}
+
+static void views_remove(struct content *c)
+{
+	pthread_mutex_lock(&views_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		views = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->listed = 0;
+	pthread_mutex_unlock(&views_lock);
+}
+
+unsigned content_idle(int64_t now, int64_t idle_for)
+{
+	unsigned freed = 0;
+	struct content *c;
+
+	pthread_mutex_lock(&views_lock);
+	for (c = views; c; c = c->next) {
+		if (pthread_mutex_trylock(&c->wav_lock) != 0)
+			continue;	/* being read: not idle */
+		if (now - c->last_read >= idle_for)
+			freed += (unsigned)opus_wav_idle(c->wav);
+		pthread_mutex_unlock(&c->wav_lock);
+	}
+	pthread_mutex_unlock(&views_lock);
+	return freed;
+}
 
 void content_set_stat(struct content *c, const struct stat *st)
 {
@@ -34,6 +99,22 @@ void content_set_stat(struct content *c, const struct stat *st)
 const struct stat *content_stat(const struct content *c)
 {
 	return &c->st;
+}
+
+void content_set_owner(struct content *c, uid_t uid, int decoder)
+{
+	c->counted = 1;
+	c->owner = uid;
+	c->decoder = decoder;
+}
+
+int content_owner(const struct content *c, uid_t *uid, int *decoder)
+{
+	if (!c->counted)
+		return -ENOENT;
+	*uid = c->owner;
+	*decoder = c->decoder;
+	return 0;
 }
 
 int content_open_text(const char *text, size_t len, struct content **out)
@@ -101,6 +182,8 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 		rc = opus_wav_open(wav_source, c->br, n->art->size, &info, &c->wav);
 		if (rc < 0)
 			goto out;
+		c->last_read = mono_now();
+		views_add(c);
 	}
 	*out = c;
 	c = NULL;
@@ -126,6 +209,7 @@ ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off)
 	if (c->wav) {
 		pthread_mutex_lock(&c->wav_lock);
 		n = opus_wav_read(c->wav, buf, len, off);
+		c->last_read = mono_now();
 		pthread_mutex_unlock(&c->wav_lock);
 		return n < 0 ? reader_errno((int)n) : n;
 	}
@@ -137,6 +221,8 @@ void content_close(struct content *c)
 {
 	if (!c)
 		return;
+	if (c->listed)
+		views_remove(c);
 	if (c->wav)
 		opus_wav_close(c->wav);
 	if (c->br)

@@ -48,4 +48,21 @@ void content_close(struct content *c);
 void content_set_stat(struct content *c, const struct stat *st);
 const struct stat *content_stat(const struct content *c);
 
+/* Remember who c is counted for (caps_acquire's uid and decoder), so that
+ * its release gives back the same; content_owner says it: 0, or -ENOENT
+ * when nothing was remembered. */
+void content_set_owner(struct content *c, uid_t uid, int decoder);
+int content_owner(const struct content *c, uid_t *uid, int *decoder) MUST_CHECK;
+
+/* Seconds without a read after which a WAV view gives back its decoder. */
+#define CONTENT_IDLE_SECONDS 10
+/*
+ * Give back the decoders (opus_wav_idle) of the open WAV views of this
+ * process that were not read for idle_for seconds at now (monotonic
+ * seconds); a view being read is skipped.  Their next read decodes the same
+ * bytes again.  Returns how many gave something back.  Thread-safe; for
+ * the mount's housekeeping (caps_start).
+ */
+unsigned content_idle(int64_t now, int64_t idle_for);
+
 #endif

@@ -34,12 +34,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "auditq.h"
 #include "caller.h"
+#include "caps.h"
+#include "content.h"
 #include "recfs_i.h"
 #include "dek.h"
 #include "ghost.h"
@@ -62,6 +65,7 @@ struct options {
 	char *mountpoint;
 	int foreground, debug, singlethread, help, version;
 	int audit_fsync;
+	struct caps_limits caps;
 	int bad;
 };
 
@@ -71,6 +75,10 @@ static const struct fuse_opt option_spec[] = {
 	{ "passfile=%s", offsetof(struct options, passfile), 0 },
 	{ "extpass=%s", offsetof(struct options, extpass), 0 },
 	{ "audit_fsync", offsetof(struct options, audit_fsync), 1 },
+	{ "max_handles_per_uid=%u", offsetof(struct options, caps.handles_per_uid), 0 },
+	{ "max_handles=%u", offsetof(struct options, caps.handles), 0 },
+	{ "max_decoders_per_uid=%u", offsetof(struct options, caps.decoders_per_uid), 0 },
+	{ "max_decoders=%u", offsetof(struct options, caps.decoders), 0 },
 	FUSE_OPT_KEY("keyring=", KEY_KEYRING),
 	FUSE_OPT_KEY("default_permissions", KEY_DEFPERM),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -122,6 +130,11 @@ static void usage(void)
 	       "                         (else asked on the terminal)\n"
 	       "    -o audit_fsync       an open waits until its audit entry is on disk, not\n"
 	       "                         only written (survives a crash of the machine too)\n"
+	       "    -o max_handles_per_uid=N  open files of one user (default %d; EMFILE)\n"
+	       "    -o max_handles=N     open files of the mount (default %d, lowered to fit\n"
+	       "                         the descriptor limit; ENFILE)\n"
+	       "    -o max_decoders_per_uid=N  open .wav files of one user (default %d)\n"
+	       "    -o max_decoders=N    open .wav files of the mount (default %d)\n"
 	       "    -f                   stay in the foreground, log to stderr\n"
 	       "    -d                   FUSE debug output (implies -f)\n"
 	       "    -s                   single-threaded\n"
@@ -131,7 +144,7 @@ static void usage(void)
 	       "allow_other is always on and default_permissions is never used: recfs\n"
 	       "decides each request by the caller's level.  See recfs(8).\n"
 	       "\n"
-	       "FUSE options:\n");
+	       "FUSE options:\n", CAPS_HANDLES_PER_UID, CAPS_HANDLES, CAPS_DECODERS_PER_UID, CAPS_DECODERS);
 	fuse_lowlevel_help();
 }
 
@@ -219,8 +232,56 @@ static void resolve_level_gids(struct recfs *fs)
 	}
 }
 
+/*
+ * Descriptors: the soft limit raised to the hard one (systemd starts
+ * services at 1,024), so that open files can have their cap and lookups of
+ * users and groups, sqlite and /proc still find descriptors (caps.h).
+ * Returns the soft limit now in force.
+ */
+static uint64_t raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur;
+}
+
+/* The caps of the mount: the options, the global handle cap lowered to
+ * what the descriptor limit leaves. */
+static int start_caps(struct recfs *fs, const struct caps_limits *opt)
+{
+	struct caps_limits l = *opt;
+	uint64_t nofile = raise_nofile();
+	int rc;
+
+	l.handles = caps_handles_for_fds(l.handles, nofile);
+	rc = caps_new(&l, recfs_log, &fs->caps);
+	if (rc < 0)
+		return rc;
+	caps_limits(fs->caps, &l);
+	recfs_log(LOG_INFO, "recfs: open files at most %u (%u per user), .wav at most %u (%u per user); "
+		  "%llu descriptors", l.handles, l.handles_per_uid, l.decoders, l.decoders_per_uid,
+		  (unsigned long long)nofile);
+	return 0;
+}
+
+/* The housekeeping of caps.h: decoders of views not read for a while. */
+static unsigned idle_views(int64_t now)
+{
+	return content_idle(now, CONTENT_IDLE_SECONDS);
+}
+
 /* After the fork: sqlite connections, the snapshot, the threads. */
-static int start_mount(struct recfs *fs, const char *reg_dir, const char *readahead_path, int audit_fsync)
+static int start_mount(struct recfs *fs, const char *reg_dir, const char *readahead_path, int audit_fsync,
+		       const struct caps_limits *caps)
 {
 	struct keyring *kr = NULL;
 	int rc;
@@ -260,6 +321,12 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	if (rc < 0)
 		goto out;
 	rc = auditq_start(fs->aq);
+	if (rc < 0)
+		goto out;
+	rc = start_caps(fs, caps);
+	if (rc < 0)
+		goto out;
+	rc = caps_start(fs->caps, idle_views);
 	if (rc < 0)
 		goto out;
 	rc = snapshot_start(fs, readahead_path, &fs->snap);
@@ -355,6 +422,7 @@ static void scrub_watchdog(void *arg)
 
 static void stop_mount(struct recfs *fs)
 {
+	caps_stop(fs->caps);
 	prefetch_free(fs->pf);
 	fs->pf = NULL;
 	snapshot_stop(fs->snap);
@@ -380,9 +448,13 @@ int main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	memset(&fs, 0, sizeof(fs));
 	/* Reads of up to 1 MiB from heap memory that stays mapped, not an
-	 * mmap, page faults and munmap each (10 % on a long read here). */
+	 * mmap, page faults and munmap each (10 % on a long read here).  Free
+	 * memory beyond that at the top of the heap goes back at once, the
+	 * rest when caps.c's housekeeping trims after files are released. */
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+	o.caps = (struct caps_limits){ .handles_per_uid = CAPS_HANDLES_PER_UID, .handles = CAPS_HANDLES,
+				       .decoders_per_uid = CAPS_DECODERS_PER_UID, .decoders = CAPS_DECODERS };
 	pthread_mutex_init(&fs.cat_lock, NULL);
 	fuse_set_log_func(fuse_log_to_recfs);
 
@@ -470,7 +542,7 @@ int main(int argc, char *argv[])
 		recfs_log(LOG_WARNING, "recfs: warning: no watchdog for %s (%s): if this daemon is killed, "
 			  "the mount may hang until its connection is aborted in /sys/fs/fuse/connections",
 			  o.mountpoint, strerror(-rc));
-	if (start_mount(&fs, reg_dir, readahead_path, o.audit_fsync) < 0)
+	if (start_mount(&fs, reg_dir, readahead_path, o.audit_fsync, &o.caps) < 0)
 		goto out;
 	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)", reg_dir, o.mountpoint,
 		  keyring_level_count(fs.kr));
@@ -493,6 +565,7 @@ out:
 	if (fs.se)
 		fuse_session_destroy(fs.se);
 	auditq_free(fs.aq);
+	caps_free(fs.caps);
 	caller_cache_free(fs.callers);
 	dek_free(fs.deks);
 	ghosts_free(fs.ghosts);

@@ -35,6 +35,7 @@
 #include "auditq.h"
 #include "blob.h"
 #include "caller.h"
+#include "caps.h"
 #include "content.h"
 #include "crypto.h"
 #include "dek.h"
@@ -509,6 +510,17 @@ static void node_label(const struct tnode *n, char out[NAMING_LABEL_MAX])
 		naming_label(out, n->art->role, n->art->n, n->art->ext);
 }
 
+/* Close an open file and give back what caps_acquire counted for it. */
+static void close_handle(struct recfs *fs, struct content *ct)
+{
+	uid_t uid;
+	int decoder;
+
+	if (ct && content_owner(ct, &uid, &decoder) == 0)
+		caps_release(fs->caps, uid, decoder, caps_now());
+	content_close(ct);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct recfs *fs = req_fs(req);
@@ -546,14 +558,24 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = -EROFS;
 		goto log;
 	}
+	/* Counted before anything is allocated for it (caps.h). */
+	rc = caps_acquire(fs->caps, c.uid, n->type == TN_WAV, caps_now());
+	if (rc < 0)
+		goto log;
 	if (n->type == TN_README) {
 		rc = content_open_text(fs->notice, fs->notice_len, &ct);
-		goto out;	/* the public notice: not register content */
+	} else {
+		rc = dek_get(fs, &c, n, &dek);
+		if (rc == 0)
+			rc = content_open_node(fs->reg, n, dek, &ct);
+		crypto_key_free(dek);
 	}
-	rc = dek_get(fs, &c, n, &dek);
-	if (rc == 0)
-		rc = content_open_node(fs->reg, n, dek, &ct);
-	crypto_key_free(dek);
+	if (rc < 0)
+		caps_release(fs->caps, c.uid, n->type == TN_WAV, caps_now());
+	else
+		content_set_owner(ct, c.uid, n->type == TN_WAV);
+	if (n->type == TN_README)
+		goto out;	/* the public notice: not register content */
 	if (rc == 0) {
 		struct stat st;
 
@@ -561,7 +583,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		 * cache included): an open the log cannot take is EIO. */
 		rc = recfs_audit_durable(fs, &c, "open", object, label);
 		if (rc < 0) {
-			content_close(ct);
+			close_handle(fs, ct);
 			ct = NULL;
 			goto out;
 		}
@@ -582,7 +604,7 @@ out:
 	fi->keep_cache = 1;
 	fi->noflush = 1;	/* nothing is written: close needs no FLUSH round trip */
 	if (fuse_reply_open(req, fi) != 0)
-		content_close(ct);	/* interrupted: no release will come */
+		close_handle(fs, ct);	/* interrupted: no release will come */
 	else
 		prefetch_opened(fs->pf, t, n, &c);	/* after the reply: not on the caller's path */
 	tree_unref(t);
@@ -612,7 +634,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	content_close((struct content *)(uintptr_t)fi->fh);
+	close_handle(req_fs(req), (struct content *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 

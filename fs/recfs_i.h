@@ -16,7 +16,9 @@
  *   - the audit flusher (auditq.c) writes queued entries in batches, and
  *     an open's handler writes the batch its own entry is in (auditq.h),
  *     both through the queue's own catalog connection;
- *   - the prefetch workers (prefetch.c) warm the next files of a walk.
+ *   - the prefetch workers (prefetch.c) warm the next files of a walk;
+ *   - the housekeeping thread (caps.c) gives back the decoders of WAV views
+ *     nobody reads and trims the heap after files are released.
  * Everything that touches reg->cat (seal_unseal, seal_read_record, rights_*)
  * holds cat_lock: one sqlite connection is not shared between threads
  * without a lock.  It is taken only through RECFS_LOCKED (below).
@@ -42,6 +44,7 @@
 struct tree;
 struct auditq;
 struct caller_cache;
+struct caps;
 struct deks;
 struct snapshot;
 struct ghosts;
@@ -66,6 +69,7 @@ struct recfs {
 	struct ghosts *ghosts;		/* names just erased, for rm -r (ghost.h) */
 	struct watchdog *wd;		/* NULL when fusectl could not be had (watchdog.h) */
 	struct quiet *quiet;		/* which reads of sealed attributes are logged (quiet.h) */
+	struct caps *caps;		/* open files and WAV decoders per uid and in all (caps.h) */
 	int inited;			/* atomic: the INIT reply is on its way */
 };
 
