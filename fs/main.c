@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -453,6 +454,11 @@ int main(int argc, char *argv[])
 	 * rest when caps.c's housekeeping trims after files are released. */
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+	/* No core dump, and no ptrace or /proc/PID/mem for other processes
+	 * of the daemon's user (only CAP_SYS_PTRACE passes): this process
+	 * holds level keys and decrypted audio.  Before the keys are loaded;
+	 * fork (fuse_daemonize) keeps it. */
+	(void)prctl(PR_SET_DUMPABLE, 0);
 	o.caps = (struct caps_limits){ .handles_per_uid = CAPS_HANDLES_PER_UID, .handles = CAPS_HANDLES,
 				       .decoders_per_uid = CAPS_DECODERS_PER_UID, .decoders = CAPS_DECODERS };
 	pthread_mutex_init(&fs.cat_lock, NULL);
