@@ -313,14 +313,18 @@ as_user()
 
 # mount_recfs REGISTER MOUNTPOINT [KEYRING...]: start build/recfs in the
 # foreground (its stderr in MOUNTPOINT.err, for sanitizer reports) and wait
-# until the mount is up.
+# until the mount is up.  T_MOUNT_OPTS adds -o options; T_MOUNT_WRAP (an
+# array) is a command that runs the daemon, e.g. (prlimit --nofile=1024:4096);
+# it must exec it, so that the pid is the daemon's.
+T_MOUNT_OPTS=""
+T_MOUNT_WRAP=()
 mount_recfs()
 {
-	local reg=$1 mnt=$2 opts="allow_other" k i
+	local reg=$1 mnt=$2 opts="allow_other${T_MOUNT_OPTS:+,$T_MOUNT_OPTS}" k i
 	shift 2
 	for k in "$@"; do opts="$opts,keyring=$k"; done
 	mkdir -p "$mnt"
-	"$RECFS" -f -o "$opts" "$reg" "$mnt" 2>"$mnt.err" &
+	"${T_MOUNT_WRAP[@]}" "$RECFS" -f -o "$opts" "$reg" "$mnt" 2>"$mnt.err" &
 	T_DAEMONS+=("$!")
 	T_MOUNTS+=("$mnt")
 	T_MOUNT_PID[$mnt]=$!
