@@ -194,8 +194,10 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 		goto out;
 	}
 	created = 1;
-	rc = util_write_all(fd, header, sizeof(header));
+	rc = util_adopt_owner(fd, path);
 	if (rc)
+		meta_fail(rc, "cannot give blob %s the owner of its folder: %s", path, strerror(-rc));
+	if (rc == 0 && (rc = util_write_all(fd, header, sizeof(header))))
 		meta_fail(rc, "cannot write blob %s: %s", path, strerror(-rc));
 	n = chunk_count(len, cs);
 	for (i = 0; rc == 0 && i < n; i++) {

@@ -54,8 +54,11 @@ int blob_chunk_size(const char *path, uint32_t *chunk) MUST_CHECK;
 /*
  * Encrypt len bytes read from src_fd (from its current position) into a new
  * file at path (created O_EXCL, mode 0400, fsync'd; the caller fsyncs the
- * directory).  id is the artifact id in hex.  On failure the partial file is
- * removed.  -EIO on short input.
+ * directory).  The file takes the owner and group of its folder
+ * (util_adopt_owner), so a blob root writes into a register of another
+ * owner is that owner's.  id is the artifact id in hex.  On failure the
+ * partial file is removed.  -EIO on short input; errors of
+ * util_adopt_owner.
  */
 int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
 		  uint64_t len) MUST_CHECK;

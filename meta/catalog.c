@@ -306,6 +306,12 @@ int catalog_open(const char *path, int create, struct catalog **out)
 			       c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		goto fail;
 	}
+	/* Before the first write: sqlite gives the -wal and -shm files it
+	 * creates as root the owner of the database file (os_unix.c). */
+	if (create && (rc = util_adopt_owner(-1, path))) {
+		rc = meta_fail(rc, "cannot give catalog %s the owner of its folder: %s", path, strerror(-rc));
+		goto fail;
+	}
 	sqlite3_busy_timeout(c->db, CATALOG_BUSY_MS);
 	sqlite3_extended_result_codes(c->db, 1);
 	rc = catalog_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"

@@ -81,10 +81,13 @@ struct cat_artifact {
 	uint64_t size;	/* plaintext bytes */
 };
 
-/* Open (create=1: create if missing, mode 0600) the catalog at path into
- * *out, which the caller closes with catalog_close.  -EPROTO for a schema
- * newer than this build; -ENOENT when path is missing (create=0) or is an
- * empty database that create=0 does not make a catalog of. */
+/* Open (create=1: create if missing, mode 0600, with the owner and group
+ * of its folder: util_adopt_owner) the catalog at path into *out, which the
+ * caller closes with catalog_close.  The -wal and -shm files sqlite creates
+ * beside it get the database file's owner from sqlite itself when it runs
+ * as root.  -EPROTO for a schema newer than this build; -ENOENT when path
+ * is missing (create=0) or is an empty database that create=0 does not
+ * make a catalog of; errors of util_adopt_owner (create=1). */
 int catalog_open(const char *path, int create, struct catalog **out) MUST_CHECK;
 /* Close c and free it; NULL is accepted.  An open transaction is rolled
  * back by sqlite. */

@@ -292,8 +292,9 @@ static int write_blobs(struct reg *r, struct job *j)
 		if (!p->dek)
 			return -ENOMEM;
 		dir = xasprintf("%s/blobs/%.2s", r->dir, p->id);
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			rc = meta_fail(-errno, "cannot create %s: %s", dir, strerror(errno));
+		rc = util_mkdir_adopt(dir, 0700);
+		if (rc && rc != -EEXIST) {
+			rc = meta_fail(rc, "cannot create %s: %s", dir, strerror(-rc));
 			free(dir);
 			return rc;
 		}
@@ -582,10 +583,11 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	for (int i = 0;; i++) {
 		free(q);
 		q = i ? xasprintf("%s/quarantine/%s-%d", r->dir, stem, i) : xasprintf("%s/quarantine/%s", r->dir, stem);
-		if (mkdir(q, 0700) == 0)
+		rc = util_mkdir_adopt(q, 0700);
+		if (rc == 0)
 			break;
-		if (errno != EEXIST || i > 10000) {
-			rc = meta_fail(-errno, "cannot create quarantine folder: %s", strerror(errno));
+		if (rc != -EEXIST || i > 10000) {
+			rc = meta_fail(rc, "cannot create quarantine folder: %s", strerror(-rc));
 			goto out;
 		}
 	}
@@ -621,7 +623,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	text = xasprintf("%s\n", shown);
 	free(copy1);
 	copy1 = xasprintf("%s/error.txt", q);
-	int wrc = util_write_file_atomic(copy1, text, strlen(text), 0600);
+	int wrc = util_write_file_adopt(copy1, text, strlen(text), 0600);
 	if (wrc && !rc)
 		rc = meta_fail(wrc, "cannot write error.txt: %s", strerror(-wrc));
 	/* The manifest last: while it is still in the spool, the rest is too. */

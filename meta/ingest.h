@@ -73,8 +73,10 @@ int ingest_is_input_error(int rc);
  * Move a failed manifest and the files it names (as far as they can be
  * read from it) into REGISTER/quarantine/<manifest name>/ (a numbered
  * suffix when taken), with error.txt holding reason as one line
- * (util_escape_for_log).  *qdir (malloc'd, may be NULL) receives the
- * folder, as it is on disk: escape it to print it.
+ * (util_escape_for_log).  The folder and error.txt take the owner and
+ * group of quarantine/ (util_mkdir_adopt); the moved files keep theirs.
+ * *qdir (malloc'd, may be NULL) receives the folder, as it is on disk:
+ * escape it to print it.
  */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
 

@@ -105,6 +105,10 @@ int journal_open(const char *dir, struct journal **out)
 		rc = meta_fail(-errno, "cannot create the audit journal %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
+	if ((rc = util_adopt_owner(j->fd, tmp))) {
+		rc = meta_fail(rc, "cannot give the audit journal %s the owner of its folder: %s", tmp, strerror(-rc));
+		goto fail;
+	}
 	if (flock(j->fd, LOCK_EX | LOCK_NB) < 0 || rename(tmp, j->path) < 0) {
 		rc = meta_fail(-errno, "cannot set up the audit journal %s: %s", j->path, strerror(errno));
 		goto fail;

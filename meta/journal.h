@@ -39,8 +39,9 @@
 struct journal;
 
 /*
- * Create a new journal in dir (the register) and lock it as its writer.
- * *out owned by the caller: journal_close.  -errno of open/flock.
+ * Create a new journal in dir (the register) and lock it as its writer;
+ * it takes dir's owner and group (util_adopt_owner).  *out owned by the
+ * caller: journal_close.  -errno of open/flock/util_adopt_owner.
  */
 int journal_open(const char *dir, struct journal **out) MUST_CHECK;
 /*

@@ -43,9 +43,11 @@ int pubkey_write(const char *register_dir, const char *level, const uint8_t pk[C
 	crypto_hex(line, pk, CRYPTO_PK_BYTES);
 	line[CRYPTO_PK_BYTES * 2] = '\n';
 	line[CRYPTO_PK_BYTES * 2 + 1] = '\0';
-	rc = util_mkdir_p(dir, 0700);
+	rc = util_mkdir_p(register_dir, 0700);
+	if (rc == 0 && (rc = util_mkdir_adopt(dir, 0700)) == -EEXIST)
+		rc = 0;
 	if (rc == 0)
-		rc = util_write_file_atomic(path, line, CRYPTO_PK_BYTES * 2 + 1, 0600);
+		rc = util_write_file_adopt(path, line, CRYPTO_PK_BYTES * 2 + 1, 0600);
 	if (rc)
 		meta_fail(rc, "cannot write public key %s: %s", path, strerror(-rc));
 	free(dir);

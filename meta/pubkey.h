@@ -24,7 +24,9 @@ int pubkey_valid_level_name(const char *level);
 
 /*
  * Write pk as level's public key file under register_dir (creating keys/
- * when missing), atomically and durably.  Returns 0, -EINVAL (invalid level
+ * when missing), atomically and durably, both with the owner and group of
+ * the folder they are made in (util_mkdir_adopt, util_write_file_adopt).
+ * Returns 0, -EINVAL (invalid level
  * name), or the errno of creating the folder or writing the file, with
  * meta_errmsg() naming the file.
  */

@@ -59,6 +59,11 @@ static int dir_is_empty(const char *dir)
 
 int reg_create(const char *dir, const char *policy_path, struct keyring **secrets)
 {
+	return reg_create_owned(dir, policy_path, (uid_t)-1, (gid_t)-1, secrets);
+}
+
+int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t gid, struct keyring **secrets)
+{
 	struct policy *pol = NULL;
 	struct catalog *cat = NULL;
 	struct keyring *kr = NULL;
@@ -90,18 +95,21 @@ int reg_create(const char *dir, const char *policy_path, struct keyring **secret
 	if ((rc = util_mkdir_p(dir, 0700)))
 		goto io;
 	chmod(dir, 0700);
+	/* First: all that follows takes the folder's owner (util_adopt_owner). */
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(dir, uid, gid) < 0) {
+		rc = -errno;
+		goto io;
+	}
 	static const char *const sub[] = { "blobs", "keys", "spool", "quarantine" };
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		free(path);
 		path = xasprintf("%s/%s", dir, sub[i]);
-		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			rc = -errno;
+		if ((rc = util_mkdir_adopt(path, 0700)) && rc != -EEXIST)
 			goto io;
-		}
 	}
 	free(path);
 	path = xasprintf("%s/policy.conf", dir);
-	if ((rc = util_write_file_atomic(path, text, len, 0600)))
+	if ((rc = util_write_file_adopt(path, text, len, 0600)))
 		goto io;
 	if ((rc = keyring_new(&kr)))
 		goto out;

@@ -6,7 +6,11 @@
  *   blobs/xx/<artifact id>   spool/   quarantine/
  *   audit-journal-<id>    a mount's audit entries not yet in the log (journal.h)
  *
- * Everything is created owner-only (0700 directories, 0600/0400 files).
+ * Everything is created owner-only (0700 directories, 0600/0400 files),
+ * and belongs to the owner and group of the register's folder: root, or
+ * the user its mounts run as (reg_create_owned).  What root creates in it
+ * later takes them over from the folder it is created in (util_adopt_owner
+ * and its kin, util.h), so the modes never need to open up.
  */
 #ifndef RECFS_REGISTER_H
 #define RECFS_REGISTER_H
@@ -36,6 +40,15 @@ struct reg {
  * the caller splits it into per-level keyring files).
  */
 int reg_create(const char *dir, const char *policy_path, struct keyring **secrets) MUST_CHECK;
+/*
+ * reg_create for a register that belongs to uid and group gid (either may
+ * be -1: left as it is), the user its mounts run as: the folder is given
+ * them before anything is created in it, and everything in it follows
+ * (util_adopt_owner).  Needs root (CAP_CHOWN) when uid or gid is not the
+ * caller's own; -EPERM otherwise, with nothing created but the folder.
+ */
+int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t gid,
+		     struct keyring **secrets) MUST_CHECK;
 
 /* Open an existing register; -ENOENT when dir is not one.  On a policy
  * error, -EINVAL and meta_errmsg says where.  The audit journals of mounts

@@ -610,7 +610,7 @@ int seal_apply_policy(struct reg *r, const struct audit_actor *a, const struct p
 	}
 	/* Installed just before the commit: a failure of either leaves the
 	 * old policy with the old seals. */
-	rc = util_write_file_atomic(target, text, len, 0600);
+	rc = util_write_file_adopt(target, text, len, 0600);
 	if (rc) {
 		catalog_rollback(r->cat);
 		rc = meta_fail(rc, "cannot install %s: %s", target, strerror(-rc));
@@ -619,7 +619,7 @@ int seal_apply_policy(struct reg *r, const struct audit_actor *a, const struct p
 	rc = catalog_commit(r->cat);
 	if (rc) {
 		catalog_rollback(r->cat);
-		if (util_write_file_atomic(target, old, old_len, 0600))
+		if (util_write_file_adopt(target, old, old_len, 0600))
 			rc = meta_fail(rc, "cannot commit the catalog: %s; and the old policy could not be put back in %s",
 				       strerror(-rc), target);
 		else

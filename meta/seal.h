@@ -215,7 +215,8 @@ int seal_policy_check(struct reg *r, const struct audit_actor *a, const struct p
  * the whole ("policy-apply"); np->path's bytes are installed as
  * REGISTER/policy.conf just before the commit, and put back when the
  * commit fails, so a failure anywhere leaves the old policy with the old
- * seals.  Seals are added with DEKs unsealed from kr (the rights level's
+ * seals; it takes the register folder's owner and group
+ * (util_write_file_adopt), so a mount running as that owner can read it.  Seals are added with DEKs unsealed from kr (the rights level's
  * key opens everything); kr may be NULL when np only raises levels.  A
  * policy that seal_policy_check refuses is refused here too, checked again
  * inside the transaction.  flags: SEAL_DRY_RUN rolls back and installs

@@ -2,6 +2,15 @@
  * util.c - shared helpers of libmeta.  Durable writes follow the usual
  * pattern (write temp, fsync, rename, fsync directory) so that a crash
  * leaves either the old or the new file, never a torn one.
+ *
+ * A register may belong to a user other than root (recctl init --owner), the
+ * one its mounts run as.  What root creates inside it must then be that
+ * user's too, or a mount could not read a recording ingested after it
+ * started, nor unlink an erased blob: the *_adopt helpers give what they
+ * create the owner and group of the folder it is created in, so ownership
+ * flows down from the register's folder with no list of owners to keep.
+ * Modes stay owner-only.  Outside a register (keyrings, exports) nothing
+ * adopts: those files stay their creator's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -414,10 +423,58 @@ int util_fsync_dir(const char *dir)
 	return rc;
 }
 
-int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+int util_adopt_owner(int fd, const char *path)
+{
+	char *dircopy = NULL;
+	struct stat dir, st;
+	int own = -1, rc = 0;
+
+	if (geteuid() != 0)
+		return 0;
+	dircopy = xstrdup(path);
+	if (stat(dirname(dircopy), &dir) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (fd < 0) {
+		own = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (own < 0) {
+			rc = -errno;
+			goto out;
+		}
+		fd = own;
+	}
+	if (fstat(fd, &st) < 0)
+		rc = -errno;
+	else if ((st.st_uid != dir.st_uid || st.st_gid != dir.st_gid) && fchown(fd, dir.st_uid, dir.st_gid) < 0)
+		rc = -errno;
+out:
+	if (own >= 0)
+		close(own);
+	free(dircopy);
+	return rc;
+}
+
+int util_mkdir_adopt(const char *path, mode_t mode)
+{
+	int fd, rc;
+
+	if (mkdir(path, mode) < 0)
+		return -errno;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	rc = fd < 0 ? -errno : util_adopt_owner(fd, path);
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		rmdir(path);
+	return rc;
+}
+
+static int write_atomic(const char *path, const void *buf, size_t len, mode_t mode, int adopt)
 {
 	/* mkostemp creates the temp file exclusively with mode 0600, so no
-	 * reader can open it before fchmod gives it its final mode. */
+	 * reader can open it before fchmod gives it its final mode, nor
+	 * before it has its final owner. */
 	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	char *dircopy = xstrdup(path);
 	int fd, rc;
@@ -428,6 +485,8 @@ int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t
 		goto out;
 	}
 	rc = util_write_all(fd, buf, len);
+	if (rc == 0 && adopt)
+		rc = util_adopt_owner(fd, tmp);
 	if (rc == 0 && fchmod(fd, mode) < 0)
 		rc = -errno;
 	if (rc == 0 && fsync(fd) < 0)
@@ -443,6 +502,16 @@ out:
 	free(tmp);
 	free(dircopy);
 	return rc;
+}
+
+int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_atomic(path, buf, len, mode, 0);
+}
+
+int util_write_file_adopt(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_atomic(path, buf, len, mode, 1);
 }
 
 int util_mkdir_p(const char *path, mode_t mode)

@@ -103,6 +103,42 @@ int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len) MUS
 /* Write len bytes to path atomically and durably: temp file in the same
  * directory, fsync, rename, fsync of the directory. */
 int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode) MUST_CHECK;
+
+/*
+ * Ownership inside a register.  A register belongs to the owner and group of
+ * its folder (root, or the user its mounts run as: recctl init --owner).
+ * Every file and folder libmeta creates inside a register goes through one
+ * of these three, so that what root creates there (a new recording's blob
+ * and its blobs/xx/ folder, policy.conf, the catalog) takes the owner and
+ * group of the folder it is created in, and through it the register's: a
+ * mount running as the owner can read and unlink it.  Modes are not
+ * changed (owner-only).  When the process does not run as root (effective
+ * uid not 0), or owner and group already match, nothing is changed, so a
+ * root-owned register, or one written by its owner, costs one stat.  No
+ * locking; thread-safe.
+ */
+/*
+ * Give the file or folder at path, which this process has just created,
+ * the owner and group of the folder that holds path.  fd is an open
+ * descriptor of it (the caller keeps it), or negative: then path is opened
+ * (O_NOFOLLOW) for the change and closed again.  0, or -errno of stat(2)
+ * of the folder, of open(2), or of fchown(2) (-EPERM for a root without
+ * CAP_CHOWN, e.g. a systemd unit that drops it).
+ */
+int util_adopt_owner(int fd, const char *path) MUST_CHECK;
+/*
+ * mkdir(path, mode), then util_adopt_owner of the new folder.  0; -EEXIST
+ * when path exists (its owner is left as it is); -errno of mkdir or of the
+ * adoption, and then the new folder is removed again.
+ */
+int util_mkdir_adopt(const char *path, mode_t mode) MUST_CHECK;
+/*
+ * util_write_file_atomic whose file takes the owner and group of its
+ * folder (util_adopt_owner) before it is renamed into place, so that no
+ * one ever sees it with another owner.  Same returns, plus those of
+ * util_adopt_owner.
+ */
+int util_write_file_adopt(const char *path, const void *buf, size_t len, mode_t mode) MUST_CHECK;
 /* fsync a directory. */
 int util_fsync_dir(const char *dir) MUST_CHECK;
 /* mkdir -p with mode for each created component. */

@@ -284,6 +284,62 @@ TEST(test_catalog_holds_no_personal_data_in_the_clear)
 	free(wal);
 }
 
+/* lchown to 65534 (t_walk). */
+static int give_away(const char *path, const struct stat *st)
+{
+	(void)st;
+	return lchown(path, 65534, 65534) < 0 ? -1 : 0;
+}
+
+/* 1, and a line on stderr, when path is not 65534's. */
+static int not_given(const char *path, const struct stat *st)
+{
+	if (st->st_uid == 65534 && st->st_gid == 65534)
+		return 0;
+	fprintf(stderr, "  %s: owner %u:%u\n", path, (unsigned)st->st_uid, (unsigned)st->st_gid);
+	return 1;
+}
+
+/* Last: it gives the shared register away, as `chown -R recfs:` does. */
+TEST(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners)
+{
+	struct ingest_result res;
+	char *blobs = NULL, *m = NULL, *qdir = NULL;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "  (not root: cannot give a register away; skipped)\n");
+		return;
+	}
+	CHECK_EQ(t_walk(reg->dir, give_away), 0);
+	copy_fixture("tests/fixtures/stereo.opus", "o.opus");
+	write_text("o-chat.txt", "hei\n");
+	write_text("o.json", "{\"recorded_at\": \"2026-03-05T10:15:00Z\", \"source\": \"customer-service\","
+			     " \"audio\": \"o.opus\", \"attachments\": [{\"file\": \"o-chat.txt\", \"kind\": \"chat\"}]}");
+	CHECK_EQ(ingest("o.json", &res), 0);
+	CHECK_EQ(res.n_artifacts, 2);
+	m = xasprintf("%s/spool/p.json", dir);
+	write_text("p.json", "{\"source\": \"customer-service\"}");
+	CHECK_EQ(ingest_quarantine(reg, m, "no recorded_at", &qdir), 0);
+	/* Every blob and its blobs/xx/ folder, the
+	 * quarantine folder and its error.txt (the moved manifest stays its
+	 * recorder's). */
+	blobs = reg_path(reg, "blobs");
+	CHECK_EQ(t_walk(blobs, not_given), 0);
+	if (qdir) {
+		struct stat st;
+		char *err = xasprintf("%s/error.txt", qdir);
+
+		CHECK_EQ(stat(qdir, &st), 0);
+		CHECK_EQ(st.st_uid, 65534);
+		CHECK_EQ(stat(err, &st), 0);
+		CHECK_EQ(st.st_uid, 65534);
+		free(err);
+	}
+	free(blobs);
+	free(qdir);
+	free(m);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("ingest")) || t_register(dir, &secrets, &reg))
@@ -299,6 +355,7 @@ int main(void)
 	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
 	RUN(test_a_basis_the_purpose_allows_is_taken);
 	RUN(test_catalog_holds_no_personal_data_in_the_clear);
+	RUN(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

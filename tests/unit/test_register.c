@@ -87,6 +87,47 @@ TEST(test_create_lays_out_an_owner_only_register_with_a_copy_of_the_policy)
 	free(p);
 }
 
+static uid_t want_uid;
+
+/* 1, and a line on stderr, when path is not want_uid's (uid and gid). */
+static int foreign(const char *path, const struct stat *st)
+{
+	if (st->st_uid == want_uid && st->st_gid == want_uid)
+		return 0;
+	fprintf(stderr, "  %s: owner %u:%u\n", path, (unsigned)st->st_uid, (unsigned)st->st_gid);
+	return 1;
+}
+
+TEST(test_create_owned_gives_the_owner_all_of_the_register_and_sqlite_follows)
+{
+	struct keyring *secrets = NULL;
+	struct reg *r = NULL;
+	char *p = fresh("owned"), *wal = NULL;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "  (not root: cannot give a register away; skipped)\n");
+		free(p);
+		return;
+	}
+	want_uid = 65534;
+	CHECK_EQ(reg_create_owned(p, POLICY, want_uid, want_uid, &secrets), 0);
+	CHECK_EQ(t_walk(p, foreign), 0);
+	CHECK_EQ(t_walk(p, loose), 0);
+	/* Root writes through a new connection: the -wal and -shm that sqlite
+	 * makes are the owner's too. */
+	CHECK_EQ(reg_open(p, &r), 0);
+	if (r) {
+		CHECK_EQ(catalog_set_meta(r->cat, "probe", "1"), 0);
+		wal = xasprintf("%s/catalog.db-wal", p);
+		CHECK_EQ(access(wal, F_OK), 0);
+		CHECK_EQ(t_walk(p, foreign), 0);
+	}
+	reg_close(r);
+	keyring_free(secrets);
+	free(wal);
+	free(p);
+}
+
 TEST(test_create_hands_back_a_key_for_every_level_and_the_index_key)
 {
 	struct keyring *secrets = NULL;
@@ -419,6 +460,7 @@ int main(void)
 	if (!(dir = t_mkdtemp("register")) || crypto_setup())
 		return 2;
 	RUN(test_create_lays_out_an_owner_only_register_with_a_copy_of_the_policy);
+	RUN(test_create_owned_gives_the_owner_all_of_the_register_and_sqlite_follows);
 	RUN(test_create_hands_back_a_key_for_every_level_and_the_index_key);
 	RUN(test_create_in_an_empty_directory_that_exists);
 	RUN(test_create_refuses_a_directory_that_is_not_empty_and_leaves_it_alone);

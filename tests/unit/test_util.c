@@ -1,5 +1,7 @@
 /* Unit tests of meta/util: times, dates, months, hex, ids, atomic files,
- * error messages, errno names and the string builder. */
+ * ownership inside a register, error messages, errno names and the string
+ * builder. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,6 +93,70 @@ TEST(test_util_atomic_write_replaces_whole_file_with_its_mode)
 	free(buf);
 	free(p);
 	util_remove_tree(dir);
+	free(dir);
+}
+
+/* Owner of path, or -1. */
+static long owner_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) < 0 ? -1 : (long)st.st_uid;
+}
+
+TEST(test_util_adopt_gives_what_root_creates_the_owner_of_its_folder)
+{
+	char *dir = t_mkdtemp("adopt"), *sub = NULL, *f = NULL, *plain = NULL, *later = NULL;
+	const uid_t other = 65534;	/* nobody: any user but root */
+	struct stat st;
+	int fd;
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	if (geteuid() != 0) {
+		fprintf(stderr, "  (not root: only that nothing changes is checked)\n");
+		sub = xasprintf("%s/sub", dir);
+		CHECK_EQ(util_mkdir_adopt(sub, 0700), 0);
+		CHECK_EQ(owner_of(sub), (long)geteuid());
+		goto out;
+	}
+	CHECK_EQ(chown(dir, other, other), 0);
+	sub = xasprintf("%s/sub", dir);
+	CHECK_EQ(util_mkdir_adopt(sub, 0700), 0);
+	CHECK_EQ(util_mkdir_adopt(sub, 0700), -EEXIST);
+	CHECK_EQ(stat(sub, &st), 0);
+	CHECK_EQ(st.st_uid, other);
+	CHECK_EQ(st.st_gid, other);
+	CHECK_EQ(st.st_mode & 07777, 0700);
+	f = xasprintf("%s/policy.conf", sub);
+	CHECK_EQ(util_write_file_adopt(f, "x", 1, 0600), 0);
+	CHECK_EQ(stat(f, &st), 0);
+	CHECK_EQ(st.st_uid, other);
+	CHECK_EQ(st.st_gid, other);
+	CHECK_EQ(st.st_mode & 07777, 0600);
+	/* Outside a register (keyrings, exports) files stay root's. */
+	plain = xasprintf("%s/plain", dir);
+	CHECK_EQ(util_write_file_atomic(plain, "x", 1, 0600), 0);
+	CHECK_EQ(owner_of(plain), 0);
+	/* By descriptor, and by path when there is none. */
+	later = xasprintf("%s/blob", sub);
+	fd = open(later, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+	CHECK(fd >= 0);
+	CHECK_EQ(util_adopt_owner(fd, later), 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK_EQ(owner_of(later), other);
+	CHECK_EQ(util_adopt_owner(-1, plain), 0);
+	CHECK_EQ(owner_of(plain), other);
+	CHECK_EQ(util_adopt_owner(-1, later), 0);
+	CHECK_EQ(owner_of(later), other);
+out:
+	util_remove_tree(dir);
+	free(sub);
+	free(f);
+	free(plain);
+	free(later);
 	free(dir);
 }
 
@@ -204,6 +270,7 @@ int main(void)
 	RUN(test_util_now_follows_recfs_now_for_tests);
 	RUN(test_util_is_id_accepts_32_lower_case_hex_digits_only);
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
+	RUN(test_util_adopt_gives_what_root_creates_the_owner_of_its_folder);
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
