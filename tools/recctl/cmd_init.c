@@ -15,9 +15,17 @@
  * of them or leaves nothing behind: a register whose keys were lost would be
  * a register nobody can ever read.  Existing keyring files are never
  * overwritten.
+ *
+ * --owner gives the register to the user its mounts run as (the recfs
+ * system user of the package): its folder is that user's before anything is
+ * created in it, and everything recctl creates there later, as root,
+ * follows (util_adopt_owner).  The keyrings stay root's: they are written
+ * outside the register.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +37,7 @@
 
 const char usage_init[] =
 	"usage: recctl init REGISTER --policy FILE [--keyrings DIR] [--no-passphrase] [--passfile FILE]\n"
-	"                   [--audit-epoch SECONDS]\n"
+	"                   [--audit-epoch SECONDS] [--owner USER[:GROUP]]\n"
 	"\n"
 	"Create a register in REGISTER (new or empty) with the policy FILE, a key\n"
 	"pair per level, and write the secret keys to DIR/<level>.keyring (one\n"
@@ -44,7 +52,38 @@ const char usage_init[] =
 	"  --passfile FILE        passphrase from the first line of FILE (default\n"
 	"                         $RECFS_PASSFILE, else asked twice on the terminal)\n"
 	"  --audit-epoch SECONDS  how often the audit sealing key evolves, 1..900\n"
-	"                         (default 900; shorter epochs are for tests)\n";
+	"                         (default 900; shorter epochs are for tests)\n"
+	"  --owner USER[:GROUP]   the register belongs to USER and GROUP (default: USER's\n"
+	"                         group), the user its mounts run as (e.g. recfs); what\n"
+	"                         recctl creates in it later, as root, is theirs too\n";
+
+/* "USER" or "USER:GROUP" (names) into *uid and *gid. */
+static int parse_owner(const char *arg, uid_t *uid, gid_t *gid)
+{
+	char *user = xstrdup(arg), *group = strchr(user, ':'), buf[4096];
+	struct passwd pw, *pwr = NULL;
+	struct group gr, *grr = NULL;
+	int rc = -1;
+
+	if (group)
+		*group++ = '\0';
+	if (!*user || getpwnam_r(user, &pw, buf, sizeof(buf), &pwr) != 0 || !pwr) {
+		error("--owner %s: no such user", arg);
+		goto out;
+	}
+	*uid = pwr->pw_uid;
+	*gid = pwr->pw_gid;
+	if (group && (!*group || getgrnam_r(group, &gr, buf, sizeof(buf), &grr) != 0 || !grr)) {
+		error("--owner %s: no such group", arg);
+		goto out;
+	}
+	if (grr)
+		*gid = grr->gr_gid;
+	rc = 0;
+out:
+	free(user);
+	return rc;
+}
 
 static int remove_written(struct strlist *written)
 {
@@ -162,10 +201,13 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		{ "no-passphrase", no_argument, NULL, 'n' },
 		{ "passfile", required_argument, NULL, 'P' },
 		{ "audit-epoch", required_argument, NULL, 'e' },
+		{ "owner", required_argument, NULL, 'o' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *policy_path = NULL, *kdir = CTL_KEYRING_DIR, *passfile = NULL, *dir;
+	const char *policy_path = NULL, *kdir = CTL_KEYRING_DIR, *passfile = NULL, *owner = NULL, *dir;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
 	struct policy *pol = NULL;
 	struct keyring *secrets = NULL;
 	struct crypto_key *pass = NULL;
@@ -182,6 +224,7 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		case 'k': kdir = optarg; break;
 		case 'n': raw = 1; break;
 		case 'P': passfile = optarg; break;
+		case 'o': owner = optarg; break;
 		case 'e':
 			if ((rc = ctl_audit_epoch(usage_init, optarg, &interval)))
 				return rc;
@@ -197,6 +240,8 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 	if (raw && passfile)
 		return usage_error(usage_init, "--no-passphrase and --passfile exclude each other");
 	dir = argv[optind];
+	if (owner && parse_owner(owner, &uid, &gid))
+		return -1;
 
 	rc = policy_load(policy_path, &pol, &errs);
 	if (rc) {
@@ -230,7 +275,7 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 
 	existed = stat(dir, &st) == 0;
 	meta_clear_error();
-	rc = reg_create(dir, policy_path, &secrets);
+	rc = reg_create_owned(dir, policy_path, uid, gid, &secrets);
 	if (rc) {
 		rc = error("cannot create register %s: %s", dir, meta_strerror(rc));
 		goto out;
@@ -244,6 +289,8 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		goto out;
 
 	printf("created register %s (policy %s, %zu levels)\n", dir, policy_path, pol->n_levels);
+	if (owner)
+		printf("the register belongs to %s (uid %u, gid %u)\n", owner, (unsigned)uid, (unsigned)gid);
 	for (size_t i = 0; i < written.n; i++)
 		if (strcmp(written.v[i], vkey))
 			printf("wrote %s (%s)\n", written.v[i], raw ? "raw, mode 0600" : "passphrase-sealed");
