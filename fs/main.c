@@ -22,6 +22,11 @@
  * goodbye, the session is destroyed (destroy flushes the audit queue) and
  * the queue is written out before exit: no audit entry is lost on a clean
  * stop.
+ *
+ * The daemon holds level keys, so it is not dumpable from its first line:
+ * no core file, and no ptrace or /proc/PID/mem by its own user, which
+ * matters when it runs as the register's owner (the packaged recfs@.service
+ * runs it as the recfs system user, not root; see recfs(8)).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -446,6 +451,11 @@ int main(int argc, char *argv[])
 	 * every block it frees is wiped first (jsonmem.h). */
 	if (jsonmem_setup())
 		return 1;
+	/* Before a key or a passphrase is read; fork keeps it. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+		fprintf(stderr, "recfs: cannot make the daemon non-dumpable: %s\n", strerror(errno));
+		return 1;
+	}
 	memset(&o, 0, sizeof(o));
 	memset(&fs, 0, sizeof(fs));
 	/* Reads of up to 1 MiB from heap memory that stays mapped, not an
@@ -454,11 +464,6 @@ int main(int argc, char *argv[])
 	 * rest when caps.c's housekeeping trims after files are released. */
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
-	/* No core dump, and no ptrace or /proc/PID/mem for other processes
-	 * of the daemon's user (only CAP_SYS_PTRACE passes): this process
-	 * holds level keys and decrypted audio.  Before the keys are loaded;
-	 * fork (fuse_daemonize) keeps it. */
-	(void)prctl(PR_SET_DUMPABLE, 0);
 	o.caps = (struct caps_limits){ .handles_per_uid = CAPS_HANDLES_PER_UID, .handles = CAPS_HANDLES,
 				       .decoders_per_uid = CAPS_DECODERS_PER_UID, .decoders = CAPS_DECODERS };
 	pthread_mutex_init(&fs.cat_lock, NULL);
