@@ -167,4 +167,16 @@ fi
 
 assert_eq "after root's ingest, erasure and policy apply, nothing in the register is root's" "" \
 	"$(find "$REG" ! -user "$SVC" -printf '%P ')"
+
+# --- fsck names what the owner could not use, and --repair gives it back ----
+assert_ok "fsck finds the register clean" "$RECCTL" fsck -R "$REG"
+BLOB=$(find "$REG/blobs" -type f | head -n 1)
+chown root:root "$BLOB" "$REG/policy.conf"
+touch -d '1 hour ago' "$BLOB"
+assert_exit "fsck fails on files the owner does not own" 1 "$RECCTL" fsck -R "$REG"
+assert_contains "and names the blob" "$T_OUT" "${BLOB#"$REG"/} belongs to 0:0, not to the register's owner"
+assert_contains "and policy.conf" "$T_OUT" "policy.conf belongs to 0:0"
+assert_ok "fsck --repair gives them back" "$RECCTL" fsck -R "$REG" --repair
+assert_eq "the blob is the owner's again" "$SVC" "$(stat -c %U "$BLOB")"
+assert_ok "fsck finds the register clean again" "$RECCTL" fsck -R "$REG"
 t_done

@@ -23,6 +23,12 @@
  * and opening the register finishes what a crash left (register.h): one
  * still listed here could not be unlinked, and is reported as such, not
  * as an orphan; --repair tries again.
+ *
+ * Everything a mount reads or removes (all but spool/ and quarantine/,
+ * which hold the recorders' files) must have the owner and group of the
+ * register's folder, the user the mount may run as (recctl init --owner):
+ * one that has not (a register chowned only in part, a file an older recctl
+ * made as root) is a problem, which --repair, as root, solves with lchown.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -47,7 +53,9 @@ const char usage_fsck[] =
 	"\n"
 	"Check that catalog and blobs agree: blobs exist with the right size, no\n"
 	"orphan or temporary files, seals name existing objects, every sealed\n"
-	"record belongs to a recording or subject, every recording has audio.  With keyrings, authenticate every chunk of every blob their\n"
+	"record belongs to a recording or subject, every recording has audio, and\n"
+	"everything but spool/ and quarantine/ has the register folder's owner.\n"
+	"With keyrings, authenticate every chunk of every blob their\n"
 	"levels can open.  List the manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
 	"retention sweep).  Exit status 1 when problems remain.\n"
@@ -56,7 +64,8 @@ const char usage_fsck[] =
 	"  --keyring FILE      a level keyring (repeatable)\n"
 	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
 	"  --repair            remove orphan blobs and temporary files, erase orphaned\n"
-	"                      sealed records and seals (logged)\n"
+	"                      sealed records and seals (logged), give the register's\n"
+	"                      owner what is not theirs\n"
 	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
 	"  -v, --verbose       say what was verified\n";
 
@@ -462,6 +471,61 @@ static void scan_temp(struct fsck *f, const char *sub)
 	free(dir);
 }
 
+/* The file or folder at path (lstat'ed into st), and below it, down to
+ * depth more levels, have the owner and group of own. */
+static void check_owner_tree(struct fsck *f, const char *path, const struct stat *st, const struct stat *own,
+			     int depth)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if ((st->st_uid != own->st_uid || st->st_gid != own->st_gid) && !S_ISLNK(st->st_mode)) {
+		const char *base = strrchr(path, '/');
+
+		if (S_ISREG(st->st_mode) && base && util_is_id(base + 1) && file_is_young(f, st)) {
+			f->young++;	/* a blob between its open and its fchown */
+		} else {
+			problem(f, "%s belongs to %u:%u, not to the register's owner %u:%u: a mount running as "
+				"that user cannot use it", path, (unsigned)st->st_uid, (unsigned)st->st_gid,
+				(unsigned)own->st_uid, (unsigned)own->st_gid);
+			if (f->repair && lchown(path, own->st_uid, own->st_gid) < 0) {
+				printf("  cannot give it to them: %s\n", strerror(errno));
+			} else if (f->repair) {
+				f->repaired++;
+				printf("  given to them\n");
+			}
+		}
+	}
+	if (!S_ISDIR(st->st_mode) || depth == 0 || !(d = opendir(path)))
+		return;
+	while ((e = readdir(d))) {
+		char *sub;
+		struct stat sst;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (depth == 3 && (!strcmp(e->d_name, "spool") || !strcmp(e->d_name, "quarantine")))
+			continue;
+		sub = xasprintf("%s/%s", path, e->d_name);
+		if (lstat(sub, &sst) == 0)
+			check_owner_tree(f, sub, &sst, own, depth - 1);
+		free(sub);
+	}
+	closedir(d);
+}
+
+static void check_owners(struct fsck *f)
+{
+	struct stat own;
+
+	if (lstat(f->r->dir, &own) < 0) {
+		problem(f, "cannot stat %s: %s", f->r->dir, strerror(errno));
+		return;
+	}
+	/* REGISTER, blobs/, blobs/xx/, blobs/xx/<id>: three levels below. */
+	check_owner_tree(f, f->r->dir, &own, &own, 3);
+}
+
 static void check_blob_files(struct fsck *f)
 {
 	for (size_t i = 0; i < f->n_arts; i++) {
@@ -626,6 +690,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	scan_blobs(&f);
 	scan_temp(&f, NULL);
 	scan_temp(&f, "keys");
+	check_owners(&f);
 	f.now = util_now();
 	meta_clear_error();
 	if ((rc = ingest_each_quarantined(f.r, note_quarantined, &f))) {
