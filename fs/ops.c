@@ -643,6 +643,13 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 struct dirh {
 	struct tree *t;
 	struct tnode *n;
+	pthread_mutex_t lock;
+	/* Where the last listing stopped, so that the next one need not
+	 * count the view's kids again: the offset it gave last, for level,
+	 * and the index in n->kids after that kid.  protected by lock */
+	int last_level;
+	off_t last_off;
+	size_t last_kid;
 };
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -666,15 +673,45 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	d = xcalloc(1, sizeof(*d));
 	d->t = t;
 	d->n = n;
+	pthread_mutex_init(&d->lock, NULL);
 	fi->fh = (uint64_t)(uintptr_t)d;
 	if (fuse_reply_open(req, fi) != 0) {
+		pthread_mutex_destroy(&d->lock);
 		tree_unref(t);
 		free(d);
 	}
 }
 
 /*
- * Offsets: 1 after ".", 2 after "..", k + 3 after kid k.  plus: readdirplus,
+ * The index in d->n->kids where a listing for level that resumes after
+ * offset off (>= 2) starts: after the (off - 2)th kid level sees, or
+ * n_kids when there are fewer.  From where the last listing stopped when
+ * it is that one, else counted from the start.
+ */
+static size_t dir_resume(struct dirh *d, int level, off_t off)
+{
+	size_t i, start = d->n->n_kids;
+	off_t seen = 2;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->last_off == off && d->last_level == level && off > 2) {
+		start = d->last_kid;
+	} else {
+		for (i = 0; i < d->n->n_kids && seen < off; i++)
+			if (tree_visible(d->n->kids[i], level) && ++seen == off)
+				break;
+		start = seen == off ? (off == 2 ? 0 : i + 1) : d->n->n_kids;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return start;
+}
+
+/*
+ * Offsets count what the caller's view holds, nothing else: 1 after ".",
+ * 2 after "..", k + 2 after the kth kid the caller sees, so that the
+ * offsets of a listing are 1..N whatever lies between two visible names
+ * (a gap would tell how many recordings of other levels sit there).
+ * plus: readdirplus,
  * each visible kid with its entry in the caller's view (the kernel caches
  * them as a lookup's); "." and ".." and the root's per-view top folders go
  * without one (node id 0), so they are looked up as usual.  So does every
@@ -689,9 +726,9 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 	struct fuse_entry_param e;
 	struct caller c;
 	char *buf;
-	size_t pos = 0, need;
+	size_t pos = 0, need, i;
 	int fresh = plus;
-	off_t i;
+	off_t next;
 
 	recfs_caller(req, &c);
 	if (plus) {
@@ -705,34 +742,49 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	for (i = off; i < (off_t)d->n->n_kids + 2; i++) {
+	if (off < 0)
+		off = 0;
+	i = off < 2 ? 0 : dir_resume(d, c.level, off);
+	for (next = off; next < 2 || i < d->n->n_kids; next++) {
 		const char *name;
 
 		memset(&e, 0, sizeof(e));
 		e.attr.st_mode = S_IFDIR;
-		if (i == 0) {
+		if (next == 0) {
 			name = ".";
 			e.attr.st_ino = d->n->ino;
-		} else if (i == 1) {
+		} else if (next == 1) {
 			name = "..";
 			e.attr.st_ino = d->n->parent;
 		} else {
-			const struct tnode *k = d->n->kids[i - 2];
+			const struct tnode *k;
 
-			if (!tree_visible(k, c.level))
-				continue;
+			while (i < d->n->n_kids && !tree_visible(d->n->kids[i], c.level))
+				i++;
+			if (i == d->n->n_kids)
+				break;
+			k = d->n->kids[i];
 			name = k->name;
 			fill_entry(k, &c, &e);
 			if (!fresh || !e.entry_timeout)
 				e.ino = 0;	/* the name and type only */
 		}
 		if (plus)
-			need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, i + 1);
+			need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, next + 1);
 		else
-			need = fuse_add_direntry(req, buf + pos, size - pos, name, &e.attr, i + 1);
+			need = fuse_add_direntry(req, buf + pos, size - pos, name, &e.attr, next + 1);
 		if (need > size - pos)
 			break;
 		pos += need;
+		if (next >= 2)
+			i++;
+	}
+	if (next > 2) {
+		pthread_mutex_lock(&d->lock);
+		d->last_level = c.level;
+		d->last_off = next;
+		d->last_kid = i;
+		pthread_mutex_unlock(&d->lock);
 	}
 	fuse_reply_buf(req, buf, pos);
 	free(buf);
@@ -756,6 +808,7 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 
 	(void)ino;
 	if (d) {
+		pthread_mutex_destroy(&d->lock);
 		tree_unref(d->t);
 		free(d);
 	}
