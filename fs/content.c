@@ -10,10 +10,20 @@
  *
  * Open WAV views are also on one list of the process (views, views_lock),
  * so that content_idle can give back the decoders of those nobody reads;
- * it takes a view's wav_lock only with trylock, after views_lock, so a
- * reader never waits for it.
+ * it takes a view's rw lock and wav_lock only with trylock, after
+ * views_lock, so neither a reader nor a revocation waits for it.
+ *
+ * Revocation: a tracked handle is linked into its mount's content_set.
+ * Reads hold the handle's rw lock shared; a revocation sets `revoked` and
+ * then takes the lock exclusively (writers first, so a stream of reads
+ * cannot hold it off) to close the blob reader (wiping the key) and the
+ * decoder.  Invariants: br and wav are NULL once revoked is set and the
+ * revocation has its lock; a read that holds the lock shared and sees
+ * revoked clear reads through a live reader; a handle is in at most one
+ * set, and only the set's lock links or unlinks it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,17 +36,50 @@
 struct content {
 	const char *text;		/* README.txt, or NULL */
 	size_t text_len;
-	struct blob_reader *br;
-	struct opus_wav *wav;		/* protected by wav_lock */
+	pthread_rwlock_t rw;		/* shared: reads; exclusive: revocation */
+	struct blob_reader *br;		/* protected by rw */
+	struct opus_wav *wav;		/* protected by rw, and its position by wav_lock */
 	pthread_mutex_t wav_lock;
 	struct stat st;			/* attributes at open, for fstat after erasure */
 	int64_t last_read;		/* protected by wav_lock: monotonic seconds */
-	struct content *prev, *next;	/* protected by views_lock: WAV views only */
+	struct content *vprev, *vnext;	/* protected by views_lock: WAV views only */
 	int listed;			/* on the list of views */
 	int counted;			/* content_set_owner was called */
 	int decoder;
 	uid_t owner;
+	int revoked;			/* atomic; set once */
+	int revoked_told;		/* atomic; content_revoked_news */
+	/* Tracking (content_track): set once, then read-only, except the links. */
+	struct content_set *set;
+	struct content *prev, *next;	/* protected by set->lock */
+	int level;
+	uint64_t nodeid;
+	char art_id[RECFS_ID_HEX];
+	char rec_id[RECFS_ID_HEX];
+	char label[NAMING_LABEL_MAX];
 };
+
+struct content_set {
+	pthread_mutex_t lock;
+	struct content *head;		/* protected by lock */
+	struct tree *latest;		/* protected by lock: the last content_set_revoke's, referenced */
+};
+
+/* A new handle with its locks; NULL when out of memory. */
+static struct content *content_new(void)
+{
+	struct content *c = calloc(1, sizeof(*c));
+	pthread_rwlockattr_t attr;
+
+	if (!c)
+		return NULL;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&c->rw, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&c->wav_lock, NULL);
+	return c;
+}
 
 static pthread_mutex_t views_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct content *views;		/* protected by views_lock */
@@ -52,10 +95,10 @@ static int64_t mono_now(void)
 static void views_add(struct content *c)
 {
 	pthread_mutex_lock(&views_lock);
-	c->prev = NULL;
-	c->next = views;
+	c->vprev = NULL;
+	c->vnext = views;
 	if (views)
-		views->prev = c;
+		views->vprev = c;
 	views = c;
 	c->listed = 1;
 	pthread_mutex_unlock(&views_lock);
@@ -64,12 +107,12 @@ static void views_add(struct content *c)
 static void views_remove(struct content *c)
 {
 	pthread_mutex_lock(&views_lock);
-	if (c->prev)
-		c->prev->next = c->next;
+	if (c->vprev)
+		c->vprev->vnext = c->vnext;
 	else
-		views = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+		views = c->vnext;
+	if (c->vnext)
+		c->vnext->vprev = c->vprev;
 	c->listed = 0;
 	pthread_mutex_unlock(&views_lock);
 }
@@ -80,12 +123,17 @@ unsigned content_idle(int64_t now, int64_t idle_for)
 	struct content *c;
 
 	pthread_mutex_lock(&views_lock);
-	for (c = views; c; c = c->next) {
-		if (pthread_mutex_trylock(&c->wav_lock) != 0)
+	for (c = views; c; c = c->vnext) {
+		if (pthread_rwlock_tryrdlock(&c->rw) != 0)
+			continue;	/* being revoked */
+		if (pthread_mutex_trylock(&c->wav_lock) != 0) {
+			pthread_rwlock_unlock(&c->rw);
 			continue;	/* being read: not idle */
-		if (now - c->last_read >= idle_for)
+		}
+		if (c->wav && now - c->last_read >= idle_for)
 			freed += (unsigned)opus_wav_idle(c->wav);
 		pthread_mutex_unlock(&c->wav_lock);
+		pthread_rwlock_unlock(&c->rw);
 	}
 	pthread_mutex_unlock(&views_lock);
 	return freed;
@@ -119,13 +167,12 @@ int content_owner(const struct content *c, uid_t *uid, int *decoder)
 
 int content_open_text(const char *text, size_t len, struct content **out)
 {
-	struct content *c = calloc(1, sizeof(*c));
+	struct content *c = content_new();
 
 	if (!c)
 		return -ENOMEM;
 	c->text = text;
 	c->text_len = len;
-	pthread_mutex_init(&c->wav_lock, NULL);
 	*out = c;
 	return 0;
 }
@@ -167,10 +214,9 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 
 	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art)
 		return -EACCES;
-	c = calloc(1, sizeof(*c));
+	c = content_new();
 	if (!c)
 		return -ENOMEM;
-	pthread_mutex_init(&c->wav_lock, NULL);
 	path = reg_blob_path(r, n->art->id);
 	rc = blob_reader_open(path, n->art->id, dek, n->art->size, &c->br);
 	if (rc < 0)
@@ -206,15 +252,45 @@ ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off)
 		memcpy(buf, c->text + off, len);
 		return (ssize_t)len;
 	}
+	pthread_rwlock_rdlock(&c->rw);
+	if (__atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST)) {
+		pthread_rwlock_unlock(&c->rw);
+		return -EKEYREVOKED;
+	}
 	if (c->wav) {
 		pthread_mutex_lock(&c->wav_lock);
 		n = opus_wav_read(c->wav, buf, len, off);
 		c->last_read = mono_now();
 		pthread_mutex_unlock(&c->wav_lock);
-		return n < 0 ? reader_errno((int)n) : n;
+	} else {
+		n = blob_read(c->br, buf, len, off);
 	}
-	n = blob_read(c->br, buf, len, off);
+	pthread_rwlock_unlock(&c->rw);
 	return n < 0 ? reader_errno((int)n) : n;
+}
+
+/* Close what reads from the blob: the decoder, then the reader (wiping
+ * its copy of the data key).  With c->rw held exclusively, or c unshared. */
+static void close_readers(struct content *c)
+{
+	if (c->wav)
+		opus_wav_close(c->wav);
+	c->wav = NULL;
+	if (c->br)
+		blob_reader_close(c->br);
+	c->br = NULL;
+}
+
+static void unlink_locked(struct content_set *s, struct content *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	c->set = NULL;
 }
 
 void content_close(struct content *c)
@@ -223,10 +299,110 @@ void content_close(struct content *c)
 		return;
 	if (c->listed)
 		views_remove(c);
-	if (c->wav)
-		opus_wav_close(c->wav);
-	if (c->br)
-		blob_reader_close(c->br);
+	if (c->set) {
+		struct content_set *s = c->set;
+
+		pthread_mutex_lock(&s->lock);
+		unlink_locked(s, c);
+		pthread_mutex_unlock(&s->lock);
+	}
+	close_readers(c);
 	pthread_mutex_destroy(&c->wav_lock);
+	pthread_rwlock_destroy(&c->rw);
 	free(c);
+}
+
+int content_set_new(struct content_set **out)
+{
+	struct content_set *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	pthread_mutex_init(&s->lock, NULL);
+	*out = s;
+	return 0;
+}
+
+void content_set_free(struct content_set *s)
+{
+	if (!s)
+		return;
+	while (s->head)
+		content_close(s->head);	/* unlinks it */
+	tree_unref(s->latest);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+/* 1 when c's level reads c's artifact in snapshot t. */
+static int still_reads(const struct tree *t, const struct content *c)
+{
+	const struct tnode *n = tree_find(t, tree_nodeid_ino(c->nodeid));
+
+	return n && n->art && !strcmp(n->art->id, c->art_id) && tree_visible(n, c->level);
+}
+
+/* Revoke c: no read after this one sees a key.  Under its set's lock. */
+static void revoke(struct content *c)
+{
+	__atomic_store_n(&c->revoked, 1, __ATOMIC_SEQ_CST);
+	pthread_rwlock_wrlock(&c->rw);	/* the reads in progress end first */
+	close_readers(c);
+	pthread_rwlock_unlock(&c->rw);
+}
+
+void content_track(struct content_set *s, struct content *c, const struct tree *t, const struct tnode *n,
+		   int level, uint64_t nodeid, const char *label)
+{
+	c->level = level;
+	c->nodeid = nodeid;
+	snprintf(c->art_id, sizeof(c->art_id), "%s", n->art ? n->art->id : "");
+	snprintf(c->rec_id, sizeof(c->rec_id), "%s", n->rec ? n->rec->row.id : "");
+	snprintf(c->label, sizeof(c->label), "%s", label ? label : "");
+	pthread_mutex_lock(&s->lock);
+	c->set = s;
+	c->prev = NULL;
+	c->next = s->head;
+	if (s->head)
+		s->head->prev = c;
+	s->head = c;
+	if (s->latest && s->latest != t && !still_reads(s->latest, c))
+		revoke(c);
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)(void *ctx, uint64_t nodeid),
+			  void *ctx)
+{
+	struct content *c;
+	size_t n = 0;
+
+	pthread_mutex_lock(&s->lock);
+	tree_ref(t);
+	tree_unref(s->latest);
+	s->latest = t;
+	for (c = s->head; c; c = c->next) {
+		if (__atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST) || still_reads(t, c))
+			continue;
+		revoke(c);
+		if (revoked)
+			revoked(ctx, c->nodeid);
+		n++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+int content_revoked(const struct content *c)
+{
+	return __atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST);
+}
+
+int content_revoked_news(struct content *c, const char **rec, const char **label)
+{
+	if (!content_revoked(c) || __atomic_exchange_n(&c->revoked_told, 1, __ATOMIC_SEQ_CST))
+		return 0;
+	*rec = c->rec_id;
+	*label = c->label;
+	return 1;
 }

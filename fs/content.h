@@ -4,6 +4,14 @@
  * from the audio blob.  One struct content per open(); its DEK lives only
  * inside the blob reader (guarded memory) and dies with content_close.
  * Which key a caller may use is decided by the key path (dek.h), not here.
+ *
+ * Revocation.  A handle of register content is tracked in the mount's set
+ * of open handles (content_track) with the policy level that opened it.
+ * When a new snapshot no longer lets that level read the artifact (a
+ * restriction deleted the level's seal, an erasure deleted the artifact),
+ * content_set_revoke wipes the handle's data key and closes its blob: the
+ * handle's next read fails.  What the kernel keeps cached of the file is
+ * the caller's to invalidate (snapshot.c).
  */
 #ifndef RECFS_CONTENT_H
 #define RECFS_CONTENT_H
@@ -14,6 +22,7 @@
 #include <sys/types.h>
 
 #include "crypto.h"
+#include "naming.h"
 #include "register.h"
 #include "tree.h"
 
@@ -34,15 +43,19 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 		      struct content **out) MUST_CHECK;
 
 /* Read at off into buf (len bytes): the byte count, 0 at the end;
- * -ENOMEM, or -EIO when the data fails its check (wrong key, altered or
- * damaged blob, audio that does not decode; buf then holds no plaintext)
- * or the disk fails. */
+ * -ENOMEM, -EKEYREVOKED when the handle was revoked (content_set_revoke;
+ * nothing is read), or -EIO when the data fails its check (wrong key,
+ * altered or damaged blob, audio that does not decode; buf then holds no
+ * plaintext) or the disk fails.  Safe to call from several threads at
+ * once; a revocation waits for the reads in progress. */
 ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off) MUST_CHECK;
+/* Untrack (content_track), wipe and free.  NULL is fine.  No read of c
+ * may be in progress. */
 void content_close(struct content *c);
 /* The file's attributes as they were at open, for a getattr that comes
  * with the open file (the kernel's size check before a read past the size
- * it holds), so that a reader of a recording erased meanwhile finishes
- * instead of failing with ENOENT.  fstat(2) does not come with the file
+ * it holds), so that a reader of a recording erased meanwhile is told by
+ * its read (EIO: the handle is revoked) rather than by an ENOENT.  fstat(2) does not come with the file
  * (Linux's fuse_getattr passes none): once the erasure is seen, it says
  * ENOENT. */
 void content_set_stat(struct content *c, const struct stat *st);
@@ -64,5 +77,52 @@ int content_owner(const struct content *c, uid_t *uid, int *decoder) MUST_CHECK;
  * the mount's housekeeping (caps_start).
  */
 unsigned content_idle(int64_t now, int64_t idle_for);
+
+/* The open handles of one mount that a revocation reaches. */
+struct content_set;
+
+/* An empty set.  -ENOMEM.  *out owned by the caller: content_set_free. */
+int content_set_new(struct content_set **out) MUST_CHECK;
+
+/*
+ * Close every handle still in s (content_close: once the session loop has
+ * ended no release comes for them) and free s.  NULL is fine.
+ */
+void content_set_free(struct content_set *s);
+
+/*
+ * Track c, opened from file node n of snapshot t for a caller of policy
+ * level `level` (>= 0) under FUSE node id nodeid, in s; label is the
+ * artifact as the log names it (naming_label, copied).  When s has seen a
+ * snapshot newer than t (content_set_revoke) in which level no longer
+ * reads the artifact, c is revoked at once (content_revoked says so): the
+ * open was decided on an older snapshot than the revocation.  c must not
+ * be tracked already; content_close untracks it.  Takes s's lock.
+ */
+void content_track(struct content_set *s, struct content *c, const struct tree *t, const struct tnode *n,
+		   int level, uint64_t nodeid, const char *label);
+
+/*
+ * The snapshot t has been built and is about to become the current one:
+ * revoke every tracked handle whose level does not read its artifact in t
+ * (its node is gone, is another artifact, or no longer has the level's
+ * seal).  A revoked handle's data key is wiped and its blob closed, after
+ * the reads in progress on it have ended; its later reads give
+ * -EKEYREVOKED.  revoked(ctx, nodeid) is called for each handle revoked
+ * now, under s's lock: it must not call into s.  s keeps a reference to t
+ * (for content_track) until the next call.  Returns how many were revoked.
+ */
+size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)(void *ctx, uint64_t nodeid),
+			  void *ctx);
+
+/* 1 when c has been revoked, else 0. */
+int content_revoked(const struct content *c);
+
+/*
+ * For the log of a revoked handle's refused read, once per handle: 1 the
+ * first time it is called on a revoked handle, with its recording's id and
+ * artifact label in rec and label (owned by c), else 0.
+ */
+int content_revoked_news(struct content *c, const char **rec, const char **label);
 
 #endif

@@ -311,6 +311,9 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = dek_new(DEKCACHE_SLOTS, &fs->deks);
 	if (rc < 0)
 		goto out;
+	rc = content_set_new(&fs->open);
+	if (rc < 0)
+		goto out;
 	rc = ghosts_new(GHOST_TTL, &fs->ghosts);
 	if (rc < 0)
 		goto out;
@@ -579,6 +582,7 @@ out:
 	caps_free(fs.caps);
 	caller_cache_free(fs.callers);
 	dek_free(fs.deks);
+	content_set_free(fs.open);
 	ghosts_free(fs.ghosts);
 	quiet_free(fs.quiet);
 	free(fs.notice);

@@ -15,7 +15,10 @@
  * invalidates, in every view, what a new snapshot took away.  Negative
  * entries are never cached.  File content may stay in the page cache
  * (keep_cache): each view has its own inodes, and open() is always decided
- * here, with the caller's own key.
+ * here, with the caller's own key.  An open file is tracked (content.h):
+ * once a restriction or erasure takes it from the opener's level, the
+ * poller revokes the handle (its reads are EIO, logged once) and drops the
+ * view's cached pages (snapshot.c).
  *
  * Nothing here writes the register except through rights_* (erasure,
  * restriction), which check the actor's level, log and return the errno;
@@ -577,6 +580,16 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (n->type == TN_README)
 		goto out;	/* the public notice: not register content */
 	if (rc == 0) {
+		/* Decided on t: a restriction or erasure that a newer
+		 * snapshot holds already revokes it (content.h). */
+		content_track(fs->open, ct, t, n, c.level, ino, label);
+		if (content_revoked(ct)) {
+			content_close(ct);
+			ct = NULL;
+			rc = -EACCES;
+		}
+	}
+	if (rc == 0) {
 		struct stat st;
 
 		/* In the log before any byte can reach the caller (the page
@@ -590,6 +603,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fill_attr(n, &st);
 		content_set_stat(ct, &st);
 		store_small(fs, ino, n, ct);
+		/* Revoked while its pages went into the cache: the
+		 * invalidation of the revocation may have run before. */
+		if (content_revoked(ct))
+			snapshot_inval_inode(fs->snap, ino);
 		goto out;
 	}
 log:
@@ -610,6 +627,23 @@ out:
 	tree_unref(t);
 }
 
+/*
+ * A handle whose caller's level may no longer read the file (restricted or
+ * erased since the open: content.h) reads EIO, the errno of a file that
+ * cannot be read any more; the first such read is logged.
+ */
+static void read_revoked(fuse_req_t req, struct content *ct)
+{
+	const char *rec, *label;
+	struct caller c;
+
+	if (content_revoked_news(ct, &rec, &label)) {
+		recfs_caller(req, &c);
+		(void)recfs_audit_entry(req_fs(req), &c, "read", rec, label, "refused", "revoked");
+	}
+	fuse_reply_err(req, EIO);
+}
+
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct content *ct = (struct content *)(uintptr_t)fi->fh;
@@ -623,7 +657,9 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 		return;
 	}
 	n = content_read(ct, buf, size, (uint64_t)off);
-	if (n < 0)
+	if (n == -EKEYREVOKED)
+		read_revoked(req, ct);
+	else if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else
 		fuse_reply_buf(req, buf, (size_t)n);

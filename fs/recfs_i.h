@@ -50,6 +50,7 @@ struct snapshot;
 struct ghosts;
 struct watchdog;
 struct quiet;
+struct content_set;
 
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
@@ -65,6 +66,7 @@ struct recfs {
 	struct auditq *aq;
 	struct caller_cache *callers;
 	struct deks *deks;		/* the key path (dek.h); unsealed keys forgotten on every rebuild */
+	struct content_set *open;	/* open files of register content, revoked by the poller (content.h) */
 	struct prefetch *pf;		/* read-ahead of tree walks (prefetch.h) */
 	struct ghosts *ghosts;		/* names just erased, for rm -r (ghost.h) */
 	struct watchdog *wd;		/* NULL when fusectl could not be had (watchdog.h) */

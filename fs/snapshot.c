@@ -11,6 +11,16 @@
  * next pass.  Invariants: s->tree is never NULL between start and stop;
  * pass_done only grows, and a waiter's pass is done only when a pass that
  * started after its kick has finished.
+ *
+ * Revocation: before a rebuilt snapshot is swapped in, the poller revokes
+ * every open handle whose level no longer reads its file in it
+ * (content_set_revoke) and drops the kernel's attributes and pages of each
+ * one's node id itself, so that whoever sees the new snapshot (a handler
+ * back from snapshot_refresh, a listing) finds nothing of them cached.
+ * notify_inval_inode waits for the pages that READs in flight hold locked;
+ * those READs need only a worker and the handle's lock, which the
+ * revocation has released, never the poller, so it may wait here (never in
+ * a request handler: a READ may wait for that very worker).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "content.h"
 #include "dek.h"
 #include "recfs_i.h"
 #include "snapshot.h"
@@ -34,9 +45,12 @@
 #define REFRESH_WAIT_S 3
 #define STOP_WAIT_S 2	/* then a thread stuck in the kernel is freed (snapshot_stop) */
 
-/* Two snapshots whose difference the kernel has to be told. */
+/* Work for the invalidator: two snapshots whose difference the kernel has
+ * to be told, or (old and cur NULL) the one node id ino whose cached
+ * attributes and pages have to go. */
 struct tree_pair {
 	struct tree *old, *cur;
+	uint64_t ino;
 	struct tree_pair *next;
 };
 
@@ -119,8 +133,10 @@ static void *invalidator(void *arg)
 			break;
 		s->invals = p->next;
 		pthread_mutex_unlock(&s->lock);
-		if (!s->stop)
+		if (!s->stop && p->cur)
 			tree_diff(p->old, p->cur, inval_entry, inval_inode, s->fs);
+		else if (!s->stop)
+			inval_inode(s->fs, p->ino);
 		tree_unref(p->old);
 		tree_unref(p->cur);
 		free(p);
@@ -170,6 +186,45 @@ static void readahead_pass(struct snapshot *s)
 	close(fd);
 }
 
+/* Node ids of the handles revoked in one pass, whose pages go next. */
+struct revoked_ids {
+	uint64_t *ids;
+	size_t n, cap;
+};
+
+static void note_revoked(void *ctx, uint64_t nodeid)
+{
+	struct revoked_ids *r = ctx;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		r->ids = xrealloc(r->ids, r->cap * sizeof(*r->ids));
+	}
+	r->ids[r->n++] = nodeid;
+}
+
+/* Append work for the invalidator (ino, or the pair old/cur).  Under s->lock. */
+static void queue_locked(struct snapshot *s, struct tree *old, struct tree *cur, uint64_t ino)
+{
+	struct tree_pair *p = xcalloc(1, sizeof(*p)), **pp;
+
+	p->old = old;
+	p->cur = cur;
+	p->ino = ino;
+	for (pp = &s->invals; *pp; pp = &(*pp)->next)
+		;
+	*pp = p;
+	pthread_cond_broadcast(&s->cond);
+}
+
+void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->invalidator_running && !s->stop)
+		queue_locked(s, NULL, NULL, nodeid);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /*
  * Poll the catalog every POLL_MS (or at once when kicked), rebuild on a
  * change, swap, wake the waiters, and hand the pair of snapshots to the
@@ -180,8 +235,10 @@ static void *poller(void *arg)
 	struct snapshot *s = arg;
 	struct recfs *fs = s->fs;
 	struct tree *cur, *next, *old;
+	struct revoked_ids revoked = { 0 };
 	struct timespec ts;
 	uint64_t pass;
+	size_t i;
 	int64_t v, seen_dv = -1;
 	int rc, failed = 0;
 
@@ -219,6 +276,14 @@ static void *poller(void *arg)
 				 * cached data key may outlive them. */
 				dek_forget_seals(fs->deks);
 				rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
+				/* Before the swap: once a handler can see the
+				 * new snapshot, no handle it took away reads. */
+				if (rc == 0 && fs->open && content_set_revoke(fs->open, next, note_revoked, &revoked))
+					recfs_log(LOG_INFO, "recfs: %zu open file(s) revoked by a restriction or erasure",
+						  revoked.n);
+				for (i = 0; i < revoked.n; i++)
+					inval_inode(fs, revoked.ids[i]);
+				revoked.n = 0;
 			}
 			if (rc == 0)
 				seen_dv = v;
@@ -231,17 +296,11 @@ static void *poller(void *arg)
 		pthread_mutex_lock(&s->lock);
 		old = NULL;
 		if (next) {
-			struct tree_pair *p = xcalloc(1, sizeof(*p)), **pp;
-
 			old = s->tree;
 			s->tree = next;
-			p->old = cur;
-			p->cur = next;
 			tree_ref(next);
+			queue_locked(s, cur, next, 0);
 			cur = NULL;
-			for (pp = &s->invals; *pp; pp = &(*pp)->next)
-				;
-			*pp = p;
 		}
 		s->pass_done = pass;
 		pthread_cond_broadcast(&s->cond);
@@ -252,6 +311,7 @@ static void *poller(void *arg)
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
+	free(revoked.ids);
 	return NULL;
 }
 

@@ -13,6 +13,7 @@
 #define RECFS_FS_SNAPSHOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -34,8 +35,9 @@ void snapshot_readahead_path(unsigned major, unsigned minor, char *path, size_t 
  * build the first snapshot, and start the invalidator and the poller.
  * readahead_path ("" for none, copied) is set once fs->inited is set.  fs
  * must outlive the snapshot; the poller reads fs->reg's policy, fs->se,
- * fs->level_gid and fs->notice_len, and clears fs->deks' unsealed keys on
- * every change.  *out owned by the caller: snapshot_stop.  Errors: those of
+ * fs->level_gid and fs->notice_len, clears fs->deks' unsealed keys on
+ * every change, and revokes the handles of fs->open (when not NULL) that a
+ * new snapshot takes away from their level (content_set_revoke).  *out owned by the caller: snapshot_stop.  Errors: those of
  * catalog_open and tree_build, -ENOMEM, pthread_create's (negative).
  */
 int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot **out) MUST_CHECK;
@@ -56,5 +58,13 @@ struct tree *snapshot_tree(struct snapshot *s);
  * while it waits for our reply).  Must not be called with cat_lock held.
  */
 void snapshot_refresh(struct snapshot *s);
+
+/*
+ * Have the invalidator drop what the kernel caches of node id nodeid
+ * (attributes and pages), after everything queued before.  For a handler
+ * that put pages into the cache (notify_store) of a handle revoked
+ * meanwhile; never blocks on the kernel.  Does nothing once stopping.
+ */
+void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid);
 
 #endif

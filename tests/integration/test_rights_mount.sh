@@ -121,12 +121,11 @@ rid4=$(rid_of "$f4")
 arts4=$(q "SELECT id FROM artifact WHERE recording = '$rid4'")
 seals4=$(q "SELECT hex(box) FROM seal WHERE object IN (SELECT id FROM artifact WHERE recording = '$rid4')")
 stem4=$(basename "${f4%.opus}")
-# A reader holding the file open while it is erased finishes its read with
-# the bytes it opened (fs/content.h: an open file outlives the erasure of
-# its recording; EIO is for damaged data only).  It reads the first 4 KiB,
-# says "open", and reads the rest once no view lists the recording.
-size4=$(as_user "$dpo" stat -c %s "$f4")
-sum4=$(as_user "$dpo" sha256sum "$f4" | cut -d' ' -f1)
+# A reader holding the file open while it is erased reads no more of it
+# (issue 10: an erasure revokes the open descriptors, recfs(8) "Open
+# files"; this test used to want the rest of the bytes).  It reads the
+# first 4 KiB, says "open", and tries the rest once no view lists the
+# recording: EIO, with nothing past what it had read.
 as_user "$dpo" /usr/bin/python3 - "$f4" "$T_TMP/erased" >"$T_TMP/reader.out" <<'PY' &
 import hashlib, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)
@@ -160,8 +159,8 @@ unlisted() { [ "$(as_user "$dpo" find "$MNT" -name "$stem4*" | wc -l)" -eq 0 ]; 
 poll_since "$(now_ns)" 5000 unlisted
 touch "$T_TMP/erased"
 wait "$reader"
-assert_eq "a reader that had it open reads it to the end, the same bytes" \
-	"finished $size4 $sum4" "$(tail -n 1 "$T_TMP/reader.out" 2>/dev/null)"
+assert_eq "a reader that had it open reads EIO once it is erased" \
+	"Input/output error after 4096 bytes" "$(tail -n 1 "$T_TMP/reader.out" 2>/dev/null)"
 assert_eq "no view lists it any more" "0" "$(as_user "$dpo" find "$MNT" -name "$stem4*" | wc -l)"
 assert_eq "its catalog rows are gone" "0" "$(q "SELECT count(*) FROM recording WHERE id = '$rid4'")"
 gone=0

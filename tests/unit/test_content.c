@@ -9,6 +9,7 @@
 
 #include "content.h"
 #include "opus.h"
+#include "rights.h"
 #include "seal.h"
 #include "t.h"
 #include "t_reg.h"
@@ -234,6 +235,151 @@ TEST(test_content_keeps_the_attributes_it_was_opened_with)
 	content_close(c);
 }
 
+/* The DEK of n for policy level `level`, unsealed with that level's secret. */
+static struct crypto_key *dek_for(const struct tnode *n, int level)
+{
+	struct crypto_key *dek = NULL;
+
+	if (seal_unseal(reg, secrets, reg->policy->levels[level].name, n->art->id, &dek))
+		return NULL;
+	return dek;
+}
+
+/* The node of tree t with n's ino. */
+static const struct tnode *same_node(const struct tree *t, const struct tnode *n)
+{
+	return tree_find(t, n->ino);
+}
+
+static size_t n_revoked_told;
+
+static void count_revoked(void *ctx, uint64_t nodeid)
+{
+	(void)nodeid;
+	*(size_t *)ctx += 1;
+	n_revoked_told++;
+}
+
+/*
+ * A restriction takes the file from every level below the rights level:
+ * the training level's open handle of the audio and of the WAV view read
+ * EKEYREVOKED once a snapshot without the seal is given to the set (the
+ * caller of content_set_revoke is told of each, once), while the rights
+ * level's own handle reads on.  An open decided on the older snapshot is
+ * revoked as it is tracked.  Runs last: the recording stays restricted.
+ */
+TEST(test_content_restriction_revokes_the_handles_of_the_levels_it_takes_the_file_from)
+{
+	const struct tnode *audio = node_of(TN_FILE, "audio"), *wav = node_of(TN_WAV, "audio");
+	int low = 0, rights = reg->policy->rights_level;
+	struct crypto_key *dek_low = NULL, *dek_rights = NULL;
+	struct content *lo = NULL, *lo_wav = NULL, *hi = NULL, *late = NULL;
+	struct content_set *set = NULL;
+	struct tree *t2 = NULL;
+	const char *r = NULL, *label = NULL;
+	size_t told = 0;
+	char buf[64];
+
+	CHECK(audio && wav);
+	if (!audio || !wav)
+		return;
+	CHECK(tree_visible(audio, low));
+	dek_low = dek_for(audio, low);
+	dek_rights = dek_for(audio, rights);
+	CHECK(dek_low && dek_rights);
+	if (!dek_low || !dek_rights)
+		goto out;
+	CHECK_EQ(content_set_new(&set), 0);
+	CHECK_EQ(content_open_node(reg, audio, dek_low, &lo), 0);
+	CHECK_EQ(content_open_node(reg, wav, dek_low, &lo_wav), 0);
+	CHECK_EQ(content_open_node(reg, audio, dek_rights, &hi), 0);
+	if (!set || !lo || !lo_wav || !hi)
+		goto out;
+	content_track(set, lo, tree, audio, low, tree_view_nodeid(audio->ino, tree_view(low)), "audio");
+	content_track(set, lo_wav, tree, wav, low, tree_view_nodeid(wav->ino, tree_view(low)), "wav");
+	content_track(set, hi, tree, audio, rights, tree_view_nodeid(audio->ino, tree_view(rights)), "audio");
+	CHECK_EQ(content_set_revoke(set, tree, count_revoked, &told), 0);	/* nothing changed */
+	CHECK_EQ(content_read(lo, buf, 8, 0), 8);
+	CHECK_EQ(content_revoked_news(lo, &r, &label), 0);
+
+	CHECK_EQ(rights_restrict(reg, &actor, rights, rec, "test"), 0);
+	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t2), 0);
+	if (!t2)
+		goto out;
+	CHECK(!tree_visible(same_node(t2, audio), low));
+	CHECK_EQ(content_set_revoke(set, t2, count_revoked, &told), 2);
+	CHECK_EQ(told, 2);
+	CHECK_EQ(content_revoked(lo), 1);
+	CHECK_EQ(content_revoked(lo_wav), 1);
+	CHECK_EQ(content_revoked(hi), 0);
+	CHECK_EQ(content_read(lo, buf, 8, 0), -EKEYREVOKED);
+	CHECK_EQ(content_read(lo_wav, buf, 8, 0), -EKEYREVOKED);
+	CHECK_EQ(content_read(hi, buf, 8, 0), 8);
+	CHECK_EQ(content_revoked_news(lo, &r, &label), 1);
+	CHECK(r && !strcmp(r, rec) && label && !strcmp(label, "audio"));
+	CHECK_EQ(content_revoked_news(lo, &r, &label), 0);	/* once per handle */
+	CHECK_EQ(content_set_revoke(set, t2, count_revoked, &told), 0);	/* not again */
+
+	/* Opened on the old snapshot, tracked after the revocation. */
+	CHECK_EQ(content_open_node(reg, audio, dek_low, &late), 0);
+	if (late) {
+		content_track(set, late, tree, audio, low, tree_view_nodeid(audio->ino, tree_view(low)), "audio");
+		CHECK_EQ(content_revoked(late), 1);
+		CHECK_EQ(content_read(late, buf, 8, 0), -EKEYREVOKED);
+	}
+	content_close(lo);
+	lo = NULL;
+out:
+	content_close(lo);
+	content_set_free(set);	/* closes the handles still in it */
+	tree_unref(t2);
+	crypto_key_free(dek_low);
+	crypto_key_free(dek_rights);
+}
+
+/* An erasure revokes every handle, the rights level's too. */
+TEST(test_content_erasure_revokes_every_handle)
+{
+	char *other = t_ingest_one(dir, reg, secrets, &actor, "erased", "2026-03-05T10:00:00Z", "");
+	struct content_set *set = NULL;
+	struct content *hi = NULL;
+	struct crypto_key *dek = NULL;
+	struct tree *t1 = NULL, *t2 = NULL;
+	const struct tnode *n = NULL;
+	int rights = reg->policy->rights_level;
+	size_t told = 0, i;
+
+	CHECK(other != NULL);
+	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t1), 0);
+	if (!other || !t1)
+		goto out;
+	for (i = 0; i < t1->n_slots && !n; i++)
+		for (n = t1->slots[i]; n; n = n->next_hash)
+			if (n->type == TN_FILE && n->rec && !strcmp(n->rec->row.id, other) && n->art &&
+			    !strcmp(n->art->role, "chat"))
+				break;
+	CHECK(n != NULL);
+	if (!n || !(dek = dek_for(n, rights)))
+		goto out;
+	CHECK_EQ(content_set_new(&set), 0);
+	CHECK_EQ(content_open_node(reg, n, dek, &hi), 0);
+	if (!set || !hi)
+		goto out;
+	content_track(set, hi, t1, n, rights, tree_view_nodeid(n->ino, tree_view(rights)), "chat");
+	hi = NULL;	/* the set's now */
+	CHECK_EQ(rights_erase_recording(reg, &actor, rights, other, "test"), 0);
+	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t2), 0);
+	if (t2)
+		CHECK_EQ(content_set_revoke(set, t2, count_revoked, &told), 1);
+out:
+	content_close(hi);
+	content_set_free(set);
+	tree_unref(t1);
+	tree_unref(t2);
+	crypto_key_free(dek);
+	free(other);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("content")) || t_register(dir, &secrets, &reg))
@@ -254,6 +400,8 @@ int main(void)
 	RUN(test_content_of_a_missing_blob_is_enoent);
 	RUN(test_content_audio_that_does_not_decode_is_eio_not_einval);
 	RUN(test_content_keeps_the_attributes_it_was_opened_with);
+	RUN(test_content_erasure_revokes_every_handle);
+	RUN(test_content_restriction_revokes_the_handles_of_the_levels_it_takes_the_file_from);
 	tree_unref(tree);
 	free(rec);
 	reg_close(reg);
