@@ -49,8 +49,11 @@ CTL_SRC  := $(wildcard tools/recctl/*.c)
 CTL_OBJ  := $(CTL_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TEST_META_OBJ := $(filter-out $(B)/meta/crypto.o,$(META_OBJ)) $(B)/test/meta/crypto.o
+TEST_BIN := $(B)/test/recfs $(B)/test/recctl
 
-all: $(B)/recfs $(B)/recctl
+# The binaries, and their test build (see $(B)/test/ below).
+all: $(B)/recfs $(B)/recctl $(TEST_BIN)
 
 $(B)/%.o: %.c $(wildcard meta/*.h fs/*.h tools/recctl/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -66,7 +69,34 @@ $(B)/recfs: $(FS_OBJ) $(B)/libmeta.a
 $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(B)/libmeta.a $(PKG_LIBS) -lpthread
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libmeta.a
+# The test build: the same objects, except meta/crypto.c compiled with
+# -DRECFS_TEST_CHEAP_PWHASH, which gives every Argon2id cost libsodium's
+# minimum (crypto_pass_limits).  The integration tests run build/test/recfs
+# and build/test/recctl (tests/integration/lib.sh) and the unit tests link
+# build/test/libmeta.a, so a passphrase-sealed keyring or a protected
+# recording costs milliseconds there instead of a second and 256 MiB; the
+# installed build has no way at all to lower the cost (no variable, no
+# option), and make install never installs these.  test_crypto alone links
+# the installed libmeta, to check the real costs.
+$(B)/test/meta/crypto.o: meta/crypto.c $(wildcard meta/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_CHEAP_PWHASH -c -o $@ $<
+
+$(B)/test/libmeta.a: $(TEST_META_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/test/recfs: $(FS_OBJ) $(B)/test/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(FS_OBJ) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+
+$(B)/test/recctl: $(CTL_OBJ) $(B)/test/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/test/libmeta.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+
+$(B)/tests/test_crypto: $(B)/tests/unit/test_crypto.o $(B)/libmeta.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libmeta.a $(PKG_LIBS) -lpthread
 

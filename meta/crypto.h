@@ -165,20 +165,23 @@ int crypto_key_evolve(struct crypto_key *k) MUST_CHECK;
 /* k ^= mask, byte by byte (equal lengths; -EINVAL otherwise).  A protected
  * recording's seals hold DEK ^ Argon2id(passphrase). */
 int crypto_key_xor(struct crypto_key *k, const struct crypto_key *mask) MUST_CHECK;
-/* libsodium's Argon2id cost levels that recfs uses. */
+/* libsodium's Argon2id cost levels that recfs uses.  Passphrase-protected
+ * keyrings and protected recordings both take MODERATE: a recording's
+ * passphrase guards its key as much as a keyring's does. */
 enum crypto_pass_cost {
-	CRYPTO_PASS_INTERACTIVE, /* passphrases of protected recordings */
-	CRYPTO_PASS_MODERATE,	 /* passphrase-protected keyrings */
+	CRYPTO_PASS_MODERATE,	 /* keyrings, protected recordings */
 };
 /* libsodium's minimum Argon2id limits (crypto_pwhash_OPSLIMIT_MIN and
- * _MEMLIMIT_MIN): every cost under $RECFS_PWHASH_FAST=1. */
+ * _MEMLIMIT_MIN): every cost in the test build. */
 #define CRYPTO_PASS_OPS_MIN 1U
 #define CRYPTO_PASS_MEM_MIN 8192U
 /*
- * The Argon2id limits of cost into *ops and *mem, for a new salt.  When
- * $RECFS_PWHASH_FAST=1 every cost is libsodium's minimum, so that tests
- * stay fast; this is the only place that reads the variable.  The limits
- * are stored next to the salt, so what was made fast opens later too.
+ * The Argon2id limits of cost into *ops and *mem, for a new salt.  In a
+ * build compiled with -DRECFS_TEST_CHEAP_PWHASH (the Makefile's test build,
+ * build/test/, which the test suites run and make install never installs)
+ * every cost is libsodium's minimum, so that tests stay fast; nothing else
+ * changes the cost.  The limits are stored next to the salt, so what the
+ * test build made opens in any build.
  */
 void crypto_pass_limits(enum crypto_pass_cost cost, unsigned long long *ops, size_t *mem);
 /* 1 when limits read back from a file are within reason (from libsodium's

@@ -113,7 +113,7 @@ int protect_recording(struct reg *r, const struct keyring *kr, const struct audi
 		goto out;
 	}
 	crypto_random(lock.salt, sizeof(lock.salt));
-	crypto_pass_limits(CRYPTO_PASS_INTERACTIVE, &ops, &mem);
+	crypto_pass_limits(CRYPTO_PASS_MODERATE, &ops, &mem);
 	lock.ops = ops;
 	lock.mem = mem;
 	if ((rc = protect_derive(&lock, pass, passlen, &p)))

@@ -9,7 +9,10 @@
 # A test ends with `t_done`, which prints "N passed, N failed" (the line
 # run.sh adds up) and sets the exit status.
 #
-# Argon2 is made cheap with RECFS_PWHASH_FAST=1 (read by crypto_pass_limits).
+# Argon2id is cheap in the test build the tests run (build/test/, made by
+# make with -DRECFS_TEST_CHEAP_PWHASH; see the Makefile); $T_REAL_RECFS and
+# $T_REAL_RECCTL are the binaries make install installs, for the tests of
+# what they do.
 
 set -u
 
@@ -17,21 +20,29 @@ T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 GEN=${RECFS_TEST_GEN:-$T_ROOT/tests/gen/gen_register.py}
 POLICY_EXAMPLE=$T_ROOT/packaging/examples/tamro.conf
 
-export RECFS_PWHASH_FAST=1
 unset RECFS_REGISTER RECFS_KEYRING RECFS_PASSFILE
 
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/recfs-it.XXXXXX")
 chmod 0755 "$T_TMP"	# level users must reach their mount points under it
 # Private copies of the binaries: a rebuild while the test runs ("Text file
 # busy") must not change what is under test.
-# RECFS_BUILD names another build directory (make B=... passes it).
+# RECFS_BUILD names another build directory (make B=... passes it).  The
+# test build when there is one, else (an older build tree) the installed
+# one, which only costs Argon2id time.
 T_BUILD=${RECFS_BUILD:-$T_ROOT/build}
-mkdir -p "$T_TMP/bin"
+mkdir -p "$T_TMP/bin" "$T_TMP/bin/real"
 for b in recctl recfs; do
-	[ -x "$T_BUILD/$b" ] && cp "$T_BUILD/$b" "$T_TMP/bin/$b"
+	if [ -x "$T_BUILD/test/$b" ]; then
+		cp "$T_BUILD/test/$b" "$T_TMP/bin/$b"
+	elif [ -x "$T_BUILD/$b" ]; then
+		cp "$T_BUILD/$b" "$T_TMP/bin/$b"
+	fi
+	[ -x "$T_BUILD/$b" ] && cp "$T_BUILD/$b" "$T_TMP/bin/real/$b"
 done
 RECCTL=${RECCTL:-$T_TMP/bin/recctl}
 RECFS=${RECFS:-$T_TMP/bin/recfs}
+T_REAL_RECCTL=$T_TMP/bin/real/recctl
+T_REAL_RECFS=$T_TMP/bin/real/recfs
 T_PASSED=0
 T_FAILED=0
 # Users made by a test are called <prefix><level>; the prefix is per run so

@@ -2,7 +2,8 @@
  * t_reg.h - a register for the unit tests of the modules above the
  * catalog, and what they look at on disk.  t_register: in dir (made with
  * t_mkdtemp), libsodium, dir/reg made from the shipped policy (Argon2id at
- * its fastest, for tests) and an empty dir/spool; tests that need a fixed
+ * its fastest: unit tests link the test build's libmeta, see the Makefile)
+ * and an empty dir/spool; tests that need a fixed
  * clock set RECFS_NOW before; 0, or -1 with the reason on stderr.
  * t_count and t_count_blobs: rows of the catalog and blob files; t_walk
  * for other looks at a tree of files.  t_last_entry: the last audit entry,
@@ -28,7 +29,6 @@ static inline int t_register(const char *dir, struct keyring **secrets, struct r
 	char *p;
 	int rc = 0;
 
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	/* A mkdtemp template passed as is would be one shared path. */
 	if (access(dir, F_OK) < 0) {
 		fprintf(stderr, "t_register: %s does not exist: make it with t_mkdtemp\n", dir);

@@ -96,7 +96,6 @@ int main(void)
 	static const char manifest[] = "{\"recorded_at\": \"2026-03-02T10:15:00Z\", \"source\": \"customer-service\","
 				       " \"audio\": \"a.opus\"}";
 
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	if (!(dir = t_mkdtemp("protect")) || crypto_setup())
 		return 2;
 	p = xasprintf("%s/reg", dir);

@@ -456,7 +456,6 @@ TEST(test_close_accepts_null)
 
 int main(void)
 {
-	setenv("RECFS_PWHASH_FAST", "1", 1);
 	if (!(dir = t_mkdtemp("register")) || crypto_setup())
 		return 2;
 	RUN(test_create_lays_out_an_owner_only_register_with_a_copy_of_the_policy);
