@@ -23,7 +23,10 @@
 # any file under the register (catalog.db, its -wal and -shm, quarantine,
 # blobs), in recctl watch's log, in the mount's own log, or in what reached
 # syslog.  One recording of a subject who is not erased keeps its markers
-# sealed and must not show them either.
+# sealed and must not show them either.  What the keys can still open is
+# read back too: the privacy level's cat and getfattr -d of everything the
+# mount shows, and recctl subject find by name, phone and e-mail, find
+# none of the erased.
 #
 # syslog: the test runs in a mount namespace of its own (it re-executes
 # itself under unshare) whose /dev is a copy of the machine's with a
@@ -164,12 +167,15 @@ label()
 	esac
 }
 
-# no_marker_in WHAT TEXT: TEXT holds no marker; one assertion, and one
-# failure for each marker found (reasons apart, see label).
+# The markers of what is erased: all but those of r4 and subject 4.
+KEYS_ERASED=$(printf '%s\n' $KEYS_ALL | grep -v 4)
+
+# no_marker_in WHAT TEXT [KEYS]: TEXT holds none of the markers KEYS
+# (default all); one assertion, and one failure for each marker found.
 no_marker_in()
 {
-	local what=$1 text=$2 k found=0
-	for k in $KEYS_ALL; do
+	local what=$1 text=$2 keys=${3:-$KEYS_ALL} k found=0
+	for k in $keys; do
 		case "$text" in
 		*"${MARK[$k]}"*)
 			fail "$(label "$k"): not in $what" "'${MARK[$k]}' found"
@@ -292,6 +298,8 @@ H3=$(q "SELECT handle FROM link WHERE recording = '$R3'")
 H4=$(q "SELECT handle FROM link WHERE recording = '$R4'")
 assert_eq "the two calls of subject 1 are linked to one handle" "$H1" "$(q "SELECT handle FROM link WHERE recording = '$R2'")"
 [ -n "$H1" ] && [ -n "$H3" ] && [ -n "$H4" ] || t_abort "subjects" "a recording has no subject"
+assert_match "(recctl subject find finds subject 1 by its phone number as written)" \
+	"$("$RECCTL" subject find "${MARK[phone1]}" -R "$REG" --keyring "$KEYS/ingest.keyring" 2>&1)" "^$H1\b"
 
 # The scan itself finds what is in the clear: the quarantine, before it expires.
 assert_eq "(grep -a finds the quarantined manifest's marker in the clear)" "$REG/quarantine/q1/q1.json" \
@@ -379,6 +387,26 @@ if [ "$(q "SELECT count(*) FROM subject WHERE handle = '$H3'")" != 0 ]; then
 	poll_since "$(now_ns)" 5000 r3_gone
 	assert_ok "privacy: rmdir by-subject/<subject 3>, now without recordings" as_user "$dpo" rmdir "$MNT/by-subject/$H3"
 fi
+
+# What the keys can still open: the privacy level reads every file, every
+# attribute and every card the mount shows (restricted ones included),
+# and recctl looks the erased up by name (opening every card) and by
+# phone number and e-mail (the blind index).
+all=$(as_user "$dpo" find "$MNT/by-date" "$MNT/by-subject" -type f -exec cat {} + 2>&1 | tr -c '[:print:]' '\n'
+	as_user "$dpo" find "$MNT/by-date" "$MNT/by-subject" -exec getfattr -d {} + 2>&1)
+no_marker_in "what the privacy level reads through the mount after the erasure" "$all" "$KEYS_ERASED"
+assert_contains "(it reads the markers of the meeting that is kept)" "$all" "${MARK[chat4]}"
+assert_contains "(and subject 4's card)" "$all" "${MARK[name4_new]}"
+found=""
+for k in name1 name1_new name3 phone1 phone1_new email1 email1_new phone3 email3 name_q1 phone_q1; do
+	found+=$("$RECCTL" subject find "${MARK[$k]}" -R "$REG" --keyring "$KEYS/ingest.keyring" \
+		--level-keyring "$KEYS/privacy.keyring" 2>/dev/null)
+done
+assert_eq "recctl subject find finds none of the erased by name, phone or e-mail" "" "$found"
+assert_match "(it finds subject 4 by e-mail)" "$("$RECCTL" subject find "${MARK[email4]}" -R "$REG" \
+	--keyring "$KEYS/ingest.keyring" 2>&1)" "^$H4\b"
+assert_match "(and by the rectified name)" "$("$RECCTL" subject find "${MARK[name4_new]}" -R "$REG" \
+	--keyring "$KEYS/ingest.keyring" --level-keyring "$KEYS/privacy.keyring" 2>&1)" "^$H4\b"
 
 # --- the scan --------------------------------------------------------------------
 
