@@ -177,6 +177,21 @@ static void op_destroy(void *userdata)
 		recfs_log(LOG_ERR, "recfs: audit entries left unwritten at destroy; retrying at exit");
 }
 
+/*
+ * Whether name in the folder of node id parent is a ghost of uid when that
+ * folder is itself a ghost of uid (ghost_dir_if_gone): its attributes in
+ * *st (when st is not NULL); take: and it is forgotten (its unlink).
+ */
+static int ghost_in_ghost_dir(struct ghosts *g, fuse_ino_t parent, const char *name, uid_t uid, struct stat *st,
+			      int take)
+{
+	uint64_t dir = tree_nodeid_ino(parent);
+
+	if (!ghosts_find(g, dir, uid, NULL))
+		return 0;
+	return take ? ghosts_take(g, tree_ino(dir, name), uid) : ghosts_find(g, tree_ino(dir, name), uid, st);
+}
+
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fuse_entry_param e;
@@ -188,6 +203,14 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
 	if (rc < 0) {
+		memset(&e, 0, sizeof(e));
+		if (ghost_in_ghost_dir(req_fs(req)->ghosts, parent, name, c.uid, &e.attr, 0)) {
+			/* As a ghost below (op_getattr says ENOENT). */
+			e.ino = tree_view_nodeid(e.attr.st_ino, tree_view(c.level));
+			e.generation = 1;
+			fuse_reply_entry(req, &e);
+			return;
+		}
 		fuse_reply_err(req, -rc);
 		return;
 	}
@@ -385,6 +408,22 @@ static void ghost_recording(struct ghosts *g, const struct tnode *dir, const str
 		}
 }
 
+/*
+ * After an erasure in the folder of node id dir (attributes *st): when the
+ * rebuilt tree no longer has that folder for c (by-subject/H of a subject
+ * erased with its last recording, rights.h), it becomes a ghost of c's uid
+ * too, so that rm -r goes on unlinking the other names in it and ends with
+ * its rmdir.
+ */
+static void ghost_dir_if_gone(struct recfs *fs, fuse_ino_t dir, const struct caller *c, const struct stat *st)
+{
+	struct tree *t = snapshot_tree(fs->snap);
+
+	if (!tree_resolve(t, dir, c->level))
+		ghosts_add(fs->ghosts, c->uid, st);
+	tree_unref(t);
+}
+
 /* rm of the audio or its WAV view erases the recording; of another
  * artifact, that artifact. */
 static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -394,11 +433,14 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct caller c;
 	struct tree *t = NULL;
 	struct tnode *dir, *n;
+	struct stat dir_st;
 	int rc;
 
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
 	if (rc < 0) {
 		t = NULL;
+		if (ghost_in_ghost_dir(fs->ghosts, parent, name, c.uid, NULL, 1))
+			rc = 0;
 		goto out;
 	}
 	n = tree_child(dir, name);
@@ -423,16 +465,19 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		goto out;
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
 		ghost_recording(fs->ghosts, dir, n, c.uid);
+	fill_attr(dir, &dir_st);
 	tree_unref(t);
 	t = NULL;
 	snapshot_refresh(fs->snap);
+	ghost_dir_if_gone(fs, parent, &c, &dir_st);
 out:
 	tree_unref(t);
 	fuse_reply_err(req, -rc);
 }
 
 /* rmdir of by-subject/<handle> erases the subject once none of its
- * recordings is left for the caller. */
+ * recordings is left for the caller; of a folder the caller's erasure of
+ * its last recording took away (a ghost), succeeds. */
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct recfs *fs = req_fs(req);
@@ -451,7 +496,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (!n || !tree_visible(n, c.level)) {
-		rc = -ENOENT;
+		rc = !n && ghosts_take(fs->ghosts, tree_ino(dir->ino, name), c.uid) ? 0 : -ENOENT;
 		goto out;
 	}
 	if (n->type != TN_DIR) {
