@@ -1153,6 +1153,14 @@ int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *
 	return catalog_walk(c, "SELECT handle FROM subject ORDER BY handle", NULL, subj_row, (void *)fn, ctx);
 }
 
+int catalog_unlinked_subjects(struct catalog *c, struct idlist *out)
+{
+	return catalog_walk(c,
+			    "SELECT handle FROM subject WHERE NOT EXISTS (SELECT 1 FROM link WHERE link.handle = subject.handle)"
+			    " ORDER BY handle",
+			    NULL, add_id_row, NULL, out);
+}
+
 int catalog_put_lock(struct catalog *c, const char *recording, const struct cat_lock *l)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO lock (recording, salt, ops, mem) VALUES (?1, ?2, ?3, ?4)";

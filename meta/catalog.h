@@ -273,6 +273,11 @@ int catalog_each_link_of_subject(struct catalog *c, const char *handle,
 int catalog_subject_recordings(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /* Every subject handle. */
 int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *), void *ctx);
+/* Append to out the handles of the subjects no recording is linked to, by
+ * handle (a subject erased with its last recording leaves none; one kept
+ * while a request of it is open, or left by an older recfs, does).
+ * Catalog errors. */
+int catalog_unlinked_subjects(struct catalog *c, struct idlist *out) MUST_CHECK;
 
 /* Password protection of a recording: the Argon2id salt and limits. */
 struct cat_lock {

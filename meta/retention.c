@@ -12,14 +12,16 @@
  * database and the WAL before any blob is unlinked, as in rights.c, but
  * without a checkpoint (and its fsyncs) per recording.  A batch that fails
  * is rolled back and redone one recording at a time, so one bad recording
- * costs only itself.  The sweep also erases quarantined manifests (the
- * plaintext ingest set aside, ingest.h) once the policy's
- * quarantine_retention has run out, and the audit log's entries once its
- * audit_retention has: the log is personal data about the staff and,
- * through the recording ids, about the data subjects.  An open access
- * request holds the log back to audit_retention before it was received,
- * so the accesses its answer lists (subject export) are still there when
- * it is answered.
+ * costs only itself.  A subject goes with its last recording
+ * (rights.h); the sweep then erases the subjects left with no recording
+ * that were kept while a rights request of theirs was open.  The sweep also
+ * erases quarantined manifests (the plaintext ingest set aside, ingest.h)
+ * once the policy's quarantine_retention has run out, and the audit log's
+ * entries once its audit_retention has: the log is personal data about the
+ * staff and, through the recording ids, about the data subjects.  An open
+ * access request holds the log back to audit_retention before it was
+ * received, so the accesses its answer lists (subject export) are still
+ * there when it is answered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -221,6 +223,10 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 			 s.erased, s.skipped_hold, s.skipped_restricted, s.errors);
 		if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
 			rc = -EIO;
+		/* Subjects kept while a request was open, once it is closed. */
+		last = rights_erase_unlinked_subjects(r, a, r->policy->rights_level, "no recording left", NULL);
+		if (last && !rc)
+			rc = last;
 	}
 	last = sweep_quarantine(r, a, now, dry_run, &s);
 	if (last && !rc)

@@ -40,7 +40,10 @@ struct retention_summary {
  * (which honours $RECFS_NOW), except those on legal hold (audit
  * "retention-skip", reason "legal hold") and restricted ones (reason
  * "restricted").  Erasures run in transactions of many recordings each, with
- * one WAL checkpoint at the end, then the blobs are unlinked.  Then erase
+ * one WAL checkpoint at the end, then the blobs are unlinked; a subject
+ * goes with its last recording, and then every subject left with no
+ * recording and no open request is erased (rights_erase_unlinked_subjects,
+ * reason "no recording left").  Then erase
  * every quarantined manifest whose quarantine_retention has run out
  * (ingest_erase_quarantined), logged as one "quarantine-erase" entry with
  * the counts ("erased=N errors=M") when there was any.  dry_run counts and

@@ -238,30 +238,78 @@ void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlis
 	}
 }
 
-int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			   const char *why)
+/*
+ * Erase subject handle: its card, its blind-index entries (they go with its
+ * row, ON DELETE CASCADE), the sealed records it owns (rectification
+ * histories) and its row, logged as "erase-subject" with why.  Inside the
+ * caller's transaction.  The one place a subject is erased, whether by rm -r
+ * of its folder or with its last recording.
+ */
+static int erase_card(struct reg *r, const struct audit_actor *a, const char *handle, const char *why)
 {
-	struct idlist arts = { 0 };
-	int rc, crc;
+	char card[RECFS_ID_HEX];
+	int rc = catalog_get_subject(r->cat, handle, card);
 
-	if ((rc = catalog_begin(r->cat)))
-		return rc;
-	rc = rights_erase_recording_tx(r, a, actor_level, recording, why, &arts);
-	/* A refusal commits too: its audit entry is in this transaction. */
-	if ((rc == 0 || rc == -EACCES || rc == -EPERM) && (crc = catalog_commit(r->cat)))
-		rc = crc;
-	if (catalog_in_transaction(r->cat))
-		catalog_rollback(r->cat);
-	else if (rc == 0)
-		rights_shred(r, a, &arts);
-	idlist_free(&arts);
+	if (rc == 0)
+		rc = catalog_delete_seals(r->cat, card, NULL);
+	if (rc == 0)
+		rc = catalog_delete_record(r->cat, card);
+	if (rc == 0)
+		rc = erase_owned(r, handle);
+	if (rc == 0)
+		rc = catalog_delete_subject(r->cat, handle);
+	if (rc == 0)
+		rc = log_ok(r, a, "erase-subject", handle, NULL, handle, why);
 	return rc;
 }
 
-int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			      const char *why, struct idlist *arts)
+/*
+ * After its recordings went: erase subject handle when no recording names
+ * it any more and no rights request of it is open (the request is answered
+ * about the subject: its card and index stay until it is closed, then the
+ * next retention sweep erases them).  *erased (may be NULL) is set to 1
+ * when it was.  Inside the caller's transaction.
+ */
+static int erase_if_unlinked(struct reg *r, const struct audit_actor *a, const char *handle, const char *why,
+			     int *erased)
+{
+	struct idlist recs = { 0 };
+	int64_t req;
+	int rc = catalog_subject_recordings(r->cat, handle, &recs);
+
+	if (rc == 0 && recs.n == 0) {
+		rc = request_open_for(r, handle, &req);
+		if (rc == 0)
+			goto out;	/* kept while its request is open */
+		if (rc == -ENOENT)
+			rc = erase_card(r, a, handle, why);
+		if (rc == 0 && erased)
+			*erased = 1;
+	}
+out:
+	idlist_free(&recs);
+	return rc;
+}
+
+static int add_linked_handle(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	idlist_add(ctx, handle);
+	return 0;
+}
+
+/*
+ * rights_erase_recording_tx, and then every subject the recording was the
+ * last one of goes with it (erase_if_unlinked), except `except` (may be
+ * NULL): the subject rights_erase_subject is erasing, which it erases
+ * itself once all its recordings are gone.
+ */
+static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *why, struct idlist *arts, const char *except)
 {
 	struct cat_recording rec;
+	struct idlist handles = { 0 };
 	size_t before = arts->n;
 	int rc;
 
@@ -274,15 +322,54 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 		cat_recording_clear(&rec);
 		return audit_refuse(r->cat, a, "erase", recording, -EPERM, "legal hold");
 	}
+	rc = catalog_each_link(r->cat, recording, add_linked_handle, &handles);
 	/* Logged first (same transaction): the links that name the
 	 * subject's open request go with the rows. */
-	rc = log_ok(r, a, "erase", recording, recording, NULL, why);
+	if (rc == 0)
+		rc = log_ok(r, a, "erase", recording, recording, NULL, why);
 	if (rc == 0)
 		rc = erase_rows(r, &rec, arts);
+	for (size_t i = 0; rc == 0 && i < handles.n; i++)
+		if (!except || strcmp(handles.id[i], except))
+			rc = erase_if_unlinked(r, a, handles.id[i], "last recording erased", NULL);
 	if (rc)
 		arts->n = before;
+	idlist_free(&handles);
 	cat_recording_clear(&rec);
 	return rc;
+}
+
+/* rights_erase_recording, sparing `except` as erase_recording_tx does. */
+static int erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			   const char *why, const char *except)
+{
+	struct idlist arts = { 0 };
+	int rc, crc;
+
+	if ((rc = catalog_begin(r->cat)))
+		return rc;
+	rc = erase_recording_tx(r, a, actor_level, recording, why, &arts, except);
+	/* A refusal commits too: its audit entry is in this transaction. */
+	if ((rc == 0 || rc == -EACCES || rc == -EPERM) && (crc = catalog_commit(r->cat)))
+		rc = crc;
+	if (catalog_in_transaction(r->cat))
+		catalog_rollback(r->cat);
+	else if (rc == 0)
+		rights_shred(r, a, &arts);
+	idlist_free(&arts);
+	return rc;
+}
+
+int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			   const char *why)
+{
+	return erase_recording(r, a, actor_level, recording, why, NULL);
+}
+
+int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *why, struct idlist *arts)
+{
+	return erase_recording_tx(r, a, actor_level, recording, why, arts, NULL);
 }
 
 int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact)
@@ -355,7 +442,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 		return rc;
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
-		int e = rights_erase_recording(r, a, actor_level, recs.id[i], "erase-subject");
+		int e = erase_recording(r, a, actor_level, recs.id[i], "erase-subject", handle);
 		if (e == -EPERM)
 			left++;
 		else if (e && e != -ENOENT)
@@ -369,15 +456,7 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	}
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = catalog_delete_seals(r->cat, card, NULL);
-	if (rc == 0)
-		rc = catalog_delete_record(r->cat, card);
-	if (rc == 0)
-		rc = erase_owned(r, handle);
-	if (rc == 0)
-		rc = catalog_delete_subject(r->cat, handle);
-	if (rc == 0)
-		rc = log_ok(r, a, "erase-subject", handle, NULL, handle, NULL);
+	rc = erase_card(r, a, handle, NULL);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
@@ -387,6 +466,39 @@ int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_l
 	checkpoint(r, a);
 out:
 	idlist_free(&recs);
+	return rc;
+}
+
+int rights_erase_unlinked_subjects(struct reg *r, const struct audit_actor *a, int actor_level, const char *why,
+				   size_t *erased)
+{
+	struct idlist subjects = { 0 };
+	size_t n = 0;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "erase-subject", NULL, -EACCES, "below the rights level");
+	if ((rc = catalog_begin(r->cat)))
+		return rc;
+	rc = catalog_unlinked_subjects(r->cat, &subjects);
+	for (size_t i = 0; rc == 0 && i < subjects.n; i++) {
+		int done = 0;
+
+		rc = erase_if_unlinked(r, a, subjects.id[i], why, &done);
+		n += (size_t)done;
+	}
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		goto out;
+	}
+	if (n)
+		checkpoint(r, a);
+	if (erased)
+		*erased = n;
+out:
+	idlist_free(&subjects);
 	return rc;
 }
 

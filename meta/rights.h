@@ -25,7 +25,14 @@
 /* Erase a whole recording: every seal, record, catalog row, then blobs
  * (listed as pending unlinks in the same transaction: a crash before they
  * are unlinked leaves them to the next reg_open, register.h).
- * why: "rm", "retention", "withdraw-consent", ... (logged). */
+ * why: "rm", "retention", "withdraw-consent", ... (logged).
+ * A subject it was the last recording of is erased with it, in the same
+ * transaction, as rights_erase_subject erases one (audit "erase-subject",
+ * reason "last recording erased"), unless a rights request of that subject
+ * is open: the request is answered about the subject, so its card and
+ * index entries stay until it is closed (rights_erase_unlinked_subjects).
+ * Whatever path erases it (rm through the mount, the retention sweep,
+ * withdrawal of consent), no card outlives the last recording. */
 int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			   const char *why) MUST_CHECK;
 /*
@@ -50,10 +57,23 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlist *arts);
 /* Erase one non-audio artifact of a recording. */
 int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact) MUST_CHECK;
-/* Erase every recording of a subject, then its card and the sealed records
- * it owns, its rectification histories (-ENOTEMPTY when some recording
- * could not be erased, e.g. on hold: the card and histories then stay). */
+/* Erase every recording of a subject, then its card, its blind-index
+ * entries and the sealed records it owns, its rectification histories
+ * (-ENOTEMPTY when some recording could not be erased, e.g. on hold: the
+ * card and histories then stay).  An open request does not keep the card:
+ * this is the erasure asked for. */
 int rights_erase_subject(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle) MUST_CHECK;
+/*
+ * Erase, as rights_erase_subject does, every subject that no recording is
+ * linked to any more and that has no open rights request: one kept while
+ * its request was open, or left by an older recfs that erased recordings
+ * without their subjects.  One transaction; each is logged ("erase-subject",
+ * reason why), and the WAL is truncated after it.  *erased (may be NULL)
+ * is set to how many went.  Called by the retention sweep and by fsck
+ * --repair.  -EACCES (logged) below the rights level, catalog errors.
+ */
+int rights_erase_unlinked_subjects(struct reg *r, const struct audit_actor *a, int actor_level, const char *why,
+				   size_t *erased) MUST_CHECK;
 
 /*
  * Restrict (Art. 18): delete every seal below the rights level.  reason

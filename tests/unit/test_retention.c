@@ -99,6 +99,11 @@ TEST(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips)
 	CHECK_EQ(s.skipped_restricted, 1);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), 4);
 	CHECK_EQ(t_count_blobs(reg), 4);
+	/* Each erased recording was its subject's last: they went with it. */
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), 4);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject_index WHERE handle NOT IN (SELECT handle FROM link)"), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "
+			      "action='erase-subject' AND reason='last recording erased'"), N_EXPIRED - 2);
 	CHECK_EQ(catalog_get_recording(reg->cat, held, &rec), 0);
 	cat_recording_clear(&rec);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE "

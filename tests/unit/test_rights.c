@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "ingest.h"
+#include "request.h"
 #include "rights.h"
 #include "seal.h"
 #include "subject.h"
@@ -339,6 +340,123 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	free(id);
 }
 
+/* Ingest recording name of the customer whose phone is phone (no name). */
+static char *ingest_of(const char *name, const char *when, const char *phone)
+{
+	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
+			       " \"subjects\": [{\"role\": \"customer\", \"phone\": \"%s\"}], \"audio\": \"%s.opus\"}",
+			       when, phone, name);
+	struct ingest_result res;
+	char *id = NULL;
+
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0)
+		id = xstrdup(res.recording);
+	else
+		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
+	free(opus);
+	free(json);
+	free(text);
+	return id;
+}
+
+/* Rows of the catalog that name handle or hold its card or its histories. */
+static int rows_of_subject(const char *handle, const char *card, const char *history)
+{
+	char *sql = xasprintf("SELECT (SELECT count(*) FROM subject WHERE handle = '%s')"
+			      " + (SELECT count(*) FROM subject_index WHERE handle = '%s')"
+			      " + (SELECT count(*) FROM record WHERE id IN ('%s', '%s') OR owner = '%s')"
+			      " + (SELECT count(*) FROM seal WHERE object IN ('%s', '%s'))",
+			      handle, handle, card, history, handle, card, history);
+	int n = t_count(reg, sql);
+
+	free(sql);
+	return n;
+}
+
+TEST(test_erasing_the_last_recording_erases_the_subject_its_index_and_histories)
+{
+	char *a = ingest_of("last1", "2026-03-08T10:00:00Z", "+358401110001");
+	char *b = ingest_of("last2", "2026-03-08T11:00:00Z", "+358401110001");
+	char handle[CATALOG_HANDLE_MAX], other[CATALOG_HANDLE_MAX], card[RECFS_ID_HEX], history[RECFS_ID_HEX] = "";
+	struct t_entry l;
+	char *sealed;
+
+	if (!a || !b)
+		return;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110001", handle), 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "name", "Lasse Viimeinen"), 0);
+	sealed = strstr(last_of(handle).reason, "sealed=");
+	CHECK(sealed != NULL);
+	if (sealed)
+		snprintf(history, sizeof(history), "%.32s", sealed + strlen("sealed="));
+	CHECK(rows_of_subject(handle, card, history) >= 4);
+	/* One recording left: the subject stays. */
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, a, "rm"), 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), 0);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110001", other), 0);
+	/* The last one takes card, index entries and history with it. */
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, b, "rm"), 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), -ENOENT);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110001", other), -ENOENT);
+	CHECK_EQ(rows_of_subject(handle, card, history), 0);
+	l = last_of(handle);
+	CHECK_STR(l.action, "erase-subject");
+	CHECK_STR(l.outcome, "ok");
+	CHECK_STR(l.reason, "last recording erased");
+	free(a);
+	free(b);
+}
+
+TEST(test_a_subject_with_an_open_request_stays_until_it_is_closed)
+{
+	char *a = ingest_of("req1", "2026-03-09T10:00:00Z", "+358401110002");
+	char handle[CATALOG_HANDLE_MAX], card[RECFS_ID_HEX];
+	size_t n = 99;
+	int64_t req;
+
+	if (!a)
+		return;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110002", handle), 0);
+	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &req), 0);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, a, "rm"), 0);
+	/* The access request is answered about the subject: kept. */
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), 0);
+	CHECK_EQ(rights_erase_unlinked_subjects(reg, &actor, analysis, "test", &n), -EACCES);
+	CHECK_EQ(rights_erase_unlinked_subjects(reg, &actor, privacy, "test", &n), 0);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), 0);
+	CHECK_EQ(request_close(reg, &actor, req, "answered: no recording left"), 0);
+	CHECK_EQ(rights_erase_unlinked_subjects(reg, &actor, privacy, "no recording left", &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), -ENOENT);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110002", card), -ENOENT);
+	CHECK_STR(last_of(handle).reason, "no recording left");
+	free(a);
+}
+
+TEST(test_erasing_a_subject_logs_its_erasure_once)
+{
+	char *a = ingest_of("subj1", "2026-03-10T10:00:00Z", "+358401110003");
+	char *b = ingest_of("subj2", "2026-03-10T11:00:00Z", "+358401110003");
+	char handle[CATALOG_HANDLE_MAX], *sql;
+
+	if (!a || !b)
+		return;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110003", handle), 0);
+	CHECK_EQ(rights_erase_subject(reg, &actor, privacy, handle), 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, (char[RECFS_ID_HEX]){ 0 }), -ENOENT);
+	sql = xasprintf("SELECT count(*) FROM audit WHERE action = 'erase-subject' AND object = '%s'", handle);
+	CHECK_EQ(t_count(reg, sql), 1);
+	free(sql);
+	CHECK_STR(last_of(handle).reason, "");
+	free(a);
+	free(b);
+}
+
 /* Run sql on the catalog through a connection of its own, as an older
  * recfs (or a hand) would write it.  0 or -1. */
 static int raw_exec(const char *sql)
@@ -430,11 +548,14 @@ TEST(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only)
 
 	/* Erased with the recording. */
 	CHECK_EQ(rights_restrict(reg, &actor, privacy, id, restr), 0);
-	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record WHERE owner IS NOT NULL"
-			      " AND owner NOT IN (SELECT handle FROM subject)"), 1);
-	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
-	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record WHERE owner IS NOT NULL"
-			      " AND owner NOT IN (SELECT handle FROM subject)"), 0);
+	{
+		char *own = xasprintf("SELECT count(*) FROM record WHERE owner = '%s'", id);
+
+		CHECK_EQ(t_count(reg, own), 1);
+		CHECK_EQ(rights_erase_recording(reg, &actor, privacy, id, "rm"), 0);
+		CHECK_EQ(t_count(reg, own), 0);
+		free(own);
+	}
 	free(id);
 }
 
@@ -571,6 +692,9 @@ int main(void)
 	RUN(test_retention_beyond_max_retention_is_einval);
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
+	RUN(test_erasing_the_last_recording_erases_the_subject_its_index_and_histories);
+	RUN(test_a_subject_with_an_open_request_stays_until_it_is_closed);
+	RUN(test_erasing_a_subject_logs_its_erasure_once);
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
