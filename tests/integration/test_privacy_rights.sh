@@ -11,6 +11,8 @@
 # the date, the audit entry the reference), shown only to the rights
 # level, and no byte of them is left under the register, also after the
 # upgrade of a register that kept them in the clear.
+# A subject goes with its last recording, whatever erases it, unless a
+# request of it is open; fsck reports a subject with no recording.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -257,6 +259,102 @@ assert_match "and the migrated restriction reason" \
 	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$old_path")" \
 	"^yes since=2026-06-01 reason=$LEGACY_RESTR disputes\$"
 assert_eq "still nothing under the register" "" "$(markers_under "$REG")"
+# --- a subject goes with its last recording -------------------------------------
+# Whatever erases a subject's last recording (rm through the mount, the
+# retention sweep, withdrawal of consent) erases the subject with it: its
+# card, its index entries and its rectification history, so recctl finds
+# it neither by phone nor by name and fsck has nothing to report.  A
+# subject with an open request stays until the request is closed (fsck
+# says why); one with no recording and no request is a problem fsck
+# reports and --repair erases.
+LSPOOL=$T_TMP/lspool
+mkdir -p "$LSPOOL"
+FIX=$T_ROOT/tests/fixtures
+stamp() { date -u -d "$1" +%Y%m%dT%H%M%SZ; }
+# last_manifest NAME WHEN SUBJECT_NAME PHONE [PURPOSE]: a call with a chat.
+last_manifest()
+{
+	cp "$FIX/mono.opus" "$LSPOOL/$1.opus"
+	printf 'hello\n' >"$LSPOOL/$1-chat.txt"
+	printf '{"recorded_at": "%s", "source": "customer-service", "purpose": "%s", "audio": "%s.opus",
+ "subjects": [{"role": "customer", "name": "%s", "phone": "%s"}],
+ "attachments": [{"file": "%s-chat.txt", "kind": "chat"}]}\n' "$2" "${5:-quality}" "$1" "$3" "$4" "$1" >"$LSPOOL/$1.json"
+}
+find_phone() { "$RECCTL" subject find "$1" -R "$REG" --keyring "$KEYS/ingest.keyring" 2>/dev/null | awk '{ print $1 }'; }
+find_name()
+{
+	"$RECCTL" subject find "$1" -R "$REG" --keyring "$KEYS/ingest.keyring" \
+		--level-keyring "$KEYS/privacy.keyring" 2>/dev/null | awk '{ print $1 }'
+}
+# gone NAME PHONE HANDLE: the subject is erased, whichever way recctl looks.
+gone()
+{
+	assert_eq "$1: recctl subject find by phone finds nobody" "" "$(find_phone "$2")"
+	assert_eq "$1: recctl subject find by name finds nobody" "" "$(find_name "$1")"
+	assert_exit "$1: recctl subject show fails" 1 "$RECCTL" subject show "$3" -R "$REG" \
+		--level-keyring "$KEYS/privacy.keyring"
+	assert_eq "$1: no row names the subject, its card or its history" "0" \
+		"$(q "SELECT (SELECT count(*) FROM subject WHERE handle = '$3') + (SELECT count(*) FROM subject_index WHERE handle = '$3')
+		    + (SELECT count(*) FROM record WHERE owner = '$3')")"
+}
+T_OLD=$(date -u -d '-13 months' +%Y-%m-%dT10:00:00Z)
+T_L=$(date -u -d '-3 days' +%Y-%m-%dT10:00:00Z)
+last_manifest sweep "$T_OLD" "Sweepmarker Aino" "+358 40 555 0101"
+last_manifest mount "$(date -u -d "$T_L" +%Y-%m-%dT%H:01:00Z)" "Mountmarker Eino" "+358 40 555 0102"
+last_manifest consent "$(date -u -d "$T_L" +%Y-%m-%dT%H:02:00Z)" "Consentmarker Ilona" "+358 40 555 0103" consent
+last_manifest request "$(date -u -d "$T_L" +%Y-%m-%dT%H:03:00Z)" "Requestmarker Oona" "+358 40 555 0104"
+last_manifest twice1 "$(date -u -d "$T_L" +%Y-%m-%dT%H:04:00Z)" "Twicemarker Veikko" "+358 40 555 0105"
+last_manifest twice2 "$(date -u -d "$T_L" +%Y-%m-%dT%H:05:00Z)" "Twicemarker Veikko" "+358 40 555 0105"
+ingest_spool "$LSPOOL"
+HS=$(find_phone "+358 40 555 0101")
+HM=$(find_phone "+358 40 555 0102")
+HC=$(find_phone "+358 40 555 0103")
+HR=$(find_phone "+358 40 555 0104")
+HT=$(find_phone "+358 40 555 0105")
+[ -n "$HS" ] && [ -n "$HM" ] && [ -n "$HC" ] && [ -n "$HR" ] && [ -n "$HT" ] || t_abort "subject find" "a subject was not found"
+has_dir() { as_user "$dpo" test -d "$MNT/by-subject/$1"; }
+poll_since "$(now_ns)" 5000 has_dir "$HS" || t_abort "mount" "the new subjects do not appear"
+assert_ok "privacy: rectify the swept subject's name (a history to erase)" \
+	as_user "$dpo" setfattr -n user.recfs.name -v "Sweepmarker Aino Uusi" "$MNT/by-subject/$HS"
+
+assert_ok "retention sweep" "$RECCTL" retention sweep -R "$REG"
+gone "Sweepmarker Aino" "+358 40 555 0101" "$HS"
+assert_match "the subject's erasure is logged" "$("$RECCTL" audit show -R "$REG" --subject "$HS" 2>&1)" \
+	"erase-subject $HS ok last recording erased"
+
+path_at() { as_user "$dpo" find "$MNT/by-date" -name "$(stamp "$1")_*.opus"; }
+assert_ok "privacy: rm of the subject's only recording through the mount" \
+	as_user "$dpo" rm "$(path_at "$(date -u -d "$T_L" +%Y-%m-%dT%H:01:00Z)")"
+gone "Mountmarker Eino" "+358 40 555 0102" "$HM"
+no_dir() { ! as_user "$dpo" test -e "$MNT/by-subject/$1"; }
+poll_since "$(now_ns)" 2000 no_dir "$HM"
+assert_eq "its folder is gone from the mount" "" "$(as_user "$dpo" ls "$MNT/by-subject" | grep -x "$HM")"
+
+assert_ok "recctl subject withdraw-consent of the consent-only subject" "$RECCTL" subject withdraw-consent "$HC" -R "$REG"
+gone "Consentmarker Ilona" "+358 40 555 0103" "$HC"
+
+assert_ok "privacy: rm -r by-subject/<a subject of two recordings with chats>" as_user "$dpo" rm -r "$MNT/by-subject/$HT"
+gone "Twicemarker Veikko" "+358 40 555 0105" "$HT"
+
+req=$("$RECCTL" request new --type access --subject "$HR" --verified-by "passport" -R "$REG" 2>&1 | grep -o '[0-9]\+' | head -n 1)
+[ -n "$req" ] || t_abort "request new" "no request number"
+assert_ok "privacy: rm of the only recording of a subject with an open request" \
+	as_user "$dpo" rm "$(path_at "$(date -u -d "$T_L" +%Y-%m-%dT%H:03:00Z)")"
+assert_eq "the subject is kept while its request is open" "$HR" "$(find_phone "+358 40 555 0104")"
+assert_ok "recctl subject show still answers about it" "$RECCTL" subject show "$HR" -R "$REG" \
+	--level-keyring "$KEYS/privacy.keyring"
+assert_ok "recctl fsck: a subject kept for its request is no problem" "$RECCTL" fsck -R "$REG"
+assert_contains "and fsck says why it is kept" "$T_OUT" "note: subject $HR has no recording; kept while request $req is open"
+assert_ok "recctl request close" "$RECCTL" request close "$req" --outcome "answered" -R "$REG"
+assert_exit "recctl fsck: a subject without recording or request is a problem" 1 "$RECCTL" fsck -R "$REG"
+assert_contains "fsck names it" "$T_OUT" "problem: subject $HR has no recording; its card and index entries are kept for no reason"
+assert_ok "recctl fsck --repair" "$RECCTL" fsck -R "$REG" --repair
+assert_contains "it erased the subject" "$T_OUT" "erased 1 subject without a recording"
+gone "Requestmarker Oona" "+358 40 555 0104" "$HR"
+assert_match "the repair is logged" "$("$RECCTL" audit show -R "$REG" --subject "$HR" 2>&1)" \
+	"erase-subject $HR ok fsck --repair: no recording left"
+assert_ok "recctl fsck is clean" "$RECCTL" fsck -R "$REG"
+assert_contains "(0 problems)" "$T_OUT" "; 0 problems"
 
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"

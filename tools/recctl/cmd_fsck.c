@@ -10,7 +10,11 @@
  * recording or a subject or owned by one that exists (an orphaned record,
  * a rectification history its erasure left, stays decryptable: --repair
  * erases it and the seals that name nothing); no recording keeps the reason
- * of a hold or restriction in the clear (--repair seals it).  With keyrings, every blob a held
+ * of a hold or restriction in the clear (--repair seals it); every subject
+ * is linked to a recording (one whose last recording is gone is personal
+ * data kept for no reason: --repair erases it, rights.h), unless a rights
+ * request of it is still open, which is said but is no problem.  With
+ * keyrings, every blob a held
  * level can open is read through and every chunk's tag checked.  Manifests
  * in quarantine (plaintext) are listed with their age; one kept past the
  * policy's quarantine_retention is a problem (the retention sweep erases
@@ -44,6 +48,7 @@
 #include "blob.h"
 #include "ingest.h"
 #include "recctl.h"
+#include "request.h"
 #include "rights.h"
 #include "seal.h"
 
@@ -53,10 +58,11 @@ const char usage_fsck[] =
 	"\n"
 	"Check that catalog and blobs agree: blobs exist with the right size, no\n"
 	"orphan or temporary files, seals name existing objects, every sealed\n"
-	"record belongs to a recording or subject, every recording has audio, and\n"
-	"everything but spool/ and quarantine/ has the register folder's owner.\n"
-	"With keyrings, authenticate every chunk of every blob their\n"
-	"levels can open.  List the manifests in quarantine with their age (one\n"
+	"record belongs to a recording or subject, every subject has a recording\n"
+	"(or an open request), every recording has audio, and everything but\n"
+	"spool/ and quarantine/ has the register folder's owner.  With keyrings,\n"
+	"authenticate every chunk of every blob their levels can open.  List the\n"
+	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
 	"retention sweep).  Exit status 1 when problems remain.\n"
 	"\n"
@@ -64,8 +70,9 @@ const char usage_fsck[] =
 	"  --keyring FILE      a level keyring (repeatable)\n"
 	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
 	"  --repair            remove orphan blobs and temporary files, erase orphaned\n"
-	"                      sealed records and seals (logged), give the register's\n"
-	"                      owner what is not theirs\n"
+	"                      sealed records and seals, and subjects without a\n"
+	"                      recording or an open request (logged), give the\n"
+	"                      register's owner what is not theirs\n"
 	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
 	"  -v, --verbose       say what was verified\n";
 
@@ -292,6 +299,45 @@ static void check_plain_reasons(struct fsck *f)
 		}
 	}
 	idlist_free(&ids);
+}
+
+/*
+ * Subjects no recording is linked to: their card and index entries are
+ * personal data kept for no reason (a recfs before the erasure of a subject
+ * with its last recording left them), a problem that --repair solves by
+ * erasing them (rights_erase_unlinked_subjects, logged); one kept while a
+ * rights request of it is open is only said.
+ */
+static int check_unlinked_subjects(struct fsck *f)
+{
+	struct idlist subjects = { 0 };
+	size_t n_problems = 0, n = 0;
+	int64_t req;
+	int rc = catalog_unlinked_subjects(f->r->cat, &subjects);
+
+	for (size_t i = 0; rc == 0 && i < subjects.n; i++) {
+		rc = request_open_for(f->r, subjects.id[i], &req);
+		if (rc == 0) {
+			printf("note: subject %s has no recording; kept while request %lld is open\n", subjects.id[i],
+			       (long long)req);
+		} else if (rc == -ENOENT) {
+			rc = 0;
+			n_problems++;
+			problem(f, "subject %s has no recording; its card and index entries are kept for no reason",
+				subjects.id[i]);
+		}
+	}
+	if (rc || !f->repair || !n_problems)
+		goto out;
+	rc = rights_erase_unlinked_subjects(f->r, &f->actor, f->r->policy->rights_level,
+					    "fsck --repair: no recording left", &n);
+	if (rc)
+		goto out;
+	f->repaired += (long)n;
+	printf("  erased %zu subject%s without a recording\n", n, n == 1 ? "" : "s");
+out:
+	idlist_free(&subjects);
+	return rc;
 }
 
 static int file_is_young(struct fsck *f, const struct stat *st)
@@ -685,6 +731,10 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	}
 	check_plain_reasons(&f);
+	if ((rc = check_unlinked_subjects(&f))) {
+		rc = error("cannot check the subjects: %s", meta_strerror(rc));
+		goto out;
+	}
 	check_blob_files(&f);
 	check_pending(&f);
 	scan_blobs(&f);
