@@ -710,6 +710,83 @@ static int move_index(struct reg *r, const struct crypto_key *ik, const char *ha
 	return rc ? rc : index_value(r, ik, handle, field, value, 0);
 }
 
+/*
+ * The rectified name in the details of recording id: each of its subject
+ * entries of handle gets value, and the record is re-sealed
+ * (seal_write_record) for the levels seal_level_of gives the recording as
+ * it stands, a restricted one's for the rights level alone.  Read with the
+ * rights level's key, which has a seal on every details record.
+ */
+static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
+			      const char *value)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	struct cat_recording rec;
+	json_t *d = NULL, *x;
+	char *json = NULL, *text = NULL;
+	size_t len = 0, i;
+	int rc, changed = 0;
+
+	rc = catalog_get_recording(r->cat, id, &rec);
+	if (rc)
+		return rc;
+	if (!rec.details_id[0])
+		goto out;
+	if ((rc = seal_read_record(r, kr, rl, rec.details_id, &json, &len)))
+		goto out;
+	d = json_loadb(json, len, 0, NULL);
+	if (!json_is_object(d)) {
+		rc = meta_fail(-EIO, "details of recording %s are damaged", id);
+		goto out;
+	}
+	json_array_foreach(json_object_get(d, "subjects"), i, x) {
+		if (json_is_object(x) && json_is_string(json_object_get(x, "handle")) &&
+		    !strcmp(json_string_value(json_object_get(x, "handle")), handle)) {
+			json_object_set_new(x, "name", json_string(value));
+			changed = 1;
+		}
+	}
+	if (!changed)
+		goto out;
+	if (!(text = json_dumps(d, JSON_COMPACT))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = seal_write_record(r, rec.details_id, text, strlen(text), seal_level_of(r->policy, &rec, SEAL_DETAILS));
+out:
+	if (json)
+		crypto_memzero(json, len);
+	free(json);
+	if (text)	/* jsonmem wipes it only after jsonmem_setup */
+		crypto_memzero(text, strlen(text));
+	jsonmem_free(text);
+	json_decref(d);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+/*
+ * A rectification reaches every copy of the value: a recording's details
+ * keep the names of its subjects (user.recfs.subject_names), so a new name
+ * is written into the details of each of the subject's recordings, in the
+ * rectification's transaction.  The other card fields are kept on the
+ * card alone.
+ */
+static int rectify_details(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
+			   const char *value)
+{
+	struct idlist recs = { 0 };
+	int rc;
+
+	if (strcmp(field, "name"))
+		return 0;
+	rc = catalog_subject_recordings(r->cat, handle, &recs);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = rectify_details_of(r, kr, recs.id[i], handle, value);
+	idlist_free(&recs);
+	return rc;
+}
+
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value)
 {
@@ -760,6 +837,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		rc = seal_write_record(r, log_id, logtext, strlen(logtext), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
 	if (rc == 0)	/* the history goes with the subject (erase_owned) */
 		rc = catalog_set_record_owner(r->cat, log_id, handle);
+	if (rc == 0)
+		rc = rectify_details(r, kr, handle, field, value);
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value);

@@ -139,6 +139,11 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
  * of that kind and the old value's go, the new value's comes), so subject
  * find finds the new value and not the old; that needs the index key in kr
  * (the rights level's keyring carries it): without it, -ENOKEY, logged.
+ * A new name is also written into the sealed details of each of the
+ * subject's recordings (their user.recfs.subject_names), re-sealed for the
+ * levels that read them, in the same transaction: no view keeps the old
+ * name.  -ENOKEY (logged) without the rights level's key in kr; -EIO when
+ * a card or a details record does not open.
  */
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value) MUST_CHECK;

@@ -12,7 +12,8 @@
 # level, and no byte of them is left under the register, also after the
 # upgrade of a register that kept them in the clear.
 # A subject goes with its last recording, whatever erases it, unless a
-# request of it is open; fsck reports a subject with no recording.
+# request of it is open; fsck reports a subject with no recording.  A
+# rectified name replaces the old one in the recordings' details too.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -305,6 +306,8 @@ last_manifest consent "$(date -u -d "$T_L" +%Y-%m-%dT%H:02:00Z)" "Consentmarker 
 last_manifest request "$(date -u -d "$T_L" +%Y-%m-%dT%H:03:00Z)" "Requestmarker Oona" "+358 40 555 0104"
 last_manifest twice1 "$(date -u -d "$T_L" +%Y-%m-%dT%H:04:00Z)" "Twicemarker Veikko" "+358 40 555 0105"
 last_manifest twice2 "$(date -u -d "$T_L" +%Y-%m-%dT%H:05:00Z)" "Twicemarker Veikko" "+358 40 555 0105"
+last_manifest rect1 "$(date -u -d "$T_L" +%Y-%m-%dT%H:06:00Z)" "Rectoldmarker Kaarina" "+358 40 555 0106"
+last_manifest rect2 "$(date -u -d "$T_L" +%Y-%m-%dT%H:07:00Z)" "Rectoldmarker Kaarina" "+358 40 555 0106"
 ingest_spool "$LSPOOL"
 HS=$(find_phone "+358 40 555 0101")
 HM=$(find_phone "+358 40 555 0102")
@@ -355,6 +358,34 @@ assert_match "the repair is logged" "$("$RECCTL" audit show -R "$REG" --subject 
 	"erase-subject $HR ok fsck --repair: no recording left"
 assert_ok "recctl fsck is clean" "$RECCTL" fsck -R "$REG"
 assert_contains "(0 problems)" "$T_OUT" "; 0 problems"
+
+# --- a rectified name reaches the recordings ---------------------------------------
+# The analysis level reads a recording's subject names
+# (user.recfs.subject_names, from its sealed details): after the privacy
+# level rectifies the name on the card, every place shows the new one.
+analyst=$(make_level_user analysis)
+HK=$(find_phone "+358 40 555 0106")
+[ -n "$HK" ] || t_abort "subject find" "the subject to rectify was not found"
+RK1=$(path_at "$(date -u -d "$T_L" +%Y-%m-%dT%H:06:00Z)")
+RK2=$(path_at "$(date -u -d "$T_L" +%Y-%m-%dT%H:07:00Z)")
+[ -n "$RK1" ] && [ -n "$RK2" ] || t_abort "mount" "the recordings to rectify do not appear"
+assert_eq "(analysis reads the name as ingested)" "Rectoldmarker Kaarina ($HK)" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.subject_names "$RK1" 2>&1)"
+assert_ok "privacy: rectify the name on the card" \
+	as_user "$dpo" setfattr -n user.recfs.name -v "Rectnewmarker Kaarina" "$MNT/by-subject/$HK"
+for p in "$RK1" "$RK2"; do
+	assert_eq "analysis's subject_names of $(basename "$p") has the new name" "Rectnewmarker Kaarina ($HK)" \
+		"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.subject_names "$p" 2>&1)"
+done
+all=$(as_user "$analyst" find "$MNT/by-date" "$MNT/by-subject/$HK" -exec getfattr -d {} + 2>&1
+	as_user "$dpo" find "$MNT/by-date" "$MNT/by-subject/$HK" -exec getfattr -d {} + 2>&1
+	"$RECCTL" subject show "$HK" -R "$REG" --level-keyring "$KEYS/privacy.keyring" 2>&1)
+assert_not_contains "no view of the mount nor subject show has the old name" "$all" "Rectoldmarker"
+assert_contains "(they have the new one)" "$all" "Rectnewmarker Kaarina"
+assert_ok "recctl subject export" "$RECCTL" subject export "$HK" "$T_TMP/export" -R "$REG" \
+	--level-keyring "$KEYS/privacy.keyring"
+assert_eq "the export has not the old name" "" "$(grep -r -l -F Rectoldmarker "$T_TMP/export")"
+assert_match "(it has the new one)" "$(grep -r -l -F "Rectnewmarker Kaarina" "$T_TMP/export")" .
 
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"

@@ -340,13 +340,14 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	free(id);
 }
 
-/* Ingest recording name of the customer whose phone is phone (no name). */
-static char *ingest_of(const char *name, const char *when, const char *phone)
+/* Ingest recording name of the customer whose phone is phone and whose
+ * name is who (NULL: none given). */
+static char *ingest_named(const char *name, const char *when, const char *phone, const char *who)
 {
 	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
 	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
-			       " \"subjects\": [{\"role\": \"customer\", \"phone\": \"%s\"}], \"audio\": \"%s.opus\"}",
-			       when, phone, name);
+			       " \"subjects\": [{\"role\": \"customer\", \"phone\": \"%s\"%s%s%s}], \"audio\": \"%s.opus\"}",
+			       when, phone, who ? ", \"name\": \"" : "", who ? who : "", who ? "\"" : "", name);
 	struct ingest_result res;
 	char *id = NULL;
 
@@ -360,6 +361,11 @@ static char *ingest_of(const char *name, const char *when, const char *phone)
 	free(json);
 	free(text);
 	return id;
+}
+
+static char *ingest_of(const char *name, const char *when, const char *phone)
+{
+	return ingest_named(name, when, phone, NULL);
 }
 
 /* Rows of the catalog that name handle or hold its card or its histories. */
@@ -455,6 +461,57 @@ TEST(test_erasing_a_subject_logs_its_erasure_once)
 	CHECK_STR(last_of(handle).reason, "");
 	free(a);
 	free(b);
+}
+
+/* The details record of recording id as level: malloc'd, or NULL with
+ * *rc the error. */
+static char *details_as(const char *id, const char *level, int *rc)
+{
+	struct cat_recording rec;
+	char *json = NULL;
+	size_t len;
+
+	*rc = catalog_get_recording(reg->cat, id, &rec);
+	if (*rc == 0)
+		*rc = seal_read_record(reg, secrets, level, rec.details_id, &json, &len);
+	cat_recording_clear(&rec);
+	return json;
+}
+
+TEST(test_rectifying_a_name_rewrites_it_in_the_details_of_each_recording)
+{
+	char *a = ingest_named("rn1", "2026-03-11T10:00:00Z", "+358401110004", "Rauni Vanhanimi");
+	char *b = ingest_named("rn2", "2026-03-11T11:00:00Z", "+358401110004", NULL);
+	char *c = ingest_named("rn3", "2026-03-11T12:00:00Z", "+358401110005", "Toinen Henkilo");
+	char handle[CATALOG_HANDLE_MAX], *json;
+	int rc;
+
+	if (!a || !b || !c)
+		return;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358401110004", handle), 0);
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, b, "contested"), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "phone", "+358401110006"), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "name", "Rauni Uusinimi"), 0);
+	/* What analysis reads as user.recfs.subject_names. */
+	json = details_as(a, "analysis", &rc);
+	CHECK_EQ(rc, 0);
+	CHECK(json && strstr(json, "Rauni Uusinimi") && !strstr(json, "Vanhanimi"));
+	free(json);
+	/* The restricted recording's details stay the rights level's alone. */
+	json = details_as(b, "analysis", &rc);
+	CHECK_EQ(rc, -EACCES);
+	free(json);
+	json = details_as(b, "privacy", &rc);
+	CHECK_EQ(rc, 0);
+	CHECK(json && strstr(json, "Rauni Uusinimi"));
+	free(json);
+	/* Another subject's recording is left as it was. */
+	json = details_as(c, "analysis", &rc);
+	CHECK(json && strstr(json, "Toinen Henkilo") && !strstr(json, "Rauni"));
+	free(json);
+	free(a);
+	free(b);
+	free(c);
 }
 
 /* Run sql on the catalog through a connection of its own, as an older
@@ -695,6 +752,7 @@ int main(void)
 	RUN(test_erasing_the_last_recording_erases_the_subject_its_index_and_histories);
 	RUN(test_a_subject_with_an_open_request_stays_until_it_is_closed);
 	RUN(test_erasing_a_subject_logs_its_erasure_once);
+	RUN(test_rectifying_a_name_rewrites_it_in_the_details_of_each_recording);
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
