@@ -568,11 +568,14 @@ out:
 	json_decref(root);
 }
 
+/* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
+#define QUARANTINE_NAME_FILE "manifest-name.txt"
+
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir)
 {
 	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
 	const char *dir = dirname(copy1), *base = basename(copy2);
-	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, **names = NULL;
+	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
 	size_t n = 0;
 	int rc = 0;
 
@@ -580,13 +583,18 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	if (dot && dot != stem)
 		*dot = '\0';
 	referenced_files(manifest_path, &names, &n);
+	/* Named by a pseudonymous id: the recorder chose the manifest's name,
+	 * which may name a person, and the folder's name reaches logs. */
 	for (int i = 0;; i++) {
+		char id[RECFS_ID_HEX];
+
+		crypto_new_id(id);
 		free(q);
-		q = i ? xasprintf("%s/quarantine/%s-%d", r->dir, stem, i) : xasprintf("%s/quarantine/%s", r->dir, stem);
+		q = xasprintf("%s/quarantine/" INGEST_QUARANTINE_PREFIX "%.*s", r->dir, INGEST_QUARANTINE_HEX, id);
 		rc = util_mkdir_adopt(q, 0700);
 		if (rc == 0)
 			break;
-		if (rc != -EEXIST || i > 10000) {
+		if (rc != -EEXIST || i > 100) {
 			rc = meta_fail(rc, "cannot create quarantine folder: %s", strerror(-rc));
 			goto out;
 		}
@@ -626,6 +634,15 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	int wrc = util_write_file_adopt(copy1, text, strlen(text), 0600);
 	if (wrc && !rc)
 		rc = meta_fail(wrc, "cannot write error.txt: %s", strerror(-wrc));
+	/* The manifest's name, kept here alone, and erased with the folder. */
+	shown_name = util_escape_for_log(base);
+	free(text);
+	text = xasprintf("%s\n", shown_name);
+	free(copy1);
+	copy1 = xasprintf("%s/" QUARANTINE_NAME_FILE, q);
+	wrc = util_write_file_adopt(copy1, text, strlen(text), 0600);
+	if (wrc && !rc)
+		rc = meta_fail(wrc, "cannot write " QUARANTINE_NAME_FILE ": %s", strerror(-wrc));
 	/* The manifest last: while it is still in the spool, the rest is too. */
 	free(copy1);
 	copy1 = xasprintf("%s/%s", q, base);
@@ -643,6 +660,7 @@ out:
 	free(q);
 	free(text);
 	free(shown);
+	free(shown_name);
 	free(stem);
 	free(copy1);
 	free(copy2);
@@ -663,6 +681,32 @@ static int mtime_of(const char *path, mode_t type, int64_t *t)
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The manifest's name that the QUARANTINE_NAME_FILE at path keeps, malloc'd,
+ * printable on one line; NULL when there is none (a folder of an older
+ * recfs, named after the manifest).  A name that is not as
+ * ingest_quarantine wrote it (someone edited the file) is escaped.
+ */
+static char *manifest_name_of(const char *path)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *end, *out;
+	int plain = 1;
+
+	if (util_read_file(path, 64 * 1024, &buf, &len))
+		return NULL;
+	/* One line; util_read_file puts a NUL past len. */
+	if ((end = memchr(buf, '\n', len)))
+		*end = '\0';
+	for (const uint8_t *c = buf; *c; c++)
+		plain &= *c >= 0x20 && *c != 0x7f;
+	out = plain ? xstrdup((char *)buf) : util_escape_for_log((char *)buf);
+	crypto_memzero(buf, len);
+	free(buf);
+	return out;
 }
 
 int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarantined *q, void *ctx), void *ctx)
@@ -690,12 +734,19 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char *q = xasprintf("%s/%s", dir, names[i]), *err = xasprintf("%s/error.txt", q);
 		struct ingest_quarantined item = { .name = names[i] };
+		char *manifest = NULL, *kept = xasprintf("%s/" QUARANTINE_NAME_FILE, q);
 
 		if (mtime_of(q, S_IFDIR, &item.since) == 0) {
 			mtime_of(err, S_IFREG, &item.since);
+			item.manifest = manifest = manifest_name_of(kept);
 			item.until = policy_period_add(item.since, r->policy->quarantine_retention);
 			rc = fn(&item, ctx);
 		}
+		if (manifest) {
+			crypto_memzero(manifest, strlen(manifest));
+			free(manifest);
+		}
+		free(kept);
 		free(err);
 		free(q);
 	}

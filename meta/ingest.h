@@ -69,14 +69,23 @@ int ingest_is_subject_role(const char *s);
  */
 int ingest_is_input_error(int rc);
 
+/* A quarantined manifest's pseudonymous id: this prefix and 8 random hex
+ * digits, its folder's name under REGISTER/quarantine/. */
+#define INGEST_QUARANTINE_PREFIX "q-"
+#define INGEST_QUARANTINE_HEX 8
+
 /*
  * Move a failed manifest and the files it names (as far as they can be
- * read from it) into REGISTER/quarantine/<manifest name>/ (a numbered
- * suffix when taken), with error.txt holding reason as one line
- * (util_escape_for_log).  The folder and error.txt take the owner and
- * group of quarantine/ (util_mkdir_adopt); the moved files keep theirs.
- * *qdir (malloc'd, may be NULL) receives the folder, as it is on disk:
- * escape it to print it.
+ * read from it) into REGISTER/quarantine/<id>/, id a fresh pseudonymous
+ * "q-" and 8 random hex digits: never the manifest's name, which the
+ * recorder chose and which may name a person.  error.txt holds reason as
+ * one line, manifest-name.txt the manifest's file name as one line, both
+ * escaped (util_escape_for_log); that file and the files inside are the
+ * only places the name is kept, and they are erased with the folder.  *qdir
+ * (malloc'd, may be NULL) receives the folder's path; its last component,
+ * the id, is what logs and the audit log name.  The folder, error.txt and
+ * manifest-name.txt take the owner and group of quarantine/
+ * (util_mkdir_adopt); the moved files keep theirs.
  */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
 
@@ -85,8 +94,13 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
  * data in the clear, kept for the policy's quarantine_retention only.
  */
 struct ingest_quarantined {
-	const char *name;	/* its folder under REGISTER/quarantine/, as on disk
-				 * (the recorder chose it: escape it to print it) */
+	const char *name;	/* its folder under REGISTER/quarantine/, as on disk:
+				 * its id (an older recfs named it after the
+				 * manifest: escape it to print it) */
+	const char *manifest;	/* the manifest's file name as manifest-name.txt
+				 * keeps it, escaped, one printable line; NULL
+				 * when there is none.  For the operator's
+				 * terminal (fsck), never for a log */
 	int64_t since;		/* when it was quarantined: error.txt's mtime, or
 				 * the folder's when error.txt is missing */
 	int64_t until;		/* since + quarantine_retention: retention_sweep
@@ -97,7 +111,8 @@ struct ingest_quarantined {
  * Call fn for each folder under REGISTER/quarantine/, in name order (files
  * there that are no folder are skipped); q and its name are lent for the
  * call.  A nonzero return from fn stops the walk and is returned.  Nothing
- * is read inside the folders but error.txt's time.  0, or -errno when the
+ * is read inside the folders but error.txt's time and manifest-name.txt.
+ * 0, or -errno when the
  * quarantine folder cannot be read (meta_errmsg says so).
  */
 int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarantined *q, void *ctx),

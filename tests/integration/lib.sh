@@ -251,6 +251,19 @@ ingest_spool()
 		t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
 }
 
+# quarantine_of MANIFEST [REGISTER]: the folder under REGISTER/quarantine/
+# (default $REG) that holds the quarantined manifest file MANIFEST; the
+# folders are named by a pseudonymous id, not by the manifest (ingest.h).
+# Prints nothing and fails when none does.
+quarantine_of()
+{
+	local reg=${2:-$REG} d
+	for d in "$reg"/quarantine/*/; do
+		[ -e "$d$1" ] && { printf '%s\n' "${d%/}"; return 0; }
+	done
+	return 1
+}
+
 # q SQL: a query on the catalog of $REG.
 q()
 {

@@ -14,7 +14,10 @@
 #     quarantine.
 #  3. A manifest named with a newline or a terminal's escape sequence
 #     forges no line in recctl watch's log, recctl ingest's output, the
-#     audit log or error.txt: the name is printed escaped.
+#     audit log or error.txt.  A quarantined manifest is named by a
+#     pseudonymous id (q-<8 hex>) in its folder's name, the watch log and
+#     the audit log; its name is kept, escaped, in its folder alone, and
+#     printed escaped on the operator's terminal (recctl ingest, fsck).
 #  4. A manifest's legal_basis is its purpose's, or one the purpose allows
 #     (allowed_bases): another is quarantined with a clear error.txt.
 #  5. jansson's memory is wiped before it is freed: with a free() hook
@@ -166,9 +169,9 @@ assert_exit "recctl ingest of a manifest with a free-text role exits 1" 1 \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/role.json"
 assert_contains "it says the manifest was quarantined" "$T_OUT" "role.json: quarantined in"
 assert_not_contains "its output does not echo the role" "$T_OUT" "Rosamunda"
-assert_file "the manifest is in quarantine" "$REG/quarantine/role/role.json"
+assert_file "the manifest is in quarantine" "$(quarantine_of role.json)/role.json"
 assert_eq "error.txt says which subject's role is wrong" \
-	"subject 2: role is not one of customer, participant, staff" "$(cat "$REG/quarantine/role/error.txt" 2>&1)"
+	"subject 2: role is not one of customer, participant, staff" "$(cat "$(quarantine_of role.json)/error.txt" 2>&1)"
 assert_eq "the role is nowhere under the register but in quarantine" "" \
 	"$(grep -a -r -l -F --exclude-dir=quarantine -- "Rosamunda" "$REG")"
 assert_eq "the catalog's links hold only the format's roles" "" \
@@ -209,18 +212,27 @@ wait "$WPID"
 log=$(cat "$T_TMP/watch.log")
 assert_eq "the watch log has no forged 'ingested' line" 0 "$(grep -c '^ingested forged' "$T_TMP/watch.log")"
 assert_eq "the watch log has no forged 'quarantined' line" 0 "$(grep -c '^quarantined forged' "$T_TMP/watch.log")"
-assert_contains "the watch log names the bad manifest escaped" "$log" \
-	'quarantined inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json: manifest is not valid JSON'
+# The quarantined manifest is named by its pseudonymous id, in the folder's
+# name, the watch log and the audit log; its name, which the recorder
+# chose and which may name a person, is kept inside the folder alone.
+qdir=$(quarantine_of "$BAD_NAME")
+QID=${qdir##*/}
+assert_match "the quarantine folder is named by an id" "$QID" '^q-[0-9a-f]{8}$'
+assert_contains "the watch log names the id" "$log" "quarantined $QID: manifest is not valid JSON"
+assert_not_contains "and not the bad manifest's name" "$log" 'inj'
 assert_contains "the watch log names the good manifest escaped" "$log" 'ingested good\nquarantined forged.json: all is well.json -> '
 assert_eq "the watch log holds no escape character" 0 "$(grep -c $'\e' "$T_TMP/watch.log")"
 assert_eq "the audit reasons hold no newline or escape character" 0 \
 	"$(q "SELECT count(*) FROM audit WHERE instr(reason, char(10)) OR instr(reason, char(27))")"
-assert_contains "the audit reason names the manifest escaped" "$(q "SELECT reason FROM audit WHERE action = 'quarantine'")" \
-	'inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json: manifest is not valid JSON'
+assert_eq "the audit entry names the id" "manifest is not valid JSON (line 1, column 3)" \
+	"$(q "SELECT reason FROM audit WHERE action = 'quarantine' AND object = '$QID'")"
+assert_eq "no audit entry holds the name" 0 \
+	"$(q "SELECT count(*) FROM audit WHERE instr(coalesce(reason, '') || coalesce(object, ''), 'inj')")"
 assert_eq "recctl audit show has no forged line" 0 \
 	"$("$RECCTL" audit show -R "$REG" | grep -c -e '^ingested forged' -e '^quarantined forged')"
-for qdir in "$REG"/quarantine/inj*/; do break; done
 assert_eq "error.txt is one line" "manifest is not valid JSON (line 1, column 3)" "$(cat "$qdir/error.txt" 2>&1)"
+assert_eq "the name is kept in the folder, escaped, one line" \
+	'inj\ningested forged.json -> 00000000000000000000000000000000\x1b[31m.json' "$(cat "$qdir/manifest-name.txt" 2>&1)"
 # recctl ingest of a manifest so named, from the command line.
 printf 'not json either\n' >"$SPOOL/$BAD_NAME"
 assert_exit "recctl ingest of the badly named manifest exits 1" 1 \
@@ -249,7 +261,7 @@ assert_exit "recctl ingest of a call with a basis its purpose does not have exit
 assert_contains "it says the manifest was quarantined" "$T_OUT" "basis.json: quarantined in"
 assert_eq "error.txt says the basis is not the purpose's" \
 	"legal_basis consent is not a basis of purpose quality: the policy gives it contract (allowed_bases lists any others)" \
-	"$(cat "$REG/quarantine/basis/error.txt" 2>&1)"
+	"$(cat "$(quarantine_of basis.json)/error.txt" 2>&1)"
 assert_eq "nothing of it is in the catalog" 0 "$(q "SELECT count(*) FROM recording WHERE recorded_at = $(date -u -d "$T_B1" +%s)")"
 # The shipped policy lets a call used in training rest on consent.
 cp "$FIX/mono.opus" "$SPOOL/basis2.opus"
@@ -364,31 +376,33 @@ cat >"$SPOOL/q6.json" <<EOF
 EOF
 assert_exit "recctl ingest quarantines a manifest of an unknown source" 1 \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/q6.json"
-assert_file "its audio is in quarantine with it" "$REG/quarantine/q6/q6.opus"
-assert_eq "the marker is in quarantine, in the clear" "$REG/quarantine/q6/q6.json" \
+Q6=$(quarantine_of q6.json)
+QB=$(quarantine_of basis.json)
+assert_file "its audio is in quarantine with it" "$Q6/q6.opus"
+assert_eq "the marker is in quarantine, in the clear" "$Q6/q6.json" \
 	"$(grep -a -r -l -F -- "$Q_MARK" "$REG")"
 n_q=$(find "$REG/quarantine" -mindepth 1 -maxdepth 1 -type d -printf x | wc -c)
 [ "$n_q" -ge 4 ] || fail "sections 2 to 6 quarantined at least 4 manifests" "$n_q"
 until=$(date -u -d '+30 days' +%Y-%m-%d)
 assert_ok "recctl fsck with young quarantined manifests is clean" "$RECCTL" fsck -R "$REG"
-assert_contains "it lists one with its age" "$T_OUT" "quarantined: q6, 0 days old, kept until $until"
-assert_contains "it lists a badly named one escaped" "$T_OUT" 'quarantined: inj\ningested forged.json'
+assert_contains "it lists one with its age" "$T_OUT" "quarantined: ${Q6##*/} (q6.json), 0 days old, kept until $until"
+assert_contains "it lists a badly named one escaped" "$T_OUT" "quarantined: $QID (inj\\ningested forged.json"
 assert_contains "it counts them" "$T_OUT" "$n_q manifests in quarantine; 0 problems"
 LATER=$(date -u -d '+31 days' +%Y-%m-%dT%H:%M:%SZ)
 # One quarantined later than the others (its error.txt 20 days younger) stays.
-touch -d '+20 days' "$REG/quarantine/basis/error.txt"
+touch -d '+20 days' "$QB/error.txt"
 assert_exit "recctl fsck 31 days later finds the old ones overdue" 1 env RECFS_NOW="$LATER" "$RECCTL" fsck -R "$REG"
 assert_contains "and says so" "$T_OUT" \
-	"problem: quarantined q6 is 31 days old, past quarantine_retention 30d: recctl retention sweep erases it"
-assert_contains "the younger one is only listed" "$T_OUT" "quarantined: basis, 11 days old, kept until"
+	"problem: quarantined ${Q6##*/} (q6.json) is 31 days old, past quarantine_retention 30d: recctl retention sweep erases it"
+assert_contains "the younger one is only listed" "$T_OUT" "quarantined: ${QB##*/} (basis.json), 11 days old, kept until"
 assert_ok "retention sweep --dry-run 31 days later" env RECFS_NOW="$LATER" "$RECCTL" retention sweep -R "$REG" --dry-run
 assert_contains "it counts the quarantined manifests it would erase" "$T_OUT" \
 	"quarantined manifests: expired $((n_q - 1)), would erase $((n_q - 1))"
-assert_file "and erases none" "$REG/quarantine/q6/q6.json"
+assert_file "and erases none" "$Q6/q6.json"
 assert_ok "retention sweep 31 days later" env RECFS_NOW="$LATER" "$RECCTL" retention sweep -R "$REG" --json
 assert_eq "it counts the quarantined manifests it erased" "$((n_q - 1)) $((n_q - 1)) 0" \
 	"$(printf '%s' "$T_OUT" | jq -r '"\(.quarantine_expired) \(.quarantine_erased) \(.quarantine_errors)"')"
-assert_eq "what is left in quarantine is the younger one" "basis" "$(ls "$REG/quarantine")"
+assert_eq "what is left in quarantine is the younger one" "${QB##*/}" "$(ls "$REG/quarantine")"
 assert_eq "the marker is nowhere under the register" "" "$(grep -a -r -l -F -- "$Q_MARK" "$REG")"
 assert_match "the erasure is in the audit log with its count" "$("$RECCTL" audit show -R "$REG" --action quarantine-erase)" \
 	" quarantine-erase - ok erased=$((n_q - 1)) errors=0\$"

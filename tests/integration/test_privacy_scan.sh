@@ -284,9 +284,10 @@ spool_empty() { [ -z "$(ls -A "$SPOOL")" ]; }
 poll_since "$(now_ns)" 20000 spool_empty || t_abort "recctl watch empties the spool" "$(cat "$WLOG")"
 assert_eq "recctl watch ingested four manifests" 4 "$(grep -c '^ingested ' "$WLOG")"
 assert_eq "and quarantined four" 4 "$(grep -c '^quarantined ' "$WLOG")"
-assert_contains "the free-text role was the reason for one" "$(cat "$REG/quarantine/q1/error.txt" 2>&1)" \
+Q1=$(quarantine_of q1.json)
+assert_contains "the free-text role was the reason for one" "$(cat "$Q1/error.txt" 2>&1)" \
 	"role is not one of customer, participant, staff"
-assert_file "the other is in quarantine with its audio" "$REG/quarantine/$QF/$QF.opus"
+assert_file "the other is in quarantine with its audio" "$(quarantine_of "$QF.json")/$QF.opus"
 
 rid_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
 R1=$(rid_at "$T1")
@@ -302,7 +303,7 @@ assert_match "(recctl subject find finds subject 1 by its phone number as writte
 	"$("$RECCTL" subject find "${MARK[phone1]}" -R "$REG" --keyring "$KEYS/ingest.keyring" 2>&1)" "^$H1\b"
 
 # The scan itself finds what is in the clear: the quarantine, before it expires.
-assert_eq "(grep -a finds the quarantined manifest's marker in the clear)" "$REG/quarantine/q1/q1.json" \
+assert_eq "(grep -a finds the quarantined manifest's marker in the clear)" "$Q1/q1.json" \
 	"$(grep -a -r -l -F -- "${MARK[name_q1]}" "$REG")"
 
 # --- the levels' views ----------------------------------------------------------

@@ -174,8 +174,8 @@ EOF
 printf '{"recorded_at": "%s", "source": "customer-service", "audio": "bad.opus"}\n' "$t1" >"$spool/bad.json"
 assert_exit "recctl ingest of a file with a malformed OpusTags header exits 1" 1 \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool/bad.json"
-assert_file "the manifest is quarantined" "$REG/quarantine/bad/bad.json"
+assert_file "the manifest is quarantined" "$(quarantine_of bad.json)/bad.json"
 assert_contains "error.txt says what is wrong with the OpusTags header" \
-	"$(cat "$REG/quarantine/bad/error.txt" 2>/dev/null)" "OpusTags header holds a comment that is not UTF-8 text"
+	"$(cat "$(quarantine_of bad.json)/error.txt" 2>/dev/null)" "OpusTags header holds a comment that is not UTF-8 text"
 
 t_done

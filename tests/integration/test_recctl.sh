@@ -174,24 +174,27 @@ INGEST_OUT=$T_OUT
 GOOD=50
 assert_eq "summary line" "ingested $GOOD, duplicate 0, quarantined 7" "$(printf '%s\n' "$T_OUT" | grep '^ingested ')"
 assert_eq "catalog has the good recordings" "$GOOD" "$(sql 'SELECT count(*) FROM recording')"
+# Quarantine folders are named by a pseudonymous id: QB[x] is bad-x's.
+declare -A QB
 for b in $BAD; do
-	assert_file "bad-$b quarantined with error.txt" "$REG/quarantine/bad-$b/error.txt"
-	assert_file "bad-$b manifest moved to quarantine" "$REG/quarantine/bad-$b/bad-$b.json"
+	QB[$b]=$(quarantine_of "bad-$b.json")
+	assert_file "bad-$b quarantined with error.txt" "${QB[$b]}/error.txt"
+	assert_file "bad-$b manifest moved to quarantine" "${QB[$b]}/bad-$b.json"
 	assert_no_file "bad-$b manifest gone from the input" "$IN/bad-$b.json"
 	assert_contains "stderr names bad-$b.json" "$T_OUT" "bad-$b.json: quarantined"
 done
-assert_file "corrupt audio moved along" "$REG/quarantine/bad-corrupt-audio/bad-corrupt-audio.opus"
+assert_file "corrupt audio moved along" "${QB[corrupt-audio]}/bad-corrupt-audio.opus"
 # What error.txt says, per kind of damage.
-assert_match "error.txt: corrupt audio" "$(cat "$REG/quarantine/bad-corrupt-audio/error.txt")" '[Oo]pus|audio'
-assert_match "error.txt: missing audio" "$(cat "$REG/quarantine/bad-missing-audio/error.txt")" 'audio|bad-missing-audio.opus'
-assert_match "error.txt: invalid JSON" "$(cat "$REG/quarantine/bad-invalid-json/error.txt")" 'JSON|json'
-assert_match "error.txt: unknown source" "$(cat "$REG/quarantine/bad-unknown-source/error.txt")" 'source'
-assert_match "error.txt: unknown purpose" "$(cat "$REG/quarantine/bad-unknown-purpose/error.txt")" 'purpose'
-assert_match "error.txt: future date" "$(cat "$REG/quarantine/bad-future/error.txt")" 'future|recorded_at'
-assert_match "error.txt: huge manifest" "$(cat "$REG/quarantine/bad-huge/error.txt")" 'large|big|size|bytes|MiB'
+assert_match "error.txt: corrupt audio" "$(cat "${QB[corrupt-audio]}/error.txt")" '[Oo]pus|audio'
+assert_match "error.txt: missing audio" "$(cat "${QB[missing-audio]}/error.txt")" 'audio|bad-missing-audio.opus'
+assert_match "error.txt: invalid JSON" "$(cat "${QB[invalid-json]}/error.txt")" 'JSON|json'
+assert_match "error.txt: unknown source" "$(cat "${QB[unknown-source]}/error.txt")" 'source'
+assert_match "error.txt: unknown purpose" "$(cat "${QB[unknown-purpose]}/error.txt")" 'purpose'
+assert_match "error.txt: future date" "$(cat "${QB[future]}/error.txt")" 'future|recorded_at'
+assert_match "error.txt: huge manifest" "$(cat "${QB[huge]}/error.txt")" 'large|big|size|bytes|MiB'
 assert_eq "good manifests stay in the input" "$GOOD" "$(ls "$IN"/*.json | wc -l)"
 assert_eq "ingests are in the audit log" "$GOOD" "$("$RECCTL" audit show -R "$REG" | grep -c ' ingest [0-9a-f]\{32\} ok')"
-assert_eq "quarantines are in the audit log" 7 "$("$RECCTL" audit show -R "$REG" | grep -c ' quarantine - refused bad-')"
+assert_eq "quarantines are in the audit log" 7 "$("$RECCTL" audit show -R "$REG" | grep -c ' quarantine q-[0-9a-f]\{8\} refused ')"
 
 assert_ok "second ingest run" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$IN"/*.json
 assert_eq "second run: all duplicates" "ingested 0, duplicate $GOOD, quarantined 0" "$(printf '%s\n' "$T_OUT" | grep '^ingested ')"
@@ -211,7 +214,7 @@ assert_ok "RECFS_KEYRING is the default ingest keyring" \
 assert_fails_with "ingest of a missing manifest" "No such file or directory" \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/nosuch.json"
 assert_contains "counts it as failed" "$T_OUT" "failed 1"
-assert_no_file "and quarantines nothing" "$REG/quarantine/nosuch"
+assert_eq "and quarantines nothing" "" "$(quarantine_of nosuch.json)"
 mkdir -p "$T_TMP/rm"
 cp "$IN"/rec000002[.-]* "$T_TMP/rm/"
 assert_ok "ingest --remove-inputs" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --remove-inputs "$T_TMP/rm/rec000002.json"

@@ -4,7 +4,7 @@
 #  1. 500 manifests (480 good, 20 corrupt) dropped by 4 writers at once, some
 #     half-written when first seen (write half, close, 0.5 s, the rest), some
 #     moved in with mv: every good one in the catalog, every corrupt one in
-#     quarantine/<name>/error.txt, the spool empty, and (when build/recfs
+#     quarantine/<id>/error.txt, the spool empty, and (when build/recfs
 #     mounts) the recordings in a running mount within seconds.
 #  2. SIGKILL at 20 random moments during the ingest of 300 manifests, with a
 #     restart each time: exactly 300 in the catalog, nothing quarantined,
@@ -200,14 +200,17 @@ assert_eq "every good manifest is in the catalog" "$GOOD" "$(catalog_count "$REG
 assert_eq "the spool ends empty" 0 "$(spool_count "$REG_A/spool")"
 assert_eq "one 'ingested' line per good manifest" "$GOOD" "$(grep -c '^ingested .*\.json -> [0-9a-f]\{32\}$' "$LOG1")"
 assert_eq "every corrupt manifest quarantined" 20 "$(ls "$REG_A"/quarantine/*/error.txt 2>/dev/null | wc -l)"
-assert_eq "nothing good quarantined" 0 "$(ls -d "$REG_A"/quarantine/* | grep -vc '/bad-[0-9][0-9]$')"
-assert_eq "one 'quarantined' line each" 20 "$(grep -c '^quarantined bad-[0-9][0-9]\.json: ' "$LOG1")"
-assert_contains "error.txt says the JSON is bad" "$(cat "$REG_A/quarantine/bad-01/error.txt")" "not valid JSON"
-assert_contains "error.txt names the missing file" "$(cat "$REG_A/quarantine/bad-06/error.txt")" "missing"
-assert_contains "error.txt names the unknown source" "$(cat "$REG_A/quarantine/bad-11/error.txt")" "unknown source"
-assert_contains "error.txt says the audio is bad" "$(cat "$REG_A/quarantine/bad-16/error.txt")" "audio"
-assert_file "quarantine keeps the manifest" "$REG_A/quarantine/bad-03/bad-03.json"
-assert_file "quarantine keeps the audio" "$REG_A/quarantine/bad-16/bad-16.opus"
+# Quarantine folders are named by an id; the manifest is inside.
+assert_eq "nothing good quarantined" 0 \
+	"$(for d in "$REG_A"/quarantine/*/; do ls "$d" | grep -q '^bad-[0-9][0-9]\.json$' || echo "$d"; done | wc -l)"
+assert_eq "one 'quarantined' line each, naming the id" 20 "$(grep -c '^quarantined q-[0-9a-f]\{8\}: ' "$LOG1")"
+assert_eq "and not the manifest" 0 "$(grep -c '^quarantined .*bad-' "$LOG1")"
+assert_contains "error.txt says the JSON is bad" "$(cat "$(quarantine_of bad-01.json "$REG_A")/error.txt")" "not valid JSON"
+assert_contains "error.txt names the missing file" "$(cat "$(quarantine_of bad-06.json "$REG_A")/error.txt")" "missing"
+assert_contains "error.txt names the unknown source" "$(cat "$(quarantine_of bad-11.json "$REG_A")/error.txt")" "unknown source"
+assert_contains "error.txt says the audio is bad" "$(cat "$(quarantine_of bad-16.json "$REG_A")/error.txt")" "audio"
+assert_file "quarantine keeps the manifest" "$(quarantine_of bad-03.json "$REG_A")/bad-03.json"
+assert_file "quarantine keeps the audio" "$(quarantine_of bad-16.json "$REG_A")/bad-16.opus"
 assert_not_contains "no phone numbers in the log" "$(cat "$LOG1")" "+3584"
 assert_not_contains "no names in the log" "$(cat "$LOG1")" "Henkil"
 assert_eq "ingest is audited" "$GOOD" \

@@ -205,6 +205,66 @@ TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
 	free(m);
 }
 
+struct named {
+	char id[32], manifest[128];
+	int n;
+};
+
+static int find_named(const struct ingest_quarantined *q, void *ctx)
+{
+	struct named *x = ctx;
+
+	if (!strcmp(q->name, x->id)) {
+		snprintf(x->manifest, sizeof(x->manifest), "%s", q->manifest ? q->manifest : "(none)");
+		x->n++;
+	}
+	return 0;
+}
+
+TEST(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside)
+{
+	static const char name[] = "Call with Jo\xc3\xabl Person\n+358401234567.json";
+	char *m = xasprintf("%s/spool/%s", dir, name), *qdir = NULL, *err = NULL, *kept = NULL;
+	struct named x = { "", "", 0 };
+	uint8_t *text = NULL;
+	size_t len = 0;
+	const char *id;
+
+	write_text(name, "not json");
+	CHECK_EQ(ingest_quarantine(reg, m, "manifest is not valid JSON", &qdir), 0);
+	if (!qdir)
+		return;
+	id = strrchr(qdir, '/') + 1;
+	/* q- and 8 hex digits: nothing of the name. */
+	CHECK_EQ(strlen(id), strlen(INGEST_QUARANTINE_PREFIX) + INGEST_QUARANTINE_HEX);
+	CHECK(!strncmp(id, INGEST_QUARANTINE_PREFIX, strlen(INGEST_QUARANTINE_PREFIX)));
+	CHECK_EQ(strspn(id + 2, "0123456789abcdef"), INGEST_QUARANTINE_HEX);
+	CHECK(!strstr(qdir, "Person"));
+	/* error.txt says what is wrong; the name is kept inside, escaped. */
+	err = xasprintf("%s/error.txt", qdir);
+	CHECK_EQ(util_read_file(err, 4096, &text, &len), 0);
+	CHECK_STR((char *)text, "manifest is not valid JSON\n");
+	free(text);
+	text = NULL;
+	free(err);
+	err = xasprintf("%s/manifest-name.txt", qdir);
+	CHECK_EQ(util_read_file(err, 4096, &text, &len), 0);
+	CHECK_STR((char *)text, "Call with Jo\xc3\xabl Person\\n+358401234567.json\n");
+	kept = xasprintf("%s/%s", qdir, name);
+	CHECK_EQ(access(kept, F_OK), 0);
+	snprintf(x.id, sizeof(x.id), "%s", id);
+	CHECK_EQ(ingest_each_quarantined(reg, find_named, &x), 0);
+	CHECK_EQ(x.n, 1);
+	CHECK_STR(x.manifest, "Call with Jo\xc3\xabl Person\\n+358401234567.json");
+	CHECK_EQ(ingest_erase_quarantined(reg, id), 0);
+	CHECK(access(qdir, F_OK) < 0);
+	free(text);
+	free(kept);
+	free(err);
+	free(qdir);
+	free(m);
+}
+
 TEST(test_subject_roles_are_the_words_of_the_format)
 {
 	CHECK(ingest_is_subject_role("customer"));
@@ -351,6 +411,7 @@ int main(void)
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
+	RUN(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside);
 	RUN(test_subject_roles_are_the_words_of_the_format);
 	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
 	RUN(test_a_basis_the_purpose_allows_is_taken);

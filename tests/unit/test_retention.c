@@ -165,8 +165,9 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 	free(k);
 }
 
-/* Quarantine manifest NAME.json (not JSON) as if on day `when`. */
-static void quarantine_at(const char *name, const char *when)
+/* Quarantine manifest NAME.json (not JSON) as if on day `when`; its
+ * folder (malloc'd). */
+static char *quarantine_at(const char *name, const char *when)
 {
 	char *json = xasprintf("%s/spool/%s.json", dir, name), *qdir = NULL, *err = NULL;
 	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
@@ -179,13 +180,13 @@ static void quarantine_at(const char *name, const char *when)
 	err = xasprintf("%s/error.txt", qdir ? qdir : "");
 	CHECK_EQ(utimensat(AT_FDCWD, err, ts, 0), 0);
 	free(err);
-	free(qdir);
 	free(json);
+	return qdir;
 }
 
 struct seen {
 	int n;
-	char names[4][16];
+	char names[4][16], manifests[4][16];
 	int64_t since[4], until[4];
 };
 
@@ -195,6 +196,7 @@ static int see(const struct ingest_quarantined *q, void *ctx)
 
 	if (s->n < 4) {
 		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", q->name);
+		snprintf(s->manifests[s->n], sizeof(s->manifests[0]), "%s", q->manifest ? q->manifest : "");
 		s->since[s->n] = q->since;
 		s->until[s->n] = q->until;
 	}
@@ -207,21 +209,29 @@ TEST(test_sweep_erases_quarantined_manifests_past_their_retention_only)
 	struct retention_summary s;
 	struct seen seen = { 0 };
 	int64_t old, young, until;
-	char *qold = xasprintf("%s/reg/quarantine/old", dir), *qyoung = xasprintf("%s/reg/quarantine/young", dir);
+	char *qold = quarantine_at("old", "2026-04-01T12:00:00Z");	/* 61 days before RECFS_NOW */
+	char *qyoung = quarantine_at("young", "2026-05-20T12:00:00Z");	/* 12 days */
+	const char *yid = qyoung ? strrchr(qyoung, '/') + 1 : "";
 	struct t_entry e;
+	int o, y;
 
-	quarantine_at("old", "2026-04-01T12:00:00Z");	/* 61 days before RECFS_NOW */
-	quarantine_at("young", "2026-05-20T12:00:00Z");	/* 12 days */
+	if (!qold || !qyoung)
+		return;
 	CHECK_EQ(util_parse_time("2026-04-01T12:00:00Z", &old), 0);
 	CHECK_EQ(util_parse_time("2026-05-20T12:00:00Z", &young), 0);
 	CHECK_EQ(util_parse_time("2026-05-01T12:00:00Z", &until), 0);
 	CHECK_EQ(ingest_each_quarantined(reg, see, &seen), 0);
 	CHECK_EQ(seen.n, 2);
-	CHECK_STR(seen.names[0], "old");
-	CHECK_EQ(seen.since[0], old);
-	CHECK_EQ(seen.until[0], until);	/* quarantine_retention: 30 days */
-	CHECK_STR(seen.names[1], "young");
-	CHECK_EQ(seen.since[1], young);
+	/* In the order of their ids, which are random. */
+	o = !strcmp(seen.manifests[0], "old.json") ? 0 : 1;
+	y = 1 - o;
+	CHECK_STR(seen.manifests[o], "old.json");
+	CHECK_STR(seen.names[o], strrchr(qold, '/') + 1);
+	CHECK_EQ(seen.since[o], old);
+	CHECK_EQ(seen.until[o], until);	/* quarantine_retention: 30 days */
+	CHECK_STR(seen.manifests[y], "young.json");
+	CHECK_STR(seen.names[y], yid);
+	CHECK_EQ(seen.since[y], young);
 
 	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
 	CHECK_EQ(s.quarantine_expired, 1);
@@ -245,10 +255,15 @@ TEST(test_sweep_erases_quarantined_manifests_past_their_retention_only)
 	CHECK_EQ(s.quarantine_expired, 0);
 	CHECK_STR(t_last_entry(reg, NULL).action, "retention-sweep");
 	CHECK_EQ(ingest_erase_quarantined(reg, ".."), -EINVAL);
-	CHECK_EQ(ingest_erase_quarantined(reg, "young/.."), -EINVAL);
-	CHECK_EQ(ingest_erase_quarantined(reg, "young"), 0);
+	{
+		char *up = xasprintf("%s/..", yid);
+
+		CHECK_EQ(ingest_erase_quarantined(reg, up), -EINVAL);
+		free(up);
+	}
+	CHECK_EQ(ingest_erase_quarantined(reg, yid), 0);
 	CHECK(access(qyoung, F_OK) < 0 && errno == ENOENT);
-	CHECK_EQ(ingest_erase_quarantined(reg, "young"), 0);
+	CHECK_EQ(ingest_erase_quarantined(reg, yid), 0);
 	free(qold);
 	free(qyoung);
 }

@@ -16,7 +16,8 @@
  * request of it is still open, which is said but is no problem.  With
  * keyrings, every blob a held
  * level can open is read through and every chunk's tag checked.  Manifests
- * in quarantine (plaintext) are listed with their age; one kept past the
+ * in quarantine (plaintext) are listed by id, with their age and the
+ * manifest's name (escaped); one kept past the
  * policy's quarantine_retention is a problem (the retention sweep erases
  * it; --repair does not).
  *
@@ -368,12 +369,15 @@ static void stray(struct fsck *f, const char *path, const char *name, const stru
 		warning("cannot write the audit log");
 }
 
-/* A quarantined manifest: plaintext, listed with its age; one kept past
- * the policy's quarantine_retention is a problem the retention sweep solves. */
+/* A quarantined manifest: plaintext, listed by its id with its age and the
+ * manifest's name (escaped: this is the operator's terminal, not a log);
+ * one kept past the policy's quarantine_retention is a problem the
+ * retention sweep solves. */
 static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 {
 	struct fsck *f = ctx;
-	char *shown = util_escape_for_log(q->name), until[11], per[16];
+	char *id = util_escape_for_log(q->name), until[11], per[16];
+	char *shown = q->manifest ? xasprintf("%s (%s)", id, q->manifest) : xstrdup(id);
 	long days = (long)((f->now - q->since) / 86400);
 
 	f->quarantined++;
@@ -386,6 +390,7 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 		printf("quarantined: %s, %ld day%s old, kept until %s\n", shown, days, days == 1 ? "" : "s", until);
 	}
 	free(shown);
+	free(id);
 	return 0;
 }
 

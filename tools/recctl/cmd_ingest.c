@@ -30,7 +30,7 @@ const char usage_ingest[] =
 	"\n"
 	"Ingest each MANIFEST (X.json naming X.opus and attachments) into the\n"
 	"register.  A manifest that fails is moved with its files to\n"
-	"REGISTER/quarantine/<name>/ with error.txt; one already ingested is a\n"
+	"REGISTER/quarantine/<id>/ with error.txt; one already ingested is a\n"
 	"duplicate and changes nothing.  Exit status 1 when any was quarantined\n"
 	"or failed.\n"
 	"\n"
@@ -129,13 +129,10 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		goto out;
 	}
 	t->quarantined++;
-	{
-		char *reason = xasprintf("%s: %s", name, why);
-
-		if (audit_log(r->cat, a, "quarantine", NULL, "refused", reason))
-			warning("cannot write the audit log");
-		free(reason);
-	}
+	/* The audit log names the quarantined manifest by its id alone: its
+	 * name may name a person (ingest.h). */
+	if (audit_log(r->cat, a, "quarantine", strrchr(qdir, '/') ? strrchr(qdir, '/') + 1 : qdir, "refused", why))
+		warning("cannot write the audit log");
 	fflush(stdout);
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);

@@ -62,7 +62,7 @@ const char usage_watch[] =
 	"attachments) that appears in SPOOL (default REGISTER/spool), and\n"
 	"remove its files once the recording is committed.  Manifests already in\n"
 	"SPOOL are ingested first, in name order.  A manifest that fails is moved\n"
-	"with its files to REGISTER/quarantine/<name>/ with error.txt; one that\n"
+	"with its files to REGISTER/quarantine/<id>/ with error.txt; one that\n"
 	"fails while it (or a file it names) changed in the last 2 seconds is\n"
 	"retried once it has settled.  REGISTER/policy.conf is reloaded when it\n"
 	"changes (and on SIGHUP); a policy that does not load is refused and the\n"
@@ -262,7 +262,8 @@ static void process(struct watcher *w, size_t i)
 	struct entry *e = &w->q[i];
 	struct ingest_result res = { 0 };
 	char *path = xasprintf("%s/%s", w->spool, e->name), *raw = NULL, *why = NULL, *qdir = NULL;
-	char *shown = util_escape_for_log(e->name), *areason = NULL;
+	char *shown = util_escape_for_log(e->name);
+	const char *qid;
 	struct stat st;
 	int64_t wait;
 	int rc, drop = 1, counted = e->backlog;
@@ -317,9 +318,11 @@ static void process(struct watcher *w, size_t i)
 		drop = 0;
 		goto out;
 	}
-	wlog(w, "quarantined %s: %s", shown, why);
-	areason = xasprintf("%s: %s", shown, why);
-	if (audit_log(w->r->cat, &w->actor, "quarantine", NULL, "refused", areason))
+	/* Named by its id alone: the manifest's name may name a person, and
+	 * this log, syslog and the audit log are kept for years. */
+	qid = strrchr(qdir, '/') ? strrchr(qdir, '/') + 1 : qdir;
+	wlog(w, "quarantined %s: %s", qid, why);
+	if (audit_log(w->r->cat, &w->actor, "quarantine", qid, "refused", why))
 		wlog(w, "cannot write the audit log: %s", meta_errmsg());
 out:
 	if (drop)
@@ -333,7 +336,6 @@ out:
 	free(why);
 	free(shown);
 	free(qdir);
-	free(areason);
 }
 
 /* A multi-line policy error as one log line, "; " between the lines. */
