@@ -326,6 +326,36 @@ int64_t util_now(void)
 	return (int64_t)time(NULL);
 }
 
+int util_open_regular(const char *path, struct stat *st)
+{
+	struct stat sb;
+	int fd, flags, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	/* Reads of a regular file never wait on O_NONBLOCK's account, but the
+	 * descriptor goes to code that need not know where it came from. */
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if (st)
+		*st = sb;
+	return fd;
+fail:
+	close(fd);
+	return rc;
+}
+
 int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {
 	int fd, rc = 0;
@@ -333,17 +363,9 @@ int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
 	uint8_t *buf = NULL;
 	size_t got = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = util_open_regular(path, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		goto out;
-	}
+		return fd;
 	if ((uint64_t)st.st_size > max) {
 		rc = -EFBIG;
 		goto out;
@@ -541,9 +563,9 @@ int util_copy_file(const char *from, const char *to, mode_t mode)
 	int in = -1, out = -1, rc = 0;
 	char buf[65536];
 
-	in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	in = util_open_regular(from, NULL);
 	if (in < 0)
-		return -errno;
+		return in;
 	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (out < 0) {
 		rc = -errno;
@@ -584,8 +606,10 @@ int util_move_file(const char *from, const char *to)
 		return 0;
 	if (errno != EXDEV)
 		return -errno;
-	if (stat(from, &st) < 0)
+	if (lstat(from, &st) < 0)
 		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
 	rc = util_copy_file(from, to, st.st_mode & 07777);
 	if (rc)
 		return rc;

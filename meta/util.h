@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define MUST_CHECK __attribute__((warn_unused_result))
@@ -96,8 +97,21 @@ int64_t util_add_months(int64_t t, int n);
 int64_t util_now(void);
 
 /*
- * Read a whole file of at most max bytes into a malloc'd buffer (NUL added
- * past len).  -EFBIG when larger.  The caller frees *out.
+ * Open path for reading without trusting what it names: a file that
+ * someone else writes (a recorder's spool) may be swapped between a check
+ * and the open.  O_NOFOLLOW (a symbolic link is -ELOOP), O_NONBLOCK so that
+ * opening a FIFO or a device does not wait for a writer, then the type is
+ * checked on the descriptor: anything but a regular file is -EINVAL.
+ * O_NONBLOCK is cleared before the descriptor is returned (O_CLOEXEC; the
+ * caller closes it); *st, when not NULL, is filled from it.  Otherwise
+ * -errno, and nothing stays open: -ENOENT, -EACCES, -EAGAIN (a lease is
+ * held on it: the open did not wait for it to break).
+ */
+int util_open_regular(const char *path, struct stat *st) MUST_CHECK;
+/*
+ * Read a whole regular file of at most max bytes into a malloc'd buffer
+ * (NUL added past len), opened with util_open_regular (-ELOOP, -EINVAL).
+ * -EFBIG when larger.  The caller frees *out.
  */
 int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len) MUST_CHECK;
 /* Write len bytes to path atomically and durably: temp file in the same
@@ -148,9 +162,12 @@ int util_mkdir_p(const char *path, mode_t mode) MUST_CHECK;
 int util_write_all(int fd, const void *buf, size_t len) MUST_CHECK;
 /* Read exactly len bytes at off; -EIO on a short read. */
 int util_pread_all(int fd, void *buf, size_t len, off_t off) MUST_CHECK;
-/* Copy a file durably (used when rename() crosses file systems). */
+/* Copy a regular file durably (used when rename() crosses file systems);
+ * from is opened with util_open_regular (-ELOOP, -EINVAL). */
 int util_copy_file(const char *from, const char *to, mode_t mode) MUST_CHECK;
-/* rename(), falling back to copy+unlink across file systems. */
+/* rename(), falling back to copy+unlink across file systems, which only a
+ * regular file takes: anything else (a FIFO, a symbolic link) there is
+ * -EINVAL, and from is left where it is. */
 int util_move_file(const char *from, const char *to) MUST_CHECK;
 /* rm -rf of a directory tree the caller owns. */
 int util_remove_tree(const char *path);

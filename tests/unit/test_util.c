@@ -1,6 +1,6 @@
 /* Unit tests of meta/util: times, dates, months, hex, ids, atomic files,
- * ownership inside a register, error messages, errno names and the string
- * builder. */
+ * ownership inside a register, opening a file someone else writes, error
+ * messages, errno names and the string builder. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -160,6 +160,42 @@ out:
 	free(dir);
 }
 
+/* A FIFO opens without a writer and is refused, a symbolic link is not
+ * followed, a regular file comes back blocking. */
+TEST(test_util_open_regular_refuses_fifos_and_links_without_waiting)
+{
+	char *dir = t_mkdtemp("util"), *fifo, *link, *reg;
+	struct stat st;
+	int fd;
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	fifo = xasprintf("%s/fifo", dir);
+	link = xasprintf("%s/link", dir);
+	reg = xasprintf("%s/file", dir);
+	CHECK_EQ(mkfifo(fifo, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(reg, "abc", 3, 0600), 0);
+	CHECK_EQ(symlink(reg, link), 0);
+	CHECK_EQ(util_open_regular(fifo, NULL), -EINVAL);
+	CHECK_EQ(util_open_regular(link, NULL), -ELOOP);
+	CHECK_EQ(util_open_regular(dir, NULL), -EINVAL);
+	fd = util_open_regular(reg, &st);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ(st.st_size, 3);
+		CHECK_EQ(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+		close(fd);
+	}
+	CHECK_EQ(util_copy_file(fifo, reg, 0600), -EINVAL);
+	CHECK_EQ(util_read_file(fifo, 100, &(uint8_t *){ NULL }, &(size_t){ 0 }), -EINVAL);
+	free(fifo);
+	free(link);
+	free(reg);
+	util_remove_tree(dir);
+	free(dir);
+}
+
 TEST(test_meta_fail_may_quote_its_own_last_message)
 {
 	meta_fail(-EINVAL, "inner %d", 1);
@@ -271,6 +307,7 @@ int main(void)
 	RUN(test_util_is_id_accepts_32_lower_case_hex_digits_only);
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
 	RUN(test_util_adopt_gives_what_root_creates_the_owner_of_its_folder);
+	RUN(test_util_open_regular_refuses_fifos_and_links_without_waiting);
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
