@@ -40,6 +40,7 @@
 struct pending {
 	char id[RECFS_ID_HEX];
 	char *src;	/* input file path */
+	int fd;		/* open since validation (util_open_regular); read through it only */
 	char *blob;	/* blob path once written */
 	const char *role;
 	int n;
@@ -96,34 +97,43 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	struct pending *p;
 	struct stat st;
 	char *path;
+	int fd;
 
 	if (!plain_name(name))
 		return meta_fail(-EINVAL, "%s must be a plain file name in the manifest's folder", what);
 	if (j->n_art >= MAX_ATTACHMENTS + 1)
 		return meta_fail(-EINVAL, "too many attachments (at most %d)", MAX_ATTACHMENTS);
 	path = xasprintf("%s/%s", j->dir, name);
-	if (lstat(path, &st) < 0) {
-		int e = errno;
-		free(path);
-		return meta_fail(-ENOENT, "%s named in the manifest %s", what,
-				 e == ENOENT ? "is missing" : "cannot be read");
-	}
-	if (!S_ISREG(st.st_mode)) {
-		free(path);
-		return meta_fail(-EINVAL, "%s named in the manifest is not a regular file", what);
-	}
-	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
-		free(path);
-		return meta_fail(-EFBIG, "%s is larger than 4 GiB", what);
-	}
 	for (size_t i = 0; i < j->n_art; i++) {
 		if (!strcmp(j->art[i].src, path)) {
 			free(path);
 			return meta_fail(-EINVAL, "the same file is named twice in the manifest");
 		}
 	}
+	/* Opened once, here, and read through this descriptor only: what is
+	 * read is what was checked, whatever is renamed in the spool later. */
+	fd = util_open_regular(path, &st);
+	if (fd < 0) {
+		free(path);
+		if (fd == -ENOENT)
+			return meta_fail(-ENOENT, "%s named in the manifest is missing", what);
+		if (fd == -ELOOP)
+			return meta_fail(-EINVAL, "%s named in the manifest is a symbolic link: only regular files are "
+					 "taken", what);
+		if (fd == -EINVAL)
+			return meta_fail(-EINVAL, "%s named in the manifest is not a regular file", what);
+		if (fd == -EAGAIN)	/* a lease held by its writer: try again later */
+			return meta_fail(-EAGAIN, "%s named in the manifest is still in use", what);
+		return meta_fail(-ENOENT, "%s named in the manifest cannot be read", what);
+	}
+	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
+		close(fd);
+		free(path);
+		return meta_fail(-EFBIG, "%s is larger than 4 GiB", what);
+	}
 	p = &j->art[j->n_art++];
 	p->src = path;
+	p->fd = fd;
 	p->role = role;
 	p->n = n;
 	p->size = (uint64_t)st.st_size;
@@ -193,11 +203,11 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "audio is missing or not a string");
 	if ((rc = add_file(j, audio, "audio", 0, "audio file")))
 		return rc;
-	rc = opus_probe_file(j->art[0].src, &j->audio);
+	rc = opus_probe_fd(j->art[0].fd, &j->audio);
 	if (rc)
 		return meta_fail(rc == -ENOMEM ? rc : -EINVAL, "audio: %s", meta_errmsg());
 	/* Comment tags that may name someone go to the sealed details. */
-	rc = opus_strip_open(j->art[0].src, &j->strip);
+	rc = opus_strip_fdopen(j->art[0].fd, &j->strip);
 	if (rc)
 		return meta_fail(rc, "audio: %s", meta_errmsg());
 	j->art[0].size = opus_strip_size(j->strip);
@@ -285,7 +295,6 @@ static int write_blobs(struct reg *r, struct job *j)
 	for (size_t i = 0; i < j->n_art; i++) {
 		struct pending *p = &j->art[i];
 		char *dir;
-		int fd;
 
 		crypto_new_id(p->id);
 		p->dek = crypto_key_new(CRYPTO_DEK_BYTES, 1);
@@ -302,14 +311,7 @@ static int write_blobs(struct reg *r, struct job *j)
 		if (!strcmp(p->role, "audio")) {
 			rc = blob_write_source(p->blob, p->id, p->dek, strip_source, j->strip, p->size);
 		} else {
-			fd = open(p->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-			if (fd < 0) {
-				rc = meta_fail(-errno, "cannot read an input file: %s", strerror(errno));
-				free(dir);
-				return rc;
-			}
-			rc = blob_write_fd(p->blob, p->id, p->dek, fd, p->size);
-			close(fd);
+			rc = blob_write_fd(p->blob, p->id, p->dek, p->fd, p->size);
 		}
 		if (rc == 0)
 			rc = util_fsync_dir(dir);
@@ -440,6 +442,8 @@ static void job_free(struct job *j, int remove_blobs)
 	for (size_t i = 0; i < j->n_art; i++) {
 		if (remove_blobs && j->art[i].blob)
 			unlink(j->art[i].blob);
+		if (j->art[i].fd >= 0)
+			close(j->art[i].fd);
 		free(j->art[i].src);
 		free(j->art[i].blob);
 		crypto_key_free(j->art[i].dek);
@@ -470,6 +474,11 @@ int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const str
 	rc = util_read_file(manifest_path, INGEST_MANIFEST_MAX, &buf, &len);
 	if (rc == -EFBIG) {
 		rc = meta_fail(-EFBIG, "manifest is larger than %d bytes", INGEST_MANIFEST_MAX);
+		goto out;
+	}
+	if (rc == -ELOOP || rc == -EINVAL) {
+		rc = meta_fail(-EINVAL, "manifest is %s: only regular files are taken",
+			       rc == -ELOOP ? "a symbolic link" : "not a regular file");
 		goto out;
 	}
 	if (rc) {
@@ -542,14 +551,16 @@ int ingest_is_input_error(int rc)
 	return rc == -EINVAL || rc == -ENOENT || rc == -EFBIG;
 }
 
-/* Names of files a manifest refers to, as far as it parses. */
-static void referenced_files(const char *manifest_path, char ***names, size_t *n)
+void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n)
 {
-	json_t *root = json_load_file(manifest_path, 0, NULL), *v, *a;
-	size_t i;
+	json_t *root = NULL, *v, *a;
+	uint8_t *buf = NULL;
+	size_t i, len = 0;
 
 	*names = NULL;
 	*n = 0;
+	if (util_read_file(manifest_path, INGEST_MANIFEST_MAX, &buf, &len) == 0)
+		root = json_loadb((const char *)buf, len, 0, NULL);
 	if (!json_is_object(root))
 		goto out;
 	v = json_object_get(root, "audio");
@@ -566,6 +577,28 @@ static void referenced_files(const char *manifest_path, char ***names, size_t *n
 	}
 out:
 	json_decref(root);
+	if (buf)
+		crypto_memzero(buf, len);
+	free(buf);
+}
+
+/*
+ * Move an input file into quarantine.  Across file systems only a regular
+ * file is copied (util_move_file): anything else (a FIFO, a symbolic link,
+ * a device) holds nothing worth keeping and is neither read nor followed;
+ * it is removed from the spool (a directory stays) and counted in
+ * *left_out.
+ */
+static int take_input(const char *from, const char *to, size_t *left_out)
+{
+	int rc = util_move_file(from, to);
+
+	if (rc == -EINVAL || rc == -ELOOP) {
+		(*left_out)++;
+		(void)unlink(from);
+		rc = 0;
+	}
+	return rc;
 }
 
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
@@ -576,13 +609,13 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
 	const char *dir = dirname(copy1), *base = basename(copy2);
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
-	size_t n = 0;
+	size_t n = 0, left_out = 0;
 	int rc = 0;
 
 	char *dot = strrchr(stem, '.');
 	if (dot && dot != stem)
 		*dot = '\0';
-	referenced_files(manifest_path, &names, &n);
+	ingest_manifest_files(manifest_path, &names, &n);
 	/* Named by a pseudonymous id: the recorder chose the manifest's name,
 	 * which may name a person, and the folder's name reaches logs. */
 	for (int i = 0;; i++) {
@@ -617,7 +650,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				take = 1;
 			if (take) {
 				char *from = xasprintf("%s/%s", dir, e->d_name), *to = xasprintf("%s/%s", q, e->d_name);
-				int mrc = util_move_file(from, to);
+				int mrc = take_input(from, to, &left_out);
+
 				if (mrc && !rc)
 					rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
 				free(from);
@@ -628,7 +662,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	}
 	/* One line of plain text, whatever the reason quotes. */
 	shown = util_escape_for_log(reason && *reason ? reason : "ingest failed");
-	text = xasprintf("%s\n", shown);
+	text = left_out ? xasprintf("%s (%zu files were not regular files: not kept)\n", shown, left_out)
+			: xasprintf("%s\n", shown);
 	free(copy1);
 	copy1 = xasprintf("%s/error.txt", q);
 	int wrc = util_write_file_adopt(copy1, text, strlen(text), 0600);
@@ -646,7 +681,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	/* The manifest last: while it is still in the spool, the rest is too. */
 	free(copy1);
 	copy1 = xasprintf("%s/%s", q, base);
-	int mrc = util_move_file(manifest_path, copy1);
+	int mrc = take_input(manifest_path, copy1, &left_out);
 	if (mrc && !rc)
 		rc = meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
 	if (qdir) {
@@ -789,7 +824,7 @@ int ingest_remove_inputs(const char *manifest_path)
 	size_t n = 0;
 	int rc = 0;
 
-	referenced_files(manifest_path, &names, &n);
+	ingest_manifest_files(manifest_path, &names, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *p = xasprintf("%s/%s", dir, names[i]);
 		if (unlink(p) < 0 && errno != ENOENT && !rc)

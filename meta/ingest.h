@@ -38,8 +38,12 @@ struct ingest_result {
 
 /*
  * Ingest one manifest.  Files named in it are looked up in the manifest's
- * directory and must be plain names there (no '/', no "..").  Input files
- * are left in place.  On failure returns a negative errno with
+ * directory and must be plain names there (no '/', no "..").  The manifest
+ * and each file are opened once with util_open_regular and read only
+ * through that descriptor: a symbolic link, a FIFO or a device is -EINVAL
+ * ("is a symbolic link", "is not a regular file"), never followed or
+ * waited on; a file under a lease is -EAGAIN.  Input files are left in
+ * place.  On failure returns a negative errno with
  * meta_errmsg() saying what is wrong in one line (no personal data), and
  * nothing of the recording remains in the register; see
  * ingest_is_input_error for which failures are the input's.
@@ -85,7 +89,11 @@ int ingest_is_input_error(int rc);
  * (malloc'd, may be NULL) receives the folder's path; its last component,
  * the id, is what logs and the audit log name.  The folder, error.txt and
  * manifest-name.txt take the owner and group of quarantine/
- * (util_mkdir_adopt); the moved files keep theirs.
+ * (util_mkdir_adopt); the moved files keep theirs.  Files are renamed,
+ * or copied across file systems, and only regular ones are copied: a FIFO,
+ * a symbolic link or a device that would have to be is removed from the
+ * spool instead (error.txt counts those of the named files), never read or
+ * followed.
  */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
 
@@ -126,6 +134,15 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
  * which), after which part of it may be gone.  An absent folder is 0.
  */
 int ingest_erase_quarantined(struct reg *r, const char *name) MUST_CHECK;
+
+/*
+ * The plain file names (no '/', no "..") that the manifest at
+ * manifest_path names (audio, attachments), as far as it reads and parses:
+ * none when it is not a regular file (util_read_file) or not JSON.  *names
+ * (malloc'd, with the malloc'd names) is the caller's to free; *n their
+ * number.
+ */
+void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n);
 
 /* Remove the manifest's input files (after a committed ingest; the
  * manifest itself last, so a crash in between repeats a no-op). */

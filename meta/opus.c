@@ -257,19 +257,35 @@ out:
 	return ret;
 }
 
+/* The message of util_open_regular's failure on the audio file. */
+static int open_failed(int rc)
+{
+	if (rc == -ELOOP)
+		return meta_fail(-EINVAL, "audio file is a symbolic link: only regular files are taken");
+	if (rc == -EINVAL)
+		return meta_fail(-EINVAL, "audio is not a regular file");
+	return meta_fail(rc, "audio file cannot be opened: %s", strerror(-rc));
+}
+
 int opus_probe_file(const char *path, struct opus_info *out)
+{
+	int fd = util_open_regular(path, NULL), ret;
+
+	if (fd < 0)
+		return open_failed(fd);
+	ret = opus_probe_fd(fd, out);
+	close(fd);
+	return ret;
+}
+
+int opus_probe_fd(int fd, struct opus_info *out)
 {
 	struct src s = { .fn = fd_read };
 	OggOpusFile *of = NULL;
 	struct stat st;
 	ogg_int64_t total;
-	int fd = -1, err = 0, links, channels, i, ret;
+	int err = 0, links, channels, i, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = meta_fail(-errno, "audio file cannot be opened: %s", strerror(errno));
-		goto out;
-	}
 	if (fstat(fd, &st) < 0) {
 		ret = meta_fail(-errno, "audio file cannot be examined: %s", strerror(errno));
 		goto out;
@@ -321,8 +337,6 @@ int opus_probe_file(const char *path, struct opus_info *out)
 	ret = 0;
 out:
 	op_free(of);
-	if (fd >= 0)
-		close(fd);
 	return ret;
 }
 
@@ -1041,6 +1055,17 @@ static void walk_reset(struct opus_strip *s, int planning)
 
 int opus_strip_open(const char *path, struct opus_strip **out)
 {
+	int fd = util_open_regular(path, NULL), rc;
+
+	if (fd < 0)
+		return open_failed(fd);
+	rc = opus_strip_fdopen(fd, out);
+	close(fd);
+	return rc;
+}
+
+int opus_strip_fdopen(int fd, struct opus_strip **out)
+{
 	struct opus_strip *s = xcalloc(1, sizeof(*s));
 	struct stat st;
 	int rc;
@@ -1051,7 +1076,9 @@ int opus_strip_open(const char *path, struct opus_strip **out)
 		free(s);
 		return -ENOMEM;
 	}
-	s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Its own descriptor of the same open file: reads are preads, so the
+	 * caller's offset is neither used nor moved. */
+	s->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (s->fd < 0) {
 		rc = meta_fail(-errno, "audio file cannot be opened: %s", strerror(errno));
 		goto out;

@@ -23,12 +23,21 @@ struct opus_info {
 };
 
 /*
- * Open the Ogg Opus file at path and check it: it must open, be seekable,
- * have one channel count over all links and a non-zero length.  -EINVAL with
- * a message (meta_errmsg) saying what is wrong, e.g. "audio is not an Ogg
- * Opus stream".
+ * Open the Ogg Opus file at path and check it: it must be a regular file
+ * (util_open_regular: a symbolic link, a FIFO or a device is -EINVAL, and
+ * is neither followed nor waited for), open, be seekable, have one channel
+ * count over all links and a non-zero length.  -EINVAL with a message
+ * (meta_errmsg) saying what is wrong, e.g. "audio is not an Ogg Opus
+ * stream"; -ENOENT when absent.  *out is set only on success.
  */
 int opus_probe_file(const char *path, struct opus_info *out) MUST_CHECK;
+/*
+ * The same check of the file open at fd (the caller's: neither closed nor
+ * moved, every read is a pread), which must be a regular file (-EINVAL).
+ * Ingest opens each input once and checks, strips and stores what it
+ * opened, whatever is renamed in the spool meanwhile.
+ */
+int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
 
 /*
  * The stored form of an Ogg Opus file.  Comment tags (TITLE=, ARTIST=,
@@ -54,12 +63,19 @@ int opus_probe_file(const char *path, struct opus_info *out) MUST_CHECK;
 struct opus_strip;
 
 /*
- * Read the Ogg Opus file at path through once and plan its stored form.
- * The file stays open in *out (owned by the caller: opus_strip_close) for
- * opus_strip_read.  -EINVAL as above, -ENOENT, -ENOMEM, -EIO on a read
- * error; meta_errmsg() says which, naming no tag.
+ * Read the Ogg Opus file at path (opened as opus_probe_file does) through
+ * once and plan its stored form.  The file stays open in *out (owned by
+ * the caller: opus_strip_close) for opus_strip_read.  -EINVAL as above,
+ * -ENOENT, -ENOMEM, -EIO on a read error; meta_errmsg() says which, naming
+ * no tag.
  */
 int opus_strip_open(const char *path, struct opus_strip **out) MUST_CHECK;
+/*
+ * The same for the regular file open at fd (-EINVAL when it is none).  *out
+ * keeps a descriptor of its own (a dup: the caller still closes fd, and
+ * may do so at once); reads are preads, so fd's offset is not moved.
+ */
+int opus_strip_fdopen(int fd, struct opus_strip **out) MUST_CHECK;
 /* Size in bytes of the stored form. */
 uint64_t opus_strip_size(const struct opus_strip *s);
 /* 1 when the stored form is the file as it is (nothing removed). */

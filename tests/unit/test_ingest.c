@@ -2,6 +2,7 @@
  * recording wholly or not at all; bad input says what is wrong and leaves
  * nothing behind; nothing personal reaches the catalog in the clear. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -177,6 +178,46 @@ TEST(test_ingest_refuses_a_manifest_of_ten_megabytes)
 	CHECK_EQ(ingest("big.json", &res), -EFBIG);
 	CHECK(strstr(meta_errmsg(), "larger") != NULL);
 	free(p);
+}
+
+/*
+ * Inputs that are not regular files are refused, each with its reason,
+ * without waiting on a FIFO (no writer ever comes) and without reading
+ * through a symbolic link (the target's access time stays as it was).
+ */
+TEST(test_ingest_refuses_fifos_and_links_without_waiting_or_reading)
+{
+	char *fifo = xasprintf("%s/spool/n-chat.txt", dir), *link = xasprintf("%s/spool/n.opus", dir);
+	char *secret = xasprintf("%s/secret", dir), *mfifo = xasprintf("%s/spool/m.json", dir);
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct ingest_result res;
+	struct stat st;
+
+	CHECK_EQ(mkfifo(fifo, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(secret, "root:x:0:0", 10, 0600), 0);
+	CHECK_EQ(utimensat(AT_FDCWD, secret, old, 0), 0);
+	CHECK_EQ(symlink(secret, link), 0);
+	copy_fixture("tests/fixtures/mono.opus", "o.opus");
+	write_text("n.json", "{\"recorded_at\": \"2026-03-02T10:15:00Z\", \"source\": \"customer-service\","
+			     " \"audio\": \"o.opus\", \"attachments\": [{\"file\": \"n-chat.txt\", \"kind\": \"chat\"}]}");
+	CHECK_EQ(ingest("n.json", &res), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "not a regular file") != NULL);
+	write_text("n.json", "{\"recorded_at\": \"2026-03-02T10:15:00Z\", \"source\": \"customer-service\","
+			     " \"audio\": \"n.opus\"}");
+	CHECK_EQ(ingest("n.json", &res), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "symbolic link") != NULL);
+	CHECK_EQ(stat(secret, &st), 0);
+	CHECK_EQ(st.st_atim.tv_sec, 1000000000);
+	CHECK_EQ(mkfifo(mfifo, 0600), 0);
+	CHECK_EQ(ingest("m.json", &res), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "manifest is not a regular file") != NULL);
+	unlink(fifo);
+	unlink(link);
+	unlink(mfifo);
+	free(fifo);
+	free(link);
+	free(secret);
+	free(mfifo);
 }
 
 TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
@@ -410,6 +451,7 @@ int main(void)
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
+	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
 	RUN(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside);
 	RUN(test_subject_roles_are_the_words_of_the_format);

@@ -45,8 +45,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "ingest.h"
 #include "recctl.h"
 
@@ -219,34 +217,20 @@ static int64_t age_ms(const char *path, int64_t now)
 static int64_t unsettled_ms(const char *spool, const char *path)
 {
 	int64_t now = now_ms(CLOCK_REALTIME), youngest = age_ms(path, now), a;
-	json_t *root = json_load_file(path, 0, NULL), *v, *x;
-	size_t i;
+	char **names = NULL;
+	size_t n = 0;
 
-	if (json_is_object(root)) {
-		const char *names[1 + 64];
-		size_t n = 0;
+	ingest_manifest_files(path, &names, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *p = xasprintf("%s/%s", spool, names[i]);
 
-		v = json_object_get(root, "audio");
-		if (json_is_string(v))
-			names[n++] = json_string_value(v);
-		json_array_foreach(json_object_get(root, "attachments"), i, x) {
-			v = json_object_get(x, "file");
-			if (json_is_string(v) && n < sizeof(names) / sizeof(names[0]))
-				names[n++] = json_string_value(v);
-		}
-		for (i = 0; i < n; i++) {
-			char *p;
-
-			if (strchr(names[i], '/'))
-				continue;
-			p = xasprintf("%s/%s", spool, names[i]);
-			a = age_ms(p, now);
-			if (a < youngest)
-				youngest = a;
-			free(p);
-		}
+		a = age_ms(p, now);
+		if (a < youngest)
+			youngest = a;
+		free(p);
+		free(names[i]);
 	}
-	json_decref(root);
+	free(names);
 	if (youngest == INT64_MAX || youngest >= SETTLE_MS)
 		return 0;
 	/* A timestamp in the future (clock step): wait one full period. */

@@ -1,0 +1,190 @@
+#!/bin/bash
+# The recorder's spool cannot hang `recctl watch` or make it read what is
+# not a recording (issue 12).  Every file from the spool is opened
+# O_NONBLOCK|O_NOFOLLOW and checked on its descriptor, so:
+#  1. a FIFO as manifest is skipped, a FIFO as attachment and a symbolic
+#     link to /etc/shadow as audio are quarantined, each with a clear
+#     error, and nothing is read through the link;
+#  2. attachments and a manifest swapped between a regular file and a FIFO
+#     while the daemon works through 30 manifests never block it;
+# and after each, the daemon still ingests the next good manifest.  The
+# spool is on a file system of its own (tmpfs), so quarantine copies
+# rather than renames: it copies no FIFO and follows no link.
+. "$(dirname "$0")/lib.sh"
+
+FIX=$T_ROOT/tests/fixtures
+make_register "$T_TMP/a"
+SPOOL=$T_TMP/spool
+LOG=$T_TMP/watch.log
+mkdir -p "$SPOOL"
+mount -t tmpfs -o size=64m,mode=0700 recfs-test-spool "$SPOOL" || t_abort "tmpfs" "cannot mount a tmpfs spool"
+WATCH_PID=
+cleanup()
+{
+	# SIGKILL: a daemon hung in open(2) has SIGTERM blocked (signalfd).
+	[ -n "$WATCH_PID" ] && kill -9 "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
+	[ -n "${FLIP_PID:-}" ] && kill "$FLIP_PID" 2>/dev/null
+	umount "$SPOOL" 2>/dev/null
+	t_cleanup
+}
+trap cleanup EXIT
+
+# manifest NAME [ATTACHMENT]: a good manifest NAME.json with NAME.opus
+# (the fixture, unless NAME.opus is there already, as whatever it is: never
+# written through) and, when given, the named attachment as chat.  The
+# title makes each one new.  The manifest comes last, renamed into place.
+n_good=0
+manifest()
+{
+	local name=$1 att=${2:-}
+	n_good=$((n_good + 1))
+	[ -e "$SPOOL/$name.opus" ] || [ -L "$SPOOL/$name.opus" ] || cp "$FIX/mono.opus" "$SPOOL/$name.opus"
+	python3 - "$SPOOL" "$name" "$att" "$n_good" <<'PY'
+import json, os, sys
+spool, name, att, n = sys.argv[1:5]
+m = {"recorded_at": "2026-03-%02dT10:%02d:00Z" % (1 + int(n) % 27, int(n) % 60), "source": "customer-service",
+     "title": "Spool test %s" % n, "subjects": [{"role": "customer", "name": "Test Person %s" % n}],
+     "audio": name + ".opus"}
+if att:
+    m["attachments"] = [{"file": att, "kind": "chat"}]
+tmp = os.path.join(spool, ".%s.json" % name)
+json.dump(m, open(tmp, "w"))
+os.rename(tmp, os.path.join(spool, name + ".json"))
+PY
+}
+
+log_has() { grep -q -- "$1" "$LOG" 2>/dev/null; }
+# wait_log SECONDS PATTERN: 0 once the daemon's log has a matching line.
+wait_log()
+{
+	local i
+	for i in $(seq 1 $(($1 * 10))); do
+		log_has "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+alive() { kill -0 "$WATCH_PID" 2>/dev/null; }
+# serves NAME: the daemon is alive and ingests a good manifest NAME.
+serves()
+{
+	manifest "$1"
+	if alive && wait_log 15 "ingested $1.json"; then
+		pass "the daemon still ingests the next good manifest ($1)"
+	else
+		fail "the daemon still ingests the next good manifest ($1)" "$(tail -n 3 "$LOG")"
+	fi
+}
+
+"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL" 2>>"$LOG" &
+WATCH_PID=$!
+wait_log 10 "watching" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
+serves good-0
+
+# --- 1. FIFOs and links as inputs -------------------------------------------------
+mkfifo "$SPOOL/.fifo" && mv "$SPOOL/.fifo" "$SPOOL/fifo.json"	# moved in, as a recorder does
+wait_log 10 "fifo.json" && pass "a FIFO manifest is seen" || fail "a FIFO manifest is seen" "$(tail -n 3 "$LOG")"
+assert_contains "a FIFO manifest is skipped: not a regular file" "$(grep 'fifo.json' "$LOG")" "not a regular file"
+serves good-1
+
+mkfifo "$SPOOL/pipe-chat.txt"
+manifest pipe pipe-chat.txt
+wait_log 15 "quarantined pipe.json" && pass "an attachment that is a FIFO is quarantined" ||
+	fail "an attachment that is a FIFO is quarantined" "$(tail -n 3 "$LOG")"
+assert_contains "its error names the attachment as not a regular file" \
+	"$(grep 'quarantined pipe.json' "$LOG")" "attachment named in the manifest is not a regular file"
+assert_no_file "the FIFO is not copied to quarantine" "$REG/quarantine/pipe/pipe-chat.txt"
+assert_no_file "the FIFO is gone from the spool" "$SPOOL/pipe-chat.txt"
+assert_contains "error.txt says a named file was left out" "$(cat "$REG/quarantine/pipe/error.txt" 2>&1)" \
+	"not regular files"
+serves good-2
+
+ln -s /etc/shadow "$SPOOL/shadow.opus"
+printf 'root:secret-marker:0:0\n' >"$T_TMP/secret"
+touch -a -d '2001-01-01' "$T_TMP/secret"
+ln -s "$T_TMP/secret" "$SPOOL/shadow-chat.txt"
+manifest shadow shadow-chat.txt
+wait_log 15 "quarantined shadow.json" && pass "audio that is a link to /etc/shadow is quarantined" ||
+	fail "audio that is a link to /etc/shadow is quarantined" "$(tail -n 3 "$LOG")"
+assert_contains "its error names the link" "$(grep 'quarantined shadow.json' "$LOG")" "symbolic link"
+assert_eq "nothing of /etc/shadow or the linked file is in quarantine" 0 \
+	"$(cat "$REG"/quarantine/shadow/* 2>/dev/null | grep -c -e '^root:' -e 'secret-marker')"
+assert_eq "the linked file was not read (its access time)" "2001-01-01" "$(stat -c %x "$T_TMP/secret" | cut -c1-10)"
+serves good-3
+
+# --- 2. inputs swapped for FIFOs while the daemon works ---------------------------------
+# A flipper swaps each race-K-chat.txt and flip.json between a regular file
+# and a FIFO (rename over, so every open sees one or the other) as fast as
+# it can, while the daemon takes 30 manifests and flip.json.
+printf '10:00 agent: hello\n' >"$T_TMP/chat"
+for k in $(seq 1 30); do
+	cp "$T_TMP/chat" "$SPOOL/race-$k-chat.txt"
+done
+flipper()
+{
+	local i=0 k
+	while :; do
+		i=$((i + 1))
+		for k in $(seq 1 30); do
+			[ -e "$SPOOL/race-$k.opus" ] || continue	# taken by the daemon
+			if [ $((i % 2)) -eq 0 ]; then
+				mkfifo "$SPOOL/.f$k" && mv -f "$SPOOL/.f$k" "$SPOOL/race-$k-chat.txt"
+			else
+				cp "$T_TMP/chat" "$SPOOL/.r$k" && mv -f "$SPOOL/.r$k" "$SPOOL/race-$k-chat.txt"
+			fi
+		done
+		if [ $((i % 2)) -eq 0 ]; then
+			mkfifo "$SPOOL/.fm" && mv -f "$SPOOL/.fm" "$SPOOL/flip.json"
+		else
+			printf '{"recorded_at": "2026-03-01T10:00:00Z", "source": "customer-service", "audio": "flip.opus"}' \
+				>"$SPOOL/.rm" && mv -f "$SPOOL/.rm" "$SPOOL/flip.json"
+		fi
+	done 2>/dev/null
+}
+cp "$FIX/mono.opus" "$SPOOL/flip.opus"
+flipper &
+FLIP_PID=$!
+for k in $(seq 1 30); do
+	manifest "race-$k" "race-$k-chat.txt"
+done
+left=30
+for i in $(seq 1 300); do
+	left=0
+	for k in $(seq 1 30); do
+		[ -e "$SPOOL/race-$k.json" ] && left=$((left + 1))
+	done
+	[ "$left" -eq 0 ] && break
+	alive || break
+	sleep 0.1
+done
+kill "$FLIP_PID" 2>/dev/null
+wait "$FLIP_PID" 2>/dev/null
+FLIP_PID=
+assert_eq "all 30 racing manifests were dealt with, none hung the daemon" 0 "$left"
+ok=$(grep -c '^ingested race-' "$LOG")
+quar=$(grep -c '^quarantined race-' "$LOG")
+echo "# racing manifests: $ok ingested, $quar quarantined"
+assert_eq "each racing manifest was ingested or quarantined" 30 "$((ok + quar))"
+for q in "$REG"/quarantine/race-*/; do
+	[ -d "$q" ] || continue
+	for f in "$q"*; do
+		[ -f "$f" ] || [ ! -e "$f" ] || { fail "quarantine holds only regular files" "$f"; continue 2; }
+	done
+done
+pass "quarantine holds only regular files"
+rm -f "$SPOOL/flip.json" "$SPOOL/flip.opus" "$SPOOL"/race-*
+serves good-4
+
+kill "$WATCH_PID"
+for i in $(seq 1 100); do
+	alive || break
+	sleep 0.1
+done
+if alive; then
+	fail "the daemon stops cleanly on SIGTERM" "still running 10 s later (hung in an open?)"
+else
+	wait "$WATCH_PID"
+	assert_eq "the daemon stops cleanly on SIGTERM" 0 "$?"
+	WATCH_PID=
+fi
+t_done
