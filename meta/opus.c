@@ -31,11 +31,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ogg/ogg.h>
@@ -58,6 +63,9 @@
 #define WINDOW_CAP (WINDOW_KEEP * 2 + BLOCK_FRAMES * MAX_CHANNELS * 2)
 #define PCM_BYTES (BLOCK_FRAMES * MAX_CHANNELS * sizeof(float))
 _Static_assert(WINDOW_CAP + PCM_BYTES <= OPUS_WAV_DECODER_BYTES, "opus.h states the decoder's buffers");
+/* How long libopusfile may take to judge one file (judge_apart): its
+ * open reads a few pages per link, milliseconds for a file of hours. */
+#define JUDGE_MS 60000
 /* Ogg page: 27 header bytes, up to 255 lacing values of up to 255 each. */
 #define OGG_PAGE_MAX (27 + 255 + 255 * 255)
 
@@ -278,66 +286,183 @@ int opus_probe_file(const char *path, struct opus_info *out)
 	return ret;
 }
 
-int opus_probe_fd(int fd, struct opus_info *out)
-{
-	struct src s = { .fn = fd_read };
-	OggOpusFile *of = NULL;
-	struct stat st;
-	ogg_int64_t total;
-	int err = 0, links, channels, i, ret;
+/* libopusfile's verdict on a file, as judge() gives it. */
+struct verdict {
+	int ret;		/* 0, or a negative errno with msg */
+	int channels;
+	int64_t total;		/* op_pcm_total(of, -1) */
+	char msg[400];		/* meta_errmsg() of a refusal */
+};
+_Static_assert(sizeof(struct verdict) <= PIPE_BUF, "one atomic write");
 
-	if (fstat(fd, &st) < 0) {
-		ret = meta_fail(-errno, "audio file cannot be examined: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = meta_fail(-EINVAL, "audio is not a regular file");
-		goto out;
-	}
-	if (st.st_size == 0) {
-		ret = meta_fail(-EINVAL, "audio file is empty");
-		goto out;
-	}
-	s.ctx = &fd;
-	s.size = (uint64_t)st.st_size;
+/* The part of the probe that libopusfile does, in whichever process. */
+static void judge(int fd, uint64_t size, struct verdict *v)
+{
+	struct src s = { .fn = fd_read, .ctx = &fd, .size = size };
+	OggOpusFile *of = NULL;
+	ogg_int64_t total;
+	int err = 0, links, channels, i;
+
+	memset(v, 0, sizeof(*v));
+	meta_clear_error();
 	of = op_open_callbacks(&s, &src_callbacks, NULL, 0, &err);
 	if (!of) {
-		ret = op_fail(err, &s);
+		v->ret = op_fail(err, &s);
 		goto out;
 	}
 	if (!op_seekable(of)) {
-		ret = meta_fail(-EINVAL, "audio is not seekable");
+		v->ret = meta_fail(-EINVAL, "audio is not seekable");
 		goto out;
 	}
 	links = op_link_count(of);
 	channels = op_channel_count(of, 0);
 	for (i = 1; i < links; i++) {
 		if (op_channel_count(of, i) != channels) {
-			ret = meta_fail(-EINVAL, "audio changes channel count between links "
-					"(%d, then %d)", channels, op_channel_count(of, i));
+			v->ret = meta_fail(-EINVAL, "audio changes channel count between links "
+					   "(%d, then %d)", channels, op_channel_count(of, i));
 			goto out;
 		}
 	}
 	if (channels < 1 || channels > MAX_CHANNELS) {
-		ret = meta_fail(-EINVAL, "audio has %d channels; at most %d are supported",
-				channels, MAX_CHANNELS);
+		v->ret = meta_fail(-EINVAL, "audio has %d channels; at most %d are supported",
+				   channels, MAX_CHANNELS);
 		goto out;
 	}
 	total = op_pcm_total(of, -1);
 	if (total <= 0) {
-		ret = meta_fail(-EINVAL, "audio has no length");
+		v->ret = meta_fail(-EINVAL, "audio has no length");
 		goto out;
 	}
-	ret = check_tail(fd, s.size);
-	if (ret < 0)
-		goto out;
-	out->channels = channels;
-	out->pcm_samples = (uint64_t)total;
-	out->duration_ms = (uint64_t)total * 1000 / OPUS_RATE;
-	ret = 0;
+	v->channels = channels;
+	v->total = total;
 out:
 	op_free(of);
-	return ret;
+	snprintf(v->msg, sizeof(v->msg), "%s", v->ret ? meta_errmsg() : "");
+}
+
+/* Read the child's verdict from fd within JUDGE_MS: 0, -ETIMEDOUT, or
+ * -EPIPE when it ended without one. */
+static int read_verdict(int fd, struct verdict *v)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int64_t left = JUDGE_MS;
+	size_t got = 0;
+
+	while (got < sizeof(*v)) {
+		struct timespec t0, t1;
+		ssize_t n;
+		int pr;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		pr = poll(&pfd, 1, (int)left);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left -= (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		if (pr < 0 && errno != EINTR)
+			return -errno;
+		if (pr == 0 || left <= 0)
+			return -ETIMEDOUT;
+		if (pr < 0)
+			continue;
+		n = read(fd, (char *)v + got, sizeof(*v) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * judge() in a child process, which exits when it is done.  libopusfile
+ * 0.12 leaks the tags of a later link of a chained stream whose first
+ * audio page is bad (about 140 bytes a file; opusfile commit 6452e83 fixes
+ * it after 0.12), and it is the one code that parses what the recorder
+ * wrote that is not recfs's own: a watch daemon that runs for months would
+ * keep every byte it leaks, and a crash or an endless loop in it would
+ * stop the daemon.  In a child, whatever it leaks goes with the child, a
+ * crash refuses one file, and a verdict that takes longer than JUDGE_MS
+ * is a refusal too.  Only libopusfile runs there: no catalog, no keys.
+ */
+static int judge_apart(int fd, uint64_t size, struct verdict *v)
+{
+	int p[2] = { -1, -1 }, status = 0, rc;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return meta_fail(-errno, "audio cannot be examined: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		rc = meta_fail(-errno, "audio cannot be examined: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		struct verdict mine;
+
+		close(p[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		judge(fd, size, &mine);
+		_exit(write(p[1], &mine, sizeof(mine)) == (ssize_t)sizeof(mine) ? 0 : 1);
+	}
+	close(p[1]);
+	p[1] = -1;
+	rc = read_verdict(p[0], v);
+	if (rc)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc == -ETIMEDOUT)
+		rc = meta_fail(-EINVAL, "audio could not be examined within %d s (libopusfile did not finish)",
+			       JUDGE_MS / 1000);
+	else if (rc && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+		rc = meta_fail(-EINVAL, "audio could not be examined: libopusfile stopped on signal %d",
+			       WTERMSIG(status));
+	else if (rc)
+		rc = meta_fail(-EIO, "audio could not be examined: %s", strerror(-rc));
+out:
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	return rc;
+}
+
+/* Set by opus_probe_judge_in_process (the fuzz targets); one writer,
+ * before any probe. */
+static int judge_here;
+
+void opus_probe_judge_in_process(int on)
+{
+	judge_here = on;
+}
+
+int opus_probe_fd(int fd, struct opus_info *out)
+{
+	struct verdict v;
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st) < 0)
+		return meta_fail(-errno, "audio file cannot be examined: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return meta_fail(-EINVAL, "audio is not a regular file");
+	if (st.st_size == 0)
+		return meta_fail(-EINVAL, "audio file is empty");
+	if (judge_here)
+		judge(fd, (uint64_t)st.st_size, &v);
+	else if ((ret = judge_apart(fd, (uint64_t)st.st_size, &v)))
+		return ret;
+	if (v.ret) {
+		v.msg[sizeof(v.msg) - 1] = '\0';
+		return meta_fail(v.ret, "%s", v.msg);
+	}
+	ret = check_tail(fd, (uint64_t)st.st_size);
+	if (ret < 0)
+		return ret;
+	out->channels = v.channels;
+	out->pcm_samples = (uint64_t)v.total;
+	out->duration_ms = (uint64_t)v.total * 1000 / OPUS_RATE;
+	return 0;
 }
 
 uint64_t opus_wav_size(const struct opus_info *info)
