@@ -157,7 +157,7 @@ static const char schema_v6[] =
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
-int catalog_errno(int rc)
+int catalog_errno(int rc, int sys_errno)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -178,6 +178,13 @@ int catalog_errno(int rc)
 		return -EEXIST;
 	case SQLITE_FULL:
 		return -ENOSPC;
+	case SQLITE_IOERR:
+		/* A full disk met in a write, an fsync, a truncate or the WAL
+		 * index: sqlite says "disk I/O error" and keeps the errno. */
+		return sys_errno == ENOSPC || sys_errno == EDQUOT ? -ENOSPC : -EIO;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return -EUCLEAN;
 	case SQLITE_CANTOPEN:
 		return -ENOENT;
 	case SQLITE_NOTFOUND:
@@ -189,9 +196,25 @@ int catalog_errno(int rc)
 	}
 }
 
+/* The line of meta_errmsg() for err, which catalog_errno made of sqlite's
+ * result: what sqlite says, unless a plain word says it better. */
+static int fail_line(int err, const char *what, const char *sqlite_msg)
+{
+	if (err == -ENOSPC)
+		return meta_fail(err, "%s: %s", what, strerror(ENOSPC));
+	if (err == -EUCLEAN)
+		return meta_fail(err, "%s: the catalog is damaged (sqlite: %s): recctl fsck shows the damage, "
+				 "a backup of catalog.db repairs it", what, sqlite_msg);
+	return meta_fail(err, "%s: %s", what, sqlite_msg);
+}
+
 int catalog_fail(struct catalog *c, int rc, const char *what)
 {
-	return meta_fail(catalog_errno(rc), "catalog: %s: %s", what, sqlite3_errmsg(c->db));
+	char *w = xasprintf("catalog: %s", what);
+	int err = fail_line(catalog_errno(rc, sqlite3_system_errno(c->db)), w, sqlite3_errmsg(c->db));
+
+	free(w);
+	return err;
 }
 
 int catalog_exec(struct catalog *c, const char *sql)
@@ -302,8 +325,11 @@ int catalog_open(const char *path, int create, struct catalog **out)
 	if (create)
 		umask(old);
 	if (rc != SQLITE_OK) {
-		rc = meta_fail(catalog_errno(rc), "cannot open catalog %s: %s", path,
+		char *w = xasprintf("cannot open catalog %s", path);
+
+		rc = fail_line(catalog_errno(rc, c->db ? sqlite3_system_errno(c->db) : 0), w,
 			       c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		free(w);
 		goto fail;
 	}
 	/* Before the first write: sqlite gives the -wal and -shm files it
@@ -414,6 +440,37 @@ int catalog_checkpoint_try(struct catalog *c)
 	rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_busy_timeout(c->db, CATALOG_BUSY_MS);
 	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "checkpoint");
+}
+
+int catalog_quick_check(struct catalog *c)
+{
+	sqlite3_stmt *st = NULL;
+	char *first = NULL;
+	int rc;
+
+	/* Not cached: run rarely, and its rows are read to the end. */
+	rc = sqlite3_prepare_v2(c->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = catalog_fail(c, rc, "quick check");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		/* "*** in database main ***\nPage 18: ...": its last line. */
+		if (!first && line && strcmp(line, "ok"))
+			first = xstrdup(strrchr(line, '\n') ? strrchr(line, '\n') + 1 : line);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = catalog_fail(c, rc, "quick check");
+		goto out;
+	}
+	/* Its words name tables, indexes and pages, never a row's values. */
+	rc = first ? fail_line(-EUCLEAN, "catalog: quick check", first) : 0;
+out:
+	sqlite3_finalize(st);
+	free(first);
+	return rc;
 }
 
 int catalog_in_transaction(struct catalog *c)

@@ -22,9 +22,11 @@
  * and sets its out-parameters only on success.  sqlite's failures are
  * translated in one place: -EBUSY (the database stayed locked), -ENOMEM,
  * -EROFS, -EACCES, -EEXIST (a constraint: a key that is taken, a parent
- * row that does not exist, a NULL or a value the schema refuses), -ENOSPC,
- * -ENOENT, -EFBIG, and -EIO for anything else (a damaged file included),
- * each with one line in meta_errmsg().  Any function may return these;
+ * row that does not exist, a NULL or a value the schema refuses), -ENOSPC
+ * (the disk is full, whether sqlite calls it full or an I/O error),
+ * -EUCLEAN (the file is damaged: sqlite's "malformed", or not a database),
+ * -ENOENT, -EFBIG, and -EIO for anything else, each with one line in
+ * meta_errmsg().  Any function may return these;
  * the comments below name only the errors a function adds to them.
  * The -ENOENT of a get or find that found nothing leaves meta_errmsg()
  * as it was.
@@ -121,6 +123,15 @@ int catalog_checkpoint(struct catalog *c) MUST_CHECK;
  * it copies what it can and returns -EBUSY at once, where
  * catalog_checkpoint would wait for them (up to the busy timeout). */
 int catalog_checkpoint_try(struct catalog *c) MUST_CHECK;
+/*
+ * sqlite's quick check of the whole file (PRAGMA quick_check: every page,
+ * record and free list, but not that indexes match their tables), for a
+ * command that must not act on a damaged catalog.  0 when sqlite finds
+ * nothing wrong; -EUCLEAN when it does (meta_errmsg quotes its first
+ * finding, which names a table, an index or a page, never a value); other
+ * errors as usual (-EBUSY).  Reads every page: seconds on a large catalog.
+ */
+int catalog_quick_check(struct catalog *c) MUST_CHECK;
 /* 1 while a catalog_begin transaction is open. */
 int catalog_in_transaction(struct catalog *c);
 

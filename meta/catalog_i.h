@@ -37,13 +37,17 @@ struct catalog {
  * The single sqlite -> errno translation: SQLITE_OK, _ROW and _DONE -> 0,
  * _BUSY and _LOCKED -> -EBUSY, _NOMEM -> -ENOMEM, _READONLY -> -EROFS,
  * _PERM and _AUTH -> -EACCES, _CONSTRAINT -> -EEXIST, _FULL -> -ENOSPC,
- * _CANTOPEN and _NOTFOUND -> -ENOENT, _TOOBIG -> -EFBIG, anything else
- * (_CORRUPT and _NOTADB included) -> -EIO.  Extended codes are reduced to
- * their primary code first.
+ * _IOERR -> -ENOSPC when sys_errno (sqlite3_system_errno of the
+ * connection, 0 when none) is ENOSPC or EDQUOT, else -EIO, _CORRUPT and
+ * _NOTADB (a damaged catalog) -> -EUCLEAN, _CANTOPEN and _NOTFOUND ->
+ * -ENOENT, _TOOBIG -> -EFBIG, anything else -> -EIO.  Extended codes are
+ * reduced to their primary code first.
  */
-int catalog_errno(int sqlite_rc);
-/* Set meta_errmsg() to "catalog: WHAT: <sqlite's message>" and return
- * catalog_errno(sqlite_rc). */
+int catalog_errno(int sqlite_rc, int sys_errno);
+/* Set meta_errmsg() to "catalog: WHAT: <sqlite's message>" (for -ENOSPC
+ * strerror's words, for -EUCLEAN a line saying the catalog is damaged and
+ * what to do) and return catalog_errno(sqlite_rc, the connection's
+ * system errno). */
 int catalog_fail(struct catalog *c, int sqlite_rc, const char *what);
 /* Execute SQL that returns no rows (schema work, pragmas; the unit tests
  * tamper with tables through it).  0, or catalog_fail's errno. */

@@ -1,6 +1,9 @@
 /* Unit tests of meta/catalog: schema versions, the stores, secure_delete,
  * the content version that mounts watch. */
+#include <fcntl.h>
+#include <sqlite3.h> /* result codes for catalog_errno */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -458,6 +461,66 @@ TEST(test_catalog_first_open_request_of_a_subject_skips_closed_ones)
 	catalog_close(c);
 }
 
+/* What a person is told is what happened: a damaged file, a full disk. */
+TEST(test_catalog_sqlite_results_map_to_the_errno_that_names_them)
+{
+	CHECK_EQ(catalog_errno(SQLITE_CORRUPT, 0), -EUCLEAN);
+	CHECK_EQ(catalog_errno(SQLITE_CORRUPT_INDEX, 0), -EUCLEAN);
+	CHECK_EQ(catalog_errno(SQLITE_NOTADB, 0), -EUCLEAN);
+	CHECK_EQ(catalog_errno(SQLITE_FULL, 0), -ENOSPC);
+	CHECK_EQ(catalog_errno(SQLITE_IOERR_WRITE, ENOSPC), -ENOSPC);
+	CHECK_EQ(catalog_errno(SQLITE_IOERR_FSYNC, EDQUOT), -ENOSPC);
+	CHECK_EQ(catalog_errno(SQLITE_IOERR_SHMSIZE, ENOSPC), -ENOSPC);
+	CHECK_EQ(catalog_errno(SQLITE_IOERR_READ, EIO), -EIO);
+	CHECK_EQ(catalog_errno(SQLITE_IOERR, 0), -EIO);
+	CHECK_EQ(catalog_errno(SQLITE_BUSY, 0), -EBUSY);
+	CHECK_EQ(catalog_errno(SQLITE_DONE, 0), 0);
+}
+
+/* One page of a catalog overwritten: it still opens (the schema is
+ * intact), the quick check finds the page and says the catalog is
+ * damaged, and a query that meets the page is -EUCLEAN, not -EIO. */
+TEST(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean)
+{
+	char *p = xasprintf("%s/damaged.db", dir), id[RECFS_ID_HEX];
+	struct catalog *c = fresh("damaged");
+	uint8_t junk[4096];
+	struct idlist ids = { 0 };
+	struct stat st;
+	int fd;
+
+	CHECK_EQ(catalog_quick_check(c), 0);
+	CHECK_EQ(catalog_begin(c), 0);
+	for (int i = 0; i < 400; i++) {
+		snprintf(id, sizeof(id), "%032x", i);
+		put_rec(c, id, 1000000 + i);
+	}
+	CHECK_EQ(catalog_commit(c), 0);
+	catalog_close(c);
+	c = NULL;
+	/* The last pages: the tail of the recordings and of the indexes on
+	 * them, whichever of them sqlite put last. */
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 7 + 3);
+	fd = open(p, O_WRONLY);
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 8 * 4096);
+	for (off_t k = 1; k <= 4; k++)
+		CHECK_EQ(pwrite(fd, junk, sizeof(junk), st.st_size - k * 4096), (ssize_t)sizeof(junk));
+	close(fd);
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c) {
+		meta_clear_error();
+		CHECK_EQ(catalog_quick_check(c), -EUCLEAN);
+		CHECK(strstr(meta_errmsg(), "the catalog is damaged") != NULL);
+		CHECK(strchr(meta_errmsg(), '\n') == NULL);
+		CHECK_EQ(catalog_expired_recordings(c, 2000000, &ids), -EUCLEAN);
+		CHECK(strstr(meta_errmsg(), "malformed") != NULL);
+	}
+	idlist_free(&ids);
+	catalog_close(c);
+	free(p);
+}
+
 TEST(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear)
 {
 	static const char rec_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", rec_b[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -559,6 +622,8 @@ int main(void)
 	RUN(test_catalog_extending_and_closing_a_request_change_that_row_only);
 	RUN(test_catalog_each_request_walks_all_open_or_open_and_due_before);
 	RUN(test_catalog_first_open_request_of_a_subject_skips_closed_ones);
+	RUN(test_catalog_sqlite_results_map_to_the_errno_that_names_them);
+	RUN(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean);
 	RUN(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear);
 	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);
 	util_remove_tree(dir);

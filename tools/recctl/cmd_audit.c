@@ -64,7 +64,7 @@ static int open_catalog(const char *dir, struct catalog **out)
 	if (access(path, F_OK) < 0)
 		rc = error("%s is not a recfs register (no catalog.db)", dir);
 	else if ((rc = catalog_open(path, 0, out)))
-		rc = error("cannot open %s: %s", path, strerror(-rc));
+		rc = error("cannot open %s: %s", path, meta_strerror(rc));
 	else if (journal_recover(*out, dir, NULL))
 		/* Still readable; what a killed mount left is not in it yet. */
 		fprintf(stderr, "recctl: warning: cannot move a stopped mount's audit journal into the log: %s\n",
