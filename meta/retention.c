@@ -185,6 +185,17 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	int rc, last = 0;
 	char why[160];
 
+	rc = catalog_quick_check(r->cat);
+	if (rc == -EUCLEAN) {
+		s.catalog_damaged = 1;
+		if (!dry_run) {
+			rc = meta_fail(rc, "%s; the sweep refused to run: nothing was erased", meta_errmsg());
+			goto out;
+		}
+		rc = 0;
+	}
+	if (rc)
+		goto out;
 	rc = catalog_expired_recordings(r->cat, now, &ids);
 	if (rc)
 		goto out;

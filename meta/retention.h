@@ -33,6 +33,8 @@ struct retention_summary {
 	int64_t audit_dropped;		/* (dry run: would be dropped) */
 	int64_t audit_first;		/* the first entry kept */
 	size_t audit_errors;		/* 1 when the log could not be swept (meta_errmsg: why) */
+	int catalog_damaged;		/* failed catalog_quick_check: a sweep refused,
+					 * a dry run counted anyway */
 };
 
 /*
@@ -55,7 +57,11 @@ struct retention_summary {
  * received.  *out is filled whenever the sweep ran, also when it returns
  * an error: 0 when every expired recording was erased or skipped, every
  * expired quarantined manifest erased and the audit log swept, else the
- * errno of the last failure.
+ * errno of the last failure.  First the catalog must pass
+ * catalog_quick_check: a damaged one may hide expired rows from the sweep
+ * or lose its writes, so the sweep refuses with -EUCLEAN (meta_errmsg says
+ * so) before it erases or logs anything; a dry run, which writes nothing,
+ * counts anyway.  Either sets out->catalog_damaged.
  */
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out) MUST_CHECK;
 

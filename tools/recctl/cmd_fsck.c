@@ -65,7 +65,9 @@ const char usage_fsck[] =
 	"authenticate every chunk of every blob their levels can open.  List the\n"
 	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
-	"retention sweep).  Exit status 1 when problems remain.\n"
+	"retention sweep).  First sqlite's quick check of catalog.db: a damaged\n"
+	"catalog stops fsck before it checks or repairs anything else.  Exit\n"
+	"status 1 when problems remain.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      a level keyring (repeatable)\n"
@@ -714,13 +716,20 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	audit_self(&f.actor, NULL);
 
+	/* A damaged catalog may have lost rows without an error: its blobs
+	 * would look orphaned, and --repair must not remove them. */
+	meta_clear_error();
+	if ((rc = catalog_quick_check(f.r->cat))) {
+		rc = error("%s; nothing else was checked or repaired", meta_strerror(rc));
+		goto out;
+	}
 	/* The catalog is read before the blob directories: a blob committed
 	 * in between looks orphaned, but it is young, so --repair spares it. */
 	rc = catalog_each_recording(f.r->cat, collect_recording, &f);
 	if (rc == 0)
 		rc = catalog_each_artifact(f.r->cat, NULL, collect_artifact, &f);
 	if (rc) {
-		rc = error("cannot read the catalog: %s", strerror(-rc));
+		rc = error("cannot read the catalog: %s", meta_strerror(rc));
 		goto out;
 	}
 	qsort(f.arts, f.n_arts, sizeof(*f.arts), cmp_id);
@@ -728,7 +737,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	check_catalog(&f);
 	rc = catalog_each_seal(f.r->cat, check_seal, &f);
 	if (rc) {
-		rc = error("cannot read the seals: %s", strerror(-rc));
+		rc = error("cannot read the seals: %s", meta_strerror(rc));
 		goto out;
 	}
 	if ((rc = check_orphan_records(&f))) {

@@ -6,7 +6,8 @@
  * does the work and the logging).
  *
  * Meant for a daily timer; --dry-run only counts.  Exit status 1 when a
- * recording could not be erased or the audit log not swept.
+ * recording could not be erased, the audit log not swept, or the catalog
+ * is damaged and the sweep refused to run.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -31,8 +32,9 @@ const char usage_retention[] =
 	"audit_retention (default 2y), leaving a sealed checkpoint that `recctl\n"
 	"audit verify` checks; while an access request is open, the log is kept\n"
 	"from audit_retention before it was received.  A log that does not verify\n"
-	"is left as it is.  $RECFS_NOW (epoch or ISO 8601) moves the clock, for\n"
-	"tests.\n"
+	"is left as it is.  A catalog that fails sqlite's quick check (see recctl\n"
+	"fsck) is refused: nothing is erased; --dry-run counts anyway and warns.\n"
+	"$RECFS_NOW (epoch or ISO 8601) moves the clock, for tests.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  -n, --dry-run       count what would be erased; change and log nothing\n"
@@ -67,10 +69,15 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();
 	rc = retention_sweep(r, &a, dry_run, &s);
+	if (s.catalog_damaged && !dry_run)
+		return error("retention sweep of %s: %s", ctl->dir, meta_strerror(rc));
+	if (s.catalog_damaged)
+		fprintf(stderr, "recctl: warning: %s/catalog.db fails sqlite's quick check (recctl fsck shows it): "
+			"the counts may be incomplete, and a real sweep refuses to run\n", ctl->dir);
 	if (s.audit_before)
 		util_format_time(s.audit_before, before);
 	if (as_json) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I}",
+		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:b}",
 				      "dry_run", dry_run, "expired",
 				      (json_int_t)s.expired, dry_run ? "would_erase" : "erased", (json_int_t)s.erased,
 				      "skipped_hold", (json_int_t)s.skipped_hold, "skipped_restricted",
@@ -82,7 +89,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 				      "audit_first_kept", (json_int_t)s.audit_first,
 				      "audit_before", s.audit_before ? before : NULL,
 				      "audit_held_by_request", s.audit_held_by ? json_integer(s.audit_held_by) : json_null(),
-				      "audit_errors", (json_int_t)s.audit_errors);
+				      "audit_errors", (json_int_t)s.audit_errors, "catalog_damaged", s.catalog_damaged);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
 		if (text)
