@@ -569,6 +569,22 @@ static void close_handle(struct recfs *fs, struct content *ct)
 	content_close(ct);
 }
 
+/*
+ * 1 when recording id is no longer in the catalog: erased while the
+ * caller's open was on its way (its seals went first).  The caller is told
+ * ENOENT, what its next lookup says, not EACCES, which would mean its
+ * level may not open the file.
+ */
+static int erased_meanwhile(struct recfs *fs, const char *id)
+{
+	struct cat_recording row = { 0 };
+	int rc;
+
+	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_recording(fs->reg->cat, id, &row));
+	cat_recording_clear(&row);
+	return rc == -ENOENT;
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct recfs *fs = req_fs(req);
@@ -591,7 +607,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			goto out;
 		object = n->rec->row.id;
 		node_label(n, label);
-		rc = -EACCES;
+		rc = erased_meanwhile(fs, object) ? -ENOENT : -EACCES;
 		goto log;
 	}
 	if (n->type == TN_DIR) {
@@ -614,6 +630,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = content_open_text(fs->notice, fs->notice_len, &ct);
 	} else {
 		rc = dek_get(fs, &c, n, &dek);
+		if (rc == -EACCES && n->rec && erased_meanwhile(fs, n->rec->row.id))
+			rc = -ENOENT;
 		if (rc == 0)
 			rc = content_open_node(fs->reg, n, dek, &ct);
 		crypto_key_free(dek);
