@@ -363,7 +363,6 @@ assert_contains "(0 problems)" "$T_OUT" "; 0 problems"
 # The analysis level reads a recording's subject names
 # (user.recfs.subject_names, from its sealed details): after the privacy
 # level rectifies the name on the card, every place shows the new one.
-analyst=$(make_level_user analysis)
 HK=$(find_phone "+358 40 555 0106")
 [ -n "$HK" ] || t_abort "subject find" "the subject to rectify was not found"
 RK1=$(path_at "$(date -u -d "$T_L" +%Y-%m-%dT%H:06:00Z)")
