@@ -242,8 +242,10 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	last = sweep_quarantine(r, a, now, dry_run, &s);
 	if (last && !rc)
 		rc = last;
-	/* Last, so that the entries of this sweep are in the log it checks. */
-	last = sweep_audit(r, a, now, dry_run, &s);
+	/* Last, so that the entries of this sweep are in the log it checks.
+	 * Not on a damaged catalog (a dry run got this far): the log's walk
+	 * would only meet the damage the warning already names. */
+	last = s.catalog_damaged ? 0 : sweep_audit(r, a, now, dry_run, &s);
 	if (last) {
 		s.audit_errors = 1;
 		if (!rc)
