@@ -40,6 +40,8 @@ struct rec {
 
 static void put(struct rec *r, const void *p, size_t n)
 {
+	if (!n)
+		return;	/* p may be NULL (an empty or absent string), and memcpy's may not */
 	if (r->n + n > r->cap) {
 		r->cap = (r->n + n) * 2;
 		r->p = xrealloc(r->p, r->cap);
