@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run every unit-test binary given; print one total line; fail if any failed.
+# Run every unit-test binary given; print one total line; fail if any failed
+# or printed a sanitizer report.
 passed=0 failed=0 status=0
 for t in "$@"; do
 	echo "== ${t##*/}"
@@ -13,6 +14,12 @@ for t in "$@"; do
 	fi
 	passed=$((passed + p)); failed=$((failed + f))
 	[ "$rc" -eq 0 ] || status=1
+	# UBSan reports and goes on: under SANITIZE= a report is a failure
+	# even when every check passed.
+	if printf '%s\n' "$out" | grep -Eq 'runtime error:|ERROR: [A-Za-z]+Sanitizer'; then
+		echo "${t##*/}: sanitizer report: $(printf '%s\n' "$out" | grep -E -m 1 'runtime error:|ERROR: [A-Za-z]+Sanitizer')"
+		failed=$((failed + 1)); status=1
+	fi
 done
 echo "unit: $passed passed, $failed failed"
 exit $status
