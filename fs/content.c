@@ -371,6 +371,21 @@ void content_track(struct content_set *s, struct content *c, const struct tree *
 	pthread_mutex_unlock(&s->lock);
 }
 
+void content_set_add(struct content_set *s, struct content *c)
+{
+	if (c->set)
+		return;		/* tracked already */
+	c->level = -1;		/* nothing to revoke: the public notice */
+	pthread_mutex_lock(&s->lock);
+	c->set = s;
+	c->prev = NULL;
+	c->next = s->head;
+	if (s->head)
+		s->head->prev = c;
+	s->head = c;
+	pthread_mutex_unlock(&s->lock);
+}
+
 size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)(void *ctx, uint64_t nodeid),
 			  void *ctx)
 {
@@ -382,7 +397,7 @@ size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)
 	tree_unref(s->latest);
 	s->latest = t;
 	for (c = s->head; c; c = c->next) {
-		if (__atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST) || still_reads(t, c))
+		if (c->level < 0 || __atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST) || still_reads(t, c))
 			continue;
 		revoke(c);
 		if (revoked)

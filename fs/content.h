@@ -103,6 +103,14 @@ void content_track(struct content_set *s, struct content *c, const struct tree *
 		   int level, uint64_t nodeid, const char *label);
 
 /*
+ * Keep c, a handle the caller is about to get, in s so that
+ * content_set_free closes it should no release come for it; a handle
+ * content_track put in s already stays as it is.  An untracked handle (the
+ * public notice) is never revoked.  Takes s's lock.
+ */
+void content_set_add(struct content_set *s, struct content *c);
+
+/*
  * The snapshot t has been built and is about to become the current one:
  * revoke every tracked handle whose level does not read its artifact in t
  * (its node is gone, is another artifact, or no longer has the level's

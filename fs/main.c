@@ -19,9 +19,11 @@
  * thread or connection exists, so that it holds nothing of the mount.
  * Threads start last.  On SIGTERM or unmount the loop returns, the
  * poller and the invalidator stop (snapshot_stop), the watchdog is told
- * goodbye, the session is destroyed (destroy flushes the audit queue) and
- * the queue is written out before exit: no audit entry is lost on a clean
- * stop.
+ * goodbye, the session is destroyed (destroy flushes the audit queue and
+ * closes the folders still open) and the queue is written out before
+ * exit: no audit entry is lost on a clean stop.  libfuse sends no release
+ * for what the kernel still holds open then, so the files still open are
+ * closed last (fs->open), their keys wiped.
  *
  * The daemon holds level keys, so it is not dumpable from its first line:
  * no core file, and no ptrace or /proc/PID/mem by its own user, which
@@ -470,6 +472,7 @@ int main(int argc, char *argv[])
 	o.caps = (struct caps_limits){ .handles_per_uid = CAPS_HANDLES_PER_UID, .handles = CAPS_HANDLES,
 				       .decoders_per_uid = CAPS_DECODERS_PER_UID, .decoders = CAPS_DECODERS };
 	pthread_mutex_init(&fs.cat_lock, NULL);
+	pthread_mutex_init(&fs.dirs_lock, NULL);
 	fuse_set_log_func(fuse_log_to_recfs);
 
 	if (fuse_opt_parse(&args, &o, option_spec, opt_proc) == -1 || o.bad)
@@ -581,8 +584,10 @@ out:
 	auditq_free(fs.aq);
 	caps_free(fs.caps);
 	caller_cache_free(fs.callers);
-	dek_free(fs.deks);
+	/* After the session: the files the kernel still held open (no release
+	 * came for them), their keys wiped. */
 	content_set_free(fs.open);
+	dek_free(fs.deks);
 	ghosts_free(fs.ghosts);
 	quiet_free(fs.quiet);
 	free(fs.notice);

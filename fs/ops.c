@@ -169,12 +169,17 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	conn->want &= ~(unsigned)FUSE_CAP_EXPORT_SUPPORT;
 }
 
+static void close_dirs(struct recfs *fs);
+
 static void op_destroy(void *userdata)
 {
 	struct recfs *fs = userdata;
 
 	if (fs->aq && auditq_flush(fs->aq) < 0)
 		recfs_log(LOG_ERR, "recfs: audit entries left unwritten at destroy; retrying at exit");
+	/* The session is over: no releasedir comes for what is still open.
+	 * (Open files: main.c frees fs->open, which closes them.) */
+	close_dirs(fs);
 }
 
 /*
@@ -680,6 +685,7 @@ out:
 		fuse_reply_err(req, -rc);
 		return;
 	}
+	content_set_add(fs->open, ct);	/* closed at exit if no release comes */
 	fi->fh = (uint64_t)(uintptr_t)ct;
 	fi->keep_cache = 1;
 	fi->noflush = 1;	/* nothing is written: close needs no FLUSH round trip */
@@ -738,7 +744,9 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 }
 
 /* An open directory keeps the snapshot it was opened in, so that offsets
- * stay valid across readdir calls while a rebuild happens. */
+ * stay valid across readdir calls while a rebuild happens.  The mount
+ * lists its open directories: libfuse sends no releasedir for those the
+ * kernel still holds when the session ends, and op_destroy closes them. */
 struct dirh {
 	struct tree *t;
 	struct tnode *n;
@@ -749,7 +757,41 @@ struct dirh {
 	int last_level;
 	off_t last_off;
 	size_t last_kid;
+	struct dirh *prev, *next;	/* protected by fs->dirs_lock */
 };
+
+static void dirs_add(struct recfs *fs, struct dirh *d)
+{
+	pthread_mutex_lock(&fs->dirs_lock);
+	d->prev = NULL;
+	d->next = fs->dirs;
+	if (fs->dirs)
+		fs->dirs->prev = d;
+	fs->dirs = d;
+	pthread_mutex_unlock(&fs->dirs_lock);
+}
+
+/* Take d out of the mount's list, drop its snapshot, free it. */
+static void dir_close(struct recfs *fs, struct dirh *d)
+{
+	pthread_mutex_lock(&fs->dirs_lock);
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		fs->dirs = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	pthread_mutex_unlock(&fs->dirs_lock);
+	pthread_mutex_destroy(&d->lock);
+	tree_unref(d->t);
+	free(d);
+}
+
+static void close_dirs(struct recfs *fs)
+{
+	while (fs->dirs)
+		dir_close(fs, fs->dirs);
+}
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
@@ -773,12 +815,10 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	d->t = t;
 	d->n = n;
 	pthread_mutex_init(&d->lock, NULL);
+	dirs_add(req_fs(req), d);
 	fi->fh = (uint64_t)(uintptr_t)d;
-	if (fuse_reply_open(req, fi) != 0) {
-		pthread_mutex_destroy(&d->lock);
-		tree_unref(t);
-		free(d);
-	}
+	if (fuse_reply_open(req, fi) != 0)
+		dir_close(req_fs(req), d);	/* interrupted: no releasedir will come */
 }
 
 /*
@@ -906,11 +946,8 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 	struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
 
 	(void)ino;
-	if (d) {
-		pthread_mutex_destroy(&d->lock);
-		tree_unref(d->t);
-		free(d);
-	}
+	if (d)
+		dir_close(req_fs(req), d);
 	fuse_reply_err(req, 0);
 }
 

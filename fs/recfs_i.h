@@ -51,6 +51,7 @@ struct ghosts;
 struct watchdog;
 struct quiet;
 struct content_set;
+struct dirh;
 
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
@@ -72,6 +73,8 @@ struct recfs {
 	struct watchdog *wd;		/* NULL when fusectl could not be had (watchdog.h) */
 	struct quiet *quiet;		/* which reads of sealed attributes are logged (quiet.h) */
 	struct caps *caps;		/* open files and WAV decoders per uid and in all (caps.h) */
+	pthread_mutex_t dirs_lock;
+	struct dirh *dirs;		/* protected by dirs_lock: open directories (ops.c), closed by op_destroy */
 	int inited;			/* atomic: the INIT reply is on its way */
 };
 

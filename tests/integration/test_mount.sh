@@ -299,4 +299,53 @@ assert_contains "four levels: supervisor sees the title" \
 	"$(as_user "$sup" getfattr -n user.recfs.title "$fp" 2>&1)" "Case"
 unmount_recfs "$MNT3"
 
+# --- SIGTERM while files and folders are open -------------------------------------
+# libfuse sends no release for what the kernel still holds open when the
+# session ends: the daemon closes those itself (no decoder, descriptor or
+# key left, and, under SANITIZE=, nothing for LeakSanitizer to report).
+MNT4=$T_TMP/mnt-term
+mount_recfs "$REG" "$MNT4" "$KEYS/dpo.keyring" || t_abort "mount4" "cannot mount"
+pid=${T_MOUNT_PID[$MNT4]}
+held=$T_TMP/held
+: >"$held"
+chmod 0666 "$held"
+as_user "$dpo2" /usr/bin/python3 - "$MNT4" "$held" <<'PY' &
+import os, sys, time
+fds = []
+for root, dirs, files in os.walk(sys.argv[1]):
+    fds.append(os.open(root, os.O_RDONLY | os.O_DIRECTORY))
+    for f in files:
+        fd = os.open(os.path.join(root, f), os.O_RDONLY)
+        os.read(fd, 4096)
+        fds.append(fd)
+open(sys.argv[2], "w").write("%d\n" % len(fds))
+time.sleep(60)
+PY
+holder=$!
+for _ in $(seq 1 100); do
+	[ -s "$held" ] && break
+	sleep 0.05
+done
+n=$(cat "$held")
+[ "${n:-0}" -ge 10 ] && pass "a reader holds files (.opus and .wav) and folders open ($n)" ||
+	fail "a reader holds files (.opus and .wav) and folders open" "${n:-none}"
+kill -TERM "$pid"
+for _ in $(seq 1 100); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+kill -0 "$pid" 2>/dev/null && fail "SIGTERM with files open: recfs stops within 5 s" "still running" ||
+	pass "SIGTERM with files open: recfs stops within 5 s"
+wait "$pid" 2>/dev/null
+unset "T_MOUNT_PID[$MNT4]"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+mountpoint -q "$MNT4" && fail "SIGTERM with files open: recfs unmounted" "still mounted" ||
+	pass "SIGTERM with files open: recfs unmounted"
+if sanitizer_report "$MNT4.err"; then
+	fail "SIGTERM with files open: no sanitizer report" "$(grep -E -m 3 'Sanitizer|runtime error' "$MNT4.err")"
+else
+	pass "SIGTERM with files open: no sanitizer report"
+fi
+
 t_done
