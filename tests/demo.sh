@@ -2,14 +2,47 @@
 # recfs demo: installs what it needs (Debian 12, as root), builds, creates a
 # register from the shipped example policy with synthetic calls and
 # meetings, mounts it and shows around.  Run again to start afresh;
-# `tests/demo.sh stop` unmounts and removes the demo.
+# `tests/demo.sh stop` unmounts and removes the demo.  Each setup step is
+# one line; what its commands print goes to a log, shown when one fails.
+#
+# Sourced (tests/integration/test_readme.sh does), it only defines the
+# demo's names and demo_register, so that the README test runs the README's
+# commands against a register built the same way.
+
+# Where the demo puts things, and its users: name:level, each in group
+# recfs-<level>.  The README's tour names these.
+DEMO_REGISTER=/var/lib/recfs-demo
+DEMO_KEYS=/etc/recfs-demo
+DEMO_MOUNT=/mnt/recfs-demo
+DEMO_USERS="recfs-trainer:training recfs-analyst:analysis recfs-dpo:privacy"
+DEMO_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# demo_register RECCTL REGISTER KEYS COUNT CLIPS: the demo's register:
+# `recctl init` of REGISTER from packaging/examples/tamro.conf with raw
+# keyrings (no passphrase) in KEYS, then COUNT synthetic calls and meetings
+# (seed 7; clip pool cached in CLIPS) ingested with KEYS/ingest.keyring.
+# Prints what recctl prints; returns non-zero when a step fails.
+demo_register()
+{
+	local ctl=$1 reg=$2 keys=$3 count=$4 clips=$5 spool rc=0
+	"$ctl" init "$reg" --policy "$DEMO_TOP/packaging/examples/tamro.conf" \
+		--keyrings "$keys" --no-passphrase || return
+	spool=$(mktemp -d) || return
+	python3 "$DEMO_TOP/tests/gen/gen_register.py" "$spool" --count "$count" --seed 7 --clips "$clips" &&
+		"$ctl" ingest -R "$reg" --keyring "$keys/ingest.keyring" "$spool"/*.json || rc=$?
+	rm -rf "$spool"
+	return "$rc"
+}
+
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$DEMO_TOP"
 top=$PWD
 
-REG=${RECFS_DEMO_REGISTER:-/var/lib/recfs-demo}
-KEYS=${RECFS_DEMO_KEYS:-/etc/recfs-demo}
-MNT=${RECFS_DEMO_MOUNT:-/mnt/recfs-demo}
+REG=${RECFS_DEMO_REGISTER:-$DEMO_REGISTER}
+KEYS=${RECFS_DEMO_KEYS:-$DEMO_KEYS}
+MNT=${RECFS_DEMO_MOUNT:-$DEMO_MOUNT}
 COUNT=${RECFS_DEMO_COUNT:-60}
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -29,33 +62,51 @@ if [ "${1:-}" = stop ]; then
 fi
 [ "$(id -u)" -eq 0 ] || { echo "demo.sh: run as root (it installs packages, adds users and mounts)" >&2; exit 1; }
 
-packaging/install-deps.sh
+LOG=$(mktemp "${TMPDIR:-/tmp}/recfs-demo.XXXXXX.log")
 
-say "building"
-make -s WERROR=1
+# step TEXT CMD...: one line for the step; CMD's output goes to $LOG and is
+# shown, with the step, only when CMD fails.
+step()
+{
+	local text=$1
+	shift
+	printf '== %s\n' "$text"
+	printf '\n== %s\n' "$text" >>"$LOG"
+	if ! "$@" >>"$LOG" 2>&1; then
+		printf 'demo.sh: %s failed; the end of its log (%s):\n' "$text" "$LOG" >&2
+		tail -n 30 "$LOG" >&2
+		exit 1
+	fi
+}
+
+users()
+{
+	local u name level
+	for u in $DEMO_USERS; do
+		name=${u%%:*}
+		level=${u#*:}
+		groupadd -f "recfs-$level" || return
+		id "$name" >/dev/null 2>&1 ||
+			useradd -M -N -s /usr/sbin/nologin -g "recfs-$level" "$name" || return
+	done
+}
+
+mount_demo()
+{
+	mkdir -p "$MNT" &&
+		"$top/build/recfs" "$REG" "$MNT" -o "keyring=$KEYS/training.keyring:$KEYS/analysis.keyring:$KEYS/privacy.keyring"
+}
+
+echo "recfs demo (setup log: $LOG)"
+step "packages (packaging/deps.txt)" packaging/install-deps.sh
+step "building" make -s WERROR=1
 ctl="$top/build/recctl"
-
-say "users and groups of each access level"
-for g in recfs-training recfs-analysis recfs-privacy; do groupadd -f "$g"; done
-for u in trainer:recfs-training analyst:recfs-analysis dpo:recfs-privacy; do
-	name=recfs-${u%%:*}
-	id "$name" >/dev/null 2>&1 || useradd -M -N -s /usr/sbin/nologin -g "${u#*:}" "$name"
-	echo "  $name in ${u#*:}"
-done
-
-say "register $REG from packaging/examples/tamro.conf"
+step "users of each level (user:level): $DEMO_USERS" users
 stop
-"$ctl" init "$REG" --policy packaging/examples/tamro.conf --keyrings "$KEYS" --no-passphrase
-
-say "$COUNT synthetic calls and meetings (espeak-ng speech, chat, shared PDFs)"
-spool=$(mktemp -d)
-python3 tests/gen/gen_register.py "$spool" --count "$COUNT" --seed 7 --clips /var/cache/recfs-demo-clips >/dev/null
-"$ctl" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool"/*.json
-rm -rf "$spool"
-
-say "mounting at $MNT (keyrings of all three levels)"
-mkdir -p "$MNT"
-"$top/build/recfs" "$REG" "$MNT" -o "keyring=$KEYS/training.keyring:$KEYS/analysis.keyring:$KEYS/privacy.keyring"
+step "register $REG from packaging/examples/tamro.conf, $COUNT synthetic calls and meetings" \
+	demo_register "$ctl" "$REG" "$KEYS" "$COUNT" /var/cache/recfs-demo-clips
+printf '   %s\n' "$(tail -n 1 "$LOG")"
+step "mounting at $MNT (keyrings of all three levels)" mount_demo
 for _ in $(seq 50); do [ -e "$MNT/README.txt" ] && break; sleep 0.1; done
 
 say "the tree (as the analyst)"
@@ -82,11 +133,13 @@ say "the audit log (tail)"
 
 cat <<MSG
 
-The demo register is mounted at $MNT.  Try, for example:
+The demo register is mounted at $MNT.  Root has no level there: run
+commands, globs included, as a level user, for example:
   runuser -u recfs-analyst -- ls -lR $MNT/by-source | less
-  runuser -u recfs-analyst -- getfattr -d $MNT/by-subject/*/ 2>/dev/null | head
-  runuser -u recfs-dpo -- chmod 0 <file.opus>        # restrict (Art. 18)
-  runuser -u recfs-dpo -- rm <file.opus>             # erase (Art. 17)
-  $ctl audit show -R $REG | tail; $ctl audit verify -R $REG
-Remove it all with: tests/demo.sh stop
+  runuser -u recfs-analyst -- sh -c 'getfattr -d -e text $MNT/by-subject/*/' | head
+  runuser -u recfs-dpo -- chmod 0 '$first'    # restrict (Art. 18)
+  runuser -u recfs-dpo -- rm '$first'         # erase (Art. 17)
+  $ctl audit show -R $REG | tail
+  $ctl audit verify -R $REG --verify-key $KEYS/audit-verify.key
+The README's tour has more.  Remove it all with: tests/demo.sh stop
 MSG
