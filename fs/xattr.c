@@ -533,7 +533,6 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	struct tnode *n;
 	const char *field;
 	char *handle = NULL, rec[RECFS_ID_HEX] = "";
-	int64_t until;
 	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
@@ -564,8 +563,6 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		rc = notsup;
 		goto out;
 	}
-	if (!strcmp(name, "user.gdpr.retention_until") && value && util_parse_date(value, &until) < 0)
-		return -EINVAL;
 	if (!strcmp(name, "user.gdpr.legal_hold") && value && !*value)
 		return -EINVAL;
 	if (!strcmp(name, "user.recfs.unlock")) {
@@ -590,7 +587,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	else if (!strcmp(name, "user.gdpr.legal_hold"))
 		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_hold(fs->reg, &actor, c.level, rec, value));
 	else if (!strcmp(name, "user.gdpr.retention_until") && value)
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_retention(fs->reg, &actor, c.level, rec, until));
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_retention_text(fs->reg, &actor, c.level, rec, value));
 	else
 		rc = 1;
 	ours = rc == 1;

@@ -625,6 +625,7 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 {
 	struct cat_recording rec;
 	char why[64], d[11];
+	int64_t max;
 	int rc, p;
 
 	if (!is_rights(r, actor_level))
@@ -637,11 +638,14 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "purpose no longer in the policy");
 		goto out;
 	}
-	if (until < rec.recorded_at - 86400 ||
-	    until > policy_period_add(rec.recorded_at, r->policy->purposes[p].max_retention)) {
-		char max[16];
-		policy_period_format(r->policy->purposes[p].max_retention, max);
-		snprintf(why, sizeof(why), "beyond max_retention %s", max);
+	if (until < rec.recorded_at - 86400) {
+		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "before the recording");
+		goto out;
+	}
+	max = policy_period_add(rec.recorded_at, r->policy->purposes[p].max_retention);
+	if (until > max) {
+		util_format_date(max, d);
+		snprintf(why, sizeof(why), "beyond max_retention (%s)", d);
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, why);
 		goto out;
 	}
@@ -652,6 +656,18 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 out:
 	cat_recording_clear(&rec);
 	return rc;
+}
+
+int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *date)
+{
+	int64_t until;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "retention", recording, -EPERM, "below the rights level");
+	if (util_parse_date(date, &until))
+		return audit_refuse(r->cat, a, "retention", recording, -EINVAL, "not a date (YYYY-MM-DD)");
+	return rights_set_retention(r, a, actor_level, recording, until);
 }
 
 int rights_check_hold_reason(const char *reason)

@@ -126,10 +126,27 @@ int rights_read_reason(struct reg *r, const struct keyring *kr, const char *reas
  * Errors: catalog errors (-EROFS on a read-only catalog), those of sealing.
  */
 int rights_seal_reasons(struct reg *r, const struct audit_actor *a, size_t *n) MUST_CHECK;
-/* Retention: until (epoch day) within the purpose's max_retention from
- * recorded_at; -EINVAL beyond it or in the past of recorded_at. */
+/*
+ * Retention: set retention_until to until (epoch of a day, 00:00 UTC),
+ * which must lie within the purpose's max_retention from recorded_at.
+ * Each refusal is logged ("retention", refused) with its reason, which is
+ * also the meta error message (meta_strerror): -EPERM "below the rights
+ * level"; -EINVAL "before the recording" (more than a day before
+ * recorded_at), "beyond max_retention (YYYY-MM-DD)" (naming the last day
+ * allowed) or "purpose no longer in the policy"; -ENOENT no such
+ * recording; catalog errors.
+ */
 int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			 int64_t until) MUST_CHECK;
+/*
+ * rights_set_retention with the date as the user wrote it ("YYYY-MM-DD",
+ * the value of setfattr user.gdpr.retention_until and of recctl retention
+ * set): below the rights level -EPERM first; text that is not such a date
+ * (util_parse_date: "30.06.2027", "2027-02-30") is -EINVAL, logged as "not
+ * a date (YYYY-MM-DD)"; then as rights_set_retention.
+ */
+int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *date) MUST_CHECK;
 /*
  * Rectification: set one field ("name", "phone", "email", "organisation")
  * of a subject card; the old and new values are sealed into the log record

@@ -267,6 +267,28 @@ TEST(test_retention_beyond_max_retention_is_einval)
 	CHECK_EQ(rights_set_retention(reg, &actor, privacy, id, ok), 0);
 	CHECK_EQ(rights_set_retention(reg, &actor, privacy, id, bad), -EINVAL);
 	CHECK_STR(last_of(id).outcome, "refused");
+	CHECK_STR(last_of(id).reason, "beyond max_retention (2028-03-05)");
+	free(id);
+}
+
+TEST(test_retention_refusals_say_why)
+{
+	char *id = ingest_one("t2", "2026-03-05T10:00:00Z", "");
+
+	if (!id)
+		return;
+	CHECK_EQ(rights_set_retention_text(reg, &actor, analysis, id, "30.06.2027"), -EPERM);
+	CHECK_STR(last_of(id).reason, "below the rights level");
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "30.06.2027"), -EINVAL);
+	CHECK_STR(last_of(id).reason, "not a date (YYYY-MM-DD)");
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2027-02-30"), -EINVAL);
+	CHECK_STR(last_of(id).reason, "not a date (YYYY-MM-DD)");
+	meta_clear_error();
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2026-02-01"), -EINVAL);
+	CHECK_STR(last_of(id).reason, "before the recording");
+	CHECK_STR(meta_strerror(-EINVAL), "retention refused: before the recording");
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2027-06-30"), 0);
+	CHECK_STR(last_of(id).outcome, "ok");
 	free(id);
 }
 
@@ -747,6 +769,7 @@ int main(void)
 	RUN(test_below_rights_level_is_refused_and_logged);
 	RUN(test_restrict_drops_lower_seals_and_lift_reseals);
 	RUN(test_retention_beyond_max_retention_is_einval);
+	RUN(test_retention_refusals_say_why);
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
 	RUN(test_erasing_the_last_recording_erases_the_subject_its_index_and_histories);

@@ -3,7 +3,9 @@
  * retention has run out, as the rights level, skipping legal holds and
  * restrictions, and every quarantined manifest whose quarantine_retention
  * has, and the audit entries older than audit_retention (meta/retention.c
- * does the work and the logging).
+ * does the work and the logging).  `recctl retention set`: change one
+ * recording's retention_until as the rights level, with the checks and
+ * the refusal reasons of setfattr on the mount (rights_set_retention_text).
  *
  * Meant for a daily timer; --dry-run only counts.  Exit status 1 when a
  * recording could not be erased, the audit log not swept, or the catalog
@@ -19,10 +21,19 @@
 #include "jsonmem.h"
 #include "recctl.h"
 #include "retention.h"
+#include "rights.h"
 
 const char usage_retention[] =
 	"usage: recctl retention sweep [-R REGISTER] [--dry-run] [--json]\n"
+	"       recctl retention set [-R REGISTER] RECORDING YYYY-MM-DD\n"
 	"\n"
+	"set: change the retention_until of RECORDING (its id), as the rights level\n"
+	"does with setfattr -n user.gdpr.retention_until on the mount: the date must\n"
+	"lie between the recording's day and its purpose's max_retention.  A refusal\n"
+	"says why (not a date, before the recording, beyond max_retention (DATE))\n"
+	"and is logged.\n"
+	"\n"
+	"sweep: "
 	"Erase every recording whose retention_until has passed (crypto-shredding:\n"
 	"seals, catalog rows, then blobs), acting as the policy's rights level.\n"
 	"Recordings on legal hold or restricted are skipped, and each skip is\n"
@@ -119,13 +130,40 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	return rc;
 }
 
+static int set(int argc, char **argv, struct ctl *ctl)
+{
+	static const struct option opts[] = { HELP_OPTION, { NULL, 0, NULL, 0 } };
+	struct audit_actor a;
+	struct reg *r = NULL;
+	int c, rc;
+
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
+		if (c == 'h')
+			return usage_show(usage_retention);
+		return usage_error(usage_retention, NULL);
+	}
+	if (optind != argc - 2)
+		return usage_error(usage_retention, "retention set takes RECORDING and a date");
+	if (ctl_register(ctl, &r))
+		return -1;
+	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
+	meta_clear_error();
+	rc = rights_set_retention_text(r, &a, r->policy->rights_level, argv[optind], argv[optind + 1]);
+	if (rc)
+		return error("%s: %s", argv[optind], meta_strerror(rc));
+	printf("%s: retention until %s\n", argv[optind], argv[optind + 1]);
+	return 0;
+}
+
 int cmd_retention(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
-		return usage_error(usage_retention, "retention needs a command: sweep");
+		return usage_error(usage_retention, "retention needs a command: sweep or set");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_retention);
 	if (!strcmp(argv[1], "sweep"))
 		return sweep(argc - 1, argv + 1, ctl);
+	if (!strcmp(argv[1], "set"))
+		return set(argc - 1, argv + 1, ctl);
 	return usage_error(usage_retention, "unknown retention command '%s'", argv[1]);
 }

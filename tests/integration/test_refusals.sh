@@ -1,0 +1,78 @@
+#!/bin/bash
+# Issue 15, "clear refusals": each refusal a user meets says why, with its
+# errno, its message and its audit entry.  A retention date that is not a
+# date, before the recording or beyond max_retention is EINVAL on the
+# mount and in `recctl retention set`, each logged with its own reason.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+make_register "$T_TMP/a"
+spool=$T_TMP/spool
+gen_manifests "$spool" 12 --seed 15
+ingest_spool "$spool"
+analyst=$(make_level_user analysis)
+make_group recfs-training
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+
+rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
+# log_wait NAME OBJECT PATTERN: the audit log of OBJECT comes to match
+# PATTERN (the mount writes its own entries in batches, every 250 ms).
+log_wait()
+{
+	local log
+	for _ in $(seq 1 30); do
+		log=$("$RECCTL" audit show -R "$REG" --object "$2" 2>&1)
+		printf '%s\n' "$log" | grep -Eq -- "$3" && break
+		sleep 0.1
+	done
+	assert_match "$1" "$log" "$3"
+}
+mapfile -t calls < <(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | sort)
+[ ${#calls[@]} -ge 2 ] || t_abort "data" "too few recordings"
+
+# --- retention: each refusal with its reason -------------------------------------
+f=${calls[0]}
+rid=$(rid_of "$f")
+rec_day=$(date -u -d @"$(q "SELECT recorded_at FROM recording WHERE id = '$rid'")" +%Y-%m-%d)
+early_day=$(date -u -d "$rec_day - 10 days" +%Y-%m-%d)
+late_day=$(date -u -d "$rec_day + 30 months" +%Y-%m-%d)
+for bad in 30.06.2027 2027-02-30; do
+	assert_fails_with "setfattr retention_until=$bad is EINVAL" "Invalid argument" \
+		as_user "$dpo" setfattr -n user.gdpr.retention_until -v "$bad" "$f"
+done
+log_wait "a malformed date is logged as not a date" "$rid" 'retention.*refused.*not a date \(YYYY-MM-DD\)'
+assert_eq "both malformed dates are logged" "2" \
+	"$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1 | grep -c 'not a date')"
+assert_fails_with "setfattr retention_until before the recording is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v "$early_day" "$f"
+log_wait "a date before the recording is logged so" "$rid" 'retention.*refused.*before the recording'
+assert_fails_with "setfattr retention_until beyond max_retention is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v "$late_day" "$f"
+log_wait "a date beyond max_retention is logged with the last allowed date" "$rid" \
+	'retention.*refused.*beyond max_retention \([0-9]{4}-[0-9]{2}-[0-9]{2}\)'
+assert_eq "no date before the recording is logged as beyond max_retention" "1" \
+	"$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1 | grep -c 'beyond max_retention')"
+assert_fails_with "below the rights level a malformed date is EPERM" "Operation not permitted" \
+	as_user "$analyst" setfattr -n user.gdpr.retention_until -v 30.06.2027 "$f"
+# The same reasons in words from recctl.
+assert_fails_with "recctl retention set: not a date" "not a date (YYYY-MM-DD)" \
+	"$RECCTL" retention set -R "$REG" "$rid" 30.06.2027
+assert_fails_with "recctl retention set: before the recording" "before the recording" \
+	"$RECCTL" retention set -R "$REG" "$rid" "$early_day"
+assert_fails_with "recctl retention set: beyond max_retention" "beyond max_retention (" \
+	"$RECCTL" retention set -R "$REG" "$rid" "$late_day"
+ok_day=$(date -u -d "$rec_day + 18 months" +%Y-%m-%d)
+assert_ok "recctl retention set within max_retention" "$RECCTL" retention set -R "$REG" "$rid" "$ok_day"
+# (the mount takes in a change from outside at its next snapshot refresh)
+shows_ok_day() { [ "$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f")" = "$ok_day" ]; }
+poll_since "$(now_ns)" 5000 shows_ok_day
+assert_eq "the new date shows on the mount" "$ok_day" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f")"
+assert_match "recctl's change is logged" "$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)" \
+	"retention.*ok.*until $ok_day"
+
+unmount_recfs "$MNT"
+assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
+t_done
