@@ -481,8 +481,10 @@ out:
 }
 
 /* rmdir of by-subject/<handle> erases the subject once none of its
- * recordings is left for the caller; of a folder the caller's erasure of
- * its last recording took away (a ghost), succeeds. */
+ * recordings is left for the caller; while one is (say on legal hold,
+ * which rm -r met as EPERM), it is ENOTEMPTY, logged as a refused
+ * "erase-subject"; of a folder the caller's erasure of its last recording
+ * took away (a ghost), succeeds. */
 static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct recfs *fs = req_fs(req);
@@ -511,6 +513,9 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	for (i = 0; i < n->n_kids; i++)
 		if (tree_visible(n->kids[i], c.level)) {
 			rc = -ENOTEMPTY;
+			if (n->handle)
+				(void)recfs_audit_entry(fs, &c, "erase-subject", n->handle, NULL, "refused",
+							"recordings remain");
 			goto out;
 		}
 	if (!n->handle) {

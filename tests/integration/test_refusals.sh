@@ -3,6 +3,9 @@
 # errno, its message and its audit entry.  A retention date that is not a
 # date, before the recording or beyond max_retention is EINVAL on the
 # mount and in `recctl retention set`, each logged with its own reason.
+# rm -r of a subject folder that holds a recording on legal hold stops at
+# that file (EPERM, logged "legal hold"); rmdir of the folder while
+# recordings remain is ENOTEMPTY, logged too.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -72,6 +75,20 @@ assert_eq "the new date shows on the mount" "$ok_day" \
 	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f")"
 assert_match "recctl's change is logged" "$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)" \
 	"retention.*ok.*until $ok_day"
+
+# --- a subject folder with a recording on legal hold --------------------------------
+h=$(as_user "$dpo" ls "$MNT/by-subject" | head -n 1)
+mapfile -t hfiles < <(as_user "$dpo" find "$MNT/by-subject/$h" -name '*.opus' | sort)
+held=${hfiles[0]}
+hrid=$(rid_of "$held")
+assert_ok "privacy: hold a recording of the subject" as_user "$dpo" setfattr -n user.gdpr.legal_hold -v keep "$held"
+assert_fails_with "rm -r of the folder stops at the held recording: EPERM" "Operation not permitted" \
+	as_user "$dpo" rm -r "$MNT/by-subject/$h"
+log_wait "the refused erasure names the hold" "$hrid" 'erase.*refused.*legal hold'
+assert_fails_with "rmdir of the folder while it holds a recording: ENOTEMPTY" "Directory not empty" \
+	as_user "$dpo" rmdir "$MNT/by-subject/$h"
+log_wait "the refused rmdir is logged against the subject" "$h" 'erase-subject.*refused.*recordings remain'
+assert_eq "the card stays" "1" "$(q "SELECT count(*) FROM subject WHERE handle = '$h'")"
 
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
