@@ -5,7 +5,8 @@
 # mount and in `recctl retention set`, each logged with its own reason.
 # rm -r of a subject folder that holds a recording on legal hold stops at
 # that file (EPERM, logged "legal hold"); rmdir of the folder while
-# recordings remain is ENOTEMPTY, logged too.
+# recordings remain is ENOTEMPTY, logged too.  `recctl policy check` warns
+# (exit 0) about a level group this host does not know.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -89,6 +90,17 @@ assert_fails_with "rmdir of the folder while it holds a recording: ENOTEMPTY" "D
 	as_user "$dpo" rmdir "$MNT/by-subject/$h"
 log_wait "the refused rmdir is logged against the subject" "$h" 'erase-subject.*refused.*recordings remain'
 assert_eq "the card stays" "1" "$(q "SELECT count(*) FROM subject WHERE handle = '$h'")"
+
+# --- policy check: a group this host does not know -------------------------------
+nogroup="${T_USER_PREFIX}nosuchgroup"
+sed "s/^group = recfs-analysis\$/group = $nogroup/" "$POLICY_EXAMPLE" >"$T_TMP/nogroup.conf"
+grep -q "^group = $nogroup\$" "$T_TMP/nogroup.conf" || t_abort "policy" "no analysis group line to change"
+"$RECCTL" policy check "$T_TMP/nogroup.conf" >"$T_TMP/check.out" 2>"$T_TMP/check.err"
+assert_eq "policy check of an unknown group exits 0" "0" "$?"
+assert_match "it warns on stderr, naming the group and the level" "$(cat "$T_TMP/check.err")" \
+	"warning: .*level analysis: group '$nogroup' does not exist on this host"
+assert_contains "it still says ok" "$(cat "$T_TMP/check.out")" "ok"
+assert_eq "a known group gives no warning" "" "$("$RECCTL" policy check "$POLICY_EXAMPLE" 2>&1 >/dev/null)"
 
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"

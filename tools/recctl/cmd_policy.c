@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ const char usage_policy[] =
 	"       recctl policy apply FILE [-R REGISTER] [--keyring FILE]... [--keyrings DIR]\n"
 	"                               [--no-passphrase | --passfile FILE] [--dry-run]\n"
 	"\n"
-	"check   validate FILE and print every error with its line number.\n"
+	"check   validate FILE and print every error with its line number; warn\n"
+	"        (exit 0) about a level group this host does not know.\n"
 	"apply   validate FILE and install it as REGISTER/policy.conf.  Levels may be\n"
 	"        added (a key pair is made; its keyring goes to DIR/<level>.keyring)\n"
 	"        but not removed, and the rights level may not change.  When a\n"
@@ -39,6 +41,27 @@ const char usage_policy[] =
 	"  --no-passphrase     write raw keyrings for new levels\n"
 	"  --passfile FILE     passphrase for new keyrings and for opening --keyring\n"
 	"  --dry-run           say what would change, change nothing\n";
+
+/* A warning for each level whose group this host does not know: not an
+ * error, since a policy may be checked on another host than it serves. */
+static void warn_unknown_groups(const char *file, const struct policy *pol)
+{
+	for (size_t i = 0; i < pol->n_levels; i++) {
+		const char *g = pol->levels[i].group;
+		struct group gr, *res = NULL;
+		char buf[4096];
+		int e;
+
+		if (!g)
+			continue;
+		e = getgrnam_r(g, &gr, buf, sizeof(buf), &res);
+		if (e)
+			warning("%s: level %s: cannot look up group '%s': %s", file, pol->levels[i].name, g,
+				strerror(e));
+		else if (!res)
+			warning("%s: level %s: group '%s' does not exist on this host", file, pol->levels[i].name, g);
+	}
+}
 
 static int policy_check(int argc, char **argv)
 {
@@ -57,6 +80,7 @@ static int policy_check(int argc, char **argv)
 	meta_clear_error();
 	rc = policy_load(argv[optind], &pol, &errs);
 	if (rc == 0) {
+		warn_unknown_groups(argv[optind], pol);
 		printf("%s: ok\n", argv[optind]);
 		policy_free(pol);
 		return 0;
