@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <time.h>
 
 #include "blob.h"
@@ -42,7 +43,7 @@ struct content {
 	pthread_mutex_t wav_lock;
 	struct stat st;			/* attributes at open, for fstat after erasure */
 	int64_t last_read;		/* protected by wav_lock: monotonic seconds */
-	struct content *vprev, *vnext;	/* protected by views_lock: WAV views only */
+	LIST_ENTRY(content) view;	/* protected by views_lock: WAV views only */
 	int listed;			/* on the list of views */
 	int counted;			/* content_set_owner was called */
 	int decoder;
@@ -51,7 +52,7 @@ struct content {
 	int revoked_told;		/* atomic; content_revoked_news */
 	/* Tracking (content_track): set once, then read-only, except the links. */
 	struct content_set *set;
-	struct content *prev, *next;	/* protected by set->lock */
+	LIST_ENTRY(content) link;	/* protected by set->lock */
 	int level;
 	uint64_t nodeid;
 	char art_id[RECFS_ID_HEX];
@@ -61,7 +62,7 @@ struct content {
 
 struct content_set {
 	pthread_mutex_t lock;
-	struct content *head;		/* protected by lock */
+	LIST_HEAD(, content) head;	/* protected by lock */
 	struct tree *latest;		/* protected by lock: the last content_set_revoke's, referenced */
 };
 
@@ -82,7 +83,7 @@ static struct content *content_new(void)
 }
 
 static pthread_mutex_t views_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct content *views;		/* protected by views_lock */
+static LIST_HEAD(, content) views = LIST_HEAD_INITIALIZER(views);	/* protected by views_lock */
 
 static int64_t mono_now(void)
 {
@@ -95,11 +96,7 @@ static int64_t mono_now(void)
 static void views_add(struct content *c)
 {
 	pthread_mutex_lock(&views_lock);
-	c->vprev = NULL;
-	c->vnext = views;
-	if (views)
-		views->vprev = c;
-	views = c;
+	LIST_INSERT_HEAD(&views, c, view);
 	c->listed = 1;
 	pthread_mutex_unlock(&views_lock);
 }
@@ -107,12 +104,7 @@ static void views_add(struct content *c)
 static void views_remove(struct content *c)
 {
 	pthread_mutex_lock(&views_lock);
-	if (c->vprev)
-		c->vprev->vnext = c->vnext;
-	else
-		views = c->vnext;
-	if (c->vnext)
-		c->vnext->vprev = c->vprev;
+	LIST_REMOVE(c, view);
 	c->listed = 0;
 	pthread_mutex_unlock(&views_lock);
 }
@@ -123,7 +115,7 @@ unsigned content_idle(int64_t now, int64_t idle_for)
 	struct content *c;
 
 	pthread_mutex_lock(&views_lock);
-	for (c = views; c; c = c->vnext) {
+	LIST_FOREACH(c, &views, view) {
 		if (pthread_rwlock_tryrdlock(&c->rw) != 0)
 			continue;	/* being revoked */
 		if (pthread_mutex_trylock(&c->wav_lock) != 0) {
@@ -281,15 +273,16 @@ static void close_readers(struct content *c)
 	c->br = NULL;
 }
 
-static void unlink_locked(struct content_set *s, struct content *c)
+/* Put c in s (link) or take it out; under s's lock. */
+static void link_locked(struct content_set *s, struct content *c)
 {
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		s->head = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	c->prev = c->next = NULL;
+	LIST_INSERT_HEAD(&s->head, c, link);
+	c->set = s;
+}
+
+static void unlink_locked(struct content *c)
+{
+	LIST_REMOVE(c, link);
 	c->set = NULL;
 }
 
@@ -303,7 +296,7 @@ void content_close(struct content *c)
 		struct content_set *s = c->set;
 
 		pthread_mutex_lock(&s->lock);
-		unlink_locked(s, c);
+		unlink_locked(c);
 		pthread_mutex_unlock(&s->lock);
 	}
 	close_readers(c);
@@ -319,6 +312,7 @@ int content_set_new(struct content_set **out)
 	if (!s)
 		return -ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
+	LIST_INIT(&s->head);
 	*out = s;
 	return 0;
 }
@@ -327,8 +321,8 @@ void content_set_free(struct content_set *s)
 {
 	if (!s)
 		return;
-	while (s->head)
-		content_close(s->head);	/* unlinks it */
+	while (!LIST_EMPTY(&s->head))
+		content_close(LIST_FIRST(&s->head));	/* unlinks it */
 	tree_unref(s->latest);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -360,12 +354,7 @@ void content_track(struct content_set *s, struct content *c, const struct tree *
 	snprintf(c->rec_id, sizeof(c->rec_id), "%s", n->rec ? n->rec->row.id : "");
 	snprintf(c->label, sizeof(c->label), "%s", label ? label : "");
 	pthread_mutex_lock(&s->lock);
-	c->set = s;
-	c->prev = NULL;
-	c->next = s->head;
-	if (s->head)
-		s->head->prev = c;
-	s->head = c;
+	link_locked(s, c);
 	if (s->latest && s->latest != t && !still_reads(s->latest, c))
 		revoke(c);
 	pthread_mutex_unlock(&s->lock);
@@ -377,12 +366,7 @@ void content_set_add(struct content_set *s, struct content *c)
 		return;		/* tracked already */
 	c->level = -1;		/* nothing to revoke: the public notice */
 	pthread_mutex_lock(&s->lock);
-	c->set = s;
-	c->prev = NULL;
-	c->next = s->head;
-	if (s->head)
-		s->head->prev = c;
-	s->head = c;
+	link_locked(s, c);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -396,7 +380,7 @@ size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)
 	tree_ref(t);
 	tree_unref(s->latest);
 	s->latest = t;
-	for (c = s->head; c; c = c->next) {
+	LIST_FOREACH(c, &s->head, link) {
 		if (c->level < 0 || __atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST) || still_reads(t, c))
 			continue;
 		revoke(c);

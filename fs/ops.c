@@ -762,17 +762,13 @@ struct dirh {
 	int last_level;
 	off_t last_off;
 	size_t last_kid;
-	struct dirh *prev, *next;	/* protected by fs->dirs_lock */
+	LIST_ENTRY(dirh) link;		/* protected by fs->dirs_lock */
 };
 
 static void dirs_add(struct recfs *fs, struct dirh *d)
 {
 	pthread_mutex_lock(&fs->dirs_lock);
-	d->prev = NULL;
-	d->next = fs->dirs;
-	if (fs->dirs)
-		fs->dirs->prev = d;
-	fs->dirs = d;
+	LIST_INSERT_HEAD(&fs->dirs, d, link);
 	pthread_mutex_unlock(&fs->dirs_lock);
 }
 
@@ -780,12 +776,7 @@ static void dirs_add(struct recfs *fs, struct dirh *d)
 static void dir_close(struct recfs *fs, struct dirh *d)
 {
 	pthread_mutex_lock(&fs->dirs_lock);
-	if (d->prev)
-		d->prev->next = d->next;
-	else
-		fs->dirs = d->next;
-	if (d->next)
-		d->next->prev = d->prev;
+	LIST_REMOVE(d, link);
 	pthread_mutex_unlock(&fs->dirs_lock);
 	pthread_mutex_destroy(&d->lock);
 	tree_unref(d->t);
@@ -794,8 +785,8 @@ static void dir_close(struct recfs *fs, struct dirh *d)
 
 static void close_dirs(struct recfs *fs)
 {
-	while (fs->dirs)
-		dir_close(fs, fs->dirs);
+	while (!LIST_EMPTY(&fs->dirs))
+		dir_close(fs, LIST_FIRST(&fs->dirs));
 }
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

@@ -30,6 +30,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <sys/types.h>
 
 #include <fuse_lowlevel.h>
@@ -74,7 +75,7 @@ struct recfs {
 	struct quiet *quiet;		/* which reads of sealed attributes are logged (quiet.h) */
 	struct caps *caps;		/* open files and WAV decoders per uid and in all (caps.h) */
 	pthread_mutex_t dirs_lock;
-	struct dirh *dirs;		/* protected by dirs_lock: open directories (ops.c), closed by op_destroy */
+	LIST_HEAD(, dirh) dirs;		/* protected by dirs_lock: open directories (ops.c), closed by op_destroy */
 	int inited;			/* atomic: the INIT reply is on its way */
 };
 
