@@ -657,7 +657,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		 * snapshot holds already revokes it (content.h). */
 		content_track(fs->open, ct, t, n, c.level, ino, label);
 		if (content_revoked(ct)) {
-			content_close(ct);
+			close_handle(fs, ct);	/* gives back what caps counted */
 			ct = NULL;
 			rc = -EACCES;
 		}
