@@ -49,10 +49,7 @@ struct caps {
 
 int64_t caps_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
+	return util_monotonic();
 }
 
 static unsigned at_least_1(unsigned v)
@@ -74,10 +71,8 @@ int caps_new(const struct caps_limits *l, caps_log_fn log, struct caps **out)
 		return -ENOMEM;
 	c->lim.handles = at_least_1(l->handles);
 	c->lim.decoders = at_least_1(l->decoders);
-	c->lim.handles_per_uid = at_least_1(l->handles_per_uid);
-	c->lim.decoders_per_uid = at_least_1(l->decoders_per_uid);
-	c->lim.handles_per_uid = at_least_1(min_u(c->lim.handles_per_uid, c->lim.handles / 2));
-	c->lim.decoders_per_uid = at_least_1(min_u(c->lim.decoders_per_uid, c->lim.decoders / 2));
+	c->lim.handles_per_uid = at_least_1(min_u(at_least_1(l->handles_per_uid), c->lim.handles / 2));
+	c->lim.decoders_per_uid = at_least_1(min_u(at_least_1(l->decoders_per_uid), c->lim.decoders / 2));
 	c->log = log;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&ca);

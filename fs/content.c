@@ -85,14 +85,6 @@ static struct content *content_new(void)
 static pthread_mutex_t views_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(, content) views = LIST_HEAD_INITIALIZER(views);	/* protected by views_lock */
 
-static int64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
 static void views_add(struct content *c)
 {
 	pthread_mutex_lock(&views_lock);
@@ -220,7 +212,7 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 		rc = opus_wav_open(wav_source, c->br, n->art->size, &info, &c->wav);
 		if (rc < 0)
 			goto out;
-		c->last_read = mono_now();
+		c->last_read = util_monotonic();
 		views_add(c);
 	}
 	*out = c;
@@ -252,7 +244,7 @@ ssize_t content_read(struct content *c, void *buf, size_t len, uint64_t off)
 	if (c->wav) {
 		pthread_mutex_lock(&c->wav_lock);
 		n = opus_wav_read(c->wav, buf, len, off);
-		c->last_read = mono_now();
+		c->last_read = util_monotonic();
 		pthread_mutex_unlock(&c->wav_lock);
 	} else {
 		n = blob_read(c->br, buf, len, off);

@@ -29,10 +29,7 @@ struct unlocks {
 
 static time_t now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (time_t)util_monotonic();
 }
 
 struct unlocks *unlocks_new(time_t ttl)

@@ -275,7 +275,9 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 
 	if (!only) {
 		/* Only what the mount's keys could open for the caller. */
-		for (i = 0; i < N_SEALED && dek_has_level_key(fs, c); i++)
+		if (!dek_has_level_key(fs, c))
+			return 0;
+		for (i = 0; i < N_SEALED; i++)
 			xl_add(l, names[i], xstrdup(""));
 		return 0;
 	}
@@ -317,6 +319,8 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, cons
 
 	if (c->level < seal_level_for(fs->reg->policy, NULL, SEAL_CARD))
 		return 0;
+	if (only && sealed_index(card_names, only) < 0)
+		return 0;	/* not a card attribute: no catalog look-up */
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_subject(fs->reg->cat, handle, card));
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
@@ -563,8 +567,6 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		rc = notsup;
 		goto out;
 	}
-	if (!strcmp(name, "user.gdpr.legal_hold") && value && !*value)
-		return -EINVAL;
 	if (!strcmp(name, "user.recfs.unlock")) {
 		rc = unlock(fs, &c, rec, value);
 		ours = 0;

@@ -326,6 +326,14 @@ int64_t util_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t util_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
 int util_open_regular(const char *path, struct stat *st)
 {
 	struct stat sb;

@@ -95,6 +95,9 @@ int64_t util_add_months(int64_t t, int n);
 /* Current time (seconds); honours $RECFS_NOW (epoch or ISO 8601) so tests
  * can move the clock for retention. */
 int64_t util_now(void);
+/* Seconds of CLOCK_MONOTONIC: for ages and timeouts, which setting the
+ * clock (or $RECFS_NOW) must not move. */
+int64_t util_monotonic(void);
 
 /*
  * Open path for reading without trusting what it names: a file that
