@@ -729,16 +729,13 @@ static char *manifest_name_of(const char *path)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	char *end, *out;
-	int plain = 1;
 
 	if (util_read_file(path, 64 * 1024, &buf, &len))
 		return NULL;
 	/* One line; util_read_file puts a NUL past len. */
 	if ((end = memchr(buf, '\n', len)))
 		*end = '\0';
-	for (const uint8_t *c = buf; *c; c++)
-		plain &= *c >= 0x20 && *c != 0x7f;
-	out = plain ? xstrdup((char *)buf) : util_escape_for_log((char *)buf);
+	out = util_is_log_safe((char *)buf) ? xstrdup((char *)buf) : util_escape_for_log((char *)buf);
 	crypto_memzero(buf, len);
 	free(buf);
 	return out;

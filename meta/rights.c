@@ -686,11 +686,8 @@ int rights_check_card_value(const char *field, const char *value)
 			break;
 	if (i == sizeof(card_fields) / sizeof(card_fields[0]))
 		return -ENOTSUP;
-	if (n > CARD_VALUE_MAX || !util_utf8_valid(value, n))
+	if (n > CARD_VALUE_MAX || !util_is_log_safe(value))
 		return -EINVAL;
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return -EINVAL;
 	return 0;
 }
 

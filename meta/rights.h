@@ -186,8 +186,10 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * parses a value before it acts on it (setfattr on the mount) and for the
  * fuzz targets; rights_set_hold and rights_rectify refuse (and log)
  * exactly what these refuse.  0 or -EINVAL.  A hold's reason is 1 to 512
- * bytes.  A card value is UTF-8 text of at most 256 bytes without control
- * characters; -ENOTSUP when field is not a card field.
+ * bytes.  A card value is UTF-8 text of at most 256 bytes that
+ * util_is_log_safe accepts (no control character, C1 control, line
+ * separator or bidirectional override); -ENOTSUP when field is not a card
+ * field.
  */
 int rights_check_hold_reason(const char *reason) MUST_CHECK;
 int rights_check_card_value(const char *field, const char *value) MUST_CHECK;

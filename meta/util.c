@@ -142,6 +142,18 @@ static int is_control_point(uint32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+int util_is_log_safe(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s);
+	uint32_t cp;
+
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_seq(u + i, n - i, &cp)) || is_control_point(cp))
+			return 0;
+	return 1;
+}
+
 char *util_escape_for_log(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)(s ? s : "(null)");

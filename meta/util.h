@@ -58,6 +58,11 @@ int util_is_id(const char *s);
  * surrogates, nothing past U+10FFFF), else 0.  NUL bytes are valid. */
 int util_utf8_valid(const void *text, size_t n);
 
+/* 1 when s (NUL-terminated) is valid UTF-8 with no control character,
+ * C1 control, line separator or bidirectional override (what
+ * util_escape_for_log escapes, backslash aside): printable on one line as
+ * it is.  0 otherwise. */
+int util_is_log_safe(const char *s);
 /*
  * s as it may go into one line of a log, an audit reason, a terminal or a
  * text file, whoever chose it (a manifest's file name): a backslash is

@@ -341,6 +341,9 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	CHECK_EQ(rights_check_card_value("email", value), 0);
 	CHECK_EQ(rights_check_card_value("title", "x"), -ENOTSUP);
 	CHECK_EQ(rights_check_card_value("name", "line\nbreak"), -EINVAL);
+	/* A right-to-left override or a C1 control reorders what a viewer shows. */
+	CHECK_EQ(rights_check_card_value("name", "Anna \xe2\x80\xaegnirT"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("name", "Anna\xc2\x85"), -EINVAL);
 	CHECK_EQ(rights_check_card_value("name", "del\x7f"), -EINVAL);
 	CHECK_EQ(rights_check_card_value("name", "\xc3"), -EINVAL);		/* cut short */
 	CHECK_EQ(rights_check_card_value("name", "\xed\xa0\x80"), -EINVAL);	/* a surrogate */

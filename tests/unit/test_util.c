@@ -239,6 +239,17 @@ static int escapes_to(const char *in, const char *want)
 	return same;
 }
 
+TEST(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes)
+{
+	CHECK_EQ(util_is_log_safe(""), 1);
+	CHECK_EQ(util_is_log_safe("J\xc3\xb6ns \xc3\x85kerlund \\x0a q-1f"), 1);
+	CHECK_EQ(util_is_log_safe("two\nlines"), 0);
+	CHECK_EQ(util_is_log_safe("tab\there"), 0);
+	CHECK_EQ(util_is_log_safe("rtl \xe2\x80\xae"), 0);
+	CHECK_EQ(util_is_log_safe("c1 \xc2\x85"), 0);
+	CHECK_EQ(util_is_log_safe("bad \xff utf-8"), 0);
+}
+
 TEST(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line)
 {
 	CHECK(escapes_to("rec000001.json", "rec000001.json"));
@@ -311,6 +322,7 @@ int main(void)
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
+	RUN(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes);
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
 	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
 	RUN(test_strbuf_appends_grows_and_hands_over_its_string);
