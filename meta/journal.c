@@ -393,9 +393,13 @@ static int recover_one(struct catalog *c, const char *path, const char *key, siz
 	size_t first;
 	int fd, rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Not a FIFO or a link someone put there in its name: that open
+	 * would wait, or read what the link names. */
+	fd = util_open_regular(path, NULL);
+	if (fd == -ENOENT || fd == -EINVAL || fd == -ELOOP)
+		return 0;
 	if (fd < 0)
-		return errno == ENOENT ? 0 : meta_fail(-errno, "cannot open %s: %s", path, strerror(errno));
+		return meta_fail(fd, "cannot open %s: %s", path, strerror(-fd));
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		rc = errno == EWOULDBLOCK ? 0 : meta_fail(-errno, "cannot lock %s: %s", path, strerror(errno));
 		goto out;

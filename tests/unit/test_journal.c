@@ -211,6 +211,30 @@ TEST(test_journal_closed_with_everything_committed_is_removed)
 	free(d);
 }
 
+/* A FIFO (or a link) in a journal's name holds recovery up at no point: the
+ * open of a FIFO with no writer would wait for ever (the alarm kills the
+ * test then). */
+TEST(test_journal_recovery_passes_a_fifo_or_a_link_in_a_journals_name)
+{
+	struct catalog *c = NULL;
+	char *d = fresh("fifo", &c);
+	char *fifo = xasprintf("%s/audit-journal-%032x", d, 1), *link = xasprintf("%s/audit-journal-%032x", d, 2);
+	size_t count = 99;
+
+	CHECK_EQ(mkfifo(fifo, 0600), 0);
+	CHECK_EQ(symlink("/etc/passwd", link), 0);
+	alarm(10);
+	CHECK_EQ(journal_recover(c, d, &count), 0);
+	alarm(0);
+	CHECK_EQ(count, 0);
+	unlink(fifo);
+	unlink(link);
+	free(fifo);
+	free(link);
+	catalog_close(c);
+	free(d);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("journal")) || crypto_setup())
@@ -219,6 +243,7 @@ int main(void)
 	RUN(test_journal_of_a_live_writer_is_left_alone_and_commits_move_its_position);
 	RUN(test_journal_cut_short_by_a_crash_ends_at_its_last_whole_record);
 	RUN(test_journal_closed_with_everything_committed_is_removed);
+	RUN(test_journal_recovery_passes_a_fifo_or_a_link_in_a_journals_name);
 	util_remove_tree(dir);
 	T_DONE();
 }
