@@ -499,14 +499,11 @@ out:
 
 int util_mkdir_adopt(const char *path, mode_t mode)
 {
-	int fd, rc;
+	int rc;
 
 	if (mkdir(path, mode) < 0)
 		return -errno;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	rc = fd < 0 ? -errno : util_adopt_owner(fd, path);
-	if (fd >= 0)
-		close(fd);
+	rc = util_adopt_owner(-1, path);
 	if (rc)
 		rmdir(path);
 	return rc;
