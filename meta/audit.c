@@ -250,6 +250,13 @@ static void row_of(const struct audit_entry *e, const uint8_t h[CRYPTO_HASH_BYTE
 /* Domain of the sealed bytes; the version is that of the seal format. */
 static const char SEAL_DOMAIN[] = "recfs audit seal 1";
 
+/* v as 8 bytes, least significant first, at *p, which moves past them. */
+static void put_le64(uint8_t **p, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		*(*p)++ = (uint8_t)((uint64_t)v >> (8 * i));
+}
+
 /* seal(epoch) under key over the log's entries 1..seq whose last hash is head. */
 static void seal_mac(const struct crypto_key *key, int64_t epoch, int64_t seq, const uint8_t head[CRYPTO_HASH_BYTES],
 		     uint8_t mac[CRYPTO_MAC_BYTES])
@@ -258,10 +265,8 @@ static void seal_mac(const struct crypto_key *key, int64_t epoch, int64_t seq, c
 
 	memcpy(p, SEAL_DOMAIN, sizeof(SEAL_DOMAIN));
 	p += sizeof(SEAL_DOMAIN);
-	for (int i = 0; i < 8; i++)
-		*p++ = (uint8_t)((uint64_t)epoch >> (8 * i));
-	for (int i = 0; i < 8; i++)
-		*p++ = (uint8_t)((uint64_t)seq >> (8 * i));
+	put_le64(&p, epoch);
+	put_le64(&p, seq);
 	memcpy(p, head, CRYPTO_HASH_BYTES);
 	crypto_keyed_hash(key, buf, sizeof(buf), mac);
 }
@@ -287,12 +292,6 @@ struct checkpoint {
 #define CKPT_KEY "audit_checkpoint"
 #define CKPT_VERSION 1
 static const char CKPT_DOMAIN[] = "recfs audit checkpoint 1";
-
-static void put_le64(uint8_t **p, int64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		*(*p)++ = (uint8_t)((uint64_t)v >> (8 * i));
-}
 
 static void ckpt_mac(const struct crypto_key *key, const struct checkpoint *ck, uint8_t mac[CRYPTO_MAC_BYTES])
 {

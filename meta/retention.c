@@ -164,13 +164,14 @@ static int sweep_audit(struct reg *r, const struct audit_actor *a, int64_t now, 
 		       struct retention_summary *s)
 {
 	struct oldest_access o = { 0 };
-	int64_t before = policy_period_sub(now, r->policy->audit_retention);
+	int64_t before = policy_period_sub(now, r->policy->audit_retention), held;
 	int rc = request_each(r, REQUEST_OPEN, find_oldest_access, &o);
 
 	if (rc)
 		return rc;
-	if (o.id && policy_period_sub(o.received, r->policy->audit_retention) < before) {
-		before = policy_period_sub(o.received, r->policy->audit_retention);
+	held = o.id ? policy_period_sub(o.received, r->policy->audit_retention) : before;
+	if (held < before) {
+		before = held;
 		s->audit_held_by = o.id;
 	}
 	s->audit_before = before;

@@ -527,19 +527,18 @@ static int update_recording(struct reg *r, const struct audit_actor *a, const ch
 struct change {
 	char **slot;			/* the reason to replace: &rec->legal_hold or &rec->restricted_reason */
 	const char *text;		/* the new reason, or NULL for none */
-	int reseal;			/* reconcile the seals with rec as it now stands */
 	const struct keyring *kr;	/* for a lift's re-sealing; NULL when only deleting */
 	char why[64];			/* the audit reason: "sealed=ID" of the new reason */
 };
 
-/* The reason sealed, then the seals of rec as it now stands, restricted or
- * not (seal.h). */
+/* The reason sealed, then, when the restriction changed, the seals of rec
+ * as it now stands, restricted or not (seal.h); a hold changes no seal. */
 static int apply_change(struct reg *r, struct cat_recording *rec, void *ctx)
 {
 	struct change *x = ctx;
 	int rc = replace_reason(r, rec->id, x->slot, x->text, x->why, sizeof(x->why));
 
-	if (rc == 0 && x->reseal)
+	if (rc == 0 && x->slot == &rec->restricted_reason)
 		rc = seal_reconcile_recording(r, x->kr, rec, NULL);
 	return rc;
 }
@@ -547,7 +546,7 @@ static int apply_change(struct reg *r, struct cat_recording *rec, void *ctx)
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason)
 {
-	struct change x = { .reseal = 1 };
+	struct change x = { 0 };
 	struct cat_recording rec;
 	int rc;
 
@@ -570,7 +569,7 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		const char *recording)
 {
-	struct change x = { .reseal = 1, .kr = kr };
+	struct change x = { .kr = kr };
 	struct cat_recording rec;
 	int rc;
 
