@@ -492,7 +492,7 @@ static int audit_setup_keys_cmd(int argc, char **argv, struct ctl *ctl)
 			   (long long)(rep.first + rep.entries - 1));
 	audit_self(&a, NULL);
 	if ((rc = audit_log(cat, &a, "audit-setup-keys", NULL, "ok", reason))) {
-		rc = error("cannot write the audit log: %s", strerror(-rc));
+		rc = error("cannot write the audit log: %s", meta_strerror(rc));
 		goto out;
 	}
 	printf("the audit log is sealed from now on (epochs of %lld s); entries 1..%lld were written before\n",

@@ -286,7 +286,7 @@ static void check_plain_reasons(struct fsck *f)
 	int rc = catalog_plain_reasons(f->r->cat, &ids);
 
 	if (rc) {
-		problem(f, "cannot look for reasons in the clear: %s", strerror(-rc));
+		problem(f, "cannot look for reasons in the clear: %s", meta_strerror(rc));
 		return;
 	}
 	for (size_t i = 0; i < ids.n; i++)
@@ -404,7 +404,7 @@ static void check_pending(struct fsck *f)
 	int rc = catalog_pending_unlinks(f->r->cat, &f->pending);
 
 	if (rc) {
-		problem(f, "cannot read the pending unlinks: %s", strerror(-rc));
+		problem(f, "cannot read the pending unlinks: %s", meta_strerror(rc));
 		return;
 	}
 	for (size_t i = 0; i < f->pending.n; i++)
@@ -413,7 +413,7 @@ static void check_pending(struct fsck *f)
 		return;
 	rc = reg_finish_unlinks(f->r, &n);
 	if (rc) {
-		printf("  cannot unlink them all: %s\n", meta_errmsg()[0] ? meta_errmsg() : strerror(-rc));
+		printf("  cannot unlink them all: %s\n", meta_strerror(rc));
 		return;
 	}
 	f->repaired += (long)n;
@@ -741,7 +741,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	}
 	if ((rc = check_orphan_records(&f))) {
-		rc = error("cannot check the sealed records: %s", strerror(-rc));
+		rc = error("cannot check the sealed records: %s", meta_strerror(rc));
 		goto out;
 	}
 	check_plain_reasons(&f);
@@ -767,7 +767,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 			if (f.recs[i].details[0])
 				verify_record(&f, f.recs[i].details, f.recs[i].id);
 		if ((rc = catalog_each_subject(f.r->cat, verify_card, &f))) {
-			rc = error("cannot list subjects: %s", strerror(-rc));
+			rc = error("cannot list subjects: %s", meta_strerror(rc));
 			goto out;
 		}
 	}
