@@ -23,7 +23,8 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CC       ?= cc
 PKGS     := fuse3 libsodium sqlite3 ogg opusfile jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# libunistring (name folding in meta/subject.c) ships no pkg-config file.
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lunistring
 
 WARN     := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
             -Wformat=2 -Wvla -fno-common -Wno-format-nonliteral

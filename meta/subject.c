@@ -3,6 +3,13 @@
  * information about the person; a card is a sealed record; an index entry
  * is a keyed BLAKE2b of a normalised identifier, so matching needs the
  * ingest keyring's index key and the catalog alone reveals nothing.
+ *
+ * Names are not in the index (a name is no identifier); name search opens
+ * the cards and compares folded forms (subject_fold_name), with
+ * libunistring's case folding and decomposition, so that what a user types
+ * on any keyboard, in any locale (CI runs with LANG unset), finds the
+ * name as the manifest spelled it.  Every folded copy is wiped before it
+ * is freed.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +18,10 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "jsonmem.h"
 #include "seal.h"
@@ -45,6 +56,94 @@ int subject_normalise(const char *kind, const char *in, char *out, size_t outlen
 		n--;
 	out[n] = '\0';
 	return n ? 0 : -EINVAL;
+}
+
+/* What a letter without a decomposition folds to (after case folding),
+ * or NULL when it stays as it is: see subject.h. */
+static const char *fold_base_letter(ucs4_t c)
+{
+	switch (c) {
+	case 0x00f8: return "o";	/* ø */
+	case 0x0111: return "d";	/* đ */
+	case 0x00f0: return "d";	/* ð */
+	case 0x0142: return "l";	/* ł */
+	case 0x0127: return "h";	/* ħ */
+	case 0x0167: return "t";	/* ŧ */
+	case 0x0131: return "i";	/* dotless ı */
+	case 0x00e6: return "ae";	/* æ */
+	case 0x0153: return "oe";	/* œ */
+	case 0x00fe: return "th";	/* þ */
+	default: return NULL;
+	}
+}
+
+int subject_fold_name(const char *in, char **out)
+{
+	size_t n = strlen(in), flen = 0, k = 0;
+	uint8_t *folded = NULL;
+	char *res = NULL;
+	int rc = 0;
+
+	if (!util_utf8_valid(in, n))
+		return -EINVAL;
+	folded = u8_casefold((const uint8_t *)in, n, NULL, UNINORM_NFKD, NULL, &flen);
+	if (!folded) {
+		rc = errno == EILSEQ ? -EINVAL : -ENOMEM;
+		goto out;
+	}
+	/* Nothing below makes the text longer than the case-folded form:
+	 * a mark goes, a replacement is no longer than its letter's UTF-8. */
+	res = malloc(flen + 1);
+	if (!res) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < flen;) {
+		ucs4_t c;
+		int len = u8_mbtouc(&c, folded + i, flen - i);
+		const char *base = fold_base_letter(c);
+
+		if (base) {
+			memcpy(res + k, base, strlen(base));
+			k += strlen(base);
+		} else if (!uc_is_general_category(c, UC_CATEGORY_Mn)) {
+			memcpy(res + k, folded + i, (size_t)len);
+			k += (size_t)len;
+		}
+		i += (size_t)len;
+	}
+	res[k] = '\0';
+	*out = res;
+	res = NULL;
+out:
+	if (folded) {
+		crypto_memzero(folded, flen);
+		free(folded);
+	}
+	free(res);
+	return rc;
+}
+
+/* Free a folded name (NULL is fine), wiped first: it is personal data. */
+static void free_folded(char *s)
+{
+	if (s)
+		crypto_memzero(s, strlen(s));
+	free(s);
+}
+
+int subject_name_matches(const char *name, const char *text)
+{
+	char *fn = NULL, *ft = NULL;
+	int rc = subject_fold_name(name, &fn);
+
+	if (rc == 0)
+		rc = subject_fold_name(text, &ft);
+	if (rc == 0)
+		rc = ft[0] && strstr(fn, ft) != NULL;
+	free_folded(fn);
+	free_folded(ft);
+	return rc;
 }
 
 static void new_handle(char out[CATALOG_HANDLE_MAX])

@@ -24,6 +24,36 @@ struct subject_card {
 int subject_normalise(const char *kind, const char *in, char *out, size_t outlen) MUST_CHECK;
 
 /*
+ * The form of a name that name search compares (subject_name_matches):
+ * case-folded (Unicode full case folding: "VÄISÄNEN" and "väisänen" are
+ * one, "ß" is "ss"), decomposed (NFKD: compatibility forms such as the
+ * "ﬁ" ligature or full-width letters become their plain letters), and
+ * stripped of every nonspacing mark (general category Mn), so that
+ * "Väisänen", "Åström" and "Müller" fold to "vaisanen", "astrom" and
+ * "muller".  Letters that Unicode does not decompose but that an ASCII
+ * keyboard writes as a base letter fold to it too: ø to o ("Øster" is
+ * "oster"), đ and ð to d, ł to l, ħ to h, ŧ to t, dotless ı to i, æ to
+ * ae, œ to oe, þ to th.  Other scripts keep their letters (folded and
+ * without nonspacing marks).  The rule does not depend on the locale.
+ *
+ * in is NUL-terminated.  On success *out is the folded text, malloc'd and
+ * NUL-terminated; it is personal data: the caller wipes it
+ * (crypto_memzero) before free(3).  libunistring's own temporaries are
+ * freed without a wipe.  Returns 0, -EINVAL when in is not well-formed
+ * UTF-8 (*out untouched), -ENOMEM.  No locking: it touches nothing shared.
+ */
+int subject_fold_name(const char *in, char **out) MUST_CHECK;
+
+/*
+ * 1 when the folded text (subject_fold_name) occurs in the folded name, 0
+ * when it does not or when text folds to nothing (an empty search term
+ * matches no one).  -EINVAL when name or text is not well-formed UTF-8,
+ * -ENOMEM.  Both are lent; the folded copies are wiped before they are
+ * freed.
+ */
+int subject_name_matches(const char *name, const char *text) MUST_CHECK;
+
+/*
  * Find the subject one of card's identifiers already names, or create a new
  * one (handle "S-" + 6 Crockford base32 characters, card sealed for levels
  * from details_from up, index entries for every identifier).  New

@@ -7,7 +7,7 @@
  *
  *   make build/libmeta.a
  *   cc -std=c17 -D_GNU_SOURCE -iquote meta -o /tmp/gen tests/gen/gen_sealed_catalog.c \
- *      build/libmeta.a $(pkg-config --libs libsodium sqlite3 ogg opusfile jansson inih) -lpthread
+ *      build/libmeta.a $(pkg-config --libs libsodium sqlite3 ogg opusfile jansson inih) -lunistring -lpthread
  *   /tmp/gen tests/fixtures/NEW.db tests/fixtures/NEW.key
  *
  * The clock is RECFS_NOW: keys set up at 2026-11-28T10:00:05Z with epochs

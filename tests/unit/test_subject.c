@@ -27,6 +27,83 @@ TEST(test_subject_emails_and_references_fold_case_and_trim)
 	CHECK_STR(norm("email", "   "), "(error)");
 }
 
+/* The folded form of in, in a static buffer; "(error N)" on failure. */
+static const char *fold(const char *in)
+{
+	static char buf[256];
+	char *f = NULL;
+	int rc = subject_fold_name(in, &f);
+
+	if (rc)
+		snprintf(buf, sizeof(buf), "(error %d)", rc);
+	else
+		snprintf(buf, sizeof(buf), "%s", f);
+	free(f);
+	return buf;
+}
+
+TEST(test_subject_names_fold_case_and_diacritics)
+{
+	CHECK_STR(fold("Väisänen"), "vaisanen");
+	CHECK_STR(fold("VÄISÄNEN"), "vaisanen");
+	CHECK_STR(fold("Åström"), "astrom");
+	CHECK_STR(fold("Müller"), "muller");
+	CHECK_STR(fold("MÜLLER"), "muller");
+	/* decomposed input (NFD, as macOS writes it) folds the same */
+	CHECK_STR(fold("Va\xcc\x88isa\xcc\x88nen"), "vaisanen");
+	CHECK_STR(fold("Matti Meikäläinen"), "matti meikalainen");
+	CHECK_STR(fold("Vaisanen"), "vaisanen");
+	CHECK_STR(fold(""), "");
+}
+
+TEST(test_subject_letters_without_decomposition_fold_to_their_base)
+{
+	/* ø has no decomposition in Unicode; search folds it to o as an
+	 * ASCII keyboard writes it (subject.h) */
+	CHECK_STR(fold("Øster"), "oster");
+	CHECK_STR(fold("øster"), "oster");
+	CHECK_STR(fold("Łukasz Wałęsa"), "lukasz walesa");
+	CHECK_STR(fold("Þórður Æsa"), "thordur aesa");
+	CHECK_STR(fold("Đorđević"), "dordevic");
+	/* ß is ss by Unicode's full case folding, ẞ too */
+	CHECK_STR(fold("Straße"), "strasse");
+	CHECK_STR(fold("STRA\xe1\xba\x9e" "E"), "strasse");
+	/* compatibility forms: the fi ligature, full-width letters */
+	CHECK_STR(fold("\xef\xac\x81nn"), "finn");
+	CHECK_STR(fold("\xef\xbc\xa1" "bc"), "abc");
+	/* other scripts keep their letters, folded */
+	CHECK_STR(fold("Σοφία"), "σοφια");
+	CHECK_STR(fold("ЁЛКИН"), "елкин");
+}
+
+TEST(test_subject_fold_refuses_malformed_utf8)
+{
+	char *f = (char *)"untouched";
+
+	CHECK_EQ(subject_fold_name("V\xe4is\xe4nen", &f), -EINVAL);	/* Latin-1 */
+	CHECK_STR(f, "untouched");
+	CHECK_EQ(subject_fold_name("\xc3", &f), -EINVAL);		/* truncated */
+	CHECK_EQ(subject_fold_name("\xc0\xaf", &f), -EINVAL);	/* overlong */
+	CHECK_EQ(subject_fold_name("\xed\xa0\x80", &f), -EINVAL);	/* surrogate */
+	CHECK_EQ(subject_name_matches("V\xe4is\xe4nen", "v"), -EINVAL);
+	CHECK_EQ(subject_name_matches("Väisänen", "V\xe4is"), -EINVAL);
+}
+
+TEST(test_subject_name_matches_folded_substrings)
+{
+	CHECK_EQ(subject_name_matches("Aino Väisänen", "Vaisanen"), 1);
+	CHECK_EQ(subject_name_matches("Aino Väisänen", "VÄISÄNEN"), 1);
+	CHECK_EQ(subject_name_matches("Aino Vaisanen", "Väisänen"), 1);
+	CHECK_EQ(subject_name_matches("Karin Åström", "astrom"), 1);
+	CHECK_EQ(subject_name_matches("Nils Øster", "Oster"), 1);
+	CHECK_EQ(subject_name_matches("Hans Müller", "muller"), 1);
+	CHECK_EQ(subject_name_matches("Ida Strauss", "Strauß"), 1);
+	CHECK_EQ(subject_name_matches("Aino Väisänen", "Virtanen"), 0);
+	/* an empty term, or one of marks only, matches no one */
+	CHECK_EQ(subject_name_matches("Aino Väisänen", ""), 0);
+	CHECK_EQ(subject_name_matches("Aino Väisänen", "\xcc\x88"), 0);
+}
+
 TEST(test_subject_blind_index_differs_by_kind_and_key)
 {
 	struct crypto_key *k1 = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
@@ -50,6 +127,10 @@ int main(void)
 		return 2;
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
+	RUN(test_subject_names_fold_case_and_diacritics);
+	RUN(test_subject_letters_without_decomposition_fold_to_their_base);
+	RUN(test_subject_fold_refuses_malformed_utf8);
+	RUN(test_subject_name_matches_folded_substrings);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
 	T_DONE();
 }

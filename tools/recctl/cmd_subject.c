@@ -5,7 +5,8 @@
  *
  * Finding by phone, e-mail or reference goes through the blind index and
  * needs the ingest keyring's index key; finding by name has to open every
- * sealed card, so it needs a level keyring from the details level up.
+ * sealed card, so it needs a level keyring from the details level up, and
+ * compares folded names (subject_name_matches: case and diacritics aside).
  * Nothing typed as a search term reaches the audit log or any error line:
  * both name handles and counts only.  Decrypted card text is wiped before
  * it is freed.  show gives the reasons of holds and restrictions (sealed for
@@ -38,7 +39,8 @@ const char usage_subject[] =
 	"\n"
 	"find      print the handles of subjects whose phone number, e-mail or\n"
 	"          reference is TEXT (blind index: needs the ingest keyring), and,\n"
-	"          with --level-keyring, whose name contains TEXT (opens every card)\n"
+	"          with --level-keyring, whose name contains TEXT (opens every card;\n"
+	"          case and diacritics do not count: Vaisanen finds Väisänen)\n"
 	"show      the subject's card, recordings and open requests\n"
 	"export    write DIR/HANDLE/ with the card, a vCon-shaped JSON document per\n"
 	"          recording and the decrypted media; to the data subject, or to\n"
@@ -150,16 +152,19 @@ static int match_name(const char *handle, void *ctx)
 	struct found *f = ctx;
 	json_t *card = NULL;
 	const char *name;
+	int rc;
 
 	if (read_card(f->r, f->kr, handle, &card)) {
 		f->errors++;
 		return 0;
 	}
 	name = json_string_value(json_object_get(card, "name"));
-	if (name && strcasestr(name, f->text))
+	rc = name ? subject_name_matches(name, f->text) : 0;
+	if (rc == 1)
 		add_found(f->list, handle, "name");
 	json_decref(card);
-	return 0;
+	/* a card's name is UTF-8 since ingest checked it; only memory fails */
+	return rc == -ENOMEM ? rc : 0;
 }
 
 static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text)
@@ -175,6 +180,10 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 		goto out;
 	if (ik && !keyring_index_key(ik)) {
 		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", o->keyring);
+		goto out;
+	}
+	if (o->levels.n && !util_utf8_valid(text, strlen(text))) {
+		rc = error("the search text is not valid UTF-8: names are compared as UTF-8");
 		goto out;
 	}
 	if (o->levels.n && (rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
