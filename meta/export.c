@@ -150,6 +150,7 @@ static int add_party(const char *recording, const char *handle, const char *role
 	if (!strcmp(handle, p->e->handle)) {
 		/* The subject's own card; nobody else's (Art. 15(4)). */
 		static const char *const keys[][2] = { { "name", "name" }, { "phone", "tel" }, { "email", "mailto" } };
+		const char *cc = p->e->r->policy->phone_country_code;	/* national numbers too */
 
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			json_t *v = json_object_get(p->e->card, keys[i][0]);
@@ -159,7 +160,7 @@ static int add_party(const char *recording, const char *handle, const char *role
 				continue;
 			/* vCon's tel is a number in E.164 form where we can. */
 			if (!strcmp(keys[i][0], "phone") &&
-			    subject_normalise("phone", json_string_value(v), norm, sizeof(norm)) == 0 && norm[0] == '+')
+			    subject_normalise("phone", json_string_value(v), cc, norm, sizeof(norm)) == 0 && norm[0] == '+')
 				json_object_set_new(o, keys[i][1], json_string(norm));
 			else
 				json_object_set(o, keys[i][1], v);

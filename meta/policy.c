@@ -27,7 +27,8 @@
  * legal basis is its purpose's, chat_level and attachment_level -1 (seal.c
  * seals chats and shared files from details_level, as the details), no
  * allowed_bases beside the purpose's legal_basis, quarantine_retention
- * 30 days.
+ * 30 days, no phone_country_code (phone numbers are indexed as written).
+ * A phone_country_code handed out is 1 to 3 digits, the first not 0.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -57,7 +58,7 @@ static const struct stype_def {
 } stypes[S_NTYPES] = {
 	[S_REGISTER] = { "register", 0,
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
-			   "quarantine_retention", "audit_retention" },
+			   "quarantine_retention", "audit_retention", "phone_country_code" },
 			 0x1f },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
 	[S_PURPOSE] = { "purpose", 1,
@@ -69,7 +70,7 @@ static const struct stype_def {
 };
 
 /* Key indices, per section type, as in stypes[].keys. */
-enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT };
+enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT, R_PHONE_CC };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
@@ -578,6 +579,7 @@ void policy_free(struct policy *p)
 	free(p->controller);
 	free(p->contact);
 	free(p->privacy_contact);
+	free(p->phone_country_code);
 	free(p);
 }
 
@@ -793,6 +795,29 @@ static void check_recipient(struct parser *ps, struct policy *p, const struct se
 			label(sc, lb, sizeof(lb)));
 }
 
+/*
+ * [register] phone_country_code: an ITU-T E.164 country calling code, 1 to
+ * 3 digits not starting with 0, with or without a leading '+'; kept as its
+ * digits.  NULL when absent (reported when malformed).
+ */
+static char *country_code_value(struct parser *ps, const struct sect *sc, int k)
+{
+	const char *v = sc->val[k], *d;
+	size_t n;
+
+	if (!v)
+		return NULL;
+	d = v[0] == '+' ? v + 1 : v;
+	n = strspn(d, "0123456789");
+	if (n >= 1 && n <= 3 && !d[n] && d[0] != '0')
+		return xstrdup(d);
+	add_err(ps, sc->key_line[k],
+		"phone_country_code '%s' is not a country calling code: give its 1 to 3 digits, "
+		"as 358 (Finland) or +46 (Sweden)",
+		v);
+	return NULL;
+}
+
 static void check_register(struct parser *ps, struct policy *p, const struct sect *sc)
 {
 	p->reg_name = text_value(ps, sc, R_NAME);
@@ -804,6 +829,7 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 		p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
 	if (period_value(ps, sc, R_AUDIT, &p->audit_retention))
 		p->audit_retention = POLICY_AUDIT_RETENTION;
+	p->phone_country_code = country_code_value(ps, sc, R_PHONE_CC);
 }
 
 /* Build the policy's arrays from the sections, then check every value. */

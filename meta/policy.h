@@ -89,6 +89,12 @@ struct policy {
 	 * retention_sweep drops it (audit_expire).  The log is personal data
 	 * itself: who opened which recording, when. */
 	struct policy_period audit_retention;
+	/* [register] phone_country_code: the digits of the country calling
+	 * code ("358") that a national phone number (one leading 0, not 00)
+	 * gets in place of its 0 wherever numbers are compared
+	 * (subject_normalise); NULL when the policy has none, and numbers
+	 * are compared as written. */
+	char *phone_country_code;
 	struct policy_level *levels;
 	size_t n_levels;
 	struct policy_purpose *purposes;

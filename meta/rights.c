@@ -690,20 +690,35 @@ int rights_check_card_value(const char *field, const char *value)
 	return 0;
 }
 
-/* The blind-index entry of value (an identifier of kind) for handle: put
- * (drop 0) or dropped (drop 1).  A value that does not normalise has none.
- * Inside the caller's transaction. */
-static int index_value(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
-		       const char *value, int drop)
+/* The blind-index entry of value (an identifier of kind) for handle, as
+ * subject_normalise makes it with country code cc: put (drop 0) or dropped
+ * (drop 1).  A value that does not normalise has none.  Inside the
+ * caller's transaction. */
+static int index_entry(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
+		       const char *value, const char *cc, int drop)
 {
 	uint8_t mac[CRYPTO_MAC_BYTES];
 	char norm[256];
 
-	if (!value || subject_normalise(kind, value, norm, sizeof(norm)))
+	if (!value || subject_normalise(kind, value, cc, norm, sizeof(norm)))
 		return 0;
 	crypto_blind_index(ik, kind, norm, mac);
 	crypto_memzero(norm, sizeof(norm));
 	return drop ? catalog_drop_index_entry(r->cat, mac, handle) : catalog_put_index(r->cat, mac, handle, kind);
+}
+
+/* index_entry by the policy's rule.  A value dropped goes in both forms: a
+ * phone number indexed before the policy had its phone_country_code (the
+ * form without it) as well. */
+static int index_value(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
+		       const char *value, int drop)
+{
+	const char *cc = r->policy->phone_country_code;
+	int rc = index_entry(r, ik, handle, kind, value, cc, drop);
+
+	if (rc == 0 && drop && cc && !strcmp(kind, "phone"))
+		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
+	return rc;
 }
 
 /*
@@ -1009,9 +1024,16 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		json_decref(e);
 		e = NULL;
 	}
-	/* After the drops: a value rectified away and back again stays. */
-	for (size_t i = 0; rc == 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		rc = index_value(r, ik, handle, kinds[i], json_string_value(json_object_get(card, kinds[i])), 0);
+	/* After the drops: a value rectified away and back again stays.  A
+	 * card's value is dropped first, so that one indexed by an older rule
+	 * (before phone_country_code) is indexed by today's alone. */
+	for (size_t i = 0; rc == 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const char *v = json_string_value(json_object_get(card, kinds[i]));
+
+		rc = index_value(r, ik, handle, kinds[i], v, 1);
+		if (rc == 0)
+			rc = index_value(r, ik, handle, kinds[i], v, 0);
+	}
 	idlist_free(&hist);
 	json_decref(card);
 	return rc;

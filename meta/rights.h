@@ -170,8 +170,13 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * the phone numbers and e-mails its rectification histories rectified
  * away are dropped from the index, then its card's phone, e-mail and
  * reference are indexed (with their kind; entries written before catalog
- * schema 6 get theirs).  For a register whose rectifications were made
- * before they moved the index (or by a mount without the index key).  In
+ * schema 6 get theirs) by the policy's rule (subject_normalise with its
+ * phone_country_code): a card's phone number indexed before the policy had
+ * that key is indexed anew and its old entry dropped.  A number that only
+ * a later manifest of a known subject gave is on no card: it keeps the
+ * entry it was indexed with.  For a register whose rectifications were
+ * made before they moved the index (or by a mount without the index key),
+ * and after phone_country_code is set or changed.  In
  * one transaction, logged ("subject-reindex", the number of subjects), the
  * WAL truncated after it; *n (may be NULL) is the number of subjects.
  * Needs kr to hold the rights level's key (cards and histories) and the

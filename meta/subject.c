@@ -27,26 +27,52 @@
 #include "seal.h"
 #include "subject.h"
 
-int subject_normalise(const char *kind, const char *in, char *out, size_t outlen)
+/* The first digit at or after p, or NULL. */
+static const char *next_digit(const char *p)
 {
-	size_t n = 0;
-	const char *p = in;
+	p += strcspn(p, "0123456789");
+	return *p ? p : NULL;
+}
+
+int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
+{
+	size_t n = 0, skip = 0;
+	const char *p = in, *cc = NULL;
 
 	if (!in || outlen < 2)
+		return -EINVAL;
+	if (country_code && (strlen(country_code) < 1 || strlen(country_code) > 3 ||
+			     strspn(country_code, "0123456789") != strlen(country_code)))
 		return -EINVAL;
 	while (isspace((unsigned char)*p))
 		p++;
 	if (!strcmp(kind, "phone")) {
+		const char *d0 = next_digit(p), *d1 = d0 ? next_digit(d0 + 1) : NULL;
+
 		if (p[0] == '0' && p[1] == '0') {
 			out[n++] = '+';
 			p += 2;
 		} else if (*p == '+') {
 			out[n++] = '+';
 			p++;
+		} else if (country_code && d0 && *d0 == '0' && d1) {
+			/* international by its digits, or national */
+			out[n++] = '+';
+			skip = *d1 == '0' ? 2 : 1;
+			if (skip == 1)
+				cc = country_code;
 		}
-		for (; *p && n + 1 < outlen; p++)
-			if (isdigit((unsigned char)*p))
-				out[n++] = *p;
+		for (; cc && *cc && n + 1 < outlen; cc++)
+			out[n++] = *cc;
+		for (; *p && n + 1 < outlen; p++) {
+			if (!isdigit((unsigned char)*p))
+				continue;
+			if (skip) {
+				skip--;
+				continue;
+			}
+			out[n++] = *p;
+		}
 		out[n] = '\0';
 		return (n == 0 || (n == 1 && out[0] == '+')) ? -EINVAL : 0;
 	}
@@ -180,7 +206,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	int rc = 0;
 
 	for (int i = 0; i < 3; i++) {
-		if (!ids[i].value || subject_normalise(ids[i].kind, ids[i].value, norm, sizeof(norm)))
+		if (!ids[i].value ||
+		    subject_normalise(ids[i].kind, ids[i].value, r->policy->phone_country_code, norm, sizeof(norm)))
 			continue;
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
 		crypto_memzero(norm, sizeof(norm));
@@ -240,7 +267,7 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 	char norm[256];
 	int rc;
 
-	rc = subject_normalise(kind, value, norm, sizeof(norm));
+	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));
 	if (rc)
 		return rc;
 	crypto_blind_index(index_key, kind, norm, mac);

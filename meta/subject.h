@@ -17,11 +17,27 @@ struct subject_card {
 };
 
 /*
- * Normalise an identifier for the blind index: phone -> '+' and digits
- * (a leading 00 becomes +), email -> trimmed lower-case, ref -> trimmed
- * lower-case.  -EINVAL when nothing is left.  out has outlen bytes.
+ * Normalise an identifier for the blind index, and wherever identifiers
+ * are compared (ingest, rectification, find, export): every caller passes
+ * its policy's phone_country_code as country_code, so that one rule holds.
+ *
+ * phone -> '+' and digits, or digits alone: white space first is skipped;
+ * a leading "00" or "+" gives '+' (international); every other character
+ * than a digit is dropped.  With country_code (the digits of a country
+ * calling code, "358"; NULL when the policy has none) a number that is not
+ * international is read by its digits: "00" first gives '+', and a single
+ * 0 first with more digits after it (a national number: "040 264 2312",
+ * "(040) 2642312") is '+', country_code and the digits after that 0
+ * ("+358402642312"); other numbers stay digits.  Without country_code a
+ * national number stays its digits ("0402642312"), as before the policy
+ * had the key.
+ * email -> trimmed lower-case; ref -> trimmed lower-case.
+ *
+ * out has outlen bytes; what does not fit is cut off.  Returns 0, or
+ * -EINVAL when nothing is left or country_code is not 1 to 3 digits.
  */
-int subject_normalise(const char *kind, const char *in, char *out, size_t outlen) MUST_CHECK;
+int subject_normalise(const char *kind, const char *in, const char *country_code, char *out,
+		      size_t outlen) MUST_CHECK;
 
 /*
  * The form of a name that name search compares (subject_name_matches):

@@ -1,8 +1,15 @@
 #!/bin/bash
 # Issue 15, "clear refusals": `recctl subject find` finds a subject however
-# its name is typed.  Names are compared with case and diacritics folded
-# (subject_fold_name), in any locale: Vaisanen and VÄISÄNEN find Väisänen.
-# The search text never reaches the audit log.  No mount needed.
+# its name or number is typed.  Names are compared with case and diacritics
+# folded (subject_fold_name), in any locale: Vaisanen and VÄISÄNEN find
+# Väisänen.  Phone numbers are compared by the policy's phone_country_code
+# (tamro.conf: 358): 0402642312 and "040 264 2312" find +358402642312, a
+# manifest with the national form names the same subject, and an export
+# gives the number in E.164 form; a policy without the key does not match
+# the national form.  A register whose subjects were indexed before the key
+# was set finds them by the new rule after `recctl subject reindex`, with
+# the old entries gone.  `recctl policy check` names a malformed code at its
+# line.  The search text never reaches the audit log.  No mount needed.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -56,5 +63,75 @@ for text in Vaisanen VAISANEN Oster Virtanen; do
 done
 assert_match "each find is logged with counts only" \
 	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | tail -n 1)" 'subject-find.*matches=[0-9]+ by=name'
+
+# --- phone numbers: the national form, by the policy's country code --------
+for text in "0402642312" "040 264 2312" "(040) 264-2312" "+358 40 264 2312" "00358402642312"; do
+	assert_ok "subject find '$text' by phone" by_index "$text"
+	assert_eq "'$text' finds +358402642312" "$HV" "$(printf '%s' "$T_OUT" | handle)"
+done
+manifest "$SPOOL/v2.json" "Aino Väisänen" "040 264 2312"
+sed -i 's/2026-05-04T10/2026-05-05T10/' "$SPOOL/v2.json"
+assert_ok "ingest a second call with the national form" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/v2.json"
+assert_eq "it names the same subject (no third subject)" "2" \
+	"$(sqlite3 -batch "$REG/catalog.db" 'SELECT count(*) FROM subject')"
+assert_eq "the subject has both calls" "2" \
+	"$(sqlite3 -batch "$REG/catalog.db" "SELECT count(*) FROM link WHERE handle = '$HV'")"
+assert_ok "subject export" "$RECCTL" subject export "$HV" "$T_TMP/x" -R "$REG" --level-keyring "$KEYS/privacy.keyring"
+assert_eq "the export gives the number in E.164 form" "+358402642312" \
+	"$(cat "$T_TMP/x/$HV"/*.vcon.json | jq -r '.parties[] | select(.handle == "'"$HV"'") | .tel' | sort -u)"
+reasons=$(audit_reasons)
+for text in 0402642312 "264 2312" 358402642312 "264-2312"; do
+	assert_not_contains "the number $text is not in the audit log" "$reasons" "$text"
+done
+assert_match "a find by phone is logged with counts only" \
+	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | grep 'by=index' | tail -n 1)" \
+	'subject-find.*matches=1 by=index'
+
+# --- policy check: a malformed code is named at its line -------------------
+line=$(grep -n '^phone_country_code' "$POLICY_EXAMPLE" | cut -d: -f1)
+[ -n "$line" ] || t_abort "tamro.conf" "the example policy sets no phone_country_code"
+for bad in 0358 3581 +35a; do
+	sed "s/^phone_country_code = .*/phone_country_code = $bad/" "$POLICY_EXAMPLE" >"$T_TMP/bad.conf"
+	assert_fails_with "policy check refuses phone_country_code = $bad at its line" \
+		"bad.conf:$line: phone_country_code '$bad' is not a country calling code" \
+		"$RECCTL" policy check "$T_TMP/bad.conf"
+done
+sed "s/^phone_country_code = .*/phone_country_code = +46/" "$POLICY_EXAMPLE" >"$T_TMP/se.conf"
+assert_ok "policy check takes phone_country_code = +46" "$RECCTL" policy check "$T_TMP/se.conf"
+
+# --- a policy without the key: numbers are compared as written -------------
+grep -v '^phone_country_code' "$POLICY_EXAMPLE" >"$T_TMP/nocc.conf"
+make_register "$T_TMP/b" "$T_TMP/nocc.conf"
+manifest "$SPOOL/k.json" "Kalle Ääninen" "050 123 4567"
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/v.json" "$SPOOL/k.json" >"$T_TMP/ingest.out" 2>&1 ||
+	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+assert_ok "without the key: found by the number as ingested" by_index "+358402642312"
+HB=$(printf '%s' "$T_OUT" | handle)
+assert_exit "without the key: the national form 0402642312 finds no one" 1 by_index "0402642312"
+assert_ok "without the key: a national number is found as written" by_index "0501234567"
+HK=$(printf '%s' "$T_OUT" | handle)
+assert_exit "without the key: its international form finds no one" 1 by_index "+358501234567"
+
+# --- the key set later: reindex recomputes the entries ---------------------
+assert_ok "policy apply of the policy with phone_country_code = 358" \
+	"$RECCTL" policy apply "$POLICY_EXAMPLE" -R "$REG" --keyring "$KEYS/privacy.keyring"
+assert_contains "apply says to reindex" "$T_OUT" "run recctl subject reindex"
+assert_ok "after apply: the national form finds the subject ingested in international form" by_index "0402642312"
+assert_eq "after apply: it is that subject" "$HB" "$(printf '%s' "$T_OUT" | handle)"
+assert_exit "before reindex: the old national entry is not found by the new rule" 1 by_index "050 123 4567"
+assert_ok "subject reindex" "$RECCTL" subject reindex -R "$REG" --level-keyring "$KEYS/privacy.keyring"
+for text in "050 123 4567" "+358501234567" "00358 50 1234567"; do
+	assert_ok "after reindex: '$text' finds the subject ingested as 050 123 4567" by_index "$text"
+	assert_eq "after reindex: '$text' is that subject" "$HK" "$(printf '%s' "$T_OUT" | handle)"
+done
+assert_eq "after reindex: one phone entry for the subject (the old form dropped)" "1" \
+	"$(sqlite3 -batch "$REG/catalog.db" "SELECT count(*) FROM subject_index WHERE handle = '$HK' AND kind = 'phone'")"
+assert_eq "after reindex: no entry of no kind left" "0" \
+	"$(sqlite3 -batch "$REG/catalog.db" "SELECT count(*) FROM subject_index WHERE handle = '$HK' AND kind IS NULL")"
+reasons=$(audit_reasons)
+for text in 0402642312 0501234567 "123 4567" 358501234567 Kalle; do
+	assert_not_contains "register b: $text is not in the audit log" "$reasons" "$text"
+done
 
 t_done

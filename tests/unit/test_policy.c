@@ -792,6 +792,47 @@ TEST(test_audit_retention_is_2_years_unless_given)
 	CHECK_EQ(policy_period_sub(1806451200 /* 2027-03-31 */, (struct policy_period){ 1, 'm' }), 1803772800 /* 2027-02-28 */);
 }
 
+/* BASE with line 7 (in [register]) "phone_country_code = value". */
+static char *with_country_code(const char *value)
+{
+	return xasprintf("%.*sphone_country_code = %s\n%s", (int)(strstr(BASE, "[level") - BASE), BASE, value,
+			 strstr(BASE, "[level"));
+}
+
+TEST(test_phone_country_code_is_kept_as_digits_and_none_unless_given)
+{
+	static const char *const bad[] = { "0358", "3581", "35a", "+", "++358", "+0", "3 58", "" };
+	static const char *const good[][2] = { { "358", "358" }, { "+46", "46" }, { "1   ; NANP", "1" } };
+	struct policy *p = load_text(BASE);
+	char *path, *errs, *text;
+
+	CHECK(p && p->phone_country_code == NULL);
+	policy_free(p);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		text = with_country_code(good[i][0]);
+		p = load_text(text);
+		CHECK_STR(p ? p->phone_country_code : NULL, good[i][1]);
+		policy_free(p);
+		free(text);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *want = xasprintf("phone_country_code '%s' is not a country calling code", bad[i]);
+
+		text = with_country_code(bad[i]);
+		errs = errors_of(text, &path);
+		CHECK(has_error(errs, path, 7, want));
+		CHECK(has_error(errs, path, 7, "as 358 (Finland)"));
+		free(errs);
+		free(path);
+		free(text);
+		free(want);
+	}
+	/* the shipped policy is a Finnish register's */
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	CHECK_STR(p ? p->phone_country_code : NULL, "358");
+	policy_free(p);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -837,6 +878,7 @@ int main(void)
 	RUN(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources);
 	RUN(test_quarantine_retention_is_30_days_unless_given);
 	RUN(test_audit_retention_is_2_years_unless_given);
+	RUN(test_phone_country_code_is_kept_as_digits_and_none_unless_given);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();

@@ -2,13 +2,18 @@
 #include "subject.h"
 #include "t.h"
 
-static const char *norm(const char *kind, const char *in)
+static const char *norm_cc(const char *kind, const char *in, const char *cc)
 {
 	static char out[128];
 
-	if (subject_normalise(kind, in, out, sizeof(out)))
+	if (subject_normalise(kind, in, cc, out, sizeof(out)))
 		return "(error)";
 	return out;
+}
+
+static const char *norm(const char *kind, const char *in)
+{
+	return norm_cc(kind, in, NULL);
 }
 
 TEST(test_subject_phone_numbers_normalise_to_plus_and_digits)
@@ -18,6 +23,44 @@ TEST(test_subject_phone_numbers_normalise_to_plus_and_digits)
 	CHECK_STR(norm("phone", " 040 123 4567 "), "0401234567");
 	CHECK_STR(norm("phone", "+"), "(error)");
 	CHECK_STR(norm("phone", "call me"), "(error)");
+}
+
+TEST(test_subject_national_numbers_take_the_policys_country_code)
+{
+	CHECK_STR(norm_cc("phone", "0402642312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "040 264 2312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", " (040) 264-2312", "358"), "+358402642312");
+	/* international forms are not touched */
+	CHECK_STR(norm_cc("phone", "+358402642312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "+358 (0)40 264 2312", "358"), "+3580402642312");
+	CHECK_STR(norm_cc("phone", "00358402642312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "(00 46) 8 123 456", "358"), "+468123456");
+	CHECK_STR(norm_cc("phone", "+46 8 123 456", "358"), "+468123456");
+	/* no trunk 0: digits as written; a lone 0 is no national number */
+	CHECK_STR(norm_cc("phone", "402642312", "358"), "402642312");
+	CHECK_STR(norm_cc("phone", "0", "358"), "0");
+	CHECK_STR(norm_cc("phone", "00", "358"), "(error)");
+	CHECK_STR(norm_cc("phone", "call me", "358"), "(error)");
+	/* without a country code a national number stays as it is */
+	CHECK_STR(norm("phone", "0402642312"), "0402642312");
+	CHECK_STR(norm("phone", "040 264 2312"), "0402642312");
+	/* other kinds do not care; a malformed code is refused */
+	CHECK_STR(norm_cc("email", "0402642312@Example.fi", "358"), "0402642312@example.fi");
+	CHECK_STR(norm_cc("phone", "0402642312", "35a"), "(error)");
+	CHECK_STR(norm_cc("phone", "0402642312", ""), "(error)");
+	CHECK_STR(norm_cc("phone", "0402642312", "3581"), "(error)");
+}
+
+TEST(test_subject_numbers_that_do_not_fit_are_cut_not_overrun)
+{
+	char out[8];
+
+	memset(out, 'x', sizeof(out));
+	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 6), 0);
+	CHECK_STR(out, "+3584");
+	CHECK_EQ(out[6], 'x');
+	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 3), 0);
+	CHECK_STR(out, "+3");
 }
 
 TEST(test_subject_emails_and_references_fold_case_and_trim)
@@ -126,6 +169,8 @@ int main(void)
 	if (crypto_setup())
 		return 2;
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
+	RUN(test_subject_national_numbers_take_the_policys_country_code);
+	RUN(test_subject_numbers_that_do_not_fit_are_cut_not_overrun);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_names_fold_case_and_diacritics);
 	RUN(test_subject_letters_without_decomposition_fold_to_their_base);

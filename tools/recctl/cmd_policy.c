@@ -99,6 +99,12 @@ static int policy_check(int argc, char **argv)
 	return error("%s: %d error%s", argv[optind], n, n == 1 ? "" : "s");
 }
 
+/* 1 when a and b (either may be NULL) are the same text or both NULL. */
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 /* Public keys of np's levels, in np's order, into npk: those of r's levels,
  * and a new key pair for each level np adds, whose keyring is written to
  * kdir and listed in written (a dry run only says so). */
@@ -218,7 +224,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	struct reg *r = NULL;
 	uint8_t (*npk)[CRYPTO_PK_BYTES] = NULL;
 	char *errs = NULL, *problems = NULL;
-	int raw = 0, dry_run = 0, n_new = 0, c, rc;
+	int raw = 0, dry_run = 0, n_new = 0, cc_changed = 0, c, rc;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
@@ -271,6 +277,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	npk = xcalloc(np->n_levels, sizeof(*npk));
 	if ((rc = new_level_keys(r, np, npk, kdir, pass, dry_run, &written)))
 		goto out;
+	cc_changed = !same_text(r->policy->phone_country_code, np->phone_country_code);
 	meta_clear_error();
 	rc = seal_apply_policy(r, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, kr, dry_run ? SEAL_DRY_RUN : 0,
 			       &st);
@@ -287,6 +294,9 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	       file, ctl->dir, n_new, n_new == 1 ? "" : "s", st.changed, st.added, st.removed);
 	for (size_t i = 0; i < written.n; i++)
 		printf("wrote %s\n", written.v[i]);
+	if (cc_changed)
+		printf("phone_country_code changed: run recctl subject reindex, so that the phone numbers of the "
+		       "subjects already in the register are found by the new rule\n");
 out:
 	if (rc)
 		for (size_t i = 0; i < written.n; i++)
