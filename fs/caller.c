@@ -10,7 +10,9 @@
  * lookup that says "no such user" or "not in that group" lowers a level.  Group names of the policy levels
  * are resolved on each miss, so a group created after the mount counts.
  * The level is the highest one the user belongs to: levels are in policy
- * order, lowest first.
+ * order, lowest first.  The cache keeps a user's own level; a level mount's
+ * rule (caller_cache_serve_level) is applied to each answer as it is given,
+ * so that the two can never disagree.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,10 +40,19 @@ struct caller_slot {
 	char user[CALLER_NAME_MAX];
 };
 
+/* When a uid's refusal was last logged (caller_refusal_news). */
+struct refusal_slot {
+	int used;
+	uid_t uid;
+	int64_t logged;
+};
+
 struct caller_cache {
 	const struct policy *p;
+	int serve_level;		/* -1: every level; set before the mount serves */
 	pthread_mutex_t lock;
 	struct caller_slot slots[CALLER_SLOTS];	/* protected by lock */
+	struct refusal_slot refusals[CALLER_SLOTS];	/* protected by lock */
 };
 
 int caller_cache_new(const struct policy *p, struct caller_cache **out)
@@ -51,6 +62,7 @@ int caller_cache_new(const struct policy *p, struct caller_cache **out)
 	if (!cc)
 		return -ENOMEM;
 	cc->p = p;
+	cc->serve_level = -1;
 	pthread_mutex_init(&cc->lock, NULL);
 	*out = cc;
 	return 0;
@@ -166,7 +178,40 @@ out:
 	return rc;
 }
 
-void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c)
+void caller_cache_serve_level(struct caller_cache *cc, int level)
+{
+	cc->serve_level = level;
+}
+
+int caller_refusal_news(struct caller_cache *cc, uid_t uid, int64_t now)
+{
+	struct refusal_slot *s = &cc->refusals[uid % CALLER_SLOTS];
+	int news = 1;
+
+	pthread_mutex_lock(&cc->lock);
+	if (s->used && s->uid == uid && now - s->logged < CALLER_REFUSAL_LOG && now >= s->logged)
+		news = 0;
+	else
+		*s = (struct refusal_slot){ .used = 1, .uid = uid, .logged = now };
+	pthread_mutex_unlock(&cc->lock);
+	return news;
+}
+
+/* A level mount's rule on c's own level (caller.h). */
+static void serve_level(const struct caller_cache *cc, struct caller *c)
+{
+	if (cc->serve_level < 0)
+		return;
+	if (c->level >= cc->serve_level) {
+		c->level = cc->serve_level;
+	} else {
+		c->level = -1;
+		c->refused = 1;
+	}
+}
+
+/* c's own level, cached (see the top of this file). */
+static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c)
 {
 	struct caller_slot *s = &cc->slots[uid % CALLER_SLOTS];
 	time_t now = time(NULL);
@@ -223,6 +268,12 @@ void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct
 	s->gid = pgid;
 	memcpy(s->user, c->user, sizeof(s->user));
 	pthread_mutex_unlock(&cc->lock);
+}
+
+void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c)
+{
+	own_level(cc, uid, gid, pid, c);
+	serve_level(cc, c);
 }
 
 const char *caller_level_name(const struct caller *c, const struct policy *p)

@@ -3,10 +3,16 @@
  * policy level (the highest level whose group the user is in, via
  * getgrouplist, or whose users list names it).  Root has no level unless
  * the policy names "root" in a users list: operators hear nothing.
+ *
+ * A mount of one level (recfs -o level=NAME, caller_cache_serve_level)
+ * serves that level's view alone: a caller of that level or a higher one
+ * acts as that level (its view, its key, its rights, the level its audit
+ * entries name), any other caller is refused.
  */
 #ifndef RECFS_CALLER_H
 #define RECFS_CALLER_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "audit.h"
@@ -18,7 +24,8 @@ struct caller {
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
-	int level;			/* policy index, -1: none */
+	int level;			/* policy index, -1: none; on a level mount the mount's level */
+	int refused;			/* a level mount refuses it (caller_cache_serve_level); level is -1 */
 	char user[CALLER_NAME_MAX];	/* "" when the uid has no passwd entry */
 	char comm[32];			/* filled by caller_actor */
 	int proc_read;			/* caller_actor has read comm and loginuid */
@@ -33,8 +40,26 @@ struct caller_cache;
 int caller_cache_new(const struct policy *p, struct caller_cache **out) MUST_CHECK;
 void caller_cache_free(struct caller_cache *cc);
 
+/*
+ * Make cc answer for a mount of the one policy level `level` (an index
+ * into the policy; -1, the default: a mount of every level): from then on
+ * caller_get gives a caller whose own level is `level` or higher the level
+ * `level`, and marks any other caller (a lower level, or none) refused.
+ * Call before the mount serves requests; not thread-safe with caller_get.
+ */
+void caller_cache_serve_level(struct caller_cache *cc, int level);
+
 /* Fill *c for uid/gid/pid (from fuse_req_ctx). */
 void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c);
+
+/*
+ * 1 when a refusal of uid at time now (seconds) is to be logged: the first
+ * one, and then at most one every CALLER_REFUSAL_LOG seconds per uid (a
+ * uid that shares its slot with another may be logged more often, never
+ * less); else 0.  Thread-safe.
+ */
+#define CALLER_REFUSAL_LOG 60
+int caller_refusal_news(struct caller_cache *cc, uid_t uid, int64_t now);
 
 /* The audit actor of c (reads /proc/PID/comm and /proc/PID/loginuid into
  * c, the first time); the actor's strings point into c and p. */

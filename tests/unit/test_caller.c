@@ -2,7 +2,9 @@
  * level whose group it is in or whose users list names it, root gets none
  * from its groups, a uid without a passwd entry has none, answers are
  * cached per uid (and only for that uid), and the audit actor names the
- * process.  Uses the machine's own passwd and group databases: a user
+ * process.  On a mount of one level, a caller of that level or above acts
+ * as it and any other is refused; refusals are logged once a minute per
+ * uid.  Uses the machine's own passwd and group databases: a user
  * other than root with a primary group is looked up at run time. */
 #include <grp.h>
 #include <fcntl.h>
@@ -244,6 +246,70 @@ TEST(test_caller_keeps_its_level_when_lookups_fail)
 	caller_cache_free(cc);
 }
 
+/* caller_get on a cache serving one level (a mount's -o level=). */
+static struct caller served_as(uid_t uid, int serve)
+{
+	struct caller_cache *cc = NULL;
+	struct caller c = { .level = -99 };
+
+	if (caller_cache_new(&pol, &cc))
+		return c;
+	caller_cache_serve_level(cc, serve);
+	caller_get(cc, uid, 0, getpid(), &c);
+	caller_cache_free(cc);
+	return c;
+}
+
+TEST(test_caller_on_a_level_mount_acts_as_its_level_from_that_level_up)
+{
+	struct caller c;
+
+	set_levels(user_group, user_group, NO_GROUP, 0);	/* the user is of level 1 */
+	c = served_as(user_uid, 0);
+	CHECK_EQ(c.level, 0);
+	CHECK_EQ(c.refused, 0);
+	CHECK_STR(c.user, user_name);
+	c = served_as(user_uid, 1);
+	CHECK_EQ(c.level, 1);
+	CHECK_EQ(c.refused, 0);
+	c = served_as(user_uid, -1);
+	CHECK_EQ(c.level, 1);
+	CHECK_EQ(c.refused, 0);
+}
+
+TEST(test_caller_below_a_level_mounts_level_or_without_one_is_refused)
+{
+	struct caller c;
+
+	set_levels(user_group, user_group, NO_GROUP, 0);
+	c = served_as(user_uid, 2);
+	CHECK_EQ(c.refused, 1);
+	CHECK_EQ(c.level, -1);
+	set_levels("root", "root", "root", 0);
+	c = served_as(0, 0);
+	CHECK_EQ(c.refused, 1);
+	CHECK_EQ(c.level, -1);
+}
+
+TEST(test_caller_refusal_is_logged_once_a_minute_per_uid_never_less)
+{
+	struct caller_cache *cc = NULL;
+
+	set_levels(NO_GROUP, NO_GROUP, NO_GROUP, 0);
+	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
+	CHECK_EQ(caller_refusal_news(cc, 1005, 1000), 1);
+	CHECK_EQ(caller_refusal_news(cc, 1005, 1001), 0);
+	CHECK_EQ(caller_refusal_news(cc, 1005, 1000 + CALLER_REFUSAL_LOG - 1), 0);
+	CHECK_EQ(caller_refusal_news(cc, 1006, 1001), 1);
+	CHECK_EQ(caller_refusal_news(cc, 1005, 1000 + CALLER_REFUSAL_LOG), 1);
+	/* Another uid of the same slot takes it: logged again, not lost. */
+	CHECK_EQ(caller_refusal_news(cc, 1005 + 4096, 1000 + CALLER_REFUSAL_LOG), 1);
+	CHECK_EQ(caller_refusal_news(cc, 1005, 1000 + CALLER_REFUSAL_LOG + 1), 1);
+	/* A clock that went back logs rather than stays quiet. */
+	CHECK_EQ(caller_refusal_news(cc, 1005, 10), 1);
+	caller_cache_free(cc);
+}
+
 int main(void)
 {
 	if (!find_user()) {
@@ -258,5 +324,8 @@ int main(void)
 	RUN(test_caller_actor_names_the_user_its_level_and_the_process);
 	RUN(test_caller_level_name_is_null_outside_the_policy);
 	RUN(test_caller_keeps_its_level_when_lookups_fail);
+	RUN(test_caller_on_a_level_mount_acts_as_its_level_from_that_level_up);
+	RUN(test_caller_below_a_level_mounts_level_or_without_one_is_refused);
+	RUN(test_caller_refusal_is_logged_once_a_minute_per_uid_never_less);
 	T_DONE();
 }
