@@ -5,6 +5,11 @@
  *
  *   recfs [-f] [-d] [-s] [-o OPTS] REGISTER MOUNTPOINT
  *
+ * With -o level=NAME the mount serves one policy level (caller.h): the
+ * daemon keeps only that level's key (and, for the rights level, the
+ * blind-index key) of the keyrings it was given, and refuses to start
+ * without it, so that a mount of one level can never open more.
+ *
  * also through mount -t fuse.recfs and fstab: mount(8) runs the installed
  * helper mount.fuse.recfs (packaging/), which has mount.fuse3 call
  * `/usr/bin/recfs REGISTER MOUNTPOINT -o OPTS`.  A mount point that is
@@ -69,6 +74,7 @@ struct options {
 	char *keyrings;		/* colon-separated, accumulated */
 	char *passfile;
 	char *extpass;
+	char *level;		/* -o level=NAME, or NULL */
 	char *reg_dir;
 	char *mountpoint;
 	int foreground, debug, singlethread, help, version;
@@ -82,6 +88,7 @@ enum { KEY_HELP, KEY_VERSION, KEY_KEYRING, KEY_FG, KEY_DEBUG, KEY_SINGLE, KEY_DE
 static const struct fuse_opt option_spec[] = {
 	{ "passfile=%s", offsetof(struct options, passfile), 0 },
 	{ "extpass=%s", offsetof(struct options, extpass), 0 },
+	{ "level=%s", offsetof(struct options, level), 0 },
 	{ "audit_fsync", offsetof(struct options, audit_fsync), 1 },
 	{ "max_handles_per_uid=%u", offsetof(struct options, caps.handles_per_uid), 0 },
 	{ "max_handles=%u", offsetof(struct options, caps.handles), 0 },
@@ -136,6 +143,10 @@ static void usage(void)
 	       "    -o passfile=FILE     passphrase of protected keyrings, first line of FILE\n"
 	       "    -o extpass=CMD       passphrase from the output of CMD (/bin/sh -c)\n"
 	       "                         (else asked on the terminal)\n"
+	       "    -o level=NAME        serve one policy level: its view only, cached by the\n"
+	       "                         kernel; callers of lower levels get EACCES, higher ones\n"
+	       "                         act as NAME; only NAME's key is kept (one mount per\n"
+	       "                         level on a host that several levels share)\n"
 	       "    -o audit_fsync       an open waits until its audit entry is on disk, not\n"
 	       "                         only written (survives a crash of the machine too)\n"
 	       "    -o max_handles_per_uid=N  open files of one user (default %d; EMFILE)\n"
@@ -225,6 +236,61 @@ static int load_keyrings(const struct options *o, struct keyring **out)
 	return rc;
 }
 
+/*
+ * -o level=NAME: *kr keeps NAME's key alone (and the blind-index key when
+ * NAME is the rights level, which rectifies indexed fields with it).  Says
+ * on stderr what it dropped.  -ENOKEY (said on stderr) when no keyring
+ * given holds NAME's key; -ENOMEM.
+ */
+static int keep_level_key(struct keyring **kr, const struct policy *p, int level)
+{
+	const char *name = p->levels[level].name;
+	const struct crypto_key *sk, *ik;
+	struct keyring *only = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	size_t i;
+	int rc;
+
+	sk = keyring_level(*kr, name, pk);
+	if (!sk) {
+		fprintf(stderr, "recfs: level=%s: no keyring given holds the %s level's key; give it with "
+			"-o keyring=FILE (recctl keys export %s)\n", name, name, name);
+		return -ENOKEY;
+	}
+	rc = keyring_new(&only);
+	if (rc == 0)
+		rc = keyring_add_level(only, name, sk);
+	ik = keyring_index_key(*kr);
+	if (rc == 0 && ik && level == p->rights_level)
+		rc = keyring_set_index_key(only, ik);
+	if (rc < 0) {
+		keyring_free(only);
+		return rc;
+	}
+	for (i = 0; i < keyring_level_count(*kr); i++)
+		if (strcmp(keyring_level_name(*kr, i), name))
+			fprintf(stderr, "recfs: level=%s: not keeping the %s level's key (this mount serves %s only)\n",
+				name, keyring_level_name(*kr, i), name);
+	keyring_free(*kr);
+	*kr = only;
+	return 0;
+}
+
+/* -o level=NAME: the index of NAME in p, or -1 (said on stderr). */
+static int served_level(const struct policy *p, const char *name)
+{
+	int i = policy_level_index(p, name);
+	size_t k;
+
+	if (i >= 0 && i < POLICY_MAX_LEVELS)
+		return i;
+	fprintf(stderr, "recfs: level=%s is not a level of the register's policy; its levels are:", name);
+	for (k = 0; k < p->n_levels; k++)
+		fprintf(stderr, " %s", p->levels[k].name);
+	fputc('\n', stderr);
+	return -1;
+}
+
 static void resolve_level_gids(struct recfs *fs)
 {
 	const struct policy *p = fs->reg->policy;
@@ -288,8 +354,8 @@ static unsigned idle_views(int64_t now)
 }
 
 /* After the fork: sqlite connections, the snapshot, the threads. */
-static int start_mount(struct recfs *fs, const char *reg_dir, const char *readahead_path, int audit_fsync,
-		       const struct caps_limits *caps)
+static int start_mount(struct recfs *fs, const char *reg_dir, const char *level, const char *readahead_path,
+		       int audit_fsync, const struct caps_limits *caps)
 {
 	struct keyring *kr = NULL;
 	int rc;
@@ -307,6 +373,11 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = reg_open(reg_dir, &fs->reg);
 	if (rc < 0)
 		goto out;
+	/* Checked before the fork; the policy may have changed since. */
+	if (level && (fs->level = policy_level_index(fs->reg->policy, level)) < 0) {
+		rc = -EINVAL;
+		goto out;
+	}
 	fs->notice = notice_render(fs->reg->policy);
 	fs->notice_len = fs->notice ? strlen(fs->notice) : 0;
 	resolve_level_gids(fs);
@@ -328,6 +399,7 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *readah
 	rc = caller_cache_new(fs->reg->policy, &fs->callers);
 	if (rc < 0)
 		goto out;
+	caller_cache_serve_level(fs->callers, fs->level);
 	rc = auditq_new(reg_dir, audit_fsync, &fs->aq);
 	if (rc < 0)
 		goto out;
@@ -463,6 +535,7 @@ int main(int argc, char *argv[])
 	}
 	memset(&o, 0, sizeof(o));
 	memset(&fs, 0, sizeof(fs));
+	fs.level = -1;
 	/* Reads of up to 1 MiB from heap memory that stays mapped, not an
 	 * mmap, page faults and munmap each (10 % on a long read here).  Free
 	 * memory beyond that at the top of the heap goes back at once, the
@@ -519,9 +592,15 @@ int main(int argc, char *argv[])
 			*meta_errmsg() ? meta_errmsg() : rc == -ENOENT ? "not a recfs register" : strerror(-rc));
 		goto out;
 	}
-	reg_close(check);
-	if (load_keyrings(&o, &fs.kr) < 0)
+	if (o.level && (fs.level = served_level(check->policy, o.level)) < 0) {
+		reg_close(check);
 		goto out;
+	}
+	if (load_keyrings(&o, &fs.kr) < 0 || (fs.level >= 0 && keep_level_key(&fs.kr, check->policy, fs.level) < 0)) {
+		reg_close(check);
+		goto out;
+	}
+	reg_close(check);
 	if (!keyring_level_count(fs.kr))
 		fprintf(stderr, "recfs: warning: no level keyring given; every open will fail with ENOKEY\n");
 	/* On the terminal, before fuse_daemonize: without syslog a daemon's
@@ -559,10 +638,10 @@ int main(int argc, char *argv[])
 		recfs_log(LOG_WARNING, "recfs: warning: no watchdog for %s (%s): if this daemon is killed, "
 			  "the mount may hang until its connection is aborted in /sys/fs/fuse/connections",
 			  o.mountpoint, strerror(-rc));
-	if (start_mount(&fs, reg_dir, readahead_path, o.audit_fsync, &o.caps) < 0)
+	if (start_mount(&fs, reg_dir, o.level, readahead_path, o.audit_fsync, &o.caps) < 0)
 		goto out;
-	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)", reg_dir, o.mountpoint,
-		  keyring_level_count(fs.kr));
+	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)%s%s", reg_dir, o.mountpoint,
+		  keyring_level_count(fs.kr), o.level ? ", serving level " : "", o.level ? o.level : "");
 	if (o.singlethread)
 		rc = fuse_session_loop(fs.se);
 	else
@@ -598,6 +677,7 @@ out:
 	free(o.keyrings);
 	free(o.passfile);
 	free(o.extpass);
+	free(o.level);
 	free(o.reg_dir);
 	free(o.mountpoint);
 	return ret;

@@ -106,6 +106,14 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 	struct tnode *node;
 
 	recfs_caller(req, c);
+	if (c->refused) {
+		/* A mount of another level (-o level=): nothing of it is the
+		 * caller's, not even the names in its root. */
+		if (caller_refusal_news(fs->callers, c->uid, util_now()))
+			recfs_log(LOG_NOTICE, "recfs: uid %u refused: this mount serves one level, above the caller's "
+				  "(EACCES; logged once a minute per uid)", (unsigned)c->uid);
+		return -EACCES;
+	}
 	tr = snapshot_tree(fs->snap);
 	node = tree_resolve(tr, ino, c->level);
 	if (!node) {
@@ -256,6 +264,23 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 	fuse_reply_none(req);
 }
 
+/*
+ * The root's attributes, the same for every caller: asked for without a
+ * level by whoever stats the mount point.  A mount of one level (-o
+ * level=) shows what it decides: mode 0750, the level's group.
+ */
+static void root_attr(struct recfs *fs, struct stat *st)
+{
+	struct tree *t = snapshot_tree(fs->snap);
+
+	fill_attr(t->root, st);
+	tree_unref(t);
+	if (fs->level >= 0) {
+		st->st_mode = S_IFDIR | 0750;
+		st->st_gid = fs->level_gid[fs->level];
+	}
+}
+
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct caller c;
@@ -264,6 +289,11 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 	int rc;
 
+	if (ino == FUSE_ROOT_ID) {
+		root_attr(req_fs(req), &st);
+		fuse_reply_attr(req, &st, VIEW_TIMEOUT);
+		return;
+	}
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0) {
 		if (fi && fi->fh) {

@@ -62,6 +62,7 @@ struct recfs {
 	char *notice;			/* README.txt, read-only once mounted */
 	size_t notice_len;
 	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
+	int level;			/* -o level=: the one policy level served, -1: every level; read-only once mounted */
 	int foreground;
 
 	struct snapshot *snap;		/* the current tree, poller, invalidator (snapshot.h) */
@@ -107,8 +108,9 @@ struct tnode;
 /*
  * The node ino as the caller of req sees it: fills *c (the caller), *t (the
  * current snapshot, with a reference to drop with tree_unref) and *n.
- * -ENOENT when the node does not exist or the caller may not see it (then
- * *t is not referenced).
+ * -ENOENT when the node does not exist or the caller may not see it;
+ * -EACCES for every node when a mount of one level refuses the caller
+ * (caller.h; logged once a minute per uid).  On error *t is not referenced.
  */
 int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree **t, struct tnode **n);
 /* Fill *c for req. */

@@ -17,7 +17,12 @@
  * below them every node belongs to one view: the kernel may cache those
  * entries, because only a walk that went through the root as that level
  * reaches them.  The root and README.txt, the same for every caller, are
- * "shared" and keep view 0.
+ * "shared" and keep view 0.  The kernel keeps one entry per name in the
+ * root, so a walk of one level replaces another's top folders and drops
+ * what it cached below them; a mount of one level (recfs -o level=,
+ * caller.h) has one view, whose top folders are looked up again on each
+ * walk (that is where other levels are refused) but always answered with
+ * the same node, so nothing is dropped.
  */
 #ifndef RECFS_TREE_H
 #define RECFS_TREE_H
