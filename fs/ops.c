@@ -371,7 +371,10 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		}
 	}
 	rc = 0;
-	fill_attr(n, &st);
+	if (n == t->root)
+		root_attr(fs, &st);
+	else
+		fill_attr(n, &st);
 out:
 	tree_unref(t);
 	if (rc < 0)

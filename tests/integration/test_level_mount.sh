@@ -51,6 +51,11 @@ assert_contains "the analysis mount keeps only its level's key" "$(cat "$MNT_A.e
 
 assert_eq "the root of a level mount: 0750, the level's group" "750 recfs-analysis" "$(stat -c '%a %G' "$MNT_A")"
 assert_eq "the root of the training mount: 0750 recfs-training" "750 recfs-training" "$(stat -c '%a %G' "$MNT_T")"
+# chown(-1, -1) changes nothing but is a SETATTR, whose reply the kernel
+# caches as the root's attributes.
+as_user "$analyst" "$PY" -c 'import os, sys; os.chown(sys.argv[1], -1, -1)' "$MNT_A" 2>/dev/null
+assert_eq "the root keeps 0750 and the level's group after a SETATTR" "750 recfs-analysis" \
+	"$(stat -c '%a %G' "$MNT_A")"
 
 # files USER DIR: the files USER finds under DIR, as paths relative to DIR, sorted.
 files()
