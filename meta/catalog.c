@@ -153,8 +153,23 @@ static const char schema_v6[] =
 	"ALTER TABLE subject_index ADD COLUMN kind TEXT;"
 	"CREATE INDEX subject_index_handle ON subject_index(handle);";
 
+/*
+ * v7: objections (Art. 21, catalog_objection.c): which subject objects to
+ * which purpose, since when, and when it was lifted (0 while it stands).
+ * A subject has at most one standing objection per purpose; a lifted one
+ * stays as the record of what was, and both go with the subject.  IF NOT
+ * EXISTS: a catalog whose user_version was set back by hand (the tests
+ * that fake an older register) still upgrades.
+ */
+static const char schema_v7[] =
+	"CREATE TABLE IF NOT EXISTS objection ("
+	"  id INTEGER PRIMARY KEY,"
+	"  handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE,"
+	"  purpose TEXT NOT NULL, since INTEGER NOT NULL, lifted INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS objection_standing ON objection(handle, purpose) WHERE lifted = 0;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
-static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6 };
+static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 6
+#define CATALOG_SCHEMA_VERSION 7
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -289,6 +289,39 @@ int catalog_each_subject(struct catalog *c, int (*fn)(const char *handle, void *
  * while a request of it is open, or left by an older recfs, does).
  * Catalog errors. */
 int catalog_unlinked_subjects(struct catalog *c, struct idlist *out) MUST_CHECK;
+
+/*
+ * Objections (Art. 21; schema 7): subject handle objects to processing for
+ * purpose since `since`; `lifted` is when the objection was lifted, 0
+ * while it stands.  What an objection does is rights.c's; these store and
+ * read its rows.  The rows hold the handle and the purpose's name, nothing
+ * more, and go with the subject (catalog_delete_subject).
+ */
+struct cat_objection {
+	const char *handle;	/* lent for the call */
+	const char *purpose;	/* lent for the call */
+	int64_t since;
+	int64_t lifted;		/* 0 while it stands */
+};
+/* Record a standing objection of handle to purpose.  -EEXIST when one
+ * stands already, or handle is not a subject (constraints).  Joins the
+ * open transaction, if any. */
+int catalog_put_objection(struct catalog *c, const char *handle, const char *purpose, int64_t since) MUST_CHECK;
+/* Lift handle's standing objection to purpose at time lifted (non-zero).
+ * -ENOENT when none stands (meta_errmsg() not set). */
+int catalog_lift_objection(struct catalog *c, const char *handle, const char *purpose, int64_t lifted) MUST_CHECK;
+/* The time handle's standing objection to purpose began, in *since.
+ * -ENOENT when none stands (meta_errmsg() not set). */
+int catalog_get_objection(struct catalog *c, const char *handle, const char *purpose, int64_t *since) MUST_CHECK;
+/*
+ * Call fn for each objection of handle (NULL: of every subject), standing
+ * or lifted (all = 1) or standing only (all = 0), by handle, then since,
+ * then purpose.  The struct is valid during the call only; fn may query
+ * and write the catalog (the walk has its own statement).  fn returning
+ * non-zero stops the walk and is returned; otherwise 0.
+ */
+int catalog_each_objection(struct catalog *c, const char *handle, int all,
+			   int (*fn)(const struct cat_objection *o, void *ctx), void *ctx);
 
 /* Password protection of a recording: the Argon2id salt and limits. */
 struct cat_lock {

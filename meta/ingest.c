@@ -29,6 +29,7 @@
 #include "jsonmem.h"
 #include "naming.h"
 #include "opus.h"
+#include "rights.h"
 #include "seal.h"
 #include "subject.h"
 
@@ -423,6 +424,9 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 	if (rc)
 		goto out;
 	if ((rc = audit_log(r->cat, actor, "ingest", j->rec.id, "ok", NULL)))
+		goto out;
+	/* A subject that objects to this purpose (Art. 21): restricted as it arrives. */
+	if ((rc = rights_restrict_if_objected(r, actor, j->rec.id, &res->restricted)))
 		goto out;
 	rc = catalog_commit(r->cat);
 out:

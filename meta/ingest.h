@@ -7,7 +7,10 @@
  * and its OpusTags headers, attachment files), write and fsync every blob under a
  * fresh artifact id, fsync the blob directories, then insert all rows
  * (recording, artifacts, seals, sealed details, subjects, ingest key, audit
- * entry) in one transaction.  The audio is stored without its personal
+ * entry) in one transaction.  In that transaction a recording whose
+ * subject objects to its purpose (Art. 21) is restricted at once
+ * (rights_restrict_if_objected): it never commits readable below the
+ * rights level.  The audio is stored without its personal
  * comment tags (opus.h), which go to the sealed details as "opus_tags";
  * its artifact size is that of the stored form.
  * A crash before the commit leaves only orphan blobs, which `recctl fsck
@@ -34,6 +37,7 @@ struct ingest_result {
 	int duplicate;
 	int n_artifacts;
 	int n_subjects_new;
+	int restricted;		/* 1: restricted at ingest, a subject objects to its purpose */
 };
 
 /*

@@ -263,12 +263,21 @@ static int erase_card(struct reg *r, const struct audit_actor *a, const char *ha
 	return rc;
 }
 
+static int any_objection(const struct cat_objection *o, void *ctx)
+{
+	(void)o;
+	(void)ctx;
+	return 1;
+}
+
 /*
  * After its recordings went: erase subject handle when no recording names
- * it any more and no rights request of it is open (the request is answered
+ * it any more, no rights request of it is open (the request is answered
  * about the subject: its card and index stay until it is closed, then the
- * next retention sweep erases them).  *erased (may be NULL) is set to 1
- * when it was.  Inside the caller's transaction.
+ * next retention sweep erases them) and no objection of it stands (the
+ * blind index is what restricts the person's later recordings at ingest;
+ * it stays until the objection is lifted).  *erased (may be NULL) is set
+ * to 1 when it was.  Inside the caller's transaction.
  */
 static int erase_if_unlinked(struct reg *r, const struct audit_actor *a, const char *handle, const char *why,
 			     int *erased)
@@ -281,7 +290,13 @@ static int erase_if_unlinked(struct reg *r, const struct audit_actor *a, const c
 		rc = request_open_for(r, handle, &req);
 		if (rc == 0)
 			goto out;	/* kept while its request is open */
-		if (rc == -ENOENT)
+		if (rc == -ENOENT)	/* and while an objection of it stands */
+			rc = catalog_each_objection(r->cat, handle, 0, any_objection, NULL);
+		if (rc == 1) {
+			rc = 0;
+			goto out;
+		}
+		if (rc == 0)
 			rc = erase_card(r, a, handle, why);
 		if (rc == 0 && erased)
 			*erased = 1;
@@ -543,10 +558,38 @@ static int apply_change(struct reg *r, struct cat_recording *rec, void *ctx)
 	return rc;
 }
 
+/*
+ * The one restriction: rec (as read from the catalog) is restricted inside
+ * the caller's transaction, whoever asks (chmod on the mount, an objection,
+ * an ingest under an objection).  reason (NULL or "" stands for
+ * "restricted") is sealed, replacing an older one, the seals below the
+ * rights level are deleted, the row is updated and "restrict" is logged
+ * with "sealed=ID" and note (may be NULL) after it.  An earlier
+ * restriction keeps its date.  The caller commits, then checkpoints.
+ */
+static int restrict_tx(struct reg *r, const struct audit_actor *a, struct cat_recording *rec, const char *reason,
+		       const char *note)
+{
+	struct change x = { .slot = &rec->restricted_reason, .text = reason && *reason ? reason : "restricted" };
+	char *why;
+	int rc;
+
+	if (!rec->restricted_since)
+		rec->restricted_since = util_now();
+	rc = apply_change(r, rec, &x);
+	if (rc == 0)
+		rc = catalog_update_recording(r->cat, rec);
+	if (rc)
+		return rc;
+	why = note ? xasprintf("%s %s", x.why, note) : xstrdup(x.why);
+	rc = log_ok(r, a, "restrict", rec->id, rec->id, NULL, why);
+	free(why);
+	return rc;
+}
+
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason)
 {
-	struct change x = { 0 };
 	struct cat_recording rec;
 	int rc;
 
@@ -555,13 +598,195 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
-	if (!rec.restricted_since)
-		rec.restricted_since = util_now();
-	x.slot = &rec.restricted_reason;
-	x.text = reason && *reason ? reason : "restricted";
-	rc = update_recording(r, a, "restrict", &rec, apply_change, &x, x.why);
+	if ((rc = catalog_begin(r->cat)) == 0) {
+		rc = restrict_tx(r, a, &rec, reason, NULL);
+		if (rc == 0)
+			rc = catalog_commit(r->cat);
+		if (rc)
+			catalog_rollback(r->cat);
+		else
+			checkpoint(r, a);
+	}
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+/* What an objection says in the restrictions it makes (audit note). */
+#define OBJECTION_REASON "objection"
+
+/*
+ * Restrict each of handle's recordings that an objection to one of the n
+ * purposes reaches (subject_basis_objectable) and that is not restricted
+ * yet; *done counts them.  Inside the caller's transaction.
+ */
+static int restrict_objected(struct reg *r, const struct audit_actor *a, const char *handle,
+			     const char *const *purposes, size_t n, size_t *done)
+{
+	struct idlist recs = { 0 };
+	char *note = xasprintf(OBJECTION_REASON "=%s", handle);
+	int rc = catalog_subject_recordings(r->cat, handle, &recs);
+
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		struct cat_recording rec;
+		int hit = 0;
+
+		if ((rc = catalog_get_recording(r->cat, recs.id[i], &rec)))
+			break;
+		for (size_t k = 0; k < n; k++)
+			hit |= !strcmp(rec.purpose, purposes[k]);
+		if (hit && !rec.restricted_since && subject_basis_objectable(rec.legal_basis)) {
+			rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note);
+			*done += rc == 0;
+		}
+		cat_recording_clear(&rec);
+	}
+	free(note);
+	idlist_free(&recs);
+	return rc;
+}
+
+int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
+		  const char *const *purposes, size_t n, size_t *restricted)
+{
+	const struct policy *pol = r->policy;
+	struct strbuf why = { 0 };
+	char card[RECFS_ID_HEX], line[160];
+	size_t done = 0, added = 0;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "object", handle, -EPERM, "below the rights level");
+	if (n == 0)
+		return audit_refuse(r->cat, a, "object", handle, -EINVAL, "no purpose named");
+	for (size_t i = 0; i < n; i++) {
+		int p = policy_purpose_index(pol, purposes[i]);
+
+		if (p < 0)
+			return audit_refuse(r->cat, a, "object", handle, -EINVAL, "a purpose named is not in the policy");
+		if (!subject_purpose_objectable(pol, p)) {
+			snprintf(line, sizeof(line),
+				 "purpose %s is based on %s: Art. 21 applies to legitimate interests, public task "
+				 "and direct marketing", pol->purposes[p].name, pol->purposes[p].legal_basis);
+			return audit_refuse(r->cat, a, "object", handle, -EINVAL, line);
+		}
+	}
+	rc = catalog_get_subject(r->cat, handle, card);
+	if (rc == -ENOENT)
+		return meta_fail(-ENOENT, "no subject %s", handle);
+	if (rc || (rc = catalog_begin(r->cat)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = catalog_put_objection(r->cat, handle, purposes[i], util_now());
+		if (rc == -EEXIST) {	/* it stands already (or was named twice) */
+			meta_clear_error();
+			rc = 0;
+		} else if (rc == 0) {
+			added++;
+		}
+		if (rc == 0)
+			strbuf_addf(&why, "%s%s", i ? "," : "purposes=", purposes[i]);
+	}
 	if (rc == 0)
-		checkpoint(r, a);
+		rc = restrict_objected(r, a, handle, purposes, n, &done);
+	if (rc == 0) {
+		strbuf_addf(&why, " new=%zu restricted=%zu", added, done);
+		rc = log_ok(r, a, "object", handle, NULL, handle, why.s);
+	}
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
+	else if (done)
+		checkpoint(r, a);	/* the deleted seals leave the WAL */
+	if (rc == 0 && restricted)
+		*restricted = done;
+	strbuf_release(&why);
+	return rc;
+}
+
+int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
+			  const char *purpose, size_t *left)
+{
+	struct idlist recs = { 0 };
+	char why[96];
+	size_t still = 0;
+	int64_t since;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "lift-objection", handle, -EPERM, "below the rights level");
+	if (policy_purpose_index(r->policy, purpose) < 0)
+		return audit_refuse(r->cat, a, "lift-objection", handle, -EINVAL, "the purpose is not in the policy");
+	rc = catalog_get_objection(r->cat, handle, purpose, &since);
+	if (rc == -ENOENT)
+		return audit_refuse(r->cat, a, "lift-objection", handle, -ENOENT, "no standing objection to that purpose");
+	if (rc || (rc = catalog_begin(r->cat)))
+		return rc;
+	rc = catalog_lift_objection(r->cat, handle, purpose, util_now());
+	if (rc == 0)
+		rc = catalog_subject_recordings(r->cat, handle, &recs);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		struct cat_recording rec;
+
+		if ((rc = catalog_get_recording(r->cat, recs.id[i], &rec)))
+			break;
+		still += rec.restricted_since && !strcmp(rec.purpose, purpose);
+		cat_recording_clear(&rec);
+	}
+	snprintf(why, sizeof(why), "purpose=%s still_restricted=%zu", purpose, still);
+	if (rc == 0)
+		rc = log_ok(r, a, "lift-objection", handle, NULL, handle, why);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
+	else if (left)
+		*left = still;
+	idlist_free(&recs);
+	return rc;
+}
+
+/* catalog_each_link: the first subject of the recording that objects to
+ * the purpose in ctx (its handle copied there). */
+struct objector {
+	struct reg *r;
+	const char *purpose;
+	char handle[CATALOG_HANDLE_MAX];
+};
+
+static int find_objector(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct objector *o = ctx;
+	int rc = subject_objects_to(o->r, handle, o->purpose);
+
+	(void)recording;
+	(void)role;
+	if (rc == 1)
+		snprintf(o->handle, sizeof(o->handle), "%s", handle);
+	return rc;	/* 1 stops the walk, as does an error */
+}
+
+int rights_restrict_if_objected(struct reg *r, const struct audit_actor *a, const char *recording, int *restricted)
+{
+	struct cat_recording rec;
+	struct objector o = { .r = r };
+	char *note = NULL;
+	int rc = catalog_get_recording(r->cat, recording, &rec);
+
+	if (rc)
+		return rc;
+	*restricted = 0;
+	if (rec.restricted_since || !subject_basis_objectable(rec.legal_basis))
+		goto out;
+	o.purpose = rec.purpose;
+	rc = catalog_each_link(r->cat, recording, find_objector, &o);
+	if (rc <= 0)
+		goto out;
+	note = xasprintf(OBJECTION_REASON "=%s", o.handle);
+	rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note);
+	*restricted = rc == 0;
+out:
+	free(note);
 	cat_recording_clear(&rec);
 	return rc;
 }

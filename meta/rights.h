@@ -86,6 +86,53 @@ int rights_erase_unlinked_subjects(struct reg *r, const struct audit_actor *a, i
  */
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason) MUST_CHECK;
+/*
+ * Objection (Art. 21): subject handle objects to processing for each of
+ * the n purposes (names in the policy; lent).  In one transaction each
+ * objection is recorded (catalog_put_objection; one that stands already
+ * stays as it is) and every recording of the subject of one of those
+ * purposes whose basis an objection reaches (subject_basis_objectable:
+ * legitimate interests, public task) and that is not restricted yet is
+ * restricted as rights_restrict does it: reason "objection" sealed, the
+ * seals below the rights level deleted, "restrict" logged with
+ * "sealed=ID objection=HANDLE".  Then "object" is logged on the handle
+ * ("purposes=A,B new=N restricted=M").  Needs no key: restriction only
+ * deletes seals.  *restricted (may be NULL) is set to the number
+ * restricted.  Recordings of the person that arrive later are restricted
+ * at ingest (rights_restrict_if_objected), and the subject is not erased
+ * with its last recording while an objection stands (its blind-index
+ * entries are what recognise the person).  Errors, each refusal logged
+ * ("object", refused): -EPERM below the rights level; -EINVAL no purpose
+ * named, a purpose not in the policy, or one no recording of which may
+ * have such a basis (subject_purpose_objectable: the message names its
+ * basis); -ENOENT no subject handle (not logged); catalog errors.
+ */
+int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
+		  const char *const *purposes, size_t n, size_t *restricted) MUST_CHECK;
+/*
+ * Lift handle's standing objection to purpose, logged ("lift-objection",
+ * "purpose=P still_restricted=N").  The recordings it restricted stay
+ * restricted: lifting one widens who reads it again, which is decided
+ * recording by recording (rights_lift, chmod on the mount), not in bulk;
+ * *left (may be NULL) is the number of the subject's recordings of that
+ * purpose still restricted.  Errors, each refusal logged: -EPERM below
+ * the rights level; -EINVAL purpose not in the policy; -ENOENT no
+ * objection of handle to purpose stands; catalog errors.
+ */
+int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
+			  const char *purpose, size_t *left) MUST_CHECK;
+/*
+ * For ingest, inside its transaction, after the recording's rows, seals
+ * and links are in: when a subject linked to recording has a standing
+ * objection to its purpose and its basis is one an objection reaches, the
+ * recording is restricted as rights_object restricts one (logged
+ * "restrict", "sealed=ID objection=HANDLE", as actor a) and *restricted
+ * is 1; else 0.  The seals deleted never leave the transaction.  Errors:
+ * -ENOENT (no such recording), those of sealing, catalog errors.
+ */
+int rights_restrict_if_objected(struct reg *r, const struct audit_actor *a, const char *recording,
+				int *restricted) MUST_CHECK;
+
 /* Lift: re-seal from the rights level's DEK (needs that key in kr) for the
  * levels the purpose allows; the reason's record is erased with it. */
 int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,

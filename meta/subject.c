@@ -10,6 +10,9 @@
  * on any keyboard, in any locale (CI runs with LANG unset), finds the
  * name as the manifest spelled it.  Every folded copy is wiped before it
  * is freed.
+ *
+ * An objection is a row naming a handle and a purpose (catalog.h); which
+ * bases it reaches is decided here and nowhere else.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -284,4 +287,29 @@ int subject_read_card(struct reg *r, const struct keyring *kr, const char *level
 	if (rc)
 		return rc;
 	return seal_read_record(r, kr, level, card_id, json, len);
+}
+
+int subject_basis_objectable(const char *basis)
+{
+	return basis && (!strcmp(basis, "legitimate_interests") || !strcmp(basis, "public_task"));
+}
+
+int subject_purpose_objectable(const struct policy *p, int purpose)
+{
+	/* Any source of the purpose may name its own basis, too. */
+	for (int s = -1; s < (int)p->n_sources; s++)
+		if (policy_basis_allowed(p, purpose, s, "legitimate_interests") ||
+		    policy_basis_allowed(p, purpose, s, "public_task"))
+			return 1;
+	return 0;
+}
+
+int subject_objects_to(struct reg *r, const char *handle, const char *purpose)
+{
+	int64_t since;
+	int rc = catalog_get_objection(r->cat, handle, purpose, &since);
+
+	if (rc == -ENOENT)
+		return 0;
+	return rc ? rc : 1;
 }

@@ -89,4 +89,27 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,
 		      char **json, size_t *len) MUST_CHECK;
 
+/*
+ * Objection (Art. 21).  An objection applies to processing based on
+ * legitimate interests (Art. 6(1)(f)) or a public task (6(1)(e)); a
+ * recording on another basis is not touched by one (consent is withdrawn
+ * instead, retention.h).  What an objection does to recordings is
+ * rights.h's (rights_object); these are the rule and the lookup.
+ *
+ * subject_basis_objectable: 1 when a recording of legal basis `basis` is
+ * one an objection applies to, else 0 (also for NULL).
+ * subject_purpose_objectable: 1 when a recording of purpose (an index into
+ * p->purposes) may have such a basis (its legal_basis, one of its
+ * allowed_bases, or that of a source of it), else 0 (also out of
+ * range).  (no catalog)
+ */
+int subject_basis_objectable(const char *basis);
+int subject_purpose_objectable(const struct policy *p, int purpose);
+/*
+ * 1 when subject handle has a standing objection to purpose (a purpose's
+ * name), 0 when not; catalog errors (catalog_get_objection).  (catalog,
+ * read: the caller serialises it as any catalog call.)
+ */
+int subject_objects_to(struct reg *r, const char *handle, const char *purpose) MUST_CHECK;
+
 #endif

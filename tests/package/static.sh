@@ -84,7 +84,7 @@ if [ -x "$BUILD/recctl" ]; then
 		esac
 	done
 	check "completion: subcommands of audit" "seal setup-keys show verify" "$(complete_words recctl audit '')"
-	check "completion: subcommands of subject" "export find reindex show withdraw-consent" \
+	check "completion: subcommands of subject" "export find object reindex show withdraw-consent" \
 		"$(complete_words recctl subject '')"
 	check "completion: options of retention sweep" "--dry-run" "$(complete_words recctl retention sweep --d)"
 	check "completion: levels of the policy for keys export" "analysis privacy training" \
@@ -93,6 +93,8 @@ if [ -x "$BUILD/recctl" ]; then
 		"$(complete_words recctl -R "$TMP/reg" keys export analysis p)"
 	check "completion: recipients of the policy" "it-provider tamro-group" \
 		"$(RECFS_REGISTER=$TMP/reg complete_words recctl subject export S-1 /tmp --recipient '')"
+	check "completion: purposes of the policy" "service-level" \
+		"$(RECFS_REGISTER=$TMP/reg complete_words recctl subject object S-1 --purpose se)"
 	check "completion: request types" "rectification restriction" \
 		"$(complete_words recctl request new --type re)"
 	check "completion: help COMMAND" "fsck" "$(complete_words recctl help fs)"

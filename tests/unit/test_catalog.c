@@ -599,6 +599,45 @@ TEST(test_catalog_index_entries_of_a_kind_are_dropped_by_handle)
 	catalog_close(c);
 }
 
+static int count_objection(const struct cat_objection *o, void *ctx)
+{
+	int *n = ctx;
+
+	*n += o->lifted ? 100 : 1;
+	return 0;
+}
+
+TEST(test_catalog_one_objection_stands_per_purpose_and_goes_with_its_subject)
+{
+	struct catalog *c = fresh("objection");
+	int64_t since = 0;
+	int n = 0;
+
+	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_get_objection(c, "S-AAAAAA", "training", &since), -ENOENT);
+	CHECK_EQ(catalog_put_objection(c, "S-AAAAAA", "training", 1000), 0);
+	CHECK_EQ(catalog_put_objection(c, "S-AAAAAA", "training", 2000), -EEXIST);
+	CHECK_EQ(catalog_put_objection(c, "S-NOSUCH", "training", 1000), -EEXIST);
+	CHECK_EQ(catalog_put_objection(c, "S-AAAAAA", "guidelines", 1500), 0);
+	CHECK_EQ(catalog_get_objection(c, "S-AAAAAA", "training", &since), 0);
+	CHECK_EQ(since, 1000);
+	CHECK_EQ(catalog_lift_objection(c, "S-AAAAAA", "training", 3000), 0);
+	CHECK_EQ(catalog_lift_objection(c, "S-AAAAAA", "training", 3000), -ENOENT);
+	CHECK_EQ(catalog_get_objection(c, "S-AAAAAA", "training", &since), -ENOENT);
+	/* Lifted, it may be made again; the lifted row stays. */
+	CHECK_EQ(catalog_put_objection(c, "S-AAAAAA", "training", 4000), 0);
+	CHECK_EQ(catalog_each_objection(c, "S-AAAAAA", 0, count_objection, &n), 0);
+	CHECK_EQ(n, 2);
+	n = 0;
+	CHECK_EQ(catalog_each_objection(c, NULL, 1, count_objection, &n), 0);
+	CHECK_EQ(n, 102);
+	CHECK_EQ(catalog_delete_subject(c, "S-AAAAAA"), 0);
+	n = 0;
+	CHECK_EQ(catalog_each_objection(c, NULL, 1, count_objection, &n), 0);
+	CHECK_EQ(n, 0);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("catalog")) || crypto_setup())
@@ -626,6 +665,7 @@ int main(void)
 	RUN(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean);
 	RUN(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear);
 	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);
+	RUN(test_catalog_one_objection_stands_per_purpose_and_goes_with_its_subject);
 	util_remove_tree(dir);
 	T_DONE();
 }

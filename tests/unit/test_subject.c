@@ -164,6 +164,26 @@ TEST(test_subject_blind_index_differs_by_kind_and_key)
 	crypto_key_free(k2);
 }
 
+TEST(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only)
+{
+	struct policy *p = NULL;
+
+	CHECK(subject_basis_objectable("legitimate_interests"));
+	CHECK(subject_basis_objectable("public_task"));
+	CHECK(!subject_basis_objectable("consent"));
+	CHECK(!subject_basis_objectable("contract"));
+	CHECK(!subject_basis_objectable(NULL));
+	CHECK_EQ(policy_load("packaging/examples/tamro.conf", &p, NULL), 0);
+	if (!p)
+		return;
+	CHECK(subject_purpose_objectable(p, policy_purpose_index(p, "service-level")));
+	CHECK(subject_purpose_objectable(p, policy_purpose_index(p, "training")));
+	CHECK(!subject_purpose_objectable(p, policy_purpose_index(p, "quality")));
+	CHECK(!subject_purpose_objectable(p, policy_purpose_index(p, "consent")));
+	CHECK(!subject_purpose_objectable(p, -1));
+	policy_free(p);
+}
+
 int main(void)
 {
 	if (crypto_setup())
@@ -177,5 +197,6 @@ int main(void)
 	RUN(test_subject_fold_refuses_malformed_utf8);
 	RUN(test_subject_name_matches_folded_substrings);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
+	RUN(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only);
 	T_DONE();
 }

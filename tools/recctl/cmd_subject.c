@@ -1,7 +1,8 @@
 /*
  * cmd_subject.c - `recctl subject`: find a data subject, show what the
  * register holds on them, export it (Art. 15, 20), withdraw their consent
- * (Art. 7(3)), and bring the blind index in line with rectified cards.
+ * (Art. 7(3)), record or lift their objection to purposes (Art. 21), and
+ * bring the blind index in line with rectified cards.
  *
  * Finding by phone, e-mail or reference goes through the blind index and
  * needs the ingest keyring's index key; finding by name has to open every
@@ -34,6 +35,8 @@ const char usage_subject[] =
 	"       recctl subject show HANDLE --level-keyring FILE... [--json]\n"
 	"       recctl subject export HANDLE DIR --level-keyring FILE... [--recipient NAME]\n"
 	"       recctl subject withdraw-consent HANDLE\n"
+	"       recctl subject object HANDLE (--purpose P... | --all-legitimate-interest)\n"
+	"       recctl subject object HANDLE --lift --purpose P\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       (each takes -R REGISTER)\n"
 	"\n"
@@ -48,6 +51,12 @@ const char usage_subject[] =
 	"withdraw-consent  erase the subject's recordings whose legal basis is\n"
 	"          consent; recordings on legal hold stay, are counted, and make\n"
 	"          the exit status 1\n"
+	"object    the subject objects (Art. 21) to processing for the purposes:\n"
+	"          their recordings of those purposes based on legitimate interests\n"
+	"          or a public task are restricted at once (as chmod 0 on a mount),\n"
+	"          and so are those that arrive later; a purpose on another basis\n"
+	"          is refused (consent: withdraw-consent); --lift lifts it, the\n"
+	"          restricted recordings stay so until lifted one by one\n"
 	"reindex   drop from the blind index the phone numbers and e-mails that\n"
 	"          rectifications replaced, and index every card's current ones\n"
 	"          (for rectifications made before they moved the index, and\n"
@@ -64,13 +73,17 @@ const char usage_subject[] =
 	"                          level also restricted recordings\n"
 	"  --passfile FILE         passphrase of the keyrings (default $RECFS_PASSFILE)\n"
 	"  --recipient NAME        a [recipient NAME] of the policy\n"
+	"  --purpose P             a purpose of the policy (object; repeatable)\n"
+	"  --all-legitimate-interest  every purpose based on legitimate interests (object)\n"
+	"  --lift                  lift the objection to --purpose (object)\n"
+
 	"  --json                  JSON output (find, show)\n";
 
 struct subj_opts {
 	const char *passfile, *recipient;
 	char *keyring;
-	int keyring_given, as_json;
-	struct strlist levels;
+	int keyring_given, as_json, all_li, lift;
+	struct strlist levels, purposes;
 };
 
 static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
@@ -81,6 +94,9 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		{ "passfile", required_argument, NULL, 'P' },
 		{ "recipient", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "purpose", required_argument, NULL, 'p' },
+		{ "all-legitimate-interest", no_argument, NULL, 'A' },
+		{ "lift", no_argument, NULL, 'l' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -93,6 +109,9 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		case 'P': o->passfile = optarg; break;
 		case 'r': o->recipient = optarg; break;
 		case 'j': o->as_json = 1; break;
+		case 'p': strlist_add(&o->purposes, optarg); break;
+		case 'A': o->all_li = 1; break;
+		case 'l': o->lift = 1; break;
 		case 'h': return 1;
 		default: return usage_error(usage_subject, NULL);
 		}
@@ -312,6 +331,16 @@ static int add_request(const struct cat_request *q, void *ctx)
 	return 0;
 }
 
+/* catalog_each_objection: a standing objection into the JSON array ctx. */
+static int add_objection(const struct cat_objection *ob, void *ctx)
+{
+	char day[11];
+
+	util_format_date(ob->since, day);
+	json_array_append_new(ctx, json_pack("{s:s, s:s}", "purpose", ob->purpose, "since", day));
+	return 0;
+}
+
 static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *handle)
 {
 	struct keyring *kr = NULL;
@@ -345,10 +374,14 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 		rc = error("cannot list the recordings of %s: %s", handle, meta_strerror(rc));
 		goto out;
 	}
-	out = json_pack("{s:s, s:O, s:O, s:[]}", "subject", handle, "card", card, "recordings", x.list,
-			"open_requests");
+	out = json_pack("{s:s, s:O, s:O, s:[], s:[]}", "subject", handle, "card", card, "recordings", x.list,
+			"open_requests", "objections");
 	if ((rc = request_each(r, REQUEST_OPEN, add_request, out))) {
 		rc = error("cannot list the requests: %s", meta_strerror(rc));
+		goto out;
+	}
+	if ((rc = catalog_each_objection(r->cat, handle, 0, add_objection, json_object_get(out, "objections")))) {
+		rc = error("cannot list the objections: %s", meta_strerror(rc));
 		goto out;
 	}
 	if ((rc = audit_log(r->cat, &a, "subject-show", handle, "ok", NULL))) {
@@ -387,6 +420,9 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 			       (long long)json_integer_value(json_object_get(v, "id")),
 			       json_string_value(json_object_get(v, "type")),
 			       json_string_value(json_object_get(v, "due")));
+		json_array_foreach(json_object_get(out, "objections"), i, v)
+			printf("objects to %s since %s\n", json_string_value(json_object_get(v, "purpose")),
+			       json_string_value(json_object_get(v, "since")));
 	}
 out:
 	json_decref(card);
@@ -447,6 +483,56 @@ static int subject_withdraw_cmd(struct reg *r, const char *handle)
 	return s.skipped_hold ? 1 : 0;
 }
 
+/*
+ * object: record the objection to the purposes named (or to every purpose
+ * based on legitimate interests), or --lift the one to the purpose named.
+ * Acts with the rights level's authority, as withdraw-consent does: the
+ * operator of the register host stands in for the privacy officer.
+ */
+static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *handle)
+{
+	const struct policy *pol = r->policy;
+	struct strlist all = { 0 };
+	const struct strlist *list = &o->purposes;
+	struct audit_actor a;
+	size_t n = 0;
+	int rc;
+
+	audit_self(&a, pol->levels[pol->rights_level].name);
+	meta_clear_error();
+	if (o->lift) {
+		if (o->all_li || o->purposes.n != 1)
+			return usage_error(usage_subject, "subject object --lift needs one --purpose");
+		rc = rights_lift_objection(r, &a, pol->rights_level, handle, o->purposes.v[0], &n);
+		if (rc)
+			return error("cannot lift the objection of %s: %s", handle, meta_strerror(rc));
+		printf("%s: objection to %s lifted; %zu of its recordings of that purpose stay restricted "
+		       "(lift each with chmod on a mount)\n", handle, o->purposes.v[0], n);
+		return 0;
+	}
+	if (o->all_li == (o->purposes.n != 0))
+		return usage_error(usage_subject, "subject object needs --purpose P or --all-legitimate-interest");
+	if (o->all_li) {
+		for (size_t i = 0; i < pol->n_purposes; i++)
+			if (policy_basis_allowed(pol, (int)i, -1, "legitimate_interests"))
+				strlist_add(&all, pol->purposes[i].name);
+		if (!all.n)
+			return error("the policy has no purpose based on legitimate interests");
+		list = &all;
+	}
+	rc = rights_object(r, &a, pol->rights_level, handle, (const char *const *)list->v, list->n, &n);
+	if (rc == 0) {
+		printf("%s: objection recorded to", handle);
+		for (size_t i = 0; i < list->n; i++)
+			printf("%s %s", i ? "," : "", list->v[i]);
+		printf("; %zu recording%s restricted\n", n, n == 1 ? "" : "s");
+	} else {
+		rc = error("cannot record the objection of %s: %s", handle, meta_strerror(rc));
+	}
+	strlist_clear(&all);
+	return rc;
+}
+
 static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 {
 	struct keyring *kr = NULL, *ik = NULL;
@@ -486,7 +572,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	int nargs, rc;
 
 	if (argc < 2)
-		return usage_error(usage_subject, "subject needs a command: find, show, export, withdraw-consent or reindex");
+		return usage_error(usage_subject,
+				   "subject needs a command: find, show, export, withdraw-consent, object or reindex");
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_subject);
@@ -498,7 +585,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	argc--;
 	argv++;
 	nargs = argc - optind;
-	if (!strcmp(sub, "find") || !strcmp(sub, "show") || !strcmp(sub, "withdraw-consent")) {
+	if (!strcmp(sub, "find") || !strcmp(sub, "show") || !strcmp(sub, "withdraw-consent") || !strcmp(sub, "object")) {
 		if (nargs != 1) {
 			rc = usage_error(usage_subject, "subject %s needs one %s", sub,
 					 strcmp(sub, "find") ? "HANDLE" : "TEXT");
@@ -528,9 +615,12 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = subject_export_cmd(r, &o, argv[optind], argv[optind + 1]);
 	else if (!strcmp(sub, "reindex"))
 		rc = subject_reindex_cmd(r, &o);
+	else if (!strcmp(sub, "object"))
+		rc = subject_object_cmd(r, &o, argv[optind]);
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
 	strlist_clear(&o.levels);
+	strlist_clear(&o.purposes);
 	return rc;
 }
