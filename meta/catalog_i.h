@@ -2,7 +2,7 @@
  * catalog_i.h - the catalog's insides: the sqlite connection and the
  * helpers that catalog.c shares with the catalog_*.c files, each of which
  * stores one table for a module above (catalog_audit.c for audit.c,
- * catalog_request.c for request.c).  Only these files include it, and the
+ * catalog_request.c for request.c, catalog_objection.c for rights.c).  Only these files include it, and the
  * unit tests that reach into the database on purpose (to tamper with it,
  * or to count rows): everything else sees catalog.h, which has no sqlite.
  *

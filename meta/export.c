@@ -11,6 +11,12 @@
  * text held in memory (cards, details) is wiped before it is freed; media
  * goes straight from blob_read into the output file through one buffer
  * that is wiped at the end.
+ *
+ * A portable package (Art. 20) holds only what the subject provided on
+ * consent or under a contract; what it leaves out is said, never silently
+ * dropped.  A protected recording goes into the subject's own copy only
+ * when its passphrase opens it: the key derived from it lives for that
+ * recording's export alone, in guarded memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +32,7 @@
 #include "export.h"
 #include "jsonmem.h"
 #include "naming.h"
+#include "protect.h"
 #include "request.h"
 #include "seal.h"
 #include "subject.h"
@@ -36,14 +43,23 @@
 struct exp {
 	struct reg *r;
 	const struct keyring *kr;
+	const struct export_opts *o;
 	const char *handle;
 	char *dir;
 	int to_subject;
 	json_t *card;			/* the subject's card, with "handle" */
-	json_t *recs, *withheld;	/* for export.json */
+	json_t *recs, *withheld, *left;	/* for export.json */
+	struct strbuf left_txt;		/* LEFT_OUT.txt */
+	struct crypto_key *mask;	/* the passphrase key of the protected recording being exported */
 	struct idlist done;		/* exported recordings, for the log */
+	struct idlist unlocked;		/* those of them opened with a passphrase */
 	struct export_result res;
 };
+
+int export_basis_portable(const char *basis)
+{
+	return basis && (!strcmp(basis, "consent") || !strcmp(basis, "contract"));
+}
 
 static void wipe_free(char *s, size_t len)
 {
@@ -96,6 +112,9 @@ static int write_media(struct exp *e, const struct cat_artifact *art, const char
 	int fd = -1, rc;
 
 	if ((rc = seal_unseal_highest(e->r, e->kr, art->id, &dek, NULL)))
+		goto out;
+	/* A protected recording's seals hold DEK ^ P (seal.h). */
+	if (e->mask && (rc = seal_mask(dek, e->mask)))
 		goto out;
 	if ((rc = blob_reader_open(blob, art->id, dek, art->size, &br))) {
 		rc = meta_fail(rc, "blob of artifact %s does not open", art->id);
@@ -177,6 +196,69 @@ static void withhold(struct exp *e, const char *id, const char *why)
 	e->res.withheld++;
 }
 
+/* Art. 20: a recording on a basis it does not cover, said in export.json
+ * and LEFT_OUT.txt. */
+static void leave_out(struct exp *e, const struct cat_recording *rec)
+{
+	char t[21], *why = xasprintf("legal basis %s, not portable (Art. 20(1)(a) covers consent and contract)",
+				     rec->legal_basis);
+
+	util_format_time(rec->recorded_at, t);
+	json_array_append_new(e->left, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", rec->id, "recorded_at", t,
+						 "purpose", rec->purpose, "legal_basis", rec->legal_basis, "reason",
+						 why));
+	strbuf_addf(&e->left_txt, "%s %s purpose=%s: %s\n", rec->id, t, rec->purpose, why);
+	e->res.left_out++;
+	free(why);
+}
+
+/*
+ * A protected recording: e->mask becomes the key its passphrase gives when
+ * the export may open it (to the subject, with the rights level's key and
+ * a passphrase that opens it); otherwise it is withheld and e->mask stays
+ * NULL.  0, or an error that stops the export.
+ */
+static int unlock_protected(struct exp *e, const char *id)
+{
+	const char *rl = e->r->policy->levels[e->r->policy->rights_level].name;
+	struct crypto_key *pass = NULL, *key = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	struct cat_lock l;
+	int rc;
+
+	if (!e->to_subject || !e->o->passphrase) {
+		/* Its DEKs need the recording's passphrase too (protect.h). */
+		withhold(e, id, "password-protected: listen on a mount after recctl unlock");
+		return 0;
+	}
+	if (!keyring_level(e->kr, rl, pk)) {
+		withhold(e, id, "password-protected: needs the rights level's keyring and its passphrase");
+		return 0;
+	}
+	rc = e->o->passphrase(e->o->passphrase_ctx, id, &pass);
+	if (rc == -ENOENT) {
+		withhold(e, id, "password-protected: no passphrase given for it");
+		return 0;
+	}
+	if (rc)
+		return rc;
+	rc = catalog_get_lock(e->r->cat, id, &l);
+	if (rc == 0)
+		rc = protect_derive(&l, (const char *)pass->bytes, pass->len, &key);
+	crypto_key_free(pass);
+	if (rc == 0)
+		rc = protect_check(e->r, e->kr, rl, id, key);
+	if (rc == -EACCES) {
+		withhold(e, id, "password-protected: the passphrase given does not open it");
+		rc = 0;
+	} else if (rc == 0) {
+		e->mask = key;
+		key = NULL;
+	}
+	crypto_key_free(key);
+	return rc;
+}
+
 /* Where copy_artifact puts its copies (the walk's structs are only lent). */
 struct art_copy {
 	struct cat_artifact **arts;
@@ -214,15 +296,16 @@ static int export_recording(struct exp *e, const char *id)
 	}
 	if (rc)
 		goto out_norec;
+	if (e->o->portability && !export_basis_portable(rec.legal_basis)) {
+		leave_out(e, &rec);
+		goto out;
+	}
 	if (rec.restricted_since && !e->to_subject) {
 		withhold(e, id, "restricted (Art. 18(2))");
 		goto out;
 	}
-	if (rec.locked) {
-		/* Its DEKs need the recording's passphrase too (protect.h). */
-		withhold(e, id, "password-protected: listen on a mount after recctl unlock");
+	if (rec.locked && ((rc = unlock_protected(e, id)) || !e->mask))
 		goto out;
-	}
 	/* Collect the artifacts first: no walk stays open while decrypting. */
 	if ((rc = catalog_each_artifact(e->r->cat, id, copy_artifact, &(struct art_copy){ &arts, &n_arts })))
 		goto out;
@@ -307,8 +390,14 @@ static int export_recording(struct exp *e, const char *id)
 	idx = json_pack("{s:s, s:s, s:O}", "id", rec.id, "vcon", name, "files", files);
 	json_array_append_new(e->recs, idx);
 	idlist_add(&e->done, rec.id);
+	if (e->mask) {
+		idlist_add(&e->unlocked, rec.id);
+		e->res.unlocked++;
+	}
 	e->res.recordings++;
 out:
+	crypto_key_free(e->mask);
+	e->mask = NULL;
 	cat_recording_clear(&rec);
 out_norec:
 	for (size_t i = 0; i < n_arts; i++)
@@ -446,11 +535,20 @@ static int log_export(struct exp *e, const struct audit_actor *a, const char *re
 	int rc = catalog_begin(e->r->cat);
 
 	for (size_t i = 0; rc == 0 && i < e->done.n; i++) {
-		snprintf(why, sizeof(why), "recipient=%s subject=%s%s", recipient, e->handle, ref);
+		int unlocked = 0;
+
+		for (size_t k = 0; k < e->unlocked.n; k++)
+			unlocked |= !strcmp(e->unlocked.id[k], e->done.id[i]);
+		snprintf(why, sizeof(why), "recipient=%s subject=%s%s%s", recipient, e->handle, ref,
+			 unlocked ? " protected=yes" : "");
 		rc = audit_log(e->r->cat, a, "export", e->done.id[i], "ok", why);
 	}
 	snprintf(why, sizeof(why), "recipient=%s%s recordings=%zu withheld=%zu", recipient, ref, e->res.recordings,
 		 e->res.withheld);
+	if (e->o->portability)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), " portability=yes left_out=%zu", e->res.left_out);
+	if (e->res.unlocked)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), " protected=%zu", e->res.unlocked);
 	if (rc == 0)
 		rc = audit_log(e->r->cat, a, "export", e->handle, "ok", why);
 	if (rc == 0)
@@ -463,9 +561,18 @@ static int log_export(struct exp *e, const struct audit_actor *a, const char *re
 int export_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
 		   const char *outdir, const char *recipient, struct export_result *out)
 {
+	const struct export_opts o = { .recipient = recipient };
+
+	return export_subject_with(r, kr, a, handle, outdir, &o, out);
+}
+
+int export_subject_with(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
+			const char *outdir, const struct export_opts *o, struct export_result *out)
+{
 	const struct policy *pol = r->policy;
 	const struct policy_recipient *rcp = NULL;
-	struct exp e = { .r = r, .kr = kr, .handle = handle, .to_subject = !recipient };
+	const char *recipient = o->recipient;
+	struct exp e = { .r = r, .kr = kr, .o = o, .handle = handle, .to_subject = !recipient };
 	struct idlist recs = { 0 };
 	json_t *index = NULL;
 	char card_id[RECFS_ID_HEX], ref[40] = "", now[21];
@@ -518,6 +625,7 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 	created = 1;
 	e.recs = json_array();
 	e.withheld = json_array();
+	e.left = json_array();
 	if ((rc = write_json(&e, "subject.json", e.card)))
 		goto out;
 	if ((rc = catalog_subject_recordings(r->cat, handle, &recs)))
@@ -531,6 +639,20 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 			  "exported_at", now, "subject", handle, "recordings", e.recs, "withheld", e.withheld);
 	if ((rc = add_accesses(&e, index)))
 		goto out;
+	json_object_set_new(index, "portability", json_boolean(o->portability));
+	if (o->portability) {
+		char *path = xasprintf("%s/LEFT_OUT.txt", e.dir);
+
+		json_object_set(index, "left_out", e.left);
+		if (!e.left_txt.len)
+			strbuf_addf(&e.left_txt, "none: every recording of %s is on a portable basis\n", handle);
+		rc = util_write_file_atomic(path, e.left_txt.s, e.left_txt.len, 0600);
+		if (rc)
+			rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
+		free(path);
+		if (rc)
+			goto out;
+	}
 	if (rcp)
 		json_object_set_new(index, "recipient",
 				    json_pack("{s:s, s:s?, s:b, s:s?}", "name", rcp->name, "display", rcp->display,
@@ -548,6 +670,10 @@ int export_subject(struct reg *r, const struct keyring *kr, const struct audit_a
 	}
 	e.res.dir = e.dir;
 	e.dir = NULL;
+	if (o->portability) {
+		e.res.left_out_text = e.left_txt.s;
+		e.left_txt = (struct strbuf){ 0 };
+	}
 	*out = e.res;
 out:
 	if (rc && created) {
@@ -560,6 +686,10 @@ out:
 	free(e.dir);
 	idlist_free(&recs);
 	idlist_free(&e.done);
+	idlist_free(&e.unlocked);
+	strbuf_release(&e.left_txt);
+	crypto_key_free(e.mask);
+	json_decref(e.left);
 	json_decref(index);
 	json_decref(e.card);
 	json_decref(e.recs);

@@ -18,6 +18,8 @@
  *                                      (with "opus_tags": the comment tags
  *                                      ingest took out of the audio)
  *                   <stem>.opus, <stem>.chat.txt, <stem>.<n>.<ext>
+ *                   LEFT_OUT.txt       (portability only) one line per
+ *                                      recording left out, and why
  *
  * The files are named as on the mount (naming.h): stem is
  * <UTC yyyymmddThhmmssZ>_<source>_<first 8 hex of id>.
@@ -40,7 +42,31 @@ struct export_result {
 	size_t recordings;	/* exported */
 	size_t files;		/* media files written */
 	size_t withheld;	/* restricted: not disclosed, or no key opens them */
+	size_t left_out;	/* portability: on a basis Art. 20 does not cover */
+	size_t unlocked;	/* protected recordings exported with their passphrase */
 	char *dir;		/* OUTDIR/<handle>, malloc'd; the caller frees */
+	char *left_out_text;	/* portability: LEFT_OUT.txt's text, malloc'd (NULL
+				 * otherwise); the caller frees */
+};
+
+/* The legal bases Art. 20(1)(a) covers: a recording on one of them is
+ * portable.  1 for "consent" and "contract", else 0 (also NULL). */
+int export_basis_portable(const char *basis);
+
+/*
+ * The passphrase of protected recording `recording` (its full id), for
+ * the data subject's own export: 0 and *pass (a new crypto_key holding the
+ * passphrase, as passphrase_get gives one; the export frees it) when the
+ * caller has it, -ENOENT when it has none; any other errno stops the
+ * export.  ctx is export_opts.passphrase_ctx.
+ */
+typedef int (*export_passphrase_fn)(void *ctx, const char *recording, struct crypto_key **pass);
+
+struct export_opts {
+	const char *recipient;	/* a [recipient] of the policy; NULL: the data subject */
+	int portability;	/* Art. 20: only recordings on a portable basis */
+	export_passphrase_fn passphrase;	/* NULL: no passphrase is known */
+	void *passphrase_ctx;
 };
 
 /*
@@ -58,5 +84,28 @@ struct export_result {
  */
 int export_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
 		   const char *outdir, const char *recipient, struct export_result *out) MUST_CHECK;
+/*
+ * export_subject with options (all lent for the call; o->recipient as
+ * export_subject's recipient), and two more:
+ *
+ * o->portability (Art. 20): only the recordings whose legal basis is
+ * portable (export_basis_portable) are exported; each other one is left
+ * out, listed in export.json ("left_out": id, recorded_at, purpose,
+ * legal_basis, reason) and in LEFT_OUT.txt, whose text is also
+ * out->left_out_text.  The audit entry on the handle says "portability=yes
+ * left_out=N".
+ *
+ * Protected recordings (protect.h) are withheld, as export_subject
+ * withholds them, unless the export is to the data subject, kr holds the
+ * rights level's key and o->passphrase gives the recording's passphrase
+ * that opens it (protect_check): then it is exported like any other, its
+ * entry in the log says "protected=yes", and out->unlocked counts it.  A
+ * passphrase that does not open it withholds it ("the passphrase given
+ * does not open it"), and so does a missing one.  The passphrase and the
+ * key derived from it are wiped.  Errors as export_subject, and those of
+ * o->passphrase other than -ENOENT.
+ */
+int export_subject_with(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
+			const char *outdir, const struct export_opts *o, struct export_result *out) MUST_CHECK;
 
 #endif

@@ -254,6 +254,31 @@ static struct keyring *one_level(const char *level)
 	return kr;
 }
 
+TEST(test_export_portability_takes_consent_and_contract_and_says_what_it_left_out)
+{
+	struct export_opts o = { .portability = 1 };
+	struct export_result res = { 0 };
+	char *out = xasprintf("%s/out-port", dir), *left = NULL;
+
+	CHECK(export_basis_portable("consent"));
+	CHECK(export_basis_portable("contract"));
+	CHECK(!export_basis_portable("legitimate_interests"));
+	CHECK(!export_basis_portable("public_task"));
+	CHECK(!export_basis_portable(NULL));
+	/* The one recording is on contract: in, and LEFT_OUT.txt says none is out. */
+	CHECK_EQ(export_subject_with(reg, secrets, &actor, handle, out, &o, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	CHECK_EQ(res.left_out, 0);
+	CHECK(res.left_out_text && !strncmp(res.left_out_text, "none:", 5));
+	left = xasprintf("%s/%s/LEFT_OUT.txt", out, handle);
+	CHECK(access(left, F_OK) == 0);
+	CHECK(strstr(t_last_entry(reg, handle).reason, "portability=yes left_out=0") != NULL);
+	free(res.dir);
+	free(res.left_out_text);
+	free(left);
+	free(out);
+}
+
 int main(void)
 {
 	static const char manifest[] =
@@ -293,6 +318,7 @@ int main(void)
 	RUN(test_export_needs_a_key_from_the_details_level_up);
 	RUN(test_export_withholds_restricted_recordings);
 	RUN(test_export_lists_disclosures_and_pseudonymised_accesses);
+	RUN(test_export_portability_takes_consent_and_contract_and_says_what_it_left_out);
 	reg_close(reg);
 	keyring_free(secrets);
 	keyring_free(analysis_kr);

@@ -24,6 +24,7 @@
 
 #include "export.h"
 #include "jsonmem.h"
+#include "passphrase.h"
 #include "recctl.h"
 #include "request.h"
 #include "retention.h"
@@ -34,6 +35,7 @@ const char usage_subject[] =
 	"usage: recctl subject find TEXT [--keyring FILE] [--level-keyring FILE]... [--json]\n"
 	"       recctl subject show HANDLE --level-keyring FILE... [--json]\n"
 	"       recctl subject export HANDLE DIR --level-keyring FILE... [--recipient NAME]\n"
+	"                      [--portability] [--passphrase-file RECORDING=FILE]...\n"
 	"       recctl subject withdraw-consent HANDLE\n"
 	"       recctl subject object HANDLE (--purpose P... | --all-legitimate-interest)\n"
 	"       recctl subject object HANDLE --lift --purpose P\n"
@@ -47,7 +49,12 @@ const char usage_subject[] =
 	"show      the subject's card, recordings and open requests\n"
 	"export    write DIR/HANDLE/ with the card, a vCon-shaped JSON document per\n"
 	"          recording and the decrypted media; to the data subject, or to\n"
-	"          a recipient of the policy (--recipient); logged as a disclosure\n"
+	"          a recipient of the policy (--recipient); logged as a disclosure;\n"
+	"          --portability (Art. 20): only recordings based on consent or\n"
+	"          contract, the others listed as left out (LEFT_OUT.txt);\n"
+	"          a password-protected recording goes into the subject's own\n"
+	"          export only with the rights level's keyring and its passphrase\n"
+	"          (--passphrase-file), else it is withheld\n"
 	"withdraw-consent  erase the subject's recordings whose legal basis is\n"
 	"          consent; recordings on legal hold stay, are counted, and make\n"
 	"          the exit status 1\n"
@@ -76,14 +83,17 @@ const char usage_subject[] =
 	"  --purpose P             a purpose of the policy (object; repeatable)\n"
 	"  --all-legitimate-interest  every purpose based on legitimate interests (object)\n"
 	"  --lift                  lift the objection to --purpose (object)\n"
-
+	"  --portability           export only what Art. 20 covers (export)\n"
+	"  --passphrase-file RECORDING=FILE  the passphrase of protected recording\n"
+	"                          RECORDING (its id, or the 8 hex digits of its file\n"
+	"                          name) is FILE's first line (export; repeatable)\n"
 	"  --json                  JSON output (find, show)\n";
 
 struct subj_opts {
 	const char *passfile, *recipient;
 	char *keyring;
-	int keyring_given, as_json, all_li, lift;
-	struct strlist levels, purposes;
+	int keyring_given, as_json, all_li, lift, portability;
+	struct strlist levels, purposes, passfiles;
 };
 
 static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
@@ -97,6 +107,8 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		{ "purpose", required_argument, NULL, 'p' },
 		{ "all-legitimate-interest", no_argument, NULL, 'A' },
 		{ "lift", no_argument, NULL, 'l' },
+		{ "portability", no_argument, NULL, 'o' },
+		{ "passphrase-file", required_argument, NULL, 'F' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -112,6 +124,8 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		case 'p': strlist_add(&o->purposes, optarg); break;
 		case 'A': o->all_li = 1; break;
 		case 'l': o->lift = 1; break;
+		case 'o': o->portability = 1; break;
+		case 'F': strlist_add(&o->passfiles, optarg); break;
 		case 'h': return 1;
 		default: return usage_error(usage_subject, NULL);
 		}
@@ -432,32 +446,104 @@ out:
 	return rc;
 }
 
+/* The --passphrase-file options, RECORDING=FILE, with each recording's full id. */
+struct passfiles {
+	size_t n;
+	char (*id)[RECFS_ID_HEX];
+	const char **file;
+};
+
+static int resolve_passfiles(struct reg *r, const struct strlist *l, struct passfiles *pf)
+{
+	pf->id = xcalloc(l->n ? l->n : 1, sizeof(*pf->id));
+	pf->file = xcalloc(l->n ? l->n : 1, sizeof(*pf->file));
+	for (size_t i = 0; i < l->n; i++) {
+		const char *eq = strchr(l->v[i], '=');
+		char prefix[RECFS_ID_HEX];
+		size_t n = eq ? (size_t)(eq - l->v[i]) : 0;
+		int rc;
+
+		if (!eq || n < 8 || n >= sizeof(prefix) || strspn(l->v[i], "0123456789abcdef") != n || !eq[1])
+			return usage_error(usage_subject, "--passphrase-file takes RECORDING=FILE, RECORDING its id "
+					   "or the 8 hex digits of its file name");
+		memcpy(prefix, l->v[i], n);
+		prefix[n] = '\0';
+		rc = catalog_find_recording(r->cat, prefix, pf->id[pf->n]);
+		if (rc)
+			return error("--passphrase-file: %s: %s", prefix,
+				     rc == -ENOENT ? "no such recording" : rc == -EEXIST ? "names more than one recording"
+										 : meta_strerror(rc));
+		pf->file[pf->n++] = eq + 1;
+	}
+	return 0;
+}
+
+/* export_passphrase_fn: the first line of the file given for recording. */
+static int passfile_of(void *ctx, const char *recording, struct crypto_key **pass)
+{
+	const struct passfiles *pf = ctx;
+	int rc;
+
+	for (size_t i = 0; i < pf->n; i++) {
+		if (strcmp(pf->id[i], recording))
+			continue;
+		rc = passphrase_get(pf->file[i], NULL, NULL, pass);
+		return rc ? meta_fail(rc, "cannot read the passphrase of %s from %s: %s", recording, pf->file[i],
+				      strerror(-rc)) : 0;
+	}
+	return -ENOENT;
+}
+
 static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *handle, const char *dir)
 {
 	struct export_result res = { 0 };
+	struct passfiles pf = { 0 };
+	struct export_opts eo = { .recipient = o->recipient, .portability = o->portability };
 	struct keyring *kr = NULL;
 	struct audit_actor a;
 	int rc;
 
 	if (!o->levels.n)
 		return usage_error(usage_subject, "subject export needs --level-keyring (details level or higher)");
+	if ((rc = resolve_passfiles(r, &o->passfiles, &pf)))
+		goto out;
+	if (pf.n) {
+		eo.passphrase = passfile_of;
+		eo.passphrase_ctx = &pf;
+	}
 	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
-		return rc;
+		goto out;
 	audit_self(&a, NULL);
 	meta_clear_error();
-	rc = export_subject(r, kr, &a, handle, dir, o->recipient, &res);
+	rc = export_subject_with(r, kr, &a, handle, dir, &eo, &res);
 	if (rc == 0) {
 		printf("exported %s to %s for %s: %zu recordings, %zu files", handle, res.dir,
 		       o->recipient ? o->recipient : EXPORT_TO_SUBJECT, res.recordings, res.files);
+		if (res.unlocked)
+			printf(" (%zu password-protected, opened with their passphrase)", res.unlocked);
 		if (res.withheld)
 			printf(", %zu withheld (see export.json)", res.withheld);
+		if (o->portability)
+			printf(", %zu left out as not portable (see LEFT_OUT.txt)", res.left_out);
 		putchar('\n');
+		if (res.left_out) {
+			for (char *line = res.left_out_text, *end; line && *line; line = end + 1) {
+				end = strchrnul(line, '\n');
+				printf("left out: %.*s\n", (int)(end - line), line);
+				if (!*end)
+					break;
+			}
+		}
 	} else if (rc == -ENOKEY) {
 		rc = error("cannot export %s: %s; give a keyring of the details or rights level", handle, meta_strerror(rc));
 	} else {
 		rc = error("cannot export %s: %s", handle, meta_strerror(rc));
 	}
+out:
 	free(res.dir);
+	free(res.left_out_text);
+	free(pf.id);
+	free(pf.file);
 	keyring_free(kr);
 	return rc;
 }
@@ -622,5 +708,6 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 out:
 	strlist_clear(&o.levels);
 	strlist_clear(&o.purposes);
+	strlist_clear(&o.passfiles);
 	return rc;
 }

@@ -1,0 +1,125 @@
+#!/bin/bash
+# The data subject's export (issue 16): --portability (Art. 20) takes only
+# the recordings whose basis is consent or contract and says, on stdout,
+# in LEFT_OUT.txt and in export.json, which it left out and why; a
+# password-protected recording goes into the subject's own export with
+# the rights level's keyring and its passphrase (--passphrase-file), and
+# is withheld, and listed as withheld, without them or with a wrong one.
+# The audit entries say so and name no person.
+. "$(dirname "$0")/lib.sh"
+
+command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
+make_register "$T_TMP/a"
+spool=$T_TMP/spool
+mkdir -p "$spool"
+cp "$T_ROOT/tests/fixtures/mono.opus" "$spool/a.opus"
+NAME=Exporttestperson
+PHONE=+358401220001
+
+# manifest FILE WHEN PURPOSE [BASIS]: a call of the person.
+manifest()
+{
+	local basis=""
+	[ -n "${4:-}" ] && basis="\"legal_basis\": \"$4\","
+	cat >"$spool/$1.json" <<EOF
+{ "recorded_at": "$2", "source": "customer-service", "purpose": "$3", $basis
+  "subjects": [{"role": "customer", "name": "$NAME", "phone": "$PHONE"}], "audio": "a.opus" }
+EOF
+}
+rc() { "$RECCTL" "$@" -R "$REG"; }
+id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
+manifest con 2026-11-05T10:00:00Z consent			# consent: portable
+manifest qua 2026-11-05T11:00:00Z quality			# contract: portable
+manifest sl 2026-11-05T12:00:00Z service-level			# legitimate interests: not portable
+manifest trc 2026-11-05T13:00:00Z training consent		# training on consent: portable
+manifest tr 2026-11-05T14:00:00Z training			# training on legitimate interests: not
+manifest prot 2026-11-05T15:00:00Z quality			# contract, protected below
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool"/*.json >"$T_TMP/ingest.out" 2>&1 ||
+	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+con=$(id_at 2026-11-05T10:00:00Z) qua=$(id_at 2026-11-05T11:00:00Z) sl=$(id_at 2026-11-05T12:00:00Z)
+trc=$(id_at 2026-11-05T13:00:00Z) tr=$(id_at 2026-11-05T14:00:00Z) prot=$(id_at 2026-11-05T15:00:00Z)
+H=$(q "SELECT DISTINCT handle FROM link")
+assert_match "one subject" "$H" '^S-[0-9A-Z]{6}$'
+PRIV=$KEYS/privacy.keyring
+
+# --- portability ----------------------------------------------------------------
+assert_ok "subject export --portability" rc subject export "$H" "$T_TMP/p1" --level-keyring "$PRIV" --portability
+out=$T_OUT
+d=$T_TMP/p1/$H
+assert_contains "it counts what it left out" "$out" "4 recordings"
+assert_contains "(and says where)" "$out" "2 left out as not portable (see LEFT_OUT.txt)"
+assert_match "stdout names the service-level call and why" "$out" \
+	"^left out: $sl .*purpose=service-level: legal basis legitimate_interests, not portable"
+assert_match "stdout names the training call on legitimate interests" "$out" "^left out: $tr "
+assert_eq "LEFT_OUT.txt lists exactly those two" "$(printf '%s\n' "$sl" "$tr" | sort | paste -sd' ')" \
+	"$(cut -d' ' -f1 "$d/LEFT_OUT.txt" | sort | paste -sd' ')"
+assert_eq "export.json lists them as left out, with their basis" \
+	"$(printf '%s legitimate_interests\n' "$sl" "$tr" | sort | paste -sd' ')" \
+	"$(jq -r '.left_out[] | "\(.id) \(.legal_basis)"' "$d/export.json" | sort | paste -sd' ')"
+assert_eq "export.json says it is a portability export" "true" "$(jq .portability "$d/export.json")"
+assert_eq "the consent and contract calls are exported" \
+	"$(printf '%s\n' "$con" "$qua" "$trc" "$prot" | sort | paste -sd' ')" \
+	"$(jq -r '.recordings[].id' "$d/export.json" | sort | paste -sd' ')"
+assert_eq "no file of a left-out call is in the export" "" "$(find "$d" -name "*_${sl:0:8}*" -o -name "*_${tr:0:8}*")"
+assert_match "the audit entry says portability=yes and counts" "$(rc audit show --object "$H")" \
+	"export $H ok recipient=data-subject recordings=4 withheld=0 portability=yes left_out=2"
+sum_prot=$(sha256sum "$d"/*_"${prot:0:8}".opus | cut -d' ' -f1)
+assert_ok "a plain export" rc subject export "$H" "$T_TMP/p0" --level-keyring "$PRIV"
+assert_eq "a plain export leaves nothing out" "6 false" \
+	"$(jq -r '"\(.recordings | length) \(.portability)"' "$T_TMP/p0/$H/export.json")"
+assert_no_file "and writes no LEFT_OUT.txt" "$T_TMP/p0/$H/LEFT_OUT.txt"
+
+# --- a protected recording ------------------------------------------------------------
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+f=$(as_user "$dpo" find "$MNT/by-date" -name "*_${prot:0:8}.opus" | head -n 1)
+[ -n "$f" ] || t_abort "mount" "the call to protect is not on the mount"
+printf 'export horse battery\n' >"$T_TMP/pass"
+printf 'wrong horse battery\n' >"$T_TMP/wrong"
+chmod 0644 "$T_TMP/pass" "$T_TMP/wrong"
+assert_ok "privacy: recctl protect" as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f"
+unmount_recfs "$MNT"
+assert_eq "it is protected" "1" "$(q "SELECT locked FROM recording WHERE id = '$prot'")"
+
+assert_ok "an export without its passphrase" rc subject export "$H" "$T_TMP/e1" --level-keyring "$PRIV"
+assert_contains "(one withheld)" "$T_OUT" "1 withheld"
+assert_match "it is withheld and listed so" "$(jq -r '.withheld[] | "\(.id) \(.reason)"' "$T_TMP/e1/$H/export.json")" \
+	"^$prot password-protected"
+assert_eq "no file of it is in the export" "" "$(find "$T_TMP/e1/$H" -name "*_${prot:0:8}*")"
+
+assert_ok "an export with its passphrase and the rights keyring" rc subject export "$H" "$T_TMP/e2" \
+	--level-keyring "$PRIV" --passphrase-file "${prot:0:8}=$T_TMP/pass"
+assert_contains "(it says one was opened with its passphrase)" "$T_OUT" "1 password-protected, opened with their passphrase"
+assert_eq "nothing is withheld" "0" "$(jq '.withheld | length' "$T_TMP/e2/$H/export.json")"
+assert_eq "the protected call's audio is exported, the bytes it had before" "$sum_prot" \
+	"$(sha256sum "$T_TMP/e2/$H"/*_"${prot:0:8}".opus 2>/dev/null | cut -d' ' -f1)"
+assert_match "its export entry says protected=yes" "$(rc audit show --object "$prot")" \
+	"export $prot ok recipient=data-subject subject=$H protected=yes"
+
+assert_ok "an export with a wrong passphrase" rc subject export "$H" "$T_TMP/e3" \
+	--level-keyring "$PRIV" --passphrase-file "$prot=$T_TMP/wrong"
+assert_match "it is withheld: the passphrase does not open it" \
+	"$(jq -r '.withheld[] | "\(.id) \(.reason)"' "$T_TMP/e3/$H/export.json")" "^$prot .*does not open it"
+assert_ok "an export with the passphrase but no rights keyring" rc subject export "$H" "$T_TMP/e4" \
+	--level-keyring "$KEYS/analysis.keyring" --passphrase-file "${prot:0:8}=$T_TMP/pass"
+assert_match "it is withheld: needs the rights level's keyring" \
+	"$(jq -r '.withheld[] | "\(.id) \(.reason)"' "$T_TMP/e4/$H/export.json")" "^$prot .*rights level's keyring"
+assert_ok "to a recipient, a passphrase opens nothing" rc subject export "$H" "$T_TMP/e5" \
+	--level-keyring "$PRIV" --recipient tamro-group --passphrase-file "${prot:0:8}=$T_TMP/pass"
+assert_match "(withheld)" "$(jq -r '.withheld[] | .id' "$T_TMP/e5/$H/export.json")" "^$prot$"
+assert_fails_with "a --passphrase-file that names no recording" "no such recording" \
+	rc subject export "$H" "$T_TMP/e6" --level-keyring "$PRIV" --passphrase-file "00000000=$T_TMP/pass"
+assert_fails_with "a --passphrase-file without RECORDING=" "RECORDING=FILE" \
+	rc subject export "$H" "$T_TMP/e6" --level-keyring "$PRIV" --passphrase-file "$T_TMP/pass"
+assert_ok "portability with the passphrase" rc subject export "$H" "$T_TMP/e7" --level-keyring "$PRIV" \
+	--portability --passphrase-file "${prot:0:8}=$T_TMP/pass"
+assert_eq "(the protected contract call is in it)" "1" \
+	"$(jq --arg p "$prot" '[.recordings[] | select(.id == $p)] | length' "$T_TMP/e7/$H/export.json")"
+
+# --- nothing personal or secret in the log -----------------------------------------------
+log=$(rc audit show)
+assert_not_contains "the audit log does not name the person" "$log" "$NAME"
+assert_not_contains "nor the phone number" "$log" "401220001"
+assert_not_contains "nor a passphrase" "$log" "horse"
+t_done
