@@ -755,6 +755,66 @@ TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 	free(id);
 }
 
+static int64_t restricted_since(const char *id)
+{
+	struct cat_recording rec;
+	int64_t since = -1;
+
+	if (catalog_get_recording(reg->cat, id, &rec) == 0) {
+		since = rec.restricted_since;
+		cat_recording_clear(&rec);
+	}
+	return since;
+}
+
+TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject)
+{
+	static const char sl[] = "\"purpose\": \"service-level\",";
+	const char *const objected[] = { "service-level" }, *const consent[] = { "consent" };
+	char *a = ingest_one("obj1", "2026-03-10T10:00:00Z", sl), *b = ingest_one("obj1", "2026-03-10T11:00:00Z", "");
+	char *c = NULL, *sql = NULL, handle[CATALOG_HANDLE_MAX], phone[32], card[RECFS_ID_HEX];
+	size_t n = 99;
+
+	if (!a || !b)
+		goto out;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("obj1"));
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", phone, handle), 0);
+	CHECK_EQ(rights_object(reg, &actor, analysis, handle, objected, 1, &n), -EPERM);
+	CHECK_EQ(rights_object(reg, &actor, privacy, handle, consent, 1, &n), -EINVAL);
+	CHECK_STR(last_of(handle).outcome, "refused");
+	CHECK_EQ(restricted_since(a), 0);
+	CHECK_EQ(rights_object(reg, &actor, privacy, handle, objected, 1, &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK(restricted_since(a) > 0);
+	CHECK_EQ(restricted_since(b), 0);	/* quality, on contract */
+	sql = xasprintf("SELECT count(*) FROM seal WHERE level <> 'privacy' AND object IN"
+			" (SELECT id FROM artifact WHERE recording = '%s')", a);
+	CHECK_EQ(t_count(reg, sql), 0);
+	CHECK_STR(last_of(handle).reason, "purposes=service-level new=1 restricted=1");
+	/* The same person's next call under that purpose arrives restricted. */
+	c = ingest_one("obj1", "2026-03-11T10:00:00Z", sl);
+	if (!c)
+		goto out;
+	CHECK(restricted_since(c) > 0);
+	CHECK_STR(last_of(c).action, "restrict");
+	CHECK(strstr(last_of(c).reason, "objection=S-") != NULL);
+	/* While it stands, the subject outlives its last recording. */
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, a, "rm"), 0);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, b, "rm"), 0);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, c, "rm"), 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), 0);
+	CHECK_EQ(rights_lift_objection(reg, &actor, privacy, handle, "service-level", &n), 0);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(rights_lift_objection(reg, &actor, privacy, handle, "service-level", &n), -ENOENT);
+	CHECK_EQ(rights_erase_unlinked_subjects(reg, &actor, privacy, "no recording left", &n), 0);
+	CHECK_EQ(catalog_get_subject(reg->cat, handle, card), -ENOENT);
+out:
+	free(sql);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -783,6 +843,7 @@ int main(void)
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
+	RUN(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);
