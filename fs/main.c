@@ -378,8 +378,10 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *level,
 		rc = -EINVAL;
 		goto out;
 	}
-	fs->notice = notice_render(fs->reg->policy);
-	fs->notice_len = fs->notice ? strlen(fs->notice) : 0;
+	for (size_t i = 0; i < fs->reg->policy->n_langs; i++) {
+		fs->notice[i] = notice_render_in(fs->reg->policy, fs->reg->policy->langs[i]);
+		fs->notice_len[i] = fs->notice[i] ? strlen(fs->notice[i]) : 0;
+	}
 	resolve_level_gids(fs);
 	rc = dek_new(DEKCACHE_SLOTS, &fs->deks);
 	if (rc < 0)
@@ -669,7 +671,8 @@ out:
 	dek_free(fs.deks);
 	ghosts_free(fs.ghosts);
 	quiet_free(fs.quiet);
-	free(fs.notice);
+	for (size_t i = 0; i < POLICY_MAX_LANGS; i++)
+		free(fs.notice[i]);
 	if (fs.reg)
 		reg_close(fs.reg);
 	keyring_free(fs.kr);

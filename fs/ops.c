@@ -670,7 +670,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (rc < 0)
 		goto log;
 	if (n->type == TN_README) {
-		rc = content_open_text(fs->notice, fs->notice_len, &ct);
+		rc = content_open_text(fs->notice[n->lang], fs->notice_len[n->lang], &ct);
 	} else {
 		rc = dek_get(fs, &c, n, &dek);
 		if (rc == -EACCES && n->rec && erased_meanwhile(fs, n->rec->row.id))

@@ -59,8 +59,10 @@ struct recfs {
 	pthread_mutex_t cat_lock;
 	struct keyring *kr;		/* read-only once mounted */
 	struct fuse_session *se;
-	char *notice;			/* README.txt, read-only once mounted */
-	size_t notice_len;
+	/* The notice in each language of the policy, by index into its
+	 * langs (README.txt, then README.<lang>.txt); read-only once mounted. */
+	char *notice[POLICY_MAX_LANGS];
+	uint64_t notice_len[POLICY_MAX_LANGS];
 	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
 	int level;			/* -o level=: the one policy level served, -1: every level; read-only once mounted */
 	int foreground;

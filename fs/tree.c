@@ -480,7 +480,7 @@ static struct tnode *new_root(struct tree *t)
 	return n;
 }
 
-int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, uint64_t readme_size,
+int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
 	       struct tree **out)
 {
 	struct builder b = { .p = p, .level_gid = level_gid };
@@ -503,12 +503,22 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	if (rc < 0)
 		goto out;
 	b.t->root = new_root(b.t);
-	readme = add_node(&b, b.t->root, "README.txt", TN_README);
-	readme->always = 1;
-	readme->shared = 1;
-	readme->mode = 0444;
-	readme->size = readme_size;
-	readme->mtime = readme_mtime;
+	/* The notice in the first language is README.txt, as it always was. */
+	for (i = 0; i < p->n_langs; i++) {
+		if (i)
+			snprintf(name, sizeof(name), "README.%s.txt", p->langs[i]);
+		else
+			snprintf(name, sizeof(name), "README.txt");
+		readme = add_node(&b, b.t->root, name, TN_README);
+		if (!readme)
+			continue;
+		readme->always = 1;
+		readme->shared = 1;
+		readme->lang = (int)i;
+		readme->mode = 0444;
+		readme->size = readme_sizes ? readme_sizes[i] : 0;
+		readme->mtime = readme_mtime;
+	}
 	by_date = add_node(&b, b.t->root, "by-date", TN_DIR);
 	by_source = add_node(&b, b.t->root, "by-source", TN_DIR);
 	by_subject = add_node(&b, b.t->root, "by-subject", TN_DIR);

@@ -16,8 +16,9 @@
  * by-date, by-source and by-subject, never cached (entry timeout 0), and
  * below them every node belongs to one view: the kernel may cache those
  * entries, because only a walk that went through the root as that level
- * reaches them.  The root and README.txt, the same for every caller, are
- * "shared" and keep view 0.  The kernel keeps one entry per name in the
+ * reaches them.  The root and the README files (README.txt and
+ * README.<lang>.txt), the same for every caller, are "shared" and keep
+ * view 0.  The kernel keeps one entry per name in the
  * root, so a walk of one level replaces another's top folders and drops
  * what it cached below them; a mount of one level (recfs -o level=,
  * caller.h) has one view, whose top folders are looked up again on each
@@ -73,7 +74,8 @@ struct tnode {
 	char *name;
 	enum tnode_type type;
 	int always;			/* visible to every caller */
-	int shared;			/* one node for every view: root, README.txt */
+	int shared;			/* one node for every view: root, README*.txt */
+	int lang;			/* TN_README: index into the policy's langs */
 	uint32_t mask;			/* levels that see it (dirs: OR of kids) */
 	struct tnode **kids;		/* sorted by name once built */
 	size_t n_kids, cap_kids;
@@ -104,10 +106,13 @@ struct tree {
 /*
  * Build a snapshot from catalog c (the caller's connection, used from one
  * thread) under policy p.  level_gid maps policy levels to Unix groups (the
- * gid of a file is that of the lowest level holding a seal).  readme_size
- * is the length of README.txt.  *out has one reference.
+ * gid of a file is that of the lowest level holding a seal).  The root
+ * holds the notice in each of p's languages: README.txt in the first,
+ * README.<lang>.txt in each other (node->lang says which); readme_sizes
+ * has their lengths, one per language of p (NULL: all 0).  *out has one
+ * reference.
  */
-int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, uint64_t readme_size,
+int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
 	       struct tree **out) MUST_CHECK;
 void tree_ref(struct tree *t);
 void tree_unref(struct tree *t);

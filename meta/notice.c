@@ -1,13 +1,23 @@
 /*
  * notice.c - the register notice (GDPR Art. 13 and 14), rendered from the
- * policy in force: README.txt at the top of the mount and the text of
- * `recctl register`.
+ * policy in force: README.txt (and README.<lang>.txt) at the top of the
+ * mount and the text of `recctl register`.
  *
  * The text says only what the policy makes true, and says it in the words
  * a data subject reads, not the policy's keys: legal bases spelled out
  * with their articles, periods in days, months or years, the levels with
  * what each may see.  It is built from a validated policy, so every index
  * in it (details_level, rights_level, a source's purpose) is in range.
+ *
+ * The fixed phrases are in one table per language (phrases[], one entry
+ * for each of policy_languages); the policy's own texts come in the
+ * notice's language where the policy gives them (policy_text).  What
+ * only the controller can say (how requests are made, the retention
+ * principle, the sources, the transfers, the disclosures, the terms of
+ * access) is printed where the policy gives it and left out otherwise, so
+ * that a policy without those keys reads as it always did.  The English
+ * phrases of a policy without languages are those of every earlier
+ * release, byte for byte (tests/fixtures/notice-four-levels.txt).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,44 +26,344 @@
 #include "notice.h"
 #include "seal.h"
 
-/* In words for the notice, in the order of policy_legal_bases. */
-static const char *const basis_words[] = {
-	"consent of the data subject (GDPR Art. 6(1)(a))",
-	"performance of a contract with the data subject, or steps taken at their request "
-	"before entering into one (GDPR Art. 6(1)(b))",
-	"compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))",
-	"protection of the vital interests of a person (GDPR Art. 6(1)(d))",
-	"a task carried out in the public interest or in the exercise of official authority "
-	"(GDPR Art. 6(1)(e))",
-	"legitimate interests pursued by the controller (GDPR Art. 6(1)(f))",
+/* The fixed phrases of the notice in one language. */
+struct phrases {
+	const char *lang;
+	const char *basis[6];		/* in the order of policy_legal_bases */
+	const char *day, *days, *month, *months, *year, *years;
+	const char *title;
+	const char *l_register, *l_controller, *l_contact, *l_privacy;
+	const char *h_purposes, *purpose, *basis_l, *or_basis, *kept, *kept_max;
+	const char *periods_chosen;
+	const char *erased;
+	const char *h_sources, *content, *calls, *meetings, *data_source, *recorded, *purpose_of;
+	const char *h_recipients, *no_recipients, *kind_title[POLICY_RECIPIENT_NKINDS];
+	const char *within_eea, *outside_eea, *safeguard, *no_transfer;
+	const char *h_access, *access_intro, *group, *recordings_of, *chats_files_of, *chats_of, *files_of, *none;
+	const char *sees_details, *sees_chat_names, *sees_no_names, *handles_rights, *details_from, *log_kept;
+	const char *h_rights, *access_right, *access_free, *access_end, *rights, *portability, *objection, *withdrawal;
+	const char *concerned, *no_purposes, *complaint;
+	const char *h_exercise, *send_to, *answered, *free, *other_questions;
 };
 
-static const char *basis_in_words(const char *s)
+static const struct phrases phrases[] = {
+	{
+		.lang = "en",
+		.basis = {
+			"consent of the data subject (GDPR Art. 6(1)(a))",
+			"performance of a contract with the data subject, or steps taken at their request "
+			"before entering into one (GDPR Art. 6(1)(b))",
+			"compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))",
+			"protection of the vital interests of a person (GDPR Art. 6(1)(d))",
+			"a task carried out in the public interest or in the exercise of official authority "
+			"(GDPR Art. 6(1)(e))",
+			"legitimate interests pursued by the controller (GDPR Art. 6(1)(f))",
+		},
+		.day = "day", .days = "days", .month = "month", .months = "months", .year = "year", .years = "years",
+		.title = "REGISTER NOTICE\n"
+			 "Information on the processing of personal data (GDPR Art. 13 and 14)\n\n",
+		.l_register = "Register:           %s\n",
+		.l_controller = "Controller:         %s\n",
+		.l_contact = "Contact:            %s\n",
+		.l_privacy = "Privacy contact:    %s\n",
+		.h_purposes = "Purposes and legal bases of the processing",
+		.purpose = "    Purpose:      %s\n",
+		.basis_l = "    Legal basis:  %s\n",
+		.or_basis = "    or, where the recording says so: %s\n",
+		.kept = "    Kept for:     %s after the recording\n",
+		.kept_max = "    Kept for:     %s after the recording; at most %s where a longer period is needed\n",
+		.periods_chosen = "The periods given above for each purpose are the controller's own\n"
+				  "choice within that rule.\n",
+		.erased = "Recordings are erased automatically when their retention period ends,\n"
+			  "unless their processing is restricted or they are under a legal hold.\n"
+			  "A recording that cannot be taken into the register (its description is\n"
+			  "incomplete or does not fit this notice) is set aside for correction\n"
+			  "for at most %s, and then erased.\n",
+		.h_sources = "Recordings and where the data comes from",
+		.content = "A recording holds the whole conversation (audio), and where present the\n"
+			   "chat and the files shared during it, with its date, its data source, the\n"
+			   "names of the staff taking part and the contact details of the other\n"
+			   "participants as far as they became known during the call or meeting.\n",
+		.calls = "phone calls", .meetings = "meetings",
+		.data_source = "    Data source:  %s\n",
+		.recorded = "    Recorded:     ",
+		.purpose_of = "    Purpose:      %s (%s)\n",
+		.h_recipients = "Recipients and transfers outside the EU/EEA",
+		.no_recipients = "The data is not disclosed to anyone outside the controller.\n",
+		.kind_title = { "Recipients:", "Authorities (disclosures required by law):",
+				"Other registers of the controller:" },
+		.within_eea = "    Within the EU/EEA.\n",
+		.outside_eea = "    Outside the EU/EEA; safeguard: %s.\n",
+		.safeguard = "    Safeguard:    %s.\n",
+		.no_transfer = "No data is transferred outside the EU/EEA without a safeguard\n"
+			       "(GDPR Chapter V); every disclosure is logged.\n",
+		.h_access = "Who can access the recordings",
+		.access_intro = "Access needs a personal user ID and is tiered; each user gets the\n"
+				"lowest level the task needs.  Recordings are encrypted, and a\n"
+				"level can decrypt only what its purposes allow.  Levels, lowest first;\n"
+				"each level also sees what the levels below it see:\n",
+		.group = " (group %s)",
+		.recordings_of = "\n    Recordings of: ",
+		.chats_files_of = "    Chats and shared files of: ",
+		.chats_of = "    Chats of: ",
+		.files_of = "    Shared files of: ",
+		.none = "none",
+		.sees_details = "    Also sees names, contact details, staff names and titles.\n",
+		.sees_chat_names = "    Sees no names or contact details, except where the chats or\n"
+				   "    shared files it reads contain them.\n",
+		.sees_no_names = "    Sees no names or contact details.\n",
+		.handles_rights = "    Handles the data subjects' requests (erasure, restriction,\n"
+				  "    rectification, export) and reads the audit log.\n",
+		.details_from = "\nNames, contact details, staff names and meeting titles are visible\n"
+				"from level %s up.  Chat transcripts and shared files, which may\n"
+				"name people, are visible from the levels shown above.  Every access\n"
+				"and every refusal is logged.\n",
+		.log_kept = "The log names users and recordings, never the people in them, and\n"
+			    "tells who accessed your recordings.  Its entries are kept for %s,\n"
+			    "longer while a request for access to your data is being answered,\n"
+			    "and then erased.\n",
+		.h_rights = "Your rights",
+		.access_right = "- Access (Art. 15): to know whether recordings of you are kept and to get\n"
+				"  a copy of them",
+		.access_free = ", free of charge.\n",
+		.access_end = ".\n",
+		.rights = "- Rectification (Art. 16): to have inaccurate details about you corrected.\n"
+			  "- Erasure (Art. 17): to have recordings of you erased when they are no\n"
+			  "  longer needed or were processed without a basis.\n"
+			  "- Restriction (Art. 18): to have the processing restricted, for example\n"
+			  "  while a request for rectification or erasure is being handled.\n",
+		.portability = "- Portability (Art. 20): to receive the data you provided, processed on\n"
+			       "  consent or contract, in a machine-readable form, and to have it moved\n"
+			       "  to another controller.",
+		.objection = "- Objection (Art. 21): to object to processing based on legitimate\n"
+			     "  interests or a public task, on grounds relating to your situation,\n"
+			     "  and at any time to direct marketing.",
+		.withdrawal = "- Withdrawal of consent (Art. 7(3)): where processing is based on your\n"
+			      "  consent, to withdraw it at any time; recordings made on that consent\n"
+			      "  are then erased.  This does not affect processing before withdrawal.\n"
+			      "  Purposes concerned: ",
+		.concerned = "\n  Purposes concerned: ",
+		.no_purposes = "none in this register",
+		.complaint = "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
+			     "  in particular in the member state of your residence or work or of the\n"
+			     "  alleged infringement (in Finland: the Data Protection Ombudsman,\n"
+			     "  tietosuojavaltuutettu).\n",
+		.h_exercise = "How to exercise your rights",
+		.send_to = "Send your request to %s.\n",
+		.answered = "We may ask you to specify the request in writing and verify your\n"
+			    "identity before acting on it.  Requests are answered without undue delay\n"
+			    "and within one month of receipt (GDPR Art. 12(3)); where necessary that\n"
+			    "period may be extended by two further months, and you will be told why\n"
+			    "within the first month.",
+		.free = "  Exercising your rights is free of charge.\n",
+		.other_questions = "Other questions about this register: %s.\n",
+	},
+	{
+		.lang = "fi",
+		.basis = {
+			"rekisteröidyn suostumus (tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta)",
+			"sopimuksen täytäntöönpano, jossa rekisteröity on osapuolena, tai sopimusta edeltävät "
+			"toimenpiteet rekisteröidyn pyynnöstä (tietosuoja-asetuksen 6 artiklan 1 kohdan b alakohta)",
+			"rekisterinpitäjän lakisääteisen velvoitteen noudattaminen (tietosuoja-asetuksen 6 artiklan "
+			"1 kohdan c alakohta)",
+			"rekisteröidyn tai toisen luonnollisen henkilön elintärkeiden etujen suojaaminen "
+			"(tietosuoja-asetuksen 6 artiklan 1 kohdan d alakohta)",
+			"yleisen edun mukainen tehtävä tai julkisen vallan käyttäminen (tietosuoja-asetuksen "
+			"6 artiklan 1 kohdan e alakohta)",
+			"rekisterinpitäjän oikeutettu etu (tietosuoja-asetuksen 6 artiklan 1 kohdan f alakohta)",
+		},
+		.day = "päivä", .days = "päivää", .month = "kuukausi", .months = "kuukautta", .year = "vuosi",
+		.years = "vuotta",
+		.title = "TIETOSUOJASELOSTE\n"
+			 "Tietoa henkilötietojen käsittelystä (tietosuoja-asetuksen 13 ja 14 artikla)\n\n",
+		.l_register = "Rekisteri:          %s\n",
+		.l_controller = "Rekisterinpitäjä:   %s\n",
+		.l_contact = "Yhteyshenkilö:      %s\n",
+		.l_privacy = "Tietosuoja-asiat:   %s\n",
+		.h_purposes = "Henkilötietojen käsittelyn tarkoitukset ja perusteet",
+		.purpose = "    Tarkoitus:    %s\n",
+		.basis_l = "    Peruste:      %s\n",
+		.or_basis = "    tai, kun tallenteeseen on merkitty niin: %s\n",
+		.kept = "    Säilytetään:  %s tallennuksesta\n",
+		.kept_max = "    Säilytetään:  %s tallennuksesta; enintään %s, jos pidempi aika on tarpeen\n",
+		.periods_chosen = "Edellä kullekin tarkoitukselle annetut säilytysajat ovat\n"
+				  "rekisterinpitäjän oma valinta tämän periaatteen puitteissa.\n",
+		.erased = "Tallenteet poistetaan automaattisesti säilytysajan päättyessä, ellei\n"
+			  "niiden käsittelyä ole rajoitettu tai niitä ole määrätty säilytettäviksi.\n"
+			  "Tallenne, jota ei voida ottaa rekisteriin (sen kuvaus on puutteellinen\n"
+			  "tai ei vastaa tätä selostetta), säilytetään korjattavana enintään\n"
+			  "%s ja poistetaan sen jälkeen.\n",
+		.h_sources = "Rekisterin tietosisältö ja tietolähteet",
+		.content = "Tallenteessa on koko keskustelu (ääni) ja, jos niitä on, sen aikana\n"
+			   "käyty chat-keskustelu ja jaetut tiedostot sekä tallennuspäivä,\n"
+			   "tietolähde, keskusteluun osallistuneen henkilöstön nimet ja muiden\n"
+			   "osallistujien yhteystiedot, sikäli kuin ne ovat tulleet tietoon puhelun\n"
+			   "tai kokouksen yhteydessä.\n",
+		.calls = "puhelut", .meetings = "kokoukset",
+		.data_source = "    Tietolähde:   %s\n",
+		.recorded = "    Tallennetaan: ",
+		.purpose_of = "    Tarkoitus:    %s (%s)\n",
+		.h_recipients = "Tietojen luovutukset ja siirrot EU:n tai ETA-alueen ulkopuolelle",
+		.no_recipients = "Tietoja ei luovuteta rekisterinpitäjän ulkopuolelle.\n",
+		.kind_title = { "Vastaanottajat:", "Viranomaiset (lakiin perustuvat luovutukset):",
+				"Rekisterinpitäjän muut rekisterit:" },
+		.within_eea = "    EU:n tai ETA-alueen sisällä.\n",
+		.outside_eea = "    EU:n tai ETA-alueen ulkopuolella; suojatoimi: %s.\n",
+		.safeguard = "    Suojatoimi:   %s.\n",
+		.no_transfer = "Tietoja ei siirretä EU:n tai ETA-alueen ulkopuolelle ilman suojatoimia\n"
+			       "(tietosuoja-asetuksen V luku); jokainen luovutus kirjataan lokiin.\n",
+		.h_access = "Rekisterin suojaus: kuka pääsee tallenteisiin",
+		.access_intro = "Pääsy edellyttää henkilökohtaista käyttäjätunnusta, ja käyttöoikeudet\n"
+				"ovat eritasoisia; kukin käyttäjä saa tehtävänsä kannalta riittävän\n"
+				"mutta mahdollisimman suppean tason.  Tallenteet on salattu, ja kukin\n"
+				"taso voi purkaa vain sen, mitä sen tarkoitukset sallivat.  Tasot\n"
+				"alimmasta alkaen; kukin taso näkee myös sen, minkä alemmat näkevät:\n",
+		.group = " (ryhmä %s)",
+		.recordings_of = "\n    Tallenteet tarkoituksista: ",
+		.chats_files_of = "    Chatit ja jaetut tiedostot tarkoituksista: ",
+		.chats_of = "    Chatit tarkoituksista: ",
+		.files_of = "    Jaetut tiedostot tarkoituksista: ",
+		.none = "ei mistään",
+		.sees_details = "    Näkee myös nimet, yhteystiedot, henkilöstön nimet ja otsikot.\n",
+		.sees_chat_names = "    Ei näe nimiä eikä yhteystietoja, paitsi kun sen lukemat chatit\n"
+				   "    tai jaetut tiedostot sisältävät niitä.\n",
+		.sees_no_names = "    Ei näe nimiä eikä yhteystietoja.\n",
+		.handles_rights = "    Käsittelee rekisteröityjen pyynnöt (poisto, rajoittaminen,\n"
+				  "    oikaisu, tietojen luovutus) ja lukee tarkastuslokia.\n",
+		.details_from = "\nNimet, yhteystiedot, henkilöstön nimet ja kokousten otsikot näkyvät\n"
+				"tasolta %s alkaen.  Chat-keskustelut ja jaetut tiedostot, joissa\n"
+				"voi olla nimiä, näkyvät edellä mainituille tasoille.  Jokainen pääsy\n"
+				"ja jokainen evätty yritys kirjataan lokiin.\n",
+		.log_kept = "Loki nimeää käyttäjät ja tallenteet, ei koskaan niissä esiintyviä\n"
+			    "henkilöitä, ja kertoo, kuka on käsitellyt tallenteitasi.  Sen merkinnät\n"
+			    "säilytetään %s, pidempään, kun tietojesi tarkastuspyyntöön\n"
+			    "vastataan, ja poistetaan sen jälkeen.\n",
+		.h_rights = "Rekisteröidyn oikeudet",
+		.access_right = "- Tarkastusoikeus (15 artikla): oikeus tietää, säilytetäänkö sinusta\n"
+				"  tallenteita, ja saada niistä jäljennös",
+		.access_free = " maksutta.\n",
+		.access_end = ".\n",
+		.rights = "- Oikaisu (16 artikla): oikeus saada virheelliset tietosi oikaistuiksi.\n"
+			  "- Poistaminen (17 artikla): oikeus saada sinua koskevat tallenteet\n"
+			  "  poistetuiksi, kun niitä ei enää tarvita tai niitä on käsitelty ilman\n"
+			  "  perustetta.\n"
+			  "- Käsittelyn rajoittaminen (18 artikla): oikeus vaatia käsittelyn\n"
+			  "  rajoittamista esimerkiksi silloin, kun odotat vastausta tietojesi\n"
+			  "  oikaisemista tai poistamista koskevaan pyyntöön.\n",
+		.portability = "- Siirto-oikeus (20 artikla): oikeus saada itse toimittamasi tiedot,\n"
+			       "  joita käsitellään suostumuksen tai sopimuksen nojalla, koneluettavassa\n"
+			       "  muodossa ja siirtää ne toiselle rekisterinpitäjälle.",
+		.objection = "- Vastustamisoikeus (21 artikla): oikeus henkilökohtaiseen tilanteeseesi\n"
+			     "  liittyvällä perusteella vastustaa käsittelyä, joka perustuu oikeutettuun\n"
+			     "  etuun tai yleisen edun mukaiseen tehtävään, ja oikeus milloin tahansa\n"
+			     "  kieltää suoramarkkinointi.",
+		.withdrawal = "- Suostumuksen peruuttaminen (7 artiklan 3 kohta): kun käsittely perustuu\n"
+			      "  suostumukseesi, voit peruuttaa sen milloin tahansa; sen nojalla tehdyt\n"
+			      "  tallenteet poistetaan.  Peruuttaminen ei vaikuta sitä ennen tehtyyn\n"
+			      "  käsittelyyn.\n"
+			      "  Koskee tarkoituksia: ",
+		.concerned = "\n  Koskee tarkoituksia: ",
+		.no_purposes = "ei yhtään tässä rekisterissä",
+		.complaint = "- Valitus (77 artikla): oikeus tehdä valitus valvontaviranomaiselle,\n"
+			     "  erityisesti asuin- tai työpaikkasi tai väitetyn rikkomisen\n"
+			     "  jäsenvaltiossa (Suomessa: tietosuojavaltuutetun toimisto).\n",
+		.h_exercise = "Yhteydenotot ja oikeuksien käyttäminen",
+		.send_to = "Lähetä pyyntösi osoitteeseen %s.\n",
+		.answered = "Rekisterinpitäjä voi pyytää täsmentämään pyyntöä kirjallisesti ja\n"
+			    "varmentaa henkilöllisyytesi ennen muihin toimenpiteisiin ryhtymistä.\n"
+			    "Pyyntöihin vastataan ilman aiheetonta viivytystä ja viimeistään\n"
+			    "kuukauden kuluessa niiden vastaanottamisesta (tietosuoja-asetuksen\n"
+			    "12 artiklan 3 kohta); tarvittaessa määräaikaa voidaan jatkaa kahdella\n"
+			    "kuukaudella, ja syy kerrotaan ensimmäisen kuukauden aikana.",
+		.free = "  Oikeuksien käyttäminen on maksutonta.\n",
+		.other_questions = "Muut tätä rekisteriä koskevat kysymykset: %s.\n",
+	},
+};
+
+#define NOTICE_WIDTH 76
+
+static const struct phrases *phrases_for(const char *lang)
+{
+	for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++)
+		if (!strcmp(phrases[i].lang, lang))
+			return &phrases[i];
+	return NULL;
+}
+
+static const char *basis_in_words(const struct phrases *ph, const char *s)
 {
 	for (int i = 0; policy_legal_bases[i]; i++)
 		if (!strcmp(policy_legal_bases[i], s))
-			return basis_words[i];
+			return ph->basis[i];
 	return s;
 }
 
 /* The title, underlined with dashes, after an empty line. */
 static void heading(struct strbuf *b, const char *title)
 {
+	size_t cols = 0;
+
+	for (const char *c = title; *c; c++)
+		cols += ((unsigned char)*c & 0xc0) != 0x80;
 	strbuf_addf(b, "\n%s\n", title);
-	strbuf_addchars(b, '-', strlen(title));
+	strbuf_addchars(b, '-', cols);
 	strbuf_addf(b, "\n");
 }
 
-static void period_words(struct policy_period per, char *buf, size_t size)
+/*
+ * A free text of the policy, word-wrapped to NOTICE_WIDTH columns (code
+ * points): the first line after prefix, the others indented as deep as
+ * prefix is long.  Ends with a newline.
+ */
+static void wrapped(struct strbuf *b, const char *prefix, const char *text)
 {
-	const char *unit = per.unit == 'd' ? "day" : per.unit == 'm' ? "month" : "year";
+	size_t indent = 0, col;
+	const char *w = text;
 
-	snprintf(buf, size, "%d %s%s", per.n, unit, per.n == 1 ? "" : "s");
+	for (const char *c = prefix; *c; c++)
+		indent += ((unsigned char)*c & 0xc0) != 0x80;
+	strbuf_addf(b, "%s", prefix);
+	col = indent;
+	while (*w) {
+		size_t n = 0, cols = 0;
+
+		while (*w == ' ' || *w == '\t')
+			w++;
+		if (!*w)
+			break;
+		while (w[n] && w[n] != ' ' && w[n] != '\t') {
+			cols += ((unsigned char)w[n] & 0xc0) != 0x80;
+			n++;
+		}
+		if (col > indent && col + 1 + cols > NOTICE_WIDTH) {
+			strbuf_addf(b, "\n");
+			strbuf_addchars(b, ' ', indent);
+			col = indent;
+		}
+		if (col > indent) {
+			strbuf_addf(b, " ");
+			col++;
+		}
+		strbuf_addf(b, "%.*s", (int)n, w);
+		col += cols;
+		w += n;
+	}
+	strbuf_addf(b, "\n");
+}
+
+static void period_words(const struct phrases *ph, struct policy_period per, char *buf, size_t size)
+{
+	const char *unit = per.unit == 'd' ? (per.n == 1 ? ph->day : ph->days)
+			   : per.unit == 'm' ? (per.n == 1 ? ph->month : ph->months)
+					     : (per.n == 1 ? ph->year : ph->years);
+
+	snprintf(buf, size, "%d %s", per.n, unit);
 }
 
 /* The names of the purposes that may be based on b1 or b2 (may be NULL),
  * into b. */
-static void purposes_on(struct strbuf *b, const struct policy *p, const char *b1, const char *b2)
+static void purposes_on(struct strbuf *b, const struct phrases *ph, const struct policy *p, const char *b1,
+			const char *b2)
 {
 	int n = 0;
 
@@ -64,14 +374,15 @@ static void purposes_on(struct strbuf *b, const struct policy *p, const char *b1
 		n++;
 	}
 	if (!n)
-		strbuf_addf(b, "none in this register");
+		strbuf_addf(b, "%s", ph->no_purposes);
 }
 
 /*
  * The names of the purposes whose objects of kind level `level` reads
  * (seal_level_for decides), and a newline, into b; how many there are.
  */
-static int purposes_seen(struct strbuf *b, const struct policy *p, int level, enum seal_kind kind)
+static int purposes_seen(struct strbuf *b, const struct phrases *ph, const struct policy *p, int level,
+			 enum seal_kind kind)
 {
 	int n = 0;
 
@@ -81,7 +392,7 @@ static int purposes_seen(struct strbuf *b, const struct policy *p, int level, en
 		strbuf_addf(b, "%s%s", n ? ", " : "", p->purposes[j].name);
 		n++;
 	}
-	strbuf_addf(b, "%s\n", n ? "" : "none");
+	strbuf_addf(b, "%s\n", n ? "" : ph->none);
 	return n;
 }
 
@@ -95,164 +406,181 @@ static int same_purposes_seen(const struct policy *p, int level, enum seal_kind 
 	return 1;
 }
 
+/* The recipients, grouped by kind; a group's title only when some
+ * recipient is of another kind than the default. */
+static void recipients(struct strbuf *b, const struct phrases *ph, const struct policy *p, int lang)
+{
+	int titles = 0;
+
+	for (size_t i = 0; i < p->n_recipients; i++)
+		titles |= p->recipients[i].kind != POLICY_RECIPIENT_OTHER;
+	for (int k = 0; k < POLICY_RECIPIENT_NKINDS; k++) {
+		int first = 1;
+
+		for (size_t i = 0; i < p->n_recipients; i++) {
+			const struct policy_recipient *r = &p->recipients[i];
+
+			if ((int)r->kind != k)
+				continue;
+			if (titles && first)
+				strbuf_addf(b, "\n%s\n", ph->kind_title[k]);
+			first = 0;
+			strbuf_addf(b, "\n%s (%s)\n", policy_text(p, &r->display_t, lang), r->name);
+			if (r->eea)
+				strbuf_addf(b, "%s", ph->within_eea);
+			else
+				strbuf_addf(b, ph->outside_eea, r->safeguard);
+			if (r->eea && r->safeguard)
+				strbuf_addf(b, ph->safeguard, r->safeguard);
+		}
+	}
+}
+
+/* The policy's text t in the notice's language, wrapped, when it gives
+ * one; after an empty line when gap. */
+static void note(struct strbuf *b, const struct policy *p, const struct policy_text *t, int lang, int gap)
+{
+	const char *s = policy_text(p, t, lang);
+
+	if (!s)
+		return;
+	if (gap)
+		strbuf_addf(b, "\n");
+	wrapped(b, "", s);
+}
+
 char *notice_render(const struct policy *p)
 {
+	return p ? notice_render_in(p, p->langs[0]) : NULL;
+}
+
+char *notice_render_in(const struct policy *p, const char *lang_tag)
+{
 	struct strbuf b = { 0 };
-	char w1[32], w2[32];
-	const char *pc;
+	const struct phrases *ph;
+	char w1[48], w2[48];
+	const char *pc, *terms;
+	int lang;
 
-	if (!p)
+	if (!p || (lang = policy_lang_index(p, lang_tag)) < 0 || !(ph = phrases_for(lang_tag)))
 		return NULL;
-	pc = p->privacy_contact;
-	strbuf_addf(&b, "REGISTER NOTICE\n");
-	strbuf_addf(&b, "Information on the processing of personal data (GDPR Art. 13 and 14)\n\n");
-	strbuf_addf(&b, "Register:           %s\n", p->reg_name);
-	strbuf_addf(&b, "Controller:         %s\n", p->controller);
-	strbuf_addf(&b, "Contact:            %s\n", p->contact);
-	strbuf_addf(&b, "Privacy contact:    %s\n", pc);
+	pc = policy_text(p, &p->privacy_contact_t, lang);
+	strbuf_addf(&b, "%s", ph->title);
+	strbuf_addf(&b, ph->l_register, policy_text(p, &p->reg_name_t, lang));
+	strbuf_addf(&b, ph->l_controller, policy_text(p, &p->controller_t, lang));
+	strbuf_addf(&b, ph->l_contact, policy_text(p, &p->contact_t, lang));
+	strbuf_addf(&b, ph->l_privacy, pc);
 
-	heading(&b, "Purposes and legal bases of the processing");
+	heading(&b, ph->h_purposes);
 	for (size_t i = 0; i < p->n_purposes; i++) {
 		const struct policy_purpose *pu = &p->purposes[i];
 
-		period_words(pu->retention, w1, sizeof(w1));
-		period_words(pu->max_retention, w2, sizeof(w2));
+		period_words(ph, pu->retention, w1, sizeof(w1));
+		period_words(ph, pu->max_retention, w2, sizeof(w2));
 		strbuf_addf(&b, "\n%s\n", pu->name);
-		strbuf_addf(&b, "    Purpose:      %s\n", pu->description);
-		strbuf_addf(&b, "    Legal basis:  %s\n", basis_in_words(pu->legal_basis));
+		strbuf_addf(&b, ph->purpose, policy_text(p, &pu->description_t, lang));
+		strbuf_addf(&b, ph->basis_l, basis_in_words(ph, pu->legal_basis));
 		for (int k = 0; policy_legal_bases[k]; k++)
 			if ((pu->allowed_bases & (1u << k)) && strcmp(policy_legal_bases[k], pu->legal_basis))
-				strbuf_addf(&b, "    or, where the recording says so: %s\n", basis_words[k]);
+				strbuf_addf(&b, ph->or_basis, ph->basis[k]);
 		if (policy_period_le(pu->max_retention, pu->retention))
-			strbuf_addf(&b, "    Kept for:     %s after the recording\n", w1);
+			strbuf_addf(&b, ph->kept, w1);
 		else
-			strbuf_addf(&b, "    Kept for:     %s after the recording; at most %s "
-				        "where a longer period is needed\n", w1, w2);
+			strbuf_addf(&b, ph->kept_max, w1, w2);
 	}
-	period_words(p->quarantine_retention, w1, sizeof(w1));
-	strbuf_addf(&b, "\nRecordings are erased automatically when their retention period ends,\n"
-		        "unless their processing is restricted or they are under a legal hold.\n"
-		        "A recording that cannot be taken into the register (its description is\n"
-		        "incomplete or does not fit this notice) is set aside for correction\n"
-		        "for at most %s, and then erased.\n", w1);
+	if (policy_text(p, &p->retention_note, lang)) {
+		note(&b, p, &p->retention_note, lang, 1);
+		strbuf_addf(&b, "%s", ph->periods_chosen);
+	}
+	period_words(ph, p->quarantine_retention, w1, sizeof(w1));
+	strbuf_addf(&b, "\n");
+	strbuf_addf(&b, ph->erased, w1);
 
-	heading(&b, "Recordings and where the data comes from");
-	strbuf_addf(&b, "A recording holds the whole conversation (audio), and where present the\n"
-		        "chat and the files shared during it, with its date, its data source, the\n"
-		        "names of the staff taking part and the contact details of the other\n"
-		        "participants as far as they became known during the call or meeting.\n");
+	heading(&b, ph->h_sources);
+	strbuf_addf(&b, "%s", ph->content);
+	note(&b, p, &p->sources_note, lang, 0);
 	for (size_t i = 0; i < p->n_sources; i++) {
 		const struct policy_source *s = &p->sources[i];
 		const struct policy_purpose *pu = &p->purposes[s->purpose];
+		const char *rec = policy_text(p, &s->recorded, lang);
 
-		strbuf_addf(&b, "\n%s (%s)\n", s->name,
-			    !strcmp(s->kind, "call") ? "phone calls" : "meetings");
-		strbuf_addf(&b, "    Data source:  %s\n", s->data_source);
-		strbuf_addf(&b, "    Purpose:      %s (%s)\n", pu->name, pu->description);
+		strbuf_addf(&b, "\n%s (%s)\n", s->name, !strcmp(s->kind, "call") ? ph->calls : ph->meetings);
+		if (rec)
+			wrapped(&b, ph->recorded, rec);
+		strbuf_addf(&b, ph->data_source, s->data_source);
+		strbuf_addf(&b, ph->purpose_of, pu->name, policy_text(p, &pu->description_t, lang));
 		if (s->legal_basis && strcmp(s->legal_basis, pu->legal_basis))
-			strbuf_addf(&b, "    Legal basis:  %s\n", basis_in_words(s->legal_basis));
+			strbuf_addf(&b, ph->basis_l, basis_in_words(ph, s->legal_basis));
 	}
 
-	heading(&b, "Recipients and transfers outside the EU/EEA");
+	heading(&b, ph->h_recipients);
+	note(&b, p, &p->disclosures, lang, 0);
 	if (!p->n_recipients)
-		strbuf_addf(&b, "The data is not disclosed to anyone outside the controller.\n");
-	for (size_t i = 0; i < p->n_recipients; i++) {
-		const struct policy_recipient *r = &p->recipients[i];
+		strbuf_addf(&b, "%s", ph->no_recipients);
+	recipients(&b, ph, p, lang);
+	note(&b, p, &p->transfers, lang, 1);
+	strbuf_addf(&b, "\n%s", ph->no_transfer);
 
-		strbuf_addf(&b, "\n%s (%s)\n", r->display, r->name);
-		if (r->eea)
-			strbuf_addf(&b, "    Within the EU/EEA.\n");
-		else
-			strbuf_addf(&b, "    Outside the EU/EEA; safeguard: %s.\n", r->safeguard);
-		if (r->eea && r->safeguard)
-			strbuf_addf(&b, "    Safeguard:    %s.\n", r->safeguard);
-	}
-	strbuf_addf(&b, "\nNo data is transferred outside the EU/EEA without a safeguard\n"
-		        "(GDPR Chapter V); every disclosure is logged.\n");
-
-	heading(&b, "Who can access the recordings");
-	strbuf_addf(&b, "Access needs a personal user ID and is tiered; each user gets the\n"
-		        "lowest level the task needs.  Recordings are encrypted, and a\n"
-		        "level can decrypt only what its purposes allow.  Levels, lowest first;\n"
-		        "each level also sees what the levels below it see:\n");
+	heading(&b, ph->h_access);
+	strbuf_addf(&b, "%s", ph->access_intro);
 	for (size_t i = 0; i < p->n_levels; i++) {
 		const struct policy_level *l = &p->levels[i];
 		int chats, files;
 
 		strbuf_addf(&b, "\n%s", l->name);
 		if (l->group)
-			strbuf_addf(&b, " (group %s)", l->group);
-		strbuf_addf(&b, "\n    Recordings of: ");
-		purposes_seen(&b, p, (int)i, SEAL_AUDIO);
+			strbuf_addf(&b, ph->group, l->group);
+		strbuf_addf(&b, "%s", ph->recordings_of);
+		purposes_seen(&b, ph, p, (int)i, SEAL_AUDIO);
 		if (same_purposes_seen(p, (int)i, SEAL_CHAT, SEAL_FILE)) {
-			strbuf_addf(&b, "    Chats and shared files of: ");
-			chats = files = purposes_seen(&b, p, (int)i, SEAL_CHAT);
+			strbuf_addf(&b, "%s", ph->chats_files_of);
+			chats = files = purposes_seen(&b, ph, p, (int)i, SEAL_CHAT);
 		} else {
-			strbuf_addf(&b, "    Chats of: ");
-			chats = purposes_seen(&b, p, (int)i, SEAL_CHAT);
-			strbuf_addf(&b, "    Shared files of: ");
-			files = purposes_seen(&b, p, (int)i, SEAL_FILE);
+			strbuf_addf(&b, "%s", ph->chats_of);
+			chats = purposes_seen(&b, ph, p, (int)i, SEAL_CHAT);
+			strbuf_addf(&b, "%s", ph->files_of);
+			files = purposes_seen(&b, ph, p, (int)i, SEAL_FILE);
 		}
 		if ((int)i >= p->details_level)
-			strbuf_addf(&b, "    Also sees names, contact details, staff names and titles.\n");
+			strbuf_addf(&b, "%s", ph->sees_details);
 		else if (chats || files)
-			strbuf_addf(&b, "    Sees no names or contact details, except where the chats or\n"
-				        "    shared files it reads contain them.\n");
+			strbuf_addf(&b, "%s", ph->sees_chat_names);
 		else
-			strbuf_addf(&b, "    Sees no names or contact details.\n");
+			strbuf_addf(&b, "%s", ph->sees_no_names);
 		if ((int)i == p->rights_level)
-			strbuf_addf(&b, "    Handles the data subjects' requests (erasure, restriction,\n"
-				        "    rectification, export) and reads the audit log.\n");
+			strbuf_addf(&b, "%s", ph->handles_rights);
 	}
-	strbuf_addf(&b, "\nNames, contact details, staff names and meeting titles are visible\n"
-		        "from level %s up.  Chat transcripts and shared files, which may\n"
-		        "name people, are visible from the levels shown above.  Every access\n"
-		        "and every refusal is logged.\n",
-		    p->levels[p->details_level].name);
-	period_words(p->audit_retention, w1, sizeof(w1));
-	strbuf_addf(&b, "The log names users and recordings, never the people in them, and\n"
-		        "tells who accessed your recordings.  Its entries are kept for %s,\n"
-		        "longer while a request for access to your data is being answered,\n"
-		        "and then erased.\n", w1);
+	strbuf_addf(&b, ph->details_from, p->levels[p->details_level].name);
+	period_words(ph, p->audit_retention, w1, sizeof(w1));
+	strbuf_addf(&b, ph->log_kept, w1);
 
-	heading(&b, "Your rights");
-	strbuf_addf(&b, "- Access (Art. 15): to know whether recordings of you are kept and to get\n"
-		        "  a copy of them, free of charge.\n");
-	strbuf_addf(&b, "- Rectification (Art. 16): to have inaccurate details about you corrected.\n");
-	strbuf_addf(&b, "- Erasure (Art. 17): to have recordings of you erased when they are no\n"
-		        "  longer needed or were processed without a basis.\n");
-	strbuf_addf(&b, "- Restriction (Art. 18): to have the processing restricted, for example\n"
-		        "  while a request for rectification or erasure is being handled.\n");
-	strbuf_addf(&b, "- Portability (Art. 20): to receive the data you provided, processed on\n"
-		        "  consent or contract, in a machine-readable form, and to have it moved\n"
-		        "  to another controller.");
-	strbuf_addf(&b, "\n  Purposes concerned: ");
-	purposes_on(&b, p, "consent", "contract");
+	terms = policy_text(p, &p->access_terms, lang);
+	heading(&b, ph->h_rights);
+	strbuf_addf(&b, "%s%s", ph->access_right, terms ? ph->access_end : ph->access_free);
+	strbuf_addf(&b, "%s", ph->rights);
+	strbuf_addf(&b, "%s%s", ph->portability, ph->concerned);
+	purposes_on(&b, ph, p, "consent", "contract");
 	strbuf_addf(&b, ".\n");
-	strbuf_addf(&b, "- Objection (Art. 21): to object to processing based on legitimate\n"
-		        "  interests or a public task, on grounds relating to your situation,\n"
-		        "  and at any time to direct marketing.");
-	strbuf_addf(&b, "\n  Purposes concerned: ");
-	purposes_on(&b, p, "legitimate_interests", "public_task");
+	strbuf_addf(&b, "%s%s", ph->objection, ph->concerned);
+	purposes_on(&b, ph, p, "legitimate_interests", "public_task");
 	strbuf_addf(&b, ".\n");
-	strbuf_addf(&b, "- Withdrawal of consent (Art. 7(3)): where processing is based on your\n"
-		        "  consent, to withdraw it at any time; recordings made on that consent\n"
-		        "  are then erased.  This does not affect processing before withdrawal.\n"
-		        "  Purposes concerned: ");
-	purposes_on(&b, p, "consent", NULL);
+	strbuf_addf(&b, "%s", ph->withdrawal);
+	purposes_on(&b, ph, p, "consent", NULL);
 	strbuf_addf(&b, ".\n");
-	strbuf_addf(&b, "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
-		        "  in particular in the member state of your residence or work or of the\n"
-		        "  alleged infringement (in Finland: the Data Protection Ombudsman,\n"
-		        "  tietosuojavaltuutettu).\n");
+	strbuf_addf(&b, "%s", ph->complaint);
 
-	heading(&b, "How to exercise your rights");
-	strbuf_addf(&b, "Send your request to %s.\n", pc);
-	strbuf_addf(&b, "We may ask you to specify the request in writing and verify your\n"
-		        "identity before acting on it.  Requests are answered without undue delay\n"
-		        "and within one month of receipt (GDPR Art. 12(3)); where necessary that\n"
-		        "period may be extended by two further months, and you will be told why\n"
-		        "within the first month.  Exercising your rights is free of charge.\n");
-	strbuf_addf(&b, "Other questions about this register: %s.\n", p->contact);
+	heading(&b, ph->h_exercise);
+	if (policy_text(p, &p->requests_how, lang))
+		note(&b, p, &p->requests_how, lang, 0);
+	else
+		strbuf_addf(&b, ph->send_to, pc);
+	strbuf_addf(&b, "%s", ph->answered);
+	if (terms) {
+		strbuf_addf(&b, "\n");
+		wrapped(&b, "", terms);
+	} else {
+		strbuf_addf(&b, "%s", ph->free);
+	}
+	strbuf_addf(&b, ph->other_questions, policy_text(p, &p->contact_t, lang));
 	return strbuf_detach(&b);
 }

@@ -27,8 +27,18 @@
  * legal basis is its purpose's, chat_level and attachment_level -1 (seal.c
  * seals chats and shared files from details_level, as the details), no
  * allowed_bases beside the purpose's legal_basis, quarantine_retention
- * 30 days, no phone_country_code (phone numbers are indexed as written).
+ * 30 days, no phone_country_code (phone numbers are indexed as written),
+ * the only language "en", recipient kind "recipient".
  * A phone_country_code handed out is 1 to 3 digits, the first not 0.
+ *
+ * Languages: the texts a data subject reads (stypes[].texts) may be given
+ * per language as KEY[LANG]; [register] languages lists the languages,
+ * first language first.  KEY without a tag is the first language's text,
+ * so a policy written before languages reads as it did (in English).  The
+ * tagged values wait in the section until the languages are known; the
+ * first language's is then folded into the key itself, so every check of
+ * a required text stays what it was.  A text missing in one language is a
+ * warning, not an error: the notice shows the first language's instead.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -41,11 +51,20 @@
 #include "policy.h"
 
 #define POLICY_MAX_BYTES (1024 * 1024)
-#define MAX_KEYS 8
+#define MAX_KEYS 16
 
 const char *const policy_legal_bases[] = {
 	"consent", "contract", "legal_obligation", "vital_interests", "public_task",
 	"legitimate_interests", NULL,
+};
+
+const char *const policy_languages[] = { "fi", "en", NULL };
+
+const char *const policy_recipient_kinds[] = {
+	[POLICY_RECIPIENT_OTHER] = "recipient",
+	[POLICY_RECIPIENT_AUTHORITY] = "authority",
+	[POLICY_RECIPIENT_INTERNAL] = "internal-register",
+	[POLICY_RECIPIENT_NKINDS] = NULL,
 };
 
 enum stype { S_REGISTER, S_LEVEL, S_PURPOSE, S_SOURCE, S_RECIPIENT, S_NTYPES };
@@ -55,26 +74,37 @@ static const struct stype_def {
 	int named;
 	const char *keys[MAX_KEYS + 1];
 	unsigned required;	/* bit i: keys[i] must be present */
+	unsigned texts;		/* bit i: keys[i] is a text, given per language as keys[i][LANG] */
 } stypes[S_NTYPES] = {
 	[S_REGISTER] = { "register", 0,
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
-			   "quarantine_retention", "audit_retention", "phone_country_code" },
-			 0x1f },
-	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0 },
+			   "quarantine_retention", "audit_retention", "phone_country_code", "languages", "requests_how",
+			   "retention_note", "sources", "transfers", "disclosures", "access_terms" },
+			 0x1f, 0x7e0f },
+	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0 },
 	[S_PURPOSE] = { "purpose", 1,
 			{ "description", "legal_basis", "min_level", "retention", "max_retention", "chat_level",
 			  "attachment_level", "allowed_bases" },
-			0x0f },
-	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source" }, 0x0b },
-	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard" }, 0x03 },
+			0x0f, 0x01 },
+	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source", "recorded" }, 0x0b, 0x10 },
+	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard", "kind" }, 0x03, 0x01 },
 };
 
 /* Key indices, per section type, as in stypes[].keys. */
-enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT, R_PHONE_CC };
+enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT, R_PHONE_CC, R_LANGUAGES,
+       R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
-enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE };
-enum { RCP_NAME, RCP_EEA, RCP_SAFEGUARD };
+enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE, SRC_RECORDED };
+enum { RCP_NAME, RCP_EEA, RCP_SAFEGUARD, RCP_KIND };
+
+/* A text key given for one language ("description[en] = ..."). */
+struct tval {
+	int k;				/* key index */
+	char lang[POLICY_LANG_BYTES];
+	char *val;
+	int line;
+};
 
 /* One section of the file as read, before validation. */
 struct sect {
@@ -84,6 +114,8 @@ struct sect {
 	int idx;		/* index into the policy's array of its type */
 	int key_line[MAX_KEYS];	/* 0: key absent */
 	char *val[MAX_KEYS];
+	struct tval *tv;	/* the text keys given with a [LANG] */
+	size_t n_tv;
 };
 
 struct pol_err {
@@ -104,30 +136,49 @@ struct parser {
 	int cur;		/* index into sects; -1: keys here are ignored */
 	int prev_key;		/* inih's prev_name is set: indented lines continue it */
 	int last_k;		/* key index that continuations extend; -1: none */
+	int last_tv;		/* or index into the section's tv; -1: none */
 	struct sect *sects;
 	size_t n_sects;
 	struct pol_err *errs;
 	size_t n_errs;
+	struct pol_err *warns;
+	size_t n_warns;
 };
 
 static void add_err(struct parser *ps, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void add_warn(struct parser *ps, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void add_msg(struct pol_err **list, size_t *n, int line, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (!msg)
+		msg = xstrdup("out of memory");
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[*n].line = line > 0 ? line : 1;
+	(*list)[*n].seq = *n;
+	(*list)[*n].msg = msg;
+	(*n)++;
+}
 
 static void add_err(struct parser *ps, int line, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	add_msg(&ps->errs, &ps->n_errs, line, fmt, ap);
 	va_end(ap);
-	if (!msg)
-		msg = xstrdup("out of memory");
-	ps->errs = xrealloc(ps->errs, (ps->n_errs + 1) * sizeof(*ps->errs));
-	ps->errs[ps->n_errs].line = line > 0 ? line : 1;
-	ps->errs[ps->n_errs].seq = ps->n_errs;
-	ps->errs[ps->n_errs].msg = msg;
-	ps->n_errs++;
+}
+
+static void add_warn(struct parser *ps, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_msg(&ps->warns, &ps->n_warns, line, fmt, ap);
+	va_end(ap);
 }
 
 static int err_cmp(const void *a, const void *b)
@@ -221,6 +272,7 @@ static void section_header(struct parser *ps, const char *p)
 	}
 	ps->prev_key = 0;
 	ps->last_k = -1;
+	ps->last_tv = -1;
 	inner = xasprintf("%.*s", (int)(end - p - 1), p + 1);
 	type = inner;
 	while (isspace((unsigned char)*type))
@@ -350,6 +402,57 @@ static int inline_comment(const char *value)
 	return (int)n;
 }
 
+/* A language tag as the policy may write it: two or three of a-z. */
+static int valid_lang(const char *s, size_t n)
+{
+	if (n < 2 || n > 3)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/* "key[LANG] = value": kept aside until the languages are known. */
+static int text_key(struct parser *ps, struct sect *sc, const char *name, const char *value)
+{
+	const char *open = strchr(name, '['), *close = strchr(open, ']');
+	char *key = xasprintf("%.*s", (int)(open - name), name), lb[80];
+	int k = key_index(&stypes[sc->type], key);
+	size_t n = close ? (size_t)(close - open - 1) : 0;
+
+	if (k < 0) {
+		add_err(ps, ps->line, "unknown key '%s' in %s", name, label(sc, lb, sizeof(lb)));
+		goto out;
+	}
+	if (!(stypes[sc->type].texts & (1u << k))) {
+		add_err(ps, ps->line, "'%s' in %s is not a text: it takes no [LANG]", key, label(sc, lb, sizeof(lb)));
+		goto out;
+	}
+	if (!close || close[1] || !valid_lang(open + 1, n)) {
+		add_err(ps, ps->line, "bad language tag in '%s': write %s[LANG] with LANG two or three of a-z, as %s[fi]",
+			name, key, key);
+		goto out;
+	}
+	for (size_t i = 0; i < sc->n_tv; i++) {
+		if (sc->tv[i].k == k && !strncmp(sc->tv[i].lang, open + 1, n) && !sc->tv[i].lang[n]) {
+			add_err(ps, ps->line, "duplicate key '%s' in %s (first at line %d)", name,
+				label(sc, lb, sizeof(lb)), sc->tv[i].line);
+			goto out;
+		}
+	}
+	sc->tv = xrealloc(sc->tv, (sc->n_tv + 1) * sizeof(*sc->tv));
+	memset(&sc->tv[sc->n_tv], 0, sizeof(*sc->tv));
+	sc->tv[sc->n_tv].k = k;
+	memcpy(sc->tv[sc->n_tv].lang, open + 1, n);
+	sc->tv[sc->n_tv].val = xstrdup(value);
+	sc->tv[sc->n_tv].line = ps->line;
+	ps->last_tv = (int)sc->n_tv++;
+out:
+	free(key);
+	return 1;
+}
+
 static int policy_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *ps = user;
@@ -361,8 +464,9 @@ static int policy_handler(void *user, const char *section, const char *name, con
 	ps->handled = 1;
 	if (ps->indented && ps->prev_key) {
 		/* a continuation line: inih hands it in under the previous key */
-		if (ps->cur >= 0 && ps->last_k >= 0) {
-			char **v = &ps->sects[ps->cur].val[ps->last_k];
+		if (ps->cur >= 0 && (ps->last_k >= 0 || ps->last_tv >= 0)) {
+			struct sect *cs = &ps->sects[ps->cur];
+			char **v = ps->last_tv >= 0 ? &cs->tv[ps->last_tv].val : &cs->val[ps->last_k];
 			int n = inline_comment(value);
 			char *j = xasprintf("%s%s%.*s", *v, **v && n ? " " : "", n, value);
 
@@ -373,6 +477,7 @@ static int policy_handler(void *user, const char *section, const char *name, con
 	}
 	ps->prev_key = 1;
 	ps->last_k = -1;
+	ps->last_tv = -1;
 	if (!ps->in_section) {
 		add_err(ps, ps->line, "'%s' outside any section", name);
 		return 1;
@@ -380,6 +485,8 @@ static int policy_handler(void *user, const char *section, const char *name, con
 	if (ps->cur < 0)
 		return 1; /* a bad section header, already reported */
 	sc = &ps->sects[ps->cur];
+	if (strchr(name, '['))
+		return text_key(ps, sc, name, value);
 	k = key_index(&stypes[sc->type], name);
 	if (k < 0) {
 		add_err(ps, ps->line, "unknown key '%s' in %s", name, label(sc, lb, sizeof(lb)));
@@ -543,6 +650,30 @@ int policy_recipient_index(const struct policy *p, const char *name)
 	return -1;
 }
 
+int policy_lang_index(const struct policy *p, const char *lang)
+{
+	for (size_t i = 0; p && lang && i < p->n_langs; i++)
+		if (!strcmp(p->langs[i], lang))
+			return (int)i;
+	return -1;
+}
+
+const char *policy_text(const struct policy *p, const struct policy_text *t, int lang)
+{
+	if (lang >= 0 && (size_t)lang < p->n_langs && t->in[lang])
+		return t->in[lang];
+	for (size_t i = 0; i < p->n_langs; i++)
+		if (t->in[i])
+			return t->in[i];
+	return NULL;
+}
+
+static void text_free(struct policy_text *t)
+{
+	for (int i = 0; i < POLICY_MAX_LANGS; i++)
+		free(t->in[i]);
+}
+
 void policy_free(struct policy *p)
 {
 	if (!p)
@@ -557,6 +688,7 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_purposes; i++) {
 		free(p->purposes[i].name);
 		free(p->purposes[i].description);
+		text_free(&p->purposes[i].description_t);
 		free(p->purposes[i].legal_basis);
 	}
 	for (size_t i = 0; i < p->n_sources; i++) {
@@ -564,10 +696,12 @@ void policy_free(struct policy *p)
 		free(p->sources[i].kind);
 		free(p->sources[i].legal_basis);
 		free(p->sources[i].data_source);
+		text_free(&p->sources[i].recorded);
 	}
 	for (size_t i = 0; i < p->n_recipients; i++) {
 		free(p->recipients[i].name);
 		free(p->recipients[i].display);
+		text_free(&p->recipients[i].display_t);
 		free(p->recipients[i].safeguard);
 	}
 	free(p->levels);
@@ -580,6 +714,17 @@ void policy_free(struct policy *p)
 	free(p->contact);
 	free(p->privacy_contact);
 	free(p->phone_country_code);
+	text_free(&p->reg_name_t);
+	text_free(&p->controller_t);
+	text_free(&p->contact_t);
+	text_free(&p->privacy_contact_t);
+	text_free(&p->requests_how);
+	text_free(&p->retention_note);
+	text_free(&p->sources_note);
+	text_free(&p->transfers);
+	text_free(&p->disclosures);
+	text_free(&p->access_terms);
+	free(p->warnings);
 	free(p);
 }
 
@@ -596,6 +741,42 @@ static char *text_value(struct parser *ps, const struct sect *sc, int k)
 		return NULL;
 	}
 	return xstrdup(sc->val[k]);
+}
+
+/*
+ * Text key k of sc in every language into t: the first language's is
+ * sc->val[k] (validate folded key[FIRST] into it), the others the key's
+ * [LANG] values.  A text given in some language but not in another is
+ * warned about: the notice in that language shows the first one's.
+ */
+static void lang_texts(struct parser *ps, const struct policy *p, const struct sect *sc, int k,
+		       struct policy_text *t)
+{
+	const char *key = stypes[sc->type].keys[k];
+	int line = sc->key_line[k];
+	char lb[80];
+
+	if (sc->val[k] && *sc->val[k])
+		t->in[0] = xstrdup(sc->val[k]);
+	for (size_t i = 0; i < sc->n_tv; i++) {
+		const struct tval *v = &sc->tv[i];
+		int li = policy_lang_index(p, v->lang);
+
+		if (v->k != k || li <= 0)
+			continue;
+		if (!line)
+			line = v->line;
+		if (!*v->val)
+			add_err(ps, v->line, "'%s[%s]' in %s must not be empty", key, v->lang, label(sc, lb, sizeof(lb)));
+		else
+			t->in[li] = xstrdup(v->val);
+	}
+	if (!line)
+		return;
+	for (size_t i = 0; i < p->n_langs; i++)
+		if (!t->in[i])
+			add_warn(ps, line, "%s has no '%s' text in language %s%s", label(sc, lb, sizeof(lb)), key,
+				 p->langs[i], i ? ": its notice shows the first language's" : "");
 }
 
 static int level_ref(struct parser *ps, const struct policy *p, const struct sect *sc, int k)
@@ -741,6 +922,7 @@ static void check_purpose(struct parser *ps, struct policy *p, const struct sect
 	char a[16], b[16];
 
 	pu->description = text_value(ps, sc, P_DESC);
+	lang_texts(ps, p, sc, P_DESC, &pu->description_t);
 	pu->legal_basis = basis_value(ps, sc, P_BASIS);
 	pu->allowed_bases = bases_value(ps, sc, P_ALLOWED_BASES);
 	pu->min_level = level_ref(ps, p, sc, P_MIN_LEVEL);
@@ -778,6 +960,7 @@ static void check_source(struct parser *ps, struct policy *p, const struct sect 
 	}
 	s->legal_basis = basis_value(ps, sc, SRC_BASIS);
 	s->data_source = text_value(ps, sc, SRC_DATA_SOURCE);
+	lang_texts(ps, p, sc, SRC_RECORDED, &s->recorded);
 }
 
 static void check_recipient(struct parser *ps, struct policy *p, const struct sect *sc)
@@ -786,6 +969,19 @@ static void check_recipient(struct parser *ps, struct policy *p, const struct se
 	char lb[80];
 
 	r->display = text_value(ps, sc, RCP_NAME);
+	lang_texts(ps, p, sc, RCP_NAME, &r->display_t);
+	r->kind = POLICY_RECIPIENT_OTHER;
+	if (sc->val[RCP_KIND]) {
+		int i = 0;
+
+		while (policy_recipient_kinds[i] && strcmp(policy_recipient_kinds[i], sc->val[RCP_KIND]))
+			i++;
+		if (policy_recipient_kinds[i])
+			r->kind = (enum policy_recipient_kind)i;
+		else
+			add_err(ps, sc->key_line[RCP_KIND],
+				"kind must be recipient, authority or internal-register, not '%s'", sc->val[RCP_KIND]);
+	}
 	if (sc->val[RCP_SAFEGUARD] && *sc->val[RCP_SAFEGUARD])
 		r->safeguard = xstrdup(sc->val[RCP_SAFEGUARD]);
 	r->eea = 1;
@@ -824,12 +1020,84 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	p->controller = text_value(ps, sc, R_CONTROLLER);
 	p->contact = text_value(ps, sc, R_CONTACT);
 	p->privacy_contact = text_value(ps, sc, R_PRIVACY);
+	lang_texts(ps, p, sc, R_NAME, &p->reg_name_t);
+	lang_texts(ps, p, sc, R_CONTROLLER, &p->controller_t);
+	lang_texts(ps, p, sc, R_CONTACT, &p->contact_t);
+	lang_texts(ps, p, sc, R_PRIVACY, &p->privacy_contact_t);
+	lang_texts(ps, p, sc, R_REQUESTS_HOW, &p->requests_how);
+	lang_texts(ps, p, sc, R_RETENTION_NOTE, &p->retention_note);
+	lang_texts(ps, p, sc, R_SOURCES, &p->sources_note);
+	lang_texts(ps, p, sc, R_TRANSFERS, &p->transfers);
+	lang_texts(ps, p, sc, R_DISCLOSURES, &p->disclosures);
+	lang_texts(ps, p, sc, R_ACCESS_TERMS, &p->access_terms);
 	p->details_level = level_ref(ps, p, sc, R_DETAILS);
 	if (period_value(ps, sc, R_QUARANTINE, &p->quarantine_retention))
 		p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
 	if (period_value(ps, sc, R_AUDIT, &p->audit_retention))
 		p->audit_retention = POLICY_AUDIT_RETENTION;
 	p->phone_country_code = country_code_value(ps, sc, R_PHONE_CC);
+}
+
+/* [register] languages into p->langs; "en" when the policy names none. */
+static void languages(struct parser *ps, struct policy *p, const struct sect *reg)
+{
+	const char *v = reg ? reg->val[R_LANGUAGES] : NULL;
+	int line = reg ? reg->key_line[R_LANGUAGES] : 0;
+	char *w;
+	int named = 0;
+
+	while ((w = next_word(&v))) {
+		int known = 0;
+
+		named++;
+
+		for (int i = 0; policy_languages[i]; i++)
+			known |= !strcmp(policy_languages[i], w);
+		if (!valid_lang(w, strlen(w)))
+			add_err(ps, line, "languages: bad language tag '%s' (two or three of a-z, as fi or en)", w);
+		else if (!known)
+			add_err(ps, line, "languages: the notice cannot be written in '%s' (it knows fi and en)", w);
+		else if (policy_lang_index(p, w) >= 0)
+			add_err(ps, line, "languages: '%s' is named twice", w);
+		else if (p->n_langs == POLICY_MAX_LANGS)
+			add_err(ps, line, "languages: at most %d languages", POLICY_MAX_LANGS);
+		else
+			snprintf(p->langs[p->n_langs++], POLICY_LANG_BYTES, "%s", w);
+		free(w);
+	}
+	if (line && !named)
+		add_err(ps, line, "languages: name at least one language, as languages = fi, en");
+	if (!p->n_langs)
+		snprintf(p->langs[p->n_langs++], POLICY_LANG_BYTES, "en");
+}
+
+/*
+ * key[FIRST] is the key itself: move it to sc->val so that the checks of
+ * the first language's text stay those of a key without [LANG].  A tag
+ * the policy does not name is an error here.
+ */
+static void fold_first_language(struct parser *ps, const struct policy *p, struct sect *sc)
+{
+	char lb[80];
+
+	for (size_t i = 0; i < sc->n_tv; i++) {
+		struct tval *v = &sc->tv[i];
+		const char *key = stypes[sc->type].keys[v->k];
+		int li = policy_lang_index(p, v->lang);
+
+		if (li < 0) {
+			add_err(ps, v->line, "'%s[%s]': language '%s' is not in [register] languages (%s%s%s%s)", key,
+				v->lang, v->lang, p->langs[0], p->n_langs > 1 ? ", " : "",
+				p->n_langs > 1 ? p->langs[1] : "", p->n_langs > 2 ? ", ..." : "");
+		} else if (li == 0 && sc->val[v->k]) {
+			add_err(ps, v->line, "'%s[%s]' and '%s' (line %d) in %s both give the text in %s", key, v->lang,
+				key, sc->key_line[v->k], label(sc, lb, sizeof(lb)), v->lang);
+		} else if (li == 0) {
+			sc->val[v->k] = v->val;
+			sc->key_line[v->k] = v->line;
+			v->val = NULL;
+		}
+	}
 }
 
 /* Build the policy's arrays from the sections, then check every value. */
@@ -886,6 +1154,10 @@ static struct policy *validate(struct parser *ps)
 			break;
 		}
 	}
+
+	languages(ps, p, reg);
+	for (size_t i = 0; i < ps->n_sects; i++)
+		fold_first_language(ps, p, &ps->sects[i]);
 
 	for (size_t i = 0; i < ps->n_sects; i++) {
 		const struct sect *sc = &ps->sects[i];
@@ -948,7 +1220,7 @@ static struct policy *validate(struct parser *ps)
 
 int policy_load(const char *path, struct policy **out, char **errs)
 {
-	struct parser ps = { .path = path, .cur = -1, .last_k = -1 };
+	struct parser ps = { .path = path, .cur = -1, .last_k = -1, .last_tv = -1 };
 	struct policy *p = NULL;
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -992,6 +1264,14 @@ int policy_load(const char *path, struct policy **out, char **errs)
 		}
 		goto out;
 	}
+	if (ps.n_warns) {
+		struct strbuf b = { 0 };
+
+		qsort(ps.warns, ps.n_warns, sizeof(*ps.warns), err_cmp);
+		for (size_t i = 0; i < ps.n_warns; i++)
+			strbuf_addf(&b, "%s:%d: %s\n", path, ps.warns[i].line, ps.warns[i].msg);
+		p->warnings = strbuf_detach(&b);
+	}
 	*out = p;
 	p = NULL;
 out:
@@ -1000,11 +1280,17 @@ out:
 		free(ps.sects[i].name);
 		for (int k = 0; k < MAX_KEYS; k++)
 			free(ps.sects[i].val[k]);
+		for (size_t j = 0; j < ps.sects[i].n_tv; j++)
+			free(ps.sects[i].tv[j].val);
+		free(ps.sects[i].tv);
 	}
 	free(ps.sects);
 	for (size_t i = 0; i < ps.n_errs; i++)
 		free(ps.errs[i].msg);
 	free(ps.errs);
+	for (size_t i = 0; i < ps.n_warns; i++)
+		free(ps.warns[i].msg);
+	free(ps.warns);
 	free(buf);
 	return rc;
 }

@@ -18,6 +18,19 @@
 #include "util.h"
 
 #define POLICY_MAX_LEVELS 32
+/* Languages a policy may give its texts in ([register] languages). */
+#define POLICY_MAX_LANGS 4
+/* A language tag and its NUL: "fi", "en". */
+#define POLICY_LANG_BYTES 4
+
+/*
+ * A free text of the policy in each of the policy's languages: in[i] is
+ * the text in p->langs[i], NULL where the policy gives none in that
+ * language.  policy_text() picks one for the notice.
+ */
+struct policy_text {
+	char *in[POLICY_MAX_LANGS];
+};
 
 /* A retention period: n units of 'd'ays, 'm'onths or 'y'ears. */
 struct policy_period {
@@ -36,7 +49,8 @@ struct policy_level {
 
 struct policy_purpose {
 	char *name;
-	char *description;
+	char *description;	/* in the first language, as description_t.in[0] */
+	struct policy_text description_t;
 	char *legal_basis;	/* one of policy_legal_bases */
 	/* Bases a recording of this purpose may have besides legal_basis
 	 * (allowed_bases =): bit i stands for policy_legal_bases[i]. */
@@ -58,13 +72,34 @@ struct policy_source {
 	char *kind;		/* "call" or "meeting" */
 	int purpose;		/* index into purposes */
 	char *legal_basis;	/* NULL: the purpose's */
-	char *data_source;
+	char *data_source;	/* a label the recordings carry: not translated */
+	/* Which calls or meetings of the source are recorded (recorded =), in
+	 * words; all in[] NULL when the policy does not say. */
+	struct policy_text recorded;
 	int line;
 };
 
+/*
+ * What a recipient is (kind =), in the order the notice lists them:
+ * someone the data is disclosed to by contract or consent (the default),
+ * an authority the law requires disclosing to, another register of the
+ * controller.  Each is a disclosure, logged alike (export.h).
+ */
+enum policy_recipient_kind {
+	POLICY_RECIPIENT_OTHER,
+	POLICY_RECIPIENT_AUTHORITY,
+	POLICY_RECIPIENT_INTERNAL,
+	POLICY_RECIPIENT_NKINDS,
+};
+
+/* The kind = words, indexed by enum policy_recipient_kind. */
+extern const char *const policy_recipient_kinds[];
+
 struct policy_recipient {
 	char *name;		/* section name, used on the command line */
-	char *display;		/* name = */
+	char *display;		/* name =, in the first language (display_t.in[0]) */
+	struct policy_text display_t;
+	enum policy_recipient_kind kind;
 	int eea;
 	char *safeguard;	/* NULL when none */
 	int line;
@@ -79,7 +114,24 @@ struct policy_recipient {
 
 struct policy {
 	char *path;
+	/* The register's texts in the first language (as *_t.in[0]). */
 	char *reg_name, *controller, *contact, *privacy_contact;
+	struct policy_text reg_name_t, controller_t, contact_t, privacy_contact_t;
+	/*
+	 * The notice's texts that only the controller can write ([register]
+	 * requests_how, retention_note, sources, transfers, disclosures,
+	 * access_terms): all in[] NULL when the policy does not give them, and
+	 * the notice then says what it always said in their place (or
+	 * nothing).  See recfs-policy(5).
+	 */
+	struct policy_text requests_how, retention_note, sources_note, transfers, disclosures, access_terms;
+	/* [register] languages: langs[0] is the first language (README.txt),
+	 * "en" when the policy names none; n_langs >= 1. */
+	char langs[POLICY_MAX_LANGS][POLICY_LANG_BYTES];
+	size_t n_langs;
+	/* "FILE:LINE: message\n" for each warning (a text missing in one of
+	 * the languages), malloc'd; NULL when there is none. */
+	char *warnings;
 	int details_level;	/* index into levels */
 	int rights_level;	/* index into levels */
 	/* How long a quarantined manifest and its files are kept (ingest.h),
@@ -107,15 +159,29 @@ struct policy {
 
 /* NULL-terminated list of the accepted legal_basis values (Art. 6(1) a-f). */
 extern const char *const policy_legal_bases[];
+/* NULL-terminated list of the languages a policy may name: those the
+ * notice has its fixed phrases in (notice.c). */
+extern const char *const policy_languages[];
 
 /*
  * Parse and validate the policy at path.  On success *out is the policy
- * (policy_free).  On failure returns -EINVAL (or -errno for I/O) and, when
+ * (policy_free), with its warnings in (*out)->warnings.  On failure returns -EINVAL (or -errno for I/O) and, when
  * errs is not NULL, *errs is a malloc'd text with one line per error, each
  * "FILE:LINE: message"; the caller frees it.
  */
 int policy_load(const char *path, struct policy **out, char **errs) MUST_CHECK;
 void policy_free(struct policy *p);
+
+/*
+ * The text t in language lang (an index into p->langs): its own, or the
+ * first language's when the policy gives none in lang, or any language's
+ * when even that is missing (an optional text given in another language
+ * only); NULL when t is given in no language.  Points into p.
+ */
+const char *policy_text(const struct policy *p, const struct policy_text *t, int lang);
+/* The index of language tag lang in p->langs; -1 when p has no such
+ * language (also for lang NULL). */
+int policy_lang_index(const struct policy *p, const char *lang);
 
 /* Lookups by name; -1 when absent. */
 int policy_level_index(const struct policy *p, const char *name);

@@ -60,7 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	n_levels = (int)reg->policy->n_levels;
 	for (int i = 0; i < n_levels; i++)
 		gid[i] = (gid_t)(1000 + i);
-	FUZZ_ASSERT(tree_build(reg->cat, reg->policy, gid, 1234, &tree) == 0);
+	FUZZ_ASSERT(tree_build(reg->cat, reg->policy, gid, (const uint64_t[POLICY_MAX_LANGS]){ 1234, 1234 }, &tree) == 0);
 	reg_close(reg);
 	keyring_free(secrets);
 	return 0;

@@ -1,7 +1,8 @@
 /*
  * test_notice.c - the register notice rendered from a policy: what it
  * must say (controller, purposes, bases in words, retention, recipients,
- * levels, rights) for the shipped example and the four-level fixture.
+ * levels, rights) for the shipped example and the four-level fixture;
+ * the four-level fixture's notice byte for byte as before languages.
  * The policies are read relative to the repository root, where `make
  * check` runs the tests.
  */
@@ -12,16 +13,21 @@
 
 #define EXAMPLE "packaging/examples/tamro.conf"
 #define FOUR_LEVELS "tests/fixtures/policy-four-levels.conf"
+#define FOUR_LEVELS_NOTICE "tests/fixtures/notice-four-levels.txt"
 
 TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
 {
 	struct policy *p = NULL;
 	char *n;
 
+	int en;
+
 	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
 	if (!p)
 		return;
-	n = notice_render(p);
+	/* the English notice, whatever the example's first language */
+	en = policy_lang_index(p, "en");
+	n = notice_render_in(p, "en");
 	CHECK(n != NULL);
 	if (!n) {
 		policy_free(p);
@@ -32,12 +38,12 @@ TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
 	CHECK(strstr(n, "asiakaspalvelu@tamro.com"));
 	for (size_t i = 0; i < p->n_purposes; i++) {
 		CHECK(strstr(n, p->purposes[i].name));
-		CHECK(strstr(n, p->purposes[i].description));
+		CHECK(strstr(n, policy_text(p, &p->purposes[i].description_t, en)));
 	}
 	for (size_t i = 0; i < p->n_sources; i++)
 		CHECK(strstr(n, p->sources[i].data_source));
 	for (size_t i = 0; i < p->n_recipients; i++)
-		CHECK(strstr(n, p->recipients[i].display));
+		CHECK(strstr(n, policy_text(p, &p->recipients[i].display_t, en)));
 	CHECK(strstr(n, "Art. 6(1)(b)"));
 	CHECK(strstr(n, "Art. 6(1)(f)"));
 	CHECK(strstr(n, "Art. 6(1)(a)"));
@@ -68,7 +74,7 @@ TEST(test_notice_says_which_levels_read_chats_and_shared_files)
 	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
 	if (!p)
 		return;
-	n = notice_render(p);
+	n = notice_render_in(p, "en");
 	CHECK(n && strstr(n, "training (group recfs-training)\n"
 			     "    Recordings of: quality, training\n"
 			     "    Chats and shared files of: none\n"
@@ -76,7 +82,7 @@ TEST(test_notice_says_which_levels_read_chats_and_shared_files)
 	free(n);
 	/* A policy that lets training read the chats of quality says so. */
 	p->purposes[policy_purpose_index(p, "quality")].chat_level = 0;
-	n = notice_render(p);
+	n = notice_render_in(p, "en");
 	CHECK(n && strstr(n, "training (group recfs-training)\n"
 			     "    Recordings of: quality, training\n"
 			     "    Chats of: quality\n"
@@ -94,7 +100,7 @@ TEST(test_notice_names_the_allowed_bases_and_their_rights)
 	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
 	if (!p)
 		return;
-	n = notice_render(p);
+	n = notice_render_in(p, "en");
 	training = n ? strstr(n, "\ntraining\n") : NULL;
 	end = training ? strstr(training + 1, "\n\n") : NULL;
 	CHECK(training && end);
@@ -165,9 +171,53 @@ TEST(test_notice_lists_levels_lowest_first_with_what_each_sees)
 	policy_free(p);
 }
 
+/* The file at path, NUL-terminated, malloc'd; NULL (reported) when unreadable. */
+static char *slurp(const char *path)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *s;
+
+	if (util_read_file(path, 1 << 20, &buf, &len)) {
+		fprintf(stderr, "  cannot read %s\n", path);
+		return NULL;
+	}
+	s = xasprintf("%.*s", (int)len, (const char *)buf);
+	free(buf);
+	return s;
+}
+
+TEST(test_notice_of_a_policy_without_languages_is_the_same_byte_for_byte)
+{
+	struct policy *p = NULL;
+	char *n = NULL, *want = slurp(FOUR_LEVELS_NOTICE);
+
+	CHECK_EQ(policy_load(FOUR_LEVELS, &p, NULL), 0);
+	if (p)
+		n = notice_render(p);
+	CHECK(n && want);
+	if (n && want && strcmp(n, want)) {
+		size_t i = 0;
+
+		while (n[i] == want[i])
+			i++;
+		fprintf(stderr, "  differs from %s at byte %zu: \"%.40s\"\n", FOUR_LEVELS_NOTICE, i, n + i);
+		CHECK(!strcmp(n, want));
+	}
+	/* "en" is its language, the only one */
+	free(n);
+	n = p ? notice_render_in(p, "en") : NULL;
+	CHECK(n && want && !strcmp(n, want));
+	CHECK(p && notice_render_in(p, "fi") == NULL);
+	free(n);
+	free(want);
+	policy_free(p);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
+	CHECK(notice_render_in(NULL, "en") == NULL);
 }
 
 int main(void)
@@ -177,6 +227,7 @@ int main(void)
 	RUN(test_notice_names_the_allowed_bases_and_their_rights);
 	RUN(test_notice_gives_retention_in_words_with_its_maximum);
 	RUN(test_notice_lists_levels_lowest_first_with_what_each_sees);
+	RUN(test_notice_of_a_policy_without_languages_is_the_same_byte_for_byte);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }

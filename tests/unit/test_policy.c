@@ -833,6 +833,121 @@ TEST(test_phone_country_code_is_kept_as_digits_and_none_unless_given)
 	policy_free(p);
 }
 
+TEST(test_texts_are_read_per_language_and_a_key_without_one_is_the_first)
+{
+	struct policy *p = load_text("[register]\nlanguages = fi, en\nname = Rekisteri\nname[en] = Register\n"
+				     "controller = C\ncontact = K\nprivacy_contact = P\n"
+				     "requests_how[fi] = Sähköpostitse\nrequests_how[en] = By e-mail\n"
+				     "  or by post\ndetails_level = top\n"
+				     "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				     "[purpose p1]\ndescription = D\nlegal_basis = contract\nmin_level = low\n"
+				     "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n");
+	int en;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->n_langs, 2);
+	CHECK_STR(p->langs[0], "fi");
+	CHECK_STR(p->langs[1], "en");
+	en = policy_lang_index(p, "en");
+	CHECK_EQ(en, 1);
+	CHECK_EQ(policy_lang_index(p, "de"), -1);
+	CHECK_STR(p->reg_name, "Rekisteri");
+	CHECK_STR(policy_text(p, &p->reg_name_t, 0), "Rekisteri");
+	CHECK_STR(policy_text(p, &p->reg_name_t, en), "Register");
+	CHECK_STR(policy_text(p, &p->requests_how, 0), "Sähköpostitse");
+	CHECK_STR(policy_text(p, &p->requests_how, en), "By e-mail or by post");
+	/* a text given only in the first language falls back to it */
+	CHECK_STR(policy_text(p, &p->controller_t, en), "C");
+	CHECK(policy_text(p, &p->transfers, en) == NULL);
+	policy_free(p);
+}
+
+TEST(test_a_policy_without_languages_is_in_english)
+{
+	struct policy *p = load_text(BASE);
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->n_langs, 1);
+	CHECK_STR(p->langs[0], "en");
+	CHECK_STR(policy_text(p, &p->purposes[0].description_t, 0), "D");
+	CHECK(p->warnings == NULL);
+	policy_free(p);
+}
+
+TEST(test_bad_and_unknown_language_tags_are_errors_at_their_lines)
+{
+	char *path, *errs = errors_of("[register]\nlanguages = fi, de, EN\n"
+				      "name = R\ncontroller = C\ncontact = K\nprivacy_contact = P\n"
+				      "details_level = top\n"
+				      "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				      "[purpose p1]\ndescription = D\ndescription[sv] = S\n"
+				      "description[e] = X\ndescription[en = Y\nlegal_basis[en] = contract\n"
+				      "legal_basis = contract\nmin_level = low\nretention = 12m\n"
+				      "description[fi] = again\n"
+				      "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 2, "the notice cannot be written in 'de'"));
+	CHECK(has_error(errs, path, 2, "bad language tag 'EN'"));
+	CHECK(has_error(errs, path, 14, "'description[sv]': language 'sv' is not in [register] languages (fi)"));
+	CHECK(has_error(errs, path, 15, "bad language tag in 'description[e]'"));
+	CHECK(has_error(errs, path, 16, "bad language tag in 'description[en'"));
+	CHECK(has_error(errs, path, 17, "'legal_basis' in [purpose p1] is not a text"));
+	CHECK(has_error(errs, path, 21, "'description[fi]' and 'description' (line 13) in [purpose p1] both give"));
+	free(errs);
+	free(path);
+}
+
+TEST(test_a_text_missing_in_a_language_is_a_warning_by_line)
+{
+	struct policy *p = load_text("[register]\nlanguages = fi, en\nname = R\ncontroller = C\ncontact = K\n"
+				     "privacy_contact = P\ndetails_level = top\ntransfers[en] = Not outside the EEA\n"
+				     "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				     "[purpose p1]\ndescription = D\ndescription[en] = E\nlegal_basis = contract\n"
+				     "min_level = low\nretention = 12m\n"
+				     "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n");
+	const char *w;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	w = p->warnings ? p->warnings : "";
+	CHECK(strstr(w, ":3: [register] has no 'name' text in language en: its notice shows the first language's\n"));
+	CHECK(strstr(w, ":4: [register] has no 'controller' text in language en"));
+	CHECK(strstr(w, ":8: [register] has no 'transfers' text in language fi\n"));
+	CHECK(!strstr(w, "description"));
+	CHECK(strstr(w, ":3:") < strstr(w, ":8:"));
+	/* the first language falls back to the one given */
+	CHECK_STR(policy_text(p, &p->transfers, 0), "Not outside the EEA");
+	policy_free(p);
+}
+
+TEST(test_recipient_kinds_default_to_recipient_and_are_checked)
+{
+	char *path, *errs;
+	struct policy *p = load_text(BASE "[recipient police]\nname = Police\neea = yes\nkind = authority\n"
+				     "[recipient crm]\nname = CRM\neea = yes\nkind = internal-register\n"
+				     "[recipient group]\nname = Group\neea = yes\n");
+
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_EQ(p->recipients[0].kind, POLICY_RECIPIENT_AUTHORITY);
+		CHECK_EQ(p->recipients[1].kind, POLICY_RECIPIENT_INTERNAL);
+		CHECK_EQ(p->recipients[2].kind, POLICY_RECIPIENT_OTHER);
+		CHECK_EQ(p->recipients[0].eea, 1);
+		CHECK_STR(policy_recipient_kinds[p->recipients[1].kind], "internal-register");
+	}
+	policy_free(p);
+	errs = errors_of(BASE "[recipient x]\nname = X\neea = yes\nkind = police\n", &path);
+	CHECK(has_error(errs, path, 23, "kind must be recipient, authority or internal-register, not 'police'"));
+	free(errs);
+	free(path);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -879,6 +994,11 @@ int main(void)
 	RUN(test_quarantine_retention_is_30_days_unless_given);
 	RUN(test_audit_retention_is_2_years_unless_given);
 	RUN(test_phone_country_code_is_kept_as_digits_and_none_unless_given);
+	RUN(test_texts_are_read_per_language_and_a_key_without_one_is_the_first);
+	RUN(test_a_policy_without_languages_is_in_english);
+	RUN(test_bad_and_unknown_language_tags_are_errors_at_their_lines);
+	RUN(test_a_text_missing_in_a_language_is_a_warning_by_line);
+	RUN(test_recipient_kinds_default_to_recipient_and_are_checked);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();

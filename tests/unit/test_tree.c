@@ -39,8 +39,9 @@ static char *ingest_one(const char *name, const char *when)
 static struct tree *build(void)
 {
 	struct tree *t = NULL;
+	uint64_t sizes[POLICY_MAX_LANGS] = { README_SIZE, README_SIZE + 1 };
 
-	if (tree_build(reg->cat, reg->policy, level_gid, README_SIZE, &t)) {
+	if (tree_build(reg->cat, reg->policy, level_gid, sizes, &t)) {
 		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
 		return NULL;
 	}

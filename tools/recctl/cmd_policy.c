@@ -27,7 +27,8 @@ const char usage_policy[] =
 	"                               [--no-passphrase | --passfile FILE] [--dry-run]\n"
 	"\n"
 	"check   validate FILE and print every error with its line number; warn\n"
-	"        (exit 0) about a level group this host does not know.\n"
+	"        (exit 0) about a level group this host does not know and about a\n"
+	"        text missing in one of the policy's languages.\n"
 	"apply   validate FILE and install it as REGISTER/policy.conf.  Levels may be\n"
 	"        added (a key pair is made; its keyring goes to DIR/<level>.keyring)\n"
 	"        but not removed, and the rights level may not change.  When a\n"
@@ -80,6 +81,11 @@ static int policy_check(int argc, char **argv)
 	meta_clear_error();
 	rc = policy_load(argv[optind], &pol, &errs);
 	if (rc == 0) {
+		if (pol->warnings) {
+			fflush(stdout);
+			for (const char *w = pol->warnings; *w; w += strcspn(w, "\n") + 1)
+				warning("%.*s", (int)strcspn(w, "\n"), w);
+		}
 		warn_unknown_groups(argv[optind], pol);
 		printf("%s: ok\n", argv[optind]);
 		policy_free(pol);

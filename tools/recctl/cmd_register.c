@@ -1,6 +1,7 @@
 /*
  * cmd_register.c - `recctl register`: print the register notice (the same
- * text as README.txt on a mount), generated from the policy in force.
+ * text as README.txt on a mount, or README.<lang>.txt with --lang),
+ * generated from the policy in force.
  *
  * Only policy.conf is read: the notice is public and printing it needs no
  * catalog and no keys.
@@ -15,27 +16,32 @@
 #include "recctl.h"
 
 const char usage_register[] =
-	"usage: recctl register [-R REGISTER]\n"
+	"usage: recctl register [-R REGISTER] [--lang LANG]\n"
 	"\n"
 	"Print the register notice: controller, contacts, purposes with their\n"
 	"legal bases and retention, sources, recipients, and the data subject's\n"
 	"rights.\n"
 	"\n"
-	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n";
+	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
+	"  -l, --lang LANG     in language LANG, one of the policy's languages\n"
+	"                      (default: its first, as README.txt)\n";
 
 int cmd_register(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
 		HELP_OPTION,
+		{ "lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct policy *pol = NULL;
 	char *path = NULL, *errs = NULL, *text = NULL;
+	const char *lang = NULL;
 	int c, rc;
 
-	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
+	while ((c = ctl_getopt(ctl, argc, argv, "hl:", opts)) != -1) {
 		switch (c) {
 		case 'h': return usage_show(usage_register);
+		case 'l': lang = optarg; break;
 		default: return usage_error(usage_register, NULL);
 		}
 	}
@@ -51,7 +57,16 @@ int cmd_register(int argc, char **argv, struct ctl *ctl)
 			   errs ? "it has errors" : meta_strerror(rc));
 		goto out;
 	}
-	text = notice_render(pol);
+	if (lang && policy_lang_index(pol, lang) < 0) {
+		struct strbuf langs = { 0 };
+
+		for (size_t i = 0; i < pol->n_langs; i++)
+			strbuf_addf(&langs, "%s%s", i ? ", " : "", pol->langs[i]);
+		rc = error("the policy of register %s has no language '%s' (it has %s)", ctl->dir, lang, langs.s);
+		strbuf_release(&langs);
+		goto out;
+	}
+	text = lang ? notice_render_in(pol, lang) : notice_render(pol);
 	if (!text) {
 		rc = error("cannot make the register notice");
 		goto out;
