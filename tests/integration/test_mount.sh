@@ -48,8 +48,9 @@ if [ "$n_train" -ge "$n_all" ] || [ "$n_train" -eq 0 ]; then
 fi
 assert_eq "by-source shows the same recordings" "$n_all" \
 	"$(as_user "$dpo" find "$MNT/by-source" -name '*.opus' | wc -l)"
-assert_eq "a caller with no level sees only README.txt" "README.txt" \
-	"$(as_user "$nobody" find "$MNT" -type f -printf '%f\n')"
+# The notice in each language of the policy (Finnish, then English).
+assert_eq "a caller with no level sees only README.txt and README.en.txt" "README.en.txt README.txt" \
+	"$(as_user "$nobody" find "$MNT" -type f -printf '%f\n' | sort | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "a caller with no level sees no subject folders" "0" \
 	"$(as_user "$nobody" ls "$MNT/by-subject" 2>/dev/null | wc -l)"
 assert_match "stems are <time>_<source>_<8 hex>" \

@@ -91,7 +91,8 @@ if [ -x "$BUILD/recctl" ]; then
 		"$(complete_words recctl keys export -R "$TMP/reg" '')"
 	check "completion: levels after a level" "privacy" \
 		"$(complete_words recctl -R "$TMP/reg" keys export analysis p)"
-	check "completion: recipients of the policy" "it-provider tamro-group" \
+	check "completion: recipients of the policy" \
+		"$(sed -n 's/^\[recipient \([^]]*\)\].*/\1/p' "$ROOT/packaging/examples/tamro.conf" | sort | paste -sd' ' -)" \
 		"$(RECFS_REGISTER=$TMP/reg complete_words recctl subject export S-1 /tmp --recipient '')"
 	check "completion: purposes of the policy" "service-level" \
 		"$(RECFS_REGISTER=$TMP/reg complete_words recctl subject object S-1 --purpose se)"

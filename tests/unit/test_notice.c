@@ -1,11 +1,14 @@
 /*
  * test_notice.c - the register notice rendered from a policy: what it
  * must say (controller, purposes, bases in words, retention, recipients,
- * levels, rights) for the shipped example and the four-level fixture;
+ * levels, rights) for the shipped example and the four-level fixture, in
+ * each language of the policy; the Finnish notice of the example side by
+ * side with the privacy notice it was written from (fixtures/notice-seed);
  * the four-level fixture's notice byte for byte as before languages.
  * The policies are read relative to the repository root, where `make
  * check` runs the tests.
  */
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "notice.h"
@@ -14,6 +17,8 @@
 #define EXAMPLE "packaging/examples/tamro.conf"
 #define FOUR_LEVELS "tests/fixtures/policy-four-levels.conf"
 #define FOUR_LEVELS_NOTICE "tests/fixtures/notice-four-levels.txt"
+#define SEED "tests/fixtures/notice-seed/seed-fi.txt"
+#define SEED_MAP "tests/fixtures/notice-seed/map.txt"
 
 TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
 {
@@ -25,7 +30,7 @@ TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
 	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
 	if (!p)
 		return;
-	/* the English notice, whatever the example's first language */
+	/* the English notice: the example is Finnish first */
 	en = policy_lang_index(p, "en");
 	n = notice_render_in(p, "en");
 	CHECK(n != NULL);
@@ -187,6 +192,154 @@ static char *slurp(const char *path)
 	return s;
 }
 
+/* s with every run of white space folded into one space, malloc'd. */
+static char *fold(const char *s)
+{
+	struct strbuf b = { 0 };
+	int space = 0;
+
+	strbuf_addf(&b, "%s", "");
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = 1;
+			continue;
+		}
+		if (space)
+			strbuf_addf(&b, " ");
+		space = 0;
+		strbuf_addf(&b, "%c", *s);
+	}
+	return strbuf_detach(&b);
+}
+
+/*
+ * The section of notice n titled title (a line underlined with dashes),
+ * or the block above the first heading for "-": from its title to the
+ * next heading, malloc'd; NULL when n has no such section.
+ */
+static char *notice_section(const char *n, const char *title)
+{
+	const char *start = NULL, *line = n;
+
+	if (!strcmp(title, "-"))
+		start = n;
+	while (*line) {
+		const char *nl = strchr(line, '\n'), *next = nl ? nl + 1 : line + strlen(line);
+		size_t len = (size_t)(next - line) - (nl ? 1 : 0);
+		int underlined = nl && *next == '-' && strspn(next, "-") == strcspn(next, "\n");
+
+		if (underlined && len) {
+			if (start)
+				return xasprintf("%.*s", (int)(line - start), start);
+			if (len == strlen(title) && !strncmp(line, title, len))
+				start = line;
+		}
+		line = next;
+	}
+	return start ? xstrdup(start) : NULL;
+}
+
+/* Trimmed field i (0-based) of "a | b | c" into a malloc'd string. */
+static char *field(const char *line, int i)
+{
+	const char *s = line, *end = line + strcspn(line, "\n"), *e;
+
+	while (i-- > 0 && s && (s = memchr(s, '|', (size_t)(end - s))))
+		s++;
+	if (!s)
+		return NULL;
+	e = memchr(s, '|', (size_t)(end - s));
+	if (!e)
+		e = end;
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	return xasprintf("%.*s", (int)(e - s), s);
+}
+
+TEST(test_notice_has_a_counterpart_for_every_section_of_the_seed)
+{
+	struct policy *p = NULL;
+	char *n = NULL, *seed = slurp(SEED), *map = slurp(SEED_MAP);
+	int sections = 0, rows = 0;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (p)
+		n = notice_render(p);	/* the first language: Finnish */
+	CHECK(n && seed && map);
+	if (!n || !seed || !map)
+		goto out;
+	/* every numbered heading of the seed ("4. HEADING") has a row */
+	for (const char *l = seed; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		char num[8], *heading, *key;
+		int found = 0;
+		size_t d = strspn(l, "0123456789");
+
+		if (!d || d > 3 || l[d] != '.' || l[d + 1] != ' ')
+			continue;
+		snprintf(num, sizeof(num), "%.*s", (int)d, l);
+		heading = xasprintf("%.*s", (int)strcspn(l + d + 2, "\r\n"), l + d + 2);
+		key = xasprintf("%s | %s |", num, heading);
+		for (const char *m = map; (m = strstr(m, key)); m++)
+			if (m == map || m[-1] == '\n')
+				found = 1;
+		if (!found)
+			fprintf(stderr, "  seed section %s %s has no row in %s\n", num, heading, SEED_MAP);
+		CHECK(found);
+		sections++;
+		free(heading);
+		free(key);
+	}
+	CHECK_EQ(sections, 11);
+	/* every row: its seed heading is the seed's, its phrase in its section */
+	for (const char *l = map; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		char *num, *heading, *title, *phrase, *in_seed, *sec, *fs = NULL, *fp = NULL;
+
+		if (*l == '#' || *l == '\n')
+			continue;
+		num = field(l, 0);
+		heading = field(l, 1);
+		title = field(l, 2);
+		phrase = field(l, 3);
+		CHECK(num && heading && title && phrase);
+		if (!num || !heading || !title || !phrase)
+			goto next;
+		in_seed = xasprintf("\n%s. %s\n", num, heading);
+		if (!strstr(seed, in_seed))
+			fprintf(stderr, "  %s: no section \"%s. %s\" in the seed\n", SEED_MAP, num, heading);
+		CHECK(strstr(seed, in_seed));
+		free(in_seed);
+		sec = notice_section(n, title);
+		if (!sec)
+			fprintf(stderr, "  seed section %s: the notice has no section \"%s\"\n", num, title);
+		CHECK(sec != NULL);
+		if (sec) {
+			fs = fold(sec);
+			fp = fold(phrase);
+			if (!strstr(fs, fp))
+				fprintf(stderr, "  seed section %s: no \"%s\" in the notice's section \"%s\"\n", num,
+					phrase, title);
+			CHECK(strstr(fs, fp));
+		}
+		rows++;
+		free(sec);
+		free(fs);
+		free(fp);
+next:
+		free(num);
+		free(heading);
+		free(title);
+		free(phrase);
+	}
+	CHECK(rows >= 11);
+out:
+	free(n);
+	free(seed);
+	free(map);
+	policy_free(p);
+}
+
 TEST(test_notice_of_a_policy_without_languages_is_the_same_byte_for_byte)
 {
 	struct policy *p = NULL;
@@ -214,6 +367,104 @@ TEST(test_notice_of_a_policy_without_languages_is_the_same_byte_for_byte)
 	policy_free(p);
 }
 
+TEST(test_notice_is_written_in_each_language_of_the_policy)
+{
+	struct policy *p = NULL;
+	char *fi = NULL, *en = NULL, *first = NULL;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	fi = notice_render_in(p, "fi");
+	en = notice_render_in(p, "en");
+	first = notice_render(p);
+	CHECK(fi && en && first);
+	if (!fi || !en || !first)
+		goto out;
+	CHECK(!strcmp(first, fi));
+	CHECK(notice_render_in(p, "sv") == NULL);
+	CHECK(notice_render_in(p, NULL) == NULL);
+	CHECK(!strncmp(fi, "TIETOSUOJASELOSTE\n", 18));
+	CHECK(!strncmp(en, "REGISTER NOTICE\n", 16));
+	CHECK(strstr(fi, "Rekisteröidyn oikeudet\n----------------------\n"));
+	CHECK(strstr(fi, "    Tarkoitus:    Asiakaspalvelun laadun varmistaminen"));
+	CHECK(strstr(fi, "Säilytetään:  12 kuukautta tallennuksesta; enintään 24 kuukautta"));
+	CHECK(strstr(fi, "rekisterinpitäjän oikeutettu etu (tietosuoja-asetuksen 6 artiklan 1 kohdan f alakohta)"));
+	CHECK(!strstr(fi, "Your rights") && !strstr(fi, "Legal basis"));
+	CHECK(strstr(en, "    Purpose:      Assuring and developing the quality of customer service\n"));
+	CHECK(strstr(en, "Register:           Tamro's register of recorded calls and meetings"));
+	CHECK(!strstr(en, "Tarkastusoikeus") && !strstr(en, "Asiakaspalvelun laadun"));
+out:
+	free(fi);
+	free(en);
+	free(first);
+	policy_free(p);
+}
+
+TEST(test_notice_says_what_the_seed_says_of_requests_access_and_transfers)
+{
+	struct policy *p = NULL;
+	char *n = NULL, *f = NULL;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (p)
+		n = notice_render_in(p, "en");
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	f = fold(n);
+	CHECK(strstr(f, "contact Tamro by e-mail at asiakaspalvelu@tamro.com, in person at a Tamro office, "
+			"or by post to Tamro Oyj / Tietosuojavastaava (privacy officer)"));
+	CHECK(strstr(f, "Exercising the right of access is, as a rule, free of charge."));
+	CHECK(strstr(f, "Access may be refused on grounds laid down by law."));
+	CHECK(!strstr(f, "Exercising your rights is free of charge"));
+	CHECK(strstr(n, "- Access (Art. 15): to know whether recordings of you are kept and to get\n"
+			"  a copy of them.\n"));
+	CHECK(strstr(f, "The data is not regularly transferred outside the EU or the EEA."));
+	CHECK(strstr(f, "by the European Commission's standard contractual clauses"));
+	CHECK(!strstr(f, "Privacy Shield"));
+	CHECK(strstr(f, "The data is obtained from the customer or the participant in the call themselves"));
+	CHECK(strstr(f, "Recorded: only those Skype calls and meetings whose invitation says they are recorded"));
+	CHECK(strstr(f, "Tamro keeps the data only as long as is necessary to fulfil the purpose for which it "
+			"was collected. The periods given above for each purpose are the controller's own choice"));
+out:
+	free(f);
+	free(n);
+	policy_free(p);
+}
+
+TEST(test_notice_lists_recipients_grouped_by_kind)
+{
+	struct policy *p = NULL;
+	char *n = NULL;
+	const char *t1, *r1, *r2, *t2, *r3, *t3, *r4;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (p)
+		n = notice_render_in(p, "fi");
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	t1 = strstr(n, "\nVastaanottajat:\n");
+	r1 = strstr(n, "(tamro-group)\n");
+	r2 = strstr(n, "(it-provider)\n");
+	t2 = strstr(n, "\nViranomaiset (lakiin perustuvat luovutukset):\n");
+	r3 = strstr(n, "(authorities)\n");
+	t3 = strstr(n, "\nRekisterinpitäjän muut rekisterit:\n");
+	r4 = strstr(n, "(tamro-registers)\n");
+	CHECK(t1 && r1 && r2 && t2 && r3 && t3 && r4);
+	CHECK(t1 < r1 && r1 < r2 && r2 < t2 && t2 < r3 && r3 < t3 && t3 < r4);
+	free(n);
+	n = notice_render_in(p, "en");
+	CHECK(n && strstr(n, "\nAuthorities (disclosures required by law):\n\n"
+			     "Authorities to which the law requires disclosing the data (authorities)\n"
+			     "    Within the EU/EEA.\n"));
+	CHECK(n && strstr(n, "\nOther registers of the controller:\n"));
+out:
+	free(n);
+	policy_free(p);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -227,7 +478,11 @@ int main(void)
 	RUN(test_notice_names_the_allowed_bases_and_their_rights);
 	RUN(test_notice_gives_retention_in_words_with_its_maximum);
 	RUN(test_notice_lists_levels_lowest_first_with_what_each_sees);
+	RUN(test_notice_has_a_counterpart_for_every_section_of_the_seed);
 	RUN(test_notice_of_a_policy_without_languages_is_the_same_byte_for_byte);
+	RUN(test_notice_is_written_in_each_language_of_the_policy);
+	RUN(test_notice_says_what_the_seed_says_of_requests_access_and_transfers);
+	RUN(test_notice_lists_recipients_grouped_by_kind);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }

@@ -948,6 +948,29 @@ TEST(test_recipient_kinds_default_to_recipient_and_are_checked)
 	free(path);
 }
 
+TEST(test_example_policy_is_finnish_first_with_english_texts_and_no_warnings)
+{
+	struct policy *p = NULL;
+	int en;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	CHECK_EQ(p->n_langs, 2);
+	CHECK_STR(p->langs[0], "fi");
+	en = policy_lang_index(p, "en");
+	CHECK(p->warnings == NULL);
+	if (p->warnings)
+		fputs(p->warnings, stderr);
+	for (size_t i = 0; i < p->n_purposes; i++)
+		CHECK(p->purposes[i].description_t.in[en] != NULL);
+	CHECK(policy_text(p, &p->requests_how, 0) && strstr(policy_text(p, &p->requests_how, 0), "postitse"));
+	CHECK(policy_text(p, &p->transfers, en) != NULL);
+	CHECK_EQ(p->recipients[policy_recipient_index(p, "authorities")].kind, POLICY_RECIPIENT_AUTHORITY);
+	CHECK_EQ(p->recipients[policy_recipient_index(p, "tamro-registers")].kind, POLICY_RECIPIENT_INTERNAL);
+	policy_free(p);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -999,6 +1022,7 @@ int main(void)
 	RUN(test_bad_and_unknown_language_tags_are_errors_at_their_lines);
 	RUN(test_a_text_missing_in_a_language_is_a_warning_by_line);
 	RUN(test_recipient_kinds_default_to_recipient_and_are_checked);
+	RUN(test_example_policy_is_finnish_first_with_english_texts_and_no_warnings);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();

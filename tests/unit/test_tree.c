@@ -1,4 +1,5 @@
-/* Unit tests of fs/tree: only the root and README.txt are shared by every
+/* Unit tests of fs/tree: only the root and the notices (README.txt in the
+ * policy's first language, README.en.txt in its second) are shared by every
  * view, a restricted recording is seen by the rights level alone, tree_diff
  * invalidates exactly the names each view saw go away (a stale dentry would
  * keep serving an erased or restricted file), and tree_next_like walks the
@@ -142,7 +143,7 @@ static int touched(const struct calls *c, const struct tnode *n)
 
 TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view)
 {
-	const struct tnode *root = t0->root, *readme, *n;
+	const struct tnode *root = t0->root, *readme, *readme_en, *n;
 	const char *tops[] = { "by-date", "by-source", "by-subject" };
 	size_t i, n_nodes = 0, n_shared = 0, big_ino = 0, bad_shared = 0, bad_view = 0, not_found = 0;
 	unsigned v, w;
@@ -152,6 +153,12 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
 	readme = tree_child(root, "README.txt");
 	CHECK(readme && readme->shared);
 	CHECK(readme && readme->size == README_SIZE);
+	CHECK(readme && readme->lang == 0);
+	readme_en = tree_child(root, "README.en.txt");
+	CHECK(readme_en && readme_en->shared && readme_en->type == TN_README);
+	CHECK(readme_en && readme_en->size == README_SIZE + 1);
+	CHECK(readme_en && readme_en->lang == 1);
+	CHECK(tree_child(root, "README.fi.txt") == NULL);
 	for (i = 0; i < 3; i++) {
 		n = tree_child(root, tops[i]);
 		CHECK(n && !n->shared);
@@ -166,7 +173,7 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
 				not_found++;
 			if (n->shared) {
 				n_shared++;
-				if (n != root && n != readme)
+				if (n != root && n != readme && n != readme_en)
 					bad_shared++;
 				for (v = 0; v <= t0->n_levels; v++)
 					if (tree_nodeid(n, v) != n->ino)
@@ -186,7 +193,7 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
 	CHECK_EQ(n_nodes, t0->n_nodes);
 	/* 5 recordings x 3 files x 3 folders, and the folders above them. */
 	CHECK(n_nodes > 45);
-	CHECK_EQ(n_shared, 2);
+	CHECK_EQ(n_shared, 3);
 	CHECK_EQ(bad_shared, 0);
 	CHECK_EQ(big_ino, 0);
 	CHECK_EQ(not_found, 0);
