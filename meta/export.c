@@ -528,10 +528,12 @@ static int add_accesses(struct exp *e, json_t *index)
 	return rc;
 }
 
-/* The log entries of a finished export, in one transaction. */
-static int log_export(struct exp *e, const struct audit_actor *a, const char *recipient, const char *ref)
+/* The log entries of a finished export, in one transaction.  basis is
+ * policy_transfer_basis's words for a recipient ("" for the subject). */
+static int log_export(struct exp *e, const struct audit_actor *a, const char *recipient, const char *ref,
+		      const char *basis)
 {
-	char why[192];
+	char why[384];
 	int rc = catalog_begin(e->r->cat);
 
 	for (size_t i = 0; rc == 0 && i < e->done.n; i++) {
@@ -539,8 +541,8 @@ static int log_export(struct exp *e, const struct audit_actor *a, const char *re
 
 		for (size_t k = 0; k < e->unlocked.n; k++)
 			unlocked |= !strcmp(e->unlocked.id[k], e->done.id[i]);
-		snprintf(why, sizeof(why), "recipient=%s subject=%s%s%s", recipient, e->handle, ref,
-			 unlocked ? " protected=yes" : "");
+		snprintf(why, sizeof(why), "recipient=%s subject=%s%s%s%s", recipient, e->handle, ref,
+			 unlocked ? " protected=yes" : "", basis);
 		rc = audit_log(e->r->cat, a, "export", e->done.id[i], "ok", why);
 	}
 	snprintf(why, sizeof(why), "recipient=%s%s recordings=%zu withheld=%zu", recipient, ref, e->res.recordings,
@@ -549,6 +551,7 @@ static int log_export(struct exp *e, const struct audit_actor *a, const char *re
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), " portability=yes left_out=%zu", e->res.left_out);
 	if (e->res.unlocked)
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), " protected=%zu", e->res.unlocked);
+	snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s", basis);
 	if (rc == 0)
 		rc = audit_log(e->r->cat, a, "export", e->handle, "ok", why);
 	if (rc == 0)
@@ -575,7 +578,7 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	struct exp e = { .r = r, .kr = kr, .o = o, .handle = handle, .to_subject = !recipient };
 	struct idlist recs = { 0 };
 	json_t *index = NULL;
-	char card_id[RECFS_ID_HEX], ref[40] = "", now[21];
+	char card_id[RECFS_ID_HEX], ref[40] = "", now[21], basis[POLICY_BASIS_SAFEGUARD_MAX + 64] = "";
 	int64_t req;
 	int rc, any = 0, created = 0;
 
@@ -663,7 +666,9 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		goto out;
 	if ((rc = util_fsync_dir(e.dir)))
 		goto out;
-	rc = log_export(&e, a, rcp ? rcp->name : EXPORT_TO_SUBJECT, ref);
+	if (rcp)
+		policy_transfer_basis(rcp, basis, sizeof(basis));
+	rc = log_export(&e, a, rcp ? rcp->name : EXPORT_TO_SUBJECT, ref, basis);
 	if (rc) {
 		rc = meta_fail(rc, "cannot log the export; nothing was disclosed: %s", strerror(-rc));
 		goto out;

@@ -79,7 +79,10 @@ struct export_opts {
  * a seal on it.  Restricted recordings are withheld from a named recipient
  * (Art. 18(2)) and exported to the data subject only with the rights
  * level's key.  Logs "export" on the handle and on each recording, reason
- * "recipient=NAME" (and "request=N" when the subject has an open request).
+ * "recipient=NAME" (and "request=N" when the subject has an open request)
+ * and, for a named recipient, what the disclosure rested on then: its kind
+ * and transfer basis ("kind=authority transfer=EEA", or "transfer=outside-EEA
+ * safeguard=TEXT"; policy_transfer_basis).
  * On failure the partial folder is removed.  *out filled on success.
  */
 int export_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,

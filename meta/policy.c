@@ -650,6 +650,17 @@ int policy_recipient_index(const struct policy *p, const char *name)
 	return -1;
 }
 
+void policy_transfer_basis(const struct policy_recipient *r, char *buf, size_t size)
+{
+	const char *kind = policy_recipient_kinds[r->kind];
+
+	if (r->eea)
+		snprintf(buf, size, " kind=%s transfer=EEA", kind);
+	else
+		snprintf(buf, size, " kind=%s transfer=outside-EEA safeguard=%.*s", kind, POLICY_BASIS_SAFEGUARD_MAX,
+			 r->safeguard ? r->safeguard : "none");
+}
+
 int policy_lang_index(const struct policy *p, const char *lang)
 {
 	for (size_t i = 0; p && lang && i < p->n_langs; i++)

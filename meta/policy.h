@@ -183,6 +183,16 @@ const char *policy_text(const struct policy *p, const struct policy_text *t, int
  * language (also for lang NULL). */
 int policy_lang_index(const struct policy *p, const char *lang);
 
+/*
+ * What a disclosure to r rests on, for its audit entry, into buf (size
+ * bytes, truncated to fit): " kind=KIND transfer=EEA", or " kind=KIND
+ * transfer=outside-EEA safeguard=TEXT" with the safeguard the policy names
+ * (at most POLICY_BASIS_SAFEGUARD_MAX bytes of it).  Only the policy's
+ * words: nothing personal.
+ */
+#define POLICY_BASIS_SAFEGUARD_MAX 120
+void policy_transfer_basis(const struct policy_recipient *r, char *buf, size_t size);
+
 /* Lookups by name; -1 when absent. */
 int policy_level_index(const struct policy *p, const char *name);
 int policy_purpose_index(const struct policy *p, const char *name);

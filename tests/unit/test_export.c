@@ -279,6 +279,45 @@ TEST(test_export_portability_takes_consent_and_contract_and_says_what_it_left_ou
 	free(out);
 }
 
+TEST(test_export_logs_the_recipients_kind_and_transfer_basis_as_they_stood)
+{
+	struct export_result res = { 0 };
+	char *o = xasprintf("%s/out-basis", dir), *o2 = xasprintf("%s/out-basis2", dir);
+	int it = policy_recipient_index(reg->policy, "it-provider");
+	int auth = policy_recipient_index(reg->policy, "authorities");
+	char *safeguard;
+
+	CHECK(it >= 0 && auth >= 0);
+	if (it < 0 || auth < 0)
+		goto out;
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "authorities", &res), 0);
+	free(res.dir);
+	res.dir = NULL;
+	/* one entry on the handle, one on each recording exported */
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND outcome='ok' AND "
+			      "reason LIKE 'recipient=authorities %' AND reason LIKE '% kind=authority transfer=EEA'"),
+		 1 + (long long)res.recordings);
+	/* the basis as it stood: a later policy's safeguard does not rewrite it */
+	safeguard = reg->policy->recipients[it].safeguard;
+	reg->policy->recipients[it].safeguard = (char *)"Binding corporate rules";
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o2, "it-provider", &res), 0);
+	reg->policy->recipients[it].safeguard = safeguard;
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND reason LIKE "
+			      "'recipient=it-provider %kind=recipient transfer=outside-EEA safeguard=Binding corporate rules'"),
+		 1 + (long long)res.recordings);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND reason LIKE "
+			      "'recipient=it-provider %kind=recipient transfer=outside-EEA safeguard=EU SCCs 2021/914%'"),
+		 2);
+	/* the subject's own export names no recipient basis */
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND "
+			      "reason LIKE 'recipient=data-subject%' AND reason LIKE '%transfer=%'"),
+		 0);
+out:
+	free(res.dir);
+	free(o);
+	free(o2);
+}
+
 int main(void)
 {
 	static const char manifest[] =
@@ -319,6 +358,7 @@ int main(void)
 	RUN(test_export_withholds_restricted_recordings);
 	RUN(test_export_lists_disclosures_and_pseudonymised_accesses);
 	RUN(test_export_portability_takes_consent_and_contract_and_says_what_it_left_out);
+	RUN(test_export_logs_the_recipients_kind_and_transfer_basis_as_they_stood);
 	reg_close(reg);
 	keyring_free(secrets);
 	keyring_free(analysis_kr);
