@@ -65,6 +65,17 @@ static void check(const struct policy *p)
 	notice = notice_render(p);
 	FUZZ_ASSERT(notice != NULL);
 	free(notice);
+	/* the notice renders in every language the policy names, first first */
+	FUZZ_ASSERT(p->n_langs >= 1 && p->n_langs <= POLICY_MAX_LANGS);
+	for (size_t i = 0; i < p->n_langs; i++) {
+		FUZZ_ASSERT(policy_lang_index(p, p->langs[i]) == (int)i);
+		FUZZ_ASSERT(policy_text(p, &p->reg_name_t, (int)i) != NULL);
+		notice = notice_render_in(p, p->langs[i]);
+		FUZZ_ASSERT(notice != NULL);
+		free(notice);
+	}
+	for (size_t i = 0; i < p->n_recipients; i++)
+		FUZZ_ASSERT(p->recipients[i].kind < POLICY_RECIPIENT_NKINDS);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
