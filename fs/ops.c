@@ -47,6 +47,7 @@
 #include "prefetch.h"
 #include "recfs_i.h"
 #include "rights.h"
+#include "seal.h"
 #include "snapshot.h"
 #include "tree.h"
 
@@ -126,17 +127,45 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 }
 
 /*
- * Attributes are the same for every caller (gid: the lowest level that may
- * read; mode 0000 when restricted; a directory's nlink 1, "not counted", as
- * a count would tell of subdirectories others see).  The kernel caches them
- * per view (VIEW_TIMEOUT) and the poller invalidates every change.
+ * The write bit of n in view v: group write on a file the rights level may
+ * read (not restricted), in the rights level's view.  That level may
+ * change the file's attributes (setfattr: legal hold, restriction,
+ * retention), and Samba asks the mode bits before it passes an
+ * extended-attribute change on; recfs still refuses every write of
+ * content (EROFS) and chmod ignores the bit (op_setattr).
  */
-static void fill_attr(const struct tnode *n, struct stat *st)
+static mode_t view_write_bit(const struct recfs *fs, const struct tnode *n, unsigned v)
+{
+	if (n->type != TN_FILE && n->type != TN_WAV)
+		return 0;
+	if (!(n->mode & 0444) || v == 0 || (int)v - 1 != seal_level_for(fs->reg->policy, NULL, SEAL_RIGHTS))
+		return 0;
+	return tree_visible(n, (int)v - 1) ? S_IWGRP : 0;
+}
+
+/*
+ * The attributes of n as view v has them (v: the view of the node id the
+ * kernel holds, tree_nodeid_view).  A file's group is that of v's level
+ * when that level may read it (mode 0440, 0460 in the rights level's view
+ * (view_write_bit), 0000 when restricted), so that what the mode bits
+ * grant is what the view's caller may do: Samba builds its ACL from them
+ * before recfs is asked, and a group of another level would refuse the
+ * caller a file recfs gives it.  Only a caller of v's level reaches v's
+ * node ids (tree_resolve), so the group tells nobody of another level.
+ * Shared nodes (v 0) keep n->gid, the lowest level that may read.  A
+ * directory's nlink is 1, "not counted", as a count would tell of
+ * subdirectories others see.  The kernel caches attributes per view
+ * (VIEW_TIMEOUT) and the poller invalidates every change.
+ */
+static void fill_attr(const struct recfs *fs, const struct tnode *n, unsigned v, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_uid = 0;
 	st->st_gid = n->gid;
+	if (n->type != TN_DIR && v > 0 && v - 1 < POLICY_MAX_LEVELS && tree_visible(n, (int)v - 1) &&
+	    fs->level_gid[v - 1])
+		st->st_gid = fs->level_gid[v - 1];
 	st->st_size = (off_t)n->size;
 	st->st_blksize = 65536;
 	st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
@@ -145,7 +174,7 @@ static void fill_attr(const struct tnode *n, struct stat *st)
 		st->st_mode = S_IFDIR | n->mode;
 		st->st_nlink = 1;
 	} else {
-		st->st_mode = S_IFREG | n->mode;
+		st->st_mode = S_IFREG | n->mode | view_write_bit(fs, n, v);
 		st->st_nlink = 1;
 	}
 }
@@ -154,14 +183,15 @@ static void fill_attr(const struct tnode *n, struct stat *st)
  * The entry of a node as the caller's view has it: the view's own copies of
  * the three top folders are handed out on every walk through the root
  * (timeout 0), everything else may be cached (see the top of this file).
- * Attributes are caller-independent (fill_attr).
+ * Attributes are those of the view of the node id handed out (fill_attr).
  */
-static void fill_entry(const struct tnode *n, const struct caller *c, struct fuse_entry_param *e)
+static void fill_entry(const struct recfs *fs, const struct tnode *n, const struct caller *c,
+		       struct fuse_entry_param *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->ino = tree_nodeid(n, tree_view(c->level));
 	e->generation = 1;
-	fill_attr(n, &e->attr);
+	fill_attr(fs, n, tree_nodeid_view(e->ino), &e->attr);
 	e->attr_timeout = VIEW_TIMEOUT;
 	e->entry_timeout = n->parent == TREE_ROOT_INO && !n->shared ? 0 : VIEW_TIMEOUT;
 }
@@ -229,7 +259,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	n = tree_child(dir, name);
 	if (n && tree_visible(n, c.level)) {
-		fill_entry(n, &c, &e);
+		fill_entry(req_fs(req), n, &c, &e);
 		tree_unref(t);
 		fuse_reply_entry(req, &e);
 		return;
@@ -273,7 +303,7 @@ static void root_attr(struct recfs *fs, struct stat *st)
 {
 	struct tree *t = snapshot_tree(fs->snap);
 
-	fill_attr(t->root, st);
+	fill_attr(fs, t->root, 0, st);
 	tree_unref(t);
 	if (fs->level >= 0) {
 		st->st_mode = S_IFDIR | 0750;
@@ -304,14 +334,16 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, -rc);
 		return;
 	}
-	fill_attr(n, &st);
+	fill_attr(req_fs(req), n, tree_nodeid_view(ino), &st);
 	tree_unref(t);
 	fuse_reply_attr(req, &st, VIEW_TIMEOUT);
 }
 
 /*
  * chmod is restriction (all read bits off) and lifting (a read bit back);
- * w/x bits and chown are EPERM; truncate and utimes are EROFS.
+ * w/x bits and chown are EPERM, but for the write bit the view shows
+ * (view_write_bit), which chmod a-r or chmod 0460 carry along and which
+ * is ignored; truncate and utimes are EROFS.
  */
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi)
 {
@@ -344,7 +376,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		goto out;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE) {
-		mode = attr->st_mode & 07777;
+		mode = attr->st_mode & 07777 & ~view_write_bit(fs, n, tree_nodeid_view(ino));
 		if (!n->rec || (mode & ~(mode_t)0444)) {
 			rc = -EPERM;
 			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->row.id : NULL, NULL, rc);
@@ -374,7 +406,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	if (n == t->root)
 		root_attr(fs, &st);
 	else
-		fill_attr(n, &st);
+		fill_attr(fs, n, tree_nodeid_view(ino), &st);
 out:
 	tree_unref(t);
 	if (rc < 0)
@@ -432,17 +464,17 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	op_readonly(req);
 }
 
-/* The other names of n's recording in dir become ghosts of uid (ghost.h):
- * rm -r goes on to unlink them. */
-static void ghost_recording(struct ghosts *g, const struct tnode *dir, const struct tnode *n, uid_t uid)
+/* The other names of n's recording in dir (of view v) become ghosts of uid
+ * (ghost.h): rm -r goes on to unlink them. */
+static void ghost_recording(struct recfs *fs, const struct tnode *dir, unsigned v, const struct tnode *n, uid_t uid)
 {
 	struct stat st;
 	size_t i;
 
 	for (i = 0; i < dir->n_kids; i++)
 		if (dir->kids[i]->rec == n->rec && dir->kids[i] != n) {
-			fill_attr(dir->kids[i], &st);
-			ghosts_add(g, uid, &st);
+			fill_attr(fs, dir->kids[i], v, &st);
+			ghosts_add(fs->ghosts, uid, &st);
 		}
 }
 
@@ -502,8 +534,8 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		ghost_recording(fs->ghosts, dir, n, c.uid);
-	fill_attr(dir, &dir_st);
+		ghost_recording(fs, dir, tree_nodeid_view(parent), n, c.uid);
+	fill_attr(fs, dir, tree_nodeid_view(parent), &dir_st);
 	tree_unref(t);
 	t = NULL;
 	snapshot_refresh(fs->snap);
@@ -706,7 +738,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			ct = NULL;
 			goto out;
 		}
-		fill_attr(n, &st);
+		fill_attr(fs, n, tree_nodeid_view(ino), &st);
 		content_set_stat(ct, &st);
 		store_small(fs, ino, n, ct);
 		/* Revoked while its pages went into the cache: the
@@ -933,7 +965,7 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 				break;
 			k = d->n->kids[i];
 			name = k->name;
-			fill_entry(k, &c, &e);
+			fill_entry(req_fs(req), k, &c, &e);
 			if (!fresh || !e.entry_timeout)
 				e.ino = 0;	/* the name and type only */
 		}

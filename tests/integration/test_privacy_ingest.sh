@@ -110,7 +110,9 @@ assert_eq "training's by-subject folder holds the audio and WAV only" \
 assert_eq "analysis reads the meeting's chat" "$CHAT_TEXT" "$(as_user "$analyst" cat "$meet.chat.txt" 2>&1)"
 assert_eq "analysis reads the meeting's slides" "$PDF_TEXT" "$(as_user "$analyst" cat "$meet.1.pdf" 2>&1)"
 assert_eq "the chat's group is analysis's" "recfs-analysis" "$(as_user "$analyst" stat -c %G "$meet.chat.txt")"
-assert_eq "the audio's group is training's" "recfs-training" "$(as_user "$analyst" stat -c %G "$meet.opus")"
+# A file's group is that of the viewer's level when it may read it (issue 13).
+assert_eq "the audio's group is training's to training" "recfs-training" "$(as_user "$trainer" stat -c %G "$meet.opus")"
+assert_eq "and analysis's to analysis" "recfs-analysis" "$(as_user "$analyst" stat -c %G "$meet.opus")"
 
 # The shipped policy's notice is Finnish first; these phrases are its English one.
 notice=$(cat "$MNT/README.en.txt")

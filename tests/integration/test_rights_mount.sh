@@ -104,6 +104,15 @@ assert_contains "the reason is shown" "$(as_user "$dpo" getfattr --absolute-name
 	"reason=accuracy contested"
 assert_ok "privacy: setfattr -x lifts it" as_user "$dpo" setfattr -x user.gdpr.restricted "$f3"
 assert_eq "the lifted file is 0440 again" "440" "$(as_user "$trainer" stat -c %a "$f3")"
+# Each level sees its own group; the rights level also group write, as it
+# may change the file's GDPR attributes (what Samba asks the mode bits).
+assert_eq "to training: 0440, training's group" "440 recfs-training" "$(as_user "$trainer" stat -c '%a %G' "$f3")"
+assert_eq "to analysis: 0440, analysis's group" "440 recfs-analysis" "$(as_user "$analyst" stat -c '%a %G' "$f3")"
+assert_eq "to privacy: 0460, privacy's group" "460 recfs-privacy" "$(as_user "$dpo" stat -c '%a %G' "$f3")"
+assert_ok "privacy: chmod a-r restricts (the write bit it carries is ignored)" as_user "$dpo" chmod a-r "$f3"
+assert_eq "restricted: 0000 to privacy too" "0" "$(as_user "$dpo" stat -c %a "$f3")"
+assert_ok "privacy: chmod +r lifts" as_user "$dpo" chmod +r "$f3"
+assert_fails_with "chmod g+w stays EPERM for analysis" "Operation not permitted" as_user "$analyst" chmod g+w "$f3"
 assert_match "restriction and lifting are logged" "$(log_has "$rid3")" "restrict.*ok"
 assert_match "lifting is logged" "$(log_has "$rid3")" "lift-restriction.*ok"
 
