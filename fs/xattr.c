@@ -13,6 +13,17 @@
  * sealed attributes are logged once per caller, object and ten minutes
  * (quiet.h); refused changes are logged every time.
  *
+ * A file server that re-serves the mount (Samba's smbd, file_servers)
+ * reads every attribute of every file it lists, to tell its client their
+ * size: with `ea support = yes` that decrypted each listed recording's
+ * details and logged a read nobody made.  Such a process reads sealed
+ * attributes (details, card, the reasons of a hold or restriction) as ""
+ * (Samba then leaves them out) and nothing is decrypted or logged for it:
+ * over SMB the sealed details stay on the register host, and the rest
+ * (the GDPR fields, and the rights setting them exercises) works as
+ * locally.  Only the process name decides, and a process that takes that
+ * name only gets less.
+ *
  * The reasons of a restriction and of a legal hold are sealed records for
  * the rights level (rights.h): the rights level reads them in
  * user.gdpr.restricted ("yes since=DATE reason=TEXT") and
@@ -43,6 +54,9 @@
 #include "tree.h"
 
 #define XA_MAX 32
+
+/* Names (comm) of processes that serve the mount to other machines. */
+static const char *const file_servers[] = { "smbd", NULL };
 
 struct xattr_list {
 	const char *name[XA_MAX];
@@ -206,6 +220,19 @@ static char *json_lines(json_t *arr)
 	return out;
 }
 
+/* 1 when the caller's process is a file server (file_servers). */
+static int is_file_server(struct recfs *fs, struct caller *c)
+{
+	struct audit_actor a;
+	size_t i;
+
+	caller_actor(c, fs->reg->policy, &a);	/* reads the process name once per request */
+	for (i = 0; file_servers[i]; i++)
+		if (!strcmp(c->comm, file_servers[i]))
+			return 1;
+	return 0;
+}
+
 /* Decrypt a sealed record as the caller's level and parse it. */
 static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id, json_t **out)
 {
@@ -263,7 +290,9 @@ static int log_read(void *ctx, uint64_t *ticket, uint32_t names, int amend)
  * logged.  only names one of them (getxattr): the record is decrypted with
  * the caller's key and that attribute's value added ("" when the record has
  * none, so that what listxattr listed always reads), and the read logged
- * once per caller, object and window (quiet.h).  Other names: nothing.
+ * once per caller, object and window (quiet.h); for a file server, ""
+ * with nothing decrypted or logged (the top of this file).  Other names:
+ * nothing.  record_id is not used for a file server.
  */
 static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id, const char *action,
 		      const char *object, const char *const *names, const char *only, struct xattr_list *l)
@@ -283,6 +312,10 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 	}
 	if ((i = sealed_index(names, only)) < 0)
 		return 0;
+	if (is_file_server(fs, c)) {
+		xl_add(l, names[i], xstrdup(""));
+		return 0;
+	}
 	rc = read_sealed(fs, c, record_id, &j);
 	if (rc < 0)
 		return rc;
@@ -321,6 +354,8 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, cons
 		return 0;
 	if (only && sealed_index(card_names, only) < 0)
 		return 0;	/* not a card attribute: no catalog look-up */
+	if (only && is_file_server(fs, c))
+		return add_sealed(fs, c, "", "card", handle, card_names, only, l);	/* "", no look-up */
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_subject(fs->reg->cat, handle, card));
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
@@ -333,7 +368,8 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, cons
  * since=DATE" ("yes" when the date is not known), and for the rights level
  * asking for this very attribute (only) the reason opened with its key:
  * " reason=TEXT" after that, or for a hold the reason alone.  A reason that
- * does not open (the mount lacks the rights key) leaves it out.
+ * does not open (the mount lacks the rights key) leaves it out, and so
+ * does a file server's read (the top of this file).
  */
 static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_recording *r, int bit,
 			  const char *ref, int64_t since, const char *only)
@@ -346,7 +382,7 @@ static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_r
 	if (since)
 		util_format_date(since, day);
 	if (!only || strcmp(only, name) || c->level < seal_level_for(fs->reg->policy, NULL, SEAL_RIGHTS) ||
-	    !ref || !util_is_id(ref) || dek_read_record(fs, c, ref, &text, &len) < 0)
+	    !ref || !util_is_id(ref) || is_file_server(fs, c) || dek_read_record(fs, c, ref, &text, &len) < 0)
 		return since ? xasprintf("yes since=%s", day) : xstrdup("yes");
 	if (bit == REASON_HOLD)
 		v = xstrdup(text);

@@ -239,8 +239,10 @@ CONF
 	for _ in $(seq 1 50); do smb ls >/dev/null 2>&1 && break; sleep 0.1; done
 	[ -f "$sd/pid/smbd.pid" ] && T_DAEMONS+=("$(cat "$sd/pid/smbd.pid")")
 	n=$(entries_of smb 'recurse; ls')
-	echo "   smbclient recursive listing through Samba: $n entries (before this change: 384)"
-	assert_eq "a Samba listing with EAs on: one entry per recording" "$recs" "$n"
+	echo "   smbclient recursive listing through Samba: $n entries (before this change: 384; one per recording, $recs, before issue 13)"
+	# smbd reads sealed attributes as "" and nothing is decrypted or
+	# logged for it (issue 13, xattr.c).
+	assert_eq "a Samba listing with EAs on: no entry (a file server reads no sealed details)" 0 "$n"
 	assert_eq "a second listing: none" 0 "$(entries_of smb 'recurse; ls')"
 	kill "$(cat "$sd/pid/smbd.pid")" 2>/dev/null
 else
