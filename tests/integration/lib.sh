@@ -392,11 +392,92 @@ unmount_recfs()
 	fi
 }
 
+# --- Samba -------------------------------------------------------------------
+
+SMBD=$(command -v smbd || echo /usr/sbin/smbd)
+SMBD_PID=
+
+# have_samba: 0 when smbd, smbpasswd and smbclient are installed.
+have_samba()
+{
+	[ -x "$SMBD" ] && command -v smbclient >/dev/null && command -v smbpasswd >/dev/null
+}
+
+# start_smbd MOUNTPOINT USER...: smbd with the shipped
+# packaging/examples/smb.conf as it is, its share's path set to MOUNTPOINT,
+# and after it the test's own loopback port ($SMB_PORT), folders (under
+# $T_TMP/samba: $SMB_CONF, log/smbd.log) and password database, in which
+# each USER has the password $SMB_PW.  The test stops when smbd does not
+# listen; stop_smbd (also run at exit) stops it.
+start_smbd()
+{
+	local mnt=$1 s=$T_TMP/samba u
+	shift
+	SMB_PORT=${RECFS_TEST_SMB_PORT:-$((4450 + $$ % 500))}
+	SMB_PW=Rt-$$-pw
+	SMB_CONF=$s/smb.conf
+	mkdir -p "$s/private" "$s/lock" "$s/state" "$s/cache" "$s/pid" "$s/log" "$s/ncalrpc"
+	sed "s|^\([[:space:]]*path = \)/mnt/recfs$|\1$mnt|" "$T_ROOT/packaging/examples/smb.conf" >"$SMB_CONF"
+	grep -q "path = $mnt\$" "$SMB_CONF" || t_abort "smb.conf" "the example's share path was not found"
+	cat >>"$SMB_CONF" <<CONF
+
+# --- the test's own settings ---
+[global]
+	smb ports = $SMB_PORT
+	interfaces = 127.0.0.1
+	bind interfaces only = yes
+	private dir = $s/private
+	lock directory = $s/lock
+	state directory = $s/state
+	cache directory = $s/cache
+	pid directory = $s/pid
+	ncalrpc dir = $s/ncalrpc
+	log file = $s/log/smbd.log
+	log level = 1
+	passdb backend = tdbsam:$s/private/passdb.tdb
+	full_audit:syslog = false
+CONF
+	for u in "$@"; do
+		printf '%s\n%s\n' "$SMB_PW" "$SMB_PW" | smbpasswd -c "$SMB_CONF" -a -s "$u" >/dev/null 2>&1 ||
+			t_abort "smbpasswd" "cannot add $u"
+	done
+	# A session of its own: smbd signals its whole process group when
+	# it stops.
+	setsid "$SMBD" --foreground --no-process-group -s "$SMB_CONF" </dev/null >"$s/smbd.out" 2>&1 &
+	SMBD_PID=$!
+	T_DAEMONS+=("$SMBD_PID")
+	for _ in $(seq 1 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$SMB_PORT") 2>/dev/null && return 0
+		kill -0 "$SMBD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	t_abort "smbd" "not listening on $SMB_PORT: $(tail -n 5 "$s/smbd.out" "$s/log/smbd.log" 2>/dev/null)"
+}
+
+# stop_smbd: stop the smbd of start_smbd, before the mount goes (its
+# sessions sit in the mount).
+stop_smbd()
+{
+	[ -n "${SMBD_PID:-}" ] || return 0
+	kill "$SMBD_PID" 2>/dev/null
+	wait "$SMBD_PID" 2>/dev/null
+	SMBD_PID=
+}
+
+# smb USER COMMANDS: smbclient as USER on the share of start_smbd, SMB3,
+# encrypted; its output (stdout and stderr).
+smb()
+{
+	smbclient "//127.0.0.1/register" -p "$SMB_PORT" -U "$1%$SMB_PW" -m SMB3 --client-protection=encrypt \
+		-s /dev/null -c "$2" 2>&1
+}
+
 # --- cleanup ---------------------------------------------------------------
 
 t_cleanup()
 {
 	local m p u g
+	stop_smbd
 	for m in "${T_MOUNTS[@]}"; do
 		mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
 	done
