@@ -175,7 +175,7 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MOUNTHELPERDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 0755 $(B)/recfs $(DESTDIR)$(BINDIR)/recfs
 	install -m 0755 $(B)/recctl $(DESTDIR)$(BINDIR)/recctl
 	sed 's#@RECFS@#$(BINDIR)/recfs#' packaging/mount.fuse.recfs.in >$(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.recfs
@@ -184,8 +184,10 @@ install: all
 	ln -sf recfs.8 $(DESTDIR)$(MANDIR)/man8/mount.fuse.recfs.8
 	install -m 0644 packaging/man/recctl.1 $(DESTDIR)$(MANDIR)/man1/recctl.1
 	install -m 0644 packaging/man/recfs-policy.5 packaging/man/recfs-manifest.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 packaging/man/recfs-smb.7 $(DESTDIR)$(MANDIR)/man7/recfs-smb.7
 	install -m 0644 packaging/completion/recctl $(DESTDIR)$(COMPLETIONDIR)/recctl
 	install -m 0644 packaging/examples/tamro.conf $(DESTDIR)$(DOCDIR)/examples/tamro.conf
+	install -m 0644 packaging/examples/smb.conf $(DESTDIR)$(DOCDIR)/examples/smb.conf
 	install -m 0644 packaging/systemd/*.service packaging/systemd/*.timer $(DESTDIR)$(UNITDIR)/
 
 clean:

@@ -93,11 +93,11 @@ else
 	t_done
 	exit 1
 fi
-for f in /usr/bin/recfs /usr/bin/recctl /sbin/mount.fuse.recfs /usr/share/doc/recfs/examples/tamro.conf \
+for f in /usr/bin/recfs /usr/bin/recctl /sbin/mount.fuse.recfs /usr/share/doc/recfs/examples/tamro.conf /usr/share/doc/recfs/examples/smb.conf \
 	/usr/share/bash-completion/completions/recctl /lib/systemd/system/recfs-retention@.timer; do
 	assert_file "the package installs $f" "$f"
 done
-for page in recfs.8 recctl.1 recfs-policy.5 recfs-manifest.5 mount.fuse.recfs.8; do
+for page in recfs.8 recctl.1 recfs-policy.5 recfs-manifest.5 recfs-smb.7 mount.fuse.recfs.8; do
 	assert_ok "man finds the installed page ${page%.*}(${page##*.})" man -w "${page##*.}" "${page%.*}"
 done
 units=$(ls /lib/systemd/system/recfs*)

@@ -31,6 +31,12 @@ for ref in $(cat "$ROOT"/packaging/man/*.[0-9] | grep -o '^\.BR rec\(fs\|ctl\)[a
 	else fail "referenced page $ref is shipped" "no packaging/man/$ref"; fi
 done
 
+# Every page is installed by make install (and so by the package).
+for page in "$ROOT"/packaging/man/*.[0-9]; do
+	if grep -q "packaging/man/[a-z. -]*${page##*/}" "$ROOT/Makefile"; then pass "make install installs ${page##*/}"
+	else fail "make install installs ${page##*/}" "not in the Makefile's install target"; fi
+done
+
 # --- systemd units -----------------------------------------------------------
 if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$TMP/units"
