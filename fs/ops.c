@@ -494,6 +494,22 @@ static void ghost_dir_if_gone(struct recfs *fs, fuse_ino_t dir, const struct cal
 	tree_unref(t);
 }
 
+/*
+ * The errno of an unlink or rmdir in a folder, node id dir, that the caller
+ * cannot resolve: ENOENT, but EACCES when the node id is of another view.
+ * Samba's vfs_acl_xattr retries a removal that recfs refused (EACCES,
+ * EPERM) as root, in the folder the user's own walk reached: root has no
+ * level, and "not found" would reach the client where the refusal should
+ * (recfs-smb(7)).  The refusal itself was logged under the user; root
+ * learns nothing from EACCES that the node id it holds does not tell.
+ */
+static int removal_errno(fuse_ino_t dir, const struct caller *c)
+{
+	unsigned v = tree_nodeid_view(dir);
+
+	return v != 0 && v != tree_view(c->level) ? -EACCES : -ENOENT;
+}
+
 /* rm of the audio or its WAV view erases the recording; of another
  * artifact, that artifact. */
 static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -509,8 +525,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
 	if (rc < 0) {
 		t = NULL;
-		if (ghost_in_ghost_dir(fs->ghosts, parent, name, c.uid, NULL, 1))
-			rc = 0;
+		rc = ghost_in_ghost_dir(fs->ghosts, parent, name, c.uid, NULL, 1) ? 0 : removal_errno(parent, &c);
 		goto out;
 	}
 	n = tree_child(dir, name);
@@ -564,6 +579,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
 	if (rc < 0) {
 		t = NULL;
+		rc = removal_errno(parent, &c);
 		goto out;
 	}
 	n = tree_child(dir, name);

@@ -156,6 +156,25 @@ assert_eq "the erasure is in the audit log under the rights level's user" 1 \
 	"$(q "SELECT count(*) FROM audit WHERE user = '$dpo' AND action = 'erase' AND object = '$rid' AND outcome = 'ok'")"
 assert_fails_with "the erased file is gone for the rights level locally" "No such file" as_user "$dpo" stat "$f"
 
+# --- a share with acl_xattr ------------------------------------------------
+# vfs_acl_xattr (common on domain members) retries an unlink that failed
+# with EACCES or EPERM as root, in the folder the user's walk reached:
+# still access denied, and the refusal logged under the user.
+printf '[aclx]\n\tpath = %s\n\tread only = no\n\tacl check permissions = no\n\tvfs objects = acl_xattr\n' \
+	"$MNT" >>"$SMB_CONF"
+f2=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort | sed -n 2p)
+win2=${f2#"$MNT"/}
+win2=${win2//\//\\}
+id8=${f2##*_}
+rid2=$(q "SELECT id FROM recording WHERE id LIKE '${id8%.opus}%'")
+x=$(smbclient //127.0.0.1/aclx -p "$SMB_PORT" -U "$trainer%$SMB_PW" -m SMB3 --client-protection=encrypt -s /dev/null \
+	-c "del \"$win2\"" 2>&1)
+assert_contains "with acl_xattr, training's del is still access denied" "$x" NT_STATUS_ACCESS_DENIED
+settle
+assert_eq "and logged as training's refused erasure" 1 \
+	"$(q "SELECT count(*) FROM audit WHERE user = '$trainer' AND action = 'erase' AND object = '$rid2' AND outcome = 'refused'")"
+assert_eq "the recording is still there" 1 "$(q "SELECT count(*) FROM recording WHERE id = '$rid2'")"
+
 # --- two users by turns on one smbd ----------------------------------------
 # Two sessions held open, fed through fifos, asked by turns for the same
 # folder; each answer is that user's local view of it.
