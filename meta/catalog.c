@@ -168,8 +168,25 @@ static const char schema_v7[] =
 	"  purpose TEXT NOT NULL, since INTEGER NOT NULL, lifted INTEGER NOT NULL DEFAULT 0);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS objection_standing ON objection(handle, purpose) WHERE lifted = 0;";
 
+/*
+ * v8: a rights request's lifecycle (request.h): its state (NULL in older
+ * rows, which request.c reads from closed and extended_reason), the
+ * channel it came by, the sealed record describing a requester not (yet)
+ * found in the register (handle '' until linked), the legal ground of a
+ * refusal, the closing note, and the day the month was counted from when
+ * that is not the day of receipt (0: received).
+ */
+static const char schema_v8[] =
+	"ALTER TABLE request ADD COLUMN state TEXT;"
+	"ALTER TABLE request ADD COLUMN channel TEXT;"
+	"ALTER TABLE request ADD COLUMN requester TEXT;"
+	"ALTER TABLE request ADD COLUMN ground TEXT;"
+	"ALTER TABLE request ADD COLUMN note TEXT;"
+	"ALTER TABLE request ADD COLUMN counted_from INTEGER NOT NULL DEFAULT 0;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
-static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7 };
+static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
+				      schema_v7, schema_v8 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -1044,6 +1061,7 @@ int catalog_orphan_records(struct catalog *c, struct idlist *out)
 	return catalog_walk(c,
 			    "SELECT id FROM record WHERE id NOT IN (SELECT details_id FROM recording)"
 			    " AND id NOT IN (SELECT card FROM subject)"
+			    " AND id NOT IN (SELECT requester FROM request WHERE requester IS NOT NULL)"
 			    " AND (owner IS NULL OR (owner NOT IN (SELECT handle FROM subject)"
 			    "                        AND owner NOT IN (SELECT id FROM recording)))"
 			    " ORDER BY id",

@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 7
+#define CATALOG_SCHEMA_VERSION 8
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 
 struct catalog;
@@ -237,7 +237,7 @@ int catalog_set_record_owner(struct catalog *c, const char *id, const char *owne
 int catalog_owned_records(struct catalog *c, const char *owner, struct idlist *out) MUST_CHECK;
 /*
  * Append to out the ids of the orphaned sealed records, by id: those no
- * recording or subject names and whose owner is unset or no longer exists
+ * recording, subject or request (requester) names and whose owner is unset or no longer exists
  * (left by an erasure of an older recfs, or a crash between writes that a
  * transaction did not cover).  What fsck reports.  Catalog errors.
  */
@@ -484,18 +484,26 @@ int catalog_audit_seal_seq(struct catalog *c, int64_t epoch, int64_t *seq) MUST_
 struct cat_request {
 	int64_t id;		/* its number, given by the table: 1, 2, ... */
 	char *type;
-	char *handle;
+	char *handle;		/* NULL while the requester is not linked to a subject */
 	int64_t received;
 	int64_t due;
-	char *verified_by;
+	char *verified_by;	/* NULL when not (yet) recorded */
 	char *extended_reason;	/* NULL when not extended */
 	int64_t closed;		/* 0 while open */
 	char *outcome;		/* NULL while open */
+	/* Schema 7; NULL (0) in older rows: */
+	char *state;		/* request.h's lifecycle word; NULL: read it from the above */
+	char *channel;		/* how it came: email, post, in-person, phone */
+	char *requester;	/* id of the sealed record describing the requester */
+	char *ground;		/* the legal ground of a refusal */
+	char *note;		/* what was done, in the officer's words */
+	int64_t counted_from;	/* the day the month runs from, when not received */
 };
 void cat_request_clear(struct cat_request *q);
 /*
- * Insert an open request; the strings are copied (NULL ones are refused by
- * the table: -EEXIST, a constraint).  *id is its number, set only on
+ * Insert an open request; the strings are copied (a NULL handle or
+ * verified_by is stored as '' and read back as NULL; a NULL type is
+ * refused by the table: -EEXIST, a constraint).  *id is its number, set only on
  * success.  Joins the open transaction, if any.  -EBUSY, -ENOSPC, -EROFS,
  * -ENOMEM or -EIO from sqlite; meta_errmsg() set on every error.
  */
@@ -512,15 +520,28 @@ int catalog_extend_request(struct catalog *c, int64_t id, int64_t due, const cha
  * -ENOENT when there is no such request; other errors as for
  * catalog_new_request. */
 int catalog_close_request(struct catalog *c, int64_t id, int64_t closed, const char *outcome) MUST_CHECK;
+/*
+ * Write every column of request q->id but id, type and received from q (the
+ * strings are copied; NULL ones are stored as NULL, handle and verified_by
+ * as '').  Joins the open transaction, if any.  -ENOENT when there is no
+ * such request; other errors as for catalog_new_request.
+ */
+int catalog_update_request(struct catalog *c, const struct cat_request *q) MUST_CHECK;
+/*
+ * Delete request id (the caller erases its requester record).  -ENOENT
+ * when there is no such request; other errors as for catalog_new_request.
+ */
+int catalog_delete_request(struct catalog *c, int64_t id) MUST_CHECK;
 /* Which rows catalog_each_request walks. */
 enum cat_request_filter {
 	CAT_REQUESTS_ALL,
 	CAT_REQUESTS_OPEN,
 	CAT_REQUESTS_OPEN_DUE_BEFORE,	/* open, and due before the `before` argument */
+	CAT_REQUESTS_CLOSED_BEFORE,	/* closed before the `before` argument */
 };
 /*
  * Call fn for each request matching filter (before is read only by
- * CAT_REQUESTS_OPEN_DUE_BEFORE), by number.  The struct and its strings are
+ * CAT_REQUESTS_OPEN_DUE_BEFORE and CAT_REQUESTS_CLOSED_BEFORE), by number.  The struct and its strings are
  * valid during the call only.  fn may query and write the catalog (the walk
  * has its own statement).  fn returning non-zero stops the walk and is
  * returned; otherwise 0, -EINVAL for an unknown filter, or -EBUSY, -ENOMEM

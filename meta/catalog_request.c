@@ -5,6 +5,9 @@
  * coalesce(closed, 0), so that an open request has closed == 0 in struct
  * cat_request.  The table numbers requests itself (id is the rowid).  What
  * the rows may hold, and when they may change, is request.c's to decide.
+ * handle and verified_by are NOT NULL in the table (schema 1), so "none"
+ * is stored as '' and read back as NULL: a request logged before its
+ * requester is found in the register, or before their identity is checked.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +15,9 @@
 
 #include "catalog_i.h"
 
-#define REQ_COLS "id, type, handle, received, due, verified_by, extended_reason, coalesce(closed, 0), outcome"
+#define REQ_COLS                                                                                           \
+	"id, type, nullif(handle, ''), received, due, nullif(verified_by, ''), extended_reason,"          \
+	" coalesce(closed, 0), outcome, state, channel, requester, ground, note, counted_from"
 
 void cat_request_clear(struct cat_request *q)
 {
@@ -23,6 +28,11 @@ void cat_request_clear(struct cat_request *q)
 	free(q->verified_by);
 	free(q->extended_reason);
 	free(q->outcome);
+	free(q->state);
+	free(q->channel);
+	free(q->requester);
+	free(q->ground);
+	free(q->note);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -39,6 +49,12 @@ static void req_from_row(sqlite3_stmt *st, struct cat_request *q)
 	q->extended_reason = catalog_col_dup(st, 6);
 	q->closed = sqlite3_column_int64(st, 7);
 	q->outcome = catalog_col_dup(st, 8);
+	q->state = catalog_col_dup(st, 9);
+	q->channel = catalog_col_dup(st, 10);
+	q->requester = catalog_col_dup(st, 11);
+	q->ground = catalog_col_dup(st, 12);
+	q->note = catalog_col_dup(st, 13);
+	q->counted_from = sqlite3_column_int64(st, 14);
 }
 
 int catalog_new_request(struct catalog *c, const char *type, const char *handle, int64_t received, int64_t due,
@@ -52,10 +68,10 @@ int catalog_new_request(struct catalog *c, const char *type, const char *handle,
 	if (!st)
 		return -EIO;
 	catalog_bind_text_or_null(st, 1, type);
-	catalog_bind_text_or_null(st, 2, handle);
+	sqlite3_bind_text(st, 2, handle ? handle : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, received);
 	sqlite3_bind_int64(st, 4, due);
-	catalog_bind_text_or_null(st, 5, verified_by);
+	sqlite3_bind_text(st, 5, verified_by ? verified_by : "", -1, SQLITE_STATIC);
 	rc = catalog_step_done(c, st, "insert request");
 	if (rc == 0)
 		*id = sqlite3_last_insert_rowid(c->db);
@@ -112,6 +128,50 @@ int catalog_close_request(struct catalog *c, int64_t id, int64_t closed, const c
 	return update_one(c, sql, id, closed, outcome, "close request");
 }
 
+int catalog_update_request(struct catalog *c, const struct cat_request *q)
+{
+	static const char sql[] = "UPDATE request SET handle=?2, due=?3, verified_by=?4, extended_reason=?5,"
+				  " closed=nullif(?6, 0), outcome=?7, state=?8, channel=?9, requester=?10,"
+				  " ground=?11, note=?12, counted_from=?13 WHERE id=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, q->id);
+	sqlite3_bind_text(st, 2, q->handle ? q->handle : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, q->due);
+	sqlite3_bind_text(st, 4, q->verified_by ? q->verified_by : "", -1, SQLITE_STATIC);
+	catalog_bind_text_or_null(st, 5, q->extended_reason);
+	sqlite3_bind_int64(st, 6, q->closed);
+	catalog_bind_text_or_null(st, 7, q->outcome);
+	catalog_bind_text_or_null(st, 8, q->state);
+	catalog_bind_text_or_null(st, 9, q->channel);
+	catalog_bind_text_or_null(st, 10, q->requester);
+	catalog_bind_text_or_null(st, 11, q->ground);
+	catalog_bind_text_or_null(st, 12, q->note);
+	sqlite3_bind_int64(st, 13, q->counted_from);
+	rc = catalog_step_done(c, st, "update request");
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return -ENOENT;
+	return rc;
+}
+
+int catalog_delete_request(struct catalog *c, int64_t id)
+{
+	static const char sql[] = "DELETE FROM request WHERE id=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	rc = catalog_step_done(c, st, "delete request");
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return -ENOENT;
+	return rc;
+}
+
 typedef int (*req_fn)(const struct cat_request *, void *);
 
 static int req_row(sqlite3_stmt *st, void *fn, void *ctx)
@@ -133,16 +193,18 @@ int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int6
 		[CAT_REQUESTS_OPEN] = "SELECT " REQ_COLS " FROM request WHERE closed IS NULL ORDER BY id",
 		[CAT_REQUESTS_OPEN_DUE_BEFORE] = "SELECT " REQ_COLS " FROM request"
 						 " WHERE closed IS NULL AND due < ?1 ORDER BY id",
+		[CAT_REQUESTS_CLOSED_BEFORE] = "SELECT " REQ_COLS " FROM request"
+					       " WHERE closed IS NOT NULL AND closed < ?1 ORDER BY id",
 	};
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((unsigned)filter > CAT_REQUESTS_OPEN_DUE_BEFORE)
+	if ((unsigned)filter > CAT_REQUESTS_CLOSED_BEFORE)
 		return -EINVAL;
 	rc = sqlite3_prepare_v2(c->db, sql[filter], -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return catalog_fail(c, rc, "list requests");
-	if (filter == CAT_REQUESTS_OPEN_DUE_BEFORE)
+	if (filter == CAT_REQUESTS_OPEN_DUE_BEFORE || filter == CAT_REQUESTS_CLOSED_BEFORE)
 		sqlite3_bind_int64(st, 1, before);
 	return catalog_walk_prepared(c, st, req_row, (void *)fn, ctx);
 }

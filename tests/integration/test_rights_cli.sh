@@ -172,7 +172,7 @@ assert_contains "two consent recordings erased" "$T_OUT" "erased 2"
 assert_contains "the contract one is kept" "$T_OUT" "1 on other bases kept"
 assert_eq "erasures name the request" "2" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND reason='withdraw-consent request=1'")"
-assert_ok "request close" rc request close 1 --outcome "consent recordings erased"
+assert_ok "request close" rc request close 1 --outcome granted --note "consent recordings erased"
 assert_ok "request list after closing" rc request list --json
 assert_eq "no open request" "0" "$(printf '%s' "$T_OUT" | jq length)"
 assert_ok "audit chain intact at the end" rc audit verify

@@ -537,6 +537,10 @@ TEST(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear)
 	CHECK_EQ(catalog_exec(c, "DROP INDEX recording_reasons; DROP INDEX subject_index_handle;"
 				 "ALTER TABLE recording DROP COLUMN hold_since;"
 				 "ALTER TABLE subject_index DROP COLUMN kind;"
+				 /* and nothing of a later schema */
+				 "ALTER TABLE request DROP COLUMN state; ALTER TABLE request DROP COLUMN channel;"
+				 "ALTER TABLE request DROP COLUMN requester; ALTER TABLE request DROP COLUMN ground;"
+				 "ALTER TABLE request DROP COLUMN note; ALTER TABLE request DROP COLUMN counted_from;"
 				 "UPDATE recording SET legal_hold = 'court case' WHERE id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';"
 				 "UPDATE recording SET restricted_since = 3000, restricted_reason = 'contested'"
 				 " WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';"

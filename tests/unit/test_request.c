@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "ingest.h"
 #include "request.h"
 #include "subject.h"
@@ -115,6 +116,161 @@ TEST(test_request_closes_once)
 	CHECK_EQ(audit_verify(reg->cat, NULL, util_now(), &(struct audit_report){ 0 }), 0);
 }
 
+static int64_t day(const char *iso)
+{
+	int64_t t = 0;
+
+	CHECK_EQ(util_parse_date(iso, &t), 0);
+	return t;
+}
+
+TEST(test_request_received_earlier_is_due_a_month_after_that_day_and_never_in_the_future)
+{
+	struct request_in in = { .type = "direct-marketing-ban", .handle = handle, .channel = "post" };
+	struct cat_request q;
+	int64_t id;
+
+	setenv("RECFS_NOW", "2026-03-20T12:00:00Z", 1);
+	in.received = day("2026-03-21");
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), -EINVAL);
+	in.channel = "pigeon";
+	in.received = day("2026-03-02");
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), -EINVAL);
+	in.channel = "post";
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), 0);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_EQ(q.received, day("2026-03-02"));
+	CHECK_EQ(q.due, day("2026-04-02"));
+	CHECK_STR(request_state_of(&q), REQUEST_RECEIVED);
+	CHECK_STR(q.channel, "post");
+	CHECK(q.verified_by == NULL);
+	cat_request_clear(&q);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='request-new' AND "
+			      "reason='request=3 type=direct-marketing-ban state=received due=2026-04-02'"), 1);
+}
+
+TEST(test_request_waiting_for_the_requester_restarts_the_month_when_the_answer_arrives)
+{
+	struct cat_request q;
+
+	CHECK_EQ(request_proceed(reg, &actor, 3, day("2026-03-10"), NULL), 0);	/* from received: due stays */
+	CHECK_EQ(request_get(reg, 3, &q), 0);
+	CHECK_EQ(q.due, day("2026-04-02"));
+	CHECK_STR(request_state_of(&q), REQUEST_IN_PROGRESS);
+	cat_request_clear(&q);
+	/* In progress, nothing is awaited any more. */
+	CHECK_EQ(request_await(reg, &actor, 3, REQUEST_AWAITING_IDENTITY), -EINVAL);
+	CHECK_EQ(request_await(reg, &actor, 3, "in-progress"), -EINVAL);
+	CHECK_EQ(request_proceed(reg, &actor, 3, 0, NULL), -EINVAL);
+	CHECK_EQ(request_await(reg, &actor, 99, REQUEST_AWAITING_IDENTITY), -ENOENT);
+}
+
+TEST(test_request_identity_then_clarification_then_progress)
+{
+	struct request_in in = { .type = "access", .handle = handle, .channel = "email" };
+	struct cat_request q;
+	int64_t id;
+
+	in.received = day("2026-03-01");
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), 0);
+	CHECK_EQ(request_await(reg, &actor, id, REQUEST_AWAITING_IDENTITY), 0);
+	CHECK_EQ(request_extend(reg, &actor, id, "complex"), -EINVAL);	/* waiting: nothing to extend */
+	/* Leaving awaiting-identity needs the check it waited for. */
+	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-03-10"), NULL), -EINVAL);
+	CHECK_EQ(request_await(reg, &actor, id, REQUEST_AWAITING_CLARIFICATION), 0);
+	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-02-27"), "passport"), -EINVAL);	/* before receipt */
+	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-03-21"), "passport"), -EINVAL);	/* future */
+	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-03-12"), "passport"), 0);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_EQ(q.counted_from, day("2026-03-12"));
+	CHECK_EQ(q.due, day("2026-04-12"));
+	CHECK_STR(q.verified_by, "passport");
+	cat_request_clear(&q);
+	CHECK_EQ(request_extend(reg, &actor, id, "many recordings"), 0);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_EQ(q.due, day("2026-06-12"));
+	CHECK_STR(request_state_of(&q), REQUEST_EXTENDED);
+	cat_request_clear(&q);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='request-state' AND "
+			      "reason='request=4 state=in-progress due=2026-04-12'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE reason LIKE '%passport%'"), 0);
+}
+
+TEST(test_request_refusal_needs_its_ground_and_no_data_needs_no_subject)
+{
+	struct cat_request q;
+
+	CHECK_EQ(request_finish(reg, &actor, 4, "refused", NULL, NULL), -EINVAL);
+	CHECK_EQ(request_finish(reg, &actor, 4, "granted", "Art. 12(5)", NULL), -EINVAL);
+	CHECK_EQ(request_finish(reg, &actor, 4, "answered", NULL, NULL), -EINVAL);
+	CHECK_EQ(request_finish(reg, &actor, 4, "no-data", NULL, NULL), -EINVAL);
+	CHECK_EQ(request_finish(reg, &actor, 4, "refused", "Art. 12(5): manifestly unfounded", "told by letter"), 0);
+	CHECK_EQ(request_finish(reg, &actor, 4, "granted", NULL, NULL), -EALREADY);
+	CHECK_EQ(request_get(reg, 4, &q), 0);
+	CHECK_STR(request_state_of(&q), REQUEST_CLOSED);
+	CHECK_STR(q.outcome, "refused");
+	CHECK_STR(q.ground, "Art. 12(5): manifestly unfounded");
+	CHECK_STR(q.note, "told by letter");
+	cat_request_clear(&q);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='request-close' AND "
+			      "reason='request=4 state=closed outcome=refused'"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE reason LIKE '%unfounded%'"), 0);
+}
+
+TEST(test_request_of_someone_not_in_the_register_is_sealed_then_linked)
+{
+	struct request_in in = { .type = "erasure", .requester = "Oona Outsider, oona@example.fi" };
+	struct cat_request q;
+	char *text = NULL;
+	int64_t id, id2;
+
+	CHECK_EQ(request_receive(reg, &actor, &(struct request_in){ .type = "erasure" }, &id), -EINVAL);
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request WHERE handle = '' AND requester IS NOT NULL"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='request-new' AND object IS NULL"), 1);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK(q.handle == NULL);
+	CHECK_EQ(request_read_requester(reg, NULL, &q, &text), -ENOKEY);
+	CHECK_EQ(request_read_requester(reg, secrets, &q, &text), 0);
+	CHECK_STR(text, "Oona Outsider, oona@example.fi");
+	crypto_memzero(text, strlen(text));
+	free(text);
+	cat_request_clear(&q);
+	CHECK_EQ(request_link(reg, &actor, id, "S-NOSUCH"), -ENOENT);
+	CHECK_EQ(request_link(reg, &actor, id, handle), 0);
+	CHECK_EQ(request_link(reg, &actor, id, handle), -EALREADY);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_STR(q.handle, handle);
+	cat_request_clear(&q);
+	/* One that stays unknown closes with no data. */
+	CHECK_EQ(request_receive(reg, &actor, &in, &id2), 0);
+	CHECK_EQ(request_finish(reg, &actor, id2, "no-data", NULL, "nothing found by phone or e-mail"), 0);
+	CHECK_EQ(request_link(reg, &actor, id2, handle), -EINVAL);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE reason LIKE '%Oona%' OR reason LIKE '%example.fi%'"),
+		 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request WHERE verified_by LIKE '%Oona%'"), 0);
+	CHECK_EQ(audit_verify(reg->cat, NULL, util_now(), &(struct audit_report){ 0 }), 0);
+}
+
+TEST(test_request_expire_drops_closed_requests_before_the_limit_with_their_requester)
+{
+	size_t n = 0;
+	int before = t_count(reg, "SELECT count(*) FROM request");
+
+	CHECK_EQ(request_expire(reg, util_now() + 1, 1, &n), 0);	/* dry run */
+	CHECK_EQ(n, 3);	/* #2, #4 and #6 are closed */
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request"), before);
+	CHECK_EQ(request_expire(reg, util_now() + 1, 0, &n), 0);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request"), before - 3);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request WHERE closed IS NOT NULL"), 0);
+	/* #6's requester record went with it, #5's stays. */
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record WHERE id IN (SELECT requester FROM request)"), 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM record r WHERE r.owner IS NULL AND r.id NOT IN "
+			      "(SELECT requester FROM request WHERE requester IS NOT NULL) AND r.id NOT IN "
+			      "(SELECT card FROM subject) AND r.id NOT IN (SELECT details_id FROM recording)"), 0);
+}
+
 int main(void)
 {
 	static const char manifest[] = "{\"recorded_at\": \"2026-01-02T10:00:00Z\", \"source\": \"customer-service\","
@@ -142,6 +298,12 @@ int main(void)
 	RUN(test_request_extends_once_by_two_months);
 	RUN(test_request_past_due_cannot_be_extended_and_is_overdue);
 	RUN(test_request_closes_once);
+	RUN(test_request_received_earlier_is_due_a_month_after_that_day_and_never_in_the_future);
+	RUN(test_request_waiting_for_the_requester_restarts_the_month_when_the_answer_arrives);
+	RUN(test_request_identity_then_clarification_then_progress);
+	RUN(test_request_refusal_needs_its_ground_and_no_data_needs_no_subject);
+	RUN(test_request_of_someone_not_in_the_register_is_sealed_then_linked);
+	RUN(test_request_expire_drops_closed_requests_before_the_limit_with_their_requester);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

@@ -1,10 +1,13 @@
 /*
  * cmd_request.c - `recctl request`: the privacy officer's book of rights
- * requests (Art. 12(3)): record one with its identity check, list the open
- * or overdue ones, extend a deadline once, close with the outcome.
+ * requests (Art. 12(3)): record one as received (possibly before the
+ * requester is found in the register), move it through its lifecycle
+ * (awaiting identity or clarification, in progress, extended once, closed
+ * with its outcome), link it to a subject, list and show them.
  *
- * The free texts go to the request table only (meta/request.c); the audit
- * log gets request numbers and handles.
+ * The free texts go to the request table only, the requester's description
+ * sealed (meta/request.c); the audit log gets request numbers, states and
+ * handles.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,34 +17,62 @@
 
 #include <jansson.h>
 
+#include "crypto.h"
 #include "jsonmem.h"
 #include "recctl.h"
 #include "request.h"
 
 const char usage_request[] =
-	"usage: recctl request new --type TYPE --subject HANDLE --verified-by TEXT [-R REGISTER]\n"
+	"usage: recctl request new --type TYPE [--subject HANDLE] [--requester TEXT] [--verified-by TEXT]\n"
+	"                          [--received YYYY-MM-DD] [--channel CHANNEL] [-R REGISTER]\n"
 	"       recctl request list [--overdue | --all] [--json] [-R REGISTER]\n"
+	"       recctl request show ID [--level-keyring FILE]... [--json] [-R REGISTER]\n"
+	"       recctl request await ID identity|clarification [-R REGISTER]\n"
+	"       recctl request proceed ID [--on YYYY-MM-DD] [--verified-by TEXT] [-R REGISTER]\n"
 	"       recctl request extend ID --reason TEXT [-R REGISTER]\n"
-	"       recctl request close ID --outcome TEXT [-R REGISTER]\n"
+	"       recctl request link ID HANDLE [-R REGISTER]\n"
+	"       recctl request close ID --outcome OUTCOME [--ground TEXT] [--note TEXT] [-R REGISTER]\n"
+
 	"\n"
-	"Rights requests of data subjects.  A request is due one month after it is\n"
-	"recorded; extend moves the date by two months, once, within that month.\n"
-	"TYPE is access, rectification, erasure, restriction, portability or\n"
-	"objection.  While a subject has an open request, rights actions on it\n"
-	"name the request in the audit log.\n"
+	"Rights requests of data subjects.  A request is due one month after it was\n"
+	"received; while the requester is asked to prove their identity (await ID\n"
+	"identity) or to specify the request in writing (await ID clarification),\n"
+	"the month is counted again from the day the answer arrives (proceed --on).\n"
+	"extend moves the due date by two months, once, within that month.  A\n"
+	"request may be logged before the requester is found in the register\n"
+	"(--requester without --subject) and linked to a subject later.\n"
+	"TYPE is access, rectification, erasure, restriction, objection,\n"
+	"portability, consent-withdrawal or direct-marketing-ban.  While a subject\n"
+	"has an open request, rights actions on it name the request in the audit\n"
+	"log.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --type TYPE         what was asked\n"
 	"  --subject HANDLE    the subject (find it with recctl subject find)\n"
+	"  --requester TEXT    who asked and how to reach them (sealed for the\n"
+	"                      rights level); needed without --subject\n"
 	"  --verified-by TEXT  how the requester's identity was checked\n"
+	"  --received DATE     the day the request was received (default: now;\n"
+	"                      not in the future)\n"
+	"  --channel CHANNEL   email, post, in-person or phone\n"
+	"  --on DATE           the day the awaited identity or clarification\n"
+	"                      arrived (default: today)\n"
 	"  --overdue           list open requests past their due date only\n"
 	"  --all               list closed requests too (default: open ones)\n"
 	"  --reason TEXT       why the deadline is extended (tell the subject too)\n"
-	"  --outcome TEXT      what was done\n"
-	"  --json              print the list as JSON\n";
+	"  --outcome OUTCOME   granted, partly-granted, refused or no-data (no-data:\n"
+	"                      a requester not found in the register)\n"
+	"  --ground TEXT       the legal ground of a refusal (required with refused)\n"
+	"  --note TEXT         what was done\n"
+	"  --level-keyring FILE  show: a keyring with the rights level's key, to\n"
+	"                      show the requester's description\n"
+	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
+	"  --json              print the list or the request as JSON\n";
 
 struct req_opts {
-	const char *type, *subject, *verified_by, *reason, *outcome;
+	const char *type, *subject, *requester, *verified_by, *reason, *outcome, *ground, *note;
+	const char *received, *channel, *on, *passfile;
+	struct strlist levels;
 	int overdue, all, as_json;
 };
 
@@ -50,9 +81,17 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 	static const struct option opts[] = {
 		{ "type", required_argument, NULL, 't' },
 		{ "subject", required_argument, NULL, 's' },
+		{ "requester", required_argument, NULL, 'q' },
 		{ "verified-by", required_argument, NULL, 'v' },
+		{ "received", required_argument, NULL, 'e' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "on", required_argument, NULL, 'n' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "outcome", required_argument, NULL, 'o' },
+		{ "ground", required_argument, NULL, 'g' },
+		{ "note", required_argument, NULL, 'N' },
+		{ "level-keyring", required_argument, NULL, 'L' },
+		{ "passfile", required_argument, NULL, 'P' },
 		{ "overdue", no_argument, NULL, 'd' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
@@ -65,9 +104,17 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		switch (c) {
 		case 't': o->type = optarg; break;
 		case 's': o->subject = optarg; break;
+		case 'q': o->requester = optarg; break;
 		case 'v': o->verified_by = optarg; break;
+		case 'e': o->received = optarg; break;
+		case 'c': o->channel = optarg; break;
+		case 'n': o->on = optarg; break;
 		case 'r': o->reason = optarg; break;
 		case 'o': o->outcome = optarg; break;
+		case 'g': o->ground = optarg; break;
+		case 'N': o->note = optarg; break;
+		case 'L': strlist_add(&o->levels, optarg); break;
+		case 'P': o->passfile = optarg; break;
 		case 'd': o->overdue = 1; break;
 		case 'a': o->all = 1; break;
 		case 'j': o->as_json = 1; break;
@@ -89,127 +136,279 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
+static int parse_day(const char *opt, const char *s, int64_t *out)
+{
+	if (util_parse_date(s, out))
+		return usage_error(usage_request, "%s needs a date YYYY-MM-DD, not '%s'", opt, s);
+	return 0;
+}
+
 static int fail(const char *what, int rc)
 {
 	return error("%s: %s", what, meta_strerror(rc));
 }
 
-static int print_one(const struct cat_request *q, void *ctx)
+static int is_overdue(const struct cat_request *q)
 {
-	json_t *list = ctx;
-	char rec[11], due[11], closed[11] = "";
+	return !q->closed && q->due < util_now();
+}
+
+/* q as a JSON object; requester (may be NULL) is the opened description. */
+static json_t *request_json(const struct cat_request *q, const char *requester)
+{
+	char rec[11], due[11], closed[11] = "", from[11] = "";
 
 	util_format_date(q->received, rec);
 	util_format_date(q->due, due);
 	if (q->closed)
 		util_format_date(q->closed, closed);
+	if (q->counted_from)
+		util_format_date(q->counted_from, from);
+	return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b,"
+			 " s:s?}",
+			 "id", (json_int_t)q->id, "type", q->type, "state", request_state_of(q), "subject",
+			 q->handle, "channel", q->channel, "received", rec, "counted_from",
+			 q->counted_from ? from : NULL, "due", due, "verified_by", q->verified_by,
+			 "extended_reason", q->extended_reason, "closed", q->closed ? closed : NULL, "outcome",
+			 q->outcome, "ground", q->ground, "note", q->note, "overdue", is_overdue(q),
+			 "has_requester", q->requester != NULL, "requester", requester);
+}
+
+static int print_one(const struct cat_request *q, void *ctx)
+{
+	json_t *list = ctx;
+	char rec[11], due[11];
+
 	if (list) {
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:b}", "id",
-						      (json_int_t)q->id, "type", q->type, "subject", q->handle,
-						      "received", rec, "due", due, "verified_by", q->verified_by,
-						      "extended_reason", q->extended_reason, "closed",
-						      q->closed ? closed : NULL, "outcome", q->outcome, "overdue",
-						      !q->closed && q->due < util_now()));
+		json_array_append_new(list, request_json(q, NULL));
 		return 0;
 	}
-	printf("%-5lld %-13s %-9s %-10s %-10s %s%s\n", (long long)q->id, q->type, q->handle, rec, due,
-	       q->closed ? "closed " : (q->due < util_now() ? "OVERDUE" : "open"), q->closed ? closed : "");
+	util_format_date(q->received, rec);
+	util_format_date(q->due, due);
+	printf("%-5lld %-20s %-9s %-10s %-10s %s%s\n", (long long)q->id, q->type, q->handle ? q->handle : "-", rec,
+	       due, request_state_of(q), is_overdue(q) ? " OVERDUE" : "");
 	return 0;
 }
 
-int cmd_request(int argc, char **argv, struct ctl *ctl)
+static void print_json(json_t *j)
 {
-	struct req_opts o = { 0 };
-	struct audit_actor a;
-	struct reg *r = NULL;
-	const char *sub;
-	int64_t id = 0;
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (text)
+		puts(text);
+	jsonmem_free(text);
+}
+
+static int show(struct reg *r, int64_t id, const struct req_opts *o)
+{
+	struct cat_request q = { 0 };
+	struct keyring *kr = NULL;
+	char *requester = NULL;
 	int rc;
 
-	if (argc < 2)
-		return usage_error(usage_request, "request needs a command: new, list, extend or close");
-	sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
-		return usage_show(usage_request);
-	if ((rc = parse(argc - 1, argv + 1, ctl, &o)))
-		return rc == 1 ? usage_show(usage_request) : rc;
-	argc--;
-	argv++;
-	if (!strcmp(sub, "new")) {
-		if (!o.type || !o.subject || !o.verified_by)
-			return usage_error(usage_request, "request new needs --type, --subject and --verified-by");
-	} else if (!strcmp(sub, "list")) {
-		if (o.overdue && o.all)
-			return usage_error(usage_request, "--overdue and --all exclude each other");
-	} else if (!strcmp(sub, "extend") || !strcmp(sub, "close")) {
-		int ext = sub[0] == 'e';
-
-		if (optind + 1 != argc)
-			return usage_error(usage_request, "request %s needs one request number", sub);
-		if ((rc = parse_id(argv[optind], &id)))
-			return rc;
-		if (ext ? !o.reason : !o.outcome)
-			return usage_error(usage_request, "request %s needs %s", sub, ext ? "--reason" : "--outcome");
-	} else {
-		return usage_error(usage_request, "unknown request command '%s'", sub);
+	if (o->levels.n && ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr))
+		return -1;
+	if ((rc = request_get(r, id, &q))) {
+		rc = fail("cannot show the request", rc);
+		goto out;
 	}
-	if (strcmp(sub, "extend") && strcmp(sub, "close") && optind != argc)
-		return usage_error(usage_request, "request %s takes no arguments", sub);
+	if (kr && q.requester && (rc = request_read_requester(r, kr, &q, &requester))) {
+		rc = fail("cannot open the requester's description (the rights level's keyring is needed)", rc);
+		goto out;
+	}
+	if (o->as_json) {
+		json_t *j = request_json(&q, requester);
+
+		print_json(j);
+		json_decref(j);
+	} else {
+		char d[11];
+
+		printf("request:   %lld\ntype:      %s\nstate:     %s%s\nsubject:   %s\n", (long long)q.id, q.type,
+		       request_state_of(&q), is_overdue(&q) ? " (overdue)" : "", q.handle ? q.handle : "-");
+		if (q.requester)
+			printf("requester: %s\n", requester ? requester : "(sealed: give --level-keyring)");
+		if (q.channel)
+			printf("channel:   %s\n", q.channel);
+		util_format_date(q.received, d);
+		printf("received:  %s\n", d);
+		if (q.counted_from) {
+			util_format_date(q.counted_from, d);
+			printf("counted from: %s\n", d);
+		}
+		util_format_date(q.due, d);
+		printf("due:       %s\n", d);
+		if (q.verified_by)
+			printf("identity:  %s\n", q.verified_by);
+		if (q.extended_reason)
+			printf("extended:  %s\n", q.extended_reason);
+		if (q.closed) {
+			util_format_date(q.closed, d);
+			printf("closed:    %s\noutcome:   %s\n", d, q.outcome ? q.outcome : "-");
+		}
+		if (q.ground)
+			printf("ground:    %s\n", q.ground);
+		if (q.note)
+			printf("note:      %s\n", q.note);
+	}
+	rc = 0;
+out:
+	if (requester) {
+		crypto_memzero(requester, strlen(requester));
+		free(requester);
+	}
+	cat_request_clear(&q);
+	keyring_free(kr);
+	return rc;
+}
+
+/* Print "request N: STATE, due D" after a change. */
+static int report(struct reg *r, int64_t id)
+{
+	struct cat_request q;
+	char due[11];
+
+	if (request_get(r, id, &q) == 0) {
+		util_format_date(q.due, due);
+		printf("request %lld: %s, due %s\n", (long long)id, request_state_of(&q), due);
+		cat_request_clear(&q);
+	}
+	return 0;
+}
+
+/* How many arguments after the subcommand each takes (ID and more). */
+static int n_args(const char *sub)
+{
+	if (!strcmp(sub, "new") || !strcmp(sub, "list"))
+		return 0;
+	if (!strcmp(sub, "await") || !strcmp(sub, "link"))
+		return 2;
+	return 1;
+}
+
+static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o)
+{
+	struct audit_actor a;
+	struct reg *r = NULL;
+	int64_t id = 0, day = 0;
+	int rc;
+
+	if (n_args(sub) && (rc = parse_id(args[0], &id)))
+		return rc;
+	if (!strcmp(sub, "new")) {
+		if (!o->type || (!o->subject && !o->requester))
+			return usage_error(usage_request, "request new needs --type and --subject or --requester");
+		if (o->received && (rc = parse_day("--received", o->received, &day)))
+			return rc;
+	} else if (!strcmp(sub, "list")) {
+		if (o->overdue && o->all)
+			return usage_error(usage_request, "--overdue and --all exclude each other");
+	} else if (!strcmp(sub, "await")) {
+		if (strcmp(args[1], "identity") && strcmp(args[1], "clarification"))
+			return usage_error(usage_request, "request await needs identity or clarification");
+	} else if (!strcmp(sub, "proceed")) {
+		if (o->on && (rc = parse_day("--on", o->on, &day)))
+			return rc;
+	} else if (!strcmp(sub, "extend")) {
+		if (!o->reason)
+			return usage_error(usage_request, "request extend needs --reason");
+	} else if (!strcmp(sub, "close")) {
+		if (!o->outcome)
+			return usage_error(usage_request, "request close needs --outcome");
+	}
 	if (ctl_register(ctl, &r))
 		return -1;
 	audit_self(&a, NULL);
 	meta_clear_error();
 	if (!strcmp(sub, "new")) {
+		struct request_in in = { .type = o->type, .handle = o->subject, .requester = o->requester,
+					 .verified_by = o->verified_by, .channel = o->channel, .received = day };
+
+		rc = request_receive(r, &a, &in, &id);
+		if (rc)
+			return fail("cannot record the request", rc);
 		struct cat_request q;
+		char due[11];
 
-		rc = request_new(r, &a, o.type, o.subject, o.verified_by, &id);
-		if (rc == 0)
-			rc = request_get(r, id, &q);
-		if (rc) {
-			rc = fail("cannot record the request", rc);
-		} else {
-			char due[11];
-
+		if (request_get(r, id, &q) == 0) {
 			util_format_date(q.due, due);
-			printf("request %lld: %s by %s, due %s\n", (long long)id, q.type, q.handle, due);
+			printf("request %lld: %s by %s, due %s\n", (long long)id, q.type,
+			       q.handle ? q.handle : "a requester not linked to a subject", due);
 			cat_request_clear(&q);
 		}
-	} else if (!strcmp(sub, "list")) {
-		json_t *list = o.as_json ? json_array() : NULL;
+		return 0;
+	}
+	if (!strcmp(sub, "list")) {
+		json_t *list = o->as_json ? json_array() : NULL;
 
 		if (!list)
-			printf("%-5s %-13s %-9s %-10s %-10s %s\n", "ID", "TYPE", "SUBJECT", "RECEIVED", "DUE", "STATUS");
-		rc = request_each(r, o.overdue ? REQUEST_OVERDUE : o.all ? REQUEST_ALL : REQUEST_OPEN, print_one,
+			printf("%-5s %-20s %-9s %-10s %-10s %s\n", "ID", "TYPE", "SUBJECT", "RECEIVED", "DUE", "STATE");
+		rc = request_each(r, o->overdue ? REQUEST_OVERDUE : o->all ? REQUEST_ALL : REQUEST_OPEN, print_one,
 				  list);
-		if (rc) {
+		if (rc)
 			rc = fail("cannot list the requests", rc);
-		} else if (list) {
-			char *text = json_dumps(list, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-			if (text)
-				puts(text);
-			jsonmem_free(text);
-		}
+		else if (list)
+			print_json(list);
 		json_decref(list);
-	} else if (!strcmp(sub, "extend")) {
-		struct cat_request q;
-
-		rc = request_extend(r, &a, id, o.reason);
-		if (rc == 0 && request_get(r, id, &q) == 0) {
-			char due[11];
-
-			util_format_date(q.due, due);
-			printf("request %lld: due %s\n", (long long)id, due);
-			cat_request_clear(&q);
-		} else if (rc) {
-			rc = fail("cannot extend the request", rc);
-		}
-	} else {
-		rc = request_close(r, &a, id, o.outcome);
-		if (rc == 0)
-			printf("request %lld: closed\n", (long long)id);
-		else
-			rc = fail("cannot close the request", rc);
+		return rc;
 	}
+	if (!strcmp(sub, "show"))
+		return show(r, id, o);
+	if (!strcmp(sub, "await")) {
+		rc = request_await(r, &a, id, args[1][0] == 'i' ? REQUEST_AWAITING_IDENTITY : REQUEST_AWAITING_CLARIFICATION);
+		return rc ? fail("cannot change the request", rc) : report(r, id);
+	}
+	if (!strcmp(sub, "proceed")) {
+		rc = request_proceed(r, &a, id, day, o->verified_by);
+		return rc ? fail("cannot change the request", rc) : report(r, id);
+	}
+	if (!strcmp(sub, "extend")) {
+		rc = request_extend(r, &a, id, o->reason);
+		return rc ? fail("cannot extend the request", rc) : report(r, id);
+	}
+	if (!strcmp(sub, "link")) {
+		rc = request_link(r, &a, id, args[1]);
+		if (rc)
+			return fail("cannot link the request", rc);
+		printf("request %lld: linked to %s\n", (long long)id, args[1]);
+		return 0;
+	}
+	rc = request_finish(r, &a, id, o->outcome, o->ground, o->note);
+	if (rc)
+		return fail("cannot close the request", rc);
+	printf("request %lld: closed, %s\n", (long long)id, o->outcome);
+	return 0;
+}
+
+int cmd_request(int argc, char **argv, struct ctl *ctl)
+{
+	static const char *const subs[] = { "new", "list", "show", "await", "proceed", "extend", "link", "close",
+					    NULL };
+	struct req_opts o = { 0 };
+	const char *sub;
+	int rc, known = 0;
+
+	if (argc < 2)
+		return usage_error(usage_request, "request needs a command: new, list, show, await, proceed, "
+						  "extend, link or close");
+	sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
+		return usage_show(usage_request);
+	for (size_t i = 0; subs[i]; i++)
+		known |= !strcmp(sub, subs[i]);
+	if (!known)
+		return usage_error(usage_request, "unknown request command '%s'", sub);
+	if ((rc = parse(argc - 1, argv + 1, ctl, &o))) {
+		strlist_clear(&o.levels);
+		return rc == 1 ? usage_show(usage_request) : rc;
+	}
+	if (argc - 1 - optind != n_args(sub))
+		rc = usage_error(usage_request, n_args(sub) == 0 ? "request %s takes no arguments" :
+				 n_args(sub) == 1 ? "request %s needs one request number" :
+				 !strcmp(sub, "await") ? "request %s needs a request number and identity or clarification" :
+				 "request %s needs a request number and a handle", sub);
+	else
+		rc = run(ctl, sub, argv + 1 + optind, &o);
+	strlist_clear(&o.levels);
 	return rc;
 }

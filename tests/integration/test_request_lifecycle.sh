@@ -1,0 +1,138 @@
+#!/bin/bash
+# tests/integration/test_request_lifecycle.sh - issue 16's requests, with
+# the real recctl (no mount): a request received earlier than today is due
+# a month after that day; it waits for the requester's identity and a
+# written clarification, and the month restarts when the answer arrives;
+# it is extended once, shows up as overdue, and closes with an outcome (a
+# refusal with its legal ground); a transition the lifecycle does not have
+# is refused with exit status 1.  A request from someone not (yet) in the
+# register keeps the requester's description sealed for the rights level,
+# is linked to a subject later, or closes with no data.  Every change is in
+# the audit log by request number, state and handle, with no personal data.
+
+. "$(dirname "$0")/lib.sh"
+
+command -v sqlite3 >/dev/null || t_abort "sqlite3" "the sqlite3 command is needed"
+command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
+
+make_register "$T_TMP/r"
+export RECFS_NOW=2026-06-10T09:00:00Z
+SPOOL=$T_TMP/spool
+mkdir -p "$SPOOL"
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/a.opus"
+rc() { "$RECCTL" "$@" -R "$REG"; }
+sql() { sqlite3 -batch "$REG/catalog.db" "$@"; }
+field() { rc request show "$1" --json | jq -r ".$2"; }
+
+for i in 1 2; do
+	cat >"$SPOOL/m$i.json" <<JSON
+{"recorded_at": "2026-05-0${i}T10:15:00Z", "source": "customer-service",
+ "title": "Tilaus $i", "subjects": [{"role": "customer", "name": "Matti Meikäläinen",
+ "phone": "+358 40 765 4321", "email": "matti@example.fi"}], "audio": "a.opus"}
+JSON
+done
+assert_ok "ingest two recordings of one subject" rc ingest --keyring "$KEYS/ingest.keyring" "$SPOOL"/m[12].json
+H=$(rc subject find "+358407654321" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_match "the subject has a handle" "$H" '^S-[0-9A-Z]{6}$'
+
+# --- received earlier than today, by e-mail
+assert_fails_with "a request received in the future is refused" "in the future" \
+	rc request new --type access --subject "$H" --received 2026-06-11
+assert_fails_with "an unknown channel is refused" "channel" \
+	rc request new --type access --subject "$H" --channel pigeon
+assert_fails_with "an unknown type is refused" "request type" rc request new --type delete --subject "$H"
+assert_ok "request new, received three weeks ago" \
+	rc request new --type access --subject "$H" --received 2026-05-20 --channel email
+assert_contains "due one month after it was received" "$T_OUT" "due 2026-06-20"
+assert_eq "its state is received" "received" "$(field 1 state)"
+assert_eq "its channel is kept" "email" "$(field 1 channel)"
+assert_ok "request new of every other right of the notice" rc request new --type direct-marketing-ban --subject "$H"
+assert_ok "and consent withdrawal" rc request new --type consent-withdrawal --subject "$H" --channel phone
+
+# --- identity, then clarification in writing; the month restarts
+assert_ok "await the requester's identity" rc request await 1 identity
+assert_contains "awaiting identity" "$T_OUT" "awaiting-identity"
+assert_exit "extending while waiting is refused" 1 rc request extend 1 --reason "complex"
+assert_contains "with a message saying so" "$T_OUT" "cannot become extended"
+assert_fails_with "leaving awaiting-identity needs the identity check" "verified_by" \
+	rc request proceed 1 --on 2026-06-01
+assert_ok "await a written clarification" rc request await 1 clarification
+assert_eq "awaiting clarification" "awaiting-clarification" "$(field 1 state)"
+assert_fails_with "an answer before the request is refused" "before the request was received" \
+	rc request proceed 1 --on 2026-05-19 --verified-by "passport seen by Liisa Tarkka"
+assert_ok "the clarification arrived on 2026-06-05" \
+	rc request proceed 1 --on 2026-06-05 --verified-by "passport seen by Liisa Tarkka"
+assert_contains "in progress, the month counted from the clarification" "$T_OUT" "in-progress, due 2026-07-05"
+assert_eq "the day counted from is kept" "2026-06-05" "$(field 1 counted_from)"
+assert_eq "and the day received too" "2026-05-20" "$(field 1 received)"
+assert_exit "an invalid transition is refused with exit status 1" 1 rc request await 1 identity
+assert_contains "and says which state the request is in" "$T_OUT" "is in-progress: it cannot become awaiting-identity"
+assert_exit "await needs identity or clarification (usage, exit 2)" 2 rc request await 1 lunch
+
+# --- extension and overdue
+assert_ok "extend" rc request extend 1 --reason "many recordings to review"
+assert_contains "extended by two months" "$T_OUT" "extended, due 2026-09-05"
+assert_fails_with "a second extension is refused" "already extended" rc request extend 1 --reason again
+assert_eq "request 2 is overdue after its month" "2" \
+	"$(RECFS_NOW=2026-07-11 "$RECCTL" request list --overdue --json -R "$REG" | jq '[.[].id] | length')"
+assert_eq "the extended one is not" "[2,3]" \
+	"$(RECFS_NOW=2026-07-11 "$RECCTL" request list --overdue --json -R "$REG" | jq -c '[.[].id]')"
+assert_ok "list shows the states" rc request list
+assert_match "list: request 1 extended" "$T_OUT" '1 +access +S-[0-9A-Z]{6} +2026-05-20 +2026-09-05 +extended'
+
+# --- closing
+assert_fails_with "a refusal needs its legal ground" "legal ground" rc request close 2 --outcome refused
+assert_fails_with "an outcome outside the list is refused" "outcome must be" rc request close 2 --outcome answered
+assert_fails_with "no-data is for a requester not in the register" "cannot be no-data" \
+	rc request close 2 --outcome no-data
+assert_ok "close refused, with its ground" rc request close 2 --outcome refused \
+	--ground "Art. 12(5): a repeated request" --note "third identical request this month"
+assert_eq "closed" "closed" "$(field 2 state)"
+assert_eq "refused" "refused" "$(field 2 outcome)"
+assert_eq "ground kept" "Art. 12(5): a repeated request" "$(field 2 ground)"
+assert_fails_with "a closed request closes once" "already closed" rc request close 2 --outcome granted
+assert_exit "a closed request cannot be extended" 1 rc request extend 2 --reason x
+assert_ok "close granted" rc request close 3 --outcome partly-granted
+
+# --- a requester not in the register
+assert_fails_with "a request needs a subject or a requester" "--subject or --requester" \
+	rc request new --type erasure
+assert_ok "request new for someone not in the register" rc request new --type erasure --channel post \
+	--requester "Oona Outsider, Kuja 5, 00100 Helsinki" --received 2026-06-08
+assert_contains "logged before the person is found" "$T_OUT" "not linked to a subject"
+N=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_eq "it has no subject" "null" "$(field "$N" subject)"
+assert_ok "show without a keyring" rc request show "$N"
+assert_contains "the requester is sealed" "$T_OUT" "requester: (sealed"
+assert_ok "show with the rights level's keyring" rc request show "$N" --level-keyring "$KEYS/privacy.keyring"
+assert_contains "opens the requester" "$T_OUT" "requester: Oona Outsider, Kuja 5, 00100 Helsinki"
+assert_exit "a level below the rights level cannot open it" 1 \
+	rc request show "$N" --level-keyring "$KEYS/analysis.keyring"
+assert_eq "no byte of the requester in the catalog or its WAL" "0" \
+	"$(cat "$REG"/catalog.db* | grep -ac 'Oona Outsider')"
+assert_exit "link to a subject that does not exist" 1 rc request link "$N" S-ZZZZZZ
+assert_ok "link the request to the subject once found" rc request link "$N" "$H"
+assert_eq "linked" "$H" "$(field "$N" subject)"
+assert_fails_with "linked once" "already linked" rc request link "$N" "$H"
+assert_ok "another one, never found" rc request new --type access --requester "Pekka Tuntematon" --channel in-person
+M=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "closes with no data" rc request close "$M" --outcome no-data --note "nothing by name or number"
+
+# --- the audit log: numbers, states and handles only
+assert_eq "each transition logged" "1" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='request-state' AND object='$H'
+		AND reason='request=1 state=in-progress due=2026-07-05'")"
+assert_eq "the waits logged" "2" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='request-state' AND reason LIKE 'request=1 state=awaiting-%'")"
+assert_eq "the link logged on the handle" "1" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='request-link' AND object='$H' AND reason LIKE 'request=$N %'")"
+assert_eq "the closing logged with its outcome" "1" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='request-close' AND reason='request=2 state=closed outcome=refused'")"
+all=$(sql "SELECT group_concat(coalesce(reason, '') || ' ' || coalesce(object, ''), '|') FROM audit")
+for word in Oona Outsider Pekka Liisa passport repeated "third identical" "many recordings" Helsinki; do
+	assert_not_contains "no '$word' in the audit log" "$all" "$word"
+done
+assert_ok "the audit chain holds" rc audit verify
+assert_ok "fsck finds no orphaned requester record" rc fsck
+
+t_done
