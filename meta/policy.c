@@ -51,7 +51,7 @@
 #include "policy.h"
 
 #define POLICY_MAX_BYTES (1024 * 1024)
-#define MAX_KEYS 16
+#define MAX_KEYS 20	/* more than the keys of the largest section type */
 
 const char *const policy_legal_bases[] = {
 	"consent", "contract", "legal_obligation", "vital_interests", "public_task",
@@ -79,7 +79,8 @@ static const struct stype_def {
 	[S_REGISTER] = { "register", 0,
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
 			   "quarantine_retention", "audit_retention", "phone_country_code", "languages", "requests_how",
-			   "retention_note", "sources", "transfers", "disclosures", "access_terms" },
+			   "retention_note", "sources", "transfers", "disclosures", "access_terms",
+			   "request_retention" },
 			 0x1f, 0x7e0f },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0 },
 	[S_PURPOSE] = { "purpose", 1,
@@ -92,7 +93,7 @@ static const struct stype_def {
 
 /* Key indices, per section type, as in stypes[].keys. */
 enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT, R_PHONE_CC, R_LANGUAGES,
-       R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS };
+       R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS, R_REQUEST };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE, SRC_RECORDED };
@@ -1047,6 +1048,8 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	if (period_value(ps, sc, R_AUDIT, &p->audit_retention))
 		p->audit_retention = POLICY_AUDIT_RETENTION;
 	p->phone_country_code = country_code_value(ps, sc, R_PHONE_CC);
+	if (period_value(ps, sc, R_REQUEST, &p->request_retention))
+		p->request_retention = POLICY_REQUEST_RETENTION;
 }
 
 /* [register] languages into p->langs; "en" when the policy names none. */
@@ -1124,6 +1127,7 @@ static struct policy *validate(struct parser *ps)
 	p->details_level = p->rights_level = -1;
 	p->quarantine_retention = POLICY_QUARANTINE_RETENTION;
 	p->audit_retention = POLICY_AUDIT_RETENTION;
+	p->request_retention = POLICY_REQUEST_RETENTION;
 	for (size_t i = 0; i < ps->n_sects; i++)
 		counts[ps->sects[i].type]++;
 	p->levels = xcalloc(counts[S_LEVEL], sizeof(*p->levels));

@@ -111,6 +111,10 @@ struct policy_recipient {
  * report of a call kept for its longest usual retention (24 months in the
  * shipped policy) stays complete for as long as the call is kept. */
 #define POLICY_AUDIT_RETENTION ((struct policy_period){ 2, 'y' })
+/* [register] request_retention when the policy does not say: how a request
+ * was answered is the controller's evidence (Art. 5(2)) for as long as a
+ * claim about it may come; the length is the controller's choice. */
+#define POLICY_REQUEST_RETENTION ((struct policy_period){ 5, 'y' })
 
 struct policy {
 	char *path;
@@ -147,6 +151,9 @@ struct policy {
 	 * (subject_normalise); NULL when the policy has none, and numbers
 	 * are compared as written. */
 	char *phone_country_code;
+	/* How long a closed rights request (request.h) is kept, from the day
+	 * it was closed; then retention_sweep drops it with its requester. */
+	struct policy_period request_retention;
 	struct policy_level *levels;
 	size_t n_levels;
 	struct policy_purpose *purposes;

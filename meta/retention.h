@@ -33,6 +33,9 @@ struct retention_summary {
 	int64_t audit_dropped;		/* (dry run: would be dropped) */
 	int64_t audit_first;		/* the first entry kept */
 	size_t audit_errors;		/* 1 when the log could not be swept (meta_errmsg: why) */
+	/* Closed rights requests past the policy's request_retention: */
+	size_t requests_dropped;	/* (dry run: would be dropped) */
+	size_t request_errors;		/* 1 when they could not be dropped (meta_errmsg: why) */
 	int catalog_damaged;		/* failed catalog_quick_check: a sweep refused,
 					 * a dry run counted anyway */
 };
@@ -45,7 +48,10 @@ struct retention_summary {
  * one WAL checkpoint at the end, then the blobs are unlinked; a subject
  * goes with its last recording, and then every subject left with no
  * recording and no open request is erased (rights_erase_unlinked_subjects,
- * reason "no recording left").  Then erase
+ * reason "no recording left").  The closed rights requests older than
+ * the policy's request_retention (from the day they were closed) are
+ * dropped with their requesters' sealed records (request_expire), counted
+ * in the sweep's entry ("... requests=N").  Then erase
  * every quarantined manifest whose quarantine_retention has run out
  * (ingest_erase_quarantined), logged as one "quarantine-erase" entry with
  * the counts ("erased=N errors=M") when there was any.  dry_run counts and

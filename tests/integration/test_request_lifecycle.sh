@@ -9,13 +9,17 @@
 # register keeps the requester's description sealed for the rights level,
 # is linked to a subject later, or closes with no data.  Every change is in
 # the audit log by request number, state and handle, with no personal data.
+# The retention sweep drops closed requests past the policy's
+# request_retention (30 days here) with their sealed requesters, counted in
+# its own audit entry; open ones stay.
 
 . "$(dirname "$0")/lib.sh"
 
 command -v sqlite3 >/dev/null || t_abort "sqlite3" "the sqlite3 command is needed"
 command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
 
-make_register "$T_TMP/r"
+sed 's/^\[register\]$/[register]\nrequest_retention = 30d/' "$POLICY_EXAMPLE" >"$T_TMP/policy.conf"
+make_register "$T_TMP/r" "$T_TMP/policy.conf"
 export RECFS_NOW=2026-06-10T09:00:00Z
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
@@ -134,5 +138,24 @@ for word in Oona Outsider Pekka Liisa passport repeated "third identical" "many 
 done
 assert_ok "the audit chain holds" rc audit verify
 assert_ok "fsck finds no orphaned requester record" rc fsck
+
+# --- the sweep of closed requests (closed on 2026-06-10, kept 30 days)
+open_before=$(rc request list --json | jq -c '[.[].id]')
+assert_eq "five requests in all" "5" "$(sql 'SELECT count(*) FROM request')"
+assert_ok "a sweep within 30 days" env RECFS_NOW=2026-07-09 "$RECCTL" retention sweep --json -R "$REG"
+assert_eq "drops no request" "0" "$(jq .requests_dropped <<<"$T_OUT")"
+assert_ok "a dry run after 30 days" env RECFS_NOW=2026-07-11 "$RECCTL" retention sweep --dry-run --json -R "$REG"
+assert_eq "would drop the three closed ones" "3" "$(jq .requests_would_drop <<<"$T_OUT")"
+assert_eq "and drops nothing" "5" "$(sql 'SELECT count(*) FROM request')"
+records=$(sql 'SELECT count(*) FROM record')
+assert_ok "the sweep after 30 days" env RECFS_NOW=2026-07-11 "$RECCTL" retention sweep --json -R "$REG"
+assert_eq "drops the three closed requests" "3" "$(jq .requests_dropped <<<"$T_OUT")"
+assert_eq "the open ones stay" "$open_before" "$(rc request list --json | jq -c '[.[].id]')"
+assert_eq "no closed request is left" "0" "$(sql 'SELECT count(*) FROM request WHERE closed IS NOT NULL')"
+assert_eq "the never-found requester's sealed record went with it" "$((records - 1))" \
+	"$(sql 'SELECT count(*) FROM record')"
+assert_eq "the sweep's entry counts them" "1" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='retention-sweep' AND reason LIKE '% requests=3'")"
+assert_ok "the audit chain holds after the sweep" env RECFS_NOW=2026-07-11 "$RECCTL" audit verify -R "$REG"
 
 t_done

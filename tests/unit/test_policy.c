@@ -759,6 +759,32 @@ TEST(test_quarantine_retention_is_30_days_unless_given)
 	free(text);
 }
 
+TEST(test_request_retention_is_5_years_unless_given)
+{
+	struct policy *p = load_text(BASE);
+	char *path, *errs, *text;
+
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_EQ(p->request_retention.n, 5);
+		CHECK_EQ(p->request_retention.unit, 'y');
+		policy_free(p);
+	}
+	text = xasprintf("%.*srequest_retention = 3y\n%s", (int)(strstr(BASE, "[level") - BASE), BASE,
+			 strstr(BASE, "[level"));
+	p = load_text(text);
+	CHECK(p && p->request_retention.n == 3 && p->request_retention.unit == 'y');
+	policy_free(p);
+	free(text);
+	text = xasprintf("%.*srequest_retention = forever\n%s", (int)(strstr(BASE, "[level") - BASE), BASE,
+			 strstr(BASE, "[level"));
+	errs = errors_of(text, &path);
+	CHECK(has_error(errs, path, 7, "bad request_retention 'forever'"));
+	free(errs);
+	free(path);
+	free(text);
+}
+
 TEST(test_audit_retention_is_2_years_unless_given)
 {
 	struct policy *p = load_text(BASE);
@@ -1023,6 +1049,7 @@ int main(void)
 	RUN(test_a_text_missing_in_a_language_is_a_warning_by_line);
 	RUN(test_recipient_kinds_default_to_recipient_and_are_checked);
 	RUN(test_example_policy_is_finnish_first_with_english_texts_and_no_warnings);
+	RUN(test_request_retention_is_5_years_unless_given);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();

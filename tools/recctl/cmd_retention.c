@@ -88,7 +88,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	if (s.audit_before)
 		util_format_time(s.audit_before, before);
 	if (as_json) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:b}",
+		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:I, s:b}",
 				      "dry_run", dry_run, "expired",
 				      (json_int_t)s.expired, dry_run ? "would_erase" : "erased", (json_int_t)s.erased,
 				      "skipped_hold", (json_int_t)s.skipped_hold, "skipped_restricted",
@@ -100,7 +100,9 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 				      "audit_first_kept", (json_int_t)s.audit_first,
 				      "audit_before", s.audit_before ? before : NULL,
 				      "audit_held_by_request", s.audit_held_by ? json_integer(s.audit_held_by) : json_null(),
-				      "audit_errors", (json_int_t)s.audit_errors, "catalog_damaged", s.catalog_damaged);
+				      "audit_errors", (json_int_t)s.audit_errors,
+				      dry_run ? "requests_would_drop" : "requests_dropped", (json_int_t)s.requests_dropped,
+				      "catalog_damaged", s.catalog_damaged);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
 		if (text)
@@ -123,6 +125,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 			       (long long)s.audit_dropped, before);
 		if (s.audit_held_by)
 			printf(" (held back by open access request %lld)", (long long)s.audit_held_by);
+		printf("; closed requests: %s %zu", dry_run ? "would drop" : "dropped", s.requests_dropped);
 		putchar('\n');
 	}
 	if (rc)
