@@ -14,6 +14,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/recfs
+DATADIR  ?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
 UNITDIR  ?= /lib/systemd/system
 # mount(8) looks for mount.fuse.recfs in /sbin only (not /usr/local/sbin).
@@ -101,6 +102,9 @@ $(B)/tests/test_crypto: $(B)/tests/unit/test_crypto.o $(B)/libmeta.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libmeta.a $(PKG_LIBS) -lpthread
 
+# recctl request answer finds the letter templates where make install puts them.
+$(B)/tools/recctl/cmd_request.o: ALL_CFLAGS += -DRECFS_TEMPLATE_DIR='"$(DATADIR)/recfs/templates"'
+
 # Unit tests of fs/ modules link the module's objects (and those it calls
 # in fs/) and see fs/'s headers; none needs a mount.
 FS_UNIT := tree dekcache unlock ghost content caller dek quiet auditq caps
@@ -175,7 +179,8 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MOUNTHELPERDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR) \
+	    $(DESTDIR)$(DATADIR)/recfs/templates
 	install -m 0755 $(B)/recfs $(DESTDIR)$(BINDIR)/recfs
 	install -m 0755 $(B)/recctl $(DESTDIR)$(BINDIR)/recctl
 	sed 's#@RECFS@#$(BINDIR)/recfs#' packaging/mount.fuse.recfs.in >$(DESTDIR)$(MOUNTHELPERDIR)/mount.fuse.recfs
@@ -188,6 +193,7 @@ install: all
 	install -m 0644 packaging/completion/recctl $(DESTDIR)$(COMPLETIONDIR)/recctl
 	install -m 0644 packaging/examples/tamro.conf $(DESTDIR)$(DOCDIR)/examples/tamro.conf
 	install -m 0644 packaging/examples/smb.conf $(DESTDIR)$(DOCDIR)/examples/smb.conf
+	install -m 0644 packaging/templates/answer.*.txt $(DESTDIR)$(DATADIR)/recfs/templates/
 	install -m 0644 packaging/systemd/*.service packaging/systemd/*.timer $(DESTDIR)$(UNITDIR)/
 
 clean:

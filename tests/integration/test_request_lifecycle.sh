@@ -9,6 +9,11 @@
 # register keeps the requester's description sealed for the rights level,
 # is linked to a subject later, or closes with no data.  Every change is in
 # the audit log by request number, state and handle, with no personal data.
+# The answer letter, in Finnish and in English, names the recordings'
+# dates and the recipient the data was disclosed to earlier (export
+# --recipient), is written with mode 0600, and for an access request
+# exports the data first; a requester not in the register is told that
+# the register holds nothing of theirs.
 # The retention sweep drops closed requests past the policy's
 # request_retention (30 days here) with their sealed requesters, counted in
 # its own audit entry; open ones stay.
@@ -121,6 +126,43 @@ assert_fails_with "linked once" "already linked" rc request link "$N" "$H"
 assert_ok "another one, never found" rc request new --type access --requester "Pekka Tuntematon" --channel in-person
 M=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
 assert_ok "closes with no data" rc request close "$M" --outcome no-data --note "nothing by name or number"
+
+# --- the answer letter
+TPL=$T_ROOT/packaging/templates
+assert_ok "an export to a named recipient" rc subject export "$H" "$T_TMP/x-group" \
+	--level-keyring "$KEYS/privacy.keyring" --recipient tamro-group
+assert_ok "the answer in Finnish" rc request answer 1 --lang fi --templates "$TPL" --out "$T_TMP/answer.fi.txt"
+assert_mode "the letter is the officer's alone" 600 "$T_TMP/answer.fi.txt"
+fi_letter=$(cat "$T_TMP/answer.fi.txt")
+assert_contains "fi: the request" "$fi_letter" "Vastaus pyyntöönne nro 1, vastaanotettu 2026-05-20 (access)"
+assert_contains "fi: the first recording's date" "$fi_letter" "2026-05-01 klo 10:15 UTC"
+assert_contains "fi: the second recording's date" "$fi_letter" "2026-05-02 klo 10:15 UTC"
+assert_contains "fi: the recipient it was disclosed to, with the day" "$fi_letter" "Tamron konserniyhtiöt: 2026-06-10"
+assert_contains "fi: the retention of each" "$fi_letter" "säilytetään 2027-05-01 asti"
+assert_contains "fi: the purpose" "$fi_letter" "(quality); oikeusperuste: contract"
+assert_contains "fi: the source" "$fi_letter" "customer-service telephony"
+assert_contains "fi: the complaint authority" "$fi_letter" "Tietosuojavaltuutetun toimisto"
+assert_contains "fi: its address" "$fi_letter" "PL 800, 00531 Helsinki"
+assert_not_contains "fi: no tag is left" "$fi_letter" "{{"
+assert_ok "the answer in English, on stdout" rc request answer 1 --lang en --templates "$TPL"
+assert_contains "en: the recipient it was disclosed to" "$T_OUT" "Tamron konserniyhtiöt: 2026-06-10"
+assert_contains "en: the recordings' dates" "$T_OUT" "2026-05-02 at 10:15 UTC"
+assert_contains "en: the authority" "$T_OUT" "Office of the Data Protection Ombudsman"
+assert_not_contains "en: the subject's own exports are no disclosure" "$T_OUT" "data-subject"
+assert_fails_with "a language without a template" "no letter template" \
+	rc request answer 1 --lang sv --templates "$TPL"
+assert_exit "a bad language code (usage, exit 2)" 2 rc request answer 1 --lang "../x" --templates "$TPL"
+assert_ok "the answer with the export of the data" rc request answer 1 --lang en --templates "$TPL" \
+	--export "$T_TMP/x-subject" --level-keyring "$KEYS/privacy.keyring" --out "$T_TMP/answer.en.txt"
+assert_contains "names the export folder" "$(cat "$T_TMP/answer.en.txt")" "$T_TMP/x-subject/$H"
+assert_eq "which holds the two recordings" "2" "$(find "$T_TMP/x-subject/$H" -name '*.opus' | wc -l)"
+assert_fails_with "--export is for access or portability" "access or portability" rc request answer 3 \
+	--templates "$TPL" --export "$T_TMP/x3" --level-keyring "$KEYS/privacy.keyring"
+assert_ok "the answer to someone not in the register" rc request answer "$M" --lang en --templates "$TPL"
+assert_contains "says the register holds nothing of theirs" "$T_OUT" "holds no personal data about you"
+assert_not_contains "and lists no recording" "$T_OUT" "UTC:"
+assert_eq "each letter is logged by number only" "4" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='request-answer' AND reason LIKE 'request=%'")"
 
 # --- the audit log: numbers, states and handles only
 assert_eq "each transition logged" "1" \

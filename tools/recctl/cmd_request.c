@@ -17,10 +17,17 @@
 
 #include <jansson.h>
 
+#include "answer.h"
 #include "crypto.h"
+#include "export.h"
 #include "jsonmem.h"
 #include "recctl.h"
 #include "request.h"
+
+/* Where make install puts the letter templates (the Makefile sets it). */
+#ifndef RECFS_TEMPLATE_DIR
+#define RECFS_TEMPLATE_DIR "/usr/share/recfs/templates"
+#endif
 
 const char usage_request[] =
 	"usage: recctl request new --type TYPE [--subject HANDLE] [--requester TEXT] [--verified-by TEXT]\n"
@@ -32,7 +39,8 @@ const char usage_request[] =
 	"       recctl request extend ID --reason TEXT [-R REGISTER]\n"
 	"       recctl request link ID HANDLE [-R REGISTER]\n"
 	"       recctl request close ID --outcome OUTCOME [--ground TEXT] [--note TEXT] [-R REGISTER]\n"
-
+	"       recctl request answer ID [--lang fi|en] [--out FILE] [--export DIR --level-keyring FILE]\n"
+	"                                [--templates DIR] [-R REGISTER]\n"
 	"\n"
 	"Rights requests of data subjects.  A request is due one month after it was\n"
 	"received; while the requester is asked to prove their identity (await ID\n"
@@ -44,7 +52,12 @@ const char usage_request[] =
 	"TYPE is access, rectification, erasure, restriction, objection,\n"
 	"portability, consent-withdrawal or direct-marketing-ban.  While a subject\n"
 	"has an open request, rights actions on it name the request in the audit\n"
-	"log.\n"
+	"log.  answer writes the answer letter (Art. 15: purposes, categories,\n"
+	"recordings and their dates, the recipients the data went to, retention,\n"
+	"sources, rights, the supervisory authority) from the template\n"
+	"answer.LANG.txt, with mode 0600; for an access or portability request,\n"
+	"--export DIR first exports the subject's data there (recctl subject\n"
+	"export) and the letter names the folder.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --type TYPE         what was asked\n"
@@ -65,13 +78,19 @@ const char usage_request[] =
 	"  --ground TEXT       the legal ground of a refusal (required with refused)\n"
 	"  --note TEXT         what was done\n"
 	"  --level-keyring FILE  show: a keyring with the rights level's key, to\n"
-	"                      show the requester's description\n"
+	"                      show the requester's description; answer --export:\n"
+	"                      the keyrings that open the subject's data\n"
+	"  --lang LANG         the letter's language (default fi)\n"
+	"  --out FILE          write the letter to FILE (mode 0600; default: stdout)\n"
+	"  --export DIR        answer: export the subject's data to DIR first\n"
+	"  --templates DIR     the letter templates (default $RECFS_TEMPLATES, then\n"
+	"                      " RECFS_TEMPLATE_DIR ")\n"
 	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
 	"  --json              print the list or the request as JSON\n";
 
 struct req_opts {
 	const char *type, *subject, *requester, *verified_by, *reason, *outcome, *ground, *note;
-	const char *received, *channel, *on, *passfile;
+	const char *received, *channel, *on, *passfile, *lang, *out, *export_dir, *templates;
 	struct strlist levels;
 	int overdue, all, as_json;
 };
@@ -92,6 +111,10 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		{ "note", required_argument, NULL, 'N' },
 		{ "level-keyring", required_argument, NULL, 'L' },
 		{ "passfile", required_argument, NULL, 'P' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "out", required_argument, NULL, 'O' },
+		{ "export", required_argument, NULL, 'x' },
+		{ "templates", required_argument, NULL, 'T' },
 		{ "overdue", no_argument, NULL, 'd' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
@@ -115,6 +138,10 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		case 'N': o->note = optarg; break;
 		case 'L': strlist_add(&o->levels, optarg); break;
 		case 'P': o->passfile = optarg; break;
+		case 'l': o->lang = optarg; break;
+		case 'O': o->out = optarg; break;
+		case 'x': o->export_dir = optarg; break;
+		case 'T': o->templates = optarg; break;
 		case 'd': o->overdue = 1; break;
 		case 'a': o->all = 1; break;
 		case 'j': o->as_json = 1; break;
@@ -276,6 +303,70 @@ static int report(struct reg *r, int64_t id)
 	return 0;
 }
 
+/* 1 when lang is a language code: two or three small letters. */
+static int is_lang(const char *lang)
+{
+	size_t n = strspn(lang, "abcdefghijklmnopqrstuvwxyz");
+
+	return !lang[n] && (n == 2 || n == 3);
+}
+
+/* recctl request answer: export first when asked, then the letter. */
+static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const struct req_opts *o)
+{
+	const char *dir = o->templates ? o->templates : getenv("RECFS_TEMPLATES");
+	struct export_result res = { 0 };
+	struct cat_request q = { 0 };
+	struct keyring *kr = NULL;
+	char *path = NULL, *letter = NULL;
+	size_t len = 0;
+	int rc;
+
+	path = xasprintf("%s/answer.%s.txt", dir && *dir ? dir : RECFS_TEMPLATE_DIR, o->lang ? o->lang : "fi");
+	if (o->export_dir) {
+		if ((rc = request_get(r, id, &q))) {
+			rc = fail("cannot answer the request", rc);
+			goto out;
+		}
+		if (!q.handle || (strcmp(q.type, "access") && strcmp(q.type, "portability"))) {
+			rc = error("request %lld: --export is for an access or portability request of a subject "
+				   "(link it first: recctl request link)", (long long)id);
+			goto out;
+		}
+		if (ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)) {
+			rc = -1;
+			goto out;
+		}
+		if ((rc = export_subject(r, kr, a, q.handle, o->export_dir, NULL, &res))) {
+			rc = fail("cannot export the subject's data", rc);
+			goto out;
+		}
+		fprintf(stderr, "exported %zu recordings (%zu withheld) to %s\n", res.recordings, res.withheld, res.dir);
+	}
+	if ((rc = answer_letter(r, a, id, path, res.dir, &letter, &len))) {
+		rc = fail("cannot write the answer letter", rc);
+		goto out;
+	}
+	if (o->out) {
+		if ((rc = util_write_file_atomic(o->out, letter, len, 0600)))
+			rc = error("cannot write %s: %s", o->out, strerror(-rc));
+		else
+			fprintf(stderr, "request %lld: answer letter written to %s\n", (long long)id, o->out);
+	} else if (fwrite(letter, 1, len, stdout) != len || fflush(stdout)) {
+		rc = error("cannot write the letter: %s", strerror(errno));
+	}
+out:
+	if (letter) {
+		crypto_memzero(letter, len);
+		free(letter);
+	}
+	free(res.dir);
+	free(path);
+	keyring_free(kr);
+	cat_request_clear(&q);
+	return rc;
+}
+
 /* How many arguments after the subcommand each takes (ID and more). */
 static int n_args(const char *sub)
 {
@@ -315,6 +406,11 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	} else if (!strcmp(sub, "close")) {
 		if (!o->outcome)
 			return usage_error(usage_request, "request close needs --outcome");
+	} else if (!strcmp(sub, "answer")) {
+		if (o->lang && !is_lang(o->lang))
+			return usage_error(usage_request, "--lang needs a language code such as fi or en");
+		if (o->export_dir && !o->levels.n)
+			return usage_error(usage_request, "--export needs --level-keyring");
 	}
 	if (ctl_register(ctl, &r))
 		return -1;
@@ -354,6 +450,8 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	}
 	if (!strcmp(sub, "show"))
 		return show(r, id, o);
+	if (!strcmp(sub, "answer"))
+		return answer(r, &a, id, o);
 	if (!strcmp(sub, "await")) {
 		rc = request_await(r, &a, id, args[1][0] == 'i' ? REQUEST_AWAITING_IDENTITY : REQUEST_AWAITING_CLARIFICATION);
 		return rc ? fail("cannot change the request", rc) : report(r, id);
@@ -383,14 +481,14 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 int cmd_request(int argc, char **argv, struct ctl *ctl)
 {
 	static const char *const subs[] = { "new", "list", "show", "await", "proceed", "extend", "link", "close",
-					    NULL };
+					    "answer", NULL };
 	struct req_opts o = { 0 };
 	const char *sub;
 	int rc, known = 0;
 
 	if (argc < 2)
 		return usage_error(usage_request, "request needs a command: new, list, show, await, proceed, "
-						  "extend, link or close");
+						  "extend, link, close or answer");
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_request);

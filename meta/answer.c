@@ -1,0 +1,433 @@
+/*
+ * answer.c - the answer letter to a rights request: its model, built from
+ * the policy, the request row, the subject's recordings and the audit
+ * log's disclosures, and the small template filler that writes it.
+ *
+ * The filler knows {{key}}, {{#key}}..{{/key}} and {{^key}}..{{/key}} and
+ * nothing else, so that every word of the letter stays in the templates
+ * (one a language) and none in the code; it refuses a key the model does
+ * not have rather than leave a hole in a letter.  The model holds what the
+ * catalog holds in the clear and the policy's texts, never a sealed field:
+ * building it needs no key.  Disclosures are the "export" entries of the
+ * subject's handle that name a recipient other than the data subject.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "audit.h"
+#include "export.h"
+#include "policy.h"
+#include "request.h"
+
+#define KEY_MAX 64
+#define DEPTH_MAX 8
+
+/* A line that is only one block tag ({{#k}}, {{^k}}, {{/k}}) and blanks
+ * becomes the tag alone: the block leaves no empty line behind. */
+static void strip_block_lines(const char *t, size_t n, struct strbuf *out)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *nl = memchr(t + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - t) : n, a = i, b = end;
+
+		while (a < b && (t[a] == ' ' || t[a] == '\t'))
+			a++;
+		while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r'))
+			b--;
+		if (b - a > 5 && !strncmp(t + a, "{{", 2) && strchr("#^/", t[a + 2]) && !strncmp(t + b - 2, "}}", 2) &&
+		    !memmem(t + a + 2, b - a - 2, "{{", 2)) {
+			strbuf_addf(out, "%.*s", (int)(b - a), t + a);
+		} else {
+			strbuf_addf(out, "%.*s", (int)(end - i), t + i);
+			if (nl)
+				strbuf_addchars(out, '\n', 1);
+		}
+		i = end + 1;
+	}
+}
+
+struct ctx {
+	const json_t *stack[DEPTH_MAX];
+	size_t depth;
+	struct strbuf *out;
+};
+
+static const json_t *lookup(const struct ctx *c, const char *key)
+{
+	for (size_t i = c->depth; i-- > 0;) {
+		const json_t *v = json_is_object(c->stack[i]) ? json_object_get(c->stack[i], key) : NULL;
+
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+static int truthy(const json_t *v)
+{
+	if (!v || json_is_null(v) || json_is_false(v))
+		return 0;
+	if (json_is_array(v))
+		return json_array_size(v) > 0;
+	if (json_is_string(v))
+		return json_string_length(v) > 0;
+	return 1;
+}
+
+/* The tag at t[0..] ("{{...}}" within end): its kind ('#', '^', '/' or 0),
+ * name in key, and the length of the whole tag.  -EINVAL when malformed. */
+static int read_tag(const char *t, const char *end, char *kind, char key[KEY_MAX], size_t *taglen)
+{
+	const char *c = memmem(t + 2, (size_t)(end - t - 2), "}}", 2);
+	const char *k = t + 2;
+
+	if (!c)
+		return meta_fail(-EINVAL, "template: a {{ is not closed");
+	*kind = strchr("#^/", *k) ? *k++ : 0;
+	if (c == k || (size_t)(c - k) >= KEY_MAX)
+		return meta_fail(-EINVAL, "template: an empty or over-long tag");
+	memcpy(key, k, (size_t)(c - k));
+	key[c - k] = '\0';
+	*taglen = (size_t)(c + 2 - t);
+	return 0;
+}
+
+/* Where the block key opened just before t ends: *body_end at its
+ * {{/key}}, *after past it. */
+static int find_close(const char *t, const char *end, const char *key, const char **body_end, const char **after)
+{
+	int depth = 1;
+	const char *p = t;
+
+	while ((p = memmem(p, (size_t)(end - p), "{{", 2))) {
+		char kind, k[KEY_MAX];
+		size_t len;
+		int rc = read_tag(p, end, &kind, k, &len);
+
+		if (rc)
+			return rc;
+		if (kind && !strcmp(k, key)) {
+			depth += kind == '/' ? -1 : 1;
+			if (depth == 0) {
+				*body_end = p;
+				*after = p + len;
+				return 0;
+			}
+		}
+		p += len;
+	}
+	return meta_fail(-EINVAL, "template: {{#%s}} is not closed by {{/%s}}", key, key);
+}
+
+static int render(struct ctx *c, const char *t, const char *end)
+{
+	while (t < end) {
+		const char *o = memmem(t, (size_t)(end - t), "{{", 2), *body_end = NULL, *after = NULL;
+		char kind, key[KEY_MAX];
+		const json_t *v;
+		size_t len;
+		int rc;
+
+		if (!o) {
+			strbuf_addf(c->out, "%.*s", (int)(end - t), t);
+			break;
+		}
+		strbuf_addf(c->out, "%.*s", (int)(o - t), t);
+		if ((rc = read_tag(o, end, &kind, key, &len)))
+			return rc;
+		t = o + len;
+		v = lookup(c, key);
+		if (kind == '/')
+			return meta_fail(-EINVAL, "template: {{/%s}} closes no block", key);
+		if (!kind) {
+			if (json_is_string(v))
+				strbuf_addf(c->out, "%s", json_string_value(v));
+			else if (json_is_integer(v))
+				strbuf_addf(c->out, "%lld", (long long)json_integer_value(v));
+			else if (!json_is_boolean(v))
+				return meta_fail(-EINVAL, "template: the letter has no value {{%s}}", key);
+			continue;
+		}
+		if ((rc = find_close(t, end, key, &body_end, &after)))
+			return rc;
+		if (kind == '^' ? !truthy(v) : truthy(v)) {
+			size_t n = kind == '#' && json_is_array(v) ? json_array_size(v) : 1;
+
+			if (c->depth == DEPTH_MAX)
+				return meta_fail(-EINVAL, "template: blocks nest deeper than %d", DEPTH_MAX);
+			for (size_t i = 0; i < n; i++) {
+				c->stack[c->depth++] = json_is_array(v) ? json_array_get(v, i) : v;
+				rc = render(c, t, body_end);
+				c->depth--;
+				if (rc)
+					return rc;
+			}
+		}
+		t = after;
+	}
+	return 0;
+}
+
+int answer_render(const char *tpl, size_t len, const json_t *model, char **out)
+{
+	struct strbuf flat = { 0 }, letter = { 0 };
+	struct ctx c = { .stack = { model }, .depth = 1, .out = &letter };
+	int rc;
+
+	strip_block_lines(tpl, len, &flat);
+	rc = render(&c, flat.s ? flat.s : "", (flat.s ? flat.s : "") + flat.len);
+	strbuf_release(&flat);
+	if (rc) {
+		if (letter.s)
+			crypto_memzero(letter.s, letter.len);
+		strbuf_release(&letter);
+		return rc;
+	}
+	*out = strbuf_detach(&letter);
+	return 0;
+}
+
+/* The controller's name: its line up to the first '(' or ','. */
+static json_t *controller_name(const char *controller)
+{
+	size_t n = strcspn(controller, "(,");
+
+	while (n > 0 && controller[n - 1] == ' ')
+		n--;
+	return json_stringn(controller, n);
+}
+
+/* Append s to the array of strings list unless it is there. */
+static void add_unique(json_t *list, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v)
+		if (!strcmp(json_string_value(v), s))
+			return;
+	json_array_append_new(list, json_string(s));
+}
+
+/* The recordings of handle, by time, with the purposes, sources and kinds
+ * of data they hold. */
+struct recs {
+	struct reg *r;
+	json_t *m;
+	json_t *purposes, *purpose_keys, *recordings, *sources;
+};
+
+static int add_artifact_kind(const struct cat_artifact *art, void *ctx)
+{
+	json_t *m = ctx;
+	const char *key = !strcmp(art->role, "audio") ? "has_audio" : !strcmp(art->role, "chat") ? "has_chat" :
+											    "has_files";
+
+	json_object_set_new(m, key, json_true());
+	return 0;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+	const struct cat_recording *x = a, *y = b;
+
+	return x->recorded_at < y->recorded_at ? -1 : x->recorded_at > y->recorded_at;
+}
+
+static int add_recordings(struct recs *s, const char *handle)
+{
+	const struct policy *p = s->r->policy;
+	struct idlist ids = { 0 };
+	struct cat_recording *recs = NULL;
+	size_t n = 0;
+	int rc = catalog_subject_recordings(s->r->cat, handle, &ids);
+
+	if (rc == 0)
+		recs = xcalloc(ids.n ? ids.n : 1, sizeof(*recs));
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+		rc = catalog_get_recording(s->r->cat, ids.id[i], &recs[n]);
+		if (rc == -ENOENT)
+			rc = 0;	/* erased meanwhile */
+		else if (rc == 0)
+			n++;
+	}
+	if (rc == 0 && n)
+		qsort(recs, n, sizeof(*recs), cmp_time);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct cat_recording *rec = &recs[i];
+		int pi = policy_purpose_index(p, rec->purpose);
+		char day[11], t[21], until[11], *pk;
+
+		util_format_date(rec->recorded_at, day);
+		util_format_time(rec->recorded_at, t);
+		util_format_date(rec->retention_until, until);
+		json_array_append_new(s->recordings,
+				      json_pack("{s:s, s:s#, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "date", day, "time",
+						t + 11, 5, "kind", rec->kind, "source", rec->source, "purpose",
+						rec->purpose, "legal_basis", rec->legal_basis, "retention_until", until,
+						"restricted", rec->restricted_since != 0, "on_hold", rec->legal_hold != NULL));
+		pk = xasprintf("%s/%s", rec->purpose, rec->legal_basis);
+		if (!json_object_get(s->purpose_keys, pk)) {
+			json_object_set_new(s->purpose_keys, pk, json_true());
+			json_array_append_new(s->purposes,
+					      json_pack("{s:s, s:s, s:s}", "purpose", rec->purpose, "description",
+							pi >= 0 ? p->purposes[pi].description : rec->purpose,
+							"legal_basis", rec->legal_basis));
+		}
+		free(pk);
+		add_unique(s->sources, rec->data_source);
+		rc = catalog_each_artifact(s->r->cat, rec->id, add_artifact_kind, s->m);
+	}
+	for (size_t i = 0; i < n; i++)
+		cat_recording_clear(&recs[i]);
+	free(recs);
+	idlist_free(&ids);
+	return rc;
+}
+
+/* The disclosures: recipient name -> the days its exports were made. */
+static int add_disclosure(const struct audit_entry *e, void *ctx)
+{
+	json_t *by = ctx, *days;
+	const char *w = e->reason ? strstr(e->reason, "recipient=") : NULL;
+	char day[11], *name;
+
+	if (!w || !e->outcome || strcmp(e->outcome, "ok"))
+		return 0;
+	name = xasprintf("%.*s", (int)strcspn(w + 10, " "), w + 10);
+	if (strcmp(name, EXPORT_TO_SUBJECT)) {
+		if (!(days = json_object_get(by, name))) {
+			days = json_array();
+			json_object_set_new(by, name, days);
+		}
+		util_format_date(e->time, day);
+		add_unique(days, day);
+	}
+	free(name);
+	return 0;
+}
+
+static int add_recipients(struct reg *r, const char *handle, json_t *m)
+{
+	const char *objs[1] = { handle };
+	struct cat_audit_filter f = { .objects = objs, .n_objects = 1, .action = "export" };
+	json_t *by = json_object(), *list = json_array(), *days;
+	const char *name;
+	int rc = audit_each_where(r->cat, &f, add_disclosure, by);
+
+	json_object_foreach(by, name, days) {
+		int i = policy_recipient_index(r->policy, name);
+		const struct policy_recipient *p = i >= 0 ? &r->policy->recipients[i] : NULL;
+		struct strbuf d = { 0 };
+		size_t k;
+		json_t *v;
+
+		json_array_foreach(days, k, v)
+			strbuf_addf(&d, "%s%s", k ? ", " : "", json_string_value(v));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s?, s:s}", "name",
+						      p && p->display ? p->display : name, "recipient", name,
+						      "outside_eea", p && !p->eea, "safeguard", p ? p->safeguard : NULL,
+						      "dates", d.s ? d.s : ""));
+		strbuf_release(&d);
+	}
+	json_object_set_new(m, "recipients", list);
+	json_decref(by);
+	return rc;
+}
+
+int answer_model(struct reg *r, const struct cat_request *q, const char *export_dir, json_t **out)
+{
+	const struct policy *p = r->policy;
+	json_t *m = json_object();
+	struct recs s = { .r = r, .m = m };
+	char today[11], received[11];
+	int rc = 0;
+
+	util_format_date(util_now(), today);
+	util_format_date(q->received, received);
+	json_object_set_new(m, "controller", json_string(p->controller));
+	json_object_set_new(m, "controller_name", controller_name(p->controller));
+	json_object_set_new(m, "register", json_string(p->reg_name));
+	json_object_set_new(m, "privacy_contact", json_string(p->privacy_contact));
+	json_object_set_new(m, "date", json_string(today));
+	json_object_set_new(m, "request", json_integer(q->id));
+	json_object_set_new(m, "received", json_string(received));
+	json_object_set_new(m, "type", json_string(q->type));
+	json_object_set_new(m, "subject", q->handle ? json_string(q->handle) : json_null());
+	json_object_set_new(m, "found", json_boolean(q->handle != NULL));
+	json_object_set_new(m, "has_card", json_boolean(q->handle != NULL));
+	json_object_set_new(m, "export_dir", export_dir ? json_string(export_dir) : json_null());
+	json_object_set_new(m, "purposes", s.purposes = json_array());
+	json_object_set_new(m, "recordings", s.recordings = json_array());
+	json_object_set_new(m, "sources", s.sources = json_array());
+	s.purpose_keys = json_object();
+	if (q->handle) {
+		rc = add_recordings(&s, q->handle);
+		if (rc == 0)
+			rc = add_recipients(r, q->handle, m);
+	} else {
+		json_object_set_new(m, "recipients", json_array());
+	}
+	/* The sources as blocks of {text}: a template names them the same way
+	 * as every other list. */
+	if (rc == 0) {
+		json_t *src = json_array(), *v;
+		size_t i;
+
+		json_array_foreach(s.sources, i, v)
+			json_array_append_new(src, json_pack("{s:O}", "text", v));
+		json_object_set_new(m, "sources", src);
+	}
+	json_decref(s.purpose_keys);
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
+		  const char *export_dir, char **letter, size_t *len)
+{
+	struct cat_request q = { 0 };
+	uint8_t *tpl = NULL;
+	size_t tlen = 0;
+	json_t *m = NULL;
+	char *text = NULL, why[48];
+	int rc;
+
+	if ((rc = request_get(r, id, &q)))
+		return rc;
+	rc = util_read_file(template_path, ANSWER_TEMPLATE_MAX, &tpl, &tlen);
+	if (rc == -ENOENT)
+		rc = meta_fail(rc, "no letter template %s", template_path);
+	else if (rc)
+		rc = meta_fail(rc, "cannot read the letter template %s: %s", template_path, strerror(-rc));
+	if (rc == 0)
+		rc = answer_model(r, &q, export_dir, &m);
+	if (rc == 0)
+		rc = answer_render((const char *)tpl, tlen, m, &text);
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "request=%lld", (long long)id);
+		rc = audit_log(r->cat, a, "request-answer", q.handle, "ok", why);
+	}
+	if (rc == 0) {
+		*len = strlen(text);
+		*letter = text;
+		text = NULL;
+	}
+	if (text) {
+		crypto_memzero(text, strlen(text));
+		free(text);
+	}
+	json_decref(m);
+	free(tpl);
+	cat_request_clear(&q);
+	return rc;
+}

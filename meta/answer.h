@@ -1,0 +1,76 @@
+/*
+ * answer.h - the answer letter to a rights request (Art. 12(1), Art. 15):
+ * what the register holds about the requester, filled into a letter
+ * template of the controller's language.
+ *
+ * A template is text with {{key}} (the value of key), {{#key}}...{{/key}}
+ * (repeated for each element of a list, once for a value that is true or
+ * set, never for one that is false, empty or absent) and {{^key}}...{{/key}}
+ * (once, when key is false, empty or absent).  A line holding nothing but
+ * one {{#..}}, {{^..}} or {{/..}} tag leaves no line behind.  Nothing else
+ * is special: there is no escaping, no partial, no expression.  Inside a
+ * repeated block a key is looked up in the element first, then outwards.
+ *
+ * The keys of the letter's model (answer_model): controller,
+ * controller_name, register, privacy_contact, date, request, received,
+ * type, subject, found (the requester is linked to a subject), purposes
+ * [purpose, description, legal_basis], recordings [date, time, kind,
+ * source, purpose, legal_basis, retention_until, restricted, on_hold],
+ * has_audio, has_chat, has_files, has_card, recipients [name, recipient,
+ * outside_eea, safeguard, dates] (the named recipients the subject's data
+ * was disclosed to, from the audit log's "export" entries), sources
+ * [text], export_dir.
+ *
+ * The letter holds personal data (the recordings' dates, whom they went
+ * to): it is written with mode 0600 and never logged.
+ *
+ * Locking: answer_model reads r->cat (the caller serialises it as any
+ * catalog call); answer_render touches only its arguments.
+ */
+#ifndef RECFS_ANSWER_H
+#define RECFS_ANSWER_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "catalog.h"
+#include "register.h"
+#include "util.h"
+
+/*
+ * Fill template tpl (len bytes, lent) from model (a JSON object, lent).
+ * *out is the letter, malloc'd and NUL-terminated; the caller frees it
+ * (wiping it first: it holds personal data).  Errors: -EINVAL for a
+ * template that names a key the model does not have, or an unclosed or
+ * mismatched block (meta_errmsg names the key and the line).
+ */
+int answer_render(const char *tpl, size_t len, const json_t *model, char **out) MUST_CHECK;
+
+/*
+ * The model of the answer to request q (see above): from the policy, the
+ * request, and when q has a handle the subject's recordings and the audit
+ * log's disclosures.  export_dir (may be NULL) is put in as it is.
+ * *out is a new reference the caller decrefs.  Catalog errors, -ENOMEM.
+ */
+int answer_model(struct reg *r, const struct cat_request *q, const char *export_dir, json_t **out) MUST_CHECK;
+
+/* The largest template read (bytes). */
+#define ANSWER_TEMPLATE_MAX (256 * 1024)
+
+/*
+ * The answer letter to request id: the template file template_path (at
+ * most ANSWER_TEMPLATE_MAX bytes) filled with answer_model of the request
+ * (export_dir as there).  *letter is malloc'd, NUL-terminated, *len bytes;
+ * the caller writes it where the requester's answer goes (mode 0600), then
+ * wipes and frees it.  Logged "request-answer" on the request's handle
+ * (none when it has none), reason "request=N": the letter itself is never
+ * logged.  Errors: -ENOENT (no such request, or no template file: meta_errmsg
+ * names it), -EFBIG, those of util_read_file, answer_model and
+ * answer_render, catalog errors.
+ */
+int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
+		  const char *export_dir, char **letter, size_t *len) MUST_CHECK;
+
+#endif
