@@ -322,8 +322,10 @@ int request_finish(struct reg *r, const struct audit_actor *a, int64_t id, const
 		return meta_fail(-EINVAL, "the outcome must be granted, partly-granted, refused or no-data");
 	if (!strcmp(outcome, "refused") && (rc = check_text("the legal ground of the refusal", ground)))
 		return rc;
-	if (strcmp(outcome, "refused") && ground)
-		return meta_fail(-EINVAL, "a legal ground is given for a refusal only");
+	if (ground && strcmp(outcome, "refused") && strcmp(outcome, "partly-granted"))
+		return meta_fail(-EINVAL, "a legal ground is given for a refusal or a partial one only");
+	if (ground && (rc = check_text("the legal ground", ground)))
+		return rc;
 	if (note && (rc = check_text("the note", note)))
 		return rc;
 	return transition(r, a, id, -EALREADY, "request-close", close_change, &c);

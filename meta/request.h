@@ -138,7 +138,8 @@ int request_extend(struct reg *r, const struct audit_actor *a, int64_t id, const
 /*
  * Close request id with outcome (one of request_outcomes).  A refusal
  * needs ground, its legal ground (Art. 12(4): the reasons, and the right
- * to complain); ground is refused for any other outcome.  no-data is only
+ * to complain); partly-granted may give the ground of what was refused;
+ * ground is refused for any other outcome.  no-data is only
  * for a request with no handle.  note (may be NULL) says what was done.
  * Logged "request-close": "request=N state=closed outcome=O" (" late"
  * after the due date).  Errors: -ENOENT, -EALREADY (already closed),

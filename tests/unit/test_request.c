@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog_i.h"
 #include "crypto.h"
 #include "ingest.h"
 #include "request.h"
@@ -202,6 +203,8 @@ TEST(test_request_refusal_needs_its_ground_and_no_data_needs_no_subject)
 
 	CHECK_EQ(request_finish(reg, &actor, 4, "refused", NULL, NULL), -EINVAL);
 	CHECK_EQ(request_finish(reg, &actor, 4, "granted", "Art. 12(5)", NULL), -EINVAL);
+	CHECK_EQ(request_finish(reg, &actor, 4, "no-data", "Art. 12(5)", NULL), -EINVAL);
+	CHECK_EQ(request_finish(reg, &actor, 4, "partly-granted", "", NULL), -EINVAL);
 	CHECK_EQ(request_finish(reg, &actor, 4, "answered", NULL, NULL), -EINVAL);
 	CHECK_EQ(request_finish(reg, &actor, 4, "no-data", NULL, NULL), -EINVAL);
 	CHECK_EQ(request_finish(reg, &actor, 4, "refused", "Art. 12(5): manifestly unfounded", "told by letter"), 0);
@@ -271,6 +274,33 @@ TEST(test_request_expire_drops_closed_requests_before_the_limit_with_their_reque
 			      "(SELECT card FROM subject) AND r.id NOT IN (SELECT details_id FROM recording)"), 0);
 }
 
+TEST(test_request_rows_older_than_the_lifecycle_read_as_what_they_were)
+{
+	struct cat_request q;
+	int64_t id;
+	char *forget;
+
+	CHECK_EQ(request_new(reg, &actor, "objection", handle, "passport", &id), 0);
+	forget = xasprintf("UPDATE request SET state = NULL WHERE id = %lld", (long long)id);
+	CHECK_EQ(catalog_exec(reg->cat, forget), 0);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_STR(request_state_of(&q), REQUEST_IN_PROGRESS);
+	cat_request_clear(&q);
+	CHECK_EQ(request_extend(reg, &actor, id, "many recordings"), 0);
+	CHECK_EQ(catalog_exec(reg->cat, forget), 0);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_STR(request_state_of(&q), REQUEST_EXTENDED);
+	cat_request_clear(&q);
+	CHECK_EQ(request_finish(reg, &actor, id, "partly-granted", "Art. 21(1): compelling grounds for one call", NULL),
+		 0);
+	CHECK_EQ(catalog_exec(reg->cat, forget), 0);
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_STR(request_state_of(&q), REQUEST_CLOSED);
+	CHECK_STR(q.ground, "Art. 21(1): compelling grounds for one call");
+	cat_request_clear(&q);
+	free(forget);
+}
+
 int main(void)
 {
 	static const char manifest[] = "{\"recorded_at\": \"2026-01-02T10:00:00Z\", \"source\": \"customer-service\","
@@ -304,6 +334,7 @@ int main(void)
 	RUN(test_request_refusal_needs_its_ground_and_no_data_needs_no_subject);
 	RUN(test_request_of_someone_not_in_the_register_is_sealed_then_linked);
 	RUN(test_request_expire_drops_closed_requests_before_the_limit_with_their_requester);
+	RUN(test_request_rows_older_than_the_lifecycle_read_as_what_they_were);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);
