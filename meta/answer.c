@@ -202,6 +202,20 @@ static json_t *controller_name(const char *controller)
 	return json_stringn(controller, n);
 }
 
+/* o[prefix + word] = true, '-' in word read as '_': a template words a
+ * request type or a legal basis in its own language with a block
+ * ({{#type_access}}...{{/type_access}}). */
+static void set_flag(json_t *o, const char *prefix, const char *word)
+{
+	char *key = xasprintf("%s%s", prefix, word);
+
+	for (char *p = key; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	json_object_set_new(o, key, json_true());
+	free(key);
+}
+
 /* Append s to the array of strings list unless it is there. */
 static void add_unique(json_t *list, const char *s)
 {
@@ -218,6 +232,7 @@ static void add_unique(json_t *list, const char *s)
  * of data they hold. */
 struct recs {
 	struct reg *r;
+	int lang;			/* index into the policy's languages */
 	json_t *m;
 	json_t *purposes, *purpose_keys, *recordings, *sources;
 };
@@ -266,18 +281,23 @@ static int add_recordings(struct recs *s, const char *handle)
 		util_format_date(rec->recorded_at, day);
 		util_format_time(rec->recorded_at, t);
 		util_format_date(rec->retention_until, until);
-		json_array_append_new(s->recordings,
-				      json_pack("{s:s, s:s#, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "date", day, "time",
-						t + 11, 5, "kind", rec->kind, "source", rec->source, "purpose",
-						rec->purpose, "legal_basis", rec->legal_basis, "retention_until", until,
-						"restricted", rec->restricted_since != 0, "on_hold", rec->legal_hold != NULL));
+		json_t *o = json_pack("{s:s, s:s#, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "date", day, "time", t + 11, 5,
+				      "kind", rec->kind, "source", rec->source, "purpose", rec->purpose, "legal_basis",
+				      rec->legal_basis, "retention_until", until, "restricted", rec->restricted_since != 0,
+				      "on_hold", rec->legal_hold != NULL);
+
+		set_flag(o, "kind_", rec->kind);
+		json_array_append_new(s->recordings, o);
 		pk = xasprintf("%s/%s", rec->purpose, rec->legal_basis);
 		if (!json_object_get(s->purpose_keys, pk)) {
 			json_object_set_new(s->purpose_keys, pk, json_true());
-			json_array_append_new(s->purposes,
-					      json_pack("{s:s, s:s, s:s}", "purpose", rec->purpose, "description",
-							pi >= 0 ? p->purposes[pi].description : rec->purpose,
-							"legal_basis", rec->legal_basis));
+			json_t *o = json_pack("{s:s, s:s, s:s}", "purpose", rec->purpose, "description",
+					      pi >= 0 ? policy_text(p, &p->purposes[pi].description_t, s->lang) : rec->purpose,
+					      "legal_basis",
+					      rec->legal_basis);
+
+			set_flag(o, "basis_", rec->legal_basis);
+			json_array_append_new(s->purposes, o);
 		}
 		free(pk);
 		add_unique(s->sources, rec->data_source);
@@ -312,7 +332,7 @@ static int add_disclosure(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-static int add_recipients(struct reg *r, const char *handle, json_t *m)
+static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m)
 {
 	const char *objs[1] = { handle };
 	struct cat_audit_filter f = { .objects = objs, .n_objects = 1, .action = "export" };
@@ -330,7 +350,10 @@ static int add_recipients(struct reg *r, const char *handle, json_t *m)
 		json_array_foreach(days, k, v)
 			strbuf_addf(&d, "%s%s", k ? ", " : "", json_string_value(v));
 		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s?, s:s}", "name",
-						      p && p->display ? p->display : name, "recipient", name,
+						      p && policy_text(r->policy, &p->display_t, lang)
+							      ? policy_text(r->policy, &p->display_t, lang)
+							      : name,
+						      "recipient", name,
 						      "outside_eea", p && !p->eea, "safeguard", p ? p->safeguard : NULL,
 						      "dates", d.s ? d.s : ""));
 		strbuf_release(&d);
@@ -340,11 +363,12 @@ static int add_recipients(struct reg *r, const char *handle, json_t *m)
 	return rc;
 }
 
-int answer_model(struct reg *r, const struct cat_request *q, const char *export_dir, json_t **out)
+int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir, json_t **out)
 {
 	const struct policy *p = r->policy;
 	json_t *m = json_object();
-	struct recs s = { .r = r, .m = m };
+	int li = policy_lang_index(p, lang) < 0 ? 0 : policy_lang_index(p, lang);
+	struct recs s = { .r = r, .lang = li, .m = m };
 	char today[11], received[11];
 	int rc = 0;
 
@@ -352,12 +376,13 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *export_
 	util_format_date(q->received, received);
 	json_object_set_new(m, "controller", json_string(p->controller));
 	json_object_set_new(m, "controller_name", controller_name(p->controller));
-	json_object_set_new(m, "register", json_string(p->reg_name));
+	json_object_set_new(m, "register", json_string(policy_text(p, &p->reg_name_t, li)));
 	json_object_set_new(m, "privacy_contact", json_string(p->privacy_contact));
 	json_object_set_new(m, "date", json_string(today));
 	json_object_set_new(m, "request", json_integer(q->id));
 	json_object_set_new(m, "received", json_string(received));
 	json_object_set_new(m, "type", json_string(q->type));
+	set_flag(m, "type_", q->type);
 	json_object_set_new(m, "subject", q->handle ? json_string(q->handle) : json_null());
 	json_object_set_new(m, "found", json_boolean(q->handle != NULL));
 	json_object_set_new(m, "has_card", json_boolean(q->handle != NULL));
@@ -369,7 +394,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *export_
 	if (q->handle) {
 		rc = add_recordings(&s, q->handle);
 		if (rc == 0)
-			rc = add_recipients(r, q->handle, m);
+			rc = add_recipients(r, q->handle, li, m);
 	} else {
 		json_object_set_new(m, "recipients", json_array());
 	}
@@ -393,7 +418,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *export_
 }
 
 int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
-		  const char *export_dir, char **letter, size_t *len)
+		  const char *lang, const char *export_dir, char **letter, size_t *len)
 {
 	struct cat_request q = { 0 };
 	uint8_t *tpl = NULL;
@@ -410,7 +435,7 @@ int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	else if (rc)
 		rc = meta_fail(rc, "cannot read the letter template %s: %s", template_path, strerror(-rc));
 	if (rc == 0)
-		rc = answer_model(r, &q, export_dir, &m);
+		rc = answer_model(r, &q, lang, export_dir, &m);
 	if (rc == 0)
 		rc = answer_render((const char *)tpl, tlen, m, &text);
 	if (rc == 0) {

@@ -13,9 +13,12 @@
  *
  * The keys of the letter's model (answer_model): controller,
  * controller_name, register, privacy_contact, date, request, received,
- * type, subject, found (the requester is linked to a subject), purposes
- * [purpose, description, legal_basis], recordings [date, time, kind,
- * source, purpose, legal_basis, retention_until, restricted, on_hold],
+ * type, type_<TYPE> (true for the request's type, '-' read as '_', so
+ * that a template words it: {{#type_access}}..{{/type_access}}), subject,
+ * found (the requester is linked to a subject), purposes [purpose,
+ * description, legal_basis, basis_<BASIS>], recordings [date, time, kind,
+ * kind_<KIND>, source, purpose, legal_basis, retention_until, restricted,
+ * on_hold],
  * has_audio, has_chat, has_files, has_card, recipients [name, recipient,
  * outside_eea, safeguard, dates] (the named recipients the subject's data
  * was disclosed to, from the audit log's "export" entries), sources
@@ -51,10 +54,14 @@ int answer_render(const char *tpl, size_t len, const json_t *model, char **out) 
 /*
  * The model of the answer to request q (see above): from the policy, the
  * request, and when q has a handle the subject's recordings and the audit
- * log's disclosures.  export_dir (may be NULL) is put in as it is.
+ * log's disclosures.  Purposes, recipients and the register's name are in
+ * language lang of the policy (policy_text: the first language's text where
+ * the policy has none in lang, or when lang is not one of its languages).
+ * export_dir (may be NULL) is put in as it is.
  * *out is a new reference the caller decrefs.  Catalog errors, -ENOMEM.
  */
-int answer_model(struct reg *r, const struct cat_request *q, const char *export_dir, json_t **out) MUST_CHECK;
+int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir,
+		 json_t **out) MUST_CHECK;
 
 /* The largest template read (bytes). */
 #define ANSWER_TEMPLATE_MAX (256 * 1024)
@@ -62,7 +69,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *export_
 /*
  * The answer letter to request id: the template file template_path (at
  * most ANSWER_TEMPLATE_MAX bytes) filled with answer_model of the request
- * (export_dir as there).  *letter is malloc'd, NUL-terminated, *len bytes;
+ * (lang and export_dir as there).  *letter is malloc'd, NUL-terminated, *len bytes;
  * the caller writes it where the requester's answer goes (mode 0600), then
  * wipes and frees it.  Logged "request-answer" on the request's handle
  * (none when it has none), reason "request=N": the letter itself is never
@@ -71,6 +78,6 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *export_
  * answer_render, catalog errors.
  */
 int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
-		  const char *export_dir, char **letter, size_t *len) MUST_CHECK;
+		  const char *lang, const char *export_dir, char **letter, size_t *len) MUST_CHECK;
 
 #endif

@@ -81,7 +81,7 @@ const char usage_request[] =
 	"  --level-keyring FILE  show: a keyring with the rights level's key, to\n"
 	"                      show the requester's description; answer --export:\n"
 	"                      the keyrings that open the subject's data\n"
-	"  --lang LANG         the letter's language (default fi)\n"
+	"  --lang LANG         the letter's language (default: the register's first)\n"
 	"  --out FILE          write the letter to FILE (mode 0600; default: stdout)\n"
 	"  --export DIR        answer: export the subject's data to DIR first\n"
 	"  --templates DIR     the letter templates (default $RECFS_TEMPLATES, then\n"
@@ -323,7 +323,10 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	size_t len = 0;
 	int rc;
 
-	path = xasprintf("%s/answer.%s.txt", dir && *dir ? dir : RECFS_TEMPLATE_DIR, o->lang ? o->lang : "fi");
+	/* The letter is in the register's first language unless told. */
+	const char *lang = o->lang ? o->lang : r->policy->langs[0];
+
+	path = xasprintf("%s/answer.%s.txt", dir && *dir ? dir : RECFS_TEMPLATE_DIR, lang);
 	if (o->export_dir) {
 		if ((rc = request_get(r, id, &q))) {
 			rc = fail("cannot answer the request", rc);
@@ -344,7 +347,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		}
 		fprintf(stderr, "exported %zu recordings (%zu withheld) to %s\n", res.recordings, res.withheld, res.dir);
 	}
-	if ((rc = answer_letter(r, a, id, path, res.dir, &letter, &len))) {
+	if ((rc = answer_letter(r, a, id, path, lang, res.dir, &letter, &len))) {
 		rc = fail("cannot write the answer letter", rc);
 		goto out;
 	}
