@@ -36,7 +36,7 @@ static const struct cmd commands[] = {
 	{ "protect", cmd_protect, NEEDS_CRYPTO, usage_protect, "protect a recording on a mount with a passphrase" },
 	{ "unlock", cmd_unlock, NEEDS_CRYPTO, usage_unlock, "unlock a protected recording on a mount for 15 minutes" },
 	{ "lock", cmd_lock, NEEDS_CRYPTO, usage_unlock, "forget an unlock at once" },
-	{ "request", cmd_request, NEEDS_CRYPTO | NEEDS_REGISTER, usage_request, "rights requests and their due dates" },
+	{ "request", cmd_request, NEEDS_CRYPTO | NEEDS_REGISTER, usage_request, "rights requests, their lifecycle and answer letters" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
