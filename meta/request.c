@@ -424,7 +424,9 @@ int request_expire(struct reg *r, int64_t before, int dry_run, size_t *n)
 	struct expiring x = { 0 };
 	int rc;
 
-	if ((rc = catalog_begin(r->cat)))
+	/* A dry run only reads: it takes no write lock, so it also runs on a
+	 * catalog this process may not write. */
+	if (!dry_run && (rc = catalog_begin(r->cat)))
 		return rc;
 	rc = catalog_each_request(r->cat, CAT_REQUESTS_CLOSED_BEFORE, before, collect_expiring, &x);
 	for (size_t i = 0; rc == 0 && !dry_run && i < x.n; i++) {
@@ -438,7 +440,7 @@ int request_expire(struct reg *r, int64_t before, int dry_run, size_t *n)
 	}
 	if (rc == 0 && !dry_run)
 		rc = catalog_commit(r->cat);
-	if (rc || dry_run)
+	if (rc && !dry_run)
 		catalog_rollback(r->cat);
 	if (rc == 0)
 		*n = x.n;

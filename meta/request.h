@@ -189,9 +189,9 @@ int request_each(struct reg *r, enum request_filter filter, int (*fn)(const stru
 int request_open_for(struct reg *r, const char *handle, int64_t *id) MUST_CHECK;
 
 /*
- * Drop (dry_run: count) the requests closed before `before`, with their
- * requester records and those records' seals, in one transaction; *n the
- * number.  Not logged here: the retention sweep puts the count in its own
+ * Drop (dry_run: count, reading only) the requests closed before `before`,
+ * with their requester records and those records' seals, in one
+ * transaction; *n the number.  Not logged here: the retention sweep puts the count in its own
  * entry.  Catalog errors.
  */
 int request_expire(struct reg *r, int64_t before, int dry_run, size_t *n) MUST_CHECK;
