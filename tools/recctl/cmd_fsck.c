@@ -451,7 +451,7 @@ static void scan_blob_dir(struct fsck *f, const char *sub)
 			problem(f, "%s is not a regular file", path);
 		} else if (is_temp_name(e->d_name)) {
 			stray(f, path, e->d_name, &st, "temporary file");
-		} else if (util_is_id(e->d_name) && bsearch(e->d_name, f->pending.id, f->pending.n,
+		} else if (util_is_id(e->d_name) && f->pending.n && bsearch(e->d_name, f->pending.id, f->pending.n,
 							     sizeof(*f->pending.id), cmp_id)) {
 			/* reported by check_pending */
 		} else if (!util_is_id(e->d_name) || !find_art(f, e->d_name)) {
