@@ -1,23 +1,38 @@
 /*
  * opus.c - Ogg Opus through libopusfile: the ingest check and the WAV view.
  *
- * The WAV view is a file whose bytes must not depend on how it is read:
- * `cmp`, checksums and parallel readers all expect the same bytes at the
- * same offset.  Plain decoding does not give that: after op_pcm_seek() the
- * Opus decoder starts from a reset state and a pre-roll, so the first tens
- * of milliseconds after a seek differ from a straight decode, and op_read()
- * adds dither whose state runs across calls.  So the view is defined in
- * segments of SEG_FRAMES sample frames: segment k is what a full
- * op_pcm_seek() to its first frame followed by op_read_float() yields,
- * rounded to 16 bits without dither.  Sequential reads re-seek once per
- * segment (a few per minute of audio); random reads seek to the segment
- * start and decode forward to the byte asked for.  The bytes past the
+ * The WAV view is libopusfile's continuous decode of the stream: what
+ * op_read_float() gives read from the first sample on, each value rounded
+ * half away from zero to 16 bits, with no dither (op_read() adds dither
+ * whose state runs across calls, so its output depends on how it is read).
+ * The decoder carries state from packet to packet, so a sample is that of
+ * the continuous decode only if the decoder got there by decoding, not
+ * from a seek: after op_pcm_seek() it starts from a reset state with 80 ms
+ * of pre-roll, and the next few hundred milliseconds (seconds in stereo
+ * SILK speech) differ, by up to thousands of LSB.
+ *
+ * So the view never seeks unless it must.  Reads that continue where the
+ * decoder stands, or lie ahead of it by at most the pre-roll, decode on:
+ * a sequential reader gets the continuous decode exactly, whatever its
+ * read sizes.  A read behind the window below, or further ahead, seeks
+ * PREROLL_FRAMES before its target (to the start when that is nearer) and
+ * decodes forward, so any read costs at most one seek and PREROLL_FRAMES
+ * plus its own length of decoding.  The pre-roll goes into the window, but
+ * is served from the seek's target on only (trust_off).  The decoder
+ * converges on the continuous decode well within the pre-roll: on speech
+ * and music, mono and stereo, from 8 kbit/s to opusenc's default rate,
+ * its float output was bit-identical to the continuous decode at most
+ * 6.5 s after a seek (overlapping stereo speech; music and mono speech
+ * within 2 s; tests/RELIABILITY.md), so the bytes read after a seek are
+ * those of a sequential read; the promise made (opus.h) is 1 LSB.  A
+ * stream whose decoder took longer than the pre-roll to converge would
+ * differ by more in the first seconds after a seek.  The bytes past the
  * decoder's end, up to info->pcm_samples, are zeros; nothing past it is
  * ever produced, so the view is exactly opus_wav_size() bytes.
  *
- * A window of recently decoded bytes is kept so that sequential reads never
- * seek within a segment and slightly reordered reads (kernel read-ahead) are
- * served without decoding again.
+ * A window of recently decoded bytes is kept so that slightly reordered
+ * reads (kernel read-ahead) and re-reads just behind the decoder are served
+ * without decoding again, and never seek.
  *
  * Memory: a view that only exists (an open file not yet read, or read only
  * in its header) holds no decoder buffers: the window and the PCM block
@@ -25,8 +40,7 @@
  * and unmapped by opus_wav_idle() and opus_wav_close(), in a mapping of
  * their own so that freeing them returns the pages to the system whatever
  * malloc's thresholds.  opus_wav_idle() also frees libopusfile's state;
- * the next read opens it again and seeks.  Since every segment decodes the
- * same from its start, dropping the decoder never changes a byte.
+ * the next read opens it again and seeks as above.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,12 +63,9 @@
 #include "crypto.h"
 #include "opus.h"
 
-/* Segment length: bounds the decoding a random read costs (~10 s of audio)
- * against the re-seeks a sequential read costs (one per segment). */
-#define SEG_FRAMES ((uint64_t)OPUS_RATE * 10)
-/* op_pcm_seek() decodes forward without resetting when the target lies less
- * than 90 ms ahead of the decoder; the view needs the full seek. */
-#define FAST_SEEK_FRAMES (90 * 48)
+/* A seek starts decoding this many frames before its target, and a read
+ * at most this far ahead of the decoder decodes on instead of seeking. */
+#define PREROLL_FRAMES ((uint64_t)OPUS_RATE * OPUS_WAV_PREROLL_MS / 1000)
 /* The largest op_read_float() answer: 120 ms per channel. */
 #define BLOCK_FRAMES 5760
 #define MAX_CHANNELS 8
@@ -90,12 +101,15 @@ struct opus_wav {
 	uint8_t *win;
 	size_t win_len;
 	uint64_t win_off;
+	/* Where the window's bytes start to be what opus_wav_read promises:
+	 * the target of the last seek (the pre-roll before it has not
+	 * converged), or 0 when decoding started at the first sample. */
+	uint64_t trust_off;
 	/* The decoder's next frame; valid when positioned.  It equals
 	 * (win_off + win_len) / frame bytes whenever win_len > 0. */
 	int positioned;
 	uint64_t dec_frame;
 	int dec_end;		/* decoder exhausted: zeros from dec_frame on */
-	int fresh;		/* just seeked to dec_frame, nothing decoded yet */
 	float *pcm;		/* PCM_BYTES, mapped with win; NULL when idle */
 };
 
@@ -549,6 +563,36 @@ static void unmap_buffers(struct opus_wav *w)
 	w->positioned = 0;
 }
 
+/* libopusfile's state, opened as far as decoding needs; a new one stands
+ * at the first sample with a fresh decoder. */
+static int decoder_open(struct opus_wav *w)
+{
+	int ret;
+
+	if (!w->of) {
+		ret = test_open(w);
+		if (ret < 0)
+			return ret;
+	}
+	if (!w->opened) {
+		ret = op_test_open(w->of);
+		if (ret < 0) {
+			ret = op_fail(ret, &w->src);
+			return ret == -ENOMEM ? ret : -EIO;
+		}
+		w->opened = 1;
+	}
+	return 0;
+}
+
+/* Free libopusfile's state; decoder_open makes a new one. */
+static void decoder_drop(struct opus_wav *w)
+{
+	op_free(w->of);
+	w->of = NULL;
+	w->opened = 0;
+}
+
 int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
 		  struct opus_wav **out)
 {
@@ -591,50 +635,33 @@ int opus_wav_idle(struct opus_wav *w)
 	if (!w || (!w->win && !w->of))
 		return 0;
 	unmap_buffers(w);
-	op_free(w->of);
-	w->of = NULL;
-	w->opened = 0;
+	decoder_drop(w);
 	w->dec_end = 0;
-	w->fresh = 0;
 	return 1;
 }
 
 /*
- * Start decoding segment seg with a full seek.  When the decoder stands at
- * its first frame after the previous segment, the window continues;
- * otherwise it starts empty there.
+ * Put the decoder PREROLL_FRAMES before frame (at the start when frame is
+ * nearer to it), with an empty window there: the reads that follow decode
+ * the pre-roll into the window on their way to frame.
  */
-static int seek_segment(struct opus_wav *w, uint64_t seg)
+static int seek_before(struct opus_wav *w, uint64_t frame)
 {
-	uint64_t target = seg * SEG_FRAMES;
-	ogg_int64_t pos;
-	int n, ret;
+	uint64_t start = frame > PREROLL_FRAMES ? frame - PREROLL_FRAMES : 0;
+	int ret;
 
-	if (!w->positioned || w->dec_frame != target) {
-		w->win_len = 0;
-		w->win_off = target * (uint64_t)w->channels * 2;
-	}
 	w->positioned = 0;
-	w->dec_frame = target;
+	w->win_len = 0;
+	w->win_off = start * (uint64_t)w->channels * 2;
+	w->trust_off = start ? frame * (uint64_t)w->channels * 2 : 0;
+	w->dec_frame = start;
 	w->dec_end = 0;
-	/* Step out of the range in which op_pcm_seek() keeps the state. */
-	for (;;) {
-		pos = op_pcm_tell(w->of);
-		if (pos < 0 || (uint64_t)pos > target || target - (uint64_t)pos >= FAST_SEEK_FRAMES)
-			break;
-		n = op_read_float(w->of, w->pcm, BLOCK_FRAMES * w->channels, NULL);
-		if (n == OP_HOLE)
-			continue;
-		if (n <= 0)
-			break;
-	}
-	ret = op_pcm_seek(w->of, (ogg_int64_t)target);
+	ret = op_pcm_seek(w->of, (ogg_int64_t)start);
 	if (ret == OP_EINVAL)
 		w->dec_end = 1;		/* past the decodable end: zeros */
 	else if (ret < 0)
 		return meta_fail(-EIO, "audio does not seek (libopusfile error %d)", ret);
 	w->positioned = 1;
-	w->fresh = 1;
 	return 0;
 }
 
@@ -651,26 +678,24 @@ static void window_make_room(struct opus_wav *w, size_t need)
 	w->win_off += drop;
 }
 
-/* Append the next block of content (decoded or zeros) to the window. */
+/*
+ * Append the next block of content (decoded or zeros) to the window.  The
+ * decoder is asked for no more than the view still holds, so that nothing
+ * it decodes is dropped: the next block continues the same decode.  The
+ * caller makes sure dec_frame < frames.
+ */
 static int decode_block(struct opus_wav *w)
 {
 	size_t fb = (size_t)w->channels * 2;
-	uint64_t seg_end, limit, want;
+	uint64_t want;
 	uint8_t *p;
 	size_t i, nval;
-	int n, li, tries = 0, ret;
+	int n, li, tries = 0;
 
-	if (w->dec_frame % SEG_FRAMES == 0 && !w->fresh) {
-		ret = seek_segment(w, w->dec_frame / SEG_FRAMES);
-		if (ret < 0)
-			return ret;
-	}
-	seg_end = (w->dec_frame / SEG_FRAMES + 1) * SEG_FRAMES;
-	limit = seg_end < w->frames ? seg_end : w->frames;
-	want = limit - w->dec_frame;
+	want = w->frames - w->dec_frame;
 	if (want > BLOCK_FRAMES)
 		want = BLOCK_FRAMES;
-	window_make_room(w, BLOCK_FRAMES * fb);
+	window_make_room(w, (size_t)want * fb);
 	p = w->win + w->win_len;
 	for (;;) {
 		if (w->dec_end) {
@@ -678,7 +703,7 @@ static int decode_block(struct opus_wav *w)
 			n = (int)want;
 			break;
 		}
-		n = op_read_float(w->of, w->pcm, BLOCK_FRAMES * w->channels, &li);
+		n = op_read_float(w->of, w->pcm, (int)want * w->channels, &li);
 		if (n == OP_HOLE && ++tries < 64)
 			continue;
 		if (n < 0)
@@ -690,7 +715,7 @@ static int decode_block(struct opus_wav *w)
 		if (op_channel_count(w->of, li) != w->channels)
 			return meta_fail(-EIO, "audio changes channel count between links");
 		if ((uint64_t)n > want)
-			n = (int)want;
+			return meta_fail(-EIO, "audio decodes to more than was asked for");
 		nval = (size_t)n * (size_t)w->channels;
 		for (i = 0; i < nval; i++) {
 			float v = w->pcm[i] * 32768.0f;
@@ -706,7 +731,6 @@ static int decode_block(struct opus_wav *w)
 	}
 	w->win_len += (size_t)n * fb;
 	w->dec_frame += (uint64_t)n;
-	w->fresh = 0;
 	return 0;
 }
 
@@ -715,29 +739,20 @@ static int decode_block(struct opus_wav *w)
 static int read_data(struct opus_wav *w, uint8_t *buf, size_t len, uint64_t off)
 {
 	uint64_t fb = (uint64_t)w->channels * 2;
-	uint64_t end, frame;
+	uint64_t end, lo, frame;
 	size_t n;
 	int ret, stalls = 0;
 
-	if (!w->of) {
-		ret = test_open(w);	/* after opus_wav_idle */
-		if (ret < 0)
-			return ret;
-	}
+	ret = decoder_open(w);	/* after opus_wav_idle, or a failed reopen */
+	if (ret < 0)
+		return ret;
 	ret = map_buffers(w);
 	if (ret < 0)
 		return ret;
-	if (!w->opened) {
-		ret = op_test_open(w->of);
-		if (ret < 0) {
-			ret = op_fail(ret, &w->src);
-			return ret == -ENOMEM ? ret : -EIO;
-		}
-		w->opened = 1;
-	}
 	while (len > 0) {
 		end = w->win_off + w->win_len;
-		if (w->positioned && off >= w->win_off && off < end) {
+		lo = w->win_off > w->trust_off ? w->win_off : w->trust_off;
+		if (w->positioned && off >= lo && off < end) {
 			n = (size_t)(end - off < len ? end - off : len);
 			memcpy(buf, w->win + (off - w->win_off), n);
 			buf += n;
@@ -746,11 +761,11 @@ static int read_data(struct opus_wav *w, uint8_t *buf, size_t len, uint64_t off)
 			continue;
 		}
 		frame = off / fb;
-		/* Ahead in the segment being decoded: decode on, as a seek could
-		 * only go back to the segment's start.  Anything else starts its
-		 * segment afresh. */
-		if (!w->positioned || off < end || w->dec_frame / SEG_FRAMES != frame / SEG_FRAMES) {
-			ret = seek_segment(w, frame / SEG_FRAMES);
+		/* Behind the window, or further ahead than a seek's pre-roll:
+		 * seek.  Ahead by less: decode on, which costs no more than the
+		 * pre-roll would and keeps the continuous decode. */
+		if (!w->positioned || off < lo || frame > w->dec_frame + PREROLL_FRAMES) {
+			ret = seek_before(w, frame);
 			if (ret < 0)
 				goto fail;
 		}

@@ -1,8 +1,9 @@
 /*
  * opus.h - Ogg Opus: validating audio at ingest (libopusfile), storing it
  * without the comment tags that may name someone (libogg), and serving the
- * on-the-fly WAV view (16-bit PCM, 48 kHz, the stream's channels, no tags)
- * with random access.
+ * on-the-fly WAV view (16-bit PCM, 48 kHz, the stream's channels, no tags):
+ * the continuous decode, exact when read in order, within 1 LSB after a
+ * seek, with random access at a bounded cost (opus_wav_read).
  */
 #ifndef RECFS_OPUS_H
 #define RECFS_OPUS_H
@@ -126,16 +127,50 @@ struct opus_wav;
  * audio is read. */
 int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
 		  struct opus_wav **out) MUST_CHECK;
-/* Read WAV bytes (header and PCM) at off; seeks the decoder when off is not
- * where the last read stopped.  Returns the count, 0 at end, -EIO. */
+/*
+ * How far before its target a seek of the WAV view starts decoding.  A
+ * decoder started that far back has converged on the continuous decode:
+ * on speech and music, mono and stereo, from 8 kbit/s to opusenc's default
+ * rate, it gave the same samples after at most 6.5 s (opus.c).
+ */
+#define OPUS_WAV_PREROLL_MS 10000
+
+/*
+ * Read WAV bytes at off into buf (len bytes; the view keeps no pointer to
+ * buf).  The 44-byte header (RIFF, PCM, 48 kHz, the stream's channels, 16
+ * bits; the two sizes saturate at 0xFFFFFFFF beyond 4 GiB) is followed by
+ * the samples of libopusfile's continuous decode: op_read_float() from the
+ * first sample on, each value v as the 16-bit integer nearest to v * 32768
+ * (halves away from zero, clamped to -32768..32767), no dither.
+ *
+ * What a read gets of those samples:
+ * - a view read in order from its start (each read starting where the
+ *   last one ended, or ahead of it by at most OPUS_WAV_PREROLL_MS, or
+ *   again in the last MiB or so decoded) never seeks: it gives the
+ *   continuous decode exactly, whatever the read sizes;
+ * - a read behind that, or further ahead, or the first read of a view (or
+ *   the first after opus_wav_idle) beyond the first OPUS_WAV_PREROLL_MS,
+ *   seeks: the view starts decoding OPUS_WAV_PREROLL_MS before the target
+ *   and decodes forward, so the read costs one seek and at most that much
+ *   decoding besides its own length.  From there on the samples are
+ *   within 1 LSB of the continuous decode.  That holds for streams whose
+ *   decoder converges within the pre-roll, which every stream measured did
+ *   (and then bit for bit, so in practice the bytes are the same as those
+ *   of a read in order).
+ * Past the decodable end of a stream shorter than info->pcm_samples: zeros.
+ * Returns the count (len, less at the end of the view), 0 at or past the
+ * end, -EIO when the audio cannot be read, does not decode or does not
+ * seek (meta_errmsg() says which), -ENOMEM.  Not thread-safe: the caller
+ * serialises reads of one view.
+ */
 ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off) MUST_CHECK;
 /*
  * Give back what decoding holds: the window and PCM block (unmapped,
  * OPUS_WAV_DECODER_BYTES) and libopusfile's state.  The next
- * opus_wav_read opens the decoder again and returns the same bytes as
- * without this call.  For views not read for a while.  Callers serialise
- * it with opus_wav_read.  1 when something was given back, 0 when the view
- * held nothing (NULL is fine).
+ * opus_wav_read opens the decoder again and seeks, and gives what
+ * opus_wav_read says a read after a seek gives.  For views not read for a
+ * while.  Callers serialise it with opus_wav_read.  1 when something was
+ * given back, 0 when the view held nothing (NULL is fine).
  */
 int opus_wav_idle(struct opus_wav *w);
 /* NULL is fine. */

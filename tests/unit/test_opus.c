@@ -1,9 +1,10 @@
 /*
  * test_opus.c - the ingest probe, the stored form without personal tags,
  * and the WAV view.  The view is checked against a straight decode done
- * here with libopusfile, and random reads against one sequential read, on
- * the frozen fixtures and on a 35 s file made at run time (several decoding
- * segments).  Tagged inputs are the fixtures with their OpusTags packet
+ * here with libopusfile (read in order: byte for byte; after seeks: within
+ * 1 LSB), and random reads against one sequential read, on the frozen
+ * fixtures, on 25 s of noise and a sweep (CELT) and on 30 s of stereo
+ * speech (SILK) made at run time, both longer than a seek's pre-roll.  Tagged inputs are the fixtures with their OpusTags packet
  * replaced (libogg); the stored form is checked packet by packet and page
  * by page with libogg and decoded with libopusfile.  Run from the repo root.
  */
@@ -27,6 +28,7 @@
 
 static char *tmpdir;
 static char *long_opus;		/* NULL when sox or opusenc failed */
+static char *speech_opus;	/* NULL when espeak-ng, sox or opusenc failed */
 
 struct mem {
 	uint8_t *data;
@@ -67,7 +69,7 @@ static void write_bytes(const char *path, const void *buf, size_t len)
 }
 
 /* What the view must hold: op_read_float() from the start, rounded without
- * dither.  Equal to the view for files shorter than one segment. */
+ * dither (opus.h). */
 static uint8_t *straight_decode(const char *path, size_t *len)
 {
 	OggOpusFile *of;
@@ -487,6 +489,128 @@ TEST(test_wav_random_reads_across_segments_of_a_long_file_equal_a_sequential_rea
 	CHECK(long_opus != NULL);
 	if (long_opus)
 		check_random_reads(long_opus, 60);
+}
+
+/* The largest |difference|, in LSB, between the 16-bit samples of a and b
+ * (len bytes, little-endian, sample-aligned); *ndiff counts those that differ. */
+static int max_lsb_diff(const uint8_t *a, const uint8_t *b, size_t len, size_t *ndiff)
+{
+	int worst = 0, d;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2) {
+		d = abs((int16_t)le16(a + i) - (int16_t)le16(b + i));
+		if (d)
+			(*ndiff)++;
+		worst = d > worst ? d : worst;
+	}
+	return worst;
+}
+
+/* The whole view read in order, as cat reads it, is the continuous decode
+ * byte for byte: such a reader never makes the view seek. */
+TEST(test_wav_view_of_a_long_file_read_in_order_equals_a_continuous_decode)
+{
+	CHECK(long_opus != NULL);
+	CHECK(speech_opus != NULL);
+	if (long_opus)
+		check_whole_view(long_opus, 2);
+	if (speech_opus)
+		check_whole_view(speech_opus, 2);
+}
+
+/* One read of the view at data offset off (frame-aligned), compared with
+ * the reference; the largest difference in LSB, or 99999 when short. */
+static int read_and_compare(struct opus_wav *w, const uint8_t *ref, uint64_t off, size_t len, uint8_t *buf,
+			    size_t *nsamples, size_t *ndiff)
+{
+	ssize_t n = opus_wav_read(w, buf, len, 44 + off);
+
+	CHECK_EQ(n, (ssize_t)len);
+	if (n != (ssize_t)len)
+		return 99999;
+	*nsamples += len / 2;
+	return max_lsb_diff(buf, ref + off, len, ndiff);
+}
+
+/*
+ * Reads that make the view seek (backwards, far ahead, on a fresh view,
+ * after opus_wav_idle) are within 1 LSB of the continuous decode.  First
+ * the orders that once went wrong: a read just behind the target of a
+ * seek (the pre-roll has not converged there), and a read near the start
+ * after a seek (a decoder reset by op_pcm_seek is not a fresh one).  Then
+ * random reads, a third of them just before a multiple of 10 s, where the
+ * views before this one began a decoding segment afresh.
+ */
+static void check_seeks(const char *path)
+{
+	struct opus_info info;
+	struct opus_wav *w = NULL;
+	struct mem m;
+	uint8_t *ref = NULL, *buf = NULL;
+	size_t ref_len = 0, ndiff = 0, len, nsamples = 0;
+	uint64_t off, fb, sec;
+	int i, worst = 0, d;
+
+	mem_load(&m, path);
+	CHECK_EQ(opus_probe_file(path, &info), 0);
+	ref = straight_decode(path, &ref_len);
+	CHECK(ref != NULL && ref_len == opus_wav_size(&info) - 44);
+	if (!ref || ref_len != opus_wav_size(&info) - 44)
+		goto out;
+	fb = (uint64_t)info.channels * 2;
+	sec = 48000 * fb;
+	CHECK(ref_len > 23 * sec);
+	buf = xcalloc(1, 480000 * fb);
+	CHECK_EQ(opus_wav_open(mem_read, &m, m.len, &info, &w), 0);
+	if (!w || ref_len <= 23 * sec)
+		goto out;
+	d = read_and_compare(w, ref, 22 * sec, sec / 10, buf, &nsamples, &ndiff);
+	worst = d > worst ? d : worst;
+	d = read_and_compare(w, ref, 13 * sec, sec, buf, &nsamples, &ndiff);
+	worst = d > worst ? d : worst;
+	d = read_and_compare(w, ref, 2 * sec, sec, buf, &nsamples, &ndiff);
+	worst = d > worst ? d : worst;
+	for (i = 0; i < 60; i++) {
+		if (i % 3 == 0)
+			off = (rnd() % (info.pcm_samples / 480000) + 1) * 480000 * fb - (rnd() % 96) * fb;
+		else
+			off = rnd() % (info.pcm_samples * fb) & ~(uint64_t)1;
+		len = (size_t)(rnd() % (480000 * fb)) & ~(size_t)1;
+		if (len < 2)
+			len = 2;
+		if (off + len > ref_len)
+			len = (size_t)(ref_len - off);
+		if (i % 10 == 0) {
+			opus_wav_close(w);
+			w = NULL;
+			CHECK_EQ(opus_wav_open(mem_read, &m, m.len, &info, &w), 0);
+			if (!w)
+				break;
+		} else if (i % 10 == 5) {
+			opus_wav_idle(w);
+		}
+		d = read_and_compare(w, ref, off, len, buf, &nsamples, &ndiff);
+		worst = d > worst ? d : worst;
+	}
+	printf("  %s: 63 reads, %zu samples: max |diff| %d LSB, %zu samples differ\n", strrchr(path, '/') + 1,
+	       nsamples, worst, ndiff);
+	CHECK(worst <= 1);
+out:
+	opus_wav_close(w);
+	free(buf);
+	free(ref);
+	free(m.data);
+}
+
+TEST(test_wav_reads_after_a_seek_are_within_1_lsb_of_a_continuous_decode)
+{
+	CHECK(long_opus != NULL);
+	CHECK(speech_opus != NULL);
+	if (long_opus)
+		check_seeks(long_opus);
+	if (speech_opus)
+		check_seeks(speech_opus);
 }
 
 TEST(test_wav_header_only_read_reads_little_of_the_source)
@@ -1363,12 +1487,39 @@ static void make_long_file(void)
 	free(cmd);
 }
 
+/*
+ * 30 s of two voices talking at once, one per channel, at 16 kbit/s: SILK
+ * stereo, the mode whose decoder takes longest to converge after a seek
+ * (the first seconds after one differ by tens to hundreds of LSB).
+ */
+static void make_speech_file(void)
+{
+	static const char text[] = "Customer service, good morning, how can I help you today? I am calling "
+				   "about my invoice, which seems to be charged twice. Let me check that for "
+				   "you, one moment please.";
+	char *cmd;
+
+	speech_opus = xasprintf("%s/speech.opus", tmpdir);
+	cmd = xasprintf("espeak-ng -s 160 -w '%s/a.wav' '%s %s %s' && "
+			"espeak-ng -s 150 -v en+f3 -w '%s/b.wav' 'Hello. %s %s %s' && "
+			"sox -q -M '%s/a.wav' '%s/b.wav' -r 48000 -b 16 '%s/speech.wav' trim 0 30 && "
+			"opusenc --quiet --bitrate 16 --serial 5 '%s/speech.wav' '%s'",
+			tmpdir, text, text, text, tmpdir, text, text, text, tmpdir, tmpdir, tmpdir, tmpdir,
+			speech_opus);
+	if (system(cmd) != 0) {
+		free(speech_opus);
+		speech_opus = NULL;
+	}
+	free(cmd);
+}
+
 int main(void)
 {
 	tmpdir = t_mkdtemp("opus");
 	if (!tmpdir)
 		return 2;
 	make_long_file();
+	make_speech_file();
 	RUN(test_probe_reads_channels_and_duration_of_mono_fixture);
 	RUN(test_probe_reads_channels_and_duration_of_stereo_fixture);
 	RUN(test_probe_refuses_random_bytes);
@@ -1384,6 +1535,8 @@ int main(void)
 	RUN(test_wav_idle_view_gives_its_decoder_back_and_reads_the_same_bytes);
 	RUN(test_wav_random_reads_at_odd_offsets_equal_a_sequential_read);
 	RUN(test_wav_random_reads_across_segments_of_a_long_file_equal_a_sequential_read);
+	RUN(test_wav_view_of_a_long_file_read_in_order_equals_a_continuous_decode);
+	RUN(test_wav_reads_after_a_seek_are_within_1_lsb_of_a_continuous_decode);
 	RUN(test_wav_header_only_read_reads_little_of_the_source);
 	RUN(test_wav_header_clamps_sizes_beyond_4_gib);
 	RUN(test_wav_pads_with_zeros_when_the_stream_is_shorter_than_its_length);
@@ -1404,5 +1557,6 @@ int main(void)
 	if (util_remove_tree(tmpdir) < 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
 	free(long_opus);
+	free(speech_opus);
 	T_DONE();
 }
