@@ -52,7 +52,7 @@ CTL_OBJ  := $(CTL_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TEST_META_OBJ := $(filter-out $(B)/meta/crypto.o,$(META_OBJ)) $(B)/test/meta/crypto.o
-TEST_BIN := $(B)/test/recfs $(B)/test/recctl
+TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref
 
 # The binaries, and their test build (see $(B)/test/ below).
 all: $(B)/recfs $(B)/recctl $(TEST_BIN)
@@ -93,6 +93,12 @@ $(B)/test/recfs: $(FS_OBJ) $(B)/test/libmeta.a
 
 $(B)/test/recctl: $(CTL_OBJ) $(B)/test/libmeta.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+
+# The reference decoder of the WAV view's integration test
+# (tests/tools/wav_ref.c): libopusfile alone, none of meta/.
+$(B)/test/wav_ref: tests/tools/wav_ref.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs opusfile)
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/test/libmeta.a
 	@mkdir -p $(dir $@)
