@@ -947,6 +947,12 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 	off_t next;
 
 	recfs_caller(req, &c);
+	if (c.refused) {
+		/* A handle opened by another caller (passed or inherited) lists
+		 * nothing for one a level mount refuses (recfs_resolve). */
+		fuse_reply_err(req, EACCES);
+		return;
+	}
 	if (plus) {
 		struct tree *cur = snapshot_tree(req_fs(req)->snap);
 

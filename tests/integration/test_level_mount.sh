@@ -92,6 +92,16 @@ assert_fails_with "training cannot chdir into the analysis mount" "Permission de
 assert_fails_with "a caller with no level: EACCES at the root" "Permission denied" \
 	as_user "$nobody" ls "$MNT_T"
 assert_fails_with "root, which has no level: EACCES at the root" "Permission denied" ls "$MNT_T"
+# A folder handle opened by the mount's level and handed to a refused
+# caller (inherited, or passed over a socket) lists nothing for it.
+assert_fails_with "training: a folder handle analysis opened lists nothing" "Permission denied" \
+	"$PY" -c 'import os, sys
+a, t = int(sys.argv[2]), int(sys.argv[3])
+os.setegid(int(sys.argv[4])); os.seteuid(a)
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+os.seteuid(0); os.setegid(int(sys.argv[5])); os.seteuid(t)
+print(os.listdir(fd))' "$MNT_A/by-date" "$(id -u "$analyst")" "$(id -u "$trainer")" \
+	"$(getent group recfs-analysis | cut -d: -f3)" "$(getent group recfs-training | cut -d: -f3)"
 uid_t=$(id -u "$trainer")
 assert_eq "the refusals of one uid are logged once" 1 \
 	"$(grep -c "uid $uid_t refused: this mount serves one level" "$MNT_A.err")"
