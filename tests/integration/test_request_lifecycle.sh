@@ -104,10 +104,16 @@ assert_exit "a closed request cannot be extended" 1 rc request extend 2 --reason
 assert_ok "close granted" rc request close 3 --outcome partly-granted
 
 # --- a requester not in the register
-assert_fails_with "a request needs a subject or a requester" "--subject or --requester" \
+assert_fails_with "a request needs a subject or a requester" "--subject or --requester-file" \
 	rc request new --type erasure
+assert_fails_with "the requester is never taken from the command line" "--requester-file" \
+	rc request new --type erasure --requester "Oona Outsider"
+printf 'Oona Outsider, Kuja 5, 00100 Helsinki\n' >"$T_TMP/requester.txt"
+: >"$T_TMP/requester-empty.txt"
+assert_fails_with "an empty requester file is refused" "is empty" \
+	rc request new --type erasure --requester-file "$T_TMP/requester-empty.txt"
 assert_ok "request new for someone not in the register" rc request new --type erasure --channel post \
-	--requester "Oona Outsider, Kuja 5, 00100 Helsinki" --received 2026-06-08
+	--requester-file "$T_TMP/requester.txt" --received 2026-06-08
 assert_contains "logged before the person is found" "$T_OUT" "not linked to a subject"
 N=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
 assert_eq "it has no subject" "null" "$(field "$N" subject)"
@@ -123,7 +129,9 @@ assert_exit "link to a subject that does not exist" 1 rc request link "$N" S-ZZZ
 assert_ok "link the request to the subject once found" rc request link "$N" "$H"
 assert_eq "linked" "$H" "$(field "$N" subject)"
 assert_fails_with "linked once" "already linked" rc request link "$N" "$H"
-assert_ok "another one, never found" rc request new --type access --requester "Pekka Tuntematon" --channel in-person
+assert_ok "another one, never found, the requester on standard input" \
+	sh -c 'printf "Pekka Tuntematon\n" | "$0" request new --type access --requester-file - --channel in-person -R "$1"' \
+	"$RECCTL" "$REG"
 M=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
 assert_ok "closes with no data" rc request close "$M" --outcome no-data --note "nothing by name or number"
 
@@ -170,7 +178,6 @@ assert_contains "says the register holds nothing of theirs" "$T_OUT" "holds no p
 assert_not_contains "and lists no recording" "$T_OUT" "UTC:"
 assert_eq "each letter is logged by number only" "4" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='request-answer' AND reason LIKE 'request=%'")"
-
 # --- the audit log: numbers, states and handles only
 assert_eq "each transition logged" "1" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='request-state' AND object='$H'
@@ -206,5 +213,20 @@ assert_eq "the never-found requester's sealed record went with it" "$((records -
 assert_eq "the sweep's entry counts them" "1" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='retention-sweep' AND reason LIKE '% requests=3'")"
 assert_ok "the audit chain holds after the sweep" env RECFS_NOW=2026-07-11 "$RECCTL" audit verify -R "$REG"
+
+# --- a portability request answered with its export
+assert_ok "a portability request" rc request new --type portability --subject "$H"
+P=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+exports_before=$(sql "SELECT count(*) FROM audit WHERE action='export'")
+assert_fails_with "a missing template is found before anything is exported" "letter template" \
+	rc request answer "$P" --lang sv --templates "$TPL" --export "$T_TMP/x-none" --level-keyring "$KEYS/privacy.keyring"
+assert_eq "so nothing was exported" "$exports_before,no" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='export'"),$([ -e "$T_TMP/x-none" ] && echo yes || echo no)"
+assert_ok "the portability answer exports what Art. 20 covers" rc request answer "$P" --lang en --templates "$TPL" \
+	--export "$T_TMP/x-port" --level-keyring "$KEYS/privacy.keyring" --out "$T_TMP/answer.port.txt"
+assert_contains "and lists what it left out" "$(cat "$T_TMP/x-port/$H/LEFT_OUT.txt")" "none"
+assert_eq "its export is logged as a portability export" "1" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='export' AND object='$H' AND reason LIKE '%portability=yes%'")"
+
 
 t_done

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -30,7 +31,7 @@
 #endif
 
 const char usage_request[] =
-	"usage: recctl request new --type TYPE [--subject HANDLE] [--requester TEXT] [--verified-by TEXT]\n"
+	"usage: recctl request new --type TYPE [--subject HANDLE] [--requester-file FILE] [--verified-by TEXT]\n"
 	"                          [--received YYYY-MM-DD] [--channel CHANNEL] [-R REGISTER]\n"
 	"       recctl request list [--overdue | --all] [--json] [-R REGISTER]\n"
 	"       recctl request show ID [--level-keyring FILE]... [--json] [-R REGISTER]\n"
@@ -48,7 +49,7 @@ const char usage_request[] =
 	"the month is counted again from the day the answer arrives (proceed --on).\n"
 	"extend moves the due date by two months, once, within that month.  A\n"
 	"request may be logged before the requester is found in the register\n"
-	"(--requester without --subject) and linked to a subject later.\n"
+	"(--requester-file without --subject) and linked to a subject later.\n"
 	"TYPE is access, rectification, erasure, restriction, objection,\n"
 	"portability, consent-withdrawal or direct-marketing-ban.  While a subject\n"
 	"has an open request, rights actions on it name the request in the audit\n"
@@ -62,8 +63,10 @@ const char usage_request[] =
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --type TYPE         what was asked\n"
 	"  --subject HANDLE    the subject (find it with recctl subject find)\n"
-	"  --requester TEXT    who asked and how to reach them (sealed for the\n"
-	"                      rights level); needed without --subject\n"
+	"  --requester-file FILE  who asked and how to reach them, read from FILE\n"
+	"                      (- for standard input; never on the command line,\n"
+	"                      which other users can read); sealed for the rights\n"
+	"                      level; needed without --subject\n"
 	"  --verified-by TEXT  how the requester's identity was checked\n"
 	"  --received DATE     the day the request was received (default: now;\n"
 	"                      not in the future)\n"
@@ -90,7 +93,7 @@ const char usage_request[] =
 	"  --json              print the list or the request as JSON\n";
 
 struct req_opts {
-	const char *type, *subject, *requester, *verified_by, *reason, *outcome, *ground, *note;
+	const char *type, *subject, *requester_file, *verified_by, *reason, *outcome, *ground, *note;
 	const char *received, *channel, *on, *passfile, *lang, *out, *export_dir, *templates;
 	struct strlist levels;
 	int overdue, all, as_json;
@@ -101,7 +104,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 	static const struct option opts[] = {
 		{ "type", required_argument, NULL, 't' },
 		{ "subject", required_argument, NULL, 's' },
-		{ "requester", required_argument, NULL, 'q' },
+		{ "requester-file", required_argument, NULL, 'q' },
 		{ "verified-by", required_argument, NULL, 'v' },
 		{ "received", required_argument, NULL, 'e' },
 		{ "channel", required_argument, NULL, 'c' },
@@ -128,7 +131,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		switch (c) {
 		case 't': o->type = optarg; break;
 		case 's': o->subject = optarg; break;
-		case 'q': o->requester = optarg; break;
+		case 'q': o->requester_file = optarg; break;
 		case 'v': o->verified_by = optarg; break;
 		case 'e': o->received = optarg; break;
 		case 'c': o->channel = optarg; break;
@@ -304,6 +307,45 @@ static int report(struct reg *r, int64_t id)
 	return 0;
 }
 
+/*
+ * The requester's description from path ("-": standard input), at most
+ * REQUESTER_MAX bytes, trailing newlines dropped, in *out (malloc'd; the
+ * caller wipes and frees it).  It is personal data: it is never taken from
+ * the command line, which every local user can read in /proc.
+ */
+#define REQUESTER_MAX 4096
+static int read_requester(const char *path, char **out)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!strcmp(path, "-")) {
+		buf = malloc(REQUESTER_MAX + 1);
+		if (!buf)
+			return error("out of memory");
+		len = fread(buf, 1, REQUESTER_MAX + 1, stdin);
+		if (ferror(stdin) || len > REQUESTER_MAX) {
+			crypto_memzero(buf, len);
+			free(buf);
+			return error("--requester-file -: %s", len > REQUESTER_MAX ? "longer than 4096 bytes"
+										  : "cannot read standard input");
+		}
+		buf[len] = 0;
+	} else if ((rc = util_read_file(path, REQUESTER_MAX, &buf, &len))) {
+		return error("--requester-file %s: %s", path, rc == -EFBIG ? "longer than 4096 bytes" : strerror(-rc));
+	}
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = 0;
+	if (!len || memchr(buf, 0, len)) {
+		crypto_memzero(buf, len);
+		free(buf);
+		return error("--requester-file %s: %s", path, len ? "holds a NUL byte" : "is empty");
+	}
+	*out = (char *)buf;
+	return 0;
+}
+
 /* 1 when lang is a language code: two or three small letters. */
 static int is_lang(const char *lang)
 {
@@ -317,6 +359,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 {
 	const char *dir = o->templates ? o->templates : getenv("RECFS_TEMPLATES");
 	struct export_result res = { 0 };
+	struct export_opts eo = { 0 };
 	struct cat_request q = { 0 };
 	struct keyring *kr = NULL;
 	char *path = NULL, *letter = NULL;
@@ -341,11 +384,21 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 			rc = -1;
 			goto out;
 		}
-		if ((rc = export_subject(r, kr, a, q.handle, o->export_dir, NULL, &res))) {
+		/* The letter's template is read before anything is disclosed, so
+		 * that a missing one leaves no export behind without its letter. */
+		if (access(path, R_OK) < 0) {
+			rc = error("cannot read the letter template %s: %s", path, strerror(errno));
+			goto out;
+		}
+		/* A portability request gets what Art. 20 covers, and the list
+		 * of what was left out, as `recctl subject export --portability`. */
+		eo.portability = !strcmp(q.type, "portability");
+		if ((rc = export_subject_with(r, kr, a, q.handle, o->export_dir, &eo, &res))) {
 			rc = fail("cannot export the subject's data", rc);
 			goto out;
 		}
-		fprintf(stderr, "exported %zu recordings (%zu withheld) to %s\n", res.recordings, res.withheld, res.dir);
+		fprintf(stderr, "exported %zu recordings (%zu withheld%s) to %s\n", res.recordings, res.withheld,
+			eo.portability ? ", others left out: see LEFT_OUT.txt" : "", res.dir);
 	}
 	if ((rc = answer_letter(r, a, id, path, lang, res.dir, &letter, &len))) {
 		rc = fail("cannot write the answer letter", rc);
@@ -365,6 +418,7 @@ out:
 		free(letter);
 	}
 	free(res.dir);
+	free(res.left_out_text);
 	free(path);
 	keyring_free(kr);
 	cat_request_clear(&q);
@@ -391,8 +445,8 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	if (n_args(sub) && (rc = parse_id(args[0], &id)))
 		return rc;
 	if (!strcmp(sub, "new")) {
-		if (!o->type || (!o->subject && !o->requester))
-			return usage_error(usage_request, "request new needs --type and --subject or --requester");
+		if (!o->type || (!o->subject && !o->requester_file))
+			return usage_error(usage_request, "request new needs --type and --subject or --requester-file");
 		if (o->received && (rc = parse_day("--received", o->received, &day)))
 			return rc;
 	} else if (!strcmp(sub, "list")) {
@@ -421,10 +475,18 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	audit_self(&a, NULL);
 	meta_clear_error();
 	if (!strcmp(sub, "new")) {
-		struct request_in in = { .type = o->type, .handle = o->subject, .requester = o->requester,
-					 .verified_by = o->verified_by, .channel = o->channel, .received = day };
+		struct request_in in = { .type = o->type, .handle = o->subject, .verified_by = o->verified_by,
+					 .channel = o->channel, .received = day };
+		char *requester = NULL;
 
+		if (o->requester_file && (rc = read_requester(o->requester_file, &requester)))
+			return rc;
+		in.requester = requester;
 		rc = request_receive(r, &a, &in, &id);
+		if (requester) {
+			crypto_memzero(requester, strlen(requester));
+			free(requester);
+		}
 		if (rc)
 			return fail("cannot record the request", rc);
 		struct cat_request q;
