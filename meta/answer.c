@@ -254,6 +254,21 @@ static int cmp_time(const void *a, const void *b)
 	return x->recorded_at < y->recorded_at ? -1 : x->recorded_at > y->recorded_at;
 }
 
+/*
+ * The words of rec's data_source label in language lang: those the policy
+ * gives for it (policy_label) when the recording's source still carries
+ * that label, else the label as recorded.  Points into p or rec.
+ */
+static const char *source_words(const struct policy *p, const struct cat_recording *rec, int lang)
+{
+	int si = policy_source_index(p, rec->source);
+	const struct policy_source *src = si >= 0 ? &p->sources[si] : NULL;
+
+	if (!src || !src->data_source || !rec->data_source || strcmp(src->data_source, rec->data_source))
+		return rec->data_source;
+	return policy_label(p, src->data_source, &src->data_source_t, lang);
+}
+
 static int add_recordings(struct recs *s, const char *handle)
 {
 	const struct policy *p = s->r->policy;
@@ -300,7 +315,7 @@ static int add_recordings(struct recs *s, const char *handle)
 			json_array_append_new(s->purposes, o);
 		}
 		free(pk);
-		add_unique(s->sources, rec->data_source);
+		add_unique(s->sources, source_words(p, rec, s->lang));
 		rc = catalog_each_artifact(s->r->cat, rec->id, add_artifact_kind, s->m);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -354,7 +369,8 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 							      ? policy_text(r->policy, &p->display_t, lang)
 							      : name,
 						      "recipient", name,
-						      "outside_eea", p && !p->eea, "safeguard", p ? p->safeguard : NULL,
+						      "outside_eea", p && !p->eea, "safeguard",
+						      p ? policy_label(r->policy, p->safeguard, &p->safeguard_t, lang) : NULL,
 						      "dates", d.s ? d.s : ""));
 		strbuf_release(&d);
 	}

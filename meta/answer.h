@@ -56,7 +56,11 @@ int answer_render(const char *tpl, size_t len, const json_t *model, char **out) 
  * request, and when q has a handle the subject's recordings and the audit
  * log's disclosures.  Purposes, recipients and the register's name are in
  * language lang of the policy (policy_text: the first language's text where
- * the policy has none in lang, or when lang is not one of its languages).
+ * the policy has none in lang, or when lang is not one of its languages);
+ * the sources and the recipients' safeguards in the policy's words for
+ * them in that language, else as the policy writes the label
+ * (policy_label; a source whose label the policy no longer has, as the
+ * recording holds it).
  * export_dir (may be NULL) is put in as it is.
  * *out is a new reference the caller decrefs.  Catalog errors, -ENOMEM.
  */

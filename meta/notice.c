@@ -11,7 +11,9 @@
  *
  * The fixed phrases are in one table per language (phrases[], one entry
  * for each of policy_languages); the policy's own texts come in the
- * notice's language where the policy gives them (policy_text).  What
+ * notice's language where the policy gives them (policy_text), and its
+ * labels (a source's data_source, a recipient's safeguard) in the words
+ * the policy gives for that language, else as written (policy_label).  What
  * only the controller can say (how requests are made, the retention
  * principle, the sources, the transfers, the disclosures, the terms of
  * access) is printed where the policy gives it and left out otherwise, so
@@ -419,6 +421,7 @@ static void recipients(struct strbuf *b, const struct phrases *ph, const struct 
 
 		for (size_t i = 0; i < p->n_recipients; i++) {
 			const struct policy_recipient *r = &p->recipients[i];
+			const char *sg = policy_label(p, r->safeguard, &r->safeguard_t, lang);
 
 			if ((int)r->kind != k)
 				continue;
@@ -429,9 +432,9 @@ static void recipients(struct strbuf *b, const struct phrases *ph, const struct 
 			if (r->eea)
 				strbuf_addf(b, "%s", ph->within_eea);
 			else
-				strbuf_addf(b, ph->outside_eea, r->safeguard);
-			if (r->eea && r->safeguard)
-				strbuf_addf(b, ph->safeguard, r->safeguard);
+				strbuf_addf(b, ph->outside_eea, sg);
+			if (r->eea && sg)
+				strbuf_addf(b, ph->safeguard, sg);
 		}
 	}
 }
@@ -507,7 +510,7 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 		strbuf_addf(&b, "\n%s (%s)\n", s->name, !strcmp(s->kind, "call") ? ph->calls : ph->meetings);
 		if (rec)
 			wrapped(&b, ph->recorded, rec);
-		strbuf_addf(&b, ph->data_source, s->data_source);
+		strbuf_addf(&b, ph->data_source, policy_label(p, s->data_source, &s->data_source_t, lang));
 		strbuf_addf(&b, ph->purpose_of, pu->name, policy_text(p, &pu->description_t, lang));
 		if (s->legal_basis && strcmp(s->legal_basis, pu->legal_basis))
 			strbuf_addf(&b, ph->basis_l, basis_in_words(ph, s->legal_basis));

@@ -39,6 +39,13 @@
  * first language's is then folded into the key itself, so every check of
  * a required text stays what it was.  A text missing in one language is a
  * warning, not an error: the notice shows the first language's instead.
+ * Two keys are labels rather than texts (stypes[].labels): a source's
+ * data_source and a recipient's safeguard are recorded as written (on
+ * every recording, in every disclosure's audit entry), so KEY stays the
+ * label in whatever words the controller chose, and KEY[LANG], the first
+ * language's included, only gives the notice its words for it; a language
+ * without them shows the label.  KEY[LANG] without KEY is an error, since
+ * the label is what the register records.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -75,20 +82,22 @@ static const struct stype_def {
 	const char *keys[MAX_KEYS + 1];
 	unsigned required;	/* bit i: keys[i] must be present */
 	unsigned texts;		/* bit i: keys[i] is a text, given per language as keys[i][LANG] */
+	unsigned labels;	/* bit i: keys[i] is a label, kept as written; keys[i][LANG] its words */
 } stypes[S_NTYPES] = {
 	[S_REGISTER] = { "register", 0,
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
 			   "quarantine_retention", "audit_retention", "phone_country_code", "languages", "requests_how",
 			   "retention_note", "sources", "transfers", "disclosures", "access_terms",
 			   "request_retention" },
-			 0x1f, 0x7e0f },
-	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0 },
+			 0x1f, 0x7e0f, 0 },
+	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0, 0 },
 	[S_PURPOSE] = { "purpose", 1,
 			{ "description", "legal_basis", "min_level", "retention", "max_retention", "chat_level",
 			  "attachment_level", "allowed_bases" },
-			0x0f, 0x01 },
-	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source", "recorded" }, 0x0b, 0x10 },
-	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard", "kind" }, 0x03, 0x01 },
+			0x0f, 0x01, 0 },
+	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source", "recorded" }, 0x0b, 0x10,
+		       0x08 },
+	[S_RECIPIENT] = { "recipient", 1, { "name", "eea", "safeguard", "kind" }, 0x03, 0x01, 0x04 },
 };
 
 /* Key indices, per section type, as in stypes[].keys. */
@@ -426,7 +435,7 @@ static int text_key(struct parser *ps, struct sect *sc, const char *name, const 
 		add_err(ps, ps->line, "unknown key '%s' in %s", name, label(sc, lb, sizeof(lb)));
 		goto out;
 	}
-	if (!(stypes[sc->type].texts & (1u << k))) {
+	if (!((stypes[sc->type].texts | stypes[sc->type].labels) & (1u << k))) {
 		add_err(ps, ps->line, "'%s' in %s is not a text: it takes no [LANG]", key, label(sc, lb, sizeof(lb)));
 		goto out;
 	}
@@ -680,6 +689,13 @@ const char *policy_text(const struct policy *p, const struct policy_text *t, int
 	return NULL;
 }
 
+const char *policy_label(const struct policy *p, const char *plain, const struct policy_text *t, int lang)
+{
+	if (lang >= 0 && (size_t)lang < p->n_langs && t->in[lang])
+		return t->in[lang];
+	return plain;
+}
+
 static void text_free(struct policy_text *t)
 {
 	for (int i = 0; i < POLICY_MAX_LANGS; i++)
@@ -708,6 +724,7 @@ void policy_free(struct policy *p)
 		free(p->sources[i].kind);
 		free(p->sources[i].legal_basis);
 		free(p->sources[i].data_source);
+		text_free(&p->sources[i].data_source_t);
 		text_free(&p->sources[i].recorded);
 	}
 	for (size_t i = 0; i < p->n_recipients; i++) {
@@ -715,6 +732,7 @@ void policy_free(struct policy *p)
 		free(p->recipients[i].display);
 		text_free(&p->recipients[i].display_t);
 		free(p->recipients[i].safeguard);
+		text_free(&p->recipients[i].safeguard_t);
 	}
 	free(p->levels);
 	free(p->purposes);
@@ -759,36 +777,47 @@ static char *text_value(struct parser *ps, const struct sect *sc, int k)
  * Text key k of sc in every language into t: the first language's is
  * sc->val[k] (validate folded key[FIRST] into it), the others the key's
  * [LANG] values.  A text given in some language but not in another is
- * warned about: the notice in that language shows the first one's.
+ * warned about: the notice in that language shows the first one's.  For a
+ * label (stypes[].labels) t gets only the [LANG] values, the first
+ * language's too, and sc->val[k] stays the label: a language is warned
+ * about only when the label has words in another one, and [LANG] without
+ * the label itself is an error.
  */
 static void lang_texts(struct parser *ps, const struct policy *p, const struct sect *sc, int k,
 		       struct policy_text *t)
 {
 	const char *key = stypes[sc->type].keys[k];
-	int line = sc->key_line[k];
+	int is_label = (stypes[sc->type].labels >> k) & 1, line = sc->key_line[k], given = 0;
 	char lb[80];
 
-	if (sc->val[k] && *sc->val[k])
+	if (!is_label && sc->val[k] && *sc->val[k])
 		t->in[0] = xstrdup(sc->val[k]);
 	for (size_t i = 0; i < sc->n_tv; i++) {
 		const struct tval *v = &sc->tv[i];
 		int li = policy_lang_index(p, v->lang);
 
-		if (v->k != k || li <= 0)
+		if (v->k != k || li < (is_label ? 0 : 1))
 			continue;
 		if (!line)
 			line = v->line;
+		given++;
 		if (!*v->val)
 			add_err(ps, v->line, "'%s[%s]' in %s must not be empty", key, v->lang, label(sc, lb, sizeof(lb)));
 		else
 			t->in[li] = xstrdup(v->val);
 	}
-	if (!line)
+	if (is_label && given && (!sc->val[k] || !*sc->val[k]) && !(stypes[sc->type].required & (1u << k)))
+		add_err(ps, line, "'%s[LANG]' in %s without '%s': give the %s itself too, as the register records it",
+			key, label(sc, lb, sizeof(lb)), key, key);
+	if (!line || (is_label && !given))
 		return;
 	for (size_t i = 0; i < p->n_langs; i++)
 		if (!t->in[i])
 			add_warn(ps, line, "%s has no '%s' text in language %s%s", label(sc, lb, sizeof(lb)), key,
-				 p->langs[i], i ? ": its notice shows the first language's" : "");
+				 p->langs[i],
+				 is_label ? ": its notice shows the label as written"
+				 : i	  ? ": its notice shows the first language's"
+					  : "");
 }
 
 static int level_ref(struct parser *ps, const struct policy *p, const struct sect *sc, int k)
@@ -972,6 +1001,7 @@ static void check_source(struct parser *ps, struct policy *p, const struct sect 
 	}
 	s->legal_basis = basis_value(ps, sc, SRC_BASIS);
 	s->data_source = text_value(ps, sc, SRC_DATA_SOURCE);
+	lang_texts(ps, p, sc, SRC_DATA_SOURCE, &s->data_source_t);
 	lang_texts(ps, p, sc, SRC_RECORDED, &s->recorded);
 }
 
@@ -996,6 +1026,7 @@ static void check_recipient(struct parser *ps, struct policy *p, const struct se
 	}
 	if (sc->val[RCP_SAFEGUARD] && *sc->val[RCP_SAFEGUARD])
 		r->safeguard = xstrdup(sc->val[RCP_SAFEGUARD]);
+	lang_texts(ps, p, sc, RCP_SAFEGUARD, &r->safeguard_t);
 	r->eea = 1;
 	if (yesno_value(ps, sc, RCP_EEA, &r->eea) == 0 && !r->eea && !r->safeguard)
 		add_err(ps, sc->key_line[RCP_EEA],
@@ -1087,8 +1118,9 @@ static void languages(struct parser *ps, struct policy *p, const struct sect *re
 
 /*
  * key[FIRST] is the key itself: move it to sc->val so that the checks of
- * the first language's text stay those of a key without [LANG].  A tag
- * the policy does not name is an error here.
+ * the first language's text stay those of a key without [LANG] (not for a
+ * label, whose key stays the label).  A tag the policy does not name is an
+ * error here.
  */
 static void fold_first_language(struct parser *ps, const struct policy *p, struct sect *sc)
 {
@@ -1103,6 +1135,8 @@ static void fold_first_language(struct parser *ps, const struct policy *p, struc
 			add_err(ps, v->line, "'%s[%s]': language '%s' is not in [register] languages (%s%s%s%s)", key,
 				v->lang, v->lang, p->langs[0], p->n_langs > 1 ? ", " : "",
 				p->n_langs > 1 ? p->langs[1] : "", p->n_langs > 2 ? ", ..." : "");
+		} else if ((stypes[sc->type].labels >> v->k) & 1) {
+			continue; /* a label's words: lang_texts takes them all */
 		} else if (li == 0 && sc->val[v->k]) {
 			add_err(ps, v->line, "'%s[%s]' and '%s' (line %d) in %s both give the text in %s", key, v->lang,
 				key, sc->key_line[v->k], label(sc, lb, sizeof(lb)), v->lang);

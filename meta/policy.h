@@ -26,7 +26,8 @@
 /*
  * A free text of the policy in each of the policy's languages: in[i] is
  * the text in p->langs[i], NULL where the policy gives none in that
- * language.  policy_text() picks one for the notice.
+ * language.  policy_text() picks one for the notice (policy_label() for
+ * the translations of a label).
  */
 struct policy_text {
 	char *in[POLICY_MAX_LANGS];
@@ -72,7 +73,13 @@ struct policy_source {
 	char *kind;		/* "call" or "meeting" */
 	int purpose;		/* index into purposes */
 	char *legal_basis;	/* NULL: the purpose's */
-	char *data_source;	/* a label the recordings carry: not translated */
+	/* The label the recordings carry (data_source =): stored on every
+	 * recording as written and shown in its xattrs; never translated. */
+	char *data_source;
+	/* The notice's words for that label in each language
+	 * (data_source[LANG], the first language's too): in[i] NULL where the
+	 * policy gives none; policy_label picks, falling back to the label. */
+	struct policy_text data_source_t;
 	/* Which calls or meetings of the source are recorded (recorded =), in
 	 * words; all in[] NULL when the policy does not say. */
 	struct policy_text recorded;
@@ -101,7 +108,11 @@ struct policy_recipient {
 	struct policy_text display_t;
 	enum policy_recipient_kind kind;
 	int eea;
-	char *safeguard;	/* NULL when none */
+	/* The safeguard of a transfer (safeguard =), as written: NULL when
+	 * none.  What a disclosure's audit entry records (policy_transfer_basis). */
+	char *safeguard;
+	/* Its words in each language (safeguard[LANG]), as data_source_t. */
+	struct policy_text safeguard_t;
 	int line;
 };
 
@@ -186,6 +197,14 @@ void policy_free(struct policy *p);
  * only); NULL when t is given in no language.  Points into p.
  */
 const char *policy_text(const struct policy *p, const struct policy_text *t, int lang);
+/*
+ * A label of the policy (a source's data_source, a recipient's safeguard)
+ * in language lang (an index into p->langs): t's text in lang where the
+ * policy gives one (KEY[LANG]), else plain, the label as written (KEY =),
+ * which may be NULL.  Never another language's text: the plain label is
+ * what the register records.  Points into p (or is plain).
+ */
+const char *policy_label(const struct policy *p, const char *plain, const struct policy_text *t, int lang);
 /* The index of language tag lang in p->langs; -1 when p has no such
  * language (also for lang NULL). */
 int policy_lang_index(const struct policy *p, const char *lang);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # test_notice_lang.sh - the register notice in the policy's languages
 # (issue 16): README.txt in the first language and README.<lang>.txt for
-# each other on a real mount, `recctl register --lang`, a policy without
-# languages unchanged byte for byte, and what `recctl policy check` says of
-# texts and language tags.
+# each other on a real mount, with the data sources and safeguards in the
+# notice's language, `recctl register --lang`, a policy without languages
+# unchanged byte for byte, and what `recctl policy check` says of texts and
+# language tags.
 . "$(dirname "$0")/lib.sh"
 
 GOLDEN=$T_ROOT/tests/fixtures/notice-four-levels.txt
@@ -27,6 +28,13 @@ assert_contains "README.en.txt gives the purposes in English" "$en_text" \
 	"Purpose:      Assuring and developing the quality of customer service"
 assert_contains "README.en.txt lists the authorities by kind" "$en_text" "Authorities (disclosures required by law):"
 assert_not_contains "README.en.txt has no Finnish heading" "$en_text" "Rekisteröidyn oikeudet"
+assert_contains "README.txt gives the data source in Finnish" "$fi_text" "Tietolähde:   asiakaspalveluun soitettu puhelu"
+assert_not_contains "README.txt has no English data source" "$fi_text" "customer-service telephony"
+assert_contains "README.txt gives the safeguard in Finnish" "$fi_text" "suojatoimi: EU-komission mallilausekkeet"
+assert_not_contains "README.txt has no English safeguard" "$fi_text" "Commission standard contractual clauses"
+assert_contains "README.en.txt gives the data source in English" "$en_text" "Data source:  customer-service telephony"
+assert_contains "README.en.txt gives the safeguard in English" "$en_text" \
+	"safeguard: EU SCCs 2021/914 (Commission standard contractual clauses)"
 assert_eq "README.txt is what recctl register prints" "$fi_text" "$("$RECCTL" register -R "$REG")"
 assert_eq "README.en.txt is what recctl register --lang en prints" "$en_text" \
 	"$("$RECCTL" register -R "$REG" --lang en)"

@@ -10,8 +10,9 @@
 # is linked to a subject later, or closes with no data.  Every change is in
 # the audit log by request number, state and handle, with no personal data.
 # The answer letter, in Finnish and in English, names the recordings'
-# dates and the recipient the data was disclosed to earlier (export
-# --recipient), is written with mode 0600, and for an access request
+# dates, their sources and the recipients the data was disclosed to earlier
+# (export --recipient) with the safeguard of a transfer, each in the
+# letter's language, is written with mode 0600, and for an access request
 # exports the data first; a requester not in the register is told that
 # the register holds nothing of theirs.
 # The retention sweep drops closed requests past the policy's
@@ -139,6 +140,11 @@ assert_ok "closes with no data" rc request close "$M" --outcome no-data --note "
 TPL=$T_ROOT/packaging/templates
 assert_ok "an export to a named recipient" rc subject export "$H" "$T_TMP/x-group" \
 	--level-keyring "$KEYS/privacy.keyring" --recipient tamro-group
+assert_ok "an export to a recipient outside the EEA" rc subject export "$H" "$T_TMP/x-it" \
+	--level-keyring "$KEYS/privacy.keyring" --recipient it-provider
+assert_eq "its audit entry records the safeguard as the policy writes it" "1" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='export' AND object='$H'
+		AND reason LIKE '%recipient=it-provider%safeguard=EU SCCs 2021/914 (Commission standard contractual clauses)%'")"
 assert_ok "the answer in Finnish" rc request answer 1 --lang fi --templates "$TPL" --out "$T_TMP/answer.fi.txt"
 assert_mode "the letter is the officer's alone" 600 "$T_TMP/answer.fi.txt"
 fi_letter=$(cat "$T_TMP/answer.fi.txt")
@@ -152,13 +158,20 @@ assert_contains "fi: the purpose in Finnish" "$fi_letter" \
 	"Asiakaspalvelun laadun varmistaminen ja asiakaspalvelun kehittäminen (quality)"
 assert_contains "fi: its legal basis in Finnish" "$fi_letter" "oikeusperuste: sopimus (6 artiklan 1 kohdan b alakohta)"
 assert_contains "fi: a call is a puhelu" "$fi_letter" "UTC: puhelu (customer-service)"
-assert_contains "fi: the source" "$fi_letter" "customer-service telephony"
+assert_contains "fi: the source in Finnish" "$fi_letter" "   - asiakaspalveluun soitettu puhelu"
+assert_not_contains "fi: not the label as recorded" "$fi_letter" "customer-service telephony"
+assert_contains "fi: the safeguard of the transfer in Finnish" "$fi_letter" \
+	"EU:n/ETA:n ulkopuolella, suojatoimena EU-komission mallilausekkeet (vakiosopimuslausekkeet, päätös (EU) 2021/914): 2026-06-10"
 assert_contains "fi: the complaint authority" "$fi_letter" "Tietosuojavaltuutetun toimisto"
 assert_contains "fi: its address" "$fi_letter" "PL 800, 00531 Helsinki"
 assert_not_contains "fi: no tag is left" "$fi_letter" "{{"
 assert_ok "the answer in English, on stdout" rc request answer 1 --lang en --templates "$TPL"
 assert_contains "en: the recipient it was disclosed to, in English" "$T_OUT" "Tamro group companies: 2026-06-10"
 assert_contains "en: the purpose in English" "$T_OUT" "Assuring and developing the quality of customer service (quality)"
+assert_contains "en: the source in English" "$T_OUT" "   - customer-service telephony"
+assert_not_contains "en: not the Finnish one" "$T_OUT" "asiakaspalveluun soitettu puhelu"
+assert_contains "en: the safeguard of the transfer in English" "$T_OUT" \
+	"outside the EU/EEA under EU SCCs 2021/914 (Commission standard contractual clauses): 2026-06-10"
 assert_contains "en: the recordings' dates" "$T_OUT" "2026-05-02 at 10:15 UTC"
 assert_contains "en: the authority" "$T_OUT" "Office of the Data Protection Ombudsman"
 assert_contains "en: the type in words" "$T_OUT" "(access to your data)"

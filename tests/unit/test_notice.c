@@ -465,6 +465,46 @@ out:
 	policy_free(p);
 }
 
+TEST(test_notice_gives_the_data_sources_and_safeguards_in_its_language)
+{
+	struct policy *p = NULL;
+	char *fi = NULL, *en = NULL, basis[256];
+	int it;
+
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	if (!p)
+		return;
+	fi = notice_render_in(p, "fi");
+	en = notice_render_in(p, "en");
+	CHECK(fi && en);
+	if (!fi || !en)
+		goto out;
+	CHECK(strstr(fi, "customer-service (puhelut)\n"
+			 "    Tallennetaan: kaikki asiakaspalveluun soitetut puhelut\n"
+			 "    Tietolähde:   asiakaspalveluun soitettu puhelu\n"));
+	CHECK(strstr(fi, "    Tietolähde:   Tamron ja asiakkaan välinen Skype/Teams-tapaaminen\n"));
+	CHECK(strstr(fi, "    EU:n tai ETA-alueen ulkopuolella; suojatoimi: EU-komission mallilausekkeet"));
+	for (size_t i = 0; i < p->n_sources; i++)
+		CHECK(!strstr(fi, p->sources[i].data_source));
+	CHECK(!strstr(fi, "EU SCCs") && !strstr(fi, "Commission standard contractual clauses"));
+	CHECK(strstr(en, "    Data source:  customer-service telephony\n"));
+	CHECK(strstr(en, "    Outside the EU/EEA; safeguard: EU SCCs 2021/914 (Commission standard contractual "
+			 "clauses).\n"));
+	CHECK(!strstr(en, "Tietolähde") && !strstr(en, "mallilausekkeet"));
+	/* what the recordings carry and the disclosures record stays as written */
+	CHECK_STR(p->sources[policy_source_index(p, "customer-service")].data_source, "customer-service telephony");
+	it = policy_recipient_index(p, "it-provider");
+	CHECK(it >= 0);
+	if (it >= 0) {
+		policy_transfer_basis(&p->recipients[it], basis, sizeof(basis));
+		CHECK(strstr(basis, "safeguard=EU SCCs 2021/914 (Commission standard contractual clauses)"));
+	}
+out:
+	free(fi);
+	free(en);
+	policy_free(p);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -483,6 +523,7 @@ int main(void)
 	RUN(test_notice_is_written_in_each_language_of_the_policy);
 	RUN(test_notice_says_what_the_seed_says_of_requests_access_and_transfers);
 	RUN(test_notice_lists_recipients_grouped_by_kind);
+	RUN(test_notice_gives_the_data_sources_and_safeguards_in_its_language);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }

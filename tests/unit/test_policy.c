@@ -997,6 +997,71 @@ TEST(test_example_policy_is_finnish_first_with_english_texts_and_no_warnings)
 	policy_free(p);
 }
 
+TEST(test_a_label_stays_as_written_and_has_its_words_per_language)
+{
+	struct policy *p = load_text("[register]\nlanguages = fi, en\nname = R\ncontroller = C\ncontact = K\n"
+				     "privacy_contact = P\ndetails_level = top\n"
+				     "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				     "[purpose p1]\ndescription = D\ndescription[en] = D\nlegal_basis = contract\n"
+				     "min_level = low\nretention = 12m\n"
+				     "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n"
+				     "data_source[fi] = puhelin\ndata_source[en] = telephone\n"
+				     "[source s2]\nkind = call\npurpose = p1\ndata_source = line 2\n"
+				     "data_source[fi] = linja 2\n"
+				     "[source s3]\nkind = call\npurpose = p1\ndata_source = line 3\n"
+				     "[recipient it]\nname = IT\nname[en] = IT\neea = no\nsafeguard = SCC\n"
+				     "safeguard[fi] = mallilausekkeet\nsafeguard[en] = SCCs\n");
+	const struct policy_source *s1, *s2, *s3;
+	const struct policy_recipient *r;
+	char basis[256];
+	const char *w;
+	int en;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	en = policy_lang_index(p, "en");
+	s1 = &p->sources[0];
+	s2 = &p->sources[1];
+	s3 = &p->sources[2];
+	r = &p->recipients[0];
+	/* the label itself is what the policy writes: data_source[fi] does not
+	 * replace it, though fi is the first language */
+	CHECK_STR(s1->data_source, "tel");
+	CHECK_STR(policy_label(p, s1->data_source, &s1->data_source_t, 0), "puhelin");
+	CHECK_STR(policy_label(p, s1->data_source, &s1->data_source_t, en), "telephone");
+	/* a language without its words shows the label, not another language's */
+	CHECK_STR(policy_label(p, s2->data_source, &s2->data_source_t, en), "line 2");
+	CHECK_STR(policy_label(p, s3->data_source, &s3->data_source_t, 0), "line 3");
+	CHECK_STR(policy_label(p, s3->data_source, &s3->data_source_t, -1), "line 3");
+	CHECK_STR(r->safeguard, "SCC");
+	CHECK_STR(policy_label(p, r->safeguard, &r->safeguard_t, 0), "mallilausekkeet");
+	CHECK_STR(policy_label(p, r->safeguard, &r->safeguard_t, en), "SCCs");
+	/* a disclosure's audit entry keeps the safeguard as written */
+	policy_transfer_basis(r, basis, sizeof(basis));
+	CHECK_STR(basis, " kind=recipient transfer=outside-EEA safeguard=SCC");
+	/* words in some language but not in all: a warning at the label's line */
+	w = p->warnings ? p->warnings : "";
+	CHECK(strstr(w, ":27: [source s2] has no 'data_source' text in language en: its notice shows the label "
+			"as written\n"));
+	CHECK(!strstr(w, "[source s1]") && !strstr(w, "[source s3]") && !strstr(w, "safeguard"));
+	policy_free(p);
+}
+
+TEST(test_a_label_in_a_language_without_the_label_is_an_error)
+{
+	char *path, *errs = errors_of(BASE "[recipient x]\nname = X\neea = yes\nsafeguard[en] = S\n"
+				      "[source s2]\nkind = call\npurpose = p1\ndata_source[en] = tel\n"
+				      "data_source[sv] = tel\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 23, "'safeguard[LANG]' in [recipient x] without 'safeguard'"));
+	CHECK(has_error(errs, path, 24, "[source s2] lacks the required key 'data_source'"));
+	CHECK(has_error(errs, path, 28, "'data_source[sv]': language 'sv' is not in [register] languages (en)"));
+	free(errs);
+	free(path);
+}
+
 static void free_null(void)
 {
 	policy_free(NULL);
@@ -1050,6 +1115,8 @@ int main(void)
 	RUN(test_recipient_kinds_default_to_recipient_and_are_checked);
 	RUN(test_example_policy_is_finnish_first_with_english_texts_and_no_warnings);
 	RUN(test_request_retention_is_5_years_unless_given);
+	RUN(test_a_label_stays_as_written_and_has_its_words_per_language);
+	RUN(test_a_label_in_a_language_without_the_label_is_an_error);
 	RUN(test_policy_free_accepts_null);
 	util_remove_tree(tmpdir);
 	T_DONE();
