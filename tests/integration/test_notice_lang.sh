@@ -3,8 +3,8 @@
 # (issue 16): README.txt in the first language and README.<lang>.txt for
 # each other on a real mount, with the data sources and safeguards in the
 # notice's language, `recctl register --lang`, a policy without languages
-# unchanged byte for byte, and what `recctl policy check` says of texts and
-# language tags.
+# unchanged byte for byte, and what `recctl policy check` and `recctl policy
+# apply` say of texts and language tags.
 . "$(dirname "$0")/lib.sh"
 
 GOLDEN=$T_ROOT/tests/fixtures/notice-four-levels.txt
@@ -74,6 +74,15 @@ assert_ok "policy check of a policy with a text missing in English passes" "$REC
 assert_contains "and warns at the text's line" "$T_OUT" \
 	"warning: $T_TMP/warn.conf:$line: [purpose training] has no 'description' text in language en"
 assert_ok "policy check of the shipped policy" "$RECCTL" policy check "$POLICY_EXAMPLE"
+assert_not_contains "warns of no missing text" "$T_OUT" "text in language"
+make_register "$T_TMP/c"
+assert_ok "policy apply of a policy with a text missing in English passes" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/warn.conf" --keyrings "$KEYS"
+assert_contains "and warns at the text's line, as policy check does" "$T_OUT" \
+	"warning: $T_TMP/warn.conf:$line: [purpose training] has no 'description' text in language en"
+assert_contains "the English notice then shows the Finnish text" "$("$RECCTL" register -R "$REG" --lang en)" \
+	"Purpose:      Asiakaspalveluhenkilöstön koulutus"
+assert_ok "policy apply of the shipped policy" "$RECCTL" policy apply -R "$REG" "$POLICY_EXAMPLE" --keyrings "$KEYS"
 assert_not_contains "warns of no missing text" "$T_OUT" "text in language"
 
 awk '/^\[purpose training\]/ { print; print "description[sv] = Utbildning"; print "description[EN] = x"; next } { print }' \

@@ -34,7 +34,7 @@ const char usage_policy[] =
 	"        but not removed, and the rights level may not change.  When a\n"
 	"        purpose's min_level, chat_level or attachment_level (or the\n"
 	"        details_level) changes, seals are added or removed to match;\n"
-	"        adding needs the rights level's keyring.\n"
+	"        adding needs the rights level's keyring.  Warns as check does.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      keyring with the rights level key (repeatable)\n"
@@ -43,10 +43,21 @@ const char usage_policy[] =
 	"  --passfile FILE     passphrase for new keyrings and for opening --keyring\n"
 	"  --dry-run           say what would change, change nothing\n";
 
-/* A warning for each level whose group this host does not know: not an
- * error, since a policy may be checked on another host than it serves. */
-static void warn_unknown_groups(const char *file, const struct policy *pol)
+/*
+ * The warnings of policy pol read from file, one warning() each: its own
+ * (pol->warnings: a text missing in one of its languages, FILE:LINE:
+ * message) and one for each level whose group this host does not know.
+ * Not errors: a policy may be checked on another host than it serves, and
+ * the notice shows another text where one is missing.  What `policy check`
+ * and `policy apply` both say of a policy they accept.
+ */
+static void warn_policy(const char *file, const struct policy *pol)
 {
+	if (pol->warnings) {
+		fflush(stdout);
+		for (const char *w = pol->warnings; *w; w += strcspn(w, "\n") + 1)
+			warning("%.*s", (int)strcspn(w, "\n"), w);
+	}
 	for (size_t i = 0; i < pol->n_levels; i++) {
 		const char *g = pol->levels[i].group;
 		struct group gr, *res = NULL;
@@ -81,12 +92,7 @@ static int policy_check(int argc, char **argv)
 	meta_clear_error();
 	rc = policy_load(argv[optind], &pol, &errs);
 	if (rc == 0) {
-		if (pol->warnings) {
-			fflush(stdout);
-			for (const char *w = pol->warnings; *w; w += strcspn(w, "\n") + 1)
-				warning("%.*s", (int)strcspn(w, "\n"), w);
-		}
-		warn_unknown_groups(argv[optind], pol);
+		warn_policy(argv[optind], pol);
 		printf("%s: ok\n", argv[optind]);
 		policy_free(pol);
 		return 0;
@@ -259,6 +265,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 					       : meta_strerror(rc));
 		goto out;
 	}
+	warn_policy(file, np);
 	if ((rc = ctl_register(ctl, &r)))
 		goto out;
 	meta_clear_error();
