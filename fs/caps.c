@@ -1,5 +1,6 @@
 /*
- * caps.c - counting open files and WAV decoders per uid and per mount.
+ * caps.c - counting open files, WAV decoders and open folders per uid and
+ * per mount.
  *
  * One mutex guards the totals and a small hash of per-uid entries.  An
  * entry lives while its uid holds something, and a little longer when it
@@ -27,7 +28,7 @@
 struct caps_uid {
 	struct caps_uid *next;
 	uid_t uid;
-	unsigned handles, decoders;
+	unsigned handles, decoders, dirs;
 	int64_t reported;	/* caps_acquire's now at the last report; INT64_MIN: never */
 };
 
@@ -35,7 +36,7 @@ struct caps {
 	struct caps_limits lim;		/* read-only after caps_new */
 	caps_log_fn log;
 	pthread_mutex_t lock;
-	unsigned handles, decoders;	/* protected by lock */
+	unsigned handles, decoders, dirs;	/* protected by lock */
 	unsigned released;		/* protected by lock: releases since the last tick */
 	struct caps_uid *bucket[CAPS_BUCKETS];	/* protected by lock */
 
@@ -73,6 +74,8 @@ int caps_new(const struct caps_limits *l, caps_log_fn log, struct caps **out)
 	c->lim.decoders = at_least_1(l->decoders);
 	c->lim.handles_per_uid = at_least_1(min_u(at_least_1(l->handles_per_uid), c->lim.handles / 2));
 	c->lim.decoders_per_uid = at_least_1(min_u(at_least_1(l->decoders_per_uid), c->lim.decoders / 2));
+	c->lim.dirs = at_least_1(l->dirs);
+	c->lim.dirs_per_uid = at_least_1(min_u(at_least_1(l->dirs_per_uid), c->lim.dirs / 2));
 	c->log = log;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -122,7 +125,7 @@ static struct caps_uid *find(struct caps *c, uid_t uid, struct caps_uid ***link)
 /* Drop e (at *link) when it holds nothing and need not remember a report. */
 static void maybe_drop(struct caps_uid **link, struct caps_uid *e, int64_t now)
 {
-	if (e->handles || e->decoders)
+	if (e->handles || e->decoders || e->dirs)
 		return;
 	if (e->reported != INT64_MIN && now - e->reported < CAPS_LOG_PERIOD)
 		return;
@@ -130,7 +133,41 @@ static void maybe_drop(struct caps_uid **link, struct caps_uid *e, int64_t now)
 	free(e);
 }
 
-int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now)
+/* What one acquire counts. */
+enum caps_kind {
+	KIND_FILE,
+	KIND_WAV,	/* a file that is also a decoder */
+	KIND_DIR,
+};
+
+/*
+ * The refusal of one more of kind for e, or 0: *what, *held and *limit
+ * name the cap it is at.  Under lock.
+ */
+static int over_cap(const struct caps *c, const struct caps_uid *e, enum caps_kind kind, const char **what,
+		    unsigned *held, unsigned *limit)
+{
+	const struct caps_limits *l = &c->lim;
+
+	if (kind == KIND_DIR) {
+		if (e->dirs >= l->dirs_per_uid)
+			return *what = "max_dirs_per_uid", *held = e->dirs, *limit = l->dirs_per_uid, -EMFILE;
+		if (c->dirs >= l->dirs)
+			return *what = "max_dirs", *held = c->dirs, *limit = l->dirs, -ENFILE;
+		return 0;
+	}
+	if (e->handles >= l->handles_per_uid)
+		return *what = "max_handles_per_uid", *held = e->handles, *limit = l->handles_per_uid, -EMFILE;
+	if (kind == KIND_WAV && e->decoders >= l->decoders_per_uid)
+		return *what = "max_decoders_per_uid", *held = e->decoders, *limit = l->decoders_per_uid, -EMFILE;
+	if (c->handles >= l->handles)
+		return *what = "max_handles", *held = c->handles, *limit = l->handles, -ENFILE;
+	if (kind == KIND_WAV && c->decoders >= l->decoders)
+		return *what = "max_decoders", *held = c->decoders, *limit = l->decoders, -ENFILE;
+	return 0;
+}
+
+static int acquire(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
 {
 	struct caps_uid **link, *e;
 	const char *what = NULL;
@@ -149,19 +186,16 @@ int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now)
 		e->reported = INT64_MIN;
 		*link = e;
 	}
-	if (e->handles >= c->lim.handles_per_uid) {
-		rc = -EMFILE, what = "max_handles_per_uid", held = e->handles, limit = c->lim.handles_per_uid;
-	} else if (decoder && e->decoders >= c->lim.decoders_per_uid) {
-		rc = -EMFILE, what = "max_decoders_per_uid", held = e->decoders, limit = c->lim.decoders_per_uid;
-	} else if (c->handles >= c->lim.handles) {
-		rc = -ENFILE, what = "max_handles", held = c->handles, limit = c->lim.handles;
-	} else if (decoder && c->decoders >= c->lim.decoders) {
-		rc = -ENFILE, what = "max_decoders", held = c->decoders, limit = c->lim.decoders;
-	}
+	rc = over_cap(c, e, kind, &what, &held, &limit);
 	if (rc == 0) {
+		if (kind == KIND_DIR) {
+			e->dirs++;
+			c->dirs++;
+			goto out;
+		}
 		e->handles++;
 		c->handles++;
-		if (decoder) {
+		if (kind == KIND_WAV) {
 			e->decoders++;
 			c->decoders++;
 		}
@@ -182,6 +216,16 @@ out:
 	return rc;
 }
 
+int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now)
+{
+	return acquire(c, uid, decoder ? KIND_WAV : KIND_FILE, now);
+}
+
+int caps_acquire_dir(struct caps *c, uid_t uid, int64_t now)
+{
+	return acquire(c, uid, KIND_DIR, now);
+}
+
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now)
 {
 	struct caps_uid **link, *e;
@@ -199,6 +243,37 @@ void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now)
 		maybe_drop(link, e, now);
 	}
 	pthread_mutex_unlock(&c->lock);
+}
+
+void caps_release_dir(struct caps *c, uid_t uid, int64_t now)
+{
+	struct caps_uid **link, *e;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, uid, &link);
+	if (e && e->dirs) {
+		e->dirs--;
+		c->dirs--;
+		c->released++;	/* the snapshot it held may have gone: trim */
+		maybe_drop(link, e, now);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+unsigned caps_count_dirs(struct caps *c, uid_t uid)
+{
+	struct caps_uid **link, *e;
+	unsigned n;
+
+	pthread_mutex_lock(&c->lock);
+	if (uid == (uid_t)-1) {
+		n = c->dirs;
+	} else {
+		e = find(c, uid, &link);
+		n = e ? e->dirs : 0;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return n;
 }
 
 void caps_count(struct caps *c, uid_t uid, unsigned *handles, unsigned *decoders)

@@ -1,6 +1,6 @@
 /*
- * caps.h - what callers of the mount may hold at once: open files and WAV
- * decoders, counted per uid and for the whole mount.
+ * caps.h - what callers of the mount may hold at once: open files, WAV
+ * decoders and open folders, counted per uid and for the whole mount.
  *
  * Every open file costs the daemon memory and descriptors (a blob reader:
  * one or two fds; a WAV view: a decoder of up to OPUS_WAV_DECODER_BYTES
@@ -8,7 +8,11 @@
  * limit.  So an open is first counted here: a uid at its own cap is
  * refused with EMFILE, anyone once the mount is at its global cap with
  * ENFILE, the errnos open(2) gives for the per-process and the system-wide
- * table.  A uid's cap is at most half the global one, so no single uid
+ * table.  Open folders have caps of their own, much lower: a folder
+ * handle keeps the snapshot it was opened in (readdir offsets stay valid),
+ * so a caller who holds folders open while the register changes pins one
+ * whole old snapshot per change, a size that grows with the register, not
+ * the 16 KiB of an open file.  A uid's cap is at most half the global one, so no single uid
  * brings the mount to ENFILE for the others.  Each refused uid is reported (through the
  * log function given) at most once per CAPS_LOG_PERIOD seconds.
  * Thread-safe.
@@ -28,6 +32,8 @@
 #define CAPS_HANDLES 8192
 #define CAPS_DECODERS_PER_UID 8
 #define CAPS_DECODERS 64
+#define CAPS_DIRS_PER_UID 32
+#define CAPS_DIRS 128
 /* Descriptors kept out of the handles' reach: sqlite connections, the
  * passwd and group files, /proc, the prefetch and the audit queue. */
 #define CAPS_FD_RESERVE 256
@@ -39,6 +45,8 @@ struct caps_limits {
 	unsigned handles;		/* open files of the mount */
 	unsigned decoders_per_uid;	/* open WAV views of one uid */
 	unsigned decoders;		/* open WAV views of the mount */
+	unsigned dirs_per_uid;		/* open folders of one uid */
+	unsigned dirs;			/* open folders of the mount */
 };
 
 /* Reports a refusal: prio (syslog), printf format. */
@@ -72,13 +80,28 @@ void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now);
 void caps_count(struct caps *c, uid_t uid, unsigned *handles, unsigned *decoders);
 
 /*
+ * Count one more open folder of uid at time now (as caps_acquire).
+ * Folders are counted apart from files: neither takes room from the
+ * other.  0: counted, release it with caps_release_dir.  -EMFILE: uid is
+ * at dirs_per_uid; -ENFILE: the mount is at dirs (nothing counted;
+ * reported as caps_acquire's refusals, in the same once-per-period slot
+ * of the uid).  -ENOMEM.
+ */
+int caps_acquire_dir(struct caps *c, uid_t uid, int64_t now) MUST_CHECK;
+/* Give back what caps_acquire_dir(c, uid, ...) counted; now as there. */
+void caps_release_dir(struct caps *c, uid_t uid, int64_t now);
+/* Open folders counted now, for uid (or the mount, when uid is
+ * (uid_t)-1).  For tests and reports. */
+unsigned caps_count_dirs(struct caps *c, uid_t uid);
+
+/*
  * Memory handed back while the mount runs: every CAPS_TICK seconds a
  * thread calls idle(now) (which frees what open files left unread for a
- * while hold: content_idle) and, when idle freed something or files were
- * released since the last tick, malloc_trim(0), so that the heap a flood
- * of opens grew goes back to the system once they are closed.  0, or a
- * negative errno when the thread cannot start.  caps_stop (or caps_free)
- * joins it.
+ * while hold: content_idle) and, when idle freed something or files or
+ * folders were released since the last tick, malloc_trim(0), so that the
+ * heap a flood of opens grew goes back to the system once they are closed.
+ * 0, or a negative errno when the thread cannot start.  caps_stop (or
+ * caps_free) joins it.
  */
 #define CAPS_TICK 2	/* seconds */
 int caps_start(struct caps *c, unsigned (*idle)(int64_t now)) MUST_CHECK;

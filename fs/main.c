@@ -94,6 +94,8 @@ static const struct fuse_opt option_spec[] = {
 	{ "max_handles=%u", offsetof(struct options, caps.handles), 0 },
 	{ "max_decoders_per_uid=%u", offsetof(struct options, caps.decoders_per_uid), 0 },
 	{ "max_decoders=%u", offsetof(struct options, caps.decoders), 0 },
+	{ "max_dirs_per_uid=%u", offsetof(struct options, caps.dirs_per_uid), 0 },
+	{ "max_dirs=%u", offsetof(struct options, caps.dirs), 0 },
 	FUSE_OPT_KEY("keyring=", KEY_KEYRING),
 	FUSE_OPT_KEY("default_permissions", KEY_DEFPERM),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -154,6 +156,8 @@ static void usage(void)
 	       "                         the descriptor limit; ENFILE)\n"
 	       "    -o max_decoders_per_uid=N  open .wav files of one user (default %d)\n"
 	       "    -o max_decoders=N    open .wav files of the mount (default %d)\n"
+	       "    -o max_dirs_per_uid=N  open folders of one user (default %d; EMFILE)\n"
+	       "    -o max_dirs=N        open folders of the mount (default %d; ENFILE)\n"
 	       "    -f                   stay in the foreground, log to stderr\n"
 	       "    -d                   FUSE debug output (implies -f)\n"
 	       "    -s                   single-threaded\n"
@@ -163,7 +167,8 @@ static void usage(void)
 	       "allow_other is always on and default_permissions is never used: recfs\n"
 	       "decides each request by the caller's level.  See recfs(8).\n"
 	       "\n"
-	       "FUSE options:\n", CAPS_HANDLES_PER_UID, CAPS_HANDLES, CAPS_DECODERS_PER_UID, CAPS_DECODERS);
+	       "FUSE options:\n", CAPS_HANDLES_PER_UID, CAPS_HANDLES, CAPS_DECODERS_PER_UID, CAPS_DECODERS,
+	       CAPS_DIRS_PER_UID, CAPS_DIRS);
 	fuse_lowlevel_help();
 }
 
@@ -342,8 +347,8 @@ static int start_caps(struct recfs *fs, const struct caps_limits *opt)
 		return rc;
 	caps_limits(fs->caps, &l);
 	recfs_log(LOG_INFO, "recfs: open files at most %u (%u per user), .wav at most %u (%u per user); "
-		  "%llu descriptors", l.handles, l.handles_per_uid, l.decoders, l.decoders_per_uid,
-		  (unsigned long long)nofile);
+		  "folders at most %u (%u per user); %llu descriptors", l.handles, l.handles_per_uid, l.decoders,
+		  l.decoders_per_uid, l.dirs, l.dirs_per_uid, (unsigned long long)nofile);
 	return 0;
 }
 
@@ -545,7 +550,8 @@ int main(int argc, char *argv[])
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	o.caps = (struct caps_limits){ .handles_per_uid = CAPS_HANDLES_PER_UID, .handles = CAPS_HANDLES,
-				       .decoders_per_uid = CAPS_DECODERS_PER_UID, .decoders = CAPS_DECODERS };
+				       .decoders_per_uid = CAPS_DECODERS_PER_UID, .decoders = CAPS_DECODERS,
+				       .dirs_per_uid = CAPS_DIRS_PER_UID, .dirs = CAPS_DIRS };
 	pthread_mutex_init(&fs.cat_lock, NULL);
 	pthread_mutex_init(&fs.dirs_lock, NULL);
 	fuse_set_log_func(fuse_log_to_recfs);

@@ -830,12 +830,15 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 }
 
 /* An open directory keeps the snapshot it was opened in, so that offsets
- * stay valid across readdir calls while a rebuild happens.  The mount
+ * stay valid across readdir calls while a rebuild happens; that is a whole
+ * snapshot per handle once the register has changed, so open directories
+ * are counted against their own caps (caps_acquire_dir).  The mount
  * lists its open directories: libfuse sends no releasedir for those the
  * kernel still holds when the session ends, and op_destroy closes them. */
 struct dirh {
 	struct tree *t;
 	struct tnode *n;
+	uid_t uid;			/* the opener, counted by caps_acquire_dir */
 	pthread_mutex_t lock;
 	/* Where the last listing stopped, so that the next one need not
 	 * count the view's kids again: the offset it gave last, for level,
@@ -853,7 +856,8 @@ static void dirs_add(struct recfs *fs, struct dirh *d)
 	pthread_mutex_unlock(&fs->dirs_lock);
 }
 
-/* Take d out of the mount's list, drop its snapshot, free it. */
+/* Take d out of the mount's list, drop its snapshot, give back its count
+ * (caps), free it. */
 static void dir_close(struct recfs *fs, struct dirh *d)
 {
 	pthread_mutex_lock(&fs->dirs_lock);
@@ -861,6 +865,7 @@ static void dir_close(struct recfs *fs, struct dirh *d)
 	pthread_mutex_unlock(&fs->dirs_lock);
 	pthread_mutex_destroy(&d->lock);
 	tree_unref(d->t);
+	caps_release_dir(fs->caps, d->uid, caps_now());
 	free(d);
 }
 
@@ -872,6 +877,7 @@ static void close_dirs(struct recfs *fs)
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct recfs *fs = req_fs(req);
 	struct caller c;
 	struct dirh *d;
 	struct tree *t;
@@ -888,14 +894,24 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, ENOTDIR);
 		return;
 	}
+	/* Counted before the handle takes its snapshot (caps.h); a refusal
+	 * is logged by caps and audited as a refused open of a file is. */
+	rc = caps_acquire_dir(fs->caps, c.uid, caps_now());
+	if (rc < 0) {
+		tree_unref(t);
+		recfs_audit(fs, &c, "opendir", NULL, NULL, rc);
+		fuse_reply_err(req, -rc);
+		return;
+	}
 	d = xcalloc(1, sizeof(*d));
 	d->t = t;
 	d->n = n;
+	d->uid = c.uid;
 	pthread_mutex_init(&d->lock, NULL);
-	dirs_add(req_fs(req), d);
+	dirs_add(fs, d);
 	fi->fh = (uint64_t)(uintptr_t)d;
 	if (fuse_reply_open(req, fi) != 0)
-		dir_close(req_fs(req), d);	/* interrupted: no releasedir will come */
+		dir_close(fs, d);	/* interrupted: no releasedir will come */
 }
 
 /*

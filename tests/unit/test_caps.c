@@ -2,8 +2,10 @@
  * gets EMFILE while others still open, the mount at its global cap gives
  * ENFILE, a release gives back exactly what was counted, a refused uid is
  * reported once per period, per-uid caps stay below half the global ones,
- * and the global handle cap leaves the descriptor reserve free. */
+ * the global handle cap leaves the descriptor reserve free, and open
+ * folders are counted against caps of their own. */
 #include <stdarg.h>
+#include <string.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -156,6 +158,93 @@ TEST(test_caps_global_cap_leaves_the_descriptor_reserve)
 	CHECK_EQ(caps_handles_for_fds(8192, UINT64_MAX), 8192);
 }
 
+TEST(test_caps_folders_have_their_own_caps_apart_from_files)
+{
+	struct caps_limits in = { .handles_per_uid = 2, .handles = 100, .decoders_per_uid = 1, .decoders = 10,
+				  .dirs_per_uid = 3, .dirs = 8 };
+	struct caps *c = NULL;
+	unsigned h, d;
+	int i;
+
+	reports = 0;
+	CHECK_EQ(caps_new(&in, count_report, &c), 0);
+	if (!c)
+		return;
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(caps_acquire_dir(c, 1000, 0), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1000, 0), -EMFILE);
+	CHECK_EQ(reports, 1);
+	CHECK(strstr(last_report, "uid 1000 refused an open (EMFILE): 3 held, max_dirs_per_uid=3"));
+	/* Files are not folders: the uid still opens its 2 files. */
+	CHECK_EQ(caps_acquire(c, 1000, 0, 0), 0);
+	CHECK_EQ(caps_acquire(c, 1000, 1, 0), 0);
+	CHECK_EQ(caps_acquire(c, 1000, 0, 0), -EMFILE);
+	caps_count(c, 1000, &h, &d);
+	CHECK_EQ(h, 2);
+	CHECK_EQ(d, 1);
+	CHECK_EQ(caps_count_dirs(c, 1000), 3);
+	/* Another uid opens folders; the mount's cap gives ENFILE. */
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(caps_acquire_dir(c, 1001, 0), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1002, 0), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1002, 0), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1003, 0), -ENFILE);
+	CHECK(strstr(last_report, "uid 1003 refused an open (ENFILE): 8 held, max_dirs=8"));
+	CHECK_EQ(caps_count_dirs(c, (uid_t)-1), 8);
+	/* Releases give back exactly what was counted. */
+	for (i = 0; i < 3; i++)
+		caps_release_dir(c, 1000, 1);
+	caps_release_dir(c, 1000, 1);	/* one too many: nothing to give back */
+	CHECK_EQ(caps_count_dirs(c, 1000), 0);
+	CHECK_EQ(caps_count_dirs(c, (uid_t)-1), 5);
+	caps_count(c, 1000, &h, &d);
+	CHECK_EQ(h, 2);
+	CHECK_EQ(d, 1);
+	CHECK_EQ(caps_acquire_dir(c, 1003, 2), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1000, 2), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1000, 2), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1000, 2), -ENFILE);	/* the mount's 8 are held */
+	caps_release(c, 1000, 0, 3);
+	caps_release(c, 1000, 1, 3);
+	caps_release_dir(c, 1000, 3);
+	caps_release_dir(c, 1000, 3);
+	for (i = 0; i < 3; i++)
+		caps_release_dir(c, 1001, 3);
+	caps_release_dir(c, 1002, 3);
+	caps_release_dir(c, 1002, 3);
+	caps_release_dir(c, 1003, 3);
+	CHECK_EQ(caps_count_dirs(c, (uid_t)-1), 0);
+	caps_count(c, (uid_t)-1, &h, &d);
+	CHECK_EQ(h, 0);
+	CHECK_EQ(d, 0);
+	caps_free(c);
+}
+
+TEST(test_caps_folder_caps_per_uid_stay_at_most_half_the_global_one)
+{
+	struct caps_limits in = { .handles_per_uid = 1, .handles = 2, .decoders_per_uid = 1, .decoders = 2,
+				  .dirs_per_uid = 1000, .dirs = 10 };
+	struct caps_limits l;
+	struct caps *c = NULL;
+
+	CHECK_EQ(caps_new(&in, NULL, &c), 0);
+	if (!c)
+		return;
+	caps_limits(c, &l);
+	CHECK_EQ(l.dirs, 10);
+	CHECK_EQ(l.dirs_per_uid, 5);
+	caps_free(c);
+	in.dirs = 0;
+	in.dirs_per_uid = 0;
+	CHECK_EQ(caps_new(&in, NULL, &c), 0);
+	if (!c)
+		return;
+	caps_limits(c, &l);
+	CHECK_EQ(l.dirs, 1);
+	CHECK_EQ(l.dirs_per_uid, 1);
+	caps_free(c);
+}
+
 static unsigned idle_calls;
 
 static unsigned count_idle(int64_t now)
@@ -191,6 +280,8 @@ int main(void)
 	RUN(test_caps_refusals_of_a_uid_are_reported_once_per_period);
 	RUN(test_caps_per_uid_caps_stay_at_most_half_the_global_ones);
 	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
+	RUN(test_caps_folders_have_their_own_caps_apart_from_files);
+	RUN(test_caps_folder_caps_per_uid_stay_at_most_half_the_global_one);
 	RUN(test_caps_housekeeping_runs_and_stops_at_once);
 	T_DONE();
 }
