@@ -53,10 +53,16 @@ const char usage_policy[] =
  */
 static void warn_policy(const char *file, const struct policy *pol)
 {
-	if (pol->warnings) {
-		fflush(stdout);
-		for (const char *w = pol->warnings; *w; w += strcspn(w, "\n") + 1)
-			warning("%.*s", (int)strcspn(w, "\n"), w);
+	const char *w = pol->warnings;
+
+	fflush(stdout);
+	while (w && *w) {
+		size_t n = strcspn(w, "\n");
+
+		warning("%.*s", (int)n, w);
+		w += n;
+		if (*w == '\n')
+			w++;
 	}
 	for (size_t i = 0; i < pol->n_levels; i++) {
 		const char *g = pol->levels[i].group;
