@@ -33,7 +33,7 @@
 #define CAPS_DECODERS_PER_UID 8
 #define CAPS_DECODERS 64
 #define CAPS_DIRS_PER_UID 32
-#define CAPS_DIRS 128
+#define CAPS_DIRS 512
 /* Descriptors kept out of the handles' reach: sqlite connections, the
  * passwd and group files, /proc, the prefetch and the audit queue. */
 #define CAPS_FD_RESERVE 256
