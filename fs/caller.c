@@ -40,19 +40,11 @@ struct caller_slot {
 	char user[CALLER_NAME_MAX];
 };
 
-/* When a uid's refusal was last logged (caller_refusal_news). */
-struct refusal_slot {
-	int used;
-	uid_t uid;
-	int64_t logged;
-};
-
 struct caller_cache {
 	const struct policy *p;
 	int serve_level;		/* -1: every level; set before the mount serves */
 	pthread_mutex_t lock;
 	struct caller_slot slots[CALLER_SLOTS];	/* protected by lock */
-	struct refusal_slot refusals[CALLER_SLOTS];	/* protected by lock */
 };
 
 int caller_cache_new(const struct policy *p, struct caller_cache **out)
@@ -181,20 +173,6 @@ out:
 void caller_cache_serve_level(struct caller_cache *cc, int level)
 {
 	cc->serve_level = level;
-}
-
-int caller_refusal_news(struct caller_cache *cc, uid_t uid, int64_t now)
-{
-	struct refusal_slot *s = &cc->refusals[uid % CALLER_SLOTS];
-	int news = 1;
-
-	pthread_mutex_lock(&cc->lock);
-	if (s->used && s->uid == uid && now - s->logged < CALLER_REFUSAL_LOG && now >= s->logged)
-		news = 0;
-	else
-		*s = (struct refusal_slot){ .used = 1, .uid = uid, .logged = now };
-	pthread_mutex_unlock(&cc->lock);
-	return news;
 }
 
 /* A level mount's rule on c's own level (caller.h). */

@@ -52,15 +52,6 @@ void caller_cache_serve_level(struct caller_cache *cc, int level);
 /* Fill *c for uid/gid/pid (from fuse_req_ctx). */
 void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c);
 
-/*
- * 1 when a refusal of uid at time now (seconds) is to be logged: the first
- * one, and then at most one every CALLER_REFUSAL_LOG seconds per uid (a
- * uid that shares its slot with another may be logged more often, never
- * less); else 0.  Thread-safe.
- */
-#define CALLER_REFUSAL_LOG 60
-int caller_refusal_news(struct caller_cache *cc, uid_t uid, int64_t now);
-
 /* The audit actor of c (reads /proc/PID/comm and /proc/PID/loginuid into
  * c, the first time); the actor's strings point into c and p. */
 void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *a);

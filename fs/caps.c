@@ -8,7 +8,8 @@
  * refusals makes one line a minute, not one per open); entries that hold
  * nothing and were not reported within CAPS_LOG_PERIOD are dropped when
  * their uid releases or is refused again, so the table never outgrows the
- * uids that hold files.  Invariants, under lock: the totals are the sums of
+ * uids that hold files or were refused (caps_report_due: a level mount's
+ * refusals share this memory).  Invariants, under lock: the totals are the sums of
  * the entries' counts; no count exceeds its limit.
  *
  * The housekeeping thread (caps_start) sleeps on a condition variable, so
@@ -133,6 +134,19 @@ static void maybe_drop(struct caps_uid **link, struct caps_uid *e, int64_t now)
 	free(e);
 }
 
+/*
+ * Whether a refusal of e's uid at now is to be logged, and if so remember
+ * it: the first one, then one every CAPS_LOG_PERIOD; a clock that went
+ * back logs rather than stays quiet.  Under lock.
+ */
+static int report_due(struct caps_uid *e, int64_t now)
+{
+	if (e->reported != INT64_MIN && now >= e->reported && now - e->reported < CAPS_LOG_PERIOD)
+		return 0;
+	e->reported = now;
+	return 1;
+}
+
 /* What one acquire counts. */
 enum caps_kind {
 	KIND_FILE,
@@ -201,10 +215,7 @@ static int acquire(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
 		}
 		goto out;
 	}
-	if (e->reported == INT64_MIN || now - e->reported >= CAPS_LOG_PERIOD) {
-		e->reported = now;
-		report = 1;
-	}
+	report = report_due(e, now);
 	maybe_drop(link, e, now);
 out:
 	pthread_mutex_unlock(&c->lock);
@@ -214,6 +225,26 @@ out:
 		       "further refusals of this uid are not logged for %d s", (unsigned)uid,
 		       rc == -EMFILE ? "EMFILE" : "ENFILE", held, what, limit, CAPS_LOG_PERIOD);
 	return rc;
+}
+
+int caps_report_due(struct caps *c, uid_t uid, int64_t now)
+{
+	struct caps_uid **link, *e;
+	int due = 1;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, uid, &link);
+	if (!e && (e = calloc(1, sizeof(*e)))) {
+		e->uid = uid;
+		e->reported = INT64_MIN;
+		*link = e;
+	}
+	if (e) {
+		due = report_due(e, now);
+		maybe_drop(link, e, now);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return due;
 }
 
 int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now)

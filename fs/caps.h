@@ -73,6 +73,16 @@ void caps_limits(const struct caps *c, struct caps_limits *out);
  * CAPS_LOG_PERIOD per uid).  -ENOMEM.
  */
 int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK;
+
+/*
+ * 1 when a refusal of uid at now made elsewhere (a level mount refusing a
+ * caller of another level) is to be logged, by the same memory as the
+ * caps' own refusals: the first one, then at most one per CAPS_LOG_PERIOD
+ * per uid, exactly (each uid has its own entry, dropped once it holds
+ * nothing and its report is older than the period); else 0.  A clock that
+ * went back, or no memory for the entry, logs.  Thread-safe.
+ */
+int caps_report_due(struct caps *c, uid_t uid, int64_t now);
 /* Give back what caps_acquire(c, uid, decoder, ...) counted; now as there. */
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now);
 /* Open files and WAV views counted now, for uid (or the mount, when uid

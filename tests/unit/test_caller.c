@@ -291,25 +291,6 @@ TEST(test_caller_below_a_level_mounts_level_or_without_one_is_refused)
 	CHECK_EQ(c.level, -1);
 }
 
-TEST(test_caller_refusal_is_logged_once_a_minute_per_uid_never_less)
-{
-	struct caller_cache *cc = NULL;
-
-	set_levels(NO_GROUP, NO_GROUP, NO_GROUP, 0);
-	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
-	CHECK_EQ(caller_refusal_news(cc, 1005, 1000), 1);
-	CHECK_EQ(caller_refusal_news(cc, 1005, 1001), 0);
-	CHECK_EQ(caller_refusal_news(cc, 1005, 1000 + CALLER_REFUSAL_LOG - 1), 0);
-	CHECK_EQ(caller_refusal_news(cc, 1006, 1001), 1);
-	CHECK_EQ(caller_refusal_news(cc, 1005, 1000 + CALLER_REFUSAL_LOG), 1);
-	/* Another uid of the same slot takes it: logged again, not lost. */
-	CHECK_EQ(caller_refusal_news(cc, 1005 + 4096, 1000 + CALLER_REFUSAL_LOG), 1);
-	CHECK_EQ(caller_refusal_news(cc, 1005, 1000 + CALLER_REFUSAL_LOG + 1), 1);
-	/* A clock that went back logs rather than stays quiet. */
-	CHECK_EQ(caller_refusal_news(cc, 1005, 10), 1);
-	caller_cache_free(cc);
-}
-
 int main(void)
 {
 	if (!find_user()) {
@@ -326,6 +307,5 @@ int main(void)
 	RUN(test_caller_keeps_its_level_when_lookups_fail);
 	RUN(test_caller_on_a_level_mount_acts_as_its_level_from_that_level_up);
 	RUN(test_caller_below_a_level_mounts_level_or_without_one_is_refused);
-	RUN(test_caller_refusal_is_logged_once_a_minute_per_uid_never_less);
 	T_DONE();
 }

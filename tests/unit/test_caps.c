@@ -134,6 +134,36 @@ TEST(test_caps_refusals_of_a_uid_are_reported_once_per_period)
 	caps_free(c);
 }
 
+/* A level mount's refusals (fs/ops.c) are logged by the caps' own memory. */
+TEST(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket)
+{
+	struct caps *c = caps_of(1, 10, 1, 10);
+
+	CHECK(c);
+	if (!c)
+		return;
+	CHECK_EQ(caps_report_due(c, 1005, 1000), 1);
+	CHECK_EQ(caps_report_due(c, 1005, 1001), 0);
+	CHECK_EQ(caps_report_due(c, 1005, 1000 + CAPS_LOG_PERIOD - 1), 0);
+	CHECK_EQ(caps_report_due(c, 1006, 1001), 1);
+	CHECK_EQ(caps_report_due(c, 1005, 1000 + CAPS_LOG_PERIOD), 1);
+	/* A uid of the same hash bucket has its own entry: it is logged, and
+	 * 1005, logged a second ago, stays quiet (the slot of the level
+	 * mount's first limiter was shared, so two such uids taking turns were
+	 * logged at every refusal). */
+	CHECK_EQ(caps_report_due(c, 1005 + 4096, 1000 + CAPS_LOG_PERIOD), 1);
+	CHECK_EQ(caps_report_due(c, 1005, 1000 + CAPS_LOG_PERIOD + 1), 0);
+	CHECK_EQ(caps_report_due(c, 1005 + 4096, 1000 + CAPS_LOG_PERIOD + 2), 0);
+	/* A clock that went back logs rather than stays quiet. */
+	CHECK_EQ(caps_report_due(c, 1005, 10), 1);
+	/* One memory with the caps' refusals: a uid just reported for an
+	 * open over its cap is not reported again for a level refusal. */
+	CHECK_EQ(caps_acquire(c, 7, 0, 2000), 0);
+	CHECK_EQ(caps_acquire(c, 7, 0, 2001), -EMFILE);
+	CHECK_EQ(caps_report_due(c, 7, 2002), 0);
+	caps_free(c);
+}
+
 TEST(test_caps_per_uid_caps_stay_at_most_half_the_global_ones)
 {
 	struct caps *c = caps_of(1000, 100, 0, 9);
@@ -278,6 +308,7 @@ int main(void)
 	RUN(test_caps_decoders_have_their_own_cap_below_the_handles);
 	RUN(test_caps_mount_at_its_global_cap_gives_enfile);
 	RUN(test_caps_refusals_of_a_uid_are_reported_once_per_period);
+	RUN(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket);
 	RUN(test_caps_per_uid_caps_stay_at_most_half_the_global_ones);
 	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
 	RUN(test_caps_folders_have_their_own_caps_apart_from_files);
