@@ -49,6 +49,7 @@
 #include "rights.h"
 #include "seal.h"
 #include "snapshot.h"
+#include "tbuf.h"
 #include "tree.h"
 
 #define ATTR_TIMEOUT 1.0 /* seconds; what is no longer in the tree (ghosts, open files) */
@@ -799,14 +800,24 @@ static void read_revoked(fuse_req_t req, struct content *ct)
 	fuse_reply_err(req, EIO);
 }
 
+/*
+ * The plaintext of a long read goes into the worker's own buffer (tbuf.h):
+ * a stream comes in 1 MiB requests, and a fresh buffer for each cost page
+ * faults and a page-table walk per 4 KiB page when the kernel copied the
+ * reply.  It is wiped after every reply, as a buffer of our own is.  Short
+ * reads (small files, random reads) take none: a worker that never
+ * streams keeps none.
+ */
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct content *ct = (struct content *)(uintptr_t)fi->fh;
-	char *buf;
+	char *buf, *own = NULL;
 	ssize_t n;
 
 	(void)ino;
-	buf = malloc(size ? size : 1);
+	buf = size >= BLOB_DIRECT_MIN ? tbuf_get(TBUF_PLAIN, size) : NULL;
+	if (!buf)
+		buf = own = malloc(size ? size : 1);
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -819,7 +830,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 	else
 		fuse_reply_buf(req, buf, (size_t)n);
 	crypto_memzero(buf, size);
-	free(buf);
+	free(own);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

@@ -6,10 +6,12 @@
  * and removed again when writing fails.  A blob_reader is immutable after
  * blob_reader_open (fd, header, length, its own copy of the DEK), so
  * blob_read may run on many threads at once: it uses pread and buffers of
- * its own call only.  Every chunk is authenticated before a byte of it
- * reaches the caller; a whole chunk that fits the caller's buffer is
- * decrypted straight into it, a partial one goes through a scratch chunk
- * that is wiped afterwards.  Any failure wipes the caller's buffer.
+ * its own call only, except that the ciphertext of a long span goes into
+ * the calling thread's own buffer (tbuf.h).  Every chunk is authenticated
+ * before a byte of it reaches the caller; a whole chunk that fits the
+ * caller's buffer is decrypted straight into it, a partial one goes
+ * through a scratch chunk that is wiped afterwards.  Any failure wipes the
+ * caller's buffer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 
 #include "blob.h"
 #include "blob_i.h"
+#include "tbuf.h"
 
 #define BLOB_MAGIC "RECFSBL1"
 #define BLOB_MAGIC_BYTES 8
@@ -404,23 +407,40 @@ static int direct_fd(struct blob_reader *r)
 }
 
 /*
- * A large span (a sequential read) past the page cache: the disk writes
- * straight into *buf (aligned, freed by the caller), saving the copy out of
- * the page cache that was about half of the daemon's time on a long read,
- * and not filling the cache with ciphertext the kernel keeps decrypted
- * anyway.  *ct points at the span inside it.  -1: do a plain read instead.
+ * The ciphertext of a long span: the calling thread's buffer (tbuf.h: no
+ * page faults, one huge page for the kernel to pin) when it fits, else one
+ * of its own (*own, for the caller to free).  NULL when out of memory.
  */
-static int read_direct(struct blob_reader *r, off_t start, size_t span, uint8_t **buf, uint8_t **ct)
+static uint8_t *span_buf(size_t len, uint8_t **own)
+{
+	uint8_t *p = tbuf_get(TBUF_CIPHER, len);
+
+	*own = NULL;
+	if (!p && posix_memalign((void **)own, DIRECT_ALIGN, len) == 0)
+		p = *own;
+	return p;
+}
+
+/*
+ * A large span (a sequential read) past the page cache: the disk writes
+ * straight into the buffer (span_buf; *own to free), saving the copy out
+ * of the page cache that was about half of the daemon's time on a long
+ * read, and not filling the cache with ciphertext the kernel keeps
+ * decrypted anyway.  *ct points at the span inside it.  -1: do a plain
+ * read instead (nothing to free).
+ */
+static int read_direct(struct blob_reader *r, off_t start, size_t span, uint8_t **own, const uint8_t **ct)
 {
 	off_t a = start & ~(off_t)(DIRECT_ALIGN - 1);
 	size_t want = (size_t)(start - a) + span, len = (want + DIRECT_ALIGN - 1) & ~(size_t)(DIRECT_ALIGN - 1);
 	size_t got = 0;
 	int fd = direct_fd(r);
+	uint8_t *buf;
 
-	if (fd < 0 || posix_memalign((void **)buf, DIRECT_ALIGN, len))
+	if (fd < 0 || !(buf = span_buf(len, own)))
 		return -1;
 	while (got < want) {
-		ssize_t n = pread(fd, *buf + got, len - got, a + (off_t)got);
+		ssize_t n = pread(fd, buf + got, len - got, a + (off_t)got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -431,11 +451,11 @@ static int read_direct(struct blob_reader *r, off_t start, size_t span, uint8_t 
 			break;	/* end of file */
 	}
 	if (got < want) {
-		free(*buf);
-		*buf = NULL;
+		free(*own);
+		*own = NULL;
 		return -1;
 	}
-	*ct = *buf + (start - a);
+	*ct = buf + (start - a);
 	return 0;
 }
 
@@ -450,14 +470,21 @@ static int read_chunks(struct blob_reader *r, uint8_t *buf, uint64_t off, uint64
 	off_t start = chunk_offset(first, r->chunk);
 	size_t span = (size_t)(chunk_offset(last, r->chunk) - start) + chunk_len(r->length, last, r->chunk) +
 		      CRYPTO_TAG_BYTES;
-	uint8_t *mem = NULL, *ct = NULL, *scratch = NULL;
+	uint8_t *mem = NULL, *scratch = NULL, *raw;
+	const uint8_t *ct = NULL;
 	int rc = 0;
 
 	if (span < BLOB_DIRECT_MIN || read_direct(r, start, span, &mem, &ct) < 0) {
-		ct = mem = malloc(span);
-		if (!ct)
+		/* A short span (a small file, a random read) takes no thread
+		 * buffer: a worker that never streams keeps none. */
+		if (span < BLOB_DIRECT_MIN)
+			raw = mem = malloc(span);
+		else
+			raw = span_buf(span, &mem);
+		if (!raw)
 			return -ENOMEM;
-		if (util_pread_all(r->fd, ct, span, start)) {
+		ct = raw;
+		if (util_pread_all(r->fd, raw, span, start)) {
 			rc = meta_fail(-EIO, "blob %s: chunks %llu..%llu unreadable", r->id,
 				       (unsigned long long)first, (unsigned long long)last);
 			goto out;

@@ -97,8 +97,10 @@ uint64_t blob_reader_length(const struct blob_reader *r);
 /*
  * Read up to len plaintext bytes at off into buf; decrypts only the chunks
  * touched.  Returns the byte count (0 at or past the end) or -EIO when a
- * chunk fails authentication (buf is then wiped).  Safe to call from several
- * threads at once on one reader.
+ * chunk fails authentication (buf is then wiped), -ENOMEM.  Safe to call
+ * from several threads at once on one reader.  The ciphertext of a span
+ * of BLOB_DIRECT_MIN or more goes through the calling thread's TBUF_CIPHER
+ * buffer (tbuf.h), which a caller must not hold across the call.
  */
 ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off) MUST_CHECK;
 /* Authenticate every chunk (fsck).  0 or -EIO. */
