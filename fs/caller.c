@@ -13,6 +13,16 @@
  * order, lowest first.  The cache keeps a user's own level; a level mount's
  * rule (caller_cache_serve_level) is applied to each answer as it is given,
  * so that the two can never disagree.
+ *
+ * Every audited request names its process (caller_actor): /proc/PID/comm
+ * and /proc/PID/loginuid.  Opening them costs two path walks in /proc per
+ * open(2) of a recording, so the descriptors of the last CALLER_PROCS
+ * processes are kept and read again at offset 0.  A /proc descriptor stays
+ * bound to the process it was opened for, whatever its pid is given to
+ * later: the name it reads is that process's own (after an exec too), and
+ * once the process is gone its reads fail with ESRCH and the pid's files
+ * are opened anew.  So the cache can be late by nothing, and it holds at
+ * most CALLER_PROC_FDS descriptors (within CAPS_FD_RESERVE).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,11 +50,22 @@ struct caller_slot {
 	char user[CALLER_NAME_MAX];
 };
 
+/* The open /proc files of one process (see the top of this file). */
+struct caller_proc {
+	pid_t pid;			/* 0: a free slot */
+	int comm_fd;			/* /proc/PID/comm */
+	int login_fd;			/* /proc/PID/loginuid, -1 when it has none (no audit in the kernel) */
+	uint64_t used;			/* the tick of its last use */
+};
+
 struct caller_cache {
 	const struct policy *p;
 	int serve_level;		/* -1: every level; set before the mount serves */
 	pthread_mutex_t lock;
 	struct caller_slot slots[CALLER_SLOTS];	/* protected by lock */
+	pthread_mutex_t proc_lock;
+	struct caller_proc procs[CALLER_PROCS];	/* protected by proc_lock */
+	uint64_t proc_tick;			/* protected by proc_lock */
 };
 
 int caller_cache_new(const struct policy *p, struct caller_cache **out)
@@ -56,14 +77,31 @@ int caller_cache_new(const struct policy *p, struct caller_cache **out)
 	cc->p = p;
 	cc->serve_level = -1;
 	pthread_mutex_init(&cc->lock, NULL);
+	pthread_mutex_init(&cc->proc_lock, NULL);
+	for (size_t i = 0; i < CALLER_PROCS; i++)
+		cc->procs[i].comm_fd = cc->procs[i].login_fd = -1;
 	*out = cc;
 	return 0;
+}
+
+static void proc_close(struct caller_proc *s)
+{
+	if (s->comm_fd >= 0)
+		close(s->comm_fd);
+	if (s->login_fd >= 0)
+		close(s->login_fd);
+	s->comm_fd = s->login_fd = -1;
+	s->pid = 0;
+	s->used = 0;		/* free slots are taken first */
 }
 
 void caller_cache_free(struct caller_cache *cc)
 {
 	if (!cc)
 		return;
+	for (size_t i = 0; i < CALLER_PROCS; i++)
+		proc_close(&cc->procs[i]);
+	pthread_mutex_destroy(&cc->proc_lock);
 	pthread_mutex_destroy(&cc->lock);
 	free(cc);
 }
@@ -252,6 +290,7 @@ void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct
 {
 	own_level(cc, uid, gid, pid, c);
 	serve_level(cc, c);
+	c->cc = cc;
 }
 
 const char *caller_level_name(const struct caller *c, const struct policy *p)
@@ -261,31 +300,93 @@ const char *caller_level_name(const struct caller *c, const struct policy *p)
 	return p->levels[c->level].name;
 }
 
-void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *a)
+/* Open pid's /proc files into the free slot s: 0, or -errno (s stays free). */
+static int proc_open(struct caller_proc *s, pid_t pid)
 {
 	char path[64];
-	ssize_t n;
-	int fd;
 
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	s->comm_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->comm_fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/%ld/loginuid", (long)pid);
+	s->login_fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->pid = pid;
+	return 0;
+}
+
+/* The name and login uid of s's process into c: 0, or -errno of a read
+ * (-ESRCH: the process is gone). */
+static int proc_read(const struct caller_proc *s, struct caller *c)
+{
+	struct audit_actor login = { 0 };
+	ssize_t n = pread(s->comm_fd, c->comm, sizeof(c->comm) - 1, 0);
+	int rc;
+
+	if (n < 0)
+		return -errno;
+	c->comm[n] = '\0';
+	c->comm[strcspn(c->comm, "\n")] = '\0';
+	if (s->login_fd >= 0 && (rc = audit_loginuid_fd(s->login_fd, &login)) < 0)
+		return rc;
+	c->has_loginuid = login.has_loginuid;
+	c->loginuid = login.loginuid;
+	return 0;
+}
+
+/* c's comm and loginuid through the descriptors cc keeps (the top of this
+ * file); without cc, through descriptors of its own. */
+static void read_proc(struct caller_cache *cc, struct caller *c)
+{
+	struct caller_proc own = { .comm_fd = -1, .login_fd = -1 }, *s = NULL, *oldest;
+	int rc = -ESRCH;
+	size_t i;
+
+	c->comm[0] = '\0';
+	c->has_loginuid = 0;
+	if (c->pid <= 0)
+		return;		/* no process (a request the kernel makes itself) */
+	if (!cc) {
+		if (proc_open(&own, c->pid) == 0 && proc_read(&own, c) < 0)
+			c->comm[0] = '\0';
+		proc_close(&own);
+		return;
+	}
+	pthread_mutex_lock(&cc->proc_lock);
+	oldest = &cc->procs[0];
+	for (i = 0; i < CALLER_PROCS && !s; i++) {
+		if (cc->procs[i].pid == c->pid)
+			s = &cc->procs[i];
+		else if (cc->procs[i].used < oldest->used)
+			oldest = &cc->procs[i];
+	}
+	if (s)
+		rc = proc_read(s, c);
+	if (rc < 0) {
+		/* Not kept, or kept for a process that is gone: the pid's
+		 * files now, in its slot or the least recently used one. */
+		if (!s)
+			s = oldest;
+		proc_close(s);
+		rc = proc_open(s, c->pid);
+		if (rc == 0)
+			rc = proc_read(s, c);
+	}
+	if (rc == 0) {
+		s->used = ++cc->proc_tick;
+	} else {
+		proc_close(s);
+		c->comm[0] = '\0';
+		c->has_loginuid = 0;
+	}
+	pthread_mutex_unlock(&cc->proc_lock);
+}
+
+void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *a)
+{
 	if (!c->proc_read) {
-		struct audit_actor login = { 0 };
-
 		c->proc_read = 1;
-		audit_loginuid(c->pid, &login);
-		c->has_loginuid = login.has_loginuid;
-		c->loginuid = login.loginuid;
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			n = read(fd, c->comm, sizeof(c->comm) - 1);
-			close(fd);
-			if (n > 0) {
-				c->comm[n] = '\0';
-				c->comm[strcspn(c->comm, "\n")] = '\0';
-			} else {
-				c->comm[0] = '\0';
-			}
-		}
+		read_proc(c->cc, c);
 	}
 	a->uid = c->uid;
 	a->user = c->user[0] ? c->user : NULL;

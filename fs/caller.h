@@ -19,6 +19,8 @@
 #include "policy.h"
 
 #define CALLER_NAME_MAX 64
+#define CALLER_PROCS 8			/* processes whose /proc files are kept open */
+#define CALLER_PROC_FDS (2 * CALLER_PROCS)
 
 struct caller {
 	uid_t uid;
@@ -29,6 +31,7 @@ struct caller {
 	char user[CALLER_NAME_MAX];	/* "" when the uid has no passwd entry */
 	char comm[32];			/* filled by caller_actor */
 	int proc_read;			/* caller_actor has read comm and loginuid */
+	struct caller_cache *cc;	/* set by caller_get: caller_actor reads through its descriptors */
 	int has_loginuid;		/* filled by caller_actor, as audit_loginuid */
 	uid_t loginuid;
 };
@@ -36,7 +39,10 @@ struct caller {
 struct caller_cache;
 
 /* A cache of uid -> (user, level) entries kept for a few seconds, so a
- * change of group membership takes effect without a remount. */
+ * change of group membership takes effect without a remount; and of the
+ * /proc/PID/comm and /proc/PID/loginuid descriptors of the last few
+ * processes that caller_actor was asked about (at most CALLER_PROC_FDS
+ * descriptors, closed by caller_cache_free). */
 int caller_cache_new(const struct policy *p, struct caller_cache **out) MUST_CHECK;
 void caller_cache_free(struct caller_cache *cc);
 
@@ -52,8 +58,19 @@ void caller_cache_serve_level(struct caller_cache *cc, int level);
 /* Fill *c for uid/gid/pid (from fuse_req_ctx). */
 void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c);
 
-/* The audit actor of c (reads /proc/PID/comm and /proc/PID/loginuid into
- * c, the first time); the actor's strings point into c and p. */
+/*
+ * The audit actor of c (reads /proc/PID/comm and /proc/PID/loginuid into
+ * c, the first time); the actor's strings point into c and p.  When c came
+ * from caller_get, the files are read through descriptors the cache keeps
+ * open for the process (the last CALLER_PROCS processes asked about, the
+ * least recently asked one closed first), so that a process opening file
+ * after file costs two reads, not two opens.  Such a descriptor belongs to
+ * the process it was opened for: after an exec it reads the new name, and
+ * once the process is gone it reads ESRCH, and the pid's files are opened
+ * again (a new process of the same pid is never named after the old one).
+ * comm "" and no loginuid when the files cannot be read (the process is
+ * gone).  Thread-safe.
+ */
 void caller_actor(struct caller *c, const struct policy *p, struct audit_actor *a);
 
 /* Name of c's level, or NULL. */

@@ -35,7 +35,8 @@
 #define CAPS_DIRS_PER_UID 32
 #define CAPS_DIRS 512
 /* Descriptors kept out of the handles' reach: sqlite connections, the
- * passwd and group files, /proc, the prefetch and the audit queue. */
+ * passwd and group files, /proc (caller.c keeps CALLER_PROC_FDS open), the
+ * prefetch and the audit queue. */
 #define CAPS_FD_RESERVE 256
 /* Descriptors one open file may hold (blob_reader: its fd and O_DIRECT's). */
 #define CAPS_FDS_PER_HANDLE 2

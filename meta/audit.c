@@ -65,11 +65,30 @@ static void comm_of(pid_t pid, char *buf, size_t len)
 	}
 }
 
-void audit_loginuid(pid_t pid, struct audit_actor *a)
+int audit_loginuid_fd(int fd, struct audit_actor *a)
 {
-	char path[64], buf[16];
+	char buf[16];
 	unsigned long v;
 	ssize_t n;
+
+	a->has_loginuid = 0;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	buf[n] = '\0';
+	/* (uid_t)-1 is "never logged in" (daemons, early boot). */
+	if (sscanf(buf, "%lu", &v) == 1 && v < (unsigned long)(uid_t)-1) {
+		a->loginuid = (uid_t)v;
+		a->has_loginuid = 1;
+	}
+	return 0;
+}
+
+void audit_loginuid(pid_t pid, struct audit_actor *a)
+{
+	char path[64];
 	int fd;
 
 	a->has_loginuid = 0;
@@ -77,16 +96,8 @@ void audit_loginuid(pid_t pid, struct audit_actor *a)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
+	(void)audit_loginuid_fd(fd, a);
 	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	/* (uid_t)-1 is "never logged in" (daemons, early boot). */
-	if (sscanf(buf, "%lu", &v) == 1 && v < (unsigned long)(uid_t)-1) {
-		a->loginuid = (uid_t)v;
-		a->has_loginuid = 1;
-	}
 }
 
 void audit_self(struct audit_actor *a, const char *level)

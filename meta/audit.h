@@ -69,6 +69,13 @@ void audit_self(struct audit_actor *a, const char *level);
  * unset, 4294967295, or unreadable).  The mount calls it for its callers.
  */
 void audit_loginuid(pid_t pid, struct audit_actor *a);
+/*
+ * The same from fd, an open /proc/PID/loginuid (read at offset 0, so one
+ * descriptor serves any number of calls): 0 with *a filled as above, or
+ * -errno of the read, *a then having none (-ESRCH: the process is gone).
+ * fd stays the caller's.
+ */
+int audit_loginuid_fd(int fd, struct audit_actor *a);
 
 /*
  * Append entries.  When the catalog has a transaction open (catalog_begin),

@@ -2,13 +2,15 @@
  * level whose group it is in or whose users list names it, root gets none
  * from its groups, a uid without a passwd entry has none, answers are
  * cached per uid (and only for that uid), and the audit actor names the
- * process.  On a mount of one level, a caller of that level or above acts
+ * process as it is at the request (its /proc files kept open, never
+ * naming a process that is gone).  On a mount of one level, a caller of that level or above acts
  * as it and any other is refused; refusals are logged once a minute per
  * uid.  Uses the machine's own passwd and group databases: a user
  * other than root with a primary group is looked up at run time. */
 #include <grp.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -152,6 +154,120 @@ TEST(test_caller_actor_names_the_user_its_level_and_the_process)
 	CHECK_STR(a.user, user_name);
 	CHECK_STR(a.level, "low");
 	CHECK_STR(a.comm, "test_caller");
+	caller_cache_free(cc);
+}
+
+/* The comm caller_actor gives pid (a fresh request each time), or "" for
+ * none. */
+static void comm_now(struct caller_cache *cc, pid_t pid, char *out, size_t len)
+{
+	struct audit_actor a;
+	struct caller c;
+
+	caller_get(cc, user_uid, user_gid, pid, &c);
+	caller_actor(&c, &pol, &a);
+	snprintf(out, len, "%s", a.comm ? a.comm : "");
+}
+
+/* A child that names itself (prctl) as told through a pipe, one name per
+ * line ("" to exit), and answers each with a byte once it is done. */
+static pid_t namer(int *to, int *from)
+{
+	int down[2], up[2];
+	pid_t pid;
+
+	if (pipe(down) < 0 || pipe(up) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char name[16];
+		ssize_t n;
+
+		close(down[1]);
+		close(up[0]);
+		while ((n = read(down[0], name, sizeof(name) - 1)) > 0) {
+			name[n] = '\0';
+			if (!*name || !strcmp(name, "-"))
+				_exit(0);
+			prctl(PR_SET_NAME, name, 0, 0, 0);
+			if (write(up[1], "k", 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(down[0]);
+	close(up[1]);
+	*to = down[1];
+	*from = up[0];
+	return pid;
+}
+
+static void rename_child(int to, int from, const char *name)
+{
+	char k;
+
+	if (write(to, name, strlen(name)) != (ssize_t)strlen(name) || read(from, &k, 1) != 1)
+		fprintf(stderr, "  the child did not take its name %s\n", name);
+}
+
+TEST(test_caller_actor_names_a_process_as_it_is_now_and_not_once_gone)
+{
+	struct caller_cache *cc = NULL;
+	char comm[32];
+	int to = -1, from = -1, status;
+	pid_t pid;
+
+	set_levels(user_group, NO_GROUP, NO_GROUP, 0);
+	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
+	pid = namer(&to, &from);
+	CHECK(pid > 0);
+	if (pid <= 0 || !cc)
+		goto out;
+	rename_child(to, from, "first");
+	comm_now(cc, pid, comm, sizeof(comm));
+	CHECK_STR(comm, "first");
+	/* Its descriptors are kept: a new name is read through them. */
+	rename_child(to, from, "second");
+	comm_now(cc, pid, comm, sizeof(comm));
+	CHECK_STR(comm, "second");
+	/* Gone (and reaped): nothing is named after it any more. */
+	if (write(to, "-", 1) != 1)
+		CHECK(0);
+	waitpid(pid, &status, 0);
+	comm_now(cc, pid, comm, sizeof(comm));
+	CHECK_STR(comm, "");
+out:
+	if (to >= 0)
+		close(to);
+	if (from >= 0)
+		close(from);
+	caller_cache_free(cc);
+}
+
+static void exhaust_fds(int *fds, int max, int *n, struct rlimit *old);
+static void free_fds(int *fds, int n, const struct rlimit *old);
+
+/* A process asked about again costs no open(2): with no descriptor left,
+ * its name is still read (through the descriptors kept from the first
+ * time). */
+TEST(test_caller_actor_reads_a_known_process_without_opening_files)
+{
+	struct caller_cache *cc = NULL;
+	struct rlimit old;
+	char comm[32];
+	int fds[128], n;
+
+	set_levels(user_group, NO_GROUP, NO_GROUP, 0);
+	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
+	if (!cc)
+		return;
+	comm_now(cc, getpid(), comm, sizeof(comm));
+	CHECK_STR(comm, "test_caller");
+	exhaust_fds(fds, 128, &n, &old);
+	CHECK(open("/dev/null", O_RDONLY) < 0);
+	comm_now(cc, getpid(), comm, sizeof(comm));
+	free_fds(fds, n, &old);
+	CHECK_STR(comm, "test_caller");
 	caller_cache_free(cc);
 }
 
@@ -303,6 +419,8 @@ int main(void)
 	RUN(test_caller_without_a_passwd_entry_has_no_level_and_no_name);
 	RUN(test_caller_answer_is_cached_for_its_uid_and_for_no_other);
 	RUN(test_caller_actor_names_the_user_its_level_and_the_process);
+	RUN(test_caller_actor_names_a_process_as_it_is_now_and_not_once_gone);
+	RUN(test_caller_actor_reads_a_known_process_without_opening_files);
 	RUN(test_caller_level_name_is_null_outside_the_policy);
 	RUN(test_caller_keeps_its_level_when_lookups_fail);
 	RUN(test_caller_on_a_level_mount_acts_as_its_level_from_that_level_up);
