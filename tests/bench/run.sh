@@ -2,11 +2,15 @@
 # tests/bench/run.sh - recfs against gocryptfs on the same data, side by side.
 #
 #   tests/bench/run.sh [--quick] [--keep DIR | --no-keep] [--rebuild] [--runs N]
+#                      [--turns N] [--no-audit-fsync]
 #
 # Run by `make bench` (never by `make check`); as root (mounts, useradd,
-# drop_caches).  Prints one table of recfs, gocryptfs, the ratio and the
-# target for each measurement.  Nothing here asserts a timing: the exit
-# status says only whether the benchmark could run.  See README.md.
+# drop_caches).  Prints one table of recfs, what it is compared with
+# (gocryptfs; libfuse's passthrough_ll over the big recording's blob; recfs
+# itself for levels by turns), the ratio and issue 14's target for each
+# measurement, then the same rows with recfs mounted -o audit_fsync.
+# Nothing here asserts a timing: the exit status says only whether the
+# benchmark could run.  See README.md.
 #
 #   --quick      2,000 recordings, a 32 MiB recording, 50 x 1 MB ingest set
 #   --keep DIR   keep the generated registers and gocryptfs volume in DIR and
@@ -15,6 +19,8 @@
 #   --rebuild    throw away what DIR holds for this size and build it again
 #   --runs N     repetitions of each measurement (default 3; the median is
 #                reported)
+#   --turns N    walks of each series of the levels row (default 10)
+#   --no-audit-fsync  leave out the rows of recfs mounted -o audit_fsync
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,6 +40,8 @@ DATA=/var/tmp/recfs-bench
 KEEP=1
 REBUILD=0
 RUNS=3
+TURNS=10
+AUDIT=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) MODE=quick ;;
@@ -42,7 +50,9 @@ while [ $# -gt 0 ]; do
 	--no-keep) KEEP=0 ;;
 	--rebuild) REBUILD=1 ;;
 	--runs) RUNS=${2:?--runs needs a number}; shift ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--turns) TURNS=${2:?--turns needs a number}; shift ;;
+	--no-audit-fsync) AUDIT=0 ;;
+	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -70,6 +80,13 @@ command -v fusermount3 >/dev/null || need_pkgs+=(fuse3)
 command -v espeak-ng >/dev/null || need_pkgs+=(espeak-ng)
 command -v sox >/dev/null || need_pkgs+=(sox)
 command -v opusenc >/dev/null || need_pkgs+=(opus-tools)
+command -v sqlite3 >/dev/null || need_pkgs+=(sqlite3)
+command -v cc >/dev/null || need_pkgs+=(gcc)
+command -v pkg-config >/dev/null || need_pkgs+=(pkg-config)
+# libfuse's own example, built below as the FUSE baseline (never copied
+# into the tree).
+PT_SRC=/usr/share/doc/libfuse3-dev/examples
+[ -e "$PT_SRC/passthrough_ll.c" ] || need_pkgs+=(libfuse3-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	say "installing ${need_pkgs[*]}"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null ||
@@ -93,10 +110,14 @@ mkdir -p "$WORK/bin"
 cp "$RECFS" "$RECCTL" "$WORK/bin/" || die "cannot copy the binaries"
 RECFS=$WORK/bin/recfs
 RECCTL=$WORK/bin/recctl
+PT=$WORK/bin/passthrough_ll
+cc -O2 -Wall -I"$PT_SRC" "$PT_SRC/passthrough_ll.c" $(pkg-config --cflags --libs fuse3) -o "$PT" \
+	>"$WORK/pt-build.log" 2>&1 || die "building libfuse's passthrough_ll failed: $(tail -n 3 "$WORK/pt-build.log")"
 
 declare -A MPID			# mount point -> daemon pid
-BUSER=""
-BGROUP_MADE=""
+BUSER=""			# the analysis reader
+TUSER=""			# the training walker of the levels row
+GROUPS_MADE=()
 
 cleanup()
 {
@@ -105,7 +126,10 @@ cleanup()
 		umount_one "$m"
 	done
 	[ -n "$BUSER" ] && userdel "$BUSER" 2>/dev/null
-	[ -n "$BGROUP_MADE" ] && groupdel "$BGROUP_MADE" 2>/dev/null
+	[ -n "$TUSER" ] && userdel "$TUSER" 2>/dev/null
+	for m in "${GROUPS_MADE[@]}"; do
+		groupdel "$m" 2>/dev/null
+	done
 	rm -rf "$WORK"
 	if [ "$KEEP" = 0 ]; then
 		rm -rf "$DATA"
@@ -128,12 +152,14 @@ wait_mount()
 }
 
 # mount_recfs REG MNT KEYRING [soft]: recfs in the foreground of a
-# background job.  soft: return 1 instead of dying when it does not come up.
+# background job, with the options of RECFS_OPTS added (cold audit sets
+# audit_fsync).  soft: return 1 instead of dying when it does not come up.
+RECFS_OPTS=""
 mount_recfs()
 {
 	mkdir -p "$2"
 	: >"$2.err"
-	"$RECFS" -f -o "allow_other,keyring=$3" "$1" "$2" >/dev/null 2>>"$2.err" &
+	"$RECFS" -f -o "allow_other,keyring=$3${RECFS_OPTS:+,$RECFS_OPTS}" "$1" "$2" >/dev/null 2>>"$2.err" &
 	MPID[$2]=$!
 	# The snapshot is built after the mount appears: wait until it answers.
 	if wait_mount "$2" "$!" && stat "$2/README.txt" >/dev/null 2>&1; then
@@ -151,6 +177,18 @@ mount_gc()
 	MPID[$2]=$!
 	wait_mount "$2" "$!" || die "gocryptfs did not mount on $2: $(tail -n 3 "$2.err")"
 	stat "$2" >/dev/null
+}
+
+# mount_pt SRC MNT: libfuse's passthrough_ll of the directory SRC, with
+# its defaults (cache=auto: page cache kept while attributes are valid,
+# timeout 1 s; no writeback; multi-threaded) and allow_other for the reader.
+mount_pt()
+{
+	mkdir -p "$2"
+	: >"$2.err"
+	"$PT" -f -o "allow_other,source=$1" "$2" >/dev/null 2>>"$2.err" &
+	MPID[$2]=$!
+	wait_mount "$2" "$!" || die "passthrough_ll did not mount on $2: $(tail -n 3 "$2.err")"
 }
 
 umount_one()
@@ -177,15 +215,34 @@ drop_caches()
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
-# --- the level user ------------------------------------------------------------
-if ! getent group recfs-analysis >/dev/null; then
-	groupadd recfs-analysis || die "groupadd recfs-analysis failed"
-	BGROUP_MADE=recfs-analysis
-fi
+# --- the level users -----------------------------------------------------------
+# level_user LEVEL NAME: a user NAME whose primary group is recfs-LEVEL (the
+# group is made when missing, and removed at exit).
+declare -A UGID			# user -> its primary gid
+level_user()
+{
+	if ! getent group "recfs-$1" >/dev/null; then
+		groupadd "recfs-$1" || die "groupadd recfs-$1 failed"
+		GROUPS_MADE+=("recfs-$1")
+	fi
+	useradd -M -N -d / -s /usr/sbin/nologin -g "recfs-$1" "$2" || die "useradd $2 failed"
+	UGID[$2]=$(getent group "recfs-$1" | cut -d: -f3)
+}
+# as_user USER CMD...: CMD as USER, with USER's groups (the signature of
+# tests/integration/lib.sh's, which turns.sh calls).
+as_user()
+{
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="${UGID[$u]}" --init-groups -- "$@"
+}
+level_user analysis "rbench$$"
 BUSER="rbench$$"
-useradd -M -N -d / -s /usr/sbin/nologin -g recfs-analysis "$BUSER" || die "useradd $BUSER failed"
-BGID=$(getent group recfs-analysis | cut -d: -f3)
-as_u() { setpriv --reuid="$BUSER" --regid="$BGID" --init-groups -- "$@"; }
+# The other level of the levels row: it only walks, so needs no keyring.
+level_user training "rbencht$$"
+TUSER="rbencht$$"
+as_u() { as_user "$BUSER" "$@"; }
+. "$BENCH/turns.sh"
 as_u "$USER_PY" -c pass || die "$BUSER cannot run $USER_PY"
 as_u test -r "$BENCH/bench_io.py" || die "$BUSER cannot read $BENCH/bench_io.py (copy the tree somewhere readable)"
 
@@ -203,6 +260,7 @@ GC=$D/gc			# gocryptfs: $GC/cipher; plaintext by-date/ and big/
 M_SMALL=$D/mnt/recfs-small
 M_BIG=$D/mnt/recfs-big
 M_GC=$D/mnt/gocryptfs
+M_PT=$D/mnt/passthrough
 mkdir -p "$D/mnt" && chmod 0755 "$D/mnt"
 PARAMS="count=$COUNT big_mb=$BIG_MB"
 
@@ -321,16 +379,38 @@ BIG_BYTES=$(as_u stat -c %s "$BIG_R")
 ENTRIES_R=$(as_u ls -R "$M_SMALL/by-date" | grep -vc -e '^$' -e ':$')
 ENTRIES_G=$(ls -R "$M_GC/by-date" | grep -vc -e '^$' -e ':$')
 
-# Before each measurement: both file systems unmounted and mounted again,
-# then the page cache dropped.
+# The FUSE baseline: passthrough_ll of the blob store's folder that holds
+# the big recording's ciphertext, the file recfs decrypts for BIG_R.
+BLOB_ID=$(sqlite3 -readonly "$BIG/reg/catalog.db" \
+	"SELECT id FROM artifact WHERE role = 'audio' ORDER BY size DESC LIMIT 1") ||
+	die "cannot read the big register's catalog"
+[ -n "$BLOB_ID" ] && [ -f "$BIG/reg/blobs/${BLOB_ID:0:2}/$BLOB_ID" ] ||
+	die "the big recording's blob is not in $BIG/reg/blobs"
+PT_DIR=$BIG/reg/blobs/${BLOB_ID:0:2}
+BIG_P=$M_PT/$BLOB_ID
+mount_pt "$PT_DIR" "$M_PT"
+BLOB_BYTES=$(as_u stat -c %s "$BIG_P") || die "the level user cannot stat the blob through passthrough_ll"
+PMIB=$(python3 -c "print($BLOB_BYTES / 1048576)")
+
+# The levels row: what each user sees on the mount it walks.
+FILES_A=$(as_user "$BUSER" find "$M_SMALL" -type f 2>/dev/null | wc -l)
+FILES_T=$(as_user "$TUSER" find "$M_SMALL" -type f 2>/dev/null | wc -l)
+
+# cold [audit]: before each measurement every file system is unmounted and
+# mounted again (recfs with -o audit_fsync when asked), then the page cache
+# is dropped.
 cold()
 {
 	umount_one "$M_SMALL"
 	umount_one "$M_BIG"
 	umount_one "$M_GC"
+	umount_one "$M_PT"
+	if [ "${1:-}" = audit ]; then RECFS_OPTS=audit_fsync; else RECFS_OPTS=""; fi
 	mount_recfs "$SMALL/reg" "$M_SMALL" "$SMALL/keys/analysis.keyring"
 	mount_recfs "$BIG/reg" "$M_BIG" "$BIG/keys/analysis.keyring"
+	RECFS_OPTS=""
 	mount_gc "$GC/cipher" "$M_GC"
+	mount_pt "$PT_DIR" "$M_PT"
 	drop_caches
 }
 
@@ -346,73 +426,108 @@ time_user()
 	secs "$t0" "$t1"
 }
 
-RESULTS=$WORK/results	# key, label, unit, better, target, recfs runs, gocryptfs runs (tab-separated)
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
+RESULTS=$WORK/results	# key, label, unit, better, target, compared with, recfs runs, its runs (tab-separated)
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
 
-# measure KEY LABEL UNIT BETTER TARGET CONVERT -- recfs command -- gocryptfs command
-# CONVERT turns seconds into the unit (python expression of s), or "s".
+# run_one CONV CMD...: one run of CMD as the level user; prints the value.
+# CONV "py": CMD is bench_io.py's arguments, which prints "<seconds>
+# <value>"; else a python expression of s, the seconds CMD took.
+run_one()
+{
+	local conv=$1 s out
+	shift
+	if [ "$conv" = py ]; then
+		out=$(as_u $IO "$@") || die "bench_io $* failed"
+		echo "${out#* }"
+	else
+		s=$(time_user "$@") || exit 1
+		python3 -c "s=$s; print('%.6f' % ($conv))"
+	fi
+}
+
+# measure KEY LABEL UNIT BETTER TARGET OTHER CONV_R CONV_O -- recfs command
+#   -- OTHER's command
+# RUNS times, each cold: recfs, OTHER (gocryptfs, passthrough_ll), and with
+# AUDIT recfs mounted -o audit_fsync, whose row (KEY+af) is compared with
+# the same runs of OTHER.
 measure()
 {
-	local key=$1 label=$2 unit=$3 better=$4 target=$5 conv=$6 i s v r=() g=()
-	shift 6
-	local -a rc=() gc=()
+	local key=$1 label=$2 unit=$3 better=$4 target=$5 other=$6 conv_r=$7 conv_o=$8 i v r=() o=() a=()
+	shift 8
+	local -a rc=() oc=()
 	[ "$1" = -- ] && shift
 	while [ "$1" != -- ]; do rc+=("$1"); shift; done
 	shift
-	gc=("$@")
-	say "$label ($RUNS runs each, cold)"
+	oc=("$@")
+	say "$label: recfs, $other$([ "$AUDIT" = 1 ] && echo ', recfs -o audit_fsync') ($RUNS runs each, cold)"
 	for i in $(seq 1 "$RUNS"); do
 		cold
-		s=$(time_user "${rc[@]}") || exit 1
-		r+=("$(python3 -c "s=$s; print('%.6f' % ($conv))")")
+		v=$(run_one "$conv_r" "${rc[@]}") || exit 1
+		r+=("$v")
 		cold
-		s=$(time_user "${gc[@]}") || exit 1
-		g+=("$(python3 -c "s=$s; print('%.6f' % ($conv))")")
+		v=$(run_one "$conv_o" "${oc[@]}") || exit 1
+		o+=("$v")
+		if [ "$AUDIT" = 1 ]; then
+			cold audit
+			v=$(run_one "$conv_r" "${rc[@]}") || exit 1
+			a+=("$v")
+		fi
 	done
-	record "$key" "$label" "$unit" "$better" "$target" "${r[*]}" "${g[*]}"
+	record "$key" "$label" "$unit" "$better" "$target" "$other" "${r[*]}" "${o[*]}"
+	[ "$AUDIT" = 1 ] && record "$key+af" "$label" "$unit" "$better" "$target" "$other" "${a[*]}" "${o[*]}"
+	return 0
 }
 
-# measure_py KEY LABEL UNIT BETTER TARGET FIELD -- recfs args -- gocryptfs args:
-# bench_io.py prints "<seconds> <value>"; FIELD 2 is the value reported.
-measure_py()
+# measure_levels KEY LABEL: the analysis and the training user walk the
+# small register's mount by turns and each alone (turns.sh), RUNS times,
+# the mount fresh and the page cache dropped before each (the walks
+# themselves start warm: turns_run walks once per user first).  recfs is
+# compared with itself: by turns against alone.
+measure_levels()
 {
-	local key=$1 label=$2 unit=$3 better=$4 target=$5 i out r=() g=()
-	shift 6
-	local -a ra=() ga=()
-	[ "$1" = -- ] && shift
-	while [ "$1" != -- ]; do ra+=("$1"); shift; done
-	shift
-	ga=("$@")
-	say "$label ($RUNS runs each, cold)"
+	local key=$1 label=$2 i alone turns ratio r=() o=() ar=() ao=()
+	say "$label: by turns and alone$([ "$AUDIT" = 1 ] && echo ', also -o audit_fsync') ($RUNS runs)"
 	for i in $(seq 1 "$RUNS"); do
 		cold
-		out=$(as_u $IO "${ra[@]}") || die "bench_io ${ra[*]} failed"
-		r+=("${out#* }")
-		cold
-		out=$(as_u $IO "${ga[@]}") || die "bench_io ${ga[*]} failed"
-		g+=("${out#* }")
+		read -r alone turns ratio < <(turns_run "$TURNS" "$BUSER" "$M_SMALL" "$TUSER" "$M_SMALL")
+		[ -n "$ratio" ] || die "the levels walks failed"
+		r+=("$turns") o+=("$alone")
+		if [ "$AUDIT" = 1 ]; then
+			cold audit
+			read -r alone turns ratio < <(turns_run "$TURNS" "$BUSER" "$M_SMALL" "$TUSER" "$M_SMALL")
+			[ -n "$ratio" ] || die "the levels walks failed"
+			ar+=("$turns") ao+=("$alone")
+		fi
 	done
-	record "$key" "$label" "$unit" "$better" "$target" "${r[*]}" "${g[*]}"
+	record "$key" "$label" s lower 1.5 "one level alone" "${r[*]}" "${o[*]}"
+	[ "$AUDIT" = 1 ] && record "$key+af" "$label" s lower 1.5 "one level alone" "${ar[*]}" "${ao[*]}"
+	return 0
 }
 
 MIB=$(python3 -c "print($BIG_BYTES / 1048576)")
-SEQ_LABEL=$(printf 'sequential read %.0f MiB' "$MIB")
+SEQ_LABEL=$(printf 'sequential read %.0f MiB (cat)' "$MIB")
 
-measure seq "$SEQ_LABEL (cat)" "MiB/s" higher 1.3 "$MIB / s" \
+measure seq "$SEQ_LABEL" "MiB/s" higher 1.3 gocryptfs "$MIB / s" "$MIB / s" \
 	-- sh -c 'cat "$1" >/dev/null' _ "$BIG_R" \
 	-- sh -c 'cat "$1" >/dev/null' _ "$BIG_G"
-measure_py rand "4 KiB random pread x$RAND_N" "reads/s" higher 1.0 2 \
+# Each side's throughput of the bytes it delivers: the plaintext through
+# recfs, the ciphertext (slightly longer) through passthrough_ll.
+measure seqpt "$SEQ_LABEL" "MiB/s" higher 0.7 passthrough_ll "$MIB / s" "$PMIB / s" \
+	-- sh -c 'cat "$1" >/dev/null' _ "$BIG_R" \
+	-- sh -c 'cat "$1" >/dev/null' _ "$BIG_P"
+measure rand "4 KiB random pread x$RAND_N" "reads/s" higher 1.2 gocryptfs py py \
 	-- randread "$BIG_R" "$RAND_N" 1 \
 	-- randread "$BIG_G" "$RAND_N" 1
-measure ls "ls -lR by-date ($COUNT rec.)" "s" lower 0.5 "s" \
+measure ls "ls -lR by-date ($COUNT rec.)" "s" lower 0.25 gocryptfs s s \
 	-- sh -c 'ls -lR "$1" >/dev/null' _ "$M_SMALL/by-date" \
 	-- sh -c 'ls -lR "$1" >/dev/null' _ "$M_GC/by-date"
-measure readall "read all $COUNT .opus (find + cat)" "s" lower 0.7 "s" \
+measure readall "read all $COUNT .opus (find + cat)" "s" lower 0.5 gocryptfs s s \
 	-- sh -c 'find "$1" -name "*.opus" -exec cat {} + >/dev/null' _ "$M_SMALL/by-date" \
 	-- sh -c 'find "$1" -type f -exec cat {} + >/dev/null' _ "$M_GC/by-date"
-measure_py ttfb "open+read 4 KiB+close x$COUNT" "us/file" lower - 2 \
+measure ttfb "open+read 4 KiB+close x$COUNT" "us/file" lower 0.7 gocryptfs py py \
 	-- ttfb "$WORK/list-recfs" \
 	-- ttfb "$WORK/list-gc"
+measure_levels levels "levels by turns: find -type f x$TURNS"
 
 # --- ingest throughput: ~1 MB recordings, durable ------------------------------
 say "ingest: $ING_N recordings of ~$ING_MB MB ($RUNS runs each)"
@@ -438,7 +553,7 @@ for i in $(seq 1 "$RUNS"); do
 	sync
 done
 record ingest "ingest $ING_N x $(python3 -c "print('%.2f' % ($ING_BYTES / 1e6))") MB (durable)" "rec/s" higher 1.0 \
-	"${r[*]}" "${g[*]}"
+	gocryptfs "${r[*]}" "${g[*]}"
 
 # --- the table -----------------------------------------------------------------
 SMALL_INGEST=$(cat "$D/small.ingest" 2>/dev/null || echo "")
@@ -446,37 +561,55 @@ SMALL_INGEST=$(cat "$D/small.ingest" 2>/dev/null || echo "")
 python3 - "$RESULTS" "$RUNS" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-print()
-print("%-38s %12s %12s %9s %9s %8s" % ("measurement (median of %s)" % sys.argv[2], "recfs", "gocryptfs",
-                                       "ratio", "target", "meets"))
-print("-" * 93)
-for key, label, unit, better, target, rr, gg in rows:
+plain = [x for x in rows if not x[0].endswith("+af")]
+audited = [x for x in rows if x[0].endswith("+af")]
+W = 108
+
+
+def num(v):
+    return ("%10.1f" if v >= 100 else "%10.3f") % v
+
+
+def line(key, label, unit, better, target, other, rr, oo):
     r = statistics.median(float(x) for x in rr.split())
-    g = statistics.median(float(x) for x in gg.split())
-    ratio = r / g if g else float("inf")
-    if target == "-":
-        tgt, ok = "-", "-"
-    else:
-        t = float(target)
-        tgt = ("%s%.1fx" % (">=" if better == "higher" else "<=", t))
-        ok = "yes" if (ratio >= t if better == "higher" else ratio <= t) else "NO"
-    fmt = "%12.1f" if r >= 100 or g >= 100 else "%12.3f"
-    print("%-38s %s %s %8.2fx %9s %8s" % (label + " [" + unit + "]", fmt % r, fmt % g, ratio, tgt, ok))
+    o = statistics.median(float(x) for x in oo.split())
+    ratio = r / o if o else float("inf")
+    t = float(target)
+    tgt = "%s%sx" % (">=" if better == "higher" else "<=", ("%.2f" % t).rstrip("0").rstrip(".") if t % 1 else "%.1f" % t)
+    ok = "yes" if (ratio >= t if better == "higher" else ratio <= t) else "NO"
+    print("%-44s %s  %-15s %s %7.2fx %7s %5s" % (label + " [" + unit + "]", num(r), other, num(o), ratio, tgt, ok))
+
+
 print()
-print("ratio = recfs / gocryptfs of the unit shown: for MiB/s, reads/s and rec/s higher is")
-print("better for recfs; for seconds and us/file lower is better.  All runs:")
-for key, label, unit, better, target, rr, gg in rows:
-    print("  %-36s recfs %-32s gocryptfs %s" % (key, " ".join("%.4g" % float(x) for x in rr.split()),
-                                                 " ".join("%.4g" % float(x) for x in gg.split())))
+print("%-44s %10s  %-15s %10s %8s %7s %5s" % ("measurement (median of %s)" % sys.argv[2], "recfs",
+                                             "compared with", "its value", "ratio", "target", "meets"))
+print("-" * W)
+for x in plain:
+    line(*x)
+if audited:
+    print("-- recfs mounted -o audit_fsync (every open durably audited), same runs of the others:")
+    for x in audited:
+        line(*x)
+print()
+print("ratio = recfs / what it is compared with, in the unit shown: for MiB/s, reads/s and")
+print("rec/s higher is better for recfs; for seconds and us/file lower is better.  The")
+print("levels row compares recfs with itself: the walks by turns against the same walks")
+print("one level alone.  All runs:")
+for key, label, unit, better, target, other, rr, oo in rows:
+    print("  %-10s recfs %-34s %s %s" % (key, " ".join("%.4g" % float(x) for x in rr.split()), other,
+                                        " ".join("%.4g" % float(x) for x in oo.split())))
 EOF
 echo
 printf 'listing sizes: recfs by-date %s entries (dirs + .opus, .wav, .chat.txt, .pdf), gocryptfs by-date %s entries (dirs + .opus)\n' \
 	"$ENTRIES_R" "$ENTRIES_G"
+printf 'levels row: the analysis user walks %s files, the training user %s, on the mount of the %s recordings\n' \
+	"$FILES_A" "$FILES_T" "$COUNT"
+printf 'passthrough_ll row: the blob %s bytes, the recording %s bytes\n' "$BLOB_BYTES" "$BIG_BYTES"
 if [ -n "$SMALL_INGEST" ]; then
 	python3 -c "import sys; n=int(sys.argv[1]); s=float(sys.argv[2]); print('building the register: recctl ingest of %d recordings (%d per call) took %.1f s = %.1f recordings/s%s' % (n, int(sys.argv[3]), s, n / s, sys.argv[4]))" \
 		"$COUNT" "$SMALL_INGEST" "$BATCH" "$( [ -e "$WORK/fresh-small" ] && echo '' || echo ' (when it was built; cached data reused)')"
 fi
-others=$(grep -c ' fuse' /proc/mounts)
+others=$(awk '$3 == "fuse" || $3 ~ /^fuse\./' /proc/mounts | wc -l)
 printf 'machine: %s CPUs, kernel %s, %s; %s FUSE mounts were up at the end (%s of them this run)\n' \
 	"$(nproc)" "$(uname -r)" "$(gocryptfs -version 2>/dev/null | cut -d';' -f1)" "$others" "${#MPID[@]}"
 } | tee "$D/last-run.txt"
