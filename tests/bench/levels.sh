@@ -14,7 +14,8 @@
 # without -o level=).  Every walk starts warm (each user walked once
 # before).  Prints one line per run and set-up, and the medians.  Asserts
 # nothing; exit status 0 when it could run.  Uses the helpers of
-# tests/integration/lib.sh (users, mounts, cleanup).
+# tests/integration/lib.sh (users, mounts, cleanup) and the walks of
+# turns.sh (shared with run.sh's row "levels alternating").
 COUNT=1000 TURNS=10 RUNS=3 LS=0 SETUPS="shared levels"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -23,43 +24,21 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=${2:?}; shift ;;
 	--ls) LS=1 ;;
 	--shared) SETUPS=shared ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "levels.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ "$(id -u)" -eq 0 ] || { echo "levels.sh: run as root (mounts, useradd)" >&2; exit 1; }
 . "$(dirname "$0")/../integration/lib.sh"
+TURNS_LS=$LS
+. "$(dirname "$0")/turns.sh"
 
 make_register "$T_TMP/a"
 gen_manifests "$T_TMP/spool" "$COUNT" --seed 7 --meetings 0.3
 ingest_spool "$T_TMP/spool"
 trainer=$(make_level_user training)
 analyst=$(make_level_user analysis)
-
-# walk USER DIR: one find of every file (or ls -lR).
-walk()
-{
-	if [ "$LS" = 1 ]; then
-		as_user "$1" ls -lR "$2" >/dev/null 2>&1
-	else
-		as_user "$1" find "$2" -type f >/dev/null 2>&1
-	fi
-}
-
-# series MODE DIR_A DIR_T: seconds of TURNS walks, alone (MODE alone) or by turns.
-series()
-{
-	local mode=$1 da=$2 dt=$3 half=$((TURNS / 2)) i t0
-	t0=$(now_ns)
-	if [ "$mode" = alone ]; then
-		for i in $(seq 1 "$half"); do walk "$analyst" "$da"; done
-		for i in $(seq 1 "$half"); do walk "$trainer" "$dt"; done
-	else
-		for i in $(seq 1 "$half"); do walk "$analyst" "$da"; walk "$trainer" "$dt"; done
-	fi
-	python3 -c "import sys; print('%.3f' % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e9))" "$t0" "$(now_ns)"
-}
 
 MNT_S=$T_TMP/mnt-shared MNT_A=$T_TMP/mnt-analysis MNT_T=$T_TMP/mnt-training
 mount_all_levels "$MNT_S"
@@ -74,11 +53,7 @@ ratios_s=() ratios_l=()
 for r in $(seq 1 "$RUNS"); do
 	for setup in $SETUPS; do
 		if [ "$setup" = shared ]; then da=$MNT_S dt=$MNT_S; else da=$MNT_A dt=$MNT_T; fi
-		walk "$analyst" "$da"
-		walk "$trainer" "$dt"
-		alone=$(series alone "$da" "$dt")
-		turns=$(series turns "$da" "$dt")
-		ratio=$(python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) / float(sys.argv[1])))" "$alone" "$turns")
+		read -r alone turns ratio < <(turns_run "$TURNS" "$analyst" "$da" "$trainer" "$dt")
 		printf 'run %s %-7s alone %7s s  by turns %7s s  ratio %s\n' "$r" "$setup" "$alone" "$turns" "$ratio"
 		if [ "$setup" = shared ]; then ratios_s+=("$ratio"); else ratios_l+=("$ratio"); fi
 	done
