@@ -9,6 +9,9 @@
  * the seal's catalog read alone.
  * With several of them the disk sees several requests at once, where a
  * reader that opens one file after the other would ask for one at a time.
+ * Each level keeps the files walked past its last open (ahead), so that
+ * the next open of one of them walks on from the end of that window, one
+ * step for a reader going file by file, instead of PF_AHEAD again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +44,8 @@ struct pf_level {
 	uint64_t last;			/* ino this level opened last */
 	uint64_t seen[PF_SEEN];		/* inos asked for, a ring */
 	size_t seen_next;
+	uint64_t ahead[PF_AHEAD];	/* the files walked past last, in walk order */
+	size_t n_ahead;
 };
 
 struct prefetch {
@@ -145,26 +150,59 @@ static int seen(const struct pf_level *l, uint64_t ino)
 	return 0;
 }
 
+/*
+ * Where the walk for n goes on: after the last file already walked ahead
+ * of the reader when n is one of those (the window before it is dropped),
+ * so that a reader going file by file costs one step of the walk per open,
+ * not PF_AHEAD.  NULL when n is not in the window or its end is gone from
+ * t (a newer snapshot): the walk starts again at n.
+ */
+static const struct tnode *resume(struct pf_level *l, struct tree *t, const struct tnode *n)
+{
+	const struct tnode *end;
+	size_t i;
+
+	for (i = 0; i < l->n_ahead && l->ahead[i] != n->ino; i++)
+		;
+	if (i == l->n_ahead)
+		return NULL;
+	l->n_ahead -= i + 1;
+	memmove(l->ahead, l->ahead + i + 1, l->n_ahead * sizeof(l->ahead[0]));
+	if (!l->n_ahead)
+		return n;
+	end = tree_find(t, l->ahead[l->n_ahead - 1]);
+	if (!end)
+		l->n_ahead = 0;
+	return end;
+}
+
 void prefetch_opened(struct prefetch *p, struct tree *t, const struct tnode *n, const struct caller *c)
 {
 	const struct tnode *last, *k;
 	struct pf_item *it;
 	struct pf_level *l;
 	unsigned budget = PF_BUDGET;
-	int i, walk, level = c->level;
+	int walk, level = c->level;
 
 	if (!p || level < 0 || level >= POLICY_MAX_LEVELS || !n->art || (n->type != TN_FILE && n->type != TN_WAV))
 		return;
 	pthread_mutex_lock(&p->lock);
 	l = &p->levels[level];
-	walk = seen(l, n->ino);
-	if (!walk && l->last && (last = tree_find(t, l->last)))
-		walk = tree_next_like(t, last, level, &budget) == n;
+	k = resume(l, t, n);
+	walk = k != NULL;
+	if (!walk) {
+		l->n_ahead = 0;
+		k = n;
+		walk = seen(l, n->ino);
+		if (!walk && l->last && (last = tree_find(t, l->last)))
+			walk = tree_next_like(t, last, level, &budget) == n;
+	}
 	l->last = n->ino;
-	for (k = n, i = 0; walk && i < PF_AHEAD && p->len < PF_QUEUE; i++) {
+	while (walk && l->n_ahead < PF_AHEAD && p->len < PF_QUEUE) {
 		k = tree_next_like(t, k, level, &budget);
 		if (!k)
 			break;
+		l->ahead[l->n_ahead++] = k->ino;
 		if (seen(l, k->ino))
 			continue;
 		l->seen[l->seen_next++ % PF_SEEN] = k->ino;
