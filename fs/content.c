@@ -194,15 +194,15 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 {
 	struct content *c = NULL;
 	char *path = NULL;
-	int rc;
+	int dirfd, rc;
 
 	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art)
 		return -EACCES;
 	c = content_new();
 	if (!c)
 		return -ENOMEM;
-	path = reg_blob_path(r, n->art->id);
-	rc = blob_reader_open(path, n->art->id, dek, n->art->size, &c->br);
+	path = reg_blob_at(r, n->art->id, &dirfd);
+	rc = blob_reader_openat(dirfd, path, n->art->id, dek, n->art->size, &c->br);
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV) {

@@ -34,8 +34,9 @@ int content_open_text(const char *text, size_t len, struct content **out) MUST_C
 /*
  * Open node n (TN_FILE or TN_WAV) of register r with dek, the artifact's
  * data key (dek_get; only read: the blob reader keeps its own guarded
- * copy).  No catalog access, no lock.  *out owned by the caller:
- * content_close.  Errors: -EACCES (n is not an artifact), -ENOENT (blob
+ * copy).  No catalog access, no lock.  The blob is opened through r's
+ * blob folder (reg_blob_at), so r must outlive the content.  *out owned
+ * by the caller: content_close.  Errors: -EACCES (n is not an artifact), -ENOENT (blob
  * missing), -ENOMEM, -EMFILE/-ENFILE, -EIO (the blob or its audio is
  * damaged, or dek is not its key).
  */

@@ -65,8 +65,9 @@ struct prefetch {
 static void warm(struct prefetch *p, struct pf_item *it)
 {
 	struct crypto_key *dek = NULL;
-	char *path = reg_blob_path(p->fs->reg, it->n->art->id);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int dirfd;
+	char *path = reg_blob_at(p->fs->reg, it->n->art->id, &dirfd);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd >= 0) {
 		(void)posix_fadvise(fd, 0, PF_BYTES, POSIX_FADV_WILLNEED);

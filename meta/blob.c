@@ -47,6 +47,7 @@ _Static_assert(H_ID + RECFS_ID_BYTES == H_LENGTH, "blob header layout");
 struct blob_reader {
 	int fd;
 	int dfd;		/* atomic: O_DIRECT fd, DFD_NONE until needed, DFD_NO if refused */
+	int dirfd;		/* path is relative to it (blob_reader_openat) */
 	char *path;
 	struct crypto_key *dek;
 	uint8_t header[BLOB_HEADER_BYTES];
@@ -287,6 +288,12 @@ int blob_write_buffer_nonce(const char *path, const char *id, const struct crypt
 int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,
 		     struct blob_reader **out)
 {
+	return blob_reader_openat(AT_FDCWD, path, id, dek, expect_len, out);
+}
+
+int blob_reader_openat(int dirfd, const char *path, const char *id, const struct crypto_key *dek,
+		       uint64_t expect_len, struct blob_reader **out)
+{
 	struct blob_reader *r = NULL;
 	uint8_t want_id[RECFS_ID_BYTES];
 	struct stat st;
@@ -297,12 +304,13 @@ int blob_reader_open(const char *path, const char *id, const struct crypto_key *
 		return meta_fail(-EINVAL, "blob %s: data key of the wrong size", path);
 	if (crypto_unhex(want_id, sizeof(want_id), id))
 		return meta_fail(-EINVAL, "blob %s: malformed artifact id", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return meta_fail(-errno, "cannot open blob %s: %s", path, strerror(errno));
 	r = xcalloc(1, sizeof(*r));
 	r->fd = fd;
 	r->dfd = DFD_NONE;
+	r->dirfd = dirfd;
 	r->path = xstrdup(path);
 	if (fstat(fd, &st) < 0) {
 		rc = meta_fail(-errno, "cannot stat blob %s: %s", path, strerror(errno));
@@ -395,7 +403,7 @@ static int direct_fd(struct blob_reader *r)
 
 	if (fd != DFD_NONE)
 		return fd >= 0 ? fd : -1;
-	fd = open(r->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECT);
+	fd = openat(r->dirfd, r->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECT);
 	if (fd < 0)
 		fd = DFD_NO;
 	if (!__atomic_compare_exchange_n(&r->dfd, &expect, fd, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {

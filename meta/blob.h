@@ -92,6 +92,15 @@ struct blob_reader;
  */
 int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,
 		     struct blob_reader **out) MUST_CHECK;
+/*
+ * blob_reader_open with path relative to the directory descriptor dirfd
+ * (openat(2); AT_FDCWD: as blob_reader_open), e.g. reg_blob_at's.  The
+ * reader opens path again through dirfd later (its O_DIRECT descriptor for
+ * long reads), so dirfd must stay open until blob_reader_close; it is not
+ * closed by the reader.  Same checks and errors, with -errno of openat.
+ */
+int blob_reader_openat(int dirfd, const char *path, const char *id, const struct crypto_key *dek,
+		       uint64_t expect_len, struct blob_reader **out) MUST_CHECK;
 /* Plaintext length from the header. */
 uint64_t blob_reader_length(const struct blob_reader *r);
 /*

@@ -17,6 +17,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,16 @@ char *reg_path(const struct reg *r, const char *name)
 char *reg_blob_path(const struct reg *r, const char *artifact_id)
 {
 	return xasprintf("%s/blobs/%.2s/%s", r->dir, artifact_id, artifact_id);
+}
+
+char *reg_blob_at(const struct reg *r, const char *artifact_id, int *dirfd)
+{
+	if (!r->has_blobs_fd) {
+		*dirfd = AT_FDCWD;
+		return reg_blob_path(r, artifact_id);
+	}
+	*dirfd = r->blobs_fd;
+	return xasprintf("%.2s/%s", artifact_id, artifact_id);
 }
 
 static int dir_is_empty(const char *dir)
@@ -202,6 +213,11 @@ int reg_open(const char *dir, struct reg **out)
 		meta_clear_error();
 	if (reg_finish_unlinks(r, NULL))
 		meta_clear_error();
+	/* Without it, blobs are opened by their whole path (reg_blob_at). */
+	free(path);
+	path = reg_path(r, "blobs");
+	r->blobs_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r->has_blobs_fd = r->blobs_fd >= 0;
 	/* Reasons an older recfs kept in the clear are sealed at the first
 	 * open after the upgrade to schema 6 (rights.h); a read-only catalog
 	 * leaves them to the next open that can write. */
@@ -268,6 +284,8 @@ void reg_close(struct reg *r)
 	if (!r)
 		return;
 	catalog_close(r->cat);
+	if (r->has_blobs_fd)
+		close(r->blobs_fd);
 	policy_free(r->policy);
 	free(r->pk);
 	free(r->dir);

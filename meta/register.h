@@ -30,6 +30,8 @@ struct reg {
 	struct policy *policy;
 	struct catalog *cat;
 	uint8_t (*pk)[CRYPTO_PK_BYTES];	/* per policy level */
+	int blobs_fd;			/* REGISTER/blobs (O_PATH), when has_blobs_fd */
+	int has_blobs_fd;
 };
 
 /*
@@ -62,6 +64,16 @@ void reg_close(struct reg *r);
 
 /* REGISTER/blobs/xx/<id> (malloc'd). */
 char *reg_blob_path(const struct reg *r, const char *artifact_id);
+/*
+ * The same blob for openat(2): its path relative to *dirfd (malloc'd).
+ * *dirfd is the blob store's folder, opened by reg_open and kept until
+ * reg_close (the caller must not close it, nor use it after reg_close), so
+ * that an open walks two components instead of the register's whole path;
+ * for a register without it (not made by reg_open, or the folder could not
+ * be opened) *dirfd is AT_FDCWD and the path is reg_blob_path's.  Never
+ * fails (allocation failure aborts, as xasprintf).
+ */
+char *reg_blob_at(const struct reg *r, const char *artifact_id, int *dirfd);
 /* REGISTER/<name> (malloc'd). */
 char *reg_path(const struct reg *r, const char *name);
 

@@ -5,6 +5,7 @@
  * errno its header names and a message that says why; the paths it
  * computes; and what is sealed through one handle opens through the next
  * with the keys reg_create gave. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -376,6 +377,51 @@ TEST(test_paths_are_below_the_register_and_blobs_are_fanned_out_by_two_hex_digit
 	free(b);
 }
 
+/* An opened register's blobs open relative to its kept blob folder: two
+ * path components, and the same file even once the register is moved. */
+TEST(test_blobs_open_through_the_kept_blob_folder_of_an_open_register)
+{
+	static const char id[] = "ab23456789abcdef0123456789abcdef";
+	struct keyring *secrets = NULL;
+	struct reg *r = NULL, hand = { .dir = (char *)"/srv/reg" };
+	char *p = made("blobat", &secrets), *moved = xasprintf("%s.moved", p), *full = NULL, *sub = NULL, *rel = NULL;
+	char buf[8] = { 0 };
+	int dirfd = -2, fd;
+
+	rel = reg_blob_at(&hand, id, &dirfd);
+	CHECK_EQ(dirfd, AT_FDCWD);
+	CHECK_STR(rel, "/srv/reg/blobs/ab/ab23456789abcdef0123456789abcdef");
+	free(rel);
+	rel = NULL;
+	CHECK_EQ(reg_open(p, &r), 0);
+	if (!r)
+		goto out;
+	full = reg_blob_path(r, id);
+	sub = xasprintf("%s/blobs/ab", p);
+	(void)mkdir(sub, 0700);
+	CHECK_EQ(util_write_file_atomic(full, "content", 7, 0400), 0);
+	CHECK_EQ(rename(p, moved), 0);
+	rel = reg_blob_at(r, id, &dirfd);
+	CHECK(dirfd >= 0);
+	CHECK_STR(rel, "ab/ab23456789abcdef0123456789abcdef");
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ(read(fd, buf, sizeof(buf) - 1), 7);
+		CHECK_STR(buf, "content");
+		close(fd);
+	}
+	CHECK_EQ(rename(moved, p), 0);
+out:
+	reg_close(r);
+	keyring_free(secrets);
+	free(rel);
+	free(sub);
+	free(full);
+	free(moved);
+	free(p);
+}
+
 TEST(test_a_record_sealed_through_one_handle_opens_through_the_next_with_the_created_keys)
 {
 	static const char text[] = "{\"title\": \"reopened\"}";
@@ -472,6 +518,7 @@ int main(void)
 	RUN(test_open_with_a_broken_policy_is_einval_and_names_the_line);
 	RUN(test_open_without_a_levels_public_key_names_the_level);
 	RUN(test_paths_are_below_the_register_and_blobs_are_fanned_out_by_two_hex_digits);
+	RUN(test_blobs_open_through_the_kept_blob_folder_of_an_open_register);
 	RUN(test_a_record_sealed_through_one_handle_opens_through_the_next_with_the_created_keys);
 	RUN(test_the_keys_of_one_register_do_not_open_another);
 	RUN(test_close_accepts_null);
