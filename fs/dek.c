@@ -7,7 +7,8 @@
  * (object, level) of the caller's own level; a cached key is the seal's
  * content as unsealed (DEK ^ P for a protected recording), never a key
  * with a caller's unlock applied, so one uid's unlock never serves another;
- * the catalog is read under cat_lock and nothing else is done under it.
+ * the catalog is read under cat_lock and nothing else is done under it,
+ * or through a connection of the calling thread's own (dek_get_via).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -57,8 +58,10 @@ void dek_forget_seals(struct deks *d)
 	dekcache_clear(d->cache);
 }
 
-/* The seal of object for level, from the cache or unsealed and then kept. */
-static int unseal(struct recfs *fs, int level, const char *object, struct crypto_key **dek)
+/* The seal of object for level, from the cache or unsealed and then kept;
+ * read through cat (the caller's own connection), or fs->reg's under
+ * cat_lock when cat is NULL. */
+static int unseal(struct recfs *fs, struct catalog *cat, int level, const char *object, struct crypto_key **dek)
 {
 	const char *name = fs->reg->policy->levels[level].name;
 	uint8_t seal[CRYPTO_SEAL_BYTES];
@@ -68,7 +71,10 @@ static int unseal(struct recfs *fs, int level, const char *object, struct crypto
 	*dek = dekcache_get(fs->deks->cache, object, level, &gen);
 	if (*dek)
 		return 0;
-	RECFS_LOCKED(&fs->cat_lock, rc, seal_get(fs->reg, name, object, seal));
+	if (cat)
+		rc = seal_get_from(cat, name, object, seal);
+	else
+		RECFS_LOCKED(&fs->cat_lock, rc, seal_get(fs->reg, name, object, seal));
 	if (rc == 0)
 		rc = seal_open(fs->kr, name, object, seal, dek);
 	if (rc == 0)
@@ -77,6 +83,12 @@ static int unseal(struct recfs *fs, int level, const char *object, struct crypto
 }
 
 int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **out)
+{
+	return dek_get_via(fs, NULL, c, n, out);
+}
+
+int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, const struct tnode *n,
+		struct crypto_key **out)
 {
 	struct crypto_key *unlock = NULL, *dek = NULL;
 	int rc;
@@ -92,7 +104,7 @@ int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, str
 		if (!unlock)
 			return -ENOKEY;
 	}
-	rc = unseal(fs, c->level, n->art->id, &dek);
+	rc = unseal(fs, cat, c->level, n->art->id, &dek);
 	/* A protected recording's seals hold DEK ^ P; the unlock is P (protect.h). */
 	if (rc == 0)
 		rc = seal_mask(dek, unlock);

@@ -25,6 +25,7 @@
 
 #include "crypto.h"
 
+struct catalog;
 struct recfs;
 struct caller;
 struct tnode;
@@ -56,6 +57,15 @@ void dek_forget_seals(struct deks *d);
  *   other    a catalog error (negative errno)
  */
 int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **dek) MUST_CHECK;
+/*
+ * dek_get reading the seal on a cache miss through cat, a connection to
+ * fs->reg's catalog that belongs to the calling thread (no other thread
+ * uses it meanwhile), without fs->cat_lock: the prefetch workers' own, so
+ * that their cold reads neither wait for one another nor hold up the
+ * mount's requests.  cat NULL: dek_get.  Same errors.
+ */
+int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, const struct tnode *n,
+		struct crypto_key **dek) MUST_CHECK;
 
 /*
  * The sealed record record_id (a recording's details, a subject's card)

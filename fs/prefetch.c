@@ -4,9 +4,13 @@
  * A hint holds a reference to the snapshot its node is in, dropped once the
  * node is warmed (or the queue is freed).  The workers block on the disk
  * (open, then posix_fadvise WILLNEED, which starts the reads and returns)
- * and spend CPU on X25519 only through the key path (dek_get, for the
- * caller that opened, so exactly what it may use), which holds cat_lock for
- * the seal's catalog read alone.
+ * and spend CPU on X25519 only through the key path (dek_get_via, for the
+ * caller that opened, so exactly what it may use).  Each worker reads the
+ * seals through a catalog connection of its own, not under cat_lock: cold,
+ * that read waits for the disk, and the workers would otherwise wait for
+ * one another there and hold up the mount's requests (without it, when the
+ * catalog cannot be opened again, a worker takes the mount's connection
+ * under cat_lock as dek_get does).
  * With several of them the disk sees several requests at once, where a
  * reader that opens one file after the other would ask for one at a time.
  * Each level keeps the files walked past its last open (ahead), so that
@@ -48,6 +52,11 @@ struct pf_level {
 	size_t n_ahead;
 };
 
+struct pf_worker {
+	struct prefetch *p;
+	struct catalog *cat;		/* this worker's own, or NULL: the mount's */
+};
+
 struct prefetch {
 	struct recfs *fs;
 	pthread_mutex_t lock;
@@ -57,12 +66,13 @@ struct prefetch {
 	struct pf_level levels[POLICY_MAX_LEVELS];	/* protected by lock */
 	int stop;			/* protected by lock */
 	pthread_t th[PF_WORKERS];
+	struct pf_worker w[PF_WORKERS];
 	int n_th;
 };
 
 /* Ask the disk for the blob's first bytes and unseal its key into the
  * cache; drops the item's snapshot reference. */
-static void warm(struct prefetch *p, struct pf_item *it)
+static void warm(struct prefetch *p, struct catalog *cat, struct pf_item *it)
 {
 	struct crypto_key *dek = NULL;
 	int dirfd;
@@ -74,14 +84,15 @@ static void warm(struct prefetch *p, struct pf_item *it)
 		close(fd);
 	}
 	free(path);
-	if (dek_get(p->fs, &it->c, it->n, &dek) == 0)
+	if (dek_get_via(p->fs, cat, &it->c, it->n, &dek) == 0)
 		crypto_key_free(dek);
 	tree_unref(it->t);
 }
 
 static void *worker(void *arg)
 {
-	struct prefetch *p = arg;
+	struct pf_worker *w = arg;
+	struct prefetch *p = w->p;
 	struct pf_item it;
 
 	pthread_mutex_lock(&p->lock);
@@ -94,7 +105,7 @@ static void *worker(void *arg)
 		p->head = (p->head + 1) % PF_QUEUE;
 		p->len--;
 		pthread_mutex_unlock(&p->lock);
-		warm(p, &it);
+		warm(p, w->cat, &it);
 		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -104,13 +115,22 @@ static void *worker(void *arg)
 int prefetch_new(struct recfs *fs, struct prefetch **out)
 {
 	struct prefetch *p = xcalloc(1, sizeof(*p));
-	int rc = 0;
+	char *path = reg_path(fs->reg, "catalog.db");
+	int rc = 0, i;
 
 	p->fs = fs;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
+	for (i = 0; i < PF_WORKERS; i++) {
+		p->w[i].p = p;
+		if (catalog_open(path, 0, &p->w[i].cat) < 0) {
+			p->w[i].cat = NULL;	/* the mount's, under cat_lock */
+			meta_clear_error();
+		}
+	}
+	free(path);
 	for (p->n_th = 0; p->n_th < PF_WORKERS; p->n_th++) {
-		rc = -pthread_create(&p->th[p->n_th], NULL, worker, p);
+		rc = -pthread_create(&p->th[p->n_th], NULL, worker, &p->w[p->n_th]);
 		if (rc < 0)
 			break;
 	}
@@ -136,6 +156,8 @@ void prefetch_free(struct prefetch *p)
 		pthread_join(p->th[i], NULL);
 	for (; p->len; p->len--, p->head = (p->head + 1) % PF_QUEUE)
 		tree_unref(p->q[p->head].t);
+	for (i = 0; i < PF_WORKERS; i++)
+		catalog_close(p->w[i].cat);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

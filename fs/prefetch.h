@@ -20,7 +20,10 @@ struct tree;
 struct tnode;
 struct prefetch;
 
-/* Start the workers for fs (its register and key path, dek.h). */
+/* Start the workers for fs (its register and key path, dek.h), each with
+ * a read connection of its own to the register's catalog for the seals
+ * (dek_get_via; when it cannot be opened, the mount's under cat_lock).
+ * 0, or -errno of pthread_create.  *out owned by the caller: prefetch_free. */
 int prefetch_new(struct recfs *fs, struct prefetch **out);
 /* Stop and join the workers and free; NULL is fine. */
 void prefetch_free(struct prefetch *p);

@@ -101,11 +101,16 @@ int seal_put(struct reg *r, const char *object, const struct crypto_key *dek, in
 	return 0;
 }
 
-int seal_get(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES])
+int seal_get_from(struct catalog *c, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES])
 {
-	int rc = catalog_get_seal(r->cat, object, level, seal);
+	int rc = catalog_get_seal(c, object, level, seal);
 
 	return rc == -ENOENT ? -EACCES : rc;
+}
+
+int seal_get(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES])
+{
+	return seal_get_from(r->cat, level, object, seal);
 }
 
 int seal_open(const struct keyring *kr, const char *level, const char *object, const uint8_t seal[CRYPTO_SEAL_BYTES],

@@ -104,6 +104,14 @@ int seal_unseal(struct reg *r, const struct keyring *kr, const char *level, cons
  * -EIO.  seal is CRYPTO_SEAL_BYTES, not secret (it opens only with a key).
  */
 int seal_get(struct reg *r, const char *level, const char *object, uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
+/*
+ * seal_get through catalog connection c instead of r's: c is the
+ * caller's own connection to r's catalog (catalog_open of it), used by no
+ * other thread meanwhile, so that a reader of seals need not share r->cat
+ * (and its lock) with the register's other users.  Same errors.
+ */
+int seal_get_from(struct catalog *c, const char *level, const char *object,
+		  uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
 int seal_open(const struct keyring *kr, const char *level, const char *object, const uint8_t seal[CRYPTO_SEAL_BYTES],
 	      struct crypto_key **dek) MUST_CHECK;
 /*

@@ -5,7 +5,9 @@
  * keeps per uid; cached keys serve until the seals are forgotten, and an
  * erased recording's key is not served after that; sealed records open
  * for the levels they are sealed for. */
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caller.h"
@@ -92,6 +94,59 @@ TEST(test_dek_gives_the_key_of_the_callers_own_seal)
 	}
 	crypto_key_free(got);
 	crypto_key_free(want);
+	tree_unref(t);
+}
+
+struct via_call {
+	struct catalog *cat;
+	const struct tnode *n;
+	struct caller c;
+	struct crypto_key *got;
+	int rc;
+};
+
+static void *call_via(void *arg)
+{
+	struct via_call *v = arg;
+
+	v->rc = dek_get_via(&fs, v->cat, &v->c, v->n, &v->got);
+	return NULL;
+}
+
+/* A thread's own catalog connection reads the seal without cat_lock:
+ * the key comes while another thread holds the lock (the prefetch
+ * workers' path, which must not wait for the mount's requests). */
+TEST(test_dek_via_an_own_connection_needs_no_cat_lock)
+{
+	struct tree *t = snapshot();
+	struct via_call v = { .n = audio_of(t, plain), .c = caller(1000, training), .rc = 1 };
+	struct crypto_key *want = v.n ? real_dek("training", v.n->art->id) : NULL;
+	char *path = reg_path(reg, "catalog.db");
+	struct timespec until;
+	pthread_t th;
+	int joined = 0;
+
+	CHECK(v.n && want);
+	CHECK_EQ(catalog_open(path, 0, &v.cat), 0);
+	if (!v.n || !v.cat)
+		goto out;
+	dek_forget_seals(fs.deks);	/* a cache miss: the seal is read */
+	pthread_mutex_lock(&fs.cat_lock);
+	CHECK_EQ(pthread_create(&th, NULL, call_via, &v), 0);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	joined = pthread_timedjoin_np(th, NULL, &until) == 0;
+	pthread_mutex_unlock(&fs.cat_lock);
+	if (!joined)
+		pthread_join(th, NULL);
+	CHECK(joined);
+	CHECK_EQ(v.rc, 0);
+	CHECK(same_key(v.got, want));
+out:
+	catalog_close(v.cat);
+	crypto_key_free(v.got);
+	crypto_key_free(want);
+	free(path);
 	tree_unref(t);
 }
 
@@ -309,6 +364,7 @@ int main(void)
 		return 2;
 	}
 	RUN(test_dek_gives_the_key_of_the_callers_own_seal);
+	RUN(test_dek_via_an_own_connection_needs_no_cat_lock);
 	RUN(test_dek_refuses_a_level_without_a_seal_and_a_caller_without_a_level);
 	RUN(test_dek_without_the_level_key_in_the_keyring_is_enokey);
 	RUN(test_dek_serves_a_cached_key_until_the_seals_are_forgotten);
