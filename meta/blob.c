@@ -157,18 +157,25 @@ static int fd_source(void *ctx, void *buf, size_t len)
 	return read_exact(*(int *)ctx, buf, len);
 }
 
+/* Ciphertext is written in runs of about this many bytes, whole chunks. */
+#define WRITE_RUN (256u << 10)
+
 /*
  * The writer behind every public entry: plaintext comes from src when it is
- * not NULL, else from fn one chunk at a time.
+ * not NULL, else from fn one chunk at a time.  Sealed chunks are gathered
+ * into runs of WRITE_RUN bytes, one write(2) each.  With sync the file is
+ * fsync'd; without, its writeback is started (sync_file_range) and the
+ * caller makes it durable with blob_sync.
  */
 static int write_blob(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
 		      void *ctx, const uint8_t *src, uint64_t len, const uint8_t nonce[CRYPTO_NONCE_BYTES],
-		      uint32_t cs)
+		      uint32_t cs, int sync)
 {
 	uint8_t header[BLOB_HEADER_BYTES] = { 0 };
 	uint8_t ad[AD_BYTES], cnonce[CRYPTO_NONCE_BYTES];
 	uint8_t *ct = NULL, *pt = NULL;
 	uint64_t n, i;
+	size_t per_run, used = 0;
 	int fd = -1, rc = 0, created = 0;
 
 	if (!dek || dek->len != CRYPTO_DEK_BYTES)
@@ -185,7 +192,10 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 	put_le64(header + H_LENGTH, len);
 	memcpy(header + H_NONCE, nonce, CRYPTO_NONCE_BYTES);
 
-	ct = malloc((size_t)cs + CRYPTO_TAG_BYTES);
+	per_run = WRITE_RUN / ((size_t)cs + CRYPTO_TAG_BYTES);
+	if (per_run == 0)
+		per_run = 1;
+	ct = malloc(per_run * ((size_t)cs + CRYPTO_TAG_BYTES));
 	if (!src)
 		pt = malloc(cs);
 	if (!ct || (!src && !pt)) {
@@ -221,14 +231,21 @@ static int write_blob(const char *path, const char *id, const struct crypto_key 
 		}
 		chunk_nonce(cnonce, header, i);
 		chunk_ad(ad, header, i, n);
-		rc = crypto_aead_seal(ct, p, clen, ad, sizeof(ad), cnonce, dek);
-		if (rc == 0)
-			rc = util_write_all(fd, ct, clen + CRYPTO_TAG_BYTES);
+		rc = crypto_aead_seal(ct + used, p, clen, ad, sizeof(ad), cnonce, dek);
+		used += clen + CRYPTO_TAG_BYTES;
+		/* Only the last chunk may be short: a run is whole chunks. */
+		if (rc == 0 && (i + 1 == n || used == per_run * ((size_t)cs + CRYPTO_TAG_BYTES))) {
+			rc = util_write_all(fd, ct, used);
+			used = 0;
+		}
 		if (rc)
 			meta_fail(rc, "cannot write blob %s: %s", path, strerror(-rc));
 	}
-	if (rc == 0 && fsync(fd) < 0)
+	if (rc == 0 && sync && fsync(fd) < 0)
 		rc = meta_fail(-errno, "cannot write blob %s: %s", path, strerror(errno));
+	/* Start the writeback now: blob_sync then mostly waits for it. */
+	if (rc == 0 && !sync)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(fd) < 0 && rc == 0)
 		rc = meta_fail(-errno, "cannot write blob %s: %s", path, strerror(errno));
 	fd = -1;
@@ -245,25 +262,61 @@ out:
 	return rc;
 }
 
-int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd, uint64_t len)
+static int write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd, uint64_t len,
+		    int sync)
 {
 	uint8_t nonce[CRYPTO_NONCE_BYTES];
 
 	if (src_fd < 0)
 		return -EBADF;
 	crypto_random(nonce, sizeof(nonce));
-	return write_blob(path, id, dek, fd_source, &src_fd, NULL, len, nonce, BLOB_CHUNK_SIZE);
+	return write_blob(path, id, dek, fd_source, &src_fd, NULL, len, nonce, BLOB_CHUNK_SIZE, sync);
 }
 
-int blob_write_source(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
-		      void *ctx, uint64_t len)
+static int write_source(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+			void *ctx, uint64_t len, int sync)
 {
 	uint8_t nonce[CRYPTO_NONCE_BYTES];
 
 	if (!fn)
 		return -EINVAL;
 	crypto_random(nonce, sizeof(nonce));
-	return write_blob(path, id, dek, fn, ctx, NULL, len, nonce, BLOB_CHUNK_SIZE);
+	return write_blob(path, id, dek, fn, ctx, NULL, len, nonce, BLOB_CHUNK_SIZE, sync);
+}
+
+int blob_write_fd(const char *path, const char *id, const struct crypto_key *dek, int src_fd, uint64_t len)
+{
+	return write_fd(path, id, dek, src_fd, len, 1);
+}
+
+int blob_write_fd_nosync(const char *path, const char *id, const struct crypto_key *dek, int src_fd, uint64_t len)
+{
+	return write_fd(path, id, dek, src_fd, len, 0);
+}
+
+int blob_write_source(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+		      void *ctx, uint64_t len)
+{
+	return write_source(path, id, dek, fn, ctx, len, 1);
+}
+
+int blob_write_source_nosync(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+			     void *ctx, uint64_t len)
+{
+	return write_source(path, id, dek, fn, ctx, len, 0);
+}
+
+int blob_sync(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
+
+	if (fd < 0)
+		return meta_fail(-errno, "cannot open blob %s: %s", path, strerror(errno));
+	/* The length is metadata a read needs: fdatasync writes it too. */
+	if (fdatasync(fd) < 0)
+		rc = meta_fail(-errno, "cannot write blob %s: %s", path, strerror(errno));
+	close(fd);
+	return rc;
 }
 
 int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
@@ -282,7 +335,7 @@ int blob_write_buffer_nonce(const char *path, const char *id, const struct crypt
 
 	if (!buf && len)
 		return -EINVAL;
-	return write_blob(path, id, dek, NULL, NULL, buf ? buf : empty, len, nonce, chunk);
+	return write_blob(path, id, dek, NULL, NULL, buf ? buf : empty, len, nonce, chunk, 1);
 }
 
 int blob_reader_open(const char *path, const char *id, const struct crypto_key *dek, uint64_t expect_len,

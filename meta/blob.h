@@ -77,6 +77,26 @@ typedef int (*blob_source_fn)(void *ctx, void *buf, size_t len);
  */
 int blob_write_source(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
 		      void *ctx, uint64_t len) MUST_CHECK;
+/*
+ * blob_write_fd and blob_write_source without the fsync: the file is
+ * written and its writeback started (sync_file_range), nothing more.  Many
+ * blobs written so and then made durable one after another with blob_sync
+ * cost about one disk flush, not one each.  The caller must blob_sync the
+ * file and fsync its directory before anything (a catalog row) names it;
+ * until then a crash may leave it short or absent, an orphan that fsck
+ * --repair removes.  Errors as blob_write_fd and blob_write_source.
+ */
+int blob_write_fd_nosync(const char *path, const char *id, const struct crypto_key *dek, int src_fd,
+			 uint64_t len) MUST_CHECK;
+int blob_write_source_nosync(const char *path, const char *id, const struct crypto_key *dek, blob_source_fn fn,
+			     void *ctx, uint64_t len) MUST_CHECK;
+/*
+ * Make the blob at path durable (fdatasync, which writes its length too):
+ * the second half of blob_write_*_nosync.  The directory is the caller's to
+ * fsync.  -errno of open(2) (-ENOENT when it is missing) or of fdatasync(2)
+ * (-EIO, -ENOSPC), with meta_errmsg() set.
+ */
+int blob_sync(const char *path) MUST_CHECK;
 /* The same from a buffer. */
 int blob_write_buffer(const char *path, const char *id, const struct crypto_key *dek, const void *buf,
 		      uint64_t len) MUST_CHECK;

@@ -295,6 +295,36 @@ TEST(test_blob_write_fd_streams_from_the_current_position)
 	free(path);
 }
 
+/* Unsynced writes: the same blob once blob_sync has run, over several
+ * write runs and a short last chunk; blob_sync of a missing blob fails. */
+TEST(test_blob_write_nosync_then_sync_reads_back)
+{
+	const size_t len = 3 * (256u << 10) + 12345;
+	char *src = new_path(), *path = new_path(), *path2 = new_path();
+	uint8_t *in = malloc(len), *buf = malloc(len);
+	int fd;
+
+	for (size_t i = 0; i < len; i++)
+		in[i] = (uint8_t)(i * 7 + i / 4096);
+	write_raw(src, in, len);
+	fd = open(src, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(blob_write_fd_nosync(path, ID_A, dek_a, fd, len), 0);
+	CHECK_EQ(blob_sync(path), 0);
+	CHECK_EQ(read_whole(path, ID_A, dek_a, len, buf, len), (ssize_t)len);
+	CHECK(memcmp(buf, in, len) == 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(blob_write_fd_nosync(path2, ID_A, dek_a, fd, len + 1), -EIO);
+	CHECK_EQ(access(path2, F_OK), -1);
+	CHECK_EQ(blob_sync(path2), -ENOENT);
+	close(fd);
+	free(in);
+	free(buf);
+	free(src);
+	free(path);
+	free(path2);
+}
+
 TEST(test_blob_write_fd_fails_on_short_input_and_leaves_no_file)
 {
 	char *src = new_path(), *path = new_path();
@@ -767,6 +797,7 @@ int main(int argc, char **argv)
 	RUN(test_blob_random_reads_at_odd_offsets_match_the_plaintext);
 	RUN(test_blob_reader_serves_concurrent_reads_from_many_threads);
 	RUN(test_blob_write_fd_streams_from_the_current_position);
+	RUN(test_blob_write_nosync_then_sync_reads_back);
 	RUN(test_blob_write_fd_fails_on_short_input_and_leaves_no_file);
 	RUN(test_blob_write_source_asks_for_each_chunk_in_order);
 	RUN(test_blob_write_source_failing_leaves_no_file);
