@@ -434,6 +434,33 @@ void catalog_rollback(struct catalog *c)
 	c->in_read = 0;
 }
 
+int catalog_savepoint(struct catalog *c)
+{
+	if (!c->in_tx)
+		return meta_fail(-EINVAL, "catalog: a savepoint outside a transaction");
+	return catalog_exec(c, "SAVEPOINT part");
+}
+
+int catalog_savepoint_release(struct catalog *c)
+{
+	return catalog_exec(c, "RELEASE part");
+}
+
+int catalog_savepoint_undo(struct catalog *c)
+{
+	/* sqlite ends the whole transaction on some errors (a full disk, an
+	 * I/O error): then there is nothing left to return to. */
+	if (sqlite3_get_autocommit(c->db)) {
+		c->in_tx = 0;
+		return meta_fail(-EIO, "catalog: the transaction ended with the failure");
+	}
+	if (sqlite3_exec(c->db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL) != SQLITE_OK) {
+		catalog_rollback(c);
+		return meta_fail(-EIO, "catalog: cannot return to the savepoint");
+	}
+	return 0;
+}
+
 int catalog_begin_read(struct catalog *c)
 {
 	int rc;

@@ -102,6 +102,21 @@ int catalog_begin(struct catalog *c) MUST_CHECK;
 int catalog_commit(struct catalog *c) MUST_CHECK;
 void catalog_rollback(struct catalog *c);
 /*
+ * One part of a catalog_begin transaction that can be undone alone (an SQL
+ * savepoint; one level, not nested): catalog_savepoint starts it,
+ * catalog_savepoint_release keeps its changes in the transaction (they are
+ * committed or rolled back with it), catalog_savepoint_undo drops them and
+ * leaves the transaction open with what came before.  -EINVAL for a
+ * savepoint outside a transaction; errors of sqlite as catalog_exec
+ * (-EBUSY, -ENOSPC, -EIO).  catalog_savepoint_undo is -EIO when sqlite
+ * already ended the whole transaction with the failure (a full disk, an
+ * I/O error) or cannot return: then nothing of the transaction remains and
+ * it is closed, as after catalog_rollback.
+ */
+int catalog_savepoint(struct catalog *c) MUST_CHECK;
+int catalog_savepoint_release(struct catalog *c) MUST_CHECK;
+int catalog_savepoint_undo(struct catalog *c) MUST_CHECK;
+/*
  * A read transaction: every query between catalog_begin_read and
  * catalog_end_read sees the same snapshot of the catalog, whatever other
  * connections commit meanwhile (the snapshot is taken by the first query).

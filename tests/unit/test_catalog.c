@@ -76,6 +76,34 @@ TEST(test_catalog_stores_and_returns_a_recording)
 	catalog_close(c);
 }
 
+/* A savepoint undone drops its part alone; one released commits with the
+ * transaction; none outside a transaction. */
+TEST(test_catalog_savepoint_undoes_one_part_of_a_transaction)
+{
+	struct catalog *c = fresh("savepoint");
+	struct cat_recording r;
+
+	CHECK_EQ(catalog_savepoint(c), -EINVAL);
+	CHECK_EQ(catalog_begin(c), 0);
+	CHECK_EQ(catalog_savepoint(c), 0);
+	put_rec(c, "0123456789abcdef0123456789abcdef", 1000);
+	CHECK_EQ(catalog_savepoint_release(c), 0);
+	CHECK_EQ(catalog_savepoint(c), 0);
+	put_rec(c, "1123456789abcdef0123456789abcdef", 1000);
+	CHECK_EQ(catalog_savepoint_undo(c), 0);
+	CHECK_EQ(catalog_in_transaction(c), 1);
+	CHECK_EQ(catalog_savepoint(c), 0);
+	put_rec(c, "2123456789abcdef0123456789abcdef", 1000);
+	CHECK_EQ(catalog_savepoint_release(c), 0);
+	CHECK_EQ(catalog_commit(c), 0);
+	CHECK_EQ(catalog_get_recording(c, "0123456789abcdef0123456789abcdef", &r), 0);
+	cat_recording_clear(&r);
+	CHECK_EQ(catalog_get_recording(c, "1123456789abcdef0123456789abcdef", &r), -ENOENT);
+	CHECK_EQ(catalog_get_recording(c, "2123456789abcdef0123456789abcdef", &r), 0);
+	cat_recording_clear(&r);
+	catalog_close(c);
+}
+
 TEST(test_catalog_deleting_a_recording_cascades_to_artifacts_and_links)
 {
 	struct catalog *c = fresh("cascade");
@@ -649,6 +677,7 @@ int main(void)
 	RUN(test_catalog_refuses_to_open_a_missing_catalog_without_create);
 	RUN(test_catalog_refuses_a_newer_schema_version);
 	RUN(test_catalog_stores_and_returns_a_recording);
+	RUN(test_catalog_savepoint_undoes_one_part_of_a_transaction);
 	RUN(test_catalog_deleting_a_recording_cascades_to_artifacts_and_links);
 	RUN(test_catalog_content_version_moves_with_content_not_with_meta);
 	RUN(test_catalog_erased_seal_bytes_leave_no_trace_in_the_files);
