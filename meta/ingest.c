@@ -8,6 +8,16 @@
  * catalog row names them), which fsck --repair removes.  Input files are
  * never modified here.
  *
+ * Manifests go in groups (ingest_manifests; ingest_manifest is a group of
+ * one), in three passes: prepare each (read, duplicate check, validate,
+ * write its blobs without syncing them), sync_group (every blob of the
+ * group fdatasync'd, each blob folder fsync'd once), commit_group (one
+ * transaction, a savepoint per recording).  The durable cost, which is
+ * most of a small recording's, is so paid once a group.  The invariant
+ * holds per recording: a manifest that fails in any pass loses its own
+ * blobs and rows only, and nothing is committed before every blob of the
+ * group is durable.
+ *
  * Error messages go to error.txt in quarantine and to logs: they name the
  * field or the kind of problem, never a value that could be personal.
  */
@@ -289,6 +299,7 @@ static int strip_source(void *strip, void *buf, size_t len)
 	return opus_strip_read(strip, buf, len);
 }
 
+/* Write the job's blobs, not yet durable: sync_group makes them so. */
 static int write_blobs(struct reg *r, struct job *j)
 {
 	int rc = 0;
@@ -309,13 +320,12 @@ static int write_blobs(struct reg *r, struct job *j)
 			return rc;
 		}
 		p->blob = reg_blob_path(r, p->id);
+		/* Made durable with the rest of the group (sync_group). */
 		if (!strcmp(p->role, "audio")) {
-			rc = blob_write_source(p->blob, p->id, p->dek, strip_source, j->strip, p->size);
+			rc = blob_write_source_nosync(p->blob, p->id, p->dek, strip_source, j->strip, p->size);
 		} else {
-			rc = blob_write_fd(p->blob, p->id, p->dek, p->fd, p->size);
+			rc = blob_write_fd_nosync(p->blob, p->id, p->dek, p->fd, p->size);
 		}
-		if (rc == 0)
-			rc = util_fsync_dir(dir);
 		free(dir);
 		if (rc) {
 			free(p->blob); /* blob_write_fd removed its partial file */
@@ -359,6 +369,11 @@ static json_t *details_json(struct job *j, json_t *handles)
 	return d;
 }
 
+/*
+ * The job's rows, inside the group's transaction (commit_group undoes them
+ * alone when this fails).  1 when the same manifest was ingested
+ * meanwhile (res->recording names that recording), 0, or -errno.
+ */
 static int commit(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor, struct job *j,
 		  const uint8_t ikey[CRYPTO_MAC_BYTES], struct ingest_result *res)
 {
@@ -366,10 +381,8 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 	json_t *handles = json_array(), *details = NULL, *x;
 	char *text = NULL;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	if ((rc = catalog_begin(r->cat)))
-		goto out;
 	json_array_foreach(json_object_get(j->root, "subjects"), i, x) {
 		struct subject_card card = {
 			.name = json_string_value(json_object_get(x, "name")),
@@ -426,12 +439,8 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 	if ((rc = audit_log(r->cat, actor, "ingest", j->rec.id, "ok", NULL)))
 		goto out;
 	/* A subject that objects to this purpose (Art. 21): restricted as it arrives. */
-	if ((rc = rights_restrict_if_objected(r, actor, j->rec.id, &res->restricted)))
-		goto out;
-	rc = catalog_commit(r->cat);
+	rc = rights_restrict_if_objected(r, actor, j->rec.id, &res->restricted);
 out:
-	if (rc)
-		catalog_rollback(r->cat);
 	if (text) {
 		crypto_memzero(text, strlen(text));
 		jsonmem_free(text);
@@ -458,85 +467,266 @@ static void job_free(struct job *j, int remove_blobs)
 	cat_recording_clear(&j->rec);
 }
 
-int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
-		    const char *manifest_path, struct ingest_result *out)
+/* A manifest of a group on its way: its job once blobs are written. */
+struct slot {
+	struct ingest_item *item;
+	struct job j;
+	uint8_t ikey[CRYPTO_MAC_BYTES];
+	int pending;	/* blobs written, rows not yet committed */
+};
+
+/* The item fails with rc and what meta_errmsg() says; its blobs go. */
+static void slot_fail(struct slot *s, int rc)
 {
-	struct job j = { 0 };
-	struct ingest_result res = { 0 };
-	uint8_t *buf = NULL, ikey[CRYPTO_MAC_BYTES];
+	s->item->rc = rc;
+	free(s->item->why);
+	s->item->why = xstrdup(meta_errmsg());
+	s->pending = 0;
+	job_free(&s->j, 1);
+	memset(&s->j, 0, sizeof(s->j));
+}
+
+/*
+ * Everything up to the blobs of one manifest: read, the duplicate check,
+ * validation, blobs written (not yet durable).  Leaves s->pending set, or
+ * the item done (a duplicate, or failed).
+ */
+static void prepare(struct reg *r, const struct crypto_key *index_key, struct slot *s)
+{
+	struct ingest_item *it = s->item;
+	struct job *j = &s->j;
+	uint8_t *buf = NULL;
 	size_t len;
 	json_error_t jerr;
-	char *copy = xstrdup(manifest_path);
+	char *copy = xstrdup(it->path);
 	int rc;
 
 	meta_clear_error();
-	if (!index_key) {
-		rc = meta_fail(-ENOKEY, "ingest needs the blind-index key (the ingest keyring)");
-		goto out;
-	}
-	j.dir = xstrdup(dirname(copy));
-	rc = util_read_file(manifest_path, INGEST_MANIFEST_MAX, &buf, &len);
-	if (rc == -EFBIG) {
+	j->dir = xstrdup(dirname(copy));
+	rc = util_read_file(it->path, INGEST_MANIFEST_MAX, &buf, &len);
+	if (rc == -EFBIG)
 		rc = meta_fail(-EFBIG, "manifest is larger than %d bytes", INGEST_MANIFEST_MAX);
-		goto out;
-	}
-	if (rc == -ELOOP || rc == -EINVAL) {
+	else if (rc == -ELOOP || rc == -EINVAL)
 		rc = meta_fail(-EINVAL, "manifest is %s: only regular files are taken",
 			       rc == -ELOOP ? "a symbolic link" : "not a regular file");
-		goto out;
-	}
-	if (rc) {
+	else if (rc)
 		rc = meta_fail(rc, "cannot read manifest: %s", strerror(-rc));
+	if (rc)
 		goto out;
-	}
-	crypto_keyed_hash(index_key, buf, len, ikey);
-	rc = catalog_find_ingest_key(r->cat, ikey, res.recording);
+	crypto_keyed_hash(index_key, buf, len, s->ikey);
+	rc = catalog_find_ingest_key(r->cat, s->ikey, it->res.recording);
 	if (rc == 0) {
-		res.duplicate = 1;
-		goto done;
+		it->res.duplicate = 1;
+		goto out;
 	}
 	if (rc != -ENOENT)
 		goto out;
-	j.root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j.root) {
+	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j->root) {
 		rc = meta_fail(-EINVAL, "manifest is not valid JSON (line %d, column %d)", jerr.line, jerr.column);
 		goto out;
 	}
-	if ((rc = validate(r, &j)))
+	if ((rc = validate(r, j)))
 		goto out;
-	if ((rc = write_blobs(r, &j))) {
+	if ((rc = write_blobs(r, j))) {
 		if (ingest_is_input_error(rc))
 			rc = -EIO; /* a blob that cannot be written is the machine's */
 		goto out;
 	}
-	rc = commit(r, index_key, actor, &j, ikey, &res);
-	if (rc == 1) {
-		res.duplicate = 1;
-		rc = 0;
-		job_free(&j, 1);
-		memset(&j, 0, sizeof(j));
-		goto done;
+	/* Read through: the inputs' descriptors are done with (the strip
+	 * keeps its own, and the tags it removed). */
+	for (size_t i = 0; i < j->n_art; i++) {
+		close(j->art[i].fd);
+		j->art[i].fd = -1;
 	}
-	if (rc) {
-		/* The catalog's trouble, never the input's. */
-		rc = meta_fail(ingest_is_input_error(rc) ? -EIO : rc, "cannot record in the catalog: %s",
-			       meta_errmsg());
-		goto out;
-	}
-	memcpy(res.recording, j.rec.id, RECFS_ID_HEX);
-	res.n_artifacts = (int)j.n_art;
-	job_free(&j, 0);
-	memset(&j, 0, sizeof(j));
-done:
-	*out = res;
-	rc = 0;
+	s->pending = 1;
 out:
-	job_free(&j, 1);
+	if (rc)
+		slot_fail(s, rc);
 	if (buf) {
 		crypto_memzero(buf, len);
 		free(buf);
 	}
 	free(copy);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Make the blobs of every pending slot durable: each file (their
+ * writeback was started as they were written, so these mostly wait), then
+ * each blob directory once, however many blobs went there.  A blob that
+ * cannot be synced fails its manifest; a directory that cannot, every
+ * manifest of the group, since which of its entries survive is unknown.
+ */
+static void sync_group(struct slot *s, size_t n)
+{
+	char **dirs = NULL;
+	size_t nd = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; s[i].pending && k < s[i].j.n_art; k++) {
+			const char *blob = s[i].j.art[k].blob;
+
+			if ((rc = blob_sync(blob))) {
+				slot_fail(&s[i], -EIO);
+				break;
+			}
+			dirs = xrealloc(dirs, (nd + 1) * sizeof(*dirs));
+			dirs[nd] = xstrdup(blob);
+			*strrchr(dirs[nd++], '/') = '\0';
+		}
+	}
+	if (nd)
+		qsort(dirs, nd, sizeof(*dirs), cmp_str);
+	for (size_t d = 0; d < nd; d++) {
+		if (d && !strcmp(dirs[d], dirs[d - 1]))
+			continue;
+		if ((rc = util_fsync_dir(dirs[d]))) {
+			meta_fail(-EIO, "cannot write blob folder %s: %s", dirs[d], strerror(-rc));
+			for (size_t i = 0; i < n; i++)
+				if (s[i].pending)
+					slot_fail(&s[i], -EIO);
+			break;
+		}
+	}
+	for (size_t d = 0; d < nd; d++)
+		free(dirs[d]);
+	free(dirs);
+}
+
+/* A catalog failure is the machine's trouble, never the input's. */
+static int catalog_trouble(int rc)
+{
+	return meta_fail(ingest_is_input_error(rc) ? -EIO : rc, "cannot record in the catalog: %s", meta_errmsg());
+}
+
+/*
+ * Every pending slot's rows in one transaction, each in a savepoint of its
+ * own: one that fails is undone alone and the others still commit.  When
+ * the transaction itself cannot begin or commit, every one of them fails.
+ */
+static void commit_group(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
+			 struct slot *s, size_t n)
+{
+	size_t i, any = 0;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		any += s[i].pending;
+	if (!any)
+		return;
+	meta_clear_error();
+	if ((rc = catalog_begin(r->cat)))
+		goto all_fail;
+	for (i = 0; i < n; i++) {
+		struct ingest_result *res = &s[i].item->res;
+
+		if (!s[i].pending)
+			continue;
+		meta_clear_error();
+		if ((rc = catalog_savepoint(r->cat)))
+			goto all_fail;
+		rc = commit(r, index_key, actor, &s[i].j, s[i].ikey, res);
+		if (rc == 0) {
+			if ((rc = catalog_savepoint_release(r->cat)))
+				goto all_fail;
+			continue;
+		}
+		if (rc != 1)	/* its message before the undo can replace it */
+			slot_fail(&s[i], catalog_trouble(rc));
+		int urc = catalog_savepoint_undo(r->cat);
+
+		if (rc == 1) {
+			/* Ingested meanwhile, by another process or earlier in
+			 * this group: a duplicate, and its blobs go. */
+			res->duplicate = 1;
+			res->n_subjects_new = 0;
+			res->restricted = 0;
+			s[i].pending = 0;
+			job_free(&s[i].j, 1);
+			memset(&s[i].j, 0, sizeof(s[i].j));
+		}
+		if (urc) {
+			rc = urc;
+			goto all_fail;
+		}
+	}
+	meta_clear_error();
+	if ((rc = catalog_commit(r->cat)))
+		goto all_fail;
+	for (i = 0; i < n; i++) {
+		if (!s[i].pending)
+			continue;
+		memcpy(s[i].item->res.recording, s[i].j.rec.id, RECFS_ID_HEX);
+		s[i].item->res.n_artifacts = (int)s[i].j.n_art;
+		s[i].pending = 0;
+		job_free(&s[i].j, 0);
+		memset(&s[i].j, 0, sizeof(s[i].j));
+	}
+	return;
+all_fail:
+	catalog_rollback(r->cat);
+	rc = catalog_trouble(rc);
+	for (i = 0; i < n; i++) {
+		if (s[i].pending) {
+			memset(&s[i].item->res, 0, sizeof(s[i].item->res));
+			slot_fail(&s[i], rc);
+		}
+	}
+}
+
+int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
+		     struct ingest_item *items, size_t n)
+{
+	struct slot *s;
+	size_t i;
+
+	meta_clear_error();
+	if (!index_key)
+		return meta_fail(-ENOKEY, "ingest needs the blind-index key (the ingest keyring)");
+	if (n > INGEST_GROUP_MAX)
+		return meta_fail(-EINVAL, "at most %d manifests in one group", INGEST_GROUP_MAX);
+	s = xcalloc(n ? n : 1, sizeof(*s));
+	for (i = 0; i < n; i++) {
+		items[i].rc = 0;
+		items[i].why = NULL;
+		memset(&items[i].res, 0, sizeof(items[i].res));
+		s[i].item = &items[i];
+		prepare(r, index_key, &s[i]);
+	}
+	sync_group(s, n);
+	commit_group(r, index_key, actor, s, n);
+	for (i = 0; i < n; i++)
+		job_free(&s[i].j, 1);	/* nothing left pending here */
+	free(s);
+	meta_clear_error();
+	return 0;
+}
+
+void ingest_items_clear(struct ingest_item *items, size_t n)
+{
+	for (size_t i = 0; items && i < n; i++) {
+		free(items[i].why);
+		items[i].why = NULL;
+	}
+}
+
+int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
+		    const char *manifest_path, struct ingest_result *out)
+{
+	struct ingest_item it = { .path = manifest_path };
+	int rc = ingest_manifests(r, index_key, actor, &it, 1);
+
+	if (rc == 0 && it.rc)
+		rc = meta_fail(it.rc, "%s", it.why ? it.why : strerror(-it.rc));
+	if (rc == 0)
+		*out = it.res;
+	ingest_items_clear(&it, 1);
 	return rc;
 }
 

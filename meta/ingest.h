@@ -4,8 +4,9 @@
  * Order of work, which is what makes a crash harmless: validate everything
  * (JSON, source, purpose, a basis the policy allows the purpose
  * (policy_basis_allowed), time, subjects' roles, audio with libopusfile
- * and its OpusTags headers, attachment files), write and fsync every blob under a
- * fresh artifact id, fsync the blob directories, then insert all rows
+ * and its OpusTags headers, attachment files), write every blob under a
+ * fresh artifact id, fsync them and the blob directories (for a group of
+ * manifests, all of the group's together: ingest_manifests), then insert all rows
  * (recording, artifacts, seals, sealed details, subjects, ingest key, audit
  * entry) in one transaction.  In that transaction a recording whose
  * subject objects to its purpose (Art. 21) is restricted at once
@@ -41,7 +42,7 @@ struct ingest_result {
 };
 
 /*
- * Ingest one manifest.  Files named in it are looked up in the manifest's
+ * Ingest one manifest (a group of one, ingest_manifests).  Files named in it are looked up in the manifest's
  * directory and must be plain names there (no '/', no "..").  The manifest
  * and each file are opened once with util_open_regular and read only
  * through that descriptor: a symbolic link, a FIFO or a device is -EINVAL
@@ -54,6 +55,41 @@ struct ingest_result {
  */
 int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		    const char *manifest_path, struct ingest_result *out) MUST_CHECK;
+
+/* The most manifests ingest_manifests takes in one group. */
+#define INGEST_GROUP_MAX 32
+
+/* One manifest of a group: path is the caller's; the rest is filled in. */
+struct ingest_item {
+	const char *path;		/* in: the manifest, as for ingest_manifest */
+	int rc;				/* out: 0, or what ingest_manifest would return */
+	char *why;			/* out: malloc'd, meta_errmsg() of a failure, NULL on
+					 * success; free with ingest_items_clear */
+	struct ingest_result res;	/* out: on success */
+};
+
+/*
+ * Ingest the n (at most INGEST_GROUP_MAX) manifests of items as a group,
+ * each with the checks and the outcome of ingest_manifest, but paying the
+ * durable cost once: every blob of the group is written, then all are
+ * made durable together (blob_sync each, then each blob folder fsync'd
+ * once), then the rows of all the group's recordings are committed in one
+ * transaction, one savepoint each.  Each recording is still wholly in the
+ * register or not at all, with its own audit entry: a manifest that fails
+ * (items[i].rc, items[i].why; quarantine it when ingest_is_input_error)
+ * takes nothing of the others with it; a failure of the register at the
+ * group's flush or commit fails every manifest not yet committed (the
+ * machine's trouble: -EIO and the like), and their blobs are removed.  A
+ * crash at any point leaves only orphan blobs, as for ingest_manifest.
+ * The same manifest twice in a group is ingested once, the second a
+ * duplicate.  Returns 0 once every item has its outcome; -ENOKEY without
+ * index_key and -EINVAL for n > INGEST_GROUP_MAX, with no item touched.
+ * Single-threaded per reg, as the catalog is.
+ */
+int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
+		     struct ingest_item *items, size_t n) MUST_CHECK;
+/* Free what ingest_manifests allocated in items (the why strings). */
+void ingest_items_clear(struct ingest_item *items, size_t n);
 
 /*
  * The roles a subject of a manifest may have ("subjects": [{"role": ...}],

@@ -441,6 +441,57 @@ TEST(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners)
 	free(m);
 }
 
+/* A group: the bad manifest in the middle is refused with its reason, the
+ * others land, each with its audit entry; the same bytes twice are one
+ * recording and a duplicate; too large a group is refused untouched. */
+TEST(test_ingest_group_refuses_the_bad_one_and_takes_the_others)
+{
+	static const char *const names[] = { "g1.json", "g2.json", "g3.json", "g4.json" };
+	struct ingest_item it[4] = { 0 };
+	char *paths[4];
+	int recs = t_count(reg, "SELECT count(*) FROM recording");
+	int audits = t_count(reg, "SELECT count(*) FROM audit WHERE action = 'ingest'");
+
+	copy_fixture("tests/fixtures/mono.opus", "g1.opus");
+	copy_fixture("tests/fixtures/mono.opus", "g3.opus");
+	write_text("g1.json", "{\"recorded_at\": \"2026-03-03T10:00:00Z\", \"source\": \"customer-service\","
+			      " \"title\": \"group 1\", \"audio\": \"g1.opus\"}");
+	write_text("g2.json", "{\"recorded_at\": \"2026-03-03T10:00:00Z\", \"source\": \"nowhere\","
+			      " \"audio\": \"g1.opus\"}");
+	write_text("g3.json", "{\"recorded_at\": \"2026-03-03T11:00:00Z\", \"source\": \"customer-service\","
+			      " \"title\": \"group 3\", \"audio\": \"g3.opus\"}");
+	write_text("g4.json", "{\"recorded_at\": \"2026-03-03T10:00:00Z\", \"source\": \"customer-service\","
+			      " \"title\": \"group 1\", \"audio\": \"g1.opus\"}");
+	for (int i = 0; i < 4; i++) {
+		paths[i] = xasprintf("%s/spool/%s", dir, names[i]);
+		it[i].path = paths[i];
+	}
+	CHECK_EQ(ingest_manifests(reg, keyring_index_key(secrets), &actor, it, 4), 0);
+	CHECK_EQ(it[0].rc, 0);
+	CHECK_EQ(it[0].res.duplicate, 0);
+	CHECK_EQ(it[0].res.n_artifacts, 1);
+	CHECK(it[0].why == NULL);
+	CHECK_EQ(it[1].rc, -EINVAL);
+	CHECK(it[1].why && strstr(it[1].why, "unknown source"));
+	CHECK_EQ(ingest_is_input_error(it[1].rc), 1);
+	CHECK_EQ(it[2].rc, 0);
+	CHECK_EQ(it[2].res.duplicate, 0);
+	CHECK_EQ(it[3].rc, 0);
+	CHECK_EQ(it[3].res.duplicate, 1);
+	CHECK(memcmp(it[3].res.recording, it[0].res.recording, RECFS_ID_HEX) == 0);
+	CHECK(memcmp(it[2].res.recording, it[0].res.recording, RECFS_ID_HEX) != 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + 2);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'ingest'"), audits + 2);
+	/* The duplicate's blob went with its undone rows. */
+	CHECK_EQ(t_count_blobs(reg), t_count(reg, "SELECT count(*) FROM artifact"));
+	ingest_items_clear(it, 4);
+	CHECK_EQ(ingest_manifests(reg, keyring_index_key(secrets), &actor, it, INGEST_GROUP_MAX + 1), -EINVAL);
+	CHECK_EQ(ingest_manifests(reg, NULL, &actor, it, 4), -ENOKEY);
+	CHECK_EQ(ingest_manifests(reg, keyring_index_key(secrets), &actor, it, 0), 0);
+	for (int i = 0; i < 4; i++)
+		free(paths[i]);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("ingest")) || t_register(dir, &secrets, &reg))
@@ -448,6 +499,7 @@ int main(void)
 	audit_self(&actor, NULL);
 	RUN(test_ingest_stores_recording_with_artifacts_seals_and_subject);
 	RUN(test_ingest_same_manifest_twice_is_a_no_op);
+	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
