@@ -67,40 +67,50 @@ static json_t *json_item(const char *name, const char *status, const char *recor
 	return o;
 }
 
-static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct audit_actor *a,
-		      const char *path, int remove_inputs, int verbose, struct tally *t, json_t *items)
+/* Nothing to ingest or quarantine when path is no regular file: a
+ * malloc'd reason then, else NULL. */
+static char *not_a_manifest(const char *path)
 {
-	struct ingest_result res = { 0 };
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return xstrdup(strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return xstrdup("not a regular file");
+	return NULL;
+}
+
+/*
+ * Report one manifest's outcome: it (it->rc, it->why) when it went to
+ * ingest_manifests, or why it could not (bad, malloc'd) when not.  A
+ * manifest refused for its input is quarantined here, after its group.
+ */
+static void report_one(struct reg *r, const struct audit_actor *a, const char *path, const struct ingest_item *it,
+		       char *bad, int remove_inputs, int verbose, struct tally *t, json_t *items)
+{
+	const struct ingest_result *res = it ? &it->res : NULL;
 	char *copy = xstrdup(path), *qdir = NULL, *raw = NULL, *why = NULL, *shown_qdir = NULL;
 	/* File names are the recorder's choice: printed only escaped. */
 	char *name = util_escape_for_log(basename(copy)), *shown_path = util_escape_for_log(path);
-	struct stat st;
 	int rc;
 
-	/* Nothing to quarantine when there is no manifest. */
-	if (stat(path, &st) < 0)
-		why = xstrdup(strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		why = xstrdup("not a regular file");
-	if (why) {
+	if (bad) {
 		t->failed++;
-		error("%s: %s", shown_path, why);
+		error("%s: %s", shown_path, bad);
 		if (items)
-			json_array_append_new(items, json_item(name, "failed", NULL, why));
+			json_array_append_new(items, json_item(name, "failed", NULL, bad));
 		goto out;
 	}
-	meta_clear_error();
-	rc = ingest_manifest(r, ik, a, path, &res);
-	if (rc == 0) {
-		if (res.duplicate)
+	if (it && it->rc == 0) {
+		if (res->duplicate)
 			t->duplicate++;
 		else
 			t->ingested++;
 		if (verbose)
-			printf("%s: %s %s\n", name, res.duplicate ? "duplicate of" : "ingested", res.recording);
+			printf("%s: %s %s\n", name, res->duplicate ? "duplicate of" : "ingested", res->recording);
 		if (items)
-			json_array_append_new(items, json_item(name, res.duplicate ? "duplicate" : "ingested",
-							       res.recording, NULL));
+			json_array_append_new(items, json_item(name, res->duplicate ? "duplicate" : "ingested",
+							       res->recording, NULL));
 		if (remove_inputs) {
 			int rrc = ingest_remove_inputs(path);
 
@@ -109,9 +119,11 @@ static int ingest_one(struct reg *r, const struct crypto_key *ik, const struct a
 		}
 		goto out;
 	}
-	raw = xstrdup(meta_strerror(rc));
+	if (!it)
+		goto out;
+	raw = xstrdup(it->why ? it->why : strerror(-it->rc));
 	why = util_escape_for_log(raw);
-	if (!ingest_is_input_error(rc)) {
+	if (!ingest_is_input_error(it->rc)) {
 		t->failed++;
 		error("%s: not ingested, left in place: %s", name, why);
 		if (items)
@@ -148,7 +160,36 @@ out:
 	free(shown_qdir);
 	free(raw);
 	free(why);
-	return 0;
+}
+
+/*
+ * The n (at most INGEST_GROUP_MAX) manifests at paths as one group: those
+ * that are regular files go to ingest_manifests together, which makes
+ * their recordings durable at once; then each is reported in order.
+ * -errno when the group could not be tried at all.
+ */
+static int ingest_group(struct reg *r, const struct crypto_key *ik, const struct audit_actor *a, char **paths,
+			size_t n, int remove_inputs, int verbose, struct tally *t, json_t *items)
+{
+	struct ingest_item it[INGEST_GROUP_MAX];
+	char *bad[INGEST_GROUP_MAX];
+	size_t pos[INGEST_GROUP_MAX] = { 0 }, m = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		bad[i] = not_a_manifest(paths[i]);
+		if (!bad[i]) {
+			pos[i] = m;
+			it[m++] = (struct ingest_item){ .path = paths[i] };
+		}
+	}
+	rc = ingest_manifests(r, ik, a, it, m);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		report_one(r, a, paths[i], bad[i] ? NULL : &it[pos[i]], bad[i], remove_inputs, verbose, t, items);
+	for (size_t i = 0; i < n; i++)
+		free(bad[i]);
+	ingest_items_clear(it, m);
+	return rc;
 }
 
 int cmd_ingest(int argc, char **argv, struct ctl *ctl)
@@ -202,10 +243,16 @@ int cmd_ingest(int argc, char **argv, struct ctl *ctl)
 		items = json_array();
 	total = (size_t)(argc - optind);
 	tty = isatty(STDERR_FILENO) && !as_json;
-	for (int i = optind; i < argc; i++) {
-		ingest_one(r, ik, &a, argv[i], remove_inputs, verbose && !as_json, &t, items);
+	for (size_t done = 0; done < total;) {
+		size_t n = total - done < INGEST_GROUP_MAX ? total - done : INGEST_GROUP_MAX;
+
+		if (ingest_group(r, ik, &a, argv + optind + done, n, remove_inputs, verbose && !as_json, &t, items)) {
+			rc = error("%s", meta_errmsg());
+			goto out;
+		}
+		done += n;
 		if (tty)
-			progress(&t, (size_t)(i - optind + 1), total);
+			progress(&t, done, total);
 	}
 	if (tty)
 		fputc('\n', stderr);
