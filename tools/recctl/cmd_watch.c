@@ -3,9 +3,12 @@
  * folder with inotify and ingests each manifest (X.json) once its writer is
  * done with it, then removes the plaintext from the spool.
  *
- * Crash safety rests on the order of work: ingest_manifest() fsyncs every
+ * Crash safety rests on the order of work: ingest_manifests() fsyncs every
  * blob and commits the catalog in one transaction, and only then does
- * ingest_remove_inputs() delete the inputs, the manifest last.  Killed at
+ * ingest_remove_inputs() delete the inputs, the manifest last.  The
+ * manifests due at once (a start-up backlog, a burst) go as one group of
+ * up to INGEST_GROUP_MAX, which pays the flushes and the commit once; no
+ * manifest is held back to wait for others.  Killed at
  * any moment, a manifest is either not in the catalog and still in the
  * spool (with orphan blobs at most, which `recctl fsck --repair` removes),
  * or in the catalog and perhaps still in the spool, in which case the next
@@ -23,7 +26,7 @@
  * and quarantine nothing.
  *
  * One thread.  Signals arrive through a signalfd that is only read between
- * manifests, so SIGTERM finishes the recording in hand.  Log lines name
+ * groups of manifests, so SIGTERM finishes the group in hand.  Log lines name
  * manifest files and recording ids, never anything a manifest says; a
  * file name is chosen by whoever writes the spool, so it is printed and
  * audited only through util_escape_for_log (a newline in it must not
@@ -238,31 +241,32 @@ static int64_t unsettled_ms(const char *spool, const char *path)
 }
 
 /*
- * Try the manifest of entry i once: ingest and remove its inputs, or
- * defer it, or quarantine it.  The entry is dropped unless deferred.
+ * The outcome of entry i's manifest: it, what ingest_manifests made of it
+ * (remove its inputs, or defer it, or quarantine it), or NULL when it was
+ * not tried (gone, or no regular file).  The entry is dropped unless
+ * deferred.
  */
-static void process(struct watcher *w, size_t i)
+static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 {
 	struct entry *e = &w->q[i];
-	struct ingest_result res = { 0 };
 	char *path = xasprintf("%s/%s", w->spool, e->name), *raw = NULL, *why = NULL, *qdir = NULL;
 	char *shown = util_escape_for_log(e->name);
+	const struct ingest_result *res = it ? &it->res : NULL;
 	const char *qid;
 	struct stat st;
 	int64_t wait;
 	int rc, drop = 1, counted = e->backlog;
 
 	e->backlog = 0;
-	if (lstat(path, &st) < 0)
-		goto out;	/* gone: done by a crashed run, or taken back */
-	if (!S_ISREG(st.st_mode)) {
-		wlog(w, "skipped %s: not a regular file", shown);
+	if (!it) {
+		/* Gone (done by a crashed run, or taken back), or no file. */
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			wlog(w, "skipped %s: not a regular file", shown);
 		goto out;
 	}
-	meta_clear_error();
-	rc = ingest_manifest(w->r, w->ik, &w->actor, path, &res);
+	rc = it->rc;
 	if (rc == 0) {
-		wlog(w, "%s %s -> %s", res.duplicate ? "duplicate" : "ingested", shown, res.recording);
+		wlog(w, "%s %s -> %s", res->duplicate ? "duplicate" : "ingested", shown, res->recording);
 		rc = ingest_remove_inputs(path);
 		if (rc) {
 			/* Committed: the next try is a duplicate and removes them. */
@@ -272,7 +276,7 @@ static void process(struct watcher *w, size_t i)
 		}
 		goto out;
 	}
-	raw = xstrdup(meta_strerror(rc));
+	raw = xstrdup(it->why ? it->why : strerror(-rc));
 	why = util_escape_for_log(raw);
 	if (lstat(path, &st) < 0)
 		goto out;	/* taken away while we read it */
@@ -320,6 +324,65 @@ out:
 	free(why);
 	free(shown);
 	free(qdir);
+}
+
+/* Index of the entry of manifest name, or -1. */
+static long find_entry(struct watcher *w, const char *name)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (!strcmp(w->q[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Try the manifests of the entries due by now, up to INGEST_GROUP_MAX of
+ * them, as one group (ingest_manifests): what a start-up backlog or a
+ * burst brings is made durable and committed together, and nothing waits
+ * for more to arrive.  Each is then settled on its own (process), in
+ * queue order.
+ */
+static void process_due(struct watcher *w)
+{
+	struct ingest_item it[INGEST_GROUP_MAX];
+	char *names[INGEST_GROUP_MAX], *paths[INGEST_GROUP_MAX];
+	int64_t now = now_ms(CLOCK_MONOTONIC);
+	size_t n = 0, m = 0;
+	struct stat st;
+	long k;
+	int rc;
+
+	for (size_t i = 0; i < w->n && n < INGEST_GROUP_MAX; i++)
+		if (w->q[i].due <= now)
+			names[n++] = xstrdup(w->q[i].name);
+	/* Gone or no regular file: settled at once, not tried. */
+	for (size_t i = 0; i < n; i++) {
+		paths[i] = xasprintf("%s/%s", w->spool, names[i]);
+		if (lstat(paths[i], &st) < 0 || !S_ISREG(st.st_mode)) {
+			if ((k = find_entry(w, names[i])) >= 0)
+				process(w, (size_t)k, NULL);
+			free(names[i]);
+			names[i] = NULL;
+			continue;
+		}
+		it[m++] = (struct ingest_item){ .path = paths[i] };
+	}
+	meta_clear_error();
+	rc = ingest_manifests(w->r, w->ik, &w->actor, it, m);
+	for (size_t i = 0, j = 0; i < n; i++) {
+		if (!names[i])
+			continue;
+		if (rc)	/* not tried at all: as the machine's trouble */
+			it[j] = (struct ingest_item){ .path = paths[i], .rc = rc, .why = xstrdup(meta_errmsg()) };
+		if ((k = find_entry(w, names[i])) >= 0)
+			process(w, (size_t)k, &it[j]);
+		j++;
+	}
+	ingest_items_clear(it, m);
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+		free(paths[i]);
+	}
 }
 
 /* A multi-line policy error as one log line, "; " between the lines. */
@@ -454,9 +517,8 @@ static int run(struct watcher *w)
 			reload_policy(w);
 		if (w->stop)
 			break;
-		i = next_due(w, &timeout);
-		if (i >= 0)
-			process(w, (size_t)i);
+		if (next_due(w, &timeout) >= 0)
+			process_due(w);
 	}
 	return 0;
 }
