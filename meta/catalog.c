@@ -184,9 +184,43 @@ static const char schema_v8[] =
 	"ALTER TABLE request ADD COLUMN note TEXT;"
 	"ALTER TABLE request ADD COLUMN counted_from INTEGER NOT NULL DEFAULT 0;";
 
+/*
+ * v9: the change log a mount patches its tree from (catalog_changes_since).
+ * One row per row change a mount shows, naming the recording it belongs to
+ * or the subject's handle: recordings, artifacts and links by trigger,
+ * subjects by trigger, seals by their writers (they change in the same
+ * transaction as their recording's row, or call catalog_touch_recording).
+ * A row naming neither (catalog_touch_content) asks every mount for a full
+ * rebuild.  AUTOINCREMENT: a seq is never handed out twice, even once the
+ * rows below it are gone.  Bounded by the writers themselves: every 1024th
+ * row deletes those more than CATALOG_CHANGE_KEEP behind it, so a mount that
+ * fell further behind sees the gap and rebuilds.  IF NOT EXISTS: see v7.
+ */
+#define SQL_NUM_(n) #n
+#define SQL_NUM(n) SQL_NUM_(n)
+#define CHANGE_ROW(tbl, op, when, col, val)                                                            \
+	"CREATE TRIGGER IF NOT EXISTS ch_" tbl "_" op " AFTER " when " ON " tbl                         \
+	" BEGIN INSERT INTO change (" col ") VALUES (" val "); END;"
+static const char schema_v9[] =
+	"CREATE TABLE IF NOT EXISTS change (seq INTEGER PRIMARY KEY AUTOINCREMENT, recording TEXT, subject TEXT);"
+	CHANGE_ROW("recording", "i", "INSERT", "recording", "NEW.id")
+	CHANGE_ROW("recording", "u", "UPDATE", "recording", "NEW.id")
+	CHANGE_ROW("recording", "d", "DELETE", "recording", "OLD.id")
+	CHANGE_ROW("artifact", "i", "INSERT", "recording", "NEW.recording")
+	CHANGE_ROW("artifact", "d", "DELETE", "recording", "OLD.recording")
+	CHANGE_ROW("link", "i", "INSERT", "recording", "NEW.recording")
+	CHANGE_ROW("link", "d", "DELETE", "recording", "OLD.recording")
+	CHANGE_ROW("subject", "i", "INSERT", "subject", "NEW.handle")
+	CHANGE_ROW("subject", "d", "DELETE", "subject", "OLD.handle")
+	"CREATE TRIGGER IF NOT EXISTS ch_prune AFTER INSERT ON change WHEN NEW.seq % 1024 = 0"
+	" BEGIN DELETE FROM change WHERE seq <= NEW.seq - " SQL_NUM(CATALOG_CHANGE_KEEP) "; END;";
+#undef CHANGE_ROW
+#undef SQL_NUM
+#undef SQL_NUM_
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
-				      schema_v7, schema_v8 };
+				      schema_v7, schema_v8, schema_v9 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -553,14 +587,9 @@ int catalog_data_version(struct catalog *c, int64_t *out)
 	return 0;
 }
 
-int catalog_touch_content(struct catalog *c)
+/* The one integer a query of no parameter gives (what: for the error). */
+static int one_int(struct catalog *c, const char *sql, int64_t *out, const char *what)
 {
-	return catalog_exec(c, "UPDATE content_version SET n = n + 1");
-}
-
-int catalog_content_version(struct catalog *c, int64_t *out)
-{
-	static const char sql[] = "SELECT n FROM content_version";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
@@ -569,11 +598,87 @@ int catalog_content_version(struct catalog *c, int64_t *out)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return catalog_fail(c, rc, "content_version");
+		return catalog_fail(c, rc, what);
 	}
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
+}
+
+int catalog_touch_content(struct catalog *c)
+{
+	return catalog_exec(c, "UPDATE content_version SET n = n + 1; INSERT INTO change DEFAULT VALUES");
+}
+
+int catalog_touch_recording(struct catalog *c, const char *recording)
+{
+	static const char sql[] = "INSERT INTO change (recording) VALUES (?1)";
+	sqlite3_stmt *st;
+	int rc = catalog_exec(c, "UPDATE content_version SET n = n + 1");
+
+	if (rc)
+		return rc;
+	if (!(st = catalog_stmt(c, sql)))
+		return -EIO;
+	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "log a change");
+}
+
+int catalog_change_seq(struct catalog *c, int64_t *out)
+{
+	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM change";
+
+	return one_int(c, sql, out, "change seq");
+}
+
+typedef int (*change_fn)(int64_t, const char *, const char *, void *);
+
+static int change_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return ((change_fn)fn)(sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+			       (const char *)sqlite3_column_text(st, 2), ctx);
+}
+
+int catalog_changes_since(struct catalog *c, int64_t after, int64_t upto,
+			  int (*fn)(int64_t seq, const char *recording, const char *subject, void *ctx), void *ctx)
+{
+	static const char bounds[] = "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM change";
+	static const char rows[] = "SELECT seq, recording, subject FROM change WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
+	sqlite3_stmt *st = catalog_stmt(c, bounds);
+	int64_t lo, hi;
+	int rc;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return catalog_fail(c, rc, "change bounds");
+	}
+	lo = sqlite3_column_int64(st, 0);
+	hi = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (after < 0 || upto < after || upto > hi)
+		return -ESTALE;
+	if (upto == after)
+		return 0;
+	/* The rows after `after` must all still be there: pruning takes a
+	 * prefix, so the oldest one left must be at most after + 1. */
+	if (lo > after + 1)
+		return -ESTALE;
+	rc = sqlite3_prepare_v2(c->db, rows, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return catalog_fail(c, rc, "prepare change walk");
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, upto);
+	return catalog_walk_prepared(c, st, change_row, (void *)fn, ctx);
+}
+
+int catalog_content_version(struct catalog *c, int64_t *out)
+{
+	static const char sql[] = "SELECT n FROM content_version";
+
+	return one_int(c, sql, out, "content_version");
 }
 
 char *catalog_col_dup(sqlite3_stmt *st, int i)
@@ -1003,6 +1108,13 @@ static int seal_row(sqlite3_stmt *st, void *fn, void *ctx)
 int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx)
 {
 	return catalog_walk(c, "SELECT object, level FROM seal ORDER BY object", NULL, seal_row, (void *)fn, ctx);
+}
+
+int catalog_each_seal_of(struct catalog *c, const char *object,
+			 int (*fn)(const char *object, const char *level, void *), void *ctx)
+{
+	return catalog_walk(c, "SELECT object, level FROM seal WHERE object=?1 ORDER BY level", object, seal_row,
+			    (void *)fn, ctx);
 }
 
 int catalog_put_record(struct catalog *c, const char *id, const uint8_t *ct, size_t len)

@@ -44,8 +44,11 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 8
+#define CATALOG_SCHEMA_VERSION 9
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
+/* How many rows of the change log the writers keep (at least; pruned every
+ * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
+#define CATALOG_CHANGE_KEEP 65536
 
 struct catalog;
 
@@ -160,6 +163,38 @@ int catalog_data_version(struct catalog *c, int64_t *out) MUST_CHECK;
 int catalog_content_version(struct catalog *c, int64_t *out) MUST_CHECK;
 int catalog_touch_content(struct catalog *c) MUST_CHECK;
 
+/*
+ * The change log (schema 9).  Every change a mount shows leaves rows in
+ * it, in the writer's transaction: triggers log the recording of an
+ * inserted, updated or deleted recording, artifact or link, and the handle
+ * of an inserted or deleted subject.  Seals have no trigger (a retention
+ * sweep deletes thousands; see content_version above): a seal changes in
+ * the same transaction as its recording's row, or its writer calls
+ * catalog_touch_recording.  catalog_touch_content logs a row naming
+ * nothing, which means "everything may have changed".  Rows more than
+ * CATALOG_CHANGE_KEEP behind the newest are pruned by the writers.
+ */
+/* Move content_version and log a change of recording (whose seals alone
+ * changed).  Inside the writer's transaction. */
+int catalog_touch_recording(struct catalog *c, const char *recording) MUST_CHECK;
+/* The seq of the newest change, 0 when none was ever logged.  Read it in the
+ * same read transaction as the rows it stands for (catalog_begin_read). */
+int catalog_change_seq(struct catalog *c, int64_t *out) MUST_CHECK;
+/*
+ * Call fn(seq, recording, subject, ctx) for each change with after < seq <=
+ * upto, in order: recording is the id of a changed recording (NULL when
+ * the row names a subject or nothing), subject the handle of a subject
+ * inserted or deleted (NULL otherwise); both NULL: everything may have
+ * changed.  The strings are lent for the call.  A non-zero return of fn
+ * stops the walk and is returned.  -ESTALE, calling fn for nothing, when
+ * the log no longer holds every row after `after` (pruned: the caller must
+ * rebuild from scratch), or when upto is newer than the newest row or older
+ * than after.  Use inside a read transaction that also read upto.
+ */
+int catalog_changes_since(struct catalog *c, int64_t after, int64_t upto,
+			  int (*fn)(int64_t seq, const char *recording, const char *subject, void *ctx),
+			  void *ctx) MUST_CHECK;
+
 /* Free the strings of a recording / artifact filled by the catalog. */
 void cat_recording_clear(struct cat_recording *r);
 void cat_artifact_clear(struct cat_artifact *a);
@@ -234,6 +269,9 @@ int catalog_get_seal(struct catalog *c, const char *object, const char *level, u
 /* level NULL: every seal of object. */
 int catalog_delete_seals(struct catalog *c, const char *object, const char *level) MUST_CHECK;
 /* Every (object, level) pair. */
+/* The levels object is sealed for, as catalog_each_seal's fn(object, level). */
+int catalog_each_seal_of(struct catalog *c, const char *object,
+			 int (*fn)(const char *object, const char *level, void *), void *ctx) MUST_CHECK;
 int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx);
 
 /* Sealed records (details, subject cards). *ct malloc'd; caller frees. */

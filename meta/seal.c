@@ -512,7 +512,7 @@ static int reseal_recording(struct reg *r, const struct target *t, const struct 
 
 		st->changed++;
 		/* Seals alone changed: tell running mounts (catalog.h). */
-		rc = catalog_touch_content(r->cat);
+		rc = catalog_touch_recording(r->cat, rec->id);
 		if (rc == 0)
 			rc = audit_log(r->cat, a, "reseal", rec->id, "ok", reason);
 		free(reason);

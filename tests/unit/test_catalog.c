@@ -141,6 +141,119 @@ TEST(test_catalog_content_version_moves_with_content_not_with_meta)
 	catalog_close(c);
 }
 
+/* The change log: what fn saw, one "r:ID" / "s:HANDLE" / "*" per row. */
+struct seen {
+	char log[4096];
+	int64_t last;
+};
+
+static int note_change(int64_t seq, const char *recording, const char *subject, void *ctx)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->log);
+
+	CHECK(seq > s->last);
+	s->last = seq;
+	snprintf(s->log + n, sizeof(s->log) - n, "%s%s%.4s", n ? " " : "", recording ? "r:" : subject ? "s:" : "*",
+		 recording ? recording : subject ? subject : "");
+	return 0;
+}
+
+static struct seen changes_after(struct catalog *c, int64_t after)
+{
+	struct seen s = { .last = after };
+	int64_t upto;
+
+	CHECK_EQ(catalog_change_seq(c, &upto), 0);
+	CHECK_EQ(catalog_changes_since(c, after, upto, note_change, &s), 0);
+	return s;
+}
+
+TEST(test_catalog_change_log_names_the_recording_or_subject_of_every_change)
+{
+	struct catalog *c = fresh("changes");
+	struct cat_artifact a = { .role = (char *)"audio", .ext = (char *)"opus", .size = 10 };
+	struct cat_recording r;
+	uint8_t seal[CRYPTO_SEAL_BYTES] = { 1 };
+	int64_t s0, s1;
+
+	CHECK_EQ(catalog_change_seq(c, &s0), 0);
+	CHECK_EQ(s0, 0);
+	put_rec(c, "aaaa1111111111111111111111111111", 5);
+	snprintf(a.id, sizeof(a.id), "bbbb2222222222222222222222222222");
+	snprintf(a.recording, sizeof(a.recording), "aaaa1111111111111111111111111111");
+	CHECK_EQ(catalog_put_artifact(c, &a), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-ABCDEF", "33333333333333333333333333333333"), 0);
+	CHECK_EQ(catalog_link_subject(c, a.recording, "S-ABCDEF", "customer"), 0);
+	CHECK_STR(changes_after(c, s0).log, "r:aaaa r:aaaa s:S-AB r:aaaa");
+	CHECK_EQ(catalog_change_seq(c, &s1), 0);
+	/* Seals and the meta table leave no row; an update and a touch do. */
+	CHECK_EQ(catalog_put_seal(c, a.id, "training", seal), 0);
+	CHECK_EQ(catalog_set_meta(c, "k", "v"), 0);
+	CHECK_STR(changes_after(c, s1).log, "");
+	CHECK_EQ(catalog_get_recording(c, a.recording, &r), 0);
+	r.restricted_since = 7;
+	CHECK_EQ(catalog_update_recording(c, &r), 0);
+	cat_recording_clear(&r);
+	CHECK_EQ(catalog_touch_recording(c, a.recording), 0);
+	CHECK_EQ(catalog_touch_content(c), 0);
+	CHECK_STR(changes_after(c, s1).log, "r:aaaa r:aaaa *");
+	CHECK_EQ(catalog_change_seq(c, &s1), 0);
+	/* A deleted recording names itself once per cascaded row as well. */
+	CHECK_EQ(catalog_delete_recording(c, a.recording), 0);
+	CHECK(strstr(changes_after(c, s1).log, "r:aaaa") != NULL);
+	CHECK_EQ(catalog_delete_subject(c, "S-ABCDEF"), 0);
+	CHECK(strstr(changes_after(c, s1).log, "s:S-AB") != NULL);
+	catalog_close(c);
+}
+
+TEST(test_catalog_change_log_is_pruned_and_a_reader_behind_it_gets_estale)
+{
+	struct catalog *c = fresh("prune");
+	struct seen s = { 0 };
+	int64_t last, n = 0;
+	char id[RECFS_ID_HEX];
+	int i;
+
+	CHECK_EQ(catalog_begin(c), 0);
+	for (i = 0; i < CATALOG_CHANGE_KEEP + 3000; i++) {
+		snprintf(id, sizeof(id), "%032x", i);
+		CHECK_EQ(catalog_touch_recording(c, id), 0);
+	}
+	CHECK_EQ(catalog_commit(c), 0);
+	CHECK_EQ(catalog_change_seq(c, &last), 0);
+	CHECK_EQ(last, CATALOG_CHANGE_KEEP + 3000);
+	/* Bounded: no more than KEEP + 1024 rows are ever left. */
+	CHECK_EQ(catalog_changes_since(c, 0, last, note_change, &s), -ESTALE);
+	CHECK_STR(s.log, "");
+	CHECK_EQ(catalog_changes_since(c, last - CATALOG_CHANGE_KEEP, last, note_change, &s), 0);
+	for (char *p = s.log; (p = strstr(p, "r:")); p++)
+		n++;
+	CHECK(n > 0);
+	/* Asking past the newest row, or backwards, is refused the same way. */
+	CHECK_EQ(catalog_changes_since(c, last, last + 1, note_change, &s), -ESTALE);
+	CHECK_EQ(catalog_changes_since(c, last, last - 1, note_change, &s), -ESTALE);
+	CHECK_EQ(catalog_changes_since(c, last, last, note_change, &s), 0);
+	catalog_close(c);
+}
+
+TEST(test_catalog_schema_8_gains_the_change_log)
+{
+	struct catalog *c = fresh("v8");
+	char *p = xasprintf("%s/v8.db", dir);
+	int64_t s0;
+
+	CHECK_EQ(catalog_exec(c, "DROP TABLE change; PRAGMA user_version = 8"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	CHECK_EQ(catalog_change_seq(c, &s0), 0);
+	put_rec(c, "cccc1111111111111111111111111111", 5);
+	CHECK_STR(changes_after(c, s0).log, "r:cccc");
+	catalog_close(c);
+	free(p);
+}
+
 TEST(test_catalog_erased_seal_bytes_leave_no_trace_in_the_files)
 {
 	struct catalog *c = fresh("shred");
@@ -680,6 +793,9 @@ int main(void)
 	RUN(test_catalog_savepoint_undoes_one_part_of_a_transaction);
 	RUN(test_catalog_deleting_a_recording_cascades_to_artifacts_and_links);
 	RUN(test_catalog_content_version_moves_with_content_not_with_meta);
+	RUN(test_catalog_change_log_names_the_recording_or_subject_of_every_change);
+	RUN(test_catalog_change_log_is_pruned_and_a_reader_behind_it_gets_estale);
+	RUN(test_catalog_schema_8_gains_the_change_log);
 	RUN(test_catalog_erased_seal_bytes_leave_no_trace_in_the_files);
 	RUN(test_catalog_ingest_key_outlives_the_recording);
 	RUN(test_catalog_nested_transactions_are_refused);
