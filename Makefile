@@ -113,8 +113,9 @@ $(B)/tools/recctl/cmd_request.o: ALL_CFLAGS += -DRECFS_TEMPLATE_DIR='"$(DATADIR)
 
 # Unit tests of fs/ modules link the module's objects (and those it calls
 # in fs/) and see fs/'s headers; none needs a mount.
-FS_UNIT := tree dekcache unlock ghost content caller dek quiet auditq caps
+FS_UNIT := tree tree_apply dekcache unlock ghost content caller dek quiet auditq caps
 $(B)/tests/test_tree: $(B)/fs/tree.o
+$(B)/tests/test_tree_apply: $(B)/fs/tree.o
 $(B)/tests/test_dekcache: $(B)/fs/dekcache.o
 $(B)/tests/test_unlock: $(B)/fs/unlock.o
 $(B)/tests/test_ghost: $(B)/fs/ghost.o

@@ -1,14 +1,27 @@
 /*
- * tree.c - the snapshot of the mount, rebuilt from the catalog as a whole.
+ * tree.c - the snapshot of the mount: built from the catalog as a whole at
+ * start (tree_build), then patched with the catalog's change log whenever
+ * its content version moves (tree_apply).
  *
- * The poller builds a new tree whenever the catalog's content version moves; handlers
- * only ever read a finished tree, so lookups, getattr and readdir need no
- * lock beyond taking a reference and never touch sqlite.  Invariants of a
- * built tree: every node is in the ino hash exactly once; a directory's
- * kids are sorted by name (bsearch, stable readdir offsets); a directory's
- * mask is the OR of its kids' masks, so a caller sees a directory exactly
- * when it sees something inside it.  Inos are BLAKE2b(parent ino || name)
- * cut to 64 bits, never 0 or 1 (FUSE_ROOT_ID) except for the root.
+ * Handlers only ever read a finished tree, so lookups, getattr and readdir
+ * need no lock beyond taking a reference and never touch sqlite.
+ * Invariants of a finished tree: every node is in the ino map exactly
+ * once; a directory's kids are sorted by name (bsearch, stable readdir
+ * offsets); a directory's mask is the OR of its kids' masks (a subject's
+ * folder also has the rights level's bit while the subject exists), so a
+ * caller sees a directory exactly when it sees something inside it.  Inos
+ * are BLAKE2b(parent ino || name) cut to 64 bits, never 0 or 1
+ * (FUSE_ROOT_ID) except for the root.
+ *
+ * Sharing.  The ino map and the recording map are hash array mapped tries
+ * (struct tmap): 64-way nodes, a bitmap and the entries present, so a
+ * patch copies the few trie nodes on the path to what it changes and
+ * shares the rest.  A node, a recording or a trie node made by the tree
+ * being patched (gen == the tree's gen) is changed in place; one made by
+ * an older tree is copied first (path copying up to the root).  Reference
+ * counts: a trie entry holds one on what it points to, a tree one on its
+ * two tries, a file node one on its recording.  Kids tables hold none: a
+ * kid is always in the same tree's ino map as its directory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -128,40 +141,306 @@ uint64_t tree_ino(uint64_t parent, const char *name)
 	return ino;
 }
 
-static void hash_insert(struct tree *t, struct tnode *n)
+/* ---- the persistent maps ---- */
+
+#define TMAP_BITS 6
+#define TMAP_FAN 64
+#define IS_SUB(e) ((uintptr_t)(e) & 1)
+#define SUB(e) ((struct tmap *)((uintptr_t)(e) & ~(uintptr_t)1))
+#define TAG(m) ((void *)((uintptr_t)(m) | 1))
+
+struct tmap {
+	int refs;			/* atomic: the entries and trees pointing to it */
+	uint64_t gen;			/* the tree that made it: only it changes it */
+	uint64_t bits;			/* which of the 64 slots are present */
+	unsigned n, cap;
+	void *e[];			/* present slots in order: items, or TAG(sub) */
+};
+
+/* What a map holds: its key and its reference count. */
+struct tmap_ops {
+	uint64_t (*key)(const void *item);
+	void (*ref)(void *item);
+	void (*unref)(void *item);
+};
+
+static uint64_t next_gen(void)
 {
-	size_t i;
+	static uint64_t gen;
 
-	if (t->n_nodes + 1 > t->n_slots) {
-		struct tnode **old = t->slots, *m, *next;
-		size_t old_n = t->n_slots;
+	return __atomic_add_fetch(&gen, 1, __ATOMIC_RELAXED);
+}
 
-		t->n_slots = old_n ? old_n * 2 : 1024;
-		t->slots = xcalloc(t->n_slots, sizeof(*t->slots));
-		for (i = 0; i < old_n; i++)
-			for (m = old[i]; m; m = next) {
-				next = m->next_hash;
-				m->next_hash = t->slots[m->ino & (t->n_slots - 1)];
-				t->slots[m->ino & (t->n_slots - 1)] = m;
-			}
-		free(old);
+static struct tmap *tmap_new(uint64_t gen, unsigned cap)
+{
+	struct tmap *m = xcalloc(1, sizeof(*m) + cap * sizeof(m->e[0]));
+
+	m->refs = 1;
+	m->gen = gen;
+	m->cap = cap;
+	return m;
+}
+
+static void tmap_unref(struct tmap *m, const struct tmap_ops *ops)
+{
+	unsigned i;
+
+	if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (i = 0; i < m->n; i++)
+		if (IS_SUB(m->e[i]))
+			tmap_unref(SUB(m->e[i]), ops);
+		else
+			ops->unref(m->e[i]);
+	free(m);
+}
+
+static unsigned slot_of(const struct tmap *m, unsigned b)
+{
+	return (unsigned)__builtin_popcountll(m->bits & ((UINT64_C(1) << b) - 1));
+}
+
+/* The item of key in the trie node root, which sits `shift` bits down. */
+static void *tmap_get_at(const void *root, unsigned shift, const struct tmap_ops *ops, uint64_t key)
+{
+	const struct tmap *m = root ? SUB(root) : NULL;
+	unsigned b;
+	void *e;
+
+	while (m) {
+		b = (unsigned)(key >> shift) & (TMAP_FAN - 1);
+		if (!(m->bits & (UINT64_C(1) << b)))
+			return NULL;
+		e = m->e[slot_of(m, b)];
+		if (!IS_SUB(e))
+			return ops->key(e) == key ? e : NULL;
+		m = SUB(e);
+		shift += TMAP_BITS;
 	}
-	i = n->ino & (t->n_slots - 1);
-	n->next_hash = t->slots[i];
-	t->slots[i] = n;
-	t->n_nodes++;
+	return NULL;
+}
+
+static void *tmap_get(const void *root, const struct tmap_ops *ops, uint64_t key)
+{
+	return tmap_get_at(root, 0, ops, key);
+}
+
+/* *slot's trie node, made tree gen's own (copied when an older tree's) with
+ * room for `extra` more entries. */
+static struct tmap *tmap_own(void **slot, uint64_t gen, unsigned extra, const struct tmap_ops *ops)
+{
+	struct tmap *m = SUB(*slot), *c;
+	unsigned i;
+
+	if (m->gen == gen) {
+		if (m->n + extra > m->cap) {
+			m->cap = m->n + extra + 2;
+			m = xrealloc(m, sizeof(*m) + m->cap * sizeof(m->e[0]));
+			*slot = TAG(m);
+		}
+		return m;
+	}
+	c = tmap_new(gen, m->n + extra + 1);
+	c->bits = m->bits;
+	c->n = m->n;
+	for (i = 0; i < m->n; i++) {
+		c->e[i] = m->e[i];
+		if (IS_SUB(c->e[i]))
+			__atomic_add_fetch(&SUB(c->e[i])->refs, 1, __ATOMIC_RELAXED);
+		else
+			ops->ref(c->e[i]);
+	}
+	*slot = TAG(c);
+	tmap_unref(m, ops);
+	return c;
+}
+
+/* Put item (its reference passes to the map) under key; the item it
+ * replaces, whose reference passes to the caller, or NULL. */
+static void *tmap_put(void **slot, unsigned shift, uint64_t key, void *item, uint64_t gen, const struct tmap_ops *ops)
+{
+	struct tmap *m = tmap_own(slot, gen, 1, ops), *s;
+	unsigned b = (unsigned)(key >> shift) & (TMAP_FAN - 1), i = slot_of(m, b), b2;
+	void *e;
+
+	if (!(m->bits & (UINT64_C(1) << b))) {
+		memmove(&m->e[i + 1], &m->e[i], (m->n - i) * sizeof(m->e[0]));
+		m->e[i] = item;
+		m->bits |= UINT64_C(1) << b;
+		m->n++;
+		return NULL;
+	}
+	e = m->e[i];
+	if (IS_SUB(e))
+		return tmap_put(&m->e[i], shift + TMAP_BITS, key, item, gen, ops);
+	if (ops->key(e) == key) {
+		m->e[i] = item;
+		return e;
+	}
+	s = tmap_new(gen, 2);
+	b2 = (unsigned)(ops->key(e) >> (shift + TMAP_BITS)) & (TMAP_FAN - 1);
+	s->bits = UINT64_C(1) << b2;
+	s->e[0] = e;
+	s->n = 1;
+	m->e[i] = TAG(s);
+	return tmap_put(&m->e[i], shift + TMAP_BITS, key, item, gen, ops);
+}
+
+/* Take key out; the item, whose reference passes to the caller, or NULL.
+ * A trie node left empty goes (never the root). */
+static void *tmap_del(void **slot, unsigned shift, uint64_t key, uint64_t gen, const struct tmap_ops *ops)
+{
+	struct tmap *m = SUB(*slot);
+	unsigned b = (unsigned)(key >> shift) & (TMAP_FAN - 1), i;
+	void *e;
+
+	if (!(m->bits & (UINT64_C(1) << b)))
+		return NULL;
+	i = slot_of(m, b);
+	e = m->e[i];
+	if (IS_SUB(e) ? !tmap_get_at(e, shift + TMAP_BITS, ops, key) : ops->key(e) != key)
+		return NULL;
+	m = tmap_own(slot, gen, 0, ops);
+	if (IS_SUB(e)) {
+		e = tmap_del(&m->e[i], shift + TMAP_BITS, key, gen, ops);
+		if (SUB(m->e[i])->n)
+			return e;
+		tmap_unref(SUB(m->e[i]), ops);
+	}
+	memmove(&m->e[i], &m->e[i + 1], (m->n - i - 1) * sizeof(m->e[0]));
+	m->bits &= ~(UINT64_C(1) << b);
+	m->n--;
+	return e;
+}
+
+static void tmap_each(const void *root, void (*fn)(void *item, void *ctx), void *ctx)
+{
+	const struct tmap *m = SUB(root);
+	unsigned i;
+
+	for (i = 0; i < m->n; i++)
+		if (IS_SUB(m->e[i]))
+			tmap_each(m->e[i], fn, ctx);
+		else
+			fn(m->e[i], ctx);
+}
+
+/* ---- nodes and recordings ---- */
+
+static void trec_unref(struct trec *r);
+
+static void tnode_ref(struct tnode *n)
+{
+	__atomic_add_fetch(&n->refs, 1, __ATOMIC_RELAXED);
+}
+
+static void tnode_unref(struct tnode *n)
+{
+	if (!n || __atomic_sub_fetch(&n->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	if (n->rec)
+		trec_unref(n->rec);
+	free(n->name);
+	free(n->kids);
+	free(n->handle);
+	free(n);
+}
+
+static void trec_ref(struct trec *r)
+{
+	__atomic_add_fetch(&r->refs, 1, __ATOMIC_RELAXED);
+}
+
+static void trec_unref(struct trec *r)
+{
+	struct tart *a, *next;
+
+	if (!r || __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (a = r->arts; a; a = next) {
+		next = a->next;
+		free(a->role);
+		free(a->ext);
+		free(a);
+	}
+	cat_recording_clear(&r->row);
+	free(r->subjects);
+	free(r);
+}
+
+static uint64_t node_key(const void *n)
+{
+	return ((const struct tnode *)n)->ino;
+}
+
+static void node_ref(void *n)
+{
+	tnode_ref(n);
+}
+
+static void node_unref(void *n)
+{
+	tnode_unref(n);
+}
+
+/* A recording's key in the recording map (tree.no_patch on a collision). */
+static uint64_t rec_id_key(const char *id)
+{
+	return fnv1a(id);
+}
+
+static uint64_t rec_key(const void *r)
+{
+	return rec_id_key(((const struct trec *)r)->row.id);
+}
+
+static void rec_ref(void *r)
+{
+	trec_ref(r);
+}
+
+static void rec_unref(void *r)
+{
+	trec_unref(r);
+}
+
+static const struct tmap_ops node_ops = { node_key, node_ref, node_unref };
+static const struct tmap_ops rec_ops = { rec_key, rec_ref, rec_unref };
+
+/* Put n (its reference passes) into t's ino map; an old tree's node it
+ * replaces is dropped (the old tree still holds its own reference). */
+static void node_put(struct tree *t, struct tnode *n)
+{
+	struct tnode *was = tmap_put(&t->nodes, 0, n->ino, n, t->gen, &node_ops);
+
+	if (was)
+		tnode_unref(was);
+	else
+		t->n_nodes++;
 }
 
 struct tnode *tree_find(const struct tree *t, uint64_t ino)
 {
-	struct tnode *n;
+	return tmap_get(t->nodes, &node_ops, ino);
+}
 
-	if (!t->n_slots)
-		return NULL;
-	for (n = t->slots[ino & (t->n_slots - 1)]; n; n = n->next_hash)
-		if (n->ino == ino)
-			return n;
-	return NULL;
+struct each_node {
+	void (*fn)(const struct tnode *n, void *ctx);
+	void *ctx;
+};
+
+static void each_node_item(void *item, void *ctx)
+{
+	struct each_node *e = ctx;
+
+	e->fn(item, e->ctx);
+}
+
+void tree_each_node(const struct tree *t, void (*fn)(const struct tnode *n, void *ctx), void *ctx)
+{
+	struct each_node e = { fn, ctx };
+
+	tmap_each(t->nodes, each_node_item, &e);
 }
 
 struct tnode *tree_resolve(const struct tree *t, uint64_t nodeid, int level)
@@ -244,22 +523,14 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 	return NULL;
 }
 
-/*
- * The child `name` of dir, made when missing.  A directory asked for again
- * is returned as it is; an ino collision with another path (2^-64 per pair)
- * drops the newcomer and is reported once in the build error.
- */
-static struct tnode *add_node(struct builder *b, struct tnode *dir, const char *name, enum tnode_type type)
+/* A new node name under dir, made by tree t (one reference: the caller's). */
+static struct tnode *new_node(const struct tree *t, const struct tnode *dir, uint64_t ino, const char *name,
+			      enum tnode_type type)
 {
-	uint64_t ino = tree_ino(dir->ino, name);
-	struct tnode *n = tree_find(b->t, ino);
+	struct tnode *n = xcalloc(1, sizeof(*n));
 
-	if (n) {
-		if (n->parent == dir->ino && !strcmp(n->name, name) && type == TN_DIR && n->type == TN_DIR)
-			return n;
-		return NULL;
-	}
-	n = xcalloc(1, sizeof(*n));
+	n->refs = 1;
+	n->gen = t->gen;
 	n->ino = ino;
 	n->parent = dir->ino;
 	n->name = xstrdup(name);
@@ -268,77 +539,157 @@ static struct tnode *add_node(struct builder *b, struct tnode *dir, const char *
 	/* Directories carry the mount's start time: a newest-recording time
 	 * would tell a caller about recordings it cannot see. */
 	n->mtime = readme_mtime;
-	hash_insert(b->t, n);
+	return n;
+}
+
+/* n into dir's kids: appended while building (finish_dir sorts and counts),
+ * in its place by name when patching. */
+static void kids_insert(struct tnode *dir, struct tnode *n, int sorted)
+{
+	size_t lo = 0, hi = dir->n_kids, mid;
+
 	if (dir->n_kids == dir->cap_kids) {
 		dir->cap_kids = dir->cap_kids ? dir->cap_kids * 2 : 8;
 		dir->kids = xrealloc(dir->kids, dir->cap_kids * sizeof(*dir->kids));
 	}
-	dir->kids[dir->n_kids++] = n;
+	if (!sorted) {
+		dir->kids[dir->n_kids++] = n;
+		return;
+	}
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(dir->kids[mid]->name, n->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(&dir->kids[lo + 1], &dir->kids[lo], (dir->n_kids - lo) * sizeof(*dir->kids));
+	dir->kids[lo] = n;
+	dir->n_kids++;
+	if (n->type == TN_DIR)
+		dir->n_subdirs++;
+}
+
+/*
+ * The child `name` of dir (a node t may change), made when missing.  A
+ * directory asked for again is returned as it is (it may be an older
+ * tree's); an ino collision with another path (2^-64 per pair) drops the
+ * newcomer and is reported once in the build error.
+ */
+static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *name, enum tnode_type type, int sorted)
+{
+	uint64_t ino = tree_ino(dir->ino, name);
+	struct tnode *n = tree_find(t, ino);
+
+	if (n) {
+		if (n->parent == dir->ino && !strcmp(n->name, name) && type == TN_DIR && n->type == TN_DIR)
+			return n;
+		return NULL;
+	}
+	n = new_node(t, dir, ino, name, type);
+	node_put(t, n);
+	kids_insert(dir, n, sorted);
 	return n;
 }
 
-static void file_attrs(struct builder *b, struct tnode *n, struct trec *rec, struct tart *art)
+static void file_attrs(const struct policy *p, const gid_t *level_gid, struct tnode *n, struct trec *rec,
+		       struct tart *art)
 {
 	int i;
 
 	n->rec = rec;
+	trec_ref(rec);
 	n->art = art;
 	n->mask = art->mask;
 	n->mtime = rec->row.recorded_at;
 	n->mode = rec->row.restricted_since ? 0000 : 0440;
 	n->gid = 0;
-	for (i = 0; i < POLICY_MAX_LEVELS && i < (int)b->p->n_levels; i++)
+	for (i = 0; i < POLICY_MAX_LEVELS && i < (int)p->n_levels; i++)
 		if (art->mask & (1u << i)) {
-			n->gid = b->level_gid[i];
+			n->gid = level_gid[i];
 			break;
 		}
 }
 
-/* The files of one recording in one directory. */
-static void add_files(struct builder *b, struct tnode *dir, struct trec *rec)
+/* The names of rec's files in a folder, and what each shows. */
+static void rec_files(const struct trec *rec,
+		      void (*fn)(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size),
+		      void *ctx)
 {
 	char name[NAMING_NAME_MAX];
 	struct tart *a;
-	struct tnode *n;
 
 	for (a = rec->arts; a; a = a->next) {
 		naming_artifact(name, rec->stem, a->role, a->n, a->ext);
-		n = add_node(b, dir, name, TN_FILE);
-		if (!n)
-			continue;
-		file_attrs(b, n, rec, a);
-		n->size = a->size;
+		fn(ctx, name, TN_FILE, a, a->size);
 	}
 	if (rec->audio && rec->row.channels > 0 && rec->row.pcm_samples > 0) {
 		struct opus_info info = { .channels = rec->row.channels, .pcm_samples = rec->row.pcm_samples,
 					  .duration_ms = rec->row.duration_ms };
 
 		naming_wav(name, rec->stem);
-		n = add_node(b, dir, name, TN_WAV);
-		if (n) {
-			file_attrs(b, n, rec, rec->audio);
-			n->size = opus_wav_size(&info);
-		}
+		fn(ctx, name, TN_WAV, rec->audio, opus_wav_size(&info));
 	}
+}
+
+struct adding {
+	struct tree *t;
+	const struct policy *p;
+	const gid_t *level_gid;
+	struct tnode *dir;
+	struct trec *rec;
+	int sorted;
+	uint32_t mask;			/* OR of the masks added */
+};
+
+static void add_file(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size)
+{
+	struct adding *a = ctx;
+	struct tnode *n = add_node(a->t, a->dir, name, type, a->sorted);
+
+	if (!n)
+		return;
+	file_attrs(a->p, a->level_gid, n, a->rec, art);
+	n->size = size;
+	a->mask |= n->mask;
+}
+
+/* The files of one recording in one directory (which t may change); the
+ * OR of their masks. */
+static uint32_t add_files(struct tree *t, const struct policy *p, const gid_t *level_gid, struct tnode *dir,
+			  struct trec *rec, int sorted)
+{
+	struct adding a = { t, p, level_gid, dir, rec, sorted, 0 };
+
+	rec_files(rec, add_file, &a);
+	return a.mask;
+}
+
+#define DATE_NAME 16
+
+static void date_names(int64_t t, char y[DATE_NAME], char m[DATE_NAME], char d[DATE_NAME])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	snprintf(y, DATE_NAME, "%04d", tm.tm_year + 1900);
+	snprintf(m, DATE_NAME, "%02d", tm.tm_mon + 1);
+	snprintf(d, DATE_NAME, "%02d", tm.tm_mday);
 }
 
 static struct tnode *date_dirs(struct builder *b, struct tnode *dir, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char s[16];
+	char y[DATE_NAME], m[DATE_NAME], d[DATE_NAME];
 
-	gmtime_r(&tt, &tm);
-	snprintf(s, sizeof(s), "%04d", tm.tm_year + 1900);
-	dir = add_node(b, dir, s, TN_DIR);
+	date_names(t, y, m, d);
+	dir = add_node(b->t, dir, y, TN_DIR, 0);
 	if (!dir)
 		return NULL;
-	snprintf(s, sizeof(s), "%02d", tm.tm_mon + 1);
-	dir = add_node(b, dir, s, TN_DIR);
+	dir = add_node(b->t, dir, m, TN_DIR, 0);
 	if (!dir)
 		return NULL;
-	snprintf(s, sizeof(s), "%02d", tm.tm_mday);
-	return add_node(b, dir, s, TN_DIR);
+	return add_node(b->t, dir, d, TN_DIR, 0);
 }
 
 /* Masks bottom-up, kids sorted, subdirectory counts. */
@@ -358,13 +709,13 @@ static uint32_t finish_dir(struct tnode *d)
 	return d->mask;
 }
 
-static int each_rec(const struct cat_recording *r, void *ctx)
+/* A recording of the snapshot from the catalog's row (copied), with one
+ * reference (the caller's). */
+static struct trec *trec_new(const struct cat_recording *r)
 {
-	struct builder *b = ctx;
-	struct tree *t = b->t;
 	struct trec *rec = xcalloc(1, sizeof(*rec));
 
-	/* The walk only lends r: the tree keeps copies of its strings. */
+	rec->refs = 1;
 	rec->row = *r;
 	rec->row.source = dup_or_null(r->source);
 	rec->row.kind = dup_or_null(r->kind);
@@ -375,43 +726,72 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 	rec->row.legal_hold = dup_or_null(r->legal_hold);
 	rec->subjects = xstrdup("");
 	naming_stem(rec->stem, r);
-
-	if (t->n_recs == t->cap_recs) {
-		t->cap_recs = t->cap_recs ? t->cap_recs * 2 : 64;
-		t->recs = xrealloc(t->recs, t->cap_recs * sizeof(*t->recs));
-	}
-	t->recs[t->n_recs++] = rec;
-	idmap_put(&b->recs, rec->row.id, rec);
-	return 0;
+	return rec;
 }
 
-static int each_art(const struct cat_artifact *a, void *ctx)
+/* Artifact a, at the end of rec's (the catalog's order within a recording). */
+static struct tart *trec_add_art(struct trec *rec, const struct cat_artifact *a)
 {
-	struct builder *b = ctx;
-	struct tree *t = b->t;
-	struct trec *rec = idmap_get(&b->recs, a->recording);
-	struct tart *art, **pp;
+	struct tart *art = xcalloc(1, sizeof(*art)), **pp;
 
-	if (!rec)
-		return 0;
-	art = xcalloc(1, sizeof(*art));
 	memcpy(art->id, a->id, sizeof(art->id));
 	art->rec = rec;
 	art->role = xstrdup(a->role ? a->role : "file");
 	art->n = a->n;
 	art->ext = dup_or_null(a->ext);
 	art->size = a->size;
-	/* Keep the catalog's order within a recording. */
 	for (pp = &rec->arts; *pp; pp = &(*pp)->next)
 		;
 	*pp = art;
 	if (!strcmp(art->role, "audio") && !rec->audio)
 		rec->audio = art;
-	if (t->n_arts == t->cap_arts) {
-		t->cap_arts = t->cap_arts ? t->cap_arts * 2 : 64;
-		t->arts = xrealloc(t->arts, t->cap_arts * sizeof(*t->arts));
+	return art;
+}
+
+static void trec_add_subject(struct trec *rec, const char *handle)
+{
+	char *s = *rec->subjects ? xasprintf("%s,%s", rec->subjects, handle) : xstrdup(handle);
+
+	free(rec->subjects);
+	rec->subjects = s;
+}
+
+static void art_add_seal(const struct policy *p, struct tart *art, const char *level)
+{
+	int i = policy_level_index(p, level);
+
+	if (i >= 0 && i < POLICY_MAX_LEVELS)
+		art->mask |= 1u << i;
+}
+
+static int each_rec(const struct cat_recording *r, void *ctx)
+{
+	struct builder *b = ctx;
+	struct tree *t = b->t;
+	struct trec *rec = trec_new(r);
+
+	/* The builder's reference, dropped at the end of the build; the map
+	 * takes one of its own. */
+	idmap_put(&b->recs, rec->row.id, rec);
+	if (tmap_get(t->recs, &rec_ops, rec_id_key(rec->row.id))) {
+		t->no_patch = 1;	/* 2^-64 per pair: this tree is rebuilt, never patched */
+		return 0;
 	}
-	t->arts[t->n_arts++] = art;
+	trec_ref(rec);
+	tmap_put(&t->recs, 0, rec_id_key(rec->row.id), rec, t->gen, &rec_ops);
+	t->n_recs++;
+	return 0;
+}
+
+static int each_art(const struct cat_artifact *a, void *ctx)
+{
+	struct builder *b = ctx;
+	struct trec *rec = idmap_get(&b->recs, a->recording);
+	struct tart *art;
+
+	if (!rec)
+		return 0;
+	art = trec_add_art(rec, a);
 	idmap_put(&b->arts, art->id, art);
 	return 0;
 }
@@ -420,13 +800,9 @@ static int each_seal(const char *object, const char *level, void *ctx)
 {
 	struct builder *b = ctx;
 	struct tart *art = idmap_get(&b->arts, object);
-	int i;
 
-	if (!art)
-		return 0;	/* a details record, or a card */
-	i = policy_level_index(b->p, level);
-	if (i >= 0 && i < POLICY_MAX_LEVELS)
-		art->mask |= 1u << i;
+	if (art)	/* else a details record, or a card */
+		art_add_seal(b->p, art, level);
 	return 0;
 }
 
@@ -434,14 +810,11 @@ static int each_link(const char *recording, const char *handle, const char *role
 {
 	struct builder *b = ctx;
 	struct trec *rec = idmap_get(&b->recs, recording);
-	char *s;
 
 	(void)role;
 	if (!rec || !handle)
 		return 0;
-	s = *rec->subjects ? xasprintf("%s,%s", rec->subjects, handle) : xstrdup(handle);
-	free(rec->subjects);
-	rec->subjects = s;
+	trec_add_subject(rec, handle);
 	if (b->n_links == b->cap_links) {
 		b->cap_links = b->cap_links ? b->cap_links * 2 : 64;
 		b->links = xrealloc(b->links, b->cap_links * sizeof(*b->links));
@@ -468,6 +841,8 @@ static struct tnode *new_root(struct tree *t)
 {
 	struct tnode *n = xcalloc(1, sizeof(*n));
 
+	n->refs = 1;
+	n->gen = t->gen;
 	n->ino = TREE_ROOT_INO;
 	n->parent = TREE_ROOT_INO;
 	n->name = xstrdup("/");
@@ -476,8 +851,23 @@ static struct tnode *new_root(struct tree *t)
 	n->shared = 1;
 	n->mode = 0555;
 	n->mtime = readme_mtime;
-	hash_insert(t, n);
+	node_put(t, n);
 	return n;
+}
+
+static uint32_t rights_bit(const struct policy *p)
+{
+	return p->rights_level >= 0 && p->rights_level < POLICY_MAX_LEVELS ? 1u << p->rights_level : 0;
+}
+
+static struct tree *tree_new(size_t n_levels)
+{
+	struct tree *t = xcalloc(1, sizeof(*t));
+
+	t->refs = 1;
+	t->gen = next_gen();
+	t->n_levels = n_levels;
+	return t;
 }
 
 int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
@@ -491,15 +881,17 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 
 	if (!readme_mtime)
 		readme_mtime = util_now();
-	b.t = xcalloc(1, sizeof(*b.t));
-	b.t->refs = 1;
-	b.t->n_levels = p->n_levels;
+	b.t = tree_new(p->n_levels);
+	b.t->nodes = TAG(tmap_new(b.t->gen, 4));
+	b.t->recs = TAG(tmap_new(b.t->gen, 4));
 	/* One read transaction: every walk sees the same snapshot. */
 	rc = catalog_begin_read(c);
 	if (rc < 0)
 		goto out;
 	in_tx = 1;
 	rc = catalog_content_version(c, &b.t->content_version);
+	if (rc == 0)
+		rc = catalog_change_seq(c, &b.t->change_seq);
 	if (rc < 0)
 		goto out;
 	b.t->root = new_root(b.t);
@@ -509,7 +901,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 			snprintf(name, sizeof(name), "README.%s.txt", p->langs[i]);
 		else
 			snprintf(name, sizeof(name), "README.txt");
-		readme = add_node(&b, b.t->root, name, TN_README);
+		readme = add_node(b.t, b.t->root, name, TN_README, 0);
 		if (!readme)
 			continue;
 		readme->always = 1;
@@ -519,9 +911,9 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		readme->size = readme_sizes ? readme_sizes[i] : 0;
 		readme->mtime = readme_mtime;
 	}
-	by_date = add_node(&b, b.t->root, "by-date", TN_DIR);
-	by_source = add_node(&b, b.t->root, "by-source", TN_DIR);
-	by_subject = add_node(&b, b.t->root, "by-subject", TN_DIR);
+	by_date = add_node(b.t, b.t->root, "by-date", TN_DIR, 0);
+	by_source = add_node(b.t, b.t->root, "by-source", TN_DIR, 0);
+	by_subject = add_node(b.t, b.t->root, "by-subject", TN_DIR, 0);
 	by_date->always = by_source->always = by_subject->always = 1;
 
 	rc = catalog_each_recording(c, each_rec, &b);
@@ -540,25 +932,27 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	if (rc < 0)
 		goto out;
 
-	for (i = 0; i < b.t->n_recs; i++) {
-		struct trec *rec = b.t->recs[i];
+	for (i = 0; i < b.recs.cap; i++) {
+		struct trec *rec = b.recs.vals[i];
 
+		if (!b.recs.keys[i])
+			continue;
 		d = date_dirs(&b, by_date, rec->row.recorded_at);
 		if (d)
-			add_files(&b, d, rec);
+			add_files(b.t, p, level_gid, d, rec, 0);
 		naming_component(name, sizeof(name), rec->row.source);
-		d = add_node(&b, by_source, name, TN_DIR);
+		d = add_node(b.t, by_source, name, TN_DIR, 0);
 		if (d && (d = date_dirs(&b, d, rec->row.recorded_at)))
-			add_files(&b, d, rec);
+			add_files(b.t, p, level_gid, d, rec, 0);
 	}
 	for (i = 0; i < b.n_links; i++) {
 		naming_component(name, sizeof(name), b.links[i].handle);
-		d = add_node(&b, by_subject, name, TN_DIR);
+		d = add_node(b.t, by_subject, name, TN_DIR, 0);
 		if (!d)
 			continue;
 		if (!d->handle)
 			d->handle = xstrdup(b.links[i].handle);
-		add_files(&b, d, b.links[i].rec);
+		add_files(b.t, p, level_gid, d, b.links[i].rec, 0);
 	}
 	/*
 	 * The rights level sees every subject that still exists, including
@@ -567,19 +961,21 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	 */
 	for (i = 0; i < b.n_subjects; i++) {
 		naming_component(name, sizeof(name), b.subjects[i]);
-		d = add_node(&b, by_subject, name, TN_DIR);
+		d = add_node(b.t, by_subject, name, TN_DIR, 0);
 		if (!d)
 			continue;
 		if (!d->handle)
 			d->handle = xstrdup(b.subjects[i]);
-		if (p->rights_level >= 0 && p->rights_level < POLICY_MAX_LEVELS)
-			d->mask |= 1u << p->rights_level;
+		d->mask |= rights_bit(p);
 	}
 	finish_dir(b.t->root);
 	rc = 0;
 out:
 	if (in_tx)
 		catalog_end_read(c);
+	for (i = 0; i < b.recs.cap; i++)
+		if (b.recs.keys[i])
+			trec_unref(b.recs.vals[i]);
 	idmap_free(&b.recs);
 	idmap_free(&b.arts);
 	for (i = 0; i < b.n_links; i++)
@@ -601,41 +997,14 @@ void tree_ref(struct tree *t)
 	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
 }
 
-static void free_node(struct tnode *n)
-{
-	free(n->name);
-	free(n->kids);
-	free(n->handle);
-	free(n);
-}
-
 void tree_unref(struct tree *t)
 {
-	struct tnode *n, *next;
-	size_t i;
-
 	if (!t || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	for (i = 0; i < t->n_slots; i++)
-		for (n = t->slots[i]; n; n = next) {
-			next = n->next_hash;
-			free_node(n);
-		}
-	free(t->slots);
-	for (i = 0; i < t->n_recs; i++) {
-		struct trec *r = t->recs[i];
-
-		cat_recording_clear(&r->row);
-		free(r->subjects);
-		free(r);
-	}
-	free(t->recs);
-	for (i = 0; i < t->n_arts; i++) {
-		free(t->arts[i]->role);
-		free(t->arts[i]->ext);
-		free(t->arts[i]);
-	}
-	free(t->arts);
+	if (t->nodes)
+		tmap_unref(SUB(t->nodes), &node_ops);
+	if (t->recs)
+		tmap_unref(SUB(t->recs), &rec_ops);
 	free(t);
 }
 
@@ -658,27 +1027,572 @@ static int seen_in_view(const struct tnode *n, unsigned v)
 	return tree_visible(n, (int)v - 1);
 }
 
+struct differ {
+	const struct tree *old, *cur;
+	void (*inval_entry)(void *ctx, uint64_t parent, const char *name);
+	void (*inval_inode)(void *ctx, uint64_t ino);
+	void *ctx;
+};
+
+/* What the kernel may hold stale of old's node n, now that cur is current. */
+static void diff_node(void *item, void *ctx)
+{
+	const struct differ *d = ctx;
+	const struct tnode *n = item, *m = tree_find(d->cur, n->ino), *parent;
+	unsigned v;
+
+	if (m && !attrs_differ(n, m))
+		return;
+	parent = tree_find(d->old, n->parent);
+	for (v = 0; v <= d->old->n_levels; v++) {
+		if (!seen_in_view(n, v) || (n->shared && v > 0))
+			continue;
+		if (d->inval_inode)
+			d->inval_inode(d->ctx, tree_nodeid(n, v));
+		if ((m && seen_in_view(m, v)) || !parent)
+			continue;
+		if (d->inval_entry)
+			d->inval_entry(d->ctx, tree_nodeid(parent, v), n->name);
+	}
+}
+
 void tree_diff(const struct tree *old, const struct tree *cur,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
 	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx)
 {
-	struct tnode *n, *m, *parent;
-	size_t i;
-	unsigned v;
+	struct differ d = { old, cur, inval_entry, inval_inode, ctx };
 
-	for (i = 0; i < old->n_slots; i++)
-		for (n = old->slots[i]; n; n = n->next_hash) {
-			m = tree_find(cur, n->ino);
-			if (m && !attrs_differ(n, m))
-				continue;
-			parent = tree_find(old, n->parent);
-			for (v = 0; v <= old->n_levels; v++) {
-				if (!seen_in_view(n, v) || (n->shared && v > 0))
-					continue;
-				inval_inode(ctx, tree_nodeid(n, v));
-				if ((m && seen_in_view(m, v)) || !parent)
-					continue;
-				inval_entry(ctx, tree_nodeid(parent, v), n->name);
-			}
+	tmap_each(old->nodes, diff_node, &d);
+}
+
+/* ---- patching ---- */
+
+/* A directory whose mask, count or existence has to be looked at again. */
+struct dirty {
+	uint64_t ino;
+	int depth;
+	int shrink;			/* a kid went or lost bits: recompute the mask */
+};
+
+struct patch {
+	struct tree *t;
+	const struct tree *old;
+	struct catalog *c;
+	const struct policy *p;
+	const gid_t *level_gid;
+	struct idmap seen;		/* recording ids and "s:" handles, deduplicated */
+	char **recs, **subjects;
+	size_t n_recs, n_subjects;
+	const struct tnode **touched;	/* old's nodes replaced or removed */
+	size_t n_touched, cap_touched;
+	struct dirty *dirty;
+	size_t n_dirty, cap_dirty;
+	uint64_t by_date, by_source, by_subject;
+	int full;			/* a row naming nothing: rebuild */
+};
+
+static void touched(struct patch *pt, const struct tnode *n)
+{
+	if (n->gen == pt->t->gen)
+		return;
+	if (pt->n_touched == pt->cap_touched) {
+		pt->cap_touched = pt->cap_touched ? pt->cap_touched * 2 : 64;
+		pt->touched = xrealloc(pt->touched, pt->cap_touched * sizeof(*pt->touched));
+	}
+	pt->touched[pt->n_touched++] = n;
+}
+
+static void mark_dirty(struct patch *pt, uint64_t ino, int shrink)
+{
+	if (pt->n_dirty == pt->cap_dirty) {
+		pt->cap_dirty = pt->cap_dirty ? pt->cap_dirty * 2 : 64;
+		pt->dirty = xrealloc(pt->dirty, pt->cap_dirty * sizeof(*pt->dirty));
+	}
+	pt->dirty[pt->n_dirty].ino = ino;
+	pt->dirty[pt->n_dirty].depth = 0;
+	pt->dirty[pt->n_dirty].shrink = shrink;
+	pt->n_dirty++;
+}
+
+/* The kid of dir named name: its index, or -1. */
+static long kid_index(const struct tnode *dir, const char *name)
+{
+	struct tnode **k;
+
+	if (!dir->n_kids)
+		return -1;
+	k = bsearch(name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
+	return k ? (long)(k - dir->kids) : -1;
+}
+
+/* The node ino of the patched tree, made its own (copied, with every
+ * directory above it, when an older tree's); NULL when there is none. */
+static struct tnode *own(struct patch *pt, uint64_t ino)
+{
+	struct tree *t = pt->t;
+	struct tnode *n = tree_find(t, ino), *c, *parent;
+	long i;
+
+	if (!n || n->gen == t->gen)
+		return n;
+	c = xcalloc(1, sizeof(*c));
+	*c = *n;
+	c->refs = 1;
+	c->gen = t->gen;
+	c->name = xstrdup(n->name);
+	c->handle = dup_or_null(n->handle);
+	c->cap_kids = n->n_kids;
+	c->kids = n->n_kids ? xcalloc(n->n_kids, sizeof(*c->kids)) : NULL;
+	if (n->n_kids)
+		memcpy(c->kids, n->kids, n->n_kids * sizeof(*c->kids));
+	if (c->rec)
+		trec_ref(c->rec);
+	touched(pt, n);
+	node_put(t, c);		/* drops the map's reference to n: old holds its own */
+	if (ino == TREE_ROOT_INO) {
+		t->root = c;
+		return c;
+	}
+	parent = own(pt, c->parent);
+	if (parent && (i = kid_index(parent, c->name)) >= 0)
+		parent->kids[i] = c;
+	return c;
+}
+
+/* Take the node ino (a file, or an empty folder) out of the patched tree;
+ * its folder is marked dirty when `mark`. */
+static void remove_node(struct patch *pt, uint64_t ino, int mark)
+{
+	struct tree *t = pt->t;
+	struct tnode *n = tree_find(t, ino), *dir;
+	long i;
+
+	if (!n || ino == TREE_ROOT_INO)
+		return;
+	dir = own(pt, n->parent);
+	if (dir && (i = kid_index(dir, n->name)) >= 0) {
+		memmove(&dir->kids[i], &dir->kids[i + 1], (dir->n_kids - (size_t)i - 1) * sizeof(*dir->kids));
+		dir->n_kids--;
+		if (n->type == TN_DIR)
+			dir->n_subdirs--;
+		if (mark)
+			mark_dirty(pt, dir->ino, 1);
+	}
+	n = tmap_del(&t->nodes, 0, ino, t->gen, &node_ops);
+	touched(pt, n);
+	t->n_nodes--;
+	tnode_unref(n);
+}
+
+/* The ino of the folder name in parent, made when missing (0: another
+ * kind of node has that ino). */
+static uint64_t ensure_dir(struct patch *pt, uint64_t parent, const char *name, const char *handle)
+{
+	uint64_t ino = tree_ino(parent, name);
+	struct tnode *n = tree_find(pt->t, ino), *d;
+
+	if (n)
+		return n->type == TN_DIR && n->parent == parent && !strcmp(n->name, name) ? ino : 0;
+	d = own(pt, parent);
+	if (!d || !(n = add_node(pt->t, d, name, TN_DIR, 1)))
+		return 0;
+	if (handle)
+		n->handle = xstrdup(handle);
+	mark_dirty(pt, ino, 0);
+	return ino;
+}
+
+/* The folders a recording's files are in: by-date, by-source, then one
+ * per subject (0 where a folder cannot be). */
+static size_t rec_dirs(struct patch *pt, const struct trec *rec, int make, uint64_t **out)
+{
+	char y[DATE_NAME], m[DATE_NAME], d[DATE_NAME], name[64], *list, *h, *save = NULL;
+	uint64_t ino, *dirs = NULL;
+	size_t n = 0;
+	int k;
+
+	date_names(rec->row.recorded_at, y, m, d);
+	for (k = 0; k < 2; k++) {
+		if (!k) {
+			ino = pt->by_date;
+		} else {
+			naming_component(name, sizeof(name), rec->row.source);
+			ino = make ? ensure_dir(pt, pt->by_source, name, NULL) : tree_ino(pt->by_source, name);
 		}
+		if (ino)
+			ino = make ? ensure_dir(pt, ino, y, NULL) : tree_ino(ino, y);
+		if (ino)
+			ino = make ? ensure_dir(pt, ino, m, NULL) : tree_ino(ino, m);
+		if (ino)
+			ino = make ? ensure_dir(pt, ino, d, NULL) : tree_ino(ino, d);
+		dirs = xrealloc(dirs, (n + 1) * sizeof(*dirs));
+		dirs[n++] = ino;
+	}
+	list = xstrdup(rec->subjects);
+	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+		naming_component(name, sizeof(name), h);
+		ino = make ? ensure_dir(pt, pt->by_subject, name, h) : tree_ino(pt->by_subject, name);
+		dirs = xrealloc(dirs, (n + 1) * sizeof(*dirs));
+		dirs[n++] = ino;
+	}
+	free(list);
+	*out = dirs;
+	return n;
+}
+
+struct removing {
+	struct patch *pt;
+	uint64_t dir;
+	const struct trec *rec;
+};
+
+static void remove_file(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size)
+{
+	struct removing *r = ctx;
+	uint64_t ino = tree_ino(r->dir, name);
+	const struct tnode *n = tree_find(r->pt->t, ino);
+
+	(void)type;
+	(void)art;
+	(void)size;
+	if (n && n->rec == r->rec)
+		remove_node(r->pt, ino, 1);
+}
+
+static int load_art(const struct cat_artifact *a, void *ctx)
+{
+	trec_add_art(ctx, a);
+	return 0;
+}
+
+struct sealing {
+	const struct policy *p;
+	struct tart *art;
+};
+
+static int load_seal(const char *object, const char *level, void *ctx)
+{
+	struct sealing *s = ctx;
+
+	(void)object;
+	art_add_seal(s->p, s->art, level);
+	return 0;
+}
+
+static int load_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	if (handle)
+		trec_add_subject(ctx, handle);
+	return 0;
+}
+
+/* Recording id as the catalog now has it, or NULL (*out) when it is gone. */
+static int load_rec(struct patch *pt, const char *id, struct trec **out)
+{
+	struct cat_recording row;
+	struct trec *rec;
+	struct tart *a;
+	int rc = catalog_get_recording(pt->c, id, &row);
+
+	*out = NULL;
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	rec = trec_new(&row);
+	cat_recording_clear(&row);
+	rc = catalog_each_artifact(pt->c, id, load_art, rec);
+	for (a = rec->arts; rc == 0 && a; a = a->next) {
+		struct sealing s = { pt->p, a };
+
+		rc = catalog_each_seal_of(pt->c, a->id, load_seal, &s);
+	}
+	if (rc == 0)
+		rc = catalog_each_link(pt->c, id, load_link, rec);
+	if (rc < 0) {
+		trec_unref(rec);
+		return rc;
+	}
+	*out = rec;
+	return 0;
+}
+
+/* Recording id: its old files out, its new ones in. */
+static int patch_rec(struct patch *pt, const char *id)
+{
+	struct tree *t = pt->t;
+	struct trec *was = tmap_get(t->recs, &rec_ops, rec_id_key(id)), *rec = NULL;
+	uint64_t *dirs;
+	size_t n, i;
+	int rc;
+
+	if (was && strcmp(was->row.id, id))
+		return -ESTALE;	/* two ids, one key: rebuild */
+	rc = load_rec(pt, id, &rec);
+	if (rc < 0)
+		return rc;
+	if (was) {
+		n = rec_dirs(pt, was, 0, &dirs);
+		for (i = 0; i < n; i++) {
+			struct removing r = { pt, dirs[i], was };
+
+			if (dirs[i])
+				rec_files(was, remove_file, &r);
+		}
+		free(dirs);
+	}
+	if (!rec) {
+		if (was) {
+			was = tmap_del(&t->recs, 0, rec_id_key(id), t->gen, &rec_ops);
+			t->n_recs--;
+			trec_unref(was);
+		}
+		return 0;
+	}
+	was = tmap_put(&t->recs, 0, rec_id_key(id), rec, t->gen, &rec_ops);
+	if (was)
+		trec_unref(was);
+	else
+		t->n_recs++;
+	n = rec_dirs(pt, rec, 1, &dirs);
+	for (i = 0; i < n; i++) {
+		struct tnode *d = dirs[i] ? own(pt, dirs[i]) : NULL;
+
+		if (!d)
+			continue;
+		d->mask |= add_files(t, pt->p, pt->level_gid, d, rec, 1);
+		mark_dirty(pt, d->ino, 0);
+	}
+	free(dirs);
+	return 0;
+}
+
+/* Subject handle came or went: its folder is looked at again. */
+static int patch_subject(struct patch *pt, const char *handle)
+{
+	char name[64], card[RECFS_ID_HEX];
+	uint64_t ino;
+	int rc;
+
+	naming_component(name, sizeof(name), handle);
+	ino = tree_ino(pt->by_subject, name);
+	if (!tree_find(pt->t, ino)) {
+		rc = catalog_get_subject(pt->c, handle, card);
+		if (rc == -ENOENT)
+			return 0;
+		if (rc < 0)
+			return rc;
+		ino = ensure_dir(pt, pt->by_subject, name, handle);
+	}
+	if (ino)
+		mark_dirty(pt, ino, 1);
+	return 0;
+}
+
+static int cmp_dirty(const void *a, const void *b)
+{
+	const struct dirty *x = a, *y = b;
+
+	if (x->depth != y->depth)
+		return x->depth > y->depth ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* The entry of ino among the first n (sorted by cmp_dirty), or NULL. */
+static struct dirty *find_dirty(struct dirty *d, size_t n, uint64_t ino, int depth)
+{
+	struct dirty key = { .ino = ino, .depth = depth };
+
+	return bsearch(&key, d, n, sizeof(*d), cmp_dirty);
+}
+
+/*
+ * The folders that changed, deepest first: an empty one goes (not the
+ * root or its top folders, nor the folder of a subject that exists), a
+ * mask is recomputed from the kids where one may have lost bits, else
+ * grows with them, and the parent learns of either.
+ */
+static int fix_dirs(struct patch *pt)
+{
+	struct tree *t = pt->t;
+	struct dirty *d;
+	struct tnode *n;
+	size_t i, k, n0 = pt->n_dirty;
+	uint64_t ino;
+	int depth, rc;
+
+	/* Every ancestor too, each with its depth. */
+	for (i = 0; i < n0; i++) {
+		depth = 0;
+		for (ino = pt->dirty[i].ino; ino != TREE_ROOT_INO && (n = tree_find(t, ino)); depth++) {
+			ino = n->parent;
+			mark_dirty(pt, ino, 0);
+		}
+		pt->dirty[i].depth = depth;
+		/* The ancestors just marked, from the parent up. */
+		for (k = pt->n_dirty - (size_t)depth; k < pt->n_dirty; k++)
+			pt->dirty[k].depth = --depth;
+	}
+	qsort(pt->dirty, pt->n_dirty, sizeof(*pt->dirty), cmp_dirty);
+	for (i = k = 0; i < pt->n_dirty; i++) {
+		if (k && pt->dirty[k - 1].ino == pt->dirty[i].ino) {
+			pt->dirty[k - 1].shrink |= pt->dirty[i].shrink;
+			continue;
+		}
+		pt->dirty[k++] = pt->dirty[i];
+	}
+	pt->n_dirty = k;
+	for (i = 0; i < pt->n_dirty; i++) {
+		const struct tnode *was;
+		struct tnode *parent;
+		int subject, exists = 0, top;
+		uint32_t lost;
+
+		d = &pt->dirty[i];
+		n = own(pt, d->ino);
+		if (!n || n->type != TN_DIR)
+			continue;
+		subject = n->parent == pt->by_subject && n->ino != pt->by_subject;
+		if (subject && n->handle) {
+			char card[RECFS_ID_HEX];
+
+			rc = catalog_get_subject(pt->c, n->handle, card);
+			if (rc < 0 && rc != -ENOENT)
+				return rc;
+			exists = rc == 0;
+		}
+		if (d->shrink || subject) {
+			n->mask = subject && exists ? rights_bit(pt->p) : 0;
+			for (k = 0; k < n->n_kids; k++)
+				n->mask |= n->kids[k]->mask;
+		}
+		top = n->ino == TREE_ROOT_INO || n->parent == TREE_ROOT_INO;
+		if (!top && !n->n_kids && !exists) {
+			struct dirty *pd = find_dirty(pt->dirty, pt->n_dirty, n->parent, d->depth - 1);
+
+			remove_node(pt, n->ino, 0);
+			if (pd)
+				pd->shrink = 1;
+			continue;
+		}
+		if (n->ino == TREE_ROOT_INO)
+			continue;
+		was = tree_find(pt->old, n->ino);
+		lost = was ? was->mask & ~n->mask : 0;
+		parent = own(pt, n->parent);
+		if (!parent)
+			continue;
+		if (lost) {
+			struct dirty *pd = find_dirty(pt->dirty, pt->n_dirty, parent->ino, d->depth - 1);
+
+			if (pd)
+				pd->shrink = 1;
+		} else {
+			parent->mask |= n->mask;
+		}
+	}
+	return 0;
+}
+
+static int collect_change(int64_t seq, const char *recording, const char *subject, void *ctx)
+{
+	struct patch *pt = ctx;
+	char *key;
+
+	(void)seq;
+	if (!recording && !subject) {
+		pt->full = 1;
+		return 0;
+	}
+	key = recording ? xstrdup(recording) : xasprintf("s:%s", subject);
+	if (idmap_get(&pt->seen, key)) {
+		free(key);
+		return 0;
+	}
+	idmap_put(&pt->seen, key, key);
+	if (recording) {
+		pt->recs = xrealloc(pt->recs, (pt->n_recs + 1) * sizeof(*pt->recs));
+		pt->recs[pt->n_recs++] = key;
+	} else {
+		pt->subjects = xrealloc(pt->subjects, (pt->n_subjects + 1) * sizeof(*pt->subjects));
+		pt->subjects[pt->n_subjects++] = key;
+	}
+	return 0;
+}
+
+int tree_apply(const struct tree *old, struct catalog *c, const struct policy *p, const gid_t *level_gid,
+	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
+	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx, struct tree **out)
+{
+	struct patch pt = { .old = old, .c = c, .p = p, .level_gid = level_gid };
+	struct tree *t = NULL;
+	int64_t cv, seq;
+	size_t i;
+	int rc;
+
+	if (old->no_patch)
+		return -ESTALE;
+	rc = catalog_begin_read(c);
+	if (rc < 0)
+		return rc;
+	rc = catalog_content_version(c, &cv);
+	if (rc == 0)
+		rc = catalog_change_seq(c, &seq);
+	if (rc < 0)
+		goto out;
+	if (seq == old->change_seq && cv == old->content_version) {
+		tree_ref((struct tree *)old);
+		*out = (struct tree *)old;
+		goto out;
+	}
+	rc = catalog_changes_since(c, old->change_seq, seq, collect_change, &pt);
+	if (rc == 0 && (pt.full || seq == old->change_seq))
+		rc = -ESTALE;	/* everything, or a change the log does not name */
+	if (rc < 0)
+		goto out;
+
+	t = pt.t = tree_new(old->n_levels);
+	t->content_version = cv;
+	t->change_seq = seq;
+	t->root = old->root;
+	t->nodes = old->nodes;
+	t->recs = old->recs;
+	__atomic_add_fetch(&SUB(t->nodes)->refs, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&SUB(t->recs)->refs, 1, __ATOMIC_RELAXED);
+	t->n_nodes = old->n_nodes;
+	t->n_recs = old->n_recs;
+	pt.by_date = tree_ino(TREE_ROOT_INO, "by-date");
+	pt.by_source = tree_ino(TREE_ROOT_INO, "by-source");
+	pt.by_subject = tree_ino(TREE_ROOT_INO, "by-subject");
+	for (i = 0; rc == 0 && i < pt.n_recs; i++)
+		rc = patch_rec(&pt, pt.recs[i]);
+	for (i = 0; rc == 0 && i < pt.n_subjects; i++)
+		rc = patch_subject(&pt, pt.subjects[i] + 2);
+	if (rc == 0)
+		rc = fix_dirs(&pt);
+	if (rc < 0) {
+		tree_unref(t);
+		goto out;
+	}
+	{
+		struct differ d = { old, t, inval_entry, inval_inode, ctx };
+
+		for (i = 0; i < pt.n_touched; i++)
+			diff_node((void *)pt.touched[i], &d);
+	}
+	*out = t;
+out:
+	catalog_end_read(c);
+	for (i = 0; i < pt.n_recs; i++)
+		free(pt.recs[i]);
+	for (i = 0; i < pt.n_subjects; i++)
+		free(pt.subjects[i]);
+	free(pt.recs);
+	free(pt.subjects);
+	idmap_free(&pt.seen);
+	free(pt.touched);
+	free(pt.dirty);
+	return rc;
 }

@@ -1,10 +1,15 @@
 /*
  * tree.h - the snapshot: an immutable in-memory tree of the mount, built
- * from the catalog in one pass and shared by every handler.
+ * from the catalog in one pass (tree_build) or patched from an older one
+ * with the catalog's change log (tree_apply), and shared by every handler.
  *
- * A snapshot never changes after tree_build returns; a newer one replaces
- * it as a whole (snapshot.h) and the old one is freed when its last
- * reference goes.  Inos are stateless: a node's ino is a
+ * A snapshot never changes after tree_build or tree_apply returns; a newer
+ * one replaces it (snapshot.h) and the old one is freed when its last
+ * reference goes.  A patched snapshot shares every node and recording it
+ * did not change with the one it was patched from: nodes and recordings
+ * are reference-counted and freed with the last snapshot holding them, and
+ * none is ever changed once a snapshot holding it is returned.  Inos are
+ * stateless: a node's ino is a
  * hash of its parent's ino and its name, so the same path has the same ino
  * in every snapshot and across mounts, and forget needs no bookkeeping.
  *
@@ -47,8 +52,10 @@ enum tnode_type {
 	TN_WAV,		/* the WAV view of the audio artifact */
 };
 
-/* One recording as of the snapshot (strings owned by the tree). */
+/* One recording as of the snapshot (strings owned by it; shared by every
+ * snapshot in which it did not change). */
 struct trec {
+	int refs;			/* atomic: the snapshots' recording maps and file nodes */
 	struct cat_recording row;	/* the catalog's row, strings copied */
 	char stem[NAMING_STEM_MAX];	/* naming_stem() of row */
 	char *subjects;			/* "S-1,S-2", "" when none */
@@ -56,7 +63,7 @@ struct trec {
 	struct tart *arts;		/* every artifact, chained by next */
 };
 
-/* One artifact as of the snapshot. */
+/* One artifact as of the snapshot (owned by its recording). */
 struct tart {
 	char id[RECFS_ID_HEX];
 	struct trec *rec;
@@ -68,7 +75,10 @@ struct tart {
 	struct tart *next;		/* next artifact of rec */
 };
 
+/* One node (shared by every snapshot in which it did not change). */
 struct tnode {
+	int refs;			/* atomic: the snapshots' ino maps */
+	uint64_t gen;			/* the snapshot that made it (tree.gen) */
 	uint64_t ino;
 	uint64_t parent;
 	char *name;
@@ -87,20 +97,22 @@ struct tnode {
 	mode_t mode;
 	gid_t gid;
 	int64_t mtime;
-	struct tnode *next_hash;
 };
+
+/* A persistent map (tree.c): shared between snapshots, copied on write. */
+struct tmap;
 
 struct tree {
 	int refs;			/* atomic */
+	uint64_t gen;			/* unique per snapshot: the nodes it made carry it */
 	int64_t content_version;	/* catalog_content_version it was built from */
+	int64_t change_seq;		/* catalog_change_seq it was built from */
+	int no_patch;			/* 1: two recordings' keys collide; always rebuild */
 	size_t n_levels;		/* policy levels: views 0 .. n_levels */
 	struct tnode *root;
-	struct tnode **slots;		/* ino hash, chained */
-	size_t n_slots, n_nodes;
-	struct trec **recs;
-	size_t n_recs, cap_recs;
-	struct tart **arts;
-	size_t n_arts, cap_arts;
+	void *nodes;			/* ino -> tnode (struct tmap, tagged) */
+	void *recs;			/* recording id -> trec (struct tmap, tagged) */
+	size_t n_nodes, n_recs;
 };
 
 /*
@@ -148,8 +160,35 @@ static inline uint64_t tree_nodeid_ino(uint64_t nodeid)
 {
 	return nodeid & TREE_INO_MASK;
 }
+/*
+ * Patch old into a new snapshot with the catalog's change log: the changes
+ * logged after old->change_seq (catalog_changes_since) are read in one read
+ * transaction of c, with only the changed recordings, their artifacts,
+ * seals and links, and the changed subjects.  The new snapshot shares
+ * every node and recording that did not change; the directories on a
+ * changed path are copied.  What tree_diff(old, new) would report is
+ * reported through inval_entry and inval_inode (ctx) before it returns,
+ * for the changed nodes only (either callback may be NULL).  p, level_gid:
+ * as for tree_build, and the same as old was built with.  *out has one
+ * reference; old is not changed (its reference is the caller's).  When
+ * nothing changed, *out is old with a reference taken.
+ *
+ * Cost: the changed recordings' rows, and the copies of the directories
+ * on their paths (a day's folder, a subject's, and by-subject itself,
+ * whose table of kids is one pointer per subject).
+ *
+ * Errors: -ESTALE when old cannot be patched (the log no longer holds its
+ * changes, a writer logged "everything", or old holds colliding recording
+ * keys): build a new one with tree_build.  Any error of the catalog's.
+ */
+int tree_apply(const struct tree *old, struct catalog *c, const struct policy *p, const gid_t *level_gid,
+	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
+	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx, struct tree **out) MUST_CHECK;
+
 /* Node by ino, or NULL. */
 struct tnode *tree_find(const struct tree *t, uint64_t ino);
+/* Call fn(n, ctx) for every node of t, in no order. */
+void tree_each_node(const struct tree *t, void (*fn)(const struct tnode *n, void *ctx), void *ctx);
 /* Child of dir by name, or NULL. */
 struct tnode *tree_child(const struct tnode *dir, const char *name);
 /* 1 when a caller of policy level `level` (-1: none) sees n. */

@@ -12,6 +12,7 @@
 #include "rights.h"
 #include "seal.h"
 #include "t.h"
+#include "t_tree.h"
 #include "t_reg.h"
 #include "tree.h"
 
@@ -26,15 +27,15 @@ static gid_t level_gid[POLICY_MAX_LEVELS];
 /* The node of rec of this type and artifact role, or NULL. */
 static const struct tnode *node_of(enum tnode_type type, const char *role)
 {
-	const struct tnode *n;
-	size_t i;
+	const struct tnode **all, *n = NULL;
+	size_t i, len = t_tree_nodes(tree, &all);
 
-	for (i = 0; i < tree->n_slots; i++)
-		for (n = tree->slots[i]; n; n = n->next_hash)
-			if (n->type == type && n->rec && !strcmp(n->rec->row.id, rec) && n->art &&
-			    !strcmp(n->art->role, role))
-				return n;
-	return NULL;
+	for (i = 0; i < len && !n; i++)
+		if (all[i]->type == type && all[i]->rec && !strcmp(all[i]->rec->row.id, rec) && all[i]->art &&
+		    !strcmp(all[i]->art->role, role))
+			n = all[i];
+	free(all);
+	return n;
 }
 
 /* The artifact's data key, unsealed with the secrets of its lowest level. */
@@ -353,11 +354,16 @@ TEST(test_content_erasure_revokes_every_handle)
 	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t1), 0);
 	if (!other || !t1)
 		goto out;
-	for (i = 0; i < t1->n_slots && !n; i++)
-		for (n = t1->slots[i]; n; n = n->next_hash)
-			if (n->type == TN_FILE && n->rec && !strcmp(n->rec->row.id, other) && n->art &&
-			    !strcmp(n->art->role, "chat"))
-				break;
+	{
+		const struct tnode **all;
+		size_t len = t_tree_nodes(t1, &all);
+
+		for (i = 0; i < len && !n; i++)
+			if (all[i]->type == TN_FILE && all[i]->rec && !strcmp(all[i]->rec->row.id, other) &&
+			    all[i]->art && !strcmp(all[i]->art->role, "chat"))
+				n = all[i];
+		free(all);
+	}
 	CHECK(n != NULL);
 	if (!n || !(dek = dek_for(n, rights)))
 		goto out;

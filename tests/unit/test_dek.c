@@ -17,6 +17,7 @@
 #include "rights.h"
 #include "seal.h"
 #include "t.h"
+#include "t_tree.h"
 #include "t_reg.h"
 #include "tree.h"
 
@@ -55,15 +56,15 @@ static struct tree *snapshot(void)
 /* The .opus node of recording rec in t, or NULL. */
 static const struct tnode *audio_of(const struct tree *t, const char *rec)
 {
-	const struct tnode *n;
-	size_t i;
+	const struct tnode **all, *n = NULL;
+	size_t i, len = t_tree_nodes(t, &all);
 
-	for (i = 0; t && i < t->n_slots; i++)
-		for (n = t->slots[i]; n; n = n->next_hash)
-			if (n->type == TN_FILE && n->rec && !strcmp(n->rec->row.id, rec) && n->art &&
-			    !strcmp(n->art->role, "audio"))
-				return n;
-	return NULL;
+	for (i = 0; i < len && !n; i++)
+		if (all[i]->type == TN_FILE && all[i]->rec && !strcmp(all[i]->rec->row.id, rec) && all[i]->art &&
+		    !strcmp(all[i]->art->role, "audio"))
+			n = all[i];
+	free(all);
+	return n;
 }
 
 /* 1 when a and b hold the same bytes. */

@@ -11,6 +11,7 @@
 #include "ingest.h"
 #include "rights.h"
 #include "t.h"
+#include "t_tree.h"
 #include "t_reg.h"
 #include "tree.h"
 
@@ -52,13 +53,13 @@ static struct tree *build(void)
 /* The file nodes of recording id in t, in every folder; returns how many. */
 static size_t nodes_of(const struct tree *t, const char *id, const struct tnode **out, size_t max)
 {
-	const struct tnode *n;
-	size_t i, k = 0;
+	const struct tnode **all;
+	size_t i, k = 0, len = t_tree_nodes(t, &all);
 
-	for (i = 0; i < t->n_slots; i++)
-		for (n = t->slots[i]; n; n = n->next_hash)
-			if (n->rec && !strcmp(n->rec->row.id, id) && k < max)
-				out[k++] = n;
+	for (i = 0; i < len; i++)
+		if (all[i]->rec && !strcmp(all[i]->rec->row.id, id) && k < max)
+			out[k++] = all[i];
+	free(all);
 	return k;
 }
 
@@ -164,32 +165,36 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
 		CHECK(n && !n->shared);
 	}
 	CHECK_EQ(t0->n_levels, 3);
-	for (i = 0; i < t0->n_slots; i++)
-		for (n = t0->slots[i]; n; n = n->next_hash) {
-			n_nodes++;
-			if (n->ino > TREE_INO_MASK)
-				big_ino++;
-			if (tree_find(t0, n->ino) != n)
-				not_found++;
-			if (n->shared) {
-				n_shared++;
-				if (n != root && n != readme && n != readme_en)
-					bad_shared++;
-				for (v = 0; v <= t0->n_levels; v++)
-					if (tree_nodeid(n, v) != n->ino)
-						bad_view++;
-				continue;
-			}
-			for (v = 0; v <= t0->n_levels; v++) {
-				uint64_t id = tree_nodeid(n, v);
+	const struct tnode **all;
+	size_t len = t_tree_nodes(t0, &all);
 
-				if (tree_nodeid_view(id) != v || tree_nodeid_ino(id) != n->ino)
+	for (i = 0; i < len; i++) {
+		n = all[i];
+		n_nodes++;
+		if (n->ino > TREE_INO_MASK)
+			big_ino++;
+		if (tree_find(t0, n->ino) != n)
+			not_found++;
+		if (n->shared) {
+			n_shared++;
+			if (n != root && n != readme && n != readme_en)
+				bad_shared++;
+			for (v = 0; v <= t0->n_levels; v++)
+				if (tree_nodeid(n, v) != n->ino)
 					bad_view++;
-				for (w = 0; w < v; w++)
-					if (tree_nodeid(n, w) == id)
-						bad_view++;
-			}
+			continue;
 		}
+		for (v = 0; v <= t0->n_levels; v++) {
+			uint64_t id = tree_nodeid(n, v);
+
+			if (tree_nodeid_view(id) != v || tree_nodeid_ino(id) != n->ino)
+				bad_view++;
+			for (w = 0; w < v; w++)
+				if (tree_nodeid(n, w) == id)
+					bad_view++;
+		}
+	}
+	free(all);
 	CHECK_EQ(n_nodes, t0->n_nodes);
 	/* 5 recordings x 3 files x 3 folders, and the folders above them. */
 	CHECK(n_nodes > 45);

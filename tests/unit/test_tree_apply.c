@@ -1,0 +1,434 @@
+/*
+ * Unit tests of tree_apply, against tree_build as the oracle: a register
+ * takes a few hundred random changes through the real meta/ API (ingest,
+ * erasure of a recording, an artifact or a subject, restriction and its
+ * lift, holds, retention, rectification), and after each one the tree
+ * patched from the previous one must equal a tree built from scratch node
+ * for node (name, ino, type, masks, mode, gid, size, mtime, handle, kids in
+ * order, subfolder count, recording), the previous trees must be as they
+ * were (nothing shared was changed), and the invalidations the patch
+ * reported must be exactly those tree_diff reports between the two built
+ * trees.  RECFS_TEST_SEED picks another sequence.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "ingest.h"
+#include "rights.h"
+#include "t.h"
+#include "t_reg.h"
+#include "t_tree.h"
+#include "tree.h"
+
+#define STEPS 160
+#define MAX_RECS 512
+
+static char *dir;
+static struct reg *reg;
+static struct keyring *secrets;
+static struct audit_actor actor;
+static int privacy;
+static gid_t level_gid[POLICY_MAX_LEVELS];
+static uint64_t rng;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static struct tree *build(void)
+{
+	struct tree *t = NULL;
+	uint64_t sizes[POLICY_MAX_LANGS] = { 10, 11 };
+
+	if (tree_build(reg->cat, reg->policy, level_gid, sizes, &t)) {
+		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
+		return NULL;
+	}
+	return t;
+}
+
+/* The invalidations reported, one string each, sorted. */
+struct invals {
+	char **s;
+	size_t n;
+};
+
+static void add_inval(struct invals *v, char *s)
+{
+	v->s = xrealloc(v->s, (v->n + 1) * sizeof(*v->s));
+	v->s[v->n++] = s;
+}
+
+static void on_entry(void *ctx, uint64_t parent, const char *name)
+{
+	add_inval(ctx, xasprintf("e %llx %s", (unsigned long long)parent, name));
+}
+
+static void on_inode(void *ctx, uint64_t ino)
+{
+	add_inval(ctx, xasprintf("i %llx", (unsigned long long)ino));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void invals_free(struct invals *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->s[i]);
+	free(v->s);
+	v->s = NULL;
+	v->n = 0;
+}
+
+/* 0 when a and b report the same invalidations (as sets), else 1. */
+static int invals_differ(struct invals *a, struct invals *b, const char *what)
+{
+	size_t i, j, k;
+	int bad = 0;
+
+	if (a->n)
+		qsort(a->s, a->n, sizeof(*a->s), cmp_str);
+	if (b->n)
+		qsort(b->s, b->n, sizeof(*b->s), cmp_str);
+	/* Sets: tree_diff reports an inode once per old node and view. */
+	for (i = k = 0; i < a->n; i++)
+		if (!k || strcmp(a->s[k - 1], a->s[i]))
+			a->s[k++] = a->s[i];
+		else
+			free(a->s[i]);
+	a->n = k;
+	for (i = k = 0; i < b->n; i++)
+		if (!k || strcmp(b->s[k - 1], b->s[i]))
+			b->s[k++] = b->s[i];
+		else
+			free(b->s[i]);
+	b->n = k;
+	for (i = j = 0; i < a->n || j < b->n;) {
+		int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->s[i], b->s[j]);
+
+		if (c) {
+			if (bad++ < 5)
+				fprintf(stderr, "  %s: %s only in %s\n", what, c < 0 ? a->s[i] : b->s[j],
+					c < 0 ? "the patch's" : "tree_diff's");
+			if (c < 0)
+				i++;
+			else
+				j++;
+			continue;
+		}
+		i++;
+		j++;
+	}
+	return bad != 0;
+}
+
+static int str_differ(const char *a, const char *b)
+{
+	return (!a || !b) ? a != b : strcmp(a, b) != 0;
+}
+
+/* Node for node: the number of differences between want (built) and got
+ * (patched), each of the first few told on stderr. */
+static size_t trees_differ(const struct tree *want, const struct tree *got, const char *what)
+{
+	const struct tnode **all, *n, *m;
+	size_t i, k, len = t_tree_nodes(want, &all), bad = 0, len_got;
+	const struct tnode **all_got;
+
+#define DIFF(cond, field)                                                                              \
+	do {                                                                                           \
+		if (cond) {                                                                            \
+			if (bad++ < 5)                                                                 \
+				fprintf(stderr, "  %s: %s of %s differs\n", what, field, n->name);     \
+		}                                                                                      \
+	} while (0)
+	for (i = 0; i < len; i++) {
+		n = all[i];
+		m = tree_find(got, n->ino);
+		if (!m) {
+			if (bad++ < 5)
+				fprintf(stderr, "  %s: %s (under %llx) is missing\n", what, n->name,
+					(unsigned long long)n->parent);
+			continue;
+		}
+		DIFF(strcmp(n->name, m->name), "name");
+		DIFF(n->parent != m->parent, "parent");
+		DIFF(n->type != m->type, "type");
+		DIFF(n->always != m->always || n->shared != m->shared || n->lang != m->lang, "flags");
+		DIFF(n->mask != m->mask, "mask");
+		DIFF(n->mode != m->mode, "mode");
+		DIFF(n->gid != m->gid, "gid");
+		DIFF(n->size != m->size, "size");
+		DIFF(n->mtime != m->mtime, "mtime");
+		DIFF(str_differ(n->handle, m->handle), "handle");
+		DIFF(n->n_kids != m->n_kids, "number of kids");
+		DIFF(n->n_subdirs != m->n_subdirs, "n_subdirs");
+		for (k = 0; n->n_kids == m->n_kids && k < n->n_kids; k++)
+			DIFF(n->kids[k]->ino != m->kids[k]->ino || tree_find(got, m->kids[k]->ino) != m->kids[k],
+			     "kid");
+		DIFF(!n->rec != !m->rec, "recording");
+		if (n->rec && m->rec) {
+			DIFF(strcmp(n->rec->row.id, m->rec->row.id), "recording id");
+			DIFF(strcmp(n->rec->subjects, m->rec->subjects), "subjects");
+			DIFF(n->rec->row.restricted_since != m->rec->row.restricted_since ||
+				     n->rec->row.retention_until != m->rec->row.retention_until ||
+				     str_differ(n->rec->row.legal_hold, m->rec->row.legal_hold),
+			     "recording row");
+		}
+		DIFF(!n->art != !m->art || (n->art && strcmp(n->art->id, m->art->id)), "artifact");
+	}
+	len_got = t_tree_nodes(got, &all_got);
+	if (len_got != len || got->n_nodes != want->n_nodes || got->n_recs != want->n_recs) {
+		if (bad++ < 5)
+			fprintf(stderr, "  %s: %zu nodes (n_nodes %zu, %zu recordings), built %zu (%zu)\n", what,
+				len_got, got->n_nodes, got->n_recs, len, want->n_recs);
+	}
+	if (got->root != tree_find(got, TREE_ROOT_INO))
+		bad++;
+	free(all);
+	free(all_got);
+#undef DIFF
+	return bad;
+}
+
+/* The ids of the recordings alive, as ingested. */
+static char *recs[MAX_RECS];
+static size_t n_recs;
+
+static const char *const sources[] = { "customer-service", "customer-meetings" };
+
+static char *ingest(unsigned serial)
+{
+	char *name = xasprintf("r%u", serial), *who = xasprintf("p%u", rnd(6));
+	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
+	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
+	int with_chat = rnd(3) != 0;
+	char *text = xasprintf(
+		"{\"recorded_at\": \"2026-%02u-%02uT%02u:%02u:%02uZ\", \"source\": \"%s\","
+		" \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti %s\", \"phone\": \"+35840%u\"}],"
+		" \"audio\": \"%s.opus\"%s%s%s}",
+		1 + rnd(3), 1 + rnd(3), rnd(24), rnd(60), serial % 60, sources[rnd(2)], who, t_phone_of(who), name,
+		with_chat ? ", \"attachments\": [{\"file\": \"" : "", with_chat ? name : "",
+		with_chat ? "-chat.txt\", \"kind\": \"chat\"}]" : "");
+	struct ingest_result res;
+	char *id = NULL;
+
+	unlink(opus);
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0 && !res.duplicate)
+		id = xstrdup(res.recording);
+	free(name);
+	free(who);
+	free(opus);
+	free(json);
+	free(chat);
+	free(text);
+	return id;
+}
+
+static void forget(size_t i)
+{
+	free(recs[i]);
+	recs[i] = recs[--n_recs];
+}
+
+/* A recording's first subject's handle into h, or "". */
+static int first_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	snprintf(ctx, CATALOG_HANDLE_MAX, "%s", handle);
+	return 1;
+}
+
+static int first_chat(const struct cat_artifact *a, void *ctx)
+{
+	if (a->role && !strcmp(a->role, "chat")) {
+		snprintf(ctx, RECFS_ID_HEX, "%s", a->id);
+		return 1;
+	}
+	return 0;
+}
+
+/* One random change; its name for the messages. */
+static const char *change(unsigned serial)
+{
+	char h[CATALOG_HANDLE_MAX] = "", art[RECFS_ID_HEX] = "";
+	unsigned op = n_recs ? rnd(10) : 0;
+	size_t i = n_recs ? rnd((unsigned)n_recs) : 0;
+	const char *id = n_recs ? recs[i] : NULL;
+	int rc;
+
+	switch (op) {
+	case 0:
+	case 1:
+	case 2:
+		if (n_recs < MAX_RECS && (recs[n_recs] = ingest(serial)))
+			n_recs++;
+		return "ingest";
+	case 3:
+		if (rights_erase_recording(reg, &actor, privacy, id, "test") == 0)
+			forget(i);
+		return "erase";
+	case 4:
+		rc = rights_restrict(reg, &actor, privacy, id, "contested");
+		(void)rc;
+		return "restrict";
+	case 5:
+		rc = rights_lift(reg, secrets, &actor, privacy, id);
+		return "lift";
+	case 6:
+		rc = rights_set_hold(reg, &actor, privacy, id, rnd(2) ? "litigation" : NULL);
+		return "hold";
+	case 7:
+		(void)catalog_each_artifact(reg->cat, id, first_chat, art);
+		if (*art)
+			rc = rights_erase_artifact(reg, &actor, privacy, art);
+		return "erase an artifact";
+	case 8:
+		(void)catalog_each_link(reg->cat, id, first_link, h);
+		if (*h && rnd(2)) {
+			rc = rights_rectify(reg, secrets, &actor, privacy, h, "name", "Maija Rectified");
+			return "rectify";
+		}
+		if (*h && rights_erase_subject(reg, &actor, privacy, h) == 0) {
+			/* Its recordings went with it. */
+			for (i = 0; i < n_recs;) {
+				struct cat_recording row;
+
+				if (catalog_get_recording(reg->cat, recs[i], &row) == -ENOENT) {
+					forget(i);
+					continue;
+				}
+				cat_recording_clear(&row);
+				i++;
+			}
+		}
+		return "erase a subject";
+	default:
+		rc = rights_set_retention_text(reg, &actor, privacy, id, rnd(2) ? "2026-12-31" : "2027-01-31");
+		return "retention";
+	}
+}
+
+TEST(test_apply_equals_a_fresh_build_after_every_random_change)
+{
+	struct tree *built = build(), *patched = NULL, *nb, *np;
+	struct invals got = { 0 }, want = { 0 };
+	size_t bad = 0, steps = 0, patched_steps = 0, shared = 0;
+	char what[96];
+	int rc;
+
+	CHECK(built != NULL);
+	if (!built)
+		return;
+	tree_ref(built);
+	patched = built;
+	for (unsigned s = 0; s < STEPS && bad == 0; s++) {
+		const char *op = change(s);
+
+		snprintf(what, sizeof(what), "step %u (%s)", s, op);
+		nb = build();
+		CHECK(nb != NULL);
+		if (!nb)
+			break;
+		np = NULL;
+		rc = tree_apply(patched, reg->cat, reg->policy, level_gid, on_entry, on_inode, &got, &np);
+		CHECK_EQ(rc, 0);
+		if (rc) {
+			tree_unref(nb);
+			break;
+		}
+		if (np != patched)
+			patched_steps++;
+		tree_diff(built, nb, on_entry, on_inode, &want);
+		bad += trees_differ(nb, np, what);
+		/* The trees before are as they were: nothing shared changed. */
+		bad += trees_differ(built, patched, "the tree patched from");
+		bad += (size_t)invals_differ(&got, &want, what);
+		CHECK_EQ(np->content_version, nb->content_version);
+		if (np->root != patched->root)
+			shared++;
+		invals_free(&got);
+		invals_free(&want);
+		tree_unref(built);
+		tree_unref(patched);
+		built = nb;
+		patched = np;
+		steps++;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(steps, STEPS);
+	/* Most steps change something (a refused lift changes nothing). */
+	CHECK(patched_steps > STEPS / 2);
+	CHECK(n_recs > 10);
+	fprintf(stderr, "  %zu steps, %zu patched, %zu recordings left\n", steps, patched_steps, n_recs);
+	tree_unref(built);
+	tree_unref(patched);
+}
+
+TEST(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale)
+{
+	struct tree *t = build(), *u = NULL;
+
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), 0);
+	CHECK(u == t);
+	tree_unref(u);
+	/* A tree from before what the log still holds cannot be patched. */
+	t->change_seq = 0;
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	for (unsigned i = 0; i < CATALOG_CHANGE_KEEP + 1024; i++)
+		CHECK_EQ(catalog_touch_recording(reg->cat, "00000000000000000000000000000000"), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	u = NULL;
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), -ESTALE);
+	CHECK(u == NULL);
+	/* And "everything changed" (a touch naming nothing) rebuilds too. */
+	tree_unref(t);
+	t = build();
+	CHECK_EQ(catalog_touch_content(reg->cat), 0);
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), -ESTALE);
+	tree_unref(t);
+}
+
+int main(void)
+{
+	const char *seed = getenv("RECFS_TEST_SEED");
+	int i;
+
+	rng = seed ? strtoull(seed, NULL, 0) : 0x9e3779b97f4a7c15ULL;
+	if (!rng)
+		rng = 1;
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+	if (!(dir = t_mkdtemp("tree_apply")) || t_register(dir, &secrets, &reg))
+		return 2;
+	privacy = policy_level_index(reg->policy, "privacy");
+	for (i = 0; i < POLICY_MAX_LEVELS; i++)
+		level_gid[i] = (gid_t)(4000 + i);
+	audit_self(&actor, "privacy");
+	for (i = 0; i < 12; i++)
+		if (n_recs < MAX_RECS && (recs[n_recs] = ingest(1000 + (unsigned)i)))
+			n_recs++;
+	RUN(test_apply_equals_a_fresh_build_after_every_random_change);
+	RUN(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale);
+	for (size_t k = 0; k < n_recs; k++)
+		free(recs[k]);
+	reg_close(reg);
+	keyring_free(secrets);
+	util_remove_tree(dir);
+	T_DONE();
+}
