@@ -234,7 +234,10 @@ static struct tmap *tmap_own(void **slot, uint64_t gen, unsigned extra, const st
 
 	if (m->gen == gen) {
 		if (m->n + extra > m->cap) {
-			m->cap = m->n + extra + 2;
+			/* Doubling: a build inserts millions of entries. */
+			m->cap = m->cap * 2 < TMAP_FAN ? m->cap * 2 : TMAP_FAN;
+			if (m->cap < m->n + extra)
+				m->cap = m->n + extra;
 			m = xrealloc(m, sizeof(*m) + m->cap * sizeof(m->e[0]));
 			*slot = TAG(m);
 		}
