@@ -1,10 +1,15 @@
 /*
- * snapshot.c - the current snapshot of the mount, the poller that rebuilds
+ * snapshot.c - the current snapshot of the mount, the poller that patches
  * it and the invalidator that tells the kernel (snapshot.h).
  *
  * The poller polls the catalog every POLL_MS, or at once when a handler
- * kicks it after a change (snapshot_refresh); a rebuilt snapshot replaces
- * the current one under lock, and the pair (old, new) goes to the
+ * kicks it after a change (snapshot_refresh).  When the content version
+ * moved, the current snapshot is patched with the catalog's change log
+ * (tree_apply), which also says what the kernel may hold stale of the
+ * changed nodes; only when the log cannot serve (pruned past the snapshot,
+ * a change naming everything) is a snapshot built from scratch, and then
+ * the pair (old, new) is diffed as a whole.  The new snapshot replaces the
+ * current one under lock, and what the kernel has to be told goes to the
  * invalidator.  The invalidation is a thread of its own because it may
  * block on a directory lock that the kernel holds until a handler replies,
  * and that handler may be waiting in snapshot_refresh for the poller's
@@ -12,7 +17,7 @@
  * pass_done only grows, and a waiter's pass is done only when a pass that
  * started after its kick has finished.
  *
- * Revocation: before a rebuilt snapshot is swapped in, the poller revokes
+ * Revocation: before a new snapshot is swapped in, the poller revokes
  * every open handle whose level no longer reads its file in it
  * (content_set_revoke) and drops the kernel's attributes and pages of each
  * one's node id itself, so that whoever sees the new snapshot (a handler
@@ -45,11 +50,23 @@
 #define REFRESH_WAIT_S 3
 #define STOP_WAIT_S 2	/* then a thread stuck in the kernel is freed (snapshot_stop) */
 
+/* One invalidation a patch reported: an entry (name set) or an inode. */
+struct inval {
+	uint64_t id;			/* the parent's node id, or the node id */
+	char *name;			/* NULL: an inode */
+};
+
+struct inval_list {
+	struct inval *v;
+	size_t n, cap;
+};
+
 /* Work for the invalidator: two snapshots whose difference the kernel has
- * to be told, or (old and cur NULL) the one node id ino whose cached
- * attributes and pages have to go. */
+ * to be told, the invalidations a patch reported (list), or (all NULL)
+ * the one node id ino whose cached attributes and pages have to go. */
 struct tree_pair {
 	struct tree *old, *cur;
+	struct inval_list list;
 	uint64_t ino;
 	struct tree_pair *next;
 };
@@ -119,6 +136,36 @@ static void inval_inode(void *ctx, uint64_t ino)
 	(void)fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
 }
 
+static void note_inval(struct inval_list *l, uint64_t id, const char *name)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n].id = id;
+	l->v[l->n].name = name ? xstrdup(name) : NULL;
+	l->n++;
+}
+
+static void note_entry(void *ctx, uint64_t parent, const char *name)
+{
+	note_inval(ctx, parent, name);
+}
+
+static void note_inode(void *ctx, uint64_t ino)
+{
+	note_inval(ctx, ino, NULL);
+}
+
+static void inval_list_free(struct inval_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
 static void *invalidator(void *arg)
 {
 	struct snapshot *s = arg;
@@ -133,12 +180,20 @@ static void *invalidator(void *arg)
 			break;
 		s->invals = p->next;
 		pthread_mutex_unlock(&s->lock);
-		if (!s->stop && p->cur)
+		if (!s->stop && p->cur) {
 			tree_diff(p->old, p->cur, inval_entry, inval_inode, s->fs);
-		else if (!s->stop)
+		} else if (!s->stop && p->list.n) {
+			for (size_t i = 0; i < p->list.n && !s->stop; i++)
+				if (p->list.v[i].name)
+					inval_entry(s->fs, p->list.v[i].id, p->list.v[i].name);
+				else
+					inval_inode(s->fs, p->list.v[i].id);
+		} else if (!s->stop && p->ino) {
 			inval_inode(s->fs, p->ino);
+		}
 		tree_unref(p->old);
 		tree_unref(p->cur);
+		inval_list_free(&p->list);
 		free(p);
 		pthread_mutex_lock(&s->lock);
 	}
@@ -203,14 +258,20 @@ static void note_revoked(void *ctx, uint64_t nodeid)
 	r->ids[r->n++] = nodeid;
 }
 
-/* Append work for the invalidator (ino, or the pair old/cur).  Under s->lock. */
-static void queue_locked(struct snapshot *s, struct tree *old, struct tree *cur, uint64_t ino)
+/* Append work for the invalidator (ino, the pair old/cur, or list, which
+ * it takes over).  Under s->lock. */
+static void queue_locked(struct snapshot *s, struct tree *old, struct tree *cur, struct inval_list *list,
+			 uint64_t ino)
 {
 	struct tree_pair *p = xcalloc(1, sizeof(*p)), **pp;
 
 	p->old = old;
 	p->cur = cur;
 	p->ino = ino;
+	if (list) {
+		p->list = *list;
+		*list = (struct inval_list){ 0 };
+	}
 	for (pp = &s->invals; *pp; pp = &(*pp)->next)
 		;
 	*pp = p;
@@ -221,14 +282,14 @@ void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid)
 {
 	pthread_mutex_lock(&s->lock);
 	if (s->invalidator_running && !s->stop)
-		queue_locked(s, NULL, NULL, nodeid);
+		queue_locked(s, NULL, NULL, NULL, nodeid);
 	pthread_mutex_unlock(&s->lock);
 }
 
 /*
- * Poll the catalog every POLL_MS (or at once when kicked), rebuild on a
- * change, swap, wake the waiters, and hand the pair of snapshots to the
- * invalidator (see the top of this file).
+ * Poll the catalog every POLL_MS (or at once when kicked), patch (or
+ * rebuild) on a change, swap, wake the waiters, and hand what the kernel
+ * has to be told to the invalidator (see the top of this file).
  */
 static void *poller(void *arg)
 {
@@ -236,11 +297,12 @@ static void *poller(void *arg)
 	struct recfs *fs = s->fs;
 	struct tree *cur, *next, *old;
 	struct revoked_ids revoked = { 0 };
+	struct inval_list list = { 0 };
 	struct timespec ts;
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0;
+	int rc, failed = 0, whole = 0;
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
@@ -275,10 +337,25 @@ static void *poller(void *arg)
 				/* Seals may be gone (erasure, restriction): no
 				 * cached data key may outlive them. */
 				dek_forget_seals(fs->deks);
-				rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len, &next);
+				whole = 0;
+				rc = tree_apply(cur, s->cat, fs->reg->policy, fs->level_gid, note_entry, note_inode,
+						&list, &next);
+				if (rc == -ESTALE) {
+					/* The log cannot say: build it whole, diff it whole. */
+					inval_list_free(&list);
+					whole = 1;
+					rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len,
+							&next);
+				}
+				if (rc == 0 && next == cur) {
+					tree_unref(next);	/* nothing the mount shows changed */
+					next = NULL;
+				}
+				if (rc < 0)
+					inval_list_free(&list);
 				/* Before the swap: once a handler can see the
 				 * new snapshot, no handle it took away reads. */
-				if (rc == 0 && fs->open && content_set_revoke(fs->open, next, note_revoked, &revoked))
+				if (next && fs->open && content_set_revoke(fs->open, next, note_revoked, &revoked))
 					recfs_log(LOG_INFO, "recfs: %zu open file(s) revoked by a restriction or erasure",
 						  revoked.n);
 				for (i = 0; i < revoked.n; i++)
@@ -298,9 +375,13 @@ static void *poller(void *arg)
 		if (next) {
 			old = s->tree;
 			s->tree = next;
-			tree_ref(next);
-			queue_locked(s, cur, next, 0);
-			cur = NULL;
+			if (whole) {
+				tree_ref(next);
+				queue_locked(s, cur, next, NULL, 0);
+				cur = NULL;
+			} else if (list.n) {
+				queue_locked(s, NULL, NULL, &list, 0);
+			}
 		}
 		s->pass_done = pass;
 		pthread_cond_broadcast(&s->cond);
@@ -312,6 +393,7 @@ static void *poller(void *arg)
 	}
 	pthread_mutex_unlock(&s->lock);
 	free(revoked.ids);
+	inval_list_free(&list);
 	return NULL;
 }
 

@@ -1,8 +1,9 @@
 /*
  * snapshot.h - the mount's current snapshot (tree.h) and the threads that
- * keep it in step with the catalog: the poller, which rebuilds it when the
- * catalog's content changes, and the invalidator, which tells the kernel
- * what a new snapshot took away.  The poller also sets the read-ahead of
+ * keep it in step with the catalog: the poller, which patches it with the
+ * catalog's change log when the catalog's content changes (tree_apply; a
+ * whole tree_build when the log cannot serve), and the invalidator, which
+ * tells the kernel what a new snapshot took away.  The poller also sets the read-ahead of
  * the mount's backing device once the kernel has taken the INIT reply.
  *
  * Locking: one mutex (private) guards the current snapshot and the
@@ -51,7 +52,7 @@ struct tree *snapshot_tree(struct snapshot *s);
 
 /*
  * After a successful change through rights_*: ask the poller for a pass
- * and wait (at most a few seconds) until a rebuilt snapshot is in place,
+ * and wait (at most a few seconds) until a new snapshot is in place,
  * so that the caller's next lookup sees the change.  Kernel caches are
  * invalidated by the invalidator after the swap, never from a handler
  * (invalidating an entry takes the directory lock that the kernel holds
