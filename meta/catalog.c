@@ -626,7 +626,8 @@ int catalog_touch_recording(struct catalog *c, const char *recording)
 
 int catalog_change_seq(struct catalog *c, int64_t *out)
 {
-	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM change";
+	/* A bare max() is one step down the b-tree; NULL (no row) reads as 0. */
+	static const char sql[] = "SELECT max(seq) FROM change";
 
 	return one_int(c, sql, out, "change seq");
 }
@@ -642,22 +643,15 @@ static int change_row(sqlite3_stmt *st, void *fn, void *ctx)
 int catalog_changes_since(struct catalog *c, int64_t after, int64_t upto,
 			  int (*fn)(int64_t seq, const char *recording, const char *subject, void *ctx), void *ctx)
 {
-	static const char bounds[] = "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM change";
+	/* min() and max() apart: together sqlite scans the whole table. */
+	static const char oldest[] = "SELECT min(seq) FROM change";
 	static const char rows[] = "SELECT seq, recording, subject FROM change WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
-	sqlite3_stmt *st = catalog_stmt(c, bounds);
+	sqlite3_stmt *st;
 	int64_t lo, hi;
 	int rc;
 
-	if (!st)
-		return -EIO;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return catalog_fail(c, rc, "change bounds");
-	}
-	lo = sqlite3_column_int64(st, 0);
-	hi = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	if ((rc = one_int(c, oldest, &lo, "change bounds")) || (rc = catalog_change_seq(c, &hi)))
+		return rc;
 	if (after < 0 || upto < after || upto > hi)
 		return -ESTALE;
 	if (upto == after)
