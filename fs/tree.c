@@ -1074,7 +1074,7 @@ void tree_diff(const struct tree *old, const struct tree *cur,
 struct dirty {
 	uint64_t ino;
 	int depth;
-	int shrink;			/* a kid went or lost bits: recompute the mask */
+	uint32_t maybe_lost;		/* bits of kids that went or lost them: look again */
 };
 
 struct patch {
@@ -1105,7 +1105,7 @@ static void touched(struct patch *pt, const struct tnode *n)
 	pt->touched[pt->n_touched++] = n;
 }
 
-static void mark_dirty(struct patch *pt, uint64_t ino, int shrink)
+static void mark_dirty(struct patch *pt, uint64_t ino, uint32_t maybe_lost)
 {
 	if (pt->n_dirty == pt->cap_dirty) {
 		pt->cap_dirty = pt->cap_dirty ? pt->cap_dirty * 2 : 64;
@@ -1113,7 +1113,7 @@ static void mark_dirty(struct patch *pt, uint64_t ino, int shrink)
 	}
 	pt->dirty[pt->n_dirty].ino = ino;
 	pt->dirty[pt->n_dirty].depth = 0;
-	pt->dirty[pt->n_dirty].shrink = shrink;
+	pt->dirty[pt->n_dirty].maybe_lost = maybe_lost;
 	pt->n_dirty++;
 }
 
@@ -1179,7 +1179,7 @@ static void remove_node(struct patch *pt, uint64_t ino, int mark)
 		if (n->type == TN_DIR)
 			dir->n_subdirs--;
 		if (mark)
-			mark_dirty(pt, dir->ino, 1);
+			mark_dirty(pt, dir->ino, n->mask);
 	}
 	n = tmap_del(&t->nodes, 0, ino, t->gen, &node_ops);
 	touched(pt, n);
@@ -1390,7 +1390,7 @@ static int patch_subject(struct patch *pt, const char *handle)
 		ino = ensure_dir(pt, pt->by_subject, name, handle);
 	}
 	if (ino)
-		mark_dirty(pt, ino, 1);
+		mark_dirty(pt, ino, ~0u);
 	return 0;
 }
 
@@ -1441,7 +1441,7 @@ static int fix_dirs(struct patch *pt)
 	qsort(pt->dirty, pt->n_dirty, sizeof(*pt->dirty), cmp_dirty);
 	for (i = k = 0; i < pt->n_dirty; i++) {
 		if (k && pt->dirty[k - 1].ino == pt->dirty[i].ino) {
-			pt->dirty[k - 1].shrink |= pt->dirty[i].shrink;
+			pt->dirty[k - 1].maybe_lost |= pt->dirty[i].maybe_lost;
 			continue;
 		}
 		pt->dirty[k++] = pt->dirty[i];
@@ -1466,18 +1466,28 @@ static int fix_dirs(struct patch *pt)
 				return rc;
 			exists = rc == 0;
 		}
-		if (d->shrink || subject) {
-			n->mask = subject && exists ? rights_bit(pt->p) : 0;
+		if (subject) {
+			n->mask = exists ? rights_bit(pt->p) : 0;
 			for (k = 0; k < n->n_kids; k++)
 				n->mask |= n->kids[k]->mask;
+		} else if (d->maybe_lost & n->mask) {
+			/* Only the bits at risk, and only until each is found
+			 * again: a day's folder is not walked for a file that
+			 * came back with its mask. */
+			uint32_t want = n->mask & d->maybe_lost, found = 0;
+
+			for (k = 0; k < n->n_kids && found != want; k++)
+				found |= n->kids[k]->mask & want;
+			n->mask = (n->mask & ~want) | found;
 		}
 		top = n->ino == TREE_ROOT_INO || n->parent == TREE_ROOT_INO;
 		if (!top && !n->n_kids && !exists) {
 			struct dirty *pd = find_dirty(pt->dirty, pt->n_dirty, n->parent, d->depth - 1);
 
+			was = tree_find(pt->old, n->ino);
 			remove_node(pt, n->ino, 0);
 			if (pd)
-				pd->shrink = 1;
+				pd->maybe_lost |= was ? was->mask : 0;
 			continue;
 		}
 		if (n->ino == TREE_ROOT_INO)
@@ -1487,13 +1497,12 @@ static int fix_dirs(struct patch *pt)
 		parent = own(pt, n->parent);
 		if (!parent)
 			continue;
+		parent->mask |= n->mask;
 		if (lost) {
 			struct dirty *pd = find_dirty(pt->dirty, pt->n_dirty, parent->ino, d->depth - 1);
 
 			if (pd)
-				pd->shrink = 1;
-		} else {
-			parent->mask |= n->mask;
+				pd->maybe_lost |= lost;
 		}
 	}
 	return 0;
