@@ -14,9 +14,11 @@
 # mount answers), VmRSS after it and after `ls -lR` of the whole mount, `ls
 # -l` of one day folder and `find by-subject -maxdepth 1` on a fresh mount
 # with the page cache dropped, the delay until a recording ingested while
-# RATE=10 recordings a second are ingested is visible on the mount, the
-# snapshot rebuild (fs/tree.c tree_build, timed with perf uprobes when perf
-# can place them), and `recctl retention sweep` of the expired 1 %.  Prints
+# RATE=10 recordings a second are ingested is visible on the mount, what
+# each change costs the mount (fs/tree.c: the patch, tree_apply, and any
+# whole rebuild, tree_build; timed with perf uprobes when perf can place
+# them; a recfs older than the change log has no tree_apply and rebuilds on
+# every change), and `recctl retention sweep` of the expired 1 %.  Prints
 # a table of sizes and the growth factor from one size to the next.
 # Asserts no timing; the exit status says whether it could run.
 #
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=${2:?--runs needs a number}; shift ;;
 	--live) LIVE=${2:?--live needs a number}; shift ;;
 	--jobs) JOBS=${2:?--jobs needs a number}; shift ;;
-	-h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "scale.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -111,13 +113,22 @@ if [ ! -s "$AUDIO" ]; then
 		opusenc --quiet "$T_TMP/tiny.wav" "$AUDIO" || die "cannot make the tiny Opus file"
 fi
 
-# perf uprobes on tree_build (entry and return) of this run's recfs: each
-# pair is one build of the snapshot.  Uprobes belong to the binary file, so
-# other recfs daemons on the machine do not count.
+# perf uprobes on tree_build and tree_apply (entry and return) of this
+# run's recfs: each pair is one build, or one patch, of the snapshot.
+# Uprobes belong to the binary file, so other recfs daemons on the machine
+# do not count.
+PERF_EVENTS=()
 if command -v perf >/dev/null &&
    perf probe -q -x "$RECFS" "recfsscale$$:tb_in=tree_build" >/dev/null 2>&1 &&
    perf probe -q -x "$RECFS" "recfsscale$$:tb_out=tree_build%return" >/dev/null 2>&1; then
 	PROBES=recfsscale$$
+	PERF_EVENTS=(-e "$PROBES:tb_in" -e "$PROBES:tb_out__return")
+	if perf probe -q -x "$RECFS" "recfsscale$$:ta_in=tree_apply" >/dev/null 2>&1 &&
+	   perf probe -q -x "$RECFS" "recfsscale$$:ta_out=tree_apply%return" >/dev/null 2>&1; then
+		PERF_EVENTS+=(-e "$PROBES:ta_in" -e "$PROBES:ta_out__return")
+	else
+		say "no tree_apply in this recfs: it rebuilds on every change"
+	fi
 else
 	perf probe -q -d "recfsscale$$:*" >/dev/null 2>&1
 	say "no perf uprobe on tree_build: the rebuild rows stay empty"
@@ -125,14 +136,15 @@ fi
 perf_start()
 {
 	[ -n "$PROBES" ] || return 0
-	perf record -q -a -e "$PROBES:tb_in" -e "$PROBES:tb_out__return" -o "$1" >/dev/null 2>&1 &
+	perf record -q -a "${PERF_EVENTS[@]}" -o "$1" >/dev/null 2>&1 &
 	PERF_PID=$!
 	sleep 1
 }
-# perf_stop FILE: sets TB to the durations (s) of the builds recorded.
+# perf_stop FILE: sets TB to the durations (s) of the builds recorded, TA
+# to those of the patches.
 perf_stop()
 {
-	TB=()
+	TB=() TA=()
 	[ -n "$PERF_PID" ] || return 0
 	kill -INT "$PERF_PID" 2>/dev/null
 	wait "$PERF_PID" 2>/dev/null
@@ -145,11 +157,13 @@ for line in sys.stdin:
     if len(f) < 3:
         continue
     tid, t, ev = f[0], float(f[1].rstrip(":")), f[2]
-    if ev.endswith("tb_in:"):
-        start[tid] = t
-    elif ev.endswith("tb_out__return:") and tid in start:
-        print("%.6f" % (t - start.pop(tid)))' >"$1.txt"
-	mapfile -t TB <"$1.txt"
+    for k in ("tb", "ta"):
+        if ev.endswith(k + "_in:"):
+            start[tid, k] = t
+        elif ev.endswith(k + "_out__return:") and (tid, k) in start:
+            print("%s %.6f" % (k, t - start.pop((tid, k))))' >"$1.txt"
+	mapfile -t TB < <(sed -n 's/^tb //p' "$1.txt")
+	mapfile -t TA < <(sed -n 's/^ta //p' "$1.txt")
 }
 
 # start_mount REG KEYS MNT: start recfs and wait until a stat of README.txt
@@ -290,7 +304,7 @@ for n in "${SIZE_LIST[@]}"; do
 	c1=$(cpu_s "${T_MOUNT_PID[$mnt]}") t1=$(now_ns)
 	rec cpu_live "$n" "$(python3 -c "import sys; print('%.2f' % ((float(sys.argv[2]) - float(sys.argv[1])) * 1e9 / (int(sys.argv[4]) - int(sys.argv[3]))))" "$c0" "$c1" "$t0" "$t1")"
 	perf_stop "$T_TMP/perf-live-$n"
-	tb=("${TB[@]}")
+	tb=("${TB[@]}") ta=("${TA[@]}")
 	rec rss_live "$n" "$(rss_kib "${T_MOUNT_PID[$mnt]}")"
 	rec hwm_live "$n" "$(hwm_kib "${T_MOUNT_PID[$mnt]}")"
 	rm -rf "$T_TMP/live-$n"
@@ -301,8 +315,15 @@ for n in "${SIZE_LIST[@]}"; do
 	rec vis_max "$n" "$6"
 	rec vis_lost "$n" "${14}"
 	rec live_ingest_median "$n" "${10}"
-	if [ ${#tb[@]} -gt 0 ]; then
+	if [ -n "$PROBES" ]; then
+		rec patches "$n" "${#ta[@]}"
+		[ ${#ta[@]} -gt 0 ] && rec apply_live_median "$n" "$(median "${ta[@]}")"
+		[ ${#ta[@]} -gt 0 ] && rec apply_live_max "$n" "$(printf '%s\n' "${ta[@]}" | sort -g | tail -n 1)"
+	fi
+	if [ ${#tb[@]} -gt 0 ] || [ -n "$PROBES" ]; then
 		rec rebuilds "$n" "${#tb[@]}"
+	fi
+	if [ ${#tb[@]} -gt 0 ]; then
 		rec build_live_median "$n" "$(median "${tb[@]}")"
 		rec build_live_max "$n" "$(printf '%s\n' "${tb[@]}" | sort -g | tail -n 1)"
 	fi
@@ -357,7 +378,10 @@ ROWS = [
     ("vis_lost", "  not visible within 30 s", "%.0f"),
     ("live_ingest_median", "  recctl ingest call, median [s]", "%.3f"),
     ("cpu_live", "daemon CPU during the live ingest [cores]", "%.2f"),
-    ("rebuilds", "snapshot rebuilds during the live ingest", "%.0f"),
+    ("patches", "snapshot patches (tree_apply) during the live ingest", "%.0f"),
+    ("apply_live_median", "tree_apply under ingest, median [s]", "%.4f"),
+    ("apply_live_max", "tree_apply under ingest, max [s]", "%.4f"),
+    ("rebuilds", "snapshot rebuilds (tree_build) during the live ingest", "%.0f"),
     ("build_live_median", "tree_build under ingest, median [s]", "%.3f"),
     ("build_live_max", "tree_build under ingest, max [s]", "%.3f"),
     ("sweep", "retention sweep of 1 % [s]", "%.2f"),
