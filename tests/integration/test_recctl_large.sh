@@ -29,7 +29,9 @@ rc=$?
 assert_eq "ingest of $COUNT exits 1 (7 quarantined)" 1 "$rc"
 echo "  ingest of $COUNT took $((SECONDS - t0)) s"
 OUT=$(tr '\r' '\n' <"$T_TMP/tty.out")
-assert_contains "progress counts up on a terminal" "$OUT" "[1/$((COUNT + 7))] ingested"
+# Progress moves once a group (INGEST_GROUP_MAX, 32 manifests) is durable.
+assert_contains "progress counts up on a terminal" "$OUT" "[32/$((COUNT + 7))] ingested"
+assert_contains "progress counts up a group at a time" "$OUT" "[64/$((COUNT + 7))] ingested"
 assert_contains "progress reaches the end" "$OUT" "[$((COUNT + 7))/$((COUNT + 7))] ingested $COUNT, duplicates 0, quarantined 7"
 assert_contains "summary line" "$OUT" "ingested $COUNT, duplicate 0, quarantined 7"
 assert_eq "catalog has every good recording" "$COUNT" "$(sql 'SELECT count(*) FROM recording')"
