@@ -249,6 +249,9 @@ assert_eq "stopped: every manifest ingested or still waiting" "$waiting" "$((aft
 assert_eq "stopped: nothing quarantined" 20 "$(ls -d "$REG_A"/quarantine/* | wc -l)"
 LOG3B=$T_TMP/watch3b.log
 start_watch "$REG_A" "$LOG3B"
+# The policy change below must come after the watches are set: with the
+# spool already empty nothing else waits for the start-up.
+wait_for 20 log_has "$LOG3B" "^watching " || fail "watch starts again" "$(tail -n 3 "$LOG3B")"
 done_3() { [ "$(spool_count "$REG_A/spool")" -eq 0 ]; }
 wait_for 30 done_3
 assert_eq "after a restart the rest is ingested" "$((before + waiting))" "$(catalog_count "$REG_A")"
