@@ -473,6 +473,8 @@ struct slot {
 	struct job j;
 	uint8_t ikey[CRYPTO_MAC_BYTES];
 	int pending;	/* blobs written, rows not yet committed */
+	struct slot *twin;	/* an earlier pending slot of the same bytes: this
+				 * one's outcome is its (twin_settle) */
 };
 
 /* The item fails with rc and what meta_errmsg() says; its blobs go. */
@@ -489,9 +491,11 @@ static void slot_fail(struct slot *s, int rc)
 /*
  * Everything up to the blobs of one manifest: read, the duplicate check,
  * validation, blobs written (not yet durable).  Leaves s->pending set, or
- * the item done (a duplicate, or failed).
+ * s->twin when one of the group's n slots before it has the same bytes,
+ * or the item done (a duplicate, or failed).
  */
-static void prepare(struct reg *r, const struct crypto_key *index_key, struct slot *s)
+static void prepare(struct reg *r, const struct crypto_key *index_key, struct slot *group, size_t n,
+		    struct slot *s)
 {
 	struct ingest_item *it = s->item;
 	struct job *j = &s->j;
@@ -521,6 +525,14 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	}
 	if (rc != -ENOENT)
 		goto out;
+	rc = 0;
+	/* The same bytes earlier in the group: not written twice. */
+	for (size_t k = 0; k < n; k++) {
+		if (group[k].pending && !memcmp(group[k].ikey, s->ikey, sizeof(s->ikey))) {
+			s->twin = &group[k];
+			goto out;
+		}
+	}
 	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j->root) {
 		rc = meta_fail(-EINVAL, "manifest is not valid JSON (line %d, column %d)", jerr.line, jerr.column);
@@ -642,8 +654,9 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 		int urc = catalog_savepoint_undo(r->cat);
 
 		if (rc == 1) {
-			/* Ingested meanwhile, by another process or earlier in
-			 * this group: a duplicate, and its blobs go. */
+			/* Ingested meanwhile by another process (committed
+			 * there, whatever becomes of this transaction): a
+			 * duplicate, and its blobs go. */
 			res->duplicate = 1;
 			res->n_subjects_new = 0;
 			res->restricted = 0;
@@ -680,6 +693,24 @@ all_fail:
 	}
 }
 
+/*
+ * A twin's outcome, once the group's commit is over: a duplicate of the
+ * recording its twin committed, or its twin's failure.  Never a duplicate
+ * of rows the failed commit undid: a duplicate's inputs are removed.
+ */
+static void twin_settle(struct slot *s)
+{
+	const struct ingest_item *t = s->twin->item;
+
+	if (t->rc == 0) {
+		s->item->res.duplicate = 1;
+		memcpy(s->item->res.recording, t->res.recording, RECFS_ID_HEX);
+	} else {
+		s->item->rc = t->rc;
+		s->item->why = t->why ? xstrdup(t->why) : NULL;
+	}
+}
+
 int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		     struct ingest_item *items, size_t n)
 {
@@ -697,12 +728,15 @@ int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const st
 		items[i].why = NULL;
 		memset(&items[i].res, 0, sizeof(items[i].res));
 		s[i].item = &items[i];
-		prepare(r, index_key, &s[i]);
+		prepare(r, index_key, s, i, &s[i]);
 	}
 	sync_group(s, n);
 	commit_group(r, index_key, actor, s, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (s[i].twin)
+			twin_settle(&s[i]);
 		job_free(&s[i].j, 1);	/* nothing left pending here */
+	}
 	free(s);
 	meta_clear_error();
 	return 0;

@@ -81,10 +81,12 @@ struct ingest_item {
  * group's flush or commit fails every manifest not yet committed (the
  * machine's trouble: -EIO and the like), and their blobs are removed.  A
  * crash at any point leaves only orphan blobs, as for ingest_manifest.
- * The same manifest twice in a group is ingested once, the second a
- * duplicate.  Returns 0 once every item has its outcome; -ENOKEY without
- * index_key and -EINVAL for n > INGEST_GROUP_MAX, with no item touched.
- * Single-threaded per reg, as the catalog is.
+ * The same manifest twice in a group is checked and written once: the second
+ * is a duplicate of the first once that is committed, else fails with it
+ * (never a duplicate of rows a failed commit undid).  Returns 0 once
+ * every item has its outcome; -ENOKEY without index_key and -EINVAL for
+ * n > INGEST_GROUP_MAX, with no item touched.  Single-threaded per reg,
+ * as the catalog is.
  */
 int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		     struct ingest_item *items, size_t n) MUST_CHECK;

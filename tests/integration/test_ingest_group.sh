@@ -121,4 +121,30 @@ killed_at "the first WAL sync" -P "$T_TMP/c-the first WAL sync/reg/catalog.db-wa
 killed_at "the checkpoint" -P "$T_TMP/c-the checkpoint/reg/catalog.db" -e trace=fdatasync \
 	-e inject=fdatasync:signal=KILL:when=1
 
+# --- 4. the same manifest twice, and the group's commit fails -------------------
+# m02.json and m09.json are the same bytes, so they name the same files.
+# The commit's first write to the WAL fails (ENOSPC, injected by strace):
+# no recording is in the register, so neither manifest may be reported a
+# duplicate (a duplicate's inputs are removed, here m01.opus with them);
+# both are left in place, and the next run ingests the recording once.
+make_register "$T_TMP/d"
+manifests "$T_TMP/s4" 2
+cp "$T_TMP/s4/m02.json" "$T_TMP/s4/m09.json"
+strace -f -qq -o /dev/null -P "$T_TMP/d/reg/catalog.db-wal" -e trace=pwrite64 \
+	-e inject=pwrite64:error=ENOSPC:when=1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --remove-inputs --json \
+	"$T_TMP"/s4/m0*.json >"$T_TMP/g4.json" 2>"$T_TMP/g4.err"
+assert_eq "4: exit status 1 (the commit failed)" 1 "$?"
+assert_eq "4: no recording committed" 0 "$(n_rec)"
+assert_eq "4: every manifest failed, none a duplicate of what is not there" "failed failed failed" \
+	"$(python3 -c '
+import json, sys
+print(" ".join(m["status"] for m in json.load(open(sys.argv[1]))["manifests"]))' "$T_TMP/g4.json")"
+assert_eq "4: every input is left in place" "m01.json m01.opus m02.json m02.opus m09.json" \
+	"$(ls -A "$T_TMP/s4" | xargs)"
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --remove-inputs "$T_TMP"/s4/m0*.json >/dev/null 2>&1
+assert_eq "4: the next run ingests the two recordings" 2 "$(n_rec)"
+assert_eq "4: and removes every input" "" "$(ls -A "$T_TMP/s4" | xargs)"
+assert_ok "4: fsck is clean" "$RECCTL" fsck -R "$REG" --grace 0
+
 t_done
