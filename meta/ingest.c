@@ -477,12 +477,13 @@ struct slot {
 				 * one's outcome is its (twin_settle) */
 };
 
-/* The item fails with rc and what meta_errmsg() says; its blobs go. */
+/* The item fails with rc and why (meta_strerror: what meta_errmsg() says,
+ * else rc's own words); its blobs go. */
 static void slot_fail(struct slot *s, int rc)
 {
 	s->item->rc = rc;
 	free(s->item->why);
-	s->item->why = xstrdup(meta_errmsg());
+	s->item->why = xstrdup(meta_strerror(rc));
 	s->pending = 0;
 	job_free(&s->j, 1);
 	memset(&s->j, 0, sizeof(s->j));

@@ -63,8 +63,9 @@ int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const str
 struct ingest_item {
 	const char *path;		/* in: the manifest, as for ingest_manifest */
 	int rc;				/* out: 0, or what ingest_manifest would return */
-	char *why;			/* out: malloc'd, meta_errmsg() of a failure, NULL on
-					 * success; free with ingest_items_clear */
+	char *why;			/* out: malloc'd reason of a failure (never
+					 * empty), NULL on success; free with
+					 * ingest_items_clear */
 	struct ingest_result res;	/* out: on success */
 };
 
