@@ -14,8 +14,15 @@
 #     it: the group's
 #     recordings are all in the register or none are, every one in it has
 #     its blob, fsck --repair --grace 0 leaves fsck clean, and ingesting the
-#     same manifests again completes the register.
-# Parts 2 and 3 need strace; without it they are skipped.
+#     same manifests again completes the register;
+#  4. the same manifest twice and the group's commit failing (strace
+#     injects ENOSPC): neither is taken for a duplicate of the undone
+#     recording, every input stays for the next run;
+#  5. a careless recorder's group (two manifests naming one audio file, a
+#     manifest that is a symbolic link, one whose audio has vanished):
+#     each recording is wholly in or quarantined with its own error and
+#     audit entry, and the others keep what they need.
+# Parts 2 to 4 need strace; without it they are skipped.
 . "$(dirname "$0")/lib.sh"
 
 FIX=$T_ROOT/tests/fixtures
@@ -65,6 +72,47 @@ qd=$(quarantine_of m05.json)
 assert_ok "1: m05 is in quarantine" test -n "$qd"
 assert_contains "1: its error.txt names the problem" "$(cat "$qd/error.txt" 2>/dev/null)" "unknown source"
 assert_ok "1: fsck is clean" "$RECCTL" fsck -R "$REG" --grace 0
+
+# --- 5. a careless recorder's group ---------------------------------------------
+# In one group: m01 and m02 name the same audio file (m01.opus); m03 is a
+# symbolic link to m04, a good manifest; m05's audio has vanished.  Each
+# recording is wholly in or out: m01, m02 and m04 are ingested, each with
+# its audit entry; m03 and m05 are quarantined, each with its own error and
+# its own audit entry; the quarantine takes nothing the others need.
+make_register "$T_TMP/e"
+manifests "$T_TMP/s5" 5
+python3 - "$T_TMP/s5" <<'PY' || t_abort "5" "cannot edit manifests"
+import json, os, sys
+d = sys.argv[1]
+def edit(stem, audio):
+    p = os.path.join(d, stem + ".json")
+    m = json.load(open(p))
+    m["audio"] = audio
+    json.dump(m, open(p, "w"))
+edit("m02", "m01.opus")
+PY
+rm "$T_TMP/s5/m02.opus" "$T_TMP/s5/m05.opus" "$T_TMP/s5/m03.json" "$T_TMP/s5/m03.opus"
+ln -s m04.json "$T_TMP/s5/m03.json"
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --json "$T_TMP"/s5/m0*.json >"$T_TMP/g5.json" 2>"$T_TMP/g5.err"
+assert_eq "5: exit status 1 (two quarantined)" 1 "$?"
+assert_eq "5: m01 m02 m04 ingested, m03 and m05 quarantined" \
+	"m01.json:ingested m02.json:ingested m03.json:quarantined m04.json:ingested m05.json:quarantined" \
+	"$(python3 -c '
+import json, sys
+print(" ".join("%s:%s" % (m["manifest"], m["status"]) for m in json.load(open(sys.argv[1]))["manifests"]))' \
+	"$T_TMP/g5.json")"
+assert_eq "5: 3 recordings, each with its audio" "3 3" \
+	"$(n_rec) $(q "SELECT count(*) FROM artifact WHERE role='audio'")"
+assert_eq "5: one audit entry per recording" 3 "$(q "SELECT count(*) FROM audit WHERE action='ingest' AND outcome='ok'")"
+assert_eq "5: one audit entry per quarantined manifest" 2 \
+	"$(q "SELECT count(DISTINCT object) FROM audit WHERE action='quarantine' AND outcome='refused'")"
+q3=$(for d in "$REG"/quarantine/*/; do [ -L "${d}m03.json" ] && echo "${d%/}"; done)
+q5=$(quarantine_of m05.json)
+assert_contains "5: the link's error.txt says it is a link" "$(cat "$q3/error.txt" 2>/dev/null)" "symbolic link"
+assert_contains "5: m05's error.txt names its missing audio" "$(cat "$q5/error.txt" 2>/dev/null)" "audio"
+assert_ok "5: the link and m05 each have a folder of their own" test -n "$q3" -a -n "$q5" -a "$q3" != "$q5"
+assert_ok "5: the shared audio and m04 stay in the spool" test -f "$T_TMP/s5/m01.opus" -a -f "$T_TMP/s5/m04.json"
+assert_ok "5: fsck is clean" "$RECCTL" fsck -R "$REG" --grace 0
 
 if ! command -v strace >/dev/null; then
 	echo "# strace is missing: parts 2 and 3 skipped"
