@@ -181,43 +181,54 @@ static int over_cap(const struct caps *c, const struct caps_uid *e, enum caps_ki
 	return 0;
 }
 
+/* Add d (1 or -1) to the counts one of kind makes, e's and the mount's.
+ * Under lock. */
+static void count(struct caps *c, struct caps_uid *e, enum caps_kind kind, int d)
+{
+	if (kind == KIND_DIR) {
+		e->dirs += (unsigned)d;
+		c->dirs += (unsigned)d;
+		return;
+	}
+	e->handles += (unsigned)d;
+	c->handles += (unsigned)d;
+	if (kind == KIND_WAV) {
+		e->decoders += (unsigned)d;
+		c->decoders += (unsigned)d;
+	}
+}
+
+/* uid's entry (*link: where it is linked), made when it has none; NULL
+ * when out of memory.  Under lock. */
+static struct caps_uid *find_or_add(struct caps *c, uid_t uid, struct caps_uid ***link)
+{
+	struct caps_uid *e = find(c, uid, link);
+
+	if (!e && (e = calloc(1, sizeof(*e)))) {
+		e->uid = uid;
+		e->reported = INT64_MIN;
+		**link = e;
+	}
+	return e;
+}
+
 static int acquire(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
 {
 	struct caps_uid **link, *e;
 	const char *what = NULL;
 	unsigned held = 0, limit = 0;
-	int rc = 0, report = 0;
+	int rc = -ENOMEM, report = 0;
 
 	pthread_mutex_lock(&c->lock);
-	e = find(c, uid, &link);
-	if (!e) {
-		e = calloc(1, sizeof(*e));
-		if (!e) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		e->uid = uid;
-		e->reported = INT64_MIN;
-		*link = e;
-	}
-	rc = over_cap(c, e, kind, &what, &held, &limit);
+	e = find_or_add(c, uid, &link);
+	if (e)
+		rc = over_cap(c, e, kind, &what, &held, &limit);
 	if (rc == 0) {
-		if (kind == KIND_DIR) {
-			e->dirs++;
-			c->dirs++;
-			goto out;
-		}
-		e->handles++;
-		c->handles++;
-		if (kind == KIND_WAV) {
-			e->decoders++;
-			c->decoders++;
-		}
-		goto out;
+		count(c, e, kind, 1);
+	} else if (e) {
+		report = report_due(e, now);
+		maybe_drop(link, e, now);
 	}
-	report = report_due(e, now);
-	maybe_drop(link, e, now);
-out:
 	pthread_mutex_unlock(&c->lock);
 	/* Outside the lock: syslog may block. */
 	if (report && c->log)
@@ -227,18 +238,30 @@ out:
 	return rc;
 }
 
+/* Give back one of kind that acquire counted for uid. */
+static void release(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
+{
+	struct caps_uid **link, *e;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, uid, &link);
+	if (e && (kind == KIND_DIR ? e->dirs : e->handles)) {
+		if (kind == KIND_WAV && !e->decoders)
+			kind = KIND_FILE;	/* no count goes below zero */
+		count(c, e, kind, -1);
+		c->released++;	/* what it held may have gone: trim */
+		maybe_drop(link, e, now);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
 int caps_report_due(struct caps *c, uid_t uid, int64_t now)
 {
 	struct caps_uid **link, *e;
 	int due = 1;
 
 	pthread_mutex_lock(&c->lock);
-	e = find(c, uid, &link);
-	if (!e && (e = calloc(1, sizeof(*e)))) {
-		e->uid = uid;
-		e->reported = INT64_MIN;
-		*link = e;
-	}
+	e = find_or_add(c, uid, &link);
 	if (e) {
 		due = report_due(e, now);
 		maybe_drop(link, e, now);
@@ -259,36 +282,12 @@ int caps_acquire_dir(struct caps *c, uid_t uid, int64_t now)
 
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now)
 {
-	struct caps_uid **link, *e;
-
-	pthread_mutex_lock(&c->lock);
-	e = find(c, uid, &link);
-	if (e && e->handles) {
-		e->handles--;
-		c->handles--;
-		if (decoder && e->decoders) {
-			e->decoders--;
-			c->decoders--;
-		}
-		c->released++;
-		maybe_drop(link, e, now);
-	}
-	pthread_mutex_unlock(&c->lock);
+	release(c, uid, decoder ? KIND_WAV : KIND_FILE, now);
 }
 
 void caps_release_dir(struct caps *c, uid_t uid, int64_t now)
 {
-	struct caps_uid **link, *e;
-
-	pthread_mutex_lock(&c->lock);
-	e = find(c, uid, &link);
-	if (e && e->dirs) {
-		e->dirs--;
-		c->dirs--;
-		c->released++;	/* the snapshot it held may have gone: trim */
-		maybe_drop(link, e, now);
-	}
-	pthread_mutex_unlock(&c->lock);
+	release(c, uid, KIND_DIR, now);
 }
 
 unsigned caps_count_dirs(struct caps *c, uid_t uid)
