@@ -252,27 +252,24 @@ TEST(test_caps_folders_have_their_own_caps_apart_from_files)
 
 TEST(test_caps_folder_caps_per_uid_stay_at_most_half_the_global_one)
 {
-	struct caps_limits in = { .handles_per_uid = 1, .handles = 2, .decoders_per_uid = 1, .decoders = 2,
-				  .dirs_per_uid = 1000, .dirs = 10 };
+	/* Asked for (dirs, dirs_per_uid) and what caps_new makes of it. */
+	static const unsigned cases[][4] = { { 10, 1000, 10, 5 }, { 0, 0, 1, 1 } };
+	struct caps_limits in = { .handles_per_uid = 1, .handles = 2, .decoders_per_uid = 1, .decoders = 2 };
 	struct caps_limits l;
-	struct caps *c = NULL;
 
-	CHECK_EQ(caps_new(&in, NULL, &c), 0);
-	if (!c)
-		return;
-	caps_limits(c, &l);
-	CHECK_EQ(l.dirs, 10);
-	CHECK_EQ(l.dirs_per_uid, 5);
-	caps_free(c);
-	in.dirs = 0;
-	in.dirs_per_uid = 0;
-	CHECK_EQ(caps_new(&in, NULL, &c), 0);
-	if (!c)
-		return;
-	caps_limits(c, &l);
-	CHECK_EQ(l.dirs, 1);
-	CHECK_EQ(l.dirs_per_uid, 1);
-	caps_free(c);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct caps *c = NULL;
+
+		in.dirs = cases[i][0];
+		in.dirs_per_uid = cases[i][1];
+		CHECK_EQ(caps_new(&in, NULL, &c), 0);
+		if (!c)
+			return;
+		caps_limits(c, &l);
+		CHECK_EQ(l.dirs, cases[i][2]);
+		CHECK_EQ(l.dirs_per_uid, cases[i][3]);
+		caps_free(c);
+	}
 }
 
 static unsigned idle_calls;
