@@ -3,15 +3,20 @@
  * from its groups, a uid without a passwd entry has none, answers are
  * cached per uid (and only for that uid), and the audit actor names the
  * process as it is at the request (its /proc files kept open, never
- * naming a process that is gone).  On a mount of one level, a caller of that level or above acts
+ * naming a process that is gone, nor naming the process or thread that
+ * had a pid before under its name or login uid).  On a mount of one level, a caller of that level or above acts
  * as it and any other is refused; refusals are logged once a minute per
  * uid.  Uses the machine's own passwd and group databases: a user
  * other than root with a primary group is looked up at run time. */
 #include <grp.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -244,6 +249,223 @@ out:
 	caller_cache_free(cc);
 }
 
+/* The actor caller_actor gives pid (a fresh request): its comm into
+ * comm ("" for none), its login uid into *login (-1 for none). */
+static void actor_now(struct caller_cache *cc, pid_t pid, char *comm, size_t len, long *login)
+{
+	struct audit_actor a;
+	struct caller c;
+
+	caller_get(cc, user_uid, user_gid, pid, &c);
+	caller_actor(&c, &pol, &a);
+	snprintf(comm, len, "%s", a.comm ? a.comm : "");
+	*login = a.has_loginuid ? (long)a.loginuid : -1;
+}
+
+/* The login uid of pid as the kernel has it now (-1: none). */
+static long login_of(pid_t pid)
+{
+	struct audit_actor a = { 0 };
+
+	audit_loginuid(pid, &a);
+	return a.has_loginuid ? (long)a.loginuid : -1;
+}
+
+/*
+ * A child process at pid want (clone3's set_tid, which root may ask for;
+ * want 0: any pid), named name, with login uid login when it may set one,
+ * that lives until *hold is closed.  Its pid, or -1 with errno set (EEXIST:
+ * want is taken; EPERM, ENOSYS: no set_tid here).
+ */
+static pid_t sitter(pid_t want, const char *name, uid_t login, int *hold)
+{
+	struct {	/* struct clone_args up to set_tid_size (CLONE_ARGS_SIZE_VER1) */
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+			set_tid_size;
+	} args = { .exit_signal = SIGCHLD };
+	pid_t tid = want;
+	int up[2], down[2], e;
+	long pid;
+	char k;
+
+	if (pipe(up) < 0)
+		return -1;
+	if (pipe(down) < 0) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
+	if (want > 0) {
+		args.set_tid = (uint64_t)(uintptr_t)&tid;
+		args.set_tid_size = 1;
+	}
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		char buf[16];
+		int fd = open("/proc/self/loginuid", O_WRONLY), n;
+
+		close(up[0]);
+		close(down[1]);
+		if (fd >= 0) {
+			n = snprintf(buf, sizeof(buf), "%u", (unsigned)login);
+			if (write(fd, buf, (size_t)n) != n)
+				n = 0;	/* not allowed here: the parent's stays */
+			close(fd);
+		}
+		prctl(PR_SET_NAME, name, 0, 0, 0);
+		if (write(up[1], "k", 1) != 1)
+			_exit(1);
+		if (read(down[0], &k, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	e = errno;
+	close(up[1]);
+	close(down[0]);
+	if (pid > 0 && read(up[0], &k, 1) != 1) {
+		close(down[1]);
+		waitpid((pid_t)pid, NULL, 0);
+		pid = -1;
+		e = ECHILD;
+	}
+	close(up[0]);
+	if (pid < 0) {
+		close(down[1]);
+		errno = e;
+		return -1;
+	}
+	*hold = down[1];
+	return (pid_t)pid;
+}
+
+/* End a sitter: close its hold and reap it. */
+static void end_sitter(pid_t pid, int *hold)
+{
+	if (*hold >= 0)
+		close(*hold);
+	*hold = -1;
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+/*
+ * The attack: a process the cache knows (its /proc files kept open) ends,
+ * and another process is made at its pid, with a name and a login uid of
+ * its own.  Its requests must be audited under its own name and login
+ * uid, never under those of the process that had the pid before.
+ */
+TEST(test_caller_actor_names_a_new_process_at_a_known_pid_after_itself)
+{
+	struct caller_cache *cc = NULL;
+	int hold_a = -1, hold_b = -1;
+	pid_t a, b = -1;
+	long login, login_a, login_b;
+	char comm[32];
+
+	set_levels(user_group, NO_GROUP, NO_GROUP, 0);
+	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
+	a = sitter(0, "first-owner", 4242, &hold_a);
+	CHECK(a > 0);
+	if (!cc || a <= 0)
+		goto out;
+	login_a = login_of(a);
+	actor_now(cc, a, comm, sizeof(comm), &login);
+	CHECK_STR(comm, "first-owner");
+	CHECK_EQ(login, login_a);
+	end_sitter(a, &hold_a);
+	b = sitter(a, "second-owner", 5151, &hold_b);
+	if (b < 0) {
+		fprintf(stderr, "  (pid %ld cannot be had again: %s; the reuse is not tried)\n", (long)a,
+			strerror(errno));
+		goto out;
+	}
+	CHECK_EQ(b, a);
+	login_b = login_of(b);
+	actor_now(cc, b, comm, sizeof(comm), &login);
+	CHECK_STR(comm, "second-owner");
+	CHECK_EQ(login, login_b);
+	if (login_a == login_b)
+		fprintf(stderr, "  (no login uid could be set: only the names differ)\n");
+out:
+	end_sitter(b, &hold_b);
+	end_sitter(a, &hold_a);
+	caller_cache_free(cc);
+}
+
+struct named_thread {
+	pid_t tid;
+	int ready[2], done[2];
+};
+
+static void *named_thread(void *arg)
+{
+	struct named_thread *t = arg;
+	char k;
+
+	pthread_setname_np(pthread_self(), "caller-thread");
+	t->tid = gettid();
+	if (write(t->ready[1], "k", 1) != 1 || read(t->done[0], &k, 1) < 0)
+		t->tid = -1;
+	return NULL;
+}
+
+/*
+ * FUSE gives the id of the calling thread, not of its process: a thread
+ * is named as itself (not as its process), and once it has ended, a
+ * process made at its id is named as that process, not as the thread.
+ */
+TEST(test_caller_actor_names_a_thread_by_its_id_and_not_once_it_has_ended)
+{
+	struct named_thread t = { .ready = { -1, -1 }, .done = { -1, -1 } };
+	struct caller_cache *cc = NULL;
+	int hold = -1, started = 0;
+	pid_t b = -1;
+	long login;
+	char comm[32], k;
+	pthread_t th;
+
+	set_levels(user_group, NO_GROUP, NO_GROUP, 0);
+	CHECK_EQ(caller_cache_new(&pol, &cc), 0);
+	CHECK(pipe(t.ready) == 0 && pipe(t.done) == 0);
+	started = cc && t.done[1] >= 0 && pthread_create(&th, NULL, named_thread, &t) == 0;
+	CHECK(started);
+	if (!started || read(t.ready[0], &k, 1) != 1)
+		goto out;
+	actor_now(cc, t.tid, comm, sizeof(comm), &login);
+	CHECK_STR(comm, "caller-thread");
+	actor_now(cc, getpid(), comm, sizeof(comm), &login);
+	CHECK_STR(comm, "test_caller");
+	close(t.done[1]);
+	t.done[1] = -1;
+	pthread_join(th, NULL);
+	started = 0;
+	/* The kernel frees a joined thread's id a moment after the join. */
+	for (int i = 0; (b = sitter(t.tid, "after-thread", 5151, &hold)) < 0 && errno == EEXIST && i < 200; i++)
+		usleep(5000);
+	if (b < 0) {
+		fprintf(stderr, "  (id %ld cannot be had again: %s; the reuse is not tried)\n", (long)t.tid,
+			strerror(errno));
+		goto out;
+	}
+	actor_now(cc, b, comm, sizeof(comm), &login);
+	CHECK_STR(comm, "after-thread");
+	CHECK_EQ(login, login_of(b));
+out:
+	if (started) {
+		close(t.done[1]);
+		t.done[1] = -1;
+		pthread_join(th, NULL);
+	}
+	end_sitter(b, &hold);
+	for (int i = 0; i < 2; i++) {
+		if (t.ready[i] >= 0)
+			close(t.ready[i]);
+		if (t.done[i] >= 0)
+			close(t.done[i]);
+	}
+	caller_cache_free(cc);
+}
+
 static void exhaust_fds(int *fds, int max, int *n, struct rlimit *old);
 static void free_fds(int *fds, int n, const struct rlimit *old);
 
@@ -421,6 +643,8 @@ int main(void)
 	RUN(test_caller_actor_names_the_user_its_level_and_the_process);
 	RUN(test_caller_actor_names_a_process_as_it_is_now_and_not_once_gone);
 	RUN(test_caller_actor_reads_a_known_process_without_opening_files);
+	RUN(test_caller_actor_names_a_new_process_at_a_known_pid_after_itself);
+	RUN(test_caller_actor_names_a_thread_by_its_id_and_not_once_it_has_ended);
 	RUN(test_caller_level_name_is_null_outside_the_policy);
 	RUN(test_caller_keeps_its_level_when_lookups_fail);
 	RUN(test_caller_on_a_level_mount_acts_as_its_level_from_that_level_up);
