@@ -66,7 +66,9 @@ struct audit_entry {
 void audit_self(struct audit_actor *a, const char *level);
 /*
  * The login uid of process pid into *a (has_loginuid 0 when it has none:
- * unset, 4294967295, or unreadable).  The mount calls it for its callers.
+ * unset, 4294967295, or unreadable), opening /proc/PID/loginuid for the
+ * one read (audit_self).  The mount reads its callers' through the
+ * descriptors it keeps (audit_loginuid_fd, fs/caller.c).
  */
 void audit_loginuid(pid_t pid, struct audit_actor *a);
 /*
