@@ -78,8 +78,9 @@ int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK
 /*
  * 1 when a refusal of uid at now made elsewhere (a level mount refusing a
  * caller of another level) is to be logged, by the same memory as the
- * caps' own refusals: the first one, then at most one per CAPS_LOG_PERIOD
- * per uid, exactly (each uid has its own entry, dropped once it holds
+ * caps' own refusals, so now is on their clock (caps_now()): the first
+ * one, then at most one per CAPS_LOG_PERIOD per uid, exactly (each uid
+ * has its own entry, dropped at its next refusal or release once it holds
  * nothing and its report is older than the period); else 0.  A clock that
  * went back, or no memory for the entry, logs.  Thread-safe.
  */

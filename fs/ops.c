@@ -111,7 +111,7 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 	if (c->refused) {
 		/* A mount of another level (-o level=): nothing of it is the
 		 * caller's, not even the names in its root. */
-		if (caps_report_due(fs->caps, c->uid, util_now()))
+		if (caps_report_due(fs->caps, c->uid, caps_now()))
 			recfs_log(LOG_NOTICE, "recfs: uid %u refused: this mount serves one level, above the caller's "
 				  "(EACCES; logged once a minute per uid)", (unsigned)c->uid);
 		return -EACCES;
