@@ -333,6 +333,50 @@ as_user()
 	setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups -- "$@"
 }
 
+# --- readers that hold a file open ------------------------------------------
+
+# A reader is a python3 script the test writes to $T_TMP/reader.py: it
+# opens argv[1], prints "open", then answers one line on stdout for each
+# command line on stdin, the commands being the test's own ("quit" ends
+# it).  The pipes of one reader are inherited by the readers started after
+# it, so a reader is told to quit rather than sent EOF.
+declare -A R_PID R_IN R_OUT
+# start_reader NAME USER PATH: a reader as USER with PATH open; the test
+# stops when it cannot open it.
+start_reader()
+{
+	local name=$1 fd line=""
+	mkfifo "$T_TMP/$name.in" "$T_TMP/$name.out"
+	as_user "$2" /usr/bin/python3 "$T_TMP/reader.py" "$3" <"$T_TMP/$name.in" >"$T_TMP/$name.out" 2>"$T_TMP/$name.err" &
+	R_PID[$name]=$!
+	exec {fd}>"$T_TMP/$name.in"
+	R_IN[$name]=$fd
+	exec {fd}<"$T_TMP/$name.out"
+	R_OUT[$name]=$fd
+	read -r -t 20 line <&"${R_OUT[$name]}"
+	[ "$line" = open ] || t_abort "reader $name" "cannot open $3: $(cat "$T_TMP/$name.err")"
+}
+
+# ask NAME COMMAND: the reader's answer in $T_ANS ("(none)" when it died).
+ask()
+{
+	T_ANS="(none)"
+	# In a subshell: a dead reader's pipe is SIGPIPE, which must not end the test.
+	(printf '%s\n' "$2" >&"${R_IN[$1]}") 2>/dev/null || return 0
+	read -r -t 30 T_ANS <&"${R_OUT[$1]}" || T_ANS="(none)"
+}
+
+# stop_reader NAME: tell it to quit, close its pipes and wait; its exit
+# status in $T_RC.
+stop_reader()
+{
+	local in=${R_IN[$1]} out=${R_OUT[$1]}
+	(printf 'quit\n' >&"$in") 2>/dev/null
+	exec {in}>&- {out}<&-
+	wait "${R_PID[$1]}"
+	T_RC=$?
+}
+
 # --- mounting the daemon ---------------------------------------------------
 
 # mount_recfs REGISTER MOUNTPOINT [KEYRING...]: start build/recfs in the
