@@ -130,6 +130,32 @@ static inline unsigned t_phone_of(const char *name)
 }
 
 /*
+ * Ingest the manifest text as dir/spool/<name>.json, beside <name>.opus
+ * (mono.opus) and <name>-chat.txt for it to name.  0 with *res filled, or
+ * ingest_manifest's error with the reason on stderr.
+ */
+static inline int t_ingest_text(const char *dir, struct reg *reg, const struct keyring *secrets,
+				const struct audit_actor *actor, const char *name, const char *text,
+				struct ingest_result *res)
+{
+	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
+	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
+	int rc;
+
+	unlink(opus);
+	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
+	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
+	rc = ingest_manifest(reg, keyring_index_key(secrets), actor, json, res);
+	if (rc)
+		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
+	free(opus);
+	free(json);
+	free(chat);
+	return rc;
+}
+
+/*
  * Ingest a recording named name (mono.opus, a chat, one customer subject
  * "Matti <name>" with a phone number of its own) recorded at when; extra:
  * more manifest fields, "" or ending in a comma.  Its id (malloc'd), or
@@ -139,8 +165,6 @@ static inline char *t_ingest_one(const char *dir, struct reg *reg, const struct 
 				 const struct audit_actor *actor, const char *name, const char *when,
 				 const char *extra)
 {
-	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
-	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
 	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", %s"
 			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"Matti %s\", \"phone\": \"+35840%u\"}],"
 			       " \"audio\": \"%s.opus\", \"attachments\": [{\"file\": \"%s-chat.txt\", \"kind\": \"chat\"}]}",
@@ -148,17 +172,8 @@ static inline char *t_ingest_one(const char *dir, struct reg *reg, const struct 
 	struct ingest_result res;
 	char *id = NULL;
 
-	unlink(opus);
-	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
-	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
-	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
-	if (ingest_manifest(reg, keyring_index_key(secrets), actor, json, &res) == 0)
+	if (t_ingest_text(dir, reg, secrets, actor, name, text, &res) == 0)
 		id = xstrdup(res.recording);
-	else
-		fprintf(stderr, "  ingest %s: %s\n", name, meta_errmsg());
-	free(opus);
-	free(json);
-	free(chat);
 	free(text);
 	return id;
 }

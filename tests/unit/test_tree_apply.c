@@ -209,8 +209,6 @@ static const char *const sources[] = { "customer-service", "customer-meetings" }
 static char *ingest(unsigned serial)
 {
 	char *name = xasprintf("r%u", serial), *who = xasprintf("p%u", rnd(6));
-	char *opus = xasprintf("%s/spool/%s.opus", dir, name), *json = xasprintf("%s/spool/%s.json", dir, name);
-	char *chat = xasprintf("%s/spool/%s-chat.txt", dir, name);
 	int with_chat = rnd(3) != 0;
 	char *text = xasprintf(
 		"{\"recorded_at\": \"2026-%02u-%02uT%02u:%02u:%02uZ\", \"source\": \"%s\","
@@ -222,17 +220,10 @@ static char *ingest(unsigned serial)
 	struct ingest_result res;
 	char *id = NULL;
 
-	unlink(opus);
-	CHECK_EQ(util_copy_file("tests/fixtures/mono.opus", opus, 0600), 0);
-	CHECK_EQ(util_write_file_atomic(chat, "hei\n", 4, 0600), 0);
-	CHECK_EQ(util_write_file_atomic(json, text, strlen(text), 0600), 0);
-	if (ingest_manifest(reg, keyring_index_key(secrets), &actor, json, &res) == 0 && !res.duplicate)
+	if (t_ingest_text(dir, reg, secrets, &actor, name, text, &res) == 0 && !res.duplicate)
 		id = xstrdup(res.recording);
 	free(name);
 	free(who);
-	free(opus);
-	free(json);
-	free(chat);
 	free(text);
 	return id;
 }
