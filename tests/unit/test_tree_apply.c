@@ -369,6 +369,60 @@ TEST(test_apply_equals_a_fresh_build_after_every_random_change)
 	tree_unref(patched);
 }
 
+/*
+ * The poller patches whatever piled up since its last pass: several
+ * changes, some on the same recording (ingested then erased, restricted
+ * then lifted), must patch into what a build gives, with the
+ * invalidations tree_diff gives between the two built trees.
+ */
+TEST(test_apply_of_several_changes_at_once_equals_a_fresh_build)
+{
+	struct tree *built = build(), *patched = NULL, *nb, *np;
+	struct invals got = { 0 }, want = { 0 };
+	size_t bad = 0, steps = 0;
+	char what[96];
+	int rc;
+
+	CHECK(built != NULL);
+	if (!built)
+		return;
+	tree_ref(built);
+	patched = built;
+	for (unsigned s = 0; s < STEPS / 4 && bad == 0; s++) {
+		unsigned k, n = 2 + rnd(6);
+
+		for (k = 0; k < n; k++)
+			(void)change(10000 + s * 8 + k);
+		snprintf(what, sizeof(what), "batch %u (%u changes)", s, n);
+		nb = build();
+		CHECK(nb != NULL);
+		if (!nb)
+			break;
+		np = NULL;
+		rc = tree_apply(patched, reg->cat, reg->policy, level_gid, on_entry, on_inode, &got, &np);
+		CHECK_EQ(rc, 0);
+		if (rc) {
+			tree_unref(nb);
+			break;
+		}
+		tree_diff(built, nb, on_entry, on_inode, &want);
+		bad += trees_differ(nb, np, what);
+		bad += trees_differ(built, patched, "the tree patched from");
+		bad += (size_t)invals_differ(&got, &want, what);
+		invals_free(&got);
+		invals_free(&want);
+		tree_unref(built);
+		tree_unref(patched);
+		built = nb;
+		patched = np;
+		steps++;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(steps, STEPS / 4);
+	tree_unref(built);
+	tree_unref(patched);
+}
+
 TEST(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale)
 {
 	struct tree *t = build(), *u = NULL;
@@ -415,6 +469,7 @@ int main(void)
 		if (n_recs < MAX_RECS && (recs[n_recs] = ingest(1000 + (unsigned)i)))
 			n_recs++;
 	RUN(test_apply_equals_a_fresh_build_after_every_random_change);
+	RUN(test_apply_of_several_changes_at_once_equals_a_fresh_build);
 	RUN(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale);
 	for (size_t k = 0; k < n_recs; k++)
 		free(recs[k]);
