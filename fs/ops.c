@@ -961,16 +961,21 @@ static size_t dir_resume(struct dirh *d, int level, off_t off)
  * kid when the handle's snapshot is no longer the current one: the
  * invalidation of what the newer one removed may already have run.  (While
  * this request runs, the kernel holds the directory, and an invalidation of
- * its entries waits for it.)
+ * its entries waits for it.)  A handle whose snapshot is no longer the
+ * current one still counts offsets in its own (they stay valid), but names
+ * only kids the caller still sees in the current one: a restriction or an
+ * erasure takes a name out of a folder held open since before it, as out of
+ * lookups (the offset of a name taken out is skipped).
  */
 static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_info *fi, int plus)
 {
 	struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
 	struct fuse_entry_param e;
 	struct caller c;
+	struct tree *cur;
 	char *buf;
 	size_t pos = 0, need, i;
-	int fresh = plus;
+	int fresh;
 	off_t next;
 
 	recfs_caller(req, &c);
@@ -980,14 +985,11 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 		fuse_reply_err(req, EACCES);
 		return;
 	}
-	if (plus) {
-		struct tree *cur = snapshot_tree(req_fs(req)->snap);
-
-		fresh = cur == d->t;
-		tree_unref(cur);
-	}
+	cur = snapshot_tree(req_fs(req)->snap);
+	fresh = cur == d->t;
 	buf = malloc(size);
 	if (!buf) {
+		tree_unref(cur);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
@@ -1013,6 +1015,10 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 			if (i == d->n->n_kids)
 				break;
 			k = d->n->kids[i];
+			if (!fresh && !tree_resolve(cur, tree_nodeid(k, tree_view(c.level)), c.level)) {
+				i++;	/* gone from the caller's view since the open */
+				continue;
+			}
 			name = k->name;
 			fill_entry(req_fs(req), k, &c, &e);
 			if (!fresh || !e.entry_timeout)
@@ -1037,6 +1043,7 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 	}
 	fuse_reply_buf(req, buf, pos);
 	free(buf);
+	tree_unref(cur);
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
