@@ -5,6 +5,10 @@
 # in it (chmod 0) and erases another (rm of its .wav), and once the mount
 # has taken the change the held handle, rewound and read again, no longer
 # names either, nor stats them; a folder opened afresh agrees with it.
+# Then the change log is pruned past the mount's snapshot (rows written
+# with sqlite3, as a long run of changes would leave it): the mount must
+# build its snapshot anew, so the next restriction still leaves the
+# training view.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -25,6 +29,7 @@ done < <(as_user "$trainer" find "$MNT/by-subject" "$MNT/by-date" -mindepth 1 -t
 [ -n "$d" ] || t_abort "data" "no folder with three calls the training level sees"
 restricted=$(as_user "$trainer" ls "$d" | grep '\.opus$' | sed -n 1p)
 erased=$(as_user "$trainer" ls "$d" | grep '\.opus$' | sed -n 2p)
+third=$(as_user "$trainer" ls "$d" | grep '\.opus$' | sed -n 3p)
 
 # held.py DIR GO OUT: open DIR, list it into OUT.before, wait for the file
 # GO, then rewind the same handle and list it again into OUT.after; stat
@@ -77,6 +82,30 @@ assert_contains "training: the restricted call does not stat through the held ha
 	"$restricted No such file or directory"
 assert_contains "training: the erased call does not stat through the held handle" "$stats" \
 	"$erased No such file or directory"
+
+# KEEP + 2048 rows naming no recording of the register (the triggers
+# prune as the writers' rows do), in one transaction: the rows the mount
+# would patch from are gone.
+seq=$(q "SELECT max(seq) FROM change")
+q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 67584)
+   INSERT INTO change (recording) SELECT printf('%032x', i) FROM n" ||
+	t_abort "sqlite3" "cannot write the change log"
+[ "$(q "SELECT min(seq) FROM change")" -gt $((seq + 1)) ] ||
+	t_abort "sqlite3" "the change log was not pruned past the mount's snapshot"
+assert_ok "privacy: chmod 0 of a third call" as_user "$dpo" chmod 0 "$d/$third"
+third_gone()
+{
+	case $(as_user "$trainer" stat "$d/$third" 2>&1) in
+	*"No such file or directory"*) ! as_user "$trainer" ls "$d" 2>/dev/null | grep -qF "$third" ;;
+	*) return 1 ;;
+	esac
+}
+if poll_since "$(now_ns)" 10000 third_gone && [ "$T_MS" -le 3000 ]; then
+	pass "training: a restriction after the log was pruned leaves its view ($T_MS ms)"
+else
+	fail "training: a restriction after the log was pruned leaves its view" "still there after $T_MS ms"
+fi
+assert_not_contains "the daemon read the catalog again without an error" "$(cat "$MNT.err")" "cannot reread"
 
 unmount_recfs "$MNT"
 t_done
