@@ -465,14 +465,21 @@ static int cmp_key(const void *key, const void *b)
 	return strcmp(key, (*(struct tnode *const *)b)->name);
 }
 
+/* The slot of dir's kid named name in its kids table, or NULL. */
+static struct tnode **kid_slot(const struct tnode *dir, const char *name)
+{
+	if (!dir->n_kids)
+		return NULL;
+	return bsearch(name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
+}
+
 struct tnode *tree_child(const struct tnode *dir, const char *name)
 {
 	struct tnode **p;
 
-	if (dir->type != TN_DIR || !dir->n_kids)
+	if (dir->type != TN_DIR || !(p = kid_slot(dir, name)))
 		return NULL;
-	p = bsearch(name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
-	return p ? *p : NULL;
+	return *p;
 }
 
 static int same_kind(const struct tnode *a, const struct tnode *b)
@@ -516,7 +523,7 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 		dir = tree_find(t, cur->parent);
 		if (!dir || dir->type != TN_DIR)
 			return NULL;
-		p = bsearch(cur->name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
+		p = kid_slot(dir, cur->name);
 		if (!p)
 			return NULL;
 		if ((r = first_like(dir, (size_t)(p - dir->kids) + 1, n, level, budget)))
@@ -1117,24 +1124,12 @@ static void mark_dirty(struct patch *pt, uint64_t ino, uint32_t maybe_lost)
 	pt->n_dirty++;
 }
 
-/* The kid of dir named name: its index, or -1. */
-static long kid_index(const struct tnode *dir, const char *name)
-{
-	struct tnode **k;
-
-	if (!dir->n_kids)
-		return -1;
-	k = bsearch(name, dir->kids, dir->n_kids, sizeof(*dir->kids), cmp_key);
-	return k ? (long)(k - dir->kids) : -1;
-}
-
 /* The node ino of the patched tree, made its own (copied, with every
  * directory above it, when an older tree's); NULL when there is none. */
 static struct tnode *own(struct patch *pt, uint64_t ino)
 {
 	struct tree *t = pt->t;
-	struct tnode *n = tree_find(t, ino), *c, *parent;
-	long i;
+	struct tnode *n = tree_find(t, ino), *c, *parent, **slot;
 
 	if (!n || n->gen == t->gen)
 		return n;
@@ -1157,8 +1152,8 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 		return c;
 	}
 	parent = own(pt, c->parent);
-	if (parent && (i = kid_index(parent, c->name)) >= 0)
-		parent->kids[i] = c;
+	if (parent && (slot = kid_slot(parent, c->name)))
+		*slot = c;
 	return c;
 }
 
@@ -1167,14 +1162,13 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 static void remove_node(struct patch *pt, uint64_t ino, int mark)
 {
 	struct tree *t = pt->t;
-	struct tnode *n = tree_find(t, ino), *dir;
-	long i;
+	struct tnode *n = tree_find(t, ino), *dir, **slot;
 
 	if (!n || ino == TREE_ROOT_INO)
 		return;
 	dir = own(pt, n->parent);
-	if (dir && (i = kid_index(dir, n->name)) >= 0) {
-		memmove(&dir->kids[i], &dir->kids[i + 1], (dir->n_kids - (size_t)i - 1) * sizeof(*dir->kids));
+	if (dir && (slot = kid_slot(dir, n->name))) {
+		memmove(slot, slot + 1, (size_t)(dir->kids + dir->n_kids - slot - 1) * sizeof(*dir->kids));
 		dir->n_kids--;
 		if (n->type == TN_DIR)
 			dir->n_subdirs--;
