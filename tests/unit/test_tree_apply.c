@@ -313,13 +313,52 @@ static const char *change(unsigned serial)
 	}
 }
 
+/*
+ * One patch: a tree built now (nb) and *patched patched to now (np); the
+ * differences between them, whether *built and *patched are as they were
+ * (nothing shared changed), and whether the patch reported tree_diff's
+ * invalidations between *built and nb, are added to *bad.  Then nb and np
+ * replace *built and *patched; *changed says whether np is a new tree.
+ * 0, or -1 when the build or the patch failed (checked).
+ */
+static int patch_step(struct tree **built, struct tree **patched, const char *what, size_t *bad, int *changed)
+{
+	struct invals got = { 0 }, want = { 0 };
+	struct tree *nb = build(), *np = NULL;
+	int rc;
+
+	CHECK(nb != NULL);
+	if (!nb)
+		return -1;
+	rc = tree_apply(*patched, reg->cat, reg->policy, level_gid, on_entry, on_inode, &got, &np);
+	CHECK_EQ(rc, 0);
+	if (rc) {
+		invals_free(&got);
+		tree_unref(nb);
+		return -1;
+	}
+	*changed = np != *patched;
+	tree_diff(*built, nb, on_entry, on_inode, &want);
+	*bad += trees_differ(nb, np, what);
+	/* The trees before are as they were: nothing shared changed. */
+	*bad += trees_differ(*built, *patched, "the tree patched from");
+	*bad += (size_t)invals_differ(&got, &want, what);
+	CHECK_EQ(np->content_version, nb->content_version);
+	invals_free(&got);
+	invals_free(&want);
+	tree_unref(*built);
+	tree_unref(*patched);
+	*built = nb;
+	*patched = np;
+	return 0;
+}
+
 TEST(test_apply_equals_a_fresh_build_after_every_random_change)
 {
-	struct tree *built = build(), *patched = NULL, *nb, *np;
-	struct invals got = { 0 }, want = { 0 };
-	size_t bad = 0, steps = 0, patched_steps = 0, shared = 0;
+	struct tree *built = build(), *patched = NULL;
+	size_t bad = 0, steps = 0, patched_steps = 0;
 	char what[96];
-	int rc;
+	int changed;
 
 	CHECK(built != NULL);
 	if (!built)
@@ -330,33 +369,9 @@ TEST(test_apply_equals_a_fresh_build_after_every_random_change)
 		const char *op = change(s);
 
 		snprintf(what, sizeof(what), "step %u (%s)", s, op);
-		nb = build();
-		CHECK(nb != NULL);
-		if (!nb)
+		if (patch_step(&built, &patched, what, &bad, &changed))
 			break;
-		np = NULL;
-		rc = tree_apply(patched, reg->cat, reg->policy, level_gid, on_entry, on_inode, &got, &np);
-		CHECK_EQ(rc, 0);
-		if (rc) {
-			tree_unref(nb);
-			break;
-		}
-		if (np != patched)
-			patched_steps++;
-		tree_diff(built, nb, on_entry, on_inode, &want);
-		bad += trees_differ(nb, np, what);
-		/* The trees before are as they were: nothing shared changed. */
-		bad += trees_differ(built, patched, "the tree patched from");
-		bad += (size_t)invals_differ(&got, &want, what);
-		CHECK_EQ(np->content_version, nb->content_version);
-		if (np->root != patched->root)
-			shared++;
-		invals_free(&got);
-		invals_free(&want);
-		tree_unref(built);
-		tree_unref(patched);
-		built = nb;
-		patched = np;
+		patched_steps += changed != 0;
 		steps++;
 	}
 	CHECK_EQ(bad, 0);
@@ -377,11 +392,10 @@ TEST(test_apply_equals_a_fresh_build_after_every_random_change)
  */
 TEST(test_apply_of_several_changes_at_once_equals_a_fresh_build)
 {
-	struct tree *built = build(), *patched = NULL, *nb, *np;
-	struct invals got = { 0 }, want = { 0 };
+	struct tree *built = build(), *patched = NULL;
 	size_t bad = 0, steps = 0;
 	char what[96];
-	int rc;
+	int changed;
 
 	CHECK(built != NULL);
 	if (!built)
@@ -394,27 +408,8 @@ TEST(test_apply_of_several_changes_at_once_equals_a_fresh_build)
 		for (k = 0; k < n; k++)
 			(void)change(10000 + s * 8 + k);
 		snprintf(what, sizeof(what), "batch %u (%u changes)", s, n);
-		nb = build();
-		CHECK(nb != NULL);
-		if (!nb)
+		if (patch_step(&built, &patched, what, &bad, &changed))
 			break;
-		np = NULL;
-		rc = tree_apply(patched, reg->cat, reg->policy, level_gid, on_entry, on_inode, &got, &np);
-		CHECK_EQ(rc, 0);
-		if (rc) {
-			tree_unref(nb);
-			break;
-		}
-		tree_diff(built, nb, on_entry, on_inode, &want);
-		bad += trees_differ(nb, np, what);
-		bad += trees_differ(built, patched, "the tree patched from");
-		bad += (size_t)invals_differ(&got, &want, what);
-		invals_free(&got);
-		invals_free(&want);
-		tree_unref(built);
-		tree_unref(patched);
-		built = nb;
-		patched = np;
 		steps++;
 	}
 	CHECK_EQ(bad, 0);
