@@ -270,6 +270,18 @@ q()
 	sqlite3 "$REG/catalog.db" "$1"
 }
 
+# refused_reads ID: how many refused reads of recording ID the audit log
+# of $REG holds; refused_reads_are ID N succeeds when that is N (to poll).
+refused_reads()
+{
+	q "SELECT count(*) FROM audit WHERE action = 'read' AND outcome = 'refused' AND object = '$1'"
+}
+
+refused_reads_are()
+{
+	[ "$(refused_reads "$1")" = "$2" ]
+}
+
 # mount_all_levels MOUNTPOINT: mount $REG with the keyrings of the three
 # levels of the shipped policy; the test stops when it fails.
 mount_all_levels()

@@ -118,14 +118,9 @@ stop_reader t1
 stop_reader p1
 one_id=$(as_user "$dpo" getfattr --only-values -n user.recfs.id "$one.opus" 2>/dev/null)
 # The audit log has the refused read once, whatever the reads that followed.
-refused_reads()
-{
-	[ "$(q "SELECT count(*) FROM audit WHERE action = 'read' AND outcome = 'refused' AND object = '$one_id'")" = 2 ]
-}
-poll_since "$(now_ns)" 3000 refused_reads
+poll_since "$(now_ns)" 3000 refused_reads_are "$one_id" 2
 # Two descriptors (the reader's, the mapper's), many refused reads.
-assert_eq "the refused read is logged once per descriptor" 2 \
-	"$(q "SELECT count(*) FROM audit WHERE action = 'read' AND outcome = 'refused' AND object = '$one_id'")"
+assert_eq "the refused read is logged once per descriptor" 2 "$(refused_reads "$one_id")"
 
 # --- 2. rm of the WAV view on this mount ----------------------------------
 start_reader t2 "$trainer" "$two.opus"

@@ -100,13 +100,8 @@ stop_reader a
 stop_reader p
 
 id=$(as_user "$dpo" getfattr --only-values -n user.recfs.id "$big" 2>/dev/null)
-refused_reads()
-{
-	[ "$(q "SELECT count(*) FROM audit WHERE action = 'read' AND outcome = 'refused' AND object = '$id'")" = 1 ]
-}
-poll_since "$(now_ns)" 3000 refused_reads
-assert_eq "the refused long read is logged once for the descriptor" 1 \
-	"$(q "SELECT count(*) FROM audit WHERE action = 'read' AND outcome = 'refused' AND object = '$id'")"
+poll_since "$(now_ns)" 3000 refused_reads_are "$id" 1
+assert_eq "the refused long read is logged once for the descriptor" 1 "$(refused_reads "$id")"
 
 unmount_recfs "$MNT"
 t_done
