@@ -46,12 +46,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,7 +76,7 @@
 #define WINDOW_CAP (WINDOW_KEEP * 2 + BLOCK_FRAMES * MAX_CHANNELS * 2)
 #define PCM_BYTES (BLOCK_FRAMES * MAX_CHANNELS * sizeof(float))
 _Static_assert(WINDOW_CAP + PCM_BYTES <= OPUS_WAV_DECODER_BYTES, "opus.h states the decoder's buffers");
-/* How long libopusfile may take to judge one file (judge_apart): its
+/* How long libopusfile may take to judge one file (judge_recv): its
  * open reads a few pages per link, milliseconds for a file of hours. */
 #define JUDGE_MS 60000
 /* Ogg page: 27 header bytes, up to 255 lacing values of up to 255 each. */
@@ -307,7 +309,6 @@ struct verdict {
 	int64_t total;		/* op_pcm_total(of, -1) */
 	char msg[400];		/* meta_errmsg() of a refusal */
 };
-_Static_assert(sizeof(struct verdict) <= PIPE_BUF, "one atomic write");
 
 /* The part of the probe that libopusfile does, in whichever process. */
 static void judge(int fd, uint64_t size, struct verdict *v)
@@ -354,15 +355,218 @@ out:
 	snprintf(v->msg, sizeof(v->msg), "%s", v->ret ? meta_errmsg() : "");
 }
 
-/* Read the child's verdict from fd within JUDGE_MS: 0, -ETIMEDOUT, or
- * -EPIPE when it ended without one. */
-static int read_verdict(int fd, struct verdict *v)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	int64_t left = JUDGE_MS;
-	size_t got = 0;
+/*
+ * The judge: a long-lived child process in which libopusfile judges the
+ * probes, one file after another.  libopusfile 0.12 leaks the tags of a
+ * later link of a chained stream whose first audio page is bad (about 140
+ * bytes a file; opusfile commit 6452e83 fixes it after 0.12), and it is
+ * the one code that parses what the recorder wrote that is not recfs's
+ * own: a watch daemon that runs for months would keep every byte it
+ * leaks, and a crash or an endless loop in it would stop the daemon.  In
+ * the child, a crash refuses one file, a verdict that takes longer than
+ * JUDGE_MS is a refusal too (the child is killed), and what it leaks goes
+ * with the child: it is retired after a refusal (the malformed files are
+ * where libopusfile leaks) and after OPUS_JUDGE_VERDICTS_MAX verdicts,
+ * and the next probe forks a new one.  Only libopusfile runs there: no catalog,
+ * no keys are used, and the child closes every descriptor it inherited
+ * but its socket and 0-2 (a journal's flock or a spool file must not stay
+ * open in it for hundreds of probes).
+ *
+ * One fork per recording cost about 2.6 ms of CPU, a quarter of an
+ * ingest's; now a request is one message each way over a socketpair
+ * (SOCK_SEQPACKET): the descriptor (SCM_RIGHTS) with the file's size, and
+ * the struct verdict back.  A child that died while idle (killed by an
+ * admin, or PR_SET_PDEATHSIG when the thread that forked it ended) makes
+ * the send fail with EPIPE or ECONNRESET before it took the request: the
+ * probe starts a new child and asks once more, so a good file is not
+ * refused for it.  judge_lock serialises requests; the state below is the
+ * forking process's own (a process forked from it forgets it).
+ */
+struct judge_req {
+	uint64_t size;		/* of the file whose descriptor comes along */
+};
 
-	while (got < sizeof(*v)) {
+static pthread_mutex_t judge_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The judge child, all protected by judge_lock. */
+static pid_t judge_pid;		/* 0: none */
+static pid_t judge_owner;	/* the process that forked it */
+static int judge_sock = -1;
+static unsigned judge_verdicts;	/* given by this child */
+static int judge_exit_hook;	/* judge_at_exit registered */
+
+/* The child's loop: one verdict per request until the socket closes. */
+static void __attribute__((noreturn)) judge_serve(int sock)
+{
+	for (;;) {
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} ctl;
+		struct judge_req req;
+		struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+		};
+		struct cmsghdr *c;
+		struct verdict v;
+		ssize_t n;
+		int fd = -1;
+
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0);
+		c = CMSG_FIRSTHDR(&msg);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if (fd < 0 || n != (ssize_t)sizeof(req) || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+			_exit(1);
+		judge(fd, req.size, &v);
+		close(fd);
+		do
+			n = send(sock, &v, sizeof(v), MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(v))
+			_exit(1);
+	}
+}
+
+/* Close what the child inherited, but 0-2 and sock (moved to 3). */
+static int judge_child_fds(int sock)
+{
+	if (sock != 3) {
+		if (dup2(sock, 3) < 0)
+			return -1;
+		sock = 3;
+	}
+	if (close_range(4, ~0U, 0) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (long fd = 4; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close((int)fd);
+	}
+	return sock;
+}
+
+/* Close the socket, kill and reap the child; *status gets its wait
+ * status when it is not NULL.  With judge_lock held. */
+static void judge_retire(int *status)
+{
+	int st = 0;
+
+	if (judge_sock >= 0)
+		close(judge_sock);
+	judge_sock = -1;
+	if (judge_pid > 0 && judge_owner == getpid()) {
+		kill(judge_pid, SIGKILL);
+		while (waitpid(judge_pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	judge_pid = 0;
+	judge_verdicts = 0;
+	if (status)
+		*status = st;
+}
+
+/* At exit, nothing of the judge stays behind: the child is reaped. */
+static void judge_at_exit(void)
+{
+	if (pthread_mutex_trylock(&judge_lock))
+		return;		/* a probe in another thread: its child goes with us */
+	if (judge_pid && judge_owner == getpid())
+		judge_retire(NULL);
+	pthread_mutex_unlock(&judge_lock);
+}
+
+/* Fork a new judge child.  With judge_lock held; 0 or -errno with a
+ * message. */
+static int judge_start(void)
+{
+	pid_t parent = getpid(), pid;
+	int sv[2];
+
+	if (!judge_exit_hook && atexit(judge_at_exit) == 0)
+		judge_exit_hook = 1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return meta_fail(-errno, "audio cannot be examined: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return meta_fail(-e, "audio cannot be examined: %s", strerror(e));
+	}
+	if (pid == 0) {
+		int sock;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		/* A terminal's ^C or systemd's SIGTERM to the whole group is
+		 * for the parent, which may finish its work: the child ends
+		 * when its socket closes, or with SIGKILL. */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		close(sv[0]);
+		sock = judge_child_fds(sv[1]);
+		if (sock < 0)
+			_exit(1);
+		judge_serve(sock);
+	}
+	close(sv[1]);
+	judge_sock = sv[0];
+	judge_pid = pid;
+	judge_owner = parent;
+	judge_verdicts = 0;
+	return 0;
+}
+
+/* Hand fd and its size to the child: 0, or -errno (-EPIPE, -ECONNRESET:
+ * the child was gone before it took the request). */
+static int judge_send(int fd, uint64_t size)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct judge_req req = { .size = size };
+	struct iovec iov = { .iov_base = &req, .iov_len = sizeof(req) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&ctl, 0, sizeof(ctl));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(judge_sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(req) ? 0 : -EIO;
+}
+
+/* Receive the child's verdict within JUDGE_MS: 0, -ETIMEDOUT, or -EPIPE
+ * when it ended without one. */
+static int judge_recv(struct verdict *v)
+{
+	struct pollfd pfd = { .fd = judge_sock, .events = POLLIN };
+	int64_t left = JUDGE_MS;
+
+	for (;;) {
 		struct timespec t0, t1;
 		ssize_t n;
 		int pr;
@@ -373,72 +577,73 @@ static int read_verdict(int fd, struct verdict *v)
 		left -= (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 		if (pr < 0 && errno != EINTR)
 			return -errno;
-		if (pr == 0 || left <= 0)
+		if (pr == 0 || (pr < 0 && left <= 0))
 			return -ETIMEDOUT;
 		if (pr < 0)
 			continue;
-		n = read(fd, (char *)v + got, sizeof(*v) - got);
+		n = recv(judge_sock, v, sizeof(*v), 0);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EPIPE;
-		got += (size_t)n;
+		if (n < 0)
+			return errno == ECONNRESET ? -EPIPE : -errno;
+		return n == (ssize_t)sizeof(*v) ? 0 : -EPIPE;
 	}
-	return 0;
 }
 
-/*
- * judge() in a child process, which exits when it is done.  libopusfile
- * 0.12 leaks the tags of a later link of a chained stream whose first
- * audio page is bad (about 140 bytes a file; opusfile commit 6452e83 fixes
- * it after 0.12), and it is the one code that parses what the recorder
- * wrote that is not recfs's own: a watch daemon that runs for months would
- * keep every byte it leaks, and a crash or an endless loop in it would
- * stop the daemon.  In a child, whatever it leaks goes with the child, a
- * crash refuses one file, and a verdict that takes longer than JUDGE_MS
- * is a refusal too.  Only libopusfile runs there: no catalog, no keys.
- */
+/* judge() in the judge child: 0 with *v, or a refusal of this file
+ * (-EINVAL: too slow, a crash) or -EIO / -errno, with a message. */
 static int judge_apart(int fd, uint64_t size, struct verdict *v)
 {
-	int p[2] = { -1, -1 }, status = 0, rc;
-	pid_t pid;
+	int rc, status = 0, tries;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return meta_fail(-errno, "audio cannot be examined: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		rc = meta_fail(-errno, "audio cannot be examined: %s", strerror(errno));
+	pthread_mutex_lock(&judge_lock);
+	if (judge_pid && judge_owner != getpid()) {
+		/* Forked from the process that owns that child: not ours. */
+		if (judge_sock >= 0)
+			close(judge_sock);
+		judge_sock = -1;
+		judge_pid = 0;
+	}
+	for (tries = 0;; tries++) {
+		if (!judge_pid && (rc = judge_start()))
+			goto out;
+		rc = judge_send(fd, size);
+		if (!rc)
+			break;
+		judge_retire(NULL);
+		if ((rc != -EPIPE && rc != -ECONNRESET) || tries > 0) {
+			rc = meta_fail(-EIO, "audio could not be examined: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	rc = judge_recv(v);
+	if (rc) {
+		judge_retire(&status);
+		if (rc == -ETIMEDOUT)
+			rc = meta_fail(-EINVAL, "audio could not be examined within %d s (libopusfile did not finish)",
+				       JUDGE_MS / 1000);
+		else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+			rc = meta_fail(-EINVAL, "audio could not be examined: libopusfile stopped on signal %d",
+				       WTERMSIG(status));
+		else
+			rc = meta_fail(-EIO, "audio could not be examined: %s", strerror(-rc));
 		goto out;
 	}
-	if (pid == 0) {
-		struct verdict mine;
-
-		close(p[0]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		judge(fd, size, &mine);
-		_exit(write(p[1], &mine, sizeof(mine)) == (ssize_t)sizeof(mine) ? 0 : 1);
-	}
-	close(p[1]);
-	p[1] = -1;
-	rc = read_verdict(p[0], v);
-	if (rc)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc == -ETIMEDOUT)
-		rc = meta_fail(-EINVAL, "audio could not be examined within %d s (libopusfile did not finish)",
-			       JUDGE_MS / 1000);
-	else if (rc && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
-		rc = meta_fail(-EINVAL, "audio could not be examined: libopusfile stopped on signal %d",
-			       WTERMSIG(status));
-	else if (rc)
-		rc = meta_fail(-EIO, "audio could not be examined: %s", strerror(-rc));
+	if (v->ret || ++judge_verdicts >= OPUS_JUDGE_VERDICTS_MAX)
+		judge_retire(NULL);
 out:
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
+	pthread_mutex_unlock(&judge_lock);
 	return rc;
+}
+
+pid_t opus_probe_judge_pid(void)
+{
+	pid_t pid;
+
+	pthread_mutex_lock(&judge_lock);
+	pid = judge_owner == getpid() ? judge_pid : 0;
+	pthread_mutex_unlock(&judge_lock);
+	return pid;
 }
 
 /* Set by opus_probe_judge_in_process (the fuzz targets); one writer,
@@ -447,7 +652,11 @@ static int judge_here;
 
 void opus_probe_judge_in_process(int on)
 {
+	pthread_mutex_lock(&judge_lock);
 	judge_here = on;
+	if (on && judge_pid && judge_owner == getpid())
+		judge_retire(NULL);
+	pthread_mutex_unlock(&judge_lock);
 }
 
 int opus_probe_fd(int fd, struct opus_info *out)

@@ -40,14 +40,46 @@ int opus_probe_file(const char *path, struct opus_info *out) MUST_CHECK;
  */
 int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
 /*
- * libopusfile's part of a probe runs in a child process, so that what it
- * leaks on a malformed file (0.12: the tags of a bad later link) or a crash
- * in it never reaches a long-running caller; a verdict that takes over 60
- * s is -EINVAL.  The fuzz targets, for which a fork per input costs
- * nearly all their speed, call this with 1 (before any probe, no locking)
- * to judge in their own process instead.
+ * libopusfile's part of a probe runs in a child process, the judge, so
+ * that what it leaks on a malformed file (0.12: the tags of a bad later
+ * link) or a crash in it never reaches a long-running caller.  The first
+ * probe forks it (so it is forked from wherever that probe happens: in
+ * recctl, after the keyrings are loaded; it uses no key, catalog or
+ * descriptor of the caller's, and closes every inherited descriptor but
+ * 0-2); each later probe hands it the descriptor and gets its verdict back
+ * over a socket.  A verdict that takes over 60 s is -EINVAL and the child
+ * is killed; a crash in it refuses that one file (-EINVAL); both say so in
+ * meta_errmsg().  It is retired (killed and reaped) after a refusal and
+ * after OPUS_JUDGE_VERDICTS_MAX verdicts, and the next probe
+ * forks a new one, so what it leaks stays bounded in a daemon that runs
+ * for months.  A child that died while idle is replaced and the probe
+ * asked again, once.  The child ends when the caller exits (its socket
+ * closes; PR_SET_PDEATHSIG too, which fires when the *thread* that forked
+ * it ends) and is reaped at exit(3).  It ignores SIGINT, SIGTERM, SIGHUP
+ * and SIGQUIT, which a terminal or systemd sends to the whole group: they
+ * are for the caller.
+ *
+ * Locking: opus_probe_fd and opus_probe_file may be called from any
+ * thread; one mutex serialises the requests to the child (the callers
+ * today, recctl ingest and recctl watch, probe from one thread; fs/ never
+ * probes).  A process forked from the caller does not share its child: its
+ * first probe forks one of its own.  Besides the errnos above, a probe can
+ * fail with -EIO ("audio could not be examined: ...") when the child
+ * cannot be started or reached, or the -errno of socketpair(2) or fork(2).
+ *
+ * The fuzz targets, for which a child costs nearly all their speed, call
+ * opus_probe_judge_in_process with 1 (before any probe) to judge in their
+ * own process instead; a child already started is retired then.
  */
 void opus_probe_judge_in_process(int on);
+/* Verdicts after which a judge child is retired, whatever they were: what
+ * libopusfile leaks in it stays below this many files' worth. */
+#define OPUS_JUDGE_VERDICTS_MAX 256
+/*
+ * For tests: the pid of this process's judge child, 0 when there is none
+ * (none started yet, or the last one retired).  Same locking as a probe.
+ */
+pid_t opus_probe_judge_pid(void);
 
 /*
  * The stored form of an Ogg Opus file.  Comment tags (TITLE=, ARTIST=,

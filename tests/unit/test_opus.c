@@ -8,7 +8,10 @@
  * replaced (libogg); the stored form is checked packet by packet and page
  * by page with libogg and decoded with libopusfile.  Run from the repo root.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -299,6 +302,174 @@ TEST(test_probe_keeps_nothing_libopusfile_leaks_on_a_bad_chained_file)
 		fprintf(stderr, "  heap grew by %zu bytes over 200 probes\n", after - before);
 	free(m.data);
 	free(path);
+}
+
+/*
+ * The judge child (opus.h): probes in a row use one child, which
+ * opus_probe_judge_pid() names; the same pid while the child lives (it is
+ * not reaped, so its pid cannot be reused) means the same child.
+ */
+static pid_t judge_after_good_probe(void)
+{
+	struct opus_info info;
+
+	CHECK_EQ(opus_probe_file(MONO, &info), 0);
+	return opus_probe_judge_pid();
+}
+
+/* Whether pid is a zombie: dead, not yet reaped by us. */
+static int is_zombie(pid_t pid)
+{
+	char *path = xasprintf("/proc/%d/stat", (int)pid), buf[512], *p;
+	size_t n = 0;
+	FILE *f = fopen(path, "r");
+
+	free(path);
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
+/* Signal the judge child pid; never 0 or less (the whole group). */
+static void kill_judge(pid_t pid, int sig)
+{
+	CHECK(pid > 0);
+	if (pid > 0)
+		CHECK_EQ(kill(pid, sig), 0);
+}
+
+static void wait_zombie(pid_t pid)
+{
+	for (int i = 0; pid > 0 && i < 2000 && !is_zombie(pid); i++)
+		usleep(1000);
+	CHECK(is_zombie(pid));
+}
+
+TEST(test_probe_judges_many_files_in_one_child)
+{
+	struct opus_info info;
+	pid_t first = judge_after_good_probe();
+
+	CHECK(first > 0);
+	for (int i = 0; i < 50; i++) {
+		CHECK_EQ(opus_probe_file(i % 2 ? MONO : STEREO, &info), 0);
+		CHECK_EQ(info.channels, i % 2 ? 1 : 2);
+		CHECK_EQ(opus_probe_judge_pid(), first);
+	}
+	CHECK_EQ(kill(first, 0), 0);
+	CHECK(!is_zombie(first));
+}
+
+/* The child holds none of the caller's descriptors (a journal's flock, a
+ * spool file): only 0-2 and its socket. */
+TEST(test_judge_child_keeps_no_descriptor_of_the_caller)
+{
+	int held = open(MONO, O_RDONLY | O_CLOEXEC);
+	struct opus_info info;
+	char *dir;
+	DIR *d;
+	struct dirent *e;
+	int n = 0, high = 0;
+
+	opus_probe_judge_in_process(1);		/* retire any child */
+	opus_probe_judge_in_process(0);
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK(held >= 3);
+	CHECK_EQ(opus_probe_file(MONO, &info), 0);
+	dir = xasprintf("/proc/%d/fd", (int)opus_probe_judge_pid());
+	d = opendir(dir);
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		if (atoi(e->d_name) > 3)
+			high++;
+	}
+	if (d)
+		closedir(d);
+	CHECK(n <= 4);
+	CHECK_EQ(high, 0);
+	close(held);
+	free(dir);
+}
+
+/* A child that died while idle (an admin's kill, or PR_SET_PDEATHSIG when
+ * the thread that forked it ended) does not refuse the next good file; a
+ * SIGTERM meant for the caller's whole group does not end it. */
+TEST(test_probe_replaces_a_judge_killed_while_idle)
+{
+	pid_t first = judge_after_good_probe(), second, third;
+
+	kill_judge(first, SIGTERM);
+	CHECK_EQ(judge_after_good_probe(), first);
+	kill_judge(first, SIGKILL);
+	wait_zombie(first);
+	second = judge_after_good_probe();
+	CHECK(second > 0 && second != first);
+	CHECK(first <= 0 || kill(first, 0) == -1);	/* reaped */
+	kill_judge(second, SIGUSR1);
+	wait_zombie(second);
+	third = judge_after_good_probe();
+	CHECK(third > 0 && third != second);
+}
+
+/* libopusfile leaks on malformed files: a refusal retires the child. */
+TEST(test_probe_retires_the_judge_after_a_refusal)
+{
+	char *path = xasprintf("%s/random2.opus", tmpdir);
+	pid_t first = judge_after_good_probe(), next;
+	uint8_t buf[4096];
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 2654435761u >> 11);
+	write_bytes(path, buf, sizeof(buf));
+	CHECK(first > 0);
+	check_refused(path, "audio is not an Ogg Opus stream");
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK_EQ(kill(first, 0), -1);		/* killed and reaped */
+	next = judge_after_good_probe();
+	CHECK(next > 0 && next != first);
+	free(path);
+}
+
+TEST(test_probe_retires_the_judge_after_its_last_verdict)
+{
+	struct opus_info info;
+	pid_t first;
+	int i;
+
+	opus_probe_judge_in_process(1);		/* retire any child */
+	opus_probe_judge_in_process(0);
+	first = judge_after_good_probe();
+	CHECK(first > 0);
+	for (i = 1; i < OPUS_JUDGE_VERDICTS_MAX - 1; i++)
+		CHECK_EQ(opus_probe_file(MONO, &info), 0);
+	CHECK_EQ(opus_probe_judge_pid(), first);
+	CHECK_EQ(opus_probe_file(MONO, &info), 0);	/* verdict 256 */
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK_EQ(kill(first, 0), -1);
+	CHECK(judge_after_good_probe() != first);
+}
+
+/* The fuzz targets' switch retires the child and judges in process. */
+TEST(test_probe_judge_in_process_retires_the_child)
+{
+	pid_t first = judge_after_good_probe();
+	struct opus_info info;
+
+	CHECK(first > 0);
+	opus_probe_judge_in_process(1);
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK_EQ(kill(first, 0), -1);
+	CHECK_EQ(opus_probe_file(STEREO, &info), 0);
+	CHECK_EQ(info.channels, 2);
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	opus_probe_judge_in_process(0);
 }
 
 TEST(test_wav_size_counts_header_and_16_bit_samples)
@@ -1529,6 +1700,12 @@ int main(void)
 	RUN(test_probe_refuses_an_empty_file);
 	RUN(test_probe_of_a_missing_file_says_enoent);
 	RUN(test_probe_keeps_nothing_libopusfile_leaks_on_a_bad_chained_file);
+	RUN(test_probe_judges_many_files_in_one_child);
+	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
+	RUN(test_probe_replaces_a_judge_killed_while_idle);
+	RUN(test_probe_retires_the_judge_after_a_refusal);
+	RUN(test_probe_retires_the_judge_after_its_last_verdict);
+	RUN(test_probe_judge_in_process_retires_the_child);
 	RUN(test_wav_size_counts_header_and_16_bit_samples);
 	RUN(test_wav_view_of_mono_fixture_equals_a_straight_decode);
 	RUN(test_wav_view_of_stereo_fixture_equals_a_straight_decode);
