@@ -11,9 +11,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <ogg/ogg.h>
@@ -416,6 +418,70 @@ TEST(test_probe_replaces_a_judge_killed_while_idle)
 	wait_zombie(second);
 	third = judge_after_good_probe();
 	CHECK(third > 0 && third != second);
+}
+
+/* What the main thread is blocked in: its syscall number, -1 when it runs. */
+static long main_thread_syscall(pid_t self)
+{
+	char *path = xasprintf("/proc/%d/task/%d/syscall", (int)self, (int)self), buf[64];
+	FILE *f = fopen(path, "r");
+	long nr = -1;
+
+	free(path);
+	if (f) {
+		if (fgets(buf, sizeof(buf), f) && buf[0] != 'r')	/* "running" */
+			nr = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	return nr;
+}
+
+struct crash_job {
+	pid_t self, judge;
+	int signalled;
+};
+
+/* Once the main thread waits in poll for the verdict (the request is in
+ * the stopped child's socket), end the child with SIGUSR1. */
+static void *crash_judge(void *arg)
+{
+	struct crash_job *j = arg;
+
+	for (int i = 0; i < 10000; i++) {
+		long nr = main_thread_syscall(j->self);
+
+		if (nr == SYS_poll || nr == SYS_ppoll) {
+			j->signalled = kill(j->judge, SIGUSR1) == 0 && kill(j->judge, SIGCONT) == 0;
+			return NULL;
+		}
+		usleep(1000);
+	}
+	kill(j->judge, SIGCONT);
+	return NULL;
+}
+
+/* A child that dies while it holds the request (a crash in libopusfile)
+ * refuses that one file, with the signal; the next probe gets a new one. */
+TEST(test_probe_refuses_the_file_when_the_judge_dies_on_it)
+{
+	struct crash_job j = { .self = getpid() };
+	struct opus_info info = { .channels = 77 };
+	pthread_t t;
+	char *msg;
+
+	j.judge = judge_after_good_probe();
+	kill_judge(j.judge, SIGSTOP);
+	CHECK_EQ(pthread_create(&t, NULL, crash_judge, &j), 0);
+	meta_clear_error();
+	CHECK_EQ(opus_probe_file(MONO, &info), -EINVAL);
+	pthread_join(t, NULL);
+	CHECK(j.signalled);
+	msg = xasprintf("audio could not be examined: libopusfile stopped on signal %d", SIGUSR1);
+	CHECK_STR(meta_errmsg(), msg);
+	free(msg);
+	CHECK_EQ(info.channels, 77);
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK(judge_after_good_probe() != j.judge);
 }
 
 /* libopusfile leaks on malformed files: a refusal retires the child. */
@@ -1703,6 +1769,7 @@ int main(void)
 	RUN(test_probe_judges_many_files_in_one_child);
 	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
 	RUN(test_probe_replaces_a_judge_killed_while_idle);
+	RUN(test_probe_refuses_the_file_when_the_judge_dies_on_it);
 	RUN(test_probe_retires_the_judge_after_a_refusal);
 	RUN(test_probe_retires_the_judge_after_its_last_verdict);
 	RUN(test_probe_judge_in_process_retires_the_child);
