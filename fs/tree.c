@@ -330,7 +330,35 @@ static void tmap_each(const void *root, void (*fn)(void *item, void *ctx), void 
 
 /* ---- nodes and recordings ---- */
 
+/* The subjects of a recording that has none (never freed). */
+static char no_subjects[] = "";
+
 static void trec_unref(struct trec *r);
+
+/* A zeroed node with name in its own allocation (one malloc). */
+static struct tnode *node_alloc(const char *name)
+{
+	size_t len = strlen(name) + 1;
+	struct tnode *n = xcalloc(1, sizeof(*n) + len);
+
+	n->name = (char *)(n + 1);
+	memcpy(n->name, name, len);
+	return n;
+}
+
+/* The size of the table of n kids: tables grow by doubling from 8, so a
+ * table's size is always kids_cap(n_kids) or more (a kid taken out leaves
+ * it as it was). */
+static size_t kids_cap(size_t n)
+{
+	size_t cap = 8;
+
+	if (!n)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
 
 static void tnode_ref(struct tnode *n)
 {
@@ -343,7 +371,6 @@ static void tnode_unref(struct tnode *n)
 		return;
 	if (n->rec)
 		trec_unref(n->rec);
-	free(n->name);
 	free(n->kids);
 	free(n->handle);
 	free(n);
@@ -362,12 +389,10 @@ static void trec_unref(struct trec *r)
 		return;
 	for (a = r->arts; a; a = next) {
 		next = a->next;
-		free(a->role);
-		free(a->ext);
 		free(a);
 	}
-	cat_recording_clear(&r->row);
-	free(r->subjects);
+	if (r->subjects != no_subjects)
+		free(r->subjects);
 	free(r);
 }
 
@@ -537,14 +562,13 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 static struct tnode *new_node(const struct tree *t, const struct tnode *dir, uint64_t ino, const char *name,
 			      enum tnode_type type)
 {
-	struct tnode *n = xcalloc(1, sizeof(*n));
+	struct tnode *n = node_alloc(name);
 
 	n->refs = 1;
 	n->gen = t->gen;
 	n->ino = ino;
 	n->parent = dir->ino;
-	n->name = xstrdup(name);
-	n->type = type;
+	n->type = (uint8_t)type;
 	n->mode = type == TN_DIR ? 0555 : 0440;
 	/* Directories carry the mount's start time: a newest-recording time
 	 * would tell a caller about recordings it cannot see. */
@@ -558,10 +582,8 @@ static void kids_insert(struct tnode *dir, struct tnode *n, int sorted)
 {
 	size_t lo = 0, hi = dir->n_kids, mid;
 
-	if (dir->n_kids == dir->cap_kids) {
-		dir->cap_kids = dir->cap_kids ? dir->cap_kids * 2 : 8;
-		dir->kids = xrealloc(dir->kids, dir->cap_kids * sizeof(*dir->kids));
-	}
+	if (dir->n_kids == kids_cap(dir->n_kids))
+		dir->kids = xrealloc(dir->kids, kids_cap(dir->n_kids + 1) * sizeof(*dir->kids));
 	if (!sorted) {
 		dir->kids[dir->n_kids++] = n;
 		return;
@@ -719,36 +741,63 @@ static uint32_t finish_dir(struct tnode *d)
 	return d->mask;
 }
 
-/* A recording of the snapshot from the catalog's row (copied), with one
- * reference (the caller's). */
+/* s (NULL: none) copied to *at, which moves past it; the copy or NULL. */
+static char *put_str(char **at, const char *s)
+{
+	char *d = *at;
+	size_t len;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	memcpy(d, s, len);
+	*at = d + len;
+	return d;
+}
+
+/* A recording of the snapshot from the catalog's row (copied: its strings
+ * and the stem in the recording's own allocation), with one reference (the
+ * caller's). */
 static struct trec *trec_new(const struct cat_recording *r)
 {
-	struct trec *rec = xcalloc(1, sizeof(*rec));
+	char stem[NAMING_STEM_MAX], *at;
+	const char *strs[] = { r->source, r->kind, r->purpose, r->legal_basis, r->data_source,
+			       r->restricted_reason, r->legal_hold, stem };
+	size_t i, len = 0;
+	struct trec *rec;
 
+	naming_stem(stem, r);
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		len += strs[i] ? strlen(strs[i]) + 1 : 0;
+	rec = xcalloc(1, sizeof(*rec) + len);
+	at = (char *)(rec + 1);
 	rec->refs = 1;
 	rec->row = *r;
-	rec->row.source = dup_or_null(r->source);
-	rec->row.kind = dup_or_null(r->kind);
-	rec->row.purpose = dup_or_null(r->purpose);
-	rec->row.legal_basis = dup_or_null(r->legal_basis);
-	rec->row.data_source = dup_or_null(r->data_source);
-	rec->row.restricted_reason = dup_or_null(r->restricted_reason);
-	rec->row.legal_hold = dup_or_null(r->legal_hold);
-	rec->subjects = xstrdup("");
-	naming_stem(rec->stem, r);
+	rec->row.source = put_str(&at, r->source);
+	rec->row.kind = put_str(&at, r->kind);
+	rec->row.purpose = put_str(&at, r->purpose);
+	rec->row.legal_basis = put_str(&at, r->legal_basis);
+	rec->row.data_source = put_str(&at, r->data_source);
+	rec->row.restricted_reason = put_str(&at, r->restricted_reason);
+	rec->row.legal_hold = put_str(&at, r->legal_hold);
+	rec->stem = put_str(&at, stem);
+	rec->subjects = no_subjects;
 	return rec;
 }
 
 /* Artifact a, at the end of rec's (the catalog's order within a recording). */
 static struct tart *trec_add_art(struct trec *rec, const struct cat_artifact *a)
 {
-	struct tart *art = xcalloc(1, sizeof(*art)), **pp;
+	const char *role = a->role ? a->role : "file";
+	size_t len = strlen(role) + 1 + (a->ext ? strlen(a->ext) + 1 : 0);
+	struct tart *art = xcalloc(1, sizeof(*art) + len), **pp;
+	char *at = (char *)(art + 1);
 
 	memcpy(art->id, a->id, sizeof(art->id));
 	art->rec = rec;
-	art->role = xstrdup(a->role ? a->role : "file");
+	art->role = put_str(&at, role);
 	art->n = a->n;
-	art->ext = dup_or_null(a->ext);
+	art->ext = put_str(&at, a->ext);
 	art->size = a->size;
 	for (pp = &rec->arts; *pp; pp = &(*pp)->next)
 		;
@@ -762,7 +811,8 @@ static void trec_add_subject(struct trec *rec, const char *handle)
 {
 	char *s = *rec->subjects ? xasprintf("%s,%s", rec->subjects, handle) : xstrdup(handle);
 
-	free(rec->subjects);
+	if (rec->subjects != no_subjects)
+		free(rec->subjects);
 	rec->subjects = s;
 }
 
@@ -849,13 +899,12 @@ static int each_subject(const char *handle, void *ctx)
 
 static struct tnode *new_root(struct tree *t)
 {
-	struct tnode *n = xcalloc(1, sizeof(*n));
+	struct tnode *n = node_alloc("/");
 
 	n->refs = 1;
 	n->gen = t->gen;
 	n->ino = TREE_ROOT_INO;
 	n->parent = TREE_ROOT_INO;
-	n->name = xstrdup("/");
 	n->type = TN_DIR;
 	n->always = 1;
 	n->shared = 1;
@@ -916,7 +965,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 			continue;
 		readme->always = 1;
 		readme->shared = 1;
-		readme->lang = (int)i;
+		readme->lang = (uint8_t)i;
 		readme->mode = 0444;
 		readme->size = readme_sizes ? readme_sizes[i] : 0;
 		readme->mtime = readme_mtime;
@@ -1130,17 +1179,18 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 {
 	struct tree *t = pt->t;
 	struct tnode *n = tree_find(t, ino), *c, *parent, **slot;
+	char *name;
 
 	if (!n || n->gen == t->gen)
 		return n;
-	c = xcalloc(1, sizeof(*c));
+	c = node_alloc(n->name);
+	name = c->name;
 	*c = *n;
+	c->name = name;
 	c->refs = 1;
 	c->gen = t->gen;
-	c->name = xstrdup(n->name);
 	c->handle = dup_or_null(n->handle);
-	c->cap_kids = n->n_kids;
-	c->kids = n->n_kids ? xcalloc(n->n_kids, sizeof(*c->kids)) : NULL;
+	c->kids = n->n_kids ? xcalloc(kids_cap(n->n_kids), sizeof(*c->kids)) : NULL;
 	if (n->n_kids)
 		memcpy(c->kids, n->kids, n->n_kids * sizeof(*c->kids));
 	if (c->rec)

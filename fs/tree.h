@@ -52,51 +52,60 @@ enum tnode_type {
 	TN_WAV,		/* the WAV view of the audio artifact */
 };
 
-/* One recording as of the snapshot (strings owned by it; shared by every
- * snapshot in which it did not change). */
+/* One recording as of the snapshot (shared by every snapshot in which it
+ * did not change).  The row's strings and the stem are in the recording's
+ * own allocation (one malloc for all of them); subjects is a malloc of its
+ * own, as links add to it while building. */
 struct trec {
 	int refs;			/* atomic: the snapshots' recording maps and file nodes */
 	struct cat_recording row;	/* the catalog's row, strings copied */
-	char stem[NAMING_STEM_MAX];	/* naming_stem() of row */
+	char *stem;			/* naming_stem() of row */
 	char *subjects;			/* "S-1,S-2", "" when none */
 	struct tart *audio;		/* NULL when the catalog has none */
 	struct tart *arts;		/* every artifact, chained by next */
 };
 
-/* One artifact as of the snapshot (owned by its recording). */
+/* One artifact as of the snapshot (owned by its recording; role and ext
+ * are in the artifact's own allocation). */
 struct tart {
 	char id[RECFS_ID_HEX];
+	int n;
+	uint32_t mask;			/* bit i: policy level i holds a seal */
 	struct trec *rec;
 	char *role;			/* "audio", "chat", "file" */
-	int n;
 	char *ext;
 	uint64_t size;
-	uint32_t mask;			/* bit i: policy level i holds a seal */
 	struct tart *next;		/* next artifact of rec */
 };
 
-/* One node (shared by every snapshot in which it did not change). */
+/*
+ * One node (shared by every snapshot in which it did not change).  There
+ * are several per recording (its files in by-date, by-source and each
+ * subject's folder), so the layout is kept tight: the name is in the
+ * node's own allocation, the table of kids has no capacity field (it is
+ * always tree.c's kids_cap(n_kids) or more), and the flags are bytes.
+ */
 struct tnode {
 	int refs;			/* atomic: the snapshots' ino maps */
+	uint32_t mask;			/* levels that see it (dirs: OR of kids) */
 	uint64_t gen;			/* the snapshot that made it (tree.gen) */
 	uint64_t ino;
 	uint64_t parent;
-	char *name;
-	enum tnode_type type;
-	int always;			/* visible to every caller */
-	int shared;			/* one node for every view: root, README*.txt */
-	int lang;			/* TN_README: index into the policy's langs */
-	uint32_t mask;			/* levels that see it (dirs: OR of kids) */
+	char *name;			/* in the node's allocation */
 	struct tnode **kids;		/* sorted by name once built */
-	size_t n_kids, cap_kids;
-	unsigned n_subdirs;
+	size_t n_kids;
 	struct trec *rec;		/* TN_FILE, TN_WAV */
 	struct tart *art;		/* TN_FILE, TN_WAV (the audio artifact) */
 	char *handle;			/* by-subject/<handle> */
 	uint64_t size;
-	mode_t mode;
-	gid_t gid;
 	int64_t mtime;
+	gid_t gid;
+	unsigned n_subdirs;
+	uint16_t mode;			/* permission bits only (0555, 0440, ...) */
+	uint8_t type;			/* enum tnode_type */
+	uint8_t always;			/* visible to every caller */
+	uint8_t shared;			/* one node for every view: root, README*.txt */
+	uint8_t lang;			/* TN_README: index into the policy's langs (< POLICY_MAX_LANGS) */
 };
 
 /* A persistent map (tree.c): shared between snapshots, copied on write. */
