@@ -48,11 +48,33 @@ struct tlink {
 	char *handle;
 };
 
+/* A day folder under top (by-date, or a source's folder), for a day. */
+struct day_dir {
+	struct tnode *top;
+	int64_t day;			/* utc_day() */
+	struct tnode *dir;		/* NULL: none kept */
+};
+
+/* A source's folder (by-source/<source>) and its last day folder. */
+struct source_dir {
+	const char *source;		/* a recording's row.source (the builder holds it) */
+	struct tnode *dir;		/* NULL: it could not be made */
+	struct day_dir last;
+};
+
+/* The sources the builder keeps; any beyond share one more slot. */
+#define BUILD_SOURCES 16
+
 struct builder {
 	struct tree *t;
 	const struct policy *p;
 	const gid_t *level_gid;
 	struct idmap recs, arts;
+	struct trec **order;		/* the recordings in the catalog's order (held by recs) */
+	size_t n_order, cap_order;
+	struct day_dir by_date;		/* the last day folder of by-date */
+	struct source_dir sources[BUILD_SOURCES + 1];
+	size_t n_sources;
 	struct tlink *links;
 	size_t n_links, cap_links;
 	char **subjects;
@@ -611,15 +633,23 @@ static void kids_insert(struct tnode *dir, struct tnode *n, int sorted)
 static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *name, enum tnode_type type, int sorted)
 {
 	uint64_t ino = tree_ino(dir->ino, name);
-	struct tnode *n = tree_find(t, ino);
+	struct tnode *n, *was;
 
-	if (n) {
-		if (n->parent == dir->ino && !strcmp(n->name, name) && type == TN_DIR && n->type == TN_DIR)
+	/* A file is new (one walk of the map, not a look-up and then a put):
+	 * what it would replace is put back. */
+	if (type == TN_DIR && (n = tree_find(t, ino))) {
+		if (n->parent == dir->ino && !strcmp(n->name, name) && n->type == TN_DIR)
 			return n;
 		return NULL;
 	}
 	n = new_node(t, dir, ino, name, type);
-	node_put(t, n);
+	was = tmap_put(&t->nodes, 0, ino, n, t->gen, &node_ops);
+	if (was) {
+		n = tmap_put(&t->nodes, 0, ino, was, t->gen, &node_ops);
+		tnode_unref(n);
+		return NULL;
+	}
+	t->n_nodes++;
 	kids_insert(dir, n, sorted);
 	return n;
 }
@@ -710,18 +740,78 @@ static void date_names(int64_t t, char y[DATE_NAME], char m[DATE_NAME], char d[D
 	snprintf(d, DATE_NAME, "%02d", tm.tm_mday);
 }
 
-static struct tnode *date_dirs(struct builder *b, struct tnode *dir, int64_t t)
+/* The UTC day of t (days since the epoch): one y/m/d folder per value. */
+static int64_t utc_day(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* The day folder of t under top (by-date or a source's folder), made when
+ * missing.  The last one is kept in *last: recordings come in time order,
+ * so most of them need no look-up. */
+static struct tnode *date_dirs(struct builder *b, struct tnode *top, int64_t t, struct day_dir *last)
 {
 	char y[DATE_NAME], m[DATE_NAME], d[DATE_NAME];
+	int64_t day = utc_day(t);
+	struct tnode *dir;
 
+	if (last->dir && last->top == top && last->day == day)
+		return last->dir;
 	date_names(t, y, m, d);
-	dir = add_node(b->t, dir, y, TN_DIR, 0);
-	if (!dir)
-		return NULL;
-	dir = add_node(b->t, dir, m, TN_DIR, 0);
-	if (!dir)
-		return NULL;
-	return add_node(b->t, dir, d, TN_DIR, 0);
+	dir = add_node(b->t, top, y, TN_DIR, 0);
+	if (dir)
+		dir = add_node(b->t, dir, m, TN_DIR, 0);
+	if (dir)
+		dir = add_node(b->t, dir, d, TN_DIR, 0);
+	last->top = top;
+	last->day = day;
+	last->dir = dir;
+	return dir;
+}
+
+/* The folder of source under by_source with its last day folder, kept in
+ * b->sources for the few sources a register has. */
+static struct source_dir *source_dir(struct builder *b, struct tnode *by_source, const char *source)
+{
+	char name[64];
+	struct source_dir *s;
+	size_t i;
+
+	for (i = 0; i < b->n_sources; i++) {
+		s = &b->sources[i];
+		if (source && s->source ? !strcmp(s->source, source) : s->source == source)
+			return s;
+	}
+	s = i < BUILD_SOURCES ? &b->sources[b->n_sources++] : &b->sources[BUILD_SOURCES];
+	memset(s, 0, sizeof(*s));
+	s->source = source;
+	naming_component(name, sizeof(name), source);
+	s->dir = add_node(b->t, by_source, name, TN_DIR, 0);
+	return s;
+}
+
+/*
+ * d's kids sorted by name.  A build appends a day folder's files in time
+ * order, which is nearly the order of their names (the stem starts with
+ * the time): an insertion sort takes them in one pass.  Past a budget of
+ * moves (kids that come in no order: the subjects' folders) it leaves the
+ * rest to qsort.  Names in a folder are unique, so both give one order.
+ */
+static void sort_kids(struct tnode *d)
+{
+	size_t i, j, moves = 0, budget = 4 * d->n_kids + 64;
+	struct tnode *k;
+
+	for (i = 1; i < d->n_kids; i++) {
+		k = d->kids[i];
+		for (j = i; j > 0 && moves < budget && strcmp(d->kids[j - 1]->name, k->name) > 0; j--, moves++)
+			d->kids[j] = d->kids[j - 1];
+		d->kids[j] = k;
+		if (moves >= budget) {
+			qsort(d->kids, d->n_kids, sizeof(*d->kids), cmp_kid);
+			return;
+		}
+	}
 }
 
 /* Masks bottom-up, kids sorted, subdirectory counts. */
@@ -736,8 +826,7 @@ static uint32_t finish_dir(struct tnode *d)
 		if (d->kids[i]->type == TN_DIR)
 			d->n_subdirs++;
 	}
-	if (d->n_kids)
-		qsort(d->kids, d->n_kids, sizeof(*d->kids), cmp_kid);
+	sort_kids(d);
 	return d->mask;
 }
 
@@ -833,6 +922,11 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 	/* The builder's reference, dropped at the end of the build; the map
 	 * takes one of its own. */
 	idmap_put(&b->recs, rec->row.id, rec);
+	if (b->n_order == b->cap_order) {
+		b->cap_order = b->cap_order ? b->cap_order * 2 : 256;
+		b->order = xrealloc(b->order, b->cap_order * sizeof(*b->order));
+	}
+	b->order[b->n_order++] = rec;
 	if (tmap_get(t->recs, &rec_ops, rec_id_key(rec->row.id))) {
 		t->no_patch = 1;	/* 2^-64 per pair: this tree is rebuilt, never patched */
 		return 0;
@@ -991,17 +1085,17 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	if (rc < 0)
 		goto out;
 
-	for (i = 0; i < b.recs.cap; i++) {
-		struct trec *rec = b.recs.vals[i];
+	/* In the catalog's order (by time): the day folders come one after
+	 * the other, and each folder's files come nearly sorted. */
+	for (i = 0; i < b.n_order; i++) {
+		struct trec *rec = b.order[i];
+		struct source_dir *s;
 
-		if (!b.recs.keys[i])
-			continue;
-		d = date_dirs(&b, by_date, rec->row.recorded_at);
+		d = date_dirs(&b, by_date, rec->row.recorded_at, &b.by_date);
 		if (d)
 			add_files(b.t, p, level_gid, d, rec, 0);
-		naming_component(name, sizeof(name), rec->row.source);
-		d = add_node(b.t, by_source, name, TN_DIR, 0);
-		if (d && (d = date_dirs(&b, d, rec->row.recorded_at)))
+		s = source_dir(&b, by_source, rec->row.source);
+		if (s->dir && (d = date_dirs(&b, s->dir, rec->row.recorded_at, &s->last)))
 			add_files(b.t, p, level_gid, d, rec, 0);
 	}
 	for (i = 0; i < b.n_links; i++) {
@@ -1037,6 +1131,7 @@ out:
 			trec_unref(b.recs.vals[i]);
 	idmap_free(&b.recs);
 	idmap_free(&b.arts);
+	free(b.order);
 	for (i = 0; i < b.n_links; i++)
 		free(b.links[i].handle);
 	free(b.links);
