@@ -35,10 +35,13 @@
 #include "opus.h"
 #include "tree.h"
 
-/* A small map from id strings to pointers, only used while building. */
+/* A small map from id strings to pointers, only used while building (and
+ * patching).  Each slot keeps its key's hash: a probe compares the hashes
+ * first, and growing reads no key. */
 struct idmap {
 	const char **keys;
 	void **vals;
+	uint64_t *hashes;
 	size_t cap, n;
 };
 
@@ -93,7 +96,8 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-static void idmap_put(struct idmap *m, const char *key, void *val)
+/* Put val under key, whose hash is h (fnv1a(key)). */
+static void idmap_put_hashed(struct idmap *m, const char *key, uint64_t h, void *val)
 {
 	size_t i;
 
@@ -103,31 +107,41 @@ static void idmap_put(struct idmap *m, const char *key, void *val)
 		m->cap = old.cap ? old.cap * 2 : 256;
 		m->keys = xcalloc(m->cap, sizeof(*m->keys));
 		m->vals = xcalloc(m->cap, sizeof(*m->vals));
+		m->hashes = xcalloc(m->cap, sizeof(*m->hashes));
 		m->n = 0;
 		for (i = 0; i < old.cap; i++)
 			if (old.keys[i])
-				idmap_put(m, old.keys[i], old.vals[i]);
+				idmap_put_hashed(m, old.keys[i], old.hashes[i], old.vals[i]);
 		free(old.keys);
 		free(old.vals);
+		free(old.hashes);
 	}
-	for (i = fnv1a(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (!strcmp(m->keys[i], key)) {
+	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->hashes[i] == h && !strcmp(m->keys[i], key)) {
 			m->vals[i] = val;
 			return;
 		}
 	m->keys[i] = key;
 	m->vals[i] = val;
+	m->hashes[i] = h;
 	m->n++;
+}
+
+static void idmap_put(struct idmap *m, const char *key, void *val)
+{
+	idmap_put_hashed(m, key, fnv1a(key), val);
 }
 
 static void *idmap_get(const struct idmap *m, const char *key)
 {
+	uint64_t h;
 	size_t i;
 
 	if (!m->cap)
 		return NULL;
-	for (i = fnv1a(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (!strcmp(m->keys[i], key))
+	h = fnv1a(key);
+	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->hashes[i] == h && !strcmp(m->keys[i], key))
 			return m->vals[i];
 	return NULL;
 }
@@ -136,6 +150,7 @@ static void idmap_free(struct idmap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 }
 
 static char *dup_or_null(const char *s)
@@ -917,7 +932,8 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 {
 	struct builder *b = ctx;
 	struct tree *t = b->t;
-	struct trec *rec = trec_new(r);
+	struct trec *rec = trec_new(r), *was;
+	uint64_t key = rec_id_key(rec->row.id);
 
 	/* The builder's reference, dropped at the end of the build; the map
 	 * takes one of its own. */
@@ -927,12 +943,14 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 		b->order = xrealloc(b->order, b->cap_order * sizeof(*b->order));
 	}
 	b->order[b->n_order++] = rec;
-	if (tmap_get(t->recs, &rec_ops, rec_id_key(rec->row.id))) {
+	/* One walk of the map: a recording already under key is put back. */
+	trec_ref(rec);
+	was = tmap_put(&t->recs, 0, key, rec, t->gen, &rec_ops);
+	if (was) {
 		t->no_patch = 1;	/* 2^-64 per pair: this tree is rebuilt, never patched */
+		trec_unref(tmap_put(&t->recs, 0, key, was, t->gen, &rec_ops));
 		return 0;
 	}
-	trec_ref(rec);
-	tmap_put(&t->recs, 0, rec_id_key(rec->row.id), rec, t->gen, &rec_ops);
 	t->n_recs++;
 	return 0;
 }
