@@ -24,6 +24,7 @@
  * kid is always in the same tree's ino map as its directory.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1156,6 +1157,9 @@ out:
 	for (i = 0; i < b.n_subjects; i++)
 		free(b.subjects[i]);
 	free(b.subjects);
+	/* The builder's tables, freed, are whole pages amid the tree's: given
+	 * back, or they stay in the daemon's resident size. */
+	malloc_trim(0);
 	if (rc < 0) {
 		tree_unref(b.t);
 		return rc;

@@ -132,6 +132,11 @@ struct tree {
  * README.<lang>.txt in each other (node->lang says which); readme_sizes
  * has their lengths, one per language of p (NULL: all 0).  *out has one
  * reference.
+ *
+ * Cost: every row of the recordings, artifacts, seals, links and subjects,
+ * and a node for every file of every folder (walked in time order, so a
+ * day's folders are looked up once).  When done it hands malloc's free
+ * pages back to the kernel (malloc_trim), the builder's tables among them.
  */
 int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
 	       struct tree **out) MUST_CHECK;
