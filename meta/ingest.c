@@ -215,8 +215,12 @@ static int validate(struct reg *r, struct job *j)
 	if ((rc = add_file(j, audio, "audio", 0, "audio file")))
 		return rc;
 	rc = opus_probe_fd(j->art[0].fd, &j->audio);
+	/* Out of memory, descriptors or processes (the judge child cannot
+	 * be started: socketpair, fork) is the machine's trouble, retried;
+	 * any other failure refuses the file. */
 	if (rc)
-		return meta_fail(rc == -ENOMEM ? rc : -EINVAL, "audio: %s", meta_errmsg());
+		return meta_fail(rc == -ENOMEM || rc == -EMFILE || rc == -ENFILE || rc == -EAGAIN ? rc : -EINVAL,
+				 "audio: %s", meta_errmsg());
 	/* Comment tags that may name someone go to the sealed details. */
 	rc = opus_strip_fdopen(j->art[0].fd, &j->strip);
 	if (rc)

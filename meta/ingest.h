@@ -51,7 +51,10 @@ struct ingest_result {
  * place.  On failure returns a negative errno with
  * meta_errmsg() saying what is wrong in one line (no personal data), and
  * nothing of the recording remains in the register; see
- * ingest_is_input_error for which failures are the input's.
+ * ingest_is_input_error for which failures are the input's.  The audio's
+ * probe (opus_probe_fd) is -EINVAL whatever libopusfile found, but
+ * -ENOMEM, -EMFILE, -ENFILE and -EAGAIN (its judge child could not be
+ * started) stay the machine's.
  */
 int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		    const char *manifest_path, struct ingest_result *out) MUST_CHECK;

@@ -591,7 +591,8 @@ static int judge_recv(struct verdict *v)
 }
 
 /* judge() in the judge child: 0 with *v, or a refusal of this file
- * (-EINVAL: too slow, a crash) or -EIO / -errno, with a message. */
+ * (-EINVAL: too slow, a crash) or, when the child could not be started
+ * or ended without a verdict, -EAGAIN / -errno, with a message. */
 static int judge_apart(int fd, uint64_t size, struct verdict *v)
 {
 	int rc, status = 0, tries;
@@ -612,7 +613,7 @@ static int judge_apart(int fd, uint64_t size, struct verdict *v)
 			break;
 		judge_retire(NULL);
 		if ((rc != -EPIPE && rc != -ECONNRESET) || tries > 0) {
-			rc = meta_fail(-EIO, "audio could not be examined: %s", strerror(-rc));
+			rc = meta_fail(-EAGAIN, "audio could not be examined: %s", strerror(-rc));
 			goto out;
 		}
 	}
@@ -625,8 +626,8 @@ static int judge_apart(int fd, uint64_t size, struct verdict *v)
 		else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
 			rc = meta_fail(-EINVAL, "audio could not be examined: libopusfile stopped on signal %d",
 				       WTERMSIG(status));
-		else
-			rc = meta_fail(-EIO, "audio could not be examined: %s", strerror(-rc));
+		else	/* SIGKILL from someone else, or no verdict: not the file's */
+			rc = meta_fail(-EAGAIN, "audio could not be examined: %s", strerror(-rc));
 		goto out;
 	}
 	if (v->ret || ++judge_verdicts >= OPUS_JUDGE_VERDICTS_MAX)

@@ -64,8 +64,11 @@ int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
  * today, recctl ingest and recctl watch, probe from one thread; fs/ never
  * probes).  A process forked from the caller does not share its child: its
  * first probe forks one of its own.  Besides the errnos above, a probe can
- * fail with -EIO ("audio could not be examined: ...") when the child
- * cannot be started or reached, or the -errno of socketpair(2) or fork(2).
+ * fail with -EAGAIN ("audio could not be examined: ...") when the child
+ * cannot be reached or ends without a verdict but not by a crash (killed
+ * with SIGKILL by an administrator or the OOM killer, mid-verdict), or
+ * the -errno of socketpair(2) or fork(2) (-EMFILE, -ENFILE, -EAGAIN,
+ * -ENOMEM): none says anything about the file, so try again later.
  *
  * The fuzz targets, for which a child costs nearly all their speed, call
  * opus_probe_judge_in_process with 1 (before any probe) to judge in their

@@ -4,10 +4,12 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ingest.h"
+#include "opus.h"
 #include "subject.h"
 #include "t.h"
 #include "t_reg.h"
@@ -492,6 +494,49 @@ TEST(test_ingest_group_refuses_the_bad_one_and_takes_the_others)
 		free(paths[i]);
 }
 
+/*
+ * A judge child that cannot be started (no descriptor for its socketpair,
+ * as under a small ulimit -n or a descriptor flood) is the machine's
+ * trouble, never the file's: a good recording probed then must not come
+ * back as an input error, which recctl watch would quarantine.  Every
+ * number of free descriptors from none up to the one at which the
+ * manifest goes in is tried.
+ */
+TEST(test_a_judge_that_cannot_start_does_not_make_a_good_file_bad)
+{
+	struct rlimit old, low;
+	struct ingest_result res;
+	int fds[256], n = 0, rc = -1, k;
+
+	copy_fixture("tests/fixtures/mono.opus", "nofd.opus");
+	write_text("nofd.json", "{\"recorded_at\": \"2026-03-04T10:00:00Z\", \"source\": \"customer-service\","
+				" \"title\": \"no descriptors\", \"audio\": \"nofd.opus\"}");
+	CHECK_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = 200;
+	CHECK_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+	for (k = 0; k < 12 && rc != 0; k++) {
+		/* No judge: the probe must start one. */
+		opus_probe_judge_in_process(1);
+		opus_probe_judge_in_process(0);
+		CHECK_EQ(opus_probe_judge_pid(), 0);
+		while (n < 256 && (fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+			n++;
+		for (int i = 0; i < k && n > 0; i++)
+			close(fds[--n]);
+		meta_clear_error();
+		rc = ingest("nofd.json", &res);
+		while (n > 0)
+			close(fds[--n]);
+		if (rc && ingest_is_input_error(rc))
+			fprintf(stderr, "  %d free descriptors: %s\n", k, meta_errmsg());
+		CHECK(rc == 0 || !ingest_is_input_error(rc));
+	}
+	CHECK_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(res.duplicate, 0);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("ingest")) || t_register(dir, &secrets, &reg))
@@ -511,6 +556,7 @@ int main(void)
 	RUN(test_a_basis_the_purpose_allows_is_taken);
 	RUN(test_catalog_holds_no_personal_data_in_the_clear);
 	RUN(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners);
+	RUN(test_a_judge_that_cannot_start_does_not_make_a_good_file_bad);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

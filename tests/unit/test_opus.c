@@ -438,11 +438,12 @@ static long main_thread_syscall(pid_t self)
 
 struct crash_job {
 	pid_t self, judge;
+	int sig;
 	int signalled;
 };
 
 /* Once the main thread waits in poll for the verdict (the request is in
- * the stopped child's socket), end the child with SIGUSR1. */
+ * the stopped child's socket), end the child with j->sig. */
 static void *crash_judge(void *arg)
 {
 	struct crash_job *j = arg;
@@ -451,7 +452,7 @@ static void *crash_judge(void *arg)
 		long nr = main_thread_syscall(j->self);
 
 		if (nr == SYS_poll || nr == SYS_ppoll) {
-			j->signalled = kill(j->judge, SIGUSR1) == 0 && kill(j->judge, SIGCONT) == 0;
+			j->signalled = kill(j->judge, j->sig) == 0 && kill(j->judge, SIGCONT) == 0;
 			return NULL;
 		}
 		usleep(1000);
@@ -464,7 +465,7 @@ static void *crash_judge(void *arg)
  * refuses that one file, with the signal; the next probe gets a new one. */
 TEST(test_probe_refuses_the_file_when_the_judge_dies_on_it)
 {
-	struct crash_job j = { .self = getpid() };
+	struct crash_job j = { .self = getpid(), .sig = SIGUSR1 };
 	struct opus_info info = { .channels = 77 };
 	pthread_t t;
 	char *msg;
@@ -482,6 +483,32 @@ TEST(test_probe_refuses_the_file_when_the_judge_dies_on_it)
 	CHECK_EQ(info.channels, 77);
 	CHECK_EQ(opus_probe_judge_pid(), 0);
 	CHECK(judge_after_good_probe() != j.judge);
+}
+
+/* A child killed with SIGKILL while it holds the request (an
+ * administrator's kill -9, not a crash) says nothing about the file: the
+ * probe fails with -EAGAIN, the machine's trouble that recctl watch
+ * retries, not -EINVAL, a refusal it would quarantine.  The next probe
+ * gets a new child and takes the file. */
+TEST(test_probe_does_not_refuse_the_file_when_the_judge_is_killed_on_it)
+{
+	struct crash_job j = { .self = getpid(), .sig = SIGKILL };
+	struct opus_info info = { .channels = 77 };
+	pthread_t t;
+
+	j.judge = judge_after_good_probe();
+	kill_judge(j.judge, SIGSTOP);
+	CHECK_EQ(pthread_create(&t, NULL, crash_judge, &j), 0);
+	meta_clear_error();
+	CHECK_EQ(opus_probe_file(MONO, &info), -EAGAIN);
+	pthread_join(t, NULL);
+	CHECK(j.signalled);
+	CHECK(strstr(meta_errmsg(), "audio could not be examined") != NULL);
+	CHECK_EQ(info.channels, 77);
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK_EQ(opus_probe_file(MONO, &info), 0);
+	CHECK_EQ(info.channels, 1);
+	CHECK(opus_probe_judge_pid() > 0 && opus_probe_judge_pid() != j.judge);
 }
 
 /* libopusfile leaks on malformed files: a refusal retires the child. */
@@ -1770,6 +1797,7 @@ int main(void)
 	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
 	RUN(test_probe_replaces_a_judge_killed_while_idle);
 	RUN(test_probe_refuses_the_file_when_the_judge_dies_on_it);
+	RUN(test_probe_does_not_refuse_the_file_when_the_judge_is_killed_on_it);
 	RUN(test_probe_retires_the_judge_after_a_refusal);
 	RUN(test_probe_retires_the_judge_after_its_last_verdict);
 	RUN(test_probe_judge_in_process_retires_the_child);
