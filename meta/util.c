@@ -300,8 +300,10 @@ void util_format_stamp(int64_t t, char out[17])
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	gmtime_r(&tt, &tm);
-	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+	/* After year 9999 or before year 0 the stamp does not fit, and
+	 * strftime then leaves out undefined (unterminated). */
+	if (!gmtime_r(&tt, &tm) || !strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm))
+		snprintf(out, 17, "%lld", (long long)t);
 }
 
 int64_t util_add_months(int64_t t, int n)

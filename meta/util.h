@@ -93,7 +93,9 @@ int util_parse_date(const char *s, int64_t *out) MUST_CHECK;
 void util_format_time(int64_t t, char out[21]);
 /* epoch -> "2026-11-28" (out: 11 bytes). */
 void util_format_date(int64_t t, char out[11]);
-/* epoch -> "20261128T101500Z" (out: 17 bytes), the form used in file names. */
+/* epoch -> "20261128T101500Z" (out: 17 bytes), the form used in file names.
+ * A time whose stamp would not fit (after year 9999, before year 0) gets
+ * its epoch seconds in decimal instead, cut to 16 characters. */
 void util_format_stamp(int64_t t, char out[17]);
 /* t plus n calendar months (clamped to the month's last day). */
 int64_t util_add_months(int64_t t, int n);

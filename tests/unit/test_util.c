@@ -35,6 +35,29 @@ TEST(test_util_formats_times_dates_and_stamps_in_utc)
 	CHECK_STR(s, "20261128T101500Z");
 }
 
+/* A time whose stamp would not fit in 16 characters (after year 9999,
+ * before year 0: only a catalog written by hand holds one) still gives a
+ * terminated stamp, its epoch seconds; strftime alone leaves the buffer
+ * undefined then, and naming_stem read past it into file names. */
+TEST(test_util_stamp_of_a_time_past_year_9999_is_terminated)
+{
+	static const int64_t far[] = { 253402300800LL, 32503680000000LL, -32503680000000LL, -62135596801LL,
+				       INT64_MAX, INT64_MIN };
+	char s[17];
+
+	for (size_t i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+		memset(s, 'X', sizeof(s));
+		util_format_stamp(far[i], s);
+		CHECK(memchr(s, '\0', sizeof(s)) != NULL);
+	}
+	util_format_stamp(253402300800LL, s);
+	CHECK_STR(s, "253402300800");
+	util_format_stamp(-32503680000000LL, s);
+	CHECK_STR(s, "-32503680000000");
+	util_format_stamp(253402300799LL, s);
+	CHECK_STR(s, "99991231T235959Z");
+}
+
 TEST(test_util_adds_months_clamping_to_the_last_day)
 {
 	int64_t t, u;
@@ -313,6 +336,7 @@ int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
 	RUN(test_util_formats_times_dates_and_stamps_in_utc);
+	RUN(test_util_stamp_of_a_time_past_year_9999_is_terminated);
 	RUN(test_util_adds_months_clamping_to_the_last_day);
 	RUN(test_util_now_follows_recfs_now_for_tests);
 	RUN(test_util_is_id_accepts_32_lower_case_hex_digits_only);
