@@ -442,6 +442,37 @@ static int kids_sorted(const struct tnode *d)
 	return 1;
 }
 
+/* A recording of source at when with its audio artifact art_id, written
+ * straight to the catalog (in the caller's transaction). */
+static int put_opus_row(const char *id, const char *art_id, const char *source, int64_t when)
+{
+	static char kind[] = "call", purpose[] = "quality", basis[] = "contract", from[] = "telephony",
+		    role[] = "audio", ext[] = "opus";
+	struct cat_recording r = { .kind = kind, .purpose = purpose, .legal_basis = basis, .data_source = from,
+				   .retention_until = 4000000000, .ingested_at = 1, .recorded_at = when };
+	struct cat_artifact a = { .role = role, .ext = ext, .size = 100 };
+	int rc;
+
+	memcpy(r.id, id, sizeof(r.id));
+	r.source = (char *)source;
+	memcpy(a.id, art_id, sizeof(a.id));
+	memcpy(a.recording, id, sizeof(a.recording));
+	rc = catalog_put_recording(reg->cat, &r);
+	return rc ? rc : catalog_put_artifact(reg->cat, &a);
+}
+
+/* The y/m/d folder names of t, as gmtime gives them. */
+static void day_names(int64_t t, char y[16], char m[16], char d[16])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	snprintf(y, 16, "%04d", tm.tm_year + 1900);
+	snprintf(m, 16, "%02d", tm.tm_mon + 1);
+	snprintf(d, 16, "%02d", tm.tm_mday);
+}
+
 /*
  * tree_build keeps the last day folder of by-date and of each source (16
  * of them; more are looked up each time) while it walks the recordings in
@@ -458,29 +489,18 @@ TEST(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day)
 	char ids[N][RECFS_ID_HEX], src[N][16], y[16], m[16], d[16], name[NAMING_NAME_MAX], stem[NAMING_STEM_MAX];
 	const struct tnode *by_date, *by_source, *f;
 	struct tree *t = NULL;
-	struct tm tm;
-	time_t tt;
 	int rc;
 	size_t i;
 
 	rc = catalog_begin(reg->cat);
 	for (i = 0; rc == 0 && i < N; i++) {
-		static char kind[] = "call", purpose[] = "quality", basis[] = "contract", from[] = "telephony",
-			    role[] = "audio", ext[] = "opus";
-		struct cat_recording r = { .kind = kind, .purpose = purpose, .legal_basis = basis, .data_source = from,
-					   .retention_until = 4000000000, .ingested_at = 1 };
-		struct cat_artifact a = { .role = role, .ext = ext, .size = 100 };
+		char aid[RECFS_ID_HEX];
 
 		snprintf(ids[i], sizeof(ids[i]), "%08zx%024x", i + 0x7e570000u, 0);
 		snprintf(src[i], sizeof(src[i]), "src-%02zu", i % 20);
-		memcpy(r.id, ids[i], sizeof(r.id));
-		r.source = src[i];
-		r.recorded_at = times[i % (sizeof(times) / sizeof(times[0]))] + (int64_t)(i / 12) * 7;
-		snprintf(a.id, sizeof(a.id), "%08zx%024x", i + 0xa7570000u, 0);
-		memcpy(a.recording, ids[i], sizeof(a.recording));
-		rc = catalog_put_recording(reg->cat, &r);
-		if (rc == 0)
-			rc = catalog_put_artifact(reg->cat, &a);
+		snprintf(aid, sizeof(aid), "%08zx%024x", i + 0xa7570000u, 0);
+		rc = put_opus_row(ids[i], aid, src[i],
+				  times[i % (sizeof(times) / sizeof(times[0]))] + (int64_t)(i / 12) * 7);
 	}
 	if (rc == 0)
 		rc = catalog_commit(reg->cat);
@@ -494,11 +514,7 @@ TEST(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day)
 		struct cat_recording row;
 
 		CHECK_EQ(catalog_get_recording(reg->cat, ids[i], &row), 0);
-		tt = (time_t)row.recorded_at;
-		gmtime_r(&tt, &tm);
-		snprintf(y, sizeof(y), "%04d", tm.tm_year + 1900);
-		snprintf(m, sizeof(m), "%02d", tm.tm_mon + 1);
-		snprintf(d, sizeof(d), "%02d", tm.tm_mday);
+		day_names(row.recorded_at, y, m, d);
 		naming_stem(stem, &row);
 		naming_artifact(name, stem, "audio", 0, "opus");
 		f = child_path(child_path(by_date, y, m, d), name, NULL, NULL);
@@ -509,6 +525,81 @@ TEST(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day)
 			fprintf(stderr, "  %s/%s/%s/%s/%s missing\n", src[i], y, m, d, name);
 		cat_recording_clear(&row);
 	}
+	CHECK(kids_sorted(t->root));
+out:
+	tree_unref(t);
+}
+
+/*
+ * A day that a build cannot take in order: 10,000 recordings of one
+ * source on one day, 3,000 of them in the same second under 3,000 sources
+ * whose names run against the ids (the walk goes by time and id, so that
+ * day folder's files come in reverse order and the insertion sort gives up
+ * to qsort), and the far ends of the calendar (year 1, 9999, 10000 and
+ * beyond).  Every recording's .opus is in its by-date day folder and in
+ * its source's, once, and every folder is sorted.
+ */
+TEST(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar)
+{
+	static const int64_t far[] = { -62135596800LL, -62135596800LL + 86399, 253402300799LL, 253402300800LL,
+				       32503680000000LL, -32503680000000LL };
+	enum { BUSY = 10000, SAME = 3000, N = BUSY + SAME + 60 };
+	static char src[N][16];
+	static int64_t when[N];
+	char y[16], m[16], d[16], name[NAMING_NAME_MAX], stem[NAMING_STEM_MAX], id[RECFS_ID_HEX];
+	const struct tnode *by_date, *by_source, *f;
+	struct tree *t = NULL;
+	size_t i, missing = 0;
+	int rc;
+
+	rc = catalog_begin(reg->cat);
+	for (i = 0; rc == 0 && i < N; i++) {
+		char aid[RECFS_ID_HEX];
+
+		if (i < BUSY) {
+			snprintf(src[i], sizeof(src[i]), "busy");
+			when[i] = 1790000000 + (int64_t)(i * 7 % 86400);
+		} else if (i < BUSY + SAME) {
+			snprintf(src[i], sizeof(src[i]), "s-%04zu", BUSY + SAME - i);
+			when[i] = 1791000000;
+		} else {
+			snprintf(src[i], sizeof(src[i]), "far-%zu", i % 3);
+			when[i] = far[i % (sizeof(far) / sizeof(far[0]))] + (int64_t)(i % 5);
+		}
+		snprintf(id, sizeof(id), "%08zx%024x", i + 0xc0000000u, 0);
+		snprintf(aid, sizeof(aid), "%08zx%024x", i + 0xd0000000u, 0);
+		rc = put_opus_row(id, aid, src[i], when[i]);
+	}
+	if (rc == 0)
+		rc = catalog_commit(reg->cat);
+	CHECK_EQ(rc, 0);
+	CHECK((t = build()) != NULL);
+	if (rc || !t)
+		goto out;
+	by_date = tree_child(t->root, "by-date");
+	by_source = tree_child(t->root, "by-source");
+	for (i = 0; i < N; i++) {
+		struct cat_recording row = { .recorded_at = when[i], .source = src[i] };
+
+		snprintf(id, sizeof(id), "%08zx%024x", i + 0xc0000000u, 0);
+		memcpy(row.id, id, sizeof(row.id));
+		day_names(when[i], y, m, d);
+		naming_stem(stem, &row);
+		naming_artifact(name, stem, "audio", 0, "opus");
+		f = child_path(child_path(by_date, y, m, d), name, NULL, NULL);
+		if (!f || !f->rec || strcmp(f->rec->row.id, id)) {
+			if (missing < 3)
+				fprintf(stderr, "  by-date/%s/%s/%s/%s missing\n", y, m, d, name);
+			missing++;
+		}
+		f = child_path(child_path(tree_child(by_source, src[i]), y, m, d), name, NULL, NULL);
+		if (!f || !f->rec || strcmp(f->rec->row.id, id))
+			missing++;
+	}
+	CHECK_EQ(missing, 0);
+	day_names(1791000000, y, m, d);
+	f = child_path(by_date, y, m, d);
+	CHECK(f && f->n_kids == SAME);
 	CHECK(kids_sorted(t->root));
 out:
 	tree_unref(t);
@@ -546,6 +637,7 @@ int main(void)
 	RUN(test_resolve_answers_a_node_id_for_its_own_view_and_level_only);
 	/* Last: it writes rows the other tests do not expect. */
 	RUN(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day);
+	RUN(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar);
 	tree_unref(t0);
 	tree_unref(t1);
 	tree_unref(t2);
