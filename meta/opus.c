@@ -647,6 +647,23 @@ pid_t opus_probe_judge_pid(void)
 	return pid;
 }
 
+int opus_probe_judge_reap(void)
+{
+	int st, reaped = 0;
+
+	pthread_mutex_lock(&judge_lock);
+	if (judge_pid > 0 && judge_owner == getpid() && waitpid(judge_pid, &st, WNOHANG) == judge_pid) {
+		if (judge_sock >= 0)
+			close(judge_sock);
+		judge_sock = -1;
+		judge_pid = 0;
+		judge_verdicts = 0;
+		reaped = 1;
+	}
+	pthread_mutex_unlock(&judge_lock);
+	return reaped;
+}
+
 /* Set by opus_probe_judge_in_process (the fuzz targets); one writer,
  * before any probe. */
 static int judge_here;

@@ -83,6 +83,15 @@ void opus_probe_judge_in_process(int on);
  * (none started yet, or the last one retired).  Same locking as a probe.
  */
 pid_t opus_probe_judge_pid(void);
+/*
+ * Reap this process's judge child when it has ended while idle (killed by
+ * an administrator, say), so that it is not left a zombie until the next
+ * probe finds it gone; a daemon calls this on SIGCHLD.  1 when it reaped
+ * the child (the next probe forks a new one), else 0: none, or it still
+ * runs (or is stopped).  Same locking as a probe: it waits for a probe in
+ * another thread to finish.
+ */
+int opus_probe_judge_reap(void);
 
 /*
  * The stored form of an Ogg Opus file.  Comment tags (TITLE=, ARTIST=,

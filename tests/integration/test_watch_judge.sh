@@ -18,6 +18,8 @@
 #     of a good file's verdict (stopped first, so that the request is in
 #     hand, and past the spool's settling time): the file is not
 #     quarantined and is ingested.
+#  5. The judge killed while idle: recctl watch reaps it at once (no
+#     zombie until the next file comes).
 . "$(dirname "$0")/lib.sh"
 
 FIX=$T_ROOT/tests/fixtures
@@ -265,6 +267,24 @@ if [ -n "$JUDGE" ]; then
 	assert_eq "a judge killed mid-verdict does not quarantine the good file${q:+ ($(cat "$q/error.txt"))}" "" "$q"
 	assert_eq "a judge killed mid-verdict: the good file is ingested" "$n" "$(catalog_count "$REG_W")"
 	assert_eq "recctl watch: no zombie child after the kill" "" "$(ps --ppid "$WATCH_PID" -o stat= | grep Z)"
+fi
+
+# --- 5. the judge killed while idle ------------------------------------------------------
+
+# A judge: one good file more starts one if the last was retired.
+cp "$FIX/mono.opus" "$SPOOL/idle.opus"
+manifest "$SPOOL" idle idle.opus 7002
+n=$((n + 1))
+wait_for 30 done_w
+JUDGE=$(ps --ppid "$WATCH_PID" -o pid= | tr -d ' ' | head -n 1)
+if [ -z "$JUDGE" ]; then
+	fail "recctl watch: a judge after a good file" "none"
+else
+	kill -KILL "$JUDGE"
+	no_zombie() { [ -z "$(ps --ppid "$WATCH_PID" -o stat= | grep Z)" ]; }
+	wait_for 5 no_zombie
+	assert_eq "a judge killed while idle is reaped at once, not at the next file" "" \
+		"$(ps --ppid "$WATCH_PID" -o pid=,stat= | grep Z)"
 fi
 
 kill -TERM "$WATCH_PID"

@@ -420,6 +420,23 @@ TEST(test_probe_replaces_a_judge_killed_while_idle)
 	CHECK(third > 0 && third != second);
 }
 
+/* A child that died while idle is reaped when asked (recctl watch asks on
+ * SIGCHLD), not left a zombie until the next probe; a live one is left. */
+TEST(test_probe_judge_reap_reaps_a_dead_judge_only)
+{
+	pid_t first = judge_after_good_probe();
+
+	CHECK_EQ(opus_probe_judge_reap(), 0);
+	CHECK_EQ(opus_probe_judge_pid(), first);
+	kill_judge(first, SIGKILL);
+	wait_zombie(first);
+	CHECK_EQ(opus_probe_judge_reap(), 1);
+	CHECK_EQ(opus_probe_judge_pid(), 0);
+	CHECK(first <= 0 || kill(first, 0) == -1);	/* reaped */
+	CHECK_EQ(opus_probe_judge_reap(), 0);
+	CHECK(judge_after_good_probe() > 0);
+}
+
 /* What the main thread is blocked in: its syscall number, -1 when it runs. */
 static long main_thread_syscall(pid_t self)
 {
@@ -1796,6 +1813,7 @@ int main(void)
 	RUN(test_probe_judges_many_files_in_one_child);
 	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
 	RUN(test_probe_replaces_a_judge_killed_while_idle);
+	RUN(test_probe_judge_reap_reaps_a_dead_judge_only);
 	RUN(test_probe_refuses_the_file_when_the_judge_dies_on_it);
 	RUN(test_probe_does_not_refuse_the_file_when_the_judge_is_killed_on_it);
 	RUN(test_probe_retires_the_judge_after_a_refusal);

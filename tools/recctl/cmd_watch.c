@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "opus.h"
 #include "recctl.h"
 
 #define SETTLE_MS 2000		/* a file changed more recently may be half-written */
@@ -465,6 +466,9 @@ static void read_signals(struct watcher *w)
 	while (read(w->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			w->reload = 1;
+		} else if (si.ssi_signo == SIGCHLD) {
+			/* The audio probe's judge child ended while idle. */
+			opus_probe_judge_reap();
 		} else if (!w->stop) {
 			w->stop = 1;
 			wlog(w, "%s: stopping", strsignal((int)si.ssi_signo));
@@ -572,6 +576,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0) {
 		rc = error("cannot block signals: %s", strerror(errno));
 		goto out;
