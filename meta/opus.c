@@ -451,22 +451,29 @@ static int judge_child_fds(int sock)
 	return sock;
 }
 
+/* No judge child any more (it was reaped, or is another process's):
+ * its socket closed, the state cleared.  With judge_lock held. */
+static void judge_forget(void)
+{
+	if (judge_sock >= 0)
+		close(judge_sock);
+	judge_sock = -1;
+	judge_pid = 0;
+	judge_verdicts = 0;
+}
+
 /* Close the socket, kill and reap the child; *status gets its wait
  * status when it is not NULL.  With judge_lock held. */
 static void judge_retire(int *status)
 {
 	int st = 0;
 
-	if (judge_sock >= 0)
-		close(judge_sock);
-	judge_sock = -1;
 	if (judge_pid > 0 && judge_owner == getpid()) {
 		kill(judge_pid, SIGKILL);
 		while (waitpid(judge_pid, &st, 0) < 0 && errno == EINTR)
 			;
 	}
-	judge_pid = 0;
-	judge_verdicts = 0;
+	judge_forget();
 	if (status)
 		*status = st;
 }
@@ -600,10 +607,7 @@ static int judge_apart(int fd, uint64_t size, struct verdict *v)
 	pthread_mutex_lock(&judge_lock);
 	if (judge_pid && judge_owner != getpid()) {
 		/* Forked from the process that owns that child: not ours. */
-		if (judge_sock >= 0)
-			close(judge_sock);
-		judge_sock = -1;
-		judge_pid = 0;
+		judge_forget();
 	}
 	for (tries = 0;; tries++) {
 		if (!judge_pid && (rc = judge_start()))
@@ -653,11 +657,7 @@ int opus_probe_judge_reap(void)
 
 	pthread_mutex_lock(&judge_lock);
 	if (judge_pid > 0 && judge_owner == getpid() && waitpid(judge_pid, &st, WNOHANG) == judge_pid) {
-		if (judge_sock >= 0)
-			close(judge_sock);
-		judge_sock = -1;
-		judge_pid = 0;
-		judge_verdicts = 0;
+		judge_forget();
 		reaped = 1;
 	}
 	pthread_mutex_unlock(&judge_lock);
