@@ -23,7 +23,8 @@
  * watchdog (watchdog.h) is forked right after fuse_daemonize, before any
  * thread or connection exists, so that it holds nothing of the mount.
  * Threads start last.  On SIGTERM or unmount the loop returns, the
- * poller and the invalidator stop (snapshot_stop), the watchdog is told
+ * poller and the invalidator stop (snapshot_stop; the snapshot's tree is
+ * left to exit, not freed node by node), the watchdog is told
  * goodbye, the session is destroyed (destroy flushes the audit queue and
  * closes the folders still open) and the queue is written out before
  * exit: no audit entry is lost on a clean stop.  libfuse sends no release
