@@ -13,7 +13,9 @@
 # level: the start-up (recfs started until a stat of README.txt on the
 # mount answers), VmRSS after it and after `ls -lR` of the whole mount, `ls
 # -l` of one day folder and `find by-subject -maxdepth 1` on a fresh mount
-# with the page cache dropped, the delay until a recording ingested while
+# with the page cache dropped, the time from each unmount of those mounts
+# until the daemon had exited (lib.sh's unmount_recfs kills it at 15 s and
+# reports a failure), the delay until a recording ingested while
 # RATE=10 recordings a second are ingested is visible on the mount, what
 # each change costs the mount (fs/tree.c: the patch, tree_apply, and any
 # whole rebuild, tree_build; timed with perf uprobes when perf can place
@@ -51,7 +53,7 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=${2:?--runs needs a number}; shift ;;
 	--live) LIVE=${2:?--live needs a number}; shift ;;
 	--jobs) JOBS=${2:?--jobs needs a number}; shift ;;
-	-h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "scale.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -200,6 +202,16 @@ print(time.time_ns())' "$mnt" >"$T_TMP/up" &
 	UP_S=$(secs "$t0" "$t1")
 }
 
+# stop_mount MNT: unmount_recfs, and append to STOP_T the seconds from the
+# unmount until the daemon had exited (polled every 50 ms).
+stop_mount()
+{
+	local t0
+	t0=$(now_ns)
+	unmount_recfs "$1"
+	STOP_T+=("$(secs "$t0" "$(now_ns)")")
+}
+
 RESULTS=$T_TMP/results		# row key, size, value (tab-separated)
 rec() { printf '%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
 : >"$RESULTS"
@@ -272,16 +284,16 @@ for n in "${SIZE_LIST[@]}"; do
 	rec recordings "$n" "$(as_user "$AUSER" find "$mnt/by-date" -name '*.opus' | wc -l)"
 
 	say "$n: ls -l by-date/$day and find by-subject -maxdepth 1 (cold, $RUNS runs)"
-	ls_t=() fs_t=()
+	ls_t=() fs_t=() STOP_T=()
 	for i in $(seq 1 "$RUNS"); do
-		unmount_recfs "$mnt"
+		stop_mount "$mnt"
 		start_mount "$reg" "$keys" "$mnt"
 		drop_caches
 		t0=$(now_ns)
 		lines=$(as_user "$AUSER" ls -l "$mnt/by-date/$day" | wc -l)
 		t1=$(now_ns)
 		ls_t+=("$(secs "$t0" "$t1")")
-		unmount_recfs "$mnt"
+		stop_mount "$mnt"
 		start_mount "$reg" "$keys" "$mnt"
 		drop_caches
 		t0=$(now_ns)
@@ -290,6 +302,7 @@ for n in "${SIZE_LIST[@]}"; do
 		fs_t+=("$(secs "$t0" "$t1")")
 	done
 	rec ls_day "$n" "$(median "${ls_t[@]}")"
+	rec stop "$n" "$(median "${STOP_T[@]}")"
 	rec ls_day_entries "$n" "$((lines - 1))"
 	rec find_subj "$n" "$(median "${fs_t[@]}")"
 	rec find_subj_count "$n" "$subj"
@@ -364,6 +377,7 @@ ROWS = [
     ("build_start", "  of it tree_build [s]", "%.3f"),
     ("cpu_start", "  CPU time of the daemon by then [s]", "%.2f"),
     ("rss_start", "VmRSS after start [MiB]", "%.1f"),
+    ("stop", "unmount until the daemon exited, median of %d [s]" % (2 * int(runs)), "%.3f"),
     ("walk", "ls -lR of the whole mount [s]", "%.1f"),
     ("walk_entries", "  entries listed", "%.0f"),
     ("rss_walk", "VmRSS after ls -lR [MiB]", "%.1f"),
