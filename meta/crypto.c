@@ -145,25 +145,74 @@ static void slot_free(struct slab *sl, unsigned char *p)
 	pthread_mutex_unlock(&pool_lock);
 }
 
+/*
+ * Every guarded allocation is listed (the slabs are among them), so that a
+ * child that will use no secret can wipe its copies of them all
+ * (crypto_wipe_all).  A list entry per allocation is cheap: they are few
+ * (a slab holds SLAB_SLOTS keys) and live long.
+ */
+struct secure_block {
+	struct secure_block *next;
+	void *p;
+	size_t len;
+};
+
+static pthread_mutex_t block_lock = PTHREAD_MUTEX_INITIALIZER;	/* slot_alloc holds pool_lock */
+static struct secure_block *secure_blocks;	/* protected by block_lock */
+
 void *crypto_secure_alloc(size_t len)
 {
+	struct secure_block *b;
 	void *p;
 
 	/* sodium_malloc needs the page size that sodium_init() records;
 	 * sodium_init() is idempotent and cheap after the first call. */
 	if (sodium_init() < 0)
 		return NULL;
+	b = malloc(sizeof(*b));
+	if (!b)
+		return NULL;
 	/* sodium_malloc(0) is allowed to fail; keep a byte so an empty
 	 * plaintext is still a valid key object. */
 	p = sodium_malloc(len ? len : 1);
-	if (p)
-		sodium_memzero(p, len ? len : 1);
+	if (!p) {
+		free(b);
+		return NULL;
+	}
+	sodium_memzero(p, len ? len : 1);
+	b->p = p;
+	b->len = len ? len : 1;
+	pthread_mutex_lock(&block_lock);
+	b->next = secure_blocks;
+	secure_blocks = b;
+	pthread_mutex_unlock(&block_lock);
 	return p;
 }
 
 void crypto_secure_free(void *p)
 {
-	sodium_free(p); /* wipes the whole allocation; NULL is fine */
+	struct secure_block **bp, *b = NULL;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&block_lock);
+	for (bp = &secure_blocks; *bp; bp = &(*bp)->next)
+		if ((*bp)->p == p) {
+			b = *bp;
+			*bp = b->next;
+			break;
+		}
+	pthread_mutex_unlock(&block_lock);
+	free(b);
+	sodium_free(p); /* wipes the whole allocation */
+}
+
+void crypto_wipe_all(void)
+{
+	/* No lock: the caller is a child of fork(), one thread, and a lock
+	 * another thread of the parent held at fork() stays held here. */
+	for (struct secure_block *b = secure_blocks; b; b = b->next)
+		sodium_memzero(b->p, b->len);
 }
 
 void crypto_memzero(void *p, size_t len)

@@ -69,6 +69,14 @@ void crypto_key_free(struct crypto_key *k);
  */
 void *crypto_secure_alloc(size_t len);
 void crypto_secure_free(void *p);
+/*
+ * Wipe every secret of this process: every key (struct crypto_key) and
+ * every crypto_secure_alloc block, zeroed in place, their memory kept (a
+ * key freed later is still freed well).  Only for a child of fork(2) that
+ * will never use a key, right after the fork: it changes the child's copy
+ * of the pages alone, and takes no lock (the child has one thread).
+ */
+void crypto_wipe_all(void);
 /* Wipe len bytes at p in a way the compiler may not optimise away (p may be
  * NULL when len is 0).  Use it on every buffer that held a secret or
  * personal data, on error paths too. */

@@ -45,7 +45,8 @@ int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
  * link) or a crash in it never reaches a long-running caller.  The first
  * probe forks it (so it is forked from wherever that probe happens: in
  * recctl, after the keyrings are loaded; it uses no key, catalog or
- * descriptor of the caller's, and closes every inherited descriptor but
+ * descriptor of the caller's: its first act is to wipe its copy of every
+ * key (crypto_wipe_all), and it closes every inherited descriptor but
  * 0-2); each later probe hands it the descriptor and gets its verdict back
  * over a socket.  A verdict that takes over 60 s is -EINVAL and the child
  * is killed; a crash in it refuses that one file (-EINVAL); both say so in

@@ -23,6 +23,7 @@
 
 /* Not "opus.h": -I/usr/include/opus (pkg-config) comes before -Imeta and
  * holds libopus's own opus.h. */
+#include "crypto.h"
 #include "ingest.h"
 #include "opus.h"
 #include "t.h"
@@ -398,6 +399,71 @@ TEST(test_judge_child_keeps_no_descriptor_of_the_caller)
 	CHECK_EQ(high, 0);
 	close(held);
 	free(dir);
+}
+
+/* n bytes at addr in process pid's memory, into out: 0 or -errno. */
+static int read_child_memory(pid_t pid, const void *addr, void *out, size_t n)
+{
+	char *path = xasprintf("/proc/%d/mem", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	free(path);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, out, n, (off_t)(uintptr_t)addr) != (ssize_t)n)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+	unsigned char acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
+
+/* The child holds no secret of the caller's (opus.h): a key in a slab (a
+ * level key, the blind-index key), a key of its own guarded block and a
+ * crypto_secure_alloc arena, all made before the judge was forked, are
+ * zero in the child's memory and intact in the caller's. */
+TEST(test_judge_child_holds_no_secret_of_the_caller)
+{
+	struct crypto_key *small = crypto_key_new(32, 1), *big = crypto_key_new(200, 1);
+	unsigned char *arena = crypto_secure_alloc(4096), seen[4096], kept[32];
+	struct opus_info info;
+	pid_t judge;
+
+	CHECK(small && big && arena);
+	if (!small || !big || !arena)
+		goto out;
+	crypto_random(arena, 4096);
+	memcpy(kept, small->bytes, sizeof(kept));
+	CHECK(!all_zero(small->bytes, 32) && !all_zero(big->bytes, 200) && !all_zero(arena, 4096));
+	opus_probe_judge_in_process(1);		/* retire any child */
+	opus_probe_judge_in_process(0);
+	CHECK_EQ(opus_probe_file(MONO, &info), 0);
+	judge = opus_probe_judge_pid();
+	CHECK(judge > 0);
+	CHECK_EQ(read_child_memory(judge, small->bytes, seen, 32), 0);
+	CHECK(all_zero(seen, 32));
+	CHECK_EQ(read_child_memory(judge, big->bytes, seen, 200), 0);
+	CHECK(all_zero(seen, 200));
+	CHECK_EQ(read_child_memory(judge, arena, seen, 4096), 0);
+	CHECK(all_zero(seen, 4096));
+	/* The caller's own copies are untouched, and the child still judges. */
+	CHECK_EQ(memcmp(kept, small->bytes, sizeof(kept)), 0);
+	CHECK(!all_zero(big->bytes, 200) && !all_zero(arena, 4096));
+	CHECK_EQ(opus_probe_file(STEREO, &info), 0);
+	CHECK_EQ(opus_probe_judge_pid(), judge);
+out:
+	crypto_memzero(kept, sizeof(kept));
+	crypto_memzero(seen, sizeof(seen));
+	crypto_key_free(small);
+	crypto_key_free(big);
+	crypto_secure_free(arena);
 }
 
 /* A child that died while idle (an admin's kill, or PR_SET_PDEATHSIG when
@@ -1812,6 +1878,7 @@ int main(void)
 	RUN(test_probe_keeps_nothing_libopusfile_leaks_on_a_bad_chained_file);
 	RUN(test_probe_judges_many_files_in_one_child);
 	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
+	RUN(test_judge_child_holds_no_secret_of_the_caller);
 	RUN(test_probe_replaces_a_judge_killed_while_idle);
 	RUN(test_probe_judge_reap_reaps_a_dead_judge_only);
 	RUN(test_probe_refuses_the_file_when_the_judge_dies_on_it);
