@@ -15,7 +15,7 @@ void naming_component(char *out, size_t size, const char *s)
 {
 	snprintf(out, size, "%s", s && *s ? s : "_");
 	for (char *p = out; *p; p++)
-		if (*p == '/')
+		if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '_';
 	if (!strcmp(out, ".") || !strcmp(out, ".."))
 		snprintf(out, size, "_");

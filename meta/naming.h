@@ -12,7 +12,8 @@
  *   <stem>.<n>.<ext>  shared file no. n
  *
  * Catalog text is never trusted to be a file name: a name component from it
- * holds no '/' and is never "", "." or ".."; an extension is 1 to 8 ASCII
+ * holds no '/' and no control character (C0 or DEL) and is never "", "."
+ * or ".."; an extension is 1 to 8 ASCII
  * letters or digits in lower case, anything else becomes "bin".  Every
  * function here writes a NUL-terminated string into the caller's buffer,
  * cutting it to the buffer's size, and cannot fail.
@@ -36,8 +37,9 @@
 
 /*
  * s as one path component, into out (size bytes, at least 2): each '/'
- * becomes '_', and NULL, "", "." and ".." become "_".  For sources and
- * subject handles taken from the catalog.
+ * and each control character (bytes 0x01 to 0x1f and 0x7f: tab, newline,
+ * ...) becomes '_', and NULL, "", "." and ".." become "_".  For sources
+ * and subject handles taken from the catalog.
  */
 void naming_component(char *out, size_t size, const char *s);
 

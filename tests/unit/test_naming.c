@@ -156,6 +156,22 @@ TEST(test_naming_component_of_catalog_text)
 	CHECK_STR(c, "_");
 }
 
+TEST(test_naming_component_turns_control_characters_into_underscores)
+{
+	char c[32];
+	struct cat_recording r = recording("Desk\tA\nB");
+	char stem[NAMING_STEM_MAX];
+
+	naming_component(c, sizeof(c), "Desk\nA");
+	CHECK_STR(c, "Desk_A");
+	naming_component(c, sizeof(c), "\t\r\x01\x1f\x7f");
+	CHECK_STR(c, "_____");
+	naming_component(c, sizeof(c), "caf\xc3\xa9 ~!");	/* UTF-8 and space stay */
+	CHECK_STR(c, "caf\xc3\xa9 ~!");
+	naming_stem(stem, &r);
+	CHECK_STR(stem, "20261128T101500Z_Desk_A_B_1f3a9c2e");
+}
+
 int main(void)
 {
 	RUN(test_naming_stem_is_stamp_source_and_eight_hex_digits);
@@ -167,5 +183,6 @@ int main(void)
 	RUN(test_naming_ext_allows_one_to_eight_letters_or_digits);
 	RUN(test_naming_ext_of_file_takes_the_last_dot);
 	RUN(test_naming_component_of_catalog_text);
+	RUN(test_naming_component_turns_control_characters_into_underscores);
 	T_DONE();
 }
