@@ -52,9 +52,13 @@ struct tlink {
 	char *handle;
 };
 
-/* A day folder under top (by-date, or a source's folder), for a day. */
+/*
+ * The last day folder made under one top folder: by-date, or a source's
+ * folder.  Each day_dir serves one top only (b->by_date by-date, a
+ * source_dir's last that source_dir's dir, cleared whenever the slot is
+ * given to another source), so the top needs no keeping here.
+ */
 struct day_dir {
-	struct tnode *top;
 	int64_t day;			/* utc_day() */
 	struct tnode *dir;		/* NULL: none kept */
 };
@@ -763,15 +767,16 @@ static int64_t utc_day(int64_t t)
 }
 
 /* The day folder of t under top (by-date or a source's folder), made when
- * missing.  The last one is kept in *last: recordings come in time order,
- * so most of them need no look-up. */
+ * missing.  The last one is kept in *last, which must be top's own (see
+ * struct day_dir): recordings come in time order, so most of them need no
+ * look-up. */
 static struct tnode *date_dirs(struct builder *b, struct tnode *top, int64_t t, struct day_dir *last)
 {
 	char y[DATE_NAME], m[DATE_NAME], d[DATE_NAME];
 	int64_t day = utc_day(t);
 	struct tnode *dir;
 
-	if (last->dir && last->top == top && last->day == day)
+	if (last->dir && last->day == day)
 		return last->dir;
 	date_names(t, y, m, d);
 	dir = add_node(b->t, top, y, TN_DIR, 0);
@@ -779,7 +784,6 @@ static struct tnode *date_dirs(struct builder *b, struct tnode *top, int64_t t, 
 		dir = add_node(b->t, dir, m, TN_DIR, 0);
 	if (dir)
 		dir = add_node(b->t, dir, d, TN_DIR, 0);
-	last->top = top;
 	last->day = day;
 	last->dir = dir;
 	return dir;
