@@ -303,6 +303,17 @@ static int strip_source(void *strip, void *buf, size_t len)
 	return opus_strip_read(strip, buf, len);
 }
 
+/*
+ * rc of the register's own work (its blobs, its catalog) as the machine's
+ * trouble, never the input's: an errno that ingest_is_input_error takes
+ * for a bad input (a blob's -EINVAL, the catalog's -ENOENT) becomes -EIO,
+ * so that the manifest is left in place and retried, not quarantined.
+ */
+static int machine_trouble(int rc)
+{
+	return ingest_is_input_error(rc) ? -EIO : rc;
+}
+
 /* Write the job's blobs, not yet durable: sync_group makes them so. */
 static int write_blobs(struct reg *r, struct job *j)
 {
@@ -546,8 +557,7 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	if ((rc = validate(r, j)))
 		goto out;
 	if ((rc = write_blobs(r, j))) {
-		if (ingest_is_input_error(rc))
-			rc = -EIO; /* a blob that cannot be written is the machine's */
+		rc = machine_trouble(rc);
 		goto out;
 	}
 	/* Read through: the inputs' descriptors are done with (the strip
@@ -616,10 +626,10 @@ static void sync_group(struct slot *s, size_t n)
 	free(dirs);
 }
 
-/* A catalog failure is the machine's trouble, never the input's. */
+/* A catalog failure, with its message (machine_trouble). */
 static int catalog_trouble(int rc)
 {
-	return meta_fail(ingest_is_input_error(rc) ? -EIO : rc, "cannot record in the catalog: %s", meta_errmsg());
+	return meta_fail(machine_trouble(rc), "cannot record in the catalog: %s", meta_errmsg());
 }
 
 /*
