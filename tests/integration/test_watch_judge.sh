@@ -232,15 +232,22 @@ kids=$(ps --ppid "$WATCH_PID" -o pid= | wc -l)
 [ "$kids" -le 1 ] && pass "recctl watch: at most one judge child ($kids)" ||
 	fail "recctl watch: at most one judge child" "$(ps --ppid "$WATCH_PID" -o pid,stat,args)"
 
-# A judge: one good file more starts one if the last refusal retired it.
-cp "$FIX/mono.opus" "$SPOOL/last.opus"
-manifest "$SPOOL" last last.opus 7000
-n=$((n + 1))
-wait_for 30 done_w
-JUDGE=$(ps --ppid "$WATCH_PID" -o pid= | tr -d ' ' | head -n 1)
-if [ -z "$JUDGE" ]; then
-	fail "recctl watch: a judge after a good file" "none"
-else
+# judge_after_good NAME NUM: one good file more for watch, NAME.opus and
+# its manifest (number NUM), and the judge it leaves in JUDGE (a good file
+# starts one if the last refusal retired it); "" and a failure when watch
+# has no child.
+judge_after_good()
+{
+	cp "$FIX/mono.opus" "$SPOOL/$1.opus"
+	manifest "$SPOOL" "$1" "$1.opus" "$2"
+	n=$((n + 1))
+	wait_for 30 done_w
+	JUDGE=$(ps --ppid "$WATCH_PID" -o pid= | tr -d ' ' | head -n 1)
+	[ -n "$JUDGE" ] || fail "recctl watch: a judge after a good file" "none"
+}
+
+judge_after_good last 7000
+if [ -n "$JUDGE" ]; then
 	fds=$(ls "/proc/$JUDGE/fd" | sort -n | tr '\n' ' ')
 	assert_eq "the judge holds no descriptor but 0-3" "0 1 2 3 " "$fds"
 	# What the judge wrote itself after the 168 files: its private
@@ -276,15 +283,8 @@ fi
 
 # --- 5. the judge killed while idle ------------------------------------------------------
 
-# A judge: one good file more starts one if the last was retired.
-cp "$FIX/mono.opus" "$SPOOL/idle.opus"
-manifest "$SPOOL" idle idle.opus 7002
-n=$((n + 1))
-wait_for 30 done_w
-JUDGE=$(ps --ppid "$WATCH_PID" -o pid= | tr -d ' ' | head -n 1)
-if [ -z "$JUDGE" ]; then
-	fail "recctl watch: a judge after a good file" "none"
-else
+judge_after_good idle 7002
+if [ -n "$JUDGE" ]; then
 	kill -KILL "$JUDGE"
 	no_zombie() { [ -z "$(ps --ppid "$WATCH_PID" -o stat= | grep Z)" ]; }
 	wait_for 5 no_zombie

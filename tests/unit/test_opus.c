@@ -544,28 +544,43 @@ static void *crash_judge(void *arg)
 	return NULL;
 }
 
-/* A child that dies while it holds the request (a crash in libopusfile)
- * refuses that one file, with the signal; the next probe gets a new one. */
-TEST(test_probe_refuses_the_file_when_the_judge_dies_on_it)
+/*
+ * opus_probe_file(MONO, info) while the judge, which took a good file
+ * first, is sent sig as it holds the request (crash_judge): the probe's
+ * return, and in *judge the child that was sent it.  Checks that it was.
+ */
+static int probe_while_the_judge_gets(int sig, struct opus_info *info, pid_t *judge)
 {
-	struct crash_job j = { .self = getpid(), .sig = SIGUSR1 };
-	struct opus_info info = { .channels = 77 };
+	struct crash_job j = { .self = getpid(), .sig = sig };
 	pthread_t t;
-	char *msg;
+	int rc;
 
 	j.judge = judge_after_good_probe();
 	kill_judge(j.judge, SIGSTOP);
 	CHECK_EQ(pthread_create(&t, NULL, crash_judge, &j), 0);
 	meta_clear_error();
-	CHECK_EQ(opus_probe_file(MONO, &info), -EINVAL);
+	rc = opus_probe_file(MONO, info);
 	pthread_join(t, NULL);
 	CHECK(j.signalled);
+	*judge = j.judge;
+	return rc;
+}
+
+/* A child that dies while it holds the request (a crash in libopusfile)
+ * refuses that one file, with the signal; the next probe gets a new one. */
+TEST(test_probe_refuses_the_file_when_the_judge_dies_on_it)
+{
+	struct opus_info info = { .channels = 77 };
+	pid_t judge;
+	char *msg;
+
+	CHECK_EQ(probe_while_the_judge_gets(SIGUSR1, &info, &judge), -EINVAL);
 	msg = xasprintf("audio could not be examined: libopusfile stopped on signal %d", SIGUSR1);
 	CHECK_STR(meta_errmsg(), msg);
 	free(msg);
 	CHECK_EQ(info.channels, 77);
 	CHECK_EQ(opus_probe_judge_pid(), 0);
-	CHECK(judge_after_good_probe() != j.judge);
+	CHECK(judge_after_good_probe() != judge);
 }
 
 /* A child killed with SIGKILL while it holds the request (an
@@ -575,23 +590,16 @@ TEST(test_probe_refuses_the_file_when_the_judge_dies_on_it)
  * gets a new child and takes the file. */
 TEST(test_probe_does_not_refuse_the_file_when_the_judge_is_killed_on_it)
 {
-	struct crash_job j = { .self = getpid(), .sig = SIGKILL };
 	struct opus_info info = { .channels = 77 };
-	pthread_t t;
+	pid_t judge;
 
-	j.judge = judge_after_good_probe();
-	kill_judge(j.judge, SIGSTOP);
-	CHECK_EQ(pthread_create(&t, NULL, crash_judge, &j), 0);
-	meta_clear_error();
-	CHECK_EQ(opus_probe_file(MONO, &info), -EAGAIN);
-	pthread_join(t, NULL);
-	CHECK(j.signalled);
+	CHECK_EQ(probe_while_the_judge_gets(SIGKILL, &info, &judge), -EAGAIN);
 	CHECK(strstr(meta_errmsg(), "audio could not be examined") != NULL);
 	CHECK_EQ(info.channels, 77);
 	CHECK_EQ(opus_probe_judge_pid(), 0);
 	CHECK_EQ(opus_probe_file(MONO, &info), 0);
 	CHECK_EQ(info.channels, 1);
-	CHECK(opus_probe_judge_pid() > 0 && opus_probe_judge_pid() != j.judge);
+	CHECK(opus_probe_judge_pid() > 0 && opus_probe_judge_pid() != judge);
 }
 
 /* libopusfile leaks on malformed files: a refusal retires the child. */

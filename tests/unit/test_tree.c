@@ -473,6 +473,39 @@ static void day_names(int64_t t, char y[16], char m[16], char d[16])
 	snprintf(d, 16, "%02d", tm.tm_mday);
 }
 
+/* One recording of a build case, for put_opus_row. */
+struct opus_row {
+	char id[RECFS_ID_HEX], aid[RECFS_ID_HEX], src[16];
+	int64_t when;
+};
+
+/*
+ * rows[0..n) written straight to the catalog in one transaction, then the
+ * tree built: returned (the caller unrefs it) with its by-date and
+ * by-source folders in *by_date and *by_source, or NULL, a check failed,
+ * when the rows or the build failed.
+ */
+static struct tree *build_rows(const struct opus_row *rows, size_t n, const struct tnode **by_date,
+			       const struct tnode **by_source)
+{
+	struct tree *t = NULL;
+	int rc = catalog_begin(reg->cat);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = put_opus_row(rows[i].id, rows[i].aid, rows[i].src, rows[i].when);
+	if (rc == 0)
+		rc = catalog_commit(reg->cat);
+	CHECK_EQ(rc, 0);
+	CHECK((t = build()) != NULL);
+	if (rc || !t) {
+		tree_unref(t);
+		return NULL;
+	}
+	*by_date = tree_child(t->root, "by-date");
+	*by_source = tree_child(t->root, "by-source");
+	return t;
+}
+
 /*
  * tree_build keeps the last day folder of by-date and of each source (16
  * of them; more are looked up each time) while it walks the recordings in
@@ -486,43 +519,33 @@ TEST(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day)
 	static const int64_t times[] = { -86400 * 3 + 5, -86401, -86400, -1, 0, 1, 86399, 86400, 3600 * 30,
 					 1780000000, 1780000000 + 86399, 1780000000 + 86400 * 40 };
 	enum { N = 60 };
-	char ids[N][RECFS_ID_HEX], src[N][16], y[16], m[16], d[16], name[NAMING_NAME_MAX], stem[NAMING_STEM_MAX];
+	struct opus_row rows[N];
+	char y[16], m[16], d[16], name[NAMING_NAME_MAX], stem[NAMING_STEM_MAX];
 	const struct tnode *by_date, *by_source, *f;
 	struct tree *t = NULL;
-	int rc;
 	size_t i;
 
-	rc = catalog_begin(reg->cat);
-	for (i = 0; rc == 0 && i < N; i++) {
-		char aid[RECFS_ID_HEX];
-
-		snprintf(ids[i], sizeof(ids[i]), "%08zx%024x", i + 0x7e570000u, 0);
-		snprintf(src[i], sizeof(src[i]), "src-%02zu", i % 20);
-		snprintf(aid, sizeof(aid), "%08zx%024x", i + 0xa7570000u, 0);
-		rc = put_opus_row(ids[i], aid, src[i],
-				  times[i % (sizeof(times) / sizeof(times[0]))] + (int64_t)(i / 12) * 7);
+	for (i = 0; i < N; i++) {
+		snprintf(rows[i].id, sizeof(rows[i].id), "%08zx%024x", i + 0x7e570000u, 0);
+		snprintf(rows[i].src, sizeof(rows[i].src), "src-%02zu", i % 20);
+		snprintf(rows[i].aid, sizeof(rows[i].aid), "%08zx%024x", i + 0xa7570000u, 0);
+		rows[i].when = times[i % (sizeof(times) / sizeof(times[0]))] + (int64_t)(i / 12) * 7;
 	}
-	if (rc == 0)
-		rc = catalog_commit(reg->cat);
-	CHECK_EQ(rc, 0);
-	CHECK((t = build()) != NULL);
-	if (rc || !t)
+	if (!(t = build_rows(rows, N, &by_date, &by_source)))
 		goto out;
-	by_date = tree_child(t->root, "by-date");
-	by_source = tree_child(t->root, "by-source");
 	for (i = 0; i < N; i++) {
 		struct cat_recording row;
 
-		CHECK_EQ(catalog_get_recording(reg->cat, ids[i], &row), 0);
+		CHECK_EQ(catalog_get_recording(reg->cat, rows[i].id, &row), 0);
 		day_names(row.recorded_at, y, m, d);
 		naming_stem(stem, &row);
 		naming_artifact(name, stem, "audio", 0, "opus");
 		f = child_path(child_path(by_date, y, m, d), name, NULL, NULL);
-		CHECK(f && f->rec && !strcmp(f->rec->row.id, ids[i]));
-		f = child_path(child_path(tree_child(by_source, src[i]), y, m, d), name, NULL, NULL);
-		CHECK(f && f->rec && !strcmp(f->rec->row.id, ids[i]));
+		CHECK(f && f->rec && !strcmp(f->rec->row.id, rows[i].id));
+		f = child_path(child_path(tree_child(by_source, rows[i].src), y, m, d), name, NULL, NULL);
+		CHECK(f && f->rec && !strcmp(f->rec->row.id, rows[i].id));
 		if (!f)
-			fprintf(stderr, "  %s/%s/%s/%s/%s missing\n", src[i], y, m, d, name);
+			fprintf(stderr, "  %s/%s/%s/%s/%s missing\n", rows[i].src, y, m, d, name);
 		cat_recording_clear(&row);
 	}
 	CHECK(kids_sorted(t->root));
@@ -544,56 +567,43 @@ TEST(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar)
 	static const int64_t far[] = { -62135596800LL, -62135596800LL + 86399, 253402300799LL, 253402300800LL,
 				       32503680000000LL, -32503680000000LL };
 	enum { BUSY = 10000, SAME = 3000, N = BUSY + SAME + 60 };
-	static char src[N][16];
-	static int64_t when[N];
-	char y[16], m[16], d[16], name[NAMING_NAME_MAX], stem[NAMING_STEM_MAX], id[RECFS_ID_HEX];
+	static struct opus_row rows[N];
+	char y[16], m[16], d[16], name[NAMING_NAME_MAX], stem[NAMING_STEM_MAX];
 	const struct tnode *by_date, *by_source, *f;
 	struct tree *t = NULL;
 	size_t i, missing = 0;
-	int rc;
 
-	rc = catalog_begin(reg->cat);
-	for (i = 0; rc == 0 && i < N; i++) {
-		char aid[RECFS_ID_HEX];
-
-		if (i < BUSY) {
-			snprintf(src[i], sizeof(src[i]), "busy");
-			when[i] = 1790000000 + (int64_t)(i * 7 % 86400);
-		} else if (i < BUSY + SAME) {
-			snprintf(src[i], sizeof(src[i]), "s-%04zu", BUSY + SAME - i);
-			when[i] = 1791000000;
-		} else {
-			snprintf(src[i], sizeof(src[i]), "far-%zu", i % 3);
-			when[i] = far[i % (sizeof(far) / sizeof(far[0]))] + (int64_t)(i % 5);
-		}
-		snprintf(id, sizeof(id), "%08zx%024x", i + 0xc0000000u, 0);
-		snprintf(aid, sizeof(aid), "%08zx%024x", i + 0xd0000000u, 0);
-		rc = put_opus_row(id, aid, src[i], when[i]);
-	}
-	if (rc == 0)
-		rc = catalog_commit(reg->cat);
-	CHECK_EQ(rc, 0);
-	CHECK((t = build()) != NULL);
-	if (rc || !t)
-		goto out;
-	by_date = tree_child(t->root, "by-date");
-	by_source = tree_child(t->root, "by-source");
 	for (i = 0; i < N; i++) {
-		struct cat_recording row = { .recorded_at = when[i], .source = src[i] };
+		if (i < BUSY) {
+			snprintf(rows[i].src, sizeof(rows[i].src), "busy");
+			rows[i].when = 1790000000 + (int64_t)(i * 7 % 86400);
+		} else if (i < BUSY + SAME) {
+			snprintf(rows[i].src, sizeof(rows[i].src), "s-%04zu", BUSY + SAME - i);
+			rows[i].when = 1791000000;
+		} else {
+			snprintf(rows[i].src, sizeof(rows[i].src), "far-%zu", i % 3);
+			rows[i].when = far[i % (sizeof(far) / sizeof(far[0]))] + (int64_t)(i % 5);
+		}
+		snprintf(rows[i].id, sizeof(rows[i].id), "%08zx%024x", i + 0xc0000000u, 0);
+		snprintf(rows[i].aid, sizeof(rows[i].aid), "%08zx%024x", i + 0xd0000000u, 0);
+	}
+	if (!(t = build_rows(rows, N, &by_date, &by_source)))
+		goto out;
+	for (i = 0; i < N; i++) {
+		struct cat_recording row = { .recorded_at = rows[i].when, .source = rows[i].src };
 
-		snprintf(id, sizeof(id), "%08zx%024x", i + 0xc0000000u, 0);
-		memcpy(row.id, id, sizeof(row.id));
-		day_names(when[i], y, m, d);
+		memcpy(row.id, rows[i].id, sizeof(row.id));
+		day_names(rows[i].when, y, m, d);
 		naming_stem(stem, &row);
 		naming_artifact(name, stem, "audio", 0, "opus");
 		f = child_path(child_path(by_date, y, m, d), name, NULL, NULL);
-		if (!f || !f->rec || strcmp(f->rec->row.id, id)) {
+		if (!f || !f->rec || strcmp(f->rec->row.id, rows[i].id)) {
 			if (missing < 3)
 				fprintf(stderr, "  by-date/%s/%s/%s/%s missing\n", y, m, d, name);
 			missing++;
 		}
-		f = child_path(child_path(tree_child(by_source, src[i]), y, m, d), name, NULL, NULL);
-		if (!f || !f->rec || strcmp(f->rec->row.id, id))
+		f = child_path(child_path(tree_child(by_source, rows[i].src), y, m, d), name, NULL, NULL);
+		if (!f || !f->rec || strcmp(f->rec->row.id, rows[i].id))
 			missing++;
 	}
 	CHECK_EQ(missing, 0);
