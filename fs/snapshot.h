@@ -45,20 +45,9 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 
 /* Stop and join the threads, close the connection, free.  NULL is fine.
  * No handler may use s afterwards.  Only before exit: the last tree keeps
- * its reference and is left to the kernel, unless SNAPSHOT_FREE_AT_EXIT
- * (a build with AddressSanitizer). */
+ * its reference and is left to the kernel, unless the build has
+ * AddressSanitizer (snapshot.c). */
 void snapshot_stop(struct snapshot *s);
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SNAPSHOT_FREE_AT_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SNAPSHOT_FREE_AT_EXIT 1
-#endif
-#endif
-#ifndef SNAPSHOT_FREE_AT_EXIT
-#define SNAPSHOT_FREE_AT_EXIT 0
-#endif
 
 /* The current snapshot with a reference taken; tree_unref() when done. */
 struct tree *snapshot_tree(struct snapshot *s);
