@@ -502,11 +502,14 @@ static int mounted_recfs(const char *dir)
 	return rc;
 }
 
-/* In the watchdog child: no key stays in a process that does not use it. */
+/* In the watchdog child: no key stays in a process that does not use it.
+ * Its one thread runs alone (the daemon has started none yet:
+ * watchdog.h), so the keyring's locks are free. */
 static void scrub_watchdog(void *arg)
 {
 	struct recfs *fs = arg;
 
+	crypto_wipe_all();	/* every guarded block, the keyring's among them */
 	keyring_free(fs->kr);
 	fs->kr = NULL;
 }
