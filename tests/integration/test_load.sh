@@ -28,6 +28,7 @@ gen_manifests "$T_TMP/spool" 8 --seed 41 --meetings 0
 ingest_spool "$T_TMP/spool"
 analyst=$(make_level_user analysis)
 flooders=()
+make_group recfs-training
 for i in 1 2 3 4; do
 	u=$(make_plain_user "flood$i")
 	usermod -a -G recfs-training "$u" || t_abort "usermod" "cannot add $u to recfs-training"
