@@ -2,8 +2,9 @@
 # recfs demo: installs what it needs (Debian 12, as root), builds, creates a
 # register from the shipped example policy with synthetic calls and
 # meetings, mounts it and shows around.  Run again to start afresh;
-# `tests/demo.sh stop` unmounts and removes the demo.  Each setup step is
-# one line; what its commands print goes to a log, shown when one fails.
+# `tests/demo.sh stop` unmounts and removes the demo, and the users and
+# groups it added.  Each setup step is one line; what its commands print
+# goes to a log, shown when one fails.
 #
 # Sourced (tests/integration/test_readme.sh does), it only defines the
 # demo's names and demo_register, so that the README test runs the README's
@@ -48,6 +49,10 @@ COUNT=${RECFS_DEMO_COUNT:-60}
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
 
+# The users and groups that the demo added (not those the host had), one
+# "user NAME" or "group NAME" a line, for `demo.sh stop`.
+MADE=${REG}.made
+
 stop() {
 	if mountpoint -q "$MNT" 2>/dev/null; then
 		fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT"
@@ -55,9 +60,29 @@ stop() {
 	rm -rf "$REG" "$KEYS"
 }
 
+# remove_made: the users the demo added, then its groups.
+remove_made()
+{
+	local kind k name
+	[ -f "$MADE" ] || return 0
+	for kind in user group; do
+		while read -r k name; do
+			[ "$k" = "$kind" ] || continue
+			if [ "$kind" = user ] && id "$name" >/dev/null 2>&1; then
+				userdel "$name" || echo "demo.sh: cannot remove user $name" >&2
+			elif [ "$kind" = group ] && getent group "$name" >/dev/null; then
+				groupdel "$name" || echo "demo.sh: cannot remove group $name" >&2
+			fi
+		done <"$MADE"
+	done
+	rm -f "$MADE"
+}
+
 if [ "${1:-}" = stop ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "demo.sh: run as root" >&2; exit 1; }
 	stop
-	echo "demo removed"
+	remove_made
+	echo "demo removed: mount, register, keyrings, and the users and groups it added"
 	exit 0
 fi
 [ "$(id -u)" -eq 0 ] || { echo "demo.sh: run as root (it installs packages, adds users and mounts)" >&2; exit 1; }
@@ -85,9 +110,14 @@ users()
 	for u in $DEMO_USERS; do
 		name=${u%%:*}
 		level=${u#*:}
-		groupadd -f "recfs-$level" || return
-		id "$name" >/dev/null 2>&1 ||
+		if ! getent group "recfs-$level" >/dev/null; then
+			groupadd "recfs-$level" || return
+			echo "group recfs-$level" >>"$MADE"
+		fi
+		if ! id "$name" >/dev/null 2>&1; then
 			useradd -M -N -s /usr/sbin/nologin -g "recfs-$level" "$name" || return
+			echo "user $name" >>"$MADE"
+		fi
 	done
 }
 
