@@ -12,10 +12,11 @@
 # it with the analysis keyring and measures, as a user of the analysis
 # level: the start-up (recfs started until a stat of README.txt on the
 # mount answers), VmRSS after it and after `ls -lR` of the whole mount, `ls
-# -l` of one day folder and `find by-subject -maxdepth 1` on a fresh mount
-# with the page cache dropped, the time from each unmount of those mounts
-# until the daemon had exited (lib.sh's unmount_recfs kills it at 15 s and
-# reports a failure), the delay until a recording ingested while
+# -l` of one day folder (by its path, and from inside it) and `find
+# by-subject -maxdepth 1` on a fresh mount with the page cache dropped,
+# the time from each unmount of those mounts until the daemon had exited
+# (lib.sh's unmount_recfs kills it at 15 s and reports a failure), the
+# delay until a recording ingested while
 # RATE=10 recordings a second are ingested is visible on the mount, what
 # each change costs the mount (fs/tree.c: the patch, tree_apply, and any
 # whole rebuild, tree_build; timed with perf uprobes when perf can place
@@ -284,7 +285,7 @@ for n in "${SIZE_LIST[@]}"; do
 	rec recordings "$n" "$(as_user "$AUSER" find "$mnt/by-date" -name '*.opus' | wc -l)"
 
 	say "$n: ls -l by-date/$day and find by-subject -maxdepth 1 (cold, $RUNS runs)"
-	ls_t=() fs_t=() STOP_T=()
+	ls_t=() in_t=() fs_t=() STOP_T=()
 	for i in $(seq 1 "$RUNS"); do
 		stop_mount "$mnt"
 		start_mount "$reg" "$keys" "$mnt"
@@ -297,13 +298,22 @@ for n in "${SIZE_LIST[@]}"; do
 		start_mount "$reg" "$keys" "$mnt"
 		drop_caches
 		t0=$(now_ns)
+		in_lines=$(as_user "$AUSER" sh -c 'cd "$1" && ls -l' sh "$mnt/by-date/$day" | wc -l)
+		t1=$(now_ns)
+		in_t+=("$(secs "$t0" "$t1")")
+		stop_mount "$mnt"
+		start_mount "$reg" "$keys" "$mnt"
+		drop_caches
+		t0=$(now_ns)
 		subj=$(as_user "$AUSER" find "$mnt/by-subject" -maxdepth 1 | wc -l)
 		t1=$(now_ns)
 		fs_t+=("$(secs "$t0" "$t1")")
 	done
 	rec ls_day "$n" "$(median "${ls_t[@]}")"
+	rec ls_day_in "$n" "$(median "${in_t[@]}")"
 	rec stop "$n" "$(median "${STOP_T[@]}")"
 	rec ls_day_entries "$n" "$((lines - 1))"
+	[ "$in_lines" = "$lines" ] || echo "scale.sh: ls -l from inside the day printed $in_lines lines, by its path $lines" >&2
 	rec find_subj "$n" "$(median "${fs_t[@]}")"
 	rec find_subj_count "$n" "$subj"
 
@@ -377,12 +387,13 @@ ROWS = [
     ("build_start", "  of it tree_build [s]", "%.3f"),
     ("cpu_start", "  CPU time of the daemon by then [s]", "%.2f"),
     ("rss_start", "VmRSS after start [MiB]", "%.1f"),
-    ("stop", "unmount until the daemon exited, median of %d [s]" % (2 * int(runs)), "%.3f"),
+    ("stop", "unmount until the daemon exited, median of %d [s]" % (3 * int(runs)), "%.3f"),
     ("walk", "ls -lR of the whole mount [s]", "%.1f"),
     ("walk_entries", "  entries listed", "%.0f"),
     ("rss_walk", "VmRSS after ls -lR [MiB]", "%.1f"),
     ("ls_day", "ls -l of one day, cold [s]", "%.3f"),
     ("ls_day_entries", "  entries in the day", "%.0f"),
+    ("ls_day_in", "  the same from inside it (cd there; ls -l) [s]", "%.3f"),
     ("find_subj", "find by-subject -maxdepth 1, cold [s]", "%.3f"),
     ("find_subj_count", "  | wc -l", "%.0f"),
     ("rss_live", "VmRSS after the live ingest [MiB]", "%.1f"),
