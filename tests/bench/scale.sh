@@ -213,6 +213,21 @@ stop_mount()
 	STOP_T+=("$(secs "$t0" "$(now_ns)")")
 }
 
+# cold_lines MNT REG KEYS CMD...: mount MNT afresh (stop_mount, start_mount),
+# drop the page cache and run CMD as the level user; sets COLD_S to its
+# seconds and COLD_LINES to the lines it printed.
+cold_lines()
+{
+	local mnt=$1 reg=$2 keys=$3 t0
+	shift 3
+	stop_mount "$mnt"
+	start_mount "$reg" "$keys" "$mnt"
+	drop_caches
+	t0=$(now_ns)
+	COLD_LINES=$(as_user "$AUSER" "$@" | wc -l)
+	COLD_S=$(secs "$t0" "$(now_ns)")
+}
+
 RESULTS=$T_TMP/results		# row key, size, value (tab-separated)
 rec() { printf '%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
 : >"$RESULTS"
@@ -286,28 +301,16 @@ for n in "${SIZE_LIST[@]}"; do
 
 	say "$n: ls -l by-date/$day and find by-subject -maxdepth 1 (cold, $RUNS runs)"
 	ls_t=() in_t=() fs_t=() STOP_T=()
-	for i in $(seq 1 "$RUNS"); do
-		stop_mount "$mnt"
-		start_mount "$reg" "$keys" "$mnt"
-		drop_caches
-		t0=$(now_ns)
-		lines=$(as_user "$AUSER" ls -l "$mnt/by-date/$day" | wc -l)
-		t1=$(now_ns)
-		ls_t+=("$(secs "$t0" "$t1")")
-		stop_mount "$mnt"
-		start_mount "$reg" "$keys" "$mnt"
-		drop_caches
-		t0=$(now_ns)
-		in_lines=$(as_user "$AUSER" sh -c 'cd "$1" && ls -l' sh "$mnt/by-date/$day" | wc -l)
-		t1=$(now_ns)
-		in_t+=("$(secs "$t0" "$t1")")
-		stop_mount "$mnt"
-		start_mount "$reg" "$keys" "$mnt"
-		drop_caches
-		t0=$(now_ns)
-		subj=$(as_user "$AUSER" find "$mnt/by-subject" -maxdepth 1 | wc -l)
-		t1=$(now_ns)
-		fs_t+=("$(secs "$t0" "$t1")")
+	for _ in $(seq 1 "$RUNS"); do
+		cold_lines "$mnt" "$reg" "$keys" ls -l "$mnt/by-date/$day"
+		ls_t+=("$COLD_S")
+		lines=$COLD_LINES
+		cold_lines "$mnt" "$reg" "$keys" sh -c 'cd "$1" && ls -l' sh "$mnt/by-date/$day"
+		in_t+=("$COLD_S")
+		in_lines=$COLD_LINES
+		cold_lines "$mnt" "$reg" "$keys" find "$mnt/by-subject" -maxdepth 1
+		fs_t+=("$COLD_S")
+		subj=$COLD_LINES
 	done
 	rec ls_day "$n" "$(median "${ls_t[@]}")"
 	rec ls_day_in "$n" "$(median "${in_t[@]}")"
