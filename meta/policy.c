@@ -539,7 +539,8 @@ int policy_basis_allowed(const struct policy *p, int purpose, int source, const 
 	       p->sources[source].legal_basis && !strcmp(p->sources[source].legal_basis, basis);
 }
 
-/* 0, or -EINVAL (syntax) / -ERANGE (zero or over a hundred years). */
+/* 0, or -EINVAL (syntax) / -ERANGE (zero or over a hundred years: 36525
+ * days of 365.25, 1200 months or 100 years, as recfs-policy(5) says). */
 static int parse_period(const char *s, struct policy_period *out)
 {
 	long n = 0;
@@ -557,7 +558,7 @@ static int parse_period(const char *s, struct policy_period *out)
 	unit = *p++;
 	if ((unit != 'd' && unit != 'm' && unit != 'y') || *p)
 		return -EINVAL;
-	if (n <= 0 || (unit == 'd' && n > 36600) || (unit == 'm' && n > 1200) ||
+	if (n <= 0 || (unit == 'd' && n > 36525) || (unit == 'm' && n > 1200) ||
 	    (unit == 'y' && n > 100))
 		return -ERANGE;
 	out->n = (int)n;

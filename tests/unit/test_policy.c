@@ -594,6 +594,37 @@ TEST(test_missing_file_is_an_io_error_with_a_message)
 	free(path);
 }
 
+TEST(test_periods_are_at_most_100_years_in_each_unit)
+{
+	/* recfs-policy(5): at most 100 years, which is 36525 days (of 365.25),
+	 * 1200 months or 100 years. */
+	static const char *const ok[] = { "36525d", "1200m", "100y" };
+	static const char *const over[] = { "36526d", "1201m", "101y" };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		char *text = xasprintf(BASE "[purpose p2]\ndescription = D\nlegal_basis = consent\n"
+					    "min_level = low\nretention = %s\n", ok[i]);
+		struct policy *p = load_text(text);
+
+		CHECK(p != NULL);
+		policy_free(p);
+		free(text);
+	}
+	for (size_t i = 0; i < sizeof(over) / sizeof(*over); i++) {
+		char *text = xasprintf(BASE "[purpose p2]\ndescription = D\nlegal_basis = consent\n"
+					    "min_level = low\nretention = %s\n", over[i]);
+		char *want = xasprintf("retention '%s' must be more than zero and at most 100 years", over[i]);
+		char *path, *errs = errors_of(text, &path);
+
+		CHECK(has_error(errs, path, 24, want));
+		CHECK_EQ(count_lines(errs), 1);
+		free(errs);
+		free(path);
+		free(want);
+		free(text);
+	}
+}
+
 TEST(test_period_add_is_calendar_arithmetic)
 {
 	int64_t t, want;
@@ -1097,6 +1128,7 @@ int main(void)
 	RUN(test_comments_and_whitespace_are_not_part_of_values);
 	RUN(test_overlong_and_invalid_lines_are_reported);
 	RUN(test_missing_file_is_an_io_error_with_a_message);
+	RUN(test_periods_are_at_most_100_years_in_each_unit);
 	RUN(test_period_add_is_calendar_arithmetic);
 	RUN(test_period_format_gives_back_the_policy_form);
 	RUN(test_period_le_holds_from_every_start_date);
