@@ -123,6 +123,7 @@ struct sect {
 	int line;
 	int idx;		/* index into the policy's array of its type */
 	int key_line[MAX_KEYS];	/* 0: key absent */
+	unsigned refused;	/* bit k: keys[k] was on a line refused unread */
 	char *val[MAX_KEYS];
 	struct tval *tv;	/* the text keys given with a [LANG] */
 	size_t n_tv;
@@ -346,6 +347,44 @@ static void finish_line(struct parser *ps)
 	ps->content = 0;
 }
 
+/*
+ * Line s (n bytes) is refused before inih sees it (a NUL byte, not UTF-8,
+ * too long), its error already given.  When it held a key of the current
+ * section, that key is not reported missing as well: note it.  A
+ * continuation line holds no key, and one whose key cannot be read
+ * hides nothing.
+ */
+static void note_refused(struct parser *ps, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *k, *ke;
+	struct sect *sc;
+	char *name;
+	int i;
+
+	if (ps->cur < 0)
+		return;
+	sc = &ps->sects[ps->cur];
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p > s && ps->prev_key)
+		return;
+	k = p;
+	while (p < end && *p != '=' && *p != ':' && *p != '\n')
+		p++;
+	if (p == end || *p == '\n')
+		return;
+	ke = p;
+	while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+		ke--;
+	if (memchr(k, '\0', (size_t)(ke - k)))
+		return;
+	name = xasprintf("%.*s", (int)(ke - k), k);
+	i = key_index(&stypes[sc->type], name);
+	if (i >= 0)
+		sc->refused |= 1u << i;
+	free(name);
+}
+
 /* fgets-like reader for ini_parse_stream(), one physical line per call. */
 static char *policy_reader(char *str, int num, void *stream)
 {
@@ -393,6 +432,7 @@ static char *policy_reader(char *str, int num, void *stream)
 	ps->content = 1;
 	return str;
 blank:
+	note_refused(ps, s, n);
 	strcpy(str, "\n");
 	return str;
 }
@@ -1214,7 +1254,7 @@ static struct policy *validate(struct parser *ps)
 		const struct stype_def *def = &stypes[sc->type];
 
 		for (int k = 0; def->keys[k]; k++)
-			if ((def->required & (1u << k)) && !sc->key_line[k])
+			if ((def->required & (1u << k)) && !sc->key_line[k] && !(sc->refused & (1u << k)))
 				add_err(ps, sc->line, "%s lacks the required key '%s'",
 					label(sc, lb, sizeof(lb)), def->keys[k]);
 		switch (sc->type) {

@@ -120,6 +120,19 @@ assert_contains "names line 9 (unknown key)" "$T_OUT" "bad.conf:9:"
 assert_contains "names line 15 (bad legal basis)" "$T_OUT" "bad.conf:15:"
 assert_contains "counts the errors" "$T_OUT" "3 errors"
 assert_fails_with "policy check of a missing file" "nosuch.conf" "$RECCTL" policy check "$T_TMP/nosuch.conf"
+# A register name holding a NUL byte, or text that is not UTF-8: that
+# line's error alone, not also the name reported missing.
+sed -e 's/^details_level = nosuch$/details_level = top/' -e '/^colour = blue$/d' \
+	-e 's/^legal_basis = gossip$/legal_basis = contract/' "$T_TMP/bad.conf" >"$T_TMP/mended.conf"
+assert_ok "(bad.conf mended is valid)" "$RECCTL" policy check "$T_TMP/mended.conf"
+for bad in 'NUL byte in line:\0' 'not valid UTF-8:\0344'; do
+	{ head -n 1 "$T_TMP/mended.conf"; printf 'name = Test%b register\n' "${bad#*:}"
+	  tail -n +3 "$T_TMP/mended.conf"; } >"$T_TMP/badname.conf"
+	assert_exit "policy check of a name with ${bad%%:*} exits 1" 1 "$RECCTL" policy check "$T_TMP/badname.conf"
+	assert_contains "and says so at its line" "$T_OUT" "badname.conf:2: ${bad%%:*}"
+	assert_contains "as its one error" "$T_OUT" "badname.conf: 1 error"
+	assert_not_contains "not also the name as missing" "$T_OUT" "lacks the required key"
+done
 
 # --- register ----------------------------------------------------------------
 

@@ -40,8 +40,9 @@
 static char *tmpdir;
 static int n_files;
 
-/* Write text to a fresh file in tmpdir; the caller frees the path. */
-static char *write_policy(const char *text)
+/* Write the n bytes at text (NUL bytes too) to a fresh file in tmpdir;
+ * the caller frees the path. */
+static char *write_policy_n(const char *text, size_t n)
 {
 	char *path = xasprintf("%s/policy-%d.conf", tmpdir, ++n_files);
 	FILE *f = fopen(path, "w");
@@ -50,16 +51,21 @@ static char *write_policy(const char *text)
 		perror(path);
 		exit(2);
 	}
-	fputs(text, f);
+	fwrite(text, 1, n, f);
 	fclose(f);
 	return path;
 }
 
-/* Load text that must fail; returns the error text (caller frees) and its
- * path in *pathp (caller frees). */
-static char *errors_of(const char *text, char **pathp)
+static char *write_policy(const char *text)
 {
-	char *path = write_policy(text), *errs = NULL;
+	return write_policy_n(text, strlen(text));
+}
+
+/* Load the n bytes at text, which must fail; returns the error text
+ * (caller frees) and its path in *pathp (caller frees). */
+static char *errors_of_n(const char *text, size_t n, char **pathp)
+{
+	char *path = write_policy_n(text, n), *errs = NULL;
 	struct policy *p = NULL;
 	int rc = policy_load(path, &p, &errs);
 
@@ -69,6 +75,11 @@ static char *errors_of(const char *text, char **pathp)
 	policy_free(p);
 	*pathp = path;
 	return errs ? errs : xstrdup("");
+}
+
+static char *errors_of(const char *text, char **pathp)
+{
+	return errors_of_n(text, strlen(text), pathp);
 }
 
 /* 1 when errs has a line "PATH:LINE: ..." containing what. */
@@ -570,14 +581,67 @@ TEST(test_overlong_and_invalid_lines_are_reported)
 			 long_line);
 	errs = errors_of(text, &path);
 	CHECK(has_error(errs, path, 21, "line too long"));
-	CHECK(has_error(errs, path, 20, "lacks the required key 'name'"));
+	/* The long line is the name: not reported missing as well. */
+	CHECK(!strstr(errs, "lacks the required key"));
 	CHECK(has_error(errs, path, 23, "not valid UTF-8"));
 	CHECK(has_error(errs, path, 24, "section header without ']'"));
-	CHECK_EQ(count_lines(errs), 4);
+	CHECK_EQ(count_lines(errs), 3);
 	free(errs);
 	free(path);
 	free(text);
 	free(long_line);
+}
+
+TEST(test_a_key_on_a_refused_line_is_not_reported_missing_too)
+{
+	/* BASE with its line 2, "name = R", replaced. */
+	static const struct {
+		const char *line;
+		size_t n;
+		const char *error;
+	} bad[] = {
+#define LINE(s) s, sizeof(s) - 1
+		{ LINE("name = R\0x\n"), "NUL byte in line" },
+		{ LINE("name = R\xff\n"), "not valid UTF-8" },
+		{ LINE("name\t= R\xc3\n"), "not valid UTF-8" },
+#undef LINE
+	};
+	const char *rest = strstr(BASE, "controller =");
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		size_t n = strlen("[register]\n") + bad[i].n + strlen(rest);
+		char *text = xcalloc(n, 1), *path, *errs;
+
+		memcpy(text, "[register]\n", strlen("[register]\n"));
+		memcpy(text + strlen("[register]\n"), bad[i].line, bad[i].n);
+		memcpy(text + n - strlen(rest), rest, strlen(rest));
+		errs = errors_of_n(text, n, &path);
+		CHECK(has_error(errs, path, 2, bad[i].error));
+		CHECK(!strstr(errs, "lacks the required key"));
+		CHECK_EQ(count_lines(errs), 1);
+		free(errs);
+		free(path);
+		free(text);
+	}
+}
+
+TEST(test_a_refused_line_hides_only_its_own_key)
+{
+	/* The controller's line is refused; the name is missing indeed. */
+	char *path, *errs = errors_of("[register]\ncontroller = C\xff\n" "contact = K\n"
+				      "privacy_contact = P\ndetails_level = top\n" "[level low]\n"
+				      "group = g-low\n" "[level top]\nrights = yes\n" "[purpose p1]\n"
+				      "description = D\nlegal_basis = contract\nmin_level = low\n"
+				      "retention = 12m\n" "[source s1]\nkind = call\npurpose = p1\n"
+				      "data_source = tel\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 2, "not valid UTF-8"));
+	CHECK(has_error(errs, path, 1, "[register] lacks the required key 'name'"));
+	CHECK(!strstr(errs, "'controller'"));
+	CHECK_EQ(count_lines(errs), 2);
+	free(errs);
+	free(path);
 }
 
 TEST(test_missing_file_is_an_io_error_with_a_message)
@@ -1127,6 +1191,8 @@ int main(void)
 	RUN(test_continuation_lines_extend_a_value_and_keep_line_numbers);
 	RUN(test_comments_and_whitespace_are_not_part_of_values);
 	RUN(test_overlong_and_invalid_lines_are_reported);
+	RUN(test_a_key_on_a_refused_line_is_not_reported_missing_too);
+	RUN(test_a_refused_line_hides_only_its_own_key);
 	RUN(test_missing_file_is_an_io_error_with_a_message);
 	RUN(test_periods_are_at_most_100_years_in_each_unit);
 	RUN(test_period_add_is_calendar_arithmetic);
