@@ -373,6 +373,16 @@ assert_fails_with "keys export will not overwrite" "exists" \
 	"$RECCTL" keys export -R "$REG" "$LOW" -o "$T_TMP/ws.keyring" --keyrings "$KEYS" --no-passphrase
 assert_fails_with "keys export of an unknown level" "no level nosuch" \
 	"$RECCTL" keys export -R "$REG" nosuch -o "$T_TMP/ws2.keyring" --keyring "$KEYS/$LOW.keyring" --no-passphrase
+# The level is checked against the policy before it names a keyring file
+# (--keyrings DIR/<LEVEL>.keyring): a level not in the policy, or a name
+# that climbs out of DIR, is refused as such.
+for lvl in nosuch ../../etc/passwd "$LOW/../$RIGHTS"; do
+	assert_exit "keys export of level '$lvl' exits 1" 1 \
+		"$RECCTL" keys export -R "$REG" "$lvl" -o "$T_TMP/ws2.keyring" --keyrings "$KEYS" --no-passphrase
+	assert_contains "and says it is no level of the policy" "$T_OUT" "no level $lvl in the policy of $REG"
+	assert_not_contains "before any keyring file is looked for" "$T_OUT" ".keyring"
+	assert_no_file "and writes nothing" "$T_TMP/ws2.keyring"
+done
 assert_fails_with "keys export of a level the sources lack" "no key of level $RIGHTS" \
 	"$RECCTL" keys export -R "$REG" "$RIGHTS" -o "$T_TMP/ws2.keyring" --keyring "$KEYS/$LOW.keyring" --no-passphrase
 assert_fails_with "keys export refuses another register's key" "not this register's" \

@@ -105,6 +105,28 @@ out:
 	return rc;
 }
 
+/*
+ * Every LEVEL is one of the policy's, checked before it names a file
+ * (DIR/<LEVEL>.keyring): a policy's level names are plain ([a-z0-9_-]),
+ * so "../x" or "a/b" never reaches a path.  -1 with a message otherwise.
+ */
+static int check_levels(struct reg *r, const struct strlist *levels)
+{
+	struct strbuf known = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < levels->n; i++) {
+		if (policy_level_index(r->policy, levels->v[i]) >= 0)
+			continue;
+		for (size_t l = 0; l < r->policy->n_levels; l++)
+			strbuf_addf(&known, "%s%s", l ? ", " : "", r->policy->levels[l].name);
+		rc = error("no level %s in the policy of %s (its levels: %s)", levels->v[i], r->dir,
+			   known.s ? known.s : "none");
+	}
+	strbuf_release(&known);
+	return rc;
+}
+
 static int keys_export(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
@@ -156,6 +178,14 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 	}
 	for (int i = optind; i < argc; i++)
 		strlist_add(&levels, argv[i]);
+	if (access(output, F_OK) == 0) {
+		rc = error("%s exists; remove it first or write another file", output);
+		goto out;
+	}
+	if ((rc = ctl_register(ctl, &r)))
+		goto out;
+	if ((rc = check_levels(r, &levels)))
+		goto out;
 	if (!sources.n) {
 		for (size_t i = 0; i < levels.n; i++) {
 			char *p = xasprintf("%s/%s.keyring", kdir, levels.v[i]);
@@ -170,12 +200,6 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 			free(p);
 		}
 	}
-	if (access(output, F_OK) == 0) {
-		rc = error("%s exists; remove it first or write another file", output);
-		goto out;
-	}
-	if ((rc = ctl_register(ctl, &r)))
-		goto out;
 	if ((rc = ctl_load_keyrings(sources.v, sources.n, src_passfile ? src_passfile : passfile, &src)))
 		goto out;
 	if ((rc = export_keys(r, src, levels.v, levels.n, &index, &kr)))
