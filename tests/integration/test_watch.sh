@@ -12,6 +12,10 @@
 #  3. SIGTERM finishes the recording in hand and exits 0; the rest waits.
 #  4. A bad policy.conf is refused and the old policy kept (ingest goes on);
 #     a good change is reloaded and audited.
+#  5. The log names no manifest by its file name, which the recorder chose
+#     and which may name a person: manifests named after one (ingested,
+#     duplicate, skipped, quarantined) appear by pseudonym and recording
+#     id alone, in the log and in the audit log that syslog mirrors.
 #
 # Manifests come from tests/gen/gen_register.py when it exists, else from a
 # small generator here (fixture audio, synthetic people).
@@ -198,7 +202,8 @@ wait_for 90 done_a
 echo "   (500 manifests in $((SECONDS - start)) s)"
 assert_eq "every good manifest is in the catalog" "$GOOD" "$(catalog_count "$REG_A")"
 assert_eq "the spool ends empty" 0 "$(spool_count "$REG_A/spool")"
-assert_eq "one 'ingested' line per good manifest" "$GOOD" "$(grep -c '^ingested .*\.json -> [0-9a-f]\{32\}$' "$LOG1")"
+assert_eq "one 'ingested' line per good manifest" "$GOOD" "$(grep -c '^ingested m-[0-9a-f]\{8\} -> [0-9a-f]\{32\}$' "$LOG1")"
+assert_eq "and none names the manifest" 0 "$(grep -c '\.json' "$LOG1")"
 assert_eq "every corrupt manifest quarantined" 20 "$(ls "$REG_A"/quarantine/*/error.txt 2>/dev/null | wc -l)"
 # Quarantine folders are named by an id; the manifest is inside.
 assert_eq "nothing good quarantined" 0 \
@@ -277,7 +282,41 @@ wait_for 5 log_has "$LOG3B" "policy.conf reloaded" || fail "a good policy.conf i
 cp "$FIX/mono.opus" "$REG_A/spool/newsrc.opus"
 printf '{"recorded_at":"2026-05-05T10:00:00Z","source":"test-line","audio":"newsrc.opus"}' >"$REG_A/spool/newsrc.json"
 wait_for 10 done_3
-assert_contains "the reloaded policy is in force" "$(cat "$LOG3B")" "ingested newsrc.json -> "
+assert_eq "the reloaded policy is in force" "$((n0 + 3))" "$(catalog_count "$REG_A")"
+assert_eq "(newsrc.json is not in quarantine)" "" "$(quarantine_of newsrc.json "$REG_A")"
+
+# --- 5. no manifest named in the log by its file name ----------------------------
+
+# A good manifest, the same again (a duplicate), a FIFO and a bad one, each
+# named after a person; the log is read from here on.
+PERSON="Matti Meikäläinen +358401234567"
+mark=$(wc -l <"$LOG3B")
+cp "$FIX/mono.opus" "$REG_A/spool/$PERSON.opus"
+printf '{"recorded_at":"2026-05-06T10:00:00Z","source":"customer-service","audio":"%s.opus"}' "$PERSON" \
+	>"$T_TMP/person.json"
+cp "$T_TMP/person.json" "$REG_A/spool/.p" && mv "$REG_A/spool/.p" "$REG_A/spool/$PERSON.json"
+wait_for 10 done_3
+cp "$FIX/mono.opus" "$REG_A/spool/$PERSON.opus"
+cp "$T_TMP/person.json" "$REG_A/spool/.p" && mv "$REG_A/spool/.p" "$REG_A/spool/$PERSON (2).json"
+wait_for 10 done_3
+mkfifo "$REG_A/spool/.f" && mv "$REG_A/spool/.f" "$REG_A/spool/Maija Mehiläinen.json"
+printf 'not json' >"$REG_A/spool/.p" && mv "$REG_A/spool/.p" "$REG_A/spool/Pekka Puupää 0401234567.json"
+fifo_only() { [ "$(spool_count "$REG_A/spool")" -eq 1 ] && log_has "$LOG3B" "^skipped "; }
+wait_for 10 fifo_only
+rm -f "$REG_A/spool/Maija Mehiläinen.json"
+LOG5=$(tail -n +"$((mark + 1))" "$LOG3B")
+assert_match "the person's manifest is ingested, by pseudonym and id" "$LOG5" \
+	"^ingested m-[0-9a-f]{8} -> [0-9a-f]{32}$"
+assert_match "its copy is a duplicate, by pseudonym and id" "$LOG5" "^duplicate m-[0-9a-f]{8} -> [0-9a-f]{32}$"
+assert_match "the FIFO is skipped, by pseudonym" "$LOG5" "^skipped m-[0-9a-f]{8}: not a regular file$"
+assert_match "the bad one is quarantined, by its id" "$LOG5" "^quarantined q-[0-9a-f]{8}: manifest is not valid JSON"
+assert_file "(its name is kept in quarantine)" "$(quarantine_of "Pekka Puupää 0401234567.json" "$REG_A")/manifest-name.txt"
+for part in Matti Meik 358401234567 Maija Mehil Pekka Puup 0401234567; do
+	assert_not_contains "the log does not say '$part'" "$LOG5" "$part"
+	assert_eq "nor the audit log (syslog's copy)" 0 \
+		"$(sqlite3 "$REG_A/catalog.db" "select count(*) from audit where instr(coalesce(object, '') || ' ' ||
+			coalesce(reason, ''), '$part')")"
+done
 assert_eq "reload and refusal are audited" "ok refused" \
 	"$(sqlite3 "$REG_A/catalog.db" "select outcome from audit where action='policy-reload' order by outcome" | tr '\n' ' ' | sed 's/ $//')"
 assert_ok "the audit chain holds" "$RECCTL" audit verify -R "$REG_A"

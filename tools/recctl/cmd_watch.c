@@ -26,11 +26,13 @@
  * and quarantine nothing.
  *
  * One thread.  Signals arrive through a signalfd that is only read between
- * groups of manifests, so SIGTERM finishes the group in hand.  Log lines name
- * manifest files and recording ids, never anything a manifest says; a
- * file name is chosen by whoever writes the spool, so it is printed and
- * audited only through util_escape_for_log (a newline in it must not
- * forge a line of the log).
+ * groups of manifests, so SIGTERM finishes the group in hand.  Log lines
+ * never hold anything a manifest says, nor a manifest's file name: the
+ * recorder chose it and it may name a person, while this log (journald's)
+ * is kept for years.  A manifest is named by a pseudonym of its queue
+ * entry, "m-" and 8 random hex digits, which its retries share; an
+ * ingested one also by its recording's id, a quarantined one by its
+ * quarantine id alone (ingest.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "ingest.h"
 #include "opus.h"
 #include "recctl.h"
@@ -56,6 +59,8 @@
 #define SETTLE_SLACK_MS 100	/* timestamps are coarse: retry a little later */
 #define RETRY_MAX_MS 60000	/* cap of the back-off for errors of the machine */
 #define POLICY_FILE "policy.conf"
+#define TAG_PREFIX "m-"		/* a manifest's pseudonym in the log */
+#define TAG_BYTES 4		/* of randomness: 8 hex digits */
 
 const char usage_watch[] =
 	"usage: recctl watch [-R REGISTER] [--keyring FILE] [--passfile FILE] [SPOOL]\n"
@@ -69,7 +74,8 @@ const char usage_watch[] =
 	"retried once it has settled.  REGISTER/policy.conf is reloaded when it\n"
 	"changes (and on SIGHUP); a policy that does not load is refused and the\n"
 	"one in force kept.  SIGTERM or SIGINT: finish the recordings in hand (a\n"
-	"group of up to 32) and exit 0.  One line per manifest on stderr.\n"
+	"group of up to 32) and exit 0.  One line per manifest on stderr, naming\n"
+	"it by a pseudonym (m-<8 hex>) and its recording's id, not its file name.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      the ingest keyring (default $RECFS_KEYRING, then\n"
@@ -77,7 +83,8 @@ const char usage_watch[] =
 	"  --passfile FILE     its passphrase, if it has one (default $RECFS_PASSFILE)\n";
 
 struct entry {
-	char *name;		/* file name in the spool */
+	char *name;		/* file name in the spool: never logged */
+	char tag[sizeof(TAG_PREFIX) + 2 * TAG_BYTES];	/* its pseudonym in the log */
 	int64_t due;		/* CLOCK_MONOTONIC ms when to (re)try */
 	unsigned retries;	/* errors of the machine so far, for the back-off */
 	int backlog;		/* found by the start-up scan, not yet counted */
@@ -142,6 +149,17 @@ static int is_manifest_name(const char *name)
 	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
 }
 
+/* A fresh pseudonym for e, TAG_PREFIX and random hex: it names e's
+ * manifest in the log for as long as the manifest is queued. */
+static void entry_tag(struct entry *e)
+{
+	uint8_t b[TAG_BYTES];
+
+	crypto_random(b, sizeof(b));
+	memcpy(e->tag, TAG_PREFIX, strlen(TAG_PREFIX));
+	crypto_hex(e->tag + strlen(TAG_PREFIX), b, sizeof(b));
+}
+
 static void queue_add(struct watcher *w, const char *name, int64_t due, int backlog)
 {
 	for (size_t i = 0; i < w->n; i++) {
@@ -156,7 +174,8 @@ static void queue_add(struct watcher *w, const char *name, int64_t due, int back
 		w->cap = w->cap ? 2 * w->cap : 64;
 		w->q = xrealloc(w->q, w->cap * sizeof(*w->q));
 	}
-	w->q[w->n++] = (struct entry){ .name = xstrdup(name), .due = due, .backlog = backlog };
+	w->q[w->n] = (struct entry){ .name = xstrdup(name), .due = due, .backlog = backlog };
+	entry_tag(&w->q[w->n++]);
 	if (backlog)
 		w->backlog_total++;
 }
@@ -251,27 +270,28 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 {
 	struct entry *e = &w->q[i];
 	char *path = xasprintf("%s/%s", w->spool, e->name), *raw = NULL, *why = NULL, *qdir = NULL;
-	char *shown = util_escape_for_log(e->name);
+	char tag[sizeof(e->tag)];
 	const struct ingest_result *res = it ? &it->res : NULL;
 	const char *qid;
 	struct stat st;
 	int64_t wait;
 	int rc, drop = 1, counted = e->backlog;
 
+	memcpy(tag, e->tag, sizeof(tag));
 	e->backlog = 0;
 	if (!it) {
 		/* Gone (done by a crashed run, or taken back), or no file. */
 		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-			wlog(w, "skipped %s: not a regular file", shown);
+			wlog(w, "skipped %s: not a regular file", tag);
 		goto out;
 	}
 	rc = it->rc;
 	if (rc == 0) {
-		wlog(w, "%s %s -> %s", res->duplicate ? "duplicate" : "ingested", shown, res->recording);
+		wlog(w, "%s %s -> %s", res->duplicate ? "duplicate" : "ingested", tag, res->recording);
 		rc = ingest_remove_inputs(path);
 		if (rc) {
 			/* Committed: the next try is a duplicate and removes them. */
-			wlog(w, "cannot remove the inputs of %s (will retry): %s", shown, strerror(-rc));
+			wlog(w, "cannot remove the inputs of %s (will retry): %s", tag, strerror(-rc));
 			e->due = now_ms(CLOCK_MONOTONIC) + 5000;
 			drop = 0;
 		}
@@ -287,7 +307,7 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 		if (delay > RETRY_MAX_MS)
 			delay = RETRY_MAX_MS;
 		e->retries++;
-		wlog(w, "not ingested %s, will retry in %llds: %s", shown, (long long)(delay / 1000), why);
+		wlog(w, "not ingested %s, will retry in %llds: %s", tag, (long long)(delay / 1000), why);
 		e->due = now_ms(CLOCK_MONOTONIC) + delay;
 		drop = 0;
 		goto out;
@@ -302,7 +322,7 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	meta_clear_error();
 	rc = ingest_quarantine(w->r, path, raw, &qdir);
 	if (rc) {
-		wlog(w, "cannot quarantine %s (%s): %s; will retry", shown, why, meta_strerror(rc));
+		wlog(w, "cannot quarantine %s (%s): %s; will retry", tag, why, meta_strerror(rc));
 		e->due = now_ms(CLOCK_MONOTONIC) + RETRY_MAX_MS;
 		drop = 0;
 		goto out;
@@ -323,7 +343,6 @@ out:
 	free(path);
 	free(raw);
 	free(why);
-	free(shown);
 	free(qdir);
 }
 
