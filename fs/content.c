@@ -50,6 +50,7 @@ struct content {
 	uid_t owner;
 	int revoked;			/* atomic; set once */
 	int revoked_told;		/* atomic; content_revoked_news */
+	int refused_told;		/* atomic; content_refused_news */
 	/* Tracking (content_track): set once, then read-only, except the links. */
 	struct content_set *set;
 	LIST_ENTRY(content) link;	/* protected by set->lock */
@@ -320,12 +321,18 @@ void content_set_free(struct content_set *s)
 	free(s);
 }
 
-/* 1 when c's level reads c's artifact in snapshot t. */
-static int still_reads(const struct tree *t, const struct content *c)
+/* 1 when policy level `level` reads c's artifact in snapshot t. */
+static int level_reads(const struct tree *t, const struct content *c, int level)
 {
 	const struct tnode *n = tree_find(t, tree_nodeid_ino(c->nodeid));
 
-	return n && n->art && !strcmp(n->art->id, c->art_id) && tree_visible(n, c->level);
+	return n && n->art && !strcmp(n->art->id, c->art_id) && tree_visible(n, level);
+}
+
+/* 1 when c's level reads c's artifact in snapshot t. */
+static int still_reads(const struct tree *t, const struct content *c)
+{
+	return level_reads(t, c, c->level);
 }
 
 /* Revoke c: no read after this one sees a key.  Under its set's lock. */
@@ -387,6 +394,27 @@ size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)
 int content_revoked(const struct content *c)
 {
 	return __atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST);
+}
+
+int content_opened_for(const struct content *c, int level)
+{
+	return c->level < 0 || level == c->level;
+}
+
+int content_reader_ok(const struct content *c, const struct tree *t, int level)
+{
+	if (content_opened_for(c, level))
+		return 1;
+	return level >= 0 && level_reads(t, c, level);
+}
+
+int content_refused_news(struct content *c, const char **rec, const char **label)
+{
+	if (__atomic_exchange_n(&c->refused_told, 1, __ATOMIC_SEQ_CST))
+		return 0;
+	*rec = c->rec_id;
+	*label = c->label;
+	return 1;
 }
 
 int content_revoked_news(struct content *c, const char **rec, const char **label)

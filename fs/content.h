@@ -128,6 +128,28 @@ size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)
 int content_revoked(const struct content *c);
 
 /*
+ * 1 when a caller of policy level `level` (-1: none) may read through c
+ * now, as the current snapshot t has it: c is the public notice, or level
+ * is the one c was opened for (content_track; its revocation is
+ * content_set_revoke's), or another level that reads c's artifact in t.
+ * A read is decided for the caller making it: a handle kept across a
+ * change of uid or of group membership, or passed to another process,
+ * reads for no caller whose level does not see the file.
+ */
+int content_reader_ok(const struct content *c, const struct tree *t, int level);
+
+/* content_reader_ok without the snapshot: 1 for the notice and for the
+ * level c was opened for, 0 when it takes a look at the snapshot. */
+int content_opened_for(const struct content *c, int level);
+
+/*
+ * For the log of a read refused by content_reader_ok, once per handle: 1
+ * the first time, with c's recording id and artifact label in rec and
+ * label (owned by c), else 0.
+ */
+int content_refused_news(struct content *c, const char **rec, const char **label);
+
+/*
  * For the log of a revoked handle's refused read, once per handle: 1 the
  * first time it is called on a revoked handle, with its recording's id and
  * artifact label in rec and label (owned by c), else 0.

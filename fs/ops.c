@@ -801,6 +801,34 @@ static void read_revoked(fuse_req_t req, struct content *ct)
 }
 
 /*
+ * The caller of a read, not only the opener, must see the file now
+ * (content_reader_ok): else EACCES, what its open would get, the first
+ * such read logged.  Replies and returns 0 when refused.  (What the kernel
+ * has cached of the file is read without asking: pages the opener could
+ * read already.)
+ */
+static int reader_ok(fuse_req_t req, struct content *ct)
+{
+	const char *rec, *label;
+	struct caller c;
+	struct tree *t;
+	int ok;
+
+	recfs_caller(req, &c);
+	if (content_opened_for(ct, c.level))
+		return 1;
+	t = snapshot_tree(req_fs(req)->snap);
+	ok = content_reader_ok(ct, t, c.level);
+	tree_unref(t);
+	if (ok)
+		return 1;
+	if (content_refused_news(ct, &rec, &label))
+		(void)recfs_audit_entry(req_fs(req), &c, "read", rec, label, "refused", meta_errname(EACCES));
+	fuse_reply_err(req, EACCES);
+	return 0;
+}
+
+/*
  * The plaintext of a long read goes into the worker's own buffer (tbuf.h):
  * a stream comes in 1 MiB requests, and a fresh buffer for each cost page
  * faults and a page-table walk per 4 KiB page when the kernel copied the
@@ -815,6 +843,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 	ssize_t n;
 
 	(void)ino;
+	if (!reader_ok(req, ct))
+		return;
 	buf = size >= BLOB_DIRECT_MIN ? tbuf_get(TBUF_PLAIN, size) : NULL;
 	if (!buf)
 		buf = own = malloc(size ? size : 1);
