@@ -365,6 +365,8 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE || fi) {
 		rc = -EROFS;
+		recfs_audit(fs, &c, to_set & FUSE_SET_ATTR_SIZE ? "truncate" : "setattr", n->rec ? n->rec->row.id : NULL,
+			    NULL, rc);
 		goto out;
 	}
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
@@ -374,6 +376,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
 		rc = -EROFS;
+		recfs_audit(fs, &c, "utimes", n->rec ? n->rec->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE) {
@@ -416,53 +419,76 @@ out:
 		fuse_reply_attr(req, &st, VIEW_TIMEOUT);
 }
 
-static void op_readonly(fuse_req_t req)
+/*
+ * Everything that would write the tree is EROFS, and a refusal is logged
+ * (DESIGN: every refusal): the object is the recording of the file named
+ * (ino, or name in the folder ino) when the caller sees one, else none;
+ * never the name asked for, which is the caller's text and may name a
+ * person.
+ */
+static void op_readonly(fuse_req_t req, const char *action, fuse_ino_t ino, const char *name)
 {
+	struct recfs *fs = req_fs(req);
+	struct caller c;
+	struct tree *t;
+	struct tnode *n;
+	const char *object = NULL;
+
+	if (recfs_resolve(req, ino, &c, &t, &n) < 0) {
+		recfs_audit(fs, &c, action, NULL, NULL, -EROFS);
+	} else {
+		if (name)
+			n = tree_child(n, name);
+		if (n && n->rec && tree_visible(n, c.level))
+			object = n->rec->row.id;
+		recfs_audit(fs, &c, action, object, NULL, -EROFS);
+		tree_unref(t);
+	}
 	fuse_reply_err(req, EROFS);
 }
 
 static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev)
 {
-	(void)parent, (void)name, (void)mode, (void)rdev;
-	op_readonly(req);
+	(void)mode, (void)rdev;
+	op_readonly(req, "mknod", parent, name);
 }
 
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-	(void)parent, (void)name, (void)mode;
-	op_readonly(req);
+	(void)mode;
+	op_readonly(req, "mkdir", parent, name);
 }
 
 static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name)
 {
-	(void)link, (void)parent, (void)name;
-	op_readonly(req);
+	(void)link;
+	op_readonly(req, "symlink", parent, name);
 }
 
 static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent,
 		      const char *newname, unsigned int flags)
 {
-	(void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
-	op_readonly(req);
+	(void)newparent, (void)newname, (void)flags;
+	op_readonly(req, "rename", parent, name);
 }
 
 static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname)
 {
-	(void)ino, (void)newparent, (void)newname;
-	op_readonly(req);
+	(void)newparent, (void)newname;
+	op_readonly(req, "link", ino, NULL);
 }
 
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
 {
-	(void)parent, (void)name, (void)mode, (void)fi;
-	op_readonly(req);
+	(void)mode, (void)fi;
+	op_readonly(req, "create", parent, name);
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	(void)ino, (void)buf, (void)size, (void)off, (void)fi;
-	op_readonly(req);
+	(void)buf, (void)size, (void)off, (void)fi;
+	op_readonly(req, "write", ino, NULL);
 }
 
 /* The other names of n's recording in dir (of view v) become ghosts of uid
