@@ -95,6 +95,14 @@ int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, 
 	return auditq_push_durable(fs->aq, &e);
 }
 
+void recfs_rights_actor(struct recfs *fs, struct caller *c, struct audit_actor *a)
+{
+	caller_actor(c, fs->reg->policy, a);
+	if (auditq_flush(fs->aq) < 0)
+		recfs_log(LOG_WARNING, "recfs: the audit queue could not be written before a rights action; "
+			  "its entries stay queued and may follow the action's in the log");
+}
+
 void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
 		 int err)
 {
@@ -388,7 +396,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		}
 		restricted = n->rec->row.restricted_since != 0;
 		memcpy(rec_id, n->rec->row.id, sizeof(rec_id));
-		caller_actor(&c, fs->reg->policy, &actor);
+		recfs_rights_actor(fs, &c, &actor);
 		if (!(mode & 0444) && !restricted)
 			RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
 		else if ((mode & 0444) && restricted)
@@ -568,7 +576,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 		rc = -EROFS;
 		goto out;
 	}
-	caller_actor(&c, fs->reg->policy, &actor);
+	recfs_rights_actor(fs, &c, &actor);
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
 		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_recording(fs->reg, &actor, c.level, n->rec->row.id, "rm"));
 	else
@@ -633,7 +641,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	handle = xstrdup(n->handle);
 	tree_unref(t);
 	t = NULL;
-	caller_actor(&c, fs->reg->policy, &actor);
+	recfs_rights_actor(fs, &c, &actor);
 	RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_subject(fs->reg, &actor, c.level, handle));
 	if (rc == 0)
 		snapshot_refresh(fs->snap);

@@ -126,6 +126,13 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
  * (auditq_push_durable): 0 or -EIO. */
 int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			const char *artifact) MUST_CHECK;
+/*
+ * The actor of a rights action c is about to take (rights_*, which log
+ * it themselves), after this mount's queued entries have been written: so
+ * an entry queued before the action (an open, a read of the details) does
+ * not come after the action's in the log's order.
+ */
+void recfs_rights_actor(struct recfs *fs, struct caller *c, struct audit_actor *a);
 /* recfs_audit_entry with outcome "ok" when err is 0, else "refused" with
  * the errno name as reason. */
 void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,

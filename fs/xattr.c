@@ -583,7 +583,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	if (n->handle)
 		handle = xstrdup(n->handle);
 	tree_unref(t);
-	caller_actor(&c, fs->reg->policy, &actor);
+	recfs_rights_actor(fs, &c, &actor);
 
 	if (handle) {
 		field = card_field(name);

@@ -157,6 +157,21 @@ for u in "$analyst" "$analyst2" "$dpo"; do
 	assert_not_contains "export.json does not name $u" "$(cat "$ej")" "$u"
 done
 
+# --- the log's order is that of the events ----------------------------------------
+# A read of the details is queued (and may be amended for 500 ms), while a
+# rights action writes its entry at once: the restriction that followed
+# the read must not come before it in the log.
+orid=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.id "$other")
+as_user "$analyst" getfattr -n user.recfs.title "$other" >/dev/null 2>&1
+assert_ok "privacy: restrict the recording the analyst just read the details of" as_user "$dpo" chmod 0 "$other"
+sleep 1
+d_seq=$(q "SELECT max(seq) FROM audit WHERE action = 'details' AND object = '$orid'")
+r_seq=$(q "SELECT max(seq) FROM audit WHERE action = 'restrict' AND object = '$orid'")
+[ -n "$d_seq" ] && [ -n "$r_seq" ] && [ "$d_seq" -lt "$r_seq" ] &&
+	pass "the details read comes before the restriction in the log" ||
+	fail "the details read comes before the restriction in the log" "details seq '$d_seq', restrict seq '$r_seq'"
+assert_ok "privacy: lift it again" as_user "$dpo" chmod 0440 "$other"
+
 # --- quiet: reading details is logged once per caller, recording, 10 minutes --------
 # Each case on a fresh mount, so that no window of an earlier case counts.
 fresh() { unmount_recfs "$MNT"; mount_all_levels "$MNT"; as_user "$analyst" find "$MNT/by-date" >/dev/null; }
