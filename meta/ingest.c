@@ -107,6 +107,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 {
 	struct pending *p;
 	struct stat st;
+	uint64_t total = 0;
 	char *path;
 	int fd;
 
@@ -141,6 +142,15 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 		close(fd);
 		free(path);
 		return meta_fail(-EFBIG, "%s is larger than 4 GiB", what);
+	}
+	/* And all of them together: a recorder's 64 sparse files of 4 GiB
+	 * each would be 256 GiB of ciphertext, and hours of the spool's time. */
+	for (size_t i = 0; i < j->n_art; i++)
+		total += j->art[i].size;
+	if (total + (uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
+		close(fd);
+		free(path);
+		return meta_fail(-EFBIG, "the files of the manifest are larger than 4 GiB together");
 	}
 	p = &j->art[j->n_art++];
 	p->src = path;
@@ -827,16 +837,30 @@ out:
 
 /*
  * Move an input file into quarantine.  Across file systems only a regular
- * file is copied (util_move_file): anything else (a FIFO, a symbolic link,
- * a device) holds nothing worth keeping and is neither read nor followed;
- * it is removed from the spool (a directory stays) and counted in
- * *left_out.
+ * file is copied (util_move_file), and only while the files copied for
+ * this quarantine stay within what ingest takes of one manifest (*budget
+ * bytes left): a recorder's sparse file of a terabyte would be written out
+ * whole.  Anything else (a FIFO, a symbolic link, a device, a file over
+ * the budget) is neither read nor followed: it is removed from the spool
+ * (a directory stays) and counted in *left_out.
  */
-static int take_input(const char *from, const char *to, size_t *left_out)
+static int take_input(const char *from, const char *to, uint64_t *budget, size_t *left_out)
 {
-	int rc = util_move_file(from, to);
+	struct stat st;
+	int rc, regular;
 
-	if (rc == -EINVAL || rc == -ELOOP) {
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != EXDEV)
+		return -errno;
+	regular = lstat(from, &st) == 0 && S_ISREG(st.st_mode);
+	if (regular && (uint64_t)st.st_size > *budget)
+		rc = -EFBIG;
+	else
+		rc = util_move_file(from, to);
+	if (rc == 0 && regular)
+		*budget -= (uint64_t)st.st_size;
+	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG) {
 		(*left_out)++;
 		(void)unlink(from);
 		rc = 0;
@@ -853,6 +877,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	const char *dir = dirname(copy1), *base = basename(copy2);
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
 	size_t n = 0, left_out = 0;
+	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
 	int rc = 0;
 
 	char *dot = strrchr(stem, '.');
@@ -893,7 +918,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				take = 1;
 			if (take) {
 				char *from = xasprintf("%s/%s", dir, e->d_name), *to = xasprintf("%s/%s", q, e->d_name);
-				int mrc = take_input(from, to, &left_out);
+				int mrc = take_input(from, to, &budget, &left_out);
 
 				if (mrc && !rc)
 					rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
@@ -905,7 +930,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	}
 	/* One line of plain text, whatever the reason quotes. */
 	shown = util_escape_for_log(reason && *reason ? reason : "ingest failed");
-	text = left_out ? xasprintf("%s (%zu files were not regular files: not kept)\n", shown, left_out)
+	text = left_out ? xasprintf("%s (%zu files were not regular files, or over 4 GiB together: not kept)\n",
+				    shown, left_out)
 			: xasprintf("%s\n", shown);
 	free(copy1);
 	copy1 = xasprintf("%s/error.txt", q);
@@ -924,7 +950,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	/* The manifest last: while it is still in the spool, the rest is too. */
 	free(copy1);
 	copy1 = xasprintf("%s/%s", q, base);
-	int mrc = take_input(manifest_path, copy1, &left_out);
+	int mrc = take_input(manifest_path, copy1, &budget, &left_out);
 	if (mrc && !rc)
 		rc = meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
 	if (qdir) {

@@ -29,17 +29,19 @@ cleanup()
 }
 trap cleanup EXIT
 
-# manifest NAME [ATTACHMENT]: a good manifest NAME.json with NAME.opus
-# (the fixture, unless NAME.opus is there already, as whatever it is: never
-# written through) and, when given, the named attachment as chat.  The
-# title makes each one new.  The manifest comes last, renamed into place.
+# manifest NAME [ATTACHMENT [FILE...]]: a good manifest NAME.json with
+# NAME.opus (the fixture, unless NAME.opus is there already, as whatever it
+# is: never written through) and, when given, the named attachment as chat
+# and each FILE as a shared file.  The title makes each one new.  The
+# manifest comes last, renamed into place.
 n_good=0
 manifest()
 {
 	local name=$1 att=${2:-}
+	shift $(($# < 2 ? $# : 2))
 	n_good=$((n_good + 1))
 	[ -e "$SPOOL/$name.opus" ] || [ -L "$SPOOL/$name.opus" ] || cp "$FIX/mono.opus" "$SPOOL/$name.opus"
-	python3 - "$SPOOL" "$name" "$att" "$n_good" <<'PY'
+	python3 - "$SPOOL" "$name" "$att" "$n_good" "$@" <<'PY'
 import json, os, sys
 spool, name, att, n = sys.argv[1:5]
 m = {"recorded_at": "2026-03-%02dT10:%02d:00Z" % (1 + int(n) % 27, int(n) % 60), "source": "customer-service",
@@ -47,6 +49,8 @@ m = {"recorded_at": "2026-03-%02dT10:%02d:00Z" % (1 + int(n) % 27, int(n) % 60),
      "audio": name + ".opus"}
 if att:
     m["attachments"] = [{"file": att, "kind": "chat"}]
+for f in sys.argv[5:]:
+    m.setdefault("attachments", []).append({"file": f, "kind": "presentation"})
 tmp = os.path.join(spool, ".%s.json" % name)
 json.dump(m, open(tmp, "w"))
 os.rename(tmp, os.path.join(spool, name + ".json"))
@@ -135,6 +139,44 @@ assert_eq "nothing of /etc/shadow or the linked file is in quarantine" 0 \
 assert_eq "the linked file was not read (its access time)" "2001-01-01" "$(stat -c %x "$T_TMP/secret" | cut -c1-10)"
 serves good-3
 
+# --- sparse files: what ingest refuses, quarantine does not write out ----------------
+# A recorder's files take no room in its spool but would be terabytes of
+# ciphertext, or of copies in quarantine (the spool is another file system
+# here: quarantine copies).
+blobs_before=$(du -sk "$REG/blobs" | cut -f1)
+truncate -s 5G "$SPOOL/huge-slides.pdf"
+manifest huge "" huge-slides.pdf
+quarantined huge && pass "a sparse attachment of 5 GiB is quarantined" ||
+	fail "a sparse attachment of 5 GiB is quarantined" "$(tail -n 3 "$LOG")"
+assert_contains "its error says larger than 4 GiB" "$QLINE" "larger than 4 GiB"
+assert_no_file "the 5 GiB file is not copied to quarantine" "$QDIR/huge-slides.pdf"
+assert_no_file "nor left in the spool" "$SPOOL/huge-slides.pdf"
+assert_contains "error.txt says a file was not kept" "$(cat "$QDIR/error.txt" 2>&1)" "not kept"
+assert_file "the audio is in quarantine" "$QDIR/huge.opus"
+serves good-5
+
+# Two of 3 GiB: each within 4 GiB, not together.  With `recctl ingest`, in
+# a folder on the register's file system (quarantine renames: the files
+# are kept, nothing is copied).
+same=$T_TMP/same
+mkdir -p "$same"
+cp "$FIX/mono.opus" "$same/big.opus"
+truncate -s 3G "$same/big-1.pdf"
+truncate -s 3G "$same/big-2.pdf"
+printf '%s' '{"recorded_at": "2026-03-02T11:00:00Z", "source": "customer-service", "audio": "big.opus",
+  "attachments": [{"file": "big-1.pdf", "kind": "presentation"}, {"file": "big-2.pdf", "kind": "presentation"}]}' \
+	>"$same/big.json"
+out=$("$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$same/big.json" 2>&1)
+assert_match "two sparse attachments of 3 GiB are refused: larger than 4 GiB together" "$out" \
+	"larger than 4 GiB together"
+QDIR=$(quarantine_of big.json)
+assert_file "and quarantined with both files (renamed, not copied)" "$QDIR/big-2.pdf"
+rm -rf "$QDIR"
+blobs_after=$(du -sk "$REG/blobs" | cut -f1)
+[ $((blobs_after - blobs_before)) -lt 65536 ] && pass "no blob of GiBs was written" ||
+	fail "no blob of GiBs was written" "the blobs grew by ${blobs_after}-${blobs_before} KiB"
+serves good-6
+
 # --- 2. inputs swapped for FIFOs while the daemon works ---------------------------------
 # A flipper swaps each race-K-chat.txt and flip.json between a regular file
 # and a FIFO (rename over, so every open sees one or the other) as fast as
@@ -201,7 +243,7 @@ for q in "$REG"/quarantine/*/; do
 done
 pass "quarantine holds only regular files"
 rm -f "$SPOOL/flip.json" "$SPOOL/flip.opus" "$SPOOL"/race-*
-serves good-4
+serves good-7
 
 kill "$WATCH_PID"
 for i in $(seq 1 100); do
