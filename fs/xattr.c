@@ -548,9 +548,10 @@ static const char *card_field(const char *name)
 /*
  * setxattr user.recfs.unlock PASSPHRASE (recctl unlock): the key path
  * checks it and keeps it for this uid (dek_unlock); a wrong passphrase is
- * EACCES, logged either way.  removexattr locks again.
+ * EACCES, one holding a NUL byte (nul) EINVAL, logged either way.
+ * removexattr locks again.
  */
-static int unlock(struct recfs *fs, struct caller *c, const char *rec, const char *pass)
+static int unlock(struct recfs *fs, struct caller *c, const char *rec, const char *pass, int nul)
 {
 	int rc;
 
@@ -558,20 +559,38 @@ static int unlock(struct recfs *fs, struct caller *c, const char *rec, const cha
 		dek_lock(fs->deks, c->uid, rec);
 		return 0;
 	}
-	rc = dek_unlock(fs, c, rec, pass);
+	rc = nul ? -EINVAL : dek_unlock(fs, c, rec, pass);
 	recfs_audit(fs, c, "unlock", rec, NULL, rc);
 	return rc;
 }
 
-/* The work of setxattr (value != NULL) and removexattr (value == NULL). */
-static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value)
+/* The audit action of the right a setxattr of name exercises on a
+ * recording with a value, or NULL. */
+static const char *right_of(const char *name)
+{
+	if (!strcmp(name, "user.gdpr.restricted"))
+		return "restrict";
+	if (!strcmp(name, "user.gdpr.legal_hold"))
+		return "hold";
+	if (!strcmp(name, "user.gdpr.retention_until"))
+		return "retention";
+	return NULL;
+}
+
+/*
+ * The work of setxattr (value != NULL) and removexattr (value == NULL).
+ * nul: setxattr's value held a NUL byte (value is cut at the first one):
+ * the right asked for refuses it as it refuses any bad value, after its
+ * level check (EPERM below the rights level, else EINVAL), logged.
+ */
+static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, int nul)
 {
 	struct recfs *fs = req_fs(req);
 	struct audit_actor actor;
 	struct caller c;
 	struct tree *t;
 	struct tnode *n;
-	const char *field;
+	const char *field, *right;
 	char *handle = NULL, rec[RECFS_ID_HEX] = "";
 	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA;
 
@@ -595,7 +614,11 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			rc = -EPERM;
 			goto out;
 		}
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value));
+		if (nul)
+			RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, "rectify", handle));
+		else
+			RECFS_LOCKED(&fs->cat_lock, rc,
+				     rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value));
 		ours = 0;
 		goto out;
 	}
@@ -604,7 +627,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		goto out;
 	}
 	if (!strcmp(name, "user.recfs.unlock")) {
-		rc = unlock(fs, &c, rec, value);
+		rc = unlock(fs, &c, rec, value, nul);
 		ours = 0;
 		goto out;
 	}
@@ -613,12 +636,18 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			rc = -EPERM;	/* protection is lifted by nobody here */
 			goto out;
 		}
-		RECFS_LOCKED(&fs->cat_lock, rc,
-			     protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value)));
+		if (nul)
+			RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, "protect", rec));
+		else
+			RECFS_LOCKED(&fs->cat_lock, rc,
+				     protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value)));
 		ours = 0;
 		goto out;
 	}
-	if (!strcmp(name, "user.gdpr.restricted") && value)
+	right = value ? right_of(name) : NULL;
+	if (right && nul)
+		RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
+	else if (!strcmp(name, "user.gdpr.restricted") && value)
 		RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec, value));
 	else if (!strcmp(name, "user.gdpr.restricted"))
 		RECFS_LOCKED(&fs->cat_lock, rc, rights_lift(fs->reg, fs->kr, &actor, c.level, rec));
@@ -647,13 +676,11 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 	int rc;
 
 	(void)flags;
-	if (memchr(value, '\0', size)) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
+	/* A value holding a NUL byte is refused by change(), after the level
+	 * check of the right it asks for, and logged. */
 	v = xcalloc(1, size + 1);
 	memcpy(v, value, size);
-	rc = change(req, ino, name, v);
+	rc = change(req, ino, name, v, memchr(value, '\0', size) != NULL);
 	crypto_memzero(v, size);
 	free(v);
 	fuse_reply_err(req, -rc);
@@ -661,5 +688,5 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 
 void recfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-	fuse_reply_err(req, -change(req, ino, name, NULL));
+	fuse_reply_err(req, -change(req, ino, name, NULL, 0));
 }

@@ -915,6 +915,14 @@ int rights_check_card_value(const char *field, const char *value)
 	return 0;
 }
 
+int rights_refuse_nul(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
+		      const char *object)
+{
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, action, object, -EPERM, "below the rights level");
+	return audit_refuse(r->cat, a, action, object, -EINVAL, "the value holds a NUL byte");
+}
+
 /* The blind-index entry of value (an identifier of kind) for handle, as
  * subject_normalise makes it with country code cc: put (drop 0) or dropped
  * (drop 1).  A value that does not normalise has none.  Inside the

@@ -246,4 +246,15 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 int rights_check_hold_reason(const char *reason) MUST_CHECK;
 int rights_check_card_value(const char *field, const char *value) MUST_CHECK;
 
+/*
+ * Refuse a value that is not text: setfattr's value holds a NUL byte,
+ * which no reason, date, card field or passphrase may.  action is the
+ * audit action of the right asked for ("hold", "restrict", "retention",
+ * "rectify", "protect"), object the recording id or the handle.  As each
+ * right refuses: below the rights level -EPERM ("below the rights level")
+ * first, else -EINVAL ("the value holds a NUL byte"); logged either way.
+ */
+int rights_refuse_nul(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
+		      const char *object) MUST_CHECK;
+
 #endif

@@ -5,8 +5,10 @@
 # mount and in `recctl retention set`, each logged with its own reason.
 # rm -r of a subject folder that holds a recording on legal hold stops at
 # that file (EPERM, logged "legal hold"); rmdir of the folder while
-# recordings remain is ENOTEMPTY, logged too.  `recctl policy check` warns
-# (exit 0) about a level group this host does not know.
+# recordings remain is ENOTEMPTY, logged too.  A setfattr value holding a
+# NUL byte is refused as a bad value after the level check, and logged.
+# `recctl policy check` warns (exit 0) about a level group this host does
+# not know.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -76,6 +78,30 @@ assert_eq "the new date shows on the mount" "$ok_day" \
 	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f")"
 assert_match "recctl's change is logged" "$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)" \
 	"retention.*ok.*until $ok_day"
+
+# --- a value holding a NUL byte --------------------------------------------------
+# No reason, date or card field holds a NUL byte (setfattr -v 0x... sends
+# the bytes as they are): the right asked for refuses it after its level
+# check, EPERM below the rights level and EINVAL at it, logged either way.
+f2=${calls[1]}
+rid2=$(rid_of "$f2")
+assert_fails_with "below the rights level a hold holding a NUL byte is EPERM" "Operation not permitted" \
+	as_user "$analyst" setfattr -n user.gdpr.legal_hold -v 0x4100 "$f2"
+log_wait "that refusal is logged: below the rights level" "$rid2" 'hold.*refused.*below the rights level'
+assert_fails_with "the rights level: a hold holding a NUL byte is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.legal_hold -v 0x4100 "$f2"
+log_wait "that refusal is logged: a NUL byte" "$rid2" 'hold.*refused.*NUL byte'
+assert_fails_with "the rights level: a date holding a NUL byte is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v 0x323032372d30312d303100 "$f2"
+log_wait "that refusal is logged as a retention change" "$rid2" 'retention.*refused.*NUL byte'
+assert_eq "no hold was placed" "" "$(q "SELECT legal_hold FROM recording WHERE id = '$rid2'")"
+h0=$(as_user "$analyst" ls "$MNT/by-subject" | head -n 1)
+assert_fails_with "below the rights level a name holding a NUL byte is EPERM" "Operation not permitted" \
+	as_user "$analyst" setfattr -n user.recfs.name -v 0x416200 "$MNT/by-subject/$h0"
+log_wait "that refusal is logged against the subject" "$h0" 'rectify.*refused.*below the rights level'
+assert_fails_with "the rights level: a name holding a NUL byte is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.recfs.name -v 0x416200 "$MNT/by-subject/$h0"
+log_wait "that refusal is logged too" "$h0" 'rectify.*refused.*NUL byte'
 
 # --- a subject folder with a recording on legal hold --------------------------------
 h=$(as_user "$dpo" ls "$MNT/by-subject" | head -n 1)
