@@ -96,10 +96,32 @@ static int sealed_index(const char *const *names, const char *name)
 	return -1;
 }
 
+/*
+ * Cut value in place to what one attribute can hold (XATTR_SIZE_MAX bytes,
+ * beyond which the kernel answers E2BIG and getfattr -d leaves the
+ * attribute out), at a UTF-8 character boundary, ending in "...": a sealed
+ * detail that a register holds longer (ingested before ingest limited it,
+ * a list of many names) still reads.  What is cut off is wiped.
+ */
+static void cut_value(char *value)
+{
+	size_t len = strlen(value), cut;
+
+	if (len <= XATTR_SIZE_MAX)
+		return;
+	cut = XATTR_SIZE_MAX - 3;
+	while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80)
+		cut--;
+	crypto_memzero(value + cut, len - cut);
+	memcpy(value + cut, "...", 4);
+}
+
+/* Add an attribute; value (malloc'd, may be NULL for none) is taken. */
 static void xl_add(struct xattr_list *l, const char *name, char *value)
 {
 	if (!value)
 		return;
+	cut_value(value);
 	if (l->n == XA_MAX) {
 		free(value);
 		return;
@@ -185,13 +207,13 @@ static size_t escape_byte(unsigned char c, char *o)
 
 /*
  * The strings of an array, one per line, escaped so that a line is one
- * string; NULL when there are none.  Cut to what one attribute can hold
- * (XATTR_SIZE_MAX), at a character boundary, ending in "...".
+ * string; NULL when there are none.  (xl_add cuts it to what one
+ * attribute can hold.)
  */
 static char *json_lines(json_t *arr)
 {
 	const unsigned char *p;
-	size_t i, len = 0, cut;
+	size_t i, len = 0;
 	char *out, *o;
 	json_t *v;
 
@@ -208,14 +230,6 @@ static char *json_lines(json_t *arr)
 			*o++ = '\n';
 		for (p = (const unsigned char *)json_string_value(v); p && *p; p++)
 			o += escape_byte(*p, o);
-	}
-	len = (size_t)(o - out);
-	if (len > XATTR_SIZE_MAX) {
-		cut = XATTR_SIZE_MAX - 3;
-		while (cut > 0 && (out[cut] & 0xc0) == 0x80)
-			cut--;
-		crypto_memzero(out + cut, len - cut);
-		memcpy(out + cut, "...", 3);
 	}
 	return out;
 }

@@ -216,8 +216,11 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "legal_basis %s is not a basis of purpose %s: the policy gives it %s "
 				 "(allowed_bases lists any others)",
 				 basis, pol->purposes[j->purpose].name, pol->purposes[j->purpose].legal_basis);
-	if (str_field(root, "title", &bad), bad)
+	s = str_field(root, "title", &bad);
+	if (bad)
 		return meta_fail(-EINVAL, "title is not a string");
+	if (s && strlen(s) > INGEST_TITLE_MAX)
+		return meta_fail(-EINVAL, "title is longer than %d bytes", INGEST_TITLE_MAX);
 
 	audio = str_field(root, "audio", &bad);
 	if (!audio || bad)
@@ -278,9 +281,12 @@ static int validate(struct reg *r, struct job *j)
 				return meta_fail(-EINVAL, "subject %zu is not an object", i + 1);
 			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 				int b2 = 0;
-				str_field(sj, keys[k], &b2);
+				s = str_field(sj, keys[k], &b2);
 				if (b2)
 					return meta_fail(-EINVAL, "subject %zu: %s is not a string", i + 1, keys[k]);
+				if (s && strlen(s) > RIGHTS_CARD_VALUE_MAX)
+					return meta_fail(-EINVAL, "subject %zu: %s is longer than %d bytes", i + 1,
+							 keys[k], RIGHTS_CARD_VALUE_MAX);
 			}
 			/* Stored in the clear (the catalog's links): a word of
 			 * the format, never free text that may name someone. */
@@ -293,6 +299,27 @@ static int validate(struct reg *r, struct job *j)
 	v = json_object_get(root, "staff");
 	if (v && !json_is_null(v) && !json_is_array(v))
 		return meta_fail(-EINVAL, "staff is not a list");
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+
+		json_array_foreach(v, i, x) {
+			static const char *const keys[] = { "name", "id" };
+			const char *k = NULL;
+
+			if (json_is_string(x) && strlen(json_string_value(x)) > RIGHTS_CARD_VALUE_MAX)
+				k = "name";
+			for (size_t n = 0; !k && json_is_object(x) && n < sizeof(keys) / sizeof(keys[0]); n++) {
+				json_t *f = json_object_get(x, keys[n]);
+
+				if (json_is_string(f) && strlen(json_string_value(f)) > RIGHTS_CARD_VALUE_MAX)
+					k = keys[n];
+			}
+			if (k)
+				return meta_fail(-EINVAL, "staff %zu: %s is longer than %d bytes", i + 1, k,
+						 RIGHTS_CARD_VALUE_MAX);
+		}
+	}
 
 	crypto_new_id(j->rec.id);
 	j->rec.source = xstrdup(src->name);

@@ -32,6 +32,14 @@
 #include "util.h"
 
 #define INGEST_MANIFEST_MAX (1024 * 1024) /* larger manifests are refused */
+/*
+ * The longest values a manifest may give, in bytes of UTF-8 (larger ones
+ * are refused): a title, and each subject's name, phone, email,
+ * organisation and ref and each staff member's name and id, which is as
+ * long as a rectified card field may be (RIGHTS_CARD_VALUE_MAX).  Every
+ * sealed detail then fits one extended attribute on the mount.
+ */
+#define INGEST_TITLE_MAX 1024
 
 struct ingest_result {
 	char recording[RECFS_ID_HEX];

@@ -48,7 +48,6 @@
 #include "subject.h"
 
 #define HOLD_REASON_MAX 512
-#define CARD_VALUE_MAX 256
 
 static const char *const card_fields[] = { "name", "phone", "email", "organisation" };
 
@@ -910,7 +909,7 @@ int rights_check_card_value(const char *field, const char *value)
 			break;
 	if (i == sizeof(card_fields) / sizeof(card_fields[0]))
 		return -ENOTSUP;
-	if (n > CARD_VALUE_MAX || !util_is_log_safe(value))
+	if (n > RIGHTS_CARD_VALUE_MAX || !util_is_log_safe(value))
 		return -EINVAL;
 	return 0;
 }

@@ -233,6 +233,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  */
 int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n) MUST_CHECK;
 
+/* The longest value of a subject card's field, in bytes: what
+ * rectification takes, and what ingest takes (ingest.h). */
+#define RIGHTS_CARD_VALUE_MAX 256
+
 /*
  * The checks of the values above that need no register, for a caller that
  * parses a value before it acts on it (setfattr on the mount) and for the

@@ -5,7 +5,10 @@
 # level's opusinfo, strings and getfattr show none of them, the analysis
 # level (details_level) reads them as user.recfs.opus_tags, nothing under
 # the register holds them in the clear, and the audio decodes as before.
-# A file with technical tags only is stored byte for byte.
+# A file with technical tags only is stored byte for byte.  A sealed
+# detail longer than one attribute holds (300 staff names) reads cut to
+# 64 KiB, ending in "...", as the tags do; a title longer than ingest takes
+# is quarantined.
 . "$(dirname "$0")/lib.sh"
 
 for tool in opusenc opusdec opusinfo sox getfattr strings python3; do
@@ -44,6 +47,16 @@ t1=$(date -u -d '-2 days' +%Y-%m-%dT10:00:00Z)
 t2=$(date -u -d '-2 days' +%Y-%m-%dT11:00:00Z)
 manifest tagged tagged.opus "$t1"
 manifest plain plain.opus "$t2"
+# A meeting of 300 staff, each name 250 bytes (ingest takes 256): their
+# names together are more than one attribute holds (64 KiB).
+t3=$(date -u -d '-2 days' +%Y-%m-%dT12:00:00Z)
+python3 - "$spool/crowd.json" "$t3" <<'EOF'
+import json, sys
+staff = [{"name": "%03d " % i + "\u00c4" * 123} for i in range(300)]
+json.dump({"recorded_at": sys.argv[2], "source": "customer-service", "audio": "crowd.opus",
+           "title": "T" * 1024, "staff": staff}, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+cp "$orig/plain.opus" "$spool/crowd.opus"
 ingest_spool "$spool"
 
 trainer=$(make_level_user training)
@@ -90,6 +103,20 @@ assert_contains "analysis's getfattr -d lists user.recfs.opus_tags" \
 # from a full one: the attribute is there and empty.
 assert_eq "user.recfs.opus_tags is empty on a file that had nothing to remove" "" \
 	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$plain" 2>&1)"
+
+# --- a detail longer than one attribute holds ------------------------------
+crowd=$(as_user "$analyst" find "$MNT/by-date" -name "$(stamp "$t3")_*.opus")
+staff=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.staff "$crowd" 2>&1)
+n=$(printf '%s' "$staff" | wc -c)
+[ "$n" -le 65536 ] && [ "$n" -gt 65530 ] && pass "300 staff names read cut to 64 KiB" ||
+	fail "300 staff names read cut to 64 KiB" "$n bytes: ${staff:0:80}"
+assert_eq "the cut value ends in ..." "..." "${staff: -3}"
+assert_ok "the cut value is UTF-8 text" iconv -f UTF-8 -t UTF-8 <<<"$staff"
+assert_contains "it starts with the first name" "${staff:0:20}" "000 ÄÄ"
+assert_contains "analysis's getfattr -d lists user.recfs.staff" \
+	"$(as_user "$analyst" getfattr -d "$crowd" 2>&1)" "user.recfs.staff="
+assert_eq "a title of 1024 bytes reads whole" 1024 \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.title "$crowd" | wc -c)"
 
 # --- the stored audio ------------------------------------------------------
 as_user "$analyst" cat "$tagged" >"$T_TMP/stored.opus"
@@ -177,5 +204,17 @@ assert_exit "recctl ingest of a file with a malformed OpusTags header exits 1" 1
 assert_file "the manifest is quarantined" "$(quarantine_of bad.json)/bad.json"
 assert_contains "error.txt says what is wrong with the OpusTags header" \
 	"$(cat "$(quarantine_of bad.json)/error.txt" 2>/dev/null)" "OpusTags header holds a comment that is not UTF-8 text"
+
+# --- a title longer than ingest takes is quarantined -------------------------
+python3 - "$spool/long.json" "$t1" <<'EOF'
+import json, sys
+json.dump({"recorded_at": sys.argv[2], "source": "customer-service", "audio": "long.opus",
+           "title": "\u00c4" * 150000}, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+cp "$orig/plain.opus" "$spool/long.opus"
+assert_exit "recctl ingest of a title of 300,000 bytes exits 1" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool/long.json"
+assert_contains "error.txt names the title and its limit" \
+	"$(cat "$(quarantine_of long.json)/error.txt" 2>/dev/null)" "title is longer than 1024 bytes"
 
 t_done

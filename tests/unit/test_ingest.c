@@ -10,6 +10,7 @@
 
 #include "ingest.h"
 #include "opus.h"
+#include "rights.h"
 #include "subject.h"
 #include "t.h"
 #include "t_reg.h"
@@ -537,6 +538,77 @@ TEST(test_a_judge_that_cannot_start_does_not_make_a_good_file_bad)
 	CHECK_EQ(res.duplicate, 0);
 }
 
+/* A manifest whose text is fmt with value for its one %s. */
+static void write_manifest_with(const char *name, const char *fmt, const char *value)
+{
+	char *text = xasprintf(fmt, value);
+
+	write_text(name, text);
+	free(text);
+}
+
+/* n bytes: c repeated (an "Ä" counts two). */
+static char *repeat(const char *c, size_t n)
+{
+	size_t k = strlen(c);
+	char *s = xcalloc(1, n + 1);
+
+	for (size_t i = 0; i + k <= n; i += k)
+		memcpy(s + i, c, k);
+	return s;
+}
+
+/*
+ * Every sealed detail a manifest gives has a limit, so that it reads on
+ * the mount and a card field is no longer than rectification allows: a
+ * title of more than INGEST_TITLE_MAX bytes, a subject's field or a staff
+ * member's name or id of more than RIGHTS_CARD_VALUE_MAX is refused,
+ * naming the field; at the limit each is taken.
+ */
+TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
+{
+	static const char head[] = "{\"recorded_at\": \"2026-03-04T10:15:00Z\", \"source\": \"customer-service\","
+				   " \"audio\": \"l.opus\", ";
+	static const struct {
+		const char *fmt, *expect;
+	} cases[] = {
+		{ "\"title\": \"%s\"}", "title is longer than 1024 bytes" },
+		{ "\"subjects\": [{\"phone\": \"+358401112299\"}, {\"name\": \"%s\"}]}",
+		  "subject 2: name is longer than 256 bytes" },
+		{ "\"subjects\": [{\"email\": \"%s\"}]}", "subject 1: email is longer than 256 bytes" },
+		{ "\"subjects\": [{\"ref\": \"%s\"}]}", "subject 1: ref is longer than 256 bytes" },
+		{ "\"staff\": [{\"name\": \"%s\"}]}", "staff 1: name is longer than 256 bytes" },
+		{ "\"staff\": [\"Maija\", {\"name\": \"M\", \"id\": \"%s\"}]}", "staff 2: id is longer than 256 bytes" },
+		{ "\"staff\": [\"%s\"]}", "staff 1: name is longer than 256 bytes" },
+	};
+	int recs = t_count(reg, "SELECT count(*) FROM recording");
+	struct ingest_result res;
+
+	copy_fixture("tests/fixtures/mono.opus", "l.opus");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t limit = i == 0 ? INGEST_TITLE_MAX : RIGHTS_CARD_VALUE_MAX;
+		const char *c = i == 0 || i == 1 ? "\xc3\x84" : "n";	/* "Ä" */
+		char *fmt = xasprintf("%s%s", head, cases[i].fmt);
+		char *over = repeat(c, limit + strlen(c)), *at = repeat(c, limit);
+
+		write_manifest_with("l.json", fmt, over);
+		CHECK_EQ(ingest("l.json", &res), -EINVAL);
+		if (!strstr(meta_errmsg(), cases[i].expect)) {
+			fprintf(stderr, "  case %zu: message \"%s\" lacks \"%s\"\n", i, meta_errmsg(), cases[i].expect);
+			CHECK(0);
+		}
+		write_manifest_with("l.json", fmt, at);
+		if (ingest("l.json", &res) != 0) {
+			fprintf(stderr, "  case %zu at the limit: %s\n", i, meta_errmsg());
+			CHECK(0);
+		}
+		free(over);
+		free(at);
+		free(fmt);
+	}
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + (int)(sizeof(cases) / sizeof(cases[0])));
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("ingest")) || t_register(dir, &secrets, &reg))
@@ -557,6 +629,7 @@ int main(void)
 	RUN(test_catalog_holds_no_personal_data_in_the_clear);
 	RUN(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners);
 	RUN(test_a_judge_that_cannot_start_does_not_make_a_good_file_bad);
+	RUN(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);
