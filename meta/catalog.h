@@ -56,7 +56,13 @@ struct cat_recording {
 	char id[RECFS_ID_HEX];
 	int64_t recorded_at;
 	char *source, *kind, *purpose, *legal_basis, *data_source;
-	int64_t retention_until;	/* epoch of the last day kept */
+	/*
+	 * The last day kept, as the epoch of its 00:00 UTC: the recording is
+	 * kept through that whole day (UTC) and the first retention sweep
+	 * after it ends erases it.  A register written before recfs stored
+	 * days may hold a time of that day: only its day counts.
+	 */
+	int64_t retention_until;
 	int64_t restricted_since;	/* 0 when not restricted */
 	/*
 	 * The reasons of a restriction and of a legal hold are free text that

@@ -327,7 +327,8 @@ static int validate(struct reg *r, struct job *j)
 	j->rec.purpose = xstrdup(pol->purposes[j->purpose].name);
 	j->rec.legal_basis = xstrdup(basis);
 	j->rec.data_source = xstrdup(src->data_source ? src->data_source : src->name);
-	j->rec.retention_until = policy_period_add(t, pol->purposes[j->purpose].retention);
+	/* The day the retention ends on: kept through it (catalog.h). */
+	j->rec.retention_until = util_day_start(policy_period_add(t, pol->purposes[j->purpose].retention));
 	j->rec.channels = j->audio.channels;
 	j->rec.pcm_samples = j->audio.pcm_samples;
 	j->rec.duration_ms = j->audio.duration_ms;

@@ -52,7 +52,7 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 		return 0;	/* erased meanwhile */
 	if (rc)
 		return rc;
-	if (rec.retention_until >= now) {
+	if (rec.retention_until >= util_day_start(now)) {
 		rc = 0;		/* extended meanwhile */
 	} else if (rec.legal_hold) {
 		rc = skip(r, a, id, "legal hold", dry_run);
@@ -197,7 +197,9 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	}
 	if (rc)
 		goto out;
-	rc = catalog_expired_recordings(r->cat, now, &ids);
+	/* A recording is kept through its retention_until's day (catalog.h):
+	 * expired are those whose day ended before today. */
+	rc = catalog_expired_recordings(r->cat, util_day_start(now), &ids);
 	if (rc)
 		goto out;
 	s.expired = ids.n;

@@ -18,7 +18,7 @@
 #include "util.h"
 
 struct retention_summary {
-	size_t expired;			/* retention_until < now */
+	size_t expired;			/* retention_until before today (UTC) */
 	size_t erased;			/* (dry run: would be erased) */
 	size_t skipped_hold;		/* on legal hold */
 	size_t skipped_restricted;	/* restricted (Art. 18) */
@@ -41,8 +41,9 @@ struct retention_summary {
 };
 
 /*
- * Erase every recording whose retention_until lies before util_now()
- * (which honours $RECFS_NOW), except those on legal hold (audit
+ * Erase every recording whose retention_until's day (the last day kept,
+ * catalog.h) ended before util_now() (which honours $RECFS_NOW): the day
+ * before today (UTC) or earlier, except those on legal hold (audit
  * "retention-skip", reason "legal hold") and restricted ones (reason
  * "restricted").  Erasures run in transactions of many recordings each, with
  * one WAL checkpoint at the end, then the blobs are unlinked; a subject

@@ -861,11 +861,14 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "purpose no longer in the policy");
 		goto out;
 	}
-	if (until < rec.recorded_at - 86400) {
+	/* Days, as catalog.h keeps them: the recording's own day is the
+	 * first allowed, the day max_retention ends on the last. */
+	until = util_day_start(until);
+	if (until < util_day_start(rec.recorded_at)) {
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "before the recording");
 		goto out;
 	}
-	max = policy_period_add(rec.recorded_at, r->policy->purposes[p].max_retention);
+	max = util_day_start(policy_period_add(rec.recorded_at, r->policy->purposes[p].max_retention));
 	if (until > max) {
 		util_format_date(max, d);
 		snprintf(why, sizeof(why), "beyond max_retention (%s)", d);

@@ -174,14 +174,15 @@ int rights_read_reason(struct reg *r, const struct keyring *kr, const char *reas
  */
 int rights_seal_reasons(struct reg *r, const struct audit_actor *a, size_t *n) MUST_CHECK;
 /*
- * Retention: set retention_until to until (epoch of a day, 00:00 UTC),
- * which must lie within the purpose's max_retention from recorded_at.
- * Each refusal is logged ("retention", refused) with its reason, which is
- * also the meta error message (meta_strerror): -EPERM "below the rights
- * level"; -EINVAL "before the recording" (more than a day before
- * recorded_at), "beyond max_retention (YYYY-MM-DD)" (naming the last day
- * allowed) or "purpose no longer in the policy"; -ENOENT no such
- * recording; catalog errors.
+ * Retention: set retention_until to the day until falls on (stored as its
+ * 00:00 UTC): the recording is kept through that day (catalog.h).  The day
+ * must lie from the recording's day to the day its purpose's max_retention
+ * from recorded_at ends on, both included.  Each refusal is logged
+ * ("retention", refused) with its reason, which is also the meta error
+ * message (meta_strerror): -EPERM "below the rights level"; -EINVAL
+ * "before the recording" (a day before recorded_at's), "beyond
+ * max_retention (YYYY-MM-DD)" (naming the last day allowed) or "purpose
+ * no longer in the policy"; -ENOENT no such recording; catalog errors.
  */
 int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			 int64_t until) MUST_CHECK;

@@ -286,6 +286,13 @@ void util_format_time(int64_t t, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+int64_t util_day_start(int64_t t)
+{
+	int64_t r = t % 86400;
+
+	return t - (r < 0 ? r + 86400 : r);	/* UTC has no leap seconds in epochs */
+}
+
 void util_format_date(int64_t t, char out[11])
 {
 	time_t tt = (time_t)t;

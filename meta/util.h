@@ -93,6 +93,8 @@ int util_parse_date(const char *s, int64_t *out) MUST_CHECK;
 void util_format_time(int64_t t, char out[21]);
 /* epoch -> "2026-11-28" (out: 11 bytes). */
 void util_format_date(int64_t t, char out[11]);
+/* The epoch of 00:00 UTC of the day t falls on (util_format_date's day). */
+int64_t util_day_start(int64_t t);
 /* epoch -> "20261128T101500Z" (out: 17 bytes), the form used in file names.
  * A time whose stamp would not fit (after year 9999, before year 0) gets
  * its epoch seconds in decimal instead, cut to 16 characters. */

@@ -222,15 +222,16 @@ trial()
 
 # --- recctl retention sweep killed --------------------------------------------
 # Five sweeps, each of a fifth more of the expired recordings ($RECFS_NOW
-# moves the clock), each killed 0-20 ms after its commit shows (pending
-# unlinks listed): between its commit and the end of its unlinks, the
-# window a crash used to leave orphan ciphertext in.
+# moves the clock to the day after the last day kept), each killed 0-20 ms
+# after its commit shows (pending unlinks listed): between its commit and
+# the end of its unlinks, the window a crash used to leave orphan
+# ciphertext in.
 mapfile -t old < <(q "SELECT retention_until FROM recording WHERE retention_until < strftime('%s', 'now')
 	ORDER BY retention_until")
 [ ${#old[@]} -ge 200 ] || t_abort "data" "too few expired recordings"
 sweep_kills=0
 for k in 1 2 3 4 5; do
-	RECFS_NOW=$((old[k * ${#old[@]} / 5 - 1] + 1)) "$RECCTL" retention sweep -R "$REG" >/dev/null 2>&1 &
+	RECFS_NOW=$((old[k * ${#old[@]} / 5 - 1] + 86400)) "$RECCTL" retention sweep -R "$REG" >/dev/null 2>&1 &
 	op=$!
 	while kill -0 "$op" 2>/dev/null && [ "$(q "SELECT count(*) FROM pending_unlink" 2>/dev/null)" = 0 ]; do
 		:
@@ -279,7 +280,7 @@ done
 mapfile -t until < <(q "SELECT retention_until FROM recording ORDER BY retention_until")
 [ ${#until[@]} -ge 70 ] || t_abort "data" "too few recordings left to sweep"
 for i in $(seq 1 6); do
-	SWEEP_NOW=$((until[i * ${#until[@]} / 7] + 1))
+	SWEEP_NOW=$((until[i * ${#until[@]} / 7] + 86400))
 	trial sweep
 done
 

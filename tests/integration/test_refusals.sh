@@ -3,6 +3,9 @@
 # errno, its message and its audit entry.  A retention date that is not a
 # date, before the recording or beyond max_retention is EINVAL on the
 # mount and in `recctl retention set`, each logged with its own reason.
+# A retention date keeps a recording through that whole day (UTC), whether
+# ingest derived it or it was set: `recctl retention sweep --dry-run` on
+# that day erases nothing, the first after it does.
 # rm -r of a subject folder that holds a recording on legal hold stops at
 # that file (EPERM, logged "legal hold"); rmdir of the folder while
 # recordings remain is ENOTEMPTY, logged too.  A setfattr value holding a
@@ -78,6 +81,40 @@ assert_eq "the new date shows on the mount" "$ok_day" \
 	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f")"
 assert_match "recctl's change is logged" "$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)" \
 	"retention.*ok.*until $ok_day"
+
+# --- a retention date keeps the recording through that whole day ------------
+# A register whose meetings are kept a day ("kokous", 1d, at most 2d).  A
+# meeting recorded at 2026-11-30T23:59:59Z is kept through 2026-12-01
+# (UTC), and so it is after the date is set to 2026-12-01: no sweep on that
+# day erases it, the first after it does.
+make_register "$T_TMP/b"
+{ cat "$POLICY_EXAMPLE"; printf '%s\n' "[purpose kokous]" "description = Kokoukset" \
+	"legal_basis = legitimate_interests" "min_level = analysis" "retention = 1d" "max_retention = 2d"; } \
+	>"$T_TMP/kokous.conf"
+assert_ok "a policy with a purpose of a day applies" "$RECCTL" policy apply -R "$REG" "$T_TMP/kokous.conf"
+mkdir -p "$T_TMP/bspool"
+cp "$T_ROOT/tests/fixtures/mono.opus" "$T_TMP/bspool/k.opus"
+printf '{"recorded_at": "2026-11-30T23:59:59Z", "source": "internal-meetings", "purpose": "kokous",
+	 "audio": "k.opus"}\n' >"$T_TMP/bspool/k.json"
+ingest_spool "$T_TMP/bspool"
+kid=$(q "SELECT id FROM recording")
+# would_erase NOW: how many recordings a dry run at NOW would erase.
+would_erase() { RECFS_NOW=$1 "$RECCTL" retention sweep -R "$REG" --dry-run --json | jq -r '.would_erase'; }
+assert_eq "ingest keeps it until 2026-12-01" "2026-12-01" "$(q "SELECT date(retention_until, 'unixepoch') FROM recording")"
+assert_eq "ingest stores the day" "$(date -u -d 2026-12-01 +%s)" "$(q "SELECT retention_until FROM recording")"
+assert_eq "a sweep at the day's end keeps it" 0 "$(would_erase 2026-12-01T23:59:59Z)"
+assert_eq "the first sweep after the day erases it" 1 "$(would_erase 2026-12-02T00:00:00Z)"
+assert_ok "recctl retention set to that same day" "$RECCTL" retention set -R "$REG" "$kid" 2026-12-01
+assert_eq "a sweep on the morning of the day set keeps it" 0 "$(would_erase 2026-12-01T04:30:00Z)"
+assert_eq "a sweep at that day's end keeps it" 0 "$(would_erase 2026-12-01T23:59:59Z)"
+assert_eq "the first sweep after the day set erases it" 1 "$(would_erase 2026-12-02T00:00:00Z)"
+assert_ok "the day max_retention (2d) ends on is allowed" "$RECCTL" retention set -R "$REG" "$kid" 2026-12-02
+assert_fails_with "the day after it is not" "beyond max_retention (2026-12-02)" \
+	"$RECCTL" retention set -R "$REG" "$kid" 2026-12-03
+assert_fails_with "the day before the recording's is not" "before the recording" \
+	"$RECCTL" retention set -R "$REG" "$kid" 2026-11-29
+REG=$T_TMP/a/reg
+KEYS=$T_TMP/a/keys
 
 # --- a value holding a NUL byte --------------------------------------------------
 # No reason, date or card field holds a NUL byte (setfattr -v 0x... sends

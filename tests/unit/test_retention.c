@@ -309,6 +309,73 @@ TEST(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_reques
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
 }
 
+/* 1 when recording id is still in the catalog. */
+static int kept(const char *id)
+{
+	struct cat_recording rec;
+	int rc = catalog_get_recording(reg->cat, id, &rec);
+
+	if (rc == 0)
+		cat_recording_clear(&rec);
+	return rc == 0;
+}
+
+/* A real sweep at when (RECFS_NOW). */
+static void sweep_at(const char *when)
+{
+	struct retention_summary s;
+
+	setenv("RECFS_NOW", when, 1);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+}
+
+/*
+ * A retention_until of day D keeps the recording through the whole of D
+ * (UTC), whether ingest derived it (recorded_at plus the purpose's
+ * retention, which has a time of day) or the rights level set it (a date,
+ * setfattr or recctl retention set): both are stored as D's 00:00, no
+ * sweep on D erases it, and the first after D does.
+ */
+TEST(test_a_retention_day_keeps_the_recording_through_that_whole_day)
+{
+	int p = policy_purpose_index(reg->policy, "quality");
+	char *set = NULL, *derived = NULL;
+	struct cat_recording rec;
+	int64_t at, day;
+	char d[11], when[32];
+
+	setenv("RECFS_NOW", "2026-06-02T00:00:00Z", 1);
+	set = ingest_one("2026-06-01T23:59:59Z", "quality", 7001);
+	derived = ingest_one("2026-06-01T23:59:59Z", "quality", 7002);
+	if (!set || !derived || p < 0)
+		goto out;
+	CHECK_EQ(util_parse_time("2026-06-01T23:59:59Z", &at), 0);
+	day = util_day_start(policy_period_add(at, reg->policy->purposes[p].retention));
+	CHECK_EQ(catalog_get_recording(reg->cat, derived, &rec), 0);
+	CHECK_EQ(rec.retention_until, day);	/* the day, not its 23:59:59 */
+	cat_recording_clear(&rec);
+
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, set, "2026-06-05"), 0);
+	sweep_at("2026-06-05T04:30:00Z");
+	CHECK(kept(set));
+	sweep_at("2026-06-05T23:59:59Z");
+	CHECK(kept(set));
+	sweep_at("2026-06-06T00:00:00Z");
+	CHECK(!kept(set));
+
+	util_format_date(day, d);
+	snprintf(when, sizeof(when), "%sT23:59:59Z", d);
+	sweep_at(when);
+	CHECK(kept(derived));
+	util_format_date(day + 86400, d);
+	snprintf(when, sizeof(when), "%sT00:00:00Z", d);
+	sweep_at(when);
+	CHECK(!kept(derived));
+out:
+	free(set);
+	free(derived);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -322,6 +389,7 @@ int main(void)
 	RUN(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request);
 	RUN(test_sweep_erases_quarantined_manifests_past_their_retention_only);
 	RUN(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_request_is_open);
+	RUN(test_a_retention_day_keeps_the_recording_through_that_whole_day);
 	free(held);
 	free(restricted);
 	reg_close(reg);

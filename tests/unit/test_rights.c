@@ -292,6 +292,34 @@ TEST(test_retention_refusals_say_why)
 	free(id);
 }
 
+/*
+ * Retention is in days (catalog.h): the recording's own day is the first
+ * allowed, even when it was recorded at midnight (the day before is not),
+ * and the day its max_retention ends on the last; a date is stored as its
+ * 00:00 UTC.
+ */
+TEST(test_retention_days_run_from_the_recording_day_to_the_day_max_retention_ends)
+{
+	char *id = ingest_one("t3", "2026-03-07T00:00:00Z", "");
+	struct cat_recording rec;
+	int64_t d;
+
+	if (!id)
+		return;
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2026-03-06"), -EINVAL);
+	CHECK_STR(last_of(id).reason, "before the recording");
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2026-03-07"), 0);
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2028-03-07"), 0);	/* 24m */
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2028-03-08"), -EINVAL);
+	CHECK_STR(last_of(id).reason, "beyond max_retention (2028-03-07)");
+	CHECK_EQ(util_parse_time("2027-01-02T15:30:00Z", &d), 0);
+	CHECK_EQ(rights_set_retention(reg, &actor, privacy, id, d), 0);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK_EQ(rec.retention_until, d - 15 * 3600 - 30 * 60);
+	cat_recording_clear(&rec);
+	free(id);
+}
+
 TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 {
 	char *id = ingest_one("c1", "2026-03-06T10:00:00Z", "");
@@ -833,6 +861,7 @@ int main(void)
 	RUN(test_restrict_drops_lower_seals_and_lift_reseals);
 	RUN(test_retention_beyond_max_retention_is_einval);
 	RUN(test_retention_refusals_say_why);
+	RUN(test_retention_days_run_from_the_recording_day_to_the_day_max_retention_ends);
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
 	RUN(test_erasing_the_last_recording_erases_the_subject_its_index_and_histories);
