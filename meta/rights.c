@@ -934,17 +934,38 @@ static int index_entry(struct reg *r, const struct crypto_key *ik, const char *h
 {
 	uint8_t mac[CRYPTO_MAC_BYTES];
 	char norm[256];
+	int rc;
 
-	if (!value || subject_normalise(kind, value, cc, norm, sizeof(norm)))
+	if (!value)
 		return 0;
+	rc = subject_normalise(kind, value, cc, norm, sizeof(norm));
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
 	crypto_blind_index(ik, kind, norm, mac);
 	crypto_memzero(norm, sizeof(norm));
 	return drop ? catalog_drop_index_entry(r->cat, mac, handle) : catalog_put_index(r->cat, mac, handle, kind);
 }
 
-/* index_entry by the policy's rule.  A value dropped goes in both forms: a
- * phone number indexed before the policy had its phone_country_code (the
- * form without it) as well. */
+/* Drop the entry an e-mail or reference of handle has by the rule before
+ * Unicode case folding (subject_normalise_v1), when it has one. */
+static int drop_v1_entry(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
+			 const char *value)
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char norm[256];
+
+	if (!value || subject_normalise_v1(kind, value, norm, sizeof(norm)))
+		return 0;
+	crypto_blind_index(ik, kind, norm, mac);
+	crypto_memzero(norm, sizeof(norm));
+	return catalog_drop_index_entry(r->cat, mac, handle);
+}
+
+/* index_entry by the policy's rule.  A value dropped goes in every form an
+ * older recfs indexed it by: a phone number's without the policy's
+ * phone_country_code (from before the policy had it), an e-mail's or
+ * reference's with ASCII letters alone lowered (from before Unicode case
+ * folding; the same entry for ASCII text). */
 static int index_value(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
 		       const char *value, int drop)
 {
@@ -953,6 +974,8 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 
 	if (rc == 0 && drop && cc && !strcmp(kind, "phone"))
 		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
+	if (rc == 0 && drop && strcmp(kind, "phone"))
+		rc = drop_v1_entry(r, ik, handle, kind, value);
 	return rc;
 }
 

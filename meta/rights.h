@@ -224,7 +224,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * a later manifest of a known subject gave is on no card: it keeps the
  * entry it was indexed with.  For a register whose rectifications were
  * made before they moved the index (or by a mount without the index key),
- * and after phone_country_code is set or changed.  In
+ * and after phone_country_code is set or changed.  An e-mail's or a
+ * reference's entry of the rule before Unicode case folding
+ * (subject_normalise_v1) is dropped as well, so a register from then is
+ * indexed by today's fold alone.  In
  * one transaction, logged ("subject-reindex", the number of subjects), the
  * WAL truncated after it; *n (may be NULL) is the number of subjects.
  * Needs kr to hold the rights level's key (cards and histories) and the

@@ -9,7 +9,9 @@
  * libunistring's case folding and decomposition, so that what a user types
  * on any keyboard, in any locale (CI runs with LANG unset), finds the
  * name as the manifest spelled it.  Every folded copy is wiped before it
- * is freed.
+ * is freed.  E-mails and references are case-folded for the index by the
+ * same library (subject_normalise) but keep their marks: "Öystilä" and
+ * "oystila" are two addresses, "ÖYSTILÄ" and "öystilä" one.
  *
  * An objection is a row naming a handle and a purpose (catalog.h); which
  * bases it reaches is decided here and nowhere else.
@@ -35,6 +37,53 @@ static const char *next_digit(const char *p)
 {
 	p += strcspn(p, "0123456789");
 	return *p ? p : NULL;
+}
+
+/*
+ * An e-mail or reference from p (leading white space skipped) into out:
+ * case-folded (full Unicode case folding, canonical composition, no
+ * locale), cut at a character boundary to what out holds, trailing white
+ * space trimmed.  v1 is the rule of registers before Unicode folding:
+ * ASCII letters lowered, every other byte kept.  For
+ * ASCII text the two agree byte for byte.  The folded copy is wiped.
+ */
+static int normalise_text(const char *p, int v1, char *out, size_t outlen)
+{
+	size_t n = strlen(p), flen = 0, k = 0;
+	uint8_t *folded = NULL;
+	int rc = 0;
+
+	if (v1) {
+		for (; *p && k + 1 < outlen; p++)
+			out[k++] = (char)tolower((unsigned char)*p);
+	} else {
+		while (n && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (!util_utf8_valid(p, n))
+			return -EINVAL;
+		if (n) {
+			folded = u8_casefold((const uint8_t *)p, n, NULL, UNINORM_NFC, NULL, &flen);
+			if (!folded)
+				return errno == ENOMEM ? -ENOMEM : -EINVAL;
+		}
+		k = flen < outlen - 1 ? flen : outlen - 1;
+		while (k < flen && k && (folded[k] & 0xc0) == 0x80)
+			k--;	/* not inside a character */
+		if (k)
+			memcpy(out, folded, k);
+	}
+	while (k && isspace((unsigned char)out[k - 1]))
+		k--;
+	out[k] = '\0';
+	if (folded) {
+		crypto_memzero(folded, flen);
+		free(folded);
+	}
+	if (!k)
+		rc = -EINVAL;
+	if (rc)
+		crypto_memzero(out, outlen);
+	return rc;
 }
 
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
@@ -79,12 +128,16 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 		out[n] = '\0';
 		return (n == 0 || (n == 1 && out[0] == '+')) ? -EINVAL : 0;
 	}
-	for (; *p && n + 1 < outlen; p++)
-		out[n++] = (char)tolower((unsigned char)*p);
-	while (n && isspace((unsigned char)out[n - 1]))
-		n--;
-	out[n] = '\0';
-	return n ? 0 : -EINVAL;
+	return normalise_text(p, 0, out, outlen);
+}
+
+int subject_normalise_v1(const char *kind, const char *in, char *out, size_t outlen)
+{
+	if (!in || outlen < 2 || !strcmp(kind, "phone"))
+		return -EINVAL;
+	while (isspace((unsigned char)*in))
+		in++;
+	return normalise_text(in, 1, out, outlen);
 }
 
 /* What a letter without a decomposition folds to (after case folding),
@@ -209,9 +262,17 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	int rc = 0;
 
 	for (int i = 0; i < 3; i++) {
-		if (!ids[i].value ||
-		    subject_normalise(ids[i].kind, ids[i].value, r->policy->phone_country_code, norm, sizeof(norm)))
+		if (!ids[i].value)
 			continue;
+		/* A value that is no identifier (no digit) matches nothing
+		 * and is not indexed; the card keeps it. */
+		rc = subject_normalise(ids[i].kind, ids[i].value, r->policy->phone_country_code, norm, sizeof(norm));
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc) {
+			rc = 0;
+			continue;
+		}
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;

@@ -31,13 +31,30 @@ struct subject_card {
  * ("+358402642312"); other numbers stay digits.  Without country_code a
  * national number stays its digits ("0402642312"), as before the policy
  * had the key.
- * email -> trimmed lower-case; ref -> trimmed lower-case.
+ * email, ref -> white space trimmed at both ends, then case-folded:
+ * Unicode full case folding and canonical composition (NFC), the same in
+ * every locale, so "ÖYSTILÄ@KYLÄ.FI" and "öystilä@Kylä.fi" are one
+ * ("öystilä@kylä.fi"), "ÅSA-1" is "åsa-1" and "STRAẞE" is "strasse".
+ * For ASCII text this is the lower case the rule gave before it folded
+ * other letters, so index entries written then are still found.
  *
- * out has outlen bytes; what does not fit is cut off.  Returns 0, or
- * -EINVAL when nothing is left or country_code is not 1 to 3 digits.
+ * out has outlen bytes; what does not fit is cut off (never inside a
+ * character).  Returns 0; -EINVAL when nothing is left (a phone number
+ * without a digit), the text is not well-formed UTF-8, or country_code is
+ * not 1 to 3 digits (out is then wiped); -ENOMEM.
  */
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out,
 		      size_t outlen) MUST_CHECK;
+
+/*
+ * An e-mail or reference by the rule before subject_normalise folded
+ * Unicode case: white space trimmed, ASCII letters lowered, every other
+ * byte as it is.  Only to drop the entries that rule
+ * wrote (recctl subject reindex): nothing is indexed or looked up by it.
+ * -EINVAL for a phone number (whose rule did not change) and when nothing
+ * is left.
+ */
+int subject_normalise_v1(const char *kind, const char *in, char *out, size_t outlen) MUST_CHECK;
 
 /*
  * The form of a name that name search compares (subject_name_matches):

@@ -783,6 +783,55 @@ TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 	free(id);
 }
 
+/* A rectified e-mail is found however its letters are cased. */
+TEST(test_rectify_indexes_a_non_ascii_email_by_its_folded_case)
+{
+	char *id = ingest_one("x6", "2026-03-12T10:00:00Z", "");
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32];
+
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("x6"));
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, handle), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", "\u00dclla.\u00d6@Esimerkki.fi"), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "\u00fclla.\u00f6@esimerkki.fi", h), 0);
+	CHECK_STR(h, handle);
+	CHECK_EQ(subject_find(reg, ik, "email", "\u00dcLLA.\u00d6@ESIMERKKI.FI", h), 0);
+	CHECK_STR(h, handle);
+	free(id);
+}
+
+/* An entry the ASCII-only rule wrote for a non-ASCII e-mail goes at a
+ * reindex, and the folded one comes. */
+TEST(test_reindex_replaces_entries_of_the_rule_before_unicode_folding)
+{
+	char *id = ingest_one("x7", "2026-03-13T10:00:00Z", "");
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32], norm[64];
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char *sql;
+
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("x7"));
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, handle), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", "\u00d6YSTIL\u00c4@KYL\u00c4.FI"), 0);
+	/* As an older recfs indexed it: "\u00d6ystil\u00c4@kyl\u00c4.fi". */
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, handle, "email"), 0);
+	CHECK_EQ(subject_normalise_v1("email", "\u00d6YSTIL\u00c4@KYL\u00c4.FI", norm, sizeof(norm)), 0);
+	crypto_blind_index(ik, "email", norm, mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, handle, "email"), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "\u00f6ystil\u00e4@kyl\u00e4.fi", h), -ENOENT);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, NULL), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "\u00f6ystil\u00e4@kyl\u00e4.fi", h), 0);
+	CHECK_STR(h, handle);
+	sql = xasprintf("SELECT count(*) FROM subject_index WHERE handle = '%s' AND kind = 'email'", handle);
+	CHECK_EQ(t_count(reg, sql), 1);
+	free(sql);
+	free(id);
+}
+
 static int64_t restricted_since(const char *id)
 {
 	struct cat_recording rec;
@@ -871,6 +920,8 @@ int main(void)
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
+	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
+	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	RUN(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject);
 	reg_close(reg);

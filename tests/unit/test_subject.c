@@ -70,6 +70,51 @@ TEST(test_subject_emails_and_references_fold_case_and_trim)
 	CHECK_STR(norm("email", "   "), "(error)");
 }
 
+/* One person is one subject however a letter of theirs is cased. */
+TEST(test_subject_emails_and_references_fold_unicode_case)
+{
+	CHECK_STR(norm("email", "\u00d6ystil\u00e4@Kyl\u00e4.fi"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
+	CHECK_STR(norm("email", "\u00d6YSTIL\u00c4@KYL\u00c4.FI"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
+	CHECK_STR(norm("email", "\u00f6ystil\u00e4@kyl\u00e4.fi"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
+	CHECK_STR(norm("ref", "\u00c5SA-1"), "\u00e5sa-1");
+	CHECK_STR(norm("ref", "CRM-\u00c4\u00c4-1"), "crm-\u00e4\u00e4-1");
+	CHECK_STR(norm("ref", "STRASSE-\u1e9e"), "strasse-ss");		/* capital sharp s */
+	CHECK_STR(norm("ref", "\u0394\u03a3-7"), "\u03b4\u03c3-7");		/* Greek */
+	/* A decomposed letter is the composed one: "A" + combining ring. */
+	CHECK_STR(norm("ref", "A\u030aSA-1"), "\u00e5sa-1");
+	/* Marks stay: an address with a diacritic is another address. */
+	CHECK(strcmp(norm("email", "\u00f6ystil\u00e4@kyl\u00e4.fi"), "oystila@kyla.fi") != 0);
+	CHECK_STR(norm("ref", "\xc3"), "(error)");		/* not UTF-8 */
+}
+
+/* Entries written before Unicode folding are found for ASCII text. */
+TEST(test_subject_ascii_folds_as_the_rule_before)
+{
+	static const char *const in[] = { "  Matti@Example.FI ", "CRM-123", "x@Y.z\t", "Q-7 \t " };
+	char v1[64];
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		CHECK_EQ(subject_normalise_v1(strchr(in[i], '@') ? "email" : "ref", in[i], v1, sizeof(v1)), 0);
+		CHECK_STR(norm(strchr(in[i], '@') ? "email" : "ref", in[i]), v1);
+	}
+	CHECK_EQ(subject_normalise_v1("ref", "\u00c5SA-1", v1, sizeof(v1)), 0);
+	CHECK_STR(v1, "\u00c5sa-1");
+	CHECK_EQ(subject_normalise_v1("phone", "+358 40 1", v1, sizeof(v1)), -EINVAL);
+}
+
+/* Folding may lengthen a value; the cut never splits a character. */
+TEST(test_subject_folded_values_are_cut_between_characters)
+{
+	char out[6];
+
+	memset(out, 'x', sizeof(out));
+	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 4), 0);
+	CHECK_STR(out, "ab");
+	CHECK_EQ(out[4], 'x');
+	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 5), 0);
+	CHECK_STR(out, "ab\u00e4");
+}
+
 /* The folded form of in, in a static buffer; "(error N)" on failure. */
 static const char *fold(const char *in)
 {
@@ -192,6 +237,9 @@ int main(void)
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
 	RUN(test_subject_numbers_that_do_not_fit_are_cut_not_overrun);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
+	RUN(test_subject_emails_and_references_fold_unicode_case);
+	RUN(test_subject_ascii_folds_as_the_rule_before);
+	RUN(test_subject_folded_values_are_cut_between_characters);
 	RUN(test_subject_names_fold_case_and_diacritics);
 	RUN(test_subject_letters_without_decomposition_fold_to_their_base);
 	RUN(test_subject_fold_refuses_malformed_utf8);
