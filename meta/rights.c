@@ -903,18 +903,41 @@ int rights_check_hold_reason(const char *reason)
 	return n >= 1 && n <= HOLD_REASON_MAX ? 0 : -EINVAL;
 }
 
+/* The value's text (no field): 0 or -EINVAL. */
+static int check_card_text(const char *value)
+{
+	return strlen(value) <= RIGHTS_CARD_VALUE_MAX && util_is_log_safe(value) ? 0 : -EINVAL;
+}
+
+/*
+ * A phone number or e-mail is one the blind index takes (subject_normalise,
+ * the rule ingest matches by), or empty (the card keeps none); other
+ * fields have no shape.  0, -EINVAL or -ENOMEM.
+ */
+static int check_card_identifier(const char *field, const char *value)
+{
+	char norm[4 * RIGHTS_CARD_VALUE_MAX];	/* room for what case folding adds */
+	int rc;
+
+	if (!value[0] || (strcmp(field, "phone") && strcmp(field, "email")))
+		return 0;
+	rc = subject_normalise(field, value, NULL, norm, sizeof(norm));
+	crypto_memzero(norm, sizeof(norm));
+	return rc;
+}
+
 int rights_check_card_value(const char *field, const char *value)
 {
-	size_t i, n = strlen(value);
+	size_t i;
+	int rc;
 
 	for (i = 0; i < sizeof(card_fields) / sizeof(card_fields[0]); i++)
 		if (!strcmp(field, card_fields[i]))
 			break;
 	if (i == sizeof(card_fields) / sizeof(card_fields[0]))
 		return -ENOTSUP;
-	if (n > RIGHTS_CARD_VALUE_MAX || !util_is_log_safe(value))
-		return -EINVAL;
-	return 0;
+	rc = check_card_text(value);
+	return rc ? rc : check_card_identifier(field, value);
 }
 
 int rights_refuse_nul(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
@@ -1087,8 +1110,14 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	rc = rights_check_card_value(field, value);
 	if (rc == -ENOTSUP)
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOTSUP, "not a card field");
-	if (rc)
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc && check_card_text(value))
 		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
+	if (rc)
+		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL,
+				    !strcmp(field, "phone") ? "not a phone number (no digit)"
+							    : "not an e-mail address (one '@' with text on both sides)");
 	if (indexed && !keyring_index_key(kr))
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,
 				    "the blind-index key is not loaded: export the rights level's keyring again");

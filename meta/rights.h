@@ -197,7 +197,8 @@ int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int ac
 			      const char *date) MUST_CHECK;
 /*
  * Rectification: set one field ("name", "phone", "email", "organisation")
- * of a subject card; the old and new values are sealed into the log record
+ * of a subject card (a value rights_check_card_value refuses is -EINVAL,
+ * logged with its reason, and changes nothing); the old and new values are sealed into the log record
  * for the rights level only, which the subject owns (catalog_set_record_owner):
  * rights_erase_subject erases it with the card.  A phone number or e-mail
  * moves in the blind index in the same transaction (the subject's entries
@@ -248,8 +249,11 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * exactly what these refuse.  0 or -EINVAL.  A hold's reason is 1 to 512
  * bytes.  A card value is UTF-8 text of at most 256 bytes that
  * util_is_log_safe accepts (no control character, C1 control, line
- * separator or bidirectional override); -ENOTSUP when field is not a card
- * field.
+ * separator or bidirectional override), and a phone number or e-mail is
+ * empty (the card keeps none) or one that subject_normalise takes, the
+ * rule ingest matches by: a phone number with a digit, an e-mail of one
+ * '@' with text on both sides and no white space.  -ENOTSUP when field is
+ * not a card field; -ENOMEM.
  */
 int rights_check_hold_reason(const char *reason) MUST_CHECK;
 int rights_check_card_value(const char *field, const char *value) MUST_CHECK;

@@ -39,15 +39,24 @@ static const char *next_digit(const char *p)
 	return *p ? p : NULL;
 }
 
+/* An e-mail address by its shape alone: one '@' with text on both sides
+ * and no white space.  Which domains exist is not ours to know. */
+static int is_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t\n\v\f\r");
+}
+
 /*
  * An e-mail or reference from p (leading white space skipped) into out:
  * case-folded (full Unicode case folding, canonical composition, no
  * locale), cut at a character boundary to what out holds, trailing white
  * space trimmed.  v1 is the rule of registers before Unicode folding:
- * ASCII letters lowered, every other byte kept.  For
+ * ASCII letters lowered, every other byte kept, no shape checked.  For
  * ASCII text the two agree byte for byte.  The folded copy is wiped.
  */
-static int normalise_text(const char *p, int v1, char *out, size_t outlen)
+static int normalise_text(const char *kind, const char *p, int v1, char *out, size_t outlen)
 {
 	size_t n = strlen(p), flen = 0, k = 0;
 	uint8_t *folded = NULL;
@@ -79,7 +88,7 @@ static int normalise_text(const char *p, int v1, char *out, size_t outlen)
 		crypto_memzero(folded, flen);
 		free(folded);
 	}
-	if (!k)
+	if (!k || (!v1 && !strcmp(kind, "email") && !is_email(out)))
 		rc = -EINVAL;
 	if (rc)
 		crypto_memzero(out, outlen);
@@ -128,7 +137,7 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 		out[n] = '\0';
 		return (n == 0 || (n == 1 && out[0] == '+')) ? -EINVAL : 0;
 	}
-	return normalise_text(p, 0, out, outlen);
+	return normalise_text(kind, p, 0, out, outlen);
 }
 
 int subject_normalise_v1(const char *kind, const char *in, char *out, size_t outlen)
@@ -137,7 +146,7 @@ int subject_normalise_v1(const char *kind, const char *in, char *out, size_t out
 		return -EINVAL;
 	while (isspace((unsigned char)*in))
 		in++;
-	return normalise_text(in, 1, out, outlen);
+	return normalise_text(kind, in, 1, out, outlen);
 }
 
 /* What a letter without a decomposition folds to (after case folding),
@@ -264,8 +273,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	for (int i = 0; i < 3; i++) {
 		if (!ids[i].value)
 			continue;
-		/* A value that is no identifier (no digit) matches nothing
-		 * and is not indexed; the card keeps it. */
+		/* A value that is no identifier (no digit, no e-mail) matches
+		 * nothing and is not indexed; the card keeps it. */
 		rc = subject_normalise(ids[i].kind, ids[i].value, r->policy->phone_country_code, norm, sizeof(norm));
 		if (rc == -ENOMEM)
 			return rc;

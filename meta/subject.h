@@ -36,12 +36,16 @@ struct subject_card {
  * every locale, so "ÖYSTILÄ@KYLÄ.FI" and "öystilä@Kylä.fi" are one
  * ("öystilä@kylä.fi"), "ÅSA-1" is "åsa-1" and "STRAẞE" is "strasse".
  * For ASCII text this is the lower case the rule gave before it folded
- * other letters, so index entries written then are still found.
+ * other letters, so index entries written then are still found.  An
+ * e-mail must have one '@', text on both sides and no white space.
  *
  * out has outlen bytes; what does not fit is cut off (never inside a
  * character).  Returns 0; -EINVAL when nothing is left (a phone number
- * without a digit), the text is not well-formed UTF-8, or country_code is
- * not 1 to 3 digits (out is then wiped); -ENOMEM.
+ * without a digit), an e-mail is not of that shape, the text is not
+ * well-formed UTF-8, or country_code is not 1 to 3 digits (out is then
+ * wiped); -ENOMEM.  This is the one rule of what an identifier is:
+ * rectification refuses a phone number or e-mail it refuses
+ * (rights_check_card_value), and ingest indexes only what it takes.
  */
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out,
 		      size_t outlen) MUST_CHECK;
@@ -49,7 +53,7 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 /*
  * An e-mail or reference by the rule before subject_normalise folded
  * Unicode case: white space trimmed, ASCII letters lowered, every other
- * byte as it is.  Only to drop the entries that rule
+ * byte as it is, no shape checked.  Only to drop the entries that rule
  * wrote (recctl subject reindex): nothing is indexed or looked up by it.
  * -EINVAL for a phone number (whose rule did not change) and when nothing
  * is left.

@@ -360,13 +360,24 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	memset(reason, 'r', 512);
 	reason[512] = '\0';
 	memset(value, 'v', 256);
+	value[250] = '@';	/* 256 bytes of an e-mail address */
 	value[256] = '\0';
 	CHECK_EQ(rights_check_hold_reason("complaint 12"), 0);
 	CHECK_EQ(rights_check_hold_reason(reason), 0);
 	CHECK_EQ(rights_check_hold_reason(""), -EINVAL);
 	CHECK_EQ(rights_check_card_value("name", "\xc3\x84ij\xc3\xb6 Virtanen"), 0);
 	CHECK_EQ(rights_check_card_value("phone", ""), 0);
+	CHECK_EQ(rights_check_card_value("email", ""), 0);
 	CHECK_EQ(rights_check_card_value("email", value), 0);
+	/* A phone number or e-mail is what ingest would match by, or empty. */
+	CHECK_EQ(rights_check_card_value("phone", "(040) 264-2312"), 0);
+	CHECK_EQ(rights_check_card_value("phone", "abc"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("phone", "+"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("email", "\u00dclla.\u00d6@Esimerkki.fi"), 0);
+	CHECK_EQ(rights_check_card_value("email", "not an email"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("email", "a@b@c"), -EINVAL);
+	CHECK_EQ(rights_check_card_value("name", "abc"), 0);
+	CHECK_EQ(rights_check_card_value("organisation", "not an email"), 0);
 	CHECK_EQ(rights_check_card_value("title", "x"), -ENOTSUP);
 	CHECK_EQ(rights_check_card_value("name", "line\nbreak"), -EINVAL);
 	/* A right-to-left override or a C1 control reorders what a viewer shows. */
@@ -783,6 +794,48 @@ TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 	free(id);
 }
 
+/* 1 when the subject's card (as the rights level) holds text. */
+static int card_has(const char *handle, const char *text)
+{
+	char *json = NULL;
+	size_t len = 0;
+	int has = 0;
+
+	if (subject_read_card(reg, secrets, NULL, handle, &json, &len) == 0)
+		has = memmem(json, len, text, strlen(text)) != NULL;
+	free(json);
+	return has;
+}
+
+TEST(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card)
+{
+	char *id = ingest_one("x5", "2026-03-11T10:00:00Z", "");
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32];
+
+	if (!id)
+		return;
+	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("x5"));
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, handle), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", "Vanha@Example.org"), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "phone", "abc"), -EINVAL);
+	CHECK_STR(last_of(handle).action, "rectify");
+	CHECK_STR(last_of(handle).outcome, "refused");
+	CHECK_STR(last_of(handle).reason, "not a phone number (no digit)");
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "email", "not an email"), -EINVAL);
+	CHECK_STR(last_of(handle).outcome, "refused");
+	CHECK_STR(last_of(handle).reason, "not an e-mail address (one '@' with text on both sides)");
+	/* The card and the index are as they were. */
+	CHECK_EQ(subject_find(reg, ik, "phone", phone, h), 0);
+	CHECK_STR(h, handle);
+	CHECK_EQ(subject_find(reg, ik, "email", "vanha@example.org", h), 0);
+	CHECK_STR(h, handle);
+	CHECK(card_has(handle, "Vanha@Example.org"));
+	CHECK(!card_has(handle, "abc"));
+	CHECK(!card_has(handle, "not an email"));
+	free(id);
+}
+
 /* A rectified e-mail is found however its letters are cased. */
 TEST(test_rectify_indexes_a_non_ascii_email_by_its_folded_case)
 {
@@ -920,6 +973,7 @@ int main(void)
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
+	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
 	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);

@@ -102,6 +102,19 @@ TEST(test_subject_ascii_folds_as_the_rule_before)
 	CHECK_EQ(subject_normalise_v1("phone", "+358 40 1", v1, sizeof(v1)), -EINVAL);
 }
 
+/* What is no identifier is not indexed, and rectification refuses it. */
+TEST(test_subject_emails_need_one_at_with_text_around_it)
+{
+	CHECK_STR(norm("email", "a@b"), "a@b");
+	CHECK_STR(norm("email", "not an email"), "(error)");
+	CHECK_STR(norm("email", "@example.fi"), "(error)");
+	CHECK_STR(norm("email", "matti@"), "(error)");
+	CHECK_STR(norm("email", "a@b@c"), "(error)");
+	CHECK_STR(norm("email", "matti meik@example.fi"), "(error)");
+	CHECK_STR(norm("phone", "abc"), "(error)");
+	CHECK_STR(norm("ref", "not an email"), "not an email");
+}
+
 /* Folding may lengthen a value; the cut never splits a character. */
 TEST(test_subject_folded_values_are_cut_between_characters)
 {
@@ -239,6 +252,7 @@ int main(void)
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);
 	RUN(test_subject_ascii_folds_as_the_rule_before);
+	RUN(test_subject_emails_need_one_at_with_text_around_it);
 	RUN(test_subject_folded_values_are_cut_between_characters);
 	RUN(test_subject_names_fold_case_and_diacritics);
 	RUN(test_subject_letters_without_decomposition_fold_to_their_base);
