@@ -11,9 +11,10 @@
 # calls a day, ending yesterday; 1 % already past their retention), mounts
 # it with the analysis keyring and measures, as a user of the analysis
 # level: the start-up (recfs started until a stat of README.txt on the
-# mount answers), VmRSS after it and after `ls -lR` of the whole mount, `ls
-# -l` of one day folder (by its path, and from inside it) and `find
-# by-subject -maxdepth 1` on a fresh mount with the page cache dropped,
+# mount answers), VmRSS after it and after `ls -lR` of the whole mount, `ls`
+# and `ls -l` of one day folder (`ls -l` by its path and from inside it) and
+# `find by-subject -maxdepth 1` on a fresh mount with the page cache dropped
+# (and `ls -l` of as many empty files in a tmpfs: what ls itself costs),
 # the time from each unmount of those mounts until the daemon had exited
 # (lib.sh's unmount_recfs kills it at 15 s and reports a failure), the
 # delay until a recording ingested while
@@ -90,6 +91,7 @@ scale_cleanup()
 {
 	[ -n "$PERF_PID" ] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
 	[ -n "$PROBES" ] && perf probe -q -d "$PROBES:*" >/dev/null 2>&1
+	mountpoint -q "$T_TMP/floor" && umount "$T_TMP/floor"
 	t_cleanup
 	[ "$KEEP" = 0 ] && rm -rf "$DATA"
 }
@@ -228,6 +230,25 @@ cold_lines()
 	COLD_S=$(secs "$t0" "$(now_ns)")
 }
 
+# ls_floor DIR: what `ls -l` costs without recfs: DIR's names as empty
+# files (mode 0440) in a tmpfs, listed by the level user from inside it
+# (median of RUNS, after one listing to warm ls itself); sets the floor row.
+ls_floor()
+{
+	local fl=$T_TMP/floor t0 ft=()
+	mkdir -p "$fl" && mount -t tmpfs -o mode=0755 recfs-floor "$fl" || { echo "scale.sh: no tmpfs for the ls floor" >&2; return; }
+	(cd "$fl" && as_user "$AUSER" ls "$1" | xargs -d '\n' touch -- && find . -type f -exec chmod 0440 {} +) ||
+		echo "scale.sh: cannot make the ls floor" >&2
+	as_user "$AUSER" sh -c 'cd "$1" && ls -l' sh "$fl" >/dev/null
+	for _ in $(seq 1 "$RUNS"); do
+		t0=$(now_ns)
+		as_user "$AUSER" sh -c 'cd "$1" && ls -l' sh "$fl" >/dev/null
+		ft+=("$(secs "$t0" "$(now_ns)")")
+	done
+	umount "$fl"
+	rec ls_floor "$n" "$(median "${ft[@]}")"
+}
+
 RESULTS=$T_TMP/results		# row key, size, value (tab-separated)
 rec() { printf '%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
 : >"$RESULTS"
@@ -299,9 +320,12 @@ for n in "${SIZE_LIST[@]}"; do
 	rec rss_walk "$n" "$(rss_kib "${T_MOUNT_PID[$mnt]}")"
 	rec recordings "$n" "$(as_user "$AUSER" find "$mnt/by-date" -name '*.opus' | wc -l)"
 
-	say "$n: ls -l by-date/$day and find by-subject -maxdepth 1 (cold, $RUNS runs)"
-	ls_t=() in_t=() fs_t=() STOP_T=()
+	say "$n: ls and ls -l of by-date/$day, find by-subject -maxdepth 1 (cold, $RUNS runs)"
+	ln_t=() ls_t=() in_t=() fs_t=() STOP_T=()
 	for _ in $(seq 1 "$RUNS"); do
+		cold_lines "$mnt" "$reg" "$keys" ls "$mnt/by-date/$day"
+		ln_t+=("$COLD_S")
+		names=$COLD_LINES
 		cold_lines "$mnt" "$reg" "$keys" ls -l "$mnt/by-date/$day"
 		ls_t+=("$COLD_S")
 		lines=$COLD_LINES
@@ -312,11 +336,14 @@ for n in "${SIZE_LIST[@]}"; do
 		fs_t+=("$COLD_S")
 		subj=$COLD_LINES
 	done
+	rec ls_names "$n" "$(median "${ln_t[@]}")"
 	rec ls_day "$n" "$(median "${ls_t[@]}")"
 	rec ls_day_in "$n" "$(median "${in_t[@]}")"
 	rec stop "$n" "$(median "${STOP_T[@]}")"
 	rec ls_day_entries "$n" "$((lines - 1))"
 	[ "$in_lines" = "$lines" ] || echo "scale.sh: ls -l from inside the day printed $in_lines lines, by its path $lines" >&2
+	[ "$names" = "$((lines - 1))" ] || echo "scale.sh: ls of the day printed $names names, ls -l $lines lines" >&2
+	ls_floor "$mnt/by-date/$day"
 	rec find_subj "$n" "$(median "${fs_t[@]}")"
 	rec find_subj_count "$n" "$subj"
 
@@ -394,9 +421,11 @@ ROWS = [
     ("walk", "ls -lR of the whole mount [s]", "%.1f"),
     ("walk_entries", "  entries listed", "%.0f"),
     ("rss_walk", "VmRSS after ls -lR [MiB]", "%.1f"),
+    ("ls_names", "ls of one day (its names), cold [s]", "%.3f"),
     ("ls_day", "ls -l of one day, cold [s]", "%.3f"),
     ("ls_day_entries", "  entries in the day", "%.0f"),
     ("ls_day_in", "  the same from inside it (cd there; ls -l) [s]", "%.3f"),
+    ("ls_floor", "  ls -l of as many empty files in a tmpfs [s]", "%.3f"),
     ("find_subj", "find by-subject -maxdepth 1, cold [s]", "%.3f"),
     ("find_subj_count", "  | wc -l", "%.0f"),
     ("rss_live", "VmRSS after the live ingest [MiB]", "%.1f"),
