@@ -916,7 +916,7 @@ static int check_card_text(const char *value)
  */
 static int check_card_identifier(const char *field, const char *value)
 {
-	char norm[4 * RIGHTS_CARD_VALUE_MAX];	/* room for what case folding adds */
+	char norm[SUBJECT_NORM_MAX];
 	int rc;
 
 	if (!value[0] || (strcmp(field, "phone") && strcmp(field, "email")))
@@ -956,7 +956,7 @@ static int index_entry(struct reg *r, const struct crypto_key *ik, const char *h
 		       const char *value, const char *cc, int drop)
 {
 	uint8_t mac[CRYPTO_MAC_BYTES];
-	char norm[256];
+	char norm[SUBJECT_NORM_MAX];
 	int rc;
 
 	if (!value)
@@ -970,7 +970,8 @@ static int index_entry(struct reg *r, const struct crypto_key *ik, const char *h
 }
 
 /* Drop the entry an e-mail or reference of handle has by the rule before
- * Unicode case folding (subject_normalise_v1), when it has one. */
+ * Unicode lower case (subject_normalise_v1, cut to 255 bytes as that
+ * rule's buffer cut it), when it has one. */
 static int drop_v1_entry(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
 			 const char *value)
 {

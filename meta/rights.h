@@ -226,7 +226,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * entry it was indexed with.  For a register whose rectifications were
  * made before they moved the index (or by a mount without the index key),
  * and after phone_country_code is set or changed.  An e-mail's or a
- * reference's entry of the rule before Unicode case folding
+ * reference's entry of the rule before Unicode lower case
  * (subject_normalise_v1) is dropped as well, so a register from then is
  * indexed by today's fold alone.  In
  * one transaction, logged ("subject-reindex", the number of subjects), the

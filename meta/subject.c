@@ -9,9 +9,10 @@
  * libunistring's case folding and decomposition, so that what a user types
  * on any keyboard, in any locale (CI runs with LANG unset), finds the
  * name as the manifest spelled it.  Every folded copy is wiped before it
- * is freed.  E-mails and references are case-folded for the index by the
- * same library (subject_normalise) but keep their marks: "Öystilä" and
- * "oystila" are two addresses, "ÖYSTILÄ" and "öystilä" one.
+ * is freed.  E-mails and references are put in lower case for the index
+ * by the same library (subject_normalise) and keep their marks: "Öystilä"
+ * and "oystila" are two addresses, "ÖYSTILÄ" and "öystilä" one, and so
+ * are "faß" and "fass" two (full case folding would make them one).
  *
  * An objection is a row naming a handle and a purpose (catalog.h); which
  * bases it reaches is decided here and nowhere else.
@@ -50,11 +51,12 @@ static int is_email(const char *s)
 
 /*
  * An e-mail or reference from p (leading white space skipped) into out:
- * case-folded (full Unicode case folding, canonical composition, no
- * locale), cut at a character boundary to what out holds, trailing white
- * space trimmed.  v1 is the rule of registers before Unicode folding:
- * ASCII letters lowered, every other byte kept, no shape checked.  For
- * ASCII text the two agree byte for byte.  The folded copy is wiped.
+ * in lower case (Unicode's mapping, canonical composition, no locale),
+ * trailing white space trimmed; -EINVAL when that does not fit in out.
+ * v1 is the rule of registers before Unicode lower case: ASCII letters
+ * lowered, every other byte kept, cut to what out holds (as that rule
+ * cut), no shape checked.  For ASCII text the two agree byte for byte.
+ * The lowered copy is wiped.
  */
 static int normalise_text(const char *kind, const char *p, int v1, char *out, size_t outlen)
 {
@@ -71,13 +73,17 @@ static int normalise_text(const char *kind, const char *p, int v1, char *out, si
 		if (!util_utf8_valid(p, n))
 			return -EINVAL;
 		if (n) {
-			folded = u8_casefold((const uint8_t *)p, n, NULL, UNINORM_NFC, NULL, &flen);
+			folded = u8_tolower((const uint8_t *)p, n, NULL, UNINORM_NFC, NULL, &flen);
 			if (!folded)
 				return errno == ENOMEM ? -ENOMEM : -EINVAL;
 		}
-		k = flen < outlen - 1 ? flen : outlen - 1;
-		while (k < flen && k && (folded[k] & 0xc0) == 0x80)
-			k--;	/* not inside a character */
+		if (flen > outlen - 1) {
+			crypto_memzero(folded, flen);
+			free(folded);
+			crypto_memzero(out, outlen);
+			return -EINVAL;	/* never cut: see subject.h */
+		}
+		k = flen;
 		if (k)
 			memcpy(out, folded, k);
 	}
@@ -123,19 +129,27 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 			if (skip == 1)
 				cc = country_code;
 		}
-		for (; cc && *cc && n + 1 < outlen; cc++)
+		for (; cc && *cc; cc++) {
+			if (n + 1 >= outlen)
+				goto too_long;
 			out[n++] = *cc;
-		for (; *p && n + 1 < outlen; p++) {
+		}
+		for (; *p; p++) {
 			if (!isdigit((unsigned char)*p))
 				continue;
 			if (skip) {
 				skip--;
 				continue;
 			}
+			if (n + 1 >= outlen)
+				goto too_long;
 			out[n++] = *p;
 		}
 		out[n] = '\0';
 		return (n == 0 || (n == 1 && out[0] == '+')) ? -EINVAL : 0;
+too_long:
+		crypto_memzero(out, outlen);
+		return -EINVAL;	/* never cut: see subject.h */
 	}
 	return normalise_text(kind, p, 0, out, outlen);
 }
@@ -265,7 +279,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		{ .kind = "email", .value = card->email },
 		{ .kind = "ref", .value = card->ref },
 	};
-	char found[CATALOG_HANDLE_MAX] = "", norm[256], card_id[RECFS_ID_HEX];
+	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
 	json_t *j = NULL;
 	char *text = NULL;
 	int rc = 0;
@@ -337,7 +351,7 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 		 char handle[CATALOG_HANDLE_MAX])
 {
 	uint8_t mac[CRYPTO_MAC_BYTES];
-	char norm[256];
+	char norm[SUBJECT_NORM_MAX];
 	int rc;
 
 	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));

@@ -31,24 +31,34 @@ struct subject_card {
  * ("+358402642312"); other numbers stay digits.  Without country_code a
  * national number stays its digits ("0402642312"), as before the policy
  * had the key.
- * email, ref -> white space trimmed at both ends, then case-folded:
- * Unicode full case folding and canonical composition (NFC), the same in
- * every locale, so "ÖYSTILÄ@KYLÄ.FI" and "öystilä@Kylä.fi" are one
- * ("öystilä@kylä.fi"), "ÅSA-1" is "åsa-1" and "STRAẞE" is "strasse".
- * For ASCII text this is the lower case the rule gave before it folded
+ * email, ref -> white space trimmed at both ends, then in lower case:
+ * Unicode's lower-case mapping (no locale) and canonical composition
+ * (NFC), the same in every locale, so "ÖYSTILÄ@KYLÄ.FI" and
+ * "öystilä@Kylä.fi" are one ("öystilä@kylä.fi"), "ÅSA-1" is "åsa-1" and
+ * "STRAẞE" is "straße".  Not full case folding: that makes "ß" "ss" (and
+ * a ligature its letters), so two addresses a mail server keeps apart,
+ * "faß.de" and "fass.de", would be one person.
+ * For ASCII text this is the lower case the rule gave before it lowered
  * other letters, so index entries written then are still found.  An
  * e-mail must have one '@', text on both sides and no white space.
  *
- * out has outlen bytes; what does not fit is cut off (never inside a
- * character).  Returns 0; -EINVAL when nothing is left (a phone number
+ * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
+ * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
+ * refused, never cut: two values that differ only past the cut would be
+ * one person.  Returns 0; -EINVAL when nothing is left (a phone number
  * without a digit), an e-mail is not of that shape, the text is not
- * well-formed UTF-8, or country_code is not 1 to 3 digits (out is then
- * wiped); -ENOMEM.  This is the one rule of what an identifier is:
+ * well-formed UTF-8, the form does not fit in out, or country_code is not
+ * 1 to 3 digits (out is then wiped); -ENOMEM.  This is the one rule of what an identifier is:
  * rectification refuses a phone number or e-mail it refuses
  * (rights_check_card_value), and ingest indexes only what it takes.
  */
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out,
 		      size_t outlen) MUST_CHECK;
+/* Room for subject_normalise's form of a value of up to 256 bytes (the
+ * card's limit): lower case makes a UTF-8 character at most 1.5 times as
+ * long ("İ", 2 bytes, is "i" and a combining dot, 3), and the country
+ * code adds 4 bytes to a phone number. */
+#define SUBJECT_NORM_MAX 1024
 
 /*
  * An e-mail or reference by the rule before subject_normalise folded

@@ -51,16 +51,19 @@ TEST(test_subject_national_numbers_take_the_policys_country_code)
 	CHECK_STR(norm_cc("phone", "0402642312", "3581"), "(error)");
 }
 
-TEST(test_subject_numbers_that_do_not_fit_are_cut_not_overrun)
+/* A number that does not fit is refused, never cut: two numbers that
+ * differ only past the cut would be one person. */
+TEST(test_subject_numbers_that_do_not_fit_are_refused_not_cut)
 {
-	char out[8];
+	char out[16];
 
 	memset(out, 'x', sizeof(out));
-	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 6), 0);
-	CHECK_STR(out, "+3584");
+	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 6), -EINVAL);
+	CHECK_EQ(out[0], '\0');
 	CHECK_EQ(out[6], 'x');
-	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 3), 0);
-	CHECK_STR(out, "+3");
+	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 13), -EINVAL);
+	CHECK_EQ(subject_normalise("phone", "0402642312", "358", out, 14), 0);
+	CHECK_STR(out, "+358402642312");
 }
 
 TEST(test_subject_emails_and_references_fold_case_and_trim)
@@ -78,10 +81,16 @@ TEST(test_subject_emails_and_references_fold_unicode_case)
 	CHECK_STR(norm("email", "\u00f6ystil\u00e4@kyl\u00e4.fi"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
 	CHECK_STR(norm("ref", "\u00c5SA-1"), "\u00e5sa-1");
 	CHECK_STR(norm("ref", "CRM-\u00c4\u00c4-1"), "crm-\u00e4\u00e4-1");
-	CHECK_STR(norm("ref", "STRASSE-\u1e9e"), "strasse-ss");		/* capital sharp s */
-	CHECK_STR(norm("ref", "\u0394\u03a3-7"), "\u03b4\u03c3-7");		/* Greek */
+	CHECK_STR(norm("ref", "STRASSE-\u1e9e"), "strasse-\u00df");	/* capital sharp s */
+	CHECK_STR(norm("ref", "\u0394\u03a3-7"), "\u03b4\u03c2-7");		/* Greek: a final sigma */
+	CHECK_STR(norm("ref", "\u03b4\u03c2-7"), "\u03b4\u03c2-7");
 	/* A decomposed letter is the composed one: "A" + combining ring. */
 	CHECK_STR(norm("ref", "A\u030aSA-1"), "\u00e5sa-1");
+	/* Lower case, not full case folding: ß is not ss, a ligature is not
+	 * its letters; mail servers keep such addresses apart. */
+	CHECK_STR(norm("email", "INFO@FA\u00df.DE"), "info@fa\u00df.de");
+	CHECK_STR(norm("email", "INFO@FASS.DE"), "info@fass.de");
+	CHECK_STR(norm("ref", "\ufb00-1"), "\ufb00-1");
 	/* Marks stay: an address with a diacritic is another address. */
 	CHECK(strcmp(norm("email", "\u00f6ystil\u00e4@kyl\u00e4.fi"), "oystila@kyla.fi") != 0);
 	CHECK_STR(norm("ref", "\xc3"), "(error)");		/* not UTF-8 */
@@ -115,17 +124,42 @@ TEST(test_subject_emails_need_one_at_with_text_around_it)
 	CHECK_STR(norm("ref", "not an email"), "not an email");
 }
 
-/* Folding may lengthen a value; the cut never splits a character. */
-TEST(test_subject_folded_values_are_cut_between_characters)
+/*
+ * Lower case may lengthen a value; a form that does not fit is refused,
+ * never cut: two addresses that differ only past the cut would be one
+ * person (an attacker's e-mail of 64 "և", 2 bytes, each of which grows
+ * under full case folding, merged two people in a buffer of 256).
+ */
+TEST(test_subject_values_that_do_not_fit_are_refused_not_cut)
 {
-	char out[6];
+	char out[8], big[SUBJECT_NORM_MAX], a[SUBJECT_NORM_MAX], b[SUBJECT_NORM_MAX];
+	char in_a[400], in_b[400];
+	size_t k = 0;
 
 	memset(out, 'x', sizeof(out));
-	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 4), 0);
-	CHECK_STR(out, "ab");
+	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 4), -EINVAL);
+	CHECK_EQ(out[0], '\0');
 	CHECK_EQ(out[4], 'x');
-	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 5), 0);
-	CHECK_STR(out, "ab\u00e4");
+	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 6), -EINVAL);
+	CHECK_EQ(subject_normalise("ref", "ab\u00c4\u00c4", NULL, out, 7), 0);
+	CHECK_STR(out, "ab\u00e4\u00e4");
+	/* Within 256 bytes (the card's limit): 120 "İ", each 3 bytes in lower
+	 * case, then a digit that tells the two apart and ".fi". */
+	in_a[k++] = 'a';
+	in_a[k++] = '@';
+	for (int i = 0; i < 120; i++) {
+		in_a[k++] = '\xc4';
+		in_a[k++] = '\xb0';
+	}
+	memcpy(in_a + k, "x1.fi", 6);
+	memcpy(in_b, in_a, sizeof(in_a));
+	in_b[k + 1] = '2';
+	CHECK(strlen(in_a) <= 256);
+	CHECK_EQ(subject_normalise("email", in_a, NULL, a, sizeof(a)), 0);
+	CHECK_EQ(subject_normalise("email", in_b, NULL, b, sizeof(b)), 0);
+	CHECK(strlen(a) > 255);
+	CHECK(strcmp(a, b) != 0);
+	CHECK_EQ(subject_normalise("email", in_a, NULL, big, 256), -EINVAL);
 }
 
 /* The folded form of in, in a static buffer; "(error N)" on failure. */
@@ -248,12 +282,12 @@ int main(void)
 		return 2;
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
-	RUN(test_subject_numbers_that_do_not_fit_are_cut_not_overrun);
+	RUN(test_subject_numbers_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);
 	RUN(test_subject_ascii_folds_as_the_rule_before);
 	RUN(test_subject_emails_need_one_at_with_text_around_it);
-	RUN(test_subject_folded_values_are_cut_between_characters);
+	RUN(test_subject_values_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_names_fold_case_and_diacritics);
 	RUN(test_subject_letters_without_decomposition_fold_to_their_base);
 	RUN(test_subject_fold_refuses_malformed_utf8);
