@@ -865,29 +865,20 @@ out:
 
 /*
  * Move an input file into quarantine.  Across file systems only a regular
- * file is copied (util_move_file), and only while the files copied for
- * this quarantine stay within what ingest takes of one manifest (*budget
- * bytes left): a recorder's sparse file of a terabyte would be written out
- * whole.  Anything else (a FIFO, a symbolic link, a device, a file over
- * the budget) is neither read nor followed: it is removed from the spool
- * (a directory stays) and counted in *left_out.
+ * file is copied (util_move_file_max), and only while the files copied
+ * for this quarantine stay within what ingest takes of one manifest
+ * (*budget bytes left): a recorder's sparse file of a terabyte would be
+ * written out whole.  A file larger than what is left is not read; one
+ * that grows past it while it is copied is not kept (its copy removed).
+ * Those and anything else (a FIFO, a symbolic link, a device) are removed
+ * from the spool (a directory stays) and counted in *left_out.
  */
 static int take_input(const char *from, const char *to, uint64_t *budget, size_t *left_out)
 {
-	struct stat st;
-	int rc, regular;
+	uint64_t copied = 0;
+	int rc = util_move_file_max(from, to, *budget, &copied);
 
-	if (rename(from, to) == 0)
-		return 0;
-	if (errno != EXDEV)
-		return -errno;
-	regular = lstat(from, &st) == 0 && S_ISREG(st.st_mode);
-	if (regular && (uint64_t)st.st_size > *budget)
-		rc = -EFBIG;
-	else
-		rc = util_move_file(from, to);
-	if (rc == 0 && regular)
-		*budget -= (uint64_t)st.st_size;
+	*budget -= copied;
 	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG) {
 		(*left_out)++;
 		(void)unlink(from);

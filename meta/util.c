@@ -586,7 +586,13 @@ int util_mkdir_p(const char *path, mode_t mode)
 
 int util_copy_file(const char *from, const char *to, mode_t mode)
 {
+	return util_copy_file_max(from, to, mode, UINT64_MAX, NULL);
+}
+
+int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t max, uint64_t *copied)
+{
 	int in = -1, out = -1, rc = 0;
+	uint64_t total = 0;
 	char buf[65536];
 
 	in = util_open_regular(from, NULL);
@@ -607,6 +613,11 @@ int util_copy_file(const char *from, const char *to, mode_t mode)
 		}
 		if (n == 0)
 			break;
+		if ((uint64_t)n > max - total) {
+			rc = -EFBIG;
+			break;
+		}
+		total += (uint64_t)n;
 		rc = util_write_all(out, buf, (size_t)n);
 		if (rc)
 			break;
@@ -620,14 +631,23 @@ out:
 		close(out);
 	if (rc && out >= 0)
 		unlink(to);
+	if (copied)
+		*copied = rc ? 0 : total;
 	return rc;
 }
 
 int util_move_file(const char *from, const char *to)
 {
+	return util_move_file_max(from, to, UINT64_MAX, NULL);
+}
+
+int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t *copied)
+{
 	struct stat st;
 	int rc;
 
+	if (copied)
+		*copied = 0;
 	if (rename(from, to) == 0)
 		return 0;
 	if (errno != EXDEV)
@@ -636,7 +656,9 @@ int util_move_file(const char *from, const char *to)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	rc = util_copy_file(from, to, st.st_mode & 07777);
+	if ((uint64_t)st.st_size > max)
+		return -EFBIG;	/* without reading it */
+	rc = util_copy_file_max(from, to, st.st_mode & 07777, max, copied);
 	if (rc)
 		return rc;
 	return unlink(from) < 0 ? -errno : 0;

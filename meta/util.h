@@ -177,10 +177,19 @@ int util_pread_all(int fd, void *buf, size_t len, off_t off) MUST_CHECK;
 /* Copy a regular file durably (used when rename() crosses file systems);
  * from is opened with util_open_regular (-ELOOP, -EINVAL). */
 int util_copy_file(const char *from, const char *to, mode_t mode) MUST_CHECK;
+/* util_copy_file of at most max bytes: a file that holds more (however it
+ * grows while it is read) is -EFBIG, and `to` is removed.  *copied (when
+ * not NULL) is what was copied. */
+int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t max, uint64_t *copied) MUST_CHECK;
 /* rename(), falling back to copy+unlink across file systems, which only a
  * regular file takes: anything else (a FIFO, a symbolic link) there is
  * -EINVAL, and from is left where it is. */
 int util_move_file(const char *from, const char *to) MUST_CHECK;
+/* util_move_file copying at most max bytes: a file larger than max is
+ * -EFBIG unread, one that grows past it while copied -EFBIG too
+ * (util_copy_file_max); from is then left where it is.  *copied is what a
+ * copy took, 0 for a rename. */
+int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t *copied) MUST_CHECK;
 /* rm -rf of a directory tree the caller owns. */
 int util_remove_tree(const char *path);
 

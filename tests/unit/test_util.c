@@ -219,6 +219,52 @@ TEST(test_util_open_regular_refuses_fifos_and_links_without_waiting)
 	free(dir);
 }
 
+/* A copy stops at its bound, however large the file is by then (it may
+ * grow after a check of its size): the copy is removed, the source kept. */
+TEST(test_util_copy_file_max_stops_at_its_bound)
+{
+	char *dir = mkdtemp(xstrdup("/tmp/recfs-copymax.XXXXXX"));
+	char *from, *to;
+	uint64_t copied = 7;
+	struct stat st;
+	char buf[100000];
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	from = xasprintf("%s/from", dir);
+	to = xasprintf("%s/to", dir);
+	memset(buf, 'a', sizeof(buf));
+	CHECK_EQ(util_write_file_atomic(from, buf, sizeof(buf), 0600), 0);
+	CHECK_EQ(util_copy_file_max(from, to, 0600, sizeof(buf) - 1, &copied), -EFBIG);
+	CHECK_EQ(copied, 0);
+	CHECK_EQ(lstat(to, &st), -1);
+	CHECK_EQ(util_copy_file_max(from, to, 0600, sizeof(buf), &copied), 0);
+	CHECK_EQ(copied, sizeof(buf));
+	CHECK_EQ(lstat(to, &st), 0);
+	CHECK_EQ(st.st_size, (off_t)sizeof(buf));
+	CHECK_EQ(unlink(to), 0);
+	/* Across file systems (a tmpfs in /dev/shm, when there is one),
+	 * util_move_file_max refuses a file over its bound and leaves it. */
+	if (stat("/dev/shm", &st) == 0) {
+		char *shm = xasprintf("/dev/shm/recfs-copymax.%d", (int)getpid());
+
+		CHECK_EQ(util_write_file_atomic(shm, buf, sizeof(buf), 0600), 0);
+		CHECK_EQ(util_move_file_max(shm, to, 1000, &copied), -EFBIG);
+		CHECK_EQ(copied, 0);
+		CHECK_EQ(lstat(to, &st), -1);
+		CHECK_EQ(lstat(shm, &st), 0);
+		CHECK_EQ(util_move_file_max(shm, to, sizeof(buf), &copied), 0);
+		CHECK_EQ(copied, sizeof(buf));
+		CHECK_EQ(lstat(shm, &st), -1);
+		free(shm);
+	}
+	free(from);
+	free(to);
+	util_remove_tree(dir);
+	free(dir);
+}
+
 TEST(test_meta_fail_may_quote_its_own_last_message)
 {
 	meta_fail(-EINVAL, "inner %d", 1);
@@ -343,6 +389,7 @@ int main(void)
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
 	RUN(test_util_adopt_gives_what_root_creates_the_owner_of_its_folder);
 	RUN(test_util_open_regular_refuses_fifos_and_links_without_waiting);
+	RUN(test_util_copy_file_max_stops_at_its_bound);
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
