@@ -98,6 +98,11 @@ int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, 
 void recfs_rights_actor(struct recfs *fs, struct caller *c, struct audit_actor *a)
 {
 	caller_actor(c, fs->reg->policy, a);
+	/* Only the rights level acts: anyone else's attempt is a refusal,
+	 * which need not wait for a commit (a flood of them would be one
+	 * synchronous commit each). */
+	if (c->level < 0 || c->level != fs->reg->policy->rights_level)
+		return;
 	if (auditq_flush(fs->aq) < 0)
 		recfs_log(LOG_WARNING, "recfs: the audit queue could not be written before a rights action; "
 			  "its entries stay queued and may follow the action's in the log");

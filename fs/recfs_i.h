@@ -128,9 +128,11 @@ int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, 
 			const char *artifact) MUST_CHECK;
 /*
  * The actor of a rights action c is about to take (rights_*, which log
- * it themselves), after this mount's queued entries have been written: so
- * an entry queued before the action (an open, a read of the details) does
- * not come after the action's in the log's order.
+ * it themselves), after this mount's queued entries have been written
+ * when c is of the rights level: so an entry queued before the action (an
+ * open, a read of the details) does not come after the action's in the
+ * log's order.  (Another caller's attempt is refused; its entry may come
+ * before entries queued earlier.)
  */
 void recfs_rights_actor(struct recfs *fs, struct caller *c, struct audit_actor *a);
 /* recfs_audit_entry with outcome "ok" when err is 0, else "refused" with
