@@ -353,6 +353,22 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_attr(req, &st, VIEW_TIMEOUT);
 }
 
+/* The action a setattr is logged as, by what it changes. */
+static const char *setattr_action(int to_set, const struct fuse_file_info *fi)
+{
+	if (to_set & FUSE_SET_ATTR_SIZE)
+		return "truncate";
+	if (fi)
+		return "setattr";
+	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+		return "chown";
+	if (to_set & FUSE_SET_ATTR_MODE)
+		return "chmod";
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))
+		return "utimes";
+	return "setattr";
+}
+
 /*
  * chmod is restriction (all read bits off) and lifting (a read bit back);
  * w/x bits and chown are EPERM, but for the write bit the view shows
@@ -374,12 +390,12 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0) {
 		t = NULL;
+		recfs_audit(fs, &c, setattr_action(to_set, fi), NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE || fi) {
 		rc = -EROFS;
-		recfs_audit(fs, &c, to_set & FUSE_SET_ATTR_SIZE ? "truncate" : "setattr", n->rec ? n->rec->row.id : NULL,
-			    NULL, rc);
+		recfs_audit(fs, &c, setattr_action(to_set, fi), n->rec ? n->rec->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
@@ -579,6 +595,7 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	if (n->type == TN_README || !n->art) {
 		rc = -EROFS;
+		recfs_audit(fs, &c, "erase", n->rec ? n->rec->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	recfs_rights_actor(fs, &c, &actor);
@@ -637,10 +654,13 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 			if (n->handle)
 				(void)recfs_audit_entry(fs, &c, "erase-subject", n->handle, NULL, "refused",
 							"recordings remain");
+			else
+				recfs_audit(fs, &c, "rmdir", NULL, NULL, rc);
 			goto out;
 		}
 	if (!n->handle) {
 		rc = -EROFS;
+		recfs_audit(fs, &c, "rmdir", NULL, NULL, rc);
 		goto out;
 	}
 	handle = xstrdup(n->handle);

@@ -4,7 +4,8 @@
 # EROFS and each is an audit entry with its action, outcome "refused" and
 # reason EROFS; the object is the recording of the file named when the
 # caller sees one, and the name the caller asked for (which may name a
-# person) is never in the log.
+# person) is never in the log.  rm of the notice (EROFS) and rmdir of a
+# folder of the tree (ENOTEMPTY) are logged too.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -27,14 +28,15 @@ rid=$(q "SELECT id FROM recording WHERE id LIKE '$(printf '%s' "${stem%.opus}" |
 uid=$(id -u "$analyst")
 who="Matti Meikäläinen 0401234567"
 
-# refused ACTION OBJECT [N]: the analyst's entries of ACTION (refused,
-# EROFS) whose object is OBJECT ("" for none), once there are N (default 1)
-# or 3 s have passed (the mount writes its entries every 250 ms).
+# refused ACTION OBJECT [N [ERRNO]]: the analyst's entries of ACTION
+# (refused, ERRNO: EROFS by default) whose object is OBJECT ("" for none),
+# once there are N (default 1) or 3 s have passed (the mount writes its
+# entries every 250 ms).
 refused()
 {
 	local obj="object IS NULL"
 	[ -n "$2" ] && obj="object = '$2'"
-	local sql="SELECT count(*) FROM audit WHERE action = '$1' AND outcome = 'refused' AND reason = 'EROFS'
+	local sql="SELECT count(*) FROM audit WHERE action = '$1' AND outcome = 'refused' AND reason = '${4:-EROFS}'
 		AND uid = $uid AND $obj"
 	for _ in $(seq 1 30); do
 		[ "$(q "$sql")" -ge "${3:-1}" ] && break
@@ -64,6 +66,14 @@ assert_eq "the utimes is logged against the recording" "1" "$(refused utimes "$r
 # object (not even the folder's).
 assert_fails_with "mkdir in the root is EROFS" "Read-only file system" as_user "$analyst" mkdir "$MNT/$who"
 assert_eq "and logged" "2" "$(refused mkdir "" 2)"
+
+# Removals that are no erasure: the notice, a folder of the tree.
+assert_fails_with "rm of README.txt is EROFS" "Read-only file system" as_user "$analyst" rm -f "$MNT/README.txt"
+assert_eq "and logged as a refused erasure of nothing" "1" "$(refused erase "")"
+day=${dir#"$MNT"/}
+assert_fails_with "rmdir of a day folder is ENOTEMPTY" "Directory not empty" as_user "$analyst" rmdir "$dir"
+assert_eq "and logged" "1" "$(refused rmdir "" 1 ENOTEMPTY)"
+echo "   (rmdir of $day)"
 
 log=$("$RECCTL" audit show -R "$REG" 2>&1)
 assert_not_contains "the names asked for are not in the log" "$log" "Matti"
