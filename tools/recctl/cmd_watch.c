@@ -59,8 +59,7 @@
 #define SETTLE_SLACK_MS 100	/* timestamps are coarse: retry a little later */
 #define RETRY_MAX_MS 60000	/* cap of the back-off for errors of the machine */
 #define POLICY_FILE "policy.conf"
-#define TAG_PREFIX "m-"		/* a manifest's pseudonym in the log */
-#define TAG_BYTES 4		/* of randomness: 8 hex digits */
+#define TAG_PREFIX "m-"		/* a manifest's pseudonym in the log, as quarantine's "q-" */
 
 const char usage_watch[] =
 	"usage: recctl watch [-R REGISTER] [--keyring FILE] [--passfile FILE] [SPOOL]\n"
@@ -84,7 +83,7 @@ const char usage_watch[] =
 
 struct entry {
 	char *name;		/* file name in the spool: never logged */
-	char tag[sizeof(TAG_PREFIX) + 2 * TAG_BYTES];	/* its pseudonym in the log */
+	char tag[sizeof(TAG_PREFIX) + INGEST_QUARANTINE_HEX];	/* its pseudonym in the log */
 	int64_t due;		/* CLOCK_MONOTONIC ms when to (re)try */
 	unsigned retries;	/* errors of the machine so far, for the back-off */
 	int backlog;		/* found by the start-up scan, not yet counted */
@@ -149,15 +148,15 @@ static int is_manifest_name(const char *name)
 	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
 }
 
-/* A fresh pseudonym for e, TAG_PREFIX and random hex: it names e's
+/* A fresh pseudonym for e, made as a quarantine folder's name is
+ * (TAG_PREFIX and the first hex digits of a new id): it names e's
  * manifest in the log for as long as the manifest is queued. */
 static void entry_tag(struct entry *e)
 {
-	uint8_t b[TAG_BYTES];
+	char id[RECFS_ID_HEX];
 
-	crypto_random(b, sizeof(b));
-	memcpy(e->tag, TAG_PREFIX, strlen(TAG_PREFIX));
-	crypto_hex(e->tag + strlen(TAG_PREFIX), b, sizeof(b));
+	crypto_new_id(id);
+	snprintf(e->tag, sizeof(e->tag), TAG_PREFIX "%.*s", INGEST_QUARANTINE_HEX, id);
 }
 
 static void queue_add(struct watcher *w, const char *name, int64_t due, int backlog)
