@@ -405,7 +405,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
 		rc = -EROFS;
-		recfs_audit(fs, &c, "utimes", n->rec ? n->rec->row.id : NULL, NULL, rc);
+		recfs_audit(fs, &c, setattr_action(to_set, fi), n->rec ? n->rec->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE) {
