@@ -423,6 +423,13 @@ sanitizer_report()
 	grep -Eq 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:|SUMMARY: .*Sanitizer' "$1" 2>/dev/null
 }
 
+# sanitizer_excerpt FILE: what a failure shows of the report in FILE: its
+# headings and the first frames of each stack (a CI log keeps no files).
+sanitizer_excerpt()
+{
+	grep -E 'Sanitizer|runtime error|(Direct|Indirect) leak of|^ +#[0-7] ' "$1" 2>/dev/null | head -n 80
+}
+
 # unmount_recfs MOUNTPOINT: unmount, wait for the daemon, and fail when it
 # printed a sanitizer report.
 unmount_recfs()
@@ -444,7 +451,7 @@ unmount_recfs()
 		unset "T_MOUNT_PID[$mnt]"
 	fi
 	if sanitizer_report "$mnt.err"; then
-		fail "no sanitizer report from recfs on $mnt" "$(grep -E -m 3 'Sanitizer|runtime error' "$mnt.err")"
+		fail "no sanitizer report from recfs on $mnt" "$(sanitizer_excerpt "$mnt.err")"
 	fi
 }
 

@@ -212,7 +212,7 @@ trial()
 	wait "$rdr" 2>/dev/null
 	unset "T_MOUNT_PID[$MNT]"
 	if sanitizer_report "$MNT.err"; then
-		fail "$name: no sanitizer report" "$(grep -E -m 3 'Sanitizer|runtime error' "$MNT.err")"
+		fail "$name: no sanitizer report" "$(sanitizer_excerpt "$MNT.err")"
 	fi
 	after_kill "$name"
 	assert_ok "$name: fsck is clean without --repair" "$RECCTL" fsck -R "$REG"

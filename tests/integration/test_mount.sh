@@ -349,7 +349,7 @@ wait "$holder" 2>/dev/null
 mountpoint -q "$MNT4" && fail "SIGTERM with files open: recfs unmounted" "still mounted" ||
 	pass "SIGTERM with files open: recfs unmounted"
 if sanitizer_report "$MNT4.err"; then
-	fail "SIGTERM with files open: no sanitizer report" "$(grep -E -m 3 'Sanitizer|runtime error' "$MNT4.err")"
+	fail "SIGTERM with files open: no sanitizer report" "$(sanitizer_excerpt "$MNT4.err")"
 else
 	pass "SIGTERM with files open: no sanitizer report"
 fi

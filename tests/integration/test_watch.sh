@@ -365,7 +365,7 @@ assert_ok "the audit chain holds after the kills" "$RECCTL" audit verify -R "$RE
 
 for f in "$T_TMP"/watch*.log; do
 	if sanitizer_report "$f"; then
-		fail "no sanitizer report in $(basename "$f")" "$(grep -E -m 3 'Sanitizer|runtime error' "$f")"
+		fail "no sanitizer report in $(basename "$f")" "$(sanitizer_excerpt "$f")"
 	fi
 done
 
