@@ -52,6 +52,7 @@ CTL_OBJ  := $(CTL_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TEST_META_OBJ := $(filter-out $(B)/meta/crypto.o,$(META_OBJ)) $(B)/test/meta/crypto.o
+TEST_FS_OBJ := $(filter-out $(B)/fs/snapshot.o,$(FS_OBJ)) $(B)/test/fs/snapshot.o
 TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref
 
 # The binaries, and their test build (see $(B)/test/ below).
@@ -79,17 +80,23 @@ $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 # recording costs milliseconds there instead of a second and 256 MiB; the
 # installed build has no way at all to lower the cost (no variable, no
 # option), and make install never installs these.  test_crypto alone links
-# the installed libmeta, to check the real costs.
+# the installed libmeta, to check the real costs.  fs/snapshot.c is
+# compiled with -DRECFS_TEST_HOOKS: a delay a test asks for by variable,
+# to stop the mount at a chosen moment.
 $(B)/test/meta/crypto.o: meta/crypto.c $(wildcard meta/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_CHEAP_PWHASH -c -o $@ $<
+
+$(B)/test/fs/snapshot.o: fs/snapshot.c $(wildcard meta/*.h fs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_HOOKS -c -o $@ $<
 
 $(B)/test/libmeta.a: $(TEST_META_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/test/recfs: $(FS_OBJ) $(B)/test/libmeta.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(FS_OBJ) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+$(B)/test/recfs: $(TEST_FS_OBJ) $(B)/test/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(TEST_FS_OBJ) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
 
 $(B)/test/recctl: $(CTL_OBJ) $(B)/test/libmeta.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
