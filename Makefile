@@ -51,8 +51,10 @@ CTL_SRC  := $(wildcard tools/recctl/*.c)
 CTL_OBJ  := $(CTL_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TEST_META_OBJ := $(filter-out $(B)/meta/crypto.o,$(META_OBJ)) $(B)/test/meta/crypto.o
-TEST_FS_OBJ := $(filter-out $(B)/fs/snapshot.o,$(FS_OBJ)) $(B)/test/fs/snapshot.o
+# Compiled again for the test build (see $(B)/test/ below).
+TEST_OWN := meta/crypto.c meta/register.c fs/snapshot.c
+TEST_META_OBJ := $(filter-out $(TEST_OWN:%.c=$(B)/%.o),$(META_OBJ)) $(filter $(B)/test/meta/%,$(TEST_OWN:%.c=$(B)/test/%.o))
+TEST_FS_OBJ := $(filter-out $(TEST_OWN:%.c=$(B)/%.o),$(FS_OBJ)) $(filter $(B)/test/fs/%,$(TEST_OWN:%.c=$(B)/test/%.o))
 TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref
 
 # The binaries, and their test build (see $(B)/test/ below).
@@ -72,24 +74,21 @@ $(B)/recfs: $(FS_OBJ) $(B)/libmeta.a
 $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CTL_OBJ) $(B)/libmeta.a $(PKG_LIBS) -lpthread
 
-# The test build: the same objects, except meta/crypto.c compiled with
-# -DRECFS_TEST_CHEAP_PWHASH, which gives every Argon2id cost libsodium's
-# minimum (crypto_pass_limits).  The integration tests run build/test/recfs
-# and build/test/recctl (tests/integration/lib.sh) and the unit tests link
-# build/test/libmeta.a, so a passphrase-sealed keyring or a protected
-# recording costs milliseconds there instead of a second and 256 MiB; the
-# installed build has no way at all to lower the cost (no variable, no
-# option), and make install never installs these.  test_crypto alone links
-# the installed libmeta, to check the real costs.  fs/snapshot.c is
-# compiled with -DRECFS_TEST_HOOKS: a delay a test asks for by variable,
-# to stop the mount at a chosen moment.
-$(B)/test/meta/crypto.o: meta/crypto.c $(wildcard meta/*.h)
+# The test build: the same objects, except those of TEST_OWN, compiled
+# with -DRECFS_TEST_CHEAP_PWHASH and -DRECFS_TEST_HOOKS.  The first gives
+# every Argon2id cost libsodium's minimum (meta/crypto.c,
+# crypto_pass_limits), so a passphrase-sealed keyring or a protected
+# recording costs milliseconds instead of a second and 256 MiB; the second
+# lets a test ask for a delay by variable (meta/testhook.h), to put a kill
+# or an unmount at a chosen moment.  The integration tests run
+# build/test/recfs and build/test/recctl (tests/integration/lib.sh) and
+# the unit tests link build/test/libmeta.a.  The installed build has
+# neither: no variable, no option lowers the cost or delays anything, and
+# make install never installs these.  test_crypto alone links the
+# installed libmeta, to check the real costs.
+$(B)/test/%.o: %.c $(wildcard meta/*.h fs/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_CHEAP_PWHASH -c -o $@ $<
-
-$(B)/test/fs/snapshot.o: fs/snapshot.c $(wildcard meta/*.h fs/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_HOOKS -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_CHEAP_PWHASH -DRECFS_TEST_HOOKS -c -o $@ $<
 
 $(B)/test/libmeta.a: $(TEST_META_OBJ)
 	@rm -f $@

@@ -41,6 +41,7 @@
 #include "dek.h"
 #include "recfs_i.h"
 #include "snapshot.h"
+#include "testhook.h"
 #include "tree.h"
 #include "watchdog.h"
 
@@ -291,25 +292,6 @@ void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid)
 	pthread_mutex_unlock(&s->lock);
 }
 
-#ifdef RECFS_TEST_HOOKS
-/* The test build only (Makefile): RECFS_TEST_SWAP_DELAY_MS holds a new
- * snapshot that long before it is swapped in, so that a test can stop the
- * mount while the poller has work in hand (test_stop_pending.sh). */
-static void test_swap_delay(void)
-{
-	const char *v = getenv("RECFS_TEST_SWAP_DELAY_MS");
-
-	if (v && atoi(v) > 0) {
-		recfs_log(LOG_NOTICE, "recfs: test hook: a new snapshot waits %d ms", atoi(v));
-		usleep((useconds_t)atoi(v) * 1000);
-	}
-}
-#else
-static void test_swap_delay(void)
-{
-}
-#endif
-
 /*
  * Poll the catalog every POLL_MS (or at once when kicked), patch (or
  * rebuild) on a change, swap, wake the waiters, and hand what the kernel
@@ -326,7 +308,7 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0;
+	int rc, failed = 0, whole = 0, delay;
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
@@ -394,8 +376,12 @@ static void *poller(void *arg)
 				  meta_strerror(rc));
 		failed = rc < 0;
 
-		if (next)
-			test_swap_delay();
+		/* The test build's delay (testhook.h): an unmount now finds
+		 * the poller with work in hand (test_stop_pending.sh). */
+		if (next && (delay = test_hook_ms("RECFS_TEST_SWAP_DELAY_MS")) > 0) {
+			recfs_log(LOG_NOTICE, "recfs: test hook: a new snapshot waits %d ms", delay);
+			usleep((useconds_t)delay * 1000);
+		}
 		pthread_mutex_lock(&s->lock);
 		old = NULL;
 		if (next) {

@@ -29,6 +29,7 @@
 #include "pubkey.h"
 #include "register.h"
 #include "rights.h"
+#include "testhook.h"
 
 char *reg_path(const struct reg *r, const char *name)
 {
@@ -238,11 +239,15 @@ fail:
 int reg_unlink_blobs(struct reg *r, const struct idlist *ids)
 {
 	char *gone = ids->n ? xcalloc(ids->n, 1) : NULL;	/* gone[i]: ids->id[i] is unlinked */
-	int rc = 0, e = 0;
+	/* The test build's delay (testhook.h): a kill lands between an
+	 * erasure's commit and the end of its unlinks (test_faults.sh). */
+	int rc = 0, e = 0, delay = test_hook_ms("RECFS_TEST_UNLINK_DELAY_MS");
 
 	for (size_t i = 0; i < ids->n; i++) {
 		char *p = reg_blob_path(r, ids->id[i]);
 
+		if (delay)
+			usleep((useconds_t)delay * 1000);
 		if (unlink(p) == 0 || errno == ENOENT)
 			gone[i] = 1;
 		else if (!rc)
