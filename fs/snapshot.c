@@ -184,9 +184,9 @@ static void *invalidator(void *arg)
 	for (;;) {
 		while (!s->invals && !s->stop)
 			pthread_cond_wait(&s->cond, &s->lock);
+		if (s->stop)
+			break;	/* what is queued is snapshot_stop's to free */
 		p = s->invals;
-		if (!p)
-			break;
 		s->invals = p->next;
 		pthread_mutex_unlock(&s->lock);
 		if (!s->stop && p->cur) {
@@ -489,12 +489,12 @@ void snapshot_stop(struct snapshot *s)
 {
 	if (!s)
 		return;
-	/* The poller first: it is the one that hands work to the invalidator,
-	 * which then drops what is left without telling the kernel. */
+	/* Both threads see the one stop flag.  The invalidator ends at it
+	 * without telling the kernel what is queued, and the poller may still
+	 * queue its last pass's work after that: the queue is freed here,
+	 * once both are joined, and only here. */
 	join(s, s->poller, &s->poller_running);
 	join(s, s->invalidator, &s->invalidator_running);
-	/* Both see stop at once: the invalidator may have ended before the
-	 * poller queued the last pass's work, which nobody tells now. */
 	while (s->invals) {
 		struct tree_pair *p = s->invals;
 
