@@ -51,10 +51,12 @@ CTL_SRC  := $(wildcard tools/recctl/*.c)
 CTL_OBJ  := $(CTL_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-# Compiled again for the test build (see $(B)/test/ below).
-TEST_OWN := meta/crypto.c meta/register.c fs/snapshot.c
-TEST_META_OBJ := $(filter-out $(TEST_OWN:%.c=$(B)/%.o),$(META_OBJ)) $(filter $(B)/test/meta/%,$(TEST_OWN:%.c=$(B)/test/%.o))
-TEST_FS_OBJ := $(filter-out $(TEST_OWN:%.c=$(B)/%.o),$(FS_OBJ)) $(filter $(B)/test/fs/%,$(TEST_OWN:%.c=$(B)/test/%.o))
+# Compiled again for the test build (see $(B)/test/ below); test_objs
+# swaps each of their objects in a list for its test build copy.
+TEST_OWN := $(B)/meta/crypto.o $(B)/meta/register.o $(B)/fs/snapshot.o
+test_objs = $(foreach o,$(1),$(if $(filter $(o),$(TEST_OWN)),$(o:$(B)/%=$(B)/test/%),$(o)))
+TEST_META_OBJ := $(call test_objs,$(META_OBJ))
+TEST_FS_OBJ := $(call test_objs,$(FS_OBJ))
 TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref
 
 # The binaries, and their test build (see $(B)/test/ below).
