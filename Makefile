@@ -53,7 +53,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Compiled again for the test build (see $(B)/test/ below); test_objs
 # swaps each of their objects in a list for its test build copy.
-TEST_OWN := $(B)/meta/crypto.o $(B)/meta/register.o $(B)/fs/snapshot.o
+TEST_OWN := $(B)/meta/crypto.o $(B)/meta/register.o $(B)/meta/util.o $(B)/fs/snapshot.o
 test_objs = $(foreach o,$(1),$(if $(filter $(o),$(TEST_OWN)),$(o:$(B)/%=$(B)/test/%),$(o)))
 TEST_META_OBJ := $(call test_objs,$(META_OBJ))
 TEST_FS_OBJ := $(call test_objs,$(FS_OBJ))
@@ -82,12 +82,14 @@ $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 # crypto_pass_limits), so a passphrase-sealed keyring or a protected
 # recording costs milliseconds instead of a second and 256 MiB; the second
 # lets a test ask for a delay by variable (meta/testhook.h), to put a kill
-# or an unmount at a chosen moment.  The integration tests run
+# or an unmount at a chosen moment, and move the clock with $RECFS_NOW
+# (meta/util.c: util_now).  The integration tests run
 # build/test/recfs and build/test/recctl (tests/integration/lib.sh) and
 # the unit tests link build/test/libmeta.a.  The installed build has
-# neither: no variable, no option lowers the cost or delays anything, and
-# make install never installs these.  test_crypto alone links the
-# installed libmeta, to check the real costs.
+# neither: no variable, no option lowers the cost, delays anything or
+# moves the clock (test_installed_build.sh), and make install never
+# installs these.  test_crypto alone links the installed libmeta, to check
+# the real costs.
 $(B)/test/%.o: %.c $(wildcard meta/*.h fs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_CHEAP_PWHASH -DRECFS_TEST_HOOKS -c -o $@ $<
@@ -159,7 +161,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -iquote meta -iquote fs -iquote tests/unit \
                 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-                -fno-sanitize-recover=all $(PKG_CFLAGS)
+                -fno-sanitize-recover=all -DRECFS_TEST_HOOKS $(PKG_CFLAGS)
 ifeq ($(WERROR),1)
 FUZZ_CFLAGS  += -Werror
 endif

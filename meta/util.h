@@ -101,8 +101,9 @@ int64_t util_day_start(int64_t t);
 void util_format_stamp(int64_t t, char out[17]);
 /* t plus n calendar months (clamped to the month's last day). */
 int64_t util_add_months(int64_t t, int n);
-/* Current time (seconds); honours $RECFS_NOW (epoch or ISO 8601) so tests
- * can move the clock for retention. */
+/* Current time (seconds).  The test build alone (-DRECFS_TEST_HOOKS)
+ * honours $RECFS_NOW (epoch or ISO 8601), so that tests can move the
+ * clock for retention and the audit log's epochs. */
 int64_t util_now(void);
 /* Seconds of CLOCK_MONOTONIC: for ages and timeouts, which setting the
  * clock (or $RECFS_NOW) must not move. */

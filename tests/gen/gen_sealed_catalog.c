@@ -5,12 +5,12 @@
  * of what the fixture holds; the unit tests never run it.  To make a new
  * fixture after a format change, under a new name:
  *
- *   make build/libmeta.a
+ *   make build/test/libmeta.a
  *   cc -std=c17 -D_GNU_SOURCE -iquote meta -o /tmp/gen tests/gen/gen_sealed_catalog.c \
- *      build/libmeta.a $(pkg-config --libs libsodium sqlite3 ogg opusfile jansson inih) -lunistring -lpthread
+ *      build/test/libmeta.a $(pkg-config --libs libsodium sqlite3 ogg opusfile jansson inih) -lunistring -lpthread
  *   /tmp/gen tests/fixtures/NEW.db tests/fixtures/NEW.key
  *
- * The clock is RECFS_NOW: keys set up at 2026-11-28T10:00:05Z with epochs
+ * The clock is RECFS_NOW (the test build's libmeta alone honours it): keys set up at 2026-11-28T10:00:05Z with epochs
  * of 900 s; init, an ingest and an open in epoch 0; two opens (one refused)
  * and a details read in epoch 1; epochs 2 and 3 idle; a restriction and an
  * open in epoch 4, which closes epochs 1..3 (2 and 3 over the same

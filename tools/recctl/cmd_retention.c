@@ -46,7 +46,6 @@ const char usage_retention[] =
 	"from audit_retention before it was received.  A log that does not verify\n"
 	"is left as it is.  A catalog that fails sqlite's quick check (see recctl\n"
 	"fsck) is refused: nothing is erased; --dry-run counts anyway and warns.\n"
-	"$RECFS_NOW (epoch or ISO 8601) moves the clock, for tests.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  -n, --dry-run       count what would be erased; change and log nothing\n"
