@@ -381,6 +381,7 @@ static void *poller(void *arg)
 		if (next && (delay = test_hook_ms("RECFS_TEST_SWAP_DELAY_MS")) > 0) {
 			recfs_log(LOG_NOTICE, "recfs: test hook: a new snapshot waits %d ms", delay);
 			usleep((useconds_t)delay * 1000);
+			recfs_log(LOG_NOTICE, "recfs: test hook: the new snapshot goes in");
 		}
 		pthread_mutex_lock(&s->lock);
 		old = NULL;

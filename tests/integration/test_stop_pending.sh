@@ -33,6 +33,12 @@ for round in 1 2; do
 	else
 		fail "round $round: the poller holds the new snapshot" "no hook line in $T_MS ms"
 	fi
+	# Else the unmount came after the wait and tried nothing.
+	if grep -q "test hook: the new snapshot goes in" "$MNT.err"; then
+		fail "round $round: the unmount starts while the poller holds it" "the wait was over first"
+	else
+		pass "round $round: the unmount starts while the poller holds it"
+	fi
 	start=$(now_ns)
 	unmount_recfs "$MNT"
 	ms=$((($(now_ns) - start) / 1000000))
