@@ -376,6 +376,8 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *level,
 	fs->kr = kr;
 	kr = NULL;
 
+	/* First: no connection of this process has the catalog open yet. */
+	reg_prefetch_catalog(reg_dir);
 	rc = reg_open(reg_dir, &fs->reg);
 	if (rc < 0)
 		goto out;

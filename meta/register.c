@@ -284,6 +284,16 @@ int reg_finish_unlinks(struct reg *r, size_t *n)
 	return rc;
 }
 
+void reg_prefetch_catalog(const char *dir)
+{
+	char *db = xasprintf("%s/catalog.db", dir), *wal = xasprintf("%s-wal", db);
+
+	(void)util_prefetch(db);
+	(void)util_prefetch(wal);
+	free(wal);
+	free(db);
+}
+
 void reg_close(struct reg *r)
 {
 	if (!r)

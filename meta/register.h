@@ -61,6 +61,14 @@ int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t 
  * of these does not fail the open, the next open tries again. */
 int reg_open(const char *dir, struct reg **out) MUST_CHECK;
 void reg_close(struct reg *r);
+/*
+ * Ask the kernel to read the catalog of register dir and its write-ahead
+ * log into the page cache (util_prefetch), for a walk of every table that
+ * follows (the mount's first snapshot): on a cold disk the walk otherwise
+ * reads one page at a time all over the file.  Only before this process
+ * opens the register: see util_prefetch.
+ */
+void reg_prefetch_catalog(const char *dir);
 
 /* REGISTER/blobs/xx/<id> (malloc'd). */
 char *reg_blob_path(const struct reg *r, const char *artifact_id);

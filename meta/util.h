@@ -168,6 +168,19 @@ int util_mkdir_adopt(const char *path, mode_t mode) MUST_CHECK;
 int util_write_file_adopt(const char *path, const void *buf, size_t len, mode_t mode) MUST_CHECK;
 /* fsync a directory. */
 int util_fsync_dir(const char *dir) MUST_CHECK;
+/*
+ * Ask the kernel to read the regular file path into the page cache, from
+ * start to end, in large requests, without waiting for them: a reader that
+ * then walks it in another order (a b-tree) finds its pages there or on
+ * their way instead of asking for them one at a time.  A file larger than
+ * a quarter of the machine's memory is left alone (0: it would only push
+ * out other pages).  Returns the bytes asked for, or a negative errno.
+ * Never on a file that a sqlite connection of this process has open: the
+ * close(2) at its end drops every POSIX lock the process holds on the
+ * file, sqlite's among them, and other processes may then write under a
+ * reader (a catalog read as damaged, seen in the tests).
+ */
+int64_t util_prefetch(const char *path);
 /* mkdir -p with mode for each created component. */
 int util_mkdir_p(const char *path, mode_t mode) MUST_CHECK;
 /* Write all of buf at the current position, retrying on EINTR and short

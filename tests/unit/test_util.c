@@ -3,7 +3,9 @@
  * messages, errno names and the string builder. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -378,6 +380,64 @@ TEST(test_strbuf_appends_grows_and_hands_over_its_string)
 	strbuf_release(NULL);
 }
 
+/* Pages of fd's first len bytes in the page cache. */
+static size_t resident_pages(int fd, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (len + page - 1) / page, in = 0;
+	unsigned char *vec = xcalloc(n, 1);
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED || mincore(m, len, vec) < 0) {
+		fprintf(stderr, "mmap/mincore: %s\n", strerror(errno));
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		in += vec[i] & 1;
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	free(vec);
+	return in;
+}
+
+/*
+ * util_prefetch brings a whole file into the page cache, not the 128 KiB
+ * that one POSIX_FADV_WILLNEED reads, and refuses what is not a regular
+ * file.  The file is on a disk (/var/tmp), so that its pages can be
+ * dropped first; where they cannot (a tmpfs) only the refusals are tried.
+ */
+TEST(test_util_prefetch_reads_the_whole_file_into_the_page_cache)
+{
+	char dir[] = "/var/tmp/recfs-prefetch.XXXXXX", *path;
+	size_t len = 8u << 20, page = (size_t)sysconf(_SC_PAGESIZE), in = 0;
+	uint8_t *buf = xcalloc(1, len);
+	int fd, i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	path = xasprintf("%s/catalog.db", dir);
+	for (size_t k = 0; k < len; k++)
+		buf[k] = (uint8_t)(k * 7);
+	CHECK_EQ(util_write_file_atomic(path, buf, len, 0600), 0);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_EQ(fdatasync(fd), 0);
+	CHECK_EQ(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	if (resident_pages(fd, len) > len / page / 8) {
+		fprintf(stderr, "  (%s keeps its pages: the page cache part is not tried)\n", dir);
+	} else {
+		CHECK_EQ(util_prefetch(path), (int64_t)len);
+		for (i = 0; i < 200 && (in = resident_pages(fd, len)) < len / page; i++)
+			nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		CHECK_EQ(in, len / page);
+	}
+	close(fd);
+	CHECK_EQ(util_prefetch(dir), -EINVAL);
+	unlink(path);
+	CHECK_EQ(util_prefetch(path), -ENOENT);
+	rmdir(dir);
+	free(path);
+	free(buf);
+}
+
 int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
@@ -397,5 +457,6 @@ int main(void)
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
 	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
 	RUN(test_strbuf_appends_grows_and_hands_over_its_string);
+	RUN(test_util_prefetch_reads_the_whole_file_into_the_page_cache);
 	T_DONE();
 }
