@@ -377,15 +377,26 @@ static char no_subjects[] = "";
 
 static void trec_unref(struct trec *r);
 
-/* A zeroed node with name in its own allocation (one malloc). */
-static struct tnode *node_alloc(const char *name)
+/* A zeroed node named name: a copy in the node's own allocation (one
+ * malloc), or, for a file (`borrow`), name itself, which must be the name
+ * kept by the recording the node will hold (struct tnode). */
+static struct tnode *node_alloc(const char *name, int borrow)
 {
-	size_t len = strlen(name) + 1;
+	size_t len = borrow ? 0 : strlen(name) + 1;
 	struct tnode *n = xcalloc(1, sizeof(*n) + len);
 
+	if (borrow) {
+		n->name = (char *)name;
+		return n;
+	}
 	n->name = (char *)(n + 1);
 	memcpy(n->name, name, len);
 	return n;
+}
+
+static int is_file(enum tnode_type type)
+{
+	return type == TN_FILE || type == TN_WAV;
 }
 
 /* The size of the table of n kids: tables grow by doubling from 8, so a
@@ -604,7 +615,7 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 static struct tnode *new_node(const struct tree *t, const struct tnode *dir, uint64_t ino, const char *name,
 			      enum tnode_type type)
 {
-	struct tnode *n = node_alloc(name);
+	struct tnode *n = node_alloc(name, is_file(type));
 
 	n->refs = 1;
 	n->gen = t->gen;
@@ -698,19 +709,15 @@ static void rec_files(const struct trec *rec,
 		      void (*fn)(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size),
 		      void *ctx)
 {
-	char name[NAMING_NAME_MAX];
 	struct tart *a;
 
-	for (a = rec->arts; a; a = a->next) {
-		naming_artifact(name, rec->stem, a->role, a->n, a->ext);
-		fn(ctx, name, TN_FILE, a, a->size);
-	}
+	for (a = rec->arts; a; a = a->next)
+		fn(ctx, a->name, TN_FILE, a, a->size);
 	if (rec->audio && rec->row.channels > 0 && rec->row.pcm_samples > 0) {
 		struct opus_info info = { .channels = rec->row.channels, .pcm_samples = rec->row.pcm_samples,
 					  .duration_ms = rec->row.duration_ms };
 
-		naming_wav(name, rec->stem);
-		fn(ctx, name, TN_WAV, rec->audio, opus_wav_size(&info));
+		fn(ctx, rec->wav_name, TN_WAV, rec->audio, opus_wav_size(&info));
 	}
 }
 
@@ -869,13 +876,14 @@ static char *put_str(char **at, const char *s)
  * caller's). */
 static struct trec *trec_new(const struct cat_recording *r)
 {
-	char stem[NAMING_STEM_MAX], *at;
+	char stem[NAMING_STEM_MAX], wav[NAMING_NAME_MAX], *at;
 	const char *strs[] = { r->source, r->kind, r->purpose, r->legal_basis, r->data_source,
-			       r->restricted_reason, r->legal_hold, stem };
+			       r->restricted_reason, r->legal_hold, stem, wav };
 	size_t i, len = 0;
 	struct trec *rec;
 
 	naming_stem(stem, r);
+	naming_wav(wav, stem);
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		len += strs[i] ? strlen(strs[i]) + 1 : 0;
 	rec = xcalloc(1, sizeof(*rec) + len);
@@ -890,6 +898,7 @@ static struct trec *trec_new(const struct cat_recording *r)
 	rec->row.restricted_reason = put_str(&at, r->restricted_reason);
 	rec->row.legal_hold = put_str(&at, r->legal_hold);
 	rec->stem = put_str(&at, stem);
+	rec->wav_name = put_str(&at, wav);
 	rec->subjects = no_subjects;
 	return rec;
 }
@@ -898,15 +907,22 @@ static struct trec *trec_new(const struct cat_recording *r)
 static struct tart *trec_add_art(struct trec *rec, const struct cat_artifact *a)
 {
 	const char *role = a->role ? a->role : "file";
-	size_t len = strlen(role) + 1 + (a->ext ? strlen(a->ext) + 1 : 0);
-	struct tart *art = xcalloc(1, sizeof(*art) + len), **pp;
-	char *at = (char *)(art + 1);
+	char name[NAMING_NAME_MAX];
+	size_t len;
+	struct tart *art, **pp;
+	char *at;
+
+	naming_artifact(name, rec->stem, role, a->n, a->ext);
+	len = strlen(role) + 1 + (a->ext ? strlen(a->ext) + 1 : 0) + strlen(name) + 1;
+	art = xcalloc(1, sizeof(*art) + len);
+	at = (char *)(art + 1);
 
 	memcpy(art->id, a->id, sizeof(art->id));
 	art->rec = rec;
 	art->role = put_str(&at, role);
 	art->n = a->n;
 	art->ext = put_str(&at, a->ext);
+	art->name = put_str(&at, name);
 	art->size = a->size;
 	for (pp = &rec->arts; *pp; pp = &(*pp)->next)
 		;
@@ -1016,7 +1032,7 @@ static int each_subject(const char *handle, void *ctx)
 
 static struct tnode *new_root(struct tree *t)
 {
-	struct tnode *n = node_alloc("/");
+	struct tnode *n = node_alloc("/", 0);
 
 	n->refs = 1;
 	n->gen = t->gen;
@@ -1304,7 +1320,7 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 
 	if (!n || n->gen == t->gen)
 		return n;
-	c = node_alloc(n->name);
+	c = node_alloc(n->name, is_file(n->type));
 	name = c->name;
 	*c = *n;
 	c->name = name;

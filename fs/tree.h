@@ -60,13 +60,14 @@ struct trec {
 	int refs;			/* atomic: the snapshots' recording maps and file nodes */
 	struct cat_recording row;	/* the catalog's row, strings copied */
 	char *stem;			/* naming_stem() of row */
+	char *wav_name;			/* naming_wav() of stem: its TN_WAV nodes' name */
 	char *subjects;			/* "S-1,S-2", "" when none */
 	struct tart *audio;		/* NULL when the catalog has none */
 	struct tart *arts;		/* every artifact, chained by next */
 };
 
-/* One artifact as of the snapshot (owned by its recording; role and ext
- * are in the artifact's own allocation). */
+/* One artifact as of the snapshot (owned by its recording; role, ext and
+ * name are in the artifact's own allocation). */
 struct tart {
 	char id[RECFS_ID_HEX];
 	int n;
@@ -74,6 +75,7 @@ struct tart {
 	struct trec *rec;
 	char *role;			/* "audio", "chat", "file" */
 	char *ext;
+	char *name;			/* naming_artifact(): its TN_FILE nodes' name */
 	uint64_t size;
 	struct tart *next;		/* next artifact of rec */
 };
@@ -81,8 +83,10 @@ struct tart {
 /*
  * One node (shared by every snapshot in which it did not change).  There
  * are several per recording (its files in by-date, by-source and each
- * subject's folder), so the layout is kept tight: the name is in the
- * node's own allocation, the table of kids has no capacity field (it is
+ * subject's folder), so the layout is kept tight: a folder's name is in
+ * the node's own allocation, a file's is its artifact's or recording's
+ * (name, wav_name: one copy for every folder it is in, kept by the node's
+ * reference to rec), the table of kids has no capacity field (it is
  * always tree.c's kids_cap(n_kids) or more), and the flags are bytes.
  */
 struct tnode {
@@ -91,7 +95,7 @@ struct tnode {
 	uint64_t gen;			/* the snapshot that made it (tree.gen) */
 	uint64_t ino;
 	uint64_t parent;
-	char *name;			/* in the node's allocation */
+	char *name;			/* a folder's: in the node's allocation; a file's: rec's */
 	struct tnode **kids;		/* sorted by name once built */
 	size_t n_kids;
 	struct trec *rec;		/* TN_FILE, TN_WAV */
