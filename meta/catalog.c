@@ -903,6 +903,11 @@ int catalog_each_recording(struct catalog *c, int (*fn)(const struct cat_recordi
 		    ctx);
 }
 
+int catalog_scan_recordings(struct catalog *c, int (*fn)(const struct cat_recording *, void *), void *ctx)
+{
+	return catalog_walk(c, "SELECT " REC_COLS " FROM recording", NULL, rec_row, (void *)fn, ctx);
+}
+
 int catalog_expired_recordings(struct catalog *c, int64_t before, struct idlist *out)
 {
 	static const char sql[] = "SELECT id FROM recording WHERE retention_until < ?1 ORDER BY retention_until, id";
@@ -1027,6 +1032,11 @@ int catalog_each_artifact(struct catalog *c, const char *recording, int (*fn)(co
 			    art_row, (void *)fn, ctx);
 	return catalog_walk(c, "SELECT " ART_COLS " FROM artifact ORDER BY recording, role, n", NULL, art_row, (void *)fn,
 		    ctx);
+}
+
+int catalog_scan_artifacts(struct catalog *c, int (*fn)(const struct cat_artifact *, void *), void *ctx)
+{
+	return catalog_walk(c, "SELECT " ART_COLS " FROM artifact", NULL, art_row, (void *)fn, ctx);
 }
 
 static int add_artifact_id(const struct cat_artifact *a, void *ctx)

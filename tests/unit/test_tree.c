@@ -554,6 +554,76 @@ out:
 }
 
 /*
+ * A build reads the artifacts in the table's order, not by recording,
+ * role and n.  One recording whose artifacts are written file, chat, the
+ * second audio, then the first: its artifacts are still by role and n,
+ * its WAV view is of the first audio, and each file is in its day folder
+ * under its own name.
+ */
+TEST(test_build_orders_a_recordings_artifacts_whatever_order_they_were_written_in)
+{
+	static const struct {
+		const char *role, *ext;
+		int n;
+	} arts[] = { { "file", "pdf", 2 }, { "chat", "txt", 0 }, { "audio", "opus", 1 }, { "audio", "opus", 0 } };
+	static const char *want[] = { "audio", "audio", "chat", "file" };
+	static const size_t written[] = { 3, 2, 1, 0 };	/* want[i] is arts[written[i]] */
+	static char kind[] = "call", purpose[] = "quality", basis[] = "contract", from[] = "telephony", src[] = "desk";
+	struct cat_recording r = { .kind = kind, .purpose = purpose, .legal_basis = basis, .data_source = from,
+				   .source = src, .retention_until = 4000000000, .ingested_at = 1,
+				   .recorded_at = 1790000000, .channels = 1, .pcm_samples = 48000, .duration_ms = 1000 };
+	char y[16], m[16], d[16], aid[4][RECFS_ID_HEX];
+	const struct tnode *day, *f, *wav = NULL;
+	const struct tart *a;
+	struct tree *t = NULL;
+	size_t i;
+	int rc;
+
+	snprintf(r.id, sizeof(r.id), "%032x", 0x0a7de5);
+	rc = catalog_begin(reg->cat);
+	if (rc == 0)
+		rc = catalog_put_recording(reg->cat, &r);
+	for (i = 0; rc == 0 && i < 4; i++) {
+		struct cat_artifact x = { .role = (char *)arts[i].role, .ext = (char *)arts[i].ext, .n = arts[i].n,
+					  .size = 100 + i };
+
+		snprintf(aid[i], sizeof(aid[i]), "%031zx%c", i, 'f');
+		memcpy(x.id, aid[i], sizeof(x.id));
+		memcpy(x.recording, r.id, sizeof(x.recording));
+		rc = catalog_put_artifact(reg->cat, &x);
+	}
+	if (rc == 0)
+		rc = catalog_commit(reg->cat);
+	CHECK_EQ(rc, 0);
+	if (rc || !(t = build()))
+		goto out;
+	day_names(r.recorded_at, y, m, d);
+	day = child_path(tree_child(t->root, "by-date"), y, m, d);
+	CHECK(day != NULL);
+	for (i = 0; day && i < day->n_kids; i++) {
+		f = day->kids[i];
+		if (!f->rec || strcmp(f->rec->row.id, r.id))
+			continue;
+		if (f->type == TN_WAV)
+			wav = f;
+		CHECK_STR(f->name, f->type == TN_WAV ? f->rec->wav_name : f->art->name);
+	}
+	CHECK(wav != NULL);
+	if (!wav)
+		goto out;
+	for (i = 0, a = wav->rec->arts; a; a = a->next, i++) {
+		CHECK(i < 4 && !strcmp(a->role, want[i]));
+		if (i < 4)
+			CHECK_STR(a->id, aid[written[i]]);
+	}
+	CHECK_EQ(i, 4);
+	CHECK(wav->art == wav->rec->audio);
+	CHECK_STR(wav->art->id, aid[3]);
+out:
+	tree_unref(t);
+}
+
+/*
  * A day that a build cannot take in order: 10,000 recordings of one
  * source on one day, 3,000 of them in the same second under 3,000 sources
  * whose names run against the ids (the walk goes by time and id, so that
@@ -648,6 +718,7 @@ int main(void)
 	/* Last: it writes rows the other tests do not expect. */
 	RUN(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day);
 	RUN(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar);
+	RUN(test_build_orders_a_recordings_artifacts_whatever_order_they_were_written_in);
 	tree_unref(t0);
 	tree_unref(t1);
 	tree_unref(t2);
