@@ -476,14 +476,10 @@ int64_t util_prefetch(const char *path)
 	struct stat st;
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
 	off_t off;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = util_open_regular(path, &st);
 
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
+		return fd;
 	if (pages > 0 && page > 0 && (uint64_t)st.st_size > (uint64_t)pages * (uint64_t)page / 4) {
 		close(fd);
 		return 0;

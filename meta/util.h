@@ -174,7 +174,8 @@ int util_fsync_dir(const char *dir) MUST_CHECK;
  * then walks it in another order (a b-tree) finds its pages there or on
  * their way instead of asking for them one at a time.  A file larger than
  * a quarter of the machine's memory is left alone (0: it would only push
- * out other pages).  Returns the bytes asked for, or a negative errno.
+ * out other pages).  Returns the bytes asked for, or util_open_regular's
+ * negative errno (a FIFO or link in the file's place is refused at once).
  * Never on a file that a sqlite connection of this process has open: the
  * close(2) at its end drops every POSIX lock the process holds on the
  * file, sqlite's among them, and other processes may then write under a

@@ -214,6 +214,8 @@ TEST(test_util_open_regular_refuses_fifos_and_links_without_waiting)
 	}
 	CHECK_EQ(util_copy_file(fifo, reg, 0600), -EINVAL);
 	CHECK_EQ(util_read_file(fifo, 100, &(uint8_t *){ NULL }, &(size_t){ 0 }), -EINVAL);
+	CHECK_EQ(util_prefetch(fifo), -EINVAL);
+	CHECK_EQ(util_prefetch(link), -ELOOP);
 	free(fifo);
 	free(link);
 	free(reg);
