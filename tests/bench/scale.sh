@@ -14,7 +14,8 @@
 # mount answers), VmRSS after it and after `ls -lR` of the whole mount, `ls`
 # and `ls -l` of one day folder (`ls -l` by its path and from inside it) and
 # `find by-subject -maxdepth 1` on a fresh mount with the page cache dropped
-# (and `ls -l` of as many empty files in a tmpfs: what ls itself costs),
+# (and `ls` and `ls -l` of as many empty files in a tmpfs: what ls itself
+# costs),
 # the time from each unmount of those mounts until the daemon had exited
 # (lib.sh's unmount_recfs kills it at 15 s and reports a failure), the
 # delay until a recording ingested while
@@ -230,22 +231,27 @@ cold_lines()
 	COLD_S=$(secs "$t0" "$(now_ns)")
 }
 
-# ls_floor DIR: what `ls -l` costs without recfs: DIR's names as empty
-# files (mode 0440) in a tmpfs, listed by the level user from inside it
-# (median of RUNS, after one listing to warm ls itself); sets the floor row.
+# ls_floor DIR: what `ls` and `ls -l` cost without recfs: DIR's names as
+# empty files (mode 0440) in a tmpfs, listed by the level user, `ls` by
+# the folder's path and `ls -l` from inside it (median of RUNS, after one
+# listing to warm ls itself); sets the two floor rows.
 ls_floor()
 {
-	local fl=$T_TMP/floor t0 ft=()
+	local fl=$T_TMP/floor t0 ft=() nt=()
 	mkdir -p "$fl" && mount -t tmpfs -o mode=0755 recfs-floor "$fl" || { echo "scale.sh: no tmpfs for the ls floor" >&2; return; }
 	(cd "$fl" && as_user "$AUSER" ls "$1" | xargs -d '\n' touch -- && find . -type f -exec chmod 0440 {} +) ||
 		echo "scale.sh: cannot make the ls floor" >&2
 	as_user "$AUSER" sh -c 'cd "$1" && ls -l' sh "$fl" >/dev/null
 	for _ in $(seq 1 "$RUNS"); do
 		t0=$(now_ns)
+		as_user "$AUSER" ls "$fl" >/dev/null
+		nt+=("$(secs "$t0" "$(now_ns)")")
+		t0=$(now_ns)
 		as_user "$AUSER" sh -c 'cd "$1" && ls -l' sh "$fl" >/dev/null
 		ft+=("$(secs "$t0" "$(now_ns)")")
 	done
 	umount "$fl"
+	rec ls_names_floor "$n" "$(median "${nt[@]}")"
 	rec ls_floor "$n" "$(median "${ft[@]}")"
 }
 
@@ -422,6 +428,7 @@ ROWS = [
     ("walk_entries", "  entries listed", "%.0f"),
     ("rss_walk", "VmRSS after ls -lR [MiB]", "%.1f"),
     ("ls_names", "ls of one day (its names), cold [s]", "%.3f"),
+    ("ls_names_floor", "  ls of as many empty files in a tmpfs [s]", "%.3f"),
     ("ls_day", "ls -l of one day, cold [s]", "%.3f"),
     ("ls_day_entries", "  entries in the day", "%.0f"),
     ("ls_day_in", "  the same from inside it (cd there; ls -l) [s]", "%.3f"),
