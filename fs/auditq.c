@@ -350,13 +350,17 @@ void auditq_free(struct auditq *q)
 	 * (ids and errno names only, never personal data). */
 	for (i = 0; i < q->n; i++) {
 		const struct audit_entry *e = &q->items[i].e;
+		/* The process names itself: escaped, as every reason is. */
+		char *comm = util_escape_for_log(e->actor.comm ? e->actor.comm : "-");
+		char *reason = util_escape_for_log(e->reason ? e->reason : "-");
 
 		recfs_log(LOG_ERR, "recfs: audit %lld uid=%u user=%s loginuid=%ld level=%s pid=%d comm=%s %s %s%s%s %s %s",
 			  (long long)e->time, (unsigned)e->actor.uid, e->actor.user ? e->actor.user : "-",
 			  e->actor.has_loginuid ? (long)e->actor.loginuid : -1L, e->actor.level ? e->actor.level : "-",
-			  (int)e->actor.pid, e->actor.comm ? e->actor.comm : "-", e->action ? e->action : "-",
-			  e->object ? e->object : "-", e->artifact ? "/" : "", e->artifact ? e->artifact : "",
-			  e->outcome ? e->outcome : "-", e->reason ? e->reason : "-");
+			  (int)e->actor.pid, comm, e->action ? e->action : "-", e->object ? e->object : "-",
+			  e->artifact ? "/" : "", e->artifact ? e->artifact : "", e->outcome ? e->outcome : "-", reason);
+		free(comm);
+		free(reason);
 		item_clear(&q->items[i]);
 	}
 	free(q->items);

@@ -95,6 +95,28 @@ assert_exit "--recording of something that names no recording is a usage error" 
 	"$RECCTL" audit show -R "$REG" --recording nothing-here
 assert_contains "and says what to give" "$T_OUT" "give a recording id"
 
+# --- a process that names itself to hide its entries -------------------------
+# Any user chooses its process's name (prctl): a carriage return, a
+# terminal's escape sequences (erase the line, conceal what follows), a
+# space and a tab must neither reach the operator's terminal raw nor move
+# the columns.
+orid=$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.id "$other")
+as_user "$analyst" /usr/bin/python3 -c '
+import ctypes, sys
+assert ctypes.CDLL(None).prctl(15, b"\r\x1b[2K\x1b[8m a\tb", 0, 0, 0) == 0
+open(sys.argv[1], "rb").read(1)' "$other" || fail "a reader with a hostile process name opens a file" "failed"
+sleep 1
+hid=$(show --object "$orid" --user "$analyst" --action open | tail -n 1)
+echo "   $hid"
+assert_eq "audit show prints no control character, whatever a process calls itself" 0 \
+	"$(show | tr -d '\n' | LC_ALL=C grep -c '[[:cntrl:]]')"
+assert_contains "the name is escaped, its space too" "$hid" ' \r\x1b[2K\x1b[8m\x20a\tb open '"$orid/opus ok"
+assert_eq "and the columns stay in place: action and object" "open $orid/opus" "$(printf '%s\n' "$hid" | awk '{ print $8, $9 }')"
+assert_ok "the same entry as JSON" show --object "$orid" --user "$analyst" --action open --json
+assert_eq "--json carries the name as the process set it" 1 "$(printf '%s' "$T_OUT" | python3 -c '
+import json, sys
+print(sum(1 for e in json.load(sys.stdin) if e["comm"] == "\r\x1b[2K\x1b[8m a\tb"))')"
+
 # --- each filter on its own ---------------------------------------------------
 all=$(show)
 n_all=$(printf '%s\n' "$all" | grep -c .)

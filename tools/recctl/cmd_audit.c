@@ -33,6 +33,8 @@ const char usage_audit[] =
 	"\n"
 	"show        print the audit log, one entry a line:\n"
 	"            seq time user(uid) login=LOGINUID level pid comm action object[/artifact] outcome reason\n"
+	"            (control characters written \\n, \\t, \\xNN; in a column but the\n"
+	"            reason, a space is \\x20: a process chooses its own name)\n"
 	"            The filters combine (an entry must pass each one given).\n"
 	"            `audit show --recording X --action open` is the \"who listened\" report.\n"
 	"verify      check the hash chain, and with the verification key the seals\n"
@@ -73,23 +75,59 @@ static int open_catalog(const char *dir, struct catalog **out)
 	return rc;
 }
 
-static const char *dash(const char *s)
+/*
+ * One field of a line of `audit show`, malloc'd: "-" for none, else s as
+ * util_escape_for_log gives it, with a space too written \x20 when
+ * (space) so that the field stays one column.  A process names itself
+ * (/proc/PID/comm, prctl) and any user of the mount chooses it: raw, a
+ * carriage return and a terminal's escape sequences would let a caller
+ * hide its own entries from the operator reading them.
+ */
+static char *field(const char *s, int space)
 {
-	return s && *s ? s : "-";
+	char *e, *out, *o;
+
+	if (!s || !*s)
+		return xstrdup("-");
+	e = util_escape_for_log(s);
+	if (!space)
+		return e;
+	out = o = xcalloc(4 * strlen(e) + 1, 1);
+	for (const char *p = e; *p; p++) {
+		if (*p == ' ') {
+			memcpy(o, "\\x20", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	free(e);
+	return out;
 }
 
 static int print_entry(const struct audit_entry *e, void *ctx)
 {
-	char t[21], login[16] = "-";
+	enum { USER, LEVEL, COMM, ACTION, OBJECT, ARTIFACT, OUTCOME, REASON, N };
+	char t[21], login[16] = "-", *f[N];
 
 	(void)ctx;
 	util_format_time(e->time, t);
 	if (e->actor.has_loginuid)
 		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
-	printf("%" PRId64 " %s %s(%ld) login=%s %s %ld %s %s %s%s%s %s %s\n", e->seq, t, dash(e->actor.user),
-	       (long)e->actor.uid, login, dash(e->actor.level), (long)e->actor.pid, dash(e->actor.comm),
-	       dash(e->action), dash(e->object), e->artifact ? "/" : "", e->artifact ? e->artifact : "",
-	       dash(e->outcome), dash(e->reason));
+	f[USER] = field(e->actor.user, 1);
+	f[LEVEL] = field(e->actor.level, 1);
+	f[COMM] = field(e->actor.comm, 1);
+	f[ACTION] = field(e->action, 1);
+	f[OBJECT] = field(e->object, 1);
+	f[ARTIFACT] = e->artifact ? field(e->artifact, 1) : NULL;
+	f[OUTCOME] = field(e->outcome, 1);
+	f[REASON] = field(e->reason, 0);	/* the last column: spaces stay */
+	printf("%" PRId64 " %s %s(%ld) login=%s %s %ld %s %s %s%s%s %s %s\n", e->seq, t, f[USER], (long)e->actor.uid,
+	       login, f[LEVEL], (long)e->actor.pid, f[COMM], f[ACTION], f[OBJECT], f[ARTIFACT] ? "/" : "",
+	       f[ARTIFACT] ? f[ARTIFACT] : "", f[OUTCOME], f[REASON]);
+	for (int i = 0; i < N; i++)
+		free(f[i]);
 	return 0;
 }
 
