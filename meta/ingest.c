@@ -876,6 +876,7 @@ out:
 static int take_input(const char *from, const char *to, uint64_t *budget, size_t *left_out)
 {
 	uint64_t copied = 0;
+	struct stat st;
 	int rc = util_move_file_max(from, to, *budget, &copied);
 
 	*budget -= copied;
@@ -884,6 +885,12 @@ static int take_input(const char *from, const char *to, uint64_t *budget, size_t
 		(void)unlink(from);
 		rc = 0;
 	}
+	/* Plaintext of the recorder's, kept with the recorder's mode by a
+	 * rename or a copy: readable by the register's owner only, as every
+	 * file recfs writes (the folder is 0700 too). */
+	if (rc == 0 && lstat(to, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
+	    chmod(to, S_ISDIR(st.st_mode) ? 0700 : 0600) < 0)
+		rc = -errno;
 	return rc;
 }
 

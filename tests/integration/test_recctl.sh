@@ -199,6 +199,8 @@ for b in $BAD; do
 	assert_contains "stderr names bad-$b.json" "$T_OUT" "bad-$b.json: quarantined"
 done
 assert_file "corrupt audio moved along" "${QB[corrupt-audio]}/bad-corrupt-audio.opus"
+assert_eq "what quarantine keeps is readable by the owner only (the recorder wrote 0644)" "" \
+	"$(find "$REG/quarantine" -mindepth 2 \( -type f ! -perm 0600 \) -printf '%m %P\n')"
 # What error.txt says, per kind of damage.
 assert_match "error.txt: corrupt audio" "$(cat "${QB[corrupt-audio]}/error.txt")" '[Oo]pus|audio'
 assert_match "error.txt: missing audio" "$(cat "${QB[missing-audio]}/error.txt")" 'audio|bad-missing-audio.opus'

@@ -124,6 +124,8 @@ assert_no_file "the FIFO is not copied to quarantine" "$QDIR/pipe-chat.txt"
 assert_no_file "the FIFO is gone from the spool" "$SPOOL/pipe-chat.txt"
 assert_contains "error.txt says a named file was left out" "$(cat "$QDIR/error.txt" 2>&1)" \
 	"not regular files"
+assert_eq "the copies quarantine keeps are readable by the owner only" "" \
+	"$(find "$QDIR" -type f ! -perm 0600 -printf '%m %P\n')"
 serves good-2
 
 ln -s /etc/shadow "$SPOOL/shadow.opus"
