@@ -11,6 +11,7 @@
  * or through a connection of the calling thread's own (dek_get_via).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,22 @@
 #include "tree.h"
 #include "unlock_i.h"
 
+/*
+ * Passphrase derivations at once, mount-wide.  Each holds the Argon2id
+ * memory of the recording's lock (256 MiB at the cost recctl protect
+ * sets) for about a second of a core, so this bounds what unlocks take
+ * of the daemon; and a uid has one of them at most, so that one user's
+ * guesses, however many processes make them, never hold them all.
+ */
+#define DEK_DERIVE_AT_ONCE 2
+
 struct deks {
 	struct dekcache *cache;		/* thread-safe itself */
 	struct unlocks *unlocks;	/* thread-safe itself */
+	pthread_mutex_t gate;
+	pthread_cond_t gate_free;
+	uid_t deriving[DEK_DERIVE_AT_ONCE];	/* protected by gate */
+	int n_deriving;				/* protected by gate */
 };
 
 int dek_new(size_t slots, struct deks **out)
@@ -34,6 +48,8 @@ int dek_new(size_t slots, struct deks **out)
 
 	if (!d)
 		return -ENOMEM;
+	pthread_mutex_init(&d->gate, NULL);
+	pthread_cond_init(&d->gate_free, NULL);
 	d->cache = dekcache_new(slots);
 	d->unlocks = unlocks_new(PROTECT_UNLOCK_SECONDS);
 	if (!d->cache || !d->unlocks) {
@@ -50,7 +66,42 @@ void dek_free(struct deks *d)
 		return;
 	dekcache_free(d->cache);
 	unlocks_free(d->unlocks);
+	pthread_cond_destroy(&d->gate_free);
+	pthread_mutex_destroy(&d->gate);
 	free(d);
+}
+
+/* A place among the derivations for uid: waits for one while others'
+ * hold them all; -EBUSY at once when uid holds one already. */
+static int derive_enter(struct deks *d, uid_t uid)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&d->gate);
+	for (;;) {
+		for (int i = 0; i < d->n_deriving; i++)
+			if (d->deriving[i] == uid)
+				rc = -EBUSY;
+		if (rc || d->n_deriving < DEK_DERIVE_AT_ONCE)
+			break;
+		pthread_cond_wait(&d->gate_free, &d->gate);
+	}
+	if (!rc)
+		d->deriving[d->n_deriving++] = uid;
+	pthread_mutex_unlock(&d->gate);
+	return rc;
+}
+
+static void derive_leave(struct deks *d, uid_t uid)
+{
+	pthread_mutex_lock(&d->gate);
+	for (int i = 0; i < d->n_deriving; i++)
+		if (d->deriving[i] == uid) {
+			d->deriving[i] = d->deriving[--d->n_deriving];
+			break;
+		}
+	pthread_cond_broadcast(&d->gate_free);
+	pthread_mutex_unlock(&d->gate);
 }
 
 void dek_forget_seals(struct deks *d)
@@ -148,8 +199,10 @@ int dek_unlock(struct recfs *fs, const struct caller *c, const char *rec, const 
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_lock(fs->reg->cat, rec, &lock));
 	if (rc == -ENOENT)
 		rc = -EINVAL;	/* not a protected recording */
-	if (rc == 0)
+	if (rc == 0 && (rc = derive_enter(fs->deks, c->uid)) == 0) {
 		rc = protect_derive(&lock, pass, strlen(pass), &key);
+		derive_leave(fs->deks, c->uid);
+	}
 	if (rc == 0)
 		RECFS_LOCKED(&fs->cat_lock, rc, protect_check(fs->reg, fs->kr, level, rec, key));
 	if (rc == 0) {

@@ -88,8 +88,11 @@ int dek_has_level_key(struct recfs *fs, const struct caller *c);
  * Unlock the protected recording rec for c's uid with pass (NUL-terminated,
  * only read): derive P outside the catalog lock (Argon2id is slow on
  * purpose), check it against the recording's audio as c's level, and keep
- * it for PROTECT_UNLOCK_SECONDS, replacing an older unlock.  Errors:
+ * it for PROTECT_UNLOCK_SECONDS, replacing an older unlock.  Two
+ * derivations run at once in the mount, one per uid at most (dek.c:
+ * DEK_DERIVE_AT_ONCE); a third caller waits for one to end.  Errors:
  * -EACCES  c has no level, or the passphrase is wrong
+ * -EBUSY   c's uid has an unlock of its own being derived (any recording)
  * -EINVAL  rec is not a protected recording
  * -ENOKEY, -ENOMEM, -EIO, catalog errors as protect_check.
  */

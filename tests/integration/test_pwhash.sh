@@ -45,5 +45,37 @@ assert_ok "recctl unlock with the passphrase" \
 	as_user "$trainer" "$T_REAL_RECCTL" unlock --passfile "$T_TMP/pass" "$f"
 assert_eq "after the unlock it reads the same bytes" "$sum" "$(as_user "$trainer" sha256sum "$f" | cut -d' ' -f1)"
 
+# --- one user's guesses cannot hold every derivation ------------------------
+# Each wrong guess costs the daemon a second of Argon2id over 256 MiB: the
+# mount derives two at once, one per uid.  Three guesses of the trainer's
+# at once: one is checked, the others are EBUSY at once; meanwhile the
+# privacy officer's unlock still gets the other place.  (The kernel runs
+# one setxattr at a time on one inode: the guesses go to three names of
+# the recording, the officer's to a fourth.)
+as_user "$trainer" setfattr -x user.recfs.unlock "$f" 2>/dev/null
+names=("${f%.opus}.wav" "$(as_user "$trainer" find "$MNT/by-source" -name "${f##*/}")")
+names+=("$(as_user "$trainer" find "$MNT/by-source" -name "${names[0]##*/}")")
+[ -n "${names[1]}" ] && [ -n "${names[2]}" ] || t_abort "data" "no by-source names of ${f##*/}"
+gpids=()
+for i in 0 1 2; do
+	as_user "$trainer" setfattr -n user.recfs.unlock -v "wrong guess $i" "${names[$i]}" >"$T_TMP/guess$i" 2>&1 &
+	gpids+=($!)
+done
+sleep 0.2
+t0=$(date +%s%N)
+assert_ok "privacy unlocks while the trainer's guesses run" \
+	as_user "$dpo" "$T_REAL_RECCTL" unlock --passfile "$T_TMP/pass" "$f"
+echo "   the officer's unlock took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+wait "${gpids[@]}"	# not the mount's daemon
+guesses=$(cat "$T_TMP"/guess[012])
+echo "$guesses" | sed 's/^/   /'
+assert_eq "one guess is checked (wrong passphrase)" 1 "$(printf '%s\n' "$guesses" | grep -c 'Permission denied')"
+assert_eq "the other two are refused at once (EBUSY)" 2 "$(printf '%s\n' "$guesses" | grep -c 'Device or resource busy')"
+assert_eq "both refusals are in the audit log" 2 \
+	"$("$T_REAL_RECCTL" audit show -R "$REG" --user "$trainer" --action unlock | grep -c ' refused EBUSY')"
+as_user "$trainer" "$T_REAL_RECCTL" unlock --passfile "$T_TMP/pass" "$f" >/dev/null 2>&1 ||
+	fail "after its guesses the trainer unlocks with the passphrase" "$(cat "$T_TMP"/guess0)"
+assert_eq "and reads the same bytes" "$sum" "$(as_user "$trainer" sha256sum "$f" | cut -d' ' -f1)"
+
 unmount_recfs "$MNT"
 t_done

@@ -44,6 +44,7 @@ static const char *why(int err, int protecting)
 	case EALREADY: return "it is protected already";
 	case EINVAL: return protecting ? "a passphrase needs 8 to 1024 bytes" : "it is not a protected recording";
 	case ENOKEY: return "the mount does not hold the key of your level";
+	case EBUSY: return "another unlock of yours is being checked; try again when it has ended";
 	case ENOTSUP:
 	case ENODATA: return "not a recording on a recfs mount";
 	default: return strerror(err);
