@@ -28,10 +28,21 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "auditq.h"
 #include "journal.h"
 #include "recfs_i.h"
+
+/*
+ * Entries the queue holds at most (a few hundred bytes each).  It grows
+ * only while the log cannot be written (a full disk), and a flood of
+ * refused requests costs a caller nothing: past this, an open is refused
+ * (ENOSPC: no byte leaves without its entry) and any other entry is only
+ * counted, the count written as one entry of its own once the queue has
+ * room again.
+ */
+#define AUDITQ_MAX 65536
 
 struct aq_item {
 	struct audit_entry e;	/* strings below are owned */
@@ -48,6 +59,8 @@ struct auditq {
 	struct aq_item *items;		/* protected by lock */
 	size_t n, cap;			/* protected by lock */
 	int stop;			/* protected by lock */
+	uint64_t dropped;		/* entries not queued (AUDITQ_MAX); protected by lock */
+	size_t writing;			/* entries of the batch being written; protected by lock */
 	uint64_t tickets;		/* the last ticket given; protected by lock */
 	pthread_mutex_t flush_lock;	/* one batch at a time */
 	pthread_mutex_t sync_lock;	/* one fdatasync at a time */
@@ -110,6 +123,13 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The errno of an open whose entry could not be journalled (rc): the
+ * disk is full, or something else went wrong with it. */
+static int journal_errno(int rc)
+{
+	return rc == -ENOSPC ? ENOSPC : EIO;
+}
+
 /* The entry of an open that could not be journalled: the open is refused. */
 static void refuse_item(struct aq_item *it, int err)
 {
@@ -145,6 +165,17 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	it.e.artifact = dup_opt(e->artifact);
 
 	pthread_mutex_lock(&q->lock);
+	if (q->n + q->writing >= AUDITQ_MAX) {
+		int first = q->dropped++ == 0;
+
+		pthread_mutex_unlock(&q->lock);
+		item_clear(&it);
+		if (first)
+			recfs_log(LOG_ERR, "recfs: %d audit entries wait for a log that cannot take them: until it "
+				  "can, opens are refused (ENOSPC) and other entries only counted", AUDITQ_MAX);
+		*ticket = 0;
+		return -ENOSPC;
+	}
 	if (q->n == q->cap) {
 		q->cap = q->cap ? q->cap * 2 : 64;
 		q->items = xrealloc(q->items, q->cap * sizeof(*q->items));
@@ -154,7 +185,7 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	/* Under the lock: the journal is in ticket order. */
 	rc = journal_append(q->j, it.ticket, &it.e);
 	if (rc < 0 && refuse)
-		refuse_item(&it, EIO);
+		refuse_item(&it, journal_errno(rc));
 	q->items[q->n++] = it;
 	pthread_mutex_unlock(&q->lock);
 	if (rc < 0)
@@ -176,7 +207,7 @@ int auditq_push_durable(struct auditq *q, const struct audit_entry *e)
 	int rc = push(q, e, 1, &ticket);
 
 	if (rc < 0 || !q->fsync_each)
-		return rc < 0 ? -EIO : 0;
+		return rc < 0 ? -journal_errno(rc) : 0;
 	/* Group commit: one fdatasync covers every entry journalled before
 	 * it, so the opens that wait here meanwhile need none of their own. */
 	pthread_mutex_lock(&q->sync_lock);
@@ -222,6 +253,28 @@ int auditq_amend(struct auditq *q, uint64_t ticket, const char *reason)
 	return rc;
 }
 
+/* The entry that says how many were not queued (AUDITQ_MAX), by the
+ * daemon itself: who they were of is not known any more. */
+static void push_dropped(struct auditq *q, uint64_t dropped)
+{
+	struct audit_entry e;
+	uint64_t ticket;
+	char *reason = xasprintf("%llu entries were not logged one by one: the audit log could not be "
+				 "written and its queue was full (opens were refused meanwhile)",
+				 (unsigned long long)dropped);
+
+	memset(&e, 0, sizeof(e));
+	e.actor.uid = getuid();
+	e.actor.pid = getpid();
+	e.actor.user = "recfs";
+	e.actor.comm = "recfs";
+	e.action = "audit";
+	e.outcome = "refused";
+	e.reason = reason;
+	(void)push(q, &e, 0, &ticket);
+	free(reason);
+}
+
 /*
  * With flush_lock held: write the entries at the head of the queue that
  * were queued at or before cutoff (milliseconds, now_ms), or all of them
@@ -235,6 +288,7 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 	struct aq_item *batch = NULL;
 	struct audit_entry *es = NULL;
 	size_t n = 0, i;
+	uint64_t dropped;
 	int rc = 0;
 
 	pthread_mutex_lock(&q->lock);
@@ -245,6 +299,7 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 		memcpy(batch, q->items, n * sizeof(*batch));
 		memmove(q->items, q->items + n, (q->n - n) * sizeof(*batch));
 		q->n -= n;
+		q->writing = n;
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (!n)
@@ -266,6 +321,7 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 		memmove(q->items + n, q->items, q->n * sizeof(*batch));
 		memcpy(q->items, batch, n * sizeof(*batch));
 		q->n += n;
+		q->writing = 0;
 		pthread_mutex_unlock(&q->lock);
 		free(batch);
 		return rc;
@@ -274,9 +330,14 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 		item_clear(&batch[i]);
 	free(batch);
 	pthread_mutex_lock(&q->lock);
+	q->writing = 0;
 	if (!q->n && journal_truncate(q->j) < 0)
 		recfs_log(LOG_ERR, "recfs: %s", meta_errmsg());
+	dropped = q->n < AUDITQ_MAX / 2 ? q->dropped : 0;
+	q->dropped -= dropped;
 	pthread_mutex_unlock(&q->lock);
+	if (dropped)
+		push_dropped(q, dropped);
 	return 0;
 }
 

@@ -38,7 +38,10 @@ int auditq_new(const char *reg_dir, int fsync_each, struct auditq **out) MUST_CH
 int auditq_start(struct auditq *q) MUST_CHECK;
 /* Journal and queue a copy of *e (its strings are copied; time is set
  * when 0); a journal error is logged, and the entry still goes to the log.
- * Returns the entry's ticket, for auditq_amend: 1, 2, ... in queue order. */
+ * Returns the entry's ticket, for auditq_amend: 1, 2, ... in queue order;
+ * 0 when the queue is full (auditq.c: AUDITQ_MAX entries the log could not
+ * take yet), and the entry is only counted: the count goes to the log as
+ * one entry (action "audit", by the daemon) once there is room. */
 uint64_t auditq_push(struct auditq *q, const struct audit_entry *e);
 /*
  * Replace the reason of the entry with ticket (copied) while it is still
@@ -47,9 +50,10 @@ uint64_t auditq_push(struct auditq *q, const struct audit_entry *e);
 int auditq_amend(struct auditq *q, uint64_t ticket, const char *reason);
 /*
  * Queue a copy of *e, and return once it is journalled (and on disk, with
- * fsync_each: the opens waiting at once share one fdatasync): 0, or -EIO
- * when it could not be; the entry is then queued as "refused", reason
- * "EIO", for the log.
+ * fsync_each: the opens waiting at once share one fdatasync): 0, or
+ * -ENOSPC when the disk is full or the queue is (the entry is counted, as
+ * above), -EIO when it could not be journalled for another reason; the
+ * entry is then queued as "refused", reason "ENOSPC" or "EIO", for the log.
  */
 int auditq_push_durable(struct auditq *q, const struct audit_entry *e) MUST_CHECK;
 /* Write everything queued now.  0 or the error of audit_append (the

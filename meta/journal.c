@@ -159,7 +159,8 @@ static int append(struct journal *j, struct rec *body)
 	put(&r, h, sizeof(h));
 	w = write(j->fd, r.p, r.n);
 	if (w != (ssize_t)r.n) {
-		rc = w < 0 ? -errno : -EIO;
+		/* A short write to a regular file: its disk is full. */
+		rc = w < 0 ? -errno : -ENOSPC;
 		/* No half record stays to end the journal early. */
 		if (w > 0 && ftruncate(j->fd, j->size) < 0)
 			rc = -EIO;

@@ -1,0 +1,91 @@
+#!/bin/bash
+# The register's disk full: an open whose audit entry cannot be journalled
+# is refused with ENOSPC (not EIO, which says a blob was tampered with),
+# and what waits for the log in the daemon's memory is bounded: past
+# 65,536 entries opens are refused and the rest only counted, and once
+# space comes back the log gets every entry that was queued and one entry
+# that counts the others, so that together they account for every open.
+# The register is on a tmpfs of its own, filled with a file.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+DISK=$T_TMP/disk
+mkdir -p "$DISK"
+mount -t tmpfs -o size=48m,mode=0755 recfs-test-full "$DISK" || t_abort "tmpfs" "cannot mount a tmpfs"
+cleanup()
+{
+	for m in "${T_MOUNTS[@]}"; do
+		mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
+	done
+	umount "$DISK" 2>/dev/null || umount -l "$DISK" 2>/dev/null
+	t_cleanup
+}
+trap cleanup EXIT
+
+make_register "$DISK/a"
+gen_manifests "$T_TMP/spool" 4 --seed 7 --meetings 0
+ingest_spool "$T_TMP/spool"
+analyst=$(make_level_user analysis)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+f=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
+[ -n "$f" ] || t_abort "data" "the analysis level sees no recording"
+assert_ok "the analyst reads a recording" as_user "$analyst" cat "$f"
+pid=${T_MOUNT_PID[$MNT]}
+rss_before=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+seq0=$(q "SELECT max(seq) FROM audit")
+
+dd if=/dev/zero of="$DISK/filler" bs=1M status=none 2>/dev/null
+assert_eq "the register's disk is full" 0 "$(df --output=avail -B1 "$DISK" | tail -n 1 | awk '{ print ($1 > 65536) }')"
+
+# Opens until the journal's last page is full, then the flood (an open
+# whose entry still fits is answered).  Every
+# refusal the reader met must be in the log at the end, one by one or
+# counted.
+tries=70000
+counts=$(as_user "$analyst" /usr/bin/python3 -c '
+import collections, errno, os, sys
+seen = collections.Counter()
+for i in range(int(sys.argv[2])):
+    try:
+        os.close(os.open(sys.argv[1], os.O_RDONLY))
+        seen["ok" if not seen else "ok-after-a-refusal"] += 1
+    except OSError as e:
+        seen[errno.errorcode.get(e.errno, str(e.errno))] += 1
+print(" ".join("%s=%d" % kv for kv in sorted(seen.items())))' "$f" "$tries")
+echo "   $tries opens with the disk full: $counts"
+assert_eq "an open either has its entry journalled or is ENOSPC: no EIO, no other errno" "" \
+	"$(printf '%s\n' $counts | grep -v -e '^ok=' -e '^ok-after-a-refusal=' -e '^ENOSPC=')"
+refused=$(printf '%s\n' "$counts" | grep -o 'ENOSPC=[0-9]*' | cut -d= -f2)
+assert_eq "nearly all of them" 1 "$(( refused > tries - 1000 ))"
+out=$(as_user "$analyst" cat "$f" 2>&1 >/dev/null)
+assert_contains "cat says why" "$out" "No space left on device"
+rss_full=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+echo "   daemon VmRSS: $rss_before KiB before, $rss_full KiB with the queue full"
+assert_eq "the queue's memory stays bounded (under 96 MiB more)" 1 "$(( rss_full - rss_before < 96 * 1024 ))"
+
+rm -f "$DISK/filler"
+ok=
+for _ in $(seq 1 100); do
+	as_user "$analyst" cat "$f" >/dev/null 2>&1 && { ok=1; break; }
+	refused=$((refused + 1))	# the queue is still being written
+	sleep 0.1
+done
+assert_eq "with space again, the analyst reads" 1 "${ok:-0}"
+unmount_recfs "$MNT"
+"$RECCTL" audit show -R "$REG" --json >"$T_TMP/all.json"
+summary=$(python3 -c '
+import json, re, sys
+es = [e for e in json.load(open(sys.argv[1])) if e["seq"] > int(sys.argv[2])]
+full = sum(1 for e in es if e["action"] == "open" and e["outcome"] == "refused" and e["reason"] == "ENOSPC")
+counted = [int(re.match(r"(\d+) entries were not logged", e["reason"]).group(1))
+           for e in es if e["action"] == "audit" and e["user"] == "recfs"]
+ok = sum(1 for e in es if e["action"] == "open" and e["outcome"] == "ok")
+print(full, len(counted), full + sum(counted), ok)' "$T_TMP/all.json" "$seq0")
+read -r full n_counted total ok_opens <<<"$summary"
+echo "   in the log: $full refused opens one by one, $n_counted entries counting $((total - full)) more, $ok_opens opens"
+assert_eq "the queue held at most 65,536" 1 "$(( full <= 65536 ))"
+assert_eq "one entry counts the rest" 1 "$n_counted"
+assert_eq "together they account for every refused open" "$((refused + 1))" "$total"
+assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
+t_done
