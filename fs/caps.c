@@ -31,6 +31,9 @@ struct caps_uid {
 	uid_t uid;
 	unsigned handles, decoders, dirs;
 	int64_t reported;	/* caps_acquire's now at the last report; INT64_MIN: never */
+	int64_t refused_sec;	/* the second of refused_n (caps_refusal_due); INT64_MIN: none */
+	unsigned refused_n;	/* refusals logged one by one in refused_sec */
+	uint64_t held;		/* refusals counted and not yet reported */
 };
 
 struct caps {
@@ -126,7 +129,7 @@ static struct caps_uid *find(struct caps *c, uid_t uid, struct caps_uid ***link)
 /* Drop e (at *link) when it holds nothing and need not remember a report. */
 static void maybe_drop(struct caps_uid **link, struct caps_uid *e, int64_t now)
 {
-	if (e->handles || e->decoders || e->dirs)
+	if (e->handles || e->decoders || e->dirs || e->held || e->refused_sec == now)
 		return;
 	if (e->reported != INT64_MIN && now - e->reported < CAPS_LOG_PERIOD)
 		return;
@@ -207,6 +210,7 @@ static struct caps_uid *find_or_add(struct caps *c, uid_t uid, struct caps_uid *
 	if (!e && (e = calloc(1, sizeof(*e)))) {
 		e->uid = uid;
 		e->reported = INT64_MIN;
+		e->refused_sec = INT64_MIN;
 		**link = e;
 	}
 	return e;
@@ -252,6 +256,42 @@ static void release(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
 		c->released++;	/* what it held may have gone: trim */
 		maybe_drop(link, e, now);
 	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, uint64_t *held)
+{
+	struct caps_uid **link, *e;
+	int due = 1;
+
+	*held = 0;
+	pthread_mutex_lock(&c->lock);
+	e = find_or_add(c, uid, &link);
+	if (e) {
+		if (e->refused_sec != now) {
+			*held = e->held;
+			e->held = 0;
+			e->refused_sec = now;
+			e->refused_n = 0;
+		}
+		if (e->refused_n < CAPS_REFUSALS_PER_SEC)
+			e->refused_n++;
+		else
+			e->held++, due = 0;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return due;
+}
+
+void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, uint64_t n, void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < CAPS_BUCKETS; i++)
+		for (struct caps_uid *e = c->bucket[i]; e; e = e->next)
+			if (e->held) {
+				fn(e->uid, e->held, ctx);
+				e->held = 0;
+			}
 	pthread_mutex_unlock(&c->lock);
 }
 

@@ -85,6 +85,20 @@ int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK
  * went back, or no memory for the entry, logs.  Thread-safe.
  */
 int caps_report_due(struct caps *c, uid_t uid, int64_t now);
+/*
+ * Refused requests cost a caller nothing, and each is an audit entry: a
+ * flood of them would fill the register's disk.  So the first
+ * CAPS_REFUSALS_PER_SEC refusals of a uid in a second (now, caps_now) get
+ * an entry each (1), the others are counted (0).  *held: the count of an
+ * earlier second not yet reported, set when this call is the uid's first
+ * of a new second (else 0), for the caller to log first as one entry.  No
+ * memory for the uid's entry: 1.  Thread-safe.
+ */
+#define CAPS_REFUSALS_PER_SEC 20
+int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, uint64_t *held);
+/* Each uid's counted refusals not reported yet, to fn (under the caps'
+ * lock: fn must not call into c), then forgotten.  At unmount. */
+void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, uint64_t n, void *ctx), void *ctx);
 /* Give back what caps_acquire(c, uid, decoder, ...) counted; now as there. */
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now);
 /* Open files and WAV views counted now, for uid (or the mount, when uid

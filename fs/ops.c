@@ -77,13 +77,43 @@ static void make_entry(struct recfs *fs, struct caller *c, const char *action, c
 	e->reason = reason;
 }
 
+/* The entry that counts refusals of uid not logged one by one. */
+static void push_held(struct recfs *fs, const struct audit_actor *actor, uint64_t n)
+{
+	struct audit_entry e;
+	char *reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second)",
+				 (unsigned long long)n, CAPS_REFUSALS_PER_SEC);
+
+	memset(&e, 0, sizeof(e));
+	e.actor = *actor;
+	e.action = "refusals";
+	e.outcome = "refused";
+	e.reason = reason;
+	(void)auditq_push(fs->aq, &e);
+	free(reason);
+}
+
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason)
 {
 	struct audit_entry e;
+	uint64_t held = 0;
+	int due = 1;
 
 	make_entry(fs, c, action, object, artifact, outcome, reason, &e);
-	return auditq_push(fs->aq, &e);
+	/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC (caps.h). */
+	if (fs->caps && outcome && !strcmp(outcome, "refused"))
+		due = caps_refusal_due(fs->caps, c->uid, caps_now(), &held);
+	if (held)
+		push_held(fs, &e.actor, held);
+	return due ? auditq_push(fs->aq, &e) : 0;
+}
+
+static void push_held_at_exit(uid_t uid, uint64_t n, void *ctx)
+{
+	struct audit_actor a = { .uid = uid };
+
+	push_held(ctx, &a, n);
 }
 
 int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,
@@ -227,6 +257,8 @@ static void op_destroy(void *userdata)
 {
 	struct recfs *fs = userdata;
 
+	if (fs->aq && fs->caps)
+		caps_refusals_held(fs->caps, push_held_at_exit, fs);
 	if (fs->aq && auditq_flush(fs->aq) < 0)
 		recfs_log(LOG_ERR, "recfs: audit entries left unwritten at destroy; retrying at exit");
 	/* The session is over: no releasedir comes for what is still open.
@@ -807,7 +839,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		struct stat st;
 
 		/* In the log before any byte can reach the caller (the page
-		 * cache included): an open the log cannot take is EIO. */
+		 * cache included): an open the log cannot take is refused,
+		 * ENOSPC when the disk (or the audit queue) is full, else EIO. */
 		rc = recfs_audit_durable(fs, &c, "open", object, label);
 		if (rc < 0) {
 			close_handle(fs, ct);

@@ -154,6 +154,26 @@ assert_fails_with "rmdir of the folder while it holds a recording: ENOTEMPTY" "D
 log_wait "the refused rmdir is logged against the subject" "$h" 'erase-subject.*refused.*recordings remain'
 assert_eq "the card stays" "1" "$(q "SELECT count(*) FROM subject WHERE handle = '$h'")"
 
+# --- a flood of refusals cannot fill the disk with entries -------------------------
+# A user with no level creating files in a loop: each is EROFS and costs
+# them nothing.  Twenty a second per user are logged one by one, the rest
+# counted in one "refusals" entry (with the user's next refusal, or at
+# unmount): the entries stay few, and together they count every attempt.
+flooder=$(make_plain_user flood)
+tries=3000
+secs=$(as_user "$flooder" /usr/bin/python3 -c '
+import errno, os, sys, time
+t0 = time.monotonic()
+for i in range(int(sys.argv[2])):
+    try:
+        os.close(os.open("%s/flood%d" % (sys.argv[1], i), os.O_CREAT | os.O_WRONLY, 0o600))
+        sys.exit("created a file")
+    except OSError as e:
+        if e.errno != errno.EROFS:
+            sys.exit("errno %d" % e.errno)
+print(int(time.monotonic() - t0) + 1)' "$MNT" "$tries") || fail "every create of the flood is EROFS" "$secs"
+echo "   $tries refused creates in about $secs s"
+assert_eq "the mount still answers the analyst" 0 "$(as_user "$analyst" ls "$MNT/by-date" >/dev/null; echo $?)"
 # --- policy check: a group this host does not know -------------------------------
 nogroup="${T_USER_PREFIX}nosuchgroup"
 sed "s/^group = recfs-analysis\$/group = $nogroup/" "$POLICY_EXAMPLE" >"$T_TMP/nogroup.conf"
@@ -166,5 +186,17 @@ assert_contains "it still says ok" "$(cat "$T_TMP/check.out")" "ok"
 assert_eq "a known group gives no warning" "" "$("$RECCTL" policy check "$POLICY_EXAMPLE" 2>&1 >/dev/null)"
 
 unmount_recfs "$MNT"
+"$RECCTL" audit show -R "$REG" --user "$flooder" --json >"$T_TMP/flood.json"
+counts=$(python3 -c '
+import json, re, sys
+es = json.load(open(sys.argv[1]))
+one = sum(1 for e in es if e["action"] == "create" and e["outcome"] == "refused")
+held = [int(re.match(r"(\d+) more refusals", e["reason"]).group(1)) for e in es if e["action"] == "refusals"]
+print(one, len(held), one + sum(held))' "$T_TMP/flood.json")
+read -r one n_held total <<<"$counts"
+echo "   the flood's entries: $one one by one, $n_held counting the rest"
+assert_eq "the flood's entries count every refused create" "$tries" "$total"
+assert_eq "at most 20 a second were logged one by one" 1 "$(( one <= 20 * (secs + 1) ))"
+assert_eq "the rest in few entries, one a second at most" 1 "$(( n_held >= 1 && n_held <= secs + 1 ))"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
 t_done
