@@ -870,41 +870,71 @@ out:
  * (*budget bytes left): a recorder's sparse file of a terabyte would be
  * written out whole.  A file larger than what is left is not read; one
  * that grows past it while it is copied is not kept (its copy removed).
- * Those and anything else (a FIFO, a symbolic link, a device) are removed
- * from the spool (a directory stays) and counted in *left_out.
+ * Those and anything else (a FIFO, a symbolic link, a device) are left
+ * out: 1, and from stays where it is for the caller to remove once the
+ * quarantine is complete (a directory stays for good).  0 when moved,
+ * -errno when the move failed (from stays, to is not there).
  */
-static int take_input(const char *from, const char *to, uint64_t *budget, size_t *left_out)
+static int take_input(const char *from, const char *to, uint64_t *budget)
 {
 	uint64_t copied = 0;
 	struct stat st;
 	int rc = util_move_file_max(from, to, *budget, &copied);
 
 	*budget -= copied;
-	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG) {
-		(*left_out)++;
-		(void)unlink(from);
-		rc = 0;
-	}
+	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
+		return 1;
 	/* Plaintext of the recorder's, kept with the recorder's mode by a
 	 * rename or a copy: readable by the register's owner only, as every
-	 * file recfs writes (the folder is 0700 too). */
-	if (rc == 0 && lstat(to, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
-	    chmod(to, S_ISDIR(st.st_mode) ? 0700 : 0600) < 0)
-		rc = -errno;
+	 * file recfs writes (the folder is 0700 too).  It is moved whatever
+	 * chmod says. */
+	if (rc == 0 && lstat(to, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+		(void)chmod(to, S_ISDIR(st.st_mode) ? 0700 : 0600);
 	return rc;
 }
 
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
 #define QUARANTINE_NAME_FILE "manifest-name.txt"
 
+/* Append a copy of s to the list *v of *n strings. */
+static void push_name(char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The order keeps a failure that is not the input's fault from moving
+ * anything: the folder, then its own files (error.txt, manifest-name.txt),
+ * then the inputs, the manifest last.  When the folder or its own files
+ * cannot be made, the folder is removed and nothing has left the spool.
+ * When a move fails (ENOSPC on a copy across file systems), the files
+ * already moved are moved back into the spool and the folder is removed:
+ * the manifest, still in the spool, is retried by watch and finds its
+ * files where they were, so the retry fails for the same reason and is
+ * quarantined whole, not for "audio missing".  Only a file that cannot be
+ * moved back (or whose name in the spool was taken meanwhile) keeps the
+ * folder, with its error.txt and manifest-name.txt: it stays findable in
+ * quarantine, and the retry quarantines the rest on its own.  Files left
+ * out (not regular, over the budget) are removed from the spool only once
+ * the quarantine is complete, so that a retry sees them too.
+ */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir)
 {
 	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
 	const char *dir = dirname(copy1), *base = basename(copy2);
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
-	size_t n = 0, left_out = 0;
+	char *path = NULL, **moved = NULL, **left = NULL;
+	size_t n = 0, n_moved = 0, n_left = 0;
 	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
-	int rc = 0;
+	int rc = 0, wrc, mrc;
 
 	char *dot = strrchr(stem, '.');
 	if (dot && dot != stem)
@@ -926,6 +956,28 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 			goto out;
 		}
 	}
+	/* The folder's own files first: one that cannot be written (a full
+	 * disk) leaves the inputs in the spool, to be tried again.  One line
+	 * of plain text, whatever the reason quotes. */
+	shown = util_escape_for_log(reason && *reason ? reason : "ingest failed");
+	text = xasprintf("%s\n", shown);
+	path = xasprintf("%s/error.txt", q);
+	wrc = util_write_file_adopt(path, text, strlen(text), 0600);
+	if (wrc) {
+		rc = meta_fail(wrc, "cannot write error.txt: %s", strerror(-wrc));
+		goto undo;
+	}
+	/* The manifest's name, kept here alone, and erased with the folder. */
+	shown_name = util_escape_for_log(base);
+	free(text);
+	text = xasprintf("%s\n", shown_name);
+	free(path);
+	path = xasprintf("%s/" QUARANTINE_NAME_FILE, q);
+	wrc = util_write_file_adopt(path, text, strlen(text), 0600);
+	if (wrc) {
+		rc = meta_fail(wrc, "cannot write " QUARANTINE_NAME_FILE ": %s", strerror(-wrc));
+		goto undo;
+	}
 	/* Files named by the manifest, plus siblings sharing its stem
 	 * (X.opus, X-chat.txt) when the manifest could not be read. */
 	DIR *d = opendir(dir);
@@ -933,7 +985,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		struct dirent *e;
 		size_t sl = strlen(stem);
 
-		while ((e = readdir(d))) {
+		while (rc == 0 && (e = readdir(d))) {
 			int take = 0;
 
 			if (!strcmp(e->d_name, base))
@@ -942,56 +994,85 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				take |= !strcmp(names[i], e->d_name);
 			if (!strncmp(e->d_name, stem, sl) && (e->d_name[sl] == '.' || e->d_name[sl] == '-'))
 				take = 1;
-			if (take) {
-				char *from = xasprintf("%s/%s", dir, e->d_name), *to = xasprintf("%s/%s", q, e->d_name);
-				int mrc = take_input(from, to, &budget, &left_out);
-
-				if (mrc && !rc)
-					rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
-				free(from);
-				free(to);
-			}
+			if (!take)
+				continue;
+			char *from = xasprintf("%s/%s", dir, e->d_name), *to = xasprintf("%s/%s", q, e->d_name);
+			mrc = take_input(from, to, &budget);
+			if (mrc == 1)
+				push_name(&left, &n_left, e->d_name);
+			else if (mrc == 0)
+				push_name(&moved, &n_moved, e->d_name);
+			else
+				rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
+			free(from);
+			free(to);
 		}
 		closedir(d);
 	}
-	/* One line of plain text, whatever the reason quotes. */
-	shown = util_escape_for_log(reason && *reason ? reason : "ingest failed");
-	text = left_out ? xasprintf("%s (%zu files were not regular files, or over 4 GiB together: not kept)\n",
-				    shown, left_out)
-			: xasprintf("%s\n", shown);
-	free(copy1);
-	copy1 = xasprintf("%s/error.txt", q);
-	int wrc = util_write_file_adopt(copy1, text, strlen(text), 0600);
-	if (wrc && !rc)
-		rc = meta_fail(wrc, "cannot write error.txt: %s", strerror(-wrc));
-	/* The manifest's name, kept here alone, and erased with the folder. */
-	shown_name = util_escape_for_log(base);
-	free(text);
-	text = xasprintf("%s\n", shown_name);
-	free(copy1);
-	copy1 = xasprintf("%s/" QUARANTINE_NAME_FILE, q);
-	wrc = util_write_file_adopt(copy1, text, strlen(text), 0600);
-	if (wrc && !rc)
-		rc = meta_fail(wrc, "cannot write " QUARANTINE_NAME_FILE ": %s", strerror(-wrc));
+	if (rc)
+		goto undo;
 	/* The manifest last: while it is still in the spool, the rest is too. */
-	free(copy1);
-	copy1 = xasprintf("%s/%s", q, base);
-	int mrc = take_input(manifest_path, copy1, &budget, &left_out);
-	if (mrc && !rc)
+	free(path);
+	path = xasprintf("%s/%s", q, base);
+	mrc = take_input(manifest_path, path, &budget);
+	if (mrc < 0) {
 		rc = meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
+		goto undo;
+	}
+	if (mrc == 1)
+		push_name(&left, &n_left, base);
+	/* Complete: what was left out goes, and error.txt says so.  Should
+	 * that rewrite fail (it replaces the file whole, or not at all), the
+	 * first error.txt stays, with the reason but not the count: the
+	 * quarantine is complete without it. */
+	for (size_t i = 0; i < n_left; i++) {
+		free(path);
+		path = xasprintf("%s/%s", dir, left[i]);
+		(void)unlink(path);
+	}
+	if (n_left) {
+		free(text);
+		text = xasprintf("%s (%zu files were not regular files, or over 4 GiB together: not kept)\n", shown,
+				 n_left);
+		free(path);
+		path = xasprintf("%s/error.txt", q);
+		(void)!util_write_file_adopt(path, text, strlen(text), 0600);
+	}
 	if (qdir) {
 		*qdir = q;
 		q = NULL;
 	}
+	goto out;
+undo:
+	/* Put back what was moved, newest first; the folder goes when it is
+	 * empty of inputs (error.txt and manifest-name.txt go with it). */
+	{
+		size_t kept = 0;
+		struct stat st;
+
+		for (size_t i = n_moved; i-- > 0;) {
+			char *from = xasprintf("%s/%s", q, moved[i]), *to = xasprintf("%s/%s", dir, moved[i]);
+
+			if (lstat(to, &st) == 0 || errno != ENOENT || util_move_file(from, to))
+				kept++;
+			free(from);
+			free(to);
+		}
+		if (n_moved)
+			(void)!util_fsync_dir(dir);
+		if (!kept)
+			(void)util_remove_tree(q);
+	}
 out:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free_names(names, n);
+	free_names(moved, n_moved);
+	free_names(left, n_left);
 	free(q);
 	free(text);
 	free(shown);
 	free(shown_name);
 	free(stem);
+	free(path);
 	free(copy1);
 	free(copy2);
 	return rc;

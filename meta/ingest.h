@@ -147,7 +147,16 @@ int ingest_is_input_error(int rc);
  * or copied across file systems, and only regular ones are copied: a FIFO,
  * a symbolic link or a device that would have to be is removed from the
  * spool instead (error.txt counts those of the named files), never read or
- * followed.
+ * followed, once the quarantine is complete.
+ *
+ * The folder and its error.txt and manifest-name.txt are made first, the
+ * inputs moved next and the manifest last.  On failure (-errno,
+ * meta_errmsg says which step) nothing is quarantined and *qdir is left
+ * as it was: the folder is removed and the files already moved are moved
+ * back, so the manifest and its files are in the spool as before, to be
+ * tried again (a full disk is the machine's trouble, not the input's).
+ * Only a file that cannot be moved back keeps the folder, with its
+ * error.txt and manifest-name.txt, so that it stays findable.
  */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
 
