@@ -259,6 +259,18 @@ static int64_t unsettled_ms(const char *spool, const char *path)
 	return youngest < 0 ? SETTLE_MS : SETTLE_MS - youngest;
 }
 
+/* The delay before entry e's next try after a failure of the machine
+ * (its ingest or its quarantine): doubling from 1 s up to RETRY_MAX_MS. */
+static int64_t retry_delay(struct entry *e)
+{
+	int64_t delay = (int64_t)1000 << (e->retries < 6 ? e->retries : 6);
+
+	if (delay > RETRY_MAX_MS)
+		delay = RETRY_MAX_MS;
+	e->retries++;
+	return delay;
+}
+
 /*
  * The outcome of entry i's manifest: it, what ingest_manifests made of it
  * (remove its inputs, or defer it, or quarantine it), or NULL when it was
@@ -301,11 +313,8 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	if (lstat(path, &st) < 0)
 		goto out;	/* taken away while we read it */
 	if (!ingest_is_input_error(rc)) {
-		int64_t delay = (int64_t)1000 << (e->retries < 6 ? e->retries : 6);
+		int64_t delay = retry_delay(e);
 
-		if (delay > RETRY_MAX_MS)
-			delay = RETRY_MAX_MS;
-		e->retries++;
 		wlog(w, "not ingested %s, will retry in %llds: %s", tag, (long long)(delay / 1000), why);
 		e->due = now_ms(CLOCK_MONOTONIC) + delay;
 		drop = 0;
@@ -321,8 +330,14 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	meta_clear_error();
 	rc = ingest_quarantine(w->r, path, raw, &qdir);
 	if (rc) {
-		wlog(w, "cannot quarantine %s (%s): %s; will retry", tag, why, meta_strerror(rc));
-		e->due = now_ms(CLOCK_MONOTONIC) + RETRY_MAX_MS;
+		/* The machine's trouble too (a full disk): ingest_quarantine
+		 * left the manifest and its files in the spool, and the next
+		 * try, with the same back-off, judges it afresh. */
+		int64_t delay = retry_delay(e);
+
+		wlog(w, "cannot quarantine %s (%s): %s; will retry in %llds", tag, why, meta_strerror(rc),
+		     (long long)(delay / 1000));
+		e->due = now_ms(CLOCK_MONOTONIC) + delay;
 		drop = 0;
 		goto out;
 	}
