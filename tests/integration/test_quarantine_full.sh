@@ -6,25 +6,26 @@
 # manifest-name.txt, the manifest and its audio) and audited.
 #  1. the disk quite full: error.txt cannot be written;
 #  2. room for error.txt and manifest-name.txt but not the audio: the copy
-#     fails half-way and what was moved is moved back.
-# The register and the spool are tmpfs file systems of their own (the
-# quarantine copies across them), the register's a small one filled up
-# with a filler file.
+#     fails half-way and what was moved is moved back;
+#  3. quite full again, with the spool on the register's file system, where
+#     quarantine renames (which needs no room) rather than copies.
+# The register is on a small tmpfs filled up with a filler file; the spool
+# of 1 and 2 on a tmpfs of its own (the quarantine copies across them).
 . "$(dirname "$0")/lib.sh"
 
 FIX=$T_ROOT/tests/fixtures
 mkdir -p "$T_TMP/a" "$T_TMP/spool"
 mount -t tmpfs -o size=16m,mode=0755 recfs-test-reg "$T_TMP/a" || t_abort "tmpfs" "cannot mount a tmpfs register"
 make_register "$T_TMP/a"
-SPOOL=$T_TMP/spool
+SPOOL=$T_TMP/spool	# case 3 moves it onto the register's file system
 LOG=$T_TMP/watch.log
 FILLER=$T_TMP/a/filler
-mount -t tmpfs -o size=16m,mode=0700 recfs-test-spool "$SPOOL" || t_abort "tmpfs" "cannot mount a tmpfs spool"
+mount -t tmpfs -o size=16m,mode=0700 recfs-test-spool "$T_TMP/spool" || t_abort "tmpfs" "cannot mount a tmpfs spool"
 WATCH_PID=
 cleanup()
 {
 	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	umount "$SPOOL" 2>/dev/null
+	umount "$T_TMP/spool" 2>/dev/null
 	umount "$T_TMP/a" 2>/dev/null
 	t_cleanup
 }
@@ -137,6 +138,24 @@ fill 12
 bad bad4-call
 check_full bad4-call "cannot move an input file to quarantine: No space left on device"
 check_freed bad4-call
+
+# --- 3. the spool on the register's file system: quarantine renames ---------------
+# As the tester found it: the inputs are in place before the disk fills up
+# (the manifest renamed in afterwards, which takes no room), and a rename
+# needs none either.
+kill "$WATCH_PID" && wait "$WATCH_PID"
+SPOOL=$T_TMP/a/spool
+LOG=$T_TMP/watch-same-fs.log
+mkdir -p "$SPOOL"
+"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL" 2>>"$LOG" &
+WATCH_PID=$!
+wait_log 10 "^watching" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
+cp "$FIX/mono.opus" "$SPOOL/bad5-call.opus"
+printf '{"recorded_at":"2026-11-01T10:00:00Z","source":"nosuch","audio":"bad5-call.opus"}\n' >"$SPOOL/.bad5-call.json"
+fill
+mv "$SPOOL/.bad5-call.json" "$SPOOL/bad5-call.json"
+check_full bad5-call "cannot write error.txt: No space left on device"
+check_freed bad5-call
 
 kill "$WATCH_PID" && wait "$WATCH_PID"
 WATCH_PID=
