@@ -62,6 +62,9 @@ struct pending {
 
 struct job {
 	char *dir;
+	const char *mname;	/* the manifest's file name (in the caller's path) */
+	struct stat mst;	/* the manifest, when mst_ok: a file that is it is refused */
+	int mst_ok;
 	json_t *root;
 	struct cat_recording rec;
 	struct opus_info audio;
@@ -90,6 +93,19 @@ static int plain_name(const char *s)
 	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") && strlen(s) < 256;
 }
 
+/*
+ * A name that is a manifest's in the spool: it ends with ".json", compared
+ * exactly, as recctl watch picks manifests (cmd_watch.c: is_manifest_name;
+ * a dot file ".x.json" too, which the watch skips but recctl ingest may be
+ * given).  "X.JSON" is not one, there or here.
+ */
+static int json_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 5 && !strcmp(s + n - 5, ".json");
+}
+
 static const char *str_field(json_t *root, const char *key, int *bad)
 {
 	json_t *v = json_object_get(root, key);
@@ -103,7 +119,11 @@ static const char *str_field(json_t *root, const char *key, int *bad)
 	return json_string_value(v);
 }
 
-static int add_file(struct job *j, const char *name, const char *role, int n, const char *what)
+/*
+ * what names the file in messages ("attachment"); pos, when not 0, is its
+ * place in the attachments' list, for the messages of a manifest's name.
+ */
+static int add_file(struct job *j, const char *name, const char *role, int n, const char *what, size_t pos)
 {
 	struct pending *p;
 	struct stat st;
@@ -113,6 +133,21 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 
 	if (!plain_name(name))
 		return meta_fail(-EINVAL, "%s must be a plain file name in the manifest's folder", what);
+	/* A manifest is never stored: not itself, and not another manifest,
+	 * which would put its subject's data in this recording, unlinked to
+	 * them, and leave its own recording never ingested. */
+	if (j->mname && !strcmp(name, j->mname)) {
+		if (pos)
+			return meta_fail(-EINVAL, "%s %zu is the manifest itself: a manifest is not stored", what, pos);
+		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", what);
+	}
+	if (json_name(name)) {
+		if (pos)
+			return meta_fail(-EINVAL, "%s %zu is named *.json: that is a manifest's name in the spool; "
+					 "rename it", what, pos);
+		return meta_fail(-EINVAL, "%s is named *.json: that is a manifest's name in the spool; rename it",
+				 what);
+	}
 	if (j->n_art >= MAX_ATTACHMENTS + 1)
 		return meta_fail(-EINVAL, "too many attachments (at most %d)", MAX_ATTACHMENTS);
 	path = xasprintf("%s/%s", j->dir, name);
@@ -137,6 +172,15 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 		if (fd == -EAGAIN)	/* a lease held by its writer: try again later */
 			return meta_fail(-EAGAIN, "%s named in the manifest is still in use", what);
 		return meta_fail(-ENOENT, "%s named in the manifest cannot be read", what);
+	}
+	/* The manifest under another name (a hard link; a folder that
+	 * ignores case): it all the same. */
+	if (j->mst_ok && st.st_dev == j->mst.st_dev && st.st_ino == j->mst.st_ino) {
+		close(fd);
+		free(path);
+		if (pos)
+			return meta_fail(-EINVAL, "%s %zu is the manifest itself: a manifest is not stored", what, pos);
+		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", what);
 	}
 	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
 		close(fd);
@@ -225,7 +269,7 @@ static int validate(struct reg *r, struct job *j)
 	audio = str_field(root, "audio", &bad);
 	if (!audio || bad)
 		return meta_fail(-EINVAL, "audio is missing or not a string");
-	if ((rc = add_file(j, audio, "audio", 0, "audio file")))
+	if ((rc = add_file(j, audio, "audio", 0, "audio file", 0)))
 		return rc;
 	rc = opus_probe_fd(j->art[0].fd, &j->audio);
 	/* Out of memory, descriptors or processes (the judge child cannot
@@ -260,9 +304,9 @@ static int validate(struct reg *r, struct job *j)
 			if (kind && !strcmp(kind, "chat")) {
 				if (have_chat++)
 					return meta_fail(-EINVAL, "more than one chat attachment");
-				rc = add_file(j, file, "chat", 0, "chat attachment");
+				rc = add_file(j, file, "chat", 0, "chat attachment", i + 1);
 			} else {
-				rc = add_file(j, file, "file", ++nfile, "attachment");
+				rc = add_file(j, file, "file", ++nfile, "attachment", i + 1);
 			}
 			if (rc)
 				return rc;
@@ -571,6 +615,9 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 		rc = meta_fail(rc, "cannot read manifest: %s", strerror(-rc));
 	if (rc)
 		goto out;
+	/* What the manifest's files must not be (add_file). */
+	j->mname = strrchr(it->path, '/') ? strrchr(it->path, '/') + 1 : it->path;
+	j->mst_ok = lstat(it->path, &j->mst) == 0;
 	crypto_keyed_hash(index_key, buf, len, s->ikey);
 	rc = catalog_find_ingest_key(r->cat, s->ikey, it->res.recording);
 	if (rc == 0) {
@@ -844,14 +891,17 @@ void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n)
 		root = json_loadb((const char *)buf, len, 0, NULL);
 	if (!json_is_object(root))
 		goto out;
+	/* A file named *.json is a manifest of its own (json_name), never
+	 * one of this one's files (validate refuses it): not moved with this
+	 * one into its quarantine, nor removed with its inputs. */
 	v = json_object_get(root, "audio");
-	if (json_is_string(v) && plain_name(json_string_value(v))) {
+	if (json_is_string(v) && plain_name(json_string_value(v)) && !json_name(json_string_value(v))) {
 		*names = xrealloc(*names, (*n + 1) * sizeof(char *));
 		(*names)[(*n)++] = xstrdup(json_string_value(v));
 	}
 	json_array_foreach(json_object_get(root, "attachments"), i, a) {
 		v = json_object_get(a, "file");
-		if (json_is_string(v) && plain_name(json_string_value(v))) {
+		if (json_is_string(v) && plain_name(json_string_value(v)) && !json_name(json_string_value(v))) {
 			*names = xrealloc(*names, (*n + 1) * sizeof(char *));
 			(*names)[(*n)++] = xstrdup(json_string_value(v));
 		}
@@ -891,6 +941,12 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	if (rc == 0 && lstat(to, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
 		(void)chmod(to, S_ISDIR(st.st_mode) ? 0700 : 0600);
 	return rc;
+}
+
+/* name shares the stem's first sl bytes: stem.* or stem-* (X.opus, X-chat.txt). */
+static int stem_sibling(const char *name, const char *stem, size_t sl)
+{
+	return !strncmp(name, stem, sl) && (name[sl] == '.' || name[sl] == '-');
 }
 
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
@@ -979,35 +1035,58 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		goto undo;
 	}
 	/* Files named by the manifest, plus siblings sharing its stem
-	 * (X.opus, X-chat.txt) when the manifest could not be read. */
+	 * (X.opus, X-chat.txt) when the manifest could not be read.  Never
+	 * another manifest (X.json, X-2.json, X.old.json: json_name), and no
+	 * sibling that shares the longer stem of another manifest (X-2.opus
+	 * is X-2.json's): refusing this one takes no other recording with it. */
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
-		size_t sl = strlen(stem);
+		char **ents = NULL;
+		size_t ne = 0, sl = strlen(stem);
 
-		while (rc == 0 && (e = readdir(d))) {
+		while ((e = readdir(d))) {
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				ents = xrealloc(ents, (ne + 1) * sizeof(*ents));
+				ents[ne++] = xstrdup(e->d_name);
+			}
+		}
+		closedir(d);
+		for (size_t k = 0; rc == 0 && k < ne; k++) {
+			const char *name = ents[k];
 			int take = 0;
 
-			if (!strcmp(e->d_name, base))
+			/* The manifest goes last, below. */
+			if (!strcmp(name, base) || json_name(name))
 				continue;
 			for (size_t i = 0; i < n; i++)
-				take |= !strcmp(names[i], e->d_name);
-			if (!strncmp(e->d_name, stem, sl) && (e->d_name[sl] == '.' || e->d_name[sl] == '-'))
+				take |= !strcmp(names[i], name);
+			if (!take && stem_sibling(name, stem, sl)) {
 				take = 1;
+				for (size_t m = 0; take && m < ne; m++) {
+					size_t ml = strlen(ents[m]);
+
+					if (json_name(ents[m]) && strcmp(ents[m], base) && ml - 5 > sl &&
+					    stem_sibling(name, ents[m], ml - 5))
+						take = 0;
+				}
+			}
 			if (!take)
 				continue;
-			char *from = xasprintf("%s/%s", dir, e->d_name), *to = xasprintf("%s/%s", q, e->d_name);
+			char *from = xasprintf("%s/%s", dir, name), *to = xasprintf("%s/%s", q, name);
 			mrc = take_input(from, to, &budget);
 			if (mrc == 1)
-				push_name(&left, &n_left, e->d_name);
+				push_name(&left, &n_left, name);
 			else if (mrc == 0)
-				push_name(&moved, &n_moved, e->d_name);
+				push_name(&moved, &n_moved, name);
 			else
 				rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
 			free(from);
 			free(to);
 		}
-		closedir(d);
+		for (size_t k = 0; k < ne; k++)
+			free(ents[k]);
+		free(ents);
 	}
 	if (rc)
 		goto undo;

@@ -134,7 +134,11 @@ int ingest_is_input_error(int rc);
 
 /*
  * Move a failed manifest and the files it names (as far as they can be
- * read from it) into REGISTER/quarantine/<id>/, id a fresh pseudonymous
+ * read from it; and those that share its stem, X.opus and X-chat.txt of
+ * X.json) into REGISTER/quarantine/<id>/, but never another manifest (a
+ * name ending in ".json") nor a file sharing another manifest's longer
+ * stem (X-2.opus of X-2.json): refusing one manifest takes no other
+ * recording's files with it.  id is a fresh pseudonymous
  * "q-" and 8 random hex digits: never the manifest's name, which the
  * recorder chose and which may name a person.  error.txt holds reason as
  * one line, manifest-name.txt the manifest's file name as one line, both
@@ -201,7 +205,10 @@ int ingest_erase_quarantined(struct reg *r, const char *name) MUST_CHECK;
 /*
  * The plain file names (no '/', no "..") that the manifest at
  * manifest_path names (audio, attachments), as far as it reads and parses:
- * none when it is not a regular file (util_read_file) or not JSON.  *names
+ * none when it is not a regular file (util_read_file) or not JSON.  A name
+ * ending in ".json" is left out: in the spool that is a manifest of its
+ * own, which ingest refuses as a file of another (or of itself), and which
+ * must not be quarantined or removed with it.  *names
  * (malloc'd, with the malloc'd names) is the caller's to free; *n their
  * number.
  */

@@ -481,4 +481,74 @@ assert_ok "new level's keys export" "$RECCTL" keys export -R "$REG" extra -o "$T
 assert_ok "register notice with the new policy" "$RECCTL" register -R "$REG"
 assert_ok "audit log intact after everything" "$RECCTL" audit verify -R "$REG"
 
+# --- a manifest's files are never a manifest -----------------------------------
+# A manifest's file named *.json (another manifest, B.json) or that is the
+# manifest itself (C.json naming C.json; E.json under another name, a hard
+# link) is refused: a manifest is never stored, and B's data would sit in
+# A's recording, not linked to B's subject, while B is never ingested.
+# Refusing A takes none of B's files into A's quarantine, nor refusing K
+# (its first attachment missing) L.json that it names, nor refusing H
+# those of H-2.json, which share H's stem.  A register of its own.
+make_register "$T_TMP/mf"
+MF=$T_TMP/mf/spool
+mkdir -p "$MF"
+# mf_manifest NAME N [ATTACHMENTS]: NAME.json, a good manifest (its N-th
+# minute) of NAME.opus (the fixture) and the JSON list ATTACHMENTS.
+mf_manifest()
+{
+	cp "$T_ROOT/tests/fixtures/mono.opus" "$MF/$1.opus"
+	python3 - "$MF" "$1" "$2" "${3:-[]}" <<'PY'
+import json, os, sys
+spool, name, n, att = sys.argv[1:5]
+m = {"recorded_at": "2026-05-07T10:%02d:00Z" % int(n), "source": "customer-meetings",
+     "title": "Spool file %s" % name, "subjects": [{"role": "customer", "name": "Person %s" % name}],
+     "audio": name + ".opus", "attachments": json.loads(att)}
+json.dump(m, open(os.path.join(spool, name + ".json"), "w"))
+PY
+}
+mf_ingest() { "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$@"; }
+mf_manifest A 1 '[{"file": "B.json", "kind": "doc"}]'
+mf_manifest B 2
+mf_manifest C 3 '[{"file": "C.json", "kind": "doc"}]'
+mf_manifest E 4 '[{"file": "E-notes.txt", "kind": "doc"}]'
+ln "$MF/E.json" "$MF/E-notes.txt"
+mf_manifest H 7 '[{"file": "H-missing.txt", "kind": "doc"}]'
+mf_manifest H-2 8
+mf_manifest K 9 '[{"file": "K-missing.txt", "kind": "doc"}, {"file": "L.json", "kind": "doc"}]'
+mf_manifest L 10
+assert_exit "a manifest naming another manifest is refused" 1 mf_ingest "$MF/A.json"
+QA=$(quarantine_of A.json)
+assert_file "and quarantined" "$QA/error.txt"
+assert_contains "error.txt says the attachment has a manifest's name" "$(cat "$QA/error.txt" 2>&1)" \
+	"attachment 1 is named *.json: that is a manifest's name in the spool; rename it"
+assert_file "its audio goes with it" "$QA/A.opus"
+assert_no_file "the other manifest is not taken into its quarantine" "$QA/B.json"
+assert_no_file "nor its audio" "$QA/B.opus"
+assert_file "the other manifest stays in the spool" "$MF/B.json"
+assert_file "and its audio" "$MF/B.opus"
+assert_ok "the other manifest is ingested on its own" mf_ingest "$MF/B.json"
+assert_contains "(ingested)" "$T_OUT" "ingested 1, duplicate 0, quarantined 0"
+assert_exit "a manifest naming itself is refused" 1 mf_ingest "$MF/C.json"
+QC=$(quarantine_of C.json)
+assert_contains "error.txt says it is the manifest itself" "$(cat "$QC/error.txt" 2>&1)" \
+	"attachment 1 is the manifest itself: a manifest is not stored"
+assert_file "its audio quarantined with it" "$QC/C.opus"
+assert_exit "a manifest naming itself under another name is refused" 1 mf_ingest "$MF/E.json"
+QE=$(quarantine_of E.json)
+assert_contains "error.txt says it is the manifest itself" "$(cat "$QE/error.txt" 2>&1)" \
+	"attachment 1 is the manifest itself: a manifest is not stored"
+assert_exit "a manifest whose attachment is missing is refused" 1 mf_ingest "$MF/H.json"
+QH=$(quarantine_of H.json)
+assert_file "its audio quarantined with it" "$QH/H.opus"
+assert_no_file "not the manifest sharing its stem" "$QH/H-2.json"
+assert_no_file "nor that one's audio" "$QH/H-2.opus"
+assert_ok "which is ingested on its own" mf_ingest "$MF/H-2.json"
+assert_exit "a manifest naming a missing file and a manifest is refused" 1 mf_ingest "$MF/K.json"
+QK=$(quarantine_of K.json)
+assert_contains "(for the missing file)" "$(cat "$QK/error.txt" 2>&1)" "missing"
+assert_no_file "the manifest it names is not taken into its quarantine" "$QK/L.json"
+assert_ok "and is ingested on its own" mf_ingest "$MF/L.json"
+assert_eq "three recordings: B's, H-2's and L's" 3 "$(sql 'SELECT count(*) FROM recording')"
+assert_eq "no manifest stored as a file" 0 "$(sql "SELECT count(*) FROM artifact WHERE ext = 'json'")"
+
 t_done
