@@ -278,6 +278,17 @@ static int validate(struct reg *r, struct job *j)
 	if (rc)
 		return meta_fail(rc == -ENOMEM || rc == -EMFILE || rc == -ENFILE || rc == -EAGAIN ? rc : -EINVAL,
 				 "audio: %s", meta_errmsg());
+	/* A length its bytes cannot carry: a forged or damaged granule
+	 * position on the last page (2^62: a .wav view of exbibytes, unreadable
+	 * past a few MB).  An Opus packet lasts at most 120 ms (5760 samples
+	 * at 48 kHz) and takes at least 1 byte, plus 1 byte of Ogg lacing:
+	 * at most 2880 samples (60 ms) a byte of the file.  The file is at most
+	 * 4 GiB (add_file), so the largest length taken, and its .wav view
+	 * (8 channels, 2 bytes a sample), are far from overflowing. */
+	if (j->audio.pcm_samples > OPUS_RATE / 1000 * 60 * j->art[0].size)
+		return meta_fail(-EINVAL, "audio's length (%llu s) cannot be held in its %llu bytes: its last "
+				 "timestamp is damaged",
+				 (unsigned long long)(j->audio.duration_ms / 1000), (unsigned long long)j->art[0].size);
 	/* Comment tags that may name someone go to the sealed details. */
 	rc = opus_strip_fdopen(j->art[0].fd, &j->strip);
 	if (rc)

@@ -551,4 +551,45 @@ assert_ok "and is ingested on its own" mf_ingest "$MF/L.json"
 assert_eq "three recordings: B's, H-2's and L's" 3 "$(sql 'SELECT count(*) FROM recording')"
 assert_eq "no manifest stored as a file" 0 "$(sql "SELECT count(*) FROM artifact WHERE ext = 'json'")"
 
+
+# --- audio with a length its bytes cannot carry ---------------------------------
+# F.opus, the fixture with its last page's granule position set to 2^62
+# (its CRC made anew), is refused: an Opus packet lasts at most 120 ms and
+# takes at least 2 bytes with its lacing, 60 ms a byte.  G.opus, the same
+# unforged, is ingested.
+mf_manifest F 5
+mf_manifest G 6
+python3 - "$MF/F.opus" <<'PY'
+import struct, sys
+def crc(data):
+    c = 0
+    for b in data:
+        c ^= b << 24
+        for _ in range(8):
+            c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else c << 1
+            c &= 0xFFFFFFFF
+    return c
+buf = bytearray(open(sys.argv[1], "rb").read())
+off = 0
+while off < len(buf):
+    assert buf[off:off + 4] == b"OggS"
+    nseg = buf[off + 26]
+    size = 27 + nseg + sum(buf[off + 27:off + 27 + nseg])
+    last, off = (off, size), off + size
+o, size = last
+buf[o + 6:o + 14] = struct.pack("<q", 1 << 62)
+buf[o + 22:o + 26] = b"\0\0\0\0"
+buf[o + 22:o + 26] = struct.pack("<I", crc(buf[o:o + size]))
+open(sys.argv[1], "wb").write(buf)
+PY
+assert_exit "audio with a forged length is refused" 1 mf_ingest "$MF/F.json"
+QF=$(quarantine_of F.json)
+assert_match "error.txt says its length cannot be held in its bytes" "$(cat "$QF/error.txt" 2>&1)" \
+	"^audio's length \([0-9]+ s\) cannot be held in its $(stat -c %s "$QF/F.opus" 2>/dev/null) bytes: its last timestamp is damaged$"
+assert_ok "the same audio unforged is ingested" mf_ingest "$MF/G.json"
+assert_eq "one more recording: G's" 4 "$(sql 'SELECT count(*) FROM recording')"
+assert_eq "no length over 60 ms a stored byte" 0 \
+	"$(sql "SELECT count(*) FROM recording r JOIN artifact a ON a.recording = r.id AND a.role = 'audio'
+		WHERE r.duration_ms > 60 * a.size")"
+
 t_done
