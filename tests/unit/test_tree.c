@@ -624,6 +624,69 @@ out:
 }
 
 /*
+ * A row whose length no .wav view can hold (ingest refuses it now, but an
+ * older recfs stored the forged length of a damaged last page: 2^62
+ * samples, 2^65 bytes of WAV in stereo): the recording's .opus is there,
+ * its .wav is not.  One of the largest lengths ingest takes (60 ms a byte
+ * of a 4 GiB file) keeps its .wav, of the size that length gives.
+ */
+TEST(test_build_shows_no_wav_view_a_size_cannot_hold)
+{
+	static char kind[] = "call", purpose[] = "quality", basis[] = "contract", from[] = "telephony", src[] = "desk";
+	static const uint64_t samples[] = { 1ULL << 62, 2880ULL * (4ULL << 30) };
+	char y[16], m[16], d[16], aid[RECFS_ID_HEX];
+	const struct tnode *day;
+	struct tree *t = NULL;
+	int rc = catalog_begin(reg->cat), n_opus[2] = { 0, 0 }, n_wav[2] = { 0, 0 };
+	uint64_t wav_size = 0;
+	struct cat_recording r[2];
+
+	for (size_t i = 0; i < 2; i++) {
+		struct cat_artifact x = { .role = (char *)"audio", .ext = (char *)"opus", .n = 0, .size = 4ULL << 30 };
+
+		r[i] = (struct cat_recording){ .kind = kind, .purpose = purpose, .legal_basis = basis,
+					       .data_source = from, .source = src, .retention_until = 4000000000,
+					       .ingested_at = 1, .recorded_at = 1790100000 + (int64_t)i, .channels = 2,
+					       .pcm_samples = samples[i], .duration_ms = samples[i] / 48 };
+		snprintf(r[i].id, sizeof(r[i].id), "%032zx", 0x1a4ba0 + i);
+		snprintf(aid, sizeof(aid), "%031zx%c", 0x1a4ba0 + i, 'e');
+		memcpy(x.id, aid, sizeof(x.id));
+		memcpy(x.recording, r[i].id, sizeof(x.recording));
+		if (rc == 0)
+			rc = catalog_put_recording(reg->cat, &r[i]);
+		if (rc == 0)
+			rc = catalog_put_artifact(reg->cat, &x);
+	}
+	if (rc == 0)
+		rc = catalog_commit(reg->cat);
+	CHECK_EQ(rc, 0);
+	if (rc || !(t = build()))
+		goto out;
+	day_names(r[0].recorded_at, y, m, d);
+	day = child_path(tree_child(t->root, "by-date"), y, m, d);
+	CHECK(day != NULL);
+	for (size_t k = 0; day && k < day->n_kids; k++) {
+		const struct tnode *f = day->kids[k];
+
+		for (size_t i = 0; i < 2; i++) {
+			if (!f->rec || strcmp(f->rec->row.id, r[i].id))
+				continue;
+			n_opus[i] += f->type == TN_FILE;
+			n_wav[i] += f->type == TN_WAV;
+			if (f->type == TN_WAV)
+				wav_size = f->size;
+		}
+	}
+	CHECK_EQ(n_opus[0], 1);
+	CHECK_EQ(n_wav[0], 0);
+	CHECK_EQ(n_opus[1], 1);
+	CHECK_EQ(n_wav[1], 1);
+	CHECK_EQ(wav_size, 44 + samples[1] * 2 * 2);
+out:
+	tree_unref(t);
+}
+
+/*
  * A day that a build cannot take in order: 10,000 recordings of one
  * source on one day, 3,000 of them in the same second under 3,000 sources
  * whose names run against the ids (the walk goes by time and id, so that
@@ -719,6 +782,7 @@ int main(void)
 	RUN(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day);
 	RUN(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar);
 	RUN(test_build_orders_a_recordings_artifacts_whatever_order_they_were_written_in);
+	RUN(test_build_shows_no_wav_view_a_size_cannot_hold);
 	tree_unref(t0);
 	tree_unref(t1);
 	tree_unref(t2);
