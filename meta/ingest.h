@@ -11,9 +11,10 @@
  * entry) in one transaction.  In that transaction a recording whose
  * subject objects to its purpose (Art. 21) is restricted at once
  * (rights_restrict_if_objected): it never commits readable below the
- * rights level.  The audio is stored without its personal
- * comment tags (opus.h), which go to the sealed details as "opus_tags";
- * its artifact size is that of the stored form.
+ * rights level.  The audio is stored without the comment tags and vendor
+ * string that may hold free text (opus.h: what stays is libopus's and
+ * opusenc's own forms and the integer gains), which go to the sealed
+ * details as "opus_tags"; its artifact size is that of the stored form.
  * A crash before the commit leaves only orphan blobs, which `recctl fsck
  * --repair` removes; a failure before it removes the blobs it wrote.
  * The same manifest bytes ingested twice are recognised by a keyed hash and

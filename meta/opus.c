@@ -1128,16 +1128,97 @@ static uint32_t get_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* The longest version string kept in a vendor string or ENCODER=. */
+#define VERSION_MAX 32
+/* The longest ENCODER_OPTIONS value kept. */
+#define OPTIONS_MAX 256
+
+static int is_digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* 1 when c may be in a version: [0-9A-Za-z.+~-]. */
+static int version_char(uint8_t c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '+' || c == '~' ||
+	       c == '-';
+}
+
+/* 1 when the len bytes at v are a version: a digit, then [0-9A-Za-z.+~-],
+ * VERSION_MAX bytes at most. */
+static int version_ok(const uint8_t *v, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > VERSION_MAX || !is_digit(v[0]))
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!version_char(v[i]))
+			return 0;
+	return 1;
+}
+
+/* 1 when the len bytes at v are prefix followed by a version. */
+static int named_version(const uint8_t *v, size_t len, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return len > k && !memcmp(v, prefix, k) && version_ok(v + k, len - k);
+}
+
 /*
- * Kept tags: the encoder and its options, which describe the software, and
- * the loudness gains of RFC 7845 5.2.1, when they are the integer the RFC
- * makes them (anything else under that name could carry text).  Field
- * names compare without case, as Vorbis comments' do.
+ * 1 when the len bytes at v are what opusenc writes as ENCODER_OPTIONS: at
+ * most OPTIONS_MAX bytes of tokens, each separated by one space, each an
+ * option --[a-z][a-z0-9-]* or a value of [0-9.=:+-] that starts with a
+ * digit or with '-' and a digit.  opusenc leaves out the values of --title,
+ * --artist, --comment and the like; a letter outside an option's name is
+ * text that is not an option's and could be anything.
+ */
+static int options_ok(const uint8_t *v, size_t len)
+{
+	size_t i = 0, t;
+
+	if (len < 1 || len > OPTIONS_MAX)
+		return 0;
+	for (;;) {
+		t = i;
+		if (len - i >= 3 && v[i] == '-' && v[i + 1] == '-' && v[i + 2] >= 'a' && v[i + 2] <= 'z') {
+			for (i += 3; i < len && ((v[i] >= 'a' && v[i] <= 'z') || is_digit(v[i]) || v[i] == '-'); i++)
+				;
+		} else if (is_digit(v[i]) || (len - i >= 2 && v[i] == '-' && is_digit(v[i + 1]))) {
+			for (i++; i < len && (is_digit(v[i]) || v[i] == '.' || v[i] == '=' || v[i] == ':' ||
+					      v[i] == '+' || v[i] == '-'); i++)
+				;
+		}
+		if (i == t)
+			return 0;
+		if (i == len)
+			return 1;
+		if (v[i] != ' ' || i + 1 == len)
+			return 0;
+		i++;
+	}
+}
+
+/* 1 when the klen bytes at k are the field name name, but for case. */
+static int key_is(const uint8_t *k, size_t klen, const char *name)
+{
+	return strlen(name) == klen && !strncasecmp((const char *)k, name, klen);
+}
+
+/*
+ * Kept tags: the loudness gains of RFC 7845 5.2.1, when they are the
+ * integer the RFC makes them (anything else under that name could carry
+ * text), and what opusenc writes about itself, when it has opusenc's form:
+ * ENCODER=opusenc from opus-tools <version> or libopusenc <version> (a
+ * version as in version_ok()), ENCODER_OPTIONS as in options_ok().  Any
+ * other value of theirs is free text, which a recorder may fill with
+ * anything, and goes.  Field names compare without case, as Vorbis
+ * comments' do.
  */
 static int tag_allowed(const uint8_t *c, size_t len)
 {
-	static const char *const free_text[] = { "ENCODER", "ENCODER_OPTIONS" };
-	static const char *const gains[] = { "R128_TRACK_GAIN", "R128_ALBUM_GAIN" };
 	const uint8_t *eq = memchr(c, '=', len);
 	size_t klen, i, digits = 0;
 	const uint8_t *v;
@@ -1145,24 +1226,68 @@ static int tag_allowed(const uint8_t *c, size_t len)
 	if (!eq)
 		return 0;
 	klen = (size_t)(eq - c);
-	for (i = 0; i < 2; i++)
-		if (strlen(free_text[i]) == klen && !strncasecmp((const char *)c, free_text[i], klen))
-			return 1;
-	for (i = 0; i < 2; i++)
-		if (strlen(gains[i]) == klen && !strncasecmp((const char *)c, gains[i], klen))
-			break;
-	if (i == 2)
-		return 0;
 	v = eq + 1;
 	len -= klen + 1;
+	if (key_is(c, klen, "ENCODER"))
+		return named_version(v, len, "opusenc from opus-tools ") || named_version(v, len, "libopusenc ");
+	if (key_is(c, klen, "ENCODER_OPTIONS"))
+		return options_ok(v, len);
+	if (!key_is(c, klen, "R128_TRACK_GAIN") && !key_is(c, klen, "R128_ALBUM_GAIN"))
+		return 0;
 	if (len && *v == '-') {
 		v++;
 		len--;
 	}
 	for (i = 0; i < len; i++, digits++)
-		if (v[i] < '0' || v[i] > '9')
+		if (!is_digit(v[i]))
 			return 0;
 	return digits >= 1 && digits <= 5;
+}
+
+/* What a vendor string that is not kept becomes in the stored header. */
+#define VENDOR_STORED "recfs"
+
+/*
+ * The kept vendor strings: libopus's own (opus_get_version_string()),
+ * "libopus" or "libopus <version>", and libopusenc's, "libopus <version>,
+ * libopusenc <version>" (opusenc's files), a version as in version_ok();
+ * they name the libraries, nothing else fits.  VENDOR_STORED, what any
+ * other becomes, is kept too, so that a stored form has nothing left to
+ * remove.
+ */
+static int vendor_allowed(const uint8_t *v, size_t len)
+{
+	static const char enc[] = ", libopusenc ";
+	size_t e;
+
+	if (len == strlen(VENDOR_STORED) && !memcmp(v, VENDOR_STORED, len))
+		return 1;
+	if (len < 7 || memcmp(v, "libopus", 7))
+		return 0;
+	if (len == 7)
+		return 1;
+	if (v[7] != ' ')
+		return 0;
+	for (e = 8; e < len && version_char(v[e]); e++)
+		;
+	if (!version_ok(v + 8, e - 8))
+		return 0;
+	return e == len || named_version(v + e, len - e, enc);
+}
+
+/* When planning, add prefix and the len bytes at p to s->removed. */
+static void add_removed(struct opus_strip *s, const char *prefix, const uint8_t *p, size_t len)
+{
+	size_t k = strlen(prefix);
+	char *t;
+
+	if (!s->planning)
+		return;
+	t = xcalloc(1, k + len + 1);
+	memcpy(t, prefix, k);
+	memcpy(t + k, p, len);
+	s->removed = xrealloc(s->removed, (s->n_removed + 1) * sizeof(*s->removed));
+	s->removed[s->n_removed++] = t;
 }
 
 /* Hand a page on: counted when planning, else appended to the output, with
@@ -1213,11 +1338,13 @@ static int tags_bad(const char *what)
 /*
  * Sort the comments of one OpusTags packet: the kept ones go into the new
  * packet *np (built when a rewrite is needed: *rewrite = 1), the others,
- * when planning, to s->removed.
+ * when planning, to s->removed.  A vendor string that is not kept is
+ * VENDOR_STORED in *np and "VENDOR=<original>" first among the link's
+ * removed ones.
  */
 static int sort_tags(struct opus_strip *s, const uint8_t *p, size_t n, struct strip_buf *np, int *rewrite)
 {
-	size_t off, vlen, count, i, clen, kept = 0, removed = 0;
+	size_t off, vlen, count, i, clen, count_at, kept = 0, removed = 0;
 	uint8_t le[4];
 
 	if (n < 8 || memcmp(p, "OpusTags", 8))
@@ -1227,12 +1354,25 @@ static int sort_tags(struct opus_strip *s, const uint8_t *p, size_t n, struct st
 	vlen = get_le32(p + 8);
 	if (vlen > n - 16)
 		return tags_bad("the vendor string runs past its end");
+	if (!util_utf8_valid(p + 12, vlen) || memchr(p + 12, '\0', vlen))
+		return meta_fail(-EINVAL, "audio's OpusTags header has a vendor string that is not UTF-8 text");
+	if (vendor_allowed(p + 12, vlen)) {
+		sbuf_add(np, p, 12 + vlen);
+	} else {
+		for (i = 0; i < 4; i++)
+			le[i] = (uint8_t)(strlen(VENDOR_STORED) >> (8 * i));
+		sbuf_add(np, p, 8);
+		sbuf_add(np, le, 4);
+		sbuf_add(np, VENDOR_STORED, strlen(VENDOR_STORED));
+		add_removed(s, "VENDOR=", p + 12, vlen);
+		removed++;
+	}
 	off = 12 + vlen;
-	sbuf_add(np, p, off);
 	count = get_le32(p + off);
 	off += 4;
 	if (count > (n - off) / 4)
 		return tags_bad("it counts more comments than it holds");
+	count_at = np->len;
 	sbuf_add(np, "\0\0\0\0", 4);	/* the count, set below */
 	for (i = 0; i < count; i++) {
 		if (n - off < 4 || (clen = get_le32(p + off)) > n - off - 4)
@@ -1244,13 +1384,7 @@ static int sort_tags(struct opus_strip *s, const uint8_t *p, size_t n, struct st
 			sbuf_add(np, p + off - 4, clen + 4);
 			kept++;
 		} else {
-			if (s->planning) {
-				char *t = xcalloc(1, clen + 1);
-
-				memcpy(t, p + off, clen);
-				s->removed = xrealloc(s->removed, (s->n_removed + 1) * sizeof(*s->removed));
-				s->removed[s->n_removed++] = t;
-			}
+			add_removed(s, "", p + off, clen);
 			removed++;
 		}
 		off += clen;
@@ -1260,7 +1394,7 @@ static int sort_tags(struct opus_strip *s, const uint8_t *p, size_t n, struct st
 		*rewrite |= p[off] != 0;
 	for (i = 0; i < 4; i++)
 		le[i] = (uint8_t)(kept >> (8 * i));
-	memcpy(np->p + 12 + vlen, le, 4);
+	memcpy(np->p + count_at, le, 4);
 	return 0;
 }
 

@@ -96,13 +96,26 @@ int opus_probe_judge_reap(void);
 
 /*
  * The stored form of an Ogg Opus file.  Comment tags (TITLE=, ARTIST=,
- * PHONE=, ...) are personal data unless they are technical: only ENCODER,
- * ENCODER_OPTIONS (the encoder and how it was run) and R128_TRACK_GAIN,
- * R128_ALBUM_GAIN (loudness, a signed integer) are kept.  Every OpusTags
- * header of the file (one per chained link) is written anew with its vendor
- * string and the kept tags only; the removed ones are handed to the caller
- * to be sealed.  The OpusHead page and every audio page keep their bytes,
- * so the packets and granule positions are the file's own; when the new
+ * PHONE=, ...) and the vendor string are personal data unless they are
+ * technical, and free text can hold anything: only what an encoder writes
+ * about itself, in that encoder's form, is kept.  V below is a version: a
+ * digit, then [0-9A-Za-z.+~-] only, 32 bytes at most.
+ *  - the vendor string "libopus", "libopus V" or "libopus V, libopusenc V"
+ *    (libopus's and opusenc's); any other is replaced by "recfs" (kept too);
+ *  - ENCODER=opusenc from opus-tools V, ENCODER=libopusenc V;
+ *  - ENCODER_OPTIONS= as opusenc writes it: at most 256 bytes of tokens
+ *    separated by one space, each an option --[a-z][a-z0-9-]* or a value
+ *    of [0-9.=:+-] starting with a digit or '-' and a digit;
+ *  - R128_TRACK_GAIN, R128_ALBUM_GAIN (loudness), when they are the signed
+ *    integer RFC 7845 makes them.
+ * Field names compare without case.  Every other tag goes, and so does an
+ * ENCODER or ENCODER_OPTIONS of any other value: a file as opusenc writes
+ * it without --title, --artist, --comment and the like is stored byte for
+ * byte.  Every OpusTags header of the file (one per chained link) is
+ * written anew with the kept vendor string and tags only; what was removed
+ * is handed to the caller to be sealed, a replaced vendor string as
+ * "VENDOR=<original>", first among its link's.  The OpusHead page and
+ * every audio page keep their bytes, so the packets and granule positions are the file's own; when the new
  * header takes fewer or more pages than the old one, the link's later pages
  * get new sequence numbers (and CRCs).  Data after the comments (padding)
  * goes too, unless it is all zero bytes in a header kept as it is.  A file
@@ -110,8 +123,9 @@ int opus_probe_judge_reap(void);
  *
  * Refused with -EINVAL and one line in meta_errmsg(): bytes that are not
  * part of an Ogg page, a stream that is not Opus or runs alongside another
- * (multiplexed), an OpusTags header that is malformed, holds a comment that
- * is not UTF-8 text (or holds a NUL), or is larger than OPUS_TAGS_MAX.
+ * (multiplexed), an OpusTags header that is malformed, holds a vendor
+ * string or a comment that is not UTF-8 text (or holds a NUL), or is larger
+ * than OPUS_TAGS_MAX.
  */
 #define OPUS_TAGS_MAX (1024 * 1024)
 
@@ -136,7 +150,8 @@ uint64_t opus_strip_size(const struct opus_strip *s);
 /* 1 when the stored form is the file as it is (nothing removed). */
 int opus_strip_verbatim(const struct opus_strip *s);
 /* How many tags were removed, and each as it was in the file ("KEY=value",
- * UTF-8, NUL-terminated; the string belongs to s). */
+ * a replaced vendor string "VENDOR=<original>"; UTF-8, NUL-terminated; the
+ * string belongs to s). */
 size_t opus_strip_n_removed(const struct opus_strip *s);
 const char *opus_strip_removed(const struct opus_strip *s, size_t i);
 /*

@@ -203,6 +203,52 @@ poll_since()
 	done
 }
 
+# opus_retag IN OUT VENDOR keep|set [COMMENT...]: OUT is the Ogg Opus file
+# IN (whose OpusTags packet is alone on its second page, as opusenc writes
+# it) with that packet's vendor string made VENDOR and its comments kept
+# (keep) or made the COMMENTs (set; the bytes as given, UTF-8 or not).
+# The page is made anew (its CRC set) and fits the packet; every other page
+# is kept as it is.
+opus_retag()
+{
+	python3 - "$@" <<'EOF'
+import os, struct, sys
+def crc(data):
+    c = 0
+    for b in data:
+        c ^= b << 24
+        for _ in range(8):
+            c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else c << 1
+            c &= 0xFFFFFFFF
+    return c
+src, dst, vendor, mode = sys.argv[1:5]
+d = open(src, "rb").read()
+pages, i = [], 0
+while i < len(d):
+    n = d[i + 26]
+    body = sum(d[i + 27:i + 27 + n])
+    pages.append(bytearray(d[i:i + 27 + n + body]))
+    i += 27 + n + body
+old = bytes(pages[1][27 + pages[1][26]:])
+assert old[:8] == b"OpusTags", "the second page does not start with OpusTags"
+vlen = struct.unpack("<I", old[8:12])[0]
+if mode == "keep":
+    rest = old[12 + vlen:]
+else:
+    cs = [os.fsencode(c) for c in sys.argv[5:]]
+    rest = struct.pack("<I", len(cs)) + b"".join(struct.pack("<I", len(c)) + c for c in cs)
+v = os.fsencode(vendor)
+pkt = b"OpusTags" + struct.pack("<I", len(v)) + v + rest
+assert len(pkt) < 255 * 255, "the OpusTags packet does not fit one page"
+lacing = bytes([255] * (len(pkt) // 255) + [len(pkt) % 255])
+p = bytearray(pages[1][:26]) + bytes([len(lacing)]) + lacing + pkt
+p[22:26] = b"\0\0\0\0"
+p[22:26] = struct.pack("<I", crc(bytes(p)))
+pages[1] = p
+open(dst, "wb").write(b"".join(bytes(x) for x in pages))
+EOF
+}
+
 # --- registers and manifests ----------------------------------------------
 
 # make_register DIR [POLICY]: a register DIR/reg with raw keyrings in

@@ -4,7 +4,9 @@
 # recorder or the privacy officer can put personal data, and then searched
 # byte by byte for them.
 #
-# Markers go into: Opus comment tags (opusenc --title/--artist/--comment),
+# Markers go into: Opus comment tags (opusenc --title/--artist/--comment,
+# an ENCODER and an ENCODER_OPTIONS tag of the recorder's, not of opusenc's
+# form) and the OpusTags vendor string,
 # the manifest's title, staff and subjects (name, phone, e-mail,
 # organisation, reference), chat text and a shared file, the names of
 # audio and attachment files, legal-hold and restriction reasons and
@@ -104,6 +106,9 @@ MARK[tag_title]="Tagtitle Ulvhildsdottir"
 MARK[tag_artist]="Tagartist Brynjulfsson"
 MARK[tag_phone]="+358 40 8765 1201"
 MARK[tag_note]="Tagnote Gudmundsdottir"
+MARK[tag_encoder]="Tagencoder Pirkko Halvorsdottir"
+MARK[tag_vendor]="Tagvendor Kalle Sveinsdottir"
+MARK[tag_options]="Tagoptions Sigrun Eyvindsdottir"
 MARK[title1]="Titlemarker Order of Eldbjorg"
 MARK[staff1]="Staffmarker Torfinnsson"
 MARK[name1]="Namemarker Åsgerd Hallvardsdottir"
@@ -196,12 +201,17 @@ sox -q -n -r 48000 -b 16 -c 1 "$T_TMP/tone.wav" synth 2 sine 300-900 vol 0.3 ||
 	t_abort "sox" "cannot make a test tone"
 opusenc --quiet --bitrate 16 --title "${MARK[tag_title]}" --artist "${MARK[tag_artist]}" \
 	--comment "PHONE=${MARK[tag_phone]}" --comment "NOTE=${MARK[tag_note]}" \
-	"$T_TMP/tone.wav" "$ORIG/tagged1.opus" || t_abort "opusenc" "cannot encode"
+	--comment "ENCODER=${MARK[tag_encoder]}" --comment "ENCODER_OPTIONS=--bitrate 16 ${MARK[tag_options]}" \
+	"$T_TMP/tone.wav" "$T_TMP/tagged1.opus" ||
+	t_abort "opusenc" "cannot encode"
+opus_retag "$T_TMP/tagged1.opus" "$ORIG/tagged1.opus" "${MARK[tag_vendor]}" keep ||
+	t_abort "opus_retag" "cannot plant a vendor string"
 opusenc --quiet --bitrate 16 --title "${MARK[tag3]}" "$T_TMP/tone.wav" "$ORIG/tagged3.opus" ||
 	t_abort "opusenc" "cannot encode"
 opusenc --quiet --bitrate 16 --artist "${MARK[qtag]}" "$T_TMP/tone.wav" "$ORIG/qtagged.opus" ||
 	t_abort "opusenc" "cannot encode"
 assert_contains "(the recorder's file carries the tags)" "$(opusinfo "$ORIG/tagged1.opus")" "${MARK[tag_artist]}"
+assert_contains "(and the vendor string)" "$(opusinfo "$ORIG/tagged1.opus")" "${MARK[tag_vendor]}"
 
 T1=$(date -u -d '-2 days' +%Y-%m-%dT10:00:00Z)
 T2=$(date -u -d '-2 days' +%Y-%m-%dT11:00:00Z)
@@ -338,6 +348,9 @@ done
 # The control: analysis (details_level) reads the names where they are.
 x=$(as_user "$analyst" getfattr -d "$P1.opus" 2>&1)
 assert_contains "(analysis's getfattr -d of r1 shows the removed tags)" "$x" "${MARK[tag_artist]}"
+assert_contains "(and the recorder's ENCODER tag)" "$x" "ENCODER=${MARK[tag_encoder]}"
+assert_contains "(and the recorder's ENCODER_OPTIONS tag)" "$x" "ENCODER_OPTIONS=--bitrate 16 ${MARK[tag_options]}"
+assert_contains "(and the vendor string it replaced)" "$x" "VENDOR=${MARK[tag_vendor]}"
 assert_contains "(and the title)" "$x" "${MARK[title1]}"
 assert_contains "(analysis's card of subject 1 has the new name)" \
 	"$(as_user "$analyst" getfattr -d "$MNT/by-subject/$H1" 2>&1)" "${MARK[name1_new]}"
@@ -358,7 +371,9 @@ for p in "$P1" "$P3"; do
 	assert_fails_with "training: cat of $n.chat.txt is ENOENT" "No such file or directory" as_user "$trainer" cat "$p.chat.txt"
 	no_marker_in "training's cat of $n.chat.txt" "$T_OUT"
 done
-assert_contains "(training's opusinfo still reads the audio)" "$(as_user "$trainer" opusinfo "$P1.opus" 2>&1)" "ENCODER="
+x=$(as_user "$trainer" opusinfo "$P1.opus" 2>&1)
+assert_contains "(training's opusinfo still reads the audio)" "$x" "Playback length"
+assert_contains "(and still shows opusenc's ENCODER)" "$x" "ENCODER=opusenc"
 assert_fails_with "training no longer sees the restricted r2" "No such file or directory" as_user "$trainer" cat "$P2.opus"
 no_marker_in "training's cat of r2" "$T_OUT"
 for h in "$H1" "$H3" "$H4"; do

@@ -5,7 +5,12 @@
 # level's opusinfo, strings and getfattr show none of them, the analysis
 # level (details_level) reads them as user.recfs.opus_tags, nothing under
 # the register holds them in the clear, and the audio decodes as before.
-# A file with technical tags only is stored byte for byte.  A sealed
+# opusenc's own vendor string, ENCODER and ENCODER_OPTIONS stay, so a
+# file straight out of opusenc reads back byte for byte; an ENCODER or
+# ENCODER_OPTIONS not of opusenc's form is free text and goes, and so does
+# a vendor string not of libopus's or opusenc's form: it is replaced by
+# "recfs" and sealed as VENDOR=<original>.  A file whose only tags are the
+# integer loudness gains is stored byte for byte too.  A sealed
 # detail longer than one attribute holds (300 staff names) reads cut to
 # 64 KiB, ending in "...", as the tags do; a title longer than ingest takes
 # is quarantined.
@@ -24,15 +29,26 @@ mkdir -p "$spool" "$orig"
 MARK_NAME="Jöns Åkerlund"
 MARK_PHONE=358401111111
 MARK_NOTE=Kvittokoll
+# What a recorder may put in its vendor string, ENCODER and ENCODER_OPTIONS.
+MARK_VENDOR="VENDORSECRET Pirkko +358402222222"
+MARK_ENCODER="ENCSECRET Kalle +358403333333"
+MARK_OPTIONS="--bitrate 16 ENCOPTSECRET kalle@example.fi"
 
 sox -q -n -r 48000 -b 16 -c 1 "$T_TMP/tone.wav" synth 3 sine 300-900 vol 0.3 ||
 	t_abort "sox" "cannot make a test tone"
 opusenc --quiet --bitrate 24 --title "Call with $MARK_NAME +$MARK_PHONE" --artist "$MARK_NAME" \
 	--comment "PHONE=+$MARK_PHONE" --comment "NOTE=$MARK_NOTE 1"$'\n'"$MARK_NOTE 2" \
-	"$T_TMP/tone.wav" "$orig/tagged.opus" || t_abort "opusenc" "cannot encode"
-# Technical tags only: ENCODER and ENCODER_OPTIONS.
-opusenc --quiet --bitrate 24 "$T_TMP/tone.wav" "$orig/plain.opus" || t_abort "opusenc" "cannot encode"
+	--comment "ENCODER=$MARK_ENCODER" --comment "ENCODER_OPTIONS=$MARK_OPTIONS" \
+	"$T_TMP/tone.wav" "$T_TMP/tagged.opus" || t_abort "opusenc" "cannot encode"
+opus_retag "$T_TMP/tagged.opus" "$orig/tagged.opus" "$MARK_VENDOR" keep || t_abort "opus_retag" "cannot retag"
+# Straight out of opusenc: its vendor string, ENCODER and ENCODER_OPTIONS.
+opusenc --quiet --bitrate 24 "$T_TMP/tone.wav" "$orig/encoded.opus" || t_abort "opusenc" "cannot encode"
+# Nothing to remove: a gain and libopus's vendor string only.
+opus_retag "$orig/encoded.opus" "$orig/plain.opus" "libopus 1.3.1" set "R128_TRACK_GAIN=-256" ||
+	t_abort "opus_retag" "cannot retag"
 assert_contains "the recorder's file carries the tags" "$(opusinfo "$orig/tagged.opus")" "$MARK_PHONE"
+assert_contains "the recorder's file carries the vendor string" "$(opusinfo "$orig/tagged.opus")" "$MARK_VENDOR"
+assert_contains "opusenc's file carries ENCODER" "$(opusinfo "$orig/encoded.opus")" "ENCODER=opusenc"
 
 # manifest NAME AUDIO RECORDED_AT: one customer with a phone number of
 # their own (no marker), for the export.
@@ -47,6 +63,8 @@ t1=$(date -u -d '-2 days' +%Y-%m-%dT10:00:00Z)
 t2=$(date -u -d '-2 days' +%Y-%m-%dT11:00:00Z)
 manifest tagged tagged.opus "$t1"
 manifest plain plain.opus "$t2"
+t4=$(date -u -d '-2 days' +%Y-%m-%dT13:00:00Z)
+manifest encoded encoded.opus "$t4"
 # A meeting of 300 staff, each name 250 bytes (ingest takes 256): their
 # names together are more than one attribute holds (64 KiB).
 t3=$(date -u -d '-2 days' +%Y-%m-%dT12:00:00Z)
@@ -67,15 +85,31 @@ mount_all_levels "$MNT"
 stamp() { date -u -d "$1" +%Y%m%dT%H%M%SZ; }
 tagged=$(as_user "$trainer" find "$MNT/by-date" -name "$(stamp "$t1")_*.opus")
 plain=$(as_user "$trainer" find "$MNT/by-date" -name "$(stamp "$t2")_*.opus")
-[ -n "$tagged" ] && [ -n "$plain" ] || t_abort "find" "training does not see both recordings"
+encoded=$(as_user "$trainer" find "$MNT/by-date" -name "$(stamp "$t4")_*.opus")
+[ -n "$tagged" ] && [ -n "$plain" ] && [ -n "$encoded" ] || t_abort "find" "training does not see the recordings"
 
 # --- what the training level sees ------------------------------------------
 info=$(as_user "$trainer" opusinfo "$tagged" 2>&1)
-for m in "$MARK_PHONE" "Åkerlund" "$MARK_NOTE" "title=" "artist=" "PHONE="; do
+for m in "$MARK_PHONE" "Åkerlund" "$MARK_NOTE" "title=" "artist=" "PHONE=" "Pirkko" "Kalle" "kalle" "SECRET"; do
 	assert_not_contains "training's opusinfo shows no '$m'" "$info" "$m"
 done
-assert_contains "opusinfo still shows the encoder" "$info" "ENCODER=opusenc"
+assert_contains "opusinfo still reads the audio" "$info" "Playback length"
+assert_contains "opusinfo still shows opusenc's ENCODER" "$info" "ENCODER=opusenc from opus-tools"
+assert_contains "and its ENCODER_OPTIONS" "$info" "ENCODER_OPTIONS=--bitrate 24"
+assert_contains "opusinfo shows the vendor string recfs put in" "$info" "Encoded with recfs"
 assert_not_contains "opusinfo finds the stored pages sound" "$info" "WARNING"
+info=$(as_user "$trainer" opusinfo "$encoded" 2>&1)
+assert_contains "opusinfo reads opusenc's audio" "$info" "Playback length"
+assert_contains "and shows its ENCODER" "$info" "ENCODER=opusenc"
+assert_contains "and its vendor string" "$info" "Encoded with libopus 1.3.1, libopusenc 0.2.1"
+assert_not_contains "opusinfo finds its stored pages sound" "$info" "WARNING"
+for m in "VENDORSECRET" "Pirkko" "358402222222" "ENCSECRET" "Kalle" "358403333333" "ENCOPTSECRET" \
+	"kalle@example.fi"; do
+	assert_eq "grep -a of the .opus as training: no '$m'" 0 \
+		"$(as_user "$trainer" cat "$tagged" | grep -a -c -F -- "$m")"
+done
+assert_eq "a file straight out of opusenc reads back byte for byte as training" "" \
+	"$(as_user "$trainer" cat "$encoded" | cmp - "$orig/encoded.opus" 2>&1)"
 for m in "$MARK_PHONE" "Åkerlund" "Jöns" "$MARK_NOTE"; do
 	assert_eq "strings of the .opus as training: no '$m'" 0 \
 		"$(as_user "$trainer" strings -n 4 "$tagged" | grep -c -F -- "$m")"
@@ -91,12 +125,17 @@ assert_fails_with "training: getfattr -n user.recfs.opus_tags is ENODATA" "No su
 	as_user "$trainer" getfattr -n user.recfs.opus_tags "$tagged"
 
 # --- what the analysis level (details_level) sees --------------------------
-want="title=Call with $MARK_NAME +$MARK_PHONE
+want="VENDOR=$MARK_VENDOR
+title=Call with $MARK_NAME +$MARK_PHONE
 artist=$MARK_NAME
 PHONE=+$MARK_PHONE
-NOTE=$MARK_NOTE 1\\n$MARK_NOTE 2"
-assert_eq "analysis reads the removed tags, one per line, as user.recfs.opus_tags" "$want" \
-	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$tagged" 2>&1)"
+NOTE=$MARK_NOTE 1\\n$MARK_NOTE 2
+ENCODER=$MARK_ENCODER
+ENCODER_OPTIONS=$MARK_OPTIONS"
+assert_eq "analysis reads the removed tags, one per line, the vendor string first, as user.recfs.opus_tags" \
+	"$want" "$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$tagged" 2>&1)"
+assert_eq "user.recfs.opus_tags is empty on a file straight out of opusenc" "" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.opus_tags "$encoded" 2>&1)"
 assert_contains "analysis's getfattr -d lists user.recfs.opus_tags" \
 	"$(as_user "$analyst" getfattr -d "$tagged" 2>&1)" "user.recfs.opus_tags="
 # listxattr decrypts nothing (issue 11), so it cannot tell an empty record
@@ -135,7 +174,7 @@ rid=$(q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$t1" +%s)")
 assert_eq "the catalog records the stored size" "$stored_size" \
 	"$(q "SELECT size FROM artifact WHERE recording = '$rid' AND role = 'audio'")"
 assert_eq "the mount shows the stored size" "$stored_size" "$(as_user "$trainer" stat -c %s "$tagged")"
-assert_eq "a file with technical tags only is stored byte for byte" \
+assert_eq "a file with a gain and libopus's vendor string only is stored byte for byte" \
 	"$(sha256sum <"$orig/plain.opus")" "$(as_user "$trainer" cat "$plain" | sha256sum)"
 
 # The WAV view: a 44-byte header (RIFF, fmt, data) and samples, no LIST/INFO.
@@ -162,7 +201,7 @@ assert_ok "the exported audio is the stored one" cmp "$T_TMP/stored.opus" \
 rm -rf "$T_TMP/export"
 
 # --- nothing in the clear under the register -------------------------------
-for m in "$MARK_PHONE" "Åkerlund" "Jöns" "$MARK_NOTE"; do
+for m in "$MARK_PHONE" "Åkerlund" "Jöns" "$MARK_NOTE" "Pirkko" "Kalle" "kalle@example.fi"; do
 	assert_eq "grep -a of every file under the register: no '$m'" "" \
 		"$(grep -a -r -l -F -- "$m" "$REG")"
 done
@@ -170,40 +209,20 @@ done
 # --- a malformed OpusTags header is quarantined ----------------------------
 # plain.opus with its OpusTags packet replaced by one whose comment is not
 # UTF-8 text; every page kept whole, the CRC set again.
-python3 - "$orig/plain.opus" "$spool/bad.opus" <<'EOF'
-import struct, sys
-def crc(data):
-    c = 0
-    for b in data:
-        c ^= b << 24
-        for _ in range(8):
-            c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else c << 1
-            c &= 0xFFFFFFFF
-    return c
-d = open(sys.argv[1], "rb").read()
-pages, i = [], 0
-while i < len(d):
-    n = d[i + 26]
-    body = sum(d[i + 27:i + 27 + n])
-    pages.append(bytearray(d[i:i + 27 + n + body]))
-    i += 27 + n + body
-vendor = b"libopus"
-comment = b"TITLE=\xff\xfe"
-pkt = b"OpusTags" + struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", 1) + \
-      struct.pack("<I", len(comment)) + comment
-lacing = bytes([255] * (len(pkt) // 255) + [len(pkt) % 255])
-p = bytearray(pages[1][:26]) + bytes([len(lacing)]) + lacing + pkt
-p[22:26] = b"\0\0\0\0"
-p[22:26] = struct.pack("<I", crc(bytes(p)))
-pages[1] = p
-open(sys.argv[2], "wb").write(b"".join(bytes(x) for x in pages))
-EOF
+opus_retag "$orig/plain.opus" "$spool/bad.opus" libopus set $'TITLE=\xff\xfe' || t_abort "opus_retag" "cannot retag"
 printf '{"recorded_at": "%s", "source": "customer-service", "audio": "bad.opus"}\n' "$t1" >"$spool/bad.json"
 assert_exit "recctl ingest of a file with a malformed OpusTags header exits 1" 1 \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool/bad.json"
 assert_file "the manifest is quarantined" "$(quarantine_of bad.json)/bad.json"
 assert_contains "error.txt says what is wrong with the OpusTags header" \
 	"$(cat "$(quarantine_of bad.json)/error.txt" 2>/dev/null)" "OpusTags header holds a comment that is not UTF-8 text"
+# The same for a vendor string that is not UTF-8 text.
+opus_retag "$orig/plain.opus" "$spool/badv.opus" $'Pirkko \xff' keep || t_abort "opus_retag" "cannot retag"
+printf '{"recorded_at": "%s", "source": "customer-service", "audio": "badv.opus"}\n' "$t1" >"$spool/badv.json"
+assert_exit "recctl ingest of a file whose vendor string is not UTF-8 text exits 1" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool/badv.json"
+assert_contains "error.txt says what is wrong with the vendor string" \
+	"$(cat "$(quarantine_of badv.json)/error.txt" 2>/dev/null)" "OpusTags header has a vendor string that is not UTF-8 text"
 
 # --- a title longer than ingest takes is quarantined -------------------------
 python3 - "$spool/long.json" "$t1" <<'EOF'

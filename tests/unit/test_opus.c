@@ -1204,14 +1204,20 @@ static void build_with_tags(const char *src, const char *dst, const struct bytes
 	free(m.data);
 }
 
-static char *build_tagged(const char *src, const char *name, const char *const *c, size_t n)
+static char *build_tagged_vendor(const char *src, const char *name, const char *vendor, const char *const *c,
+				 size_t n)
 {
 	char *path = xasprintf("%s/%s", tmpdir, name);
-	struct bytes pkt = tags_packet("libopus 1.3.1", c, NULL, n);
+	struct bytes pkt = tags_packet(vendor, c, NULL, n);
 
 	build_with_tags(src, path, &pkt);
 	free(pkt.p);
 	return path;
+}
+
+static char *build_tagged(const char *src, const char *name, const char *const *c, size_t n)
+{
+	return build_tagged_vendor(src, name, "libopus 1.3.1", c, n);
 }
 
 /* The whole stored form, read in odd-sized steps as the blob writer would
@@ -1406,6 +1412,23 @@ static char *comments_of(const char *path, int li)
 	return out;
 }
 
+/* The vendor string of link li as libopusfile reads it (malloc'd). */
+static char *vendor_of(const char *path, int li)
+{
+	OggOpusFile *of;
+	const OpusTags *t;
+	char *out;
+	int err;
+
+	of = op_open_file(path, &err);
+	if (!of)
+		return xstrdup("(not opened)");
+	t = op_tags(of, li);
+	out = xstrdup(t && t->vendor ? t->vendor : "(none)");
+	op_free(of);
+	return out;
+}
+
 /* 1 when the n bytes at p hold needle. */
 static int holds(const uint8_t *p, size_t n, const char *needle)
 {
@@ -1457,23 +1480,24 @@ TEST(test_strip_moves_personal_tags_out_and_keeps_the_audio_packets)
 	free(out);
 }
 
-TEST(test_strip_keeps_the_technical_tags_only)
+TEST(test_strip_keeps_the_integer_gains_and_opusencs_encoder_tags_only)
 {
 	static const char *const c[] = {
 		"ENCODER=opusenc", "encoder_options=--bitrate 24", "R128_TRACK_GAIN=-256", "r128_album_gain=0",
 		"R128_TRACK_GAIN=loud", "R128_ALBUM_GAIN=123456", "ENCODERX=1", "NOEQUALS", "DATE=2026-11-28",
-		"COMMENT=hello", "ENCODER",
+		"COMMENT=hello", "ENCODER", "encoder=libopusenc 0.2.1",
 	};
-	char *in = build_tagged(STEREO, "technical.opus", c, 11), *out, *com;
+	char *in = build_tagged(STEREO, "technical.opus", c, 12), *out, *com;
 	struct opus_strip *s = NULL;
 
 	out = strip_to_file(in, &s);
-	CHECK_EQ(opus_strip_n_removed(s), 7);
-	CHECK_STR(opus_strip_removed(s, 0), "R128_TRACK_GAIN=loud");
-	CHECK_STR(opus_strip_removed(s, 3), "NOEQUALS");
-	CHECK_STR(opus_strip_removed(s, 6), "ENCODER");
+	CHECK_EQ(opus_strip_n_removed(s), 8);
+	CHECK_STR(opus_strip_removed(s, 0), "ENCODER=opusenc");
+	CHECK_STR(opus_strip_removed(s, 1), "R128_TRACK_GAIN=loud");
+	CHECK_STR(opus_strip_removed(s, 4), "NOEQUALS");
+	CHECK_STR(opus_strip_removed(s, 7), "ENCODER");
 	com = comments_of(out, 0);
-	CHECK_STR(com, "ENCODER=opusenc|encoder_options=--bitrate 24|R128_TRACK_GAIN=-256|r128_album_gain=0");
+	CHECK_STR(com, "encoder_options=--bitrate 24|R128_TRACK_GAIN=-256|r128_album_gain=0|encoder=libopusenc 0.2.1");
 	check_stored_form(in, out);
 	opus_strip_close(s);
 	free(com);
@@ -1503,18 +1527,235 @@ out:
 	free(m.data);
 }
 
-TEST(test_strip_stores_a_file_with_technical_tags_only_byte_for_byte)
+TEST(test_strip_stores_opusencs_files_and_files_with_kept_tags_only_byte_for_byte)
 {
-	static const char *const c[] = { "ENCODER=x", "R128_TRACK_GAIN=12" };
+	static const char *const c[] = { "R128_TRACK_GAIN=12", "R128_ALBUM_GAIN=-3" };
+	static const char *const enc[] = { "ENCODER=opusenc from opus-tools 0.2", "ENCODER_OPTIONS=--bitrate 16" };
 	char *in = build_tagged(MONO, "allowed.opus", c, 2);
+	char *bare = build_tagged_vendor(STEREO, "bare.opus", "libopus", c, 1);
+	char *none = build_tagged(STEREO, "none.opus", c, 0);
+	char *opusenc = build_tagged_vendor(MONO, "opusenc.opus", "libopus 1.3.1, libopusenc 0.2.1", enc, 2);
 
-	/* opusenc's own files: ENCODER, ENCODER_OPTIONS, zero padding. */
+	/* opusenc's own files: its vendor string, ENCODER, ENCODER_OPTIONS,
+	 * zero padding. */
 	check_verbatim(MONO);
 	check_verbatim(STEREO);
 	if (long_opus)
 		check_verbatim(long_opus);
+	check_verbatim(opusenc);
+	free(opusenc);
 	check_verbatim(in);
+	check_verbatim(bare);
+	check_verbatim(none);
 	free(in);
+	free(bare);
+	free(none);
+}
+
+/* A file of the tag t and a gain: kept as it is (keep) or without t. */
+static void check_tag(const char *t, int keep)
+{
+	const char *c[] = { t, "R128_TRACK_GAIN=12" };
+	char *in = build_tagged(MONO, "tag.opus", c, 2), *out, *com;
+	struct opus_strip *s = NULL;
+
+	if (keep) {
+		check_verbatim(in);
+		free(in);
+		return;
+	}
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_n_removed(s), 1);
+	CHECK_STR(opus_strip_removed(s, 0), t);
+	com = comments_of(out, 0);
+	CHECK_STR(com, "R128_TRACK_GAIN=12");
+	opus_strip_close(s);
+	free(com);
+	free(in);
+	free(out);
+}
+
+TEST(test_strip_keeps_encoder_and_its_options_in_opusencs_form_only)
+{
+	char opts[300], ver[64];
+
+	check_tag("ENCODER=opusenc from opus-tools 0.2", 1);
+	check_tag("ENCODER=libopusenc 0.2.1", 1);
+	check_tag("Encoder=opusenc from opus-tools 0.2-3-gabc+dfsg~1", 1);
+	check_tag("ENCODER=opusenc from opus-tools", 0);
+	check_tag("ENCODER=opusenc from opus-tools 0.2 Kalle", 0);
+	check_tag("ENCODER=opusenc from opus-tools v0.2", 0);
+	check_tag("ENCODER=Opusenc from opus-tools 0.2", 0);
+	check_tag("ENCODER=libopusenc  0.2.1", 0);
+	check_tag("ENCODER=libopus 1.3.1", 0);
+	check_tag("ENCODER=ENCSECRET Kalle +358403333333", 0);
+	check_tag("ENCODER=", 0);
+	snprintf(ver, sizeof(ver), "ENCODER=libopusenc 1.%030d", 0);	/* a version of 32 bytes */
+	check_tag(ver, 1);
+	snprintf(ver, sizeof(ver), "ENCODER=libopusenc 1.%031d", 0);
+	check_tag(ver, 0);
+	check_tag("ENCODER_OPTIONS=--bitrate 16", 1);
+	check_tag("ENCODER_OPTIONS=--bitrate 16 --framesize 20 --set-ctl-int 4002=1", 1);
+	check_tag("encoder_options=--serial -5 --vbr --framesize 2.5 --expect-loss 0 --raw-rate 8000", 1);
+	check_tag("ENCODER_OPTIONS=--speech", 1);
+	check_tag("ENCODER_OPTIONS=--bitrate 16 Kalle", 0);
+	check_tag("ENCODER_OPTIONS=ENCOPTSECRET kalle@example.fi", 0);
+	check_tag("ENCODER_OPTIONS=--comment /home/kalle/call.wav", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate 16k", 0);
+	check_tag("ENCODER_OPTIONS=--Bitrate 16", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate  16", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate 16 ", 0);
+	check_tag("ENCODER_OPTIONS= --bitrate 16", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate\t16", 0);
+	check_tag("ENCODER_OPTIONS=-- 16", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate .5", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate -", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate +358403333333", 0);
+	check_tag("ENCODER_OPTIONS=", 0);
+	/* 256 bytes of options at most. */
+	memcpy(opts, "ENCODER_OPTIONS=", 16);
+	for (size_t i = 16; i < 16 + 256; i += 4)
+		memcpy(opts + i, "--a ", 4);
+	opts[16 + 255] = '1';
+	opts[16 + 256] = '\0';
+	check_tag(opts, 1);
+	opts[16 + 256] = '1';
+	opts[16 + 257] = '\0';
+	check_tag(opts, 0);
+}
+
+TEST(test_strip_seals_encoder_tags_and_a_vendor_string_not_of_opusencs_form)
+{
+	static const char *const c[] = {
+		"ENCODER=ENCSECRET Kalle +358403333333", "ENCODER_OPTIONS=ENCOPTSECRET kalle@example.fi",
+		"ENCODER_OPTIONS=--bitrate 16 Kalle", "ENCODER_OPTIONS=--bitrate 16", MARK_TITLE,
+	};
+	char *in = build_tagged_vendor(MONO, "enc-secret.opus", "libopus 1.3.1, libopusenc 0.2.1 Kalle", c, 5), *out,
+	     *v, *com;
+	struct opus_strip *s = NULL;
+
+	CHECK(file_holds(in, "Kalle") && file_holds(in, "ENCOPTSECRET"));
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_verbatim(s), 0);
+	CHECK_EQ(opus_strip_n_removed(s), 5);
+	CHECK_STR(opus_strip_removed(s, 0), "VENDOR=libopus 1.3.1, libopusenc 0.2.1 Kalle");
+	CHECK_STR(opus_strip_removed(s, 1), "ENCODER=ENCSECRET Kalle +358403333333");
+	CHECK_STR(opus_strip_removed(s, 2), "ENCODER_OPTIONS=ENCOPTSECRET kalle@example.fi");
+	CHECK_STR(opus_strip_removed(s, 3), "ENCODER_OPTIONS=--bitrate 16 Kalle");
+	CHECK_STR(opus_strip_removed(s, 4), MARK_TITLE);
+	check_stored_form(in, out);
+	CHECK(!file_holds(out, "Kalle") && !file_holds(out, "kalle") && !file_holds(out, "SECRET"));
+	CHECK(!file_holds(out, "358403333333") && !file_holds(out, "358401111111"));
+	v = vendor_of(out, 0);
+	CHECK_STR(v, "recfs");
+	com = comments_of(out, 0);
+	CHECK_STR(com, "ENCODER_OPTIONS=--bitrate 16");
+	check_verbatim(out);
+	opus_strip_close(s);
+	free(com);
+	free(v);
+	free(in);
+	free(out);
+}
+
+/* A file of vendor v and one gain: kept as it is (keep) or with the vendor
+ * replaced by "recfs" and handed over as VENDOR=v. */
+static void check_vendor(const char *v, int keep)
+{
+	static const char *const c[] = { "R128_TRACK_GAIN=12" };
+	char *in = build_tagged_vendor(MONO, "vendor.opus", v, c, 1), *out, *got, *com, *want;
+	struct opus_strip *s = NULL;
+
+	if (keep) {
+		check_verbatim(in);
+		free(in);
+		return;
+	}
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_verbatim(s), 0);
+	CHECK_EQ(opus_strip_n_removed(s), 1);
+	want = xasprintf("VENDOR=%s", v);
+	CHECK_STR(opus_strip_removed(s, 0), want);
+	check_stored_form(in, out);
+	got = vendor_of(out, 0);
+	CHECK_STR(got, "recfs");
+	/* The count moved with the vendor string: the gain is still read. */
+	com = comments_of(out, 0);
+	CHECK_STR(com, "R128_TRACK_GAIN=12");
+	check_verbatim(out);
+	opus_strip_close(s);
+	free(want);
+	free(got);
+	free(com);
+	free(in);
+	free(out);
+}
+
+TEST(test_strip_keeps_libopuss_own_vendor_string_only)
+{
+	char max[128], over[128];
+
+	/* Versions of 32 bytes at most. */
+	snprintf(max, sizeof(max), "libopus 1.%030d, libopusenc 2.%030d", 0, 0);
+	snprintf(over, sizeof(over), "libopus 1.%031d", 0);
+	check_vendor("libopus 1.3.1", 1);
+	check_vendor("libopus 1.3.1, libopusenc 0.2.1", 1);
+	check_vendor("libopus", 1);
+	check_vendor("libopus 1.5.2-rc1+g1a2B~x", 1);
+	check_vendor(max, 1);
+	check_vendor("recfs", 1);
+	check_vendor(over, 0);
+	snprintf(over, sizeof(over), "libopus 1.3.1, libopusenc 2.%031d", 0);
+	check_vendor(over, 0);
+	check_vendor("libopus Kalle", 0);
+	check_vendor("libopus 1.3 Kalle", 0);
+	check_vendor("libopus 1.3.1, libopusenc 0.2.1 Kalle", 0);
+	check_vendor("libopus 1.3.1, libopusenc 0.2.1, Kalle", 0);
+	check_vendor("libopus 1.3.1,libopusenc 0.2.1", 0);
+	check_vendor("libopus 1.3.1, libopusenc", 0);
+	check_vendor("libopus 1.3.1, libopusenc ", 0);
+	check_vendor("libopus 1.3.1, libopusenc x", 0);
+	check_vendor("libopus, libopusenc 0.2.1", 0);
+	check_vendor("libopus 1.3.1, LIBOPUSENC 0.2.1", 0);
+	check_vendor("libopus 1.3.1, Kalle 0.2.1", 0);
+	check_vendor("libopus  1.3", 0);
+	check_vendor("libopus ", 0);
+	check_vendor("libopus1.3", 0);
+	check_vendor("LIBOPUS 1.3", 0);
+	check_vendor("libopus 1.3\n", 0);
+	check_vendor("libopus 1.3/x", 0);
+	check_vendor("recfs ", 0);
+	check_vendor("x", 0);
+	check_vendor("", 0);
+	check_vendor("Lavf58.29.100", 0);
+}
+
+TEST(test_strip_replaces_a_vendor_string_that_names_someone)
+{
+	static const char *const c[] = { MARK_PHONE, "R128_ALBUM_GAIN=7" };
+	static const char vendor[] = "VENDORSECRET Pirkko +358402222222";
+	char *in = build_tagged_vendor(MONO, "vendorsecret.opus", vendor, c, 2), *out, *v, *com;
+	struct opus_strip *s = NULL;
+
+	CHECK(file_holds(in, "Pirkko"));
+	out = strip_to_file(in, &s);
+	CHECK_EQ(opus_strip_verbatim(s), 0);
+	CHECK_EQ(opus_strip_n_removed(s), 2);
+	CHECK_STR(opus_strip_removed(s, 0), "VENDOR=VENDORSECRET Pirkko +358402222222");
+	CHECK_STR(opus_strip_removed(s, 1), MARK_PHONE);
+	check_stored_form(in, out);
+	CHECK(!file_holds(out, "Pirkko") && !file_holds(out, "358402222222") && !file_holds(out, "VENDORSECRET"));
+	CHECK(!file_holds(out, "358401111111"));
+	CHECK(file_holds(out, "recfs"));
+	v = vendor_of(out, 0);
+	CHECK_STR(v, "recfs");
+	com = comments_of(out, 0);
+	CHECK_STR(com, "R128_ALBUM_GAIN=7");
+	opus_strip_close(s);
+	free(com);
+	free(v);
+	free(in);
+	free(out);
 }
 
 /* A string of n bytes "KEY=xyzxyz..." (malloc'd). */
@@ -1545,8 +1786,8 @@ TEST(test_strip_rewrites_an_opustags_header_that_spans_pages)
 	CHECK(a->page[1].header && a->page[4].header && !a->page[5].header);
 	CHECK(b->page[1].header && !b->page[2].header);
 	check_stored_form(in, out);
-	CHECK_EQ(opus_strip_n_removed(s), 2);
-	CHECK_STR(opus_strip_removed(s, 0), title);
+	CHECK_EQ(opus_strip_n_removed(s), 3);
+	CHECK_STR(opus_strip_removed(s, 1), title);
 	dump_free(a);
 	dump_free(b);
 	opus_strip_close(s);
@@ -1557,24 +1798,30 @@ TEST(test_strip_rewrites_an_opustags_header_that_spans_pages)
 
 TEST(test_strip_pages_a_large_new_opustags_header_over_several_pages)
 {
-	char *opts = long_tag("ENCODER_OPTIONS=", 150000), *com;
-	const char *c[] = { MARK_TITLE, opts, "ENCODER=opusenc" };
-	char *in, *out;
+	/* 150,000 bytes of kept gains (24 bytes each with their length). */
+	enum { GAINS = 6250 };
+	const char **c = xcalloc(GAINS + 1, sizeof(*c));
+	char *in, *out, *com;
 	struct ogg_dump *b;
 	struct opus_strip *s = NULL;
 
-	in = build_tagged(long_opus ? long_opus : STEREO, "bigkept.opus", c, 3);
+	c[0] = MARK_TITLE;
+	for (size_t i = 1; i <= GAINS; i++)
+		c[i] = "R128_TRACK_GAIN=-256";
+	in = build_tagged(long_opus ? long_opus : STEREO, "bigkept.opus", c, GAINS + 1);
 	out = strip_to_file(in, &s);
 	b = dump_file(out);
 	CHECK(b->page[1].header && b->page[2].header && b->page[3].header && !b->page[4].header);
 	check_stored_form(in, out);
 	com = comments_of(out, 0);
-	CHECK(strlen(com) == 150000 + strlen("|ENCODER=opusenc") && !strncmp(com, opts, 150000));
+	CHECK(strlen(com) == GAINS * strlen("R128_TRACK_GAIN=-256") + GAINS - 1);
+	CHECK(!strncmp(com, "R128_TRACK_GAIN=-256|R128_TRACK_GAIN=-256", 41));
 	CHECK_EQ(opus_strip_n_removed(s), 1);
+	CHECK_STR(opus_strip_removed(s, 0), MARK_TITLE);
 	dump_free(b);
 	opus_strip_close(s);
 	free(com);
-	free(opts);
+	free(c);
 	free(in);
 	free(out);
 }
@@ -1588,7 +1835,8 @@ TEST(test_strip_moves_huge_tag_values_whole_and_refuses_more_than_1_mib)
 	char *out;
 
 	out = strip_to_file(in1, &s);
-	CHECK_EQ(opus_strip_n_removed(s), 1);
+	CHECK_EQ(opus_strip_n_removed(s), 2);
+	CHECK_STR(opus_strip_removed(s, 1), "ENCODER=x");
 	CHECK(strlen(opus_strip_removed(s, 0)) == 1000000 && !strcmp(opus_strip_removed(s, 0), huge));
 	check_stored_form(in1, out);
 	CHECK(opus_strip_size(s) < 20000);
@@ -1650,6 +1898,14 @@ TEST(test_strip_refuses_a_malformed_opustags_header_with_a_clear_error)
 	b.p[19] = 1;
 	b.p[23] = 8;
 	check_bad_tags("comment.opus", b.p, b.len, "audio's OpusTags header is malformed: a comment runs past its end");
+	/* The vendor string "libopus" with a byte that is not UTF-8, a NUL. */
+	b.p[23] = 7;
+	b.p[14] = 0xff;
+	check_bad_tags("vendor-utf8.opus", b.p, b.len,
+		       "audio's OpusTags header has a vendor string that is not UTF-8 text");
+	b.p[14] = 0;
+	check_bad_tags("vendor-nul.opus", b.p, b.len,
+		       "audio's OpusTags header has a vendor string that is not UTF-8 text");
 	free(ok.p);
 	b = tags_packet("libopus", bad_utf8, NULL, 1);
 	check_bad_tags("utf8.opus", b.p, b.len, "audio's OpusTags header holds a comment that is not UTF-8 text");
@@ -1717,8 +1973,9 @@ TEST(test_strip_refuses_foreign_bytes_damaged_pages_and_interleaved_streams)
 
 TEST(test_strip_strips_every_link_of_a_chain)
 {
-	static const char *const c1[] = { MARK_TITLE, "ENCODER=a" };
-	static const char *const c2[] = { "ENCODER=b", MARK_PHONE };
+	static const char *const c1[] = { MARK_TITLE, "ENCODER=a", "ENCODER_OPTIONS=--bitrate 16", "R128_TRACK_GAIN=1" };
+	static const char *const c2[] = { "ENCODER=opusenc from opus-tools 0.2", "ENCODER=b", MARK_PHONE,
+					  "R128_ALBUM_GAIN=-2" };
 	char *a, *b, *in = xasprintf("%s/chain.opus", tmpdir), *out, *com;
 	struct opus_strip *s = NULL;
 	struct mem ma, mb;
@@ -1729,8 +1986,8 @@ TEST(test_strip_strips_every_link_of_a_chain)
 		free(in);
 		return;
 	}
-	a = build_tagged(MONO, "link1.opus", c1, 2);
-	b = build_tagged(long_opus, "link2.opus", c2, 2);
+	a = build_tagged_vendor(MONO, "link1.opus", "libopus 1.3.1, libopusenc 0.2.1", c1, 4);
+	b = build_tagged_vendor(long_opus, "link2.opus", "Recorder of Pirkko +358402222222", c2, 4);
 	mem_load(&ma, a);
 	mem_load(&mb, b);
 	buf = xcalloc(1, ma.len + mb.len);
@@ -1738,15 +1995,26 @@ TEST(test_strip_strips_every_link_of_a_chain)
 	memcpy(buf + ma.len, mb.data, mb.len);
 	write_bytes(in, buf, ma.len + mb.len);
 	out = strip_to_file(in, &s);
-	CHECK_EQ(opus_strip_n_removed(s), 2);
+	CHECK_EQ(opus_strip_n_removed(s), 5);
 	CHECK_STR(opus_strip_removed(s, 0), MARK_TITLE);
-	CHECK_STR(opus_strip_removed(s, 1), MARK_PHONE);
+	CHECK_STR(opus_strip_removed(s, 1), "ENCODER=a");
+	CHECK_STR(opus_strip_removed(s, 2), "VENDOR=Recorder of Pirkko +358402222222");
+	CHECK_STR(opus_strip_removed(s, 3), "ENCODER=b");
+	CHECK_STR(opus_strip_removed(s, 4), MARK_PHONE);
 	com = comments_of(out, 1);
-	CHECK_STR(com, "ENCODER=b");
+	CHECK_STR(com, "ENCODER=opusenc from opus-tools 0.2|R128_ALBUM_GAIN=-2");
 	free(com);
 	com = comments_of(out, 0);
-	CHECK_STR(com, "ENCODER=a");
+	CHECK_STR(com, "ENCODER_OPTIONS=--bitrate 16|R128_TRACK_GAIN=1");
+	free(com);
+	com = vendor_of(out, 0);
+	CHECK_STR(com, "libopus 1.3.1, libopusenc 0.2.1");
+	free(com);
+	com = vendor_of(out, 1);
+	CHECK_STR(com, "recfs");
 	CHECK(!file_holds(out, "358401111111"));
+	CHECK(!file_holds(out, "Pirkko") && !file_holds(out, "358402222222") && !file_holds(out, "ENCODER=a") &&
+	      !file_holds(out, "ENCODER=b"));
 	/* The chain's two links decode into one, mono then stereo: no
 	 * straight decode to compare; the packets and pages are checked. */
 	{
@@ -1913,8 +2181,12 @@ int main(void)
 	RUN(test_wav_open_refuses_what_is_not_opus_with_eio);
 	RUN(test_wav_open_refuses_a_channel_count_other_than_the_streams);
 	RUN(test_strip_moves_personal_tags_out_and_keeps_the_audio_packets);
-	RUN(test_strip_keeps_the_technical_tags_only);
-	RUN(test_strip_stores_a_file_with_technical_tags_only_byte_for_byte);
+	RUN(test_strip_keeps_the_integer_gains_and_opusencs_encoder_tags_only);
+	RUN(test_strip_stores_opusencs_files_and_files_with_kept_tags_only_byte_for_byte);
+	RUN(test_strip_keeps_encoder_and_its_options_in_opusencs_form_only);
+	RUN(test_strip_seals_encoder_tags_and_a_vendor_string_not_of_opusencs_form);
+	RUN(test_strip_keeps_libopuss_own_vendor_string_only);
+	RUN(test_strip_replaces_a_vendor_string_that_names_someone);
 	RUN(test_strip_rewrites_an_opustags_header_that_spans_pages);
 	RUN(test_strip_pages_a_large_new_opustags_header_over_several_pages);
 	RUN(test_strip_moves_huge_tag_values_whole_and_refuses_more_than_1_mib);
