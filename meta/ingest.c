@@ -1235,7 +1235,7 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
 		char *manifest = NULL, *kept = xasprintf("%s/" QUARANTINE_NAME_FILE, q);
 
 		if (mtime_of(q, S_IFDIR, &item.since) == 0) {
-			mtime_of(err, S_IFREG, &item.since);
+			item.incomplete = mtime_of(err, S_IFREG, &item.since) != 0;
 			item.manifest = manifest = manifest_name_of(kept);
 			item.until = policy_period_add(item.since, r->policy->quarantine_retention);
 			rc = fn(&item, ctx);

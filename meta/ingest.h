@@ -181,6 +181,8 @@ struct ingest_quarantined {
 				 * the folder's when error.txt is missing */
 	int64_t until;		/* since + quarantine_retention: retention_sweep
 				 * erases it once util_now() is past this */
+	int incomplete;		/* 1: no error.txt (a quarantine an older recfs
+				 * left half-way on a full disk or a crash) */
 };
 
 /*

@@ -313,6 +313,26 @@ assert_ok "fsck with every keyring" "$RECCTL" fsck -R "$REG" $(for l in $LEVELS;
 ARTS=$(sql 'SELECT count(*) FROM artifact')
 assert_contains "fsck authenticates every blob" "$T_OUT" "$ARTS blobs and"
 
+# Plaintext left behind: a spool file of two days ago, a manifest the
+# watch skips (a dot file), a quarantine folder an older recfs left
+# without error.txt.  Problems, counted and never named.
+SP=$T_TMP/fsck-spool
+cp -a "$REG" "$SP"
+mkdir -p "$SP/spool" "$SP/quarantine/q-0badc0de"
+printf 'OggS' >"$SP/spool/Kalle Virtanen.opus"
+printf '{}' >"$SP/spool/.Kalle.json"
+printf 'young' >"$SP/spool/now.opus"
+touch -d '2 days ago' "$SP/spool/Kalle Virtanen.opus" "$SP/spool/.Kalle.json"
+printf 'OggS' >"$SP/quarantine/q-0badc0de/x.opus"
+assert_exit "fsck: plaintext left in the spool and a half quarantine are problems" 1 "$RECCTL" fsck -R "$SP"
+assert_contains "the spool's old files are counted" "$T_OUT" "the spool holds 2 files older than a day (the oldest 2 days)"
+assert_contains "the quarantine without error.txt is named by its id" "$T_OUT" \
+	"quarantined q-0badc0de has no error.txt"
+assert_contains "two problems" "$T_OUT" "; 2 problems"
+assert_not_contains "no file name is printed" "$T_OUT" "Kalle"
+rm -r "$SP/spool/Kalle Virtanen.opus" "$SP/spool/.Kalle.json" "$SP/quarantine/q-0badc0de"
+assert_ok "fsck once they are gone (a young spool file is no problem)" "$RECCTL" fsck -R "$SP"
+
 FS=$T_TMP/fsck
 cp -a "$REG" "$FS"
 ART=$(sqlite3 "$FS/catalog.db" "SELECT id FROM artifact WHERE role='audio' LIMIT 1")

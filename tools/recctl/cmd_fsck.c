@@ -36,6 +36,7 @@
  * made as root) is a problem, which --repair, as root, solves with lchown.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -65,7 +66,9 @@ const char usage_fsck[] =
 	"authenticate every chunk of every blob their levels can open.  List the\n"
 	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
-	"retention sweep).  First sqlite's quick check of catalog.db: a damaged\n"
+	"retention sweep; so is one without error.txt, and files left in spool/\n"
+	"for over a day: plaintext nothing ingests).  First sqlite's quick check\n"
+	"of catalog.db: a damaged\n"
 	"catalog stops fsck before it checks or repairs anything else.  Exit\n"
 	"status 1 when problems remain.\n"
 	"\n"
@@ -383,6 +386,9 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 	long days = (long)((f->now - q->since) / 86400);
 
 	f->quarantined++;
+	if (q->incomplete)
+		problem(f, "quarantined %s has no error.txt: a quarantine left half-way (a full disk or a crash); its "
+			"files are the recorder's plaintext, erased by recctl retention sweep like the others", shown);
 	if (q->until < f->now) {
 		policy_period_format(f->r->policy->quarantine_retention, per);
 		problem(f, "quarantined %s is %ld days old, past quarantine_retention %s: recctl retention sweep erases it",
@@ -394,6 +400,41 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 	free(shown);
 	free(id);
 	return 0;
+}
+
+/*
+ * Plaintext nobody will ingest: files in REGISTER/spool (the watch's
+ * default) older than SPOOL_STALE, audio whose manifest never came or
+ * named other files, a manifest the watch skips (a dot file).  Counted,
+ * never named: a recorder's file name may name a person.
+ */
+#define SPOOL_STALE (24 * 3600)
+static void check_spool(struct fsck *f)
+{
+	char *dir = reg_path(f->r, "spool");
+	int64_t oldest = f->now;
+	long n = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d) {
+		while ((e = readdir(d))) {
+			struct stat st;
+
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode) &&
+			    (int64_t)st.st_mtime < f->now - SPOOL_STALE) {
+				n++;
+				if ((int64_t)st.st_mtime < oldest)
+					oldest = (int64_t)st.st_mtime;
+			}
+		}
+		closedir(d);
+	}
+	if (n)
+		problem(f, "the spool holds %ld file%s older than a day (the oldest %ld days): plaintext that no "
+			"manifest brings in; look at %s, ingest or remove %s", n, n == 1 ? "" : "s",
+			(long)((f->now - oldest) / 86400), dir, n == 1 ? "it" : "them");
+	free(dir);
 }
 
 /* Erased artifacts whose blobs are still listed to be unlinked: the open
@@ -761,6 +802,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		rc = error("%s", meta_strerror(rc));
 		goto out;
 	}
+	check_spool(&f);
 	if (f.kr) {
 		verify_blobs(&f);
 		for (size_t i = 0; i < f.n_recs; i++)
