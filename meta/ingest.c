@@ -128,26 +128,24 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	struct pending *p;
 	struct stat st;
 	uint64_t total = 0;
-	char *path;
+	char *path, which[64];
 	int fd;
 
+	/* "attachment 2", or what alone */
+	if (pos)
+		snprintf(which, sizeof(which), "%s %zu", what, pos);
+	else
+		snprintf(which, sizeof(which), "%s", what);
 	if (!plain_name(name))
 		return meta_fail(-EINVAL, "%s must be a plain file name in the manifest's folder", what);
 	/* A manifest is never stored: not itself, and not another manifest,
 	 * which would put its subject's data in this recording, unlinked to
 	 * them, and leave its own recording never ingested. */
-	if (j->mname && !strcmp(name, j->mname)) {
-		if (pos)
-			return meta_fail(-EINVAL, "%s %zu is the manifest itself: a manifest is not stored", what, pos);
-		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", what);
-	}
-	if (json_name(name)) {
-		if (pos)
-			return meta_fail(-EINVAL, "%s %zu is named *.json: that is a manifest's name in the spool; "
-					 "rename it", what, pos);
+	if (j->mname && !strcmp(name, j->mname))
+		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", which);
+	if (json_name(name))
 		return meta_fail(-EINVAL, "%s is named *.json: that is a manifest's name in the spool; rename it",
-				 what);
-	}
+				 which);
 	if (j->n_art >= MAX_ATTACHMENTS + 1)
 		return meta_fail(-EINVAL, "too many attachments (at most %d)", MAX_ATTACHMENTS);
 	path = xasprintf("%s/%s", j->dir, name);
@@ -178,9 +176,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	if (j->mst_ok && st.st_dev == j->mst.st_dev && st.st_ino == j->mst.st_ino) {
 		close(fd);
 		free(path);
-		if (pos)
-			return meta_fail(-EINVAL, "%s %zu is the manifest itself: a manifest is not stored", what, pos);
-		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", what);
+		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", which);
 	}
 	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
 		close(fd);
