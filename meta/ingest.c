@@ -643,7 +643,10 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	}
 	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j->root) {
-		rc = meta_fail(-EINVAL, "manifest is not valid JSON (line %d, column %d)", jerr.line, jerr.column);
+		/* jansson's own text may quote the manifest: only its kind. */
+		rc = meta_fail(-EINVAL, "manifest %s (line %d, column %d)",
+			       !strncmp(jerr.text, "duplicate object key", 20) ? "gives a key twice" : "is not valid JSON",
+			       jerr.line, jerr.column);
 		goto out;
 	}
 	if ((rc = validate(r, j)))

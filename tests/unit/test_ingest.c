@@ -123,6 +123,8 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 	static const struct bad_case cases[] = {
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\"", "not valid JSON" },
 		{ "[1, 2]", "not a JSON object" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"source\": \"fax\"}", "manifest gives a key twice (line 1, column 97)" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"nope.opus\"}",
 		  "missing" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"bad.opus\"}",
