@@ -211,24 +211,11 @@ poll_since()
 # is kept as it is.
 opus_retag()
 {
-	python3 - "$@" <<'EOF'
+	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$T_ROOT/tests/integration" python3 - "$@" <<'EOF'
 import os, struct, sys
-def crc(data):
-    c = 0
-    for b in data:
-        c ^= b << 24
-        for _ in range(8):
-            c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else c << 1
-            c &= 0xFFFFFFFF
-    return c
+from oggpages import fix, pages
 src, dst, vendor, mode = sys.argv[1:5]
-d = open(src, "rb").read()
-pages, i = [], 0
-while i < len(d):
-    n = d[i + 26]
-    body = sum(d[i + 27:i + 27 + n])
-    pages.append(bytearray(d[i:i + 27 + n + body]))
-    i += 27 + n + body
+pages = pages(open(src, "rb").read())
 old = bytes(pages[1][27 + pages[1][26]:])
 assert old[:8] == b"OpusTags", "the second page does not start with OpusTags"
 vlen = struct.unpack("<I", old[8:12])[0]
@@ -241,10 +228,7 @@ v = os.fsencode(vendor)
 pkt = b"OpusTags" + struct.pack("<I", len(v)) + v + rest
 assert len(pkt) < 255 * 255, "the OpusTags packet does not fit one page"
 lacing = bytes([255] * (len(pkt) // 255) + [len(pkt) % 255])
-p = bytearray(pages[1][:26]) + bytes([len(lacing)]) + lacing + pkt
-p[22:26] = b"\0\0\0\0"
-p[22:26] = struct.pack("<I", crc(bytes(p)))
-pages[1] = p
+pages[1] = fix(bytearray(pages[1][:26]) + bytes([len(lacing)]) + lacing + pkt)
 open(dst, "wb").write(b"".join(bytes(x) for x in pages))
 EOF
 }

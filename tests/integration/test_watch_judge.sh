@@ -31,31 +31,7 @@ cat >"$MK" <<'EOF'
 # kinds OUT FIXDIR: the corrupt audio kinds, OUT/<kind>.opus (no FIFO).
 import os, struct, sys
 
-def crc(data):
-    c = 0
-    for x in data:
-        c ^= x << 24
-        for _ in range(8):
-            c = ((c << 1) ^ 0x04C11DB7) & 0xFFFFFFFF if c & 0x80000000 else (c << 1) & 0xFFFFFFFF
-    return c
-
-def pages(b):
-    out, i = [], 0
-    while i < len(b):
-        n = b[i + 26]
-        size = 27 + n + sum(b[i + 27 : i + 27 + n])
-        out.append(bytearray(b[i : i + size]))
-        i += size
-    return out
-
-def fix(p, serial=None, seq=None):
-    if serial is not None:
-        p[14:18] = struct.pack("<I", serial)
-    if seq is not None:
-        p[18:22] = struct.pack("<I", seq)
-    p[22:26] = b"\0\0\0\0"
-    p[22:26] = struct.pack("<I", crc(bytes(p)))
-    return p
+from oggpages import fix, pages
 
 def page(serial, seq, granule, flags, segs, body):
     h = b"OggS\0" + bytes([flags]) + struct.pack("<qII", granule, serial, seq) + b"\0\0\0\0"
@@ -153,7 +129,7 @@ check_reasons()
 }
 
 mkdir -p "$T_TMP/kinds"
-python3 "$MK" "$T_TMP/kinds" "$FIX" || t_abort "kinds" "cannot make the corrupt audio"
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$T_ROOT/tests/integration" python3 "$MK" "$T_TMP/kinds" "$FIX" || t_abort "kinds" "cannot make the corrupt audio"
 
 # --- 1. each kind alone -----------------------------------------------------------
 
