@@ -62,7 +62,13 @@ out=$(as_user "$analyst" cat "$f" 2>&1 >/dev/null)
 assert_contains "cat says why" "$out" "No space left on device"
 rss_full=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 echo "   daemon VmRSS: $rss_before KiB before, $rss_full KiB with the queue full"
-assert_eq "the queue's memory stays bounded (under 96 MiB more)" 1 "$(( rss_full - rss_before < 96 * 1024 ))"
+# A sanitizer build's redzones and quarantine make the heap several times
+# larger: the bound is checked on the plain build (as test_load.sh does).
+if ldd "$RECFS" 2>/dev/null | grep -q libasan; then
+	echo "   VmRSS bound not checked: a sanitizer build"
+else
+	assert_eq "the queue's memory stays bounded (under 96 MiB more)" 1 "$(( rss_full - rss_before < 96 * 1024 ))"
+fi
 
 rm -f "$DISK/filler"
 ok=
