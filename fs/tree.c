@@ -789,16 +789,15 @@ static void rec_files(const struct trec *rec,
 
 	for (a = rec->arts; a; a = a->next)
 		fn(ctx, a->name, TN_FILE, a, a->size);
-	/* A .wav view whose size fits an off_t: ingest refuses a length the
-	 * audio's bytes cannot carry, but a row of an older recfs may hold one
-	 * (a forged last granule: 2^62 samples), and such a view could never
-	 * be read whole; it is not shown. */
-	if (rec->audio && rec->row.channels > 0 && rec->row.channels <= 8 && rec->row.pcm_samples > 0 &&
-	    rec->row.pcm_samples <= (uint64_t)(INT64_MAX - OPUS_WAV_HEADER_BYTES) / (2u * (unsigned)rec->row.channels)) {
+	/* No .wav view where opus_wav_size has none to give (a forged length
+	 * in a row of an older recfs: a view no one could read whole). */
+	if (rec->audio) {
 		struct opus_info info = { .channels = rec->row.channels, .pcm_samples = rec->row.pcm_samples,
 					  .duration_ms = rec->row.duration_ms };
+		uint64_t size = opus_wav_size(&info);
 
-		fn(ctx, rec->wav_name, TN_WAV, rec->audio, opus_wav_size(&info));
+		if (size)
+			fn(ctx, rec->wav_name, TN_WAV, rec->audio, size);
 	}
 }
 

@@ -711,6 +711,11 @@ int opus_probe_fd(int fd, struct opus_info *out)
 
 uint64_t opus_wav_size(const struct opus_info *info)
 {
+	/* 1 to 8 channels, and a size an off_t holds: a row of an older recfs
+	 * may hold a forged length (2^62 samples), which no view can serve. */
+	if (info->channels < 1 || info->channels > 8 || info->pcm_samples == 0 ||
+	    info->pcm_samples > (uint64_t)(INT64_MAX - OPUS_WAV_HEADER_BYTES) / (2u * (unsigned)info->channels))
+		return 0;
 	return OPUS_WAV_HEADER_BYTES + info->pcm_samples * (uint64_t)info->channels * 2;
 }
 

@@ -163,7 +163,8 @@ int opus_strip_read(struct opus_strip *s, void *buf, size_t len) MUST_CHECK;
 /* Close the file and wipe what was read of it.  NULL is fine. */
 void opus_strip_close(struct opus_strip *s);
 
-/* Exact size of the WAV view. */
+/* Exact size of the WAV view; 0 when there is none to give: no samples,
+ * channels outside 1..8, or a size an off_t cannot hold. */
 uint64_t opus_wav_size(const struct opus_info *info);
 
 /*

@@ -665,6 +665,15 @@ TEST(test_wav_size_counts_header_and_16_bit_samples)
 	struct opus_info info = { .channels = 2, .pcm_samples = 1000 };
 
 	CHECK_EQ(opus_wav_size(&info), 44 + 4000);
+	/* None to give: a forged length, channels out of range, no samples. */
+	info.pcm_samples = (uint64_t)1 << 62;
+	CHECK_EQ(opus_wav_size(&info), 0);
+	info.pcm_samples = 1000;
+	info.channels = 9;
+	CHECK_EQ(opus_wav_size(&info), 0);
+	info.channels = 1;
+	info.pcm_samples = 0;
+	CHECK_EQ(opus_wav_size(&info), 0);
 }
 
 static void check_whole_view(const char *path, int channels)
