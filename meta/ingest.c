@@ -962,20 +962,6 @@ static int stem_sibling(const char *name, const char *stem, size_t sl)
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
 #define QUARANTINE_NAME_FILE "manifest-name.txt"
 
-/* Append a copy of s to the list *v of *n strings. */
-static void push_name(char ***v, size_t *n, const char *s)
-{
-	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
-	(*v)[(*n)++] = xstrdup(s);
-}
-
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * The order keeps a failure that is not the input's fault from moving
  * anything: the folder, then its own files (error.txt, manifest-name.txt),
@@ -997,8 +983,9 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
 	const char *dir = dirname(copy1), *base = basename(copy2);
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
-	char *path = NULL, **moved = NULL, **left = NULL;
-	size_t n = 0, n_moved = 0, n_left = 0;
+	char *path = NULL;
+	struct strlist moved = { 0 }, left = { 0 };
+	size_t n = 0;
 	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
 	int rc = 0, wrc, mrc;
 
@@ -1052,18 +1039,15 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
-		char **ents = NULL;
-		size_t ne = 0, sl = strlen(stem);
+		struct strlist ents = { 0 };
+		size_t sl = strlen(stem);
 
-		while ((e = readdir(d))) {
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				ents = xrealloc(ents, (ne + 1) * sizeof(*ents));
-				ents[ne++] = xstrdup(e->d_name);
-			}
-		}
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				strlist_add(&ents, e->d_name);
 		closedir(d);
-		for (size_t k = 0; rc == 0 && k < ne; k++) {
-			const char *name = ents[k];
+		for (size_t k = 0; rc == 0 && k < ents.n; k++) {
+			const char *name = ents.v[k];
 			int take = 0;
 
 			/* The manifest goes last, below. */
@@ -1073,11 +1057,11 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				take |= !strcmp(names[i], name);
 			if (!take && stem_sibling(name, stem, sl)) {
 				take = 1;
-				for (size_t m = 0; take && m < ne; m++) {
-					size_t ml = strlen(ents[m]);
+				for (size_t m = 0; take && m < ents.n; m++) {
+					size_t ml = strlen(ents.v[m]);
 
-					if (json_name(ents[m]) && strcmp(ents[m], base) && ml - 5 > sl &&
-					    stem_sibling(name, ents[m], ml - 5))
+					if (json_name(ents.v[m]) && strcmp(ents.v[m], base) && ml - 5 > sl &&
+					    stem_sibling(name, ents.v[m], ml - 5))
 						take = 0;
 				}
 			}
@@ -1086,17 +1070,15 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 			char *from = xasprintf("%s/%s", dir, name), *to = xasprintf("%s/%s", q, name);
 			mrc = take_input(from, to, &budget);
 			if (mrc == 1)
-				push_name(&left, &n_left, name);
+				strlist_add(&left, name);
 			else if (mrc == 0)
-				push_name(&moved, &n_moved, name);
+				strlist_add(&moved, name);
 			else
 				rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
 			free(from);
 			free(to);
 		}
-		for (size_t k = 0; k < ne; k++)
-			free(ents[k]);
-		free(ents);
+		strlist_clear(&ents);
 	}
 	if (rc)
 		goto undo;
@@ -1109,20 +1091,20 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		goto undo;
 	}
 	if (mrc == 1)
-		push_name(&left, &n_left, base);
+		strlist_add(&left, base);
 	/* Complete: what was left out goes, and error.txt says so.  Should
 	 * that rewrite fail (it replaces the file whole, or not at all), the
 	 * first error.txt stays, with the reason but not the count: the
 	 * quarantine is complete without it. */
-	for (size_t i = 0; i < n_left; i++) {
+	for (size_t i = 0; i < left.n; i++) {
 		free(path);
-		path = xasprintf("%s/%s", dir, left[i]);
+		path = xasprintf("%s/%s", dir, left.v[i]);
 		(void)unlink(path);
 	}
-	if (n_left) {
+	if (left.n) {
 		free(text);
 		text = xasprintf("%s (%zu files were not regular files, or over 4 GiB together: not kept)\n", shown,
-				 n_left);
+				 left.n);
 		free(path);
 		path = xasprintf("%s/error.txt", q);
 		(void)!util_write_file_adopt(path, text, strlen(text), 0600);
@@ -1139,23 +1121,25 @@ undo:
 		size_t kept = 0;
 		struct stat st;
 
-		for (size_t i = n_moved; i-- > 0;) {
-			char *from = xasprintf("%s/%s", q, moved[i]), *to = xasprintf("%s/%s", dir, moved[i]);
+		for (size_t i = moved.n; i-- > 0;) {
+			char *from = xasprintf("%s/%s", q, moved.v[i]), *to = xasprintf("%s/%s", dir, moved.v[i]);
 
 			if (lstat(to, &st) == 0 || errno != ENOENT || util_move_file(from, to))
 				kept++;
 			free(from);
 			free(to);
 		}
-		if (n_moved)
+		if (moved.n)
 			(void)!util_fsync_dir(dir);
 		if (!kept)
 			(void)util_remove_tree(q);
 	}
 out:
-	free_names(names, n);
-	free_names(moved, n_moved);
-	free_names(left, n_left);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	strlist_clear(&moved);
+	strlist_clear(&left);
 	free(q);
 	free(text);
 	free(shown);

@@ -85,6 +85,15 @@ struct idlist {
 void idlist_add(struct idlist *l, const char *id);
 void idlist_free(struct idlist *l);
 
+/* A growable list of strings (copies), v NULL-terminated once it has one;
+ * start it zeroed, free with strlist_clear. */
+struct strlist {
+	char **v;
+	size_t n;
+};
+void strlist_add(struct strlist *l, const char *s);
+void strlist_clear(struct strlist *l);
+
 /* "2026-11-28T10:15:00Z" (also with fraction or +hh:mm offset) -> epoch. */
 int util_parse_time(const char *iso, int64_t *out) MUST_CHECK;
 /* "YYYY-MM-DD" -> epoch of that day's 00:00 UTC. */

@@ -150,12 +150,5 @@ int ctl_new_passphrase(const char *passfile, struct crypto_key **out);
  */
 int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct keyring **out);
 
-/* A growable list of strings (repeatable options). */
-struct strlist {
-	char **v;
-	size_t n;
-};
-void strlist_add(struct strlist *l, const char *s);
-void strlist_clear(struct strlist *l);
 
 #endif
