@@ -479,7 +479,7 @@ static json_t *details_json(struct job *j, json_t *handles)
  * meanwhile (res->recording names that recording), 0, or -errno.
  */
 static int commit(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor, struct job *j,
-		  const uint8_t ikey[CRYPTO_MAC_BYTES], struct ingest_result *res)
+		  const uint8_t ikey[CRYPTO_MAC_BYTES], const uint8_t ckey[CRYPTO_MAC_BYTES], struct ingest_result *res)
 {
 	const struct policy *pol = r->policy;
 	json_t *handles = json_array(), *details = NULL, *x;
@@ -530,16 +530,24 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		if ((rc = catalog_link_subject(r->cat, j->rec.id, json_string_value(x), role ? role : INGEST_DEFAULT_ROLE)))
 			goto out;
 	}
-	rc = catalog_put_ingest_key(r->cat, ikey, j->rec.id);
-	if (rc == -EEXIST) {
-		/* Another process ingested the same manifest meanwhile. */
-		rc = catalog_find_ingest_key(r->cat, ikey, res->recording);
-		if (rc == 0)
-			rc = 1;
-		goto out;
+	/* Its bytes and its content (canonical_key): a manifest sent again
+	 * as it was, or written out again, is a duplicate. */
+	for (i = 0; i < 2; i++) {
+		const uint8_t *key = i ? ckey : ikey;
+
+		if (i && !memcmp(ckey, ikey, CRYPTO_MAC_BYTES))
+			break;
+		rc = catalog_put_ingest_key(r->cat, key, j->rec.id);
+		if (rc == -EEXIST) {
+			/* Another process ingested the same manifest meanwhile. */
+			rc = catalog_find_ingest_key(r->cat, key, res->recording);
+			if (rc == 0)
+				rc = 1;
+			goto out;
+		}
+		if (rc)
+			goto out;
 	}
-	if (rc)
-		goto out;
 	if ((rc = audit_log(r->cat, actor, "ingest", j->rec.id, "ok", NULL)))
 		goto out;
 	/* A subject that objects to this purpose (Art. 21): restricted as it arrives. */
@@ -575,10 +583,11 @@ static void job_free(struct job *j, int remove_blobs)
 struct slot {
 	struct ingest_item *item;
 	struct job j;
-	uint8_t ikey[CRYPTO_MAC_BYTES];
+	uint8_t ikey[CRYPTO_MAC_BYTES];	/* of the manifest's bytes */
+	uint8_t ckey[CRYPTO_MAC_BYTES];	/* of its content (canonical_key) */
 	int pending;	/* blobs written, rows not yet committed */
-	struct slot *twin;	/* an earlier pending slot of the same bytes: this
-				 * one's outcome is its (twin_settle) */
+	struct slot *twin;	/* an earlier pending slot of the same manifest:
+				 * this one's outcome is its (twin_settle) */
 };
 
 /* The item fails with rc and why (meta_strerror: what meta_errmsg() says,
@@ -591,6 +600,54 @@ static void slot_fail(struct slot *s, int rc)
 	s->pending = 0;
 	job_free(&s->j, 1);
 	memset(&s->j, 0, sizeof(s->j));
+}
+
+/*
+ * The key of a manifest's content: its JSON written out again in one form
+ * (keys sorted, no spaces, every non-ASCII character escaped), so that a
+ * manifest sent again after an editor or a program rewrote it is the same
+ * manifest.  0 or -ENOMEM.
+ */
+static int canonical_key(const struct crypto_key *index_key, const json_t *root, uint8_t out[CRYPTO_MAC_BYTES])
+{
+	char *text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+
+	if (!text)
+		return meta_fail(-ENOMEM, "cannot write the manifest out again: out of memory");
+	crypto_keyed_hash(index_key, text, strlen(text), out);
+	crypto_memzero(text, strlen(text));
+	jsonmem_free(text);
+	return 0;
+}
+
+static const uint8_t *slot_key(const struct slot *s, int content)
+{
+	return content ? s->ckey : s->ikey;
+}
+
+/*
+ * Whether s's manifest, by its bytes or by its content, is in the register
+ * (0, the item a duplicate) or earlier in the group (0, s->twin set: not
+ * written twice); -ENOENT when neither, or -errno.
+ */
+static int seen_before(struct reg *r, struct slot *group, size_t n, struct slot *s, int content)
+{
+	const uint8_t *key = slot_key(s, content);
+	int rc = catalog_find_ingest_key(r->cat, key, s->item->res.recording);
+
+	if (rc == 0) {
+		s->item->res.duplicate = 1;
+		return 0;
+	}
+	if (rc != -ENOENT)
+		return rc;
+	for (size_t k = 0; k < n; k++) {
+		if (group[k].pending && !memcmp(slot_key(&group[k], content), key, CRYPTO_MAC_BYTES)) {
+			s->twin = &group[k];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /*
@@ -626,21 +683,9 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	j->mname = strrchr(it->path, '/') ? strrchr(it->path, '/') + 1 : it->path;
 	j->mst_ok = lstat(it->path, &j->mst) == 0;
 	crypto_keyed_hash(index_key, buf, len, s->ikey);
-	rc = catalog_find_ingest_key(r->cat, s->ikey, it->res.recording);
-	if (rc == 0) {
-		it->res.duplicate = 1;
+	/* The same bytes: no need to parse them. */
+	if ((rc = seen_before(r, group, n, s, 0)) != -ENOENT)
 		goto out;
-	}
-	if (rc != -ENOENT)
-		goto out;
-	rc = 0;
-	/* The same bytes earlier in the group: not written twice. */
-	for (size_t k = 0; k < n; k++) {
-		if (group[k].pending && !memcmp(group[k].ikey, s->ikey, sizeof(s->ikey))) {
-			s->twin = &group[k];
-			goto out;
-		}
-	}
 	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j->root) {
 		/* jansson's own text may quote the manifest: only its kind. */
@@ -649,6 +694,12 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 			       jerr.line, jerr.column);
 		goto out;
 	}
+	/* The same content written out again (spaces, order of keys,
+	 * escapes): the same manifest. */
+	if ((rc = canonical_key(index_key, j->root, s->ckey)))
+		goto out;
+	if ((rc = seen_before(r, group, n, s, 1)) != -ENOENT)
+		goto out;
 	if ((rc = validate(r, j)))
 		goto out;
 	if ((rc = write_blobs(r, j))) {
@@ -753,7 +804,7 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 		meta_clear_error();
 		if ((rc = catalog_savepoint(r->cat)))
 			goto all_fail;
-		rc = commit(r, index_key, actor, &s[i].j, s[i].ikey, res);
+		rc = commit(r, index_key, actor, &s[i].j, s[i].ikey, s[i].ckey, res);
 		if (rc == 0) {
 			if ((rc = catalog_savepoint_release(r->cat)))
 				goto all_fail;

@@ -97,6 +97,54 @@ TEST(test_ingest_same_manifest_twice_is_a_no_op)
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), before);
 }
 
+/* The same content written out again (keys in another order, other spaces,
+ * a letter escaped) is the same manifest, alone or twice in one group;
+ * a duplicate found by its content leaves nothing behind. */
+TEST(test_ingest_same_manifest_rewritten_is_a_duplicate)
+{
+	static const char rewritten[] =
+		"{\n  \"title\":\"Tilaus 1234 toimitus\",\"source\" : \"customer-service\",\n"
+		"  \"recorded_at\": \"2026-03-02T10:15:00Z\",\n"
+		"  \"attachments\": [ {\"kind\": \"chat\", \"file\": \"a-chat.txt\"},\n"
+		"                   {\"file\": \"a-slides.pdf\", \"kind\": \"presentation\"} ],\n"
+		"  \"audio\": \"a.opus\", \"staff\": [{\"id\": \"mvirtanen\", \"name\": \"Maija Virtanen\"}],\n"
+		"  \"subjects\": [{\"ref\": \"CRM-123\", \"role\": \"customer\", \"name\": \"Matti Meik\\u00e4l\\u00e4inen\",\n"
+		"    \"phone\": \"+358 40 123 4567\", \"email\": \"matti@example.fi\", \"organisation\": \"Apteekki X\"}]\n}\n";
+	struct ingest_result first, res;
+	struct ingest_item it[2] = { 0 };
+	char *paths[2];
+	int recs = t_count(reg, "SELECT count(*) FROM recording");
+	int blobs = t_count_blobs(reg);
+
+	CHECK_EQ(ingest("a.json", &first), 0);
+	CHECK_EQ(first.duplicate, 1);
+	write_text("a2.json", rewritten);
+	CHECK_EQ(ingest("a2.json", &res), 0);
+	CHECK_EQ(res.duplicate, 1);
+	CHECK(memcmp(res.recording, first.recording, RECFS_ID_HEX) == 0);
+	/* Twice in one group, neither in the register yet. */
+	copy_fixture("tests/fixtures/mono.opus", "c.opus");
+	write_text("c1.json", "{\"recorded_at\": \"2026-03-04T09:00:00Z\", \"source\": \"customer-service\","
+			      " \"title\": \"Palautus\", \"audio\": \"c.opus\"}");
+	write_text("c2.json", "{\"audio\":\"c.opus\",\"recorded_at\":\"2026-03-04T09:00:00Z\","
+			      "\"source\":\"customer-service\",\"title\":\"Palautus\"}\n");
+	paths[0] = xasprintf("%s/spool/c1.json", dir);
+	paths[1] = xasprintf("%s/spool/c2.json", dir);
+	it[0].path = paths[0];
+	it[1].path = paths[1];
+	CHECK_EQ(ingest_manifests(reg, keyring_index_key(secrets), &actor, it, 2), 0);
+	CHECK_EQ(it[0].rc, 0);
+	CHECK_EQ(it[0].res.duplicate, 0);
+	CHECK_EQ(it[1].rc, 0);
+	CHECK_EQ(it[1].res.duplicate, 1);
+	CHECK(memcmp(it[1].res.recording, it[0].res.recording, RECFS_ID_HEX) == 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + 1);
+	CHECK_EQ(t_count_blobs(reg), blobs + 1);
+	ingest_items_clear(it, 2);
+	free(paths[0]);
+	free(paths[1]);
+}
+
 TEST(test_ingest_matches_known_subject_by_normalised_phone)
 {
 	struct ingest_result res;
@@ -618,6 +666,7 @@ int main(void)
 	audit_self(&actor, NULL);
 	RUN(test_ingest_stores_recording_with_artifacts_seals_and_subject);
 	RUN(test_ingest_same_manifest_twice_is_a_no_op);
+	RUN(test_ingest_same_manifest_rewritten_is_a_duplicate);
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
