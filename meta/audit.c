@@ -1199,6 +1199,121 @@ out:
 	return rc;
 }
 
+#define ANCHOR_VERSION 1
+
+/* The register's id into id ("" when the catalog names none, or not as an
+ * id). */
+static int register_id_of(struct catalog *c, char id[RECFS_ID_HEX])
+{
+	char *v = NULL;
+	int rc = catalog_get_meta(c, "register_id", &v);
+
+	*id = '\0';
+	if (rc == 0 && util_is_id(v))
+		memcpy(id, v, RECFS_ID_HEX);
+	free(v);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int audit_anchor_get(struct catalog *c, int64_t now, struct audit_anchor *a)
+{
+	int rc;
+
+	*a = (struct audit_anchor){ .at = now };
+	if ((rc = catalog_begin_read(c)))
+		return rc;
+	rc = register_id_of(c, a->register_id);
+	if (rc == 0)
+		rc = catalog_audit_last(c, &a->seq, a->hash);
+	catalog_end_read(c);
+	return rc;
+}
+
+void audit_anchor_format(const struct audit_anchor *a, char out[AUDIT_ANCHOR_MAX])
+{
+	char hex[CRYPTO_HASH_BYTES * 2 + 1], t[21];
+
+	crypto_hex(hex, a->hash, CRYPTO_HASH_BYTES);
+	util_format_time(a->at, t);
+	snprintf(out, AUDIT_ANCHOR_MAX, AUDIT_ANCHOR_TAG " %d register=%s seq=%lld hash=%s at=%s", ANCHOR_VERSION,
+		 *a->register_id ? a->register_id : "-", (long long)a->seq, hex, t);
+}
+
+int audit_anchor_parse(const char *line, struct audit_anchor *a)
+{
+	const char *p = strstr(line, AUDIT_ANCHOR_TAG " ");
+	char id[RECFS_ID_HEX + 1], hex[CRYPTO_HASH_BYTES * 2 + 2], t[22];
+	long long seq;
+	int version, end = 0;
+
+	if (!p)
+		return -ENOENT;
+	*a = (struct audit_anchor){ 0 };
+	if (sscanf(p, AUDIT_ANCHOR_TAG " %d register=%33s seq=%lld hash=%65s at=%21s%n", &version, id, &seq, hex, t,
+		   &end) != 5 || (p[end] && p[end] != '\n' && p[end] != '\r'))
+		return meta_fail(-EINVAL, "not an audit anchor: it reads \"" AUDIT_ANCHOR_TAG " 1 register=ID seq=N "
+				 "hash=HEX at=TIME\"");
+	if (version != ANCHOR_VERSION)
+		return meta_fail(-EINVAL, "an audit anchor of version %d: this recctl reads version %d", version,
+				 ANCHOR_VERSION);
+	if (seq < 0 || strlen(hex) != CRYPTO_HASH_BYTES * 2 || crypto_unhex(a->hash, CRYPTO_HASH_BYTES, hex) ||
+	    util_parse_time(t, &a->at) || (strcmp(id, "-") && !util_is_id(id)))
+		return meta_fail(-EINVAL, "an audit anchor with a field that does not read (seq, hash, time or "
+				 "register)");
+	if (strcmp(id, "-"))
+		memcpy(a->register_id, id, RECFS_ID_HEX);
+	a->seq = seq;
+	return 0;
+}
+
+int audit_anchor_check(struct catalog *c, const struct audit_anchor *a)
+{
+	uint8_t hash[CRYPTO_HASH_BYTES], head[CRYPTO_HASH_BYTES];
+	char id[RECFS_ID_HEX], t[21];
+	struct checkpoint ck;
+	int64_t last = 0;
+	int rc;
+
+	util_format_time(a->at, t);
+	if ((rc = catalog_begin_read(c)))
+		return rc;
+	if ((rc = register_id_of(c, id)))
+		goto out;
+	if (*a->register_id && *id && strcmp(id, a->register_id)) {
+		rc = meta_fail(-EKEYREJECTED, "the anchor of %s is of register %s, this is register %s", t,
+			       a->register_id, id);
+		goto out;
+	}
+	if ((rc = catalog_audit_last(c, &last, head)))
+		goto out;
+	rc = ckpt_load(c, &ck);
+	if (rc == -ENOENT)
+		ck.first = 1;
+	else if (rc)
+		goto out;
+	if (a->seq > last) {
+		rc = meta_fail(-EBADMSG, "the log ends at entry %lld, but on %s it went up to entry %lld (anchor): "
+			       "entries were removed, or the register was put back from an older copy",
+			       (long long)last, t, (long long)a->seq);
+		goto out;
+	}
+	if (a->seq < ck.first - 1 || a->seq == 0) {
+		rc = a->seq == 0 ? 0 : 1;
+		goto out;
+	}
+	if (a->seq == ck.first - 1)
+		memcpy(hash, ck.prev, CRYPTO_HASH_BYTES);
+	else if ((rc = catalog_audit_hash_of(c, a->seq, hash)))
+		goto out;
+	if (memcmp(hash, a->hash, CRYPTO_HASH_BYTES))
+		rc = meta_fail(-EBADMSG, "entry %lld is not the one the log held on %s (anchor): the log was "
+			       "rewritten up to it, or the register was put back from another copy",
+			       (long long)a->seq, t);
+out:
+	catalog_end_read(c);
+	return rc;
+}
+
 /* Where audit_expire would cut: *first, the first entry to keep (never
  * below the previous checkpoint's, never past the last entry), inside the
  * caller's transaction.  ks is the key state (NULL: the log is unsealed). */

@@ -248,6 +248,53 @@ struct audit_report {
 int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, struct audit_report *rep) MUST_CHECK;
 
 /*
+ * An anchor: the head of the log (the last entry's seq and chain hash) at a
+ * time, written as one line of text to be kept off the host (the journal
+ * of `recctl audit seal`'s timer forwarded elsewhere, a ticket, a mail):
+ *
+ *   recfs-audit-anchor 1 register=ID seq=N hash=HEX at=YYYY-MM-DDTHH:MM:SSZ
+ *
+ * The chain hash of entry N commits to every entry up to N, so a log that
+ * no longer holds entry N with that hash lost or rewrote entries the
+ * anchor saw, whoever holds the sealing key: the case the seals cannot
+ * catch, a register put back from an older copy and sealed on from that
+ * copy's key.
+ */
+#define AUDIT_ANCHOR_TAG "recfs-audit-anchor"
+#define AUDIT_ANCHOR_MAX 192	/* its text, with the NUL */
+
+struct audit_anchor {
+	char register_id[RECFS_ID_HEX];	/* "" when the catalog names none */
+	int64_t seq;			/* 0: the log was empty */
+	uint8_t hash[CRYPTO_HASH_BYTES];
+	int64_t at;
+};
+
+/* The anchor of c's log as it stands (in one read snapshot), at time now.
+ * 0, -EINVAL when c has a transaction open, or the catalog's errors. */
+int audit_anchor_get(struct catalog *c, int64_t now, struct audit_anchor *a) MUST_CHECK;
+
+/* a as its line (no newline). */
+void audit_anchor_format(const struct audit_anchor *a, char out[AUDIT_ANCHOR_MAX]);
+
+/* The anchor in line: its text from AUDIT_ANCHOR_TAG on, wherever that
+ * stands in the line (a journal's prefix before it is skipped).  0, -ENOENT
+ * when the line holds no tag, -EINVAL (meta_errmsg() says what) when what
+ * follows the tag is not an anchor. */
+int audit_anchor_parse(const char *line, struct audit_anchor *a) MUST_CHECK;
+
+/*
+ * Whether c's log still holds what a saw: 0 when entry a->seq is there
+ * with a's hash (or is the retention checkpoint's last dropped entry, with
+ * its hash); 1 when a->seq was dropped by a retention sweep before that,
+ * so cannot be checked; -EBADMSG (meta_errmsg() says what) when the log
+ * ends before a->seq or holds another entry a->seq; -EKEYREJECTED when a
+ * is of another register; -EINVAL when c has a transaction open; catalog
+ * errors.
+ */
+int audit_anchor_check(struct catalog *c, const struct audit_anchor *a) MUST_CHECK;
+
+/*
  * Retention of the log itself (it is personal data: who opened what, when).
  * Drop the oldest entries, those written before `before` (a time after
  * util_now() counts as now): entries 1..F-1, or from the previous

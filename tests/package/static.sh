@@ -89,7 +89,7 @@ if [ -x "$BUILD/recctl" ]; then
 		*) fail "completion: command $c is offered" "got '$all'" ;;
 		esac
 	done
-	check "completion: subcommands of audit" "seal setup-keys show verify" "$(complete_words recctl audit '')"
+	check "completion: subcommands of audit" "head seal setup-keys show verify" "$(complete_words recctl audit '')"
 	check "completion: subcommands of subject" "export find object reindex show withdraw-consent" \
 		"$(complete_words recctl subject '')"
 	check "completion: options of retention sweep" "--dry-run" "$(complete_words recctl retention sweep --d)"

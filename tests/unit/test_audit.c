@@ -1104,6 +1104,61 @@ TEST(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key)
 	catalog_close(c);
 }
 
+/* An anchor reads back as written, wherever it stands in a line; one that
+ * does not read is refused; the log holds the anchors of its own past and
+ * not of entries it lost or rewrote. */
+TEST(test_audit_anchor_reads_back_and_holds_for_its_log_only)
+{
+	struct catalog *c = fresh("anchor", 4);
+	struct audit_anchor a, b;
+	struct audit_actor act;
+	char line[AUDIT_ANCHOR_MAX], *prefixed;
+	static const char *const bad[] = {
+		"recfs-audit-anchor 2 register=- seq=1 hash=" "00000000000000000000000000000000"
+		"00000000000000000000000000000000 at=2027-01-01T00:00:00Z",
+		"recfs-audit-anchor 1 register=- seq=-1 hash=" "00000000000000000000000000000000"
+		"00000000000000000000000000000000 at=2027-01-01T00:00:00Z",
+		"recfs-audit-anchor 1 register=- seq=1 hash=00 at=2027-01-01T00:00:00Z",
+		"recfs-audit-anchor 1 register=XYZ seq=1 hash=" "00000000000000000000000000000000"
+		"00000000000000000000000000000000 at=2027-01-01T00:00:00Z",
+		"recfs-audit-anchor 1 register=- seq=1 hash=" "00000000000000000000000000000000"
+		"00000000000000000000000000000000 at=2027-01-01T00:00:00Z and more",
+		"recfs-audit-anchor 1 register=- seq=1",
+	};
+
+	CHECK_EQ(audit_anchor_get(c, 1798761600, &a), 0);
+	CHECK_EQ(a.seq, 4);
+	audit_anchor_format(&a, line);
+	prefixed = xasprintf("Jan 01 host recfs-audit-seal[7]: %s\n", line);
+	CHECK_EQ(audit_anchor_parse(prefixed, &b), 0);
+	CHECK_EQ(b.seq, 4);
+	CHECK_EQ(b.at, 1798761600);
+	CHECK(memcmp(a.hash, b.hash, sizeof(a.hash)) == 0);
+	CHECK_STR(b.register_id, a.register_id);
+	free(prefixed);
+	CHECK_EQ(audit_anchor_parse("closed 1 epoch", &b), -ENOENT);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECK_EQ(audit_anchor_parse(bad[i], &b), -EINVAL);
+	/* More entries: the anchor still holds. */
+	audit_self(&act, "privacy");
+	CHECK_EQ(audit_log(c, &act, "open", "object-9", "ok", NULL), 0);
+	CHECK_EQ(audit_anchor_check(c, &a), 0);
+	/* The entry it saw rewritten, or the log cut before it: it does not. */
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET hash = zeroblob(32) WHERE seq = 4"), 0);
+	CHECK_EQ(audit_anchor_check(c, &a), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "entry 4 is not the one") != NULL);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq >= 3"), 0);
+	CHECK_EQ(audit_anchor_check(c, &a), -EBADMSG);
+	CHECK(strstr(meta_errmsg(), "the log ends at entry 2") != NULL);
+	/* Another register's. */
+	memset(b.register_id, 'a', RECFS_ID_HEX - 1);
+	b.register_id[RECFS_ID_HEX - 1] = '\0';
+	CHECK_EQ(catalog_exec(c, "INSERT OR REPLACE INTO meta (key, value) VALUES ('register_id', "
+				 "'0123456789abcdef0123456789abcdef')"), 0);
+	CHECK_EQ(audit_anchor_check(c, &b), -EKEYREJECTED);
+	catalog_close(c);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("audit")) || crypto_setup())
@@ -1146,6 +1201,7 @@ int main(void)
 	RUN(test_audit_expire_one_more_old_entry_deleted_is_found);
 	RUN(test_audit_expire_checkpoint_that_drops_entries_younger_than_its_limit_is_found);
 	RUN(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key);
+	RUN(test_audit_anchor_reads_back_and_holds_for_its_log_only);
 	util_remove_tree(dir);
 	T_DONE();
 }

@@ -27,9 +27,10 @@
 const char usage_audit[] =
 	"usage: recctl audit show [-R REGISTER] [--recording X] [--subject HANDLE] [--user NAME|UID]\n"
 	"                         [--action A] [--since WHEN] [--until WHEN] [--object ID] [--json]\n"
-	"       recctl audit verify [-R REGISTER] [--verify-key FILE]\n"
+	"       recctl audit verify [-R REGISTER] [--verify-key FILE] [--anchor LINE]... [--anchors FILE|-]\n"
 	"       recctl audit setup-keys [-R REGISTER] [--out FILE] [--audit-epoch SECONDS]\n"
 	"       recctl audit seal [-R REGISTER]\n"
+	"       recctl audit head [-R REGISTER]\n"
 	"\n"
 	"show        print the audit log, one entry a line:\n"
 	"            seq time user(uid) login=LOGINUID level pid comm action object[/artifact] outcome reason\n"
@@ -39,10 +40,14 @@ const char usage_audit[] =
 	"            `audit show --recording X --action open` is the \"who listened\" report.\n"
 	"verify      check the hash chain, and with the verification key the seals\n"
 	"            of every epoch but the current one; name the first entry edited,\n"
-	"            inserted, removed or reordered, and exit 1 when there is one.\n"
+	"            inserted, removed or reordered, and exit 1 when there is one;\n"
+	"            with anchors, also that the log still holds what each one saw.\n"
 	"setup-keys  start sealing a register made before sealing existed, and\n"
 	"            write its verification key (keep it off this host).\n"
-	"seal        close the epochs that have ended (a timer runs it).\n"
+	"seal        close the epochs that have ended (a timer runs it), and print\n"
+	"            the anchor of the log as it then stands.\n"
+	"head        print the anchor of the log: one line to keep off this host, so\n"
+	"            that verify --anchor can tell a log put back from an older copy.\n"
 	"\n"
 	"  -R, --register DIR     the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --recording X          entries about one recording: its id (user.recfs.id), the 8 hex\n"
@@ -55,6 +60,9 @@ const char usage_audit[] =
 	"  --object ID            entries whose object is exactly ID (a recording, handle, ...)\n"
 	"  --json                 a JSON array of entries\n"
 	"  --verify-key FILE      the verification key from init or setup-keys\n"
+	"  --anchor LINE          an anchor printed by head or seal (may be given again)\n"
+	"  --anchors FILE         every anchor in FILE (- for standard input), one a line,\n"
+	"                         anywhere in the line (a journal's output is fine)\n"
 	"  --out FILE             where setup-keys writes it (default " CTL_KEYRING_DIR "/" CTL_VERIFY_KEY ")\n"
 	"  --audit-epoch SECONDS  how often the sealing key evolves, 1..900 (default 900)\n";
 
@@ -422,10 +430,96 @@ static void print_sealing(const struct audit_report *rep)
 		       "then would not show\n", rep->first_seq);
 }
 
+/* The anchors of --anchor and --anchors, in the order given. */
+struct anchors {
+	struct audit_anchor *a;
+	size_t n, cap;
+};
+
+static int anchors_add(struct anchors *as, const char *line, const char *where)
+{
+	struct audit_anchor a;
+	int rc;
+
+	meta_clear_error();
+	rc = audit_anchor_parse(line, &a);
+	if (rc == -ENOENT && !where)
+		return usage_error(usage_audit, "--anchor: no \"" AUDIT_ANCHOR_TAG "\" in it");
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return where ? error("%s: %s", where, meta_errmsg()) : usage_error(usage_audit, "--anchor: %s",
+										     meta_errmsg());
+	if (as->n == as->cap) {
+		as->cap = as->cap ? as->cap * 2 : 8;
+		as->a = xrealloc(as->a, as->cap * sizeof(*as->a));
+	}
+	as->a[as->n++] = a;
+	return 0;
+}
+
+/* Every anchor in path ("-": standard input); lines without one are
+ * skipped, an anchor that does not read is an error naming its line. */
+static int anchors_read(struct anchors *as, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	char *line = NULL, *where;
+	size_t cap = 0, before = as->n;
+	long no = 0;
+	int rc = 0;
+
+	if (!f)
+		return error("cannot read %s: %s", path, strerror(errno));
+	while (rc == 0 && getline(&line, &cap, f) >= 0) {
+		where = xasprintf("%s, line %ld", strcmp(path, "-") ? path : "standard input", ++no);
+		rc = anchors_add(as, line, where);
+		free(where);
+	}
+	if (rc == 0 && ferror(f))
+		rc = error("cannot read %s: %s", path, strerror(errno));
+	if (rc == 0 && as->n == before)
+		rc = error("%s holds no \"" AUDIT_ANCHOR_TAG "\" line", strcmp(path, "-") ? path : "standard input");
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* Each anchor against the log: 0 when all hold (and says how many were
+ * checked), 1 (printed like a broken log) at the first that does not. */
+static int anchors_check(struct catalog *cat, const struct anchors *as)
+{
+	size_t held = 0, dropped = 0;
+
+	for (size_t i = 0; i < as->n; i++) {
+		int rc;
+
+		meta_clear_error();
+		rc = audit_anchor_check(cat, &as->a[i]);
+		if (rc == 1) {
+			dropped++;
+		} else if (rc == 0) {
+			held++;
+		} else if (rc == -EBADMSG || rc == -EKEYREJECTED) {
+			printf("audit log broken: %s\n", meta_errmsg());
+			return 1;
+		} else {
+			return error("cannot check an anchor: %s", meta_strerror(rc));
+		}
+	}
+	printf("anchors: %zu checked, the log holds what each saw", held);
+	if (dropped)
+		printf("; %zu older than the retention checkpoint, not checked", dropped);
+	printf("\n");
+	return 0;
+}
+
 static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
 		{ "verify-key", required_argument, NULL, 'k' },
+		{ "anchor", required_argument, NULL, 'a' },
+		{ "anchors", required_argument, NULL, 'A' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -433,24 +527,47 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 	struct audit_vkey *vk = NULL;
 	struct audit_report rep;
 	struct catalog *cat = NULL;
+	struct anchors as = { 0 };
 	int c, rc;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'k': key_path = optarg; break;
-		case 'h': return usage_show(usage_audit);
-		default: return usage_error(usage_audit, NULL);
+		case 'a':
+			if ((rc = anchors_add(&as, optarg, NULL)))
+				goto out;
+			break;
+		case 'A':
+			if ((rc = anchors_read(&as, optarg)))
+				goto out;
+			break;
+		case 'h': rc = usage_show(usage_audit); goto out;
+		default: rc = usage_error(usage_audit, NULL); goto out;
 		}
 	}
-	if (optind != argc)
-		return usage_error(usage_audit, "audit verify takes no arguments");
+	if (optind != argc) {
+		rc = usage_error(usage_audit, "audit verify takes no arguments");
+		goto out;
+	}
 	meta_clear_error();
-	if (key_path && (rc = audit_vkey_load(key_path, &vk)))
-		return error("%s", meta_strerror(rc));
+	if (key_path && (rc = audit_vkey_load(key_path, &vk))) {
+		rc = error("%s", meta_strerror(rc));
+		goto out;
+	}
 	if ((rc = open_catalog(ctl->dir, &cat)))
 		goto out;
 	meta_clear_error();
 	rc = audit_verify(cat, vk, util_now(), &rep);
+	/* A roll-back sealed on from the old copy's key passes the seals:
+	 * only what was kept off the host can tell. */
+	if ((rc == 0 || rc == -ETIME) && as.n) {
+		int arc = anchors_check(cat, &as);
+
+		if (arc) {
+			rc = arc;
+			goto out;
+		}
+	}
 	if (rc == 0) {
 		printf("audit log intact: %" PRId64 " entries\n", rep.entries);
 		if (rep.first > 1) {
@@ -476,6 +593,7 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 out:
 	catalog_close(cat);
 	audit_vkey_free(vk);
+	free(as.a);
 	return rc;
 }
 
@@ -542,6 +660,21 @@ out:
 	return rc;
 }
 
+/* The log's anchor, one line on standard output. */
+static int print_anchor(struct catalog *cat)
+{
+	struct audit_anchor a;
+	char line[AUDIT_ANCHOR_MAX];
+	int rc;
+
+	meta_clear_error();
+	if ((rc = audit_anchor_get(cat, util_now(), &a)))
+		return error("cannot read the head of the audit log: %s", meta_strerror(rc));
+	audit_anchor_format(&a, line);
+	printf("%s\n", line);
+	return 0;
+}
+
 static int audit_seal_cmd(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
@@ -567,6 +700,33 @@ static int audit_seal_cmd(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot seal the audit log: %s", meta_strerror(rc));
 	else if (closed)
 		printf("closed %" PRId64 " epoch%s\n", closed, closed == 1 ? "" : "s");
+	/* The timer's journal then keeps the log's head, every run. */
+	if (rc == 0)
+		rc = print_anchor(cat);
+	catalog_close(cat);
+	return rc;
+}
+
+static int audit_head_cmd(int argc, char **argv, struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct catalog *cat = NULL;
+	int c, rc;
+
+	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
+		switch (c) {
+		case 'h': return usage_show(usage_audit);
+		default: return usage_error(usage_audit, NULL);
+		}
+	}
+	if (optind != argc)
+		return usage_error(usage_audit, "audit head takes no arguments");
+	if ((rc = open_catalog(ctl->dir, &cat)))
+		return rc;
+	rc = print_anchor(cat);
 	catalog_close(cat);
 	return rc;
 }
@@ -574,7 +734,7 @@ static int audit_seal_cmd(int argc, char **argv, struct ctl *ctl)
 int cmd_audit(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc < 2)
-		return usage_error(usage_audit, "audit needs show, verify, setup-keys or seal");
+		return usage_error(usage_audit, "audit needs show, verify, setup-keys, seal or head");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_audit);
 	if (!strcmp(argv[1], "show"))
@@ -585,5 +745,7 @@ int cmd_audit(int argc, char **argv, struct ctl *ctl)
 		return audit_setup_keys_cmd(argc - 1, argv + 1, ctl);
 	if (!strcmp(argv[1], "seal"))
 		return audit_seal_cmd(argc - 1, argv + 1, ctl);
+	if (!strcmp(argv[1], "head"))
+		return audit_head_cmd(argc - 1, argv + 1, ctl);
 	return usage_error(usage_audit, "unknown audit command '%s'", argv[1]);
 }
