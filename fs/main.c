@@ -610,7 +610,19 @@ int main(int argc, char *argv[])
 		reg_close(check);
 		goto out;
 	}
-	if (load_keyrings(&o, &fs.kr) < 0 || (fs.level >= 0 && keep_level_key(&fs.kr, check->policy, fs.level) < 0)) {
+	if (load_keyrings(&o, &fs.kr) < 0) {
+		reg_close(check);
+		goto out;
+	}
+	/* Before anything is sealed for a level (a rectification, a
+	 * restriction lifted): its public key must be the one issued. */
+	meta_clear_error();
+	if (reg_check_keyring(check, fs.kr) < 0) {
+		fprintf(stderr, "recfs: %s\n", meta_errmsg());
+		reg_close(check);
+		goto out;
+	}
+	if (fs.level >= 0 && keep_level_key(&fs.kr, check->policy, fs.level) < 0) {
 		reg_close(check);
 		goto out;
 	}

@@ -29,6 +29,7 @@
 #define KR_PASS_HEADER_BYTES (CRYPTO_SALT_BYTES + 8 + 8)
 #define KR_TYPE_LEVEL 1
 #define KR_TYPE_INDEX 2
+#define KR_TYPE_PIN 3
 #define KR_NAME_MAX 255
 /* A keyring holds a handful of keys; anything larger is not one. */
 #define KR_FILE_MAX (1 << 20)
@@ -39,10 +40,17 @@ struct kr_level {
 	uint8_t pk[CRYPTO_PK_BYTES];
 };
 
+struct kr_pin {
+	char *name;
+	uint8_t pk[CRYPTO_PK_BYTES];
+};
+
 struct keyring {
 	struct kr_level *levels;
 	size_t n, cap;
 	struct crypto_key *index_key;
+	struct kr_pin *pins;
+	size_t npins, pincap;
 };
 
 static void put_le64(uint8_t *p, uint64_t v)
@@ -89,6 +97,9 @@ void keyring_free(struct keyring *kr)
 	}
 	free(kr->levels);
 	crypto_key_free(kr->index_key);
+	for (size_t i = 0; i < kr->npins; i++)
+		free(kr->pins[i].name);
+	free(kr->pins);
 	free(kr);
 }
 
@@ -141,12 +152,49 @@ int keyring_set_index_key(struct keyring *kr, const struct crypto_key *key)
 	return 0;
 }
 
+int keyring_pin(struct keyring *kr, const char *level, const uint8_t pk[CRYPTO_PK_BYTES])
+{
+	size_t i;
+
+	if (!level || !pubkey_valid_level_name(level))
+		return meta_fail(-EINVAL, "invalid level name in keyring");
+	for (i = 0; i < kr->npins; i++)
+		if (!strcmp(kr->pins[i].name, level))
+			break;
+	if (i == kr->npins) {
+		if (kr->npins == kr->pincap) {
+			kr->pincap = kr->pincap ? kr->pincap * 2 : 4;
+			kr->pins = xrealloc(kr->pins, kr->pincap * sizeof(*kr->pins));
+		}
+		kr->pins[i].name = xstrdup(level);
+		kr->npins++;
+	}
+	memcpy(kr->pins[i].pk, pk, CRYPTO_PK_BYTES);
+	return 0;
+}
+
+int keyring_public(const struct keyring *kr, const char *level, uint8_t pk[CRYPTO_PK_BYTES])
+{
+	for (size_t i = 0; kr && level && i < kr->npins; i++) {
+		if (!strcmp(kr->pins[i].name, level)) {
+			memcpy(pk, kr->pins[i].pk, CRYPTO_PK_BYTES);
+			return 0;
+		}
+	}
+	return keyring_level(kr, level, pk) ? 0 : -ENOENT;
+}
+
 int keyring_merge(struct keyring *dst, const struct keyring *src)
 {
 	int rc;
 
 	for (size_t i = 0; i < src->n; i++) {
 		rc = keyring_add_level(dst, src->levels[i].name, src->levels[i].sk);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < src->npins; i++) {
+		rc = keyring_pin(dst, src->pins[i].name, src->pins[i].pk);
 		if (rc)
 			return rc;
 	}
@@ -182,7 +230,7 @@ const char *keyring_level_name(const struct keyring *kr, size_t i)
 	return kr && i < kr->n ? kr->levels[i].name : NULL;
 }
 
-static void put_entry(uint8_t *p, size_t *pos, uint8_t type, const char *name, const struct crypto_key *k)
+static void put_entry(uint8_t *p, size_t *pos, uint8_t type, const char *name, const uint8_t *key, size_t len)
 {
 	size_t nl = strlen(name);
 
@@ -190,9 +238,9 @@ static void put_entry(uint8_t *p, size_t *pos, uint8_t type, const char *name, c
 	p[(*pos)++] = (uint8_t)nl;
 	memcpy(p + *pos, name, nl);
 	*pos += nl;
-	p[(*pos)++] = (uint8_t)k->len;
-	memcpy(p + *pos, k->bytes, k->len);
-	*pos += k->len;
+	p[(*pos)++] = (uint8_t)len;
+	memcpy(p + *pos, key, len);
+	*pos += len;
 }
 
 /*
@@ -203,21 +251,26 @@ static int build_payload(const struct keyring *kr, size_t skip, struct crypto_ke
 {
 	struct crypto_key *buf;
 	size_t size = 4, pos = skip;
-	uint32_t count = (uint32_t)kr->n + (kr->index_key != NULL);
+	uint32_t count = (uint32_t)(kr->n + kr->npins) + (kr->index_key != NULL);
 
 	for (size_t i = 0; i < kr->n; i++)
 		size += 3 + strlen(kr->levels[i].name) + kr->levels[i].sk->len;
 	if (kr->index_key)
 		size += 3 + strlen(KEYS_INDEX_NAME) + kr->index_key->len;
+	for (size_t i = 0; i < kr->npins; i++)
+		size += 3 + strlen(kr->pins[i].name) + CRYPTO_PK_BYTES;
 	buf = crypto_key_new(skip + size, 0);
 	if (!buf)
 		return -ENOMEM;
 	for (int b = 0; b < 4; b++)
 		buf->bytes[pos++] = (uint8_t)(count >> (8 * b));
 	for (size_t i = 0; i < kr->n; i++)
-		put_entry(buf->bytes, &pos, KR_TYPE_LEVEL, kr->levels[i].name, kr->levels[i].sk);
+		put_entry(buf->bytes, &pos, KR_TYPE_LEVEL, kr->levels[i].name, kr->levels[i].sk->bytes,
+			  kr->levels[i].sk->len);
 	if (kr->index_key)
-		put_entry(buf->bytes, &pos, KR_TYPE_INDEX, KEYS_INDEX_NAME, kr->index_key);
+		put_entry(buf->bytes, &pos, KR_TYPE_INDEX, KEYS_INDEX_NAME, kr->index_key->bytes, kr->index_key->len);
+	for (size_t i = 0; i < kr->npins; i++)
+		put_entry(buf->bytes, &pos, KR_TYPE_PIN, kr->pins[i].name, kr->pins[i].pk, CRYPTO_PK_BYTES);
 	*out = buf;
 	return 0;
 }
@@ -258,6 +311,8 @@ static int parse_payload(struct keyring *kr, const uint8_t *p, size_t len)
 			rc = keyring_add_level(kr, name, &view);
 		else if (type == KR_TYPE_INDEX && kl == CRYPTO_INDEX_KEY_BYTES)
 			rc = keyring_set_index_key(kr, &view);
+		else if (type == KR_TYPE_PIN && kl == CRYPTO_PK_BYTES && pubkey_valid_level_name(name))
+			rc = keyring_pin(kr, name, view.bytes);
 		else
 			rc = -EIO;
 		if (rc)

@@ -10,8 +10,13 @@
  *   protection 1 (passphrase): salt (CRYPTO_SALT_BYTES) | opslimit u64 |
  *              memlimit u64 | crypto_box_with_key(Argon2id(pass), payload)
  *   payload: count u32, then per entry
- *              type u8 (1 level secret key, 2 blind-index key) |
+ *              type u8 (1 level secret key, 2 blind-index key,
+ *              3 a level's public key as issued: a pin) |
  *              namelen u8 | name | keylen u8 | key
+ * The pins (recctl init writes every level's into every keyring) let a
+ * holder of the keyring check REGISTER/keys/<level>.pub, which whoever
+ * can write the register could replace with a key of their own and so
+ * receive the key of every recording sealed after (reg_check_keyring).
  * The payload is only ever held in guarded memory.  Level names are those
  * pubkey_valid_level_name accepts.
  */
@@ -36,7 +41,13 @@ void keyring_free(struct keyring *kr);
 int keyring_add_level(struct keyring *kr, const char *level, const struct crypto_key *sk) MUST_CHECK;
 /* Set (a copy of) the blind-index key. */
 int keyring_set_index_key(struct keyring *kr, const struct crypto_key *key) MUST_CHECK;
-/* Copy every key of src into dst (later ones win). */
+/* Pin level's public key: the one the level was issued with (replaces a
+ * pin of the same name).  -EINVAL on a bad name, -ENOMEM. */
+int keyring_pin(struct keyring *kr, const char *level, const uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
+/* The public key kr knows for level: its pin, else the public half of its
+ * secret key.  0, or -ENOENT when it knows neither. */
+int keyring_public(const struct keyring *kr, const char *level, uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
+/* Copy every key and pin of src into dst (later ones win). */
 int keyring_merge(struct keyring *dst, const struct keyring *src) MUST_CHECK;
 
 /* The level's secret key and its public key, or NULL when absent.  Owned by

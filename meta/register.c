@@ -170,6 +170,27 @@ out:
 	return rc;
 }
 
+int reg_check_keyring(const struct reg *r, const struct keyring *kr)
+{
+	for (size_t i = 0; i < r->policy->n_levels; i++) {
+		const char *name = r->policy->levels[i].name;
+		uint8_t pinned[CRYPTO_PK_BYTES], own[CRYPTO_PK_BYTES];
+		int differs = 0;
+
+		if (keyring_public(kr, name, pinned) == 0)
+			differs = !crypto_equal(pinned, r->pk[i], CRYPTO_PK_BYTES);
+		if (keyring_level(kr, name, own))
+			differs |= !crypto_equal(own, r->pk[i], CRYPTO_PK_BYTES);
+		if (differs)
+			return meta_fail(-EKEYREJECTED, "%s/keys/%s.pub is not the public key of level %s that the "
+					 "keyring holds: the keyring is of another register, or the .pub was replaced, and "
+					 "whoever replaced it would receive the key of every recording sealed from now on; "
+					 "nothing is sealed with it (put back the .pub from a backup; `recctl fsck --keyring` "
+					 "names what was sealed with another key)", r->dir, name, name);
+	}
+	return 0;
+}
+
 int reg_open(const char *dir, struct reg **out)
 {
 	struct reg *r = xcalloc(1, sizeof(*r));

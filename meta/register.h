@@ -62,6 +62,17 @@ int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t 
 int reg_open(const char *dir, struct reg **out) MUST_CHECK;
 void reg_close(struct reg *r);
 /*
+ * Whether the register's public keys (keys/<level>.pub, read by reg_open)
+ * are those kr knows: each level's pin in kr, and the public half of each
+ * level's secret key kr holds.  A writer of the register who replaced a
+ * .pub file would receive the key of every recording sealed for that
+ * level after: ingest, watch and the mount call this before they seal
+ * anything.  0; -EKEYREJECTED (meta_errmsg() names the level and file)
+ * when one differs.  A level kr knows nothing of (a keyring from before
+ * the pins, a level added since) is not checked.
+ */
+int reg_check_keyring(const struct reg *r, const struct keyring *kr) MUST_CHECK;
+/*
  * Ask the kernel to read the catalog of register dir and its write-ahead
  * log into the page cache (util_prefetch), for a walk of every table that
  * follows (the mount's first snapshot): on a cold disk the walk otherwise

@@ -14,57 +14,14 @@ daemon=${T_MOUNT_PID[$MNT]}
 watchdog=$(pgrep -P "$daemon" -x recfs-watchdog | head -1)
 [ -n "$watchdog" ] || t_abort "watchdog" "no recfs-watchdog child of the daemon (pid $daemon)"
 
-# find_keys PID KEYRING...: for each key of the keyrings, "LEVEL_OR_index
-# found|absent" in PID's memory.  Regions above 256 MiB (a sanitizer's
-# shadow) are skipped: the daemon's own keys sit in small guarded mappings.
+# find_keys PID KEYRING...: for each secret key of the keyrings,
+# "LEVEL_OR_index found|absent" in PID's memory (memscan.py).
 find_keys()
 {
-	python3 - "$@" <<'PY'
-import sys
-
-def keys_of(path):
-    data = open(path, "rb").read()
-    if data[:8] != b"RECFSKR1" or data[9] != 0:
-        sys.exit("%s is not a raw keyring" % path)
-    p = data[12:]
-    count, pos, out = int.from_bytes(p[:4], "little"), 4, []
-    for _ in range(count):
-        kind, nl = p[pos], p[pos + 1]
-        name = p[pos + 2:pos + 2 + nl].decode()
-        pos += 2 + nl
-        kl = p[pos]
-        out.append(("index" if kind == 2 else name, p[pos + 1:pos + 1 + kl]))
-        pos += 1 + kl
-    return out
-
-pid, keys = sys.argv[1], []
-for path in sys.argv[2:]:
-    for name, key in keys_of(path):
-        if key not in [k for _, k in keys]:
-            keys.append((name, key))
-found = set()
-with open("/proc/%s/maps" % pid) as maps, open("/proc/%s/mem" % pid, "rb", 0) as mem:
-    for line in maps:
-        addr, perms = line.split()[:2]
-        lo, hi = (int(x, 16) for x in addr.split("-"))
-        if perms[0] != "r" or hi - lo > (256 << 20):
-            continue
-        tail = b""
-        for off in range(lo, hi, 1 << 20):
-            try:
-                mem.seek(off)
-                chunk = mem.read(min(1 << 20, hi - off))
-            except OSError:
-                tail = b""
-                continue
-            buf = tail + chunk
-            for i, (_, key) in enumerate(keys):
-                if key in buf:
-                    found.add(i)
-            tail = buf[-64:]
-for i, (name, _) in enumerate(keys):
-    print(name, "found" if i in found else "absent")
-PY
+	local pid=$1 k args=()
+	shift
+	for k in "$@"; do args+=(--keyring "$k"); done
+	python3 "$T_ROOT/tests/integration/memscan.py" "$pid" "${args[@]}"
 }
 
 rings=("$KEYS/training.keyring" "$KEYS/analysis.keyring" "$KEYS/privacy.keyring")

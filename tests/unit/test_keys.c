@@ -129,6 +129,42 @@ TEST(test_keys_raw_keyring_round_trips_with_mode_0600)
 	free(path);
 }
 
+/* A pin (a level's public key as issued) is kept through save, load and
+ * merge, and is what keyring_public gives before the secret key's own. */
+TEST(test_keys_pins_round_trip_and_come_first)
+{
+	struct keyring *kr = fixture_keyring(), *got = NULL, *merged = NULL;
+	uint8_t pin[CRYPTO_PK_BYTES], pk[CRYPTO_PK_BYTES], own[CRYPTO_PK_BYTES];
+	char *path = new_path();
+
+	for (size_t i = 0; i < sizeof(pin); i++)
+		pin[i] = (uint8_t)(0xa0 + i);
+	CHECK_EQ(keyring_public(kr, "privacy", pk), -ENOENT);
+	CHECK_EQ(keyring_public(kr, "training", pk), 0);
+	CHECK(keyring_level(kr, "training", own) && memcmp(pk, own, sizeof(pk)) == 0);
+	CHECK_EQ(keyring_pin(kr, "privacy", pin), 0);
+	CHECK_EQ(keyring_pin(kr, "bad/name", pin), -EINVAL);
+	CHECK_EQ(keyring_save(kr, path, NULL), 0);
+	CHECK_EQ(keyring_load(path, NULL, &got), 0);
+	if (got) {
+		check_fixture_keys(got);
+		CHECK_EQ(keyring_public(got, "privacy", pk), 0);
+		CHECK(memcmp(pk, pin, sizeof(pk)) == 0);
+		CHECK_EQ(keyring_new(&merged), 0);
+		CHECK_EQ(keyring_merge(merged, got), 0);
+		CHECK_EQ(keyring_public(merged, "privacy", pk), 0);
+		CHECK(memcmp(pk, pin, sizeof(pk)) == 0);
+		/* Pinned, the pin is what it gives, not the secret key's half. */
+		CHECK_EQ(keyring_pin(merged, "training", pin), 0);
+		CHECK_EQ(keyring_public(merged, "training", pk), 0);
+		CHECK(memcmp(pk, pin, sizeof(pk)) == 0);
+	}
+	keyring_free(merged);
+	keyring_free(got);
+	keyring_free(kr);
+	free(path);
+}
+
 TEST(test_keys_passphrase_keyring_round_trips_and_hides_the_keys)
 {
 	struct keyring *kr = fixture_keyring(), *got = NULL;
@@ -430,6 +466,7 @@ int main(int argc, char **argv)
 	if (!tmpdir)
 		return 1;
 	RUN(test_keys_raw_keyring_round_trips_with_mode_0600);
+	RUN(test_keys_pins_round_trip_and_come_first);
 	RUN(test_keys_passphrase_keyring_round_trips_and_hides_the_keys);
 	RUN(test_keys_protected_keyring_records_the_moderate_cost_of_crypto_pass_limits);
 	RUN(test_keys_wrong_passphrase_is_rejected);

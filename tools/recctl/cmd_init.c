@@ -138,6 +138,13 @@ static int write_keyrings(const struct keyring *secrets, const struct policy *po
 
 			rc = ik ? keyring_set_index_key(kr, ik) : -ENOKEY;
 		}
+		/* Every level's public key as issued: what the holder checks
+		 * the register's keys/<level>.pub against (reg_check_keyring). */
+		for (size_t j = 0; rc == 0 && j < pol->n_levels; j++) {
+			rc = keyring_public(secrets, pol->levels[j].name, pk);
+			if (rc == 0)
+				rc = keyring_pin(kr, pol->levels[j].name, pk);
+		}
 		if (rc) {
 			rc = error("cannot build the %s keyring: %s", name, strerror(-rc));
 			goto out;

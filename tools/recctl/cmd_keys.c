@@ -65,11 +65,7 @@ static int export_keys(struct reg *r, const struct keyring *src, char *const *le
 			rc = error("the source keyrings hold no key of level %s", levels[i]);
 			goto out;
 		}
-		if (!crypto_equal(pk, r->pk[li], CRYPTO_PK_BYTES)) {
-			rc = error("the key of level %s in the source keyrings is not this register's (keys/%s.pub)",
-				   levels[i], levels[i]);
-			goto out;
-		}
+		/* Its public half is the register's: ctl_check_keyring. */
 		if ((rc = keyring_add_level(kr, levels[i], sk))) {
 			rc = error("cannot add level %s: %s", levels[i], strerror(-rc));
 			goto out;
@@ -95,6 +91,15 @@ static int export_keys(struct reg *r, const struct keyring *src, char *const *le
 		}
 		if ((rc = keyring_set_index_key(kr, ik))) {
 			rc = error("cannot add the blind-index key: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	/* The public keys the sources were issued with go along, so that
+	 * the workstation checks the register's too (reg_check_keyring). */
+	for (size_t j = 0; j < r->policy->n_levels; j++) {
+		if (keyring_public(src, r->policy->levels[j].name, pk) == 0 &&
+		    (rc = keyring_pin(kr, r->policy->levels[j].name, pk))) {
+			rc = error("cannot add the public key of level %s: %s", r->policy->levels[j].name, strerror(-rc));
 			goto out;
 		}
 	}
@@ -202,7 +207,7 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 	}
 	if ((rc = ctl_load_keyrings(sources.v, sources.n, src_passfile ? src_passfile : passfile, &src)))
 		goto out;
-	if ((rc = export_keys(r, src, levels.v, levels.n, &index, &kr)))
+	if ((rc = ctl_check_keyring(r, src)) || (rc = export_keys(r, src, levels.v, levels.n, &index, &kr)))
 		goto out;
 	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
 		goto out;

@@ -135,6 +135,8 @@ int ctl_reopen_register(struct ctl *ctl) MUST_CHECK;
  * ctl_register() instead.
  */
 int ctl_open_register(const char *dir, struct reg **out);
+/* reg_check_keyring, its refusal said on stderr (1), or 0. */
+int ctl_check_keyring(const struct reg *r, const struct keyring *kr);
 
 /*
  * A passphrase for a new keyring: from passfile when given, else asked on

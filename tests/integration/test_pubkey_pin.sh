@@ -1,0 +1,74 @@
+#!/bin/bash
+# test_pubkey_pin.sh - the register's public keys are checked against the
+# keyrings before anything is sealed with them.  Whoever can write
+# REGISTER/keys/ (the register's owner, the mount's user with recctl init
+# --owner) could put a key of their own in place of a level's .pub: root's
+# ingest would then seal every new recording's key for them, and nothing
+# would say so.  recctl init writes every level's public key into every
+# keyring (a pin); ingest, watch, keys export and the mount refuse a .pub
+# that differs, name the file, and seal nothing.
+. "$(dirname "$0")/lib.sh"
+
+make_register "$T_TMP/a"
+# A key pair that is not the register's: another register's.
+"$RECCTL" init "$T_TMP/b/reg" --policy "$POLICY_EXAMPLE" --keyrings "$T_TMP/b/keys" --no-passphrase >/dev/null 2>&1 ||
+	t_abort "init of a second register" "failed"
+cp -a "$REG/keys" "$T_TMP/keys.issued"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+gen_manifests "$T_TMP/spool1" 2 --seed 3
+ingest_spool "$T_TMP/spool1"
+recs=$(q "SELECT count(*) FROM recording")
+assert_eq "two recordings with the keys as issued" 2 "$recs"
+
+# The attacker's key in place of the rights level's.
+cp "$T_TMP/b/reg/keys/privacy.pub" "$REG/keys/privacy.pub"
+gen_manifests "$T_TMP/spool2" 2 --seed 4
+seals=$(q "SELECT count(*) FROM seal")
+assert_fails_with "ingest refuses a replaced .pub" "keys/privacy.pub is not the public key of level privacy that the keyring holds" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool2"/*.json
+assert_eq "and ingests nothing" "$recs" "$(q "SELECT count(*) FROM recording")"
+assert_eq "and seals nothing" "$seals" "$(q "SELECT count(*) FROM seal")"
+assert_eq "the manifests stay where they were" 2 "$(find "$T_TMP/spool2" -name '*.json' | wc -l)"
+assert_fails_with "recctl watch refuses to start" "keys/privacy.pub is not the public key" \
+	timeout 20 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring"
+assert_fails_with "keys export refuses" "keys/privacy.pub is not the public key" \
+	"$RECCTL" keys export training -R "$REG" --keyring "$KEYS/training.keyring" --keyring "$KEYS/ingest.keyring" \
+	--no-passphrase -o "$T_TMP/ws.keyring"
+MNT=$T_TMP/mnt
+mkdir -p "$MNT"
+assert_fails_with "the mount refuses to start, with every level's keyring" "keys/privacy.pub is not the public key" \
+	timeout 20 "$RECFS" -f -o "allow_other,keyring=$KEYS/training.keyring:$KEYS/analysis.keyring:$KEYS/privacy.keyring" \
+	"$REG" "$MNT"
+assert_exit "and is not mounted" 32 mountpoint -q "$MNT"
+assert_fails_with "a mount of the training level alone refuses too (its keyring pins every level)" \
+	"keys/privacy.pub is not the public key" \
+	timeout 20 "$RECFS" -f -o "allow_other,level=training,keyring=$KEYS/training.keyring" "$REG" "$MNT"
+# The level's own keyring sees it from its secret key as well.
+cp "$T_TMP/b/reg/keys/training.pub" "$REG/keys/training.pub"
+cp "$T_TMP/keys.issued/privacy.pub" "$REG/keys/privacy.pub"
+assert_fails_with "a replaced .pub of the keyring's own level is refused" "keys/training.pub is not the public key" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool2"/*.json
+rm -f "$REG/keys/training.pub"
+assert_fails_with "a missing .pub is refused as before" "no public key for level training" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool2"/*.json
+
+# The issued keys put back: everything works again.
+cp "$T_TMP/keys.issued/training.pub" "$REG/keys/training.pub"
+assert_ok "ingest takes them with the keys as issued" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool2"/*.json
+assert_eq "four recordings" 4 "$(q "SELECT count(*) FROM recording")"
+assert_ok "keys export writes a workstation keyring" \
+	"$RECCTL" keys export training -R "$REG" --keyring "$KEYS/training.keyring" --no-passphrase -o "$T_TMP/ws.keyring"
+mount_recfs "$REG" "$MNT" "$T_TMP/ws.keyring" && pass "a mount with it starts"
+unmount_recfs "$MNT"
+# The exported keyring carries the pins of every level: a workstation
+# mount of the training level refuses the analysis level's key replaced.
+cp "$T_TMP/b/reg/keys/analysis.pub" "$REG/keys/analysis.pub"
+assert_fails_with "a mount with the exported keyring refuses a replaced .pub of another level" \
+	"keys/analysis.pub is not the public key" \
+	timeout 20 "$RECFS" -f -o "allow_other,keyring=$T_TMP/ws.keyring" "$REG" "$MNT"
+cp "$T_TMP/keys.issued/analysis.pub" "$REG/keys/analysis.pub"
+assert_eq "recctl fsck finds nothing wrong" 0 "$("$RECCTL" fsck -R "$REG" --keyring "$KEYS/privacy.keyring" >/dev/null 2>&1; echo $?)"
+
+t_done
