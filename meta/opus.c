@@ -45,14 +45,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -488,12 +491,64 @@ static void judge_at_exit(void)
 	pthread_mutex_unlock(&judge_lock);
 }
 
+/* The unprivileged user a root caller's judge becomes: nobody, or 65534
+ * (Debian's) when the name does not resolve.  Looked up in the parent:
+ * NSS is not for a child forked from threads. */
+static void judge_user(uid_t *uid, gid_t *gid)
+{
+	struct passwd pw, *found = NULL;
+	char buf[1024];
+
+	*uid = 65534;
+	*gid = 65534;
+	if (getpwnam_r("nobody", &pw, buf, sizeof(buf), &found) == 0 && found) {
+		*uid = found->pw_uid;
+		*gid = found->pw_gid;
+	}
+}
+
+/*
+ * What a file that takes libopusfile over may do in the child: it has no
+ * key (crypto_wipe_all) and no descriptor of the caller's; a root caller's
+ * child also drops to uid (no supplementary groups), so it cannot read a
+ * keyring or the catalog from disk; none gains privileges by exec
+ * (PR_SET_NO_NEW_PRIVS), writes a file, forks (as another user than
+ * root), dumps core, or holds more than a few descriptors.  A drop the
+ * system refuses (a user namespace without setgroups) leaves the rest.
+ * Then the parent-death signal again: a change of credentials clears it.
+ */
+static void judge_confine(uid_t uid, gid_t gid, pid_t parent)
+{
+	static const struct rlimit none = { 0, 0 }, few = { 16, 16 };
+
+	if (geteuid() == 0 && uid != 0) {
+		if (setgroups(0, NULL) < 0 && errno != EPERM)
+			_exit(1);
+		if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+			if (errno != EPERM && errno != EINVAL)
+				_exit(1);
+		}
+	}
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	setrlimit(RLIMIT_FSIZE, &none);
+	setrlimit(RLIMIT_CORE, &none);
+	setrlimit(RLIMIT_NPROC, &none);
+	setrlimit(RLIMIT_NOFILE, &few);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+}
+
 /* Fork a new judge child.  With judge_lock held; 0 or -errno with a
  * message. */
 static int judge_start(void)
 {
 	pid_t parent = getpid(), pid;
+	uid_t uid;
+	gid_t gid;
 	int sv[2];
+
+	judge_user(&uid, &gid);
 
 	if (!judge_exit_hook && atexit(judge_at_exit) == 0)
 		judge_exit_hook = 1;
@@ -528,6 +583,7 @@ static int judge_start(void)
 		sock = judge_child_fds(sv[1]);
 		if (sock < 0)
 			_exit(1);
+		judge_confine(uid, gid, parent);
 		judge_serve(sock);
 	}
 	close(sv[1]);

@@ -47,7 +47,9 @@ int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
  * recctl, after the keyrings are loaded; it uses no key, catalog or
  * descriptor of the caller's: its first act is to wipe its copy of every
  * key (crypto_wipe_all), and it closes every inherited descriptor but
- * 0-2); each later probe hands it the descriptor and gets its verdict back
+ * 0-2; forked by root, it becomes nobody, without groups, so it cannot
+ * read a keyring from disk either; it cannot gain privileges, write a
+ * file, fork or dump core); each later probe hands it the descriptor and gets its verdict back
  * over a socket.  A verdict that takes over 60 s is -EINVAL and the child
  * is killed; a crash in it refuses that one file (-EINVAL); both say so in
  * meta_errmsg().  It is retired (killed and reaped) after a refusal and

@@ -367,6 +367,45 @@ TEST(test_probe_judges_many_files_in_one_child)
 	CHECK(!is_zombie(first));
 }
 
+/* The child a root caller forks is nobody, without groups, cannot gain
+ * privileges, write a file or fork (opus.h); it still judges. */
+TEST(test_judge_child_of_root_is_confined)
+{
+	struct opus_info info;
+	char *path, *status = NULL, *uid, *groups, *nnp;
+	FILE *f;
+	size_t len;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "  (not root: the child keeps the caller's user)\n");
+		return;
+	}
+	pid = judge_after_good_probe();
+	CHECK(pid > 0);
+	path = xasprintf("/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	CHECK(f != NULL);
+	if (f) {
+		status = xcalloc(1, 1 << 16);
+		len = fread(status, 1, (1 << 16) - 1, f);
+		fclose(f);
+		CHECK(len > 0);
+		uid = strstr(status, "\nUid:\t");
+		groups = strstr(status, "\nGroups:\t");
+		nnp = strstr(status, "\nNoNewPrivs:\t");
+		CHECK(uid && strncmp(uid, "\nUid:\t0\t", 8) != 0);
+		CHECK(groups && (groups[9] == '\n' || groups[9] == ' '));
+		CHECK(nnp && nnp[13] == '1');
+		CHECK(!strstr(status, "\nCapEff:\t0000003") && strstr(status, "\nCapEff:\t0000000000000000"));
+	}
+	CHECK_EQ(opus_probe_file(STEREO, &info), 0);
+	CHECK_EQ(info.channels, 2);
+	CHECK_EQ(opus_probe_judge_pid(), pid);
+	free(status);
+	free(path);
+}
+
 /* The child holds none of the caller's descriptors (a journal's flock, a
  * spool file): only 0-2 and its socket. */
 TEST(test_judge_child_keeps_no_descriptor_of_the_caller)
@@ -2167,6 +2206,7 @@ int main(void)
 	RUN(test_probe_keeps_nothing_libopusfile_leaks_on_a_bad_chained_file);
 	RUN(test_probe_judges_many_files_in_one_child);
 	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
+	RUN(test_judge_child_of_root_is_confined);
 	RUN(test_judge_child_holds_no_secret_of_the_caller);
 	RUN(test_probe_replaces_a_judge_killed_while_idle);
 	RUN(test_probe_judge_reap_reaps_a_dead_judge_only);
