@@ -697,6 +697,11 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 	rc = change(req, ino, name, v, memchr(value, '\0', size) != NULL);
 	crypto_memzero(v, size);
 	free(v);
+	/* The value (a passphrase, a rectified name) also sits in libfuse's
+	 * receive buffer, which stays as it is until a request as long
+	 * overwrites it: wiped too.  The buffer is libfuse's own heap block,
+	 * done with once this handler returns. */
+	crypto_memzero((void *)(uintptr_t)value, size);
 	fuse_reply_err(req, -rc);
 }
 

@@ -250,6 +250,13 @@ assert_fails_with "a wrong passphrase is refused" "wrong passphrase" \
 	as_user "$trainer" "$RECCTL" unlock --passfile "$T_TMP/wrong" "$f5"
 assert_ok "recctl unlock with the passphrase" as_user "$trainer" "$RECCTL" unlock --passfile "$T_TMP/pass" "$f5"
 assert_eq "after the unlock it reads the same bytes" "$sum5" "$(as_user "$trainer" sha256sum "$f5" | cut -d' ' -f1)"
+# The passphrases went through setxattr: neither stays in the daemon's
+# memory (recfs wipes its copy and libfuse's receive buffer).
+in_daemon=$(python3 "$T_ROOT/tests/integration/memscan.py" "${T_MOUNT_PID[$MNT]}" \
+	--text "good=correct horse battery" --text "wrong=wrong horse battery") ||
+	t_abort "search" "cannot read the daemon's memory"
+assert_eq "no passphrase of an unlock stays in the daemon's memory" "good absent wrong absent" \
+	"$(tr '\n' ' ' <<<"$in_daemon" | sed 's/ $//')"
 assert_eq "user.recfs.locked says no for the one who unlocked" "no" \
 	"$(as_user "$trainer" getfattr --absolute-names --only-values -n user.recfs.locked "$f5")"
 assert_fails_with "an unlock is per user" "Required key not available" as_user "$analyst" cat "$f5"
