@@ -412,7 +412,7 @@ void auditq_free(struct auditq *q)
 	for (i = 0; i < q->n; i++) {
 		const struct audit_entry *e = &q->items[i].e;
 		/* The process names itself: escaped, as every reason is. */
-		char *comm = util_escape_for_log(e->actor.comm ? e->actor.comm : "-");
+		char *comm = util_escape_field(e->actor.comm);
 		char *reason = util_escape_for_log(e->reason ? e->reason : "-");
 
 		recfs_log(LOG_ERR, "recfs: audit %lld uid=%u user=%s loginuid=%ld level=%s pid=%d comm=%s %s %s%s%s %s %s",

@@ -207,21 +207,40 @@ int audit_syslog_mirrored(void)
 	return syslog_there;
 }
 
+char *audit_mirror_line(const struct audit_entry *e)
+{
+	char login[24] = "-", *line;
+	/* Chosen by the caller (its process name, a reason's text) or by an
+	 * administrator: each one field, a space in it no field separator. */
+	char *user = util_escape_field(e->actor.user), *level = util_escape_field(e->actor.level);
+	char *comm = util_escape_field(e->actor.comm), *object = util_escape_field(e->object);
+	char *artifact = util_escape_field(e->artifact), *reason = util_escape_for_log(e->reason ? e->reason : "");
+
+	if (e->actor.has_loginuid)
+		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
+	line = xasprintf("audit seq=%lld uid=%ld user=%s loginuid=%s level=%s pid=%ld comm=%s action=%s object=%s%s%s "
+			 "outcome=%s%s%s",
+			 (long long)e->seq, (long)e->actor.uid, user, login, level, (long)e->actor.pid, comm, e->action,
+			 object, e->artifact ? " artifact=" : "", e->artifact ? artifact : "", e->outcome,
+			 e->reason ? " reason=" : "", e->reason ? reason : "");
+	free(user);
+	free(level);
+	free(comm);
+	free(object);
+	free(artifact);
+	free(reason);
+	return line;
+}
+
 static void mirror_syslog(const struct audit_entry *e)
 {
-	char login[24] = "-";
+	char *line;
 
 	if (!audit_syslog_mirrored())
 		return;
-	if (e->actor.has_loginuid)
-		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
-	syslog(LOG_AUTHPRIV | LOG_INFO,
-	       "audit seq=%lld uid=%ld user=%s loginuid=%s level=%s pid=%ld comm=%s action=%s object=%s%s%s "
-	       "outcome=%s%s%s",
-	       (long long)e->seq, (long)e->actor.uid, e->actor.user ? e->actor.user : "-", login,
-	       e->actor.level ? e->actor.level : "-", (long)e->actor.pid, e->actor.comm ? e->actor.comm : "-",
-	       e->action, e->object ? e->object : "-", e->artifact ? " artifact=" : "", e->artifact ? e->artifact : "",
-	       e->outcome, e->reason ? " reason=" : "", e->reason ? e->reason : "");
+	line = audit_mirror_line(e);
+	syslog(LOG_AUTHPRIV | LOG_INFO, "%s", line);
+	free(line);
 }
 
 /*

@@ -248,6 +248,15 @@ struct audit_report {
 int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, struct audit_report *rep) MUST_CHECK;
 
 /*
+ * The line an entry is mirrored to syslog with (authpriv.info), malloc'd:
+ * "audit seq=N uid=U user=NAME loginuid=L level=LEVEL pid=P comm=COMM
+ * action=A object=O[ artifact=X] outcome=OUT[ reason=TEXT]", every field
+ * as util_escape_field gives it (spaces as \x20) but the last, the reason,
+ * as util_escape_for_log does.
+ */
+char *audit_mirror_line(const struct audit_entry *e);
+
+/*
  * An anchor: the head of the log (the last entry's seq and chain hash) at a
  * time, written as one line of text to be kept off the host (the journal
  * of `recctl audit seal`'s timer forwarded elsewhere, a ticket, a mail):

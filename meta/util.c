@@ -180,6 +180,27 @@ char *util_escape_for_log(const char *s)
 	return out;
 }
 
+char *util_escape_field(const char *s)
+{
+	char *e, *out, *o;
+
+	if (!s || !*s)
+		return xstrdup("-");
+	e = util_escape_for_log(s);
+	out = o = xcalloc(4 * strlen(e) + 1, 1);
+	for (const char *p = e; *p; p++) {
+		if (*p == ' ') {
+			memcpy(o, "\\x20", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	free(e);
+	return out;
+}
+
 void idlist_add(struct idlist *l, const char *id)
 {
 	l->id = xrealloc(l->id, (l->n + 1) * sizeof(*l->id));

@@ -76,6 +76,13 @@ int util_is_log_safe(const char *s);
  * out, as xstrdup); the caller frees it.
  */
 char *util_escape_for_log(const char *s);
+/*
+ * s as one space-separated field of a log line ("key=value ..." or a
+ * column): util_escape_for_log's form with every space written \x20 too,
+ * and "-" for NULL or "".  A process chooses its own name (prctl): raw, a
+ * space would forge the fields after it.  malloc'd; the caller frees it.
+ */
+char *util_escape_field(const char *s);
 
 /* A growable list of ids; start it zeroed, free with idlist_free. */
 struct idlist {

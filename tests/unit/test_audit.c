@@ -1159,6 +1159,25 @@ TEST(test_audit_anchor_reads_back_and_holds_for_its_log_only)
 	catalog_close(c);
 }
 
+/* The syslog mirror's line: a process that names itself with spaces and
+ * a newline forges no field and no line. */
+TEST(test_audit_mirror_line_keeps_each_field_one_field)
+{
+	struct audit_entry e = {
+		.seq = 7,
+		.actor = { .uid = 1001, .user = "ana", .level = "analysis", .pid = 42,
+			   .comm = "x action=erase object=all\nforged" },
+		.action = "open", .object = "0123456789abcdef0123456789abcdef", .outcome = "ok",
+		.reason = "held by request 3\r",
+	};
+	char *line = audit_mirror_line(&e);
+
+	CHECK_STR(line, "audit seq=7 uid=1001 user=ana loginuid=- level=analysis pid=42 "
+			"comm=x\\x20action=erase\\x20object=all\\nforged action=open "
+			"object=0123456789abcdef0123456789abcdef outcome=ok reason=held by request 3\\r");
+	free(line);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("audit")) || crypto_setup())
@@ -1202,6 +1221,7 @@ int main(void)
 	RUN(test_audit_expire_checkpoint_that_drops_entries_younger_than_its_limit_is_found);
 	RUN(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key);
 	RUN(test_audit_anchor_reads_back_and_holds_for_its_log_only);
+	RUN(test_audit_mirror_line_keeps_each_field_one_field);
 	util_remove_tree(dir);
 	T_DONE();
 }

@@ -312,6 +312,25 @@ static int escapes_to(const char *in, const char *want)
 	return same;
 }
 
+/* A field of a log line: escaped as for a log, a space as \x20, "-" for
+ * nothing. */
+TEST(test_escape_field_keeps_one_field)
+{
+	char *f = util_escape_field("x action=erase\nuser=root");
+
+	CHECK_STR(f, "x\\x20action=erase\\nuser=root");
+	free(f);
+	f = util_escape_field(NULL);
+	CHECK_STR(f, "-");
+	free(f);
+	f = util_escape_field("");
+	CHECK_STR(f, "-");
+	free(f);
+	f = util_escape_field("k\xc3\xa4ytt\xc3\xa4j\xc3\xa4");
+	CHECK_STR(f, "k\xc3\xa4ytt\xc3\xa4j\xc3\xa4");
+	free(f);
+}
+
 TEST(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes)
 {
 	CHECK_EQ(util_is_log_safe(""), 1);
@@ -456,6 +475,7 @@ int main(void)
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
 	RUN(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes);
+	RUN(test_escape_field_keeps_one_field);
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
 	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
 	RUN(test_strbuf_appends_grows_and_hands_over_its_string);

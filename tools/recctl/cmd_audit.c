@@ -86,32 +86,16 @@ static int open_catalog(const char *dir, struct catalog **out)
 /*
  * One field of a line of `audit show`, malloc'd: "-" for none, else s as
  * util_escape_for_log gives it, with a space too written \x20 when
- * (space) so that the field stays one column.  A process names itself
- * (/proc/PID/comm, prctl) and any user of the mount chooses it: raw, a
- * carriage return and a terminal's escape sequences would let a caller
- * hide its own entries from the operator reading them.
+ * (space) so that the field stays one column (util_escape_field).  A
+ * process names itself (/proc/PID/comm, prctl) and any user of the mount
+ * chooses it: raw, a carriage return and a terminal's escape sequences
+ * would let a caller hide its own entries from the operator reading them.
  */
 static char *field(const char *s, int space)
 {
-	char *e, *out, *o;
-
-	if (!s || !*s)
-		return xstrdup("-");
-	e = util_escape_for_log(s);
-	if (!space)
-		return e;
-	out = o = xcalloc(4 * strlen(e) + 1, 1);
-	for (const char *p = e; *p; p++) {
-		if (*p == ' ') {
-			memcpy(o, "\\x20", 4);
-			o += 4;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = '\0';
-	free(e);
-	return out;
+	if (space || !s || !*s)
+		return util_escape_field(s);
+	return util_escape_for_log(s);
 }
 
 static int print_entry(const struct audit_entry *e, void *ctx)
