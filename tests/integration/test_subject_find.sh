@@ -62,7 +62,15 @@ for text in Vaisanen VAISANEN Oster Virtanen; do
 	assert_not_contains "the search text $text is not in the audit log" "$reasons" "$text"
 done
 assert_match "each find is logged with counts only" \
-	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | tail -n 1)" 'subject-find.*matches=[0-9]+ by=name'
+	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | grep matches= | tail -n 1)" \
+	'subject-find.*matches=[0-9]+ by=name'
+# Who looked a subject up shows in that subject's own report: one entry
+# per subject found, under its handle, with how (never the text).
+found_o=$("$RECCTL" audit show -R "$REG" --subject "$HO" --action subject-find 2>&1)
+assert_eq "Øster's report has the one find of Øster" 1 "$(grep -c 'matched by=\["name"\]' <<<"$found_o")"
+assert_contains "under Øster's handle" "$found_o" " $HO "
+assert_eq "and no find of others" 0 "$("$RECCTL" audit show -R "$REG" --subject "$HO" --action subject-find 2>&1 |
+	grep -vc " $HO ")"
 
 # --- phone numbers: the national form, by the policy's country code --------
 for text in "0402642312" "040 264 2312" "(040) 264-2312" "+358 40 264 2312" "00358402642312"; do
@@ -85,8 +93,10 @@ for text in 0402642312 "264 2312" 358402642312 "264-2312"; do
 	assert_not_contains "the number $text is not in the audit log" "$reasons" "$text"
 done
 assert_match "a find by phone is logged with counts only" \
-	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | grep 'by=index' | tail -n 1)" \
+	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | grep 'matches=.* by=index' | tail -n 1)" \
 	'subject-find.*matches=1 by=index'
+assert_contains "and under the handle it found" \
+	"$("$RECCTL" audit show -R "$REG" --subject "$HV" --action subject-find 2>&1 | tail -n 1)" "subject-find $HV ok matched by="
 
 # --- policy check: a malformed code is named at its line -------------------
 line=$(grep -n '^phone_country_code' "$POLICY_EXAMPLE" | cut -d: -f1)

@@ -256,6 +256,25 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 		rc = error("cannot write the audit log: %s", meta_strerror(-EIO));
 		goto out;
 	}
+	/* And one entry per subject found, under its handle, so that the
+	 * subject's own report (audit show --subject, subject export) says
+	 * who looked them up, and how; never the text searched for. */
+	{
+		size_t i;
+		json_t *x;
+
+		json_array_foreach(f.list, i, x) {
+			char *by = json_dumps(json_object_get(x, "by"), JSON_COMPACT);
+
+			snprintf(why, sizeof(why), "matched by=%s", by ? by : "-");
+			jsonmem_free(by);
+			if (audit_log(r->cat, &a, "subject-find", json_string_value(json_object_get(x, "handle")), "ok",
+				      why)) {
+				rc = error("cannot write the audit log: %s", meta_strerror(-EIO));
+				goto out;
+			}
+		}
+	}
 	if (o->as_json) {
 		print_json(f.list);
 	} else {
