@@ -65,6 +65,7 @@
 #include "prefetch.h"
 #include "quiet.h"
 #include "snapshot.h"
+#include "testhook.h"
 #include "tree.h"
 #include "watchdog.h"
 
@@ -269,6 +270,10 @@ static int keep_level_key(struct keyring **kr, const struct policy *p, int level
 	ik = keyring_index_key(*kr);
 	if (rc == 0 && ik && level == p->rights_level)
 		rc = keyring_set_index_key(only, ik);
+	/* The public keys stay: the mount checks the register's with them
+	 * again once it has forked (reg_check_keyring). */
+	if (rc == 0)
+		rc = keyring_pin_all(only, *kr);
 	if (rc < 0) {
 		keyring_free(only);
 		return rc;
@@ -381,6 +386,13 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *level,
 	rc = reg_open(reg_dir, &fs->reg);
 	if (rc < 0)
 		goto out;
+	/* The public keys were read again: checked again, since what was
+	 * checked before the fork may have been replaced since. */
+	meta_clear_error();
+	if ((rc = reg_check_keyring(fs->reg, fs->kr)) < 0) {
+		recfs_log(LOG_ERR, "recfs: %s", meta_errmsg());
+		goto out;
+	}
 	/* Checked before the fork; the policy may have changed since. */
 	if (level && (fs->level = policy_level_index(fs->reg->policy, level)) < 0) {
 		rc = -EINVAL;
@@ -664,6 +676,12 @@ int main(int argc, char *argv[])
 		recfs_log(LOG_WARNING, "recfs: warning: no watchdog for %s (%s): if this daemon is killed, "
 			  "the mount may hang until its connection is aborted in /sys/fs/fuse/connections",
 			  o.mountpoint, strerror(-rc));
+	/* The test build can wait here, for a test to replace a public key
+	 * between the check above and start_mount's. */
+	if (test_hook_ms("RECFS_TEST_START_DELAY_MS") > 0) {
+		fprintf(stderr, "recfs: test: waiting before start_mount\n");
+		usleep((useconds_t)test_hook_ms("RECFS_TEST_START_DELAY_MS") * 1000);
+	}
 	if (start_mount(&fs, reg_dir, o.level, readahead_path, o.audit_fsync, &o.caps) < 0)
 		goto out;
 	recfs_log(LOG_INFO, "recfs: %s mounted on %s with %zu level key(s)%s%s", reg_dir, o.mountpoint,

@@ -184,6 +184,20 @@ int keyring_public(const struct keyring *kr, const char *level, uint8_t pk[CRYPT
 	return keyring_level(kr, level, pk) ? 0 : -ENOENT;
 }
 
+int keyring_pin_all(struct keyring *dst, const struct keyring *src)
+{
+	int rc;
+
+	for (size_t i = 0; i < src->n; i++)
+		if ((rc = keyring_pin(dst, src->levels[i].name, src->levels[i].pk)))
+			return rc;
+	/* After: a pin wins over the public half, as in keyring_public. */
+	for (size_t i = 0; i < src->npins; i++)
+		if ((rc = keyring_pin(dst, src->pins[i].name, src->pins[i].pk)))
+			return rc;
+	return 0;
+}
+
 int keyring_merge(struct keyring *dst, const struct keyring *src)
 {
 	int rc;

@@ -47,6 +47,10 @@ int keyring_pin(struct keyring *kr, const char *level, const uint8_t pk[CRYPTO_P
 /* The public key kr knows for level: its pin, else the public half of its
  * secret key.  0, or -ENOENT when it knows neither. */
 int keyring_public(const struct keyring *kr, const char *level, uint8_t pk[CRYPTO_PK_BYTES]) MUST_CHECK;
+/* Pin in dst every public key src knows: its pins, and the public halves
+ * of its secret keys (a keyring cut down to one level keeps what the
+ * others knew, to check the register with).  -ENOMEM. */
+int keyring_pin_all(struct keyring *dst, const struct keyring *src) MUST_CHECK;
 /* Copy every key and pin of src into dst (later ones win). */
 int keyring_merge(struct keyring *dst, const struct keyring *src) MUST_CHECK;
 

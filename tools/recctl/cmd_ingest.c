@@ -236,7 +236,7 @@ int cmd_ingest(int argc, char **argv, struct ctl *ctl)
 		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", keyring_path);
 		goto out;
 	}
-	if ((rc = ctl_register(ctl, &r)) || (rc = ctl_check_keyring(r, kr)))
+	if ((rc = ctl_register(ctl, &r)) || (rc = ctl_check_keyring(ctl, kr)))
 		goto out;
 	audit_self(&a, NULL);
 	if (as_json)

@@ -207,7 +207,7 @@ static int keys_export(int argc, char **argv, struct ctl *ctl)
 	}
 	if ((rc = ctl_load_keyrings(sources.v, sources.n, src_passfile ? src_passfile : passfile, &src)))
 		goto out;
-	if ((rc = ctl_check_keyring(r, src)) || (rc = export_keys(r, src, levels.v, levels.n, &index, &kr)))
+	if ((rc = ctl_check_keyring(ctl, src)) || (rc = export_keys(r, src, levels.v, levels.n, &index, &kr)))
 		goto out;
 	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
 		goto out;

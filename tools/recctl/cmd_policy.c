@@ -284,6 +284,9 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	if (keyrings.n && (rc = ctl_load_keyrings(keyrings.v, keyrings.n, passfile, &kr)))
 		goto out;
+	/* Resealing writes seals with the register's public keys. */
+	if (kr && (rc = ctl_check_keyring(ctl, kr)))
+		goto out;
 	if (n_new && !dry_run) {
 		if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
 			goto out;

@@ -601,7 +601,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		rc = error("%s holds no blind-index key; use the ingest keyring recctl init wrote", keyring_path);
 		goto out;
 	}
-	if ((rc = ctl_register(ctl, &w.r)) || (rc = ctl_check_keyring(w.r, kr)))
+	if ((rc = ctl_register(ctl, &w.r)) || (rc = ctl_check_keyring(ctl, kr)))
 		goto out;
 	audit_self(&w.actor, NULL);
 

@@ -117,8 +117,14 @@ int ctl_reopen_register(struct ctl *ctl)
 
 	meta_clear_error();
 	rc = reg_open(ctl->dir, &nr);
-	if (rc)
+	/* The public keys were read again (a policy reload): the keyring
+	 * the command was checked with checks them again. */
+	if (rc == 0 && ctl->trusted)
+		rc = reg_check_keyring(nr, ctl->trusted);
+	if (rc) {
+		reg_close(nr);
 		return rc;
+	}
 	reg_close(ctl->reg);
 	ctl->reg = nr;
 	return 0;

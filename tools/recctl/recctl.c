@@ -116,13 +116,16 @@ int ctl_open_register(const char *dir, struct reg **out)
 	return error("cannot open register %s: %s", dir, meta_strerror(rc));
 }
 
-int ctl_check_keyring(const struct reg *r, const struct keyring *kr)
+int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr)
 {
 	int rc;
 
 	meta_clear_error();
-	rc = reg_check_keyring(r, kr);
-	return rc ? error("%s", meta_strerror(rc)) : 0;
+	rc = reg_check_keyring(ctl->reg, kr);
+	if (rc)
+		return error("%s", meta_strerror(rc));
+	ctl->trusted = kr;
+	return 0;
 }
 
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out)

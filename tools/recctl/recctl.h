@@ -44,6 +44,8 @@ struct ctl {
 	struct option *opts;	/* private to ctl_getopt(): the command's options and -R */
 	char *optstring;	/* private to ctl_getopt() */
 	const struct option *opts_of;	/* private: whose options opts extends */
+	const struct keyring *trusted;	/* set by ctl_check_keyring: every later
+					 * ctl_reopen_register checks against it */
 };
 
 struct cmd {
@@ -135,8 +137,13 @@ int ctl_reopen_register(struct ctl *ctl) MUST_CHECK;
  * ctl_register() instead.
  */
 int ctl_open_register(const char *dir, struct reg **out);
-/* reg_check_keyring, its refusal said on stderr (1), or 0. */
-int ctl_check_keyring(const struct reg *r, const struct keyring *kr);
+/*
+ * reg_check_keyring of the open register (ctl_register first) against kr,
+ * which the command keeps until it returns: its refusal said on stderr
+ * (1), or 0.  Every later ctl_reopen_register checks the register it
+ * opens against kr too.
+ */
+int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr);
 
 /*
  * A passphrase for a new keyring: from passfile when given, else asked on
