@@ -223,10 +223,12 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 	}
 }
 
-/* Load every keyring of the colon-separated list into *out. */
+/* Load every keyring of the colon-separated list into *out; its warnings
+ * on stderr, while there is a terminal to read them (before the daemon
+ * forks). */
 static int load_keyrings(const struct options *o, struct keyring **out)
 {
-	char *list = xstrdup(o->keyrings ? o->keyrings : ""), *save = NULL, **paths = NULL;
+	char *list = xstrdup(o->keyrings ? o->keyrings : ""), *save = NULL, **paths = NULL, *warnings = NULL;
 	const char *failed = NULL;
 	size_t n = 0;
 	int rc;
@@ -235,9 +237,12 @@ static int load_keyrings(const struct options *o, struct keyring **out)
 		paths = xrealloc(paths, (n + 1) * sizeof(*paths));
 		paths[n++] = p;
 	}
-	rc = keyring_load_all(paths, n, o->passfile, o->extpass, out, &failed);
+	rc = keyring_load_all(paths, n, o->passfile, o->extpass, out, &failed, &warnings);
 	if (rc < 0)
 		fprintf(stderr, "recfs: cannot load keyring %s: %s\n", failed, keyring_strerror(rc));
+	for (const char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "recfs: warning: %.*s\n", (int)(nl - w), w);
+	free(warnings);
 	free(paths);
 	free(list);
 	return rc;

@@ -391,7 +391,7 @@ out:
 }
 
 /* The whole file, in guarded memory (a raw keyring is secret). */
-static int read_keyring_file(const char *path, struct crypto_key **out, mode_t *mode)
+static int read_keyring_file(const char *path, struct crypto_key **out, struct stat *stp)
 {
 	struct crypto_key *buf = NULL;
 	struct stat st;
@@ -418,7 +418,7 @@ static int read_keyring_file(const char *path, struct crypto_key **out, mode_t *
 		rc = meta_fail(-EIO, "cannot read keyring %s", path);
 		goto out;
 	}
-	*mode = st.st_mode;
+	*stp = st;
 	*out = buf;
 	buf = NULL;
 out:
@@ -435,17 +435,42 @@ static int check_header(const char *path, const uint8_t *p)
 	return 0;
 }
 
-int keyring_load(const char *path, const struct crypto_key *pass, struct keyring **out)
+/*
+ * What a careless administrator may have left around a keyring that
+ * loaded, one line each, appended to w: a protected keyring that anyone
+ * may read (and so try passphrases on, offline, as fast as they like),
+ * and a keyring of either kind that a user other than this process's and
+ * root owns (its owner can put keys of their own in, or take it away).
+ * A raw keyring that group or others may read never loads at all.
+ */
+static void warn_keyring(struct strbuf *w, const char *path, const struct stat *st, int protected)
+{
+	uid_t me = geteuid();
+
+	if (protected && (st->st_mode & S_IROTH))
+		strbuf_addf(w, "keyring %s is mode %04o, readable by others, who can try passphrases on it "
+			    "offline; chmod 600 it (640 for a group that must read it)\n",
+			    path, (unsigned)(st->st_mode & 07777));
+	if (st->st_uid != me && st->st_uid != 0)
+		strbuf_addf(w, "keyring %s is owned by uid %u, neither this user (uid %u) nor root, who can "
+			    "replace the keys in it; chown it to uid %u or root\n",
+			    path, (unsigned)st->st_uid, (unsigned)me, (unsigned)me);
+}
+
+/* keyring_load, with the warnings of the file (warn_keyring) appended to w
+ * when it loads and w is not NULL. */
+static int load_keyring(const char *path, const struct crypto_key *pass, struct keyring **out,
+			struct strbuf *w)
 {
 	struct crypto_key *file = NULL, *pkey = NULL, *payload = NULL;
 	struct keyring *kr = NULL;
 	unsigned long long ops;
 	uint64_t mem;
-	mode_t mode = 0;
+	struct stat st;
 	const uint8_t *p;
 	int rc;
 
-	rc = read_keyring_file(path, &file, &mode);
+	rc = read_keyring_file(path, &file, &st);
 	if (rc)
 		return rc;
 	p = file->bytes;
@@ -456,7 +481,7 @@ int keyring_load(const char *path, const struct crypto_key *pass, struct keyring
 	if (rc)
 		goto out;
 	if (p[KR_MAGIC_BYTES + 1] == KR_PROT_RAW) {
-		if (mode & 077) {
+		if (st.st_mode & 077) {
 			rc = meta_fail(-EPERM, "keyring %s is readable by others; chmod 600 it", path);
 			goto out;
 		}
@@ -492,6 +517,8 @@ int keyring_load(const char *path, const struct crypto_key *pass, struct keyring
 	}
 	if (rc)
 		goto out;
+	if (w)
+		warn_keyring(w, path, &st, file->bytes[KR_MAGIC_BYTES + 1] == KR_PROT_PASS);
 	*out = kr;
 	kr = NULL;
 out:
@@ -502,6 +529,11 @@ out:
 	crypto_key_free(pkey);
 	crypto_key_free(payload);
 	return rc;
+}
+
+int keyring_load(const char *path, const struct crypto_key *pass, struct keyring **out)
+{
+	return load_keyring(path, pass, out, NULL);
 }
 
 int keyring_is_protected(const char *path)
@@ -536,18 +568,25 @@ const char *keyring_strerror(int err)
 }
 
 int keyring_load_all(char *const *paths, size_t n, const char *passfile, const char *extpass,
-		     struct keyring **out, const char **failed)
+		     struct keyring **out, const char **failed, char **warnings)
 {
 	struct keyring *all = NULL, *one = NULL;
 	struct crypto_key *pass = NULL;
-	char *prompt = NULL;
-	int rc;
+	struct strbuf w = { 0 };
+	char *prompt = NULL, *pw;
+	int rc, passfile_read = 0;
 
 	if ((rc = keyring_new(&all)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
+		/* Each file warned of once, however often it is named. */
+		struct strbuf *wi = &w;
+
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(paths[j], paths[i]))
+				wi = NULL;
 		*failed = paths[i];
-		rc = keyring_load(paths[i], pass, &one);
+		rc = load_keyring(paths[i], pass, &one, wi);
 		if (rc == -ENOKEY || (rc == -EKEYREJECTED && pass && !passfile && !extpass)) {
 			/* Protected, and no passphrase yet (or the last one was
 			 * another keyring's): ask for this one. */
@@ -556,8 +595,12 @@ int keyring_load_all(char *const *paths, size_t n, const char *passfile, const c
 			free(prompt);
 			prompt = xasprintf("Passphrase for %s: ", paths[i]);
 			rc = passphrase_get(passfile, extpass, prompt, &pass);
+			if (rc == 0 && passfile && !passfile_read++ && (pw = passphrase_file_warning(passfile))) {
+				strbuf_addf(&w, "%s\n", pw);
+				free(pw);
+			}
 			if (rc == 0)
-				rc = keyring_load(paths[i], pass, &one);
+				rc = load_keyring(paths[i], pass, &one, wi);
 		}
 		if (rc == 0) {
 			rc = keyring_merge(all, one);
@@ -569,7 +612,9 @@ int keyring_load_all(char *const *paths, size_t n, const char *passfile, const c
 	}
 	*out = all;
 	all = NULL;
+	*warnings = w.len ? strbuf_detach(&w) : NULL;
 out:
+	strbuf_release(&w);
 	keyring_free(one);
 	keyring_free(all);
 	crypto_key_free(pass);

@@ -82,10 +82,16 @@ int keyring_load(const char *path, const struct crypto_key *pass, struct keyring
  * ("Passphrase for PATH: "); a passphrase once given is tried first on the
  * next protected keyring.  On failure returns keyring_load's or
  * passphrase_get's errno (-ENOTTY: no way to ask) and *failed points at
- * the path that failed.
+ * the path that failed.  On success *warnings is what the caller should
+ * warn of, malloc'd, one line ending in "\n" each, NULL when nothing (the
+ * caller frees it): each file once, a protected keyring that others may
+ * read, a keyring owned by a uid neither the effective uid nor root, and
+ * passfile readable by group or others when it was read
+ * (passphrase_file_warning).  Not refusals: a raw keyring that group or
+ * others may read is (-EPERM).
  */
 int keyring_load_all(char *const *paths, size_t n, const char *passfile, const char *extpass,
-		     struct keyring **out, const char **failed) MUST_CHECK;
+		     struct keyring **out, const char **failed, char **warnings) MUST_CHECK;
 /* What a keyring_load / keyring_load_all errno means, for one-line errors. */
 const char *keyring_strerror(int err);
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -61,6 +62,18 @@ static int pass_from_file(const char *passfile, uint8_t *buf, size_t *len)
 	rc = read_first_line(fd, buf, len);
 	close(fd);
 	return rc;
+}
+
+char *passphrase_file_warning(const char *passfile)
+{
+	struct stat st;
+
+	if (stat(passfile, &st) < 0 || !(st.st_mode & (S_IRGRP | S_IROTH)))
+		return NULL;
+	return xasprintf("passphrase file %s is mode %04o, readable by %s; chmod 600 it", passfile,
+			 (unsigned)(st.st_mode & 07777),
+			 (st.st_mode & S_IRGRP) && (st.st_mode & S_IROTH) ? "group and others"
+			 : st.st_mode & S_IRGRP ? "its group" : "others");
 }
 
 static int pass_from_command(const char *extpass, uint8_t *buf, size_t *len)

@@ -34,4 +34,12 @@
 int passphrase_get(const char *passfile, const char *extpass, const char *prompt,
 		   struct crypto_key **out) MUST_CHECK;
 
+/*
+ * The warning a passphrase file deserves, for the caller to print: when
+ * group or others may read passfile, a malloc'd line (no "\n") that names
+ * it and its mode and says to chmod 600 it; the caller frees it.  NULL
+ * when they may not, or passfile cannot be examined (reading it says why).
+ */
+char *passphrase_file_warning(const char *passfile);
+
 #endif

@@ -271,6 +271,82 @@ TEST(test_keys_raw_keyring_readable_by_group_or_others_is_refused)
 	free(path);
 }
 
+/* How many times needle is in hay. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; p && (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Warned of, not refused: a protected keyring that others may read and a
+ * passphrase file that group or others may, each file once. */
+TEST(test_keys_load_all_warns_of_a_readable_protected_keyring_and_passfile_once)
+{
+	struct keyring *kr = fixture_keyring(), *got = NULL;
+	struct crypto_key *pass = pass_of("correct horse");
+	char *path = new_path(), *pf = new_path(), *w = NULL, *want;
+	char *paths[2] = { path, path };
+	const char *failed = NULL;
+
+	CHECK_EQ(keyring_save(kr, path, pass), 0);
+	write_file(pf, "correct horse\n", 14, 0640);
+	CHECK_EQ(chmod(path, 0644), 0);
+	CHECK_EQ(keyring_load_all(paths, 2, pf, NULL, &got, &failed, &w), 0);
+	check_fixture_keys(got);
+	keyring_free(got);
+	got = NULL;
+	want = xasprintf("keyring %s is mode 0644, readable by others", path);
+	CHECK_EQ(count_of(w, want), 1);
+	free(want);
+	want = xasprintf("passphrase file %s is mode 0640, readable by its group; chmod 600 it\n", pf);
+	CHECK_EQ(count_of(w, want), 1);
+	free(want);
+	free(w);
+	w = NULL;
+	/* A group may share a protected keyring; a passfile stays private. */
+	CHECK_EQ(chmod(path, 0640), 0);
+	CHECK_EQ(chmod(pf, 0600), 0);
+	CHECK_EQ(keyring_load_all(paths, 1, pf, NULL, &got, &failed, &w), 0);
+	CHECK(w == NULL);
+	keyring_free(got);
+	keyring_free(kr);
+	crypto_key_free(pass);
+	free(path);
+	free(pf);
+}
+
+/* A keyring owned by another user than this process's and root: warned
+ * of (as root only, who can give it away and still read it). */
+TEST(test_keys_load_all_warns_of_a_keyring_someone_else_owns)
+{
+	struct keyring *kr = fixture_keyring(), *got = NULL;
+	char *path = new_path(), *w = NULL, *want;
+	const char *failed = NULL;
+
+	if (geteuid() != 0)
+		goto out;
+	CHECK_EQ(keyring_save(kr, path, NULL), 0);
+	CHECK_EQ(chown(path, 4242, 4242), 0);
+	CHECK_EQ(keyring_load_all(&path, 1, NULL, NULL, &got, &failed, &w), 0);
+	want = xasprintf("keyring %s is owned by uid 4242, neither this user (uid 0) nor root", path);
+	CHECK_EQ(count_of(w, want), 1);
+	free(want);
+	free(w);
+	w = NULL;
+	keyring_free(got);
+	got = NULL;
+	CHECK_EQ(chown(path, 0, 0), 0);
+	CHECK_EQ(keyring_load_all(&path, 1, NULL, NULL, &got, &failed, &w), 0);
+	CHECK(w == NULL);
+	keyring_free(got);
+out:
+	keyring_free(kr);
+	free(path);
+}
+
 TEST(test_keys_damaged_or_missing_keyring_is_reported)
 {
 	struct keyring *kr = fixture_keyring(), *got = NULL;
@@ -472,6 +548,8 @@ int main(int argc, char **argv)
 	RUN(test_keys_wrong_passphrase_is_rejected);
 	RUN(test_keys_protected_keyring_without_passphrase_needs_a_key);
 	RUN(test_keys_raw_keyring_readable_by_group_or_others_is_refused);
+	RUN(test_keys_load_all_warns_of_a_readable_protected_keyring_and_passfile_once);
+	RUN(test_keys_load_all_warns_of_a_keyring_someone_else_owns);
 	RUN(test_keys_damaged_or_missing_keyring_is_reported);
 	RUN(test_keys_save_replaces_the_file_and_leaves_no_temporaries);
 	RUN(test_keys_adding_a_level_again_replaces_it_and_merge_lets_later_win);

@@ -89,6 +89,7 @@ static int run(int argc, char **argv, const char *usage, int protecting, int loc
 		if (rc)
 			return error("cannot read the passphrase: %s", rc == -ENOTTY ? "no terminal (use --passfile)"
 									  : strerror(-rc));
+		ctl_warn_passfile(passfile);
 	}
 	rc = setxattr(file, protecting ? "user.recfs.protect" : "user.recfs.unlock", pass->bytes,
 		      strlen((const char *)pass->bytes), 0);

@@ -508,6 +508,8 @@ static int passfile_of(void *ctx, const char *recording, struct crypto_key **pas
 		if (strcmp(pf->id[i], recording))
 			continue;
 		rc = passphrase_get(pf->file[i], NULL, NULL, pass);
+		if (rc == 0)
+			ctl_warn_passfile(pf->file[i]);
 		return rc ? meta_fail(rc, "cannot read the passphrase of %s from %s: %s", recording, pf->file[i],
 				      strerror(-rc)) : 0;
 	}

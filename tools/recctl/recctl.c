@@ -40,6 +40,26 @@ void warning(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void warning_once(const char *msg)
+{
+	static struct strlist said;
+
+	for (size_t i = 0; i < said.n; i++)
+		if (!strcmp(said.v[i], msg))
+			return;
+	strlist_add(&said, msg);
+	warning("%s", msg);
+}
+
+void ctl_warn_passfile(const char *passfile)
+{
+	char *w = passfile ? passphrase_file_warning(passfile) : NULL;
+
+	if (w)
+		warning_once(w);
+	free(w);
+}
+
 int usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
@@ -141,6 +161,7 @@ int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
 		rc = error("cannot get a passphrase: %s", meta_strerror(rc));
 		goto out;
 	}
+	ctl_warn_passfile(passfile);
 	if (!passfile) {
 		rc = passphrase_get(NULL, NULL, "Repeat the passphrase: ", &b);
 		if (rc) {
@@ -164,10 +185,17 @@ out:
 int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct keyring **out)
 {
 	const char *failed = NULL;
+	char *warnings = NULL;
 	int rc;
 
 	meta_clear_error();
-	rc = keyring_load_all(paths, n, passfile ? passfile : ctl_passfile_default(), NULL, out, &failed);
+	rc = keyring_load_all(paths, n, passfile ? passfile : ctl_passfile_default(), NULL, out, &failed,
+			      &warnings);
+	for (char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1) {
+		*nl = '\0';
+		warning_once(w);
+	}
+	free(warnings);
 	switch (rc) {
 	case 0:
 		return 0;

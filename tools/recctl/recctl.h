@@ -82,6 +82,12 @@ int cmd_request(int argc, char **argv, struct ctl *ctl);
 int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "recctl: warning: <msg>" on stderr. */
 void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* warning("%s", msg), unless this process said the same already (a file
+ * two loads of one command looked at is warned of once). */
+void warning_once(const char *msg);
+/* warning_once of passphrase_file_warning(passfile): group or others may
+ * read it.  NULL passfile: nothing. */
+void ctl_warn_passfile(const char *passfile);
 /* "recctl: <msg>" and the usage text on stderr; returns -2 (exit 2).  fmt
  * may be NULL for the usage alone. */
 int usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);

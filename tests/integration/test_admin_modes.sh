@@ -1,0 +1,49 @@
+#!/bin/bash
+# test_admin_modes.sh - what a careless administrator leaves open is said,
+# not silently used: keyrings and passphrase files that others may read or
+# that someone else owns are warned of, once each, by recctl and by recfs
+# before it leaves the terminal.
+. "$(dirname "$0")/lib.sh"
+
+make_register "$T_TMP/a"
+MNT=$T_TMP/mnt
+mkdir -p "$MNT"
+
+# --- keyrings and passphrase files ------------------------------------------
+pf=$T_TMP/pass
+printf 'correct horse\n' >"$pf"
+chmod 640 "$pf"
+assert_ok "keys export writes a protected keyring with a group-readable passfile" \
+	"$RECCTL" keys export training -R "$REG" --keyring "$KEYS/training.keyring" --passfile "$pf" -o "$T_TMP/ws.keyring"
+assert_contains "and warns of the passfile" "$T_OUT" \
+	"recctl: warning: passphrase file $pf is mode 0640, readable by its group; chmod 600 it"
+chmod 644 "$T_TMP/ws.keyring"
+assert_ok "a protected keyring that others may read still loads" \
+	"$RECCTL" fsck -R "$REG" --keyring "$T_TMP/ws.keyring" --keyring "$T_TMP/ws.keyring" --passfile "$pf"
+assert_contains "warned of" "$T_OUT" \
+	"recctl: warning: keyring $T_TMP/ws.keyring is mode 0644, readable by others, who can try passphrases on it offline; chmod 600 it"
+assert_eq "once, though named twice" 1 "$(grep -c "warning: keyring $T_TMP/ws.keyring is mode" <<<"$T_OUT")"
+assert_eq "the passfile once" 1 "$(grep -c "warning: passphrase file $pf" <<<"$T_OUT")"
+
+# recfs says it on the terminal, before it becomes a daemon.
+"$RECFS" -o "allow_other,keyring=$T_TMP/ws.keyring,passfile=$pf" "$REG" "$MNT" 2>"$T_TMP/bg.err"
+T_MOUNTS+=("$MNT")
+assert_ok "recfs mounts in the background" mountpoint -q "$MNT"
+err=$(cat "$T_TMP/bg.err")
+assert_contains "recfs warns of the keyring before it forks" "$err" \
+	"recfs: warning: keyring $T_TMP/ws.keyring is mode 0644, readable by others"
+assert_contains "and of the passfile" "$err" "recfs: warning: passphrase file $pf is mode 0640, readable by its group"
+fusermount3 -u "$MNT"
+
+chown 4242:4242 "$KEYS/training.keyring"
+assert_ok "a raw keyring someone else owns still loads" \
+	"$RECCTL" keys export training -R "$REG" --keyring "$KEYS/training.keyring" --no-passphrase -o "$T_TMP/ws2.keyring"
+assert_contains "warned of, with its owner" "$T_OUT" \
+	"recctl: warning: keyring $KEYS/training.keyring is owned by uid 4242, neither this user (uid 0) nor root"
+chown 0:0 "$KEYS/training.keyring"
+chmod 600 "$pf" "$T_TMP/ws.keyring"
+assert_ok "with modes and owners as they should be" \
+	"$RECCTL" fsck -R "$REG" --keyring "$T_TMP/ws.keyring" --keyring "$KEYS/training.keyring" --passfile "$pf"
+assert_not_contains "nothing is warned of" "$T_OUT" "warning"
+
+t_done
