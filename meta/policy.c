@@ -49,6 +49,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -972,6 +973,36 @@ static int yesno_value(struct parser *ps, const struct sect *sc, int k, int *out
 	return 0;
 }
 
+/*
+ * A level's group must be its own: one group for two levels gives its
+ * members the higher one, whatever the lower was meant for; and root's
+ * group (gid 0) would give a level to every process that runs with gid 0,
+ * while root itself is an operator with no level.  Groups are looked up
+ * when a caller's level is (fs/caller.c), not here, and a policy may be
+ * checked on a host that lacks them, so a group unknown on this host is
+ * no error (recctl policy check warns of it); gid 0 is refused when the
+ * group is known, a duplicate by name always.  The levels before sc are
+ * checked already.
+ */
+static void check_level_group(struct parser *ps, const struct policy *p, const struct sect *sc)
+{
+	const char *g = p->levels[sc->idx].group;
+	struct group gr, *res = NULL;
+	char buf[4096];
+
+	for (int i = 0; i < sc->idx; i++) {
+		if (p->levels[i].group && !strcmp(p->levels[i].group, g)) {
+			add_err(ps, sc->key_line[L_GROUP],
+				"group '%s' is also the group of [level %s]: each level needs a group of its own", g,
+				p->levels[i].name);
+			return;
+		}
+	}
+	if (getgrnam_r(g, &gr, buf, sizeof(buf), &res) == 0 && res && res->gr_gid == 0)
+		add_err(ps, sc->key_line[L_GROUP],
+			"group '%s' is gid 0, root's group: a level needs a group of its own (groupadd)", g);
+}
+
 static void check_level(struct parser *ps, struct policy *p, const struct sect *sc)
 {
 	struct policy_level *l = &p->levels[sc->idx];
@@ -984,6 +1015,8 @@ static void check_level(struct parser *ps, struct policy *p, const struct sect *
 		else
 			add_err(ps, sc->key_line[L_GROUP], "bad group name '%s'", sc->val[L_GROUP]);
 	}
+	if (l->group)
+		check_level_group(ps, p, sc);
 	while ((u = next_word(&v))) {
 		if (!valid_unix_name(u)) {
 			add_err(ps, sc->key_line[L_USERS], "bad user name '%s'", u);

@@ -46,4 +46,20 @@ assert_ok "with modes and owners as they should be" \
 	"$RECCTL" fsck -R "$REG" --keyring "$T_TMP/ws.keyring" --keyring "$KEYS/training.keyring" --passfile "$pf"
 assert_not_contains "nothing is warned of" "$T_OUT" "warning"
 
+# --- one group per level, and not root's --------------------------------------
+sed "s/^group = recfs-analysis\$/group = recfs-training/" "$POLICY_EXAMPLE" >"$T_TMP/twice.conf"
+line=$(grep -n "^group = recfs-training\$" "$T_TMP/twice.conf" | sed -n 2p | cut -d: -f1)
+[ -n "$line" ] || t_abort "policy" "no analysis group line to change"
+assert_fails_with "policy check refuses one group for two levels, with the line" \
+	"$T_TMP/twice.conf:$line: group 'recfs-training' is also the group of [level training]" \
+	"$RECCTL" policy check "$T_TMP/twice.conf"
+sed "s/^group = recfs-privacy\$/group = $(getent group 0 | cut -d: -f1)/" "$POLICY_EXAMPLE" >"$T_TMP/root.conf"
+line=$(grep -n "^group = $(getent group 0 | cut -d: -f1)\$" "$T_TMP/root.conf" | cut -d: -f1)
+assert_fails_with "and root's group" "$T_TMP/root.conf:$line: group '$(getent group 0 | cut -d: -f1)' is gid 0, root's group" \
+	"$RECCTL" policy check "$T_TMP/root.conf"
+cp "$T_TMP/twice.conf" "$REG/policy.conf"
+assert_fails_with "a register with such a policy does not open" "is also the group of [level training]" \
+	"$RECCTL" fsck -R "$REG"
+cp "$POLICY_EXAMPLE" "$REG/policy.conf"
+
 t_done

@@ -5,11 +5,13 @@
  * four-level fixture are read relative to the repository root, where
  * `make check` runs the tests.
  */
+#include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "policy.h"
+
 #include "t.h"
 
 #define EXAMPLE "packaging/examples/tamro.conf"
@@ -284,6 +286,51 @@ TEST(test_duplicate_section_and_key_name_the_first_line)
 	CHECK_EQ(count_lines(errs), 2);
 	free(errs);
 	free(path);
+}
+
+/* BASE with a middle level and a group for each of mid (line 10) and
+ * top (line 12). */
+static char *groups_policy(const char *mid, const char *top)
+{
+	return xasprintf("[register]\nname = R\ncontroller = C\ncontact = K\nprivacy_contact = P\n"
+			 "details_level = top\n[level low]\ngroup = g-low\n[level mid]\ngroup = %s\n"
+			 "[level top]\ngroup = %s\nrights = yes\n[purpose p1]\ndescription = D\n"
+			 "legal_basis = contract\nmin_level = low\nretention = 12m\n[source s1]\nkind = call\n"
+			 "purpose = p1\ndata_source = tel\n", mid, top);
+}
+
+TEST(test_a_group_for_two_levels_or_root_s_group_is_refused)
+{
+	struct group *g0 = getgrgid(0);
+	char *root_group = xstrdup(g0 ? g0->gr_name : "root");
+	char *text, *path, *errs;
+	struct policy *p;
+
+	/* By name, whether or not this host knows the group. */
+	text = groups_policy("g-low", "g-top");
+	errs = errors_of(text, &path);
+	CHECK(has_error(errs, path, 10, "group 'g-low' is also the group of [level low]: each level needs a "
+			"group of its own"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+	free(text);
+	text = groups_policy(root_group, "g-top");
+	errs = errors_of(text, &path);
+	CHECK(strstr(errs ? errs : "", "is gid 0, root's group: a level needs a group of its own") != NULL);
+	CHECK(has_error(errs, path, 10, "is gid 0"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+	free(text);
+	/* A group this host does not know cannot be told from its name:
+	 * it is looked up when a caller's level is. */
+	text = groups_policy("g-mid", "recfs-no-such-group-here");
+	p = load_text(text);
+	CHECK(p != NULL);
+	policy_free(p);
+	free(text);
+	free(root_group);
 }
 
 TEST(test_missing_required_key_is_reported_at_the_section_header)
@@ -1179,6 +1226,7 @@ int main(void)
 	RUN(test_unknown_section_type_is_reported_at_its_line);
 	RUN(test_unknown_key_is_reported_at_its_line);
 	RUN(test_duplicate_section_and_key_name_the_first_line);
+	RUN(test_a_group_for_two_levels_or_root_s_group_is_refused);
 	RUN(test_missing_required_key_is_reported_at_the_section_header);
 	RUN(test_bad_values_are_reported_at_their_lines);
 	RUN(test_retention_may_not_exceed_max_retention_from_any_date);
