@@ -57,6 +57,11 @@ fi
 for u in recfs-retention@.service recfs-retention@.timer; do
 	if [ -f "$ROOT/packaging/systemd/$u" ]; then pass "$u is shipped"; else fail "$u is shipped" "missing"; fi
 done
+# Every service writes into the register (the mount: its audit journal,
+# blobs, the catalog's -wal and -shm): what it creates is owner-only.
+for u in "$ROOT"/packaging/systemd/*.service; do
+	check "${u##*/} creates files owner-only" "UMask=0077" "$(grep '^UMask=' "$u")"
+done
 check "the retention service runs the sweep" "ExecStart=/usr/bin/recctl retention sweep -R %f" \
 	"$(grep '^ExecStart=' "$ROOT/packaging/systemd/recfs-retention@.service" 2>/dev/null)"
 check "the retention timer runs daily and catches up" "Persistent=yes" \
