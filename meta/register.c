@@ -204,8 +204,14 @@ int reg_open(const char *dir, struct reg **out)
 	r->dir = xstrdup(dir);
 	path = xasprintf("%s/catalog.db", dir);
 	if (access(path, F_OK) < 0) {
-		rc = meta_fail(-ENOENT, "%s is not a recfs register (no catalog.db); create one with recctl init",
-			       dir);
+		if (errno == ENOENT)
+			rc = meta_fail(-ENOENT, "%s is not a recfs register (no catalog.db); create one with recctl init",
+				       dir);
+		else if (errno == EACCES)
+			rc = meta_fail(-EACCES, "%s: %s; run this as the register's owner or root (ls -ld %s)", path,
+				       strerror(EACCES), dir);
+		else
+			rc = meta_fail(-errno, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	free(path);

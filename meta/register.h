@@ -52,7 +52,10 @@ int reg_create(const char *dir, const char *policy_path, struct keyring **secret
 int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t gid,
 		     struct keyring **secrets) MUST_CHECK;
 
-/* Open an existing register; -ENOENT when dir is not one.  On a policy
+/* Open an existing register; -ENOENT when dir is not one, -EACCES when
+ * this process may not reach its catalog (meta_errmsg says to run as the
+ * register's owner or root; another errno of access(2) the same way,
+ * without that advice).  On a policy
  * error, -EINVAL and meta_errmsg says where.  The audit journals of mounts
  * that were killed are moved into the log (journal_recover), then the
  * erasures that a crash interrupted are finished (reg_finish_unlinks), and

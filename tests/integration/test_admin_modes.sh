@@ -62,4 +62,18 @@ assert_fails_with "a register with such a policy does not open" "is also the gro
 	"$RECCTL" fsck -R "$REG"
 cp "$POLICY_EXAMPLE" "$REG/policy.conf"
 
+# --- a register this user cannot reach ---------------------------------------
+plain=$(make_plain_user plain)
+assert_mode "the register is root's, 0700" 700 "$REG"
+assert_fails_with "recctl as another user is told Permission denied, not 'no register'" \
+	"recctl: cannot open register $REG: $REG/catalog.db: Permission denied; run this as the register's owner or root" \
+	as_user "$plain" "$RECCTL" fsck -R "$REG"
+assert_fails_with "so is audit show" \
+	"recctl: cannot open $REG/catalog.db: Permission denied; run this as the register's owner or root" \
+	as_user "$plain" "$RECCTL" audit show -R "$REG"
+assert_fails_with "a folder that is no register is still said to be none" \
+	"$T_TMP is not a recfs register (no catalog.db)" as_user "$plain" "$RECCTL" fsck -R "$T_TMP"
+assert_fails_with "by audit show too" \
+	"$T_TMP is not a recfs register (no catalog.db)" as_user "$plain" "$RECCTL" audit show -R "$T_TMP"
+
 t_done

@@ -69,10 +69,15 @@ const char usage_audit[] =
 static int open_catalog(const char *dir, struct catalog **out)
 {
 	char *path = xasprintf("%s/catalog.db", dir);
-	int rc = 0;
+	int rc = 0, e = 0;
 
-	if (access(path, F_OK) < 0)
+	if (access(path, F_OK) < 0 && (e = errno) == ENOENT)
 		rc = error("%s is not a recfs register (no catalog.db)", dir);
+	else if (e == EACCES)
+		rc = error("cannot open %s: %s; run this as the register's owner or root (ls -ld %s)", path,
+			   strerror(e), dir);
+	else if (e)
+		rc = error("cannot open %s: %s", path, strerror(e));
 	else if ((rc = catalog_open(path, 0, out)))
 		rc = error("cannot open %s: %s", path, meta_strerror(rc));
 	else if (journal_recover(*out, dir, NULL))
