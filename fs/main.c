@@ -550,6 +550,7 @@ int main(int argc, char *argv[])
 	struct recfs fs;
 	struct reg *check = NULL;
 	char reg_dir[PATH_MAX], mnt_dir[PATH_MAX], readahead_path[SNAPSHOT_READAHEAD_PATH] = "";
+	char *warnings;
 	struct stat st;
 	unsigned dev_major = 0, dev_minor = 0;
 	int rc, ret = 1, mounted = 0, handlers = 0, have_dev = 0;
@@ -623,6 +624,10 @@ int main(int argc, char *argv[])
 			*meta_errmsg() ? meta_errmsg() : rc == -ENOENT ? "not a recfs register" : strerror(-rc));
 		goto out;
 	}
+	warnings = reg_mode_warnings(check);
+	for (const char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "recfs: warning: %.*s\n", (int)(nl - w), w);
+	free(warnings);
 	if (o.level && (fs.level = served_level(check->policy, o.level)) < 0) {
 		reg_close(check);
 		goto out;

@@ -311,6 +311,32 @@ int reg_finish_unlinks(struct reg *r, size_t *n)
 	return rc;
 }
 
+char *reg_mode_warnings(const struct reg *r)
+{
+	static const struct {
+		const char *sub, *why;
+	} dirs[] = {
+		{ NULL, "whoever may write it can replace keys/, blobs/ or the catalog" },
+		{ "keys", "whoever may write it can replace a level's public key" },
+		{ "blobs", "whoever may write it can remove or replace the encrypted recordings" },
+	};
+	struct strbuf w = { 0 };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *path = dirs[i].sub ? reg_path(r, dirs[i].sub) : xstrdup(r->dir);
+		struct stat st;
+
+		if (stat(path, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))
+			strbuf_addf(&w, "%s is mode %04o, writable by %s: %s; chmod go-w %s\n", path,
+				    (unsigned)(st.st_mode & 07777),
+				    (st.st_mode & S_IWGRP) && (st.st_mode & S_IWOTH) ? "group and others"
+				    : st.st_mode & S_IWGRP ? "its group" : "others",
+				    dirs[i].why, path);
+		free(path);
+	}
+	return w.len ? strbuf_detach(&w) : NULL;
+}
+
 void reg_prefetch_catalog(const char *dir)
 {
 	char *db = xasprintf("%s/catalog.db", dir), *wal = xasprintf("%s-wal", db);

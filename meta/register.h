@@ -76,6 +76,18 @@ void reg_close(struct reg *r);
  */
 int reg_check_keyring(const struct reg *r, const struct keyring *kr) MUST_CHECK;
 /*
+ * What a careless administrator may have opened up: the register's folder,
+ * keys/ or blobs/ writable by group or others.  Whoever may write keys/
+ * could put a key of their own in place of a level's public key (the
+ * keyrings catch that: reg_check_keyring), and blobs/ holds the encrypted
+ * recordings, which a writer could remove or replace; the folder holds
+ * both, and the catalog.  One line each ("PATH is mode 0775: ...; chmod
+ * go-w PATH\n"), malloc'd (the caller frees it), or NULL when none is:
+ * recctl fsck counts each as a problem, the mount, ingest and watch warn
+ * of them at start.  A folder that cannot be stat'ed is not reported.
+ */
+char *reg_mode_warnings(const struct reg *r);
+/*
  * Ask the kernel to read the catalog of register dir and its write-ahead
  * log into the page cache (util_prefetch), for a walk of every table that
  * follows (the mount's first snapshot): on a cold disk the walk otherwise

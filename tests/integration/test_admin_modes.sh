@@ -62,6 +62,31 @@ assert_fails_with "a register with such a policy does not open" "is also the gro
 	"$RECCTL" fsck -R "$REG"
 cp "$POLICY_EXAMPLE" "$REG/policy.conf"
 
+# --- register folders that group or others may write ------------------------
+chmod 0770 "$REG"
+chmod 0702 "$REG/blobs"
+chmod 0720 "$REG/keys"
+assert_exit "fsck counts them as problems" 1 "$RECCTL" fsck -R "$REG"
+assert_contains "the register's folder" "$T_OUT" \
+	"problem: $REG is mode 0770, writable by its group: whoever may write it can replace keys/, blobs/ or the catalog; chmod go-w $REG"
+assert_contains "keys/" "$T_OUT" \
+	"problem: $REG/keys is mode 0720, writable by its group: whoever may write it can replace a level's public key; chmod go-w $REG/keys"
+assert_contains "blobs/" "$T_OUT" "problem: $REG/blobs is mode 0702, writable by others:"
+assert_contains "three problems" "$T_OUT" "3 problems"
+gen_manifests "$T_TMP/spool" 1 --seed 5
+assert_ok "ingest still ingests" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool"/*.json
+assert_contains "and warns" "$T_OUT" "recctl: warning: $REG/keys is mode 0720, writable by its group"
+assert_eq "once each" 3 "$(grep -c "recctl: warning: $REG.* is mode" <<<"$T_OUT")"
+out=$(timeout 3 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" 2>&1)
+assert_contains "watch warns at start" "$out" "recctl: warning: $REG/blobs is mode 0702, writable by others"
+mount_recfs "$REG" "$MNT" "$KEYS/training.keyring" && pass "recfs still mounts"
+unmount_recfs "$MNT"
+assert_contains "and warns" "$(cat "$MNT.err")" "recfs: warning: $REG is mode 0770, writable by its group"
+chmod 0700 "$REG" "$REG/blobs" "$REG/keys"
+assert_ok "folders owner-only: fsck is content" "$RECCTL" fsck -R "$REG"
+assert_ok "ingest warns of nothing" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool"/*.json
+assert_not_contains "nothing" "$T_OUT" "warning"
+
 # --- a register this user cannot reach ---------------------------------------
 plain=$(make_plain_user plain)
 assert_mode "the register is root's, 0700" 700 "$REG"

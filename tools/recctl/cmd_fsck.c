@@ -34,6 +34,9 @@
  * register's folder, the user the mount may run as (recctl init --owner):
  * one that has not (a register chowned only in part, a file an older recctl
  * made as root) is a problem, which --repair, as root, solves with lchown.
+ * So is the register's folder, keys/ or blobs/ writable by group or others
+ * (reg_mode_warnings), which --repair leaves to the administrator: a mode
+ * someone opened on purpose is theirs to close.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -62,7 +65,8 @@ const char usage_fsck[] =
 	"orphan or temporary files, seals name existing objects, every sealed\n"
 	"record belongs to a recording or subject, every subject has a recording\n"
 	"(or an open request), every recording has audio, and everything but\n"
-	"spool/ and quarantine/ has the register folder's owner.  With keyrings,\n"
+	"spool/ and quarantine/ has the register folder's owner, and that folder,\n"
+	"keys/ and blobs/ are not writable by group or others.  With keyrings,\n"
 	"authenticate every chunk of every blob their levels can open.  List the\n"
 	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
@@ -620,6 +624,17 @@ static void check_owners(struct fsck *f)
 	check_owner_tree(f, f->r->dir, &own, &own, 3);
 }
 
+/* The register's folder, keys/ and blobs/ writable by group or others
+ * (reg_mode_warnings); --repair leaves the modes to the administrator. */
+static void check_modes(struct fsck *f)
+{
+	char *warnings = reg_mode_warnings(f->r);
+
+	for (char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
+		problem(f, "%.*s", (int)(nl - w), w);
+	free(warnings);
+}
+
 static void check_blob_files(struct fsck *f)
 {
 	for (size_t i = 0; i < f->n_arts; i++) {
@@ -796,6 +811,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	scan_temp(&f, NULL);
 	scan_temp(&f, "keys");
 	check_owners(&f);
+	check_modes(&f);
 	f.now = util_now();
 	meta_clear_error();
 	if ((rc = ingest_each_quarantined(f.r, note_quarantined, &f))) {

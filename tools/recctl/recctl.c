@@ -148,6 +148,17 @@ int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr)
 	return 0;
 }
 
+void ctl_warn_modes(const struct reg *r)
+{
+	char *warnings = reg_mode_warnings(r);
+
+	for (char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1) {
+		*nl = '\0';
+		warning_once(w);
+	}
+	free(warnings);
+}
+
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
 {
 	struct crypto_key *a = NULL, *b = NULL;

@@ -156,6 +156,9 @@ int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr);
  * the terminal twice (they must match).  0 or -1 (error printed).
  */
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out);
+/* A warning_once for each of reg_mode_warnings(r): the register's folder,
+ * keys/ or blobs/ writable by group or others. */
+void ctl_warn_modes(const struct reg *r);
 
 /*
  * Load the keyring files in paths[0..n) and merge them into one.  A
