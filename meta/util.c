@@ -180,23 +180,41 @@ char *util_escape_for_log(const char *s)
 	return out;
 }
 
+/* Code points that read as a space or as nothing at all (Unicode spaces,
+ * invisible format characters, marks): in a field, a reader or a tool that
+ * splits on Unicode whitespace sees two fields where there is one. */
+static int is_field_break(uint32_t cp)
+{
+	return cp == 0xa0 || cp == 0x61c || cp == 0x1680 || cp == 0x180e || (cp >= 0x2000 && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202f) || (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0xfeff;
+}
+
 char *util_escape_field(const char *s)
 {
-	char *e, *out, *o;
+	const unsigned char *u;
+	char *e, *out;
+	size_t n, o = 0;
+	uint32_t cp;
 
 	if (!s || !*s)
 		return xstrdup("-");
+	/* Well-formed UTF-8 from here on: every character has its length. */
 	e = util_escape_for_log(s);
-	out = o = xcalloc(4 * strlen(e) + 1, 1);
-	for (const char *p = e; *p; p++) {
-		if (*p == ' ') {
-			memcpy(o, "\\x20", 4);
-			o += 4;
+	u = (const unsigned char *)e;
+	n = strlen(e);
+	out = xcalloc(4 * n + 1, 1);
+	for (size_t i = 0, len; i < n; i += len) {
+		if (!(len = utf8_seq(u + i, n - i, &cp)))
+			cp = u[i], len = 1;
+		if (cp == ' ' || is_field_break(cp)) {
+			for (size_t j = 0; j < len; j++)
+				o += (size_t)sprintf(out + o, "\\x%02x", u[i + j]);
 		} else {
-			*o++ = *p;
+			memcpy(out + o, u + i, len);
+			o += len;
 		}
 	}
-	*o = '\0';
+	out[o] = '\0';
 	free(e);
 	return out;
 }

@@ -79,8 +79,11 @@ char *util_escape_for_log(const char *s);
 /*
  * s as one space-separated field of a log line ("key=value ..." or a
  * column): util_escape_for_log's form with every space written \x20 too,
- * and "-" for NULL or "".  A process chooses its own name (prctl): raw, a
- * space would forge the fields after it.  malloc'd; the caller frees it.
+ * and every byte of a character that reads as a space or as nothing
+ * (U+00A0, U+061C, U+1680, U+180E, U+2000..U+200F, U+2028..U+202F,
+ * U+205F..U+206F, U+3000, U+FEFF) as \xNN; "-" for NULL or "".  A process
+ * chooses its own name (prctl): raw, a space of any kind would forge the
+ * fields after it.  malloc'd; the caller frees it.
  */
 char *util_escape_field(const char *s);
 

@@ -1176,6 +1176,14 @@ TEST(test_audit_mirror_line_keeps_each_field_one_field)
 			"comm=x\\x20action=erase\\x20object=all\\nforged action=open "
 			"object=0123456789abcdef0123456789abcdef outcome=ok reason=held by request 3\\r");
 	free(line);
+	/* A no-break space or a zero-width one forges a field for a reader
+	 * that splits on Unicode whitespace. */
+	e.actor.comm = "x\xc2\xa0outcome=ok\xe2\x80\x8bq";
+	line = audit_mirror_line(&e);
+	CHECK_STR(line, "audit seq=7 uid=1001 user=ana loginuid=- level=analysis pid=42 "
+			"comm=x\\xc2\\xa0outcome=ok\\xe2\\x80\\x8bq action=open "
+			"object=0123456789abcdef0123456789abcdef outcome=ok reason=held by request 3\\r");
+	free(line);
 }
 
 int main(void)

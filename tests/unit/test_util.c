@@ -331,6 +331,38 @@ TEST(test_escape_field_keeps_one_field)
 	free(f);
 }
 
+/* A Unicode space or an invisible format character splits a field for a
+ * reader (or a SIEM that splits on Unicode whitespace) as a space does. */
+TEST(test_escape_field_escapes_unicode_spaces_and_format_characters)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "x\xc2\xa0outcome=ok", "x\\xc2\\xa0outcome=ok" },		/* U+00A0 no-break space */
+		{ "a\xd8\x9c" "b", "a\\xd8\\x9c" "b" },				/* U+061C arabic letter mark */
+		{ "a\xe1\x9a\x80" "b", "a\\xe1\\x9a\\x80" "b" },			/* U+1680 ogham space */
+		{ "a\xe1\xa0\x8e" "b", "a\\xe1\\xa0\\x8e" "b" },			/* U+180E mongolian vowel separator */
+		{ "a\xe2\x80\x80" "b", "a\\xe2\\x80\\x80" "b" },			/* U+2000 en quad */
+		{ "a\xe2\x80\x8b" "b", "a\\xe2\\x80\\x8b" "b" },			/* U+200B zero width space */
+		{ "a\xe2\x80\x8e" "b", "a\\xe2\\x80\\x8e" "b" },			/* U+200E left-to-right mark */
+		{ "a\xe2\x80\x8f" "b", "a\\xe2\\x80\\x8f" "b" },			/* U+200F right-to-left mark */
+		{ "a\xe2\x80\xaf" "b", "a\\xe2\\x80\\xaf" "b" },			/* U+202F narrow no-break space */
+		{ "a\xe2\x81\x9f" "b", "a\\xe2\\x81\\x9f" "b" },			/* U+205F medium math space */
+		{ "a\xe2\x81\xa0" "b", "a\\xe2\\x81\\xa0" "b" },			/* U+2060 word joiner */
+		{ "a\xe2\x81\xaf" "b", "a\\xe2\\x81\\xaf" "b" },			/* U+206F */
+		{ "a\xe3\x80\x80" "b", "a\\xe3\\x80\\x80" "b" },			/* U+3000 ideographic space */
+		{ "a\xef\xbb\xbf" "b", "a\\xef\\xbb\\xbf" "b" },			/* U+FEFF byte order mark */
+		/* their neighbours are text */
+		{ "\xc2\xa1\xe2\x80\x90\xe2\x81\x9e\xe2\x81\xb0\xe3\x80\x81",
+		  "\xc2\xa1\xe2\x80\x90\xe2\x81\x9e\xe2\x81\xb0\xe3\x80\x81" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *f = util_escape_field(cases[i].in);
+
+		CHECK_STR(f, cases[i].out);
+		free(f);
+	}
+}
+
 TEST(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes)
 {
 	CHECK_EQ(util_is_log_safe(""), 1);
@@ -476,6 +508,7 @@ int main(void)
 	RUN(test_meta_errname_names_errnos_of_either_sign);
 	RUN(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes);
 	RUN(test_escape_field_keeps_one_field);
+	RUN(test_escape_field_escapes_unicode_spaces_and_format_characters);
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
 	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
 	RUN(test_strbuf_appends_grows_and_hands_over_its_string);
