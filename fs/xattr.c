@@ -32,6 +32,7 @@
  * there is one and since when ("yes since=DATE").
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,35 @@ static void cut_value(char *value)
 	memcpy(value + cut, "...", 4);
 }
 
+/*
+ * The strings given, up to a NULL, joined in one malloc'd block of their
+ * exact size.  For values holding personal text (a reason, names): a
+ * printf into a growing buffer (xasprintf) frees each buffer it outgrows
+ * without wiping it, and leaves copies of the text in the heap.
+ */
+static char *concat_text(const char *first, ...)
+{
+	va_list ap;
+	const char *p;
+	size_t len = 0;
+	char *out, *o;
+
+	va_start(ap, first);
+	for (p = first; p; p = va_arg(ap, const char *))
+		len += strlen(p);
+	va_end(ap);
+	o = out = xcalloc(1, len + 1);
+	va_start(ap, first);
+	for (p = first; p; p = va_arg(ap, const char *)) {
+		size_t k = strlen(p);
+
+		memcpy(o, p, k);
+		o += k;
+	}
+	va_end(ap);
+	return out;
+}
+
 /* Add an attribute; value (malloc'd, may be NULL for none) is taken. */
 static void xl_add(struct xattr_list *l, const char *name, char *value)
 {
@@ -123,6 +153,7 @@ static void xl_add(struct xattr_list *l, const char *name, char *value)
 		return;
 	cut_value(value);
 	if (l->n == XA_MAX) {
+		crypto_memzero(value, strlen(value));
 		free(value);
 		return;
 	}
@@ -165,10 +196,7 @@ static char *json_join(json_t *arr, const char *key, const char *paren)
 
 		if (!v)
 			continue;
-		if (p)
-			s = xasprintf("%s%s%s (%s)", out ? out : "", out ? ", " : "", v, p);
-		else
-			s = xasprintf("%s%s%s", out ? out : "", out ? ", " : "", v);
+		s = concat_text(out ? out : "", out ? ", " : "", v, p ? " (" : "", p ? p : "", p ? ")" : "", (char *)NULL);
 		if (out) {
 			crypto_memzero(out, strlen(out));
 			free(out);
@@ -401,7 +429,7 @@ static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_r
 	if (bit == REASON_HOLD)
 		v = xstrdup(text);
 	else
-		v = since ? xasprintf("yes since=%s reason=%s", day, text) : xasprintf("yes reason=%s", text);
+		v = concat_text("yes", since ? " since=" : "", since ? day : "", " reason=", text, (char *)NULL);
 	crypto_memzero(text, len);
 	free(text);
 	quiet_read(fs->quiet, c->uid, r->id, (unsigned)bit, util_now(), log_read, &log);

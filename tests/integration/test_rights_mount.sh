@@ -103,6 +103,17 @@ assert_ok "privacy: setfattr user.gdpr.restricted restricts with a reason" \
 assert_contains "the reason is shown" "$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$f3")" \
 	"reason=accuracy contested"
 assert_ok "privacy: setfattr -x lifts it" as_user "$dpo" setfattr -x user.gdpr.restricted "$f3"
+# A long reason read back: the value is built in the daemon's heap (the
+# buffers a printf grows into), and no copy of it may stay there.
+long_reason="Qwzpx Longreason $(printf 'S%.0s' $(seq 1 600)) contested by Rfvtgb"
+assert_ok "privacy: restrict with a reason of over 400 bytes" \
+	as_user "$dpo" setfattr -n user.gdpr.restricted -v "$long_reason" "$f3"
+assert_contains "the long reason is shown whole" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$f3")" "reason=$long_reason"
+in_daemon=$(python3 "$T_ROOT/tests/integration/memscan.py" "${T_MOUNT_PID[$MNT]}" \
+	--text "reason=Qwzpx Longreason SSSS") || t_abort "search" "cannot read the daemon's memory"
+assert_eq "no copy of a reason read back stays in the daemon's memory" "reason absent" "$in_daemon"
+assert_ok "privacy: setfattr -x lifts the long one" as_user "$dpo" setfattr -x user.gdpr.restricted "$f3"
 assert_eq "the lifted file is 0440 again" "440" "$(as_user "$trainer" stat -c %a "$f3")"
 # Each level sees its own group; the rights level also group write, as it
 # may change the file's GDPR attributes (what Samba asks the mode bits).
