@@ -1333,6 +1333,100 @@ out:
 	return rc;
 }
 
+/* Anchors by time, then seq (an order for the same second), then hash. */
+static int anchor_by_time(const void *x, const void *y)
+{
+	const struct audit_anchor *a = *(const struct audit_anchor *const *)x;
+	const struct audit_anchor *b = *(const struct audit_anchor *const *)y;
+
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return memcmp(a->hash, b->hash, CRYPTO_HASH_BYTES);
+}
+
+/* Anchors by seq, then hash, then time. */
+static int anchor_by_seq(const void *x, const void *y)
+{
+	const struct audit_anchor *a = *(const struct audit_anchor *const *)x;
+	const struct audit_anchor *b = *(const struct audit_anchor *const *)y;
+	int d;
+
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	if ((d = memcmp(a->hash, b->hash, CRYPTO_HASH_BYTES)))
+		return d;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/*
+ * The anchors against each other (s: pointers to them, sorted here).  The
+ * log's seq only grows and an entry's chain hash never changes, retention
+ * sweeps included: an anchor below one taken earlier, or another hash for
+ * the same entry, is a log that went back.  Anchors of the same second are
+ * not ordered against each other.
+ */
+static int anchors_agree(const struct audit_anchor **s, size_t n)
+{
+	const struct audit_anchor *hi = NULL;
+	char t1[21], t2[21];
+
+	qsort(s, n, sizeof(*s), anchor_by_time);
+	for (size_t i = 0; i < n; i++) {
+		/* hi: the highest seq of the times before s[i]'s (the last of
+		 * each time is its highest) */
+		if (i > 0 && s[i]->at != s[i - 1]->at && (!hi || s[i - 1]->seq > hi->seq))
+			hi = s[i - 1];
+		if (hi && s[i]->seq < hi->seq) {
+			util_format_time(hi->at, t1);
+			util_format_time(s[i]->at, t2);
+			return meta_fail(-EBADMSG, "on %s the log went up to entry %lld (anchor), on %s, later, only to "
+					 "entry %lld (anchor): the log went back, the register was put back from an "
+					 "older copy", t1, (long long)hi->seq, t2, (long long)s[i]->seq);
+		}
+	}
+	qsort(s, n, sizeof(*s), anchor_by_seq);
+	for (size_t i = 1; i < n; i++) {
+		if (s[i]->seq != s[i - 1]->seq || !memcmp(s[i]->hash, s[i - 1]->hash, CRYPTO_HASH_BYTES))
+			continue;
+		util_format_time(s[i - 1]->at < s[i]->at ? s[i - 1]->at : s[i]->at, t1);
+		util_format_time(s[i - 1]->at < s[i]->at ? s[i]->at : s[i - 1]->at, t2);
+		return meta_fail(-EBADMSG, "the anchors of %s and %s name two different entries %lld: the log was "
+				 "rewritten, or the register was put back from another copy", t1, t2,
+				 (long long)s[i]->seq);
+	}
+	return 0;
+}
+
+int audit_anchors_check(struct catalog *c, const struct audit_anchor *a, size_t n,
+			struct audit_anchors_report *rep)
+{
+	struct audit_anchors_report r = { 0 };
+	const struct audit_anchor **s = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = audit_anchor_check(c, &a[i])) < 0)
+			return rc;
+		if (rc == 1)
+			r.dropped++;
+		else
+			r.held++;
+	}
+	if (n > 1) {
+		s = xcalloc(n, sizeof(*s));
+		for (size_t i = 0; i < n; i++)
+			s[i] = &a[i];
+		rc = anchors_agree(s, n);
+		free(s);
+		if (rc)
+			return rc;
+	}
+	*rep = r;
+	return 0;
+}
+
 /* Where audit_expire would cut: *first, the first entry to keep (never
  * below the previous checkpoint's, never past the last entry), inside the
  * caller's transaction.  ks is the key state (NULL: the log is unsealed). */

@@ -303,6 +303,28 @@ int audit_anchor_parse(const char *line, struct audit_anchor *a) MUST_CHECK;
  */
 int audit_anchor_check(struct catalog *c, const struct audit_anchor *a) MUST_CHECK;
 
+/* What audit_anchors_check counted. */
+struct audit_anchors_report {
+	size_t held;	/* the log holds their entry with their hash */
+	size_t dropped;	/* older than the retention checkpoint: not checkable one by one */
+};
+
+/*
+ * The anchors a[0..n-1] (in any order; not changed) against c's log, each
+ * as audit_anchor_check does, and then against each other, whatever the
+ * log still holds: ordered by their times, an anchor must not name a lower
+ * seq than one of an earlier time, and two anchors of the same seq must
+ * have the same hash.  Either shows that the log went back (a register put
+ * back from an older copy, then written on), even once a retention sweep
+ * dropped the entries the anchors name.  The times are this host's clock:
+ * one put back can make a false alarm, or (set on purpose) hide a roll-back
+ * from this check.  0 when all hold, with *rep filled in; -EBADMSG (meta_errmsg()
+ * says what) when the log does not hold an anchor's entry or the anchors
+ * contradict each other; otherwise audit_anchor_check's errors.
+ */
+int audit_anchors_check(struct catalog *c, const struct audit_anchor *a, size_t n,
+			struct audit_anchors_report *rep) MUST_CHECK;
+
 /*
  * Retention of the log itself (it is personal data: who opened what, when).
  * Drop the oldest entries, those written before `before` (a time after

@@ -402,6 +402,59 @@ assert_exit "an anchor the checkpoint does not match: verify exits 1" 1 \
 	env RECFS_NOW=$((SWEEP_AT + 20)) "$RECCTL" audit verify -R "$SWEPT" --anchor "$bad5"
 assert_contains "at the anchor's entry" "$T_OUT" "entry 5 is not the one the log held"
 
+# --- anchors against each other: a roll-back a sweep hid ---------------------
+
+# atk3 item 6: put back from a copy, written on, and a sweep of a shortened
+# audit_retention drops every entry the anchors name, so that none can be
+# checked against the log; the anchors still tell: the head went back.
+B=$((T0 + 10 * 86400))
+RB=$T_TMP/rb
+cp -a "$REG" "$RB"
+sed -i 's/^audit_retention = .*/audit_retention = 1d/' "$RB/policy.conf"
+# rbseal AT: audit seal at B + AT, its anchor appended to the journal
+rbseal() { RECFS_NOW=$((B + $1)) "$RECCTL" audit seal -R "$RB" | grep '^recfs-audit-anchor ' >>"$T_TMP/rb-journal"; }
+: >"$T_TMP/rb-journal"
+logan "$RB" $((B - T0 + 10))
+rbseal 100
+cp -a "$RB" "$T_TMP/rb-copy"		# the backup
+logan "$RB" $((B - T0 + 200))
+logan "$RB" $((B - T0 + 210))
+rbseal 300
+rm -rf "$RB"
+mv "$T_TMP/rb-copy" "$RB"		# put back
+rbseal 400
+logan "$RB" $((B - T0 + 500))
+logan "$RB" $((B - T0 + 510))
+rbseal 600
+logan "$RB" $((B - T0 + 700))
+rbseal 800
+mapfile -t rba <"$T_TMP/rb-journal"
+assert_eq "five anchors in the journal" 5 "${#rba[@]}"
+seq_of() { sed 's/.* seq=\([0-9]*\) .*/\1/' <<<"$1"; }
+assert_eq "the one after the roll-back names the entry of the one before the copy" \
+	"$(seq_of "${rba[0]}")" "$(seq_of "${rba[2]}")"
+assert_exit "before a sweep, the log tells: verify exits 1" 1 \
+	env RECFS_NOW=$((B + 810)) "$RECCTL" audit verify -R "$RB" --anchors "$T_TMP/rb-journal"
+assert_contains "it no longer holds an anchor's entry" "$T_OUT" "is not the one the log held"
+assert_ok "a sweep two days later drops every entry the anchors name" \
+	env RECFS_NOW=$((B + 2 * 86400)) "$RECCTL" retention sweep -R "$RB"
+assert_ok "audit seal after it" env RECFS_NOW=$((B + 2 * 86400 + 10)) "$RECCTL" audit seal -R "$RB"
+assert_exit "the anchors still tell: verify exits 1" 1 \
+	env RECFS_NOW=$((B + 2 * 86400 + 20)) "$RECCTL" audit verify -R "$RB" --verify-key "$VKEY" \
+	--anchors "$T_TMP/rb-journal"
+assert_contains "the head went back from one anchor to the next" "$T_OUT" \
+	"audit log broken: on $(date -u -d @$((B + 300)) +%FT%TZ) the log went up to entry $(seq_of "${rba[1]}") (anchor), on $(date -u -d @$((B + 400)) +%FT%TZ), later, only to entry $(seq_of "${rba[2]}") (anchor): the log went back"
+assert_exit "so do two anchors of one entry with different hashes" 1 \
+	env RECFS_NOW=$((B + 2 * 86400 + 20)) "$RECCTL" audit verify -R "$RB" \
+	--anchor "${rba[1]}" --anchor "${rba[3]}"
+assert_contains "named with their times" "$T_OUT" \
+	"audit log broken: the anchors of $(date -u -d @$((B + 300)) +%FT%TZ) and $(date -u -d @$((B + 600)) +%FT%TZ) name two different entries $(seq_of "${rba[1]}")"
+assert_ok "anchors of the log as it went on agree" \
+	env RECFS_NOW=$((B + 2 * 86400 + 20)) "$RECCTL" audit verify -R "$RB" \
+	--anchor "${rba[0]}" --anchor "${rba[3]}" --anchor "${rba[4]}"
+assert_contains "none checkable against the log, none going back" "$T_OUT" \
+	"anchors: 1 checked, the log holds what each saw; 2 older than the retention checkpoint, not checked against the log; none goes back from an earlier one"
+
 # --- the same attacks against a build without seals ------------------------
 
 if [ -n "${RECFS_OLD_RECCTL:-}" ]; then

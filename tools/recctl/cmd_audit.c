@@ -41,7 +41,8 @@ const char usage_audit[] =
 	"verify      check the hash chain, and with the verification key the seals\n"
 	"            of every epoch but the current one; name the first entry edited,\n"
 	"            inserted, removed or reordered, and exit 1 when there is one;\n"
-	"            with anchors, also that the log still holds what each one saw.\n"
+	"            with anchors, also that the log still holds what each one saw,\n"
+	"            and that no anchor goes back from an earlier one.\n"
 	"setup-keys  start sealing a register made before sealing existed, and\n"
 	"            write its verification key (keep it off this host).\n"
 	"seal        close the epochs that have ended (a timer runs it), and print\n"
@@ -474,31 +475,26 @@ static int anchors_read(struct anchors *as, const char *path)
 	return rc;
 }
 
-/* Each anchor against the log: 0 when all hold (and says how many were
- * checked), 1 (printed like a broken log) at the first that does not. */
+/* The anchors against the log and each other: 0 when all hold (and says
+ * how many were checked), 1 (printed like a broken log) when not. */
 static int anchors_check(struct catalog *cat, const struct anchors *as)
 {
-	size_t held = 0, dropped = 0;
+	struct audit_anchors_report rep;
+	int rc;
 
-	for (size_t i = 0; i < as->n; i++) {
-		int rc;
-
-		meta_clear_error();
-		rc = audit_anchor_check(cat, &as->a[i]);
-		if (rc == 1) {
-			dropped++;
-		} else if (rc == 0) {
-			held++;
-		} else if (rc == -EBADMSG || rc == -EKEYREJECTED) {
-			printf("audit log broken: %s\n", meta_errmsg());
-			return 1;
-		} else {
-			return error("cannot check an anchor: %s", meta_strerror(rc));
-		}
+	meta_clear_error();
+	rc = audit_anchors_check(cat, as->a, as->n, &rep);
+	if (rc == -EBADMSG || rc == -EKEYREJECTED) {
+		printf("audit log broken: %s\n", meta_errmsg());
+		return 1;
 	}
-	printf("anchors: %zu checked, the log holds what each saw", held);
-	if (dropped)
-		printf("; %zu older than the retention checkpoint, not checked", dropped);
+	if (rc)
+		return error("cannot check the anchors: %s", meta_strerror(rc));
+	printf("anchors: %zu checked, the log holds what each saw", rep.held);
+	if (rep.dropped)
+		printf("; %zu older than the retention checkpoint, not checked against the log", rep.dropped);
+	if (as->n > 1)
+		printf("; none goes back from an earlier one");
 	printf("\n");
 	return 0;
 }
