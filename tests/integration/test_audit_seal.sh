@@ -388,6 +388,35 @@ assert_exit "an anchor that does not read is a usage error" 2 van "$AN" 8210 --a
 assert_exit "so is a line without one" 2 van "$AN" 8210 --anchor "seq=3"
 assert_fails_with "a file without an anchor is refused" "holds no \"recfs-audit-anchor\" line" \
 	van "$AN" 8210 --anchors "$POL"
+# What else a journal holds: a line with the tag that is no anchor (any
+# local user can log one with logger(1)), one longer than an anchor line
+# can be, an anchor after a NUL byte.  Each is named, none stops the check.
+{
+	printf '%s\n' "Jan 01 02:16:41 host atk[7]: recfs-audit-anchor x"
+	printf 'Jan 01 02:16:42 host atk[7]: %s %s\n' "$anchor" "$(printf 'L%.0s' $(seq 1 4200))"
+	printf 'Jan 01 02:16:43 host atk[7]: \0 %s\n' "$anchor"
+	printf 'Jan 01 02:16:44 host atk[7]: %s\0\n' "${anchor% at=*}"
+} >"$T_TMP/journal-junk.txt"
+assert_ok "--anchors skips a line that does not read, and checks the others" \
+	van "$AN" 8210 --anchors "$T_TMP/journal-junk.txt"
+assert_contains "the line that does not read is named" "$T_OUT" \
+	"warning: $T_TMP/journal-junk.txt, line 1: not an audit anchor"
+assert_contains "so is the line too long for an anchor" "$T_OUT" \
+	"warning: $T_TMP/journal-junk.txt, line 2: a line of 4"
+assert_contains "and the anchor cut by a NUL byte" "$T_OUT" \
+	"warning: $T_TMP/journal-junk.txt, line 4: an anchor cut by a NUL byte: skipped"
+assert_contains "the anchor after a NUL byte is checked" "$T_OUT" "anchors: 1 checked"
+assert_exit "an anchor after a NUL byte tells a roll-back too" 1 \
+	van "$T_TMP/roll" 8350 --anchors "$T_TMP/journal-junk.txt"
+assert_contains "as audit log broken" "$T_OUT" "audit log broken: entry $an_seq is not the one the log held"
+head -n 1 "$T_TMP/journal-junk.txt" >"$T_TMP/journal-only-junk.txt"
+assert_exit "a file whose only tagged line does not read is refused: exit 1" 1 \
+	van "$AN" 8210 --anchors "$T_TMP/journal-only-junk.txt"
+assert_contains "saying so" "$T_OUT" "holds no \"recfs-audit-anchor\" line that reads as an anchor (1 skipped)"
+assert_exit "--anchors /dev/zero ends, exit 1" 1 timeout 60 env RECFS_NOW=$((T0 + 8210)) \
+	"$RECCTL" audit verify -R "$AN" --verify-key "$VKEY" --anchors /dev/zero
+assert_contains "saying it is no file of text lines" "$T_OUT" \
+	"/dev/zero, line 1: a line of over 1048576 bytes: not a file of text lines"
 # After a retention sweep: the last entry dropped is checked against the
 # checkpoint, older ones cannot be.
 rid=$(sqlite3 "$REG/catalog.db" "SELECT value FROM meta WHERE key = 'register_id'")

@@ -426,49 +426,120 @@ struct anchors {
 	size_t n, cap;
 };
 
-static int anchors_add(struct anchors *as, const char *line, const char *where)
+/* An anchor line is under 200 bytes, a journal's prefix included: a longer
+ * line is skipped.  One past LINE_GIVE_UP is no text file at all (a
+ * device, a binary): reading stops there. */
+#define ANCHOR_LINE_MAX 4096
+#define LINE_GIVE_UP (1024 * 1024)
+#define WARN_MAX 10	/* lines skipped with a warning each; the rest counted */
+
+static void anchors_push(struct anchors *as, const struct audit_anchor *a)
+{
+	if (as->n == as->cap) {
+		as->cap = as->cap ? as->cap * 2 : 8;
+		as->a = xrealloc(as->a, as->cap * sizeof(*as->a));
+	}
+	as->a[as->n++] = *a;
+}
+
+/* --anchor LINE: one that does not read is a usage error. */
+static int anchors_add(struct anchors *as, const char *line)
 {
 	struct audit_anchor a;
 	int rc;
 
 	meta_clear_error();
 	rc = audit_anchor_parse(line, &a);
-	if (rc == -ENOENT && !where)
-		return usage_error(usage_audit, "--anchor: no \"" AUDIT_ANCHOR_TAG "\" in it");
 	if (rc == -ENOENT)
-		return 0;
+		return usage_error(usage_audit, "--anchor: no \"" AUDIT_ANCHOR_TAG "\" in it");
 	if (rc)
-		return where ? error("%s: %s", where, meta_errmsg()) : usage_error(usage_audit, "--anchor: %s",
-										     meta_errmsg());
-	if (as->n == as->cap) {
-		as->cap = as->cap ? as->cap * 2 : 8;
-		as->a = xrealloc(as->a, as->cap * sizeof(*as->a));
-	}
-	as->a[as->n++] = a;
+		return usage_error(usage_audit, "--anchor: %s", meta_errmsg());
+	anchors_push(as, &a);
 	return 0;
 }
 
-/* Every anchor in path ("-": standard input); lines without one are
- * skipped, an anchor that does not read is an error naming its line. */
+/*
+ * The next line of f into buf: its first ANCHOR_LINE_MAX bytes (NUL bytes
+ * included, the newline left out), *len of them kept, *whole the line's
+ * length (the rest is read and dropped, up to LINE_GIVE_UP).  0 at the end
+ * of f, else 1.
+ */
+static int anchors_line(FILE *f, char buf[ANCHOR_LINE_MAX + 1], size_t *len, size_t *whole)
+{
+	size_t n = 0;
+	int ch;
+
+	while ((ch = getc_unlocked(f)) != EOF && ch != '\n' && n <= LINE_GIVE_UP) {
+		if (n < ANCHOR_LINE_MAX)
+			buf[n] = (char)ch;
+		n++;
+	}
+	*whole = n;
+	*len = n < ANCHOR_LINE_MAX ? n : ANCHOR_LINE_MAX;
+	buf[*len] = '\0';
+	return ch != EOF || n > 0;
+}
+
+/*
+ * Every anchor in path ("-": standard input); lines without one are
+ * skipped.  A line holding the tag that does not read as an anchor (any
+ * local user can write one to the journal with logger(1)), or longer than
+ * an anchor line can be, is skipped with a warning naming it: it must not
+ * stop the check of the others.  A file holding no anchor that reads is an
+ * error, as is a line past LINE_GIVE_UP.
+ */
 static int anchors_read(struct anchors *as, const char *path)
 {
+	static const char tag[] = AUDIT_ANCHOR_TAG " ";
 	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	char *line = NULL, *where;
-	size_t cap = 0, before = as->n;
+	const char *name = strcmp(path, "-") ? path : "standard input";
+	char *line = xcalloc(1, ANCHOR_LINE_MAX + 1);
+	size_t before = as->n, len, whole, skipped = 0;
+	struct audit_anchor a;
 	long no = 0;
 	int rc = 0;
 
-	if (!f)
+	if (!f) {
+		free(line);
 		return error("cannot read %s: %s", path, strerror(errno));
-	while (rc == 0 && getline(&line, &cap, f) >= 0) {
-		where = xasprintf("%s, line %ld", strcmp(path, "-") ? path : "standard input", ++no);
-		rc = anchors_add(as, line, where);
-		free(where);
+	}
+	while (anchors_line(f, line, &len, &whole)) {
+		const char *p;
+
+		no++;
+		if (whole > LINE_GIVE_UP) {
+			rc = error("%s, line %ld: a line of over %d bytes: not a file of text lines (give it the "
+				   "anchor lines, for example journalctl -t recfs-audit-seal's output)", name, no,
+				   LINE_GIVE_UP);
+			break;
+		}
+		if (whole > ANCHOR_LINE_MAX) {
+			if (skipped++ < WARN_MAX)
+				warning("%s, line %ld: a line of %zu bytes, longer than an anchor line can be: skipped",
+					name, no, whole);
+			continue;
+		}
+		/* The tag anywhere in the line, a NUL byte before it or not. */
+		if (!(p = memmem(line, len, tag, sizeof(tag) - 1)))
+			continue;
+		meta_clear_error();
+		if (audit_anchor_parse(p, &a)) {
+			if (skipped++ < WARN_MAX)
+				warning("%s, line %ld: %s: skipped", name, no,
+					memchr(p, '\0', len - (size_t)(p - line)) ? "an anchor cut by a NUL byte"
+										   : meta_errmsg());
+			continue;
+		}
+		anchors_push(as, &a);
 	}
 	if (rc == 0 && ferror(f))
 		rc = error("cannot read %s: %s", path, strerror(errno));
+	if (rc == 0 && skipped > WARN_MAX)
+		warning("%s: %zu lines skipped in all", name, skipped);
 	if (rc == 0 && as->n == before)
-		rc = error("%s holds no \"" AUDIT_ANCHOR_TAG "\" line", strcmp(path, "-") ? path : "standard input");
+		rc = skipped ? error("%s holds no \"" AUDIT_ANCHOR_TAG "\" line that reads as an anchor (%zu "
+				     "skipped)", name, skipped)
+			     : error("%s holds no \"" AUDIT_ANCHOR_TAG "\" line", name);
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -519,7 +590,7 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 		switch (c) {
 		case 'k': key_path = optarg; break;
 		case 'a':
-			if ((rc = anchors_add(&as, optarg, NULL)))
+			if ((rc = anchors_add(&as, optarg)))
 				goto out;
 			break;
 		case 'A':
