@@ -49,9 +49,14 @@ int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
  * key (crypto_wipe_all), and it closes every inherited descriptor but
  * 0-2; forked by root, it becomes nobody, without groups, so it cannot
  * read a keyring from disk either; it cannot gain privileges, write a
- * file, fork or dump core); each later probe hands it the descriptor and gets its verdict back
- * over a socket.  A verdict that takes over 60 s is -EINVAL and the child
- * is killed; a crash in it refuses that one file (-EINVAL); both say so in
+ * file, fork or dump core; and where the kernel has Landlock (5.13 on,
+ * not disabled at boot, its system calls not refused by a seccomp filter)
+ * it opens no path at all, for reading or writing, even as a caller that
+ * is not root and owns the register: it reads only the descriptors it is
+ * handed.  Without Landlock it goes on without that one wall); each later
+ * probe hands it the descriptor and gets its verdict back over a socket.
+ * A verdict that takes over 60 s is -EINVAL and the child is killed; a
+ * crash in it refuses that one file (-EINVAL); both say so in
  * meta_errmsg().  It is retired (killed and reaped) after a refusal and
  * after OPUS_JUDGE_VERDICTS_MAX verdicts, and the next probe
  * forks a new one, so what it leaks stays bounded in a daemon that runs

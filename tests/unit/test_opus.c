@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/landlock.h>
 #include <ogg/ogg.h>
 #include <opusfile.h>
 
@@ -404,6 +405,81 @@ TEST(test_judge_child_of_root_is_confined)
 	CHECK_EQ(opus_probe_judge_pid(), pid);
 	free(status);
 	free(path);
+}
+
+/* Landlock's ABI version on this kernel, 0 when it has none or it is
+ * disabled at boot. */
+static long landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+	return abi > 0 ? abi : 0;
+}
+
+/* What the judge child got opening path for reading and for writing, as
+ * the test build's RECFS_TEST_JUDGE_OPEN makes it say (meta/opus.c): its
+ * verdict on MONO is a refusal that says so; NULL when it is not that. */
+static char *judge_opening(const char *path)
+{
+	struct opus_info info;
+	char *said = NULL;
+
+	opus_probe_judge_in_process(1);		/* a child forked with the variable */
+	opus_probe_judge_in_process(0);
+	CHECK_EQ(setenv("RECFS_TEST_JUDGE_OPEN", path, 1), 0);
+	if (opus_probe_file(MONO, &info) == -EINVAL)
+		said = xasprintf("%s", meta_errmsg());
+	CHECK_EQ(unsetenv("RECFS_TEST_JUDGE_OPEN"), 0);
+	CHECK(said != NULL);
+	return said;
+}
+
+/*
+ * The judge child opens no path (opus.h): where this kernel has Landlock,
+ * /dev/null and a file of mode 0666, which its user may open both ways
+ * without Landlock (nobody for a root caller; else the caller's own user,
+ * who owns the register), are EACCES for reading and for writing.  It
+ * still judges the descriptors it is handed, and a new child is forked
+ * for the next probe (the hook's verdict is a refusal).
+ */
+TEST(test_judge_child_cannot_open_a_path)
+{
+	struct opus_info info;
+	char *file = xasprintf("%s/judge-opens", tmpdir), *said, *want;
+	long abi = landlock_abi();
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	struct stat st;
+
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK_EQ(chmod(file, 0666), 0);
+	CHECK_EQ(stat(tmpdir, &st), 0);
+	CHECK_EQ(chmod(tmpdir, 0711), 0);	/* nobody may reach the file */
+	if (!abi) {
+		fprintf(stderr, "  (no Landlock on this kernel: the child can open paths; checking the hook only)\n");
+		said = judge_opening("/dev/null");
+		CHECK_STR(said, "test hook: opening /dev/null: for reading 0, for writing 0");
+		free(said);
+	} else {
+		fprintf(stderr, "  (Landlock ABI %ld)\n", abi);
+		for (int i = 0; i < 2; i++) {
+			const char *path = i ? file : "/dev/null";
+
+			said = judge_opening(path);
+			want = xasprintf("test hook: opening %s: for reading %d, for writing %d", path, EACCES,
+					 EACCES);
+			CHECK_STR(said, want);
+			free(want);
+			free(said);
+		}
+	}
+	CHECK_EQ(chmod(tmpdir, st.st_mode & 07777), 0);
+	CHECK_EQ(opus_probe_file(STEREO, &info), 0);
+	CHECK_EQ(info.channels, 2);
+	CHECK(opus_probe_judge_pid() > 0);
+	unlink(file);
+	free(file);
 }
 
 /* The child holds none of the caller's descriptors (a journal's flock, a
@@ -2207,6 +2283,7 @@ int main(void)
 	RUN(test_probe_judges_many_files_in_one_child);
 	RUN(test_judge_child_keeps_no_descriptor_of_the_caller);
 	RUN(test_judge_child_of_root_is_confined);
+	RUN(test_judge_child_cannot_open_a_path);
 	RUN(test_judge_child_holds_no_secret_of_the_caller);
 	RUN(test_probe_replaces_a_judge_killed_while_idle);
 	RUN(test_probe_judge_reap_reaps_a_dead_judge_only);
