@@ -571,8 +571,8 @@ static void judge_user(uid_t *uid, gid_t *gid)
  * where it cannot be raised the child goes on behind the others: a
  * kernel without it (ENOSYS) or with it disabled at boot (EOPNOTSUPP),
  * a seccomp filter that does not allow its system calls (EPERM: they are
- * in no group of Debian 12's systemd 252, so the SystemCallFilter of
- * recfs-watch@.service refuses them), the kernel's limit of 16 nested
+ * in no group of Debian 12's systemd 252, so a unit must name them, as
+ * recfs-watch@.service does), the kernel's limit of 16 nested
  * domains (E2BIG).  Rights of an ABI after 7 are not known here, and stay
  * allowed.
  */
