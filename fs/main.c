@@ -223,6 +223,15 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 	}
 }
 
+/* Each line of text (meta's warnings: one a line, NULL for none) on
+ * stderr, while there is a terminal to read them; text is freed. */
+static void print_warnings(char *text)
+{
+	for (const char *w = text, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
+		fprintf(stderr, "recfs: warning: %.*s\n", (int)(nl - w), w);
+	free(text);
+}
+
 /* Load every keyring of the colon-separated list into *out; its warnings
  * on stderr, while there is a terminal to read them (before the daemon
  * forks). */
@@ -240,9 +249,7 @@ static int load_keyrings(const struct options *o, struct keyring **out)
 	rc = keyring_load_all(paths, n, o->passfile, o->extpass, out, &failed, &warnings);
 	if (rc < 0)
 		fprintf(stderr, "recfs: cannot load keyring %s: %s\n", failed, keyring_strerror(rc));
-	for (const char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
-		fprintf(stderr, "recfs: warning: %.*s\n", (int)(nl - w), w);
-	free(warnings);
+	print_warnings(warnings);
 	free(paths);
 	free(list);
 	return rc;
@@ -550,7 +557,6 @@ int main(int argc, char *argv[])
 	struct recfs fs;
 	struct reg *check = NULL;
 	char reg_dir[PATH_MAX], mnt_dir[PATH_MAX], readahead_path[SNAPSHOT_READAHEAD_PATH] = "";
-	char *warnings;
 	struct stat st;
 	unsigned dev_major = 0, dev_minor = 0;
 	int rc, ret = 1, mounted = 0, handlers = 0, have_dev = 0;
@@ -624,10 +630,7 @@ int main(int argc, char *argv[])
 			*meta_errmsg() ? meta_errmsg() : rc == -ENOENT ? "not a recfs register" : strerror(-rc));
 		goto out;
 	}
-	warnings = reg_mode_warnings(check);
-	for (const char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1)
-		fprintf(stderr, "recfs: warning: %.*s\n", (int)(nl - w), w);
-	free(warnings);
+	print_warnings(reg_mode_warnings(check));
 	if (o.level && (fs.level = served_level(check->policy, o.level)) < 0) {
 		reg_close(check);
 		goto out;
@@ -688,9 +691,9 @@ int main(int argc, char *argv[])
 			  o.mountpoint, strerror(-rc));
 	/* The test build can wait here, for a test to replace a public key
 	 * between the check above and start_mount's. */
-	if (test_hook_ms("RECFS_TEST_START_DELAY_MS") > 0) {
+	if ((rc = test_hook_ms("RECFS_TEST_START_DELAY_MS")) > 0) {
 		fprintf(stderr, "recfs: test: waiting before start_mount\n");
-		usleep((useconds_t)test_hook_ms("RECFS_TEST_START_DELAY_MS") * 1000);
+		usleep((useconds_t)rc * 1000);
 	}
 	if (start_mount(&fs, reg_dir, o.level, readahead_path, o.audit_fsync, &o.caps) < 0)
 		goto out;

@@ -148,15 +148,20 @@ int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr)
 	return 0;
 }
 
-void ctl_warn_modes(const struct reg *r)
+/* Each line of text (meta's warnings: one a line, NULL for none) once
+ * (warning_once); text is freed. */
+static void warn_lines(char *text)
 {
-	char *warnings = reg_mode_warnings(r);
-
-	for (char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1) {
+	for (char *w = text, *nl; w && (nl = strchr(w, '\n')); w = nl + 1) {
 		*nl = '\0';
 		warning_once(w);
 	}
-	free(warnings);
+	free(text);
+}
+
+void ctl_warn_modes(const struct reg *r)
+{
+	warn_lines(reg_mode_warnings(r));
 }
 
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
@@ -202,11 +207,7 @@ int ctl_load_keyrings(char *const *paths, size_t n, const char *passfile, struct
 	meta_clear_error();
 	rc = keyring_load_all(paths, n, passfile ? passfile : ctl_passfile_default(), NULL, out, &failed,
 			      &warnings);
-	for (char *w = warnings, *nl; w && (nl = strchr(w, '\n')); w = nl + 1) {
-		*nl = '\0';
-		warning_once(w);
-	}
-	free(warnings);
+	warn_lines(warnings);
 	switch (rc) {
 	case 0:
 		return 0;
