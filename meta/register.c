@@ -181,12 +181,23 @@ int reg_check_keyring(const struct reg *r, const struct keyring *kr)
 			differs = !crypto_equal(pinned, r->pk[i], CRYPTO_PK_BYTES);
 		if (keyring_level(kr, name, own))
 			differs |= !crypto_equal(own, r->pk[i], CRYPTO_PK_BYTES);
-		if (differs)
+		if (differs) {
+			/* In the log too: a replaced key is an attack on the
+			 * register, not only a failed start (logged as well as
+			 * it can be: the refusal stands either way). */
+			struct audit_actor a;
+			char *why = xasprintf("EKEYREJECTED level=%s", name);
+
+			audit_self(&a, NULL);
+			if (audit_log(r->cat, &a, "keys-check", NULL, "refused", why))
+				meta_clear_error();
+			free(why);
 			return meta_fail(-EKEYREJECTED, "%s/keys/%s.pub is not the public key of level %s that the "
 					 "keyring holds: the keyring is of another register, or the .pub was replaced, and "
 					 "whoever replaced it would receive the key of every recording sealed from now on; "
 					 "nothing is sealed with it (put back the .pub from a backup; `recctl fsck --keyring` "
 					 "names what was sealed with another key)", r->dir, name, name);
+		}
 	}
 	return 0;
 }

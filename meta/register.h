@@ -72,7 +72,8 @@ void reg_close(struct reg *r);
  * level after: ingest, watch and the mount call this before they seal
  * anything.  0; -EKEYREJECTED (meta_errmsg() names the level and file)
  * when one differs.  A level kr knows nothing of (a keyring from before
- * the pins, a level added since) is not checked.
+ * the pins, a level added since) is not checked.  A refusal is also an
+ * audit entry (keys-check refused EKEYREJECTED level=NAME).
  */
 int reg_check_keyring(const struct reg *r, const struct keyring *kr) MUST_CHECK;
 /*

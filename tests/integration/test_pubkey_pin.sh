@@ -29,6 +29,8 @@ assert_fails_with "ingest refuses a replaced .pub" "keys/privacy.pub is not the 
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool2"/*.json
 assert_eq "and ingests nothing" "$recs" "$(q "SELECT count(*) FROM recording")"
 assert_eq "and seals nothing" "$seals" "$(q "SELECT count(*) FROM seal")"
+assert_contains "the refusal is in the audit log" \
+	"$("$RECCTL" audit show -R "$REG" --action keys-check 2>&1)" "keys-check - refused EKEYREJECTED level=privacy"
 assert_eq "the manifests stay where they were" 2 "$(find "$T_TMP/spool2" -name '*.json' | wc -l)"
 assert_fails_with "recctl watch refuses to start" "keys/privacy.pub is not the public key" \
 	timeout 20 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring"
