@@ -566,8 +566,9 @@ int main(int argc, char *argv[])
 	if (jsonmem_setup())
 		return 1;
 	/* Before a key or a passphrase is read; fork keeps it. */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0) {
-		fprintf(stderr, "recfs: cannot make the daemon non-dumpable: %s\n", strerror(errno));
+	rc = util_no_core();
+	if (rc < 0) {
+		fprintf(stderr, "recfs: cannot make the daemon non-dumpable: %s\n", strerror(-rc));
 		return 1;
 	}
 	memset(&o, 0, sizeof(o));

@@ -226,6 +226,14 @@ int util_move_file(const char *from, const char *to) MUST_CHECK;
 int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t *copied) MUST_CHECK;
 /* rm -rf of a directory tree the caller owns. */
 int util_remove_tree(const char *path);
+/*
+ * For a process that holds keys, passphrases or decrypted media: no core
+ * file (not dumpable, and a core size limit of 0 for a core_pattern pipe
+ * such as systemd-coredump, which honours it), and no other process of
+ * its user may ptrace it or read /proc/PID/mem or environ.  Children it
+ * forks keep both; an exec resets dumpability.  0 or -errno.
+ */
+int util_no_core(void) MUST_CHECK;
 
 /*
  * A growable string, built by appending.  Start it zeroed

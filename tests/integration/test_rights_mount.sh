@@ -273,6 +273,32 @@ assert_eq "user.recfs.locked says no for the one who unlocked" "no" \
 assert_fails_with "an unlock is per user" "Required key not available" as_user "$analyst" cat "$f5"
 assert_ok "recctl lock forgets the unlock" as_user "$trainer" "$RECCTL" lock "$f5"
 assert_fails_with "locked again: ENOKEY" "Required key not available" as_user "$trainer" cat "$f5"
+# recctl holds the passphrase (and other commands keys and decrypted
+# media): it is not dumpable, so the user who runs it can neither read its
+# memory nor have a core file of it.  An unlock waiting on a FIFO for its
+# passphrase is looked at from outside.
+mkfifo -m 0600 "$T_TMP/passfifo"
+chown "$trainer" "$T_TMP/passfifo"
+# setpriv execs recctl: $! is recctl itself.
+setpriv --reuid="$trainer" --regid="$(id -g "$trainer")" --init-groups -- \
+	"$RECCTL" unlock --passfile "$T_TMP/passfifo" "$f5" &
+upid=$!
+for _ in $(seq 1 100); do
+	[ "$(cat "/proc/$upid/comm" 2>/dev/null)" = recctl ] && [ "$(stat -c %u "/proc/$upid/environ")" = 0 ] && break
+	sleep 0.05
+done
+assert_match "the waiting recctl runs as the user" "$(grep '^Uid:' "/proc/$upid/status")" \
+	"^Uid:[[:space:]]+$(id -u "$trainer")[[:space:]]"
+assert_eq "recctl is not dumpable (its /proc/PID files belong to root)" 0 "$(stat -c %u "/proc/$upid/environ")"
+assert_fails_with "its user cannot read recctl's memory" "Permission denied" \
+	as_user "$trainer" head -c 1 "/proc/$upid/mem"
+assert_match "recctl's core size limit is 0" "$(grep '^Max core file size' "/proc/$upid/limits")" \
+	"^Max core file size +0 +0 +bytes"
+printf 'correct horse battery\n' >"$T_TMP/passfifo"
+wait "$upid"
+assert_eq "the unlock through the FIFO succeeds" 0 "$?"
+assert_eq "and the recording reads again" "$sum5" "$(as_user "$trainer" sha256sum "$f5" | cut -d' ' -f1)"
+assert_ok "recctl lock again" as_user "$trainer" "$RECCTL" lock "$f5"
 assert_fails_with "a recording cannot be protected twice" "protected already" \
 	as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f5"
 # The mount writes its audit entries in batches (every 250 ms): wait for them.

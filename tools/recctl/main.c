@@ -20,6 +20,7 @@
 #include "crypto.h"
 #include "jsonmem.h"
 #include "recctl.h"
+#include "util.h"
 
 static const struct cmd commands[] = {
 	{ "init", cmd_init, NEEDS_CRYPTO, usage_init, "create a register and its keyrings" },
@@ -150,10 +151,18 @@ static int run_command(const struct cmd *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
+	int rc;
 
 	/* Before any jansson call: every block it frees is wiped first. */
 	if (jsonmem_setup())
 		return 1;
+	/* Before a key, a passphrase or a decrypted page is in memory: no core
+	 * file keeps them, no other process of the caller's reads them. */
+	rc = util_no_core();
+	if (rc < 0) {
+		error("cannot make recctl non-dumpable: %s", strerror(-rc));
+		return 1;
+	}
 	umask(077);
 	if (argc < 2) {
 		print_main_usage(stderr);
