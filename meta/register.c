@@ -202,6 +202,19 @@ int reg_check_keyring(const struct reg *r, const struct keyring *kr)
 	return 0;
 }
 
+int reg_keyring_shares(const struct reg *r, const struct keyring *kr)
+{
+	for (size_t i = 0; i < r->policy->n_levels; i++) {
+		const char *name = r->policy->levels[i].name;
+		uint8_t pk[CRYPTO_PK_BYTES];
+
+		if ((keyring_public(kr, name, pk) == 0 && crypto_equal(pk, r->pk[i], CRYPTO_PK_BYTES)) ||
+		    (keyring_level(kr, name, pk) && crypto_equal(pk, r->pk[i], CRYPTO_PK_BYTES)))
+			return 1;
+	}
+	return 0;
+}
+
 int reg_open(const char *dir, struct reg **out)
 {
 	struct reg *r = xcalloc(1, sizeof(*r));

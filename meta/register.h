@@ -76,6 +76,10 @@ void reg_close(struct reg *r);
  * audit entry (keys-check refused EKEYREJECTED level=NAME).
  */
 int reg_check_keyring(const struct reg *r, const struct keyring *kr) MUST_CHECK;
+/* 1 when kr holds (pinned or as a secret key) the public key of at least
+ * one of the register's levels as the register has it: a keyring of this
+ * register, not another's; else 0.  Logs nothing. */
+int reg_keyring_shares(const struct reg *r, const struct keyring *kr);
 /*
  * What a careless administrator may have opened up: the register's folder,
  * keys/ or blobs/ writable by group or others.  Whoever may write keys/

@@ -5,7 +5,8 @@
 # --owner) could put a key of their own in place of a level's .pub: root's
 # ingest would then seal every new recording's key for them, and nothing
 # would say so.  recctl init writes every level's public key into every
-# keyring (a pin); ingest, watch, keys export and the mount refuse a .pub
+# keyring (a pin); ingest, watch, keys export, request new --requester-file
+# and the mount refuse a .pub
 # that differs, name the file, and seal nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -43,6 +44,21 @@ assert_fails_with "the mount refuses to start, with every level's keyring" "keys
 	timeout 20 "$RECFS" -f -o "allow_other,keyring=$KEYS/training.keyring:$KEYS/analysis.keyring:$KEYS/privacy.keyring" \
 	"$REG" "$MNT"
 assert_exit "and is not mounted" 32 mountpoint -q "$MNT"
+# A requester's description is sealed for the rights level too.
+printf 'Zxq Requester, Kuja 7\n' >"$T_TMP/requester.txt"
+nreq=$(q "SELECT count(*) FROM request")
+assert_fails_with "request new --requester-file refuses with this register's keyring" \
+	"keys/privacy.pub is not the public key" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt" --keyring "$KEYS/ingest.keyring"
+assert_fails_with "and with it as the default keyring (RECFS_KEYRING)" "keys/privacy.pub is not the public key" \
+	env RECFS_KEYRING="$KEYS/ingest.keyring" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt"
+assert_eq "and records no request" "$nreq" "$(q "SELECT count(*) FROM request")"
+assert_eq "and seals nothing" "$seals" "$(q "SELECT count(*) FROM seal")"
+assert_fails_with "another register's keyring named with --keyring is refused too" \
+	".pub is not the public key of level" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt" \
+	--keyring "$T_TMP/b/keys/ingest.keyring"
 assert_fails_with "a mount of the training level alone refuses too (its keyring pins every level)" \
 	"keys/privacy.pub is not the public key" \
 	timeout 20 "$RECFS" -f -o "allow_other,level=training,keyring=$KEYS/training.keyring" "$REG" "$MNT"
@@ -115,6 +131,21 @@ assert_fails_with "policy apply with a keyring refuses a replaced key" "keys/tra
 cp "$T_TMP/keys.issued/training.pub" "$REG/keys/training.pub"
 assert_ok "and applies with the key put back" \
 	"$RECCTL" policy apply -R "$REG" "$REG/policy.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
+
+# With the keys as issued: a default keyring of another register, or none,
+# is said and the request recorded (nothing to check the key with).
+assert_ok "request new with the register's keyring" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt" --keyring "$KEYS/ingest.keyring"
+assert_not_contains "and no warning" "$T_OUT" "warning"
+assert_ok "request new with another register's keyring as the default" \
+	env RECFS_KEYRING="$T_TMP/b/keys/ingest.keyring" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt"
+assert_contains "says that it checked nothing" "$T_OUT" "holds none of this register's keys"
+assert_ok "request new with no keyring at the default path" \
+	env RECFS_KEYRING="$T_TMP/none.keyring" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt"
+assert_contains "says so" "$T_OUT" "no keyring at $T_TMP/none.keyring"
+assert_eq "three requests recorded" "$((nreq + 3))" "$(q "SELECT count(*) FROM request")"
 
 assert_ok "recctl fsck with every level's keyring finds nothing wrong" "$RECCTL" fsck -R "$REG" \
 	--keyring "$KEYS/training.keyring" --keyring "$KEYS/analysis.keyring" --keyring "$KEYS/privacy.keyring"

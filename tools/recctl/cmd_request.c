@@ -32,7 +32,7 @@
 
 const char usage_request[] =
 	"usage: recctl request new --type TYPE [--subject HANDLE] [--requester-file FILE] [--verified-by TEXT]\n"
-	"                          [--received YYYY-MM-DD] [--channel CHANNEL] [-R REGISTER]\n"
+	"                          [--received YYYY-MM-DD] [--channel CHANNEL] [--keyring FILE] [-R REGISTER]\n"
 	"       recctl request list [--overdue | --all] [--json] [-R REGISTER]\n"
 	"       recctl request show ID [--level-keyring FILE]... [--json] [-R REGISTER]\n"
 	"       recctl request await ID identity|clarification [-R REGISTER]\n"
@@ -67,6 +67,10 @@ const char usage_request[] =
 	"                      (- for standard input; never on the command line,\n"
 	"                      which other users can read); sealed for the rights\n"
 	"                      level; needed without --subject\n"
+	"  --keyring FILE      new --requester-file: a keyring of this register\n"
+	"                      (default $RECFS_KEYRING, then " CTL_KEYRING_DIR "/ingest.keyring)\n"
+	"                      whose pins check the rights level's public key\n"
+	"                      before the description is sealed for it\n"
 	"  --verified-by TEXT  how the requester's identity was checked\n"
 	"  --received DATE     the day the request was received (default: now;\n"
 	"                      not in the future)\n"
@@ -94,7 +98,7 @@ const char usage_request[] =
 
 struct req_opts {
 	const char *type, *subject, *requester_file, *verified_by, *reason, *outcome, *ground, *note;
-	const char *received, *channel, *on, *passfile, *lang, *out, *export_dir, *templates;
+	const char *received, *channel, *on, *passfile, *lang, *out, *export_dir, *templates, *keyring;
 	struct strlist levels;
 	int overdue, all, as_json;
 };
@@ -114,6 +118,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		{ "ground", required_argument, NULL, 'g' },
 		{ "note", required_argument, NULL, 'N' },
 		{ "level-keyring", required_argument, NULL, 'L' },
+		{ "keyring", required_argument, NULL, 'K' },
 		{ "passfile", required_argument, NULL, 'P' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "out", required_argument, NULL, 'O' },
@@ -141,6 +146,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		case 'g': o->ground = optarg; break;
 		case 'N': o->note = optarg; break;
 		case 'L': strlist_add(&o->levels, optarg); break;
+		case 'K': o->keyring = optarg; break;
 		case 'P': o->passfile = optarg; break;
 		case 'l': o->lang = optarg; break;
 		case 'O': o->out = optarg; break;
@@ -346,6 +352,34 @@ static int read_requester(const char *path, char **out)
 	return 0;
 }
 
+/*
+ * Before a requester's description is sealed for the rights level's public
+ * key (keys/<level>.pub, which whoever can write the register could have
+ * replaced), a keyring checks it (ctl_check_keyring): the one --keyring
+ * names, else the default ingest keyring if it is this register's.
+ * Without one the description is sealed unchecked, with a warning.  0, or
+ * -1 (said on stderr); the caller frees *kr after the seal.
+ */
+static int check_before_seal(struct ctl *ctl, struct reg *r, const struct req_opts *o, struct keyring **kr)
+{
+	char *path = (char *)(o->keyring ? o->keyring : ctl_keyring_default());
+
+	if (!o->keyring && access(path, F_OK) < 0 && errno == ENOENT) {
+		warning("no keyring at %s: the rights level's public key is not checked before the requester's "
+			"description is sealed for it (name this register's keyring with --keyring)", path);
+		return 0;
+	}
+	if (ctl_load_keyrings(&path, 1, o->passfile, kr))
+		return -1;
+	if (!o->keyring && !reg_keyring_shares(r, *kr)) {
+		warning("%s holds none of this register's keys (another register's keyring?): the rights level's "
+			"public key is not checked before the requester's description is sealed for it (name this "
+			"register's keyring with --keyring)", path);
+		return 0;
+	}
+	return ctl_check_keyring(ctl, *kr);
+}
+
 /* 1 when lang is a language code: two or three small letters. */
 static int is_lang(const char *lang)
 {
@@ -477,16 +511,21 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	if (!strcmp(sub, "new")) {
 		struct request_in in = { .type = o->type, .handle = o->subject, .verified_by = o->verified_by,
 					 .channel = o->channel, .received = day };
+		struct keyring *kr = NULL;
 		char *requester = NULL;
 
-		if (o->requester_file && (rc = read_requester(o->requester_file, &requester)))
-			return rc;
+		if (o->requester_file && (check_before_seal(ctl, r, o, &kr) ||
+					  (rc = read_requester(o->requester_file, &requester)))) {
+			keyring_free(kr);
+			return -1;
+		}
 		in.requester = requester;
 		rc = request_receive(r, &a, &in, &id);
 		if (requester) {
 			crypto_memzero(requester, strlen(requester));
 			free(requester);
 		}
+		keyring_free(kr);
 		if (rc)
 			return fail("cannot record the request", rc);
 		struct cat_request q;
