@@ -63,6 +63,13 @@ assert_eq "the consent and contract calls are exported" \
 assert_eq "no file of a left-out call is in the export" "" "$(find "$d" -name "*_${sl:0:8}*" -o -name "*_${tr:0:8}*")"
 assert_match "the audit entry says portability=yes and counts" "$(rc audit show --object "$H")" \
 	"export $H ok recipient=data-subject recordings=4 withheld=0 portability=yes left_out=2"
+# Who disclosed, with which level's keys: the highest level of the
+# keyrings it was given (here the rights level's alone).
+assert_eq "the export entry names the level whose keys opened the data" "privacy" \
+	"$(rc audit show --object "$H" --action export --json | jq -r '.[-1].level')"
+assert_ok "subject show with the analysis keyring" rc subject show "$H" --level-keyring "$KEYS/analysis.keyring"
+assert_eq "its entry names that level" "analysis" \
+	"$(rc audit show --object "$H" --action subject-show --json | jq -r '.[-1].level')"
 sum_prot=$(sha256sum "$d"/*_"${prot:0:8}".opus | cut -d' ' -f1)
 assert_ok "a plain export" rc subject export "$H" "$T_TMP/p0" --level-keyring "$PRIV"
 assert_eq "a plain export leaves nothing out" "6 false" \

@@ -394,6 +394,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	const char *dir = o->templates ? o->templates : getenv("RECFS_TEMPLATES");
 	struct export_result res = { 0 };
 	struct export_opts eo = { 0 };
+	struct audit_actor ax;
 	struct cat_request q = { 0 };
 	struct keyring *kr = NULL;
 	char *path = NULL, *letter = NULL;
@@ -427,7 +428,9 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		/* A portability request gets what Art. 20 covers, and the list
 		 * of what was left out, as `recctl subject export --portability`. */
 		eo.portability = !strcmp(q.type, "portability");
-		if ((rc = export_subject_with(r, kr, a, q.handle, o->export_dir, &eo, &res))) {
+		ax = *a;
+		ax.level = ctl_keyring_level(r, kr);
+		if ((rc = export_subject_with(r, kr, &ax, q.handle, o->export_dir, &eo, &res))) {
 			rc = fail("cannot export the subject's data", rc);
 			goto out;
 		}

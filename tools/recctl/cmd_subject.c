@@ -390,7 +390,7 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
 		goto out;
 	x.kr = kr;
-	audit_self(&a, NULL);
+	audit_self(&a, ctl_keyring_level(r, kr));
 	meta_clear_error();
 	rc = read_card(r, kr, handle, &card);
 	if (rc == -ENOENT) {
@@ -535,7 +535,7 @@ static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *ha
 	}
 	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
 		goto out;
-	audit_self(&a, NULL);
+	audit_self(&a, ctl_keyring_level(r, kr));
 	meta_clear_error();
 	rc = export_subject_with(r, kr, &a, handle, dir, &eo, &res);
 	if (rc == 0) {

@@ -148,6 +148,14 @@ int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr)
 	return 0;
 }
 
+const char *ctl_keyring_level(const struct reg *r, const struct keyring *kr)
+{
+	for (size_t i = r->policy->n_levels; i-- > 0;)
+		if (keyring_level(kr, r->policy->levels[i].name, NULL))
+			return r->policy->levels[i].name;
+	return NULL;
+}
+
 /* Each line of text (meta's warnings: one a line, NULL for none) once
  * (warning_once); text is freed. */
 static void warn_lines(char *text)
