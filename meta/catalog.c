@@ -1322,6 +1322,23 @@ int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], c
 	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "find index");
 }
 
+int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind)
+{
+	static const char sql[] = "SELECT 1 FROM subject_index WHERE handle=?1 AND kind=?2 LIMIT 1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "look up index entries");
+}
+
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role)
 {
 	static const char sql[] = "INSERT OR IGNORE INTO link (recording, handle, role) VALUES (?1, ?2, ?3)";

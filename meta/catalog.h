@@ -338,6 +338,8 @@ int catalog_drop_index_kind(struct catalog *c, const char *handle, const char *k
 int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
 /* -ENOENT when no subject has that entry. */
 int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
+/* 1 when handle has an index entry of kind ("phone", "email", "ref"), 0 when not, or -EIO. */
+int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;
 /* recording NULL: every link. */
 int catalog_each_link(struct catalog *c, const char *recording,

@@ -483,6 +483,8 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 {
 	const struct policy *pol = r->policy;
 	json_t *handles = json_array(), *details = NULL, *x;
+	char (*taken)[CATALOG_HANDLE_MAX] = xcalloc(json_array_size(json_object_get(j->root, "subjects")) + 1,
+						   sizeof(*taken));
 	char *text = NULL;
 	size_t i;
 	int rc = 0;
@@ -495,13 +497,15 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 			.organisation = json_string_value(json_object_get(x, "organisation")),
 			.ref = json_string_value(json_object_get(x, "ref")),
 		};
-		char handle[CATALOG_HANDLE_MAX];
 		int created;
 
-		if ((rc = subject_resolve(r, index_key, &card, seal_level_of(pol, &j->rec, SEAL_CARD), handle, &created)))
+		/* Each person of the manifest is one subject: the handles of
+		 * the ones before are taken (subject_resolve). */
+		if ((rc = subject_resolve(r, index_key, &card, seal_level_of(pol, &j->rec, SEAL_CARD),
+					  (const char (*)[CATALOG_HANDLE_MAX])taken, i, taken[i], &created)))
 			goto out;
 		res->n_subjects_new += created;
-		json_array_append_new(handles, json_string(handle));
+		json_array_append_new(handles, json_string(taken[i]));
 	}
 	details = details_json(j, handles);
 	text = json_dumps(details, JSON_COMPACT);
@@ -559,6 +563,7 @@ out:
 	}
 	json_decref(details);
 	json_decref(handles);
+	free(taken);
 	return rc;
 }
 

@@ -271,14 +271,34 @@ struct ident {
 	int ok;
 };
 
-int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
-		    int details_from, char handle[CATALOG_HANDLE_MAX], int *created)
+/*
+ * Whether the subject found for card by ids[by] (a reference or a phone
+ * number) is someone else: 1 when card has an e-mail (ids[1], not in the
+ * index, or it would have been found by it) and the subject has another,
+ * or when the same manifest gave it to another person; 0, or -EIO.
+ */
+static int someone_else(struct reg *r, const struct ident *ids, int by, const char *found,
+			const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
 {
+	for (size_t i = 0; i < n_taken; i++)
+		if (!strcmp(taken[i], found))
+			return 1;
+	if (by == 1 || !ids[1].ok)
+		return 0;
+	return catalog_index_has_kind(r->cat, found, "email");
+}
+
+int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
+		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
+		    char handle[CATALOG_HANDLE_MAX], int *created)
+{
+	/* In the order they are looked up in: see subject.h. */
 	struct ident ids[3] = {
-		{ .kind = "phone", .value = card->phone },
-		{ .kind = "email", .value = card->email },
 		{ .kind = "ref", .value = card->ref },
+		{ .kind = "email", .value = card->email },
+		{ .kind = "phone", .value = card->phone },
 	};
+	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
 	json_t *j = NULL;
 	char *text = NULL;
@@ -299,12 +319,22 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
-		if (!found[0]) {
-			rc = catalog_find_index(r->cat, ids[i].mac, found);
-			if (rc && rc != -ENOENT)
-				return rc;
-			rc = 0;
-		}
+	}
+	for (int k = 0; k < 3 && !found[0]; k++) {
+		int i = order[k];
+
+		if (!ids[i].ok)
+			continue;
+		rc = catalog_find_index(r->cat, ids[i].mac, found);
+		if (rc == -ENOENT)
+			continue;
+		if (rc == 0)
+			rc = someone_else(r, ids, i, found, taken, n_taken);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			found[0] = '\0';
+		rc = 0;
 	}
 	*created = !found[0];
 	if (!found[0]) {

@@ -104,11 +104,22 @@ int subject_name_matches(const char *name, const char *text) MUST_CHECK;
  * Find the subject one of card's identifiers already names, or create a new
  * one (handle "S-" + 6 Crockford base32 characters, card sealed for levels
  * from details_from up, index entries for every identifier).  New
- * identifiers of a known subject are added to the index.  Must run inside
- * the caller's catalog transaction.
+ * identifiers of a known subject are added to the index; one that is
+ * already another subject's stays that subject's.  Must run inside the
+ * caller's catalog transaction.
+ *
+ * Which subject: the one the e-mail names, else the reference, else the
+ * phone number.  A reference or a phone number may be shared (a company's
+ * customer number, a household's or a switchboard's line), an e-mail is
+ * taken for one person's: a subject found by a reference or a phone
+ * number is not this card's when the card has an e-mail and that subject
+ * has another one (a new subject then, so that no right of one acts on
+ * the other's data).  A subject in taken (the n_taken handles the same
+ * manifest gave its other people) is never this card's either.
  */
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
-		    int details_from, char handle[CATALOG_HANDLE_MAX], int *created) MUST_CHECK;
+		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
+		    char handle[CATALOG_HANDLE_MAX], int *created) MUST_CHECK;
 
 /* Look up a subject by one identifier of the given kind ("phone", "email",
  * "ref"); -ENOENT when none. */

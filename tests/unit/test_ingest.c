@@ -161,6 +161,74 @@ TEST(test_ingest_matches_known_subject_by_normalised_phone)
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358 40 000 0000", handle), -ENOENT);
 }
 
+/* ingest name.json with mono.opus as name.opus, recorded on 2026-04-DAY,
+ * with the subjects given (a JSON array's inside); the count of new
+ * subjects. */
+static size_t ingest_people(const char *name, int day, const char *subjects)
+{
+	struct ingest_result res;
+	char *audio = xasprintf("%s.opus", name), *json = xasprintf("%s.json", name);
+	char *text = xasprintf("{\"recorded_at\": \"2026-04-%02dT08:00:00Z\", \"source\": \"customer-service\","
+			       " \"subjects\": [%s], \"audio\": \"%s\"}", day, subjects, audio);
+
+	copy_fixture("tests/fixtures/mono.opus", audio);
+	write_text(json, text);
+	CHECK_EQ(ingest(json, &res), 0);
+	CHECK_EQ(res.duplicate, 0);
+	free(text);
+	free(json);
+	free(audio);
+	return res.n_subjects_new;
+}
+
+static void find(const char *kind, const char *value, char handle[CATALOG_HANDLE_MAX])
+{
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), kind, value, handle), 0);
+}
+
+TEST(test_ingest_people_who_share_a_phone_stay_apart)
+{
+	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
+	char matti[CATALOG_HANDLE_MAX];
+
+	/* One manifest, a household: two people, one line. */
+	CHECK_EQ(ingest_people("hh1", 1, "{\"role\": \"customer\", \"name\": \"Märta Ek\", \"phone\": \"+358 50 765 4321\","
+					 " \"email\": \"marta@ek.example\"}, {\"role\": \"customer\","
+					 " \"name\": \"Erik Ek\", \"phone\": \"00358 50 765 4321\", \"email\": \"erik@ek.example\"}"),
+		 2);
+	find("email", "marta@ek.example", marta);
+	find("email", "erik@ek.example", erik);
+	CHECK(strcmp(marta, erik) != 0);
+	find("phone", "+358507654321", h);
+	CHECK_STR(h, marta);	/* the line stays the first one's */
+	{
+		char *sql = xasprintf("SELECT count(*) FROM link WHERE recording = "
+				      "(SELECT recording FROM link WHERE handle = '%s')", marta);
+
+		CHECK_EQ(t_count(reg, sql), 2);	/* the call is linked to both */
+		free(sql);
+	}
+	/* One manifest naming one e-mail twice: two entries are two people. */
+	CHECK_EQ(ingest_people("hh2", 2, "{\"role\": \"customer\", \"name\": \"A\", \"email\": \"twice@ek.example\"},"
+					 " {\"role\": \"customer\", \"name\": \"B\", \"email\": \"twice@ek.example\"}"), 2);
+	/* Later, on that line, someone with an e-mail of their own. */
+	CHECK_EQ(ingest_people("hh3", 3, "{\"role\": \"customer\", \"name\": \"Kolmas\", \"phone\": \"+358 50 765 4321\","
+					 " \"email\": \"third@ek.example\"}"), 1);
+	find("email", "third@ek.example", third);
+	CHECK(strcmp(third, marta) != 0 && strcmp(third, erik) != 0);
+	/* The line alone says nothing more: its subject. */
+	CHECK_EQ(ingest_people("hh4", 4, "{\"role\": \"customer\", \"name\": \"?\", \"phone\": \"+358507654321\"}"), 0);
+	/* A customer number with the card's e-mail's owner: the same person;
+	 * with another e-mail, someone else. */
+	find("email", "matti@example.fi", matti);
+	CHECK_EQ(ingest_people("hh5", 5, "{\"role\": \"customer\", \"ref\": \"CRM-123\", \"phone\": \"+358 40 123 4567\"}"), 0);
+	CHECK_EQ(ingest_people("hh6", 6, "{\"role\": \"customer\", \"ref\": \"CRM-123\", \"email\": \"colleague@example.fi\"}"), 1);
+	find("email", "colleague@example.fi", h);
+	CHECK(strcmp(h, matti) != 0);
+	find("ref", "CRM-123", h);
+	CHECK_STR(h, matti);
+}
+
 struct bad_case {
 	const char *manifest;
 	const char *expect; /* part of the message */
@@ -669,6 +737,7 @@ int main(void)
 	RUN(test_ingest_same_manifest_rewritten_is_a_duplicate);
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
+	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);
