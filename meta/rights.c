@@ -969,6 +969,32 @@ static int index_entry(struct reg *r, const struct crypto_key *ik, const char *h
 	return drop ? catalog_drop_index_entry(r->cat, mac, handle) : catalog_put_index(r->cat, mac, handle, kind);
 }
 
+/*
+ * The subject other than handle whose blind-index entry value (of kind,
+ * by the policy's rule) is, in other: 1 when there is one, 0 when the
+ * value is free, handle's own or no identifier, or a negative errno.  An
+ * entry belongs to one subject; a rectification to another's e-mail would
+ * leave the entry with the other subject, and handle found by neither its
+ * old e-mail nor its new one.
+ */
+static int index_owner(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
+		       const char *value, char other[CATALOG_HANDLE_MAX])
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char norm[SUBJECT_NORM_MAX];
+	int rc;
+
+	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	crypto_blind_index(ik, kind, norm, mac);
+	crypto_memzero(norm, sizeof(norm));
+	rc = catalog_find_index(r->cat, mac, other);
+	if (rc == -ENOENT)
+		return 0;
+	return rc ? rc : strcmp(other, handle) != 0;
+}
+
 /* Drop the entry an e-mail or reference of handle has by the rule before
  * Unicode lower case (subject_normalise_v1, cut to 255 bytes as that
  * rule's buffer cut it), when it has one. */
@@ -1125,6 +1151,21 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc)
 		return rc;
+	/* An e-mail is one person's (subject_resolve): another subject's is
+	 * refused.  A phone number may be shared (a household's line): the
+	 * card takes it, its index entry stays the subject's that gave it
+	 * first, as at ingest. */
+	if (!strcmp(field, "email")) {
+		char other[CATALOG_HANDLE_MAX], reason[96];
+
+		rc = index_owner(r, keyring_index_key(kr), handle, field, value, other);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			snprintf(reason, sizeof(reason), "the e-mail is %s's in the blind index", other);
+			return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, reason);
+		}
+	}
 	rc = seal_read_record(r, kr, rl, card_id, &json, &len);
 	if (rc == -ENOKEY)
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");

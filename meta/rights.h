@@ -198,7 +198,10 @@ int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int ac
 /*
  * Rectification: set one field ("name", "phone", "email", "organisation")
  * of a subject card (a value rights_check_card_value refuses is -EINVAL,
- * logged with its reason, and changes nothing); the old and new values are sealed into the log record
+ * logged with its reason, and changes nothing; so is an e-mail whose
+ * blind-index entry is another subject's, which would stay the other's; a
+ * shared phone number is taken, its entry staying the other's); the old
+ * and new values are sealed into the log record
  * for the rights level only, which the subject owns (catalog_set_record_owner):
  * rights_erase_subject erases it with the card.  A phone number or e-mail
  * moves in the blind index in the same transaction (the subject's entries

@@ -4,7 +4,11 @@
 # and an e-mail that is not one '@' with text on both sides, by the rule
 # the blind index matches by, with EINVAL; the refusal is logged with its
 # reason, the card keeps its value and `recctl subject find` still finds
-# the subject by it.  An empty value still clears the field.
+# the subject by it.  An empty value still clears the field.  An e-mail
+# that is another subject's in the blind index is EINVAL too: the entry
+# stays the other's, so the card would name a value by which `recctl
+# subject find` finds someone else.  A phone number may be shared: the
+# card takes it, its entry stays the other subject's (as at ingest).
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
@@ -17,18 +21,24 @@ cat >"$SPOOL/r.json" <<'JSON'
  "subjects": [{"role": "customer", "name": "Rauha Oikaisu", "phone": "+358 40 123 0042",
                "email": "Rauha.Oikaisu@example.fi"}], "audio": "a.opus"}
 JSON
+cat >"$SPOOL/o.json" <<'JSON'
+{"recorded_at": "2026-05-05T10:00:00Z", "source": "customer-service",
+ "subjects": [{"role": "customer", "name": "Toinen Henkilö", "phone": "+358 50 765 0099",
+               "email": "toinen@example.fi"}], "audio": "a.opus"}
+JSON
 make_register "$T_TMP/a"
-"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/r.json" >"$T_TMP/ingest.out" 2>&1 ||
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/r.json" "$SPOOL/o.json" >"$T_TMP/ingest.out" 2>&1 ||
 	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
 dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
-H=$(as_user "$dpo" ls "$MNT/by-subject" | head -n 1)
-[ -n "$H" ] || t_abort "data" "no subject"
-S=$MNT/by-subject/$H
 
 by_index() { "$RECCTL" subject find "$1" -R "$REG" --keyring "$KEYS/ingest.keyring" --json; }
 handle() { jq -r '.[0].handle // empty' 2>/dev/null; }
+H=$(by_index "+358401230042" | handle)
+H2=$(by_index "toinen@example.fi" | handle)
+[ -n "$H" ] && [ -n "$H2" ] && [ "$H" != "$H2" ] || t_abort "data" "two subjects expected, got '$H' '$H2'"
+S=$MNT/by-subject/$H
 card() { as_user "$dpo" getfattr --absolute-names --only-values -n "user.recfs.$1" "$S" 2>&1; }
 last_rectify() {
 	q "SELECT outcome || ' ' || coalesce(reason, '') FROM audit WHERE action = 'rectify' AND object = '$H'
@@ -61,6 +71,28 @@ assert_eq "finds the subject" "$H" "$(printf '%s' "$T_OUT" | handle)"
 assert_ok "privacy: an empty e-mail clears it" as_user "$dpo" setfattr -n user.recfs.email -v "" "$S"
 assert_exit "subject find of the old e-mail finds no one" 1 by_index "rauha.oikaisu@example.fi"
 assert_ok "privacy: a name is any text" as_user "$dpo" setfattr -n user.recfs.name -v "abc" "$S"
+
+# Another subject's e-mail, in another case: refused.
+assert_ok "privacy: an e-mail of its own again" as_user "$dpo" setfattr -n user.recfs.email -v "rauha@example.fi" "$S"
+assert_fails_with "privacy: another subject's e-mail (other case) is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.recfs.email -v "TOINEN@example.fi" "$S"
+assert_eq "the refusal is logged with its reason" \
+	"refused the e-mail is $H2's in the blind index" "$(last_rectify)"
+assert_eq "the card keeps its e-mail" "rauha@example.fi" "$(card email)"
+assert_ok "subject find of its e-mail after the refusal" by_index "rauha@example.fi"
+assert_eq "finds the subject" "$H" "$(printf '%s' "$T_OUT" | handle)"
+assert_ok "subject find of the other's e-mail" by_index "toinen@example.fi"
+assert_eq "finds the other subject" "$H2" "$(printf '%s' "$T_OUT" | handle)"
+# Another subject's phone number (in its national form): a shared line.
+assert_ok "privacy: another subject's phone number is taken (a shared line)" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "050 765 0099" "$S"
+assert_eq "the card shows it" "050 765 0099" "$(card phone)"
+assert_ok "subject find '+358507650099'" by_index "+358507650099"
+assert_eq "finds the subject that gave it first" "$H2" "$(printf '%s' "$T_OUT" | handle)"
+assert_ok "privacy: the subject's own number again" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "+358 40 765 4321" "$S"
+assert_ok "subject find '040 765 4321'" by_index "040 765 4321"
+assert_eq "finds the subject" "$H" "$(printf '%s' "$T_OUT" | handle)"
 
 unmount_recfs "$MNT"
 t_done
