@@ -108,9 +108,9 @@ assert_contains "and says why" "$(cat "$T_TMP/race.err")" "keys/privacy.pub is n
 assert_exit "and is not mounted" 32 mountpoint -q "$MNT"
 cp "$T_TMP/keys.issued/privacy.pub" "$REG/keys/privacy.pub"
 
+mkdir -p "$T_TMP/wspool"
 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/wspool" >"$T_TMP/watch.log" 2>&1 &
 watcher=$!
-mkdir -p "$T_TMP/wspool"
 poll_since "$(now_ns)" 5000 grep -q watching "$T_TMP/watch.log"
 cp "$T_TMP/b/reg/keys/training.pub" "$REG/keys/training.pub"
 printf '\n' >>"$REG/policy.conf"
