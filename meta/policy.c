@@ -56,6 +56,7 @@
 
 #include <ini.h>
 
+#include "keys.h"
 #include "policy.h"
 
 #define POLICY_MAX_BYTES (1024 * 1024)
@@ -320,6 +321,8 @@ static void section_header(struct parser *ps, const char *p)
 		add_err(ps, ps->line,
 			"bad %s name '%s': use 1 to 32 of a-z, 0-9, '_' and '-', starting with a letter or digit",
 			type, name);
+	else if (t == S_LEVEL && !strcmp(name, KEYS_INDEX_NAME))
+		add_err(ps, ps->line, "a level may not be called '%s' (that is the ingest keyring's name)", name);
 	for (size_t i = 0; i < ps->n_sects; i++) {
 		struct sect *o = &ps->sects[i];
 

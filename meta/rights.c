@@ -825,7 +825,8 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
 	if (reason && rights_check_hold_reason(reason))
-		return audit_refuse(r->cat, a, "hold", recording, -EINVAL, "a hold needs a reason of at most 512 bytes");
+		return audit_refuse(r->cat, a, "hold", recording, -EINVAL,
+				    *reason ? "a hold's reason is at most 512 bytes" : "a hold needs a reason");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;

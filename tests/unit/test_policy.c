@@ -481,7 +481,8 @@ TEST(test_names_that_could_not_be_paths_are_refused)
 					   "[level a23456789012345678901234567890123]\n"
 					   "[level]\n"
 					   "[register x]\n"
-					   "[level ok]\ngroup = bad group!\nusers = ann, b@d  carl\n",
+					   "[level ok]\ngroup = bad group!\nusers = ann, b@d  carl\n"
+					   "[level ingest]\n",
 				      &path);
 	struct policy *p;
 
@@ -493,9 +494,11 @@ TEST(test_names_that_could_not_be_paths_are_refused)
 	CHECK(has_error(errs, path, 29, "[register] takes no name"));
 	CHECK(has_error(errs, path, 31, "bad group name 'bad group!'"));
 	CHECK(has_error(errs, path, 32, "bad user name 'b@d'"));
+	/* the ingest keyring's name, refused by check as by init and apply */
+	CHECK(has_error(errs, path, 33, "a level may not be called 'ingest'"));
 	/* the levels after top also make it not the highest */
 	CHECK(has_error(errs, path, 10, "must be the highest level"));
-	CHECK_EQ(count_lines(errs), 9);
+	CHECK_EQ(count_lines(errs), 10);
 	free(errs);
 	free(path);
 

@@ -260,11 +260,6 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 	for (size_t i = 0; i <= pol->n_levels; i++) {
 		const char *name = i < pol->n_levels ? pol->levels[i].name : KEYS_INDEX_NAME;
 
-		if (i < pol->n_levels && !strcmp(name, KEYS_INDEX_NAME)) {
-			rc = error("%s: a level may not be called '%s' (that is the ingest keyring)", policy_path,
-				   KEYS_INDEX_NAME);
-			goto out;
-		}
 		free(path);
 		path = xasprintf("%s/%s.keyring", kdir, name);
 		if (access(path, F_OK) == 0) {

@@ -195,8 +195,6 @@ static int count_new_levels(const struct reg *r, const struct policy *np, const 
 
 		if (policy_level_index(r->policy, name) >= 0)
 			continue;
-		if (!strcmp(name, KEYS_INDEX_NAME))
-			return error("a level may not be called '%s' (that is the ingest keyring)", KEYS_INDEX_NAME);
 		path = xasprintf("%s/%s.keyring", kdir, name);
 		exists = access(path, F_OK) == 0;
 		if (exists)
