@@ -594,6 +594,11 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "restrict", recording, -EPERM, "below the rights level");
+	/* Text, as a hold's reason (rights_check_hold_reason); no length
+	 * of its own beyond what setxattr carries. */
+	if (reason && !util_is_log_safe(reason))
+		return audit_refuse(r->cat, a, "restrict", recording, -EINVAL,
+				    "a restriction's reason is UTF-8 text with no control character");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -826,7 +831,8 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 		return audit_refuse(r->cat, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
 	if (reason && rights_check_hold_reason(reason))
 		return audit_refuse(r->cat, a, "hold", recording, -EINVAL,
-				    *reason ? "a hold's reason is at most 512 bytes" : "a hold needs a reason");
+				    *reason ? "a hold's reason is UTF-8 text of at most 512 bytes, no control character"
+					    : "a hold needs a reason");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -901,7 +907,10 @@ int rights_check_hold_reason(const char *reason)
 {
 	size_t n = strlen(reason);
 
-	return n >= 1 && n <= HOLD_REASON_MAX ? 0 : -EINVAL;
+	/* Text, as a card's value: a reason that is not UTF-8 cannot go
+	 * into JSON (recctl subject show left its recording out), and a
+	 * control character would forge lines where it is printed. */
+	return n >= 1 && n <= HOLD_REASON_MAX && util_is_log_safe(reason) ? 0 : -EINVAL;
 }
 
 /* The value's text (no field): 0 or -EINVAL. */

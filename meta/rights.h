@@ -78,7 +78,8 @@ int rights_erase_unlinked_subjects(struct reg *r, const struct audit_actor *a, i
 /*
  * Restrict (Art. 18): delete every seal below the rights level.  reason
  * (lent; NULL or "" stands for "restricted") is free text that may name a
- * person: it is sealed for the rights level as a record the recording owns
+ * person, UTF-8 text that util_is_log_safe accepts (else -EINVAL,
+ * logged): it is sealed for the rights level as a record the recording owns
  * (catalog_set_record_owner), rec->restricted_reason holds that record's
  * id, and the audit entry says "sealed=ID".  Restricting again replaces the
  * reason (the old record is erased) and keeps the date.  The WAL is
@@ -250,7 +251,7 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * parses a value before it acts on it (setfattr on the mount) and for the
  * fuzz targets; rights_set_hold and rights_rectify refuse (and log)
  * exactly what these refuse.  0 or -EINVAL.  A hold's reason is 1 to 512
- * bytes.  A card value is UTF-8 text of at most 256 bytes that
+ * bytes of UTF-8 text that util_is_log_safe accepts.  A card value is UTF-8 text of at most 256 bytes that
  * util_is_log_safe accepts (no control character, C1 control, line
  * separator or bidirectional override), and a phone number or e-mail is
  * empty (the card keeps none) or one that subject_normalise takes, the

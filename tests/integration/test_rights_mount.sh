@@ -114,6 +114,19 @@ in_daemon=$(python3 "$T_ROOT/tests/integration/memscan.py" "${T_MOUNT_PID[$MNT]}
 	--text "reason=Qwzpx Longreason SSSS") || t_abort "search" "cannot read the daemon's memory"
 assert_eq "no copy of a reason read back stays in the daemon's memory" "reason absent" "$in_daemon"
 assert_ok "privacy: setfattr -x lifts the long one" as_user "$dpo" setfattr -x user.gdpr.restricted "$f3"
+# A reason is text: one that is not UTF-8 went into the sealed record,
+# and `recctl subject show` then left the recording out of the subject's
+# list (jansson takes no such string); a new line forged its lines.
+assert_fails_with "privacy: a hold's reason that is not UTF-8 is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "$(printf 'bad \377 reason')" "$f3"
+assert_fails_with "privacy: a restriction's reason with a new line is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.restricted -v "$(printf 'one\nforged: line')" "$f3"
+assert_fails_with "privacy: a restriction's reason that is not UTF-8 is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.gdpr.restricted -v "$(printf 'bad \377')" "$f3"
+assert_eq "the refused reasons left it unrestricted" "no" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.restricted "$f3")"
+assert_match "the refused reasons are logged" "$(log_has "$rid3")" "restrict.*refused.*UTF-8"
+assert_match "the refused hold is logged" "$(log_has "$rid3")" "hold.*refused.*UTF-8"
 assert_eq "the lifted file is 0440 again" "440" "$(as_user "$trainer" stat -c %a "$f3")"
 # Each level sees its own group; the rights level also group write, as it
 # may change the file's GDPR attributes (what Samba asks the mode bits).

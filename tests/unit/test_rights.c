@@ -365,6 +365,12 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	CHECK_EQ(rights_check_hold_reason("complaint 12"), 0);
 	CHECK_EQ(rights_check_hold_reason(reason), 0);
 	CHECK_EQ(rights_check_hold_reason(""), -EINVAL);
+	/* Text: not UTF-8 (subject show left such a recording out of its
+	 * list, jansson refusing the string), no line or escape. */
+	CHECK_EQ(rights_check_hold_reason("bad \xff reason"), -EINVAL);
+	CHECK_EQ(rights_check_hold_reason("two\nlines"), -EINVAL);
+	CHECK_EQ(rights_check_hold_reason("\x1b]0;title\x07"), -EINVAL);
+	CHECK_EQ(rights_check_hold_reason("valitus \xc3\xa4"), 0);
 	CHECK_EQ(rights_check_card_value("name", "\xc3\x84ij\xc3\xb6 Virtanen"), 0);
 	CHECK_EQ(rights_check_card_value("phone", ""), 0);
 	CHECK_EQ(rights_check_card_value("email", ""), 0);

@@ -336,12 +336,30 @@ static int add_recording(const char *recording, const char *handle, const char *
 		hold = reason_shown(x, rec.legal_hold, rec.hold_since);
 	if (rec.restricted_since)
 		restricted = reason_shown(x, rec.restricted_reason, rec.restricted_since);
-	json_array_append_new(x->list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?, s:s?}", "id",
-						 rec.id, "role", role, "recorded_at", t, "source", rec.source,
-						 "purpose", rec.purpose, "legal_basis", rec.legal_basis,
-						 "retention_until", d, "duration_ms", (json_int_t)rec.duration_ms,
-						 "restricted", rec.restricted_since != 0, "restriction", restricted,
-						 "legal_hold", hold));
+	for (int pass = 0; pass < 2; pass++) {
+		json_t *o;
+
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?, s:s?}", "id", rec.id, "role",
+			      role, "recorded_at", t, "source", rec.source, "purpose", rec.purpose, "legal_basis",
+			      rec.legal_basis, "retention_until", d, "duration_ms", (json_int_t)rec.duration_ms,
+			      "restricted", rec.restricted_since != 0, "restriction", restricted, "legal_hold", hold);
+		if (o || pass) {
+			/* Never left out of the list: jansson takes only
+			 * UTF-8, and a reason set before recfs checked it
+			 * may not be; the second pass shows it escaped. */
+			json_array_append_new(x->list, o ? o : json_pack("{s:s, s:s}", "id", rec.id, "role", role));
+			break;
+		}
+		for (char **v = &hold; v; v = v == &hold ? &restricted : NULL) {
+			char *e = *v ? util_escape_for_log(*v) : NULL;
+
+			if (*v) {
+				crypto_memzero(*v, strlen(*v));
+				free(*v);
+			}
+			*v = e;
+		}
+	}
 	if (hold)
 		crypto_memzero(hold, strlen(hold));
 	if (restricted)
