@@ -57,6 +57,7 @@ struct pending {
 	int n;
 	char ext[NAMING_EXT_MAX];
 	uint64_t size;
+	struct stat st;	/* as opened: what ingest_remove_inputs may remove */
 	struct crypto_key *dek;
 };
 
@@ -178,6 +179,19 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 		free(path);
 		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", which);
 	}
+	/* A file some process still holds open for writing (a recorder that
+	 * wrote the manifest before it was done) is not taken yet: what was
+	 * read of it would be stored and the rest removed with it.  A read
+	 * lease is refused exactly then (fcntl(2)), and is let go at once;
+	 * where leases are not to be had (another owner without CAP_LEASE,
+	 * a file system without them) nothing is known and it is read. */
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+		(void)fcntl(fd, F_SETLEASE, F_UNLCK);
+	} else if (errno == EAGAIN) {
+		close(fd);
+		free(path);
+		return meta_fail(-EAGAIN, "%s named in the manifest is still open for writing", what);
+	}
 	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
 		close(fd);
 		free(path);
@@ -198,6 +212,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	p->role = role;
 	p->n = n;
 	p->size = (uint64_t)st.st_size;
+	p->st = st;
 	naming_ext_of_file(p->ext, name);
 	if (!strcmp(role, "audio"))
 		memcpy(p->ext, "opus", 5);
@@ -655,6 +670,37 @@ static int seen_before(struct reg *r, struct slot *group, size_t n, struct slot 
 	return -ENOENT;
 }
 
+static void file_id(struct ingest_file_id *id, const struct stat *st)
+{
+	*id = (struct ingest_file_id){ .dev = st->st_dev, .ino = st->st_ino, .size = st->st_size,
+				       .mtim = st->st_mtim };
+}
+
+static int same_file(const struct ingest_file_id *id, const struct stat *st)
+{
+	return id->dev == st->st_dev && id->ino == st->st_ino && id->size == st->st_size &&
+	       id->mtim.tv_sec == st->st_mtim.tv_sec && id->mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/*
+ * Each of j's files as it was opened (size and mtime by its descriptor):
+ * -EAGAIN when one changed while it was read (a writer still at work),
+ * the machine's kind of failure, tried again rather than quarantined.
+ */
+static int files_unchanged(struct job *j)
+{
+	struct ingest_file_id id;
+	struct stat st;
+
+	for (size_t i = 0; i < j->n_art; i++) {
+		file_id(&id, &j->art[i].st);
+		if (fstat(j->art[i].fd, &st) < 0 || !same_file(&id, &st))
+			return meta_fail(-EAGAIN, "%s changed while it was read: still being written",
+					 i == 0 ? "the audio file" : "an attachment");
+	}
+	return 0;
+}
+
 /*
  * Everything up to the blobs of one manifest: read, the duplicate check,
  * validation, blobs written (not yet durable).  Leaves s->pending set, or
@@ -674,6 +720,8 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 
 	meta_clear_error();
 	j->dir = xstrdup(dirname(copy));
+	it->res.n_files = -1;
+	j->mst_ok = lstat(it->path, &j->mst) == 0;
 	rc = util_read_file(it->path, INGEST_MANIFEST_MAX, &buf, &len);
 	if (rc == -EFBIG)
 		rc = meta_fail(-EFBIG, "manifest is larger than %d bytes", INGEST_MANIFEST_MAX);
@@ -686,7 +734,17 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 		goto out;
 	/* What the manifest's files must not be (add_file). */
 	j->mname = strrchr(it->path, '/') ? strrchr(it->path, '/') + 1 : it->path;
-	j->mst_ok = lstat(it->path, &j->mst) == 0;
+	/* The bytes read are those of the file looked at before and after:
+	 * not of another renamed into its place meanwhile, nor rewritten. */
+	{
+		struct stat after;
+
+		if (!j->mst_ok || lstat(it->path, &after) < 0 ||
+		    (file_id(&it->res.manifest, &j->mst), !same_file(&it->res.manifest, &after))) {
+			rc = meta_fail(-EAGAIN, "manifest changed while it was read");
+			goto out;
+		}
+	}
 	crypto_keyed_hash(index_key, buf, len, s->ikey);
 	/* The same bytes: no need to parse them. */
 	if ((rc = seen_before(r, group, n, s, 0)) != -ENOENT)
@@ -711,6 +769,8 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 		rc = machine_trouble(rc);
 		goto out;
 	}
+	if ((rc = files_unchanged(j)))
+		goto out;
 	/* Read through: the inputs' descriptors are done with (the strip
 	 * keeps its own, and the tags it removed). */
 	for (size_t i = 0; i < j->n_art; i++) {
@@ -843,6 +903,9 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 			continue;
 		memcpy(s[i].item->res.recording, s[i].j.rec.id, RECFS_ID_HEX);
 		s[i].item->res.n_artifacts = (int)s[i].j.n_art;
+		s[i].item->res.n_files = (int)s[i].j.n_art;
+		for (size_t k = 0; k < s[i].j.n_art; k++)
+			file_id(&s[i].item->res.files[k], &s[i].j.art[k].st);
 		s[i].pending = 0;
 		job_free(&s[i].j, 0);
 		memset(&s[i].j, 0, sizeof(s[i].j));
@@ -1319,17 +1382,47 @@ out:
 	return rc;
 }
 
-int ingest_remove_inputs(const char *manifest_path)
+/* Whether the manifest at path is still the one res read. */
+static int manifest_is(const char *path, const struct ingest_result *res)
+{
+	struct stat st;
+
+	return !res || (lstat(path, &st) == 0 && same_file(&res->manifest, &st));
+}
+
+int ingest_remove_inputs(const char *manifest_path, const struct ingest_result *res, size_t *left)
 {
 	char *copy = xstrdup(manifest_path), **names = NULL;
 	const char *dir = dirname(copy);
 	size_t n = 0;
 	int rc = 0;
 
+	if (left)
+		*left = 0;
+	/* Another manifest under the name (or this one rewritten) names
+	 * files of its own, and is still to be ingested: nothing goes. */
+	if (!manifest_is(manifest_path, res)) {
+		free(copy);
+		return -ESTALE;
+	}
 	ingest_manifest_files(manifest_path, &names, &n);
+	if (!manifest_is(manifest_path, res))
+		rc = -ESTALE;
 	for (size_t i = 0; i < n; i++) {
 		char *p = xasprintf("%s/%s", dir, names[i]);
-		if (unlink(p) < 0 && errno != ENOENT && !rc)
+		int keep = rc != 0;
+		struct stat st;
+
+		/* What ingest read, and nothing else: not a file put in its
+		 * place since, nor one grown past what was stored. */
+		if (!keep && res && res->n_files >= 0 && lstat(p, &st) == 0) {
+			keep = 1;
+			for (int k = 0; keep && k < res->n_files; k++)
+				keep = !same_file(&res->files[k], &st);
+			if (keep && left)
+				(*left)++;
+		}
+		if (!keep && unlink(p) < 0 && errno != ENOENT && !rc)
 			rc = -errno;
 		free(p);
 		free(names[i]);

@@ -42,12 +42,28 @@
  */
 #define INGEST_TITLE_MAX 1024
 
+/* The most files one manifest names: its audio and 64 attachments. */
+#define INGEST_FILES_MAX 65
+
+/* A file as ingest read it (lstat's device, inode, size and mtime):
+ * ingest_remove_inputs removes a file only while it is still that. */
+struct ingest_file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim;
+};
+
 struct ingest_result {
 	char recording[RECFS_ID_HEX];
 	int duplicate;
 	int n_artifacts;
 	int n_subjects_new;
 	int restricted;		/* 1: restricted at ingest, a subject objects to its purpose */
+	struct ingest_file_id manifest;	/* the manifest whose bytes were read */
+	int n_files;			/* files[]' count; -1 for a duplicate, whose
+					 * files were not opened */
+	struct ingest_file_id files[INGEST_FILES_MAX];
 };
 
 /*
@@ -217,8 +233,16 @@ int ingest_erase_quarantined(struct reg *r, const char *name) MUST_CHECK;
  */
 void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n);
 
-/* Remove the manifest's input files (after a committed ingest; the
- * manifest itself last, so a crash in between repeats a no-op). */
-int ingest_remove_inputs(const char *manifest_path) MUST_CHECK;
+/*
+ * Remove the manifest's input files (after a committed ingest; the
+ * manifest itself last, so a crash in between repeats a no-op).  With res
+ * (the ingest's result), only what is still what was read: -ESTALE, and
+ * nothing removed, when the manifest at manifest_path is no longer the one
+ * res read (replaced by another under its name, or rewritten: the recorder
+ * reused the name, and that manifest is still to be ingested); a file it
+ * names that is no longer one of res->files (replaced, grown) is left in
+ * place and counted in *left.  Without res, what the manifest names.
+ */
+int ingest_remove_inputs(const char *manifest_path, const struct ingest_result *res, size_t *left) MUST_CHECK;
 
 #endif

@@ -7,6 +7,11 @@
 #     error, and nothing is read through the link;
 #  2. attachments and a manifest swapped between a regular file and a FIFO
 #     while the daemon works through 30 manifests never block it;
+#  3. a careless recorder: a chat still open for writing when its manifest
+#     lands is waited for (a read lease), not stored in part; a manifest's
+#     name reused while the first manifest of that name is ingested takes
+#     neither the second one nor its audio with the first one's inputs; a
+#     refused manifest whose audio's mtime is years ahead is quarantined;
 # and after each, the daemon still ingests the next good manifest.  The
 # spool is on a file system of its own (tmpfs), so quarantine copies
 # rather than renames: it copies no FIFO and follows no link.
@@ -246,6 +251,83 @@ done
 pass "quarantine holds only regular files"
 rm -f "$SPOOL/flip.json" "$SPOOL/flip.opus" "$SPOOL"/race-*
 serves good-7
+
+# --- 3. a careless recorder: a file still written, a manifest's name reused ----------
+# The chat is still open for writing (and written to) when its manifest
+# lands: it was stored as far as it had been written and the rest, written
+# to the file watch had removed, was lost.  Now a read lease tells watch
+# the file is still open for writing, and it waits.
+python3 - "$SPOOL" "$FIX/mono.opus" <<'PY' &
+import json, os, shutil, sys, time
+spool, opus = sys.argv[1:3]
+shutil.copyfile(opus, os.path.join(spool, "open-1.opus"))
+f = open(os.path.join(spool, "open-1-chat.txt"), "w")
+f.write("10:00 agent: line 0\n"); f.flush()
+m = {"recorded_at": "2026-04-01T10:00:00Z", "source": "customer-service", "title": "Still written",
+     "audio": "open-1.opus", "attachments": [{"file": "open-1-chat.txt", "kind": "chat"}]}
+json.dump(m, open(os.path.join(spool, ".open-1.json"), "w"))
+os.rename(os.path.join(spool, ".open-1.json"), os.path.join(spool, "open-1.json"))
+for i in range(1, 30):
+    time.sleep(0.1)
+    f.write("10:00 agent: line %d\n" % i); f.flush()
+f.close()
+PY
+WRITER=$!
+wait "$WRITER"
+full=$(( $(for i in $(seq 0 29); do printf '10:00 agent: line %d\n' "$i"; done | wc -c) ))
+for i in $(seq 1 150); do [ -e "$SPOOL/open-1.json" ] || break; sleep 0.1; done
+assert_eq "a chat still open for writing is stored whole, once it is closed" "$full" \
+	"$(q "SELECT a.size FROM artifact a JOIN recording r ON a.recording = r.id WHERE a.role = 'chat' AND r.recorded_at = strftime('%s', '2026-04-01T10:00:00Z')")"
+log_has "still open for writing" && pass "the log says it waits for the writer" ||
+	fail "the log says it waits for the writer" "$(tail -n 5 "$LOG")"
+
+# A manifest's name reused while the manifest of that name is ingested (its
+# blob's sync held for 3 s by strace): the inputs were removed by what the
+# manifest in place named by then, so the second recording's audio and
+# manifest went, never ingested.  Now they stay, and are ingested next.
+if command -v strace >/dev/null; then
+	cp "$FIX/mono.opus" "$SPOOL/reuse-a.opus"
+	cp "$FIX/stereo.opus" "$SPOOL/reuse-b.opus"
+	reuse_manifest()
+	{
+		printf '{"recorded_at": "2026-04-02T10:0%s:00Z", "source": "customer-service", "audio": "%s"}' \
+			"$1" "$2" >"$SPOOL/.reuse.json" && mv "$SPOOL/.reuse.json" "$SPOOL/reuse.json"
+	}
+	kill -STOP "$WATCH_PID"
+	reuse_manifest 1 reuse-a.opus
+	strace -f -o /dev/null -e trace=fdatasync -e inject=fdatasync:delay_enter=3000000:when=1 \
+		"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --remove-inputs "$SPOOL/reuse.json" \
+		>"$T_TMP/reuse.out" 2>&1 &
+	RPID=$!
+	sleep 1.5
+	reuse_manifest 2 reuse-b.opus
+	wait "$RPID"
+	assert_file "the second recording's audio stays" "$SPOOL/reuse-b.opus"
+	assert_contains "the manifest in place is the second one" "$(cat "$SPOOL/reuse.json" 2>/dev/null)" "reuse-b.opus"
+	assert_contains "recctl ingest says it left the inputs" "$(cat "$T_TMP/reuse.out")" \
+		"the manifest changed after it was read"
+	kill -CONT "$WATCH_PID"
+	for i in $(seq 1 150); do [ -e "$SPOOL/reuse.json" ] || break; sleep 0.1; done
+	assert_eq "both recordings are in the register" "2" \
+		"$(q "SELECT count(*) FROM recording WHERE recorded_at IN (strftime('%s', '2026-04-02T10:01:00Z'), strftime('%s', '2026-04-02T10:02:00Z'))")"
+	rm -f "$SPOOL/reuse-a.opus"	# the first one's, no manifest names it now
+else
+	echo "skip: strace is not installed"
+fi
+serves good-8
+
+# A refused manifest whose audio's mtime is in the future (a recorder's
+# clock years ahead) was "changed in the last 2 s" at every try: tried
+# every 2 s for good, never quarantined, nothing logged.  Now one period.
+cp "$FIX/mono.opus" "$SPOOL/future.opus"
+touch -d '2035-01-01' "$SPOOL/future.opus"
+printf '{"recorded_at": "2026-04-03T10:00:00Z", "source": "no-such-source", "audio": "future.opus"}' \
+	>"$SPOOL/.future.json" && mv "$SPOOL/.future.json" "$SPOOL/future.json"
+if quarantined future; then
+	pass "a refused manifest with a file from the future is quarantined"
+else
+	fail "a refused manifest with a file from the future is quarantined" "still in the spool: $(ls "$SPOOL" | head)"
+fi
 
 kill "$WATCH_PID"
 for i in $(seq 1 100); do

@@ -112,10 +112,17 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 			json_array_append_new(items, json_item(name, res->duplicate ? "duplicate" : "ingested",
 							       res->recording, NULL));
 		if (remove_inputs) {
-			int rrc = ingest_remove_inputs(path);
+			size_t left = 0;
+			int rrc = ingest_remove_inputs(path, res, &left);
 
-			if (rrc)
+			if (rrc == -ESTALE)
+				warning("%s: ingested, but the manifest changed after it was read: its inputs are left "
+					"in place", name);
+			else if (rrc)
 				warning("%s: ingested, but cannot remove its inputs: %s", name, strerror(-rrc));
+			if (left)
+				warning("%s: %zu file%s it named changed after it was read: left in place", name, left,
+					left == 1 ? "" : "s");
 		}
 		goto out;
 	}

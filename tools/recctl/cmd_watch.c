@@ -87,6 +87,7 @@ struct entry {
 	int64_t due;		/* CLOCK_MONOTONIC ms when to (re)try */
 	unsigned retries;	/* errors of the machine so far, for the back-off */
 	int backlog;		/* found by the start-up scan, not yet counted */
+	int future_waited;	/* waited a full period for a timestamp in the future */
 };
 
 struct watcher {
@@ -235,8 +236,9 @@ static int64_t age_ms(const char *path, int64_t now)
 /*
  * How long until the manifest at path and the files it names (as far as
  * it parses) have not changed for SETTLE_MS; 0 when they are settled.
+ * *future: one of them has a timestamp in the future.
  */
-static int64_t unsettled_ms(const char *spool, const char *path)
+static int64_t unsettled_ms(const char *spool, const char *path, int *future)
 {
 	int64_t now = now_ms(CLOCK_REALTIME), youngest = age_ms(path, now), a;
 	char **names = NULL;
@@ -253,6 +255,7 @@ static int64_t unsettled_ms(const char *spool, const char *path)
 		free(names[i]);
 	}
 	free(names);
+	*future = youngest < 0;
 	if (youngest == INT64_MAX || youngest >= SETTLE_MS)
 		return 0;
 	/* A timestamp in the future (clock step): wait one full period. */
@@ -286,7 +289,7 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	const char *qid;
 	struct stat st;
 	int64_t wait;
-	int rc, drop = 1, counted = e->backlog;
+	int rc, drop = 1, counted = e->backlog, future = 0;
 
 	memcpy(tag, e->tag, sizeof(tag));
 	e->backlog = 0;
@@ -298,9 +301,20 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	}
 	rc = it->rc;
 	if (rc == 0) {
+		size_t left = 0;
+
 		wlog(w, "%s %s -> %s", res->duplicate ? "duplicate" : "ingested", tag, res->recording);
-		rc = ingest_remove_inputs(path);
-		if (rc) {
+		rc = ingest_remove_inputs(path, res, &left);
+		if (left)
+			wlog(w, "%s: %zu file%s it named changed after it was read (replaced, or written to): left in "
+			     "the spool", tag, left, left == 1 ? "" : "s");
+		if (rc == -ESTALE) {
+			/* Another manifest under its name, or it rewritten:
+			 * what it names now is still to be ingested. */
+			wlog(w, "%s: the manifest changed after it was read: its inputs stay, it is read again", tag);
+			e->due = now_ms(CLOCK_MONOTONIC);
+			drop = 0;
+		} else if (rc) {
 			/* Committed: the next try is a duplicate and removes them. */
 			wlog(w, "cannot remove the inputs of %s (will retry): %s", tag, strerror(-rc));
 			e->due = now_ms(CLOCK_MONOTONIC) + 5000;
@@ -320,8 +334,15 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 		drop = 0;
 		goto out;
 	}
-	wait = unsettled_ms(w->spool, path);
+	wait = unsettled_ms(w->spool, path, &future);
+	/* A timestamp in the future (a clock step, a recorder's clock ahead)
+	 * says nothing of a writer: one full period is waited, not one each
+	 * try, or such a manifest would be tried every 2 s for good, never
+	 * quarantined nor logged. */
+	if (wait > 0 && future && e->future_waited)
+		wait = 0;
 	if (wait > 0) {
+		e->future_waited |= future;
 		/* Perhaps half-written: look again once it has settled. */
 		e->due = now_ms(CLOCK_MONOTONIC) + wait + SETTLE_SLACK_MS;
 		drop = 0;
