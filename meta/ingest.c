@@ -1150,11 +1150,15 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		rc = meta_fail(wrc, "cannot write " QUARANTINE_NAME_FILE ": %s", strerror(-wrc));
 		goto undo;
 	}
-	/* Files named by the manifest, plus siblings sharing its stem
-	 * (X.opus, X-chat.txt) when the manifest could not be read.  Never
-	 * another manifest (X.json, X-2.json, X.old.json: json_name), and no
-	 * sibling that shares the longer stem of another manifest (X-2.opus
-	 * is X-2.json's): refusing this one takes no other recording with it. */
+	/* Files named by the manifest, plus siblings sharing its stem:
+	 * X.opus always, X-chat.txt only when the manifest could not be read
+	 * (names nothing).  A recorder writes a recording's files before its
+	 * manifest, so X-ext7.opus may be the audio of an X-ext7.json still
+	 * to come, which the refusal of X.json took with it (that recording
+	 * was then quarantined for its missing audio).  Never another
+	 * manifest (X.json, X-2.json, X.old.json: json_name), and no sibling
+	 * that shares the longer stem of another manifest (X-2.opus is
+	 * X-2.json's): refusing this one takes no other recording with it. */
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
@@ -1174,7 +1178,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				continue;
 			for (size_t i = 0; i < n; i++)
 				take |= !strcmp(names[i], name);
-			if (!take && stem_sibling(name, stem, sl)) {
+			if (!take && stem_sibling(name, stem, sl) && (n == 0 || name[sl] == '.')) {
 				take = 1;
 				for (size_t m = 0; take && m < ents.n; m++) {
 					size_t ml = strlen(ents.v[m]);

@@ -11,7 +11,9 @@
 #     lands is waited for (a read lease), not stored in part; a manifest's
 #     name reused while the first manifest of that name is ingested takes
 #     neither the second one nor its audio with the first one's inputs; a
-#     refused manifest whose audio's mtime is years ahead is quarantined;
+#     refused manifest whose audio's mtime is years ahead is quarantined,
+#     and one refused takes no audio of a recording whose manifest is still
+#     to come;
 # and after each, the daemon still ingests the next good manifest.  The
 # spool is on a file system of its own (tmpfs), so quarantine copies
 # rather than renames: it copies no FIFO and follows no link.
@@ -315,6 +317,20 @@ else
 	echo "skip: strace is not installed"
 fi
 serves good-8
+
+# A refused manifest took every file sharing its stem: steal-ext7.opus, the
+# audio of steal-ext7.json written (as the contract says) before its
+# manifest, went into steal.json's quarantine, and steal-ext7.json was then
+# quarantined for its missing audio.
+cp "$FIX/mono.opus" "$SPOOL/steal-ext7.opus"
+cp "$FIX/stereo.opus" "$SPOOL/steal.opus"
+printf '{"recorded_at": "2026-04-04T10:00:00Z", "source": "no-such-source", "audio": "steal.opus"}' \
+	>"$SPOOL/.steal.json" && mv "$SPOOL/.steal.json" "$SPOOL/steal.json"
+quarantined steal || fail "the refused manifest is quarantined" "$(tail -n 3 "$LOG")"
+assert_no_file "its quarantine holds no file of another recording" "$QDIR/steal-ext7.opus"
+assert_file "its own audio went with it" "$QDIR/steal.opus"
+assert_file "the other recording's audio waits in the spool for its manifest" "$SPOOL/steal-ext7.opus"
+serves steal-ext7
 
 # A refused manifest whose audio's mtime is in the future (a recorder's
 # clock years ahead) was "changed in the last 2 s" at every try: tried
