@@ -65,6 +65,8 @@ struct auditq {
 	pthread_mutex_t flush_lock;	/* one batch at a time */
 	pthread_mutex_t sync_lock;	/* one fdatasync at a time */
 	uint64_t synced;		/* tickets up to this are on disk; protected by sync_lock */
+	int64_t journal_said;		/* when a failed append was last said (ms); protected by lock */
+	uint64_t journal_quiet;		/* failed appends not said since; protected by lock */
 	pthread_t thread;
 	int running;
 };
@@ -147,7 +149,8 @@ static void refuse_item(struct aq_item *it, int err)
 static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint64_t *ticket)
 {
 	struct aq_item it;
-	int rc;
+	uint64_t quiet = 0;
+	int rc, rc_said = 1;
 
 	memset(&it, 0, sizeof(it));
 	it.e.time = e->time ? e->time : util_now();
@@ -187,8 +190,21 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	if (rc < 0 && refuse)
 		refuse_item(&it, journal_errno(rc));
 	q->items[q->n++] = it;
+	/* Said once a minute, not once an entry: while the disk is full
+	 * every refused open of every user would add a line to the log. */
+	if (rc < 0 && q->journal_said && it.queued - q->journal_said < 60000) {
+		q->journal_quiet++;
+		rc_said = 0;
+	} else if (rc < 0) {
+		quiet = q->journal_quiet;
+		q->journal_quiet = 0;
+		q->journal_said = it.queued;
+	}
 	pthread_mutex_unlock(&q->lock);
-	if (rc < 0)
+	if (rc < 0 && rc_said && quiet)
+		recfs_log(LOG_ERR, "recfs: %s (and %llu times since this was last said)", meta_strerror(rc),
+			  (unsigned long long)quiet);
+	else if (rc < 0 && rc_said)
 		recfs_log(LOG_ERR, "recfs: %s", meta_strerror(rc));
 	return rc;
 }

@@ -60,6 +60,11 @@ refused=$(printf '%s\n' "$counts" | grep -o 'ENOSPC=[0-9]*' | cut -d= -f2)
 assert_eq "nearly all of them" 1 "$(( refused > tries - 1000 ))"
 out=$(as_user "$analyst" cat "$f" 2>&1 >/dev/null)
 assert_contains "cat says why" "$out" "No space left on device"
+# The daemon says it cannot journal once a minute, not once a refused open
+# (any user could flood the system log with refused opens meanwhile).
+said=$(grep -c "cannot write the audit journal" "$MNT.err")
+assert_eq "the daemon said it cannot journal at most once a started minute ($said lines)" 1 \
+	"$(( said >= 1 && said <= SECONDS / 60 + 1 ))"
 rss_full=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 echo "   daemon VmRSS: $rss_before KiB before, $rss_full KiB with the queue full"
 # A sanitizer build's redzones and quarantine make the heap several times
