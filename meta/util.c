@@ -423,6 +423,15 @@ int util_open_regular(const char *path, struct stat *st)
 	struct stat sb;
 	int fd, flags, rc;
 
+	/* A device's open has effects of its own (a tape rewinds): what is
+	 * no regular file by its name is not opened at all.  The check on the
+	 * descriptor below stays, for a file swapped in meanwhile. */
+	if (lstat(path, &sb) < 0)
+		return -errno;
+	if (S_ISLNK(sb.st_mode))
+		return -ELOOP;
+	if (!S_ISREG(sb.st_mode))
+		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;

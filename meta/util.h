@@ -131,9 +131,11 @@ int64_t util_monotonic(void);
 /*
  * Open path for reading without trusting what it names: a file that
  * someone else writes (a recorder's spool) may be swapped between a check
- * and the open.  O_NOFOLLOW (a symbolic link is -ELOOP), O_NONBLOCK so that
- * opening a FIFO or a device does not wait for a writer, then the type is
- * checked on the descriptor: anything but a regular file is -EINVAL.
+ * and the open.  What is no regular file by its name (lstat) is not opened
+ * at all (a device's open has effects); then O_NOFOLLOW (a symbolic link
+ * is -ELOOP), O_NONBLOCK so that opening a FIFO or a device swapped in
+ * meanwhile does not wait for a writer, and the type is checked again on
+ * the descriptor: anything but a regular file is -EINVAL.
  * O_NONBLOCK is cleared before the descriptor is returned (O_CLOEXEC; the
  * caller closes it); *st, when not NULL, is filled from it.  Otherwise
  * -errno, and nothing stays open: -ENOENT, -EACCES, -EAGAIN (a lease is
