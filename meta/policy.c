@@ -28,7 +28,9 @@
  * seals chats and shared files from details_level, as the details), no
  * allowed_bases beside the purpose's legal_basis, quarantine_retention
  * 30 days, no phone_country_code (phone numbers are indexed as written),
- * the only language "en", recipient kind "recipient".
+ * the only language "en", recipient kind "recipient", no
+ * supervisory_authority (policy_supervisory_authority says whom the notice
+ * names instead).
  * A phone_country_code handed out is 1 to 3 digits, the first not 0.
  *
  * Languages: the texts a data subject reads (stypes[].texts) may be given
@@ -90,8 +92,8 @@ static const struct stype_def {
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
 			   "quarantine_retention", "audit_retention", "phone_country_code", "languages", "requests_how",
 			   "retention_note", "sources", "transfers", "disclosures", "access_terms",
-			   "request_retention" },
-			 0x1f, 0x7e0f, 0 },
+			   "request_retention", "supervisory_authority" },
+			 0x1f, 0x17e0f, 0 },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0, 0 },
 	[S_PURPOSE] = { "purpose", 1,
 			{ "description", "legal_basis", "min_level", "retention", "max_retention", "chat_level",
@@ -104,7 +106,8 @@ static const struct stype_def {
 
 /* Key indices, per section type, as in stypes[].keys. */
 enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT, R_PHONE_CC, R_LANGUAGES,
-       R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS, R_REQUEST };
+       R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS, R_REQUEST,
+       R_AUTHORITY };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE, SRC_RECORDED };
@@ -734,6 +737,26 @@ const char *policy_text(const struct policy *p, const struct policy_text *t, int
 	return NULL;
 }
 
+/*
+ * The one place that decides whom the notice and the answer letter name
+ * for a complaint.  Without the key, a register whose numbers are Finnish,
+ * or that says nothing of its country (every policy before the key was
+ * there, the shipped one among them), keeps the Finnish Ombudsman that
+ * every earlier notice and letter named; any other country's register
+ * names none rather than the wrong one.
+ */
+enum policy_authority policy_supervisory_authority(const struct policy *p, int lang, const char **text)
+{
+	const char *t = policy_text(p, &p->supervisory_authority, lang);
+
+	*text = t;
+	if (t)
+		return POLICY_AUTHORITY_GIVEN;
+	if (!p->phone_country_code || !strcmp(p->phone_country_code, "358"))
+		return POLICY_AUTHORITY_FINLAND;
+	return POLICY_AUTHORITY_UNNAMED;
+}
+
 const char *policy_label(const struct policy *p, const char *plain, const struct policy_text *t, int lang)
 {
 	if (lang >= 0 && (size_t)lang < p->n_langs && t->in[lang])
@@ -799,6 +822,7 @@ void policy_free(struct policy *p)
 	text_free(&p->transfers);
 	text_free(&p->disclosures);
 	text_free(&p->access_terms);
+	text_free(&p->supervisory_authority);
 	free(p->warnings);
 	free(p);
 }
@@ -1150,6 +1174,7 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	lang_texts(ps, p, sc, R_TRANSFERS, &p->transfers);
 	lang_texts(ps, p, sc, R_DISCLOSURES, &p->disclosures);
 	lang_texts(ps, p, sc, R_ACCESS_TERMS, &p->access_terms);
+	lang_texts(ps, p, sc, R_AUTHORITY, &p->supervisory_authority);
 	p->details_level = level_ref(ps, p, sc, R_DETAILS);
 	if (period_value(ps, sc, R_QUARANTINE, &p->quarantine_retention))
 		p->quarantine_retention = POLICY_QUARANTINE_RETENTION;

@@ -140,6 +140,14 @@ struct policy {
 	 * nothing).  See recfs-policy(5).
 	 */
 	struct policy_text requests_how, retention_note, sources_note, transfers, disclosures, access_terms;
+	/*
+	 * [register] supervisory_authority: the supervisory authority (GDPR
+	 * Art. 77) the notice and the answer letter name for a complaint, its
+	 * name and how to reach it, in the controller's words; all in[] NULL
+	 * when the policy does not give it, and policy_supervisory_authority
+	 * then chooses what they say in its place.
+	 */
+	struct policy_text supervisory_authority;
 	/* [register] languages: langs[0] is the first language (README.txt),
 	 * "en" when the policy names none; n_langs >= 1. */
 	char langs[POLICY_MAX_LANGS][POLICY_LANG_BYTES];
@@ -205,6 +213,27 @@ const char *policy_text(const struct policy *p, const struct policy_text *t, int
  * what the register records.  Points into p (or is plain).
  */
 const char *policy_label(const struct policy *p, const char *plain, const struct policy_text *t, int lang);
+/*
+ * Whom the notice and the answer letter name for a complaint (GDPR Art.
+ * 77), in language lang (an index into p->langs).  The same rule for both,
+ * so that they never name different authorities.
+ */
+enum policy_authority {
+	/* The policy's supervisory_authority: *text is it, in lang or as
+	 * policy_text falls back. */
+	POLICY_AUTHORITY_GIVEN,
+	/* No supervisory_authority, and phone_country_code is 358 or unset:
+	 * the Finnish Data Protection Ombudsman, in the fixed words of every
+	 * earlier release (the notice's phrases, the letter templates). */
+	POLICY_AUTHORITY_FINLAND,
+	/* No supervisory_authority, and another country's register: no
+	 * authority is named, only the right to complain to one. */
+	POLICY_AUTHORITY_UNNAMED,
+};
+/* Which of the three applies to p in lang; *text is the policy's text for
+ * POLICY_AUTHORITY_GIVEN (pointing into p), NULL otherwise.  p must be a
+ * policy policy_load() handed out. */
+enum policy_authority policy_supervisory_authority(const struct policy *p, int lang, const char **text);
 /* The index of language tag lang in p->langs; -1 when p has no such
  * language (also for lang NULL). */
 int policy_lang_index(const struct policy *p, const char *lang);

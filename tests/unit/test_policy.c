@@ -1035,6 +1035,84 @@ TEST(test_texts_are_read_per_language_and_a_key_without_one_is_the_first)
 	policy_free(p);
 }
 
+/* A Finnish-first register of country code cc (none when NULL) with
+ * the given [register] lines (line 8 on). */
+static struct policy *authority_policy(const char *cc, const char *lines)
+{
+	char *text = xasprintf("[register]\nlanguages = fi, en\nname = R\ncontroller = C\ncontact = K\n"
+			       "privacy_contact = P\ndetails_level = top\n%s%s%s%s"
+			       "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+			       "[purpose p1]\ndescription = D\nlegal_basis = contract\nmin_level = low\n"
+			       "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
+			       lines, cc ? "phone_country_code = " : "", cc ? cc : "", cc ? "\n" : "");
+	struct policy *p = load_text(text);
+
+	free(text);
+	return p;
+}
+
+TEST(test_supervisory_authority_is_read_per_language)
+{
+	struct policy *p = authority_policy("46", "supervisory_authority = Tietosuojaviranomainen IMY\n"
+						  "supervisory_authority[en] = the Swedish Authority for\n"
+						  "  Privacy Protection (IMY), imy@imy.se\n");
+	const char *t = NULL;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_STR(policy_text(p, &p->supervisory_authority, 0), "Tietosuojaviranomainen IMY");
+	CHECK_STR(policy_text(p, &p->supervisory_authority, 1),
+		  "the Swedish Authority for Privacy Protection (IMY), imy@imy.se");
+	CHECK(!p->warnings || !strstr(p->warnings, "supervisory_authority"));
+	CHECK_EQ(policy_supervisory_authority(p, 1, &t), POLICY_AUTHORITY_GIVEN);
+	CHECK_STR(t, "the Swedish Authority for Privacy Protection (IMY), imy@imy.se");
+	CHECK_EQ(policy_supervisory_authority(p, 0, &t), POLICY_AUTHORITY_GIVEN);
+	CHECK_STR(t, "Tietosuojaviranomainen IMY");
+	policy_free(p);
+	/* given in one language only: a warning, and the other language's text */
+	p = authority_policy(NULL, "supervisory_authority[en] = IMY\n");
+	CHECK(p && p->warnings && strstr(p->warnings, ":8: [register] has no 'supervisory_authority' text in "
+						       "language fi"));
+	CHECK(p && policy_supervisory_authority(p, 0, &t) == POLICY_AUTHORITY_GIVEN);
+	CHECK_STR(t, "IMY");
+	policy_free(p);
+}
+
+TEST(test_without_supervisory_authority_only_a_finnish_register_names_the_ombudsman)
+{
+	static const struct {
+		const char *cc;
+		enum policy_authority want;
+	} cases[] = {
+		{ NULL, POLICY_AUTHORITY_FINLAND },
+		{ "358", POLICY_AUTHORITY_FINLAND },
+		{ "+358", POLICY_AUTHORITY_FINLAND },
+		{ "46", POLICY_AUTHORITY_UNNAMED },
+		{ "35", POLICY_AUTHORITY_UNNAMED },
+	};
+	struct policy *p;
+	const char *t = "unset";
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = authority_policy(cases[i].cc, "");
+		CHECK(p != NULL);
+		if (!p)
+			continue;
+		for (int lang = 0; lang < 2; lang++) {
+			t = "unset";
+			CHECK_EQ(policy_supervisory_authority(p, lang, &t), cases[i].want);
+			CHECK(t == NULL);
+		}
+		policy_free(p);
+	}
+	/* the shipped policy is a Finnish register's, and names none itself */
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	CHECK(p && policy_text(p, &p->supervisory_authority, 0) == NULL);
+	CHECK(p && policy_supervisory_authority(p, 1, &t) == POLICY_AUTHORITY_FINLAND);
+	policy_free(p);
+}
+
 TEST(test_a_policy_without_languages_is_in_english)
 {
 	struct policy *p = load_text(BASE);
@@ -1258,6 +1336,8 @@ int main(void)
 	RUN(test_audit_retention_is_2_years_unless_given);
 	RUN(test_phone_country_code_is_kept_as_digits_and_none_unless_given);
 	RUN(test_texts_are_read_per_language_and_a_key_without_one_is_the_first);
+	RUN(test_supervisory_authority_is_read_per_language);
+	RUN(test_without_supervisory_authority_only_a_finnish_register_names_the_ombudsman);
 	RUN(test_a_policy_without_languages_is_in_english);
 	RUN(test_bad_and_unknown_language_tags_are_errors_at_their_lines);
 	RUN(test_a_text_missing_in_a_language_is_a_warning_by_line);
