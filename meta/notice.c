@@ -17,7 +17,11 @@
  * only the controller can say (how requests are made, the retention
  * principle, the sources, the transfers, the disclosures, the terms of
  * access) is printed where the policy gives it and left out otherwise, so
- * that a policy without those keys reads as it always did.  The English
+ * that a policy without those keys reads as it always did.  The
+ * supervisory authority a complaint may go to is the policy's where it
+ * names one; else policy_supervisory_authority decides, for the notice and
+ * the answer letter alike, between the Finnish Ombudsman of every earlier
+ * release and no name at all.  The English
  * phrases of a policy without languages are those of every earlier
  * release, byte for byte (tests/fixtures/notice-four-levels.txt).
  */
@@ -44,7 +48,11 @@ struct phrases {
 	const char *h_access, *access_intro, *group, *recordings_of, *chats_files_of, *chats_of, *files_of, *none;
 	const char *sees_details, *sees_chat_names, *sees_no_names, *handles_rights, *details_from, *log_kept;
 	const char *h_rights, *access_right, *access_free, *access_end, *rights, *portability, *objection, *withdrawal;
-	const char *concerned, *no_purposes, *complaint;
+	const char *concerned, *no_purposes;
+	/* The right to complain, up to where the authority is named; then
+	 * whom policy_supervisory_authority says: the Finnish one, the
+	 * policy's (%s), or none (the sentence just ends). */
+	const char *complaint, *complaint_finland, *complaint_named;
 	const char *h_exercise, *send_to, *answered, *free, *other_questions;
 };
 
@@ -148,8 +156,9 @@ static const struct phrases phrases[] = {
 		.no_purposes = "none in this register",
 		.complaint = "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
 			     "  in particular in the member state of your residence or work or of the\n"
-			     "  alleged infringement (in Finland: the Data Protection Ombudsman,\n"
-			     "  tietosuojavaltuutettu).\n",
+			     "  alleged infringement",
+		.complaint_finland = "(in Finland: the Data Protection Ombudsman, tietosuojavaltuutettu).",
+		.complaint_named = "(the supervisory authority of the controller: %s).",
 		.h_exercise = "How to exercise your rights",
 		.send_to = "Send your request to %s.\n",
 		.answered = "We may ask you to specify the request in writing and verify your\n"
@@ -268,7 +277,9 @@ static const struct phrases phrases[] = {
 		.no_purposes = "ei yhtään tässä rekisterissä",
 		.complaint = "- Valitus (77 artikla): oikeus tehdä valitus valvontaviranomaiselle,\n"
 			     "  erityisesti asuin- tai työpaikkasi tai väitetyn rikkomisen\n"
-			     "  jäsenvaltiossa (Suomessa: tietosuojavaltuutetun toimisto).\n",
+			     "  jäsenvaltiossa",
+		.complaint_finland = "(Suomessa: tietosuojavaltuutetun toimisto).",
+		.complaint_named = "(rekisterinpitäjän valvontaviranomainen: %s).",
 		.h_exercise = "Yhteydenotot ja oikeuksien käyttäminen",
 		.send_to = "Lähetä pyyntösi osoitteeseen %s.\n",
 		.answered = "Rekisterinpitäjä voi pyytää täsmentämään pyyntöä kirjallisesti ja\n"
@@ -283,6 +294,8 @@ static const struct phrases phrases[] = {
 };
 
 #define NOTICE_WIDTH 76
+/* The indent of a list item's second line, under the text after "- ". */
+#define ITEM_INDENT 2
 
 static const struct phrases *phrases_for(const char *lang)
 {
@@ -312,20 +325,27 @@ static void heading(struct strbuf *b, const char *title)
 	strbuf_addf(b, "\n");
 }
 
-/*
- * A free text of the policy, word-wrapped to NOTICE_WIDTH columns (code
- * points): the first line after prefix, the others indented as deep as
- * prefix is long.  Ends with a newline.
- */
-static void wrapped(struct strbuf *b, const char *prefix, const char *text)
+/* The columns (code points) of s after its last newline. */
+static size_t last_line_cols(const char *s)
 {
-	size_t indent = 0, col;
+	const char *nl = strrchr(s, '\n');
+	size_t cols = 0;
+
+	for (const char *c = nl ? nl + 1 : s; *c; c++)
+		cols += ((unsigned char)*c & 0xc0) != 0x80;
+	return cols;
+}
+
+/*
+ * The words of text after what b holds, whose last line is col columns
+ * long, word-wrapped to NOTICE_WIDTH columns (code points), each new line
+ * indented by indent columns; a space before each word but one that
+ * starts a line.  Adds no newline at the end.
+ */
+static void wrap_on(struct strbuf *b, size_t indent, size_t col, const char *text)
+{
 	const char *w = text;
 
-	for (const char *c = prefix; *c; c++)
-		indent += ((unsigned char)*c & 0xc0) != 0x80;
-	strbuf_addf(b, "%s", prefix);
-	col = indent;
 	while (*w) {
 		size_t n = 0, cols = 0;
 
@@ -349,6 +369,43 @@ static void wrapped(struct strbuf *b, const char *prefix, const char *text)
 		strbuf_addf(b, "%.*s", (int)n, w);
 		col += cols;
 		w += n;
+	}
+}
+
+/*
+ * A free text of the policy, word-wrapped to NOTICE_WIDTH columns: the
+ * first line after prefix, the others indented as deep as prefix is long.
+ * Ends with a newline.
+ */
+static void wrapped(struct strbuf *b, const char *prefix, const char *text)
+{
+	size_t indent = last_line_cols(prefix);
+
+	strbuf_addf(b, "%s", prefix);
+	wrap_on(b, indent, indent, text);
+	strbuf_addf(b, "\n");
+}
+
+/* The right to complain (Art. 77), naming whom policy_supervisory_authority
+ * says; the policy's text wrapped into the paragraph. */
+static void complaint(struct strbuf *b, const struct phrases *ph, const struct policy *p, int lang)
+{
+	const char *text;
+	char *named;
+
+	strbuf_addf(b, "%s", ph->complaint);
+	switch (policy_supervisory_authority(p, lang, &text)) {
+	case POLICY_AUTHORITY_GIVEN:
+		named = xasprintf(ph->complaint_named, text);
+		wrap_on(b, ITEM_INDENT, last_line_cols(ph->complaint), named);
+		free(named);
+		break;
+	case POLICY_AUTHORITY_FINLAND:
+		wrap_on(b, ITEM_INDENT, last_line_cols(ph->complaint), ph->complaint_finland);
+		break;
+	case POLICY_AUTHORITY_UNNAMED:
+		strbuf_addf(b, ".");
+		break;
 	}
 	strbuf_addf(b, "\n");
 }
@@ -570,7 +627,7 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 	strbuf_addf(&b, "%s", ph->withdrawal);
 	purposes_on(&b, ph, p, "consent", NULL);
 	strbuf_addf(&b, ".\n");
-	strbuf_addf(&b, "%s", ph->complaint);
+	complaint(&b, ph, p, lang);
 
 	heading(&b, ph->h_exercise);
 	if (policy_text(p, &p->requests_how, lang))

@@ -4,7 +4,9 @@
  * levels, rights) for the shipped example and the four-level fixture, in
  * each language of the policy; the Finnish notice of the example side by
  * side with the privacy notice it was written from (fixtures/notice-seed);
- * the four-level fixture's notice byte for byte as before languages.
+ * the four-level fixture's notice byte for byte as before languages; the
+ * supervisory authority a complaint goes to: the policy's, else the Finnish
+ * one for a Finnish register only.
  * The policies are read relative to the repository root, where `make
  * check` runs the tests.
  */
@@ -505,6 +507,153 @@ out:
 	policy_free(p);
 }
 
+/*
+ * The shipped policy with its phone_country_code line replaced by lines,
+ * loaded from a file of its own in a new directory (*dirp, the caller
+ * removes it); NULL (reported) when it does not load.
+ */
+static struct policy *example_with(const char *lines, char **dirp)
+{
+	char *text = slurp(EXAMPLE), *at, *path = NULL, *errs = NULL;
+	struct policy *p = NULL;
+	FILE *f;
+
+	*dirp = t_mkdtemp("notice");
+	at = text ? strstr(text, "phone_country_code = 358\n") : NULL;
+	CHECK(at != NULL && *dirp != NULL);
+	if (!at || !*dirp)
+		goto out;
+	path = xasprintf("%s/policy.conf", *dirp);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	fprintf(f, "%.*s%s%s", (int)(at - text), text, lines, at + strlen("phone_country_code = 358\n"));
+	fclose(f);
+	if (policy_load(path, &p, &errs))
+		fprintf(stderr, "  %s", errs ? errs : "policy_load failed\n");
+	CHECK(p != NULL);
+out:
+	free(errs);
+	free(path);
+	free(text);
+	return p;
+}
+
+/* The list item of n that starts with item, up to its end (the next line
+ * that does not continue it), malloc'd; NULL when n has none. */
+static char *item_of(const char *n, const char *item)
+{
+	const char *s = n ? strstr(n, item) : NULL, *e;
+
+	if (!s)
+		return NULL;
+	for (e = strchr(s, '\n'); e && e[1] == ' '; e = strchr(e + 1, '\n'))
+		;
+	return xasprintf("%.*s", (int)(e ? e + 1 - s : (ptrdiff_t)strlen(s)), s);
+}
+
+TEST(test_notice_names_the_supervisory_authority_the_policy_gives)
+{
+	static const char *const ccs[] = { "phone_country_code = 46\n", "phone_country_code = 358\n" };
+	char *dir = NULL, *fi = NULL, *en = NULL, *cfi = NULL, *cen = NULL, *ffi = NULL, *fen = NULL;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *lines = xasprintf("%ssupervisory_authority = Integritetsskyddsmyndigheten (IMY), PL 8114, "
+					"104 20 Tukholma\nsupervisory_authority[en] = the Swedish Authority for "
+					"Privacy Protection\n  (Integritetsskyddsmyndigheten, IMY), Box 8114, 104 20 "
+					"Stockholm, Sweden, imy@imy.se\n",
+					ccs[i]);
+		struct policy *p = example_with(lines, &dir);
+
+		if (p) {
+			fi = notice_render_in(p, "fi");
+			en = notice_render_in(p, "en");
+		}
+		cfi = item_of(fi, "- Valitus (77 artikla)");
+		cen = item_of(en, "- Complaint (Art. 77)");
+		CHECK(cfi && cen);
+		ffi = cfi ? fold(cfi) : NULL;
+		fen = cen ? fold(cen) : NULL;
+		CHECK(ffi && strstr(ffi, "väitetyn rikkomisen jäsenvaltiossa (rekisterinpitäjän valvontaviranomainen: "
+					 "Integritetsskyddsmyndigheten (IMY), PL 8114, 104 20 Tukholma)."));
+		CHECK(fen && strstr(fen, "of the alleged infringement (the supervisory authority of the controller: the "
+					 "Swedish Authority for Privacy Protection (Integritetsskyddsmyndigheten, IMY), "
+					 "Box 8114, 104 20 Stockholm, Sweden, imy@imy.se)."));
+		CHECK(fi && !strstr(fi, "Suomessa") && !strstr(fi, "tietosuojavaltuutet"));
+		CHECK(en && !strstr(en, "Ombudsman") && !strstr(en, "tietosuojavaltuutet"));
+		CHECK(cen && !strstr(cen, "Finland"));
+		/* wrapped as the rest of the notice */
+		for (const char *l = cen, *nl; l && *l; l = (nl = strchr(l, '\n')) ? nl + 1 : NULL)
+			CHECK(strcspn(l, "\n") <= 76);
+		free(ffi);
+		free(fen);
+		free(cfi);
+		free(cen);
+		free(fi);
+		free(en);
+		fi = en = cfi = cen = ffi = fen = NULL;
+		policy_free(p);
+		if (dir)
+			util_remove_tree(dir);
+		free(dir);
+		free(lines);
+	}
+}
+
+TEST(test_notice_of_another_country_s_register_names_no_finnish_authority)
+{
+	char *dir = NULL;
+	struct policy *p = example_with("phone_country_code = 46\n", &dir);
+	char *fi = p ? notice_render_in(p, "fi") : NULL, *en = p ? notice_render_in(p, "en") : NULL;
+
+	CHECK(fi && strstr(fi, "- Valitus (77 artikla): oikeus tehdä valitus valvontaviranomaiselle,\n"
+			       "  erityisesti asuin- tai työpaikkasi tai väitetyn rikkomisen\n"
+			       "  jäsenvaltiossa.\n"));
+	CHECK(en && strstr(en, "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
+			       "  in particular in the member state of your residence or work or of the\n"
+			       "  alleged infringement.\n"));
+	CHECK(fi && !strstr(fi, "Suomessa") && !strstr(fi, "tietosuojavaltuutet"));
+	CHECK(en && !strstr(en, "in Finland") && !strstr(en, "Ombudsman") && !strstr(en, "tietosuojavaltuutet"));
+	free(fi);
+	free(en);
+	policy_free(p);
+	if (dir)
+		util_remove_tree(dir);
+	free(dir);
+}
+
+TEST(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_before)
+{
+	static const char fi_item[] = "- Valitus (77 artikla): oikeus tehdä valitus valvontaviranomaiselle,\n"
+				      "  erityisesti asuin- tai työpaikkasi tai väitetyn rikkomisen\n"
+				      "  jäsenvaltiossa (Suomessa: tietosuojavaltuutetun toimisto).\n";
+	static const char en_item[] = "- Complaint (Art. 77): to lodge a complaint with a supervisory authority,\n"
+				      "  in particular in the member state of your residence or work or of the\n"
+				      "  alleged infringement (in Finland: the Data Protection Ombudsman,\n"
+				      "  tietosuojavaltuutettu).\n";
+	struct policy *p = NULL;
+	char *n;
+
+	/* phone_country_code = 358 */
+	CHECK_EQ(policy_load(EXAMPLE, &p, NULL), 0);
+	n = p ? notice_render_in(p, "fi") : NULL;
+	CHECK(n && strstr(n, fi_item));
+	free(n);
+	n = p ? notice_render_in(p, "en") : NULL;
+	CHECK(n && strstr(n, en_item));
+	free(n);
+	policy_free(p);
+	p = NULL;
+	/* no phone_country_code (and byte for byte: the fixture test) */
+	CHECK_EQ(policy_load(FOUR_LEVELS, &p, NULL), 0);
+	CHECK(p && p->phone_country_code == NULL);
+	n = p ? notice_render(p) : NULL;
+	CHECK(n && strstr(n, en_item));
+	free(n);
+	policy_free(p);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -524,6 +673,9 @@ int main(void)
 	RUN(test_notice_says_what_the_seed_says_of_requests_access_and_transfers);
 	RUN(test_notice_lists_recipients_grouped_by_kind);
 	RUN(test_notice_gives_the_data_sources_and_safeguards_in_its_language);
+	RUN(test_notice_names_the_supervisory_authority_the_policy_gives);
+	RUN(test_notice_of_another_country_s_register_names_no_finnish_authority);
+	RUN(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_before);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }
