@@ -379,6 +379,22 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 	return rc;
 }
 
+/*
+ * Whom a complaint may go to (policy_supervisory_authority decides, as
+ * for the notice): the policy's words in the letter's language as
+ * supervisory_authority, or a flag for the template to word it, so that no
+ * word of the letter is in the code.
+ */
+static void add_authority(json_t *m, const struct policy *p, int lang)
+{
+	const char *text;
+	enum policy_authority a = policy_supervisory_authority(p, lang, &text);
+
+	json_object_set_new(m, "supervisory_authority", text ? json_string(text) : json_null());
+	json_object_set_new(m, "supervisory_authority_finland", json_boolean(a == POLICY_AUTHORITY_FINLAND));
+	json_object_set_new(m, "supervisory_authority_unnamed", json_boolean(a == POLICY_AUTHORITY_UNNAMED));
+}
+
 int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir, json_t **out)
 {
 	const struct policy *p = r->policy;
@@ -394,6 +410,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	json_object_set_new(m, "controller_name", controller_name(p->controller));
 	json_object_set_new(m, "register", json_string(policy_text(p, &p->reg_name_t, li)));
 	json_object_set_new(m, "privacy_contact", json_string(p->privacy_contact));
+	add_authority(m, p, li);
 	json_object_set_new(m, "date", json_string(today));
 	json_object_set_new(m, "request", json_integer(q->id));
 	json_object_set_new(m, "received", json_string(received));

@@ -22,7 +22,12 @@
  * has_audio, has_chat, has_files, has_card, recipients [name, recipient,
  * outside_eea, safeguard, dates] (the named recipients the subject's data
  * was disclosed to, from the audit log's "export" entries), sources
- * [text], export_dir.
+ * [text], export_dir, and whom a complaint may go to
+ * (policy_supervisory_authority): supervisory_authority (the policy's text
+ * in the letter's language, null when it gives none),
+ * supervisory_authority_finland (true when the Finnish Data Protection
+ * Ombudsman is named, the template giving its address) and
+ * supervisory_authority_unnamed (true when no authority is named).
  *
  * The letter holds personal data (the recordings' dates, whom they went
  * to): it is written with mode 0600 and never logged.

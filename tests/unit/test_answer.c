@@ -2,7 +2,9 @@
  * repeats blocks for lists, skips and inverts them on empty values, looks
  * keys up outwards, leaves no line for a tag alone on its line, and
  * refuses a key the model lacks and a block left open or closed twice;
- * the model of a request of nobody in the register says so. */
+ * the model of a request of nobody in the register says so; the letter
+ * names the supervisory authority the policy gives, else the Finnish one
+ * for a Finnish register only. */
 #include <stdlib.h>
 
 #include "answer.h"
@@ -127,6 +129,118 @@ TEST(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_regist
 	}
 }
 
+/* The file at path, NUL-terminated, malloc'd; NULL (reported) when unreadable. */
+static char *slurp(const char *path)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char *s;
+
+	if (util_read_file(path, ANSWER_TEMPLATE_MAX, &buf, &len)) {
+		fprintf(stderr, "  cannot read %s\n", path);
+		return NULL;
+	}
+	s = xasprintf("%.*s", (int)len, (const char *)buf);
+	free(buf);
+	return s;
+}
+
+/*
+ * The letter in lang (the shipped template of that language) to request 1,
+ * of nobody in the register, under the shipped policy with its
+ * phone_country_code line replaced by lines (as it is when lines is NULL);
+ * NULL (reported) on failure.  The model only reads the policy here, so the
+ * register is a policy alone.
+ */
+static char *letter_under(const char *lines, const char *lang)
+{
+	static const char cc[] = "phone_country_code = 358\n";
+	char *dir = t_mkdtemp("answer"), *text = slurp("packaging/examples/tamro.conf"), *at, *path = NULL,
+	     *tpl_path = xasprintf("packaging/templates/answer.%s.txt", lang), *tpl = slurp(tpl_path), *out = NULL;
+	struct cat_request q = { .id = 1, .type = (char *)"access", .received = 1780000000 };
+	struct reg r = { 0 };
+	json_t *m = NULL;
+	FILE *f;
+
+	at = text ? strstr(text, cc) : NULL;
+	CHECK(dir && at && tpl);
+	if (!dir || !at || !tpl)
+		goto out;
+	path = xasprintf("%s/policy.conf", dir);
+	if (!(f = fopen(path, "w")))
+		goto out;
+	fprintf(f, "%.*s%s%s", (int)(at - text), text, lines ? lines : cc, at + strlen(cc));
+	fclose(f);
+	CHECK_EQ(policy_load(path, &r.policy, NULL), 0);
+	if (!r.policy)
+		goto out;
+	CHECK_EQ(answer_model(&r, &q, lang, NULL, &m), 0);
+	if (m)
+		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+out:
+	json_decref(m);
+	policy_free(r.policy);
+	if (dir)
+		util_remove_tree(dir);
+	free(dir);
+	free(path);
+	free(text);
+	free(tpl);
+	free(tpl_path);
+	return out;
+}
+
+TEST(test_answer_of_a_finnish_register_names_the_ombudsman_as_before)
+{
+	/* the letters' last lines as the templates wrote them before the
+	 * authority came from the policy */
+	char *en = letter_under(NULL, "en"), *fi = letter_under(NULL, "fi");
+
+	CHECK(en && strstr(en, "with the supervisory\nauthority:\n\n"
+			       "   Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)\n"
+			       "   P.O. Box 800, FI-00531 Helsinki, Finland\n"
+			       "   tietosuoja@om.fi, https://tietosuoja.fi\n\nTamro Oyj\n"));
+	CHECK(fi && strstr(fi, "teillä on oikeus tehdä valitus\nvalvontaviranomaiselle:\n\n"
+			       "   Tietosuojavaltuutetun toimisto\n"
+			       "   PL 800, 00531 Helsinki\n"
+			       "   tietosuoja@om.fi, https://tietosuoja.fi\n\nTamro Oyj\n"));
+	free(en);
+	free(fi);
+}
+
+TEST(test_answer_names_the_supervisory_authority_the_policy_gives)
+{
+	char *en = letter_under("phone_country_code = 46\n"
+				"supervisory_authority = Integritetsskyddsmyndigheten (IMY), Tukholma\n"
+				"supervisory_authority[en] = Integritetsskyddsmyndigheten (IMY), Stockholm\n",
+				"en"),
+	     *fi = letter_under("phone_country_code = 46\n"
+				"supervisory_authority = Integritetsskyddsmyndigheten (IMY), Tukholma\n"
+				"supervisory_authority[en] = Integritetsskyddsmyndigheten (IMY), Stockholm\n",
+				"fi");
+
+	CHECK(en && strstr(en, "authority:\n\n   Integritetsskyddsmyndigheten (IMY), Stockholm\n\nTamro Oyj\n"));
+	CHECK(fi && strstr(fi, "valvontaviranomaiselle:\n\n   Integritetsskyddsmyndigheten (IMY), Tukholma\n\nTamro"));
+	CHECK(en && !strstr(en, "Ombudsman") && !strstr(en, "Helsinki") && !strstr(en, "member state"));
+	CHECK(fi && !strstr(fi, "Tietosuojavaltuutet") && !strstr(fi, "Helsinki") && !strstr(fi, "ETA-valtion"));
+	free(en);
+	free(fi);
+}
+
+TEST(test_answer_of_another_country_s_register_names_no_finnish_authority)
+{
+	char *en = letter_under("phone_country_code = 46\n", "en"), *fi = letter_under("phone_country_code = 46\n", "fi");
+
+	CHECK(en && strstr(en, "authority:\n\n   the supervisory authority of the EU/EEA member state where you live or\n"
+			       "   work, or where the infringement took place\n\nTamro Oyj\n"));
+	CHECK(fi && strstr(fi, "valvontaviranomaiselle:\n\n   sen EU- tai ETA-valtion valvontaviranomainen, jossa "
+			       "asutte tai\n   työskentelette tai jossa väitetty rikkominen on tapahtunut\n\nTamro"));
+	CHECK(en && !strstr(en, "Ombudsman") && !strstr(en, "Helsinki"));
+	CHECK(fi && !strstr(fi, "Tietosuojavaltuutet") && !strstr(fi, "Helsinki"));
+	free(en);
+	free(fi);
+}
+
 int main(void)
 {
 	RUN(test_answer_fills_values_and_numbers);
@@ -136,5 +250,8 @@ int main(void)
 	RUN(test_answer_refuses_unknown_keys_and_broken_blocks);
 	RUN(test_answer_nests_blocks_of_the_same_name);
 	RUN(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register);
+	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);
+	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
+	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
 	T_DONE();
 }
