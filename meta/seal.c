@@ -387,7 +387,7 @@ int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const u
  * transaction, so that a recording ingested meanwhile is not missed.
  */
 struct plan {
-	struct cat_recording *recs;	/* id, purpose, restricted_since and details_id only */
+	struct cat_recording *recs;	/* id, purpose, source, restricted_since and details_id only */
 	size_t n_recs;
 	char **handles;
 	size_t n_handles;
@@ -403,6 +403,7 @@ static int plan_recording(const struct cat_recording *rec, void *ctx)
 	memcpy(c->id, rec->id, sizeof(c->id));
 	memcpy(c->details_id, rec->details_id, sizeof(c->details_id));
 	c->purpose = xstrdup(rec->purpose);
+	c->source = rec->source ? xstrdup(rec->source) : NULL;
 	c->restricted_since = rec->restricted_since;
 	return 0;
 }
@@ -467,6 +468,14 @@ static char *strands(const struct reg *r, const struct policy *np, const struct 
 		if (policy_purpose_index(np, p->recs[i].purpose) < 0) {
 			add_line(&text, xasprintf("%s: purpose %s is missing but recording %s has it; erase or keep it first",
 						  file, p->recs[i].purpose, p->recs[i].id));
+			break;
+		}
+	}
+	/* A source whose recordings are kept stays in the notice (Art. 14(2)(f)). */
+	for (size_t i = 0; i < p->n_recs; i++) {
+		if (p->recs[i].source && policy_source_index(np, p->recs[i].source) < 0) {
+			add_line(&text, xasprintf("%s: source %s is missing but recording %s has it; erase or keep it first",
+						  file, p->recs[i].source, p->recs[i].id));
 			break;
 		}
 	}

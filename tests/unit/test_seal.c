@@ -593,6 +593,25 @@ out:
 	free(path);
 }
 
+TEST(test_a_policy_that_drops_a_source_in_use_is_refused)
+{
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "src", "2026-03-04T10:00:00Z", "");
+	char *path = variant("nosource.conf", SHIPPED, "", "[source customer-service]", "[source customer-care]", 0);
+	struct policy *np = load(path);
+	char *problems = NULL;
+
+	if (!np)
+		goto out;
+	CHECK_EQ(seal_policy_check(reg, &actor, np, &problems), -EINVAL);
+	CHECK(problems && strstr(problems, "source customer-service is missing but recording"));
+	CHECK(installed(SHIPPED));
+	policy_free(np);
+out:
+	free(problems);
+	free(path);
+	free(id);
+}
+
 TEST(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit)
 {
 	const char *sl = "\"purpose\": \"service-level\",";
@@ -814,6 +833,7 @@ int main(void)
 	RUN(test_restricting_and_lifting_a_recording_reconciles_each_of_its_objects);
 	RUN(test_reconciling_to_another_policy_seals_what_it_gives_each_kind);
 	RUN(test_a_policy_that_drops_a_level_is_refused_logged_and_changes_nothing);
+	RUN(test_a_policy_that_drops_a_source_in_use_is_refused);
 	RUN(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit);
 	RUN(test_a_level_the_policy_adds_gets_seals_for_its_own_new_key);
 	RUN(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back);
