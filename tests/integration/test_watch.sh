@@ -324,6 +324,30 @@ kill -TERM "$WATCH_PID"
 wait "$WATCH_PID"
 assert_eq "SIGTERM after reloads: exit 0" 0 "$?"
 
+# --- 6. files no manifest names: said by count, never by name -------------------
+# An audio whose manifest never came and a hidden leftover of a writer, in
+# a spool whose watch starts with the (test build's) clock three days on:
+# plaintext nothing will take in or remove.
+cp "$FIX/mono.opus" "$REG_A/spool/$PERSON orphan.opus"
+printf 'half a manifest' >"$REG_A/spool/.tmp-$PERSON"
+LOG6=$T_TMP/watch6.log
+RECFS_NOW=$(( $(date +%s) + 3 * 86400 )) start_watch "$REG_A" "$LOG6"
+wait_for 5 log_has "$LOG6" "named by no manifest"
+assert_match "watch says how many files no manifest names" "$(cat "$LOG6")" \
+	"^2 files in the spool, unchanged for over a day, are named by no manifest"
+assert_not_contains "and not their names" "$(cat "$LOG6")" "Matti"
+assert_eq "and leaves them where they are" 2 "$(spool_count "$REG_A/spool")"
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+LOG6B=$T_TMP/watch6b.log
+start_watch "$REG_A" "$LOG6B"
+wait_for 5 log_has "$LOG6B" "watching"
+sleep 0.5
+assert_eq "files younger than a day are not reported" 0 "$(grep -c "named by no manifest" "$LOG6B")"
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+rm -f "$REG_A/spool/$PERSON orphan.opus" "$REG_A/spool/.tmp-$PERSON"
+
 # --- 2. SIGKILL at 20 random moments ----------------------------------------------
 
 make_register "$T_TMP/b"

@@ -56,6 +56,8 @@
 #include "recctl.h"
 
 #define SETTLE_MS 2000		/* a file changed more recently may be half-written */
+#define STRAY_AGE_S (24 * 3600)	/* a file no manifest names, this old, is reported */
+#define STRAY_EVERY_MS (3600 * 1000)	/* how often the spool is looked at for them */
 #define SETTLE_SLACK_MS 100	/* timestamps are coarse: retry a little later */
 #define RETRY_MAX_MS 60000	/* cap of the back-off for errors of the machine */
 #define POLICY_FILE "policy.conf"
@@ -101,6 +103,7 @@ struct watcher {
 	size_t n, cap;
 	size_t backlog_total, backlog_done;
 	int stop, reload, rescan, tty, progress_shown;
+	int64_t strays_due;	/* CLOCK_MONOTONIC ms of the next look for strays */
 };
 
 static int64_t now_ms(clockid_t clk)
@@ -217,6 +220,64 @@ static int scan_spool(struct watcher *w, int backlog)
 	}
 	free(names);
 	return 0;
+}
+
+/*
+ * Files in the spool that no manifest there names, changed more than
+ * STRAY_AGE_S ago: a recorder's audio whose manifest never came, a
+ * leftover of a crashed writer.  They are plaintext that nothing will take
+ * in or remove, so their count is said (never their names, which a
+ * recorder may make of a person's); what to do with them is the
+ * administrator's.  Hidden files count too: they are plaintext as well.
+ */
+static void report_strays(struct watcher *w)
+{
+	DIR *d = opendir(w->spool);
+	struct dirent *e;
+	char **named = NULL, **files = NULL;
+	size_t n_named = 0, n_files = 0, strays = 0;
+	int64_t now = util_now();
+
+	w->strays_due = now_ms(CLOCK_MONOTONIC) + STRAY_EVERY_MS;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *path = xasprintf("%s/%s", w->spool, e->d_name);
+		struct stat st;
+
+		if (is_manifest_name(e->d_name)) {
+			char **names = NULL;
+			size_t n = 0;
+
+			ingest_manifest_files(path, &names, &n);
+			named = xrealloc(named, (n_named + n + 1) * sizeof(*named));
+			for (size_t i = 0; i < n; i++)
+				named[n_named++] = names[i];
+			free(names);
+		} else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < now - STRAY_AGE_S &&
+			   st.st_ctime < now - STRAY_AGE_S) {
+			files = xrealloc(files, (n_files + 1) * sizeof(*files));
+			files[n_files++] = xstrdup(e->d_name);
+		}
+		free(path);
+	}
+	closedir(d);
+	for (size_t i = 0; i < n_files; i++) {
+		int is_named = 0;
+
+		for (size_t k = 0; !is_named && k < n_named; k++)
+			is_named = !strcmp(files[i], named[k]);
+		strays += !is_named;
+		free(files[i]);
+	}
+	for (size_t k = 0; k < n_named; k++)
+		free(named[k]);
+	free(named);
+	free(files);
+	if (strays)
+		wlog(w, "%zu file%s in the spool, unchanged for over a day, %s named by no manifest: plaintext that "
+		     "nothing will ingest or remove (write their manifests, or remove them)", strays,
+		     strays == 1 ? "" : "s", strays == 1 ? "is" : "are");
 }
 
 /* Milliseconds since path last changed (content, or renamed into place:
@@ -555,11 +616,19 @@ static int run(struct watcher *w)
 		return -1;
 	if (w->backlog_total)
 		backlog_progress(w);
+	report_strays(w);
 	while (!w->stop) {
+		int64_t until_strays;
+
 		timeout = 0;
 		i = next_due(w, &timeout);
 		if (i >= 0)
 			timeout = 0;
+		until_strays = w->strays_due - now_ms(CLOCK_MONOTONIC);
+		if (until_strays <= 0)
+			report_strays(w);
+		else if (timeout < 0 || timeout > until_strays)
+			timeout = (int)until_strays;
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			return error("poll: %s", strerror(errno));
 		read_signals(w);
