@@ -150,4 +150,23 @@ assert_eq "three requests recorded" "$((nreq + 3))" "$(q "SELECT count(*) FROM r
 assert_ok "recctl fsck with every level's keyring finds nothing wrong" "$RECCTL" fsck -R "$REG" \
 	--keyring "$KEYS/training.keyring" --keyring "$KEYS/analysis.keyring" --keyring "$KEYS/privacy.keyring"
 
+
+# A keyring that pins no key of the rights level checks nothing of it: the
+# one policy apply writes for a new level holds its own key alone.
+awk '/^\[level privacy\]/ { print "[level extra]\ngroup = recfs-extra-nogroup\n" } 1' "$REG/policy.conf" \
+	>"$T_TMP/extra.conf"
+assert_ok "policy apply adds a level" "$RECCTL" policy apply -R "$REG" "$T_TMP/extra.conf" \
+	--keyrings "$T_TMP/newkeys" --no-passphrase --keyring "$KEYS/privacy.keyring"
+cp "$T_TMP/b/reg/keys/privacy.pub" "$REG/keys/privacy.pub"
+nreq=$(q "SELECT count(*) FROM request")
+assert_fails_with "request new refuses a --keyring with no pin of the rights level" \
+	"does not hold the public key of the rights level privacy" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt" \
+	--keyring "$T_TMP/newkeys/extra.keyring"
+assert_eq "and records no request" "$nreq" "$(q "SELECT count(*) FROM request")"
+assert_ok "as the default keyring it is said" env RECFS_KEYRING="$T_TMP/newkeys/extra.keyring" \
+	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt"
+assert_contains "that it checked nothing" "$T_OUT" "does not hold the public key of the rights level privacy"
+cp "$T_TMP/keys.issued/privacy.pub" "$REG/keys/privacy.pub"
+
 t_done

@@ -357,12 +357,16 @@ static int read_requester(const char *path, char **out)
  * key (keys/<level>.pub, which whoever can write the register could have
  * replaced), a keyring checks it (ctl_check_keyring): the one --keyring
  * names, else the default ingest keyring if it is this register's.
- * Without one the description is sealed unchecked, with a warning.  0, or
+ * Without one, or with one that holds no key or pin of the rights level,
+ * the description is sealed unchecked, with a warning (refused when
+ * --keyring named that keyring).  0, or
  * -1 (said on stderr); the caller frees *kr after the seal.
  */
 static int check_before_seal(struct ctl *ctl, struct reg *r, const struct req_opts *o, struct keyring **kr)
 {
 	char *path = (char *)(o->keyring ? o->keyring : ctl_keyring_default());
+	uint8_t pk[CRYPTO_PK_BYTES];
+	const char *rights;
 
 	if (!o->keyring && access(path, F_OK) < 0 && errno == ENOENT) {
 		warning("no keyring at %s: the rights level's public key is not checked before the requester's "
@@ -377,7 +381,22 @@ static int check_before_seal(struct ctl *ctl, struct reg *r, const struct req_op
 			"register's keyring with --keyring)", path);
 		return 0;
 	}
-	return ctl_check_keyring(ctl, *kr);
+	if (ctl_check_keyring(ctl, *kr))
+		return -1;
+	/* The check above compares only what the keyring knows: one that
+	 * holds no pin of the rights level (made before pins, or by policy
+	 * apply for a new level) checks nothing of the key sealed for. */
+	rights = r->policy->levels[r->policy->rights_level].name;
+	if (keyring_public(*kr, rights, pk) < 0) {
+		if (o->keyring)
+			return error("%s does not hold the public key of the rights level %s, so %s/keys/%s.pub cannot "
+				     "be checked; nothing is sealed (name a keyring `recctl init` wrote: its pins check "
+				     "every level)", path, rights, r->dir, rights);
+		warning("%s does not hold the public key of the rights level %s: it is not checked before the "
+			"requester's description is sealed for it (name a keyring `recctl init` wrote with --keyring)",
+			path, rights);
+	}
+	return 0;
 }
 
 /* 1 when lang is a language code: two or three small letters. */
