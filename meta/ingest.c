@@ -1078,6 +1078,14 @@ static int stem_sibling(const char *name, const char *stem, size_t sl)
 	return !strncmp(name, stem, sl) && (name[sl] == '.' || name[sl] == '-');
 }
 
+/* name is the stem's (sl bytes) with one extension: X.opus, not X.ext7.opus,
+ * which may be the audio of an X.ext7.json still to come, as X-ext7.opus
+ * may be X-ext7.json's. */
+static int own_extension(const char *name, size_t sl)
+{
+	return name[sl] == '.' && !strchr(name + sl + 1, '.');
+}
+
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
 #define QUARANTINE_NAME_FILE "manifest-name.txt"
 
@@ -1151,7 +1159,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		goto undo;
 	}
 	/* Files named by the manifest, plus siblings sharing its stem:
-	 * X.opus always, X-chat.txt only when the manifest could not be read
+	 * X.opus always (X.ext7.opus, like X-ext7.opus, only when the
+	 * manifest names nothing), X-chat.txt only when the manifest could not be read
 	 * (names nothing).  A recorder writes a recording's files before its
 	 * manifest, so X-ext7.opus may be the audio of an X-ext7.json still
 	 * to come, which the refusal of X.json took with it (that recording
@@ -1178,7 +1187,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				continue;
 			for (size_t i = 0; i < n; i++)
 				take |= !strcmp(names[i], name);
-			if (!take && stem_sibling(name, stem, sl) && (n == 0 || name[sl] == '.')) {
+			if (!take && stem_sibling(name, stem, sl) && (n == 0 || own_extension(name, sl))) {
 				take = 1;
 				for (size_t m = 0; take && m < ents.n; m++) {
 					size_t ml = strlen(ents.v[m]);

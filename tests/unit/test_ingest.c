@@ -367,6 +367,34 @@ TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
 	free(m);
 }
 
+/* A refused manifest that names its files takes X.opus beside them, but not
+ * X.ext7.opus: the audio of an X.ext7.json still to come. */
+TEST(test_quarantine_takes_no_audio_of_a_longer_stem_with_a_dot)
+{
+	char *m = xasprintf("%s/spool/qd.json", dir), *qdir = NULL, *own = NULL, *other = NULL;
+	char *left = xasprintf("%s/spool/qd.ext7.opus", dir);
+
+	copy_fixture("tests/fixtures/mono.opus", "qd.opus");
+	copy_fixture("tests/fixtures/mono.opus", "qd.ext7.opus");
+	write_text("qd.json", "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\","
+			      " \"audio\": \"qd.opus\"}");
+	CHECK_EQ(ingest_quarantine(reg, m, "recorded_at is in the future", &qdir), 0);
+	CHECK(qdir != NULL);
+	if (qdir) {
+		own = xasprintf("%s/qd.opus", qdir);
+		other = xasprintf("%s/qd.ext7.opus", qdir);
+		CHECK_EQ(access(own, F_OK), 0);
+		CHECK(access(other, F_OK) < 0);
+	}
+	CHECK_EQ(access(left, F_OK), 0);
+	unlink(left);
+	free(own);
+	free(other);
+	free(left);
+	free(qdir);
+	free(m);
+}
+
 struct named {
 	char id[32], manifest[128];
 	int n;
@@ -742,6 +770,7 @@ int main(void)
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
+	RUN(test_quarantine_takes_no_audio_of_a_longer_stem_with_a_dot);
 	RUN(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside);
 	RUN(test_subject_roles_are_the_words_of_the_format);
 	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
