@@ -67,6 +67,9 @@ struct auditq {
 	uint64_t synced;		/* tickets up to this are on disk; protected by sync_lock */
 	int64_t journal_said;		/* when a failed append was last said (ms); protected by lock */
 	uint64_t journal_quiet;		/* failed appends not said since; protected by lock */
+	int64_t commit_said;		/* when a failed write to the log was last said (ms), 0 when
+					 * the last one worked; protected by flush_lock */
+	uint64_t commit_quiet;		/* failed writes not said since; protected by flush_lock */
 	pthread_t thread;
 	int running;
 };
@@ -327,8 +330,23 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 	rc = journal_commit(q->cat, q->j, es, n, batch[n - 1].ticket);
 	free(es);
 	if (rc < 0) {
-		recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry)", n,
-			  meta_strerror(rc));
+		/* Retried every AUDITQ_PERIOD_MS while the disk is full: said
+		 * once a minute, as a failed journal append is. */
+		int64_t now = now_ms();
+
+		if (!q->commit_said || now - q->commit_said >= 60000) {
+			if (q->commit_quiet)
+				recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry; and %llu "
+					  "times since this was last said)", n, meta_strerror(rc),
+					  (unsigned long long)q->commit_quiet);
+			else
+				recfs_log(LOG_ERR, "recfs: cannot write %zu audit entries: %s (will retry)", n,
+					  meta_strerror(rc));
+			q->commit_said = now;
+			q->commit_quiet = 0;
+		} else {
+			q->commit_quiet++;
+		}
 		pthread_mutex_lock(&q->lock);
 		if (q->n + n > q->cap) {
 			q->cap = q->n + n;
@@ -342,6 +360,11 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 		free(batch);
 		return rc;
 	}
+	if (q->commit_said)
+		recfs_log(LOG_NOTICE, "recfs: the audit log is written again (%llu failed tries not said)",
+			  (unsigned long long)q->commit_quiet);
+	q->commit_said = 0;
+	q->commit_quiet = 0;
 	for (i = 0; i < n; i++)
 		item_clear(&batch[i]);
 	free(batch);

@@ -18,17 +18,22 @@
 #include "t.h"
 
 static char *dir;
+static int said_cannot_write, said_written_again;
 
-/* auditq logs through the daemon's recfs_log (main.c): keep its lines. */
+/* auditq logs through the daemon's recfs_log (main.c): keep its lines,
+ * and count the ones a full disk repeats. */
 void recfs_log(int prio, const char *fmt, ...)
 {
+	char line[512];
 	va_list ap;
 
 	(void)prio;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s\n", line);
+	said_cannot_write += strstr(line, "cannot write") && strstr(line, "audit entries") ? 1 : 0;
+	said_written_again += strstr(line, "written again") ? 1 : 0;
 }
 
 /* A register directory of its own, with a catalog; its path. */
@@ -213,6 +218,34 @@ TEST(test_auditq_log_that_cannot_be_written_holds_no_open_up_and_gets_it_later)
 	free(d);
 }
 
+/* A catalog that refuses the log was said at every try (four times a
+ * second while the disk is full): once a minute, and when it works again. */
+TEST(test_auditq_log_that_cannot_be_written_is_said_once_not_at_every_try)
+{
+	char *d = fresh("fail-quiet"), *path = xasprintf("%s/catalog.db", d);
+	struct auditq *q = NULL;
+	struct catalog *c = NULL;
+	struct audit_entry o = entry("open", "rec-1", NULL);
+
+	CHECK_EQ(auditq_new(d, 0, &q), 0);
+	CHECK_EQ(catalog_open(path, 0, &c), 0);
+	CHECK_EQ(catalog_exec(c, "ALTER TABLE audit RENAME TO audit_away"), 0);
+	CHECK_EQ(auditq_push_durable(q, &o), 0);
+	said_cannot_write = said_written_again = 0;
+	for (int i = 0; i < 20; i++)
+		CHECK(auditq_flush(q) < 0);
+	CHECK_EQ(said_cannot_write, 1);
+	CHECK_EQ(said_written_again, 0);
+	CHECK_EQ(catalog_exec(c, "ALTER TABLE audit_away RENAME TO audit"), 0);
+	catalog_close(c);
+	CHECK_EQ(auditq_flush(q), 0);
+	CHECK_EQ(said_written_again, 1);
+	auditq_free(q);
+	CHECK_EQ(seen_in(d).n, 1);
+	free(path);
+	free(d);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("auditq")) || crypto_setup())
@@ -221,6 +254,7 @@ int main(void)
 	RUN(test_auditq_entry_is_amended_while_queued_and_not_after);
 	RUN(test_auditq_concurrent_opens_all_reach_one_intact_chain);
 	RUN(test_auditq_log_that_cannot_be_written_holds_no_open_up_and_gets_it_later);
+	RUN(test_auditq_log_that_cannot_be_written_is_said_once_not_at_every_try);
 	util_remove_tree(dir);
 	T_DONE();
 }
