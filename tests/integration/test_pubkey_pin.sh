@@ -132,6 +132,30 @@ cp "$T_TMP/keys.issued/training.pub" "$REG/keys/training.pub"
 assert_ok "and applies with the key put back" \
 	"$RECCTL" policy apply -R "$REG" "$REG/policy.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
 
+# A level added by policy apply: its key is pinned into the register's
+# keyrings (the ingest keyring among them), so a replaced .pub of it is
+# refused as any other; another register's keyring is left alone.
+sed 's/^\[level privacy\]/[level extra]\n\n[level privacy]/' "$REG/policy.conf" >"$T_TMP/extra.conf"
+cp "$T_TMP/b/keys/ingest.keyring" "$KEYS/other-register.keyring"
+other_sum=$(sha256sum <"$KEYS/other-register.keyring")
+assert_ok "policy apply adds a level" "$RECCTL" policy apply -R "$REG" "$T_TMP/extra.conf" --keyrings "$KEYS" \
+	--keyring "$KEYS/privacy.keyring" --no-passphrase
+assert_contains "and pins it in the ingest keyring" "$T_OUT" "pinned the new level in $KEYS/ingest.keyring"
+assert_eq "not in another register's keyring" "$other_sum" "$(sha256sum <"$KEYS/other-register.keyring")"
+rm -f "$KEYS/other-register.keyring"
+cp "$REG/keys/extra.pub" "$T_TMP/extra.pub.issued"
+cp "$T_TMP/b/reg/keys/privacy.pub" "$REG/keys/extra.pub"
+gen_manifests "$T_TMP/spool5" 1 --seed 7
+n_before=$(q "SELECT count(*) FROM recording")
+assert_fails_with "ingest refuses a replaced .pub of the new level" "keys/extra.pub is not the public key" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool5"/*.json
+assert_fails_with "so does the new level's own keyring's mount check" "keys/extra.pub is not the public key" \
+	timeout 20 "$RECFS" -f -o "allow_other,level=training,keyring=$KEYS/training.keyring" "$REG" "$MNT"
+assert_eq "nothing ingested" "$n_before" "$(q "SELECT count(*) FROM recording")"
+cp "$T_TMP/extra.pub.issued" "$REG/keys/extra.pub"
+assert_ok "with the key put back, ingest goes on" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool5"/*.json
+
 # With the keys as issued: a default keyring of another register, or none,
 # is said and the request recorded (nothing to check the key with).
 assert_ok "request new with the register's keyring" \
@@ -151,22 +175,15 @@ assert_ok "recctl fsck with every level's keyring finds nothing wrong" "$RECCTL"
 	--keyring "$KEYS/training.keyring" --keyring "$KEYS/analysis.keyring" --keyring "$KEYS/privacy.keyring"
 
 
-# A keyring that pins no key of the rights level checks nothing of it: the
-# one policy apply writes for a new level holds its own key alone.
-awk '/^\[level privacy\]/ { print "[level extra]\ngroup = recfs-extra-nogroup\n" } 1' "$REG/policy.conf" \
-	>"$T_TMP/extra.conf"
-assert_ok "policy apply adds a level" "$RECCTL" policy apply -R "$REG" "$T_TMP/extra.conf" \
-	--keyrings "$T_TMP/newkeys" --no-passphrase --keyring "$KEYS/privacy.keyring"
+# The keyring policy apply wrote for the new level pins every level, as
+# recctl init's do: with it, request new checks the rights level's key too.
 cp "$T_TMP/b/reg/keys/privacy.pub" "$REG/keys/privacy.pub"
 nreq=$(q "SELECT count(*) FROM request")
-assert_fails_with "request new refuses a --keyring with no pin of the rights level" \
-	"does not hold the public key of the rights level privacy" \
+assert_fails_with "request new with the new level's keyring refuses a replaced key of the rights level" \
+	"keys/privacy.pub is not the public key" \
 	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt" \
-	--keyring "$T_TMP/newkeys/extra.keyring"
+	--keyring "$KEYS/extra.keyring"
 assert_eq "and records no request" "$nreq" "$(q "SELECT count(*) FROM request")"
-assert_ok "as the default keyring it is said" env RECFS_KEYRING="$T_TMP/newkeys/extra.keyring" \
-	"$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt"
-assert_contains "that it checked nothing" "$T_OUT" "does not hold the public key of the rights level privacy"
 cp "$T_TMP/keys.issued/privacy.pub" "$REG/keys/privacy.pub"
 
 t_done

@@ -8,12 +8,14 @@
  * and keyring files of the levels the policy adds, and says what happened;
  * the keyrings it wrote are removed again when the apply fails.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -185,6 +187,16 @@ out:
 	return rc;
 }
 
+/* How many of np's levels the register does not have yet. */
+static size_t n_new_levels(const struct reg *r, const struct policy *np)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < np->n_levels; i++)
+		n += policy_level_index(r->policy, np->levels[i].name) < 0;
+	return n;
+}
+
 static int count_new_levels(const struct reg *r, const struct policy *np, const char *kdir, int *n)
 {
 	*n = 0;
@@ -205,6 +217,72 @@ static int count_new_levels(const struct reg *r, const struct policy *np, const 
 		(*n)++;
 	}
 	return 0;
+}
+
+/*
+ * The new levels' public keys (npk, made by this apply, so trusted) pinned
+ * into every keyring of this register in kdir: ingest, watch and the
+ * mount check a level's keys/<level>.pub only against a keyring that pins
+ * it, so without this a replaced .pub of a new level went unchecked.  A
+ * keyring of another register (none of this register's keys) is left
+ * alone; a passphrase-protected one is rewritten with pass when that
+ * opens it (the passphrase given for the new keyrings), else named as not
+ * pinned.  Each file keeps its owner.  Lines on stdout/stderr; never fails
+ * the apply, which is committed by now.
+ */
+static void pin_new_levels(const struct reg *r, const struct policy *np, const uint8_t (*npk)[CRYPTO_PK_BYTES],
+			   const char *kdir, const struct crypto_key *pass, const struct strlist *written)
+{
+	DIR *d = opendir(kdir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name), w;
+		char *path;
+		struct keyring *kr = NULL;
+		struct stat st;
+		int prot, rc = 0, fresh = 0;
+
+		if (len <= 8 || strcmp(e->d_name + len - 8, ".keyring"))
+			continue;
+		path = xasprintf("%s/%s", kdir, e->d_name);
+		for (w = 0; w < written->n; w++)
+			fresh |= !strcmp(written->v[w], path);
+		prot = keyring_is_protected(path);
+		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || prot < 0 || (prot && !pass) ||
+		    keyring_load(path, prot ? pass : NULL, &kr)) {
+			if (prot > 0)
+				warning("%s: not pinned with the new level%s (its passphrase is not the one given): "
+					"its keys/<level>.pub is not checked with this keyring", path,
+					n_new_levels(r, np) == 1 ? "" : "s");
+			keyring_free(kr);
+			free(path);
+			continue;
+		}
+		/* The new keyrings hold their own level; they pin the others. */
+		if (!fresh && !reg_keyring_shares(r, kr)) {
+			keyring_free(kr);
+			free(path);
+			continue;
+		}
+		for (size_t i = 0; rc == 0 && i < np->n_levels; i++)
+			if (policy_level_index(r->policy, np->levels[i].name) < 0 || fresh)
+				rc = keyring_pin(kr, np->levels[i].name, npk[i]);
+		meta_clear_error();
+		if (rc == 0)
+			rc = keyring_save(kr, path, prot ? pass : NULL);
+		if (rc == 0 && (st.st_uid != getuid() || st.st_gid != getgid()) && chown(path, st.st_uid, st.st_gid) < 0)
+			rc = -errno;
+		if (rc)
+			warning("%s: not pinned with the new levels: %s", path, meta_strerror(rc));
+		else if (!fresh)
+			printf("pinned the new level%s in %s\n", n_new_levels(r, np) == 1 ? "" : "s", path);
+		keyring_free(kr);
+		free(path);
+	}
+	closedir(d);
 }
 
 /* Each line of text as one error(); -1. */
@@ -314,6 +392,8 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	       file, ctl->dir, n_new, n_new == 1 ? "" : "s", st.changed, st.added, st.removed);
 	for (size_t i = 0; i < written.n; i++)
 		printf("wrote %s\n", written.v[i]);
+	if (n_new)
+		pin_new_levels(r, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, kdir, pass, &written);
 	if (cc_changed)
 		printf("phone_country_code changed: run recctl subject reindex, so that the phone numbers of the "
 		       "subjects already in the register are found by the new rule\n");
