@@ -70,6 +70,13 @@ assert_eq "the export entry names the level whose keys opened the data" "privacy
 assert_ok "subject show with the analysis keyring" rc subject show "$H" --level-keyring "$KEYS/analysis.keyring"
 assert_eq "its entry names that level" "analysis" \
 	"$(rc audit show --object "$H" --action subject-show --json | jq -r '.[-1].level')"
+# Another register's keyring of a level of the same name opens nothing
+# here, and is not logged as that level.
+"$RECCTL" init "$T_TMP/other/reg" --policy "$POLICY_EXAMPLE" --keyrings "$T_TMP/other/keys" --no-passphrase \
+	>/dev/null 2>&1 || t_abort "init of another register" "failed"
+rc subject show "$H" --level-keyring "$T_TMP/other/keys/privacy.keyring" >/dev/null 2>&1
+assert_eq "with another register's privacy keyring, no level is logged" "null" \
+	"$(rc audit show --object "$H" --action subject-show --json | jq -r '.[-1].level')"
 sum_prot=$(sha256sum "$d"/*_"${prot:0:8}".opus | cut -d' ' -f1)
 assert_ok "a plain export" rc subject export "$H" "$T_TMP/p0" --level-keyring "$PRIV"
 assert_eq "a plain export leaves nothing out" "6 false" \

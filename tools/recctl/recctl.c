@@ -150,8 +150,12 @@ int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr)
 
 const char *ctl_keyring_level(const struct reg *r, const struct keyring *kr)
 {
+	uint8_t pk[CRYPTO_PK_BYTES];
+
+	/* By the key, not the name alone: another register's keyring of a
+	 * level of the same name opens nothing here. */
 	for (size_t i = r->policy->n_levels; i-- > 0;)
-		if (keyring_level(kr, r->policy->levels[i].name, NULL))
+		if (keyring_level(kr, r->policy->levels[i].name, pk) && crypto_equal(pk, r->pk[i], CRYPTO_PK_BYTES))
 			return r->policy->levels[i].name;
 	return NULL;
 }

@@ -150,8 +150,9 @@ int ctl_open_register(const char *dir, struct reg **out);
  * opens against kr too.
  */
 int ctl_check_keyring(struct ctl *ctl, const struct keyring *kr);
-/* The highest of the register's levels whose secret key kr holds, or NULL:
- * the level a disclosure made with kr is logged under. */
+/* The highest of the register's levels whose secret key kr holds (the
+ * register's key, not one of the same name), or NULL: the level a
+ * disclosure made with kr is logged under. */
 const char *ctl_keyring_level(const struct reg *r, const struct keyring *kr);
 
 /*
