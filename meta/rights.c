@@ -594,9 +594,7 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "restrict", recording, -EPERM, "below the rights level");
-	/* Text, as a hold's reason (rights_check_hold_reason); no length
-	 * of its own beyond what setxattr carries. */
-	if (reason && !util_is_log_safe(reason))
+	if (reason && rights_check_restrict_reason(reason))
 		return audit_refuse(r->cat, a, "restrict", recording, -EINVAL,
 				    "a restriction's reason is UTF-8 text with no control character");
 	rc = catalog_get_recording(r->cat, recording, &rec);
@@ -901,6 +899,13 @@ int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int ac
 	if (util_parse_date(date, &until))
 		return audit_refuse(r->cat, a, "retention", recording, -EINVAL, "not a date (YYYY-MM-DD)");
 	return rights_set_retention(r, a, actor_level, recording, until);
+}
+
+int rights_check_restrict_reason(const char *reason)
+{
+	/* Text, as a hold's reason; no length of its own beyond what
+	 * setxattr carries. */
+	return util_is_log_safe(reason) ? 0 : -EINVAL;
 }
 
 int rights_check_hold_reason(const char *reason)

@@ -249,9 +249,11 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 /*
  * The checks of the values above that need no register, for a caller that
  * parses a value before it acts on it (setfattr on the mount) and for the
- * fuzz targets; rights_set_hold and rights_rectify refuse (and log)
- * exactly what these refuse.  0 or -EINVAL.  A hold's reason is 1 to 512
- * bytes of UTF-8 text that util_is_log_safe accepts.  A card value is UTF-8 text of at most 256 bytes that
+ * fuzz targets; rights_restrict, rights_set_hold and rights_rectify refuse
+ * (and log) what these refuse (rights_rectify also an e-mail that is
+ * another subject's).  0 or -EINVAL.  A restriction's reason is UTF-8 text
+ * that util_is_log_safe accepts (empty: "restricted").  A hold's reason is
+ * 1 to 512 bytes of such text.  A card value is UTF-8 text of at most 256 bytes that
  * util_is_log_safe accepts (no control character, C1 control, line
  * separator or bidirectional override), and a phone number or e-mail is
  * empty (the card keeps none) or one that subject_normalise takes, the
@@ -259,6 +261,7 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * '@' with text on both sides and no white space.  -ENOTSUP when field is
  * not a card field; -ENOMEM.
  */
+int rights_check_restrict_reason(const char *reason) MUST_CHECK;
 int rights_check_hold_reason(const char *reason) MUST_CHECK;
 int rights_check_card_value(const char *field, const char *value) MUST_CHECK;
 
