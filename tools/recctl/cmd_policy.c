@@ -187,16 +187,6 @@ out:
 	return rc;
 }
 
-/* How many of np's levels the register does not have yet. */
-static size_t n_new_levels(const struct reg *r, const struct policy *np)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < np->n_levels; i++)
-		n += policy_level_index(r->policy, np->levels[i].name) < 0;
-	return n;
-}
-
 static int count_new_levels(const struct reg *r, const struct policy *np, const char *kdir, int *n)
 {
 	*n = 0;
@@ -228,10 +218,11 @@ static int count_new_levels(const struct reg *r, const struct policy *np, const 
  * alone; a passphrase-protected one is rewritten with pass when that
  * opens it (the passphrase given for the new keyrings), else named as not
  * pinned.  Each file keeps its owner.  Lines on stdout/stderr; never fails
- * the apply, which is committed by now.
+ * the apply, which is committed by now.  n_new: how many levels np adds
+ * (count_new_levels).
  */
 static void pin_new_levels(const struct reg *r, const struct policy *np, const uint8_t (*npk)[CRYPTO_PK_BYTES],
-			   const char *kdir, const struct crypto_key *pass, const struct strlist *written)
+			   int n_new, const char *kdir, const struct crypto_key *pass, const struct strlist *written)
 {
 	DIR *d = opendir(kdir);
 	struct dirent *e;
@@ -254,9 +245,9 @@ static void pin_new_levels(const struct reg *r, const struct policy *np, const u
 		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || prot < 0 || (prot && !pass) ||
 		    keyring_load(path, prot ? pass : NULL, &kr)) {
 			if (prot > 0)
-				warning("%s: not pinned with the new level%s (its passphrase is not the one given): "
-					"its keys/<level>.pub is not checked with this keyring", path,
-					n_new_levels(r, np) == 1 ? "" : "s");
+				warning("%s: not pinned with the new level%s (%s): its keys/<level>.pub is not checked "
+					"with this keyring", path, n_new == 1 ? "" : "s",
+					pass ? "its passphrase is not the one given" : "it needs a passphrase; none was given");
 			keyring_free(kr);
 			free(path);
 			continue;
@@ -278,7 +269,7 @@ static void pin_new_levels(const struct reg *r, const struct policy *np, const u
 		if (rc)
 			warning("%s: not pinned with the new levels: %s", path, meta_strerror(rc));
 		else if (!fresh)
-			printf("pinned the new level%s in %s\n", n_new_levels(r, np) == 1 ? "" : "s", path);
+			printf("pinned the new level%s in %s\n", n_new == 1 ? "" : "s", path);
 		keyring_free(kr);
 		free(path);
 	}
@@ -393,7 +384,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	for (size_t i = 0; i < written.n; i++)
 		printf("wrote %s\n", written.v[i]);
 	if (n_new)
-		pin_new_levels(r, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, kdir, pass, &written);
+		pin_new_levels(r, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, n_new, kdir, pass, &written);
 	if (cc_changed)
 		printf("phone_country_code changed: run recctl subject reindex, so that the phone numbers of the "
 		       "subjects already in the register are found by the new rule\n");
