@@ -341,17 +341,31 @@ TEST(test_ingest_refuses_fifos_and_links_without_waiting_or_reading)
 	free(mfifo);
 }
 
+/* STEM.json naming STEM.opus (mono.opus), recorded in the future, put in
+ * quarantine for it: the manifest's path (malloc'd), *qdir the folder. */
+static char *quarantine_future(const char *stem, char **qdir)
+{
+	char *m = xasprintf("%s/spool/%s.json", dir, stem), *audio = xasprintf("%s.opus", stem);
+	char *json = xasprintf("%s.json", stem);
+	char *text = xasprintf("{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\","
+			       " \"audio\": \"%s\"}", audio);
+
+	copy_fixture("tests/fixtures/mono.opus", audio);
+	write_text(json, text);
+	CHECK_EQ(ingest_quarantine(reg, m, "recorded_at is in the future", qdir), 0);
+	CHECK(*qdir != NULL);
+	free(text);
+	free(json);
+	free(audio);
+	return m;
+}
+
 TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
 {
-	char *m = xasprintf("%s/spool/q.json", dir), *qdir = NULL, *err = NULL, *moved = NULL;
+	char *qdir = NULL, *err = NULL, *moved = NULL, *m = quarantine_future("q", &qdir);
 	uint8_t *text = NULL;
 	size_t len;
 
-	copy_fixture("tests/fixtures/mono.opus", "q.opus");
-	write_text("q.json", "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\","
-			     " \"audio\": \"q.opus\"}");
-	CHECK_EQ(ingest_quarantine(reg, m, "recorded_at is in the future", &qdir), 0);
-	CHECK(qdir != NULL);
 	if (qdir) {
 		err = xasprintf("%s/error.txt", qdir);
 		moved = xasprintf("%s/q.opus", qdir);
@@ -371,15 +385,11 @@ TEST(test_quarantine_moves_manifest_and_its_files_with_error_txt)
  * X.ext7.opus: the audio of an X.ext7.json still to come. */
 TEST(test_quarantine_takes_no_audio_of_a_longer_stem_with_a_dot)
 {
-	char *m = xasprintf("%s/spool/qd.json", dir), *qdir = NULL, *own = NULL, *other = NULL;
+	char *qdir = NULL, *own = NULL, *other = NULL, *m;
 	char *left = xasprintf("%s/spool/qd.ext7.opus", dir);
 
-	copy_fixture("tests/fixtures/mono.opus", "qd.opus");
 	copy_fixture("tests/fixtures/mono.opus", "qd.ext7.opus");
-	write_text("qd.json", "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\","
-			      " \"audio\": \"qd.opus\"}");
-	CHECK_EQ(ingest_quarantine(reg, m, "recorded_at is in the future", &qdir), 0);
-	CHECK(qdir != NULL);
+	m = quarantine_future("qd", &qdir);
 	if (qdir) {
 		own = xasprintf("%s/qd.opus", qdir);
 		other = xasprintf("%s/qd.ext7.opus", qdir);
