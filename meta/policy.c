@@ -423,6 +423,24 @@ static char *policy_reader(char *str, int num, void *stream)
 			num - 2);
 		goto blank;
 	}
+	/* Its texts go into the notice and the answer letters as they are:
+	 * a control character there would act on a reader's terminal or
+	 * forge a line.  The line's end may be CR LF. */
+	{
+		size_t text = n - (nl ? 1 : 0), at;
+		uint32_t cp;
+
+		if (text && s[text - 1] == '\r')
+			text--;
+		at = util_find_control(s, text, 1, &cp);
+		if (at < text) {
+			add_err(ps, ps->line,
+				"control character U+%04X at byte %zu: a policy is text, with tabs as its only "
+				"control character",
+				(unsigned)cp, at + 1);
+			goto blank;
+		}
+	}
 	memcpy(str, s, n);
 	str[n] = '\0';
 	for (p = str; isspace((unsigned char)*p); p++)
@@ -880,6 +898,13 @@ static void lang_texts(struct parser *ps, const struct policy *p, const struct s
 			key, label(sc, lb, sizeof(lb)), key, key);
 	if (!line || (is_label && !given))
 		return;
+	if (!is_label && sc->val[k] && !*sc->val[k]) {
+		/* text_value has said it of a required key */
+		if (!(stypes[sc->type].required & (1u << k)))
+			add_err(ps, sc->key_line[k], "'%s' in %s is empty: give its text, or leave the key out", key,
+				label(sc, lb, sizeof(lb)));
+		return;
+	}
 	for (size_t i = 0; i < p->n_langs; i++)
 		if (!t->in[i])
 			add_warn(ps, line, "%s has no '%s' text in language %s%s", label(sc, lb, sizeof(lb)), key,

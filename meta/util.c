@@ -144,16 +144,27 @@ static int is_control_point(uint32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-int util_is_log_safe(const char *s)
+size_t util_find_control(const char *s, size_t n, int tab_ok, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s);
-	uint32_t cp;
+	uint32_t c = 0;
 
-	for (size_t i = 0, len; i < n; i += len)
-		if (!(len = utf8_seq(u + i, n - i, &cp)) || is_control_point(cp))
-			return 0;
-	return 1;
+	for (size_t i = 0, len; i < n; i += len) {
+		len = utf8_seq(u + i, n - i, &c);
+		if (!len || (is_control_point(c) && !(tab_ok && c == '\t'))) {
+			if (cp)
+				*cp = len ? c : u[i];
+			return i;
+		}
+	}
+	return n;
+}
+
+int util_is_log_safe(const char *s)
+{
+	size_t n = strlen(s);
+
+	return util_find_control(s, n, 0, NULL) == n;
 }
 
 char *util_escape_for_log(const char *s)

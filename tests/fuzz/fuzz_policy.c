@@ -4,7 +4,7 @@
  * promises of policy.h that the rest of recfs relies on without checking
  * again: every index points into its array, every name finds itself,
  * exactly one level exercises rights and it is the highest, and the notice
- * can be written.  One that does not load must say why.
+ * can be written, as text with no control character but a tab.  One that does not load must say why.
  */
 #include <errno.h>
 #include <string.h>
@@ -20,6 +20,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc, (void)argv;
 	path = fuzz_path("policy.conf");
 	return 0;
+}
+
+/* The notice is text: lines of UTF-8 with no control character but a
+ * tab, whatever the policy's texts held. */
+static int is_text(const char *s)
+{
+	for (const char *nl; *s; s = nl + 1) {
+		size_t n = (nl = strchr(s, '\n')) ? (size_t)(nl - s) : strlen(s);
+
+		if (util_find_control(s, n, 1, NULL) != n)
+			return 0;
+		if (!nl)
+			break;
+	}
+	return 1;
 }
 
 static void check(const struct policy *p)
@@ -63,7 +78,7 @@ static void check(const struct policy *p)
 	for (size_t i = 0; i < p->n_recipients; i++)
 		FUZZ_ASSERT(policy_recipient_index(p, p->recipients[i].name) == (int)i);
 	notice = notice_render(p);
-	FUZZ_ASSERT(notice != NULL);
+	FUZZ_ASSERT(notice != NULL && is_text(notice));
 	free(notice);
 	/* the notice renders in every language the policy names, first first */
 	FUZZ_ASSERT(p->n_langs >= 1 && p->n_langs <= POLICY_MAX_LANGS);
@@ -71,7 +86,7 @@ static void check(const struct policy *p)
 		FUZZ_ASSERT(policy_lang_index(p, p->langs[i]) == (int)i);
 		FUZZ_ASSERT(policy_text(p, &p->reg_name_t, (int)i) != NULL);
 		notice = notice_render_in(p, p->langs[i]);
-		FUZZ_ASSERT(notice != NULL);
+		FUZZ_ASSERT(notice != NULL && is_text(notice));
 		free(notice);
 	}
 	for (size_t i = 0; i < p->n_recipients; i++)

@@ -654,6 +654,13 @@ TEST(test_a_key_on_a_refused_line_is_not_reported_missing_too)
 		{ LINE("name = R\0x\n"), "NUL byte in line" },
 		{ LINE("name = R\xff\n"), "not valid UTF-8" },
 		{ LINE("name\t= R\xc3\n"), "not valid UTF-8" },
+		/* what would act on the terminal of whoever reads the notice */
+		{ LINE("name = \x1b[2J\x1b[HR\n"), "control character U+001B at byte 8" },
+		{ LINE("name = R\rforged\r\n"), "control character U+000D at byte 9" },
+		{ LINE("name = R\x7f\n"), "control character U+007F" },
+		{ LINE("name = R\xc2\x85\n"), "control character U+0085" },
+		{ LINE("name = \xe2\x80\xaeR\n"), "control character U+202E" },
+		{ LINE("name = R\xe2\x81\xa6x\n"), "control character U+2066" },
 #undef LINE
 	};
 	const char *rest = strstr(BASE, "controller =");
@@ -673,6 +680,58 @@ TEST(test_a_key_on_a_refused_line_is_not_reported_missing_too)
 		free(path);
 		free(text);
 	}
+}
+
+TEST(test_tabs_and_crlf_line_ends_are_text)
+{
+	struct policy *p = load_text("[register]\r\nname\t=\tR\r\ncontroller = C\r\n"
+				     "contact = K\nprivacy_contact = P\ndetails_level = top\n"
+				     "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				     "[purpose p1]\ndescription = D\n\tand more\r\nlegal_basis = contract\n"
+				     "min_level = low\nretention = 12m\n[source s1]\nkind = call\npurpose = p1\n"
+				     "data_source = tel\n");
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_STR(p->reg_name, "R");
+	CHECK_STR(p->controller, "C");
+	CHECK_STR(p->purposes[0].description, "D and more");
+	policy_free(p);
+}
+
+TEST(test_an_empty_optional_text_is_an_error_at_its_line)
+{
+	char *path, *errs;
+	/* the optional texts of [register], once each */
+	static const char *const keys[] = { "requests_how", "retention_note", "sources", "transfers",
+					    "disclosures", "access_terms", "supervisory_authority" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		char *line = xasprintf("%s =\n", keys[i]), *text, *want;
+
+		text = xasprintf("[register]\nlanguages = fi, en\n%s%s", line, strstr(BASE, "name ="));
+		errs = errors_of(text, &path);
+		want = xasprintf("'%s' in [register] is empty: give its text, or leave the key out", keys[i]);
+		CHECK(has_error(errs, path, 3, want));
+		/* not also "has no text in language ..." */
+		CHECK_EQ(count_lines(errs), 1);
+		free(want);
+		free(errs);
+		free(path);
+		free(text);
+		free(line);
+	}
+	/* a required one says so once, as before */
+	errs = errors_of("[register]\nname =\ncontroller = C\ncontact = K\nprivacy_contact = P\n"
+			 "details_level = top\n[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+			 "[purpose p1]\ndescription = D\nlegal_basis = contract\nmin_level = low\n"
+			 "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
+			 &path);
+	CHECK(has_error(errs, path, 2, "'name' in [register] must not be empty"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
 }
 
 TEST(test_a_refused_line_hides_only_its_own_key)
@@ -1322,6 +1381,8 @@ int main(void)
 	RUN(test_overlong_and_invalid_lines_are_reported);
 	RUN(test_a_key_on_a_refused_line_is_not_reported_missing_too);
 	RUN(test_a_refused_line_hides_only_its_own_key);
+	RUN(test_tabs_and_crlf_line_ends_are_text);
+	RUN(test_an_empty_optional_text_is_an_error_at_its_line);
 	RUN(test_missing_file_is_an_io_error_with_a_message);
 	RUN(test_periods_are_at_most_100_years_in_each_unit);
 	RUN(test_period_add_is_calendar_arithmetic);

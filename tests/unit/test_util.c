@@ -386,6 +386,22 @@ TEST(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes)
 	CHECK_EQ(util_is_log_safe("bad \xff utf-8"), 0);
 }
 
+TEST(test_find_control_gives_the_offset_and_code_point_and_may_take_tabs)
+{
+	static const char text[] = "a\tb \xc3\xa4 \xe2\x80\xae";
+	uint32_t cp = 0;
+
+	CHECK_EQ(util_find_control(text, 1, 0, &cp), 1);
+	CHECK_EQ(util_find_control(text, sizeof(text) - 1, 0, &cp), 1);
+	CHECK_EQ(cp, '\t');
+	CHECK_EQ(util_find_control(text, sizeof(text) - 1, 1, &cp), 7);
+	CHECK_EQ(cp, 0x202e);
+	/* a cut character is a byte that starts none */
+	CHECK_EQ(util_find_control(text, 5, 1, &cp), 4);
+	CHECK_EQ(cp, 0xc3);
+	CHECK_EQ(util_find_control("ok", 2, 0, NULL), 2);
+}
+
 TEST(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line)
 {
 	CHECK(escapes_to("rec000001.json", "rec000001.json"));
@@ -519,6 +535,7 @@ int main(void)
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
 	RUN(test_meta_errname_names_errnos_of_either_sign);
 	RUN(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes);
+	RUN(test_find_control_gives_the_offset_and_code_point_and_may_take_tabs);
 	RUN(test_escape_field_keeps_one_field);
 	RUN(test_escape_field_escapes_unicode_spaces_and_format_characters);
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
