@@ -101,13 +101,87 @@ static int normalise_text(const char *kind, const char *p, int v1, char *out, si
 	return rc;
 }
 
-int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
+/* p past the URI scheme prefix (any case) it starts with, else NULL. */
+static const char *past_prefix(const char *p, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncasecmp(p, prefix, n) ? NULL : p + n;
+}
+
+/*
+ * The written forms of one identifier that are not its text, as
+ * subject_normalise's comment lists them, into a copy: *copy is what the
+ * rule goes on from (malloc'd, the caller wipes and frees it), or NULL
+ * when in is used as it is.  -ENOMEM.
+ */
+static int strip_forms(const char *kind, const char *in, char **copy)
+{
+	const char *p, *end;
+	char *c;
+	size_t n;
+
+	*copy = NULL;
+	if (!strcmp(kind, "phone")) {
+		int sip = 0;
+
+		if ((p = past_prefix(in, "tel:")) || (sip = 1, p = past_prefix(in, "sips:")) ||
+		    (p = past_prefix(in, "sip:")))
+			end = p + strcspn(p, sip ? "@;" : ";");
+		else
+			p = in, end = in + strlen(in);
+		if (!(c = malloc((size_t)(end - p) + 1)))
+			return -ENOMEM;
+		/* "+46 (0)8 ...": the trunk prefix written beside the
+		 * international form, dropped when the number is international */
+		n = 0;
+		for (const char *q = p; q < end; q++) {
+			const char *z = q + 1;
+
+			if (*q == '(' && n && (c[0] == '+' || (c[0] == '0' && n > 1 && c[1] == '0'))) {
+				z += strspn(z, " ");
+				if (*z == '0') {
+					z += 1 + strspn(z + 1, " ");
+					if (*z == ')') {
+						q = z;
+						continue;
+					}
+				}
+			}
+			if (!isspace((unsigned char)*q) || n)
+				c[n++] = *q;
+		}
+		c[n] = '\0';
+		*copy = c;
+		return 0;
+	}
+	if (strcmp(kind, "email"))
+		return 0;
+	if ((p = past_prefix(in, "mailto:")))
+		n = strcspn(p, "?");	/* "?subject=...": the URI's, not the address's */
+	else
+		p = in, n = strlen(p);
+	while (n && isspace((unsigned char)p[n - 1]))
+		n--;
+	if (n >= 2 && p[0] == '<' && p[n - 1] == '>')
+		p++, n -= 2;
+	/* the domain's root: "kyla.fi." is "kyla.fi" */
+	if (n >= 2 && p[n - 1] == '.' && memchr(p, '@', n) && p[n - 2] != '@' && p[n - 2] != '.')
+		n--;
+	if (!(c = malloc(n + 1)))
+		return -ENOMEM;
+	memcpy(c, p, n);
+	c[n] = '\0';
+	*copy = c;
+	return 0;
+}
+
+/* subject_normalise of in once strip_forms has read its written form. */
+static int normalise_one(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
 {
 	size_t n = 0, skip = 0;
 	const char *p = in, *cc = NULL;
 
-	if (!in || outlen < 2)
-		return -EINVAL;
 	if (country_code && (strlen(country_code) < 1 || strlen(country_code) > 3 ||
 			     strspn(country_code, "0123456789") != strlen(country_code)))
 		return -EINVAL;
@@ -152,6 +226,25 @@ too_long:
 		return -EINVAL;	/* never cut: see subject.h */
 	}
 	return normalise_text(kind, p, 0, out, outlen);
+}
+
+int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
+{
+	char *copy;
+	int rc;
+
+	if (!in || outlen < 2)
+		return -EINVAL;
+	while (isspace((unsigned char)*in))
+		in++;
+	if ((rc = strip_forms(kind, in, &copy)))
+		return rc;
+	rc = normalise_one(kind, copy ? copy : in, country_code, out, outlen);
+	if (copy) {
+		crypto_memzero(copy, strlen(copy));
+		free(copy);
+	}
+	return rc;
 }
 
 int subject_normalise_v1(const char *kind, const char *in, char *out, size_t outlen)

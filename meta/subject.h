@@ -30,8 +30,15 @@ struct subject_card {
  * "(040) 2642312") is '+', country_code and the digits after that 0
  * ("+358402642312"); other numbers stay digits.  Without country_code a
  * national number stays its digits ("0402642312"), as before the policy
- * had the key.
- * email, ref -> white space trimmed at both ends, then in lower case:
+ * had the key.  First the written forms of one number go: "tel:" (and its
+ * ";parameters"), "sip:"/"sips:" (and all from '@' or ';': the user part
+ * is the number), and a "(0)" after an international prefix and at least
+ * one digit ("+46 (0)8 123", the trunk 0 written beside the
+ * international form; a register from before this rule indexed it as
+ * "+4608123": `recctl subject reindex` indexes the card by this one).
+ * email, ref -> white space trimmed at both ends; an e-mail's written
+ * forms go ("mailto:" and any "?headers", one pair of angle brackets
+ * around it, the domain's root dot "example.fi."); then in lower case:
  * Unicode's lower-case mapping (no locale) and canonical composition
  * (NFC), the same in every locale, so "ÖYSTILÄ@KYLÄ.FI" and
  * "öystilä@Kylä.fi" are one ("öystilä@kylä.fi"), "ÅSA-1" is "åsa-1" and

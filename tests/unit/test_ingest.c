@@ -159,6 +159,22 @@ TEST(test_ingest_matches_known_subject_by_normalised_phone)
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), 1);
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "email", " MATTI@example.fi ", handle), 0);
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358 40 000 0000", handle), -ENOENT);
+	/* a recorder that writes URIs: the same person */
+	copy_fixture("tests/fixtures/mono.opus", "b2.opus");
+	write_text("b2.json", "{\"recorded_at\": \"2026-03-03T09:00:00Z\", \"source\": \"customer-service\","
+			      " \"subjects\": [{\"role\": \"customer\", \"phone\": \"sip:+358401234567@pbx.example\"}],"
+			      " \"audio\": \"b2.opus\"}");
+	CHECK_EQ(ingest("b2.json", &res), 0);
+	CHECK_EQ(res.n_subjects_new, 0);
+	copy_fixture("tests/fixtures/mono.opus", "b3.opus");
+	write_text("b3.json", "{\"recorded_at\": \"2026-03-03T10:00:00Z\", \"source\": \"customer-service\","
+			      " \"subjects\": [{\"role\": \"customer\", \"email\": \"<Matti@Example.fi>\"}],"
+			      " \"audio\": \"b3.opus\"}");
+	CHECK_EQ(ingest("b3.json", &res), 0);
+	CHECK_EQ(res.n_subjects_new, 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), 1);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "email", "mailto:matti@example.fi", handle), 0);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "tel:+358-40-123-4567", handle), 0);
 }
 
 /* ingest name.json with mono.opus as name.opus, recorded on 2026-04-DAY,

@@ -32,7 +32,8 @@ TEST(test_subject_national_numbers_take_the_policys_country_code)
 	CHECK_STR(norm_cc("phone", " (040) 264-2312", "358"), "+358402642312");
 	/* international forms are not touched */
 	CHECK_STR(norm_cc("phone", "+358402642312", "358"), "+358402642312");
-	CHECK_STR(norm_cc("phone", "+358 (0)40 264 2312", "358"), "+3580402642312");
+	/* the trunk 0 written beside the international form is not dialled */
+	CHECK_STR(norm_cc("phone", "+358 (0)40 264 2312", "358"), "+358402642312");
 	CHECK_STR(norm_cc("phone", "00358402642312", "358"), "+358402642312");
 	CHECK_STR(norm_cc("phone", "(00 46) 8 123 456", "358"), "+468123456");
 	CHECK_STR(norm_cc("phone", "+46 8 123 456", "358"), "+468123456");
@@ -109,6 +110,41 @@ TEST(test_subject_ascii_folds_as_the_rule_before)
 	CHECK_EQ(subject_normalise_v1("ref", "\u00c5SA-1", v1, sizeof(v1)), 0);
 	CHECK_STR(v1, "\u00c5sa-1");
 	CHECK_EQ(subject_normalise_v1("phone", "+358 40 1", v1, sizeof(v1)), -EINVAL);
+}
+
+/* The forms a recorder, a CRM or an officer writes one number or address
+ * in are one identifier. */
+TEST(test_subject_written_forms_of_one_identifier_are_one)
+{
+	static const char *const phones[] = {
+		"+46 (0)8 123 456", "+46(0)8123456", "0046 ( 0 ) 8 123 456", "tel:+46-8-123-456",
+		"TEL:+46 8 123 456;phone-context=example.se", "sip:+468123456@pbx.example.se;user=phone",
+		"sips:+468123456@pbx.example.se", " tel:+468123456",
+	};
+
+	for (size_t i = 0; i < sizeof(phones) / sizeof(*phones); i++)
+		CHECK_STR(norm_cc("phone", phones[i], "358"), "+468123456");
+	/* "(0)" is the trunk prefix only beside an international form */
+	CHECK_STR(norm_cc("phone", "(0)40 264 2312", "358"), "+358402642312");
+	CHECK_STR(norm("phone", "12 (0) 34"), "12034");
+	CHECK_STR(norm_cc("phone", "tel:040 264 2312", "358"), "+358402642312");
+	CHECK_STR(norm("phone", "sip:@pbx"), "(error)");
+
+	static const char *const emails[] = {
+		"matti@example.fi", "mailto:matti@example.fi", "MAILTO:Matti@Example.FI",
+		"<matti@example.fi>", " <Matti@example.fi> ", "mailto:<matti@example.fi>",
+		"matti@example.fi.", "mailto:matti@example.fi?subject=Tallenne",
+	};
+
+	for (size_t i = 0; i < sizeof(emails) / sizeof(*emails); i++)
+		CHECK_STR(norm("email", emails[i]), "matti@example.fi");
+	/* what is left must still be an address */
+	CHECK_STR(norm("email", "<>"), "(error)");
+	CHECK_STR(norm("email", "mailto:"), "(error)");
+	CHECK_STR(norm("email", "matti@example.fi.."), "matti@example.fi..");
+	CHECK_STR(norm("email", "<matti@example.fi"), "<matti@example.fi");
+	/* a reference keeps what it is written with */
+	CHECK_STR(norm("ref", "<CRM-1>"), "<crm-1>");
 }
 
 /* What is no identifier is not indexed, and rectification refuses it. */
@@ -286,6 +322,7 @@ int main(void)
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);
 	RUN(test_subject_ascii_folds_as_the_rule_before);
+	RUN(test_subject_written_forms_of_one_identifier_are_one);
 	RUN(test_subject_emails_need_one_at_with_text_around_it);
 	RUN(test_subject_values_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_names_fold_case_and_diacritics);
