@@ -218,9 +218,32 @@ static const char schema_v9[] =
 #undef SQL_NUM
 #undef SQL_NUM_
 
+/*
+ * v10: a blind-index entry is one subject's hold of an identifier, keyed
+ * by (mac, handle), so that every subject that gave a shared phone number
+ * or reference (a household's line, a company's customer number) is found
+ * by it, not only the one that gave it first; dropping one subject's entry
+ * leaves the others'.  sqlite cannot change a primary key in place: the
+ * table is built anew with every entry, and renamed.  An entry naming no
+ * subject (none should: the foreign key cascades) is not carried over.
+ * The subjects a shared identifier's first holder kept out of the index
+ * before are put in by `recctl subject reindex`, which has the key.
+ */
+static const char schema_v10[] =
+	"CREATE TABLE subject_index_v10 ("
+	"  mac BLOB NOT NULL,"
+	"  handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE,"
+	"  kind TEXT,"
+	"  PRIMARY KEY (mac, handle)) WITHOUT ROWID;"
+	"INSERT INTO subject_index_v10 (mac, handle, kind) SELECT mac, handle, kind FROM subject_index"
+	"  WHERE handle IN (SELECT handle FROM subject);"
+	"DROP TABLE subject_index;"
+	"ALTER TABLE subject_index_v10 RENAME TO subject_index;"
+	"CREATE INDEX subject_index_handle ON subject_index(handle);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
-				      schema_v7, schema_v8, schema_v9 };
+				      schema_v7, schema_v8, schema_v9, schema_v10 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -1268,8 +1291,11 @@ int catalog_delete_subject(struct catalog *c, const char *handle)
 
 int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle, const char *kind)
 {
-	static const char sql[] = "INSERT INTO subject_index (mac, handle, kind) VALUES (?1, ?2, ?3)"
-				  " ON CONFLICT (mac) DO UPDATE SET kind = excluded.kind WHERE handle = excluded.handle";
+	/* An e-mail is one person's (subject.h): another holder keeps it. */
+	static const char sql[] = "INSERT INTO subject_index (mac, handle, kind) SELECT ?1, ?2, ?3"
+				  " WHERE ?3 IS NOT 'email'"
+				  "  OR NOT EXISTS (SELECT 1 FROM subject_index WHERE mac=?1 AND handle<>?2)"
+				  " ON CONFLICT (mac, handle) DO UPDATE SET kind = excluded.kind";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
@@ -1304,22 +1330,39 @@ int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYT
 	return catalog_step_done(c, st, "drop an index entry");
 }
 
-int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX])
+int catalog_index_holders(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], struct idlist *out)
 {
-	static const char sql[] = "SELECT handle FROM subject_index WHERE mac=?1";
+	/* A subject's rowid grows with every subject added: the order they
+	 * were created in, which does not change as entries come and go. */
+	static const char sql[] = "SELECT i.handle FROM subject_index i JOIN subject s ON s.handle = i.handle"
+				  " WHERE i.mac=?1 ORDER BY s.rowid, i.handle";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		idlist_add(out, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "find index");
+}
+
+int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle)
+{
+	static const char sql[] = "SELECT 1 FROM subject_index WHERE mac=?1 AND handle=?2";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_blob(st, 1, mac, CRYPTO_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(handle, CATALOG_HANDLE_MAX, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "find index");
+		return 1;
+	return rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "look up an index entry");
 }
 
 int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind)

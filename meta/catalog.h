@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 9
+#define CATALOG_SCHEMA_VERSION 10
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -318,26 +318,38 @@ int catalog_orphan_records(struct catalog *c, struct idlist *out) MUST_CHECK;
  */
 int catalog_plain_reasons(struct catalog *c, struct idlist *out) MUST_CHECK;
 
-/* Subjects: handle -> card record id; blind index entries -> handle. */
+/* Subjects: handle -> card record id; blind index entries -> handles. */
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;
 int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX]) MUST_CHECK;
 int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
 /*
- * Blind index entries: mac (a keyed hash of one normalised identifier) ->
- * handle, with the kind of the identifier ("phone", "email", "ref"; schema
- * 6, NULL in older entries), so that a subject's entries of one kind can
- * be dropped without the index key.  catalog_put_index adds one; a mac
- * that is taken stays with its subject (another subject's is not moved),
- * and one of the same subject takes kind.  All strings are lent.
+ * Blind index entries: (mac, handle), one per subject holding an
+ * identifier (mac, a keyed hash of one normalised identifier), with the
+ * kind of the identifier ("phone", "email", "ref"; schema 6, NULL in older
+ * entries), so that a subject's entries of one kind can be dropped without
+ * the index key.  A phone number or reference may be held by several
+ * subjects (schema 10; before it the first holder kept it alone).
+ * catalog_put_index adds handle's entry, or gives its entry kind; an
+ * e-mail's (kind "email") is one subject's: it is not added (0) when
+ * another subject holds mac.  Dropping an entry of one subject leaves the
+ * other holders'; erasing a subject (catalog_delete_subject) drops its
+ * entries alone.  All strings are lent.
  */
 int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle,
 		      const char *kind) MUST_CHECK;
 /* Drop handle's entries of kind (0 also when there are none). */
 int catalog_drop_index_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
-/* Drop the entry mac when it names handle (0 also when it does not). */
+/* Drop handle's entry of mac (0 also when it has none). */
 int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
-/* -ENOENT when no subject has that entry. */
-int catalog_find_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
+/*
+ * Append to out (idlist_free) the handles of every subject holding mac, in
+ * the order the subjects were created (the first holder first), then by
+ * handle: the same order on every call.  0, also when there is none (out
+ * unchanged); catalog errors.
+ */
+int catalog_index_holders(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], struct idlist *out) MUST_CHECK;
+/* 1 when handle holds mac, 0 when not, or a catalog error. */
+int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
 /* 1 when handle has an index entry of kind ("phone", "email", "ref"), 0 when not, or -EIO. */
 int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;

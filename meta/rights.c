@@ -985,10 +985,11 @@ static int index_entry(struct reg *r, const struct crypto_key *ik, const char *h
 }
 
 /*
- * The subject other than handle whose blind-index entry value (of kind,
- * by the policy's rule) is, in other: 1 when there is one, 0 when the
- * value is free, handle's own or no identifier, or a negative errno.  An
- * entry belongs to one subject; a rectification to another's e-mail would
+ * A subject other than handle that holds the blind-index entry of value
+ * (of kind, by the policy's rule), the first of them, in other: 1 when
+ * there is one, 0 when the value is free, handle's alone or no
+ * identifier, or a negative errno.  An e-mail's entry belongs to one
+ * subject (catalog_put_index): a rectification to another's e-mail would
  * leave the entry with the other subject, and handle found by neither its
  * old e-mail nor its new one.
  */
@@ -997,6 +998,7 @@ static int index_owner(struct reg *r, const struct crypto_key *ik, const char *h
 {
 	uint8_t mac[CRYPTO_MAC_BYTES];
 	char norm[SUBJECT_NORM_MAX];
+	struct idlist holders = { 0 };
 	int rc;
 
 	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));
@@ -1004,10 +1006,15 @@ static int index_owner(struct reg *r, const struct crypto_key *ik, const char *h
 		return rc == -ENOMEM ? rc : 0;
 	crypto_blind_index(ik, kind, norm, mac);
 	crypto_memzero(norm, sizeof(norm));
-	rc = catalog_find_index(r->cat, mac, other);
-	if (rc == -ENOENT)
-		return 0;
-	return rc ? rc : strcmp(other, handle) != 0;
+	rc = catalog_index_holders(r->cat, mac, &holders);
+	for (size_t i = 0; rc == 0 && i < holders.n; i++) {
+		if (strcmp(holders.id[i], handle)) {
+			snprintf(other, CATALOG_HANDLE_MAX, "%s", holders.id[i]);
+			rc = 1;
+		}
+	}
+	idlist_free(&holders);
+	return rc;
 }
 
 /* Drop the entry an e-mail or reference of handle has by the rule before
@@ -1168,8 +1175,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		return rc;
 	/* An e-mail is one person's (subject_resolve): another subject's is
 	 * refused.  A phone number may be shared (a household's line): the
-	 * card takes it, its index entry stays the subject's that gave it
-	 * first, as at ingest. */
+	 * card takes it, and the subject holds its entry beside the others
+	 * that hold it, as at ingest. */
 	if (!strcmp(field, "email")) {
 		char other[CATALOG_HANDLE_MAX], reason[96];
 

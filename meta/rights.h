@@ -201,13 +201,16 @@ int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int ac
  * of a subject card (a value rights_check_card_value refuses is -EINVAL,
  * logged with its reason, and changes nothing; so is an e-mail whose
  * blind-index entry is another subject's, which would stay the other's; a
- * shared phone number is taken, its entry staying the other's); the old
+ * shared phone number is taken, held in the index beside the subjects
+ * that hold it already); the old
  * and new values are sealed into the log record
  * for the rights level only, which the subject owns (catalog_set_record_owner):
  * rights_erase_subject erases it with the card.  A phone number or e-mail
  * moves in the blind index in the same transaction (the subject's entries
- * of that kind and the old value's go, the new value's comes), so subject
- * find finds the new value and not the old; that needs the index key in kr
+ * of that kind and its entry of the old value go, its entry of the new
+ * value comes; other subjects holding either value keep their entries),
+ * so subject find finds it by the new value and not by the old, and still
+ * finds every other holder of the old; that needs the index key in kr
  * (the rights level's keyring carries it): without it, -ENOKEY, logged.
  * A new name is also written into the sealed details of each of the
  * subject's recordings (their user.recfs.subject_names), re-sealed for the
@@ -232,7 +235,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * and after phone_country_code is set or changed.  An e-mail's or a
  * reference's entry of the rule before Unicode lower case
  * (subject_normalise_v1) is dropped as well, so a register from then is
- * indexed by today's fold alone.  In
+ * indexed by today's fold alone.  A subject's drops take its own entries
+ * alone: the other holders of a shared number keep theirs, and every
+ * card's holder of a shared phone number or reference is indexed (a
+ * register from before catalog schema 10 indexed the first alone).  In
  * one transaction, logged ("subject-reindex", the number of subjects), the
  * WAL truncated after it; *n (may be NULL) is the number of subjects.
  * Needs kr to hold the rights level's key (cards and histories) and the

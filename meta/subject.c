@@ -366,8 +366,9 @@ struct ident {
 
 /*
  * Whether the subject found for card by ids[by] (a reference or a phone
- * number) is someone else: 1 when card has an e-mail (ids[1], not in the
- * index, or it would have been found by it) and the subject has another,
+ * number) is someone else: 1 when card has an e-mail (ids[1]: had it named
+ * a subject that may be this card's, that one was found by it) and the
+ * subject has another,
  * or when the same manifest gave it to another person; 0, or -EIO.
  */
 static int someone_else(struct reg *r, const struct ident *ids, int by, const char *found,
@@ -379,6 +380,47 @@ static int someone_else(struct reg *r, const struct ident *ids, int by, const ch
 	if (by == 1 || !ids[1].ok)
 		return 0;
 	return catalog_index_has_kind(r->cat, found, "email");
+}
+
+/*
+ * Of the subjects holding ids[by], the one card names, into found ('\0'
+ * when none may be): not someone_else, then the most of the card's other
+ * identifiers held, then the first in catalog_index_holders' order.  0 or
+ * a negative errno.
+ */
+static int pick_holder(struct reg *r, const struct ident *ids, int by, const char (*taken)[CATALOG_HANDLE_MAX],
+		       size_t n_taken, char found[CATALOG_HANDLE_MAX])
+{
+	struct idlist holders = { 0 };
+	int rc = catalog_index_holders(r->cat, ids[by].mac, &holders), best = -1;
+
+	found[0] = '\0';
+	for (size_t h = 0; rc == 0 && h < holders.n; h++) {
+		int score = 0;
+
+		rc = someone_else(r, ids, by, holders.id[h], taken, n_taken);
+		if (rc) {
+			rc = rc < 0 ? rc : 0;
+			continue;
+		}
+		for (int j = 0; rc >= 0 && j < 3; j++) {
+			if (j == by || !ids[j].ok)
+				continue;
+			rc = catalog_index_holds(r->cat, ids[j].mac, holders.id[h]);
+			score += rc > 0;
+		}
+		if (rc < 0)
+			break;
+		rc = 0;
+		if (score > best) {
+			best = score;
+			snprintf(found, CATALOG_HANDLE_MAX, "%s", holders.id[h]);
+		}
+	}
+	idlist_free(&holders);
+	if (rc)
+		found[0] = '\0';
+	return rc;
 }
 
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
@@ -416,18 +458,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	for (int k = 0; k < 3 && !found[0]; k++) {
 		int i = order[k];
 
-		if (!ids[i].ok)
-			continue;
-		rc = catalog_find_index(r->cat, ids[i].mac, found);
-		if (rc == -ENOENT)
-			continue;
-		if (rc == 0)
-			rc = someone_else(r, ids, i, found, taken, n_taken);
-		if (rc < 0)
+		if (ids[i].ok && (rc = pick_holder(r, ids, i, taken, n_taken, found)))
 			return rc;
-		if (rc == 1)
-			found[0] = '\0';
-		rc = 0;
 	}
 	*created = !found[0];
 	if (!found[0]) {
@@ -470,11 +502,12 @@ out:
 	return rc;
 }
 
-int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
-		 char handle[CATALOG_HANDLE_MAX])
+int subject_find_all(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
+		     struct idlist *out)
 {
 	uint8_t mac[CRYPTO_MAC_BYTES];
 	char norm[SUBJECT_NORM_MAX];
+	size_t n = out->n;
 	int rc;
 
 	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));
@@ -482,7 +515,20 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 		return rc;
 	crypto_blind_index(index_key, kind, norm, mac);
 	crypto_memzero(norm, sizeof(norm));
-	return catalog_find_index(r->cat, mac, handle);
+	rc = catalog_index_holders(r->cat, mac, out);
+	return rc ? rc : out->n > n ? 0 : -ENOENT;
+}
+
+int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
+		 char handle[CATALOG_HANDLE_MAX])
+{
+	struct idlist all = { 0 };
+	int rc = subject_find_all(r, index_key, kind, value, &all);
+
+	if (rc == 0)
+		snprintf(handle, CATALOG_HANDLE_MAX, "%s", all.id[0]);
+	idlist_free(&all);
+	return rc;
 }
 
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,

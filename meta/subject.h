@@ -111,9 +111,11 @@ int subject_name_matches(const char *name, const char *text) MUST_CHECK;
  * Find the subject one of card's identifiers already names, or create a new
  * one (handle "S-" + 6 Crockford base32 characters, card sealed for levels
  * from details_from up, index entries for every identifier).  New
- * identifiers of a known subject are added to the index; one that is
- * already another subject's stays that subject's.  Must run inside the
- * caller's catalog transaction.
+ * identifiers of a known subject are added to the index, and so are a new
+ * subject's: a phone number or reference that other subjects hold is held
+ * by this one too; an e-mail another subject holds stays that subject's
+ * alone (catalog_put_index).  Must run inside the caller's catalog
+ * transaction.
  *
  * Which subject: the one the e-mail names, else the reference, else the
  * phone number.  A reference or a phone number may be shared (a company's
@@ -122,14 +124,28 @@ int subject_name_matches(const char *name, const char *text) MUST_CHECK;
  * number is not this card's when the card has an e-mail and that subject
  * has another one (a new subject then, so that no right of one acts on
  * the other's data).  A subject in taken (the n_taken handles the same
- * manifest gave its other people) is never this card's either.
+ * manifest gave its other people) is never this card's either.  Every
+ * holder of the identifier is weighed, not only the first: of those that
+ * may be this card's, the one holding most of the card's other
+ * identifiers, and of equals the one created first
+ * (catalog_index_holders' order), so the same register and card give the
+ * same subject every time.
  */
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
 		    char handle[CATALOG_HANDLE_MAX], int *created) MUST_CHECK;
 
-/* Look up a subject by one identifier of the given kind ("phone", "email",
- * "ref"); -ENOENT when none. */
+/*
+ * Look up the subjects holding one identifier of the given kind ("phone",
+ * "email", "ref"): their handles are appended to out (idlist_free), the
+ * first holder first (catalog_index_holders); more than one when the
+ * identifier is shared.  0; -ENOENT when none (out unchanged); -EINVAL when
+ * value is no identifier of kind (subject_normalise); catalog errors.
+ */
+int subject_find_all(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
+		     struct idlist *out) MUST_CHECK;
+/* subject_find_all's first holder alone: the subject created first of
+ * those holding the identifier; -ENOENT when none. */
 int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
 		 char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
 

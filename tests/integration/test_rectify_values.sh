@@ -8,7 +8,10 @@
 # that is another subject's in the blind index is EINVAL too: the entry
 # stays the other's, so the card would name a value by which `recctl
 # subject find` finds someone else.  A phone number may be shared: the
-# card takes it, its entry stays the other subject's (as at ingest).
+# card takes it and both subjects hold its entry (as at ingest), so
+# `recctl subject find` by it finds both, marked shared; when the other
+# subject's number is rectified away, this one is still found by it, with
+# no `recctl subject reindex`.
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
@@ -88,7 +91,19 @@ assert_ok "privacy: another subject's phone number is taken (a shared line)" \
 	as_user "$dpo" setfattr -n user.recfs.phone -v "050 765 0099" "$S"
 assert_eq "the card shows it" "050 765 0099" "$(card phone)"
 assert_ok "subject find '+358507650099'" by_index "+358507650099"
-assert_eq "finds the subject that gave it first" "$H2" "$(printf '%s' "$T_OUT" | handle)"
+assert_eq "finds both subjects that hold it" "$(printf '%s\n' "$H" "$H2" | sort | paste -sd' ')" \
+	"$(printf '%s' "$T_OUT" | jq -r '.[].handle' | sort | paste -sd' ')"
+assert_eq "each marked as found by a shared phone number" 'phone phone' \
+	"$(printf '%s' "$T_OUT" | jq -r '.[].shared[]?' | paste -sd' ')"
+S2=$MNT/by-subject/$H2
+assert_ok "privacy: the other subject's number is rectified away" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "+358 50 765 0100" "$S2"
+assert_ok "subject find '+358507650099' with no reindex" by_index "+358507650099"
+assert_eq "finds the subject that holds it still, alone" "$H 0" \
+	"$(printf '%s' "$T_OUT" | jq -r '(.[0].handle // "none") + " " + (length - 1 | tostring)')"
+assert_eq "no longer shared" "" "$(printf '%s' "$T_OUT" | jq -r '.[].shared[]?')"
+assert_ok "subject find '+358507650100'" by_index "+358507650100"
+assert_eq "finds the other subject by its new number" "$H2" "$(printf '%s' "$T_OUT" | handle)"
 assert_ok "privacy: the subject's own number again" \
 	as_user "$dpo" setfattr -n user.recfs.phone -v "+358 40 765 4321" "$S"
 assert_ok "subject find '040 765 4321'" by_index "040 765 4321"

@@ -9,7 +9,11 @@
 # the national form.  A register whose subjects were indexed before the key
 # was set finds them by the new rule after `recctl subject reindex`, with
 # the old entries gone.  `recctl policy check` names a malformed code at its
-# line.  The search text never reaches the audit log.  No mount needed.
+# line.  The search text never reaches the audit log.  A phone number two
+# subjects gave (a household's line) finds both, each marked shared, in
+# text and JSON; a register from before catalog schema 10 (one holder per
+# entry) keeps its entries when it is upgraded, and `recctl subject
+# reindex` indexes the second holder.  No mount needed.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -143,5 +147,59 @@ reasons=$(audit_reasons)
 for text in 0402642312 0501234567 "123 4567" 358501234567 Kalle; do
 	assert_not_contains "register b: $text is not in the audit log" "$reasons" "$text"
 done
+
+# --- a shared line: every holder found, marked shared ----------------------
+make_register "$T_TMP/c"
+# household FILE NAME PHONE EMAIL DAY: a call from the household's line.
+household()
+{
+	cat >"$1" <<JSON
+{"recorded_at": "2026-05-$5T10:00:00Z", "source": "customer-service",
+ "subjects": [{"role": "customer", "name": "$2", "phone": "$3", "email": "$4"}], "audio": "a.opus"}
+JSON
+}
+household "$SPOOL/h1.json" "Helmi Koti" "+358 40 777 0001" "helmi@koti.example" 06
+household "$SPOOL/h2.json" "Oskari Koti" "040 777 0001" "oskari@koti.example" 07
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/h1.json" "$SPOOL/h2.json" >"$T_TMP/ingest.out" 2>&1 ||
+	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
+HH=$(by_index "helmi@koti.example" | handle)
+HS=$(by_index "oskari@koti.example" | handle)
+[ -n "$HH" ] && [ -n "$HS" ] && [ "$HH" != "$HS" ] || t_abort "household" "two subjects expected, got '$HH' '$HS'"
+both=$(printf '%s\n' "$HH" "$HS" | sort | paste -sd' ')
+holders() { printf '%s' "$T_OUT" | jq -r '.[].handle' | sort | paste -sd' '; }
+assert_ok "subject find by the shared line" by_index "040 777 0001"
+assert_eq "finds both subjects that gave it" "$both" "$(holders)"
+assert_eq "each marked shared by phone" "phone phone" "$(printf '%s' "$T_OUT" | jq -r '.[].shared[]?' | paste -sd' ')"
+assert_ok "subject find by the shared line, text" \
+	"$RECCTL" subject find "+358 40 777 0001" -R "$REG" --keyring "$KEYS/ingest.keyring"
+assert_eq "two lines, each marked shared" 2 "$(grep -c $'\tshared=\\["phone"\\]$' <<<"$T_OUT")"
+assert_ok "subject find by one holder's own e-mail" by_index "helmi@koti.example"
+assert_eq "finds that one, not marked shared" "$HH 0" \
+	"$(printf '%s' "$T_OUT" | jq -r '(.[0].handle // "none") + " " + (.[0].shared | length | tostring)')"
+assert_eq "the two finds by the line are logged with two matches each" 2 \
+	"$("$RECCTL" audit show -R "$REG" --action subject-find 2>&1 | grep -c 'subject-find.*matches=2 by=index')"
+
+# --- a register of schema 9: one holder per entry --------------------------
+q_c() { sqlite3 -batch "$REG/catalog.db" "$1"; }
+q_c "BEGIN;
+	CREATE TABLE old_index (mac BLOB PRIMARY KEY,
+		handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE, kind TEXT) WITHOUT ROWID;
+	INSERT OR IGNORE INTO old_index SELECT i.mac, i.handle, i.kind FROM subject_index i
+		JOIN subject s ON s.handle = i.handle ORDER BY s.rowid;
+	DROP TABLE subject_index;
+	ALTER TABLE old_index RENAME TO subject_index;
+	CREATE INDEX subject_index_handle ON subject_index(handle);
+	COMMIT; PRAGMA user_version = 9;" || t_abort "schema 9" "cannot make the index of schema 9"
+entries=$(q_c "SELECT count(*) FROM subject_index")
+assert_ok "the schema-9 register: subject find by the line" by_index "+358407770001"
+assert_eq "the catalog is upgraded" 10 "$(q_c "PRAGMA user_version")"
+assert_eq "it keeps every entry" "$entries" "$(q_c "SELECT count(*) FROM subject_index")"
+assert_eq "finds the holder that register indexed" "$HH" "$(holders)"
+assert_ok "and the other holder by its e-mail" by_index "oskari@koti.example"
+assert_ok "subject reindex" "$RECCTL" subject reindex -R "$REG" --level-keyring "$KEYS/privacy.keyring"
+assert_ok "after reindex: subject find by the line" by_index "+358407770001"
+assert_eq "after reindex: finds both" "$both" "$(holders)"
+assert_eq "after reindex: each marked shared" "phone phone" \
+	"$(printf '%s' "$T_OUT" | jq -r '.[].shared[]?' | paste -sd' ')"
 
 t_done

@@ -729,30 +729,118 @@ out:
 	free(p);
 }
 
+/* The holders of mac, one string "S-AAAAAA,S-BBBBBB" ("" for none, "!"
+ * on an error). */
+static const char *holders_of(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES])
+{
+	static char out[128];
+	struct idlist l = { 0 };
+	size_t k = 0;
+
+	out[0] = '\0';
+	if (catalog_index_holders(c, mac, &l))
+		snprintf(out, sizeof(out), "!");
+	for (size_t i = 0; i < l.n && k < sizeof(out); i++)
+		k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s", i ? "," : "", l.id[i]);
+	idlist_free(&l);
+	return out;
+}
+
 TEST(test_catalog_index_entries_of_a_kind_are_dropped_by_handle)
 {
 	struct catalog *c = fresh("index");
 	uint8_t phone[CRYPTO_MAC_BYTES] = { 1 }, email[CRYPTO_MAC_BYTES] = { 2 }, other[CRYPTO_MAC_BYTES] = { 3 };
-	char h[CATALOG_HANDLE_MAX];
 
 	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
 	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "1123456789abcdef0123456789abcdef"), 0);
 	CHECK_EQ(catalog_put_index(c, phone, "S-AAAAAA", "phone"), 0);
 	CHECK_EQ(catalog_put_index(c, email, "S-AAAAAA", "email"), 0);
 	CHECK_EQ(catalog_put_index(c, other, "S-BBBBBB", "phone"), 0);
-	/* A taken mac stays with its subject. */
+	/* A taken phone number is held by both. */
 	CHECK_EQ(catalog_put_index(c, other, "S-AAAAAA", "phone"), 0);
-	CHECK_EQ(catalog_find_index(c, other, h), 0);
-	CHECK_STR(h, "S-BBBBBB");
+	CHECK_STR(holders_of(c, other), "S-AAAAAA,S-BBBBBB");
 	CHECK_EQ(catalog_drop_index_kind(c, "S-AAAAAA", "phone"), 0);
-	CHECK_EQ(catalog_find_index(c, phone, h), -ENOENT);
-	CHECK_EQ(catalog_find_index(c, email, h), 0);
-	CHECK_EQ(catalog_find_index(c, other, h), 0);
+	CHECK_STR(holders_of(c, phone), "");
+	CHECK_STR(holders_of(c, email), "S-AAAAAA");
+	CHECK_STR(holders_of(c, other), "S-BBBBBB");
 	CHECK_EQ(catalog_drop_index_entry(c, other, "S-AAAAAA"), 0);
-	CHECK_EQ(catalog_find_index(c, other, h), 0);
+	CHECK_STR(holders_of(c, other), "S-BBBBBB");
 	CHECK_EQ(catalog_drop_index_entry(c, email, "S-AAAAAA"), 0);
-	CHECK_EQ(catalog_find_index(c, email, h), -ENOENT);
+	CHECK_STR(holders_of(c, email), "");
 	catalog_close(c);
+}
+
+TEST(test_catalog_a_shared_identifier_is_held_by_every_subject_that_gives_it)
+{
+	struct catalog *c = fresh("shared");
+	uint8_t line[CRYPTO_MAC_BYTES] = { 7 }, mail[CRYPTO_MAC_BYTES] = { 8 };
+
+	/* Created in this order: the holders come in it, not by handle. */
+	CHECK_EQ(catalog_put_subject(c, "S-ZZZZZZ", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-MMMMMM", "1123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "2123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-AAAAAA", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-ZZZZZZ", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-MMMMMM", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-MMMMMM", "phone"), 0);	/* again: one entry */
+	CHECK_STR(holders_of(c, line), "S-ZZZZZZ,S-MMMMMM,S-AAAAAA");
+	CHECK_EQ(catalog_index_holds(c, line, "S-MMMMMM"), 1);
+	/* Dropping one holder's entry leaves the others'. */
+	CHECK_EQ(catalog_drop_index_entry(c, line, "S-ZZZZZZ"), 0);
+	CHECK_STR(holders_of(c, line), "S-MMMMMM,S-AAAAAA");
+	CHECK_EQ(catalog_index_holds(c, line, "S-ZZZZZZ"), 0);
+	/* An e-mail is one person's: the first holder keeps it. */
+	CHECK_EQ(catalog_put_index(c, mail, "S-AAAAAA", "email"), 0);
+	CHECK_EQ(catalog_put_index(c, mail, "S-MMMMMM", "email"), 0);
+	CHECK_STR(holders_of(c, mail), "S-AAAAAA");
+	/* Erasing a subject drops its own entries alone. */
+	CHECK_EQ(catalog_delete_subject(c, "S-AAAAAA"), 0);
+	CHECK_STR(holders_of(c, line), "S-MMMMMM");
+	CHECK_STR(holders_of(c, mail), "");
+	catalog_close(c);
+}
+
+/* The hex of 31 zero bytes: the rest of a mac { n } after its first byte. */
+#define ZEROS_31 "00000000000000000000000000000000000000000000000000000000000000"
+
+TEST(test_catalog_schema_9_index_keeps_its_entries_and_takes_every_holder)
+{
+	struct catalog *c = fresh("v9");
+	char *p = xasprintf("%s/v9.db", dir);
+	uint8_t line[CRYPTO_MAC_BYTES] = { 9 }, mail[CRYPTO_MAC_BYTES] = { 10 }, old[CRYPTO_MAC_BYTES] = { 11 };
+
+	/* The index as schema 9 left it: one holder per mac, the first. */
+	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "1123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_exec(c, "DROP TABLE subject_index;"
+				 "CREATE TABLE subject_index (mac BLOB PRIMARY KEY,"
+				 "  handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE, kind TEXT)"
+				 "  WITHOUT ROWID;"
+				 "CREATE INDEX subject_index_handle ON subject_index(handle);"
+				 "INSERT INTO subject_index VALUES (x'09" ZEROS_31 "', 'S-AAAAAA', 'phone'),"
+				 "  (x'0a" ZEROS_31 "', 'S-BBBBBB', 'email'), (x'0b" ZEROS_31 "', 'S-BBBBBB', NULL);"
+				 "PRAGMA user_version = 9"),
+		 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (!c)
+		goto out;
+	CHECK_STR(holders_of(c, line), "S-AAAAAA");
+	CHECK_STR(holders_of(c, mail), "S-BBBBBB");
+	CHECK_STR(holders_of(c, old), "S-BBBBBB");
+	CHECK_EQ(catalog_index_has_kind(c, "S-AAAAAA", "phone"), 1);
+	CHECK_EQ(catalog_index_has_kind(c, "S-BBBBBB", "email"), 1);
+	/* What schema 9 refused: a second holder of the line. */
+	CHECK_EQ(catalog_put_index(c, line, "S-BBBBBB", "phone"), 0);
+	CHECK_STR(holders_of(c, line), "S-AAAAAA,S-BBBBBB");
+	/* The entries still go with their subject. */
+	CHECK_EQ(catalog_delete_subject(c, "S-BBBBBB"), 0);
+	CHECK_STR(holders_of(c, line), "S-AAAAAA");
+	CHECK_STR(holders_of(c, old), "");
+out:
+	catalog_close(c);
+	free(p);
 }
 
 static int count_objection(const struct cat_objection *o, void *ctx)
@@ -825,6 +913,8 @@ int main(void)
 	RUN(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean);
 	RUN(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear);
 	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);
+	RUN(test_catalog_a_shared_identifier_is_held_by_every_subject_that_gives_it);
+	RUN(test_catalog_schema_9_index_keeps_its_entries_and_takes_every_holder);
 	RUN(test_catalog_one_objection_stands_per_purpose_and_goes_with_its_subject);
 	util_remove_tree(dir);
 	T_DONE();

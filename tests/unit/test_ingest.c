@@ -202,6 +202,34 @@ static void find(const char *kind, const char *value, char handle[CATALOG_HANDLE
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), kind, value, handle), 0);
 }
 
+/* Every holder of an identifier, "S-A,S-B" (the first holder first; ""
+ * for none, "!" on another error). */
+static const char *holders(const char *kind, const char *value)
+{
+	static char out[256];
+	struct idlist l = { 0 };
+	size_t k = 0;
+	int rc = subject_find_all(reg, keyring_index_key(secrets), kind, value, &l);
+
+	out[0] = '\0';
+	if (rc && rc != -ENOENT)
+		snprintf(out, sizeof(out), "!");
+	for (size_t i = 0; i < l.n && k < sizeof(out); i++)
+		k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s", i ? "," : "", l.id[i]);
+	idlist_free(&l);
+	return out;
+}
+
+/* The number of recordings linked to handle. */
+static int links_of(const char *handle)
+{
+	char *sql = xasprintf("SELECT count(*) FROM link WHERE handle = '%s'", handle);
+	int n = t_count(reg, sql);
+
+	free(sql);
+	return n;
+}
+
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
 {
 	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
@@ -216,7 +244,13 @@ TEST(test_ingest_people_who_share_a_phone_stay_apart)
 	find("email", "erik@ek.example", erik);
 	CHECK(strcmp(marta, erik) != 0);
 	find("phone", "+358507654321", h);
-	CHECK_STR(h, marta);	/* the line stays the first one's */
+	CHECK_STR(h, marta);	/* the first holder first */
+	{
+		char *both = xasprintf("%s,%s", marta, erik);
+
+		CHECK_STR(holders("phone", "+358507654321"), both);	/* and both hold the line */
+		free(both);
+	}
 	{
 		char *sql = xasprintf("SELECT count(*) FROM link WHERE recording = "
 				      "(SELECT recording FROM link WHERE handle = '%s')", marta);
@@ -243,6 +277,56 @@ TEST(test_ingest_people_who_share_a_phone_stay_apart)
 	CHECK(strcmp(h, matti) != 0);
 	find("ref", "CRM-123", h);
 	CHECK_STR(h, matti);
+}
+
+TEST(test_ingest_weighs_every_holder_of_a_shared_identifier)
+{
+	char anna[CATALOG_HANDLE_MAX], cilla[CATALOG_HANDLE_MAX], ben[CATALOG_HANDLE_MAX], dora[CATALOG_HANDLE_MAX];
+	char *want;
+
+	/* Anna and Ben share a line; Cilla and Ben a customer number. */
+	CHECK_EQ(ingest_people("sh1", 10, "{\"role\": \"customer\", \"name\": \"Anna Koti\","
+					  " \"phone\": \"+358 9 111 2222\", \"email\": \"anna@koti.example\"}"), 1);
+	CHECK_EQ(ingest_people("sh2", 11, "{\"role\": \"customer\", \"name\": \"Cilla Koti\","
+					  " \"ref\": \"KOTI-7\", \"email\": \"cilla@koti.example\"}"), 1);
+	CHECK_EQ(ingest_people("sh3", 12, "{\"role\": \"customer\", \"name\": \"Ben Koti\","
+					  " \"phone\": \"00358 9 111 2222\", \"ref\": \"koti-7\","
+					  " \"email\": \"ben@koti.example\"}"), 1);
+	find("email", "anna@koti.example", anna);
+	find("email", "cilla@koti.example", cilla);
+	find("email", "ben@koti.example", ben);
+	/* Ben, who came last, is found by the line and by the number. */
+	want = xasprintf("%s,%s", anna, ben);
+	CHECK_STR(holders("phone", "+35891112222"), want);
+	free(want);
+	want = xasprintf("%s,%s", cilla, ben);
+	CHECK_STR(holders("ref", "KOTI-7"), want);
+	free(want);
+	/* The number and the line together: of the number's holders, the one
+	 * that holds the line too, though Cilla holds the number longer. */
+	CHECK_EQ(ingest_people("sh4", 13, "{\"role\": \"customer\", \"ref\": \"KOTI-7\","
+					  " \"phone\": \"+358 9 111 2222\"}"), 0);
+	CHECK_EQ(links_of(ben), 2);
+	CHECK_EQ(links_of(cilla), 1);
+	/* The line alone: its first holder, every time. */
+	CHECK_EQ(ingest_people("sh5", 14, "{\"role\": \"customer\", \"phone\": \"+358 9 111 2222\"}"), 0);
+	CHECK_EQ(ingest_people("sh6", 15, "{\"role\": \"customer\", \"phone\": \"09 111 2222\"}"), 0);
+	CHECK_EQ(links_of(anna), 3);
+	/* Two people on the line in one call: never one subject, so the
+	 * second is its other holder, not someone new. */
+	CHECK_EQ(ingest_people("sh7", 16, "{\"role\": \"customer\", \"phone\": \"+358 9 111 2222\"},"
+					  " {\"role\": \"customer\", \"phone\": \"+358 9 111 2222\"}"), 0);
+	CHECK_EQ(links_of(anna), 4);
+	CHECK_EQ(links_of(ben), 3);
+	/* Someone with an e-mail of their own on the line: a third holder. */
+	CHECK_EQ(ingest_people("sh8", 17, "{\"role\": \"customer\", \"name\": \"Dora\","
+					  " \"phone\": \"+358 9 111 2222\", \"email\": \"dora@koti.example\"}"), 1);
+	find("email", "dora@koti.example", dora);
+	want = xasprintf("%s,%s,%s", anna, ben, dora);
+	CHECK_STR(holders("phone", "+35891112222"), want);
+	free(want);
+	/* An e-mail stays one person's. */
+	CHECK_STR(holders("email", "anna@koti.example"), anna);
 }
 
 struct bad_case {
@@ -792,6 +876,7 @@ int main(void)
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
+	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);

@@ -759,6 +759,68 @@ TEST(test_rectify_moves_the_blind_index_and_refuses_without_its_key)
 	free(id);
 }
 
+/* Ingest recording name of one customer who gives phone and email. */
+static void ingest_contact(const char *name, const char *when, const char *phone, const char *email)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"%s\", \"phone\": \"%s\","
+			       " \"email\": \"%s\"}], \"audio\": \"%s.opus\"}",
+			       when, name, phone, email, name);
+	struct ingest_result res;
+
+	CHECK_EQ(t_ingest_text(dir, reg, secrets, &actor, name, text, &res), 0);
+	free(text);
+}
+
+/* How many subjects hold the phone number: -1 on an error. */
+static int holders_of_phone(const char *phone, const char *first)
+{
+	struct idlist l = { 0 };
+	int rc = subject_find_all(reg, keyring_index_key(secrets), "phone", phone, &l), n = (int)l.n;
+
+	if (rc == 0 && first)
+		CHECK_STR(l.id[0], first);
+	idlist_free(&l);
+	return rc == 0 || rc == -ENOENT ? n : -1;
+}
+
+TEST(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found)
+{
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char first[CATALOG_HANDLE_MAX] = "", second[CATALOG_HANDLE_MAX] = "", h[CATALOG_HANDLE_MAX];
+	size_t n = 0;
+
+	/* A household's line, given in two calls by two people. */
+	ingest_contact("sh1", "2026-03-20T10:00:00Z", "+358 40 555 0101", "liisa@koti.example");
+	ingest_contact("sh2", "2026-03-21T10:00:00Z", "040 555 0101", "pekka@koti.example");
+	CHECK_EQ(subject_find(reg, ik, "email", "liisa@koti.example", first), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "pekka@koti.example", second), 0);
+	CHECK(strcmp(first, second) != 0);
+	CHECK_EQ(holders_of_phone("+358405550101", first), 2);
+	/* The first holder's number is rectified away: the second is still
+	 * found by it, with no reindex. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, first, "phone", "+358 40 555 0202"), 0);
+	CHECK_EQ(holders_of_phone("+358405550101", second), 1);
+	CHECK_EQ(holders_of_phone("+358405550202", first), 1);
+	/* The second takes the first's new number: both hold it. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, second, "phone", "0405550202"), 0);
+	CHECK_EQ(holders_of_phone("+358405550202", first), 2);
+	CHECK_EQ(holders_of_phone("+358405550101", NULL), 0);
+	/* Reindex rebuilds the same: a holder's entry lost is put back, and
+	 * no other holder's is dropped. */
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, second, "phone"), 0);
+	CHECK_EQ(holders_of_phone("+358405550202", first), 1);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(holders_of_phone("+358405550202", first), 2);
+	CHECK_EQ(holders_of_phone("+358405550101", NULL), 0);
+	/* Erasing one holder erases its entries alone. */
+	CHECK_EQ(rights_erase_subject(reg, &actor, privacy, first), 0);
+	CHECK_EQ(holders_of_phone("+358405550202", second), 1);
+	CHECK_EQ(subject_find(reg, ik, "email", "pekka@koti.example", h), 0);
+	CHECK_STR(h, second);
+	CHECK_EQ(subject_find(reg, ik, "email", "liisa@koti.example", h), -ENOENT);
+}
+
 TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 {
 	char *id = ingest_one("x2", "2026-03-10T10:00:00Z", "");
@@ -979,6 +1041,7 @@ int main(void)
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
+	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
 	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);

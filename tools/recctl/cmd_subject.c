@@ -44,7 +44,8 @@ const char usage_subject[] =
 	"\n"
 	"find      print the handles of subjects whose phone number, e-mail or\n"
 	"          reference is TEXT (blind index: needs the ingest keyring; case\n"
-	"          does not count in e-mails and references), and,\n"
+	"          does not count in e-mails and references; every subject that\n"
+	"          holds a shared number or reference, marked shared=), and,\n"
 	"          with --level-keyring, whose name contains TEXT (opens every card;\n"
 	"          case and diacritics do not count: Vaisanen finds Väisänen)\n"
 	"show      the subject's card, recordings and open requests\n"
@@ -169,18 +170,25 @@ struct found {
 	int errors;
 };
 
-static void add_found(json_t *list, const char *handle, const char *by)
+/* handle found by by; shared: the identifier it was found by is held by
+ * other subjects too (the list says so, so that an answer to the person
+ * who gave it is not taken for the whole answer). */
+static void add_found(json_t *list, const char *handle, const char *by, int shared)
 {
+	json_t *x = NULL;
 	size_t i;
-	json_t *x;
 
 	json_array_foreach(list, i, x) {
-		if (!strcmp(json_string_value(json_object_get(x, "handle")), handle)) {
-			json_array_append_new(json_object_get(x, "by"), json_string(by));
-			return;
-		}
+		if (!strcmp(json_string_value(json_object_get(x, "handle")), handle))
+			break;
 	}
-	json_array_append_new(list, json_pack("{s:s, s:[s]}", "handle", handle, "by", by));
+	if (i == json_array_size(list)) {
+		x = json_pack("{s:s, s:[], s:[]}", "handle", handle, "by", "shared");
+		json_array_append_new(list, x);
+	}
+	json_array_append_new(json_object_get(x, "by"), json_string(by));
+	if (shared)
+		json_array_append_new(json_object_get(x, "shared"), json_string(by));
 }
 
 static int match_name(const char *handle, void *ctx)
@@ -197,7 +205,7 @@ static int match_name(const char *handle, void *ctx)
 	name = json_string_value(json_object_get(card, "name"));
 	rc = name ? subject_name_matches(name, f->text) : 0;
 	if (rc == 1)
-		add_found(f->list, handle, "name");
+		add_found(f->list, handle, "name", 0);
 	json_decref(card);
 	/* a card's name is UTF-8 since ingest checked it; only memory fails */
 	return rc == -ENOMEM ? rc : 0;
@@ -225,16 +233,19 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 	if (o->levels.n && (rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
 		goto out;
 	for (size_t i = 0; ik && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		char handle[CATALOG_HANDLE_MAX];
+		struct idlist holders = { 0 };
 
 		if (!strcmp(kinds[i], "email") && !strchr(text, '@'))
 			continue;
 		if (!strcmp(kinds[i], "phone") && strspn(text, "+0123456789 -().") != strlen(text))
 			continue;
-		rc = subject_find(r, keyring_index_key(ik), kinds[i], text, handle);
-		if (rc == 0)
-			add_found(f.list, handle, kinds[i]);
-		else if (rc != -ENOENT && rc != -EINVAL) {
+		/* Every holder: a household's line or a company's customer
+		 * number names them all. */
+		rc = subject_find_all(r, keyring_index_key(ik), kinds[i], text, &holders);
+		for (size_t h = 0; rc == 0 && h < holders.n; h++)
+			add_found(f.list, holders.id[h], kinds[i], holders.n > 1);
+		idlist_free(&holders);
+		if (rc && rc != -ENOENT && rc != -EINVAL) {
 			rc = error("cannot search the blind index: %s", meta_strerror(rc));
 			goto out;
 		}
@@ -282,10 +293,16 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 		json_t *x;
 
 		json_array_foreach(f.list, i, x) {
+			json_t *sh = json_object_get(x, "shared");
 			char *by = json_dumps(json_object_get(x, "by"), JSON_COMPACT);
+			char *shared = json_array_size(sh) ? json_dumps(sh, JSON_COMPACT) : NULL;
 
-			printf("%s\t%s\n", json_string_value(json_object_get(x, "handle")), by ? by : "");
+			printf("%s\t%s", json_string_value(json_object_get(x, "handle")), by ? by : "");
+			if (shared)
+				printf("\tshared=%s", shared);
+			putchar('\n');
 			jsonmem_free(by);
+			jsonmem_free(shared);
 		}
 	}
 	rc = json_array_size(f.list) ? 0 : error("no subject matches");
