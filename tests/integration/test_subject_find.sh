@@ -77,7 +77,8 @@ assert_eq "and no find of others" 0 "$("$RECCTL" audit show -R "$REG" --subject 
 	grep -vc " $HO ")"
 
 # --- phone numbers: the national form, by the policy's country code --------
-for text in "0402642312" "040 264 2312" "(040) 264-2312" "+358 40 264 2312" "00358402642312"; do
+for text in "0402642312" "040 264 2312" "(040) 264-2312" "+358 40 264 2312" "00358402642312" \
+	"tel:+358-40-264-2312" "sip:+358402642312@pbx.example" "+358 (0)40 264 2312"; do
 	assert_ok "subject find '$text' by phone" by_index "$text"
 	assert_eq "'$text' finds +358402642312" "$HV" "$(printf '%s' "$T_OUT" | handle)"
 done
