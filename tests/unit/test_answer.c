@@ -190,6 +190,65 @@ out:
 	return out;
 }
 
+/*
+ * A full access request's model: two recordings, both kinds of recipient,
+ * an export.  It also holds what a register did for another type of
+ * request (erased, kept, restricted, rectified), which an access letter
+ * must not show.
+ */
+static const char access_model[] =
+	"{\"controller\": \"C Oy (1234567-8), Katu 1, 00100 Helsinki\", \"controller_name\": \"C Oy\","
+	" \"register\": \"R\", \"privacy_contact\": \"dpo@c.fi\", \"date\": \"2026-06-10\", \"request\": 3,"
+	" \"received\": \"2026-06-01\", \"type\": \"access\", \"type_access\": true, \"subject\": \"S-AAAAAA\","
+	" \"found\": true, \"has_card\": true, \"has_audio\": true, \"has_chat\": true, \"has_files\": true,"
+	" \"export_dir\": \"/srv/answers/S-AAAAAA\","
+	" \"purposes\": [{\"purpose\": \"quality\", \"description\": \"Q\", \"legal_basis\": \"contract\","
+	" \"basis_contract\": true}, {\"purpose\": \"tax\", \"description\": \"T\", \"legal_basis\":"
+	" \"legal_obligation\", \"basis_legal_obligation\": true}],"
+	" \"recordings\": [{\"date\": \"2026-05-01\", \"time\": \"10:15\", \"kind\": \"call\", \"kind_call\": true,"
+	" \"source\": \"cs\", \"purpose\": \"quality\", \"legal_basis\": \"contract\", \"basis_contract\": true,"
+	" \"retention_until\": \"2027-05-01\", \"restricted\": true, \"on_hold\": false, \"exempt\": false},"
+	" {\"date\": \"2026-05-02\", \"time\": \"11:00\", \"kind\": \"meeting\", \"kind_meeting\": true,"
+	" \"source\": \"cm\", \"purpose\": \"tax\", \"legal_basis\": \"legal_obligation\","
+	" \"basis_legal_obligation\": true, \"retention_until\": \"2032-05-02\", \"restricted\": false,"
+	" \"on_hold\": true, \"exempt\": true}],"
+	" \"recipients\": [{\"name\": \"G\", \"recipient\": \"g\", \"outside_eea\": true, \"safeguard\": \"SCC\","
+	" \"dates\": \"2026-06-02\"}, {\"name\": \"H\", \"recipient\": \"h\", \"outside_eea\": false,"
+	" \"safeguard\": null, \"dates\": \"2026-06-03, 2026-06-04\"}], \"sources\": [{\"text\": \"telephony\"}],"
+	" \"erased\": [{\"date\": \"2026-04-01\", \"kind\": \"call\", \"kind_call\": true, \"erased_on\": \"2026-06-05\"}],"
+	" \"erased_count\": 1, \"card_erased\": false, \"kept\": true, \"ground\": \"Art. 17(3)(b)\","
+	" \"restricted_recordings\": [{\"date\": \"2026-05-01\", \"time\": \"10:15\", \"kind\": \"call\","
+	" \"kind_call\": true, \"since\": \"2026-06-05\", \"still\": true}],"
+	" \"rectified\": [{\"field\": \"phone\", \"field_phone\": true, \"on\": \"2026-06-05\"}],"
+	" \"objected\": [], \"acted\": true,"
+	" \"supervisory_authority\": null, \"supervisory_authority_finland\": true,"
+	" \"supervisory_authority_unnamed\": false}";
+
+TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
+{
+	static const char *const langs[] = { "en", "fi" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
+		char *want_path = xasprintf("tests/fixtures/answer-access.%s.txt", langs[i]), *want = slurp(want_path);
+		json_t *m = json_loads(access_model, 0, NULL);
+		char *out = NULL;
+
+		CHECK(tpl && want && m);
+		if (tpl && want && m) {
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			if (out)
+				CHECK_STR(out, want);
+		}
+		free(out);
+		json_decref(m);
+		free(want);
+		free(want_path);
+		free(tpl);
+		free(tpl_path);
+	}
+}
+
 TEST(test_answer_of_a_finnish_register_names_the_ombudsman_as_before)
 {
 	/* the letters' last lines as the templates wrote them before the
@@ -250,6 +309,7 @@ int main(void)
 	RUN(test_answer_refuses_unknown_keys_and_broken_blocks);
 	RUN(test_answer_nests_blocks_of_the_same_name);
 	RUN(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register);
+	RUN(test_answer_to_an_access_request_is_the_letter_it_always_was);
 	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
