@@ -632,6 +632,8 @@ int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int6
 /* The number of the oldest open request of handle in *id.  -ENOENT when it
  * has none (meta_errmsg() not set); -EBUSY, -ENOMEM or -EIO from sqlite. */
 int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *id) MUST_CHECK;
+/* The same among handle's open requests of type (NULL: any type). */
+int catalog_first_open_request_of(struct catalog *c, const char *handle, const char *type, int64_t *id) MUST_CHECK;
 
 /*
  * Pending unlinks: the artifact ids whose blob files are still to be

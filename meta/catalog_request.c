@@ -211,13 +211,23 @@ int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int6
 
 int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *id)
 {
-	static const char sql[] = "SELECT id FROM request WHERE handle=?1 AND closed IS NULL ORDER BY id LIMIT 1";
+	return catalog_first_open_request_of(c, handle, NULL, id);
+}
+
+int catalog_first_open_request_of(struct catalog *c, const char *handle, const char *type, int64_t *id)
+{
+	static const char sql[] = "SELECT id FROM request WHERE handle=?1 AND closed IS NULL"
+				  " AND (?2 IS NULL OR type=?2) ORDER BY id LIMIT 1";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
 	if (!st)
 		return -EIO;
 	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	if (type)
+		sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);

@@ -400,6 +400,24 @@ int request_open_for(struct reg *r, const char *handle, int64_t *id)
 	return catalog_first_open_request(r->cat, handle, id);
 }
 
+int request_open_answered(struct reg *r, const char *handle, const char *const *types, int64_t *id)
+{
+	int64_t best = 0, n;
+
+	for (size_t i = 0; types && types[i]; i++) {
+		int rc = catalog_first_open_request_of(r->cat, handle, types[i], &n);
+
+		if (rc == 0 && (!best || n < best))
+			best = n;
+		else if (rc && rc != -ENOENT)
+			return rc;
+	}
+	if (!best)
+		return -ENOENT;
+	*id = best;
+	return 0;
+}
+
 /* The requests closed before the sweep's limit. */
 struct expiring {
 	int64_t *ids;

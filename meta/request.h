@@ -184,9 +184,18 @@ enum request_filter {
  * the call.  fn returning non-zero stops the walk and is returned. */
 int request_each(struct reg *r, enum request_filter filter, int (*fn)(const struct cat_request *, void *), void *ctx);
 
-/* The oldest open request of handle (*id), or -ENOENT.  Rights actions on a
- * subject put "request=N" in their audit reason with it. */
+/* The oldest open request of handle (*id), or -ENOENT. */
 int request_open_for(struct reg *r, const char *handle, int64_t *id) MUST_CHECK;
+/*
+ * The oldest open request of handle whose type is one of types
+ * (NULL-terminated, in no order) in *id, or -ENOENT.  Rights actions on a
+ * subject put "request=N" in their audit reason: the request their action
+ * answers when one is open (an erasure, while an access request and an
+ * erasure request are open, is the erasure request's), else the oldest
+ * open one (request_open_for), so that the answer to request N can say
+ * what was done for it (answer.h).  Catalog errors.
+ */
+int request_open_answered(struct reg *r, const char *handle, const char *const *types, int64_t *id) MUST_CHECK;
 
 /*
  * Drop (dry_run: count, reading only) the requests closed before `before`,

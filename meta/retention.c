@@ -272,6 +272,7 @@ out:
 int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,
 			       struct consent_summary *out)
 {
+	static const char *const consent_withdrawal[] = { "consent-withdrawal", NULL };
 	struct consent_summary s = { 0 };
 	struct idlist recs = { 0 };
 	char card[RECFS_ID_HEX], why[64], ref[32] = "", summary[160];
@@ -284,7 +285,7 @@ int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const
 		goto out;
 	}
 	snprintf(why, sizeof(why), "withdraw-consent");
-	if (request_open_for(r, handle, &req) == 0) {
+	if (request_open_answered(r, handle, consent_withdrawal, &req) == 0 || request_open_for(r, handle, &req) == 0) {
 		snprintf(ref, sizeof(ref), "request=%lld ", (long long)req);
 		snprintf(why, sizeof(why), "withdraw-consent request=%lld", (long long)req);
 	}

@@ -51,48 +51,113 @@
 
 static const char *const card_fields[] = { "name", "phone", "email", "organisation" };
 
+/* What an objection says in the restrictions it makes (audit note). */
+#define OBJECTION_REASON "objection"
+
+/*
+ * The types of request an action answers: an erasure answers an erasure
+ * request, a consent withdrawal (the recordings under consent go) or an
+ * objection; a restriction a restriction request, or an objection when
+ * the objection made it (its note names it); a rectification a
+ * rectification request.  NULL: none in particular.
+ */
+static const char *const *answered_by(const char *action, const char *why)
+{
+	static const char *const erase[] = { "erasure", "consent-withdrawal", "objection", NULL };
+	static const char *const restriction[] = { "restriction", "objection", NULL };
+	static const char *const objection[] = { "objection", "direct-marketing-ban", NULL };
+	static const char *const rectification[] = { "rectification", NULL };
+
+	if (why && strstr(why, OBJECTION_REASON "="))
+		return objection;
+	if (!strcmp(action, "erase") || !strcmp(action, "erase-subject"))
+		return erase;
+	if (!strcmp(action, "restrict"))
+		return restriction;
+	if (!strcmp(action, "rectify"))
+		return rectification;
+	if (!strcmp(action, "object") || !strcmp(action, "lift-objection"))
+		return objection;
+	return NULL;
+}
+
 /*
  * Art. 12(3): an action on a subject with an open rights request is part
- * of answering it, so its audit reason names the request ("request=N").
- * The subject is handle, or any subject linked to recording.  Returns the
+ * of answering it, so its audit reason names the request ("request=N"):
+ * the one of a type the action answers (request_open_answered), else the
+ * oldest open one.  The subject is handle, or any subject linked to
+ * recording (one whose request the action answers first).  Returns the
  * reason to log (malloc'd, or NULL for none).
  */
 struct req_find {
 	struct reg *r;
+	const char *const *types;	/* NULL: the oldest open request */
 	int64_t id;
 };
 
 static int open_request_of(const char *recording, const char *handle, const char *role, void *ctx)
 {
 	struct req_find *f = ctx;
+	int rc = f->types ? request_open_answered(f->r, handle, f->types, &f->id) : request_open_for(f->r, handle, &f->id);
 
 	(void)recording;
 	(void)role;
-	return request_open_for(f->r, handle, &f->id) == 0 ? 1 : 0;
+	return rc == 0 ? 1 : 0;
 }
 
-static char *with_request(struct reg *r, const char *recording, const char *handle, const char *why)
+static int find_request(struct req_find *f, const char *recording, const char *handle)
 {
-	struct req_find f = { r, 0 };
+	if (handle)
+		return open_request_of(recording, handle, NULL, f);
+	return catalog_each_link(f->r->cat, recording, open_request_of, f) == 1;
+}
+
+static char *with_request(struct reg *r, const char *action, const char *recording, const char *handle,
+			  const char *why)
+{
+	struct req_find f = { r, answered_by(action, why), 0 };
 	int found;
 
 	if (why && strstr(why, "request="))
 		return xstrdup(why);	/* the caller named it already */
-	if (handle)
-		found = request_open_for(r, handle, &f.id) == 0;
-	else
-		found = catalog_each_link(r->cat, recording, open_request_of, &f) == 1;
+	found = f.types && find_request(&f, recording, handle);
+	if (!found) {
+		f.types = NULL;
+		found = find_request(&f, recording, handle);
+	}
 	meta_clear_error();
 	if (!found)
 		return why ? xstrdup(why) : NULL;
 	return why ? xasprintf("%s request=%lld", why, (long long)f.id) : xasprintf("request=%lld", (long long)f.id);
 }
 
+/*
+ * Log the erasure of recording rec ("erase", why).  An entry that names a
+ * request also names the recording's day and kind ("recorded=DAY
+ * kind=KIND"), which the catalog no longer holds after it: the answer to
+ * the request says what was erased (answer.h).  Only there: an erasure
+ * that answers no request (the sweep's) keeps no more than the id.
+ */
+static int log_erase(struct reg *r, const struct audit_actor *a, const struct cat_recording *rec, const char *why)
+{
+	char *reason = with_request(r, "erase", rec->id, NULL, why), *full = NULL, day[11];
+	int rc;
+
+	if (reason && strstr(reason, "request=")) {
+		util_format_date(rec->recorded_at, day);
+		full = xasprintf("%s recorded=%s kind=%s", reason, day, rec->kind);
+	}
+	rc = audit_log(r->cat, a, "erase", rec->id, "ok", full ? full : reason);
+	free(full);
+	free(reason);
+	return rc;
+}
+
 /* log_ok of an entry about artifact (naming_label) of object, a recording. */
 static int log_ok_artifact(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
 			   const char *artifact, const char *recording, const char *handle, const char *why)
 {
-	char *reason = with_request(r, recording, handle, why);
+	char *reason = with_request(r, action, recording, handle, why);
 	int rc = audit_log_artifact(r->cat, a, action, object, artifact, "ok", reason);
 
 	free(reason);
@@ -340,7 +405,7 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 	/* Logged first (same transaction): the links that name the
 	 * subject's open request go with the rows. */
 	if (rc == 0)
-		rc = log_ok(r, a, "erase", recording, recording, NULL, why);
+		rc = log_erase(r, a, &rec, why);
 	if (rc == 0)
 		rc = erase_rows(r, &rec, arts);
 	for (size_t i = 0; rc == 0 && i < handles.n; i++)
@@ -612,9 +677,6 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 	cat_recording_clear(&rec);
 	return rc;
 }
-
-/* What an objection says in the restrictions it makes (audit note). */
-#define OBJECTION_REASON "objection"
 
 /*
  * Restrict each of handle's recordings that an objection to one of the n
