@@ -302,6 +302,9 @@ static int add_recordings(struct recs *s, const char *handle)
 				      "on_hold", rec->legal_hold != NULL);
 
 		set_flag(o, "kind_", rec->kind);
+		set_flag(o, "basis_", rec->legal_basis);
+		json_object_set_new(o, "exempt",
+				    json_boolean(rec->legal_hold || !strcmp(rec->legal_basis, "legal_obligation")));
 		json_array_append_new(s->recordings, o);
 		pk = xasprintf("%s/%s", rec->purpose, rec->legal_basis);
 		if (!json_object_get(s->purpose_keys, pk)) {
@@ -380,6 +383,178 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 }
 
 /*
+ * What the register did for the request: the audit entries that name it
+ * ("request=N" in their reason, rights.c and retention.c put it there)
+ * since it was received.  Tied by number, not by subject and time: an
+ * erased recording is linked to no subject any more, and another request
+ * of the same subject may be open at the same time (the action names the
+ * one it answers, request_open_answered).  An entry written before the
+ * actions named the request they answer names the subject's oldest open
+ * request; the letter to a later one then does not list it.
+ */
+struct acts {
+	struct reg *r;
+	const struct cat_request *q;
+	int lang;
+	json_t *erased, *restricted, *rectified, *objected, *seen;
+	int card_erased;
+	int rc;
+};
+
+/* The value of key in reason ("key=value", words separated by blanks),
+ * copied into out (size n); 0 when reason has no such word. */
+static int reason_value(const char *reason, const char *key, char *out, size_t n)
+{
+	size_t klen = strlen(key);
+
+	for (const char *w = reason; w && *w;) {
+		size_t len;
+
+		w += strspn(w, " ");
+		len = strcspn(w, " ");
+		if (len > klen && !strncmp(w, key, klen) && w[klen] == '=') {
+			snprintf(out, n, "%.*s", (int)(len - klen - 1), w + klen + 1);
+			return 1;
+		}
+		w += len;
+	}
+	return 0;
+}
+
+/* 1 when e is a done action of the request (its reason names it). */
+static int names_request(const struct audit_entry *e, int64_t id)
+{
+	char v[24];
+
+	return e->outcome && !strcmp(e->outcome, "ok") && e->reason && reason_value(e->reason, "request", v, sizeof(v)) &&
+	       strtoll(v, NULL, 10) == id;
+}
+
+/* 1 the first time object is met for action (an object restricted twice is
+ * listed once). */
+static int first_time(struct acts *x, const char *action, const char *object)
+{
+	char *key = xasprintf("%s %s", action, object);
+	int first = !json_object_get(x->seen, key);
+
+	json_object_set_new(x->seen, key, json_true());
+	free(key);
+	return first;
+}
+
+static int add_act(const struct audit_entry *e, void *ctx)
+{
+	struct acts *x = ctx;
+	char day[11], v[64];
+
+	if (!names_request(e, x->q->id) || !e->object)
+		return 0;
+	util_format_date(e->time, day);
+	if (!strcmp(e->action, "erase") && !e->artifact && first_time(x, e->action, e->object)) {
+		/* The recording is gone: its day and kind are the entry's
+		 * (rights.c log_erase), absent from older entries. */
+		json_t *o = json_pack("{s:s}", "erased_on", day);
+
+		json_object_set_new(o, "date", reason_value(e->reason, "recorded", v, sizeof(v)) ? json_string(v)
+												  : json_null());
+		if (reason_value(e->reason, "kind", v, sizeof(v))) {
+			json_object_set_new(o, "kind", json_string(v));
+			set_flag(o, "kind_", v);
+		} else {
+			json_object_set_new(o, "kind", json_null());
+		}
+		json_array_append_new(x->erased, o);
+	} else if (!strcmp(e->action, "erase-subject") && x->q->handle && !strcmp(e->object, x->q->handle)) {
+		x->card_erased = 1;
+	} else if (!strcmp(e->action, "restrict") && first_time(x, e->action, e->object)) {
+		struct cat_recording rec;
+		char t[21], since[11];
+		int rc = catalog_get_recording(x->r->cat, e->object, &rec);
+
+		if (rc == -ENOENT)
+			return 0;	/* erased since: listed with the erased when this request erased it */
+		if (rc)
+			return x->rc = rc;
+		util_format_time(rec.recorded_at, t);
+		util_format_date(rec.restricted_since ? rec.restricted_since : e->time, since);
+		json_t *o = json_pack("{s:s#, s:s#, s:s, s:s, s:b}", "date", t, 10, "time", t + 11, 5, "kind", rec.kind,
+				      "since", since, "still", rec.restricted_since != 0);
+
+		set_flag(o, "kind_", rec.kind);
+		json_array_append_new(x->restricted, o);
+		cat_recording_clear(&rec);
+	} else if (!strcmp(e->action, "rectify") && reason_value(e->reason, "field", v, sizeof(v)) &&
+		   first_time(x, e->action, v)) {
+		json_t *o = json_pack("{s:s, s:s}", "field", v, "on", day);
+
+		set_flag(o, "field_", v);
+		json_array_append_new(x->rectified, o);
+	} else if (!strcmp(e->action, "object") && reason_value(e->reason, "purposes", v, sizeof(v))) {
+		const struct policy *p = x->r->policy;
+
+		for (char *save = NULL, *name = strtok_r(v, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+			int pi = policy_purpose_index(p, name);
+
+			if (first_time(x, e->action, name))
+				json_array_append_new(x->objected,
+						      json_pack("{s:s, s:s}", "purpose", name, "description",
+								pi >= 0 ? policy_text(p, &p->purposes[pi].description_t, x->lang)
+									: name));
+		}
+	}
+	return 0;
+}
+
+/* The acts of q (none without a handle: an action names the requests of
+ * the subject it was on). */
+static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t *m)
+{
+	static const char *const actions[] = { "erase", "erase-subject", "restrict", "rectify", "object" };
+	struct acts x = { .r = r, .q = q, .lang = lang, .erased = json_array(), .restricted = json_array(),
+			  .rectified = json_array(), .objected = json_array(), .seen = json_object() };
+	int rc = 0;
+
+	for (size_t i = 0; q->handle && rc == 0 && i < sizeof(actions) / sizeof(*actions); i++) {
+		struct cat_audit_filter f = { .action = actions[i], .since = q->received };
+
+		rc = audit_each_where(r->cat, &f, add_act, &x);
+		if (rc == 0)
+			rc = x.rc;
+	}
+	json_object_set_new(m, "erased_count", json_integer((json_int_t)json_array_size(x.erased)));
+	json_object_set_new(m, "has_erased", json_boolean(json_array_size(x.erased) > 0));
+	json_object_set_new(m, "card_erased", json_boolean(x.card_erased));
+	json_object_set_new(m, "has_restricted", json_boolean(json_array_size(x.restricted) > 0));
+	json_object_set_new(m, "has_rectified", json_boolean(json_array_size(x.rectified) > 0));
+	/* What Art. 19 has the controller tell the recipients of: an
+	 * erasure, a restriction, a rectification. */
+	json_object_set_new(m, "changed", json_boolean(json_array_size(x.erased) || x.card_erased ||
+							 json_array_size(x.restricted) || json_array_size(x.rectified)));
+	json_object_set_new(m, "acted", json_boolean(json_is_true(json_object_get(m, "changed")) ||
+						       json_array_size(x.objected)));
+	json_object_set_new(m, "erased", x.erased);
+	json_object_set_new(m, "restricted_recordings", x.restricted);
+	json_object_set_new(m, "rectified", x.rectified);
+	json_object_set_new(m, "objected", x.objected);
+	json_decref(x.seen);
+	return rc;
+}
+
+/* The types whose answer says what was done (the rights that change what
+ * the register holds or does); an access, portability or direct
+ * marketing request is answered with what it holds. */
+static int reports_actions(const char *type)
+{
+	static const char *const types[] = { "rectification", "erasure", "restriction", "objection",
+					     "consent-withdrawal" };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
+		if (!strcmp(type, types[i]))
+			return 1;
+	return 0;
+}
+
+/*
  * Whom a complaint may go to (policy_supervisory_authority decides, as
  * for the notice): the policy's words in the letter's language as
  * supervisory_authority, or a flag for the template to word it, so that no
@@ -424,6 +599,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	json_object_set_new(m, "recordings", s.recordings = json_array());
 	json_object_set_new(m, "sources", s.sources = json_array());
 	s.purpose_keys = json_object();
+	json_object_set_new(m, "ground", q->ground ? json_string(q->ground) : json_null());
 	if (q->handle) {
 		rc = add_recordings(&s, q->handle);
 		if (rc == 0)
@@ -431,6 +607,13 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	} else {
 		json_object_set_new(m, "recipients", json_array());
 	}
+	if (rc == 0)
+		rc = add_acts(r, q, li, m);
+	json_object_set_new(m, "reports_actions", json_boolean(reports_actions(q->type)));
+	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));
+	json_object_set_new(m, "disclosed", json_boolean(json_array_size(json_object_get(m, "recipients")) > 0));
+	json_object_set_new(m, "notify_recipients", json_boolean(json_is_true(json_object_get(m, "disclosed")) &&
+								 json_is_true(json_object_get(m, "changed"))));
 	/* The sources as blocks of {text}: a template names them the same way
 	 * as every other list. */
 	if (rc == 0) {

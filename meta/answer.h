@@ -28,6 +28,28 @@
  * supervisory_authority_finland (true when the Finnish Data Protection
  * Ombudsman is named, the template giving its address) and
  * supervisory_authority_unnamed (true when no authority is named).
+ * Each element of recordings also has basis_<BASIS> and exempt (kept
+ * whatever a request for erasure says: on hold, Art. 17(3)(e), or under a
+ * legal obligation, Art. 17(3)(b)).
+ *
+ * What the register did for the request, from the audit entries that name
+ * it ("request=N", rights.c; entries since it was received): erased
+ * [date, kind, kind_<KIND> (of the recording, as its erasure logged them;
+ * null in entries written before they did), erased_on] (the whole
+ * recordings erased), erased_count, has_erased, card_erased (the
+ * subject's card went too), restricted_recordings [date, time, kind,
+ * kind_<KIND>, since, still] (recordings restricted, still held; still
+ * false once lifted), has_restricted, rectified [field, field_<FIELD>, on]
+ * (the card fields rectified, never their values), has_rectified,
+ * objected [purpose, description] (the purposes objected to), changed
+ * (something was erased, restricted or rectified: Art. 19), acted
+ * (changed, or an objection recorded); and reports_actions (the type is
+ * rectification, erasure, restriction, objection or consent-withdrawal:
+ * the letter says what was done), kept (the subject still has
+ * recordings), ground (the request's ground of a refusal, or null),
+ * disclosed (recipients is not empty) and notify_recipients (disclosed
+ * and changed: the recipients the controller tells, Art. 19).  None of it
+ * names a value of the card or a word of a recording.
  *
  * The letter holds personal data (the recordings' dates, whom they went
  * to): it is written with mode 0600 and never logged.
