@@ -4,11 +4,18 @@
  * refuses a key the model lacks and a block left open or closed twice;
  * the model of a request of nobody in the register says so; the letter
  * names the supervisory authority the policy gives, else the Finnish one
- * for a Finnish register only. */
+ * for a Finnish register only; the letter to an access request is as it
+ * always was, and the letter to an erasure, a restriction or a
+ * rectification says what was done for that request: what was erased and
+ * what was kept and why, what was restricted, which fields were
+ * rectified. */
 #include <stdlib.h>
 
 #include "answer.h"
+#include "request.h"
+#include "rights.h"
 #include "t.h"
+#include "t_reg.h"
 
 /* The letter tpl fills from the JSON text model, or NULL (rc in *rc). */
 static char *fill(const char *tpl, const char *model, int *rc)
@@ -249,6 +256,196 @@ TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
 	}
 }
 
+/* A register of its own for the tests of what was done (made once). */
+static char *rdir;
+static struct reg *rreg;
+static struct keyring *rsecrets;
+static struct audit_actor ractor;
+static int rprivacy;
+
+static int reg_up(void)
+{
+	if (rreg)
+		return 0;
+	if (!(rdir = t_mkdtemp("answer-acts")) || t_register(rdir, &rsecrets, &rreg))
+		return -1;
+	rprivacy = rreg->policy->rights_level;
+	audit_self(&ractor, "privacy");
+	return 0;
+}
+
+/* Ingest a call of the subject with phone number phone, recorded at when;
+ * its id (malloc'd) or NULL. */
+static char *call_of(const char *name, const char *phone, const char *when)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", \"subjects\": [{\"role\":"
+			       " \"customer\", \"name\": \"Matti Meikäläinen\", \"phone\": \"%s\"}], \"audio\":"
+			       " \"%s.opus\"}", when, phone, name);
+	struct ingest_result res;
+	char *id = NULL;
+
+	if (t_ingest_text(rdir, rreg, rsecrets, &ractor, name, text, &res) == 0)
+		id = xstrdup(res.recording);
+	free(text);
+	return id;
+}
+
+static int copy_handle(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	snprintf(ctx, CATALOG_HANDLE_MAX, "%s", handle);
+	return 1;
+}
+
+/* The letter in lang to request id, and its model in *model (may be NULL). */
+static char *letter_to(int64_t id, const char *lang, json_t **model)
+{
+	char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", lang), *tpl = slurp(tpl_path), *out = NULL;
+	struct cat_request q = { 0 };
+	json_t *m = NULL;
+
+	CHECK(tpl != NULL);
+	CHECK_EQ(request_get(rreg, id, &q), 0);
+	CHECK_EQ(answer_model(rreg, &q, lang, NULL, &m), 0);
+	if (tpl && m)
+		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+	if (model)
+		*model = json_incref(m);
+	json_decref(m);
+	cat_request_clear(&q);
+	free(tpl);
+	free(tpl_path);
+	return out ? out : xstrdup("");
+}
+
+static const char *str_at(const json_t *m, const char *list, size_t i, const char *key)
+{
+	const char *v = json_string_value(json_object_get(json_array_get(json_object_get(m, list), i), key));
+
+	return v ? v : "(none)";
+}
+
+TEST(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why)
+{
+	char handle[CATALOG_HANDLE_MAX] = "";
+	char *r1, *r2, *r3, *en, *fi, *acc_letter;
+	int64_t acc = 0, era = 0;
+	json_t *m = NULL, *am = NULL;
+
+	if (reg_up())
+		return;
+	r1 = call_of("er1", "+358401110001", "2026-05-01T10:15:00Z");
+	r2 = call_of("er2", "+358401110001", "2026-05-02T11:30:00Z");
+	r3 = call_of("er3", "+358401110001", "2026-05-03T09:00:00Z");
+	CHECK(r1 && r2 && r3);
+	if (!r1 || !r2 || !r3)
+		goto out;
+	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
+	/* An access request of the same subject is open, and older: the
+	 * erasures are the erasure request's all the same. */
+	CHECK_EQ(request_new(rreg, &ractor, "access", handle, "passport", &acc), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
+	CHECK_EQ(rights_set_hold(rreg, &ractor, rprivacy, r3, "tax audit 2026"), 0);
+	CHECK_EQ(rights_erase_recording(rreg, &ractor, rprivacy, r1, "rm"), 0);
+	CHECK_EQ(rights_erase_recording(rreg, &ractor, rprivacy, r2, "rm"), 0);
+	CHECK_EQ(rights_erase_recording(rreg, &ractor, rprivacy, r3, "rm"), -EPERM);
+
+	en = letter_to(era, "en", &m);
+	CHECK_EQ(json_integer_value(json_object_get(m, "erased_count")), 2);
+	CHECK_STR(str_at(m, "erased", 0, "date"), "2026-05-01");
+	CHECK_STR(str_at(m, "erased", 1, "date"), "2026-05-02");
+	CHECK_STR(str_at(m, "erased", 1, "kind"), "call");
+	CHECK_STR(str_at(m, "erased", 1, "erased_on"), "2026-06-10");
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(m, "recordings"), 0), "on_hold")));
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(m, "recordings"), 0), "exempt")));
+	CHECK(strstr(en, "What was done on your request\n\n   Recordings erased: 2\n"
+			 "   - call of 2026-05-01, erased on 2026-06-10\n"
+			 "   - call of 2026-05-02, erased on 2026-06-10\n") != NULL);
+	CHECK(strstr(en, "   Recordings that were not erased, and why:\n"
+			 "   - 2026-05-03 at 09:00 UTC: call;\n"
+			 "     kept under a legal hold: it is needed for the establishment,\n"
+			 "     exercise or defence of legal claims (Art. 17(3)(e))\n") != NULL);
+	CHECK(strstr(en, "tax audit") == NULL);	/* the hold's reason is sealed, not the letter's */
+	CHECK(strstr(en, "{{") == NULL);
+	fi = letter_to(era, "fi", NULL);
+	CHECK(strstr(fi, "   Poistettuja tallenteita: 2\n   - puhelu 2026-05-01, poistettu 2026-06-10\n") != NULL);
+	CHECK(strstr(fi, "   - 2026-05-03 klo 09:00 UTC: puhelu;\n     säilytetään oikeudellisen pidon vuoksi") != NULL);
+	/* The access request was not what the erasures answered. */
+	acc_letter = letter_to(acc, "en", &am);
+	CHECK_EQ(json_integer_value(json_object_get(am, "erased_count")), 0);
+	CHECK(strstr(acc_letter, "Recordings erased") == NULL);
+	CHECK(strstr(acc_letter, "What was done") == NULL);
+	free(acc_letter);
+	free(fi);
+	free(en);
+out:
+	json_decref(am);
+	json_decref(m);
+	free(r1);
+	free(r2);
+	free(r3);
+}
+
+TEST(test_answer_to_a_restriction_lists_the_restricted_recordings)
+{
+	char handle[CATALOG_HANDLE_MAX] = "";
+	char *r1, *r2, *en = NULL, *fi = NULL;
+	int64_t id = 0;
+	json_t *m = NULL;
+
+	if (reg_up())
+		return;
+	r1 = call_of("rs1", "+358401110002", "2026-05-04T10:15:00Z");
+	r2 = call_of("rs2", "+358401110002", "2026-05-05T08:00:00Z");
+	CHECK(r1 && r2);
+	if (!r1 || !r2)
+		goto out;
+	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
+	CHECK_EQ(request_new(rreg, &ractor, "restriction", handle, "passport", &id), 0);
+	CHECK_EQ(rights_restrict(rreg, &ractor, rprivacy, r1, "contested accuracy"), 0);
+	en = letter_to(id, "en", &m);
+	CHECK_EQ(json_array_size(json_object_get(m, "restricted_recordings")), 1);
+	CHECK(strstr(en, "   Recordings whose processing has been restricted (Art. 18):\n"
+			 "   - 2026-05-04 at 10:15 UTC: call, restricted since 2026-06-10\n") != NULL);
+	CHECK(strstr(en, "2026-05-05 at 08:00 UTC: call, restricted") == NULL);
+	CHECK(strstr(en, "contested") == NULL);
+	fi = letter_to(id, "fi", NULL);
+	CHECK(strstr(fi, "   Tallenteet, joiden käsittelyä on rajoitettu (18 artikla):\n"
+			 "   - 2026-05-04 klo 10:15 UTC: puhelu, rajoitettu 2026-06-10 alkaen\n") != NULL);
+out:
+	json_decref(m);
+	free(en);
+	free(fi);
+	free(r1);
+	free(r2);
+}
+
+TEST(test_answer_to_a_rectification_names_the_fields_never_the_values)
+{
+	char handle[CATALOG_HANDLE_MAX] = "";
+	char *r1, *en = NULL, *fi = NULL;
+	int64_t id = 0;
+
+	if (reg_up())
+		return;
+	r1 = call_of("rc1", "+358401110003", "2026-05-06T10:15:00Z");
+	CHECK(r1 != NULL);
+	if (!r1)
+		return;
+	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
+	CHECK_EQ(request_new(rreg, &ractor, "rectification", handle, "passport", &id), 0);
+	CHECK_EQ(rights_rectify(rreg, rsecrets, &ractor, rprivacy, handle, "name", "Maija Oikaistu"), 0);
+	en = letter_to(id, "en", NULL);
+	CHECK(strstr(en, "   Your details that have been rectified (Art. 16):\n   - your name, on 2026-06-10\n") != NULL);
+	CHECK(strstr(en, "Oikaistu") == NULL && strstr(en, "Meikäläinen") == NULL);
+	fi = letter_to(id, "fi", NULL);
+	CHECK(strstr(fi, "   Oikaistut tietonne (16 artikla):\n   - nimenne, oikaistu 2026-06-10\n") != NULL);
+	free(en);
+	free(fi);
+	free(r1);
+}
+
 TEST(test_answer_of_a_finnish_register_names_the_ombudsman_as_before)
 {
 	/* the letters' last lines as the templates wrote them before the
@@ -302,6 +499,7 @@ TEST(test_answer_of_another_country_s_register_names_no_finnish_authority)
 
 int main(void)
 {
+	setenv("RECFS_NOW", "2026-06-10T09:00:00Z", 1);
 	RUN(test_answer_fills_values_and_numbers);
 	RUN(test_answer_repeats_a_block_per_element_and_looks_keys_up_outwards);
 	RUN(test_answer_skips_empty_values_and_inverts_them);
@@ -313,5 +511,14 @@ int main(void)
 	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
+	RUN(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why);
+	RUN(test_answer_to_a_restriction_lists_the_restricted_recordings);
+	RUN(test_answer_to_a_rectification_names_the_fields_never_the_values);
+	if (rreg)
+		reg_close(rreg);
+	keyring_free(rsecrets);
+	if (rdir)
+		util_remove_tree(rdir);
+	free(rdir);
 	T_DONE();
 }
