@@ -18,6 +18,12 @@
 # The retention sweep drops closed requests past the policy's
 # request_retention (30 days here) with their sealed requesters, counted in
 # its own audit entry; open ones stay.
+# The answer to an erasure request says what was done on a mount for it,
+# while an access request of the subject is open too: how many recordings
+# were erased, their days, the one kept under a legal hold and why (not
+# the hold's text), and the recipient the erasure is told to (Art. 19); a
+# restriction's answer lists the restricted recording; an access letter
+# has none of it.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -241,5 +247,84 @@ assert_contains "and lists what it left out" "$(cat "$T_TMP/x-port/$H/LEFT_OUT.t
 assert_eq "its export is logged as a portability export" "1" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='export' AND object='$H' AND reason LIKE '%portability=yes%'")"
 
+
+# --- what the answer says was done, on a register of its own, on a mount
+make_register "$T_TMP/r2"
+for i in 1 2 3; do
+	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/e$i.opus"
+	cat >"$SPOOL/e$i.json" <<JSON
+{"recorded_at": "2026-05-0${i}T10:15:00Z", "source": "customer-service",
+ "title": "Poisto $i", "subjects": [{"role": "customer", "name": "Anna Poistaja",
+ "phone": "+358 40 111 0001"}], "audio": "e$i.opus"}
+JSON
+done
+for i in 4 5; do
+	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/s$i.opus"
+	cat >"$SPOOL/s$i.json" <<JSON
+{"recorded_at": "2026-05-0${i}T08:30:00Z", "source": "customer-service",
+ "title": "Rajoitus $i", "subjects": [{"role": "customer", "name": "Bertta Rajoittaja",
+ "phone": "+358 40 111 0002"}], "audio": "s$i.opus"}
+JSON
+done
+assert_ok "ingest an erasure's and a restriction's subjects" \
+	rc ingest --keyring "$KEYS/ingest.keyring" "$SPOOL"/e[123].json "$SPOOL"/s[45].json
+A=$(rc subject find "+358401110001" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+B=$(rc subject find "+358401110002" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_match "both have handles" "$A $B" '^S-[0-9A-Z]{6} S-[0-9A-Z]{6}$'
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+mapfile -t a_files < <(as_user "$dpo" find "$MNT/by-subject/$A" -name '*.opus' | sort)
+mapfile -t b_files < <(as_user "$dpo" find "$MNT/by-subject/$B" -name '*.opus' | sort)
+[ ${#a_files[@]} -eq 3 ] && [ ${#b_files[@]} -eq 2 ] || t_abort "data" "files of $A: ${#a_files[@]}, of $B: ${#b_files[@]}"
+assert_ok "the data was disclosed to a recipient before" rc subject export "$A" "$T_TMP/x-a" \
+	--level-keyring "$KEYS/privacy.keyring" --recipient tamro-group
+assert_ok "an access request of the subject is open" rc request new --type access --subject "$A"
+ACC=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "and then an erasure request" rc request new --type erasure --subject "$A"
+ERA=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "privacy: a legal hold on the third recording" \
+	as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "tax audit 2026" "${a_files[2]}"
+assert_ok "privacy: rm of the first two" as_user "$dpo" rm "${a_files[0]}" "${a_files[1]}"
+assert_fails_with "privacy: rm of the one on hold is EPERM" "Operation not permitted" as_user "$dpo" rm "${a_files[2]}"
+assert_eq "the erasures name the erasure request, not the older access one" "2" \
+	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND outcome='ok'
+		AND reason LIKE '% request=$ERA recorded=2026-05-0_ kind=call'")"
+assert_ok "the answer to the erasure" rc request answer "$ERA" --lang en --templates "$TPL" --out "$T_TMP/erasure.en.txt"
+assert_mode "is the officer's alone" 600 "$T_TMP/erasure.en.txt"
+letter=$(cat "$T_TMP/erasure.en.txt")
+assert_contains "en: what was done" "$letter" "What was done on your request"
+assert_contains "en: the count of recordings erased" "$letter" "Recordings erased: 2"
+assert_contains "en: the first erased one's day and kind" "$letter" "call of 2026-05-01, erased on 2026-06-10"
+assert_contains "en: the second's" "$letter" "call of 2026-05-02, erased on 2026-06-10"
+assert_contains "en: the kept one" "$letter" "Recordings that were not erased, and why:
+   - 2026-05-03 at 10:15 UTC: call;
+     kept under a legal hold: it is needed for the establishment,
+     exercise or defence of legal claims (Art. 17(3)(e))"
+assert_contains "en: the recipient the erasure is told to (Art. 19)" "$letter" "(Art. 19):
+   - Tamro group companies"
+assert_not_contains "en: not the hold's text" "$letter" "tax audit"
+assert_not_contains "en: no tag is left" "$letter" "{{"
+assert_ok "the answer to the erasure in Finnish" rc request answer "$ERA" --lang fi --templates "$TPL"
+assert_contains "fi: the count" "$T_OUT" "Poistettuja tallenteita: 2"
+assert_contains "fi: the kept one and why" "$T_OUT" "2026-05-03 klo 10:15 UTC: puhelu;
+     säilytetään oikeudellisen pidon vuoksi"
+assert_contains "fi: Art. 19" "$T_OUT" "(19 artikla):
+   - Tamron konserniyhtiöt"
+assert_ok "the answer to the access request" rc request answer "$ACC" --lang en --templates "$TPL"
+assert_contains "access: the Art. 15 letter" "$T_OUT" "This letter answers as Art. 15 of the General Data Protection Regulation"
+assert_not_contains "access: nothing of what the erasure request did" "$T_OUT" "What was done"
+assert_not_contains "access: no count of erased recordings" "$T_OUT" "Recordings erased"
+assert_ok "a restriction request" rc request new --type restriction --subject "$B"
+RES=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "privacy: chmod 0 restricts the first recording" as_user "$dpo" chmod 0 "${b_files[0]}"
+assert_ok "the answer to the restriction" rc request answer "$RES" --lang en --templates "$TPL"
+assert_contains "en: the restricted recording" "$T_OUT" "Recordings whose processing has been restricted (Art. 18):
+   - 2026-05-04 at 08:30 UTC: call, restricted since 2026-06-10"
+assert_not_contains "en: not the other one" "$T_OUT" "2026-05-05 at 08:30 UTC: call, restricted"
+assert_ok "the answer to the restriction in Finnish" rc request answer "$RES" --lang fi --templates "$TPL"
+assert_contains "fi: the restricted recording" "$T_OUT" "   - 2026-05-04 klo 08:30 UTC: puhelu, rajoitettu 2026-06-10 alkaen"
+assert_ok "the audit chain holds" rc audit verify
+unmount_recfs "$MNT"
 
 t_done
