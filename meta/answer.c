@@ -451,12 +451,10 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		return 0;
 	util_format_date(e->time, day);
 	if (!strcmp(e->action, "erase") && !e->artifact && first_time(x, e->action, e->object)) {
-		/* The recording is gone: its day and kind are the entry's
-		 * (rights.c log_erase), absent from older entries. */
+		/* The recording is gone: its kind is the entry's (rights.c
+		 * log_erase; absent from older entries), its day is not kept. */
 		json_t *o = json_pack("{s:s}", "erased_on", day);
 
-		json_object_set_new(o, "date", reason_value(e->reason, "recorded", v, sizeof(v)) ? json_string(v)
-												  : json_null());
 		if (reason_value(e->reason, "kind", v, sizeof(v))) {
 			json_object_set_new(o, "kind", json_string(v));
 			set_flag(o, "kind_", v);

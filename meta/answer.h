@@ -34,9 +34,9 @@
  *
  * What the register did for the request, from the audit entries that name
  * it ("request=N", rights.c; entries since it was received): erased
- * [date, kind, kind_<KIND> (of the recording, as its erasure logged them;
- * null in entries written before they did), erased_on] (the whole
- * recordings erased), erased_count, has_erased, card_erased (the
+ * [kind, kind_<KIND> (of the recording, as its erasure logged it; null in
+ * entries written before it did), erased_on] (the whole recordings erased;
+ * not the day each was recorded, which the log does not keep), erased_count, has_erased, card_erased (the
  * subject's card went too), restricted_recordings [date, time, kind,
  * kind_<KIND>, since, still] (recordings restricted, still held; still
  * false once lifted), has_restricted, rectified [field, field_<FIELD>, on]

@@ -133,20 +133,20 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 
 /*
  * Log the erasure of recording rec ("erase", why).  An entry that names a
- * request also names the recording's day and kind ("recorded=DAY
- * kind=KIND"), which the catalog no longer holds after it: the answer to
- * the request says what was erased (answer.h).  Only there: an erasure
- * that answers no request (the sweep's) keeps no more than the id.
+ * request also names the recording's kind ("kind=call"), which the
+ * catalog no longer holds after it: the answer to the request says what
+ * was erased (answer.h).  Not its day: the log outlives the erasure, and
+ * the day of a call linked to a request is the person's; the letter
+ * counts what went.  An erasure that answers no request (the sweep's)
+ * keeps no more than the id.
  */
 static int log_erase(struct reg *r, const struct audit_actor *a, const struct cat_recording *rec, const char *why)
 {
-	char *reason = with_request(r, "erase", rec->id, NULL, why), *full = NULL, day[11];
+	char *reason = with_request(r, "erase", rec->id, NULL, why), *full = NULL;
 	int rc;
 
-	if (reason && strstr(reason, "request=")) {
-		util_format_date(rec->recorded_at, day);
-		full = xasprintf("%s recorded=%s kind=%s", reason, day, rec->kind);
-	}
+	if (reason && strstr(reason, "request="))
+		full = xasprintf("%s kind=%s", reason, rec->kind);
 	rc = audit_log(r->cat, a, "erase", rec->id, "ok", full ? full : reason);
 	free(full);
 	free(reason);

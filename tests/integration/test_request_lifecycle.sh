@@ -289,14 +289,16 @@ assert_ok "privacy: rm of the first two" as_user "$dpo" rm "${a_files[0]}" "${a_
 assert_fails_with "privacy: rm of the one on hold is EPERM" "Operation not permitted" as_user "$dpo" rm "${a_files[2]}"
 assert_eq "the erasures name the erasure request, not the older access one" "2" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND outcome='ok'
-		AND reason LIKE '% request=$ERA recorded=2026-05-0_ kind=call'")"
+		AND reason LIKE '% request=$ERA kind=call'")"
 assert_ok "the answer to the erasure" rc request answer "$ERA" --lang en --templates "$TPL" --out "$T_TMP/erasure.en.txt"
 assert_mode "is the officer's alone" 600 "$T_TMP/erasure.en.txt"
 letter=$(cat "$T_TMP/erasure.en.txt")
 assert_contains "en: what was done" "$letter" "What was done on your request"
 assert_contains "en: the count of recordings erased" "$letter" "Recordings erased: 2"
-assert_contains "en: the first erased one's day and kind" "$letter" "call of 2026-05-01, erased on 2026-06-10"
-assert_contains "en: the second's" "$letter" "call of 2026-05-02, erased on 2026-06-10"
+assert_eq "en: each erased one's kind and the day it was erased" 2 \
+	"$(grep -c '^   - call, erased on 2026-06-10$' <<<"$letter")"
+assert_eq "no day an erased call was recorded stays in the log" 0 \
+	"$(sql "SELECT count(*) FROM audit WHERE reason LIKE '%2026-05-01%' OR reason LIKE '%2026-05-02%'")"
 assert_contains "en: the kept one" "$letter" "Recordings that were not erased, and why:
    - 2026-05-03 at 10:15 UTC: call;
      kept under a legal hold: it is needed for the establishment,

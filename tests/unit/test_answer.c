@@ -222,7 +222,7 @@ static const char access_model[] =
 	" \"recipients\": [{\"name\": \"G\", \"recipient\": \"g\", \"outside_eea\": true, \"safeguard\": \"SCC\","
 	" \"dates\": \"2026-06-02\"}, {\"name\": \"H\", \"recipient\": \"h\", \"outside_eea\": false,"
 	" \"safeguard\": null, \"dates\": \"2026-06-03, 2026-06-04\"}], \"sources\": [{\"text\": \"telephony\"}],"
-	" \"erased\": [{\"date\": \"2026-04-01\", \"kind\": \"call\", \"kind_call\": true, \"erased_on\": \"2026-06-05\"}],"
+	" \"erased\": [{\"kind\": \"call\", \"kind_call\": true, \"erased_on\": \"2026-06-05\"}],"
 	" \"erased_count\": 1, \"card_erased\": false, \"kept\": true, \"ground\": \"Art. 17(3)(b)\","
 	" \"restricted_recordings\": [{\"date\": \"2026-05-01\", \"time\": \"10:15\", \"kind\": \"call\","
 	" \"kind_call\": true, \"since\": \"2026-06-05\", \"still\": true}],"
@@ -353,15 +353,14 @@ TEST(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why)
 
 	en = letter_to(era, "en", &m);
 	CHECK_EQ(json_integer_value(json_object_get(m, "erased_count")), 2);
-	CHECK_STR(str_at(m, "erased", 0, "date"), "2026-05-01");
-	CHECK_STR(str_at(m, "erased", 1, "date"), "2026-05-02");
+	CHECK(!json_object_get(json_array_get(json_object_get(m, "erased"), 0), "date"));
 	CHECK_STR(str_at(m, "erased", 1, "kind"), "call");
 	CHECK_STR(str_at(m, "erased", 1, "erased_on"), "2026-06-10");
 	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(m, "recordings"), 0), "on_hold")));
 	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(m, "recordings"), 0), "exempt")));
 	CHECK(strstr(en, "What was done on your request\n\n   Recordings erased: 2\n"
-			 "   - call of 2026-05-01, erased on 2026-06-10\n"
-			 "   - call of 2026-05-02, erased on 2026-06-10\n") != NULL);
+			 "   - call, erased on 2026-06-10\n"
+			 "   - call, erased on 2026-06-10\n") != NULL);
 	CHECK(strstr(en, "   Recordings that were not erased, and why:\n"
 			 "   - 2026-05-03 at 09:00 UTC: call;\n"
 			 "     kept under a legal hold: it is needed for the establishment,\n"
@@ -369,7 +368,7 @@ TEST(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why)
 	CHECK(strstr(en, "tax audit") == NULL);	/* the hold's reason is sealed, not the letter's */
 	CHECK(strstr(en, "{{") == NULL);
 	fi = letter_to(era, "fi", NULL);
-	CHECK(strstr(fi, "   Poistettuja tallenteita: 2\n   - puhelu 2026-05-01, poistettu 2026-06-10\n") != NULL);
+	CHECK(strstr(fi, "   Poistettuja tallenteita: 2\n   - puhelu, poistettu 2026-06-10\n") != NULL);
 	CHECK(strstr(fi, "   - 2026-05-03 klo 09:00 UTC: puhelu;\n     säilytetään oikeudellisen pidon vuoksi") != NULL);
 	/* The access request was not what the erasures answered. */
 	acc_letter = letter_to(acc, "en", &am);
