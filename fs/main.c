@@ -440,6 +440,7 @@ static int start_mount(struct recfs *fs, const char *reg_dir, const char *level,
 	rc = auditq_start(fs->aq);
 	if (rc < 0)
 		goto out;
+	recfs_unlogged_start(fs);
 	rc = start_caps(fs, caps);
 	if (rc < 0)
 		goto out;
@@ -718,6 +719,7 @@ out:
 		fuse_remove_signal_handlers(fs.se);
 	if (fs.se)
 		fuse_session_destroy(fs.se);
+	recfs_unlogged_stop();
 	auditq_free(fs.aq);
 	caps_free(fs.caps);
 	caller_cache_free(fs.callers);

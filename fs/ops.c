@@ -116,6 +116,39 @@ static void push_held_at_exit(uid_t uid, uint64_t n, void *ctx)
 	push_held(ctx, &a, n);
 }
 
+/* The refusals this thread handed to the queue (push_unlogged). */
+static __thread unsigned unlogged_here;
+
+static void push_unlogged(const struct audit_entry *e, void *ctx)
+{
+	struct recfs *fs = ctx;
+
+	unlogged_here++;
+	(void)auditq_push(fs->aq, e);
+}
+
+void recfs_unlogged_start(struct recfs *fs)
+{
+	audit_set_unlogged(push_unlogged, fs);
+}
+
+void recfs_unlogged_stop(void)
+{
+	audit_set_unlogged(NULL, NULL);
+}
+
+unsigned recfs_unlogged_mark(void)
+{
+	return unlogged_here;
+}
+
+void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, const char *action, const char *object,
+		       int rc)
+{
+	if (rc == -ENOSPC && unlogged_here == mark)
+		(void)recfs_audit_entry(fs, c, action, object, NULL, "refused", meta_errname(rc));
+}
+
 int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			const char *artifact)
 {
@@ -451,9 +484,11 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		memcpy(rec_id, n->rec->row.id, sizeof(rec_id));
 		recfs_rights_actor(fs, &c, &actor);
 		if (!(mode & 0444) && !restricted)
-			RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
+			RECFS_RIGHTS(fs, &c, "restrict", rec_id, rc,
+				     rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
 		else if ((mode & 0444) && restricted)
-			RECFS_LOCKED(&fs->cat_lock, rc, rights_lift(fs->reg, fs->kr, &actor, c.level, rec_id));
+			RECFS_RIGHTS(fs, &c, "lift-restriction", rec_id, rc,
+				     rights_lift(fs->reg, fs->kr, &actor, c.level, rec_id));
 		if (rc < 0)
 			goto out;
 		if ((!(mode & 0444)) != restricted) {
@@ -632,9 +667,11 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	recfs_rights_actor(fs, &c, &actor);
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_recording(fs->reg, &actor, c.level, n->rec->row.id, "rm"));
+		RECFS_RIGHTS(fs, &c, "erase", n->rec->row.id, rc,
+			     rights_erase_recording(fs->reg, &actor, c.level, n->rec->row.id, "rm"));
 	else
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_artifact(fs->reg, &actor, c.level, n->art->id));
+		RECFS_RIGHTS(fs, &c, "erase", n->rec->row.id, rc,
+			     rights_erase_artifact(fs->reg, &actor, c.level, n->art->id));
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
@@ -699,7 +736,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	tree_unref(t);
 	t = NULL;
 	recfs_rights_actor(fs, &c, &actor);
-	RECFS_LOCKED(&fs->cat_lock, rc, rights_erase_subject(fs->reg, &actor, c.level, handle));
+	RECFS_RIGHTS(fs, &c, "erase-subject", handle, rc, rights_erase_subject(fs->reg, &actor, c.level, handle));
 	if (rc == 0)
 		snapshot_refresh(fs->snap);
 out:

@@ -659,7 +659,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		if (nul)
 			RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, "rectify", handle));
 		else
-			RECFS_LOCKED(&fs->cat_lock, rc,
+			RECFS_RIGHTS(fs, &c, "rectify", handle, rc,
 				     rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value));
 		ours = 0;
 		goto out;
@@ -681,7 +681,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		if (nul)
 			RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, "protect", rec));
 		else
-			RECFS_LOCKED(&fs->cat_lock, rc,
+			RECFS_RIGHTS(fs, &c, "protect", rec, rc,
 				     protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value)));
 		ours = 0;
 		goto out;
@@ -690,13 +690,15 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	if (right && nul)
 		RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
 	else if (!strcmp(name, "user.gdpr.restricted") && value)
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_restrict(fs->reg, &actor, c.level, rec, value));
+		RECFS_RIGHTS(fs, &c, "restrict", rec, rc, rights_restrict(fs->reg, &actor, c.level, rec, value));
 	else if (!strcmp(name, "user.gdpr.restricted"))
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_lift(fs->reg, fs->kr, &actor, c.level, rec));
+		RECFS_RIGHTS(fs, &c, "lift-restriction", rec, rc, rights_lift(fs->reg, fs->kr, &actor, c.level, rec));
 	else if (!strcmp(name, "user.gdpr.legal_hold"))
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_hold(fs->reg, &actor, c.level, rec, value));
+		RECFS_RIGHTS(fs, &c, value ? "hold" : "release-hold", rec, rc,
+			     rights_set_hold(fs->reg, &actor, c.level, rec, value));
 	else if (!strcmp(name, "user.gdpr.retention_until") && value)
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_set_retention_text(fs->reg, &actor, c.level, rec, value));
+		RECFS_RIGHTS(fs, &c, "retention", rec, rc,
+			     rights_set_retention_text(fs->reg, &actor, c.level, rec, value));
 	else
 		rc = 1;
 	ours = rc == 1;

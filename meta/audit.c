@@ -526,11 +526,95 @@ int audit_log(struct catalog *c, const struct audit_actor *a, const char *action
 	return audit_log_artifact(c, a, action, object, NULL, outcome, reason);
 }
 
+static void (*unlogged_fn)(const struct audit_entry *e, void *ctx);
+static void *unlogged_ctx;
+
+void audit_set_unlogged(void (*fn)(const struct audit_entry *e, void *ctx), void *ctx)
+{
+	unlogged_fn = fn;
+	unlogged_ctx = ctx;
+}
+
+/* While this thread watches (audit_refusal_watch), the last refusal it
+ * logged inside a transaction, copied: its entry goes if the transaction
+ * does (audit_refusal_rolled_back). */
+static __thread int watching;
+static __thread struct held {
+	struct audit_entry e;
+	char *s[8];
+} *held;
+
+static void drop_held(void)
+{
+	if (!held)
+		return;
+	for (size_t i = 0; i < sizeof(held->s) / sizeof(*held->s); i++)
+		free(held->s[i]);
+	free(held);
+	held = NULL;
+}
+
+void audit_refusal_watch(void)
+{
+	drop_held();
+	watching = 1;
+}
+
+void audit_refusal_forget(void)
+{
+	drop_held();
+	watching = 0;
+}
+
+static const char *hold_str(const char *s, size_t i)
+{
+	return s ? (held->s[i] = xstrdup(s)) : NULL;
+}
+
+static void hold_refusal(const struct audit_entry *e)
+{
+	drop_held();
+	held = xcalloc(1, sizeof(*held));
+	held->e = *e;
+	held->e.actor.user = hold_str(e->actor.user, 0);
+	held->e.actor.level = hold_str(e->actor.level, 1);
+	held->e.actor.comm = hold_str(e->actor.comm, 2);
+	held->e.action = hold_str(e->action, 3);
+	held->e.object = hold_str(e->object, 4);
+	held->e.artifact = hold_str(e->artifact, 5);
+	held->e.outcome = hold_str(e->outcome, 6);
+	held->e.reason = hold_str(e->reason, 7);
+}
+
+/* e, which c could not take, to audit_set_unlogged's function. */
+static void unlogged(const struct audit_entry *e)
+{
+	meta_clear_error();
+	if (unlogged_fn)
+		unlogged_fn(e, unlogged_ctx);
+}
+
+void audit_refusal_rolled_back(struct catalog *c)
+{
+	if (!held)
+		return;
+	if (audit_append(c, &held->e, 1))
+		unlogged(&held->e);
+	drop_held();
+}
+
 int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const char *action, const char *recording,
 			  const char *artifact, int err, const char *why)
 {
-	if (audit_log_artifact(c, a, action, recording, artifact, "refused", why))
-		meta_clear_error();
+	struct audit_entry e = {
+		.actor = *a, .action = action, .object = recording, .outcome = "refused", .reason = why,
+		.artifact = artifact,
+	};
+
+	if (audit_append(c, &e, 1))
+		unlogged(&e);
+	else if (watching && catalog_in_transaction(c))
+		hold_refusal(&e);
 	return meta_fail(err, "%s refused: %s", action, why);
 }
 

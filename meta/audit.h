@@ -110,13 +110,33 @@ int audit_syslog_mirrored(void);
 /*
  * Log a refusal ("refused", why) and return err with "ACTION refused: WHY"
  * in meta_errmsg(), so that refusing code reads `return audit_refuse(...)`.
- * The refusal stands even when it cannot be logged.
+ * The refusal stands even when it cannot be logged: the entry then goes to
+ * audit_set_unlogged's function.
  */
 int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *action, const char *object, int err,
 		 const char *why);
 /* The same about one artifact of recording (NULL artifact: audit_refuse). */
 int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const char *action, const char *recording,
 			  const char *artifact, int err, const char *why);
+/*
+ * Where a refusal goes that the log could not take (the register's disk
+ * is full): fn gets the entry, lent for the call, and may queue a copy
+ * (the mount's audit queue writes it once there is room).  NULL (the
+ * default, recctl's: it says the refusal itself): nowhere.  Set once,
+ * before any thread refuses.
+ */
+void audit_set_unlogged(void (*fn)(const struct audit_entry *e, void *ctx), void *ctx);
+/*
+ * A refusal logged inside a transaction (an erasure's: the refusal
+ * commits) goes if the commit fails (the disk is full).  After
+ * audit_refusal_watch this thread keeps a copy of the last such refusal;
+ * audit_refusal_rolled_back, after the rollback, logs it again on its own,
+ * or hands it to audit_set_unlogged's function; audit_refusal_forget
+ * drops it and stops watching.
+ */
+void audit_refusal_watch(void);
+void audit_refusal_rolled_back(struct catalog *c);
+void audit_refusal_forget(void);
 
 /*
  * Walk the log (object NULL: all; else entries for that object) in order;

@@ -423,18 +423,26 @@ static int erase_recording(struct reg *r, const struct audit_actor *a, int actor
 			   const char *why, const char *except)
 {
 	struct idlist arts = { 0 };
-	int rc, crc;
+	int rc, crc, refused;
 
 	if ((rc = catalog_begin(r->cat)))
 		return rc;
+	audit_refusal_watch();
 	rc = erase_recording_tx(r, a, actor_level, recording, why, &arts, except);
-	/* A refusal commits too: its audit entry is in this transaction. */
-	if ((rc == 0 || rc == -EACCES || rc == -EPERM) && (crc = catalog_commit(r->cat)))
+	refused = rc == -EACCES || rc == -EPERM;
+	/* A refusal commits too: its audit entry is in this transaction.
+	 * When that fails (a full disk), the refusal stands all the same,
+	 * and its entry is logged again, or queued by the mount. */
+	if ((rc == 0 || refused) && (crc = catalog_commit(r->cat)) && !refused)
 		rc = crc;
-	if (catalog_in_transaction(r->cat))
+	if (catalog_in_transaction(r->cat)) {
 		catalog_rollback(r->cat);
-	else if (rc == 0)
+		if (refused)
+			audit_refusal_rolled_back(r->cat);
+	} else if (rc == 0) {
 		rights_shred(r, a, &arts);
+	}
+	audit_refusal_forget();
 	idlist_free(&arts);
 	return rc;
 }

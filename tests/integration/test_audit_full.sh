@@ -26,6 +26,7 @@ make_register "$DISK/a"
 gen_manifests "$T_TMP/spool" 4 --seed 7 --meetings 0
 ingest_spool "$T_TMP/spool"
 analyst=$(make_level_user analysis)
+dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
 f=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
@@ -35,8 +36,34 @@ pid=${T_MOUNT_PID[$MNT]}
 rss_before=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 seq0=$(q "SELECT max(seq) FROM audit")
 
+g=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | sort | sed -n 2p)
+g_id=$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.id "$g" 2>/dev/null)
+h=$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | sort | sed -n 3p)
+h_id=$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.id "$h" 2>/dev/null)
+[ -n "$g_id" ] && [ -n "$h_id" ] || t_abort "ids" "no user.recfs.id on the recordings"
+
 dd if=/dev/zero of="$DISK/filler" bs=1M status=none 2>/dev/null
 assert_eq "the register's disk is full" 0 "$(df --output=avail -B1 "$DISK" | tail -n 1 | awk '{ print ($1 > 65536) }')"
+
+# The officer's rights while the disk is full: refused with ENOSPC,
+# nothing half done, and every refusal, the officer's and another level's,
+# is in the log once there is room again (the audit queue holds them).
+out=$(as_user "$dpo" rm "$g" 2>&1)
+rm_rc=$?
+echo "   the officer's rm with the disk full: rc $rm_rc: $out"
+if [ "$rm_rc" -eq 0 ]; then
+	# sqlite found room in its own files: a true erasure, and logged
+	pass "the officer's rm found room in the catalog's own files"
+	g_id=
+else
+	assert_contains "the officer's rm says the disk is full" "$out" "No space left on device"
+	assert_ok "and the recording is still there" as_user "$dpo" test -e "$g"
+fi
+out=$(as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "claim 7" "$h" 2>&1)
+hold_rc=$?
+echo "   the officer's legal hold with the disk full: rc $hold_rc: $out"
+assert_fails_with "the analyst's rm is refused as ever (EACCES), disk full or not" "Permission denied" \
+	as_user "$analyst" rm "$h"
 
 # Opens until the journal's last page is full, then the flood (an open
 # whose entry still fits is answered).  Every
@@ -97,6 +124,24 @@ read -r full n_counted total ok_opens <<<"$summary"
 echo "   in the log: $full refused opens one by one, $n_counted entries counting $((total - full)) more, $ok_opens opens"
 assert_eq "the queue held at most 65,536" 1 "$(( full <= 65536 ))"
 assert_eq "one entry counts the rest" 1 "$n_counted"
+rights=$("$RECCTL" audit show -R "$REG" --json | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["seq"] > int(sys.argv[1]) and e["action"] in ("erase", "hold"):
+        print(e["user"], e["action"], e["object"], e["outcome"], e["reason"])' "$seq0")
+echo "$rights" | sed 's/^/   /'
+if [ -n "$g_id" ]; then
+	assert_eq "the officer's refused rm is in the log" 1 \
+		"$(grep -cxF "$dpo erase $g_id refused ENOSPC" <<<"$rights")"
+fi
+if [ "$hold_rc" -ne 0 ]; then
+	assert_eq "the officer's refused hold is in the log" 1 \
+		"$(grep -cxF "$dpo hold $h_id refused ENOSPC" <<<"$rights")"
+else
+	assert_eq "the officer's hold is in the log" 1 "$(grep -c "^$dpo hold $h_id ok" <<<"$rights")"
+fi
+assert_eq "the analyst's refused rm is in the log, with its reason" 1 \
+	"$(grep -cxF "$analyst erase $h_id refused below the rights level" <<<"$rights")"
 assert_eq "together they account for every refused open" "$((refused + 1))" "$total"
 assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
 t_done
