@@ -282,6 +282,18 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "audio is missing or not a string");
 	if ((rc = add_file(j, audio, "audio", 0, "audio file", 0)))
 		return rc;
+	/* A recorder writes every byte of its audio: a hole (a sparse file,
+	 * truncate -s) is none, and reading GiBs of it held the spool for
+	 * half a minute before the judge refused it. */
+	{
+		off_t hole = lseek(j->art[0].fd, 0, SEEK_HOLE);
+
+		if (hole >= 0 && (uint64_t)hole < j->art[0].size)
+			return meta_fail(-EINVAL, "audio: a hole at byte %lld of %llu (a sparse file is no recording)",
+					 (long long)hole, (unsigned long long)j->art[0].size);
+		if (lseek(j->art[0].fd, 0, SEEK_SET) < 0)
+			return meta_fail(-errno, "audio: %s", strerror(errno));
+	}
 	rc = opus_probe_fd(j->art[0].fd, &j->audio);
 	/* Out of memory, descriptors or processes (the judge child cannot
 	 * be started: socketpair, fork) is the machine's trouble, retried;

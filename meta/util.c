@@ -710,8 +710,27 @@ int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t m
 		rc = -errno;
 		goto out;
 	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
+	/* Its data, hole by hole (SEEK_DATA): a sparse file stays sparse,
+	 * and max counts what is written, not the holes. */
+	for (off_t pos = 0, hole = 0;;) {
+		ssize_t n;
+
+		if (pos == hole) {
+			off_t data = lseek(in, pos, SEEK_DATA);
+
+			if (data < 0 && errno == ENXIO)
+				break;	/* only a hole is left, or nothing */
+			if (data < 0 || (hole = lseek(in, data, SEEK_HOLE)) < 0) {
+				rc = -errno;
+				break;
+			}
+			pos = data;
+			if (lseek(in, pos, SEEK_SET) < 0 || lseek(out, pos, SEEK_SET) < 0) {
+				rc = -errno;
+				break;
+			}
+		}
+		n = read(in, buf, (size_t)(hole - pos) < sizeof(buf) ? (size_t)(hole - pos) : sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -725,9 +744,17 @@ int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t m
 			break;
 		}
 		total += (uint64_t)n;
+		pos += n;
 		rc = util_write_all(out, buf, (size_t)n);
 		if (rc)
 			break;
+	}
+	/* The holes at its end, as long as it is now */
+	if (rc == 0) {
+		off_t end = lseek(in, 0, SEEK_END);
+
+		if (end < 0 || ftruncate(out, end) < 0)
+			rc = -errno;
 	}
 	if (rc == 0 && fsync(out) < 0)
 		rc = -errno;

@@ -216,11 +216,12 @@ int util_write_all(int fd, const void *buf, size_t len) MUST_CHECK;
 /* Read exactly len bytes at off; -EIO on a short read. */
 int util_pread_all(int fd, void *buf, size_t len, off_t off) MUST_CHECK;
 /* Copy a regular file durably (used when rename() crosses file systems);
- * from is opened with util_open_regular (-ELOOP, -EINVAL). */
+ * from is opened with util_open_regular (-ELOOP, -EINVAL).  Its holes stay
+ * holes: a sparse file's copy takes the room of its data. */
 int util_copy_file(const char *from, const char *to, mode_t mode) MUST_CHECK;
-/* util_copy_file of at most max bytes: a file that holds more (however it
- * grows while it is read) is -EFBIG, and `to` is removed.  *copied (when
- * not NULL) is what was copied. */
+/* util_copy_file of at most max bytes of data (holes not counted): a file
+ * that holds more (however it grows while it is read) is -EFBIG, and `to`
+ * is removed.  *copied (when not NULL) is what was copied. */
 int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t max, uint64_t *copied) MUST_CHECK;
 /* rename(), falling back to copy+unlink across file systems, which only a
  * regular file takes: anything else (a FIFO, a symbolic link) there is

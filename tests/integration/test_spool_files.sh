@@ -164,6 +164,22 @@ assert_contains "error.txt says a file was not kept" "$(cat "$QDIR/error.txt" 2>
 assert_file "the audio is in quarantine" "$QDIR/huge.opus"
 serves good-5
 
+# Audio with a hole (a crashed recorder's preallocated file, or an
+# attacker's truncate -s): refused at once, not read for half a minute,
+# and its copy in quarantine (another file system) as sparse as it was.
+cp "$FIX/mono.opus" "$SPOOL/holey.opus"
+truncate -s 3G "$SPOOL/holey.opus"
+t0=$(date +%s)
+manifest holey
+quarantined holey && pass "audio with a hole of 3 GiB is quarantined" ||
+	fail "audio with a hole of 3 GiB is quarantined" "$(tail -n 3 "$LOG")"
+assert_contains "its error names the hole" "$QLINE" "a hole at byte"
+took=$(( $(date +%s) - t0 ))
+assert_eq "within seconds (took ${took} s)" 1 "$(( took < 15 ))"
+assert_eq "its copy in quarantine takes the room of its data, not 3 GiB" 1 \
+	"$(( $(stat -c %b "$QDIR/holey.opus") * 512 < 64 * 1024 * 1024 ))"
+serves good-holey
+
 # Two of 3 GiB: each within 4 GiB, not together.  With `recctl ingest`, in
 # a folder on the register's file system (quarantine renames: the files
 # are kept, nothing is copied).

@@ -235,6 +235,56 @@ TEST(test_util_open_regular_refuses_fifos_and_links_without_waiting)
 	free(dir);
 }
 
+/* A sparse file's copy is as sparse: a recorder's file of GiBs of holes
+ * in the spool is not written out whole in quarantine, and the bound
+ * counts its data. */
+TEST(test_util_copy_file_keeps_holes)
+{
+	char *dir = mkdtemp(xstrdup("/tmp/recfs-copyhole.XXXXXX"));
+	char *from, *to, a[4096], b[4096];
+	const off_t mid = 64 << 20, size = 256 << 20;
+	uint64_t copied = 0;
+	struct stat st;
+	int fd, same = 1;
+
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	from = xasprintf("%s/from", dir);
+	to = xasprintf("%s/to", dir);
+	fd = open(from, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CHECK(fd >= 0);
+	CHECK_EQ(pwrite(fd, "head", 4, 0), 4);
+	CHECK_EQ(pwrite(fd, "middle", 6, mid), 6);
+	CHECK_EQ(ftruncate(fd, size), 0);
+	close(fd);
+	CHECK_EQ(util_copy_file_max(from, to, 0600, 1 << 20, &copied), 0);
+	CHECK(copied > 0 && copied <= 1 << 20);
+	CHECK_EQ(stat(to, &st), 0);
+	CHECK_EQ(st.st_size, size);
+	CHECK((uint64_t)st.st_blocks * 512 < 1 << 20);
+	/* and it reads the same */
+	{
+		int f1 = open(from, O_RDONLY), f2 = open(to, O_RDONLY);
+
+		for (off_t off = 0; f1 >= 0 && f2 >= 0 && off < size; off += mid / 4) {
+			same &= pread(f1, a, sizeof(a), off) == (ssize_t)sizeof(a);
+			same &= pread(f2, b, sizeof(b), off) == (ssize_t)sizeof(b);
+			same &= !memcmp(a, b, sizeof(a));
+		}
+		same &= pread(f2, b, 6, mid) == 6 && !memcmp(b, "middle", 6);
+		close(f1);
+		close(f2);
+	}
+	CHECK(same);
+	unlink(to);
+	unlink(from);
+	rmdir(dir);
+	free(to);
+	free(from);
+	free(dir);
+}
+
 /* A copy stops at its bound, however large the file is by then (it may
  * grow after a check of its size): the copy is removed, the source kept. */
 TEST(test_util_copy_file_max_stops_at_its_bound)
@@ -530,6 +580,7 @@ int main(void)
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
 	RUN(test_util_adopt_gives_what_root_creates_the_owner_of_its_folder);
 	RUN(test_util_open_regular_refuses_fifos_and_links_without_waiting);
+	RUN(test_util_copy_file_keeps_holes);
 	RUN(test_util_copy_file_max_stops_at_its_bound);
 	RUN(test_meta_fail_may_quote_its_own_last_message);
 	RUN(test_meta_strerror_prefers_the_last_message_to_strerror);
