@@ -126,10 +126,22 @@ static int strip_forms(const char *kind, const char *in, char **copy)
 		int sip = 0;
 
 		if ((p = past_prefix(in, "tel:")) || (sip = 1, p = past_prefix(in, "sips:")) ||
-		    (p = past_prefix(in, "sip:")))
+		    (p = past_prefix(in, "sip:"))) {
 			end = p + strcspn(p, sip ? "@;" : ";");
-		else
+			/* Only what names no one else goes: an extension, a
+			 * subaddress or a local number's context tells two
+			 * people behind one switchboard apart, and so does
+			 * the host of a SIP user that is no global number
+			 * (sip:101@pbx-a, sip:101@pbx-b); those are kept, as
+			 * the rule before the URI forms kept them. */
+			if (!sip && (strcasestr(end, ";ext=") || strcasestr(end, ";isub=") ||
+				     (*p != '+' && strcasestr(end, ";phone-context="))))
+				end = p + strlen(p);
+			if (sip && *p != '+' && !strcasestr(p, ";user=phone"))
+				end = p + strlen(p);
+		} else {
 			p = in, end = in + strlen(in);
+		}
 		if (!(c = malloc((size_t)(end - p) + 1)))
 			return -ENOMEM;
 		/* "+46 (0)8 ...": the trunk prefix written beside the
