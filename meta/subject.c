@@ -130,15 +130,16 @@ static int strip_forms(const char *kind, const char *in, char **copy)
 			end = p + strcspn(p, sip ? "@;" : ";");
 			/* Only what names no one else goes: an extension, a
 			 * subaddress or a local number's context tells two
-			 * people behind one switchboard apart, and so does
-			 * the host of a SIP user that is no global number
-			 * (sip:101@pbx-a, sip:101@pbx-b); those are kept, as
-			 * the rule before the URI forms kept them. */
+			 * people behind one switchboard apart, and is kept,
+			 * as the rule before the URI forms kept them.  A SIP
+			 * user that is no global number (sip:101@pbx-a,
+			 * sip:101@pbx-b) is no phone number at all: its
+			 * digits would make the lines of two PBXs one. */
 			if (!sip && (strcasestr(end, ";ext=") || strcasestr(end, ";isub=") ||
 				     (*p != '+' && strcasestr(end, ";phone-context="))))
 				end = p + strlen(p);
-			if (sip && *p != '+' && !strcasestr(p, ";user=phone"))
-				end = p + strlen(p);
+			if (sip && *p != '+')
+				return -EINVAL;	/* sip:101@pbx-a: a line of one PBX, no number */
 		} else {
 			p = in, end = in + strlen(in);
 		}
