@@ -533,6 +533,7 @@ static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t
 	json_object_set_new(m, "erased", x.erased);
 	json_object_set_new(m, "restricted_recordings", x.restricted);
 	json_object_set_new(m, "rectified", x.rectified);
+	json_object_set_new(m, "has_objected", json_boolean(json_array_size(x.objected) > 0));
 	json_object_set_new(m, "objected", x.objected);
 	json_decref(x.seen);
 	return rc;

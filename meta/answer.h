@@ -41,7 +41,8 @@
  * kind_<KIND>, since, still] (recordings restricted, still held; still
  * false once lifted), has_restricted, rectified [field, field_<FIELD>, on]
  * (the card fields rectified, never their values), has_rectified,
- * objected [purpose, description] (the purposes objected to), changed
+ * objected [purpose, description] (the purposes objected to),
+ * has_objected, changed
  * (something was erased, restricted or rectified: Art. 19), acted
  * (changed, or an objection recorded); and reports_actions (the type is
  * rectification, erasure, restriction, objection or consent-withdrawal:

@@ -402,20 +402,13 @@ int request_open_for(struct reg *r, const char *handle, int64_t *id)
 
 int request_open_answered(struct reg *r, const char *handle, const char *const *types, int64_t *id)
 {
-	int64_t best = 0, n;
-
 	for (size_t i = 0; types && types[i]; i++) {
-		int rc = catalog_first_open_request_of(r->cat, handle, types[i], &n);
+		int rc = catalog_first_open_request_of(r->cat, handle, types[i], id);
 
-		if (rc == 0 && (!best || n < best))
-			best = n;
-		else if (rc && rc != -ENOENT)
+		if (rc != -ENOENT)
 			return rc;
 	}
-	if (!best)
-		return -ENOENT;
-	*id = best;
-	return 0;
+	return -ENOENT;
 }
 
 /* The requests closed before the sweep's limit. */

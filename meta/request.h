@@ -187,8 +187,10 @@ int request_each(struct reg *r, enum request_filter filter, int (*fn)(const stru
 /* The oldest open request of handle (*id), or -ENOENT. */
 int request_open_for(struct reg *r, const char *handle, int64_t *id) MUST_CHECK;
 /*
- * The oldest open request of handle whose type is one of types
- * (NULL-terminated, in no order) in *id, or -ENOENT.  Rights actions on a
+ * The oldest open request of handle of the first of types (NULL-terminated,
+ * the type the action answers first) that it has one of, in *id, or
+ * -ENOENT: an erasure answers an erasure request before an objection
+ * opened earlier.  Rights actions on a
  * subject put "request=N" in their audit reason: the request their action
  * answers when one is open (an erasure, while an access request and an
  * erasure request are open, is the erasure request's), else the oldest

@@ -227,7 +227,7 @@ static const char access_model[] =
 	" \"restricted_recordings\": [{\"date\": \"2026-05-01\", \"time\": \"10:15\", \"kind\": \"call\","
 	" \"kind_call\": true, \"since\": \"2026-06-05\", \"still\": true}],"
 	" \"rectified\": [{\"field\": \"phone\", \"field_phone\": true, \"on\": \"2026-06-05\"}],"
-	" \"objected\": [], \"acted\": true,"
+	" \"objected\": [], \"has_objected\": false, \"acted\": true,"
 	" \"supervisory_authority\": null, \"supervisory_authority_finland\": true,"
 	" \"supervisory_authority_unnamed\": false}";
 
@@ -329,9 +329,9 @@ static const char *str_at(const json_t *m, const char *list, size_t i, const cha
 TEST(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why)
 {
 	char handle[CATALOG_HANDLE_MAX] = "";
-	char *r1, *r2, *r3, *en, *fi, *acc_letter;
-	int64_t acc = 0, era = 0;
-	json_t *m = NULL, *am = NULL;
+	char *r1, *r2, *r3, *en, *fi, *acc_letter, *obj_letter;
+	int64_t acc = 0, era = 0, obj = 0;
+	json_t *m = NULL, *am = NULL, *om = NULL;
 
 	if (reg_up())
 		return;
@@ -342,9 +342,12 @@ TEST(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why)
 	if (!r1 || !r2 || !r3)
 		goto out;
 	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
-	/* An access request of the same subject is open, and older: the
-	 * erasures are the erasure request's all the same. */
+	/* An access request and an objection of the same subject are open,
+	 * and older: the erasures are the erasure request's all the same
+	 * (an erasure may answer an objection, but an erasure request
+	 * first). */
 	CHECK_EQ(request_new(rreg, &ractor, "access", handle, "passport", &acc), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "objection", handle, "passport", &obj), 0);
 	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
 	CHECK_EQ(rights_set_hold(rreg, &ractor, rprivacy, r3, "tax audit 2026"), 0);
 	CHECK_EQ(rights_erase_recording(rreg, &ractor, rprivacy, r1, "rm"), 0);
@@ -376,9 +379,18 @@ TEST(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why)
 	CHECK(strstr(acc_letter, "Recordings erased") == NULL);
 	CHECK(strstr(acc_letter, "What was done") == NULL);
 	free(acc_letter);
+	/* Nor the objection: it has no erasure, and no objection recorded
+	 * (no heading over an empty list). */
+	obj_letter = letter_to(obj, "en", &om);
+	CHECK_EQ(json_integer_value(json_object_get(om, "erased_count")), 0);
+	CHECK(strstr(obj_letter, "Recordings erased") == NULL);
+	CHECK(strstr(obj_letter, "is recorded for these") == NULL);
+	CHECK(strstr(obj_letter, "records no erasure, restriction or rectification") != NULL);
+	free(obj_letter);
 	free(fi);
 	free(en);
 out:
+	json_decref(om);
 	json_decref(am);
 	json_decref(m);
 	free(r1);
