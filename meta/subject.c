@@ -374,8 +374,56 @@ struct ident {
 	const char *kind;
 	const char *value;
 	uint8_t mac[CRYPTO_MAC_BYTES];
-	int ok;
+	uint8_t mac_prev[CRYPTO_MAC_BYTES];	/* prev_mac's, when prev */
+	int ok, prev;
 };
+
+/*
+ * The blind-index key of value (of kind) by the rule before the written
+ * forms were read (strip_forms: a register of catalog schema 9 indexed
+ * "<a@b.fi>" and "+46 (0)8 123" so), into mac: 1 when that form differs
+ * from norm (today's), else 0.  Looked up beside today's until `recctl
+ * subject reindex` indexes every card by today's rule: a caller whose
+ * number a recorder writes so is not made a second subject meanwhile, and
+ * the subject found takes today's entry too (subject_resolve).
+ */
+static int prev_mac(const struct crypto_key *ik, const char *kind, const char *value, const char *cc,
+		    const char *norm, uint8_t mac[CRYPTO_MAC_BYTES])
+{
+	char prev[SUBJECT_NORM_MAX];
+	int differs;
+
+	while (isspace((unsigned char)*value))
+		value++;
+	if (normalise_one(kind, value, cc, prev, sizeof(prev)))
+		return 0;
+	differs = strcmp(prev, norm) != 0;
+	if (differs)
+		crypto_blind_index(ik, kind, prev, mac);
+	crypto_memzero(prev, sizeof(prev));
+	return differs;
+}
+
+/* The holders of mac, then those of mac_prev (when prev) not among them. */
+static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_prev, struct idlist *out)
+{
+	struct idlist more = { 0 };
+	size_t n = out->n;
+	int rc = catalog_index_holders(c, mac, out);
+
+	if (rc == 0 && mac_prev)
+		rc = catalog_index_holders(c, mac_prev, &more);
+	for (size_t i = 0; rc == 0 && i < more.n; i++) {
+		size_t k = n;
+
+		while (k < out->n && strcmp(out->id[k], more.id[i]))
+			k++;
+		if (k == out->n)
+			idlist_add(out, more.id[i]);
+	}
+	idlist_free(&more);
+	return rc;
+}
 
 /*
  * Whether the subject found for card by ids[by] (a reference or a phone
@@ -405,7 +453,7 @@ static int pick_holder(struct reg *r, const struct ident *ids, int by, const cha
 		       size_t n_taken, char found[CATALOG_HANDLE_MAX])
 {
 	struct idlist holders = { 0 };
-	int rc = catalog_index_holders(r->cat, ids[by].mac, &holders), best = -1;
+	int rc = holders_of(r->cat, ids[by].mac, ids[by].prev ? ids[by].mac_prev : NULL, &holders), best = -1;
 
 	found[0] = '\0';
 	for (size_t h = 0; rc == 0 && h < holders.n; h++) {
@@ -465,6 +513,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			continue;
 		}
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
+		ids[i].prev = prev_mac(index_key, ids[i].kind, ids[i].value, r->policy->phone_country_code, norm,
+				       ids[i].mac_prev);
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 	}
@@ -518,17 +568,18 @@ out:
 int subject_find_all(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
 		     struct idlist *out)
 {
-	uint8_t mac[CRYPTO_MAC_BYTES];
+	uint8_t mac[CRYPTO_MAC_BYTES], mac_prev[CRYPTO_MAC_BYTES];
 	char norm[SUBJECT_NORM_MAX];
 	size_t n = out->n;
-	int rc;
+	int rc, prev;
 
 	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));
 	if (rc)
 		return rc;
 	crypto_blind_index(index_key, kind, norm, mac);
+	prev = prev_mac(index_key, kind, value, r->policy->phone_country_code, norm, mac_prev);
 	crypto_memzero(norm, sizeof(norm));
-	rc = catalog_index_holders(r->cat, mac, out);
+	rc = holders_of(r->cat, mac, prev ? mac_prev : NULL, out);
 	return rc ? rc : out->n > n ? 0 : -ENOENT;
 }
 

@@ -230,6 +230,45 @@ static int links_of(const char *handle)
 	return n;
 }
 
+/* handle's entry of kind as a register of catalog schema 9 wrote it:
+ * form is what its rule made of the value (no written forms read). */
+static void index_by_old_rule(const char *handle, const char *kind, const char *form)
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, handle, kind), 0);
+	crypto_blind_index(keyring_index_key(secrets), kind, form, mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, handle, kind), 0);
+}
+
+/* A register indexed before the written forms were read, not reindexed
+ * yet: the same caller written so again is found, not made a second
+ * subject, and their subject takes today's entry (atk7 F2). */
+TEST(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms)
+{
+	char fay[CATALOG_HANDLE_MAX], eve[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(ingest_people("old-fay", 20, "{\"role\": \"customer\", \"email\": \"fay@vanha.example\"}"), 1);
+	CHECK_EQ(ingest_people("old-eve", 20, "{\"role\": \"customer\", \"phone\": \"+46 8 777 0101\"}"), 1);
+	find("email", "fay@vanha.example", fay);
+	find("phone", "+4687770101", eve);
+	index_by_old_rule(fay, "email", "<fay@vanha.example>");
+	index_by_old_rule(eve, "phone", "+46087770101");
+	/* find: by the old form's entry */
+	find("email", "<Fay@vanha.example>", h);
+	CHECK_STR(h, fay);
+	find("phone", "+46 (0)8 777 0101", h);
+	CHECK_STR(h, eve);
+	/* ingest: the same people, no new subject */
+	CHECK_EQ(ingest_people("new-fay", 21, "{\"role\": \"customer\", \"email\": \"<FAY@vanha.example>\"}"), 0);
+	CHECK_EQ(ingest_people("new-eve", 21, "{\"role\": \"customer\", \"phone\": \"+46 (0)8 777 0101\"}"), 0);
+	/* and each holds today's entry now */
+	find("email", "fay@vanha.example", h);
+	CHECK_STR(h, fay);
+	find("phone", "+4687770101", h);
+	CHECK_STR(h, eve);
+}
+
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
 {
 	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
@@ -876,6 +915,7 @@ int main(void)
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
+	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
 	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
