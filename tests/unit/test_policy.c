@@ -661,6 +661,9 @@ TEST(test_a_key_on_a_refused_line_is_not_reported_missing_too)
 		{ LINE("name = R\xc2\x85\n"), "control character U+0085" },
 		{ LINE("name = \xe2\x80\xaeR\n"), "control character U+202E" },
 		{ LINE("name = R\xe2\x81\xa6x\n"), "control character U+2066" },
+		{ LINE("name = R\xe2\x80\x8f.fi\n"), "control character U+200F" },
+		{ LINE("name = \xd8\x9c" "R\n"), "control character U+061C" },
+		{ LINE("name = R\xef\xbb\xbf\n"), "control character U+FEFF" },
 #undef LINE
 	};
 	const char *rest = strstr(BASE, "controller =");
