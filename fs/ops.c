@@ -142,9 +142,30 @@ unsigned recfs_unlogged_mark(void)
 	return unlogged_here;
 }
 
-void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, const char *action, const char *object,
-		       int rc)
+int recfs_rights_counted(struct recfs *fs, struct caller *c)
 {
+	uint64_t held = 0;
+	int due;
+
+	if (!fs->caps || c->level == fs->reg->policy->rights_level)
+		return 0;
+	due = caps_refusal_due(fs->caps, c->uid, caps_now(), &held);
+	if (held) {
+		struct audit_actor a;
+
+		caller_actor(c, fs->reg->policy, &a);
+		push_held(fs, &a, held);
+	}
+	if (!due)
+		audit_refusals_counted(1);
+	return !due;
+}
+
+void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int counted, const char *action,
+		       const char *object, int rc)
+{
+	if (counted)
+		audit_refusals_counted(0);
 	if (rc == -ENOSPC && unlogged_here == mark)
 		(void)recfs_audit_entry(fs, c, action, object, NULL, "refused", meta_errname(rc));
 }

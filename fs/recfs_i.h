@@ -140,24 +140,32 @@ void recfs_rights_actor(struct recfs *fs, struct caller *c, struct audit_actor *
 void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *artifact,
 		 int err);
 /*
- * While the register's disk is full, a rights action's refusal cannot be
- * written (audit_refuse), and an action that fails for want of room
- * (ENOSPC) wrote nothing: recfs_unlogged_start hands the first to the
- * mount's audit queue (audit_set_unlogged), which writes it once there is
- * room, until recfs_unlogged_stop.  RECFS_RIGHTS runs a rights call under
- * the catalog lock and queues "ACTION refused ENOSPC" for c when it failed
- * so and queued nothing.
+ * RECFS_RIGHTS runs a rights call (rights_*, which log their own outcome)
+ * under the catalog lock.
+ * - A caller below the rights level is refused, and each refusal is an
+ *   entry: past CAPS_REFUSALS_PER_SEC a second (recfs_rights_counted, as
+ *   recfs_audit_entry counts the mount's own refusals) they are counted
+ *   (audit_refusals_counted), and the count goes to the log as one
+ *   "refusals" entry.
+ * - While the register's disk is full, a refusal cannot be written
+ *   (audit_refuse), and an action that fails for want of room (ENOSPC)
+ *   wrote nothing: recfs_unlogged_start hands the first to the mount's
+ *   audit queue (audit_set_unlogged), which writes it once there is room,
+ *   until recfs_unlogged_stop; recfs_rights_done queues "ACTION refused
+ *   ENOSPC" for c when the call failed so and queued nothing.
  */
 void recfs_unlogged_start(struct recfs *fs);
 void recfs_unlogged_stop(void);
 unsigned recfs_unlogged_mark(void);
-void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, const char *action, const char *object,
-		       int rc);
+int recfs_rights_counted(struct recfs *fs, struct caller *c);
+void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int counted, const char *action,
+		       const char *object, int rc);
 #define RECFS_RIGHTS(fs, c, action, object, rc, call)                                  \
 	do {                                                                           \
 		unsigned mark_ = recfs_unlogged_mark();                                \
+		int counted_ = recfs_rights_counted(fs, c);                            \
 		RECFS_LOCKED(&(fs)->cat_lock, rc, call);                               \
-		recfs_rights_done(fs, c, mark_, action, object, rc);                   \
+		recfs_rights_done(fs, c, mark_, counted_, action, object, rc);         \
 	} while (0)
 
 /* xattr.c: the extended-attribute handlers of the table. */

@@ -657,7 +657,8 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			goto out;
 		}
 		if (nul)
-			RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, "rectify", handle));
+			RECFS_RIGHTS(fs, &c, "rectify", handle, rc,
+				     rights_refuse_nul(fs->reg, &actor, c.level, "rectify", handle));
 		else
 			RECFS_RIGHTS(fs, &c, "rectify", handle, rc,
 				     rights_rectify(fs->reg, fs->kr, &actor, c.level, handle, field, value));
@@ -679,7 +680,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			goto out;
 		}
 		if (nul)
-			RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, "protect", rec));
+			RECFS_RIGHTS(fs, &c, "protect", rec, rc, rights_refuse_nul(fs->reg, &actor, c.level, "protect", rec));
 		else
 			RECFS_RIGHTS(fs, &c, "protect", rec, rc,
 				     protect_recording(fs->reg, fs->kr, &actor, c.level, rec, value, strlen(value)));
@@ -688,7 +689,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	}
 	right = value ? right_of(name) : NULL;
 	if (right && nul)
-		RECFS_LOCKED(&fs->cat_lock, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
+		RECFS_RIGHTS(fs, &c, right, rec, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
 	else if (!strcmp(name, "user.gdpr.restricted") && value)
 		RECFS_RIGHTS(fs, &c, "restrict", rec, rc, rights_restrict(fs->reg, &actor, c.level, rec, value));
 	else if (!strcmp(name, "user.gdpr.restricted"))

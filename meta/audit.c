@@ -535,6 +535,15 @@ void audit_set_unlogged(void (*fn)(const struct audit_entry *e, void *ctx), void
 	unlogged_ctx = ctx;
 }
 
+/* audit_refusals_counted: this thread's refusals are counted by the
+ * caller, not logged. */
+static __thread int counted;
+
+void audit_refusals_counted(int on)
+{
+	counted = on;
+}
+
 /* While this thread watches (audit_refusal_watch), the last refusal it
  * logged inside a transaction, copied: its entry goes if the transaction
  * does (audit_refusal_rolled_back). */
@@ -611,7 +620,9 @@ int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const 
 		.artifact = artifact,
 	};
 
-	if (audit_append(c, &e, 1))
+	if (counted)
+		;	/* the caller counts it (a flood: audit_refusals_counted) */
+	else if (audit_append(c, &e, 1))
 		unlogged(&e);
 	else if (watching && catalog_in_transaction(c))
 		hold_refusal(&e);

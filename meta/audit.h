@@ -135,6 +135,12 @@ void audit_set_unlogged(void (*fn)(const struct audit_entry *e, void *ctx), void
  * drops it and stops watching.
  */
 void audit_refusal_watch(void);
+/*
+ * on 1: this thread's refusals (audit_refuse*) are not logged until it is
+ * 0 again; the caller counts them (the mount, past a caller's refusals a
+ * second: each is an entry, and a flood of them would fill the disk).
+ */
+void audit_refusals_counted(int on);
 void audit_refusal_rolled_back(struct catalog *c);
 void audit_refusal_forget(void);
 

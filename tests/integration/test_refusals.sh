@@ -174,6 +174,28 @@ for i in range(int(sys.argv[2])):
 print(int(time.monotonic() - t0) + 1)' "$MNT" "$tries") || fail "every create of the flood is EROFS" "$secs"
 echo "   $tries refused creates in about $secs s"
 assert_eq "the mount still answers the analyst" 0 "$(as_user "$analyst" ls "$MNT/by-date" >/dev/null; echo $?)"
+# The rights by file commands of a level below the officer's are refused
+# by the register (each refusal an entry of its own transaction): a flood
+# of rm, chmod 0 and setfattr is counted past 20 a second in the same way.
+seq_rm=$(q "SELECT max(seq) FROM audit")
+rm_secs=$(as_user "$analyst" /usr/bin/python3 -c '
+import errno, os, sys, time
+t0 = time.monotonic()
+for i in range(int(sys.argv[2])):
+    try:
+        if i % 3 == 0:
+            os.unlink(sys.argv[1])
+        elif i % 3 == 1:
+            os.chmod(sys.argv[1], 0)
+        else:
+            os.setxattr(sys.argv[1], "user.gdpr.legal_hold", b"x")
+        sys.exit("a right was taken")
+    except OSError as e:
+        if e.errno not in (errno.EACCES, errno.EPERM):
+            sys.exit("errno %d" % e.errno)
+print(int(time.monotonic() - t0) + 1)' "${calls[1]}" "$tries") || fail "every rights command of the flood is refused" "$rm_secs"
+echo "   $tries refused rm, chmod and setfattr in about $rm_secs s"
+assert_ok "the recording is still there" as_user "$dpo" test -e "${calls[1]}"
 # --- policy check: a group this host does not know -------------------------------
 nogroup="${T_USER_PREFIX}nosuchgroup"
 sed "s/^group = recfs-analysis\$/group = $nogroup/" "$POLICY_EXAMPLE" >"$T_TMP/nogroup.conf"
@@ -198,5 +220,16 @@ echo "   the flood's entries: $one one by one, $n_held counting the rest"
 assert_eq "the flood's entries count every refused create" "$tries" "$total"
 assert_eq "at most 20 a second were logged one by one" 1 "$(( one <= 20 * (secs + 1) ))"
 assert_eq "the rest in few entries, one a second at most" 1 "$(( n_held >= 1 && n_held <= secs + 1 ))"
+"$RECCTL" audit show -R "$REG" --user "$analyst" --json >"$T_TMP/rights-flood.json"
+counts=$(python3 -c '
+import json, re, sys
+es = [e for e in json.load(open(sys.argv[1])) if e["seq"] > int(sys.argv[2])]
+one = sum(1 for e in es if e["action"] in ("erase", "restrict", "hold") and e["outcome"] == "refused")
+held = [int(re.match(r"(\d+) more refusals", e["reason"]).group(1)) for e in es if e["action"] == "refusals"]
+print(one, len(held), one + sum(held))' "$T_TMP/rights-flood.json" "$seq_rm")
+read -r one n_held total <<<"$counts"
+echo "   the rights flood's entries: $one one by one, $n_held counting the rest"
+assert_eq "they count every refused rights command" "$tries" "$total"
+assert_eq "at most 20 a second were logged one by one" 1 "$(( one <= 20 * (rm_secs + 1) ))"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
 t_done
