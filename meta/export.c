@@ -179,7 +179,8 @@ static int add_party(const char *recording, const char *handle, const char *role
 				continue;
 			/* vCon's tel is a number in E.164 form where we can. */
 			if (!strcmp(keys[i][0], "phone") &&
-			    subject_normalise("phone", json_string_value(v), cc, norm, sizeof(norm)) == 0 && norm[0] == '+')
+			    subject_normalise("phone", json_string_value(v), cc, norm, sizeof(norm)) == 0 && norm[0] == '+' &&
+			    strspn(norm + 1, "0123456789") == strlen(norm + 1))
 				json_object_set_new(o, keys[i][1], json_string(norm));
 			else
 				json_object_set(o, keys[i][1], v);

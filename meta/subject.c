@@ -110,41 +110,95 @@ static const char *past_prefix(const char *p, const char *prefix)
 }
 
 /*
+ * The parameters of a tel: URI (from p to end, each after a ';') or of a
+ * SIP user part that tell two people behind one number apart, into
+ * *suffix (malloc'd, NULL when none): ";ext=DIGITS", ";isub=TEXT" and,
+ * for a local number (local), ";ctx=CONTEXT" (a global number's '+' and
+ * digits, or a domain in lower case), in that order whatever order they
+ * were written in.  A suffix is no digit string: no plain number, nor
+ * another number with the extension's digits after it ("tel:+358-9-1234;
+ * ext=5678" is not +358 9 1234 5678), can have the form it ends.
+ * -ENOMEM.
+ */
+static int person_params(const char *p, const char *end, int local, char **suffix)
+{
+	static const char *const names[] = { "ext", "isub", "phone-context" };
+	static const char *const tags[] = { ";ext=", ";isub=", ";ctx=" };
+	struct strbuf b = { 0 };
+
+	*suffix = NULL;
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		for (const char *q = p; q < end; q++) {
+			size_t n = strlen(names[k]), len;
+			const char *v;
+
+			if (*q != ';' || (size_t)(end - q - 1) <= n || strncasecmp(q + 1, names[k], n) || q[1 + n] != '=')
+				continue;
+			if (k == 2 && !local)
+				break;	/* a global number's context names no one */
+			v = q + 2 + n;
+			len = strcspn(v, ";");
+			if (v + len > end)
+				len = (size_t)(end - v);
+			strbuf_addf(&b, "%s", tags[k]);
+			for (size_t i = 0; i < len; i++) {
+				unsigned char ch = (unsigned char)v[i];
+
+				if (k == 0 && !isdigit(ch))
+					continue;	/* visual separators of its digits */
+				if (k == 2 && *v == '+' && i && !isdigit(ch))
+					continue;
+				strbuf_addchars(&b, (char)tolower(ch), 1);
+			}
+			break;
+		}
+	}
+	*suffix = b.s;
+	return 0;
+}
+
+/*
  * The written forms of one identifier that are not its text, as
  * subject_normalise's comment lists them, into a copy: *copy is what the
  * rule goes on from (malloc'd, the caller wipes and frees it), or NULL
- * when in is used as it is.  -ENOMEM.
+ * when in is used as it is; *suffix what tells two people behind that
+ * number apart (person_params), or NULL.  -ENOMEM.
  */
-static int strip_forms(const char *kind, const char *in, char **copy)
+static int strip_forms(const char *kind, const char *in, char **copy, char **suffix)
 {
 	const char *p, *end;
 	char *c;
 	size_t n;
 
 	*copy = NULL;
+	*suffix = NULL;
 	if (!strcmp(kind, "phone")) {
 		int sip = 0;
 
 		if ((p = past_prefix(in, "tel:")) || (sip = 1, p = past_prefix(in, "sips:")) ||
 		    (p = past_prefix(in, "sip:"))) {
+			/* The parameters of a tel: URI, or of a SIP user part
+			 * (sip:+358-9-1234;ext=101@pbx;user=phone, RFC 3261
+			 * 19.1.6), up to the host. */
+			const char *params_end = sip ? p + strcspn(p, "@") : p + strlen(p);
+
 			end = p + strcspn(p, sip ? "@;" : ";");
-			/* Only what names no one else goes: an extension, a
-			 * subaddress or a local number's context tells two
-			 * people behind one switchboard apart, and is kept,
-			 * as the rule before the URI forms kept them.  A SIP
-			 * user that is no global number (sip:101@pbx-a,
-			 * sip:101@pbx-b) is no phone number at all: its
-			 * digits would make the lines of two PBXs one. */
-			if (!sip && (strcasestr(end, ";ext=") || strcasestr(end, ";isub=") ||
-				     (*p != '+' && strcasestr(end, ";phone-context="))))
-				end = p + strlen(p);
 			if (sip && *p != '+')
 				return -EINVAL;	/* sip:101@pbx-a: a line of one PBX, no number */
+			/* Only what names no one else goes: an extension, a
+			 * subaddress or a local number's context tells two
+			 * people behind one switchboard apart, and is kept
+			 * (person_params). */
+			if (person_params(end, params_end, *p != '+', suffix))
+				return -ENOMEM;
 		} else {
 			p = in, end = in + strlen(in);
 		}
-		if (!(c = malloc((size_t)(end - p) + 1)))
+		if (!(c = malloc((size_t)(end - p) + 1))) {
+			free(*suffix);
+			*suffix = NULL;
 			return -ENOMEM;
+		}
 		/* "+46 (0)8 ...": the trunk prefix written beside the
 		 * international form, dropped when the number is international */
 		n = 0;
@@ -243,19 +297,33 @@ too_long:
 
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
 {
-	char *copy;
+	char *copy, *suffix;
 	int rc;
 
 	if (!in || outlen < 2)
 		return -EINVAL;
 	while (isspace((unsigned char)*in))
 		in++;
-	if ((rc = strip_forms(kind, in, &copy)))
+	if ((rc = strip_forms(kind, in, &copy, &suffix)))
 		return rc;
 	rc = normalise_one(kind, copy ? copy : in, country_code, out, outlen);
+	if (rc == 0 && suffix) {
+		size_t n = strlen(out), k = strlen(suffix);
+
+		if (n + k + 1 > outlen) {
+			crypto_memzero(out, outlen);
+			rc = -EINVAL;	/* never cut */
+		} else {
+			memcpy(out + n, suffix, k + 1);
+		}
+	}
 	if (copy) {
 		crypto_memzero(copy, strlen(copy));
 		free(copy);
+	}
+	if (suffix) {
+		crypto_memzero(suffix, strlen(suffix));
+		free(suffix);
 	}
 	return rc;
 }

@@ -32,10 +32,16 @@ struct subject_card {
  * national number stays its digits ("0402642312"), as before the policy
  * had the key.  First the written forms of one number go: "tel:" (and its
  * ";parameters"), "sip:"/"sips:" (and all from '@' or ';': the user part
- * is the number), and a "(0)" after an international prefix and at least
+ * is the number; a user that is no '+' number is -EINVAL), and a "(0)" after an international prefix and at least
  * one digit ("+46 (0)8 123", the trunk 0 written beside the
  * international form; a register from before this rule indexed it as
  * "+4608123": `recctl subject reindex` indexes the card by this one).
+ * But the parameters of a tel: URI or a SIP user part that tell people
+ * behind one number apart are kept, after the number's form, in a fixed
+ * order whatever order they came in: ";ext=DIGITS", ";isub=TEXT" and, for
+ * a local number, ";ctx=" its phone-context ('+' and digits, or a domain
+ * in lower case): "tel:+358-9-1234;ext=5678" is "+35891234;ext=5678", and
+ * so neither +358 9 1234 5678 nor ext=5679.
  * email, ref -> white space trimmed at both ends; an e-mail's written
  * forms go ("mailto:" and any "?headers", one pair of angle brackets
  * around it, the domain's root dot "example.fi."); then in lower case:

@@ -142,6 +142,17 @@ TEST(test_subject_written_forms_of_one_identifier_are_one)
 		{ "tel:+1-201-555-0123;isub=1234", "tel:+1-201-555-0123;isub=5678" },
 		{ "tel:101;phone-context=+358-9-1234", "tel:101;phone-context=+46-8-1234" },
 		{ "tel:+358-9-1234;ext=101", "tel:+358-9-1234" },
+		/* a SIP user part carries a tel: URI's parameters (RFC 3261
+		 * 19.1.6) */
+		{ "sip:+358-9-1234;ext=101@pbx.example;user=phone", "sip:+358-9-1234;ext=102@pbx.example;user=phone" },
+		{ "sips:+1-201-555-0123;isub=1234@gw.example", "sips:+1-201-555-0123;isub=5678@gw.example" },
+		{ "sip:+358-9-1234;ext=101@pbx.example", "+358 9 1234" },
+		/* an extension's digits after the number are another number */
+		{ "tel:+358-9-1234;ext=5678", "+358 9 1234 5678" },
+		{ "tel:+358-40-123-456;ext=7", "+358 40 123 4567" },
+		/* a local number's context by name: two PBXs' line 101 */
+		{ "tel:101;phone-context=pbx-a.example", "tel:101;phone-context=pbx-b.example" },
+		{ "tel:101;phone-context=pbx-a.example", "101" },
 	};
 	for (size_t i = 0; i < sizeof(apart) / sizeof(*apart); i++) {
 		char a[128];
@@ -150,6 +161,10 @@ TEST(test_subject_written_forms_of_one_identifier_are_one)
 		CHECK(strcmp(a, "(error)") != 0);
 		CHECK(strcmp(a, norm_cc("phone", apart[i][1], "358")) != 0);
 	}
+	/* the same person however the parameters are written and ordered */
+	CHECK_STR(norm("phone", "tel:+358-9-1234;EXT=1-01;isub=AB"), "+35891234;ext=101;isub=ab");
+	CHECK_STR(norm("phone", "sip:+35891234;isub=ab;ext=101@pbx"), "+35891234;ext=101;isub=ab");
+	CHECK_STR(norm("phone", "TEL:101;Phone-Context=PBX-A.example"), "101;ctx=pbx-a.example");
 
 	static const char *const emails[] = {
 		"matti@example.fi", "mailto:matti@example.fi", "MAILTO:Matti@Example.FI",
