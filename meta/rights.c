@@ -105,11 +105,29 @@ static int open_request_of(const char *recording, const char *handle, const char
 	return rc == 0 ? 1 : 0;
 }
 
+/*
+ * The request of handle, or of a subject linked to recording.  Type by
+ * type across the linked subjects: an erasure of a recording that two
+ * people are in answers one's erasure request before the other's
+ * objection, whichever of them the links give first.
+ */
 static int find_request(struct req_find *f, const char *recording, const char *handle)
 {
+	const char *const *all = f->types;
+	int found = 0;
+
 	if (handle)
 		return open_request_of(recording, handle, NULL, f);
-	return catalog_each_link(f->r->cat, recording, open_request_of, f) == 1;
+	if (!all)
+		return catalog_each_link(f->r->cat, recording, open_request_of, f) == 1;
+	for (size_t i = 0; !found && all[i]; i++) {
+		const char *one[] = { all[i], NULL };
+
+		f->types = one;
+		found = catalog_each_link(f->r->cat, recording, open_request_of, f) == 1;
+	}
+	f->types = all;
+	return found;
 }
 
 static char *with_request(struct reg *r, const char *action, const char *recording, const char *handle,

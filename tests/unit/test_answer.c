@@ -14,6 +14,7 @@
 #include "answer.h"
 #include "request.h"
 #include "rights.h"
+#include "subject.h"
 #include "t.h"
 #include "t_reg.h"
 
@@ -398,6 +399,69 @@ out:
 	free(r3);
 }
 
+/* A handle of recording whose card has phone (the one of the two linked). */
+struct handle_by_phone {
+	const char *phone;
+	char handle[CATALOG_HANDLE_MAX];
+};
+
+static int handle_of_phone(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct handle_by_phone *h = ctx;
+	struct idlist found = { 0 };
+	int mine;
+
+	(void)recording;
+	(void)role;
+	mine = subject_find_all(rreg, keyring_index_key(rsecrets), "phone", h->phone, &found) == 0 && found.n &&
+	       !strcmp(found.id[0], handle);
+	idlist_free(&found);
+	if (mine)
+		snprintf(h->handle, sizeof(h->handle), "%s", handle);
+	return 0;
+}
+
+/* A call two people are in: its erasure answers the erasure request of
+ * one before the other's objection, whichever the links give first. */
+TEST(test_answer_an_erasure_of_a_shared_call_is_the_erasure_request_s)
+{
+	static const char text[] =
+		"{\"recorded_at\": \"2026-05-06T09:00:00Z\", \"source\": \"customer-service\", \"subjects\": ["
+		"{\"role\": \"customer\", \"name\": \"Olli Objector\", \"phone\": \"+358401110031\"},"
+		"{\"role\": \"customer\", \"name\": \"Eeva Eraser\", \"phone\": \"+358401110032\"}],"
+		" \"audio\": \"shared1.opus\"}";
+	struct handle_by_phone o = { "+358401110031", "" }, e = { "+358401110032", "" };
+	struct ingest_result res;
+	char *rec = NULL, *letter = NULL;
+	int64_t obj = 0, era = 0;
+	json_t *om = NULL, *em = NULL;
+
+	if (reg_up())
+		return;
+	CHECK_EQ(t_ingest_text(rdir, rreg, rsecrets, &ractor, "shared1", text, &res), 0);
+	rec = xstrdup(res.recording);
+	CHECK_EQ(catalog_each_link(rreg->cat, rec, handle_of_phone, &o), 0);
+	CHECK_EQ(catalog_each_link(rreg->cat, rec, handle_of_phone, &e), 0);
+	CHECK(o.handle[0] && e.handle[0] && strcmp(o.handle, e.handle));
+	if (!o.handle[0] || !e.handle[0])
+		goto out;
+	CHECK_EQ(request_new(rreg, &ractor, "objection", o.handle, "passport", &obj), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", e.handle, "passport", &era), 0);
+	CHECK_EQ(rights_erase_recording(rreg, &ractor, rprivacy, rec, "rm"), 0);
+	letter = letter_to(era, "en", &em);
+	CHECK_EQ(json_integer_value(json_object_get(em, "erased_count")), 1);
+	CHECK(strstr(letter, "Recordings erased: 1") != NULL);
+	free(letter);
+	letter = letter_to(obj, "en", &om);
+	CHECK_EQ(json_integer_value(json_object_get(om, "erased_count")), 0);
+	CHECK(strstr(letter, "Recordings erased") == NULL);
+out:
+	free(letter);
+	json_decref(om);
+	json_decref(em);
+	free(rec);
+}
+
 TEST(test_answer_to_a_restriction_lists_the_restricted_recordings)
 {
 	char handle[CATALOG_HANDLE_MAX] = "";
@@ -523,6 +587,7 @@ int main(void)
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why);
+	RUN(test_answer_an_erasure_of_a_shared_call_is_the_erasure_request_s);
 	RUN(test_answer_to_a_restriction_lists_the_restricted_recordings);
 	RUN(test_answer_to_a_rectification_names_the_fields_never_the_values);
 	if (rreg)
