@@ -466,6 +466,24 @@ static int prev_mac(const struct crypto_key *ik, const char *kind, const char *v
 	if (normalise_one(kind, value, cc, prev, sizeof(prev)))
 		return 0;
 	differs = strcmp(prev, norm) != 0;
+	/* A URI by that rule was all its digits, without the '+' its
+	 * scheme hid: the same number, or the number and an extension's or
+	 * a host's digits glued together (sip:+35840123456@pbx7 was
+	 * 358401234567), another person's number.  Only the first is the
+	 * same caller. */
+	if (differs && !strcmp(kind, "phone") &&
+	    (past_prefix(value, "tel:") || past_prefix(value, "sip:") || past_prefix(value, "sips:"))) {
+		const char *a = prev, *b = norm;
+
+		for (;; a++, b++) {
+			a += strcspn(a, "0123456789;");
+			b += strcspn(b, "0123456789;");
+			if (*a == ';' || *b == ';' || !*a || !*b || *a != *b)
+				break;
+		}
+		if ((*a && *a != ';') || (*b && *b != ';') || strchr(norm, ';'))
+			differs = 0;
+	}
 	if (differs)
 		crypto_blind_index(ik, kind, prev, mac);
 	crypto_memzero(prev, sizeof(prev));

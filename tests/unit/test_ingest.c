@@ -259,6 +259,27 @@ TEST(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms)
 	CHECK_STR(h, eve);
 }
 
+/* That rule read a URI by all its digits: a host's or an extension's
+ * digits glued to the number made another person's number, written with
+ * no '+' ("358401110097"), which is no old entry of this caller. */
+TEST(test_ingest_the_rule_before_written_forms_merges_no_one)
+{
+	char wilma[CATALOG_HANDLE_MAX], kalle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(ingest_people("glued-w", 22, "{\"role\": \"customer\", \"phone\": \"358401110097\"}"), 1);
+	CHECK_EQ(ingest_people("glued-k", 22, "{\"role\": \"customer\", \"phone\": \"358912345678\"}"), 1);
+	find("phone", "358401110097", wilma);
+	find("phone", "358912345678", kalle);
+	CHECK_EQ(ingest_people("glued-v", 23, "{\"role\": \"customer\", \"phone\": \"sip:+35840111009@pbx7.example\"}"), 1);
+	CHECK_EQ(ingest_people("glued-c", 23, "{\"role\": \"customer\", \"phone\": \"tel:+358-9-1234;ext=5678\"}"), 1);
+	find("phone", "sip:+35840111009@pbx7.example", h);
+	CHECK(strcmp(h, wilma) != 0);
+	find("phone", "tel:+358-9-1234;ext=5678", h);
+	CHECK(strcmp(h, kalle) != 0);
+	/* the same number without its '+' is still the same caller */
+	CHECK_EQ(ingest_people("glued-w2", 24, "{\"role\": \"customer\", \"phone\": \"tel:+358401110097\"}"), 0);
+}
+
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
 {
 	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
@@ -906,6 +927,7 @@ int main(void)
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
+	RUN(test_ingest_the_rule_before_written_forms_merges_no_one);
 	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
