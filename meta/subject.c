@@ -472,18 +472,8 @@ static int prev_mac(const struct crypto_key *ik, const char *kind, const char *v
 	 * 358401234567), another person's number.  Only the first is the
 	 * same caller. */
 	if (differs && !strcmp(kind, "phone") &&
-	    (past_prefix(value, "tel:") || past_prefix(value, "sip:") || past_prefix(value, "sips:"))) {
-		const char *a = prev, *b = norm;
-
-		for (;; a++, b++) {
-			a += strcspn(a, "0123456789;");
-			b += strcspn(b, "0123456789;");
-			if (*a == ';' || *b == ';' || !*a || !*b || *a != *b)
-				break;
-		}
-		if ((*a && *a != ';') || (*b && *b != ';') || strchr(norm, ';'))
-			differs = 0;
-	}
+	    (past_prefix(value, "tel:") || past_prefix(value, "sip:") || past_prefix(value, "sips:")))
+		differs = norm[0] == '+' && !strcmp(prev, norm + 1);
 	if (differs)
 		crypto_blind_index(ik, kind, prev, mac);
 	crypto_memzero(prev, sizeof(prev));
