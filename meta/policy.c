@@ -432,19 +432,9 @@ static char *policy_reader(char *str, int num, void *stream)
 
 		if (text && s[text - 1] == '\r')
 			text--;
-		at = util_find_control(s, text, 1, &cp);
-		/* and the invisible marks that reorder what is around them
-		 * (LRM, RLM, ALM) or hide in a text (a byte order mark) */
-		for (size_t i = 0; at == text && i < text; i++) {
-			static const char *const marks[] = { "\u200e", "\u200f", "\u061c", "\ufeff" };
-			static const uint32_t cps[] = { 0x200e, 0x200f, 0x061c, 0xfeff };
-
-			for (size_t k = 0; k < sizeof(marks) / sizeof(*marks); k++)
-				if (strlen(marks[k]) <= text - i && !memcmp(s + i, marks[k], strlen(marks[k]))) {
-					at = i;
-					cp = cps[k];
-				}
-		}
+		/* and the invisible marks that reorder what is around them or
+		 * hide in a text */
+		at = util_find_control(s, text, UTIL_CTRL_TAB | UTIL_CTRL_MARKS, &cp);
 		if (at < text) {
 			add_err(ps, ps->line,
 				"control character U+%04X at byte %zu: a policy is text, with tabs as its only "

@@ -144,14 +144,22 @@ static int is_control_point(uint32_t cp)
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-size_t util_find_control(const char *s, size_t n, int tab_ok, uint32_t *cp)
+/* The invisible marks that reorder what is around them (LRM, RLM, ALM)
+ * and a byte order mark inside a text: UTIL_CTRL_MARKS. */
+static int is_mark_point(uint32_t cp)
+{
+	return cp == 0x200e || cp == 0x200f || cp == 0x061c || cp == 0xfeff;
+}
+
+size_t util_find_control(const char *s, size_t n, unsigned flags, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	uint32_t c = 0;
 
 	for (size_t i = 0, len; i < n; i += len) {
 		len = utf8_seq(u + i, n - i, &c);
-		if (!len || (is_control_point(c) && !(tab_ok && c == '\t'))) {
+		if (!len || (is_control_point(c) && !((flags & UTIL_CTRL_TAB) && c == '\t')) ||
+		    ((flags & UTIL_CTRL_MARKS) && is_mark_point(c))) {
 			if (cp)
 				*cp = len ? c : u[i];
 			return i;

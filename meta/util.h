@@ -64,10 +64,15 @@ int util_utf8_valid(const void *text, size_t n);
  * it is.  0 otherwise. */
 int util_is_log_safe(const char *s);
 /* The offset in the n bytes at s of the first control point (as
- * util_is_log_safe refuses; a tab too unless tab_ok) or of the first byte
- * that starts no UTF-8 character, its code point (or that byte) in *cp
- * when cp is not NULL; n when there is none. */
-size_t util_find_control(const char *s, size_t n, int tab_ok, uint32_t *cp);
+ * util_is_log_safe refuses; a tab too unless flags has UTIL_CTRL_TAB; the
+ * invisible bidirectional marks LRM, RLM, ALM and a byte order mark too
+ * with UTIL_CTRL_MARKS) or of the first byte that starts no UTF-8
+ * character, its code point (or that byte) in *cp when cp is not NULL; n
+ * when there is none.  A card value keeps its marks (an Arabic or Hebrew
+ * name may need them); a policy's text does not (recfs-policy(5)). */
+#define UTIL_CTRL_TAB 1u
+#define UTIL_CTRL_MARKS 2u
+size_t util_find_control(const char *s, size_t n, unsigned flags, uint32_t *cp);
 /*
  * s as it may go into one line of a log, an audit reason, a terminal or a
  * text file, whoever chose it (a manifest's file name): a backslash is

@@ -4,7 +4,8 @@
  * promises of policy.h that the rest of recfs relies on without checking
  * again: every index points into its array, every name finds itself,
  * exactly one level exercises rights and it is the highest, and the notice
- * can be written, as text with no control character but a tab.  One that does not load must say why.
+ * can be written, as text with no control character but a tab (nor an
+ * invisible bidirectional mark).  One that does not load must say why.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,7 +30,7 @@ static int is_text(const char *s)
 	for (const char *nl; *s; s = nl + 1) {
 		size_t n = (nl = strchr(s, '\n')) ? (size_t)(nl - s) : strlen(s);
 
-		if (util_find_control(s, n, 1, NULL) != n)
+		if (util_find_control(s, n, UTIL_CTRL_TAB | UTIL_CTRL_MARKS, NULL) != n)
 			return 0;
 		if (!nl)
 			break;

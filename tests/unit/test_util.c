@@ -444,12 +444,18 @@ TEST(test_find_control_gives_the_offset_and_code_point_and_may_take_tabs)
 	CHECK_EQ(util_find_control(text, 1, 0, &cp), 1);
 	CHECK_EQ(util_find_control(text, sizeof(text) - 1, 0, &cp), 1);
 	CHECK_EQ(cp, '\t');
-	CHECK_EQ(util_find_control(text, sizeof(text) - 1, 1, &cp), 7);
+	CHECK_EQ(util_find_control(text, sizeof(text) - 1, UTIL_CTRL_TAB, &cp), 7);
 	CHECK_EQ(cp, 0x202e);
 	/* a cut character is a byte that starts none */
-	CHECK_EQ(util_find_control(text, 5, 1, &cp), 4);
+	CHECK_EQ(util_find_control(text, 5, UTIL_CTRL_TAB, &cp), 4);
 	CHECK_EQ(cp, 0xc3);
 	CHECK_EQ(util_find_control("ok", 2, 0, NULL), 2);
+	/* the invisible marks only when asked for */
+	CHECK_EQ(util_find_control("a\u200fb", 5, UTIL_CTRL_TAB, &cp), 5);
+	CHECK_EQ(util_find_control("a\u200fb", 5, UTIL_CTRL_TAB | UTIL_CTRL_MARKS, &cp), 1);
+	CHECK_EQ(cp, 0x200f);
+	CHECK_EQ(util_find_control("\ufeff", 3, UTIL_CTRL_MARKS, &cp), 0);
+	CHECK_EQ(cp, 0xfeff);
 }
 
 TEST(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line)
