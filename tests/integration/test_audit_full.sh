@@ -52,9 +52,10 @@ out=$(as_user "$dpo" rm "$g" 2>&1)
 rm_rc=$?
 echo "   the officer's rm with the disk full: rc $rm_rc: $out"
 if [ "$rm_rc" -eq 0 ]; then
-	# sqlite found room in its own files: a true erasure, and logged
-	pass "the officer's rm found room in the catalog's own files"
-	g_id=
+	# sqlite found room in its own files: a true erasure, checked in the
+	# log below
+	assert_fails_with "the officer's rm found room: the recording is gone" "No such file" \
+		as_user "$dpo" stat "$g"
 else
 	assert_contains "the officer's rm says the disk is full" "$out" "No space left on device"
 	assert_ok "and the recording is still there" as_user "$dpo" test -e "$g"
@@ -130,9 +131,11 @@ for e in json.load(sys.stdin):
     if e["seq"] > int(sys.argv[1]) and e["action"] in ("erase", "hold"):
         print(e["user"], e["action"], e["object"], e["outcome"], e["reason"])' "$seq0")
 echo "$rights" | sed 's/^/   /'
-if [ -n "$g_id" ]; then
+if [ "$rm_rc" -ne 0 ]; then
 	assert_eq "the officer's refused rm is in the log" 1 \
 		"$(grep -cxF "$dpo erase $g_id refused ENOSPC" <<<"$rights")"
+else
+	assert_eq "the officer's rm is in the log" 1 "$(grep -c "^$dpo erase $g_id ok" <<<"$rights")"
 fi
 if [ "$hold_rc" -ne 0 ]; then
 	assert_eq "the officer's refused hold is in the log" 1 \
