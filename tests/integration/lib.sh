@@ -52,6 +52,7 @@ T_USERS=()
 T_GROUPS=()
 T_MOUNTS=()
 T_DAEMONS=()
+T_TMPFS=()
 declare -A T_MOUNT_PID
 
 # --- results ---------------------------------------------------------------
@@ -565,6 +566,65 @@ smb()
 		-s /dev/null -c "$2" 2>&1
 }
 
+# t_tmpfs DIR SIZE [MODE]: a tmpfs of SIZE (mount's size=, e.g. 48m) at
+# DIR (made if missing), mode MODE (default 0755): a disk of its own that a
+# test fills.  Unmounted by the EXIT trap, after the mounts and daemons
+# that could hold it.  Aborts the test when it cannot be mounted.
+t_tmpfs()
+{
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2,mode=${3:-0755}" recfs-test-disk "$1" || t_abort "tmpfs" "cannot mount a tmpfs at $1"
+	T_TMPFS+=("$1")
+}
+
+# --- syslog ----------------------------------------------------------------
+
+# syslog_catcher FILE: for a test that runs in a mount namespace of its own
+# (it re-executes itself under `unshare --mount --propagation private`, see
+# test_privacy_scan.sh): /dev becomes a copy of the machine's whose /dev/log
+# is a catcher's datagram socket, and every message that reaches it is
+# appended to FILE, one a line.  What recfs and recctl mirror to syslog is
+# read there; the machine's /dev/log (if any) is never touched, and tests
+# running beside it see nothing of it.  Aborts the test when it cannot.
+syslog_catcher()
+{
+	local out=$1 newdev=$T_TMP/dev e n
+
+	mkdir -p "$newdev"
+	mount -t tmpfs -o mode=0755,size=1m recfs-test-dev "$newdev" || t_abort "private /dev" "cannot mount a tmpfs"
+	for e in /dev/* /dev/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		n=${e#/dev/}
+		[ "$n" = log ] && continue
+		if [ -d "$e" ] && [ ! -L "$e" ]; then
+			# Only the file systems mounted there (pts, shm, mqueue ...).
+			if mountpoint -q "$e"; then
+				mkdir "$newdev/$n" && mount --rbind "$e" "$newdev/$n"
+			fi
+		else
+			cp -a "$e" "$newdev/$n"
+		fi
+	done
+	: >"$out"
+	python3 - "$newdev/log" "$out" <<'EOF_CATCHER' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)
+with open(sys.argv[2], "ab", buffering=0) as f:
+    f.write(b"catcher ready\n")
+    while True:
+        f.write(s.recv(65536) + b"\n")
+EOF_CATCHER
+	T_DAEMONS+=("$!")
+	for _ in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
+	mount --move "$newdev" /dev || { umount -R "$newdev"; t_abort "private /dev" "cannot move it over /dev"; }
+	[ -S /dev/log ] || t_abort "private /dev" "no syslog catcher at /dev/log"
+	logger -t recfs-test "catcher check" 2>/dev/null
+	for _ in $(seq 1 40); do grep -q 'catcher check' "$out" && break; sleep 0.05; done
+	grep -q 'catcher check' "$out" || t_abort "syslog catcher" "logger's line did not arrive"
+}
+
 # --- cleanup ---------------------------------------------------------------
 
 t_cleanup()
@@ -578,12 +638,18 @@ t_cleanup()
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	for m in "${T_TMPFS[@]}"; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
 	for u in "${T_USERS[@]}" $(cat "$T_USER_LIST" 2>/dev/null); do
 		getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null
 	done
 	for g in "${T_GROUPS[@]}" $(cat "$T_GROUP_LIST" 2>/dev/null); do
 		getent group "$g" >/dev/null && groupdel "$g" 2>/dev/null
 	done
+	# syslog_catcher's copy of /dev, if it was not moved over /dev: its
+	# bind mounts (pts, shm) must go before the rm below could reach them.
+	mountpoint -q "$T_TMP/dev" 2>/dev/null && umount -R "$T_TMP/dev" 2>/dev/null
 	if [ -n "${T_KEEP:-}" ]; then
 		echo "kept $T_TMP" >&2
 	else

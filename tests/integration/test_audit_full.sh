@@ -10,17 +10,7 @@
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
 DISK=$T_TMP/disk
-mkdir -p "$DISK"
-mount -t tmpfs -o size=48m,mode=0755 recfs-test-full "$DISK" || t_abort "tmpfs" "cannot mount a tmpfs"
-cleanup()
-{
-	for m in "${T_MOUNTS[@]}"; do
-		mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
-	done
-	umount "$DISK" 2>/dev/null || umount -l "$DISK" 2>/dev/null
-	t_cleanup
-}
-trap cleanup EXIT
+t_tmpfs "$DISK" 48m
 
 make_register "$DISK/a"
 gen_manifests "$T_TMP/spool" 4 --seed 7 --meetings 0

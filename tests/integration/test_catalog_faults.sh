@@ -11,12 +11,6 @@
 
 FIX=$T_ROOT/tests/fixtures
 FULL=$T_TMP/full
-cleanup()
-{
-	mountpoint -q "$FULL" && umount "$FULL"
-	t_cleanup
-}
-trap cleanup EXIT
 
 # ingest_n REG KEYS N: N recordings of 2025 (expired under the policy by 2040).
 ingest_n()
@@ -73,8 +67,7 @@ assert_ok "the dry run in JSON" env RECFS_NOW=2040-01-01 "$RECCTL" retention swe
 assert_eq "its JSON says catalog_damaged" "true" "$(printf '%s' "$T_OUT" | sed -n '/^{/,$p' | jq .catalog_damaged)"
 
 # --- 2. a full disk ---------------------------------------------------------
-mkdir -p "$FULL"
-mount -t tmpfs -o size=4m,mode=0755 recfs-test-full "$FULL" || t_abort "tmpfs" "cannot mount a small tmpfs"
+t_tmpfs "$FULL" 4m
 make_register "$FULL/b"
 ingest_n "$REG" "$KEYS" 1
 head -c 64M /dev/zero >"$FULL/fill" 2>/dev/null

@@ -54,48 +54,7 @@ FIX=$T_ROOT/tests/fixtures
 # --- a /dev of our own with a syslog catcher --------------------------------
 
 SYSLOG=$T_TMP/syslog.out
-NEWDEV=$T_TMP/dev
-# The copy of /dev is moved over /dev as soon as it is made; until then its
-# bind mounts must go before lib.sh removes $T_TMP.
-scan_cleanup()
-{
-	mountpoint -q "$NEWDEV" 2>/dev/null && umount -R "$NEWDEV" 2>/dev/null
-	t_cleanup
-}
-trap scan_cleanup EXIT
-mkdir -p "$NEWDEV"
-mount -t tmpfs -o mode=0755,size=1m recfs-scan-dev "$NEWDEV" || t_abort "private /dev" "cannot mount a tmpfs"
-for e in /dev/* /dev/.[!.]*; do
-	[ -e "$e" ] || [ -L "$e" ] || continue
-	n=${e#/dev/}
-	[ "$n" = log ] && continue
-	if [ -d "$e" ] && [ ! -L "$e" ]; then
-		# Only the file systems mounted there (pts, shm, mqueue ...).
-		if mountpoint -q "$e"; then
-			mkdir "$NEWDEV/$n" && mount --rbind "$e" "$NEWDEV/$n"
-		fi
-	else
-		cp -a "$e" "$NEWDEV/$n"
-	fi
-done
-: >"$SYSLOG"
-python3 - "$NEWDEV/log" "$SYSLOG" <<'EOF' &
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o666)
-with open(sys.argv[2], "ab", buffering=0) as f:
-    f.write(b"catcher ready\n")
-    while True:
-        f.write(s.recv(65536) + b"\n")
-EOF
-T_DAEMONS+=("$!")
-for _ in $(seq 1 100); do [ -s "$SYSLOG" ] && break; sleep 0.05; done
-mount --move "$NEWDEV" /dev || { umount -R "$NEWDEV"; t_abort "private /dev" "cannot move it over /dev"; }
-[ -S /dev/log ] || t_abort "private /dev" "no syslog catcher at /dev/log"
-logger -t recfs-scan "catcher check" 2>/dev/null
-for _ in $(seq 1 40); do grep -q 'catcher check' "$SYSLOG" && break; sleep 0.05; done
-grep -q 'catcher check' "$SYSLOG" || t_abort "syslog catcher" "logger's line did not arrive"
+syslog_catcher "$SYSLOG"
 
 # --- markers ----------------------------------------------------------------
 

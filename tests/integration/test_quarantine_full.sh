@@ -14,19 +14,16 @@
 . "$(dirname "$0")/lib.sh"
 
 FIX=$T_ROOT/tests/fixtures
-mkdir -p "$T_TMP/a" "$T_TMP/spool"
-mount -t tmpfs -o size=16m,mode=0755 recfs-test-reg "$T_TMP/a" || t_abort "tmpfs" "cannot mount a tmpfs register"
+t_tmpfs "$T_TMP/a" 16m
 make_register "$T_TMP/a"
 SPOOL=$T_TMP/spool	# case 3 moves it onto the register's file system
 LOG=$T_TMP/watch.log
 FILLER=$T_TMP/a/filler
-mount -t tmpfs -o size=16m,mode=0700 recfs-test-spool "$T_TMP/spool" || t_abort "tmpfs" "cannot mount a tmpfs spool"
+t_tmpfs "$T_TMP/spool" 16m 0700
 WATCH_PID=
 cleanup()
 {
 	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	umount "$T_TMP/spool" 2>/dev/null
-	umount "$T_TMP/a" 2>/dev/null
 	t_cleanup
 }
 trap cleanup EXIT

@@ -23,15 +23,13 @@ FIX=$T_ROOT/tests/fixtures
 make_register "$T_TMP/a"
 SPOOL=$T_TMP/spool
 LOG=$T_TMP/watch.log
-mkdir -p "$SPOOL"
-mount -t tmpfs -o size=64m,mode=0700 recfs-test-spool "$SPOOL" || t_abort "tmpfs" "cannot mount a tmpfs spool"
+t_tmpfs "$SPOOL" 64m 0700
 WATCH_PID=
 cleanup()
 {
 	# SIGKILL: a daemon hung in open(2) has SIGTERM blocked (signalfd).
 	[ -n "$WATCH_PID" ] && kill -9 "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
 	[ -n "${FLIP_PID:-}" ] && kill "$FLIP_PID" 2>/dev/null
-	umount "$SPOOL" 2>/dev/null
 	t_cleanup
 }
 trap cleanup EXIT
