@@ -232,15 +232,48 @@ char *audit_mirror_line(const struct audit_entry *e)
 	return line;
 }
 
-static void mirror_syslog(const struct audit_entry *e)
+/* The entry a row holds (lent: it points into row). */
+static void entry_of(const struct cat_audit *row, struct audit_entry *e)
 {
+	*e = (struct audit_entry){
+		.seq = row->seq, .time = row->time,
+		.actor = { .uid = (uid_t)row->uid, .user = row->user, .level = row->level, .pid = (pid_t)row->pid,
+			   .comm = row->comm, .has_loginuid = row->loginuid >= 0,
+			   .loginuid = row->loginuid >= 0 ? (uid_t)row->loginuid : 0 },
+		.action = row->action, .object = row->object, .outcome = row->outcome, .reason = row->reason,
+		.artifact = row->artifact,
+	};
+}
+
+static int mirror_row(const struct cat_audit *row, void *ctx)
+{
+	struct audit_entry e;
 	char *line;
 
-	if (!audit_syslog_mirrored())
-		return;
-	line = audit_mirror_line(e);
+	(void)ctx;
+	entry_of(row, &e);
+	line = audit_mirror_line(&e);
 	syslog(LOG_AUTHPRIV | LOG_INFO, "%s", line);
 	free(line);
+	return 0;
+}
+
+/*
+ * The syslog mirror: the entries first..last as c committed them, read
+ * back after the commit (catalog_on_audit_commit).  An entry whose
+ * transaction was rolled back (a full disk, a refused erasure) was never
+ * in the log and is not mirrored; its copy that the audit queue writes
+ * later is mirrored then, once.
+ */
+static void mirror_committed(struct catalog *c, int64_t first, int64_t last)
+{
+	struct cat_audit_filter f = { .seq_from = first, .seq_to = last };
+
+	if (catalog_each_audit_where(c, &f, mirror_row, NULL)) {
+		syslog(LOG_AUTHPRIV | LOG_WARNING, "audit entries %lld to %lld are in the log but not mirrored here: %s",
+		       (long long)first, (long long)last, meta_errmsg());
+		meta_clear_error();
+	}
 }
 
 /*
@@ -457,6 +490,8 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 
 	if (n == 0)
 		return 0;
+	if (audit_syslog_mirrored())
+		catalog_on_audit_commit(c, mirror_committed);
 	if (own) {
 		rc = catalog_begin(c);
 		if (rc)
@@ -481,7 +516,6 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 		if (rc)
 			goto out;
 		memcpy(prev, h, sizeof(prev));
-		mirror_syslog(&x);
 	}
 	rc = set_head(c, seq, prev);
 out:
@@ -633,19 +667,6 @@ int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *act
 		 const char *why)
 {
 	return audit_refuse_artifact(c, a, action, object, NULL, err, why);
-}
-
-/* The entry a row holds (lent: it points into row). */
-static void entry_of(const struct cat_audit *row, struct audit_entry *e)
-{
-	*e = (struct audit_entry){
-		.seq = row->seq, .time = row->time,
-		.actor = { .uid = (uid_t)row->uid, .user = row->user, .level = row->level, .pid = (pid_t)row->pid,
-			   .comm = row->comm, .has_loginuid = row->loginuid >= 0,
-			   .loginuid = row->loginuid >= 0 ? (uid_t)row->loginuid : 0 },
-		.action = row->action, .object = row->object, .outcome = row->outcome, .reason = row->reason,
-		.artifact = row->artifact,
-	};
 }
 
 struct each {

@@ -462,6 +462,14 @@ void catalog_close(struct catalog *c)
 	free(c);
 }
 
+/* The transaction is over, whatever it wrote: its audit rows are not
+ * (or no longer) for catalog_on_audit_commit's fn. */
+static void tx_over(struct catalog *c)
+{
+	c->in_tx = 0;
+	c->audit_first = c->audit_last = 0;
+}
+
 int catalog_begin(struct catalog *c)
 {
 	int rc;
@@ -469,32 +477,57 @@ int catalog_begin(struct catalog *c)
 	if (c->in_tx || c->in_read)
 		return meta_fail(-EINVAL, "catalog: nested transaction");
 	rc = catalog_exec(c, "BEGIN IMMEDIATE");
-	if (rc == 0)
+	if (rc == 0) {
+		tx_over(c);
 		c->in_tx = 1;
+	}
 	return rc;
 }
 
 int catalog_commit(struct catalog *c)
 {
 	int rc = catalog_exec(c, "COMMIT");
+	int64_t first = c->audit_first, last = c->audit_last;
 
-	if (rc == 0)
-		c->in_tx = 0;
-	return rc;
+	if (rc)
+		return rc;
+	tx_over(c);
+	if (first && c->audit_committed)
+		c->audit_committed(c, first, last);
+	return 0;
 }
 
 void catalog_rollback(struct catalog *c)
 {
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	c->in_tx = 0;
+	tx_over(c);
 	c->in_read = 0;
+}
+
+void catalog_on_audit_commit(struct catalog *c, void (*fn)(struct catalog *c, int64_t first, int64_t last))
+{
+	c->audit_committed = fn;
+}
+
+void catalog_audit_appended(struct catalog *c, int64_t seq)
+{
+	if (!c->in_tx) {	/* committed as it was written */
+		if (c->audit_committed)
+			c->audit_committed(c, seq, seq);
+		return;
+	}
+	if (!c->audit_first)
+		c->audit_first = seq;
+	c->audit_last = seq;
 }
 
 int catalog_savepoint(struct catalog *c)
 {
 	if (!c->in_tx)
 		return meta_fail(-EINVAL, "catalog: a savepoint outside a transaction");
+	c->sp_audit_first = c->audit_first;
+	c->sp_audit_last = c->audit_last;
 	return catalog_exec(c, "SAVEPOINT part");
 }
 
@@ -508,13 +541,15 @@ int catalog_savepoint_undo(struct catalog *c)
 	/* sqlite ends the whole transaction on some errors (a full disk, an
 	 * I/O error): then there is nothing left to return to. */
 	if (sqlite3_get_autocommit(c->db)) {
-		c->in_tx = 0;
+		tx_over(c);
 		return meta_fail(-EIO, "catalog: the transaction ended with the failure");
 	}
 	if (sqlite3_exec(c->db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL) != SQLITE_OK) {
 		catalog_rollback(c);
 		return meta_fail(-EIO, "catalog: cannot return to the savepoint");
 	}
+	c->audit_first = c->sp_audit_first;
+	c->audit_last = c->sp_audit_last;
 	return 0;
 }
 

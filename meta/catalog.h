@@ -126,6 +126,15 @@ int catalog_savepoint(struct catalog *c) MUST_CHECK;
 int catalog_savepoint_release(struct catalog *c) MUST_CHECK;
 int catalog_savepoint_undo(struct catalog *c) MUST_CHECK;
 /*
+ * fn is called after each commit of c that appended audit rows
+ * (catalog_audit_append), with the first and last seq it committed (what a
+ * savepoint undid is not counted; outside a transaction, after each row);
+ * a rollback forgets them.  One fn per
+ * connection, NULL for none.  It is how audit.c mirrors only what the log
+ * really took.
+ */
+void catalog_on_audit_commit(struct catalog *c, void (*fn)(struct catalog *c, int64_t first, int64_t last));
+/*
  * A read transaction: every query between catalog_begin_read and
  * catalog_end_read sees the same snapshot of the catalog, whatever other
  * connections commit meanwhile (the snapshot is taken by the first query).
@@ -484,6 +493,7 @@ struct cat_audit_filter {
 	int has_uid;
 	int64_t uid;
 	int64_t since, until;		/* since <= time <= until; 0: no bound */
+	int64_t seq_from, seq_to;	/* seq_from <= seq <= seq_to; 0: no bound */
 };
 #define CATALOG_AUDIT_OBJECTS_MAX 10000
 /*

@@ -46,6 +46,7 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 	static const char sql[] =
 		"INSERT INTO audit (" AUDIT_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
 	sqlite3_stmt *st;
+	int rc;
 
 	if (row->hash_len != CRYPTO_HASH_BYTES)
 		return meta_fail(-EINVAL, "catalog: audit entry %lld: hash of %zu bytes", (long long)row->seq,
@@ -69,7 +70,10 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 	catalog_bind_text_or_null(st, 13, row->artifact);
 	if (row->loginuid >= 0)
 		sqlite3_bind_int64(st, 14, row->loginuid);
-	return catalog_step_done(c, st, "append audit entry");
+	rc = catalog_step_done(c, st, "append audit entry");
+	if (rc == 0)
+		catalog_audit_appended(c, row->seq);
+	return rc;
 }
 
 typedef int (*audit_fn)(const struct cat_audit *, void *);
@@ -158,6 +162,10 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 		sql_add(&sql, " AND time >= ?");
 	if (f->until)
 		sql_add(&sql, " AND time <= ?");
+	if (f->seq_from)
+		sql_add(&sql, " AND seq >= ?");
+	if (f->seq_to)
+		sql_add(&sql, " AND seq <= ?");
 	sql_add(&sql, " ORDER BY seq");
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	free(sql);
@@ -177,6 +185,10 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 		sqlite3_bind_int64(st, k++, f->since);
 	if (f->until)
 		sqlite3_bind_int64(st, k++, f->until);
+	if (f->seq_from)
+		sqlite3_bind_int64(st, k++, f->seq_from);
+	if (f->seq_to)
+		sqlite3_bind_int64(st, k++, f->seq_to);
 	return catalog_walk_prepared(c, st, audit_row, (void *)fn, ctx);
 }
 

@@ -27,6 +27,11 @@ struct catalog {
 	sqlite3 *db;
 	int in_tx;	/* catalog_begin .. commit/rollback */
 	int in_read;	/* catalog_begin_read .. catalog_end_read */
+	/* The audit rows this transaction appended, first and last seq (0:
+	 * none), and as they stood at its savepoint; audit_committed is told
+	 * of them once they are committed (catalog_on_audit_commit). */
+	int64_t audit_first, audit_last, sp_audit_first, sp_audit_last;
+	void (*audit_committed)(struct catalog *c, int64_t first, int64_t last);
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -49,6 +54,8 @@ int catalog_errno(int sqlite_rc, int sys_errno);
  * what to do) and return catalog_errno(sqlite_rc, the connection's
  * system errno). */
 int catalog_fail(struct catalog *c, int sqlite_rc, const char *what);
+/* An audit row of seq was appended in c's transaction (catalog_audit.c). */
+void catalog_audit_appended(struct catalog *c, int64_t seq);
 /* Execute SQL that returns no rows (schema work, pragmas; the unit tests
  * tamper with tables through it).  0, or catalog_fail's errno. */
 int catalog_exec(struct catalog *c, const char *sql) MUST_CHECK;

@@ -433,6 +433,74 @@ static int stop_at_first(const struct cat_audit *row, void *ctx)
 	return 7;
 }
 
+/* What catalog_on_audit_commit's fn was told, call by call. */
+static int64_t told[8][2];
+static size_t n_told;
+
+static void tell(struct catalog *c, int64_t first, int64_t last)
+{
+	struct cat_audit_filter f = { .seq_from = first, .seq_to = last };
+	struct audit_seen seen = { 0 };
+
+	/* The rows are committed by now: another look finds them. */
+	CHECK_EQ(catalog_in_transaction(c), 0);
+	CHECK_EQ(catalog_each_audit_where(c, &f, see_audit, &seen), 0);
+	CHECK(seen.n > 0 && seen.seq[0] == first && seen.seq[seen.n - 1] == last);
+	if (n_told < 8) {
+		told[n_told][0] = first;
+		told[n_told][1] = last;
+	}
+	n_told++;
+}
+
+/* The syslog mirror's hook: told of committed audit rows only, once, with
+ * the range the transaction kept (a rolled back transaction or an undone
+ * savepoint is not told). */
+TEST(test_catalog_audit_commit_hook_is_told_of_committed_rows_only)
+{
+	struct catalog *c = fresh("audit-hook");
+	struct cat_audit_filter f = { .seq_from = 2, .seq_to = 4 };
+	struct audit_seen seen = { 0 };
+
+	n_told = 0;
+	catalog_on_audit_commit(c, tell);
+	put_audit(c, 1, "obj-a", 1);			/* no transaction: at once */
+	CHECK_EQ(n_told, 1);
+	CHECK(told[0][0] == 1 && told[0][1] == 1);
+	CHECK_EQ(catalog_begin(c), 0);
+	put_audit(c, 2, "obj-a", 2);
+	catalog_rollback(c);
+	CHECK_EQ(n_told, 1);
+	CHECK_EQ(catalog_begin(c), 0);
+	put_audit(c, 2, "obj-a", 2);
+	CHECK_EQ(catalog_savepoint(c), 0);
+	put_audit(c, 3, "obj-a", 3);
+	CHECK_EQ(catalog_savepoint_undo(c), 0);
+	CHECK_EQ(catalog_savepoint(c), 0);
+	put_audit(c, 4, "obj-b", 4);
+	CHECK_EQ(catalog_savepoint_release(c), 0);
+	CHECK_EQ(n_told, 1);				/* not before the commit */
+	CHECK_EQ(catalog_commit(c), 0);
+	CHECK_EQ(n_told, 2);
+	CHECK(told[1][0] == 2 && told[1][1] == 4);
+	CHECK_EQ(catalog_each_audit_where(c, &f, see_audit, &seen), 0);
+	CHECK(seen.n == 2 && seen.seq[0] == 2 && seen.seq[1] == 4);
+	/* A savepoint undone as the first part: nothing of it is told. */
+	CHECK_EQ(catalog_begin(c), 0);
+	CHECK_EQ(catalog_savepoint(c), 0);
+	put_audit(c, 5, "obj-a", 5);
+	CHECK_EQ(catalog_savepoint_undo(c), 0);
+	put_rec(c, "0123456789abcdef0123456789abcdef", 1000);
+	CHECK_EQ(catalog_commit(c), 0);
+	CHECK_EQ(n_told, 2);
+	catalog_on_audit_commit(c, NULL);
+	CHECK_EQ(catalog_begin(c), 0);
+	put_audit(c, 5, "obj-a", 5);
+	CHECK_EQ(catalog_commit(c), 0);
+	CHECK_EQ(n_told, 2);
+	catalog_close(c);
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -904,6 +972,7 @@ int main(void)
 	RUN(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash);
 	RUN(test_catalog_audit_rows_come_back_as_written_in_seq_order);
 	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
+	RUN(test_catalog_audit_commit_hook_is_told_of_committed_rows_only);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_extending_and_closing_a_request_change_that_row_only);
