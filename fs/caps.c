@@ -19,8 +19,11 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 #include <time.h>
+
+#include <sodium.h>
 
 #include "caps.h"
 
@@ -32,8 +35,10 @@ struct caps_uid {
 	unsigned handles, decoders, dirs;
 	int64_t reported;	/* caps_acquire's now at the last report; INT64_MIN: never */
 	int64_t refused_sec;	/* the second of refused_n (caps_refusal_due); INT64_MIN: none */
-	unsigned refused_n;	/* refusals logged one by one in refused_sec */
-	uint64_t held;		/* refusals counted and not yet reported */
+	unsigned refused_n;	/* refusals other than opens and reads logged one by one in it */
+	unsigned access_n;	/* recordings named by its refused opens and reads */
+	uint64_t access[CAPS_REFUSALS_PER_SEC];	/* their keys (access_key) */
+	struct caps_held held;	/* refusals counted and not yet reported */
 };
 
 struct caps {
@@ -43,6 +48,7 @@ struct caps {
 	unsigned handles, decoders, dirs;	/* protected by lock */
 	unsigned released;		/* protected by lock: releases since the last tick */
 	struct caps_uid *bucket[CAPS_BUCKETS];	/* protected by lock */
+	uint8_t access_key[crypto_shorthash_KEYBYTES];	/* read-only after caps_new */
 
 	/* housekeeping (caps_start) */
 	unsigned (*idle)(int64_t now);
@@ -81,6 +87,7 @@ int caps_new(const struct caps_limits *l, caps_log_fn log, struct caps **out)
 	c->lim.dirs = at_least_1(l->dirs);
 	c->lim.dirs_per_uid = at_least_1(min_u(at_least_1(l->dirs_per_uid), c->lim.dirs / 2));
 	c->log = log;
+	randombytes_buf(c->access_key, sizeof(c->access_key));
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -129,7 +136,7 @@ static struct caps_uid *find(struct caps *c, uid_t uid, struct caps_uid ***link)
 /* Drop e (at *link) when it holds nothing and need not remember a report. */
 static void maybe_drop(struct caps_uid **link, struct caps_uid *e, int64_t now)
 {
-	if (e->handles || e->decoders || e->dirs || e->held || e->refused_sec == now)
+	if (e->handles || e->decoders || e->dirs || e->held.n || e->refused_sec == now)
 		return;
 	if (e->reported != INT64_MIN && now - e->reported < CAPS_LOG_PERIOD)
 		return;
@@ -259,38 +266,72 @@ static void release(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
 	pthread_mutex_unlock(&c->lock);
 }
 
-int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, uint64_t *held)
+/* What tells one recording from another among a second's refused
+ * opens: keyed, so that no name can be made to pass for another. */
+static uint64_t access_key(const struct caps *c, const char *object)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t k;
+
+	crypto_shorthash(h, (const unsigned char *)object, strlen(object), c->access_key);
+	memcpy(&k, h, sizeof(k));
+	return k;
+}
+
+/* Whether e's second has named object's key k yet (and if not, names it
+ * when there is room): 1 named now, 0 already named, -1 no room. */
+static int access_name(struct caps_uid *e, uint64_t k)
+{
+	for (unsigned i = 0; i < e->access_n; i++)
+		if (e->access[i] == k)
+			return 0;
+	if (e->access_n == CAPS_REFUSALS_PER_SEC)
+		return -1;
+	e->access[e->access_n++] = k;
+	return 1;
+}
+
+int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access, struct caps_held *held)
 {
 	struct caps_uid **link, *e;
-	int due = 1;
+	uint64_t k = access ? access_key(c, access) : 0;
+	int due = 1, named;
 
-	*held = 0;
+	*held = (struct caps_held){ 0 };
 	pthread_mutex_lock(&c->lock);
 	e = find_or_add(c, uid, &link);
 	if (e) {
 		if (e->refused_sec != now) {
 			*held = e->held;
-			e->held = 0;
+			e->held = (struct caps_held){ 0 };
 			e->refused_sec = now;
 			e->refused_n = 0;
+			e->access_n = 0;
 		}
-		if (e->refused_n < CAPS_REFUSALS_PER_SEC)
+		if (access) {
+			named = access_name(e, k);
+			if (named <= 0)
+				e->held.n++, due = 0;
+			if (named < 0)
+				e->held.unnamed++;
+		} else if (e->refused_n < CAPS_REFUSALS_PER_SEC) {
 			e->refused_n++;
-		else
-			e->held++, due = 0;
+		} else {
+			e->held.n++, due = 0;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return due;
 }
 
-void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, uint64_t n, void *ctx), void *ctx)
+void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, const struct caps_held *held, void *ctx), void *ctx)
 {
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < CAPS_BUCKETS; i++)
 		for (struct caps_uid *e = c->bucket[i]; e; e = e->next)
-			if (e->held) {
-				fn(e->uid, e->held, ctx);
-				e->held = 0;
+			if (e->held.n) {
+				fn(e->uid, &e->held, ctx);
+				e->held = (struct caps_held){ 0 };
 			}
 	pthread_mutex_unlock(&c->lock);
 }

@@ -87,18 +87,30 @@ int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK
 int caps_report_due(struct caps *c, uid_t uid, int64_t now);
 /*
  * Refused requests cost a caller nothing, and each is an audit entry: a
- * flood of them would fill the register's disk.  So the first
- * CAPS_REFUSALS_PER_SEC refusals of a uid in a second (now, caps_now) get
- * an entry each (1), the others are counted (0).  *held: the count of an
- * earlier second not yet reported, set when this call is the uid's first
- * of a new second (else 0), for the caller to log first as one entry.  No
- * memory for the uid's entry: 1.  Thread-safe.
+ * flood of them would fill the register's disk.  So a uid's refusals in a
+ * second (now, caps_now) get an entry each (1) up to a bound, and the
+ * others are counted (0):
+ * - a refused open or read of a recording (access: the recording's id;
+ *   NULL for any other refusal): the first of each recording in the
+ *   second, for CAPS_REFUSALS_PER_SEC recordings.  A flood of other
+ *   refusals, or of one recording's, never hides which recordings a user
+ *   was refused; only more than CAPS_REFUSALS_PER_SEC recordings in one
+ *   second can (counted as unnamed);
+ * - any other refusal: the first CAPS_REFUSALS_PER_SEC.
+ * *held: the counts of an earlier second not yet reported, set when this
+ * call is the uid's first of a new second (else zero), for the caller to
+ * log first as one entry.  No memory for the uid's entry: 1.  Thread-safe.
  */
 #define CAPS_REFUSALS_PER_SEC 20
-int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, uint64_t *held);
+struct caps_held {
+	uint64_t n;		/* refusals counted, not logged one by one */
+	uint64_t unnamed;	/* of them, opens and reads of a recording the second did not name */
+};
+int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access, struct caps_held *held);
 /* Each uid's counted refusals not reported yet, to fn (under the caps'
  * lock: fn must not call into c), then forgotten.  At unmount. */
-void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, uint64_t n, void *ctx), void *ctx);
+void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, const struct caps_held *held, void *ctx),
+			void *ctx);
 /* Give back what caps_acquire(c, uid, decoder, ...) counted; now as there. */
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now);
 /* Open files and WAV views counted now, for uid (or the mount, when uid

@@ -78,11 +78,19 @@ static void make_entry(struct recfs *fs, struct caller *c, const char *action, c
 }
 
 /* The entry that counts refusals of uid not logged one by one. */
-static void push_held(struct recfs *fs, const struct audit_actor *actor, uint64_t n)
+static void push_held(struct recfs *fs, const struct audit_actor *actor, const struct caps_held *h)
 {
 	struct audit_entry e;
-	char *reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second)",
-				 (unsigned long long)n, CAPS_REFUSALS_PER_SEC);
+	char *reason;
+
+	if (h->unnamed)
+		reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second); "
+				   "%llu of them opens or reads of recordings not named (over %d recordings)",
+				   (unsigned long long)h->n, CAPS_REFUSALS_PER_SEC, (unsigned long long)h->unnamed,
+				   CAPS_REFUSALS_PER_SEC);
+	else
+		reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second)",
+				   (unsigned long long)h->n, CAPS_REFUSALS_PER_SEC);
 
 	memset(&e, 0, sizeof(e));
 	e.actor = *actor;
@@ -97,23 +105,26 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 			   const char *artifact, const char *outcome, const char *reason)
 {
 	struct audit_entry e;
-	uint64_t held = 0;
+	struct caps_held held = { 0 };
 	int due = 1;
 
 	make_entry(fs, c, action, object, artifact, outcome, reason, &e);
-	/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC (caps.h). */
+	/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC (caps.h);
+	 * a refused open or read names its recording apart from the rest. */
 	if (fs->caps && outcome && !strcmp(outcome, "refused"))
-		due = caps_refusal_due(fs->caps, c->uid, caps_now(), &held);
-	if (held)
-		push_held(fs, &e.actor, held);
+		due = caps_refusal_due(fs->caps, c->uid, caps_now(),
+				       object && (!strcmp(action, "open") || !strcmp(action, "read")) ? object : NULL,
+				       &held);
+	if (held.n)
+		push_held(fs, &e.actor, &held);
 	return due ? auditq_push(fs->aq, &e) : 0;
 }
 
-static void push_held_at_exit(uid_t uid, uint64_t n, void *ctx)
+static void push_held_at_exit(uid_t uid, const struct caps_held *held, void *ctx)
 {
 	struct audit_actor a = { .uid = uid };
 
-	push_held(ctx, &a, n);
+	push_held(ctx, &a, held);
 }
 
 /* The refusals this thread handed to the queue (push_unlogged). */
@@ -144,17 +155,17 @@ unsigned recfs_unlogged_mark(void)
 
 int recfs_rights_counted(struct recfs *fs, struct caller *c)
 {
-	uint64_t held = 0;
+	struct caps_held held;
 	int due;
 
 	if (!fs->caps || c->level == fs->reg->policy->rights_level)
 		return 0;
-	due = caps_refusal_due(fs->caps, c->uid, caps_now(), &held);
-	if (held) {
+	due = caps_refusal_due(fs->caps, c->uid, caps_now(), NULL, &held);
+	if (held.n) {
 		struct audit_actor a;
 
 		caller_actor(c, fs->reg->policy, &a);
-		push_held(fs, &a, held);
+		push_held(fs, &a, &held);
 	}
 	if (!due)
 		audit_refusals_counted(1);

@@ -196,6 +196,41 @@ for i in range(int(sys.argv[2])):
 print(int(time.monotonic() - t0) + 1)' "${calls[1]}" "$tries") || fail "every rights command of the flood is refused" "$rm_secs"
 echo "   $tries refused rm, chmod and setfattr in about $rm_secs s"
 assert_ok "the recording is still there" as_user "$dpo" test -e "${calls[1]}"
+# A flood does not hide which recordings a user was refused: a refused
+# open of a recording is named apart from other refusals (the first of
+# each recording a second).  Another analyst floods refused chmods and
+# opens of one protected recording (recctl protect: no open without an
+# unlock), and in the middle of it opens a second protected one once: both
+# are named in the log.
+mapfile -t seen < <(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort)
+[ ${#seen[@]} -ge 3 ] || t_abort "data" "too few recordings for the protected ones"
+ra=${seen[1]} rb=${seen[2]}
+printf 'correct horse battery\n' >"$T_TMP/pass"
+for r in "$ra" "$rb"; do
+	assert_ok "privacy: recctl protect $(basename "$r")" as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$r"
+done
+peek=$(make_plain_user peek)
+usermod -a -G recfs-analysis "$peek" || t_abort "usermod" "cannot add $peek to recfs-analysis"
+assert_fails_with "the other analyst cannot open a protected recording without an unlock" \
+	"Required key not available" as_user "$peek" cat "$ra"
+peek_secs=$(as_user "$peek" /usr/bin/python3 -c '
+import errno, os, sys, time
+t0 = time.monotonic()
+n = int(sys.argv[4])
+for i in range(n):
+    try:
+        if i == n // 2:
+            os.close(os.open(sys.argv[3], os.O_RDONLY))
+        elif i % 10 == 0:
+            os.close(os.open(sys.argv[2], os.O_RDONLY))
+        else:
+            os.chmod(sys.argv[1], 0)
+        sys.exit("not refused")
+    except OSError as e:
+        if e.errno not in (errno.ENOKEY, errno.EPERM):
+            sys.exit("errno %d" % e.errno)
+print(int(time.monotonic() - t0) + 1)' "${calls[1]}" "$ra" "$rb" "$tries") || fail "every call of the mixed flood is refused" "$peek_secs"
+echo "   $tries refused chmods and opens in about $peek_secs s"
 # --- policy check: a group this host does not know -------------------------------
 nogroup="${T_USER_PREFIX}nosuchgroup"
 sed "s/^group = recfs-analysis\$/group = $nogroup/" "$POLICY_EXAMPLE" >"$T_TMP/nogroup.conf"
@@ -231,5 +266,19 @@ read -r one n_held total <<<"$counts"
 echo "   the rights flood's entries: $one one by one, $n_held counting the rest"
 assert_eq "they count every refused rights command" "$tries" "$total"
 assert_eq "at most 20 a second were logged one by one" 1 "$(( one <= 20 * (rm_secs + 1) ))"
+"$RECCTL" audit show -R "$REG" --user "$peek" --json >"$T_TMP/peek.json"
+counts=$(python3 -c '
+import json, re, sys
+es = json.load(open(sys.argv[1]))
+def opens(rid):
+    return sum(1 for e in es if e["action"] == "open" and e["outcome"] == "refused" and e["object"] == rid)
+one = sum(1 for e in es if e["action"] in ("open", "restrict") and e["outcome"] == "refused")
+held = [int(re.match(r"(\d+) more refusals", e["reason"]).group(1)) for e in es if e["action"] == "refusals"]
+print(opens(sys.argv[2]), opens(sys.argv[3]), one + sum(held))' "$T_TMP/peek.json" "$(rid_of "$ra")" "$(rid_of "$rb")")
+read -r opens_a opens_b total <<<"$counts"
+echo "   the mixed flood's named refused opens: $opens_a of the one flooded, $opens_b of the other"
+assert_eq "the open of the second protected recording in the middle of the flood is named" 1 "$opens_b"
+assert_eq "the flooded recording is named, at most once a second" 1 "$(( opens_a >= 1 && opens_a <= peek_secs + 1 ))"
+assert_eq "the mixed flood's entries count every refusal" "$((tries + 1))" "$total"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
 t_done

@@ -134,6 +134,55 @@ TEST(test_caps_refusals_of_a_uid_are_reported_once_per_period)
 	caps_free(c);
 }
 
+static struct caps_held at_exit;
+static uid_t at_exit_uid;
+
+static void held_at_exit(uid_t uid, const struct caps_held *h, void *ctx)
+{
+	(void)ctx;
+	at_exit_uid = uid;
+	at_exit = *h;
+}
+
+/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC a second, but
+ * a refused open or read of a recording is named apart: neither other
+ * refusals nor the same recording's again use up the names of others. */
+TEST(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused)
+{
+	struct caps *c = caps_of(1, 10, 1, 10);
+	struct caps_held h;
+	char id[16];
+	int i, due;
+
+	CHECK(c);
+	if (!c)
+		return;
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC + 5; i++)
+		due += caps_refusal_due(c, 7, 100, NULL, &h);
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, "rec-a", &h), 1);		/* named all the same */
+	for (i = due = 0; i < 50; i++)
+		due += caps_refusal_due(c, 7, 100, "rec-a", &h);
+	CHECK_EQ(due, 0);						/* named once a second */
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC - 1; i++) {
+		snprintf(id, sizeof(id), "rec-b%d", i);
+		due += caps_refusal_due(c, 7, 100, id, &h);
+	}
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC - 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, "rec-c", &h), 0);		/* one recording too many */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, "rec-a", &h), 0);
+	CHECK_EQ(caps_refusal_due(c, 8, 100, "rec-c", &h), 1);		/* another uid: its own */
+	/* The next second: the counts of the last, once, then a fresh start. */
+	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 1);
+	CHECK(h.n == 5 + 50 + 1 + 1 && h.unnamed == 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, NULL, &h), 1);
+	CHECK(h.n == 0 && h.unnamed == 0);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 0);
+	caps_refusals_held(c, held_at_exit, NULL);
+	CHECK(at_exit_uid == 7 && at_exit.n == 1 && at_exit.unnamed == 0);
+	caps_free(c);
+}
+
 /* A level mount's refusals (fs/ops.c) are logged by the caps' own memory. */
 TEST(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket)
 {
@@ -305,6 +354,7 @@ int main(void)
 	RUN(test_caps_decoders_have_their_own_cap_below_the_handles);
 	RUN(test_caps_mount_at_its_global_cap_gives_enfile);
 	RUN(test_caps_refusals_of_a_uid_are_reported_once_per_period);
+	RUN(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused);
 	RUN(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket);
 	RUN(test_caps_per_uid_caps_stay_at_most_half_the_global_ones);
 	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
