@@ -33,13 +33,6 @@
 #include "seal.h"
 #include "subject.h"
 
-/* The first digit at or after p, or NULL. */
-static const char *next_digit(const char *p)
-{
-	p += strcspn(p, "0123456789");
-	return *p ? p : NULL;
-}
-
 /* An e-mail address by its shape alone: one '@' with text on both sides
  * and no white space.  Which domains exist is not ours to know. */
 static int is_email(const char *s)
@@ -243,8 +236,77 @@ static int strip_forms(const char *kind, const char *in, char **copy, char **suf
 	return 0;
 }
 
-/* subject_normalise of in once strip_forms has read its written form. */
-static int normalise_one(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
+/*
+ * How a national number is written in the country of calling code cc:
+ * the trunk prefix dialled before it inside the country and dropped from
+ * its international form.  Most countries' is 0 (040 264 2312 is
+ * +358 40 264 2312), and those are not listed.  Where there is none, a
+ * national number is its international form without the country code
+ * (Denmark: 33 12 34 56 is +45 33 12 34 56; Italy keeps its 0: 06 1234
+ * 5678 is +39 06 1234 5678); so it is read only when it has at least
+ * NATIONAL_MIN_DIGITS digits, which no extension of a switchboard has.
+ * North America's is 1, and a national number there is also written
+ * without it (ten digits, the first 2 to 9); its international prefix is
+ * 011.  Hungary's is 06.  From the ITU-T's national numbering plans.
+ */
+#define NATIONAL_MIN_DIGITS 6
+static const struct trunk {
+	const char *cc, *trunk;
+} trunks[] = {
+	{ "1", "1" },	  { "30", "" },	  { "34", "" },	  { "36", "06" },  { "39", "" },   { "45", "" },
+	{ "47", "" },	  { "48", "" },	  { "298", "" },  { "299", "" },   { "350", "" },  { "351", "" },
+	{ "352", "" },	  { "354", "" },  { "356", "" },  { "357", "" },   { "371", "" },  { "372", "" },
+	{ "376", "" },	  { "377", "" },  { "378", "" },  { "379", "" },   { "420", "" },
+};
+
+static const char *trunk_of(const char *cc)
+{
+	for (size_t i = 0; i < sizeof(trunks) / sizeof(trunks[0]); i++)
+		if (!strcmp(trunks[i].cc, cc))
+			return trunks[i].trunk;
+	return "0";
+}
+
+/*
+ * A number written without + or 00 in the country of calling code cc:
+ * how many of its first digits to drop and whether cc goes before the
+ * rest (*national), or *skip digits of an international prefix (then
+ * the rest is international).  0 when it is neither: it stays as written.
+ * zero_trunk: every country's trunk prefix taken for 0, as the rule
+ * before this table did (prev_mac).
+ */
+static int read_national(const char *p, const char *cc, int zero_trunk, size_t *skip, int *national)
+{
+	const char *trunk = zero_trunk ? "0" : trunk_of(cc);
+	char first[4] = "";
+	size_t nd = 0, k = 0;
+
+	for (; *p; p++)
+		if (isdigit((unsigned char)*p) && nd++ < 3)
+			first[k++] = *p;
+	first[k] = '\0';
+	*national = 0;
+	if (nd >= 2 && !strncmp(first, "00", 2))
+		return *skip = 2, 1;		/* 0 0 46 ...: international */
+	if (!zero_trunk && !strcmp(cc, "1") && nd > 3 && !strcmp(first, "011"))
+		return *skip = 3, 1;
+	*national = 1;
+	*skip = 0;
+	if (!*trunk)
+		return nd >= NATIONAL_MIN_DIGITS;
+	if (!zero_trunk && !strcmp(cc, "1") && nd == 10 && first[0] >= '2')
+		return 1;
+	*skip = strlen(trunk);
+	if (nd > *skip && !strncmp(first, trunk, *skip))
+		return 1;
+	*skip = 0;
+	return 0;
+}
+
+/* subject_normalise of in once strip_forms has read its written form
+ * (zero_trunk: read_national's). */
+static int normalise_one(const char *kind, const char *in, const char *country_code, int zero_trunk, char *out,
+			 size_t outlen)
 {
 	size_t n = 0, skip = 0;
 	const char *p = in, *cc = NULL;
@@ -255,7 +317,7 @@ static int normalise_one(const char *kind, const char *in, const char *country_c
 	while (isspace((unsigned char)*p))
 		p++;
 	if (!strcmp(kind, "phone")) {
-		const char *d0 = next_digit(p), *d1 = d0 ? next_digit(d0 + 1) : NULL;
+		int national;
 
 		if (p[0] == '0' && p[1] == '0') {
 			out[n++] = '+';
@@ -263,11 +325,10 @@ static int normalise_one(const char *kind, const char *in, const char *country_c
 		} else if (*p == '+') {
 			out[n++] = '+';
 			p++;
-		} else if (country_code && d0 && *d0 == '0' && d1) {
+		} else if (country_code && read_national(p, country_code, zero_trunk, &skip, &national)) {
 			/* international by its digits, or national */
 			out[n++] = '+';
-			skip = *d1 == '0' ? 2 : 1;
-			if (skip == 1)
+			if (national)
 				cc = country_code;
 		}
 		for (; cc && *cc; cc++) {
@@ -306,7 +367,7 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 		in++;
 	if ((rc = strip_forms(kind, in, &copy, &suffix)))
 		return rc;
-	rc = normalise_one(kind, copy ? copy : in, country_code, out, outlen);
+	rc = normalise_one(kind, copy ? copy : in, country_code, 0, out, outlen);
 	if (rc == 0 && suffix) {
 		size_t n = strlen(out), k = strlen(suffix);
 
@@ -449,8 +510,9 @@ struct ident {
 /*
  * The blind-index key of value (of kind) by the rule before the written
  * forms were read (strip_forms: a register of catalog schema 9 indexed
- * "<a@b.fi>" and "+46 (0)8 123" so), into mac: 1 when that form differs
- * from norm (today's), else 0.  Looked up beside today's until `recctl
+ * "<a@b.fi>" and "+46 (0)8 123" so) and before the trunk prefixes other
+ * than 0 (a register of Denmark indexed "33 12 34 56" as 33123456), into
+ * mac: 1 when that form differs from norm (today's), else 0.  Looked up beside today's until `recctl
  * subject reindex` indexes every card by today's rule: a caller whose
  * number a recorder writes so is not made a second subject meanwhile, and
  * the subject found takes today's entry too (subject_resolve).
@@ -463,7 +525,7 @@ static int prev_mac(const struct crypto_key *ik, const char *kind, const char *v
 
 	while (isspace((unsigned char)*value))
 		value++;
-	if (normalise_one(kind, value, cc, prev, sizeof(prev)))
+	if (normalise_one(kind, value, cc, 1, prev, sizeof(prev)))
 		return 0;
 	differs = strcmp(prev, norm) != 0;
 	/* A URI by that rule was all its digits, without the '+' its

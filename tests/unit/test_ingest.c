@@ -259,6 +259,27 @@ TEST(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms)
 	CHECK_STR(h, eve);
 }
 
+/* A register of a country with no trunk prefix (Denmark), indexed when
+ * every trunk prefix was taken for 0: a national number was indexed as
+ * its digits.  The same caller written so again is found and is no new
+ * subject, and their subject takes today's entry. */
+TEST(test_ingest_finds_a_national_number_indexed_before_its_trunk_rule)
+{
+	char *cc = reg->policy->phone_country_code;
+	char dan[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX];
+
+	reg->policy->phone_country_code = (char *)"45";
+	CHECK_EQ(ingest_people("dk-old", 25, "{\"role\": \"customer\", \"phone\": \"+45 33 12 34 56\"}"), 1);
+	find("phone", "33 12 34 56", dan);
+	index_by_old_rule(dan, "phone", "33123456");
+	find("phone", "33 12 34 56", h);
+	CHECK_STR(h, dan);
+	CHECK_EQ(ingest_people("dk-new", 26, "{\"role\": \"customer\", \"phone\": \"33 12 34 56\"}"), 0);
+	find("phone", "+4533123456", h);
+	CHECK_STR(h, dan);
+	reg->policy->phone_country_code = cc;
+}
+
 /* That rule read a URI by all its digits: a host's or an extension's
  * digits glued to the number made another person's number, written with
  * no '+' ("358401110097"), which is no old entry of this caller. */
@@ -928,6 +949,7 @@ int main(void)
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
 	RUN(test_ingest_the_rule_before_written_forms_merges_no_one);
+	RUN(test_ingest_finds_a_national_number_indexed_before_its_trunk_rule);
 	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);

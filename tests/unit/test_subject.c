@@ -52,6 +52,40 @@ TEST(test_subject_national_numbers_take_the_policys_country_code)
 	CHECK_STR(norm_cc("phone", "0402642312", "3581"), "(error)");
 }
 
+/* Where the trunk prefix is not 0: none (a national number is the
+ * international one without the code), 1 in North America, 06 in
+ * Hungary.  The same person written both ways is one number. */
+TEST(test_subject_national_numbers_follow_the_countrys_trunk_prefix)
+{
+	/* Denmark, Norway, Spain, Poland: no trunk prefix */
+	CHECK_STR(norm_cc("phone", "33 12 34 56", "45"), "+4533123456");
+	CHECK_STR(norm_cc("phone", "+45 33 12 34 56", "45"), "+4533123456");
+	CHECK_STR(norm_cc("phone", "0045 33 12 34 56", "45"), "+4533123456");
+	CHECK_STR(norm_cc("phone", "22 12 34 56", "47"), "+4722123456");
+	CHECK_STR(norm_cc("phone", "912 345 678", "34"), "+34912345678");
+	CHECK_STR(norm_cc("phone", "612 345 678", "48"), "+48612345678");
+	/* Italy keeps the 0 of its numbers */
+	CHECK_STR(norm_cc("phone", "06 1234 5678", "39"), "+390612345678");
+	CHECK_STR(norm_cc("phone", "+39 06 1234 5678", "39"), "+390612345678");
+	CHECK_STR(norm_cc("phone", "0039 06 1234 5678", "39"), "+390612345678");
+	/* a switchboard's extension is no national number */
+	CHECK_STR(norm_cc("phone", "101", "45"), "101");
+	CHECK_STR(norm_cc("phone", "12345", "45"), "12345");
+	/* North America: 1 and the ten digits, or the ten digits; 011 abroad */
+	CHECK_STR(norm_cc("phone", "1 (415) 555-0100", "1"), "+14155550100");
+	CHECK_STR(norm_cc("phone", "(415) 555-0100", "1"), "+14155550100");
+	CHECK_STR(norm_cc("phone", "+1 415 555 0100", "1"), "+14155550100");
+	CHECK_STR(norm_cc("phone", "011 44 20 7946 0000", "1"), "+442079460000");
+	CHECK_STR(norm_cc("phone", "555-0100", "1"), "5550100");
+	/* Hungary: 06 */
+	CHECK_STR(norm_cc("phone", "06 1 234 5678", "36"), "+3612345678");
+	CHECK_STR(norm_cc("phone", "+36 1 234 5678", "36"), "+3612345678");
+	CHECK_STR(norm_cc("phone", "0036 1 234 5678", "36"), "+3612345678");
+	/* a 0 country keeps its rule */
+	CHECK_STR(norm_cc("phone", "08 123 456", "46"), "+468123456");
+	CHECK_STR(norm_cc("phone", "8 123 456", "46"), "8123456");
+}
+
 /* A number that does not fit is refused, never cut: two numbers that
  * differ only past the cut would be one person. */
 TEST(test_subject_numbers_that_do_not_fit_are_refused_not_cut)
@@ -354,6 +388,7 @@ int main(void)
 		return 2;
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
+	RUN(test_subject_national_numbers_follow_the_countrys_trunk_prefix);
 	RUN(test_subject_numbers_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);
