@@ -384,7 +384,8 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 
 /*
  * What the register did for the request: the audit entries that name it
- * ("request=N" in their reason, rights.c and retention.c put it there)
+ * ("request=N" in their reason, or N among "request=N,M", rights.c and
+ * retention.c put it there)
  * since it was received.  Tied by number, not by subject and time: an
  * erased recording is linked to no subject any more, and another request
  * of the same subject may be open at the same time (the action names the
@@ -421,13 +422,19 @@ static int reason_value(const char *reason, const char *key, char *out, size_t n
 	return 0;
 }
 
-/* 1 when e is a done action of the request (its reason names it). */
+/* 1 when e is a done action of the request: its reason names it, alone
+ * ("request=N") or among the requests of every subject of a recording
+ * ("request=N,M", rights.c). */
 static int names_request(const struct audit_entry *e, int64_t id)
 {
-	char v[24];
+	char v[256];
 
-	return e->outcome && !strcmp(e->outcome, "ok") && e->reason && reason_value(e->reason, "request", v, sizeof(v)) &&
-	       strtoll(v, NULL, 10) == id;
+	if (!e->outcome || strcmp(e->outcome, "ok") || !e->reason || !reason_value(e->reason, "request", v, sizeof(v)))
+		return 0;
+	for (char *save = NULL, *n = strtok_r(v, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		if (strtoll(n, NULL, 10) == id)
+			return 1;
+	return 0;
 }
 
 /* 1 the first time object is met for action (an object restricted twice is

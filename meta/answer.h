@@ -33,7 +33,9 @@
  * legal obligation, Art. 17(3)(b)).
  *
  * What the register did for the request, from the audit entries that name
- * it ("request=N", rights.c; entries since it was received): erased
+ * it ("request=N", or "request=N,M" for an action on a recording that
+ * answers the requests of several of its subjects, rights.c; entries
+ * since it was received): erased
  * [kind, kind_<KIND> (of the recording, as its erasure logged it; null in
  * entries written before it did), erased_on] (the whole recordings erased;
  * not the day each was recorded, which the log does not keep), erased_count, has_erased, card_erased (the

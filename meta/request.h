@@ -195,7 +195,9 @@ int request_open_for(struct reg *r, const char *handle, int64_t *id) MUST_CHECK;
  * answers when one is open (an erasure, while an access request and an
  * erasure request are open, is the erasure request's), else the oldest
  * open one (request_open_for), so that the answer to request N can say
- * what was done for it (answer.h).  Catalog errors.
+ * what was done for it (answer.h); an action on a recording names the
+ * request of each subject linked to it ("request=N,M", rights.c).
+ * Catalog errors.
  */
 int request_open_answered(struct reg *r, const char *handle, const char *const *types, int64_t *id) MUST_CHECK;
 

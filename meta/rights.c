@@ -85,59 +85,110 @@ static const char *const *answered_by(const char *action, const char *why)
  * Art. 12(3): an action on a subject with an open rights request is part
  * of answering it, so its audit reason names the request ("request=N"):
  * the one of a type the action answers (request_open_answered), else the
- * oldest open one.  The subject is handle, or any subject linked to
- * recording (one whose request the action answers first).  Returns the
- * reason to log (malloc'd, or NULL for none).
+ * oldest open one.  An action on a recording answers the requests of
+ * every subject linked to it, so its reason names each of them
+ * ("request=N,M", by number): an erasure of a call two people are in is
+ * the answer to both their erasure requests.  Returns the reason to log
+ * (malloc'd, or NULL for none).
  */
 struct req_find {
 	struct reg *r;
 	const char *const *types;	/* NULL: the oldest open request */
-	int64_t id;
+	int64_t *ids;			/* found, one a subject, by number */
+	size_t n;
 };
 
+/* catalog_each_link: the open request handle has of f->types, added to
+ * f->ids (once); the walk goes on through every link. */
 static int open_request_of(const char *recording, const char *handle, const char *role, void *ctx)
 {
 	struct req_find *f = ctx;
-	int rc = f->types ? request_open_answered(f->r, handle, f->types, &f->id) : request_open_for(f->r, handle, &f->id);
+	int64_t id;
+	size_t i = 0;
+	int rc = f->types ? request_open_answered(f->r, handle, f->types, &id) : request_open_for(f->r, handle, &id);
 
 	(void)recording;
 	(void)role;
-	return rc == 0 ? 1 : 0;
+	if (rc)
+		return 0;
+	while (i < f->n && f->ids[i] < id)
+		i++;
+	if (i < f->n && f->ids[i] == id)
+		return 0;
+	f->ids = xrealloc(f->ids, (f->n + 1) * sizeof(*f->ids));
+	memmove(f->ids + i + 1, f->ids + i, (f->n - i) * sizeof(*f->ids));
+	f->ids[i] = id;
+	f->n++;
+	return 0;
 }
 
 /*
- * The request of handle, or of a subject linked to recording.  Type by
- * type across the linked subjects: an erasure of a recording that two
- * people are in answers one's erasure request before the other's
- * objection, whichever of them the links give first.
+ * The requests of handle, or of the subjects linked to recording.  Type by
+ * type across the linked subjects, and every subject's of the first type
+ * any of them has: an erasure of a recording that two people are in
+ * answers each one's erasure request, and one's erasure request before the
+ * other's objection, whichever of them the links give first.  1 when one
+ * was found.
  */
 static int find_request(struct req_find *f, const char *recording, const char *handle)
 {
 	const char *const *all = f->types;
-	int found = 0;
 
-	if (handle)
-		return open_request_of(recording, handle, NULL, f);
-	if (!all)
-		return catalog_each_link(f->r->cat, recording, open_request_of, f) == 1;
-	for (size_t i = 0; !found && all[i]; i++) {
+	if (handle) {
+		open_request_of(recording, handle, NULL, f);
+		return f->n > 0;
+	}
+	if (!all) {
+		if (catalog_each_link(f->r->cat, recording, open_request_of, f))
+			f->n = 0;
+		return f->n > 0;
+	}
+	for (size_t i = 0; !f->n && all[i]; i++) {
 		const char *one[] = { all[i], NULL };
 
 		f->types = one;
-		found = catalog_each_link(f->r->cat, recording, open_request_of, f) == 1;
+		if (catalog_each_link(f->r->cat, recording, open_request_of, f))
+			f->n = 0;
 	}
 	f->types = all;
-	return found;
+	return f->n > 0;
+}
+
+/*
+ * The subject named by "objection=HANDLE" in why (a restriction an
+ * objection made, restrict_objected): the restriction answers that
+ * subject's request, not those of the others in the recording.  Into
+ * out; 0 when why names none.
+ */
+static int objector_of(const char *why, char out[CATALOG_HANDLE_MAX])
+{
+	const char *w = why ? strstr(why, OBJECTION_REASON "=") : NULL;
+	size_t len;
+
+	if (!w)
+		return 0;
+	w += strlen(OBJECTION_REASON "=");
+	len = strcspn(w, " ");
+	if (!len || len >= CATALOG_HANDLE_MAX)
+		return 0;
+	memcpy(out, w, len);
+	out[len] = '\0';
+	return 1;
 }
 
 static char *with_request(struct reg *r, const char *action, const char *recording, const char *handle,
 			  const char *why)
 {
-	struct req_find f = { r, answered_by(action, why), 0 };
+	struct req_find f = { r, answered_by(action, why), NULL, 0 };
+	struct strbuf ids = { 0 };
+	char objector[CATALOG_HANDLE_MAX];
+	char *out;
 	int found;
 
 	if (why && strstr(why, "request="))
 		return xstrdup(why);	/* the caller named it already */
+	if (!handle && objector_of(why, objector))
+		handle = objector;
 	found = f.types && find_request(&f, recording, handle);
 	if (!found) {
 		f.types = NULL;
@@ -146,7 +197,12 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 	meta_clear_error();
 	if (!found)
 		return why ? xstrdup(why) : NULL;
-	return why ? xasprintf("%s request=%lld", why, (long long)f.id) : xasprintf("request=%lld", (long long)f.id);
+	for (size_t i = 0; i < f.n; i++)
+		strbuf_addf(&ids, "%s%lld", i ? "," : "", (long long)f.ids[i]);
+	out = why ? xasprintf("%s request=%s", why, ids.s) : xasprintf("request=%s", ids.s);
+	strbuf_release(&ids);
+	free(f.ids);
+	return out;
 }
 
 /*

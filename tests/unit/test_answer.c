@@ -462,6 +462,142 @@ out:
 	free(rec);
 }
 
+/* A call of purpose (NULL: the source's) that the people with phones p1
+ * and p2 are in, recorded at when; its id (malloc'd) or NULL, their
+ * handles in h1 and h2. */
+static char *shared_call(const char *name, const char *when, const char *purpose, struct handle_by_phone *h1,
+			 struct handle_by_phone *h2)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", %s%s%s\"subjects\": ["
+			       "{\"role\": \"customer\", \"name\": \"First Person\", \"phone\": \"%s\"},"
+			       "{\"role\": \"customer\", \"name\": \"Second Person\", \"phone\": \"%s\"}],"
+			       " \"audio\": \"%s.opus\"}", when, purpose ? "\"purpose\": \"" : "",
+			       purpose ? purpose : "", purpose ? "\", " : "", h1->phone, h2->phone, name);
+	struct ingest_result res;
+	char *rec = NULL;
+
+	if (t_ingest_text(rdir, rreg, rsecrets, &ractor, name, text, &res) == 0)
+		rec = xstrdup(res.recording);
+	free(text);
+	CHECK(rec != NULL);
+	if (rec) {
+		CHECK_EQ(catalog_each_link(rreg->cat, rec, handle_of_phone, h1), 0);
+		CHECK_EQ(catalog_each_link(rreg->cat, rec, handle_of_phone, h2), 0);
+		CHECK(h1->handle[0] && h2->handle[0] && strcmp(h1->handle, h2->handle));
+	}
+	if (rec && (!h1->handle[0] || !h2->handle[0])) {
+		free(rec);
+		rec = NULL;
+	}
+	return rec;
+}
+
+/* The reason of the last entry of action on object. */
+struct last_reason {
+	const char *action;
+	char reason[256];
+};
+
+static int copy_reason(const struct audit_entry *e, void *ctx)
+{
+	struct last_reason *l = ctx;
+
+	if (!strcmp(e->action, l->action))
+		snprintf(l->reason, sizeof(l->reason), "%s", e->reason ? e->reason : "");
+	return 0;
+}
+
+/* Two people in one call, each with an open erasure request: the rm of
+ * the call answers both, and each one's letter lists it; the same for a
+ * restriction and two restriction requests. */
+TEST(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request)
+{
+	struct handle_by_phone a = { "+358401110041", "" }, b = { "+358401110042", "" };
+	struct handle_by_phone c = { "+358401110043", "" }, d = { "+358401110044", "" };
+	struct last_reason lr = { "erase", "" };
+	char *rec = NULL, *rec2 = NULL, *letter = NULL, *want = NULL;
+	int64_t ea = 0, eb = 0, rc_ = 0, rd = 0;
+	json_t *m = NULL;
+
+	if (reg_up())
+		return;
+	rec = shared_call("both1", "2026-05-07T09:00:00Z", NULL, &a, &b);
+	rec2 = shared_call("both2", "2026-05-08T10:30:00Z", NULL, &c, &d);
+	if (!rec || !rec2)
+		goto out;
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", a.handle, "passport", &ea), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", b.handle, "passport", &eb), 0);
+	CHECK_EQ(rights_erase_recording(rreg, &ractor, rprivacy, rec, "rm"), 0);
+	CHECK_EQ(audit_each(rreg->cat, rec, copy_reason, &lr), 0);
+	want = xasprintf("rm request=%lld,%lld kind=call", (long long)ea, (long long)eb);
+	CHECK_STR(lr.reason, want);
+	for (int i = 0; i < 2; i++) {
+		letter = letter_to(i ? eb : ea, "en", &m);
+		CHECK_EQ(json_integer_value(json_object_get(m, "erased_count")), 1);
+		CHECK(strstr(letter, "   Recordings erased: 1\n   - call, erased on 2026-06-10\n") != NULL);
+		CHECK(strstr(letter, "records no erasure") == NULL);
+		free(letter);
+		json_decref(m);
+		m = NULL;
+		letter = letter_to(i ? eb : ea, "fi", NULL);
+		CHECK(strstr(letter, "   Poistettuja tallenteita: 1\n   - puhelu, poistettu 2026-06-10\n") != NULL);
+		free(letter);
+		letter = NULL;
+	}
+	CHECK_EQ(request_new(rreg, &ractor, "restriction", c.handle, "passport", &rc_), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "restriction", d.handle, "passport", &rd), 0);
+	CHECK_EQ(rights_restrict(rreg, &ractor, rprivacy, rec2, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		letter = letter_to(i ? rd : rc_, "en", &m);
+		CHECK_EQ(json_array_size(json_object_get(m, "restricted_recordings")), 1);
+		CHECK(strstr(letter, "   - 2026-05-08 at 10:30 UTC: call, restricted since 2026-06-10\n") != NULL);
+		free(letter);
+		letter = NULL;
+		json_decref(m);
+		m = NULL;
+	}
+out:
+	free(want);
+	free(letter);
+	json_decref(m);
+	free(rec);
+	free(rec2);
+}
+
+/* A restriction an objection makes answers the objector's objection, not
+ * that of another person in the call who objects too. */
+TEST(test_answer_a_restriction_by_one_s_objection_is_not_another_s)
+{
+	static const char *const training[] = { "training" };
+	struct handle_by_phone a = { "+358401110045", "" }, b = { "+358401110046", "" };
+	char *rec = NULL;
+	int64_t oa = 0, ob = 0;
+	json_t *ma = NULL, *mb = NULL;
+	char *la = NULL, *lb = NULL;
+	size_t n = 0;
+
+	if (reg_up())
+		return;
+	rec = shared_call("obj2", "2026-05-09T12:00:00Z", "training", &a, &b);
+	if (!rec)
+		return;
+	/* The second person's request is the older one. */
+	CHECK_EQ(request_new(rreg, &ractor, "objection", b.handle, "passport", &ob), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "objection", a.handle, "passport", &oa), 0);
+	CHECK_EQ(rights_object(rreg, &ractor, rprivacy, a.handle, training, 1, &n), 0);
+	CHECK_EQ(n, 1);
+	la = letter_to(oa, "en", &ma);
+	lb = letter_to(ob, "en", &mb);
+	CHECK_EQ(json_array_size(json_object_get(ma, "restricted_recordings")), 1);
+	CHECK_EQ(json_array_size(json_object_get(mb, "restricted_recordings")), 0);
+	CHECK(strstr(lb, "records no erasure, restriction or rectification") != NULL);
+	free(la);
+	free(lb);
+	json_decref(ma);
+	json_decref(mb);
+	free(rec);
+}
+
 TEST(test_answer_to_a_restriction_lists_the_restricted_recordings)
 {
 	char handle[CATALOG_HANDLE_MAX] = "";
@@ -588,6 +724,8 @@ int main(void)
 	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why);
 	RUN(test_answer_an_erasure_of_a_shared_call_is_the_erasure_request_s);
+	RUN(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request);
+	RUN(test_answer_a_restriction_by_one_s_objection_is_not_another_s);
 	RUN(test_answer_to_a_restriction_lists_the_restricted_recordings);
 	RUN(test_answer_to_a_rectification_names_the_fields_never_the_values);
 	if (rreg)
