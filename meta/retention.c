@@ -19,9 +19,13 @@
  * once the policy's quarantine_retention has run out, and the audit log's
  * entries once its audit_retention has: the log is personal data about the
  * staff and, through the recording ids, about the data subjects.  An open
- * access request holds the log back to audit_retention before it was
- * received, so the accesses its answer lists (subject export) are still
- * there when it is answered.
+ * request, of any type, holds the log back to audit_retention before it
+ * was received, so that what its answer reads is still there when it is
+ * answered: every letter lists the disclosures (export entries, answer.c),
+ * an access request's answer the accesses (subject export), and the
+ * answer to an erasure, restriction, rectification, objection or consent
+ * withdrawal what was done on it since it was received (the entries that
+ * name it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -143,16 +147,16 @@ out:
 	return rc;
 }
 
-/* The oldest open access request: its number and when it was received. */
-struct oldest_access {
+/* The oldest open request: its number and when it was received. */
+struct oldest_open {
 	int64_t id, received;
 };
 
-static int find_oldest_access(const struct cat_request *q, void *ctx)
+static int find_oldest_open(const struct cat_request *q, void *ctx)
 {
-	struct oldest_access *o = ctx;
+	struct oldest_open *o = ctx;
 
-	if (!strcmp(q->type, "access") && (!o->id || q->received < o->received)) {
+	if (!o->id || q->received < o->received) {
 		o->id = q->id;
 		o->received = q->received;
 	}
@@ -163,9 +167,9 @@ static int find_oldest_access(const struct cat_request *q, void *ctx)
 static int sweep_audit(struct reg *r, const struct audit_actor *a, int64_t now, int dry_run,
 		       struct retention_summary *s)
 {
-	struct oldest_access o = { 0 };
+	struct oldest_open o = { 0 };
 	int64_t before = policy_period_sub(now, r->policy->audit_retention), held;
-	int rc = request_each(r, REQUEST_OPEN, find_oldest_access, &o);
+	int rc = request_each(r, REQUEST_OPEN, find_oldest_open, &o);
 
 	if (rc)
 		return rc;

@@ -29,7 +29,7 @@ struct retention_summary {
 	size_t quarantine_errors;	/* could not be erased */
 	/* The audit log's own retention (the policy's audit_retention): */
 	int64_t audit_before;		/* entries written before this may go */
-	int64_t audit_held_by;		/* the open access request that holds them back; 0: none */
+	int64_t audit_held_by;		/* the open request that holds them back; 0: none */
 	int64_t audit_dropped;		/* (dry run: would be dropped) */
 	int64_t audit_first;		/* the first entry kept */
 	size_t audit_errors;		/* 1 when the log could not be swept (meta_errmsg: why) */
@@ -58,10 +58,10 @@ struct retention_summary {
  * the counts ("erased=N errors=M") when there was any.  dry_run counts and
  * changes nothing (nothing is logged).  Last, drop the audit entries older
  * than the policy's audit_retention (audit_expire, which checks the log
- * first, leaves a sealed checkpoint and logs "audit-expire"); while an
- * access request (Art. 15) is open, the entries its answer may need stay:
- * the limit is then audit_retention before the oldest open one was
- * received.  *out is filled whenever the sweep ran, also when it returns
+ * first, leaves a sealed checkpoint and logs "audit-expire"); while a
+ * rights request of any type is open, the entries its answer may need
+ * stay (the disclosures, the accesses, what was done on it): the limit is
+ * then audit_retention before the oldest open one was received.  *out is filled whenever the sweep ran, also when it returns
  * an error: 0 when every expired recording was erased or skipped, every
  * expired quarantined manifest erased and the audit log swept, else the
  * errno of the last failure.  First the catalog must pass

@@ -3,12 +3,14 @@
  * batches across transaction boundaries; a dry run changes nothing;
  * withdrawing consent erases only consent-based recordings and names the
  * open request; quarantined manifests go once their retention is up, and
- * audit entries once audit_retention is, unless an access request is open. */
+ * audit entries once audit_retention is, unless a request is open: an
+ * access request, or one whose letter says what was done on it. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "ingest.h"
 #include "request.h"
 #include "retention.h"
@@ -160,6 +162,8 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 		free(sql);
 	}
 	CHECK_EQ(retention_withdraw_consent(reg, &actor, "S-NOSUCH", &s), -ENOENT);
+	/* Answered: an open request would hold the audit log back. */
+	CHECK_EQ(request_close(reg, &actor, req, "answered"), 0);
 	free(c1);
 	free(c2);
 	free(k);
@@ -309,6 +313,69 @@ TEST(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_reques
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
 }
 
+/* The letter's model of request id. */
+static json_t *model_of(int64_t id)
+{
+	struct cat_request q = { 0 };
+	json_t *m = NULL;
+
+	CHECK_EQ(request_get(reg, id, &q), 0);
+	CHECK_EQ(answer_model(reg, &q, "en", NULL, &m), 0);
+	cat_request_clear(&q);
+	return m ? m : json_object();
+}
+
+/* An open erasure or restriction request holds the log back as an access
+ * request does: the entries of what was done on it are still there past
+ * audit_retention, and its letter still lists them. */
+TEST(test_sweep_keeps_what_an_open_request_s_letter_lists_past_audit_retention)
+{
+	struct policy_period kept = reg->policy->audit_retention;
+	char handle[CATALOG_HANDLE_MAX];
+	struct retention_summary s;
+	char *r1, *r2, *sql = NULL;
+	int64_t era = 0, res = 0;
+	json_t *m;
+
+	setenv("RECFS_NOW", "2026-06-10T09:00:00Z", 1);
+	r1 = ingest_one("2026-06-01T10:00:00Z", "quality", 888);
+	r2 = ingest_one("2026-06-02T10:00:00Z", "quality", 888);
+	CHECK(r1 && r2);
+	if (!r1 || !r2)
+		goto out;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358888", handle), 0);
+	CHECK_EQ(request_new(reg, &actor, "erasure", handle, "passport", &era), 0);
+	CHECK_EQ(request_new(reg, &actor, "restriction", handle, "passport", &res), 0);
+	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, r1, "rm"), 0);
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, r2, NULL), 0);
+	/* Ten days on, with a day's audit_retention. */
+	reg->policy->audit_retention = (struct policy_period){ 1, 'd' };
+	setenv("RECFS_NOW", "2026-06-20T09:00:00Z", 1);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.audit_held_by, era);
+	CHECK_EQ(s.audit_before, 1780995600 /* 2026-06-09T09:00:00Z: a day before it was received */);
+	sql = xasprintf("SELECT count(*) FROM audit WHERE action='erase' AND object='%s' AND outcome='ok'", r1);
+	CHECK_EQ(t_count(reg, sql), 1);
+	m = model_of(era);
+	CHECK_EQ(json_integer_value(json_object_get(m, "erased_count")), 1);
+	json_decref(m);
+	m = model_of(res);
+	CHECK_EQ(json_array_size(json_object_get(m, "restricted_recordings")), 1);
+	json_decref(m);
+	/* Answered and closed, they hold nothing back. */
+	CHECK_EQ(request_close(reg, &actor, era, "answered"), 0);
+	CHECK_EQ(request_close(reg, &actor, res, "answered"), 0);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.audit_held_by, 0);
+	CHECK_EQ(t_count(reg, sql), 0);
+out:
+	reg->policy->audit_retention = kept;
+	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
+	free(sql);
+	free(r1);
+	free(r2);
+}
+
 /* 1 when recording id is still in the catalog. */
 static int kept(const char *id)
 {
@@ -389,6 +456,7 @@ int main(void)
 	RUN(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request);
 	RUN(test_sweep_erases_quarantined_manifests_past_their_retention_only);
 	RUN(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_request_is_open);
+	RUN(test_sweep_keeps_what_an_open_request_s_letter_lists_past_audit_retention);
 	RUN(test_a_retention_day_keeps_the_recording_through_that_whole_day);
 	free(held);
 	free(restricted);

@@ -124,7 +124,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 			printf("; audit log: %s %lld entries written before %s", dry_run ? "would drop" : "dropped",
 			       (long long)s.audit_dropped, before);
 		if (s.audit_held_by)
-			printf(" (held back by open access request %lld)", (long long)s.audit_held_by);
+			printf(" (held back by open request %lld)", (long long)s.audit_held_by);
 		printf("; closed requests: %s %zu", dry_run ? "would drop" : "dropped", s.requests_dropped);
 		putchar('\n');
 	}
