@@ -397,7 +397,7 @@ struct acts {
 	struct reg *r;
 	const struct cat_request *q;
 	int lang;
-	json_t *erased, *restricted, *rectified, *objected, *seen;
+	json_t *erased, *erased_parts, *restricted, *rectified, *objected, *seen;
 	int card_erased;
 	int rc;
 };
@@ -449,6 +449,45 @@ static int first_time(struct acts *x, const char *action, const char *object)
 	return first;
 }
 
+/*
+ * An artifact erased on its own (rights_erase_artifact: the entry names
+ * the recording and the artifact as naming_label does, "chat" or
+ * "N.EXT"): what it was (attachment, "chat" or "file") and the kind of
+ * the recording it was of, from the entry ("kind=", rights.c), else from
+ * the catalog while the recording is there; never its name or its day.
+ */
+static int add_erased_part(struct acts *x, const struct audit_entry *e, const char *day)
+{
+	const char *what = !strcmp(e->artifact, "chat") ? "chat" : "file";
+	char *key = xasprintf("%s/%s", e->object, e->artifact), v[64];
+	struct cat_recording rec;
+	int first = first_time(x, "erase-part", key), rc = 0;
+	json_t *o;
+
+	free(key);
+	if (!first)
+		return 0;
+	o = json_pack("{s:s, s:s}", "attachment", what, "erased_on", day);
+	set_flag(o, "attachment_", what);
+	if (reason_value(e->reason, "kind", v, sizeof(v))) {
+		json_object_set_new(o, "kind", json_string(v));
+		set_flag(o, "kind_", v);
+	} else if ((rc = catalog_get_recording(x->r->cat, e->object, &rec)) == 0) {
+		json_object_set_new(o, "kind", json_string(rec.kind));
+		set_flag(o, "kind_", rec.kind);
+		cat_recording_clear(&rec);
+	} else if (rc == -ENOENT) {	/* erased since, by an entry older than "kind=" */
+		meta_clear_error();
+		json_object_set_new(o, "kind", json_null());
+		rc = 0;
+	}
+	if (rc)
+		json_decref(o);
+	else
+		json_array_append_new(x->erased_parts, o);
+	return rc;
+}
+
 static int add_act(const struct audit_entry *e, void *ctx)
 {
 	struct acts *x = ctx;
@@ -469,6 +508,9 @@ static int add_act(const struct audit_entry *e, void *ctx)
 			json_object_set_new(o, "kind", json_null());
 		}
 		json_array_append_new(x->erased, o);
+	} else if (!strcmp(e->action, "erase") && e->artifact && strcmp(e->artifact, "opus")) {
+		if ((x->rc = add_erased_part(x, e, day)))
+			return x->rc;
 	} else if (!strcmp(e->action, "erase-subject") && x->q->handle && !strcmp(e->object, x->q->handle)) {
 		x->card_erased = 1;
 	} else if (!strcmp(e->action, "restrict") && first_time(x, e->action, e->object)) {
@@ -515,7 +557,8 @@ static int add_act(const struct audit_entry *e, void *ctx)
 static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t *m)
 {
 	static const char *const actions[] = { "erase", "erase-subject", "restrict", "rectify", "object" };
-	struct acts x = { .r = r, .q = q, .lang = lang, .erased = json_array(), .restricted = json_array(),
+	struct acts x = { .r = r, .q = q, .lang = lang, .erased = json_array(), .erased_parts = json_array(),
+			  .restricted = json_array(),
 			  .rectified = json_array(), .objected = json_array(), .seen = json_object() };
 	int rc = 0;
 
@@ -528,16 +571,19 @@ static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t
 	}
 	json_object_set_new(m, "erased_count", json_integer((json_int_t)json_array_size(x.erased)));
 	json_object_set_new(m, "has_erased", json_boolean(json_array_size(x.erased) > 0));
+	json_object_set_new(m, "has_erased_attachments", json_boolean(json_array_size(x.erased_parts) > 0));
 	json_object_set_new(m, "card_erased", json_boolean(x.card_erased));
 	json_object_set_new(m, "has_restricted", json_boolean(json_array_size(x.restricted) > 0));
 	json_object_set_new(m, "has_rectified", json_boolean(json_array_size(x.rectified) > 0));
 	/* What Art. 19 has the controller tell the recipients of: an
 	 * erasure, a restriction, a rectification. */
-	json_object_set_new(m, "changed", json_boolean(json_array_size(x.erased) || x.card_erased ||
-							 json_array_size(x.restricted) || json_array_size(x.rectified)));
+	json_object_set_new(m, "changed", json_boolean(json_array_size(x.erased) || json_array_size(x.erased_parts) ||
+							 x.card_erased || json_array_size(x.restricted) ||
+							 json_array_size(x.rectified)));
 	json_object_set_new(m, "acted", json_boolean(json_is_true(json_object_get(m, "changed")) ||
 						       json_array_size(x.objected)));
 	json_object_set_new(m, "erased", x.erased);
+	json_object_set_new(m, "erased_attachments", x.erased_parts);
 	json_object_set_new(m, "restricted_recordings", x.restricted);
 	json_object_set_new(m, "rectified", x.rectified);
 	json_object_set_new(m, "has_objected", json_boolean(json_array_size(x.objected) > 0));

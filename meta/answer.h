@@ -38,14 +38,18 @@
  * since it was received): erased
  * [kind, kind_<KIND> (of the recording, as its erasure logged it; null in
  * entries written before it did), erased_on] (the whole recordings erased;
- * not the day each was recorded, which the log does not keep), erased_count, has_erased, card_erased (the
+ * not the day each was recorded, which the log does not keep), erased_count, has_erased,
+ * erased_attachments [attachment ("chat" or "file"), attachment_<ATTACHMENT>,
+ * kind, kind_<KIND> (of the recording it was of), erased_on] (a chat or a
+ * shared file erased on its own), has_erased_attachments, card_erased (the
  * subject's card went too), restricted_recordings [date, time, kind,
  * kind_<KIND>, since, still] (recordings restricted, still held; still
  * false once lifted), has_restricted, rectified [field, field_<FIELD>, on]
  * (the card fields rectified, never their values), has_rectified,
  * objected [purpose, description] (the purposes objected to),
  * has_objected, changed
- * (something was erased, restricted or rectified: Art. 19), acted
+ * (something was erased, a file of a recording included, restricted or
+ * rectified: Art. 19), acted
  * (changed, or an objection recorded); and reports_actions (the type is
  * rectification, erasure, restriction, objection or consent-withdrawal:
  * the letter says what was done), kept (the subject still has

@@ -206,42 +206,40 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 }
 
 /*
- * Log the erasure of recording rec ("erase", why).  An entry that names a
+ * Log the erasure of recording rec, or of its artifact alone (naming_label;
+ * NULL: the whole recording), as "erase" with why.  An entry that names a
  * request also names the recording's kind ("kind=call"), which the
- * catalog no longer holds after it: the answer to the request says what
- * was erased (answer.h).  Not its day: the log outlives the erasure, and
- * the day of a call linked to a request is the person's; the letter
- * counts what went.  An erasure that answers no request (the sweep's)
- * keeps no more than the id.
+ * catalog no longer holds once the recording is erased: the answer to the
+ * request says what was erased (answer.h), a chat or a shared file by the
+ * kind of the recording it was of.  Not its day: the log outlives the
+ * erasure, and the day of a call linked to a request is the person's; the
+ * letter counts what went.  An erasure that answers no request (the
+ * sweep's) keeps no more than the id.
  */
-static int log_erase(struct reg *r, const struct audit_actor *a, const struct cat_recording *rec, const char *why)
+static int log_erase(struct reg *r, const struct audit_actor *a, const struct cat_recording *rec,
+		     const char *artifact, const char *why)
 {
 	char *reason = with_request(r, "erase", rec->id, NULL, why), *full = NULL;
 	int rc;
 
 	if (reason && strstr(reason, "request="))
 		full = xasprintf("%s kind=%s", reason, rec->kind);
-	rc = audit_log(r->cat, a, "erase", rec->id, "ok", full ? full : reason);
+	rc = audit_log_artifact(r->cat, a, "erase", rec->id, artifact, "ok", full ? full : reason);
 	free(full);
 	free(reason);
 	return rc;
 }
 
-/* log_ok of an entry about artifact (naming_label) of object, a recording. */
-static int log_ok_artifact(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
-			   const char *artifact, const char *recording, const char *handle, const char *why)
-{
-	char *reason = with_request(r, action, recording, handle, why);
-	int rc = audit_log_artifact(r->cat, a, action, object, artifact, "ok", reason);
-
-	free(reason);
-	return rc;
-}
-
+/* Log action on object ("ok", why), naming the open request it answers:
+ * of handle, or of the subjects linked to recording (with_request). */
 static int log_ok(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
 		  const char *recording, const char *handle, const char *why)
 {
-	return log_ok_artifact(r, a, action, object, NULL, recording, handle, why);
+	char *reason = with_request(r, action, recording, handle, why);
+	int rc = audit_log(r->cat, a, action, object, "ok", reason);
+
+	free(reason);
+	return rc;
 }
 
 static int is_rights(const struct reg *r, int level)
@@ -479,7 +477,7 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 	/* Logged first (same transaction): the links that name the
 	 * subject's open request go with the rows. */
 	if (rc == 0)
-		rc = log_erase(r, a, &rec, why);
+		rc = log_erase(r, a, &rec, NULL, why);
 	if (rc == 0)
 		rc = erase_rows(r, &rec, arts);
 	for (size_t i = 0; rc == 0 && i < handles.n; i++)
@@ -575,7 +573,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	if (rc == 0)
 		rc = catalog_delete_artifact(r->cat, artifact);
 	if (rc == 0)
-		rc = log_ok_artifact(r, a, "erase", art.recording, label, art.recording, NULL, "rm");
+		rc = log_erase(r, a, &rec, label, "rm");
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {

@@ -6,9 +6,10 @@
  * names the supervisory authority the policy gives, else the Finnish one
  * for a Finnish register only; the letter to an access request is as it
  * always was, and the letter to an erasure, a restriction or a
- * rectification says what was done for that request: what was erased and
- * what was kept and why, what was restricted, which fields were
- * rectified. */
+ * rectification says what was done for that request: what was erased
+ * (whole recordings, and a chat or a shared file erased alone) and what
+ * was kept and why, what was restricted, which fields were rectified; an
+ * action on a call two people are in answers the requests of both. */
 #include <stdlib.h>
 
 #include "answer.h"
@@ -598,6 +599,93 @@ TEST(test_answer_a_restriction_by_one_s_objection_is_not_another_s)
 	free(rec);
 }
 
+/* The ids of a recording's chat and first shared file. */
+struct parts {
+	char chat[RECFS_ID_HEX], file[RECFS_ID_HEX];
+};
+
+static int copy_part(const struct cat_artifact *art, void *ctx)
+{
+	struct parts *p = ctx;
+
+	if (!strcmp(art->role, "chat"))
+		memcpy(p->chat, art->id, sizeof(p->chat));
+	else if (!strcmp(art->role, "file") && art->n == 1)
+		memcpy(p->file, art->id, sizeof(p->file));
+	return 0;
+}
+
+/* The rm of a call's chat or shared file alone is in the erasure letter:
+ * what it was and the kind of the recording, the day it was erased, never
+ * the day the call was recorded; an entry that does not name the kind (an
+ * older recfs's) takes it from the catalog. */
+TEST(test_answer_to_an_erasure_lists_a_chat_and_a_file_erased_alone)
+{
+	static const char text[] =
+		"{\"recorded_at\": \"2026-05-11T13:45:00Z\", \"source\": \"customer-service\", \"subjects\": ["
+		"{\"role\": \"customer\", \"name\": \"Liisa Liite\", \"phone\": \"+358401110051\"}],"
+		" \"audio\": \"parts1.opus\", \"attachments\": [{\"file\": \"parts1-chat.txt\", \"kind\": \"chat\"},"
+		" {\"file\": \"parts1-slides.pdf\", \"kind\": \"presentation\"}]}";
+	char handle[CATALOG_HANDLE_MAX] = "", *slides = NULL, *rec = NULL, *en = NULL, *fi = NULL, *old = NULL;
+	struct parts p = { "", "" };
+	struct ingest_result res;
+	struct t_entry last;
+	int64_t era = 0;
+	json_t *m = NULL;
+
+	if (reg_up())
+		return;
+	slides = xasprintf("%s/spool/parts1-slides.pdf", rdir);
+	CHECK_EQ(util_write_file_atomic(slides, "%PDF-1.4\n", 9, 0600), 0);
+	CHECK_EQ(t_ingest_text(rdir, rreg, rsecrets, &ractor, "parts1", text, &res), 0);
+	rec = xstrdup(res.recording);
+	CHECK_EQ(catalog_each_link(rreg->cat, rec, copy_handle, handle), 1);
+	CHECK_EQ(catalog_each_artifact(rreg->cat, rec, copy_part, &p), 0);
+	CHECK(p.chat[0] && p.file[0]);
+	if (!p.chat[0] || !p.file[0])
+		goto out;
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
+	CHECK_EQ(rights_erase_artifact(rreg, &ractor, rprivacy, p.chat), 0);
+	last = t_last_entry(rreg, rec);
+	old = xasprintf("rm request=%lld kind=call", (long long)era);
+	CHECK_STR(last.action, "erase");
+	CHECK_STR(last.artifact, "chat");
+	CHECK_STR(last.reason, old);
+	CHECK_EQ(rights_erase_artifact(rreg, &ractor, rprivacy, p.file), 0);
+	free(old);
+	/* As an older recfs logged a shared file's erasure: no kind. */
+	old = xasprintf("rm request=%lld", (long long)era);
+	CHECK_EQ(audit_log_artifact(rreg->cat, &ractor, "erase", rec, "2.pdf", "ok", old), 0);
+	en = letter_to(era, "en", &m);
+	CHECK_EQ(json_array_size(json_object_get(m, "erased_attachments")), 3);
+	CHECK_STR(str_at(m, "erased_attachments", 2, "kind"), "call");
+	CHECK_EQ(json_integer_value(json_object_get(m, "erased_count")), 0);
+	CHECK(json_is_true(json_object_get(m, "changed")));
+	CHECK(strstr(en, "What was done on your request\n\n   Files erased from your recordings:\n"
+			 "   - the chat of a call, erased on 2026-06-10\n"
+			 "   - a shared file of a call, erased on 2026-06-10\n"
+			 "   - a shared file of a call, erased on 2026-06-10\n"
+			 "   Erased files cannot be restored.\n") != NULL);
+	CHECK(strstr(en, "Recordings erased") == NULL);
+	CHECK(strstr(en, "records no erasure") == NULL);
+	CHECK(strstr(en, "{{") == NULL);
+	fi = letter_to(era, "fi", NULL);
+	CHECK(strstr(fi, "   Tallenteistanne poistetut tiedostot:\n"
+			 "   - puhelun chat-keskustelu, poistettu 2026-06-10\n"
+			 "   - puhelun jaettu tiedosto, poistettu 2026-06-10\n") != NULL);
+	CHECK(strstr(fi, "Rekisteriin ei ole kirjattu") == NULL);
+	CHECK(strstr(fi, "{{") == NULL);
+	/* Never the day the call was recorded, in the log or in the list. */
+	CHECK_EQ(t_count(rreg, "SELECT count(*) FROM audit WHERE reason LIKE '%2026-05-11%'"), 0);
+out:
+	json_decref(m);
+	free(en);
+	free(fi);
+	free(old);
+	free(rec);
+	free(slides);
+}
+
 TEST(test_answer_to_a_restriction_lists_the_restricted_recordings)
 {
 	char handle[CATALOG_HANDLE_MAX] = "";
@@ -726,6 +814,7 @@ int main(void)
 	RUN(test_answer_an_erasure_of_a_shared_call_is_the_erasure_request_s);
 	RUN(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request);
 	RUN(test_answer_a_restriction_by_one_s_objection_is_not_another_s);
+	RUN(test_answer_to_an_erasure_lists_a_chat_and_a_file_erased_alone);
 	RUN(test_answer_to_a_restriction_lists_the_restricted_recordings);
 	RUN(test_answer_to_a_rectification_names_the_fields_never_the_values);
 	if (rreg)
