@@ -23,7 +23,9 @@
 # were erased, their days, the one kept under a legal hold and why (not
 # the hold's text), and the recipient the erasure is told to (Art. 19); a
 # restriction's answer lists the restricted recording; an access letter
-# has none of it.
+# has none of it.  The rm of a call two people are in answers both their
+# erasure requests, in both letters; a chat and a shared file erased alone
+# are in the erasure letter, by kind and day erased.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -266,8 +268,26 @@ for i in 4 5; do
  "phone": "+358 40 111 0002"}], "audio": "s$i.opus"}
 JSON
 done
+# A call two people are in, and a call with a chat and slides.
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/w6.opus"
+cat >"$SPOOL/w6.json" <<JSON
+{"recorded_at": "2026-05-06T12:00:00Z", "source": "customer-service",
+ "title": "Yhteinen 6", "subjects": [{"role": "customer", "name": "Cecilia Kaksi",
+ "phone": "+358 40 111 0003"}, {"role": "participant", "name": "Daniel Kaksi",
+ "phone": "+358 40 111 0004"}], "audio": "w6.opus"}
+JSON
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/p7.opus"
+printf 'hei\n' >"$SPOOL/p7-chat.txt"
+printf '%%PDF-1.4\n' >"$SPOOL/p7-slides.pdf"
+cat >"$SPOOL/p7.json" <<JSON
+{"recorded_at": "2026-05-07T14:00:00Z", "source": "customer-service",
+ "title": "Liitteet 7", "subjects": [{"role": "customer", "name": "Eino Liite",
+ "phone": "+358 40 111 0005"}], "audio": "p7.opus",
+ "attachments": [{"file": "p7-chat.txt", "kind": "chat"}, {"file": "p7-slides.pdf", "kind": "presentation"}]}
+JSON
 assert_ok "ingest an erasure's and a restriction's subjects" \
-	rc ingest --keyring "$KEYS/ingest.keyring" "$SPOOL"/e[123].json "$SPOOL"/s[45].json
+	rc ingest --keyring "$KEYS/ingest.keyring" "$SPOOL"/e[123].json "$SPOOL"/s[45].json "$SPOOL"/w6.json \
+	"$SPOOL"/p7.json
 A=$(rc subject find "+358401110001" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
 B=$(rc subject find "+358401110002" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
 assert_match "both have handles" "$A $B" '^S-[0-9A-Z]{6} S-[0-9A-Z]{6}$'
@@ -326,6 +346,48 @@ assert_contains "en: the restricted recording" "$T_OUT" "Recordings whose proces
 assert_not_contains "en: not the other one" "$T_OUT" "2026-05-05 at 08:30 UTC: call, restricted"
 assert_ok "the answer to the restriction in Finnish" rc request answer "$RES" --lang fi --templates "$TPL"
 assert_contains "fi: the restricted recording" "$T_OUT" "   - 2026-05-04 klo 08:30 UTC: puhelu, rajoitettu 2026-06-10 alkaen"
+# Two people in one call, each with an open erasure request: one rm
+# answers both, and each letter lists it.
+C=$(rc subject find "+358401110003" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+D=$(rc subject find "+358401110004" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_match "both people of the shared call have handles" "$C $D" '^S-[0-9A-Z]{6} S-[0-9A-Z]{6}$'
+assert_ok "an erasure request of the first" rc request new --type erasure --subject "$C"
+EC=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "and of the second" rc request new --type erasure --subject "$D"
+ED=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+shared=$(as_user "$dpo" find "$MNT/by-subject/$D" -name '*.opus' | head -n 1)
+assert_ok "privacy: rm of the shared call" as_user "$dpo" rm "$shared"
+assert_eq "the erasure names both requests" 1 \
+	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND outcome='ok'
+		AND reason = 'rm request=$EC,$ED kind=call'")"
+for q in "$EC" "$ED"; do
+	assert_ok "the answer to erasure request $q" rc request answer "$q" --lang en --templates "$TPL"
+	assert_contains "request $q: the shared call erased" "$T_OUT" "Recordings erased: 1
+   - call, erased on 2026-06-10"
+	assert_ok "the answer to erasure request $q in Finnish" rc request answer "$q" --lang fi --templates "$TPL"
+	assert_contains "request $q, fi: the shared call erased" "$T_OUT" "Poistettuja tallenteita: 1
+   - puhelu, poistettu 2026-06-10"
+done
+# A chat and a shared file erased alone are in the erasure letter.
+E=$(rc subject find "+358401110005" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_ok "an erasure request of the third" rc request new --type erasure --subject "$E"
+EE=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+chat=$(as_user "$dpo" find "$MNT/by-subject/$E" -name '*.chat.txt' | head -n 1)
+pdf=$(as_user "$dpo" find "$MNT/by-subject/$E" -name '*.1.pdf' | head -n 1)
+assert_match "the call's chat and slides are on the mount" "$chat $pdf" '\.chat\.txt .*\.1\.pdf$'
+assert_ok "privacy: rm of the chat and the slides alone" as_user "$dpo" rm "$chat" "$pdf"
+assert_ok "the call itself stays" as_user "$dpo" test -e "${chat%.chat.txt}.opus"
+assert_ok "the answer to that erasure request" rc request answer "$EE" --lang en --templates "$TPL"
+assert_contains "en: the chat and the slides erased" "$T_OUT" "   Files erased from your recordings:
+   - the chat of a call, erased on 2026-06-10
+   - a shared file of a call, erased on 2026-06-10"
+assert_not_contains "en: not 'nothing was done'" "$T_OUT" "records no erasure"
+assert_ok "the answer to it in Finnish" rc request answer "$EE" --lang fi --templates "$TPL"
+assert_contains "fi: the chat and the slides erased" "$T_OUT" "   Tallenteistanne poistetut tiedostot:
+   - puhelun chat-keskustelu, poistettu 2026-06-10
+   - puhelun jaettu tiedosto, poistettu 2026-06-10"
+assert_eq "no day a call was recorded is in a request's erase entry" 0 \
+	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND reason LIKE '%2026-05-0%'")"
 assert_ok "the audit chain holds" rc audit verify
 unmount_recfs "$MNT"
 
