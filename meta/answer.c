@@ -424,16 +424,29 @@ static int reason_value(const char *reason, const char *key, char *out, size_t n
 
 /* 1 when e is a done action of the request: its reason names it, alone
  * ("request=N") or among the requests of every subject of a recording
- * ("request=N,M", rights.c). */
+ * ("request=N,M", rights.c).  Read in place: a long list is not cut. */
 static int names_request(const struct audit_entry *e, int64_t id)
 {
-	char v[256];
+	static const char key[] = "request=";
 
-	if (!e->outcome || strcmp(e->outcome, "ok") || !e->reason || !reason_value(e->reason, "request", v, sizeof(v)))
+	if (!e->outcome || strcmp(e->outcome, "ok") || !e->reason)
 		return 0;
-	for (char *save = NULL, *n = strtok_r(v, ",", &save); n; n = strtok_r(NULL, ",", &save))
-		if (strtoll(n, NULL, 10) == id)
-			return 1;
+	for (const char *w = e->reason; *w;) {
+		size_t len;
+
+		w += strspn(w, " ");
+		len = strcspn(w, " ");
+		if (len > strlen(key) && !strncmp(w, key, strlen(key))) {
+			for (const char *n = w + strlen(key);; n++) {
+				if (strtoll(n, NULL, 10) == id)
+					return 1;
+				n += strcspn(n, ", ");
+				if (*n != ',')
+					return 0;
+			}
+		}
+		w += len;
+	}
 	return 0;
 }
 

@@ -686,6 +686,37 @@ out:
 	free(slides);
 }
 
+/* An erasure of a recording many people are in names many requests: the
+ * letter reads the whole list, however long, and a number only whole. */
+TEST(test_answer_reads_a_long_list_of_requests_whole)
+{
+	char handle[CATALOG_HANDLE_MAX] = "", *r1 = NULL;
+	struct strbuf why = { 0 };
+	int64_t era = 0;
+	json_t *m = NULL;
+	char *letter;
+
+	if (reg_up())
+		return;
+	r1 = call_of("many1", "+358401110061", "2026-05-12T10:00:00Z");
+	CHECK(r1 != NULL);
+	if (!r1)
+		return;
+	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
+	strbuf_addf(&why, "rm request=");
+	for (int i = 0; i < 60; i++)
+		strbuf_addf(&why, "%d%lld,", 100000 + i, (long long)era);	/* numbers that end in era's */
+	strbuf_addf(&why, "%lld kind=call", (long long)era);
+	CHECK_EQ(audit_log(rreg->cat, &ractor, "erase", "0123456789abcdef0123456789abcdef", "ok", why.s), 0);
+	letter = letter_to(era, "en", &m);
+	CHECK_EQ(json_integer_value(json_object_get(m, "erased_count")), 1);
+	free(letter);
+	json_decref(m);
+	strbuf_release(&why);
+	free(r1);
+}
+
 TEST(test_answer_to_a_restriction_lists_the_restricted_recordings)
 {
 	char handle[CATALOG_HANDLE_MAX] = "";
@@ -815,6 +846,7 @@ int main(void)
 	RUN(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request);
 	RUN(test_answer_a_restriction_by_one_s_objection_is_not_another_s);
 	RUN(test_answer_to_an_erasure_lists_a_chat_and_a_file_erased_alone);
+	RUN(test_answer_reads_a_long_list_of_requests_whole);
 	RUN(test_answer_to_a_restriction_lists_the_restricted_recordings);
 	RUN(test_answer_to_a_rectification_names_the_fields_never_the_values);
 	if (rreg)
