@@ -195,11 +195,12 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 		found = find_request(&f, recording, handle);
 	}
 	meta_clear_error();
-	if (!found)
-		return why ? xstrdup(why) : NULL;
-	for (size_t i = 0; i < f.n; i++)
+	for (size_t i = 0; found && i < f.n; i++)
 		strbuf_addf(&ids, "%s%lld", i ? "," : "", (long long)f.ids[i]);
-	out = why ? xasprintf("%s request=%s", why, ids.s) : xasprintf("request=%s", ids.s);
+	if (!found)
+		out = why ? xstrdup(why) : NULL;
+	else
+		out = why ? xasprintf("%s request=%s", why, ids.s) : xasprintf("request=%s", ids.s);
 	strbuf_release(&ids);
 	free(f.ids);
 	return out;
