@@ -90,8 +90,10 @@ int caps_report_due(struct caps *c, uid_t uid, int64_t now);
  * flood of them would fill the register's disk.  So a uid's refusals in a
  * second (now, caps_now) get an entry each (1) up to a bound, and the
  * others are counted (0):
- * - a refused open or read of a recording (access: the recording's id;
- *   NULL for any other refusal): the first of each recording in the
+ * - a refused access to a recording (access: the recording's id; NULL
+ *   for any other refusal; ops.c access_of says which refusals are
+ *   accesses: an open, read or unlock refused for what the recording
+ *   holds, not a write-open or an open over caps): the first of each recording in the
  *   second, for CAPS_REFUSALS_PER_SEC recordings.  A flood of other
  *   refusals, or of one recording's, never hides which recordings a user
  *   was refused; only more than CAPS_REFUSALS_PER_SEC recordings in one

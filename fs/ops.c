@@ -85,7 +85,7 @@ static void push_held(struct recfs *fs, const struct audit_actor *actor, const s
 
 	if (h->unnamed)
 		reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second); "
-				   "%llu of them opens or reads of recordings not named (over %d recordings)",
+				   "%llu of them opens, reads or unlocks of recordings not named (over %d recordings)",
 				   (unsigned long long)h->n, CAPS_REFUSALS_PER_SEC, (unsigned long long)h->unnamed,
 				   CAPS_REFUSALS_PER_SEC);
 	else
@@ -101,6 +101,33 @@ static void push_held(struct recfs *fs, const struct audit_actor *actor, const s
 	free(reason);
 }
 
+/*
+ * The recording a refusal names in caps_refusal_due's budget of refused
+ * accesses (caps.h), or NULL: a refused open or read of a recording for
+ * what it holds (protected and not unlocked, restricted, erased
+ * meanwhile: ENOKEY, EACCES, ENOENT, revoked ...), or a refused unlock of
+ * it (a wrong passphrase).  Not a write-open (EROFS), an open over the
+ * caller's caps (EMFILE, ENFILE) or an unlock of a recording that is not
+ * protected (EINVAL): any reader makes those of every recording it sees,
+ * and twenty of them a second would push the refusals of a recording it
+ * may not read out of the names.
+ */
+static const char *access_of(const char *action, const char *object, const char *reason)
+{
+	static const char *const not_access[] = { "EROFS", "EMFILE", "ENFILE", NULL };
+
+	if (!object)
+		return NULL;
+	if (!strcmp(action, "unlock"))
+		return reason && !strcmp(reason, "EINVAL") ? NULL : object;
+	if (strcmp(action, "open") && strcmp(action, "read"))
+		return NULL;
+	for (size_t i = 0; reason && not_access[i]; i++)
+		if (!strcmp(reason, not_access[i]))
+			return NULL;
+	return object;
+}
+
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason)
 {
@@ -110,11 +137,9 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 
 	make_entry(fs, c, action, object, artifact, outcome, reason, &e);
 	/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC (caps.h);
-	 * a refused open or read names its recording apart from the rest. */
+	 * a refused access to a recording names it apart from the rest. */
 	if (fs->caps && outcome && !strcmp(outcome, "refused"))
-		due = caps_refusal_due(fs->caps, c->uid, caps_now(),
-				       object && (!strcmp(action, "open") || !strcmp(action, "read")) ? object : NULL,
-				       &held);
+		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access_of(action, object, reason), &held);
 	if (held.n)
 		push_held(fs, &e.actor, &held);
 	return due ? auditq_push(fs->aq, &e) : 0;

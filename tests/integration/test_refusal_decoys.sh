@@ -1,0 +1,120 @@
+#!/bin/bash
+# A flood of refusals does not hide which recordings a user tried to get
+# at (test_refusals: the mixed flood), whatever the flood is made of.  A
+# user of the analysis level tries a protected recording (recctl protect)
+# three times, each time in a second that they first fill with decoys:
+# - unlock: 25 refused chmods, then a wrong passphrase for the protected
+#   recording (setfattr user.recfs.unlock): the guess is named;
+# - write-opens: 20 opens for writing (EROFS) of 20 recordings they may
+#   read, then an open of the protected one (ENOKEY): it is named;
+# - caps: with max_handles_per_uid=2 and 2 files held open, 20 opens of
+#   recordings they may read (EMFILE), one file closed, then an open of
+#   the protected one (ENOKEY): it is named;
+# - unlocks of 20 recordings that are not protected (EINVAL), then a
+#   wrong passphrase for the protected one: it is named.
+# The decoys are counted as before: every call is in the log, one by one
+# or in a "refusals" entry.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+make_register "$T_TMP/a"
+gen_manifests "$T_TMP/spool" 30 --seed 9 --meetings 0
+ingest_spool "$T_TMP/spool"
+analyst=$(make_level_user analysis)
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+T_MOUNT_OPTS="max_handles_per_uid=2"
+mount_all_levels "$MNT"
+rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
+mapfile -t seen < <(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort)
+prot=${seen[2]}
+printf 'correct horse battery\n' >"$T_TMP/pass"
+assert_ok "privacy: recctl protect a recording" as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$prot"
+prid=$(rid_of "$prot")
+# 20 other recordings, one file each, and 2 more to hold open.
+declare -A taken=([$prid]=1)
+decoys=()
+for f in "${seen[@]}"; do
+	r=$(rid_of "$f")
+	[ -n "${taken[$r]:-}" ] && continue
+	taken[$r]=1
+	decoys+=("$f")
+done
+[ ${#decoys[@]} -ge 22 ] || t_abort "data" "fewer than 22 other recordings: ${#decoys[@]}"
+printf '%s\n' "${decoys[@]:0:20}" >"$T_TMP/decoys"
+printf '%s\n' "${decoys[@]:20:2}" >"$T_TMP/held"
+cat >"$T_TMP/try.py" <<'PY'
+import errno, os, sys, time
+mode, target, chm = sys.argv[1], sys.argv[2], sys.argv[3]
+decoys, held = open(sys.argv[4]).read().split(), open(sys.argv[5]).read().split()
+out = []
+def refused(fn, *args):
+    try:
+        fn(*args)
+        return 0
+    except OSError as e:
+        return e.errno
+for rnd in range(3):
+    t = time.time()
+    time.sleep(1.02 - (t - int(t)))	# at the start of a second: all of it in that second
+    start = int(time.time())
+    if mode == "unlock" or mode == "einval":
+        if mode == "unlock":
+            bad = [refused(os.chmod, chm, 0) for _ in range(25)]
+            want = (errno.EPERM,)
+        else:
+            bad = [refused(os.setxattr, d, "user.recfs.unlock", b"not protected") for d in decoys]
+            want = (errno.EINVAL,)
+        got = refused(os.setxattr, target, "user.recfs.unlock", b"wrong guess %d" % rnd)
+        if got != errno.EACCES:
+            sys.exit("the wrong passphrase: errno %d" % got)
+    else:
+        fds = [os.open(h, os.O_RDONLY) for h in held] if mode == "caps" else []
+        bad = [refused(lambda d: os.close(os.open(d, os.O_WRONLY if mode == "wopen" else os.O_RDONLY)), d)
+               for d in decoys]
+        want = (errno.EROFS,) if mode == "wopen" else (errno.EMFILE,)
+        if fds:
+            os.close(fds.pop())
+        got = refused(lambda p: os.close(os.open(p, os.O_RDONLY)), target)
+        for fd in fds:
+            os.close(fd)
+        if got != errno.ENOKEY:
+            sys.exit("the protected recording: errno %d" % got)
+    if any(b not in want for b in bad):
+        sys.exit("a decoy was not refused as meant: %s" % sorted(set(bad)))
+    if int(time.time()) != start:
+        sys.exit("round %d spilled over a second" % rnd)
+print("ok")
+PY
+tries() {
+	local who=$1
+	"$RECCTL" audit show -R "$REG" --user "$who" --json |
+		jq --arg r "$prid" '[.[] | select(.object == $r and .outcome == "refused" and (.action == "open" or .action == "unlock"))] | length'
+}
+for mode in unlock wopen caps einval; do
+	u=$(make_plain_user "d$mode")
+	usermod -a -G recfs-analysis "$u" || t_abort "usermod" "cannot add $u to recfs-analysis"
+	assert_eq "$mode: the decoys and the try are refused" ok \
+		"$(as_user "$u" /usr/bin/python3 "$T_TMP/try.py" "$mode" "$prot" "${seen[1]}" "$T_TMP/decoys" "$T_TMP/held" 2>&1)"
+	users+=("$u")
+done
+sleep 1.2
+# Each user's next refusal, in a new second, writes what was counted.
+for u in "${users[@]}"; do as_user "$u" chmod 0 "${seen[1]}" 2>/dev/null; done
+unmount_recfs "$MNT"
+for i in "${!users[@]}"; do
+	u=${users[$i]}
+	assert_eq "${u#"$T_USER_PREFIX"}: each of the 3 tries of the protected recording is named" 3 "$(tries "$u")"
+done
+# total USER: the user's refusals in the log, one by one or counted.
+total() {
+	"$RECCTL" audit show -R "$REG" --user "$1" --json | jq '[.[] | select(.outcome == "refused") |
+		if .action == "refusals" then (.reason | capture("^(?<n>[0-9]+) more").n | tonumber) else 1 end] | add'
+}
+declare -A calls=([unlock]=79 [wopen]=64 [caps]=64 [einval]=64)	# 3 rounds and the last chmod
+for mode in unlock wopen caps einval; do
+	assert_eq "$mode: every refusal is in the log, named or counted" "${calls[$mode]}" \
+		"$(total "${T_USER_PREFIX}d$mode")"
+done
+assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
+t_done
