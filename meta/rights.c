@@ -1558,6 +1558,8 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 			meta_fail(rc, "subject %s: %s", handles.id[i], meta_strerror(rc));
 	snprintf(why, sizeof(why), "subjects=%zu", i);
 	if (rc == 0)
+		rc = catalog_delete_meta(r->cat, SUBJECT_REINDEX_META);
+	if (rc == 0)
 		rc = audit_log(r->cat, a, "subject-reindex", NULL, "ok", why);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);

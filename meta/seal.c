@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "seal.h"
+#include "subject.h"
 
 /* The levels objects are sealed for: r's own policy and keys, or those of
  * a policy being applied (whose levels include every level of r's). */
@@ -552,6 +553,14 @@ static int reseal_card(struct reg *r, const struct target *t, const struct keyri
 	return rc;
 }
 
+/* catalog_each_subject: stop at the first (1). */
+static int any_subject(const char *handle, void *ctx)
+{
+	(void)handle;
+	(void)ctx;
+	return 1;
+}
+
 /* Every recording and card resealed for t, and the change logged. */
 static int reseal_all(struct reg *r, const struct target *t, const struct keyring *kr, const struct audit_actor *a,
 		      const struct plan *p, struct seal_stats *st)
@@ -621,6 +630,15 @@ int seal_apply_policy(struct reg *r, const struct audit_actor *a, const struct p
 	if (flags & SEAL_DRY_RUN) {
 		catalog_rollback(r->cat);
 		goto done;
+	}
+	/* Another country code compares numbers by another rule: the blind
+	 * index of the subjects already here wants a reindex (subject.h). */
+	if (strcmp(r->policy->phone_country_code ? r->policy->phone_country_code : "",
+		   np->phone_country_code ? np->phone_country_code : "") &&
+	    catalog_each_subject(r->cat, any_subject, NULL) == 1 &&
+	    (rc = catalog_set_meta(r->cat, SUBJECT_REINDEX_META, "phone_country_code changed"))) {
+		catalog_rollback(r->cat);
+		goto out;
 	}
 	/* Installed just before the commit: a failure of either leaves the
 	 * old policy with the old seals. */

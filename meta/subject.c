@@ -768,3 +768,15 @@ int subject_objects_to(struct reg *r, const char *handle, const char *purpose)
 		return 0;
 	return rc ? rc : 1;
 }
+
+int subject_reindex_advised(struct reg *r, char **why)
+{
+	int rc = catalog_get_meta(r->cat, SUBJECT_REINDEX_META, why);
+
+	if (rc == -ENOENT) {
+		meta_clear_error();
+		*why = NULL;
+		return 0;
+	}
+	return rc ? rc : 1;
+}

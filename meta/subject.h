@@ -150,6 +150,18 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
  */
 int subject_find_all(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
 		     struct idlist *out) MUST_CHECK;
+/*
+ * The catalog's mark that its blind index was made by an earlier rule or
+ * country code: set by the catalog's upgrade to schema 11 and by `recctl
+ * policy apply` of a new phone_country_code, dropped by rights_reindex.
+ * Lookups meanwhile also try the forms of the rule before (prev_mac), but
+ * a card's identifiers are found by today's rule only once reindexed.
+ * subject_reindex_advised: 1 and *why (malloc'd) when the mark is set,
+ * 0 when not, or a catalog error.
+ */
+#define SUBJECT_REINDEX_META "subject_reindex"
+int subject_reindex_advised(struct reg *r, char **why) MUST_CHECK;
+
 /* subject_find_all's first holder alone: the subject created first of
  * those holding the identifier; -ENOENT when none. */
 int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,

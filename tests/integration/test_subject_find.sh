@@ -42,7 +42,9 @@ manifest "$SPOOL/o.json" "Nils Øster" "+4722334455"
 "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/v.json" "$SPOOL/o.json" >"$T_TMP/ingest.out" 2>&1 ||
 	t_abort "ingest" "$(tail -n 3 "$T_TMP/ingest.out")"
 by_name() { "$RECCTL" subject find "$1" -R "$REG" --level-keyring "$KEYS/analysis.keyring" --json; }
-by_index() { "$RECCTL" subject find "$1" -R "$REG" --keyring "$KEYS/ingest.keyring" --json; }
+# (its JSON alone: what it says on stderr, such as the advice to reindex,
+# is checked apart)
+by_index() { "$RECCTL" subject find "$1" -R "$REG" --keyring "$KEYS/ingest.keyring" --json 2>"$T_TMP/by_index.err"; }
 handle() { jq -r '.[0].handle // empty' 2>/dev/null; }
 audit_reasons() { sqlite3 -batch "$REG/catalog.db" "SELECT group_concat(coalesce(object,'') || ' ' || coalesce(reason,''), '|') FROM audit"; }
 
@@ -132,6 +134,8 @@ assert_exit "without the key: its international form finds no one" 1 by_index "+
 assert_ok "policy apply of the policy with phone_country_code = 358" \
 	"$RECCTL" policy apply "$POLICY_EXAMPLE" -R "$REG" --keyring "$KEYS/privacy.keyring"
 assert_contains "apply says to reindex" "$T_OUT" "run recctl subject reindex"
+"$RECCTL" subject find "0402642312" -R "$REG" --keyring "$KEYS/ingest.keyring" >/dev/null 2>"$T_TMP/find.err"
+assert_contains "and subject find says so until then" "$(cat "$T_TMP/find.err")" "(phone_country_code changed)"
 assert_ok "after apply: the national form finds the subject ingested in international form" by_index "0402642312"
 assert_eq "after apply: it is that subject" "$HB" "$(printf '%s' "$T_OUT" | handle)"
 assert_exit "before reindex: the old national entry is not found by the new rule" 1 by_index "050 123 4567"
@@ -193,11 +197,15 @@ q_c "BEGIN;
 	COMMIT; PRAGMA user_version = 9;" || t_abort "schema 9" "cannot make the index of schema 9"
 entries=$(q_c "SELECT count(*) FROM subject_index")
 assert_ok "the schema-9 register: subject find by the line" by_index "+358407770001"
-assert_eq "the catalog is upgraded" 10 "$(q_c "PRAGMA user_version")"
+assert_eq "the catalog is upgraded" 11 "$(q_c "PRAGMA user_version")"
+"$RECCTL" subject find "+358407770001" -R "$REG" --keyring "$KEYS/ingest.keyring" >/dev/null 2>"$T_TMP/find.err"
+assert_contains "subject find says to reindex" "$(cat "$T_TMP/find.err")" "run \`recctl subject reindex\` once"
 assert_eq "it keeps every entry" "$entries" "$(q_c "SELECT count(*) FROM subject_index")"
 assert_eq "finds the holder that register indexed" "$HH" "$(holders)"
 assert_ok "and the other holder by its e-mail" by_index "oskari@koti.example"
 assert_ok "subject reindex" "$RECCTL" subject reindex -R "$REG" --level-keyring "$KEYS/privacy.keyring"
+"$RECCTL" subject find "+358407770001" -R "$REG" --keyring "$KEYS/ingest.keyring" >/dev/null 2>"$T_TMP/find.err"
+assert_eq "after reindex subject find says nothing on stderr" "" "$(cat "$T_TMP/find.err")"
 assert_ok "after reindex: subject find by the line" by_index "+358407770001"
 assert_eq "after reindex: finds both" "$both" "$(holders)"
 assert_eq "after reindex: each marked shared" "phone phone" \

@@ -501,6 +501,42 @@ TEST(test_catalog_audit_commit_hook_is_told_of_committed_rows_only)
 	catalog_close(c);
 }
 
+/* Schema 11 marks a catalog whose subjects were indexed by an earlier
+ * rule (subject.h: SUBJECT_REINDEX_META); a new catalog is not marked. */
+TEST(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule)
+{
+	struct catalog *c = fresh("mark-new"), *e = fresh("mark-empty");
+	char *p = xasprintf("%s/mark-old.db", dir), *pe = xasprintf("%s/mark-empty.db", dir), *v = NULL;
+
+	CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), -ENOENT);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 1, &c), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 10"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c) {
+		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
+		CHECK(v && strstr(v, "schema 11"));
+		free(v);
+		catalog_close(c);
+	}
+	/* An upgraded catalog without subjects has nothing to reindex. */
+	CHECK_EQ(catalog_exec(e, "PRAGMA user_version = 10"), 0);
+	catalog_close(e);
+	e = NULL;
+	CHECK_EQ(catalog_open(pe, 0, &e), 0);
+	if (e) {
+		v = NULL;
+		CHECK_EQ(catalog_get_meta(e, "subject_reindex", &v), -ENOENT);
+		catalog_close(e);
+	}
+	free(p);
+	free(pe);
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -973,6 +1009,7 @@ int main(void)
 	RUN(test_catalog_audit_rows_come_back_as_written_in_seq_order);
 	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
 	RUN(test_catalog_audit_commit_hook_is_told_of_committed_rows_only);
+	RUN(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_extending_and_closing_a_request_change_that_row_only);

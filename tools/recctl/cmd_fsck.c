@@ -770,6 +770,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	if ((rc = ctl_register(ctl, &f.r)))
 		goto out;
+	ctl_warn_reindex(f.r);
 	audit_self(&f.actor, NULL);
 
 	/* A damaged catalog may have lost rows without an error: its blobs

@@ -246,6 +246,7 @@ int cmd_ingest(int argc, char **argv, struct ctl *ctl)
 	if ((rc = ctl_register(ctl, &r)) || (rc = ctl_check_keyring(ctl, kr)))
 		goto out;
 	ctl_warn_modes(r);
+	ctl_warn_reindex(r);
 	audit_self(&a, NULL);
 	if (as_json)
 		items = json_array();

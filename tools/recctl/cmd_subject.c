@@ -753,6 +753,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	}
 	if ((rc = ctl_register(ctl, &r)))
 		goto out;
+	if (!strcmp(sub, "find") || !strcmp(sub, "export"))
+		ctl_warn_reindex(r);
 	if (!strcmp(sub, "find"))
 		rc = subject_find_cmd(r, &o, argv[optind]);
 	else if (!strcmp(sub, "show"))

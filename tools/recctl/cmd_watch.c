@@ -694,6 +694,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 	if ((rc = ctl_register(ctl, &w.r)) || (rc = ctl_check_keyring(ctl, kr)))
 		goto out;
 	ctl_warn_modes(w.r);
+	ctl_warn_reindex(w.r);
 	audit_self(&w.actor, NULL);
 
 	sigemptyset(&mask);

@@ -14,6 +14,7 @@
 
 #include "passphrase.h"
 #include "recctl.h"
+#include "subject.h"
 
 int error(const char *fmt, ...)
 {
@@ -174,6 +175,20 @@ static void warn_lines(char *text)
 void ctl_warn_modes(const struct reg *r)
 {
 	warn_lines(reg_mode_warnings(r));
+}
+
+void ctl_warn_reindex(struct reg *r)
+{
+	char *why = NULL;
+	int rc = subject_reindex_advised(r, &why);
+
+	if (rc == 1)
+		warning("the blind index of this register was made by an earlier rule (%s): run "
+			"`recctl subject reindex` once, so that every subject is found by its phone numbers, "
+			"e-mails and references as they are compared now", why);
+	else if (rc < 0)
+		meta_clear_error();
+	free(why);
 }
 
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out)

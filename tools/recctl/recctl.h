@@ -163,6 +163,10 @@ int ctl_new_passphrase(const char *passfile, struct crypto_key **out);
 /* A warning_once for each of reg_mode_warnings(r): the register's folder,
  * keys/ or blobs/ writable by group or others. */
 void ctl_warn_modes(const struct reg *r);
+/* A warning that r's blind index needs `recctl subject reindex`, when it
+ * does (subject_reindex_advised): said by the commands that look subjects
+ * up by phone, e-mail or reference. */
+void ctl_warn_reindex(struct reg *r);
 
 /*
  * Load the keyring files in paths[0..n) and merge them into one.  A
