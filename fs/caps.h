@@ -93,8 +93,9 @@ int caps_report_due(struct caps *c, uid_t uid, int64_t now);
  * - a refused access to a recording (access: the recording's id; NULL
  *   for any other refusal; ops.c access_of says which refusals are
  *   accesses: an open, read or unlock refused for what the recording
- *   holds, not a write-open or an open over caps): the first of each recording in the
- *   second, for CAPS_REFUSALS_PER_SEC recordings.  A flood of other
+ *   holds, not a write-open or an open over caps; the caller makes access
+ *   name the action too, "unlock ID"): the first of each in the second,
+ *   for CAPS_REFUSALS_PER_SEC of them.  A flood of other
  *   refusals, or of one recording's, never hides which recordings a user
  *   was refused; only more than CAPS_REFUSALS_PER_SEC recordings in one
  *   second can (counted as unnamed);

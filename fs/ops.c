@@ -138,8 +138,16 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 	make_entry(fs, c, action, object, artifact, outcome, reason, &e);
 	/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC (caps.h);
 	 * a refused access to a recording names it apart from the rest. */
-	if (fs->caps && outcome && !strcmp(outcome, "refused"))
-		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access_of(action, object, reason), &held);
+	if (fs->caps && outcome && !strcmp(outcome, "refused")) {
+		const char *access = access_of(action, object, reason);
+		char name[160];
+
+		/* by action too: a wrong passphrase (unlock) is not the open
+		 * refused just before it */
+		if (access)
+			snprintf(name, sizeof(name), "%s %s", action, access);
+		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access ? name : NULL, &held);
+	}
 	if (held.n)
 		push_held(fs, &e.actor, &held);
 	return due ? auditq_push(fs->aq, &e) : 0;
@@ -195,6 +203,22 @@ int recfs_rights_counted(struct recfs *fs, struct caller *c)
 	if (!due)
 		audit_refusals_counted(1);
 	return !due;
+}
+
+int recfs_rights_stale(struct recfs *fs, struct caller *c, const char *action, const char *object)
+{
+	struct audit_actor a;
+	int rc;
+
+	if (c->level < 0 || c->level != fs->reg->policy->rights_level || !reg_policy_changed(fs->reg))
+		return 0;
+	meta_clear_error();
+	caller_actor(c, fs->reg->policy, &a);
+	rc = audit_refuse(fs->reg->cat, &a, action, object, -ESTALE,
+			  "the register's policy changed since this mount started: restart the mount to act by it");
+	recfs_log(LOG_WARNING, "recfs: %s refused: the register's policy changed since this mount started "
+		  "(recctl policy apply); restart the mount to act by it", action);
+	return rc;
 }
 
 void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int counted, const char *action,

@@ -221,13 +221,15 @@ for i in range(n):
     try:
         if i == n // 2:
             os.close(os.open(sys.argv[3], os.O_RDONLY))
+        elif i == n // 2 + 1:
+            os.setxattr(sys.argv[2], "user.recfs.unlock", b"a wrong guess")
         elif i % 10 == 0:
             os.close(os.open(sys.argv[2], os.O_RDONLY))
         else:
             os.chmod(sys.argv[1], 0)
         sys.exit("not refused")
     except OSError as e:
-        if e.errno not in (errno.ENOKEY, errno.EPERM):
+        if e.errno not in (errno.ENOKEY, errno.EPERM, errno.EACCES):
             sys.exit("errno %d" % e.errno)
 print(int(time.monotonic() - t0) + 1)' "${calls[1]}" "$ra" "$rb" "$tries") || fail "every call of the mixed flood is refused" "$peek_secs"
 echo "   $tries refused chmods and opens in about $peek_secs s"
@@ -274,11 +276,14 @@ def opens(rid):
     return sum(1 for e in es if e["action"] == "open" and e["outcome"] == "refused" and e["object"] == rid)
 one = sum(1 for e in es if e["action"] in ("open", "restrict") and e["outcome"] == "refused")
 held = [int(re.match(r"(\d+) more refusals", e["reason"]).group(1)) for e in es if e["action"] == "refusals"]
-print(opens(sys.argv[2]), opens(sys.argv[3]), one + sum(held))' "$T_TMP/peek.json" "$(rid_of "$ra")" "$(rid_of "$rb")")
-read -r opens_a opens_b total <<<"$counts"
+unlocks = sum(1 for e in es if e["action"] == "unlock" and e["outcome"] == "refused" and e["object"] == sys.argv[2])
+one += unlocks
+print(opens(sys.argv[2]), opens(sys.argv[3]), one + sum(held), unlocks)' "$T_TMP/peek.json" "$(rid_of "$ra")" "$(rid_of "$rb")")
+read -r opens_a opens_b total unlocks_a <<<"$counts"
 echo "   the mixed flood's named refused opens: $opens_a of the one flooded, $opens_b of the other"
 assert_eq "the open of the second protected recording in the middle of the flood is named" 1 "$opens_b"
 assert_eq "the flooded recording is named, at most once a second" 1 "$(( opens_a >= 1 && opens_a <= peek_secs + 1 ))"
+assert_eq "the wrong passphrase for the flooded recording is named apart from its opens" 1 "$unlocks_a"
 assert_eq "the mixed flood's entries count every refusal" "$((tries + 1))" "$total"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"
 t_done
