@@ -61,7 +61,6 @@
 #include "keys.h"
 #include "policy.h"
 
-#define POLICY_MAX_BYTES (1024 * 1024)
 #define MAX_KEYS 20	/* more than the keys of the largest section type */
 
 const char *const policy_legal_bases[] = {

@@ -17,6 +17,9 @@
 
 #include "util.h"
 
+/* The largest policy file read (recfs-policy(5): at most 1 MiB). */
+#define POLICY_MAX_BYTES (1024 * 1024)
+
 #define POLICY_MAX_LEVELS 32
 /* Languages a policy may give its texts in ([register] languages). */
 #define POLICY_MAX_LANGS 4

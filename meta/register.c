@@ -215,6 +215,51 @@ int reg_keyring_shares(const struct reg *r, const struct keyring *kr)
 	return 0;
 }
 
+/* policy.conf at path: the hash of its text and its stat (0), or an errno
+ * with meta_errmsg set. */
+static int policy_ident(const char *path, uint8_t hash[CRYPTO_HASH_BYTES], struct stat *st)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (stat(path, st) < 0)
+		return meta_fail(-errno, "%s: %s", path, strerror(errno));
+	if ((rc = util_read_file(path, POLICY_MAX_BYTES, &text, &len)))
+		return meta_fail(rc, "%s: %s", path, strerror(-rc));
+	crypto_hash_parts(hash, 1, (const void *const[]){ text }, (const size_t[]){ len });
+	free(text);
+	return 0;
+}
+
+static int same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int reg_policy_changed(struct reg *r)
+{
+	char *path = xasprintf("%s/policy.conf", r->dir);
+	uint8_t hash[CRYPTO_HASH_BYTES];
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) == 0 && same_stat(&st, &r->policy_st)) {
+		free(path);
+		return 0;
+	}
+	rc = policy_ident(path, hash, &st);
+	free(path);
+	if (rc)
+		return 1;
+	if (!crypto_equal(hash, r->policy_hash, sizeof(hash)))
+		return 1;
+	r->policy_st = st;	/* the same text written again */
+	return 0;
+}
+
 int reg_open(const char *dir, struct reg **out)
 {
 	struct reg *r = xcalloc(1, sizeof(*r));
@@ -240,7 +285,12 @@ int reg_open(const char *dir, struct reg **out)
 	}
 	free(path);
 	path = xasprintf("%s/policy.conf", dir);
-	rc = policy_load(path, &r->policy, &errs);
+	/* What the file holds first: a policy applied in between makes the
+	 * two differ, and the mount refuses its rights actions (never the
+	 * other way round, which would let it act by a stale policy). */
+	rc = policy_ident(path, r->policy_hash, &r->policy_st);
+	if (rc == 0)
+		rc = policy_load(path, &r->policy, &errs);
 	if (rc) {
 		rc = meta_fail(rc, "%s", errs ? errs : meta_errmsg());
 		goto fail;

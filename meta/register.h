@@ -16,6 +16,7 @@
 #define RECFS_REGISTER_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "catalog.h"
 #include "crypto.h"
@@ -32,6 +33,9 @@ struct reg {
 	uint8_t (*pk)[CRYPTO_PK_BYTES];	/* per policy level */
 	int blobs_fd;			/* REGISTER/blobs (O_PATH), when has_blobs_fd */
 	int has_blobs_fd;
+	/* policy.conf as it was just before r read it: reg_policy_changed */
+	uint8_t policy_hash[CRYPTO_HASH_BYTES];
+	struct stat policy_st;
 };
 
 /*
@@ -64,6 +68,17 @@ int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t 
  * of these does not fail the open, the next open tries again. */
 int reg_open(const char *dir, struct reg **out) MUST_CHECK;
 void reg_close(struct reg *r);
+/*
+ * Whether REGISTER/policy.conf holds another policy than the one r read
+ * (recctl policy apply since): 1 when it does, or when it cannot be read
+ * now (meta_errmsg says why); 0 when it is the same text.  A long-running
+ * process (the mount) acts by the policy it read: its rights actions
+ * reseal by its levels, which a new policy may have changed, so it
+ * refuses them while this is 1.  A stat per call; the file is read again
+ * only when its stat changed.  Not thread-safe (the mount calls it under
+ * its catalog lock).
+ */
+int reg_policy_changed(struct reg *r) MUST_CHECK;
 /*
  * Whether the register's public keys (keys/<level>.pub, read by reg_open)
  * are those kr knows: each level's pin in kr, and the public half of each

@@ -1,0 +1,66 @@
+#!/bin/bash
+# A mount acts by the policy it read when it started.  Once `recctl policy
+# apply` has put another policy in the register, the rights level's
+# actions through that mount (rm, chmod, setfattr) are refused with ESTALE
+# and logged, until the mount is restarted: otherwise lifting a restriction
+# would reseal the recording by the old policy's levels, and give back a
+# level the new policy took it from.  A lower level's attempt is refused
+# as ever (EACCES), and reads go on.
+. "$(dirname "$0")/lib.sh"
+
+have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
+make_register "$T_TMP/a"
+gen_manifests "$T_TMP/spool" 8 --seed 21 --meetings 0
+ingest_spool "$T_TMP/spool"
+trainer=$(make_level_user training)
+analyst=$(make_level_user analysis)
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
+f=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
+[ -n "$f" ] || t_abort "data" "training sees no recording"
+rid=$(rid_of "$f")
+purpose=$(q "SELECT purpose FROM recording WHERE id = '$rid'")
+[ -n "$purpose" ] || t_abort "data" "no purpose for $rid"
+training_seals() {
+	q "SELECT count(*) FROM seal s JOIN artifact a ON a.id = s.object WHERE a.recording = '$rid' AND s.level = 'training'"
+}
+assert_ok "the trainer reads a recording of purpose $purpose" as_user "$trainer" cat "$f"
+assert_ok "privacy: chmod 0 restricts it" as_user "$dpo" chmod 0 "$f"
+assert_eq "restricted: no training seal left" 0 "$(training_seals)"
+
+# The new policy: purpose $purpose is no longer for the training level.
+awk -v p="[purpose $purpose]" '$0 == p { s = 1; print; next } /^\[/ { s = 0 }
+	s && /^min_level *=/ { print "min_level = analysis"; next } { print }' "$POLICY_EXAMPLE" >"$T_TMP/new.conf"
+assert_eq "the new policy differs in that purpose's min_level" 1 "$(diff "$POLICY_EXAMPLE" "$T_TMP/new.conf" | grep -c '^> min_level = analysis')"
+assert_ok "policy apply of the new policy, the mount still up" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/new.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
+
+# The officer's lift through the mount that still holds the old policy.
+out=$(as_user "$dpo" chmod 0440 "$f" 2>&1)
+assert_eq "privacy: chmod 0440 through the stale mount is refused" 1 "$?"
+assert_contains "with ESTALE" "$out" "Stale file handle"
+assert_eq "the recording stays restricted" 1 "$(q "SELECT restricted_since > 0 FROM recording WHERE id = '$rid'")"
+assert_eq "and training got no seal back" 0 "$(training_seals)"
+assert_fails_with "privacy: setfattr of a legal hold through it is refused too" "Stale file handle" \
+	as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "claim 9" "$f"
+g=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
+assert_fails_with "the analyst's rm of another recording is refused as ever (EACCES)" "Permission denied" \
+	as_user "$analyst" rm "$g"
+assert_ok "reads go on: privacy reads it" as_user "$dpo" cat "$f"
+log=$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)
+assert_match "the refused lift is logged with why" "$log" "lift-restriction $rid refused the register's policy changed since this mount started"
+assert_contains "the mount said so in its log" "$(cat "$MNT.err")" "restart the mount to act by it"
+
+# Restarted, the mount acts by the new policy.
+unmount_recfs "$MNT"
+mount_all_levels "$MNT"
+assert_ok "privacy: chmod 0440 after the restart lifts the restriction" as_user "$dpo" chmod 0440 "$f"
+assert_eq "it is no longer restricted" 0 "$(q "SELECT restricted_since > 0 FROM recording WHERE id = '$rid'")"
+assert_eq "and sealed by the new policy: no training seal" 0 "$(training_seals)"
+assert_fails_with "the trainer no longer sees it" "No such file or directory" as_user "$trainer" cat "$f"
+assert_ok "the analyst reads it" as_user "$analyst" cat "$f"
+unmount_recfs "$MNT"
+assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
+t_done
