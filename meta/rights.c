@@ -1189,7 +1189,7 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 
 	if (rc == 0 && drop && cc && !strcmp(kind, "phone"))
 		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
-	if (rc == 0 && drop && strcmp(kind, "phone"))
+	if (rc == 0 && drop && strcmp(kind, "phone") && strcmp(kind, "name"))
 		rc = drop_v1_entry(r, ik, handle, kind, value);
 	return rc;
 }
@@ -1363,6 +1363,11 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value);
+	/* The name's entry tells the subject from others who share its number
+	 * (subject_resolve); without the index key it stays as it was. */
+	if (rc == 0 && !strcmp(field, "name") && keyring_index_key(kr))
+		rc = move_index(r, keyring_index_key(kr), handle, field,
+				json_string_value(json_object_get(entry, "old")), value);
 	if (rc == 0)
 		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
 	if (rc == 0)
@@ -1495,7 +1500,7 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
  * goes, its card's phone, e-mail and reference are put (with their kind). */
 static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle)
 {
-	static const char *const kinds[] = { "phone", "email", "ref" };
+	static const char *const kinds[] = { "phone", "email", "ref", "name" };
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	const struct crypto_key *ik = keyring_index_key(kr);
 	char card_id[RECFS_ID_HEX];
@@ -1513,7 +1518,7 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		if ((rc = read_json(r, kr, rl, hist.id[i], &e)))
 			break;
 		field = json_string_value(json_object_get(e, "field"));
-		if (field && (!strcmp(field, "phone") || !strcmp(field, "email")))
+		if (field && (!strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "name")))
 			rc = index_value(r, ik, handle, field, json_string_value(json_object_get(e, "old")), 1);
 		json_decref(e);
 		e = NULL;

@@ -356,6 +356,49 @@ too_long:
 	return normalise_text(kind, p, 0, out, outlen);
 }
 
+/*
+ * subject_normalise of a name: the initial of its first word and its last
+ * word, folded ("Matti Meikäläinen" and "M. MEIKÄLÄINEN" are both
+ * "m meikalainen"), or -EINVAL for a name of one word, which tells no one
+ * apart.  Words are what white space, '.' and ',' leave.
+ */
+static int normalise_name(const char *in, char *out, size_t outlen)
+{
+	static const char sep[] = " \t\n\r\f\v.,";
+	char *f = NULL;
+	const char *first = NULL, *last = NULL, *p;
+	size_t first_len = 0, last_len = 0, n;
+	int rc = subject_fold_name(in, &f), words = 0;
+
+	if (rc)
+		return rc;
+	for (p = f; *(p += strspn(p, sep));) {
+		n = strcspn(p, sep);
+		if (!words++)
+			first = p, first_len = n;
+		last = p, last_len = n;
+		p += n;
+	}
+	rc = -EINVAL;
+	if (words >= 2) {
+		/* the first letter: one UTF-8 character */
+		for (n = 1; n < first_len && (first[n] & 0xc0) == 0x80; n++)
+			;
+		if (n + 1 + last_len < outlen) {
+			memcpy(out, first, n);
+			out[n] = ' ';
+			memcpy(out + n + 1, last, last_len);
+			out[n + 1 + last_len] = '\0';
+			rc = 0;
+		}
+	}
+	crypto_memzero(f, strlen(f));
+	free(f);
+	if (rc)
+		crypto_memzero(out, outlen);
+	return rc;
+}
+
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
 {
 	char *copy, *suffix;
@@ -363,6 +406,8 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 
 	if (!in || outlen < 2)
 		return -EINVAL;
+	if (!strcmp(kind, "name"))
+		return normalise_name(in, out, outlen);
 	while (isspace((unsigned char)*in))
 		in++;
 	if ((rc = strip_forms(kind, in, &copy, &suffix)))
@@ -499,6 +544,11 @@ static void new_handle(char out[CATALOG_HANDLE_MAX])
 	out[8] = '\0';
 }
 
+/* The identifiers of a card subject_resolve weighs: ref, email, phone
+ * (looked up), and its name (NAME_ID, never looked up). */
+#define N_IDS 4
+#define NAME_ID 3
+
 struct ident {
 	const char *kind;
 	const char *value;
@@ -567,18 +617,29 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
  * Whether the subject found for card by ids[by] (a reference or a phone
  * number) is someone else: 1 when card has an e-mail (ids[1]: had it named
  * a subject that may be this card's, that one was found by it) and the
- * subject has another,
- * or when the same manifest gave it to another person; 0, or -EIO.
+ * subject has another; when card has a name (ids[NAME_ID]) and the subject
+ * has names and not that one (a household's line, a company's customer
+ * number: two people who gave one number in two calls are two subjects,
+ * and neither's answer lists the other's calls); or when the same manifest
+ * gave it to another person.  An e-mail is one person's: a subject found
+ * by it is this card's whatever the name.  0, 1, or -EIO.
  */
 static int someone_else(struct reg *r, const struct ident *ids, int by, const char *found,
 			const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
 {
+	int rc;
+
 	for (size_t i = 0; i < n_taken; i++)
 		if (!strcmp(taken[i], found))
 			return 1;
-	if (by == 1 || !ids[1].ok)
+	if (by == 1)
 		return 0;
-	return catalog_index_has_kind(r->cat, found, "email");
+	if (ids[1].ok && (rc = catalog_index_has_kind(r->cat, found, "email")))
+		return rc;
+	if (!ids[NAME_ID].ok || (rc = catalog_index_has_kind(r->cat, found, "name")) <= 0)
+		return rc < 0 ? rc : 0;
+	rc = catalog_index_holds(r->cat, ids[NAME_ID].mac, found);
+	return rc < 0 ? rc : !rc;
 }
 
 /*
@@ -602,7 +663,7 @@ static int pick_holder(struct reg *r, const struct ident *ids, int by, const cha
 			rc = rc < 0 ? rc : 0;
 			continue;
 		}
-		for (int j = 0; rc >= 0 && j < 3; j++) {
+		for (int j = 0; rc >= 0 && j < N_IDS; j++) {
 			if (j == by || !ids[j].ok)
 				continue;
 			rc = catalog_index_holds(r->cat, ids[j].mac, holders.id[h]);
@@ -626,11 +687,13 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
 		    char handle[CATALOG_HANDLE_MAX], int *created)
 {
-	/* In the order they are looked up in: see subject.h. */
-	struct ident ids[3] = {
+	/* In the order they are looked up in: see subject.h.  The name is
+	 * never looked up (NAME_ID): it tells people apart (someone_else). */
+	struct ident ids[N_IDS] = {
 		{ .kind = "ref", .value = card->ref },
 		{ .kind = "email", .value = card->email },
 		{ .kind = "phone", .value = card->phone },
+		{ .kind = "name", .value = card->name },
 	};
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
@@ -638,7 +701,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	char *text = NULL;
 	int rc = 0;
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < N_IDS; i++) {
 		if (!ids[i].value)
 			continue;
 		/* A value that is no identifier (no digit, no e-mail) matches
@@ -651,8 +714,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			continue;
 		}
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
-		ids[i].prev = prev_mac(index_key, ids[i].kind, ids[i].value, r->policy->phone_country_code, norm,
-				       ids[i].mac_prev);
+		ids[i].prev = i != NAME_ID && prev_mac(index_key, ids[i].kind, ids[i].value,
+							 r->policy->phone_country_code, norm, ids[i].mac_prev);
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 	}
@@ -689,7 +752,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		if (rc)
 			goto out;
 	}
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < N_IDS; i++) {
 		if (ids[i].ok && (rc = catalog_put_index(r->cat, ids[i].mac, found, ids[i].kind)))
 			goto out;
 	}

@@ -55,6 +55,12 @@ struct subject_card {
  * other letters, so index entries written then are still found.  An
  * e-mail must have one '@', text on both sides and no white space.
  *
+ * name -> the initial of its first word and its last word, folded
+ *   (subject_fold_name): "Matti Meikäläinen" and "M. MEIKÄLÄINEN" are
+ *   "m meikalainen"; -EINVAL for one word.  Never looked up to find a
+ *   subject, only to tell apart people who share a number
+ *   (subject_resolve): "Anna Berg" is not "Bertil Berg".
+ *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
  * refused, never cut: two values that differ only past the cut would be

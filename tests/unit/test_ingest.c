@@ -301,6 +301,44 @@ TEST(test_ingest_the_rule_before_written_forms_merges_no_one)
 	CHECK_EQ(ingest_people("glued-w2", 24, "{\"role\": \"customer\", \"phone\": \"tel:+358401110097\"}"), 0);
 }
 
+/* A household's line given by two people in two calls: the name tells
+ * them apart, so neither's subject (and answer) holds the other's call.
+ * An e-mail is one person's whatever the name; a call with the line alone
+ * goes to its first holder, as before. */
+TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
+{
+	char anna[CATALOG_HANDLE_MAX], bertil[CATALOG_HANDLE_MAX], both[2 * CATALOG_HANDLE_MAX + 1];
+	char h[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(ingest_people("line-a", 29, "{\"role\": \"customer\", \"name\": \"Anna Berg\","
+					     " \"phone\": \"+358 9 555 0101\", \"email\": \"anna@berg.example\"}"), 1);
+	find("email", "anna@berg.example", anna);
+	/* another name on the line: another person */
+	CHECK_EQ(ingest_people("line-b", 30, "{\"role\": \"customer\", \"name\": \"Bertil Berg\","
+					     " \"phone\": \"09 555 0101\"}"), 1);
+	snprintf(both, sizeof(both), "%s", holders("phone", "+35895550101"));
+	CHECK(strlen(both) == 2 * strlen(anna) + 1 && !strncmp(both, anna, strlen(anna)));
+	snprintf(bertil, sizeof(bertil), "%s", both + strlen(anna) + 1);
+	CHECK(strcmp(bertil, anna) != 0);
+	/* each again, the name written otherwise (case, spaces, marks) */
+	CHECK_EQ(ingest_people("line-a2", 29, "{\"role\": \"customer\", \"name\": \" anna   BERG \","
+					      " \"phone\": \"+358 9 555 0101\"}"), 0);
+	CHECK_EQ(ingest_people("line-b2", 30, "{\"role\": \"customer\", \"name\": \"Bértil Berg\","
+					      " \"phone\": \"+358 9 555 0101\", \"email\": \"bertil@berg.example\"}"), 0);
+	find("email", "bertil@berg.example", h);
+	CHECK_STR(h, bertil);
+	CHECK_EQ(links_of(anna), 2);
+	CHECK_EQ(links_of(bertil), 2);
+	/* an e-mail is one person's, whatever name comes with it */
+	CHECK_EQ(ingest_people("line-a3", 29, "{\"role\": \"customer\", \"name\": \"A. Berg\","
+					      " \"email\": \"anna@berg.example\"}"), 0);
+	CHECK_EQ(links_of(anna), 3);
+	/* the line alone: its first holder, as before (documented) */
+	CHECK_EQ(ingest_people("line-x", 30, "{\"role\": \"customer\", \"phone\": \"+358 9 555 0101\"}"), 0);
+	CHECK_EQ(links_of(anna), 4);
+	CHECK_EQ(links_of(bertil), 2);
+}
+
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
 {
 	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
@@ -946,6 +984,7 @@ int main(void)
 	RUN(test_ingest_same_manifest_rewritten_is_a_duplicate);
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
+	RUN(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
 	RUN(test_ingest_the_rule_before_written_forms_merges_no_one);

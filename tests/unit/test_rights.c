@@ -320,6 +320,15 @@ TEST(test_retention_days_run_from_the_recording_day_to_the_day_max_retention_end
 	free(id);
 }
 
+/* Whether handle holds the blind-index entry of a name's form. */
+static int name_indexed(const char *handle, const char *form)
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+
+	crypto_blind_index(keyring_index_key(secrets), "name", form, mac);
+	return catalog_index_holds(reg->cat, mac, handle);
+}
+
 TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 {
 	char *id = ingest_one("c1", "2026-03-06T10:00:00Z", "");
@@ -332,7 +341,12 @@ TEST(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log)
 	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("c1"));
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", phone, handle), 0);
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, analysis, handle, "name", "X"), -EPERM);
+	CHECK_EQ(name_indexed(handle, "m c1"), 1);
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, handle, "name", "Matti Korjattu"), 0);
+	/* the name's entry moves too: it tells the subject from others who
+	 * share its number (subject_resolve) */
+	CHECK_EQ(name_indexed(handle, "m korjattu"), 1);
+	CHECK_EQ(name_indexed(handle, "m c1"), 0);
 	CHECK_EQ(subject_read_card(reg, secrets, "analysis", handle, &json, &len), 0);
 	CHECK(json && strstr(json, "Matti Korjattu") && !strstr(json, "Matti c1"));
 	free(json);

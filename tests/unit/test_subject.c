@@ -86,6 +86,23 @@ TEST(test_subject_national_numbers_follow_the_countrys_trunk_prefix)
 	CHECK_STR(norm_cc("phone", "8 123 456", "46"), "8123456");
 }
 
+/* A name's form tells people apart, never finds them: the initial of
+ * the first word and the last word, folded. */
+TEST(test_subject_a_name_is_its_initial_and_last_word)
+{
+	CHECK_STR(norm("name", "Matti Meikäläinen"), "m meikalainen");
+	CHECK_STR(norm("name", "M. MEIKÄLÄINEN"), "m meikalainen");
+	CHECK_STR(norm("name", "  matti   meikäläinen "), "m meikalainen");
+	CHECK_STR(norm("name", "Anna Berg"), "a berg");
+	CHECK_STR(norm("name", "Anna-Liisa von Berg"), "a berg");
+	CHECK_STR(norm("name", "Bertil Berg"), "b berg");
+	CHECK_STR(norm("name", "ÅSA ÖBERG"), "a oberg");
+	CHECK_STR(norm("name", "Åsa Öberg"), "a oberg");
+	/* one word tells no one apart */
+	CHECK_STR(norm("name", "Matti"), "(error)");
+	CHECK_STR(norm("name", " . , "), "(error)");
+}
+
 /* A number that does not fit is refused, never cut: two numbers that
  * differ only past the cut would be one person. */
 TEST(test_subject_numbers_that_do_not_fit_are_refused_not_cut)
@@ -389,6 +406,7 @@ int main(void)
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
 	RUN(test_subject_national_numbers_follow_the_countrys_trunk_prefix);
+	RUN(test_subject_a_name_is_its_initial_and_last_word);
 	RUN(test_subject_numbers_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);
