@@ -35,7 +35,7 @@ struct caps_uid {
 	unsigned handles, decoders, dirs;
 	int64_t reported;	/* caps_acquire's now at the last report; INT64_MIN: never */
 	int64_t refused_sec;	/* the second of refused_n (caps_refusal_due); INT64_MIN: none */
-	unsigned refused_n;	/* refusals other than opens and reads logged one by one in it */
+	unsigned refused_n;	/* refusals logged one by one in it, within the budget */
 	unsigned access_n;	/* recordings named by its refused opens and reads */
 	uint64_t access[CAPS_REFUSALS_PER_SEC];	/* their keys (access_key) */
 	struct caps_held held;	/* refusals counted and not yet reported */
@@ -295,7 +295,7 @@ int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access,
 {
 	struct caps_uid **link, *e;
 	uint64_t k = access ? access_key(c, access) : 0;
-	int due = 1, named;
+	int due = 1, named = 0;
 
 	*held = (struct caps_held){ 0 };
 	pthread_mutex_lock(&c->lock);
@@ -308,16 +308,18 @@ int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access,
 			e->refused_n = 0;
 			e->access_n = 0;
 		}
-		if (access) {
-			named = access_name(e, k);
-			if (named <= 0)
-				e->held.n++, due = 0;
-			if (named < 0)
-				e->held.unnamed++;
-		} else if (e->refused_n < CAPS_REFUSALS_PER_SEC) {
+		if (e->refused_n < CAPS_REFUSALS_PER_SEC) {
+			/* within the budget: logged, and an access's name
+			 * remembered so that a flood after does not repeat it */
 			e->refused_n++;
+			if (access)
+				(void)access_name(e, k);
+		} else if (access && (named = access_name(e, k)) > 0) {
+			;	/* past it: the first of each access, named */
 		} else {
 			e->held.n++, due = 0;
+			if (access && named < 0)
+				e->held.unnamed++;
 		}
 	}
 	pthread_mutex_unlock(&c->lock);

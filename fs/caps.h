@@ -87,19 +87,20 @@ int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK
 int caps_report_due(struct caps *c, uid_t uid, int64_t now);
 /*
  * Refused requests cost a caller nothing, and each is an audit entry: a
- * flood of them would fill the register's disk.  So a uid's refusals in a
- * second (now, caps_now) get an entry each (1) up to a bound, and the
- * others are counted (0):
+ * flood of them would fill the register's disk.  So the first
+ * CAPS_REFUSALS_PER_SEC refusals of a uid in a second (now, caps_now) get
+ * an entry each (1), and past that budget only:
  * - a refused access to a recording (access: the recording's id; NULL
  *   for any other refusal; ops.c access_of says which refusals are
  *   accesses: an open, read or unlock refused for what the recording
  *   holds, not a write-open or an open over caps; the caller makes access
  *   name the action too, "unlock ID"): the first of each in the second,
- *   for CAPS_REFUSALS_PER_SEC of them.  A flood of other
- *   refusals, or of one recording's, never hides which recordings a user
- *   was refused; only more than CAPS_REFUSALS_PER_SEC recordings in one
- *   second can (counted as unnamed);
- * - any other refusal: the first CAPS_REFUSALS_PER_SEC.
+ *   for CAPS_REFUSALS_PER_SEC of them (those the budget logged
+ *   included).  A flood of other refusals, or of one recording's, never
+ *   hides which recordings a user was refused; only more than
+ *   CAPS_REFUSALS_PER_SEC recordings in one second can (counted as
+ *   unnamed);
+ * - any other refusal is counted (0).
  * *held: the counts of an earlier second not yet reported, set when this
  * call is the uid's first of a new second (else zero), for the caller to
  * log first as one entry.  No memory for the uid's entry: 1.  Thread-safe.

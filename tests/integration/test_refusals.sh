@@ -196,9 +196,9 @@ for i in range(int(sys.argv[2])):
 print(int(time.monotonic() - t0) + 1)' "${calls[1]}" "$tries") || fail "every rights command of the flood is refused" "$rm_secs"
 echo "   $tries refused rm, chmod and setfattr in about $rm_secs s"
 assert_ok "the recording is still there" as_user "$dpo" test -e "${calls[1]}"
-# A flood does not hide which recordings a user was refused: a refused
-# open of a recording is named apart from other refusals (the first of
-# each recording a second).  Another analyst floods refused chmods and
+# A flood does not hide which recordings a user was refused: past the
+# 20 entries a second, a refused open of a recording is still named (the
+# first of each recording a second).  Another analyst floods refused chmods and
 # opens of one protected recording (recctl protect: no open without an
 # unlock), and in the middle of it opens a second protected one once: both
 # are named in the log.
@@ -282,7 +282,10 @@ print(opens(sys.argv[2]), opens(sys.argv[3]), one + sum(held), unlocks)' "$T_TMP
 read -r opens_a opens_b total unlocks_a <<<"$counts"
 echo "   the mixed flood's named refused opens: $opens_a of the one flooded, $opens_b of the other"
 assert_eq "the open of the second protected recording in the middle of the flood is named" 1 "$opens_b"
-assert_eq "the flooded recording is named, at most once a second" 1 "$(( opens_a >= 1 && opens_a <= peek_secs + 1 ))"
+# Within a second's budget of 20 entries every refusal is logged (one in
+# ten of the flood is an open of it), past it the first open alone.
+assert_eq "the flooded recording is named, at most 3 times a second" 1 \
+	"$(( opens_a >= 1 && opens_a <= 3 * (peek_secs + 1) ))"
 assert_eq "the wrong passphrase for the flooded recording is named apart from its opens" 1 "$unlocks_a"
 assert_eq "the mixed flood's entries count every refusal" "$((tries + 1))" "$total"
 assert_ok "the audit log verifies at the end" "$RECCTL" audit verify -R "$REG"

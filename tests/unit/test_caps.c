@@ -146,7 +146,8 @@ static void held_at_exit(uid_t uid, const struct caps_held *h, void *ctx)
 
 /* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC a second, but
  * a refused open or read of a recording is named apart: neither other
- * refusals nor the same recording's again use up the names of others. */
+ * refusals nor the same recording's again use up the names of others.
+ * Within the budget every refusal is logged, as before. */
 TEST(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused)
 {
 	struct caps *c = caps_of(1, 10, 1, 10);
@@ -175,11 +176,17 @@ TEST(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused)
 	/* The next second: the counts of the last, once, then a fresh start. */
 	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 1);
 	CHECK(h.n == 5 + 50 + 1 + 1 && h.unnamed == 1);
-	CHECK_EQ(caps_refusal_due(c, 7, 101, NULL, &h), 1);
+	/* within the budget every refusal is logged, the same one again too */
+	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 1);
 	CHECK(h.n == 0 && h.unnamed == 0);
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC; i++)
+		due += caps_refusal_due(c, 7, 101, NULL, &h);
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC - 2);
+	/* past it: one the budget named is not named again, a new one is */
 	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 0);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-d", &h), 1);
 	caps_refusals_held(c, held_at_exit, NULL);
-	CHECK(at_exit_uid == 7 && at_exit.n == 1 && at_exit.unnamed == 0);
+	CHECK(at_exit_uid == 7 && at_exit.n == 3 && at_exit.unnamed == 0);
 	caps_free(c);
 }
 
