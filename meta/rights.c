@@ -1176,6 +1176,25 @@ static int drop_v1_entry(struct reg *r, const struct crypto_key *ik, const char 
 	return catalog_drop_index_entry(r->cat, mac, handle);
 }
 
+/* The entry of value by a rule before today's (subject_normalise_before),
+ * dropped. */
+static int drop_before_entry(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
+			     const char *value, const char *cc, int raw)
+{
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char norm[SUBJECT_NORM_MAX];
+	int rc;
+
+	if (!value)
+		return 0;
+	rc = subject_normalise_before(kind, value, cc, raw, norm, sizeof(norm));
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	crypto_blind_index(ik, kind, norm, mac);
+	crypto_memzero(norm, sizeof(norm));
+	return catalog_drop_index_entry(r->cat, mac, handle);
+}
+
 /* index_entry by the policy's rule.  A value dropped goes in every form an
  * older recfs indexed it by: a phone number's without the policy's
  * phone_country_code (from before the policy had it), an e-mail's or
@@ -1191,6 +1210,8 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
 	if (rc == 0 && drop && strcmp(kind, "phone") && strcmp(kind, "name"))
 		rc = drop_v1_entry(r, ik, handle, kind, value);
+	for (int raw = 0; rc == 0 && drop && raw < 2; raw++)
+		rc = drop_before_entry(r, ik, handle, kind, value, cc, raw);
 	return rc;
 }
 

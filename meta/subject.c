@@ -151,6 +151,30 @@ static int person_params(const char *p, const char *end, int local, char **suffi
 }
 
 /*
+ * 1 when the international number begun in c (n bytes, after its + or
+ * 00) is of a country whose national numbers begin with 0 (Italy, San
+ * Marino, the Vatican: 0331 234 5678 is +39 0331 234 5678): "+39 (0)331"
+ * writes that 0, a digit of the number, not a trunk prefix.
+ */
+static int zero_is_a_digit(const char *c, size_t n)
+{
+	static const char *const keep[] = { "39", "378", "379" };
+	char d[4];
+	size_t k = 0, i = c[0] == '+' ? 1 : 2;
+
+	for (; i < n && k < sizeof(d) - 1; i++)
+		if (isdigit((unsigned char)c[i]))
+			d[k++] = c[i];
+		else if (c[i] != ' ' && c[i] != '-' && c[i] != '.')
+			return 0;
+	d[k] = '\0';
+	for (size_t j = 0; j < sizeof(keep) / sizeof(*keep); j++)
+		if (!strcmp(d, keep[j]))
+			return 1;
+	return 0;
+}
+
+/*
  * The written forms of one identifier that are not its text, as
  * subject_normalise's comment lists them, into a copy: *copy is what the
  * rule goes on from (malloc'd, the caller wipes and frees it), or NULL
@@ -198,7 +222,8 @@ static int strip_forms(const char *kind, const char *in, char **copy, char **suf
 		for (const char *q = p; q < end; q++) {
 			const char *z = q + 1;
 
-			if (*q == '(' && n && (c[0] == '+' || (c[0] == '0' && n > 1 && c[1] == '0'))) {
+			if (*q == '(' && n && (c[0] == '+' || (c[0] == '0' && n > 1 && c[1] == '0')) &&
+			    !zero_is_a_digit(c, n)) {
 				z += strspn(z, " ");
 				if (*z == '0') {
 					z += 1 + strspn(z + 1, " ");
@@ -399,7 +424,9 @@ static int normalise_name(const char *in, char *out, size_t outlen)
 	return rc;
 }
 
-int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
+/* subject_normalise, the trunk prefix read as zero_trunk says (read_national). */
+static int normalise_with(const char *kind, const char *in, const char *country_code, int zero_trunk, char *out,
+			  size_t outlen)
 {
 	char *copy, *suffix;
 	int rc;
@@ -412,7 +439,7 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 		in++;
 	if ((rc = strip_forms(kind, in, &copy, &suffix)))
 		return rc;
-	rc = normalise_one(kind, copy ? copy : in, country_code, 0, out, outlen);
+	rc = normalise_one(kind, copy ? copy : in, country_code, zero_trunk, out, outlen);
 	if (rc == 0 && suffix) {
 		size_t n = strlen(out), k = strlen(suffix);
 
@@ -432,6 +459,25 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 		free(suffix);
 	}
 	return rc;
+}
+
+int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
+{
+	return normalise_with(kind, in, country_code, 0, out, outlen);
+}
+
+int subject_normalise_before(const char *kind, const char *in, const char *country_code, int raw, char *out,
+			     size_t outlen)
+{
+	const char *p = in;
+
+	if (!in || outlen < 2)
+		return -EINVAL;
+	if (!raw)
+		return normalise_with(kind, in, country_code, 1, out, outlen);
+	while (isspace((unsigned char)*p))
+		p++;
+	return normalise_one(kind, p, country_code, 1, out, outlen);
 }
 
 int subject_normalise_v1(const char *kind, const char *in, char *out, size_t outlen)
@@ -571,21 +617,34 @@ static int prev_mac(const struct crypto_key *ik, const char *kind, const char *v
 		    const char *norm, uint8_t mac[CRYPTO_MAC_BYTES])
 {
 	char prev[SUBJECT_NORM_MAX];
-	int differs;
+	int differs = 0;
 
 	while (isspace((unsigned char)*value))
 		value++;
-	if (normalise_one(kind, value, cc, 1, prev, sizeof(prev)))
-		return 0;
-	differs = strcmp(prev, norm) != 0;
-	/* A URI by that rule was all its digits, without the '+' its
-	 * scheme hid: the same number, or the number and an extension's or
-	 * a host's digits glued together (sip:+35840123456@pbx7 was
-	 * 358401234567), another person's number.  Only the first is the
-	 * same caller. */
-	if (differs && !strcmp(kind, "phone") &&
-	    (past_prefix(value, "tel:") || past_prefix(value, "sip:") || past_prefix(value, "sips:")))
-		differs = norm[0] == '+' && !strcmp(prev, norm + 1);
+	/* The rule just before the trunk table (written forms read, every
+	 * trunk prefix 0): "tel:33123456" was 33123456 in Denmark. */
+	if (!strcmp(kind, "phone") && !normalise_with(kind, value, cc, 1, prev, sizeof(prev)))
+		differs = strcmp(prev, norm) != 0;
+	if (!differs) {
+		if (normalise_one(kind, value, cc, 1, prev, sizeof(prev)))
+			return 0;
+		differs = strcmp(prev, norm) != 0;
+		/* A URI by that rule was all its digits, without the '+' its
+		 * scheme hid: the same number, or the number and an extension's or
+		 * a host's digits glued together (sip:+35840123456@pbx7 was
+		 * 358401234567), another person's number.  Only the first is the
+		 * same caller. */
+		if (differs && !strcmp(kind, "phone") &&
+		    (past_prefix(value, "tel:") || past_prefix(value, "sip:") || past_prefix(value, "sips:")))
+			differs = norm[0] == '+' && !strcmp(prev, norm + 1);
+	}
+	/* In a country without a trunk prefix that rule's + form is today's
+	 * form of another number: it read the 0 of a number as the prefix
+	 * (Italy's 0331 234 5678, or +39 (0)331 234 5678, was
+	 * +39 331 234 5678, a mobile's number now).  Not looked up: the
+	 * caller is found again after `recctl subject reindex`. */
+	if (differs && !strcmp(kind, "phone") && cc && !*trunk_of(cc) && prev[0] == '+')
+		differs = 0;
 	if (differs)
 		crypto_blind_index(ik, kind, prev, mac);
 	crypto_memzero(prev, sizeof(prev));

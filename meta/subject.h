@@ -80,6 +80,18 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 #define SUBJECT_NORM_MAX 1024
 
 /*
+ * A phone number, e-mail or reference by the rules before today's that a
+ * register may still hold entries of: with every trunk prefix taken for 0
+ * (before the countries' trunk prefixes were read), its written forms
+ * read (raw 0) or, before that, not (raw 1: catalog schema 9).  Only to
+ * drop the entries those rules wrote (recctl subject reindex): an entry
+ * left would be another number's today (Italy's 0331 234 5678 was
+ * +39 331 234 5678, a mobile's number now).  Errors as subject_normalise.
+ */
+int subject_normalise_before(const char *kind, const char *in, const char *country_code, int raw, char *out,
+			     size_t outlen) MUST_CHECK;
+
+/*
  * An e-mail or reference by the rule before subject_normalise folded
  * Unicode case: white space trimmed, ASCII letters lowered, every other
  * byte as it is, no shape checked.  Only to drop the entries that rule

@@ -280,6 +280,58 @@ TEST(test_ingest_finds_a_national_number_indexed_before_its_trunk_rule)
 	reg->policy->phone_country_code = cc;
 }
 
+/* Italy keeps the 0 of its numbers: the landline 0331 234 5678 and the
+ * mobile 331 234 5678 are two people.  The rule that took every trunk
+ * prefix for 0 made +39 331 234 5678 of the landline, today's form of the
+ * mobile: that entry is looked up for no one, and `subject reindex`
+ * drops it.  "+39 (0)331 234 5678" writes the landline's 0 (atk10). */
+TEST(test_ingest_an_italian_landline_is_not_the_mobile_without_its_0)
+{
+	char *cc = reg->policy->phone_country_code;
+	char mob[CATALOG_HANDLE_MAX], land[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX];
+	size_t n = 0;
+
+	reg->policy->phone_country_code = (char *)"39";
+	CHECK_EQ(ingest_people("it-mob", 1, "{\"role\": \"customer\", \"name\": \"M\", \"phone\": \"331 234 5678\"}"), 1);
+	CHECK_EQ(ingest_people("it-land", 1, "{\"role\": \"customer\", \"name\": \"G\", \"phone\": \"0331 234 5678\"}"), 1);
+	find("phone", "331 234 5678", mob);
+	find("phone", "0331 234 5678", land);
+	CHECK(strcmp(mob, land) != 0);
+	CHECK_STR(holders("phone", "0331 234 5678"), land);
+	CHECK_STR(holders("phone", "+39 (0)331 234 5678"), land);
+	CHECK_EQ(ingest_people("it-land2", 2, "{\"role\": \"customer\", \"phone\": \"+39 (0)331 234 5678\"}"), 0);
+	CHECK_EQ(links_of(mob), 1);
+	CHECK_EQ(links_of(land), 2);
+	/* a register indexed by that rule: reindexed, the old entry goes */
+	index_by_old_rule(land, "phone", "+393312345678");
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_STR(holders("phone", "331 234 5678"), mob);
+	CHECK_EQ(ingest_people("it-mob2", 3, "{\"role\": \"customer\", \"phone\": \"331 234 5678\"}"), 0);
+	CHECK_EQ(links_of(mob), 2);
+	CHECK_EQ(links_of(land), 2);
+	find("phone", "0331 234 5678", h);
+	CHECK_STR(h, land);
+	reg->policy->phone_country_code = cc;
+}
+
+/* In Denmark a recorder's "tel:33123456" was 33123456 by the rule before
+ * the trunk table (its written form read): the same caller written so
+ * again is found until `subject reindex` (atk10). */
+TEST(test_ingest_finds_a_tel_uri_indexed_before_its_trunk_rule)
+{
+	char *cc = reg->policy->phone_country_code;
+	char jens[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX];
+
+	reg->policy->phone_country_code = (char *)"45";
+	CHECK_EQ(ingest_people("dk-tel", 4, "{\"role\": \"customer\", \"phone\": \"tel:33123499\"}"), 1);
+	find("phone", "tel:33123499", jens);
+	index_by_old_rule(jens, "phone", "33123499");
+	find("phone", "tel:33123499", h);
+	CHECK_STR(h, jens);
+	CHECK_EQ(ingest_people("dk-tel2", 5, "{\"role\": \"customer\", \"phone\": \"tel:33123499\"}"), 0);
+	reg->policy->phone_country_code = cc;
+}
+
 /* That rule read a URI by all its digits: a host's or an extension's
  * digits glued to the number made another person's number, written with
  * no '+' ("358401110097"), which is no old entry of this caller. */
@@ -1003,6 +1055,8 @@ int main(void)
 	RUN(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners);
 	RUN(test_a_judge_that_cannot_start_does_not_make_a_good_file_bad);
 	RUN(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit);
+	RUN(test_ingest_finds_a_tel_uri_indexed_before_its_trunk_rule);
+	RUN(test_ingest_an_italian_landline_is_not_the_mobile_without_its_0);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

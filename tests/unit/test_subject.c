@@ -68,6 +68,12 @@ TEST(test_subject_national_numbers_follow_the_countrys_trunk_prefix)
 	CHECK_STR(norm_cc("phone", "06 1234 5678", "39"), "+390612345678");
 	CHECK_STR(norm_cc("phone", "+39 06 1234 5678", "39"), "+390612345678");
 	CHECK_STR(norm_cc("phone", "0039 06 1234 5678", "39"), "+390612345678");
+	/* and "(0)" writes it (atk10): the mobile 331 234 5678 is another number */
+	CHECK_STR(norm_cc("phone", "+39 (0)6 1234 5678", "39"), "+390612345678");
+	CHECK_STR(norm_cc("phone", "+39 (0)331 234 5678", "358"), "+3903312345678");
+	CHECK_STR(norm_cc("phone", "0039 (0)331 234 5678", "39"), "+3903312345678");
+	CHECK_STR(norm_cc("phone", "+378 (0)549 123456", "39"), "+3780549123456");
+	CHECK_STR(norm_cc("phone", "+45 (0)33 12 34 56", "45"), "+4533123456");
 	/* a switchboard's extension is no national number */
 	CHECK_STR(norm_cc("phone", "101", "45"), "101");
 	CHECK_STR(norm_cc("phone", "12345", "45"), "12345");
