@@ -319,8 +319,16 @@ static int read_national(const char *p, const char *cc, int zero_trunk, size_t *
 	*skip = 0;
 	if (!*trunk)
 		return nd >= NATIONAL_MIN_DIGITS;
-	if (!zero_trunk && !strcmp(cc, "1") && nd == 10 && first[0] >= '2')
+	if (!zero_trunk && !strcmp(cc, "1")) {
+		/* the ten digits, or 1 and the ten digits: anything else (an
+		 * extension 101 or 1234, a local 555-0100) stays as written */
+		if (nd == 10 && first[0] >= '2')
+			return 1;
+		if (nd != 11 || first[0] != '1')
+			return 0;
+		*skip = 1;
 		return 1;
+	}
 	*skip = strlen(trunk);
 	if (nd > *skip && !strncmp(first, trunk, *skip))
 		return 1;

@@ -83,6 +83,10 @@ TEST(test_subject_national_numbers_follow_the_countrys_trunk_prefix)
 	CHECK_STR(norm_cc("phone", "+1 415 555 0100", "1"), "+14155550100");
 	CHECK_STR(norm_cc("phone", "011 44 20 7946 0000", "1"), "+442079460000");
 	CHECK_STR(norm_cc("phone", "555-0100", "1"), "5550100");
+	/* an extension of a switchboard is no number (atk10) */
+	CHECK_STR(norm_cc("phone", "101", "1"), "101");
+	CHECK_STR(norm_cc("phone", "1234", "1"), "1234");
+	CHECK_STR(norm_cc("phone", "1-555-0100", "1"), "15550100");
 	/* Hungary: 06 */
 	CHECK_STR(norm_cc("phone", "06 1 234 5678", "36"), "+3612345678");
 	CHECK_STR(norm_cc("phone", "+36 1 234 5678", "36"), "+3612345678");
