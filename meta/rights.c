@@ -1210,7 +1210,7 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
 	if (rc == 0 && drop && strcmp(kind, "phone") && strcmp(kind, "name"))
 		rc = drop_v1_entry(r, ik, handle, kind, value);
-	for (int raw = 0; rc == 0 && drop && raw < 2; raw++)
+	for (int raw = 0; rc == 0 && drop && strcmp(kind, "name") && raw < 2; raw++)
 		rc = drop_before_entry(r, ik, handle, kind, value, cc, raw);
 	return rc;
 }
