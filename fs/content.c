@@ -51,6 +51,7 @@ struct content {
 	int revoked;			/* atomic; set once */
 	int revoked_told;		/* atomic; content_revoked_news */
 	int refused_told;		/* atomic; content_refused_news */
+	int damaged_told;		/* atomic; content_damaged_news */
 	/* Tracking (content_track): set once, then read-only, except the links. */
 	struct content_set *set;
 	LIST_ENTRY(content) link;	/* protected by set->lock */
@@ -411,6 +412,15 @@ int content_reader_ok(const struct content *c, const struct tree *t, int level)
 int content_refused_news(struct content *c, const char **rec, const char **label)
 {
 	if (__atomic_exchange_n(&c->refused_told, 1, __ATOMIC_SEQ_CST))
+		return 0;
+	*rec = c->rec_id;
+	*label = c->label;
+	return 1;
+}
+
+int content_damaged_news(struct content *c, const char **rec, const char **label)
+{
+	if (__atomic_exchange_n(&c->damaged_told, 1, __ATOMIC_SEQ_CST))
 		return 0;
 	*rec = c->rec_id;
 	*label = c->label;

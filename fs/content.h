@@ -155,5 +155,12 @@ int content_refused_news(struct content *c, const char **rec, const char **label
  * artifact label in rec and label (owned by c), else 0.
  */
 int content_revoked_news(struct content *c, const char **rec, const char **label);
+/*
+ * For the log of a read that failed with EIO (a chunk that failed
+ * authentication: tampered or damaged; or the disk's error), once per
+ * handle: 1 the first time, with rec and label as above (rec empty for
+ * the notice), else 0.
+ */
+int content_damaged_news(struct content *c, const char **rec, const char **label);
 
 #endif

@@ -1011,6 +1011,27 @@ static void read_revoked(fuse_req_t req, struct content *ct)
 }
 
 /*
+ * A read whose chunk failed authentication (a blob tampered with or
+ * damaged since the open) or that the disk could not serve: EIO, no byte
+ * of it, and the first such read of a handle logged ("read refused EIO")
+ * and said in the daemon's log, so that the audit log shows that this
+ * recording's blob is bad and who met it.
+ */
+static void read_damaged(fuse_req_t req, struct content *ct)
+{
+	const char *rec, *label;
+	struct caller c;
+
+	if (content_damaged_news(ct, &rec, &label) && rec[0]) {
+		recfs_caller(req, &c);
+		(void)recfs_audit_entry(req_fs(req), &c, "read", rec, label, "refused", meta_errname(EIO));
+		recfs_log(LOG_ERR, "recfs: recording %s (%s): a read failed with EIO: its blob failed authentication "
+			  "(tampered or damaged) or the disk failed; recctl fsck --keyring checks it", rec, label);
+	}
+	fuse_reply_err(req, EIO);
+}
+
+/*
  * The caller of a read, not only the opener, must see the file now
  * (content_reader_ok): else EACCES, what its open would get, the first
  * such read logged.  Replies and returns 0 when refused.  (What the kernel
@@ -1065,6 +1086,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
 	n = content_read(ct, buf, size, (uint64_t)off);
 	if (n == -EKEYREVOKED)
 		read_revoked(req, ct);
+	else if (n == -EIO)
+		read_damaged(req, ct);
 	else if (n < 0)
 		fuse_reply_err(req, (int)-n);
 	else

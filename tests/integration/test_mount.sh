@@ -200,6 +200,12 @@ blob=$REG/blobs/${aid:0:2}/$aid
 chmod u+w "$blob"
 printf '\xff' | dd of="$blob" bs=1 seek=200 conv=notrunc status=none
 assert_fails_with "a tampered blob reads as EIO" "Input/output error" as_user "$analyst" cat "$f"
+# The log says who met the bad blob: a read refused EIO (or the open, when
+# the damage is in what the open reads), once a descriptor.
+eio_logged() { "$RECCTL" audit show -R "$REG" --object "$rid" 2>/dev/null | grep -Eq "$analyst.* (read|open) $rid.* refused EIO"; }
+poll_since "$(now_ns)" 3000 eio_logged
+assert_match "the refused read of the tampered blob is in the audit log" \
+	"$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)" "$analyst.* (read|open) $rid.* refused EIO"
 
 # --- live updates ---------------------------------------------------------------
 spool2=$T_TMP/spool2
