@@ -205,15 +205,26 @@ int recfs_rights_counted(struct recfs *fs, struct caller *c)
 	return !due;
 }
 
-int recfs_rights_stale(struct recfs *fs, struct caller *c, const char *action, const char *object)
+int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, const char *object)
 {
+	const struct policy *p = fs->reg->policy;
+	uint8_t pk[CRYPTO_PK_BYTES];
 	struct audit_actor a;
 	int rc;
 
-	if (c->level < 0 || c->level != fs->reg->policy->rights_level || !reg_policy_changed(fs->reg))
+	if (c->level < 0 || c->level != p->rights_level)
+		return 0;
+	caller_actor(c, p, &a);
+	/* The rights level's key, which the mount checked against the
+	 * register's (reg_check_keyring) when it started. */
+	if (!fs->kr || !keyring_level(fs->kr, p->levels[p->rights_level].name, pk)) {
+		meta_clear_error();
+		return audit_refuse(fs->reg->cat, &a, action, object, -ENOKEY,
+				    "the rights level's key is not loaded in this mount");
+	}
+	if (!reg_policy_changed(fs->reg))
 		return 0;
 	meta_clear_error();
-	caller_actor(c, fs->reg->policy, &a);
 	rc = audit_refuse(fs->reg->cat, &a, action, object, -ESTALE,
 			  "the register's policy changed since this mount started: restart the mount to act by it");
 	recfs_log(LOG_WARNING, "recfs: %s refused: the register's policy changed since this mount started "

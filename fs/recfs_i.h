@@ -153,26 +153,28 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
  *   audit queue (audit_set_unlogged), which writes it once there is room,
  *   until recfs_unlogged_stop; recfs_rights_done queues "ACTION refused
  *   ENOSPC" for c when the call failed so and queued nothing.
- * - The mount acts by the policy it read at start (its levels, which a
- *   lifted restriction or a rectification reseals by): once `recctl
- *   policy apply` has put another in the register (reg_policy_changed),
- *   recfs_rights_stale refuses the rights level's actions with ESTALE,
- *   logged, until the mount is restarted.  A lower level's attempt is
- *   refused as ever.
+ * - recfs_rights_check refuses the rights level's actions, logged: with
+ *   ENOKEY on a mount that does not hold the rights level's key (one
+ *   started without it acts on nothing it could not also undo: a lift
+ *   or a rectification needs the key); with ESTALE once `recctl policy
+ *   apply` has put another policy in the register than the one the mount
+ *   read at start (reg_policy_changed), by whose levels a lifted
+ *   restriction or a rectification would reseal, until the mount is
+ *   restarted.  A lower level's attempt is refused as ever.
  */
 void recfs_unlogged_start(struct recfs *fs);
 void recfs_unlogged_stop(void);
 unsigned recfs_unlogged_mark(void);
 int recfs_rights_counted(struct recfs *fs, struct caller *c);
-int recfs_rights_stale(struct recfs *fs, struct caller *c, const char *action, const char *object);
+int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, const char *object);
 void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int counted, const char *action,
 		       const char *object, int rc);
 #define RECFS_RIGHTS(fs, c, action, object, rc, call)                                  \
 	do {                                                                           \
 		unsigned mark_ = recfs_unlogged_mark();                                \
-		int counted_ = recfs_rights_counted(fs, c), stale_;                    \
+		int counted_ = recfs_rights_counted(fs, c), check_;                    \
 		RECFS_LOCKED(&(fs)->cat_lock, rc,                                      \
-			     (stale_ = recfs_rights_stale(fs, c, action, object)) ? stale_ : (call)); \
+			     (check_ = recfs_rights_check(fs, c, action, object)) ? check_ : (call)); \
 		recfs_rights_done(fs, c, mark_, counted_, action, object, rc);         \
 	} while (0)
 

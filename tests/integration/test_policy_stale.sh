@@ -1,4 +1,8 @@
 #!/bin/bash
+# The rights level acts through a mount only when the mount holds its key
+# (ENOKEY otherwise, logged): a mount started without it could erase and
+# restrict but not lift or rectify.
+#
 # A mount acts by the policy it read when it started.  Once `recctl policy
 # apply` has put another policy in the register, the rights level's
 # actions through that mount (rm, chmod, setfattr) are refused with ESTALE
@@ -16,6 +20,22 @@ trainer=$(make_level_user training)
 analyst=$(make_level_user analysis)
 dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
+
+# --- a mount without the rights level's key ----------------------------------
+KMNT=$T_TMP/kmnt
+mount_recfs "$REG" "$KMNT" "$KEYS/training.keyring" "$KEYS/analysis.keyring" || t_abort "mount" "cannot mount"
+k=$(as_user "$analyst" find "$KMNT/by-date" -name '*.opus' | sort | tail -n 1)
+[ -n "$k" ] || t_abort "data" "analysis sees no recording"
+krid=$(q "SELECT id FROM recording WHERE id LIKE '$(basename "$k" .opus | sed 's/.*_//')%'")
+assert_fails_with "privacy: rm through a mount without the privacy key is ENOKEY" "Required key not available" \
+	as_user "$dpo" rm "$k"
+assert_eq "the recording is still there" 1 "$(q "SELECT count(*) FROM recording WHERE id = '$krid'")"
+assert_fails_with "privacy: chmod 0 there is ENOKEY too" "Required key not available" as_user "$dpo" chmod 0 "$k"
+assert_eq "and it is not restricted" 0 "$(q "SELECT restricted_since > 0 FROM recording WHERE id = '$krid'")"
+unmount_recfs "$KMNT"
+assert_match "the refused erasure is logged with why" "$("$RECCTL" audit show -R "$REG" --object "$krid" 2>&1)" \
+	"erase $krid refused the rights level's key is not loaded in this mount"
+
 mount_all_levels "$MNT"
 rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
 f=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
