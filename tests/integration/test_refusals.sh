@@ -243,6 +243,16 @@ assert_match "it warns on stderr, naming the group and the level" "$(cat "$T_TMP
 	"warning: .*level analysis: group '$nogroup' does not exist on this host"
 assert_contains "it still says ok" "$(cat "$T_TMP/check.out")" "ok"
 assert_eq "a known group gives no warning" "" "$("$RECCTL" policy check "$POLICY_EXAMPLE" 2>&1 >/dev/null)"
+# A user named by users = that this host does not know, and a policy of
+# no country that would name the Finnish authority by default.
+awk '/^\[level analysis\]/ { print; print "users = '"${T_USER_PREFIX}"'nosuchuser"; next }
+	/^phone_country_code *=/ { next } { print }' "$POLICY_EXAMPLE" >"$T_TMP/nouser.conf"
+"$RECCTL" policy check "$T_TMP/nouser.conf" >/dev/null 2>"$T_TMP/check2.err"
+assert_eq "policy check of those exits 0" 0 "$?"
+assert_contains "it warns of the unknown user" "$(cat "$T_TMP/check2.err")" \
+	"level analysis: user '${T_USER_PREFIX}nosuchuser' does not exist on this host"
+assert_contains "and that the notice would name the Finnish authority" "$(cat "$T_TMP/check2.err")" \
+	"sets neither supervisory_authority nor phone_country_code"
 
 unmount_recfs "$MNT"
 "$RECCTL" audit show -R "$REG" --user "$flooder" --json >"$T_TMP/flood.json"

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,33 @@ static void warn_policy(const char *file, const struct policy *pol)
 				strerror(e));
 		else if (!res)
 			warning("%s: level %s: group '%s' does not exist on this host", file, pol->levels[i].name, g);
+	}
+	for (size_t i = 0; i < pol->n_levels; i++) {
+		for (size_t k = 0; k < pol->levels[i].n_users; k++) {
+			const char *u = pol->levels[i].users[k];
+			struct passwd pw, *res = NULL;
+			char buf[4096];
+			int e = getpwnam_r(u, &pw, buf, sizeof(buf), &res);
+
+			if (e)
+				warning("%s: level %s: cannot look up user '%s': %s", file, pol->levels[i].name, u,
+					strerror(e));
+			else if (!res)
+				warning("%s: level %s: user '%s' does not exist on this host", file, pol->levels[i].name,
+					u);
+		}
+	}
+	/* The default kept for the registers of Finland (recfs-policy(5)):
+	 * a controller elsewhere that set neither key would name the wrong
+	 * authority. */
+	if (!pol->phone_country_code) {
+		const char *t;
+
+		if (policy_supervisory_authority(pol, 0, &t) == POLICY_AUTHORITY_FINLAND)
+			warning("%s: [register] sets neither supervisory_authority nor phone_country_code: the notice "
+				"and the answer letters name the Finnish Data Protection Ombudsman; a controller "
+				"in another country sets supervisory_authority (or its phone_country_code)",
+				file);
 	}
 }
 
