@@ -235,7 +235,10 @@ static int validate(struct reg *r, struct job *j)
 	s = str_field(root, "recorded_at", &bad);
 	if (!s || bad)
 		return meta_fail(-EINVAL, "recorded_at is missing or not a string");
-	if (util_parse_time(s, &t))
+	if ((rc = util_parse_time(s, &t)) == -ERANGE)
+		return meta_fail(-EINVAL, "recorded_at is no such time (a month, day or hour out of range) or is "
+					  "before 1970");
+	if (rc)
 		return meta_fail(-EINVAL, "recorded_at is not an ISO 8601 time with a zone (e.g. 2026-11-28T10:15:00Z)");
 	if (t > util_now() + FUTURE_SLACK)
 		return meta_fail(-EINVAL, "recorded_at is in the future");
@@ -347,8 +350,10 @@ static int validate(struct reg *r, struct job *j)
 		}
 	}
 	v = json_object_get(root, "subjects");
-	if (v && !json_is_null(v) && (!json_is_array(v) || json_array_size(v) > MAX_SUBJECTS))
-		return meta_fail(-EINVAL, "subjects is not a list (of at most %d)", MAX_SUBJECTS);
+	if (v && !json_is_null(v) && !json_is_array(v))
+		return meta_fail(-EINVAL, "subjects is not a list");
+	if (v && json_is_array(v) && json_array_size(v) > MAX_SUBJECTS)
+		return meta_fail(-EINVAL, "subjects lists %zu people (at most %d)", json_array_size(v), MAX_SUBJECTS);
 	if (v && json_is_array(v)) {
 		size_t i;
 		json_t *sj;
@@ -764,9 +769,15 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j->root) {
 		/* jansson's own text may quote the manifest: only its kind. */
-		rc = meta_fail(-EINVAL, "manifest %s (line %d, column %d)",
-			       !strncmp(jerr.text, "duplicate object key", 20) ? "gives a key twice" : "is not valid JSON",
-			       jerr.line, jerr.column);
+		const char *what = "is not valid JSON";
+
+		if (!strncmp(jerr.text, "duplicate object key", 20))
+			what = "gives a key twice";
+		else if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+			what = "starts with a byte order mark, which JSON does not allow";
+		else if (strstr(jerr.text, "\\u0000"))
+			what = "holds \\u0000 (a NUL character) in a string";
+		rc = meta_fail(-EINVAL, "manifest %s (line %d, column %d)", what, jerr.line, jerr.column);
 		goto out;
 	}
 	/* The same content written out again (spaces, order of keys,

@@ -347,8 +347,10 @@ int util_parse_time(const char *s, int64_t *out)
 	} else {
 		return -EINVAL; /* a time without zone is ambiguous */
 	}
-	if (*p || check_ymd(y, mo, d) || h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
+	if (*p)
 		return -EINVAL;
+	if (check_ymd(y, mo, d) || h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
+		return -ERANGE;	/* the shape is right: no such time */
 	*out = ymd_epoch(y, mo, d) + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
 	return 0;
 }

@@ -114,7 +114,10 @@ struct strlist {
 void strlist_add(struct strlist *l, const char *s);
 void strlist_clear(struct strlist *l);
 
-/* "2026-11-28T10:15:00Z" (also with fraction or +hh:mm offset) -> epoch. */
+/* "2026-11-28T10:15:00Z" (also with fraction or +hh:mm offset) -> epoch.
+ * -EINVAL when s is not of that shape, -ERANGE when it is but names no
+ * such time (month 13, 30 February, hour 24) or one before 1970 or after
+ * 9999. */
 int util_parse_time(const char *iso, int64_t *out) MUST_CHECK;
 /* "YYYY-MM-DD" -> epoch of that day's 00:00 UTC. */
 int util_parse_date(const char *s, int64_t *out) MUST_CHECK;

@@ -513,6 +513,14 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		{ "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
 		  "future" },
 		{ "{\"recorded_at\": \"yesterday\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}", "ISO 8601" },
+		{ "{\"recorded_at\": \"2026-13-45T10:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
+		  "recorded_at is no such time" },
+		{ "{\"recorded_at\": \"1969-12-31T23:59:59Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
+		  "or is before 1970" },
+		{ "\xef\xbb\xbf{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\","
+		  " \"audio\": \"b.opus\"}", "manifest starts with a byte order mark" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"title\": \"a\\u0000b\"}", "holds \\u0000 (a NUL character)" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"../b.opus\"}",
 		  "plain file name" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
