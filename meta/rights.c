@@ -25,8 +25,8 @@
  * Replacing, releasing or lifting erases the old record in the same
  * transaction; the WAL is truncated after it.
  *
- * A rectified phone number or e-mail moves in the blind index in the
- * rectification's transaction: the subject's entries of that kind and the
+ * A rectified phone number, e-mail or reference moves in the blind index
+ * in the rectification's transaction: the subject's entries of that kind and the
  * entry of the old value go, the new value's comes.  Computing an entry
  * needs the index key, which the rights level's keyring carries (recctl
  * init, keys export); without it the rectification is refused rather than
@@ -49,7 +49,7 @@
 
 #define HOLD_REASON_MAX 512
 
-static const char *const card_fields[] = { "name", "phone", "email", "organisation" };
+static const char *const card_fields[] = { "name", "phone", "email", "organisation", "ref" };
 
 /* What an objection says in the restrictions it makes (audit note). */
 #define OBJECTION_REASON "objection"
@@ -1216,7 +1216,7 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 }
 
 /*
- * A rectified identifier of kind field (phone, email) moves in the blind
+ * A rectified identifier of kind field (phone, email, ref) moves in the blind
  * index: handle's entries of that kind and the entry of old (the card's
  * value, which an entry written before schema 6 has no kind to find it by)
  * go, value's comes.  Inside the caller's transaction.
@@ -1316,7 +1316,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	char *json = NULL, *text = NULL, *logtext = NULL;
 	json_t *card = NULL, *entry = NULL;
 	size_t len;
-	int rc, indexed = !strcmp(field, "phone") || !strcmp(field, "email");
+	int rc, indexed = !strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "ref");
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "rectify", handle, -EPERM, "below the rights level");
@@ -1338,7 +1338,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc)
 		return rc;
 	/* An e-mail is one person's (subject_resolve): another subject's is
-	 * refused.  A phone number may be shared (a household's line): the
+	 * refused.  A phone number or a reference may be shared (a
+	 * household's line, a company's customer number: someone_else): the
 	 * card takes it, and the subject holds its entry beside the others
 	 * that hold it, as at ingest. */
 	if (!strcmp(field, "email")) {
@@ -1539,7 +1540,8 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		if ((rc = read_json(r, kr, rl, hist.id[i], &e)))
 			break;
 		field = json_string_value(json_object_get(e, "field"));
-		if (field && (!strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "name")))
+		if (field && (!strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "ref") ||
+			      !strcmp(field, "name")))
 			rc = index_value(r, ik, handle, field, json_string_value(json_object_get(e, "old")), 1);
 		json_decref(e);
 		e = NULL;

@@ -197,16 +197,16 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			      const char *date) MUST_CHECK;
 /*
- * Rectification: set one field ("name", "phone", "email", "organisation")
- * of a subject card (a value rights_check_card_value refuses is -EINVAL,
- * logged with its reason, and changes nothing; so is an e-mail whose
- * blind-index entry is another subject's, which would stay the other's; a
- * shared phone number is taken, held in the index beside the subjects
- * that hold it already); the old
+ * Rectification: set one field ("name", "phone", "email", "organisation",
+ * "ref") of a subject card (a value rights_check_card_value refuses is
+ * -EINVAL, logged with its reason, and changes nothing; so is an e-mail
+ * whose blind-index entry is another subject's, which would stay the
+ * other's; a shared phone number or reference is taken, held in the index
+ * beside the subjects that hold it already, as ingest holds it); the old
  * and new values are sealed into the log record
  * for the rights level only, which the subject owns (catalog_set_record_owner):
- * rights_erase_subject erases it with the card.  A phone number or e-mail
- * moves in the blind index in the same transaction (the subject's entries
+ * rights_erase_subject erases it with the card.  A phone number, e-mail or
+ * reference moves in the blind index in the same transaction (the subject's entries
  * of that kind and its entry of the old value go, its entry of the new
  * value comes; other subjects holding either value keep their entries),
  * so subject find finds it by the new value and not by the old, and still
@@ -223,8 +223,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 
 /*
  * Bring the blind index in line with the subject cards: for every subject,
- * the phone numbers and e-mails its rectification histories rectified
- * away are dropped from the index, then its card's phone, e-mail and
+ * the phone numbers, e-mails and references its rectification histories
+ * rectified away are dropped from the index, then its card's phone, e-mail and
  * reference are indexed (with their kind; entries written before catalog
  * schema 6 get theirs) by the policy's rule (subject_normalise with its
  * phone_country_code): a card's phone number indexed before the policy had
@@ -264,8 +264,9 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * separator or bidirectional override), and a phone number or e-mail is
  * empty (the card keeps none) or one that subject_normalise takes, the
  * rule ingest matches by: a phone number with a digit, an e-mail of one
- * '@' with text on both sides and no white space.  -ENOTSUP when field is
- * not a card field; -ENOMEM.
+ * '@' with text on both sides and no white space; a reference has no shape
+ * (one with nothing but white space is kept on the card and not indexed,
+ * as at ingest).  -ENOTSUP when field is not a card field; -ENOMEM.
  */
 int rights_check_restrict_reason(const char *reason) MUST_CHECK;
 int rights_check_hold_reason(const char *reason) MUST_CHECK;

@@ -889,6 +889,92 @@ static int card_has(const char *handle, const char *text)
 	return has;
 }
 
+/* Ingest recording name of one customer who gives an e-mail and a reference. */
+static void ingest_ref(const char *name, const char *when, const char *email, const char *ref)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"%s\", \"email\": \"%s\","
+			       " \"ref\": \"%s\"}], \"audio\": \"%s.opus\"}",
+			       when, name, email, ref, name);
+	struct ingest_result res;
+
+	CHECK_EQ(t_ingest_text(dir, reg, secrets, &actor, name, text, &res), 0);
+	free(text);
+}
+
+/* How many subjects hold the reference: -1 on an error. */
+static int holders_of_ref(const char *ref, const char *first)
+{
+	struct idlist l = { 0 };
+	int rc = subject_find_all(reg, keyring_index_key(secrets), "ref", ref, &l), n = (int)l.n;
+
+	if (rc == 0 && first)
+		CHECK_STR(l.id[0], first);
+	idlist_free(&l);
+	return rc == 0 || rc == -ENOENT ? n : -1;
+}
+
+TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
+{
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char first[CATALOG_HANDLE_MAX] = "", second[CATALOG_HANDLE_MAX] = "", *json = NULL, *sealed, norm[64];
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	struct keyring *old = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	struct t_entry l;
+	size_t len = 0, n = 0;
+
+	ingest_ref("rf1", "2026-03-22T10:00:00Z", "aino@yritys.example", "CRM-100");
+	ingest_ref("rf2", "2026-03-23T10:00:00Z", "eero@yritys.example", "CRM-200");
+	CHECK_EQ(subject_find(reg, ik, "email", "aino@yritys.example", first), 0);
+	CHECK_EQ(subject_find(reg, ik, "email", "eero@yritys.example", second), 0);
+	CHECK(strcmp(first, second) != 0);
+	CHECK_EQ(holders_of_ref("crm-100", first), 1);
+	/* Below the rights level, and without the index key: refused, logged. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, analysis, first, "ref", "CRM-101"), -EPERM);
+	CHECK_STR(last_of(first).outcome, "refused");
+	CHECK_EQ(keyring_new(&old), 0);
+	CHECK_EQ(keyring_add_level(old, "privacy", keyring_level(secrets, "privacy", pk)), 0);
+	CHECK_EQ(rights_rectify(reg, old, &actor, privacy, first, "ref", "CRM-101"), -ENOKEY);
+	CHECK_STR(last_of(first).outcome, "refused");
+	CHECK(card_has(first, "CRM-100"));
+	/* Rectified: the card, the index (old out, new in), the sealed history. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, first, "ref", " CRM-101 "), 0);
+	CHECK(card_has(first, "CRM-101") && !card_has(first, "CRM-100"));
+	CHECK_EQ(holders_of_ref("CRM-101", first), 1);
+	CHECK_EQ(holders_of_ref("CRM-100", NULL), 0);
+	l = last_of(first);
+	CHECK_STR(l.action, "rectify");
+	CHECK(strstr(l.reason, "field=ref") && !strstr(l.reason, "CRM"));
+	sealed = strstr(l.reason, "sealed=");
+	CHECK(sealed != NULL);
+	if (sealed) {
+		CHECK_EQ(seal_read_record(reg, secrets, "privacy", sealed + strlen("sealed="), &json, &len), 0);
+		CHECK(json && memmem(json, len, "CRM-100", 7) && memmem(json, len, "CRM-101", 7));
+		free(json);
+	}
+	/* A reference may be shared (a company's customer number), as at
+	 * ingest: another subject's is taken, and both hold it. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, first, "ref", "crm-200"), 0);
+	CHECK_EQ(holders_of_ref("CRM-200", NULL), 2);
+	CHECK_EQ(holders_of_ref("CRM-101", NULL), 0);
+	/* Emptied: the card keeps none, the index no entry of it. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, second, "ref", ""), 0);
+	CHECK_EQ(holders_of_ref("CRM-200", first), 1);
+	/* Reindex drops what the histories rectified away (here an entry of
+	 * the old reference as a rectification that did not move the index
+	 * left it) and keeps the rest. */
+	CHECK_EQ(subject_normalise("ref", "CRM-100", NULL, norm, sizeof(norm)), 0);
+	crypto_blind_index(ik, "ref", norm, mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, first, NULL), 0);
+	CHECK_EQ(holders_of_ref("CRM-100", first), 1);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(holders_of_ref("CRM-100", NULL), 0);
+	CHECK_EQ(holders_of_ref("CRM-101", NULL), 0);
+	CHECK_EQ(holders_of_ref("CRM-200", first), 1);
+	keyring_free(old);
+}
+
 TEST(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card)
 {
 	char *id = ingest_one("x5", "2026-03-11T10:00:00Z", "");
@@ -1058,6 +1144,7 @@ int main(void)
 	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
+	RUN(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it);
 	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	RUN(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject);
