@@ -73,25 +73,33 @@ static const char *const readonly_names[] = {
 	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", "user.recfs.opus_tags", NULL,
 };
 
-static const char *const card_fields[] = { "name", "phone", "email", "organisation", NULL };
+/* A card's fields, in the order of card_names. */
+static const char *const card_fields[] = { "name", "phone", "email", "organisation", "ref", NULL };
 
 /* The attributes of a sealed record, in the order of their bit in a quiet
  * window (quiet.h): a recording's details and a subject's card.  A
  * recording's window also has bits for its sealed reasons, after those. */
 enum { DETAILS_TITLE, DETAILS_STAFF, DETAILS_SUBJECT_NAMES, DETAILS_OPUS_TAGS, N_SEALED };
 enum { REASON_HOLD = N_SEALED, REASON_RESTRICTED, N_RECORDING_BITS };
+enum { N_CARD = 5 };
 static const char *const details_names[N_RECORDING_BITS] = {
 	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", "user.recfs.opus_tags",
 	"user.gdpr.legal_hold", "user.gdpr.restricted",
 };
-static const char *const card_names[N_SEALED] = {
-	"user.recfs.name", "user.recfs.phone", "user.recfs.email", "user.recfs.organisation",
+static const char *const card_names[N_CARD] = {
+	"user.recfs.name", "user.recfs.phone", "user.recfs.email", "user.recfs.organisation", "user.recfs.ref",
 };
 
-/* The index of name in names (N_SEALED of them), or -1. */
+/* How many attributes names has: N_CARD of a card, N_SEALED of details. */
+static int n_sealed(const char *const *names)
+{
+	return names == card_names ? N_CARD : N_SEALED;
+}
+
+/* The index of name in names (n_sealed of them), or -1. */
 static int sealed_index(const char *const *names, const char *name)
 {
-	for (int i = 0; i < N_SEALED; i++)
+	for (int i = 0; i < n_sealed(names); i++)
 		if (!strcmp(names[i], name))
 			return i;
 	return -1;
@@ -304,7 +312,7 @@ struct read_log {
 	const char *action;		/* "details", "card" */
 	const char *object;		/* the recording id, the handle */
 	const char *const *names;	/* details_names, card_names */
-	int n_names;			/* N_RECORDING_BITS, N_SEALED */
+	int n_names;			/* N_RECORDING_BITS, N_CARD */
 };
 
 /* Log (or amend the entry naming) the attributes in the mask `names`,
@@ -339,7 +347,7 @@ static int log_read(void *ctx, uint64_t *ticket, uint32_t names, int amend)
 static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id, const char *action,
 		      const char *object, const char *const *names, const char *only, struct xattr_list *l)
 {
-	struct read_log log = { fs, c, action, object, names, names == card_names ? N_SEALED : N_RECORDING_BITS };
+	struct read_log log = { fs, c, action, object, names, names == card_names ? N_CARD : N_RECORDING_BITS };
 	json_t *j = NULL;
 	char *v = NULL;
 	int i, rc;
@@ -348,7 +356,7 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 		/* Only what the mount's keys could open for the caller. */
 		if (!dek_has_level_key(fs, c))
 			return 0;
-		for (i = 0; i < N_SEALED; i++)
+		for (i = 0; i < n_sealed(names); i++)
 			xl_add(l, names[i], xstrdup(""));
 		return 0;
 	}
@@ -652,10 +660,11 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			rc = notsup;
 			goto out;
 		}
-		if (!value) {
-			rc = -EPERM;
-			goto out;
-		}
+		/* A field removed is a field emptied: the card keeps no value
+		 * of it, as after setfattr -v "" (rights_rectify; EPERM below
+		 * the rights level, logged there). */
+		if (!value)
+			value = "";
 		if (nul)
 			RECFS_RIGHTS(fs, &c, "rectify", handle, rc,
 				     rights_refuse_nul(fs->reg, &actor, c.level, "rectify", handle));
