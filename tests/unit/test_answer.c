@@ -766,11 +766,15 @@ TEST(test_answer_to_a_rectification_names_the_fields_never_the_values)
 	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
 	CHECK_EQ(request_new(rreg, &ractor, "rectification", handle, "passport", &id), 0);
 	CHECK_EQ(rights_rectify(rreg, rsecrets, &ractor, rprivacy, handle, "name", "Maija Oikaistu"), 0);
+	CHECK_EQ(rights_rectify(rreg, rsecrets, &ractor, rprivacy, handle, "ref", "CRM-7788"), 0);
 	en = letter_to(id, "en", NULL);
-	CHECK(strstr(en, "   Your details that have been rectified (Art. 16):\n   - your name, on 2026-06-10\n") != NULL);
-	CHECK(strstr(en, "Oikaistu") == NULL && strstr(en, "Meikäläinen") == NULL);
+	CHECK(strstr(en, "   Your details that have been rectified (Art. 16):\n   - your name, on 2026-06-10\n"
+			 "   - your customer or reference number, on 2026-06-10\n") != NULL);
+	CHECK(strstr(en, "Oikaistu") == NULL && strstr(en, "Meikäläinen") == NULL && strstr(en, "CRM-7788") == NULL);
 	fi = letter_to(id, "fi", NULL);
-	CHECK(strstr(fi, "   Oikaistut tietonne (16 artikla):\n   - nimenne, oikaistu 2026-06-10\n") != NULL);
+	CHECK(strstr(fi, "   Oikaistut tietonne (16 artikla):\n   - nimenne, oikaistu 2026-06-10\n"
+			 "   - asiakas- tai viitenumeronne, oikaistu 2026-06-10\n") != NULL);
+	CHECK(strstr(fi, "CRM-7788") == NULL);
 	free(en);
 	free(fi);
 	free(r1);
