@@ -786,11 +786,12 @@ static void ingest_contact(const char *name, const char *when, const char *phone
 	free(text);
 }
 
-/* How many subjects hold the phone number: -1 on an error. */
-static int holders_of_phone(const char *phone, const char *first)
+/* How many subjects hold value, an identifier of kind (the first of them
+ * first, when given): -1 on an error. */
+static int holders_of(const char *kind, const char *value, const char *first)
 {
 	struct idlist l = { 0 };
-	int rc = subject_find_all(reg, keyring_index_key(secrets), "phone", phone, &l), n = (int)l.n;
+	int rc = subject_find_all(reg, keyring_index_key(secrets), kind, value, &l), n = (int)l.n;
 
 	if (rc == 0 && first)
 		CHECK_STR(l.id[0], first);
@@ -810,26 +811,26 @@ TEST(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found)
 	CHECK_EQ(subject_find(reg, ik, "email", "liisa@koti.example", first), 0);
 	CHECK_EQ(subject_find(reg, ik, "email", "pekka@koti.example", second), 0);
 	CHECK(strcmp(first, second) != 0);
-	CHECK_EQ(holders_of_phone("+358405550101", first), 2);
+	CHECK_EQ(holders_of("phone", "+358405550101", first), 2);
 	/* The first holder's number is rectified away: the second is still
 	 * found by it, with no reindex. */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, first, "phone", "+358 40 555 0202"), 0);
-	CHECK_EQ(holders_of_phone("+358405550101", second), 1);
-	CHECK_EQ(holders_of_phone("+358405550202", first), 1);
+	CHECK_EQ(holders_of("phone", "+358405550101", second), 1);
+	CHECK_EQ(holders_of("phone", "+358405550202", first), 1);
 	/* The second takes the first's new number: both hold it. */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, second, "phone", "0405550202"), 0);
-	CHECK_EQ(holders_of_phone("+358405550202", first), 2);
-	CHECK_EQ(holders_of_phone("+358405550101", NULL), 0);
+	CHECK_EQ(holders_of("phone", "+358405550202", first), 2);
+	CHECK_EQ(holders_of("phone", "+358405550101", NULL), 0);
 	/* Reindex rebuilds the same: a holder's entry lost is put back, and
 	 * no other holder's is dropped. */
 	CHECK_EQ(catalog_drop_index_kind(reg->cat, second, "phone"), 0);
-	CHECK_EQ(holders_of_phone("+358405550202", first), 1);
+	CHECK_EQ(holders_of("phone", "+358405550202", first), 1);
 	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
-	CHECK_EQ(holders_of_phone("+358405550202", first), 2);
-	CHECK_EQ(holders_of_phone("+358405550101", NULL), 0);
+	CHECK_EQ(holders_of("phone", "+358405550202", first), 2);
+	CHECK_EQ(holders_of("phone", "+358405550101", NULL), 0);
 	/* Erasing one holder erases its entries alone. */
 	CHECK_EQ(rights_erase_subject(reg, &actor, privacy, first), 0);
-	CHECK_EQ(holders_of_phone("+358405550202", second), 1);
+	CHECK_EQ(holders_of("phone", "+358405550202", second), 1);
 	CHECK_EQ(subject_find(reg, ik, "email", "pekka@koti.example", h), 0);
 	CHECK_STR(h, second);
 	CHECK_EQ(subject_find(reg, ik, "email", "liisa@koti.example", h), -ENOENT);
@@ -902,18 +903,6 @@ static void ingest_ref(const char *name, const char *when, const char *email, co
 	free(text);
 }
 
-/* How many subjects hold the reference: -1 on an error. */
-static int holders_of_ref(const char *ref, const char *first)
-{
-	struct idlist l = { 0 };
-	int rc = subject_find_all(reg, keyring_index_key(secrets), "ref", ref, &l), n = (int)l.n;
-
-	if (rc == 0 && first)
-		CHECK_STR(l.id[0], first);
-	idlist_free(&l);
-	return rc == 0 || rc == -ENOENT ? n : -1;
-}
-
 TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 {
 	const struct crypto_key *ik = keyring_index_key(secrets);
@@ -929,7 +918,7 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 	CHECK_EQ(subject_find(reg, ik, "email", "aino@yritys.example", first), 0);
 	CHECK_EQ(subject_find(reg, ik, "email", "eero@yritys.example", second), 0);
 	CHECK(strcmp(first, second) != 0);
-	CHECK_EQ(holders_of_ref("crm-100", first), 1);
+	CHECK_EQ(holders_of("ref", "crm-100", first), 1);
 	/* Below the rights level, and without the index key: refused, logged. */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, analysis, first, "ref", "CRM-101"), -EPERM);
 	CHECK_STR(last_of(first).outcome, "refused");
@@ -941,8 +930,8 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 	/* Rectified: the card, the index (old out, new in), the sealed history. */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, first, "ref", " CRM-101 "), 0);
 	CHECK(card_has(first, "CRM-101") && !card_has(first, "CRM-100"));
-	CHECK_EQ(holders_of_ref("CRM-101", first), 1);
-	CHECK_EQ(holders_of_ref("CRM-100", NULL), 0);
+	CHECK_EQ(holders_of("ref", "CRM-101", first), 1);
+	CHECK_EQ(holders_of("ref", "CRM-100", NULL), 0);
 	l = last_of(first);
 	CHECK_STR(l.action, "rectify");
 	CHECK(strstr(l.reason, "field=ref") && !strstr(l.reason, "CRM"));
@@ -956,22 +945,22 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 	/* A reference may be shared (a company's customer number), as at
 	 * ingest: another subject's is taken, and both hold it. */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, first, "ref", "crm-200"), 0);
-	CHECK_EQ(holders_of_ref("CRM-200", NULL), 2);
-	CHECK_EQ(holders_of_ref("CRM-101", NULL), 0);
+	CHECK_EQ(holders_of("ref", "CRM-200", NULL), 2);
+	CHECK_EQ(holders_of("ref", "CRM-101", NULL), 0);
 	/* Emptied: the card keeps none, the index no entry of it. */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, second, "ref", ""), 0);
-	CHECK_EQ(holders_of_ref("CRM-200", first), 1);
+	CHECK_EQ(holders_of("ref", "CRM-200", first), 1);
 	/* Reindex drops what the histories rectified away (here an entry of
 	 * the old reference as a rectification that did not move the index
 	 * left it) and keeps the rest. */
 	CHECK_EQ(subject_normalise("ref", "CRM-100", NULL, norm, sizeof(norm)), 0);
 	crypto_blind_index(ik, "ref", norm, mac);
 	CHECK_EQ(catalog_put_index(reg->cat, mac, first, NULL), 0);
-	CHECK_EQ(holders_of_ref("CRM-100", first), 1);
+	CHECK_EQ(holders_of("ref", "CRM-100", first), 1);
 	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
-	CHECK_EQ(holders_of_ref("CRM-100", NULL), 0);
-	CHECK_EQ(holders_of_ref("CRM-101", NULL), 0);
-	CHECK_EQ(holders_of_ref("CRM-200", first), 1);
+	CHECK_EQ(holders_of("ref", "CRM-100", NULL), 0);
+	CHECK_EQ(holders_of("ref", "CRM-101", NULL), 0);
+	CHECK_EQ(holders_of("ref", "CRM-200", first), 1);
 	keyring_free(old);
 }
 
