@@ -205,12 +205,36 @@ int recfs_rights_counted(struct recfs *fs, struct caller *c)
 	return !due;
 }
 
+/* Set by stale_in_tx, under cat_lock: the action's transaction found
+ * another policy in the register once it held the write lock. */
+static int stale_fired;
+
+/* catalog_set_begin_check's fn for a rights action (ctx: the mount). */
+static int stale_in_tx(void *ctx)
+{
+	struct recfs *fs = ctx;
+
+	if (!reg_policy_changed(fs->reg))
+		return 0;
+	stale_fired = 1;
+	return meta_fail(-ESTALE, "the register's policy changed since this mount started");
+}
+
+static int refuse_stale(struct recfs *fs, const struct audit_actor *a, const char *action, const char *object)
+{
+	int rc = audit_refuse(fs->reg->cat, a, action, object, -ESTALE,
+			      "the register's policy changed since this mount started: restart the mount to act by it");
+
+	recfs_log(LOG_WARNING, "recfs: %s refused: the register's policy changed since this mount started "
+		  "(recctl policy apply); restart the mount to act by it", action);
+	return rc;
+}
+
 int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, const char *object)
 {
 	const struct policy *p = fs->reg->policy;
 	uint8_t pk[CRYPTO_PK_BYTES];
 	struct audit_actor a;
-	int rc;
 
 	if (c->level < 0 || c->level != p->rights_level)
 		return 0;
@@ -222,14 +246,28 @@ int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, c
 		return audit_refuse(fs->reg->cat, &a, action, object, -ENOKEY,
 				    "the rights level's key is not loaded in this mount");
 	}
-	if (!reg_policy_changed(fs->reg))
+	if (!reg_policy_changed(fs->reg)) {
+		/* Asked again once the action's transaction holds the write
+		 * lock: a policy apply that held it meanwhile installed its
+		 * policy.conf before it let go (recfs_rights_guarded). */
+		stale_fired = 0;
+		catalog_set_begin_check(fs->reg->cat, stale_in_tx, fs);
 		return 0;
+	}
+	return refuse_stale(fs, &a, action, object);
+}
+
+int recfs_rights_guarded(struct recfs *fs, struct caller *c, const char *action, const char *object, int rc)
+{
+	struct audit_actor a;
+
+	catalog_set_begin_check(fs->reg->cat, NULL, NULL);
+	if (!stale_fired)
+		return rc;
+	stale_fired = 0;
 	meta_clear_error();
-	rc = audit_refuse(fs->reg->cat, &a, action, object, -ESTALE,
-			  "the register's policy changed since this mount started: restart the mount to act by it");
-	recfs_log(LOG_WARNING, "recfs: %s refused: the register's policy changed since this mount started "
-		  "(recctl policy apply); restart the mount to act by it", action);
-	return rc;
+	caller_actor(c, fs->reg->policy, &a);
+	return refuse_stale(fs, &a, action, object);
 }
 
 void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int counted, const char *action,

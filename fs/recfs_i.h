@@ -167,6 +167,10 @@ void recfs_unlogged_stop(void);
 unsigned recfs_unlogged_mark(void);
 int recfs_rights_counted(struct recfs *fs, struct caller *c);
 int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, const char *object);
+/* The end of a rights call that recfs_rights_check let through: rc, or
+ * ESTALE (logged) when its transaction found another policy applied while
+ * it waited for the write lock. */
+int recfs_rights_guarded(struct recfs *fs, struct caller *c, const char *action, const char *object, int rc);
 void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int counted, const char *action,
 		       const char *object, int rc);
 #define RECFS_RIGHTS(fs, c, action, object, rc, call)                                  \
@@ -174,7 +178,8 @@ void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int co
 		unsigned mark_ = recfs_unlogged_mark();                                \
 		int counted_ = recfs_rights_counted(fs, c), check_;                    \
 		RECFS_LOCKED(&(fs)->cat_lock, rc,                                      \
-			     (check_ = recfs_rights_check(fs, c, action, object)) ? check_ : (call)); \
+			     (check_ = recfs_rights_check(fs, c, action, object)) ? check_ :        \
+			     recfs_rights_guarded(fs, c, action, object, (call)));                   \
 		recfs_rights_done(fs, c, mark_, counted_, action, object, rc);         \
 	} while (0)
 

@@ -492,8 +492,16 @@ int catalog_begin(struct catalog *c)
 	if (rc == 0) {
 		tx_over(c);
 		c->in_tx = 1;
+		if (c->begin_check && (rc = c->begin_check(c->begin_check_ctx)) < 0)
+			catalog_rollback(c);
 	}
 	return rc;
+}
+
+void catalog_set_begin_check(struct catalog *c, int (*fn)(void *ctx), void *ctx)
+{
+	c->begin_check = fn;
+	c->begin_check_ctx = ctx;
 }
 
 int catalog_commit(struct catalog *c)

@@ -110,6 +110,12 @@ void catalog_close(struct catalog *c);
 int catalog_begin(struct catalog *c) MUST_CHECK;
 int catalog_commit(struct catalog *c) MUST_CHECK;
 void catalog_rollback(struct catalog *c);
+/* fn (NULL: none) is asked by every catalog_begin once the write lock is
+ * held, before anything is read or written in the transaction: a negative
+ * errno from it rolls the transaction back and is catalog_begin's.  What
+ * another writer committed while this one waited for the lock is seen
+ * there (recfs: a policy applied meanwhile, reg_policy_changed). */
+void catalog_set_begin_check(struct catalog *c, int (*fn)(void *ctx), void *ctx);
 /*
  * One part of a catalog_begin transaction that can be undone alone (an SQL
  * savepoint; one level, not nested): catalog_savepoint starts it,

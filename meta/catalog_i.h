@@ -32,6 +32,10 @@ struct catalog {
 	 * of them once they are committed (catalog_on_audit_commit). */
 	int64_t audit_first, audit_last, sp_audit_first, sp_audit_last;
 	void (*audit_committed)(struct catalog *c, int64_t first, int64_t last);
+	/* catalog_set_begin_check: asked once each write transaction holds
+	 * the write lock; its error ends the transaction. */
+	int (*begin_check)(void *ctx);
+	void *begin_check_ctx;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
