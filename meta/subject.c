@@ -393,24 +393,38 @@ too_long:
  * subject_normalise of a name: the initial of its first word and its last
  * word, folded ("Matti Meikäläinen" and "M. MEIKÄLÄINEN" are both
  * "m meikalainen"), or -EINVAL for a name of one word, which tells no one
- * apart.  Words are what white space, '.' and ',' leave.
+ * apart.  Words are what white space, '.' and ',' leave.  A comma right
+ * after the first word puts the family name first ("Meikäläinen, Matti"
+ * is "Matti Meikäläinen"): the form is the second word's initial and the
+ * first word.
  */
 static int normalise_name(const char *in, char *out, size_t outlen)
 {
 	static const char sep[] = " \t\n\r\f\v.,";
 	char *f = NULL;
-	const char *first = NULL, *last = NULL, *p;
-	size_t first_len = 0, last_len = 0, n;
-	int rc = subject_fold_name(in, &f), words = 0;
+	const char *first = NULL, *second = NULL, *last = NULL, *p;
+	size_t first_len = 0, second_len = 0, last_len = 0, n;
+	int rc = subject_fold_name(in, &f), words = 0, inverted = 0;
 
 	if (rc)
 		return rc;
 	for (p = f; *(p += strspn(p, sep));) {
 		n = strcspn(p, sep);
-		if (!words++)
+		if (!words++) {
 			first = p, first_len = n;
+			/* "Berg, Anna": the family name first, a comma after it */
+			inverted = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
+		} else if (words == 2) {
+			second = p, second_len = n;
+		}
 		last = p, last_len = n;
 		p += n;
+	}
+	if (words >= 2 && inverted) {
+		/* the given name's initial and the family name, as written the
+		 * other way round ("Anna Berg") */
+		last = first, last_len = first_len;
+		first = second, first_len = second_len;
 	}
 	rc = -EINVAL;
 	if (words >= 2) {

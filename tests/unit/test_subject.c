@@ -109,6 +109,11 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("name", "ÅSA ÖBERG"), "a oberg");
 	CHECK_STR(norm("name", "Åsa Öberg"), "a oberg");
 	/* one word tells no one apart */
+	/* the family name first, as a register or a form writes it (atk11):
+	 * the same person, not another subject */
+	CHECK_STR(norm("name", "Berg, Anna"), "a berg");
+	CHECK_STR(norm("name", "Meikäläinen , Matti Juhani"), "m meikalainen");
+	CHECK_STR(norm("name", "BERG,ANNA"), "a berg");
 	CHECK_STR(norm("name", "Matti"), "(error)");
 	CHECK_STR(norm("name", " . , "), "(error)");
 }
