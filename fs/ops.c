@@ -1063,8 +1063,8 @@ static void read_revoked(fuse_req_t req, struct content *ct)
  * A read whose chunk failed authentication (a blob tampered with or
  * damaged since the open) or that the disk could not serve: EIO, no byte
  * of it, and the first such read of a handle logged ("read refused EIO")
- * and said in the daemon's log, so that the audit log shows that this
- * recording's blob is bad and who met it.
+ * and said in the daemon's log (once a period per uid), so that the audit
+ * log shows that this recording's blob is bad and who met it.
  */
 static void read_damaged(fuse_req_t req, struct content *ct)
 {
@@ -1074,8 +1074,12 @@ static void read_damaged(fuse_req_t req, struct content *ct)
 	if (content_damaged_news(ct, &rec, &label) && rec[0]) {
 		recfs_caller(req, &c);
 		(void)recfs_audit_entry(req_fs(req), &c, "read", rec, label, "refused", meta_errname(EIO));
-		recfs_log(LOG_ERR, "recfs: recording %s (%s): a read failed with EIO: its blob failed authentication "
-			  "(tampered or damaged) or the disk failed; recctl fsck --keyring checks it", rec, label);
+		/* The daemon's log once per CAPS_LOG_PERIOD per uid: a reader
+		 * that opens a damaged file again and again writes one line. */
+		if (!req_fs(req)->caps || caps_report_due(req_fs(req)->caps, c.uid, caps_now()))
+			recfs_log(LOG_ERR, "recfs: recording %s (%s): a read failed with EIO: its blob failed "
+				  "authentication (tampered or damaged) or the disk failed; recctl fsck --keyring "
+				  "checks it", rec, label);
 	}
 	fuse_reply_err(req, EIO);
 }

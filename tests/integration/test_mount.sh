@@ -206,6 +206,11 @@ eio_logged() { "$RECCTL" audit show -R "$REG" --object "$rid" 2>/dev/null | grep
 poll_since "$(now_ns)" 3000 eio_logged
 assert_match "the refused read of the tampered blob is in the audit log" \
 	"$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)" "$analyst.* (read|open) $rid.* refused EIO"
+# Read again and again, it is one line in the daemon's log a period, not
+# one a descriptor (anyone who reads it could fill the log).
+for _ in 1 2 3 4 5; do as_user "$analyst" cat "$f" >/dev/null 2>&1; done
+assert_eq "the daemon's log says it once, not once a read" 1 \
+	"$(grep -c 'a read failed with EIO' "$MNT.err")"
 
 # --- live updates ---------------------------------------------------------------
 spool2=$T_TMP/spool2
