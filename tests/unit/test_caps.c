@@ -152,7 +152,7 @@ TEST(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused)
 {
 	struct caps *c = caps_of(1, 10, 1, 10);
 	struct caps_held h;
-	char id[16];
+	char id[24];
 	int i, due;
 
 	CHECK(c);
