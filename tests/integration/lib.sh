@@ -301,6 +301,16 @@ q()
 	sqlite3 "$REG/catalog.db" "$1"
 }
 
+# rid_of FILE: the id of the recording FILE (any of its views, its chat) is
+# of, in $REG, by the 8 hex digits that end its stem.
+rid_of()
+{
+	local s=${1%.*}
+	s=${s%.chat}
+	s=${s##*_}
+	q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"
+}
+
 # refused_reads ID: how many refused reads of recording ID the audit log
 # of $REG holds; refused_reads_are ID N succeeds when that is N (to poll).
 refused_reads()

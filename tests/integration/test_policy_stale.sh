@@ -37,7 +37,6 @@ assert_match "the refused erasure is logged with why" "$("$RECCTL" audit show -R
 	"erase $krid refused the rights level's key is not loaded in this mount"
 
 mount_all_levels "$MNT"
-rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
 f=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
 [ -n "$f" ] || t_abort "data" "training sees no recording"
 rid=$(rid_of "$f")

@@ -19,7 +19,6 @@ trainer=$(make_level_user training)
 dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
-rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
 f=$(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
 [ -n "$f" ] || t_abort "data" "training sees no recording"
 rid=$(rid_of "$f")

@@ -182,7 +182,6 @@ markers_under() {
 		-e "Holdmarker" -e "Restrictmarker" -e "Legacyholdmarker" -e "Legacyrestrmarker" "$1" 2>/dev/null |
 		sort -u | paste -sd, -
 }
-rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
 mapfile -t calls < <(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort)
 [ ${#calls[@]} -ge 4 ] || t_abort "data" "too few recordings the training level sees"
 held=${calls[0]} restr=${calls[1]}

@@ -25,7 +25,6 @@ dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
 
-rid_of() { local s=${1%.*}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
 # log_wait NAME OBJECT PATTERN: the audit log of OBJECT comes to match
 # PATTERN (the mount writes its own entries in batches, every 250 ms).
 log_wait()

@@ -19,7 +19,6 @@ mount_all_levels "$MNT"
 exists() { as_user "$dpo" test -e "$1"; }
 assert_present() { if exists "$2"; then pass "$1"; else fail "$1" "$2 is not there"; fi; }
 assert_absent() { if exists "$2"; then fail "$1" "$2 is still there"; else pass "$1"; fi; }
-rid_of() { local s=${1%.*}; s=${s%.chat}; s=${s##*_}; q "SELECT id FROM recording WHERE id LIKE '${s:0:8}%'"; }
 log_has() { "$RECCTL" audit show -R "$REG" --object "$1" 2>&1; }
 # Recordings the trainer sees (purpose quality, every level holds seals).
 mapfile -t calls < <(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort)
