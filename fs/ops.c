@@ -205,10 +205,6 @@ int recfs_rights_counted(struct recfs *fs, struct caller *c)
 	return !due;
 }
 
-/* Set by stale_in_tx, under cat_lock: the action's transaction found
- * another policy in the register once it held the write lock. */
-static int stale_fired;
-
 /* catalog_set_begin_check's fn for a rights action (ctx: the mount). */
 static int stale_in_tx(void *ctx)
 {
@@ -216,7 +212,7 @@ static int stale_in_tx(void *ctx)
 
 	if (!reg_policy_changed(fs->reg))
 		return 0;
-	stale_fired = 1;
+	fs->rights_stale = 1;
 	return meta_fail(-ESTALE, "the register's policy changed since this mount started");
 }
 
@@ -246,15 +242,12 @@ int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, c
 		return audit_refuse(fs->reg->cat, &a, action, object, -ENOKEY,
 				    "the rights level's key is not loaded in this mount");
 	}
-	if (!reg_policy_changed(fs->reg)) {
-		/* Asked again once the action's transaction holds the write
-		 * lock: a policy apply that held it meanwhile installed its
-		 * policy.conf before it let go (recfs_rights_guarded). */
-		stale_fired = 0;
-		catalog_set_begin_check(fs->reg->cat, stale_in_tx, fs);
-		return 0;
-	}
-	return refuse_stale(fs, &a, action, object);
+	/* The policy is asked once the action's transaction holds the
+	 * write lock: a policy apply that held it meanwhile installed its
+	 * policy.conf before it let go (recfs_rights_guarded). */
+	fs->rights_stale = 0;
+	catalog_set_begin_check(fs->reg->cat, stale_in_tx, fs);
+	return 0;
 }
 
 int recfs_rights_guarded(struct recfs *fs, struct caller *c, const char *action, const char *object, int rc)
@@ -262,9 +255,9 @@ int recfs_rights_guarded(struct recfs *fs, struct caller *c, const char *action,
 	struct audit_actor a;
 
 	catalog_set_begin_check(fs->reg->cat, NULL, NULL);
-	if (!stale_fired)
+	if (!fs->rights_stale)
 		return rc;
-	stale_fired = 0;
+	fs->rights_stale = 0;
 	meta_clear_error();
 	caller_actor(c, fs->reg->policy, &a);
 	return refuse_stale(fs, &a, action, object);

@@ -57,6 +57,9 @@ struct dirh;
 struct recfs {
 	struct reg *reg;		/* reg->cat protected by cat_lock */
 	pthread_mutex_t cat_lock;
+	/* under cat_lock, during a rights call: its transaction found another
+	 * policy in the register (recfs_rights_check) */
+	int rights_stale;
 	struct keyring *kr;		/* read-only once mounted */
 	struct fuse_session *se;
 	/* The notice in each language of the policy, by index into its
@@ -160,7 +163,10 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
  *   apply` has put another policy in the register than the one the mount
  *   read at start (reg_policy_changed), by whose levels a lifted
  *   restriction or a rectification would reseal, until the mount is
- *   restarted.  A lower level's attempt is refused as ever.
+ *   restarted.  The policy is asked once the call's transaction holds the
+ *   write lock (every rights call begins one, a refusal too), since
+ *   `policy apply` installs its policy.conf while it holds that lock.  A
+ *   lower level's attempt is refused as ever.
  */
 void recfs_unlogged_start(struct recfs *fs);
 void recfs_unlogged_stop(void);
