@@ -2,7 +2,8 @@
 # test_notice_lang.sh - the register notice in the policy's languages
 # (issue 16): README.txt in the first language and README.<lang>.txt for
 # each other on a real mount, with the data sources and safeguards in the
-# notice's language, `recctl register --lang`, a policy without languages
+# notice's language, `recctl register --lang` and `recctl request answer
+# --lang` (only in a language the policy has), a policy without languages
 # unchanged byte for byte, and what `recctl policy check` and `recctl policy
 # apply` say of texts and language tags.
 . "$(dirname "$0")/lib.sh"
@@ -65,6 +66,16 @@ else
 	fail "its README.txt is unchanged" "$(as_user "$nobody" cat "$MNT2/README.txt" | diff "$GOLDEN" - | head -n 20)"
 fi
 unmount_recfs "$MNT2"
+# A letter quotes the policy's texts: none in a language it has not.
+echo "Jane Doe, jane@example.org" >"$T_TMP/requester.txt"
+assert_ok "a request in the register without languages" "$RECCTL" request new -R "$REG" --type access \
+	--requester-file "$T_TMP/requester.txt"
+assert_fails_with "its letter in Finnish is refused: the policy has English only" \
+	"has no language 'fi' (it has en)" \
+	"$RECCTL" request answer 1 -R "$REG" --lang fi --templates "$T_ROOT/packaging/templates"
+assert_ok "its letter in English is written" "$RECCTL" request answer 1 -R "$REG" --lang en \
+	--templates "$T_ROOT/packaging/templates"
+assert_contains "in English" "$T_OUT" "Answer to your request no. 1"
 
 # --- policy check: missing texts warn, bad tags are errors --------------------
 awk '/^description\[en\] = Training of customer-service staff/ { next } { print }' \

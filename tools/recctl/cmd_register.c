@@ -57,15 +57,8 @@ int cmd_register(int argc, char **argv, struct ctl *ctl)
 			   errs ? "it has errors" : meta_strerror(rc));
 		goto out;
 	}
-	if (lang && policy_lang_index(pol, lang) < 0) {
-		struct strbuf langs = { 0 };
-
-		for (size_t i = 0; i < pol->n_langs; i++)
-			strbuf_addf(&langs, "%s%s", i ? ", " : "", pol->langs[i]);
-		rc = error("the policy of register %s has no language '%s' (it has %s)", ctl->dir, lang, langs.s);
-		strbuf_release(&langs);
+	if (lang && (rc = ctl_check_lang(pol, ctl->dir, lang)))
 		goto out;
-	}
 	text = lang ? notice_render_in(pol, lang) : notice_render(pol);
 	if (!text) {
 		rc = error("cannot make the register notice");

@@ -40,7 +40,7 @@ const char usage_request[] =
 	"       recctl request extend ID --reason TEXT [-R REGISTER]\n"
 	"       recctl request link ID HANDLE [-R REGISTER]\n"
 	"       recctl request close ID --outcome OUTCOME [--ground TEXT] [--note TEXT] [-R REGISTER]\n"
-	"       recctl request answer ID [--lang fi|en] [--out FILE] [--export DIR --level-keyring FILE]\n"
+	"       recctl request answer ID [--lang LANG] [--out FILE] [--export DIR --level-keyring FILE]\n"
 	"                                [--templates DIR] [-R REGISTER]\n"
 	"\n"
 	"Rights requests of data subjects.  A request is due one month after it was\n"
@@ -88,7 +88,8 @@ const char usage_request[] =
 	"  --level-keyring FILE  show: a keyring with the rights level's key, to\n"
 	"                      show the requester's description; answer --export:\n"
 	"                      the keyrings that open the subject's data\n"
-	"  --lang LANG         the letter's language (default: the register's first)\n"
+	"  --lang LANG         the letter's language, one of the policy's (default:\n"
+	"                      its first)\n"
 	"  --out FILE          write the letter to FILE (mode 0600; default: stdout)\n"
 	"  --export DIR        answer: export the subject's data to DIR first\n"
 	"  --templates DIR     the letter templates (default $RECFS_TEMPLATES, then\n"
@@ -420,9 +421,12 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	size_t len = 0;
 	int rc;
 
-	/* The letter is in the register's first language unless told. */
+	/* The letter is in the register's first language unless told, and
+	 * never in one the policy has no texts in: the letter quotes them. */
 	const char *lang = o->lang ? o->lang : r->policy->langs[0];
 
+	if (o->lang && ctl_check_lang(r->policy, r->dir, lang))
+		return -1;
 	path = xasprintf("%s/answer.%s.txt", dir && *dir ? dir : RECFS_TEMPLATE_DIR, lang);
 	if (o->export_dir) {
 		if ((rc = request_get(r, id, &q))) {

@@ -191,6 +191,20 @@ void ctl_warn_reindex(struct reg *r)
 	free(why);
 }
 
+int ctl_check_lang(const struct policy *p, const char *dir, const char *lang)
+{
+	struct strbuf langs = { 0 };
+	int rc;
+
+	if (policy_lang_index(p, lang) >= 0)
+		return 0;
+	for (size_t i = 0; i < p->n_langs; i++)
+		strbuf_addf(&langs, "%s%s", i ? ", " : "", p->langs[i]);
+	rc = error("the policy of register %s has no language '%s' (it has %s)", dir, lang, langs.s);
+	strbuf_release(&langs);
+	return rc;
+}
+
 int ctl_new_passphrase(const char *passfile, struct crypto_key **out)
 {
 	struct crypto_key *a = NULL, *b = NULL;

@@ -167,6 +167,9 @@ void ctl_warn_modes(const struct reg *r);
  * does (subject_reindex_advised): said by the commands that look subjects
  * up by phone, e-mail or reference. */
 void ctl_warn_reindex(struct reg *r);
+/* 0 when the policy of the register in dir has texts in lang, else -1
+ * after saying which languages it has. */
+int ctl_check_lang(const struct policy *p, const char *dir, const char *lang);
 
 /*
  * Load the keyring files in paths[0..n) and merge them into one.  A
