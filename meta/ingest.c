@@ -925,6 +925,9 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 		if (!s[i].pending)
 			continue;
 		memcpy(s[i].item->res.recording, s[i].j.rec.id, RECFS_ID_HEX);
+		/* Kept through its retention_until's day, as the sweep does. */
+		if (s[i].j.rec.retention_until < util_day_start(util_now()))
+			s[i].item->res.expired_on = s[i].j.rec.retention_until;
 		s[i].item->res.n_artifacts = (int)s[i].j.n_art;
 		s[i].item->res.n_files = (int)s[i].j.n_art;
 		for (size_t k = 0; k < s[i].j.n_art; k++)
@@ -1415,6 +1418,40 @@ int ingest_erase_quarantined(struct reg *r, const char *name)
 out:
 	free(q);
 	free(dir);
+	return rc;
+}
+
+int ingest_quarantine_settled(struct reg *r, const char *manifest_path, char **erased)
+{
+	char *copy = xstrdup(manifest_path), *qdir = reg_path(r, "quarantine"), *real_q = NULL, *real_dir = NULL;
+	const char *dir = dirname(copy), *name;
+	struct dirent *de;
+	DIR *d = NULL;
+	int rc = 0, own_only = 1;
+
+	*erased = NULL;
+	if (!(real_q = realpath(qdir, NULL)) || !(real_dir = realpath(dir, NULL)))
+		goto out;	/* no quarantine, or the manifest's folder gone: not one */
+	name = strrchr(real_dir, '/') + 1;
+	if (strncmp(real_dir, real_q, strlen(real_q)) || name != real_dir + strlen(real_q) + 1 ||
+	    strncmp(name, INGEST_QUARANTINE_PREFIX, strlen(INGEST_QUARANTINE_PREFIX)))
+		goto out;	/* not a folder of this register's quarantine */
+	if (!(d = opendir(real_dir)))
+		goto out;
+	while (own_only && (de = readdir(d)))
+		own_only = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+			   !strcmp(de->d_name, "error.txt") || !strcmp(de->d_name, QUARANTINE_NAME_FILE);
+	if (!own_only)
+		goto out;	/* a file of it is still there: it stays quarantined */
+	if ((rc = ingest_erase_quarantined(r, name)) == 0)
+		*erased = xstrdup(name);
+out:
+	if (d)
+		closedir(d);
+	free(real_dir);
+	free(real_q);
+	free(qdir);
+	free(copy);
 	return rc;
 }
 

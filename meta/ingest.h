@@ -60,6 +60,9 @@ struct ingest_result {
 	int n_artifacts;
 	int n_subjects_new;
 	int restricted;		/* 1: restricted at ingest, a subject objects to its purpose */
+	int64_t expired_on;	/* not 0: the retention_until of a recording whose
+				 * retention had ended before it was ingested (the
+				 * next retention sweep erases it) */
 	struct ingest_file_id manifest;	/* the manifest whose bytes were read */
 	int n_files;			/* files[]' count; -1 for a duplicate, whose
 					 * files were not opened */
@@ -244,5 +247,16 @@ void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n);
  * place and counted in *left.  Without res, what the manifest names.
  */
 int ingest_remove_inputs(const char *manifest_path, const struct ingest_result *res, size_t *left) MUST_CHECK;
+
+/*
+ * After the manifest at manifest_path was ingested and its inputs removed
+ * (ingest_remove_inputs): when it was taken from a quarantine folder of r
+ * (its corrected copy ingested in place) and that folder holds nothing
+ * more than its own error.txt and manifest-name.txt, the folder is erased
+ * (ingest_erase_quarantined), so that fsck no longer lists as quarantined
+ * a manifest that is in the register.  Its name (malloc'd) into *erased
+ * then, else NULL.  0 or a negative errno (meta_errmsg says so).
+ */
+int ingest_quarantine_settled(struct reg *r, const char *manifest_path, char **erased) MUST_CHECK;
 
 #endif

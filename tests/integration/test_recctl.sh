@@ -227,6 +227,8 @@ assert_fails_with "ingest with a level keyring has no index key" "blind-index" \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/$(printf '%s\n' $LEVELS | head -n 1).keyring" "$IN"/*.json
 assert_ok "RECFS_KEYRING is the default ingest keyring" \
 	env RECFS_KEYRING="$KEYS/ingest.keyring" "$RECCTL" ingest -R "$REG" "$IN/rec000001.json"
+assert_not_contains "recordings within their retention are ingested without a warning" "$INGEST_OUT" \
+	"retention ended"
 
 assert_fails_with "ingest of a missing manifest" "No such file or directory" \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/nosuch.json"
@@ -596,5 +598,35 @@ assert_eq "one more recording: G's" 4 "$(sql 'SELECT count(*) FROM recording')"
 assert_eq "no length over 60 ms a stored byte" 0 \
 	"$(sql "SELECT count(*) FROM recording r JOIN artifact a ON a.recording = r.id AND a.role = 'audio'
 		WHERE r.duration_ms > 60 * a.size")"
+assert_not_contains "a recording within its retention is ingested without a warning" "$T_OUT" "retention ended"
+
+# --- a recording whose retention ended before it came ----------------------------
+# It is ingested (what to do with it is the sweep's), with a word saying so.
+mf_manifest X 11
+sed -i 's/"2026-05-07T10:11:00Z"/"2015-03-02T10:00:00Z"/' "$MF/X.json"
+assert_ok "an expired recording is ingested" mf_ingest "$MF/X.json"
+assert_contains "with a warning of the day its retention ended" "$T_OUT" \
+	'X.json: ingested, but its retention ended on 2018-03-02: the next `recctl retention sweep` erases it'
+assert_ok "the sweep" "$RECCTL" retention sweep -R "$REG"
+assert_eq "erases it" 4 "$(sql 'SELECT count(*) FROM recording')"
+
+# --- a quarantined manifest, mended where it lies ---------------------------------
+# F's audio made good in its quarantine folder and ingested from there
+# with --remove-inputs: the folder, left with its own files only, goes.
+qf=${QF##*/}
+cp "$T_ROOT/tests/fixtures/mono.opus" "$QF/F.opus"
+assert_ok "the mended manifest is ingested from its quarantine folder" mf_ingest --remove-inputs "$QF/F.json"
+assert_contains "which says its folder is erased" "$T_OUT" "F.json: ingested from quarantine; its folder $qf is erased"
+assert_no_file "the folder is gone" "$QF"
+assert_eq "one more recording: F's" 5 "$(sql 'SELECT count(*) FROM recording')"
+assert_match "the erasure is in the audit log" "$("$RECCTL" audit show -R "$REG")" " quarantine-erase $qf ok ingested"
+assert_ok "fsck" "$RECCTL" fsck -R "$REG"
+assert_not_contains "no longer lists it as quarantined" "$T_OUT" "$qf"
+# Without --remove-inputs the manifest stays, and so does its folder.
+QA=$(quarantine_of A.json)
+sed -i 's/"file": "B.json"/"file": "A-notes.txt"/' "$QA/A.json"
+echo notes >"$QA/A-notes.txt"
+assert_ok "a mended manifest ingested without --remove-inputs" mf_ingest "$QA/A.json"
+assert_file "keeps its folder" "$QA/error.txt"
 
 t_done

@@ -80,6 +80,25 @@ static char *not_a_manifest(const char *path)
 	return NULL;
 }
 
+/* A manifest ingested from its quarantine folder: the folder goes once
+ * nothing but its own files is left (ingest_quarantine_settled). */
+static void settle_quarantine(struct reg *r, const struct audit_actor *a, const char *path, const char *name)
+{
+	char *qid = NULL;
+
+	meta_clear_error();
+	if (ingest_quarantine_settled(r, path, &qid)) {
+		warning("%s: ingested, but cannot erase its quarantine folder: %s", name, meta_errmsg());
+		return;
+	}
+	if (!qid)
+		return;
+	if (audit_log(r->cat, a, "quarantine-erase", qid, "ok", "ingested"))
+		warning("cannot write the audit log");
+	fprintf(stderr, "recctl: %s: ingested from quarantine; its folder %s is erased\n", name, qid);
+	free(qid);
+}
+
 /*
  * Report one manifest's outcome: it (it->rc, it->why) when it went to
  * ingest_manifests, or why it could not (bad, malloc'd) when not.  A
@@ -111,6 +130,13 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 		if (items)
 			json_array_append_new(items, json_item(name, res->duplicate ? "duplicate" : "ingested",
 							       res->recording, NULL));
+		if (res->expired_on) {
+			char day[11];
+
+			util_format_date(res->expired_on, day);
+			warning("%s: ingested, but its retention ended on %s: the next `recctl retention sweep` "
+				"erases it", name, day);
+		}
 		if (remove_inputs) {
 			size_t left = 0;
 			int rrc = ingest_remove_inputs(path, res, &left);
@@ -123,6 +149,8 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 			if (left)
 				warning("%s: %zu file%s it named changed after it was read: left in place", name, left,
 					left == 1 ? "" : "s");
+			if (!rrc && !left)
+				settle_quarantine(r, a, path, name);
 		}
 		goto out;
 	}

@@ -365,6 +365,12 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 		size_t left = 0;
 
 		wlog(w, "%s %s -> %s", res->duplicate ? "duplicate" : "ingested", tag, res->recording);
+		if (res->expired_on) {
+			char day[11];
+
+			util_format_date(res->expired_on, day);
+			wlog(w, "%s: its retention ended on %s: the next retention sweep erases it", tag, day);
+		}
 		rc = ingest_remove_inputs(path, res, &left);
 		if (left)
 			wlog(w, "%s: %zu file%s it named changed after it was read (replaced, or written to): left in "
