@@ -311,6 +311,15 @@ assert_match "its copy is a duplicate, by pseudonym and id" "$LOG5" "^duplicate 
 assert_match "the FIFO is skipped, by pseudonym" "$LOG5" "^skipped m-[0-9a-f]{8}: not a regular file$"
 assert_match "the bad one is quarantined, by its id" "$LOG5" "^quarantined q-[0-9a-f]{8}: manifest is not valid JSON"
 assert_file "(its name is kept in quarantine)" "$(quarantine_of "Pekka Puupää 0401234567.json" "$REG_A")/manifest-name.txt"
+# A recording whose retention ended before it came: ingested, and said so.
+mark=$(wc -l <"$LOG3B")
+cp "$FIX/mono.opus" "$REG_A/spool/old.opus"
+printf '{"recorded_at":"2015-03-02T10:00:00Z","source":"customer-service","audio":"old.opus"}' >"$REG_A/spool/.p"
+mv "$REG_A/spool/.p" "$REG_A/spool/old.json"
+wait_for 10 done_3
+assert_match "an expired recording is ingested with the day its retention ended" \
+	"$(tail -n +"$((mark + 1))" "$LOG3B")" \
+	"^m-[0-9a-f]{8}: its retention ended on 201[5-9]-[0-9]{2}-[0-9]{2}: the next retention sweep erases it$"
 for part in Matti Meik 358401234567 Maija Mehil Pekka Puup 0401234567; do
 	assert_not_contains "the log does not say '$part'" "$LOG5" "$part"
 	assert_eq "nor the audit log (syslog's copy)" 0 \
