@@ -62,6 +62,10 @@ struct caller_cache {
 	const struct policy *p;
 	int serve_level;		/* -1: every level; set before the mount serves */
 	pthread_mutex_t lock;
+	const struct policy *newer;	/* protected by lock: caller_cache_set_newer */
+	uint64_t newer_gen;		/* protected by lock: moves with newer */
+	struct policy **held;		/* protected by lock: every one it was given */
+	size_t n_held;
 	struct caller_slot slots[CALLER_SLOTS];	/* protected by lock */
 	pthread_mutex_t proc_lock;
 	struct caller_proc procs[CALLER_PROCS];	/* protected by proc_lock */
@@ -99,6 +103,9 @@ void caller_cache_free(struct caller_cache *cc)
 {
 	if (!cc)
 		return;
+	for (size_t i = 0; i < cc->n_held; i++)
+		policy_free(cc->held[i]);
+	free(cc->held);
 	for (size_t i = 0; i < CALLER_PROCS; i++)
 		proc_close(&cc->procs[i]);
 	pthread_mutex_destroy(&cc->proc_lock);
@@ -208,6 +215,54 @@ out:
 	return rc;
 }
 
+/* What a policy that cannot be kept gives: no level to anyone. */
+static const struct policy no_levels;
+
+void caller_cache_set_newer(struct caller_cache *cc, struct policy *newer)
+{
+	struct policy **h;
+
+	pthread_mutex_lock(&cc->lock);
+	if (!newer) {
+		cc->newer = NULL;
+	} else if ((h = realloc(cc->held, (cc->n_held + 1) * sizeof(*h)))) {
+		cc->held = h;
+		cc->held[cc->n_held++] = newer;
+		cc->newer = newer;
+	} else {
+		policy_free(newer);
+		cc->newer = &no_levels;
+	}
+	/* Every answer cached so far, or being worked out, was by the old
+	 * policy alone. */
+	cc->newer_gen++;
+	for (size_t i = 0; i < CALLER_SLOTS; i++)
+		cc->slots[i].used = 0;
+	pthread_mutex_unlock(&cc->lock);
+}
+
+/*
+ * The level c->level of the mount's policy that newer (the policy applied
+ * since the mount started) also gives c's user: the same level, or the
+ * mount's level of the name newer gives, when that is lower; -1 when
+ * newer gives none, or one the mount's policy does not have.  0, or
+ * resolve_level's negative errno.
+ */
+static int level_in_both(const struct caller_cache *cc, const struct policy *newer, uid_t uid, gid_t pgid,
+			 struct caller *c)
+{
+	int nl, ml, rc;
+
+	if (c->level < 0)
+		return 0;
+	if ((rc = resolve_level(newer, c->user, uid, pgid, &nl)) < 0)
+		return rc;
+	ml = nl < 0 ? -1 : policy_level_index(cc->p, newer->levels[nl].name);
+	if (ml < c->level)
+		c->level = ml;
+	return 0;
+}
+
 void caller_cache_serve_level(struct caller_cache *cc, int level)
 {
 	cc->serve_level = level;
@@ -232,6 +287,8 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 	struct caller_slot *s = &cc->slots[uid % CALLER_SLOTS];
 	time_t now = time(NULL);
 	struct passwd pw, *res = NULL;
+	const struct policy *newer;
+	uint64_t gen;
 	char buf[4096];
 	gid_t pgid = gid;
 	int rc;
@@ -249,6 +306,8 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 		pthread_mutex_unlock(&cc->lock);
 		return;
 	}
+	newer = cc->newer;
+	gen = cc->newer_gen;
 	pthread_mutex_unlock(&cc->lock);
 
 	rc = getpwuid_r(uid, &pw, buf, sizeof(buf), &res);
@@ -256,6 +315,8 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 		snprintf(c->user, sizeof(c->user), "%s", res->pw_name);
 		pgid = res->pw_gid;
 		rc = resolve_level(cc->p, c->user, uid, pgid, &c->level);
+		if (rc == 0 && newer)
+			rc = level_in_both(cc, newer, uid, pgid, c);
 	} else {
 		rc = not_found(rc) ? 0 : -rc;
 	}
@@ -274,6 +335,12 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 		} else {
 			c->level = -1;
 		}
+		pthread_mutex_unlock(&cc->lock);
+		return;
+	}
+	if (cc->newer_gen != gen) {
+		/* Worked out by a policy that was replaced meanwhile: this
+		 * request's answer alone, never cached. */
 		pthread_mutex_unlock(&cc->lock);
 		return;
 	}

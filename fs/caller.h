@@ -4,6 +4,9 @@
  * getgrouplist, or whose users list names it).  Root has no level unless
  * the policy names "root" in a users list: operators hear nothing.
  *
+ * A policy applied after the mount started only lowers levels
+ * (caller_cache_set_newer).
+ *
  * A mount of one level (recfs -o level=NAME, caller_cache_serve_level)
  * serves that level's view alone: a caller of that level or a higher one
  * acts as that level (its view, its key, its rights, the level its audit
@@ -54,6 +57,20 @@ void caller_cache_free(struct caller_cache *cc);
  * Call before the mount serves requests; not thread-safe with caller_get.
  */
 void caller_cache_serve_level(struct caller_cache *cc, int level);
+
+/*
+ * Once `recctl policy apply` has put another policy in the register than
+ * the one the mount read at start (newer; NULL when it holds that one
+ * again), a caller keeps only a level both give its user: its level by
+ * the mount's policy, or the level of that name the newer one gives it
+ * when that is lower; none when the newer one gives it none, or a level
+ * the mount's policy does not have.  So taking a user out of a level
+ * (users =, group =) takes effect on a running mount, and nothing is
+ * given that its policy did not give.  cc keeps newer (freed by
+ * caller_cache_free); what it had cached is dropped.  One thread calls it
+ * (the poller).  Files already open stay open, as after a group change.
+ */
+void caller_cache_set_newer(struct caller_cache *cc, struct policy *newer);
 
 /* Fill *c for uid/gid/pid (from fuse_req_ctx). */
 void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct caller *c);

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caller.h"
 #include "content.h"
 #include "dek.h"
 #include "recfs_i.h"
@@ -297,6 +298,36 @@ void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid)
  * rebuild) on a change, swap, wake the waiters, and hand what the kernel
  * has to be told to the invalidator (see the top of this file).
  */
+/*
+ * The policy that `recctl policy apply` put in the register since the
+ * mount started, if any, lowers the callers' levels (caller_cache_set_newer);
+ * a stat of policy.conf, and it is read only when that changed.  Returns
+ * whether it could not be read (failed: whether that was said already).
+ */
+static int look_at_policy(struct recfs *fs, struct stat *seen, int failed)
+{
+	struct policy *newer = NULL;
+	int rc = reg_policy_newer(fs->reg, seen, &newer);
+
+	if (rc < 0) {
+		if (!failed)
+			recfs_log(LOG_ERR, "recfs: cannot read the register's policy again: %s; callers keep the levels "
+				  "they had", meta_errmsg());
+		meta_clear_error();
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	caller_cache_set_newer(fs->callers, newer);
+	if (newer)
+		recfs_log(LOG_WARNING, "recfs: the register's policy changed (recctl policy apply): until this "
+			  "mount is restarted, a caller keeps only a level both policies give them, and the "
+			  "rights level's actions are refused");
+	else
+		recfs_log(LOG_NOTICE, "recfs: the register's policy is again the one this mount started with");
+	return 0;
+}
+
 static void *poller(void *arg)
 {
 	struct snapshot *s = arg;
@@ -308,7 +339,10 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0, delay;
+	int rc, failed = 0, whole = 0, delay, policy_failed = 0;
+	struct stat policy_seen;
+
+	reg_policy_stat(fs->reg, &policy_seen);
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
@@ -337,6 +371,9 @@ static void *poller(void *arg)
 		rc = catalog_data_version(s->cat, &v);
 		if (rc == 0 && v != seen_dv) {
 			int64_t cv;
+
+			/* policy apply writes the catalog too */
+			policy_failed = look_at_policy(fs, &policy_seen, policy_failed);
 
 			rc = catalog_content_version(s->cat, &cv);
 			if (rc == 0 && cv != cur->content_version) {

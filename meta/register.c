@@ -260,6 +260,42 @@ int reg_policy_changed(struct reg *r)
 	return 0;
 }
 
+void reg_policy_stat(const struct reg *r, struct stat *seen)
+{
+	*seen = r->policy_st;
+}
+
+int reg_policy_newer(const struct reg *r, struct stat *seen, struct policy **out)
+{
+	char *path = xasprintf("%s/policy.conf", r->dir), *errs = NULL;
+	uint8_t hash[CRYPTO_HASH_BYTES];
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	if (stat(path, &st) == 0 && same_stat(&st, seen)) {
+		free(path);
+		return 0;
+	}
+	if ((rc = policy_ident(path, hash, &st)))
+		goto out;
+	if (crypto_equal(hash, r->policy_hash, sizeof(hash))) {
+		rc = 1;		/* the mount's own again */
+	} else if ((rc = policy_load(path, out, &errs)) == 0) {
+		rc = 1;
+	} else {
+		const char *why = errs ? errs : meta_strerror(rc);
+
+		rc = meta_fail(rc, "%s does not load: %.*s", path, (int)strcspn(why, "\n"), why);
+		goto out;
+	}
+	*seen = st;
+out:
+	free(errs);
+	free(path);
+	return rc;
+}
+
 int reg_open(const char *dir, struct reg **out)
 {
 	struct reg *r = xcalloc(1, sizeof(*r));

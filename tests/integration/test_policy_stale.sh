@@ -9,7 +9,8 @@
 # and logged, until the mount is restarted: otherwise lifting a restriction
 # would reseal the recording by the old policy's levels, and give back a
 # level the new policy took it from.  A lower level's attempt is refused
-# as ever (EACCES), and reads go on.
+# as ever (EACCES), and reads go on.  A caller keeps only a level both
+# policies give them: a user taken out of a level stops reading at once.
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
@@ -80,6 +81,49 @@ assert_eq "it is no longer restricted" 0 "$(q "SELECT restricted_since > 0 FROM 
 assert_eq "and sealed by the new policy: no training seal" 0 "$(training_seals)"
 assert_fails_with "the trainer no longer sees it" "No such file or directory" as_user "$trainer" cat "$f"
 assert_ok "the analyst reads it" as_user "$analyst" cat "$f"
+unmount_recfs "$MNT"
+
+# --- a level taken away by policy apply, the mount still up ------------------
+# The mount keeps a caller only at a level both its policy and the one
+# applied since give them: a user taken out of a level (users =) stops
+# reading at once, and one moved to a higher level is not raised.
+guest=$(make_plain_user guest)
+# policy_with SECTION: new.conf with the guest named in [level SECTION]
+policy_with() {
+	awk -v l="[level $1]" -v u="$guest" '/^\[/ { s = ($0 == l) } s && /^users *=/ { next }
+		{ print } $0 == l { print "users = " u }' "$T_TMP/new.conf"
+}
+policy_with analysis >"$T_TMP/guest.conf"
+assert_ok "policy apply: the guest named in the analysis level" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/guest.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
+mount_all_levels "$MNT"
+g=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort | tail -n 1)
+[ -n "$g" ] || t_abort "data" "analysis sees no recording"
+assert_ok "the guest reads a recording of the analysis level" as_user "$guest" cat "$g"
+# reads_within S: whether the guest's cat of $g still works after S seconds
+# of trying to see it refused (the mount looks at the policy as it polls).
+guest_refused_within() {
+	local i
+	for i in $(seq 1 "$(( $1 * 10 ))"); do
+		as_user "$guest" cat "$g" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
+policy_with privacy >"$T_TMP/moved.conf"
+assert_ok "policy apply: the guest moved to the privacy level" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/moved.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
+sleep 2
+assert_ok "the guest still reads it (analysis in both policies)" as_user "$guest" cat "$g"
+assert_fails_with "but is not the rights level on this mount: rm is EACCES, not ESTALE" "Permission denied" \
+	as_user "$guest" rm "$g"
+assert_contains "the mount said the policy changed" "$(cat "$MNT.err")" \
+	"a caller keeps only a level both policies give them"
+assert_ok "policy apply: the guest in no level" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/new.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
+assert_ok "the guest's reads are refused within 3 s, the mount still up" guest_refused_within 3
+assert_eq "the guest sees no recording" "" "$(as_user "$guest" find "$MNT" -name '*.opus' 2>/dev/null)"
+assert_ok "the analyst still reads it" as_user "$analyst" cat "$g"
 unmount_recfs "$MNT"
 assert_ok "the audit log verifies" "$RECCTL" audit verify -R "$REG"
 t_done
