@@ -185,7 +185,10 @@ assert_contains "en: the authority" "$T_OUT" "Office of the Data Protection Ombu
 assert_contains "en: the type in words" "$T_OUT" "(access to your data)"
 assert_contains "en: the legal basis in words" "$T_OUT" "legal basis: contract (Art. 6(1)(b))"
 assert_not_contains "en: the subject's own exports are no disclosure" "$T_OUT" "data-subject"
+mkdir -p "$T_TMP/tpl-none"
 assert_fails_with "a language without a template" "no letter template" \
+	rc request answer 1 --lang en --templates "$T_TMP/tpl-none"
+assert_fails_with "a language the policy has no texts in" "has no language 'sv' (it has fi, en)" \
 	rc request answer 1 --lang sv --templates "$TPL"
 assert_exit "a bad language code (usage, exit 2)" 2 rc request answer 1 --lang "../x" --templates "$TPL"
 assert_ok "the answer with the export of the data" rc request answer 1 --lang en --templates "$TPL" \
@@ -240,7 +243,8 @@ assert_ok "a portability request" rc request new --type portability --subject "$
 P=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
 exports_before=$(sql "SELECT count(*) FROM audit WHERE action='export'")
 assert_fails_with "a missing template is found before anything is exported" "letter template" \
-	rc request answer "$P" --lang sv --templates "$TPL" --export "$T_TMP/x-none" --level-keyring "$KEYS/privacy.keyring"
+	rc request answer "$P" --lang en --templates "$T_TMP/tpl-none" --export "$T_TMP/x-none" \
+	--level-keyring "$KEYS/privacy.keyring"
 assert_eq "so nothing was exported" "$exports_before,no" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='export'"),$([ -e "$T_TMP/x-none" ] && echo yes || echo no)"
 assert_ok "the portability answer exports what Art. 20 covers" rc request answer "$P" --lang en --templates "$TPL" \
