@@ -82,10 +82,12 @@ struct consent_summary {
 
 /*
  * Withdrawal of consent by subject `handle`: erase (why "withdraw-consent",
- * plus " request=N" when the subject has an open request) each of its
- * recordings whose legal_basis is "consent"; holds are respected (counted in
- * skipped_hold, refusal logged).  Logs "withdraw-consent" on the handle.
- * -ENOENT for an unknown handle.  *out filled as for retention_sweep.
+ * plus " request=N" when the subject has an open request, its
+ * consent-withdrawal request first; a recording other subjects are in
+ * names their open requests an erasure answers too, "request=N,M",
+ * rights.c) each of its recordings whose legal_basis is "consent"; holds
+ * are respected (counted in skipped_hold, refusal logged).  Logs
+ * "withdraw-consent" on the handle.  -ENOENT for an unknown handle.  *out filled as for retention_sweep.
  */
 int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,
 			       struct consent_summary *out) MUST_CHECK;

@@ -88,15 +88,33 @@ static const char *const *answered_by(const char *action, const char *why)
  * oldest open one.  An action on a recording answers the requests of
  * every subject linked to it, so its reason names each of them
  * ("request=N,M", by number): an erasure of a call two people are in is
- * the answer to both their erasure requests.  Returns the reason to log
- * (malloc'd, or NULL for none).
+ * the answer to both their erasure requests.  A reason in which the
+ * caller named its subject's request already gets those of the other
+ * subjects of the recording added (with_others).  Returns the reason to
+ * log (malloc'd, or NULL for none).
  */
 struct req_find {
 	struct reg *r;
 	const char *const *types;	/* NULL: the oldest open request */
+	const struct idlist *skip;	/* handles whose request the caller named */
 	int64_t *ids;			/* found, one a subject, by number */
 	size_t n;
 };
+
+/* id into f->ids, kept in order, once. */
+static void add_id(struct req_find *f, int64_t id)
+{
+	size_t i = 0;
+
+	while (i < f->n && f->ids[i] < id)
+		i++;
+	if (i < f->n && f->ids[i] == id)
+		return;
+	f->ids = xrealloc(f->ids, (f->n + 1) * sizeof(*f->ids));
+	memmove(f->ids + i + 1, f->ids + i, (f->n - i) * sizeof(*f->ids));
+	f->ids[i] = id;
+	f->n++;
+}
 
 /* catalog_each_link: the open request handle has of f->types, added to
  * f->ids (once); the walk goes on through every link. */
@@ -104,54 +122,51 @@ static int open_request_of(const char *recording, const char *handle, const char
 {
 	struct req_find *f = ctx;
 	int64_t id;
-	size_t i = 0;
-	int rc = f->types ? request_open_answered(f->r, handle, f->types, &id) : request_open_for(f->r, handle, &id);
+	int rc;
 
 	(void)recording;
 	(void)role;
-	if (rc)
-		return 0;
-	while (i < f->n && f->ids[i] < id)
-		i++;
-	if (i < f->n && f->ids[i] == id)
-		return 0;
-	f->ids = xrealloc(f->ids, (f->n + 1) * sizeof(*f->ids));
-	memmove(f->ids + i + 1, f->ids + i, (f->n - i) * sizeof(*f->ids));
-	f->ids[i] = id;
-	f->n++;
+	for (size_t i = 0; f->skip && i < f->skip->n; i++)
+		if (!strcmp(f->skip->id[i], handle))
+			return 0;
+	rc = f->types ? request_open_answered(f->r, handle, f->types, &id) : request_open_for(f->r, handle, &id);
+	if (rc == 0)
+		add_id(f, id);
 	return 0;
 }
 
 /*
- * The requests of handle, or of the subjects linked to recording.  Type by
- * type across the linked subjects, and every subject's of the first type
- * any of them has: an erasure of a recording that two people are in
- * answers each one's erasure request, and one's erasure request before the
- * other's objection, whichever of them the links give first.  1 when one
- * was found.
+ * The requests of handle, or of the subjects linked to recording (but
+ * those of f->skip), added to f->ids.  Type by type across the linked
+ * subjects, and every subject's of the first type any of them has: an
+ * erasure of a recording that two people are in answers each one's
+ * erasure request, and one's erasure request before the other's
+ * objection, whichever of them the links give first.  1 when one was
+ * found.
  */
 static int find_request(struct req_find *f, const char *recording, const char *handle)
 {
 	const char *const *all = f->types;
+	size_t from = f->n;
 
 	if (handle) {
 		open_request_of(recording, handle, NULL, f);
-		return f->n > 0;
+		return f->n > from;
 	}
 	if (!all) {
 		if (catalog_each_link(f->r->cat, recording, open_request_of, f))
-			f->n = 0;
-		return f->n > 0;
+			f->n = from;
+		return f->n > from;
 	}
-	for (size_t i = 0; !f->n && all[i]; i++) {
+	for (size_t i = 0; f->n == from && all[i]; i++) {
 		const char *one[] = { all[i], NULL };
 
 		f->types = one;
 		if (catalog_each_link(f->r->cat, recording, open_request_of, f))
-			f->n = 0;
+			f->n = from;
 	}
 	f->types = all;
-	return f->n > 0;
+	return f->n > from;
 }
 
 /*
@@ -176,17 +191,76 @@ static int objector_of(const char *why, char out[CATALOG_HANDLE_MAX])
 	return 1;
 }
 
+/* The ids of f, "N,M", malloc'd. */
+static char *id_list(const struct req_find *f)
+{
+	struct strbuf ids = { 0 };
+
+	for (size_t i = 0; i < f->n; i++)
+		strbuf_addf(&ids, "%s%lld", i ? "," : "", (long long)f->ids[i]);
+	return strbuf_detach(&ids);
+}
+
+/*
+ * why names the request the action answers for the subject the caller
+ * acts for ("withdraw-consent request=N", retention.c: A's withdrawal
+ * erases a call B is in too).  An action on a recording also answers the
+ * requests of the other subjects linked to it: of each request named, its
+ * subject is left out of the walk, which adds the others' requests of a
+ * type the action answers (find_request), and the list in why becomes all
+ * of them ("request=N,M"), so that B's letter lists the erasure of B's
+ * call and A's the effect of A's withdrawal.  The others' requests of
+ * another type are not added: an rm of the call names them only when no
+ * request of a type it answers is open, and one is.
+ */
+static char *with_others(struct reg *r, struct req_find *f, const char *recording, const char *why)
+{
+	const char *w = strstr(why, "request="), *p = w + strlen("request=");
+	size_t len = strcspn(w, " ");
+	struct idlist named = { 0 };
+	char *list, *out;
+
+	for (;;) {
+		struct cat_request q = { 0 };
+		char *end;
+		long long id = strtoll(p, &end, 10);
+
+		if (end == p || id <= 0)
+			break;
+		add_id(f, id);
+		if (catalog_get_request(r->cat, id, &q) == 0 && q.handle)
+			idlist_add(&named, q.handle);
+		cat_request_clear(&q);
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	f->skip = &named;
+	if (f->types)
+		find_request(f, recording, NULL);
+	meta_clear_error();
+	list = id_list(f);
+	out = f->n ? xasprintf("%.*srequest=%s%s", (int)(w - why), why, list, w + len) : xstrdup(why);
+	free(list);
+	idlist_free(&named);
+	return out;
+}
+
 static char *with_request(struct reg *r, const char *action, const char *recording, const char *handle,
 			  const char *why)
 {
-	struct req_find f = { r, answered_by(action, why), NULL, 0 };
-	struct strbuf ids = { 0 };
+	struct req_find f = { r, answered_by(action, why), NULL, NULL, 0 };
 	char objector[CATALOG_HANDLE_MAX];
-	char *out;
+	char *out, *ids;
 	int found;
 
-	if (why && strstr(why, "request="))
-		return xstrdup(why);	/* the caller named it already */
+	if (why && strstr(why, "request=")) {
+		if (handle || !recording)
+			return xstrdup(why);	/* the caller named it already */
+		out = with_others(r, &f, recording, why);
+		free(f.ids);
+		return out;
+	}
 	if (!handle && objector_of(why, objector))
 		handle = objector;
 	found = f.types && find_request(&f, recording, handle);
@@ -195,13 +269,13 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 		found = find_request(&f, recording, handle);
 	}
 	meta_clear_error();
-	for (size_t i = 0; found && i < f.n; i++)
-		strbuf_addf(&ids, "%s%lld", i ? "," : "", (long long)f.ids[i]);
-	if (!found)
-		out = why ? xstrdup(why) : NULL;
-	else
-		out = why ? xasprintf("%s request=%s", why, ids.s) : xasprintf("request=%s", ids.s);
-	strbuf_release(&ids);
+	if (!found) {
+		free(f.ids);
+		return why ? xstrdup(why) : NULL;
+	}
+	ids = id_list(&f);
+	out = why ? xasprintf("%s request=%s", why, ids) : xasprintf("request=%s", ids);
+	free(ids);
 	free(f.ids);
 	return out;
 }

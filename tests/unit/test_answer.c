@@ -9,11 +9,13 @@
  * rectification says what was done for that request: what was erased
  * (whole recordings, and a chat or a shared file erased alone) and what
  * was kept and why, what was restricted, which fields were rectified; an
- * action on a call two people are in answers the requests of both. */
+ * action on a call two people are in answers the requests of both, a
+ * withdrawal of consent that erases it too. */
 #include <stdlib.h>
 
 #include "answer.h"
 #include "request.h"
+#include "retention.h"
 #include "rights.h"
 #include "subject.h"
 #include "t.h"
@@ -599,6 +601,62 @@ TEST(test_answer_a_restriction_by_one_s_objection_is_not_another_s)
 	free(rec);
 }
 
+/*
+ * A withdrawal of consent erases a call another person is in: the erasure
+ * answers the withdrawer's consent-withdrawal request and the other's
+ * erasure request both.  Each letter lists the erasures of its own
+ * person's calls: the withdrawer's both calls, the other's the call they
+ * were in, never the withdrawer's call of their own.
+ */
+TEST(test_answer_a_withdrawal_of_consent_answers_the_erasure_request_of_another_in_the_call)
+{
+	struct handle_by_phone a = { "+358401110047", "" }, b = { "+358401110048", "" };
+	struct handle_by_phone a2 = { "+358401110047", "" }, c = { "+358401110049", "" };
+	struct last_reason lr = { "erase", "" };
+	char *both = NULL, *own = NULL, *want = NULL, *la = NULL, *lb = NULL;
+	struct consent_summary s;
+	int64_t wa = 0, eb = 0;
+	json_t *ma = NULL, *mb = NULL;
+
+	if (reg_up())
+		return;
+	both = shared_call("wd1", "2026-05-13T08:00:00Z", "consent", &a, &b);
+	own = shared_call("wd2", "2026-05-14T08:30:00Z", "consent", &a2, &c);
+	if (!both || !own)
+		goto out;
+	CHECK_STR(a2.handle, a.handle);
+	CHECK_EQ(request_new(rreg, &ractor, "consent-withdrawal", a.handle, "passport", &wa), 0);
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", b.handle, "passport", &eb), 0);
+	CHECK_EQ(retention_withdraw_consent(rreg, &ractor, a.handle, &s), 0);
+	CHECK_EQ(s.erased, 2);
+	CHECK_EQ(audit_each(rreg->cat, both, copy_reason, &lr), 0);
+	want = xasprintf("withdraw-consent request=%lld,%lld kind=call", (long long)wa, (long long)eb);
+	CHECK_STR(lr.reason, want);
+	free(want);
+	/* The third person has no request: the call of the withdrawer's own
+	 * names the withdrawal alone. */
+	CHECK_EQ(audit_each(rreg->cat, own, copy_reason, &lr), 0);
+	want = xasprintf("withdraw-consent request=%lld kind=call", (long long)wa);
+	CHECK_STR(lr.reason, want);
+	la = letter_to(wa, "en", &ma);
+	CHECK_EQ(json_integer_value(json_object_get(ma, "erased_count")), 2);
+	CHECK(strstr(la, "Your consent is withdrawn") != NULL);
+	CHECK(strstr(la, "   Recordings erased: 2\n") != NULL);
+	lb = letter_to(eb, "en", &mb);
+	CHECK_EQ(json_integer_value(json_object_get(mb, "erased_count")), 1);
+	CHECK(strstr(lb, "   Recordings erased: 1\n   - call, erased on 2026-06-10\n") != NULL);
+	CHECK(strstr(lb, "Your consent is withdrawn") == NULL);
+	CHECK(strstr(lb, "records no erasure") == NULL);
+out:
+	json_decref(ma);
+	json_decref(mb);
+	free(la);
+	free(lb);
+	free(want);
+	free(both);
+	free(own);
+}
+
 /* The ids of a recording's chat and first shared file. */
 struct parts {
 	char chat[RECFS_ID_HEX], file[RECFS_ID_HEX];
@@ -849,6 +907,7 @@ int main(void)
 	RUN(test_answer_an_erasure_of_a_shared_call_is_the_erasure_request_s);
 	RUN(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request);
 	RUN(test_answer_a_restriction_by_one_s_objection_is_not_another_s);
+	RUN(test_answer_a_withdrawal_of_consent_answers_the_erasure_request_of_another_in_the_call);
 	RUN(test_answer_to_an_erasure_lists_a_chat_and_a_file_erased_alone);
 	RUN(test_answer_reads_a_long_list_of_requests_whole);
 	RUN(test_answer_to_a_restriction_lists_the_restricted_recordings);
