@@ -253,9 +253,43 @@ static const char schema_v11[] =
 	"INSERT OR REPLACE INTO meta (key, value) SELECT 'subject_reindex', 'the catalog was upgraded to schema 11'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v12: a request's number is never handed out twice.  Without
+ * AUTOINCREMENT sqlite gives a new row the highest id left plus one, so
+ * once the retention sweep dropped the highest-numbered closed requests
+ * (request_expire) their numbers came again, and the letter to the new
+ * request N listed what the audit entries naming the old N did for
+ * another person (answer.c reads the entries by number).  sqlite cannot
+ * add AUTOINCREMENT in place: the table is built anew with every row and
+ * renamed.  Its sequence starts at the highest number the catalog knows
+ * was given: a row's, the old sequence's (a catalog whose user_version
+ * was set back: see v7), or one a request's own audit entries name
+ * ("request-new" and the others write "request=N" first); a number given
+ * before the upgrade and expired, its entries expired too, is not known.
+ */
+static const char schema_v12[] =
+	"CREATE TABLE request_v12 ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, handle TEXT NOT NULL,"
+	"  received INTEGER NOT NULL, due INTEGER NOT NULL, verified_by TEXT NOT NULL,"
+	"  extended_reason TEXT, closed INTEGER, outcome TEXT, state TEXT, channel TEXT, requester TEXT,"
+	"  ground TEXT, note TEXT, counted_from INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO request_v12 (id, type, handle, received, due, verified_by, extended_reason, closed, outcome,"
+	"  state, channel, requester, ground, note, counted_from)"
+	" SELECT id, type, handle, received, due, verified_by, extended_reason, closed, outcome,"
+	"  state, channel, requester, ground, note, counted_from FROM request;"
+	"DELETE FROM sqlite_sequence WHERE name = 'request_v12';"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'request_v12', max(n) FROM ("
+	"  SELECT max(id) AS n FROM request"
+	"  UNION ALL SELECT max(seq) FROM sqlite_sequence WHERE name = 'request'"
+	"  UNION ALL SELECT max(CAST(substr(reason, 9) AS INTEGER)) FROM audit"
+	"    WHERE action LIKE 'request-%' AND reason LIKE 'request=%'"
+	"  UNION ALL SELECT 0);"
+	"DROP TABLE request;"
+	"ALTER TABLE request_v12 RENAME TO request;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
-				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11 };
+				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

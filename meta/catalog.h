@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 11
+#define CATALOG_SCHEMA_VERSION 12
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -600,7 +600,7 @@ void cat_request_clear(struct cat_request *q);
  * Insert an open request; the strings are copied (a NULL handle or
  * verified_by is stored as '' and read back as NULL; a NULL type is
  * refused by the table: -EEXIST, a constraint).  *id is its number, set only on
- * success.  Joins the open transaction, if any.  -EBUSY, -ENOSPC, -EROFS,
+ * success: higher than any given before, a deleted request's included.  Joins the open transaction, if any.  -EBUSY, -ENOSPC, -EROFS,
  * -ENOMEM or -EIO from sqlite; meta_errmsg() set on every error.
  */
 int catalog_new_request(struct catalog *c, const char *type, const char *handle, int64_t received, int64_t due,

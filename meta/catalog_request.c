@@ -3,7 +3,9 @@
  *
  * A request is open while its `closed` column is NULL; rows are read with
  * coalesce(closed, 0), so that an open request has closed == 0 in struct
- * cat_request.  The table numbers requests itself (id is the rowid).  What
+ * cat_request.  The table numbers requests itself (id is the rowid), and
+ * never gives a number twice (AUTOINCREMENT, schema 12): the audit entries
+ * that name a request by number stay another's once it is dropped.  What
  * the rows may hold, and when they may change, is request.c's to decide.
  * handle and verified_by are NOT NULL in the table (schema 1), so "none"
  * is stored as '' and read back as NULL: a request logged before its

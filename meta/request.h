@@ -91,7 +91,8 @@ struct request_in {
  * sealed for the rights level as a record of its own that the row names
  * (only the public key is needed).  Logged "request-new" on the handle (no
  * object when there is none): "request=N type=T state=received due=D".
- * *id is the new request's number.  Errors: -EINVAL (unknown type or
+ * *id is the new request's number, higher than any given before (an
+ * expired request's number is not given again).  Errors: -EINVAL (unknown type or
  * channel, neither handle nor requester, a text empty, over 512 bytes or
  * with control characters, a date in the future), -ENOENT (no subject
  * handle), those of sealing (seal_write_record).

@@ -658,6 +658,67 @@ TEST(test_catalog_requests_are_numbered_and_read_back_open)
 	catalog_close(c);
 }
 
+/* The request table's rows of schema 11: numbered without AUTOINCREMENT. */
+static const char request_v11[] =
+	"CREATE TABLE request_v11 ("
+	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, handle TEXT NOT NULL,"
+	"  received INTEGER NOT NULL, due INTEGER NOT NULL, verified_by TEXT NOT NULL,"
+	"  extended_reason TEXT, closed INTEGER, outcome TEXT, state TEXT, channel TEXT, requester TEXT,"
+	"  ground TEXT, note TEXT, counted_from INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO request_v11 SELECT * FROM request;"
+	"DROP TABLE request;"
+	"ALTER TABLE request_v11 RENAME TO request;";
+
+/* Schema 12: a request's number is never given again once the requests
+ * above it are gone (the audit entries that name it are another
+ * person's).  A catalog upgraded to it keeps its requests and goes on
+ * after the highest number it knows was given: of its rows, of the
+ * sequence, of the requests' own audit entries. */
+TEST(test_catalog_schema_12_never_hands_a_request_number_out_twice)
+{
+	struct catalog *c = fresh("req-seq");
+	char *p = xasprintf("%s/req-seq.db", dir);
+	struct cat_request q;
+
+	CHECK_EQ(new_request(c, "S-AAAAAA", 100), 1);
+	CHECK_EQ(new_request(c, "S-BBBBBB", 200), 2);
+	CHECK_EQ(new_request(c, "S-CCCCCC", 300), 3);
+	CHECK_EQ(catalog_delete_request(c, 3), 0);
+	CHECK_EQ(catalog_delete_request(c, 2), 0);
+	CHECK_EQ(new_request(c, "S-DDDDDD", 400), 4);
+	/* A catalog of schema 11 whose request 7 was dropped, and 4 too: its
+	 * log still names 7. */
+	CHECK_EQ(catalog_exec(c, request_v11), 0);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM request WHERE id = 4;"
+				 "INSERT INTO audit (seq, time, uid, pid, action, object, outcome, reason, hash)"
+				 " VALUES (1, 5000, 0, 1, 'request-new', 'S-GGGGGG', 'ok',"
+				 " 'request=7 type=erasure state=received due=2026-07-01', x'00');"
+				 "PRAGMA user_version = 11"),
+		 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (!c)
+		goto out;
+	CHECK_EQ(catalog_get_request(c, 1, &q), 0);
+	CHECK_STR(q.handle, "S-AAAAAA");
+	CHECK_EQ(q.due, 100);
+	CHECK_STR(q.verified_by, "called back");
+	cat_request_clear(&q);
+	CHECK_EQ(new_request(c, "S-EEEEEE", 500), 8);
+	CHECK_EQ(catalog_delete_request(c, 8), 0);
+	/* Upgraded again (a user_version set back): the sequence holds. */
+	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 11"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c)
+		CHECK_EQ(new_request(c, "S-FFFFFF", 600), 9);
+out:
+	catalog_close(c);
+	free(p);
+}
+
 TEST(test_catalog_extending_and_closing_a_request_change_that_row_only)
 {
 	struct catalog *c = fresh("req-change");
@@ -1012,6 +1073,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
+	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);
 	RUN(test_catalog_extending_and_closing_a_request_change_that_row_only);
 	RUN(test_catalog_each_request_walks_all_open_or_open_and_due_before);
 	RUN(test_catalog_first_open_request_of_a_subject_skips_closed_ones);

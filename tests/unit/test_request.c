@@ -287,6 +287,28 @@ TEST(test_request_expire_drops_closed_requests_before_the_limit_with_their_reque
 			      "(SELECT card FROM subject) AND r.id NOT IN (SELECT details_id FROM recording)"), 0);
 }
 
+/* The numbers of requests expired are not given again: a new request N
+ * would read the audit entries of the old N (another person's erasures)
+ * into its letter. */
+TEST(test_request_numbers_of_expired_requests_are_never_given_again)
+{
+	int64_t a = 0, b = 0, c = 0, d = 0;
+	size_t n = 0;
+
+	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &a), 0);
+	CHECK_EQ(request_new(reg, &actor, "erasure", handle, "passport", &b), 0);
+	CHECK_EQ(request_new(reg, &actor, "erasure", handle, "passport", &c), 0);
+	CHECK(a < b && b < c);
+	CHECK_EQ(request_finish(reg, &actor, b, "granted", NULL, NULL), 0);
+	CHECK_EQ(request_finish(reg, &actor, c, "granted", NULL, NULL), 0);
+	CHECK_EQ(request_expire(reg, util_now() + 1, 0, &n), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(request_new(reg, &actor, "erasure", handle, "passport", &d), 0);
+	CHECK(d > c);
+	CHECK_EQ(request_finish(reg, &actor, a, "granted", NULL, NULL), 0);
+	CHECK_EQ(request_finish(reg, &actor, d, "granted", NULL, NULL), 0);
+}
+
 TEST(test_request_rows_older_than_the_lifecycle_read_as_what_they_were)
 {
 	struct cat_request q;
@@ -347,6 +369,7 @@ int main(void)
 	RUN(test_request_refusal_needs_its_ground_and_no_data_needs_no_subject);
 	RUN(test_request_of_someone_not_in_the_register_is_sealed_then_linked);
 	RUN(test_request_expire_drops_closed_requests_before_the_limit_with_their_requester);
+	RUN(test_request_numbers_of_expired_requests_are_never_given_again);
 	RUN(test_request_rows_older_than_the_lifecycle_read_as_what_they_were);
 	reg_close(reg);
 	keyring_free(secrets);
