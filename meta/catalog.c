@@ -287,9 +287,25 @@ static const char schema_v12[] =
 	"DROP TABLE request;"
 	"ALTER TABLE request_v12 RENAME TO request;";
 
+/*
+ * v13: no table changes.  The blind index learns whole given names (kind
+ * 'given', subject.h: subject_given_index), which tell apart people of one
+ * name form ("Maija" and "Matti Meikäläinen" on one line); a subject that
+ * holds none of them takes the first a call gives it.  A catalog that
+ * holds subjects when this code first opens it holds them for none: it is
+ * marked, as v11 marked, so that recctl says to run `recctl subject
+ * reindex`, which indexes the names of its subjects' cards.
+ * A mark already there (v11's) stays as it says.
+ */
+static const char schema_v13[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 13, which indexes whole given names'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
-				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12 };
+				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
+				      schema_v13 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

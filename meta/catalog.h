@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 12
+#define CATALOG_SCHEMA_VERSION 13
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -341,8 +341,9 @@ int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
  * Blind index entries: (mac, handle), one per subject holding an
  * identifier (mac, a keyed hash of one normalised identifier), with the
  * kind of the identifier ("phone", "email", "ref"; schema 6, NULL in older
- * entries), so that a subject's entries of one kind can be dropped without
- * the index key.  A phone number or reference may be held by several
+ * entries; and "name" and "given" for a name's entries, which tell people
+ * apart and are never looked up, subject.h), so that a subject's entries
+ * of one kind can be dropped without the index key.  A phone number or reference may be held by several
  * subjects (schema 10; before it the first holder kept it alone).
  * catalog_put_index adds handle's entry, or gives its entry kind; an
  * e-mail's (kind "email") is one subject's: it is not added (0) when
@@ -365,7 +366,7 @@ int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYT
 int catalog_index_holders(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], struct idlist *out) MUST_CHECK;
 /* 1 when handle holds mac, 0 when not, or a catalog error. */
 int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
-/* 1 when handle has an index entry of kind ("phone", "email", "ref"), 0 when not, or -EIO. */
+/* 1 when handle has an index entry of kind ("phone", "email", "ref", "name", "given"), 0 when not, or -EIO. */
 int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;
 /* recording NULL: every link. */

@@ -1269,17 +1269,44 @@ static int drop_before_entry(struct reg *r, const struct crypto_key *ik, const c
 	return catalog_drop_index_entry(r->cat, mac, handle);
 }
 
+/* The entries of a name's whole given name (subject_given_index), put or
+ * dropped as its name form's: both go with a name rectified away, and a
+ * reindex puts back those of every name its subject holds. */
+static int index_given(struct reg *r, const struct crypto_key *ik, const char *handle, const char *value, int drop)
+{
+	uint8_t given[CRYPTO_MAC_BYTES], mark[CRYPTO_MAC_BYTES];
+	int rc = subject_given_index(ik, value, given, mark);
+
+	if (rc <= 0)
+		return rc;
+	if (drop) {
+		rc = catalog_drop_index_entry(r->cat, given, handle);
+		if (rc == 0)
+			rc = catalog_drop_index_entry(r->cat, mark, handle);
+	} else {
+		rc = catalog_put_index(r->cat, given, handle, SUBJECT_GIVEN_KIND);
+		if (rc == 0)
+			rc = catalog_put_index(r->cat, mark, handle, SUBJECT_GIVEN_KIND);
+	}
+	crypto_memzero(given, sizeof(given));
+	crypto_memzero(mark, sizeof(mark));
+	return rc;
+}
+
 /* index_entry by the policy's rule.  A value dropped goes in every form an
  * older recfs indexed it by: a phone number's without the policy's
  * phone_country_code (from before the policy had it), an e-mail's or
  * reference's with ASCII letters alone lowered (from before Unicode case
- * folding; the same entry for ASCII text). */
+ * folding; the same entry for ASCII text).  A name's whole given name
+ * goes and comes with its name form (index_given). */
 static int index_value(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
 		       const char *value, int drop)
 {
 	const char *cc = r->policy->phone_country_code;
 	int rc = index_entry(r, ik, handle, kind, value, cc, drop);
 
+	if (rc == 0 && value && !strcmp(kind, "name"))
+		rc = index_given(r, ik, handle, value, drop);
 	if (rc == 0 && drop && cc && !strcmp(kind, "phone"))
 		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
 	if (rc == 0 && drop && strcmp(kind, "phone") && strcmp(kind, "name"))
@@ -1290,16 +1317,20 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 }
 
 /*
- * A rectified identifier of kind field (phone, email, ref) moves in the blind
- * index: handle's entries of that kind and the entry of old (the card's
- * value, which an entry written before schema 6 has no kind to find it by)
- * go, value's comes.  Inside the caller's transaction.
+ * A rectified identifier of kind field (phone, email, ref) or name moves in
+ * the blind index: handle's entries of that kind (of a name: its name
+ * forms and whole given names, SUBJECT_GIVEN_KIND, every one its calls
+ * gave) and the entry of old (the card's value, which an entry written
+ * before schema 6 has no kind to find it by) go, value's come.  Inside the
+ * caller's transaction.
  */
 static int move_index(struct reg *r, const struct crypto_key *ik, const char *handle, const char *field,
 		      const char *old, const char *value)
 {
 	int rc = catalog_drop_index_kind(r->cat, handle, field);
 
+	if (rc == 0 && !strcmp(field, "name"))
+		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
 	if (rc == 0)
 		rc = index_value(r, ik, handle, field, old, 1);
 	return rc ? rc : index_value(r, ik, handle, field, value, 0);
@@ -1459,8 +1490,9 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value);
-	/* The name's entry tells the subject from others who share its number
-	 * (subject_resolve); without the index key it stays as it was. */
+	/* The name's entries (its form, its whole given name) tell the subject
+	 * from others who share its number (subject_resolve); without the
+	 * index key they stay as they were. */
 	if (rc == 0 && !strcmp(field, "name") && keyring_index_key(kr))
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value);
@@ -1593,7 +1625,8 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 }
 
 /* One subject's entries: what its rectification histories rectified away
- * goes, its card's phone, e-mail and reference are put (with their kind). */
+ * goes, its card's phone, e-mail, reference and name are put (with their
+ * kind). */
 static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle)
 {
 	static const char *const kinds[] = { "phone", "email", "ref", "name" };

@@ -215,7 +215,10 @@ int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int ac
  * A new name is also written into the sealed details of each of the
  * subject's recordings (their user.recfs.subject_names), re-sealed for the
  * levels that read them, in the same transaction: no view keeps the old
- * name.  -ENOKEY (logged) without the rights level's key in kr; -EIO when
+ * name.  With the index key in kr, a name moves in the blind index as well:
+ * the subject's name forms and whole given names (subject_given_index),
+ * those its calls gave too, go, the new name's come; without it they
+ * stay.  -ENOKEY (logged) without the rights level's key in kr; -EIO when
  * a card or a details record does not open.
  */
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
@@ -238,13 +241,16 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * indexed by today's fold alone.  A subject's drops take its own entries
  * alone: the other holders of a shared number keep theirs, and every
  * card's holder of a shared phone number or reference is indexed (a
- * register from before catalog schema 10 indexed the first alone).  In
- * one transaction, logged ("subject-reindex", the number of subjects), the
- * WAL truncated after it; *n (may be NULL) is the number of subjects.
- * Needs kr to hold the rights level's key (cards and histories) and the
- * index key.  Errors: -ENOKEY without them (logged), errors of opening a
- * card or history (meta_errmsg names the subject; nothing is changed),
- * catalog errors.
+ * register from before catalog schema 10 indexed the first alone).  Names
+ * too: the names its histories rectified away go (their name forms and
+ * whole given names, subject_given_index), then the card's name is
+ * indexed (a register from before catalog schema 12 held no whole given
+ * name).  In one transaction, logged ("subject-reindex", the number of
+ * subjects), the WAL truncated after it; *n (may be NULL) is the number
+ * of subjects.  Needs kr to hold the rights level's key (cards and
+ * histories) and the index key.  Errors: -ENOKEY without them (logged),
+ * errors of opening a card or history (meta_errmsg names the subject;
+ * nothing is changed), catalog errors.
  */
 int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n) MUST_CHECK;
 

@@ -4,15 +4,18 @@
  * is a keyed BLAKE2b of a normalised identifier, so matching needs the
  * ingest keyring's index key and the catalog alone reveals nothing.
  *
- * Names are not in the index (a name is no identifier); name search opens
- * the cards and compares folded forms (subject_fold_name), with
- * libunistring's case folding and decomposition, so that what a user types
- * on any keyboard, in any locale (CI runs with LANG unset), finds the
- * name as the manifest spelled it.  Every folded copy is wiped before it
- * is freed.  E-mails and references are put in lower case for the index
- * by the same library (subject_normalise) and keep their marks: "Öystilä"
- * and "oystila" are two addresses, "ÖYSTILÄ" and "öystilä" one, and so
- * are "faß" and "fass" two (full case folding would make them one).
+ * A name is no identifier and is never looked up: its name form (the
+ * initial and the family name) and, when written whole, its given name
+ * and family name are in the index only to tell apart people who share a
+ * number (subject_resolve).  Name search opens the cards and compares
+ * folded forms (subject_fold_name), with libunistring's case folding and
+ * decomposition, so that what a user types on any keyboard, in any locale
+ * (CI runs with LANG unset), finds the name as the manifest spelled it.
+ * Every folded copy is wiped before it is freed.  E-mails and references
+ * are put in lower case for the index by the same library
+ * (subject_normalise) and keep their marks: "Öystilä" and "oystila" are
+ * two addresses, "ÖYSTILÄ" and "öystilä" one, and so are "faß" and "fass"
+ * two (full case folding would make them one).
  *
  * An objection is a row naming a handle and a purpose (catalog.h); which
  * bases it reaches is decided here and nowhere else.
@@ -390,21 +393,48 @@ too_long:
 }
 
 /*
- * subject_normalise of a name: the initial of its first word and its last
- * word, folded ("Matti Meikäläinen" and "M. MEIKÄLÄINEN" are both
- * "m meikalainen"), or -EINVAL for a name of one word, which tells no one
- * apart.  Words are what white space, '.' and ',' leave.  A comma right
- * after the first word puts the family name first ("Meikäläinen, Matti"
- * is "Matti Meikäläinen"): the form is the second word's initial and the
- * first word.
+ * Whether a given name (folded, len bytes) is written whole: not
+ * abbreviated (dot 0: no '.' right after it) and each of its parts that
+ * '-' joins at least two letters long ("anna-liisa"; "a-l", "anna-l" and
+ * "m" are initials).  Letters are UTF-8 characters: the folded "ä" is one.
  */
-static int normalise_name(const char *in, char *out, size_t outlen)
+static int whole_given(const char *w, size_t len, int dot)
+{
+	size_t chars = 0;
+
+	if (dot)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || w[i] == '-') {
+			if (chars < 2)
+				return 0;
+			chars = 0;
+		} else if ((w[i] & 0xc0) != 0x80) {
+			chars++;
+		}
+	}
+	return 1;
+}
+
+/*
+ * subject_normalise of a name.  whole 0, kind "name": the initial of its
+ * first word and its last word, folded ("Matti Meikäläinen" and
+ * "M. MEIKÄLÄINEN" are both "m meikalainen"), or -EINVAL for a name of one
+ * word, which tells no one apart.  whole 1, kind "given": the whole first
+ * word and the last word ("maija meikalainen"), or -EINVAL as well when
+ * the first word is no whole given name (whole_given: "M. Meikäläinen").
+ * Words are what white space, '.' and ',' leave.  A comma right after the
+ * first word puts the family name first ("Meikäläinen, Matti" is "Matti
+ * Meikäläinen"): the given name is the second word, the family name the
+ * first.
+ */
+static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 {
 	static const char sep[] = " \t\n\r\f\v.,";
 	char *f = NULL;
 	const char *first = NULL, *second = NULL, *last = NULL, *p;
 	size_t first_len = 0, second_len = 0, last_len = 0, n;
-	int rc = subject_fold_name(in, &f), words = 0, inverted = 0;
+	int rc = subject_fold_name(in, &f), words = 0, inverted = 0, first_dot = 0, second_dot = 0;
 
 	if (rc)
 		return rc;
@@ -412,25 +442,30 @@ static int normalise_name(const char *in, char *out, size_t outlen)
 		n = strcspn(p, sep);
 		if (!words++) {
 			first = p, first_len = n;
+			first_dot = p[n] == '.';
 			/* "Berg, Anna": the family name first, a comma after it */
 			inverted = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
 		} else if (words == 2) {
 			second = p, second_len = n;
+			second_dot = p[n] == '.';
 		}
 		last = p, last_len = n;
 		p += n;
 	}
 	if (words >= 2 && inverted) {
-		/* the given name's initial and the family name, as written the
-		 * other way round ("Anna Berg") */
+		/* the given name and the family name, as written the other way
+		 * round ("Anna Berg") */
 		last = first, last_len = first_len;
 		first = second, first_len = second_len;
+		first_dot = second_dot;
 	}
 	rc = -EINVAL;
-	if (words >= 2) {
-		/* the first letter: one UTF-8 character */
-		for (n = 1; n < first_len && (first[n] & 0xc0) == 0x80; n++)
+	if (words >= 2 && (!whole || whole_given(first, first_len, first_dot))) {
+		/* the first letter, one UTF-8 character, or the whole word */
+		for (n = 1; !whole && n < first_len && (first[n] & 0xc0) == 0x80; n++)
 			;
+		if (whole)
+			n = first_len;
 		if (n + 1 + last_len < outlen) {
 			memcpy(out, first, n);
 			out[n] = ' ';
@@ -455,8 +490,8 @@ static int normalise_with(const char *kind, const char *in, const char *country_
 
 	if (!in || outlen < 2)
 		return -EINVAL;
-	if (!strcmp(kind, "name"))
-		return normalise_name(in, out, outlen);
+	if (!strcmp(kind, "name") || !strcmp(kind, SUBJECT_GIVEN_KIND))
+		return normalise_name(in, strcmp(kind, "name") != 0, out, outlen);
 	while (isspace((unsigned char)*in))
 		in++;
 	if ((rc = strip_forms(kind, in, &copy, &suffix)))
@@ -613,9 +648,18 @@ static void new_handle(char out[CATALOG_HANDLE_MAX])
 }
 
 /* The identifiers of a card subject_resolve weighs: ref, email, phone
- * (looked up), and its name (NAME_ID, never looked up). */
-#define N_IDS 4
+ * (looked up), its name form (NAME_ID) and whole given name (GIVEN_ID),
+ * never looked up; and GIVEN_MARK, the mark of GIVEN_ID's name form
+ * (subject_given_index), never looked up nor weighed. */
+#define N_IDS 6
 #define NAME_ID 3
+#define GIVEN_ID 4
+#define GIVEN_MARK 5
+
+/* The domain of a GIVEN_MARK's key: not a kind of entry (its entries are
+ * SUBJECT_GIVEN_KIND's), only what keeps it from any kind's key of the
+ * same text. */
+#define GIVEN_MARK_DOMAIN "given-of"
 
 struct ident {
 	const char *kind;
@@ -701,14 +745,20 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
  * subject has another; when card has a name (ids[NAME_ID]) and the subject
  * has names and not that one (a household's line, a company's customer
  * number: two people who gave one number in two calls are two subjects,
- * and neither's answer lists the other's calls); or when the same manifest
- * gave it to another person.  An e-mail is one person's: a subject found
- * by it is this card's whatever the name.  0, 1, or -EIO.
+ * and neither's answer lists the other's calls); when card has a whole
+ * given name (ids[GIVEN_ID]) and the subject holds whole given names of
+ * the same name form (ids[GIVEN_MARK]) and not that one ("Maija
+ * Meikäläinen" is not "Matti Meikäläinen", though both are "m
+ * meikalainen"); or when the same manifest gave it to another person.  A
+ * card of an initial alone ("M. Meikäläinen") is any of the form's whole
+ * names; a subject of the form that holds no whole name yet takes the
+ * card's.  An e-mail is one person's: a subject found by it is this
+ * card's whatever the name.  0, 1, or -EIO.
  */
 static int someone_else(struct reg *r, const struct ident *ids, int by, const char *found,
 			const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
 {
-	int rc;
+	int rc = 0;
 
 	for (size_t i = 0; i < n_taken; i++)
 		if (!strcmp(taken[i], found))
@@ -717,9 +767,18 @@ static int someone_else(struct reg *r, const struct ident *ids, int by, const ch
 		return 0;
 	if (ids[1].ok && (rc = catalog_index_has_kind(r->cat, found, "email")))
 		return rc;
-	if (!ids[NAME_ID].ok || (rc = catalog_index_has_kind(r->cat, found, "name")) <= 0)
+	if (!ids[NAME_ID].ok)
+		return 0;
+	/* a subject given no name yet takes the card's */
+	if ((rc = catalog_index_has_kind(r->cat, found, "name")) < 0)
+		return rc;
+	if (rc && (rc = catalog_index_holds(r->cat, ids[NAME_ID].mac, found)) <= 0)
+		return rc < 0 ? rc : 1;
+	/* the same name form: the whole given names tell apart, once the
+	 * subject has one of the form */
+	if (!ids[GIVEN_ID].ok || (rc = catalog_index_holds(r->cat, ids[GIVEN_MARK].mac, found)) <= 0)
 		return rc < 0 ? rc : 0;
-	rc = catalog_index_holds(r->cat, ids[NAME_ID].mac, found);
+	rc = catalog_index_holds(r->cat, ids[GIVEN_ID].mac, found);
 	return rc < 0 ? rc : !rc;
 }
 
@@ -745,7 +804,7 @@ static int pick_holder(struct reg *r, const struct ident *ids, int by, const cha
 			continue;
 		}
 		for (int j = 0; rc >= 0 && j < N_IDS; j++) {
-			if (j == by || !ids[j].ok)
+			if (j == by || j == GIVEN_MARK || !ids[j].ok)
 				continue;
 			rc = catalog_index_holds(r->cat, ids[j].mac, holders.id[h]);
 			score += rc > 0;
@@ -764,17 +823,43 @@ static int pick_holder(struct reg *r, const struct ident *ids, int by, const cha
 	return rc;
 }
 
+int subject_given_index(const struct crypto_key *index_key, const char *name, uint8_t given[CRYPTO_MAC_BYTES],
+			uint8_t mark[CRYPTO_MAC_BYTES])
+{
+	char norm[SUBJECT_NORM_MAX];
+	int rc;
+
+	crypto_memzero(given, CRYPTO_MAC_BYTES);
+	crypto_memzero(mark, CRYPTO_MAC_BYTES);
+	if (!name)
+		return 0;
+	rc = normalise_name(name, 1, norm, sizeof(norm));
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	crypto_blind_index(index_key, SUBJECT_GIVEN_KIND, norm, given);
+	rc = normalise_name(name, 0, norm, sizeof(norm));
+	if (rc == 0)	/* a whole given name has a name form */
+		crypto_blind_index(index_key, GIVEN_MARK_DOMAIN, norm, mark);
+	crypto_memzero(norm, sizeof(norm));
+	if (rc)
+		crypto_memzero(given, CRYPTO_MAC_BYTES);
+	return rc == 0 ? 1 : rc == -ENOMEM ? rc : 0;
+}
+
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
 		    char handle[CATALOG_HANDLE_MAX], int *created)
 {
 	/* In the order they are looked up in: see subject.h.  The name is
-	 * never looked up (NAME_ID): it tells people apart (someone_else). */
+	 * never looked up (NAME_ID, GIVEN_ID, GIVEN_MARK): it tells people
+	 * apart (someone_else). */
 	struct ident ids[N_IDS] = {
 		{ .kind = "ref", .value = card->ref },
 		{ .kind = "email", .value = card->email },
 		{ .kind = "phone", .value = card->phone },
 		{ .kind = "name", .value = card->name },
+		{ .kind = SUBJECT_GIVEN_KIND },
+		{ .kind = SUBJECT_GIVEN_KIND },
 	};
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
@@ -782,7 +867,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	char *text = NULL;
 	int rc = 0;
 
-	for (int i = 0; i < N_IDS; i++) {
+	for (int i = 0; i <= NAME_ID; i++) {
 		if (!ids[i].value)
 			continue;
 		/* A value that is no identifier (no digit, no e-mail) matches
@@ -800,6 +885,11 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 	}
+	rc = subject_given_index(index_key, card->name, ids[GIVEN_ID].mac, ids[GIVEN_MARK].mac);
+	if (rc < 0)
+		return rc;
+	ids[GIVEN_ID].ok = ids[GIVEN_MARK].ok = rc;
+	rc = 0;
 	for (int k = 0; k < 3 && !found[0]; k++) {
 		int i = order[k];
 

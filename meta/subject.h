@@ -60,6 +60,16 @@ struct subject_card {
  *   "m meikalainen"; -EINVAL for one word.  Never looked up to find a
  *   subject, only to tell apart people who share a number
  *   (subject_resolve): "Anna Berg" is not "Bertil Berg".
+ * given (SUBJECT_GIVEN_KIND) -> of a name whose first word is a whole
+ *   given name, that word and the last word, folded as name's:
+ *   "Mäija Meikäläinen" is "maija meikalainen", "Anna-Liisa von Berg"
+ *   "anna-liisa berg".  A first word with '.' right after it, or with a
+ *   part of one letter ("M.", "M", "A-L", "Anna-L."), is an initial:
+ *   -EINVAL, as for one word.  Never looked up either: it tells apart the
+ *   people of one name form ("Maija" is not "Matti").
+ * For a name, words are what white space, '.' and ',' leave; a comma
+ * right after the first word puts the family name first ("Berg, Anna" is
+ * "Anna Berg"): the given name is then the second word.
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
@@ -131,6 +141,27 @@ int subject_fold_name(const char *in, char **out) MUST_CHECK;
  */
 int subject_name_matches(const char *name, const char *text) MUST_CHECK;
 
+/* The kind of the blind-index entries of whole given names. */
+#define SUBJECT_GIVEN_KIND "given"
+
+/*
+ * The two blind-index entries, of kind SUBJECT_GIVEN_KIND, that a name
+ * whose first word is a whole given name gives its subject besides its
+ * name form's (kind "name"): in given, the key of its whole form
+ * (subject_normalise SUBJECT_GIVEN_KIND, "maija meikalainen"); in mark,
+ * the key of its name form ("m meikalainen") under a domain of its own,
+ * the same for every whole given name of that form: a subject that holds
+ * mark has been given a whole name of the form, and its given entries say
+ * which.  So "holds whole given names of the same form, and not this one"
+ * is two lookups of keys; the catalog holds no name, and says no more than
+ * the name form's entries said already: which subjects share a name form.
+ * index_key is lent.  1 with both set; 0 when name has no whole given
+ * name (NULL, one word, an initial, not UTF-8: both wiped); -ENOMEM.  No
+ * catalog; the normalised forms are wiped.
+ */
+int subject_given_index(const struct crypto_key *index_key, const char *name, uint8_t given[CRYPTO_MAC_BYTES],
+			uint8_t mark[CRYPTO_MAC_BYTES]) MUST_CHECK;
+
 /*
  * Find the subject one of card's identifiers already names, or create a new
  * one (handle "S-" + 6 Crockford base32 characters, card sealed for levels
@@ -147,13 +178,25 @@ int subject_name_matches(const char *name, const char *text) MUST_CHECK;
  * taken for one person's: a subject found by a reference or a phone
  * number is not this card's when the card has an e-mail and that subject
  * has another one (a new subject then, so that no right of one acts on
- * the other's data).  A subject in taken (the n_taken handles the same
+ * the other's data); nor when the card has a name and that subject was
+ * given names and none of this name form (subject_normalise "name":
+ * "Bertil Berg" is not "Anna Berg"); nor when the card's first word is a
+ * whole given name and that subject was given whole names of the same
+ * form and not this one (subject_given_index: "Maija Meikäläinen" is not
+ * "Matti Meikäläinen").  A card of an initial alone ("M. Meikäläinen") is
+ * told apart from no subject of its form: when two may be it (Matti and
+ * Maija on one line), the weighing below takes the one holding more of
+ * the card's identifiers, and of equals the one created first.  A
+ * subject of the form given no whole name yet (all its calls said "M.
+ * Meikäläinen") takes the first whole name a card of it gives.  A subject in taken (the n_taken handles the same
  * manifest gave its other people) is never this card's either.  Every
  * holder of the identifier is weighed, not only the first: of those that
  * may be this card's, the one holding most of the card's other
  * identifiers, and of equals the one created first
  * (catalog_index_holders' order), so the same register and card give the
- * same subject every time.
+ * same subject every time.  The subject takes the card's entries: its
+ * identifiers, its name form and its whole given name (both entries of
+ * subject_given_index).
  */
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,

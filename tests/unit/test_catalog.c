@@ -537,6 +537,28 @@ TEST(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule)
 	free(pe);
 }
 
+/* Schema 13 marks a catalog with subjects too: none of them holds a whole
+ * given name yet (subject_given_index) until reindex. */
+TEST(test_catalog_upgrade_to_13_marks_a_register_with_subjects_for_reindex)
+{
+	char *p = xasprintf("%s/mark13.db", dir), *v = NULL;
+	struct catalog *c = NULL;
+
+	CHECK_EQ(catalog_open(p, 1, &c), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 12"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c) {
+		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
+		CHECK(v && strstr(v, "schema 13"));
+		free(v);
+		catalog_close(c);
+	}
+	free(p);
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1071,6 +1093,7 @@ int main(void)
 	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
 	RUN(test_catalog_audit_commit_hook_is_told_of_committed_rows_only);
 	RUN(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule);
+	RUN(test_catalog_upgrade_to_13_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

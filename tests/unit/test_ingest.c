@@ -391,6 +391,89 @@ TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
 	CHECK_EQ(links_of(bertil), 2);
 }
 
+/* The second holder of a line, of handle first (the first holder): "" when
+ * the line has not two holders. */
+static const char *second_holder(const char *phone, const char *first)
+{
+	static char out[CATALOG_HANDLE_MAX];
+	const char *all = holders("phone", phone);
+	size_t n = strlen(first);
+
+	out[0] = '\0';
+	if (!strncmp(all, first, n) && all[n] == ',' && strlen(all + n + 1) < sizeof(out) && !strchr(all + n + 1, ','))
+		snprintf(out, sizeof(out), "%s", all + n + 1);
+	return out;
+}
+
+/* Two people of one household whose first names share an initial, on one
+ * line: "Matti" and "Maija Meikäläinen" are both "m meikalainen", and
+ * their whole given names tell them apart, so neither's answer holds the
+ * other's call.  A card of the initial alone ("M. Meikäläinen") is not
+ * told apart: of its two holders, the one created first (documented, as
+ * for a call of the line alone).  A subject whose calls gave the initial
+ * alone takes the first whole name it is given.  A compound given name is
+ * its own ("Anna-Liisa" is not "Anna"); marks fold away ("Mäija" is
+ * "Maija"). */
+TEST(test_ingest_two_people_of_one_initial_on_one_line_are_two_subjects)
+{
+	char matti[CATALOG_HANDLE_MAX], maija[CATALOG_HANDLE_MAX], al[CATALOG_HANDLE_MAX], anna[CATALOG_HANDLE_MAX];
+	char k[CATALOG_HANDLE_MAX], kaisa[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(ingest_people("mm-1", 1, "{\"role\": \"customer\", \"name\": \"Matti Meikäläinen\","
+					  " \"phone\": \"+358 9 555 0707\"}"), 1);
+	find("phone", "+35895550707", matti);
+	CHECK_EQ(ingest_people("mm-2", 2, "{\"role\": \"customer\", \"name\": \"Maija Meikäläinen\","
+					  " \"phone\": \"09 555 0707\"}"), 1);
+	snprintf(maija, sizeof(maija), "%s", second_holder("+35895550707", matti));
+	CHECK(maija[0] && strcmp(maija, matti) != 0);
+	CHECK_EQ(links_of(matti), 1);
+	CHECK_EQ(links_of(maija), 1);
+	/* each again, written otherwise: case, marks, the family name first */
+	CHECK_EQ(ingest_people("mm-3", 3, "{\"role\": \"customer\", \"name\": \"Mäija MEIKÄLÄINEN\","
+					  " \"phone\": \"+358 9 555 0707\"}"), 0);
+	CHECK_EQ(ingest_people("mm-4", 4, "{\"role\": \"customer\", \"name\": \"Meikäläinen, Matti\","
+					  " \"phone\": \"+358 9 555 0707\"}"), 0);
+	CHECK_EQ(links_of(maija), 2);
+	CHECK_EQ(links_of(matti), 2);
+	/* the initial alone: the first holder of the form (Matti) */
+	CHECK_EQ(ingest_people("mm-5", 5, "{\"role\": \"customer\", \"name\": \"M. Meikäläinen\","
+					  " \"phone\": \"+358 9 555 0707\"}"), 0);
+	CHECK_EQ(links_of(matti), 3);
+	CHECK_EQ(links_of(maija), 2);
+
+	/* Calls that gave the initial alone: the first whole name is theirs,
+	 * another of the initial someone else's. */
+	CHECK_EQ(ingest_people("kk-1", 6, "{\"role\": \"customer\", \"name\": \"K. Koivu\","
+					  " \"phone\": \"+358 9 555 0808\"}"), 1);
+	find("phone", "+35895550808", k);
+	CHECK_EQ(ingest_people("kk-2", 7, "{\"role\": \"customer\", \"name\": \"Kalle Koivu\","
+					  " \"phone\": \"+358 9 555 0808\"}"), 0);
+	CHECK_EQ(links_of(k), 2);
+	CHECK_EQ(ingest_people("kk-3", 8, "{\"role\": \"customer\", \"name\": \"Kaisa Koivu\","
+					  " \"phone\": \"+358 9 555 0808\"}"), 1);
+	snprintf(kaisa, sizeof(kaisa), "%s", second_holder("+35895550808", k));
+	CHECK(kaisa[0] && strcmp(kaisa, k) != 0);
+	CHECK_EQ(ingest_people("kk-4", 9, "{\"role\": \"customer\", \"name\": \"Kalle Koivu\","
+					  " \"phone\": \"+358 9 555 0808\"}"), 0);
+	CHECK_EQ(links_of(k), 3);
+	CHECK_EQ(links_of(kaisa), 1);
+
+	/* A compound given name is its own; its initials are an initial. */
+	CHECK_EQ(ingest_people("al-1", 10, "{\"role\": \"customer\", \"name\": \"Anna-Liisa Lehto\","
+					   " \"phone\": \"+358 9 555 0909\"}"), 1);
+	find("phone", "+35895550909", al);
+	CHECK_EQ(ingest_people("al-2", 11, "{\"role\": \"customer\", \"name\": \"Anna Lehto\","
+					   " \"phone\": \"+358 9 555 0909\"}"), 1);
+	snprintf(anna, sizeof(anna), "%s", second_holder("+35895550909", al));
+	CHECK(anna[0] && strcmp(anna, al) != 0);
+	CHECK_EQ(ingest_people("al-3", 12, "{\"role\": \"customer\", \"name\": \"A-L Lehto\","
+					   " \"phone\": \"+358 9 555 0909\"}"), 0);
+	CHECK_EQ(ingest_people("al-4", 13, "{\"role\": \"customer\", \"name\": \"ANNA-LIISA LEHTO\","
+					   " \"phone\": \"+358 9 555 0909\"}"), 0);
+	CHECK_EQ(links_of(al), 3);
+	CHECK_EQ(links_of(anna), 1);
+}
+
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
 {
 	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
@@ -1045,6 +1128,7 @@ int main(void)
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects);
+	RUN(test_ingest_two_people_of_one_initial_on_one_line_are_two_subjects);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
 	RUN(test_ingest_the_rule_before_written_forms_merges_no_one);

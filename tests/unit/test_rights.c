@@ -877,6 +877,72 @@ TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 	free(id);
 }
 
+/* Whether handle holds the entries of person's whole given name
+ * (subject_given_index): 2 both, 0 neither, -1 on an error or when person
+ * has no whole given name. */
+static int given_indexed(const char *handle, const char *person)
+{
+	uint8_t g[CRYPTO_MAC_BYTES], m[CRYPTO_MAC_BYTES];
+	int a, b;
+
+	if (subject_given_index(keyring_index_key(secrets), person, g, m) != 1)
+		return -1;
+	a = catalog_index_holds(reg->cat, g, handle);
+	b = catalog_index_holds(reg->cat, m, handle);
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
+/* Ingest recording file of one customer, person, who gives phone. */
+static void ingest_person(const char *file, const char *when, const char *person, const char *phone)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"%s\", \"phone\": \"%s\"}],"
+			       " \"audio\": \"%s.opus\"}",
+			       when, person, phone, file);
+	struct ingest_result res;
+
+	CHECK_EQ(t_ingest_text(dir, reg, secrets, &actor, file, text, &res), 0);
+	free(text);
+}
+
+/* A whole given name is in the index beside the name form, a later call's
+ * too (the card keeps the first call's "M. Meikäläinen"); a rectified name
+ * moves it, reindex writes the card's, and a name rectified to an initial
+ * leaves none. */
+TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
+{
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char h[CATALOG_HANDLE_MAX], again[CATALOG_HANDLE_MAX];
+	size_t n = 0;
+
+	ingest_person("gv1", "2026-03-22T10:00:00Z", "M. Meikäläinen", "+358 40 555 0303");
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358405550303", h), 0);
+	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 0);
+	/* the initial's subject takes the first whole name it is given */
+	ingest_person("gv2", "2026-03-23T10:00:00Z", "Matti Meikäläinen", "040 555 0303");
+	CHECK_EQ(holders_of("phone", "+358405550303", h), 1);
+	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 2);
+	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 1);	/* the form's mark alone */
+	/* a rectified name moves it: the old whole name goes, the new comes */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "Maija Meikäläinen"), 0);
+	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 1);
+	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 2);
+	CHECK_EQ(name_indexed(h, "m meikalainen"), 1);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 1);
+	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 2);
+	/* and the subject is told from a Matti on its line now */
+	ingest_person("gv3", "2026-03-24T10:00:00Z", "Matti Meikäläinen", "+358 40 555 0303");
+	CHECK_EQ(holders_of("phone", "+358405550303", h), 2);
+	/* rectified to an initial: no whole name is left, after reindex too */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "M. Meikäläinen"), 0);
+	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 0);
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358405550303", again), 0);
+	CHECK_STR(again, h);
+}
+
 /* 1 when the subject's card (as the rights level) holds text. */
 static int card_has(const char *handle, const char *text)
 {
@@ -1130,6 +1196,7 @@ int main(void)
 	RUN(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only);
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
+	RUN(test_whole_given_names_move_with_rectification_and_reindex_writes_them);
 	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);

@@ -118,6 +118,70 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("name", " . , "), "(error)");
 }
 
+/* A whole given name tells apart the people of one name form: the first
+ * word, written whole, and the last word, folded as the name form is.  An
+ * initial ("M.", "M", a compound's "A-L") has none. */
+TEST(test_subject_a_whole_given_name_is_its_first_and_last_word)
+{
+	CHECK_STR(norm("given", "Matti Meikäläinen"), "matti meikalainen");
+	CHECK_STR(norm("given", "Maija Meikäläinen"), "maija meikalainen");
+	CHECK_STR(norm("given", "Mäija MEIKÄLÄINEN"), "maija meikalainen");
+	CHECK_STR(norm("given", "  maija   meikäläinen "), "maija meikalainen");
+	CHECK_STR(norm("given", "Meikäläinen, Maija"), "maija meikalainen");
+	CHECK_STR(norm("given", "Meikäläinen , Matti Juhani"), "matti meikalainen");
+	CHECK_STR(norm("given", "Anna-Liisa von Berg"), "anna-liisa berg");
+	CHECK_STR(norm("given", "Anna Berg"), "anna berg");
+	CHECK_STR(norm("given", "Øystein Berg"), "oystein berg");
+	CHECK_STR(norm("given", "Jo Berg"), "jo berg");
+	/* initials: no whole given name */
+	CHECK_STR(norm("given", "M. Meikäläinen"), "(error)");
+	CHECK_STR(norm("given", "M Meikäläinen"), "(error)");
+	CHECK_STR(norm("given", "Ä. Meikäläinen"), "(error)");
+	CHECK_STR(norm("given", "Ma. Meikäläinen"), "(error)");
+	CHECK_STR(norm("given", "A-L Berg"), "(error)");
+	CHECK_STR(norm("given", "Anna-L. Berg"), "(error)");
+	CHECK_STR(norm("given", "A.-L. Berg"), "(error)");
+	CHECK_STR(norm("given", "Berg, A."), "(error)");
+	CHECK_STR(norm("given", "Matti"), "(error)");
+	/* the name form stays the initial's, whole or not */
+	CHECK_STR(norm("name", "Maija Meikäläinen"), "m meikalainen");
+	CHECK_STR(norm("name", "Ma. Meikäläinen"), "m meikalainen");
+	CHECK_STR(norm("name", "A-L Berg"), "a berg");
+}
+
+/* A whole given name's entries: its own, and the mark of its name form,
+ * which every whole name of the form shares and no other kind's key is. */
+TEST(test_subject_whole_given_names_of_one_form_share_its_mark)
+{
+	struct crypto_key *k = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
+	uint8_t g1[CRYPTO_MAC_BYTES], m1[CRYPTO_MAC_BYTES], g2[CRYPTO_MAC_BYTES], m2[CRYPTO_MAC_BYTES];
+	uint8_t g3[CRYPTO_MAC_BYTES], m3[CRYPTO_MAC_BYTES], form[CRYPTO_MAC_BYTES], zero[CRYPTO_MAC_BYTES] = { 0 };
+
+	CHECK_EQ(subject_given_index(k, "Matti Meikäläinen", g1, m1), 1);
+	CHECK_EQ(subject_given_index(k, "Maija Meikäläinen", g2, m2), 1);
+	CHECK(memcmp(g1, g2, sizeof(g1)) != 0);
+	CHECK(memcmp(m1, m2, sizeof(m1)) == 0);
+	CHECK_EQ(subject_given_index(k, "MÄIJA meikäläinen", g3, m3), 1);
+	CHECK(memcmp(g2, g3, sizeof(g2)) == 0);
+	/* the mark is no name form's entry, nor a given name's */
+	crypto_blind_index(k, "name", "m meikalainen", form);
+	CHECK(memcmp(m1, form, sizeof(m1)) != 0);
+	crypto_blind_index(k, "given", "m meikalainen", form);
+	CHECK(memcmp(m1, form, sizeof(m1)) != 0);
+	crypto_blind_index(k, "given", "matti meikalainen", form);
+	CHECK(memcmp(g1, form, sizeof(g1)) == 0);
+	/* another family name, another mark */
+	CHECK_EQ(subject_given_index(k, "Matti Virtanen", g3, m3), 1);
+	CHECK(memcmp(m1, m3, sizeof(m1)) != 0);
+	/* an initial, one word, nothing: none, and nothing left behind */
+	CHECK_EQ(subject_given_index(k, "M. Meikäläinen", g3, m3), 0);
+	CHECK(memcmp(g3, zero, sizeof(g3)) == 0 && memcmp(m3, zero, sizeof(m3)) == 0);
+	CHECK_EQ(subject_given_index(k, "Matti", g3, m3), 0);
+	CHECK_EQ(subject_given_index(k, NULL, g3, m3), 0);
+	CHECK_EQ(subject_given_index(k, "\xc3 Berg", g3, m3), 0);
+	crypto_key_free(k);
+}
+
 /* A number that does not fit is refused, never cut: two numbers that
  * differ only past the cut would be one person. */
 TEST(test_subject_numbers_that_do_not_fit_are_refused_not_cut)
@@ -422,6 +486,8 @@ int main(void)
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
 	RUN(test_subject_national_numbers_follow_the_countrys_trunk_prefix);
 	RUN(test_subject_a_name_is_its_initial_and_last_word);
+	RUN(test_subject_a_whole_given_name_is_its_first_and_last_word);
+	RUN(test_subject_whole_given_names_of_one_form_share_its_mark);
 	RUN(test_subject_numbers_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);

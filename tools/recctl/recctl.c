@@ -185,7 +185,7 @@ void ctl_warn_reindex(struct reg *r)
 	if (rc == 1)
 		warning("the blind index of this register was made by an earlier rule (%s): run "
 			"`recctl subject reindex` once, so that every subject is found by its phone numbers, "
-			"e-mails and references as they are compared now", why);
+			"e-mails and references, and told apart by its names, as they are compared now", why);
 	else if (rc < 0)
 		meta_clear_error();
 	free(why);
