@@ -294,7 +294,7 @@ static const char schema_v12[] =
  * holds none of them takes the first a call gives it.  A catalog that
  * holds subjects when this code first opens it holds them for none: it is
  * marked, as v11 marked, so that recctl says to run `recctl subject
- * reindex`, which indexes the names of its subjects' cards.
+ * reindex`, which indexes every name of its subjects' cards and calls.
  * A mark already there (v11's) stays as it says.
  */
 static const char schema_v13[] =

@@ -1624,9 +1624,47 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 	return meta_fail(-EIO, "sealed record %s is damaged", id);
 }
 
+/*
+ * The names handle was given in its recordings' details, indexed
+ * (index_value "name": the name form and the whole given name): the card
+ * keeps the name of the subject's first call alone, and a subject whose
+ * first call said "M. Meikäläinen" and a later one "Matti Meikäläinen"
+ * holds "Matti" so, and is told from a "Maija Meikäläinen" of its line.
+ * Read as the rights level, which has a seal on every details record; a
+ * rectified name was written into each of them (rectify_details).
+ */
+static int index_details_names(struct reg *r, const struct keyring *kr, const char *handle)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	const struct crypto_key *ik = keyring_index_key(kr);
+	struct idlist recs = { 0 };
+	int rc = catalog_subject_recordings(r->cat, handle, &recs);
+
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		struct cat_recording rec;
+		json_t *d = NULL, *x;
+		size_t k;
+
+		if ((rc = catalog_get_recording(r->cat, recs.id[i], &rec)))
+			break;
+		if (rec.details_id[0])
+			rc = read_json(r, kr, rl, rec.details_id, &d);
+		json_array_foreach(json_object_get(d, "subjects"), k, x) {
+			const char *h = json_string_value(json_object_get(x, "handle"));
+
+			if (rc == 0 && h && !strcmp(h, handle))
+				rc = index_value(r, ik, handle, "name", json_string_value(json_object_get(x, "name")), 0);
+		}
+		json_decref(d);
+		cat_recording_clear(&rec);
+	}
+	idlist_free(&recs);
+	return rc;
+}
+
 /* One subject's entries: what its rectification histories rectified away
  * goes, its card's phone, e-mail, reference and name are put (with their
- * kind). */
+ * kind), and the names its recordings gave it (index_details_names). */
 static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle)
 {
 	static const char *const kinds[] = { "phone", "email", "ref", "name" };
@@ -1663,6 +1701,8 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		if (rc == 0)
 			rc = index_value(r, ik, handle, kinds[i], v, 0);
 	}
+	if (rc == 0)
+		rc = index_details_names(r, kr, handle);
 	idlist_free(&hist);
 	json_decref(card);
 	return rc;

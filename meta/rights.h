@@ -243,14 +243,16 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * card's holder of a shared phone number or reference is indexed (a
  * register from before catalog schema 10 indexed the first alone).  Names
  * too: the names its histories rectified away go (their name forms and
- * whole given names, subject_given_index), then the card's name is
- * indexed (a register from before catalog schema 12 held no whole given
- * name).  In one transaction, logged ("subject-reindex", the number of
- * subjects), the WAL truncated after it; *n (may be NULL) is the number
- * of subjects.  Needs kr to hold the rights level's key (cards and
- * histories) and the index key.  Errors: -ENOKEY without them (logged),
- * errors of opening a card or history (meta_errmsg names the subject;
- * nothing is changed), catalog errors.
+ * whole given names, subject_given_index), then the card's name and every
+ * name its recordings' details give it is indexed (a register from before
+ * catalog schema 12 held no whole given name, and a card keeps the name of
+ * the subject's first call alone).  In one transaction, logged
+ * ("subject-reindex", the number of subjects), the WAL truncated after
+ * it; *n (may be NULL) is the number of subjects.  Needs kr to hold the
+ * rights level's key (cards, histories, details) and the index key.
+ * Errors: -ENOKEY without them (logged), errors of opening a card, history
+ * or details record (meta_errmsg names the subject; nothing is changed),
+ * catalog errors.
  */
 int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n) MUST_CHECK;
 

@@ -905,10 +905,10 @@ static void ingest_person(const char *file, const char *when, const char *person
 	free(text);
 }
 
-/* A whole given name is in the index beside the name form, a later call's
- * too (the card keeps the first call's "M. Meikäläinen"); a rectified name
- * moves it, reindex writes the card's, and a name rectified to an initial
- * leaves none. */
+/* A whole given name is in the index beside the name form: a later call's
+ * too (the card keeps the first call's "M. Meikäläinen"), which reindex
+ * writes from the recordings' details; a rectified name moves it, and a
+ * name rectified to an initial leaves none. */
 TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 {
 	const struct crypto_key *ik = keyring_index_key(secrets);
@@ -923,6 +923,12 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	CHECK_EQ(holders_of("phone", "+358405550303", h), 1);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 2);
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 1);	/* the form's mark alone */
+	/* as a register from before schema 12 holds it: reindex writes it from
+	 * the details of the call that gave it */
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, h, "given"), 0);
+	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 2);
 	/* a rectified name moves it: the old whole name goes, the new comes */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "Maija Meikäläinen"), 0);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 1);
