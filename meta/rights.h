@@ -245,7 +245,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * too: the names its histories rectified away go (their name forms and
  * whole given names, subject_given_index), then the card's name and every
  * name its recordings' details give it is indexed (a register from before
- * catalog schema 12 held no whole given name, and a card keeps the name of
+ * catalog schema 13 held no whole given name, and a card keeps the name of
  * the subject's first call alone).  In one transaction, logged
  * ("subject-reindex", the number of subjects), the WAL truncated after
  * it; *n (may be NULL) is the number of subjects.  Needs kr to hold the

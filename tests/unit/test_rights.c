@@ -923,7 +923,7 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	CHECK_EQ(holders_of("phone", "+358405550303", h), 1);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 2);
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 1);	/* the form's mark alone */
-	/* as a register from before schema 12 holds it: reindex writes it from
+	/* as a register from before schema 13 holds it: reindex writes it from
 	 * the details of the call that gave it */
 	CHECK_EQ(catalog_drop_index_kind(reg->cat, h, "given"), 0);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 0);
