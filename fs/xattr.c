@@ -633,7 +633,7 @@ static const char *right_of(const char *name)
  * the right asked for refuses it as it refuses any bad value, after its
  * level check (EPERM below the rights level, else EINVAL), logged.
  */
-static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, int nul)
+static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, int nul, int flags)
 {
 	struct recfs *fs = req_fs(req);
 	struct audit_actor actor;
@@ -642,13 +642,16 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	struct tnode *n;
 	const char *field, *right;
 	char *handle = NULL, rec[RECFS_ID_HEX] = "";
-	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA;
+	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA, held = 0, restricted = 0;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0)
 		return rc;
-	if (n->rec)
+	if (n->rec) {
 		memcpy(rec, n->rec->row.id, sizeof(rec));
+		held = n->rec->row.legal_hold != NULL;
+		restricted = n->rec->row.restricted_since != 0;
+	}
 	if (n->handle)
 		handle = xstrdup(n->handle);
 	tree_unref(t);
@@ -697,6 +700,28 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		goto out;
 	}
 	right = value ? right_of(name) : NULL;
+	/* setxattr(2)'s flags, for the rights level (below it, EPERM as
+	 * ever): XATTR_CREATE of an attribute the recording shows, or
+	 * XATTR_REPLACE of one it does not (a hold or a restriction not in
+	 * place), is refused as the kernel's own file systems refuse it. */
+	if (right && c.level == fs->reg->policy->rights_level && (flags & (XATTR_CREATE | XATTR_REPLACE))) {
+		int shown = !strcmp(right, "retention") || (!strcmp(right, "hold") && held) ||
+			    (!strcmp(right, "restrict") && restricted);
+
+		if ((flags & XATTR_CREATE) && shown)
+			rc = -EEXIST;
+		else if ((flags & XATTR_REPLACE) && !shown)
+			rc = -ENODATA;
+		if (rc < 0)
+			goto out;
+	}
+	/* Nor is a restriction lifted that is not in place (chmod 0440 of
+	 * such a recording, by contrast, is a mode it has already). */
+	if (!value && !strcmp(name, "user.gdpr.restricted") && c.level == fs->reg->policy->rights_level &&
+	    !restricted) {
+		rc = -ENODATA;
+		goto out;
+	}
 	if (right && nul)
 		RECFS_RIGHTS(fs, &c, right, rec, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
 	else if (!strcmp(name, "user.gdpr.restricted") && value)
@@ -729,12 +754,11 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 	char *v;
 	int rc;
 
-	(void)flags;
 	/* A value holding a NUL byte is refused by change(), after the level
 	 * check of the right it asks for, and logged. */
 	v = xcalloc(1, size + 1);
 	memcpy(v, value, size);
-	rc = change(req, ino, name, v, memchr(value, '\0', size) != NULL);
+	rc = change(req, ino, name, v, memchr(value, '\0', size) != NULL, flags);
 	crypto_memzero(v, size);
 	free(v);
 	/* The value (a passphrase, a rectified name) also sits in libfuse's
@@ -747,5 +771,5 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 
 void recfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-	fuse_reply_err(req, -change(req, ino, name, NULL, 0));
+	fuse_reply_err(req, -change(req, ino, name, NULL, 0, 0));
 }

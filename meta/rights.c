@@ -1051,6 +1051,11 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
+	if (!reason && !rec.legal_hold) {
+		/* Nothing to release: logged as refused, never as a release. */
+		cat_recording_clear(&rec);
+		return audit_refuse(r->cat, a, "release-hold", recording, -ENODATA, "no legal hold to release");
+	}
 	/* A new reason for a hold in place keeps the day it began. */
 	if (!reason)
 		rec.hold_since = 0;

@@ -55,6 +55,41 @@ assert_match "the refusal names the hold" "$(log_has "$rid")" "erase.*refused.*l
 assert_ok "privacy: release the hold" as_user "$dpo" setfattr -x user.gdpr.legal_hold "$f"
 assert_fails_with "a released hold is gone" "No such attribute" \
 	as_user "$analyst" getfattr -n user.gdpr.legal_hold "$f"
+# What is not in place is not released, nor logged as released; and
+# setxattr(2)'s flags hold as on any file system.
+assert_fails_with "privacy: releasing a hold that is not there is ENODATA" "No such attribute" \
+	as_user "$dpo" setfattr -x user.gdpr.legal_hold "$f"
+assert_eq "one release in the log, and the second refused" "1 1" \
+	"$(q "SELECT count(*) FROM audit WHERE action = 'release-hold' AND object = '$rid' AND outcome = 'ok'") $(
+	   q "SELECT count(*) FROM audit WHERE action = 'release-hold' AND object = '$rid' AND outcome = 'refused'
+	      AND reason = 'no legal hold to release'")"
+assert_fails_with "privacy: lifting a restriction that is not there is ENODATA" "No such attribute" \
+	as_user "$dpo" setfattr -x user.gdpr.restricted "$f"
+# xattr_flag USER FILE NAME VALUE FLAG: setxattr with XATTR_CREATE or XATTR_REPLACE; its errno's name
+xattr_flag() {
+	as_user "$1" /usr/bin/python3 -c 'import errno, os, sys
+try:
+    os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode(), getattr(os, sys.argv[4]))
+    print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$2" "$3" "$4" "$5"
+}
+assert_eq "privacy: XATTR_REPLACE of a hold not in place is ENODATA" "ENODATA" \
+	"$(xattr_flag "$dpo" "$f" user.gdpr.legal_hold "case 7" XATTR_REPLACE)"
+assert_fails_with "and places none" "No such attribute" as_user "$analyst" getfattr -n user.gdpr.legal_hold "$f"
+assert_eq "privacy: XATTR_CREATE of retention_until, which every recording shows, is EEXIST" "EEXIST" \
+	"$(xattr_flag "$dpo" "$f" user.gdpr.retention_until 2099-01-01 XATTR_CREATE)"
+assert_eq "the analyst's is EPERM, as any setxattr of theirs" "EPERM" \
+	"$(xattr_flag "$analyst" "$f" user.gdpr.retention_until 2099-01-01 XATTR_CREATE)"
+assert_eq "privacy: XATTR_CREATE of a hold not in place places it" "ok" \
+	"$(xattr_flag "$dpo" "$f" user.gdpr.legal_hold "case 8" XATTR_CREATE)"
+assert_eq "privacy: XATTR_CREATE of it again is EEXIST" "EEXIST" \
+	"$(xattr_flag "$dpo" "$f" user.gdpr.legal_hold "case 9" XATTR_CREATE)"
+assert_eq "privacy: XATTR_REPLACE of it gives the new reason" "ok" \
+	"$(xattr_flag "$dpo" "$f" user.gdpr.legal_hold "case 10" XATTR_REPLACE)"
+assert_eq "which it shows" "case 10" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.legal_hold "$f")"
+assert_ok "privacy: release it" as_user "$dpo" setfattr -x user.gdpr.legal_hold "$f"
 
 # --- retention ------------------------------------------------------------------
 f2=${calls[1]}
