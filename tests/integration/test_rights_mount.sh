@@ -170,6 +170,15 @@ assert_eq "to privacy: 0460, privacy's group" "460 recfs-privacy" "$(as_user "$d
 assert_ok "privacy: chmod a-r restricts (the write bit it carries is ignored)" as_user "$dpo" chmod a-r "$f3"
 assert_eq "restricted: 0000 to privacy too" "0" "$(as_user "$dpo" stat -c %a "$f3")"
 assert_ok "privacy: chmod +r lifts" as_user "$dpo" chmod +r "$f3"
+assert_ok "privacy: chmod 0460, the mode it shows, is no change" as_user "$dpo" chmod 0460 "$f3"
+assert_eq "and it stays 0460" "460" "$(as_user "$dpo" stat -c %a "$f3")"
+# A mode is read by its read bits alone: any keeps it readable.
+for m in 0400 0040 0004 go-r; do
+	assert_ok "privacy: chmod $m, which leaves a read bit, succeeds" as_user "$dpo" chmod $m "$f3"
+	assert_eq "and changes nothing" "460" "$(as_user "$dpo" stat -c %a "$f3")"
+done
+assert_fails_with "privacy: chmod 0640 (owner write) is EPERM" "Operation not permitted" \
+	as_user "$dpo" chmod 0640 "$f3"
 assert_fails_with "chmod g+w stays EPERM for analysis" "Operation not permitted" as_user "$analyst" chmod g+w "$f3"
 assert_match "restriction and lifting are logged" "$(log_has "$rid3")" "restrict.*ok"
 assert_match "lifting is logged" "$(log_has "$rid3")" "lift-restriction.*ok"
