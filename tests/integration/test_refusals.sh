@@ -72,6 +72,12 @@ assert_fails_with "recctl retention set: before the recording" "before the recor
 assert_fails_with "recctl retention set: beyond max_retention" "beyond max_retention (" \
 	"$RECCTL" retention set -R "$REG" "$rid" "$late_day"
 ok_day=$(date -u -d "$rec_day + 18 months" +%Y-%m-%d)
+assert_fails_with "recctl retention set of a recording not in the register says so" \
+	"deadbeef: no such recording in the register" "$RECCTL" retention set -R "$REG" deadbeef "$ok_day"
+assert_fails_with "and of a whole id not in it" "no such recording in the register" \
+	"$RECCTL" retention set -R "$REG" 0123456789abcdef0123456789abcdef "$ok_day"
+assert_ok "recctl retention set by the 8 hex digits of the file name" \
+	"$RECCTL" retention set -R "$REG" "${rid:0:8}" "$ok_day"
 assert_ok "recctl retention set within max_retention" "$RECCTL" retention set -R "$REG" "$rid" "$ok_day"
 # (the mount takes in a change from outside at its next snapshot refresh)
 shows_ok_day() { [ "$(as_user "$dpo" getfattr --absolute-names --only-values -n user.gdpr.retention_until "$f")" = "$ok_day" ]; }

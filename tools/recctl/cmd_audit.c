@@ -164,63 +164,12 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-static int is_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[n] == '\0';
-}
-
-/*
- * The recording that X names, as a full id in id, or else its 8 hex digits
- * in id (a recording no longer in the catalog: erased, its entries stay).
- * X: a path on a mount (its user.recfs.id, when the caller may read it;
- * else its name), a file name or stem (<time>_<source>_<8 hex>[.ext]), 32
- * or 8 hex digits.
- */
+/* --recording X (ctl_recording_id), or the usage error. */
 static int resolve_recording(struct catalog *cat, const char *x, char id[RECFS_ID_HEX], int *is_prefix)
 {
-	char buf[256], *dot, *us;
-	const char *name = strrchr(x, '/') ? strrchr(x, '/') + 1 : x;
-	ssize_t n;
-	int rc;
+	int rc = ctl_recording_id(cat, "--recording", x, id, is_prefix);
 
-	*is_prefix = 0;
-	n = getxattr(x, "user.recfs.id", buf, sizeof(buf) - 1);
-	if (n == RECFS_ID_HEX - 1) {
-		buf[n] = '\0';
-		if (util_is_id(buf)) {
-			memcpy(id, buf, RECFS_ID_HEX);
-			return 0;
-		}
-	}
-	if (util_is_id(x)) {
-		memcpy(id, x, RECFS_ID_HEX);
-		return 0;
-	}
-	snprintf(buf, sizeof(buf), "%s", name);
-	if ((dot = strchr(buf, '.')))
-		*dot = '\0';
-	us = strrchr(buf, '_');
-	us = us ? us + 1 : buf;
-	if (strlen(us) != 8 || !is_hex(us, 8)) {
-		error("--recording %s: give a recording id, its 8 hex digits, a file name or a path on a mount", x);
-		return usage_error(usage_audit, NULL);
-	}
-	rc = catalog_find_recording(cat, us, id);
-	if (rc == -ENOENT) {
-		memcpy(id, us, 9);
-		*is_prefix = 1;
-		return 0;
-	}
-	if (rc == -EEXIST)
-		return error("--recording %s: more than one recording has the digits %s: give the full id", x, us);
-	if (rc)
-		return error("--recording %s: %s", x, meta_strerror(rc));
-	return 0;
+	return rc == -EINVAL ? usage_error(usage_audit, NULL) : rc;
 }
 
 /* audit_recording_objects, with the error said. */

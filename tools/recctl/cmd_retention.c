@@ -11,6 +11,7 @@
  * recording could not be erased, the audit log not swept, or the catalog
  * is damaged and the sweep refused to run.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,9 @@ const char usage_retention[] =
 	"usage: recctl retention sweep [-R REGISTER] [--dry-run] [--json]\n"
 	"       recctl retention set [-R REGISTER] RECORDING YYYY-MM-DD\n"
 	"\n"
-	"set: change the retention_until of RECORDING (its id), as the rights level\n"
-	"does with setfattr -n user.gdpr.retention_until on the mount: the date must\n"
+	"set: change the retention_until of RECORDING (its id, its 8 hex digits, its\n"
+	"file name or a path on a mount), as the rights level does with setfattr -n\n"
+	"user.gdpr.retention_until on the mount: the date must\n"
 	"lie between the recording's day and its purpose's max_retention.  The\n"
 	"recording is kept through that whole day (UTC).  A refusal says why (not a\n"
 	"date, before the recording, beyond max_retention (DATE)) and is logged.\n"
@@ -138,7 +140,8 @@ static int set(int argc, char **argv, struct ctl *ctl)
 	static const struct option opts[] = { HELP_OPTION, { NULL, 0, NULL, 0 } };
 	struct audit_actor a;
 	struct reg *r = NULL;
-	int c, rc;
+	char id[RECFS_ID_HEX];
+	int c, rc, prefix = 0;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		if (c == 'h')
@@ -149,9 +152,17 @@ static int set(int argc, char **argv, struct ctl *ctl)
 		return usage_error(usage_retention, "retention set takes RECORDING and a date");
 	if (ctl_register(ctl, &r))
 		return -1;
+	/* Named as audit show --recording names it: 8 hex digits do. */
+	rc = ctl_recording_id(r->cat, "RECORDING", argv[optind], id, &prefix);
+	if (rc)
+		return rc == -EINVAL ? usage_error(usage_retention, NULL) : rc;
+	if (prefix)
+		return error("%s: no such recording in the register", argv[optind]);
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();
-	rc = rights_set_retention_text(r, &a, r->policy->rights_level, argv[optind], argv[optind + 1]);
+	rc = rights_set_retention_text(r, &a, r->policy->rights_level, id, argv[optind + 1]);
+	if (rc == -ENOENT)
+		return error("%s: no such recording in the register", argv[optind]);
 	if (rc)
 		return error("%s: %s", argv[optind], meta_strerror(rc));
 	printf("%s: retention until %s\n", argv[optind], argv[optind + 1]);

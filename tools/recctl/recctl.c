@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 
 #include "passphrase.h"
 #include "recctl.h"
@@ -189,6 +190,58 @@ void ctl_warn_reindex(struct reg *r)
 	else if (rc < 0)
 		meta_clear_error();
 	free(why);
+}
+
+static int is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[n] == '\0';
+}
+
+int ctl_recording_id(struct catalog *cat, const char *what, const char *x, char id[RECFS_ID_HEX], int *is_prefix)
+{
+	char buf[256], *dot, *us;
+	const char *name = strrchr(x, '/') ? strrchr(x, '/') + 1 : x;
+	ssize_t n;
+	int rc;
+
+	*is_prefix = 0;
+	n = getxattr(x, "user.recfs.id", buf, sizeof(buf) - 1);
+	if (n == RECFS_ID_HEX - 1) {
+		buf[n] = '\0';
+		if (util_is_id(buf)) {
+			memcpy(id, buf, RECFS_ID_HEX);
+			return 0;
+		}
+	}
+	if (util_is_id(x)) {
+		memcpy(id, x, RECFS_ID_HEX);
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", name);
+	if ((dot = strchr(buf, '.')))
+		*dot = '\0';
+	us = strrchr(buf, '_');
+	us = us ? us + 1 : buf;
+	if (strlen(us) != 8 || !is_hex(us, 8)) {
+		error("%s %s: give a recording id, its 8 hex digits, a file name or a path on a mount", what, x);
+		return -EINVAL;
+	}
+	rc = catalog_find_recording(cat, us, id);
+	if (rc == -ENOENT) {
+		memcpy(id, us, 9);
+		*is_prefix = 1;
+		return 0;
+	}
+	if (rc == -EEXIST)
+		return error("%s %s: more than one recording has the digits %s: give the full id", what, x, us);
+	if (rc)
+		return error("%s %s: %s", what, x, meta_strerror(rc));
+	return 0;
 }
 
 int ctl_check_lang(const struct policy *p, const char *dir, const char *lang)

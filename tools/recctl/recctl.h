@@ -170,6 +170,16 @@ void ctl_warn_reindex(struct reg *r);
 /* 0 when the policy of the register in dir has texts in lang, else -1
  * after saying which languages it has. */
 int ctl_check_lang(const struct policy *p, const char *dir, const char *lang);
+/*
+ * The recording that X names, as a full id in id, or else its 8 hex digits
+ * in id (a recording no longer in the catalog: erased, its entries stay).
+ * X: a path on a mount (its user.recfs.id, when the caller may read it;
+ * else its name), a file name or stem (<time>_<source>_<8 hex>[.ext]), 32
+ * or 8 hex digits.  0; -EINVAL when X is none of these, -1 when it names
+ * more than one recording or the catalog fails (each said, with what:
+ * the option or argument X was given as).
+ */
+int ctl_recording_id(struct catalog *cat, const char *what, const char *x, char id[RECFS_ID_HEX], int *is_prefix);
 
 /*
  * Load the keyring files in paths[0..n) and merge them into one.  A
