@@ -392,8 +392,11 @@ static int proc_read(const struct caller_proc *s, struct caller *c)
 
 	if (n < 0)
 		return -errno;
+	/* The kernel ends the name with a newline; one inside it is the
+	 * process's own ("cat\nx" is not "cat"), and the log escapes it. */
+	if (n > 0 && c->comm[n - 1] == '\n')
+		n--;
 	c->comm[n] = '\0';
-	c->comm[strcspn(c->comm, "\n")] = '\0';
 	if (s->login_fd >= 0 && (rc = audit_loginuid_fd(s->login_fd, &login)) < 0)
 		return rc;
 	c->has_loginuid = login.has_loginuid;

@@ -112,6 +112,14 @@ assert_eq "audit show prints no control character, whatever a process calls itse
 	"$(show | tr -d '\n' | LC_ALL=C grep -c '[[:cntrl:]]')"
 assert_contains "the name is escaped, its space too" "$hid" ' \r\x1b[2K\x1b[8m\x20a\tb open '"$orid/opus ok"
 assert_eq "and the columns stay in place: action and object" "open $orid/opus" "$(printf '%s\n' "$hid" | awk '{ print $8, $9 }')"
+# A newline inside the name is the process's too: not where it ends.
+as_user "$analyst" /usr/bin/python3 -c '
+import ctypes, sys
+assert ctypes.CDLL(None).prctl(15, b"cat\nx", 0, 0, 0) == 0
+open(sys.argv[1], "rb").read(1)' "$other" || fail "a reader named cat, a newline and more opens a file" "failed"
+sleep 1
+assert_contains "a newline in the name is written \\n, not cut there" \
+	"$(show --object "$orid" --user "$analyst" --action open | tail -n 1)" ' cat\nx open '"$orid/opus ok"
 assert_ok "the same entry as JSON" show --object "$orid" --user "$analyst" --action open --json
 assert_eq "--json carries the name as the process set it" 1 "$(printf '%s' "$T_OUT" | python3 -c '
 import json, sys
