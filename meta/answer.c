@@ -642,7 +642,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	int li = policy_lang_index(p, lang) < 0 ? 0 : policy_lang_index(p, lang);
 	struct recs s = { .r = r, .lang = li, .m = m };
 	char today[11], received[11];
-	int rc = 0;
+	int rc = 0, has_card = 0;
 
 	util_format_date(util_now(), today);
 	util_format_date(q->received, received);
@@ -658,7 +658,6 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	set_flag(m, "type_", q->type);
 	json_object_set_new(m, "subject", q->handle ? json_string(q->handle) : json_null());
 	json_object_set_new(m, "found", json_boolean(q->handle != NULL));
-	json_object_set_new(m, "has_card", json_boolean(q->handle != NULL));
 	json_object_set_new(m, "export_dir", export_dir ? json_string(export_dir) : json_null());
 	json_object_set_new(m, "purposes", s.purposes = json_array());
 	json_object_set_new(m, "recordings", s.recordings = json_array());
@@ -674,6 +673,14 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	}
 	if (rc == 0)
 		rc = add_acts(r, q, li, m);
+	/* The card is a category only while it is kept. */
+	if (q->handle) {
+		char card[RECFS_ID_HEX];
+
+		has_card = catalog_get_subject(r->cat, q->handle, card) == 0;
+		meta_clear_error();
+	}
+	json_object_set_new(m, "has_card", json_boolean(has_card));
 	json_object_set_new(m, "reports_actions", json_boolean(reports_actions(q->type)));
 	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));
 	json_object_set_new(m, "disclosed", json_boolean(json_array_size(json_object_get(m, "recipients")) > 0));

@@ -402,6 +402,48 @@ out:
 	free(r3);
 }
 
+/* The letter to an erasure that took every recording and the card: no
+ * purpose, no source and no card category are left, and the letter says
+ * so rather than leaving empty headings or naming the card. */
+TEST(test_answer_to_an_erasure_of_everything_names_no_card_and_no_empty_heading)
+{
+	char handle[CATALOG_HANDLE_MAX] = "";
+	char *r1, *en = NULL, *fi = NULL;
+	int64_t era = 0;
+	json_t *m = NULL;
+
+	if (reg_up())
+		return;
+	r1 = call_of("all1", "+358401110077", "2026-05-04T10:15:00Z");
+	CHECK(r1 != NULL);
+	if (!r1)
+		return;
+	CHECK_EQ(catalog_each_link(rreg->cat, r1, copy_handle, handle), 1);
+	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
+	en = letter_to(era, "en", &m);
+	CHECK(json_is_true(json_object_get(m, "has_card")));
+	CHECK(strstr(en, "   - your name and contact details (telephone, e-mail, organisation)") != NULL);
+	free(en);
+	json_decref(m);
+	m = NULL;
+	CHECK_EQ(rights_erase_subject(rreg, &ractor, rprivacy, handle), 0);
+	en = letter_to(era, "en", &m);
+	CHECK(json_is_true(json_object_get(m, "card_erased")));
+	CHECK(!json_is_true(json_object_get(m, "has_card")));
+	CHECK(strstr(en, "Your name and contact details have been erased as well.") != NULL);
+	CHECK(strstr(en, "your name and contact details (telephone") == NULL);
+	CHECK(strstr(en, "1. Purposes of the processing and their legal bases\n\n"
+			 "   None any more: no recording of you is processed.\n") != NULL);
+	CHECK(strstr(en, "5. Where the data comes from\n\n   Nothing of you is held any more.\n") != NULL);
+	fi = letter_to(era, "fi", NULL);
+	CHECK(strstr(fi, "   Ei enää yhtään: teitä koskevia tallenteita ei käsitellä.\n") != NULL);
+	CHECK(strstr(fi, "   Teistä ei enää säilytetä mitään.\n") != NULL);
+	free(fi);
+	free(en);
+	json_decref(m);
+	free(r1);
+}
+
 /* A handle of recording whose card has phone (the one of the two linked). */
 struct handle_by_phone {
 	const char *phone;
@@ -904,6 +946,7 @@ int main(void)
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_answer_to_an_erasure_names_what_was_erased_and_what_was_kept_and_why);
+	RUN(test_answer_to_an_erasure_of_everything_names_no_card_and_no_empty_heading);
 	RUN(test_answer_an_erasure_of_a_shared_call_is_the_erasure_request_s);
 	RUN(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request);
 	RUN(test_answer_a_restriction_by_one_s_objection_is_not_another_s);
