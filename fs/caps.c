@@ -36,8 +36,10 @@ struct caps_uid {
 	int64_t reported;	/* caps_acquire's now at the last report; INT64_MIN: never */
 	int64_t refused_sec;	/* the second of refused_n (caps_refusal_due); INT64_MIN: none */
 	unsigned refused_n;	/* refusals logged one by one in it, within the budget */
-	unsigned access_n;	/* recordings named by its refused opens and reads */
-	uint64_t access[CAPS_REFUSALS_PER_SEC];	/* their keys (access_key) */
+	/* the names of its refusals in it, one budget per kind (caps_name):
+	 * their count and keys (access_key) */
+	unsigned named_n[CAPS_NAME_KINDS];
+	uint64_t named[CAPS_NAME_KINDS][CAPS_REFUSALS_PER_SEC];
 	struct caps_held held;	/* refusals counted and not yet reported */
 };
 
@@ -278,23 +280,26 @@ static uint64_t access_key(const struct caps *c, const char *object)
 	return k;
 }
 
-/* Whether e's second has named object's key k yet (and if not, names it
- * when there is room): 1 named now, 0 already named, -1 no room. */
-static int access_name(struct caps_uid *e, uint64_t k)
+/* Whether e's second has named key k in kind's budget yet (and if not,
+ * names it when there is room): 1 named now, 0 already named, -1 no room. */
+static int name_once(struct caps_uid *e, enum caps_name kind, uint64_t k)
 {
-	for (unsigned i = 0; i < e->access_n; i++)
-		if (e->access[i] == k)
+	unsigned *n = &e->named_n[kind];
+
+	for (unsigned i = 0; i < *n; i++)
+		if (e->named[kind][i] == k)
 			return 0;
-	if (e->access_n == CAPS_REFUSALS_PER_SEC)
+	if (*n == CAPS_REFUSALS_PER_SEC)
 		return -1;
-	e->access[e->access_n++] = k;
+	e->named[kind][(*n)++] = k;
 	return 1;
 }
 
-int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access, struct caps_held *held)
+int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, enum caps_name kind, const char *name,
+		     struct caps_held *held)
 {
 	struct caps_uid **link, *e;
-	uint64_t k = access ? access_key(c, access) : 0;
+	uint64_t k = name ? access_key(c, name) : 0;
 	int due = 1, named = 0;
 
 	*held = (struct caps_held){ 0 };
@@ -306,19 +311,21 @@ int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access,
 			e->held = (struct caps_held){ 0 };
 			e->refused_sec = now;
 			e->refused_n = 0;
-			e->access_n = 0;
+			memset(e->named_n, 0, sizeof(e->named_n));
 		}
 		if (e->refused_n < CAPS_REFUSALS_PER_SEC) {
-			/* within the budget: logged, and an access's name
-			 * remembered so that a flood after does not repeat it */
+			/* within the budget: logged, and a name remembered so
+			 * that a flood after does not repeat it */
 			e->refused_n++;
-			if (access)
-				(void)access_name(e, k);
-		} else if (access && (named = access_name(e, k)) > 0) {
-			;	/* past it: the first of each access, named */
+			if (name)
+				(void)name_once(e, kind, k);
+		} else if (name && (named = name_once(e, kind, k)) > 0) {
+			;	/* past it: the first of each name, named */
 		} else {
 			e->held.n++, due = 0;
-			if (access && named < 0)
+			if (name && named < 0 && kind == CAPS_NAME_RIGHTS)
+				e->held.unnamed_rights++;
+			else if (name && named < 0)
 				e->held.unnamed++;
 		}
 	}

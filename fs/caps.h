@@ -90,27 +90,44 @@ int caps_report_due(struct caps *c, uid_t uid, int64_t now);
  * flood of them would fill the register's disk.  So the first
  * CAPS_REFUSALS_PER_SEC refusals of a uid in a second (now, caps_now) get
  * an entry each (1), and past that budget only:
- * - a refused access to a recording (access: the recording's id; NULL
- *   for any other refusal; ops.c access_of says which refusals are
- *   accesses: an open, read or unlock refused for what the recording
- *   holds, not a write-open or an open over caps; the caller makes access
- *   name the action too, "unlock ID"): the first of each in the second,
- *   for CAPS_REFUSALS_PER_SEC of them (those the budget logged
- *   included).  A flood of other refusals, or of one recording's, never
- *   hides which recordings a user was refused; only more than
- *   CAPS_REFUSALS_PER_SEC recordings in one second can (counted as
- *   unnamed);
+ * - a refusal that names a recording (name: what tells it apart, the
+ *   action with the recording's id, "unlock ID"; NULL for any other
+ *   refusal) of kind:
+ *   CAPS_NAME_ACCESS, an access to it (ops.c access_of says which
+ *   refusals are accesses: an open, read or unlock refused for what the
+ *   recording holds, not a write-open or an open over caps);
+ *   CAPS_NAME_RIGHTS, a rights command of a level below the rights level
+ *   (rm, chmod 0, setfattr of a recording, or of a subject's folder:
+ *   RECFS_RIGHTS, "erase ID", "hold ID");
+ *   the first of each name in the second, for CAPS_REFUSALS_PER_SEC
+ *   names of each kind (those the budget logged included).  The two
+ *   kinds have budgets of their own, so neither a flood of other
+ *   refusals, nor of one recording's, nor of the other kind's, hides
+ *   which recordings a user was refused; only more than
+ *   CAPS_REFUSALS_PER_SEC names of one kind in one second can (counted
+ *   as unnamed);
  * - any other refusal is counted (0).
+ * So a uid that floods the mount gets at most 3 * CAPS_REFUSALS_PER_SEC
+ * entries a second (the budget, and past it the names of each kind; the
+ * budget's own named refusals use up names too), and one more that
+ * counts the rest (the caller's, below).
  * *held: the counts of an earlier second not yet reported, set when this
  * call is the uid's first of a new second (else zero), for the caller to
  * log first as one entry.  No memory for the uid's entry: 1.  Thread-safe.
  */
 #define CAPS_REFUSALS_PER_SEC 20
+enum caps_name {
+	CAPS_NAME_ACCESS,	/* an open, read or unlock of a recording */
+	CAPS_NAME_RIGHTS,	/* a rights command of a lower level */
+	CAPS_NAME_KINDS
+};
 struct caps_held {
 	uint64_t n;		/* refusals counted, not logged one by one */
-	uint64_t unnamed;	/* of them, opens and reads of a recording the second did not name */
+	uint64_t unnamed;	/* of them, opens, reads and unlocks of a recording the second did not name */
+	uint64_t unnamed_rights;	/* of them, rights commands the second did not name */
 };
-int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, const char *access, struct caps_held *held);
+int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, enum caps_name kind, const char *name,
+		     struct caps_held *held);
 /* Each uid's counted refusals not reported yet, to fn (under the caps'
  * lock: fn must not call into c), then forgotten.  At unmount. */
 void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, const struct caps_held *held, void *ctx),

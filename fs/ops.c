@@ -77,20 +77,28 @@ static void make_entry(struct recfs *fs, struct caller *c, const char *action, c
 	e->reason = reason;
 }
 
-/* The entry that counts refusals of uid not logged one by one. */
+/* The entry that counts refusals of uid not logged one by one, with how
+ * many of them named a recording the second could not name, by kind. */
+#define UNNAMED_TEXT_MAX 128
+static const char *unnamed_text(const char *what, uint64_t n, char out[UNNAMED_TEXT_MAX])
+{
+	snprintf(out, UNNAMED_TEXT_MAX, "%llu of them %s not named (over %d recordings)", (unsigned long long)n,
+		 what, CAPS_REFUSALS_PER_SEC);
+	return out;
+}
+
 static void push_held(struct recfs *fs, const struct audit_actor *actor, const struct caps_held *h)
 {
+	char num[2][UNNAMED_TEXT_MAX];
 	struct audit_entry e;
 	char *reason;
 
-	if (h->unnamed)
-		reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second); "
-				   "%llu of them opens, reads or unlocks of recordings not named (over %d recordings)",
-				   (unsigned long long)h->n, CAPS_REFUSALS_PER_SEC, (unsigned long long)h->unnamed,
-				   CAPS_REFUSALS_PER_SEC);
-	else
-		reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second)",
-				   (unsigned long long)h->n, CAPS_REFUSALS_PER_SEC);
+	reason = xasprintf("%llu more refusals in one second, not logged one by one (over %d a second)%s%s%s%s",
+			   (unsigned long long)h->n, CAPS_REFUSALS_PER_SEC, h->unnamed ? "; " : "",
+			   h->unnamed ? unnamed_text("opens, reads or unlocks of recordings", h->unnamed, num[0]) : "",
+			   h->unnamed_rights ? "; " : "",
+			   h->unnamed_rights ? unnamed_text("rights commands (rm, chmod, setfattr)", h->unnamed_rights,
+							    num[1]) : "");
 
 	memset(&e, 0, sizeof(e));
 	e.actor = *actor;
@@ -146,7 +154,7 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 		 * refused just before it */
 		if (access)
 			snprintf(name, sizeof(name), "%s %s", action, access);
-		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access ? name : NULL, &held);
+		due = caps_refusal_due(fs->caps, c->uid, caps_now(), CAPS_NAME_ACCESS, access ? name : NULL, &held);
 	}
 	if (held.n)
 		push_held(fs, &e.actor, &held);
@@ -186,14 +194,18 @@ unsigned recfs_unlogged_mark(void)
 	return unlogged_here;
 }
 
-int recfs_rights_counted(struct recfs *fs, struct caller *c)
+int recfs_rights_counted(struct recfs *fs, struct caller *c, const char *action, const char *object)
 {
 	struct caps_held held;
+	char name[160];
 	int due;
 
 	if (!fs->caps || c->level == fs->reg->policy->rights_level)
 		return 0;
-	due = caps_refusal_due(fs->caps, c->uid, caps_now(), NULL, &held);
+	/* named by action too: an erasure is not the hold tried before it */
+	if (object)
+		snprintf(name, sizeof(name), "%s %s", action, object);
+	due = caps_refusal_due(fs->caps, c->uid, caps_now(), CAPS_NAME_RIGHTS, object ? name : NULL, &held);
 	if (held.n) {
 		struct audit_actor a;
 

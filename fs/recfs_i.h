@@ -149,7 +149,9 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
  *   entry: past CAPS_REFUSALS_PER_SEC a second (recfs_rights_counted, as
  *   recfs_audit_entry counts the mount's own refusals) they are counted
  *   (audit_refusals_counted), and the count goes to the log as one
- *   "refusals" entry.
+ *   "refusals" entry; but the first of each action on each object (a
+ *   recording id, a subject handle) in the second is still logged, in a
+ *   budget of names of its own (caps.h, CAPS_NAME_RIGHTS).
  * - While the register's disk is full, a refusal cannot be written
  *   (audit_refuse), and an action that fails for want of room (ENOSPC)
  *   wrote nothing: recfs_unlogged_start hands the first to the mount's
@@ -171,7 +173,7 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
 void recfs_unlogged_start(struct recfs *fs);
 void recfs_unlogged_stop(void);
 unsigned recfs_unlogged_mark(void);
-int recfs_rights_counted(struct recfs *fs, struct caller *c);
+int recfs_rights_counted(struct recfs *fs, struct caller *c, const char *action, const char *object);
 int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, const char *object);
 /* The end of a rights call that recfs_rights_check let through: rc, or
  * ESTALE (logged) when its transaction found another policy applied while
@@ -182,7 +184,7 @@ void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int co
 #define RECFS_RIGHTS(fs, c, action, object, rc, call)                                  \
 	do {                                                                           \
 		unsigned mark_ = recfs_unlogged_mark();                                \
-		int counted_ = recfs_rights_counted(fs, c), check_;                    \
+		int counted_ = recfs_rights_counted(fs, c, action, object), check_;    \
 		RECFS_LOCKED(&(fs)->cat_lock, rc,                                      \
 			     (check_ = recfs_rights_check(fs, c, action, object)) ? check_ :        \
 			     recfs_rights_guarded(fs, c, action, object, (call)));                   \

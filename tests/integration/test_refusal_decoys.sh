@@ -13,7 +13,14 @@
 #   recordings they may read (EMFILE), one file closed, then an open of
 #   the protected one (ENOKEY): it is named;
 # - unlocks of 20 recordings that are not protected (EINVAL), then a
-#   wrong passphrase for the protected one: it is named.
+#   wrong passphrase for the protected one: it is named;
+# - rights: 25 refused mkdirs (EROFS), then rm, chmod 0 and setfattr of
+#   user.gdpr.legal_hold and user.gdpr.retention_until of a recording
+#   they may read, which the register refuses below the rights level:
+#   each is named;
+# - rms: 25 refused mkdirs, then rm of the 20 recordings they may read
+#   (each named: rights commands have names of their own), then an open
+#   of the protected one: it is still named, the rms took none of its names.
 # The decoys are counted as before: every call is in the log, one by one
 # or in a "refusals" entry.
 . "$(dirname "$0")/lib.sh"
@@ -64,7 +71,23 @@ while kept < 3 and rounds < 8:
     t = time.time()
     time.sleep(1.02 - (t - int(t)))	# at the start of a second: all of it in that second
     start = int(time.time())
-    if mode == "unlock" or mode == "einval":
+    if mode == "rights" or mode == "rms":
+        bad = [refused(os.mkdir, os.path.join(os.path.dirname(target), "new%d" % i)) for i in range(25)]
+        want = (errno.EROFS,)
+        if mode == "rights":
+            f = held[0]
+            got = [refused(os.unlink, f), refused(os.chmod, f, 0),
+                   refused(os.setxattr, f, "user.gdpr.legal_hold", b"keep"),
+                   refused(os.setxattr, f, "user.gdpr.retention_until", b"2027-01-01")]
+        else:
+            got = [refused(os.unlink, d) for d in decoys]
+        if any(g not in (errno.EACCES, errno.EPERM) for g in got):
+            sys.exit("a rights command was not refused as meant: %s" % sorted(set(got)))
+        if mode == "rms":
+            got = refused(lambda p: os.close(os.open(p, os.O_RDONLY)), target)
+            if got != errno.ENOKEY:
+                sys.exit("the protected recording: errno %d" % got)
+    elif mode == "unlock" or mode == "einval":
         if mode == "unlock":
             bad = [refused(os.chmod, chm, 0) for _ in range(25)]
             want = (errno.EPERM,)
@@ -100,7 +123,8 @@ tries() {
 	"$RECCTL" audit show -R "$REG" --user "$who" --json |
 		jq --arg r "$prid" '[.[] | select(.object == $r and .outcome == "refused" and (.action == "open" or .action == "unlock"))] | length'
 }
-for mode in unlock wopen caps einval; do
+modes="unlock wopen caps einval rights rms"
+for mode in $modes; do
 	u=$(make_plain_user "d$mode")
 	usermod -a -G recfs-analysis "$u" || t_abort "usermod" "cannot add $u to recfs-analysis"
 	out=$(as_user "$u" /usr/bin/python3 "$T_TMP/try.py" "$mode" "$prot" "${seen[1]}" "$T_TMP/decoys" "$T_TMP/held" 2>&1)
@@ -116,17 +140,33 @@ sleep 1.2
 # Each user's next refusal, in a new second, writes what was counted.
 for u in "${users[@]}"; do as_user "$u" chmod 0 "${seen[1]}" 2>/dev/null; done
 unmount_recfs "$MNT"
-for mode in unlock wopen caps einval; do
+for mode in unlock wopen caps einval rms; do
 	u=${T_USER_PREFIX}d$mode
 	assert_eq "$mode: each try of the protected recording is named" "${rounds[$mode]}" "$(tries "$u")"
 done
+# named USER ACTION RID...: USER's refused ACTION entries naming one of RIDs.
+named() {
+	local who=$1 action=$2
+	shift 2
+	"$RECCTL" audit show -R "$REG" --user "$who" --json |
+		jq --arg a "$action" --args '[.[] | select(.action == $a and .outcome == "refused" and
+			(.object as $o | $ARGS.positional | index($o)))] | length' "$@"
+}
+hrid=$(rid_of "$(head -n 1 "$T_TMP/held")")
+for action in erase restrict hold retention; do
+	assert_eq "rights: each refused $action of the recording is named" "${rounds[rights]}" \
+		"$(named "${T_USER_PREFIX}drights" "$action" "$hrid")"
+done
+mapfile -t drids < <(while read -r f; do rid_of "$f"; done <"$T_TMP/decoys")
+assert_eq "rms: each refused rm of the 20 recordings is named" "$((rounds[rms] * 20))" \
+	"$(named "${T_USER_PREFIX}drms" erase "${drids[@]}")"
 # total USER: the user's refusals in the log, one by one or counted.
 total() {
 	"$RECCTL" audit show -R "$REG" --user "$1" --json | jq '[.[] | select(.outcome == "refused") |
 		if .action == "refusals" then (.reason | capture("^(?<n>[0-9]+) more").n | tonumber) else 1 end] | add'
 }
-declare -A per=([unlock]=26 [wopen]=21 [caps]=21 [einval]=21)	# a round's refusals
-for mode in unlock wopen caps einval; do
+declare -A per=([unlock]=26 [wopen]=21 [caps]=21 [einval]=21 [rights]=29 [rms]=46)	# a round's refusals
+for mode in $modes; do
 	assert_eq "$mode: every refusal is in the log, named or counted" \
 		"$((rounds[$mode] * per[$mode] + 1))" "$(total "${T_USER_PREFIX}d$mode")"	# and the last chmod
 done

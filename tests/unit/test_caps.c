@@ -3,7 +3,8 @@
  * ENFILE, a release gives back exactly what was counted, a refused uid is
  * reported once per period, per-uid caps stay below half the global ones,
  * the global handle cap leaves the descriptor reserve free, and open
- * folders are counted against caps of their own. */
+ * folders are counted against caps of their own, and a flood of refusals
+ * names the recordings refused, accesses and rights commands apart. */
 #include <stdarg.h>
 #include <string.h>
 #include <syslog.h>
@@ -159,34 +160,94 @@ TEST(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused)
 	if (!c)
 		return;
 	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC + 5; i++)
-		due += caps_refusal_due(c, 7, 100, NULL, &h);
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, NULL, &h);
 	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC);
-	CHECK_EQ(caps_refusal_due(c, 7, 100, "rec-a", &h), 1);		/* named all the same */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, "rec-a", &h), 1);		/* named all the same */
 	for (i = due = 0; i < 50; i++)
-		due += caps_refusal_due(c, 7, 100, "rec-a", &h);
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, "rec-a", &h);
 	CHECK_EQ(due, 0);						/* named once a second */
 	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC - 1; i++) {
 		snprintf(id, sizeof(id), "rec-b%d", i);
-		due += caps_refusal_due(c, 7, 100, id, &h);
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, id, &h);
 	}
 	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC - 1);
-	CHECK_EQ(caps_refusal_due(c, 7, 100, "rec-c", &h), 0);		/* one recording too many */
-	CHECK_EQ(caps_refusal_due(c, 7, 100, "rec-a", &h), 0);
-	CHECK_EQ(caps_refusal_due(c, 8, 100, "rec-c", &h), 1);		/* another uid: its own */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, "rec-c", &h), 0);	/* one recording too many */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, "rec-a", &h), 0);
+	CHECK_EQ(caps_refusal_due(c, 8, 100, CAPS_NAME_ACCESS, "rec-c", &h), 1);	/* another uid: its own */
 	/* The next second: the counts of the last, once, then a fresh start. */
-	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, CAPS_NAME_ACCESS, "rec-c", &h), 1);
 	CHECK(h.n == 5 + 50 + 1 + 1 && h.unnamed == 1);
 	/* within the budget every refusal is logged, the same one again too */
-	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, CAPS_NAME_ACCESS, "rec-c", &h), 1);
 	CHECK(h.n == 0 && h.unnamed == 0);
 	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC; i++)
-		due += caps_refusal_due(c, 7, 101, NULL, &h);
+		due += caps_refusal_due(c, 7, 101, CAPS_NAME_ACCESS, NULL, &h);
 	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC - 2);
 	/* past it: one the budget named is not named again, a new one is */
-	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-c", &h), 0);
-	CHECK_EQ(caps_refusal_due(c, 7, 101, "rec-d", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, CAPS_NAME_ACCESS, "rec-c", &h), 0);
+	CHECK_EQ(caps_refusal_due(c, 7, 101, CAPS_NAME_ACCESS, "rec-d", &h), 1);
 	caps_refusals_held(c, held_at_exit, NULL);
 	CHECK(at_exit_uid == 7 && at_exit.n == 3 && at_exit.unnamed == 0);
+	caps_free(c);
+}
+
+/* Past the budget, a lower level's rights commands (rm, chmod 0,
+ * setfattr) are named too, the first of each action on each recording in
+ * the second, in a budget of names apart from the accesses': a flood of
+ * refused rms of recordings a user may read leaves the refused open of a
+ * protected one named, and twenty refused opens leave the rm named.  A
+ * flooding uid gets at most 3 * CAPS_REFUSALS_PER_SEC entries a second. */
+TEST(test_caps_rights_commands_are_named_in_a_budget_of_their_own)
+{
+	struct caps *c = caps_of(1, 10, 1, 10);
+	struct caps_held h;
+	char id[32];
+	int i, due;
+
+	CHECK(c);
+	if (!c)
+		return;
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC + 5; i++)
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, NULL, &h);	/* mkdir: EROFS */
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC);
+	/* rm, chmod 0, setfattr of one recording: each named, once */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, "erase rec-a", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, "restrict rec-a", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, "hold rec-a", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, "retention rec-a", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, "erase rec-a", &h), 0);
+	/* the rights names fill up: 20 in all, then counted as unnamed */
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC; i++) {
+		snprintf(id, sizeof(id), "erase rec-b%d", i);
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, id, &h);
+	}
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC - 4);
+	/* an access's name is not a rights command's, nor its budget spent */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, "erase rec-a", &h), 1);
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC - 1; i++) {
+		snprintf(id, sizeof(id), "open rec-c%d", i);
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, id, &h);
+	}
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC - 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, "open rec-z", &h), 0);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, "erase rec-z", &h), 0);
+	/* 20 + 20 + 20 entries in the second, and the rest counted, by kind */
+	CHECK_EQ(caps_refusal_due(c, 7, 101, CAPS_NAME_RIGHTS, "erase rec-z", &h), 1);
+	CHECK(h.n == 5 + 1 + 4 + 1 + 1 && h.unnamed == 1 && h.unnamed_rights == 5);
+
+	/* the other way round: 20 refused rms in the budget (which name
+	 * their recordings), 21 more, then an open of a protected recording
+	 * is still named */
+	for (i = due = 0; i < 2 * CAPS_REFUSALS_PER_SEC + 1; i++) {
+		snprintf(id, sizeof(id), "erase rec-r%d", i);
+		due += caps_refusal_due(c, 8, 200, CAPS_NAME_RIGHTS, id, &h);
+	}
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC);
+	CHECK_EQ(caps_refusal_due(c, 8, 200, CAPS_NAME_ACCESS, "open rec-p", &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 8, 200, CAPS_NAME_ACCESS, "open rec-p", &h), 0);
+	caps_refusals_held(c, held_at_exit, NULL);
+	CHECK(at_exit_uid == 8 && at_exit.n == CAPS_REFUSALS_PER_SEC + 2 && at_exit.unnamed == 0 &&
+	      at_exit.unnamed_rights == CAPS_REFUSALS_PER_SEC + 1);
 	caps_free(c);
 }
 
@@ -362,6 +423,7 @@ int main(void)
 	RUN(test_caps_mount_at_its_global_cap_gives_enfile);
 	RUN(test_caps_refusals_of_a_uid_are_reported_once_per_period);
 	RUN(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused);
+	RUN(test_caps_rights_commands_are_named_in_a_budget_of_their_own);
 	RUN(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket);
 	RUN(test_caps_per_uid_caps_stay_at_most_half_the_global_ones);
 	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
