@@ -136,6 +136,25 @@ static const char *access_of(const char *action, const char *object, const char 
 	return object;
 }
 
+/*
+ * The object a refusal names in caps_refusal_due's budget of rights
+ * commands (caps.h), when the mount refused it itself rather than the
+ * register (RECFS_RIGHTS names those): an rm, chmod or setfattr of a
+ * right on a node of another level's copy of the tree (recfs_other_view),
+ * or one the caller's level may not make (a chmod +w); NULL for any
+ * other refusal.
+ */
+static const char *rights_of(const char *action, const char *object)
+{
+	static const char *const rights[] = { "erase", "erase-subject", "restrict", "lift-restriction", "hold",
+					      "release-hold", "retention", "protect", "rectify", "chmod", NULL };
+
+	for (size_t i = 0; object && rights[i]; i++)
+		if (!strcmp(action, rights[i]))
+			return object;
+	return NULL;
+}
+
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason)
 {
@@ -145,16 +164,19 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 
 	make_entry(fs, c, action, object, artifact, outcome, reason, &e);
 	/* A flood of refusals is counted past CAPS_REFUSALS_PER_SEC (caps.h);
-	 * a refused access to a recording names it apart from the rest. */
+	 * a refused access to a recording, or rights command, names it apart
+	 * from the rest. */
 	if (fs->caps && outcome && !strcmp(outcome, "refused")) {
 		const char *access = access_of(action, object, reason);
+		const char *right = access ? NULL : rights_of(action, object);
 		char name[160];
 
 		/* by action too: a wrong passphrase (unlock) is not the open
 		 * refused just before it */
-		if (access)
-			snprintf(name, sizeof(name), "%s %s", action, access);
-		due = caps_refusal_due(fs->caps, c->uid, caps_now(), CAPS_NAME_ACCESS, access ? name : NULL, &held);
+		if (access || right)
+			snprintf(name, sizeof(name), "%s %s", action, access ? access : right);
+		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access ? CAPS_NAME_ACCESS : CAPS_NAME_RIGHTS,
+				       access || right ? name : NULL, &held);
 	}
 	if (held.n)
 		push_held(fs, &e.actor, &held);
@@ -336,6 +358,35 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 	*t = tr;
 	*n = node;
 	return 0;
+}
+
+int recfs_other_view(struct recfs *fs, const struct caller *c, fuse_ino_t ino, const char *name,
+		     char object[RECFS_ID_HEX], int *handle)
+{
+	unsigned v = tree_nodeid_view(ino);
+	struct tree *t;
+	struct tnode *n;
+
+	object[0] = '\0';
+	if (handle)
+		*handle = 0;
+	if (v == 0 || v == tree_view(c->level))
+		return 0;
+	t = snapshot_tree(fs->snap);
+	n = tree_resolve(t, ino, (int)v - 1);
+	if (n && name)
+		n = tree_child(n, name);
+	if (n && tree_visible(n, (int)v - 1)) {
+		if (n->rec) {
+			snprintf(object, RECFS_ID_HEX, "%s", n->rec->row.id);
+		} else if (n->handle) {
+			snprintf(object, RECFS_ID_HEX, "%s", n->handle);
+			if (handle)
+				*handle = 1;
+		}
+	}
+	tree_unref(t);
+	return 1;
 }
 
 /*
@@ -589,8 +640,12 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0) {
+		char object[RECFS_ID_HEX];
+
 		t = NULL;
-		recfs_audit(fs, &c, setattr_action(to_set, fi), NULL, NULL, rc);
+		/* another level's copy: named as that copy has it */
+		(void)recfs_other_view(fs, &c, ino, NULL, object, NULL);
+		recfs_audit(fs, &c, setattr_action(to_set, fi), object[0] ? object : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE || fi) {
@@ -753,19 +808,33 @@ static void ghost_dir_if_gone(struct recfs *fs, fuse_ino_t dir, const struct cal
 }
 
 /*
- * The errno of an unlink or rmdir in a folder, node id dir, that the caller
- * cannot resolve: ENOENT, but EACCES when the node id is of another view.
- * Samba's vfs_acl_xattr retries a removal that recfs refused (EACCES,
- * EPERM) as root, in the folder the user's own walk reached: root has no
- * level, and "not found" would reach the client where the refusal should
- * (recfs-smb(7)).  The refusal itself was logged under the user; root
- * learns nothing from EACCES that the node id it holds does not tell.
+ * The errno of an unlink or rmdir of name in a folder, node id dir, that
+ * the caller could not resolve (rc): ENOENT, but EACCES when the node id
+ * is of another view and the caller has no level.  Samba's vfs_acl_xattr
+ * retries a removal that recfs refused (EACCES, EPERM) as root, in the
+ * folder the user's own walk reached: root has no level, and "not found"
+ * would reach the client where the refusal should (recfs-smb(7)).  The
+ * refusal itself was logged under the user; root learns nothing from
+ * EACCES that the node id it holds does not tell.  A caller of a level in
+ * another level's copy (a folder opened by a higher level and passed on,
+ * or kept across a change of uid) tried an erasure there: ENOENT, as every
+ * request there, and logged as the refused erasure of the recording (or
+ * subject) the name is in that copy.
  */
-static int removal_errno(fuse_ino_t dir, const struct caller *c)
+static int removal_refused(struct recfs *fs, fuse_ino_t dir, const char *name, struct caller *c, int rc,
+			   const char *action)
 {
-	unsigned v = tree_nodeid_view(dir);
+	char object[RECFS_ID_HEX];
+	int handle;
 
-	return v != 0 && v != tree_view(c->level) ? -EACCES : -ENOENT;
+	if (!recfs_other_view(fs, c, dir, name, object, &handle))
+		return -ENOENT;
+	if (c->level < 0 || rc != -ENOENT)
+		return -EACCES;
+	if (!strcmp(action, "rmdir") && handle)
+		action = "erase-subject";
+	recfs_audit(fs, c, action, object[0] ? object : NULL, NULL, -ENOENT);
+	return -ENOENT;
 }
 
 /* rm of the audio or its WAV view erases the recording; of another
@@ -783,7 +852,8 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
 	if (rc < 0) {
 		t = NULL;
-		rc = ghost_in_ghost_dir(fs->ghosts, parent, name, c.uid, NULL, 1) ? 0 : removal_errno(parent, &c);
+		rc = ghost_in_ghost_dir(fs->ghosts, parent, name, c.uid, NULL, 1) ? 0 :
+		     removal_refused(fs, parent, name, &c, rc, "erase");
 		goto out;
 	}
 	n = tree_child(dir, name);
@@ -840,7 +910,7 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	rc = recfs_resolve(req, parent, &c, &t, &dir);
 	if (rc < 0) {
 		t = NULL;
-		rc = removal_errno(parent, &c);
+		rc = removal_refused(fs, parent, name, &c, rc, "rmdir");
 		goto out;
 	}
 	n = tree_child(dir, name);

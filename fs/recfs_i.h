@@ -118,6 +118,16 @@ struct tnode;
  * (caller.h; logged once a minute per uid).  On error *t is not referenced.
  */
 int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree **t, struct tnode **n);
+/*
+ * Whether node id ino is of another level's copy of the tree than c's
+ * (a descriptor another level opened and passed on, or one kept across a
+ * change of uid; recfs_resolve refuses it with ENOENT): 1, with the
+ * recording id, or the subject handle (*handle set, when not NULL), that
+ * ino (or its child name, when not NULL) is in that copy copied to object
+ * ("" when none is), for the log of the refusal; else 0, object "".
+ */
+int recfs_other_view(struct recfs *fs, const struct caller *c, fuse_ino_t ino, const char *name,
+		     char object[RECFS_ID_HEX], int *handle);
 /* Fill *c for req. */
 void recfs_caller(fuse_req_t req, struct caller *c);
 /* Queue an audit entry for c about object (a recording id, a handle, or

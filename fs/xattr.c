@@ -627,6 +627,29 @@ static const char *right_of(const char *name)
 	return NULL;
 }
 
+/* The audit action of a setxattr (value != NULL) or removexattr of name
+ * that change() refuses before it knows the node (recfs_resolve: another
+ * level's copy, a node gone), or NULL when that is no refusal to log (a
+ * lock, a name outside user.). */
+static const char *change_action(const char *name, const char *value)
+{
+	if (!strcmp(name, "user.recfs.unlock"))
+		return value ? "unlock" : NULL;
+	if (!strcmp(name, "user.recfs.protect"))
+		return "protect";
+	if (card_field(name))
+		return "rectify";
+	if (!value && !strcmp(name, "user.gdpr.restricted"))
+		return "lift-restriction";
+	if (!value && !strcmp(name, "user.gdpr.legal_hold"))
+		return "release-hold";
+	if (value && right_of(name))
+		return right_of(name);
+	if (!strncmp(name, "user.", 5))
+		return value ? "setxattr" : "removexattr";
+	return NULL;
+}
+
 /*
  * The work of setxattr (value != NULL) and removexattr (value == NULL).
  * nul: setxattr's value held a NUL byte (value is cut at the first one):
@@ -645,8 +668,18 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA, held = 0, restricted = 0;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
-	if (rc < 0)
+	if (rc < 0) {
+		/* A rights command (or an unlock) on a node the caller cannot
+		 * resolve is a refusal too: logged, naming the recording when
+		 * the node is another level's copy (recfs_other_view). */
+		const char *action = change_action(name, value);
+
+		if (action) {
+			(void)recfs_other_view(fs, &c, ino, NULL, rec, NULL);
+			recfs_audit(fs, &c, action, rec[0] ? rec : NULL, NULL, rc);
+		}
 		return rc;
+	}
 	if (n->rec) {
 		memcpy(rec, n->rec->row.id, sizeof(rec));
 		held = n->rec->row.legal_hold != NULL;
