@@ -250,11 +250,27 @@ static int stale_in_tx(void *ctx)
 	return meta_fail(-ESTALE, "the register's policy changed since this mount started");
 }
 
+/*
+ * Refuse a rights action with ESTALE, logged, once per command: the
+ * kernel walks a path again when a request on it was ESTALE (LOOKUP_REVAL)
+ * and sends the request once more, which is no second attempt of the
+ * user's; so the same refusal of the same uid in the same second is not
+ * logged again.  Under cat_lock.
+ */
 static int refuse_stale(struct recfs *fs, const struct audit_actor *a, const char *action, const char *object)
 {
-	int rc = audit_refuse(fs->reg->cat, a, action, object, -ESTALE,
-			      "the register's policy changed since this mount started: restart the mount to act by it");
+	int64_t now = caps_now();
+	char what[sizeof(fs->stale_what)];
+	int rc;
 
+	snprintf(what, sizeof(what), "%s %s", action, object ? object : "-");
+	if (fs->stale_sec == now && fs->stale_uid == a->uid && !strcmp(fs->stale_what, what))
+		return -ESTALE;
+	rc = audit_refuse(fs->reg->cat, a, action, object, -ESTALE,
+			  "the register's policy changed since this mount started: restart the mount to act by it");
+	fs->stale_uid = a->uid;
+	fs->stale_sec = now;
+	memcpy(fs->stale_what, what, sizeof(what));
 	recfs_log(LOG_WARNING, "recfs: %s refused: the register's policy changed since this mount started "
 		  "(recctl policy apply); restart the mount to act by it", action);
 	return rc;

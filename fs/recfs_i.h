@@ -60,6 +60,11 @@ struct recfs {
 	/* under cat_lock, during a rights call: its transaction found another
 	 * policy in the register (recfs_rights_check) */
 	int rights_stale;
+	/* under cat_lock: the last ESTALE refusal logged (refuse_stale), its
+	 * uid, second (caps_now) and "ACTION OBJECT" */
+	uid_t stale_uid;
+	int64_t stale_sec;
+	char stale_what[160];
 	struct keyring *kr;		/* read-only once mounted */
 	struct fuse_session *se;
 	/* The notice in each language of the policy, by index into its

@@ -6,7 +6,8 @@
 # A mount acts by the policy it read when it started.  Once `recctl policy
 # apply` has put another policy in the register, the rights level's
 # actions through that mount (rm, chmod, setfattr) are refused with ESTALE
-# and logged, until the mount is restarted: otherwise lifting a restriction
+# and logged (once a command, though the kernel sends it twice), until
+# the mount is restarted: otherwise lifting a restriction
 # would reseal the recording by the old policy's levels, and give back a
 # level the new policy took it from.  A lower level's attempt is refused
 # as ever (EACCES), and reads go on.  A caller keeps only a level both
@@ -71,6 +72,12 @@ assert_fails_with "the analyst's rm of another recording is refused as ever (EAC
 assert_ok "reads go on: privacy reads it" as_user "$dpo" cat "$f"
 log=$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)
 assert_match "the refused lift is logged with why" "$log" "lift-restriction $rid refused the register's policy changed since this mount started"
+# The kernel sends a request that was ESTALE once more (it walks the
+# path again): one command, one entry.
+assert_eq "the one chmod is one entry" 1 \
+	"$(printf '%s\n' "$log" | grep -c "lift-restriction $rid refused the register's policy changed")"
+assert_eq "the one setfattr is one entry" 1 \
+	"$(printf '%s\n' "$log" | grep -c "hold $rid refused the register's policy changed")"
 assert_contains "the mount said so in its log" "$(cat "$MNT.err")" "restart the mount to act by it"
 
 # Restarted, the mount acts by the new policy.
