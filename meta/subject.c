@@ -667,6 +667,8 @@ struct ident {
 	uint8_t mac[CRYPTO_MAC_BYTES];
 	uint8_t mac_prev[CRYPTO_MAC_BYTES];	/* prev_mac's, when prev */
 	int ok, prev;
+	int others;	/* held, but only by someone else (the e-mail of a
+			 * family's mailbox): it says nothing of this card */
 };
 
 /*
@@ -739,10 +741,12 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
 }
 
 /*
- * Whether the subject found for card by ids[by] (a reference or a phone
- * number) is someone else: 1 when card has an e-mail (ids[1]: had it named
- * a subject that may be this card's, that one was found by it) and the
- * subject has another; when card has a name (ids[NAME_ID]) and the subject
+ * Whether the subject found for card by ids[by] (an e-mail, a reference or
+ * a phone number) is someone else: 1 when it was not found by the e-mail,
+ * card has an e-mail (ids[1]: had it named a subject that may be this
+ * card's, that one was found by it) of its own (held by nobody else:
+ * not ids[1].others) and the subject has another; when
+ * card has a name (ids[NAME_ID]) and the subject
  * has names and not that one (a household's line, a company's customer
  * number: two people who gave one number in two calls are two subjects,
  * and neither's answer lists the other's calls); when card has a whole
@@ -752,8 +756,11 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
  * meikalainen"); or when the same manifest gave it to another person.  A
  * card of an initial alone ("M. Meikäläinen") is any of the form's whole
  * names; a subject of the form that holds no whole name yet takes the
- * card's.  An e-mail is one person's: a subject found by it is this
- * card's whatever the name.  0, 1, or -EIO.
+ * card's.  The names weigh for a subject found by an e-mail too: a
+ * family's or a team's mailbox is given by two people ("James Bennett"
+ * writing from Olivia Bennett's address is not Olivia), while the one
+ * whose address it is is found by it whatever the name's spelling of the
+ * same form ("O. Bennett").  0, 1, or -EIO.
  */
 static int someone_else(struct reg *r, const struct ident *ids, int by, const char *found,
 			const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
@@ -763,9 +770,7 @@ static int someone_else(struct reg *r, const struct ident *ids, int by, const ch
 	for (size_t i = 0; i < n_taken; i++)
 		if (!strcmp(taken[i], found))
 			return 1;
-	if (by == 1)
-		return 0;
-	if (ids[1].ok && (rc = catalog_index_has_kind(r->cat, found, "email")))
+	if (by != 1 && ids[1].ok && !ids[1].others && (rc = catalog_index_has_kind(r->cat, found, "email")))
 		return rc;
 	if (!ids[NAME_ID].ok)
 		return 0;
@@ -895,6 +900,15 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 
 		if (ids[i].ok && (rc = pick_holder(r, ids, i, taken, n_taken, found)))
 			return rc;
+		if (i == 1 && ids[i].ok && !found[0]) {
+			struct idlist holders = { 0 };
+
+			rc = catalog_index_holders(r->cat, ids[i].mac, &holders);
+			ids[i].others = holders.n > 0;
+			idlist_free(&holders);
+			if (rc)
+				return rc;
+		}
 	}
 	*created = !found[0];
 	if (!found[0]) {

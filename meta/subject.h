@@ -178,7 +178,8 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * taken for one person's: a subject found by a reference or a phone
  * number is not this card's when the card has an e-mail and that subject
  * has another one (a new subject then, so that no right of one acts on
- * the other's data); nor when the card has a name and that subject was
+ * the other's data).  A subject found by any of them (an e-mail too: a
+ * family's mailbox) is not this card's when the card has a name and that subject was
  * given names and none of this name form (subject_normalise "name":
  * "Bertil Berg" is not "Anna Berg"); nor when the card's first word is a
  * whole given name and that subject was given whole names of the same

@@ -355,8 +355,10 @@ TEST(test_ingest_the_rule_before_written_forms_merges_no_one)
 
 /* A household's line given by two people in two calls: the name tells
  * them apart, so neither's subject (and answer) holds the other's call.
- * An e-mail is one person's whatever the name; a call with the line alone
- * goes to its first holder, as before. */
+ * An e-mail is one person's, found by it whatever the spelling of the
+ * name ("A. Berg"), but another person who writes from it (a family's
+ * mailbox) is told apart by the name as on the line; a call with the line
+ * alone goes to its first holder, as before. */
 TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
 {
 	char anna[CATALOG_HANDLE_MAX], bertil[CATALOG_HANDLE_MAX], both[2 * CATALOG_HANDLE_MAX + 1];
@@ -381,7 +383,7 @@ TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
 	CHECK_STR(h, bertil);
 	CHECK_EQ(links_of(anna), 2);
 	CHECK_EQ(links_of(bertil), 2);
-	/* an e-mail is one person's, whatever name comes with it */
+	/* an e-mail is one person's, however the name is written */
 	CHECK_EQ(ingest_people("line-a3", 29, "{\"role\": \"customer\", \"name\": \"A. Berg\","
 					      " \"email\": \"anna@berg.example\"}"), 0);
 	CHECK_EQ(links_of(anna), 3);
@@ -389,6 +391,18 @@ TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
 	CHECK_EQ(ingest_people("line-x", 30, "{\"role\": \"customer\", \"phone\": \"+358 9 555 0101\"}"), 0);
 	CHECK_EQ(links_of(anna), 4);
 	CHECK_EQ(links_of(bertil), 2);
+	/* Anna's address given by Bertil (a family's mailbox): the name tells
+	 * him apart there too, and his own number finds him */
+	CHECK_EQ(ingest_people("line-b3", 27, "{\"role\": \"customer\", \"name\": \"Bertil Berg\","
+					      " \"email\": \"anna@berg.example\", \"phone\": \"+358 9 555 0101\"}"), 0);
+	CHECK_EQ(links_of(anna), 4);
+	CHECK_EQ(links_of(bertil), 3);
+	/* and with no number of his: a subject of his own, not Anna */
+	CHECK_EQ(ingest_people("line-c", 28, "{\"role\": \"customer\", \"name\": \"Cecilia Berg\","
+					     " \"email\": \"anna@berg.example\"}"), 1);
+	CHECK_EQ(links_of(anna), 4);
+	find("email", "anna@berg.example", h);
+	CHECK_STR(h, anna);
 }
 
 /* The second holder of a line, of handle first (the first holder): "" when
