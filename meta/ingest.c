@@ -770,6 +770,10 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	if (!j->root) {
 		/* jansson's own text may quote the manifest: only its kind. */
 		const char *what = "is not valid JSON";
+		char deep[80];
+
+		snprintf(deep, sizeof(deep), "nests arrays or objects deeper than the %d levels a manifest may",
+			 JSON_PARSER_MAX_DEPTH);
 
 		if (!strncmp(jerr.text, "duplicate object key", 20))
 			what = "gives a key twice";
@@ -777,6 +781,8 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 			what = "starts with a byte order mark, which JSON does not allow";
 		else if (strstr(jerr.text, "\\u0000"))
 			what = "holds \\u0000 (a NUL character) in a string";
+		else if (json_error_code(&jerr) == json_error_stack_overflow)
+			what = deep;
 		rc = meta_fail(-EINVAL, "manifest %s (line %d, column %d)", what, jerr.line, jerr.column);
 		goto out;
 	}

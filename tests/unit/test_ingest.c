@@ -647,6 +647,17 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 			CHECK(0);
 		}
 	}
+	/* Valid JSON nested beyond the parser's depth: said as such. */
+	{
+		char deep[2 * 5000 + 1];
+
+		memset(deep, '[', 5000);
+		memset(deep + 5000, ']', 5000);
+		deep[10000] = '\0';
+		write_text("x.json", deep);
+		CHECK(ingest("x.json", &res) == -EINVAL);
+		CHECK(strstr(meta_errmsg(), "manifest nests arrays or objects deeper than the 2048 levels") != NULL);
+	}
 	CHECK_EQ(t_count_blobs(reg), blobs);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
 }
