@@ -303,8 +303,9 @@ void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid)
  * mount started, if any, lowers the callers' levels (caller_cache_set_newer);
  * a stat of policy.conf, and it is read only when that changed.  Returns
  * whether it could not be read (failed: whether that was said already).
+ * *lowering: whether a newer policy lowers levels now (the poller's).
  */
-static int look_at_policy(struct recfs *fs, struct stat *seen, int failed)
+static int look_at_policy(struct recfs *fs, struct stat *seen, int failed, int *lowering)
 {
 	struct policy *newer = NULL;
 	int rc = reg_policy_newer(fs->reg, seen, &newer);
@@ -316,8 +317,9 @@ static int look_at_policy(struct recfs *fs, struct stat *seen, int failed)
 		meta_clear_error();
 		return 1;
 	}
-	if (rc == 0)
-		return 0;
+	if (rc == 0 || (!newer && !*lowering))
+		return 0;	/* unchanged, or the same text touched or written again */
+	*lowering = newer != NULL;
 	caller_cache_set_newer(fs->callers, newer);
 	if (newer)
 		recfs_log(LOG_WARNING, "recfs: the register's policy changed (recctl policy apply): until this "
@@ -339,7 +341,7 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0, delay, policy_failed = 0;
+	int rc, failed = 0, whole = 0, delay, policy_failed = 0, lowering = 0;
 	struct stat policy_seen;
 
 	reg_policy_stat(fs->reg, &policy_seen);
@@ -373,7 +375,7 @@ static void *poller(void *arg)
 			int64_t cv;
 
 			/* policy apply writes the catalog too */
-			policy_failed = look_at_policy(fs, &policy_seen, policy_failed);
+			policy_failed = look_at_policy(fs, &policy_seen, policy_failed, &lowering);
 
 			rc = catalog_content_version(s->cat, &cv);
 			if (rc == 0 && cv != cur->content_version) {
