@@ -426,7 +426,9 @@ static int whole_given(const char *w, size_t len, int dot)
  * Words are what white space, '.' and ',' leave.  A comma right after the
  * first word puts the family name first ("Meikäläinen, Matti" is "Matti
  * Meikäläinen"): the given name is the second word, the family name the
- * first.
+ * first.  A comma after a later word ends the name: what follows is a
+ * company or a title ("Anna Berg, Acme Oy" is "Anna Berg"); so does what
+ * stands in parentheses ("Anna Berg (Acme)").
  */
 static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 {
@@ -438,19 +440,35 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 
 	if (rc)
 		return rc;
+	/* What stands in parentheses is no part of the name ("Anna Berg
+	 * (Acme)"): blanked. */
+	for (char *o = strchr(f, '('); o; o = strchr(o, '(')) {
+		char *c = strchr(o, ')');
+		size_t k = c ? (size_t)(c - o) + 1 : strlen(o);
+
+		memset(o, ' ', k);
+		o += k;
+	}
 	for (p = f; *(p += strspn(p, sep));) {
+		int comma;
+
 		n = strcspn(p, sep);
+		comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
 		if (!words++) {
 			first = p, first_len = n;
 			first_dot = p[n] == '.';
 			/* "Berg, Anna": the family name first, a comma after it */
-			inverted = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
+			inverted = comma;
 		} else if (words == 2) {
 			second = p, second_len = n;
 			second_dot = p[n] == '.';
 		}
 		last = p, last_len = n;
 		p += n;
+		/* Past the name, a comma puts what is not the name: a company,
+		 * a title ("Anna Berg, Acme Oy" is "Anna Berg"). */
+		if (comma && words >= 2)
+			break;
 	}
 	if (words >= 2 && inverted) {
 		/* the given name and the family name, as written the other way

@@ -114,6 +114,15 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("name", "Berg, Anna"), "a berg");
 	CHECK_STR(norm("name", "Meikäläinen , Matti Juhani"), "m meikalainen");
 	CHECK_STR(norm("name", "BERG,ANNA"), "a berg");
+	/* a company or a title after the name, by a comma or in
+	 * parentheses, is no part of it (atk12): not "a oy" */
+	CHECK_STR(norm("name", "Anna Berg, Acme Oy"), "a berg");
+	CHECK_STR(norm("name", "Anna Lind, Acme Oy"), "a lind");
+	CHECK_STR(norm("name", "Berg, Anna, Acme Oy"), "a berg");
+	CHECK_STR(norm("name", "Anna Berg (Acme)"), "a berg");
+	CHECK_STR(norm("name", "Anna (Acme) Berg"), "a berg");
+	CHECK_STR(norm("name", "Anna Berg (Acme"), "a berg");
+	CHECK_STR(norm("given", "Anna Berg, Acme Oy"), "anna berg");
 	CHECK_STR(norm("name", "Matti"), "(error)");
 	CHECK_STR(norm("name", " . , "), "(error)");
 }
