@@ -1321,6 +1321,16 @@ static int index_value(struct reg *r, const struct crypto_key *ik, const char *h
 	return rc;
 }
 
+/* Whether a name has a name form (subject_normalise "name"): two words. */
+static int tells_apart(struct reg *r, const char *name)
+{
+	char form[SUBJECT_NORM_MAX];
+	int ok = name && subject_normalise("name", name, r->policy->phone_country_code, form, sizeof(form)) == 0;
+
+	crypto_memzero(form, sizeof(form));
+	return ok;
+}
+
 /*
  * A rectified identifier of kind field (phone, email, ref) or name moves in
  * the blind index: handle's entries of that kind (of a name: its name
@@ -1497,8 +1507,12 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 				json_string_value(json_object_get(entry, "old")), value);
 	/* The name's entries (its form, its whole given name) tell the subject
 	 * from others who share its number (subject_resolve); without the
-	 * index key they stay as they were. */
-	if (rc == 0 && !strcmp(field, "name") && keyring_index_key(kr))
+	 * index key they stay as they were.  So they do when the name is
+	 * cleared or cut to one word, which tells no one apart: a subject with
+	 * none would take the next caller of its line as a subject given no
+	 * name yet, and its own person's next call would be someone else
+	 * (atk12). */
+	if (rc == 0 && !strcmp(field, "name") && keyring_index_key(kr) && tells_apart(r, value))
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value);
 	if (rc == 0)

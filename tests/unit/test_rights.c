@@ -947,6 +947,15 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 0);
 	CHECK_EQ(subject_find(reg, ik, "phone", "+358405550303", again), 0);
 	CHECK_STR(again, h);
+	/* cleared, or cut to one word: the name tells no one apart, and the
+	 * entries of the form stay (atk12), so the next caller of the line
+	 * is not taken as a subject given no name yet */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", ""), 0);
+	CHECK_EQ(name_indexed(h, "m meikalainen"), 1);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "Maija"), 0);
+	CHECK_EQ(name_indexed(h, "m meikalainen"), 1);
+	ingest_person("gv4", "2026-03-25T10:00:00Z", "Carl Nyberg", "+358 40 555 0303");
+	CHECK_EQ(holders_of("phone", "+358405550303", h), 3);
 }
 
 /* 1 when the subject's card (as the rights level) holds text. */
