@@ -665,7 +665,8 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 	struct tnode *n;
 	const char *field, *right;
 	char *handle = NULL, rec[RECFS_ID_HEX] = "";
-	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA, held = 0, restricted = 0;
+	int rc, ours = 1, notsup = value ? -ENOTSUP : -ENODATA, held = 0, restricted = 0, flag_err = 0;
+	const char *flag_why = NULL;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc < 0) {
@@ -733,29 +734,28 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		goto out;
 	}
 	right = value ? right_of(name) : NULL;
-	/* setxattr(2)'s flags, for the rights level (below it, EPERM as
-	 * ever): XATTR_CREATE of an attribute the recording shows, or
-	 * XATTR_REPLACE of one it does not (a hold or a restriction not in
-	 * place), is refused as the kernel's own file systems refuse it. */
-	if (right && c.level == fs->reg->policy->rights_level && (flags & (XATTR_CREATE | XATTR_REPLACE))) {
+	/* setxattr(2)'s flags (XATTR_CREATE of an attribute the recording
+	 * shows, XATTR_REPLACE of one it does not: a hold or a restriction
+	 * not in place), and the lift of a restriction not in place, are
+	 * refused as any file system refuses them, by the right asked for
+	 * (RECFS_RIGHTS: its key and policy checks first, and below the
+	 * rights level EPERM as ever, which tells nothing of the state). */
+	if (right && (flags & (XATTR_CREATE | XATTR_REPLACE))) {
 		int shown = !strcmp(right, "retention") || (!strcmp(right, "hold") && held) ||
 			    (!strcmp(right, "restrict") && restricted);
 
 		if ((flags & XATTR_CREATE) && shown)
-			rc = -EEXIST;
+			flag_err = -EEXIST, flag_why = "XATTR_CREATE of an attribute the recording shows";
 		else if ((flags & XATTR_REPLACE) && !shown)
-			rc = -ENODATA;
-		if (rc < 0)
-			goto out;
+			flag_err = -ENODATA, flag_why = "XATTR_REPLACE of an attribute the recording does not show";
 	}
-	/* Nor is a restriction lifted that is not in place (chmod 0440 of
-	 * such a recording, by contrast, is a mode it has already). */
-	if (!value && !strcmp(name, "user.gdpr.restricted") && c.level == fs->reg->policy->rights_level &&
-	    !restricted) {
-		rc = -ENODATA;
-		goto out;
-	}
-	if (right && nul)
+	if (!value && !strcmp(name, "user.gdpr.restricted") && !restricted)
+		flag_err = -ENODATA, flag_why = "no restriction to lift";
+	if (flag_err)
+		RECFS_RIGHTS(fs, &c, value ? right : "lift-restriction", rec, rc,
+			     rights_refuse(fs->reg, &actor, c.level, value ? right : "lift-restriction", rec, flag_err,
+					   flag_why));
+	else if (right && nul)
 		RECFS_RIGHTS(fs, &c, right, rec, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
 	else if (!strcmp(name, "user.gdpr.restricted") && value)
 		RECFS_RIGHTS(fs, &c, "restrict", rec, rc, rights_restrict(fs->reg, &actor, c.level, rec, value));

@@ -654,9 +654,14 @@ int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const 
 		.artifact = artifact,
 	};
 
+	int rc;
+
 	if (counted)
 		;	/* the caller counts it (a flood: audit_refusals_counted) */
-	else if (audit_append(c, &e, 1))
+	else if ((rc = audit_append(c, &e, 1)) == -ESTALE)
+		;	/* its transaction's begin check refused it (the mount's
+			 * policy is stale): the caller logs that refusal instead */
+	else if (rc)
 		unlogged(&e);
 	else if (watching && catalog_in_transaction(c))
 		hold_refusal(&e);

@@ -1177,12 +1177,18 @@ int rights_check_card_value(const char *field, const char *value)
 	return rc ? rc : check_card_identifier(field, value);
 }
 
-int rights_refuse_nul(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
-		      const char *object)
+int rights_refuse(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
+		  const char *object, int err, const char *why)
 {
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, action, object, -EPERM, "below the rights level");
-	return audit_refuse(r->cat, a, action, object, -EINVAL, "the value holds a NUL byte");
+	return audit_refuse(r->cat, a, action, object, err, why);
+}
+
+int rights_refuse_nul(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
+		      const char *object)
+{
+	return rights_refuse(r, a, actor_level, action, object, -EINVAL, "the value holds a NUL byte");
 }
 
 /* The blind-index entry of value (an identifier of kind) for handle, as

@@ -290,5 +290,10 @@ int rights_check_card_value(const char *field, const char *value) MUST_CHECK;
  */
 int rights_refuse_nul(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
 		      const char *object) MUST_CHECK;
+/* A refusal of action on object that the caller found (err, why), after
+ * the rights level's check: below it -EPERM ("below the rights level");
+ * logged either way. */
+int rights_refuse(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
+		  const char *object, int err, const char *why) MUST_CHECK;
 
 #endif

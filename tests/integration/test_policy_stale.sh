@@ -69,6 +69,21 @@ assert_fails_with "privacy: setfattr of a legal hold through it is refused too" 
 g=$(as_user "$analyst" find "$MNT/by-date" -name '*.opus' | sort | head -n 1)
 assert_fails_with "the analyst's rm of another recording is refused as ever (EACCES)" "Permission denied" \
 	as_user "$analyst" rm "$g"
+# A command the register would refuse for its value or state is refused
+# for the stale policy all the same, and logged once, as that (atk12).
+rid_g=$(rid_of "$g")
+assert_fails_with "privacy: releasing a hold that is not there, through it, is ESTALE" "Stale file handle" \
+	as_user "$dpo" setfattr -x user.gdpr.legal_hold "$g"
+assert_fails_with "privacy: a retention that is no date, through it, is ESTALE" "Stale file handle" \
+	as_user "$dpo" setfattr -n user.gdpr.retention_until -v garbage "$g"
+assert_fails_with "privacy: lifting a restriction not in place, through it, is ESTALE" "Stale file handle" \
+	as_user "$dpo" setfattr -x user.gdpr.restricted "$g"
+sleep 1
+assert_eq "one entry each, saying the policy changed, and none for the value" "3 0" \
+	"$(q "SELECT count(*) FROM audit WHERE object = '$rid_g' AND outcome = 'refused' AND action <> 'erase'
+	      AND reason LIKE 'the register''s policy changed%'") $(
+	   q "SELECT count(*) FROM audit WHERE object = '$rid_g' AND outcome = 'refused' AND action <> 'erase'
+	      AND reason NOT LIKE 'the register''s policy changed%'")"
 assert_ok "reads go on: privacy reads it" as_user "$dpo" cat "$f"
 log=$("$RECCTL" audit show -R "$REG" --object "$rid" 2>&1)
 assert_match "the refused lift is logged with why" "$log" "lift-restriction $rid refused the register's policy changed since this mount started"

@@ -65,6 +65,9 @@ assert_eq "one release in the log, and the second refused" "1 1" \
 	      AND reason = 'no legal hold to release'")"
 assert_fails_with "privacy: lifting a restriction that is not there is ENODATA" "No such attribute" \
 	as_user "$dpo" setfattr -x user.gdpr.restricted "$f"
+assert_eq "logged as the refused lift it was" 1 \
+	"$(q "SELECT count(*) FROM audit WHERE action = 'lift-restriction' AND object = '$rid' AND outcome = 'refused'
+	      AND reason = 'no restriction to lift'")"
 # xattr_flag USER FILE NAME VALUE FLAG: setxattr with XATTR_CREATE or XATTR_REPLACE; its errno's name
 xattr_flag() {
 	as_user "$1" /usr/bin/python3 -c 'import errno, os, sys
@@ -77,6 +80,9 @@ except OSError as e:
 assert_eq "privacy: XATTR_REPLACE of a hold not in place is ENODATA" "ENODATA" \
 	"$(xattr_flag "$dpo" "$f" user.gdpr.legal_hold "case 7" XATTR_REPLACE)"
 assert_fails_with "and places none" "No such attribute" as_user "$analyst" getfattr -n user.gdpr.legal_hold "$f"
+assert_eq "logged as the refused hold it was" 1 \
+	"$(q "SELECT count(*) FROM audit WHERE action = 'hold' AND object = '$rid' AND outcome = 'refused'
+	      AND reason = 'XATTR_REPLACE of an attribute the recording does not show'")"
 assert_eq "privacy: XATTR_CREATE of retention_until, which every recording shows, is EEXIST" "EEXIST" \
 	"$(xattr_flag "$dpo" "$f" user.gdpr.retention_until 2099-01-01 XATTR_CREATE)"
 assert_eq "the analyst's is EPERM, as any setxattr of theirs" "EPERM" \
