@@ -651,8 +651,16 @@ t_cleanup()
 	for m in "${T_TMPFS[@]}"; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
+	# A test user's process left behind (a reader a test killed the setpriv
+	# of, whose child sleeps on) would keep userdel from removing the user.
 	for u in "${T_USERS[@]}" $(cat "$T_USER_LIST" 2>/dev/null); do
-		getent passwd "$u" >/dev/null && userdel "$u" 2>/dev/null
+		getent passwd "$u" >/dev/null || continue
+		pkill -KILL -u "$u" 2>/dev/null
+		for _ in $(seq 1 40); do
+			pgrep -u "$u" >/dev/null || break
+			sleep 0.05
+		done
+		userdel "$u" 2>/dev/null
 	done
 	for g in "${T_GROUPS[@]}" $(cat "$T_GROUP_LIST" 2>/dev/null); do
 		getent group "$g" >/dev/null && groupdel "$g" 2>/dev/null
