@@ -427,26 +427,15 @@ static int reason_value(const char *reason, const char *key, char *out, size_t n
  * ("request=N,M", rights.c).  Read in place: a long list is not cut. */
 static int names_request(const struct audit_entry *e, int64_t id)
 {
-	static const char key[] = "request=";
+	const char *w, *p;
+	size_t len;
 
-	if (!e->outcome || strcmp(e->outcome, "ok") || !e->reason)
+	if (!e->outcome || strcmp(e->outcome, "ok") || !(w = request_word(e->reason, &len)))
 		return 0;
-	for (const char *w = e->reason; *w;) {
-		size_t len;
-
-		w += strspn(w, " ");
-		len = strcspn(w, " ");
-		if (len > strlen(key) && !strncmp(w, key, strlen(key))) {
-			for (const char *n = w + strlen(key);; n++) {
-				if (strtoll(n, NULL, 10) == id)
-					return 1;
-				n += strcspn(n, ", ");
-				if (*n != ',')
-					return 0;
-			}
-		}
-		w += len;
-	}
+	p = w + strlen("request=");
+	for (int64_t n; (n = request_word_next(&p, w + len));)
+		if (n == id)
+			return 1;
 	return 0;
 }
 

@@ -461,3 +461,37 @@ int request_expire(struct reg *r, int64_t before, int dry_run, size_t *n)
 	free(x.ids);
 	return rc;
 }
+
+const char *request_word(const char *reason, size_t *len)
+{
+	static const char key[] = "request=";
+
+	for (const char *w = reason; w && *w;) {
+		size_t n;
+
+		w += strspn(w, " ");
+		n = strcspn(w, " ");
+		if (n > strlen(key) && !strncmp(w, key, strlen(key))) {
+			*len = n;
+			return w;
+		}
+		w += n;
+	}
+	return NULL;
+}
+
+int64_t request_word_next(const char **p, const char *end)
+{
+	char *after;
+	long long id;
+
+	if (*p >= end)
+		return 0;
+	id = strtoll(*p, &after, 10);
+	if (after == *p || after > end || id <= 0) {
+		*p = end;
+		return 0;
+	}
+	*p = after < end && *after == ',' ? after + 1 : end;
+	return id;
+}

@@ -187,6 +187,17 @@ int request_each(struct reg *r, enum request_filter filter, int (*fn)(const stru
 
 /* The oldest open request of handle (*id), or -ENOENT. */
 int request_open_for(struct reg *r, const char *handle, int64_t *id) MUST_CHECK;
+
+/*
+ * The word of an audit reason that names the requests an action answers,
+ * "request=N" or "request=N,M,..." (rights.c writes it, answer.c reads
+ * it): its start, and its length in *len, or NULL when the reason has
+ * none.  A word is what spaces part.
+ */
+const char *request_word(const char *reason, size_t *len);
+/* The next number of such a word's list at *p, which it moves past it
+ * and its comma, or 0 at the list's end (end: the word's). */
+int64_t request_word_next(const char **p, const char *end);
 /*
  * The oldest open request of handle of the first of types (NULL-terminated,
  * the type the action answers first) that it has one of, in *id, or

@@ -215,25 +215,18 @@ static char *id_list(const struct req_find *f)
  */
 static char *with_others(struct reg *r, struct req_find *f, const char *recording, const char *why)
 {
-	const char *w = strstr(why, "request="), *p = w + strlen("request=");
-	size_t len = strcspn(w, " ");
+	size_t len;
+	const char *w = request_word(why, &len), *p = w + strlen("request=");
 	struct idlist named = { 0 };
 	char *list, *out;
 
-	for (;;) {
+	for (int64_t id; (id = request_word_next(&p, w + len));) {
 		struct cat_request q = { 0 };
-		char *end;
-		long long id = strtoll(p, &end, 10);
 
-		if (end == p || id <= 0)
-			break;
 		add_id(f, id);
 		if (catalog_get_request(r->cat, id, &q) == 0 && q.handle)
 			idlist_add(&named, q.handle);
 		cat_request_clear(&q);
-		if (*end != ',')
-			break;
-		p = end + 1;
 	}
 	f->skip = &named;
 	if (f->types)
@@ -254,7 +247,7 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 	char *out, *ids;
 	int found;
 
-	if (why && strstr(why, "request=")) {
+	if (why && request_word(why, &(size_t){ 0 })) {
 		if (handle || !recording)
 			return xstrdup(why);	/* the caller named it already */
 		out = with_others(r, &f, recording, why);
@@ -297,7 +290,7 @@ static int log_erase(struct reg *r, const struct audit_actor *a, const struct ca
 	char *reason = with_request(r, "erase", rec->id, NULL, why), *full = NULL;
 	int rc;
 
-	if (reason && strstr(reason, "request="))
+	if (reason && request_word(reason, &(size_t){ 0 }))
 		full = xasprintf("%s kind=%s", reason, rec->kind);
 	rc = audit_log_artifact(r->cat, a, "erase", rec->id, artifact, "ok", full ? full : reason);
 	free(full);
