@@ -302,10 +302,23 @@ static const char schema_v13[] =
 	"  'the catalog was upgraded to schema 13, which indexes whole given names'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v14: no table changes.  A name's form and whole given name are read
+ * past a form of address before the given name ("Mr Matti Berg" is "m
+ * berg" and "matti berg", no longer "m berg" and "mr berg", which "Mr
+ * Mikko Berg" gave too), and "Anna.Berg" is "Anna Berg".  Entries a
+ * register wrote by the rule before are the old forms: marked as v13
+ * marked, so that `recctl subject reindex` writes today's.
+ */
+static const char schema_v14[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 14, which reads names past a form of address'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
-				      schema_v13 };
+				      schema_v13, schema_v14 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

@@ -417,26 +417,56 @@ static int whole_given(const char *w, size_t len, int dot)
 }
 
 /*
+ * Whether the folded word w (len bytes) is a form of address written
+ * before a name ("Mr", "Mrs", "Dr.", "Herra", "Frau", ...): not the
+ * person's given name, which is the word after it.  Letters past a
+ * trailing '.' are not looked at: the caller passes the word without it.
+ */
+static int is_title(const char *w, size_t len)
+{
+	static const char *const titles[] = {
+		"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",
+		"herr", "frau", "hr", "fr", "fru", "frk", "froken", "herra", "rouva", "neiti", "tri",
+		"mme", "mlle", "mevr", "dhr", "sr", "sra", "srta", "dott",
+	};
+
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strlen(titles[i]) == len && !memcmp(titles[i], w, len))
+			return 1;
+	return 0;
+}
+
+/*
  * subject_normalise of a name.  whole 0, kind "name": the initial of its
- * first word and its last word, folded ("Matti Meikäläinen" and
+ * given name and its last word, folded ("Matti Meikäläinen" and
  * "M. MEIKÄLÄINEN" are both "m meikalainen"), or -EINVAL for a name of one
- * word, which tells no one apart.  whole 1, kind "given": the whole first
- * word and the last word ("maija meikalainen"), or -EINVAL as well when
- * the first word is no whole given name (whole_given: "M. Meikäläinen").
- * Words are what white space, '.' and ',' leave.  A comma right after the
- * first word puts the family name first ("Meikäläinen, Matti" is "Matti
- * Meikäläinen"): the given name is the second word, the family name the
- * first.  A comma after a later word ends the name: what follows is a
- * company or a title ("Anna Berg, Acme Oy" is "Anna Berg"); so does what
- * stands in parentheses ("Anna Berg (Acme)").
+ * word, which tells no one apart.  whole 1, kind "given": the whole given
+ * name and the last word ("maija meikalainen"), or -EINVAL as well when
+ * the given name is not written whole (whole_given: "M. Meikäläinen").
+ * Words are what white space, '.' and ',' leave; a '.' right after a word
+ * of two letters or more and before a letter joins two words and abridges
+ * nothing ("Anna.Berg" is "Anna Berg").  The given name is the first word;
+ * a comma right after the first word puts the family name first
+ * ("Meikäläinen, Matti" is "Matti Meikäläinen"): the given name is then
+ * the second word, the family name the first.  Forms of address before
+ * the given name are not it ("Mr Matti Berg", "Dr. Anna Berg", "Berg,
+ * Mrs Anna": is_title).  A comma after a later word ends the name: what
+ * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
+ * so does what stands in parentheses ("Anna Berg (Acme)").
  */
 static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 {
 	static const char sep[] = " \t\n\r\f\v.,";
+	enum { MAX_WORDS = 16 };
+	struct word {
+		const char *p;
+		size_t len;
+		int dot, comma;
+	} w[MAX_WORDS];
 	char *f = NULL;
-	const char *first = NULL, *second = NULL, *last = NULL, *p;
-	size_t first_len = 0, second_len = 0, last_len = 0, n;
-	int rc = subject_fold_name(in, &f), words = 0, inverted = 0, first_dot = 0, second_dot = 0;
+	const char *p;
+	size_t n, words = 0, given, family;
+	int rc = subject_fold_name(in, &f);
 
 	if (rc)
 		return rc;
@@ -450,45 +480,42 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		o += k;
 	}
 	for (p = f; *(p += strspn(p, sep));) {
-		int comma;
+		struct word *x = &w[words < MAX_WORDS ? words : MAX_WORDS - 1];
+		size_t chars = 0;
 
 		n = strcspn(p, sep);
-		comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
-		if (!words++) {
-			first = p, first_len = n;
-			first_dot = p[n] == '.';
-			/* "Berg, Anna": the family name first, a comma after it */
-			inverted = comma;
-		} else if (words == 2) {
-			second = p, second_len = n;
-			second_dot = p[n] == '.';
-		}
-		last = p, last_len = n;
+		for (size_t i = 0; i < n; i++)
+			chars += (p[i] & 0xc0) != 0x80;
+		x->p = p, x->len = n;
+		x->comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
+		/* "M.", not "Anna.Berg" */
+		x->dot = p[n] == '.' && (chars < 2 || !p[n + 1] || strchr(sep, p[n + 1]));
+		if (words < MAX_WORDS)
+			words++;
 		p += n;
 		/* Past the name, a comma puts what is not the name: a company,
 		 * a title ("Anna Berg, Acme Oy" is "Anna Berg"). */
-		if (comma && words >= 2)
+		if (x->comma && words >= 2)
 			break;
 	}
-	if (words >= 2 && inverted) {
-		/* the given name and the family name, as written the other way
-		 * round ("Anna Berg") */
-		last = first, last_len = first_len;
-		first = second, first_len = second_len;
-		first_dot = second_dot;
-	}
+	/* "Berg, Anna": the family name first, a comma after it */
+	given = words >= 2 && w[0].comma;
+	family = given ? 0 : words - 1;
+	while (given < words && given != family && is_title(w[given].p, w[given].len))
+		given++;
 	rc = -EINVAL;
-	if (words >= 2 && (!whole || whole_given(first, first_len, first_dot))) {
+	if (words >= 2 && given < words && given != family &&
+	    (!whole || whole_given(w[given].p, w[given].len, w[given].dot))) {
 		/* the first letter, one UTF-8 character, or the whole word */
-		for (n = 1; !whole && n < first_len && (first[n] & 0xc0) == 0x80; n++)
+		for (n = 1; !whole && n < w[given].len && (w[given].p[n] & 0xc0) == 0x80; n++)
 			;
 		if (whole)
-			n = first_len;
-		if (n + 1 + last_len < outlen) {
-			memcpy(out, first, n);
+			n = w[given].len;
+		if (n + 1 + w[family].len < outlen) {
+			memcpy(out, w[given].p, n);
 			out[n] = ' ';
-			memcpy(out + n + 1, last, last_len);
-			out[n + 1 + last_len] = '\0';
+			memcpy(out + n + 1, w[family].p, w[family].len);
+			out[n + 1 + w[family].len] = '\0';
 			rc = 0;
 		}
 	}

@@ -19,6 +19,8 @@ set -u
 T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 GEN=${RECFS_TEST_GEN:-$T_ROOT/tests/gen/gen_register.py}
 POLICY_EXAMPLE=$T_ROOT/packaging/examples/tamro.conf
+# The catalog schema this tree writes (meta/catalog.h).
+T_SCHEMA=$(sed -n 's/^#define CATALOG_SCHEMA_VERSION \([0-9]*\)$/\1/p' "$T_ROOT/meta/catalog.h")
 
 unset RECFS_REGISTER RECFS_KEYRING RECFS_PASSFILE
 

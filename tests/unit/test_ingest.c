@@ -488,6 +488,42 @@ TEST(test_ingest_two_people_of_one_initial_on_one_line_are_two_subjects)
 	CHECK_EQ(links_of(anna), 1);
 }
 
+/* A form of address is not the given name: "Mr Matti" and "Mr Mikko
+ * Berg", a father and son on one landline, were both "mr berg" (atk12
+ * F4), and "Dr. Anna" and "Dr. Aino Lind" both the initial "d".  Each is
+ * told apart by the name after the title, and finds itself again written
+ * without it. */
+TEST(test_ingest_a_title_before_the_name_tells_no_one_apart)
+{
+	char matti[CATALOG_HANDLE_MAX], mikko[CATALOG_HANDLE_MAX], anna[CATALOG_HANDLE_MAX], aino[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(ingest_people("tt-1", 1, "{\"role\": \"customer\", \"name\": \"Mr Matti Berg\","
+					  " \"phone\": \"+358 9 555 1212\"}"), 1);
+	find("phone", "+35895551212", matti);
+	CHECK_EQ(ingest_people("tt-2", 2, "{\"role\": \"customer\", \"name\": \"Mr Mikko Berg\","
+					  " \"phone\": \"+358 9 555 1212\"}"), 1);
+	snprintf(mikko, sizeof(mikko), "%s", second_holder("+35895551212", matti));
+	CHECK(mikko[0] && strcmp(mikko, matti) != 0);
+	CHECK_EQ(ingest_people("tt-3", 3, "{\"role\": \"customer\", \"name\": \"Matti Berg\","
+					  " \"phone\": \"+358 9 555 1212\"}"), 0);
+	CHECK_EQ(ingest_people("tt-4", 4, "{\"role\": \"customer\", \"name\": \"Berg, Mr. Mikko\","
+					  " \"phone\": \"+358 9 555 1212\"}"), 0);
+	CHECK_EQ(links_of(matti), 2);
+	CHECK_EQ(links_of(mikko), 2);
+
+	CHECK_EQ(ingest_people("td-1", 5, "{\"role\": \"customer\", \"name\": \"Dr. Anna Lind\","
+					  " \"phone\": \"+358 9 555 1313\"}"), 1);
+	find("phone", "+35895551313", anna);
+	CHECK_EQ(ingest_people("td-2", 6, "{\"role\": \"customer\", \"name\": \"Dr. Aino Lind\","
+					  " \"phone\": \"+358 9 555 1313\"}"), 1);
+	snprintf(aino, sizeof(aino), "%s", second_holder("+35895551313", anna));
+	CHECK(aino[0] && strcmp(aino, anna) != 0);
+	CHECK_EQ(ingest_people("td-3", 7, "{\"role\": \"customer\", \"name\": \"Anna.Lind\","
+					  " \"phone\": \"+358 9 555 1313\"}"), 0);
+	CHECK_EQ(links_of(anna), 2);
+	CHECK_EQ(links_of(aino), 1);
+}
+
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
 {
 	char marta[CATALOG_HANDLE_MAX], erik[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], third[CATALOG_HANDLE_MAX];
@@ -1154,6 +1190,7 @@ int main(void)
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects);
 	RUN(test_ingest_two_people_of_one_initial_on_one_line_are_two_subjects);
+	RUN(test_ingest_a_title_before_the_name_tells_no_one_apart);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
 	RUN(test_ingest_the_rule_before_written_forms_merges_no_one);

@@ -125,6 +125,25 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("given", "Anna Berg, Acme Oy"), "anna berg");
 	CHECK_STR(norm("name", "Matti"), "(error)");
 	CHECK_STR(norm("name", " . , "), "(error)");
+	/* a form of address before the given name is not it (atk12 F4) */
+	CHECK_STR(norm("name", "Dr. Anna Berg"), "a berg");
+	CHECK_STR(norm("name", "Mr Matti Berg"), "m berg");
+	CHECK_STR(norm("name", "Prof. Dr. Aino Berg"), "a berg");
+	CHECK_STR(norm("name", "Berg, Mrs Anna"), "a berg");
+	CHECK_STR(norm("name", "FRU ÅSA ÖBERG"), "a oberg");
+	CHECK_STR(norm("given", "Mr Matti Berg"), "matti berg");
+	CHECK_STR(norm("given", "Mr. Mikko Berg"), "mikko berg");
+	CHECK_STR(norm("given", "Herra Matti Meikäläinen"), "matti meikalainen");
+	CHECK_STR(norm("given", "Dr. M. Berg"), "(error)");
+	/* a form of address and a family name: one word */
+	CHECK_STR(norm("name", "Mr Berg"), "(error)");
+	CHECK_STR(norm("name", "Berg, Dr."), "(error)");
+	/* a title after the name is the company's rule, not this one's */
+	CHECK_STR(norm("name", "Anna Berg, Dr."), "a berg");
+	/* a full stop between words, no space: no initial */
+	CHECK_STR(norm("given", "Anna.Berg"), "anna berg");
+	CHECK_STR(norm("given", "A.Berg"), "(error)");
+	CHECK_STR(norm("name", "A.Berg"), "a berg");
 }
 
 /* A whole given name tells apart the people of one name form: the first
