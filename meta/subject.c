@@ -835,16 +835,17 @@ static int someone_else(struct reg *r, const struct ident *ids, int by, const ch
 /*
  * Of the subjects holding ids[by], the one card names, into found ('\0'
  * when none may be): not someone_else, then the most of the card's other
- * identifiers held, then the first in catalog_index_holders' order.  0 or
- * a negative errno.
+ * identifiers held, then the first in catalog_index_holders' order.
+ * *held: whether any subject holds ids[by].  0 or a negative errno.
  */
 static int pick_holder(struct reg *r, const struct ident *ids, int by, const char (*taken)[CATALOG_HANDLE_MAX],
-		       size_t n_taken, char found[CATALOG_HANDLE_MAX])
+		       size_t n_taken, char found[CATALOG_HANDLE_MAX], int *held)
 {
 	struct idlist holders = { 0 };
 	int rc = holders_of(r->cat, ids[by].mac, ids[by].prev ? ids[by].mac_prev : NULL, &holders), best = -1;
 
 	found[0] = '\0';
+	*held = holders.n > 0;
 	for (size_t h = 0; rc == 0 && h < holders.n; h++) {
 		int score = 0;
 
@@ -941,19 +942,12 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	ids[GIVEN_ID].ok = ids[GIVEN_MARK].ok = rc;
 	rc = 0;
 	for (int k = 0; k < 3 && !found[0]; k++) {
-		int i = order[k];
+		int i = order[k], held = 0;
 
-		if (ids[i].ok && (rc = pick_holder(r, ids, i, taken, n_taken, found)))
+		if (ids[i].ok && (rc = pick_holder(r, ids, i, taken, n_taken, found, &held)))
 			return rc;
-		if (i == 1 && ids[i].ok && !found[0]) {
-			struct idlist holders = { 0 };
-
-			rc = catalog_index_holders(r->cat, ids[i].mac, &holders);
-			ids[i].others = holders.n > 0;
-			idlist_free(&holders);
-			if (rc)
-				return rc;
-		}
+		/* an e-mail held, by none that may be this card's: by others */
+		ids[i].others = held && !found[0];
 	}
 	*created = !found[0];
 	if (!found[0]) {
