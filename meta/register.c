@@ -239,25 +239,44 @@ static int same_stat(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/*
+ * policy.conf at path against seen, the stat its reader last looked at:
+ * 0 when its stat is still *seen; else its stat in *now, and 1 when its
+ * text is the one r read (written again, touched), 2 when it is another
+ * text (without reading it again when its stat is *other, the stat of
+ * another text looked at before); or a negative errno.
+ */
+static int policy_look(const struct reg *r, const char *path, const struct stat *seen, const struct stat *other,
+		       struct stat *now)
+{
+	uint8_t hash[CRYPTO_HASH_BYTES];
+	int rc;
+
+	if (stat(path, now) == 0) {
+		if (same_stat(now, seen))
+			return 0;
+		if (other && same_stat(now, other))
+			return 2;
+	}
+	if ((rc = policy_ident(path, hash, now)))
+		return rc;
+	return crypto_equal(hash, r->policy_hash, sizeof(hash)) ? 1 : 2;
+}
+
 int reg_policy_changed(struct reg *r)
 {
 	char *path = xasprintf("%s/policy.conf", r->dir);
-	uint8_t hash[CRYPTO_HASH_BYTES];
 	struct stat st;
-	int rc;
+	int rc = policy_look(r, path, &r->policy_st, r->policy_other ? &r->policy_other_st : NULL, &st);
 
-	if (stat(path, &st) == 0 && same_stat(&st, &r->policy_st)) {
-		free(path);
-		return 0;
-	}
-	rc = policy_ident(path, hash, &st);
 	free(path);
-	if (rc)
-		return 1;
-	if (!crypto_equal(hash, r->policy_hash, sizeof(hash)))
-		return 1;
-	r->policy_st = st;	/* the same text written again */
-	return 0;
+	if (rc == 1)
+		r->policy_st = st;	/* the same text written again */
+	if (rc == 2) {
+		r->policy_other_st = st;	/* not read again until it changes */
+		r->policy_other = 1;
+	}
+	return rc < 0 || rc == 2;
 }
 
 void reg_policy_stat(const struct reg *r, struct stat *seen)
@@ -268,29 +287,19 @@ void reg_policy_stat(const struct reg *r, struct stat *seen)
 int reg_policy_newer(const struct reg *r, struct stat *seen, struct policy **out)
 {
 	char *path = xasprintf("%s/policy.conf", r->dir), *errs = NULL;
-	uint8_t hash[CRYPTO_HASH_BYTES];
 	struct stat st;
-	int rc;
+	int rc = policy_look(r, path, seen, NULL, &st);
 
 	*out = NULL;
-	if (stat(path, &st) == 0 && same_stat(&st, seen)) {
-		free(path);
-		return 0;
+	if (rc == 2 && (rc = policy_load(path, out, &errs)) == 0) {
+		rc = 2;
+	} else if (rc < 0 && errs) {	/* it does not load */
+		rc = meta_fail(rc, "%s does not load: %.*s", path, (int)strcspn(errs, "\n"), errs);
 	}
-	if ((rc = policy_ident(path, hash, &st)))
-		goto out;
-	if (crypto_equal(hash, r->policy_hash, sizeof(hash))) {
-		rc = 1;		/* the mount's own again */
-	} else if ((rc = policy_load(path, out, &errs)) == 0) {
+	if (rc > 0) {
+		*seen = st;	/* 1: the mount's own again */
 		rc = 1;
-	} else {
-		const char *why = errs ? errs : meta_strerror(rc);
-
-		rc = meta_fail(rc, "%s does not load: %.*s", path, (int)strcspn(why, "\n"), why);
-		goto out;
 	}
-	*seen = st;
-out:
 	free(errs);
 	free(path);
 	return rc;

@@ -36,6 +36,9 @@ struct reg {
 	/* policy.conf as it was just before r read it: reg_policy_changed */
 	uint8_t policy_hash[CRYPTO_HASH_BYTES];
 	struct stat policy_st;
+	/* policy.conf's stat when reg_policy_changed last found another text */
+	struct stat policy_other_st;
+	int policy_other;
 };
 
 /*

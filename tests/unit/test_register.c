@@ -7,6 +7,7 @@
  * with the keys reg_create gave. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "seal.h"
 #include "t.h"
 #include "t_reg.h"
+#include "util.h"
 
 #define POLICY "packaging/examples/tamro.conf"
 
@@ -495,6 +497,70 @@ static void close_null(void)
 	reg_close(NULL);
 }
 
+/* Write text to path as a new file (a new inode: its stat is another). */
+static void rewrite(const char *path, const char *text)
+{
+	CHECK_EQ(util_write_file_atomic(path, text, strlen(text), 0600), 0);
+}
+
+/* policy.conf against what a register read: the same text written again
+ * or touched is no change; another text is one, each time it is asked,
+ * until the register's own text is back; the poller's reg_policy_newer
+ * hands another text over once, and one that does not load is an error
+ * each time, its stat not taken as seen. */
+TEST(test_policy_changed_and_newer_tell_another_text_from_the_same_written_again)
+{
+	struct keyring *secrets = NULL;
+	char *p = made("policy-look", &secrets), *conf = xasprintf("%s/policy.conf", p), *other;
+	uint8_t *own = NULL;
+	size_t len = 0;
+	struct reg *r = NULL;
+	struct policy *newer = NULL;
+	struct stat seen;
+
+	keyring_free(secrets);
+	CHECK_EQ(util_read_file(conf, 1 << 20, &own, &len), 0);
+	other = xasprintf("%.*s\n# another text\n", (int)len, (const char *)own);
+	CHECK_EQ(reg_open(p, &r), 0);
+	if (!r || !own)
+		goto out;
+	reg_policy_stat(r, &seen);
+	CHECK_EQ(reg_policy_changed(r), 0);
+	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 0);
+	/* the same text, written again */
+	rewrite(conf, (const char *)own);
+	CHECK_EQ(reg_policy_changed(r), 0);
+	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 1);
+	CHECK(newer == NULL);
+	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 0);
+	/* another text: changed, every time */
+	rewrite(conf, other);
+	CHECK_EQ(reg_policy_changed(r), 1);
+	CHECK_EQ(reg_policy_changed(r), 1);
+	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 1);
+	CHECK(newer != NULL);
+	policy_free(newer);
+	newer = NULL;
+	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 0);
+	/* a text that does not load: an error, and again */
+	rewrite(conf, "[levels\n");
+	CHECK_EQ(reg_policy_changed(r), 1);
+	CHECK(reg_policy_newer(r, &seen, &newer) < 0);
+	CHECK(reg_policy_newer(r, &seen, &newer) < 0);
+	CHECK(newer == NULL);
+	/* the register's own text back: no change */
+	rewrite(conf, (const char *)own);
+	CHECK_EQ(reg_policy_changed(r), 0);
+	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 1);
+	CHECK(newer == NULL);
+out:
+	reg_close(r);
+	free(own);
+	free(other);
+	free(conf);
+	free(p);
+}
+
 TEST(test_close_accepts_null)
 {
 	CHECK(t_in_child(close_null));
@@ -521,6 +587,7 @@ int main(void)
 	RUN(test_blobs_open_through_the_kept_blob_folder_of_an_open_register);
 	RUN(test_a_record_sealed_through_one_handle_opens_through_the_next_with_the_created_keys);
 	RUN(test_the_keys_of_one_register_do_not_open_another);
+	RUN(test_policy_changed_and_newer_tell_another_text_from_the_same_written_again);
 	RUN(test_close_accepts_null);
 	util_remove_tree(dir);
 	free(dir);
