@@ -294,21 +294,15 @@ void snapshot_inval_inode(struct snapshot *s, uint64_t nodeid)
 }
 
 /*
- * Poll the catalog every POLL_MS (or at once when kicked), patch (or
- * rebuild) on a change, swap, wake the waiters, and hand what the kernel
- * has to be told to the invalidator (see the top of this file).
- */
-/*
  * The policy that `recctl policy apply` put in the register since the
  * mount started, if any, lowers the callers' levels (caller_cache_set_newer);
  * a stat of policy.conf, and it is read only when that changed.  Returns
  * whether it could not be read (failed: whether that was said already).
- * *lowering: whether a newer policy lowers levels now (the poller's).
  */
-static int look_at_policy(struct recfs *fs, struct stat *seen, int failed, int *lowering)
+static int look_at_policy(struct recfs *fs, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES], int failed)
 {
 	struct policy *newer = NULL;
-	int rc = reg_policy_newer(fs->reg, seen, &newer);
+	int rc = reg_policy_newer(fs->reg, seen, last, &newer);
 
 	if (rc < 0) {
 		if (!failed)
@@ -317,9 +311,8 @@ static int look_at_policy(struct recfs *fs, struct stat *seen, int failed, int *
 		meta_clear_error();
 		return 1;
 	}
-	if (rc == 0 || (!newer && !*lowering))
+	if (rc == 0)
 		return 0;	/* unchanged, or the same text touched or written again */
-	*lowering = newer != NULL;
 	caller_cache_set_newer(fs->callers, newer);
 	if (newer)
 		recfs_log(LOG_WARNING, "recfs: the register's policy changed (recctl policy apply): until this "
@@ -330,6 +323,11 @@ static int look_at_policy(struct recfs *fs, struct stat *seen, int failed, int *
 	return 0;
 }
 
+/*
+ * Poll the catalog every POLL_MS (or at once when kicked), patch (or
+ * rebuild) on a change, swap, wake the waiters, and hand what the kernel
+ * has to be told to the invalidator (see the top of this file).
+ */
 static void *poller(void *arg)
 {
 	struct snapshot *s = arg;
@@ -341,10 +339,11 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0, delay, policy_failed = 0, lowering = 0;
+	int rc, failed = 0, whole = 0, delay, policy_failed = 0;
 	struct stat policy_seen;
+	uint8_t policy_last[CRYPTO_HASH_BYTES];
 
-	reg_policy_stat(fs->reg, &policy_seen);
+	reg_policy_stat(fs->reg, &policy_seen, policy_last);
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
@@ -375,7 +374,7 @@ static void *poller(void *arg)
 			int64_t cv;
 
 			/* policy apply writes the catalog too */
-			policy_failed = look_at_policy(fs, &policy_seen, policy_failed, &lowering);
+			policy_failed = look_at_policy(fs, &policy_seen, policy_last, policy_failed);
 
 			rc = catalog_content_version(s->cat, &cv);
 			if (rc == 0 && cv != cur->content_version) {

@@ -241,15 +241,13 @@ static int same_stat(const struct stat *a, const struct stat *b)
 
 /*
  * policy.conf at path against seen, the stat its reader last looked at:
- * 0 when its stat is still *seen; else its stat in *now, and 1 when its
- * text is the one r read (written again, touched), 2 when it is another
- * text (without reading it again when its stat is *other, the stat of
- * another text looked at before); or a negative errno.
+ * 0 when its stat is still *seen; 2 when it is *other (the stat of a text
+ * looked at before: not read again); else 1, its stat in *now and the hash
+ * of its text in hash; or a negative errno.
  */
-static int policy_look(const struct reg *r, const char *path, const struct stat *seen, const struct stat *other,
-		       struct stat *now)
+static int policy_look(const char *path, const struct stat *seen, const struct stat *other, struct stat *now,
+		       uint8_t hash[CRYPTO_HASH_BYTES])
 {
-	uint8_t hash[CRYPTO_HASH_BYTES];
 	int rc;
 
 	if (stat(path, now) == 0) {
@@ -258,48 +256,59 @@ static int policy_look(const struct reg *r, const char *path, const struct stat 
 		if (other && same_stat(now, other))
 			return 2;
 	}
-	if ((rc = policy_ident(path, hash, now)))
-		return rc;
-	return crypto_equal(hash, r->policy_hash, sizeof(hash)) ? 1 : 2;
+	rc = policy_ident(path, hash, now);
+	return rc ? rc : 1;
 }
 
 int reg_policy_changed(struct reg *r)
 {
 	char *path = xasprintf("%s/policy.conf", r->dir);
+	uint8_t hash[CRYPTO_HASH_BYTES];
 	struct stat st;
-	int rc = policy_look(r, path, &r->policy_st, r->policy_other ? &r->policy_other_st : NULL, &st);
+	int rc = policy_look(path, &r->policy_st, r->policy_other ? &r->policy_other_st : NULL, &st, hash);
 
 	free(path);
-	if (rc == 1)
+	if (rc != 1)
+		return rc != 0;
+	if (crypto_equal(hash, r->policy_hash, sizeof(hash))) {
 		r->policy_st = st;	/* the same text written again */
-	if (rc == 2) {
-		r->policy_other_st = st;	/* not read again until it changes */
-		r->policy_other = 1;
+		return 0;
 	}
-	return rc < 0 || rc == 2;
+	r->policy_other_st = st;	/* not read again until it changes */
+	r->policy_other = 1;
+	return 1;
 }
 
-void reg_policy_stat(const struct reg *r, struct stat *seen)
+void reg_policy_stat(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES])
 {
 	*seen = r->policy_st;
+	memcpy(last, r->policy_hash, CRYPTO_HASH_BYTES);
 }
 
-int reg_policy_newer(const struct reg *r, struct stat *seen, struct policy **out)
+int reg_policy_newer(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES], struct policy **out)
 {
 	char *path = xasprintf("%s/policy.conf", r->dir), *errs = NULL;
+	uint8_t hash[CRYPTO_HASH_BYTES];
 	struct stat st;
-	int rc = policy_look(r, path, seen, NULL, &st);
+	int rc = policy_look(path, seen, NULL, &st, hash);
 
 	*out = NULL;
-	if (rc == 2 && (rc = policy_load(path, out, &errs)) == 0) {
-		rc = 2;
-	} else if (rc < 0 && errs) {	/* it does not load */
-		rc = meta_fail(rc, "%s does not load: %.*s", path, (int)strcspn(errs, "\n"), errs);
-	}
-	if (rc > 0) {
-		*seen = st;	/* 1: the mount's own again */
+	if (rc <= 0)
+		goto out;
+	rc = 0;
+	if (!crypto_equal(hash, last, CRYPTO_HASH_BYTES)) {
+		rc = 1;		/* NULL: the mount's own again */
+		if (!crypto_equal(hash, r->policy_hash, sizeof(hash)) && (rc = policy_load(path, out, &errs))) {
+			const char *why = errs ? errs : meta_strerror(rc);
+
+			rc = meta_fail(rc, "%s does not load: %.*s", path, (int)strcspn(why, "\n"), why);
+			goto out;
+		}
 		rc = 1;
+		memcpy(last, hash, CRYPTO_HASH_BYTES);
 	}
+	*seen = st;		/* 0: the text last handed over, touched */
+out:
 	free(errs);
 	free(path);
 	return rc;

@@ -85,14 +85,17 @@ int reg_policy_changed(struct reg *r) MUST_CHECK;
 /*
  * For a long-running process that reads policy.conf again as it changes
  * (the mount's poller; unlike reg_policy_changed, r is not written, and
- * the caller keeps what it last saw in *seen, from reg_policy_stat at
- * first).  0 when policy.conf's stat is *seen; else 1 with *out the
- * policy it now holds (the caller's to policy_free), or NULL when that is
- * the very text r read; or a negative errno (it cannot be read, or does
- * not load: meta_errmsg says why, and *seen stays, so it is tried again).
+ * the caller keeps the stat it last saw in *seen and the hash of the text
+ * it last took in last, both from reg_policy_stat at first).  0 when
+ * policy.conf's stat is *seen, or its text is still last's (touched,
+ * written again); else 1 with *out the policy it now holds (the caller's
+ * to policy_free), or NULL when that is the very text r read; or a
+ * negative errno (it cannot be read, or does not load: meta_errmsg says
+ * why, and *seen stays, so it is tried again).
  */
-void reg_policy_stat(const struct reg *r, struct stat *seen);
-int reg_policy_newer(const struct reg *r, struct stat *seen, struct policy **out) MUST_CHECK;
+void reg_policy_stat(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES]);
+int reg_policy_newer(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES],
+		     struct policy **out) MUST_CHECK;
 /*
  * Whether the register's public keys (keys/<level>.pub, read by reg_open)
  * are those kr knows: each level's pin in kr, and the public half of each

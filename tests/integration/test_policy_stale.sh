@@ -141,6 +141,11 @@ assert_fails_with "but is not the rights level on this mount: rm is EACCES, not 
 	as_user "$guest" rm "$g"
 assert_contains "the mount said the policy changed" "$(cat "$MNT.err")" \
 	"a caller keeps only a level both policies give them"
+touch "$REG/policy.conf"
+cp -p "$REG/policy.conf" "$T_TMP/same.conf" && cp "$T_TMP/same.conf" "$REG/policy.conf"
+sleep 1
+assert_eq "policy.conf touched and written again with the same text: said once, not again" 1 \
+	"$(grep -c "a caller keeps only a level both policies give them" "$MNT.err")"
 assert_ok "policy apply: the guest in no level" \
 	"$RECCTL" policy apply -R "$REG" "$T_TMP/new.conf" --keyrings "$KEYS" --keyring "$KEYS/privacy.keyring"
 assert_ok "the guest's reads are refused within 3 s, the mount still up" guest_refused_within 3

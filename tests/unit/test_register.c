@@ -517,6 +517,7 @@ TEST(test_policy_changed_and_newer_tell_another_text_from_the_same_written_again
 	struct reg *r = NULL;
 	struct policy *newer = NULL;
 	struct stat seen;
+	uint8_t last[CRYPTO_HASH_BYTES];
 
 	keyring_free(secrets);
 	CHECK_EQ(util_read_file(conf, 1 << 20, &own, &len), 0);
@@ -524,34 +525,38 @@ TEST(test_policy_changed_and_newer_tell_another_text_from_the_same_written_again
 	CHECK_EQ(reg_open(p, &r), 0);
 	if (!r || !own)
 		goto out;
-	reg_policy_stat(r, &seen);
+	reg_policy_stat(r, &seen, last);
 	CHECK_EQ(reg_policy_changed(r), 0);
-	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 0);
+	CHECK_EQ(reg_policy_newer(r, &seen, last, &newer), 0);
 	/* the same text, written again */
 	rewrite(conf, (const char *)own);
 	CHECK_EQ(reg_policy_changed(r), 0);
-	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 1);
+	CHECK_EQ(reg_policy_newer(r, &seen, last, &newer), 0);
 	CHECK(newer == NULL);
-	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 0);
-	/* another text: changed, every time */
+	/* another text: changed, every time; handed over once, also when it
+	 * is written again */
 	rewrite(conf, other);
 	CHECK_EQ(reg_policy_changed(r), 1);
 	CHECK_EQ(reg_policy_changed(r), 1);
-	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 1);
+	CHECK_EQ(reg_policy_newer(r, &seen, last, &newer), 1);
 	CHECK(newer != NULL);
 	policy_free(newer);
 	newer = NULL;
-	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 0);
+	CHECK_EQ(reg_policy_newer(r, &seen, last, &newer), 0);
+	rewrite(conf, other);
+	CHECK_EQ(reg_policy_changed(r), 1);
+	CHECK_EQ(reg_policy_newer(r, &seen, last, &newer), 0);
+	CHECK(newer == NULL);
 	/* a text that does not load: an error, and again */
 	rewrite(conf, "[levels\n");
 	CHECK_EQ(reg_policy_changed(r), 1);
-	CHECK(reg_policy_newer(r, &seen, &newer) < 0);
-	CHECK(reg_policy_newer(r, &seen, &newer) < 0);
+	CHECK(reg_policy_newer(r, &seen, last, &newer) < 0);
+	CHECK(reg_policy_newer(r, &seen, last, &newer) < 0);
 	CHECK(newer == NULL);
 	/* the register's own text back: no change */
 	rewrite(conf, (const char *)own);
 	CHECK_EQ(reg_policy_changed(r), 0);
-	CHECK_EQ(reg_policy_newer(r, &seen, &newer), 1);
+	CHECK_EQ(reg_policy_newer(r, &seen, last, &newer), 1);
 	CHECK(newer == NULL);
 out:
 	reg_close(r);
