@@ -7,9 +7,9 @@
  * (rights_check_card_value, rights_rectify), by the privacy level on a
  * register made once (t_register) with one recording and its subject.
  *
- * Input: u8 attribute (x % 7: user.gdpr.retention_until,
+ * Input: u8 attribute (x % 8: user.gdpr.retention_until,
  * user.gdpr.legal_hold, user.gdpr.restricted, user.recfs.name, .phone,
- * .email, .organisation), then the value's bytes.  The mount refuses a
+ * .email, .organisation, .ref), then the value's bytes.  The mount refuses a
  * value holding a NUL before anything (EINVAL), so such inputs stop there.
  *
  * Promises checked: a date that parses formats back to the same text; the
@@ -138,14 +138,14 @@ static void card(const char *field, const char *v)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const fields[] = { "name", "phone", "email", "organisation" };
+	static const char *const fields[] = { "name", "phone", "email", "organisation", "ref" };
 	char *v;
 
 	if (!size || memchr(data + 1, '\0', size - 1))
 		return 0;
 	v = xcalloc(1, size);
 	memcpy(v, data + 1, size - 1);
-	switch (data[0] % 7) {
+	switch (data[0] % 8) {
 	case 0:
 		retention(v);
 		break;
@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		restrict_(v);
 		break;
 	default:
-		card(fields[data[0] % 7 - 3], v);
+		card(fields[data[0] % 8 - 3], v);
 		break;
 	}
 	free(v);
