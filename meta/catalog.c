@@ -306,13 +306,16 @@ static const char schema_v13[] =
  * v14: no table changes.  A name's form and whole given name are read
  * past a form of address before the given name ("Mr Matti Berg" is "m
  * berg" and "matti berg", no longer "m berg" and "mr berg", which "Mr
- * Mikko Berg" gave too), and "Anna.Berg" is "Anna Berg".  Entries a
- * register wrote by the rule before are the old forms: marked as v13
- * marked, so that `recctl subject reindex` writes today's.
+ * Mikko Berg" gave too), and "Anna.Berg" is "Anna Berg".  An e-mail is
+ * indexed for every subject that gives it (a family's mailbox), not for
+ * its first holder alone.  Entries a register wrote by the rules before
+ * are the old ones: marked as v13 marked, so that `recctl subject
+ * reindex` writes today's.
  */
 static const char schema_v14[] =
 	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
-	"  'the catalog was upgraded to schema 14, which reads names past a form of address'"
+	"  'the catalog was upgraded to schema 14, which reads names past a form of address"
+	" and indexes a shared e-mail for each subject'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
@@ -1409,10 +1412,8 @@ int catalog_delete_subject(struct catalog *c, const char *handle)
 
 int catalog_put_index(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle, const char *kind)
 {
-	/* An e-mail is one person's (subject.h): another holder keeps it. */
-	static const char sql[] = "INSERT INTO subject_index (mac, handle, kind) SELECT ?1, ?2, ?3"
-				  " WHERE ?3 IS NOT 'email'"
-				  "  OR NOT EXISTS (SELECT 1 FROM subject_index WHERE mac=?1 AND handle<>?2)"
+	/* Every holder's entry, an e-mail's too (a family's mailbox: subject.h). */
+	static const char sql[] = "INSERT INTO subject_index (mac, handle, kind) VALUES (?1, ?2, ?3)"
 				  " ON CONFLICT (mac, handle) DO UPDATE SET kind = excluded.kind";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 

@@ -344,10 +344,10 @@ int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
  * entries; and "name" and "given" for a name's entries, which tell people
  * apart and are never looked up, subject.h), so that a subject's entries
  * of one kind can be dropped without the index key.  A phone number or reference may be held by several
- * subjects (schema 10; before it the first holder kept it alone).
- * catalog_put_index adds handle's entry, or gives its entry kind; an
- * e-mail's (kind "email") is one subject's: it is not added (0) when
- * another subject holds mac.  Dropping an entry of one subject leaves the
+ * subjects (schema 10; before it the first holder kept it alone), and so
+ * may an e-mail (schema 14; before it the first holder kept it alone: a
+ * family's mailbox).  catalog_put_index adds handle's entry, or gives its
+ * entry kind.  Dropping an entry of one subject leaves the
  * other holders'; erasing a subject (catalog_delete_subject) drops its
  * entries alone.  All strings are lent.
  */

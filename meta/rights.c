@@ -1205,39 +1205,6 @@ static int index_entry(struct reg *r, const struct crypto_key *ik, const char *h
 	return drop ? catalog_drop_index_entry(r->cat, mac, handle) : catalog_put_index(r->cat, mac, handle, kind);
 }
 
-/*
- * A subject other than handle that holds the blind-index entry of value
- * (of kind, by the policy's rule), the first of them, in other: 1 when
- * there is one, 0 when the value is free, handle's alone or no
- * identifier, or a negative errno.  An e-mail's entry belongs to one
- * subject (catalog_put_index): a rectification to another's e-mail would
- * leave the entry with the other subject, and handle found by neither its
- * old e-mail nor its new one.
- */
-static int index_owner(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
-		       const char *value, char other[CATALOG_HANDLE_MAX])
-{
-	uint8_t mac[CRYPTO_MAC_BYTES];
-	char norm[SUBJECT_NORM_MAX];
-	struct idlist holders = { 0 };
-	int rc;
-
-	rc = subject_normalise(kind, value, r->policy->phone_country_code, norm, sizeof(norm));
-	if (rc)
-		return rc == -ENOMEM ? rc : 0;
-	crypto_blind_index(ik, kind, norm, mac);
-	crypto_memzero(norm, sizeof(norm));
-	rc = catalog_index_holders(r->cat, mac, &holders);
-	for (size_t i = 0; rc == 0 && i < holders.n; i++) {
-		if (strcmp(holders.id[i], handle)) {
-			snprintf(other, CATALOG_HANDLE_MAX, "%s", holders.id[i]);
-			rc = 1;
-		}
-	}
-	idlist_free(&holders);
-	return rc;
-}
-
 /* Drop the entry an e-mail or reference of handle has by the rule before
  * Unicode lower case (subject_normalise_v1, cut to 255 bytes as that
  * rule's buffer cut it), when it has one. */
@@ -1456,22 +1423,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc)
 		return rc;
-	/* An e-mail is one person's (subject_resolve): another subject's is
-	 * refused.  A phone number or a reference may be shared (a
-	 * household's line, a company's customer number: someone_else): the
-	 * card takes it, and the subject holds its entry beside the others
-	 * that hold it, as at ingest. */
-	if (!strcmp(field, "email")) {
-		char other[CATALOG_HANDLE_MAX], reason[96];
-
-		rc = index_owner(r, keyring_index_key(kr), handle, field, value, other);
-		if (rc < 0)
-			return rc;
-		if (rc) {
-			snprintf(reason, sizeof(reason), "the e-mail is %s's in the blind index", other);
-			return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, reason);
-		}
-	}
+	/* A phone number, an e-mail or a reference may be shared (a
+	 * household's line, a family's mailbox, a company's customer number:
+	 * someone_else): the card takes it, and the subject holds its entry
+	 * beside the others that hold it, as at ingest. */
 	rc = seal_read_record(r, kr, rl, card_id, &json, &len);
 	if (rc == -ENOKEY)
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");

@@ -789,8 +789,8 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
  * Whether the subject found for card by ids[by] (an e-mail, a reference or
  * a phone number) is someone else: 1 when it was not found by the e-mail,
  * card has an e-mail (ids[1]: had it named a subject that may be this
- * card's, that one was found by it) of its own (held by nobody else:
- * not ids[1].others) and the subject has another; when
+ * card's, that one was found by it) not held by others alone (not
+ * ids[1].others) and the subject has another; when
  * card has a name (ids[NAME_ID]) and the subject
  * has names and not that one (a household's line, a company's customer
  * number: two people who gave one number in two calls are two subjects,

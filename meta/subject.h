@@ -167,15 +167,16 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * one (handle "S-" + 6 Crockford base32 characters, card sealed for levels
  * from details_from up, index entries for every identifier).  New
  * identifiers of a known subject are added to the index, and so are a new
- * subject's: a phone number or reference that other subjects hold is held
- * by this one too; an e-mail another subject holds stays that subject's
- * alone (catalog_put_index).  Must run inside the caller's catalog
+ * subject's: a phone number, e-mail or reference that other subjects hold
+ * is held by this one too (catalog_put_index), so that a person who
+ * shares one is found by it again.  Must run inside the caller's catalog
  * transaction.
  *
  * Which subject: the one the e-mail names, else the reference, else the
  * phone number.  A reference or a phone number may be shared (a company's
- * customer number, a household's or a switchboard's line), an e-mail is
- * taken for one person's: a subject found by a reference or a phone
+ * customer number, a household's or a switchboard's line), and so may an
+ * e-mail (a family's mailbox), but an e-mail is first taken for one
+ * person's: a subject found by a reference or a phone
  * number is not this card's when the card has an e-mail and that subject
  * has another one (a new subject then, so that no right of one acts on
  * the other's data).  A subject found by any of them (an e-mail too: a

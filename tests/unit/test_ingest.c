@@ -355,9 +355,10 @@ TEST(test_ingest_the_rule_before_written_forms_merges_no_one)
 
 /* A household's line given by two people in two calls: the name tells
  * them apart, so neither's subject (and answer) holds the other's call.
- * An e-mail is one person's, found by it whatever the spelling of the
- * name ("A. Berg"), but another person who writes from it (a family's
- * mailbox) is told apart by the name as on the line; a call with the line
+ * An e-mail finds its person whatever the spelling of the name ("A.
+ * Berg"), but another person who writes from it (a family's mailbox) is
+ * told apart by the name as on the line, and is found by it again (bb3
+ * HIGH 1: each of their calls was a new subject); a call with the line
  * alone goes to its first holder, as before. */
 TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
 {
@@ -403,6 +404,21 @@ TEST(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects)
 	CHECK_EQ(links_of(anna), 4);
 	find("email", "anna@berg.example", h);
 	CHECK_STR(h, anna);
+	/* each of them is found by the mailbox again: Cecilia's next call is
+	 * hers, not a third subject's, and Bertil's is his */
+	CHECK_EQ(ingest_people("line-c2", 27, "{\"role\": \"customer\", \"name\": \"Cecilia Berg\","
+					      " \"email\": \"anna@berg.example\"}"), 0);
+	CHECK_EQ(ingest_people("line-b4", 26, "{\"role\": \"customer\", \"name\": \"Bertil Berg\","
+					      " \"email\": \"anna@berg.example\"}"), 0);
+	CHECK_EQ(links_of(anna), 4);
+	CHECK_EQ(links_of(bertil), 4);
+	{
+		const char *all = holders("email", "anna@berg.example");
+		const char *c1 = strchr(all, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+
+		CHECK(!strncmp(all, anna, strlen(anna)) && strstr(all, bertil) != NULL);
+		CHECK(c2 && !strchr(c2 + 1, ','));	/* Anna, Bertil, Cecilia */
+	}
 }
 
 /* The second holder of a line, of handle first (the first holder): "" when
