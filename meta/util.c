@@ -14,7 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -808,20 +808,87 @@ int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t 
 	return unlink(from) < 0 ? -errno : 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Folders below the top that util_remove_tree descends into (an open
+ * descriptor each). */
+#define REMOVE_TREE_DEPTH 256
+
+/*
+ * Remove what the folder dfd holds (dfd is closed), by names relative to
+ * it alone: a name that is a symbolic link is unlinked, never followed,
+ * also when it is swapped in for a folder meanwhile (O_NOFOLLOW), and a
+ * folder of another file system than dev is not entered.  0, or the last
+ * error met (the rest is still removed).
+ */
+static int remove_below(int dfd, dev_t dev, unsigned depth)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 ? -1 : 0;
-	return unlink(path) < 0 ? -1 : 0;
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!d) {
+		rc = -errno;
+		close(dfd);
+		return rc;
+	}
+	while ((errno = 0, e = readdir(d))) {
+		struct stat st;
+		int sub, r;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR) {
+			rc = -errno;
+			continue;
+		}
+		if (depth >= REMOVE_TREE_DEPTH) {
+			rc = -ELOOP;
+			continue;
+		}
+		sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0) {
+			rc = errno == ENOENT ? rc : -errno;
+			continue;
+		}
+		if (fstat(sub, &st) < 0 || st.st_dev != dev) {
+			rc = -EXDEV;
+			close(sub);
+			continue;
+		}
+		if ((r = remove_below(sub, dev, depth + 1)))
+			rc = r;
+		/* not empty: for what was said already */
+		if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && !r)
+			rc = -errno;
+	}
+	if (errno)
+		rc = -errno;
+	closedir(d);
+	return rc;
 }
 
 int util_remove_tree(const char *path)
 {
-	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return 0;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -errno;
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = remove_below(fd, st.st_dev, 0);
+	if (rmdir(path) < 0 && errno != ENOENT && !rc)
+		rc = -errno;
+	return rc;
 }
 
 static void oom(void)

@@ -240,7 +240,14 @@ int util_move_file(const char *from, const char *to) MUST_CHECK;
  * (util_copy_file_max); from is then left where it is.  *copied is what a
  * copy took, 0 for a rename. */
 int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t *copied) MUST_CHECK;
-/* rm -rf of a directory tree the caller owns. */
+/*
+ * rm -rf of path, a directory tree (or a file): by names relative to the
+ * folder that holds them, so that a folder swapped for a symbolic link
+ * while it is removed is unlinked and never followed (the tree may be a
+ * spool writer's: the quarantine).  It stays on path's file system and
+ * enters at most 256 folders deep.  0, or the last error met (-ELOOP for
+ * a tree deeper, -EXDEV for a mount inside it); what could be is removed.
+ */
 int util_remove_tree(const char *path);
 /*
  * For a process that holds keys, passphrases or decrypted media: no core
