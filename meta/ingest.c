@@ -1075,32 +1075,56 @@ out:
 }
 
 /*
- * Move an input file into quarantine.  Across file systems only a regular
- * file is copied (util_move_file_max), and only while the files copied
- * for this quarantine stay within what ingest takes of one manifest
- * (*budget bytes left): a recorder's sparse file of a terabyte would be
- * written out whole.  A file larger than what is left is not read; one
- * that grows past it while it is copied is not kept (its copy removed).
- * Those and anything else (a FIFO, a symbolic link, a device) are left
+ * Move an input file into quarantine: a regular file alone, on one file
+ * system or across them.  Across file systems it is copied
+ * (util_move_file_max), and only while the files copied for this
+ * quarantine stay within what ingest takes of one manifest (*budget bytes
+ * left): a recorder's sparse file of a terabyte would be written out
+ * whole.  A file larger than what is left is not read; one that grows past
+ * it while it is copied is not kept (its copy removed).  Those and
+ * anything else (a folder, a FIFO, a symbolic link, a device) are left
  * out: 1, and from stays where it is for the caller to remove once the
- * quarantine is complete (a directory stays for good).  0 when moved,
- * -errno when the move failed (from stays, to is not there).
+ * quarantine is complete (a folder stays for good).  A folder is never
+ * moved into the register: it would stay the recorder's, who could write
+ * into the register through a descriptor of it and walk the sweep that
+ * erases it into a symbolic link; one swapped in for the file between the
+ * look and the rename goes back.  0 when moved, -errno when the move
+ * failed (from stays, to is not there).
  */
 static int take_input(const char *from, const char *to, uint64_t *budget)
 {
 	uint64_t copied = 0;
 	struct stat st;
-	int rc = util_move_file_max(from, to, *budget, &copied);
+	int rc;
 
+	if (lstat(from, &st) == 0 && !S_ISREG(st.st_mode))
+		return 1;
+	rc = util_move_file_max(from, to, *budget, &copied);
 	*budget -= copied;
 	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
 		return 1;
-	/* Plaintext of the recorder's, kept with the recorder's mode by a
-	 * rename or a copy: readable by the register's owner only, as every
-	 * file recfs writes (the folder is 0700 too).  It is moved whatever
-	 * chmod says. */
-	if (rc == 0 && lstat(to, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
-		(void)chmod(to, S_ISDIR(st.st_mode) ? 0700 : 0600);
+	if (rc == 0 && lstat(to, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* swapped meanwhile: back, or erased by the sweep if its name
+		 * in the spool was taken (util_remove_tree follows no link) */
+		if (renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) == 0)
+			return 1;
+		(void)chmod(to, 0700);
+		return 0;
+	}
+	/* Plaintext of the recorder's, kept with the recorder's owner and
+	 * mode by a rename: the quarantine folder's owner's (the register's)
+	 * and readable by that owner only, as every file recfs writes (the
+	 * folder is 0700 too).  It is moved whatever chown or chmod says. */
+	if (rc == 0) {
+		char *dir = xstrdup(to), *slash = strrchr(dir, '/');
+
+		if (slash)
+			*slash = '\0';
+		if (slash && stat(dir, &st) == 0)
+			(void)!lchown(to, st.st_uid, st.st_gid);
+		(void)chmod(to, 0600);
+		free(dir);
+	}
 	return rc;
 }
 
