@@ -614,6 +614,63 @@ static int unlock(struct recfs *fs, struct caller *c, const char *rec, const cha
 	return rc;
 }
 
+/*
+ * setxattr(2)'s flags against what the caller sees: XATTR_CREATE of an
+ * attribute shown (shown: listxattr lists it) is -EEXIST, XATTR_REPLACE
+ * of one not shown -ENODATA, with the reason (*why) the refusal is logged
+ * with; else 0.  card: the attribute is a subject card's, else a
+ * recording's.
+ */
+static int flag_refusal(int flags, int shown, int card, const char **why)
+{
+	static const char *const whys[2][2] = {
+		{ "XATTR_CREATE of an attribute the recording shows",
+		  "XATTR_REPLACE of an attribute the recording does not show" },
+		{ "XATTR_CREATE of an attribute the subject's card shows",
+		  "XATTR_REPLACE of an attribute the subject's card does not show" },
+	};
+
+	if ((flags & XATTR_CREATE) && shown) {
+		*why = whys[card][0];
+		return -EEXIST;
+	}
+	if ((flags & XATTR_REPLACE) && !shown) {
+		*why = whys[card][1];
+		return -ENODATA;
+	}
+	return 0;
+}
+
+/*
+ * A refusal of the right action on object that change() found (err, why),
+ * as the right refuses (RECFS_RIGHTS: its key and policy checks first;
+ * rights_refuse: below the rights level EPERM as ever, which tells
+ * nothing of the state); logged.
+ */
+static int refuse_right(struct recfs *fs, struct caller *c, const struct audit_actor *a, const char *action,
+			const char *object, int err, const char *why)
+{
+	int rc;
+
+	RECFS_RIGHTS(fs, c, action, object, rc, rights_refuse(fs->reg, a, c->level, action, object, err, why));
+	return rc;
+}
+
+/* Whether the by-subject folder of handle shows the card attribute name
+ * to c (listxattr lists it: add_card, names only, nothing decrypted). */
+static int card_shows(struct recfs *fs, struct caller *c, const char *handle, const char *name)
+{
+	struct xattr_list l = { .n = 0 };
+	int shown = 0;
+
+	(void)add_card(fs, c, handle, NULL, &l);
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.name[i], name))
+			shown = 1;
+	xl_clear(&l);
+	return shown;
+}
+
 /* The audit action of the right a setxattr of name exercises on a
  * recording with a value, or NULL. */
 static const char *right_of(const char *name)
@@ -697,12 +754,18 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 			rc = notsup;
 			goto out;
 		}
+		/* setxattr(2)'s flags hold as on a recording (flag_refusal):
+		 * a card shows each of its fields, "" when empty. */
+		if (value && (flags & (XATTR_CREATE | XATTR_REPLACE)))
+			flag_err = flag_refusal(flags, card_shows(fs, &c, handle, name), 1, &flag_why);
 		/* A field removed is a field emptied: the card keeps no value
 		 * of it, as after setfattr -v "" (rights_rectify; EPERM below
 		 * the rights level, logged there). */
 		if (!value)
 			value = "";
-		if (nul)
+		if (flag_err)
+			rc = refuse_right(fs, &c, &actor, "rectify", handle, flag_err, flag_why);
+		else if (nul)
 			RECFS_RIGHTS(fs, &c, "rectify", handle, rc,
 				     rights_refuse_nul(fs->reg, &actor, c.level, "rectify", handle));
 		else
@@ -744,17 +807,12 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		int shown = !strcmp(right, "retention") || (!strcmp(right, "hold") && held) ||
 			    (!strcmp(right, "restrict") && restricted);
 
-		if ((flags & XATTR_CREATE) && shown)
-			flag_err = -EEXIST, flag_why = "XATTR_CREATE of an attribute the recording shows";
-		else if ((flags & XATTR_REPLACE) && !shown)
-			flag_err = -ENODATA, flag_why = "XATTR_REPLACE of an attribute the recording does not show";
+		flag_err = flag_refusal(flags, shown, 0, &flag_why);
 	}
 	if (!value && !strcmp(name, "user.gdpr.restricted") && !restricted)
 		flag_err = -ENODATA, flag_why = "no restriction to lift";
 	if (flag_err)
-		RECFS_RIGHTS(fs, &c, value ? right : "lift-restriction", rec, rc,
-			     rights_refuse(fs->reg, &actor, c.level, value ? right : "lift-restriction", rec, flag_err,
-					   flag_why));
+		rc = refuse_right(fs, &c, &actor, value ? right : "lift-restriction", rec, flag_err, flag_why);
 	else if (right && nul)
 		RECFS_RIGHTS(fs, &c, right, rec, rc, rights_refuse_nul(fs->reg, &actor, c.level, right, rec));
 	else if (!strcmp(name, "user.gdpr.restricted") && value)

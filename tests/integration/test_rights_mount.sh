@@ -279,6 +279,30 @@ assert_ok "privacy: rectify a name with non-ASCII letters" \
 	as_user "$dpo" setfattr -n user.recfs.name -v "Åsa Öberg-Väisänen" "$MNT/by-subject/$h"
 assert_eq "the name reads back" "Åsa Öberg-Väisänen" \
 	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.name "$MNT/by-subject/$h")"
+# setxattr(2)'s flags hold on a card as on a recording: a card shows each
+# of its fields ("" when empty), so XATTR_CREATE is EEXIST (logged as the
+# refused rectification it is) and XATTR_REPLACE rectifies; below the
+# rights level EPERM as ever.
+assert_eq "privacy: XATTR_CREATE of a card field, which the card shows, is EEXIST" "EEXIST" \
+	"$(xattr_flag "$dpo" "$MNT/by-subject/$h" user.recfs.phone "+358 50 999 0000" XATTR_CREATE)"
+assert_eq "and the card keeps its value" "+358 50 111 2222" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.phone "$MNT/by-subject/$h")"
+assert_eq "logged as the refused rectification it was" 1 \
+	"$(q "SELECT count(*) FROM audit WHERE action = 'rectify' AND object = '$h' AND outcome = 'refused'
+	      AND reason = 'XATTR_CREATE of an attribute the subject''s card shows'")"
+org=$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.organisation "$MNT/by-subject/$h")
+assert_eq "XATTR_CREATE of another field is EEXIST too" "EEXIST" \
+	"$(xattr_flag "$dpo" "$MNT/by-subject/$h" user.recfs.organisation "Acme" XATTR_CREATE)"
+assert_eq "the analyst's XATTR_CREATE is EPERM, as any rectification of theirs" "EPERM" \
+	"$(xattr_flag "$analyst" "$MNT/by-subject/$h" user.recfs.phone "+358 50 999 0000" XATTR_CREATE)"
+assert_eq "and their XATTR_REPLACE" "EPERM" \
+	"$(xattr_flag "$analyst" "$MNT/by-subject/$h" user.recfs.phone "+358 50 999 0000" XATTR_REPLACE)"
+assert_eq "privacy: XATTR_REPLACE of a card field rectifies it" "ok" \
+	"$(xattr_flag "$dpo" "$MNT/by-subject/$h" user.recfs.phone "+358 50 111 3333" XATTR_REPLACE)"
+assert_eq "which the card shows" "+358 50 111 3333" \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.phone "$MNT/by-subject/$h")"
+assert_eq "and the organisation its own" "$org" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.organisation "$MNT/by-subject/$h")"
 log=$("$RECCTL" audit show -R "$REG")
 assert_match "rectification is logged against the handle" "$log" "rectify.*$h.*ok"
 assert_match "a rights action on a subject with an open request names it" "$log" "rectify.*$h.*ok.*request=$rqid"
