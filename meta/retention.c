@@ -45,7 +45,9 @@ static int skip(struct reg *r, const struct audit_actor *a, const char *id, cons
 	return dry_run ? 0 : audit_log(r->cat, a, "retention-skip", id, "skipped", why);
 }
 
-/* One expired recording, inside the batch's transaction (or none, dry run). */
+/* One expired recording, inside the batch's transaction (or none, dry
+ * run: one that would be erased is added to blobs, for
+ * rights_subjects_going). */
 static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id, int64_t now, int dry_run,
 		     struct retention_summary *s, struct idlist *blobs)
 {
@@ -66,8 +68,10 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 		s->skipped_restricted += rc == 0;
 	} else if (dry_run) {
 		s->erased++;
+		idlist_add(blobs, id);
 	} else {
-		rc = rights_erase_recording_tx(r, a, r->policy->rights_level, id, "retention", blobs);
+		rc = rights_erase_recording_tx(r, a, r->policy->rights_level, id, "retention", blobs,
+					       &s->subjects_erased);
 		s->erased += rc == 0;
 	}
 	cat_recording_clear(&rec);
@@ -233,6 +237,11 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 			}
 		}
 	}
+	/* A dry run's count of the subjects that would go with their last
+	 * recording, by the rule the erasures above apply (blobs: the
+	 * recordings it would erase). */
+	if (dry_run && (rc = rights_subjects_going(r, &blobs, &s.subjects_erased)))
+		last = rc;
 	rc = last;
 	/* Closed requests past request_retention, counted in the sweep's own
 	 * entry: a request's number says nothing more once it is gone. */

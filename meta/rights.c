@@ -483,30 +483,78 @@ static int any_objection(const struct cat_objection *o, void *ctx)
  * it stays until the objection is lifted).  *erased (may be NULL) is set
  * to 1 when it was.  Inside the caller's transaction.
  */
-static int erase_if_unlinked(struct reg *r, const struct audit_actor *a, const char *handle, const char *why,
-			     int *erased)
+static int add_linked_handle(const char *recording, const char *handle, const char *role, void *ctx);
+
+static int cmp_id(const void *x, const void *y)
+{
+	return strcmp(x, y);
+}
+
+/*
+ * The rule of erase_if_unlinked: whether subject handle goes once the
+ * recordings of gone are erased (gone NULL: as the catalog stands, inside
+ * the transaction that erased them), i.e. no other recording names it, no
+ * rights request of it is open and no objection of it stands.  gone's ids
+ * sorted (cmp_id).  1 it goes, 0 it stays, or a catalog error.
+ */
+static int subject_goes(struct reg *r, const char *handle, const struct idlist *gone)
 {
 	struct idlist recs = { 0 };
 	int64_t req;
 	int rc = catalog_subject_recordings(r->cat, handle, &recs);
 
-	if (rc == 0 && recs.n == 0) {
-		rc = request_open_for(r, handle, &req);
-		if (rc == 0)
-			goto out;	/* kept while its request is open */
-		if (rc == -ENOENT)	/* and while an objection of it stands */
-			rc = catalog_each_objection(r->cat, handle, 0, any_objection, NULL);
-		if (rc == 1) {
-			rc = 0;
-			goto out;
-		}
-		if (rc == 0)
-			rc = erase_card(r, a, handle, why);
-		if (rc == 0 && erased)
-			*erased = 1;
-	}
-out:
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		if (!gone || !bsearch(recs.id[i], gone->id, gone->n, sizeof(gone->id[0]), cmp_id))
+			rc = 1;	/* a recording stays */
 	idlist_free(&recs);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	rc = request_open_for(r, handle, &req);
+	if (rc == 0)
+		return 0;	/* kept while its request is open */
+	if (rc == -ENOENT)	/* and while an objection of it stands */
+		rc = catalog_each_objection(r->cat, handle, 0, any_objection, NULL);
+	if (rc == 1)
+		return 0;
+	return rc ? rc : 1;
+}
+
+static int erase_if_unlinked(struct reg *r, const struct audit_actor *a, const char *handle, const char *why,
+			     int *erased)
+{
+	int rc = subject_goes(r, handle, NULL);
+
+	if (rc != 1)
+		return rc;
+	rc = erase_card(r, a, handle, why);
+	if (rc == 0 && erased)
+		*erased = 1;
+	return rc;
+}
+
+int rights_subjects_going(struct reg *r, const struct idlist *recordings, size_t *n)
+{
+	struct idlist gone = { 0 }, handles = { 0 };
+	int rc = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < recordings->n; i++)
+		idlist_add(&gone, recordings->id[i]);
+	if (gone.n)
+		qsort(gone.id, gone.n, sizeof(gone.id[0]), cmp_id);
+	for (size_t i = 0; rc == 0 && i < gone.n; i++)
+		rc = catalog_each_link(r->cat, gone.id[i], add_linked_handle, &handles);
+	if (rc == 0 && handles.n)
+		qsort(handles.id, handles.n, sizeof(handles.id[0]), cmp_id);
+	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
+		if (i && !strcmp(handles.id[i], handles.id[i - 1]))
+			continue;	/* a subject of several of them: once */
+		rc = subject_goes(r, handles.id[i], &gone);
+		if (rc == 1)
+			(*n)++, rc = 0;
+	}
+	idlist_free(&gone);
+	idlist_free(&handles);
 	return rc;
 }
 
@@ -525,8 +573,9 @@ static int add_linked_handle(const char *recording, const char *handle, const ch
  * itself once all its recordings are gone.
  */
 static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			      const char *why, struct idlist *arts, const char *except)
+			      const char *why, struct idlist *arts, const char *except, size_t *subjects)
 {
+	size_t went = 0;
 	struct cat_recording rec;
 	struct idlist handles = { 0 };
 	size_t before = arts->n;
@@ -549,10 +598,16 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 	if (rc == 0)
 		rc = erase_rows(r, &rec, arts);
 	for (size_t i = 0; rc == 0 && i < handles.n; i++)
-		if (!except || strcmp(handles.id[i], except))
-			rc = erase_if_unlinked(r, a, handles.id[i], "last recording erased", NULL);
+		if (!except || strcmp(handles.id[i], except)) {
+			int done = 0;
+
+			rc = erase_if_unlinked(r, a, handles.id[i], "last recording erased", &done);
+			went += (size_t)done;
+		}
 	if (rc)
 		arts->n = before;
+	else if (subjects)
+		*subjects += went;
 	idlist_free(&handles);
 	cat_recording_clear(&rec);
 	return rc;
@@ -568,7 +623,7 @@ static int erase_recording(struct reg *r, const struct audit_actor *a, int actor
 	if ((rc = catalog_begin(r->cat)))
 		return rc;
 	audit_refusal_watch();
-	rc = erase_recording_tx(r, a, actor_level, recording, why, &arts, except);
+	rc = erase_recording_tx(r, a, actor_level, recording, why, &arts, except, NULL);
 	refused = rc == -EACCES || rc == -EPERM;
 	/* A refusal commits too: its audit entry is in this transaction.
 	 * When that fails (a full disk), the refusal stands all the same,
@@ -594,9 +649,9 @@ int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor
 }
 
 int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			      const char *why, struct idlist *arts)
+			      const char *why, struct idlist *arts, size_t *subjects)
 {
-	return erase_recording_tx(r, a, actor_level, recording, why, arts, NULL);
+	return erase_recording_tx(r, a, actor_level, recording, why, arts, NULL, subjects);
 }
 
 int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_level, const char *artifact)

@@ -43,10 +43,19 @@ int rights_erase_recording(struct reg *r, const struct audit_actor *a, int actor
  * pending unlinks, but neither checkpoints nor unlinks: the recording's
  * artifact ids are appended to arts, and after its commit the caller calls
  * rights_shred(arts).  On an error other than a refusal or -ENOENT the
- * caller rolls back.
+ * caller rolls back.  *subjects (may be NULL) is increased by the number
+ * of subjects erased with it (it was their last recording), on success.
  */
 int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-			      const char *why, struct idlist *arts) MUST_CHECK;
+			      const char *why, struct idlist *arts, size_t *subjects) MUST_CHECK;
+/*
+ * How many subjects would go with their last recording (*n) were the
+ * recordings erased, by the rule that erases them
+ * (rights_erase_recording): no other recording names the subject, and
+ * no rights request or objection of it keeps it.  For a dry run: changes
+ * nothing.  0 or a catalog error.
+ */
+int rights_subjects_going(struct reg *r, const struct idlist *recordings, size_t *n) MUST_CHECK;
 /*
  * After a commit that deleted seals: checkpoint and truncate the WAL so no
  * old frame keeps them (a failure, a reader holding the WAL, is logged and

@@ -607,8 +607,16 @@ sed -i 's/"2026-05-07T10:11:00Z"/"2015-03-02T10:00:00Z"/' "$MF/X.json"
 assert_ok "an expired recording is ingested" mf_ingest "$MF/X.json"
 assert_contains "with a warning of the day its retention ended" "$T_OUT" \
 	'X.json: ingested, but its retention ended on 2018-03-02: the next `recctl retention sweep` erases it'
+# The dry run counts the subjects the sweep erases with their last
+# recording, as the sweep does (by the same rule).
+subjects=$(sql 'SELECT count(*) FROM subject')
+dry=$("$RECCTL" retention sweep -R "$REG" --dry-run --json | jq -r '"\(.would_erase) \(.subjects_would_erase)"')
 assert_ok "the sweep" "$RECCTL" retention sweep -R "$REG"
 assert_eq "erases it" 4 "$(sql 'SELECT count(*) FROM recording')"
+gone=$((subjects - $(sql 'SELECT count(*) FROM subject')))
+assert_eq "and its subject, whose last recording it was" 1 "$gone"
+assert_contains "which the sweep says" "$T_OUT" "erased 1 (and $gone subjects with their last recording)"
+assert_eq "the dry run said as much" "1 $gone" "$dry"
 
 # --- a quarantined manifest, mended where it lies ---------------------------------
 # F's audio made good in its quarantine folder and ingested from there

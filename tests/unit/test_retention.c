@@ -82,6 +82,9 @@ TEST(test_sweep_dry_run_counts_and_changes_nothing)
 	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
 	CHECK_EQ(s.expired, N_EXPIRED);
 	CHECK_EQ(s.erased, N_EXPIRED - 2);
+	/* each of them its subject's last: the subjects the sweep erases
+	 * with them are counted too */
+	CHECK_EQ(s.subjects_erased, N_EXPIRED - 2);
 	CHECK_EQ(s.skipped_hold, 1);
 	CHECK_EQ(s.skipped_restricted, 1);
 	CHECK_EQ(s.errors, 0);
@@ -97,6 +100,7 @@ TEST(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips)
 	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
 	CHECK_EQ(s.expired, N_EXPIRED);
 	CHECK_EQ(s.erased, N_EXPIRED - 2);
+	CHECK_EQ(s.subjects_erased, N_EXPIRED - 2);	/* as the dry run said */
 	CHECK_EQ(s.skipped_hold, 1);
 	CHECK_EQ(s.skipped_restricted, 1);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), 4);
@@ -132,6 +136,42 @@ TEST(test_second_sweep_finds_only_the_skipped)
 	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
 	CHECK_EQ(s.expired, 2);
 	CHECK_EQ(s.erased, 0);
+}
+
+/*
+ * A dry run counts the subjects the sweep erases with their last
+ * recording, by the sweep's own rule: a subject of two expired recordings
+ * once; not one that keeps a recording, nor one whose open request keeps
+ * it.  The real sweep then erases as many.
+ */
+TEST(test_dry_run_counts_the_subjects_the_sweep_erases_with_their_last_recording)
+{
+	char *ids[6] = { ingest_one("2024-02-01T10:00:00Z", "quality", 8101),
+			 ingest_one("2024-02-02T10:00:00Z", "quality", 8101),
+			 ingest_one("2024-02-03T10:00:00Z", "quality", 8102),
+			 ingest_one("2026-05-20T10:00:00Z", "quality", 8102),
+			 ingest_one("2024-02-04T10:00:00Z", "quality", 8103),
+			 ingest_one("2024-02-05T10:00:00Z", "quality", 8104) };
+	char handle[CATALOG_HANDLE_MAX];
+	struct retention_summary s;
+	int64_t req = 0;
+	int subjects;
+
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588103", handle), 0);
+	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &req), 0);
+	subjects = t_count(reg, "SELECT count(*) FROM subject");
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
+	CHECK_EQ(s.erased, 5);
+	CHECK_EQ(s.subjects_erased, 2);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), subjects);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.erased, 5);
+	CHECK_EQ(s.subjects_erased, 2);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), subjects - 2);
+	/* Closed: an open request would hold the audit log back. */
+	CHECK_EQ(request_close(reg, &actor, req, "answered"), 0);
+	for (int i = 0; i < 6; i++)
+		free(ids[i]);
 }
 
 TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
@@ -453,6 +493,7 @@ int main(void)
 	RUN(test_sweep_dry_run_counts_and_changes_nothing);
 	RUN(test_sweep_erases_expired_skips_hold_and_restricted_and_logs_skips);
 	RUN(test_second_sweep_finds_only_the_skipped);
+	RUN(test_dry_run_counts_the_subjects_the_sweep_erases_with_their_last_recording);
 	RUN(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request);
 	RUN(test_sweep_erases_quarantined_manifests_past_their_retention_only);
 	RUN(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_request_is_open);

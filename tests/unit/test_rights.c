@@ -118,7 +118,7 @@ TEST(test_blobs_an_erasure_left_at_a_crash_go_at_the_next_open)
 	if (!id)
 		return;
 	CHECK_EQ(catalog_begin(reg->cat), 0);
-	CHECK_EQ(rights_erase_recording_tx(reg, &actor, privacy, id, "rm", &arts), 0);
+	CHECK_EQ(rights_erase_recording_tx(reg, &actor, privacy, id, "rm", &arts, NULL), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
 	CHECK_EQ(arts.n, 2);
 	CHECK_EQ(catalog_pending_unlinks(reg->cat, &pending), 0);

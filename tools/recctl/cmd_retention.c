@@ -90,9 +90,10 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	if (s.audit_before)
 		util_format_time(s.audit_before, before);
 	if (as_json) {
-		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:I, s:b}",
+		json_t *o = json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:I, s:b}",
 				      "dry_run", dry_run, "expired",
 				      (json_int_t)s.expired, dry_run ? "would_erase" : "erased", (json_int_t)s.erased,
+				      dry_run ? "subjects_would_erase" : "subjects_erased", (json_int_t)s.subjects_erased,
 				      "skipped_hold", (json_int_t)s.skipped_hold, "skipped_restricted",
 				      (json_int_t)s.skipped_restricted, "errors", (json_int_t)s.errors,
 				      "quarantine_expired", (json_int_t)s.quarantine_expired,
@@ -112,8 +113,10 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 		jsonmem_free(text);
 		json_decref(o);
 	} else {
-		printf("expired %zu, %s %zu, skipped %zu on legal hold, %zu restricted", s.expired,
-		       dry_run ? "would erase" : "erased", s.erased, s.skipped_hold, s.skipped_restricted);
+		printf("expired %zu, %s %zu (and %zu subjects with their last recording), skipped %zu on legal hold, "
+		       "%zu restricted",
+		       s.expired, dry_run ? "would erase" : "erased", s.erased, s.subjects_erased, s.skipped_hold,
+		       s.skipped_restricted);
 		if (s.errors)
 			printf(", errors %zu", s.errors);
 		printf("; quarantined manifests: expired %zu, %s %zu", s.quarantine_expired,
