@@ -295,6 +295,11 @@ static int name_once(struct caps_uid *e, enum caps_name kind, uint64_t k)
 	return 1;
 }
 
+void caps_refusal_name(char *buf, size_t size, const char *action, const char *object, const char *reason)
+{
+	snprintf(buf, size, "%s %s %s", action, object, reason ? reason : "");
+}
+
 int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, enum caps_name kind, const char *name,
 		     struct caps_held *held)
 {

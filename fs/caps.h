@@ -98,8 +98,8 @@ int caps_report_due(struct caps *c, uid_t uid, int64_t now);
  *   recording holds, not a write-open or an open over caps);
  *   CAPS_NAME_RIGHTS, a rights command of a level below the rights level
  *   (rm, chmod 0, setfattr of a recording, or of a subject's folder:
- *   RECFS_RIGHTS, "erase ID", "hold ID");
- *   the first of each name in the second, for CAPS_REFUSALS_PER_SEC
+ *   RECFS_RIGHTS, "erase ID below the rights level");
+ *   the first of each name (caps_refusal_name) in the second, for CAPS_REFUSALS_PER_SEC
  *   names of each kind (those the budget logged included).  The two
  *   kinds have budgets of their own, so neither a flood of other
  *   refusals, nor of one recording's, nor of the other kind's, hides
@@ -116,6 +116,17 @@ int caps_report_due(struct caps *c, uid_t uid, int64_t now);
  * log first as one entry.  No memory for the uid's entry: 1.  Thread-safe.
  */
 #define CAPS_REFUSALS_PER_SEC 20
+/*
+ * The name caps_refusal_due tells a refusal apart by, into buf (size
+ * bytes): "ACTION OBJECT REASON".  The reason is part of it, so that a
+ * refusal any reader meets that happens to share an action and an object
+ * with a command a user may not make (a chmod +w of a recording, EPERM; an
+ * rmdir of a subject's folder that holds recordings) does not use up the
+ * name of that command in the second (a chmod 0 or an rmdir through
+ * another level's copy, ENOENT; a rights command the register refuses,
+ * "below the rights level").  reason NULL: "".
+ */
+void caps_refusal_name(char *buf, size_t size, const char *action, const char *object, const char *reason);
 enum caps_name {
 	CAPS_NAME_ACCESS,	/* an open, read or unlock of a recording */
 	CAPS_NAME_RIGHTS,	/* a rights command of a lower level */

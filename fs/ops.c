@@ -169,12 +169,14 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 	if (fs->caps && outcome && !strcmp(outcome, "refused")) {
 		const char *access = access_of(action, object, reason);
 		const char *right = access ? NULL : rights_of(action, object);
-		char name[160];
+		char name[256];
 
 		/* by action too: a wrong passphrase (unlock) is not the open
-		 * refused just before it */
+		 * refused just before it; and by reason: a chmod +w any
+		 * reader makes (EPERM) is not the chmod 0 through another
+		 * level's copy (ENOENT) after it */
 		if (access || right)
-			snprintf(name, sizeof(name), "%s %s", action, access ? access : right);
+			caps_refusal_name(name, sizeof(name), action, access ? access : right, reason);
 		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access ? CAPS_NAME_ACCESS : CAPS_NAME_RIGHTS,
 				       access || right ? name : NULL, &held);
 	}
@@ -219,14 +221,16 @@ unsigned recfs_unlogged_mark(void)
 int recfs_rights_counted(struct recfs *fs, struct caller *c, const char *action, const char *object)
 {
 	struct caps_held held;
-	char name[160];
+	char name[256];
 	int due;
 
 	if (!fs->caps || c->level == fs->reg->policy->rights_level)
 		return 0;
-	/* named by action too: an erasure is not the hold tried before it */
+	/* named by action too: an erasure is not the hold tried before it;
+	 * and by the reason the register gives a lower level, which no
+	 * refusal of the mount's own shares */
 	if (object)
-		snprintf(name, sizeof(name), "%s %s", action, object);
+		caps_refusal_name(name, sizeof(name), action, object, "below the rights level");
 	due = caps_refusal_due(fs->caps, c->uid, caps_now(), CAPS_NAME_RIGHTS, object ? name : NULL, &held);
 	if (held.n) {
 		struct audit_actor a;

@@ -166,7 +166,9 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
  *   (audit_refusals_counted), and the count goes to the log as one
  *   "refusals" entry; but the first of each action on each object (a
  *   recording id, a subject handle) in the second is still logged, in a
- *   budget of names of its own (caps.h, CAPS_NAME_RIGHTS).
+ *   budget of names of its own (caps.h, CAPS_NAME_RIGHTS), apart from
+ *   the mount's own refusals of the same action and object
+ *   (caps_refusal_name: by reason too).
  * - While the register's disk is full, a refusal cannot be written
  *   (audit_refuse), and an action that fails for want of room (ENOSPC)
  *   wrote nothing: recfs_unlogged_start hands the first to the mount's

@@ -20,7 +20,11 @@
 #   each is named;
 # - rms: 25 refused mkdirs, then rm of the 20 recordings they may read
 #   (each named: rights commands have names of their own), then an open
-#   of the protected one: it is still named, the rms took none of its names.
+#   of the protected one: it is still named, the rms took none of its names;
+# - other: 25 refused mkdirs, a chmod g+w of a recording and an rmdir of a
+#   subject's folder in the user's own view (EPERM, ENOTEMPTY: refusals
+#   any reader makes), then a chmod 0 and an rmdir of the same through the
+#   privacy officer's descriptors (ENOENT): each of these is named.
 # The decoys are counted as before: every call is in the log, one by one
 # or in a "refusals" entry.
 . "$(dirname "$0")/lib.sh"
@@ -136,6 +140,64 @@ for mode in $modes; do
 	assert_ok "$mode: a round stayed within its second" test "${kept:-0}" -ge 1
 	users+=("$u")
 done
+# A refusal any reader makes does not use up the name of a command it
+# resembles: a user of the analysis level whose descriptors of a recording
+# and of by-subject were opened by the privacy officer (a root process
+# that then becomes the user, as in test_other_view_rights) fills a second
+# with 25 mkdirs, then makes a chmod g+w of the recording and an rmdir of
+# a subject's folder in their own view (EPERM, ENOTEMPTY: anyone can), then
+# a chmod 0 and an rmdir through the officer's copy (ENOENT): each of the
+# latter is named.
+ou=$(make_plain_user dother)
+usermod -a -G recfs-analysis "$ou" || t_abort "usermod" "cannot add $ou to recfs-analysis"
+users+=("$ou")
+of=${decoys[0]}
+oh=$(as_user "$ou" ls "$MNT/by-subject" | head -n 1)
+[ -n "$oh" ] || t_abort "data" "no subject the analyst sees"
+cat >"$T_TMP/other.py" <<'PY'
+import errno, os, pwd, sys, time
+hi, lo, f, subjects, handle = sys.argv[1:6]
+def become(name):
+    os.seteuid(0)
+    pw = pwd.getpwnam(name)
+    os.setgroups(os.getgrouplist(name, pw.pw_gid))
+    os.setegid(pw.pw_gid)
+    os.seteuid(pw.pw_uid)
+def refused(fn, *args, **kw):
+    try:
+        fn(*args, **kw)
+        return 0
+    except OSError as e:
+        return e.errno
+become(hi)
+ffd = os.open(f, os.O_RDONLY)
+sfd = os.open(subjects, os.O_RDONLY | os.O_DIRECTORY)
+become(lo)
+rounds = kept = 0
+while kept < 3 and rounds < 8:
+    rounds += 1
+    t = time.time()
+    time.sleep(1.02 - (t - int(t)))
+    start = int(time.time())
+    bad = [refused(os.mkdir, os.path.join(os.path.dirname(f), "new%d" % i)) for i in range(25)]
+    own = [refused(os.chmod, f, 0o660), refused(os.rmdir, os.path.join(subjects, handle))]
+    become(hi)	# the officer's name of the folder, which the last ENOENT may have dropped
+    os.stat(handle, dir_fd=sfd)
+    become(lo)
+    other = [refused(os.chmod, ffd, 0), refused(os.rmdir, handle, dir_fd=sfd)]
+    if any(b != errno.EROFS for b in bad) or own != [errno.EPERM, errno.ENOTEMPTY] or \
+       other != [errno.ENOENT, errno.ENOENT]:
+        sys.exit("not refused as meant: %s %s %s" % (sorted(set(bad)), own, other))
+    if int(time.time()) == start:
+        kept += 1
+print("ok %d %d" % (rounds, kept))
+PY
+out=$(/usr/bin/python3 "$T_TMP/other.py" "$dpo" "$ou" "$of" "$MNT/by-subject" "$oh" 2>&1)
+echo "   other: $out (rounds, rounds within their second)"
+assert_match "other: the decoys and the tries are refused" "$out" '^ok [0-9]+ [0-9]+$'
+read -r _ orounds okept <<<"$out"
+assert_ok "other: a round stayed within its second" test "${okept:-0}" -ge 1
+
 sleep 1.2
 # Each user's next refusal, in a new second, writes what was counted.
 for u in "${users[@]}"; do as_user "$u" chmod 0 "${seen[1]}" 2>/dev/null; done
@@ -160,13 +222,25 @@ done
 mapfile -t drids < <(while read -r f; do rid_of "$f"; done <"$T_TMP/decoys")
 assert_eq "rms: each refused rm of the 20 recordings is named" "$((rounds[rms] * 20))" \
 	"$(named "${T_USER_PREFIX}drms" erase "${drids[@]}")"
+# reason_named USER ACTION OBJECT REASON: USER's refused ACTION entries of OBJECT with REASON.
+reason_named() {
+	"$RECCTL" audit show -R "$REG" --user "$1" --json |
+		jq --arg a "$2" --arg o "$3" --arg r "$4" \
+			'[.[] | select(.action == $a and .outcome == "refused" and .object == $o and .reason == $r)] | length'
+}
+orid=$(rid_of "$of")
+assert_eq "other: each chmod 0 through the officer's copy is named, after a chmod g+w of it" "${orounds:-0}" \
+	"$(reason_named "${T_USER_PREFIX}dother" chmod "$orid" ENOENT)"
+assert_eq "other: each rmdir through it is named, after one in the user's own view" "${orounds:-0}" \
+	"$(reason_named "${T_USER_PREFIX}dother" erase-subject "$oh" ENOENT)"
 # total USER: the user's refusals in the log, one by one or counted.
 total() {
 	"$RECCTL" audit show -R "$REG" --user "$1" --json | jq '[.[] | select(.outcome == "refused") |
 		if .action == "refusals" then (.reason | capture("^(?<n>[0-9]+) more").n | tonumber) else 1 end] | add'
 }
-declare -A per=([unlock]=26 [wopen]=21 [caps]=21 [einval]=21 [rights]=29 [rms]=46)	# a round's refusals
-for mode in $modes; do
+declare -A per=([unlock]=26 [wopen]=21 [caps]=21 [einval]=21 [rights]=29 [rms]=46 [other]=29)	# a round's refusals
+rounds[other]=${orounds:-0}
+for mode in $modes other; do
 	assert_eq "$mode: every refusal is in the log, named or counted" \
 		"$((rounds[$mode] * per[$mode] + 1))" "$(total "${T_USER_PREFIX}d$mode")"	# and the last chmod
 done

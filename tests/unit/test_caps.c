@@ -251,6 +251,45 @@ TEST(test_caps_rights_commands_are_named_in_a_budget_of_their_own)
 	caps_free(c);
 }
 
+/* A refusal is named by its reason too (caps_refusal_name): one that any
+ * reader makes of a recording (a chmod +w, EPERM; an rmdir of a subject's
+ * folder that holds recordings) does not use up the name of the command
+ * it resembles in the second (a chmod 0 or an rmdir through another
+ * level's copy, ENOENT; a rights command the register refuses). */
+TEST(test_caps_a_refusal_anyone_makes_leaves_the_name_of_a_command_of_the_same_recording)
+{
+	struct caps *c = caps_of(1, 10, 1, 10);
+	struct caps_held h;
+	char name[256];
+	int i, due;
+
+	CHECK(c);
+	if (!c)
+		return;
+	caps_refusal_name(name, sizeof(name), "chmod", "rec-a", "EPERM");
+	CHECK_STR(name, "chmod rec-a EPERM");
+	caps_refusal_name(name, sizeof(name), "open", "rec-a", NULL);
+	CHECK_STR(name, "open rec-a ");
+	for (i = due = 0; i < CAPS_REFUSALS_PER_SEC + 5; i++)
+		due += caps_refusal_due(c, 7, 100, CAPS_NAME_ACCESS, NULL, &h);	/* mkdir: EROFS */
+	CHECK_EQ(due, CAPS_REFUSALS_PER_SEC);
+	caps_refusal_name(name, sizeof(name), "chmod", "rec-a", "EPERM");	/* chmod g+w */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 0);
+	caps_refusal_name(name, sizeof(name), "chmod", "rec-a", "ENOENT");	/* chmod 0, another level's copy */
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 1);
+	caps_refusal_name(name, sizeof(name), "erase-subject", "S-1", "recordings remain");
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 1);
+	caps_refusal_name(name, sizeof(name), "erase-subject", "S-1", "ENOENT");
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 1);
+	caps_refusal_name(name, sizeof(name), "erase-subject", "S-1", "below the rights level");
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 1);
+	CHECK_EQ(caps_refusal_due(c, 7, 100, CAPS_NAME_RIGHTS, name, &h), 0);
+	caps_refusals_held(c, held_at_exit, NULL);
+	CHECK(at_exit_uid == 7 && at_exit.n == 5 + 2 && at_exit.unnamed_rights == 0);
+	caps_free(c);
+}
+
 /* A level mount's refusals (fs/ops.c) are logged by the caps' own memory. */
 TEST(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket)
 {
@@ -424,6 +463,7 @@ int main(void)
 	RUN(test_caps_refusals_of_a_uid_are_reported_once_per_period);
 	RUN(test_caps_a_flood_of_refusals_never_hides_which_recordings_were_refused);
 	RUN(test_caps_rights_commands_are_named_in_a_budget_of_their_own);
+	RUN(test_caps_a_refusal_anyone_makes_leaves_the_name_of_a_command_of_the_same_recording);
 	RUN(test_caps_report_due_once_a_period_per_uid_whatever_its_bucket);
 	RUN(test_caps_per_uid_caps_stay_at_most_half_the_global_ones);
 	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
