@@ -88,6 +88,33 @@ static const char *safe_name(const char *s)
 	return n && n <= 32 ? s : "(not a valid name)";
 }
 
+/*
+ * Refuse the text s of a manifest's field (where "title", "subject 2: name"
+ * with its place in a list) when it holds a control character, a C1
+ * control, a line separator or a bidirectional override or isolate: it is
+ * shown as it is by recctl subject show and the mount's attributes, where
+ * such a character would act on the reader's terminal or hide what it
+ * says.  The rule is a card value's (rights_check_card_value, the
+ * rectification of the same field): no tab or newline either; the
+ * invisible marks an Arabic or Hebrew name may need stay.  The error names
+ * the field and the code point, never the value.
+ */
+static int check_text(const char *where, size_t pos, const char *key, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	uint32_t cp = 0;
+
+	if (util_find_control(s ? s : "", n, 0, &cp) == n)
+		return 0;
+	if (pos)
+		return meta_fail(-EINVAL, "%s %zu: %s holds control character U+%04X: a manifest's text is one "
+				 "line without control characters or bidirectional overrides",
+				 where, pos, key, (unsigned)cp);
+	return meta_fail(-EINVAL, "%s holds control character U+%04X: a manifest's text is one line without "
+			 "control characters or bidirectional overrides",
+			 where, (unsigned)cp);
+}
+
 /* A file named in the manifest: a plain name in the manifest's folder. */
 static int plain_name(const char *s)
 {
@@ -279,6 +306,8 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "title is not a string");
 	if (s && strlen(s) > INGEST_TITLE_MAX)
 		return meta_fail(-EINVAL, "title is longer than %d bytes", INGEST_TITLE_MAX);
+	if ((rc = check_text("title", 0, NULL, s)))
+		return rc;
 
 	audio = str_field(root, "audio", &bad);
 	if (!audio || bad)
@@ -370,6 +399,8 @@ static int validate(struct reg *r, struct job *j)
 				if (s && strlen(s) > RIGHTS_CARD_VALUE_MAX)
 					return meta_fail(-EINVAL, "subject %zu: %s is longer than %d bytes", i + 1,
 							 keys[k], RIGHTS_CARD_VALUE_MAX);
+				if ((rc = check_text("subject", i + 1, keys[k], s)))
+					return rc;
 			}
 			/* Stored in the clear (the catalog's links): a word of
 			 * the format, never free text that may name someone. */
@@ -388,19 +419,19 @@ static int validate(struct reg *r, struct job *j)
 
 		json_array_foreach(v, i, x) {
 			static const char *const keys[] = { "name", "id" };
-			const char *k = NULL;
 
-			if (json_is_string(x) && strlen(json_string_value(x)) > RIGHTS_CARD_VALUE_MAX)
-				k = "name";
-			for (size_t n = 0; !k && json_is_object(x) && n < sizeof(keys) / sizeof(keys[0]); n++) {
-				json_t *f = json_object_get(x, keys[n]);
+			/* a name alone, or an object of name and id */
+			for (size_t n = 0; n < sizeof(keys) / sizeof(keys[0]); n++) {
+				json_t *f = json_is_object(x) ? json_object_get(x, keys[n]) : n ? NULL : x;
 
-				if (json_is_string(f) && strlen(json_string_value(f)) > RIGHTS_CARD_VALUE_MAX)
-					k = keys[n];
+				if (!json_is_string(f))
+					continue;
+				if (strlen(json_string_value(f)) > RIGHTS_CARD_VALUE_MAX)
+					return meta_fail(-EINVAL, "staff %zu: %s is longer than %d bytes", i + 1,
+							 keys[n], RIGHTS_CARD_VALUE_MAX);
+				if ((rc = check_text("staff", i + 1, keys[n], json_string_value(f))))
+					return rc;
 			}
-			if (k)
-				return meta_fail(-EINVAL, "staff %zu: %s is longer than %d bytes", i + 1, k,
-						 RIGHTS_CARD_VALUE_MAX);
 		}
 	}
 

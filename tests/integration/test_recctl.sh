@@ -234,6 +234,27 @@ assert_fails_with "ingest of a missing manifest" "No such file or directory" \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/nosuch.json"
 assert_contains "counts it as failed" "$T_OUT" "failed 1"
 assert_eq "and quarantines nothing" "" "$(quarantine_of nosuch.json)"
+# A terminal's control characters in a manifest's text (an OSC title, a
+# right-to-left override): refused and quarantined, naming the field, not
+# the value (recfs-manifest(5)).
+mkdir -p "$T_TMP/ctl"
+cp "$IN/rec000003.opus" "$T_TMP/ctl/esc.opus"
+python3 - "$T_TMP/ctl/esc.json" <<'PY'
+import json, sys
+json.dump({"recorded_at": "2026-11-28T09:00:00Z", "source": "customer-service", "audio": "esc.opus",
+           "title": "Order", "staff": ["Maija"],
+           "subjects": [{"role": "customer", "name": "Eve Esc", "organisation": "Org\u202eexe.txt\u001b]0;pwned\u0007"}]},
+          open(sys.argv[1], "w"))
+PY
+assert_exit "a manifest with control characters is refused" 1 \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/ctl/esc.json"
+assert_contains "and quarantined" "$T_OUT" "esc.json: quarantined"
+QC=$(quarantine_of esc.json)
+assert_eq "error.txt names the field and the character" \
+	"subject 1: organisation holds control character U+202E: a manifest's text is one line without control characters or bidirectional overrides" \
+	"$(cat "$QC/error.txt" 2>/dev/null)"
+assert_not_contains "stderr shows no value" "$T_OUT" "pwned"
+assert_eq "nothing of it is ingested" "$GOOD" "$(sql 'SELECT count(*) FROM recording')"
 mkdir -p "$T_TMP/rm"
 cp "$IN"/rec000002[.-]* "$T_TMP/rm/"
 assert_ok "ingest --remove-inputs" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" --remove-inputs "$T_TMP/rm/rec000002.json"

@@ -1194,6 +1194,67 @@ TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + (int)(sizeof(cases) / sizeof(cases[0])));
 }
 
+/*
+ * A manifest's text that recctl subject show and the mount's attributes
+ * show as it is holds no control character (C0, tab and newline too, DEL,
+ * C1), line separator or bidirectional override or isolate, as a card's
+ * rectification: refused naming the field and the code point, never the
+ * value; an invisible mark an Arabic or Hebrew name may need is taken.
+ */
+TEST(test_ingest_refuses_control_characters_in_its_text_naming_the_field)
+{
+	static const char head[] = "{\"recorded_at\": \"2026-03-05T10:15:00Z\", \"source\": \"customer-service\","
+				   " \"audio\": \"cc.opus\", ";
+	static const struct {
+		const char *tail, *expect;
+	} cases[] = {
+		{ "\"title\": \"T\\u001b]0;pwned\\u0007 x\"}", "title holds control character U+001B" },
+		{ "\"title\": \"a\\tb\"}", "title holds control character U+0009" },
+		{ "\"title\": \"evil\\u202etxt.exe\"}", "title holds control character U+202E" },
+		{ "\"subjects\": [{\"phone\": \"+358401112298\"}, {\"name\": \"Eve\\u001b[31m Esc\"}]}",
+		  "subject 2: name holds control character U+001B" },
+		{ "\"subjects\": [{\"organisation\": \"Org\\u009b1m\"}]}",
+		  "subject 1: organisation holds control character U+009B" },
+		{ "\"subjects\": [{\"ref\": \"CRM\\n123\"}]}", "subject 1: ref holds control character U+000A" },
+		{ "\"subjects\": [{\"email\": \"a\\u2066@example.fi\"}]}",
+		  "subject 1: email holds control character U+2066" },
+		{ "\"subjects\": [{\"phone\": \"040\\u007f123\"}]}", "subject 1: phone holds control character U+007F" },
+		{ "\"staff\": [\"S\\u001b[5mtaff\"]}", "staff 1: name holds control character U+001B" },
+		{ "\"staff\": [\"Maija\", {\"name\": \"M\", \"id\": \"id\\u202a\"}]}",
+		  "staff 2: id holds control character U+202A" },
+		{ "\"staff\": [{\"name\": \"x\\u2028y\"}]}", "staff 1: name holds control character U+2028" },
+	};
+	int recs = t_count(reg, "SELECT count(*) FROM recording"), blobs = t_count_blobs(reg);
+	struct ingest_result res;
+	char *text;
+
+	copy_fixture("tests/fixtures/mono.opus", "cc.opus");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		text = xasprintf("%s%s", head, cases[i].tail);
+		write_text("cc.json", text);
+		free(text);
+		CHECK_EQ(ingest("cc.json", &res), -EINVAL);
+		if (!strstr(meta_errmsg(), cases[i].expect) || strstr(meta_errmsg(), "pwned") ||
+		    strstr(meta_errmsg(), "Eve") || strchr(meta_errmsg(), '\033')) {
+			fprintf(stderr, "  case %zu: message \"%s\" lacks \"%s\"\n", i, meta_errmsg(), cases[i].expect);
+			CHECK(0);
+		}
+	}
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+	CHECK_EQ(t_count_blobs(reg), blobs);
+	/* A right-to-left mark in a name, letters of any script: taken. */
+	text = xasprintf("%s%s", head,
+			 "\"title\": \"Tilaus \\u00c4\", \"staff\": [\"Maija\"], \"subjects\": [{\"role\": \"customer\","
+			 " \"name\": \"\\u05d3\\u05df \\u200f\\u05db\\u05d4\\u05df\", \"phone\": \"+358401112297\"}]}");
+	write_text("cc.json", text);
+	free(text);
+	if (ingest("cc.json", &res) != 0) {
+		fprintf(stderr, "  a mark in a name: %s\n", meta_errmsg());
+		CHECK(0);
+	}
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + 1);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("ingest")) || t_register(dir, &secrets, &reg))
@@ -1213,6 +1274,7 @@ int main(void)
 	RUN(test_ingest_finds_a_national_number_indexed_before_its_trunk_rule);
 	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
+	RUN(test_ingest_refuses_control_characters_in_its_text_naming_the_field);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
