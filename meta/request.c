@@ -230,7 +230,7 @@ static int proceed_change(struct cat_request *q, const void *arg, char *why, siz
 		return bad_transition(q, REQUEST_IN_PROGRESS);
 	if (is_state(q, REQUEST_AWAITING_IDENTITY) && !p->verified_by && !q->verified_by)
 		return meta_fail(-EINVAL, "request %lld awaits the requester's identity: say how it was checked "
-					  "(verified_by)", (long long)q->id);
+					  "(--verified-by TEXT)", (long long)q->id);
 	if (waiting) {
 		int64_t from = p->arrived ? p->arrived : util_now();
 

@@ -72,7 +72,8 @@ assert_ok "await the requester's identity" rc request await 1 identity
 assert_contains "awaiting identity" "$T_OUT" "awaiting-identity"
 assert_exit "extending while waiting is refused" 1 rc request extend 1 --reason "complex"
 assert_contains "with a message saying so" "$T_OUT" "cannot become extended"
-assert_fails_with "leaving awaiting-identity needs the identity check" "verified_by" \
+assert_fails_with "leaving awaiting-identity needs the identity check, named by its option" \
+	"request 1 awaits the requester's identity: say how it was checked (--verified-by TEXT)" \
 	rc request proceed 1 --on 2026-06-01
 assert_ok "await a written clarification" rc request await 1 clarification
 assert_eq "awaiting clarification" "awaiting-clarification" "$(field 1 state)"

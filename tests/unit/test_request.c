@@ -179,6 +179,8 @@ TEST(test_request_identity_then_clarification_then_progress)
 	CHECK_EQ(request_extend(reg, &actor, id, "complex"), -EINVAL);	/* waiting: nothing to extend */
 	/* Leaving awaiting-identity needs the check it waited for. */
 	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-03-10"), NULL), -EINVAL);
+	/* naming the option that gives it */
+	CHECK(strstr(meta_errmsg(), "say how it was checked (--verified-by TEXT)") != NULL);
 	CHECK_EQ(request_await(reg, &actor, id, REQUEST_AWAITING_CLARIFICATION), 0);
 	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-02-27"), "passport"), -EINVAL);	/* before receipt */
 	CHECK_EQ(request_proceed(reg, &actor, id, day("2026-03-21"), "passport"), -EINVAL);	/* future */
