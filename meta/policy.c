@@ -1062,6 +1062,8 @@ static void check_level(struct parser *ps, struct policy *p, const struct sect *
 	const char *v = sc->val[L_USERS];
 	char *u;
 
+	l->group_line = sc->key_line[L_GROUP];
+	l->users_line = sc->key_line[L_USERS];
 	if (sc->val[L_GROUP] && *sc->val[L_GROUP]) {
 		if (valid_unix_name(sc->val[L_GROUP]))
 			l->group = xstrdup(sc->val[L_GROUP]);
@@ -1304,6 +1306,7 @@ static struct policy *validate(struct parser *ps)
 		switch (sc->type) {
 		case S_REGISTER:
 			reg = sc;
+			p->register_line = sc->line;
 			break;
 		case S_LEVEL:
 			sc->idx = (int)p->n_levels;

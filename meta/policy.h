@@ -49,6 +49,9 @@ struct policy_level {
 	size_t n_users;
 	int rights;	/* 1 for the level that exercises rights */
 	int line;
+	/* The lines of its group and users keys (0: not given), for what
+	 * recctl policy check says of them. */
+	int group_line, users_line;
 };
 
 struct policy_purpose {
@@ -173,6 +176,9 @@ struct policy {
 	 * (subject_normalise); NULL when the policy has none, and numbers
 	 * are compared as written. */
 	char *phone_country_code;
+	/* The line of the [register] header (0: none), for what recctl
+	 * policy check says of a key missing there. */
+	int register_line;
 	/* How long a closed rights request (request.h) is kept, from the day
 	 * it was closed; then retention_sweep drops it with its requester. */
 	struct policy_period request_retention;

@@ -133,6 +133,18 @@ for bad in 'NUL byte in line:\0' 'not valid UTF-8:\0344'; do
 	assert_contains "as its one error" "$T_OUT" "badname.conf: 1 error"
 	assert_not_contains "not also the name as missing" "$T_OUT" "lacks the required key"
 done
+# Warnings are FILE:LINE: message too (recfs-policy(5)): the line of the
+# group or users key this host does not know, of [register] for the keys
+# it lacks.
+sed -e "s/^group = recfs-low\$/group = ${T_USER_PREFIX}nosuchgroup\nusers = ${T_USER_PREFIX}nosuchuser/" \
+	"$T_TMP/mended.conf" >"$T_TMP/warn.conf"
+assert_ok "policy check of a policy with warnings" "$RECCTL" policy check "$T_TMP/warn.conf"
+assert_contains "the unknown group's warning gives its line" "$T_OUT" \
+	"recctl: warning: $T_TMP/warn.conf:8: level low: group '${T_USER_PREFIX}nosuchgroup' does not exist on this host"
+assert_contains "the unknown user's warning gives its line" "$T_OUT" \
+	"recctl: warning: $T_TMP/warn.conf:9: level low: user '${T_USER_PREFIX}nosuchuser' does not exist on this host"
+assert_contains "the missing authority's warning gives the line of [register]" "$T_OUT" \
+	"recctl: warning: $T_TMP/warn.conf:1: [register] sets neither supervisory_authority nor phone_country_code"
 
 # --- register ----------------------------------------------------------------
 

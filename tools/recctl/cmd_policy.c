@@ -49,7 +49,8 @@ const char usage_policy[] =
 /*
  * The warnings of policy pol read from file, one warning() each: its own
  * (pol->warnings: a text missing in one of its languages, FILE:LINE:
- * message) and one for each level whose group this host does not know.
+ * message) and one for each level whose group or user this host does not
+ * know (at the line of its key), FILE:LINE: message as well.
  * Not errors: a policy may be checked on another host than it serves, and
  * the notice shows another text where one is missing.  What `policy check`
  * and `policy apply` both say of a policy they accept.
@@ -77,10 +78,11 @@ static void warn_policy(const char *file, const struct policy *pol)
 			continue;
 		e = getgrnam_r(g, &gr, buf, sizeof(buf), &res);
 		if (e)
-			warning("%s: level %s: cannot look up group '%s': %s", file, pol->levels[i].name, g,
-				strerror(e));
+			warning("%s:%d: level %s: cannot look up group '%s': %s", file, pol->levels[i].group_line,
+				pol->levels[i].name, g, strerror(e));
 		else if (!res)
-			warning("%s: level %s: group '%s' does not exist on this host", file, pol->levels[i].name, g);
+			warning("%s:%d: level %s: group '%s' does not exist on this host", file,
+				pol->levels[i].group_line, pol->levels[i].name, g);
 	}
 	for (size_t i = 0; i < pol->n_levels; i++) {
 		for (size_t k = 0; k < pol->levels[i].n_users; k++) {
@@ -90,11 +92,11 @@ static void warn_policy(const char *file, const struct policy *pol)
 			int e = getpwnam_r(u, &pw, buf, sizeof(buf), &res);
 
 			if (e)
-				warning("%s: level %s: cannot look up user '%s': %s", file, pol->levels[i].name, u,
-					strerror(e));
+				warning("%s:%d: level %s: cannot look up user '%s': %s", file,
+					pol->levels[i].users_line, pol->levels[i].name, u, strerror(e));
 			else if (!res)
-				warning("%s: level %s: user '%s' does not exist on this host", file, pol->levels[i].name,
-					u);
+				warning("%s:%d: level %s: user '%s' does not exist on this host", file,
+					pol->levels[i].users_line, pol->levels[i].name, u);
 		}
 	}
 	/* The default kept for the registers of Finland (recfs-policy(5)):
@@ -104,10 +106,11 @@ static void warn_policy(const char *file, const struct policy *pol)
 		const char *t;
 
 		if (policy_supervisory_authority(pol, 0, &t) == POLICY_AUTHORITY_FINLAND)
-			warning("%s: [register] sets neither supervisory_authority nor phone_country_code: the notice "
-				"and the answer letters name the Finnish Data Protection Ombudsman; a controller "
-				"in another country sets supervisory_authority (or its phone_country_code)",
-				file);
+			warning("%s:%d: [register] sets neither supervisory_authority nor phone_country_code: the "
+				"notice and the answer letters name the Finnish Data Protection Ombudsman; a "
+				"controller in another country sets supervisory_authority (or its "
+				"phone_country_code)",
+				file, pol->register_line);
 	}
 }
 
