@@ -133,6 +133,16 @@ assert_ok "subject show" rc subject show "$H" --level-keyring "$KEYS/privacy.key
 assert_eq "show lists 3 recordings" "3" "$(printf '%s' "$T_OUT" | jq '.recordings | length')"
 assert_eq "show opens the card" "Matti Meikäläinen" "$(printf '%s' "$T_OUT" | jq -r .card.name)"
 assert_fails_with "subject show without a level keyring" "level-keyring" rc subject show "$H"
+# A name from before ingest refused control characters (put_card writes it
+# as it is): subject show prints it escaped, as audit show does, so that it
+# cannot act on the reader's terminal.
+assert_ok "(a name with an escape sequence and an override, as an older register may hold)" \
+	"$T_BUILD/test/put_card" "$REG" "$KEYS/privacy.keyring" "$H" name $'Matti\e]0;pwned\a \xe2\x80\xaeexe'
+assert_ok "subject show of it" rc subject show "$H" --level-keyring "$KEYS/privacy.keyring"
+assert_contains "shows the name escaped" "$T_OUT" '  name          Matti\x1b]0;pwned\x07 \xe2\x80\xaeexe'
+assert_eq "and no control character raw" "" \
+	"$(printf '%s' "$T_OUT" | LC_ALL=C grep -naP '[\x00-\x09\x0b-\x1f\x7f]|\xe2\x80\xae')"
+assert_ok "(the name as it was)" "$T_BUILD/test/put_card" "$REG" "$KEYS/privacy.keyring" "$H" name "Matti Meikäläinen"
 
 # --- requests
 assert_ok "request new" rc request new --type erasure --subject "$H" --verified-by "passport checked"

@@ -469,14 +469,25 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 		json_t *v;
 
 		printf("subject %s\n", handle);
+		/* A card of a register from before ingest refused control
+		 * characters, or a reason set before recfs checked it, may
+		 * hold one: shown escaped, as audit show does, so that it
+		 * cannot act on the reader's terminal (--json escapes too). */
 		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 			v = json_object_get(card, fields[i]);
-			if (json_is_string(v))
-				printf("  %-13s %s\n", fields[i], json_string_value(v));
+			if (json_is_string(v)) {
+				char *e = util_escape_for_log(json_string_value(v));
+
+				printf("  %-13s %s\n", fields[i], e);
+				crypto_memzero(e, strlen(e));
+				free(e);
+			}
 		}
 		printf("recordings %zu\n", json_array_size(x.list));
 		json_array_foreach(x.list, i, v) {
 			json_t *h = json_object_get(v, "legal_hold"), *rs = json_object_get(v, "restriction");
+			char *he = json_is_string(h) ? util_escape_for_log(json_string_value(h)) : NULL;
+			char *re = json_is_string(rs) ? util_escape_for_log(json_string_value(rs)) : NULL;
 
 			printf("  %s  %s  %-12s %-18s %-20s until %s%s%s%s%s\n",
 			       json_string_value(json_object_get(v, "id")),
@@ -485,8 +496,12 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 			       json_string_value(json_object_get(v, "purpose")),
 			       json_string_value(json_object_get(v, "legal_basis")),
 			       json_string_value(json_object_get(v, "retention_until")),
-			       json_is_string(rs) ? "  restricted: " : "", json_is_string(rs) ? json_string_value(rs) : "",
-			       json_is_string(h) ? "  hold: " : "", json_is_string(h) ? json_string_value(h) : "");
+			       re ? "  restricted: " : "", re ? re : "", he ? "  hold: " : "", he ? he : "");
+			for (char **e = &he; e; e = e == &he ? &re : NULL) {
+				if (*e)
+					crypto_memzero(*e, strlen(*e));
+				free(*e);
+			}
 		}
 		json_array_foreach(json_object_get(out, "open_requests"), i, v)
 			printf("open request %lld: %s, due %s\n",
