@@ -43,9 +43,12 @@ static int check_text(const char *what, const char *s)
 		return meta_fail(-EINVAL, "%s is required", what);
 	if (n > TEXT_MAX)
 		return meta_fail(-EINVAL, "%s is longer than %d bytes", what, TEXT_MAX);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return meta_fail(-EINVAL, "%s holds control characters", what);
+	/* What would act on a terminal or reorder what is shown where it is
+	 * printed (request show, the answer letters): C0 and C1 controls,
+	 * DEL, line separators, bidirectional overrides and isolates, by the
+	 * rule of a card's value; bytes that are not UTF-8 too. */
+	if (util_find_control(s, n, 0, NULL) < n)
+		return meta_fail(-EINVAL, "%s holds control characters", what);
 	return 0;
 }
 

@@ -36,6 +36,32 @@ static int n_of(enum request_filter f)
 	return n;
 }
 
+/*
+ * A request's texts are shown by request show and in the answer letters:
+ * none holds a character that acts on a terminal or reorders what is
+ * shown, by the one rule of util.c (util_find_control): C0, DEL, C1, a
+ * line separator, a bidirectional override or isolate; nor bytes that are
+ * not UTF-8.  Nothing of such a request is kept.
+ */
+TEST(test_request_texts_hold_no_control_character_of_any_kind)
+{
+	static const char *const bad[] = { "pass\x1b[2Jport", "pass\tport", "pass\x7fport", "pass\xc2\x9bport",
+					   "pass\xe2\x80\xaeport", "pass\xe2\x81\xa6port", "pass\xe2\x80\xa8port",
+					   "pass\xffport" };
+	struct request_in in = { .type = "access", .handle = handle };
+	int n = t_count(reg, "SELECT count(*) FROM request");
+	int64_t id;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(request_new(reg, &actor, "access", handle, bad[i], &id), -EINVAL);
+		CHECK(strstr(meta_errmsg(), "verified_by (how the identity was checked) holds control characters"));
+		in.requester = bad[i];
+		CHECK_EQ(request_receive(reg, &actor, &in, &id), -EINVAL);
+		CHECK(strstr(meta_errmsg(), "the requester holds control characters"));
+	}
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request"), n);
+}
+
 TEST(test_request_new_is_due_one_month_after_receipt)
 {
 	struct cat_request q;
@@ -361,6 +387,7 @@ int main(void)
 	free(p);
 	free(m);
 	RUN(test_request_new_is_due_one_month_after_receipt);
+	RUN(test_request_texts_hold_no_control_character_of_any_kind);
 	RUN(test_request_open_for_names_the_oldest_open_request);
 	RUN(test_request_extends_once_by_two_months);
 	RUN(test_request_past_due_cannot_be_extended_and_is_overdue);
