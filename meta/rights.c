@@ -1467,7 +1467,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc && check_card_text(value))
-		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, "value is not UTF-8 text of at most 256 bytes");
+		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL,
+				    strlen(value) > RIGHTS_CARD_VALUE_MAX
+					    ? "value is longer than 256 bytes"
+					    : "value holds a control character or bytes that are not UTF-8");
 	if (rc)
 		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL,
 				    !strcmp(field, "phone") ? "not a phone number (no digit)"

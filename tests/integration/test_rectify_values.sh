@@ -113,5 +113,22 @@ assert_ok "privacy: the subject's own number again" \
 assert_ok "subject find '040 765 4321'" by_index "040 765 4321"
 assert_eq "finds the subject" "$H" "$(printf '%s' "$T_OUT" | handle)"
 
+# A terminal's control characters (an escape sequence, a C1 control, a tab,
+# a right-to-left override), as ingest refuses them (recfs-manifest(5)):
+# EINVAL, logged with a reason that names no value; the card keeps its own.
+as_user "$dpo" setfattr -n user.recfs.name -v "Rauha Oikaisu" "$S" || fail "privacy: the name again" "setfattr"
+for v in $'Rauha\e]0;pwned\a' $'Rauha\xc2\x9b31m' $'Rauha\tOikaisu' $'Rauha \xe2\x80\xaeusiakiO'; do
+	for f in name organisation ref; do
+		assert_fails_with "privacy: a $f $(printf '%q' "$v") is EINVAL" "Invalid argument" \
+			as_user "$dpo" setfattr -n "user.recfs.$f" -v "$v" "$S"
+		assert_eq "the refusal is logged with its reason, no value" \
+			"refused value holds a control character or bytes that are not UTF-8" "$(last_rectify)"
+	done
+done
+assert_eq "the card keeps its name" "Rauha Oikaisu" "$(card name)"
+assert_fails_with "privacy: a name longer than 256 bytes is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.recfs.name -v "$(printf 'n%.0s' {1..257})" "$S"
+assert_eq "the refusal says so" "refused value is longer than 256 bytes" "$(last_rectify)"
+
 unmount_recfs "$MNT"
 t_done
