@@ -1113,7 +1113,9 @@ out:
  * left): a recorder's sparse file of a terabyte would be written out
  * whole.  A file larger than what is left is not read; one that grows past
  * it while it is copied is not kept (its copy removed).  Those and
- * anything else (a folder, a FIFO, a symbolic link, a device) are left
+ * anything else (a folder, a FIFO, a symbolic link, a device, a file of
+ * more than one name: a hard link to a file elsewhere, whose owner and
+ * mode the move would change) are left
  * out: 1, and from stays where it is for the caller to remove once the
  * quarantine is complete (a folder stays for good).  A folder is never
  * moved into the register: it would stay the recorder's, who could write
@@ -1128,19 +1130,18 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	struct stat st;
 	int rc;
 
-	if (lstat(from, &st) == 0 && !S_ISREG(st.st_mode))
+	if (lstat(from, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
 		return 1;
 	rc = util_move_file_max(from, to, *budget, &copied);
 	*budget -= copied;
 	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
 		return 1;
-	if (rc == 0 && lstat(to, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* swapped meanwhile: back, or erased by the sweep if its name
-		 * in the spool was taken (util_remove_tree follows no link) */
-		if (renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) == 0)
-			return 1;
-		(void)chmod(to, 0700);
-		return 0;
+	if (rc == 0 && lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
+		/* swapped meanwhile: back, or, if its name in the spool was
+		 * taken, erased by the sweep (util_remove_tree follows no link
+		 * and unlinks this name alone); nothing that follows a link or
+		 * changes another name's inode (chmod, chown) is done to it */
+		return renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) == 0 ? 1 : 0;
 	}
 	/* Plaintext of the recorder's, kept with the recorder's owner and
 	 * mode by a rename: the quarantine folder's owner's (the register's)

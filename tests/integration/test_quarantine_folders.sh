@@ -6,8 +6,10 @@
 # kept it wrote into the register after the move, the sweep's walk of it
 # could be raced into a symbolic link (tests/unit/test_util.c has that
 # race), and a folder deeper than PATH_MAX made every later sweep fail.
-# Only regular files are moved now; a folder stays in the spool, and the
-# error.txt counts it among what was not kept.
+# Only regular files of one name are moved now; a folder stays in the
+# spool, and the error.txt counts it among what was not kept.  A hard
+# link is not moved either: the move's chown and chmod would change the
+# file its other name is.
 . "$(dirname "$0")/lib.sh"
 
 make_register "$T_TMP/a"
@@ -65,6 +67,21 @@ assert_no_file "a folder of the recorder's is not moved into the register's quar
 assert_eq "nothing in the register is the recorder's" "" "$(find "$REG" -user "$rec" ! -path "$SP" ! -path "$SP/*")"
 assert_file "the folder stays in the spool, where the recorder wrote" "$SP/hold.dir/planted.txt"
 assert_contains "error.txt counts what was not kept" "$(cat "$q/error.txt")" "were not regular files"
+
+# --- a hard link to a file elsewhere ------------------------------------------
+# Moving a name of it would have made the register's owner own, and mode
+# 0600, the file its other name is (here the recorder's own, outside the
+# spool; with fs.protected_hardlinks = 0 anyone's).
+mkdir -m 0755 "$T_TMP/elsewhere"
+chown "$rec" "$T_TMP/elsewhere"
+as_user "$rec" sh -c "echo 'a file of its own' >'$T_TMP/elsewhere/own.txt' && chmod 0644 '$T_TMP/elsewhere/own.txt'"
+bad_manifest link
+as_user "$rec" ln "$T_TMP/elsewhere/own.txt" "$SP/link.txt"
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SP/link.json" >/dev/null 2>&1
+q=$(quarantine_of link.json)
+[ -n "$q" ] || t_abort "quarantine" "link.json was not quarantined"
+assert_no_file "a hard link is not moved into the quarantine" "$q/link.txt"
+assert_eq "the file it names keeps its owner and mode" "$rec 644" "$(stat -c '%U %a' "$T_TMP/elsewhere/own.txt")"
 
 # --- a folder deeper than PATH_MAX ---------------------------------------------
 as_user "$rec" /usr/bin/python3 -c '
