@@ -583,6 +583,38 @@ void crypto_keyed_hash(const struct crypto_key *key, const void *data, size_t le
 	sodium_memzero(&st, sizeof(st));
 }
 
+/* sodium_malloc aligns an allocation whose size is a multiple of 64 as
+ * the state asks (CRYPTO_ALIGN(64)): the stream is the state alone. */
+_Static_assert(sizeof(crypto_generichash_state) % 64 == 0, "generichash state size");
+
+struct crypto_mac_stream *crypto_mac_stream_new(const struct crypto_key *key, const char *kind)
+{
+	crypto_generichash_state *st = crypto_secure_alloc(sizeof(*st));
+
+	if (!st)
+		return NULL;
+	hash_init_or_die(st, key, CRYPTO_MAC_BYTES);
+	/* As crypto_blind_index: the NUL ends the kind. */
+	crypto_generichash_update(st, (const unsigned char *)kind, strlen(kind) + 1);
+	return (struct crypto_mac_stream *)st;
+}
+
+void crypto_mac_stream_add(struct crypto_mac_stream *s, const void *data, size_t len)
+{
+	crypto_generichash_update((crypto_generichash_state *)s, data, len);
+}
+
+void crypto_mac_stream_end(struct crypto_mac_stream *s, uint8_t out[CRYPTO_MAC_BYTES])
+{
+	crypto_generichash_final((crypto_generichash_state *)s, out, CRYPTO_MAC_BYTES);
+	crypto_secure_free(s);
+}
+
+void crypto_mac_stream_free(struct crypto_mac_stream *s)
+{
+	crypto_secure_free(s);
+}
+
 void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
 		       const size_t *lens)
 {

@@ -156,6 +156,20 @@ void crypto_blind_index(const struct crypto_key *index_key, const char *kind, co
 			uint8_t out[CRYPTO_MAC_BYTES]);
 /* Keyed hash of arbitrary bytes (dedup key of a manifest). */
 void crypto_keyed_hash(const struct crypto_key *key, const void *data, size_t len, uint8_t out[CRYPTO_MAC_BYTES]);
+/*
+ * The keyed hash of bytes that come in pieces (an audio file as it is
+ * stored): keyed BLAKE2b under key, tagged by kind as crypto_blind_index
+ * is (kind, its NUL, then the pieces), so that it is no crypto_keyed_hash
+ * of the same bytes.  _new
+ * gives NULL when out of memory; its state lives in guarded memory.
+ * _end writes the hash and frees the stream; _free (NULL is fine) drops
+ * one unfinished.  Neither is thread-safe on one stream.
+ */
+struct crypto_mac_stream;
+struct crypto_mac_stream *crypto_mac_stream_new(const struct crypto_key *key, const char *kind);
+void crypto_mac_stream_add(struct crypto_mac_stream *s, const void *data, size_t len);
+void crypto_mac_stream_end(struct crypto_mac_stream *s, uint8_t out[CRYPTO_MAC_BYTES]);
+void crypto_mac_stream_free(struct crypto_mac_stream *s);
 /* Unkeyed BLAKE2b-256 over a sequence of (ptr, len) parts. */
 void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
 		       const size_t *lens);

@@ -238,6 +238,35 @@ TEST(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation)
 	CHECK_STR(hex, want);
 }
 
+/* A stream's hash is the blind index of its kind and all its pieces
+ * (the same bytes however they are cut), keyed, and no keyed_hash. */
+TEST(test_crypto_mac_stream_is_the_blind_index_of_its_pieces)
+{
+	struct crypto_key *k = fixed_key(CRYPTO_INDEX_KEY_BYTES, 0), *k2 = fixed_key(CRYPTO_INDEX_KEY_BYTES, 1);
+	uint8_t a[CRYPTO_MAC_BYTES], b[CRYPTO_MAC_BYTES], c[CRYPTO_MAC_BYTES];
+	struct crypto_mac_stream *s = crypto_mac_stream_new(k, "phone");
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	crypto_mac_stream_add(s, "+35840", 6);
+	crypto_mac_stream_add(s, "", 0);
+	crypto_mac_stream_add(s, "1234567", 7);
+	crypto_mac_stream_end(s, a);
+	crypto_blind_index(k, "phone", "+358401234567", b);
+	CHECK(crypto_equal(a, b, sizeof(a)));
+	s = crypto_mac_stream_new(k2, "phone");
+	crypto_mac_stream_add(s, "+358401234567", 13);
+	crypto_mac_stream_end(s, c);
+	CHECK(!crypto_equal(a, c, sizeof(a)));
+	crypto_keyed_hash(k, "+358401234567", 13, c);
+	CHECK(!crypto_equal(a, c, sizeof(a)));
+	crypto_mac_stream_free(crypto_mac_stream_new(k, "unfinished"));
+	crypto_mac_stream_free(NULL);
+	crypto_key_free(k);
+	crypto_key_free(k2);
+}
+
 TEST(test_crypto_blind_index_is_keyed_and_separates_kinds)
 {
 	/* BLAKE2b-256, key 00..1f, over "phone\0+358401234567" */
@@ -370,6 +399,7 @@ int main(void)
 	RUN(test_crypto_pass_limits_are_at_least_moderate_whatever_the_environment);
 	RUN(test_crypto_box_opens_only_with_the_same_key);
 	RUN(test_crypto_hash_parts_is_blake2b_256_of_the_concatenation);
+	RUN(test_crypto_mac_stream_is_the_blind_index_of_its_pieces);
 	RUN(test_crypto_blind_index_is_keyed_and_separates_kinds);
 	RUN(test_crypto_key_evolve_is_the_kdf_step_and_refuses_other_lengths);
 	RUN(test_crypto_equal_compares_contents);
