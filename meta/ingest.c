@@ -70,6 +70,7 @@ struct job {
 	struct cat_recording rec;
 	struct opus_info audio;
 	struct opus_strip *strip;	/* the audio's stored form */
+	struct crypto_mac_stream *audio_mac;	/* audio_key's, while the audio is written */
 	struct pending art[MAX_ATTACHMENTS + 1];
 	size_t n_art;
 	int purpose, source;
@@ -450,9 +451,15 @@ static int validate(struct reg *r, struct job *j)
 	return 0;
 }
 
-static int strip_source(void *strip, void *buf, size_t len)
+/* The audio's stored form as it is written, into audio_key's hash too. */
+static int strip_source(void *job, void *buf, size_t len)
 {
-	return opus_strip_read(strip, buf, len);
+	struct job *j = job;
+	int rc = opus_strip_read(j->strip, buf, len);
+
+	if (rc == 0 && j->audio_mac)
+		crypto_mac_stream_add(j->audio_mac, buf, len);
+	return rc;
 }
 
 /*
@@ -489,7 +496,7 @@ static int write_blobs(struct reg *r, struct job *j)
 		p->blob = reg_blob_path(r, p->id);
 		/* Made durable with the rest of the group (sync_group). */
 		if (!strcmp(p->role, "audio")) {
-			rc = blob_write_source_nosync(p->blob, p->id, p->dek, strip_source, j->strip, p->size);
+			rc = blob_write_source_nosync(p->blob, p->id, p->dek, strip_source, j, p->size);
 		} else {
 			rc = blob_write_fd_nosync(p->blob, p->id, p->dek, p->fd, p->size);
 		}
@@ -538,11 +545,13 @@ static json_t *details_json(struct job *j, json_t *handles)
 
 /*
  * The job's rows, inside the group's transaction (commit_group undoes them
- * alone when this fails).  1 when the same manifest was ingested
- * meanwhile (res->recording names that recording), 0, or -errno.
+ * alone when this fails).  1 when the same manifest, or one of the same
+ * audio (audio_key), was ingested meanwhile (res->recording names that
+ * recording), 0, or -errno.
  */
 static int commit(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor, struct job *j,
-		  const uint8_t ikey[CRYPTO_MAC_BYTES], const uint8_t ckey[CRYPTO_MAC_BYTES], struct ingest_result *res)
+		  const uint8_t ikey[CRYPTO_MAC_BYTES], const uint8_t ckey[CRYPTO_MAC_BYTES],
+		  const uint8_t akey[CRYPTO_MAC_BYTES], struct ingest_result *res)
 {
 	const struct policy *pol = r->policy;
 	json_t *handles = json_array(), *details = NULL, *x;
@@ -597,19 +606,22 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		if ((rc = catalog_link_subject(r->cat, j->rec.id, json_string_value(x), role ? role : INGEST_DEFAULT_ROLE)))
 			goto out;
 	}
-	/* Its bytes and its content (canonical_key): a manifest sent again
-	 * as it was, or written out again, is a duplicate. */
-	for (i = 0; i < 2; i++) {
-		const uint8_t *key = i ? ckey : ikey;
+	/* Its bytes, its content (canonical_key) and its audio (audio_key):
+	 * a manifest sent again as it was, written out again, or naming the
+	 * same audio of the same time and source, is a duplicate. */
+	for (i = 0; i < 3; i++) {
+		const uint8_t *key = i == 2 ? akey : i ? ckey : ikey;
 
-		if (i && !memcmp(ckey, ikey, CRYPTO_MAC_BYTES))
-			break;
+		if (i == 1 && !memcmp(ckey, ikey, CRYPTO_MAC_BYTES))
+			continue;
 		rc = catalog_put_ingest_key(r->cat, key, j->rec.id);
 		if (rc == -EEXIST) {
 			/* Another process ingested the same manifest meanwhile. */
 			rc = catalog_find_ingest_key(r->cat, key, res->recording);
-			if (rc == 0)
+			if (rc == 0) {
+				res->by_audio = i == 2;
 				rc = 1;
+			}
 			goto out;
 		}
 		if (rc)
@@ -642,6 +654,7 @@ static void job_free(struct job *j, int remove_blobs)
 		crypto_key_free(j->art[i].dek);
 	}
 	opus_strip_close(j->strip);
+	crypto_mac_stream_free(j->audio_mac);
 	free(j->dir);
 	json_decref(j->root);
 	cat_recording_clear(&j->rec);
@@ -653,6 +666,7 @@ struct slot {
 	struct job j;
 	uint8_t ikey[CRYPTO_MAC_BYTES];	/* of the manifest's bytes */
 	uint8_t ckey[CRYPTO_MAC_BYTES];	/* of its content (canonical_key) */
+	uint8_t akey[CRYPTO_MAC_BYTES];	/* of its audio, time and source (audio_key) */
 	int pending;	/* blobs written, rows not yet committed */
 	struct slot *twin;	/* an earlier pending slot of the same manifest:
 				 * this one's outcome is its (twin_settle) */
@@ -688,19 +702,57 @@ static int canonical_key(const struct crypto_key *index_key, const json_t *root,
 	return 0;
 }
 
-static const uint8_t *slot_key(const struct slot *s, int content)
+/*
+ * The start of the key of a manifest's audio (audio_key), once it is
+ * validated: its recorded_at and source.  The audio's stored form follows
+ * as write_blobs writes it (strip_source), and audio_key ends it.
+ */
+static int audio_key_start(const struct crypto_key *index_key, struct job *j)
 {
-	return content ? s->ckey : s->ikey;
+	uint8_t t[8];
+
+	j->audio_mac = crypto_mac_stream_new(index_key, "ingest-audio");
+	if (!j->audio_mac)
+		return meta_fail(-ENOMEM, "out of memory");
+	for (int i = 0; i < 8; i++)
+		t[i] = (uint8_t)((uint64_t)j->rec.recorded_at >> (8 * i));
+	crypto_mac_stream_add(j->audio_mac, t, sizeof(t));
+	/* The NUL ends the name, before the audio's bytes. */
+	crypto_mac_stream_add(j->audio_mac, j->rec.source, strlen(j->rec.source) + 1);
+	return 0;
 }
 
 /*
- * Whether s's manifest, by its bytes or by its content, is in the register
- * (0, the item a duplicate) or earlier in the group (0, s->twin set: not
- * written twice); -ENOENT when neither, or -errno.
+ * The key of a recording: the stored form of its audio (the Ogg Opus file
+ * with its comment tags taken out: their text goes to the sealed details),
+ * when it started and its source, under the blind-index key, like every
+ * ingest key (no fingerprint of the audio in the clear).  A manifest sent
+ * again with anything else changed (another name of its audio file, a
+ * title, a subject) holds the same recording, and is a duplicate of it:
+ * were it taken, its copy would be free of the first one's restriction,
+ * legal hold or erasure.
  */
-static int seen_before(struct reg *r, struct slot *group, size_t n, struct slot *s, int content)
+static void audio_key(struct job *j, uint8_t out[CRYPTO_MAC_BYTES])
 {
-	const uint8_t *key = slot_key(s, content);
+	crypto_mac_stream_end(j->audio_mac, out);
+	j->audio_mac = NULL;
+}
+
+enum key_of { KEY_BYTES, KEY_CONTENT, KEY_AUDIO };
+
+static const uint8_t *slot_key(const struct slot *s, enum key_of which)
+{
+	return which == KEY_AUDIO ? s->akey : which == KEY_CONTENT ? s->ckey : s->ikey;
+}
+
+/*
+ * Whether s's manifest, by its bytes, by its content or by its audio, is
+ * in the register (0, the item a duplicate) or earlier in the group (0,
+ * s->twin set: not written twice); -ENOENT when neither, or -errno.
+ */
+static int seen_before(struct reg *r, struct slot *group, size_t n, struct slot *s, enum key_of which)
+{
+	const uint8_t *key = slot_key(s, which);
 	int rc = catalog_find_ingest_key(r->cat, key, s->item->res.recording);
 
 	if (rc == 0) {
@@ -710,7 +762,7 @@ static int seen_before(struct reg *r, struct slot *group, size_t n, struct slot 
 	if (rc != -ENOENT)
 		return rc;
 	for (size_t k = 0; k < n; k++) {
-		if (group[k].pending && !memcmp(slot_key(&group[k], content), key, CRYPTO_MAC_BYTES)) {
+		if (group[k].pending && !memcmp(slot_key(&group[k], which), key, CRYPTO_MAC_BYTES)) {
 			s->twin = &group[k];
 			return 0;
 		}
@@ -795,7 +847,7 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	}
 	crypto_keyed_hash(index_key, buf, len, s->ikey);
 	/* The same bytes: no need to parse them. */
-	if ((rc = seen_before(r, group, n, s, 0)) != -ENOENT)
+	if ((rc = seen_before(r, group, n, s, KEY_BYTES)) != -ENOENT)
 		goto out;
 	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j->root) {
@@ -821,9 +873,11 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	 * escapes): the same manifest. */
 	if ((rc = canonical_key(index_key, j->root, s->ckey)))
 		goto out;
-	if ((rc = seen_before(r, group, n, s, 1)) != -ENOENT)
+	if ((rc = seen_before(r, group, n, s, KEY_CONTENT)) != -ENOENT)
 		goto out;
 	if ((rc = validate(r, j)))
+		goto out;
+	if ((rc = audio_key_start(index_key, j)))
 		goto out;
 	if ((rc = write_blobs(r, j))) {
 		rc = machine_trouble(rc);
@@ -831,6 +885,20 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	}
 	if ((rc = files_unchanged(j)))
 		goto out;
+	/* Another manifest of a recording in the register, or of one earlier
+	 * in the group: a duplicate, whose blobs go (job_free) and whose
+	 * files, as they were read, its caller may remove. */
+	audio_key(j, s->akey);
+	if ((rc = seen_before(r, group, n, s, KEY_AUDIO)) != -ENOENT) {
+		if (rc == 0) {
+			it->res.by_audio = 1;
+			it->res.n_files = (int)j->n_art;
+			for (size_t i = 0; i < j->n_art; i++)
+				file_id(&it->res.files[i], &j->art[i].st);
+		}
+		goto out;
+	}
+	rc = 0;
 	/* Read through: the inputs' descriptors are done with (the strip
 	 * keeps its own, and the tags it removed). */
 	for (size_t i = 0; i < j->n_art; i++) {
@@ -929,7 +997,7 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 		meta_clear_error();
 		if ((rc = catalog_savepoint(r->cat)))
 			goto all_fail;
-		rc = commit(r, index_key, actor, &s[i].j, s[i].ikey, s[i].ckey, res);
+		rc = commit(r, index_key, actor, &s[i].j, s[i].ikey, s[i].ckey, s[i].akey, res);
 		if (rc == 0) {
 			if ((rc = catalog_savepoint_release(r->cat)))
 				goto all_fail;
@@ -946,6 +1014,10 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 			res->duplicate = 1;
 			res->n_subjects_new = 0;
 			res->restricted = 0;
+			/* Its files were read, and are what its caller may remove. */
+			res->n_files = (int)s[i].j.n_art;
+			for (size_t k = 0; k < s[i].j.n_art; k++)
+				file_id(&res->files[k], &s[i].j.art[k].st);
 			s[i].pending = 0;
 			job_free(&s[i].j, 1);
 			memset(&s[i].j, 0, sizeof(s[i].j));

@@ -18,7 +18,10 @@
  * A crash before the commit leaves only orphan blobs, which `recctl fsck
  * --repair` removes; a failure before it removes the blobs it wrote.
  * The same manifest bytes ingested twice are recognised by a keyed hash and
- * the second time is a no-op (*duplicate = 1).  A manifest that fails is
+ * the second time is a no-op (*duplicate = 1); so is another manifest of
+ * the same audio (its stored form), recorded_at and source, by a keyed
+ * hash of those (by_audio = 1), also when that recording was erased since:
+ * the hashes outlive their recordings.  A manifest that fails is
  * quarantined with its files, in the clear, until the policy's
  * quarantine_retention has passed (retention.h erases it then).
  */
@@ -57,6 +60,9 @@ struct ingest_file_id {
 struct ingest_result {
 	char recording[RECFS_ID_HEX];
 	int duplicate;
+	int by_audio;		/* 1: a duplicate by its audio, not its manifest: another
+				 * manifest (another file name, title or subject) of the
+				 * same audio, recorded_at and source */
 	int n_artifacts;
 	int n_subjects_new;
 	int restricted;		/* 1: restricted at ingest, a subject objects to its purpose */
@@ -64,8 +70,8 @@ struct ingest_result {
 				 * retention had ended before it was ingested (the
 				 * next retention sweep erases it) */
 	struct ingest_file_id manifest;	/* the manifest whose bytes were read */
-	int n_files;			/* files[]' count; -1 for a duplicate, whose
-					 * files were not opened */
+	int n_files;			/* files[]' count; -1 for a duplicate by its
+					 * manifest, whose files were not opened */
 	struct ingest_file_id files[INGEST_FILES_MAX];
 };
 

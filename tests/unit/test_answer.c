@@ -414,7 +414,7 @@ TEST(test_answer_to_an_erasure_of_everything_names_no_card_and_no_empty_heading)
 
 	if (reg_up())
 		return;
-	r1 = call_of("all1", "+358401110077", "2026-05-04T10:15:00Z");
+	r1 = call_of("all1", "+358401110077", "2026-05-04T10:14:00Z");
 	CHECK(r1 != NULL);
 	if (!r1)
 		return;

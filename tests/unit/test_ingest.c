@@ -145,15 +145,107 @@ TEST(test_ingest_same_manifest_rewritten_is_a_duplicate)
 	free(paths[1]);
 }
 
-/* ingest name.json with mono.opus as name.opus, recorded on 2026-04-DAY,
- * with the subjects given (a JSON array's inside); the count of new
- * subjects. */
+/*
+ * A manifest sent again under another audio file name (a recorder's retry
+ * under a new temporary name), with any other value changed, names the
+ * same recording when its audio, recorded_at and source are the same: a
+ * duplicate of it, found by its audio, that leaves nothing behind; nor
+ * does it bring back an erased recording.  Another time or another
+ * source is another recording.  Twice in one group: one recording.
+ */
+TEST(test_ingest_the_same_audio_under_another_name_is_a_duplicate)
+{
+	struct ingest_result first, res;
+	struct ingest_item it[2] = { 0 };
+	char *paths[2];
+	int recs, blobs, keys;
+
+	copy_fixture("tests/fixtures/stereo.opus", "d1.opus");
+	write_text("d1.json", "{\"recorded_at\": \"2026-03-06T09:30:00Z\", \"source\": \"customer-service\","
+			      " \"title\": \"Reklamaatio\", \"subjects\": [{\"role\": \"customer\", \"phone\": \"+358 40 765 0001\"}],"
+			      " \"audio\": \"d1.opus\"}");
+	CHECK_EQ(ingest("d1.json", &first), 0);
+	CHECK_EQ(first.duplicate, 0);
+	CHECK_EQ(first.by_audio, 0);
+	recs = t_count(reg, "SELECT count(*) FROM recording");
+	blobs = t_count_blobs(reg);
+	keys = t_count(reg, "SELECT count(*) FROM ingest_key");
+	/* Another name of the audio file, another title and no subject, the
+	 * time in another zone: the same recording. */
+	copy_fixture("tests/fixtures/stereo.opus", "d1-retry.opus");
+	write_text("d2.json", "{\"recorded_at\": \"2026-03-06T11:30:00+02:00\", \"source\": \"customer-service\","
+			      " \"title\": \"Reklamaatio (retry)\", \"audio\": \"d1-retry.opus\"}");
+	CHECK_EQ(ingest("d2.json", &res), 0);
+	CHECK_EQ(res.duplicate, 1);
+	CHECK_EQ(res.by_audio, 1);
+	CHECK(memcmp(res.recording, first.recording, RECFS_ID_HEX) == 0);
+	/* Its files, as they were read, for ingest_remove_inputs. */
+	CHECK_EQ(res.n_files, 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+	CHECK_EQ(t_count_blobs(reg), blobs);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM ingest_key"), keys);
+	/* A second later, or from another source: another recording. */
+	write_text("d3.json", "{\"recorded_at\": \"2026-03-06T09:30:01Z\", \"source\": \"customer-service\","
+			      " \"audio\": \"d1-retry.opus\"}");
+	CHECK_EQ(ingest("d3.json", &res), 0);
+	CHECK_EQ(res.duplicate, 0);
+	write_text("d4.json", "{\"recorded_at\": \"2026-03-06T09:30:00Z\", \"source\": \"customer-meetings\","
+			      " \"audio\": \"d1-retry.opus\"}");
+	CHECK_EQ(ingest("d4.json", &res), 0);
+	CHECK_EQ(res.duplicate, 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + 2);
+	/* Erased: a re-send under yet another name does not bring it back. */
+	CHECK_EQ(rights_erase_recording(reg, &actor, reg->policy->rights_level, first.recording, "rm"), 0);
+	recs = t_count(reg, "SELECT count(*) FROM recording");
+	blobs = t_count_blobs(reg);
+	copy_fixture("tests/fixtures/stereo.opus", "d1-again.opus");
+	write_text("d5.json", "{\"recorded_at\": \"2026-03-06T09:30:00Z\", \"source\": \"customer-service\","
+			      " \"title\": \"Reklamaatio\", \"subjects\": [{\"role\": \"customer\", \"phone\": \"+358 40 765 0001\"}],"
+			      " \"audio\": \"d1-again.opus\"}");
+	CHECK_EQ(ingest("d5.json", &res), 0);
+	CHECK_EQ(res.duplicate, 1);
+	CHECK(memcmp(res.recording, first.recording, RECFS_ID_HEX) == 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+	CHECK_EQ(t_count_blobs(reg), blobs);
+	/* Twice in one group under two names, neither in the register. */
+	copy_fixture("tests/fixtures/mono.opus", "e1.opus");
+	copy_fixture("tests/fixtures/mono.opus", "e2.opus");
+	write_text("e1.json", "{\"recorded_at\": \"2026-03-07T09:00:00Z\", \"source\": \"customer-service\","
+			      " \"audio\": \"e1.opus\"}");
+	write_text("e2.json", "{\"recorded_at\": \"2026-03-07T09:00:00Z\", \"source\": \"customer-service\","
+			      " \"audio\": \"e2.opus\"}");
+	paths[0] = xasprintf("%s/spool/e1.json", dir);
+	paths[1] = xasprintf("%s/spool/e2.json", dir);
+	it[0].path = paths[0];
+	it[1].path = paths[1];
+	CHECK_EQ(ingest_manifests(reg, keyring_index_key(secrets), &actor, it, 2), 0);
+	CHECK_EQ(it[0].rc, 0);
+	CHECK_EQ(it[0].res.duplicate, 0);
+	CHECK_EQ(it[1].rc, 0);
+	CHECK_EQ(it[1].res.duplicate, 1);
+	CHECK_EQ(it[1].res.by_audio, 1);
+	CHECK(memcmp(it[1].res.recording, it[0].res.recording, RECFS_ID_HEX) == 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + 1);
+	CHECK_EQ(t_count_blobs(reg), blobs + 1);
+	ingest_items_clear(it, 2);
+	free(paths[0]);
+	free(paths[1]);
+}
+
+/* ingest name.json with mono.opus as name.opus, recorded on 2026-04-DAY
+ * (each call a minute after the one before: the same audio of the same
+ * time and source would be the same recording), with the subjects given
+ * (a JSON array's inside); the count of new subjects. */
 static size_t ingest_people(const char *name, int day, const char *subjects)
 {
+	static unsigned calls;
 	struct ingest_result res;
 	char *audio = xasprintf("%s.opus", name), *json = xasprintf("%s.json", name);
-	char *text = xasprintf("{\"recorded_at\": \"2026-04-%02dT08:00:00Z\", \"source\": \"customer-service\","
-			       " \"subjects\": [%s], \"audio\": \"%s\"}", day, subjects, audio);
+	char *text = xasprintf("{\"recorded_at\": \"2026-04-%02dT%02u:%02u:00Z\", \"source\": \"customer-service\","
+			       " \"subjects\": [%s], \"audio\": \"%s\"}", day, 8 + calls / 60 % 12, calls % 60,
+			       subjects, audio);
+
+	calls++;
 
 	copy_fixture("tests/fixtures/mono.opus", audio);
 	write_text(json, text);
@@ -1152,7 +1244,8 @@ static char *repeat(const char *c, size_t n)
  */
 TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
 {
-	static const char head[] = "{\"recorded_at\": \"2026-03-04T10:15:00Z\", \"source\": \"customer-service\","
+	/* A minute apart: one audio of one time and source is one recording. */
+	static const char head[] = "{\"recorded_at\": \"2026-03-04T10:%02zu:00Z\", \"source\": \"customer-service\","
 				   " \"audio\": \"l.opus\", ";
 	static const struct {
 		const char *fmt, *expect;
@@ -1173,7 +1266,7 @@ TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t limit = i == 0 ? INGEST_TITLE_MAX : RIGHTS_CARD_VALUE_MAX;
 		const char *c = i == 0 || i == 1 ? "\xc3\x84" : "n";	/* "Ä" */
-		char *fmt = xasprintf("%s%s", head, cases[i].fmt);
+		char *h = xasprintf(head, 15 + i), *fmt = xasprintf("%s%s", h, cases[i].fmt);
 		char *over = repeat(c, limit + strlen(c)), *at = repeat(c, limit);
 
 		write_manifest_with("l.json", fmt, over);
@@ -1190,6 +1283,7 @@ TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
 		free(over);
 		free(at);
 		free(fmt);
+		free(h);
 	}
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + (int)(sizeof(cases) / sizeof(cases[0])));
 }
@@ -1263,6 +1357,7 @@ int main(void)
 	RUN(test_ingest_stores_recording_with_artifacts_seals_and_subject);
 	RUN(test_ingest_same_manifest_twice_is_a_no_op);
 	RUN(test_ingest_same_manifest_rewritten_is_a_duplicate);
+	RUN(test_ingest_the_same_audio_under_another_name_is_a_duplicate);
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects);

@@ -453,10 +453,12 @@ TEST(test_a_retention_day_keeps_the_recording_through_that_whole_day)
 
 	setenv("RECFS_NOW", "2026-06-02T00:00:00Z", 1);
 	set = ingest_one("2026-06-01T23:59:59Z", "quality", 7001);
-	derived = ingest_one("2026-06-01T23:59:59Z", "quality", 7002);
+	/* A second earlier: the same audio at the same time would be the
+	 * same recording. */
+	derived = ingest_one("2026-06-01T23:59:58Z", "quality", 7002);
 	if (!set || !derived || p < 0)
 		goto out;
-	CHECK_EQ(util_parse_time("2026-06-01T23:59:59Z", &at), 0);
+	CHECK_EQ(util_parse_time("2026-06-01T23:59:58Z", &at), 0);
 	day = util_day_start(policy_period_add(at, reg->policy->purposes[p].retention));
 	CHECK_EQ(catalog_get_recording(reg->cat, derived, &rec), 0);
 	CHECK_EQ(rec.retention_until, day);	/* the day, not its 23:59:59 */

@@ -187,7 +187,7 @@ TEST(test_erase_of_an_artifact_is_logged_under_the_recording_and_the_file)
 
 TEST(test_hold_blocks_erase_with_eperm_and_logs_it)
 {
-	char *id = ingest_one("h1", "2026-03-02T10:00:00Z", "");
+	char *id = ingest_one("h1", "2026-03-02T10:01:00Z", "");
 	struct cat_recording rec;
 
 	if (!id)
@@ -273,7 +273,7 @@ TEST(test_retention_beyond_max_retention_is_einval)
 
 TEST(test_retention_refusals_say_why)
 {
-	char *id = ingest_one("t2", "2026-03-05T10:00:00Z", "");
+	char *id = ingest_one("t2", "2026-03-05T10:01:00Z", "");
 
 	if (!id)
 		return;
@@ -640,7 +640,7 @@ static const char *reason_of(const char *ref)
 TEST(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only)
 {
 	static const char hold[] = "Holdmarker Jöns Åkerlund v. Tamro", restr[] = "Restrictmarker Åsa contests it";
-	char *id = ingest_one("s1", "2026-03-07T10:00:00Z", ""), *json = NULL, ref[RECFS_ID_HEX] = "";
+	char *id = ingest_one("s1", "2026-03-07T10:01:00Z", ""), *json = NULL, ref[RECFS_ID_HEX] = "";
 	struct cat_recording rec;
 	int64_t since;
 	size_t len;
@@ -702,7 +702,7 @@ TEST(test_hold_and_restriction_reasons_are_sealed_for_the_rights_level_only)
 
 TEST(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open)
 {
-	char *id = ingest_one("s2", "2026-03-08T10:00:00Z", ""), *sql, *path = xasprintf("%s/reg", dir);
+	char *id = ingest_one("s2", "2026-03-08T10:01:00Z", ""), *sql, *path = xasprintf("%s/reg", dir);
 	struct cat_recording rec;
 	size_t n = 99;
 
@@ -739,7 +739,7 @@ out:
 
 TEST(test_rectify_moves_the_blind_index_and_refuses_without_its_key)
 {
-	char *id = ingest_one("x1", "2026-03-09T10:00:00Z", "");
+	char *id = ingest_one("x1", "2026-03-09T10:01:00Z", "");
 	const struct crypto_key *ik = keyring_index_key(secrets);
 	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32];
 	struct keyring *old = NULL;
@@ -838,7 +838,7 @@ TEST(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found)
 
 TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 {
-	char *id = ingest_one("x2", "2026-03-10T10:00:00Z", "");
+	char *id = ingest_one("x2", "2026-03-10T10:01:00Z", "");
 	const struct crypto_key *ik = keyring_index_key(secrets);
 	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32], norm[64];
 	uint8_t mac[CRYPTO_MAC_BYTES];
@@ -994,8 +994,8 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 	struct t_entry l;
 	size_t len = 0, n = 0;
 
-	ingest_ref("rf1", "2026-03-22T10:00:00Z", "aino@yritys.example", "CRM-100");
-	ingest_ref("rf2", "2026-03-23T10:00:00Z", "eero@yritys.example", "CRM-200");
+	ingest_ref("rf1", "2026-03-22T10:01:00Z", "aino@yritys.example", "CRM-100");
+	ingest_ref("rf2", "2026-03-23T10:01:00Z", "eero@yritys.example", "CRM-200");
 	CHECK_EQ(subject_find(reg, ik, "email", "aino@yritys.example", first), 0);
 	CHECK_EQ(subject_find(reg, ik, "email", "eero@yritys.example", second), 0);
 	CHECK(strcmp(first, second) != 0);
@@ -1047,7 +1047,7 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 
 TEST(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card)
 {
-	char *id = ingest_one("x5", "2026-03-11T10:00:00Z", "");
+	char *id = ingest_one("x5", "2026-03-11T10:01:00Z", "");
 	const struct crypto_key *ik = keyring_index_key(secrets);
 	char handle[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX], phone[32];
 
@@ -1139,7 +1139,7 @@ TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_sub
 {
 	static const char sl[] = "\"purpose\": \"service-level\",";
 	const char *const objected[] = { "service-level" }, *const consent[] = { "consent" };
-	char *a = ingest_one("obj1", "2026-03-10T10:00:00Z", sl), *b = ingest_one("obj1", "2026-03-10T11:00:00Z", "");
+	char *a = ingest_one("obj1", "2026-03-10T10:02:00Z", sl), *b = ingest_one("obj1", "2026-03-10T11:01:00Z", "");
 	char *c = NULL, *sql = NULL, handle[CATALOG_HANDLE_MAX], phone[32], card[RECFS_ID_HEX];
 	size_t n = 99;
 
@@ -1160,7 +1160,7 @@ TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_sub
 	CHECK_EQ(t_count(reg, sql), 0);
 	CHECK_STR(last_of(handle).reason, "purposes=service-level new=1 restricted=1");
 	/* The same person's next call under that purpose arrives restricted. */
-	c = ingest_one("obj1", "2026-03-11T10:00:00Z", sl);
+	c = ingest_one("obj1", "2026-03-11T10:02:00Z", sl);
 	if (!c)
 		goto out;
 	CHECK(restricted_since(c) > 0);

@@ -595,7 +595,7 @@ out:
 
 TEST(test_a_policy_that_drops_a_source_in_use_is_refused)
 {
-	char *id = t_ingest_one(dir, reg, secrets, &actor, "src", "2026-03-04T10:00:00Z", "");
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "src", "2026-03-04T10:01:00Z", "");
 	char *path = variant("nosource.conf", SHIPPED, "", "[source customer-service]", "[source customer-care]", 0);
 	struct policy *np = load(path);
 	char *problems = NULL;
@@ -615,7 +615,7 @@ out:
 TEST(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit)
 {
 	const char *sl = "\"purpose\": \"service-level\",";
-	char *id = t_ingest_one(dir, reg, secrets, &actor, "ap", "2026-03-05T10:00:00Z", sl);
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "ap", "2026-03-05T10:01:00Z", sl);
 	char *held = t_ingest_one(dir, reg, secrets, &actor, "aq", "2026-03-05T11:00:00Z", sl);
 	char *lo = variant("lo.conf", SHIPPED, "[purpose service-level]", "min_level = analysis",
 			   "min_level = training\nchat_level = training", 0);

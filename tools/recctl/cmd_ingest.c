@@ -30,9 +30,10 @@ const char usage_ingest[] =
 	"\n"
 	"Ingest each MANIFEST (X.json naming X.opus and attachments) into the\n"
 	"register.  A manifest that fails is moved with its files to\n"
-	"REGISTER/quarantine/<id>/ with error.txt; one already ingested is a\n"
-	"duplicate and changes nothing.  Exit status 1 when any was quarantined\n"
-	"or failed.\n"
+	"REGISTER/quarantine/<id>/ with error.txt; one already ingested, or one\n"
+	"of the same audio, recorded_at and source as a recording ingested\n"
+	"before (whatever its other values), is a duplicate and changes nothing.\n"
+	"Exit status 1 when any was quarantined or failed.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      the ingest keyring (default $RECFS_KEYRING, then\n"
@@ -52,6 +53,9 @@ static void progress(const struct tally *t, size_t done, size_t total)
 		t->duplicate, t->quarantined);
 	fflush(stderr);
 }
+
+/* Why a manifest that is not one ingested before is a duplicate. */
+#define BY_AUDIO "the same audio, recorded_at and source"
 
 /* One manifest's item of --json; name is its file name as printed. */
 static json_t *json_item(const char *name, const char *status, const char *recording, const char *reason)
@@ -126,10 +130,11 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 		else
 			t->ingested++;
 		if (verbose)
-			printf("%s: %s %s\n", name, res->duplicate ? "duplicate of" : "ingested", res->recording);
+			printf("%s: %s %s%s\n", name, res->duplicate ? "duplicate of" : "ingested", res->recording,
+			       res->by_audio ? " (" BY_AUDIO ")" : "");
 		if (items)
 			json_array_append_new(items, json_item(name, res->duplicate ? "duplicate" : "ingested",
-							       res->recording, NULL));
+							       res->recording, res->by_audio ? BY_AUDIO : NULL));
 		if (res->expired_on) {
 			char day[11];
 

@@ -364,7 +364,8 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	if (rc == 0) {
 		size_t left = 0;
 
-		wlog(w, "%s %s -> %s", res->duplicate ? "duplicate" : "ingested", tag, res->recording);
+		wlog(w, "%s %s -> %s%s", res->duplicate ? "duplicate" : "ingested", tag, res->recording,
+		     res->by_audio ? " (the same audio, recorded_at and source)" : "");
 		if (res->expired_on) {
 			char day[11];
 
