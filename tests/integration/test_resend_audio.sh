@@ -117,6 +117,19 @@ assert_eq "no recording comes back" "$before" "$(recs)"
 assert_eq "no copy of the erased call on the mount" 0 \
 	"$(as_user "$dpo" find "$MNT/by-date" -name "${stem2}_*.opus" | wc -l)"
 
+# --- under a legal hold, then sent again --------------------------------------------
+h=${calls[2]}
+rid3=$(rid_of "$h")
+m3=$(manifest_of "$rid3")
+[ -f "$m3" ] || t_abort "data" "no manifest for $h"
+assert_ok "privacy: a legal hold on a third call" as_user "$dpo" setfattr -n user.gdpr.legal_hold -v "case 9" "$h"
+before=$(recs)
+resend "$m3" "$T_TMP/retry" "tmp-4713"
+out=$("$RECCTL" ingest -v -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/retry/tmp-4713.json" 2>&1)
+assert_match "a held call sent again under another name is a duplicate of it" "$out" \
+	"tmp-4713.json: duplicate of $rid3 \\(the same audio"
+assert_eq "no copy free of the hold" "$before" "$(recs)"
+
 # --- another call's audio is still another recording ------------------------------
 # The same audio at another time is another recording (a recorder that
 # reuses a file is its business): taken, as before.
