@@ -259,7 +259,10 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 		if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
 			rc = -EIO;
 		/* Subjects kept while a request was open, once it is closed. */
-		last = rights_erase_unlinked_subjects(r, a, r->policy->rights_level, "no recording left", NULL);
+		size_t kept_gone = 0;
+
+		last = rights_erase_unlinked_subjects(r, a, r->policy->rights_level, "no recording left", &kept_gone);
+		s.subjects_erased += kept_gone;
 		if (last && !rc)
 			rc = last;
 	}

@@ -20,8 +20,9 @@
 struct retention_summary {
 	size_t expired;			/* retention_until before today (UTC) */
 	size_t erased;			/* (dry run: would be erased) */
-	size_t subjects_erased;		/* subjects erased with their last recording
-					 * (dry run: would be) */
+	size_t subjects_erased;		/* subjects erased with their last recording,
+					 * or left without one once their request
+					 * closed (dry run: would be) */
 	size_t skipped_hold;		/* on legal hold */
 	size_t skipped_restricted;	/* restricted (Art. 18) */
 	size_t errors;			/* could not be erased (meta_errmsg: the last) */

@@ -553,6 +553,15 @@ int rights_subjects_going(struct reg *r, const struct idlist *recordings, size_t
 		if (rc == 1)
 			(*n)++, rc = 0;
 	}
+	/* and those no recording names any more (rights_erase_unlinked_subjects) */
+	idlist_free(&handles);
+	if (rc == 0)
+		rc = catalog_unlinked_subjects(r->cat, &handles);
+	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
+		rc = subject_goes(r, handles.id[i], NULL);
+		if (rc == 1)
+			(*n)++, rc = 0;
+	}
 	idlist_free(&gone);
 	idlist_free(&handles);
 	return rc;

@@ -52,8 +52,10 @@ int rights_erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
  * How many subjects would go with their last recording (*n) were the
  * recordings erased, by the rule that erases them
  * (rights_erase_recording): no other recording names the subject, and
- * no rights request or objection of it keeps it.  For a dry run: changes
- * nothing.  0 or a catalog error.
+ * no rights request or objection of it keeps it; and how many of those
+ * no recording names any more would go by the same rule
+ * (rights_erase_unlinked_subjects).  For a dry run: changes nothing.  0
+ * or a catalog error.
  */
 int rights_subjects_going(struct reg *r, const struct idlist *recordings, size_t *n) MUST_CHECK;
 /*
