@@ -214,60 +214,47 @@ static char *json_join(json_t *arr, const char *key, const char *paren)
 	return out;
 }
 
-/* Write c escaped at o (when o is not NULL): \\, \n, \xHH for the other
- * control characters, else c itself.  Returns the bytes it takes. */
-static size_t escape_byte(unsigned char c, char *o)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (c == '\\' || c == '\n') {
-		if (o) {
-			o[0] = '\\';
-			o[1] = c == '\n' ? 'n' : '\\';
-		}
-		return 2;
-	}
-	if (c < 0x20 || c == 0x7f) {
-		if (o) {
-			o[0] = '\\';
-			o[1] = 'x';
-			o[2] = hex[c >> 4];
-			o[3] = hex[c & 15];
-		}
-		return 4;
-	}
-	if (o)
-		*o = (char)c;
-	return 1;
-}
-
 /*
  * The strings of an array, one per line, escaped so that a line is one
- * string; NULL when there are none.  (xl_add cuts it to what one
- * attribute can hold.)
+ * string and acts on no terminal (util_escape_for_log: \\, \n, \t, \r,
+ * \xHH for every byte of another control character, a C1 control, a line
+ * separator, a bidirectional override or malformed UTF-8); NULL when
+ * there are none.  (xl_add cuts it to what one attribute can hold.)
  */
 static char *json_lines(json_t *arr)
 {
-	const unsigned char *p;
-	size_t i, len = 0;
-	char *out, *o;
+	struct strbuf b = { 0 };
+	size_t i;
 	json_t *v;
 
 	if (!json_is_array(arr) || !json_array_size(arr))
 		return NULL;
 	json_array_foreach(arr, i, v) {
-		for (p = (const unsigned char *)json_string_value(v); p && *p; p++)
-			len += escape_byte(*p, NULL);
-		len++;
+		char *e = util_escape_for_log(json_is_string(v) ? json_string_value(v) : "");
+
+		strbuf_addf(&b, "%s%s", i ? "\n" : "", e);
+		free(e);
 	}
-	o = out = xcalloc(1, len);
-	json_array_foreach(arr, i, v) {
-		if (i)
-			*o++ = '\n';
-		for (p = (const unsigned char *)json_string_value(v); p && *p; p++)
-			o += escape_byte(*p, o);
-	}
-	return out;
+	return strbuf_detach(&b);
+}
+
+/*
+ * A sealed text as an attribute shows it: as it is, or when it holds a
+ * control character, a C1 control, a line separator or a bidirectional
+ * override (a register from before ingest refused them in a manifest's
+ * texts), escaped as util_escape_for_log escapes, so that it acts on no
+ * terminal getfattr prints it to.  Takes v (may be NULL).
+ */
+static char *shown_text(char *v)
+{
+	char *e;
+
+	if (!v || util_is_log_safe(v))
+		return v;
+	e = util_escape_for_log(v);
+	crypto_memzero(v, strlen(v));
+	free(v);
+	return e;
 }
 
 /* 1 when the caller's process is a file server (file_servers). */
@@ -379,6 +366,8 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 		v = json_join(json_object_get(j, "subjects"), "name", "handle");
 	else
 		v = json_lines(json_object_get(j, "opus_tags"));
+	if (i != DETAILS_OPUS_TAGS || names == card_names)
+		v = shown_text(v);
 	json_decref(j);
 	xl_add(l, names[i], v ? v : xstrdup(""));
 	quiet_read(fs->quiet, c->uid, object, (unsigned)i, util_now(), log_read, &log);

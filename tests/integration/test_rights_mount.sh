@@ -279,6 +279,14 @@ assert_ok "privacy: rectify a name with non-ASCII letters" \
 	as_user "$dpo" setfattr -n user.recfs.name -v "Åsa Öberg-Väisänen" "$MNT/by-subject/$h"
 assert_eq "the name reads back" "Åsa Öberg-Väisänen" \
 	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.name "$MNT/by-subject/$h")"
+# A name from before ingest refused control characters (put_card writes it
+# as it is): the attribute shows it escaped, as recctl does, so that
+# getfattr prints nothing that acts on the reader's terminal.
+assert_ok "(a name with an escape sequence and an override, as an older register may hold)" \
+	"$T_BUILD/test/put_card" "$REG" "$KEYS/privacy.keyring" "$h" name $'Åsa\e]0;pwned\a \xe2\x80\xaeexe'
+assert_eq "the analyst's getfattr shows it escaped" 'Åsa\x1b]0;pwned\x07 \xe2\x80\xaeexe' \
+	"$(as_user "$analyst" getfattr --absolute-names --only-values -n user.recfs.name "$MNT/by-subject/$h")"
+assert_ok "(the name as it was)" "$T_BUILD/test/put_card" "$REG" "$KEYS/privacy.keyring" "$h" name "Åsa Öberg-Väisänen"
 # setxattr(2)'s flags hold on a card as on a recording: a card shows each
 # of its fields ("" when empty), so XATTR_CREATE is EEXIST (logged as the
 # refused rectification it is) and XATTR_REPLACE rectifies; below the
