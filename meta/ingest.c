@@ -267,7 +267,8 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "recorded_at is no such time (a month, day or hour out of range) or is "
 					  "before 1970");
 	if (rc)
-		return meta_fail(-EINVAL, "recorded_at is not an ISO 8601 time with a zone (e.g. 2026-11-28T10:15:00Z)");
+		return meta_fail(-EINVAL, "recorded_at is not an ISO 8601 time with a zone and a year of four digits "
+					  "(e.g. 2026-11-28T10:15:00Z)");
 	if (t > util_now() + FUTURE_SLACK)
 		return meta_fail(-EINVAL, "recorded_at is in the future");
 	j->rec.recorded_at = t;

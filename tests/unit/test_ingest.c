@@ -754,6 +754,8 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		{ "{\"recorded_at\": \"2999-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
 		  "future" },
 		{ "{\"recorded_at\": \"yesterday\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}", "ISO 8601" },
+		{ "{\"recorded_at\": \"99999-11-27T08:11:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
+		  "a year of four digits" },
 		{ "{\"recorded_at\": \"2026-13-45T10:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
 		  "recorded_at is no such time" },
 		{ "{\"recorded_at\": \"1969-12-31T23:59:59Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
