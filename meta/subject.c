@@ -450,7 +450,9 @@ static int is_title(const char *w, size_t len)
  * ("Meikäläinen, Matti" is "Matti Meikäläinen"): the given name is then
  * the second word, the family name the first.  Forms of address before
  * the given name are not it ("Mr Matti Berg", "Dr. Anna Berg", "Berg,
- * Mrs Anna": is_title).  A comma after a later word ends the name: what
+ * Mrs Anna": is_title), while a word is left for it: "Mr Berg" keeps
+ * "Mr", and is "m berg", told apart from "Anna Berg" and from "Lund" by
+ * its family name.  A comma after a later word ends the name: what
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
@@ -501,8 +503,12 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 	/* "Berg, Anna": the family name first, a comma after it */
 	given = words >= 2 && w[0].comma;
 	family = given ? 0 : words - 1;
-	while (given < words && given != family && is_title(w[given].p, w[given].len))
-		given++;
+	/* past forms of address while a given name is left after them: "Mr
+	 * Berg" keeps its one, whose initial and family name tell it apart
+	 * from "Anna Berg" as before */
+	if (words >= 2)
+		while (given + 1 < (family ? family : words) && is_title(w[given].p, w[given].len))
+			given++;
 	rc = -EINVAL;
 	if (words >= 2 && given < words && given != family &&
 	    (!whole || whole_given(w[given].p, w[given].len, w[given].dot))) {

@@ -630,6 +630,12 @@ TEST(test_ingest_a_title_before_the_name_tells_no_one_apart)
 					  " \"phone\": \"+358 9 555 1313\"}"), 0);
 	CHECK_EQ(links_of(anna), 2);
 	CHECK_EQ(links_of(aino), 1);
+	/* a form of address and another family name on the line: someone
+	 * else, not the line's first holder (atk14 F3) */
+	CHECK_EQ(ingest_people("td-4", 8, "{\"role\": \"customer\", \"name\": \"Herr Berg\","
+					  " \"phone\": \"+358 9 555 1313\"}"), 1);
+	CHECK_EQ(links_of(anna), 2);
+	CHECK_EQ(links_of(aino), 1);
 }
 
 TEST(test_ingest_people_who_share_a_phone_stay_apart)
