@@ -1186,25 +1186,38 @@ out:
  * left): a recorder's sparse file of a terabyte would be written out
  * whole.  A file larger than what is left is not read; one that grows past
  * it while it is copied is not kept (its copy removed).  Those and
- * anything else (a folder, a FIFO, a symbolic link, a device, a file of
- * more than one name: a hard link to a file elsewhere, whose owner and
- * mode the move would change) are left
+ * anything else (a folder, a FIFO, a symbolic link, a device) are left
  * out: 1, and from stays where it is for the caller to remove once the
  * quarantine is complete (a folder stays for good).  A folder is never
  * moved into the register: it would stay the recorder's, who could write
  * into the register through a descriptor of it and walk the sweep that
  * erases it into a symbolic link; one swapped in for the file between the
- * look and the rename goes back.  0 when moved, -errno when the move
- * failed (from stays, to is not there).
+ * look and the rename goes back.  A file of more than one name (a hard
+ * link to a file elsewhere, whose owner and mode a move would change) is
+ * copied, within the same budget, and its spool name removed.  0 when
+ * moved, -errno when the move failed (from stays, to is not there).
  */
 static int take_input(const char *from, const char *to, uint64_t *budget)
 {
 	uint64_t copied = 0;
 	struct stat st;
-	int rc;
+	int seen = lstat(from, &st) == 0, rc;
 
-	if (lstat(from, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
+	if (seen && !S_ISREG(st.st_mode))
 		return 1;
+	if (seen && st.st_nlink > 1) {
+		/* A copy, new and the register's; the spool's name goes, the
+		 * other name's file stays as it was. */
+		rc = util_copy_file_max(from, to, 0600, *budget, &copied);
+		*budget -= copied;
+		if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
+			return 1;
+		if (rc == 0 && unlink(from) < 0 && errno != ENOENT) {
+			rc = -errno;
+			(void)unlink(to);
+		}
+		return rc;
+	}
 	rc = util_move_file_max(from, to, *budget, &copied);
 	*budget -= copied;
 	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)

@@ -6,10 +6,10 @@
 # kept it wrote into the register after the move, the sweep's walk of it
 # could be raced into a symbolic link (tests/unit/test_util.c has that
 # race), and a folder deeper than PATH_MAX made every later sweep fail.
-# Only regular files of one name are moved now; a folder stays in the
-# spool, and the error.txt counts it among what was not kept.  A hard
-# link is not moved either: the move's chown and chmod would change the
-# file its other name is.
+# Only regular files are moved now; a folder stays in the spool, and the
+# error.txt counts it among what was not kept.  A hard link is copied, not
+# moved: the move's chown and chmod would change the file its other name
+# is.
 . "$(dirname "$0")/lib.sh"
 
 make_register "$T_TMP/a"
@@ -80,8 +80,11 @@ as_user "$rec" ln "$T_TMP/elsewhere/own.txt" "$SP/link.txt"
 "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SP/link.json" >/dev/null 2>&1
 q=$(quarantine_of link.json)
 [ -n "$q" ] || t_abort "quarantine" "link.json was not quarantined"
-assert_no_file "a hard link is not moved into the quarantine" "$q/link.txt"
-assert_eq "the file it names keeps its owner and mode" "$rec 644" "$(stat -c '%U %a' "$T_TMP/elsewhere/own.txt")"
+assert_eq "a hard link is copied into the quarantine, the register owner's" "root 600 1" \
+	"$(stat -c '%U %a %h' "$q/link.txt" 2>&1)"
+assert_no_file "its name in the spool is gone" "$SP/link.txt"
+assert_eq "the file its other name is keeps its owner, mode and text" "$rec 644 a file of its own" \
+	"$(stat -c '%U %a' "$T_TMP/elsewhere/own.txt") $(cat "$T_TMP/elsewhere/own.txt")"
 
 # --- a folder deeper than PATH_MAX ---------------------------------------------
 as_user "$rec" /usr/bin/python3 -c '
