@@ -1224,10 +1224,12 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 		return 1;
 	if (rc == 0 && lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
 		/* swapped meanwhile: back, or, if its name in the spool was
-		 * taken, erased by the sweep (util_remove_tree follows no link
-		 * and unlinks this name alone); nothing that follows a link or
+		 * taken, removed here (util_remove_tree follows no link and
+		 * unlinks this name alone); nothing that follows a link or
 		 * changes another name's inode (chmod, chown) is done to it */
-		return renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) == 0 ? 1 : 0;
+		if (renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) < 0)
+			(void)util_remove_tree(to);
+		return 1;
 	}
 	/* Plaintext of the recorder's, kept with the recorder's owner and
 	 * mode by a rename: the quarantine folder's owner's (the register's)
