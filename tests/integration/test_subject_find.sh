@@ -27,11 +27,16 @@ SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
 cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/a.opus"
 
-# manifest FILE NAME PHONE: a call with one customer.
+# manifest FILE NAME PHONE: a call with one customer, a minute after the
+# last one (one audio for all: at one time, the same audio is one recording).
+MINUTE=0
 manifest()
 {
+	local at
+	at=$(printf '2026-05-04T10:%02d:00Z' "$MINUTE")
+	MINUTE=$((MINUTE + 1))
 	cat >"$1" <<JSON
-{"recorded_at": "2026-05-04T10:00:00Z", "source": "customer-service",
+{"recorded_at": "$at", "source": "customer-service",
  "subjects": [{"role": "customer", "name": "$2", "phone": "$3"}], "audio": "a.opus"}
 JSON
 }
