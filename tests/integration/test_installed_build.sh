@@ -12,12 +12,14 @@ make_register "$T_TMP/a"
 spool=$T_TMP/spool
 mkdir -p "$spool"
 cp "$T_ROOT/tests/fixtures/mono.opus" "$spool/a.opus"
-# manifest NAME: a call recorded an hour and NAME seconds ago (one audio for
-# all: at one time and source, the same audio is the same recording).
+# manifest NAME: a call recorded an hour and NAME seconds before the test
+# began (one audio for all: at one time and source, the same audio is the
+# same recording, so each has a time of its own, whenever it is written).
+BEGAN=$(date +%s)
 manifest()
 {
 	cat >"$spool/$1.json" <<EOF2
-{ "recorded_at": "$(date -u -d "@$(($(date +%s) - 3600 - $1))" +%Y-%m-%dT%H:%M:%SZ)", "source": "customer-service",
+{ "recorded_at": "$(date -u -d "@$((BEGAN - 3600 - $1))" +%Y-%m-%dT%H:%M:%SZ)", "source": "customer-service",
   "purpose": "quality", "subjects": [{"role": "customer", "name": "Clocktestperson", "phone": "+358402220$1"}],
   "audio": "a.opus" }
 EOF2
