@@ -1236,14 +1236,8 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	 * and readable by that owner only, as every file recfs writes (the
 	 * folder is 0700 too).  It is moved whatever chown or chmod says. */
 	if (rc == 0) {
-		char *dir = xstrdup(to), *slash = strrchr(dir, '/');
-
-		if (slash)
-			*slash = '\0';
-		if (slash && stat(dir, &st) == 0)
-			(void)!lchown(to, st.st_uid, st.st_gid);
+		(void)!util_adopt_owner(-1, to);
 		(void)chmod(to, 0600);
-		free(dir);
 	}
 	return rc;
 }
