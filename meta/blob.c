@@ -612,6 +612,11 @@ ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off)
 
 int blob_verify(struct blob_reader *r)
 {
+	return blob_verify_each(r, NULL, NULL);
+}
+
+int blob_verify_each(struct blob_reader *r, void (*fn)(void *ctx, const void *buf, size_t len), void *ctx)
+{
 	uint8_t *pt = malloc(r->chunk);
 	int rc = 0;
 
@@ -621,6 +626,8 @@ int blob_verify(struct blob_reader *r)
 		size_t clen = chunk_len(r->length, i, r->chunk);
 
 		rc = read_chunks(r, pt, i * r->chunk, clen, i, i);
+		if (rc == 0 && fn && clen)
+			fn(ctx, pt, clen);
 	}
 	crypto_memzero(pt, r->chunk);
 	free(pt);

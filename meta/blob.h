@@ -134,6 +134,10 @@ uint64_t blob_reader_length(const struct blob_reader *r);
 ssize_t blob_read(struct blob_reader *r, void *buf, size_t len, uint64_t off) MUST_CHECK;
 /* Authenticate every chunk (fsck).  0 or -EIO. */
 int blob_verify(struct blob_reader *r) MUST_CHECK;
+/* blob_verify, handing fn (when not NULL) each chunk's plaintext in order,
+ * once it is authenticated; the buffer is wiped after the last.  A chunk
+ * that fails stops it (-EIO): fn has then seen only the ones before. */
+int blob_verify_each(struct blob_reader *r, void (*fn)(void *ctx, const void *buf, size_t len), void *ctx) MUST_CHECK;
 /* NULL is fine. */
 void blob_reader_close(struct blob_reader *r);
 

@@ -703,24 +703,33 @@ static int canonical_key(const struct crypto_key *index_key, const json_t *root,
 	return 0;
 }
 
+/* The start of audio_key's hash: when the recording started and its
+ * source.  NULL when out of memory. */
+static struct crypto_mac_stream *audio_mac_new(const struct crypto_key *index_key, int64_t recorded_at,
+					       const char *source)
+{
+	struct crypto_mac_stream *m = crypto_mac_stream_new(index_key, "ingest-audio");
+	uint8_t t[8];
+
+	if (!m)
+		return NULL;
+	for (int i = 0; i < 8; i++)
+		t[i] = (uint8_t)((uint64_t)recorded_at >> (8 * i));
+	crypto_mac_stream_add(m, t, sizeof(t));
+	/* The NUL ends the name, before the audio's bytes. */
+	crypto_mac_stream_add(m, source, strlen(source) + 1);
+	return m;
+}
+
 /*
  * The start of the key of a manifest's audio (audio_key), once it is
- * validated: its recorded_at and source.  The audio's stored form follows
- * as write_blobs writes it (strip_source), and audio_key ends it.
+ * validated.  The audio's stored form follows as write_blobs writes it
+ * (strip_source), and audio_key ends it.
  */
 static int audio_key_start(const struct crypto_key *index_key, struct job *j)
 {
-	uint8_t t[8];
-
-	j->audio_mac = crypto_mac_stream_new(index_key, "ingest-audio");
-	if (!j->audio_mac)
-		return meta_fail(-ENOMEM, "out of memory");
-	for (int i = 0; i < 8; i++)
-		t[i] = (uint8_t)((uint64_t)j->rec.recorded_at >> (8 * i));
-	crypto_mac_stream_add(j->audio_mac, t, sizeof(t));
-	/* The NUL ends the name, before the audio's bytes. */
-	crypto_mac_stream_add(j->audio_mac, j->rec.source, strlen(j->rec.source) + 1);
-	return 0;
+	j->audio_mac = audio_mac_new(index_key, j->rec.recorded_at, j->rec.source);
+	return j->audio_mac ? 0 : meta_fail(-ENOMEM, "out of memory");
 }
 
 /*
@@ -737,6 +746,27 @@ static void audio_key(struct job *j, uint8_t out[CRYPTO_MAC_BYTES])
 {
 	crypto_mac_stream_end(j->audio_mac, out);
 	j->audio_mac = NULL;
+}
+
+static void mac_chunk(void *ctx, const void *buf, size_t len)
+{
+	crypto_mac_stream_add(ctx, buf, len);
+}
+
+int ingest_audio_key(const struct crypto_key *index_key, const struct cat_recording *rec, struct blob_reader *br,
+		     uint8_t out[CRYPTO_MAC_BYTES])
+{
+	struct crypto_mac_stream *m = audio_mac_new(index_key, rec->recorded_at, rec->source);
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	rc = blob_verify_each(br, mac_chunk, m);
+	if (rc == 0)
+		crypto_mac_stream_end(m, out);
+	else
+		crypto_mac_stream_free(m);
+	return rc;
 }
 
 enum key_of { KEY_BYTES, KEY_CONTENT, KEY_AUDIO };

@@ -93,6 +93,19 @@ struct ingest_result {
 int ingest_manifest(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		    const char *manifest_path, struct ingest_result *out) MUST_CHECK;
 
+struct blob_reader;
+/*
+ * The key ingest keeps of a recording's audio, when it started and its
+ * source (a manifest of the same three is a duplicate of it), for a
+ * recording in the register: rec's recorded_at and source, and its stored
+ * audio, which br reads whole, each chunk authenticated as blob_verify
+ * does.  For a recording an older recfs ingested, which kept no such key:
+ * `recctl fsck --repair` with the index key adds it.  Errors: those
+ * of blob_verify_each.
+ */
+int ingest_audio_key(const struct crypto_key *index_key, const struct cat_recording *rec, struct blob_reader *br,
+		     uint8_t out[CRYPTO_MAC_BYTES]) MUST_CHECK;
+
 /* The most manifests ingest_manifests takes in one group. */
 #define INGEST_GROUP_MAX 32
 

@@ -55,7 +55,7 @@ readable_copies()
 
 # The trainer's calls (purpose quality: every level holds seals).
 mapfile -t calls < <(as_user "$trainer" find "$MNT/by-date" -name '*.opus' | sort)
-[ ${#calls[@]} -ge 3 ] || t_abort "data" "too few recordings the training level reads"
+[ ${#calls[@]} -ge 4 ] || t_abort "data" "too few recordings the training level reads"
 f=${calls[0]}
 rid=$(rid_of "$f")
 m=$(manifest_of "$rid")
@@ -130,6 +130,49 @@ assert_match "a held call sent again under another name is a duplicate of it" "$
 	"tmp-4713.json: duplicate of $rid3 \\(the same audio"
 assert_eq "no copy free of the hold" "$before" "$(recs)"
 
+# --- a call an older recfs ingested: no audio key until fsck --repair -----------------
+# An older recfs kept no audio key (its ingest keys were the manifest's bytes
+# and content): the call's keys are dropped here to make one.  Sent again
+# under another name, it would be a new recording, free
+# of the restriction; `recctl fsck` with the rights keyring (which holds the
+# index key) finds it, and --repair keys its audio.
+k=${calls[3]}
+rid4=$(rid_of "$k")
+m4=$(manifest_of "$rid4")
+stem4=$(basename "$k" .opus)
+stem4=${stem4%_*}
+[ -f "$m4" ] || t_abort "data" "no manifest for $k"
+assert_ok "privacy: restrict a fourth call by chmod 0" as_user "$dpo" chmod 0 "$k"
+q "DELETE FROM ingest_key WHERE recording = '$rid4'"
+assert_eq "the call has no ingest key left" 0 "$(q "SELECT count(*) FROM ingest_key WHERE recording = '$rid4'")"
+out=$("$RECCTL" fsck -R "$REG" --keyring "$KEYS/privacy.keyring" 2>&1)
+st=$?
+assert_match "fsck names the recording without an audio key" "$out" \
+	"problem: recording $rid4 has no audio key \\(an older recfs ingested it\\)"
+assert_eq "fsck names no other recording" 1 "$(printf '%s\n' "$out" | grep -c 'has no audio key')"
+assert_eq "fsck exits 1 on it" 1 "$st"
+out=$("$RECCTL" fsck --repair -R "$REG" --keyring "$KEYS/privacy.keyring" 2>&1)
+assert_match "fsck --repair counts it repaired" "$out" "[1-9][0-9]* repaired"
+assert_eq "its audio key is added" 1 "$(q "SELECT count(*) FROM ingest_key WHERE recording = '$rid4'")"
+assert_match "logged as one fsck-repair" "$("$RECCTL" audit show -R "$REG" 2>&1)" "fsck-repair.*audio-keys=1"
+out=$("$RECCTL" fsck -R "$REG" --keyring "$KEYS/privacy.keyring" 2>&1)
+assert_not_contains "fsck finds no recording without an audio key after it" "$out" "has no audio key"
+before=$(recs)
+python3 - "$m4" "$T_TMP/retry/retitled.json" <<'EOF'
+import json, os, shutil, sys
+m, out = sys.argv[1:3]
+j = json.load(open(m, encoding="utf-8"))
+d = os.path.dirname(out)
+shutil.copyfile(os.path.join(os.path.dirname(m), j["audio"]), os.path.join(d, "tmp-4714.opus"))
+j["audio"] = "tmp-4714.opus"
+j.pop("attachments", None)
+json.dump(j, open(out, "w", encoding="utf-8"))
+EOF
+out=$("$RECCTL" ingest -v -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/retry/retitled.json" 2>&1)
+assert_match "after the repair, the old call sent again is a duplicate of it" "$out" \
+	"retitled.json: duplicate of $rid4 \\(the same audio"
+assert_eq "no copy free of the restriction" "$before" "$(recs)"
+
 # --- another call's audio is still another recording ------------------------------
 # The same audio at another time is another recording (a recorder that
 # reuses a file is its business): taken, as before.
@@ -144,5 +187,13 @@ json.dump(j, open(sys.argv[2], "w", encoding="utf-8"))
 EOF
 out=$("$RECCTL" ingest -v -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/retry/later.json" 2>&1)
 assert_match "the same audio a second later is ingested" "$out" "later.json: ingested [0-9a-f]{32}"
+# Once the mount shows every recording (the one just ingested too), it
+# would show a copy of the restricted fourth call as well.
+for _ in $(seq 1 100); do
+	[ "$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)" -eq "$(recs)" ] && break
+	sleep 0.1
+done
+assert_eq "the mount shows every recording" "$(recs)" "$(as_user "$dpo" find "$MNT/by-date" -name '*.opus' | wc -l)"
+assert_eq "the training level reads no copy of the restricted fourth call" 0 "$(readable_copies "$trainer" "$stem4")"
 
 t_done

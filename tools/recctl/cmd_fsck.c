@@ -15,7 +15,9 @@
  * data kept for no reason: --repair erases it, rights.h), unless a rights
  * request of it is still open, which is said but is no problem.  With
  * keyrings, every blob a held
- * level can open is read through and every chunk's tag checked.  Manifests
+ * level can open is read through and every chunk's tag checked, and with
+ * the index key each recording's audio is checked to have its ingest key
+ * (check_audio_key).  Manifests
  * in quarantine (plaintext) are listed by id, with their age and the
  * manifest's name (escaped); one kept past the
  * policy's quarantine_retention is a problem (the retention sweep erases
@@ -67,7 +69,10 @@ const char usage_fsck[] =
 	"(or an open request), every recording has audio, and everything but\n"
 	"spool/ and quarantine/ has the register folder's owner, and that folder,\n"
 	"keys/ and blobs/ are not writable by group or others.  With keyrings,\n"
-	"authenticate every chunk of every blob their levels can open.  List the\n"
+	"authenticate every chunk of every blob their levels can open; with the\n"
+	"blind-index key too (the rights keyring holds it), check that each\n"
+	"recording's audio has the key that makes it sent again a duplicate (one\n"
+	"an older recfs ingested has none).  List the\n"
 	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
 	"retention sweep; so is one without error.txt, and files left in spool/\n"
@@ -82,7 +87,8 @@ const char usage_fsck[] =
 	"  --repair            remove orphan blobs and temporary files, erase orphaned\n"
 	"                      sealed records and seals, and subjects without a\n"
 	"                      recording or an open request (logged), give the\n"
-	"                      register's owner what is not theirs\n"
+	"                      register's owner what is not theirs, add missing\n"
+	"                      audio keys\n"
 	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
 	"  -v, --verbose       say what was verified\n";
 
@@ -91,6 +97,11 @@ struct art {
 	char recording[RECFS_ID_HEX];
 	uint64_t size;
 	int audio;
+};
+
+struct unkeyed {
+	char recording[RECFS_ID_HEX];
+	uint8_t mac[CRYPTO_MAC_BYTES];
 };
 
 struct rec {
@@ -109,6 +120,8 @@ struct fsck {
 	size_t n_recs;
 	struct idlist dead_seals;	/* objects of seals that name nothing */
 	struct idlist pending;		/* blobs of erased artifacts left to unlink, sorted */
+	struct unkeyed *unkeyed;	/* recordings without their audio key (check_audio_key) */
+	size_t n_unkeyed;
 	long problems, repaired, young, seals, blobs, verified, records_verified, quarantined;
 	int repair, verbose;
 	time_t grace;
@@ -654,6 +667,83 @@ static void check_blob_files(struct fsck *f)
 	}
 }
 
+/*
+ * Ingest keys each recording by its audio, when it started and its source
+ * (ingest_audio_key), so that the same audio sent again under another
+ * manifest is a duplicate.  A recording an older recfs ingested has no such
+ * key: sent again, it would be a new recording, free of this one's
+ * restriction, legal hold or erasure.  That is a problem, which --repair
+ * solves (add_audio_keys).  Reads the audio through, as blob_verify does;
+ * returns its rc.  Two recordings of the same audio (a re-send an older
+ * recfs took) share one key: the first keeps it, and the other is no
+ * problem (sent again, it is a duplicate of the first).
+ */
+static int check_audio_key(struct fsck *f, const struct art *a, struct blob_reader *br)
+{
+	struct cat_recording rec;
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	char holder[RECFS_ID_HEX];
+	int rc;
+
+	if ((rc = catalog_get_recording(f->r->cat, a->recording, &rec))) {
+		problem(f, "recording %s of artifact %s cannot be read: %s", a->recording, a->id, meta_strerror(rc));
+		return blob_verify(br);
+	}
+	rc = ingest_audio_key(keyring_index_key(f->kr), &rec, br, mac);
+	cat_recording_clear(&rec);
+	if (rc)
+		return rc;
+	rc = catalog_find_ingest_key(f->r->cat, mac, holder);
+	if (rc == 0) {
+		if (f->verbose && strcmp(holder, a->recording))
+			printf("recording %s has the audio of recording %s\n", a->recording, holder);
+		return 0;
+	}
+	if (rc != -ENOENT) {
+		problem(f, "audio key of recording %s cannot be looked up: %s", a->recording, meta_strerror(rc));
+		return 0;
+	}
+	problem(f, "recording %s has no audio key (an older recfs ingested it): its audio sent again would "
+		"be a new recording", a->recording);
+	f->unkeyed = xrealloc(f->unkeyed, (f->n_unkeyed + 1) * sizeof(*f->unkeyed));
+	memcpy(f->unkeyed[f->n_unkeyed].recording, a->recording, RECFS_ID_HEX);
+	memcpy(f->unkeyed[f->n_unkeyed].mac, mac, CRYPTO_MAC_BYTES);
+	f->n_unkeyed++;
+	return 0;
+}
+
+/* --repair: the audio keys check_audio_key found missing, in one
+ * transaction, logged as one "fsck-repair" ("audio-keys=N"). */
+static int add_audio_keys(struct fsck *f)
+{
+	char holder[RECFS_ID_HEX], why[40];
+	long added = 0;
+	int rc;
+
+	if (!f->repair || !f->n_unkeyed)
+		return 0;
+	if ((rc = catalog_begin(f->r->cat)))
+		return rc;
+	for (size_t i = 0; rc == 0 && i < f->n_unkeyed; i++) {
+		/* One audio twice, or an ingest of it since: the first keeps it. */
+		rc = catalog_find_ingest_key(f->r->cat, f->unkeyed[i].mac, holder);
+		if (rc == -ENOENT && (rc = catalog_put_ingest_key(f->r->cat, f->unkeyed[i].mac,
+								   f->unkeyed[i].recording)) == 0)
+			added++;
+	}
+	snprintf(why, sizeof(why), "audio-keys=%ld", added);
+	if (rc == 0)
+		rc = audit_log(f->r->cat, &f->actor, "fsck-repair", NULL, "ok", why);
+	if (rc == 0)
+		rc = catalog_commit(f->r->cat);
+	if (rc) {
+		catalog_rollback(f->r->cat);
+		return rc;
+	}
+	f->repaired += (long)f->n_unkeyed;	/* each found, now keyed */
+	return 0;
+}
+
 static void verify_blobs(struct fsck *f)
 {
 	for (size_t i = 0; i < f->n_arts; i++) {
@@ -683,7 +773,9 @@ static void verify_blobs(struct fsck *f)
 		}
 		path = reg_blob_path(f->r, a->id);
 		rc = blob_reader_open(path, a->id, dek, a->size, &br);
-		if (rc == 0)
+		if (rc == 0 && a->audio && keyring_index_key(f->kr))
+			rc = check_audio_key(f, a, br);
+		else if (rc == 0)
 			rc = blob_verify(br);
 		if (rc == -ENOENT)
 			; /* reported by check_blob_files */
@@ -829,6 +921,10 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 			rc = error("cannot list subjects: %s", meta_strerror(rc));
 			goto out;
 		}
+		if ((rc = add_audio_keys(&f))) {
+			rc = error("cannot add the audio keys: %s", meta_strerror(rc));
+			goto out;
+		}
 	}
 	printf("fsck %s: %zu recordings, %zu artifacts, %ld blobs, %ld seals", ctl->dir, f.n_recs, f.n_arts, f.blobs,
 	       f.seals);
@@ -850,5 +946,6 @@ out:
 	free(f.recs);
 	idlist_free(&f.dead_seals);
 	idlist_free(&f.pending);
+	free(f.unkeyed);
 	return rc;
 }
