@@ -135,6 +135,15 @@ assert_exit "a level below the rights level cannot open it" 1 \
 	rc request show "$N" --level-keyring "$KEYS/analysis.keyring"
 assert_eq "no byte of the requester in the catalog or its WAL" "0" \
 	"$(cat "$REG"/catalog.db* | grep -ac 'Oona Outsider')"
+# While a request is not linked, every subject's card still shows (its
+# open requests are its own alone).
+assert_ok "subject show while a request is linked to no one" \
+	rc subject show "$H" --level-keyring "$KEYS/privacy.keyring"
+assert_not_contains "the unlinked request is no subject's" "$T_OUT" "open request $N:"
+assert_ok "subject show --json while a request is linked to no one" \
+	rc subject show "$H" --json --level-keyring "$KEYS/privacy.keyring"
+assert_eq "its open requests leave the unlinked one out" "" \
+	"$(printf '%s' "$T_OUT" | jq -r ".open_requests[] | select(.id == $N) | .id")"
 assert_exit "link to a subject that does not exist" 1 rc request link "$N" S-ZZZZZZ
 assert_ok "link the request to the subject once found" rc request link "$N" "$H"
 assert_eq "linked" "$H" "$(field "$N" subject)"

@@ -396,7 +396,7 @@ static int add_request(const struct cat_request *q, void *ctx)
 	const char *handle = json_string_value(json_object_get(ctx, "subject"));
 	char due[11];
 
-	if (strcmp(q->handle, handle))
+	if (!q->handle || strcmp(q->handle, handle))	/* not linked yet: no one's */
 		return 0;
 	util_format_date(q->due, due);
 	json_array_append_new(json_object_get(ctx, "open_requests"),
