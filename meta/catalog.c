@@ -318,10 +318,21 @@ static const char schema_v14[] =
 	" and indexes a shared e-mail for each subject'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v15: no table changes.  A name is also read past the words cut short
+ * before its given name ("Dr. med. Hans Groß" is "h gross", no longer "m
+ * gross", the initial of "med."), and a last word cut short is no family
+ * name ("John Smith Jr."): marked as v14 marked.
+ */
+static const char schema_v15[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 15, which reads names past degrees such as \"Dr. med.\"'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
-				      schema_v13, schema_v14 };
+				      schema_v13, schema_v14, schema_v15 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

@@ -450,9 +450,12 @@ static int is_title(const char *w, size_t len)
  * ("Meikäläinen, Matti" is "Matti Meikäläinen"): the given name is then
  * the second word, the family name the first.  Forms of address before
  * the given name are not it ("Mr Matti Berg", "Dr. Anna Berg", "Berg,
- * Mrs Anna": is_title), while a word is left for it: "Mr Berg" keeps
- * "Mr", and is "m berg", told apart from "Anna Berg" and from "Lund" by
- * its family name.  A comma after a later word ends the name: what
+ * Mrs Anna": is_title), nor are words cut short, two letters or more and
+ * a '.' ("Dr. med. Hans Groß", "Dipl.-Ing. Anna Berg", "Prof. Dr. rer.
+ * nat. Anna Berg"), while a word is left for it: "Mr Berg" keeps "Mr",
+ * and is "m berg", told apart from "Anna Berg" and from "Lund" by its
+ * family name.  A last word cut short is no family name ("Anna Berg
+ * Jr." is "Anna Berg").  A comma after a later word ends the name: what
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
@@ -463,7 +466,7 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 	struct word {
 		const char *p;
 		size_t len;
-		int dot, comma;
+		int dot, comma, abbr;
 	} w[MAX_WORDS];
 	char *f = NULL;
 	const char *p;
@@ -492,6 +495,8 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		x->comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
 		/* "M.", not "Anna.Berg" */
 		x->dot = p[n] == '.' && (chars < 2 || !p[n + 1] || strchr(sep, p[n + 1]));
+		/* "med.", "Dipl.-Ing.": a word cut short, no initial */
+		x->abbr = p[n] == '.' && chars >= 2 && (!p[n + 1] || strchr(sep, p[n + 1]) || p[n + 1] == '-');
 		if (words < MAX_WORDS)
 			words++;
 		p += n;
@@ -500,14 +505,18 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		if (x->comma && words >= 2)
 			break;
 	}
+	/* "Anna Berg Jr.": a family name is never cut short */
+	while (words > 2 && w[words - 1].abbr && !w[0].comma)
+		words--;
 	/* "Berg, Anna": the family name first, a comma after it */
 	given = words >= 2 && w[0].comma;
 	family = given ? 0 : words - 1;
-	/* past forms of address while a given name is left after them: "Mr
-	 * Berg" keeps its one, whose initial and family name tell it apart
-	 * from "Anna Berg" as before */
+	/* past forms of address and degrees while a given name is left after
+	 * them: "Mr Berg" keeps its one, whose initial and family name tell it
+	 * apart from "Anna Berg" as before */
 	if (words >= 2)
-		while (given + 1 < (family ? family : words) && is_title(w[given].p, w[given].len))
+		while (given + 1 < (family ? family : words) &&
+		       (is_title(w[given].p, w[given].len) || w[given].abbr))
 			given++;
 	rc = -EINVAL;
 	if (words >= 2 && given < words && given != family &&

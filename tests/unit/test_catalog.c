@@ -581,6 +581,28 @@ TEST(test_catalog_upgrade_to_14_marks_a_register_with_subjects_for_reindex)
 	free(p);
 }
 
+/* Schema 15 marks a catalog with subjects as well: its name entries were
+ * written before a degree ("Dr. med.") was read past. */
+TEST(test_catalog_upgrade_to_15_marks_a_register_with_subjects_for_reindex)
+{
+	char *p = xasprintf("%s/mark15.db", dir), *v = NULL;
+	struct catalog *c = NULL;
+
+	CHECK_EQ(catalog_open(p, 1, &c), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-CCCCCC", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 14"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c) {
+		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
+		CHECK(v && strstr(v, "schema 15"));
+		free(v);
+		catalog_close(c);
+	}
+	free(p);
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1117,6 +1139,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule);
 	RUN(test_catalog_upgrade_to_13_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_14_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_15_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

@@ -144,6 +144,22 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("given", "Dr. Berg"), "(error)");
 	/* a title after the name is the company's rule, not this one's */
 	CHECK_STR(norm("name", "Anna Berg, Dr."), "a berg");
+	/* degrees, words cut short before the given name, are not it either
+	 * ("med." is no initial "m": bb4 HIGH-1) */
+	CHECK_STR(norm("name", "Dr. med. Hans Groß"), "h gross");
+	CHECK_STR(norm("name", "Dr. med. Klara Groß"), "k gross");
+	CHECK_STR(norm("given", "Frau Dr. med. Änne Müller-Lüdenscheidt"), "anne muller-ludenscheidt");
+	CHECK_STR(norm("name", "Prof. Dr. rer. nat. Aino Berg"), "a berg");
+	CHECK_STR(norm("given", "Dipl.-Ing. Anna Berg"), "anna berg");
+	CHECK_STR(norm("given", "Dr.-Ing. Anna Berg"), "anna berg");
+	CHECK_STR(norm("name", "Berg, Dr. med. Anna"), "a berg");
+	/* ... while a word is left for it: a given name cut short stays one */
+	CHECK_STR(norm("name", "Chr. Berg"), "c berg");
+	CHECK_STR(norm("name", "M. Müller-Lüdenscheidt"), "m muller-ludenscheidt");
+	/* a last word cut short is no family name */
+	CHECK_STR(norm("given", "John Smith Jr."), "john smith");
+	CHECK_STR(norm("name", "Hans Groß sen."), "h gross");
+	CHECK_STR(norm("name", "Smith Jr."), "s jr");
 	/* a full stop between words, no space: no initial */
 	CHECK_STR(norm("given", "Anna.Berg"), "anna berg");
 	CHECK_STR(norm("given", "A.Berg"), "(error)");
