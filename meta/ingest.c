@@ -149,6 +149,20 @@ static const char *str_field(json_t *root, const char *key, int *bad)
 }
 
 /*
+ * Whether a manifest may take a file: one of its own writer's.  Several
+ * recorders may share a spool, each as a user of its own
+ * (recfs-watch@.service), and ingest runs as root: a manifest that named
+ * another recorder's file (its audio, there before its own manifest) would
+ * take that recording under its own source, purpose and subjects, or, when
+ * refused, into its quarantine.  A manifest of root's (an administrator's
+ * ingest by hand) takes any file.
+ */
+static int writers_file(const struct stat *manifest, const struct stat *file)
+{
+	return manifest->st_uid == 0 || file->st_uid == manifest->st_uid;
+}
+
+/*
  * what names the file in messages ("attachment"); pos, when not 0, is its
  * place in the attachments' list, for the messages of a manifest's name.
  */
@@ -206,6 +220,12 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 		close(fd);
 		free(path);
 		return meta_fail(-EINVAL, "%s is the manifest itself: a manifest is not stored", which);
+	}
+	if (j->mst_ok && !writers_file(&j->mst, &st)) {
+		close(fd);
+		free(path);
+		return meta_fail(-EINVAL, "%s named in the manifest belongs to another user than the manifest: a "
+				 "manifest takes its own writer's files only", which);
 	}
 	/* A file some process still holds open for writing (a recorder that
 	 * wrote the manifest before it was done) is not taken yet: what was
@@ -1314,7 +1334,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	struct strlist moved = { 0 }, left = { 0 };
 	size_t n = 0;
 	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
-	int rc = 0, wrc, mrc;
+	struct stat mst;
+	int rc = 0, wrc, mrc, mst_ok = lstat(manifest_path, &mst) == 0;
 
 	char *dot = strrchr(stem, '.');
 	if (dot && dot != stem)
@@ -1367,7 +1388,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	 * was then quarantined for its missing audio).  Never another
 	 * manifest (X.json, X-2.json, X.old.json: json_name), and no sibling
 	 * that shares the longer stem of another manifest (X-2.opus is
-	 * X-2.json's): refusing this one takes no other recording with it. */
+	 * X-2.json's), nor a file of another writer's (writers_file):
+	 * refusing this one takes no other recording with it. */
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
@@ -1400,6 +1422,15 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 			if (!take)
 				continue;
 			char *from = xasprintf("%s/%s", dir, name), *to = xasprintf("%s/%s", q, name);
+			struct stat fst;
+
+			/* Another writer's file stays in the spool, untouched
+			 * (writers_file): it is no part of this refusal. */
+			if (mst_ok && lstat(from, &fst) == 0 && !writers_file(&mst, &fst)) {
+				free(from);
+				free(to);
+				continue;
+			}
 			mrc = take_input(from, to, &budget);
 			if (mrc == 1)
 				strlist_add(&left, name);
