@@ -84,19 +84,24 @@ static int open_record(struct exp *e, const char *id, json_t **out)
 	return *out ? 0 : meta_fail(-EIO, "sealed record %s is not JSON", id);
 }
 
+/* The officer may cat the file before sending it: the recorder's text in
+ * it (comment tags, titles, names) acts on no terminal
+ * (util_escape_json_controls). */
 static int write_json(struct exp *e, const char *name, json_t *j)
 {
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER), *path;
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER), *safe, *path;
 	int rc;
 
 	if (!text)
 		return -ENOMEM;
-	path = xasprintf("%s/%s", e->dir, name);
-	rc = util_write_file_atomic(path, text, strlen(text), 0600);
-	if (rc)
-		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
+	safe = util_escape_json_controls(text);
 	crypto_memzero(text, strlen(text));
 	jsonmem_free(text);
+	path = xasprintf("%s/%s", e->dir, name);
+	rc = util_write_file_atomic(path, safe, strlen(safe), 0600);
+	if (rc)
+		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
+	wipe_free(safe, strlen(safe));
 	free(path);
 	return rc;
 }

@@ -201,6 +201,30 @@ char *util_escape_for_log(const char *s)
 	return out;
 }
 
+char *util_escape_json_controls(const char *json)
+{
+	const unsigned char *u = (const unsigned char *)json;
+	size_t n = strlen(json), o = 0;
+	char *out = xcalloc(6 * n + 1, 1);	/* DEL, one byte, takes six */
+	uint32_t cp;
+
+	for (size_t i = 0, len; i < n; i += len) {
+		/* Below DEL: the writer escaped C0 in strings, and a raw one
+		 * outside strings is its own whitespace.  All of the set from DEL
+		 * up lies in the BMP: one \uXXXX each. */
+		len = utf8_seq(u + i, n - i, &cp);
+		if (len && cp >= 0x7f && is_control_point(cp)) {
+			o += (size_t)sprintf(out + o, "\\u%04X", (unsigned)cp);
+		} else {
+			len = len ? len : 1;
+			memcpy(out + o, u + i, len);
+			o += len;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Code points that read as a space or as nothing at all (Unicode spaces,
  * invisible format characters, marks): in a field, a reader or a tool that
  * splits on Unicode whitespace sees two fields where there is one. */

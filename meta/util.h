@@ -87,6 +87,19 @@ size_t util_find_control(const char *s, size_t n, unsigned flags, uint32_t *cp);
  */
 char *util_escape_for_log(const char *s);
 /*
+ * json, the text of a JSON document as json_dumps writes it, with every
+ * code point of that same set from DEL up (DEL, C1, U+2028/U+2029,
+ * bidirectional overrides and isolates) written as a \uXXXX escape.  A
+ * JSON writer escapes only C0 inside a string, so a recorder's text keeps
+ * the rest raw, and a terminal acts on them when a person cats the file;
+ * escaped, the file parses to the same values.  Everything else (names
+ * with umlauts, the writer's own newlines between values) stays as it
+ * is: JSON_ENSURE_ASCII would escape every letter outside ASCII too.
+ * malloc'd (aborts when memory runs out); the caller frees it, wiping it
+ * first when json held personal data.
+ */
+char *util_escape_json_controls(const char *json);
+/*
  * s as one space-separated field of a log line ("key=value ..." or a
  * column): util_escape_for_log's form with every space written \x20 too,
  * and every byte of a character that reads as a space or as nothing

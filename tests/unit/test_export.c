@@ -146,9 +146,10 @@ static char *out_path(const char *name)
 	return xasprintf("%s/out/%s/%s", dir, handle, name);
 }
 
-static char *find_vcon(void)
+/* The path of the first vcon.json in the folder at sub/, NULL when none. */
+static char *find_vcon_in(const char *sub)
 {
-	char *cmd = xasprintf("ls %s/out/%s/ | grep vcon.json | head -n 1", dir, handle), line[256] = "";
+	char *cmd = xasprintf("ls %s/%s/ | grep vcon.json | head -n 1", dir, sub), line[256] = "";
 	FILE *f = popen(cmd, "r");
 
 	if (f) {
@@ -158,7 +159,15 @@ static char *find_vcon(void)
 	}
 	free(cmd);
 	line[strcspn(line, "\n")] = '\0';
-	return *line ? out_path(line) : NULL;
+	return *line ? xasprintf("%s/%s/%s", dir, sub, line) : NULL;
+}
+
+static char *find_vcon(void)
+{
+	char *sub = xasprintf("out/%s", handle), *v = find_vcon_in(sub);
+
+	free(sub);
+	return v;
 }
 
 TEST(test_export_writes_card_vcon_and_decrypted_media)
@@ -434,6 +443,73 @@ out:
 	free(o2);
 }
 
+/* Comment tags a recorder chose, with what a terminal acts on: a C1 CSI,
+ * a right-to-left override, an ESC, a line separator and a DEL. */
+#define CSI_TAG "NOTE=a\xc2\x9b" "31mRED"
+#define RLO_TAG "RLO=\xe2\x80\xae" "gnp.exe"
+#define ESC_TAG "ESC=\x1b[31mx"
+#define LS_TAG "LS=a\xe2\x80\xa8" "b\x7f" "c\xe2\x81\xa6" "d"
+
+TEST(test_export_writes_the_control_points_of_a_recorders_tags_as_json_escapes)
+{
+	static const char manifest[] =
+		"{\"recorded_at\": \"2026-03-03T10:15:00Z\", \"source\": \"customer-service\", \"title\": \"Tilaus 5678\","
+		" \"subjects\": [{\"role\": \"customer\", \"name\": \"Liisa J\xc3\xa4rvinen\", \"phone\": \"+358 40 765 4321\"}],"
+		" \"audio\": \"b.opus\"}";
+	static const char *const tags[] = { CSI_TAG, RLO_TAG, ESC_TAG, LS_TAG };
+	static const char *const raw[] = { "\xc2\x9b", "\xe2\x80\xae", "\x1b", "\xe2\x80\xa8", "\x7f", "\xe2\x81\xa6" };
+	static const char *const escaped[] = { "a\\u009B31mRED", "\\u202Egnp.exe", "\\u001B[31mx", "a\\u2028b\\u007Fc\\u2066d" };
+	struct export_result res = { 0 };
+	struct ingest_result ir;
+	char h2[CATALOG_HANDLE_MAX], *a = xasprintf("%s/spool/b0.opus", dir), *b = xasprintf("%s/spool/b1.opus", dir);
+	char *c = xasprintf("%s/spool/b2.opus", dir), *p = xasprintf("%s/spool/b.opus", dir);
+	char *m = xasprintf("%s/spool/b.json", dir), *o = xasprintf("%s/out-ctl", dir), *sub = NULL, *v = NULL;
+	json_t *j = NULL, *got;
+
+	CHECK_EQ(copy_with_tag("tests/fixtures/stereo.opus", a, tags[0]), 0);
+	CHECK_EQ(copy_with_tag(a, b, tags[1]), 0);
+	CHECK_EQ(copy_with_tag(b, c, tags[2]), 0);
+	CHECK_EQ(copy_with_tag(c, p, tags[3]), 0);
+	unlink(a);
+	unlink(b);
+	unlink(c);
+	CHECK_EQ(util_write_file_atomic(m, manifest, strlen(manifest), 0600), 0);
+	CHECK_EQ(ingest_manifest(reg, keyring_index_key(secrets), &actor, m, &ir), 0);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358407654321", h2), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, h2, o, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	sub = xasprintf("out-ctl/%s", h2);
+	v = find_vcon_in(sub);
+	CHECK(v != NULL);
+	if (!v)
+		goto out;
+	/* none of them raw in the file; each as a \uXXXX escape */
+	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+		CHECK(!file_holds(v, raw[i]));
+	for (size_t i = 0; i < sizeof(escaped) / sizeof(escaped[0]); i++)
+		CHECK(file_holds(v, escaped[i]));
+	/* a name's letters stay as they are */
+	CHECK(file_holds(v, "Liisa J\xc3\xa4rvinen"));
+	/* and the file reads back to the tags as they were */
+	j = json_load_file(v, 0, NULL);
+	CHECK(j != NULL);
+	got = json_object_get(json_object_get(j, "recfs"), "opus_tags");
+	CHECK_EQ(json_array_size(got), 4);
+	for (size_t i = 0; i < 4 && i < json_array_size(got); i++)
+		CHECK_STR(json_string_value(json_array_get(got, i)), tags[i]);
+out:
+	json_decref(j);
+	free(res.dir);
+	free(a);
+	free(b);
+	free(c);
+	free(p);
+	free(m);
+	free(o);
+	free(sub);
+	free(v);
+}
+
 int main(void)
 {
 	static const char manifest[] =
@@ -475,6 +551,7 @@ int main(void)
 	RUN(test_export_lists_disclosures_and_pseudonymised_accesses);
 	RUN(test_export_portability_takes_consent_and_contract_and_says_what_it_left_out);
 	RUN(test_export_logs_the_recipients_kind_and_transfer_basis_as_they_stood);
+	RUN(test_export_writes_the_control_points_of_a_recorders_tags_as_json_escapes);
 	reg_close(reg);
 	keyring_free(secrets);
 	keyring_free(analysis_kr);

@@ -658,6 +658,23 @@ TEST(test_find_control_gives_the_offset_and_code_point_and_may_take_tabs)
 	CHECK_EQ(cp, 0xfeff);
 }
 
+/* The text of a JSON document with what a terminal acts on escaped: C1,
+ * DEL, line separators, bidirectional overrides and isolates; a writer's
+ * own escapes, its newlines between values and a name's letters stay. */
+TEST(test_escape_json_controls_escapes_what_escape_for_log_escapes_from_del_up)
+{
+	static const char in[] = "{\n  \"a\": \"J\xc3\xa4rvinen \\u001B \xc2\x9b \x7f \xe2\x80\xa8\xe2\x80\xa9"
+				 " \xe2\x80\xaa\xe2\x80\xae \xe2\x81\xa6\xe2\x81\xa9 \xe2\x80\x8f\"\n}";
+	char *out = util_escape_json_controls(in);
+
+	CHECK_STR(out, "{\n  \"a\": \"J\xc3\xa4rvinen \\u001B \\u009B \\u007F \\u2028\\u2029"
+		       " \\u202A\\u202E \\u2066\\u2069 \xe2\x80\x8f\"\n}");
+	free(out);
+	out = util_escape_json_controls("");
+	CHECK_STR(out, "");
+	free(out);
+}
+
 TEST(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line)
 {
 	CHECK(escapes_to("rec000001.json", "rec000001.json"));
@@ -803,6 +820,7 @@ int main(void)
 	RUN(test_meta_errname_names_errnos_of_either_sign);
 	RUN(test_is_log_safe_takes_text_and_refuses_what_escape_for_log_escapes);
 	RUN(test_find_control_gives_the_offset_and_code_point_and_may_take_tabs);
+	RUN(test_escape_json_controls_escapes_what_escape_for_log_escapes_from_del_up);
 	RUN(test_escape_field_keeps_one_field);
 	RUN(test_escape_field_escapes_unicode_spaces_and_format_characters);
 	RUN(test_escape_for_log_keeps_text_and_escapes_what_starts_a_line);
