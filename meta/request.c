@@ -20,8 +20,6 @@
 #include "request.h"
 #include "seal.h"
 
-#define TEXT_MAX 512
-
 const char *const request_types[] = { "access", "rectification", "erasure", "restriction", "objection",
 				      "portability", "consent-withdrawal", "direct-marketing-ban", NULL };
 const char *const request_channels[] = { "email", "post", "in-person", "phone", NULL };
@@ -35,14 +33,15 @@ static int in_list(const char *const *list, const char *s)
 	return 0;
 }
 
-static int check_text(const char *what, const char *s)
+/* A text of at most max bytes (REQUEST_TEXT_MAX, REQUEST_REQUESTER_MAX). */
+static int check_text_max(const char *what, const char *s, size_t max)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	if (!n)
 		return meta_fail(-EINVAL, "%s is required", what);
-	if (n > TEXT_MAX)
-		return meta_fail(-EINVAL, "%s is longer than %d bytes", what, TEXT_MAX);
+	if (n > max)
+		return meta_fail(-EINVAL, "%s is longer than %zu bytes (%zu): shorten it", what, max, n);
 	/* What would act on a terminal or reorder what is shown where it is
 	 * printed (request show, the answer letters): C0 and C1 controls,
 	 * DEL, line separators, bidirectional overrides and isolates, by the
@@ -50,6 +49,11 @@ static int check_text(const char *what, const char *s)
 	if (util_find_control(s, n, 0, NULL) < n)
 		return meta_fail(-EINVAL, "%s holds control characters", what);
 	return 0;
+}
+
+static int check_text(const char *what, const char *s)
+{
+	return check_text_max(what, s, REQUEST_TEXT_MAX);
 }
 
 const char *request_state_of(const struct cat_request *q)
@@ -109,7 +113,7 @@ int request_receive(struct reg *r, const struct audit_actor *a, const struct req
 		return meta_fail(-EINVAL, "a request needs the subject's handle or a description of the requester");
 	if (in->verified_by && (rc = check_text("verified_by (how the identity was checked)", in->verified_by)))
 		return rc;
-	if (in->requester && (rc = check_text("the requester", in->requester)))
+	if (in->requester && (rc = check_text_max("the requester", in->requester, REQUEST_REQUESTER_MAX)))
 		return rc;
 	if (received > now)
 		return meta_fail(-EINVAL, "a request cannot be received in the future");

@@ -73,6 +73,15 @@ extern const char *const request_outcomes[];
  * identity already checked).  Never NULL; points into q or to a constant. */
 const char *request_state_of(const struct cat_request *q);
 
+/*
+ * The longest texts a request takes, in bytes: the requester's description
+ * (sealed as a record of its own; recctl(1)'s --requester-file), and each
+ * of the texts kept in the request's row (verified_by, the extension
+ * reason, the ground and note of a close), which list and show print.
+ */
+#define REQUEST_REQUESTER_MAX 4096
+#define REQUEST_TEXT_MAX 512
+
 /* What request_receive records; pointers lent for the call. */
 struct request_in {
 	const char *type;		/* one of request_types (required) */
@@ -93,8 +102,9 @@ struct request_in {
  * object when there is none): "request=N type=T state=received due=D".
  * *id is the new request's number, higher than any given before (an
  * expired request's number is not given again).  Errors: -EINVAL (unknown type or
- * channel, neither handle nor requester, a text empty, over 512 bytes or
- * with control characters, a date in the future), -ENOENT (no subject
+ * channel, neither handle nor requester, a text empty, longer than
+ * REQUEST_TEXT_MAX bytes (the requester's, REQUEST_REQUESTER_MAX) or with
+ * control characters, a date in the future), -ENOENT (no subject
  * handle), those of sealing (seal_write_record).
  */
 int request_receive(struct reg *r, const struct audit_actor *a, const struct request_in *in,

@@ -26,6 +26,8 @@
 # has none of it.  The rm of a call two people are in answers both their
 # erasure requests, in both letters; a chat and a shared file erased alone
 # are in the erasure letter, by kind and day erased.
+# A requester's description takes up to 4096 bytes, as recctl(1) says
+# (a newline after them too), and one more is refused naming the limit.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -402,6 +404,20 @@ assert_contains "fi: the chat and the slides erased" "$T_OUT" "   Tallenteistann
    - puhelun jaettu tiedosto, poistettu 2026-06-10"
 assert_eq "no day a call was recorded is in a request's erase entry" 0 \
 	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND reason LIKE '%2026-05-0%'")"
+
+# --- a requester's description: up to 4096 bytes (recctl(1)), not one more
+head -c 4096 /dev/zero | tr '\0' 'r' >"$T_TMP/requester-4096.txt"
+echo >>"$T_TMP/requester-4096.txt"
+head -c 4097 /dev/zero | tr '\0' 'r' >"$T_TMP/requester-4097.txt"
+assert_ok "a requester's description of 4096 bytes and a newline is taken" \
+	rc request new --type access --requester-file "$T_TMP/requester-4096.txt"
+R4=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "it opens" rc request show "${R4:-0}" --level-keyring "$KEYS/privacy.keyring"
+assert_eq "whole: 4096 bytes" 4096 "$(printf '%s' "$T_OUT" | sed -n 's/^requester: //p' | tr -d '\n' | wc -c)"
+assert_fails_with "4097 bytes are refused, naming the limit" "longer than 4096 bytes" \
+	rc request new --type access --requester-file "$T_TMP/requester-4097.txt"
+assert_fails_with "on standard input too" "longer than 4096 bytes" \
+	sh -c '"$0" request new --type access --requester-file - -R "$1" <"$2"' "$RECCTL" "$REG" "$T_TMP/requester-4097.txt"
 assert_ok "the audit chain holds" rc audit verify
 unmount_recfs "$MNT"
 

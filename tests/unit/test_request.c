@@ -364,6 +364,44 @@ TEST(test_request_rows_older_than_the_lifecycle_read_as_what_they_were)
 	free(forget);
 }
 
+/* A requester's description (who asked, how to reach them: sealed) takes
+ * up to REQUEST_REQUESTER_MAX = 4096 bytes as recctl(1) says; the texts of
+ * the row up to 512; one byte more is refused with the limit named. */
+TEST(test_request_requester_takes_4096_bytes_and_the_other_texts_512)
+{
+	char *big = xcalloc(1, 4098), *text = NULL, *mid = xcalloc(1, 514);
+	struct request_in in = { .type = "access" };
+	struct cat_request q;
+	int n = t_count(reg, "SELECT count(*) FROM request"), got;
+	int64_t id = 0;
+
+	memset(big, 'x', 4097);
+	memset(mid, 'p', 513);
+	in.requester = big;
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "the requester is longer than 4096 bytes"));
+	big[4096] = '\0';
+	CHECK_EQ(request_receive(reg, &actor, &in, &id), 0);
+	got = request_get(reg, id, &q);
+	CHECK_EQ(got, 0);
+	if (got == 0) {
+		CHECK_EQ(request_read_requester(reg, secrets, &q, &text), 0);
+		CHECK(text && !strcmp(text, big));
+		if (text) {
+			crypto_memzero(text, strlen(text));
+			free(text);
+		}
+		cat_request_clear(&q);
+	}
+	CHECK_EQ(request_new(reg, &actor, "access", handle, mid, &id), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "verified_by (how the identity was checked) is longer than 512 bytes"));
+	mid[512] = '\0';
+	CHECK_EQ(request_new(reg, &actor, "access", handle, mid, &id), 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM request"), n + 2);
+	free(big);
+	free(mid);
+}
+
 int main(void)
 {
 	static const char manifest[] = "{\"recorded_at\": \"2026-01-02T10:00:00Z\", \"source\": \"customer-service\","
@@ -400,6 +438,7 @@ int main(void)
 	RUN(test_request_expire_drops_closed_requests_before_the_limit_with_their_requester);
 	RUN(test_request_numbers_of_expired_requests_are_never_given_again);
 	RUN(test_request_rows_older_than_the_lifecycle_read_as_what_they_were);
+	RUN(test_request_requester_takes_4096_bytes_and_the_other_texts_512);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

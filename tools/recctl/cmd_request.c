@@ -66,7 +66,7 @@ const char usage_request[] =
 	"  --requester-file FILE  who asked and how to reach them, read from FILE\n"
 	"                      (- for standard input; never on the command line,\n"
 	"                      which other users can read); sealed for the rights\n"
-	"                      level; needed without --subject\n"
+	"                      level; at most 4096 bytes; needed without --subject\n"
 	"  --keyring FILE      new --requester-file: a keyring of this register\n"
 	"                      (default $RECFS_KEYRING, then " CTL_KEYRING_DIR "/ingest.keyring)\n"
 	"                      whose pins check the rights level's public key\n"
@@ -316,38 +316,49 @@ static int report(struct reg *r, int64_t id)
 
 /*
  * The requester's description from path ("-": standard input), at most
- * REQUESTER_MAX bytes, trailing newlines dropped, in *out (malloc'd; the
- * caller wipes and frees it).  It is personal data: it is never taken from
- * the command line, which every local user can read in /proc.
+ * REQUEST_REQUESTER_MAX bytes after its trailing newlines are dropped
+ * (room is kept for a CR LF), in *out (malloc'd; the caller wipes and frees
+ * it).  It is personal data: it is never taken from the command line,
+ * which every local user can read in /proc.
  */
-#define REQUESTER_MAX 4096
+#define REQUESTER_READ_MAX (REQUEST_REQUESTER_MAX + 2)
 static int read_requester(const char *path, char **out)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
+	char too_long[96];
+	const char *why = NULL;
 	int rc;
 
+	snprintf(too_long, sizeof(too_long), "longer than %d bytes, the most a requester's description may have",
+		 REQUEST_REQUESTER_MAX);
 	if (!strcmp(path, "-")) {
-		buf = malloc(REQUESTER_MAX + 1);
+		buf = malloc(REQUESTER_READ_MAX + 1);
 		if (!buf)
 			return error("out of memory");
-		len = fread(buf, 1, REQUESTER_MAX + 1, stdin);
-		if (ferror(stdin) || len > REQUESTER_MAX) {
-			crypto_memzero(buf, len);
-			free(buf);
-			return error("--requester-file -: %s", len > REQUESTER_MAX ? "longer than 4096 bytes"
-										  : "cannot read standard input");
-		}
-		buf[len] = 0;
-	} else if ((rc = util_read_file(path, REQUESTER_MAX, &buf, &len))) {
-		return error("--requester-file %s: %s", path, rc == -EFBIG ? "longer than 4096 bytes" : strerror(-rc));
+		len = fread(buf, 1, REQUESTER_READ_MAX + 1, stdin);
+		if (ferror(stdin))
+			why = "cannot read standard input";
+		else if (len > REQUESTER_READ_MAX)
+			why = too_long;
+		else
+			buf[len] = 0;
+	} else if ((rc = util_read_file(path, REQUESTER_READ_MAX, &buf, &len))) {
+		why = rc == -EFBIG ? too_long : strerror(-rc);
 	}
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+	while (!why && len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = 0;
-	if (!len || memchr(buf, 0, len)) {
-		crypto_memzero(buf, len);
+	if (!why && len > REQUEST_REQUESTER_MAX)
+		why = too_long;
+	else if (!why && !len)
+		why = "is empty";
+	else if (!why && memchr(buf, 0, len))
+		why = "holds a NUL byte";
+	if (why) {
+		if (buf)
+			crypto_memzero(buf, len);
 		free(buf);
-		return error("--requester-file %s: %s", path, len ? "holds a NUL byte" : "is empty");
+		return error("--requester-file %s: %s", path, why);
 	}
 	*out = (char *)buf;
 	return 0;
