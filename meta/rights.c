@@ -532,6 +532,22 @@ static int erase_if_unlinked(struct reg *r, const struct audit_actor *a, const c
 	return rc;
 }
 
+/* Add to *n how many of handles (sorted) go by subject_goes(gone), each
+ * handle once.  0 or a catalog error. */
+static int count_going(struct reg *r, const struct idlist *handles, const struct idlist *gone, size_t *n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < handles->n; i++) {
+		if (i && !strcmp(handles->id[i], handles->id[i - 1]))
+			continue;	/* a subject of several of the recordings: once */
+		rc = subject_goes(r, handles->id[i], gone);
+		if (rc == 1)
+			(*n)++, rc = 0;
+	}
+	return rc;
+}
+
 int rights_subjects_going(struct reg *r, const struct idlist *recordings, size_t *n)
 {
 	struct idlist gone = { 0 }, handles = { 0 };
@@ -546,22 +562,15 @@ int rights_subjects_going(struct reg *r, const struct idlist *recordings, size_t
 		rc = catalog_each_link(r->cat, gone.id[i], add_linked_handle, &handles);
 	if (rc == 0 && handles.n)
 		qsort(handles.id, handles.n, sizeof(handles.id[0]), cmp_id);
-	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
-		if (i && !strcmp(handles.id[i], handles.id[i - 1]))
-			continue;	/* a subject of several of them: once */
-		rc = subject_goes(r, handles.id[i], &gone);
-		if (rc == 1)
-			(*n)++, rc = 0;
-	}
-	/* and those no recording names any more (rights_erase_unlinked_subjects) */
+	if (rc == 0)
+		rc = count_going(r, &handles, &gone, n);
+	/* and those no recording names any more (rights_erase_unlinked_subjects;
+	 * catalog_unlinked_subjects gives them sorted) */
 	idlist_free(&handles);
 	if (rc == 0)
 		rc = catalog_unlinked_subjects(r->cat, &handles);
-	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
-		rc = subject_goes(r, handles.id[i], NULL);
-		if (rc == 1)
-			(*n)++, rc = 0;
-	}
+	if (rc == 0)
+		rc = count_going(r, &handles, NULL, n);
 	idlist_free(&gone);
 	idlist_free(&handles);
 	return rc;
