@@ -95,8 +95,7 @@ static int write_json(struct exp *e, const char *name, json_t *j)
 	if (!text)
 		return -ENOMEM;
 	safe = util_escape_json_controls(text);
-	crypto_memzero(text, strlen(text));
-	jsonmem_free(text);
+	jsonmem_free_text(text);
 	path = xasprintf("%s/%s", e->dir, name);
 	rc = util_write_file_atomic(path, safe, strlen(safe), 0600);
 	if (rc)

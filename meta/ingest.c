@@ -653,10 +653,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 	/* A subject that objects to this purpose (Art. 21): restricted as it arrives. */
 	rc = rights_restrict_if_objected(r, actor, j->rec.id, &res->restricted);
 out:
-	if (text) {
-		crypto_memzero(text, strlen(text));
-		jsonmem_free(text);
-	}
+	jsonmem_free_text(text);
 	json_decref(details);
 	json_decref(handles);
 	free(taken);
@@ -718,8 +715,7 @@ static int canonical_key(const struct crypto_key *index_key, const json_t *root,
 	if (!text)
 		return meta_fail(-ENOMEM, "cannot write the manifest out again: out of memory");
 	crypto_keyed_hash(index_key, text, strlen(text), out);
-	crypto_memzero(text, strlen(text));
-	jsonmem_free(text);
+	jsonmem_free_text(text);
 	return 0;
 }
 

@@ -67,3 +67,10 @@ void jsonmem_free(void *p)
 	else
 		free(p);
 }
+
+void jsonmem_free_text(char *text)
+{
+	if (text)
+		crypto_memzero(text, strlen(text));
+	jsonmem_free(text);
+}

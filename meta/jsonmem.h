@@ -35,4 +35,12 @@ int jsonmem_setup(void) MUST_CHECK;
  */
 void jsonmem_free(void *p);
 
+/*
+ * Free text (NULL is fine), a string jansson handed out (the text of
+ * json_dumps), wiped first over its strlen, then jsonmem_free: for a dump
+ * of a card, of details or of anything else that holds personal data,
+ * which jsonmem_free alone wipes only after jsonmem_setup.
+ */
+void jsonmem_free_text(char *text);
+
 #endif

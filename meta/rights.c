@@ -1437,9 +1437,7 @@ out:
 	if (json)
 		crypto_memzero(json, len);
 	free(json);
-	if (text)	/* jsonmem wipes it only after jsonmem_setup */
-		crypto_memzero(text, strlen(text));
-	jsonmem_free(text);
+	jsonmem_free_text(text);
 	json_decref(d);
 	cat_recording_clear(&rec);
 	return rc;
@@ -1558,14 +1556,8 @@ out:
 		crypto_memzero(json, len);
 		free(json);
 	}
-	if (text) {
-		crypto_memzero(text, strlen(text));
-		jsonmem_free(text);
-	}
-	if (logtext) {
-		crypto_memzero(logtext, strlen(logtext));
-		jsonmem_free(logtext);
-	}
+	jsonmem_free_text(text);
+	jsonmem_free_text(logtext);
 	json_decref(card);
 	json_decref(entry);
 	return rc;

@@ -997,10 +997,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	}
 	snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
 out:
-	if (text) {
-		crypto_memzero(text, strlen(text));
-		jsonmem_free(text);
-	}
+	jsonmem_free_text(text);
 	json_decref(j);
 	return rc;
 }

@@ -35,6 +35,29 @@ TEST(test_jsonmem_free_frees_with_janssons_own_allocator_before_setup)
 	jsonmem_free(NULL);
 }
 
+/* A dump of personal data, wiped and freed by the allocator jansson uses
+ * now: before jsonmem_setup here, after it below. */
+static void dump_and_free_text(void)
+{
+	json_t *j = json_pack("{s:s}", "name", "Matti Meik\xc3\xa4l\xc3\xa4inen");
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	CHECK(text != NULL);
+	jsonmem_free_text(text);
+	jsonmem_free_text(NULL);
+	json_decref(j);
+}
+
+TEST(test_jsonmem_free_text_frees_a_dump_before_setup)
+{
+	dump_and_free_text();
+}
+
+TEST(test_jsonmem_free_text_frees_a_dump_after_setup)
+{
+	dump_and_free_text();
+}
+
 TEST(test_jsonmem_setup_installs_its_allocator_once)
 {
 	json_malloc_t m = NULL, m2 = NULL;
@@ -91,7 +114,9 @@ TEST(test_jansson_works_through_the_wiping_allocator)
 int main(void)
 {
 	RUN(test_jsonmem_free_frees_with_janssons_own_allocator_before_setup);
+	RUN(test_jsonmem_free_text_frees_a_dump_before_setup);
 	RUN(test_jsonmem_setup_installs_its_allocator_once);
+	RUN(test_jsonmem_free_text_frees_a_dump_after_setup);
 	RUN(test_janssons_blocks_are_aligned_sized_and_freed_whole);
 	RUN(test_jansson_works_through_the_wiping_allocator);
 	T_DONE();

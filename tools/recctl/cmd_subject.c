@@ -156,11 +156,9 @@ static void print_json(json_t *j)
 {
 	char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
-	if (text) {
+	if (text)
 		puts(text);
-		crypto_memzero(text, strlen(text));
-	}
-	jsonmem_free(text);
+	jsonmem_free_text(text);
 }
 
 struct found {
