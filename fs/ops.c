@@ -990,8 +990,7 @@ static void store_small(struct recfs *fs, fuse_ino_t ino, const struct tnode *n,
 		bv.buf[0].mem = buf;
 		(void)fuse_lowlevel_notify_store(fs->se, ino, 0, &bv, 0);
 	}
-	crypto_memzero(buf, n->size);
-	free(buf);
+	crypto_freezero(buf, n->size);
 }
 
 /* The artifact of file node n as the log names it (naming_label). */

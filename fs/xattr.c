@@ -161,8 +161,7 @@ static void xl_add(struct xattr_list *l, const char *name, char *value)
 		return;
 	cut_value(value);
 	if (l->n == XA_MAX) {
-		crypto_memzero(value, strlen(value));
-		free(value);
+		crypto_free_string(value);
 		return;
 	}
 	l->name[l->n] = name;
@@ -174,10 +173,8 @@ static void xl_clear(struct xattr_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		crypto_memzero(l->value[i], strlen(l->value[i]));
-		free(l->value[i]);
-	}
+	for (i = 0; i < l->n; i++)
+		crypto_free_string(l->value[i]);
 	l->n = 0;
 }
 
@@ -205,10 +202,7 @@ static char *json_join(json_t *arr, const char *key, const char *paren)
 		if (!v)
 			continue;
 		s = concat_text(out ? out : "", out ? ", " : "", v, p ? " (" : "", p ? p : "", p ? ")" : "", (char *)NULL);
-		if (out) {
-			crypto_memzero(out, strlen(out));
-			free(out);
-		}
+		crypto_free_string(out);
 		out = s;
 	}
 	return out;
@@ -252,8 +246,7 @@ static char *shown_text(char *v)
 	if (!v || util_is_log_safe(v))
 		return v;
 	e = util_escape_for_log(v);
-	crypto_memzero(v, strlen(v));
-	free(v);
+	crypto_free_string(v);
 	return e;
 }
 
@@ -282,8 +275,7 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	if (rc < 0)
 		return rc;
 	j = json_loadb(text, len, 0, NULL);
-	crypto_memzero(text, len);
-	free(text);
+	crypto_freezero(text, len);
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return -EIO;
@@ -427,8 +419,7 @@ static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_r
 		v = xstrdup(text);
 	else
 		v = concat_text("yes", since ? " since=" : "", since ? day : "", " reason=", text, (char *)NULL);
-	crypto_memzero(text, len);
-	free(text);
+	crypto_freezero(text, len);
 	quiet_read(fs->quiet, c->uid, r->id, (unsigned)bit, util_now(), log_read, &log);
 	return v;
 }
@@ -839,8 +830,7 @@ void recfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char
 	v = xcalloc(1, size + 1);
 	memcpy(v, value, size);
 	rc = change(req, ino, name, v, memchr(value, '\0', size) != NULL, flags);
-	crypto_memzero(v, size);
-	free(v);
+	crypto_freezero(v, size);
 	/* The value (a passphrase, a rectified name) also sits in libfuse's
 	 * receive buffer, which stays as it is until a request as long
 	 * overwrites it: wiped too.  The buffer is libfuse's own heap block,

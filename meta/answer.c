@@ -724,10 +724,7 @@ int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		*letter = text;
 		text = NULL;
 	}
-	if (text) {
-		crypto_memzero(text, strlen(text));
-		free(text);
-	}
+	crypto_free_string(text);
 	json_decref(m);
 	free(tpl);
 	cat_request_clear(&q);

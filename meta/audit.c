@@ -842,9 +842,8 @@ int audit_vkey_save(const struct audit_vkey *vk, const char *path)
 	rc = util_write_file_atomic(path, text, strlen(text), 0400);
 	if (rc)
 		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
-	crypto_memzero(text, strlen(text));
 	crypto_memzero(hex, sizeof(hex));
-	free(text);
+	crypto_free_string(text);
 	return rc;
 }
 
@@ -905,8 +904,7 @@ int audit_vkey_load(const char *path, struct audit_vkey **out)
 bad:
 	rc = meta_fail(-EINVAL, "%s is not a recfs audit verification key", path);
 out:
-	crypto_memzero(buf, len);
-	free(buf);
+	crypto_freezero(buf, len);
 	if (rc)
 		audit_vkey_free(vk);
 	else

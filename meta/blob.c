@@ -254,10 +254,7 @@ out:
 		close(fd);
 	if (rc && created)
 		unlink(path);
-	if (pt) {
-		crypto_memzero(pt, cs);
-		free(pt);
-	}
+	crypto_freezero(pt, cs);
 	free(ct);
 	return rc;
 }
@@ -574,10 +571,7 @@ static int read_chunks(struct blob_reader *r, uint8_t *buf, uint64_t off, uint64
 			break;
 	}
 out:
-	if (scratch) {
-		crypto_memzero(scratch, r->chunk);
-		free(scratch);
-	}
+	crypto_freezero(scratch, r->chunk);
 	free(mem);
 	return rc;
 }
@@ -629,8 +623,7 @@ int blob_verify_each(struct blob_reader *r, void (*fn)(void *ctx, const void *bu
 		if (rc == 0 && fn && clen)
 			fn(ctx, pt, clen);
 	}
-	crypto_memzero(pt, r->chunk);
-	free(pt);
+	crypto_freezero(pt, r->chunk);
 	return rc;
 }
 

@@ -221,6 +221,18 @@ void crypto_memzero(void *p, size_t len)
 		sodium_memzero(p, len);
 }
 
+void crypto_freezero(void *p, size_t len)
+{
+	if (p)
+		crypto_memzero(p, len);
+	free(p);
+}
+
+void crypto_free_string(char *s)
+{
+	crypto_freezero(s, s ? strlen(s) : 0);
+}
+
 struct crypto_key *crypto_key_new(size_t len, int random)
 {
 	struct crypto_key *k;

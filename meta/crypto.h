@@ -81,6 +81,11 @@ void crypto_wipe_all(void);
  * NULL when len is 0).  Use it on every buffer that held a secret or
  * personal data, on error paths too. */
 void crypto_memzero(void *p, size_t len);
+/* Wipe len bytes at p (crypto_memzero), then free(3) it: a malloc'd buffer
+ * that held a secret or personal data.  NULL is fine (len is not used). */
+void crypto_freezero(void *p, size_t len);
+/* crypto_freezero(s, strlen(s)) for a malloc'd string; NULL is fine. */
+void crypto_free_string(char *s);
 
 /* len bytes from the system's CSPRNG.  Cannot fail; thread-safe. */
 void crypto_random(void *buf, size_t len);

@@ -61,14 +61,6 @@ int export_basis_portable(const char *basis)
 	return basis && (!strcmp(basis, "consent") || !strcmp(basis, "contract"));
 }
 
-static void wipe_free(char *s, size_t len)
-{
-	if (s) {
-		crypto_memzero(s, len);
-		free(s);
-	}
-}
-
 /* A sealed record as JSON, opened with the highest level of the keyring
  * that has a seal on it; -EACCES when none has. */
 static int open_record(struct exp *e, const char *id, json_t **out)
@@ -80,7 +72,7 @@ static int open_record(struct exp *e, const char *id, json_t **out)
 	if (rc)
 		return rc;
 	*out = json_loadb(text, len, 0, NULL);
-	wipe_free(text, len);
+	crypto_freezero(text, len);
 	return *out ? 0 : meta_fail(-EIO, "sealed record %s is not JSON", id);
 }
 
@@ -100,7 +92,7 @@ static int write_json(struct exp *e, const char *name, json_t *j)
 	rc = util_write_file_atomic(path, safe, strlen(safe), 0600);
 	if (rc)
 		rc = meta_fail(rc, "cannot write %s: %s", path, strerror(-rc));
-	wipe_free(safe, strlen(safe));
+	crypto_free_string(safe);
 	free(path);
 	return rc;
 }
@@ -150,8 +142,7 @@ out:
 		close(fd);
 	blob_reader_close(br);
 	crypto_key_free(dek);
-	crypto_memzero(buf, COPY_BUF);
-	free(buf);
+	crypto_freezero(buf, COPY_BUF);
 	free(blob);
 	free(path);
 	return rc;

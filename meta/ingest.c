@@ -956,10 +956,7 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 out:
 	if (rc)
 		slot_fail(s, rc);
-	if (buf) {
-		crypto_memzero(buf, len);
-		free(buf);
-	}
+	crypto_freezero(buf, len);
 	free(copy);
 }
 
@@ -1219,9 +1216,7 @@ void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n)
 	}
 out:
 	json_decref(root);
-	if (buf)
-		crypto_memzero(buf, len);
-	free(buf);
+	crypto_freezero(buf, len);
 }
 
 /*
@@ -1544,8 +1539,7 @@ static char *manifest_name_of(const char *path)
 	if ((end = memchr(buf, '\n', len)))
 		*end = '\0';
 	out = util_is_log_safe((char *)buf) ? xstrdup((char *)buf) : util_escape_for_log((char *)buf);
-	crypto_memzero(buf, len);
-	free(buf);
+	crypto_freezero(buf, len);
 	return out;
 }
 
@@ -1582,10 +1576,7 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
 			item.until = policy_period_add(item.since, r->policy->quarantine_retention);
 			rc = fn(&item, ctx);
 		}
-		if (manifest) {
-			crypto_memzero(manifest, strlen(manifest));
-			free(manifest);
-		}
+		crypto_free_string(manifest);
 		free(kept);
 		free(err);
 		free(q);

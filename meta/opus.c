@@ -1260,10 +1260,7 @@ static void sbuf_add(struct strip_buf *b, const void *p, size_t n)
 		q = xcalloc(1, cap);
 		if (b->len)
 			memcpy(q, b->p, b->len);
-		if (b->p) {
-			crypto_memzero(b->p, b->cap);
-			free(b->p);
-		}
+		crypto_freezero(b->p, b->cap);
 		b->p = q;
 		b->cap = cap;
 	}
@@ -1273,10 +1270,7 @@ static void sbuf_add(struct strip_buf *b, const void *p, size_t n)
 
 static void sbuf_free(struct strip_buf *b)
 {
-	if (b->p) {
-		crypto_memzero(b->p, b->cap);
-		free(b->p);
-	}
+	crypto_freezero(b->p, b->cap);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -1837,10 +1831,8 @@ void opus_strip_close(struct opus_strip *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	for (i = 0; i < s->n_removed; i++) {
-		crypto_memzero(s->removed[i], strlen(s->removed[i]));
-		free(s->removed[i]);
-	}
+	for (i = 0; i < s->n_removed; i++)
+		crypto_free_string(s->removed[i]);
 	free(s->removed);
 	walk_reset(s, 0);
 	ogg_sync_clear(&s->sync);

@@ -363,9 +363,7 @@ static int replace_reason(struct reg *r, const char *recording, char **slot, con
 	}
 	if (rc)
 		return rc;
-	if (*slot)	/* text an older recfs left, or an id */
-		crypto_memzero(*slot, strlen(*slot));
-	free(*slot);
+	crypto_free_string(*slot);	/* text an older recfs left, or an id */
 	*slot = NULL;
 	if (!text)
 		return 0;
@@ -1434,9 +1432,7 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 	}
 	rc = seal_write_record(r, rec.details_id, text, strlen(text), seal_level_of(r->policy, &rec, SEAL_DETAILS));
 out:
-	if (json)
-		crypto_memzero(json, len);
-	free(json);
+	crypto_freezero(json, len);
 	jsonmem_free_text(text);
 	json_decref(d);
 	cat_recording_clear(&rec);
@@ -1552,10 +1548,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	else
 		checkpoint(r, a);
 out:
-	if (json) {
-		crypto_memzero(json, len);
-		free(json);
-	}
+	crypto_freezero(json, len);
 	jsonmem_free_text(text);
 	jsonmem_free_text(logtext);
 	json_decref(card);
@@ -1584,8 +1577,7 @@ static int seal_plain(struct reg *r, struct cat_recording *rec, struct strbuf *w
 		/* replace_reason frees the slot: it seals a copy. */
 		text = xstrdup(*slot[i]);
 		rc = replace_reason(r, rec->id, slot[i], text, sealed, sizeof(sealed));
-		crypto_memzero(text, strlen(text));
-		free(text);
+		crypto_free_string(text);
 		if (rc == 0)
 			strbuf_addf(why, "%s%s %s", why->len ? " " : "", what[i], sealed);
 	}
@@ -1656,8 +1648,7 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 	if (rc)
 		return rc;
 	*out = json_loadb(text, len, 0, NULL);
-	crypto_memzero(text, len);
-	free(text);
+	crypto_freezero(text, len);
 	if (json_is_object(*out))
 		return 0;
 	json_decref(*out);

@@ -74,8 +74,7 @@ static int normalise_text(const char *kind, const char *p, int v1, char *out, si
 				return errno == ENOMEM ? -ENOMEM : -EINVAL;
 		}
 		if (flen > outlen - 1) {
-			crypto_memzero(folded, flen);
-			free(folded);
+			crypto_freezero(folded, flen);
 			crypto_memzero(out, outlen);
 			return -EINVAL;	/* never cut: see subject.h */
 		}
@@ -86,10 +85,7 @@ static int normalise_text(const char *kind, const char *p, int v1, char *out, si
 	while (k && isspace((unsigned char)out[k - 1]))
 		k--;
 	out[k] = '\0';
-	if (folded) {
-		crypto_memzero(folded, flen);
-		free(folded);
-	}
+	crypto_freezero(folded, flen);
 	if (!k || (!v1 && !strcmp(kind, "email") && !is_email(out)))
 		rc = -EINVAL;
 	if (rc)
@@ -534,8 +530,7 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 			rc = 0;
 		}
 	}
-	crypto_memzero(f, strlen(f));
-	free(f);
+	crypto_free_string(f);
 	if (rc)
 		crypto_memzero(out, outlen);
 	return rc;
@@ -567,14 +562,8 @@ static int normalise_with(const char *kind, const char *in, const char *country_
 			memcpy(out + n, suffix, k + 1);
 		}
 	}
-	if (copy) {
-		crypto_memzero(copy, strlen(copy));
-		free(copy);
-	}
-	if (suffix) {
-		crypto_memzero(suffix, strlen(suffix));
-		free(suffix);
-	}
+	crypto_free_string(copy);
+	crypto_free_string(suffix);
 	return rc;
 }
 
@@ -664,20 +653,9 @@ int subject_fold_name(const char *in, char **out)
 	*out = res;
 	res = NULL;
 out:
-	if (folded) {
-		crypto_memzero(folded, flen);
-		free(folded);
-	}
+	crypto_freezero(folded, flen);
 	free(res);
 	return rc;
-}
-
-/* Free a folded name (NULL is fine), wiped first: it is personal data. */
-static void free_folded(char *s)
-{
-	if (s)
-		crypto_memzero(s, strlen(s));
-	free(s);
 }
 
 int subject_name_matches(const char *name, const char *text)
@@ -689,8 +667,8 @@ int subject_name_matches(const char *name, const char *text)
 		rc = subject_fold_name(text, &ft);
 	if (rc == 0)
 		rc = ft[0] && strstr(fn, ft) != NULL;
-	free_folded(fn);
-	free_folded(ft);
+	crypto_free_string(fn);	/* folded names: personal data */
+	crypto_free_string(ft);
 	return rc;
 }
 

@@ -340,6 +340,21 @@ TEST(test_crypto_secure_alloc_is_zeroed_and_memzero_wipes)
 	crypto_secure_free(NULL);
 }
 
+/* The wipe-and-free of a malloc'd buffer or string: NULL is fine, the
+ * block is freed whole (ASan and valgrind would say otherwise). */
+TEST(test_crypto_freezero_and_free_string_take_null_and_free_the_block)
+{
+	char *s = xstrdup("Matti Meik\xc3\xa4l\xc3\xa4inen");
+	uint8_t *b = xcalloc(1, 100);
+
+	crypto_freezero(NULL, 100);
+	crypto_free_string(NULL);
+	memset(b, 0xa5, 100);
+	crypto_freezero(b, 100);
+	crypto_free_string(s);
+	CHECK(1);
+}
+
 TEST(test_crypto_random_fills_the_whole_buffer_and_differs_each_time)
 {
 	uint8_t a[64], b[64];
@@ -404,6 +419,7 @@ int main(void)
 	RUN(test_crypto_key_evolve_is_the_kdf_step_and_refuses_other_lengths);
 	RUN(test_crypto_equal_compares_contents);
 	RUN(test_crypto_secure_alloc_is_zeroed_and_memzero_wipes);
+	RUN(test_crypto_freezero_and_free_string_take_null_and_free_the_block);
 	RUN(test_crypto_random_fills_the_whole_buffer_and_differs_each_time);
 	RUN(test_crypto_new_id_is_a_valid_id_and_fresh_each_time);
 	RUN(test_crypto_hex_round_trips_and_unhex_rejects_anything_else);

@@ -804,10 +804,7 @@ static void verify_record(struct fsck *f, const char *id, const char *owner)
 	else if (rc != -ENOENT && rc != -EACCES && rc != -ENOKEY)
 		problem(f, "sealed record %s of %s does not open: %s", id, owner,
 			meta_strerror(rc));
-	if (json) {
-		crypto_memzero(json, len);
-		free(json);
-	}
+	crypto_freezero(json, len);
 }
 
 static int verify_card(const char *handle, void *ctx)

@@ -291,10 +291,7 @@ static int show(struct reg *r, int64_t id, const struct req_opts *o)
 	}
 	rc = 0;
 out:
-	if (requester) {
-		crypto_memzero(requester, strlen(requester));
-		free(requester);
-	}
+	crypto_free_string(requester);
 	cat_request_clear(&q);
 	keyring_free(kr);
 	return rc;
@@ -355,9 +352,7 @@ static int read_requester(const char *path, char **out)
 	else if (!why && memchr(buf, 0, len))
 		why = "holds a NUL byte";
 	if (why) {
-		if (buf)
-			crypto_memzero(buf, len);
-		free(buf);
+		crypto_freezero(buf, len);
 		return error("--requester-file %s: %s", path, why);
 	}
 	*out = (char *)buf;
@@ -484,10 +479,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		rc = error("cannot write the letter: %s", strerror(errno));
 	}
 out:
-	if (letter) {
-		crypto_memzero(letter, len);
-		free(letter);
-	}
+	crypto_freezero(letter, len);
 	free(res.dir);
 	free(res.left_out_text);
 	free(path);
@@ -558,10 +550,7 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 		}
 		in.requester = requester;
 		rc = request_receive(r, &a, &in, &id);
-		if (requester) {
-			crypto_memzero(requester, strlen(requester));
-			free(requester);
-		}
+		crypto_free_string(requester);
 		keyring_free(kr);
 		if (rc)
 			return fail("cannot record the request", rc);

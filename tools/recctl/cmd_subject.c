@@ -147,8 +147,7 @@ static int read_card(struct reg *r, const struct keyring *kr, const char *handle
 	if (rc)
 		return rc == -EACCES ? -ENOKEY : rc;
 	*out = json_loadb(text, len, 0, NULL);
-	crypto_memzero(text, len);
-	free(text);
+	crypto_freezero(text, len);
 	return *out ? 0 : -EIO;
 }
 
@@ -372,19 +371,12 @@ static int add_recording(const char *recording, const char *handle, const char *
 		for (char **v = &hold; v; v = v == &hold ? &restricted : NULL) {
 			char *e = *v ? util_escape_for_log(*v) : NULL;
 
-			if (*v) {
-				crypto_memzero(*v, strlen(*v));
-				free(*v);
-			}
+			crypto_free_string(*v);
 			*v = e;
 		}
 	}
-	if (hold)
-		crypto_memzero(hold, strlen(hold));
-	if (restricted)
-		crypto_memzero(restricted, strlen(restricted));
-	free(hold);
-	free(restricted);
+	crypto_free_string(hold);
+	crypto_free_string(restricted);
 	cat_recording_clear(&rec);
 	return 0;
 }
@@ -477,8 +469,7 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 				char *e = util_escape_for_log(json_string_value(v));
 
 				printf("  %-13s %s\n", fields[i], e);
-				crypto_memzero(e, strlen(e));
-				free(e);
+				crypto_free_string(e);
 			}
 		}
 		printf("recordings %zu\n", json_array_size(x.list));
@@ -495,11 +486,8 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 			       json_string_value(json_object_get(v, "legal_basis")),
 			       json_string_value(json_object_get(v, "retention_until")),
 			       re ? "  restricted: " : "", re ? re : "", he ? "  hold: " : "", he ? he : "");
-			for (char **e = &he; e; e = e == &he ? &re : NULL) {
-				if (*e)
-					crypto_memzero(*e, strlen(*e));
-				free(*e);
-			}
+			for (char **e = &he; e; e = e == &he ? &re : NULL)
+				crypto_free_string(*e);
 		}
 		json_array_foreach(json_object_get(out, "open_requests"), i, v)
 			printf("open request %lld: %s, due %s\n",
