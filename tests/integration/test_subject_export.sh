@@ -5,7 +5,9 @@
 # password-protected recording goes into the subject's own export with
 # the rights level's keyring and its passphrase (--passphrase-file), and
 # is withheld, and listed as withheld, without them or with a wrong one.
-# The audit entries say so and name no person.
+# The audit entries say so and name no person.  A recorder's comment tags
+# that hold a C1 control, a bidirectional override, an ESC or a line
+# separator are JSON escapes in the vCon, which cat shows as text.
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
@@ -130,6 +132,35 @@ assert_ok "portability with the passphrase" rc subject export "$H" "$T_TMP/e7" -
 	--portability --passphrase-file "${prot:0:8}=$T_TMP/pass"
 assert_eq "(the protected contract call is in it)" "1" \
 	"$(jq --arg p "$prot" '[.recordings[] | select(.id == $p)] | length' "$T_TMP/e7/$H/export.json")"
+
+# --- a recorder's comment tags with what acts on a terminal ----------------------------
+# (atk14 F4): a C1 CSI, a right-to-left override, an ESC and a line
+# separator are JSON escapes in the vCon, so that cat shows them as text.
+tags=("$(printf 'NOTE=a\302\23331mRED')" "$(printf 'RLO=\342\200\256gnp.exe')" "$(printf 'ESC=\033[31mx')"
+	"$(printf 'LS=a\342\200\250b')")
+opus_retag "$T_ROOT/tests/fixtures/mono.opus" "$spool/t.opus" "libopus 1.3.1" set "${tags[@]}"
+cat >"$spool/t.json" <<EOF
+{ "recorded_at": "2026-11-06T10:00:00Z", "source": "customer-service", "purpose": "quality",
+  "subjects": [{"role": "customer", "name": "Tagtestperson J\u00e4rvinen", "phone": "+358401220002"}],
+  "audio": "t.opus" }
+EOF
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$spool/t.json" >"$T_TMP/ingest-t.out" 2>&1 ||
+	t_abort "ingest of the tagged call" "$(tail -n 3 "$T_TMP/ingest-t.out")"
+H2=$(rc subject find +358401220002 --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_ok "an export of the call whose tags hold control characters" rc subject export "$H2" "$T_TMP/t1" \
+	--level-keyring "$PRIV"
+vcon=$(ls "$T_TMP/t1/$H2"/*.vcon.json 2>/dev/null | head -n 1)
+vcon=${vcon:-/dev/null}
+assert_eq "cat of its vCon shows no C1, bidi override, line separator or ESC raw" 0 \
+	"$(LC_ALL=C grep -c $'\xc2[\x80-\x9f]\\|\xe2\x80[\xa8-\xae]\\|\xe2\x81[\xa6-\xa9]\\|\x1b' "$vcon")"
+assert_contains "they are JSON escapes: the C1 CSI" "$(cat "$vcon")" '"NOTE=a\u009B31mRED"'
+assert_contains "(the override)" "$(cat "$vcon")" '"RLO=\u202Egnp.exe"'
+assert_contains "(the line separator)" "$(cat "$vcon")" '"LS=a\u2028b"'
+for t in "${tags[@]}"; do
+	assert_eq "jq reads back ${t%%=*} as it came" true \
+		"$(jq --arg t "$t" '.recfs.opus_tags | index($t) != null' "$vcon")"
+done
+assert_contains "a name's letters stay as they are" "$(cat "$T_TMP/t1/$H2/subject.json")" "Tagtestperson Järvinen"
 
 # --- nothing personal or secret in the log -----------------------------------------------
 log=$(rc audit show)
