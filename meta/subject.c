@@ -450,7 +450,8 @@ static int is_title(const char *w, size_t len)
  * a '.' ("Dr. med. Hans Groß", "Dipl.-Ing. Anna Berg", "Prof. Dr. rer.
  * nat. Anna Berg"), while a word is left for it: "Mr Berg" keeps "Mr",
  * and is "m berg", told apart from "Anna Berg" and from "Lund" by its
- * family name.  A last word cut short is no family name ("Anna Berg
+ * family name; written whole even with a full stop ("Mr. Berg" is not
+ * the "M. Berg" that "Maija Berg" is).  A last word cut short is no family name ("Anna Berg
  * Jr." is "Anna Berg").  A comma after a later word ends the name: what
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
@@ -514,6 +515,12 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		while (given + 1 < (family ? family : words) &&
 		       (is_title(w[given].p, w[given].len) || w[given].abbr))
 			given++;
+	/* A form of address left as the first word is written whole, full
+	 * stop or not: "Mr. Berg" is no "M. Berg" (of Maija Berg's initial),
+	 * nor is "Dr. med. Berg" an "M. Berg". */
+	if (given < words && w[given].dot &&
+	    (is_title(w[given].p, w[given].len) || (given > (size_t)(family == 0) && w[given].abbr)))
+		w[given].dot = 0;
 	rc = -EINVAL;
 	if (words >= 2 && given < words && given != family &&
 	    (!whole || whole_given(w[given].p, w[given].len, w[given].dot))) {
