@@ -832,18 +832,55 @@ int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t 
 	return unlink(from) < 0 ? -errno : 0;
 }
 
-/* Folders below the top that util_remove_tree descends into (an open
- * descriptor each). */
+/* Folders below the top that one pass of util_remove_tree descends into
+ * (an open descriptor each); a folder found that deep is moved up to the
+ * top and removed by a later pass, so a tree of any depth goes with at
+ * most this many descriptors open. */
 #define REMOVE_TREE_DEPTH 256
+/* Passes over the top before giving up: 4096 of them take a tree about a
+ * million folders deep.  A tree its writer deepens while it is removed
+ * could otherwise keep the walk going for good. */
+#define REMOVE_TREE_PASSES 4096
+
+struct remove_walk {
+	int top;		/* the tree's top folder, held for all passes */
+	dev_t dev;		/* its file system: no other is entered */
+	unsigned long seq;	/* for the names of folders moved up */
+	unsigned moved;		/* folders moved up during this pass */
+};
+
+/*
+ * Move the folder name of dfd, met REMOVE_TREE_DEPTH folders down, up to
+ * the top under a name of its own (never replacing one: RENAME_NOREPLACE),
+ * for the next pass.  A rename moves the name alone: what it names now (a
+ * symbolic link swapped in meanwhile) is moved as it is, never followed.
+ */
+static int remove_move_up(int dfd, const char *name, struct remove_walk *w)
+{
+	for (int i = 0; i < 100; i++) {
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), ".recfs-rm-%lu", w->seq++);
+		if (renameat2(dfd, name, w->top, tmp, RENAME_NOREPLACE) == 0) {
+			w->moved++;
+			return 0;
+		}
+		if (errno == ENOENT)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
 
 /*
  * Remove what the folder dfd holds (dfd is closed), by names relative to
  * it alone: a name that is a symbolic link is unlinked, never followed,
  * also when it is swapped in for a folder meanwhile (O_NOFOLLOW), and a
- * folder of another file system than dev is not entered.  0, or the last
- * error met (the rest is still removed).
+ * folder of another file system than w->dev is not entered.  0, or the
+ * last error met (the rest is still removed).
  */
-static int remove_below(int dfd, dev_t dev, unsigned depth)
+static int remove_below(int dfd, struct remove_walk *w, unsigned depth)
 {
 	DIR *d = fdopendir(dfd);
 	struct dirent *e;
@@ -867,7 +904,8 @@ static int remove_below(int dfd, dev_t dev, unsigned depth)
 			continue;
 		}
 		if (depth >= REMOVE_TREE_DEPTH) {
-			rc = -ELOOP;
+			if ((r = remove_move_up(dirfd(d), e->d_name, w)))
+				rc = r;
 			continue;
 		}
 		sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -875,12 +913,12 @@ static int remove_below(int dfd, dev_t dev, unsigned depth)
 			rc = errno == ENOENT ? rc : -errno;
 			continue;
 		}
-		if (fstat(sub, &st) < 0 || st.st_dev != dev) {
+		if (fstat(sub, &st) < 0 || st.st_dev != w->dev) {
 			rc = -EXDEV;
 			close(sub);
 			continue;
 		}
-		if ((r = remove_below(sub, dev, depth + 1)))
+		if ((r = remove_below(sub, w, depth + 1)))
 			rc = r;
 		/* not empty: for what was said already */
 		if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && !r)
@@ -894,24 +932,48 @@ static int remove_below(int dfd, dev_t dev, unsigned depth)
 
 int util_remove_tree(const char *path)
 {
+	struct remove_walk w = { .top = -1 };
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
+	int rc = 0;
 
-	if (fd < 0) {
+	w.top = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w.top < 0) {
 		if (errno == ENOENT)
 			return 0;
 		if (errno != ENOTDIR && errno != ELOOP)
 			return -errno;
 		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (fstat(w.top, &st) < 0) {
 		rc = -errno;
-		close(fd);
-		return rc;
+		goto out;
 	}
-	rc = remove_below(fd, st.st_dev, 0);
+	w.dev = st.st_dev;
+	/* Again while a pass moved folders up: the top's listing may not
+	 * show what was added to it during the pass that added it. */
+	for (unsigned pass = 0;; pass++) {
+		int fd = pass < REMOVE_TREE_PASSES ? dup(w.top) : -1;
+
+		if (fd < 0) {
+			rc = pass < REMOVE_TREE_PASSES ? -errno : -ELOOP;
+			break;
+		}
+		/* rewound: fdopendir reads from the descriptor's offset,
+		 * which the dup shares with the top (and the last pass) */
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			rc = -errno;
+			close(fd);
+			break;
+		}
+		w.moved = 0;
+		rc = remove_below(fd, &w, 0);
+		if (!w.moved)
+			break;
+	}
 	if (rmdir(path) < 0 && errno != ENOENT && !rc)
 		rc = -errno;
+out:
+	close(w.top);
 	return rc;
 }
 

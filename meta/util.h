@@ -257,9 +257,12 @@ int util_move_file_max(const char *from, const char *to, uint64_t max, uint64_t 
  * rm -rf of path, a directory tree (or a file): by names relative to the
  * folder that holds them, so that a folder swapped for a symbolic link
  * while it is removed is unlinked and never followed (the tree may be a
- * spool writer's: the quarantine).  It stays on path's file system and
- * enters at most 256 folders deep.  0, or the last error met (-ELOOP for
- * a tree deeper, -EXDEV for a mount inside it); what could be is removed.
+ * spool writer's: the quarantine).  It stays on path's file system.  A
+ * tree of any depth is removed with at most 256 descriptors open: a folder
+ * met that deep is moved up to path under a name of its own (.recfs-rm-N)
+ * and removed by a further pass.  0, or the last error met (-EXDEV for a
+ * mount inside it, -ELOOP for a tree its writer keeps deepening past a
+ * million folders while it is removed); what could be is removed.
  */
 int util_remove_tree(const char *path);
 /*
