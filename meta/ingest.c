@@ -1220,6 +1220,44 @@ out:
 }
 
 /*
+ * What the rename of from to to moved is not what was checked: the
+ * recorder swapped something else in (a folder, a FIFO, a link) between
+ * the look and the rename.  It goes back into the spool by a rename, never
+ * replacing a name there (RENAME_NOREPLACE): under its name, or, when the
+ * recorder took that again meanwhile, under a fresh one beside it
+ * (NAME.swapped-XXXXXXXX, never a manifest's *.json).  So nothing of the
+ * recorder's stays in the register, however deep a folder it is, and
+ * nothing that follows a link or changes another name's inode (chmod,
+ * chown) is done to it.  Only when no rename back works (the spool folder
+ * gone) is it removed here (util_remove_tree follows no link and unlinks
+ * this name alone, at any depth).  2 when given back, 3 when removed,
+ * -errno when it could not be either (it is still at to).
+ */
+static int give_back(const char *from, const char *to)
+{
+	const char *slash = strrchr(from, '/');
+	size_t dl = slash ? (size_t)(slash + 1 - from) : 0;
+	char *alt = NULL;
+	int rc = 2, err;
+
+	err = renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) == 0 ? 0 : errno;
+	for (int i = 0; err == EEXIST && i < 16; i++) {
+		char id[RECFS_ID_HEX];
+
+		crypto_new_id(id);
+		free(alt);
+		alt = xasprintf("%.*s%.200s.swapped-%.8s", (int)dl, from, from + dl, id);
+		err = renameat2(AT_FDCWD, to, AT_FDCWD, alt, RENAME_NOREPLACE) == 0 ? 0 : errno;
+	}
+	if (err) {
+		rc = util_remove_tree(to);
+		rc = rc ? rc : 3;
+	}
+	free(alt);
+	return rc;
+}
+
+/*
  * Move an input file into quarantine: a regular file alone, on one file
  * system or across them.  Across file systems it is copied
  * (util_move_file_max), and only while the files copied for this
@@ -1233,7 +1271,8 @@ out:
  * moved into the register: it would stay the recorder's, who could write
  * into the register through a descriptor of it and walk the sweep that
  * erases it into a symbolic link; one swapped in for the file between the
- * look and the rename goes back.  A file of more than one name (a hard
+ * look and the rename goes back (give_back: 2, or 3 when it had to be
+ * removed instead).  A file of more than one name (a hard
  * link to a file elsewhere, whose owner and mode a move would change) is
  * copied, within the same budget, and its spool name removed.  0 when
  * moved, -errno when the move failed (from stays, to is not there).
@@ -1263,15 +1302,8 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	*budget -= copied;
 	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
 		return 1;
-	if (rc == 0 && lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
-		/* swapped meanwhile: back, or, if its name in the spool was
-		 * taken, removed here (util_remove_tree follows no link and
-		 * unlinks this name alone); nothing that follows a link or
-		 * changes another name's inode (chmod, chown) is done to it */
-		if (renameat2(AT_FDCWD, to, AT_FDCWD, from, RENAME_NOREPLACE) < 0)
-			(void)util_remove_tree(to);
-		return 1;
-	}
+	if (rc == 0 && lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
+		return give_back(from, to);
 	/* Plaintext of the recorder's, kept with the recorder's owner and
 	 * mode by a rename: the quarantine folder's owner's (the register's)
 	 * and readable by that owner only, as every file recfs writes (the
@@ -1323,7 +1355,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
 	char *path = NULL;
 	struct strlist moved = { 0 }, left = { 0 };
-	size_t n = 0;
+	size_t n = 0, swapped[2] = { 0, 0 };	/* given back to the spool, removed */
 	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
 	struct stat mst;
 	int rc = 0, wrc, mrc, mst_ok = lstat(manifest_path, &mst) == 0;
@@ -1425,6 +1457,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 			mrc = take_input(from, to, &budget);
 			if (mrc == 1)
 				strlist_add(&left, name);
+			else if (mrc == 2 || mrc == 3)
+				swapped[mrc - 2]++;
 			else if (mrc == 0)
 				strlist_add(&moved, name);
 			else
@@ -1446,6 +1480,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	}
 	if (mrc == 1)
 		strlist_add(&left, base);
+	else if (mrc == 2 || mrc == 3)
+		swapped[mrc - 2]++;
 	/* Complete: what was left out goes, and error.txt says so.  Should
 	 * that rewrite fail (it replaces the file whole, or not at all), the
 	 * first error.txt stays, with the reason but not the count: the
@@ -1455,10 +1491,24 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		path = xasprintf("%s/%s", dir, left.v[i]);
 		(void)unlink(path);
 	}
-	if (left.n) {
+	if (left.n || swapped[0] || swapped[1]) {
+		struct strbuf sb = { 0 };
+
+		strbuf_addf(&sb, "%s", shown);
+		if (left.n)
+			strbuf_addf(&sb, " (%zu files were not regular files, or over 4 GiB together: not kept)",
+				    left.n);
+		/* What was swapped in was never in the spool when it was
+		 * checked: it is not counted above, and not removed there. */
+		if (swapped[0])
+			strbuf_addf(&sb, " (%zu files were replaced in the spool while they were moved: "
+				    "what replaced them was put back into the spool, not kept)", swapped[0]);
+		if (swapped[1])
+			strbuf_addf(&sb, " (%zu files were replaced in the spool while they were moved: "
+				    "what replaced them could not be put back and was removed)", swapped[1]);
+		strbuf_addf(&sb, "\n");
 		free(text);
-		text = xasprintf("%s (%zu files were not regular files, or over 4 GiB together: not kept)\n", shown,
-				 left.n);
+		text = strbuf_detach(&sb);
 		free(path);
 		path = xasprintf("%s/error.txt", q);
 		(void)!util_write_file_adopt(path, text, strlen(text), 0600);

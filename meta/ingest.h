@@ -190,7 +190,11 @@ int ingest_is_input_error(int rc);
  * or copied across file systems, and only regular ones are copied: a FIFO,
  * a symbolic link or a device that would have to be is removed from the
  * spool instead (error.txt counts those of the named files), never read or
- * followed, once the quarantine is complete.
+ * followed, once the quarantine is complete.  Something a recorder swaps
+ * in for a checked file while it is renamed (a folder) is put back into
+ * the spool at once, under its name or, when that was taken again, beside
+ * it as NAME.swapped-XXXXXXXX, and error.txt counts those apart: nothing
+ * of the recorder's but the regular files checked enters the register.
  *
  * The folder and its error.txt and manifest-name.txt are made first, the
  * inputs moved next and the manifest last.  On failure (-errno,
