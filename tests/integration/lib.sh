@@ -48,8 +48,9 @@ T_REAL_RECFS=$T_TMP/bin/real/recfs
 T_PASSED=0
 T_FAILED=0
 # Users made by a test are called <prefix><level>; the prefix is per run so
-# that a leftover of a killed run never collides.
-T_USER_PREFIX="rt$$"
+# that a leftover of a killed run never collides.  RECFS_TEST_USER_PREFIX
+# replaces "rt" (a developer's own prefix on a shared machine).
+T_USER_PREFIX="${RECFS_TEST_USER_PREFIX:-rt}$$"
 T_USERS=()
 T_GROUPS=()
 T_MOUNTS=()
