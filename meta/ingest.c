@@ -1329,6 +1329,33 @@ static int own_extension(const char *name, size_t sl)
 	return name[sl] == '.' && !strchr(name + sl + 1, '.');
 }
 
+/*
+ * name (a sibling of a stem of sl bytes) is also one of a manifest in
+ * others (sorted) whose stem is longer: X-2.opus is X-2.json's, not
+ * X.json's.  Each longer stem is looked up (a '.' or '-' in name past sl
+ * ends one), so that a spool of many files costs no pass over all of
+ * them for each.
+ */
+static int sibling_of_longer(const char *name, size_t sl, const struct strlist *others)
+{
+	size_t len = strlen(name);
+	char *key;
+	int found = 0;
+
+	if (!others->n)
+		return 0;
+	key = xcalloc(1, len + sizeof(".json"));
+	for (size_t p = sl + 1; !found && p < len; p++) {
+		if (name[p] != '.' && name[p] != '-')
+			continue;
+		memcpy(key, name, p);
+		memcpy(key + p, ".json", sizeof(".json"));
+		found = bsearch(&key, others->v, others->n, sizeof(*others->v), cmp_str) != NULL;
+	}
+	free(key);
+	return found;
+}
+
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
 #define QUARANTINE_NAME_FILE "manifest-name.txt"
 
@@ -1419,10 +1446,17 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		struct strlist ents = { 0 };
 		size_t sl = strlen(stem);
 
+		struct strlist others = { 0 };	/* the other manifests, sorted */
+
 		while ((e = readdir(d)))
 			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 				strlist_add(&ents, e->d_name);
 		closedir(d);
+		for (size_t k = 0; k < ents.n; k++)
+			if (json_name(ents.v[k]) && strcmp(ents.v[k], base))
+				strlist_add(&others, ents.v[k]);
+		if (others.n)
+			qsort(others.v, others.n, sizeof(*others.v), cmp_str);
 		for (size_t k = 0; rc == 0 && k < ents.n; k++) {
 			const char *name = ents.v[k];
 			int take = 0;
@@ -1432,16 +1466,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				continue;
 			for (size_t i = 0; i < n; i++)
 				take |= !strcmp(names[i], name);
-			if (!take && stem_sibling(name, stem, sl) && (n == 0 || own_extension(name, sl))) {
-				take = 1;
-				for (size_t m = 0; take && m < ents.n; m++) {
-					size_t ml = strlen(ents.v[m]);
-
-					if (json_name(ents.v[m]) && strcmp(ents.v[m], base) && ml - 5 > sl &&
-					    stem_sibling(name, ents.v[m], ml - 5))
-						take = 0;
-				}
-			}
+			if (!take && stem_sibling(name, stem, sl) && (n == 0 || own_extension(name, sl)))
+				take = !sibling_of_longer(name, sl, &others);
 			if (!take)
 				continue;
 			char *from = xasprintf("%s/%s", dir, name), *to = xasprintf("%s/%s", q, name);
@@ -1467,6 +1493,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 			free(to);
 		}
 		strlist_clear(&ents);
+		strlist_clear(&others);
 	}
 	if (rc)
 		goto undo;
@@ -1566,11 +1593,6 @@ static int mtime_of(const char *path, mode_t type, int64_t *t)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The manifest's name that the QUARANTINE_NAME_FILE at path keeps, malloc'd,
  * printable on one line; NULL when there is none (a folder of an older
@@ -1614,7 +1636,7 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char *q = xasprintf("%s/%s", dir, names[i]), *err = xasprintf("%s/error.txt", q);
 		struct ingest_quarantined item = { .name = names[i] };

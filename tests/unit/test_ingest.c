@@ -934,6 +934,39 @@ TEST(test_quarantine_takes_no_audio_of_a_longer_stem_with_a_dot)
 	free(m);
 }
 
+/* An unreadable manifest takes every file of its stem but those of a
+ * longer one that another manifest has (qs-2.json's qs-2.opus and
+ * qs-2-chat.txt): looked up by each longer stem, not by a pass over the
+ * spool per file. */
+TEST(test_quarantine_leaves_the_files_of_a_longer_stems_manifest)
+{
+	static const char *const mine[] = { "qs.opus", "qs-3.opus", "qs-2x.opus" };
+	static const char *const theirs[] = { "qs-2.opus", "qs-2-chat.txt", "qs-2.json", "qs-2.x.opus" };
+	char *m = xasprintf("%s/spool/qs.json", dir), *qdir = NULL;
+
+	write_text("qs.json", "{ not json");
+	for (size_t i = 0; i < sizeof(mine) / sizeof(*mine); i++)
+		write_text(mine[i], "x");
+	for (size_t i = 0; i < sizeof(theirs) / sizeof(*theirs); i++)
+		write_text(theirs[i], "{}");
+	CHECK_EQ(ingest_quarantine(reg, m, "manifest is not JSON", &qdir), 0);
+	for (size_t i = 0; qdir && i < sizeof(mine) / sizeof(*mine); i++) {
+		char *p = xasprintf("%s/%s", qdir, mine[i]);
+
+		CHECK_EQ(access(p, F_OK), 0);
+		free(p);
+	}
+	for (size_t i = 0; i < sizeof(theirs) / sizeof(*theirs); i++) {
+		char *p = xasprintf("%s/spool/%s", dir, theirs[i]);
+
+		CHECK_EQ(access(p, F_OK), 0);
+		unlink(p);
+		free(p);
+	}
+	free(qdir);
+	free(m);
+}
+
 struct named {
 	char id[32], manifest[128];
 	int n;
@@ -1382,6 +1415,7 @@ int main(void)
 	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
 	RUN(test_quarantine_takes_no_audio_of_a_longer_stem_with_a_dot);
+	RUN(test_quarantine_leaves_the_files_of_a_longer_stems_manifest);
 	RUN(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside);
 	RUN(test_subject_roles_are_the_words_of_the_format);
 	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
