@@ -1685,22 +1685,108 @@ out:
 	return rc;
 }
 
-int ingest_quarantine_settled(struct reg *r, const char *manifest_path, char **erased)
+/*
+ * The folder of r's quarantine that holds the manifest at manifest_path
+ * (as realpath(3) finds both): its name, malloc'd, or NULL when it is in
+ * none (elsewhere, deeper down, or its folder gone).  Into *real its real
+ * path when real is not NULL.
+ */
+static char *quarantine_folder_of(struct reg *r, const char *manifest_path, char **real)
 {
 	char *copy = xstrdup(manifest_path), *qdir = reg_path(r, "quarantine"), *real_q = NULL, *real_dir = NULL;
-	const char *dir = dirname(copy), *name;
-	struct dirent *de;
-	DIR *d = NULL;
-	int rc = 0, own_only = 1;
+	char *out = NULL;
+	const char *name;
 
-	*erased = NULL;
-	if (!(real_q = realpath(qdir, NULL)) || !(real_dir = realpath(dir, NULL)))
+	if (!(real_q = realpath(qdir, NULL)) || !(real_dir = realpath(dirname(copy), NULL)))
 		goto out;	/* no quarantine, or the manifest's folder gone: not one */
 	name = strrchr(real_dir, '/') + 1;
 	if (strncmp(real_dir, real_q, strlen(real_q)) || name != real_dir + strlen(real_q) + 1 ||
 	    strncmp(name, INGEST_QUARANTINE_PREFIX, strlen(INGEST_QUARANTINE_PREFIX)))
 		goto out;	/* not a folder of this register's quarantine */
-	if (!(d = opendir(real_dir)))
+	out = xstrdup(name);
+	if (real) {
+		*real = real_dir;
+		real_dir = NULL;
+	}
+out:
+	free(real_dir);
+	free(real_q);
+	free(qdir);
+	free(copy);
+	return out;
+}
+
+int ingest_in_quarantine(struct reg *r, const char *manifest_path, char **name)
+{
+	char *q = quarantine_folder_of(r, manifest_path, NULL);
+
+	if (name)
+		*name = q;
+	else
+		free(q);
+	return q != NULL;
+}
+
+int ingest_quarantine_again(struct reg *r, const char *manifest_path, const char *reason, char **qdir)
+{
+	char *copy = xstrdup(manifest_path), *real = NULL, *name = quarantine_folder_of(r, manifest_path, &real);
+	char *shown = NULL, *text = NULL, *path = NULL;
+	struct timespec keep[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+	struct stat st;
+	int rc;
+
+	if (!name) {
+		rc = meta_fail(-EINVAL, "not a manifest of the quarantine");
+		goto out;
+	}
+	/* The time it was first refused is kept: mending it again does not
+	 * lengthen the time its plaintext stays (error.txt's mtime). */
+	path = xasprintf("%s/error.txt", real);
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		keep[1] = st.st_mtim;
+	shown = util_escape_for_log(reason && *reason ? reason : "ingest failed");
+	text = xasprintf("%s\n", shown);
+	rc = util_write_file_adopt(path, text, strlen(text), 0600);
+	if (rc) {
+		rc = meta_fail(rc, "cannot write error.txt: %s", strerror(-rc));
+		goto out;
+	}
+	(void)utimensat(AT_FDCWD, path, keep, AT_SYMLINK_NOFOLLOW);
+	/* The name it has now: the operator may have renamed it. */
+	free(shown);
+	free(text);
+	free(path);
+	shown = util_escape_for_log(basename(copy));
+	text = xasprintf("%s\n", shown);
+	path = xasprintf("%s/" QUARANTINE_NAME_FILE, real);
+	rc = util_write_file_adopt(path, text, strlen(text), 0600);
+	if (rc) {
+		rc = meta_fail(rc, "cannot write " QUARANTINE_NAME_FILE ": %s", strerror(-rc));
+		goto out;
+	}
+	if (qdir) {
+		*qdir = real;
+		real = NULL;
+	}
+out:
+	free(name);
+	free(real);
+	free(shown);
+	free(text);
+	free(path);
+	free(copy);
+	return rc;
+}
+
+int ingest_quarantine_settled(struct reg *r, const char *manifest_path, char **erased)
+{
+	char *real_dir = NULL, *name = quarantine_folder_of(r, manifest_path, &real_dir);
+	struct dirent *de;
+	DIR *d = NULL;
+	int rc = 0, own_only = 1;
+
+	*erased = NULL;
+	if (!name || !(d = opendir(real_dir)))
 		goto out;
 	while (own_only && (de = readdir(d)))
 		own_only = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
@@ -1713,9 +1799,7 @@ out:
 	if (d)
 		closedir(d);
 	free(real_dir);
-	free(real_q);
-	free(qdir);
-	free(copy);
+	free(name);
 	return rc;
 }
 

@@ -272,13 +272,40 @@ void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n);
 int ingest_remove_inputs(const char *manifest_path, const struct ingest_result *res, size_t *left) MUST_CHECK;
 
 /*
+ * 1 when the manifest at manifest_path lies in a folder of r's quarantine
+ * (REGISTER/quarantine/q-*, as realpath(3) finds both; a manifest mended
+ * where it was quarantined), with that folder's name (malloc'd, the
+ * caller's to free) into *name when name is not NULL; else 0 (and NULL).
+ * Such a manifest, once ingested, is no longer the recorder's: its inputs
+ * are removed and its folder erased (ingest_remove_inputs,
+ * ingest_quarantine_settled), so that no plaintext copy outlives the
+ * recording; refused again, it stays in its folder
+ * (ingest_quarantine_again), never moved into another.
+ */
+int ingest_in_quarantine(struct reg *r, const char *manifest_path, char **name);
+
+/*
+ * Refuse again a manifest that lies in a folder of r's quarantine
+ * (ingest_in_quarantine): it and its files stay where they are, error.txt
+ * takes the new reason (escaped, one line) and manifest-name.txt the
+ * manifest's name now (the operator may have renamed it).  error.txt keeps
+ * its time, from which quarantine_retention counts: mending a manifest
+ * does not keep its plaintext longer.  *qdir (malloc'd, may be NULL)
+ * receives the folder's path.  0; -EINVAL when the manifest is in no
+ * quarantine folder; -errno when a file cannot be written (meta_errmsg
+ * says which), and then the folder is as it was or has the new reason.
+ */
+int ingest_quarantine_again(struct reg *r, const char *manifest_path, const char *reason, char **qdir) MUST_CHECK;
+
+/*
  * After the manifest at manifest_path was ingested and its inputs removed
  * (ingest_remove_inputs): when it was taken from a quarantine folder of r
  * (its corrected copy ingested in place) and that folder holds nothing
  * more than its own error.txt and manifest-name.txt, the folder is erased
  * (ingest_erase_quarantined), so that fsck no longer lists as quarantined
  * a manifest that is in the register.  Its name (malloc'd) into *erased
- * then, else NULL.  0 or a negative errno (meta_errmsg says so).
+ * then, else NULL (also when files it did not name are still there).
+ * 0 or a negative errno (meta_errmsg says so).
  */
 int ingest_quarantine_settled(struct reg *r, const char *manifest_path, char **erased) MUST_CHECK;
 

@@ -663,11 +663,13 @@ assert_eq "one more recording: F's" 5 "$(sql 'SELECT count(*) FROM recording')"
 assert_match "the erasure is in the audit log" "$("$RECCTL" audit show -R "$REG")" " quarantine-erase $qf ok ingested"
 assert_ok "fsck" "$RECCTL" fsck -R "$REG"
 assert_not_contains "no longer lists it as quarantined" "$T_OUT" "$qf"
-# Without --remove-inputs the manifest stays, and so does its folder.
+# Without --remove-inputs too: a manifest in the register's quarantine is
+# its plaintext, not the recorder's (test_quarantine_mend.sh).
 QA=$(quarantine_of A.json)
 sed -i 's/"file": "B.json"/"file": "A-notes.txt"/' "$QA/A.json"
 echo notes >"$QA/A-notes.txt"
 assert_ok "a mended manifest ingested without --remove-inputs" mf_ingest "$QA/A.json"
-assert_file "keeps its folder" "$QA/error.txt"
+assert_contains "says its folder is erased" "$T_OUT" "A.json: ingested from quarantine; its folder ${QA##*/} is erased"
+assert_no_file "and takes its folder with it" "$QA"
 
 t_done

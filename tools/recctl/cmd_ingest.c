@@ -33,6 +33,8 @@ const char usage_ingest[] =
 	"REGISTER/quarantine/<id>/ with error.txt; one already ingested, or one\n"
 	"of the same audio, recorded_at and source as a recording ingested\n"
 	"before (whatever its other values), is a duplicate and changes nothing.\n"
+	"A manifest mended in its quarantine folder is ingested from there: its\n"
+	"files and the folder then go; refused again, it stays in that folder.\n"
 	"Exit status 1 when any was quarantined or failed.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
@@ -40,6 +42,7 @@ const char usage_ingest[] =
 	"                      " CTL_KEYRING_DIR "/ingest.keyring)\n"
 	"  --passfile FILE     its passphrase, if it has one (default $RECFS_PASSFILE)\n"
 	"  --remove-inputs     remove a manifest and its files once ingested\n"
+	"                      (always done for one in the quarantine)\n"
 	"  --json              print the summary as JSON\n"
 	"  -v, --verbose       one line per manifest\n";
 
@@ -84,9 +87,12 @@ static char *not_a_manifest(const char *path)
 	return NULL;
 }
 
-/* A manifest ingested from its quarantine folder: the folder goes once
- * nothing but its own files is left (ingest_quarantine_settled). */
-static void settle_quarantine(struct reg *r, const struct audit_actor *a, const char *path, const char *name)
+/* A manifest ingested from its quarantine folder (qname): the folder goes
+ * once nothing but its own files is left (ingest_quarantine_settled);
+ * files it did not name keep it, and the operator is told so, since they
+ * are plaintext that the recording's erasure would not reach. */
+static void settle_quarantine(struct reg *r, const struct audit_actor *a, const char *path, const char *name,
+			      const char *qname)
 {
 	char *qid = NULL;
 
@@ -95,8 +101,12 @@ static void settle_quarantine(struct reg *r, const struct audit_actor *a, const 
 		warning("%s: ingested, but cannot erase its quarantine folder: %s", name, meta_errmsg());
 		return;
 	}
-	if (!qid)
+	if (!qid) {
+		if (qname)
+			warning("%s: ingested from quarantine, but its folder %s keeps files the manifest does not "
+				"name: remove them, or the folder, once they are not needed", name, qname);
 		return;
+	}
 	if (audit_log(r->cat, a, "quarantine-erase", qid, "ok", "ingested"))
 		warning("cannot write the audit log");
 	fprintf(stderr, "recctl: %s: ingested from quarantine; its folder %s is erased\n", name, qid);
@@ -112,7 +122,7 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 		       char *bad, int remove_inputs, int verbose, struct tally *t, json_t *items)
 {
 	const struct ingest_result *res = it ? &it->res : NULL;
-	char *copy = xstrdup(path), *qdir = NULL, *raw = NULL, *why = NULL, *shown_qdir = NULL;
+	char *copy = xstrdup(path), *qdir = NULL, *raw = NULL, *why = NULL, *shown_qdir = NULL, *qname = NULL;
 	/* File names are the recorder's choice: printed only escaped. */
 	char *name = util_escape_for_log(basename(copy)), *shown_path = util_escape_for_log(path);
 	int rc;
@@ -124,6 +134,10 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 			json_array_append_new(items, json_item(name, "failed", NULL, bad));
 		goto out;
 	}
+	/* A manifest mended in its quarantine folder is the register's own
+	 * plaintext, not the recorder's: it goes once ingested (with or
+	 * without --remove-inputs), and stays in its folder when refused. */
+	(void)ingest_in_quarantine(r, path, &qname);
 	if (it && it->rc == 0) {
 		if (res->duplicate)
 			t->duplicate++;
@@ -142,7 +156,7 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 			warning("%s: ingested, but its retention ended on %s: the next `recctl retention sweep` "
 				"erases it", name, day);
 		}
-		if (remove_inputs) {
+		if (remove_inputs || qname) {
 			size_t left = 0;
 			int rrc = ingest_remove_inputs(path, res, &left);
 
@@ -155,7 +169,7 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 				warning("%s: %zu file%s it named changed after it was read: left in place", name, left,
 					left == 1 ? "" : "s");
 			if (!rrc && !left)
-				settle_quarantine(r, a, path, name);
+				settle_quarantine(r, a, path, name, qname);
 		}
 		goto out;
 	}
@@ -171,7 +185,7 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 		goto out;
 	}
 	meta_clear_error();
-	rc = ingest_quarantine(r, path, raw, &qdir);
+	rc = qname ? ingest_quarantine_again(r, path, raw, &qdir) : ingest_quarantine(r, path, raw, &qdir);
 	if (rc) {
 		t->failed++;
 		error("%s: %s; and cannot quarantine it: %s", name, why,
@@ -189,7 +203,7 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 	shown_qdir = util_escape_for_log(qdir ? qdir : "quarantine/");
-	fprintf(stderr, "recctl: %s: quarantined in %s: %s\n", name, shown_qdir, why);
+	fprintf(stderr, "recctl: %s: %squarantined in %s: %s\n", name, qname ? "still " : "", shown_qdir, why);
 	if (items)
 		json_array_append_new(items, json_item(name, "quarantined", NULL, why));
 out:
@@ -197,6 +211,7 @@ out:
 	free(name);
 	free(shown_path);
 	free(qdir);
+	free(qname);
 	free(shown_qdir);
 	free(raw);
 	free(why);
