@@ -1803,6 +1803,61 @@ out:
 	return rc;
 }
 
+int ingest_quarantined_recording(struct reg *r, const struct crypto_key *index_key, const char *name,
+				 char recording[RECFS_ID_HEX])
+{
+	char *dir = reg_path(r, "quarantine"), *q = NULL, found[RECFS_ID_HEX];
+	struct strlist manifests = { 0 };
+	struct dirent *e;
+	DIR *d;
+	int rc = -ENOENT;
+
+	if (!plain_name(name)) {
+		rc = meta_fail(-EINVAL, "not a folder of the quarantine");
+		goto out;
+	}
+	q = xasprintf("%s/%s", dir, name);
+	if (!(d = opendir(q))) {
+		rc = errno == ENOENT || errno == ENOTDIR ? -ENOENT
+							 : meta_fail(-errno, "cannot read %s: %s", q, strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(d)))
+		if (json_name(e->d_name))
+			strlist_add(&manifests, e->d_name);
+	closedir(d);
+	/* As ingest keys a manifest: by its bytes, then by its content (one
+	 * that does not read as JSON was never ingested by its content). */
+	for (size_t i = 0; rc == -ENOENT && i < manifests.n; i++) {
+		char *p = xasprintf("%s/%s", q, manifests.v[i]);
+		uint8_t *buf = NULL, key[CRYPTO_MAC_BYTES];
+		size_t len = 0;
+		json_t *root;
+
+		if (util_read_file(p, INGEST_MANIFEST_MAX, &buf, &len) == 0) {
+			crypto_keyed_hash(index_key, buf, len, key);
+			rc = catalog_find_ingest_key(r->cat, key, found);
+			if (rc == -ENOENT &&
+			    (root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL))) {
+				if (canonical_key(index_key, root, key) == 0)
+					rc = catalog_find_ingest_key(r->cat, key, found);
+				json_decref(root);
+			}
+		}
+		crypto_freezero(buf, len);
+		free(p);
+	}
+	if (rc == 0)
+		memcpy(recording, found, RECFS_ID_HEX);
+	else if (rc != -ENOENT)
+		rc = meta_fail(rc, "cannot look up an ingest key: %s", strerror(-rc));
+out:
+	strlist_clear(&manifests);
+	free(q);
+	free(dir);
+	return rc;
+}
+
 /* Whether the manifest at path is still the one res read. */
 static int manifest_is(const char *path, const struct ingest_result *res)
 {

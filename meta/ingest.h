@@ -309,4 +309,18 @@ int ingest_quarantine_again(struct reg *r, const char *manifest_path, const char
  */
 int ingest_quarantine_settled(struct reg *r, const char *manifest_path, char **erased) MUST_CHECK;
 
+/*
+ * Whether quarantined manifest `name` (a folder under REGISTER/quarantine/,
+ * as ingest_each_quarantined names it) holds a manifest (a regular file
+ * *.json) that is in the register: one whose bytes or content (as ingest
+ * keys them under index_key, the blind-index key) some recording was
+ * ingested from, e.g. mended there and ingested by an older recfs that
+ * left it in place.  0 with that recording's id in recording; -ENOENT when
+ * none is; -EINVAL for a name that is not one folder's; -errno when the
+ * folder or the catalog cannot be read (meta_errmsg says so).  The
+ * manifests are read, never changed.
+ */
+int ingest_quarantined_recording(struct reg *r, const struct crypto_key *index_key, const char *name,
+				 char recording[RECFS_ID_HEX]) MUST_CHECK;
+
 #endif

@@ -9,21 +9,27 @@
 #     second folder, no husk of the first), and error.txt keeps the time
 #     quarantine_retention counts from; mended once more, it goes;
 #  3. files in the folder that the manifest does not name stay, and
-#     recctl says so.
+#     recctl says so;
+#  4. a folder an older recfs left with a manifest it ingested from there
+#     is a problem to fsck with the blind-index key (the rights keyring),
+#     and ingesting it again (a duplicate) erases it.
 . "$(dirname "$0")/lib.sh"
 
 FIX=$T_ROOT/tests/fixtures
 trap t_cleanup EXIT
 
 # manifest DIR STEM SOURCE: DIR/STEM.json with the mono fixture as its
-# audio DIR/STEM.opus and a subject named "Mend STEM Person".
+# audio DIR/STEM.opus and a subject named "Mend STEM Person", each on a
+# day of its own (the same audio, time and source would be a duplicate).
+DAY=0
 manifest()
 {
 	mkdir -p "$1"
 	cp "$FIX/mono.opus" "$1/$2.opus"
+	DAY=$((DAY + 1))
 	printf '{"recorded_at": "2026-04-%02dT09:30:00Z", "source": "%s", "title": "Mend %s",
  "subjects": [{"role": "customer", "name": "Mend %s Person"}], "audio": "%s.opus"}\n' \
-		"$((${#2} + RANDOM % 20))" "$3" "$2" "$2" "$2" >"$1/$2.json"
+		"$DAY" "$3" "$2" "$2" "$2" >"$1/$2.json"
 }
 ingest() { "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$@"; }
 n_folders() { find "$REG/quarantine" -mindepth 1 -maxdepth 1 | wc -l; }
@@ -97,5 +103,25 @@ assert_contains "3: with a word of the files left" "$T_OUT" \
 assert_no_file "3: its manifest is gone" "$QZ/z17.json"
 assert_no_file "3: its audio is gone" "$QZ/z17.opus"
 assert_file "3: the other file stays" "$QZ/notes.txt"
+rm -r "$QZ"
+
+# --- 4. what an older recfs left: an ingested manifest in its folder ---------
+manifest "$SP" w18 no-such-source
+assert_exit "4: quarantined" 1 ingest "$SP/w18.json"
+QW=$(quarantine_of w18.json) || t_abort "4" "w18.json is not in quarantine"
+qw=${QW##*/}
+sed -i 's/no-such-source/customer-service/' "$QW/w18.json"
+cp -a "$QW" "$T_TMP/w18.kept"
+assert_ok "4: ingested from its folder" ingest "$QW/w18.json"
+# As recfs before this left it: the folder whole.
+cp -a "$T_TMP/w18.kept" "$QW"
+assert_ok "4: fsck without the blind-index key cannot tell" "$RECCTL" fsck -R "$REG"
+assert_exit "4: fsck with it finds a problem" 1 "$RECCTL" fsck -R "$REG" --keyring "$KEYS/privacy.keyring"
+assert_match "4: the folder holds an ingested manifest" "$T_OUT" \
+	"quarantined $qw \(w18.json\) holds the manifest of recording [0-9a-f]{8}, already ingested"
+assert_ok "4: ingested again, a duplicate" ingest -v "$QW/w18.json"
+assert_contains "4: which erases the folder" "$T_OUT" "w18.json: ingested from quarantine; its folder $qw is erased"
+assert_no_file "4: the folder is gone" "$QW"
+assert_ok "4: fsck with the key is clean" "$RECCTL" fsck -R "$REG" --keyring "$KEYS/privacy.keyring"
 
 t_done

@@ -72,7 +72,8 @@ const char usage_fsck[] =
 	"authenticate every chunk of every blob their levels can open; with the\n"
 	"blind-index key too (the rights keyring holds it), check that each\n"
 	"recording's audio has the key that makes it sent again a duplicate (one\n"
-	"an older recfs ingested has none).  List the\n"
+	"an older recfs ingested has none), and that no manifest in quarantine\n"
+	"is one already ingested (a plaintext copy).  List the\n"
 	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
 	"retention sweep; so is one without error.txt, and files left in spool/\n"
@@ -403,6 +404,22 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 	long days = (long)((f->now - q->since) / 86400);
 
 	f->quarantined++;
+	/* Its recording in the register, its plaintext copy here: erasing
+	 * the recording would leave it.  Ingesting it again (a duplicate)
+	 * removes it and its files and erases the folder. */
+	if (f->kr && keyring_index_key(f->kr)) {
+		char rec[RECFS_ID_HEX];
+		int rc;
+
+		meta_clear_error();
+		rc = ingest_quarantined_recording(f->r, keyring_index_key(f->kr), q->name, rec);
+		if (rc == 0)
+			problem(f, "quarantined %s holds the manifest of recording %.8s, already ingested: a plaintext "
+				"copy its erasure would not reach; run recctl ingest on that manifest to erase it", shown,
+				rec);
+		else if (rc != -ENOENT)
+			problem(f, "quarantined %s: %s", shown, meta_strerror(rc));
+	}
 	if (q->incomplete)
 		problem(f, "quarantined %s has no error.txt: a quarantine left half-way (a full disk or a crash); its "
 			"files are the recorder's plaintext, erased by recctl retention sweep like the others", shown);
