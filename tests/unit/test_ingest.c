@@ -1027,6 +1027,65 @@ TEST(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside)
 	free(m);
 }
 
+/* A manifest mended in its quarantine folder: refused again, it stays there
+ * with the new reason and the time it was first refused; ingested, it is
+ * known by what it holds, and its folder goes with its inputs. */
+TEST(test_quarantine_a_mended_manifest_stays_in_its_folder_and_goes_once_ingested)
+{
+	static const char mended[] = "{\"recorded_at\": \"2026-03-09T08:00:00Z\", \"source\": \"customer-service\","
+				     " \"title\": \"mended\", \"audio\": \"mq.opus\"}";
+	char *m = xasprintf("%s/spool/mq.json", dir), *qdir = NULL, *again = NULL, *name = NULL, *mq = NULL;
+	char *p = NULL, *erased = NULL, rec[RECFS_ID_HEX];
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct ingest_result res;
+	uint8_t *text = NULL;
+	struct stat st;
+	size_t len = 0, left = 0;
+	const char *id;
+
+	copy_fixture("tests/fixtures/mono.opus", "mq.opus");
+	write_text("mq.json", "{\"source\": \"customer-service\", \"audio\": \"mq.opus\"}");
+	CHECK_EQ(ingest_quarantine(reg, m, "no recorded_at", &qdir), 0);
+	if (!qdir)
+		goto out;
+	id = strrchr(qdir, '/') + 1;
+	CHECK_EQ(ingest_in_quarantine(reg, m, &name), 0);
+	CHECK(name == NULL);
+	mq = xasprintf("%s/mq.json", qdir);
+	CHECK_EQ(ingest_in_quarantine(reg, mq, &name), 1);
+	CHECK_STR(name ? name : "", id);
+	CHECK_EQ(ingest_quarantine_again(reg, m, "why", &again), -EINVAL);
+	/* Refused again: the same folder, the new reason, the old time. */
+	p = xasprintf("%s/error.txt", qdir);
+	CHECK_EQ(utimensat(AT_FDCWD, p, old, 0), 0);
+	CHECK_EQ(ingest_quarantine_again(reg, mq, "subject 1: role\nis bad", &again), 0);
+	CHECK_STR(again ? strrchr(again, '/') + 1 : "", id);
+	CHECK_EQ(util_read_file(p, 4096, &text, &len), 0);
+	CHECK_STR(text ? (char *)text : "", "subject 1: role\\nis bad\n");
+	CHECK_EQ(stat(p, &st), 0);
+	CHECK_EQ((long long)st.st_mtime, 1000000000LL);
+	CHECK_EQ(ingest_quarantined_recording(reg, keyring_index_key(secrets), id, rec), -ENOENT);
+	/* Mended and ingested in place: known by its bytes, then gone. */
+	CHECK_EQ(util_write_file_atomic(mq, mended, strlen(mended), 0600), 0);
+	CHECK_EQ(ingest_manifest(reg, keyring_index_key(secrets), &actor, mq, &res), 0);
+	CHECK_EQ(ingest_quarantined_recording(reg, keyring_index_key(secrets), id, rec), 0);
+	CHECK_STR(rec, res.recording);
+	CHECK_EQ(ingest_remove_inputs(mq, &res, &left), 0);
+	CHECK_EQ(ingest_quarantine_settled(reg, mq, &erased), 0);
+	CHECK_STR(erased ? erased : "", id);
+	CHECK(access(qdir, F_OK) < 0);
+	CHECK_EQ(ingest_quarantined_recording(reg, keyring_index_key(secrets), id, rec), -ENOENT);
+out:
+	free(erased);
+	free(text);
+	free(p);
+	free(mq);
+	free(name);
+	free(again);
+	free(qdir);
+	free(m);
+}
+
 TEST(test_subject_roles_are_the_words_of_the_format)
 {
 	CHECK(ingest_is_subject_role("customer"));
@@ -1417,6 +1476,7 @@ int main(void)
 	RUN(test_quarantine_takes_no_audio_of_a_longer_stem_with_a_dot);
 	RUN(test_quarantine_leaves_the_files_of_a_longer_stems_manifest);
 	RUN(test_quarantine_names_its_folder_by_an_id_and_keeps_the_name_inside);
+	RUN(test_quarantine_a_mended_manifest_stays_in_its_folder_and_goes_once_ingested);
 	RUN(test_subject_roles_are_the_words_of_the_format);
 	RUN(test_a_role_of_free_text_is_refused_and_stored_nowhere);
 	RUN(test_a_basis_the_purpose_allows_is_taken);
