@@ -665,6 +665,20 @@ out:
 	return rc;
 }
 
+/* A folded name with "ae", "oe" and "ue" written as "a", "o" and "u", in
+ * place: the German way to write ä, ö and ü without them ("Mueller"). */
+static void drop_umlaut_e(char *s)
+{
+	char *o = s;
+
+	for (const char *i = s; *i; i++) {
+		*o++ = *i;
+		if ((*i == 'a' || *i == 'o' || *i == 'u') && i[1] == 'e')
+			i++;
+	}
+	*o = '\0';
+}
+
 int subject_name_matches(const char *name, const char *text)
 {
 	char *fn = NULL, *ft = NULL;
@@ -674,6 +688,12 @@ int subject_name_matches(const char *name, const char *text)
 		rc = subject_fold_name(text, &ft);
 	if (rc == 0)
 		rc = ft[0] && strstr(fn, ft) != NULL;
+	/* "Mueller" finds "Müller" (and "Muller"), and "Müller" "Mueller" */
+	if (rc == 0 && ft[0]) {
+		drop_umlaut_e(fn);
+		drop_umlaut_e(ft);
+		rc = ft[0] && strstr(fn, ft) != NULL;
+	}
 	crypto_free_string(fn);	/* folded names: personal data */
 	crypto_free_string(ft);
 	return rc;

@@ -135,7 +135,9 @@ int subject_fold_name(const char *in, char **out) MUST_CHECK;
 /*
  * 1 when the folded text (subject_fold_name) occurs in the folded name, 0
  * when it does not or when text folds to nothing (an empty search term
- * matches no one).  -EINVAL when name or text is not well-formed UTF-8,
+ * matches no one).  Failing that, both are compared with "ae", "oe" and
+ * "ue" read as "a", "o" and "u", as German writes ä, ö and ü without
+ * them: "Mueller" finds "Müller", "Oezdemir" "Özdemir".  -EINVAL when name or text is not well-formed UTF-8,
  * -ENOMEM.  Both are lent; the folded copies are wiped before they are
  * freed.
  */

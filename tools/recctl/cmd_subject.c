@@ -48,7 +48,7 @@ const char usage_subject[] =
 	"          holds a shared number, e-mail or reference, marked shared=),\n"
 	"          and, with --level-keyring, whose name contains TEXT (opens every\n"
 	"          card; case and diacritics do not count: Vaisanen finds\n"
-	"          Väisänen)\n"
+	"          Väisänen, Mueller finds Müller)\n"
 	"show      the subject's card, recordings and open requests\n"
 	"export    write DIR/HANDLE/ with the card, a vCon-shaped JSON document per\n"
 	"          recording and the decrypted media; to the data subject, or to\n"
