@@ -319,11 +319,11 @@ static const char schema_v14[] =
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
 /*
- * v15: no table changes.  A name is also read past the words cut short
+ * v15: no table changes.  A name is also read past the parts of a degree
  * before its given name ("Dr. med. Hans Groß" is "h gross", no longer "m
- * gross", the initial of "med."), a last word cut short is no family
- * name ("John Smith Jr."), and a form of address left as the first word
- * is written whole ("Mr. Berg" is no "M. Berg"): marked as v14 marked.
+ * gross", the initial of "med."), and a form of address left as the first
+ * word is written whole ("Mr. Berg" is no "M. Berg"): marked as v14
+ * marked.
  */
 static const char schema_v15[] =
 	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"

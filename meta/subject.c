@@ -433,6 +433,26 @@ static int is_title(const char *w, size_t len)
 }
 
 /*
+ * Whether the folded word w (len bytes, its full stop not in it) is a part
+ * of an academic degree written before a name, cut short ("Dr. med.",
+ * "Dr. rer. nat.", "Dipl.-Ing.", "Dr.-Ing.", "Mag."): not the person's
+ * given name.  A list, not every word cut short: "Jos.", "Chr." and "Wm."
+ * are given names written short.
+ */
+static int is_degree(const char *w, size_t len)
+{
+	static const char *const degrees[] = {
+		"med", "rer", "nat", "pol", "oec", "phil", "jur", "dent", "vet", "theol", "habil", "mult",
+		"techn", "sc", "agr", "dipl", "ing", "-ing", "mag", "lic", "univ",
+	};
+
+	for (size_t i = 0; i < sizeof(degrees) / sizeof(degrees[0]); i++)
+		if (strlen(degrees[i]) == len && !memcmp(degrees[i], w, len))
+			return 1;
+	return 0;
+}
+
+/*
  * subject_normalise of a name.  whole 0, kind "name": the initial of its
  * given name and its last word, folded ("Matti Meikäläinen" and
  * "M. MEIKÄLÄINEN" are both "m meikalainen"), or -EINVAL for a name of one
@@ -446,13 +466,14 @@ static int is_title(const char *w, size_t len)
  * ("Meikäläinen, Matti" is "Matti Meikäläinen"): the given name is then
  * the second word, the family name the first.  Forms of address before
  * the given name are not it ("Mr Matti Berg", "Dr. Anna Berg", "Berg,
- * Mrs Anna": is_title), nor are words cut short, two letters or more and
- * a '.' ("Dr. med. Hans Groß", "Dipl.-Ing. Anna Berg", "Prof. Dr. rer.
- * nat. Anna Berg"), while a word is left for it: "Mr Berg" keeps "Mr",
- * and is "m berg", told apart from "Anna Berg" and from "Lund" by its
- * family name; written whole even with a full stop ("Mr. Berg" is not
- * the "M. Berg" that "Maija Berg" is).  A last word cut short is no family name ("Anna Berg
- * Jr." is "Anna Berg").  A comma after a later word ends the name: what
+ * Mrs Anna": is_title), nor are the parts of a degree cut short by a '.'
+ * ("Dr. med. Hans Groß", "Dipl.-Ing. Anna Berg", "Prof. Dr. rer. nat.
+ * Anna Berg": is_degree), while a word is left for it: "Mr Berg" keeps
+ * "Mr", and is "m berg", told apart from "Anna Berg" and from "Lund" by
+ * its family name; written whole even with a full stop ("Mr. Berg" is not
+ * the "M. Berg" that "Maija Berg" is).  A given name written short stays
+ * one ("Jos. Maria Berg" is "J. Berg"), and the last word is the family
+ * name ("John Smith Jr." is not "John Smith").  A comma after a later word ends the name: what
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
@@ -492,7 +513,7 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		x->comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
 		/* "M.", not "Anna.Berg" */
 		x->dot = p[n] == '.' && (chars < 2 || !p[n + 1] || strchr(sep, p[n + 1]));
-		/* "med.", "Dipl.-Ing.": a word cut short, no initial */
+		/* "med.", "Dipl.-Ing.": a word cut short (is_degree) */
 		x->abbr = p[n] == '.' && chars >= 2 && (!p[n + 1] || strchr(sep, p[n + 1]) || p[n + 1] == '-');
 		if (words < MAX_WORDS)
 			words++;
@@ -502,9 +523,6 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		if (x->comma && words >= 2)
 			break;
 	}
-	/* "Anna Berg Jr.": a family name is never cut short */
-	while (words > 2 && w[words - 1].abbr && !w[0].comma)
-		words--;
 	/* "Berg, Anna": the family name first, a comma after it */
 	given = words >= 2 && w[0].comma;
 	family = given ? 0 : words - 1;
@@ -513,13 +531,14 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 	 * apart from "Anna Berg" as before */
 	if (words >= 2)
 		while (given + 1 < (family ? family : words) &&
-		       (is_title(w[given].p, w[given].len) || w[given].abbr))
+		       (is_title(w[given].p, w[given].len) || (w[given].abbr && is_degree(w[given].p, w[given].len))))
 			given++;
 	/* A form of address left as the first word is written whole, full
 	 * stop or not: "Mr. Berg" is no "M. Berg" (of Maija Berg's initial),
 	 * nor is "Dr. med. Berg" an "M. Berg". */
 	if (given < words && w[given].dot &&
-	    (is_title(w[given].p, w[given].len) || (given > (size_t)(family == 0) && w[given].abbr)))
+	    (is_title(w[given].p, w[given].len) ||
+	     (given > (size_t)(family == 0) && w[given].abbr && is_degree(w[given].p, w[given].len))))
 		w[given].dot = 0;
 	rc = -EINVAL;
 	if (words >= 2 && given < words && given != family &&
