@@ -1275,7 +1275,9 @@ static int give_back(const char *from, const char *to)
  * removed instead).  A file of more than one name (a hard
  * link to a file elsewhere, whose owner and mode a move would change) is
  * copied, within the same budget, and its spool name removed.  0 when
- * moved, -errno when the move failed (from stays, to is not there).
+ * moved, -errno when the move failed (from stays, to is not there).  What
+ * is moved keeps its owner and mode until the quarantine is complete
+ * (adopt_moved).
  */
 static int take_input(const char *from, const char *to, uint64_t *budget)
 {
@@ -1304,15 +1306,25 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 		return 1;
 	if (rc == 0 && lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
 		return give_back(from, to);
-	/* Plaintext of the recorder's, kept with the recorder's owner and
-	 * mode by a rename: the quarantine folder's owner's (the register's)
-	 * and readable by that owner only, as every file recfs writes (the
-	 * folder is 0700 too).  It is moved whatever chown or chmod says. */
-	if (rc == 0) {
-		(void)!util_adopt_owner(-1, to);
-		(void)chmod(to, 0600);
-	}
 	return rc;
+}
+
+/*
+ * A file moved into the complete quarantine folder q: plaintext of the
+ * recorder's, kept with the recorder's owner and mode by a rename, becomes
+ * the folder's owner's (the register's) and readable by that owner only,
+ * as every file recfs writes (the folder is 0700 too).  Done once the
+ * quarantine is complete, not as each file moves: an undo gives the spool
+ * back its files as they were.  The folder is the register's, so the name
+ * is what was moved; the file stays whatever chown or chmod says.
+ */
+static void adopt_moved(const char *q, const char *name)
+{
+	char *path = xasprintf("%s/%s", q, name);
+
+	(void)!util_adopt_owner(-1, path);
+	(void)chmod(path, 0600);
+	free(path);
 }
 
 /* name shares the stem's first sl bytes: stem.* or stem-* (X.opus, X-chat.txt). */
@@ -1474,8 +1486,10 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 			struct stat fst;
 
 			/* Another writer's file stays in the spool, untouched
-			 * (writers_file): it is no part of this refusal. */
-			if (mst_ok && lstat(from, &fst) == 0 && !writers_file(&mst, &fst)) {
+			 * (writers_file): it is no part of this refusal.  No
+			 * file at all when the manifest is gone: whose files
+			 * it may take is not known (its move fails below). */
+			if (!mst_ok || (lstat(from, &fst) == 0 && !writers_file(&mst, &fst))) {
 				free(from);
 				free(to);
 				continue;
@@ -1509,6 +1523,10 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		strlist_add(&left, base);
 	else if (mrc == 2 || mrc == 3)
 		swapped[mrc - 2]++;
+	for (size_t i = 0; i < moved.n; i++)
+		adopt_moved(q, moved.v[i]);
+	if (mrc == 0)
+		adopt_moved(q, base);
 	/* Complete: what was left out goes, and error.txt says so.  Should
 	 * that rewrite fail (it replaces the file whole, or not at all), the
 	 * first error.txt stays, with the reason but not the count: the
