@@ -149,17 +149,19 @@ static const char *str_field(json_t *root, const char *key, int *bad)
 }
 
 /*
- * Whether a manifest may take a file: one of its own writer's.  Several
- * recorders may share a spool, each as a user of its own
+ * Whether a manifest may take a file: one of its own writer's, or root's.
+ * Several recorders may share a spool, each as a user of its own
  * (recfs-watch@.service), and ingest runs as root: a manifest that named
  * another recorder's file (its audio, there before its own manifest) would
  * take that recording under its own source, purpose and subjects, or, when
  * refused, into its quarantine.  A manifest of root's (an administrator's
- * ingest by hand) takes any file.
+ * ingest by hand) takes any file, and a file of root's (an administrator's,
+ * copied into the spool for a recorder's manifest) may be taken by any:
+ * no recorder can make one.
  */
 static int writers_file(const struct stat *manifest, const struct stat *file)
 {
-	return manifest->st_uid == 0 || file->st_uid == manifest->st_uid;
+	return manifest->st_uid == 0 || file->st_uid == 0 || file->st_uid == manifest->st_uid;
 }
 
 /*

@@ -78,4 +78,14 @@ assert_eq "the other recorder's meeting is not quarantined by a refusal of someo
 	"$(quarantine_of meet-2.json || true)"
 assert_eq "and it is in the register" 1 \
 	"$(q "SELECT count(*) FROM recording WHERE source = 'internal-meetings' AND recorded_at = $(date -u -d "$H2" +%s)")"
+
+# --- 3: root's file, named by a recorder's manifest -------------------------
+# An administrator copies the audio in (root's), the recorder writes the
+# manifest: taken, as no recorder can make a file of root's.
+H3=$(date -u +%Y-%m-%dT%H:%M:%SZ -d '-3 hour')
+install -m 0600 "$clip" "$S/admin-3.opus"
+printf '{"recorded_at":"%s","source":"customer-service","audio":"admin-3.opus"}' "$H3" | drop "$rec1" "$S/admin-3.json"
+for _ in $(seq 1 100); do [ -e "$S/admin-3.json" ] || break; sleep 0.1; done
+assert_eq "a recorder's manifest takes a file of root's" 1 \
+	"$(q "SELECT count(*) FROM recording WHERE recorded_at = $(date -u -d "$H3" +%s)")"
 t_done
