@@ -304,6 +304,38 @@ q()
 	sqlite3 "$REG/catalog.db" "$1"
 }
 
+# ingest_call STEM WHEN SUBJECTS-JSON: ingest one call of customer-service
+# at WHEN, with its own copy of the test audio, through $SPOOL (made by the
+# caller) and the ingest keyring of make_register; aborts the test when it
+# is not ingested.
+ingest_call()
+{
+	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
+	cat >"$SPOOL/$1.json" <<JSON
+{"recorded_at": "$2", "source": "customer-service",
+ "subjects": [$3], "audio": "$1.opus"}
+JSON
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/$1.json" >"$T_TMP/ingest.out" 2>&1 ||
+		t_abort "ingest $1" "$(tail -n 3 "$T_TMP/ingest.out")"
+}
+# customer_call STEM WHEN NAME PHONE: ingest_call of one customer.
+customer_call()
+{
+	ingest_call "$1" "$2" "{\"role\": \"customer\", \"name\": \"$3\", \"phone\": \"$4\"}"
+}
+# id_at WHEN: the id of the recording made at WHEN.
+id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
+# handle_of RID: the handles of the subjects linked to recording RID.
+handle_of() { q "SELECT group_concat(handle) FROM link WHERE recording = '$1'"; }
+# export_ids HANDLE DIR: the ids of the recordings in HANDLE's export (by
+# the privacy keyring of make_register), sorted, on one line.
+export_ids()
+{
+	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "$KEYS/privacy.keyring" >/dev/null \
+		2>"$T_TMP/export.err" || { echo "export failed: $(cat "$T_TMP/export.err")"; return; }
+	jq -r '.recordings[].id' "$2/$1/export.json" | sort | paste -sd' '
+}
+
 # rid_of FILE: the id of the recording FILE (any of its views, its chat) is
 # of, in $REG, by the 8 hex digits that end its stem.
 rid_of()

@@ -25,19 +25,7 @@ mkdir -p "$SPOOL"
 PRIV=$KEYS/privacy.keyring
 rc() { "$RECCTL" "$@" -R "$REG"; }
 
-# call STEM WHEN SUBJECT-JSON: ingest one call with its own copy of the audio.
-call()
-{
-	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
-	cat >"$SPOOL/$1.json" <<JSON
-{"recorded_at": "$2", "source": "customer-service",
- "subjects": [$3], "audio": "$1.opus"}
-JSON
-	rc ingest --keyring "$KEYS/ingest.keyring" "$SPOOL/$1.json" >"$T_TMP/ingest.out" 2>&1 ||
-		t_abort "ingest $1" "$(tail -n 3 "$T_TMP/ingest.out")"
-}
-id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
-handle_of() { q "SELECT group_concat(handle) FROM link WHERE recording = '$1'"; }
+call() { ingest_call "$@"; }
 
 # pair TAG N NAME-A NAME-B: two people of one household line (its own
 # number per pair), a day apart; prints nothing, asserts two subjects.

@@ -25,27 +25,7 @@ TPL=$T_ROOT/packaging/templates
 PRIV=$KEYS/privacy.keyring
 rc() { "$RECCTL" "$@" -R "$REG"; }
 
-# call FILE WHEN NAME PHONE: ingest one call of one customer, its own copy
-# of the audio.
-call()
-{
-	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
-	cat >"$SPOOL/$1.json" <<JSON
-{"recorded_at": "$2", "source": "customer-service",
- "subjects": [{"role": "customer", "name": "$3", "phone": "$4"}], "audio": "$1.opus"}
-JSON
-	rc ingest --keyring "$KEYS/ingest.keyring" "$SPOOL/$1.json" >"$T_TMP/ingest.out" 2>&1 ||
-		t_abort "ingest $1" "$(tail -n 3 "$T_TMP/ingest.out")"
-}
-id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
-handle_of() { q "SELECT group_concat(handle) FROM link WHERE recording = '$1'"; }
-# export_ids HANDLE DIR: the ids of the recordings in HANDLE's export, sorted.
-export_ids()
-{
-	rc subject export "$1" "$2" --level-keyring "$PRIV" >/dev/null 2>"$T_TMP/export.err" ||
-		{ echo "export failed: $(cat "$T_TMP/export.err")"; return; }
-	jq -r '.recordings[].id' "$2/$1/export.json" | sort | paste -sd' '
-}
+call() { customer_call "$@"; }
 sorted() { printf '%s\n' "$@" | sort | paste -sd' '; }
 
 call matti 2026-05-04T10:00:00Z "Matti Meikäläinen" "+358 9 876 5432"
