@@ -1526,6 +1526,34 @@ int catalog_link_subject(struct catalog *c, const char *recording, const char *h
 	return catalog_step_done(c, st, "insert link");
 }
 
+int catalog_move_subject(struct catalog *c, const char *from, const char *into, size_t *moved)
+{
+	/* ?1 from, ?2 into.  Links by insert and delete, not update: the
+	 * change log's triggers (schema v9) see those. */
+	static const char *const sql[] = {
+		"INSERT OR IGNORE INTO link (recording, handle, role) SELECT recording, ?2, role FROM link WHERE handle=?1",
+		"DELETE FROM link WHERE handle=?1",
+		"INSERT OR IGNORE INTO subject_index (mac, handle, kind) SELECT mac, ?2, kind FROM subject_index"
+		" WHERE handle=?1",
+		"UPDATE OR IGNORE objection SET handle=?2 WHERE handle=?1",
+		"UPDATE request SET handle=?2 WHERE handle=?1",
+	};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = catalog_stmt(c, sql[i]);
+
+		if (!st)
+			return -EIO;
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, into, -1, SQLITE_STATIC);
+		rc = catalog_step_done(c, st, "move a subject's rows");
+		if (rc == 0 && i == 1 && moved)
+			*moved = (size_t)sqlite3_changes(c->db);
+	}
+	return rc;
+}
+
 typedef int (*link_fn)(const char *, const char *, const char *, void *);
 
 static int link_row(sqlite3_stmt *st, void *fn, void *ctx)

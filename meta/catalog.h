@@ -369,6 +369,16 @@ int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], 
 /* 1 when handle has an index entry of kind ("phone", "email", "ref", "name", "given"), 0 when not, or -EIO. */
 int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;
+/*
+ * Move to subject into what subject from holds (rights_merge_subjects): its
+ * links (where both are in one recording, into's role stays), its
+ * blind-index entries, its objections (one to a purpose that into objects
+ * to already stays from's, and goes with it), its requests, open or
+ * closed.  from's row, card and records stay, for the caller to erase.
+ * *moved (may be NULL) is set to the number of from's links.  Inside the
+ * caller's transaction; catalog errors.
+ */
+int catalog_move_subject(struct catalog *c, const char *from, const char *into, size_t *moved) MUST_CHECK;
 /* recording NULL: every link. */
 int catalog_each_link(struct catalog *c, const char *recording,
 		      int (*fn)(const char *recording, const char *handle, const char *role, void *), void *ctx);

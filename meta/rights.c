@@ -1029,6 +1029,65 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 	return rc;
 }
 
+static int add_standing(const struct cat_objection *o, void *ctx)
+{
+	strlist_add(ctx, o->purpose);
+	return 0;
+}
+
+int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_level, const char *into,
+			  const char *from, size_t *moved, size_t *restricted)
+{
+	struct strlist purposes = { 0 };
+	char card[RECFS_ID_HEX], why[128];
+	size_t links = 0, done = 0;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "merge-subject", into, -EPERM, "below the rights level");
+	if (!strcmp(into, from))
+		return audit_refuse(r->cat, a, "merge-subject", into, -EINVAL, "a subject cannot be merged into itself");
+	for (int i = 0; i < 2; i++) {
+		const char *h = i ? from : into;
+
+		rc = catalog_get_subject(r->cat, h, card);
+		if (rc == -ENOENT)
+			return meta_fail(-ENOENT, "no subject %s", h);
+		if (rc)
+			return rc;
+	}
+	if ((rc = catalog_begin(r->cat)))
+		return rc;
+	rc = catalog_move_subject(r->cat, from, into, &links);
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "merged-into=%s", into);
+		rc = erase_card(r, a, from, why);
+	}
+	/* Every objection that stands now reaches every recording the
+	 * person is in: into's reach from's recordings, from's into's. */
+	if (rc == 0)
+		rc = catalog_each_objection(r->cat, into, 0, add_standing, &purposes);
+	if (rc == 0 && purposes.n)
+		rc = restrict_objected(r, a, into, (const char *const *)purposes.v, purposes.n, &done);
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "from=%s recordings=%zu restricted=%zu", from, links, done);
+		rc = log_ok(r, a, "merge-subject", into, NULL, into, why);
+	}
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+	} else {
+		checkpoint(r, a);	/* from's card and the deleted seals leave the WAL */
+		if (moved)
+			*moved = links;
+		if (restricted)
+			*restricted = done;
+	}
+	strlist_clear(&purposes);
+	return rc;
+}
+
 /* catalog_each_link: the first subject of the recording that objects to
  * the purpose in ctx (its handle copied there). */
 struct objector {

@@ -134,6 +134,25 @@ int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, c
 int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
 			  const char *purpose, size_t *left) MUST_CHECK;
 /*
+ * Merge subject from into subject into: one person the register took for
+ * two (a name written two ways, no identifier shared).  In one
+ * transaction, from's recordings are linked to into (catalog_move_subject),
+ * and so are its blind-index entries (its numbers, e-mails and name forms
+ * find into from now on), its objections and its requests; then from's
+ * card, its rectification histories and its row are erased as an erasure
+ * of the subject erases them (logged "erase-subject", reason
+ * "merged-into=INTO"): into's card is the one kept.  Every objection that
+ * stands then (into's, and from's it took) restricts the recordings of the
+ * person it reaches that are not restricted yet, as rights_object does.
+ * Logged "merge-subject" on into ("from=FROM recordings=N restricted=M").
+ * *moved, *restricted (may be NULL): from's recordings, and those
+ * restricted.  Errors, each refusal logged: -EPERM below the rights level;
+ * -EINVAL into and from are one; -ENOENT either is no subject; catalog
+ * errors.
+ */
+int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_level, const char *into,
+			  const char *from, size_t *moved, size_t *restricted) MUST_CHECK;
+/*
  * For ingest, inside its transaction, after the recording's rows, seals
  * and links are in: when a subject linked to recording has a standing
  * objection to its purpose and its basis is one an objection reaches, the

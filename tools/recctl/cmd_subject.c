@@ -39,6 +39,7 @@ const char usage_subject[] =
 	"       recctl subject withdraw-consent HANDLE\n"
 	"       recctl subject object HANDLE (--purpose P... | --all-legitimate-interest)\n"
 	"       recctl subject object HANDLE --lift --purpose P\n"
+	"       recctl subject merge HANDLE OTHER\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       (each takes -R REGISTER)\n"
 	"\n"
@@ -67,6 +68,11 @@ const char usage_subject[] =
 	"          and so are those that arrive later; a purpose on another basis\n"
 	"          is refused (consent: withdraw-consent); --lift lifts it, the\n"
 	"          restricted recordings stay so until lifted one by one\n"
+	"merge     OTHER is the same person as HANDLE: OTHER's recordings,\n"
+	"          numbers, e-mails, objections and requests become HANDLE's, and\n"
+	"          OTHER's card is erased (HANDLE's is kept; rectify it if OTHER's\n"
+	"          held what it lacks); a standing objection then restricts the\n"
+	"          person's recordings it reaches\n"
 	"reindex   drop from the blind index the phone numbers and e-mails that\n"
 	"          rectifications replaced, and index every card's current ones\n"
 	"          (for rectifications made before they moved the index, and\n"
@@ -681,6 +687,28 @@ static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *ha
 	return rc;
 }
 
+/*
+ * merge: HANDLE takes OTHER, one person the register held as two.  With
+ * the rights level's authority, as object does; needs no key (links,
+ * index entries and rows move, cards are not opened).
+ */
+static int subject_merge_cmd(struct reg *r, const char *into, const char *from)
+{
+	const struct policy *pol = r->policy;
+	struct audit_actor a;
+	size_t moved = 0, restricted = 0;
+	int rc;
+
+	audit_self(&a, pol->levels[pol->rights_level].name);
+	meta_clear_error();
+	rc = rights_merge_subjects(r, &a, pol->rights_level, into, from, &moved, &restricted);
+	if (rc)
+		return error("cannot merge %s into %s: %s", from, into, meta_strerror(rc));
+	printf("%s merged into %s: %zu recording%s moved, %zu restricted by a standing objection; %s's card erased\n",
+	       from, into, moved, moved == 1 ? "" : "s", restricted, from);
+	return 0;
+}
+
 static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 {
 	struct keyring *kr = NULL, *ik = NULL;
@@ -721,7 +749,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 
 	if (argc < 2)
 		return usage_error(usage_subject,
-				   "subject needs a command: find, show, export, withdraw-consent, object or reindex");
+				   "subject needs a command: find, show, export, withdraw-consent, object, merge or reindex");
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_subject);
@@ -742,6 +770,11 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	} else if (!strcmp(sub, "reindex")) {
 		if (nargs != 0) {
 			rc = usage_error(usage_subject, "subject reindex takes no operand");
+			goto out;
+		}
+	} else if (!strcmp(sub, "merge")) {
+		if (nargs != 2) {
+			rc = usage_error(usage_subject, "subject merge needs HANDLE (kept) and OTHER (merged into it)");
 			goto out;
 		}
 	} else if (!strcmp(sub, "export")) {
@@ -767,6 +800,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = subject_reindex_cmd(r, &o);
 	else if (!strcmp(sub, "object"))
 		rc = subject_object_cmd(r, &o, argv[optind]);
+	else if (!strcmp(sub, "merge"))
+		rc = subject_merge_cmd(r, argv[optind], argv[optind + 1]);
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
