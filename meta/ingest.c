@@ -705,6 +705,21 @@ static void slot_fail(struct slot *s, int rc)
 }
 
 /*
+ * A manifest's bytes as JSON.  A UTF-8 byte order mark first is passed
+ * over, as RFC 8259 (8.1) lets a parser do: the tools of many recorders
+ * on Windows write one (PowerShell's UTF8 encoding), and a manifest that
+ * differs by it alone is the same manifest (canonical_key).
+ */
+static json_t *manifest_json(const uint8_t *buf, size_t len, size_t flags, json_error_t *err)
+{
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		buf += 3;
+		len -= 3;
+	}
+	return json_loadb((const char *)buf, len, flags, err);
+}
+
+/*
  * The key of a manifest's content: its JSON written out again in one form
  * (keys sorted, no spaces, every non-ASCII character escaped), so that a
  * manifest sent again after an editor or a program rewrote it is the same
@@ -898,7 +913,7 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 	/* The same bytes: no need to parse them. */
 	if ((rc = seen_before(r, group, n, s, KEY_BYTES)) != -ENOENT)
 		goto out;
-	j->root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	j->root = manifest_json(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j->root) {
 		/* jansson's own text may quote the manifest: only its kind. */
 		const char *what = "is not valid JSON";
@@ -909,8 +924,6 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 
 		if (!strncmp(jerr.text, "duplicate object key", 20))
 			what = "gives a key twice";
-		else if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
-			what = "starts with a byte order mark, which JSON does not allow";
 		else if (strstr(jerr.text, "\\u0000"))
 			what = "holds \\u0000 (a NUL character) in a string";
 		else if (json_error_code(&jerr) == json_error_stack_overflow)
@@ -1198,7 +1211,7 @@ void ingest_manifest_files(const char *manifest_path, char ***names, size_t *n)
 	*names = NULL;
 	*n = 0;
 	if (util_read_file(manifest_path, INGEST_MANIFEST_MAX, &buf, &len) == 0)
-		root = json_loadb((const char *)buf, len, 0, NULL);
+		root = manifest_json(buf, len, 0, NULL);
 	if (!json_is_object(root))
 		goto out;
 	/* A file named *.json is a manifest of its own (json_name), never
@@ -1858,7 +1871,7 @@ int ingest_quarantined_recording(struct reg *r, const struct crypto_key *index_k
 			crypto_keyed_hash(index_key, buf, len, key);
 			rc = catalog_find_ingest_key(r->cat, key, found);
 			if (rc == -ENOENT &&
-			    (root = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL))) {
+			    (root = manifest_json(buf, len, JSON_REJECT_DUPLICATES, NULL))) {
 				if (canonical_key(index_key, root, key) == 0)
 					rc = catalog_find_ingest_key(r->cat, key, found);
 				json_decref(root);

@@ -122,6 +122,16 @@ TEST(test_ingest_same_manifest_rewritten_is_a_duplicate)
 	CHECK_EQ(ingest("a2.json", &res), 0);
 	CHECK_EQ(res.duplicate, 1);
 	CHECK(memcmp(res.recording, first.recording, RECFS_ID_HEX) == 0);
+	/* With a byte order mark first (PowerShell's UTF-8): the same. */
+	{
+		char *bom = xasprintf("\xef\xbb\xbf%s", rewritten);
+
+		write_text("a3.json", bom);
+		free(bom);
+	}
+	CHECK_EQ(ingest("a3.json", &res), 0);
+	CHECK_EQ(res.duplicate, 1);
+	CHECK(memcmp(res.recording, first.recording, RECFS_ID_HEX) == 0);
 	/* Twice in one group, neither in the register yet. */
 	copy_fixture("tests/fixtures/mono.opus", "c.opus");
 	write_text("c1.json", "{\"recorded_at\": \"2026-03-04T09:00:00Z\", \"source\": \"customer-service\","
@@ -766,8 +776,10 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		  "recorded_at is no such time" },
 		{ "{\"recorded_at\": \"1969-12-31T23:59:59Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\"}",
 		  "or is before 1970" },
-		{ "\xef\xbb\xbf{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\","
-		  " \"audio\": \"b.opus\"}", "manifest starts with a byte order mark" },
+		{ "\xef\xbb\xbf{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"fax\","
+		  " \"audio\": \"b.opus\"}", "unknown source" },
+		{ "\xef\xbb\xbf\xef\xbb\xbf{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\","
+		  " \"audio\": \"b.opus\"}", "not valid JSON" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
 		  " \"title\": \"a\\u0000b\"}", "holds \\u0000 (a NUL character)" },
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"../b.opus\"}",
@@ -812,6 +824,21 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 	}
 	CHECK_EQ(t_count_blobs(reg), blobs);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+}
+
+/* A manifest with a UTF-8 byte order mark first (RFC 8259 8.1 lets a
+ * parser pass over it; recorders' tools on Windows write one) is ingested. */
+TEST(test_ingest_takes_a_manifest_with_a_byte_order_mark)
+{
+	struct ingest_result res;
+	int recs = t_count(reg, "SELECT count(*) FROM recording");
+
+	copy_fixture("tests/fixtures/mono.opus", "bom.opus");
+	write_text("bom.json", "\xef\xbb\xbf{\"recorded_at\": \"2026-03-05T09:00:00Z\", \"source\": \"customer-service\","
+			       " \"title\": \"BOM\", \"audio\": \"bom.opus\"}\r\n");
+	CHECK_EQ(ingest("bom.json", &res), 0);
+	CHECK_EQ(res.duplicate, 0);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs + 1);
 }
 
 TEST(test_ingest_refuses_a_manifest_of_ten_megabytes)
@@ -1470,6 +1497,7 @@ int main(void)
 	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);
 	RUN(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind);
 	RUN(test_ingest_refuses_control_characters_in_its_text_naming_the_field);
+	RUN(test_ingest_takes_a_manifest_with_a_byte_order_mark);
 	RUN(test_ingest_refuses_a_manifest_of_ten_megabytes);
 	RUN(test_ingest_refuses_fifos_and_links_without_waiting_or_reading);
 	RUN(test_quarantine_moves_manifest_and_its_files_with_error_txt);
