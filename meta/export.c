@@ -636,7 +636,9 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	index = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:O, s:O}", "format", "recfs-export/1", "register",
 			  pol->reg_name, "controller", pol->controller, "privacy_contact", pol->privacy_contact,
 			  "exported_at", now, "subject", handle, "recordings", e.recs, "withheld", e.withheld);
-	if ((rc = add_accesses(&e, index)))
+	/* Art. 15(1)(c) is the subject's to know: a recipient gets the data,
+	 * not the register's log of who else had it. */
+	if (!rcp && (rc = add_accesses(&e, index)))
 		goto out;
 	json_object_set_new(index, "portability", json_boolean(o->portability));
 	if (o->portability) {

@@ -367,6 +367,19 @@ TEST(test_export_lists_disclosures_and_pseudonymised_accesses)
 	free(p);
 	free(o);
 	free(res.dir);
+	/* A recipient gets the data, not who else had it (bb4 LOW-8). */
+	o = xasprintf("%s/out-a-rcpt", dir);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o, "tamro-group", &res), 0);
+	p = xasprintf("%s/export.json", res.dir);
+	j = json_load_file(p, 0, NULL);
+	CHECK(j != NULL);
+	CHECK(json_object_get(j, "accesses") == NULL);
+	CHECK(json_object_get(j, "disclosures") == NULL);
+	CHECK(json_is_array(json_object_get(j, "recordings")));
+	json_decref(j);
+	free(p);
+	free(o);
+	free(res.dir);
 }
 
 static struct keyring *one_level(const char *level)
