@@ -330,10 +330,23 @@ static const char schema_v15[] =
 	"  'the catalog was upgraded to schema 15, which reads names past degrees such as \"Dr. med.\"'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v16: no table changes.  A form of address left as the first word is
+ * written whole in the name's form too ("Mme Morel" is "mme morel", no
+ * longer "m morel", the form of "M. Morel"), French forms of address are
+ * read past ("Madame Martine Roux"), a family name first in capitals is
+ * the family name ("DUPONT Jean"), and ’ is ': marked as v15 marked.
+ */
+static const char schema_v16[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 16, which reads French forms of address and names"
+	" such as \"DUPONT Jean\"'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
-				      schema_v13, schema_v14, schema_v15 };
+				      schema_v13, schema_v14, schema_v15, schema_v16 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

@@ -424,6 +424,8 @@ static int is_title(const char *w, size_t len)
 		"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",
 		"herr", "frau", "hr", "fr", "fru", "frk", "froken", "herra", "rouva", "neiti", "tri",
 		"mme", "mlle", "mevr", "dhr", "sr", "sra", "srta", "dott",
+		"monsieur", "madame", "mademoiselle", "meneer", "mevrouw", "senor", "senora", "senorita",
+		"signor", "signora", "signorina",
 	};
 
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
@@ -450,6 +452,68 @@ static int is_degree(const char *w, size_t len)
 		if (strlen(degrees[i]) == len && !memcmp(degrees[i], w, len))
 			return 1;
 	return 0;
+}
+
+/*
+ * How many words a name in the original case (in, UTF-8) begins with that
+ * are written in capitals, when a word with a capital and small letters
+ * follows them: "DUPONT Jean", "DE LA TOUR Marie", the family name first as French and
+ * administrative forms write it; else 0 ("Jean DUPONT", "ANNA BERG",
+ * "M. Dupont", "AL Lehto", "A-L Lehto", "MAIJA berg").  A word in capitals has no small
+ * letter and no part ('-' joins them) of one letter, and the last of them
+ * has three letters or more: initials are not a family name.  Words are
+ * cut as normalise_name cuts the folded name, which has `words` of them:
+ * 0 when this gives another count (a character whose fold is a separator,
+ * a word of no letter).
+ */
+static size_t capitals_first(const char *in, size_t words)
+{
+	static const char sep[] = " \t\n\r\f\v.,";
+	size_t n = 0, run = 0, depth = 0, last = 0;
+	int open = 1, next_given = 0;
+
+	for (const char *p = in; *p;) {
+		size_t len = strcspn(p, sep), letters = 0, small = 0, part = 0, shortest = SIZE_MAX;
+		int comma, capital = 0;
+
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		for (size_t i = 0; i <= len;) {
+			ucs4_t c = 0;
+			int k = i < len ? u8_mbtouc(&c, (const uint8_t *)p + i, len - i) : 1;
+
+			/* what stands in parentheses is no part of the name */
+			depth += c == '(';
+			if (!depth && uc_is_alpha(c)) {
+				capital |= !letters && uc_is_upper(c);
+				letters++;
+				part++;
+				small += uc_is_lower(c);
+			} else if (!depth && (c == '-' || i == len)) {
+				shortest = part < shortest ? part : shortest;
+				part = 0;
+			}
+			depth -= depth && c == ')';
+			i += (size_t)k;
+		}
+		p += len;
+		comma = p[strspn(p, " \t\n\r\f\v")] == ',';
+		if (!letters)
+			continue;	/* "(Acme)" */
+		n++;
+		if (open && !small && shortest >= 2) {
+			run++;
+			last = letters;
+		} else {
+			next_given |= open && small && capital;
+			open = 0;
+		}
+		if (comma && n >= 2)
+			break;
+	}
+	return run && last >= 3 && next_given && n == words ? run : 0;
 }
 
 /*
@@ -488,8 +552,8 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 	} w[MAX_WORDS];
 	char *f = NULL;
 	const char *p;
-	size_t n, words = 0, given, family;
-	int rc = subject_fold_name(in, &f);
+	size_t n, words = 0, first, given, family;
+	int addr, rc = subject_fold_name(in, &f);
 
 	if (rc)
 		return rc;
@@ -523,22 +587,26 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		if (x->comma && words >= 2)
 			break;
 	}
-	/* "Berg, Anna": the family name first, a comma after it */
-	given = words >= 2 && w[0].comma;
-	family = given ? 0 : words - 1;
+	/* "Berg, Anna": the family name first, a comma after it; "BERG Anna",
+	 * "DE LA TOUR Marie": the family name first in capitals, its last
+	 * word in capitals the family name */
+	first = words < 2 ? 0 : w[0].comma ? 1 : capitals_first(in, words);
+	family = first ? first - 1 : words - 1;
+	given = first;
 	/* past forms of address and degrees while a given name is left after
-	 * them: "Mr Berg" keeps its one, whose initial and family name tell it
-	 * apart from "Anna Berg" as before */
+	 * them: "Mr Berg" keeps its one */
 	if (words >= 2)
-		while (given + 1 < (family ? family : words) &&
+		while (given + 1 < (family > given ? family : words) &&
 		       (is_title(w[given].p, w[given].len) || (w[given].abbr && is_degree(w[given].p, w[given].len))))
 			given++;
 	/* A form of address left as the first word is written whole, full
-	 * stop or not: "Mr. Berg" is no "M. Berg" (of Maija Berg's initial),
-	 * nor is "Dr. med. Berg" an "M. Berg". */
-	if (given < words && w[given].dot &&
-	    (is_title(w[given].p, w[given].len) ||
-	     (given > (size_t)(family == 0) && w[given].abbr && is_degree(w[given].p, w[given].len))))
+	 * stop or not, in the name's form too, whose family name tells it
+	 * apart: "Mr. Berg" is "mr berg", no "M. Berg" (of Maija Berg's
+	 * initial), "Mme Morel" no "M. Morel" (Monsieur), nor is "Dr. med.
+	 * Berg" an "M. Berg". */
+	addr = given < words && (is_title(w[given].p, w[given].len) ||
+				 (given > first && w[given].abbr && is_degree(w[given].p, w[given].len)));
+	if (addr)
 		w[given].dot = 0;
 	rc = -EINVAL;
 	if (words >= 2 && given < words && given != family &&
@@ -546,7 +614,7 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 		/* the first letter, one UTF-8 character, or the whole word */
 		for (n = 1; !whole && n < w[given].len && (w[given].p[n] & 0xc0) == 0x80; n++)
 			;
-		if (whole)
+		if (whole || addr)
 			n = w[given].len;
 		if (n + 1 + w[family].len < outlen) {
 			memcpy(out, w[given].p, n);
@@ -622,7 +690,8 @@ int subject_normalise_v1(const char *kind, const char *in, char *out, size_t out
 }
 
 /* What a letter without a decomposition folds to (after case folding),
- * or NULL when it stays as it is: see subject.h. */
+ * or NULL when it stays as it is, and the apostrophes a keyboard or a
+ * word processor writes for ': see subject.h. */
 static const char *fold_base_letter(ucs4_t c)
 {
 	switch (c) {
@@ -636,6 +705,10 @@ static const char *fold_base_letter(ucs4_t c)
 	case 0x00e6: return "ae";	/* æ */
 	case 0x0153: return "oe";	/* œ */
 	case 0x00fe: return "th";	/* þ */
+	case 0x2019:			/* ’ right single quotation mark */
+	case 0x2018:			/* ‘ */
+	case 0x02bc:			/* ʼ modifier letter apostrophe */
+		return "'";		/* "d’Arbois" is "d'arbois" */
 	default: return NULL;
 	}
 }

@@ -121,7 +121,8 @@ int subject_normalise_v1(const char *kind, const char *in, char *out, size_t out
  * "muller".  Letters that Unicode does not decompose but that an ASCII
  * keyboard writes as a base letter fold to it too: ø to o ("Øster" is
  * "oster"), đ and ð to d, ł to l, ħ to h, ŧ to t, dotless ı to i, æ to
- * ae, œ to oe, þ to th.  Other scripts keep their letters (folded and
+ * ae, œ to oe, þ to th; and the apostrophes ’, ‘ and ʼ to ' ("d’Arbois"
+ * is "d'arbois").  Other scripts keep their letters (folded and
  * without nonspacing marks).  The rule does not depend on the locale.
  *
  * in is NUL-terminated.  On success *out is the folded text, malloc'd and

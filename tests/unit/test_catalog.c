@@ -559,48 +559,52 @@ TEST(test_catalog_upgrade_to_13_marks_a_register_with_subjects_for_reindex)
 	free(p);
 }
 
-/* Schema 14 marks a catalog with subjects as well: its name entries were
- * written before a form of address was read past. */
-TEST(test_catalog_upgrade_to_14_marks_a_register_with_subjects_for_reindex)
+/* A catalog with subjects upgraded from version `from` is marked for
+ * `recctl subject reindex`, the mark naming `schema`. */
+static void check_reindex_mark(const char *name, int from, const char *schema)
 {
-	char *p = xasprintf("%s/mark14.db", dir), *v = NULL;
+	char *p = xasprintf("%s/%s.db", dir, name), *v = NULL, pragma[40];
 	struct catalog *c = NULL;
 
 	CHECK_EQ(catalog_open(p, 1, &c), 0);
 	CHECK_EQ(catalog_put_subject(c, "S-CCCCCC", "0123456789abcdef0123456789abcdef"), 0);
-	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 13"), 0);
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", from);
+	CHECK_EQ(catalog_exec(c, pragma), 0);
 	catalog_close(c);
 	c = NULL;
 	CHECK_EQ(catalog_open(p, 0, &c), 0);
 	if (c) {
 		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
-		CHECK(v && strstr(v, "schema 14"));
+		if (!v || !strstr(v, schema)) {
+			fprintf(stderr, "  mark \"%s\" lacks \"%s\"\n", v ? v : "(none)", schema);
+			CHECK(0);
+		}
 		free(v);
 		catalog_close(c);
 	}
 	free(p);
 }
 
+/* Schema 14 marks a catalog with subjects as well: its name entries were
+ * written before a form of address was read past. */
+TEST(test_catalog_upgrade_to_14_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark14", 13, "schema 14");
+}
+
 /* Schema 15 marks a catalog with subjects as well: its name entries were
  * written before a degree ("Dr. med.") was read past. */
 TEST(test_catalog_upgrade_to_15_marks_a_register_with_subjects_for_reindex)
 {
-	char *p = xasprintf("%s/mark15.db", dir), *v = NULL;
-	struct catalog *c = NULL;
+	check_reindex_mark("mark15", 14, "schema 15");
+}
 
-	CHECK_EQ(catalog_open(p, 1, &c), 0);
-	CHECK_EQ(catalog_put_subject(c, "S-CCCCCC", "0123456789abcdef0123456789abcdef"), 0);
-	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 14"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
-	if (c) {
-		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
-		CHECK(v && strstr(v, "schema 15"));
-		free(v);
-		catalog_close(c);
-	}
-	free(p);
+/* Schema 16 marks a catalog with subjects as well: its name entries were
+ * written before "Mme Morel" was told from "M. Morel" and "DUPONT Jean"
+ * read. */
+TEST(test_catalog_upgrade_to_16_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark16", 15, "schema 16");
 }
 
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
@@ -1140,6 +1144,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_13_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_14_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_15_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_16_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);
