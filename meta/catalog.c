@@ -1546,8 +1546,7 @@ int catalog_move_subject(struct catalog *c, const char *from, const char *into, 
 	static const char *const sql[] = {
 		"INSERT OR IGNORE INTO link (recording, handle, role) SELECT recording, ?2, role FROM link WHERE handle=?1",
 		"DELETE FROM link WHERE handle=?1",
-		"INSERT OR IGNORE INTO subject_index (mac, handle, kind) SELECT mac, ?2, kind FROM subject_index"
-		" WHERE handle=?1",
+		"INSERT OR IGNORE INTO subject_index (mac, handle, kind) SELECT mac, ?2, kind FROM subject_index WHERE handle=?1",
 		"UPDATE OR IGNORE objection SET handle=?2 WHERE handle=?1",
 		"UPDATE request SET handle=?2 WHERE handle=?1",
 	};
