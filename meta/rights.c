@@ -1782,6 +1782,13 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		json_decref(e);
 		e = NULL;
 	}
+	/* A name's entries are all written again below, from the card and
+	 * the calls: those an older rule wrote ("m berg" of "Mr Berg" before
+	 * schema 16, "m gross" of "Dr. med. Hans Groß" before 15) go. */
+	if (rc == 0)
+		rc = catalog_drop_index_kind(r->cat, handle, "name");
+	if (rc == 0)
+		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
 	/* After the drops: a value rectified away and back again stays.  A
 	 * card's value is dropped first, so that one indexed by an older rule
 	 * (before phone_country_code) is indexed by today's alone. */

@@ -958,6 +958,32 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	CHECK_EQ(holders_of("phone", "+358405550303", h), 3);
 }
 
+/* A name's entries an older rule wrote go with reindex: "Mme Morel" was
+ * "m morel" before schema 16, the form of her husband's "M. Morel", which
+ * joined his later calls to her subject; reindex writes "mme morel" from
+ * her card and calls, and drops "m morel". */
+TEST(test_reindex_drops_the_name_forms_of_an_older_rule)
+{
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char h[CATALOG_HANDLE_MAX];
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	size_t n = 0;
+
+	ingest_person("mo1", "2026-03-26T10:00:00Z", "Mme Morel", "+358 40 555 0404");
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358405550404", h), 0);
+	CHECK_EQ(name_indexed(h, "mme morel"), 1);
+	CHECK_EQ(name_indexed(h, "m morel"), 0);
+	/* as schema 15 left it */
+	crypto_blind_index(ik, "name", "m morel", mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, h, "name"), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(name_indexed(h, "m morel"), 0);
+	CHECK_EQ(name_indexed(h, "mme morel"), 1);
+	/* so her husband's call is his own subject */
+	ingest_person("mo2", "2026-03-27T10:00:00Z", "M. Morel", "+358 40 555 0404");
+	CHECK_EQ(holders_of("phone", "+358405550404", h), 2);
+}
+
 /* 1 when the subject's card (as the rights level) holds text. */
 static int card_has(const char *handle, const char *text)
 {
@@ -1212,6 +1238,7 @@ int main(void)
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
 	RUN(test_whole_given_names_move_with_rectification_and_reindex_writes_them);
+	RUN(test_reindex_drops_the_name_forms_of_an_older_rule);
 	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
