@@ -1029,15 +1029,19 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 	return rc;
 }
 
+static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
+			      const char *field, const char *value);
+
 static int add_standing(const struct cat_objection *o, void *ctx)
 {
 	strlist_add(ctx, o->purpose);
 	return 0;
 }
 
-int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_level, const char *into,
-			  const char *from, size_t *moved, size_t *restricted)
+int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			  const char *into, const char *from, size_t *moved, size_t *restricted)
 {
+	struct idlist recs = { 0 };
 	struct strlist purposes = { 0 };
 	char card[RECFS_ID_HEX], why[128];
 	size_t links = 0, done = 0;
@@ -1047,6 +1051,8 @@ int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_
 		return audit_refuse(r->cat, a, "merge-subject", into, -EPERM, "below the rights level");
 	if (!strcmp(into, from))
 		return audit_refuse(r->cat, a, "merge-subject", into, -EINVAL, "a subject cannot be merged into itself");
+	if (!kr || !keyring_level(kr, r->policy->levels[r->policy->rights_level].name, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
+		return audit_refuse(r->cat, a, "merge-subject", into, -ENOKEY, "the rights level's key is not loaded");
 	for (int i = 0; i < 2; i++) {
 		const char *h = i ? from : into;
 
@@ -1058,7 +1064,13 @@ int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_
 	}
 	if ((rc = catalog_begin(r->cat)))
 		return rc;
-	rc = catalog_move_subject(r->cat, from, into, &links);
+	/* The details of from's recordings name it: they name into now (its
+	 * export's parties, a rectification of into's name reach them). */
+	rc = catalog_subject_recordings(r->cat, from, &recs);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", into);
+	if (rc == 0)
+		rc = catalog_move_subject(r->cat, from, into, &links);
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "merged-into=%s", into);
 		rc = erase_card(r, a, from, why);
@@ -1085,6 +1097,7 @@ int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_
 			*restricted = done;
 	}
 	strlist_clear(&purposes);
+	idlist_free(&recs);
 	return rc;
 }
 
@@ -1448,14 +1461,15 @@ static int move_index(struct reg *r, const struct crypto_key *ik, const char *ha
 }
 
 /*
- * The rectified name in the details of recording id: each of its subject
- * entries of handle gets value, and the record is re-sealed
+ * A subject's entry in the details of recording id changed: field of each
+ * of its subject entries of handle gets value (the name a rectification
+ * gives, the handle a merge gives), and the record is re-sealed
  * (seal_write_record) for the levels seal_level_of gives the recording as
  * it stands, a restricted one's for the rights level alone.  Read with the
  * rights level's key, which has a seal on every details record.
  */
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *value)
+			      const char *field, const char *value)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	struct cat_recording rec;
@@ -1479,7 +1493,7 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 	json_array_foreach(json_object_get(d, "subjects"), i, x) {
 		if (json_is_object(x) && json_is_string(json_object_get(x, "handle")) &&
 		    !strcmp(json_string_value(json_object_get(x, "handle")), handle)) {
-			json_object_set_new(x, "name", json_string(value));
+			json_object_set_new(x, field, json_string(value));
 			changed = 1;
 		}
 	}
@@ -1515,7 +1529,7 @@ static int rectify_details(struct reg *r, const struct keyring *kr, const char *
 		return 0;
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], handle, value);
+		rc = rectify_details_of(r, kr, recs.id[i], handle, "name", value);
 	idlist_free(&recs);
 	return rc;
 }

@@ -136,7 +136,9 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 /*
  * Merge subject from into subject into: one person the register took for
  * two (a name written two ways, no identifier shared).  In one
- * transaction, from's recordings are linked to into (catalog_move_subject),
+ * transaction, the details of from's recordings name into where they named
+ * from (re-sealed as a rectification re-seals them: kr holds the rights
+ * level's key), from's recordings are linked to into (catalog_move_subject),
  * and so are its blind-index entries (its numbers, e-mails and name forms
  * find into from now on), its objections and its requests; then from's
  * card, its rectification histories and its row are erased as an erasure
@@ -147,11 +149,12 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
  * Logged "merge-subject" on into ("from=FROM recordings=N restricted=M").
  * *moved, *restricted (may be NULL): from's recordings, and those
  * restricted.  Errors, each refusal logged: -EPERM below the rights level;
- * -EINVAL into and from are one; -ENOENT either is no subject; catalog
+ * -EINVAL into and from are one; -ENOKEY kr lacks the rights level's key;
+ * -ENOENT either is no subject (not logged, as rights_object); catalog
  * errors.
  */
-int rights_merge_subjects(struct reg *r, const struct audit_actor *a, int actor_level, const char *into,
-			  const char *from, size_t *moved, size_t *restricted) MUST_CHECK;
+int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			  const char *into, const char *from, size_t *moved, size_t *restricted) MUST_CHECK;
 /*
  * For ingest, inside its transaction, after the recording's rows, seals
  * and links are in: when a subject linked to recording has a standing

@@ -56,13 +56,16 @@ mount_all_levels "$MNT"
 assert_ok "before: the other subject's folder is on the mount" as_user "$dpo" test -d "$MNT/by-subject/$O"
 
 # --- refusals -----------------------------------------------------------------
-assert_fails_with "a subject is not merged into itself" "itself" rc subject merge "$H" "$H"
-assert_fails_with "an unknown subject is refused" "no subject S-ZZZZZZ" rc subject merge "$H" S-ZZZZZZ
+assert_fails_with "a subject is not merged into itself" "itself" rc subject merge "$H" "$H" --level-keyring "$KEYS/privacy.keyring"
+assert_fails_with "an unknown subject is refused" "no subject S-ZZZZZZ" rc subject merge "$H" S-ZZZZZZ --level-keyring "$KEYS/privacy.keyring"
 assert_fails_with "merge needs two handles" "HANDLE" rc subject merge "$H"
+assert_fails_with "merge needs the rights level's keyring" "--level-keyring" rc subject merge "$H" "$O"
+assert_fails_with "another level's keyring is refused" "the rights level's key is not loaded" \
+	rc subject merge "$H" "$O" --level-keyring "$KEYS/analysis.keyring"
 assert_eq "the refusals changed no link" "1" "$(q "SELECT count(*) FROM link WHERE handle = '$H'")"
 
 # --- the merge ----------------------------------------------------------------
-assert_ok "recctl subject merge" rc subject merge "$H" "$O"
+assert_ok "recctl subject merge" rc subject merge "$H" "$O" --level-keyring "$KEYS/privacy.keyring"
 assert_contains "it says what it moved" "$T_OUT" "$O merged into $H: 2 recordings moved, 1 restricted"
 assert_eq "the other subject is gone" "0" "$(q "SELECT count(*) FROM subject WHERE handle = '$O'")"
 assert_eq "no link names it" "0" "$(q "SELECT count(*) FROM link WHERE handle = '$O'")"
@@ -102,4 +105,11 @@ call k4 2026-11-06T10:00:00Z service-level "$KAISA_MAIL"
 k4=$(id_at 2026-11-06T10:00:00Z)
 assert_eq "a later call by the other name's e-mail goes to the kept subject" "$H" "$(handle_of "$k4")"
 assert_eq "and arrives restricted by the objection" "1" "$(restricted "$k4")"
+# A rectification of the kept subject's name reaches the merged calls' details.
+assert_ok "the officer rectifies the kept subject's name" as_user "$dpo" setfattr -n user.recfs.name -v "Kaisa Niemi" "$MNT/by-subject/$H"
+names_k2() { as_user "$dpo" getfattr --only-values -n user.recfs.subject_names "$f_k2" 2>/dev/null; }
+renamed() { names_k2 | grep -q "Kaisa Niemi"; }
+poll_since "$(now_ns)" 3000 renamed
+assert_contains "the merged call's subject_names say the new name" "$(names_k2)" "Kaisa Niemi"
+assert_not_contains "and not the name it was merged from" "$(names_k2)" "Lehto-Niemi"
 t_done

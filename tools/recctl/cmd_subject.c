@@ -39,7 +39,7 @@ const char usage_subject[] =
 	"       recctl subject withdraw-consent HANDLE\n"
 	"       recctl subject object HANDLE (--purpose P... | --all-legitimate-interest)\n"
 	"       recctl subject object HANDLE --lift --purpose P\n"
-	"       recctl subject merge HANDLE OTHER\n"
+	"       recctl subject merge HANDLE OTHER --level-keyring FILE...\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       (each takes -R REGISTER)\n"
 	"\n"
@@ -689,19 +689,25 @@ static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *ha
 
 /*
  * merge: HANDLE takes OTHER, one person the register held as two.  With
- * the rights level's authority, as object does; needs no key (links,
- * index entries and rows move, cards are not opened).
+ * the rights level's authority, as object does, and its keyring: the
+ * details of OTHER's recordings are re-sealed naming HANDLE.
  */
-static int subject_merge_cmd(struct reg *r, const char *into, const char *from)
+static int subject_merge_cmd(struct reg *r, struct subj_opts *o, const char *into, const char *from)
 {
 	const struct policy *pol = r->policy;
+	struct keyring *kr = NULL;
 	struct audit_actor a;
 	size_t moved = 0, restricted = 0;
 	int rc;
 
+	if (!o->levels.n)
+		return usage_error(usage_subject, "subject merge needs --level-keyring (the rights level)");
+	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
+		return rc;
 	audit_self(&a, pol->levels[pol->rights_level].name);
 	meta_clear_error();
-	rc = rights_merge_subjects(r, &a, pol->rights_level, into, from, &moved, &restricted);
+	rc = rights_merge_subjects(r, kr, &a, pol->rights_level, into, from, &moved, &restricted);
+	keyring_free(kr);
 	if (rc)
 		return error("cannot merge %s into %s: %s", from, into, meta_strerror(rc));
 	printf("%s merged into %s: %zu recording%s moved, %zu restricted by a standing objection; %s's card erased\n",
@@ -801,7 +807,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	else if (!strcmp(sub, "object"))
 		rc = subject_object_cmd(r, &o, argv[optind]);
 	else if (!strcmp(sub, "merge"))
-		rc = subject_merge_cmd(r, argv[optind], argv[optind + 1]);
+		rc = subject_merge_cmd(r, &o, argv[optind], argv[optind + 1]);
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
