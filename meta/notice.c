@@ -291,6 +291,246 @@ static const struct phrases phrases[] = {
 		.free = "  Oikeuksien käyttäminen on maksutonta.\n",
 		.other_questions = "Muut tätä rekisteriä koskevat kysymykset: %s.\n",
 	},
+	{
+		.lang = "sv",
+		.basis = {
+			"den registrerades samtycke (artikel 6.1 a i dataskyddsförordningen)",
+			"fullgörande av ett avtal i vilket den registrerade är part, eller åtgärder som vidtas "
+			"på begäran av den registrerade innan ett sådant avtal ingås (artikel 6.1 b i "
+			"dataskyddsförordningen)",
+			"fullgörande av en rättslig förpliktelse som åvilar den personuppgiftsansvarige "
+			"(artikel 6.1 c i dataskyddsförordningen)",
+			"skydd av en persons grundläggande intressen (artikel 6.1 d i dataskyddsförordningen)",
+			"utförande av en uppgift av allmänt intresse eller som ett led i myndighetsutövning "
+			"(artikel 6.1 e i dataskyddsförordningen)",
+			"den personuppgiftsansvariges berättigade intressen (artikel 6.1 f i "
+			"dataskyddsförordningen)",
+		},
+		.day = "dag", .days = "dagar", .month = "månad", .months = "månader", .year = "år", .years = "år",
+		.title = "DATASKYDDSBESKRIVNING\n"
+			 "Information om behandlingen av personuppgifter\n"
+			 "(artiklarna 13 och 14 i dataskyddsförordningen)\n\n",
+		.l_register = "Register:                %s\n",
+		.l_controller = "Personuppgiftsansvarig:  %s\n",
+		.l_contact = "Kontaktperson:           %s\n",
+		.l_privacy = "Dataskyddskontakt:       %s\n",
+		.h_purposes = "Ändamålen med behandlingen och de rättsliga grunderna",
+		.purpose = "    Ändamål:         %s\n",
+		.basis_l = "    Rättslig grund:  %s\n",
+		.or_basis = "    eller, när inspelningen anger det: %s\n",
+		.kept = "    Bevaras:         %s från inspelningen\n",
+		.kept_max = "    Bevaras:         %s från inspelningen; högst %s om en längre tid behövs\n",
+		.periods_chosen = "De tider som anges ovan för varje ändamål är den personuppgiftsansvariges\n"
+				  "eget val inom ramen för den principen.\n",
+		.erased = "Inspelningar raderas automatiskt när deras lagringstid löper ut, om inte\n"
+			  "behandlingen av dem har begränsats eller de omfattas av ett rättsligt\n"
+			  "bevarandekrav (legal hold).\n"
+			  "En inspelning som inte kan tas in i registret (uppgifterna om den är\n"
+			  "ofullständiga eller stämmer inte med denna beskrivning) ställs åt sidan\n"
+			  "för rättelse i högst %s och raderas sedan.\n",
+		.h_sources = "Inspelningar och varifrån uppgifterna kommer",
+		.content = "En inspelning innehåller hela samtalet (ljud) och, i förekommande fall,\n"
+			   "chatten och de filer som delades under det, med datum, datakälla, namnen\n"
+			   "på den personal som deltog och de övriga deltagarnas kontaktuppgifter i\n"
+			   "den mån de blev kända under samtalet eller mötet.\n",
+		.calls = "telefonsamtal", .meetings = "möten",
+		.data_source = "    Datakälla:       %s\n",
+		.recorded = "    Inspelas:        ",
+		.purpose_of = "    Ändamål:         %s (%s)\n",
+		.h_recipients = "Mottagare och överföringar utanför EU/EES",
+		.no_recipients = "Uppgifterna lämnas inte ut till någon utanför den personuppgiftsansvarige.\n",
+		.kind_title = { "Mottagare:", "Myndigheter (utlämnanden som krävs enligt lag):",
+				"Den personuppgiftsansvariges andra register:" },
+		.within_eea = "    Inom EU/EES.\n",
+		.outside_eea = "    Utanför EU/EES; skyddsåtgärd: %s.\n",
+		.safeguard = "    Skyddsåtgärd:    %s.\n",
+		.no_transfer = "Inga uppgifter överförs utanför EU/EES utan skyddsåtgärder (kapitel V i\n"
+			       "dataskyddsförordningen); varje utlämnande loggas.\n",
+		.h_access = "Vem som har tillgång till inspelningarna",
+		.access_intro = "Åtkomst kräver ett personligt användar-ID och är indelad i nivåer; varje\n"
+				"användare får den lägsta nivå som uppgiften kräver.  Inspelningarna är\n"
+				"krypterade, och en nivå kan dekryptera endast det som dess ändamål\n"
+				"tillåter.  Nivåerna, lägsta först; varje nivå ser också det som\n"
+				"nivåerna under den ser:\n",
+		.group = " (grupp %s)",
+		.recordings_of = "\n    Inspelningar för ändamålen: ",
+		.chats_files_of = "    Chattar och delade filer för ändamålen: ",
+		.chats_of = "    Chattar för ändamålen: ",
+		.files_of = "    Delade filer för ändamålen: ",
+		.none = "inga",
+		.sees_details = "    Ser också namn, kontaktuppgifter, personalens namn och rubriker.\n",
+		.sees_chat_names = "    Ser inga namn eller kontaktuppgifter, utom där de chattar eller\n"
+				   "    delade filer som nivån läser innehåller sådana.\n",
+		.sees_no_names = "    Ser inga namn eller kontaktuppgifter.\n",
+		.handles_rights = "    Handlägger de registrerades begäranden (radering, begränsning,\n"
+				  "    rättelse, export) och läser granskningsloggen.\n",
+		.details_from = "\nNamn, kontaktuppgifter, personalens namn och mötesrubriker syns från\n"
+				"nivån %s och uppåt.  Chattutskrifter och delade filer, som kan\n"
+				"nämna personer, syns för de nivåer som anges ovan.  Varje åtkomst\n"
+				"och varje nekad åtkomst loggas.\n",
+		.log_kept = "Loggen namnger användare och inspelningar, aldrig personerna i dem, och\n"
+			    "visar vem som har haft åtkomst till dina inspelningar.  Dess poster\n"
+			    "bevaras i %s, längre medan en begäran om tillgång till dina\n"
+			    "uppgifter besvaras, och raderas sedan.\n",
+		.h_rights = "Dina rättigheter",
+		.access_right = "- Tillgång (artikel 15): att få veta om inspelningar av dig bevaras och\n"
+				"  att få en kopia av dem",
+		.access_free = ", kostnadsfritt.\n",
+		.access_end = ".\n",
+		.rights = "- Rättelse (artikel 16): att få felaktiga uppgifter om dig rättade.\n"
+			  "- Radering (artikel 17): att få inspelningar av dig raderade när de inte\n"
+			  "  längre behövs eller har behandlats utan rättslig grund.\n"
+			  "- Begränsning (artikel 18): att få behandlingen begränsad, till exempel\n"
+			  "  medan en begäran om rättelse eller radering handläggs.\n",
+		.portability = "- Dataportabilitet (artikel 20): att få de uppgifter du har lämnat, som\n"
+			       "  behandlas på grund av samtycke eller avtal, i ett maskinläsbart format\n"
+			       "  och få dem överförda till en annan personuppgiftsansvarig.",
+		.objection = "- Invändning (artikel 21): att av skäl som rör din situation invända mot\n"
+			     "  behandling som grundar sig på berättigat intresse eller en uppgift av\n"
+			     "  allmänt intresse, och när som helst mot direktmarknadsföring.",
+		.withdrawal = "- Återkallande av samtycke (artikel 7.3): när behandlingen grundar sig\n"
+			      "  på ditt samtycke, att när som helst återkalla det; inspelningar som\n"
+			      "  gjorts med stöd av samtycket raderas då.  Detta påverkar inte\n"
+			      "  behandling före återkallandet.\n"
+			      "  Berörda ändamål: ",
+		.concerned = "\n  Berörda ändamål: ",
+		.no_purposes = "inga i detta register",
+		.complaint = "- Klagomål (artikel 77): att lämna in ett klagomål till en\n"
+			     "  tillsynsmyndighet, särskilt i den medlemsstat där du har din hemvist\n"
+			     "  eller arbetsplats eller där den påstådda överträdelsen begicks",
+		.complaint_finland = "(i Finland: dataombudsmannen, tietosuojavaltuutettu).",
+		.complaint_named = "(den personuppgiftsansvariges tillsynsmyndighet: %s).",
+		.h_exercise = "Så här utövar du dina rättigheter",
+		.send_to = "Skicka din begäran till %s.\n",
+		.answered = "Vi kan be dig att precisera begäran skriftligt och kontrollera din\n"
+			    "identitet innan vi vidtar åtgärder.  Begäranden besvaras utan onödigt\n"
+			    "dröjsmål och inom en månad från mottagandet (artikel 12.3 i\n"
+			    "dataskyddsförordningen); vid behov kan tiden förlängas med\n"
+			    "ytterligare två månader, och du får veta varför inom den\n"
+			    "första månaden.",
+		.free = "  Att utöva dina rättigheter är kostnadsfritt.\n",
+		.other_questions = "Övriga frågor om detta register: %s.\n",
+	},
+	{
+		.lang = "de",
+		.basis = {
+			"Einwilligung der betroffenen Person (Art. 6 Abs. 1 lit. a DSGVO)",
+			"Erfüllung eines Vertrags, dessen Vertragspartei die betroffene Person ist, oder "
+			"Durchführung vorvertraglicher Maßnahmen auf ihre Anfrage (Art. 6 Abs. 1 lit. b DSGVO)",
+			"Erfüllung einer rechtlichen Verpflichtung des Verantwortlichen (Art. 6 Abs. 1 lit. c DSGVO)",
+			"Schutz lebenswichtiger Interessen einer Person (Art. 6 Abs. 1 lit. d DSGVO)",
+			"Wahrnehmung einer Aufgabe, die im öffentlichen Interesse liegt oder in Ausübung "
+			"öffentlicher Gewalt erfolgt (Art. 6 Abs. 1 lit. e DSGVO)",
+			"berechtigte Interessen des Verantwortlichen (Art. 6 Abs. 1 lit. f DSGVO)",
+		},
+		.day = "Tag", .days = "Tage", .month = "Monat", .months = "Monate", .year = "Jahr", .years = "Jahre",
+		.title = "DATENSCHUTZHINWEISE\n"
+			 "Information zur Verarbeitung personenbezogener Daten (Art. 13 und 14 DSGVO)\n\n",
+		.l_register = "Register:           %s\n",
+		.l_controller = "Verantwortlicher:   %s\n",
+		.l_contact = "Kontakt:            %s\n",
+		.l_privacy = "Datenschutzkontakt: %s\n",
+		.h_purposes = "Zwecke und Rechtsgrundlagen der Verarbeitung",
+		.purpose = "    Zweck:            %s\n",
+		.basis_l = "    Rechtsgrundlage:  %s\n",
+		.or_basis = "    oder, wo die Aufzeichnung es angibt: %s\n",
+		.kept = "    Speicherdauer:    %s ab der Aufzeichnung\n",
+		.kept_max = "    Speicherdauer:    %s ab der Aufzeichnung; höchstens %s, wo ein längerer Zeitraum "
+			    "erforderlich ist\n",
+		.periods_chosen = "Die oben für jeden Zweck angegebenen Fristen hat der Verantwortliche\n"
+				  "innerhalb dieses Grundsatzes selbst gewählt.\n",
+		.erased = "Aufzeichnungen werden automatisch gelöscht, wenn ihre Speicherdauer endet,\n"
+			  "es sei denn, ihre Verarbeitung ist eingeschränkt oder sie unterliegen\n"
+			  "einer Aufbewahrungsanordnung (Legal Hold).\n"
+			  "Eine Aufzeichnung, die nicht in das Register aufgenommen werden kann (ihre\n"
+			  "Beschreibung ist unvollständig oder passt nicht zu diesen Hinweisen), wird\n"
+			  "höchstens %s lang zur Berichtigung zurückgestellt und dann gelöscht.\n",
+		.h_sources = "Aufzeichnungen und Herkunft der Daten",
+		.content = "Eine Aufzeichnung enthält das gesamte Gespräch (Audio) und, soweit\n"
+			   "vorhanden, den Chat und die dabei geteilten Dateien, mit Datum,\n"
+			   "Datenquelle, den Namen der beteiligten Beschäftigten und den Kontaktdaten\n"
+			   "der anderen Teilnehmenden, soweit sie während des Anrufs oder der\n"
+			   "Besprechung bekannt wurden.\n",
+		.calls = "Anrufe", .meetings = "Besprechungen",
+		.data_source = "    Datenquelle:      %s\n",
+		.recorded = "    Aufgezeichnet:    ",
+		.purpose_of = "    Zweck:            %s (%s)\n",
+		.h_recipients = "Empfänger und Übermittlungen außerhalb der EU/des EWR",
+		.no_recipients = "Die Daten werden niemandem außerhalb des Verantwortlichen offengelegt.\n",
+		.kind_title = { "Empfänger:", "Behörden (gesetzlich vorgeschriebene Offenlegungen):",
+				"Andere Register des Verantwortlichen:" },
+		.within_eea = "    Innerhalb der EU/des EWR.\n",
+		.outside_eea = "    Außerhalb der EU/des EWR; Garantie: %s.\n",
+		.safeguard = "    Garantie:         %s.\n",
+		.no_transfer = "Ohne geeignete Garantien (Kapitel V DSGVO) werden keine Daten außerhalb\n"
+			       "der EU/des EWR übermittelt; jede Offenlegung wird protokolliert.\n",
+		.h_access = "Wer auf die Aufzeichnungen zugreifen kann",
+		.access_intro = "Der Zugriff erfordert eine persönliche Benutzerkennung und ist gestuft;\n"
+				"jeder Benutzer erhält die niedrigste Stufe, die seine Aufgabe erfordert.\n"
+				"Die Aufzeichnungen sind verschlüsselt, und eine Stufe kann nur das\n"
+				"entschlüsseln, was ihre Zwecke erlauben.  Die Stufen, die niedrigste\n"
+				"zuerst; jede Stufe sieht auch, was die Stufen unter ihr sehen:\n",
+		.group = " (Gruppe %s)",
+		.recordings_of = "\n    Aufzeichnungen zu den Zwecken: ",
+		.chats_files_of = "    Chats und geteilte Dateien zu den Zwecken: ",
+		.chats_of = "    Chats zu den Zwecken: ",
+		.files_of = "    Geteilte Dateien zu den Zwecken: ",
+		.none = "keine",
+		.sees_details = "    Sieht auch Namen, Kontaktdaten, Namen der Beschäftigten und Titel.\n",
+		.sees_chat_names = "    Sieht keine Namen oder Kontaktdaten, außer wo die Chats oder\n"
+				   "    geteilten Dateien, die sie liest, sie enthalten.\n",
+		.sees_no_names = "    Sieht keine Namen oder Kontaktdaten.\n",
+		.handles_rights = "    Bearbeitet die Anträge der betroffenen Personen (Löschung,\n"
+				  "    Einschränkung, Berichtigung, Export) und liest das Prüfprotokoll.\n",
+		.details_from = "\nNamen, Kontaktdaten, Namen der Beschäftigten und Besprechungstitel sind\n"
+				"ab der Stufe %s sichtbar.  Chatverläufe und geteilte Dateien, die\n"
+				"Personen nennen können, sind für die oben genannten Stufen sichtbar.\n"
+				"Jeder Zugriff und jede Verweigerung wird protokolliert.\n",
+		.log_kept = "Das Protokoll nennt Benutzer und Aufzeichnungen, nie die Personen darin,\n"
+			    "und zeigt, wer auf Ihre Aufzeichnungen zugegriffen hat.  Seine Einträge\n"
+			    "werden %s lang aufbewahrt, länger, solange ein Antrag auf Auskunft\n"
+			    "über Ihre Daten beantwortet wird, und dann gelöscht.\n",
+		.h_rights = "Ihre Rechte",
+		.access_right = "- Auskunft (Art. 15): zu erfahren, ob Aufzeichnungen von Ihnen gespeichert\n"
+				"  werden, und eine Kopie davon zu erhalten",
+		.access_free = ", unentgeltlich.\n",
+		.access_end = ".\n",
+		.rights = "- Berichtigung (Art. 16): unrichtige Daten über Sie berichtigen zu lassen.\n"
+			  "- Löschung (Art. 17): Aufzeichnungen von Ihnen löschen zu lassen, wenn sie\n"
+			  "  nicht mehr benötigt werden oder ohne Rechtsgrundlage verarbeitet wurden.\n"
+			  "- Einschränkung (Art. 18): die Verarbeitung einschränken zu lassen, etwa\n"
+			  "  solange ein Antrag auf Berichtigung oder Löschung bearbeitet wird.\n",
+		.portability = "- Datenübertragbarkeit (Art. 20): die von Ihnen bereitgestellten Daten,\n"
+			       "  die aufgrund einer Einwilligung oder eines Vertrags verarbeitet werden,\n"
+			       "  in einem maschinenlesbaren Format zu erhalten und sie einem anderen\n"
+			       "  Verantwortlichen übermitteln zu lassen.",
+		.objection = "- Widerspruch (Art. 21): aus Gründen, die sich aus Ihrer besonderen\n"
+			     "  Situation ergeben, der Verarbeitung aufgrund berechtigter Interessen\n"
+			     "  oder einer öffentlichen Aufgabe zu widersprechen, und jederzeit der\n"
+			     "  Direktwerbung.",
+		.withdrawal = "- Widerruf der Einwilligung (Art. 7 Abs. 3): wenn die Verarbeitung auf\n"
+			      "  Ihrer Einwilligung beruht, diese jederzeit zu widerrufen; die darauf\n"
+			      "  beruhenden Aufzeichnungen werden dann gelöscht.  Die Rechtmäßigkeit\n"
+			      "  der Verarbeitung vor dem Widerruf bleibt unberührt.\n"
+			      "  Betroffene Zwecke: ",
+		.concerned = "\n  Betroffene Zwecke: ",
+		.no_purposes = "keine in diesem Register",
+		.complaint = "- Beschwerde (Art. 77): bei einer Aufsichtsbehörde Beschwerde einzulegen,\n"
+			     "  insbesondere in dem Mitgliedstaat Ihres Aufenthaltsorts, Ihres\n"
+			     "  Arbeitsplatzes oder des Orts des mutmaßlichen Verstoßes",
+		.complaint_finland = "(in Finnland: der Datenschutzbeauftragte, tietosuojavaltuutettu).",
+		.complaint_named = "(die Aufsichtsbehörde des Verantwortlichen: %s).",
+		.h_exercise = "So üben Sie Ihre Rechte aus",
+		.send_to = "Senden Sie Ihren Antrag an %s.\n",
+		.answered = "Wir können Sie bitten, den Antrag schriftlich zu präzisieren, und Ihre\n"
+			    "Identität prüfen, bevor wir tätig werden.  Anträge werden unverzüglich,\n"
+			    "spätestens innerhalb eines Monats nach Eingang beantwortet (Art. 12 Abs. 3\n"
+			    "DSGVO); wo nötig, kann diese Frist um weitere zwei Monate verlängert\n"
+			    "werden, und Sie erfahren die Gründe innerhalb des ersten\n"
+			    "Monats.",
+		.free = "  Die Ausübung Ihrer Rechte ist unentgeltlich.\n",
+		.other_questions = "Andere Fragen zu diesem Register: %s.\n",
+	},
 };
 
 #define NOTICE_WIDTH 76
