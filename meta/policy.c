@@ -68,7 +68,7 @@ const char *const policy_legal_bases[] = {
 	"legitimate_interests", NULL,
 };
 
-const char *const policy_languages[] = { "fi", "en", NULL };
+const char *const policy_languages[] = { "fi", "en", "sv", "de", NULL };
 
 const char *const policy_recipient_kinds[] = {
 	[POLICY_RECIPIENT_OTHER] = "recipient",
@@ -1213,6 +1213,18 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 		p->request_retention = POLICY_REQUEST_RETENTION;
 }
 
+/* A language the notice has no phrases in: an error that names those it
+ * has (policy_languages). */
+static void unknown_lang(struct parser *ps, int line, const char *w)
+{
+	struct strbuf b = { 0 };
+
+	for (int i = 0; policy_languages[i]; i++)
+		strbuf_addf(&b, "%s%s", i ? ", " : "", policy_languages[i]);
+	add_err(ps, line, "languages: the notice cannot be written in '%s' (it knows %s)", w, b.s);
+	strbuf_release(&b);
+}
+
 /* [register] languages into p->langs; "en" when the policy names none. */
 static void languages(struct parser *ps, struct policy *p, const struct sect *reg)
 {
@@ -1231,7 +1243,7 @@ static void languages(struct parser *ps, struct policy *p, const struct sect *re
 		if (!valid_lang(w, strlen(w)))
 			add_err(ps, line, "languages: bad language tag '%s' (two or three of a-z, as fi or en)", w);
 		else if (!known)
-			add_err(ps, line, "languages: the notice cannot be written in '%s' (it knows fi and en)", w);
+			unknown_lang(ps, line, w);
 		else if (policy_lang_index(p, w) >= 0)
 			add_err(ps, line, "languages: '%s' is named twice", w);
 		else if (p->n_langs == POLICY_MAX_LANGS)

@@ -654,6 +654,163 @@ TEST(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_be
 	policy_free(p);
 }
 
+/*
+ * The policy at path with the first `from` replaced by `to`, loaded from a
+ * file in a directory of its own (*dirp, malloc'd); NULL (reported) when it
+ * does not load.
+ */
+static struct policy *policy_edited(const char *path, const char *from, const char *to, char **dirp)
+{
+	char *text = slurp(path), *at, *file = NULL, *errs = NULL;
+	struct policy *p = NULL;
+	FILE *f;
+
+	*dirp = t_mkdtemp("notice-lang");
+	at = text ? strstr(text, from) : NULL;
+	CHECK(at != NULL && *dirp != NULL);
+	if (!at || !*dirp)
+		goto out;
+	file = xasprintf("%s/policy.conf", *dirp);
+	f = fopen(file, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	fprintf(f, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	fclose(f);
+	if (policy_load(file, &p, &errs))
+		fprintf(stderr, "  %s", errs ? errs : "policy_load failed\n");
+	CHECK(p != NULL);
+out:
+	free(errs);
+	free(file);
+	free(text);
+	return p;
+}
+
+static void drop_dir(char *dir)
+{
+	if (dir)
+		util_remove_tree(dir);
+	free(dir);
+}
+
+/* The headings of notice n (the lines above a line of dashes), counted. */
+static int headings(const char *n)
+{
+	int count = 0;
+
+	for (const char *l = strstr(n, "\n-"); l; l = strstr(l + 1, "\n-"))
+		count += l[-1] != '\n' && l[2] == '-';
+	return count;
+}
+
+TEST(test_notice_is_written_in_swedish_and_german)
+{
+	char *dir = NULL, *en = NULL;
+	struct policy *p = policy_edited(FOUR_LEVELS, "[register]\n", "[register]\nlanguages = de sv\n", &dir);
+	char *de = p ? notice_render(p) : NULL, *sv = p ? notice_render_in(p, "sv") : NULL;
+	struct policy *four = NULL;
+
+	CHECK(de && sv);
+	CHECK(p && notice_render_in(p, "en") == NULL && notice_render_in(p, "fi") == NULL);
+	CHECK_EQ(policy_load(FOUR_LEVELS, &four, NULL), 0);
+	en = four ? notice_render(four) : NULL;
+	if (!de || !sv || !en)
+		goto out;
+	CHECK(!strncmp(de, "DATENSCHUTZHINWEISE\n"
+			   "Information zur Verarbeitung personenbezogener Daten (Art. 13 und 14 DSGVO)\n\n", 96));
+	CHECK(!strncmp(sv, "DATASKYDDSBESKRIVNING\nInformation om behandlingen av personuppgifter\n"
+			   "(artiklarna 13 och 14 i dataskyddsförordningen)\n\n", 118));
+	CHECK(strstr(de, "Verantwortlicher:   Example Oy (1234567-8)"));
+	CHECK(strstr(sv, "Personuppgiftsansvarig:  Example Oy (1234567-8)"));
+	/* the legal bases in the words of the regulation's own versions */
+	CHECK(strstr(de, "    Rechtsgrundlage:  Einwilligung der betroffenen Person (Art. 6 Abs. 1 lit. a DSGVO)\n"));
+	CHECK(strstr(de, "berechtigte Interessen des Verantwortlichen (Art. 6 Abs. 1 lit. f DSGVO)"));
+	CHECK(strstr(sv, "    Rättslig grund:  den registrerades samtycke (artikel 6.1 a i dataskyddsförordningen)\n"));
+	CHECK(strstr(sv, "den personuppgiftsansvariges berättigade intressen (artikel 6.1 f i dataskyddsförordningen)"));
+	/* periods in the language's words */
+	CHECK(strstr(de, "    Speicherdauer:    90 Tage ab der Aufzeichnung; höchstens 6 Monate,"));
+	CHECK(strstr(de, "    Speicherdauer:    12 Monate ab der Aufzeichnung; höchstens 2 Jahre,"));
+	CHECK(strstr(sv, "    Bevaras:         90 dagar från inspelningen; högst 6 månader "));
+	CHECK(strstr(sv, "    Bevaras:         2 år från inspelningen; högst 3 år "));
+	CHECK(strstr(de, "Ihre Rechte\n-----------\n- Auskunft (Art. 15): "));
+	CHECK(strstr(sv, "Dina rättigheter\n----------------\n- Tillgång (artikel 15): "));
+	CHECK(strstr(de, "ab der Stufe supervisor sichtbar."));
+	CHECK(strstr(sv, "nivån supervisor och uppåt."));
+	/* no phone_country_code: the Finnish authority, in the language's words */
+	CHECK(strstr(de, "(in Finnland: der\n  Datenschutzbeauftragte, tietosuojavaltuutettu).\n"));
+	CHECK(strstr(sv, "(i Finland:\n  dataombudsmannen, tietosuojavaltuutettu).\n"));
+	CHECK(strstr(de, "Senden Sie Ihren Antrag an dpo@example.fi.\n"));
+	CHECK(strstr(sv, "Skicka din begäran till dpo@example.fi.\n"));
+	/* every section the English one has, and nothing of the English */
+	CHECK_EQ(headings(de), headings(en));
+	CHECK_EQ(headings(sv), headings(en));
+	CHECK(!strstr(de, "Your rights") && !strstr(de, "Legal basis") && !strstr(de, "GDPR"));
+	CHECK(!strstr(sv, "Your rights") && !strstr(sv, "Legal basis") && !strstr(sv, "GDPR"));
+	CHECK(!strstr(de, "artikel") && !strstr(sv, "DSGVO"));
+out:
+	free(de);
+	free(sv);
+	free(en);
+	policy_free(p);
+	policy_free(four);
+	drop_dir(dir);
+}
+
+TEST(test_swedish_and_german_notices_of_the_example_leave_no_phrase_out)
+{
+	static const char *const langs[] = { "sv", "de" };
+	char *dir = NULL;
+	struct policy *p = policy_edited(EXAMPLE, "languages = fi, en\n", "languages = fi, en, sv, de\n", &dir);
+
+	/* The example says every optional text (the retention principle,
+	 * sources, disclosures, transfers, terms of access, how to make a
+	 * request) and has recipients of each kind: every phrase is used. */
+	for (size_t i = 0; p && i < 2; i++) {
+		char *n = notice_render_in(p, langs[i]);
+
+		CHECK(n != NULL);
+		CHECK(n && !strstr(n, "(null)") && !strstr(n, "%s") && !strstr(n, "{{"));
+		CHECK(n && !strstr(n, "Your rights") && !strstr(n, "Rekisteröidyn oikeudet"));
+		CHECK(n && strstr(n, i ? "Behörden (gesetzlich vorgeschriebene Offenlegungen):"
+				       : "Myndigheter (utlämnanden som krävs enligt lag):"));
+		CHECK(n && strstr(n, i ? "    Aufgezeichnet:    " : "    Inspelas:        "));
+		free(n);
+	}
+	policy_free(p);
+	drop_dir(dir);
+}
+
+TEST(test_swedish_and_german_notices_name_the_authority_policy_supervisory_authority_says)
+{
+	char *dir = NULL, *sv = NULL, *de = NULL;
+	struct policy *p = policy_edited(FOUR_LEVELS, "[register]\n",
+					 "[register]\nlanguages = sv, de\nphone_country_code = 46\n", &dir);
+
+	sv = p ? notice_render_in(p, "sv") : NULL;
+	de = p ? notice_render_in(p, "de") : NULL;
+	CHECK(sv && strstr(sv, "  eller arbetsplats eller där den påstådda överträdelsen begicks.\n"));
+	CHECK(de && strstr(de, "  Arbeitsplatzes oder des Orts des mutmaßlichen Verstoßes.\n"));
+	CHECK(sv && !strstr(sv, "Finland") && de && !strstr(de, "Finnland"));
+	free(sv);
+	free(de);
+	policy_free(p);
+	drop_dir(dir);
+
+	p = policy_edited(FOUR_LEVELS, "[register]\n",
+			  "[register]\nlanguages = sv, de\nsupervisory_authority = Integritetsskyddsmyndigheten (IMY)\n"
+			  "supervisory_authority[de] = die schwedische Datenschutzbehörde (IMY)\n",
+			  &dir);
+	sv = p ? notice_render_in(p, "sv") : NULL;
+	de = p ? notice_render_in(p, "de") : NULL;
+	CHECK(sv && strstr(sv, "(den\n  personuppgiftsansvariges tillsynsmyndighet: Integritetsskyddsmyndigheten\n  (IMY)).\n"));
+	CHECK(de && strstr(de, "(die\n  Aufsichtsbehörde des Verantwortlichen: die schwedische Datenschutzbehörde\n  (IMY)).\n"));
+	free(sv);
+	free(de);
+	policy_free(p);
+	drop_dir(dir);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -670,6 +827,9 @@ int main(void)
 	RUN(test_notice_has_a_counterpart_for_every_section_of_the_seed);
 	RUN(test_notice_of_a_policy_without_languages_is_the_same_byte_for_byte);
 	RUN(test_notice_is_written_in_each_language_of_the_policy);
+	RUN(test_notice_is_written_in_swedish_and_german);
+	RUN(test_swedish_and_german_notices_of_the_example_leave_no_phrase_out);
+	RUN(test_swedish_and_german_notices_name_the_authority_policy_supervisory_authority_says);
 	RUN(test_notice_says_what_the_seed_says_of_requests_access_and_transfers);
 	RUN(test_notice_lists_recipients_grouped_by_kind);
 	RUN(test_notice_gives_the_data_sources_and_safeguards_in_its_language);

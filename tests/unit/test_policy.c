@@ -1097,6 +1097,44 @@ TEST(test_texts_are_read_per_language_and_a_key_without_one_is_the_first)
 	policy_free(p);
 }
 
+TEST(test_swedish_and_german_may_be_named_in_any_order)
+{
+	struct policy *p = load_text("[register]\nlanguages = de sv\nname = Register\nname[sv] = Registret\n"
+				     "controller = C\ncontact = K\nprivacy_contact = P\ndetails_level = top\n"
+				     "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				     "[purpose p1]\ndescription = Qualität\ndescription[sv] = Kvalitet\n"
+				     "legal_basis = contract\nmin_level = low\n"
+				     "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n");
+	int sv;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->n_langs, 2);
+	CHECK_STR(p->langs[0], "de");
+	CHECK_STR(p->langs[1], "sv");
+	sv = policy_lang_index(p, "sv");
+	CHECK_EQ(sv, 1);
+	CHECK_EQ(policy_lang_index(p, "en"), -1);
+	CHECK_EQ(policy_lang_index(p, "fi"), -1);
+	CHECK_STR(policy_text(p, &p->reg_name_t, 0), "Register");
+	CHECK_STR(policy_text(p, &p->reg_name_t, sv), "Registret");
+	CHECK_STR(policy_text(p, &p->purposes[0].description_t, sv), "Kvalitet");
+	CHECK_STR(policy_text(p, &p->purposes[0].description_t, 0), "Qualität");
+	policy_free(p);
+
+	/* all four at once: as many as POLICY_MAX_LANGS */
+	p = load_text("[register]\nlanguages = fi, en, sv, de\nname = R\ncontroller = C\ncontact = K\n"
+		      "privacy_contact = P\ndetails_level = top\n"
+		      "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+		      "[purpose p1]\ndescription = D\nlegal_basis = contract\nmin_level = low\n"
+		      "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n");
+	CHECK(p != NULL);
+	CHECK_EQ(p ? p->n_langs : 0, 4);
+	CHECK_EQ(policy_lang_index(p, "de"), 3);
+	policy_free(p);
+}
+
 /* A Finnish-first register of country code cc (none when NULL) with
  * the given [register] lines (line 8 on). */
 static struct policy *authority_policy(const char *cc, const char *lines)
@@ -1191,7 +1229,7 @@ TEST(test_a_policy_without_languages_is_in_english)
 
 TEST(test_bad_and_unknown_language_tags_are_errors_at_their_lines)
 {
-	char *path, *errs = errors_of("[register]\nlanguages = fi, de, EN\n"
+	char *path, *errs = errors_of("[register]\nlanguages = fi, xx, EN\n"
 				      "name = R\ncontroller = C\ncontact = K\nprivacy_contact = P\n"
 				      "details_level = top\n"
 				      "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
@@ -1202,7 +1240,7 @@ TEST(test_bad_and_unknown_language_tags_are_errors_at_their_lines)
 				      "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
 				      &path);
 
-	CHECK(has_error(errs, path, 2, "the notice cannot be written in 'de'"));
+	CHECK(has_error(errs, path, 2, "the notice cannot be written in 'xx' (it knows fi, en, sv, de)"));
 	CHECK(has_error(errs, path, 2, "bad language tag 'EN'"));
 	CHECK(has_error(errs, path, 14, "'description[sv]': language 'sv' is not in [register] languages (fi)"));
 	CHECK(has_error(errs, path, 15, "bad language tag in 'description[e]'"));
@@ -1400,6 +1438,7 @@ int main(void)
 	RUN(test_audit_retention_is_2_years_unless_given);
 	RUN(test_phone_country_code_is_kept_as_digits_and_none_unless_given);
 	RUN(test_texts_are_read_per_language_and_a_key_without_one_is_the_first);
+	RUN(test_swedish_and_german_may_be_named_in_any_order);
 	RUN(test_supervisory_authority_is_read_per_language);
 	RUN(test_without_supervisory_authority_only_a_finnish_register_names_the_ombudsman);
 	RUN(test_a_policy_without_languages_is_in_english);
