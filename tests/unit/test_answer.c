@@ -104,7 +104,7 @@ TEST(test_answer_nests_blocks_of_the_same_name)
 
 TEST(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register)
 {
-	static const char *const langs[] = { "fi", "en" };
+	static const char *const langs[] = { "fi", "en", "sv", "de" };
 	static const char model[] =
 		"{\"controller\": \"C Oy, Katu 1\", \"controller_name\": \"C Oy\", \"register\": \"R\","
 		" \"privacy_contact\": \"dpo@c.fi\", \"date\": \"2026-06-10\", \"request\": 3, \"received\": \"2026-06-01\","
@@ -116,7 +116,7 @@ TEST(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_regist
 		" \"recipients\": [{\"name\": \"G\", \"recipient\": \"g\", \"outside_eea\": true, \"safeguard\": \"SCC\","
 		" \"dates\": \"2026-06-02\"}], \"sources\": [{\"text\": \"telephony\"}]}";
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
 		char *path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = NULL;
 		uint8_t *buf = NULL;
 		size_t len = 0;
@@ -237,9 +237,9 @@ static const char access_model[] =
 
 TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
 {
-	static const char *const langs[] = { "en", "fi" };
+	static const char *const langs[] = { "en", "fi", "sv", "de" };
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
 		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
 		char *want_path = xasprintf("tests/fixtures/answer-access.%s.txt", langs[i]), *want = slurp(want_path);
 		json_t *m = json_loads(access_model, 0, NULL);
@@ -258,6 +258,98 @@ TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
 		free(tpl);
 		free(tpl_path);
 	}
+}
+
+/* The lines of s that start with prefix, counted. */
+static int lines_starting(const char *s, const char *prefix)
+{
+	int n = 0;
+
+	for (const char *l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		n += !strncmp(l, prefix, strlen(prefix));
+	return n;
+}
+
+/*
+ * Every block of the Swedish and German templates fills: the access model
+ * turned into an erasure, a consent withdrawal and an objection request
+ * that did everything a letter reports (erasures with and without a kind,
+ * a chat and a file erased, the card, a lifted restriction, each field
+ * rectified, an objection, a ground, recipients told), under each kind of
+ * supervisory authority.  No tag is left, the letter has as many list items
+ * as the English one, and it words them in its own language.
+ */
+TEST(test_answer_swedish_and_german_letters_fill_every_block)
+{
+	static const char *const types[] = { "erasure", "consent_withdrawal", "objection" };
+	static const char *const langs[] = { "en", "sv", "de" };
+	static const char *const words[][3] = {
+		{ "   - call, erased on 2026-06-05", "   - the chat of a meeting, erased on 2026-06-07",
+		  "   - your customer or reference number, on 2026-06-05" },
+		{ "   - samtal, raderat den 2026-06-05", "   - chatten i ett möte, raderad den 2026-06-07",
+		  "   - ditt kund- eller referensnummer, den 2026-06-05" },
+		{ "   - Anruf, gelöscht am 2026-06-05", "   - der Chat einer Besprechung, gelöscht am 2026-06-07",
+		  "   - Ihre Kunden- oder Referenznummer, am 2026-06-05" },
+	};
+	static const char acts[] =
+		"{\"type_access\": false, \"reports_actions\": true, \"has_erased\": true, \"erased_count\": 2,"
+		" \"erased\": [{\"kind\": \"call\", \"kind_call\": true, \"erased_on\": \"2026-06-05\"},"
+		" {\"kind\": null, \"erased_on\": \"2026-06-06\"}], \"has_erased_attachments\": true,"
+		" \"erased_attachments\": [{\"attachment\": \"chat\", \"attachment_chat\": true, \"kind\": \"meeting\","
+		" \"kind_meeting\": true, \"erased_on\": \"2026-06-07\"}, {\"attachment\": \"file\","
+		" \"attachment_file\": true, \"kind\": null, \"erased_on\": \"2026-06-08\"}], \"card_erased\": true,"
+		" \"has_restricted\": true, \"restricted_recordings\": [{\"date\": \"2026-05-01\", \"time\": \"10:15\","
+		" \"kind\": \"call\", \"kind_call\": true, \"since\": \"2026-06-05\", \"still\": false}],"
+		" \"has_rectified\": true, \"rectified\": [{\"field\": \"name\", \"field_name\": true, \"on\": \"2026-06-05\"},"
+		" {\"field\": \"phone\", \"field_phone\": true, \"on\": \"2026-06-05\"}, {\"field\": \"email\","
+		" \"field_email\": true, \"on\": \"2026-06-05\"}, {\"field\": \"organisation\", \"field_organisation\": true,"
+		" \"on\": \"2026-06-05\"}, {\"field\": \"ref\", \"field_ref\": true, \"on\": \"2026-06-05\"}],"
+		" \"has_objected\": true, \"objected\": [{\"purpose\": \"quality\", \"description\": \"Q\"}],"
+		" \"changed\": true, \"acted\": true, \"notify_recipients\": true, \"export_dir\": null}";
+	json_t *base = json_loads(access_model, 0, NULL), *extra = json_loads(acts, 0, NULL);
+
+	CHECK(base && extra);
+	if (!base || !extra)
+		goto out;
+	json_object_update(base, extra);
+	for (size_t t = 0; t < sizeof(types) / sizeof(*types); t++) {
+		for (int a = 0; a < 3; a++) {
+			int items = -1;
+
+			for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
+				char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]);
+				char *tpl = slurp(tpl_path), *key = xasprintf("type_%s", types[t]), *out = NULL;
+				json_t *m = json_deep_copy(base);
+
+				json_object_set_new(m, key, json_true());
+				json_object_set_new(m, "supervisory_authority",
+						    a == 0 ? json_string("IMY, Box 8114, 104 20 Stockholm") : json_null());
+				json_object_set_new(m, "supervisory_authority_finland", json_boolean(a == 1));
+				json_object_set_new(m, "supervisory_authority_unnamed", json_boolean(a == 2));
+				CHECK(tpl != NULL);
+				if (tpl)
+					CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+				CHECK(out && strstr(out, "{{") == NULL && strstr(out, "}}") == NULL);
+				for (int w = 0; out && w < 3; w++)
+					CHECK(strstr(out, words[i][w]) != NULL);
+				if (out && items < 0)
+					items = lines_starting(out, "   - ");
+				else if (out)
+					CHECK_EQ(lines_starting(out, "   - "), items);
+				CHECK(!out || a != 0 || strstr(out, "   IMY, Box 8114, 104 20 Stockholm\n"));
+				CHECK(!out || a != 1 || strstr(out, "tietosuoja@om.fi"));
+				CHECK(!out || a == 1 || !strstr(out, "tietosuoja@om.fi"));
+				free(out);
+				json_decref(m);
+				free(key);
+				free(tpl);
+				free(tpl_path);
+			}
+		}
+	}
+out:
+	json_decref(base);
+	json_decref(extra);
 }
 
 /* A register of its own for the tests of what was done (made once). */
@@ -942,6 +1034,7 @@ int main(void)
 	RUN(test_answer_nests_blocks_of_the_same_name);
 	RUN(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register);
 	RUN(test_answer_to_an_access_request_is_the_letter_it_always_was);
+	RUN(test_answer_swedish_and_german_letters_fill_every_block);
 	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_answer_of_another_country_s_register_names_no_finnish_authority);
