@@ -5,7 +5,11 @@
 # notice's language, `recctl register --lang` and `recctl request answer
 # --lang` (only in a language the policy has), a policy without languages
 # unchanged byte for byte, and what `recctl policy check` and `recctl policy
-# apply` say of texts and language tags.
+# apply` say of texts and language tags.  A German-first policy with Swedish
+# (languages = de sv): README.txt in German and README.sv.txt in Swedish on a
+# mount, as `recctl register` prints them, and the answer letter to a
+# subject in German and in Swedish with every field filled; a language the
+# policy does not have, or the notice cannot be written in, is refused.
 . "$(dirname "$0")/lib.sh"
 
 GOLDEN=$T_ROOT/tests/fixtures/notice-four-levels.txt
@@ -107,5 +111,101 @@ assert_contains "policy check: a malformed tag is an error at its line" "$T_OUT"
 sed 's/^languages = fi, en$/languages = fi, xx/' "$POLICY_EXAMPLE" >"$T_TMP/xx.conf"
 assert_fails_with "policy check: a language the notice cannot be written in is an error naming those it can" \
 	"languages: the notice cannot be written in 'xx' (it knows fi, en, sv, de)" "$RECCTL" policy check "$T_TMP/xx.conf"
+
+# --- a German-first policy with Swedish: languages = de sv -------------------
+# The four-level fixture's texts are the German ones (its plain keys); a
+# few are given in Swedish, and a data source in both.
+awk '/^\[register\]$/ { print; print "languages = de sv"; print "name[sv] = Helpdeskens inspelningar"; next }
+	/^description = Helpdesk call quality$/ { print; print "description[sv] = Kvaliteten på helpdesksamtal"; next }
+	/^data_source = helpdesk telephony$/ {
+		print; print "data_source[de] = Telefonie des Helpdesks"; print "data_source[sv] = helpdeskens telefoni"; next }
+	{ print }' "$T_ROOT/tests/fixtures/policy-four-levels.conf" >"$T_TMP/de-sv.conf"
+assert_ok "policy check of a policy with languages = de sv passes" "$RECCTL" policy check "$T_TMP/de-sv.conf"
+make_register "$T_TMP/d" "$T_TMP/de-sv.conf"
+MNT3=$T_TMP/mnt3
+mount_recfs "$REG" "$MNT3" "$KEYS/dpo.keyring" || t_abort "mount" "cannot mount the German and Swedish register"
+assert_eq "its root holds README.sv.txt and README.txt" "README.sv.txt README.txt" \
+	"$(as_user "$nobody" find "$MNT3" -maxdepth 1 -type f -printf '%f\n' | sort | tr '\n' ' ' | sed 's/ $//')"
+de_text=$(as_user "$nobody" cat "$MNT3/README.txt")
+sv_text=$(as_user "$nobody" cat "$MNT3/README.sv.txt")
+assert_eq "README.txt is the German notice" "DATENSCHUTZHINWEISE" "$(printf '%s\n' "$de_text" | head -n 1)"
+assert_contains "README.txt gives a legal basis as the DSGVO words it" "$de_text" \
+	"    Rechtsgrundlage:  Einwilligung der betroffenen Person (Art. 6 Abs. 1 lit. a DSGVO)"
+assert_contains "README.txt gives periods in German" "$de_text" "    Speicherdauer:    90 Tage ab der Aufzeichnung"
+assert_contains "README.txt gives the data source in German" "$de_text" "    Datenquelle:      Telefonie des Helpdesks"
+assert_contains "README.txt names the rights in German" "$de_text" "Ihre Rechte"
+assert_contains "README.txt names the Finnish authority in German" "$de_text" \
+	"Datenschutzbeauftragte, tietosuojavaltuutettu)."
+assert_not_contains "README.txt has no English heading" "$de_text" "Your rights"
+assert_eq "README.sv.txt is the Swedish notice" "DATASKYDDSBESKRIVNING" "$(printf '%s\n' "$sv_text" | head -n 1)"
+assert_contains "README.sv.txt gives the register's name in Swedish" "$sv_text" \
+	"Register:                Helpdeskens inspelningar"
+assert_contains "README.sv.txt gives a purpose in Swedish" "$sv_text" "    Ändamål:         Kvaliteten på helpdesksamtal"
+assert_contains "README.sv.txt gives a legal basis as dataskyddsförordningen words it" "$sv_text" \
+	"    Rättslig grund:  den registrerades samtycke (artikel 6.1 a i dataskyddsförordningen)"
+assert_contains "README.sv.txt gives the data source in Swedish" "$sv_text" "    Datakälla:       helpdeskens telefoni"
+assert_contains "README.sv.txt names the rights in Swedish" "$sv_text" "Dina rättigheter"
+assert_contains "README.sv.txt names the Finnish authority in Swedish" "$sv_text" \
+	"dataombudsmannen, tietosuojavaltuutettu)."
+assert_not_contains "README.sv.txt has no English heading" "$sv_text" "Your rights"
+assert_not_contains "README.sv.txt has no German" "$sv_text" "Ihre Rechte"
+assert_eq "README.txt is what recctl register prints" "$de_text" "$("$RECCTL" register -R "$REG")"
+assert_eq "README.sv.txt is what recctl register --lang sv prints" "$sv_text" \
+	"$("$RECCTL" register -R "$REG" --lang sv)"
+assert_eq "recctl register --lang de is the first language's" "$de_text" "$("$RECCTL" register -R "$REG" --lang de)"
+assert_eq "README.sv.txt's size is its length" "$(printf '%s\n' "$sv_text" | wc -c)" "$(stat -c %s "$MNT3/README.sv.txt")"
+unmount_recfs "$MNT3"
+assert_fails_with "recctl register --lang en names the languages there are" \
+	"has no language 'en' (it has de, sv)" "$RECCTL" register -R "$REG" --lang en
+assert_fails_with "recctl register --lang xx names the languages there are" \
+	"has no language 'xx' (it has de, sv)" "$RECCTL" register -R "$REG" --lang xx
+
+# The letters to a subject of the register, in German and in Swedish.
+export RECFS_NOW=2026-06-10T09:00:00Z
+SPOOL=$T_TMP/spool
+mkdir -p "$SPOOL"
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/a.opus"
+cat >"$SPOOL/m.json" <<JSON
+{"recorded_at": "2026-06-01T10:15:00Z", "source": "helpdesk",
+ "subjects": [{"role": "customer", "name": "Erika Mustermann", "phone": "+49 30 1234567"}], "audio": "a.opus"}
+JSON
+assert_ok "ingest a call of one subject" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/m.json"
+H=$("$RECCTL" subject find "+49301234567" -R "$REG" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_match "the subject has a handle" "$H" '^S-[0-9A-Z]{6}$'
+assert_ok "an access request of the subject" "$RECCTL" request new -R "$REG" --type access --subject "$H" \
+	--received 2026-06-05 --channel email
+N=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+TPL=$T_ROOT/packaging/templates
+assert_ok "its letter in German is written" "$RECCTL" request answer "$N" -R "$REG" --lang de --templates "$TPL" \
+	--out "$T_TMP/answer.de.txt"
+de_letter=$(cat "$T_TMP/answer.de.txt")
+assert_contains "de: the request" "$de_letter" "Antwort auf Ihren Antrag Nr. $N, eingegangen am 2026-06-05"
+assert_contains "de: its type in German" "$de_letter" "(Auskunft über Ihre Daten)"
+assert_contains "de: the controller's privacy contact" "$de_letter" "Datenschutzbeauftragter: dpo@example.fi"
+assert_contains "de: the purpose and its basis" "$de_letter" \
+	"   - Helpdesk call quality (helpdesk);
+     Rechtsgrundlage: Vertrag (Art. 6 Abs. 1 lit. b)"
+assert_contains "de: the recording, its kind in German" "$de_letter" \
+	"   - 2026-06-01 um 10:15 UTC: Anruf (helpdesk), Zweck helpdesk;"
+assert_contains "de: the data source in German" "$de_letter" "5. Herkunft der Daten
+
+   - Telefonie des Helpdesks"
+assert_contains "de: the Finnish authority with its address" "$de_letter" \
+	"Büro des Datenschutzbeauftragten (Tietosuojavaltuutetun toimisto)"
+assert_not_contains "de: no placeholder left unfilled" "$de_letter" "{{"
+assert_not_contains "de: no placeholder end left" "$de_letter" "}}"
+assert_not_contains "de: nothing in English" "$de_letter" "Your rights"
+assert_ok "its letter in Swedish is written" "$RECCTL" request answer "$N" -R "$REG" --lang sv --templates "$TPL"
+assert_contains "sv: the request" "$T_OUT" "Svar på din begäran nr $N, mottagen 2026-06-05"
+assert_contains "sv: the recording, its kind in Swedish" "$T_OUT" "   - 2026-06-01 kl. 10:15 UTC: samtal (helpdesk), ändamål helpdesk;"
+assert_contains "sv: the purpose in Swedish" "$T_OUT" "   - Kvaliteten på helpdesksamtal (helpdesk);"
+assert_contains "sv: the data source in Swedish" "$T_OUT" "   - helpdeskens telefoni"
+assert_not_contains "sv: no placeholder left unfilled" "$T_OUT" "{{"
+assert_fails_with "a letter in English is refused: the policy has German and Swedish" \
+	"has no language 'en' (it has de, sv)" \
+	"$RECCTL" request answer "$N" -R "$REG" --lang en --templates "$TPL"
+assert_fails_with "a letter in an unknown language is refused" "has no language 'xx' (it has de, sv)" \
+	"$RECCTL" request answer "$N" -R "$REG" --lang xx --templates "$TPL"
+unset RECFS_NOW
 
 t_done
