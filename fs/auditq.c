@@ -48,6 +48,7 @@ struct aq_item {
 	struct audit_entry e;	/* strings below are owned */
 	uint64_t ticket;
 	int64_t queued;		/* now_ms() when queued */
+	int journalled;		/* in the journal: a killed or stopped mount leaves it to the next */
 };
 
 struct auditq {
@@ -190,6 +191,7 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	it.queued = now_ms();
 	/* Under the lock: the journal is in ticket order. */
 	rc = journal_append(q->j, it.ticket, &it.e);
+	it.journalled = rc == 0;
 	if (rc < 0 && refuse)
 		refuse_item(&it, journal_errno(rc));
 	q->items[q->n++] = it;
@@ -218,6 +220,13 @@ uint64_t auditq_push(struct auditq *q, const struct audit_entry *e)
 
 	(void)push(q, e, 0, &ticket);
 	return ticket;
+}
+
+int auditq_push_read(struct auditq *q, const struct audit_entry *e, uint64_t *ticket)
+{
+	int rc = push(q, e, 1, ticket);
+
+	return rc < 0 ? -journal_errno(rc) : 0;
 }
 
 int auditq_push_durable(struct auditq *q, const struct audit_entry *e)
@@ -441,9 +450,15 @@ void auditq_free(struct auditq *q)
 		pthread_mutex_unlock(&q->lock);
 		pthread_join(q->thread, NULL);
 	}
-	if (auditq_flush(q) < 0)
-		recfs_log(LOG_ERR, "recfs: %zu audit entries could not be written at unmount; they stay in "
-			  "the audit journal for the next mount or recctl, and follow here", q->n);
+	if (auditq_flush(q) < 0) {
+		size_t kept = 0;
+
+		for (i = 0; i < q->n; i++)
+			kept += q->items[i].journalled != 0;
+		recfs_log(LOG_ERR, "recfs: %zu audit entries could not be written at unmount; %zu of them stay in "
+			  "the audit journal for the next mount or recctl, %zu could not be journalled either (their "
+			  "reads and opens were refused); all follow here", q->n, kept, q->n - kept);
+	}
 	/* Removed only when the log holds all of it. */
 	journal_close(q->j, q->cat, q->n == 0);
 	/* Last resort, so nothing is lost: the entries in the log instead

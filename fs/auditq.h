@@ -49,6 +49,14 @@ uint64_t auditq_push(struct auditq *q, const struct audit_entry *e);
  */
 int auditq_amend(struct auditq *q, uint64_t ticket, const char *reason);
 /*
+ * auditq_push for a read that is answered only when its entry is
+ * journalled (sealed attributes, quiet.h): 0 and *ticket; or, the read to
+ * be refused, -ENOSPC when the queue is full (*ticket 0, the entry only
+ * counted) or the journal's errno (the entry queued as a refusal).  Not
+ * waited for on disk, as auditq_push_durable waits with audit_fsync.
+ */
+int auditq_push_read(struct auditq *q, const struct audit_entry *e, uint64_t *ticket) MUST_CHECK;
+/*
  * Queue a copy of *e, and return once it is journalled (and on disk, with
  * fsync_each: the opens waiting at once share one fdatasync): 0, or
  * -ENOSPC when the disk is full or the queue is (the entry is counted, as

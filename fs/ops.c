@@ -326,6 +326,15 @@ void recfs_rights_done(struct recfs *fs, struct caller *c, unsigned mark, int co
 		(void)recfs_audit_entry(fs, c, action, object, NULL, "refused", meta_errname(rc));
 }
 
+int recfs_audit_read(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *reason,
+		     uint64_t *ticket)
+{
+	struct audit_entry e;
+
+	make_entry(fs, c, action, object, NULL, "ok", reason, &e);
+	return auditq_push_read(fs->aq, &e, ticket);
+}
+
 int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			const char *artifact)
 {

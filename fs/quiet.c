@@ -98,12 +98,13 @@ static void drop_oldest(struct quiet *q)
 	free(w);
 }
 
-void quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int64_t now, quiet_log_fn log,
-		void *ctx)
+int quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int64_t now, quiet_log_fn log,
+	       void *ctx)
 {
 	uint32_t m = 1u << (bit & 31);
 	size_t b = bucket_of(uid, object);
 	struct qwin *w;
+	int rc = 0;
 
 	pthread_mutex_lock(&q->lock);
 	while (q->oldest && q->oldest->opened + q->window <= now)
@@ -120,8 +121,7 @@ void quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, in
 
 			/* No room to remember it: log it, as if new. */
 			pthread_mutex_unlock(&q->lock);
-			log(ctx, &ticket, m, 0);
-			return;
+			return log(ctx, &ticket, m, 0);
 		}
 		w->uid = uid;
 		snprintf(w->object, sizeof(w->object), "%s", object);
@@ -136,15 +136,20 @@ void quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, in
 		q->newest = w;
 		q->n++;
 		w->named = w->in_entry = m;
-		log(ctx, &w->ticket, m, 0);
+		if ((rc = log(ctx, &w->ticket, m, 0)) < 0)
+			w->named = w->in_entry = 0;	/* no entry: the next read logs */
 	} else if (!(w->named & m)) {
 		w->named |= m;
 		if (log(ctx, &w->ticket, w->in_entry | m, 1) == 0) {
 			w->in_entry |= m;
 		} else {
 			w->in_entry = m;
-			log(ctx, &w->ticket, m, 0);
+			if ((rc = log(ctx, &w->ticket, m, 0)) < 0) {
+				w->named &= ~m;
+				w->in_entry = 0;
+			}
 		}
 	}
 	pthread_mutex_unlock(&q->lock);
+	return rc;
 }

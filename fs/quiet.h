@@ -39,7 +39,8 @@ void quiet_free(struct quiet *q);
  * entry must name.  amend 1: entry *ticket, queued earlier for the same
  * window, is to name them now; return 0 when it was amended, -ENOENT when it
  * can no longer be (written meanwhile).  amend 0: queue a new entry and set
- * *ticket to it; the return value is ignored.
+ * *ticket to it; return 0, or a negative errno when it could not be
+ * queued and journalled (the read is then refused).
  */
 typedef int (*quiet_log_fn)(void *ctx, uint64_t *ticket, uint32_t names, int amend);
 
@@ -48,9 +49,11 @@ typedef int (*quiet_log_fn)(void *ctx, uint64_t *ticket, uint32_t names, int ame
  * handle, at most RECFS_ID_HEX - 1 bytes; copied) at time now: calls log
  * as described above, or not at all when the window's entries name it
  * already.  log runs with the table's lock held and must not call
- * quiet_read.
+ * quiet_read.  0; or log's error when the read needed a new entry and it
+ * could not be had: the caller refuses the read, and the window names
+ * nothing of it (its next read logs again).
  */
-void quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int64_t now, quiet_log_fn log,
-		void *ctx);
+int quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int64_t now, quiet_log_fn log,
+	       void *ctx) MUST_CHECK;
 
 #endif

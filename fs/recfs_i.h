@@ -140,6 +140,11 @@ void recfs_caller(fuse_req_t req, struct caller *c);
  * reason as given.  The strings are copied.  Returns its auditq ticket. */
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason);
+/* recfs_audit_entry with outcome "ok" of a read of sealed attributes,
+ * answered only once its entry is journalled (auditq_push_read): 0 and
+ * *ticket, or -ENOSPC / -EIO, the read then refused. */
+int recfs_audit_read(struct recfs *fs, struct caller *c, const char *action, const char *object, const char *reason,
+		     uint64_t *ticket) MUST_CHECK;
 /* recfs_audit_entry with outcome "ok", returning once the entry is written
  * (auditq_push_durable): 0 or -EIO. */
 int recfs_audit_durable(struct recfs *fs, struct caller *c, const char *action, const char *object,

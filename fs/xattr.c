@@ -309,7 +309,7 @@ static int log_read(void *ctx, uint64_t *ticket, uint32_t names, int amend)
 	if (amend)
 		rc = auditq_amend(r->fs->aq, *ticket, reason);
 	else
-		*ticket = recfs_audit_entry(r->fs, r->c, r->action, r->object, NULL, "ok", reason);
+		rc = recfs_audit_read(r->fs, r->c, r->action, r->object, reason, ticket);
 	return rc;
 }
 
@@ -361,8 +361,14 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 	if (i != DETAILS_OPUS_TAGS || names == card_names)
 		v = shown_text(v);
 	json_decref(j);
+	/* Answered only once its entry is journalled (a full disk, a full
+	 * queue: refused, as an open is). */
+	rc = quiet_read(fs->quiet, c->uid, object, (unsigned)i, util_now(), log_read, &log);
+	if (rc < 0) {
+		crypto_free_string(v);
+		return rc;
+	}
 	xl_add(l, names[i], v ? v : xstrdup(""));
-	quiet_read(fs->quiet, c->uid, object, (unsigned)i, util_now(), log_read, &log);
 	return 0;
 }
 
@@ -420,7 +426,11 @@ static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_r
 	else
 		v = concat_text("yes", since ? " since=" : "", since ? day : "", " reason=", text, (char *)NULL);
 	crypto_freezero(text, len);
-	quiet_read(fs->quiet, c->uid, r->id, (unsigned)bit, util_now(), log_read, &log);
+	/* The reason only once its read is journalled (add_sealed). */
+	if (quiet_read(fs->quiet, c->uid, r->id, (unsigned)bit, util_now(), log_read, &log) < 0) {
+		crypto_free_string(v);
+		return since ? xasprintf("yes since=%s", day) : xstrdup("yes");
+	}
 	return v;
 }
 
