@@ -396,6 +396,20 @@ static int add_card(struct recfs *fs, struct caller *c, const char *handle, cons
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_subject(fs->reg->cat, handle, card));
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
+	/* A card sealed from above the caller's level (made by a recording
+	 * it may not hear: seal_card_from) shows no field to it, as a
+	 * recording's details do not. */
+	{
+		const char *level = caller_level_name(c, fs->reg->policy);
+		uint8_t seal[CRYPTO_SEAL_BYTES];
+
+		if (!level)
+			return 0;
+		RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_seal(fs->reg->cat, card, level, seal));
+		crypto_memzero(seal, sizeof(seal));
+		if (rc < 0)
+			return rc == -ENOENT ? 0 : rc;
+	}
 	return add_sealed(fs, c, card, "card", handle, card_names, only, l);
 }
 

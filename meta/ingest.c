@@ -596,7 +596,10 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 
 		/* Each person of the manifest is one subject: the handles of
 		 * the ones before are taken (subject_resolve). */
-		if ((rc = subject_resolve(r, index_key, &card, seal_level_of(pol, &j->rec, SEAL_CARD),
+		/* A new subject's card is read where this recording's details
+		 * are: a gold-only interview's e-mail is not the silver level's
+		 * (seal_card_from keeps it so). */
+		if ((rc = subject_resolve(r, index_key, &card, seal_level_for(pol, j->rec.purpose, SEAL_DETAILS),
 					  (const char (*)[CATALOG_HANDLE_MAX])taken, i, taken[i], &created)))
 			goto out;
 		res->n_subjects_new += created;

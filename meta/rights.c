@@ -1592,7 +1592,9 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = seal_write_record(r, card_id, text, strlen(text), seal_level_for(r->policy, NULL, SEAL_CARD));
+	rc = seal_card_from(r, r->policy, card_id);
+	if (rc >= 0)
+		rc = seal_write_record(r, card_id, text, strlen(text), rc);
 	if (rc == 0)
 		rc = seal_write_record(r, log_id, logtext, strlen(logtext), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
 	if (rc == 0)	/* the history goes with the subject (erase_owned) */

@@ -78,6 +78,27 @@ int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind k
 	return level > pu->min_level ? level : pu->min_level;
 }
 
+int seal_card_from(struct reg *r, const struct policy *to, const char *card_id)
+{
+	uint8_t seal[CRYPTO_SEAL_BYTES];
+
+	for (size_t i = 0; i < r->policy->n_levels; i++) {
+		int rc = catalog_get_seal(r->cat, card_id, r->policy->levels[i].name, seal), l;
+
+		crypto_memzero(seal, sizeof(seal));
+		if (rc == -ENOENT)
+			continue;
+		if (rc)
+			return rc;
+		/* sealed from the details level: from to's details level */
+		if ((int)i <= r->policy->details_level)
+			return to->details_level;
+		l = policy_level_index(to, r->policy->levels[i].name);
+		return l > to->details_level ? l : to->details_level;
+	}
+	return to->details_level;
+}
+
 int seal_level_of(const struct policy *p, const struct cat_recording *rec, enum seal_kind kind)
 {
 	if (rec && rec->restricted_since && kind != SEAL_CARD)
@@ -543,7 +564,9 @@ static int reseal_card(struct reg *r, const struct target *t, const struct keyri
 	rc = catalog_get_subject(r->cat, handle, card);
 	if (rc)
 		return meta_fail(rc, "cannot read subject %s: %s", handle, strerror(-rc));
-	rc = reconcile(r, t, kr, card, seal_level_for(t->pol, NULL, SEAL_CARD), handle, st, &changed);
+	rc = seal_card_from(r, t->pol, card);
+	if (rc >= 0)
+		rc = reconcile(r, t, kr, card, rc, handle, st, &changed);
 	if (rc == 0 && changed) {
 		st->changed++;
 		rc = audit_log(r->cat, a, "reseal", handle, "ok", "policy-apply: subject card");

@@ -62,13 +62,27 @@ enum seal_kind seal_kind_of_role(const char *role);
  *                       details_level when it has none)
  *   file                the same with the purpose's attachment_level
  *   details             max(min_level, details_level)
- *   card                details_level (purpose unused, may be NULL)
+ *   card                details_level (purpose unused, may be NULL); a
+ *                       card is sealed from the details level of the
+ *                       recording that made it (seal_card_from)
  *   rights              rights_level (purpose unused, may be NULL)
  * Chats and shared files are full of names, so by default they are read
  * where the details are.  A purpose p does not know gets the rights level:
  * nothing is sealed wider than the policy says.  (no catalog; reads p only)
  */
 int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind kind);
+/*
+ * The level a subject's card is sealed from, under policy to: to's
+ * details_level for a card sealed from r->policy's details level (or
+ * lower, or of no seal); else its lowest level holding a seal on card_id
+ * now (named by r->policy, the policy the seals were written under, and
+ * found in to by name), but at least to's details_level.  So a
+ * card that a recording above the details level made (a gold-only
+ * interview) stays sealed from that level when it is rewritten
+ * (rectification) or resealed (policy apply): a lower level's later call
+ * of the person does not widen it.  Catalog errors.
+ */
+int seal_card_from(struct reg *r, const struct policy *to, const char *card_id) MUST_CHECK;
 
 /*
  * seal_level_for for an object of recording rec as it stands: a restricted
