@@ -32,6 +32,14 @@
  * guesses, however many processes make them, never hold them all.
  */
 #define DEK_DERIVE_AT_ONCE 2
+/*
+ * Unlocks that wait for a place, mount-wide, one per uid: each holds a
+ * FUSE worker thread while it waits, so that three users' guesses (each
+ * protected recording has six names per view to guess through) could
+ * hold every worker, and every other user's requests would wait with
+ * them (atk18 F3).  Past these, an unlock is EBUSY at once.
+ */
+#define DEK_DERIVE_WAITING 2
 
 struct deks {
 	struct dekcache *cache;		/* thread-safe itself */
@@ -40,6 +48,8 @@ struct deks {
 	pthread_cond_t gate_free;
 	uid_t deriving[DEK_DERIVE_AT_ONCE];	/* protected by gate */
 	int n_deriving;				/* protected by gate */
+	uid_t waiting[DEK_DERIVE_WAITING];	/* protected by gate */
+	int n_waiting;				/* protected by gate */
 };
 
 int dek_new(size_t slots, struct deks **out)
@@ -71,20 +81,31 @@ void dek_free(struct deks *d)
 	free(d);
 }
 
-/* A place among the derivations for uid: waits for one while others'
- * hold them all; -EBUSY at once when uid holds one already. */
-static int derive_enter(struct deks *d, uid_t uid)
+static int holds(const uid_t *v, int n, uid_t uid)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == uid)
+			return 1;
+	return 0;
+}
+
+int dek_derive_enter(struct deks *d, uid_t uid)
 {
 	int rc = 0;
 
 	pthread_mutex_lock(&d->gate);
-	for (;;) {
-		for (int i = 0; i < d->n_deriving; i++)
-			if (d->deriving[i] == uid)
-				rc = -EBUSY;
-		if (rc || d->n_deriving < DEK_DERIVE_AT_ONCE)
-			break;
-		pthread_cond_wait(&d->gate_free, &d->gate);
+	if (holds(d->deriving, d->n_deriving, uid) || holds(d->waiting, d->n_waiting, uid) ||
+	    (d->n_deriving == DEK_DERIVE_AT_ONCE && d->n_waiting == DEK_DERIVE_WAITING)) {
+		rc = -EBUSY;
+	} else if (d->n_deriving == DEK_DERIVE_AT_ONCE) {
+		d->waiting[d->n_waiting++] = uid;
+		while (d->n_deriving == DEK_DERIVE_AT_ONCE)
+			pthread_cond_wait(&d->gate_free, &d->gate);
+		for (int i = 0; i < d->n_waiting; i++)
+			if (d->waiting[i] == uid) {
+				d->waiting[i] = d->waiting[--d->n_waiting];
+				break;
+			}
 	}
 	if (!rc)
 		d->deriving[d->n_deriving++] = uid;
@@ -92,7 +113,17 @@ static int derive_enter(struct deks *d, uid_t uid)
 	return rc;
 }
 
-static void derive_leave(struct deks *d, uid_t uid)
+int dek_derive_waiting(struct deks *d)
+{
+	int n;
+
+	pthread_mutex_lock(&d->gate);
+	n = d->n_waiting;
+	pthread_mutex_unlock(&d->gate);
+	return n;
+}
+
+void dek_derive_leave(struct deks *d, uid_t uid)
 {
 	pthread_mutex_lock(&d->gate);
 	for (int i = 0; i < d->n_deriving; i++)
@@ -199,9 +230,9 @@ int dek_unlock(struct recfs *fs, const struct caller *c, const char *rec, const 
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_lock(fs->reg->cat, rec, &lock));
 	if (rc == -ENOENT)
 		rc = -EINVAL;	/* not a protected recording */
-	if (rc == 0 && (rc = derive_enter(fs->deks, c->uid)) == 0) {
+	if (rc == 0 && (rc = dek_derive_enter(fs->deks, c->uid)) == 0) {
 		rc = protect_derive(&lock, pass, strlen(pass), &key);
-		derive_leave(fs->deks, c->uid);
+		dek_derive_leave(fs->deks, c->uid);
 	}
 	if (rc == 0)
 		RECFS_LOCKED(&fs->cat_lock, rc, protect_check(fs->reg, fs->kr, level, rec, key));

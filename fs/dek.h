@@ -89,14 +89,27 @@ int dek_has_level_key(struct recfs *fs, const struct caller *c);
  * only read): derive P outside the catalog lock (Argon2id is slow on
  * purpose), check it against the recording's audio as c's level, and keep
  * it for PROTECT_UNLOCK_SECONDS, replacing an older unlock.  Two
- * derivations run at once in the mount, one per uid at most (dek.c:
- * DEK_DERIVE_AT_ONCE); a third caller waits for one to end.  Errors:
+ * derivations run at once in the mount, one per uid at most; a caller of
+ * a third uid waits for one to end, two at most (dek_derive_enter).
+ * Errors:
  * -EACCES  c has no level, or the passphrase is wrong
- * -EBUSY   c's uid has an unlock of its own being derived (any recording)
+ * -EBUSY   c's uid has an unlock of its own being derived or waiting (any
+ *          recording), or two unlocks of other uids wait already
  * -EINVAL  rec is not a protected recording
  * -ENOKEY, -ENOMEM, -EIO, catalog errors as protect_check.
  */
 int dek_unlock(struct recfs *fs, const struct caller *c, const char *rec, const char *pass) MUST_CHECK;
+/*
+ * A place among the passphrase derivations for uid (dek_unlock's; here
+ * for its tests): 0 once uid holds one, to be given back with
+ * dek_derive_leave.  While the two are held by other uids, waits for one,
+ * two callers at most, one per uid; -EBUSY at once when uid holds a place
+ * or waits for one already, or two others wait.
+ */
+int dek_derive_enter(struct deks *d, uid_t uid) MUST_CHECK;
+void dek_derive_leave(struct deks *d, uid_t uid);
+/* How many wait for a place now (for tests). */
+int dek_derive_waiting(struct deks *d);
 /* Forget c's uid's unlock of rec (lock it again); none is fine. */
 void dek_lock(struct deks *d, uid_t uid, const char *rec);
 /* 1 when uid holds an unexpired unlock of rec, else 0. */

@@ -356,6 +356,82 @@ static int set_up(void)
 	return t ? 0 : -1;
 }
 
+/* A caller that waits for a place among the derivations, in a thread. */
+struct waiter {
+	struct deks *d;
+	uid_t uid;
+	int rc;
+	int done;	/* under lock */
+	pthread_mutex_t *lock;
+};
+
+static void *wait_for_place(void *arg)
+{
+	struct waiter *w = arg;
+	int rc = dek_derive_enter(w->d, w->uid);
+
+	pthread_mutex_lock(w->lock);
+	w->rc = rc;
+	w->done = 1;
+	pthread_mutex_unlock(w->lock);
+	return NULL;
+}
+
+static int is_done(struct waiter *w)
+{
+	int done;
+
+	pthread_mutex_lock(w->lock);
+	done = w->done;
+	pthread_mutex_unlock(w->lock);
+	return done;
+}
+
+/* Unlocks wait for one of the two derivations on a FUSE worker thread: two
+ * of them at most, one per uid; past that EBUSY at once, so that guessing
+ * users cannot hold every worker thread of the mount (atk18 F3). */
+TEST(test_dek_unlocks_that_wait_for_a_derivation_are_two_at_most)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct deks *d = NULL;
+	struct waiter w3 = { .uid = 3, .lock = &lock }, w4 = { .uid = 4, .lock = &lock };
+	pthread_t t3, t4;
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+
+	CHECK_EQ(dek_new(8, &d), 0);
+	if (!d)
+		return;
+	w3.d = w4.d = d;
+	CHECK_EQ(dek_derive_enter(d, 1), 0);
+	CHECK_EQ(dek_derive_enter(d, 2), 0);
+	CHECK_EQ(dek_derive_enter(d, 1), -EBUSY);	/* one place per uid */
+	CHECK_EQ(pthread_create(&t3, NULL, wait_for_place, &w3), 0);
+	while (dek_derive_waiting(d) < 1)
+		nanosleep(&ms20, NULL);
+	CHECK_EQ(dek_derive_enter(d, 3), -EBUSY);	/* uid 3 waits already */
+	CHECK_EQ(pthread_create(&t4, NULL, wait_for_place, &w4), 0);
+	while (dek_derive_waiting(d) < 2)
+		nanosleep(&ms20, NULL);
+	CHECK_EQ(dek_derive_enter(d, 5), -EBUSY);	/* two wait already */
+	CHECK(!is_done(&w3) && !is_done(&w4));
+	dek_derive_leave(d, 1);
+	while (!is_done(&w3) && !is_done(&w4))
+		nanosleep(&ms20, NULL);
+	CHECK(is_done(&w3) != is_done(&w4));	/* one took the place */
+	CHECK_EQ(dek_derive_waiting(d), 1);
+	dek_derive_leave(d, 2);
+	pthread_join(t3, NULL);
+	pthread_join(t4, NULL);
+	CHECK_EQ(w3.rc, 0);
+	CHECK_EQ(w4.rc, 0);
+	CHECK_EQ(dek_derive_waiting(d), 0);
+	dek_derive_leave(d, 3);
+	CHECK_EQ(dek_derive_enter(d, 5), 0);
+	dek_derive_leave(d, 4);
+	dek_derive_leave(d, 5);
+	dek_free(d);
+}
+
 int main(void)
 {
 	if (set_up()) {
@@ -365,6 +441,7 @@ int main(void)
 		return 2;
 	}
 	RUN(test_dek_gives_the_key_of_the_callers_own_seal);
+	RUN(test_dek_unlocks_that_wait_for_a_derivation_are_two_at_most);
 	RUN(test_dek_via_an_own_connection_needs_no_cat_lock);
 	RUN(test_dek_refuses_a_level_without_a_seal_and_a_caller_without_a_level);
 	RUN(test_dek_without_the_level_key_in_the_keyring_is_enokey);
