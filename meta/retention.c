@@ -45,6 +45,37 @@ static int skip(struct reg *r, const struct audit_actor *a, const char *id, cons
 	return dry_run ? 0 : audit_log(r->cat, a, "retention-skip", id, "skipped", why);
 }
 
+static int add_link_handle(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	idlist_add(ctx, handle);
+	return 0;
+}
+
+/*
+ * The number of an open access or portability request of a subject of
+ * recording id in *req: 1; 0 when there is none; catalog errors.  The
+ * answer to such a request is of the data held when it was received
+ * (Art. 15, 20): the sweep leaves the recording until it is closed.
+ */
+static int open_access_request(struct reg *r, const char *id, int64_t *req)
+{
+	static const char *const types[] = { "access", "portability" };
+	struct idlist handles = { 0 };
+	int rc = catalog_each_link(r->cat, id, add_link_handle, &handles), found = 0;
+
+	for (size_t i = 0; rc == 0 && !found && i < handles.n; i++)
+		for (size_t k = 0; rc == 0 && !found && k < sizeof(types) / sizeof(types[0]); k++) {
+			rc = catalog_first_open_request_of(r->cat, handles.id[i], types[k], req);
+			found = rc == 0;
+			if (rc == -ENOENT)
+				rc = 0;
+		}
+	idlist_free(&handles);
+	return rc ? rc : found;
+}
+
 /* One expired recording, inside the batch's transaction (or none, dry
  * run: one that would be erased is added to blobs, for
  * rights_subjects_going). */
@@ -52,14 +83,26 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 		     struct retention_summary *s, struct idlist *blobs)
 {
 	struct cat_recording rec;
-	int rc = catalog_get_recording(r->cat, id, &rec);
+	char why[64];
+	int64_t req = 0;
+	int rc = catalog_get_recording(r->cat, id, &rec), asked = 0;
 
 	if (rc == -ENOENT)
 		return 0;	/* erased meanwhile */
 	if (rc)
 		return rc;
+	if (rec.retention_until < util_day_start(now) && !rec.legal_hold && !rec.restricted_since &&
+	    (asked = open_access_request(r, id, &req)) < 0) {
+		cat_recording_clear(&rec);
+		return asked;
+	}
 	if (rec.retention_until >= util_day_start(now)) {
 		rc = 0;		/* extended meanwhile */
+	} else if (asked) {
+		/* not "request=N": that names what the request's answer did */
+		snprintf(why, sizeof(why), "open access request %lld", (long long)req);
+		rc = skip(r, a, id, why, dry_run);
+		s->skipped_request += rc == 0;
 	} else if (rec.legal_hold) {
 		rc = skip(r, a, id, "legal hold", dry_run);
 		s->skipped_hold += rc == 0;
@@ -254,8 +297,9 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	if (!dry_run) {
 		if (blobs.n)
 			rights_shred(r, a, &blobs);
-		snprintf(why, sizeof(why), "expired=%zu erased=%zu hold=%zu restricted=%zu errors=%zu requests=%zu",
-			 s.expired, s.erased, s.skipped_hold, s.skipped_restricted, s.errors, s.requests_dropped);
+		snprintf(why, sizeof(why), "expired=%zu erased=%zu hold=%zu restricted=%zu asked=%zu errors=%zu requests=%zu",
+			 s.expired, s.erased, s.skipped_hold, s.skipped_restricted, s.skipped_request, s.errors,
+			 s.requests_dropped);
 		if (audit_log(r->cat, a, "retention-sweep", NULL, s.errors ? "error" : "ok", why) && !rc)
 			rc = -EIO;
 		/* Subjects kept while a request was open, once it is closed. */

@@ -25,6 +25,9 @@ struct retention_summary {
 					 * closed (dry run: would be) */
 	size_t skipped_hold;		/* on legal hold */
 	size_t skipped_restricted;	/* restricted (Art. 18) */
+	size_t skipped_request;		/* a subject of it has an open access or
+					 * portability request: its answer is of
+					 * what was held when it came */
 	size_t errors;			/* could not be erased (meta_errmsg: the last) */
 	/* Quarantined manifests (ingest.h) past the policy's quarantine_retention: */
 	size_t quarantine_expired;

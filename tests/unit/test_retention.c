@@ -159,7 +159,8 @@ TEST(test_dry_run_counts_the_subjects_the_sweep_erases_with_their_last_recording
 	int subjects;
 
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588103", handle), 0);
-	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &req), 0);
+	/* (not an access request: that keeps the recordings too) */
+	CHECK_EQ(request_new(reg, &actor, "rectification", handle, "passport", &req), 0);
 	subjects = t_count(reg, "SELECT count(*) FROM subject");
 	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
 	CHECK_EQ(s.erased, 5);
@@ -437,6 +438,51 @@ static int kept(const char *id)
 	return rc == 0;
 }
 
+/*
+ * The answer to an access or portability request is of the data held when
+ * it was received (bb5: a sweep between receipt and answer erased the
+ * person's only recording, and the letter said none was processed): the
+ * sweep keeps the expired recordings of a subject with such a request
+ * open, logged and counted, and erases them once it is closed.  Another
+ * open request (erasure) keeps nothing.
+ */
+TEST(test_sweep_keeps_the_recordings_of_an_open_access_request)
+{
+	char handle[CATALOG_HANDLE_MAX], other[CATALOG_HANDLE_MAX];
+	char *a = ingest_one("2024-03-01T10:00:00Z", "quality", 8201);
+	char *b = ingest_one("2024-03-02T10:00:00Z", "quality", 8202);
+	char *c = ingest_one("2024-03-03T10:00:00Z", "quality", 8203);
+	struct retention_summary s;
+	int64_t acc = 0, port = 0, era = 0;
+
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		goto out;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588201", handle), 0);
+	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &acc), 0);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588202", other), 0);
+	CHECK_EQ(request_new(reg, &actor, "portability", other, "passport", &port), 0);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588203", other), 0);
+	CHECK_EQ(request_new(reg, &actor, "erasure", other, "passport", &era), 0);
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
+	CHECK_EQ(s.skipped_request, 2);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.skipped_request, 2);
+	CHECK(kept(a) && kept(b) && !kept(c));
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='retention-skip' AND reason LIKE "
+			      "'open access request %'"), 2);
+	CHECK_EQ(request_close(reg, &actor, acc, "answered"), 0);
+	CHECK_EQ(request_close(reg, &actor, port, "answered"), 0);
+	CHECK_EQ(request_close(reg, &actor, era, "answered"), 0);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.skipped_request, 0);
+	CHECK(!kept(a) && !kept(b));
+out:
+	free(a);
+	free(b);
+	free(c);
+}
+
 /* A real sweep at when (RECFS_NOW). */
 static void sweep_at(const char *when)
 {
@@ -511,6 +557,7 @@ int main(void)
 	RUN(test_sweep_drops_audit_entries_past_audit_retention_unless_an_access_request_is_open);
 	RUN(test_sweep_keeps_what_an_open_request_s_letter_lists_past_audit_retention);
 	RUN(test_a_retention_day_keeps_the_recording_through_that_whole_day);
+	RUN(test_sweep_keeps_the_recordings_of_an_open_access_request);
 	free(held);
 	free(restricted);
 	reg_close(reg);

@@ -106,7 +106,10 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 				      "audit_errors", (json_int_t)s.audit_errors,
 				      dry_run ? "requests_would_drop" : "requests_dropped", (json_int_t)s.requests_dropped,
 				      "catalog_damaged", s.catalog_damaged);
-		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		char *text;
+
+		json_object_set_new(o, "skipped_request", json_integer((json_int_t)s.skipped_request));
+		text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 
 		if (text)
 			puts(text);
@@ -117,6 +120,8 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 		       "%zu restricted",
 		       s.expired, dry_run ? "would erase" : "erased", s.erased, s.subjects_erased, s.skipped_hold,
 		       s.skipped_restricted);
+		if (s.skipped_request)
+			printf(", %zu kept while an access or portability request of theirs is open", s.skipped_request);
 		if (s.errors)
 			printf(", errors %zu", s.errors);
 		printf("; quarantined manifests: expired %zu, %s %zu", s.quarantine_expired,
