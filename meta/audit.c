@@ -724,6 +724,10 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
 		rc = audit_recording_objects(c, recs.id[i], out);
 	idlist_free(&recs);
+	/* The recordings erased while linked to the subject: their ids
+	 * alone (their artifacts went with them). */
+	if (rc == 0)
+		rc = catalog_audit_erased_for(c, handle, AUDIT_ERASED_SUBJECT, out);
 	return rc;
 }
 

@@ -170,9 +170,19 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
  */
 int audit_recording_objects(struct catalog *c, const char *recording, struct idlist *out) MUST_CHECK;
 /*
- * The same for a subject: its handle (its card, requests, export), and the
- * objects of each recording the subject is in (audit_recording_objects).
- * A subject no longer in the catalog gives its handle alone.
+ * The word an entry of the erasure of a whole recording ends with, once
+ * for each subject linked to it then ("erase" ... "rm kind=call
+ * subject=S-7K2QF9 subject=S-..."; rights.c): the links go with the
+ * recording, the entries about it stay.
+ */
+#define AUDIT_ERASED_SUBJECT "subject="
+/*
+ * The same for a subject: its handle (its card, requests, export), the
+ * objects of each recording the subject is in (audit_recording_objects),
+ * and the recordings erased while the subject was linked to them (an
+ * "erase" entry that names the handle, AUDIT_ERASED_SUBJECT), whose
+ * entries the log still holds.  A subject no longer in the catalog gives
+ * its handle and those erased recordings.
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 

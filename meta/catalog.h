@@ -514,6 +514,14 @@ struct cat_audit_filter {
 };
 #define CATALOG_AUDIT_OBJECTS_MAX 10000
 /*
+ * The objects (recording ids) of the "ok" entries of action "erase" of a
+ * whole recording (no artifact) whose reason holds the word word+handle
+ * (bounded by spaces or the ends: exactly, not a prefix of another),
+ * appended to out once each, in order of their first such entry.  0, or
+ * -EBUSY, -ENOMEM, -EIO from sqlite with meta_errmsg() set.
+ */
+int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *word, struct idlist *out) MUST_CHECK;
+/*
  * catalog_each_audit for the rows f selects, in seq order.  -E2BIG when
  * f names more than CATALOG_AUDIT_OBJECTS_MAX objects; otherwise as
  * catalog_each_audit.

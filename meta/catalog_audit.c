@@ -192,6 +192,31 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 	return catalog_walk_prepared(c, st, audit_row, (void *)fn, ctx);
 }
 
+static int add_object_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	const char *o = (const char *)sqlite3_column_text(st, 0);
+
+	(void)fn;
+	if (o)
+		idlist_add(ctx, o);
+	return 0;
+}
+
+int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *word, struct idlist *out)
+{
+	/* instr, not LIKE: a handle given by a user is matched as it is,
+	 * never as a pattern. */
+	char *token = xasprintf(" %s%s ", word, handle);
+	int rc = catalog_walk(c,
+			      "SELECT object FROM audit WHERE action = 'erase' AND outcome = 'ok' AND artifact IS NULL"
+			      " AND object IS NOT NULL AND instr(' ' || reason || ' ', ?1) > 0"
+			      " GROUP BY object ORDER BY min(seq)",
+			      token, add_object_row, NULL, out);
+
+	free(token);
+	return rc;
+}
+
 int catalog_audit_seal_append(struct catalog *c, const struct cat_audit_seal *s)
 {
 	static const char sql[] = "INSERT INTO audit_seal (epoch, seq, mac) VALUES (?1, ?2, ?3)";

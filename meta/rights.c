@@ -281,19 +281,30 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
  * request says what was erased (answer.h), a chat or a shared file by the
  * kind of the recording it was of.  Not its day: the log outlives the
  * erasure, and the day of a call linked to a request is the person's; the
- * letter counts what went.  An erasure that answers no request (the
- * sweep's) keeps no more than the id.
+ * letter counts what went.  The erasure of a whole recording also names,
+ * last, the subjects linked to it then (subjects, sorted: " subject=S-..."
+ * each, AUDIT_ERASED_SUBJECT; pseudonyms, as every entry about a subject
+ * names it): the links go with the rows, and the log still holds who
+ * accessed the recording, which a subject's access request is answered
+ * from (audit_subject_objects).  An erasure that answers no request (the
+ * sweep's) keeps no more than the id and those handles.
  */
 static int log_erase(struct reg *r, const struct audit_actor *a, const struct cat_recording *rec,
-		     const char *artifact, const char *why)
+		     const char *artifact, const struct idlist *subjects, const char *why)
 {
-	char *reason = with_request(r, "erase", rec->id, NULL, why), *full = NULL;
+	char *reason = with_request(r, "erase", rec->id, NULL, why);
+	struct strbuf full = { 0 };
 	int rc;
 
+	if (reason)
+		strbuf_addf(&full, "%s", reason);
 	if (reason && request_word(reason, &(size_t){ 0 }))
-		full = xasprintf("%s kind=%s", reason, rec->kind);
-	rc = audit_log_artifact(r->cat, a, "erase", rec->id, artifact, "ok", full ? full : reason);
-	free(full);
+		strbuf_addf(&full, " kind=%s", rec->kind);
+	for (size_t i = 0; !artifact && subjects && i < subjects->n; i++)
+		if (!i || strcmp(subjects->id[i], subjects->id[i - 1]))
+			strbuf_addf(&full, "%s" AUDIT_ERASED_SUBJECT "%s", full.len ? " " : "", subjects->id[i]);
+	rc = audit_log_artifact(r->cat, a, "erase", rec->id, artifact, "ok", full.len ? full.s : reason);
+	strbuf_release(&full);
 	free(reason);
 	return rc;
 }
@@ -607,10 +618,12 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 		return audit_refuse(r->cat, a, "erase", recording, -EPERM, "legal hold");
 	}
 	rc = catalog_each_link(r->cat, recording, add_linked_handle, &handles);
+	if (rc == 0 && handles.n)
+		qsort(handles.id, handles.n, sizeof(handles.id[0]), cmp_id);
 	/* Logged first (same transaction): the links that name the
 	 * subject's open request go with the rows. */
 	if (rc == 0)
-		rc = log_erase(r, a, &rec, NULL, why);
+		rc = log_erase(r, a, &rec, NULL, &handles, why);
 	if (rc == 0)
 		rc = erase_rows(r, &rec, arts);
 	for (size_t i = 0; rc == 0 && i < handles.n; i++)
@@ -712,7 +725,7 @@ int rights_erase_artifact(struct reg *r, const struct audit_actor *a, int actor_
 	if (rc == 0)
 		rc = catalog_delete_artifact(r->cat, artifact);
 	if (rc == 0)
-		rc = log_erase(r, a, &rec, label, "rm");
+		rc = log_erase(r, a, &rec, label, NULL, "rm");
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {

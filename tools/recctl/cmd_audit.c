@@ -54,6 +54,7 @@ const char usage_audit[] =
 	"  --recording X          entries about one recording: its id (user.recfs.id), the 8 hex\n"
 	"                         digits of its file names, a stem or file name, or a path on a mount\n"
 	"  --subject HANDLE       entries about the subject and every recording of theirs\n"
+	"                         (an erased one too: its erasure's entry names the subject)\n"
 	"  --user NAME|UID        entries of one user\n"
 	"  --action A             entries of one action (open, details, erase, export, ...)\n"
 	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
@@ -296,12 +297,24 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 			rc = error("--subject %s is not a handle", subject);
 		else
 			rc = add_subject(cat, subject, &subj);
-		if (rc == 0 && recording) {
-			/* Both: the recording's entries, if it is the subject's.
-			 * An erased recording (prefix) is linked to nobody. */
-			none = prefix;
+		if (rc == 0 && recording && prefix) {
+			/* Both, of an erased recording (its 8 hex digits): its
+			 * entries if its erasure named the subject (the subject's
+			 * objects hold its id then). */
+			size_t k = 0, len = strlen(id);
+
+			for (size_t i = 0; i < subj.n; i++)
+				if (!strncmp(subj.id[i], id, len))
+					memmove(subj.id[k++], subj.id[i], RECFS_ID_HEX);
+			subj.n = k;
+			f.object_prefix = NULL;
+			none = k == 0;
+			objs = subj;
+			subj = (struct idlist){ 0 };
+		} else if (rc == 0 && recording) {
+			/* Both: the recording's entries, if it is the subject's. */
 			intersect(&objs, &subj);
-			none |= objs.n == 0;
+			none = objs.n == 0;
 		} else if (rc == 0) {
 			objs = subj;
 			subj = (struct idlist){ 0 };
