@@ -504,11 +504,13 @@ struct cat_audit_filter {
 	size_t n_objects;
 	const char *object_prefix;
 	const char *action;		/* NULL: any */
-	/* Who: user = user (when not NULL) or uid = uid (when has_uid);
-	 * neither set: anyone. */
+	/* Who: user = user (when not NULL) or uid = uid (when has_uid),
+	 * or, with login_too, loginuid = uid (who logged in, kept across
+	 * su and sudo); neither set: anyone. */
 	const char *user;
 	int has_uid;
 	int64_t uid;
+	int login_too;
 	int64_t since, until;		/* since <= time <= until; 0: no bound */
 	int64_t seq_from, seq_to;	/* seq_from <= seq <= seq_to; 0: no bound */
 };

@@ -153,11 +153,11 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 	if (f->action)
 		sql_add(&sql, " AND action = ?");
 	if (f->user && f->has_uid)
-		sql_add(&sql, " AND (user = ? OR uid = ?)");
+		sql_add(&sql, f->login_too ? " AND (user = ? OR uid = ? OR loginuid = ?)" : " AND (user = ? OR uid = ?)");
 	else if (f->user)
 		sql_add(&sql, " AND user = ?");
 	else if (f->has_uid)
-		sql_add(&sql, " AND uid = ?");
+		sql_add(&sql, f->login_too ? " AND (uid = ? OR loginuid = ?)" : " AND uid = ?");
 	if (f->since)
 		sql_add(&sql, " AND time >= ?");
 	if (f->until)
@@ -179,7 +179,7 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 		sqlite3_bind_text(st, k++, f->action, -1, SQLITE_STATIC);
 	if (f->user)
 		sqlite3_bind_text(st, k++, f->user, -1, SQLITE_STATIC);
-	if (f->has_uid)
+	for (int twice = 0; f->has_uid && twice < 1 + !!f->login_too; twice++)
 		sqlite3_bind_int64(st, k++, f->uid);
 	if (f->since)
 		sqlite3_bind_int64(st, k++, f->since);

@@ -129,8 +129,13 @@ print(sum(1 for e in json.load(sys.stdin) if e["comm"] == "\r\x1b[2K\x1b[8m a\tb
 all=$(show)
 n_all=$(printf '%s\n' "$all" | grep -c .)
 mine=$(show --user "$analyst")
-assert_eq "--user NAME: only that user's entries" "$analyst " "$(printf '%s\n' "$mine" | users_of)"
-assert_eq "--user NAME: all of them" "$(printf '%s\n' "$all" | grep -c " $analyst(")" "$(printf '%s\n' "$mine" | grep -c .)"
+# The user's own entries, and what was done after they logged in through
+# su or sudo (their login uid: the privacy user's sendfile).
+assert_eq "--user NAME: that user's entries and those of their login uid" \
+	"$(printf '%s\n' "$analyst" "$dpo" | sort | tr '\n' ' ')" "$(printf '%s\n' "$mine" | users_of)"
+assert_eq "--user NAME: no other entry" "" "$(printf '%s\n' "$mine" | grep -v " $analyst($ana_uid) \| login=$ana_uid ")"
+assert_eq "--user NAME: all of them" "$(printf '%s\n' "$all" | grep -c " $analyst(\| login=$ana_uid ")" \
+	"$(printf '%s\n' "$mine" | grep -c .)"
 assert_eq "--user UID: the same" "$mine" "$(show --user "$ana_uid")"
 opens=$(show --action open)
 assert_eq "--action open: only opens" "" "$(printf '%s\n' "$opens" | awk '$8 != "open"')"
@@ -157,7 +162,9 @@ assert_eq "--subject: all of them" "$(printf '%s\n' "$all" | awk '{ print $9 }' 
 # --- combined ---------------------------------------------------------------------
 assert_eq "--recording, --user, --action: the one cat" 1 \
 	"$(show --recording "$id8" --user "$analyst" --action open | grep -c " cat open $rid/opus ok")"
-assert_eq "... and nothing else" 1 "$(show --recording "$id8" --user "$analyst" --action open | grep -c .)"
+assert_eq "... and the sendfile made after the analyst logged in (login uid), nothing else" 2 \
+	"$(show --recording "$id8" --user "$analyst" --action open | grep -c " $analyst(.* cat open $rid/opus ok\| $dpo(.* login=$ana_uid .* open $rid/chat ok")"
+assert_eq "... two lines" 2 "$(show --recording "$id8" --user "$analyst" --action open | grep -c .)"
 assert_eq "--subject, --user, --action: the mmap" "$analyst2 " \
 	"$(show --subject "$handle" --user "$analyst2" --action open | users_of)"
 assert_eq "--recording and --since after everything: nothing" 0 \

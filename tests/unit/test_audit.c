@@ -289,6 +289,37 @@ TEST(test_audit_each_where_combines_its_conditions)
 	catalog_close(c);
 }
 
+/* login_too: a uid also matches the login uid (what a user did through su
+ * or sudo, as another account); without it, the entry's uid alone. */
+TEST(test_audit_each_where_matches_the_login_uid_when_asked)
+{
+	struct catalog *c = fresh("login", 0);
+	struct audit_actor a, svc;
+	struct cat_audit_filter f = { 0 };
+
+	audit_self(&a, "analysis");
+	a.has_loginuid = 0;
+	svc = a;
+	svc.uid = a.uid + 7;
+	svc.user = "svc-account";
+	svc.has_loginuid = 1;
+	svc.loginuid = a.uid + 3;	/* the person who logged in and ran sudo -u */
+	CHECK_EQ(audit_log(c, &a, "open", "object-1", "ok", NULL), 0);
+	CHECK_EQ(audit_log(c, &svc, "open", "object-2", "ok", NULL), 0);
+	f.has_uid = 1;
+	f.uid = a.uid + 3;
+	CHECK_EQ(where_count(c, &f), 0);
+	f.login_too = 1;
+	CHECK_EQ(where_count(c, &f), 1);
+	f.user = "person";	/* a name too: either matches */
+	CHECK_EQ(where_count(c, &f), 1);
+	f.uid = a.uid + 7;	/* the service account's own entry stays its */
+	CHECK_EQ(where_count(c, &f), 1);
+	f = (struct cat_audit_filter){ .user = "svc-account", .login_too = 1 };
+	CHECK_EQ(where_count(c, &f), 1);	/* a name alone: no uid to match */
+	catalog_close(c);
+}
+
 /* --- sealing ---------------------------------------------------------- */
 
 /* 2027-01-01T00:00:00Z, on a quarter hour: epoch i of a 900 s clock set up
@@ -1201,6 +1232,7 @@ int main(void)
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_log_written_before_schema_2_verifies_after_the_upgrade);
 	RUN(test_audit_each_where_combines_its_conditions);
+	RUN(test_audit_each_where_matches_the_login_uid_when_asked);
 	RUN(test_audit_sealed_log_verifies_with_its_key);
 	RUN(test_audit_seal_finds_an_edited_user);
 	RUN(test_audit_seal_finds_an_inserted_entry_even_with_the_chain_recomputed);

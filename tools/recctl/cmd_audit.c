@@ -55,7 +55,8 @@ const char usage_audit[] =
 	"                         digits of its file names, a stem or file name, or a path on a mount\n"
 	"  --subject HANDLE       entries about the subject and every recording of theirs\n"
 	"                         (an erased one too: its erasure's entry names the subject)\n"
-	"  --user NAME|UID        entries of one user\n"
+	"  --user NAME|UID        entries of one user: those they made, and those made\n"
+	"                         through su or sudo after they logged in (login=UID)\n"
 	"  --action A             entries of one action (open, details, erase, export, ...)\n"
 	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
 	"  --until WHEN           entries at or before WHEN (a date: to the end of that day)\n"
@@ -222,6 +223,9 @@ static int parse_user(const char *s, struct cat_audit_filter *f)
 	char buf[1024], *end;
 	unsigned long v;
 
+	/* Also what the user did through su or sudo: the entries whose login
+	 * uid is theirs (as another account, as root). */
+	f->login_too = 1;
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (*s && !*end && !errno) {
