@@ -250,9 +250,29 @@ static int show(struct reg *r, int64_t id, const struct req_opts *o)
 		rc = fail("cannot show the request", rc);
 		goto out;
 	}
-	if (kr && q.requester && (rc = request_read_requester(r, kr, &q, &requester))) {
-		rc = fail("cannot open the requester's description (the rights level's keyring is needed)", rc);
-		goto out;
+	/* The requester's description is personal data: its opening is
+	 * logged as subject show logs a card's ("request-show", the subject
+	 * and "request=N" as the request's other entries name them), before
+	 * it is printed; no entry, no description. */
+	if (kr && q.requester) {
+		struct audit_actor a;
+		char why[48];
+
+		audit_self(&a, ctl_keyring_level(r, kr));
+		snprintf(why, sizeof(why), "request=%lld", (long long)q.id);
+		meta_clear_error();
+		if ((rc = request_read_requester(r, kr, &q, &requester))) {
+			int e = rc;
+
+			if (audit_log(r->cat, &a, "request-show", q.handle, "refused", meta_errname(e)))
+				meta_clear_error();
+			rc = fail("cannot open the requester's description (the rights level's keyring is needed)", e);
+			goto out;
+		}
+		if ((rc = audit_log(r->cat, &a, "request-show", q.handle, "ok", why))) {
+			rc = fail("cannot write the audit log; the requester's description is not shown", rc);
+			goto out;
+		}
 	}
 	if (o->as_json) {
 		json_t *j = request_json(&q, requester);
