@@ -791,6 +791,37 @@ int subject_name_matches(const char *name, const char *text)
 	return rc;
 }
 
+/* catalog_each_audit: one entry is enough. */
+static int logged_once(const struct cat_audit *row, void *ctx)
+{
+	(void)row;
+	*(int *)ctx = 1;
+	return 1;
+}
+
+/*
+ * 1 when handle is free: no subject has it, and the audit log names none
+ * by it (an erased subject's handle: its card reads, its requests and the
+ * erasures of its recordings stay in the log under it, and answer that
+ * subject's access request, never a newcomer's).  0 when taken, or an
+ * errno.
+ */
+static int handle_free(struct reg *r, const char *handle, char card_id[RECFS_ID_HEX])
+{
+	int rc = catalog_get_subject(r->cat, handle, card_id), seen = 0;
+
+	if (rc != -ENOENT)
+		return rc < 0 ? rc : 0;
+	meta_clear_error();
+	/* By the index on the object: a subject whose recordings' erasures
+	 * name it (AUDIT_ERASED_SUBJECT) was erased with an "erase-subject"
+	 * entry of its own, later than theirs, so dropped no earlier. */
+	rc = catalog_each_audit(r->cat, handle, logged_once, &seen);
+	if (rc < 0)
+		return rc;
+	return !seen;
+}
+
 static void new_handle(char out[CATALOG_HANDLE_MAX])
 {
 	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
@@ -1066,8 +1097,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		/* A fresh handle; retry on the (unlikely) collision. */
 		for (int tries = 0;; tries++) {
 			new_handle(found);
-			rc = catalog_get_subject(r->cat, found, card_id);
-			if (rc == -ENOENT)
+			rc = handle_free(r, found, card_id);
+			if (rc == 1)
 				break;
 			if (rc)
 				return rc;
