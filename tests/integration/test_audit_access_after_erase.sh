@@ -66,8 +66,10 @@ assert_eq "another handle gets none of them" "" "$other"
 
 # Part 2: the old call expires (retention sweep two months after its
 # retention ended; the audit log keeps two years).  Her export should still
-# say who listened to it.
-"$RECCTL" request new -R "$REG" --type access --subject "$h" >/dev/null 2>&1 || true
+# say who listened to it.  An open request holds the log back; not an
+# access request, whose open state keeps the expired call itself (the
+# sweep erases it once the request is closed).
+"$RECCTL" request new -R "$REG" --type rectification --subject "$h" >/dev/null 2>&1 || true
 RECFS_NOW=$(date -u -d 2027-03-01T00:00:00Z +%s) "$RECCTL" retention sweep -R "$REG" >"$T_TMP/sweep.out" 2>&1
 sed 's/^/   sweep: /' "$T_TMP/sweep.out"
 assert_eq "control: call 0 was erased by the sweep" "" "$(q "SELECT id FROM recording WHERE id = '$r0'")"
