@@ -343,10 +343,23 @@ static const char schema_v16[] =
 	" such as \"DUPONT Jean\"'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v17: the level a subject's card is sealed from, when it is above the
+ * details level (a card made by a recording only a higher level hears),
+ * by the level's name: the card keeps it through every policy apply and
+ * rectification (seal_card_from).  No row: the details level, whatever
+ * the policy makes it.  Goes with the subject.  IF NOT EXISTS: see v7.
+ */
+static const char schema_v17[] =
+	"CREATE TABLE IF NOT EXISTS subject_level ("
+	"  handle TEXT PRIMARY KEY REFERENCES subject(handle) ON DELETE CASCADE,"
+	"  level TEXT NOT NULL) WITHOUT ROWID;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
-				      schema_v13, schema_v14, schema_v15, schema_v16 };
+				      schema_v13, schema_v14, schema_v15, schema_v16,
+				      schema_v17 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -1404,6 +1417,37 @@ int catalog_put_subject(struct catalog *c, const char *handle, const char *card_
 	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, card_id, -1, SQLITE_STATIC);
 	return catalog_step_done(c, st, "insert subject");
+}
+
+int catalog_set_subject_level(struct catalog *c, const char *handle, const char *level)
+{
+	static const char put[] = "INSERT OR REPLACE INTO subject_level (handle, level) VALUES (?1, ?2)";
+	static const char drop[] = "DELETE FROM subject_level WHERE handle=?1";
+	sqlite3_stmt *st = catalog_stmt(c, level ? put : drop);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	if (level)
+		sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "set subject level");
+}
+
+int catalog_get_subject_level(struct catalog *c, const char *handle, char **level)
+{
+	static const char sql[] = "SELECT level FROM subject_level WHERE handle=?1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	*level = NULL;
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*level = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "get subject level");
 }
 
 int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX])

@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 16
+#define CATALOG_SCHEMA_VERSION 17
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -337,6 +337,11 @@ int catalog_plain_reasons(struct catalog *c, struct idlist *out) MUST_CHECK;
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;
 int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX]) MUST_CHECK;
 int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
+/* The level a subject's card is sealed from when it is above the details
+ * level (schema v17), by name: set (level NULL: none, the details level),
+ * and read into *level (malloc'd; NULL when none).  Catalog errors. */
+int catalog_set_subject_level(struct catalog *c, const char *handle, const char *level) MUST_CHECK;
+int catalog_get_subject_level(struct catalog *c, const char *handle, char **level) MUST_CHECK;
 /*
  * Blind index entries: (mac, handle), one per subject holding an
  * identifier (mac, a keyed hash of one normalised identifier), with the

@@ -1605,7 +1605,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = seal_card_from(r, r->policy, card_id);
+	rc = seal_card_from(r, r->policy, handle);
 	if (rc >= 0)
 		rc = seal_write_record(r, card_id, text, strlen(text), rc);
 	if (rc == 0)

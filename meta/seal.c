@@ -78,25 +78,21 @@ int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind k
 	return level > pu->min_level ? level : pu->min_level;
 }
 
-int seal_card_from(struct reg *r, const struct policy *to, const char *card_id)
+int seal_card_from(struct reg *r, const struct policy *to, const char *handle)
 {
-	uint8_t seal[CRYPTO_SEAL_BYTES];
+	char *name = NULL;
+	int rc = catalog_get_subject_level(r->cat, handle, &name), l;
 
-	for (size_t i = 0; i < r->policy->n_levels; i++) {
-		int rc = catalog_get_seal(r->cat, card_id, r->policy->levels[i].name, seal), l;
-
-		crypto_memzero(seal, sizeof(seal));
-		if (rc == -ENOENT)
-			continue;
-		if (rc)
-			return rc;
-		/* sealed from the details level: from to's details level */
-		if ((int)i <= r->policy->details_level)
-			return to->details_level;
-		l = policy_level_index(to, r->policy->levels[i].name);
-		return l > to->details_level ? l : to->details_level;
-	}
-	return to->details_level;
+	if (rc)
+		return rc;
+	if (!name)
+		return to->details_level;
+	l = policy_level_index(to, name);
+	free(name);
+	/* a level the policy no longer has: the rights level's alone */
+	if (l < 0)
+		return to->rights_level;
+	return l > to->details_level ? l : to->details_level;
 }
 
 int seal_level_of(const struct policy *p, const struct cat_recording *rec, enum seal_kind kind)
@@ -564,7 +560,7 @@ static int reseal_card(struct reg *r, const struct target *t, const struct keyri
 	rc = catalog_get_subject(r->cat, handle, card);
 	if (rc)
 		return meta_fail(rc, "cannot read subject %s: %s", handle, strerror(-rc));
-	rc = seal_card_from(r, t->pol, card);
+	rc = seal_card_from(r, t->pol, handle);
 	if (rc >= 0)
 		rc = reconcile(r, t, kr, card, rc, handle, st, &changed);
 	if (rc == 0 && changed) {

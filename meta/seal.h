@@ -72,17 +72,17 @@ enum seal_kind seal_kind_of_role(const char *role);
  */
 int seal_level_for(const struct policy *p, const char *purpose, enum seal_kind kind);
 /*
- * The level a subject's card is sealed from, under policy to: to's
- * details_level for a card sealed from r->policy's details level (or
- * lower, or of no seal); else its lowest level holding a seal on card_id
- * now (named by r->policy, the policy the seals were written under, and
- * found in to by name), but at least to's details_level.  So a
- * card that a recording above the details level made (a gold-only
- * interview) stays sealed from that level when it is rewritten
- * (rectification) or resealed (policy apply): a lower level's later call
- * of the person does not widen it.  Catalog errors.
+ * The level subject handle's card is sealed from, under policy to: the
+ * level its recording made it for (catalog_get_subject_level, by name),
+ * but at least to's details_level; to's details_level when it was made
+ * for the details level; to's rights_level when to has no level of that
+ * name.  So a card that a recording above the details level made (a
+ * gold-only interview) stays sealed from that level when it is rewritten
+ * (rectification) or resealed (policy apply, however often the details
+ * level moves): a lower level's later call of the person does not widen
+ * it.  Catalog errors.
  */
-int seal_card_from(struct reg *r, const struct policy *to, const char *card_id) MUST_CHECK;
+int seal_card_from(struct reg *r, const struct policy *to, const char *handle) MUST_CHECK;
 
 /*
  * seal_level_for for an object of recording rec as it stands: a restricted

@@ -1116,6 +1116,9 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		rc = seal_write_record(r, card_id, text, strlen(text), details_from);
 		if (rc == 0)
 			rc = catalog_put_subject(r->cat, found, card_id);
+		/* a card above the details level keeps its level */
+		if (rc == 0 && details_from > r->policy->details_level)
+			rc = catalog_set_subject_level(r->cat, found, r->policy->levels[details_from].name);
 		if (rc)
 			goto out;
 	}
