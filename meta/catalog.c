@@ -332,7 +332,7 @@ static const char schema_v15[] =
 
 /*
  * v16: no table changes.  A form of address left as the first word is
- * written whole in the name's form too ("Mme Morel" is "mme morel", no
+ * written whole in the name's form too ("Mme Morel" is "mrs morel", no
  * longer "m morel", the form of "M. Morel"), French forms of address are
  * read past ("Madame Martine Roux"), a family name first in capitals is
  * the family name ("DUPONT Jean"), and ’ is ': marked as v15 marked.

@@ -435,6 +435,32 @@ static int is_title(const char *w, size_t len)
 }
 
 /*
+ * The one form of a form of address that several languages write (folded
+ * w, len bytes): "mr" for Monsieur, Herr, Herra, Meneer, Señor, ...;
+ * "mrs" for Madame, Mme, Frau, Rouva, ...; "miss" for Mademoiselle, Mlle,
+ * Fröken, Neiti, ...; NULL for the others, which stay as written.  So
+ * "Madame Morel" is "Mme Morel", and "Monsieur Leroy" "Herr Leroy".
+ */
+static const char *title_canon(const char *w, size_t len)
+{
+	static const char *const forms[][2] = {
+		{ "mr", "mr" }, { "herr", "mr" }, { "hr", "mr" }, { "herra", "mr" }, { "monsieur", "mr" },
+		{ "meneer", "mr" }, { "dhr", "mr" }, { "sr", "mr" }, { "senor", "mr" }, { "signor", "mr" },
+		{ "mrs", "mrs" }, { "frau", "mrs" }, { "fru", "mrs" }, { "rouva", "mrs" }, { "madame", "mrs" },
+		{ "mme", "mrs" }, { "mevrouw", "mrs" }, { "mevr", "mrs" }, { "sra", "mrs" }, { "senora", "mrs" },
+		{ "signora", "mrs" },
+		{ "miss", "miss" }, { "frk", "miss" }, { "froken", "miss" }, { "neiti", "miss" },
+		{ "mademoiselle", "miss" }, { "mlle", "miss" }, { "srta", "miss" }, { "senorita", "miss" },
+		{ "signorina", "miss" },
+	};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (strlen(forms[i][0]) == len && !memcmp(forms[i][0], w, len))
+			return forms[i][1];
+	return NULL;
+}
+
+/*
  * Whether the folded word w (len bytes, its full stop not in it) is a part
  * of an academic degree written before a name, cut short ("Dr. med.",
  * "Dr. rer. nat.", "Dipl.-Ing.", "Dr.-Ing.", "Mag."): not the person's
@@ -464,9 +490,10 @@ static int is_degree(const char *w, size_t len)
  * has three letters or more: initials are not a family name.  Words are
  * cut as normalise_name cuts the folded name, which has `words` of them:
  * 0 when this gives another count (a character whose fold is a separator,
- * a word of no letter).
+ * a word of no letter).  The first skip words (forms of address: "Mme
+ * DUPONT Marie") are passed over, and not counted in what it returns.
  */
-static size_t capitals_first(const char *in, size_t words)
+static size_t capitals_first(const char *in, size_t words, size_t skip)
 {
 	static const char sep[] = " \t\n\r\f\v.,";
 	size_t n = 0, run = 0, depth = 0, last = 0;
@@ -503,6 +530,8 @@ static size_t capitals_first(const char *in, size_t words)
 		if (!letters)
 			continue;	/* "(Acme)" */
 		n++;
+		if (n <= skip)
+			continue;
 		if (open && !small && shortest >= 2) {
 			run++;
 			last = letters;
@@ -552,7 +581,8 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 	} w[MAX_WORDS];
 	char *f = NULL;
 	const char *p;
-	size_t n, words = 0, first, given, family;
+	size_t n, words = 0, lead, first, given, family;
+	const char *canon;
 	int addr, rc = subject_fold_name(in, &f);
 
 	if (rc)
@@ -590,7 +620,10 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 	/* "Berg, Anna": the family name first, a comma after it; "BERG Anna",
 	 * "DE LA TOUR Marie": the family name first in capitals, its last
 	 * word in capitals the family name */
-	first = words < 2 ? 0 : w[0].comma ? 1 : capitals_first(in, words);
+	for (lead = 0; lead + 1 < words && is_title(w[lead].p, w[lead].len);)
+		lead++;
+	first = words < 2 ? 0 : w[0].comma ? 1 : capitals_first(in, words, lead);
+	first += first && !w[0].comma ? lead : 0;
 	family = first ? first - 1 : words - 1;
 	given = first;
 	/* past forms of address and degrees while a given name is left after
@@ -608,6 +641,11 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 				 (given > first && w[given].abbr && is_degree(w[given].p, w[given].len)));
 	if (addr)
 		w[given].dot = 0;
+	/* ... in one form for the languages: "Madame Morel" is "Mme Morel" */
+	if (addr && (canon = title_canon(w[given].p, w[given].len))) {
+		w[given].p = canon;
+		w[given].len = strlen(canon);
+	}
 	rc = -EINVAL;
 	if (words >= 2 && given < words && given != family &&
 	    (!whole || whole_given(w[given].p, w[given].len, w[given].dot))) {
