@@ -89,26 +89,32 @@ static int holds(const uid_t *v, int n, uid_t uid)
 	return 0;
 }
 
+/*
+ * A place given back while unlocks wait goes to the one that has waited
+ * longest, handed over in dek_derive_leave before anyone else can take
+ * it; and while any unlock waits, a newcomer waits behind it (or is EBUSY
+ * when the waiting places are taken), even if a place is free for the
+ * moment: so users who keep guessing never overtake a waiting user (atk19).
+ * Hence unlocks wait only while both places are held.
+ */
 int dek_derive_enter(struct deks *d, uid_t uid)
 {
 	int rc = 0;
 
 	pthread_mutex_lock(&d->gate);
-	if (holds(d->deriving, d->n_deriving, uid) || holds(d->waiting, d->n_waiting, uid) ||
-	    (d->n_deriving == DEK_DERIVE_AT_ONCE && d->n_waiting == DEK_DERIVE_WAITING)) {
+	if (holds(d->deriving, d->n_deriving, uid) || holds(d->waiting, d->n_waiting, uid)) {
 		rc = -EBUSY;
-	} else if (d->n_deriving == DEK_DERIVE_AT_ONCE) {
-		d->waiting[d->n_waiting++] = uid;
-		while (d->n_deriving == DEK_DERIVE_AT_ONCE)
-			pthread_cond_wait(&d->gate_free, &d->gate);
-		for (int i = 0; i < d->n_waiting; i++)
-			if (d->waiting[i] == uid) {
-				d->waiting[i] = d->waiting[--d->n_waiting];
-				break;
-			}
-	}
-	if (!rc)
+	} else if (d->n_deriving < DEK_DERIVE_AT_ONCE && d->n_waiting == 0) {
 		d->deriving[d->n_deriving++] = uid;
+	} else if (d->n_waiting == DEK_DERIVE_WAITING) {
+		rc = -EBUSY;
+	} else {
+		/* in the order of arrival; dek_derive_leave moves the first
+		 * one into a place given back */
+		d->waiting[d->n_waiting++] = uid;
+		while (!holds(d->deriving, d->n_deriving, uid))
+			pthread_cond_wait(&d->gate_free, &d->gate);
+	}
 	pthread_mutex_unlock(&d->gate);
 	return rc;
 }
@@ -131,6 +137,12 @@ void dek_derive_leave(struct deks *d, uid_t uid)
 			d->deriving[i] = d->deriving[--d->n_deriving];
 			break;
 		}
+	/* hand the places free to the waiters, the first come first */
+	while (d->n_deriving < DEK_DERIVE_AT_ONCE && d->n_waiting > 0) {
+		d->deriving[d->n_deriving++] = d->waiting[0];
+		memmove(&d->waiting[0], &d->waiting[1], (size_t)(d->n_waiting - 1) * sizeof(d->waiting[0]));
+		d->n_waiting--;
+	}
 	pthread_cond_broadcast(&d->gate_free);
 	pthread_mutex_unlock(&d->gate);
 }

@@ -102,9 +102,11 @@ int dek_unlock(struct recfs *fs, const struct caller *c, const char *rec, const 
 /*
  * A place among the passphrase derivations for uid (dek_unlock's; here
  * for its tests): 0 once uid holds one, to be given back with
- * dek_derive_leave.  While the two are held by other uids, waits for one,
- * two callers at most, one per uid; -EBUSY at once when uid holds a place
- * or waits for one already, or two others wait.
+ * dek_derive_leave.  While the two are held by other uids, or others
+ * wait already, waits for one, two callers at most, one per uid, in the
+ * order they came: a place given back goes to the first waiter, never to
+ * a newcomer.  -EBUSY at once when uid holds a place or waits for one
+ * already, or two others wait.
  */
 int dek_derive_enter(struct deks *d, uid_t uid) MUST_CHECK;
 void dek_derive_leave(struct deks *d, uid_t uid);

@@ -432,6 +432,86 @@ TEST(test_dek_unlocks_that_wait_for_a_derivation_are_two_at_most)
 	dek_free(d);
 }
 
+/* A place given back goes to the unlock that waited for it, handed over
+ * at once, never to a newcomer: a uid that gives its place back and
+ * guesses again at once waits behind the waiter, so users who keep
+ * guessing cannot keep a waiting user waiting. */
+TEST(test_dek_a_place_given_back_goes_to_the_waiter_not_a_newcomer)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct deks *d = NULL;
+	struct waiter w3 = { .uid = 3, .lock = &lock }, w1 = { .uid = 1, .lock = &lock };
+	pthread_t t3, t1;
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+
+	CHECK_EQ(dek_new(8, &d), 0);
+	if (!d)
+		return;
+	w3.d = w1.d = d;
+	CHECK_EQ(dek_derive_enter(d, 1), 0);
+	CHECK_EQ(dek_derive_enter(d, 2), 0);
+	CHECK_EQ(pthread_create(&t3, NULL, wait_for_place, &w3), 0);
+	while (dek_derive_waiting(d) < 1)
+		nanosleep(&ms20, NULL);
+	dek_derive_leave(d, 1);
+	/* the place is uid 3's as it is given back, before uid 3 runs */
+	CHECK_EQ(dek_derive_waiting(d), 0);
+	CHECK_EQ(dek_derive_enter(d, 3), -EBUSY);
+	/* uid 1 guesses again at once: it waits */
+	CHECK_EQ(pthread_create(&t1, NULL, wait_for_place, &w1), 0);
+	while (dek_derive_waiting(d) < 1 && !is_done(&w1))
+		nanosleep(&ms20, NULL);
+	CHECK(!is_done(&w1));
+	pthread_join(t3, NULL);
+	CHECK_EQ(w3.rc, 0);
+	CHECK(!is_done(&w1));
+	dek_derive_leave(d, 2);
+	pthread_join(t1, NULL);
+	CHECK_EQ(w1.rc, 0);
+	dek_derive_leave(d, 3);
+	dek_derive_leave(d, 1);
+	CHECK_EQ(dek_derive_waiting(d), 0);
+	dek_free(d);
+}
+
+/* Waiters get the places given back in the order they came to wait. */
+TEST(test_dek_waiters_get_the_places_in_the_order_they_came)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct deks *d = NULL;
+	struct waiter w3 = { .uid = 3, .lock = &lock }, w4 = { .uid = 4, .lock = &lock };
+	pthread_t t3, t4;
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+
+	CHECK_EQ(dek_new(8, &d), 0);
+	if (!d)
+		return;
+	w3.d = w4.d = d;
+	CHECK_EQ(dek_derive_enter(d, 1), 0);
+	CHECK_EQ(dek_derive_enter(d, 2), 0);
+	CHECK_EQ(pthread_create(&t4, NULL, wait_for_place, &w4), 0);
+	while (dek_derive_waiting(d) < 1)
+		nanosleep(&ms20, NULL);
+	CHECK_EQ(pthread_create(&t3, NULL, wait_for_place, &w3), 0);
+	while (dek_derive_waiting(d) < 2)
+		nanosleep(&ms20, NULL);
+	dek_derive_leave(d, 1);
+	CHECK_EQ(dek_derive_waiting(d), 1);
+	pthread_join(t4, NULL);	/* uid 4 came first */
+	CHECK_EQ(w4.rc, 0);
+	CHECK(!is_done(&w3));
+	CHECK_EQ(dek_derive_enter(d, 4), -EBUSY);
+	dek_derive_leave(d, 2);
+	CHECK_EQ(dek_derive_waiting(d), 0);
+	pthread_join(t3, NULL);
+	CHECK_EQ(w3.rc, 0);
+	dek_derive_leave(d, 3);
+	dek_derive_leave(d, 4);
+	CHECK_EQ(dek_derive_enter(d, 5), 0);
+	dek_derive_leave(d, 5);
+	dek_free(d);
+}
+
 int main(void)
 {
 	if (set_up()) {
@@ -442,6 +522,8 @@ int main(void)
 	}
 	RUN(test_dek_gives_the_key_of_the_callers_own_seal);
 	RUN(test_dek_unlocks_that_wait_for_a_derivation_are_two_at_most);
+	RUN(test_dek_a_place_given_back_goes_to_the_waiter_not_a_newcomer);
+	RUN(test_dek_waiters_get_the_places_in_the_order_they_came);
 	RUN(test_dek_via_an_own_connection_needs_no_cat_lock);
 	RUN(test_dek_refuses_a_level_without_a_seal_and_a_caller_without_a_level);
 	RUN(test_dek_without_the_level_key_in_the_keyring_is_enokey);
