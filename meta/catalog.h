@@ -676,6 +676,9 @@ int catalog_each_request(struct catalog *c, enum cat_request_filter filter, int6
 int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *id) MUST_CHECK;
 /* The same among handle's open requests of type (NULL: any type). */
 int catalog_first_open_request_of(struct catalog *c, const char *handle, const char *type, int64_t *id) MUST_CHECK;
+/* The same among those not yet overdue at now (due at or after now). */
+int catalog_first_due_request_of(struct catalog *c, const char *handle, const char *type, int64_t now,
+				 int64_t *id) MUST_CHECK;
 
 /*
  * Pending unlinks: the artifact ids whose blob files are still to be

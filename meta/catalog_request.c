@@ -218,8 +218,13 @@ int catalog_first_open_request(struct catalog *c, const char *handle, int64_t *i
 
 int catalog_first_open_request_of(struct catalog *c, const char *handle, const char *type, int64_t *id)
 {
+	return catalog_first_due_request_of(c, handle, type, INT64_MIN, id);
+}
+
+int catalog_first_due_request_of(struct catalog *c, const char *handle, const char *type, int64_t now, int64_t *id)
+{
 	static const char sql[] = "SELECT id FROM request WHERE handle=?1 AND closed IS NULL"
-				  " AND (?2 IS NULL OR type=?2) ORDER BY id LIMIT 1";
+				  " AND (?2 IS NULL OR type=?2) AND due >= ?3 ORDER BY id LIMIT 1";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
@@ -230,6 +235,7 @@ int catalog_first_open_request_of(struct catalog *c, const char *handle, const c
 		sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);

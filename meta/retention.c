@@ -55,11 +55,15 @@ static int add_link_handle(const char *recording, const char *handle, const char
 
 /*
  * The number of an open access or portability request of a subject of
- * recording id in *req: 1; 0 when there is none; catalog errors.  The
- * answer to such a request is of the data held when it was received
- * (Art. 15, 20): the sweep leaves the recording until it is closed.
+ * recording id that is not yet due at now in *req: 1; 0 when there is
+ * none; catalog errors.  The answer to such a request is of the data held
+ * when it was received (Art. 15, 20): the sweep leaves the recording until
+ * it is closed, or until its due date has passed (request list --overdue
+ * lists it then): a request left awaiting the requester's identity or
+ * answer keeps nothing past retention for longer than its answer was due
+ * (atk19).
  */
-static int open_access_request(struct reg *r, const char *id, int64_t *req)
+static int open_access_request(struct reg *r, const char *id, int64_t now, int64_t *req)
 {
 	static const char *const types[] = { "access", "portability" };
 	struct idlist handles = { 0 };
@@ -67,7 +71,7 @@ static int open_access_request(struct reg *r, const char *id, int64_t *req)
 
 	for (size_t i = 0; rc == 0 && !found && i < handles.n; i++)
 		for (size_t k = 0; rc == 0 && !found && k < sizeof(types) / sizeof(types[0]); k++) {
-			rc = catalog_first_open_request_of(r->cat, handles.id[i], types[k], req);
+			rc = catalog_first_due_request_of(r->cat, handles.id[i], types[k], now, req);
 			found = rc == 0;
 			if (rc == -ENOENT)
 				rc = 0;
@@ -92,7 +96,7 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 	if (rc)
 		return rc;
 	if (rec.retention_until < util_day_start(now) && !rec.legal_hold && !rec.restricted_since &&
-	    (asked = open_access_request(r, id, &req)) < 0) {
+	    (asked = open_access_request(r, id, now, &req)) < 0) {
 		cat_recording_clear(&rec);
 		return asked;
 	}

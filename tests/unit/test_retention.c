@@ -446,7 +446,10 @@ static int kept(const char *id)
  * person's only recording, and the letter said none was processed): the
  * sweep keeps the expired recordings of a subject with such a request
  * open, logged and counted, and erases them once it is closed.  Another
- * open request (erasure) keeps nothing.
+ * open request (erasure) keeps nothing, and neither does one past its due
+ * date, such as one left awaiting the requester's identity: a request
+ * nobody answers keeps nothing past retention for longer than its answer
+ * was due.
  */
 TEST(test_sweep_keeps_the_recordings_of_an_open_access_request)
 {
@@ -454,11 +457,13 @@ TEST(test_sweep_keeps_the_recordings_of_an_open_access_request)
 	char *a = ingest_one("2024-03-01T10:00:00Z", "quality", 8201);
 	char *b = ingest_one("2024-03-02T10:00:00Z", "quality", 8202);
 	char *c = ingest_one("2024-03-03T10:00:00Z", "quality", 8203);
+	char *d = ingest_one("2024-03-04T10:00:00Z", "quality", 8204);
 	struct retention_summary s;
-	int64_t acc = 0, port = 0, era = 0;
+	struct request_in overdue = { .type = "access", .handle = other };
+	int64_t acc = 0, port = 0, era = 0, late = 0;
 
-	CHECK(a && b && c);
-	if (!a || !b || !c)
+	CHECK(a && b && c && d);
+	if (!a || !b || !c || !d)
 		goto out;
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588201", handle), 0);
 	CHECK_EQ(request_new(reg, &actor, "access", handle, "passport", &acc), 0);
@@ -466,11 +471,16 @@ TEST(test_sweep_keeps_the_recordings_of_an_open_access_request)
 	CHECK_EQ(request_new(reg, &actor, "portability", other, "passport", &port), 0);
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588203", other), 0);
 	CHECK_EQ(request_new(reg, &actor, "erasure", other, "passport", &era), 0);
+	/* received a year and more ago, awaiting the requester's identity since */
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+3588204", other), 0);
+	CHECK_EQ(util_parse_date("2024-06-03", &overdue.received), 0);
+	CHECK_EQ(request_receive(reg, &actor, &overdue, &late), 0);
+	CHECK_EQ(request_await(reg, &actor, late, REQUEST_AWAITING_IDENTITY), 0);
 	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
 	CHECK_EQ(s.skipped_request, 2);
 	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
 	CHECK_EQ(s.skipped_request, 2);
-	CHECK(kept(a) && kept(b) && !kept(c));
+	CHECK(kept(a) && kept(b) && !kept(c) && !kept(d));
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='retention-skip' AND reason LIKE "
 			      "'open access request %'"), 2);
 	CHECK_EQ(request_close(reg, &actor, acc, "answered"), 0);
@@ -483,6 +493,7 @@ out:
 	free(a);
 	free(b);
 	free(c);
+	free(d);
 }
 
 /* A real sweep at when (RECFS_NOW). */

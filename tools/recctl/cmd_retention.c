@@ -121,7 +121,8 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 		       s.expired, dry_run ? "would erase" : "erased", s.erased, s.subjects_erased, s.skipped_hold,
 		       s.skipped_restricted);
 		if (s.skipped_request)
-			printf(", %zu kept while an access or portability request of theirs is open", s.skipped_request);
+			printf(", %zu kept while an access or portability request of theirs is open and not yet due",
+			       s.skipped_request);
 		if (s.errors)
 			printf(", errors %zu", s.errors);
 		printf("; quarantined manifests: expired %zu, %s %zu", s.quarantine_expired,
