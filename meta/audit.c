@@ -712,11 +712,54 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
 	return rc == -ENOENT ? 0 : rc;
 }
 
-int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out)
+/*
+ * How deep audit_subject_objects follows merges (a subject merged into one
+ * merged into another, ...): far beyond any real chain, a bound on a log
+ * edited by hand all the same.
+ */
+#define AUDIT_MERGED_DEPTH 32
+
+static int listed(const struct idlist *l, const char *id)
 {
-	struct idlist recs = { 0 };
+	for (size_t i = 0; i < l->n; i++)
+		if (!strncmp(l->id[i], id, sizeof(l->id[i])))
+			return 1;
+	return 0;
+}
+
+/* The OTHER of an "ok" merge-subject entry ("from=OTHER recordings=..."),
+ * added to the list ctx. */
+static int add_merged_from(const struct audit_entry *e, void *ctx)
+{
+	const char *p = e->reason;
+	char from[CATALOG_HANDLE_MAX];
+	size_t len;
+
+	if (!e->outcome || strcmp(e->outcome, "ok") || !p)
+		return 0;
+	for (; *p; p += strcspn(p, " "), p += strspn(p, " "))
+		if (!strncmp(p, "from=", 5)) {
+			p += 5;
+			len = strcspn(p, " ");
+			if (len == 0 || len >= sizeof(from))
+				return 0;
+			memcpy(from, p, len);
+			from[len] = '\0';
+			idlist_add(ctx, from);
+			return 0;
+		}
+	return 0;
+}
+
+static int subject_objects(struct catalog *c, const char *handle, struct idlist *out, int depth)
+{
+	const char *objects[1] = { handle };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
+	struct idlist recs = { 0 }, merged = { 0 };
 	int rc;
 
+	if (listed(out, handle))
+		return 0;	/* reached already, through another merge */
 	idlist_add(out, handle);
 	rc = catalog_subject_recordings(c, handle, &recs);
 	if (rc == -ENOENT)
@@ -728,7 +771,19 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 	 * alone (their artifacts went with them). */
 	if (rc == 0)
 		rc = catalog_audit_erased_for(c, handle, AUDIT_ERASED_SUBJECT, out);
+	/* The subjects merged into this one: the same person, whose history
+	 * (their card's reads, their erased recordings) is the person's. */
+	if (rc == 0 && depth < AUDIT_MERGED_DEPTH)
+		rc = audit_each_where(c, &f, add_merged_from, &merged);
+	for (size_t i = 0; rc == 0 && i < merged.n; i++)
+		rc = subject_objects(c, merged.id[i], out, depth + 1);
+	idlist_free(&merged);
 	return rc;
+}
+
+int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out)
+{
+	return subject_objects(c, handle, out, 0);
 }
 
 /* Count seals, stopping at the first: does the log have any? */

@@ -182,7 +182,10 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * and the recordings erased while the subject was linked to them (an
  * "erase" entry that names the handle, AUDIT_ERASED_SUBJECT), whose
  * entries the log still holds.  A subject no longer in the catalog gives
- * its handle and those erased recordings.
+ * its handle and those erased recordings.  Then the same for each subject
+ * merged into this one (the "ok" merge-subject entries about the handle
+ * name it: "from=OTHER"), and the subjects merged into those, 32 merges
+ * deep at most; each handle once.
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 
