@@ -323,6 +323,31 @@ customer_call()
 {
 	ingest_call "$1" "$2" "{\"role\": \"customer\", \"name\": \"$3\", \"phone\": \"$4\"}"
 }
+# numbered_call NAME PHONE: the next customer call of a numbered series
+# (c1, c2, ...; NCALL counts them), one a day from 2026-11-01 10:00 UTC.
+NCALL=0
+numbered_call()
+{
+	NCALL=$((NCALL + 1))
+	customer_call "c$NCALL" "$(call_day "$NCALL")" "$1" "$2"
+}
+call_day() { echo "2026-11-$(printf %02d "$1")T10:00:00Z"; }
+# same_subject LABEL / two_subjects LABEL: the last two numbered calls name
+# one subject / two subjects.
+same_subject()
+{
+	local a b
+	a=$(handle_of "$(id_at "$(call_day $((NCALL - 1)))")")
+	b=$(handle_of "$(id_at "$(call_day "$NCALL")")")
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi
+}
+two_subjects()
+{
+	local a b
+	a=$(handle_of "$(id_at "$(call_day $((NCALL - 1)))")")
+	b=$(handle_of "$(id_at "$(call_day "$NCALL")")")
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
+}
 # id_at WHEN: the id of the recording made at WHEN.
 id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
 # handle_of RID: the handles of the subjects linked to recording RID.

@@ -7,50 +7,10 @@
 # The card's level is kept by name (schema v17, seal_card_from).
 . "$(dirname "$0")/lib.sh"
 
+# Levels bronze < silver < gold (rights), details at silver; cs calls
+# (bronze), boardroom meetings (gold only).
 pol=$T_TMP/policy.conf
-cat >"$pol" <<'POL'
-[register]
-languages = en
-name = atk18 register
-controller = Atk Corp, Street 1, City
-contact = switchboard
-privacy_contact = privacy@atk.example
-requests_how = By e-mail to privacy@atk.example.
-access_terms = Free of charge.
-retention_note = Kept as long as needed.
-sources = From the caller.
-disclosures = None.
-transfers = None.
-supervisory_authority = the authority
-details_level = silver
-[level bronze]
-group = recfs-bronze
-[level silver]
-group = recfs-silver
-[level gold]
-group = recfs-gold
-rights = yes
-[purpose quality]
-description = Quality
-legal_basis = contract
-min_level = bronze
-retention = 12m
-[purpose secret]
-description = Secret
-legal_basis = legitimate_interests
-min_level = gold
-retention = 12m
-[source cs]
-kind = call
-purpose = quality
-data_source = cs telephony
-recorded = all calls
-[source boardroom]
-kind = meeting
-purpose = secret
-data_source = board meetings
-recorded = all board meetings
-POL
+cp "$T_ROOT/tests/fixtures/policy-bronze-silver-gold.conf" "$pol"
 silver=$(make_level_user silver)
 make_register "$T_TMP/a" "$pol"
 SPOOL=$T_TMP/spool

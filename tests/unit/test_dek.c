@@ -387,6 +387,19 @@ static int is_done(struct waiter *w)
 	return done;
 }
 
+/* Start w waiting for a place on thread *t; return once the deks count
+ * `waiting` waiters (or w is done, when `or_done`). */
+static int start_waiter(struct waiter *w, pthread_t *t, int waiting, int or_done)
+{
+	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
+
+	if (pthread_create(t, NULL, wait_for_place, w) != 0)
+		return -1;
+	while (dek_derive_waiting(w->d) < waiting && !(or_done && is_done(w)))
+		nanosleep(&ms20, NULL);
+	return 0;
+}
+
 /* Unlocks wait for one of the two derivations on a FUSE worker thread: two
  * of them at most, one per uid; past that EBUSY at once, so that guessing
  * users cannot hold every worker thread of the mount (atk18 F3). */
@@ -405,13 +418,9 @@ TEST(test_dek_unlocks_that_wait_for_a_derivation_are_two_at_most)
 	CHECK_EQ(dek_derive_enter(d, 1), 0);
 	CHECK_EQ(dek_derive_enter(d, 2), 0);
 	CHECK_EQ(dek_derive_enter(d, 1), -EBUSY);	/* one place per uid */
-	CHECK_EQ(pthread_create(&t3, NULL, wait_for_place, &w3), 0);
-	while (dek_derive_waiting(d) < 1)
-		nanosleep(&ms20, NULL);
+	CHECK_EQ(start_waiter(&w3, &t3, 1, 0), 0);
 	CHECK_EQ(dek_derive_enter(d, 3), -EBUSY);	/* uid 3 waits already */
-	CHECK_EQ(pthread_create(&t4, NULL, wait_for_place, &w4), 0);
-	while (dek_derive_waiting(d) < 2)
-		nanosleep(&ms20, NULL);
+	CHECK_EQ(start_waiter(&w4, &t4, 2, 0), 0);
 	CHECK_EQ(dek_derive_enter(d, 5), -EBUSY);	/* two wait already */
 	CHECK(!is_done(&w3) && !is_done(&w4));
 	dek_derive_leave(d, 1);
@@ -442,7 +451,6 @@ TEST(test_dek_a_place_given_back_goes_to_the_waiter_not_a_newcomer)
 	struct deks *d = NULL;
 	struct waiter w3 = { .uid = 3, .lock = &lock }, w1 = { .uid = 1, .lock = &lock };
 	pthread_t t3, t1;
-	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
 
 	CHECK_EQ(dek_new(8, &d), 0);
 	if (!d)
@@ -450,17 +458,13 @@ TEST(test_dek_a_place_given_back_goes_to_the_waiter_not_a_newcomer)
 	w3.d = w1.d = d;
 	CHECK_EQ(dek_derive_enter(d, 1), 0);
 	CHECK_EQ(dek_derive_enter(d, 2), 0);
-	CHECK_EQ(pthread_create(&t3, NULL, wait_for_place, &w3), 0);
-	while (dek_derive_waiting(d) < 1)
-		nanosleep(&ms20, NULL);
+	CHECK_EQ(start_waiter(&w3, &t3, 1, 0), 0);
 	dek_derive_leave(d, 1);
 	/* the place is uid 3's as it is given back, before uid 3 runs */
 	CHECK_EQ(dek_derive_waiting(d), 0);
 	CHECK_EQ(dek_derive_enter(d, 3), -EBUSY);
 	/* uid 1 guesses again at once: it waits */
-	CHECK_EQ(pthread_create(&t1, NULL, wait_for_place, &w1), 0);
-	while (dek_derive_waiting(d) < 1 && !is_done(&w1))
-		nanosleep(&ms20, NULL);
+	CHECK_EQ(start_waiter(&w1, &t1, 1, 1), 0);
 	CHECK(!is_done(&w1));
 	pthread_join(t3, NULL);
 	CHECK_EQ(w3.rc, 0);
@@ -481,7 +485,6 @@ TEST(test_dek_waiters_get_the_places_in_the_order_they_came)
 	struct deks *d = NULL;
 	struct waiter w3 = { .uid = 3, .lock = &lock }, w4 = { .uid = 4, .lock = &lock };
 	pthread_t t3, t4;
-	struct timespec ms20 = { 0, 20 * 1000 * 1000 };
 
 	CHECK_EQ(dek_new(8, &d), 0);
 	if (!d)
@@ -489,12 +492,8 @@ TEST(test_dek_waiters_get_the_places_in_the_order_they_came)
 	w3.d = w4.d = d;
 	CHECK_EQ(dek_derive_enter(d, 1), 0);
 	CHECK_EQ(dek_derive_enter(d, 2), 0);
-	CHECK_EQ(pthread_create(&t4, NULL, wait_for_place, &w4), 0);
-	while (dek_derive_waiting(d) < 1)
-		nanosleep(&ms20, NULL);
-	CHECK_EQ(pthread_create(&t3, NULL, wait_for_place, &w3), 0);
-	while (dek_derive_waiting(d) < 2)
-		nanosleep(&ms20, NULL);
+	CHECK_EQ(start_waiter(&w4, &t4, 1, 0), 0);
+	CHECK_EQ(start_waiter(&w3, &t3, 2, 0), 0);
 	dek_derive_leave(d, 1);
 	CHECK_EQ(dek_derive_waiting(d), 1);
 	pthread_join(t4, NULL);	/* uid 4 came first */
