@@ -695,6 +695,29 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
 	return catalog_each_audit(c, object, each_row, &w);
 }
 
+/* Every action an entry of recfs may have, sorted (bsearch). */
+static const char *const actions[] = {
+	"audit", "audit-expire", "audit-setup-keys", "card", "checkpoint", "chmod", "chown", "create", "details",
+	"erase", "erase-subject", "export", "fsck-repair", "hold", "ingest", "init", "keys-check", "keys-export",
+	"lift-objection", "lift-restriction", "link", "lock", "merge-subject", "mkdir", "mknod", "object", "open",
+	"opendir", "policy-apply", "policy-reload", "protect", "quarantine", "quarantine-erase", "read", "rectify",
+	"refusals", "release-hold", "removexattr", "rename", "request-answer", "request-close", "request-extend",
+	"request-link", "request-new", "request-show", "request-state", "reseal", "restrict", "retention",
+	"retention-skip", "retention-sweep", "rmdir", "seal-reasons", "setattr", "setxattr", "subject-find",
+	"subject-reindex", "subject-show", "symlink", "truncate", "unlink", "unlock", "utimes", "withdraw-consent",
+	"write",
+};
+
+static int cmp_action(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int audit_action_known(const char *action)
+{
+	return bsearch(&action, actions, sizeof(actions) / sizeof(actions[0]), sizeof(actions[0]), cmp_action) != NULL;
+}
+
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx)
 {

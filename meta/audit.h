@@ -158,6 +158,11 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx);
 
+/* 1 when recfs writes entries of action `action` (open, erase, export,
+ * ...), else 0: what `recctl audit show --action` knows without a look at
+ * the log. */
+int audit_action_known(const char *action);
+
 /* The longest epoch of the sealing key, and the default (15 minutes). */
 #define AUDIT_EPOCH_MAX 900
 

@@ -1217,6 +1217,26 @@ TEST(test_audit_mirror_line_keeps_each_field_one_field)
 	free(line);
 }
 
+/* The actions `recctl audit show --action` knows without a look at the
+ * log: every one recfs writes (the list is searched in halves: each must
+ * be found), and no other. */
+TEST(test_audit_action_known_is_every_action_recfs_writes)
+{
+	static const char *const known[] = {
+		"audit", "card", "chmod", "details", "erase", "erase-subject", "export", "hold", "ingest", "init",
+		"lift-restriction", "merge-subject", "object", "open", "opendir", "quarantine", "read", "rectify",
+		"refusals", "release-hold", "request-answer", "request-new", "request-state", "restrict", "retention-sweep",
+		"rmdir", "setxattr", "subject-show", "unlink", "unlock", "withdraw-consent", "write",
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		CHECK(audit_action_known(known[i]));
+	CHECK(!audit_action_known("listen"));
+	CHECK(!audit_action_known("opened"));
+	CHECK(!audit_action_known(""));
+	CHECK(!audit_action_known("OPEN"));
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("audit")) || crypto_setup())
@@ -1262,6 +1282,7 @@ int main(void)
 	RUN(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key);
 	RUN(test_audit_anchor_reads_back_and_holds_for_its_log_only);
 	RUN(test_audit_mirror_line_keeps_each_field_one_field);
+	RUN(test_audit_action_known_is_every_action_recfs_writes);
 	util_remove_tree(dir);
 	T_DONE();
 }

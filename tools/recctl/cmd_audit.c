@@ -37,7 +37,8 @@ const char usage_audit[] =
 	"            (control characters written \\n, \\t, \\xNN; in a column but the\n"
 	"            reason, a space is \\x20: a process chooses its own name)\n"
 	"            The filters combine (an entry must pass each one given).\n"
-	"            `audit show --recording X --action open` is the \"who listened\" report.\n"
+	"            `audit show --recording X --action open` is the \"who listened\" report\n"
+	"            (a mount's entries reach the log about a second after the open).\n"
 	"verify      check the hash chain, and with the verification key the seals\n"
 	"            of every epoch but the current one; name the first entry edited,\n"
 	"            inserted, removed or reordered, and exit 1 when there is one;\n"
@@ -57,7 +58,8 @@ const char usage_audit[] =
 	"                         (an erased one too: its erasure's entry names the subject)\n"
 	"  --user NAME|UID        entries of one user: those they made, and those made\n"
 	"                         through su or sudo after they logged in (login=UID)\n"
-	"  --action A             entries of one action (open, details, erase, export, ...)\n"
+	"  --action A             entries of one action (open, details, erase, export, ...);\n"
+	"                         one that no entry of the log has is refused\n"
 	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
 	"  --until WHEN           entries at or before WHEN (a date: to the end of that day)\n"
 	"  --object ID            entries whose object is exactly ID (a recording, handle, ...)\n"
@@ -106,12 +108,40 @@ static char *field(const char *s, int space)
 	return util_escape_for_log(s);
 }
 
+/* What `audit show` prints with: its entries, and what it says after them. */
+struct shown {
+	int first;		/* no entry printed yet */
+	const char *name;	/* --user NAME of a user of this host, */
+	int64_t uid;		/* and the uid they have now */
+	size_t other_name;	/* entries made by that uid under another name */
+	size_t other_uid;	/* entries made under NAME by another uid */
+};
+
+/*
+ * An entry made by --user NAME's uid under another name: by whoever had
+ * the uid before, or by NAME before a rename (bb6 F13).  (Not one made as
+ * another user after NAME logged in: its uid is not NAME's.)  And one made
+ * under NAME by another uid, not through NAME's login: a former holder of
+ * the name (atk21).
+ */
+static void count_shown(const struct audit_entry *e, struct shown *s)
+{
+	int named = e->actor.user && s->name && !strcmp(e->actor.user, s->name);
+
+	if (s->name && (int64_t)e->actor.uid == s->uid && !named)
+		s->other_name++;
+	else if (named && (int64_t)e->actor.uid != s->uid &&
+		 !(e->actor.has_loginuid && (int64_t)e->actor.loginuid == s->uid))
+		s->other_uid++;
+	s->first = 0;
+}
+
 static int print_entry(const struct audit_entry *e, void *ctx)
 {
 	enum { USER, LEVEL, COMM, ACTION, OBJECT, ARTIFACT, OUTCOME, REASON, N };
 	char t[21], login[16] = "-", *f[N];
 
-	(void)ctx;
+	count_shown(e, ctx);
 	util_format_time(e->time, t);
 	if (e->actor.has_loginuid)
 		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
@@ -138,7 +168,8 @@ static json_t *json_str_or_null(const char *s)
 
 static int print_json_entry(const struct audit_entry *e, void *ctx)
 {
-	int *first = ctx;
+	struct shown *shown = ctx;
+	int first = shown->first;
 	json_t *o = json_object();
 	char t[21], *s;
 
@@ -160,8 +191,8 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	json_decref(o);
 	if (!s)
 		return -ENOMEM;
-	printf("%s  %s", *first ? "" : ",\n", s);
-	*first = 0;
+	printf("%s  %s", first ? "" : ",\n", s);
+	count_shown(e, shown);
 	jsonmem_free(s);
 	return 0;
 }
@@ -217,6 +248,63 @@ static int parse_when(const char *opt, const char *s, int end, int64_t *out)
 	return error("%s %s: give a date (2026-11-28, UTC) or a time (2026-11-28T10:15:00Z)", opt, s);
 }
 
+static int stop_at_first(const struct audit_entry *e, void *ctx)
+{
+	(void)e;
+	(void)ctx;
+	return 1;
+}
+
+/* 1 when some entry of the log passes f, 0 when none, or a negative errno. */
+static int log_has(struct catalog *cat, const struct cat_audit_filter *f)
+{
+	int rc = audit_each_where(cat, f, stop_at_first, NULL);
+
+	return rc == 1 ? 1 : rc;
+}
+
+/*
+ * A filter that no entry can pass because it names an action recfs never
+ * writes and the log has none of, or a user neither this host nor the log
+ * knows, is refused: an empty answer would read as "nobody did it" (bb6
+ * F2: `--action listen` for the opens of a recording).  An action recfs
+ * writes is no error without an entry (no erasure yet: an empty answer,
+ * atk21).  0, or the error said.
+ */
+static int check_filter(struct catalog *cat, const struct cat_audit_filter *f)
+{
+	struct cat_audit_filter one = { 0 };
+	int rc;
+
+	if (f->action && !audit_action_known(f->action)) {
+		one.action = f->action;
+		if ((rc = log_has(cat, &one)) == 0) {
+			char *shown = util_escape_for_log(f->action);	/* what was typed, for a terminal */
+
+			error("--action %s: recfs writes no such action, and no entry of the audit log has it (who "
+			      "opened a file: --action open; recctl(1) lists the actions)", shown);
+			free(shown);
+			return -1;
+		}
+		if (rc < 0)
+			return error("cannot read the audit log: %s", meta_strerror(rc));
+	}
+	if (f->user && !f->has_uid) {
+		one = (struct cat_audit_filter){ .user = f->user };
+		if ((rc = log_has(cat, &one)) == 0) {
+			char *shown = util_escape_for_log(f->user);
+
+			error("--user %s: no user of this host has this name, and no entry of the audit log was made "
+			      "under it", shown);
+			free(shown);
+			return -1;
+		}
+		if (rc < 0)
+			return error("cannot read the audit log: %s", meta_strerror(rc));
+	}
+	return 0;
+}
+
 static int parse_user(const char *s, struct cat_audit_filter *f)
 {
 	struct passwd pw, *res = NULL;
@@ -261,8 +349,9 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	struct idlist objs = { 0 }, subj = { 0 };
 	const char **list = NULL;
 	struct catalog *cat = NULL;
+	struct shown shown = { .first = 1 };
 	char id[RECFS_ID_HEX];
-	int as_json = 0, first = 1, prefix = 0, none = 0, c, rc;
+	int as_json = 0, prefix = 0, none = 0, c, rc;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
@@ -290,6 +379,12 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 		return usage_error(usage_audit, "--object does not combine with --recording or --subject");
 	if ((rc = open_catalog(ctl->dir, &cat)))
 		return rc;
+	if ((rc = check_filter(cat, &f)))
+		goto out;
+	if (f.user && f.has_uid) {
+		shown.name = f.user;
+		shown.uid = f.uid;
+	}
 	if (recording && (rc = resolve_recording(cat, recording, id, &prefix)) == 0) {
 		if (prefix)
 			f.object_prefix = id;
@@ -338,11 +433,19 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	if (as_json)
 		fputs("[\n", stdout);
 	if (!none)
-		rc = audit_each_where(cat, &f, as_json ? print_json_entry : print_entry, &first);
+		rc = audit_each_where(cat, &f, as_json ? print_json_entry : print_entry, &shown);
 	if (as_json)
-		fputs(first ? "]\n" : "\n]\n", stdout);
+		fputs(shown.first ? "]\n" : "\n]\n", stdout);
 	if (rc)
 		rc = error("cannot read the audit log: %s", meta_strerror(rc));
+	if (rc == 0 && shown.other_name)
+		fprintf(stderr, "recctl: note: %zu of these entries were recorded under another user name by uid "
+			"%lld, the uid %s has now (a former holder of the uid, or %s before a rename)\n",
+			shown.other_name, (long long)f.uid, f.user, f.user);
+	if (rc == 0 && shown.other_uid)
+		fprintf(stderr, "recctl: note: %zu of these entries were made under the name %s by another uid than "
+			"%lld, the one it has now (a former holder of the name)\n", shown.other_uid, f.user,
+			(long long)f.uid);
 out:
 	free(list);
 	idlist_free(&objs);
