@@ -201,7 +201,9 @@ static char *json_join(json_t *arr, const char *key, const char *paren)
 
 		if (!v)
 			continue;
-		s = concat_text(out ? out : "", out ? ", " : "", v, p ? " (" : "", p ? p : "", p ? ")" : "", (char *)NULL);
+		/* A name cleared by a rectification: "(S-...)", not " (S-...)". */
+		s = concat_text(out ? out : "", out ? ", " : "", v, p && *v ? " " : "", p ? "(" : "", p ? p : "",
+				p ? ")" : "", (char *)NULL);
 		crypto_free_string(out);
 		out = s;
 	}
