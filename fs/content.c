@@ -392,6 +392,24 @@ size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)
 	return n;
 }
 
+int content_set_stat_of(struct content_set *s, uint64_t nodeid, uid_t uid, struct stat *out)
+{
+	struct content *c;
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&s->lock);
+	LIST_FOREACH(c, &s->head, link) {
+		/* st_mode 0: tracked, its attributes not set yet (op_open) */
+		if (c->level >= 0 && c->nodeid == nodeid && c->counted && c->owner == uid && c->st.st_mode) {
+			*out = c->st;
+			rc = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 int content_revoked(const struct content *c)
 {
 	return __atomic_load_n(&c->revoked, __ATOMIC_SEQ_CST);

@@ -124,6 +124,14 @@ void content_set_add(struct content_set *s, struct content *c);
 size_t content_set_revoke(struct content_set *s, struct tree *t, void (*revoked)(void *ctx, uint64_t nodeid),
 			  void *ctx);
 
+/*
+ * The attributes at open (content_set_stat) of a handle in s tracked under
+ * FUSE node id nodeid and opened by uid, revoked or not, in *out: 0, or
+ * -ENOENT when uid holds none.  For a GETATTR without a handle (fstat(2))
+ * on a node id the caller's view no longer has.  Takes s's lock.
+ */
+int content_set_stat_of(struct content_set *s, uint64_t nodeid, uid_t uid, struct stat *out) MUST_CHECK;
+
 /* 1 when c has been revoked, else 0. */
 int content_revoked(const struct content *c);
 

@@ -624,6 +624,15 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 			fuse_reply_attr(req, content_stat((struct content *)(uintptr_t)fi->fh), ATTR_TIMEOUT);
 			return;
 		}
+		/* fstat(2) comes without the handle: of a file the caller
+		 * still holds open after losing it (its level left, restricted,
+		 * erased), the attributes it was opened with, so that cat(1),
+		 * which fstats first, goes on to the read that is refused and
+		 * logged (content_reader_ok, read_revoked), not ENOENT. */
+		if (rc == -ENOENT && content_set_stat_of(req_fs(req)->open, ino, c.uid, &st) == 0) {
+			fuse_reply_attr(req, &st, ATTR_TIMEOUT);
+			return;
+		}
 		/* A ghost too: erased is gone, for its eraser as well. */
 		fuse_reply_err(req, -rc);
 		return;
