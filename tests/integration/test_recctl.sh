@@ -34,6 +34,16 @@ assert_fails_with "a missing register is one clear line" "not a recfs register" 
 	"$RECCTL" fsck -R "$T_TMP/nothing"
 assert_eq "a missing register fails with one line" 1 "$(printf '%s\n' "$T_OUT" | wc -l)"
 assert_exit "a usage error is one before the register is opened" 2 "$RECCTL" ingest -R "$T_TMP/nothing"
+# A usage error keeps its line in sight: the line, the synopsis and where
+# the usage is, not the 44 lines of the audit usage (bb6 F3).
+out=$("$RECCTL" audit show -R "$T_TMP/nothing" --since yesterday 2>&1)
+assert_eq "a bad option value is three lines" 3 "$(printf '%s\n' "$out" | wc -l)"
+assert_contains "... the first says what was wrong" "$(printf '%s\n' "$out" | head -n 1)" "--since yesterday"
+assert_contains "... the last where the usage is" "$out" "Try 'recctl audit --help'"
+out=$("$RECCTL" request answer -R "$T_TMP/nothing" 2>&1)
+assert_contains "the synopsis is the subcommand's, not its group's first (atk21)" "$out" "usage: recctl request answer ID"
+out=$("$RECCTL" audit verify --bogus 2>&1)
+assert_contains "... after an unknown option too" "$out" "usage: recctl audit verify "
 
 # --- init ------------------------------------------------------------------
 

@@ -86,6 +86,8 @@ int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, co
 	if (ctl->opts_of != longopts) {
 		size_t n = 0;
 
+		usage_subcommand(argc > 0 ? argv[0] : NULL);
+
 		while (longopts[n].name)
 			n++;
 		free(ctl->opts);

@@ -62,6 +62,60 @@ void ctl_warn_passfile(const char *passfile)
 	free(w);
 }
 
+/*
+ * After a usage error, the command's synopsis (the first line of its
+ * usage) and where the rest is, not the whole usage: the line that says
+ * what was wrong stays in sight (bb6 F3).
+ */
+static const char *usage_word;	/* the subcommand being run (ctl_getopt's argv[0]) */
+
+void usage_subcommand(const char *word)
+{
+	usage_word = word;
+}
+
+/* The line of usage that starts the synopsis of "recctl CMD WORD" (a group's
+ * subcommand), or its first line: start and length in *line, *len. */
+static void synopsis(const char *usage, size_t cmd, const char **line, int *len)
+{
+	const char *p = usage, *nl;
+	char *want;
+
+	*line = usage;
+	nl = strchr(usage, '\n');
+	*len = nl ? (int)(nl - usage) : (int)strlen(usage);
+	if (!cmd || !usage_word)
+		return;
+	want = xasprintf("recctl %.*s %s", (int)cmd, usage + sizeof("usage: recctl ") - 1, usage_word);
+	for (; p && *p; p = nl ? nl + 1 : NULL) {
+		const char *s = p + strspn(p, " ");
+
+		nl = strchr(p, '\n');
+		if (!strncmp(s, "usage: ", 7))
+			s += 7;
+		if (!strncmp(s, want, strlen(want)) && strchr(" \n", s[strlen(want)])) {
+			*line = s;
+			*len = nl ? (int)(nl - s) : (int)strlen(s);
+			break;
+		}
+	}
+	free(want);
+}
+
+static void usage_hint(const char *usage)
+{
+	static const char head[] = "usage: recctl ";
+	const char *line;
+	size_t cmd = 0;
+	int len;
+
+	if (!strncmp(usage, head, sizeof(head) - 1) && usage[sizeof(head) - 1] != '[')
+		cmd = strcspn(usage + sizeof(head) - 1, " \n");
+	synopsis(usage, cmd, &line, &len);
+	fprintf(stderr, "%s%.*s\n", line == usage ? "" : "usage: ", len, line);
+	fprintf(stderr, "Try 'recctl %.*s%s--help' for more.\n", (int)cmd, usage + sizeof(head) - 1, cmd ? " " : "");
+}
+
 int usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
@@ -74,7 +128,7 @@ int usage_error(const char *usage, const char *fmt, ...)
 		va_end(ap);
 		fputc('\n', stderr);
 	}
-	fputs(usage, stderr);
+	usage_hint(usage);
 	return -2;
 }
 

@@ -124,6 +124,8 @@ const char *ctl_passfile_default(void);
  * command's own options must not use R or "register".
  */
 int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts);
+/* The subcommand whose synopsis a usage error shows (ctl_getopt sets it). */
+void usage_subcommand(const char *word);
 /*
  * The register at ctl->dir, opened at the first call and the same one
  * after; *out stays owned by ctl (main() closes it).  0, or -1 with one
