@@ -69,6 +69,17 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
+int reg_check_new_dir(const char *dir)
+{
+	int rc = dir_is_empty(dir);
+
+	if (rc < 0)
+		return meta_fail(rc, "cannot read %s: %s", dir, strerror(-rc));
+	if (rc == 0)
+		return meta_fail(-EEXIST, "%s is not empty; a register is created in a new or empty directory", dir);
+	return 0;
+}
+
 int reg_create(const char *dir, const char *policy_path, struct keyring **secrets)
 {
 	return reg_create_owned(dir, policy_path, (uid_t)-1, (gid_t)-1, secrets);
@@ -89,11 +100,9 @@ int reg_create_owned(const char *dir, const char *policy_path, uid_t uid, gid_t 
 	rc = crypto_setup();
 	if (rc)
 		return rc;
-	rc = dir_is_empty(dir);
-	if (rc < 0)
-		return meta_fail(rc, "cannot read %s: %s", dir, strerror(-rc));
-	if (rc == 0)
-		return meta_fail(-EEXIST, "%s is not empty; a register is created in a new or empty directory", dir);
+	rc = reg_check_new_dir(dir);
+	if (rc)
+		return rc;
 	rc = policy_load(policy_path, &pol, &errs);
 	if (rc) {
 		rc = meta_fail(rc, "%s", errs ? errs : meta_errmsg());

@@ -42,6 +42,12 @@ struct reg {
 };
 
 /*
+ * Whether a register may be created in dir: 0 when it does not exist or is
+ * empty, else the error reg_create would fail with (said: meta_errmsg), so
+ * that a caller can say so before it asks for a passphrase.
+ */
+int reg_check_new_dir(const char *dir) MUST_CHECK;
+/*
  * Create a register in dir (which must not exist or be empty) with the
  * policy file at policy_path: copies the policy in, makes a key pair per
  * level and a blind-index key, writes the public keys, and returns the

@@ -75,6 +75,8 @@ assert_no_file "and creates no register then" "$T_TMP/b/reg/catalog.db"
 assert_fails_with "init refuses a non-empty directory" "not empty" \
 	"$RECCTL" init "$T_TMP/a" --policy "$POL" --keyrings "$T_TMP/c/keys" --no-passphrase
 assert_no_file "and leaves no keyrings then" "$T_TMP/c/keys/ingest.keyring"
+assert_fails_with "init says a non-empty directory before it asks for a passphrase (bb6 F4)" "not empty" \
+	"$RECCTL" init "$T_TMP/a" --policy "$POL" --keyrings "$T_TMP/c/keys" </dev/null
 
 # Passphrase-sealed keyrings.
 printf 'correct horse battery\n' >"$T_TMP/pass"

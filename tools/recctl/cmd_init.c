@@ -272,6 +272,11 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 		rc = error("%s exists; move it away or choose another --keyrings DIR", vkey);
 		goto out;
 	}
+	/* Said before the passphrase is asked for (bb6 F4). */
+	if ((rc = reg_check_new_dir(dir))) {
+		rc = error("cannot create register %s: %s", dir, meta_strerror(rc));
+		goto out;
+	}
 	if (!raw && (rc = ctl_new_passphrase(passfile, &pass)))
 		goto out;
 
