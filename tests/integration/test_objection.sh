@@ -62,6 +62,12 @@ assert_fails_with "an objection to a contract purpose is refused" "based on cont
 	rc subject object "$H" --purpose quality
 assert_fails_with "a purpose not in the policy is refused" "not in the policy" \
 	rc subject object "$H" --purpose marketing
+assert_contains "... naming it among those given (bb6 F6)" "$T_OUT" "purpose 'marketing' is not in the policy"
+assert_fails_with "the second of two purposes given is named when it is the unknown one" "purpose 'nosuch'" \
+	rc subject object "$H" --purpose training --purpose nosuch
+out=$(rc subject object "$H" --purpose $'a\033[31mred' 2>&1)
+assert_contains "an unknown purpose is named escaped (atk21)" "$out" "purpose 'a\\x1b[31mred'"
+assert_not_contains "... no escape character reaches the terminal" "$out" $'\033'
 assert_fails_with "object needs a purpose" "--purpose" rc subject object "$H"
 assert_match "the refusals are logged on the handle" "$(rc audit show --object "$H")" "object.*refused"
 assert_eq "a refused objection restricts nothing" "0" "$(q "SELECT count(*) FROM recording WHERE restricted_since <> 0")"

@@ -681,7 +681,28 @@ static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *ha
 			printf("%s %s", i ? "," : "", list->v[i]);
 		printf("; %zu recording%s restricted\n", n, n == 1 ? "" : "s");
 	} else {
-		rc = error("cannot record the objection of %s: %s", handle, meta_strerror(rc));
+		const char *unknown = NULL;
+
+		/* The log says only "a purpose named is not in the policy" (what
+		 * was typed stays out of it); the operator is told which (bb6 F6). */
+		for (size_t i = 0; rc == -EINVAL && !unknown && i < list->n; i++)
+			if (policy_purpose_index(pol, list->v[i]) < 0)
+				unknown = list->v[i];
+		if (unknown) {
+			struct strbuf names = { 0 };
+
+			for (size_t i = 0; i < pol->n_purposes; i++)
+				strbuf_addf(&names, "%s%s", i ? ", " : "", pol->purposes[i].name);
+			/* As typed, escaped: it may be pasted from a request. */
+			char *shown = util_escape_for_log(unknown);
+
+			rc = error("cannot record the objection of %s: purpose '%s' is not in the policy (its purposes: "
+				   "%s)", handle, shown, names.s ? names.s : "none");
+			free(shown);
+			strbuf_release(&names);
+		} else {
+			rc = error("cannot record the objection of %s: %s", handle, meta_strerror(rc));
+		}
 	}
 	strlist_clear(&all);
 	return rc;
