@@ -222,9 +222,15 @@ static int unlock_protected(struct exp *e, const char *id)
 	struct cat_lock l;
 	int rc;
 
-	if (!e->to_subject || !e->o->passphrase) {
+	if (!e->to_subject) {
+		/* Only ever to the subject (recctl(1), bb6 F11). */
+		withhold(e, id, "password-protected: never disclosed to a recipient");
+		return 0;
+	}
+	if (!e->o->passphrase) {
 		/* Its DEKs need the recording's passphrase too (protect.h). */
-		withhold(e, id, "password-protected: listen on a mount after recctl unlock");
+		withhold(e, id, "password-protected: give its passphrase with --passphrase-file, or listen on a "
+				"mount after recctl unlock");
 		return 0;
 	}
 	if (!keyring_level(e->kr, rl, pk)) {

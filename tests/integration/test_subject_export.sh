@@ -124,6 +124,10 @@ assert_match "it is withheld: needs the rights level's keyring" \
 assert_ok "to a recipient, a passphrase opens nothing" rc subject export "$H" "$T_TMP/e5" \
 	--level-keyring "$PRIV" --recipient tamro-group --passphrase-file "${prot:0:8}=$T_TMP/pass"
 assert_match "(withheld)" "$(jq -r '.withheld[] | .id' "$T_TMP/e5/$H/export.json")" "^$prot$"
+assert_contains "... saying the passphrase file is for the subject's own export (bb6 F11)" "$T_OUT" \
+	"--passphrase-file is used for the subject's own export only"
+assert_match "... and why, in the export" "$(jq -r '.withheld[] | .reason' "$T_TMP/e5/$H/export.json")" \
+	"never disclosed to a recipient"
 assert_fails_with "a --passphrase-file that names no recording" "no such recording" \
 	rc subject export "$H" "$T_TMP/e6" --level-keyring "$PRIV" --passphrase-file "00000000=$T_TMP/pass"
 assert_fails_with "a --passphrase-file without RECORDING=" "RECORDING=FILE" \

@@ -573,6 +573,9 @@ static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *ha
 
 	if (!o->levels.n)
 		return usage_error(usage_subject, "subject export needs --level-keyring (details level or higher)");
+	if (o->recipient && o->passfiles.n)
+		fprintf(stderr, "recctl: note: --passphrase-file is used for the subject's own export only: a "
+			"protected recording is never disclosed to a recipient\n");
 	if ((rc = resolve_passfiles(r, &o->passfiles, &pf)))
 		goto out;
 	if (pf.n) {
