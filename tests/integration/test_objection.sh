@@ -41,6 +41,8 @@ tr1=$(id_at 2026-11-02T12:00:00Z) b1=$(id_at 2026-11-02T13:00:00Z)
 assert_ok "subject find by phone" rc subject find "$PHONE_A" --keyring "$KEYS/ingest.keyring"
 H=$(printf '%s\n' "$T_OUT" | awk '{print $1; exit}')
 assert_match "the person has a handle" "$H" '^S-[0-9A-Z]{6}$'
+assert_fails_with "a name through the blind index alone finds nobody, and says where names are searched" \
+	"names are searched with --level-keyring" rc subject find "Nobody Atall" --keyring "$KEYS/ingest.keyring"
 
 trainer=$(make_level_user training)
 analyst=$(make_level_user analysis)

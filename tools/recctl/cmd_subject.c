@@ -312,7 +312,13 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 			jsonmem_free(shared);
 		}
 	}
-	rc = json_array_size(f.list) ? 0 : error("no subject matches");
+	if (json_array_size(f.list))
+		rc = 0;
+	else if (!o->levels.n)
+		rc = error("no subject matches (the blind index matches a phone number, an e-mail or a "
+			   "reference exactly; names are searched with --level-keyring)");
+	else
+		rc = error("no subject matches");
 out:
 	json_decref(f.list);
 	keyring_free(ik);
