@@ -708,7 +708,8 @@ int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		return rc;
 	rc = util_read_file(template_path, ANSWER_TEMPLATE_MAX, &tpl, &tlen);
 	if (rc == -ENOENT)
-		rc = meta_fail(rc, "no letter template %s", template_path);
+		rc = meta_fail(rc, "no letter template %s (give the folder of the templates with --templates DIR)",
+			       template_path);
 	else if (rc)
 		rc = meta_fail(rc, "cannot read the letter template %s: %s", template_path, strerror(-rc));
 	if (rc == 0)

@@ -443,6 +443,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	struct audit_actor ax;
 	struct cat_request q = { 0 };
 	struct keyring *kr = NULL;
+	const char *folder;
 	char *path = NULL, *letter = NULL;
 	size_t len = 0;
 	int rc;
@@ -471,7 +472,8 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		/* The letter's template is read before anything is disclosed, so
 		 * that a missing one leaves no export behind without its letter. */
 		if (access(path, R_OK) < 0) {
-			rc = error("cannot read the letter template %s: %s", path, strerror(errno));
+			rc = error("cannot read the letter template %s: %s (give the folder of the templates with "
+				   "--templates DIR)", path, strerror(errno));
 			goto out;
 		}
 		/* A portability request gets what Art. 20 covers, and the list
@@ -486,7 +488,10 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		fprintf(stderr, "exported %zu recordings (%zu withheld%s) to %s\n", res.recordings, res.withheld,
 			eo.portability ? ", others left out: see LEFT_OUT.txt" : "", res.dir);
 	}
-	if ((rc = answer_letter(r, a, id, path, lang, res.dir, &letter, &len))) {
+	/* The letter names the folder the subject receives (DIR/HANDLE),
+	 * not where it lies on this host (bb6 F10). */
+	folder = res.dir && strrchr(res.dir, '/') ? strrchr(res.dir, '/') + 1 : res.dir;
+	if ((rc = answer_letter(r, a, id, path, lang, folder, &letter, &len))) {
 		rc = fail("cannot write the answer letter", rc);
 		goto out;
 	}
