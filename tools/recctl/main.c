@@ -33,7 +33,7 @@ static const struct cmd commands[] = {
 	{ "fsck", cmd_fsck, NEEDS_CRYPTO | NEEDS_REGISTER, usage_fsck, "check catalog and blobs" },
 	{ "watch", cmd_watch, NEEDS_CRYPTO | NEEDS_REGISTER, usage_watch, "ingest daemon: watch a spool with inotify" },
 	{ "retention", cmd_retention, NEEDS_CRYPTO | NEEDS_REGISTER, usage_retention, "erase expired recordings" },
-	{ "subject", cmd_subject, NEEDS_CRYPTO | NEEDS_REGISTER, usage_subject, "find, show, export a data subject; withdraw consent" },
+	{ "subject", cmd_subject, NEEDS_CRYPTO | NEEDS_REGISTER, usage_subject, "find, show, export, merge a data subject; objection, consent, reindex" },
 	{ "protect", cmd_protect, NEEDS_CRYPTO, usage_protect, "protect a recording on a mount with a passphrase" },
 	{ "unlock", cmd_unlock, NEEDS_CRYPTO, usage_unlock, "unlock a protected recording on a mount for 15 minutes" },
 	{ "lock", cmd_lock, NEEDS_CRYPTO, usage_unlock, "forget an unlock at once" },
