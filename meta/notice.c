@@ -46,6 +46,9 @@ struct phrases {
 	const char *h_recipients, *no_recipients, *kind_title[POLICY_RECIPIENT_NKINDS];
 	const char *within_eea, *outside_eea, *safeguard, *no_transfer;
 	const char *h_access, *access_intro, *group, *recordings_of, *chats_files_of, *chats_of, *files_of, *none;
+	/* Before the user names a level's users = gives: with a group, and
+	 * without one. */
+	const char *users_also, *users_only;
 	const char *sees_details, *sees_chat_names, *sees_no_names, *handles_rights, *details_from, *log_kept;
 	const char *h_rights, *access_right, *access_free, *access_end, *rights, *portability, *objection, *withdrawal;
 	const char *concerned, *no_purposes;
@@ -113,21 +116,26 @@ static const struct phrases phrases[] = {
 				"level can decrypt only what its purposes allow.  Levels, lowest first;\n"
 				"each level also sees what the levels below it see:\n",
 		.group = " (group %s)",
+		.users_also = "    Also the user IDs: ",
+		.users_only = "    User IDs: ",
 		.recordings_of = "\n    Recordings of: ",
 		.chats_files_of = "    Chats and shared files of: ",
 		.chats_of = "    Chats of: ",
 		.files_of = "    Shared files of: ",
 		.none = "none",
 		.sees_details = "    Also sees names, contact details, staff names and titles.\n",
-		.sees_chat_names = "    Sees no names or contact details, except where the chats or\n"
-				   "    shared files it reads contain them.\n",
-		.sees_no_names = "    Sees no names or contact details.\n",
+		.sees_chat_names = "    Is not shown the names or contact details recorded about the people\n"
+				   "    (file names, attributes, cards); the audio, chats and shared files\n"
+				   "    it opens may still contain them.\n",
+		.sees_no_names = "    Is not shown the names or contact details recorded about the people\n"
+				 "    (file names, attributes, cards); the audio it hears may still\n"
+				 "    contain them.\n",
 		.handles_rights = "    Handles the data subjects' requests (erasure, restriction,\n"
 				  "    rectification, export) and reads the audit log.\n",
 		.details_from = "\nNames, contact details, staff names and meeting titles are visible\n"
-				"from level %s up.  Chat transcripts and shared files, which may\n"
-				"name people, are visible from the levels shown above.  Every access\n"
-				"and every refusal is logged.\n",
+				"from level %s up.  The audio, chat transcripts and shared files,\n"
+				"which may name people, are visible from the levels shown above.\n"
+				"Every access and every refusal is logged.\n",
 		.log_kept = "The log names users and recordings, never the people in them, and\n"
 			    "tells who accessed your recordings.  Its entries are kept for %s,\n"
 			    "longer while a request for access to your data is being answered,\n"
@@ -230,21 +238,26 @@ static const struct phrases phrases[] = {
 				"taso voi purkaa vain sen, mitä sen tarkoitukset sallivat.  Tasot\n"
 				"alimmasta alkaen; kukin taso näkee myös sen, minkä alemmat näkevät:\n",
 		.group = " (ryhmä %s)",
+		.users_also = "    Lisäksi käyttäjätunnukset: ",
+		.users_only = "    Käyttäjätunnukset: ",
 		.recordings_of = "\n    Tallenteet tarkoituksista: ",
 		.chats_files_of = "    Chatit ja jaetut tiedostot tarkoituksista: ",
 		.chats_of = "    Chatit tarkoituksista: ",
 		.files_of = "    Jaetut tiedostot tarkoituksista: ",
 		.none = "ei mistään",
 		.sees_details = "    Näkee myös nimet, yhteystiedot, henkilöstön nimet ja otsikot.\n",
-		.sees_chat_names = "    Ei näe nimiä eikä yhteystietoja, paitsi kun sen lukemat chatit\n"
-				   "    tai jaetut tiedostot sisältävät niitä.\n",
-		.sees_no_names = "    Ei näe nimiä eikä yhteystietoja.\n",
+		.sees_chat_names = "    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja (tiedostonimet,\n"
+				   "    attribuutit, yhteystietokortit); sen avaamat äänitallenteet, chatit\n"
+				   "    ja jaetut tiedostot voivat kuitenkin sisältää niitä.\n",
+		.sees_no_names = "    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja (tiedostonimet,\n"
+				 "    attribuutit, yhteystietokortit); sen kuuntelemat äänitallenteet\n"
+				 "    voivat kuitenkin sisältää niitä.\n",
 		.handles_rights = "    Käsittelee rekisteröityjen pyynnöt (poisto, rajoittaminen,\n"
 				  "    oikaisu, tietojen luovutus) ja lukee tarkastuslokia.\n",
 		.details_from = "\nNimet, yhteystiedot, henkilöstön nimet ja kokousten otsikot näkyvät\n"
-				"tasolta %s alkaen.  Chat-keskustelut ja jaetut tiedostot, joissa\n"
-				"voi olla nimiä, näkyvät edellä mainituille tasoille.  Jokainen pääsy\n"
-				"ja jokainen evätty yritys kirjataan lokiin.\n",
+				"tasolta %s alkaen.  Äänitallenteet, chat-keskustelut ja jaetut\n"
+				"tiedostot, joissa voi olla nimiä, näkyvät edellä mainituille tasoille.\n"
+				"Jokainen pääsy ja jokainen evätty yritys kirjataan lokiin.\n",
 		.log_kept = "Loki nimeää käyttäjät ja tallenteet, ei koskaan niissä esiintyviä\n"
 			    "henkilöitä, ja kertoo, kuka on käsitellyt tallenteitasi.  Sen merkinnät\n"
 			    "säilytetään %s, pidempään, kun tietojesi tarkastuspyyntöön\n"
@@ -353,20 +366,25 @@ static const struct phrases phrases[] = {
 				"tillåter.  Nivåerna, lägsta först; varje nivå ser också det som\n"
 				"nivåerna under den ser:\n",
 		.group = " (grupp %s)",
+		.users_also = "    Dessutom användar-ID: ",
+		.users_only = "    Användar-ID: ",
 		.recordings_of = "\n    Inspelningar för ändamålen: ",
 		.chats_files_of = "    Chattar och delade filer för ändamålen: ",
 		.chats_of = "    Chattar för ändamålen: ",
 		.files_of = "    Delade filer för ändamålen: ",
 		.none = "inga",
 		.sees_details = "    Ser också namn, kontaktuppgifter, personalens namn och rubriker.\n",
-		.sees_chat_names = "    Ser inga namn eller kontaktuppgifter, utom där de chattar eller\n"
-				   "    delade filer som nivån läser innehåller sådana.\n",
-		.sees_no_names = "    Ser inga namn eller kontaktuppgifter.\n",
+		.sees_chat_names = "    Ser inte de namn eller kontaktuppgifter som registrerats om\n"
+				   "    personerna (filnamn, attribut, kontaktkort); ljudet, chattarna och\n"
+				   "    de delade filer som nivån öppnar kan ändå innehålla sådana.\n",
+		.sees_no_names = "    Ser inte de namn eller kontaktuppgifter som registrerats om\n"
+				 "    personerna (filnamn, attribut, kontaktkort); ljudet som nivån\n"
+				 "    lyssnar på kan ändå innehålla sådana.\n",
 		.handles_rights = "    Handlägger de registrerades begäranden (radering, begränsning,\n"
 				  "    rättelse, export) och läser granskningsloggen.\n",
 		.details_from = "\nNamn, kontaktuppgifter, personalens namn och mötesrubriker syns från\n"
-				"nivån %s och uppåt.  Chattutskrifter och delade filer, som kan\n"
-				"nämna personer, syns för de nivåer som anges ovan.  Varje åtkomst\n"
+				"nivån %s och uppåt.  Ljudet, chattutskrifter och delade filer, som\n"
+				"kan nämna personer, syns för de nivåer som anges ovan.  Varje åtkomst\n"
 				"och varje nekad åtkomst loggas.\n",
 		.log_kept = "Loggen namnger användare och inspelningar, aldrig personerna i dem, och\n"
 			    "visar vem som har haft åtkomst till dina inspelningar.  Dess poster\n"
@@ -471,20 +489,25 @@ static const struct phrases phrases[] = {
 				"entschlüsseln, was ihre Zwecke erlauben.  Die Stufen, die niedrigste\n"
 				"zuerst; jede Stufe sieht auch, was die Stufen unter ihr sehen:\n",
 		.group = " (Gruppe %s)",
+		.users_also = "    Außerdem die Benutzerkennungen: ",
+		.users_only = "    Benutzerkennungen: ",
 		.recordings_of = "\n    Aufzeichnungen zu den Zwecken: ",
 		.chats_files_of = "    Chats und geteilte Dateien zu den Zwecken: ",
 		.chats_of = "    Chats zu den Zwecken: ",
 		.files_of = "    Geteilte Dateien zu den Zwecken: ",
 		.none = "keine",
 		.sees_details = "    Sieht auch Namen, Kontaktdaten, Namen der Beschäftigten und Titel.\n",
-		.sees_chat_names = "    Sieht keine Namen oder Kontaktdaten, außer wo die Chats oder\n"
-				   "    geteilten Dateien, die sie liest, sie enthalten.\n",
-		.sees_no_names = "    Sieht keine Namen oder Kontaktdaten.\n",
+		.sees_chat_names = "    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten\n"
+				   "    (Dateinamen, Attribute, Kontaktkarten); Audio, Chats und geteilte\n"
+				   "    Dateien, die sie öffnet, können sie jedoch enthalten.\n",
+		.sees_no_names = "    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten\n"
+				 "    (Dateinamen, Attribute, Kontaktkarten); das Audio, das sie anhört,\n"
+				 "    kann sie jedoch enthalten.\n",
 		.handles_rights = "    Bearbeitet die Anträge der betroffenen Personen (Löschung,\n"
 				  "    Einschränkung, Berichtigung, Export) und liest das Prüfprotokoll.\n",
 		.details_from = "\nNamen, Kontaktdaten, Namen der Beschäftigten und Besprechungstitel sind\n"
-				"ab der Stufe %s sichtbar.  Chatverläufe und geteilte Dateien, die\n"
-				"Personen nennen können, sind für die oben genannten Stufen sichtbar.\n"
+				"ab der Stufe %s sichtbar.  Audio, Chatverläufe und geteilte Dateien,\n"
+				"die Personen nennen können, sind für die oben genannten Stufen sichtbar.\n"
 				"Jeder Zugriff und jede Verweigerung wird protokolliert.\n",
 		.log_kept = "Das Protokoll nennt Benutzer und Aufzeichnungen, nie die Personen darin,\n"
 			    "und zeigt, wer auf Ihre Aufzeichnungen zugegriffen hat.  Seine Einträge\n"
@@ -705,6 +728,20 @@ static int same_purposes_seen(const struct policy *p, int level, enum seal_kind 
 	return 1;
 }
 
+/* The user names a level's users = gives besides its group (staff
+ * accounts, not data subjects), wrapped; nothing when it gives none. */
+static void users_of(struct strbuf *b, const struct phrases *ph, const struct policy_level *l)
+{
+	struct strbuf names = { 0 };
+
+	if (!l->n_users)
+		return;
+	for (size_t k = 0; k < l->n_users; k++)
+		strbuf_addf(&names, "%s%s", k ? ", " : "", l->users[k]);
+	wrapped(b, l->group ? ph->users_also : ph->users_only, names.s);
+	strbuf_release(&names);
+}
+
 /* The recipients, grouped by kind; a group's title only when some
  * recipient is of another kind than the default. */
 static void recipients(struct strbuf *b, const struct phrases *ph, const struct policy *p, int lang)
@@ -841,6 +878,7 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 			strbuf_addf(&b, "%s", ph->files_of);
 			files = purposes_seen(&b, ph, p, (int)i, SEAL_FILE);
 		}
+		users_of(&b, ph, l);
 		if ((int)i >= p->details_level)
 			strbuf_addf(&b, "%s", ph->sees_details);
 		else if (chats || files)

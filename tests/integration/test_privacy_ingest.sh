@@ -122,7 +122,9 @@ assert_contains "the notice says training reads no chats or shared files" "$noti
 	"training (group recfs-training)
     Recordings of: quality, training
     Chats and shared files of: none
-    Sees no names or contact details."
+    Is not shown the names or contact details recorded about the people
+    (file names, attributes, cards); the audio it hears may still
+    contain them."
 assert_contains "recctl register says the same" "$("$RECCTL" register -R "$REG" --lang en)" "Chats and shared files of: none"
 
 # policy check: the levels are checked and reported by line.

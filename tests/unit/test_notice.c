@@ -85,7 +85,9 @@ TEST(test_notice_says_which_levels_read_chats_and_shared_files)
 	CHECK(n && strstr(n, "training (group recfs-training)\n"
 			     "    Recordings of: quality, training\n"
 			     "    Chats and shared files of: none\n"
-			     "    Sees no names or contact details.\n"));
+			     "    Is not shown the names or contact details recorded about the people\n"
+			     "    (file names, attributes, cards); the audio it hears may still\n"
+			     "    contain them.\n"));
 	free(n);
 	/* A policy that lets training read the chats of quality says so. */
 	p->purposes[policy_purpose_index(p, "quality")].chat_level = 0;
@@ -94,7 +96,9 @@ TEST(test_notice_says_which_levels_read_chats_and_shared_files)
 			     "    Recordings of: quality, training\n"
 			     "    Chats of: quality\n"
 			     "    Shared files of: none\n"
-			     "    Sees no names or contact details, except where the chats or\n"));
+			     "    Is not shown the names or contact details recorded about the people\n"
+			     "    (file names, attributes, cards); the audio, chats and shared files\n"
+			     "    it opens may still contain them.\n"));
 	free(n);
 	policy_free(p);
 }
@@ -158,9 +162,12 @@ TEST(test_notice_lists_levels_lowest_first_with_what_each_sees)
 	pub = strstr(n, "\npublic (group recfs-public)\n"
 			"    Recordings of: helpdesk\n"
 			"    Chats and shared files of: none\n"
-			"    Sees no names or contact details.\n");
+			"    Is not shown the names or contact details recorded about the people\n");
 	staff = strstr(n, "\nstaff (group recfs-staff)\n"
-			  "    Recordings of: helpdesk, coaching, survey\n");
+			  "    Recordings of: helpdesk, coaching, survey\n"
+			  "    Chats and shared files of: none\n"
+			  "    Also the user IDs: alice, bob\n"
+			  "    Is not shown the names or contact details recorded about the people\n");
 	sup = strstr(n, "\nsupervisor (group recfs-supervisor)\n"
 			"    Recordings of: helpdesk, coaching, complaints, survey\n"
 			"    Chats and shared files of: helpdesk, coaching, complaints, survey\n"
@@ -170,6 +177,13 @@ TEST(test_notice_lists_levels_lowest_first_with_what_each_sees)
 	CHECK(pub < staff && staff < sup && sup < dpo);
 	CHECK(dpo && strstr(dpo, "Handles the data subjects' requests"));
 	CHECK(strstr(n, "from level supervisor up"));
+	/* the audio counts among what may name people; no level below
+	 * details_level is said to see no names at all */
+	CHECK(strstr(n, "The audio, chat transcripts and shared files,\nwhich may name people"));
+	CHECK(!strstr(n, "Sees no names"));
+	/* the users = line names staff accounts; a level without users = or
+	 * with an empty one names none */
+	CHECK(!strstr(n, "\nsupervisor (group recfs-supervisor)\n    Also the user IDs"));
 	CHECK(strstr(n, "Withdrawal of consent (Art. 7(3))"));
 	CHECK(strstr(n, "are then erased.  This does not affect processing before withdrawal.\n"
 			"  Purposes concerned: survey.\n"));
@@ -811,6 +825,21 @@ TEST(test_swedish_and_german_notices_name_the_authority_policy_supervisory_autho
 	drop_dir(dir);
 }
 
+TEST(test_notice_names_the_users_of_a_level_without_a_group)
+{
+	char *dir = NULL, *n;
+	struct policy *p = policy_edited(FOUR_LEVELS, "[level public]\ngroup = recfs-public\n",
+					 "[level public]\nusers = kiosk1 kiosk2, kiosk3\n", &dir);
+
+	n = p ? notice_render(p) : NULL;
+	CHECK(n && strstr(n, "\npublic\n    Recordings of: helpdesk\n    Chats and shared files of: none\n"
+			     "    User IDs: kiosk1, kiosk2, kiosk3\n"));
+	CHECK(n && strstr(n, "    Also the user IDs: alice, bob\n"));
+	free(n);
+	policy_free(p);
+	drop_dir(dir);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -836,6 +865,7 @@ int main(void)
 	RUN(test_notice_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_notice_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_before);
+	RUN(test_notice_names_the_users_of_a_level_without_a_group);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }
