@@ -554,6 +554,145 @@ static const struct phrases phrases[] = {
 		.free = "  Die Ausübung Ihrer Rechte ist unentgeltlich.\n",
 		.other_questions = "Andere Fragen zu diesem Register: %s.\n",
 	},
+	{
+		.lang = "fr",
+		.basis = {
+			"consentement de la personne concernée (article 6, paragraphe 1, point a) du RGPD)",
+			"exécution d'un contrat auquel la personne concernée est partie ou exécution de mesures "
+			"précontractuelles prises à la demande de celle-ci (article 6, paragraphe 1, point b) du RGPD)",
+			"respect d'une obligation légale à laquelle le responsable du traitement est soumis "
+			"(article 6, paragraphe 1, point c) du RGPD)",
+			"sauvegarde des intérêts vitaux d'une personne (article 6, paragraphe 1, point d) du RGPD)",
+			"exécution d'une mission d'intérêt public ou relevant de l'exercice de l'autorité publique "
+			"(article 6, paragraphe 1, point e) du RGPD)",
+			"intérêts légitimes poursuivis par le responsable du traitement (article 6, paragraphe 1, "
+			"point f) du RGPD)",
+		},
+		.day = "jour", .days = "jours", .month = "mois", .months = "mois", .year = "an", .years = "ans",
+		.title = "INFORMATION SUR LA PROTECTION DES DONNÉES\n"
+			 "Informations relatives au traitement des données à caractère personnel\n"
+			 "(articles 13 et 14 du RGPD)\n\n",
+		.l_register = "Registre :                   %s\n",
+		.l_controller = "Responsable du traitement :  %s\n",
+		.l_contact = "Contact :                    %s\n",
+		.l_privacy = "Protection des données :     %s\n",
+		.h_purposes = "Finalités et bases légales du traitement",
+		.purpose = "    Finalité :            %s\n",
+		.basis_l = "    Base légale :         %s\n",
+		.or_basis = "    ou, lorsque l'enregistrement l'indique : %s\n",
+		.kept = "    Conservation :        %s à compter de l'enregistrement\n",
+		.kept_max = "    Conservation :        %s à compter de l'enregistrement ; au plus %s lorsqu'une durée "
+			    "plus longue est nécessaire\n",
+		.periods_chosen = "Les durées indiquées ci-dessus pour chaque finalité sont fixées par le\n"
+				  "responsable du traitement dans le cadre de ce principe.\n",
+		.erased = "Les enregistrements sont effacés automatiquement à l'expiration de leur\n"
+			  "durée de conservation, sauf si leur traitement est limité ou s'ils font\n"
+			  "l'objet d'une mesure de conservation à des fins contentieuses (legal hold).\n"
+			  "Un enregistrement qui ne peut pas être intégré au registre (sa description\n"
+			  "est incomplète ou ne correspond pas à la présente notice) est mis de côté\n"
+			  "pour correction pendant %s au plus, puis effacé.\n",
+		.h_sources = "Enregistrements et origine des données",
+		.content = "Un enregistrement contient l'intégralité de la conversation (audio) et,\n"
+			   "le cas échéant, la messagerie instantanée (chat) et les fichiers partagés\n"
+			   "pendant celle-ci, avec sa date, sa source, les noms des membres du\n"
+			   "personnel qui y participent et les coordonnées des autres participants,\n"
+			   "dans la mesure où elles ont été connues au cours de l'appel ou de la\n"
+			   "réunion.\n",
+		.calls = "appels téléphoniques", .meetings = "réunions",
+		.data_source = "    Source des données :  %s\n",
+		.recorded = "    Enregistrement :      ",
+		.purpose_of = "    Finalité :            %s (%s)\n",
+		.h_recipients = "Destinataires et transferts hors de l'UE/EEE",
+		.no_recipients = "Les données ne sont communiquées à personne en dehors du responsable du\n"
+				 "traitement.\n",
+		.kind_title = { "Destinataires :", "Autorités (communications imposées par la loi) :",
+				"Autres registres du responsable du traitement :" },
+		.within_eea = "    Dans l'UE/EEE.\n",
+		.outside_eea = "    Hors de l'UE/EEE ; garantie : %s.\n",
+		.safeguard = "    Garantie :            %s.\n",
+		.no_transfer = "Aucune donnée n'est transférée hors de l'UE/EEE sans garanties appropriées\n"
+			       "(chapitre V du RGPD) ; chaque communication est journalisée.\n",
+		.h_access = "Qui peut accéder aux enregistrements",
+		.access_intro = "L'accès nécessite un identifiant personnel et est organisé en niveaux ;\n"
+				"chaque utilisateur reçoit le niveau le plus bas que sa mission exige.\n"
+				"Les enregistrements sont chiffrés, et un niveau ne peut déchiffrer que\n"
+				"ce que ses finalités permettent.  Les niveaux, du plus bas au plus\n"
+				"élevé ; chaque niveau voit aussi ce que voient les niveaux inférieurs :\n",
+		.group = " (groupe %s)",
+		.users_also = "    Ainsi que les identifiants : ",
+		.users_only = "    Identifiants : ",
+		.recordings_of = "\n    Enregistrements des finalités : ",
+		.chats_files_of = "    Chats et fichiers partagés des finalités : ",
+		.chats_of = "    Chats des finalités : ",
+		.files_of = "    Fichiers partagés des finalités : ",
+		.none = "aucune",
+		.sees_details = "    Voit aussi les noms, les coordonnées, les noms du personnel et les\n"
+				"    titres.\n",
+		.sees_chat_names = "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
+				   "    personnes (noms de fichiers, attributs, fiches) ; l'audio, les chats\n"
+				   "    et les fichiers partagés qu'il ouvre peuvent toutefois en contenir.\n",
+		.sees_no_names = "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
+				 "    personnes (noms de fichiers, attributs, fiches) ; l'audio qu'il\n"
+				 "    écoute peut toutefois en contenir.\n",
+		.handles_rights = "    Traite les demandes des personnes concernées (effacement, limitation,\n"
+				  "    rectification, export) et consulte le journal d'audit.\n",
+		.details_from = "\nLes noms, les coordonnées, les noms du personnel et les titres des\n"
+				"réunions sont visibles à partir du niveau %s.  L'audio, les\n"
+				"transcriptions de chat et les fichiers partagés, qui peuvent nommer des\n"
+				"personnes, sont visibles aux niveaux indiqués ci-dessus.  Chaque accès\n"
+				"et chaque refus est journalisé.\n",
+		.log_kept = "Le journal nomme les utilisateurs et les enregistrements, jamais les\n"
+			    "personnes qui y figurent, et indique qui a accédé à vos enregistrements.\n"
+			    "Ses entrées sont conservées pendant %s, plus longtemps tant qu'une\n"
+			    "demande d'accès à vos données est en cours de traitement, puis effacées.\n",
+		.h_rights = "Vos droits",
+		.access_right = "- Droit d'accès (article 15) : savoir si des enregistrements vous\n"
+				"  concernant sont conservés et en obtenir une copie",
+		.access_free = ", gratuitement.\n",
+		.access_end = ".\n",
+		.rights = "- Droit de rectification (article 16) : faire corriger les données\n"
+			  "  inexactes vous concernant.\n"
+			  "- Droit à l'effacement (article 17) : faire effacer les enregistrements\n"
+			  "  vous concernant lorsqu'ils ne sont plus nécessaires ou ont été traités\n"
+			  "  sans base légale.\n"
+			  "- Droit à la limitation du traitement (article 18) : obtenir la limitation\n"
+			  "  du traitement, par exemple pendant l'examen d'une demande de\n"
+			  "  rectification ou d'effacement.\n",
+		.portability = "- Droit à la portabilité des données (article 20) : recevoir les données\n"
+			       "  que vous avez fournies, traitées sur la base du consentement ou d'un\n"
+			       "  contrat, dans un format lisible par machine, et les faire transmettre\n"
+			       "  à un autre responsable du traitement.",
+		.objection = "- Droit d'opposition (article 21) : vous opposer, pour des raisons\n"
+			     "  tenant à votre situation particulière, au traitement fondé sur les\n"
+			     "  intérêts légitimes ou sur une mission d'intérêt public, et à tout\n"
+			     "  moment à la prospection.",
+		.withdrawal = "- Retrait du consentement (article 7, paragraphe 3) : lorsque le\n"
+			      "  traitement est fondé sur votre consentement, le retirer à tout moment ;\n"
+			      "  les enregistrements réalisés sur cette base sont alors effacés.  Le\n"
+			      "  retrait ne compromet pas la licéité du traitement effectué avant\n"
+			      "  celui-ci.\n"
+			      "  Finalités concernées : ",
+		.concerned = "\n  Finalités concernées : ",
+		.no_purposes = "aucune dans ce registre",
+		.complaint = "- Réclamation (article 77) : introduire une réclamation auprès d'une\n"
+			     "  autorité de contrôle, en particulier dans l'État membre de votre\n"
+			     "  résidence habituelle, de votre lieu de travail ou du lieu où la\n"
+			     "  violation aurait été commise",
+		.complaint_finland = "(en Finlande : le Médiateur de la protection des données, "
+				     "tietosuojavaltuutettu).",
+		.complaint_named = "(l'autorité de contrôle du responsable du traitement : %s).",
+		.h_exercise = "Comment exercer vos droits",
+		.send_to = "Adressez votre demande à %s.\n",
+		.answered = "Nous pouvons vous demander de préciser votre demande par écrit et\n"
+			    "vérifier votre identité avant d'y donner suite.  Les demandes reçoivent\n"
+			    "une réponse dans les meilleurs délais et au plus tard dans un délai d'un\n"
+			    "mois à compter de leur réception (article 12, paragraphe 3, du RGPD) ;\n"
+			    "au besoin, ce délai peut être prolongé de deux mois, et les motifs de\n"
+			    "cette prolongation vous sont communiqués dans le mois suivant la\n"
+			    "réception.",
+		.free = "  L'exercice de vos droits est gratuit.\n",
+		.other_questions = "Autres questions sur ce registre : %s.\n",
+	},
 };
 
 #define NOTICE_WIDTH 76
