@@ -68,7 +68,7 @@ const char *const policy_legal_bases[] = {
 	"legitimate_interests", NULL,
 };
 
-const char *const policy_languages[] = { "fi", "en", "sv", "de", NULL };
+const char *const policy_languages[] = { "fi", "en", "sv", "de", "fr", NULL };
 
 const char *const policy_recipient_kinds[] = {
 	[POLICY_RECIPIENT_OTHER] = "recipient",

@@ -22,7 +22,7 @@
 
 #define POLICY_MAX_LEVELS 32
 /* Languages a policy may give its texts in ([register] languages). */
-#define POLICY_MAX_LANGS 4
+#define POLICY_MAX_LANGS 5
 /* A language tag and its NUL: "fi", "en". */
 #define POLICY_LANG_BYTES 4
 

@@ -840,6 +840,166 @@ TEST(test_notice_names_the_users_of_a_level_without_a_group)
 	drop_dir(dir);
 }
 
+/* Words of the English notice that no French one may hold. */
+static const char *const english_words[] = {
+	"Your rights", "Legal basis", "GDPR", "Purpose:", "Kept for", "Recordings of", "Chats and shared",
+	"Also sees", "Is not shown", "user IDs", "Handles the", "Send your request", "Other questions",
+	"Within the EU", "Outside the EU", "Safeguard", "Data source", "Recorded:", "Recipients:",
+	"Authorities (", "Purposes concerned", "none in this register", "(group ", " days", " months",
+	" years", "Complaint (", "the Data Protection Ombudsman", "free of charge", NULL,
+};
+
+static int has_english(const char *n)
+{
+	for (int i = 0; english_words[i]; i++)
+		if (strstr(n, english_words[i])) {
+			fprintf(stderr, "  English left: '%s'\n", english_words[i]);
+			return 1;
+		}
+	return 0;
+}
+
+TEST(test_notice_is_written_in_french)
+{
+	char *dir = NULL, *en = NULL, *fr, *en2;
+	struct policy *p = policy_edited(FOUR_LEVELS, "[register]\n", "[register]\nlanguages = fr, en\n", &dir);
+	struct policy *four = NULL;
+
+	fr = p ? notice_render(p) : NULL;
+	en2 = p ? notice_render_in(p, "en") : NULL;
+	CHECK(fr && en2);
+	CHECK(p && notice_render_in(p, "fi") == NULL && notice_render_in(p, "de") == NULL);
+	CHECK_EQ(policy_load(FOUR_LEVELS, &four, NULL), 0);
+	en = four ? notice_render(four) : NULL;
+	if (!fr || !en || !en2)
+		goto out;
+	/* the English of a fr, en register is the English of an English one */
+	CHECK_STR(en2, en);
+	CHECK(!strncmp(fr, "INFORMATION SUR LA PROTECTION DES DONNÉES\n"
+			   "Informations relatives au traitement des données à caractère personnel\n"
+			   "(articles 13 et 14 du RGPD)\n\n", strlen("INFORMATION SUR LA PROTECTION DES DONNÉES\n"
+			   "Informations relatives au traitement des données à caractère personnel\n"
+			   "(articles 13 et 14 du RGPD)\n\n")));
+	CHECK(strstr(fr, "Responsable du traitement :  Example Oy (1234567-8)"));
+	CHECK(strstr(fr, "Protection des données :     dpo@example.fi\n"));
+	/* the legal bases in the words of the regulation's French version */
+	CHECK(strstr(fr, "    Base légale :         consentement de la personne concernée (article 6, "
+			 "paragraphe 1, point a) du RGPD)\n"));
+	CHECK(strstr(fr, "intérêts légitimes poursuivis par le responsable du traitement (article 6, "
+			 "paragraphe 1, point f) du RGPD)\n"));
+	CHECK(strstr(fr, "respect d'une obligation légale à laquelle le responsable du traitement est soumis"));
+	CHECK(strstr(fr, "exécution d'un contrat auquel la personne concernée est partie"));
+	/* periods in French words */
+	CHECK(strstr(fr, "    Conservation :        90 jours à compter de l'enregistrement ; au plus 6 mois "));
+	CHECK(strstr(fr, "    Conservation :        2 ans à compter de l'enregistrement ; au plus 3 ans "));
+	CHECK(strstr(fr, "    Conservation :        30 jours à compter de l'enregistrement\n"));
+	/* the rights by the names the French text of the GDPR gives them */
+	CHECK(strstr(fr, "Vos droits\n----------\n- Droit d'accès (article 15) : "));
+	CHECK(strstr(fr, "- Droit de rectification (article 16) : "));
+	CHECK(strstr(fr, "- Droit à l'effacement (article 17) : "));
+	CHECK(strstr(fr, "- Droit à la limitation du traitement (article 18) : "));
+	CHECK(strstr(fr, "- Droit à la portabilité des données (article 20) : "));
+	CHECK(strstr(fr, "- Droit d'opposition (article 21) : "));
+	CHECK(strstr(fr, "  Finalités concernées : survey.\n- Réclamation (article 77) : "));
+	/* the levels: groups, the users = names, what a level below
+	 * details_level is not shown */
+	CHECK(strstr(fr, "\nstaff (groupe recfs-staff)\n"
+			 "    Enregistrements des finalités : helpdesk, coaching, survey\n"
+			 "    Chats et fichiers partagés des finalités : aucune\n"
+			 "    Ainsi que les identifiants : alice, bob\n"
+			 "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
+			 "    personnes (noms de fichiers, attributs, fiches) ; l'audio qu'il\n"
+			 "    écoute peut toutefois en contenir.\n"));
+	CHECK(strstr(fr, "visibles à partir du niveau supervisor."));
+	CHECK(strstr(fr, "Traite les demandes des personnes concernées"));
+	/* no phone_country_code: the Finnish authority, in French; never the
+	 * CNIL unless the policy names it */
+	CHECK(strstr(fr, "(en Finlande : le Médiateur de la protection\n  des données, tietosuojavaltuutettu).\n"));
+	CHECK(!strstr(fr, "CNIL"));
+	CHECK(strstr(fr, "Adressez votre demande à dpo@example.fi.\n"));
+	CHECK(strstr(fr, "réception.  L'exercice de vos droits est gratuit.\n"));
+	/* every section the English one has, and nothing of the English */
+	CHECK_EQ(headings(fr), headings(en));
+	CHECK(!has_english(fr));
+	CHECK(!strstr(fr, "(null)") && !strstr(fr, "%s"));
+out:
+	free(fr);
+	free(en);
+	free(en2);
+	policy_free(p);
+	policy_free(four);
+	drop_dir(dir);
+}
+
+TEST(test_french_notice_of_the_example_leaves_no_phrase_out)
+{
+	char *dir = NULL, *n;
+	struct policy *p = policy_edited(EXAMPLE, "languages = fi, en\n", "languages = fi, en, sv, de, fr\n", &dir);
+
+	/* The example says every optional text and has recipients of each
+	 * kind, so every phrase is used; with all five languages at once. */
+	n = p ? notice_render_in(p, "fr") : NULL;
+	CHECK(n != NULL);
+	CHECK(n && !strstr(n, "(null)") && !strstr(n, "%s") && !strstr(n, "{{"));
+	CHECK(n && !has_english(n) && !strstr(n, "Rekisteröidyn oikeudet"));
+	CHECK(n && strstr(n, "Autorités (communications imposées par la loi) :"));
+	CHECK(n && strstr(n, "Autres registres du responsable du traitement :"));
+	CHECK(n && strstr(n, "    Enregistrement :      "));
+	CHECK(n && strstr(n, "    Source des données :  "));
+	/* every line the notice's own words make within 76 columns, but those
+	 * that carry a policy text or a legal basis unwrapped, as en does */
+	for (const char *l = n; l && *l;) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l), cols = 0;
+
+		for (size_t k = 0; k < len; k++)
+			cols += ((unsigned char)l[k] & 0xc0) != 0x80;
+		if (cols > 76 && strncmp(l, "    ", 4) && strncmp(l, "  Finalités concernées : ", 25) &&
+		    strncmp(l, "Responsable", 11) && strncmp(l, "Contact", 7)) {
+			fprintf(stderr, "  long line: %.*s\n", (int)len, l);
+			CHECK(cols <= 76);
+		}
+		l = e ? e + 1 : l + len;
+	}
+	for (size_t k = 0; p && k < p->n_langs; k++) {
+		char *o = notice_render_in(p, p->langs[k]);
+
+		CHECK(o != NULL);
+		free(o);
+	}
+	free(n);
+	policy_free(p);
+	drop_dir(dir);
+}
+
+TEST(test_french_notice_names_the_authority_policy_supervisory_authority_says)
+{
+	char *dir = NULL, *fr = NULL;
+	struct policy *p = policy_edited(FOUR_LEVELS, "[register]\n",
+					 "[register]\nlanguages = fr\nphone_country_code = 33\n", &dir);
+
+	fr = p ? notice_render(p) : NULL;
+	CHECK(fr && strstr(fr, "  violation aurait été commise.\n"));
+	CHECK(fr && !strstr(fr, "Finlande") && !strstr(fr, "CNIL"));
+	free(fr);
+	policy_free(p);
+	drop_dir(dir);
+
+	p = policy_edited(FOUR_LEVELS, "[register]\n",
+			  "[register]\nlanguages = fr, en\nphone_country_code = 33\n"
+			  "supervisory_authority = Commission nationale de l'informatique et des libertés (CNIL)\n"
+			  "supervisory_authority[en] = the French data protection authority (CNIL)\n",
+			  &dir);
+	fr = p ? notice_render(p) : NULL;
+	CHECK(fr && strstr(fr, "commise (l'autorité de contrôle du responsable du\n"
+			       "  traitement : Commission nationale de l'informatique et des libertés\n"
+			       "  (CNIL)).\n"));
+	CHECK(fr && !strstr(fr, "Finlande"));
+	free(fr);
+	policy_free(p);
+	drop_dir(dir);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -866,6 +1026,9 @@ int main(void)
 	RUN(test_notice_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_before);
 	RUN(test_notice_names_the_users_of_a_level_without_a_group);
+	RUN(test_notice_is_written_in_french);
+	RUN(test_french_notice_of_the_example_leaves_no_phrase_out);
+	RUN(test_french_notice_names_the_authority_policy_supervisory_authority_says);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }

@@ -1135,6 +1135,54 @@ TEST(test_swedish_and_german_may_be_named_in_any_order)
 	policy_free(p);
 }
 
+TEST(test_french_may_be_named_first_and_all_five_at_once)
+{
+	struct policy *p = load_text("[register]\nlanguages = fr, en\nname = Registre\nname[en] = Register\n"
+				     "controller = C\ncontact = K\nprivacy_contact = P\ndetails_level = top\n"
+				     "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+				     "[purpose p1]\ndescription = Qualité\ndescription[en] = Quality\n"
+				     "legal_basis = contract\nmin_level = low\n"
+				     "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n");
+	char *path, *errs;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->n_langs, 2);
+	CHECK_STR(p->langs[0], "fr");
+	CHECK_STR(p->langs[1], "en");
+	CHECK_EQ(policy_lang_index(p, "fr"), 0);
+	CHECK_EQ(policy_lang_index(p, "en"), 1);
+	CHECK_STR(policy_text(p, &p->reg_name_t, 0), "Registre");
+	CHECK_STR(policy_text(p, &p->reg_name_t, 1), "Register");
+	CHECK_STR(policy_text(p, &p->purposes[0].description_t, 0), "Qualité");
+	policy_free(p);
+
+	/* all five at once: as many as POLICY_MAX_LANGS, and the tag fits */
+	CHECK_EQ(POLICY_MAX_LANGS, 5);
+	p = load_text("[register]\nlanguages = fi, en, sv, de, fr\nname = R\ncontroller = C\ncontact = K\n"
+		      "privacy_contact = P\ndetails_level = top\n"
+		      "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+		      "[purpose p1]\ndescription = D\nlegal_basis = contract\nmin_level = low\n"
+		      "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n");
+	CHECK(p != NULL);
+	CHECK_EQ(p ? p->n_langs : 0, 5);
+	CHECK_EQ(policy_lang_index(p, "fr"), 4);
+	CHECK_STR(p ? p->langs[4] : "", "fr");
+	policy_free(p);
+
+	/* a sixth name can only be a repeat: refused as named twice */
+	errs = errors_of("[register]\nlanguages = fi, en, sv, de, fr, fr\nname = R\ncontroller = C\n"
+			 "contact = K\nprivacy_contact = P\ndetails_level = top\n"
+			 "[level low]\ngroup = g-low\n[level top]\nrights = yes\n"
+			 "[purpose p1]\ndescription = D\nlegal_basis = contract\nmin_level = low\n"
+			 "retention = 12m\n[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
+			 &path);
+	CHECK(has_error(errs, path, 2, "languages: 'fr' is named twice"));
+	free(errs);
+	free(path);
+}
+
 /* A Finnish-first register of country code cc (none when NULL) with
  * the given [register] lines (line 8 on). */
 static struct policy *authority_policy(const char *cc, const char *lines)
@@ -1240,7 +1288,7 @@ TEST(test_bad_and_unknown_language_tags_are_errors_at_their_lines)
 				      "[source s1]\nkind = call\npurpose = p1\ndata_source = tel\n",
 				      &path);
 
-	CHECK(has_error(errs, path, 2, "the notice cannot be written in 'xx' (it knows fi, en, sv, de)"));
+	CHECK(has_error(errs, path, 2, "the notice cannot be written in 'xx' (it knows fi, en, sv, de, fr)"));
 	CHECK(has_error(errs, path, 2, "bad language tag 'EN'"));
 	CHECK(has_error(errs, path, 14, "'description[sv]': language 'sv' is not in [register] languages (fi)"));
 	CHECK(has_error(errs, path, 15, "bad language tag in 'description[e]'"));
@@ -1439,6 +1487,7 @@ int main(void)
 	RUN(test_phone_country_code_is_kept_as_digits_and_none_unless_given);
 	RUN(test_texts_are_read_per_language_and_a_key_without_one_is_the_first);
 	RUN(test_swedish_and_german_may_be_named_in_any_order);
+	RUN(test_french_may_be_named_first_and_all_five_at_once);
 	RUN(test_supervisory_authority_is_read_per_language);
 	RUN(test_without_supervisory_authority_only_a_finnish_register_names_the_ombudsman);
 	RUN(test_a_policy_without_languages_is_in_english);
