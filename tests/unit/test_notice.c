@@ -836,6 +836,16 @@ TEST(test_notice_names_the_users_of_a_level_without_a_group)
 			     "    User IDs: kiosk1, kiosk2, kiosk3\n"));
 	CHECK(n && strstr(n, "    Also the user IDs: alice, bob\n"));
 	free(n);
+	/* and in French: the policy's texts fall back to its first language */
+	if (p) {
+		snprintf(p->langs[p->n_langs++], POLICY_LANG_BYTES, "fr");
+		n = notice_render_in(p, "fr");
+		CHECK(n && strstr(n, "\npublic\n    Enregistrements des finalités : helpdesk\n"
+				     "    Chats et fichiers partagés des finalités : aucune\n"
+				     "    Identifiants : kiosk1, kiosk2, kiosk3\n"));
+		CHECK(n && strstr(n, "    Ainsi que les identifiants : alice, bob\n"));
+		free(n);
+	}
 	policy_free(p);
 	drop_dir(dir);
 }
