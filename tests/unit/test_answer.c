@@ -104,7 +104,7 @@ TEST(test_answer_nests_blocks_of_the_same_name)
 
 TEST(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register)
 {
-	static const char *const langs[] = { "fi", "en", "sv", "de" };
+	static const char *const langs[] = { "fi", "en", "sv", "de", "fr" };
 	static const char model[] =
 		"{\"controller\": \"C Oy, Katu 1\", \"controller_name\": \"C Oy\", \"register\": \"R\","
 		" \"privacy_contact\": \"dpo@c.fi\", \"date\": \"2026-06-10\", \"request\": 3, \"received\": \"2026-06-01\","
@@ -237,7 +237,7 @@ static const char access_model[] =
 
 TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
 {
-	static const char *const langs[] = { "en", "fi", "sv", "de" };
+	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
 
 	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
 		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
@@ -271,7 +271,7 @@ static int lines_starting(const char *s, const char *prefix)
 }
 
 /*
- * Every block of the Swedish and German templates fills: the access model
+ * Every block of the Swedish, German and French templates fills: the access model
  * turned into an erasure, a consent withdrawal and an objection request
  * that did everything a letter reports (erasures with and without a kind,
  * a chat and a file erased, the card, a lifted restriction, each field
@@ -282,7 +282,7 @@ static int lines_starting(const char *s, const char *prefix)
 TEST(test_answer_swedish_and_german_letters_fill_every_block)
 {
 	static const char *const types[] = { "erasure", "consent_withdrawal", "objection" };
-	static const char *const langs[] = { "en", "sv", "de" };
+	static const char *const langs[] = { "en", "sv", "de", "fr" };
 	static const char *const words[][3] = {
 		{ "   - call, erased on 2026-06-05", "   - the chat of a meeting, erased on 2026-06-07",
 		  "   - your customer or reference number, on 2026-06-05" },
@@ -290,7 +290,12 @@ TEST(test_answer_swedish_and_german_letters_fill_every_block)
 		  "   - ditt kund- eller referensnummer, den 2026-06-05" },
 		{ "   - Anruf, gelöscht am 2026-06-05", "   - der Chat einer Besprechung, gelöscht am 2026-06-07",
 		  "   - Ihre Kunden- oder Referenznummer, am 2026-06-05" },
+		{ "   - appel, effacé le 2026-06-05", "   - le chat d'une réunion, effacé le 2026-06-07",
+		  "   - votre numéro de client ou de référence, le 2026-06-05" },
 	};
+	/* English a French letter must not hold */
+	static const char *const english[] = { "Your ", "erased", "recording", "legal basis", " kept",
+					       "restricted", "UTC:", " on 20", NULL };
 	static const char acts[] =
 		"{\"type_access\": false, \"reports_actions\": true, \"has_erased\": true, \"erased_count\": 2,"
 		" \"erased\": [{\"kind\": \"call\", \"kind_call\": true, \"erased_on\": \"2026-06-05\"},"
@@ -339,6 +344,14 @@ TEST(test_answer_swedish_and_german_letters_fill_every_block)
 				CHECK(!out || a != 0 || strstr(out, "   IMY, Box 8114, 104 20 Stockholm\n"));
 				CHECK(!out || a != 1 || strstr(out, "tietosuoja@om.fi"));
 				CHECK(!out || a == 1 || !strstr(out, "tietosuoja@om.fi"));
+				for (int e = 0; out && !strcmp(langs[i], "fr") && english[e]; e++)
+					if (strstr(out, english[e])) {
+						fprintf(stderr, "  English in the French letter: '%s'\n", english[e]);
+						CHECK(0);
+					}
+				CHECK(!out || strcmp(langs[i], "fr") || a != 2 ||
+				      strstr(out, "   l'autorité de contrôle de l'État membre de l'UE/EEE"));
+				CHECK(!out || strcmp(langs[i], "fr") || a != 1 || strstr(out, "Finlande\n"));
 				free(out);
 				json_decref(m);
 				free(key);
