@@ -10,6 +10,9 @@
 # mount, as `recctl register` prints them, and the answer letter to a
 # subject in German and in Swedish with every field filled; a language the
 # policy does not have, or the notice cannot be written in, is refused.
+# A French-first policy with English (languages = fr, en) naming the CNIL as
+# its supervisory authority: README.txt in French and README.en.txt, the
+# users = of a level named, and the letters in French and English.
 . "$(dirname "$0")/lib.sh"
 
 GOLDEN=$T_ROOT/tests/fixtures/notice-four-levels.txt
@@ -110,7 +113,7 @@ assert_contains "policy check: a malformed tag is an error at its line" "$T_OUT"
 	"bad.conf:$((line + 1)): bad language tag in 'description[EN]'"
 sed 's/^languages = fi, en$/languages = fi, xx/' "$POLICY_EXAMPLE" >"$T_TMP/xx.conf"
 assert_fails_with "policy check: a language the notice cannot be written in is an error naming those it can" \
-	"languages: the notice cannot be written in 'xx' (it knows fi, en, sv, de)" "$RECCTL" policy check "$T_TMP/xx.conf"
+	"languages: the notice cannot be written in 'xx' (it knows fi, en, sv, de, fr)" "$RECCTL" policy check "$T_TMP/xx.conf"
 
 # --- a German-first policy with Swedish: languages = de sv -------------------
 # The four-level fixture's texts are the German ones (its plain keys); a
@@ -206,6 +209,106 @@ assert_fails_with "a letter in English is refused: the policy has German and Swe
 	"$RECCTL" request answer "$N" -R "$REG" --lang en --templates "$TPL"
 assert_fails_with "a letter in an unknown language is refused" "has no language 'xx' (it has de, sv)" \
 	"$RECCTL" request answer "$N" -R "$REG" --lang xx --templates "$TPL"
+unset RECFS_NOW
+
+# --- a French-first policy with English: languages = fr, en ------------------
+# The plain keys are the French texts; English is given for some.  A French
+# register: phone_country_code 33 and the CNIL as its authority.
+awk '/^\[register\]$/ { print; print "languages = fr, en"; print "name[en] = Helpdesk recordings"
+		print "phone_country_code = 33"
+		print "supervisory_authority = Commission nationale de l'"'"'informatique et des libertés (CNIL), 3 place de Fontenoy, 75007 Paris"
+		print "supervisory_authority[en] = the French data protection authority (CNIL), 3 place de Fontenoy, 75007 Paris, France"
+		next }
+	/^name = Test helpdesk recordings$/ { print "name = Enregistrements du support"; next }
+	/^description = Helpdesk call quality$/ { print "description = Qualité des appels au support"
+		print "description[en] = Helpdesk call quality"; next }
+	/^data_source = helpdesk telephony$/ {
+		print; print "data_source[fr] = téléphonie du support"; next }
+	{ print }' "$T_ROOT/tests/fixtures/policy-four-levels.conf" >"$T_TMP/fr-en.conf"
+assert_ok "policy check of a policy with languages = fr, en passes" "$RECCTL" policy check "$T_TMP/fr-en.conf"
+make_register "$T_TMP/f" "$T_TMP/fr-en.conf"
+MNT4=$T_TMP/mnt4
+mount_recfs "$REG" "$MNT4" "$KEYS/dpo.keyring" || t_abort "mount" "cannot mount the French and English register"
+assert_eq "its root holds README.en.txt and README.txt" "README.en.txt README.txt" \
+	"$(as_user "$nobody" find "$MNT4" -maxdepth 1 -type f -printf '%f\n' | sort | tr '\n' ' ' | sed 's/ $//')"
+fr_text=$(as_user "$nobody" cat "$MNT4/README.txt")
+en4_text=$(as_user "$nobody" cat "$MNT4/README.en.txt")
+assert_eq "README.txt is the French notice" "INFORMATION SUR LA PROTECTION DES DONNÉES" \
+	"$(printf '%s\n' "$fr_text" | head -n 1)"
+assert_contains "README.txt gives the register's name in French" "$fr_text" \
+	"Registre :                   Enregistrements du support"
+assert_contains "README.txt names the controller as the RGPD does" "$fr_text" "Responsable du traitement :  Example Oy"
+assert_contains "README.txt gives a purpose in French" "$fr_text" "    Finalité :            Qualité des appels au support"
+assert_contains "README.txt gives a legal basis as the RGPD words it" "$fr_text" \
+	"    Base légale :         consentement de la personne concernée (article 6, paragraphe 1, point a) du RGPD)"
+assert_contains "README.txt gives periods in French" "$fr_text" "    Conservation :        90 jours à compter de l'enregistrement"
+assert_contains "README.txt gives the data source in French" "$fr_text" "    Source des données :  téléphonie du support"
+assert_contains "README.txt names a level's users" "$fr_text" "staff (groupe recfs-staff)
+    Enregistrements des finalités : helpdesk, coaching, survey
+    Chats et fichiers partagés des finalités : aucune
+    Ainsi que les identifiants : alice, bob"
+assert_contains "README.txt says the audio may name people" "$fr_text" "l'audio qu'il
+    écoute peut toutefois en contenir."
+assert_contains "README.txt names the rights as the RGPD does" "$fr_text" "- Droit à l'effacement (article 17) : "
+assert_contains "README.txt names the CNIL the policy gives" "$(printf '%s' "$fr_text" | tr '\n' ' ' | tr -s ' ')" \
+	"(l'autorité de contrôle du responsable du traitement : Commission nationale de l'informatique et des libertés (CNIL), 3 place de Fontenoy, 75007 Paris)."
+assert_not_contains "README.txt names no Finnish authority" "$fr_text" "Finlande"
+assert_not_contains "README.txt has no English heading" "$fr_text" "Your rights"
+assert_not_contains "README.txt has no English level words" "$fr_text" "Recordings of"
+assert_not_contains "README.txt has no (null)" "$fr_text" "(null)"
+assert_eq "README.en.txt is the English notice" "REGISTER NOTICE" "$(printf '%s\n' "$en4_text" | head -n 1)"
+assert_contains "README.en.txt gives the purpose in English" "$en4_text" "    Purpose:      Helpdesk call quality"
+assert_contains "README.en.txt names a level's users" "$en4_text" "    Also the user IDs: alice, bob"
+assert_contains "README.en.txt names the CNIL in English" "$(printf '%s' "$en4_text" | tr '\n' ' ' | tr -s ' ')" \
+	"the French data protection authority (CNIL), 3 place de Fontenoy, 75007 Paris, France)."
+assert_not_contains "README.en.txt has no French heading" "$en4_text" "Vos droits"
+assert_eq "README.txt is what recctl register prints" "$fr_text" "$("$RECCTL" register -R "$REG")"
+assert_eq "README.en.txt is what recctl register --lang en prints" "$en4_text" \
+	"$("$RECCTL" register -R "$REG" --lang en)"
+assert_eq "README.txt's size is its length" "$(printf '%s\n' "$fr_text" | wc -c)" "$(stat -c %s "$MNT4/README.txt")"
+unmount_recfs "$MNT4"
+assert_fails_with "recctl register --lang de names the languages there are" \
+	"has no language 'de' (it has fr, en)" "$RECCTL" register -R "$REG" --lang de
+
+export RECFS_NOW=2026-06-10T09:00:00Z
+cat >"$SPOOL/f.json" <<JSON
+{"recorded_at": "2026-06-01T10:15:00Z", "source": "helpdesk",
+ "subjects": [{"role": "customer", "name": "Marie Dupont", "phone": "01 23 45 67 89"}], "audio": "f.opus"}
+JSON
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/f.opus"
+assert_ok "ingest a call of one French subject" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/f.json"
+H=$("$RECCTL" subject find "+33123456789" -R "$REG" --keyring "$KEYS/ingest.keyring" | cut -f1 | head -n 1)
+assert_match "the French subject has a handle" "$H" '^S-[0-9A-Z]{6}$'
+assert_ok "an access request of the French subject" "$RECCTL" request new -R "$REG" --type access --subject "$H" \
+	--received 2026-06-05 --channel email
+N=$(printf '%s' "$T_OUT" | sed -n 's/^request \([0-9]*\):.*/\1/p')
+assert_ok "its letter in French is written" "$RECCTL" request answer "$N" -R "$REG" --lang fr --templates "$TPL" \
+	--out "$T_TMP/answer.fr.txt"
+fr_letter=$(cat "$T_TMP/answer.fr.txt")
+assert_contains "fr: the request" "$fr_letter" "Réponse à votre demande n° $N reçue le 2026-06-05"
+assert_contains "fr: its type in French" "$fr_letter" "(accès à vos données)"
+assert_contains "fr: the data protection officer" "$fr_letter" "Délégué à la protection des données : dpo@example.fi"
+assert_contains "fr: the purpose and its basis" "$fr_letter" \
+	"   - Qualité des appels au support (helpdesk) ;
+     base légale : contrat (article 6, paragraphe 1, point b))"
+assert_contains "fr: the recording, its kind in French" "$fr_letter" \
+	"   - 2026-06-01 à 10:15 UTC : appel (helpdesk), finalité helpdesk ;"
+assert_contains "fr: the data source in French" "$fr_letter" "5. Origine des données
+
+   - téléphonie du support"
+assert_contains "fr: the CNIL the policy names" "$fr_letter" \
+	"   Commission nationale de l'informatique et des libertés (CNIL), 3 place de Fontenoy, 75007 Paris"
+assert_not_contains "fr: no Finnish authority" "$fr_letter" "tietosuoja"
+assert_not_contains "fr: no placeholder left unfilled" "$fr_letter" "{{"
+assert_not_contains "fr: no placeholder end left" "$fr_letter" "}}"
+assert_not_contains "fr: nothing in English" "$fr_letter" "Your rights"
+assert_not_contains "fr: no (null)" "$fr_letter" "(null)"
+assert_ok "its letter in English is written" "$RECCTL" request answer "$N" -R "$REG" --lang en --templates "$TPL"
+assert_contains "en: the purpose in English" "$T_OUT" "   - Helpdesk call quality (helpdesk);"
+assert_contains "en: the CNIL in English" "$T_OUT" "   the French data protection authority (CNIL)"
+assert_fails_with "a letter in Swedish is refused: the policy has French and English" \
+	"has no language 'sv' (it has fr, en)" \
+	"$RECCTL" request answer "$N" -R "$REG" --lang sv --templates "$TPL"
 unset RECFS_NOW
 
 t_done
