@@ -23,7 +23,11 @@
  * the answer letter alike, between the Finnish Ombudsman of every earlier
  * release and no name at all.  The English
  * phrases of a policy without languages are those of every earlier
- * release, byte for byte (tests/fixtures/notice-four-levels.txt).
+ * release, byte for byte (tests/fixtures/notice-four-levels.txt), but
+ * for what a level is shown: since the French release a level lists the
+ * users its users = names, and one below details_level is said not to be
+ * shown the names recorded about people, which the audio it hears may
+ * still say (it was said to see no names at all).
  */
 #include <stdio.h>
 #include <stdlib.h>
