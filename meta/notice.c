@@ -54,6 +54,8 @@ struct phrases {
 	 * without one. */
 	const char *users_also, *users_only;
 	const char *sees_details, *sees_chat_names, *sees_no_names, *handles_rights, *details_from, *log_kept;
+	/* Below details_level, for a level that opens no recording at all. */
+	const char *sees_nothing;
 	const char *h_rights, *access_right, *access_free, *access_end, *rights, *portability, *objection, *withdrawal;
 	const char *concerned, *no_purposes;
 	/* The right to complain, up to where the authority is named; then
@@ -131,6 +133,7 @@ static const struct phrases phrases[] = {
 		.sees_chat_names = "    Is not shown the names or contact details recorded about the people\n"
 				   "    (file names, attributes, cards); the audio, chats and shared files\n"
 				   "    it opens may still contain them.\n",
+		.sees_nothing = "    Is not shown the names or contact details recorded about the people.\n",
 		.sees_no_names = "    Is not shown the names or contact details recorded about the people\n"
 				 "    (file names, attributes, cards); the audio it hears may still\n"
 				 "    contain them.\n",
@@ -253,6 +256,7 @@ static const struct phrases phrases[] = {
 		.sees_chat_names = "    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja (tiedostonimet,\n"
 				   "    attribuutit, yhteystietokortit); sen avaamat äänitallenteet, chatit\n"
 				   "    ja jaetut tiedostot voivat kuitenkin sisältää niitä.\n",
+		.sees_nothing = "    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja.\n",
 		.sees_no_names = "    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja (tiedostonimet,\n"
 				 "    attribuutit, yhteystietokortit); sen kuuntelemat äänitallenteet\n"
 				 "    voivat kuitenkin sisältää niitä.\n",
@@ -381,6 +385,7 @@ static const struct phrases phrases[] = {
 		.sees_chat_names = "    Ser inte de namn eller kontaktuppgifter som registrerats om\n"
 				   "    personerna (filnamn, attribut, kontaktkort); ljudet, chattarna och\n"
 				   "    de delade filer som nivån öppnar kan ändå innehålla sådana.\n",
+		.sees_nothing = "    Ser inte de namn eller kontaktuppgifter som registrerats om personerna.\n",
 		.sees_no_names = "    Ser inte de namn eller kontaktuppgifter som registrerats om\n"
 				 "    personerna (filnamn, attribut, kontaktkort); ljudet som nivån\n"
 				 "    lyssnar på kan ändå innehålla sådana.\n",
@@ -504,6 +509,7 @@ static const struct phrases phrases[] = {
 		.sees_chat_names = "    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten\n"
 				   "    (Dateinamen, Attribute, Kontaktkarten); Audio, Chats und geteilte\n"
 				   "    Dateien, die sie öffnet, können sie jedoch enthalten.\n",
+		.sees_nothing = "    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten.\n",
 		.sees_no_names = "    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten\n"
 				 "    (Dateinamen, Attribute, Kontaktkarten); das Audio, das sie anhört,\n"
 				 "    kann sie jedoch enthalten.\n",
@@ -635,6 +641,8 @@ static const struct phrases phrases[] = {
 		.sees_chat_names = "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
 				   "    personnes (noms de fichiers, attributs, fiches) ; l'audio, les chats\n"
 				   "    et les fichiers partagés qu'il ouvre peuvent toutefois en contenir.\n",
+		.sees_nothing = "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
+				"    personnes.\n",
 		.sees_no_names = "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
 				 "    personnes (noms de fichiers, attributs, fiches) ; l'audio qu'il\n"
 				 "    écoute peut toutefois en contenir.\n",
@@ -1005,13 +1013,13 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 	strbuf_addf(&b, "%s", ph->access_intro);
 	for (size_t i = 0; i < p->n_levels; i++) {
 		const struct policy_level *l = &p->levels[i];
-		int chats, files;
+		int audio, chats, files;
 
 		strbuf_addf(&b, "\n%s", l->name);
 		if (l->group)
 			strbuf_addf(&b, ph->group, l->group);
 		strbuf_addf(&b, "%s", ph->recordings_of);
-		purposes_seen(&b, ph, p, (int)i, SEAL_AUDIO);
+		audio = purposes_seen(&b, ph, p, (int)i, SEAL_AUDIO);
 		if (same_purposes_seen(p, (int)i, SEAL_CHAT, SEAL_FILE)) {
 			strbuf_addf(&b, "%s", ph->chats_files_of);
 			chats = files = purposes_seen(&b, ph, p, (int)i, SEAL_CHAT);
@@ -1027,7 +1035,7 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 		else if (chats || files)
 			strbuf_addf(&b, "%s", ph->sees_chat_names);
 		else
-			strbuf_addf(&b, "%s", ph->sees_no_names);
+			strbuf_addf(&b, "%s", audio ? ph->sees_no_names : ph->sees_nothing);
 		if ((int)i == p->rights_level)
 			strbuf_addf(&b, "%s", ph->handles_rights);
 	}

@@ -1010,6 +1010,36 @@ TEST(test_french_notice_names_the_authority_policy_supervisory_authority_says)
 	drop_dir(dir);
 }
 
+TEST(test_notice_of_a_level_that_opens_no_recording_says_only_what_it_is_not_shown)
+{
+	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
+	static const char *const want[] = {
+		"\npublic (group recfs-public)\n    Recordings of: none\n    Chats and shared files of: none\n"
+		"    Is not shown the names or contact details recorded about the people.\n\n",
+		"    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja.\n\n",
+		"    Ser inte de namn eller kontaktuppgifter som registrerats om personerna.\n\n",
+		"    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten.\n\n",
+		"    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n    personnes.\n\n",
+	};
+	char *dir = NULL;
+	struct policy *p = policy_edited(FOUR_LEVELS, "[register]\n", "[register]\nlanguages = en, fi, sv, de, fr\n",
+					 &dir);
+
+	/* helpdesk from staff up: public opens no recording at all */
+	if (p)
+		p->purposes[policy_purpose_index(p, "helpdesk")].min_level = 1;
+	for (size_t i = 0; p && i < sizeof(langs) / sizeof(*langs); i++) {
+		char *n = notice_render_in(p, langs[i]);
+
+		CHECK(n && strstr(n, want[i]));
+		/* the level above it still hears audio that may name people */
+		CHECK(n && strstr(n, i == 0 ? "the audio it hears may still" : i == 4 ? "l'audio qu'il" : "    "));
+		free(n);
+	}
+	policy_free(p);
+	drop_dir(dir);
+}
+
 TEST(test_notice_of_no_policy_is_null)
 {
 	CHECK(notice_render(NULL) == NULL);
@@ -1039,6 +1069,7 @@ int main(void)
 	RUN(test_notice_is_written_in_french);
 	RUN(test_french_notice_of_the_example_leaves_no_phrase_out);
 	RUN(test_french_notice_names_the_authority_policy_supervisory_authority_says);
+	RUN(test_notice_of_a_level_that_opens_no_recording_says_only_what_it_is_not_shown);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }
