@@ -50,8 +50,8 @@ struct phrases {
 	const char *h_recipients, *no_recipients, *kind_title[POLICY_RECIPIENT_NKINDS];
 	const char *within_eea, *outside_eea, *safeguard, *no_transfer;
 	const char *h_access, *access_intro, *group, *recordings_of, *chats_files_of, *chats_of, *files_of, *none;
-	/* Before the user names a level's users = gives: with a group, and
-	 * without one. */
+	/* How many user accounts a level's users = names (%zu): with a
+	 * group, and without one. */
 	const char *users_also, *users_only;
 	const char *sees_details, *sees_chat_names, *sees_no_names, *handles_rights, *details_from, *log_kept;
 	/* Below details_level, for a level that opens no recording at all. */
@@ -122,8 +122,8 @@ static const struct phrases phrases[] = {
 				"level can decrypt only what its purposes allow.  Levels, lowest first;\n"
 				"each level also sees what the levels below it see:\n",
 		.group = " (group %s)",
-		.users_also = "    Also the user IDs: ",
-		.users_only = "    User IDs: ",
+		.users_also = "    Also individual user accounts: %zu\n",
+		.users_only = "    Individual user accounts: %zu\n",
 		.recordings_of = "\n    Recordings of: ",
 		.chats_files_of = "    Chats and shared files of: ",
 		.chats_of = "    Chats of: ",
@@ -245,8 +245,8 @@ static const struct phrases phrases[] = {
 				"taso voi purkaa vain sen, mitä sen tarkoitukset sallivat.  Tasot\n"
 				"alimmasta alkaen; kukin taso näkee myös sen, minkä alemmat näkevät:\n",
 		.group = " (ryhmä %s)",
-		.users_also = "    Lisäksi käyttäjätunnukset: ",
-		.users_only = "    Käyttäjätunnukset: ",
+		.users_also = "    Lisäksi yksittäisiä käyttäjätunnuksia: %zu\n",
+		.users_only = "    Yksittäisiä käyttäjätunnuksia: %zu\n",
 		.recordings_of = "\n    Tallenteet tarkoituksista: ",
 		.chats_files_of = "    Chatit ja jaetut tiedostot tarkoituksista: ",
 		.chats_of = "    Chatit tarkoituksista: ",
@@ -374,8 +374,8 @@ static const struct phrases phrases[] = {
 				"tillåter.  Nivåerna, lägsta först; varje nivå ser också det som\n"
 				"nivåerna under den ser:\n",
 		.group = " (grupp %s)",
-		.users_also = "    Dessutom användar-ID: ",
-		.users_only = "    Användar-ID: ",
+		.users_also = "    Dessutom enskilda användarkonton: %zu\n",
+		.users_only = "    Enskilda användarkonton: %zu\n",
 		.recordings_of = "\n    Inspelningar för ändamålen: ",
 		.chats_files_of = "    Chattar och delade filer för ändamålen: ",
 		.chats_of = "    Chattar för ändamålen: ",
@@ -498,8 +498,8 @@ static const struct phrases phrases[] = {
 				"entschlüsseln, was ihre Zwecke erlauben.  Die Stufen, die niedrigste\n"
 				"zuerst; jede Stufe sieht auch, was die Stufen unter ihr sehen:\n",
 		.group = " (Gruppe %s)",
-		.users_also = "    Außerdem die Benutzerkennungen: ",
-		.users_only = "    Benutzerkennungen: ",
+		.users_also = "    Außerdem einzelne Benutzerkonten: %zu\n",
+		.users_only = "    Einzelne Benutzerkonten: %zu\n",
 		.recordings_of = "\n    Aufzeichnungen zu den Zwecken: ",
 		.chats_files_of = "    Chats und geteilte Dateien zu den Zwecken: ",
 		.chats_of = "    Chats zu den Zwecken: ",
@@ -629,8 +629,8 @@ static const struct phrases phrases[] = {
 				"ce que ses finalités permettent.  Les niveaux, du plus bas au plus\n"
 				"élevé ; chaque niveau voit aussi ce que voient les niveaux inférieurs :\n",
 		.group = " (groupe %s)",
-		.users_also = "    Ainsi que les identifiants : ",
-		.users_only = "    Identifiants : ",
+		.users_also = "    Ainsi que des comptes d'utilisateur individuels : %zu\n",
+		.users_only = "    Comptes d'utilisateur individuels : %zu\n",
 		.recordings_of = "\n    Enregistrements des finalités : ",
 		.chats_files_of = "    Chats et fichiers partagés des finalités : ",
 		.chats_of = "    Chats des finalités : ",
@@ -879,18 +879,17 @@ static int same_purposes_seen(const struct policy *p, int level, enum seal_kind 
 	return 1;
 }
 
-/* The user names a level's users = gives besides its group (staff
- * accounts, not data subjects), wrapped; nothing when it gives none. */
+/*
+ * How many user accounts a level's users = names besides its group:
+ * counted, not named.  The notice is public (every user of the mount, and
+ * every data subject it is sent to, reads it), and a staff member's user
+ * ID is personal data of theirs; the policy names them for the
+ * administrators.  Nothing when it names none.
+ */
 static void users_of(struct strbuf *b, const struct phrases *ph, const struct policy_level *l)
 {
-	struct strbuf names = { 0 };
-
-	if (!l->n_users)
-		return;
-	for (size_t k = 0; k < l->n_users; k++)
-		strbuf_addf(&names, "%s%s", k ? ", " : "", l->users[k]);
-	wrapped(b, l->group ? ph->users_also : ph->users_only, names.s);
-	strbuf_release(&names);
+	if (l->n_users)
+		strbuf_addf(b, l->group ? ph->users_also : ph->users_only, l->n_users);
 }
 
 /* The recipients, grouped by kind; a group's title only when some

@@ -243,10 +243,10 @@ assert_contains "README.txt gives a legal basis as the RGPD words it" "$fr_text"
 	"    Base légale :         consentement de la personne concernée (article 6, paragraphe 1, point a) du RGPD)"
 assert_contains "README.txt gives periods in French" "$fr_text" "    Conservation :        90 jours à compter de l'enregistrement"
 assert_contains "README.txt gives the data source in French" "$fr_text" "    Source des données :  téléphonie du support"
-assert_contains "README.txt names a level's users" "$fr_text" "staff (groupe recfs-staff)
+assert_contains "README.txt counts a level's users" "$fr_text" "staff (groupe recfs-staff)
     Enregistrements des finalités : helpdesk, coaching, survey
     Chats et fichiers partagés des finalités : aucune
-    Ainsi que les identifiants : alice, bob"
+    Ainsi que des comptes d'utilisateur individuels : 2"
 assert_contains "README.txt says the audio may name people" "$fr_text" "l'audio qu'il
     écoute peut toutefois en contenir."
 assert_contains "README.txt names the rights as the RGPD does" "$fr_text" "- Droit à l'effacement (article 17) : "
@@ -258,7 +258,7 @@ assert_not_contains "README.txt has no English level words" "$fr_text" "Recordin
 assert_not_contains "README.txt has no (null)" "$fr_text" "(null)"
 assert_eq "README.en.txt is the English notice" "REGISTER NOTICE" "$(printf '%s\n' "$en4_text" | head -n 1)"
 assert_contains "README.en.txt gives the purpose in English" "$en4_text" "    Purpose:      Helpdesk call quality"
-assert_contains "README.en.txt names a level's users" "$en4_text" "    Also the user IDs: alice, bob"
+assert_contains "README.en.txt counts a level's users" "$en4_text" "    Also individual user accounts: 2"
 assert_contains "README.en.txt names the CNIL in English" "$(printf '%s' "$en4_text" | tr '\n' ' ' | tr -s ' ')" \
 	"the French data protection authority (CNIL), 3 place de Fontenoy, 75007 Paris, France)."
 assert_not_contains "README.en.txt has no French heading" "$en4_text" "Vos droits"

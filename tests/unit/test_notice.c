@@ -166,7 +166,7 @@ TEST(test_notice_lists_levels_lowest_first_with_what_each_sees)
 	staff = strstr(n, "\nstaff (group recfs-staff)\n"
 			  "    Recordings of: helpdesk, coaching, survey\n"
 			  "    Chats and shared files of: none\n"
-			  "    Also the user IDs: alice, bob\n"
+			  "    Also individual user accounts: 2\n"
 			  "    Is not shown the names or contact details recorded about the people\n");
 	sup = strstr(n, "\nsupervisor (group recfs-supervisor)\n"
 			"    Recordings of: helpdesk, coaching, complaints, survey\n"
@@ -183,7 +183,7 @@ TEST(test_notice_lists_levels_lowest_first_with_what_each_sees)
 	CHECK(!strstr(n, "Sees no names"));
 	/* the users = line names staff accounts; a level without users = or
 	 * with an empty one names none */
-	CHECK(!strstr(n, "\nsupervisor (group recfs-supervisor)\n    Also the user IDs"));
+	CHECK(!strstr(n, "\nsupervisor (group recfs-supervisor)\n    Also individual user accounts"));
 	CHECK(strstr(n, "Withdrawal of consent (Art. 7(3))"));
 	CHECK(strstr(n, "are then erased.  This does not affect processing before withdrawal.\n"
 			"  Purposes concerned: survey.\n"));
@@ -825,7 +825,7 @@ TEST(test_swedish_and_german_notices_name_the_authority_policy_supervisory_autho
 	drop_dir(dir);
 }
 
-TEST(test_notice_names_the_users_of_a_level_without_a_group)
+TEST(test_notice_counts_the_users_of_a_level_and_names_none)
 {
 	char *dir = NULL, *n;
 	struct policy *p = policy_edited(FOUR_LEVELS, "[level public]\ngroup = recfs-public\n",
@@ -833,8 +833,11 @@ TEST(test_notice_names_the_users_of_a_level_without_a_group)
 
 	n = p ? notice_render(p) : NULL;
 	CHECK(n && strstr(n, "\npublic\n    Recordings of: helpdesk\n    Chats and shared files of: none\n"
-			     "    User IDs: kiosk1, kiosk2, kiosk3\n"));
-	CHECK(n && strstr(n, "    Also the user IDs: alice, bob\n"));
+			     "    Individual user accounts: 3\n"));
+	CHECK(n && strstr(n, "    Also individual user accounts: 2\n"));
+	/* staff user IDs are the staff's personal data: a public notice
+	 * counts them and names none */
+	CHECK(n && !strstr(n, "kiosk1") && !strstr(n, "alice") && !strstr(n, "bob"));
 	free(n);
 	/* and in French: the policy's texts fall back to its first language */
 	if (p) {
@@ -842,8 +845,8 @@ TEST(test_notice_names_the_users_of_a_level_without_a_group)
 		n = notice_render_in(p, "fr");
 		CHECK(n && strstr(n, "\npublic\n    Enregistrements des finalités : helpdesk\n"
 				     "    Chats et fichiers partagés des finalités : aucune\n"
-				     "    Identifiants : kiosk1, kiosk2, kiosk3\n"));
-		CHECK(n && strstr(n, "    Ainsi que les identifiants : alice, bob\n"));
+				     "    Comptes d'utilisateur individuels : 3\n"));
+		CHECK(n && strstr(n, "    Ainsi que des comptes d'utilisateur individuels : 2\n"));
 		free(n);
 	}
 	policy_free(p);
@@ -853,7 +856,7 @@ TEST(test_notice_names_the_users_of_a_level_without_a_group)
 /* Words of the English notice that no French one may hold. */
 static const char *const english_words[] = {
 	"Your rights", "Legal basis", "GDPR", "Purpose:", "Kept for", "Recordings of", "Chats and shared",
-	"Also sees", "Is not shown", "user IDs", "Handles the", "Send your request", "Other questions",
+	"Also sees", "Is not shown", "user accounts", "Handles the", "Send your request", "Other questions",
 	"Within the EU", "Outside the EU", "Safeguard", "Data source", "Recorded:", "Recipients:",
 	"Authorities (", "Purposes concerned", "none in this register", "(group ", " days", " months",
 	" years", "Complaint (", "the Data Protection Ombudsman", "free of charge", NULL,
@@ -916,7 +919,7 @@ TEST(test_notice_is_written_in_french)
 	CHECK(strstr(fr, "\nstaff (groupe recfs-staff)\n"
 			 "    Enregistrements des finalités : helpdesk, coaching, survey\n"
 			 "    Chats et fichiers partagés des finalités : aucune\n"
-			 "    Ainsi que les identifiants : alice, bob\n"
+			 "    Ainsi que des comptes d'utilisateur individuels : 2\n"
 			 "    Ne voit pas les noms ni les coordonnées enregistrés au sujet des\n"
 			 "    personnes (noms de fichiers, attributs, fiches) ; l'audio qu'il\n"
 			 "    écoute peut toutefois en contenir.\n"));
@@ -1065,7 +1068,7 @@ int main(void)
 	RUN(test_notice_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_notice_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_before);
-	RUN(test_notice_names_the_users_of_a_level_without_a_group);
+	RUN(test_notice_counts_the_users_of_a_level_and_names_none);
 	RUN(test_notice_is_written_in_french);
 	RUN(test_french_notice_of_the_example_leaves_no_phrase_out);
 	RUN(test_french_notice_names_the_authority_policy_supervisory_authority_says);
