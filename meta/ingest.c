@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -47,6 +48,9 @@
 #define MAX_SUBJECTS 64
 #define MAX_ATTACHMENT_BYTES (4ULL << 30)
 #define FUTURE_SLACK 300 /* seconds of clock skew tolerated */
+/* A file of another owner that changed this recently, where no lease
+ * tells whether it is still open for writing (add_file), waits. */
+#define INGEST_LEASELESS_SETTLE_S 2
 
 struct pending {
 	char id[RECFS_ID_HEX];
@@ -164,6 +168,21 @@ static int writers_file(const struct stat *manifest, const struct stat *file)
 	return manifest->st_uid == 0 || file->st_uid == 0 || file->st_uid == manifest->st_uid;
 }
 
+/* A file whose content or inode changed in the last
+ * INGEST_LEASELESS_SETTLE_S seconds.  One stamped further ahead than that
+ * (touch -d, a clock put back) tells nothing and is not waited for: it
+ * would wait until the clock got there (atk21). */
+static int changed_lately(const struct stat *st)
+{
+	struct timespec now;
+	int64_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec : st->st_ctim.tv_sec;
+	int64_t ago;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	ago = (int64_t)now.tv_sec - last;
+	return ago < INGEST_LEASELESS_SETTLE_S && ago > -INGEST_LEASELESS_SETTLE_S;
+}
+
 /*
  * what names the file in messages ("attachment"); pos, when not 0, is its
  * place in the attachments' list, for the messages of a manifest's name.
@@ -232,15 +251,23 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	/* A file some process still holds open for writing (a recorder that
 	 * wrote the manifest before it was done) is not taken yet: what was
 	 * read of it would be stored and the rest removed with it.  A read
-	 * lease is refused exactly then (fcntl(2)), and is let go at once;
-	 * where leases are not to be had (another owner without CAP_LEASE,
-	 * a file system without them) nothing is known and it is read. */
+	 * lease is refused exactly then (fcntl(2)), and is let go at once.
+	 * Without CAP_LEASE no lease is had on another owner's file (EACCES):
+	 * one changed in the last INGEST_LEASELESS_SETTLE_S seconds may then
+	 * still be written, and waits (atk20: a writer that wrote every 0.1 s
+	 * lost all but its first line).  A file system without leases: it is
+	 * read. */
 	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
 		(void)fcntl(fd, F_SETLEASE, F_UNLCK);
 	} else if (errno == EAGAIN) {
 		close(fd);
 		free(path);
 		return meta_fail(-EAGAIN, "%s named in the manifest is still open for writing", what);
+	} else if ((errno == EACCES || errno == EPERM) && changed_lately(&st)) {
+		close(fd);
+		free(path);
+		return meta_fail(-EAGAIN, "%s named in the manifest changed less than %d s ago and may still be "
+				 "written (no lease to tell: CAP_LEASE)", what, INGEST_LEASELESS_SETTLE_S);
 	}
 	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
 		close(fd);

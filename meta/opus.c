@@ -475,10 +475,16 @@ static void __attribute__((noreturn)) judge_serve(int sock)
 			memcpy(&fd, CMSG_DATA(c), sizeof(int));
 		if (fd < 0 || n != (ssize_t)sizeof(req) || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 			_exit(1);
+		/* A verdict that takes longer than the parent waits for ends
+		 * the child by itself (SIGALRM's default action): the parent
+		 * closes the socket then, and its SIGKILL may not reach a child
+		 * of another user (no CAP_KILL, as in recfs-watch@.service). */
+		alarm(JUDGE_MS / 1000 + 5);
 #ifdef RECFS_TEST_HOOKS
 		if (!judge_test_open(&v))
 #endif
 			judge(fd, req.size, &v);
+		alarm(0);
 		close(fd);
 		do
 			n = send(sock, &v, sizeof(v), MSG_NOSIGNAL);
@@ -523,6 +529,14 @@ static void judge_retire(int *status)
 	int st = 0;
 
 	if (judge_pid > 0 && judge_owner == getpid()) {
+		/* The socket first: a child waiting for a request ends on its
+		 * end of file.  The kill may be refused: without CAP_KILL root
+		 * may not signal the child, which runs as nobody (as under
+		 * recfs-watch@.service); a child still judging then ends by its
+		 * own alarm (judge_serve), so the wait below ends too. */
+		if (judge_sock >= 0)
+			close(judge_sock);
+		judge_sock = -1;
 		kill(judge_pid, SIGKILL);
 		while (waitpid(judge_pid, &st, 0) < 0 && errno == EINTR)
 			;
@@ -659,6 +673,7 @@ static int judge_start(void)
 		return meta_fail(-e, "audio cannot be examined: %s", strerror(e));
 	}
 	if (pid == 0) {
+		sigset_t unblock;
 		int sock;
 
 		/* The first thing: a file that takes libopusfile over finds
@@ -675,6 +690,14 @@ static int judge_start(void)
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
 		signal(SIGPIPE, SIG_IGN);
+		/* SIGALRM ends a verdict that takes too long (judge_serve):
+		 * not blocked, whatever the caller blocks (recctl watch reads
+		 * its signals from a signalfd). */
+		signal(SIGALRM, SIG_DFL);
+		sigemptyset(&unblock);
+		sigaddset(&unblock, SIGALRM);
+		sigaddset(&unblock, SIGKILL);
+		sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 		close(sv[0]);
 		sock = judge_child_fds(sv[1]);
 		if (sock < 0)

@@ -410,6 +410,21 @@ make_group()
 	fi
 }
 
+# unit_caps UNIT [CAP...]: setpriv's --bounding-set value for the
+# CapabilityBoundingSet of packaging/systemd/UNIT, less the CAPs named
+# (lower case, without cap_): a command run with it has what the unit
+# gives, as root with no ambient capabilities.
+unit_caps()
+{
+	local unit=$T_ROOT/packaging/systemd/$1 c set=-all
+	shift
+	for c in $(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr 'A-Z' 'a-z' | sed 's/cap_//g'); do
+		case " $* " in *" $c "*) continue ;; esac
+		set="$set,+$c"
+	done
+	printf '%s\n' "$set"
+}
+
 # make_level_user LEVEL [GROUP...]: a user <prefix><level> whose primary
 # group is recfs-LEVEL, plus the extra groups.  Prints the user name.
 make_level_user()
