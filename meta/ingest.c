@@ -46,6 +46,9 @@
 
 #define MAX_ATTACHMENTS 64
 #define MAX_SUBJECTS 64
+/* Staff taking part: a call centre's largest meeting, not a list of
+ * 150,000 names that each read of user.recfs.staff would parse (atk20). */
+#define MAX_STAFF 256
 #define MAX_ATTACHMENT_BYTES (4ULL << 30)
 #define FUTURE_SLACK 300 /* seconds of clock skew tolerated */
 /* A file of another owner that changed this recently, where no lease
@@ -464,6 +467,8 @@ static int validate(struct reg *r, struct job *j)
 	v = json_object_get(root, "staff");
 	if (v && !json_is_null(v) && !json_is_array(v))
 		return meta_fail(-EINVAL, "staff is not a list");
+	if (json_is_array(v) && json_array_size(v) > MAX_STAFF)
+		return meta_fail(-EINVAL, "staff lists %zu people (at most %d)", json_array_size(v), MAX_STAFF);
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
