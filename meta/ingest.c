@@ -1683,6 +1683,37 @@ static char *manifest_name_of(const char *path)
 	return out;
 }
 
+/* 1 when quarantine folder q holds a file of the recorder's but not the
+ * manifest named (escaped) by its manifest-name.txt, or, without one, no
+ * *.json: the manifest goes in last (ingest_quarantine), so a copy cut
+ * short by a crash leaves the folder so.  A manifest may have any name
+ * (recctl ingest takes X.manifest; atk21): the names are compared as
+ * manifest-name.txt keeps them, escaped. */
+static int inputs_without_manifest(const char *q, const char *manifest)
+{
+	DIR *d = opendir(q);
+	struct dirent *e;
+	int inputs = 0, found = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *shown;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "error.txt") ||
+		    !strcmp(e->d_name, QUARANTINE_NAME_FILE))
+			continue;
+		shown = manifest ? util_escape_for_log(e->d_name) : NULL;
+		if (manifest ? !strcmp(shown, manifest) : json_name(e->d_name))
+			found = 1;
+		else
+			inputs = 1;
+		free(shown);
+	}
+	closedir(d);
+	return inputs && !found;
+}
+
 int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarantined *q, void *ctx), void *ctx)
 {
 	char *dir = reg_path(r, "quarantine"), **names = NULL;
@@ -1713,6 +1744,7 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
 		if (mtime_of(q, S_IFDIR, &item.since) == 0) {
 			item.incomplete = mtime_of(err, S_IFREG, &item.since) != 0;
 			item.manifest = manifest = manifest_name_of(kept);
+			item.no_manifest = inputs_without_manifest(q, manifest);
 			item.until = policy_period_add(item.since, r->policy->quarantine_retention);
 			rc = fn(&item, ctx);
 		}

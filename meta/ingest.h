@@ -225,6 +225,9 @@ struct ingest_quarantined {
 				 * erases it once util_now() is past this */
 	int incomplete;		/* 1: no error.txt (a quarantine an older recfs
 				 * left half-way on a full disk or a crash) */
+	int no_manifest;	/* 1: it holds input files but no manifest: a
+				 * quarantine cut short (a crash while it copied;
+				 * the spool may still hold them all) */
 };
 
 /*

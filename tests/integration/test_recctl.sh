@@ -362,22 +362,39 @@ assert_contains "fsck authenticates every blob" "$T_OUT" "$ARTS blobs and"
 
 # Plaintext left behind: a spool file of two days ago, a manifest the
 # watch skips (a dot file), a quarantine folder an older recfs left
-# without error.txt.  Problems, counted and never named.
+# without error.txt, and one cut short while it copied (kill -9 of watch:
+# the recorder's files, part of one, and no manifest, which goes in last;
+# atk20 F5).  Problems, counted and never named.
 SP=$T_TMP/fsck-spool
 cp -a "$REG" "$SP"
-mkdir -p "$SP/spool" "$SP/quarantine/q-0badc0de"
+mkdir -p "$SP/spool" "$SP/quarantine/q-0badc0de" "$SP/quarantine/q-00c0ffee"
 printf 'OggS' >"$SP/spool/Kalle Virtanen.opus"
 printf '{}' >"$SP/spool/.Kalle.json"
 printf 'young' >"$SP/spool/now.opus"
 touch -d '2 days ago' "$SP/spool/Kalle Virtanen.opus" "$SP/spool/.Kalle.json"
 printf 'OggS' >"$SP/quarantine/q-0badc0de/x.opus"
-assert_exit "fsck: plaintext left in the spool and a half quarantine are problems" 1 "$RECCTL" fsck -R "$SP"
+printf '{}' >"$SP/quarantine/q-0badc0de/x.json"
+printf 'unknown source nosuch\n' >"$SP/quarantine/q-00c0ffee/error.txt"
+printf 'big.json\n' >"$SP/quarantine/q-00c0ffee/manifest-name.txt"
+printf 'OggS' >"$SP/quarantine/q-00c0ffee/big.opus"
+# and a whole one whose manifest is not named *.json (recctl ingest takes
+# any name): no problem (atk21)
+mkdir -p "$SP/quarantine/q-0a4a4a4a"
+printf 'unknown source nosuch\n' >"$SP/quarantine/q-0a4a4a4a/error.txt"
+printf 'a4.manifest\n' >"$SP/quarantine/q-0a4a4a4a/manifest-name.txt"
+printf 'OggS' >"$SP/quarantine/q-0a4a4a4a/a4.opus"
+printf '{}' >"$SP/quarantine/q-0a4a4a4a/a4.manifest"
+assert_exit "fsck: plaintext left in the spool and half quarantines are problems" 1 "$RECCTL" fsck -R "$SP"
 assert_contains "the spool's old files are counted" "$T_OUT" "the spool holds 2 files older than a day (the oldest 2 days)"
 assert_contains "the quarantine without error.txt is named by its id" "$T_OUT" \
 	"quarantined q-0badc0de has no error.txt"
-assert_contains "two problems" "$T_OUT" "; 2 problems"
+assert_contains "the quarantine cut short is named by its id" "$T_OUT" \
+	"quarantined q-00c0ffee (big.json) holds the recorder's files but not its manifest"
+assert_contains "three problems" "$T_OUT" "; 3 problems"
+assert_not_contains "a whole quarantine of a manifest named otherwise is none of them" "$T_OUT" "q-0a4a4a4a (a4.manifest) holds"
 assert_not_contains "no file name is printed" "$T_OUT" "Kalle"
-rm -r "$SP/spool/Kalle Virtanen.opus" "$SP/spool/.Kalle.json" "$SP/quarantine/q-0badc0de"
+rm -r "$SP/spool/Kalle Virtanen.opus" "$SP/spool/.Kalle.json" "$SP/quarantine/q-0badc0de" "$SP/quarantine/q-00c0ffee" \
+	"$SP/quarantine/q-0a4a4a4a"
 assert_ok "fsck once they are gone (a young spool file is no problem)" "$RECCTL" fsck -R "$SP"
 
 FS=$T_TMP/fsck

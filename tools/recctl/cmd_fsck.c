@@ -76,7 +76,9 @@ const char usage_fsck[] =
 	"is one already ingested (a plaintext copy).  List the\n"
 	"manifests in quarantine with their age (one\n"
 	"kept past the policy's quarantine_retention is a problem: run recctl\n"
-	"retention sweep; so is one without error.txt, and files left in spool/\n"
+	"retention sweep; so is one without error.txt or one holding the\n"
+	"recorder's files without its manifest (a quarantine cut short), and\n"
+	"files left in spool/\n"
 	"for over a day: plaintext nothing ingests).  First sqlite's quick check\n"
 	"of catalog.db: a damaged\n"
 	"catalog stops fsck before it checks or repairs anything else.  Exit\n"
@@ -423,6 +425,10 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 	if (q->incomplete)
 		problem(f, "quarantined %s has no error.txt: a quarantine left half-way (a full disk or a crash); its "
 			"files are the recorder's plaintext, erased by recctl retention sweep like the others", shown);
+	if (q->no_manifest)
+		problem(f, "quarantined %s holds the recorder's files but not its manifest: a quarantine cut short (a "
+			"crash while it copied; a file in it may be partial); the spool may still hold them all, quarantined "
+			"again on the next try; recctl retention sweep erases this folder like the others", shown);
 	if (q->until < f->now) {
 		policy_period_format(f->r->policy->quarantine_retention, per);
 		problem(f, "quarantined %s is %ld days old, past quarantine_retention %s: recctl retention sweep erases it",
