@@ -696,7 +696,6 @@ static int judge_start(void)
 		signal(SIGALRM, SIG_DFL);
 		sigemptyset(&unblock);
 		sigaddset(&unblock, SIGALRM);
-		sigaddset(&unblock, SIGKILL);
 		sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 		close(sv[0]);
 		sock = judge_child_fds(sv[1]);
