@@ -301,6 +301,11 @@ static int add_recordings(struct recs *s, const char *handle)
 				      rec->legal_basis, "retention_until", until, "restricted", rec->restricted_since != 0,
 				      "on_hold", rec->legal_hold != NULL);
 
+		/* Its last day has ended and nothing holds it: the next sweep
+		 * erases it (a letter dated after its "kept until", bb6 F10). */
+		json_object_set_new(o, "expired",
+				    json_boolean(rec->retention_until + 86400 <= util_now() && !rec->legal_hold &&
+						 !rec->restricted_since));
 		set_flag(o, "kind_", rec->kind);
 		set_flag(o, "basis_", rec->legal_basis);
 		json_object_set_new(o, "exempt",

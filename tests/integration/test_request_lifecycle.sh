@@ -215,6 +215,13 @@ assert_contains "says the register holds nothing of theirs" "$T_OUT" "holds no p
 assert_not_contains "and lists no recording" "$T_OUT" "UTC:"
 assert_eq "each letter is logged by number only" "4" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='request-answer' AND reason LIKE 'request=%'")"
+# A letter written after a recording's last day says that it is about to
+# go, under its "kept until" (bb6 F10).
+assert_not_contains "within their periods, no recording is said to be about to go" \
+	"$(cat "$T_TMP/answer.en.txt")" "about to be erased"
+late=$(RECFS_NOW=2031-01-01T09:00:00Z rc request answer 1 --lang en --templates "$TPL" 2>&1)
+assert_match "written after the periods, each recording is said to be about to go" "$late" \
+	"kept until [0-9-]+; its retention period has ended and it is about to be erased"
 # --- the audit log: numbers, states and handles only
 assert_eq "each transition logged" "1" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='request-state' AND object='$H'
