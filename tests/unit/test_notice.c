@@ -1017,8 +1017,8 @@ TEST(test_notice_of_a_level_that_opens_no_recording_says_only_what_it_is_not_sho
 {
 	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
 	static const char *const want[] = {
-		"\npublic (group recfs-public)\n    Recordings of: none\n    Chats and shared files of: none\n"
-		"    Is not shown the names or contact details recorded about the people.\n\n",
+		("\npublic (group recfs-public)\n    Recordings of: none\n    Chats and shared files of: none\n"
+		 "    Is not shown the names or contact details recorded about the people.\n\n"),
 		"    Ei näe henkilöistä kirjattuja nimiä eikä yhteystietoja.\n\n",
 		"    Ser inte de namn eller kontaktuppgifter som registrerats om personerna.\n\n",
 		"    Sieht nicht die über die Personen erfassten Namen oder Kontaktdaten.\n\n",
