@@ -111,8 +111,7 @@ static char *field(const char *s, int space)
 /* What `audit show` prints with: its entries, and what it says after them. */
 struct shown {
 	int first;		/* no entry printed yet */
-	const char *name;	/* --user NAME of a user of this host, */
-	int64_t uid;		/* and the uid they have now */
+	const struct cat_audit_filter *f;	/* the filter; its user and uid count when both are set */
 	size_t other_name;	/* entries made by that uid under another name */
 	size_t other_uid;	/* entries made under NAME by another uid */
 };
@@ -126,12 +125,13 @@ struct shown {
  */
 static void count_shown(const struct audit_entry *e, struct shown *s)
 {
-	int named = e->actor.user && s->name && !strcmp(e->actor.user, s->name);
+	const char *name = s->f->user && s->f->has_uid ? s->f->user : NULL;
+	int64_t uid = s->f->uid;
+	int named = name && e->actor.user && !strcmp(e->actor.user, name);
 
-	if (s->name && (int64_t)e->actor.uid == s->uid && !named)
+	if (name && (int64_t)e->actor.uid == uid && !named)
 		s->other_name++;
-	else if (named && (int64_t)e->actor.uid != s->uid &&
-		 !(e->actor.has_loginuid && (int64_t)e->actor.loginuid == s->uid))
+	else if (named && (int64_t)e->actor.uid != uid && !(e->actor.has_loginuid && (int64_t)e->actor.loginuid == uid))
 		s->other_uid++;
 	s->first = 0;
 }
@@ -349,7 +349,7 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	struct idlist objs = { 0 }, subj = { 0 };
 	const char **list = NULL;
 	struct catalog *cat = NULL;
-	struct shown shown = { .first = 1 };
+	struct shown shown = { .first = 1, .f = &f };
 	char id[RECFS_ID_HEX];
 	int as_json = 0, prefix = 0, none = 0, c, rc;
 
@@ -381,10 +381,6 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 		return rc;
 	if ((rc = check_filter(cat, &f)))
 		goto out;
-	if (f.user && f.has_uid) {
-		shown.name = f.user;
-		shown.uid = f.uid;
-	}
 	if (recording && (rc = resolve_recording(cat, recording, id, &prefix)) == 0) {
 		if (prefix)
 			f.object_prefix = id;

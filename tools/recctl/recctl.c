@@ -62,11 +62,6 @@ void ctl_warn_passfile(const char *passfile)
 	free(w);
 }
 
-/*
- * After a usage error, the command's synopsis (the first line of its
- * usage) and where the rest is, not the whole usage: the line that says
- * what was wrong stays in sight (bb6 F3).
- */
 static const char *usage_word;	/* the subcommand being run (ctl_getopt's argv[0]) */
 
 void usage_subcommand(const char *word)
@@ -102,6 +97,11 @@ static void synopsis(const char *usage, size_t cmd, const char **line, int *len)
 	free(want);
 }
 
+/*
+ * After a usage error, the synopsis of the subcommand that was run (or the
+ * command's first line) and where the rest is, not the whole usage: the
+ * line that says what was wrong stays in sight (bb6 F3).
+ */
 static void usage_hint(const char *usage)
 {
 	static const char head[] = "usage: recctl ";
