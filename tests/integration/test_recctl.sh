@@ -44,6 +44,15 @@ out=$("$RECCTL" request answer -R "$T_TMP/nothing" 2>&1)
 assert_contains "the synopsis is the subcommand's, not its group's first (atk21)" "$out" "usage: recctl request answer ID"
 out=$("$RECCTL" audit verify --bogus 2>&1)
 assert_contains "... after an unknown option too" "$out" "usage: recctl audit verify "
+# getopt's own line names the whole command, not the bare subcommand
+assert_contains "getopt's line names the command and subcommand" "$(printf '%s\n' "$out" | head -n 1)" \
+	"recctl audit verify: unrecognized option '--bogus'"
+for cmd in "init" "policy check" "protect" "fsck"; do
+	# shellcheck disable=SC2086 # the words are the command's
+	out=$("$RECCTL" $cmd --bogus 2>&1)
+	assert_contains "... of recctl $cmd too" "$(printf '%s\n' "$out" | head -n 1)" \
+		"recctl $cmd: unrecognized option"
+done
 
 # --- init ------------------------------------------------------------------
 

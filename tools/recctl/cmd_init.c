@@ -224,8 +224,8 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 	int raw = 0, created = 0, existed = 0, c, rc;
 	struct stat st;
 
-	(void)ctl; /* REGISTER is an operand; log_init() opens it */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	/* REGISTER is an operand; log_init() opens it */
+	while ((c = ctl_getopt_plain(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'p': policy_path = optarg; break;
 		case 'k': kdir = optarg; break;

@@ -114,14 +114,14 @@ static void warn_policy(const char *file, const struct policy *pol)
 	}
 }
 
-static int policy_check(int argc, char **argv)
+static int policy_check(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = { HELP_OPTION, { NULL, 0, NULL, 0 } };
 	struct policy *pol = NULL;
 	char *errs = NULL;
 	int c, rc, n = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_plain(ctl, argc, argv, "h", opts)) != -1) {
 		if (c == 'h')
 			return usage_show(usage_policy);
 		return usage_error(usage_policy, NULL);
@@ -441,7 +441,7 @@ int cmd_policy(int argc, char **argv, struct ctl *ctl)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return usage_show(usage_policy);
 	if (!strcmp(argv[1], "check"))
-		return policy_check(argc - 1, argv + 1);
+		return policy_check(argc - 1, argv + 1, ctl);
 	if (!strcmp(argv[1], "apply"))
 		return policy_apply(argc - 1, argv + 1, ctl);
 	return usage_error(usage_policy, "unknown policy command '%s'", argv[1]);

@@ -51,7 +51,7 @@ static const char *why(int err, int protecting)
 	}
 }
 
-static int run(int argc, char **argv, const char *usage, int protecting, int locking)
+static int run(int argc, char **argv, struct ctl *ctl, const char *usage, int protecting, int locking)
 {
 	static const struct option opts[] = {
 		{ "passfile", required_argument, NULL, 'p' },
@@ -63,7 +63,7 @@ static int run(int argc, char **argv, const char *usage, int protecting, int loc
 	char *prompt = NULL;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_plain(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'p': passfile = optarg; break;
 		case 'h': return usage_show(usage);
@@ -102,18 +102,15 @@ static int run(int argc, char **argv, const char *usage, int protecting, int loc
 
 int cmd_protect(int argc, char **argv, struct ctl *ctl)
 {
-	(void)ctl;
-	return run(argc, argv, usage_protect, 1, 0);
+	return run(argc, argv, ctl, usage_protect, 1, 0);
 }
 
 int cmd_unlock(int argc, char **argv, struct ctl *ctl)
 {
-	(void)ctl;
-	return run(argc, argv, usage_unlock, 0, 0);
+	return run(argc, argv, ctl, usage_unlock, 0, 0);
 }
 
 int cmd_lock(int argc, char **argv, struct ctl *ctl)
 {
-	(void)ctl;
-	return run(argc, argv, usage_unlock, 0, 1);
+	return run(argc, argv, ctl, usage_unlock, 0, 1);
 }

@@ -79,30 +79,53 @@ static int exit_status(int rc)
 	return rc;
 }
 
-int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts)
+/* ctl_getopt, with -R (--register) when with_register. */
+static int getopt_of(struct ctl *ctl, int with_register, int argc, char **argv, const char *optstring,
+		     const struct option *longopts)
 {
+	char *prog;
 	int c;
 
 	if (ctl->opts_of != longopts) {
-		size_t n = 0;
+		size_t n = 0, r = with_register ? 1 : 0;
 
 		usage_subcommand(argc > 0 ? argv[0] : NULL);
-
+		free(ctl->prog);
+		ctl->prog = argc > 0 && strcmp(argv[0], ctl->cmd) ?
+			xasprintf("recctl %s %s", ctl->cmd, argv[0]) : xasprintf("recctl %s", ctl->cmd);
 		while (longopts[n].name)
 			n++;
 		free(ctl->opts);
 		free(ctl->optstring);
 		/* --register first, where the commands had it: getopt lists
 		 * the candidates of an ambiguous abbreviation in this order. */
-		ctl->opts = xcalloc(n + 2, sizeof(*ctl->opts));
-		ctl->opts[0] = (struct option){ "register", required_argument, NULL, 'R' };
-		memcpy(ctl->opts + 1, longopts, n * sizeof(*ctl->opts));
-		ctl->optstring = xasprintf("%sR:", optstring);
+		ctl->opts = xcalloc(n + r + 1, sizeof(*ctl->opts));
+		if (with_register)
+			ctl->opts[0] = (struct option){ "register", required_argument, NULL, 'R' };
+		memcpy(ctl->opts + r, longopts, n * sizeof(*ctl->opts));
+		ctl->optstring = xasprintf("%s%s", optstring, with_register ? "R:" : "");
 		ctl->opts_of = longopts;
 	}
-	while ((c = getopt_long(argc, argv, ctl->optstring, ctl->opts, NULL)) == 'R')
+	/* getopt's own messages start with argv[0]: the whole command, not
+	 * the bare subcommand ("verify: unrecognized option"). */
+	prog = argc > 0 ? argv[0] : NULL;
+	if (argc > 0)
+		argv[0] = ctl->prog;
+	while ((c = getopt_long(argc, argv, ctl->optstring, ctl->opts, NULL)) == 'R' && with_register)
 		ctl->dir = optarg;
+	if (argc > 0)
+		argv[0] = prog;
 	return c;
+}
+
+int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts)
+{
+	return getopt_of(ctl, 1, argc, argv, optstring, longopts);
+}
+
+int ctl_getopt_plain(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts)
+{
+	return getopt_of(ctl, 0, argc, argv, optstring, longopts);
 }
 
 int ctl_register(struct ctl *ctl, struct reg **out)
@@ -135,7 +158,7 @@ int ctl_reopen_register(struct ctl *ctl)
 
 static int run_command(const struct cmd *c, int argc, char **argv)
 {
-	struct ctl ctl = { 0 };
+	struct ctl ctl = { .cmd = c->name };
 	int rc;
 
 	if ((c->flags & NEEDS_CRYPTO) && crypto_setup())
@@ -147,6 +170,7 @@ static int run_command(const struct cmd *c, int argc, char **argv)
 	reg_close(ctl.reg);
 	free(ctl.opts);
 	free(ctl.optstring);
+	free(ctl.prog);
 	return rc;
 }
 

@@ -44,6 +44,8 @@ struct ctl {
 	struct option *opts;	/* private to ctl_getopt(): the command's options and -R */
 	char *optstring;	/* private to ctl_getopt() */
 	const struct option *opts_of;	/* private: whose options opts extends */
+	const char *cmd;	/* the command's name ("audit") */
+	char *prog;		/* private to ctl_getopt(): "recctl audit show", for getopt's messages */
 	const struct keyring *trusted;	/* set by ctl_check_keyring: every later
 					 * ctl_reopen_register checks against it */
 };
@@ -124,6 +126,8 @@ const char *ctl_passfile_default(void);
  * command's own options must not use R or "register".
  */
 int ctl_getopt(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts);
+/* ctl_getopt for the commands that take no register (-R is no option of theirs). */
+int ctl_getopt_plain(struct ctl *ctl, int argc, char **argv, const char *optstring, const struct option *longopts);
 /* The subcommand whose synopsis a usage error shows (ctl_getopt sets it). */
 void usage_subcommand(const char *word);
 /*
