@@ -138,12 +138,12 @@ static int cmp_id(const void *a, const void *b)
 
 static struct art *find_art(struct fsck *f, const char *id)
 {
-	return bsearch(id, f->arts, f->n_arts, sizeof(*f->arts), cmp_id);
+	return !f->n_arts ? NULL : bsearch(id, f->arts, f->n_arts, sizeof(*f->arts), cmp_id);
 }
 
 static struct rec *find_rec(struct fsck *f, const char *id)
 {
-	return bsearch(id, f->recs, f->n_recs, sizeof(*f->recs), cmp_id);
+	return !f->n_recs ? NULL : bsearch(id, f->recs, f->n_recs, sizeof(*f->recs), cmp_id);
 }
 
 static void problem(struct fsck *f, const char *fmt, ...) PRINTF_LIKE(2, 3);
@@ -901,8 +901,11 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot read the catalog: %s", meta_strerror(rc));
 		goto out;
 	}
-	qsort(f.arts, f.n_arts, sizeof(*f.arts), cmp_id);
-	qsort(f.recs, f.n_recs, sizeof(*f.recs), cmp_id);
+	/* An empty register has no tables to sort (NULL). */
+	if (f.n_arts > 1)
+		qsort(f.arts, f.n_arts, sizeof(*f.arts), cmp_id);
+	if (f.n_recs > 1)
+		qsort(f.recs, f.n_recs, sizeof(*f.recs), cmp_id);
 	check_catalog(&f);
 	rc = catalog_each_seal(f.r->cat, check_seal, &f);
 	if (rc) {
