@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@
 
 #define VCON_VERSION "0.0.2"
 #define COPY_BUF (64u << 10)	/* bytes of decrypted media per read and write */
+#define MIME_TYPES "/etc/mime.types"	/* Debian's media-types */
 
 struct exp {
 	struct reg *r;
@@ -280,6 +282,34 @@ static int copy_artifact(const struct cat_artifact *a, void *ctx)
 	return 0;
 }
 
+/*
+ * The media type that MIME_TYPES gives files of extension ext (lower case,
+ * without the dot), malloc'd; application/octet-stream when it gives none,
+ * or is not there.  The name alone says it, never the content, as for a
+ * mail's attachment: the recorder wrote the content, and this process holds
+ * the keyrings (bb6 F9).
+ */
+static char *media_type_of(const char *ext)
+{
+	FILE *f = fopen(MIME_TYPES, "re");
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+
+	while (f && !found && getline(&line, &cap, f) > 0) {
+		char *save = NULL, *type = strtok_r(line, " \t\r\n", &save), *w;
+
+		if (!type || *type == '#' || !strchr(type, '/'))
+			continue;
+		while (!found && (w = strtok_r(NULL, " \t\r\n", &save)))
+			if (!strcasecmp(w, ext))
+				found = xstrdup(type);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return found ? found : xstrdup("application/octet-stream");
+}
+
 static int export_recording(struct exp *e, const char *id)
 {
 	struct cat_recording rec;
@@ -365,10 +395,11 @@ static int export_recording(struct exp *e, const char *id)
 								name));
 		} else {
 			int chat = !strcmp(a->role, "chat");
+			char *type = chat ? xstrdup("text/plain") : media_type_of(a->ext);
 
 			json_array_append_new(atts, json_pack("{s:s, s:s, s:s}", "type", chat ? "chat" : "presentation",
-							      "mimetype", chat ? "text/plain" : "application/octet-stream",
-							      "filename", name));
+							      "mimetype", type, "filename", name));
+			free(type);
 		}
 	}
 	util_format_date(rec.retention_until, d);

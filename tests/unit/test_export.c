@@ -197,6 +197,15 @@ TEST(test_export_writes_card_vcon_and_decrypted_media)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(j, "dialog"), 0), "type")), "recording");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(j, "dialog"), 0), "mimetype")),
 		  "audio/ogg");
+	/* The chat and the slides, the PDF by its extension (bb6 F9). */
+	for (size_t i = 0; i < json_array_size(json_object_get(j, "attachments")); i++) {
+		json_t *att = json_array_get(json_object_get(j, "attachments"), i);
+		const char *type = json_string_value(json_object_get(att, "type"));
+
+		CHECK_STR(json_string_value(json_object_get(att, "mimetype")),
+			  type && !strcmp(type, "chat") ? "text/plain" : "application/pdf");
+	}
+	CHECK_EQ(json_array_size(json_object_get(j, "attachments")), 2);
 	party = json_array_get(json_object_get(j, "parties"), 0);
 	CHECK_STR(json_string_value(json_object_get(party, "handle")), handle);
 	CHECK_STR(json_string_value(json_object_get(party, "tel")), "+358401234567");
