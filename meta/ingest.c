@@ -51,9 +51,6 @@
 #define MAX_STAFF 256
 #define MAX_ATTACHMENT_BYTES (4ULL << 30)
 #define FUTURE_SLACK 300 /* seconds of clock skew tolerated */
-/* A file of another owner that changed this recently, where no lease
- * tells whether it is still open for writing (add_file), waits. */
-#define INGEST_LEASELESS_SETTLE_S 2
 
 struct pending {
 	char id[RECFS_ID_HEX];
@@ -171,19 +168,26 @@ static int writers_file(const struct stat *manifest, const struct stat *file)
 	return manifest->st_uid == 0 || file->st_uid == 0 || file->st_uid == manifest->st_uid;
 }
 
-/* A file whose content or inode changed in the last
- * INGEST_LEASELESS_SETTLE_S seconds.  One stamped further ahead than that
- * (touch -d, a clock put back) tells nothing and is not waited for: it
- * would wait until the clock got there (atk21). */
+int64_t ingest_age_ms(const struct stat *st, int64_t now_ms)
+{
+	int64_t m = (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+	int64_t c = (int64_t)st->st_ctim.tv_sec * 1000 + st->st_ctim.tv_nsec / 1000000;
+
+	return now_ms - (m > c ? m : c);
+}
+
+/* A file whose content or inode changed in the last INGEST_SETTLE_MS.  One
+ * stamped further ahead than that (touch -d, a clock put back) tells
+ * nothing and is not waited for: it would wait until the clock got there
+ * (atk21). */
 static int changed_lately(const struct stat *st)
 {
 	struct timespec now;
-	int64_t last = st->st_mtim.tv_sec > st->st_ctim.tv_sec ? st->st_mtim.tv_sec : st->st_ctim.tv_sec;
 	int64_t ago;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	ago = (int64_t)now.tv_sec - last;
-	return ago < INGEST_LEASELESS_SETTLE_S && ago > -INGEST_LEASELESS_SETTLE_S;
+	ago = ingest_age_ms(st, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+	return ago < INGEST_SETTLE_MS && ago > -INGEST_SETTLE_MS;
 }
 
 /*
@@ -256,7 +260,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	 * read of it would be stored and the rest removed with it.  A read
 	 * lease is refused exactly then (fcntl(2)), and is let go at once.
 	 * Without CAP_LEASE no lease is had on another owner's file (EACCES):
-	 * one changed in the last INGEST_LEASELESS_SETTLE_S seconds may then
+	 * one changed in the last INGEST_SETTLE_MS may then
 	 * still be written, and waits (atk20: a writer that wrote every 0.1 s
 	 * lost all but its first line).  A file system without leases: it is
 	 * read. */
@@ -270,7 +274,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 		close(fd);
 		free(path);
 		return meta_fail(-EAGAIN, "%s named in the manifest changed less than %d s ago and may still be "
-				 "written (no lease to tell: CAP_LEASE)", what, INGEST_LEASELESS_SETTLE_S);
+				 "written (no lease to tell: CAP_LEASE)", what, INGEST_SETTLE_MS / 1000);
 	}
 	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
 		close(fd);

@@ -29,6 +29,7 @@
 #define RECFS_INGEST_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "crypto.h"
@@ -36,6 +37,15 @@
 #include "util.h"
 
 #define INGEST_MANIFEST_MAX (1024 * 1024) /* larger manifests are refused */
+/* A recorder's file whose content or inode changed less than this long ago
+ * may still be written: ingest waits for it where no lease can tell (no
+ * CAP_LEASE), and watch quarantines a manifest that fails only once it
+ * and its files have been this still. */
+#define INGEST_SETTLE_MS 2000
+/* Milliseconds from st's last change (content, or renamed into place: mv
+ * keeps the mtime but sets the ctime) to now_ms (CLOCK_REALTIME);
+ * negative for a change stamped in the future. */
+int64_t ingest_age_ms(const struct stat *st, int64_t now_ms);
 /*
  * The longest values a manifest may give, in bytes of UTF-8 (larger ones
  * are refused): a title, and each subject's name, phone, email,

@@ -19,9 +19,9 @@
  *
  * A manifest may be seen before its writer is finished (a writer that
  * closes between pieces, or the start-up scan running during a copy).  A
- * failure while the manifest or a file it names changed within SETTLE_MS is
- * therefore not final: the manifest is retried once it has settled and
- * quarantined only if it still fails.  Failures of the machine rather than
+ * failure while the manifest or a file it names changed within
+ * INGEST_SETTLE_MS is therefore not final: the manifest is retried once it
+ * has settled and quarantined only if it still fails.  Failures of the machine rather than
  * the manifest (disk full, catalog busy) are retried with a growing delay
  * and quarantine nothing.
  *
@@ -55,7 +55,6 @@
 #include "opus.h"
 #include "recctl.h"
 
-#define SETTLE_MS 2000		/* a file changed more recently may be half-written */
 #define STRAY_AGE_S (24 * 3600)	/* a file no manifest names, this old, is reported */
 #define STRAY_EVERY_MS (3600 * 1000)	/* how often the spool is looked at for them */
 #define SETTLE_SLACK_MS 100	/* timestamps are coarse: retry a little later */
@@ -280,23 +279,17 @@ static void report_strays(struct watcher *w)
 		     strays == 1 ? "" : "s", strays == 1 ? "is" : "are");
 }
 
-/* Milliseconds since path last changed (content, or renamed into place:
- * mv keeps the mtime but sets the ctime); INT64_MAX when it is absent. */
+/* ingest_age_ms of path; INT64_MAX when it is absent. */
 static int64_t age_ms(const char *path, int64_t now)
 {
 	struct stat st;
-	int64_t m, c;
 
-	if (lstat(path, &st) < 0)
-		return INT64_MAX;
-	m = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
-	c = (int64_t)st.st_ctim.tv_sec * 1000 + st.st_ctim.tv_nsec / 1000000;
-	return now - (m > c ? m : c);
+	return lstat(path, &st) < 0 ? INT64_MAX : ingest_age_ms(&st, now);
 }
 
 /*
  * How long until the manifest at path and the files it names (as far as
- * it parses) have not changed for SETTLE_MS; 0 when they are settled.
+ * it parses) have not changed for INGEST_SETTLE_MS; 0 when they are settled.
  * *future: one of them has a timestamp in the future.
  */
 static int64_t unsettled_ms(const char *spool, const char *path, int *future)
@@ -317,10 +310,10 @@ static int64_t unsettled_ms(const char *spool, const char *path, int *future)
 	}
 	free(names);
 	*future = youngest < 0;
-	if (youngest == INT64_MAX || youngest >= SETTLE_MS)
+	if (youngest == INT64_MAX || youngest >= INGEST_SETTLE_MS)
 		return 0;
 	/* A timestamp in the future (clock step): wait one full period. */
-	return youngest < 0 ? SETTLE_MS : SETTLE_MS - youngest;
+	return youngest < 0 ? INGEST_SETTLE_MS : INGEST_SETTLE_MS - youngest;
 }
 
 /* The delay before entry e's next try after a failure of the machine
