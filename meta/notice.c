@@ -182,7 +182,7 @@ static const struct phrases phrases[] = {
 			    "period may be extended by two further months, and you will be told why\n"
 			    "within the first month.",
 		.free = "  Exercising your rights is free of charge.\n",
-		.other_questions = "Other questions about this register: %s.\n",
+		.other_questions = "Other questions about this register: %s.",
 	},
 	{
 		.lang = "fi",
@@ -308,9 +308,10 @@ static const struct phrases phrases[] = {
 			    "Pyyntöihin vastataan ilman aiheetonta viivytystä ja viimeistään\n"
 			    "kuukauden kuluessa niiden vastaanottamisesta (tietosuoja-asetuksen\n"
 			    "12 artiklan 3 kohta); tarvittaessa määräaikaa voidaan jatkaa kahdella\n"
-			    "kuukaudella, ja syy kerrotaan ensimmäisen kuukauden aikana.",
+			    "kuukaudella, ja syy kerrotaan\n"
+			    "ensimmäisen kuukauden aikana.",
 		.free = "  Oikeuksien käyttäminen on maksutonta.\n",
-		.other_questions = "Muut tätä rekisteriä koskevat kysymykset: %s.\n",
+		.other_questions = "Muut tätä rekisteriä koskevat kysymykset: %s.",
 	},
 	{
 		.lang = "sv",
@@ -436,7 +437,7 @@ static const struct phrases phrases[] = {
 			    "ytterligare två månader, och du får veta varför inom den\n"
 			    "första månaden.",
 		.free = "  Att utöva dina rättigheter är kostnadsfritt.\n",
-		.other_questions = "Övriga frågor om detta register: %s.\n",
+		.other_questions = "Övriga frågor om detta register: %s.",
 	},
 	{
 		.lang = "de",
@@ -562,7 +563,7 @@ static const struct phrases phrases[] = {
 			    "werden, und Sie erfahren die Gründe innerhalb des ersten\n"
 			    "Monats.",
 		.free = "  Die Ausübung Ihrer Rechte ist unentgeltlich.\n",
-		.other_questions = "Andere Fragen zu diesem Register: %s.\n",
+		.other_questions = "Andere Fragen zu diesem Register: %s.",
 	},
 	{
 		.lang = "fr",
@@ -703,7 +704,7 @@ static const struct phrases phrases[] = {
 			    "cette prolongation vous sont communiqués dans le mois suivant la\n"
 			    "réception.",
 		.free = "  L'exercice de vos droits est gratuit.\n",
-		.other_questions = "Autres questions sur ce registre : %s.\n",
+		.other_questions = "Autres questions sur ce registre : %s.",
 	},
 };
 
@@ -834,20 +835,31 @@ static void period_words(const struct phrases *ph, struct policy_period per, cha
 }
 
 /* The names of the purposes that may be based on b1 or b2 (may be NULL),
- * into b. */
+ * and a full stop, into b: word-wrapped after its last line, each new line
+ * indented as an item's (a policy of many purposes made lines of 100
+ * columns), and a newline. */
 static void purposes_on(struct strbuf *b, const struct phrases *ph, const struct policy *p, const char *b1,
 			const char *b2)
 {
+	struct strbuf list = { 0 };
 	int n = 0;
 
 	for (size_t i = 0; i < p->n_purposes; i++) {
 		if (!policy_basis_allowed(p, (int)i, -1, b1) && (!b2 || !policy_basis_allowed(p, (int)i, -1, b2)))
 			continue;
-		strbuf_addf(b, "%s%s", n ? ", " : "", p->purposes[i].name);
+		strbuf_addf(&list, "%s%s", n ? ", " : "", p->purposes[i].name);
 		n++;
 	}
 	if (!n)
-		strbuf_addf(b, "%s", ph->no_purposes);
+		strbuf_addf(&list, "%s", ph->no_purposes);
+	strbuf_addf(&list, ".");
+	/* The label's space ("Purposes concerned: ") is the one wrap_on puts
+	 * before the first word. */
+	if (b->len && b->s[b->len - 1] == ' ')
+		b->s[--b->len] = '\0';
+	wrap_on(b, ITEM_INDENT, last_line_cols(b->s ? b->s : ""), list.s);
+	strbuf_addf(b, "\n");
+	free(list.s);
 }
 
 /*
@@ -945,7 +957,7 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 {
 	struct strbuf b = { 0 };
 	const struct phrases *ph;
-	char w1[48], w2[48];
+	char w1[48], w2[48], *other;
 	const char *pc, *terms;
 	int lang;
 
@@ -1048,13 +1060,10 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 	strbuf_addf(&b, "%s", ph->rights);
 	strbuf_addf(&b, "%s%s", ph->portability, ph->concerned);
 	purposes_on(&b, ph, p, "consent", "contract");
-	strbuf_addf(&b, ".\n");
 	strbuf_addf(&b, "%s%s", ph->objection, ph->concerned);
 	purposes_on(&b, ph, p, "legitimate_interests", "public_task");
-	strbuf_addf(&b, ".\n");
 	strbuf_addf(&b, "%s", ph->withdrawal);
 	purposes_on(&b, ph, p, "consent", NULL);
-	strbuf_addf(&b, ".\n");
 	complaint(&b, ph, p, lang);
 
 	heading(&b, ph->h_exercise);
@@ -1069,6 +1078,8 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 	} else {
 		strbuf_addf(&b, "%s", ph->free);
 	}
-	strbuf_addf(&b, ph->other_questions, policy_text(p, &p->contact_t, lang));
+	other = xasprintf(ph->other_questions, policy_text(p, &p->contact_t, lang));
+	wrapped(&b, "", other);
+	free(other);
 	return strbuf_detach(&b);
 }
