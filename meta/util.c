@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "util.h"
 
 static _Thread_local char errmsg[512];
@@ -730,19 +731,54 @@ int util_copy_file(const char *from, const char *to, mode_t mode)
 	return util_copy_file_max(from, to, mode, UINT64_MAX, NULL);
 }
 
+/* A file of mode without a name, on the file system of path's folder, open
+ * for writing; -errno (-EOPNOTSUPP where the file system has no O_TMPFILE). */
+static int open_tmpfile_for(const char *path, mode_t mode)
+{
+	char *copy = xstrdup(path);
+	int fd = open(dirname(copy), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+
+	free(copy);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Give the unnamed file fd (open_tmpfile_for) the name path, which must not
+ * be taken (-EEXIST).  Through /proc/self/fd: AT_EMPTY_PATH would need
+ * CAP_DAC_READ_SEARCH. */
+static int link_tmpfile(int fd, const char *path)
+{
+	char self[64];
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, self, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT || linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t max, uint64_t *copied)
 {
-	int in = -1, out = -1, rc = 0;
+	int in = -1, out = -1, rc = 0, unnamed = 0;
 	uint64_t total = 0;
 	char buf[65536];
 
 	in = util_open_regular(from, NULL);
 	if (in < 0)
 		return in;
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (out < 0) {
-		rc = -errno;
-		goto out;
+	/* Written without a name, and named once whole (link_tmpfile): a
+	 * crash part-way leaves nothing at to, not a partial copy (atk20 F5:
+	 * a recording cut short in quarantine).  A file system without
+	 * O_TMPFILE: written at to itself, as before. */
+	out = open_tmpfile_for(to, mode);
+	if (out >= 0) {
+		unnamed = 1;
+	} else {
+		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (out < 0) {
+			rc = -errno;
+			goto out;
+		}
 	}
 	/* Its data, hole by hole (SEEK_DATA): a sparse file stays sparse,
 	 * and max counts what is written, not the holes. */
@@ -782,6 +818,10 @@ int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t m
 		rc = util_write_all(out, buf, (size_t)n);
 		if (rc)
 			break;
+		/* The test build's delay (testhook.h): a kill lands with the
+		 * copy part-way. */
+		if (total == (uint64_t)n && test_hook_ms("RECFS_TEST_COPY_DELAY_MS"))
+			usleep((useconds_t)test_hook_ms("RECFS_TEST_COPY_DELAY_MS") * 1000);
 	}
 	/* The holes at its end, as long as it is now */
 	if (rc == 0) {
@@ -792,12 +832,14 @@ int util_copy_file_max(const char *from, const char *to, mode_t mode, uint64_t m
 	}
 	if (rc == 0 && fsync(out) < 0)
 		rc = -errno;
+	if (rc == 0 && unnamed)
+		rc = link_tmpfile(out, to);
 out:
 	if (in >= 0)
 		close(in);
 	if (out >= 0)
 		close(out);
-	if (rc && out >= 0)
+	if (rc && out >= 0 && !unnamed)
 		unlink(to);
 	if (copied)
 		*copied = rc ? 0 : total;

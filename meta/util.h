@@ -238,7 +238,9 @@ int util_write_all(int fd, const void *buf, size_t len) MUST_CHECK;
 int util_pread_all(int fd, void *buf, size_t len, off_t off) MUST_CHECK;
 /* Copy a regular file durably (used when rename() crosses file systems);
  * from is opened with util_open_regular (-ELOOP, -EINVAL).  Its holes stay
- * holes: a sparse file's copy takes the room of its data. */
+ * holes: a sparse file's copy takes the room of its data.  The copy is
+ * named only once whole (O_TMPFILE, where the file system has it): a crash
+ * part-way leaves nothing at to.  -EEXIST when to exists. */
 int util_copy_file(const char *from, const char *to, mode_t mode) MUST_CHECK;
 /* util_copy_file of at most max bytes of data (holes not counted): a file
  * that holds more (however it grows while it is read) is -EFBIG, and `to`
