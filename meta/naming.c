@@ -28,15 +28,22 @@ static int is_alnum_ascii(char c)
 
 void naming_ext(char out[NAMING_EXT_MAX], const char *ext)
 {
-	size_t n = ext ? strlen(ext) : 0;
+	size_t n = ext ? strlen(ext) : 0, digits = 0;
 
 	if (n == 0 || n > NAMING_EXT_LEN)
 		goto bin;
 	for (size_t i = 0; i < n; i++) {
 		if (!is_alnum_ascii(ext[i]))
 			goto bin;
+		digits += ext[i] >= '0' && ext[i] <= '9';
 		out[i] = ext[i] >= 'A' && ext[i] <= 'Z' ? (char)(ext[i] - 'A' + 'a') : ext[i];
 	}
+	/* A file type has a letter, and few digits (mp3, h264, 7z): more is a
+	 * number the recorder put in the name (anteckning.19700707, a date of
+	 * birth; bb7 F1), which would reach the mount's names and the audit
+	 * log. */
+	if (digits == n || digits > NAMING_EXT_DIGITS)
+		goto bin;
 	out[n] = '\0';
 	return;
 bin:

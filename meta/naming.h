@@ -28,6 +28,7 @@
 /* Longest extension kept (longer ones become "bin"), and its buffer. */
 #define NAMING_EXT_LEN 8
 #define NAMING_EXT_MAX (NAMING_EXT_LEN + 1)
+#define NAMING_EXT_DIGITS 3	/* at most, and a letter besides */
 /* The source in a stem is cut to this many bytes (policy names have 32). */
 #define NAMING_STEM_SOURCE_LEN 63
 /* A stem: stamp, '_', source, '_', 8 hex digits, NUL. */
@@ -45,7 +46,8 @@ void naming_component(char *out, size_t size, const char *s);
 
 /*
  * The extension recfs uses for ext (without its dot): ext in lower case
- * when it is 1 to NAMING_EXT_LEN ASCII letters or digits, else "bin"
+ * when it is 1 to NAMING_EXT_LEN ASCII letters or digits, with a letter and
+ * at most NAMING_EXT_DIGITS digits, else "bin"
  * (ext NULL too).  Ingest stores what this gives; the mount and the export
  * show it again, so a catalog edited by hand names no odd file.
  */

@@ -122,6 +122,17 @@ TEST(test_naming_ext_allows_one_to_eight_letters_or_digits)
 	CHECK_STR(e, "bin");
 	naming_ext(e, NULL);
 	CHECK_STR(e, "bin");
+	/* a number, not a file type (bb7 F1) */
+	naming_ext(e, "19700707");
+	CHECK_STR(e, "bin");
+	naming_ext(e, "001");
+	CHECK_STR(e, "bin");
+	naming_ext(e, "x1970070");
+	CHECK_STR(e, "bin");
+	naming_ext(e, "h264");
+	CHECK_STR(e, "h264");
+	naming_ext(e, "7z");
+	CHECK_STR(e, "7z");
 }
 
 TEST(test_naming_ext_of_file_takes_the_last_dot)
