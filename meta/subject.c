@@ -173,6 +173,27 @@ static int zero_is_a_digit(const char *c, size_t n)
 	return 0;
 }
 
+int subject_may_be_phone(const char *text)
+{
+	const uint8_t *p = (const uint8_t *)text;
+	size_t left = strlen(text);
+	int digits = 0;
+
+	if (past_prefix(text, "tel:") || past_prefix(text, "sip:") || past_prefix(text, "sips:"))
+		return 1;
+	while (left) {
+		ucs4_t c;
+		int n = u8_mbtouc(&c, p, left);
+
+		if (uc_is_alpha(c))
+			return 0;
+		digits |= c >= '0' && c <= '9';
+		p += n;
+		left -= (size_t)n;
+	}
+	return digits;
+}
+
 /*
  * The written forms of one identifier that are not its text, as
  * subject_normalise's comment lists them, into a copy: *copy is what the

@@ -90,6 +90,15 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 #define SUBJECT_NORM_MAX 1024
 
 /*
+ * 1 when text, as typed for a search, may be a phone number: a tel:, sip:
+ * or sips: URI, or digits written with anything but letters between them
+ * ("040/264 2312", an en dash): subject_normalise reads it by its digits,
+ * as ingest does (bb7 F4).  A text with a letter ("ABC-123") is a
+ * reference or a name.
+ */
+int subject_may_be_phone(const char *text);
+
+/*
  * A phone number, e-mail or reference by the rules before today's that a
  * register may still hold entries of: with every trunk prefix taken for 0
  * (before the countries' trunk prefixes were read), its written forms

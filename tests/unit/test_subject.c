@@ -25,6 +25,19 @@ TEST(test_subject_phone_numbers_normalise_to_plus_and_digits)
 	CHECK_STR(norm("phone", "call me"), "(error)");
 }
 
+TEST(test_subject_a_search_is_a_phone_number_when_it_has_digits_and_no_letter)
+{
+	CHECK_EQ(subject_may_be_phone("040-264 2312"), 1);
+	CHECK_EQ(subject_may_be_phone("040/264 2312"), 1);
+	CHECK_EQ(subject_may_be_phone("040\xe2\x80\x93" "264 2312"), 1);	/* an en dash (bb7 F4) */
+	CHECK_EQ(subject_may_be_phone("+46 (0)70.123 45 67"), 1);
+	CHECK_EQ(subject_may_be_phone("tel:+358-9-1234"), 1);
+	CHECK_EQ(subject_may_be_phone("ABC-123"), 0);
+	CHECK_EQ(subject_may_be_phone("\xc3\x85sa 123"), 0);	/* Åsa */
+	CHECK_EQ(subject_may_be_phone("- / -"), 0);
+	CHECK_EQ(subject_may_be_phone(""), 0);
+}
+
 TEST(test_subject_national_numbers_take_the_policys_country_code)
 {
 	CHECK_STR(norm_cc("phone", "0402642312", "358"), "+358402642312");
@@ -580,6 +593,7 @@ int main(void)
 	if (crypto_setup())
 		return 2;
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
+	RUN(test_subject_a_search_is_a_phone_number_when_it_has_digits_and_no_letter);
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
 	RUN(test_subject_national_numbers_follow_the_countrys_trunk_prefix);
 	RUN(test_subject_a_name_is_its_initial_and_last_word);

@@ -241,10 +241,7 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 
 		if (!strcmp(kinds[i], "email") && !strchr(text, '@'))
 			continue;
-		/* a reference with digits in it is no phone number; a tel: or
-		 * sip: URI is (subject_normalise reads it) */
-		if (!strcmp(kinds[i], "phone") && strspn(text, "+0123456789 -().") != strlen(text) &&
-		    strncasecmp(text, "tel:", 4) && strncasecmp(text, "sip:", 4) && strncasecmp(text, "sips:", 5))
+		if (!strcmp(kinds[i], "phone") && !subject_may_be_phone(text))
 			continue;
 		/* Every holder: a household's line or a company's customer
 		 * number names them all. */
