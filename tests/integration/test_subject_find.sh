@@ -216,4 +216,20 @@ assert_eq "after reindex: finds both" "$both" "$(holders)"
 assert_eq "after reindex: each marked shared" "phone phone" \
 	"$(printf '%s' "$T_OUT" | jq -r '.[].shared[]?' | paste -sd' ')"
 
+# A refused manifest stays in quarantine as the recorder sent it, where no
+# search reads: a search that finds nothing, and a request closed with "no
+# data", say so (bb7 F5).
+"$RECCTL" subject find "+358409990000" -R "$REG" --keyring "$KEYS/ingest.keyring" >/dev/null 2>"$T_TMP/find.err"
+assert_not_contains "no note of the quarantine while it is empty" "$(cat "$T_TMP/find.err")" "quarantine"
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/refused.opus"
+printf '{"recorded_at": "2026-11-20T10:00:00Z", "source": "nosuch", "audio": "refused.opus",
+ "subjects": [{"role": "customer", "name": "Sven Olund", "phone": "+358409990000"}]}\n' >"$SPOOL/refused.json"
+"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/refused.json" >/dev/null 2>&1
+assert_exit "a search of the refused caller finds nothing" 1 \
+	"$RECCTL" subject find "+358409990000" -R "$REG" --keyring "$KEYS/ingest.keyring"
+assert_contains "... and says the quarantine is not searched" "$T_OUT" "1 manifest in quarantine is not searched"
+printf 'Sven Olund, +358409990000\n' >"$T_TMP/requester.txt"
+id=$("$RECCTL" request new -R "$REG" --type access --requester-file "$T_TMP/requester.txt" 2>/dev/null | sed -n 's/^request \([0-9]*\).*/\1/p' | head -n 1)
+assert_ok "an access request closed with no data" "$RECCTL" request close "$id" -R "$REG" --outcome no-data
+assert_contains "... says the quarantine is not searched" "$T_OUT" "1 manifest in quarantine is not searched"
 t_done

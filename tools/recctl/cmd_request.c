@@ -631,6 +631,8 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	if (rc)
 		return fail("cannot close the request", rc);
 	printf("request %lld: closed, %s\n", (long long)id, o->outcome);
+	if (!strcmp(o->outcome, "no-data"))
+		ctl_note_quarantine(r);
 	return 0;
 }
 

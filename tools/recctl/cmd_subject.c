@@ -309,13 +309,16 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 			jsonmem_free(shared);
 		}
 	}
-	if (json_array_size(f.list))
+	if (json_array_size(f.list)) {
 		rc = 0;
-	else if (!o->levels.n)
-		rc = error("no subject matches (the blind index matches a phone number, an e-mail or a "
-			   "reference exactly; names are searched with --level-keyring)");
-	else
-		rc = error("no subject matches");
+	} else {
+		if (!o->levels.n)
+			rc = error("no subject matches (the blind index matches a phone number, an e-mail or a "
+				   "reference exactly; names are searched with --level-keyring)");
+		else
+			rc = error("no subject matches");
+		ctl_note_quarantine(r);
+	}
 out:
 	json_decref(f.list);
 	keyring_free(ik);

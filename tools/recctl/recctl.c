@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "ingest.h"
 #include "passphrase.h"
 #include "recctl.h"
 #include "subject.h"
@@ -170,6 +171,25 @@ int ctl_audit_epoch(const char *usage, const char *arg, int64_t *out)
 		return usage_error(usage, "--audit-epoch takes 1 to %d seconds, not '%s'", AUDIT_EPOCH_MAX, arg);
 	*out = v;
 	return 0;
+}
+
+static int count_quarantined(const struct ingest_quarantined *q, void *ctx)
+{
+	(void)q;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+void ctl_note_quarantine(struct reg *r)
+{
+	size_t n = 0;
+
+	if (ingest_each_quarantined(r, count_quarantined, &n) || !n)
+		return;
+	fprintf(stderr,
+		"recctl: note: %zu manifest%s in quarantine %s not searched: a refused manifest and its files are kept "
+		"there as the recorder sent them, and may hold this person's data; recctl fsck lists them "
+		"(REGISTER/quarantine)\n", n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
 }
 
 void ctl_print_verify_key_note(const char *path)

@@ -114,6 +114,10 @@ int ctl_audit_epoch(const char *usage, const char *arg, int64_t *out);
 /* Tell the operator that path holds the verification key and that it
  * belongs off this host. */
 void ctl_print_verify_key_note(const char *path);
+/* Tell the operator on stderr, when REGISTER/quarantine holds anything,
+ * that no search reads it: a refused manifest and its files stay there in
+ * the clear, and may be the person's (bb7 F5). */
+void ctl_note_quarantine(struct reg *r);
 /* The passphrase file named by $RECFS_PASSFILE, or NULL. */
 const char *ctl_passfile_default(void);
 
