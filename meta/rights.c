@@ -915,8 +915,24 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
  * purposes reaches (subject_basis_objectable) and that is not restricted
  * yet; *done counts them.  Inside the caller's transaction.
  */
+/* A link of a recording to a subject other than ctx's handle (one_other). */
+struct other_subject {
+	const char *handle;
+	int found;
+};
+
+static int one_other(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct other_subject *o = ctx;
+
+	(void)recording;
+	(void)role;
+	o->found |= strcmp(handle, o->handle) != 0;
+	return 0;
+}
+
 static int restrict_objected(struct reg *r, const struct audit_actor *a, const char *handle,
-			     const char *const *purposes, size_t n, size_t *done)
+			     const char *const *purposes, size_t n, size_t *done, size_t *shared)
 {
 	struct idlist recs = { 0 };
 	char *note = xasprintf(OBJECTION_REASON "=%s", handle);
@@ -931,8 +947,13 @@ static int restrict_objected(struct reg *r, const struct audit_actor *a, const c
 		for (size_t k = 0; k < n; k++)
 			hit |= !strcmp(rec.purpose, purposes[k]);
 		if (hit && !rec.restricted_since && subject_basis_objectable(rec.legal_basis)) {
+			struct other_subject o = { .handle = handle };
+
 			rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note);
 			*done += rc == 0;
+			if (rc == 0)
+				rc = catalog_each_link(r->cat, rec.id, one_other, &o);
+			*shared += rc == 0 && o.found;
 		}
 		cat_recording_clear(&rec);
 	}
@@ -942,12 +963,12 @@ static int restrict_objected(struct reg *r, const struct audit_actor *a, const c
 }
 
 int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
-		  const char *const *purposes, size_t n, size_t *restricted)
+		  const char *const *purposes, size_t n, size_t *restricted, size_t *shared)
 {
 	const struct policy *pol = r->policy;
 	struct strbuf why = { 0 };
 	char card[RECFS_ID_HEX], line[160];
-	size_t done = 0, added = 0;
+	size_t done = 0, added = 0, others = 0;
 	int rc;
 
 	if (!is_rights(r, actor_level))
@@ -983,7 +1004,7 @@ int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, c
 			strbuf_addf(&why, "%s%s", i ? "," : "purposes=", purposes[i]);
 	}
 	if (rc == 0)
-		rc = restrict_objected(r, a, handle, purposes, n, &done);
+		rc = restrict_objected(r, a, handle, purposes, n, &done, &others);
 	if (rc == 0) {
 		strbuf_addf(&why, " new=%zu restricted=%zu", added, done);
 		rc = log_ok(r, a, "object", handle, NULL, handle, why.s);
@@ -996,6 +1017,8 @@ int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, c
 		checkpoint(r, a);	/* the deleted seals leave the WAL */
 	if (rc == 0 && restricted)
 		*restricted = done;
+	if (rc == 0 && shared)
+		*shared = others;
 	strbuf_release(&why);
 	return rc;
 }
@@ -1057,7 +1080,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	struct idlist recs = { 0 };
 	struct strlist purposes = { 0 };
 	char card[RECFS_ID_HEX], why[128];
-	size_t links = 0, done = 0;
+	size_t links = 0, done = 0, shared = 0;	/* shared: not told (merge says what it restricted) */
 	int rc;
 
 	if (!is_rights(r, actor_level))
@@ -1093,7 +1116,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	if (rc == 0)
 		rc = catalog_each_objection(r->cat, into, 0, add_standing, &purposes);
 	if (rc == 0 && purposes.n)
-		rc = restrict_objected(r, a, into, (const char *const *)purposes.v, purposes.n, &done);
+		rc = restrict_objected(r, a, into, (const char *const *)purposes.v, purposes.n, &done, &shared);
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "from=%s recordings=%zu restricted=%zu", from, links, done);
 		rc = log_ok(r, a, "merge-subject", into, NULL, into, why);

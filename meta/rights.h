@@ -110,7 +110,8 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
  * "sealed=ID objection=HANDLE".  Then "object" is logged on the handle
  * ("purposes=A,B new=N restricted=M").  Needs no key: restriction only
  * deletes seals.  *restricted (may be NULL) is set to the number
- * restricted.  Recordings of the person that arrive later are restricted
+ * restricted, and *shared (may be NULL) to how many of them name another
+ * subject too: a restriction is of the whole recording.  Recordings of the person that arrive later are restricted
  * at ingest (rights_restrict_if_objected), and the subject is not erased
  * with its last recording while an objection stands (its blind-index
  * entries are what recognise the person).  Errors, each refusal logged
@@ -120,7 +121,7 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
  * basis); -ENOENT no subject handle (not logged); catalog errors.
  */
 int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, const char *handle,
-		  const char *const *purposes, size_t n, size_t *restricted) MUST_CHECK;
+		  const char *const *purposes, size_t n, size_t *restricted, size_t *shared) MUST_CHECK;
 /*
  * Lift handle's standing objection to purpose, logged ("lift-objection",
  * "purpose=P still_restricted=N").  The recordings it restricted stay

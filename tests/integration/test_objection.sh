@@ -161,5 +161,21 @@ assert_not_contains "nor the other person's" "$log" "401110002"
 assert_eq "the objection table holds handles and purposes only" "$H" \
 	"$(q "SELECT DISTINCT handle FROM objection")"
 
+# --- a shared recording is restricted for everyone in it (bb7 F9) -----------
+cat >"$spool/shared.json" <<EOF
+{ "recorded_at": "2026-11-09T10:00:00Z", "source": "customer-service", "purpose": "service-level",
+  "subjects": [{"role": "customer", "name": "Sharedone Person", "phone": "+358401110077"},
+               {"role": "customer", "name": "Sharedtwo Person", "phone": "+358401110078"}], "audio": "a.opus" }
+EOF
+assert_ok "ingest of a call of two customers" ingest "$spool/shared.json"
+assert_ok "subject find the first" rc subject find "+358401110077" --keyring "$KEYS/ingest.keyring"
+S1=$(printf '%s\n' "$T_OUT" | awk '{print $1; exit}')
+assert_ok "the first objects to service-level" rc subject object "$S1" --purpose service-level
+assert_contains "it says the recording it restricted is shared, and restricted for the others too" "$T_OUT" \
+	"1 recording restricted, 1 of them shared with other subjects, restricted for them too"
+assert_eq "the shared call is restricted" "1" "$(restricted "$(id_at 2026-11-09T10:00:00Z)")"
+assert_ok "H objects to training (its recording is its own)" rc subject object "$H" --purpose training
+assert_not_contains "... no word of sharing" "$T_OUT" "shared"
+
 unmount_recfs "$MNT"
 t_done

@@ -738,7 +738,7 @@ TEST(test_answer_a_restriction_by_one_s_objection_is_not_another_s)
 	/* The second person's request is the older one. */
 	CHECK_EQ(request_new(rreg, &ractor, "objection", b.handle, "passport", &ob), 0);
 	CHECK_EQ(request_new(rreg, &ractor, "objection", a.handle, "passport", &oa), 0);
-	CHECK_EQ(rights_object(rreg, &ractor, rprivacy, a.handle, training, 1, &n), 0);
+	CHECK_EQ(rights_object(rreg, &ractor, rprivacy, a.handle, training, 1, &n, NULL), 0);
 	CHECK_EQ(n, 1);
 	la = letter_to(oa, "en", &ma);
 	lb = letter_to(ob, "en", &mb);

@@ -1173,11 +1173,11 @@ TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_sub
 		goto out;
 	snprintf(phone, sizeof(phone), "+35840%u", t_phone_of("obj1"));
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", phone, handle), 0);
-	CHECK_EQ(rights_object(reg, &actor, analysis, handle, objected, 1, &n), -EPERM);
-	CHECK_EQ(rights_object(reg, &actor, privacy, handle, consent, 1, &n), -EINVAL);
+	CHECK_EQ(rights_object(reg, &actor, analysis, handle, objected, 1, &n, NULL), -EPERM);
+	CHECK_EQ(rights_object(reg, &actor, privacy, handle, consent, 1, &n, NULL), -EINVAL);
 	CHECK_STR(last_of(handle).outcome, "refused");
 	CHECK_EQ(restricted_since(a), 0);
-	CHECK_EQ(rights_object(reg, &actor, privacy, handle, objected, 1, &n), 0);
+	CHECK_EQ(rights_object(reg, &actor, privacy, handle, objected, 1, &n, NULL), 0);
 	CHECK_EQ(n, 1);
 	CHECK(restricted_since(a) > 0);
 	CHECK_EQ(restricted_since(b), 0);	/* quality, on contract */

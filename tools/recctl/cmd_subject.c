@@ -658,7 +658,7 @@ static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *ha
 	struct strlist all = { 0 };
 	const struct strlist *list = &o->purposes;
 	struct audit_actor a;
-	size_t n = 0;
+	size_t n = 0, shared = 0;
 	int rc;
 
 	audit_self(&a, pol->levels[pol->rights_level].name);
@@ -683,12 +683,17 @@ static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *ha
 			return error("the policy has no purpose based on legitimate interests");
 		list = &all;
 	}
-	rc = rights_object(r, &a, pol->rights_level, handle, (const char *const *)list->v, list->n, &n);
+	rc = rights_object(r, &a, pol->rights_level, handle, (const char *const *)list->v, list->n, &n, &shared);
 	if (rc == 0) {
 		printf("%s: objection recorded to", handle);
 		for (size_t i = 0; i < list->n; i++)
 			printf("%s %s", i ? "," : "", list->v[i]);
-		printf("; %zu recording%s restricted\n", n, n == 1 ? "" : "s");
+		printf("; %zu recording%s restricted", n, n == 1 ? "" : "s");
+		/* A restriction is of the whole recording (bb7 F9). */
+		if (shared)
+			printf(", %zu of them shared with other subjects, restricted for them too (lift one with "
+			       "chmod on a mount)", shared);
+		putchar('\n');
 	} else {
 		const char *unknown = NULL;
 
