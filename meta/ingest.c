@@ -80,16 +80,25 @@ struct job {
 	int purpose, source;
 };
 
+/* Digits a name echoed from a manifest may hold: more may be a person's
+ * number (a personal identity number, a phone number, a date of birth)
+ * put where a policy name goes (bb7 F7), and reasons reach the logs. */
+#define SAFE_NAME_DIGITS 5
+
 /* Echo a name from the manifest only when it looks like a policy name. */
 static const char *safe_name(const char *s)
 {
-	size_t n = 0;
+	size_t n = 0, digits = 0;
 
 	if (!s)
 		return "(none)";
-	for (const char *p = s; *p; p++, n++)
+	for (const char *p = s; *p; p++, n++) {
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_'))
 			return "(not a valid name)";
+		digits += isdigit((unsigned char)*p) != 0;
+	}
+	if (digits > SAFE_NAME_DIGITS)
+		return "(not shown: it holds a number)";
 	return n && n <= 32 ? s : "(not a valid name)";
 }
 

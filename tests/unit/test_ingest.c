@@ -797,6 +797,14 @@ TEST(test_ingest_refuses_bad_manifests_and_leaves_nothing_behind)
 		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
 		  " \"purpose\": \"training\", \"legal_basis\": \"contract\"}",
 		  "legal_basis contract is not a basis of purpose training" },
+		/* a person's number where a policy name goes is not echoed into
+		 * the logs (bb7 F7); a name of few digits still is */
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"lindstrom-19121212-1212\","
+		  " \"audio\": \"b.opus\"}", "unknown source (not shown: it holds a number)" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"customer-service\", \"audio\": \"b.opus\","
+		  " \"legal_basis\": \"19121212-1212\"}", "legal_basis (not shown: it holds a number)" },
+		{ "{\"recorded_at\": \"2026-01-01T00:00:00Z\", \"source\": \"q4-2026\", \"audio\": \"b.opus\"}",
+		  "unknown source q4-2026" },
 	};
 	int blobs = t_count_blobs(reg), recs = t_count(reg, "SELECT count(*) FROM recording");
 	struct ingest_result res;
