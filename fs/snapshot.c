@@ -400,7 +400,7 @@ static void *poller(void *arg)
 				/* Before the swap: once a handler can see the
 				 * new snapshot, no handle it took away reads. */
 				if (next && fs->open && content_set_revoke(fs->open, next, note_revoked, &revoked))
-					recfs_log(LOG_INFO, "recfs: %zu open file(s) revoked by a restriction or erasure",
+					recfs_log(LOG_INFO, "recfs: %zu open file(s) revoked by a restriction, an erasure or a policy change",
 						  revoked.n);
 				for (i = 0; i < revoked.n; i++)
 					inval_inode(fs, revoked.ids[i]);

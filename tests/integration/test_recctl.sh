@@ -173,6 +173,10 @@ assert_ok "recctl register" "$RECCTL" register -R "$REG"
 assert_contains "notice names the register" "$T_OUT" "$(sed -n 's/^name = //p' "$POL" | head -n 1)"
 assert_contains "notice names the privacy contact" "$T_OUT" "$(sed -n 's/^privacy_contact = //p' "$POL" | head -n 1)"
 assert_ok "RECFS_REGISTER is the default register" env RECFS_REGISTER="$REG" "$RECCTL" register
+plain=$(make_plain_user noreader)
+assert_fails_with "a user who cannot read the policy is told so" "Permission denied" \
+	as_user "$plain" "$RECCTL" register -R "$REG"
+assert_not_contains "... not that it has errors (bb7 F8)" "$T_OUT" "has errors"
 
 # --- ingest ----------------------------------------------------------------
 

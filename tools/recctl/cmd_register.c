@@ -6,10 +6,12 @@
  * Only policy.conf is read: the notice is public and printing it needs no
  * catalog and no keys.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "notice.h"
 #include "policy.h"
@@ -48,6 +50,11 @@ int cmd_register(int argc, char **argv, struct ctl *ctl)
 	if (optind != argc)
 		return usage_error(usage_register, "register takes no arguments");
 	path = xasprintf("%s/policy.conf", ctl->dir);
+	/* One that cannot be read is not said to have errors (bb7 F8). */
+	if (access(path, R_OK) < 0) {
+		rc = error("cannot read the policy of register %s: %s", ctl->dir, strerror(errno));
+		goto out;
+	}
 	meta_clear_error();
 	rc = policy_load(path, &pol, &errs);
 	if (rc) {

@@ -636,8 +636,8 @@ static int subject_withdraw_cmd(struct reg *r, const char *handle)
 	rc = retention_withdraw_consent(r, &a, handle, &s);
 	if (rc == -ENOENT && !s.consent)
 		return error("no subject %s", handle);
-	printf("%s: %zu recordings based on consent, erased %zu, on legal hold %zu; %zu on other bases kept",
-	       handle, s.consent, s.erased, s.skipped_hold, s.kept);
+	printf("%s: %zu recording%s based on consent, erased %zu, on legal hold %zu; %zu on other bases kept",
+	       handle, s.consent, s.consent == 1 ? "" : "s", s.erased, s.skipped_hold, s.kept);
 	if (s.errors)
 		printf(", errors %zu", s.errors);
 	putchar('\n');
