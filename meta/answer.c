@@ -308,8 +308,11 @@ static int add_recordings(struct recs *s, const char *handle)
 						 !rec->restricted_since));
 		set_flag(o, "kind_", rec->kind);
 		set_flag(o, "basis_", rec->legal_basis);
+		/* Art. 17(3)(b): a legal obligation, or a task in the public
+		 * interest (bb7 F6: the letter said "not erased", no why). */
 		json_object_set_new(o, "exempt",
-				    json_boolean(rec->legal_hold || !strcmp(rec->legal_basis, "legal_obligation")));
+				    json_boolean(rec->legal_hold || !strcmp(rec->legal_basis, "legal_obligation") ||
+						 !strcmp(rec->legal_basis, "public_task")));
 		json_array_append_new(s->recordings, o);
 		pk = xasprintf("%s/%s", rec->purpose, rec->legal_basis);
 		if (!json_object_get(s->purpose_keys, pk)) {

@@ -279,6 +279,49 @@ static int lines_starting(const char *s, const char *prefix)
  * supervisory authority.  No tag is left, the letter has as many list items
  * as the English one, and it words them in its own language.
  */
+/*
+ * An erasure letter gives the why of a public-task recording it kept
+ * (Art. 17(3)(b), as for a legal obligation), in every language, where it
+ * said only "not erased" (bb7 F6).
+ */
+TEST(test_answer_erasure_letter_says_why_a_public_task_recording_was_kept)
+{
+	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
+	static const char *const why[] = { "public\n     interest", "yleisen edun", "allmänt\n     intresse",
+					   "im öffentlichen Interesse", "mission d'intérêt public" };
+	/* the words of a recording kept with no why, on its own line */
+	static const char *const not_erased[] = { "     not erased", "     ei poistettu", "     inte raderat",
+						  "     nicht gelöscht", "     enregistrement non effacé" };
+	static const char kept[] =
+		"{\"type_access\": false, \"type_erasure\": true, \"reports_actions\": true, \"acted\": true,"
+		" \"kept\": true, \"recordings\": [{\"date\": \"2026-05-02\", \"time\": \"11:00\", \"kind\":"
+		" \"meeting\", \"kind_meeting\": true, \"source\": \"cm\", \"purpose\": \"care\", \"legal_basis\":"
+		" \"public_task\", \"basis_public_task\": true, \"retention_until\": \"2032-05-02\","
+		" \"restricted\": false, \"on_hold\": false, \"exempt\": true}]}";
+
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
+		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
+		json_t *m = json_loads(access_model, 0, NULL), *extra = json_loads(kept, 0, NULL);
+		char *out = NULL;
+
+		CHECK(tpl && m && extra);
+		if (tpl && m && extra) {
+			json_object_update(m, extra);
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			CHECK(out && strstr(out, why[i]));
+			CHECK(out && strstr(out, "17"));
+			CHECK(out && !strstr(out, not_erased[i]));
+			if (out && (!strstr(out, why[i]) || strstr(out, not_erased[i])))
+				fprintf(stderr, "  %s: the letter:\n%s\n", langs[i], out);
+		}
+		free(out);
+		json_decref(m);
+		json_decref(extra);
+		free(tpl);
+		free(tpl_path);
+	}
+}
+
 TEST(test_answer_swedish_and_german_letters_fill_every_block)
 {
 	static const char *const types[] = { "erasure", "consent_withdrawal", "objection" };
@@ -1055,6 +1098,7 @@ int main(void)
 	RUN(test_answer_nests_blocks_of_the_same_name);
 	RUN(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register);
 	RUN(test_answer_to_an_access_request_is_the_letter_it_always_was);
+	RUN(test_answer_erasure_letter_says_why_a_public_task_recording_was_kept);
 	RUN(test_answer_swedish_and_german_letters_fill_every_block);
 	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
