@@ -53,7 +53,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Compiled again for the test build (see $(B)/test/ below); test_objs
 # swaps each of their objects in a list for its test build copy.
-TEST_OWN := $(B)/meta/crypto.o $(B)/meta/opus.o $(B)/meta/register.o $(B)/meta/util.o $(B)/fs/snapshot.o $(B)/fs/main.o
+TEST_OWN := $(B)/meta/crypto.o $(B)/meta/opus.o $(B)/meta/register.o $(B)/meta/util.o $(B)/fs/snapshot.o $(B)/fs/main.o \
+            $(B)/fs/ops.o
 test_objs = $(foreach o,$(1),$(if $(filter $(o),$(TEST_OWN)),$(o:$(B)/%=$(B)/test/%),$(o)))
 TEST_META_OBJ := $(call test_objs,$(META_OBJ))
 TEST_FS_OBJ := $(call test_objs,$(FS_OBJ))

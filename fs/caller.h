@@ -37,6 +37,7 @@ struct caller {
 	struct caller_cache *cc;	/* set by caller_get: caller_actor reads through its descriptors */
 	int has_loginuid;		/* filled by caller_actor, as audit_loginuid */
 	uid_t loginuid;
+	int64_t rights_since;		/* when its rights action began (recfs_rights_check) */
 };
 
 struct caller_cache;
