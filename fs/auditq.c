@@ -415,8 +415,16 @@ static void *flusher(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&q->cond, &q->lock, &ts);
-		if (!q->n)
+		if (!q->n) {
+			/* An epoch's old key that a reader kept in the WAL at
+			 * the last commit goes once nobody reads. */
+			pthread_mutex_unlock(&q->lock);
+			pthread_mutex_lock(&q->flush_lock);
+			catalog_checkpoint_if_due(q->cat);
+			pthread_mutex_unlock(&q->flush_lock);
+			pthread_mutex_lock(&q->lock);
 			continue;
+		}
 		pthread_mutex_unlock(&q->lock);
 		pthread_mutex_lock(&q->flush_lock);
 		(void)flush_locked(q, now_ms() - AUDITQ_SETTLE_MS, 0);

@@ -465,11 +465,13 @@ out:
 
 /*
  * End a write that began its own transaction (own) or joined the caller's:
- * commit or roll back ours; after a commit that evolved the key, the old
- * key's pages out of the WAL if nobody is reading (otherwise they go at
- * the next checkpoint).  Returns rc, or the commit's error.
+ * commit or roll back ours.  A write that evolved the key has the old
+ * key's pages taken out of the WAL by the commit that makes it durable,
+ * ours or the caller's (catalog_audit_key_put: catalog_checkpoint_due),
+ * or, while a reader is in the way, by a commit after it.  Returns rc, or
+ * the commit's error.
  */
-static int finish(struct catalog *c, int own, int rc, int64_t closed)
+static int finish(struct catalog *c, int own, int rc)
 {
 	if (!own)
 		return rc;
@@ -477,8 +479,6 @@ static int finish(struct catalog *c, int own, int rc, int64_t closed)
 		rc = catalog_commit(c);
 	if (rc)
 		catalog_rollback(c);
-	else if (closed && catalog_checkpoint_try(c))
-		meta_clear_error();
 	return rc;
 }
 
@@ -519,7 +519,7 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 	}
 	rc = set_head(c, seq, prev);
 out:
-	return finish(c, own, rc, closed);
+	return finish(c, own, rc);
 }
 
 int audit_seal(struct catalog *c, int64_t *closed)
@@ -537,7 +537,11 @@ int audit_seal(struct catalog *c, int64_t *closed)
 				       "(recctl audit setup-keys)");
 	else if (rc == 0)
 		rc = close_epochs(c, util_now(), &n);
-	rc = finish(c, own, rc, n);
+	/* The timer's seal takes the WAL's old keys out even when a mount
+	 * closed the epochs and a reader kept its checkpoint from them. */
+	if (rc == 0)
+		catalog_checkpoint_due(c);
+	rc = finish(c, own, rc);
 	if (rc == 0)
 		*closed = n;
 	return rc;
@@ -1728,11 +1732,12 @@ out:
 	free(why);
 	if (dry_run) {
 		catalog_end_read(c);
-	} else if (rc == 0 && (rc = catalog_commit(c)) == 0) {
-		/* The dropped rows out of the WAL; if a reader holds it, the
-		 * next checkpoint takes them. */
-		if ((n || closed) && catalog_checkpoint_try(c))
-			meta_clear_error();
+	} else if (rc == 0) {
+		/* The dropped rows out of the WAL with the commit (a closed
+		 * epoch's key asks for it itself). */
+		if (n)
+			catalog_checkpoint_due(c);
+		rc = catalog_commit(c);
 	}
 	if (rc && !dry_run)
 		catalog_rollback(c);

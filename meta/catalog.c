@@ -608,6 +608,18 @@ void catalog_set_begin_check(struct catalog *c, int (*fn)(void *ctx), void *ctx)
 	c->begin_check_ctx = ctx;
 }
 
+/* catalog_checkpoint_due's checkpoint, when due: a reader in the way
+ * leaves it due for the next commit. */
+static void try_due_checkpoint(struct catalog *c)
+{
+	if (!c->checkpoint_due)
+		return;
+	if (catalog_checkpoint_try(c) == 0)
+		c->checkpoint_due = 0;
+	else
+		meta_clear_error();
+}
+
 int catalog_commit(struct catalog *c)
 {
 	int rc = catalog_exec(c, "COMMIT");
@@ -618,7 +630,21 @@ int catalog_commit(struct catalog *c)
 	tx_over(c);
 	if (first && c->audit_committed)
 		c->audit_committed(c, first, last);
+	try_due_checkpoint(c);
 	return 0;
+}
+
+void catalog_checkpoint_due(struct catalog *c)
+{
+	c->checkpoint_due = 1;
+	if (!c->in_tx)
+		try_due_checkpoint(c);
+}
+
+void catalog_checkpoint_if_due(struct catalog *c)
+{
+	if (!c->in_tx && !c->in_read)
+		try_due_checkpoint(c);
 }
 
 void catalog_rollback(struct catalog *c)

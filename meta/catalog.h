@@ -163,6 +163,19 @@ int catalog_checkpoint(struct catalog *c) MUST_CHECK;
  * catalog_checkpoint would wait for them (up to the busy timeout). */
 int catalog_checkpoint_try(struct catalog *c) MUST_CHECK;
 /*
+ * The transaction in hand (or, outside one, the last commit) wrote pages
+ * that must not stay in the WAL: an audit epoch's sealing key, overwritten
+ * by the next.  Every commit on c from then on, the caller's as much as
+ * one the writer began itself (a mount's journal commits its entries in
+ * its own transaction), tries catalog_checkpoint_try until one succeeds
+ * (atk22: a running mount kept every ended epoch's key in its WAL).
+ */
+void catalog_checkpoint_due(struct catalog *c);
+/* catalog_checkpoint_due's checkpoint tried again outside a commit, when
+ * it is still due (a writer that may commit nothing for a while: a
+ * mount's audit queue, idle). */
+void catalog_checkpoint_if_due(struct catalog *c);
+/*
  * sqlite's quick check of the whole file (PRAGMA quick_check: every page,
  * record and free list, but not that indexes match their tables), for a
  * command that must not act on a damaged catalog.  0 when sqlite finds

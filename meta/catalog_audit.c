@@ -294,6 +294,7 @@ int catalog_audit_key_put(struct catalog *c, const struct cat_audit_key *k)
 	static const char sql[] = "INSERT INTO audit_key (one, start, interval, epoch, key) VALUES (1, ?1, ?2, ?3, ?4)"
 				  " ON CONFLICT (one) DO UPDATE SET start = ?1, interval = ?2, epoch = ?3, key = ?4";
 	sqlite3_stmt *st;
+	int rc;
 
 	if (!k->key || k->key->len != CRYPTO_EVOLVE_KEY_BYTES)
 		return meta_fail(-EINVAL, "catalog: audit sealing key of the wrong length");
@@ -304,7 +305,12 @@ int catalog_audit_key_put(struct catalog *c, const struct cat_audit_key *k)
 	sqlite3_bind_int64(st, 2, k->interval);
 	sqlite3_bind_int64(st, 3, k->epoch);
 	sqlite3_bind_blob(st, 4, k->key->bytes, (int)k->key->len, SQLITE_STATIC);
-	return catalog_step_done(c, st, "write the audit sealing key");
+	rc = catalog_step_done(c, st, "write the audit sealing key");
+	/* The key it replaced is overwritten in its page (secure_delete), but
+	 * not in the WAL's frames until a checkpoint truncates it. */
+	if (rc == 0)
+		catalog_checkpoint_due(c);
+	return rc;
 }
 
 /* The integer the cached query sql (one int64 parameter, at most one row

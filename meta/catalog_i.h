@@ -36,6 +36,9 @@ struct catalog {
 	 * the write lock; its error ends the transaction. */
 	int (*begin_check)(void *ctx);
 	void *begin_check_ctx;
+	/* catalog_checkpoint_due: a commit wrote pages that must leave the
+	 * WAL (an evolved audit key); each commit tries until one succeeds. */
+	int checkpoint_due;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
