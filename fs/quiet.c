@@ -1,7 +1,7 @@
 /*
  * quiet.c - the windows of logged reads (quiet.h).
  *
- * A window is (uid, object) with the time it opened, the attributes read in
+ * A window is (uid, login uid, object) with the time it opened, the attributes read in
  * it (named) and those the last entry of it names (in_entry, entry
  * ticket).  Windows sit in a hash table for lookup and in a list in the
  * order they opened.  Every window lasts the same time, so the list is
@@ -19,7 +19,7 @@
 #define QUIET_BUCKETS 4096	/* a power of two */
 
 struct qwin {
-	uid_t uid;
+	uid_t uid, login;
 	char object[RECFS_ID_HEX];
 	int64_t opened;
 	uint32_t named;		/* attributes read in this window */
@@ -65,13 +65,15 @@ void quiet_free(struct quiet *q)
 	free(q);
 }
 
-/* FNV-1a of the uid and the object. */
-static size_t bucket_of(uid_t uid, const char *object)
+/* FNV-1a of the uids and the object. */
+static size_t bucket_of(uid_t uid, uid_t login, const char *object)
 {
 	uint64_t h = 1469598103934665603ull;
 
 	for (size_t i = 0; i < sizeof(uid); i++) {
 		h ^= (uint8_t)(uid >> (8 * i));
+		h *= 1099511628211ull;
+		h ^= (uint8_t)(login >> (8 * i));
 		h *= 1099511628211ull;
 	}
 	for (const char *p = object; *p; p++) {
@@ -86,7 +88,7 @@ static void drop_oldest(struct quiet *q)
 {
 	struct qwin *w = q->oldest, **pp;
 
-	for (pp = &q->buckets[bucket_of(w->uid, w->object)]; *pp != w; pp = &(*pp)->next_hash)
+	for (pp = &q->buckets[bucket_of(w->uid, w->login, w->object)]; *pp != w; pp = &(*pp)->next_hash)
 		;
 	*pp = w->next_hash;
 	q->oldest = w->newer;
@@ -98,11 +100,11 @@ static void drop_oldest(struct quiet *q)
 	free(w);
 }
 
-int quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int64_t now, quiet_log_fn log,
-	       void *ctx)
+int quiet_read(struct quiet *q, uid_t uid, uid_t login, const char *object, unsigned bit, int64_t now,
+	       quiet_log_fn log, void *ctx)
 {
 	uint32_t m = 1u << (bit & 31);
-	size_t b = bucket_of(uid, object);
+	size_t b = bucket_of(uid, login, object);
 	struct qwin *w;
 	int rc = 0;
 
@@ -110,7 +112,7 @@ int quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int
 	while (q->oldest && q->oldest->opened + q->window <= now)
 		drop_oldest(q);
 	for (w = q->buckets[b]; w; w = w->next_hash)
-		if (w->uid == uid && !strcmp(w->object, object))
+		if (w->uid == uid && w->login == login && !strcmp(w->object, object))
 			break;
 	if (!w) {
 		if (q->n >= q->max)
@@ -124,6 +126,7 @@ int quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int
 			return log(ctx, &ticket, m, 0);
 		}
 		w->uid = uid;
+		w->login = login;
 		snprintf(w->object, sizeof(w->object), "%s", object);
 		w->opened = now;
 		w->next_hash = q->buckets[b];

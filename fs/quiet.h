@@ -45,15 +45,18 @@ void quiet_free(struct quiet *q);
 typedef int (*quiet_log_fn)(void *ctx, uint64_t *ticket, uint32_t names, int amend);
 
 /*
- * uid read attribute number bit (0 to 31) of object (a recording id or a
- * handle, at most RECFS_ID_HEX - 1 bytes; copied) at time now: calls log
+ * uid, logged in as login ((uid_t)-1: no login uid), read attribute number
+ * bit (0 to 31) of object (a recording id or a handle, at most
+ * RECFS_ID_HEX - 1 bytes; copied) at time now: a window is of the uid and
+ * the login uid both, so that a second person's reads through a shared
+ * account (sudo -u) are logged as theirs (atk22 F2).  Calls log
  * as described above, or not at all when the window's entries name it
  * already.  log runs with the table's lock held and must not call
  * quiet_read.  0; or log's error when the read needed a new entry and it
  * could not be had: the caller refuses the read, and the window names
  * nothing of it (its next read logs again).
  */
-int quiet_read(struct quiet *q, uid_t uid, const char *object, unsigned bit, int64_t now, quiet_log_fn log,
-	       void *ctx) MUST_CHECK;
+int quiet_read(struct quiet *q, uid_t uid, uid_t login, const char *object, unsigned bit, int64_t now,
+	       quiet_log_fn log, void *ctx) MUST_CHECK;
 
 #endif

@@ -331,6 +331,16 @@ static int read_sealed(struct recfs *fs, struct caller *c, const char *record_id
 	return 0;
 }
 
+/* The login uid of the caller's process, (uid_t)-1 when it has none: one of
+ * the two that quiet_read's windows are of. */
+static uid_t login_of(struct recfs *fs, struct caller *c)
+{
+	struct audit_actor a;
+
+	caller_actor(c, fs->reg->policy, &a);
+	return c->has_loginuid ? c->loginuid : (uid_t)-1;
+}
+
 /* A read of sealed attributes, for quiet_read's log callback. */
 struct read_log {
 	struct recfs *fs;
@@ -410,7 +420,7 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 	json_decref(j);
 	/* Answered only once its entry is journalled (a full disk, a full
 	 * queue: refused, as an open is). */
-	rc = quiet_read(fs->quiet, c->uid, object, (unsigned)i, util_now(), log_read, &log);
+	rc = quiet_read(fs->quiet, c->uid, login_of(fs, c), object, (unsigned)i, util_now(), log_read, &log);
 	if (rc < 0) {
 		crypto_free_string(v);
 		return rc;
@@ -488,7 +498,7 @@ static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_r
 		v = concat_text("yes", since ? " since=" : "", since ? day : "", " reason=", text, (char *)NULL);
 	crypto_freezero(text, len);
 	/* The reason only once its read is journalled (add_sealed). */
-	if (quiet_read(fs->quiet, c->uid, r->id, (unsigned)bit, util_now(), log_read, &log) < 0) {
+	if (quiet_read(fs->quiet, c->uid, login_of(fs, c), r->id, (unsigned)bit, util_now(), log_read, &log) < 0) {
 		crypto_free_string(v);
 		return since ? xasprintf("yes since=%s", day) : xstrdup("yes");
 	}

@@ -5,6 +5,7 @@
 #include "t.h"
 
 #define WINDOW 600
+#define NOLOGIN ((uid_t)-1)
 
 /* A fake audit queue: entries with a ticket and the names they carry;
  * entries up to `written` can no longer be amended. */
@@ -40,11 +41,11 @@ TEST(test_quiet_first_read_logs_and_the_same_read_again_does_not)
 	struct fake f = { .n = 0 };
 
 	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100, fake_log, &f), 0);
 	CHECK_EQ(f.n, 1);
 	CHECK_EQ(f.names[0], 1u);
 	for (int i = 0; i < 5; i++)
-		CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100 + i, fake_log, &f), 0);
+		CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100 + i, fake_log, &f), 0);
 	CHECK_EQ(f.n, 1);
 	quiet_free(q);
 }
@@ -55,10 +56,10 @@ TEST(test_quiet_other_attributes_are_named_in_the_queued_entry)
 	struct fake f = { .n = 0 };
 
 	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 2, 100, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 3, 101, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 2, 101, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 2, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 3, 101, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 2, 101, fake_log, &f), 0);
 	CHECK_EQ(f.n, 1);
 	CHECK_EQ(f.names[0], 1u | 4u | 8u);
 	quiet_free(q);
@@ -70,14 +71,14 @@ TEST(test_quiet_attribute_read_after_the_entry_was_written_gets_an_entry_naming_
 	struct fake f = { .n = 0 };
 
 	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100, fake_log, &f), 0);
 	f.written = 1;
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 1, 200, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 1, 200, fake_log, &f), 0);
 	CHECK_EQ(f.n, 2);
 	CHECK_EQ(f.names[0], 1u);
 	CHECK_EQ(f.names[1], 2u);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 2, 201, fake_log, &f), 0);	/* amends the second */
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 202, fake_log, &f), 0);	/* named already */
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 2, 201, fake_log, &f), 0);	/* amends the second */
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 202, fake_log, &f), 0);	/* named already */
 	CHECK_EQ(f.n, 2);
 	CHECK_EQ(f.names[1], 2u | 4u);
 	quiet_free(q);
@@ -94,18 +95,18 @@ TEST(test_quiet_read_without_an_entry_fails_and_the_next_read_logs)
 
 	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
 	f.full = 1;
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100, fake_log, &f), -ENOSPC);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 101, fake_log, &f), -ENOSPC);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100, fake_log, &f), -ENOSPC);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 101, fake_log, &f), -ENOSPC);
 	CHECK_EQ(f.n, 0);
 	f.full = 0;
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 102, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 102, fake_log, &f), 0);
 	CHECK_EQ(f.n, 1);
 	/* an attribute past a written entry, with the queue full again */
 	f.written = 1;
 	f.full = 1;
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 1, 103, fake_log, &f), -ENOSPC);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 1, 103, fake_log, &f), -ENOSPC);
 	f.full = 0;
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 1, 104, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 1, 104, fake_log, &f), 0);
 	CHECK_EQ(f.n, 2);
 	CHECK_EQ(f.names[1], 2u);
 	quiet_free(q);
@@ -117,10 +118,10 @@ TEST(test_quiet_window_ends_and_the_next_read_logs_again)
 	struct fake f = { .n = 0 };
 
 	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100 + WINDOW - 1, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100 + WINDOW - 1, fake_log, &f), 0);
 	CHECK_EQ(f.n, 1);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100 + WINDOW, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100 + WINDOW, fake_log, &f), 0);
 	CHECK_EQ(f.n, 2);
 	CHECK_EQ(f.names[1], 1u);
 	quiet_free(q);
@@ -132,11 +133,28 @@ TEST(test_quiet_each_uid_and_object_has_its_own_window)
 	struct fake f = { .n = 0 };
 
 	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-a", 0, 100, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1001, "rec-a", 0, 100, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1000, "rec-b", 0, 100, fake_log, &f), 0);
-	CHECK_EQ(quiet_read(q, 1000, "S-7K2QF9", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1001, NOLOGIN, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-b", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "S-7K2QF9", 0, 100, fake_log, &f), 0);
 	CHECK_EQ(f.n, 4);
+	quiet_free(q);
+}
+
+/* Two people through one account (sudo -u): a window each (atk22 F2). */
+TEST(test_quiet_each_login_uid_has_its_own_window)
+{
+	struct quiet *q = NULL;
+	struct fake f = { .n = 0 };
+
+	CHECK_EQ(quiet_new(WINDOW, 16, &q), 0);
+	CHECK_EQ(quiet_read(q, 1000, 2001, "rec-a", 0, 100, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, 2002, "rec-a", 0, 101, fake_log, &f), 0);
+	CHECK_EQ(f.n, 2);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-a", 0, 102, fake_log, &f), 0);
+	CHECK_EQ(f.n, 3);
+	CHECK_EQ(quiet_read(q, 1000, 2001, "rec-a", 0, 103, fake_log, &f), 0);
+	CHECK_EQ(f.n, 3);
 	quiet_free(q);
 }
 
@@ -149,12 +167,12 @@ TEST(test_quiet_full_table_forgets_the_oldest_window_which_then_logs_again)
 	CHECK_EQ(quiet_new(WINDOW, 4, &q), 0);
 	for (int i = 0; i < 5; i++) {
 		snprintf(obj, sizeof(obj), "rec-%d", i);
-		CHECK_EQ(quiet_read(q, 1000, obj, 0, 100 + i, fake_log, &f), 0);
+		CHECK_EQ(quiet_read(q, 1000, NOLOGIN, obj, 0, 100 + i, fake_log, &f), 0);
 	}
 	CHECK_EQ(f.n, 5);
-	CHECK_EQ(quiet_read(q, 1000, "rec-4", 0, 110, fake_log, &f), 0);
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-4", 0, 110, fake_log, &f), 0);
 	CHECK_EQ(f.n, 5);
-	CHECK_EQ(quiet_read(q, 1000, "rec-0", 0, 110, fake_log, &f), 0);	/* forgotten */
+	CHECK_EQ(quiet_read(q, 1000, NOLOGIN, "rec-0", 0, 110, fake_log, &f), 0);	/* forgotten */
 	CHECK_EQ(f.n, 6);
 	quiet_free(q);
 }
@@ -167,6 +185,7 @@ int main(void)
 	RUN(test_quiet_read_without_an_entry_fails_and_the_next_read_logs);
 	RUN(test_quiet_window_ends_and_the_next_read_logs_again);
 	RUN(test_quiet_each_uid_and_object_has_its_own_window);
+	RUN(test_quiet_each_login_uid_has_its_own_window);
 	RUN(test_quiet_full_table_forgets_the_oldest_window_which_then_logs_again);
 	T_DONE();
 }
