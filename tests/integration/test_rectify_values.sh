@@ -113,6 +113,15 @@ assert_ok "privacy: the subject's own number again" \
 assert_ok "subject find '040 765 4321'" by_index "040 765 4321"
 assert_eq "finds the subject" "$H" "$(printf '%s' "$T_OUT" | handle)"
 
+# The value kept out of the process list (atk23 F2): setfattr --restore
+# reads it from standard input, as recfs(8) says.
+as_user "$dpo" setfattr --restore=- <<EOF || fail "privacy: setfattr --restore of the name" "setfattr"
+# file: $S
+user.recfs.name="Rauha Palautus"
+EOF
+assert_eq "the name set by setfattr --restore" "Rauha Palautus" \
+	"$(as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.name "$S")"
+
 # A terminal's control characters (an escape sequence, a C1 control, a tab,
 # a right-to-left override), as ingest refuses them (recfs-manifest(5)):
 # EINVAL, logged with a reason that names no value; the card keeps its own.

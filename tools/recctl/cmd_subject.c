@@ -32,7 +32,7 @@
 #include "subject.h"
 
 const char usage_subject[] =
-	"usage: recctl subject find TEXT [--keyring FILE] [--level-keyring FILE]... [--json]\n"
+	"usage: recctl subject find TEXT|- [--keyring FILE] [--level-keyring FILE]... [--json]\n"
 	"       recctl subject show HANDLE --level-keyring FILE... [--json]\n"
 	"       recctl subject export HANDLE DIR --level-keyring FILE... [--recipient NAME]\n"
 	"                      [--portability] [--passphrase-file RECORDING=FILE]...\n"
@@ -49,7 +49,8 @@ const char usage_subject[] =
 	"          holds a shared number, e-mail or reference, marked shared=),\n"
 	"          and, with --level-keyring, whose name contains TEXT (opens every\n"
 	"          card; case and diacritics do not count: Vaisanen finds\n"
-	"          Väisänen, Mueller finds Müller)\n"
+	"          Väisänen, Mueller finds Müller); TEXT - reads it from standard\n"
+	"          input, out of the process list every local user reads\n"
 	"show      the subject's card, recordings and open requests\n"
 	"export    write DIR/HANDLE/ with the card, a vCon-shaped JSON document per\n"
 	"          recording and the decrypted media; to the data subject, or to\n"
@@ -781,11 +782,44 @@ out:
 	return rc;
 }
 
+/*
+ * subject find's TEXT, malloc'd: one line of standard input for "-", else
+ * arg itself, whose bytes in argv are then wiped, so that /proc/PID/cmdline
+ * no longer shows it (as mysql -p does with a password; a user who reads
+ * the process list before that still may: "-" leaves nothing to read).
+ * NULL when "-" gives no line.
+ */
+static char *find_text(char *arg)
+{
+	char *line = NULL, *text;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (strcmp(arg, "-")) {
+		text = xstrdup(arg);
+		memset(arg, 0, strlen(arg));
+		return text;
+	}
+	n = getline(&line, &cap, stdin);
+	if (n <= 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (!n) {
+		free(line);
+		return NULL;
+	}
+	return line;
+}
+
 int cmd_subject(int argc, char **argv, struct ctl *ctl)
 {
 	struct subj_opts o = { 0 };
 	struct reg *r = NULL;
 	const char *sub;
+	char *text = NULL;
 	int nargs, rc;
 
 	if (argc < 2)
@@ -827,12 +861,18 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = usage_error(usage_subject, "unknown subject command '%s'", sub);
 		goto out;
 	}
+	/* What is searched for is personal data: kept out of the process
+	 * list, which every local user reads (atk23 F2). */
+	if (!strcmp(sub, "find") && !(text = find_text(argv[optind]))) {
+		rc = usage_error(usage_subject, "subject find - reads TEXT from standard input: it gave no line");
+		goto out;
+	}
 	if ((rc = ctl_register(ctl, &r)))
 		goto out;
 	if (!strcmp(sub, "find") || !strcmp(sub, "export"))
 		ctl_warn_reindex(r);
 	if (!strcmp(sub, "find"))
-		rc = subject_find_cmd(r, &o, argv[optind]);
+		rc = subject_find_cmd(r, &o, text);
 	else if (!strcmp(sub, "show"))
 		rc = subject_show_cmd(r, &o, argv[optind]);
 	else if (!strcmp(sub, "export"))
@@ -846,6 +886,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
+	if (text)
+		crypto_free_string(text);
 	strlist_clear(&o.levels);
 	strlist_clear(&o.purposes);
 	strlist_clear(&o.passfiles);
