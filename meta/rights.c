@@ -1242,21 +1242,55 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 	return rc;
 }
 
+int rights_retention_last_day(const struct policy *p, const struct cat_recording *rec, int64_t *last)
+{
+	int i = policy_purpose_index(p, rec->purpose);
+
+	if (i < 0)
+		return -ENOENT;
+	/* Days, as catalog.h keeps them: the day max_retention ends on. */
+	*last = util_day_start(policy_period_add(rec->recorded_at, p->purposes[i].max_retention));
+	return 0;
+}
+
+/*
+ * The one change of a retention: rec (as read from the catalog) kept
+ * through day `until` from now on, inside the caller's transaction: the
+ * row updated and "retention" logged, "until YYYY-MM-DD" and note (may be
+ * NULL) after it.  Whoever asks (setfattr on the mount, recctl retention
+ * set, a policy apply that shortened max_retention) checked the day.
+ */
+static int retention_tx(struct reg *r, const struct audit_actor *a, struct cat_recording *rec, int64_t until,
+			const char *note)
+{
+	char d[11], *why;
+	int rc;
+
+	rec->retention_until = until;
+	rc = catalog_update_recording(r->cat, rec);
+	if (rc)
+		return rc;
+	util_format_date(until, d);
+	why = note ? xasprintf("until %s %s", d, note) : xasprintf("until %s", d);
+	rc = log_ok(r, a, "retention", rec->id, rec->id, NULL, why);
+	free(why);
+	return rc;
+}
+
 int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			 int64_t until)
 {
 	struct cat_recording rec;
 	char why[64], d[11];
 	int64_t max;
-	int rc, p;
+	int rc;
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "retention", recording, -EPERM, "below the rights level");
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
-	p = policy_purpose_index(r->policy, rec.purpose);
-	if (p < 0) {
+	if (rights_retention_last_day(r->policy, &rec, &max)) {
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "purpose no longer in the policy");
 		goto out;
 	}
@@ -1267,18 +1301,52 @@ int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_l
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, "before the recording");
 		goto out;
 	}
-	max = util_day_start(policy_period_add(rec.recorded_at, r->policy->purposes[p].max_retention));
 	if (until > max) {
 		util_format_date(max, d);
 		snprintf(why, sizeof(why), "beyond max_retention (%s)", d);
 		rc = audit_refuse(r->cat, a, "retention", recording, -EINVAL, why);
 		goto out;
 	}
-	rec.retention_until = until;
-	util_format_date(until, d);
-	snprintf(why, sizeof(why), "until %s", d);
-	rc = update_recording(r, a, "retention", &rec, NULL, NULL, why);
+	rc = catalog_begin(r->cat);
+	if (rc)
+		goto out;
+	rc = retention_tx(r, a, &rec, until, NULL);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
 out:
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+int rights_fit_retention(struct reg *r, const struct audit_actor *a, const struct policy *pol,
+			 const char *recording, int64_t *last)
+{
+	struct cat_recording rec;
+	char b[16], *note;
+	int64_t max;
+	int rc, p;
+
+	rc = catalog_get_recording(r->cat, recording, &rec);
+	if (rc)
+		return rc;
+	p = policy_purpose_index(pol, rec.purpose);
+	rc = rights_retention_last_day(pol, &rec, &max);
+	if (rc == 0 && util_day_start(rec.retention_until) <= max)
+		rc = RIGHTS_FIT_WITHIN;
+	else if (rc == 0 && rec.legal_hold)
+		rc = RIGHTS_FIT_HELD;
+	else if (rc == 0) {
+		policy_period_format(pol->purposes[p].max_retention, b);
+		note = xasprintf("policy-apply: max_retention of %s is %s", rec.purpose, b);
+		rc = retention_tx(r, a, &rec, max, note);
+		free(note);
+		if (rc == 0)
+			rc = RIGHTS_FIT_LOWERED;
+	}
+	if (rc >= 0 && last)
+		*last = max;
 	cat_recording_clear(&rec);
 	return rc;
 }

@@ -222,6 +222,34 @@ int rights_seal_reasons(struct reg *r, const struct audit_actor *a, size_t *n) M
 int rights_set_retention(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 			 int64_t until) MUST_CHECK;
 /*
+ * The last day recording rec may be kept under policy p: the day its
+ * purpose's max_retention from recorded_at ends on (as a day's 00:00 UTC,
+ * catalog.h).  The one rule of max_retention: rights_set_retention refuses
+ * a day after it, rights_fit_retention brings a recording down to it, and
+ * recctl fsck names one kept beyond it.  -ENOENT when p has no such
+ * purpose.  (no catalog)
+ */
+int rights_retention_last_day(const struct policy *p, const struct cat_recording *rec, int64_t *last) MUST_CHECK;
+
+#define RIGHTS_FIT_WITHIN 0	/* retention_until is within max_retention */
+#define RIGHTS_FIT_LOWERED 1	/* it was beyond it, and is now its last day */
+#define RIGHTS_FIT_HELD 2	/* it is beyond it, but a legal hold keeps it */
+/*
+ * A policy pol about to be installed (seal_apply_policy, inside its
+ * transaction): recording's retention_until brought down to the last day
+ * pol's max_retention allows (rights_retention_last_day), as
+ * rights_set_retention changes one (the row, and "retention" logged
+ * "until YYYY-MM-DD policy-apply: max_retention of PURPOSE is 12m"), when
+ * it lies beyond that day and the recording has no legal hold.  A held
+ * one keeps its day (the hold is the controller's reason to keep it;
+ * nothing is logged).  Returns RIGHTS_FIT_WITHIN, _LOWERED or _HELD, and
+ * *last (may be NULL) is that last day; -ENOENT (no such recording, or pol
+ * has not its purpose), catalog errors.  (catalog, write: inside the
+ * caller's catalog_begin transaction)
+ */
+int rights_fit_retention(struct reg *r, const struct audit_actor *a, const struct policy *pol,
+			 const char *recording, int64_t *last) MUST_CHECK;
+/*
  * rights_set_retention with the date as the user wrote it ("YYYY-MM-DD",
  * the value of setfattr user.gdpr.retention_until and of recctl retention
  * set): below the rights level -EPERM first; text that is not such a date

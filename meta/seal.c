@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rights.h"
 #include "seal.h"
 #include "subject.h"
 
@@ -591,12 +592,22 @@ static int reseal_all(struct reg *r, const struct target *t, const struct keyrin
 		rc = reseal_recording(r, t, kr, a, &p->recs[i], st);
 	for (size_t i = 0; rc == 0 && i < p->n_handles; i++)
 		rc = reseal_card(r, t, kr, a, p->handles[i], st);
-	if (rc)
+	/* A shorter max_retention brings a recording down to it (rights.h). */
+	for (size_t i = 0; rc >= 0 && i < p->n_recs; i++) {
+		rc = rights_fit_retention(r, a, t->pol, p->recs[i].id, NULL);
+		st->retention_lowered += rc == RIGHTS_FIT_LOWERED;
+		st->retention_held += rc == RIGHTS_FIT_HELD;
+		if (rc < 0)
+			rc = meta_fail(rc, "cannot bring recording %s within max_retention: %s", p->recs[i].id,
+				       strerror(-rc));
+	}
+	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < t->pol->n_levels; i++)
 		n_new += policy_level_index(r->policy, t->pol->levels[i].name) < 0;
-	reason = xasprintf("%d new levels; %ld objects resealed, seals +%ld -%ld", n_new, st->changed, st->added,
-			   st->removed);
+	reason = xasprintf("%d new levels; %ld objects resealed, seals +%ld -%ld; %ld retentions brought down to "
+			   "max_retention, %ld kept beyond it by a legal hold",
+			   n_new, st->changed, st->added, st->removed, st->retention_lowered, st->retention_held);
 	rc = audit_log(r->cat, a, "policy-apply", NULL, "ok", reason);
 	free(reason);
 	return rc ? meta_fail(rc, "cannot write the audit log: %s", strerror(-rc)) : 0;
@@ -681,6 +692,8 @@ done:
 	if (st) {
 		st->changed += s.changed;
 		count(st, s.added, s.removed);
+		st->retention_lowered += s.retention_lowered;
+		st->retention_held += s.retention_held;
 	}
 out:
 	plan_free(&p);

@@ -164,6 +164,11 @@ struct seal_stats {
 	long changed;	/* objects (seal_reconcile) or recordings and cards whose seals changed */
 	long added;	/* seals made */
 	long removed;	/* seals deleted */
+	/* seal_apply_policy only (rights_fit_retention): recordings whose
+	 * retention_until was beyond the new max_retention and is now its
+	 * last day, and those a legal hold keeps beyond it. */
+	long retention_lowered;
+	long retention_held;
 };
 
 /*
@@ -233,8 +238,11 @@ int seal_policy_check(struct reg *r, const struct audit_actor *a, const struct p
  * catalog transaction of its own, every recording's artifacts and details
  * and every subject card are reconciled with np's levels (as
  * seal_reconcile_to does, npk[i] being the public key of np's level i), each
- * recording and card whose seals changed is logged ("reseal") and so is
- * the whole ("policy-apply"); np->path's bytes are installed as
+ * recording and card whose seals changed is logged ("reseal"), every
+ * recording whose retention_until lies beyond np's max_retention of its
+ * purpose is brought down to its last day unless a legal hold keeps it
+ * (rights_fit_retention, each logged "retention"), and the whole is
+ * logged ("policy-apply"); np->path's bytes are installed as
  * REGISTER/policy.conf just before the commit, and put back when the
  * commit fails, so a failure anywhere leaves the old policy with the old
  * seals; it takes the register folder's owner and group

@@ -320,6 +320,56 @@ TEST(test_retention_days_run_from_the_recording_day_to_the_day_max_retention_end
 	free(id);
 }
 
+/*
+ * A policy with a shorter max_retention (rights_fit_retention, what
+ * seal_apply_policy calls for each recording): one kept beyond it comes
+ * down to its last day, logged as retention set logs; one within it and
+ * one on legal hold stay as they are, unlogged.
+ */
+TEST(test_fit_retention_brings_a_recording_down_to_a_shorter_max_retention_but_not_a_held_one)
+{
+	char *id = ingest_one("t4", "2026-03-08T10:20:00Z", "");
+	char *held = ingest_one("t5", "2026-03-08T10:21:00Z", "");
+	struct policy p = *reg->policy;	/* shallow: the purposes are copied below */
+	struct policy_purpose *pu = xcalloc(p.n_purposes, sizeof(*pu));
+	struct cat_recording rec;
+	int64_t last = 0, want;
+
+	memcpy(pu, p.purposes, p.n_purposes * sizeof(*pu));
+	p.purposes = pu;
+	pu[policy_purpose_index(&p, "quality")].max_retention = (struct policy_period){ 12, 'm' };
+	if (!id || !held)
+		goto out;
+	CHECK_EQ(util_parse_date("2027-03-08", &want), 0);
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, id, "2028-03-08"), 0);
+	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, held, "2028-03-08"), 0);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, held, "claim 7"), 0);
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(rights_fit_retention(reg, &actor, &p, id, &last), RIGHTS_FIT_LOWERED);
+	CHECK_EQ(last, want);
+	CHECK_EQ(rights_fit_retention(reg, &actor, &p, id, NULL), RIGHTS_FIT_WITHIN);
+	CHECK_EQ(rights_fit_retention(reg, &actor, &p, held, &last), RIGHTS_FIT_HELD);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
+	CHECK_EQ(rec.retention_until, want);
+	cat_recording_clear(&rec);
+	CHECK_STR(last_of(id).action, "retention");
+	CHECK_STR(last_of(id).outcome, "ok");
+	CHECK_STR(last_of(id).reason, "until 2027-03-08 policy-apply: max_retention of quality is 12m");
+	CHECK_EQ(catalog_get_recording(reg->cat, held, &rec), 0);
+	CHECK_EQ(util_day_start(rec.retention_until), want + (int64_t)366 * 86400);
+	cat_recording_clear(&rec);
+	CHECK_STR(last_of(held).action, "hold");
+	/* The same rule refuses the old day now. */
+	CHECK_EQ(rights_retention_last_day(&p, &(struct cat_recording){ .purpose = (char *)"quality",
+		 .recorded_at = want }, &last), 0);
+	CHECK_EQ(rights_retention_last_day(&p, &(struct cat_recording){ .purpose = (char *)"none" }, &last), -ENOENT);
+out:
+	free(pu);
+	free(id);
+	free(held);
+}
+
 /* Whether handle holds the blind-index entry of a name's form. */
 static int name_indexed(const char *handle, const char *form)
 {
@@ -1228,6 +1278,7 @@ int main(void)
 	RUN(test_retention_beyond_max_retention_is_einval);
 	RUN(test_retention_refusals_say_why);
 	RUN(test_retention_days_run_from_the_recording_day_to_the_day_max_retention_ends);
+	RUN(test_fit_retention_brings_a_recording_down_to_a_shorter_max_retention_but_not_a_held_one);
 	RUN(test_rectify_changes_the_card_and_seals_old_and_new_in_the_log);
 	RUN(test_value_checks_refuse_what_the_rights_refuse);
 	RUN(test_erasing_the_last_recording_erases_the_subject_its_index_and_histories);

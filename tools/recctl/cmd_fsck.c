@@ -13,7 +13,10 @@
  * of a hold or restriction in the clear (--repair seals it); every subject
  * is linked to a recording (one whose last recording is gone is personal
  * data kept for no reason: --repair erases it, rights.h), unless a rights
- * request of it is still open, which is said but is no problem.  With
+ * request of it is still open, which is said but is no problem; no
+ * recording is kept beyond its purpose's max_retention (a policy applied
+ * by an older recctl left it so), unless a legal hold keeps it, which is
+ * said.  With
  * keyrings, every blob a held
  * level can open is read through and every chunk's tag checked, and with
  * the index key each recording's audio is checked to have its ingest key
@@ -66,7 +69,8 @@ const char usage_fsck[] =
 	"Check that catalog and blobs agree: blobs exist with the right size, no\n"
 	"orphan or temporary files, seals name existing objects, every sealed\n"
 	"record belongs to a recording or subject, every subject has a recording\n"
-	"(or an open request), every recording has audio, and everything but\n"
+	"(or an open request), every recording has audio and is kept no longer\n"
+	"than its purpose's max_retention allows (but for a legal hold), and everything but\n"
 	"spool/ and quarantine/ has the register folder's owner, and that folder,\n"
 	"keys/ and blobs/ are not writable by group or others.  With keyrings,\n"
 	"authenticate every chunk of every blob their levels can open; with the\n"
@@ -111,6 +115,9 @@ struct rec {
 	char id[RECFS_ID_HEX];
 	char details[RECFS_ID_HEX];
 	int has_audio;
+	int64_t until;		/* retention_until's day */
+	int64_t last;		/* the last day max_retention allows; 0: no such purpose */
+	int held;		/* on legal hold */
 };
 
 struct fsck {
@@ -183,6 +190,10 @@ static int collect_recording(const struct cat_recording *r, void *ctx)
 	memcpy(p->id, r->id, RECFS_ID_HEX);
 	memcpy(p->details, r->details_id, RECFS_ID_HEX);
 	p->has_audio = 0;
+	p->until = util_day_start(r->retention_until);
+	if (rights_retention_last_day(f->r->policy, r, &p->last))
+		p->last = 0;
+	p->held = r->legal_hold != NULL;
 	return 0;
 }
 
@@ -234,6 +245,18 @@ static void check_catalog(struct fsck *f)
 
 		if (!r->has_audio)
 			problem(f, "recording %s has no audio artifact", r->id);
+		if (r->last && r->until > r->last) {
+			char d[11], m[11];
+
+			util_format_date(r->until, d);
+			util_format_date(r->last, m);
+			if (r->held)
+				printf("note: recording %s is kept until %s, beyond its purpose's max_retention (%s); its "
+				       "legal hold keeps it\n", r->id, d, m);
+			else
+				problem(f, "recording %s is kept until %s, beyond its purpose's max_retention (%s): recctl "
+					"retention set brings it within", r->id, d, m);
+		}
 		if (!r->details[0])
 			continue;
 		rc = catalog_get_record(f->r->cat, r->details, &ct, &len);

@@ -2,8 +2,9 @@
  * cmd_policy.c - `recctl policy check FILE` and `recctl policy apply FILE`.
  *
  * Applying a policy is seal_apply_policy's work (seal.h): the seals are
- * made to agree with the new policy and the policy is installed, in one
- * catalog transaction.  This file parses the arguments, refuses early what
+ * made to agree with the new policy, recordings kept beyond a shorter
+ * max_retention are brought down to it (rights_fit_retention), and the
+ * policy is installed, in one catalog transaction.  This file parses the arguments, refuses early what
  * seal_policy_check refuses (before a key is made), makes the key pairs
  * and keyring files of the levels the policy adds, and says what happened;
  * the keyrings it wrote are removed again when the apply fails.
@@ -22,6 +23,7 @@
 #include "policy.h"
 #include "pubkey.h"
 #include "recctl.h"
+#include "rights.h"
 #include "seal.h"
 
 const char usage_policy[] =
@@ -37,14 +39,18 @@ const char usage_policy[] =
 	"        but not removed, and the rights level may not change.  When a\n"
 	"        purpose's min_level, chat_level or attachment_level (or the\n"
 	"        details_level) changes, seals are added or removed to match;\n"
-	"        adding needs the rights level's keyring.  Warns as check does.\n"
+	"        adding needs the rights level's keyring.  A shorter max_retention\n"
+	"        brings each recording kept beyond it down to it (logged, counted\n"
+	"        per purpose), but for one on legal hold (named); a shorter\n"
+	"        retention changes no recording (counted: recctl retention set\n"
+	"        changes one).  Warns as check does.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      keyring with the rights level key (repeatable)\n"
 	"  --keyrings DIR      where keyrings of new levels go (default " CTL_KEYRING_DIR ")\n"
 	"  --no-passphrase     write raw keyrings for new levels\n"
 	"  --passfile FILE     passphrase for new keyrings and for opening --keyring\n"
-	"  --dry-run           say what would change, change nothing\n";
+	"  --dry-run           say what would change (the same counts), change nothing\n";
 
 /*
  * The warnings of policy pol read from file, one warning() each: its own
@@ -307,6 +313,85 @@ static void pin_new_levels(const struct reg *r, const struct policy *np, const u
 	closedir(d);
 }
 
+/*
+ * What np does to the retention of the recordings already kept, per purpose
+ * of np (one pass before the apply, which does the change itself):
+ * beyond  retention_until after np's max_retention (rights_retention_last_day):
+ *         the apply brings each down to it, but for
+ * held    those of them a legal hold keeps (listed by id, with their day);
+ * longer  retention_until after what np's retention would give now, for a
+ *         purpose whose retention np shortens: kept as they were given.
+ */
+struct retention_scan {
+	const struct policy *np;
+	long *beyond, *held, *longer;
+	char *held_lines;	/* one line per held recording */
+};
+
+static int scan_retention(const struct cat_recording *rec, void *ctx)
+{
+	struct retention_scan *x = ctx;
+	int p = policy_purpose_index(x->np, rec->purpose);
+	int64_t last, until = util_day_start(rec->retention_until);
+	char d[11], m[11], *line;
+
+	if (p < 0 || rights_retention_last_day(x->np, rec, &last))
+		return 0;	/* refused by seal_policy_check */
+	if (until > last) {
+		x->beyond[p]++;
+		if (rec->legal_hold) {
+			x->held[p]++;
+			util_format_date(rec->retention_until, d);
+			util_format_date(last, m);
+			line = xasprintf("%srecording %s (%s) is on legal hold: it keeps retention_until %s, beyond the "
+					 "new max_retention (%s); recctl retention set changes it\n",
+					 x->held_lines ? x->held_lines : "", rec->id, rec->purpose, d, m);
+			free(x->held_lines);
+			x->held_lines = line;
+		}
+	}
+	if (until > util_day_start(policy_period_add(rec->recorded_at, x->np->purposes[p].retention)))
+		x->longer[p]++;
+	return 0;
+}
+
+/* What apply does (dry_run: would do) to the retention of the recordings
+ * already kept, per purpose of np, from the scan x made under r's policy. */
+static void say_retention(const struct reg *r, const struct retention_scan *x, int dry_run)
+{
+	const struct policy *np = x->np;
+	char a[16], b[16];
+
+	fflush(stdout);
+	for (size_t p = 0; p < np->n_purposes; p++) {
+		long n = x->beyond[p] - x->held[p];
+
+		if (!n)
+			continue;
+		policy_period_format(np->purposes[p].max_retention, b);
+		printf("%s %ld recording%s down to the new max_retention of %s (%s)\n", dry_run ? "would bring" : "brought",
+		       n, n == 1 ? "" : "s", np->purposes[p].name, b);
+	}
+	if (x->held_lines)
+		fputs(x->held_lines, stdout);
+	for (size_t p = 0; p < np->n_purposes; p++) {
+		int o = policy_purpose_index(r->policy, np->purposes[p].name);
+		struct policy_period was, now = np->purposes[p].retention;
+
+		if (o < 0)
+			continue;
+		was = r->policy->purposes[o].retention;
+		if (policy_period_le(was, now))
+			continue;	/* not shortened */
+		policy_period_format(was, a);
+		policy_period_format(now, b);
+		printf("retention of %s shortened from %s to %s: new recordings get %s; %ld existing recording%s %s the "
+		       "retention %s given (recctl retention set RECORDING YYYY-MM-DD changes one)\n",
+		       np->purposes[p].name, a, b, b, x->longer[p], x->longer[p] == 1 ? "" : "s",
+		       x->longer[p] == 1 ? "keeps" : "keep", x->longer[p] == 1 ? "it was" : "they were");
+	}
+}
+
 /* Each line of text as one error(); -1. */
 static int error_lines(const char *text)
 {
@@ -333,6 +418,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	const char *kdir = CTL_KEYRING_DIR, *passfile = NULL, *file;
 	struct strlist keyrings = { 0 }, written = { 0 };
 	struct seal_stats st = { 0 };
+	struct retention_scan rs = { 0 };
 	struct audit_actor actor;
 	struct crypto_key *pass = NULL;
 	struct keyring *kr = NULL;
@@ -398,6 +484,15 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	if ((rc = new_level_keys(r, np, npk, kdir, pass, dry_run, &written)))
 		goto out;
 	cc_changed = !same_text(r->policy->phone_country_code, np->phone_country_code);
+	rs.np = np;
+	rs.beyond = xcalloc(np->n_purposes, sizeof(long));
+	rs.held = xcalloc(np->n_purposes, sizeof(long));
+	rs.longer = xcalloc(np->n_purposes, sizeof(long));
+	meta_clear_error();
+	if ((rc = catalog_each_recording(r->cat, scan_retention, &rs))) {
+		rc = error("cannot read the recordings: %s", meta_strerror(rc));
+		goto out;
+	}
 	meta_clear_error();
 	rc = seal_apply_policy(r, &actor, np, (const uint8_t (*)[CRYPTO_PK_BYTES])npk, kr, dry_run ? SEAL_DRY_RUN : 0,
 			       &st);
@@ -406,12 +501,17 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	}
 	if (dry_run) {
-		printf("would reseal %ld recordings and subject cards (seals +%ld -%ld); nothing changed\n",
-		       st.changed, st.added, st.removed);
+		printf("would reseal %ld recordings and subject cards (seals +%ld -%ld) and bring %ld recording%s down "
+		       "to a shorter max_retention; nothing changed\n",
+		       st.changed, st.added, st.removed, st.retention_lowered, st.retention_lowered == 1 ? "" : "s");
+		say_retention(r, &rs, dry_run);
 		goto out;
 	}
-	printf("applied %s to %s: %d new level%s, %ld recordings and subject cards resealed (seals +%ld -%ld)\n",
-	       file, ctl->dir, n_new, n_new == 1 ? "" : "s", st.changed, st.added, st.removed);
+	printf("applied %s to %s: %d new level%s, %ld recordings and subject cards resealed (seals +%ld -%ld), %ld "
+	       "recording%s brought down to a shorter max_retention\n",
+	       file, ctl->dir, n_new, n_new == 1 ? "" : "s", st.changed, st.added, st.removed, st.retention_lowered,
+	       st.retention_lowered == 1 ? "" : "s");
+	say_retention(r, &rs, dry_run);
 	for (size_t i = 0; i < written.n; i++)
 		printf("wrote %s\n", written.v[i]);
 	if (n_new)
@@ -424,6 +524,10 @@ out:
 		for (size_t i = 0; i < written.n; i++)
 			unlink(written.v[i]);
 	free(npk);
+	free(rs.beyond);
+	free(rs.held);
+	free(rs.longer);
+	free(rs.held_lines);
 	keyring_free(kr);
 	policy_free(np);
 	crypto_key_free(pass);
