@@ -639,7 +639,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	int li = policy_lang_index(p, lang) < 0 ? 0 : policy_lang_index(p, lang);
 	struct recs s = { .r = r, .lang = li, .m = m };
 	char today[11], received[11];
-	int rc = 0, has_card = 0;
+	int rc = 0, has_card = 0, has_ref = 0;
 
 	util_format_date(util_now(), today);
 	util_format_date(q->received, received);
@@ -675,9 +675,13 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 		char card[RECFS_ID_HEX];
 
 		has_card = catalog_get_subject(r->cat, q->handle, card) == 0;
+		/* The card is sealed; its reference shows in the blind index
+		 * (kind "ref"), which the letter reads without a key. */
+		has_ref = has_card && catalog_index_has_kind(r->cat, q->handle, "ref") == 1;
 		meta_clear_error();
 	}
 	json_object_set_new(m, "has_card", json_boolean(has_card));
+	json_object_set_new(m, "has_ref", json_boolean(has_ref));
 	json_object_set_new(m, "reports_actions", json_boolean(reports_actions(q->type)));
 	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));
 	json_object_set_new(m, "disclosed", json_boolean(json_array_size(json_object_get(m, "recipients")) > 0));

@@ -19,7 +19,10 @@
  * description, legal_basis, basis_<BASIS>], recordings [date, time, kind,
  * kind_<KIND>, source, purpose, legal_basis, retention_until, restricted,
  * on_hold],
- * has_audio, has_chat, has_files, has_card, recipients [name, recipient,
+ * has_audio, has_chat, has_files, has_card, has_ref (the card holds a
+ * reference: the subject has a blind-index entry of kind "ref"; a
+ * reference with no digit is not indexed, nor one an older recfs indexed
+ * without its kind, and is not seen), recipients [name, recipient,
  * outside_eea, safeguard, dates] (the named recipients the subject's data
  * was disclosed to, from the audit log's "export" entries), sources
  * [text], export_dir, and whom a complaint may go to

@@ -235,6 +235,41 @@ static const char access_model[] =
 	" \"supervisory_authority\": null, \"supervisory_authority_finland\": true,"
 	" \"supervisory_authority_unnamed\": false}";
 
+/* A card that holds a reference (has_ref): the categories name it, in
+ * the words of each language's rectification part, after the contact
+ * details. */
+TEST(test_answer_categories_name_the_reference_of_a_card_that_has_one)
+{
+	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
+	static const char *const words[] = { "   - your customer or reference number (",
+					     "   - asiakas- tai viitenumeronne (", "   - ditt kund- eller referensnummer (",
+					     "   - Ihre Kunden- oder Referenznummer (",
+					     "   - votre numéro de client ou de référence (" };
+
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
+		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
+		json_t *m = json_loads(access_model, 0, NULL);
+		char *out = NULL, *cats, *end;
+
+		CHECK(tpl && m);
+		if (tpl && m) {
+			json_object_set_new(m, "has_ref", json_true());
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			cats = out ? strstr(out, "\n2. ") : NULL;
+			end = cats ? strstr(cats, "\n3. ") : NULL;
+			CHECK(cats && end);
+			if (cats && end) {
+				*end = 0;
+				CHECK(strstr(cats, words[i]) != NULL);
+			}
+		}
+		free(out);
+		json_decref(m);
+		free(tpl);
+		free(tpl_path);
+	}
+}
+
 TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
 {
 	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
@@ -570,7 +605,9 @@ TEST(test_answer_to_an_erasure_of_everything_names_no_card_and_no_empty_heading)
 	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
 	en = letter_to(era, "en", &m);
 	CHECK(json_is_true(json_object_get(m, "has_card")));
+	CHECK(json_is_false(json_object_get(m, "has_ref")));	/* a card of name and phone */
 	CHECK(strstr(en, "   - your name and contact details (telephone, e-mail, organisation)") != NULL);
+	CHECK(strstr(en, "reference number") == NULL);
 	free(en);
 	json_decref(m);
 	m = NULL;
@@ -1099,6 +1136,7 @@ int main(void)
 	RUN(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register);
 	RUN(test_answer_to_an_access_request_is_the_letter_it_always_was);
 	RUN(test_answer_erasure_letter_says_why_a_public_task_recording_was_kept);
+	RUN(test_answer_categories_name_the_reference_of_a_card_that_has_one);
 	RUN(test_answer_swedish_and_german_letters_fill_every_block);
 	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);
 	RUN(test_answer_names_the_supervisory_authority_the_policy_gives);
