@@ -42,6 +42,12 @@ sed 's/^max_retention = 24m$/max_retention = 12m/' "$POLICY_EXAMPLE" >"$T_TMP/sh
 assert_match "dry run: counts the recording it would bring down, by purpose" "$(cat "$T_TMP/dry.out")" \
 	"^would bring 1 recording down to the new max_retention of quality \\(12m\\)$"
 assert_eq "dry run: changes no retention" "2028-11-20" "$(day_of "$rid")"
+# Run later, the day it comes down to is over: the next sweep erases it.
+RECFS_NOW=$(date -u -d 2027-12-01T00:00:00Z +%s) "$RECCTL" policy apply "$T_TMP/short.conf" -R "$REG" \
+	--keyring "$KEYS/privacy.keyring" --dry-run >"$T_TMP/dry-late.out" 2>&1 ||
+	t_abort "policy apply --dry-run" "$(tail -n 3 "$T_TMP/dry-late.out")"
+assert_match "dry run: says when the day it comes down to is over" "$(cat "$T_TMP/dry-late.out")" \
+	"^would bring 1 recording down to the new max_retention of quality \\(12m\\); 1 of them is past it: the next retention sweep erases it$"
 "$RECCTL" policy apply "$T_TMP/short.conf" -R "$REG" --keyring "$KEYS/privacy.keyring" >"$T_TMP/apply.out" 2>&1 ||
 	t_abort "policy apply" "$(tail -n 3 "$T_TMP/apply.out")"
 assert_match "apply: counts the recording it brought down, by purpose" "$(cat "$T_TMP/apply.out")" \

@@ -319,12 +319,14 @@ static void pin_new_levels(const struct reg *r, const struct policy *np, const u
  * beyond  retention_until after np's max_retention (rights_retention_last_day):
  *         the apply brings each down to it, but for
  * held    those of them a legal hold keeps (listed by id, with their day);
+ * past    those brought down to a day already over: the next retention
+ *         sweep erases them;
  * longer  retention_until after what np's retention would give now, for a
  *         purpose whose retention np shortens: kept as they were given.
  */
 struct retention_scan {
 	const struct policy *np;
-	long *beyond, *held, *longer;
+	long *beyond, *held, *past, *longer;
 	char *held_lines;	/* one line per held recording */
 };
 
@@ -348,6 +350,8 @@ static int scan_retention(const struct cat_recording *rec, void *ctx)
 					 x->held_lines ? x->held_lines : "", rec->id, rec->purpose, d, m);
 			free(x->held_lines);
 			x->held_lines = line;
+		} else if (last < util_day_start(util_now())) {
+			x->past[p]++;
 		}
 	}
 	if (until > util_day_start(policy_period_add(rec->recorded_at, x->np->purposes[p].retention)))
@@ -369,8 +373,12 @@ static void say_retention(const struct reg *r, const struct retention_scan *x, i
 		if (!n)
 			continue;
 		policy_period_format(np->purposes[p].max_retention, b);
-		printf("%s %ld recording%s down to the new max_retention of %s (%s)\n", dry_run ? "would bring" : "brought",
+		printf("%s %ld recording%s down to the new max_retention of %s (%s)", dry_run ? "would bring" : "brought",
 		       n, n == 1 ? "" : "s", np->purposes[p].name, b);
+		if (x->past[p])
+			printf("; %ld of them %s past it: the next retention sweep erases %s", x->past[p],
+			       x->past[p] == 1 ? "is" : "are", x->past[p] == 1 ? "it" : "them");
+		putchar('\n');
 	}
 	if (x->held_lines)
 		fputs(x->held_lines, stdout);
@@ -487,6 +495,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	rs.np = np;
 	rs.beyond = xcalloc(np->n_purposes, sizeof(long));
 	rs.held = xcalloc(np->n_purposes, sizeof(long));
+	rs.past = xcalloc(np->n_purposes, sizeof(long));
 	rs.longer = xcalloc(np->n_purposes, sizeof(long));
 	meta_clear_error();
 	if ((rc = catalog_each_recording(r->cat, scan_retention, &rs))) {
@@ -526,6 +535,7 @@ out:
 	free(npk);
 	free(rs.beyond);
 	free(rs.held);
+	free(rs.past);
 	free(rs.longer);
 	free(rs.held_lines);
 	keyring_free(kr);
