@@ -1318,17 +1318,56 @@ static int version_char(uint8_t c)
 	       c == '-';
 }
 
+/* The words a version may hold besides a git commit's hex (Debian's and
+ * git's: 0.2-3-gabc+dfsg~1, 1.3.1+git20230101, 0.2~rc1). */
+static const char *const version_words[] = { "alpha", "beta", "bpo", "build", "deb", "debian", "dev", "dfsg",
+					     "dirty", "git", "nmu", "pre", "rc", "ubuntu", NULL };
+/* Digits in a row a version may hold (a date, 20230101), fewer than a
+ * phone number or a personal identity number. */
+#define VERSION_DIGITS 8
+
+/* 1 when the n letters at w are a word a version may hold: one of
+ * version_words, or a git commit's hex (abc, gabc as git describe writes
+ * it).  A name there (0.2~kalle) would reach every level's audio. */
+static int version_word(const uint8_t *w, size_t n)
+{
+	size_t i = w[0] == 'g' ? 1 : 0;
+
+	for (size_t k = 0; version_words[k]; k++)
+		if (strlen(version_words[k]) == n && !memcmp(w, version_words[k], n))
+			return 1;
+	for (; i < n; i++)
+		if (w[i] < 'a' || w[i] > 'f')
+			return 0;
+	return n <= 13;
+}
+
 /* 1 when the len bytes at v are a version: a digit, then [0-9A-Za-z.+~-],
- * VERSION_MAX bytes at most. */
+ * VERSION_MAX bytes at most; its letters words of version_word(), its
+ * digits at most VERSION_DIGITS in a row (atk23 F3: a name and a phone
+ * number in opusenc's version stayed in the audio every level hears). */
 static int version_ok(const uint8_t *v, size_t len)
 {
-	size_t i;
+	size_t i, run;
 
 	if (len < 1 || len > VERSION_MAX || !is_digit(v[0]))
 		return 0;
 	for (i = 1; i < len; i++)
 		if (!version_char(v[i]))
 			return 0;
+	for (i = 0; i < len; i += run ? run : 1) {
+		for (run = 0; i + run < len && is_digit(v[i + run]); run++)
+			;
+		if (run > VERSION_DIGITS)
+			return 0;
+		if (run)
+			continue;
+		for (run = 0; i + run < len && ((v[i + run] >= 'a' && v[i + run] <= 'z') ||
+						(v[i + run] >= 'A' && v[i + run] <= 'Z')); run++)
+			;
+		if (run && !version_word(v + i, run))
+			return 0;
+	}
 	return 1;
 }
 
@@ -1340,17 +1379,40 @@ static int named_version(const uint8_t *v, size_t len, const char *prefix)
 	return len > k && !memcmp(v, prefix, k) && version_ok(v + k, len - k);
 }
 
+/* The options opusenc (opus-tools 0.2) has: ENCODER_OPTIONS names no
+ * other. */
+static const char *const opusenc_options[] = {
+	"album", "artist", "bitrate", "comment", "comp", "cvbr", "date", "discard-comments", "discard-pictures",
+	"downmix-mono", "downmix-stereo", "expect-loss", "framesize", "genre", "hard-cbr", "ignorelength",
+	"max-delay", "music", "no-phase-inv", "padding", "picture", "quiet", "raw", "raw-bits", "raw-chan",
+	"raw-endianness", "raw-rate", "save-range", "serial", "set-ctl-int", "speech", "title", "tracknumber",
+	"vbr", NULL,
+};
+/* Digits a value of an option may hold: a rate (48000), a serial. */
+#define OPTION_DIGITS 10
+
+/* 1 when the n bytes at w are the name of one of opusenc_options. */
+static int opusenc_option(const uint8_t *w, size_t n)
+{
+	for (size_t k = 0; opusenc_options[k]; k++)
+		if (strlen(opusenc_options[k]) == n && !memcmp(w, opusenc_options[k], n))
+			return 1;
+	return 0;
+}
+
 /*
  * 1 when the len bytes at v are what opusenc writes as ENCODER_OPTIONS: at
  * most OPTIONS_MAX bytes of tokens, each separated by one space, each an
- * option --[a-z][a-z0-9-]* or a value of [0-9.=:+-] that starts with a
- * digit or with '-' and a digit.  opusenc leaves out the values of --title,
- * --artist, --comment and the like; a letter outside an option's name is
- * text that is not an option's and could be anything.
+ * option of opusenc's (--bitrate) or a value of [0-9.=:+-] that starts with
+ * a digit or with '-' and a digit, of OPTION_DIGITS digits at most.
+ * opusenc leaves out the values of --title, --artist, --comment and the
+ * like; a letter outside an option's name is text that is not an option's
+ * and could be anything, and so are an option of another name
+ * (--caller-jons-akerlund) and a long number (a phone number; atk23 F3).
  */
 static int options_ok(const uint8_t *v, size_t len)
 {
-	size_t i = 0, t;
+	size_t i = 0, t, digits;
 
 	if (len < 1 || len > OPTIONS_MAX)
 		return 0;
@@ -1359,10 +1421,14 @@ static int options_ok(const uint8_t *v, size_t len)
 		if (len - i >= 3 && v[i] == '-' && v[i + 1] == '-' && v[i + 2] >= 'a' && v[i + 2] <= 'z') {
 			for (i += 3; i < len && ((v[i] >= 'a' && v[i] <= 'z') || is_digit(v[i]) || v[i] == '-'); i++)
 				;
+			if (!opusenc_option(v + t + 2, i - t - 2))
+				return 0;
 		} else if (is_digit(v[i]) || (len - i >= 2 && v[i] == '-' && is_digit(v[i + 1]))) {
-			for (i++; i < len && (is_digit(v[i]) || v[i] == '.' || v[i] == '=' || v[i] == ':' ||
-					      v[i] == '+' || v[i] == '-'); i++)
-				;
+			for (digits = is_digit(v[i]), i++; i < len && (is_digit(v[i]) || v[i] == '.' || v[i] == '=' ||
+								     v[i] == ':' || v[i] == '+' || v[i] == '-'); i++)
+				digits += is_digit(v[i]);
+			if (digits > OPTION_DIGITS)
+				return 0;
 		}
 		if (i == t)
 			return 0;

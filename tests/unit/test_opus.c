@@ -1714,10 +1714,17 @@ TEST(test_strip_keeps_encoder_and_its_options_in_opusencs_form_only)
 	check_tag("ENCODER=libopus 1.3.1", 0);
 	check_tag("ENCODER=ENCSECRET Kalle +358403333333", 0);
 	check_tag("ENCODER=", 0);
-	snprintf(ver, sizeof(ver), "ENCODER=libopusenc 1.%030d", 0);	/* a version of 32 bytes */
+	/* a version of 32 bytes, and of 33 */
+	snprintf(ver, sizeof(ver), "ENCODER=libopusenc 10%s", ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0");
 	check_tag(ver, 1);
-	snprintf(ver, sizeof(ver), "ENCODER=libopusenc 1.%031d", 0);
+	snprintf(ver, sizeof(ver), "ENCODER=libopusenc 100%s", ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0");
 	check_tag(ver, 0);
+	/* a name or a long number in the version (atk23 F3); a date is a
+	 * version's */
+	check_tag("ENCODER=opusenc from opus-tools 0.2~kalle.kontio", 0);
+	check_tag("ENCODER=opusenc from opus-tools 0.2+358403333333", 0);
+	check_tag("ENCODER=opusenc from opus-tools 0.2+git20230101", 1);
+	check_tag("ENCODER=libopusenc 0.2.1-rc1", 1);
 	check_tag("ENCODER_OPTIONS=--bitrate 16", 1);
 	check_tag("ENCODER_OPTIONS=--bitrate 16 --framesize 20 --set-ctl-int 4002=1", 1);
 	check_tag("encoder_options=--serial -5 --vbr --framesize 2.5 --expect-loss 0 --raw-rate 8000", 1);
@@ -1735,13 +1742,17 @@ TEST(test_strip_keeps_encoder_and_its_options_in_opusencs_form_only)
 	check_tag("ENCODER_OPTIONS=--bitrate .5", 0);
 	check_tag("ENCODER_OPTIONS=--bitrate -", 0);
 	check_tag("ENCODER_OPTIONS=--bitrate +358403333333", 0);
+	/* an option opusenc has not, a number as long as a phone number's
+	 * (atk23 F3) */
+	check_tag("ENCODER_OPTIONS=--bitrate 16 --caller-jons-akerlund", 0);
+	check_tag("ENCODER_OPTIONS=--bitrate 16 --serial 358401111111", 0);
+	check_tag("ENCODER_OPTIONS=--serial 1234567890", 1);
 	check_tag("ENCODER_OPTIONS=", 0);
 	/* 256 bytes of options at most. */
 	memcpy(opts, "ENCODER_OPTIONS=", 16);
-	for (size_t i = 16; i < 16 + 256; i += 4)
-		memcpy(opts + i, "--a ", 4);
-	opts[16 + 255] = '1';
-	opts[16 + 256] = '\0';
+	for (size_t i = 16; i < 16 + 13 * 19; i += 13)
+		memcpy(opts + i, "--bitrate 16 ", 13);
+	memcpy(opts + 16 + 13 * 19, "--comp 10", sizeof("--comp 10"));	/* 256 bytes */
 	check_tag(opts, 1);
 	opts[16 + 256] = '1';
 	opts[16 + 257] = '\0';
@@ -1820,17 +1831,22 @@ TEST(test_strip_keeps_libopuss_own_vendor_string_only)
 	char max[128], over[128];
 
 	/* Versions of 32 bytes at most. */
-	snprintf(max, sizeof(max), "libopus 1.%030d, libopusenc 2.%030d", 0, 0);
-	snprintf(over, sizeof(over), "libopus 1.%031d", 0);
+	snprintf(max, sizeof(max), "libopus 10%s, libopusenc 20%s", ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",
+		 ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0");
+	snprintf(over, sizeof(over), "libopus 100%s", ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0");
 	check_vendor("libopus 1.3.1", 1);
 	check_vendor("libopus 1.3.1, libopusenc 0.2.1", 1);
 	check_vendor("libopus", 1);
-	check_vendor("libopus 1.5.2-rc1+g1a2B~x", 1);
+	check_vendor("libopus 1.5.2-rc1+g1a2b~1", 1);
 	check_vendor(max, 1);
 	check_vendor("recfs", 1);
 	check_vendor(over, 0);
-	snprintf(over, sizeof(over), "libopus 1.3.1, libopusenc 2.%031d", 0);
+	snprintf(over, sizeof(over), "libopus 1.3.1, libopusenc 200%s", ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0");
 	check_vendor(over, 0);
+	/* a word or a number no version has (atk23 F3) */
+	check_vendor("libopus 1.5.2-rc1+g1a2B~x", 0);
+	check_vendor("libopus 1.3~vera", 0);
+	check_vendor("libopus 1.3+358409999", 0);
 	check_vendor("libopus Kalle", 0);
 	check_vendor("libopus 1.3 Kalle", 0);
 	check_vendor("libopus 1.3.1, libopusenc 0.2.1 Kalle", 0);
