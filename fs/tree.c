@@ -1336,20 +1336,38 @@ struct differ {
 	void *ctx;
 };
 
+/*
+ * 1 when a folder shows other attributes in cur (m) than in old (n): the
+ * kernel caches a folder's attributes only (no listing: no cache_readdir,
+ * no negative entries), and they are the same whatever its kids
+ * (fill_attr: size, nlink and times say nothing of them).  A kid added or
+ * gone changes n_kids and the mask, which no view is shown: invalidating
+ * the folder then in every view that sees it made a low level's next stat
+ * of a day or subject folder a round trip when a recording it cannot see
+ * was ingested, erased or restricted there, a timing that told of it
+ * (atk23 F1).  A kid's own name is invalidated in the views that saw it.
+ */
+static int folder_shown_differs(const struct tnode *n, const struct tnode *m)
+{
+	return n->mode != m->mode || n->size != m->size || n->gid != m->gid || n->mtime != m->mtime;
+}
+
 /* What the kernel may hold stale of old's node n, now that cur is current. */
 static void diff_node(void *item, void *ctx)
 {
 	const struct differ *d = ctx;
 	const struct tnode *n = item, *m = tree_find(d->cur, n->ino), *parent;
 	unsigned v;
+	int inode;
 
 	if (m && !attrs_differ(n, m))
 		return;
+	inode = !m || n->type != TN_DIR || m->type != TN_DIR || folder_shown_differs(n, m);
 	parent = tree_find(d->old, n->parent);
 	for (v = 0; v <= d->old->n_levels; v++) {
 		if (!seen_in_view(n, v) || (n->shared && v > 0))
 			continue;
-		if (d->inval_inode)
+		if (inode && d->inval_inode)
 			d->inval_inode(d->ctx, tree_nodeid(n, v));
 		if ((m && seen_in_view(m, v)) || !parent)
 			continue;
