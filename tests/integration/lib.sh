@@ -304,19 +304,30 @@ q()
 	sqlite3 "$REG/catalog.db" "$1"
 }
 
-# ingest_call STEM WHEN SUBJECTS-JSON: ingest one call of customer-service
-# at WHEN, with its own copy of the test audio, through $SPOOL (made by the
-# caller) and the ingest keyring of make_register; aborts the test when it
-# is not ingested.
-ingest_call()
+# ingest_json STEM MANIFEST-JSON: ingest the manifest STEM.json with its
+# own copy of the test audio, STEM.opus (the manifest names it), through
+# $SPOOL (made by the caller) and the ingest keyring of make_register;
+# aborts the test when it is not ingested.
+ingest_json()
 {
 	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
-	cat >"$SPOOL/$1.json" <<JSON
-{"recorded_at": "$2", "source": "customer-service",
- "subjects": [$3], "audio": "$1.opus"}
-JSON
+	printf '%s\n' "$2" >"$SPOOL/$1.json"
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/$1.json" >"$T_TMP/ingest.out" 2>&1 ||
 		t_abort "ingest $1" "$(tail -n 3 "$T_TMP/ingest.out")"
+}
+# ingest_call STEM WHEN SUBJECTS-JSON: ingest_json of one call of
+# customer-service at WHEN.
+ingest_call()
+{
+	ingest_json "$1" "{\"recorded_at\": \"$2\", \"source\": \"customer-service\",
+ \"subjects\": [$3], \"audio\": \"$1.opus\"}"
+}
+# need_unset_loginuid: aborts the test when this shell's login uid is set
+# (the test gives its users login uids of their own).
+need_unset_loginuid()
+{
+	[ "$(cat /proc/self/loginuid 2>/dev/null)" = 4294967295 ] ||
+		t_abort "loginuid" "this shell's login uid is set already; the test needs it unset"
 }
 # customer_call STEM WHEN NAME PHONE: ingest_call of one customer.
 customer_call()

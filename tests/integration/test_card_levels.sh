@@ -21,23 +21,16 @@ gold=$(make_level_user gold)
 make_register "$T_TMP/a" "$pol"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-put()
-{
-	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
-	printf '%s\n' "$2" >"$SPOOL/$1.json"
-	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/$1.json" >"$T_TMP/ingest.out" 2>&1 ||
-		t_abort "ingest $1" "$(tail -n 3 "$T_TMP/ingest.out")"
-}
 # The gold-only interview first, then a routine call of the same person.
-put sec '{"recorded_at": "2026-11-23T09:00:00Z", "source": "boardroom", "title": "Whistleblower interview",
+ingest_json sec '{"recorded_at": "2026-11-23T09:00:00Z", "source": "boardroom", "title": "Whistleblower interview",
  "subjects": [{"role": "customer", "name": "Dora Deep", "phone": "+46701112222",
    "email": "dora@whistle.example", "organisation": "Informant SECRETORG", "ref": "CASE-WB-9"}],
  "audio": "sec.opus"}'
 # A person only ever recorded in a gold meeting.
-put sec2 '{"recorded_at": "2026-11-22T09:00:00Z", "source": "boardroom", "title": "Board",
+ingest_json sec2 '{"recorded_at": "2026-11-22T09:00:00Z", "source": "boardroom", "title": "Board",
  "subjects": [{"role": "customer", "name": "Gina Goldonly", "phone": "+46701119999",
    "email": "gina@secret.example"}], "audio": "sec2.opus"}'
-put low '{"recorded_at": "2026-11-24T09:00:00Z", "source": "cs", "title": "Routine call",
+ingest_json low '{"recorded_at": "2026-11-24T09:00:00Z", "source": "cs", "title": "Routine call",
  "subjects": [{"role": "customer", "name": "Dora Deep", "phone": "+46701112222"}], "audio": "low.opus"}'
 
 # The silver key opens the card of a subject of gold recordings alone
@@ -70,7 +63,7 @@ assert_not_contains "nor the organisation" "$card" "SECRETORG"
 out=$("$RECCTL" subject show -R "$REG" "$h" --level-keyring "$KEYS/silver.keyring" 2>&1)
 assert_not_contains "nor does the silver keyring open it in recctl" "$out" "+46701113333"
 # A person first seen in a routine call: the silver level reads the card.
-put low2 '{"recorded_at": "2026-11-25T09:00:00Z", "source": "cs", "title": "Routine call",
+ingest_json low2 '{"recorded_at": "2026-11-25T09:00:00Z", "source": "cs", "title": "Routine call",
  "subjects": [{"role": "customer", "name": "Erik Everyday", "phone": "+46701114444"}], "audio": "low.opus"}'
 e=$(q "SELECT l.handle FROM link l JOIN recording r ON r.id = l.recording WHERE r.recorded_at = $(date -u -d 2026-11-25T09:00:00Z +%s)")
 seen() { as_user "$silver" test -d "$MNT/by-subject/$e"; }

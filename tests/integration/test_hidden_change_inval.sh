@@ -27,14 +27,7 @@ make_group recfs-silver
 make_register "$T_TMP/a" "$pol"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-put()
-{
-	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
-	printf '%s\n' "$2" >"$SPOOL/$1.json"
-	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/$1.json" >"$T_TMP/ingest.out" 2>&1 ||
-		t_abort "ingest $1" "$(tail -n 3 "$T_TMP/ingest.out")"
-}
-put low '{"recorded_at": "2026-11-20T09:00:00Z", "source": "cs", "title": "Routine call",
+ingest_json low '{"recorded_at": "2026-11-20T09:00:00Z", "source": "cs", "title": "Routine call",
  "subjects": [{"role": "customer", "name": "Anna Lowe", "phone": "+46701110001"}], "audio": "low.opus"}'
 
 # The daemon with FUSE debug output (every request on its stderr).
@@ -95,7 +88,7 @@ after()
 }
 
 # --- a gold-only meeting of the same person, on the same day ---------------
-after put sec '{"recorded_at": "2026-11-20T12:00:00Z", "source": "boardroom", "title": "Whistleblower interview",
+after ingest_json sec '{"recorded_at": "2026-11-20T12:00:00Z", "source": "boardroom", "title": "Whistleblower interview",
  "subjects": [{"role": "customer", "name": "Anna Lowe", "phone": "+46701110001"}], "audio": "sec.opus"}'
 assert_eq "bronze does not see the gold meeting" "1" "$(as_user "$bronze" ls "$SUBJ" | grep -c '\.opus$')"
 assert_eq "a gold-only meeting does not drop bronze's cached attributes of the day's folder" "0" \
@@ -113,7 +106,7 @@ assert_eq "nor of the person's by-subject folder" "0" "$(getattrs_since "$MARK" 
 # --- a call bronze sees, on the same day ------------------------------------
 # Its own name is new to bronze; the folders' attributes stay those of any
 # folder, and nothing of them is invalidated.
-after put low2 '{"recorded_at": "2026-11-20T15:00:00Z", "source": "cs", "title": "Routine call 2",
+after ingest_json low2 '{"recorded_at": "2026-11-20T15:00:00Z", "source": "cs", "title": "Routine call 2",
  "subjects": [{"role": "customer", "name": "Anna Lowe", "phone": "+46701110001"}], "audio": "low2.opus"}'
 assert_eq "bronze sees its new call" "2" "$(as_user "$bronze" ls "$SUBJ" | grep -c '\.opus$')"
 
