@@ -4,10 +4,11 @@
  * Applying a policy is seal_apply_policy's work (seal.h): the seals are
  * made to agree with the new policy, recordings kept beyond a shorter
  * max_retention are brought down to it (rights_fit_retention), and the
- * policy is installed, in one catalog transaction.  This file parses the arguments, refuses early what
- * seal_policy_check refuses (before a key is made), makes the key pairs
- * and keyring files of the levels the policy adds, and says what happened;
- * the keyrings it wrote are removed again when the apply fails.
+ * policy is installed, in one catalog transaction.  This file parses the
+ * arguments, refuses early what seal_policy_check refuses (before a key is
+ * made), makes the key pairs and keyring files of the levels the policy
+ * adds, and says what happened; the keyrings it wrote are removed again
+ * when the apply fails.
  */
 #include <dirent.h>
 #include <errno.h>
