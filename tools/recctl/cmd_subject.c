@@ -417,6 +417,36 @@ static int add_objection(const struct cat_objection *ob, void *ctx)
 	return 0;
 }
 
+/* a before b by recorded_at (ISO 8601 in UTC: text order is time order),
+ * then by id. */
+static int by_time(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(x, "recorded_at")),
+		       json_string_value(json_object_get(y, "recorded_at")));
+
+	return c ? c : strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
+}
+
+/* The recordings of list in the order they were recorded, not by id
+ * (bb7 F6). */
+static void sort_by_time(json_t *list)
+{
+	size_t n = json_array_size(list);
+	json_t **v;
+
+	if (n < 2)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(list, i));
+	qsort(v, n, sizeof(*v), by_time);
+	json_array_clear(list);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, v[i]);
+	free(v);
+}
+
 static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *handle)
 {
 	struct keyring *kr = NULL;
@@ -450,6 +480,7 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 		rc = error("cannot list the recordings of %s: %s", handle, meta_strerror(rc));
 		goto out;
 	}
+	sort_by_time(x.list);
 	out = json_pack("{s:s, s:O, s:O, s:[], s:[]}", "subject", handle, "card", card, "recordings", x.list,
 			"open_requests", "objections");
 	if ((rc = request_each(r, REQUEST_OPEN, add_request, out))) {
