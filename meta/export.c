@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,7 +39,6 @@
 
 #define VCON_VERSION "0.0.2"
 #define COPY_BUF (64u << 10)	/* bytes of decrypted media per read and write */
-#define MIME_TYPES "/etc/mime.types"	/* Debian's media-types */
 
 struct exp {
 	struct reg *r;
@@ -282,34 +280,6 @@ static int copy_artifact(const struct cat_artifact *a, void *ctx)
 	return 0;
 }
 
-/*
- * The media type that MIME_TYPES gives files of extension ext (lower case,
- * without the dot), malloc'd; application/octet-stream when it gives none,
- * or is not there.  The name alone says it, never the content, as for a
- * mail's attachment: the recorder wrote the content, and this process holds
- * the keyrings (bb6 F9).
- */
-static char *media_type_of(const char *ext)
-{
-	FILE *f = fopen(MIME_TYPES, "re");
-	char *line = NULL, *found = NULL;
-	size_t cap = 0;
-
-	while (f && !found && getline(&line, &cap, f) > 0) {
-		char *save = NULL, *type = strtok_r(line, " \t\r\n", &save), *w;
-
-		if (!type || *type == '#' || !strchr(type, '/'))
-			continue;
-		while (!found && (w = strtok_r(NULL, " \t\r\n", &save)))
-			if (!strcasecmp(w, ext))
-				found = xstrdup(type);
-	}
-	free(line);
-	if (f)
-		fclose(f);
-	return found ? found : xstrdup("application/octet-stream");
-}
-
 static int export_recording(struct exp *e, const char *id)
 {
 	struct cat_recording rec;
@@ -395,11 +365,14 @@ static int export_recording(struct exp *e, const char *id)
 								name));
 		} else {
 			int chat = !strcmp(a->role, "chat");
-			char *type = chat ? xstrdup("text/plain") : media_type_of(a->ext);
+			/* By the extension, never the content: the recorder
+			 * wrote it, and this process holds the keyrings
+			 * (bb6 F9). */
+			const char *type = chat ? "text/plain" : naming_media_type(a->ext);
 
 			json_array_append_new(atts, json_pack("{s:s, s:s, s:s}", "type", chat ? "chat" : "presentation",
-							      "mimetype", type, "filename", name));
-			free(type);
+							      "mimetype", type ? type : "application/octet-stream",
+							      "filename", name));
 		}
 	}
 	util_format_date(rec.retention_until, d);

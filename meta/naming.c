@@ -6,10 +6,84 @@
  * row may make one that leaves its directory: the stem's source and every
  * extension pass through the same filters here whoever asks.
  */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "naming.h"
+#include "util.h"
+
+/* An extension of MIME_TYPES and its media type; index: its place in the
+ * file, so that the first line that names an extension gives its type. */
+struct mime {
+	char *ext, *type;
+	size_t index;
+};
+
+/* MIME_TYPES as read once, sorted by extension. */
+static struct {
+	struct mime *v;
+	size_t n;
+} mimes;
+static pthread_once_t mimes_once = PTHREAD_ONCE_INIT;
+
+static int cmp_mime(const void *a, const void *b)
+{
+	const struct mime *x = a, *y = b;
+	int c = strcmp(x->ext, y->ext);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Every "type ext ext..." line of MIME_TYPES, each extension in lower case
+ * (a file that is not there gives none). */
+static void load_mimes(void)
+{
+	FILE *f = fopen(MIME_TYPES, "re");
+	char *line = NULL;
+	size_t cap = 0, size = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char *save = NULL, *type = strtok_r(line, " \t\r\n", &save), *w;
+
+		if (!type || *type == '#' || !strchr(type, '/'))
+			continue;
+		while ((w = strtok_r(NULL, " \t\r\n", &save))) {
+			if (mimes.n == size) {
+				size = size ? 2 * size : 2048;
+				mimes.v = xrealloc(mimes.v, size * sizeof(*mimes.v));
+			}
+			for (char *c = w; *c; c++)
+				if (*c >= 'A' && *c <= 'Z')
+					*c = (char)(*c - 'A' + 'a');
+			mimes.v[mimes.n] = (struct mime){ xstrdup(w), xstrdup(type), mimes.n };
+			mimes.n++;
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (mimes.n)
+		qsort(mimes.v, mimes.n, sizeof(*mimes.v), cmp_mime);
+}
+
+const char *naming_media_type(const char *ext)
+{
+	size_t lo = 0, hi;
+
+	pthread_once(&mimes_once, load_mimes);
+	/* The first entry of ext: the one of the earliest line. */
+	for (hi = mimes.n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(mimes.v[mid].ext, ext) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < mimes.n && !strcmp(mimes.v[lo].ext, ext) ? mimes.v[lo].type : NULL;
+}
 
 void naming_component(char *out, size_t size, const char *s)
 {
@@ -28,24 +102,22 @@ static int is_alnum_ascii(char c)
 
 void naming_ext(char out[NAMING_EXT_MAX], const char *ext)
 {
-	size_t n = ext ? strlen(ext) : 0, digits = 0;
+	size_t n = ext ? strlen(ext) : 0;
 
 	if (n == 0 || n > NAMING_EXT_LEN)
 		goto bin;
 	for (size_t i = 0; i < n; i++) {
 		if (!is_alnum_ascii(ext[i]))
 			goto bin;
-		digits += ext[i] >= '0' && ext[i] <= '9';
 		out[i] = ext[i] >= 'A' && ext[i] <= 'Z' ? (char)(ext[i] - 'A' + 'a') : ext[i];
 	}
-	/* A file type has a letter, and few digits (mp3, h264, 7z): more is a
-	 * number the recorder put in the name (anteckning.19700707, a date of
-	 * birth; bb7 F1), which would reach the mount's names and the audit
-	 * log. */
-	if (digits == n || digits > NAMING_EXT_DIGITS)
-		goto bin;
 	out[n] = '\0';
-	return;
+	/* A file type, one the system knows: anything else is a word the
+	 * recorder put in the name, a date of birth (anteckning.19700707,
+	 * bb7 F1) or a surname (muistio.virtanen, atk24), which would reach
+	 * the mount's names and the audit log. */
+	if (naming_media_type(out))
+		return;
 bin:
 	memcpy(out, "bin", 4);
 }

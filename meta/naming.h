@@ -28,7 +28,6 @@
 /* Longest extension kept (longer ones become "bin"), and its buffer. */
 #define NAMING_EXT_LEN 8
 #define NAMING_EXT_MAX (NAMING_EXT_LEN + 1)
-#define NAMING_EXT_DIGITS 3	/* at most, and a letter besides */
 /* The source in a stem is cut to this many bytes (policy names have 32). */
 #define NAMING_STEM_SOURCE_LEN 63
 /* A stem: stamp, '_', source, '_', 8 hex digits, NUL. */
@@ -44,14 +43,22 @@
  */
 void naming_component(char *out, size_t size, const char *s);
 
+/* The system's table of media types by extension (Debian's media-types). */
+#define MIME_TYPES "/etc/mime.types"
+
 /*
  * The extension recfs uses for ext (without its dot): ext in lower case
- * when it is 1 to NAMING_EXT_LEN ASCII letters or digits, with a letter and
- * at most NAMING_EXT_DIGITS digits, else "bin"
- * (ext NULL too).  Ingest stores what this gives; the mount and the export
- * show it again, so a catalog edited by hand names no odd file.
+ * when it is 1 to NAMING_EXT_LEN ASCII letters or digits and an extension
+ * MIME_TYPES names (pdf, pptx, csv), else "bin" (ext NULL too).  Ingest
+ * stores what this gives; the mount and the export show it again, so a
+ * catalog edited by hand names no odd file, and one ingested before names
+ * no word the recorder put there.
  */
 void naming_ext(char out[NAMING_EXT_MAX], const char *ext);
+/* The media type MIME_TYPES gives the extension ext (lower case, without
+ * its dot), from the first line that names it; NULL when none does, or the
+ * file is not there.  Read once per process.  Thread-safe. */
+const char *naming_media_type(const char *ext);
 
 /*
  * naming_ext() of the part of file name after its last '.'; "bin" when

@@ -102,7 +102,7 @@ TEST(test_naming_artifact_extension_from_the_catalog_is_sanitised)
 	CHECK_STR(name, "S.2.bin");
 }
 
-TEST(test_naming_ext_allows_one_to_eight_letters_or_digits)
+TEST(test_naming_ext_allows_the_systems_file_types_of_up_to_eight_letters_or_digits)
 {
 	char e[NAMING_EXT_MAX];
 
@@ -110,8 +110,10 @@ TEST(test_naming_ext_allows_one_to_eight_letters_or_digits)
 	CHECK_STR(e, "pdf");
 	naming_ext(e, "Mp4");
 	CHECK_STR(e, "mp4");
-	naming_ext(e, "abcdefgh");
-	CHECK_STR(e, "abcdefgh");
+	naming_ext(e, "pptx");
+	CHECK_STR(e, "pptx");
+	naming_ext(e, "7z");
+	CHECK_STR(e, "7z");
 	naming_ext(e, "abcdefghi");
 	CHECK_STR(e, "bin");
 	naming_ext(e, "tar-gz");
@@ -122,17 +124,18 @@ TEST(test_naming_ext_allows_one_to_eight_letters_or_digits)
 	CHECK_STR(e, "bin");
 	naming_ext(e, NULL);
 	CHECK_STR(e, "bin");
-	/* a number, not a file type (bb7 F1) */
+	/* a number or a word the recorder put in the name, no file type
+	 * (bb7 F1, atk24) */
 	naming_ext(e, "19700707");
 	CHECK_STR(e, "bin");
 	naming_ext(e, "001");
 	CHECK_STR(e, "bin");
-	naming_ext(e, "x1970070");
+	naming_ext(e, "virtanen");
 	CHECK_STR(e, "bin");
-	naming_ext(e, "h264");
-	CHECK_STR(e, "h264");
-	naming_ext(e, "7z");
-	CHECK_STR(e, "7z");
+	naming_ext(e, "Anna");
+	CHECK_STR(e, "bin");
+	CHECK_STR(naming_media_type("pdf"), "application/pdf");
+	CHECK(naming_media_type("virtanen") == NULL);
 }
 
 TEST(test_naming_ext_of_file_takes_the_last_dot)
@@ -191,7 +194,7 @@ int main(void)
 	RUN(test_naming_artifacts_by_role);
 	RUN(test_naming_label_is_the_name_after_the_stem_with_chat_for_the_transcript);
 	RUN(test_naming_artifact_extension_from_the_catalog_is_sanitised);
-	RUN(test_naming_ext_allows_one_to_eight_letters_or_digits);
+	RUN(test_naming_ext_allows_the_systems_file_types_of_up_to_eight_letters_or_digits);
 	RUN(test_naming_ext_of_file_takes_the_last_dot);
 	RUN(test_naming_component_of_catalog_text);
 	RUN(test_naming_component_turns_control_characters_into_underscores);
