@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -517,6 +518,8 @@ out:
 	return rc;
 }
 
+static void try_due_checkpoint(struct catalog *c);
+
 int catalog_open(const char *path, int create, struct catalog **out)
 {
 	struct catalog *c = xcalloc(1, sizeof(*c));
@@ -572,6 +575,9 @@ void catalog_close(struct catalog *c)
 {
 	if (!c)
 		return;
+	/* A key this connection evolved, still in the WAL: a last try. */
+	if (c->checkpoint_due && !c->in_tx && !c->in_read)
+		try_due_checkpoint(c);
 	for (size_t i = 0; i < CATALOG_STMT_CACHE && c->cache[i].sql; i++)
 		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close_v2(c->db);
@@ -608,12 +614,23 @@ void catalog_set_begin_check(struct catalog *c, int (*fn)(void *ctx), void *ctx)
 	c->begin_check_ctx = ctx;
 }
 
-/* catalog_checkpoint_due's checkpoint, when due: a reader in the way
- * leaves it due for the next commit. */
+/* A connection that writes tries a checkpoint at least this often (its
+ * first commit, then a commit or an idle audit queue this much later): an
+ * old key another process left in the WAL, when a reader kept its own
+ * checkpoint from it, goes too (atk24). */
+#define CATALOG_CHECKPOINT_S 10
+
+/* catalog_checkpoint_due's checkpoint, when due or CATALOG_CHECKPOINT_S
+ * after this connection's last try: a reader in the way leaves it due for
+ * the next commit. */
 static void try_due_checkpoint(struct catalog *c)
 {
-	if (!c->checkpoint_due)
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!c->checkpoint_due && c->checkpoint_tried && now.tv_sec - c->checkpoint_tried < CATALOG_CHECKPOINT_S)
 		return;
+	c->checkpoint_tried = now.tv_sec ? now.tv_sec : 1;
 	if (catalog_checkpoint_try(c) == 0)
 		c->checkpoint_due = 0;
 	else

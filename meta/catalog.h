@@ -172,8 +172,10 @@ int catalog_checkpoint_try(struct catalog *c) MUST_CHECK;
  */
 void catalog_checkpoint_due(struct catalog *c);
 /* catalog_checkpoint_due's checkpoint tried again outside a commit, when
- * it is still due (a writer that may commit nothing for a while: a
- * mount's audit queue, idle). */
+ * it is still due or the connection has not tried one for ten seconds (a
+ * writer that may commit nothing for a while: a mount's audit queue,
+ * idle, which so also takes out what another process had to leave in the
+ * WAL).  Every commit tries the same way, and a close when it is due. */
 void catalog_checkpoint_if_due(struct catalog *c);
 /*
  * sqlite's quick check of the whole file (PRAGMA quick_check: every page,

@@ -37,8 +37,11 @@ struct catalog {
 	int (*begin_check)(void *ctx);
 	void *begin_check_ctx;
 	/* catalog_checkpoint_due: a commit wrote pages that must leave the
-	 * WAL (an evolved audit key); each commit tries until one succeeds. */
+	 * WAL (an evolved audit key); each commit tries until one succeeds.
+	 * checkpoint_tried: when this connection last tried one (monotonic
+	 * seconds; 0: never), for try_due_checkpoint's period. */
 	int checkpoint_due;
+	int64_t checkpoint_tried;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
