@@ -101,6 +101,7 @@ struct req_opts {
 	const char *type, *subject, *requester_file, *verified_by, *reason, *outcome, *ground, *note;
 	const char *received, *channel, *on, *passfile, *lang, *out, *export_dir, *templates, *keyring;
 	struct strlist levels;
+	struct strlist taken;	/* the texts of the options below, out of argv (ctl_take_arg) */
 	int overdue, all, as_json;
 };
 
@@ -138,14 +139,14 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		case 't': o->type = optarg; break;
 		case 's': o->subject = optarg; break;
 		case 'q': o->requester_file = optarg; break;
-		case 'v': o->verified_by = optarg; break;
+		case 'v': o->verified_by = ctl_take_arg(&o->taken, optarg); break;
 		case 'e': o->received = optarg; break;
 		case 'c': o->channel = optarg; break;
 		case 'n': o->on = optarg; break;
-		case 'r': o->reason = optarg; break;
+		case 'r': o->reason = ctl_take_arg(&o->taken, optarg); break;
 		case 'o': o->outcome = optarg; break;
-		case 'g': o->ground = optarg; break;
-		case 'N': o->note = optarg; break;
+		case 'g': o->ground = ctl_take_arg(&o->taken, optarg); break;
+		case 'N': o->note = ctl_take_arg(&o->taken, optarg); break;
 		case 'L': strlist_add(&o->levels, optarg); break;
 		case 'K': o->keyring = optarg; break;
 		case 'P': o->passfile = optarg; break;
@@ -656,6 +657,7 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 		return usage_error(usage_request, "unknown request command '%s'", sub);
 	if ((rc = parse(argc - 1, argv + 1, ctl, &o))) {
 		strlist_clear(&o.levels);
+		strlist_clear(&o.taken);
 		return rc == 1 ? usage_show(usage_request) : rc;
 	}
 	if (argc - 1 - optind != n_args(sub))
@@ -666,5 +668,6 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 	else
 		rc = run(ctl, sub, argv + 1 + optind, &o);
 	strlist_clear(&o.levels);
+	strlist_clear(&o.taken);
 	return rc;
 }

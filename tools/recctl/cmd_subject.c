@@ -814,43 +814,34 @@ out:
 }
 
 /*
- * subject find's TEXT, malloc'd: one line of standard input for "-", else
- * arg itself, whose bytes in argv are then wiped, so that /proc/PID/cmdline
- * no longer shows it (as mysql -p does with a password; a user who reads
- * the process list before that still may: "-" leaves nothing to read).
- * NULL when "-" gives no line.
+ * subject find's TEXT: one line of standard input for "-" (nothing of it
+ * ever in the process list), else arg, taken out of argv (ctl_take_arg);
+ * kept in *keep.  NULL when "-" gives no line.
  */
-static char *find_text(char *arg)
+static const char *find_text(struct strlist *keep, char *arg)
 {
-	char *line = NULL, *text;
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 
-	if (strcmp(arg, "-")) {
-		text = xstrdup(arg);
-		memset(arg, 0, strlen(arg));
-		return text;
-	}
+	if (strcmp(arg, "-"))
+		return ctl_take_arg(keep, arg);
 	n = getline(&line, &cap, stdin);
-	if (n <= 0) {
-		free(line);
-		return NULL;
-	}
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	if (!n) {
-		free(line);
-		return NULL;
-	}
-	return line;
+	if (n > 0)
+		strlist_add(keep, line);
+	if (line)
+		crypto_free_string(line);
+	return n > 0 ? keep->v[keep->n - 1] : NULL;
 }
 
 int cmd_subject(int argc, char **argv, struct ctl *ctl)
 {
 	struct subj_opts o = { 0 };
 	struct reg *r = NULL;
-	const char *sub;
-	char *text = NULL;
+	const char *sub, *text = NULL;
+	struct strlist taken = { 0 };
 	int nargs, rc;
 
 	if (argc < 2)
@@ -894,7 +885,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	}
 	/* What is searched for is personal data: kept out of the process
 	 * list, which every local user reads (atk23 F2). */
-	if (!strcmp(sub, "find") && !(text = find_text(argv[optind]))) {
+	if (!strcmp(sub, "find") && !(text = find_text(&taken, argv[optind]))) {
 		rc = usage_error(usage_subject, "subject find - reads TEXT from standard input: it gave no line");
 		goto out;
 	}
@@ -917,8 +908,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
-	if (text)
-		crypto_free_string(text);
+	strlist_clear(&taken);
 	strlist_clear(&o.levels);
 	strlist_clear(&o.purposes);
 	strlist_clear(&o.passfiles);

@@ -192,6 +192,13 @@ void ctl_note_quarantine(struct reg *r)
 		"(REGISTER/quarantine)\n", n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
 }
 
+const char *ctl_take_arg(struct strlist *keep, char *arg)
+{
+	strlist_add(keep, arg);
+	crypto_memzero(arg, strlen(arg));
+	return keep->v[keep->n - 1];
+}
+
 void ctl_print_verify_key_note(const char *path)
 {
 	printf("wrote %s (the audit verification key, mode 0400)\n"

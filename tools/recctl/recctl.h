@@ -118,6 +118,11 @@ void ctl_print_verify_key_note(const char *path);
  * that no search reads it: a refused manifest and its files stay there in
  * the clear, and may be the person's (bb7 F5). */
 void ctl_note_quarantine(struct reg *r);
+/* A copy of arg, an argument that may hold personal text (a name searched
+ * for, a note, a ground), kept in *keep (freed by strlist_clear); arg's
+ * bytes in argv are wiped, so that /proc/PID/cmdline, which every local
+ * user reads, no longer shows it once recctl has parsed it (atk23 F2). */
+const char *ctl_take_arg(struct strlist *keep, char *arg);
 /* The passphrase file named by $RECFS_PASSFILE, or NULL. */
 const char *ctl_passfile_default(void);
 
