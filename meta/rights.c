@@ -1235,7 +1235,28 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 		rec.hold_since = util_now();
 	x.slot = &rec.legal_hold;
 	x.text = reason;
-	rc = update_recording(r, a, reason ? "hold" : "release-hold", &rec, apply_change, &x, reason ? x.why : NULL);
+	if (reason) {
+		rc = update_recording(r, a, "hold", &rec, apply_change, &x, x.why);
+	} else {
+		/* Released: a day beyond max_retention that only the hold
+		 * kept (a policy apply shortened it meanwhile) comes down to
+		 * the last day allowed, in the same transaction (atk24 F3). */
+		rc = catalog_begin(r->cat);
+		if (rc == 0)
+			rc = apply_change(r, &rec, &x);
+		if (rc == 0)
+			rc = catalog_update_recording(r->cat, &rec);
+		if (rc == 0)
+			rc = log_ok(r, a, "release-hold", rec.id, rec.id, NULL, NULL);
+		if (rc == 0) {
+			rc = rights_fit_retention(r, a, r->policy, rec.id, "release-hold", NULL);
+			rc = rc < 0 ? rc : 0;
+		}
+		if (rc == 0)
+			rc = catalog_commit(r->cat);
+		if (rc)
+			catalog_rollback(r->cat);
+	}
 	if (rc == 0)
 		checkpoint(r, a);	/* the old reason's record is gone */
 	cat_recording_clear(&rec);
@@ -1321,7 +1342,7 @@ out:
 }
 
 int rights_fit_retention(struct reg *r, const struct audit_actor *a, const struct policy *pol,
-			 const char *recording, int64_t *last)
+			 const char *recording, const char *by, int64_t *last)
 {
 	struct cat_recording rec;
 	char b[16], *note;
@@ -1339,7 +1360,7 @@ int rights_fit_retention(struct reg *r, const struct audit_actor *a, const struc
 		rc = RIGHTS_FIT_HELD;
 	else if (rc == 0) {
 		policy_period_format(pol->purposes[p].max_retention, b);
-		note = xasprintf("policy-apply: max_retention of %s is %s", rec.purpose, b);
+		note = xasprintf("%s: max_retention of %s is %s", by, rec.purpose, b);
 		rc = retention_tx(r, a, &rec, max, note);
 		free(note);
 		if (rc == 0)

@@ -239,7 +239,8 @@ int rights_retention_last_day(const struct policy *p, const struct cat_recording
  * transaction): recording's retention_until brought down to the last day
  * pol's max_retention allows (rights_retention_last_day), as
  * rights_set_retention changes one (the row, and "retention" logged
- * "until YYYY-MM-DD policy-apply: max_retention of PURPOSE is 12m"), when
+ * "until YYYY-MM-DD BY: max_retention of PURPOSE is 12m", by "policy-apply"
+ * or "release-hold": a hold released keeps no day beyond it), when
  * it lies beyond that day and the recording has no legal hold.  A held
  * one keeps its day (the hold is the controller's reason to keep it;
  * nothing is logged).  Returns RIGHTS_FIT_WITHIN, _LOWERED or _HELD, and
@@ -248,7 +249,7 @@ int rights_retention_last_day(const struct policy *p, const struct cat_recording
  * caller's catalog_begin transaction)
  */
 int rights_fit_retention(struct reg *r, const struct audit_actor *a, const struct policy *pol,
-			 const char *recording, int64_t *last) MUST_CHECK;
+			 const char *recording, const char *by, int64_t *last) MUST_CHECK;
 /*
  * rights_set_retention with the date as the user wrote it ("YYYY-MM-DD",
  * the value of setfattr user.gdpr.retention_until and of recctl retention

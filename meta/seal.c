@@ -594,7 +594,7 @@ static int reseal_all(struct reg *r, const struct target *t, const struct keyrin
 		rc = reseal_card(r, t, kr, a, p->handles[i], st);
 	/* A shorter max_retention brings a recording down to it (rights.h). */
 	for (size_t i = 0; rc >= 0 && i < p->n_recs; i++) {
-		rc = rights_fit_retention(r, a, t->pol, p->recs[i].id, NULL);
+		rc = rights_fit_retention(r, a, t->pol, p->recs[i].id, "policy-apply", NULL);
 		st->retention_lowered += rc == RIGHTS_FIT_LOWERED;
 		st->retention_held += rc == RIGHTS_FIT_HELD;
 		if (rc < 0)

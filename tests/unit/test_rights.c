@@ -345,10 +345,10 @@ TEST(test_fit_retention_brings_a_recording_down_to_a_shorter_max_retention_but_n
 	CHECK_EQ(rights_set_retention_text(reg, &actor, privacy, held, "2028-03-08"), 0);
 	CHECK_EQ(rights_set_hold(reg, &actor, privacy, held, "claim 7"), 0);
 	CHECK_EQ(catalog_begin(reg->cat), 0);
-	CHECK_EQ(rights_fit_retention(reg, &actor, &p, id, &last), RIGHTS_FIT_LOWERED);
+	CHECK_EQ(rights_fit_retention(reg, &actor, &p, id, "policy-apply", &last), RIGHTS_FIT_LOWERED);
 	CHECK_EQ(last, want);
-	CHECK_EQ(rights_fit_retention(reg, &actor, &p, id, NULL), RIGHTS_FIT_WITHIN);
-	CHECK_EQ(rights_fit_retention(reg, &actor, &p, held, &last), RIGHTS_FIT_HELD);
+	CHECK_EQ(rights_fit_retention(reg, &actor, &p, id, "policy-apply", NULL), RIGHTS_FIT_WITHIN);
+	CHECK_EQ(rights_fit_retention(reg, &actor, &p, held, "policy-apply", &last), RIGHTS_FIT_HELD);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
 	CHECK_EQ(catalog_get_recording(reg->cat, id, &rec), 0);
 	CHECK_EQ(rec.retention_until, want);

@@ -321,13 +321,14 @@ static void pin_new_levels(const struct reg *r, const struct policy *np, const u
  *         the apply brings each down to it, but for
  * held    those of them a legal hold keeps (listed by id, with their day);
  * past    those brought down to a day already over: the next retention
- *         sweep erases them;
+ *         sweep erases them (past_restricted: those of them restricted,
+ *         which the sweep keeps while they are);
  * longer  retention_until after what np's retention would give now, for a
  *         purpose whose retention np shortens: kept as they were given.
  */
 struct retention_scan {
 	const struct policy *np;
-	long *beyond, *held, *past, *longer;
+	long *beyond, *held, *past, *past_restricted, *longer;
 	char *held_lines;	/* one line per held recording */
 };
 
@@ -352,10 +353,17 @@ static int scan_retention(const struct cat_recording *rec, void *ctx)
 			free(x->held_lines);
 			x->held_lines = line;
 		} else if (last < util_day_start(util_now())) {
-			x->past[p]++;
+			/* The sweep passes over a restricted one (atk24). */
+			if (rec->restricted_since)
+				x->past_restricted[p]++;
+			else
+				x->past[p]++;
 		}
 	}
-	if (until > util_day_start(policy_period_add(rec->recorded_at, x->np->purposes[p].retention)))
+	/* Kept longer than the new retention, as it was given: not one that
+	 * is brought down (atk24: it was counted as keeping its period). */
+	if (!(until > last && !rec->legal_hold) &&
+	    until > util_day_start(policy_period_add(rec->recorded_at, x->np->purposes[p].retention)))
 		x->longer[p]++;
 	return 0;
 }
@@ -379,6 +387,10 @@ static void say_retention(const struct reg *r, const struct retention_scan *x, i
 		if (x->past[p])
 			printf("; %ld of them %s past it: the next retention sweep erases %s", x->past[p],
 			       x->past[p] == 1 ? "is" : "are", x->past[p] == 1 ? "it" : "them");
+		if (x->past_restricted[p])
+			printf("; %ld of them %s past it but restricted: the sweep keeps %s while %s restricted",
+			       x->past_restricted[p], x->past_restricted[p] == 1 ? "is" : "are",
+			       x->past_restricted[p] == 1 ? "it" : "them", x->past_restricted[p] == 1 ? "it is" : "they are");
 		putchar('\n');
 	}
 	if (x->held_lines)
@@ -497,6 +509,7 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	rs.beyond = xcalloc(np->n_purposes, sizeof(long));
 	rs.held = xcalloc(np->n_purposes, sizeof(long));
 	rs.past = xcalloc(np->n_purposes, sizeof(long));
+	rs.past_restricted = xcalloc(np->n_purposes, sizeof(long));
 	rs.longer = xcalloc(np->n_purposes, sizeof(long));
 	meta_clear_error();
 	if ((rc = catalog_each_recording(r->cat, scan_retention, &rs))) {
@@ -537,6 +550,7 @@ out:
 	free(rs.beyond);
 	free(rs.held);
 	free(rs.past);
+	free(rs.past_restricted);
 	free(rs.longer);
 	free(rs.held_lines);
 	keyring_free(kr);
