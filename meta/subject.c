@@ -176,8 +176,8 @@ static int zero_is_a_digit(const char *c, size_t n)
 int subject_may_be_phone(const char *text)
 {
 	const uint8_t *p = (const uint8_t *)text;
-	size_t left = strlen(text);
-	int digits = 0;
+	size_t left = strlen(text), digits = 0;
+	int letters = 0;
 
 	if (past_prefix(text, "tel:") || past_prefix(text, "sip:") || past_prefix(text, "sips:"))
 		return 1;
@@ -185,13 +185,12 @@ int subject_may_be_phone(const char *text)
 		ucs4_t c;
 		int n = u8_mbtouc(&c, p, left);
 
-		if (uc_is_alpha(c))
-			return 0;
-		digits |= c >= '0' && c <= '9';
+		letters |= uc_is_alpha(c) != 0;
+		digits += c >= '0' && c <= '9';
 		p += n;
 		left -= (size_t)n;
 	}
-	return digits;
+	return letters ? digits >= SUBJECT_PHONE_WORDED_DIGITS : digits > 0;
 }
 
 /*

@@ -89,11 +89,16 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
  * code adds 4 bytes to a phone number. */
 #define SUBJECT_NORM_MAX 1024
 
+/* Digits a search text with a letter in it needs to be tried as a phone
+ * number too: a phone number's least, more than a short reference's. */
+#define SUBJECT_PHONE_WORDED_DIGITS 7
 /*
  * 1 when text, as typed for a search, may be a phone number: a tel:, sip:
  * or sips: URI, or digits written with anything but letters between them
- * ("040/264 2312", an en dash): subject_normalise reads it by its digits,
- * as ingest does (bb7 F4).  A text with a letter ("ABC-123") is a
+ * ("040/264 2312", an en dash), or, with words beside them ("puh.
+ * 040-264 2312", "040 264 2312 (työ)"), SUBJECT_PHONE_WORDED_DIGITS digits
+ * at least: subject_normalise reads it by its digits, as ingest does (bb7
+ * F4, atk24).  A text with a letter and fewer digits ("ABC-123") is a
  * reference or a name.
  */
 int subject_may_be_phone(const char *text);

@@ -33,6 +33,10 @@ TEST(test_subject_a_search_is_a_phone_number_when_it_has_digits_and_no_letter)
 	CHECK_EQ(subject_may_be_phone("+46 (0)70.123 45 67"), 1);
 	CHECK_EQ(subject_may_be_phone("tel:+358-9-1234"), 1);
 	CHECK_EQ(subject_may_be_phone("ABC-123"), 0);
+	/* words beside a number (atk24) */
+	CHECK_EQ(subject_may_be_phone("puh. 040-264 2312"), 1);
+	CHECK_EQ(subject_may_be_phone("040 264 2312 (ty\xc3\xb6)"), 1);
+	CHECK_EQ(subject_may_be_phone("CRM-123456"), 0);
 	CHECK_EQ(subject_may_be_phone("\xc3\x85sa 123"), 0);	/* Åsa */
 	CHECK_EQ(subject_may_be_phone("- / -"), 0);
 	CHECK_EQ(subject_may_be_phone(""), 0);
