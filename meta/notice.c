@@ -953,6 +953,100 @@ char *notice_render(const struct policy *p)
 	return p ? notice_render_in(p, p->langs[0]) : NULL;
 }
 
+/* Columns (code points) of the n bytes at s. */
+static size_t cols_of(const char *s, size_t n)
+{
+	size_t cols = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return cols;
+}
+
+/*
+ * Where a line of a label and its value ("    Legal basis:  ...",
+ * "Register:           ...", "    Recordings of: ...") goes on when it is
+ * wrapped: the column its value starts at, after the label's colon and its
+ * spaces; for a line without such a label, its own indent.  A colon after
+ * a comma or a full stop is a sentence's, not a label's.
+ */
+static size_t wrap_indent(const char *l, size_t len)
+{
+	size_t lead = strspn(l, " "), i;
+
+	for (i = lead; i < len && l[i] != ':' && l[i] != ',' && l[i] != '.'; i++)
+		;
+	if (i >= len || l[i] != ':' || i + 1 >= len || l[i + 1] != ' ' || cols_of(l, i) > 40)
+		return lead;
+	for (i++; i < len && l[i] == ' '; i++)
+		;
+	return cols_of(l, i) > 48 ? lead + 4 : cols_of(l, i);
+}
+
+/*
+ * The notice with every line longer than NOTICE_WIDTH columns word-wrapped,
+ * each line it goes on in indented as wrap_indent says: a policy text or a
+ * legal basis carried after a label, a list of purposes (atk24: lines of up
+ * to 200 columns).  A word longer than a line stays whole.  Frees text.
+ */
+static char *wrap_long_lines(char *text)
+{
+	struct strbuf b = { 0 };
+
+	for (const char *l = text; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l), indent, col = 0;
+		const char *w = l, *end = l + len;
+
+		if (cols_of(l, len) <= NOTICE_WIDTH) {
+			strbuf_addf(&b, "%.*s%s", (int)len, l, e ? "\n" : "");
+			l = e ? e + 1 : end;
+			continue;
+		}
+		indent = wrap_indent(l, len);
+		/* The indent and label as they are, then word by word. */
+		while (w < end && *w == ' ')
+			w++;
+		strbuf_addf(&b, "%.*s", (int)(w - l), l);
+		col = cols_of(l, (size_t)(w - l));
+		while (w < end) {
+			const char *we = w, *sp;
+			size_t wc;
+
+			while (we < end && *we != ' ')
+				we++;
+			/* "Art. 6(1)(f)", "17.3 b": an abbreviation stays
+			 * with the number after it. */
+			if (we - w <= 4 && we[-1] == '.' && we + 1 < end && we[0] == ' ' && we[1] >= '0' && we[1] <= '9')
+				for (we++; we < end && *we != ' ';)
+					we++;
+			wc = cols_of(w, (size_t)(we - w));
+			if (col > indent && col + 1 + wc > NOTICE_WIDTH) {
+				strbuf_addf(&b, "\n");
+				strbuf_addchars(&b, ' ', indent);
+				col = indent;
+			} else if (w > l && w[-1] == ' ' && col > 0 && b.s[b.len - 1] != ' ') {
+				strbuf_addf(&b, " ");
+				col++;
+			}
+			strbuf_addf(&b, "%.*s", (int)(we - w), w);
+			col += wc;
+			/* The spaces after it: kept where they align a value. */
+			for (sp = we; sp < end && *sp == ' '; sp++)
+				;
+			if (sp - we > 1 && sp < end && col + (size_t)(sp - we) <= NOTICE_WIDTH) {
+				strbuf_addf(&b, "%.*s", (int)(sp - we), we);
+				col += (size_t)(sp - we);
+			}
+			w = sp;
+		}
+		strbuf_addf(&b, "%s", e ? "\n" : "");
+		l = e ? e + 1 : end;
+	}
+	free(text);
+	return strbuf_detach(&b);
+}
+
 char *notice_render_in(const struct policy *p, const char *lang_tag)
 {
 	struct strbuf b = { 0 };
@@ -1081,5 +1175,5 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 	other = xasprintf(ph->other_questions, policy_text(p, &p->contact_t, lang));
 	wrapped(&b, "", other);
 	free(other);
-	return strbuf_detach(&b);
+	return wrap_long_lines(strbuf_detach(&b));
 }

@@ -104,6 +104,17 @@ assert_contains()
 	esac
 }
 
+# assert_contains_text NAME HAYSTACK NEEDLE: as assert_contains, every run
+# of spaces and newlines in either read as one space (the notice wraps a
+# long line where it falls).
+assert_contains_text()
+{
+	local h n
+	h=$(printf '%s' "$2" | tr -s ' \n' ' ')
+	n=$(printf '%s' "$3" | tr -s ' \n' ' ')
+	assert_contains "$1" "$h" "$n"
+}
+
 # assert_not_contains NAME TEXT NEEDLE
 assert_not_contains()
 {

@@ -38,10 +38,10 @@ assert_contains "README.en.txt lists the authorities by kind" "$en_text" "Author
 assert_not_contains "README.en.txt has no Finnish heading" "$en_text" "Rekisteröidyn oikeudet"
 assert_contains "README.txt gives the data source in Finnish" "$fi_text" "Tietolähde:   asiakaspalveluun soitettu puhelu"
 assert_not_contains "README.txt has no English data source" "$fi_text" "customer-service telephony"
-assert_contains "README.txt gives the safeguard in Finnish" "$fi_text" "suojatoimi: EU-komission mallilausekkeet"
+assert_contains_text "README.txt gives the safeguard in Finnish" "$fi_text" "suojatoimi: EU-komission mallilausekkeet"
 assert_not_contains "README.txt has no English safeguard" "$fi_text" "Commission standard contractual clauses"
 assert_contains "README.en.txt gives the data source in English" "$en_text" "Data source:  customer-service telephony"
-assert_contains "README.en.txt gives the safeguard in English" "$en_text" \
+assert_contains_text "README.en.txt gives the safeguard in English" "$en_text" \
 	"safeguard: EU SCCs 2021/914 (Commission standard contractual clauses)"
 assert_eq "README.txt is what recctl register prints" "$fi_text" "$("$RECCTL" register -R "$REG")"
 assert_eq "README.en.txt is what recctl register --lang en prints" "$en_text" \
@@ -132,7 +132,7 @@ assert_eq "its root holds README.sv.txt and README.txt" "README.sv.txt README.tx
 de_text=$(as_user "$nobody" cat "$MNT3/README.txt")
 sv_text=$(as_user "$nobody" cat "$MNT3/README.sv.txt")
 assert_eq "README.txt is the German notice" "DATENSCHUTZHINWEISE" "$(printf '%s\n' "$de_text" | head -n 1)"
-assert_contains "README.txt gives a legal basis as the DSGVO words it" "$de_text" \
+assert_contains_text "README.txt gives a legal basis as the DSGVO words it" "$de_text" \
 	"    Rechtsgrundlage:  Einwilligung der betroffenen Person (Art. 6 Abs. 1 lit. a DSGVO)"
 assert_contains "README.txt gives periods in German" "$de_text" "    Speicherdauer:    90 Tage ab der Aufzeichnung"
 assert_contains "README.txt gives the data source in German" "$de_text" "    Datenquelle:      Telefonie des Helpdesks"
@@ -144,7 +144,7 @@ assert_eq "README.sv.txt is the Swedish notice" "DATASKYDDSBESKRIVNING" "$(print
 assert_contains "README.sv.txt gives the register's name in Swedish" "$sv_text" \
 	"Register:                Helpdeskens inspelningar"
 assert_contains "README.sv.txt gives a purpose in Swedish" "$sv_text" "    Ändamål:         Kvaliteten på helpdesksamtal"
-assert_contains "README.sv.txt gives a legal basis as dataskyddsförordningen words it" "$sv_text" \
+assert_contains_text "README.sv.txt gives a legal basis as dataskyddsförordningen words it" "$sv_text" \
 	"    Rättslig grund:  den registrerades samtycke (artikel 6.1 a i dataskyddsförordningen)"
 assert_contains "README.sv.txt gives the data source in Swedish" "$sv_text" "    Datakälla:       helpdeskens telefoni"
 assert_contains "README.sv.txt names the rights in Swedish" "$sv_text" "Dina rättigheter"
@@ -239,7 +239,7 @@ assert_contains "README.txt gives the register's name in French" "$fr_text" \
 	"Registre :                   Enregistrements du support"
 assert_contains "README.txt names the controller as the RGPD does" "$fr_text" "Responsable du traitement :  Example Oy"
 assert_contains "README.txt gives a purpose in French" "$fr_text" "    Finalité :            Qualité des appels au support"
-assert_contains "README.txt gives a legal basis as the RGPD words it" "$fr_text" \
+assert_contains_text "README.txt gives a legal basis as the RGPD words it" "$fr_text" \
 	"    Base légale :         consentement de la personne concernée (article 6, paragraphe 1, point a) du RGPD)"
 assert_contains "README.txt gives periods in French" "$fr_text" "    Conservation :        90 jours à compter de l'enregistrement"
 assert_contains "README.txt gives the data source in French" "$fr_text" "    Source des données :  téléphonie du support"

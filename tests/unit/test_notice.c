@@ -17,6 +17,37 @@
 #include "t.h"
 
 #define EXAMPLE "packaging/examples/tamro.conf"
+
+/* Every run of spaces and newlines in s as one space, in place. */
+static char *squeeze(char *s)
+{
+	for (char *t = s, *u = s;; u++) {
+		if (*u == ' ' || *u == '\n') {
+			if (t == s || t[-1] != ' ')
+				*t++ = ' ';
+		} else if (!(*t++ = *u)) {
+			break;
+		}
+	}
+	return s;
+}
+
+/* 1 when n holds s, each squeezed: the notice wraps a long line where it
+ * falls (wrap_long_lines). */
+static int has(const char *n, const char *s)
+{
+	char *a, *b;
+	int found;
+
+	if (!n || !s)
+		return 0;
+	a = squeeze(xstrdup(n));
+	b = squeeze(xstrdup(s));
+	found = strstr(a, b) != NULL;
+	free(a);
+	free(b);
+	return found;
+}
 #define FOUR_LEVELS "tests/fixtures/policy-four-levels.conf"
 #define FOUR_LEVELS_NOTICE "tests/fixtures/notice-four-levels.txt"
 #define SEED "tests/fixtures/notice-seed/seed-fi.txt"
@@ -41,18 +72,18 @@ TEST(test_notice_names_the_controller_every_purpose_and_the_rights)
 		return;
 	}
 	CHECK(strstr(n, "Tamro Oyj (0533965-2), Rajatorpantie 41 B, 01640 Vantaa"));
-	CHECK(strstr(n, "Tamron puhelu- ja kokoustallennerekisteri"));
+	CHECK(has(n, "Tamron puhelu- ja kokoustallennerekisteri"));
 	CHECK(strstr(n, "asiakaspalvelu@tamro.com"));
 	for (size_t i = 0; i < p->n_purposes; i++) {
 		CHECK(strstr(n, p->purposes[i].name));
-		CHECK(strstr(n, policy_text(p, &p->purposes[i].description_t, en)));
+		CHECK(has(n, policy_text(p, &p->purposes[i].description_t, en)));
 	}
 	for (size_t i = 0; i < p->n_sources; i++)
 		CHECK(strstr(n, p->sources[i].data_source));
 	for (size_t i = 0; i < p->n_recipients; i++)
 		CHECK(strstr(n, policy_text(p, &p->recipients[i].display_t, en)));
-	CHECK(strstr(n, "Art. 6(1)(b)"));
-	CHECK(strstr(n, "Art. 6(1)(f)"));
+	CHECK(has(n, "Art. 6(1)(b)"));
+	CHECK(has(n, "Art. 6(1)(f)"));
 	CHECK(strstr(n, "Art. 6(1)(a)"));
 	CHECK(strstr(n, "12 months"));
 	CHECK(strstr(n, "EU SCCs 2021/914"));
@@ -139,7 +170,7 @@ TEST(test_notice_gives_retention_in_words_with_its_maximum)
 		CHECK(strstr(n, "Kept for:     90 days after the recording; at most 6 months where"));
 		CHECK(strstr(n, "Kept for:     30 days after the recording\n"));
 		CHECK(strstr(n, "Kept for:     12 months after the recording; at most 2 years where"));
-		CHECK(strstr(n, "compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))"));
+		CHECK(has(n, "compliance with a legal obligation of the controller (GDPR Art. 6(1)(c))"));
 		CHECK(strstr(n, "Its entries are kept for 2 years,\nlonger while a request for access"));
 	}
 	free(n);
@@ -405,7 +436,7 @@ TEST(test_notice_is_written_in_each_language_of_the_policy)
 	CHECK(strstr(fi, "Rekisteröidyn oikeudet\n----------------------\n"));
 	CHECK(strstr(fi, "    Tarkoitus:    Asiakaspalvelun laadun varmistaminen"));
 	CHECK(strstr(fi, "Säilytetään:  12 kuukautta tallennuksesta; enintään 24 kuukautta"));
-	CHECK(strstr(fi, "rekisterinpitäjän oikeutettu etu (tietosuoja-asetuksen 6 artiklan 1 kohdan f alakohta)"));
+	CHECK(has(fi, "rekisterinpitäjän oikeutettu etu (tietosuoja-asetuksen 6 artiklan 1 kohdan f alakohta)"));
 	CHECK(!strstr(fi, "Your rights") && !strstr(fi, "Legal basis"));
 	CHECK(strstr(en, "    Purpose:      Assuring and developing the quality of customer service\n"));
 	CHECK(strstr(en, "Register:           Tamro's register of recorded calls and meetings"));
@@ -499,12 +530,12 @@ TEST(test_notice_gives_the_data_sources_and_safeguards_in_its_language)
 			 "    Tallennetaan: kaikki asiakaspalveluun soitetut puhelut\n"
 			 "    Tietolähde:   asiakaspalveluun soitettu puhelu\n"));
 	CHECK(strstr(fi, "    Tietolähde:   Tamron ja asiakkaan välinen Skype/Teams-tapaaminen\n"));
-	CHECK(strstr(fi, "    EU:n tai ETA-alueen ulkopuolella; suojatoimi: EU-komission mallilausekkeet"));
+	CHECK(has(fi, "    EU:n tai ETA-alueen ulkopuolella; suojatoimi: EU-komission mallilausekkeet"));
 	for (size_t i = 0; i < p->n_sources; i++)
 		CHECK(!strstr(fi, p->sources[i].data_source));
 	CHECK(!strstr(fi, "EU SCCs") && !strstr(fi, "Commission standard contractual clauses"));
 	CHECK(strstr(en, "    Data source:  customer-service telephony\n"));
-	CHECK(strstr(en, "    Outside the EU/EEA; safeguard: EU SCCs 2021/914 (Commission standard contractual "
+	CHECK(has(en, "    Outside the EU/EEA; safeguard: EU SCCs 2021/914 (Commission standard contractual "
 			 "clauses).\n"));
 	CHECK(!strstr(en, "Tietolähde") && !strstr(en, "mallilausekkeet"));
 	/* what the recordings carry and the disclosures record stays as written */
@@ -738,10 +769,10 @@ TEST(test_notice_is_written_in_swedish_and_german)
 	CHECK(strstr(de, "Verantwortlicher:   Example Oy (1234567-8)"));
 	CHECK(strstr(sv, "Personuppgiftsansvarig:  Example Oy (1234567-8)"));
 	/* the legal bases in the words of the regulation's own versions */
-	CHECK(strstr(de, "    Rechtsgrundlage:  Einwilligung der betroffenen Person (Art. 6 Abs. 1 lit. a DSGVO)\n"));
-	CHECK(strstr(de, "berechtigte Interessen des Verantwortlichen (Art. 6 Abs. 1 lit. f DSGVO)"));
-	CHECK(strstr(sv, "    Rättslig grund:  den registrerades samtycke (artikel 6.1 a i dataskyddsförordningen)\n"));
-	CHECK(strstr(sv, "den personuppgiftsansvariges berättigade intressen (artikel 6.1 f i dataskyddsförordningen)"));
+	CHECK(has(de, "    Rechtsgrundlage:  Einwilligung der betroffenen Person (Art. 6 Abs. 1 lit. a DSGVO)\n"));
+	CHECK(has(de, "berechtigte Interessen des Verantwortlichen (Art. 6 Abs. 1 lit. f DSGVO)"));
+	CHECK(has(sv, "    Rättslig grund:  den registrerades samtycke (artikel 6.1 a i dataskyddsförordningen)\n"));
+	CHECK(has(sv, "den personuppgiftsansvariges berättigade intressen (artikel 6.1 f i dataskyddsförordningen)"));
 	/* periods in the language's words */
 	CHECK(strstr(de, "    Speicherdauer:    90 Tage ab der Aufzeichnung; höchstens 6 Monate,"));
 	CHECK(strstr(de, "    Speicherdauer:    12 Monate ab der Aufzeichnung; höchstens 2 Jahre,"));
@@ -896,15 +927,15 @@ TEST(test_notice_is_written_in_french)
 	CHECK(strstr(fr, "Responsable du traitement :  Example Oy (1234567-8)"));
 	CHECK(strstr(fr, "Protection des données :     dpo@example.fi\n"));
 	/* the legal bases in the words of the regulation's French version */
-	CHECK(strstr(fr, "    Base légale :         consentement de la personne concernée (article 6, "
+	CHECK(has(fr, "    Base légale :         consentement de la personne concernée (article 6, "
 			 "paragraphe 1, point a) du RGPD)\n"));
-	CHECK(strstr(fr, "intérêts légitimes poursuivis par le responsable du traitement (article 6, "
+	CHECK(has(fr, "intérêts légitimes poursuivis par le responsable du traitement (article 6, "
 			 "paragraphe 1, point f) du RGPD)\n"));
-	CHECK(strstr(fr, "respect d'une obligation légale à laquelle le responsable du traitement est soumis"));
-	CHECK(strstr(fr, "exécution d'un contrat auquel la personne concernée est partie"));
+	CHECK(has(fr, "respect d'une obligation légale à laquelle le responsable du traitement est soumis"));
+	CHECK(has(fr, "exécution d'un contrat auquel la personne concernée est partie"));
 	/* periods in French words */
-	CHECK(strstr(fr, "    Conservation :        90 jours à compter de l'enregistrement ; au plus 6 mois "));
-	CHECK(strstr(fr, "    Conservation :        2 ans à compter de l'enregistrement ; au plus 3 ans "));
+	CHECK(has(fr, "    Conservation :        90 jours à compter de l'enregistrement ; au plus 6 mois "));
+	CHECK(has(fr, "    Conservation :        2 ans à compter de l'enregistrement ; au plus 3 ans "));
 	CHECK(strstr(fr, "    Conservation :        30 jours à compter de l'enregistrement\n"));
 	/* the rights by the names the French text of the GDPR gives them */
 	CHECK(strstr(fr, "Vos droits\n----------\n- Droit d'accès (article 15) : "));
@@ -945,10 +976,9 @@ out:
 }
 
 /*
- * The lines of notice n (in lang) longer than 76 columns, printed.  Not
- * counted: those that carry a policy text unwrapped after a label ("Register:
- * ", "    Purpose:      ", "Responsable du traitement :  "), the labels
- * aligned by two spaces or more, or indented four.
+ * The lines of notice n (in lang) longer than 76 columns, printed: every
+ * line is wrapped, a policy text or a legal basis after a label too (atk24),
+ * but for one word longer than a line.
  */
 static int long_lines(const char *n, const char *lang)
 {
@@ -956,10 +986,11 @@ static int long_lines(const char *n, const char *lang)
 
 	for (const char *l = n; l && *l;) {
 		const char *e = strchr(l, '\n');
-		size_t len = e ? (size_t)(e - l) : strlen(l), cols = 0;
+		size_t len = e ? (size_t)(e - l) : strlen(l), cols = 0, lead = strspn(l, " ");
+
 		for (size_t k = 0; k < len; k++)
 			cols += ((unsigned char)l[k] & 0xc0) != 0x80;
-		if (cols > 76 && strncmp(l, "    ", 4) && !memmem(l, len, ":  ", 3)) {
+		if (cols > 76 && memchr(l + lead, ' ', len - lead)) {
 			fprintf(stderr, "  long line (%s, %zu columns): %.*s\n", lang, cols, (int)len, l);
 			found++;
 		}
