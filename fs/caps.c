@@ -338,12 +338,13 @@ int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, enum caps_name kind
 	return due;
 }
 
-void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, const struct caps_held *held, void *ctx), void *ctx)
+void caps_refusals_held(struct caps *c, int64_t before,
+			void (*fn)(uid_t uid, const struct caps_held *held, void *ctx), void *ctx)
 {
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < CAPS_BUCKETS; i++)
 		for (struct caps_uid *e = c->bucket[i]; e; e = e->next)
-			if (e->held.n) {
+			if (e->held.n && e->refused_sec < before) {
 				fn(e->uid, &e->held, ctx);
 				e->held = (struct caps_held){ 0 };
 			}

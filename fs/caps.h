@@ -139,10 +139,13 @@ struct caps_held {
 };
 int caps_refusal_due(struct caps *c, uid_t uid, int64_t now, enum caps_name kind, const char *name,
 		     struct caps_held *held);
-/* Each uid's counted refusals not reported yet, to fn (under the caps'
- * lock: fn must not call into c), then forgotten.  At unmount. */
-void caps_refusals_held(struct caps *c, void (*fn)(uid_t uid, const struct caps_held *held, void *ctx),
-			void *ctx);
+/* Each uid's counted refusals not reported yet, of a second before
+ * `before` (INT64_MAX: all, at unmount), to fn (under the caps' lock: fn
+ * must not call into c), then forgotten.  Run every poll too, so that a
+ * second's count is logged within a poll of its end, not only at the uid's
+ * next refusal: a daemon killed before that lost it (atk25 F2). */
+void caps_refusals_held(struct caps *c, int64_t before,
+			void (*fn)(uid_t uid, const struct caps_held *held, void *ctx), void *ctx);
 /* Give back what caps_acquire(c, uid, decoder, ...) counted; now as there. */
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now);
 /* Open files and WAV views counted now, for uid (or the mount, when uid

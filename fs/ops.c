@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,11 +187,23 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 	return due ? auditq_push(fs->aq, &e) : 0;
 }
 
+/* A uid's count of refusals, reported with no request in hand (the poller,
+ * the unmount): named by its passwd entry, as an entry of its own would be. */
 static void push_held_at_exit(uid_t uid, const struct caps_held *held, void *ctx)
 {
 	struct audit_actor a = { .uid = uid };
+	struct passwd pw, *found = NULL;
+	char buf[1024];
 
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) == 0 && found)
+		a.user = found->pw_name;
 	push_held(ctx, &a, held);
+}
+
+void recfs_refusals_flush(struct recfs *fs)
+{
+	if (fs->aq && fs->caps)
+		caps_refusals_held(fs->caps, caps_now(), push_held_at_exit, fs);
 }
 
 /* The refusals this thread handed to the queue (push_unlogged). */
@@ -516,7 +529,7 @@ static void op_destroy(void *userdata)
 	struct recfs *fs = userdata;
 
 	if (fs->aq && fs->caps)
-		caps_refusals_held(fs->caps, push_held_at_exit, fs);
+		caps_refusals_held(fs->caps, INT64_MAX, push_held_at_exit, fs);
 	if (fs->aq && auditq_flush(fs->aq) < 0)
 		recfs_log(LOG_ERR, "recfs: audit entries left unwritten at destroy; retrying at exit");
 	/* The session is over: no releasedir comes for what is still open.

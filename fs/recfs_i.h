@@ -195,6 +195,9 @@ void recfs_audit(struct recfs *fs, struct caller *c, const char *action, const c
 void recfs_unlogged_start(struct recfs *fs);
 void recfs_unlogged_stop(void);
 unsigned recfs_unlogged_mark(void);
+/* The refusals counted past CAPS_REFUSALS_PER_SEC in seconds now over,
+ * logged (one entry a uid); the poller calls it every poll. */
+void recfs_refusals_flush(struct recfs *fs);
 int recfs_rights_counted(struct recfs *fs, struct caller *c, const char *action, const char *object);
 int recfs_rights_check(struct recfs *fs, struct caller *c, const char *action, const char *object);
 /* The end of a rights call that recfs_rights_check let through: rc, or

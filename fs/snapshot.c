@@ -359,6 +359,7 @@ static void *poller(void *arg)
 		if (s->stop)
 			break;
 		readahead_pass(s);
+		recfs_refusals_flush(fs);
 		s->kick = 0;
 		pass = ++s->pass_started;
 		cur = s->tree;
