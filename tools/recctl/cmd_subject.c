@@ -831,8 +831,9 @@ static const char *find_text(struct strlist *keep, char *arg)
 		line[--n] = '\0';
 	if (n > 0)
 		strlist_add(keep, line);
-	if (line)
-		crypto_free_string(line);
+	/* The whole buffer: at the end of the input getline gives one that
+	 * holds no string. */
+	crypto_freezero(line, cap);
 	return n > 0 ? keep->v[keep->n - 1] : NULL;
 }
 
