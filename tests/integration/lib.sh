@@ -773,3 +773,34 @@ t_cleanup()
 }
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
+
+# audit_old_keys: "EPOCH:FILE" for each key of an epoch before the key state's
+# that one of the register's files holds; then "current=N".
+audit_old_keys()
+{
+	python3 - "$KEYS/audit-verify.key" "$REG" <<'PY'
+import hashlib, os, re, sqlite3, struct, sys
+seed = None
+for line in open(sys.argv[1]):
+    if not line.startswith('#'):
+        seed = bytes.fromhex(re.findall(r'\b[0-9a-f]{64}\b', line)[0])
+def evolve(k):
+    return hashlib.blake2b(b'', digest_size=32, key=k, salt=struct.pack('<Q', 1) + bytes(8),
+                           person=b'recfsaud' + bytes(8)).digest()
+db = sqlite3.connect('file:%s/catalog.db?mode=ro' % sys.argv[2], uri=True)
+epoch, cur = db.execute('SELECT epoch, key FROM audit_key').fetchone()
+db.close()
+keys, k = [], seed
+for i in range(epoch + 1):
+    k = evolve(k)
+    keys.append(k)
+assert keys[epoch] == cur, 'the key state does not follow from the verification key'
+for name in ('catalog.db', 'catalog.db-wal'):
+    p = os.path.join(sys.argv[2], name)
+    data = open(p, 'rb').read() if os.path.exists(p) else b''
+    for i in range(epoch):
+        if keys[i] in data:
+            print('%d:%s' % (i, name))
+print('current=%d' % epoch)
+PY
+}

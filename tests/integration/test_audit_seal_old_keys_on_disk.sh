@@ -44,36 +44,6 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 sleep 3	# the last batch in the log
 
-# old_keys: "EPOCH:FILE" for each key of an epoch before the key state's
-# that one of the register's files holds; then "current=N".
-old_keys()
-{
-	python3 - "$KEYS/audit-verify.key" "$REG" <<'PY'
-import hashlib, os, re, sqlite3, struct, sys
-seed = None
-for line in open(sys.argv[1]):
-    if not line.startswith('#'):
-        seed = bytes.fromhex(re.findall(r'\b[0-9a-f]{64}\b', line)[0])
-def evolve(k):
-    return hashlib.blake2b(b'', digest_size=32, key=k, salt=struct.pack('<Q', 1) + bytes(8),
-                           person=b'recfsaud' + bytes(8)).digest()
-db = sqlite3.connect('file:%s/catalog.db?mode=ro' % sys.argv[2], uri=True)
-epoch, cur = db.execute('SELECT epoch, key FROM audit_key').fetchone()
-db.close()
-keys, k = [], seed
-for i in range(epoch + 1):
-    k = evolve(k)
-    keys.append(k)
-assert keys[epoch] == cur, 'the key state does not follow from the verification key'
-for name in ('catalog.db', 'catalog.db-wal'):
-    p = os.path.join(sys.argv[2], name)
-    data = open(p, 'rb').read() if os.path.exists(p) else b''
-    for i in range(epoch):
-        if keys[i] in data:
-            print('%d:%s' % (i, name))
-print('current=%d' % epoch)
-PY
-}
 # recover DIR: "EPOCH HEXKEY" for each key state the WAL's frames hold, as
 # an attacker reads them (no verification key).
 recover()
@@ -112,7 +82,7 @@ recover "$T_TMP/att" >"$T_TMP/recovered"
 # epoch then current are sealed later, under the key the catalog held then
 # (as documented, root may alter the current epoch's entries).
 sealed_then=$(q "SELECT coalesce(max(seq), 0) FROM audit_seal")
-out=$(old_keys)
+out=$(audit_old_keys)
 cur=$(sed -n 's/^current=//p' <<<"$out")
 found=$(grep -v '^current=' <<<"$out" | paste -sd' ')
 echo "   key state at epoch $cur; keys of ended epochs on disk: ${found:-none}"
@@ -120,7 +90,7 @@ echo "   key state at epoch $cur; keys of ended epochs on disk: ${found:-none}"
 	fail "control: several epochs ended while the mount ran" "key state at epoch ${cur:-?}"
 assert_eq "no ended epoch's sealing key is left in catalog.db or its WAL while the mount runs" "" "$found"
 unmount_recfs "$MNT"
-found=$(old_keys | grep -v '^current=' | paste -sd' ')
+found=$(audit_old_keys | grep -v '^current=' | paste -sd' ')
 assert_eq "nor after the mount ended" "" "$found"
 
 "$RECCTL" audit seal -R "$REG" >/dev/null

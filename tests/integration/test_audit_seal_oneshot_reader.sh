@@ -26,36 +26,6 @@ rid=$(id_at "2026-11-20T09:00:00Z")
 [ -n "$rid" ] || t_abort "data" "no recording"
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
-# old_keys: "EPOCH:FILE" for each key of an epoch before the key state's
-# that one of the register's files holds; then "current=N".
-old_keys()
-{
-	python3 - "$KEYS/audit-verify.key" "$REG" <<'PY'
-import hashlib, os, re, sqlite3, struct, sys
-seed = None
-for line in open(sys.argv[1]):
-    if not line.startswith('#'):
-        seed = bytes.fromhex(re.findall(r'\b[0-9a-f]{64}\b', line)[0])
-def evolve(k):
-    return hashlib.blake2b(b'', digest_size=32, key=k, salt=struct.pack('<Q', 1) + bytes(8),
-                           person=b'recfsaud' + bytes(8)).digest()
-db = sqlite3.connect('file:%s/catalog.db?mode=ro' % sys.argv[2], uri=True)
-epoch, cur = db.execute('SELECT epoch, key FROM audit_key').fetchone()
-db.close()
-keys, k = [], seed
-for i in range(epoch + 1):
-    k = evolve(k)
-    keys.append(k)
-assert keys[epoch] == cur, 'the key state does not follow from the verification key'
-for name in ('catalog.db', 'catalog.db-wal'):
-    p = os.path.join(sys.argv[2], name)
-    data = open(p, 'rb').read() if os.path.exists(p) else b''
-    for i in range(epoch):
-        if keys[i] in data:
-            print('%d:%s' % (i, name))
-print('current=%d' % epoch)
-PY
-}
 
 # Wait for the start of an epoch, so that the rest fits in one.
 while [ $(( $(date +%s) % 4 )) -ne 1 ]; do sleep 0.2; done
@@ -70,13 +40,13 @@ sleep 0.5
 "$RECCTL" retention set -R "$REG" "$rid" 2027-06-02 >"$T_TMP/set.out" 2>&1 || t_abort "retention set" "$(cat "$T_TMP/set.out")"
 printf 'COMMIT;\n.quit\n' >"$T_TMP/rfifo"
 wait "$reader"
-held=$(old_keys | grep -v '^current=' | paste -sd' ')
+held=$(audit_old_keys | grep -v '^current=' | paste -sd' ')
 [ -n "$held" ] && pass "control: the reader kept the old key on disk (${held})" ||
 	pass "control: the reader kept nothing (the test proves nothing)"
 sleep 0.5
 "$RECCTL" retention set -R "$REG" "$rid" 2027-06-03 >/dev/null 2>&1   # the next commit, same epoch
 sleep 1.5   # the mount idle
-out=$(old_keys)
+out=$(audit_old_keys)
 cur=$(sed -n 's/^current=//p' <<<"$out")
 found=$(grep -v '^current=' <<<"$out" | paste -sd' ')
 [ $(( $(date +%s) / 4 )) -eq $(( e0 + 1 )) ] || echo "   (another epoch ended meanwhile: the check may pass by it)"
