@@ -1423,7 +1423,8 @@ out:
 	return rc;
 }
 
-#define ANCHOR_VERSION 1
+#define ANCHOR_VERSION 2
+static const char ANCHOR_DOMAIN[] = "recfs audit anchor 2";
 
 /* The register's id into id ("" when the catalog names none, or not as an
  * id). */
@@ -1439,55 +1440,175 @@ static int register_id_of(struct catalog *c, char id[RECFS_ID_HEX])
 	return rc == -ENOENT ? 0 : rc;
 }
 
+/*
+ * a's MAC under key (K(a->epoch)): the first AUDIT_ANCHOR_MAC_BYTES of
+ * keyed BLAKE2b-256 over ANCHOR_DOMAIN || the register id (RECFS_ID_HEX
+ * bytes, zeros after it) || le64 seq || hash || le64 at || le64 epoch.
+ * Its domain keeps it from ever being a seal's or a checkpoint's MAC.
+ */
+static void anchor_mac(const struct crypto_key *key, const struct audit_anchor *a,
+		       uint8_t mac[AUDIT_ANCHOR_MAC_BYTES])
+{
+	uint8_t buf[sizeof(ANCHOR_DOMAIN) + RECFS_ID_HEX + 24 + CRYPTO_HASH_BYTES], *p = buf;
+	uint8_t full[CRYPTO_MAC_BYTES];
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(p, ANCHOR_DOMAIN, sizeof(ANCHOR_DOMAIN));
+	p += sizeof(ANCHOR_DOMAIN);
+	memcpy(p, a->register_id, strnlen(a->register_id, RECFS_ID_HEX));
+	p += RECFS_ID_HEX;
+	put_le64(&p, a->seq);
+	memcpy(p, a->hash, CRYPTO_HASH_BYTES);
+	p += CRYPTO_HASH_BYTES;
+	put_le64(&p, a->at);
+	put_le64(&p, a->epoch);
+	crypto_keyed_hash(key, buf, sizeof(buf), full);
+	memcpy(mac, full, AUDIT_ANCHOR_MAC_BYTES);
+	crypto_memzero(full, sizeof(full));
+}
+
 int audit_anchor_get(struct catalog *c, int64_t now, struct audit_anchor *a)
 {
+	struct cat_audit_key ks = { 0 };
 	int rc;
 
-	*a = (struct audit_anchor){ .at = now };
+	*a = (struct audit_anchor){ .at = now, .epoch = -1 };
 	if ((rc = catalog_begin_read(c)))
 		return rc;
 	rc = register_id_of(c, a->register_id);
 	if (rc == 0)
 		rc = catalog_audit_last(c, &a->seq, a->hash);
+	if (rc == 0) {
+		rc = catalog_audit_key_get(c, &ks);
+		if (rc == 0) {
+			a->epoch = ks.epoch;
+			anchor_mac(ks.key, a, a->mac);
+		} else if (rc == -ENOENT) {
+			rc = 0;
+		}
+		crypto_key_free(ks.key);
+	}
 	catalog_end_read(c);
 	return rc;
 }
 
 void audit_anchor_format(const struct audit_anchor *a, char out[AUDIT_ANCHOR_MAX])
 {
-	char hex[CRYPTO_HASH_BYTES * 2 + 1], t[21];
+	char hex[CRYPTO_HASH_BYTES * 2 + 1], mac[AUDIT_ANCHOR_MAC_BYTES * 2 + 1] = "-", epoch[21] = "-", t[21];
 
 	crypto_hex(hex, a->hash, CRYPTO_HASH_BYTES);
 	util_format_time(a->at, t);
-	snprintf(out, AUDIT_ANCHOR_MAX, AUDIT_ANCHOR_TAG " %d register=%s seq=%lld hash=%s at=%s", ANCHOR_VERSION,
-		 *a->register_id ? a->register_id : "-", (long long)a->seq, hex, t);
+	if (a->epoch >= 0) {
+		crypto_hex(mac, a->mac, AUDIT_ANCHOR_MAC_BYTES);
+		snprintf(epoch, sizeof(epoch), "%lld", (long long)a->epoch);
+	}
+	snprintf(out, AUDIT_ANCHOR_MAX, AUDIT_ANCHOR_TAG " %d register=%s seq=%lld hash=%s at=%s epoch=%s mac=%s",
+		 ANCHOR_VERSION, *a->register_id ? a->register_id : "-", (long long)a->seq, hex, t, epoch, mac);
+}
+
+/* The MAC part of a version 2 anchor, "epoch=E mac=HEX" or "epoch=- mac=-",
+ * into a; 0 or -EINVAL. */
+static int anchor_parse_mac(const char *epoch, const char *mac, struct audit_anchor *a)
+{
+	if (!strcmp(epoch, "-") && !strcmp(mac, "-"))
+		return 0;
+	if (parse_i64(epoch, 0, INT64_MAX, &a->epoch) || strlen(mac) != AUDIT_ANCHOR_MAC_BYTES * 2 ||
+	    crypto_unhex(a->mac, AUDIT_ANCHOR_MAC_BYTES, mac)) {
+		a->epoch = -1;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int audit_anchor_parse(const char *line, struct audit_anchor *a)
 {
 	const char *p = strstr(line, AUDIT_ANCHOR_TAG " ");
-	char id[RECFS_ID_HEX + 1], hex[CRYPTO_HASH_BYTES * 2 + 2], t[22];
+	char id[RECFS_ID_HEX + 1], hex[CRYPTO_HASH_BYTES * 2 + 2], t[22], epoch[22], mac[AUDIT_ANCHOR_MAC_BYTES * 2 + 2];
 	long long seq;
-	int version, end = 0;
+	int version, end = 0, n;
 
 	if (!p)
 		return -ENOENT;
-	*a = (struct audit_anchor){ 0 };
-	if (sscanf(p, AUDIT_ANCHOR_TAG " %d register=%33s seq=%lld hash=%65s at=%21s%n", &version, id, &seq, hex, t,
-		   &end) != 5 || (p[end] && p[end] != '\n' && p[end] != '\r'))
-		return meta_fail(-EINVAL, "not an audit anchor: it reads \"" AUDIT_ANCHOR_TAG " 1 register=ID seq=N "
-				 "hash=HEX at=TIME\"");
-	if (version != ANCHOR_VERSION)
-		return meta_fail(-EINVAL, "an audit anchor of version %d: this recctl reads version %d", version,
+	*a = (struct audit_anchor){ .epoch = -1 };
+	if (sscanf(p, AUDIT_ANCHOR_TAG " %d", &version) != 1)
+		version = 0;
+	if (version == 1)
+		n = sscanf(p, AUDIT_ANCHOR_TAG " %*d register=%33s seq=%lld hash=%65s at=%21s%n", id, &seq, hex, t,
+			   &end) == 4;
+	else
+		n = sscanf(p, AUDIT_ANCHOR_TAG " %*d register=%33s seq=%lld hash=%65s at=%21s epoch=%21s mac=%33s%n",
+			   id, &seq, hex, t, epoch, mac, &end) == 6;
+	if (version > ANCHOR_VERSION)
+		return meta_fail(-EINVAL, "an audit anchor of version %d: this recctl reads versions 1 to %d", version,
 				 ANCHOR_VERSION);
+	if (version < 1)
+		n = 0;
+	if (!n || (p[end] && p[end] != '\n' && p[end] != '\r'))
+		return meta_fail(-EINVAL, "not an audit anchor: it reads \"" AUDIT_ANCHOR_TAG " %d register=ID seq=N "
+				 "hash=HEX at=TIME%s\"", version == 1 ? 1 : ANCHOR_VERSION,
+				 version == 1 ? "" : " epoch=E mac=HEX");
 	if (seq < 0 || strlen(hex) != CRYPTO_HASH_BYTES * 2 || crypto_unhex(a->hash, CRYPTO_HASH_BYTES, hex) ||
-	    util_parse_time(t, &a->at) || (strcmp(id, "-") && !util_is_id(id)))
-		return meta_fail(-EINVAL, "an audit anchor with a field that does not read (seq, hash, time or "
-				 "register)");
+	    util_parse_time(t, &a->at) || (strcmp(id, "-") && !util_is_id(id)) ||
+	    (version > 1 && anchor_parse_mac(epoch, mac, a)))
+		return meta_fail(-EINVAL, "an audit anchor with a field that does not read (seq, hash, time, "
+				 "register, epoch or MAC)");
 	if (strcmp(id, "-"))
 		memcpy(a->register_id, id, RECFS_ID_HEX);
 	a->seq = seq;
 	return 0;
+}
+
+/* Indexes into the anchors (ctx) in the order of their epochs. */
+static int anchor_by_epoch(const void *x, const void *y, void *ctx)
+{
+	const struct audit_anchor *a = ctx;
+	int64_t ex = a[*(const size_t *)x].epoch, ey = a[*(const size_t *)y].epoch;
+
+	return (ex > ey) - (ex < ey);
+}
+
+int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anchor *a, size_t n, int64_t now,
+			    unsigned char *ok)
+{
+	uint8_t mac[AUDIT_ANCHOR_MAC_BYTES];
+	struct crypto_key *k = NULL;
+	int64_t k_epoch = -1, last = epoch_at(vk->start, vk->interval, now);
+	size_t *ix;
+	int rc = 0;
+
+	memset(ok, 0, n);
+	if (n == 0)
+		return 0;
+	ix = xcalloc(n, sizeof(*ix));
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, n, sizeof(*ix), anchor_by_epoch, (void *)a);
+	for (size_t j = 0; j < n && rc == 0; j++) {
+		const struct audit_anchor *x = &a[ix[j]];
+
+		/* A key is made when its epoch begins: an anchor can name no
+		 * later one than its time's, nor one to come (a line asking
+		 * for the key of year 9999 is not derived). */
+		if (x->epoch < 0 || x->epoch > last || x->epoch > epoch_at(vk->start, vk->interval, x->at))
+			continue;
+		if (!k) {
+			if ((rc = key_of_epoch(vk, x->epoch, &k)))
+				break;
+			k_epoch = x->epoch;
+		}
+		while (rc == 0 && k_epoch < x->epoch) {
+			rc = crypto_key_evolve(k);
+			k_epoch++;
+		}
+		if (rc)
+			break;
+		anchor_mac(k, x, mac);
+		ok[ix[j]] = (unsigned char)crypto_equal(mac, x->mac, sizeof(mac));
+	}
+	crypto_memzero(mac, sizeof(mac));
+	crypto_key_free(k);
+	free(ix);
+	return rc;
 }
 
 int audit_anchor_check(struct catalog *c, const struct audit_anchor *a)

@@ -305,26 +305,36 @@ char *audit_mirror_line(const struct audit_entry *e);
  * time, written as one line of text to be kept off the host (the journal
  * of `recctl audit seal`'s timer forwarded elsewhere, a ticket, a mail):
  *
- *   recfs-audit-anchor 1 register=ID seq=N hash=HEX at=YYYY-MM-DDTHH:MM:SSZ
+ *   recfs-audit-anchor 2 register=ID seq=N hash=HEX at=YYYY-MM-DDTHH:MM:SSZ epoch=E mac=HEX
  *
  * The chain hash of entry N commits to every entry up to N, so a log that
  * no longer holds entry N with that hash lost or rewrote entries the
  * anchor saw, whoever holds the sealing key: the case the seals cannot
  * catch, a register put back from an older copy and sealed on from that
- * copy's key.
+ * copy's key.  The MAC, under the sealing key of epoch E (the register's
+ * key when the anchor was made), tells an anchor this register made from
+ * a line anyone who may log wrote into the journal (logger(1)): only the
+ * verification key checks it (audit_anchors_authentic).  A log not sealed
+ * has no key: "epoch=- mac=-".  Version 1 (before the MAC) is still read,
+ * as an anchor without one.
  */
 #define AUDIT_ANCHOR_TAG "recfs-audit-anchor"
-#define AUDIT_ANCHOR_MAX 192	/* its text, with the NUL */
+#define AUDIT_ANCHOR_MAX 256	  /* its text, with the NUL */
+#define AUDIT_ANCHOR_MAC_BYTES 16 /* keyed BLAKE2b-256, its first half */
 
 struct audit_anchor {
 	char register_id[RECFS_ID_HEX];	/* "" when the catalog names none */
 	int64_t seq;			/* 0: the log was empty */
 	uint8_t hash[CRYPTO_HASH_BYTES];
 	int64_t at;
+	int64_t epoch;			/* the key's that made mac; -1: no MAC */
+	uint8_t mac[AUDIT_ANCHOR_MAC_BYTES];
 };
 
-/* The anchor of c's log as it stands (in one read snapshot), at time now.
- * 0, -EINVAL when c has a transaction open, or the catalog's errors. */
+/* The anchor of c's log as it stands (in one read snapshot), at time now,
+ * with its MAC under the sealing key the catalog holds (none when the log
+ * is not sealed).  0, -EINVAL when c has a transaction open, or the
+ * catalog's errors. */
 int audit_anchor_get(struct catalog *c, int64_t now, struct audit_anchor *a) MUST_CHECK;
 
 /* a as its line (no newline). */
@@ -335,6 +345,18 @@ void audit_anchor_format(const struct audit_anchor *a, char out[AUDIT_ANCHOR_MAX
  * when the line holds no tag, -EINVAL (meta_errmsg() says what) when what
  * follows the tag is not an anchor. */
 int audit_anchor_parse(const char *line, struct audit_anchor *a) MUST_CHECK;
+
+/*
+ * Which of the anchors a[0..n-1] this register made: ok[i] is 1 when a[i]
+ * has a MAC that checks under the sealing key of its epoch, derived from
+ * vk's seed, an epoch begun by the anchor's time and by now; else 0: no
+ * MAC (made while the log was not sealed, or of version 1), or one that
+ * does not check (a line written by someone else, or of another
+ * register).  Each key is derived once, the anchors taken in the order of
+ * their epochs.  0, or -ENOMEM.
+ */
+int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anchor *a, size_t n, int64_t now,
+			    unsigned char *ok) MUST_CHECK;
 
 /*
  * Whether c's log still holds what a saw: 0 when entry a->seq is there

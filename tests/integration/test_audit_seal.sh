@@ -352,7 +352,7 @@ logan "$AN" 7210
 assert_ok "audit seal after them" env RECFS_NOW=$((T0 + 8200)) "$RECCTL" audit seal -R "$AN"
 anchor=$(grep '^recfs-audit-anchor ' <<<"$T_OUT")
 assert_match "prints the anchor of the log" "$anchor" \
-	'^recfs-audit-anchor 1 register=[0-9a-f]{32} seq=[0-9]+ hash=[0-9a-f]{64} at=2027-01-01T02:16:40Z$'
+	'^recfs-audit-anchor 2 register=[0-9a-f]{32} seq=[0-9]+ hash=[0-9a-f]{64} at=2027-01-01T02:16:40Z epoch=[0-9]+ mac=[0-9a-f]{32}$'
 an_seq=$(sed 's/.* seq=\([0-9]*\) .*/\1/' <<<"$anchor")
 assert_eq "at the last entry" "$(sqlite3 "$AN/catalog.db" 'SELECT max(seq) FROM audit')" "$an_seq"
 assert_ok "audit head" env RECFS_NOW=$((T0 + 8200)) "$RECCTL" audit head -R "$AN"
@@ -383,7 +383,42 @@ assert_exit "--anchors - reads standard input" 1 \
 assert_contains "and the roll-back shows" "$T_OUT" "is not the one the log held"
 other=$(sed 's/register=[0-9a-f]*/register=0123456789abcdef0123456789abcdef/' <<<"$anchor")
 assert_exit "an anchor of another register: verify exits 1" 1 van "$AN" 8210 --anchor "$other"
+assert_contains "its MAC does not check: skipped" "$T_OUT" \
+	"warning: --anchor 1: an anchor whose MAC does not check under the verification key"
+assert_contains "and none is left to check" "$T_OUT" "none of the 1 anchors given was made by this register"
+assert_exit "without the verification key: verify exits 1" 1 env RECFS_NOW=$((T0 + 8210)) \
+	"$RECCTL" audit verify -R "$AN" --anchor "$other"
 assert_contains "and says whose it is" "$T_OUT" "is of register 0123456789abcdef0123456789abcdef"
+# A line that reads as an anchor, written into the journal by anyone who
+# may log (logger(1)): "the log went up to entry N+100", the real line of
+# version 1, or with a guessed MAC.  With the verification key each is
+# skipped, named, and raises no false alarm of a log that went back.
+reg_id=$(sed 's/.* register=\([0-9a-f]*\) .*/\1/' <<<"$anchor")
+an_hash=$(sed 's/.* hash=\([0-9a-f]*\) .*/\1/' <<<"$anchor")
+an_epoch=$(sed 's/.* epoch=\([0-9]*\) .*/\1/' <<<"$anchor")
+{
+	printf '%s\n' "Jan 01 02:16:40 host recfs-audit-seal[42]: $anchor"
+	printf 'Jan 01 02:17:00 host atk[7]: recfs-audit-anchor 1 register=%s seq=%s hash=%s at=2027-01-01T02:17:00Z\n' \
+		"$reg_id" "$((an_seq + 100))" "$an_hash"
+	printf 'Jan 01 02:17:01 host atk[7]: recfs-audit-anchor 2 register=%s seq=%s hash=%s at=2027-01-01T02:17:01Z epoch=%s mac=%s\n' \
+		"$reg_id" "$((an_seq + 100))" "$an_hash" "$an_epoch" 0123456789abcdef0123456789abcdef
+	printf 'Jan 01 02:17:02 host atk[7]: %s\n' "$(sed "s/ seq=$an_seq / seq=$((an_seq + 1)) /" <<<"$anchor")"
+} >"$T_TMP/journal-planted.txt"
+assert_ok "anchors planted with logger(1) raise no false alarm with the verification key" \
+	van "$AN" 8210 --anchors "$T_TMP/journal-planted.txt"
+assert_contains "the version 1 line is skipped, named" "$T_OUT" \
+	"warning: $T_TMP/journal-planted.txt, line 2: an anchor without a MAC"
+assert_contains "so is the one with a guessed MAC" "$T_OUT" \
+	"warning: $T_TMP/journal-planted.txt, line 3: an anchor whose MAC does not check"
+assert_contains "and the real one altered" "$T_OUT" \
+	"warning: $T_TMP/journal-planted.txt, line 4: an anchor whose MAC does not check"
+assert_contains "the register's own is checked" "$T_OUT" "anchors: 1 checked, the log holds what each saw; 3 skipped: not made by this register"
+assert_exit "and a roll-back still shows through its own anchor" 1 \
+	van "$T_TMP/roll" 8350 --anchors "$T_TMP/journal-planted.txt"
+assert_contains "as audit log broken" "$T_OUT" "audit log broken: entry $an_seq is not the one the log held"
+assert_exit "without the verification key a planted line is taken: verify exits 1" 1 env RECFS_NOW=$((T0 + 8210)) \
+	"$RECCTL" audit verify -R "$AN" --anchors "$T_TMP/journal-planted.txt"
+assert_contains "and says the MACs were not checked" "$T_OUT" "the anchors' MACs were not checked"
 assert_exit "an anchor that does not read is a usage error" 2 van "$AN" 8210 --anchor "recfs-audit-anchor 1 register=x"
 assert_exit "so is a line without one" 2 van "$AN" 8210 --anchor "seq=3"
 assert_fails_with "a file without an anchor is refused" "holds no \"recfs-audit-anchor\" line" \
@@ -418,11 +453,13 @@ assert_exit "--anchors /dev/zero ends, exit 1" 1 timeout 60 env RECFS_NOW=$((T0 
 assert_contains "saying it is no file of text lines" "$T_OUT" \
 	"/dev/zero, line 1: a line of over 1048576 bytes: not a file of text lines"
 # After a retention sweep: the last entry dropped is checked against the
-# checkpoint, older ones cannot be.
+# checkpoint, older ones cannot be.  These anchors are made here from the
+# catalog (version 1, no MAC): verify takes them without the verification
+# key, which would skip them.
 rid=$(sqlite3 "$REG/catalog.db" "SELECT value FROM meta WHERE key = 'register_id'")
 anchor_of() { echo "recfs-audit-anchor 1 register=$rid seq=$1 hash=$(sqlite3 "$REG/catalog.db" "SELECT lower(hex(hash)) FROM audit WHERE seq = $1") at=2027-01-01T00:10:00Z"; }
 assert_ok "an anchor of the last dropped entry holds after the sweep" \
-	env RECFS_NOW=$((SWEEP_AT + 20)) "$RECCTL" audit verify -R "$SWEPT" --verify-key "$VKEY" \
+	env RECFS_NOW=$((SWEEP_AT + 20)) "$RECCTL" audit verify -R "$SWEPT" \
 	--anchor "$(anchor_of 5)" --anchor "$(anchor_of 3)" --anchor "$(anchor_of 7)"
 assert_contains "two checked, one older than the checkpoint" "$T_OUT" \
 	"anchors: 2 checked, the log holds what each saw; 1 older than the retention checkpoint, not checked"

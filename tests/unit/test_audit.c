@@ -1190,6 +1190,54 @@ TEST(test_audit_anchor_reads_back_and_holds_for_its_log_only)
 	catalog_close(c);
 }
 
+/* An anchor carries a MAC under the sealing key of its epoch: the
+ * verification key tells it from a line someone else wrote (logger(1)),
+ * from one altered, from one of version 1 and from one naming a key to
+ * come; each key is derived once for any number of anchors. */
+TEST(test_audit_anchor_mac_tells_this_registers_anchors_from_planted_lines)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("anchor-mac", &vk);
+	struct audit_anchor a[6];
+	unsigned char ok[6];
+	char line[AUDIT_ANCHOR_MAX];
+	int64_t now = util_now();
+
+	CHECK_EQ(audit_anchor_get(c, now, &a[0]), 0);
+	CHECK(a[0].epoch >= 0);
+	audit_anchor_format(&a[0], line);
+	CHECK(strstr(line, " epoch=") != NULL && strstr(line, " mac=") != NULL);
+	CHECK(strlen(line) < AUDIT_ANCHOR_MAX - 1);
+	CHECK_EQ(audit_anchor_parse(line, &a[1]), 0);	/* read back: the same MAC */
+	CHECK_EQ(a[1].epoch, a[0].epoch);
+	CHECK(memcmp(a[1].mac, a[0].mac, AUDIT_ANCHOR_MAC_BYTES) == 0);
+	a[2] = a[0];
+	a[2].seq += 100;				/* a planted "the log went further" */
+	a[3] = a[0];
+	a[3].mac[0] ^= 1;				/* a MAC guessed or altered */
+	a[4] = a[0];
+	a[4].epoch = -1;				/* none: version 1, or unsealed */
+	a[5] = a[0];
+	a[5].epoch = a[0].epoch + 1000000;		/* a key to come: not derived */
+	CHECK_EQ(audit_anchors_authentic(vk, a, 6, now, ok), 0);
+	CHECK_EQ(ok[0], 1);
+	CHECK_EQ(ok[1], 1);
+	for (int i = 2; i < 6; i++)
+		CHECK_EQ(ok[i], 0);
+	/* A version 1 line still reads, without a MAC. */
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 1 register=- seq=1 hash="
+				    "0000000000000000000000000000000000000000000000000000000000000000 "
+				    "at=2027-01-01T00:00:00Z", &a[1]), 0);
+	CHECK_EQ(a[1].epoch, -1);
+	/* A MAC of a field that does not read is refused. */
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 2 register=- seq=1 hash="
+				    "0000000000000000000000000000000000000000000000000000000000000000 "
+				    "at=2027-01-01T00:00:00Z epoch=1 mac=zz", &a[1]), -EINVAL);
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 3 register=- seq=1", &a[1]), -EINVAL);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
 /* The syslog mirror's line: a process that names itself with spaces and
  * a newline forges no field and no line. */
 TEST(test_audit_mirror_line_keeps_each_field_one_field)
@@ -1281,6 +1329,7 @@ int main(void)
 	RUN(test_audit_expire_checkpoint_that_drops_entries_younger_than_its_limit_is_found);
 	RUN(test_audit_expire_before_sealing_then_setup_keys_verifies_with_the_key);
 	RUN(test_audit_anchor_reads_back_and_holds_for_its_log_only);
+	RUN(test_audit_anchor_mac_tells_this_registers_anchors_from_planted_lines);
 	RUN(test_audit_mirror_line_keeps_each_field_one_field);
 	RUN(test_audit_action_known_is_every_action_recfs_writes);
 	util_remove_tree(dir);

@@ -64,7 +64,8 @@ const char usage_audit[] =
 	"  --until WHEN           entries at or before WHEN (a date: to the end of that day)\n"
 	"  --object ID            entries whose object is exactly ID (a recording, handle, ...)\n"
 	"  --json                 a JSON array of entries\n"
-	"  --verify-key FILE      the verification key from init or setup-keys\n"
+	"  --verify-key FILE      the verification key from init or setup-keys (with it, an\n"
+	"                         anchor whose MAC does not check is skipped)\n"
 	"  --anchor LINE          an anchor printed by head or seal (may be given again)\n"
 	"  --anchors FILE         every anchor in FILE (- for standard input), one a line,\n"
 	"                         anywhere in the line (a journal's output is fine)\n"
@@ -485,26 +486,38 @@ static void print_sealing(const struct audit_report *rep)
 		       "then would not show\n", rep->first_seq);
 }
 
-/* The anchors of --anchor and --anchors, in the order given. */
+/* The anchors of --anchor and --anchors, in the order given, and where
+ * each was given ("--anchor 2", "FILE, line 7"). */
 struct anchors {
 	struct audit_anchor *a;
+	char **from;
 	size_t n, cap;
 };
 
-/* An anchor line is under 200 bytes, a journal's prefix included: a longer
+/* An anchor line is under 260 bytes, a journal's prefix included: a longer
  * line is skipped.  One past LINE_GIVE_UP is no text file at all (a
  * device, a binary): reading stops there. */
 #define ANCHOR_LINE_MAX 4096
 #define LINE_GIVE_UP (1024 * 1024)
 #define WARN_MAX 10	/* lines skipped with a warning each; the rest counted */
 
-static void anchors_push(struct anchors *as, const struct audit_anchor *a)
+static void anchors_push(struct anchors *as, const struct audit_anchor *a, char *from)
 {
 	if (as->n == as->cap) {
 		as->cap = as->cap ? as->cap * 2 : 8;
 		as->a = xrealloc(as->a, as->cap * sizeof(*as->a));
+		as->from = xrealloc(as->from, as->cap * sizeof(*as->from));
 	}
+	as->from[as->n] = from;
 	as->a[as->n++] = *a;
+}
+
+static void anchors_free(struct anchors *as)
+{
+	for (size_t i = 0; i < as->n; i++)
+		free(as->from[i]);
+	free(as->from);
+	free(as->a);
 }
 
 /* --anchor LINE: one that does not read is a usage error. */
@@ -519,7 +532,7 @@ static int anchors_add(struct anchors *as, const char *line)
 		return usage_error(usage_audit, "--anchor: no \"" AUDIT_ANCHOR_TAG "\" in it");
 	if (rc)
 		return usage_error(usage_audit, "--anchor: %s", meta_errmsg());
-	anchors_push(as, &a);
+	anchors_push(as, &a, xasprintf("--anchor %zu", as->n + 1));
 	return 0;
 }
 
@@ -595,7 +608,7 @@ static int anchors_read(struct anchors *as, const char *path)
 										   : meta_errmsg());
 			continue;
 		}
-		anchors_push(as, &a);
+		anchors_push(as, &a, xasprintf("%s, line %ld", name, no));
 	}
 	if (rc == 0 && ferror(f))
 		rc = error("cannot read %s: %s", path, strerror(errno));
@@ -611,28 +624,92 @@ static int anchors_read(struct anchors *as, const char *path)
 	return rc;
 }
 
-/* The anchors against the log and each other: 0 when all hold (and says
- * how many were checked), 1 (printed like a broken log) when not. */
-static int anchors_check(struct catalog *cat, const struct anchors *as)
+/*
+ * With the verification key, the anchors this register made (their MAC
+ * checks) into *kept (free it); each other one is skipped with a warning
+ * naming where it was given: anyone who may log can write a line that
+ * reads as an anchor, and one planted so must raise no false alarm.  0, or
+ * -1 (said) when none is left to check.
+ */
+static int anchors_authentic(const struct anchors *as, const struct audit_vkey *vk, struct audit_anchor **kept,
+			     size_t *nkept)
 {
-	struct audit_anchors_report rep;
+	unsigned char *ok = xcalloc(as->n, 1);
+	size_t n = 0, skipped = 0;
 	int rc;
 
+	*kept = xcalloc(as->n, sizeof(**kept));
+	rc = audit_anchors_authentic(vk, as->a, as->n, util_now(), ok);
+	if (rc) {
+		free(ok);
+		return error("cannot check the anchors' MACs: %s", meta_strerror(rc));
+	}
+	for (size_t i = 0; i < as->n; i++) {
+		if (ok[i]) {
+			(*kept)[n++] = as->a[i];
+			continue;
+		}
+		if (skipped++ < WARN_MAX)
+			warning("%s: %s: skipped", as->from[i],
+				as->a[i].epoch < 0 ? "an anchor without a MAC (of version 1, or made before the log was "
+						     "sealed): this register's cannot be told from a line anyone "
+						     "could write"
+						   : "an anchor whose MAC does not check under the verification key: "
+						     "not one this register made (a line someone wrote, of another "
+						     "register, or altered)");
+	}
+	if (skipped > WARN_MAX)
+		warning("%zu anchors skipped in all", skipped);
+	free(ok);
+	*nkept = n;
+	if (n == 0)
+		return error("none of the %zu anchors given was made by this register: nothing to check the log "
+			     "against", as->n);
+	return 0;
+}
+
+/* The anchors against the log and each other: 0 when all hold (and says
+ * how many were checked), 1 (printed like a broken log) when not.  With
+ * vk, only those this register made (anchors_authentic). */
+static int anchors_check(struct catalog *cat, const struct anchors *as, const struct audit_vkey *vk)
+{
+	struct audit_anchors_report rep;
+	struct audit_anchor *a = as->a, *kept = NULL;
+	size_t n = as->n;
+	int rc;
+
+	if (vk) {
+		if ((rc = anchors_authentic(as, vk, &kept, &n)))
+			goto out;
+		a = kept;
+	}
 	meta_clear_error();
-	rc = audit_anchors_check(cat, as->a, as->n, &rep);
+	rc = audit_anchors_check(cat, a, n, &rep);
 	if (rc == -EBADMSG || rc == -EKEYREJECTED) {
 		printf("audit log broken: %s\n", meta_errmsg());
-		return 1;
+		if (!vk)
+			printf("(the anchors' MACs were not checked: without --verify-key, a line anyone could "
+			       "write is taken as an anchor)\n");
+		rc = 1;
+		goto out;
 	}
-	if (rc)
-		return error("cannot check the anchors: %s", meta_strerror(rc));
+	if (rc) {
+		rc = error("cannot check the anchors: %s", meta_strerror(rc));
+		goto out;
+	}
 	printf("anchors: %zu checked, the log holds what each saw", rep.held);
 	if (rep.dropped)
 		printf("; %zu older than the retention checkpoint, not checked against the log", rep.dropped);
-	if (as->n > 1)
+	if (n > 1)
 		printf("; none goes back from an earlier one");
+	if (vk && n < as->n)
+		printf("; %zu skipped: not made by this register", as->n - n);
+	if (!vk)
+		printf(" (their MACs not checked: give --verify-key)");
 	printf("\n");
-	return 0;
+out:
+	free(kept);
+	return rc;
 }
 
 static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
@@ -682,7 +759,7 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 	/* A roll-back sealed on from the old copy's key passes the seals:
 	 * only what was kept off the host can tell. */
 	if ((rc == 0 || rc == -ETIME) && as.n) {
-		int arc = anchors_check(cat, &as);
+		int arc = anchors_check(cat, &as, vk);
 
 		if (arc) {
 			rc = arc;
@@ -714,7 +791,7 @@ static int audit_verify_cmd(int argc, char **argv, struct ctl *ctl)
 out:
 	catalog_close(cat);
 	audit_vkey_free(vk);
-	free(as.a);
+	anchors_free(&as);
 	return rc;
 }
 
