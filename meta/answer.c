@@ -562,6 +562,24 @@ static int add_act(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
+/* A standing objection of the subject, for the answer to an objection
+ * request: it is the objection the request asks for, whether it was
+ * recorded before the request was (no entry names the request then:
+ * bb8 LOW 11) or on it. */
+static int add_standing(const struct cat_objection *o, void *ctx)
+{
+	struct acts *x = ctx;
+	const struct policy *p = x->r->policy;
+	int pi = policy_purpose_index(p, o->purpose);
+
+	if (first_time(x, "object", o->purpose))
+		json_array_append_new(x->objected,
+				      json_pack("{s:s, s:s}", "purpose", o->purpose, "description",
+						pi >= 0 ? policy_text(p, &p->purposes[pi].description_t, x->lang)
+							: o->purpose));
+	return 0;
+}
+
 /* The acts of q (none without a handle: an action names the requests of
  * the subject it was on). */
 static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t *m)
@@ -579,6 +597,8 @@ static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t
 		if (rc == 0)
 			rc = x.rc;
 	}
+	if (rc == 0 && q->handle && !strcmp(q->type, "objection"))
+		rc = catalog_each_objection(r->cat, q->handle, 0, add_standing, &x);
 	json_object_set_new(m, "erased_count", json_integer((json_int_t)json_array_size(x.erased)));
 	json_object_set_new(m, "has_erased", json_boolean(json_array_size(x.erased) > 0));
 	json_object_set_new(m, "has_erased_attachments", json_boolean(json_array_size(x.erased_parts) > 0));
