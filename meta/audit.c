@@ -722,12 +722,83 @@ int audit_action_known(const char *action)
 	return bsearch(&action, actions, sizeof(actions) / sizeof(actions[0]), sizeof(actions[0]), cmp_action) != NULL;
 }
 
+/*
+ * Entries audit_each_where reads in one statement.  Between two pages it
+ * holds no read snapshot, so a caller that blocks in fn (recctl audit show
+ * writing into a pager's full pipe, for as long as the officer looks) keeps
+ * no checkpoint from copying into catalog.db the pages that secure_delete
+ * zeroed over an erasure's or a restriction's seals: the old pages would
+ * stay in the file, for a backup to copy (atk26 F1).
+ */
+#define AUDIT_PAGE_ROWS 256
+#define PAGE_FULL 0x7fffffff	/* page_row's own stop: no fn returns it */
+
+struct page {
+	struct audit_entry e[AUDIT_PAGE_ROWS];
+	char *text[AUDIT_PAGE_ROWS];	/* each entry's strings, one allocation */
+	size_t n;
+};
+
+/* s copied to *p (which moves past its NUL); NULL stays NULL. */
+static const char *put_text(char **p, const char *s)
+{
+	size_t len;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	memcpy(*p, s, len);
+	*p += len;
+	return *p - len;
+}
+
+static int page_row(const struct cat_audit *row, void *ctx)
+{
+	struct page *pg = ctx;
+	const char *strs[] = { row->user, row->level, row->comm, row->action, row->object, row->outcome, row->reason,
+			       row->artifact };
+	struct audit_entry *e = &pg->e[pg->n];
+	size_t len = 0;
+	char *p;
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		len += strs[i] ? strlen(strs[i]) + 1 : 0;
+	p = pg->text[pg->n] = xcalloc(1, len ? len : 1);
+	entry_of(row, e);
+	e->actor.user = put_text(&p, row->user);
+	e->actor.level = put_text(&p, row->level);
+	e->actor.comm = put_text(&p, row->comm);
+	e->action = put_text(&p, row->action);
+	e->object = put_text(&p, row->object);
+	e->outcome = put_text(&p, row->outcome);
+	e->reason = put_text(&p, row->reason);
+	e->artifact = put_text(&p, row->artifact);
+	return ++pg->n == AUDIT_PAGE_ROWS ? PAGE_FULL : 0;
+}
+
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx)
 {
-	struct each w = { fn, ctx };
+	struct cat_audit_filter pf = *f;
+	struct page *pg = xcalloc(1, sizeof(*pg));
+	int rc, full;
 
-	return catalog_each_audit_where(c, f, each_row, &w);
+	do {
+		pg->n = 0;
+		rc = catalog_each_audit_where(c, &pf, page_row, pg);
+		full = rc == PAGE_FULL;
+		if (full) {
+			rc = 0;
+			pf.seq_from = pg->e[pg->n - 1].seq + 1;
+		}
+		for (size_t i = 0; i < pg->n; i++) {
+			if (rc == 0)
+				rc = fn(&pg->e[i], ctx);
+			free(pg->text[i]);
+		}
+	} while (rc == 0 && full);
+	free(pg);
+	return rc;
 }
 
 int audit_recording_objects(struct catalog *c, const char *recording, struct idlist *out)

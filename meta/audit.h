@@ -153,7 +153,11 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
  * Walk the entries that f selects (catalog.h: every condition set must
  * hold), in order; strings valid during the call only.  fn returning
  * non-zero stops the walk and is returned; else 0 or the catalog's error
- * (-E2BIG when f names more than CATALOG_AUDIT_OBJECTS_MAX objects).
+ * (-E2BIG when f names more than CATALOG_AUDIT_OBJECTS_MAX objects).  The
+ * entries are read a page at a time and fn is called between reads, with
+ * no read snapshot held (unless the caller has a transaction open): an
+ * fn that blocks keeps no checkpoint back.  Entries appended meanwhile
+ * may be seen.
  */
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx);
