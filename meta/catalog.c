@@ -356,11 +356,25 @@ static const char schema_v17[] =
 	"  handle TEXT PRIMARY KEY REFERENCES subject(handle) ON DELETE CASCADE,"
 	"  level TEXT NOT NULL) WITHOUT ROWID;";
 
+/*
+ * v18: no table changes.  A reference is read without its separators
+ * (subject.h: "19121212-1212", "191212121212" and "19121212 1212" are
+ * one).  A catalog with subjects indexed its references with them: the
+ * same written form still finds a subject (subject.c: prev_mac), another
+ * finds it once `recctl subject reindex` has indexed the cards by today's
+ * rule: marked as v16 marked.
+ */
+static const char schema_v18[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 18, which reads a reference without its separators"
+	" (19121212-1212 is 191212121212)'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
-				      schema_v17 };
+				      schema_v17, schema_v18 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

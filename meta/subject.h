@@ -44,16 +44,33 @@ struct subject_card {
  * so neither +358 9 1234 5678 nor ext=5679.
  * email, ref -> white space trimmed at both ends; an e-mail's written
  * forms go ("mailto:" and any "?headers", one pair of angle brackets
- * around it, the domain's root dot "example.fi."); then in lower case:
- * Unicode's lower-case mapping (no locale) and canonical composition
- * (NFC), the same in every locale, so "ÖYSTILÄ@KYLÄ.FI" and
- * "öystilä@Kylä.fi" are one ("öystilä@kylä.fi"), "ÅSA-1" is "åsa-1" and
+ * around it, the domain's root dot "example.fi."), and so do a
+ * reference's separators, wherever they stand: white space (no-break
+ * spaces too), punctuation ('-' and every Unicode dash, '.', '/', '_',
+ * '#', brackets, quotes), the minus sign, and what writes no character (a
+ * soft hyphen, a zero-width space); its letters, digits and symbols stay.
+ * So "19121212-1212", "191212121212" and "19121212 1212" are one
+ * reference, "123.456.782" is "123456782", and "AB-12/2024" and "ab 12
+ * 2024" are "ab122024" (a customer or identity number is read by what it
+ * is made of, as a phone number by its digits); but '+' is a symbol and
+ * stays: "121212+1212" (in Sweden a person of 100 years, in Finland's
+ * "131052+308T" the 1800s) is not "121212-1212".  A reference of no
+ * letter, digit or symbol ("--", "/") is -EINVAL: no identifier.  Then
+ * in lower case: Unicode's lower-case mapping (no locale) and canonical
+ * composition (NFC), the same in every locale, so "ÖYSTILÄ@KYLÄ.FI" and
+ * "öystilä@Kylä.fi" are one ("öystilä@kylä.fi"), "ÅSA-1" is "åsa1" and
  * "STRAẞE" is "straße".  Not full case folding: that makes "ß" "ss" (and
  * a ligature its letters), so two addresses a mail server keeps apart,
  * "faß.de" and "fass.de", would be one person.
- * For ASCII text this is the lower case the rule gave before it lowered
- * other letters, so index entries written then are still found.  An
- * e-mail must have one '@', text on both sides and no white space.
+ * For an ASCII e-mail this is the lower case the rule gave before it
+ * lowered other letters, so index entries written then are still found.
+ * A reference's entry written before its separators went (before
+ * catalog schema 18: the text trimmed and in lower case,
+ * "19121212-1212"; for ASCII text also the entry of the rule before
+ * Unicode lower case) is found by the same written form (prev_mac, the
+ * form of subject_normalise_before raw 1) and replaced by `recctl subject
+ * reindex`.  An e-mail must have
+ * one '@', text on both sides and no white space.
  *
  * name -> the initial of its first word and its last word, folded
  *   (subject_fold_name): "Matti Meikäläinen" and "M. MEIKÄLÄINEN" are
@@ -107,7 +124,8 @@ int subject_may_be_phone(const char *text);
  * A phone number, e-mail or reference by the rules before today's that a
  * register may still hold entries of: with every trunk prefix taken for 0
  * (before the countries' trunk prefixes were read), its written forms
- * read (raw 0) or, before that, not (raw 1: catalog schema 9).  Only to
+ * read (raw 0) or, before that, not (raw 1: catalog schema 9; a
+ * reference's separators kept, as before catalog schema 18).  Only to
  * drop the entries those rules wrote (recctl subject reindex): an entry
  * left would be another number's today (Italy's 0331 234 5678 was
  * +39 331 234 5678, a mobile's number now).  Errors as subject_normalise.

@@ -607,6 +607,13 @@ TEST(test_catalog_upgrade_to_16_marks_a_register_with_subjects_for_reindex)
 	check_reindex_mark("mark16", 15, "schema 16");
 }
 
+/* Schema 18 marks a catalog with subjects as well: its reference entries
+ * were written with their separators ("19121212-1212"). */
+TEST(test_catalog_upgrade_to_18_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark18", 17, "schema 18");
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1145,6 +1152,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_14_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_15_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_16_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_18_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

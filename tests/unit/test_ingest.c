@@ -361,6 +361,51 @@ TEST(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms)
 	CHECK_STR(h, eve);
 }
 
+/*
+ * One person's customer or identity number, written two ways by two
+ * recorders, is one subject (bb7 F8): a reference is read without its
+ * separators.  '+', the century of a Swedish personal identity number, is
+ * no separator: 121212+1212 and 121212-1212 are two people.  Separators
+ * alone are no reference.  A register that indexed a reference with its
+ * separators (before catalog schema 18) finds its subject by that written
+ * form still, and the subject takes today's entry when a call gives it.
+ */
+TEST(test_ingest_references_written_two_ways_are_one_subject)
+{
+	char pia[CATALOG_HANDLE_MAX], old[CATALOG_HANDLE_MAX], h[CATALOG_HANDLE_MAX];
+
+	CHECK_EQ(ingest_people("pin-1", 5, "{\"role\": \"customer\", \"name\": \"Pia Lund\","
+					  " \"ref\": \"19121212-1212\"}"), 1);
+	find("ref", "19121212-1212", pia);
+	CHECK_EQ(ingest_people("pin-2", 6, "{\"role\": \"customer\", \"name\": \"Pia Lund\","
+					  " \"ref\": \"191212121212\"}"), 0);
+	CHECK_EQ(ingest_people("pin-3", 7, "{\"role\": \"customer\", \"ref\": \"19121212 1212\"}"), 0);
+	CHECK_EQ(ingest_people("pin-4", 7, "{\"role\": \"customer\", \"ref\": \"19121212\u20131212\"}"), 0);
+	CHECK_EQ(links_of(pia), 4);
+	CHECK_STR(holders("ref", "1912 1212-1212"), pia);
+	CHECK_STR(holders("ref", "191212121212"), pia);
+	/* the century sign tells two people apart */
+	CHECK_EQ(ingest_people("pin-5", 8, "{\"role\": \"customer\", \"ref\": \"121212+1212\"}"), 1);
+	CHECK_EQ(ingest_people("pin-6", 8, "{\"role\": \"customer\", \"ref\": \"121212-1212\"}"), 1);
+	find("ref", "121212+1212", h);
+	CHECK(strcmp(h, holders("ref", "1212121212")) != 0);
+	/* separators alone: no identifier, each a subject of its own */
+	CHECK_EQ(ingest_people("pin-7", 9, "{\"role\": \"customer\", \"ref\": \"--\"}"), 1);
+	CHECK_EQ(ingest_people("pin-8", 9, "{\"role\": \"customer\", \"ref\": \"- -\"}"), 1);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "ref", "--", h), -EINVAL);
+	/* an entry written before schema 18, with the separators */
+	CHECK_EQ(ingest_people("pin-9", 10, "{\"role\": \"customer\", \"ref\": \"AB-12/2024\"}"), 1);
+	find("ref", "AB-12/2024", old);
+	index_by_old_rule(old, "ref", "ab-12/2024");
+	find("ref", "ab-12/2024", h);
+	CHECK_STR(h, old);
+	CHECK_STR(holders("ref", "ab 12 2024"), "");	/* until reindex, or ... */
+	CHECK_EQ(ingest_people("pin-10", 11, "{\"role\": \"customer\", \"ref\": \"AB-12/2024\"}"), 0);
+	CHECK_STR(holders("ref", "ab 12 2024"), old);	/* ... a call that gives it */
+	CHECK_EQ(ingest_people("pin-11", 12, "{\"role\": \"customer\", \"ref\": \"ab 12 2024\"}"), 0);
+	CHECK_EQ(links_of(old), 3);
+}
+
 /* A register of a country with no trunk prefix (Denmark), indexed when
  * every trunk prefix was taken for 0: a national number was indexed as
  * its digits.  The same caller written so again is found and is no new
@@ -1500,6 +1545,7 @@ int main(void)
 	RUN(test_ingest_a_title_before_the_name_tells_no_one_apart);
 	RUN(test_ingest_people_who_share_a_phone_stay_apart);
 	RUN(test_ingest_finds_a_subject_indexed_by_the_rule_before_written_forms);
+	RUN(test_ingest_references_written_two_ways_are_one_subject);
 	RUN(test_ingest_the_rule_before_written_forms_merges_no_one);
 	RUN(test_ingest_finds_a_national_number_indexed_before_its_trunk_rule);
 	RUN(test_ingest_weighs_every_holder_of_a_shared_identifier);

@@ -306,7 +306,7 @@ TEST(test_subject_numbers_that_do_not_fit_are_refused_not_cut)
 TEST(test_subject_emails_and_references_fold_case_and_trim)
 {
 	CHECK_STR(norm("email", "  Matti@Example.FI "), "matti@example.fi");
-	CHECK_STR(norm("ref", "CRM-123"), "crm-123");
+	CHECK_STR(norm("ref", "CRM-123"), "crm123");
 	CHECK_STR(norm("email", "   "), "(error)");
 }
 
@@ -316,32 +316,40 @@ TEST(test_subject_emails_and_references_fold_unicode_case)
 	CHECK_STR(norm("email", "\u00d6ystil\u00e4@Kyl\u00e4.fi"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
 	CHECK_STR(norm("email", "\u00d6YSTIL\u00c4@KYL\u00c4.FI"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
 	CHECK_STR(norm("email", "\u00f6ystil\u00e4@kyl\u00e4.fi"), "\u00f6ystil\u00e4@kyl\u00e4.fi");
-	CHECK_STR(norm("ref", "\u00c5SA-1"), "\u00e5sa-1");
-	CHECK_STR(norm("ref", "CRM-\u00c4\u00c4-1"), "crm-\u00e4\u00e4-1");
-	CHECK_STR(norm("ref", "STRASSE-\u1e9e"), "strasse-\u00df");	/* capital sharp s */
-	CHECK_STR(norm("ref", "\u0394\u03a3-7"), "\u03b4\u03c2-7");		/* Greek: a final sigma */
-	CHECK_STR(norm("ref", "\u03b4\u03c2-7"), "\u03b4\u03c2-7");
+	CHECK_STR(norm("ref", "\u00c5SA-1"), "\u00e5sa1");
+	CHECK_STR(norm("ref", "CRM-\u00c4\u00c4-1"), "crm\u00e4\u00e41");
+	CHECK_STR(norm("ref", "STRASSE-\u1e9e"), "strasse\u00df");	/* capital sharp s */
+	CHECK_STR(norm("ref", "\u0394\u03a3-7"), "\u03b4\u03c27");		/* Greek: a final sigma */
+	CHECK_STR(norm("ref", "\u03b4\u03c2-7"), "\u03b4\u03c27");
 	/* A decomposed letter is the composed one: "A" + combining ring. */
-	CHECK_STR(norm("ref", "A\u030aSA-1"), "\u00e5sa-1");
+	CHECK_STR(norm("ref", "A\u030aSA-1"), "\u00e5sa1");
 	/* Lower case, not full case folding: ß is not ss, a ligature is not
 	 * its letters; mail servers keep such addresses apart. */
 	CHECK_STR(norm("email", "INFO@FA\u00df.DE"), "info@fa\u00df.de");
 	CHECK_STR(norm("email", "INFO@FASS.DE"), "info@fass.de");
-	CHECK_STR(norm("ref", "\ufb00-1"), "\ufb00-1");
+	CHECK_STR(norm("ref", "\ufb00-1"), "\ufb001");
 	/* Marks stay: an address with a diacritic is another address. */
 	CHECK(strcmp(norm("email", "\u00f6ystil\u00e4@kyl\u00e4.fi"), "oystila@kyla.fi") != 0);
 	CHECK_STR(norm("ref", "\xc3"), "(error)");		/* not UTF-8 */
 }
 
-/* Entries written before Unicode folding are found for ASCII text. */
+/* Entries written before Unicode folding are found for ASCII text: an
+ * e-mail's by today's form, a reference's by the form of the rule before
+ * its separators went (subject_normalise_before raw 1: prev_mac looks it
+ * up beside today's). */
 TEST(test_subject_ascii_folds_as_the_rule_before)
 {
 	static const char *const in[] = { "  Matti@Example.FI ", "CRM-123", "x@Y.z\t", "Q-7 \t " };
-	char v1[64];
+	char v1[64], before[64];
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		CHECK_EQ(subject_normalise_v1(strchr(in[i], '@') ? "email" : "ref", in[i], v1, sizeof(v1)), 0);
-		CHECK_STR(norm(strchr(in[i], '@') ? "email" : "ref", in[i]), v1);
+		const char *kind = strchr(in[i], '@') ? "email" : "ref";
+
+		CHECK_EQ(subject_normalise_v1(kind, in[i], v1, sizeof(v1)), 0);
+		CHECK_EQ(subject_normalise_before(kind, in[i], NULL, 1, before, sizeof(before)), 0);
+		CHECK_STR(before, v1);
+		if (*kind == 'e')
+			CHECK_STR(norm(kind, in[i]), v1);
 	}
 	CHECK_EQ(subject_normalise_v1("ref", "\u00c5SA-1", v1, sizeof(v1)), 0);
 	CHECK_STR(v1, "\u00c5sa-1");
@@ -415,8 +423,76 @@ TEST(test_subject_written_forms_of_one_identifier_are_one)
 	CHECK_STR(norm("email", "mailto:"), "(error)");
 	CHECK_STR(norm("email", "matti@example.fi.."), "matti@example.fi..");
 	CHECK_STR(norm("email", "<matti@example.fi"), "<matti@example.fi");
-	/* a reference keeps what it is written with */
-	CHECK_STR(norm("ref", "<CRM-1>"), "<crm-1>");
+	/* a reference is its letters, digits and symbols ('<' is one) */
+	CHECK_STR(norm("ref", "<CRM-1>"), "<crm1>");
+	CHECK_STR(norm("ref", "(CRM-1)"), "crm1");
+}
+
+/*
+ * A reference is read by its letters, digits and symbols: the written
+ * forms of one customer or identity number that a recorder and an officer
+ * type (bb7 F8) are one, so that a person who is in the register is found.
+ */
+TEST(test_subject_references_are_read_without_their_separators)
+{
+	static const char *const pin[] = {
+		"19121212-1212", "191212121212", "19121212 1212", " 1912 1212 1212 ", "19121212\u00a01212",
+		"19121212\u202f1212", "19121212\u20131212", "19121212\u20141212", "19121212\u20111212",
+		"19121212\u22121212", "19121212\u00ad1212", "19121212\u200b1212", "1912.12.12-1212",
+		"19121212\t1212", "(19121212) 1212", "\u201c19121212-1212\u201d",
+	};
+	static const char *const case_no[] = {
+		"AB-12/2024", "ab 12 2024", "ab_12_2024", "AB\u201312 / 2024", "AB.12.2024", "#AB12\\2024",
+		"ab\u300012\u30002024",
+	};
+
+	for (size_t i = 0; i < sizeof(pin) / sizeof(*pin); i++)
+		CHECK_STR(norm("ref", pin[i]), "191212121212");
+	for (size_t i = 0; i < sizeof(case_no) / sizeof(*case_no); i++)
+		CHECK_STR(norm("ref", case_no[i]), "ab122024");
+	CHECK_STR(norm("ref", "123.456.782"), "123456782");
+	CHECK_STR(norm("ref", "123 456 782"), "123456782");
+	CHECK_STR(norm("ref", "crm \u00e4\u00e4 1"), "crm\u00e4\u00e41");
+	/* a mark stays with its letter, and goes with a separator it is on */
+	CHECK_STR(norm("ref", "A\u030a-1"), "\u00e51");
+	CHECK_STR(norm("ref", "A-\u030a1"), "a1");
+	/* symbols are no separators: '+' is the century of a Swedish or
+	 * Finnish personal identity number, so these are two people */
+	CHECK_STR(norm("ref", "121212+1212"), "121212+1212");
+	CHECK_STR(norm("ref", "121212-1212"), "1212121212");
+	CHECK_STR(norm("ref", "131052-308T"), "131052308t");
+	CHECK_STR(norm("ref", "131052A308T"), "131052a308t");
+	CHECK_STR(norm("ref", "131052+308T"), "131052+308t");
+	CHECK_STR(norm("ref", "C++ 7"), "c++7");
+	/* letters and digits of other scripts are letters and digits */
+	CHECK_STR(norm("ref", "\u0416-12"), "\u043612");
+	CHECK_STR(norm("ref", "\u0661\u0662-3"), "\u0661\u06623");
+	/* separators alone are no reference: nothing is indexed */
+	CHECK_STR(norm("ref", "--"), "(error)");
+	CHECK_STR(norm("ref", " / "), "(error)");
+	CHECK_STR(norm("ref", "\u2014\u00a0\u200b"), "(error)");
+	CHECK_STR(norm("ref", ""), "(error)");
+	CHECK_STR(norm("ref", "19121212-\xc3"), "(error)");	/* not UTF-8 */
+	/* the e-mail's rule is its own: its '.' and '-' are the address's */
+	CHECK_STR(norm("email", "a-b.c@x-y.fi"), "a-b.c@x-y.fi");
+	CHECK_STR(norm("email", "A.BC@x.fi"), "a.bc@x.fi");
+}
+
+/* A register indexed a reference with its separators before schema 18:
+ * that form is the rule before's (raw 1), which prev_mac looks up and
+ * reindex drops; the written forms' rule (raw 0) is today's. */
+TEST(test_subject_a_reference_by_the_rule_before_keeps_its_separators)
+{
+	char out[64];
+
+	CHECK_EQ(subject_normalise_before("ref", " 19121212-1212 ", NULL, 1, out, sizeof(out)), 0);
+	CHECK_STR(out, "19121212-1212");
+	CHECK_EQ(subject_normalise_before("ref", "AB-12/2024", NULL, 1, out, sizeof(out)), 0);
+	CHECK_STR(out, "ab-12/2024");
+	CHECK_EQ(subject_normalise_before("ref", "AB-12/2024", NULL, 0, out, sizeof(out)), 0);
+	CHECK_STR(out, "ab122024");
+	CHECK_EQ(subject_normalise_before("ref", "--", NULL, 1, out, sizeof(out)), 0);
+	CHECK_STR(out, "--");
 }
 
 /* What is no identifier is not indexed, and rectification refuses it. */
@@ -429,7 +505,7 @@ TEST(test_subject_emails_need_one_at_with_text_around_it)
 	CHECK_STR(norm("email", "a@b@c"), "(error)");
 	CHECK_STR(norm("email", "matti meik@example.fi"), "(error)");
 	CHECK_STR(norm("phone", "abc"), "(error)");
-	CHECK_STR(norm("ref", "not an email"), "not an email");
+	CHECK_STR(norm("ref", "not an email"), "notanemail");
 }
 
 /*
@@ -608,6 +684,8 @@ int main(void)
 	RUN(test_subject_emails_and_references_fold_unicode_case);
 	RUN(test_subject_ascii_folds_as_the_rule_before);
 	RUN(test_subject_written_forms_of_one_identifier_are_one);
+	RUN(test_subject_references_are_read_without_their_separators);
+	RUN(test_subject_a_reference_by_the_rule_before_keeps_its_separators);
 	RUN(test_subject_emails_need_one_at_with_text_around_it);
 	RUN(test_subject_values_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_names_fold_case_and_diacritics);
