@@ -1408,8 +1408,9 @@ static int check_card_text(const char *value)
 }
 
 /*
- * A phone number or e-mail is one the blind index takes (subject_normalise,
- * the rule ingest matches by), or empty (the card keeps none); other
+ * A phone number, e-mail or reference is one the blind index takes
+ * (subject_normalise, the rule ingest matches by: a reference of
+ * separators alone, "-", is none), or empty (the card keeps none); other
  * fields have no shape.  0, -EINVAL or -ENOMEM.
  */
 static int check_card_identifier(const char *field, const char *value)
@@ -1417,7 +1418,7 @@ static int check_card_identifier(const char *field, const char *value)
 	char norm[SUBJECT_NORM_MAX];
 	int rc;
 
-	if (!value[0] || (strcmp(field, "phone") && strcmp(field, "email")))
+	if (!value[0] || (strcmp(field, "phone") && strcmp(field, "email") && strcmp(field, "ref")))
 		return 0;
 	rc = subject_normalise(field, value, NULL, norm, sizeof(norm));
 	crypto_memzero(norm, sizeof(norm));
@@ -1684,6 +1685,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc)
 		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL,
 				    !strcmp(field, "phone") ? "not a phone number (no digit)"
+				    : !strcmp(field, "ref") ? "not a reference (no letter or digit, only separators)"
 							    : "not an e-mail address (one '@' with text on both sides)");
 	if (indexed && !keyring_index_key(kr))
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,

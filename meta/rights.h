@@ -332,12 +332,14 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * that util_is_log_safe accepts (empty: "restricted").  A hold's reason is
  * 1 to 512 bytes of such text.  A card value is UTF-8 text of at most 256 bytes that
  * util_is_log_safe accepts (no control character, C1 control, line
- * separator or bidirectional override), and a phone number or e-mail is
- * empty (the card keeps none) or one that subject_normalise takes, the
- * rule ingest matches by: a phone number with a digit, an e-mail of one
- * '@' with text on both sides and no white space; a reference has no shape
- * (one with nothing but white space is kept on the card and not indexed,
- * as at ingest).  -ENOTSUP when field is not a card field; -ENOMEM.
+ * separator or bidirectional override), and a phone number, e-mail or
+ * reference is empty (the card keeps none) or one that subject_normalise
+ * takes, the rule ingest matches by: a phone number with a digit, an
+ * e-mail of one '@' with text on both sides and no white space, a
+ * reference with a letter, digit or symbol ("-", "/ /" or white space
+ * alone is no reference: no search would find it; ingest keeps such a
+ * value on the card and does not index it).  -ENOTSUP when field is not a
+ * card field; -ENOMEM.
  */
 int rights_check_restrict_reason(const char *reason) MUST_CHECK;
 int rights_check_hold_reason(const char *reason) MUST_CHECK;

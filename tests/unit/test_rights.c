@@ -1121,6 +1121,46 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 	keyring_free(old);
 }
 
+/*
+ * A rectified reference is found however it is written (bb7 F8), and one
+ * of separators alone is none: refused, as a phone number without a digit.
+ * A card's reference indexed with its separators (before catalog schema
+ * 18) is found by that written form, by the others once reindexed, and
+ * reindex drops its old entry.
+ */
+TEST(test_rectify_and_reindex_read_a_reference_without_its_separators)
+{
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char h1[CATALOG_HANDLE_MAX] = "", norm[64], *sql;
+	uint8_t mac[CRYPTO_MAC_BYTES];
+
+	ingest_ref("rs1", "2026-03-24T10:01:00Z", "saga@yritys.example", "CRM-300");
+	CHECK_EQ(subject_find(reg, ik, "email", "saga@yritys.example", h1), 0);
+	CHECK_EQ(holders_of("ref", "crm 300", h1), 1);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h1, "ref", "19121212-1212"), 0);
+	CHECK_EQ(holders_of("ref", "191212121212", h1), 1);
+	CHECK_EQ(holders_of("ref", "19121212 1212", h1), 1);
+	CHECK_EQ(holders_of("ref", "CRM300", NULL), 0);
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h1, "ref", "- / -"), -EINVAL);
+	CHECK_STR(last_of(h1).outcome, "refused");
+	CHECK_STR(last_of(h1).reason, "not a reference (no letter or digit, only separators)");
+	CHECK(card_has(h1, "19121212-1212"));
+	CHECK_EQ(holders_of("ref", "191212121212", h1), 1);
+	/* as a register before schema 18 indexed it */
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, h1, "ref"), 0);
+	CHECK_EQ(subject_normalise_before("ref", "19121212-1212", NULL, 1, norm, sizeof(norm)), 0);
+	crypto_blind_index(ik, "ref", norm, mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, h1, "ref"), 0);
+	CHECK_EQ(holders_of("ref", " 19121212-1212", h1), 1);
+	CHECK_EQ(holders_of("ref", "191212121212", NULL), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, NULL), 0);
+	CHECK_EQ(holders_of("ref", "191212121212", h1), 1);
+	CHECK_EQ(holders_of("ref", "19121212-1212", h1), 1);
+	sql = xasprintf("SELECT count(*) FROM subject_index WHERE handle = '%s' AND kind = 'ref'", h1);
+	CHECK_EQ(t_count(reg, sql), 1);
+	free(sql);
+}
+
 TEST(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card)
 {
 	char *id = ingest_one("x5", "2026-03-11T10:01:00Z", "");
@@ -1291,6 +1331,7 @@ int main(void)
 	RUN(test_whole_given_names_move_with_rectification_and_reindex_writes_them);
 	RUN(test_reindex_drops_the_name_forms_of_an_older_rule);
 	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);
+	RUN(test_rectify_and_reindex_read_a_reference_without_its_separators);
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
 	RUN(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it);
