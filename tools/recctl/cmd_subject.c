@@ -45,7 +45,8 @@ const char usage_subject[] =
 	"\n"
 	"find      print the handles of subjects whose phone number, e-mail or\n"
 	"          reference is TEXT (blind index: needs the ingest keyring; case\n"
-	"          does not count in e-mails and references; every subject that\n"
+	"          does not count in e-mails and references, nor do the spaces,\n"
+	"          dashes, dots and slashes of a reference; every subject that\n"
 	"          holds a shared number, e-mail or reference, marked shared=),\n"
 	"          and, with --level-keyring, whose name contains TEXT (opens every\n"
 	"          card; case and diacritics do not count: Vaisanen finds\n"
@@ -314,8 +315,9 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 		rc = 0;
 	} else {
 		if (!o->levels.n)
-			rc = error("no subject matches (the blind index matches a phone number, an e-mail or a "
-				   "reference exactly; names are searched with --level-keyring)");
+			rc = error("no subject matches (the blind index matches a phone number by its digits, "
+				   "a reference without its spaces, dashes, dots or slashes, an e-mail "
+				   "exactly, case aside; names are searched with --level-keyring)");
 		else
 			rc = error("no subject matches");
 		ctl_note_quarantine(r);
