@@ -13,7 +13,10 @@
 # separators alone is no reference, refused (EINVAL, logged).  A register
 # from before catalog schema 18, whose index holds a reference with its
 # separators, finds the subject by that written form still, is told to
-# run `recctl subject reindex`, and after it finds it by every form.
+# run `recctl subject reindex`, and after it finds it by every form; a
+# subject that rule split off (a call that wrote the number without
+# separators) is found beside it, both marked shared=["ref"], for the
+# officer to merge.
 # Real recctl, real Opus audio, the real mount.
 . "$(dirname "$0")/lib.sh"
 
@@ -98,24 +101,38 @@ assert_eq "the card keeps its reference" "CRM 4711/B" \
 unmount_recfs "$MNT"
 
 # --- a register from before catalog schema 18 -----------------------------------
-# Its index holds the reference as that rule wrote it, with its separators.
+# Its index holds the reference as that rule wrote it, with its separators,
+# and that rule made a second subject of the person's call that wrote the
+# number without them (its card and entry: "191212121212").
 [ -x "$PUT_INDEX" ] || t_abort "put_index" "$PUT_INDEX is not built"
 "$PUT_INDEX" "$REG" "$KEYS/ingest.keyring" "$H" ref "19121212-1212" ||
 	t_abort "schema 17" "cannot write the entry of schema 17"
+ref_call s2 2026-06-10T10:00:00Z "" "TMP-2"
+S2=$(h_at 2026-06-10T10:00:00Z)
+"$T_BUILD/test/put_card" "$REG" "$KEYS/privacy.keyring" "$S2" ref "191212121212" &&
+	"$PUT_INDEX" "$REG" "$KEYS/ingest.keyring" "$S2" ref "191212121212" ||
+	t_abort "schema 17" "cannot write the split subject of schema 17"
 q "DELETE FROM meta WHERE key = 'subject_reindex'; PRAGMA user_version = 17" ||
 	t_abort "schema 17" "cannot make the register of schema 17"
 "$RECCTL" subject find "19121212-1212" -R "$REG" --keyring "$KEYS/ingest.keyring" >"$T_TMP/find.out" \
 	2>"$T_TMP/find.err"
-assert_eq "the schema-17 register: subject find '19121212-1212' finds its subject" "$H" \
-	"$(cut -f1 "$T_TMP/find.out")"
+both=$(printf '%s\n' "$H" "$S2" | sort | paste -sd' ')
+assert_eq "the schema-17 register: subject find '19121212-1212' finds its subject, and the one split off" \
+	"$both" "$(cut -f1 "$T_TMP/find.out" | sort | paste -sd' ')"
 assert_contains "subject find says to reindex" "$(cat "$T_TMP/find.err")" "run \`recctl subject reindex\` once"
 assert_eq "the catalog is upgraded" "$T_SCHEMA" "$(q "PRAGMA user_version")"
+assert_eq "before reindex '191212121212' finds the subject split off alone" "$S2" "$(found "191212121212")"
 assert_ok "subject reindex" "$RECCTL" subject reindex -R "$REG" --level-keyring "$KEYS/privacy.keyring"
 for text in "191212121212" "19121212 1212" "19121212-1212"; do
-	assert_eq "after reindex: subject find '$text'" "$H" "$(found "$text")"
+	assert_eq "after reindex: subject find '$text' finds both" "$both" "$(found "$text")"
 done
+assert_eq "each marked shared by the reference" "ref ref" \
+	"$(by_index "19121212-1212" 2>/dev/null | jq -r '.[].shared[]?' | paste -sd' ')"
 assert_eq "after reindex: the subject holds one entry of its reference" "1" \
 	"$(q "SELECT count(*) FROM subject_index WHERE handle = '$H' AND kind = 'ref'")"
+assert_ok "the officer merges the subject split off into the first" \
+	"$RECCTL" subject merge "$H" "$S2" -R "$REG" --level-keyring "$KEYS/privacy.keyring"
+assert_eq "after the merge subject find '191212121212' finds the one subject" "$H" "$(found "191212121212")"
 "$RECCTL" subject find "191212121212" -R "$REG" --keyring "$KEYS/ingest.keyring" >/dev/null 2>"$T_TMP/find.err"
 assert_eq "after reindex subject find says nothing on stderr" "" "$(cat "$T_TMP/find.err")"
 ref_call p7 2026-06-09T10:00:00Z "" "1912 1212 1212"
