@@ -1424,8 +1424,6 @@ int policy_load(const char *path, struct policy **out, char **errs)
 	if (rc) {
 		rc = meta_fail(rc, "%s: cannot read the policy: %s", path,
 			       rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
-		if (errs)
-			*errs = xasprintf("%s\n", meta_errmsg());
 		goto out;
 	}
 	ps.buf = (const char *)buf;
@@ -1437,8 +1435,6 @@ int policy_load(const char *path, struct policy **out, char **errs)
 	finish_line(&ps);
 	if (rc < 0) {
 		rc = meta_fail(-ENOMEM, "%s: out of memory parsing the policy", path);
-		if (errs)
-			*errs = xasprintf("%s\n", meta_errmsg());
 		goto out;
 	}
 	rc = 0;

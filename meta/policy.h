@@ -200,9 +200,12 @@ extern const char *const policy_languages[];
 
 /*
  * Parse and validate the policy at path.  On success *out is the policy
- * (policy_free), with its warnings in (*out)->warnings.  On failure returns -EINVAL (or -errno for I/O) and, when
- * errs is not NULL, *errs is a malloc'd text with one line per error, each
- * "FILE:LINE: message"; the caller frees it.
+ * (policy_free), with its warnings in (*out)->warnings.  On failure returns
+ * -EINVAL when the policy has errors and, when errs is not NULL, *errs is a
+ * malloc'd text with one line per error, each "FILE:LINE: message"; the
+ * caller frees it.  A file that cannot be read (-errno, -EFBIG) or memory
+ * (-ENOMEM) is no error of the policy: *errs stays NULL, meta_errmsg()
+ * says what ("FILE: cannot read the policy: ...").
  */
 int policy_load(const char *path, struct policy **out, char **errs) MUST_CHECK;
 void policy_free(struct policy *p);

@@ -141,6 +141,16 @@ assert_contains "names line 9 (unknown key)" "$T_OUT" "bad.conf:9:"
 assert_contains "names line 15 (bad legal basis)" "$T_OUT" "bad.conf:15:"
 assert_contains "counts the errors" "$T_OUT" "3 errors"
 assert_fails_with "policy check of a missing file" "nosuch.conf" "$RECCTL" policy check "$T_TMP/nosuch.conf"
+# A file that cannot be read has no errors: it is said once, as what it is
+# (bb8 LOW 12: apply said "cannot read" and then "the policy has errors").
+assert_eq "... said once, as a file that cannot be read" \
+	"recctl: $T_TMP/nosuch.conf: cannot read the policy: No such file or directory" "$T_OUT"
+assert_fails_with "policy apply of a missing file" "nosuch.conf: cannot read the policy: No such file or directory; nothing was changed" \
+	"$RECCTL" policy apply -R "$REG" "$T_TMP/nosuch.conf"
+assert_not_contains "... not that it has errors" "$T_OUT" "has errors"
+assert_fails_with "init with a missing policy" "nosuch.conf: cannot read the policy: No such file or directory; nothing was created" \
+	"$RECCTL" init "$T_TMP/nosuch-reg" --policy "$T_TMP/nosuch.conf" --no-passphrase
+assert_not_contains "... not that it has errors" "$T_OUT" "has errors"
 # A register name holding a NUL byte, or text that is not UTF-8: that
 # line's error alone, not also the name reported missing.
 sed -e 's/^details_level = nosuch$/details_level = top/' -e '/^colour = blue$/d' \

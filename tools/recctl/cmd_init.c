@@ -254,7 +254,8 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 	if (rc) {
 		if (errs)
 			fputs(errs, stderr);
-		rc = error("%s: the policy has errors; nothing was created", policy_path);
+		rc = errs ? error("%s: the policy has errors; nothing was created", policy_path)
+			  : error("%s; nothing was created", meta_strerror(rc));
 		goto out;
 	}
 	for (size_t i = 0; i <= pol->n_levels; i++) {

@@ -144,7 +144,7 @@ static int policy_check(int argc, char **argv, struct ctl *ctl)
 		return 0;
 	}
 	if (!errs)
-		return error("%s: %s", argv[optind], meta_strerror(rc));
+		return error("%s", meta_strerror(rc));
 	fflush(stdout);
 	fputs(errs, stderr);
 	for (const char *p = errs; *p; p++)
@@ -472,8 +472,8 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 	if (rc) {
 		if (errs)
 			fputs(errs, stderr);
-		rc = error("%s: %s", file, errs ? "the policy has errors; nothing was changed"
-					       : meta_strerror(rc));
+		rc = errs ? error("%s: the policy has errors; nothing was changed", file)
+			  : error("%s; nothing was changed", meta_strerror(rc));
 		goto out;
 	}
 	warn_policy(file, np);

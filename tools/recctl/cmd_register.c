@@ -60,8 +60,8 @@ int cmd_register(int argc, char **argv, struct ctl *ctl)
 	if (rc) {
 		if (errs)
 			fputs(errs, stderr);
-		rc = error("cannot read the policy of register %s: %s", ctl->dir,
-			   errs ? "it has errors" : meta_strerror(rc));
+		rc = errs ? error("cannot read the policy of register %s: it has errors", ctl->dir)
+			  : error("%s", meta_strerror(rc));
 		goto out;
 	}
 	if (lang && (rc = ctl_check_lang(pol, ctl->dir, lang)))
