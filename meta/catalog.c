@@ -370,11 +370,26 @@ static const char schema_v18[] =
 	" (19121212-1212 is 191212121212)'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v19: no table changes.  Dutch names are read as Dutch writes them
+ * (black-box report bb8): "Mw." and "Mej." are forms of address, "drs.",
+ * "ir." and "bc." degrees before the name ("Mw. F. el Amrani" is "f
+ * amrani", no longer "m amrani"), a degree after the name is no family
+ * name ("J. van der Berg MSc" is "j berg"), the family name first with its
+ * particles before the comma is the family name ("Van der Berg, Jan" is
+ * "j berg", no longer "v berg"), and a form of address is not read past
+ * to a particle ("Dhr. el Amrani" is "mr amrani"): marked as v16 marked.
+ */
+static const char schema_v19[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 19, which reads Dutch names such as \"Van der Berg, Jan\"'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
-				      schema_v17, schema_v18 };
+				      schema_v17, schema_v18, schema_v19 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

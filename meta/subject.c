@@ -493,7 +493,8 @@ static int whole_given(const char *w, size_t len, int dot)
 
 /*
  * Whether the folded word w (len bytes) is a form of address written
- * before a name ("Mr", "Mrs", "Dr.", "Herra", "Frau", ...): not the
+ * before a name ("Mr", "Mrs", "Dr.", "Herra", "Frau", "Mw.", "Mej.", ...)
+ * or a Dutch degree written as one ("drs.", "ir.", "bc."): not the
  * person's given name, which is the word after it.  Letters past a
  * trailing '.' are not looked at: the caller passes the word without it.
  */
@@ -502,9 +503,12 @@ static int is_title(const char *w, size_t len)
 	static const char *const titles[] = {
 		"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",
 		"herr", "frau", "hr", "fr", "fru", "frk", "froken", "herra", "rouva", "neiti", "tri",
-		"mme", "mlle", "mevr", "dhr", "sr", "sra", "srta", "dott",
-		"monsieur", "madame", "mademoiselle", "meneer", "mevrouw", "senor", "senora", "senorita",
-		"signor", "signora", "signorina",
+		"mme", "mlle", "mevr", "mw", "mej", "dhr", "sr", "sra", "srta", "dott",
+		"monsieur", "madame", "mademoiselle", "meneer", "mevrouw", "mejuffrouw", "senor", "senora", "senorita",
+		/* Dutch degrees, written before the name as Dr. is, with or
+		 * without their full stop: "drs. S. de Vries", "ir J. Berg" */
+		"drs", "ir", "bc",
+		"signor", "signora", "signorina", "heer",
 	};
 
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
@@ -524,13 +528,14 @@ static const char *title_canon(const char *w, size_t len)
 {
 	static const char *const forms[][2] = {
 		{ "mr", "mr" }, { "herr", "mr" }, { "hr", "mr" }, { "herra", "mr" }, { "monsieur", "mr" },
-		{ "meneer", "mr" }, { "dhr", "mr" }, { "sr", "mr" }, { "senor", "mr" }, { "signor", "mr" },
+		{ "meneer", "mr" }, { "heer", "mr" }, { "dhr", "mr" }, { "sr", "mr" }, { "senor", "mr" }, { "signor", "mr" },
 		{ "mrs", "mrs" }, { "frau", "mrs" }, { "fru", "mrs" }, { "rouva", "mrs" }, { "madame", "mrs" },
-		{ "mme", "mrs" }, { "mevrouw", "mrs" }, { "mevr", "mrs" }, { "sra", "mrs" }, { "senora", "mrs" },
+		{ "mme", "mrs" }, { "mevrouw", "mrs" }, { "mevr", "mrs" }, { "mw", "mrs" }, { "sra", "mrs" },
+		{ "senora", "mrs" },
 		{ "signora", "mrs" },
 		{ "miss", "miss" }, { "frk", "miss" }, { "froken", "miss" }, { "neiti", "miss" },
 		{ "mademoiselle", "miss" }, { "mlle", "miss" }, { "srta", "miss" }, { "senorita", "miss" },
-		{ "signorina", "miss" },
+		{ "signorina", "miss" }, { "mej", "miss" }, { "mejuffrouw", "miss" },
 	};
 
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
@@ -555,6 +560,64 @@ static int is_degree(const char *w, size_t len)
 
 	for (size_t i = 0; i < sizeof(degrees) / sizeof(degrees[0]); i++)
 		if (strlen(degrees[i]) == len && !memcmp(degrees[i], w, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the folded word w (len bytes) is a particle of a family name, a
+ * word written before it ("van der Berg", "'t Hart", "von Bülow", "de la
+ * Tour", "el Amrani", "af Klint"), never a given name: a form of address
+ * before one is not read past to it ("Mw. el Amrani" is "mrs amrani", not
+ * the "e amrani" of Ella), and the words before a comma may be particles
+ * and the family name ("Van der Berg, Jan").  Words that are given names
+ * too ("Al", "Ben", "Des", "Del") are not in the list: "Mr Des Smith" is
+ * "d smith".
+ */
+static int is_particle(const char *w, size_t len)
+{
+	static const char *const particles[] = {
+		"van", "vd", "der", "den", "de", "het", "'t", "ter", "ten", "te", "in", "op", "von", "vom",
+		"zu", "zum", "zur", "du", "la", "le", "di", "da", "della", "dos", "das",
+		"af", "av", "el",
+	};
+
+	for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]); i++)
+		if (strlen(particles[i]) == len && !memcmp(particles[i], w, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the last k folded words (each of len[i] bytes at p[i], dotted[i]
+ * when a '.' follows it) are a degree written after the name: "MSc",
+ * "BSc", "PhD", "LLM", "LLB", "MPhil" as one word, or any of those and
+ * "M.A.", "B.A.", "M.B.A." in letters each with its full stop ("Ph.D.",
+ * "M.Sc.": no family name ends in a full stop).  "MA", "BA", "MBA" and
+ * "RA" written as a word are family names too (Ma, Ba, Mba, Ra): they stay
+ * the last word, and so do "Jr." and "Sr." (John Smith Jr. is not John
+ * Smith).
+ */
+static int is_postnominal(const char *const *p, const size_t *len, const int *dotted, size_t k)
+{
+	static const char *const word[] = { "msc", "bsc", "phd", "llm", "llb", "mphil" };
+	static const char *const letters[] = { "msc", "bsc", "phd", "llm", "llb", "mphil", "ma", "ba", "mba" };
+	char joined[16];
+	size_t n = 0;
+
+	if (k == 1 && !dotted[0])
+		for (size_t i = 0; i < sizeof(word) / sizeof(word[0]); i++)
+			if (strlen(word[i]) == len[0] && !memcmp(word[i], p[0], len[0]))
+				return 1;
+	for (size_t i = 0; i < k; i++) {
+		if (!dotted[i] || n + len[i] >= sizeof(joined))
+			return 0;
+		memcpy(joined + n, p[i], len[i]);
+		n += len[i];
+	}
+	joined[n] = '\0';
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (!strcmp(letters[i], joined))
 			return 1;
 	return 0;
 }
@@ -624,6 +687,134 @@ static size_t capitals_first(const char *in, size_t words, size_t skip)
 	return run && last >= 3 && next_given && n == words ? run : 0;
 }
 
+/* A name read into words (read_name): f is the folded name the words
+ * point into (crypto_free_string); given and family index w. */
+enum { NAME_MAX_WORDS = 16 };
+struct name_read {
+	char *f;
+	struct name_word {
+		const char *p;
+		size_t len;
+		int dot, comma, abbr, stop;
+	} w[NAME_MAX_WORDS];
+	size_t words, given, family;
+	int addr;
+};
+
+/*
+ * in read as normalise_name says into nr (nr->f to be freed with
+ * crypto_free_string, also on an error).  0 when it has a given name and
+ * a family name; -EINVAL when it has no form (one word, not UTF-8);
+ * -ENOMEM.
+ */
+static int read_name(const char *in, struct name_read *nr)
+{
+	static const char sep[] = " \t\n\r\f\v.,";
+	struct name_word *w = nr->w;
+	const char *p;
+	size_t n, words = 0, lead, first, given, family, start, fc = SIZE_MAX;
+	const char *canon;
+	int addr, particles = 1, rc;
+
+	memset(nr, 0, sizeof(*nr));
+	if ((rc = subject_fold_name(in, &nr->f)))
+		return rc;
+	/* What stands in parentheses is no part of the name ("Anna Berg
+	 * (Acme)"): blanked. */
+	for (char *o = strchr(nr->f, '('); o; o = strchr(o, '(')) {
+		char *c = strchr(o, ')');
+		size_t k = c ? (size_t)(c - o) + 1 : strlen(o);
+
+		memset(o, ' ', k);
+		o += k;
+	}
+	for (p = nr->f; *(p += strspn(p, sep));) {
+		struct name_word *x = &w[words < NAME_MAX_WORDS ? words : NAME_MAX_WORDS - 1];
+		size_t chars = 0;
+
+		n = strcspn(p, sep);
+		for (size_t i = 0; i < n; i++)
+			chars += (p[i] & 0xc0) != 0x80;
+		x->p = p, x->len = n;
+		x->comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
+		x->stop = p[n] == '.';
+		/* "M.", not "Anna.Berg" */
+		x->dot = p[n] == '.' && (chars < 2 || !p[n + 1] || strchr(sep, p[n + 1]));
+		/* "med.", "Dipl.-Ing.": a word cut short (is_degree) */
+		x->abbr = p[n] == '.' && chars >= 2 && (!p[n + 1] || strchr(sep, p[n + 1]) || p[n + 1] == '-');
+		if (words < NAME_MAX_WORDS)
+			words++;
+		p += n;
+		/* "Berg, Anna", "Van der Berg, Jan": the family name first,
+		 * with its particles before it, then a comma */
+		if (x->comma && fc == SIZE_MAX && particles && !is_particle(x->p, x->len)) {
+			fc = words - 1;
+			continue;
+		}
+		/* Past the name, a comma puts what is not the name: a company,
+		 * a title ("Anna Berg, Acme Oy" is "Anna Berg"). */
+		if (x->comma && words >= 2)
+			break;
+		particles &= is_particle(x->p, x->len);
+	}
+	/* "Berg, Anna": the family name first, a comma after it; "BERG Anna",
+	 * "DE LA TOUR Marie": the family name first in capitals, its last
+	 * word in capitals the family name */
+	for (lead = 0; lead + 1 < words && is_title(w[lead].p, w[lead].len);)
+		lead++;
+	first = words < 2 ? 0 : fc != SIZE_MAX ? fc + 1 : w[0].comma ? 1 : capitals_first(in, words, lead);
+	first += first && fc == SIZE_MAX && !w[0].comma ? lead : 0;
+	/* a degree after the name is no family name: "J. van der Berg MSc" */
+	for (size_t k = 1; !first && k <= 3 && k + 2 <= words; k++) {
+		const char *wp[3];
+		size_t wl[3];
+		int wd[3];
+
+		for (size_t i = 0; i < k; i++) {
+			wp[i] = w[words - k + i].p;
+			wl[i] = w[words - k + i].len;
+			wd[i] = w[words - k + i].stop;
+		}
+		if (is_postnominal(wp, wl, wd, k)) {
+			words -= k;
+			break;
+		}
+	}
+	family = first ? first - 1 : words - 1;
+	given = first;
+	/* the particles before the family name ("Mw. el Amrani") */
+	for (start = family; words >= 2 && family > given && start > given &&
+			     is_particle(w[start - 1].p, w[start - 1].len);)
+		start--;
+	/* "De heer J. Jansen": the Dutch Mr is two words (and "De Heer"
+	 * with a comma after it, or in capitals, a family name) */
+	if (!first && words >= 3 && w[0].len == 2 && !memcmp(w[0].p, "de", 2) && !w[0].comma &&
+	    w[1].len == 4 && !memcmp(w[1].p, "heer", 4))
+		given = 1;
+	/* past forms of address and degrees while a given name is left after
+	 * them: "Mr Berg" keeps its one, and so does "Mw. el Amrani" */
+	if (words >= 2)
+		while (given + 1 < (family > given ? start : words) &&
+		       (is_title(w[given].p, w[given].len) || (w[given].abbr && is_degree(w[given].p, w[given].len))))
+			given++;
+	/* A form of address left as the first word is written whole, full
+	 * stop or not, in the name's form too, whose family name tells it
+	 * apart: "Mr. Berg" is "mr berg", no "M. Berg" (of Maija Berg's
+	 * initial), "Mme Morel" no "M. Morel" (Monsieur), nor is "Dr. med.
+	 * Berg" an "M. Berg". */
+	addr = given < words && (is_title(w[given].p, w[given].len) ||
+				 (given > first && w[given].abbr && is_degree(w[given].p, w[given].len)));
+	if (addr)
+		w[given].dot = 0;
+	/* ... in one form for the languages: "Madame Morel" is "Mme Morel" */
+	if (addr && (canon = title_canon(w[given].p, w[given].len))) {
+		w[given].p = canon;
+		w[given].len = strlen(canon);
+	}
+	nr->words = words, nr->given = given, nr->family = family, nr->addr = addr;
+	return words >= 2 && given < words && given != family ? 0 : -EINVAL;
+}
+
 /*
  * subject_normalise of a name.  whole 0, kind "name": the initial of its
  * given name and its last word, folded ("Matti Meikäläinen" and
@@ -641,107 +832,47 @@ static size_t capitals_first(const char *in, size_t words, size_t skip)
  * Mrs Anna": is_title), nor are the parts of a degree cut short by a '.'
  * ("Dr. med. Hans Groß", "Dipl.-Ing. Anna Berg", "Prof. Dr. rer. nat.
  * Anna Berg": is_degree), while a word is left for it: "Mr Berg" keeps
- * "Mr", and is "m berg", told apart from "Anna Berg" and from "Lund" by
+ * "Mr", and is "mr berg", told apart from "Anna Berg" and from "Lund" by
  * its family name; written whole even with a full stop ("Mr. Berg" is not
  * the "M. Berg" that "Maija Berg" is).  A given name written short stays
  * one ("Jos. Maria Berg" is "J. Berg"), and the last word is the family
- * name ("John Smith Jr." is not "John Smith").  A comma after a later word ends the name: what
+ * name ("John Smith Jr." is not "John Smith") unless it is a degree
+ * (is_postnominal: "J. van der Berg MSc" is "j berg").  A form of address
+ * is not read past to a particle of the family name (is_particle: "Mw. el
+ * Amrani" is "mrs amrani", no "e amrani"), and a comma after a word with
+ * only particles before it puts the family name first ("Van der Berg,
+ * Jan" is "j berg").  A comma after a later word ends the name: what
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
 static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 {
-	static const char sep[] = " \t\n\r\f\v.,";
-	enum { MAX_WORDS = 16 };
-	struct word {
-		const char *p;
-		size_t len;
-		int dot, comma, abbr;
-	} w[MAX_WORDS];
-	char *f = NULL;
-	const char *p;
-	size_t n, words = 0, lead, first, given, family;
-	const char *canon;
-	int addr, rc = subject_fold_name(in, &f);
+	struct name_read nr;
+	const struct name_word *g, *fam;
+	size_t n;
+	int rc = read_name(in, &nr);
 
-	if (rc)
-		return rc;
-	/* What stands in parentheses is no part of the name ("Anna Berg
-	 * (Acme)"): blanked. */
-	for (char *o = strchr(f, '('); o; o = strchr(o, '(')) {
-		char *c = strchr(o, ')');
-		size_t k = c ? (size_t)(c - o) + 1 : strlen(o);
-
-		memset(o, ' ', k);
-		o += k;
-	}
-	for (p = f; *(p += strspn(p, sep));) {
-		struct word *x = &w[words < MAX_WORDS ? words : MAX_WORDS - 1];
-		size_t chars = 0;
-
-		n = strcspn(p, sep);
-		for (size_t i = 0; i < n; i++)
-			chars += (p[i] & 0xc0) != 0x80;
-		x->p = p, x->len = n;
-		x->comma = p[n + strspn(p + n, " \t\n\r\f\v")] == ',';
-		/* "M.", not "Anna.Berg" */
-		x->dot = p[n] == '.' && (chars < 2 || !p[n + 1] || strchr(sep, p[n + 1]));
-		/* "med.", "Dipl.-Ing.": a word cut short (is_degree) */
-		x->abbr = p[n] == '.' && chars >= 2 && (!p[n + 1] || strchr(sep, p[n + 1]) || p[n + 1] == '-');
-		if (words < MAX_WORDS)
-			words++;
-		p += n;
-		/* Past the name, a comma puts what is not the name: a company,
-		 * a title ("Anna Berg, Acme Oy" is "Anna Berg"). */
-		if (x->comma && words >= 2)
-			break;
-	}
-	/* "Berg, Anna": the family name first, a comma after it; "BERG Anna",
-	 * "DE LA TOUR Marie": the family name first in capitals, its last
-	 * word in capitals the family name */
-	for (lead = 0; lead + 1 < words && is_title(w[lead].p, w[lead].len);)
-		lead++;
-	first = words < 2 ? 0 : w[0].comma ? 1 : capitals_first(in, words, lead);
-	first += first && !w[0].comma ? lead : 0;
-	family = first ? first - 1 : words - 1;
-	given = first;
-	/* past forms of address and degrees while a given name is left after
-	 * them: "Mr Berg" keeps its one */
-	if (words >= 2)
-		while (given + 1 < (family > given ? family : words) &&
-		       (is_title(w[given].p, w[given].len) || (w[given].abbr && is_degree(w[given].p, w[given].len))))
-			given++;
-	/* A form of address left as the first word is written whole, full
-	 * stop or not, in the name's form too, whose family name tells it
-	 * apart: "Mr. Berg" is "mr berg", no "M. Berg" (of Maija Berg's
-	 * initial), "Mme Morel" no "M. Morel" (Monsieur), nor is "Dr. med.
-	 * Berg" an "M. Berg". */
-	addr = given < words && (is_title(w[given].p, w[given].len) ||
-				 (given > first && w[given].abbr && is_degree(w[given].p, w[given].len)));
-	if (addr)
-		w[given].dot = 0;
-	/* ... in one form for the languages: "Madame Morel" is "Mme Morel" */
-	if (addr && (canon = title_canon(w[given].p, w[given].len))) {
-		w[given].p = canon;
-		w[given].len = strlen(canon);
-	}
-	rc = -EINVAL;
-	if (words >= 2 && given < words && given != family &&
-	    (!whole || whole_given(w[given].p, w[given].len, w[given].dot))) {
-		/* the first letter, one UTF-8 character, or the whole word */
-		for (n = 1; !whole && n < w[given].len && (w[given].p[n] & 0xc0) == 0x80; n++)
-			;
-		if (whole || addr)
-			n = w[given].len;
-		if (n + 1 + w[family].len < outlen) {
-			memcpy(out, w[given].p, n);
-			out[n] = ' ';
-			memcpy(out + n + 1, w[family].p, w[family].len);
-			out[n + 1 + w[family].len] = '\0';
-			rc = 0;
+	if (rc == 0) {
+		g = &nr.w[nr.given], fam = &nr.w[nr.family];
+		rc = -EINVAL;
+		if (!whole || whole_given(g->p, g->len, g->dot)) {
+			/* the first letter, one UTF-8 character, or the whole word */
+			for (n = 1; !whole && n < g->len && (g->p[n] & 0xc0) == 0x80; n++)
+				;
+			if (whole || nr.addr)
+				n = g->len;
+			if (n + 1 + fam->len < outlen) {
+				memcpy(out, g->p, n);
+				out[n] = ' ';
+				memcpy(out + n + 1, fam->p, fam->len);
+				out[n + 1 + fam->len] = '\0';
+				rc = 0;
+			}
 		}
 	}
-	crypto_free_string(f);
+	crypto_free_string(nr.f);
+	if (rc && rc != -ENOMEM)
+		rc = -EINVAL;
 	if (rc)
 		crypto_memzero(out, outlen);
 	return rc;
@@ -874,6 +1005,151 @@ out:
 	return rc;
 }
 
+/*
+ * A name as name search compares it with another (name_keys_match): of
+ * read_name's words, the given name (its first letter; whole when
+ * whole_given), and of the family name's words after the given name (the
+ * words before the comma in "Van der Berg, Jan"), from its first particle
+ * on when it has one (what comes before it are more given names: "Jan
+ * Pieter van der Berg"): the particles, in order ("van der"), and the
+ * other words of two letters or more, '-' read as a space ("vries
+ * bakker" of "de Vries-Bakker" and "de Vries Bakker"), into core.  "vd"
+ * and "v. d." are particles cut short (abbrev).  addr: the given name is
+ * a form of address ("Mw. el Amrani").  The strings are of the folded
+ * name: wiped before they are freed (name_key_free).
+ */
+struct name_key {
+	char *buf, *given, *core, *particles;
+	size_t given_len, size;
+	int abbrev, addr, whole;
+};
+
+static void name_key_free(struct name_key *k)
+{
+	crypto_freezero(k->buf, k->size);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Append the len bytes at p to the words of s, a space between them. */
+static void add_word(char *s, const char *p, size_t len)
+{
+	size_t n = strlen(s);
+
+	if (n)
+		s[n++] = ' ';
+	memcpy(s + n, p, len);
+	s[n + len] = '\0';
+}
+
+/* 0 with k filled, -EINVAL when in has no name form, -ENOMEM. */
+static int name_key(const char *in, struct name_key *k)
+{
+	struct name_read nr;
+	const struct name_word *w = nr.w;
+	size_t lo, hi, q, flen;
+	int rc = read_name(in, &nr);
+
+	memset(k, 0, sizeof(*k));
+	if (rc)
+		goto out;
+	flen = strlen(nr.f) + 1;
+	k->size = 3 * flen;
+	if (!(k->buf = calloc(3, flen))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	k->core = k->buf, k->particles = k->buf + flen, k->given = k->buf + 2 * flen;
+	memcpy(k->given, w[nr.given].p, w[nr.given].len);
+	k->given_len = w[nr.given].len;
+	k->addr = nr.addr;
+	k->whole = !nr.addr && whole_given(w[nr.given].p, w[nr.given].len, w[nr.given].dot);
+	lo = nr.family > nr.given ? nr.given + 1 : 0;
+	hi = nr.family;
+	for (q = lo; q <= hi; q++)
+		if (is_particle(w[q].p, w[q].len) ||
+		    (q < hi && w[q].len == 1 && w[q].p[0] == 'v' && w[q + 1].len == 1 && w[q + 1].p[0] == 'd'))
+			break;
+	for (size_t i = q <= hi ? q : lo; i <= hi; i++) {
+		const char *p = w[i].p, *end = w[i].p + w[i].len;
+
+		if (w[i].len == 2 && !memcmp(p, "vd", 2)) {
+			k->abbrev = 1;
+			continue;
+		}
+		if (i < hi && w[i].len == 1 && p[0] == 'v' && w[i + 1].len == 1 && w[i + 1].p[0] == 'd') {
+			k->abbrev = 1;
+			i++;
+			continue;
+		}
+		while (p < end) {
+			size_t len = strcspn(p, "-"), chars = 0;
+
+			if (len > (size_t)(end - p))
+				len = (size_t)(end - p);
+			for (size_t j = 0; j < len; j++)
+				chars += (p[j] & 0xc0) != 0x80;
+			if (is_particle(p, len))
+				add_word(k->particles, p, len);
+			else if (chars >= 2)
+				add_word(k->core, p, len);
+			p += len + 1;
+		}
+	}
+	/* "Berg, Jan van der": the particles after the given name */
+	for (size_t i = nr.given + 1; nr.family < nr.given && i < nr.words; i++) {
+		if (w[i].len == 2 && !memcmp(w[i].p, "vd", 2))
+			k->abbrev = 1;
+		else if (is_particle(w[i].p, w[i].len))
+			add_word(k->particles, w[i].p, w[i].len);
+	}
+	rc = k->core[0] ? 0 : -EINVAL;
+out:
+	crypto_free_string(nr.f);
+	if (rc)
+		name_key_free(k);
+	return rc;
+}
+
+/*
+ * 1 when the name and the text read as one person's name: the same
+ * family name (core) with the same particles, or either's written short
+ * ("v.d.") and the other's with particles ("Jan v.d. Berg" is not "Jan
+ * Berg"); and, unless either begins with a form of address, the same
+ * initial, and the same given name when both write it whole.  0 when not
+ * or either has no key; -ENOMEM.
+ */
+static int name_keys_match(const char *name, const char *text)
+{
+	struct name_key a, b;
+	int rc = name_key(name, &a), same;
+
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	if ((rc = name_key(text, &b))) {
+		name_key_free(&a);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	/* "v.d." is "van der" or "van den", no name without particles */
+	if (a.abbrev || b.abbrev)
+		same = (!a.abbrev || b.abbrev || b.particles[0]) && (!b.abbrev || a.abbrev || a.particles[0]);
+	else
+		same = !strcmp(a.particles, b.particles);
+	same = same && !strcmp(a.core, b.core);
+	if (same && a.addr && b.addr)
+		same = a.given_len == b.given_len && !memcmp(a.given, b.given, a.given_len);
+	else if (same && !a.addr && !b.addr) {
+		size_t n = 1;
+
+		while (n < a.given_len && (a.given[n] & 0xc0) == 0x80)
+			n++;
+		same = b.given_len >= n && !memcmp(a.given, b.given, n) &&
+		       (!a.whole || !b.whole || (a.given_len == b.given_len && !memcmp(a.given, b.given, a.given_len)));
+	}
+	name_key_free(&a);
+	name_key_free(&b);
+	return same;
+}
+
 /* A folded name with "ae", "oe" and "ue" written as "a", "o" and "u", in
  * place: the German way to write ä, ö and ü without them ("Mueller"). */
 static void drop_umlaut_e(char *s)
@@ -905,7 +1181,8 @@ int subject_name_matches(const char *name, const char *text)
 	}
 	crypto_free_string(fn);	/* folded names: personal data */
 	crypto_free_string(ft);
-	return rc;
+	/* "J. van der Berg", "Berg, Jan van der" find "Jan van der Berg" */
+	return rc == 0 ? name_keys_match(name, text) : rc;
 }
 
 /* catalog_each_audit: one entry is enough. */

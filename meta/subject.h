@@ -86,7 +86,19 @@ struct subject_card {
  *   people of one name form ("Maija" is not "Matti").
  * For a name, words are what white space, '.' and ',' leave; a comma
  * right after the first word puts the family name first ("Berg, Anna" is
- * "Anna Berg"): the given name is then the second word.
+ * "Anna Berg"): the given name is then the second word; so does a comma
+ * after a word that only particles of the family name come before ("Van
+ * der Berg, Jan" and "De Vries-Bakker, S." are "j berg" and "s
+ * vries-bakker").  Forms of address ("Mr", "Mw.", "Mej.", "Dhr.", ...) and
+ * degrees ("Dr. med.", "prof. dr. ir.", "drs.") before the given name are
+ * not it, and a form of address is not read past to a particle ("Mw. el
+ * Amrani" is "mrs amrani").  A degree after the name is no family name
+ * ("J. van der Berg MSc" is "j berg": MSc, BSc, PhD, LLM, LLB, MPhil, and
+ * with full stops "M.A.", "B.A.", "M.B.A." too), while "MA", "BA", "MBA"
+ * and "RA" without them, which are family names too, and "Jr." stay the
+ * family name.  The rules are normalise_name's (subject.c); a register
+ * indexed by older rules is marked for `recctl subject reindex` by the
+ * catalog's upgrade (catalog.c, schema 14, 15, 16, 19).
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
@@ -170,7 +182,20 @@ int subject_fold_name(const char *in, char **out) MUST_CHECK;
  * when it does not or when text folds to nothing (an empty search term
  * matches no one).  Failing that, both are compared with "ae", "oe" and
  * "ue" read as "a", "o" and "u", as German writes ä, ö and ü without
- * them: "Mueller" finds "Müller", "Oezdemir" "Özdemir".  -EINVAL when name or text is not well-formed UTF-8,
+ * them: "Mueller" finds "Müller", "Oezdemir" "Özdemir".  Failing that,
+ * 1 when text, read as a name the way subject_normalise reads one (forms
+ * of address, degrees, the family name first before a comma), is a form
+ * of name: the same family name, its words joined by '-' or a space
+ * ("de Vries Bakker" is "de Vries-Bakker", "El-Amrani" "el Amrani"), of
+ * the same particles ("van der"; "v.d." and "vd" are any); the same
+ * initial, and the same given name when both write it whole.  More given
+ * names before the family name's particles are not compared ("Jan Pieter
+ * van der Berg" is found by "J. van der Berg").  So "Berg, Jan van der",
+ * "J. van der Berg" and "Jan v.d. Berg" find "Jan van der Berg", and
+ * neither "Bert van der Berg", "Jan van den Berg" (but "Jan v.d. Berg"
+ * finds him too) nor "Jan Berg" does; a text whose given name is a form
+ * of address ("Mw. el Amrani") is compared by the family name alone, as a
+ * search of "el Amrani" is.  -EINVAL when name or text is not well-formed UTF-8,
  * -ENOMEM.  Both are lent; the folded copies are wiped before they are
  * freed.
  */

@@ -614,6 +614,14 @@ TEST(test_catalog_upgrade_to_18_marks_a_register_with_subjects_for_reindex)
 	check_reindex_mark("mark18", 17, "schema 18");
 }
 
+/* Schema 19 marks a catalog with subjects as well: its name entries were
+ * written before Dutch names ("Mw. F. el Amrani", "Van der Berg, Jan")
+ * were read as one person's (bb8). */
+TEST(test_catalog_upgrade_to_19_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark19", 18, "schema 19");
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1153,6 +1161,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_15_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_16_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_18_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_19_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

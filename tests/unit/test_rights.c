@@ -1034,6 +1034,31 @@ TEST(test_reindex_drops_the_name_forms_of_an_older_rule)
 	CHECK_EQ(holders_of("phone", "+358405550404", h), 2);
 }
 
+/* Reindex writes the name forms of today's rule for Dutch names too
+ * (bb8): "Mw. F. el Amrani" was "m amrani" before schema 18, the initial
+ * of "Mw."; reindex writes "f amrani" from her call and drops "m amrani",
+ * so her later "Fatima el Amrani" is found on her number. */
+TEST(test_reindex_writes_the_dutch_name_forms_of_today)
+{
+	const struct crypto_key *ik = keyring_index_key(secrets);
+	char h[CATALOG_HANDLE_MAX];
+	uint8_t mac[CRYPTO_MAC_BYTES];
+	size_t n = 0;
+
+	ingest_person("nl1", "2026-03-28T10:00:00Z", "Mw. F. el Amrani", "+358 40 555 0505");
+	CHECK_EQ(subject_find(reg, ik, "phone", "+358405550505", h), 0);
+	CHECK_EQ(name_indexed(h, "f amrani"), 1);
+	/* as schema 17 left it */
+	CHECK_EQ(catalog_drop_index_kind(reg->cat, h, "name"), 0);
+	crypto_blind_index(ik, "name", "m amrani", mac);
+	CHECK_EQ(catalog_put_index(reg->cat, mac, h, "name"), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(name_indexed(h, "m amrani"), 0);
+	CHECK_EQ(name_indexed(h, "f amrani"), 1);
+	ingest_person("nl2", "2026-03-29T10:00:00Z", "Fatima el Amrani", "+358 40 555 0505");
+	CHECK_EQ(holders_of("phone", "+358405550505", h), 1);
+}
+
 /* 1 when the subject's card (as the rights level) holds text. */
 static int card_has(const char *handle, const char *text)
 {
@@ -1330,6 +1355,7 @@ int main(void)
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
 	RUN(test_whole_given_names_move_with_rectification_and_reindex_writes_them);
 	RUN(test_reindex_drops_the_name_forms_of_an_older_rule);
+	RUN(test_reindex_writes_the_dutch_name_forms_of_today);
 	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);
 	RUN(test_rectify_and_reindex_read_a_reference_without_its_separators);
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);

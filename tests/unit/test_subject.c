@@ -224,6 +224,95 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("name", "A.Berg"), "a berg");
 }
 
+/* Dutch ways of writing one person's name are that person's name form
+ * (black-box report bb8 HIGH 1): Mw. and Mej. are forms of address,
+ * drs., ir., bc. degrees written before the name, a degree after it is no
+ * family name, and the family name first with its particles before the
+ * comma is the family name.  Two people stay two. */
+TEST(test_subject_dutch_forms_of_a_name_are_one_name_form)
+{
+	CHECK_STR(norm("name", "Fatima el Amrani"), "f amrani");
+	CHECK_STR(norm("name", "Mw. F. el Amrani"), "f amrani");
+	CHECK_STR(norm("name", "Mw F el Amrani"), "f amrani");
+	CHECK_STR(norm("name", "Mej. F. el Amrani"), "f amrani");
+	CHECK_STR(norm("given", "Mw. Fatima el Amrani"), "fatima amrani");
+	CHECK_STR(norm("name", "Mw. el Amrani"), "mrs amrani");
+	CHECK_STR(norm("name", "Mevr. el Amrani"), "mrs amrani");
+	CHECK_STR(norm("name", "Dhr. el Amrani"), "mr amrani");
+	CHECK_STR(norm("name", "Mej. el Amrani"), "miss amrani");
+	CHECK_STR(norm("name", "Dhr. Van Dijk"), "mr dijk");
+	CHECK_STR(norm("name", "Dhr. K. in 't Veld"), "k veld");
+	CHECK_STR(norm("name", "Sanne de Vries-Bakker"), "s vries-bakker");
+	CHECK_STR(norm("name", "drs. S. de Vries-Bakker"), "s vries-bakker");
+	CHECK_STR(norm("name", "ir. S. de Vries-Bakker"), "s vries-bakker");
+	CHECK_STR(norm("name", "ir S. de Vries-Bakker"), "s vries-bakker");
+	CHECK_STR(norm("name", "bc. J. van der Berg"), "j berg");
+	CHECK_STR(norm("name", "ing. J. van der Berg"), "j berg");
+	CHECK_STR(norm("name", "mr. J. van der Berg"), "j berg");
+	CHECK_STR(norm("name", "prof. dr. ir. J. van der Berg"), "j berg");
+	CHECK_STR(norm("name", "Prof.dr.ir. J. van der Berg"), "j berg");
+	CHECK_STR(norm("given", "drs. Sanne de Vries-Bakker"), "sanne vries-bakker");
+	CHECK_STR(norm("name", "Drs. de Vries"), "drs vries");
+	/* the family name first, its particles before it, a comma after it */
+	CHECK_STR(norm("name", "Van der Berg, Jan"), "j berg");
+	CHECK_STR(norm("given", "Van der Berg, Jan"), "jan berg");
+	CHECK_STR(norm("name", "De Vries-Bakker, S."), "s vries-bakker");
+	CHECK_STR(norm("name", "Vd Berg, J."), "j berg");
+	CHECK_STR(norm("name", "van den Berg, J.P.M."), "j berg");
+	CHECK_STR(norm("name", "'t Hart, Ria"), "r hart");
+	CHECK_STR(norm("name", "Berg, Jan van der"), "j berg");
+	CHECK_STR(norm("name", "Van der Berg, Mw. J."), "j berg");
+	CHECK_STR(norm("name", "de Vries, Sanne, Acme BV"), "s vries");
+	/* ... and other languages' particles so */
+	CHECK_STR(norm("given", "von Bülow, Vicco"), "vicco bulow");
+	CHECK_STR(norm("given", "de La Tour, Marie"), "marie tour");
+	CHECK_STR(norm("given", "af Klint, Hilma"), "hilma klint");
+	/* but the words before a comma that are no particles are the name,
+	 * what follows is a company (atk12) */
+	CHECK_STR(norm("name", "Anna Berg, Acme Oy"), "a berg");
+	CHECK_STR(norm("name", "Mr Berg, Acme Oy"), "mr berg");
+	/* a degree after the name */
+	CHECK_STR(norm("name", "J. van der Berg MSc"), "j berg");
+	CHECK_STR(norm("given", "Jan van der Berg MSc"), "jan berg");
+	CHECK_STR(norm("name", "J. van der Berg BSc"), "j berg");
+	CHECK_STR(norm("name", "J. van der Berg LLM"), "j berg");
+	CHECK_STR(norm("name", "J. van der Berg PhD"), "j berg");
+	CHECK_STR(norm("name", "Anna Berg Ph.D."), "a berg");
+	CHECK_STR(norm("name", "Anna Berg M.A."), "a berg");
+	CHECK_STR(norm("name", "Anna Berg M.Sc."), "a berg");
+	CHECK_STR(norm("name", "Dr. Berg MSc"), "dr berg");
+	/* ... never the family name itself: Ma, Ba, Mba and Ra are family
+	 * names, and a son is not his father */
+	CHECK_STR(norm("name", "Jun Ma"), "j ma");
+	CHECK_STR(norm("name", "Li Jun MA"), "l ma");
+	CHECK_STR(norm("name", "Amadou Ba"), "a ba");
+	CHECK_STR(norm("name", "Léon Mba"), "l mba");
+	CHECK_STR(norm("name", "Anna MSc"), "a msc");
+	CHECK_STR(norm("given", "John Smith Jr."), "john jr");
+	CHECK_STR(norm("given", "John Smith Sr."), "john sr");
+	/* two people stay two */
+	CHECK_STR(norm("name", "Jan van der Berg"), "j berg");
+	CHECK_STR(norm("name", "Bert van der Berg"), "b berg");
+	CHECK_STR(norm("given", "Jan van den Berg"), "jan berg");
+	/* a given name that is a particle elsewhere, with no form of address
+	 * before it, stays the given name */
+	CHECK_STR(norm("name", "Al Green"), "a green");
+	CHECK_STR(norm("name", "Mr Al Green"), "a green");
+	CHECK_STR(norm("name", "Mr Des Smith"), "d smith");
+	CHECK_STR(norm("name", "Mr Del Smith"), "d smith");
+	CHECK_STR(norm("name", "van der Berg"), "v berg");
+	CHECK_STR(norm("name", "Le Goff"), "l goff");
+	/* "De heer" is the Dutch Mr; "de Heer" a family name */
+	CHECK_STR(norm("name", "De heer J. van der Berg"), "j berg");
+	CHECK_STR(norm("given", "de heer Jan van der Berg"), "jan berg");
+	CHECK_STR(norm("name", "De heer Jansen"), "mr jansen");
+	CHECK_STR(norm("name", "De heer de Jong"), "mr jong");
+	CHECK_STR(norm("name", "Anna de Heer"), "a heer");
+	CHECK_STR(norm("name", "De Heer, Anna"), "a heer");
+	CHECK_STR(norm("name", "DE HEER Anna"), "a heer");
+	CHECK_STR(norm("name", "De Heer"), "d heer");
+}
+
 /* A whole given name tells apart the people of one name form: the first
  * word, written whole, and the last word, folded as the name form is.  An
  * initial ("M.", "M", a compound's "A-L") has none. */
@@ -631,6 +720,46 @@ TEST(test_subject_name_matches_folded_substrings)
 	CHECK_EQ(subject_name_matches("Aino Väisänen", "\xcc\x88"), 0);
 }
 
+/* Name search finds a person by the forms ingest reads as that person's
+ * name (bb8 MEDIUM 4): the given name's initial (or the whole given name
+ * when both write it whole), the family name with its particles, '-' as a
+ * space; a substring still finds what it found. */
+TEST(test_subject_name_matches_the_forms_of_one_persons_name)
+{
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Berg, Jan van der"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "J. van der Berg"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Jan v.d. Berg"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Van der Berg, Jan"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Vd Berg, J."), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "dhr. J.P. van der Berg MSc"), 1);
+	CHECK_EQ(subject_name_matches("Jan Pieter van der Berg", "J. van der Berg"), 1);
+	CHECK_EQ(subject_name_matches("Fatima el Amrani", "F. El-Amrani"), 1);
+	CHECK_EQ(subject_name_matches("Fatima el Amrani", "Mw. el Amrani"), 1);
+	CHECK_EQ(subject_name_matches("Fatima El-Amrani", "Fatima el Amrani"), 1);
+	CHECK_EQ(subject_name_matches("Sanne de Vries-Bakker", "Sanne de Vries Bakker"), 1);
+	CHECK_EQ(subject_name_matches("Sanne de Vries-Bakker", "De Vries-Bakker, S."), 1);
+	CHECK_EQ(subject_name_matches("Matti Meikäläinen", "Meikäläinen, M."), 1);
+	CHECK_EQ(subject_name_matches("Hans von Bülow", "von Bülow, H."), 1);
+	/* what a substring found it still finds */
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Berg"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "van der Berg"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "VAN DER BERG"), 1);
+	/* another person is not found */
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Bert van der Berg"), 0);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Joost van der Berg"), 0);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Jan van den Berg"), 0);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "Jan Berg"), 0);
+	CHECK_EQ(subject_name_matches("Jan Berg", "Jan v.d. Berg"), 0);
+	CHECK_EQ(subject_name_matches("Jan van den Berg", "Jan vd Berg"), 1);
+	CHECK_EQ(subject_name_matches("Jan van den Berg", "Berg, J. vd"), 1);
+	CHECK_EQ(subject_name_matches("Jan van der Berg", "J. van der Bergen"), 0);
+	CHECK_EQ(subject_name_matches("Sanne de Vries-Bakker", "Sanne Bakker"), 0);
+	CHECK_EQ(subject_name_matches("Sanne de Vries-Bakker", "S. de Vries"), 0);
+	CHECK_EQ(subject_name_matches("Fatima el Amrani", "Dhr. el Amrani"), 1);
+	CHECK_EQ(subject_name_matches("Mw. el Amrani", "Dhr. el Amrani"), 0);
+	CHECK_EQ(subject_name_matches("Aino Väisänen", "Aino Virtanen"), 0);
+}
+
 TEST(test_subject_blind_index_differs_by_kind_and_key)
 {
 	struct crypto_key *k1 = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
@@ -677,6 +806,7 @@ int main(void)
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
 	RUN(test_subject_national_numbers_follow_the_countrys_trunk_prefix);
 	RUN(test_subject_a_name_is_its_initial_and_last_word);
+	RUN(test_subject_dutch_forms_of_a_name_are_one_name_form);
 	RUN(test_subject_a_whole_given_name_is_its_first_and_last_word);
 	RUN(test_subject_whole_given_names_of_one_form_share_its_mark);
 	RUN(test_subject_numbers_that_do_not_fit_are_refused_not_cut);
@@ -692,6 +822,7 @@ int main(void)
 	RUN(test_subject_letters_without_decomposition_fold_to_their_base);
 	RUN(test_subject_fold_refuses_malformed_utf8);
 	RUN(test_subject_name_matches_folded_substrings);
+	RUN(test_subject_name_matches_the_forms_of_one_persons_name);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
 	RUN(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only);
 	T_DONE();

@@ -7,7 +7,8 @@
  * Finding by phone, e-mail or reference goes through the blind index and
  * needs the ingest keyring's index key; finding by name has to open every
  * sealed card, so it needs a level keyring from the details level up, and
- * compares folded names (subject_name_matches: case and diacritics aside).
+ * compares folded names (subject_name_matches: case and diacritics aside,
+ * and the forms of one name: "Berg, Jan van der" finds "Jan van der Berg").
  * Nothing typed as a search term reaches the audit log or any error line:
  * both name handles and counts only.  Decrypted card text is wiped before
  * it is freed.  show gives the reasons of holds and restrictions (sealed for
