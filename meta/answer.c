@@ -551,7 +551,15 @@ static int add_act(const struct audit_entry *e, void *ctx)
 
 		for (char *save = NULL, *name = strtok_r(v, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 			int pi = policy_purpose_index(p, name);
+			int64_t since;
+			int rc = catalog_get_objection(x->r->cat, x->q->handle, name, &since);
 
+			/* One lifted since is no objection the letter may say
+			 * is recorded (atk28 F1). */
+			if (rc == -ENOENT)
+				continue;
+			if (rc)
+				return x->rc = rc;
 			if (first_time(x, e->action, name))
 				json_array_append_new(x->objected,
 						      json_pack("{s:s, s:s}", "purpose", name, "description",
