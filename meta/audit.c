@@ -37,6 +37,7 @@
  * verification holds a checkpoint to that.  Invariant: the log holds
  * entries F..last without a gap, at least one of them.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1577,13 +1578,22 @@ void audit_anchor_format(const struct audit_anchor *a, char out[AUDIT_ANCHOR_MAX
 		 ANCHOR_VERSION, *a->register_id ? a->register_id : "-", (long long)a->seq, hex, t, epoch, mac);
 }
 
+/* A number of an anchor's: digits alone (no sign, no leading zero but
+ * "0" itself), at most max; 0 or -EINVAL. */
+static int anchor_number(const char *s, int64_t max, int64_t *out)
+{
+	if (!isdigit((unsigned char)*s) || (s[0] == '0' && s[1]) || strspn(s, "0123456789") != strlen(s))
+		return -EINVAL;
+	return parse_i64(s, 0, max, out);
+}
+
 /* The MAC part of a version 2 anchor, "epoch=E mac=HEX" or "epoch=- mac=-",
  * into a; 0 or -EINVAL. */
 static int anchor_parse_mac(const char *epoch, const char *mac, struct audit_anchor *a)
 {
 	if (!strcmp(epoch, "-") && !strcmp(mac, "-"))
 		return 0;
-	if (parse_i64(epoch, 0, INT64_MAX, &a->epoch) || strlen(mac) != AUDIT_ANCHOR_MAC_BYTES * 2 ||
+	if (anchor_number(epoch, INT64_MAX, &a->epoch) || strlen(mac) != AUDIT_ANCHOR_MAC_BYTES * 2 ||
 	    crypto_unhex(a->mac, AUDIT_ANCHOR_MAC_BYTES, mac)) {
 		a->epoch = -1;
 		return -EINVAL;
@@ -1595,37 +1605,37 @@ int audit_anchor_parse(const char *line, struct audit_anchor *a)
 {
 	const char *p = strstr(line, AUDIT_ANCHOR_TAG " ");
 	char id[RECFS_ID_HEX + 1], hex[CRYPTO_HASH_BYTES * 2 + 2], t[22], epoch[22], mac[AUDIT_ANCHOR_MAC_BYTES * 2 + 2];
-	long long seq;
-	int version, end = 0, n;
+	char ver[12], seq[22];
+	int64_t version = 0;
+	int end = 0, n;
 
 	if (!p)
 		return -ENOENT;
 	*a = (struct audit_anchor){ .epoch = -1 };
-	if (sscanf(p, AUDIT_ANCHOR_TAG " %d", &version) != 1)
+	if (sscanf(p, AUDIT_ANCHOR_TAG " %11s", ver) != 1 || anchor_number(ver, INT32_MAX, &version))
 		version = 0;
 	if (version == 1)
-		n = sscanf(p, AUDIT_ANCHOR_TAG " %*d register=%33s seq=%lld hash=%65s at=%21s%n", id, &seq, hex, t,
+		n = sscanf(p, AUDIT_ANCHOR_TAG " %*s register=%33s seq=%21s hash=%65s at=%21s%n", id, seq, hex, t,
 			   &end) == 4;
 	else
-		n = sscanf(p, AUDIT_ANCHOR_TAG " %*d register=%33s seq=%lld hash=%65s at=%21s epoch=%21s mac=%33s%n",
-			   id, &seq, hex, t, epoch, mac, &end) == 6;
+		n = sscanf(p, AUDIT_ANCHOR_TAG " %*s register=%33s seq=%21s hash=%65s at=%21s epoch=%21s mac=%33s%n",
+			   id, seq, hex, t, epoch, mac, &end) == 6;
 	if (version > ANCHOR_VERSION)
-		return meta_fail(-EINVAL, "an audit anchor of version %d: this recctl reads versions 1 to %d", version,
-				 ANCHOR_VERSION);
+		return meta_fail(-EINVAL, "an audit anchor of version %lld: this recctl reads versions 1 to %d",
+				 (long long)version, ANCHOR_VERSION);
 	if (version < 1)
 		n = 0;
 	if (!n || (p[end] && p[end] != '\n' && p[end] != '\r'))
 		return meta_fail(-EINVAL, "not an audit anchor: it reads \"" AUDIT_ANCHOR_TAG " %d register=ID seq=N "
 				 "hash=HEX at=TIME%s\"", version == 1 ? 1 : ANCHOR_VERSION,
 				 version == 1 ? "" : " epoch=E mac=HEX");
-	if (seq < 0 || strlen(hex) != CRYPTO_HASH_BYTES * 2 || crypto_unhex(a->hash, CRYPTO_HASH_BYTES, hex) ||
-	    util_parse_time(t, &a->at) || (strcmp(id, "-") && !util_is_id(id)) ||
-	    (version > 1 && anchor_parse_mac(epoch, mac, a)))
+	if (anchor_number(seq, INT64_MAX, &a->seq) || strlen(hex) != CRYPTO_HASH_BYTES * 2 ||
+	    crypto_unhex(a->hash, CRYPTO_HASH_BYTES, hex) || util_parse_time(t, &a->at) ||
+	    (strcmp(id, "-") && !util_is_id(id)) || (version > 1 && anchor_parse_mac(epoch, mac, a)))
 		return meta_fail(-EINVAL, "an audit anchor with a field that does not read (seq, hash, time, "
 				 "register, epoch or MAC)");
 	if (strcmp(id, "-"))
 		memcpy(a->register_id, id, RECFS_ID_HEX);
-	a->seq = seq;
 	return 0;
 }
 
@@ -1639,7 +1649,7 @@ static int anchor_by_epoch(const void *x, const void *y, void *ctx)
 }
 
 int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anchor *a, size_t n, int64_t now,
-			    unsigned char *ok)
+			    enum audit_anchor_mac *why)
 {
 	uint8_t mac[AUDIT_ANCHOR_MAC_BYTES];
 	struct crypto_key *k = NULL;
@@ -1647,7 +1657,6 @@ int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anch
 	size_t *ix;
 	int rc = 0;
 
-	memset(ok, 0, n);
 	if (n == 0)
 		return 0;
 	ix = xcalloc(n, sizeof(*ix));
@@ -1656,12 +1665,22 @@ int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anch
 	qsort_r(ix, n, sizeof(*ix), anchor_by_epoch, (void *)a);
 	for (size_t j = 0; j < n && rc == 0; j++) {
 		const struct audit_anchor *x = &a[ix[j]];
+		enum audit_anchor_mac *w = &why[ix[j]];
 
-		/* A key is made when its epoch begins: an anchor can name no
-		 * later one than its time's, nor one to come (a line asking
-		 * for the key of year 9999 is not derived). */
-		if (x->epoch < 0 || x->epoch > last || x->epoch > epoch_at(vk->start, vk->interval, x->at))
+		if (x->epoch < 0) {
+			*w = AUDIT_ANCHOR_NO_MAC;
 			continue;
+		}
+		/* A key is made when its epoch begins: an anchor names no
+		 * later one than its own time's. */
+		if (x->epoch > epoch_at(vk->start, vk->interval, x->at)) {
+			*w = AUDIT_ANCHOR_EARLY;
+			continue;
+		}
+		if (x->epoch > last && x->epoch - last > AUDIT_ANCHOR_AHEAD_MAX) {
+			*w = AUDIT_ANCHOR_TOO_FAR;
+			continue;
+		}
 		if (!k) {
 			if ((rc = key_of_epoch(vk, x->epoch, &k)))
 				break;
@@ -1674,7 +1693,9 @@ int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anch
 		if (rc)
 			break;
 		anchor_mac(k, x, mac);
-		ok[ix[j]] = (unsigned char)crypto_equal(mac, x->mac, sizeof(mac));
+		*w = !crypto_equal(mac, x->mac, sizeof(mac)) ? AUDIT_ANCHOR_FORGED
+		     : x->epoch > last			   ? AUDIT_ANCHOR_AHEAD
+							   : AUDIT_ANCHOR_OK;
 	}
 	crypto_memzero(mac, sizeof(mac));
 	crypto_key_free(k);

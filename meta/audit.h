@@ -350,17 +350,27 @@ void audit_anchor_format(const struct audit_anchor *a, char out[AUDIT_ANCHOR_MAX
  * follows the tag is not an anchor. */
 int audit_anchor_parse(const char *line, struct audit_anchor *a) MUST_CHECK;
 
+/* What audit_anchors_authentic says of one anchor. */
+enum audit_anchor_mac {
+	AUDIT_ANCHOR_FORGED,	/* a MAC that does not check: someone else's line, altered, another register's */
+	AUDIT_ANCHOR_OK,	/* made by this register */
+	AUDIT_ANCHOR_AHEAD,	/* made by this register, in an epoch after now's: this host's clock is behind */
+	AUDIT_ANCHOR_NO_MAC,	/* none: of version 1, or made while the log was not sealed */
+	AUDIT_ANCHOR_EARLY,	/* names the key of an epoch its own time had not reached */
+	AUDIT_ANCHOR_TOO_FAR,	/* an epoch more than AUDIT_ANCHOR_AHEAD_MAX after now's: not derived */
+};
+/* Epochs past now's whose keys are derived to check an anchor: a host
+ * clock set back years is still no reason to take a genuine anchor for a
+ * planted one; a line naming the key of year 9999 costs nothing. */
+#define AUDIT_ANCHOR_AHEAD_MAX (1 << 20)
 /*
- * Which of the anchors a[0..n-1] this register made: ok[i] is 1 when a[i]
- * has a MAC that checks under the sealing key of its epoch, derived from
- * vk's seed, an epoch begun by the anchor's time and by now; else 0: no
- * MAC (made while the log was not sealed, or of version 1), or one that
- * does not check (a line written by someone else, or of another
- * register).  Each key is derived once, the anchors taken in the order of
+ * Which of the anchors a[0..n-1] this register made: why[i] as above, from
+ * the anchor's MAC under the sealing key of its epoch, derived from vk's
+ * seed.  Each key is derived once, the anchors taken in the order of
  * their epochs.  0, or -ENOMEM.
  */
 int audit_anchors_authentic(const struct audit_vkey *vk, const struct audit_anchor *a, size_t n, int64_t now,
-			    unsigned char *ok) MUST_CHECK;
+			    enum audit_anchor_mac *why) MUST_CHECK;
 
 /*
  * Whether c's log still holds what a saw: 0 when entry a->seq is there

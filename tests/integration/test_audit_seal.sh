@@ -385,7 +385,7 @@ other=$(sed 's/register=[0-9a-f]*/register=0123456789abcdef0123456789abcdef/' <<
 assert_exit "an anchor of another register: verify exits 1" 1 van "$AN" 8210 --anchor "$other"
 assert_contains "its MAC does not check: skipped" "$T_OUT" \
 	"warning: --anchor 1: an anchor whose MAC does not check under the verification key"
-assert_contains "and none is left to check" "$T_OUT" "none of the 1 anchors given was made by this register"
+assert_contains "and none is left to check" "$T_OUT" "none of the 1 anchors given has a MAC this register made"
 assert_exit "without the verification key: verify exits 1" 1 env RECFS_NOW=$((T0 + 8210)) \
 	"$RECCTL" audit verify -R "$AN" --anchor "$other"
 assert_contains "and says whose it is" "$T_OUT" "is of register 0123456789abcdef0123456789abcdef"
@@ -412,7 +412,11 @@ assert_contains "so is the one with a guessed MAC" "$T_OUT" \
 	"warning: $T_TMP/journal-planted.txt, line 3: an anchor whose MAC does not check"
 assert_contains "and the real one altered" "$T_OUT" \
 	"warning: $T_TMP/journal-planted.txt, line 4: an anchor whose MAC does not check"
-assert_contains "the register's own is checked" "$T_OUT" "anchors: 1 checked, the log holds what each saw; 3 skipped: not made by this register"
+assert_contains "the register's own is checked" "$T_OUT" "anchors: 1 checked, the log holds what each saw; 2 skipped: not made by this register; 1 without a MAC, checked apart"
+# An anchor without a MAC may be an officer's of before anchors had one:
+# what it says is said, as a warning, never as the exit status (atk28 F3).
+assert_contains "what the line without a MAC says is a warning" "$T_OUT" \
+	"warning: the 1 anchor without a MAC disagrees with the log: the log ends at entry"
 assert_exit "and a roll-back still shows through its own anchor" 1 \
 	van "$T_TMP/roll" 8350 --anchors "$T_TMP/journal-planted.txt"
 assert_contains "as audit log broken" "$T_OUT" "audit log broken: entry $an_seq is not the one the log held"

@@ -1198,8 +1198,8 @@ TEST(test_audit_anchor_mac_tells_this_registers_anchors_from_planted_lines)
 {
 	struct audit_vkey *vk = NULL;
 	struct catalog *c = sealed("anchor-mac", &vk);
-	struct audit_anchor a[6];
-	unsigned char ok[6];
+	struct audit_anchor a[8];
+	enum audit_anchor_mac why[8];
 	char line[AUDIT_ANCHOR_MAX];
 	int64_t now = util_now();
 
@@ -1218,12 +1218,36 @@ TEST(test_audit_anchor_mac_tells_this_registers_anchors_from_planted_lines)
 	a[4] = a[0];
 	a[4].epoch = -1;				/* none: version 1, or unsealed */
 	a[5] = a[0];
-	a[5].epoch = a[0].epoch + 1000000;		/* a key to come: not derived */
-	CHECK_EQ(audit_anchors_authentic(vk, a, 6, now, ok), 0);
-	CHECK_EQ(ok[0], 1);
-	CHECK_EQ(ok[1], 1);
-	for (int i = 2; i < 6; i++)
-		CHECK_EQ(ok[i], 0);
+	a[5].epoch = a[0].epoch + 1000000;		/* a key its own time had not reached */
+	a[6] = a[0];
+	a[6].at = INT64_C(253402300799);		/* 9999-12-31: a key of years to come */
+	a[6].epoch = a[0].epoch + AUDIT_ANCHOR_AHEAD_MAX + 10;
+	a[7] = a[0];
+	CHECK_EQ(audit_anchors_authentic(vk, a, 7, now, why), 0);
+	CHECK_EQ(why[0], AUDIT_ANCHOR_OK);
+	CHECK_EQ(why[1], AUDIT_ANCHOR_OK);
+	CHECK_EQ(why[2], AUDIT_ANCHOR_FORGED);
+	CHECK_EQ(why[3], AUDIT_ANCHOR_FORGED);
+	CHECK_EQ(why[4], AUDIT_ANCHOR_NO_MAC);
+	CHECK_EQ(why[5], AUDIT_ANCHOR_EARLY);
+	CHECK_EQ(why[6], AUDIT_ANCHOR_TOO_FAR);
+	/* The verifier's clock set back before the anchor's epoch: its MAC
+	 * is checked all the same, and it is told apart (atk28 F2). */
+	CHECK_EQ(audit_anchors_authentic(vk, &a[7], 1, now - 3 * AUDIT_EPOCH_MAX, &why[7]), 0);
+	CHECK_EQ(why[7], a[0].epoch >= 1 ? AUDIT_ANCHOR_AHEAD : AUDIT_ANCHOR_OK);
+	/* Numbers that do not read: a version, a seq past int64, a sign or a
+	 * leading zero (atk28 F5). */
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 99999999999 register=- seq=1", &a[1]), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "version 99999999999") == NULL);
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 1 register=- seq=99999999999999999999 hash="
+				    "0000000000000000000000000000000000000000000000000000000000000000 "
+				    "at=2027-01-01T00:00:00Z", &a[1]), -EINVAL);
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 1 register=- seq=+1 hash="
+				    "0000000000000000000000000000000000000000000000000000000000000000 "
+				    "at=2027-01-01T00:00:00Z", &a[1]), -EINVAL);
+	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 1 register=- seq=01 hash="
+				    "0000000000000000000000000000000000000000000000000000000000000000 "
+				    "at=2027-01-01T00:00:00Z", &a[1]), -EINVAL);
 	/* A version 1 line still reads, without a MAC. */
 	CHECK_EQ(audit_anchor_parse("recfs-audit-anchor 1 register=- seq=1 hash="
 				    "0000000000000000000000000000000000000000000000000000000000000000 "

@@ -624,48 +624,99 @@ static int anchors_read(struct anchors *as, const char *path)
 	return rc;
 }
 
+/* The anchors verify --verify-key takes apart, by what their MACs say. */
+struct sorted_anchors {
+	struct audit_anchor *kept;	/* made by this register: checked */
+	struct audit_anchor *no_mac;	/* without a MAC: checked apart, only warned of */
+	size_t n_kept, n_no_mac, n_forged;
+};
+
 /*
  * With the verification key, the anchors this register made (their MAC
- * checks) into *kept (free it); each other one is skipped with a warning
- * naming where it was given: anyone who may log can write a line that
- * reads as an anchor, and one planted so must raise no false alarm.  0, or
- * -1 (said) when none is left to check.
+ * checks) go into s->kept; each other one is skipped with a warning naming
+ * where it was given: anyone who may log can write a line that reads as an
+ * anchor, and one planted so must raise no false alarm.  One made by this
+ * register after this host's clock is kept, with a warning: the clock is
+ * behind (root may have set it back to hide a roll-back).  0, or -1 (said).
  */
-static int anchors_authentic(const struct anchors *as, const struct audit_vkey *vk, struct audit_anchor **kept,
-			     size_t *nkept)
+static int anchors_authentic(const struct anchors *as, const struct audit_vkey *vk, struct sorted_anchors *s)
 {
-	unsigned char *ok = xcalloc(as->n, 1);
-	size_t n = 0, skipped = 0;
+	enum audit_anchor_mac *why = xcalloc(as->n, sizeof(*why));
+	size_t warned = 0;
 	int rc;
 
-	*kept = xcalloc(as->n, sizeof(**kept));
-	rc = audit_anchors_authentic(vk, as->a, as->n, util_now(), ok);
+	s->kept = xcalloc(as->n, sizeof(*s->kept));
+	s->no_mac = xcalloc(as->n, sizeof(*s->no_mac));
+	rc = audit_anchors_authentic(vk, as->a, as->n, util_now(), why);
 	if (rc) {
-		free(ok);
+		free(why);
 		return error("cannot check the anchors' MACs: %s", meta_strerror(rc));
 	}
 	for (size_t i = 0; i < as->n; i++) {
-		if (ok[i]) {
-			(*kept)[n++] = as->a[i];
-			continue;
+		const char *what = NULL;
+
+		switch (why[i]) {
+		case AUDIT_ANCHOR_OK:
+			s->kept[s->n_kept++] = as->a[i];
+			break;
+		case AUDIT_ANCHOR_AHEAD:
+			s->kept[s->n_kept++] = as->a[i];
+			if (warned++ < WARN_MAX)
+				warning("%s: an anchor this register made in epoch %lld, after this host's clock: "
+					"the clock is behind (set back?); checked", as->from[i],
+					(long long)as->a[i].epoch);
+			break;
+		case AUDIT_ANCHOR_NO_MAC:
+			s->no_mac[s->n_no_mac++] = as->a[i];
+			what = "an anchor without a MAC (of version 1, or made while the log was not sealed): not "
+			       "taken as this register's, checked apart";
+			break;
+		case AUDIT_ANCHOR_FORGED:
+			s->n_forged++;
+			what = "an anchor whose MAC does not check under the verification key: not one this "
+			       "register made (a line someone wrote, of another register, or altered): skipped";
+			break;
+		case AUDIT_ANCHOR_EARLY:
+			s->n_forged++;
+			what = "an anchor naming the key of an epoch its own time had not reached: not one this "
+			       "register made: skipped";
+			break;
+		case AUDIT_ANCHOR_TOO_FAR:
+			s->n_forged++;
+			what = "an anchor of an epoch far after this host's clock, whose key is not derived: "
+			       "skipped (the clock is years behind, or the line was written by someone else)";
+			break;
 		}
-		if (skipped++ < WARN_MAX)
-			warning("%s: %s: skipped", as->from[i],
-				as->a[i].epoch < 0 ? "an anchor without a MAC (of version 1, or made before the log was "
-						     "sealed): this register's cannot be told from a line anyone "
-						     "could write"
-						   : "an anchor whose MAC does not check under the verification key: "
-						     "not one this register made (a line someone wrote, of another "
-						     "register, or altered)");
+		if (what && warned++ < WARN_MAX)
+			warning("%s: %s", as->from[i], what);
 	}
-	if (skipped > WARN_MAX)
-		warning("%zu anchors skipped in all", skipped);
-	free(ok);
-	*nkept = n;
-	if (n == 0)
-		return error("none of the %zu anchors given was made by this register: nothing to check the log "
-			     "against", as->n);
+	if (warned > WARN_MAX)
+		warning("%zu anchors warned of in all", warned);
+	free(why);
 	return 0;
+}
+
+/*
+ * The anchors without a MAC, apart: they can show a roll-back (an officer's
+ * anchors kept from before anchors had a MAC) but may be lines anyone
+ * wrote, so what they say is a warning, never the exit status.
+ */
+static void anchors_without_mac(struct catalog *cat, const struct sorted_anchors *s)
+{
+	struct audit_anchors_report rep;
+	int rc;
+
+	if (!s->n_no_mac)
+		return;
+	meta_clear_error();
+	rc = audit_anchors_check(cat, s->no_mac, s->n_no_mac, &rep);
+	if (rc == -EBADMSG || rc == -EKEYREJECTED)
+		warning("the %zu anchor%s without a MAC disagree%s with the log: %s; such a line may be written by "
+			"anyone who may log, but if you kept %s off this host yourself, the log went back",
+			s->n_no_mac, s->n_no_mac == 1 ? "" : "s", s->n_no_mac == 1 ? "s" : "", meta_errmsg(),
+			s->n_no_mac == 1 ? "it" : "them");
+	else if (rc)
+		warning("cannot check the anchors without a MAC: %s", meta_strerror(rc));
 }
 
 /* The anchors against the log and each other: 0 when all hold (and says
@@ -674,14 +725,22 @@ static int anchors_authentic(const struct anchors *as, const struct audit_vkey *
 static int anchors_check(struct catalog *cat, const struct anchors *as, const struct audit_vkey *vk)
 {
 	struct audit_anchors_report rep;
-	struct audit_anchor *a = as->a, *kept = NULL;
+	struct sorted_anchors s = { 0 };
+	struct audit_anchor *a = as->a;
 	size_t n = as->n;
 	int rc;
 
 	if (vk) {
-		if ((rc = anchors_authentic(as, vk, &kept, &n)))
+		if ((rc = anchors_authentic(as, vk, &s)))
 			goto out;
-		a = kept;
+		anchors_without_mac(cat, &s);
+		a = s.kept;
+		n = s.n_kept;
+		if (n == 0) {
+			rc = error("none of the %zu anchors given has a MAC this register made: nothing to check the "
+				   "log against with the verification key", as->n);
+			goto out;
+		}
 	}
 	meta_clear_error();
 	rc = audit_anchors_check(cat, a, n, &rep);
@@ -702,13 +761,16 @@ static int anchors_check(struct catalog *cat, const struct anchors *as, const st
 		printf("; %zu older than the retention checkpoint, not checked against the log", rep.dropped);
 	if (n > 1)
 		printf("; none goes back from an earlier one");
-	if (vk && n < as->n)
-		printf("; %zu skipped: not made by this register", as->n - n);
+	if (s.n_forged)
+		printf("; %zu skipped: not made by this register", s.n_forged);
+	if (s.n_no_mac)
+		printf("; %zu without a MAC, checked apart", s.n_no_mac);
 	if (!vk)
 		printf(" (their MACs not checked: give --verify-key)");
 	printf("\n");
 out:
-	free(kept);
+	free(s.kept);
+	free(s.no_mac);
 	return rc;
 }
 
