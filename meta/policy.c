@@ -1423,7 +1423,10 @@ int policy_load(const char *path, struct policy **out, char **errs)
 	rc = util_read_file(path, POLICY_MAX_BYTES, &buf, &len);
 	if (rc) {
 		rc = meta_fail(rc, "%s: cannot read the policy: %s", path,
-			       rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+			       rc == -EFBIG    ? "larger than 1 MiB"
+			       : rc == -EINVAL ? "not a regular file"
+			       : rc == -ELOOP  ? "a symbolic link"
+					       : strerror(-rc));
 		goto out;
 	}
 	ps.buf = (const char *)buf;

@@ -148,6 +148,8 @@ assert_eq "... said once, as a file that cannot be read" \
 assert_fails_with "policy apply of a missing file" "nosuch.conf: cannot read the policy: No such file or directory; nothing was changed" \
 	"$RECCTL" policy apply -R "$REG" "$T_TMP/nosuch.conf"
 assert_not_contains "... not that it has errors" "$T_OUT" "has errors"
+assert_fails_with "policy check of a folder says what it is" "cannot read the policy: not a regular file" \
+	"$RECCTL" policy check "$T_TMP"
 assert_fails_with "init with a missing policy" "nosuch.conf: cannot read the policy: No such file or directory; nothing was created" \
 	"$RECCTL" init "$T_TMP/nosuch-reg" --policy "$T_TMP/nosuch.conf" --no-passphrase
 assert_not_contains "... not that it has errors" "$T_OUT" "has errors"
