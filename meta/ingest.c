@@ -334,8 +334,14 @@ static int validate(struct reg *r, struct job *j)
 	if (rc)
 		return meta_fail(-EINVAL, "recorded_at is not an ISO 8601 time with a zone and a year of four digits "
 					  "(e.g. 2026-11-28T10:15:00Z)");
-	if (t > util_now() + FUTURE_SLACK)
-		return meta_fail(-EINVAL, "recorded_at is in the future");
+	if (t > util_now() + FUTURE_SLACK) {
+		int64_t ahead = t - util_now();
+
+		return meta_fail(-EINVAL, "recorded_at is in the future: %lld %s after this host's clock, which "
+				 "takes at most %d minutes (is the recorder's clock right?)",
+				 (long long)(ahead >= 7200 ? ahead / 3600 : (ahead + 59) / 60),
+				 ahead >= 7200 ? "hours" : "minutes", FUTURE_SLACK / 60);
+	}
 	j->rec.recorded_at = t;
 
 	s = str_field(root, "source", &bad);
