@@ -336,53 +336,95 @@ static int add_recordings(struct recs *s, const char *handle)
 	return rc;
 }
 
-/* The disclosures: recipient name -> the days its exports were made. */
+static int reason_value(const char *reason, const char *key, char *out, size_t n);
+
+/*
+ * The disclosures, one group per recipient and what its exports rested on:
+ * "NAME\tTRANSFER\tSAFEGUARD" -> {recipient, kind, transfer, safeguard,
+ * days}.  What an export rested on is its entry's (export.c log_export,
+ * policy_transfer_basis: "kind=K transfer=T", then "safeguard=TEXT" to the
+ * end of the reason); an entry older than those words has none, and the
+ * letter then reads the policy.
+ */
 static int add_disclosure(const struct audit_entry *e, void *ctx)
 {
-	json_t *by = ctx, *days;
-	const char *w = e->reason ? strstr(e->reason, "recipient=") : NULL;
-	char day[11], *name;
+	json_t *by = ctx, *g;
+	const char *w = e->reason ? strstr(e->reason, "recipient=") : NULL, *sg;
+	char day[11], kind[64] = "", transfer[32] = "", *name, *key;
 
 	if (!w || !e->outcome || strcmp(e->outcome, "ok"))
 		return 0;
 	name = xasprintf("%.*s", (int)strcspn(w + 10, " "), w + 10);
 	if (strcmp(name, EXPORT_TO_SUBJECT)) {
-		if (!(days = json_object_get(by, name))) {
-			days = json_array();
-			json_object_set_new(by, name, days);
+		reason_value(e->reason, "kind", kind, sizeof(kind));
+		reason_value(e->reason, "transfer", transfer, sizeof(transfer));
+		sg = *transfer ? strstr(e->reason, " safeguard=") : NULL;
+		sg = sg ? sg + strlen(" safeguard=") : NULL;
+		key = xasprintf("%s\t%s\t%s", name, transfer, sg ? sg : "");
+		if (!(g = json_object_get(by, key))) {
+			g = json_pack("{s:s, s:s?, s:s?, s:s?, s:[]}", "recipient", name, "kind", *kind ? kind : NULL,
+				      "transfer", *transfer ? transfer : NULL, "safeguard", sg, "days");
+			json_object_set_new(by, key, g);
 		}
+		free(key);
 		util_format_date(e->time, day);
-		add_unique(days, day);
+		add_unique(json_object_get(g, "days"), day);
 	}
 	free(name);
 	return 0;
 }
 
+/*
+ * The recipients of the subject's data, for Art. 15(1)(c) and 15(2).  The
+ * transfer and its safeguard are those the export's entry recorded, not
+ * the policy's now: the letter tells what happened to the data, and a
+ * transfer rested on the safeguard in force when it was made.  A
+ * recipient since taken out of the policy (bb9 MEDIUM 3), or since moved
+ * into the EEA or onto another safeguard, is thus told as it was.  The
+ * policy gives only words: the recipient's name =, and the safeguard in
+ * the letter's language while the policy still names the same one.
+ */
 static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m)
 {
 	const char *objs[1] = { handle };
 	struct cat_audit_filter f = { .objects = objs, .n_objects = 1, .action = "export" };
-	json_t *by = json_object(), *list = json_array(), *days;
-	const char *name;
+	json_t *by = json_object(), *list = json_array(), *g;
+	const char *key;
 	int rc = audit_each_where(r->cat, &f, add_disclosure, by);
 
-	json_object_foreach(by, name, days) {
+	json_object_foreach(by, key, g) {
+		const char *name = json_string_value(json_object_get(g, "recipient"));
+		const char *transfer = json_string_value(json_object_get(g, "transfer"));
+		const char *sg = json_string_value(json_object_get(g, "safeguard"));
+		const char *kind = json_string_value(json_object_get(g, "kind"));
 		int i = policy_recipient_index(r->policy, name);
 		const struct policy_recipient *p = i >= 0 ? &r->policy->recipients[i] : NULL;
+		const char *display = p ? policy_text(r->policy, &p->display_t, lang) : NULL;
 		struct strbuf d = { 0 };
+		int outside;
 		size_t k;
 		json_t *v;
 
-		json_array_foreach(days, k, v)
+		json_array_foreach(json_object_get(g, "days"), k, v)
 			strbuf_addf(&d, "%s%s", k ? ", " : "", json_string_value(v));
-		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s?, s:s}", "name",
-						      p && policy_text(r->policy, &p->display_t, lang)
-							      ? policy_text(r->policy, &p->display_t, lang)
-							      : name,
-						      "recipient", name,
-						      "outside_eea", p && !p->eea, "safeguard",
-						      p ? policy_label(r->policy, p->safeguard, &p->safeguard_t, lang) : NULL,
-						      "dates", d.s ? d.s : ""));
+		if (transfer) {
+			outside = !strcmp(transfer, "outside-EEA");
+			/* The policy's words for the same safeguard (the entry
+			 * holds at most POLICY_BASIS_SAFEGUARD_MAX bytes of it). */
+			if (outside && p && !p->eea && p->safeguard && sg &&
+			    !strncmp(p->safeguard, sg, POLICY_BASIS_SAFEGUARD_MAX) &&
+			    strlen(sg) == strnlen(p->safeguard, POLICY_BASIS_SAFEGUARD_MAX))
+				sg = policy_label(r->policy, p->safeguard, &p->safeguard_t, lang);
+			else if (!outside)
+				sg = NULL;
+		} else {	/* an entry older than the transfer basis */
+			outside = p && !p->eea;
+			sg = p ? policy_label(r->policy, p->safeguard, &p->safeguard_t, lang) : NULL;
+			kind = p ? policy_recipient_kinds[p->kind] : NULL;
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s}", "name", display ? display : name,
+						      "recipient", name, "kind", kind, "outside_eea", outside,
+						      "safeguard", sg, "dates", d.s ? d.s : ""));
 		strbuf_release(&d);
 	}
 	json_object_set_new(m, "recipients", list);
