@@ -6,7 +6,8 @@
 # outside the EU/EEA and under which safeguard (Art. 15(1)(c), 15(2)); the
 # audit entry of the disclosure recorded both "as they stood then", and
 # the letter takes them from it, also while the policy names another
-# safeguard now.
+# safeguard now.  `policy apply` warns when it takes out a recipient that
+# data was disclosed to.
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T_TMP/a"
@@ -64,13 +65,20 @@ assert_contains "before: ... and its safeguard" "$(cat "$T_TMP/before.txt")" "EU
 # transfer rested on when it was made.
 assert_ok "the recipient's safeguard is changed" \
 	rc policy apply "$T_TMP/p3.conf" --keyring "$KEYS/dpo.keyring" --keyrings "$KEYS" --no-passphrase
+assert_not_contains "a recipient kept: no warning" "$T_OUT" "taken out of the policy"
 assert_ok "letter with the changed safeguard" rc request answer 1 --lang en --out "$T_TMP/changed.txt" --templates "$T_ROOT/packaging/templates"
 changed=$(sed -n '/^4\./,/^5\./p' "$T_TMP/changed.txt")
 assert_contains "changed: the letter names the safeguard of the transfer made" "$changed" "outside the EU/EEA under EU SCCs 2021/914"
 assert_not_contains "changed: ... not the policy's new one" "$changed" "Binding corporate rules"
 
+assert_ok "dry run of taking the recipient out" \
+	rc policy apply "$T_TMP/p1.conf" --dry-run --keyring "$KEYS/dpo.keyring" --keyrings "$KEYS" --no-passphrase
+assert_contains "the dry run warns that data was disclosed to it" "$T_OUT" \
+	"recipient offshore-qa is taken out of the policy, but the audit log shows 1 export to it"
 assert_ok "the recipient is taken out of the policy" \
 	rc policy apply "$T_TMP/p1.conf" --keyring "$KEYS/dpo.keyring" --keyrings "$KEYS" --no-passphrase
+assert_contains "the apply warns that data was disclosed to it" "$T_OUT" \
+	"recipient offshore-qa is taken out of the policy, but the audit log shows 1 export to it"
 assert_ok "letter after" rc request answer 1 --lang en --out "$T_TMP/after.txt" --templates "$T_ROOT/packaging/templates"
 after=$(sed -n '/^4\./,/^5\./p' "$T_TMP/after.txt")
 assert_contains "after: the letter still names the transfer outside the EEA" "$after" "outside the EU/EEA"

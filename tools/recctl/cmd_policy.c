@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "policy.h"
 #include "pubkey.h"
 #include "recctl.h"
@@ -413,6 +414,63 @@ static void say_retention(const struct reg *r, const struct retention_scan *x, i
 	}
 }
 
+/* The exports to one recipient the audit log holds (the entry on the
+ * subject's handle, "recipient=NAME ... recordings=N"), and the last one's
+ * time. */
+struct disclosures {
+	const char *name;
+	long n;
+	int64_t last;
+};
+
+static int count_disclosure(const struct audit_entry *e, void *ctx)
+{
+	struct disclosures *x = ctx;
+	size_t len = strlen(x->name);
+
+	if (!e->outcome || strcmp(e->outcome, "ok") || !e->reason || strncmp(e->reason, "recipient=", 10) ||
+	    strncmp(e->reason + 10, x->name, len) || e->reason[10 + len] != ' ' || !strstr(e->reason, " recordings="))
+		return 0;
+	x->n++;
+	if (e->time > x->last)
+		x->last = e->time;
+	return 0;
+}
+
+/*
+ * A warning for each recipient np takes out of the policy that the audit
+ * log shows data was disclosed to (bb9 MEDIUM 3): not a refusal, as the
+ * recipient's data was given and the policy need not name it any more,
+ * but the notice no longer lists it, and the access letters name it from
+ * the entries (the transfer and safeguard they recorded) only for as long
+ * as audit_retention keeps them.
+ */
+static int warn_removed_recipients(const struct reg *r, const struct policy *np)
+{
+	const struct policy *op = r->policy;
+	struct cat_audit_filter f = { .action = "export" };
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < op->n_recipients; i++) {
+		struct disclosures x = { .name = op->recipients[i].name };
+		char day[11];
+
+		if (policy_recipient_index(np, x.name) >= 0)
+			continue;
+		meta_clear_error();
+		if ((rc = audit_each_where(r->cat, &f, count_disclosure, &x)))
+			return error("cannot read the audit log: %s", meta_strerror(rc));
+		if (!x.n)
+			continue;
+		util_format_date(x.last, day);
+		warning("recipient %s is taken out of the policy, but the audit log shows %ld export%s to it (the "
+			"last on %s): the notice no longer lists it; access letters still name it, with the transfer "
+			"and safeguard its entries recorded, while audit_retention keeps them",
+			x.name, x.n, x.n == 1 ? "" : "s", day);
+	}
+	return 0;
+}
+
 /* Each line of text as one error(); -1. */
 static int error_lines(const char *text)
 {
@@ -485,6 +543,8 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 		rc = problems ? error_lines(problems) : error("%s", meta_strerror(rc));
 		goto out;
 	}
+	if ((rc = warn_removed_recipients(r, np)))
+		goto out;
 	if ((rc = count_new_levels(r, np, kdir, &n_new)))
 		goto out;
 	if (keyrings.n && (rc = ctl_load_keyrings(keyrings.v, keyrings.n, passfile, &kr)))
