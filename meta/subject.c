@@ -687,6 +687,45 @@ static size_t capitals_first(const char *in, size_t words, size_t skip)
 	return run && last >= 3 && next_given && n == words ? run : 0;
 }
 
+/*
+ * Whether the folded word w (len bytes, its apostrophes not counted) is an
+ * Irish or Scottish particle that a family name is written with, apart or
+ * joined: "O" (Ó), "Mac", "Mc", "Ní", "Nic", "Ua", "Uí".  Written apart
+ * before the family name ("O Brien", "Ó Súilleabháin", "Mac Donald", "Ní
+ * Bhriain"), and not the given name, it is a part of it (read_name).
+ */
+static int is_irish_particle(const char *w, size_t len)
+{
+	static const char *const particles[] = { "o", "mac", "mc", "ni", "nic", "ua", "ui" };
+	char b[4];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (w[i] == '\'')
+			continue;
+		if (n == sizeof(b) - 1)
+			return 0;
+		b[n++] = w[i];
+	}
+	b[n] = '\0';
+	for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]); i++)
+		if (!strcmp(particles[i], b))
+			return 1;
+	return 0;
+}
+
+/* Copy the len bytes at p to o, without apostrophes (o <= p: in place);
+ * how many it wrote. */
+static size_t copy_unquoted(char *o, const char *p, size_t len)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != '\'')
+			o[k++] = p[i];
+	return k;
+}
+
 /* A name read into words (read_name): f is the folded name the words
  * point into (crypto_free_string); given and family index w. */
 enum { NAME_MAX_WORDS = 16 };
@@ -755,7 +794,8 @@ static int read_name(const char *in, struct name_read *nr)
 		 * a title ("Anna Berg, Acme Oy" is "Anna Berg"). */
 		if (x->comma && words >= 2)
 			break;
-		particles &= is_particle(x->p, x->len);
+		/* ... or an Irish one ("O Brien, Siobhan") */
+		particles &= is_particle(x->p, x->len) || is_irish_particle(x->p, x->len);
 	}
 	/* "Berg, Anna": the family name first, a comma after it; "BERG Anna",
 	 * "DE LA TOUR Marie": the family name first in capitals, its last
@@ -782,6 +822,35 @@ static int read_name(const char *in, struct name_read *nr)
 	}
 	family = first ? first - 1 : words - 1;
 	given = first;
+	/* The family name's apostrophes are no letters: "O'Brien", "O’Brien"
+	 * and "OBrien" are one, "D'Arcy" and "Darcy" too.  An Irish particle
+	 * written apart right before it, no full stop after it, and not the
+	 * given name, is a part of it: "Siobhan O Brien" is "Siobhan
+	 * O'Brien", "Ó Súilleabháin" "O'Suilleabhain".  ("D Arcy" is not
+	 * joined: D is an initial too.) */
+	if (words >= 2) {
+		size_t lo = family > given ? given + 1 : 0, pi = family - 1;
+		char *o = nr->f + (w[family].p - nr->f);
+
+		if (family >= 1 && pi >= lo && pi != given && !w[pi].stop && !w[pi].comma &&
+		    is_irish_particle(w[pi].p, w[pi].len)) {
+			size_t k;
+
+			o = nr->f + (w[pi].p - nr->f);
+			k = copy_unquoted(o, w[pi].p, w[pi].len);
+			k += copy_unquoted(o + k, w[family].p, w[family].len);
+			w[family].p = o;
+			w[family].len = k;
+			w[pi] = w[family];
+			memmove(&w[family], &w[family + 1], (words - family - 1) * sizeof(w[0]));
+			words--;
+			given -= given > family;
+			first -= first > family;
+			family = pi;
+		} else {
+			w[family].len = copy_unquoted(o, w[family].p, w[family].len);
+		}
+	}
 	/* the particles before the family name ("Mw. el Amrani") */
 	for (start = family; words >= 2 && family > given && start > given &&
 			     is_particle(w[start - 1].p, w[start - 1].len);)
@@ -956,6 +1025,13 @@ static const char *fold_base_letter(ucs4_t c)
 	case 0x2019:			/* ’ right single quotation mark */
 	case 0x2018:			/* ‘ */
 	case 0x02bc:			/* ʼ modifier letter apostrophe */
+	case 0x201b:			/* ‛ */
+	case 0x0060:			/* ` grave accent typed for it */
+	case 0x02b9:			/* ʹ modifier letter prime */
+	case 0x02bb:			/* ʻ */
+	case 0x02bd:			/* ʽ */
+	case 0x02ca:			/* ˊ modifier letter acute */
+	case 0x2032:			/* ′ prime */
 		return "'";		/* "d’Arbois" is "d'arbois" */
 	default: return NULL;
 	}
@@ -965,11 +1041,31 @@ int subject_fold_name(const char *in, char **out)
 {
 	size_t n = strlen(in), flen = 0, k = 0;
 	uint8_t *folded = NULL;
-	char *res = NULL;
+	char *res = NULL, *acute = NULL;
 	int rc = 0;
 
 	if (!util_utf8_valid(in, n))
 		return -EINVAL;
+	/* ´ (acute accent) typed for an apostrophe ("D´Arcy"): ' before
+	 * NFKD, which would make it a space and a mark */
+	if (strstr(in, "\xc2\xb4")) {
+		char *o;
+
+		if (!(acute = malloc(n + 1)))
+			return -ENOMEM;
+		o = acute;
+		for (const char *i = in; *i; i++) {
+			if (i[0] == '\xc2' && i[1] == '\xb4') {
+				*o++ = '\'';
+				i++;
+			} else {
+				*o++ = *i;
+			}
+		}
+		*o = '\0';
+		in = acute;
+		n = strlen(in);
+	}
 	folded = u8_casefold((const uint8_t *)in, n, NULL, UNINORM_NFKD, NULL, &flen);
 	if (!folded) {
 		rc = errno == EILSEQ ? -EINVAL : -ENOMEM;
@@ -1002,6 +1098,8 @@ int subject_fold_name(const char *in, char **out)
 out:
 	crypto_freezero(folded, flen);
 	free(res);
+	if (acute)
+		crypto_free_string(acute);
 	return rc;
 }
 
@@ -1150,6 +1248,35 @@ static int name_keys_match(const char *name, const char *text)
 	return same;
 }
 
+/* A folded name without apostrophes, and an Irish particle written
+ * apart joined to the word after it ("o brien", "o'brien" and "obrien"
+ * are "obrien"; "mac giolla" is "macgiolla"), in place: as read_name
+ * reads a family name. */
+static void join_irish(char *s)
+{
+	static const char sep[] = " \t\n\r\f\v.,";
+	char *o = s;
+	const char *i;
+
+	o += copy_unquoted(s, s, strlen(s));
+	*o = '\0';
+	for (o = s, i = s; *i;) {
+		size_t n = strcspn(i, sep), sp;
+
+		if (!n) {
+			*o++ = *i++;
+			continue;
+		}
+		memmove(o, i, n);
+		o += n;
+		i += n;
+		sp = strspn(i, " ");
+		if (sp && i[sp] && !strchr(sep, i[sp]) && is_irish_particle(o - n, n))
+			i += sp;
+	}
+	*o = '\0';
+}
+
 /* A folded name with "ae", "oe" and "ue" written as "a", "o" and "u", in
  * place: the German way to write ä, ö and ü without them ("Mueller"). */
 static void drop_umlaut_e(char *s)
@@ -1177,6 +1304,12 @@ int subject_name_matches(const char *name, const char *text)
 	if (rc == 0 && ft[0]) {
 		drop_umlaut_e(fn);
 		drop_umlaut_e(ft);
+		rc = ft[0] && strstr(fn, ft) != NULL;
+	}
+	/* "OBrien" and "O Brien" find "O'Brien", "MacGiolla" "Mac Giolla" */
+	if (rc == 0 && ft[0]) {
+		join_irish(fn);
+		join_irish(ft);
 		rc = ft[0] && strstr(fn, ft) != NULL;
 	}
 	crypto_free_string(fn);	/* folded names: personal data */

@@ -96,9 +96,17 @@ struct subject_card {
  * ("J. van der Berg MSc" is "j berg": MSc, BSc, PhD, LLM, LLB, MPhil, and
  * with full stops "M.A.", "B.A.", "M.B.A." too), while "MA", "BA", "MBA"
  * and "RA" without them, which are family names too, and "Jr." stay the
- * family name.  The rules are normalise_name's (subject.c); a register
+ * family name.  The family name's apostrophes are no letters ("O'Brien",
+ * "O’Brien" and "OBrien" are "obrien", "D'Arcy" and "Darcy" "darcy"), and
+ * an Irish particle (O, Ó, Mac, Mc, Ní, Nic, Ua, Uí) written apart right
+ * before it, without a full stop and not the given name, is a part of it:
+ * "Siobhan O Brien" is "s obrien", "Ó Súilleabháin" "osuilleabhain", "Ian
+ * Mac Donald" "ian macdonald" (and "Mc Donald" "mcdonald": Mac and Mc
+ * stay two); "D Arcy" is not joined (D is an initial too).  A hyphen in a
+ * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
+ * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
- * catalog's upgrade (catalog.c, schema 14, 15, 16, 19).
+ * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20).
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
@@ -165,8 +173,9 @@ int subject_normalise_v1(const char *kind, const char *in, char *out, size_t out
  * "muller".  Letters that Unicode does not decompose but that an ASCII
  * keyboard writes as a base letter fold to it too: ø to o ("Øster" is
  * "oster"), đ and ð to d, ł to l, ħ to h, ŧ to t, dotless ı to i, æ to
- * ae, œ to oe, þ to th; and the apostrophes ’, ‘ and ʼ to ' ("d’Arbois"
- * is "d'arbois").  Other scripts keep their letters (folded and
+ * ae, œ to oe, þ to th; and the apostrophes ’, ‘, ‛, ʼ, ʻ, ʽ, and what a
+ * keyboard types for one (` ´ ˊ ʹ ′), to ' ("d’Arbois" and "D´Arcy" are
+ * "d'arbois" and "d'arcy").  Other scripts keep their letters (folded and
  * without nonspacing marks).  The rule does not depend on the locale.
  *
  * in is NUL-terminated.  On success *out is the folded text, malloc'd and
@@ -183,6 +192,10 @@ int subject_fold_name(const char *in, char **out) MUST_CHECK;
  * matches no one).  Failing that, both are compared with "ae", "oe" and
  * "ue" read as "a", "o" and "u", as German writes ä, ö and ü without
  * them: "Mueller" finds "Müller", "Oezdemir" "Özdemir".  Failing that,
+ * both are compared without apostrophes and with an Irish particle
+ * written apart joined to the word after it (O, Mac, Mc, Ní, Nic, Ua, Uí):
+ * "OBrien", "O Brien" and "obrien" find "O'Brien", "MacGiolla Phadraig"
+ * "Mac Giolla Phádraig", "Darcy" "D'Arcy".  Failing that,
  * 1 when text, read as a name the way subject_normalise reads one (forms
  * of address, degrees, the family name first before a comma), is a form
  * of name: the same family name, its words joined by '-' or a space

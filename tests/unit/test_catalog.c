@@ -622,6 +622,14 @@ TEST(test_catalog_upgrade_to_19_marks_a_register_with_subjects_for_reindex)
 	check_reindex_mark("mark19", 18, "schema 19");
 }
 
+/* Schema 20 marks a catalog with subjects as well: its name entries were
+ * written before Irish names ("O Brien", "OBrien") were read as one
+ * person's (bb9). */
+TEST(test_catalog_upgrade_to_20_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark20", 19, "schema 20");
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1162,6 +1170,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_16_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_18_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_19_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_20_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

@@ -185,9 +185,46 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("name", "A-L Lehto"), "a lehto");
 	CHECK_STR(norm("name", "NG Anna"), "n anna");
 	CHECK_STR(norm("given", "DUPONT Jean (Acme)"), "jean dupont");
-	/* the apostrophes a phone or a word processor writes are ' */
-	CHECK_STR(norm("given", "Jean-Luc d\u2019Arbois"), "jean-luc d'arbois");
-	CHECK_STR(norm("given", "Jean-Luc d'Arbois"), "jean-luc d'arbois");
+	/* the apostrophes a phone or a word processor writes are no letter
+	 * of the family name (bb9 HIGH 1) */
+	CHECK_STR(norm("given", "Jean-Luc d\u2019Arbois"), "jean-luc darbois");
+	CHECK_STR(norm("given", "Jean-Luc d'Arbois"), "jean-luc darbois");
+	CHECK_STR(norm("name", "Siobhán O'Brien"), "s obrien");
+	CHECK_STR(norm("name", "Siobhan O\u2019Brien"), "s obrien");
+	CHECK_STR(norm("name", "Siobhan OBrien"), "s obrien");
+	CHECK_STR(norm("name", "Siobhan Obrien"), "s obrien");
+	CHECK_STR(norm("name", "Siobhan O Brien"), "s obrien");
+	CHECK_STR(norm("given", "Siobhan O Brien"), "siobhan obrien");
+	CHECK_STR(norm("given", "O Brien, Siobhan"), "siobhan obrien");
+	CHECK_STR(norm("given", "O'Brien, Siobhán"), "siobhan obrien");
+	CHECK_STR(norm("name", "Ms. S. O'Brien"), "s obrien");
+	CHECK_STR(norm("name", "Mrs O Brien"), "mrs obrien");
+	CHECK_STR(norm("name", "Mrs O'Brien"), "mrs obrien");
+	CHECK_STR(norm("given", "Ciarán D'Arcy"), "ciaran darcy");
+	CHECK_STR(norm("given", "Ciaran Darcy"), "ciaran darcy");
+	CHECK_STR(norm("given", "Ciarán D`Arcy"), "ciaran darcy");
+	CHECK_STR(norm("given", "Ciarán D\u00b4Arcy"), "ciaran darcy");
+	CHECK_STR(norm("given", "Ciarán D\u02bcArcy"), "ciaran darcy");
+	CHECK_STR(norm("given", "Pádraig Ó Súilleabháin"), "padraig osuilleabhain");
+	CHECK_STR(norm("given", "Padraig O'Suilleabhain"), "padraig osuilleabhain");
+	CHECK_STR(norm("given", "Pádraig Ó'Súilleabháin"), "padraig osuilleabhain");
+	CHECK_STR(norm("given", "Padraig O Suilleabhain"), "padraig osuilleabhain");
+	CHECK_STR(norm("given", "Ian Mac Donald"), "ian macdonald");
+	CHECK_STR(norm("given", "Ian MacDonald"), "ian macdonald");
+	CHECK_STR(norm("given", "Ian Mc Donald"), "ian mcdonald");	/* Mc is not Mac */
+	CHECK_STR(norm("given", "Aoife Ní Bhriain"), "aoife nibhriain");
+	CHECK_STR(norm("given", "Seán Mac Giolla Phádraig"), "sean phadraig");
+	CHECK_STR(norm("given", "Sean MacGiolla Phadraig"), "sean phadraig");
+	/* a particle that is the given name, or cut short, or D (an
+	 * initial too), stays apart */
+	CHECK_STR(norm("given", "Mac Smith"), "mac smith");
+	CHECK_STR(norm("name", "O Brien"), "o brien");
+	CHECK_STR(norm("name", "John O. Brien"), "j brien");
+	CHECK_STR(norm("name", "John D Arcy"), "j arcy");
+	CHECK_STR(norm("given", "Jean-Luc Picard-O'Neill"), "jean-luc picard-oneill");
+	/* a hyphen in a given name stays: Mary-Kate is not Mary */
+	CHECK_STR(norm("given", "Mary-Kate McAllister"), "mary-kate mcallister");
+	CHECK_STR(norm("given", "Mary McAllister"), "mary mcallister");
 	/* ... full stop or not: it is written whole, no initial that would
 	 * join the line's "Maija Berg" (atk15 F7) */
 	CHECK_STR(norm("given", "Dr. Berg"), "dr berg");
@@ -701,6 +738,21 @@ TEST(test_subject_name_matches_folded_substrings)
 {
 	CHECK_EQ(subject_name_matches("Aino Väisänen", "Vaisanen"), 1);
 	CHECK_EQ(subject_name_matches("Aino Väisänen", "VÄISÄNEN"), 1);
+	/* the apostrophe and an Irish particle written apart (bb9 MEDIUM 2) */
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "OBrien"), 1);
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "O Brien"), 1);
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "obrien"), 1);
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "Siobhán OBrien"), 1);
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "Siobhan O Brien"), 1);
+	CHECK_EQ(subject_name_matches("Siobhan O Brien", "O'Brien"), 1);
+	CHECK_EQ(subject_name_matches("Seán Mac Giolla Phádraig", "MacGiolla Phadraig"), 1);
+	CHECK_EQ(subject_name_matches("Seán Mac Giolla Phádraig", "Seán MacGiolla Phádraig"), 1);
+	CHECK_EQ(subject_name_matches("Ciarán D'Arcy", "DArcy"), 1);
+	CHECK_EQ(subject_name_matches("Ciarán D'Arcy", "Darcy"), 1);
+	CHECK_EQ(subject_name_matches("Ciarán D`Arcy", "D\u2019Arcy"), 1);
+	CHECK_EQ(subject_name_matches("Pádraig Ó Súilleabháin", "OSuilleabhain"), 1);
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "Siobhán O'Neill"), 0);
+	CHECK_EQ(subject_name_matches("Siobhán O'Brien", "Bryan"), 0);
 	CHECK_EQ(subject_name_matches("Aino Vaisanen", "Väisänen"), 1);
 	CHECK_EQ(subject_name_matches("Karin Åström", "astrom"), 1);
 	CHECK_EQ(subject_name_matches("Nils Øster", "Oster"), 1);
