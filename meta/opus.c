@@ -388,7 +388,10 @@ out:
  * JUDGE_MS is a refusal too (the child is killed), and what it leaks goes
  * with the child: it is retired after a refusal (the malformed files are
  * where libopusfile leaks) and after OPUS_JUDGE_VERDICTS_MAX verdicts,
- * and the next probe forks a new one.  Only libopusfile runs there: no catalog,
+ * and the next probe starts a new one.  The child is a fresh image of the
+ * program (judge_start, judge_main): nothing of the caller's memory, not
+ * the personal data of the manifest in hand when it started, is in it.
+ * Only libopusfile runs there: no catalog,
  * no keys are used, and the child closes every descriptor it inherited
  * but its socket and 0-2 (a journal's flock or a spool file must not stay
  * open in it for hundreds of probes).
@@ -616,7 +619,7 @@ static void judge_landlock(void)
 
 /*
  * What a file that takes libopusfile over may do in the child: it has no
- * key (crypto_wipe_all) and no descriptor of the caller's; a root caller's
+ * key or personal data (a fresh image) and no descriptor of the caller's; a root caller's
  * child also drops to uid (no supplementary groups), so it cannot read a
  * keyring or the catalog from disk; none gains privileges by exec
  * (PR_SET_NO_NEW_PRIVS), opens a path where the kernel has Landlock
@@ -649,16 +652,72 @@ static void judge_confine(uid_t uid, gid_t gid, pid_t parent)
 		_exit(0);
 }
 
-/* Fork a new judge child.  With judge_lock held; 0 or -errno with a
+/* The argument that starts an image of the program in judge mode
+ * (judge_main): argv is { name, JUDGE_ARG, uid, gid, parent pid }. */
+#define JUDGE_ARG "--recfs-judge-child"
+/* What judge_start executes: this very program, whatever its path (a
+ * package upgrade that replaced the file still executes the running
+ * program's own), so the child starts from a fresh image of it. */
+#define JUDGE_EXE "/proc/self/exe"
+/* The exit status of a child whose execve failed. */
+#define JUDGE_EXEC_FAILED 127
+
+/*
+ * The judge child's start, in a fresh image of the program: a constructor
+ * of libmeta, so that every program that probes audio (recctl, the unit
+ * tests) is its own judge, and main() never runs in it.  Its memory holds
+ * nothing of the caller's: no key, and no manifest (a child merely forked
+ * held the personal data of the manifest in hand while it judged the
+ * audio of others).  It has the socket as descriptor 3 and the signal
+ * dispositions judge_start left it; it confines itself (judge_confine)
+ * and serves.
+ */
+static void __attribute__((constructor)) judge_main(int argc, char **argv)
+{
+	unsigned long uid, gid, parent;
+	struct stat st;
+	char *end;
+
+	if (argc != 5 || strcmp(argv[1], JUDGE_ARG) != 0)
+		return;
+	if (fstat(3, &st) < 0 || !S_ISSOCK(st.st_mode))
+		_exit(1);
+	errno = 0;
+	uid = strtoul(argv[2], &end, 10);
+	if (*end)
+		_exit(1);
+	gid = strtoul(argv[3], &end, 10);
+	if (*end)
+		_exit(1);
+	parent = strtoul(argv[4], &end, 10);
+	if (*end || errno)
+		_exit(1);
+	/* Named as the program that started it (pgrep, ps). */
+	prctl(PR_SET_NAME, argv[0], 0, 0, 0);
+	judge_confine((uid_t)uid, (gid_t)gid, (pid_t)parent);
+	judge_serve(3);
+}
+
+/* Start a new judge child: a fork that executes a fresh image of this
+ * program (judge_main).  With judge_lock held; 0 or -errno with a
  * message. */
 static int judge_start(void)
 {
 	pid_t parent = getpid(), pid;
+	char name[17] = "", uids[24], gids[24], pids[24];
+	char *argv[] = { name, (char *)JUDGE_ARG, uids, gids, pids, NULL };
 	uid_t uid;
 	gid_t gid;
 	int sv[2];
 
 	judge_user(&uid, &gid);
+	/* Everything the child needs is made here: between fork and
+	 * execve it calls only what is async-signal-safe. */
+	if (prctl(PR_GET_NAME, name, 0, 0, 0) < 0 || !name[0])
+		snprintf(name, sizeof(name), "recfs-judge");
+	snprintf(uids, sizeof(uids), "%lu", (unsigned long)uid);
+	snprintf(gids, sizeof(gids), "%lu", (unsigned long)gid);
+	snprintf(pids, sizeof(pids), "%lu", (unsigned long)parent);
 
 	if (!judge_exit_hook && atexit(judge_at_exit) == 0)
 		judge_exit_hook = 1;
@@ -676,15 +735,16 @@ static int judge_start(void)
 		sigset_t unblock;
 		int sock;
 
-		/* The first thing: a file that takes libopusfile over finds
-		 * no key in this copy of the caller's memory. */
+		/* This copy of the caller's memory is left for a fresh image
+		 * at once (execve below); the keys go first all the same. */
 		crypto_wipe_all();
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(0);
 		/* A terminal's ^C or systemd's SIGTERM to the whole group is
 		 * for the parent, which may finish its work: the child ends
-		 * when its socket closes, or with SIGKILL. */
+		 * when its socket closes, or with SIGKILL.  Ignored signals
+		 * stay ignored across execve. */
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
@@ -692,17 +752,19 @@ static int judge_start(void)
 		signal(SIGPIPE, SIG_IGN);
 		/* SIGALRM ends a verdict that takes too long (judge_serve):
 		 * not blocked, whatever the caller blocks (recctl watch reads
-		 * its signals from a signalfd). */
+		 * its signals from a signalfd); the mask survives execve. */
 		signal(SIGALRM, SIG_DFL);
 		sigemptyset(&unblock);
 		sigaddset(&unblock, SIGALRM);
 		sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 		close(sv[0]);
 		sock = judge_child_fds(sv[1]);
-		if (sock < 0)
+		if (sock < 0 || fcntl(sock, F_SETFD, 0) < 0)
 			_exit(1);
-		judge_confine(uid, gid, parent);
-		judge_serve(sock);
+		/* The parent-death signal stays set across execve (the
+		 * credentials do not change). */
+		execve(JUDGE_EXE, argv, environ);
+		_exit(JUDGE_EXEC_FAILED);
 	}
 	close(sv[1]);
 	judge_sock = sv[0];
@@ -807,6 +869,9 @@ static int judge_apart(int fd, uint64_t size, struct verdict *v)
 		else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
 			rc = meta_fail(-EINVAL, "audio could not be examined: libopusfile stopped on signal %d",
 				       WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) == JUDGE_EXEC_FAILED)
+			rc = meta_fail(-EAGAIN, "audio could not be examined: the judge process could not "
+				       "be started (" JUDGE_EXE " could not be executed; is /proc mounted?)");
 		else	/* SIGKILL from someone else, or no verdict: not the file's */
 			rc = meta_fail(-EAGAIN, "audio could not be examined: %s", strerror(-rc));
 		goto out;

@@ -43,11 +43,13 @@ int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
  * libopusfile's part of a probe runs in a child process, the judge, so
  * that what it leaks on a malformed file (0.12: the tags of a bad later
  * link) or a crash in it never reaches a long-running caller.  The first
- * probe forks it (so it is forked from wherever that probe happens: in
- * recctl, after the keyrings are loaded; it uses no key, catalog or
- * descriptor of the caller's: its first act is to wipe its copy of every
- * key (crypto_wipe_all), and it closes every inherited descriptor but
- * 0-2; forked by root, it becomes nobody, without groups, so it cannot
+ * probe starts it: a fork that executes a fresh image of the caller's own
+ * program (/proc/self/exe, in a judge mode that a constructor of libmeta
+ * runs before main), so it holds nothing of the caller's memory: no key,
+ * and no personal data of the manifest in hand (a mere fork kept that,
+ * and judged the audio of other recorders with it).  It uses no catalog
+ * or descriptor of the caller's: it keeps its socket and 0-2 only;
+ * started by root, it becomes nobody, without groups, so it cannot
  * read a keyring from disk either; it cannot gain privileges, write a
  * file, fork or dump core; and where the kernel has Landlock (5.13 on,
  * not disabled at boot, its system calls not refused by a seccomp filter)
@@ -76,7 +78,8 @@ int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
  * cannot be reached or ends without a verdict but not by a crash (killed
  * with SIGKILL by an administrator or the OOM killer, mid-verdict), or
  * the -errno of socketpair(2) or fork(2) (-EMFILE, -ENFILE, -EAGAIN,
- * -ENOMEM): none says anything about the file, so try again later.
+ * -ENOMEM), or when /proc/self/exe cannot be executed (no /proc): none
+ * says anything about the file, so try again later.
  *
  * The fuzz targets, for which a child costs nearly all their speed, call
  * opus_probe_judge_in_process with 1 (before any probe) to judge in their
