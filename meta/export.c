@@ -4,8 +4,11 @@
  * (§8 of the notice).
  *
  * Nothing is disclosed unless it is logged: files are written first into a
- * folder that did not exist, the audit entries commit after, and if they
- * cannot, the folder is removed.  Every object is opened with the highest
+ * hidden folder that did not exist (OUTDIR/.HANDLE.partial-PID-XXXXXX), the
+ * audit entries commit after, and only then is it renamed OUTDIR/HANDLE;
+ * if they cannot commit, the folder is removed.  An export killed before
+ * the rename leaves only the hidden folder, which the next export into
+ * OUTDIR removes (remove_stale_partials).  Every object is opened with the highest
  * level of the keyring that holds a seal on it, so a restricted recording
  * (sealed for the rights level only) opens only with that key.  Decrypted
  * text held in memory (cards, details) is wiped before it is freed; media
@@ -18,8 +21,10 @@
  * when its passphrase opens it: the key derived from it lives for that
  * recording's export alone, in guarded memory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -567,6 +572,57 @@ static int log_export(struct exp *e, const struct audit_actor *a, const char *re
 	return rc;
 }
 
+/* What names an export's folder while it is written, before its log
+ * commits: OUTDIR/.HANDLE.partial-PID-XXXXXX. */
+#define PARTIAL_TAG ".partial-"
+
+/* Remove from outdir the hidden folders of exports that were killed before
+ * they were renamed into place: those whose process is gone.  Nothing of
+ * them was disclosed unless logged, and no one is told their name. */
+static void remove_stale_partials(const char *outdir)
+{
+	DIR *d = opendir(outdir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *t = strstr(de->d_name, PARTIAL_TAG);
+		char *end, *path;
+		long pid;
+
+		if (de->d_name[0] != '.' || !t)
+			continue;
+		t += strlen(PARTIAL_TAG);
+		errno = 0;
+		pid = strtol(t, &end, 10);
+		if (errno || end == t || *end != '-' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;	/* an export still at work, or not ours to tell */
+		path = xasprintf("%s/%s", outdir, de->d_name);
+		(void)util_remove_tree(path);
+		free(path);
+	}
+	closedir(d);
+}
+
+/* Rename the written folder from into place as to, which must not exist:
+ * 0 or -errno. */
+static int move_into_place(const char *from, const char *to)
+{
+	struct stat st;
+
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	/* A file system without RENAME_NOREPLACE */
+	if (lstat(to, &st) == 0)
+		return -EEXIST;
+	return rename(from, to) < 0 ? -errno : 0;
+}
+
 int export_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
 		   const char *outdir, const char *recipient, struct export_result *out)
 {
@@ -586,6 +642,8 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	json_t *index = NULL;
 	char card_id[RECFS_ID_HEX], ref[40] = "", now[21], basis[POLICY_BASIS_SAFEGUARD_MAX + 64] = "";
 	int64_t req;
+	char *final = NULL;
+	struct stat st;
 	int rc, any = 0, created = 0;
 
 	if (recipient) {
@@ -626,9 +684,16 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		rc = meta_fail(rc, "cannot create %s: %s", outdir, strerror(-rc));
 		goto out;
 	}
-	e.dir = xasprintf("%s/%s", outdir, handle);
-	if (mkdir(e.dir, 0700) < 0) {
-		rc = meta_fail(-errno, "cannot create %s: %s", e.dir, strerror(errno));
+	final = xasprintf("%s/%s", outdir, handle);
+	rc = lstat(final, &st) == 0 ? -EEXIST : errno == ENOENT ? 0 : -errno;
+	if (rc) {
+		rc = meta_fail(rc, "cannot create %s: %s", final, strerror(-rc));
+		goto out;
+	}
+	remove_stale_partials(outdir);
+	e.dir = xasprintf("%s/.%s" PARTIAL_TAG "%ld-XXXXXX", outdir, handle, (long)getpid());
+	if (!mkdtemp(e.dir)) {
+		rc = meta_fail(-errno, "cannot create a folder in %s: %s", outdir, strerror(errno));
 		goto out;
 	}
 	created = 1;
@@ -681,8 +746,19 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		rc = meta_fail(rc, "cannot log the export; nothing was disclosed: %s", strerror(-rc));
 		goto out;
 	}
-	e.res.dir = e.dir;
-	e.dir = NULL;
+	/* Logged: now under its final name. */
+	if ((rc = move_into_place(e.dir, final))) {
+		rc = meta_fail(rc, "the export is logged, but cannot be renamed %s: %s; it is in %s",
+			       final, strerror(-rc), e.dir);
+		created = 0;
+		goto out;
+	}
+	/* Renamed and logged, the export stands even if the rename is not
+	 * made durable here. */
+	rc = util_fsync_dir(outdir);
+	rc = 0;
+	e.res.dir = final;
+	final = NULL;
 	if (o->portability) {
 		e.res.left_out_text = e.left_txt.s;
 		e.left_txt = (struct strbuf){ 0 };
@@ -697,6 +773,7 @@ out:
 		free(why);
 	}
 	free(e.dir);
+	free(final);
 	idlist_free(&recs);
 	idlist_free(&e.done);
 	idlist_free(&e.unlocked);

@@ -83,7 +83,11 @@ struct export_opts {
  * and, for a named recipient, what the disclosure rested on then: its kind
  * and transfer basis ("kind=authority transfer=EEA", or "transfer=outside-EEA
  * safeguard=TEXT"; policy_transfer_basis).
- * On failure the partial folder is removed.  *out filled on success.
+ * The files are written into a hidden folder, outdir/.<handle>.partial-
+ * PID-XXXXXX, renamed outdir/<handle> only once the log has committed; on
+ * failure it is removed, and one left by an export that was killed (its
+ * process gone) is removed by the next export into outdir.  *out filled
+ * on success.
  */
 int export_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
 		   const char *outdir, const char *recipient, struct export_result *out) MUST_CHECK;

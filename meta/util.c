@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -660,33 +661,77 @@ int util_mkdir_adopt(const char *path, mode_t mode)
 	return rc;
 }
 
+static int open_tmpfile_for(const char *path, mode_t mode);
+static int link_tmpfile(int fd, const char *path);
+
+/* Name the unnamed file fd (open_tmpfile_for) path.tmp.XXXXXXXX, a name
+ * not taken, which *tmp gets (malloc'd): 0 or -errno. */
+static int link_tmpfile_beside(int fd, const char *path, char **tmp)
+{
+	for (int i = 0; i < 100; i++) {
+		uint32_t r;
+		int rc;
+
+		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			r = (uint32_t)getpid() * 2654435761u + (uint32_t)i;
+		*tmp = xasprintf("%s.tmp.%08x", path, r);
+		rc = link_tmpfile(fd, *tmp);
+		if (rc != -EEXIST)
+			return rc;
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return -EEXIST;
+}
+
 static int write_atomic(const char *path, const void *buf, size_t len, mode_t mode, int adopt)
 {
-	/* mkostemp creates the temp file exclusively with mode 0600, so no
-	 * reader can open it before fchmod gives it its final mode, nor
-	 * before it has its final owner. */
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	/* Written without a name where the file system has O_TMPFILE, and
+	 * named only once whole and durable: a kill part-way, even in the
+	 * fsync, leaves no copy beside path (atk26 F2: a whole keyring of
+	 * `recctl keys export` stayed in FILE.tmp.XXXXXX).  A path that does
+	 * not exist yet gets the file at once (linkat); one that does is
+	 * replaced through a temp name renamed straight after.  Without
+	 * O_TMPFILE: mkostemp, which creates the temp file exclusively with
+	 * mode 0600, so no reader can open it before fchmod gives it its
+	 * final mode, nor before it has its final owner. */
+	char *tmp = NULL;
 	char *dircopy = xstrdup(path);
-	int fd, rc;
+	int fd, rc, unnamed = 0, named = 0;
 
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
+	fd = open_tmpfile_for(path, 0600);
+	if (fd >= 0) {
+		unnamed = 1;
+	} else {
+		tmp = xasprintf("%s.tmp.XXXXXX", path);
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0) {
+			rc = -errno;
+			free(tmp);
+			tmp = NULL;
+			goto out;
+		}
 	}
 	rc = util_write_all(fd, buf, len);
 	if (rc == 0 && adopt)
-		rc = util_adopt_owner(fd, tmp);
+		rc = util_adopt_owner(fd, path);
 	if (rc == 0 && fchmod(fd, mode) < 0)
 		rc = -errno;
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
+	if (rc == 0 && unnamed) {
+		rc = link_tmpfile(fd, path);
+		if (rc == 0)
+			named = 1;
+		else if (rc == -EEXIST)
+			rc = link_tmpfile_beside(fd, path, &tmp);
+	}
 	close(fd);
-	if (rc == 0 && rename(tmp, path) < 0)
+	if (rc == 0 && !named && rename(tmp, path) < 0)
 		rc = -errno;
 	if (rc == 0)
 		rc = util_fsync_dir(dirname(dircopy));
-	if (rc)
+	if (rc && tmp)
 		unlink(tmp);
 out:
 	free(tmp);

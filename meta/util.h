@@ -174,8 +174,12 @@ int util_open_regular(const char *path, struct stat *st) MUST_CHECK;
  * -EFBIG when larger.  The caller frees *out.
  */
 int util_read_file(const char *path, size_t max, uint8_t **out, size_t *len) MUST_CHECK;
-/* Write len bytes to path atomically and durably: temp file in the same
- * directory, fsync, rename, fsync of the directory. */
+/* Write len bytes to path atomically and durably: an unnamed file in the
+ * same directory (O_TMPFILE), fsync, then linked as path, or, when path
+ * exists, as a temp name renamed over it at once; fsync of the directory.
+ * A kill part-way leaves no copy beside path (only the instant between
+ * that link and the rename of a replacement).  Where the file system has
+ * no O_TMPFILE: a named temp file (path.tmp.XXXXXX), fsync, rename. */
 int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode) MUST_CHECK;
 
 /*
