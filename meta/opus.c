@@ -1067,8 +1067,10 @@ static void decoder_drop(struct opus_wav *w)
 	w->opened = 0;
 }
 
-int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
-		  struct opus_wav **out)
+static void wav_close(struct opus_wav *w);
+
+static int wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
+		    struct opus_wav **out)
 {
 	struct opus_wav *w = NULL;
 	int ret;
@@ -1091,11 +1093,11 @@ int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_i
 	w = NULL;
 	ret = 0;
 out:
-	opus_wav_close(w);
+	wav_close(w);
 	return ret;
 }
 
-void opus_wav_close(struct opus_wav *w)
+static void wav_close(struct opus_wav *w)
 {
 	if (!w)
 		return;
@@ -1104,7 +1106,7 @@ void opus_wav_close(struct opus_wav *w)
 	free(w);
 }
 
-int opus_wav_idle(struct opus_wav *w)
+static int wav_idle(struct opus_wav *w)
 {
 	if (!w || (!w->win && !w->of))
 		return 0;
@@ -1260,7 +1262,7 @@ fail:
 	return ret;
 }
 
-ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off)
+static ssize_t wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off)
 {
 	uint64_t total = OPUS_WAV_HEADER_BYTES + w->data_bytes;
 	uint8_t *p = buf;
@@ -1286,6 +1288,52 @@ ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off)
 			return ret;
 	}
 	return (ssize_t)len;
+}
+
+/*
+ * The decoder's frees are wiped (opus_wipe_frees): libogg's sync buffer
+ * and stream bodies, which libopusfile allocates with plain malloc, hold
+ * the decrypted pages it last read, and op_free would leave them in the
+ * daemon's freed heap (atk26 F4).  Each entry point below sets the flag
+ * for its thread while libopusfile runs.
+ */
+_Thread_local int opus_wipe_frees;
+
+#define WIPING(call) do { \
+		int was_ = opus_wipe_frees; \
+		opus_wipe_frees = 1; \
+		call; \
+		opus_wipe_frees = was_; \
+	} while (0)
+
+int opus_wav_open(opus_read_fn fn, void *ctx, uint64_t size, const struct opus_info *info,
+		  struct opus_wav **out)
+{
+	int ret;
+
+	WIPING(ret = wav_open(fn, ctx, size, info, out));
+	return ret;
+}
+
+void opus_wav_close(struct opus_wav *w)
+{
+	WIPING(wav_close(w));
+}
+
+int opus_wav_idle(struct opus_wav *w)
+{
+	int ret;
+
+	WIPING(ret = wav_idle(w));
+	return ret;
+}
+
+ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off)
+{
+	ssize_t ret;
+
+	WIPING(ret = wav_read(w, buf, len, off));
+	return ret;
 }
 
 /*

@@ -246,5 +246,12 @@ ssize_t opus_wav_read(struct opus_wav *w, void *buf, size_t len, uint64_t off) M
 int opus_wav_idle(struct opus_wav *w);
 /* NULL is fine. */
 void opus_wav_close(struct opus_wav *w);
+/*
+ * Set (for its own thread) while opus_wav_open, _read, _idle and _close
+ * run libopusfile: a program that replaces free(3) and realloc(3) (recfs:
+ * fs/wipefree.c) wipes the blocks freed meanwhile, for libogg's buffers
+ * hold decrypted audio that op_free would leave in the freed heap.
+ */
+extern _Thread_local int opus_wipe_frees;
 
 #endif
