@@ -56,6 +56,14 @@ sleep 3
 assert_eq "after the .opus was read and closed, none of its bytes are in the daemon" "0 of 20" "$(in_daemon)"
 as_user "$trainer" cat "${opus%.opus}.wav" >/dev/null || t_abort "read" "cannot read the .wav"
 sleep 3
-assert_eq "after the .wav was read and closed, none of the decrypted audio is in the daemon" "0 of 20" "$(in_daemon)"
+# A sanitizer build has no wiping free (fs/wipefree.c: ASan's runtime
+# replaces free, and its allocator keeps freed blocks in quarantine), so
+# there the check cannot hold; it is made on the build that ships.
+if ldd "$RECFS" 2>/dev/null | grep -q 'libasan'; then
+	echo "# the .wav check is not made: a sanitizer build (no wiping free)"
+else
+	assert_eq "after the .wav was read and closed, none of the decrypted audio is in the daemon" "0 of 20" \
+		"$(in_daemon)"
+fi
 unmount_recfs "$MNT"
 t_done
