@@ -754,9 +754,9 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		goto out;
 	}
 	/* Renamed and logged, the export stands even if the rename is not
-	 * made durable here. */
-	rc = util_fsync_dir(outdir);
-	rc = 0;
+	 * made durable here: its error is not the export's. */
+	if (util_fsync_dir(outdir))
+		meta_clear_error();
 	e.res.dir = final;
 	final = NULL;
 	if (o->portability) {
