@@ -336,8 +336,6 @@ static int add_recordings(struct recs *s, const char *handle)
 	return rc;
 }
 
-static int reason_value(const char *reason, const char *key, char *out, size_t n);
-
 /*
  * The disclosures, one group per recipient and what its exports rested on:
  * "NAME\tTRANSFER\tSAFEGUARD" -> {recipient, kind, transfer, safeguard,
@@ -356,8 +354,8 @@ static int add_disclosure(const struct audit_entry *e, void *ctx)
 		return 0;
 	name = xasprintf("%.*s", (int)strcspn(w + 10, " "), w + 10);
 	if (strcmp(name, EXPORT_TO_SUBJECT)) {
-		reason_value(e->reason, "kind", kind, sizeof(kind));
-		reason_value(e->reason, "transfer", transfer, sizeof(transfer));
+		audit_reason_value(e->reason, "kind", kind, sizeof(kind));
+		audit_reason_value(e->reason, "transfer", transfer, sizeof(transfer));
 		sg = *transfer ? strstr(e->reason, " safeguard=") : NULL;
 		sg = sg ? sg + strlen(" safeguard=") : NULL;
 		key = xasprintf("%s\t%s\t%s", name, transfer, sg ? sg : "");
@@ -452,25 +450,6 @@ struct acts {
 	int rc;
 };
 
-/* The value of key in reason ("key=value", words separated by blanks),
- * copied into out (size n); 0 when reason has no such word. */
-static int reason_value(const char *reason, const char *key, char *out, size_t n)
-{
-	size_t klen = strlen(key);
-
-	for (const char *w = reason; w && *w;) {
-		size_t len;
-
-		w += strspn(w, " ");
-		len = strcspn(w, " ");
-		if (len > klen && !strncmp(w, key, klen) && w[klen] == '=') {
-			snprintf(out, n, "%.*s", (int)(len - klen - 1), w + klen + 1);
-			return 1;
-		}
-		w += len;
-	}
-	return 0;
-}
 
 /* 1 when e is a done action of the request: its reason names it, alone
  * ("request=N") or among the requests of every subject of a recording
@@ -521,7 +500,7 @@ static int add_erased_part(struct acts *x, const struct audit_entry *e, const ch
 		return 0;
 	o = json_pack("{s:s, s:s}", "attachment", what, "erased_on", day);
 	set_flag(o, "attachment_", what);
-	if (reason_value(e->reason, "kind", v, sizeof(v))) {
+	if (audit_reason_value(e->reason, "kind", v, sizeof(v))) {
 		json_object_set_new(o, "kind", json_string(v));
 		set_flag(o, "kind_", v);
 	} else if ((rc = catalog_get_recording(x->r->cat, e->object, &rec)) == 0) {
@@ -553,7 +532,7 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		 * log_erase; absent from older entries), its day is not kept. */
 		json_t *o = json_pack("{s:s}", "erased_on", day);
 
-		if (reason_value(e->reason, "kind", v, sizeof(v))) {
+		if (audit_reason_value(e->reason, "kind", v, sizeof(v))) {
 			json_object_set_new(o, "kind", json_string(v));
 			set_flag(o, "kind_", v);
 		} else {
@@ -582,13 +561,13 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		set_flag(o, "kind_", rec.kind);
 		json_array_append_new(x->restricted, o);
 		cat_recording_clear(&rec);
-	} else if (!strcmp(e->action, "rectify") && reason_value(e->reason, "field", v, sizeof(v)) &&
+	} else if (!strcmp(e->action, "rectify") && audit_reason_value(e->reason, "field", v, sizeof(v)) &&
 		   first_time(x, e->action, v)) {
 		json_t *o = json_pack("{s:s, s:s}", "field", v, "on", day);
 
 		set_flag(o, "field_", v);
 		json_array_append_new(x->rectified, o);
-	} else if (!strcmp(e->action, "object") && reason_value(e->reason, "purposes", v, sizeof(v))) {
+	} else if (!strcmp(e->action, "object") && audit_reason_value(e->reason, "purposes", v, sizeof(v))) {
 		const struct policy *p = x->r->policy;
 
 		for (char *save = NULL, *name = strtok_r(v, ",", &save); name; name = strtok_r(NULL, ",", &save)) {

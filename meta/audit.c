@@ -679,26 +679,6 @@ int audit_refuse(struct catalog *c, const struct audit_actor *a, const char *act
 	return audit_refuse_artifact(c, a, action, object, NULL, err, why);
 }
 
-struct each {
-	int (*fn)(const struct audit_entry *, void *);
-	void *ctx;
-};
-
-static int each_row(const struct cat_audit *row, void *ctx)
-{
-	struct each *w = ctx;
-	struct audit_entry e;
-
-	entry_of(row, &e);
-	return w->fn(&e, w->ctx);
-}
-
-int audit_each(struct catalog *c, const char *object, int (*fn)(const struct audit_entry *, void *), void *ctx)
-{
-	struct each w = { fn, ctx };
-
-	return catalog_each_audit(c, object, each_row, &w);
-}
 
 /* Every action an entry of recfs may have, sorted (bsearch). */
 static const char *const actions[] = {
@@ -716,6 +696,24 @@ static const char *const actions[] = {
 static int cmp_action(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int audit_reason_value(const char *reason, const char *key, char *out, size_t n)
+{
+	size_t klen = strlen(key);
+
+	for (const char *w = reason; w && *w;) {
+		size_t len;
+
+		w += strspn(w, " ");
+		len = strcspn(w, " ");
+		if (len > klen && !strncmp(w, key, klen) && w[klen] == '=') {
+			snprintf(out, n, "%.*s", (int)(len - klen - 1), w + klen + 1);
+			return 1;
+		}
+		w += len;
+	}
+	return 0;
 }
 
 int audit_action_known(const char *action)
@@ -800,6 +798,13 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 	} while (rc == 0 && full);
 	free(pg);
 	return rc;
+}
+
+int audit_each(struct catalog *c, const char *object, int (*fn)(const struct audit_entry *, void *), void *ctx)
+{
+	struct cat_audit_filter f = { .objects = &object, .n_objects = object != NULL };
+
+	return audit_each_where(c, &f, fn, ctx);
 }
 
 int audit_recording_objects(struct catalog *c, const char *recording, struct idlist *out)

@@ -146,7 +146,7 @@ void audit_refusal_forget(void);
 
 /*
  * Walk the log (object NULL: all; else entries for that object) in order;
- * strings valid during the call only.
+ * strings valid during the call only: audit_each_where with that object.
  */
 int audit_each(struct catalog *c, const char *object, int (*fn)(const struct audit_entry *, void *), void *ctx);
 /*
@@ -161,6 +161,13 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
  */
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx);
+
+/*
+ * The value of the word "key=VALUE" of an entry's reason (words are what
+ * spaces leave) into out (n bytes, cut to fit): 1 when the reason has
+ * one, else 0 and out untouched.  "recipient=NAME", "kind=K", "request=N".
+ */
+int audit_reason_value(const char *reason, const char *key, char *out, size_t n);
 
 /* 1 when recfs writes entries of action `action` (open, erase, export,
  * ...), else 0: what `recctl audit show --action` knows without a look at

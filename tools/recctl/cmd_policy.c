@@ -414,26 +414,32 @@ static void say_retention(const struct reg *r, const struct retention_scan *x, i
 	}
 }
 
-/* The exports to one recipient the audit log holds (the entry on the
- * subject's handle, "recipient=NAME ... recordings=N"), and the last one's
- * time. */
+/* The recipients a new policy takes out, with the exports to each that
+ * the audit log holds (the entry on the subject's handle, "recipient=NAME
+ * ... recordings=N") and the last one's time. */
 struct disclosures {
-	const char *name;
-	long n;
-	int64_t last;
+	size_t n;
+	struct removed {
+		const char *name;
+		long exports;
+		int64_t last;
+	} *r;
 };
 
 static int count_disclosure(const struct audit_entry *e, void *ctx)
 {
 	struct disclosures *x = ctx;
-	size_t len = strlen(x->name);
+	char name[1024], recs[24];	/* a section name is one word of the line */
 
-	if (!e->outcome || strcmp(e->outcome, "ok") || !e->reason || strncmp(e->reason, "recipient=", 10) ||
-	    strncmp(e->reason + 10, x->name, len) || e->reason[10 + len] != ' ' || !strstr(e->reason, " recordings="))
+	if (!e->outcome || strcmp(e->outcome, "ok") || !audit_reason_value(e->reason, "recipient", name, sizeof(name)) ||
+	    !audit_reason_value(e->reason, "recordings", recs, sizeof(recs)))
 		return 0;
-	x->n++;
-	if (e->time > x->last)
-		x->last = e->time;
+	for (size_t i = 0; i < x->n; i++)
+		if (!strcmp(x->r[i].name, name)) {
+			x->r[i].exports++;
+			if (e->time > x->r[i].last)
+				x->r[i].last = e->time;
+		}
 	return 0;
 }
 
@@ -443,32 +449,34 @@ static int count_disclosure(const struct audit_entry *e, void *ctx)
  * recipient's data was given and the policy need not name it any more,
  * but the notice no longer lists it, and the access letters name it from
  * the entries (the transfer and safeguard they recorded) only for as long
- * as audit_retention keeps them.
+ * as audit_retention keeps them.  One walk of the log's exports for all.
  */
 static int warn_removed_recipients(const struct reg *r, const struct policy *np)
 {
 	const struct policy *op = r->policy;
 	struct cat_audit_filter f = { .action = "export" };
+	struct disclosures x = { .r = xcalloc(op->n_recipients + 1, sizeof(*x.r)) };
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < op->n_recipients; i++) {
-		struct disclosures x = { .name = op->recipients[i].name };
+	for (size_t i = 0; i < op->n_recipients; i++)
+		if (policy_recipient_index(np, op->recipients[i].name) < 0)
+			x.r[x.n++].name = op->recipients[i].name;
+	meta_clear_error();
+	if (x.n && (rc = audit_each_where(r->cat, &f, count_disclosure, &x)))
+		rc = error("cannot read the audit log: %s", meta_strerror(rc));
+	for (size_t i = 0; rc == 0 && i < x.n; i++) {
 		char day[11];
 
-		if (policy_recipient_index(np, x.name) >= 0)
+		if (!x.r[i].exports)
 			continue;
-		meta_clear_error();
-		if ((rc = audit_each_where(r->cat, &f, count_disclosure, &x)))
-			return error("cannot read the audit log: %s", meta_strerror(rc));
-		if (!x.n)
-			continue;
-		util_format_date(x.last, day);
+		util_format_date(x.r[i].last, day);
 		warning("recipient %s is taken out of the policy, but the audit log shows %ld export%s to it (the "
 			"last on %s): the notice no longer lists it; access letters still name it, with the transfer "
 			"and safeguard its entries recorded, while audit_retention keeps them",
-			x.name, x.n, x.n == 1 ? "" : "s", day);
+			x.r[i].name, x.r[i].exports, x.r[i].exports == 1 ? "" : "s", day);
 	}
-	return 0;
+	free(x.r);
+	return rc;
 }
 
 /* Each line of text as one error(); -1. */
