@@ -491,6 +491,16 @@ static int whole_given(const char *w, size_t len, int dot)
 	return 1;
 }
 
+/* Whether the len bytes at w are one of the n words of list. */
+static int word_in(const char *const *list, size_t n, const char *w, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == len && !memcmp(list[i], w, len))
+			return 1;
+	return 0;
+}
+#define WORD_IN(list, w, len) word_in((list), sizeof(list) / sizeof((list)[0]), (w), (len))
+
 /*
  * Whether the folded word w (len bytes) is a form of address written
  * before a name ("Mr", "Mrs", "Dr.", "Herra", "Frau", "Mw.", "Mej.", ...)
@@ -511,10 +521,7 @@ static int is_title(const char *w, size_t len)
 		"signor", "signora", "signorina", "heer",
 	};
 
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		if (strlen(titles[i]) == len && !memcmp(titles[i], w, len))
-			return 1;
-	return 0;
+	return WORD_IN(titles, w, len);
 }
 
 /*
@@ -558,10 +565,7 @@ static int is_degree(const char *w, size_t len)
 		"techn", "sc", "agr", "dipl", "ing", "-ing", "mag", "lic", "univ",
 	};
 
-	for (size_t i = 0; i < sizeof(degrees) / sizeof(degrees[0]); i++)
-		if (strlen(degrees[i]) == len && !memcmp(degrees[i], w, len))
-			return 1;
-	return 0;
+	return WORD_IN(degrees, w, len);
 }
 
 /*
@@ -582,10 +586,7 @@ static int is_particle(const char *w, size_t len)
 		"af", "av", "el",
 	};
 
-	for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]); i++)
-		if (strlen(particles[i]) == len && !memcmp(particles[i], w, len))
-			return 1;
-	return 0;
+	return WORD_IN(particles, w, len);
 }
 
 /*
@@ -605,21 +606,15 @@ static int is_postnominal(const char *const *p, const size_t *len, const int *do
 	char joined[16];
 	size_t n = 0;
 
-	if (k == 1 && !dotted[0])
-		for (size_t i = 0; i < sizeof(word) / sizeof(word[0]); i++)
-			if (strlen(word[i]) == len[0] && !memcmp(word[i], p[0], len[0]))
-				return 1;
+	if (k == 1 && !dotted[0] && WORD_IN(word, p[0], len[0]))
+		return 1;
 	for (size_t i = 0; i < k; i++) {
 		if (!dotted[i] || n + len[i] >= sizeof(joined))
 			return 0;
 		memcpy(joined + n, p[i], len[i]);
 		n += len[i];
 	}
-	joined[n] = '\0';
-	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-		if (!strcmp(letters[i], joined))
-			return 1;
-	return 0;
+	return WORD_IN(letters, joined, n);
 }
 
 /*
@@ -697,21 +692,17 @@ static size_t capitals_first(const char *in, size_t words, size_t skip)
 static int is_irish_particle(const char *w, size_t len)
 {
 	static const char *const particles[] = { "o", "mac", "mc", "ni", "nic", "ua", "ui" };
-	char b[4];
+	char b[3];
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		if (w[i] == '\'')
 			continue;
-		if (n == sizeof(b) - 1)
+		if (n == sizeof(b))
 			return 0;
 		b[n++] = w[i];
 	}
-	b[n] = '\0';
-	for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]); i++)
-		if (!strcmp(particles[i], b))
-			return 1;
-	return 0;
+	return WORD_IN(particles, b, n);
 }
 
 /* Copy the len bytes at p to o, without apostrophes (o <= p: in place);
