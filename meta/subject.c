@@ -1207,35 +1207,27 @@ out:
  * initial, and the same given name when both write it whole.  0 when not
  * or either has no key; -ENOMEM.
  */
-static int name_keys_match(const char *name, const char *text)
+static int name_keys_match(const struct name_key *a, const struct name_key *b)
 {
-	struct name_key a, b;
-	int rc = name_key(name, &a), same;
+	int same;
 
-	if (rc)
-		return rc == -ENOMEM ? rc : 0;
-	if ((rc = name_key(text, &b))) {
-		name_key_free(&a);
-		return rc == -ENOMEM ? rc : 0;
-	}
 	/* "v.d." is "van der" or "van den", no name without particles */
-	if (a.abbrev || b.abbrev)
-		same = (!a.abbrev || b.abbrev || b.particles[0]) && (!b.abbrev || a.abbrev || a.particles[0]);
+	if (a->abbrev || b->abbrev)
+		same = (!a->abbrev || b->abbrev || b->particles[0]) && (!b->abbrev || a->abbrev || a->particles[0]);
 	else
-		same = !strcmp(a.particles, b.particles);
-	same = same && !strcmp(a.core, b.core);
-	if (same && a.addr && b.addr)
-		same = a.given_len == b.given_len && !memcmp(a.given, b.given, a.given_len);
-	else if (same && !a.addr && !b.addr) {
+		same = !strcmp(a->particles, b->particles);
+	same = same && !strcmp(a->core, b->core);
+	if (same && a->addr && b->addr)
+		same = a->given_len == b->given_len && !memcmp(a->given, b->given, a->given_len);
+	else if (same && !a->addr && !b->addr) {
 		size_t n = 1;
 
-		while (n < a.given_len && (a.given[n] & 0xc0) == 0x80)
+		while (n < a->given_len && (a->given[n] & 0xc0) == 0x80)
 			n++;
-		same = b.given_len >= n && !memcmp(a.given, b.given, n) &&
-		       (!a.whole || !b.whole || (a.given_len == b.given_len && !memcmp(a.given, b.given, a.given_len)));
+		same = b->given_len >= n && !memcmp(a->given, b->given, n) &&
+		       (!a->whole || !b->whole ||
+			(a->given_len == b->given_len && !memcmp(a->given, b->given, a->given_len)));
 	}
-	name_key_free(&a);
-	name_key_free(&b);
 	return same;
 }
 
@@ -1282,31 +1274,96 @@ static void drop_umlaut_e(char *s)
 	*o = '\0';
 }
 
-int subject_name_matches(const char *name, const char *text)
+/* A search text read once for any number of names: folded (ft), then
+ * with "ae", "oe", "ue" as a, o, u (fu), then also without apostrophes
+ * and with Irish particles joined (fi), and its name key when it has one;
+ * each string is wiped before it is freed. */
+struct subject_name_search {
+	char *ft, *fu, *fi;
+	struct name_key key;
+	int has_key;
+};
+
+void subject_name_search_free(struct subject_name_search *s)
 {
-	char *fn = NULL, *ft = NULL;
+	if (!s)
+		return;
+	crypto_free_string(s->ft);
+	crypto_free_string(s->fu);
+	crypto_free_string(s->fi);
+	name_key_free(&s->key);
+	free(s);
+}
+
+int subject_name_search_new(const char *text, struct subject_name_search **out)
+{
+	struct subject_name_search *s = calloc(1, sizeof(*s));
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	rc = subject_fold_name(text, &s->ft);
+	if (rc == 0 && (!(s->fu = strdup(s->ft)) || !(s->fi = strdup(s->ft))))
+		rc = -ENOMEM;
+	if (rc == 0) {
+		drop_umlaut_e(s->fu);
+		drop_umlaut_e(s->fi);
+		join_irish(s->fi);
+		rc = name_key(text, &s->key);
+		s->has_key = rc == 0;
+		rc = rc == -ENOMEM ? rc : 0;
+	}
+	if (rc)
+		subject_name_search_free(s);
+	else
+		*out = s;
+	return rc;
+}
+
+int subject_name_search_match(const struct subject_name_search *s, const char *name)
+{
+	struct name_key k;
+	char *fn = NULL;
 	int rc = subject_fold_name(name, &fn);
 
-	if (rc == 0)
-		rc = subject_fold_name(text, &ft);
-	if (rc == 0)
-		rc = ft[0] && strstr(fn, ft) != NULL;
+	if (rc)
+		return rc;
+	rc = s->ft[0] && strstr(fn, s->ft) != NULL;
 	/* "Mueller" finds "Müller" (and "Muller"), and "Müller" "Mueller" */
-	if (rc == 0 && ft[0]) {
+	if (rc == 0 && s->ft[0]) {
 		drop_umlaut_e(fn);
-		drop_umlaut_e(ft);
-		rc = ft[0] && strstr(fn, ft) != NULL;
+		rc = s->fu[0] && strstr(fn, s->fu) != NULL;
 	}
 	/* "OBrien" and "O Brien" find "O'Brien", "MacGiolla" "Mac Giolla" */
-	if (rc == 0 && ft[0]) {
+	if (rc == 0 && s->ft[0]) {
 		join_irish(fn);
-		join_irish(ft);
-		rc = ft[0] && strstr(fn, ft) != NULL;
+		rc = s->fi[0] && strstr(fn, s->fi) != NULL;
 	}
 	crypto_free_string(fn);	/* folded names: personal data */
-	crypto_free_string(ft);
 	/* "J. van der Berg", "Berg, Jan van der" find "Jan van der Berg" */
-	return rc == 0 ? name_keys_match(name, text) : rc;
+	if (rc == 0 && s->has_key) {
+		rc = name_key(name, &k);
+		if (rc == 0) {
+			rc = name_keys_match(&k, &s->key);
+			name_key_free(&k);
+		} else if (rc != -ENOMEM) {
+			rc = 0;
+		}
+	}
+	return rc;
+}
+
+int subject_name_matches(const char *name, const char *text)
+{
+	struct subject_name_search *s;
+	int rc = subject_name_search_new(text, &s);
+
+	if (rc == 0) {
+		rc = subject_name_search_match(s, name);
+		subject_name_search_free(s);
+	}
+	return rc;
 }
 
 /* catalog_each_audit: one entry is enough. */

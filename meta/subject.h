@@ -213,6 +213,18 @@ int subject_fold_name(const char *in, char **out) MUST_CHECK;
  * freed.
  */
 int subject_name_matches(const char *name, const char *text) MUST_CHECK;
+/*
+ * subject_name_matches for one text and any number of names (recctl
+ * subject find opens every card): the text is folded and read once, in
+ * subject_name_search_new (0, -EINVAL when it is not well-formed UTF-8,
+ * -ENOMEM; *out to subject_name_search_free, which wipes it), and each
+ * name compared with subject_name_search_match (1, 0, or as
+ * subject_name_matches).
+ */
+struct subject_name_search;
+int subject_name_search_new(const char *text, struct subject_name_search **out) MUST_CHECK;
+int subject_name_search_match(const struct subject_name_search *s, const char *name) MUST_CHECK;
+void subject_name_search_free(struct subject_name_search *s);
 
 /* The kind of the blind-index entries of whole given names. */
 #define SUBJECT_GIVEN_KIND "given"

@@ -687,6 +687,38 @@ static const char *fold(const char *in)
 	return buf;
 }
 
+/* One search text read once answers for any number of names as
+ * subject_name_matches does for each (recctl subject find opens every
+ * card), and is not changed by the names it is compared with. */
+TEST(test_subject_name_search_read_once_answers_as_name_matches)
+{
+	static const char *const texts[] = { "J. van der Berg", "Mueller", "OBrien", "berg", "Berg, Jan van der" };
+	static const char *const names[] = { "Jan van der Berg", "Joost van der Berg", "Jan Berg", "Hans Müller",
+					     "Siobhán O'Brien", "Anna Berg", "Jan van den Berg", "Jan van der Berg" };
+	int matched = 0;
+
+	for (size_t t = 0; t < sizeof(texts) / sizeof(*texts); t++) {
+		struct subject_name_search *s = NULL;
+
+		CHECK_EQ(subject_name_search_new(texts[t], &s), 0);
+		for (size_t n = 0; s && n < sizeof(names) / sizeof(*names); n++) {
+			int want = subject_name_matches(names[n], texts[t]);
+
+			CHECK(want == 0 || want == 1);
+			CHECK_EQ(subject_name_search_match(s, names[n]), want);
+			matched += want;
+		}
+		subject_name_search_free(s);
+	}
+	CHECK(matched >= 8);	/* the list has matches to compare, not only misses */
+	{
+		struct subject_name_search *s = (struct subject_name_search *)1;
+
+		CHECK_EQ(subject_name_search_new("\xff", &s), -EINVAL);
+		CHECK(s == NULL);
+	}
+}
+
 TEST(test_subject_names_fold_case_and_diacritics)
 {
 	CHECK_STR(fold("Väisänen"), "vaisanen");
@@ -871,6 +903,7 @@ int main(void)
 	RUN(test_subject_emails_need_one_at_with_text_around_it);
 	RUN(test_subject_values_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_names_fold_case_and_diacritics);
+	RUN(test_subject_name_search_read_once_answers_as_name_matches);
 	RUN(test_subject_letters_without_decomposition_fold_to_their_base);
 	RUN(test_subject_fold_refuses_malformed_utf8);
 	RUN(test_subject_name_matches_folded_substrings);

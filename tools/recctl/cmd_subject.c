@@ -175,6 +175,7 @@ struct found {
 	const struct keyring *kr;
 	const char *text;
 	int errors;
+	const struct subject_name_search *ns;	/* text, read once for every card */
 };
 
 /* handle found by by; shared: the identifier it was found by is held by
@@ -210,7 +211,7 @@ static int match_name(const char *handle, void *ctx)
 		return 0;
 	}
 	name = json_string_value(json_object_get(card, "name"));
-	rc = name ? subject_name_matches(name, f->text) : 0;
+	rc = name ? subject_name_search_match(f->ns, name) : 0;
 	if (rc == 1)
 		add_found(f->list, handle, "name", 0);
 	json_decref(card);
@@ -222,7 +223,7 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 {
 	static const char *const kinds[] = { "phone", "email", "ref" };
 	struct keyring *ik = NULL, *kr = NULL;
-	struct found f = { json_array(), r, NULL, text, 0 };
+	struct found f = { json_array(), r, NULL, text, 0, NULL };
 	struct audit_actor a;
 	char why[96];
 	int rc = 0, use_index = o->keyring_given || !o->levels.n || access(o->keyring, F_OK) == 0;
@@ -259,8 +260,20 @@ static int subject_find_cmd(struct reg *r, struct subj_opts *o, const char *text
 		rc = 0;
 	}
 	if (kr) {
+		struct subject_name_search *ns = NULL;
+
 		f.kr = kr;
-		if ((rc = catalog_each_subject(r->cat, match_name, &f))) {
+		/* A text that is no UTF-8 finds no name (an error of none). */
+		rc = subject_name_search_new(text, &ns);
+		if (rc == -ENOMEM) {
+			rc = error("cannot search the names: %s", meta_strerror(rc));
+			goto out;
+		}
+		f.ns = ns;
+		rc = ns ? catalog_each_subject(r->cat, match_name, &f) : 0;
+		subject_name_search_free(ns);
+		f.ns = NULL;
+		if (rc) {
 			rc = error("cannot walk the subjects: %s", meta_strerror(rc));
 			goto out;
 		}
