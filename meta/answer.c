@@ -519,6 +519,20 @@ static int add_erased_part(struct acts *x, const struct audit_entry *e, const ch
 	return rc;
 }
 
+/* A purpose objected to, once, with its description in the letter's
+ * language (its name when the policy no longer has it). */
+static void add_objected(struct acts *x, const char *purpose)
+{
+	const struct policy *p = x->r->policy;
+	int pi = policy_purpose_index(p, purpose);
+
+	if (first_time(x, "object", purpose))
+		json_array_append_new(x->objected,
+				      json_pack("{s:s, s:s}", "purpose", purpose, "description",
+						pi >= 0 ? policy_text(p, &p->purposes[pi].description_t, x->lang)
+							: purpose));
+}
+
 static int add_act(const struct audit_entry *e, void *ctx)
 {
 	struct acts *x = ctx;
@@ -568,10 +582,7 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		set_flag(o, "field_", v);
 		json_array_append_new(x->rectified, o);
 	} else if (!strcmp(e->action, "object") && audit_reason_value(e->reason, "purposes", v, sizeof(v))) {
-		const struct policy *p = x->r->policy;
-
 		for (char *save = NULL, *name = strtok_r(v, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-			int pi = policy_purpose_index(p, name);
 			int64_t since;
 			int rc = catalog_get_objection(x->r->cat, x->q->handle, name, &since);
 
@@ -581,11 +592,7 @@ static int add_act(const struct audit_entry *e, void *ctx)
 				continue;
 			if (rc)
 				return x->rc = rc;
-			if (first_time(x, e->action, name))
-				json_array_append_new(x->objected,
-						      json_pack("{s:s, s:s}", "purpose", name, "description",
-								pi >= 0 ? policy_text(p, &p->purposes[pi].description_t, x->lang)
-									: name));
+			add_objected(x, name);
 		}
 	}
 	return 0;
@@ -597,15 +604,7 @@ static int add_act(const struct audit_entry *e, void *ctx)
  * bb8 LOW 11) or on it. */
 static int add_standing(const struct cat_objection *o, void *ctx)
 {
-	struct acts *x = ctx;
-	const struct policy *p = x->r->policy;
-	int pi = policy_purpose_index(p, o->purpose);
-
-	if (first_time(x, "object", o->purpose))
-		json_array_append_new(x->objected,
-				      json_pack("{s:s, s:s}", "purpose", o->purpose, "description",
-						pi >= 0 ? policy_text(p, &p->purposes[pi].description_t, x->lang)
-							: o->purpose));
+	add_objected(ctx, o->purpose);
 	return 0;
 }
 
