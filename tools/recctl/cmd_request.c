@@ -657,7 +657,7 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 		return usage_error(usage_request, "unknown request command '%s'", sub);
 	if ((rc = parse(argc - 1, argv + 1, ctl, &o))) {
 		strlist_clear(&o.levels);
-		strlist_clear(&o.taken);
+		ctl_drop_args(&o.taken);
 		return rc == 1 ? usage_show(usage_request) : rc;
 	}
 	if (argc - 1 - optind != n_args(sub))
@@ -668,6 +668,6 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 	else
 		rc = run(ctl, sub, argv + 1 + optind, &o);
 	strlist_clear(&o.levels);
-	strlist_clear(&o.taken);
+	ctl_drop_args(&o.taken);
 	return rc;
 }

@@ -925,7 +925,7 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
-	strlist_clear(&taken);
+	ctl_drop_args(&taken);
 	strlist_clear(&o.levels);
 	strlist_clear(&o.purposes);
 	strlist_clear(&o.passfiles);

@@ -199,6 +199,13 @@ const char *ctl_take_arg(struct strlist *keep, char *arg)
 	return keep->v[keep->n - 1];
 }
 
+void ctl_drop_args(struct strlist *keep)
+{
+	for (size_t i = 0; i < keep->n; i++)
+		crypto_memzero(keep->v[i], strlen(keep->v[i]));
+	strlist_clear(keep);
+}
+
 void ctl_print_verify_key_note(const char *path)
 {
 	printf("wrote %s (the audit verification key, mode 0400)\n"

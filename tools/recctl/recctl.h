@@ -119,10 +119,13 @@ void ctl_print_verify_key_note(const char *path);
  * the clear, and may be the person's (bb7 F5). */
 void ctl_note_quarantine(struct reg *r);
 /* A copy of arg, an argument that may hold personal text (a name searched
- * for, a note, a ground), kept in *keep (freed by strlist_clear); arg's
+ * for, a note, a ground), kept in *keep (wiped and freed by ctl_drop_args); arg's
  * bytes in argv are wiped, so that /proc/PID/cmdline, which every local
  * user reads, no longer shows it once recctl has parsed it (atk23 F2). */
 const char *ctl_take_arg(struct strlist *keep, char *arg);
+/* Wipe every text of keep (ctl_take_arg's copies, a line read for one),
+ * then free them. */
+void ctl_drop_args(struct strlist *keep);
 /* The passphrase file named by $RECFS_PASSFILE, or NULL. */
 const char *ctl_passfile_default(void);
 
