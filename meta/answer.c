@@ -347,12 +347,12 @@ static int add_recordings(struct recs *s, const char *handle)
 static int add_disclosure(const struct audit_entry *e, void *ctx)
 {
 	json_t *by = ctx, *g;
-	const char *w = e->reason ? strstr(e->reason, "recipient=") : NULL, *sg;
-	char day[11], kind[64] = "", transfer[32] = "", *name, *key;
+	const char *sg;
+	char day[11], kind[64] = "", transfer[32] = "", name[64], *key;
 
-	if (!w || !e->outcome || strcmp(e->outcome, "ok"))
+	if (!e->reason || !audit_reason_value(e->reason, "recipient", name, sizeof(name)) || !e->outcome ||
+	    strcmp(e->outcome, "ok"))
 		return 0;
-	name = xasprintf("%.*s", (int)strcspn(w + 10, " "), w + 10);
 	if (strcmp(name, EXPORT_TO_SUBJECT)) {
 		audit_reason_value(e->reason, "kind", kind, sizeof(kind));
 		audit_reason_value(e->reason, "transfer", transfer, sizeof(transfer));
@@ -368,7 +368,6 @@ static int add_disclosure(const struct audit_entry *e, void *ctx)
 		util_format_date(e->time, day);
 		add_unique(json_object_get(g, "days"), day);
 	}
-	free(name);
 	return 0;
 }
 

@@ -491,10 +491,10 @@ static int add_access(const struct audit_entry *a, void *ctx)
 	o = json_pack("{s:s, s:s}", "time", t, "action", a->action);
 	json_object_set_new(o, "recording", rec ? json_string(rec) : json_null());
 	if (!strcmp(a->action, "export")) {
-		const char *r = a->reason ? strstr(a->reason, "recipient=") : NULL;
-		size_t n = r ? strcspn(r + 10, " ") : 0;
+		char recipient[64];
+		int has = a->reason && audit_reason_value(a->reason, "recipient", recipient, sizeof(recipient));
 
-		json_object_set_new(o, "recipient", r ? json_stringn(r + 10, n) : json_null());
+		json_object_set_new(o, "recipient", has ? json_string(recipient) : json_null());
 		json_array_append_new(w->disclosures, o);
 	} else {
 		pseudonym(w, a->actor.uid, who);
