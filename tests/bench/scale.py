@@ -133,17 +133,21 @@ def live(a, argv):
     os.makedirs(spool_dir, exist_ok=True)
     rng = random.Random(os.getpid())
     items = []
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(seconds=1)
+    # One second apart, ending a second ago: every manifest names the same
+    # tiny audio and source, and the same recorded_at too would make each
+    # one after the first a duplicate of it (recctl(1)), never a new file.
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for k in range(count):
         stem = "live%d-%05d" % (os.getpid(), k)
+        when = now - dt.timedelta(seconds=count - k)
         shutil.copyfile(audio, os.path.join(spool_dir, stem + ".opus"))
-        m = manifest(rng, k, now, 1000, stem + ".opus")
+        m = manifest(rng, k, when, 1000, stem + ".opus")
         m["source"] = "customer-service"
         m.pop("purpose", None)
         m.pop("legal_basis", None)
         m["title"] = "Live call %d" % k
         write(os.path.join(spool_dir, stem + ".json"), m)
-        items.append((os.path.join(spool_dir, stem + ".json"), now))
+        items.append((os.path.join(spool_dir, stem + ".json"), when))
     w = subprocess.Popen(watch, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     lock = threading.Lock()
     ret = [None] * count		# (ingest call s, monotonic time it returned)
@@ -155,9 +159,14 @@ def live(a, argv):
         p = subprocess.run(recctl + ["--json", path], capture_output=True, text=True)
         t1 = time.monotonic()
         try:
-            rec = json.loads(p.stdout)["manifests"][0]["recording"]
+            got = json.loads(p.stdout)["manifests"][0]
+            rec = got["recording"]
         except (ValueError, KeyError, IndexError):
             failed.append("%s: exit %d %s" % (os.path.basename(path), p.returncode, p.stderr.strip()[-200:]))
+            return
+        if got.get("status") != "ingested":
+            # A duplicate is visible before its call: it would time nothing.
+            failed.append("%s: %s %s" % (os.path.basename(path), got.get("status"), got.get("reason", "")))
             return
         name = "%s_customer-service_%s.opus" % (when.strftime("%Y%m%dT%H%M%SZ"), rec[:8])
         full = os.path.join(mnt, "by-date", when.strftime("%Y"), when.strftime("%m"), when.strftime("%d"), name)
