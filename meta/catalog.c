@@ -398,11 +398,23 @@ static const char schema_v20[] =
 	"  'the catalog was upgraded to schema 20, which reads Irish names such as \"O Brien\" and \"OBrien\"'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v21: no table changes.  German names written without umlauts are read
+ * as the letters (black-box report bb10): "Juergen Mueller" is "jurgen
+ * muller", as "Jürgen Müller" is, no longer "juergen mueller": marked as
+ * v16 marked.
+ */
+static const char schema_v21[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 21, which reads German names written with ae, oe and ue"
+	" (\"Mueller\") as umlauts'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
-				      schema_v17, schema_v18, schema_v19, schema_v20 };
+				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

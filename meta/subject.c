@@ -905,6 +905,33 @@ static int read_name(const char *in, struct name_read *nr)
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
+/*
+ * A folded name form (given word or initial, a space, family name) with
+ * "ae", "oe" and "ue" read as "a", "o" and "u", in place, as German
+ * writes ä, ö and ü without them: "juergen mueller" is "jurgen muller",
+ * as "Jürgen Müller" folds.  Not where the 'e' ends a word, or is an 'e'
+ * and an 'l' that end it: those are other names' own letters ("Michael"
+ * is not "Michal", nor "Joel" "Jol", "Manuel" "Manul", "Zoe" "Zo").
+ * Words end at a space or a hyphen ("Hans-Juergen" is "hans-jurgen").
+ */
+static void fold_umlaut_e(char *s)
+{
+	char *o = s;
+
+	for (const char *i = s; *i; i++) {
+		*o++ = *i;
+		if ((*i == 'a' || *i == 'o' || *i == 'u') && i[1] == 'e') {
+			const char *after = i + 2;
+
+			if (*after == 'l')
+				after++;
+			if (*after && *after != ' ' && *after != '-')
+				i++;
+		}
+	}
+	*o = '\0';
+}
+
 static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 {
 	struct name_read nr;
@@ -926,6 +953,7 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 				out[n] = ' ';
 				memcpy(out + n + 1, fam->p, fam->len);
 				out[n + 1 + fam->len] = '\0';
+				fold_umlaut_e(out);
 				rc = 0;
 			}
 		}

@@ -102,11 +102,14 @@ struct subject_card {
  * before it, without a full stop and not the given name, is a part of it:
  * "Siobhan O Brien" is "s obrien", "Ó Súilleabháin" "osuilleabhain", "Ian
  * Mac Donald" "ian macdonald" (and "Mc Donald" "mcdonald": Mac and Mc
- * stay two); "D Arcy" is not joined (D is an initial too).  A hyphen in a
+ * stay two); "D Arcy" is not joined (D is an initial too).  "ae", "oe"
+ * and "ue" are the umlauts ("Juergen Mueller" is "jurgen muller"), not
+ * where the 'e' ends a word, or an 'e' and an 'l' do ("Michael", "Joel",
+ * "Zoe" stay).  A hyphen in a
  * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
  * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
- * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20).
+ * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21).
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is

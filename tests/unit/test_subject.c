@@ -175,6 +175,17 @@ TEST(test_subject_a_name_is_its_initial_and_last_word)
 	CHECK_STR(norm("given", "Monsieur Paul Roux"), "paul roux");
 	CHECK_STR(norm("given", "Mademoiselle Éloïse Lefèvre"), "eloise lefevre");
 	CHECK_STR(norm("given", "LEFEBVRE François"), "francois lefebvre");
+	/* ae, oe, ue for ä, ö, ü (bb10), not an 'e' or "el" ending a word */
+	CHECK_STR(norm("given", "Juergen Mueller"), "jurgen muller");
+	CHECK_STR(norm("given", "Jürgen Müller"), "jurgen muller");
+	CHECK_STR(norm("name", "Hans-Juergen von der Heide"), "h heide");
+	CHECK_STR(norm("given", "Hans-Juergen Koehler"), "hans-jurgen kohler");
+	CHECK_STR(norm("given", "Baerbel Jaeger"), "barbel jager");
+	CHECK_STR(norm("given", "Michael Berg"), "michael berg");
+	CHECK_STR(norm("given", "Michał Berg"), "michal berg");
+	CHECK_STR(norm("given", "Joel Noel"), "joel noel");
+	CHECK_STR(norm("given", "Zoe Manuel-Mae"), "zoe manuel-mae");
+	CHECK_STR(norm("given", "Raphael Jaeger"), "raphael jager");
 	CHECK_STR(norm("given", "DE LA TOUR Marie"), "marie tour");
 	CHECK_STR(norm("given", "Marie de La Tour"), "marie tour");
 	CHECK_STR(norm("given", "LE GOFF Yann"), "yann goff");
