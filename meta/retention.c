@@ -333,6 +333,27 @@ out:
 	return rc;
 }
 
+/*
+ * A recording withdraw-consent could not erase: when a legal hold keeps
+ * it and it is not restricted yet, restrict it (reason why: "withdraw-consent",
+ * with its request); 1 when it did, 0 when there was nothing to do, else
+ * rights_restrict's error.
+ */
+static int restrict_held(struct reg *r, const struct audit_actor *a, const char *id, const char *why)
+{
+	struct cat_recording rec;
+	int rc = catalog_get_recording(r->cat, id, &rec), todo;
+
+	if (rc)
+		return rc;
+	todo = rec.legal_hold && !rec.restricted_since;
+	cat_recording_clear(&rec);
+	if (!todo)
+		return 0;
+	rc = rights_restrict(r, a, r->policy->rights_level, id, why);
+	return rc ? rc : 1;
+}
+
 int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,
 			       struct consent_summary *out)
 {
@@ -380,14 +401,23 @@ int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const
 			s.erased++;
 		} else if (rc == -EPERM) {
 			s.skipped_hold++;
+			/* Kept for the claim, no longer processed on the consent
+			 * withdrawn: storage only (Art. 7(3), 18(2)). */
+			rc = restrict_held(r, a, recs.id[i], why);
+			if (rc > 0)
+				s.restricted++;
+			else if (rc < 0 && rc != -ENOENT) {
+				s.errors++;
+				last = rc;
+			}
 		} else if (rc != -ENOENT) {
 			s.errors++;
 			last = rc;
 		}
 	}
 	rc = last;
-	snprintf(summary, sizeof(summary), "%sconsent=%zu erased=%zu hold=%zu kept=%zu errors=%zu", ref, s.consent,
-		 s.erased, s.skipped_hold, s.kept, s.errors);
+	snprintf(summary, sizeof(summary), "%sconsent=%zu erased=%zu hold=%zu restricted=%zu kept=%zu errors=%zu", ref,
+		 s.consent, s.erased, s.skipped_hold, s.restricted, s.kept, s.errors);
 	if (audit_log(r->cat, a, "withdraw-consent", handle, s.errors ? "error" : "ok", summary) && !rc)
 		rc = -EIO;
 out:

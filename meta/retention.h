@@ -82,6 +82,7 @@ struct consent_summary {
 	size_t consent;		/* the subject's recordings based on consent */
 	size_t erased;
 	size_t skipped_hold;
+	size_t restricted;	/* of skipped_hold, restricted now (the others were) */
 	size_t kept;		/* other legal bases, not affected */
 	size_t errors;
 };
@@ -92,7 +93,10 @@ struct consent_summary {
  * consent-withdrawal request first; a recording other subjects are in
  * names their open requests an erasure answers too, "request=N,M",
  * rights.c) each of its recordings whose legal_basis is "consent"; holds
- * are respected (counted in skipped_hold, refusal logged).  Logs
+ * are respected (counted in skipped_hold, refusal logged), and a held one
+ * not restricted yet is restricted (rights_restrict, reason why; counted
+ * in restricted): it is kept for the claim, no longer heard on a consent
+ * that is withdrawn (Art. 7(3), 18(2)).  Logs
  * "withdraw-consent" on the handle.  -ENOENT for an unknown handle.  *out filled as for retention_sweep.
  */
 int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const char *handle,

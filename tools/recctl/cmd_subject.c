@@ -63,8 +63,9 @@ const char usage_subject[] =
 	"          export only with the rights level's keyring and its passphrase\n"
 	"          (--passphrase-file), else it is withheld\n"
 	"withdraw-consent  erase the subject's recordings whose legal basis is\n"
-	"          consent; recordings on legal hold stay, are counted, and make\n"
-	"          the exit status 1\n"
+	"          consent; recordings on legal hold stay, restricted (kept, heard\n"
+	"          by no level below the rights level), are counted, and make the\n"
+	"          exit status 1\n"
 	"object    the subject objects (Art. 21) to processing for the purposes:\n"
 	"          their recordings of those purposes based on legitimate interests\n"
 	"          or a public task are restricted at once (as chmod 0 on a mount),\n"
@@ -684,8 +685,9 @@ static int subject_withdraw_cmd(struct reg *r, const char *handle)
 	rc = retention_withdraw_consent(r, &a, handle, &s);
 	if (rc == -ENOENT && !s.consent)
 		return error("no subject %s", handle);
-	printf("%s: %zu recording%s based on consent, erased %zu, on legal hold %zu; %zu on other bases kept",
-	       handle, s.consent, s.consent == 1 ? "" : "s", s.erased, s.skipped_hold, s.kept);
+	printf("%s: %zu recording%s based on consent, erased %zu, on legal hold %zu (restricted now %zu); "
+	       "%zu on other bases kept",
+	       handle, s.consent, s.consent == 1 ? "" : "s", s.erased, s.skipped_hold, s.restricted, s.kept);
 	if (s.errors)
 		printf(", errors %zu", s.errors);
 	putchar('\n');
