@@ -1070,6 +1070,22 @@ static int erased_meanwhile(struct recfs *fs, const char *id)
 	return rc == -ENOENT;
 }
 
+/*
+ * 1 when the catalog has moved past snapshot t: a change another process
+ * committed (a restriction or a protection made on another mount, recctl
+ * subject object) is in the mount's snapshot, and its cached data keys
+ * are forgotten, only after the poller's next pass.  An open decided
+ * before that pass would read what the change took away (atk29 F1).
+ */
+static int snapshot_behind(struct recfs *fs, const struct tree *t)
+{
+	int64_t cv;
+	int rc;
+
+	RECFS_LOCKED(&fs->cat_lock, rc, catalog_content_version(fs->reg->cat, &cv));
+	return rc == 0 && cv != t->content_version;
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct recfs *fs = req_fs(req);
@@ -1083,6 +1099,13 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int rc, acc = fi->flags & O_ACCMODE;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
+	if (rc == 0 && n->art && snapshot_behind(fs, t)) {
+		/* Decided on the snapshot of what has committed by now. */
+		tree_unref(t);
+		t = NULL;
+		snapshot_refresh(fs->snap);
+		rc = recfs_resolve(req, ino, &c, &t, &n);
+	}
 	if (rc < 0) {
 		/* Open without a lookup the caller could make (a race with a
 		 * restriction, an inode reached another way): refused, logged. */
