@@ -410,11 +410,27 @@ static const char schema_v21[] =
 	" (\"Mueller\") as umlauts'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v22: a restriction an objection made (Art. 21, rights_object) is told
+ * from the officer's (Art. 18, rights_restrict): restricted_by_objection
+ * is 1 only while the one reason a recording is restricted is an
+ * objection.  The retention sweep erases such a recording once its
+ * retention has run out, as it erases one not restricted; an officer's
+ * restriction keeps it (the person may need it for a legal claim).  Rows
+ * restricted before carry 0: nothing in them tells whose restriction it
+ * is (the reason is sealed, the audit entry may have expired), so they
+ * stay kept, as every restricted recording was.  ALTER TABLE has no IF
+ * NOT EXISTS: upgrade skips the step when the column is there (see v7).
+ */
+static const char schema_v22[] =
+	"ALTER TABLE recording ADD COLUMN restricted_by_objection INTEGER NOT NULL DEFAULT 0;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
-				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21 };
+				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21,
+				      schema_v22 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -541,6 +557,31 @@ static int too_new(const char *path, int version)
 			 version, CATALOG_SCHEMA_VERSION);
 }
 
+/* 1 when recording has the column v22 adds, 0 when not; catalog errors. */
+static int has_objection_mark(struct catalog *c)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM pragma_table_info('recording')"
+				      " WHERE name = 'restricted_by_objection'", -1, &st, NULL) != SQLITE_OK)
+		return catalog_fail(c, sqlite3_errcode(c->db), "read the recording table's columns");
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "read the recording table's columns");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The step from version v to v + 1. */
+static int upgrade_step(struct catalog *c, int v)
+{
+	int rc = v == 21 ? has_objection_mark(c) : 0;
+
+	if (rc)
+		return rc < 0 ? rc : 0;
+	return catalog_exec(c, schema[v]);
+}
+
 /*
  * Bring c up to CATALOG_SCHEMA_VERSION, one step per version, in one
  * transaction.  The version is read again inside it: another process may
@@ -560,7 +601,7 @@ static int upgrade(struct catalog *c, const char *path)
 		goto out;
 	}
 	for (; rc == 0 && v < CATALOG_SCHEMA_VERSION; v++)
-		rc = catalog_exec(c, schema[v]);
+		rc = upgrade_step(c, v);
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", CATALOG_SCHEMA_VERSION);
 	if (rc == 0)
 		rc = catalog_exec(c, pragma);
@@ -994,7 +1035,7 @@ void cat_artifact_clear(struct cat_artifact *a)
 #define REC_COLS                                                                                  \
 	"id, recorded_at, source, kind, purpose, legal_basis, data_source, retention_until,"       \
 	" restricted_since, restricted_reason, legal_hold, channels, pcm_samples, duration_ms,"    \
-	" locked, details_id, ingested_at, hold_since"
+	" locked, details_id, ingested_at, hold_since, restricted_by_objection"
 
 /* Fill r from a row of REC_COLS (strings duplicated). */
 static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
@@ -1018,6 +1059,7 @@ static void rec_from_row(sqlite3_stmt *st, struct cat_recording *r)
 	col_id(st, 15, r->details_id);
 	r->ingested_at = sqlite3_column_int64(st, 16);
 	r->hold_since = sqlite3_column_int64(st, 17);
+	r->restricted_by_objection = sqlite3_column_int(st, 18);
 }
 
 void catalog_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -1031,7 +1073,7 @@ void catalog_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
 {
 	static const char sql[] = "INSERT INTO recording (" REC_COLS ") VALUES "
-				  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)";
+				  "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 
 	if (!st)
@@ -1054,13 +1096,15 @@ int catalog_put_recording(struct catalog *c, const struct cat_recording *r)
 	sqlite3_bind_text(st, 16, r->details_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 17, r->ingested_at);
 	sqlite3_bind_int64(st, 18, r->hold_since);
+	sqlite3_bind_int(st, 19, r->restricted_by_objection);
 	return catalog_step_done(c, st, "insert recording");
 }
 
 int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 {
 	static const char sql[] = "UPDATE recording SET retention_until=?2, restricted_since=?3,"
-				  " restricted_reason=?4, legal_hold=?5, locked=?6, hold_since=?7 WHERE id=?1";
+				  " restricted_reason=?4, legal_hold=?5, locked=?6, hold_since=?7,"
+				  " restricted_by_objection=?8 WHERE id=?1";
 	sqlite3_stmt *st = catalog_stmt(c, sql);
 	int rc;
 
@@ -1073,6 +1117,7 @@ int catalog_update_recording(struct catalog *c, const struct cat_recording *r)
 	catalog_bind_text_or_null(st, 5, r->legal_hold);
 	sqlite3_bind_int(st, 6, r->locked);
 	sqlite3_bind_int64(st, 7, r->hold_since);
+	sqlite3_bind_int(st, 8, r->restricted_by_objection);
 	rc = catalog_step_done(c, st, "update recording");
 	if (rc == 0 && sqlite3_changes(c->db) == 0)
 		return -ENOENT;

@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 21
+#define CATALOG_SCHEMA_VERSION 22
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -64,6 +64,14 @@ struct cat_recording {
 	 */
 	int64_t retention_until;
 	int64_t restricted_since;	/* 0 when not restricted */
+	/*
+	 * 1 while the recording's only restriction is one an objection made
+	 * (Art. 21: rights_object, rights_restrict_if_objected, a merge):
+	 * the retention sweep erases it past retention_until.  0 when not
+	 * restricted, restricted by the officer (Art. 18, which wins), or
+	 * restricted before schema 22 (catalog.c: kept, as before).
+	 */
+	int restricted_by_objection;
 	/*
 	 * The reasons of a restriction and of a legal hold are free text that
 	 * may name a person, so the catalog holds neither (schema 6): each is

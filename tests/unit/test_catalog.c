@@ -994,6 +994,58 @@ out:
 	free(p);
 }
 
+/*
+ * Schema 22 tells an objection's restriction from the officer's: the mark
+ * is stored and read back with the row; a recording restricted before it
+ * carries none (it is kept past its retention, as before); and a catalog
+ * whose user_version was set back with the column in place upgrades.
+ */
+TEST(test_catalog_schema_22_marks_no_restriction_made_before_it)
+{
+	static const char rec_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", rec_b[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	struct catalog *c = fresh("v21");
+	char *p = xasprintf("%s/v21.db", dir);
+	struct cat_recording r;
+
+	if (!c)
+		goto out;
+	put_rec(c, rec_a, 1000);
+	put_rec(c, rec_b, 2000);
+	CHECK_EQ(catalog_get_recording(c, rec_a, &r), 0);
+	r.restricted_since = 3000;
+	r.restricted_by_objection = 1;
+	CHECK_EQ(catalog_update_recording(c, &r), 0);
+	cat_recording_clear(&r);
+	CHECK_EQ(catalog_get_recording(c, rec_a, &r), 0);
+	CHECK_EQ(r.restricted_by_objection, 1);
+	cat_recording_clear(&r);
+	/* As schema 21 left it: rec_b restricted, whoever asked. */
+	CHECK_EQ(catalog_exec(c, "UPDATE recording SET restricted_since = 3000;"
+				 "ALTER TABLE recording DROP COLUMN restricted_by_objection;"
+				 "PRAGMA user_version = 21"),
+		 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (!c)
+		goto out;
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(catalog_get_recording(c, i ? rec_b : rec_a, &r), 0);
+		CHECK_EQ(r.restricted_since, 3000);
+		CHECK_EQ(r.restricted_by_objection, 0);
+		cat_recording_clear(&r);
+	}
+	/* Set back by hand, the column there: the step is skipped. */
+	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 21"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	CHECK(c != NULL);
+out:
+	catalog_close(c);
+	free(p);
+}
+
 /* The holders of mac, one string "S-AAAAAA,S-BBBBBB" ("" for none, "!"
  * on an error). */
 static const char *holders_of(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES])
@@ -1188,6 +1240,7 @@ int main(void)
 	RUN(test_catalog_sqlite_results_map_to_the_errno_that_names_them);
 	RUN(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean);
 	RUN(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear);
+	RUN(test_catalog_schema_22_marks_no_restriction_made_before_it);
 	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);
 	RUN(test_catalog_a_shared_identifier_is_held_by_every_subject_that_gives_it);
 	RUN(test_catalog_schema_9_index_keeps_its_entries_and_takes_every_holder);
