@@ -734,7 +734,10 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		restricted = n->rec->row.restricted_since != 0;
 		memcpy(rec_id, n->rec->row.id, sizeof(rec_id));
 		recfs_rights_actor(fs, &c, &actor);
-		if (!(mode & 0444) && !restricted)
+		/* chmod 0 of a recording an objection restricted is the
+		 * officer's restriction (Art. 18), which keeps it past its
+		 * retention (rights.c: restrict_tx). */
+		if (!(mode & 0444) && (!restricted || n->rec->row.restricted_by_objection))
 			RECFS_RIGHTS(fs, &c, "restrict", rec_id, rc,
 				     rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
 		else if ((mode & 0444) && restricted)

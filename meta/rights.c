@@ -861,15 +861,20 @@ static int apply_change(struct reg *r, struct cat_recording *rec, void *ctx)
  * "restricted") is sealed, replacing an older one, the seals below the
  * rights level are deleted, the row is updated and "restrict" is logged
  * with "sealed=ID" and note (may be NULL) after it.  An earlier
- * restriction keeps its date.  The caller commits, then checkpoints.
+ * restriction keeps its date.  by_objection: an objection restricts it
+ * (the recording is not restricted yet: the callers look); else the
+ * officer does (Art. 18), and that restriction wins over an objection's:
+ * the retention sweep keeps the recording (catalog.h).  The caller
+ * commits, then checkpoints.
  */
 static int restrict_tx(struct reg *r, const struct audit_actor *a, struct cat_recording *rec, const char *reason,
-		       const char *note)
+		       const char *note, int by_objection)
 {
 	struct change x = { .slot = &rec->restricted_reason, .text = reason && *reason ? reason : "restricted" };
 	char *why;
 	int rc;
 
+	rec->restricted_by_objection = by_objection && !rec->restricted_since;
 	if (!rec->restricted_since)
 		rec->restricted_since = util_now();
 	rc = apply_change(r, rec, &x);
@@ -898,7 +903,7 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 	if (rc)
 		return rc;
 	if ((rc = catalog_begin(r->cat)) == 0) {
-		rc = restrict_tx(r, a, &rec, reason, NULL);
+		rc = restrict_tx(r, a, &rec, reason, NULL, 0);
 		if (rc == 0)
 			rc = catalog_commit(r->cat);
 		if (rc)
@@ -949,7 +954,7 @@ static int restrict_objected(struct reg *r, const struct audit_actor *a, const c
 		if (hit && !rec.restricted_since && subject_basis_objectable(rec.legal_basis)) {
 			struct other_subject o = { .handle = handle };
 
-			rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note);
+			rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note, 1);
 			*done += rc == 0;
 			if (rc == 0)
 				rc = catalog_each_link(r->cat, rec.id, one_other, &o);
@@ -1174,7 +1179,7 @@ int rights_restrict_if_objected(struct reg *r, const struct audit_actor *a, cons
 	if (rc <= 0)
 		goto out;
 	note = xasprintf(OBJECTION_REASON "=%s", o.handle);
-	rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note);
+	rc = restrict_tx(r, a, &rec, OBJECTION_REASON, note, 1);
 	*restricted = rc == 0;
 out:
 	free(note);
@@ -1199,6 +1204,7 @@ int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_acto
 	if (rec.restricted_since) {
 		x.slot = &rec.restricted_reason;
 		rec.restricted_since = 0;
+		rec.restricted_by_objection = 0;
 		rc = update_recording(r, a, "lift-restriction", &rec, apply_change, &x, NULL);
 		if (rc == 0)
 			checkpoint(r, a);	/* the reason's record is gone */

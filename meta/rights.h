@@ -93,8 +93,10 @@ int rights_erase_unlinked_subjects(struct reg *r, const struct audit_actor *a, i
  * logged): it is sealed for the rights level as a record the recording owns
  * (catalog_set_record_owner), rec->restricted_reason holds that record's
  * id, and the audit entry says "sealed=ID".  Restricting again replaces the
- * reason (the old record is erased) and keeps the date.  The WAL is
- * truncated after the commit.
+ * reason (the old record is erased) and keeps the date.  It is the
+ * officer's restriction, also of a recording an objection restricted:
+ * restricted_by_objection is cleared, and the retention sweep keeps the
+ * recording past its retention.  The WAL is truncated after the commit.
  */
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason) MUST_CHECK;
@@ -107,7 +109,8 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
  * legitimate interests, public task) and that is not restricted yet is
  * restricted as rights_restrict does it: reason "objection" sealed, the
  * seals below the rights level deleted, "restrict" logged with
- * "sealed=ID objection=HANDLE".  Then "object" is logged on the handle
+ * "sealed=ID objection=HANDLE", and restricted_by_objection set, so that
+ * the retention sweep does not keep it past its retention (catalog.h).  Then "object" is logged on the handle
  * ("purposes=A,B new=N restricted=M").  Needs no key: restriction only
  * deletes seals.  *restricted (may be NULL) is set to the number
  * restricted, and *shared (may be NULL) to how many of them name another
@@ -127,7 +130,8 @@ int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, c
  * "purpose=P still_restricted=N").  The recordings it restricted stay
  * restricted: lifting one widens who reads it again, which is decided
  * recording by recording (rights_lift, chmod on the mount), not in bulk;
- * *left (may be NULL) is the number of the subject's recordings of that
+ * they stay restricted by the objection (restricted_by_objection), which
+ * keeps none past its retention.  *left (may be NULL) is the number of the subject's recordings of that
  * purpose still restricted.  Errors, each refusal logged: -EPERM below
  * the rights level; -EINVAL purpose not in the policy; -ENOENT no
  * objection of handle to purpose stands; catalog errors.
@@ -169,7 +173,8 @@ int rights_restrict_if_objected(struct reg *r, const struct audit_actor *a, cons
 				int *restricted) MUST_CHECK;
 
 /* Lift: re-seal from the rights level's DEK (needs that key in kr) for the
- * levels the purpose allows; the reason's record is erased with it. */
+ * levels the purpose allows; the reason's record is erased with it, and
+ * restricted_by_objection is cleared. */
 int rights_lift(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		const char *recording) MUST_CHECK;
 

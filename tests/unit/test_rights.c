@@ -1276,6 +1276,19 @@ static int64_t restricted_since(const char *id)
 	return since;
 }
 
+/* id's restricted_by_objection, -1 when it is gone. */
+static int by_objection(const char *id)
+{
+	struct cat_recording rec;
+	int mark = -1;
+
+	if (catalog_get_recording(reg->cat, id, &rec) == 0) {
+		mark = rec.restricted_by_objection;
+		cat_recording_clear(&rec);
+	}
+	return mark;
+}
+
 TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject)
 {
 	static const char sl[] = "\"purpose\": \"service-level\",";
@@ -1295,7 +1308,9 @@ TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_sub
 	CHECK_EQ(rights_object(reg, &actor, privacy, handle, objected, 1, &n, NULL), 0);
 	CHECK_EQ(n, 1);
 	CHECK(restricted_since(a) > 0);
+	CHECK_EQ(by_objection(a), 1);
 	CHECK_EQ(restricted_since(b), 0);	/* quality, on contract */
+	CHECK_EQ(by_objection(b), 0);
 	sql = xasprintf("SELECT count(*) FROM seal WHERE level <> 'privacy' AND object IN"
 			" (SELECT id FROM artifact WHERE recording = '%s')", a);
 	CHECK_EQ(t_count(reg, sql), 0);
@@ -1305,8 +1320,19 @@ TEST(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_sub
 	if (!c)
 		goto out;
 	CHECK(restricted_since(c) > 0);
+	CHECK_EQ(by_objection(c), 1);
 	CHECK_STR(last_of(c).action, "restrict");
 	CHECK(strstr(last_of(c).reason, "objection=S-") != NULL);
+	/* The officer's restriction wins: the mark goes, and stays gone
+	 * when the objection restricts again after a lift. */
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, c, "legal claim"), 0);
+	CHECK_EQ(by_objection(c), 0);
+	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, a), 0);
+	CHECK_EQ(by_objection(a), 0);
+	CHECK_EQ(rights_object(reg, &actor, privacy, handle, objected, 1, &n, NULL), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(by_objection(a), 1);
+	CHECK_EQ(by_objection(c), 0);
 	/* While it stands, the subject outlives its last recording. */
 	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, a, "rm"), 0);
 	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, b, "rm"), 0);
