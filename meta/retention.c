@@ -80,6 +80,18 @@ static int open_access_request(struct reg *r, const char *id, int64_t now, int64
 	return rc ? rc : found;
 }
 
+/*
+ * A restriction that keeps a recording past its retention: the officer's
+ * (Art. 18: the person may need it for a legal claim), or one from before
+ * schema 22, which does not say whose it is.  An objection's restriction
+ * stops the processing for its purpose; it does not keep the recording
+ * longer than the policy does (catalog.h: restricted_by_objection).
+ */
+static int restriction_keeps(const struct cat_recording *rec)
+{
+	return rec->restricted_since && !rec->restricted_by_objection;
+}
+
 /* One expired recording, inside the batch's transaction (or none, dry
  * run: one that would be erased is added to blobs, for
  * rights_subjects_going). */
@@ -95,7 +107,7 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 		return 0;	/* erased meanwhile */
 	if (rc)
 		return rc;
-	if (rec.retention_until < util_day_start(now) && !rec.legal_hold && !rec.restricted_since &&
+	if (rec.retention_until < util_day_start(now) && !rec.legal_hold && !restriction_keeps(&rec) &&
 	    (asked = open_access_request(r, id, now, &req)) < 0) {
 		cat_recording_clear(&rec);
 		return asked;
@@ -110,7 +122,7 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 	} else if (rec.legal_hold) {
 		rc = skip(r, a, id, "legal hold", dry_run);
 		s->skipped_hold += rc == 0;
-	} else if (rec.restricted_since) {
+	} else if (restriction_keeps(&rec)) {
 		rc = skip(r, a, id, "restricted", dry_run);
 		s->skipped_restricted += rc == 0;
 	} else if (dry_run) {

@@ -24,7 +24,9 @@ struct retention_summary {
 					 * or left without one once their request
 					 * closed (dry run: would be) */
 	size_t skipped_hold;		/* on legal hold */
-	size_t skipped_restricted;	/* restricted (Art. 18) */
+	size_t skipped_restricted;	/* restricted by the officer (Art. 18) or
+					 * before schema 22; one restricted by an
+					 * objection alone is erased */
 	size_t skipped_request;		/* a subject of it has an open access or
 					 * portability request: its answer is of
 					 * what was held when it came */
@@ -51,7 +53,9 @@ struct retention_summary {
  * catalog.h) ended before util_now() (which honours $RECFS_NOW): the day
  * before today (UTC) or earlier, except those on legal hold (audit
  * "retention-skip", reason "legal hold") and restricted ones (reason
- * "restricted").  Erasures run in transactions of many recordings each, with
+ * "restricted"), unless an objection's restriction is all that is left of
+ * the restriction (cat_recording.restricted_by_objection): that one is
+ * erased as one not restricted is.  Erasures run in transactions of many recordings each, with
  * one WAL checkpoint at the end, then the blobs are unlinked; a subject
  * goes with its last recording, and then every subject left with no
  * recording and no open request is erased (rights_erase_unlinked_subjects,

@@ -554,6 +554,128 @@ out:
 	free(derived);
 }
 
+/* Whether an objection's restriction is all that restricts id: 1 or 0;
+ * -1 when it is gone. */
+static int by_objection(const char *id)
+{
+	struct cat_recording rec;
+	int mark = -1;
+
+	if (catalog_get_recording(reg->cat, id, &rec) == 0) {
+		mark = rec.restricted_since ? rec.restricted_by_objection : 0;
+		cat_recording_clear(&rec);
+	}
+	return mark;
+}
+
+/* The handle of the subject that gave phone +358<phone>. */
+static void handle_of(unsigned phone, char handle[CATALOG_HANDLE_MAX])
+{
+	char number[32];
+
+	snprintf(number, sizeof(number), "+358%u", phone);
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", number, handle), 0);
+}
+
+/*
+ * An objection stops the processing for its purpose; it does not keep
+ * the recording past its retention.  The sweep (and its dry run) erases a
+ * recording whose only restriction is an objection's, made when the
+ * person objected, at ingest or by a merge, and one whose objection was
+ * lifted, as it erases one not restricted.  The officer's restriction
+ * (Art. 18), before or after the objection's, and a legal hold keep it.
+ */
+TEST(test_an_objection_s_restriction_keeps_nothing_past_retention)
+{
+	static const char *const sl[] = { "service-level" };
+	char *objected = NULL, *then_officer = NULL, *officer_first = NULL, *then_held = NULL, *lifted = NULL;
+	char *objection_lifted = NULL, *merged = NULL, *other = NULL, *at_ingest = NULL, *sql = NULL;
+	char h[CATALOG_HANDLE_MAX], into[CATALOG_HANDLE_MAX];
+	struct retention_summary before, s;
+	int seq0;
+	size_t n;
+
+	/* Swept first: what the tests before left expired is only what
+	 * the sweep keeps. */
+	setenv("RECFS_NOW", "2026-06-10T00:00:00Z", 1);
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &before), 0);
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &before), 0);
+	CHECK_EQ(before.erased, 0);
+	objected = ingest_one("2024-04-01T10:00:00Z", "service-level", 8301);
+	then_officer = ingest_one("2024-04-02T10:00:00Z", "service-level", 8302);
+	officer_first = ingest_one("2024-04-03T10:00:00Z", "service-level", 8303);
+	then_held = ingest_one("2024-04-04T10:00:00Z", "service-level", 8304);
+	lifted = ingest_one("2024-04-05T10:00:00Z", "service-level", 8305);
+	objection_lifted = ingest_one("2024-04-06T10:00:00Z", "service-level", 8306);
+	merged = ingest_one("2024-04-07T10:00:00Z", "service-level", 8307);
+	other = ingest_one("2024-04-08T10:00:00Z", "quality", 8308);
+	CHECK(objected && then_officer && officer_first && then_held && lifted && objection_lifted && merged && other);
+	if (!objected || !then_officer || !officer_first || !then_held || !lifted || !objection_lifted || !merged ||
+	    !other)
+		goto out;
+	for (unsigned phone = 8301; phone <= 8306; phone++) {
+		handle_of(phone, h);
+		if (phone == 8303)
+			CHECK_EQ(rights_restrict(reg, &actor, privacy, officer_first, "legal claim"), 0);
+		CHECK_EQ(rights_object(reg, &actor, privacy, h, sl, 1, &n, NULL), 0);
+		CHECK_EQ(n, phone != 8303);
+	}
+	CHECK_EQ(by_objection(objected), 1);
+	CHECK_EQ(by_objection(officer_first), 0);
+	CHECK_EQ(rights_restrict(reg, &actor, privacy, then_officer, "legal claim"), 0);
+	CHECK_EQ(by_objection(then_officer), 0);
+	CHECK_EQ(rights_set_hold(reg, &actor, privacy, then_held, "dispute"), 0);
+	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, lifted), 0);
+	CHECK_EQ(by_objection(lifted), 0);
+	/* Lifted, the objection leaves its restriction to the officer to
+	 * lift: still its, not the officer's. */
+	handle_of(8306, h);
+	CHECK_EQ(rights_lift_objection(reg, &actor, privacy, h, "service-level", &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(by_objection(objection_lifted), 1);
+	/* The next call of a person who objects arrives restricted. */
+	at_ingest = ingest_one("2024-04-09T10:00:00Z", "service-level", 8301);
+	CHECK(at_ingest && by_objection(at_ingest) == 1);
+	/* A merge brings an objection to the recordings of the other card. */
+	handle_of(8308, into);
+	handle_of(8307, h);
+	CHECK_EQ(rights_object(reg, &actor, privacy, into, sl, 1, &n, NULL), 0);
+	CHECK_EQ(rights_merge_subjects(reg, secrets, &actor, privacy, into, h, NULL, &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(by_objection(merged), 1);
+
+	CHECK_EQ(retention_sweep(reg, &actor, 1, &s), 0);
+	CHECK_EQ(s.expired, before.expired + 9);
+	CHECK_EQ(s.erased, before.erased + 6);
+	CHECK_EQ(s.skipped_restricted, before.skipped_restricted + 2);
+	CHECK_EQ(s.skipped_hold, before.skipped_hold + 1);
+	seq0 = t_count(reg, "SELECT max(seq) FROM audit");
+	CHECK_EQ(retention_sweep(reg, &actor, 0, &s), 0);
+	CHECK_EQ(s.erased, before.erased + 6);
+	CHECK_EQ(s.skipped_restricted, before.skipped_restricted + 2);
+	CHECK(!kept(objected) && !kept(lifted) && !kept(objection_lifted) && !kept(merged) && !kept(other));
+	CHECK(at_ingest && !kept(at_ingest));
+	CHECK(kept(then_officer) && kept(officer_first) && kept(then_held));
+	sql = xasprintf("SELECT count(*) FROM audit WHERE action='erase' AND outcome='ok' AND reason GLOB 'retention*'"
+			" AND seq > %d", seq0);
+	CHECK_EQ(t_count(reg, sql), 6);
+	free(sql);
+	sql = xasprintf("SELECT count(*) FROM audit WHERE action='retention-skip' AND reason='restricted'"
+			" AND seq > %d AND object IN ('%s', '%s')", seq0, then_officer, officer_first);
+	CHECK_EQ(t_count(reg, sql), 2);
+out:
+	free(sql);
+	free(objected);
+	free(then_officer);
+	free(officer_first);
+	free(then_held);
+	free(lifted);
+	free(objection_lifted);
+	free(merged);
+	free(other);
+	free(at_ingest);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -571,6 +693,7 @@ int main(void)
 	RUN(test_sweep_keeps_what_an_open_request_s_letter_lists_past_audit_retention);
 	RUN(test_a_retention_day_keeps_the_recording_through_that_whole_day);
 	RUN(test_sweep_keeps_the_recordings_of_an_open_access_request);
+	RUN(test_an_objection_s_restriction_keeps_nothing_past_retention);
 	free(held);
 	free(restricted);
 	reg_close(reg);
