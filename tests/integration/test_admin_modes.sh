@@ -77,8 +77,15 @@ gen_manifests "$T_TMP/spool" 1 --seed 5
 assert_ok "ingest still ingests" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/spool"/*.json
 assert_contains "and warns" "$T_OUT" "recctl: warning: $REG/keys is mode 0720, writable by its group"
 assert_eq "once each" 3 "$(grep -c "recctl: warning: $REG.* is mode" <<<"$T_OUT")"
+# The spool is below the register's folder: one its group may write lets
+# them point the spool elsewhere, and watch refuses to start (atk30 F1).
+out=$(timeout 3 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" 2>&1)
+assert_contains "watch refuses a spool below a register folder its group may write" "$out" \
+	"the folder $REG above it may be written by others (mode 0770)"
+chmod 0700 "$REG"
 out=$(timeout 3 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" 2>&1)
 assert_contains "watch warns at start" "$out" "recctl: warning: $REG/blobs is mode 0702, writable by others"
+chmod 0770 "$REG"
 mount_recfs "$REG" "$MNT" "$KEYS/training.keyring" && pass "recfs still mounts"
 unmount_recfs "$MNT"
 assert_contains "and warns" "$(cat "$MNT.err")" "recfs: warning: $REG is mode 0770, writable by its group"

@@ -76,6 +76,9 @@ const char usage_watch[] =
 	"one in force kept.  SIGTERM or SIGINT: finish the recordings in hand (a\n"
 	"group of up to 32) and exit 0.  One line per manifest on stderr, naming\n"
 	"it by a pseudonym (m-<8 hex>) and its recording's id, not its file name.\n"
+	"Every folder above SPOOL (as given and as resolved) must be owned by\n"
+	"root or this user and writable by no one else (sticky is fine): else\n"
+	"watch refuses to start, naming the folder.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      the ingest keyring (default $RECFS_KEYRING, then\n"
@@ -650,6 +653,66 @@ static int run(struct watcher *w)
 	return 0;
 }
 
+/*
+ * A folder on the spool's path that someone else may rename (write it,
+ * without the sticky bit), or that someone else owns, lets that one point
+ * the path elsewhere, and watch, which opens SPOOL/NAME by its path for
+ * every manifest it is told of, would then take and quarantine files of
+ * any folder as the recorder's (atk30 F1).  0 when folder dir, above
+ * spool, is owned by root or by this user and written by no one else
+ * (or is sticky), as sshd's StrictModes asks of a home; else the refusal,
+ * said.
+ */
+static int check_folder(const char *spool, const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return error("cannot check %s above spool %s: %s", dir, spool, strerror(errno));
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return error("spool %s: the folder %s above it is owned by uid %u, who could point the spool's path "
+			     "elsewhere; use a spool whose folders above it only root (or this user) owns",
+			     spool, dir, (unsigned)st.st_uid);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		return error("spool %s: the folder %s above it may be written by others (mode %04o), who could "
+			     "rename what is in it; use a spool whose folders above it only root (or this user) "
+			     "may write", spool, dir, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* check_folder for every folder above path, as written and as resolved. */
+static int check_spool_path(const char *spool)
+{
+	char *paths[2] = { NULL, realpath(spool, NULL) };
+	int rc = 0;
+
+	if (!paths[1])
+		return error("cannot resolve spool %s: %s", spool, strerror(errno));
+	paths[0] = spool[0] == '/' ? xstrdup(spool) : NULL;
+	if (!paths[0]) {
+		char *cwd = getcwd(NULL, 0);
+
+		paths[0] = cwd ? xasprintf("%s/%s", cwd, spool) : xstrdup(paths[1]);
+		free(cwd);
+	}
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		char *p = paths[i], *slash;
+
+		/* "/", then each prefix up to the spool's own folder, which the
+		 * recorders may write */
+		rc = check_folder(spool, "/");
+		for (slash = strchr(p + 1, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			if (slash[1] && strcmp(p, "") != 0)
+				rc = check_folder(spool, p);
+			*slash = '/';
+		}
+	}
+	free(paths[0]);
+	free(paths[1]);
+	return rc;
+}
+
 int cmd_watch(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
@@ -684,6 +747,8 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		rc = error("spool %s is not a directory", spool);
 		goto out;
 	}
+	if ((rc = check_spool_path(spool)))
+		goto out;
 	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
 		goto out;
 	w.ik = keyring_index_key(kr);
