@@ -1821,6 +1821,7 @@ static int on_tags_page(struct opus_strip *s, ogg_page *og)
 static int on_head_page(struct opus_strip *s, ogg_page *og)
 {
 	ogg_packet op;
+	long want;
 
 	if (!ogg_page_bos(og))
 		return meta_fail(-EINVAL, s->links ? "audio goes on after the end of its stream"
@@ -1828,6 +1829,14 @@ static int on_head_page(struct opus_strip *s, ogg_page *og)
 	if (ogg_stream_reset_serialno(&s->in, ogg_page_serialno(og)) || ogg_stream_pagein(&s->in, og) ||
 	    ogg_stream_packetout(&s->in, &op) != 1 || op.bytes < 8 || memcmp(op.packet, "OpusHead", 8))
 		return meta_fail(-EINVAL, "audio holds a stream that is not Opus");
+	/* The fields RFC 7845 gives: 19 bytes, and the channel mapping table
+	 * of a family other than 0.  Bytes past them (a later version's
+	 * fields, which no encoder writes) would be stored as they came, and
+	 * read at every level that hears the call (atk29 F2). */
+	want = op.bytes >= 19 && op.packet[18] != 0 ? 21 + (long)op.packet[9] : 19;
+	if (op.bytes > want)
+		return meta_fail(-EINVAL, "audio's OpusHead header holds %ld bytes past its fields; no encoder writes "
+				 "them, and recfs does not store what it cannot read", op.bytes - want);
 	if (ogg_stream_packetout(&s->in, &op) != 0 || !ends_packet(og) || ogg_page_eos(og))
 		return meta_fail(-EINVAL, "audio's first page holds more than its OpusHead header");
 	s->serial = (uint32_t)ogg_page_serialno(og);
