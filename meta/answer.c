@@ -445,6 +445,7 @@ struct acts {
 	const struct cat_request *q;
 	int lang;
 	json_t *erased, *erased_parts, *restricted, *rectified, *objected, *seen;
+	json_t *part_of;	/* the recording of each of erased_parts */
 	int card_erased;
 	int rc;
 };
@@ -511,11 +512,32 @@ static int add_erased_part(struct acts *x, const struct audit_entry *e, const ch
 		json_object_set_new(o, "kind", json_null());
 		rc = 0;
 	}
-	if (rc)
+	if (rc) {
 		json_decref(o);
-	else
+	} else {
 		json_array_append_new(x->erased_parts, o);
+		json_array_append_new(x->part_of, json_string(e->object));
+	}
 	return rc;
+}
+
+/*
+ * What rm -r of a meeting does first: its chat and shared files are
+ * unlinked, each an erasure entry of its own, then the recording.  A part
+ * of a recording the request erased whole is listed with that recording,
+ * not again as a file erased from a recording kept (bb10 LOW 6).
+ */
+static void drop_parts_of_erased(struct acts *x)
+{
+	for (size_t i = json_array_size(x->erased_parts); i-- > 0;) {
+		char *key = xasprintf("erase %s", json_string_value(json_array_get(x->part_of, i)));
+
+		if (json_object_get(x->seen, key)) {
+			json_array_remove(x->erased_parts, i);
+			json_array_remove(x->part_of, i);
+		}
+		free(key);
+	}
 }
 
 /* A purpose objected to, once, with its description in the letter's
@@ -614,7 +636,8 @@ static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t
 	static const char *const actions[] = { "erase", "erase-subject", "restrict", "rectify", "object" };
 	struct acts x = { .r = r, .q = q, .lang = lang, .erased = json_array(), .erased_parts = json_array(),
 			  .restricted = json_array(),
-			  .rectified = json_array(), .objected = json_array(), .seen = json_object() };
+			  .rectified = json_array(), .objected = json_array(), .seen = json_object(),
+			  .part_of = json_array() };
 	int rc = 0;
 
 	for (size_t i = 0; q->handle && rc == 0 && i < sizeof(actions) / sizeof(*actions); i++) {
@@ -624,6 +647,8 @@ static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t
 		if (rc == 0)
 			rc = x.rc;
 	}
+	if (rc == 0)
+		drop_parts_of_erased(&x);
 	if (rc == 0 && q->handle && !strcmp(q->type, "objection"))
 		rc = catalog_each_objection(r->cat, q->handle, 0, add_standing, &x);
 	json_object_set_new(m, "erased_count", json_integer((json_int_t)json_array_size(x.erased)));
@@ -646,6 +671,7 @@ static int add_acts(struct reg *r, const struct cat_request *q, int lang, json_t
 	json_object_set_new(m, "has_objected", json_boolean(json_array_size(x.objected) > 0));
 	json_object_set_new(m, "objected", x.objected);
 	json_decref(x.seen);
+	json_decref(x.part_of);
 	return rc;
 }
 
