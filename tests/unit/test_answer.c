@@ -1082,11 +1082,13 @@ TEST(test_answer_of_a_finnish_register_names_the_ombudsman_as_before)
 	CHECK(en && strstr(en, "with the supervisory\nauthority:\n\n"
 			       "   Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)\n"
 			       "   P.O. Box 800, FI-00531 Helsinki, Finland\n"
-			       "   tietosuoja@om.fi, https://tietosuoja.fi\n\nTamro Oyj\n"));
+			       "   tietosuoja@om.fi, https://tietosuoja.fi\n\n"
+			       "You may also take the matter to court: you have the right to an\neffective judicial remedy against the controller (Art. 79).\n\nTamro Oyj\n"));
 	CHECK(fi && strstr(fi, "teillä on oikeus tehdä valitus\nvalvontaviranomaiselle:\n\n"
 			       "   Tietosuojavaltuutetun toimisto\n"
 			       "   PL 800, 00531 Helsinki\n"
-			       "   tietosuoja@om.fi, https://tietosuoja.fi\n\nTamro Oyj\n"));
+			       "   tietosuoja@om.fi, https://tietosuoja.fi\n\n"
+			       "Voitte myös saattaa asian tuomioistuimen käsiteltäväksi: teillä on\noikeus tehokkaaseen oikeussuojakeinoon rekisterinpitäjää vastaan\n(79 artikla).\n\nTamro Oyj\n"));
 	free(en);
 	free(fi);
 }
@@ -1102,8 +1104,10 @@ TEST(test_answer_names_the_supervisory_authority_the_policy_gives)
 				"supervisory_authority[en] = Integritetsskyddsmyndigheten (IMY), Stockholm\n",
 				"fi");
 
-	CHECK(en && strstr(en, "authority:\n\n   Integritetsskyddsmyndigheten (IMY), Stockholm\n\nTamro Oyj\n"));
-	CHECK(fi && strstr(fi, "valvontaviranomaiselle:\n\n   Integritetsskyddsmyndigheten (IMY), Tukholma\n\nTamro"));
+	CHECK(en && strstr(en, "authority:\n\n   Integritetsskyddsmyndigheten (IMY), Stockholm\n\n"
+			       "You may also take the matter to court: you have the right to an\neffective judicial remedy against the controller (Art. 79).\n\nTamro Oyj\n"));
+	CHECK(fi && strstr(fi, "valvontaviranomaiselle:\n\n   Integritetsskyddsmyndigheten (IMY), Tukholma\n\n"
+			       "Voitte myös saattaa asian tuomioistuimen käsiteltäväksi: teillä on\noikeus tehokkaaseen oikeussuojakeinoon rekisterinpitäjää vastaan\n(79 artikla).\n\nTamro"));
 	CHECK(en && !strstr(en, "Ombudsman") && !strstr(en, "Helsinki") && !strstr(en, "member state"));
 	CHECK(fi && !strstr(fi, "Tietosuojavaltuutet") && !strstr(fi, "Helsinki") && !strstr(fi, "ETA-valtion"));
 	free(en);
@@ -1115,9 +1119,11 @@ TEST(test_answer_of_another_country_s_register_names_no_finnish_authority)
 	char *en = letter_under("phone_country_code = 46\n", "en"), *fi = letter_under("phone_country_code = 46\n", "fi");
 
 	CHECK(en && strstr(en, "authority:\n\n   the supervisory authority of the EU/EEA member state where you live or\n"
-			       "   work, or where the infringement took place\n\nTamro Oyj\n"));
+			       "   work, or where the infringement took place\n\n"
+			       "You may also take the matter to court: you have the right to an\neffective judicial remedy against the controller (Art. 79).\n\nTamro Oyj\n"));
 	CHECK(fi && strstr(fi, "valvontaviranomaiselle:\n\n   sen EU- tai ETA-valtion valvontaviranomainen, jossa "
-			       "asutte tai\n   työskentelette tai jossa väitetty rikkominen on tapahtunut\n\nTamro"));
+			       "asutte tai\n   työskentelette tai jossa väitetty rikkominen on tapahtunut\n\n"
+			       "Voitte myös saattaa asian tuomioistuimen käsiteltäväksi: teillä on\noikeus tehokkaaseen oikeussuojakeinoon rekisterinpitäjää vastaan\n(79 artikla).\n\nTamro"));
 	CHECK(en && !strstr(en, "Ombudsman") && !strstr(en, "Helsinki"));
 	CHECK(fi && !strstr(fi, "Tietosuojavaltuutet") && !strstr(fi, "Helsinki"));
 	free(en);
