@@ -1678,6 +1678,37 @@ int catalog_index_holders(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES]
 	return rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "find index");
 }
 
+int catalog_index_sharers(struct catalog *c, const char *handle,
+			  int (*fn)(const char *kind, const char *other, void *ctx), void *ctx)
+{
+	static const char sql[] = "SELECT DISTINCT i.kind, o.handle, s.rowid FROM subject_index i"
+				  " JOIN subject_index o ON o.mac = i.mac AND o.handle <> i.handle"
+				  " JOIN subject s ON s.handle = o.handle"
+				  " WHERE i.handle = ?1 AND (i.kind IS NULL OR i.kind IN ('phone', 'email', 'ref'))"
+				  " ORDER BY i.kind, s.rowid";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	struct strlist kinds = { 0 }, others = { 0 };
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	/* Read whole first: fn may use the catalog. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+
+		strlist_add(&kinds, k ? k : "");
+		strlist_add(&others, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "find shared index entries");
+	for (size_t i = 0; rc == 0 && i < kinds.n; i++)
+		rc = fn(*kinds.v[i] ? kinds.v[i] : NULL, others.v[i], ctx);
+	strlist_clear(&kinds);
+	strlist_clear(&others);
+	return rc;
+}
+
 int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle)
 {
 	static const char sql[] = "SELECT 1 FROM subject_index WHERE mac=?1 AND handle=?2";

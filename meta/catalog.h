@@ -392,6 +392,16 @@ int catalog_drop_index_entry(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYT
  * unchanged); catalog errors.
  */
 int catalog_index_holders(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], struct idlist *out) MUST_CHECK;
+/*
+ * Call fn(kind, other, ctx) for each identifier entry of handle (kind
+ * "phone", "email" or "ref"; NULL for an entry older than schema 6) that
+ * another subject holds too, once per kind and other subject, by kind
+ * then by the others' creation order.  Names' entries ("name", "given")
+ * are no identifiers and are left out.  A non-zero return of fn stops the
+ * walk and is returned; else 0, or a catalog error.
+ */
+int catalog_index_sharers(struct catalog *c, const char *handle,
+			  int (*fn)(const char *kind, const char *other, void *ctx), void *ctx) MUST_CHECK;
 /* 1 when handle holds mac, 0 when not, or a catalog error. */
 int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
 /* 1 when handle has an index entry of kind ("phone", "email", "ref", "name", "given"), 0 when not, or -EIO. */

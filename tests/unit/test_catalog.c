@@ -1087,6 +1087,47 @@ TEST(test_catalog_index_entries_of_a_kind_are_dropped_by_handle)
 	catalog_close(c);
 }
 
+/* catalog_index_sharers: "kind:other" in order into ctx (a char[256]). */
+static int note_sharer(const char *kind, const char *other, void *ctx)
+{
+	char *out = ctx;
+	size_t k = strlen(out);
+
+	snprintf(out + k, 256 - k, "%s%s:%s", k ? "," : "", kind ? kind : "-", other);
+	return 0;
+}
+
+/* What other subjects hold of a subject's identifiers: each kind once per
+ * other subject, in the others' creation order; names are no identifiers
+ * (bb11 F3: subject show and request answer say it). */
+TEST(test_catalog_index_sharers_are_the_other_holders_of_a_subject_s_identifiers)
+{
+	struct catalog *c = fresh("sharers");
+	uint8_t line[CRYPTO_MAC_BYTES] = { 9 }, ref[CRYPTO_MAC_BYTES] = { 10 }, name[CRYPTO_MAC_BYTES] = { 11 },
+		own[CRYPTO_MAC_BYTES] = { 12 };
+	char out[256] = "";
+
+	CHECK_EQ(catalog_put_subject(c, "S-ZZZZZZ", "0123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-MMMMMM", "1123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "2123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-AAAAAA", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-MMMMMM", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, line, "S-ZZZZZZ", "phone"), 0);
+	CHECK_EQ(catalog_put_index(c, ref, "S-AAAAAA", "ref"), 0);
+	CHECK_EQ(catalog_put_index(c, ref, "S-MMMMMM", "ref"), 0);
+	CHECK_EQ(catalog_put_index(c, name, "S-AAAAAA", "name"), 0);
+	CHECK_EQ(catalog_put_index(c, name, "S-ZZZZZZ", "name"), 0);
+	CHECK_EQ(catalog_put_index(c, own, "S-AAAAAA", "email"), 0);
+	CHECK_EQ(catalog_index_sharers(c, "S-AAAAAA", note_sharer, out), 0);
+	CHECK_STR(out, "phone:S-ZZZZZZ,phone:S-MMMMMM,ref:S-MMMMMM");
+	out[0] = '\0';
+	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "3123456789abcdef0123456789abcdef"), 0);
+	CHECK_EQ(catalog_put_index(c, own, "S-BBBBBB", "email"), 0);
+	CHECK_EQ(catalog_index_sharers(c, "S-BBBBBB", note_sharer, out), 0);
+	CHECK_STR(out, "email:S-AAAAAA");
+	catalog_close(c);
+}
+
 TEST(test_catalog_a_shared_identifier_is_held_by_every_subject_that_gives_it)
 {
 	struct catalog *c = fresh("shared");
@@ -1243,6 +1284,7 @@ int main(void)
 	RUN(test_catalog_schema_22_marks_no_restriction_made_before_it);
 	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);
 	RUN(test_catalog_a_shared_identifier_is_held_by_every_subject_that_gives_it);
+	RUN(test_catalog_index_sharers_are_the_other_holders_of_a_subject_s_identifiers);
 	RUN(test_catalog_schema_9_index_keeps_its_entries_and_takes_every_holder);
 	RUN(test_catalog_one_objection_stands_per_purpose_and_goes_with_its_subject);
 	util_remove_tree(dir);

@@ -504,6 +504,8 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	} else if (fwrite(letter, 1, len, stdout) != len || fflush(stdout)) {
 		rc = error("cannot write the letter: %s", strerror(errno));
 	}
+	if (rc == 0 && (q.handle || request_get(r, id, &q) == 0) && q.handle)
+		ctl_note_shared(r, q.handle);
 out:
 	crypto_freezero(letter, len);
 	free(res.dir);

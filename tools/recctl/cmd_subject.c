@@ -467,7 +467,7 @@ static void sort_by_time(json_t *list)
 static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *handle)
 {
 	struct keyring *kr = NULL;
-	json_t *card = NULL, *out = NULL;
+	json_t *card = NULL, *out = NULL, *shared;
 	struct recs x = { r, NULL, json_array() };
 	struct audit_actor a;
 	int rc;
@@ -500,6 +500,12 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 	sort_by_time(x.list);
 	out = json_pack("{s:s, s:O, s:O, s:[], s:[]}", "subject", handle, "card", card, "recordings", x.list,
 			"open_requests", "objections");
+	/* What another subject holds too: the officer answers from here. */
+	if ((rc = ctl_shared_identifiers(r, handle, &shared))) {
+		rc = error("cannot read the blind index: %s", meta_strerror(rc));
+		goto out;
+	}
+	json_object_set_new(out, "shared", shared);
 	if ((rc = request_each(r, REQUEST_OPEN, add_request, out))) {
 		rc = error("cannot list the requests: %s", meta_strerror(rc));
 		goto out;
@@ -516,6 +522,7 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 		print_json(out);
 	} else {
 		static const char *const fields[] = { "name", "phone", "email", "organisation", "ref" };
+		const char *key;
 		size_t i;
 		json_t *v;
 
@@ -532,6 +539,15 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 				printf("  %-13s %s\n", fields[i], e);
 				crypto_free_string(e);
 			}
+		}
+		json_object_foreach(shared, key, v) {
+			json_t *h;
+			size_t k;
+
+			printf("  shared        %s also held by", key);
+			json_array_foreach(v, k, h)
+				printf("%s %s", k ? "," : "", json_string_value(h));
+			putchar('\n');
 		}
 		printf("recordings %zu\n", json_array_size(x.list));
 		json_array_foreach(x.list, i, v) {
@@ -660,6 +676,7 @@ static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *ha
 					break;
 			}
 		}
+		ctl_note_shared(r, handle);
 	} else if (rc == -ENOKEY) {
 		rc = error("cannot export %s: %s; give a keyring of the details or rights level", handle, meta_strerror(rc));
 	} else {

@@ -199,6 +199,56 @@ const char *ctl_take_arg(struct strlist *keep, char *arg)
 	return keep->v[keep->n - 1];
 }
 
+/* catalog_index_sharers: kind -> [other handles] into ctx (a json object). */
+static int add_sharer(const char *kind, const char *other, void *ctx)
+{
+	json_t *by = ctx, *list;
+	const char *k = kind ? kind : "identifier";
+
+	if (!(list = json_object_get(by, k)))
+		json_object_set_new(by, k, list = json_array());
+	json_array_append_new(list, json_string(other));
+	return 0;
+}
+
+int ctl_shared_identifiers(struct reg *r, const char *handle, json_t **out)
+{
+	json_t *by = json_object();
+	int rc = catalog_index_sharers(r->cat, handle, add_sharer, by);
+
+	if (rc)
+		json_decref(by);
+	*out = rc ? NULL : by;
+	return rc;
+}
+
+void ctl_note_shared(struct reg *r, const char *handle)
+{
+	static const struct {
+		const char *kind, *words;
+	} words[] = { { "ref", "reference" }, { "phone", "phone number" }, { "email", "e-mail" },
+		      { "identifier", "identifier" } };
+	json_t *by = NULL, *list, *v;
+	size_t i, k;
+
+	if (ctl_shared_identifiers(r, handle, &by) || !json_object_size(by)) {
+		json_decref(by);
+		return;
+	}
+	fprintf(stderr, "recctl: note: %s shares identifiers with other subjects:", handle);
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		if (!(list = json_object_get(by, words[k].kind)))
+			continue;
+		fprintf(stderr, " its %s with", words[k].words);
+		json_array_foreach(list, i, v)
+			fprintf(stderr, "%s %s", i ? "," : "", json_string_value(v));
+		fprintf(stderr, ";");
+	}
+	fprintf(stderr, " what is given covers %s's recordings alone: if one of them is the same person, "
+		"`recctl subject merge` first (recctl subject find by the identifier lists them all)\n", handle);
+	json_decref(by);
+}
+
 void ctl_drop_args(struct strlist *keep)
 {
 	for (size_t i = 0; i < keep->n; i++)

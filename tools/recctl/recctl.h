@@ -15,6 +15,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "audit.h"
 #include "keys.h"
 #include "register.h"
@@ -123,6 +125,15 @@ void ctl_note_quarantine(struct reg *r);
  * bytes in argv are wiped, so that /proc/PID/cmdline, which every local
  * user reads, no longer shows it once recctl has parsed it (atk23 F2). */
 const char *ctl_take_arg(struct strlist *keep, char *arg);
+/* The subjects that hold one of handle's phone numbers, e-mails or
+ * references too (catalog_index_sharers), as {"ref": ["S-..."], ...};
+ * *out NULL on an error, which is returned. */
+int ctl_shared_identifiers(struct reg *r, const char *handle, json_t **out);
+/* Tell the operator on stderr, when other subjects hold one of handle's
+ * identifiers too, which, and that an answer or export of handle covers
+ * its recordings alone (bb11 F3): subject find marks them shared=, and
+ * the officer who answers from show or answer must know it too. */
+void ctl_note_shared(struct reg *r, const char *handle);
 /* Wipe every text of keep (ctl_take_arg's copies, a line read for one),
  * then free them. */
 void ctl_drop_args(struct strlist *keep);
