@@ -972,7 +972,7 @@ int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, c
 {
 	const struct policy *pol = r->policy;
 	struct strbuf why = { 0 };
-	char card[RECFS_ID_HEX], line[160];
+	char card[RECFS_ID_HEX], line[320];
 	size_t done = 0, added = 0, others = 0;
 	int rc;
 
@@ -988,7 +988,9 @@ int rights_object(struct reg *r, const struct audit_actor *a, int actor_level, c
 		if (!subject_purpose_objectable(pol, p)) {
 			snprintf(line, sizeof(line),
 				 "purpose %s is based on %s: Art. 21 applies to legitimate interests, public task "
-				 "and direct marketing", pol->purposes[p].name, pol->purposes[p].legal_basis);
+				 "and direct marketing%s", pol->purposes[p].name, pol->purposes[p].legal_basis,
+				 strcmp(pol->purposes[p].legal_basis, "consent") ? ""
+				 : "; a consent is withdrawn instead (recctl subject withdraw-consent, Art. 7(3))");
 			return audit_refuse(r->cat, a, "object", handle, -EINVAL, line);
 		}
 	}

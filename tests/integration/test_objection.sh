@@ -60,6 +60,7 @@ if reads "$analyst" "$f_sl1"; then pass "before: analysis reads the service-leve
 assert_fails_with "an objection to a consent purpose is refused" "Art. 21 applies to legitimate interests" \
 	rc subject object "$H" --purpose consent
 assert_contains "the refusal names the basis" "$T_OUT" "based on consent"
+assert_contains "and says how a consent is withdrawn (bb11 F7)" "$T_OUT" "recctl subject withdraw-consent"
 assert_fails_with "an objection to a contract purpose is refused" "based on contract" \
 	rc subject object "$H" --purpose quality
 assert_fails_with "a purpose not in the policy is refused" "not in the policy" \
