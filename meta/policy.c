@@ -22,7 +22,11 @@
  * and attachment_level are -1 or in range and not below its min_level;
  * every name matches [a-z0-9][a-z0-9_-]{0,31} and is unique within its kind
  * (names end up in paths and key file names); retention <= max_retention
- * from any start date; a recipient outside the EEA has a safeguard.  Absent optional keys:
+ * from any start date; a recipient outside the EEA has a safeguard; a
+ * purpose names special categories (special_categories) exactly when it
+ * names their Art. 9(2) condition (special_condition), and explicit
+ * consent only when every basis its recordings may have (legal_basis,
+ * allowed_bases, a source's legal_basis) is consent.  Absent optional keys:
  * max_retention = retention, rights = no, no group, no users, the source's
  * legal basis is its purpose's, chat_level and attachment_level -1 (seal.c
  * seals chats and shared files from details_level, as the details), no
@@ -30,7 +34,7 @@
  * 30 days, no phone_country_code (phone numbers are indexed as written),
  * the only language "en", recipient kind "recipient", no
  * supervisory_authority (policy_supervisory_authority says whom the notice
- * names instead).
+ * names instead), no special categories (special_condition -1).
  * A phone_country_code handed out is 1 to 3 digits, the first not 0.
  *
  * Languages: the texts a data subject reads (stypes[].texts) may be given
@@ -68,6 +72,17 @@ const char *const policy_legal_bases[] = {
 	"legitimate_interests", NULL,
 };
 
+const char *const policy_special_categories[] = {
+	"racial_or_ethnic_origin", "political_opinions", "religious_or_philosophical_beliefs", "trade_union_membership",
+	"genetic", "biometric", "health", "sex_life_or_orientation", NULL,
+};
+
+const char *const policy_special_conditions[] = {
+	"explicit_consent", "employment_social_security", "vital_interests", "not_for_profit_body", "made_public",
+	"legal_claims", "substantial_public_interest", "health_or_social_care", "public_health",
+	"archiving_research_statistics", NULL,
+};
+
 const char *const policy_languages[] = { "fi", "en", "sv", "de", "fr", NULL };
 
 const char *const policy_recipient_kinds[] = {
@@ -96,7 +111,7 @@ static const struct stype_def {
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0, 0 },
 	[S_PURPOSE] = { "purpose", 1,
 			{ "description", "legal_basis", "min_level", "retention", "max_retention", "chat_level",
-			  "attachment_level", "allowed_bases" },
+			  "attachment_level", "allowed_bases", "special_categories", "special_condition" },
 			0x0f, 0x01, 0 },
 	[S_SOURCE] = { "source", 1, { "kind", "purpose", "legal_basis", "data_source", "recorded" }, 0x0b, 0x10,
 		       0x08 },
@@ -108,7 +123,8 @@ enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AU
        R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS, R_REQUEST,
        R_AUTHORITY };
 enum { L_GROUP, L_USERS, L_RIGHTS };
-enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES };
+enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES,
+       P_SPECIAL_CATEGORIES, P_SPECIAL_CONDITION };
 enum { SRC_KIND, SRC_PURPOSE, SRC_BASIS, SRC_DATA_SOURCE, SRC_RECORDED };
 enum { RCP_NAME, RCP_EEA, RCP_SAFEGUARD, RCP_KIND };
 
@@ -1085,6 +1101,136 @@ static void check_level(struct parser *ps, struct policy *p, const struct sect *
 		l->rights = 0;
 }
 
+/* Index of s in the NULL-terminated list t; -1 when it is none of them. */
+static int word_index(const char *const *t, const char *s)
+{
+	for (int i = 0; s && t[i]; i++)
+		if (!strcmp(t[i], s))
+			return i;
+	return -1;
+}
+
+/* The words of the NULL-terminated list t, as "a, b, c"; malloc'd. */
+static char *words_of(const char *const *t)
+{
+	struct strbuf b = { 0 };
+
+	for (int i = 0; t[i]; i++)
+		strbuf_addf(&b, "%s%s", i ? ", " : "", t[i]);
+	return strbuf_detach(&b);
+}
+
+/* [purpose] special_categories ("health, genetic"), as a bit set of their
+ * indices in policy_special_categories; each word that is none is
+ * reported, and so is a list without a word. */
+static unsigned categories_value(struct parser *ps, const struct sect *sc, int k)
+{
+	const char *v = sc->val[k];
+	unsigned set = 0;
+	char *w, lb[80];
+	int n = 0;
+
+	while ((w = next_word(&v))) {
+		int i = word_index(policy_special_categories, w);
+
+		n++;
+		if (i < 0) {
+			char *all = words_of(policy_special_categories);
+
+			add_err(ps, sc->key_line[k], "special_categories: '%s' is not one of %s (GDPR Art. 9(1))", w,
+				all);
+			free(all);
+		} else {
+			set |= 1u << i;
+		}
+		free(w);
+	}
+	if (sc->key_line[k] && !n)
+		add_err(ps, sc->key_line[k],
+			"special_categories in %s names no category: name them, as special_categories = health, "
+			"or leave the key out",
+			label(sc, lb, sizeof(lb)));
+	return set;
+}
+
+/*
+ * A purpose's special categories (Art. 9(1)) and the condition of Art.
+ * 9(2) they are processed on come together: such data without a
+ * condition may not be processed at all, and a condition without a
+ * category is a condition for nothing.  Explicit consent (Art. 9(2)(a)) is
+ * a consent, which the data subject may withdraw (Art. 7(3)); withdrawing
+ * it erases the recordings based on consent only (rights.h), so a purpose
+ * on explicit consent must give its recordings no basis but consent
+ * (Art. 6(1)(a)), or one on a contract would keep the special categories
+ * after the consent to them is gone.  A source's legal_basis is checked
+ * by special_sources, once every purpose is read.
+ */
+static void check_special(struct parser *ps, struct policy_purpose *pu, const struct sect *sc)
+{
+	const char *v = sc->val[P_SPECIAL_CONDITION];
+	char lb[80];
+
+	pu->special_condition = -1;
+	pu->special_categories = categories_value(ps, sc, P_SPECIAL_CATEGORIES);
+	if (v) {
+		pu->special_condition = word_index(policy_special_conditions, v);
+		if (pu->special_condition < 0) {
+			char *all = words_of(policy_special_conditions);
+
+			add_err(ps, sc->key_line[P_SPECIAL_CONDITION],
+				"special_condition '%s' is not one of %s (GDPR Art. 9(2)(a) to (j))", v, all);
+			free(all);
+		}
+	}
+	if (sc->key_line[P_SPECIAL_CATEGORIES] && !v)
+		add_err(ps, sc->key_line[P_SPECIAL_CATEGORIES],
+			"%s names special_categories but no special_condition: give the condition of GDPR Art. 9(2) "
+			"they are processed on, as special_condition = explicit_consent",
+			label(sc, lb, sizeof(lb)));
+	if (v && !sc->key_line[P_SPECIAL_CATEGORIES])
+		add_err(ps, sc->key_line[P_SPECIAL_CONDITION],
+			"%s gives special_condition but no special_categories: name the special categories of data "
+			"(GDPR Art. 9(1)) it is the condition for, or leave it out",
+			label(sc, lb, sizeof(lb)));
+	if (pu->special_condition != POLICY_EXPLICIT_CONSENT)
+		return;
+	if (pu->legal_basis && strcmp(pu->legal_basis, "consent"))
+		add_err(ps, sc->key_line[P_SPECIAL_CONDITION],
+			"special_condition explicit_consent in %s needs legal_basis consent (line %d), not %s: explicit "
+			"consent (GDPR Art. 9(2)(a)) is a consent, and a recording on another basis would outlive its "
+			"withdrawal",
+			label(sc, lb, sizeof(lb)), sc->key_line[P_BASIS], pu->legal_basis);
+	for (int i = 0; policy_legal_bases[i]; i++)
+		if ((pu->allowed_bases & (1u << i)) && strcmp(policy_legal_bases[i], "consent"))
+			add_err(ps, sc->key_line[P_SPECIAL_CONDITION],
+				"special_condition explicit_consent in %s allows no basis but consent: allowed_bases "
+				"(line %d) names %s",
+				label(sc, lb, sizeof(lb)), sc->key_line[P_ALLOWED_BASES], policy_legal_bases[i]);
+}
+
+/* A source that gives recordings of a purpose on explicit consent another
+ * legal_basis than consent (check_special says why not). */
+static void special_sources(struct parser *ps, const struct policy *p)
+{
+	char lb[80];
+
+	for (size_t i = 0; i < ps->n_sects; i++) {
+		const struct sect *sc = &ps->sects[i];
+		const struct policy_source *s = sc->type == S_SOURCE ? &p->sources[sc->idx] : NULL;
+
+		if (!s || s->purpose < 0 || !s->legal_basis || !strcmp(s->legal_basis, "consent") ||
+		    p->purposes[s->purpose].special_condition != POLICY_EXPLICIT_CONSENT)
+			continue;
+		for (size_t j = 0; j < ps->n_sects; j++)
+			if (ps->sects[j].type == S_PURPOSE && ps->sects[j].idx == s->purpose)
+				add_err(ps, sc->key_line[SRC_BASIS],
+					"legal_basis %s in %s: its purpose %s has special_condition explicit_consent "
+					"(line %d), which allows no basis but consent",
+					s->legal_basis, label(sc, lb, sizeof(lb)), p->purposes[s->purpose].name,
+					ps->sects[j].key_line[P_SPECIAL_CONDITION]);
+	}
+}
+
 static void check_purpose(struct parser *ps, struct policy *p, const struct sect *sc)
 {
 	struct policy_purpose *pu = &p->purposes[sc->idx];
@@ -1095,6 +1241,7 @@ static void check_purpose(struct parser *ps, struct policy *p, const struct sect
 	lang_texts(ps, p, sc, P_DESC, &pu->description_t);
 	pu->legal_basis = basis_value(ps, sc, P_BASIS);
 	pu->allowed_bases = bases_value(ps, sc, P_ALLOWED_BASES);
+	check_special(ps, pu, sc);
 	pu->min_level = level_ref(ps, p, sc, P_MIN_LEVEL);
 	pu->chat_level = kind_level_ref(ps, p, sc, P_CHAT_LEVEL, pu->min_level);
 	pu->attachment_level = kind_level_ref(ps, p, sc, P_ATTACHMENT_LEVEL, pu->min_level);
@@ -1388,6 +1535,7 @@ static struct policy *validate(struct parser *ps)
 		}
 	}
 
+	special_sources(ps, p);
 	if (!reg)
 		add_err(ps, eof, "no [register] section");
 	if (!p->n_levels)

@@ -71,6 +71,15 @@ struct policy_purpose {
 	int attachment_level;
 	struct policy_period retention;
 	struct policy_period max_retention;
+	/* The special categories of personal data its recordings hold
+	 * (special_categories =, GDPR Art. 9(1)): bit i stands for
+	 * policy_special_categories[i]; 0 when it names none. */
+	unsigned special_categories;
+	/* The condition of Art. 9(2) they are processed on
+	 * (special_condition =): an index into policy_special_conditions;
+	 * -1 exactly when special_categories is 0.  Explicit consent only
+	 * where every basis of the purpose's recordings is consent. */
+	int special_condition;
 	int line;
 };
 
@@ -194,6 +203,13 @@ struct policy {
 
 /* NULL-terminated list of the accepted legal_basis values (Art. 6(1) a-f). */
 extern const char *const policy_legal_bases[];
+/* NULL-terminated list of the special_categories words (GDPR Art. 9(1)),
+ * in the order the notice and the letters list them. */
+extern const char *const policy_special_categories[];
+/* NULL-terminated list of the special_condition words: GDPR Art. 9(2)
+ * (a) to (j), in that order (index 0 is (a), explicit consent). */
+extern const char *const policy_special_conditions[];
+#define POLICY_EXPLICIT_CONSENT 0
 /* NULL-terminated list of the languages a policy may name: those the
  * notice has its fixed phrases in (notice.c). */
 extern const char *const policy_languages[];

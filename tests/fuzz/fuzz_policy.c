@@ -64,6 +64,10 @@ static void check(const struct policy *p)
 			    (u->attachment_level >= u->min_level && (size_t)u->attachment_level < p->n_levels));
 		FUZZ_ASSERT(policy_is_legal_basis(u->legal_basis));
 		FUZZ_ASSERT(u->allowed_bases < 1u << 6 && policy_basis_allowed(p, (int)i, -1, u->legal_basis));
+		FUZZ_ASSERT(u->special_categories < 1u << 8 && u->special_condition < 10 &&
+			    (u->special_categories == 0) == (u->special_condition == -1));
+		FUZZ_ASSERT(u->special_condition != POLICY_EXPLICIT_CONSENT ||
+			    (!strcmp(u->legal_basis, "consent") && !(u->allowed_bases & ~1u)));
 		FUZZ_ASSERT(policy_period_add(t, u->retention) > t);
 		FUZZ_ASSERT(policy_period_add(t, u->max_retention) >= policy_period_add(t, u->retention));
 		policy_period_format(u->max_retention, buf);

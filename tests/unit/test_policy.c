@@ -942,6 +942,94 @@ TEST(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources)
 	policy_free(p);
 }
 
+TEST(test_special_categories_and_their_condition_are_read_as_words)
+{
+	struct policy *p = load_text(BASE "[purpose p2]\ndescription = D2\nlegal_basis = consent\nmin_level = low\n"
+					  "retention = 6m\nspecial_categories = health, genetic  health\n"
+					  "special_condition = explicit_consent\n"
+					  "[purpose p3]\ndescription = D3\nlegal_basis = legal_obligation\n"
+					  "allowed_bases = consent\nmin_level = low\nretention = 6m\n"
+					  "special_categories = sex_life_or_orientation\n"
+					  "special_condition = health_or_social_care\n");
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	CHECK_EQ(p->purposes[0].special_categories, 0);
+	CHECK_EQ(p->purposes[0].special_condition, -1);
+	CHECK_EQ(p->purposes[1].special_categories, (1u << 4) | (1u << 6));	/* genetic, health */
+	CHECK_EQ(p->purposes[1].special_condition, POLICY_EXPLICIT_CONSENT);
+	CHECK_STR(policy_special_conditions[p->purposes[1].special_condition], "explicit_consent");
+	CHECK_EQ(p->purposes[2].special_categories, 1u << 7);
+	CHECK_STR(policy_special_conditions[p->purposes[2].special_condition], "health_or_social_care");
+	/* Art. 9(1)'s eight categories and Art. 9(2)'s ten conditions, (a) first */
+	CHECK_STR(policy_special_categories[6], "health");
+	CHECK(policy_special_categories[8] == NULL);
+	CHECK_STR(policy_special_conditions[9], "archiving_research_statistics");
+	CHECK(policy_special_conditions[10] == NULL);
+	policy_free(p);
+}
+
+TEST(test_special_categories_and_their_condition_come_together_and_are_checked_by_line)
+{
+	char *path, *errs = errors_of(BASE "[purpose p2]\ndescription = D2\nlegal_basis = consent\nmin_level = low\n"
+					   "retention = 6m\nspecial_categories = health\n"
+					   "[purpose p3]\ndescription = D3\nlegal_basis = consent\nmin_level = low\n"
+					   "retention = 6m\nspecial_condition = public_health\n"
+					   "[purpose p4]\ndescription = D4\nlegal_basis = consent\nmin_level = low\n"
+					   "retention = 6m\nspecial_categories = health, medical\n"
+					   "special_condition = consent\n"
+					   "[purpose p5]\ndescription = D5\nlegal_basis = consent\nmin_level = low\n"
+					   "retention = 6m\nspecial_categories =\nspecial_condition = legal_claims\n",
+				      &path);
+
+	CHECK(has_error(errs, path, 25, "[purpose p2] names special_categories but no special_condition"));
+	CHECK(has_error(errs, path, 31, "[purpose p3] gives special_condition but no special_categories"));
+	CHECK(has_error(errs, path, 37, "special_categories: 'medical' is not one of racial_or_ethnic_origin, "));
+	CHECK(has_error(errs, path, 38, "special_condition 'consent' is not one of explicit_consent, "));
+	CHECK(has_error(errs, path, 44, "special_categories in [purpose p5] names no category"));
+	CHECK_EQ(count_lines(errs), 5);
+	free(errs);
+	free(path);
+}
+
+TEST(test_explicit_consent_needs_consent_as_every_basis_of_the_purpose)
+{
+	char *path, *errs = errors_of(BASE "[purpose p2]\ndescription = D2\nlegal_basis = contract\nmin_level = low\n"
+					   "retention = 6m\nspecial_categories = health\n"
+					   "special_condition = explicit_consent\n"
+					   "[purpose p3]\ndescription = D3\nlegal_basis = consent\n"
+					   "allowed_bases = consent, legal_obligation\nmin_level = low\nretention = 6m\n"
+					   "special_categories = biometric\nspecial_condition = explicit_consent\n"
+					   "[source s2]\nkind = call\npurpose = p4\nlegal_basis = contract\n"
+					   "data_source = t2\n"
+					   "[purpose p4]\ndescription = D4\nlegal_basis = consent\nmin_level = low\n"
+					   "retention = 6m\nspecial_condition = explicit_consent\n"
+					   "special_categories = health\n",
+				      &path);
+	struct policy *p;
+
+	CHECK(has_error(errs, path, 26,
+			"special_condition explicit_consent in [purpose p2] needs legal_basis consent (line 22), "
+			"not contract"));
+	CHECK(has_error(errs, path, 34,
+			"special_condition explicit_consent in [purpose p3] allows no basis but consent: "
+			"allowed_bases (line 30) names legal_obligation"));
+	CHECK(has_error(errs, path, 38,
+			"legal_basis contract in [source s2]: its purpose p4 has special_condition explicit_consent "
+			"(line 45)"));
+	CHECK_EQ(count_lines(errs), 3);
+	free(errs);
+	free(path);
+	/* consent everywhere, a source's too, is explicit consent's basis */
+	p = load_text(BASE "[purpose p2]\ndescription = D2\nlegal_basis = consent\nallowed_bases = consent\n"
+			   "min_level = low\nretention = 6m\nspecial_categories = health\n"
+			   "special_condition = explicit_consent\n"
+			   "[source s2]\nkind = call\npurpose = p2\nlegal_basis = consent\ndata_source = t2\n");
+	CHECK(p != NULL);
+	policy_free(p);
+}
+
 TEST(test_quarantine_retention_is_30_days_unless_given)
 {
 	struct policy *p = load_text(BASE);
@@ -1485,6 +1573,9 @@ int main(void)
 	RUN(test_chat_and_attachment_levels_below_min_level_are_reported_at_their_lines);
 	RUN(test_allowed_bases_are_read_as_a_set_and_checked_by_line);
 	RUN(test_a_recording_may_have_its_purposes_basis_an_allowed_one_or_its_sources);
+	RUN(test_special_categories_and_their_condition_are_read_as_words);
+	RUN(test_special_categories_and_their_condition_come_together_and_are_checked_by_line);
+	RUN(test_explicit_consent_needs_consent_as_every_basis_of_the_purpose);
 	RUN(test_quarantine_retention_is_30_days_unless_given);
 	RUN(test_audit_retention_is_2_years_unless_given);
 	RUN(test_phone_country_code_is_kept_as_digits_and_none_unless_given);
