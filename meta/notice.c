@@ -44,6 +44,10 @@ struct phrases {
 	const char *title;
 	const char *l_register, *l_controller, *l_contact, *l_privacy;
 	const char *h_purposes, *purpose, *basis_l, *or_basis, *kept, *kept_max;
+	/* A purpose's special categories of data (%s: their list) and the
+	 * condition of Art. 9(2) they are processed on (%s), in the order of
+	 * policy_special_categories and policy_special_conditions. */
+	const char *special_l, *condition_l, *special[8], *condition[10];
 	const char *periods_chosen;
 	const char *erased;
 	const char *h_sources, *content, *calls, *meetings, *data_source, *recorded, *purpose_of;
@@ -89,6 +93,34 @@ static const struct phrases phrases[] = {
 		.purpose = "    Purpose:      %s\n",
 		.basis_l = "    Legal basis:  %s\n",
 		.or_basis = "    or, where the recording says so: %s\n",
+		.special_l = "    Special data: %s (special categories of personal data, GDPR Art. 9(1))\n",
+		.condition_l = "    Condition:    %s\n",
+		.special = {
+			"data revealing racial or ethnic origin",
+			"data revealing political opinions",
+			"data revealing religious or philosophical beliefs",
+			"data revealing trade union membership",
+			"genetic data",
+			"biometric data for uniquely identifying a person",
+			"health data",
+			"data concerning sex life or sexual orientation",
+		},
+		.condition = {
+			"explicit consent of the data subject (GDPR Art. 9(2)(a))",
+			"obligations and rights in employment, social security and social protection law (GDPR "
+			"Art. 9(2)(b))",
+			"protection of the vital interests of a person who cannot give consent (GDPR Art. 9(2)(c))",
+			"legitimate activities of a not-for-profit body, about its members or regular contacts "
+			"(GDPR Art. 9(2)(d))",
+			"data manifestly made public by the data subject (GDPR Art. 9(2)(e))",
+			"establishment, exercise or defence of legal claims (GDPR Art. 9(2)(f))",
+			"reasons of substantial public interest, on the basis of law (GDPR Art. 9(2)(g))",
+			"preventive or occupational medicine, medical diagnosis, health or social care or "
+			"treatment, or the management of health or social care systems and services (GDPR Art. 9(2)(h))",
+			"reasons of public interest in the area of public health (GDPR Art. 9(2)(i))",
+			"archiving in the public interest, scientific or historical research or statistics (GDPR "
+			"Art. 9(2)(j))",
+		},
 		.kept = "    Kept for:     %s after the recording\n",
 		.kept_max = "    Kept for:     %s after the recording; at most %s where a longer period is needed\n",
 		.periods_chosen = "The periods given above for each purpose are the controller's own\n"
@@ -210,6 +242,39 @@ static const struct phrases phrases[] = {
 		.purpose = "    Tarkoitus:    %s\n",
 		.basis_l = "    Peruste:      %s\n",
 		.or_basis = "    tai, kun tallenteeseen on merkitty niin: %s\n",
+		.special_l = "    Erityiset tiedot: %s (erityiset henkilötietoryhmät, tietosuoja-asetuksen 9 artiklan 1 kohta)\n",
+		.condition_l = "    Edellytys:    %s\n",
+		.special = {
+			"rotua tai etnistä alkuperää koskevat tiedot",
+			"poliittisia mielipiteitä koskevat tiedot",
+			"uskonnollista tai filosofista vakaumusta koskevat tiedot",
+			"ammattiliiton jäsenyyttä koskevat tiedot",
+			"geneettiset tiedot",
+			"biometriset tiedot henkilön yksiselitteistä tunnistamista varten",
+			"terveystiedot",
+			"seksuaalista käyttäytymistä tai suuntautumista koskevat tiedot",
+		},
+		.condition = {
+			"rekisteröidyn nimenomainen suostumus (tietosuoja-asetuksen 9 artiklan 2 kohdan a alakohta)",
+			"työoikeuden, sosiaaliturvan ja sosiaalisen suojelun alaan kuuluvat velvollisuudet ja "
+			"oikeudet (tietosuoja-asetuksen 9 artiklan 2 kohdan b alakohta)",
+			"sellaisen henkilön elintärkeiden etujen suojaaminen, joka ei pysty antamaan suostumustaan "
+			"(tietosuoja-asetuksen 9 artiklan 2 kohdan c alakohta)",
+			"voittoa tavoittelemattoman yhteisön oikeutettu toiminta sen jäsenten tai sen kanssa "
+			"säännöllisesti yhteydessä olevien henkilöiden osalta (tietosuoja-asetuksen 9 artiklan 2 "
+			"kohdan d alakohta)",
+			"rekisteröidyn itse julkisiksi saattamat tiedot (tietosuoja-asetuksen 9 artiklan 2 kohdan "
+			"e alakohta)",
+			"oikeusvaateen laatiminen, esittäminen tai puolustaminen (tietosuoja-asetuksen 9 artiklan "
+			"2 kohdan f alakohta)",
+			"laissa säädetty tärkeä yleinen etu (tietosuoja-asetuksen 9 artiklan 2 kohdan g alakohta)",
+			"ennaltaehkäisevä työterveyshuolto tai muu terveydenhuolto, lääketieteellinen diagnoosi, "
+			"terveydenhuollon tai sosiaalihuollon hoito tai käsittely taikka niiden järjestelmien ja "
+			"palvelujen hallinnointi (tietosuoja-asetuksen 9 artiklan 2 kohdan h alakohta)",
+			"kansanterveyteen liittyvä yleinen etu (tietosuoja-asetuksen 9 artiklan 2 kohdan i alakohta)",
+			"yleisen edun mukainen arkistointi, tieteellinen tai historiallinen tutkimus tai "
+			"tilastointi (tietosuoja-asetuksen 9 artiklan 2 kohdan j alakohta)",
+		},
 		.kept = "    Säilytetään:  %s tallennuksesta\n",
 		.kept_max = "    Säilytetään:  %s tallennuksesta; enintään %s, jos pidempi aika on tarpeen\n",
 		.periods_chosen = "Edellä kullekin tarkoitukselle annetut säilytysajat ovat\n"
@@ -340,6 +405,38 @@ static const struct phrases phrases[] = {
 		.purpose = "    Ändamål:         %s\n",
 		.basis_l = "    Rättslig grund:  %s\n",
 		.or_basis = "    eller, när inspelningen anger det: %s\n",
+		.special_l = "    Känsliga uppgifter: %s (särskilda kategorier av personuppgifter, artikel 9.1 i dataskyddsförordningen)\n",
+		.condition_l = "    Villkor:         %s\n",
+		.special = {
+			"uppgifter om ras eller etniskt ursprung",
+			"uppgifter om politiska åsikter",
+			"uppgifter om religiös eller filosofisk övertygelse",
+			"uppgifter om medlemskap i fackförening",
+			"genetiska uppgifter",
+			"biometriska uppgifter för att entydigt identifiera en person",
+			"hälsouppgifter",
+			"uppgifter om sexualliv eller sexuell läggning",
+		},
+		.condition = {
+			"den registrerades uttryckliga samtycke (artikel 9.2 a i dataskyddsförordningen)",
+			"skyldigheter och rättigheter inom arbetsrätten och på områdena social trygghet och "
+			"socialt skydd (artikel 9.2 b i dataskyddsförordningen)",
+			"skydd av grundläggande intressen för en person som inte kan ge sitt samtycke (artikel 9.2 "
+			"c i dataskyddsförordningen)",
+			"berättigad verksamhet hos en ideell organisation, om dess medlemmar eller personer i "
+			"regelbunden kontakt med den (artikel 9.2 d i dataskyddsförordningen)",
+			"uppgifter som på ett tydligt sätt har offentliggjorts av den registrerade (artikel 9.2 e "
+			"i dataskyddsförordningen)",
+			"fastställande, utövande eller försvar av rättsliga anspråk (artikel 9.2 f i "
+			"dataskyddsförordningen)",
+			"ett viktigt allmänt intresse, på grundval av lag (artikel 9.2 g i dataskyddsförordningen)",
+			"förebyggande hälso- och sjukvård och yrkesmedicin, medicinska diagnoser, vård eller "
+			"behandling inom hälso- och sjukvården eller socialvården eller förvaltning av deras "
+			"system och tjänster (artikel 9.2 h i dataskyddsförordningen)",
+			"ett allmänt intresse på folkhälsoområdet (artikel 9.2 i i dataskyddsförordningen)",
+			"arkivändamål av allmänt intresse, vetenskapliga eller historiska forskningsändamål eller "
+			"statistiska ändamål (artikel 9.2 j i dataskyddsförordningen)",
+		},
 		.kept = "    Bevaras:         %s från inspelningen\n",
 		.kept_max = "    Bevaras:         %s från inspelningen; högst %s om en längre tid behövs\n",
 		.periods_chosen = "De tider som anges ovan för varje ändamål är den personuppgiftsansvariges\n"
@@ -462,6 +559,37 @@ static const struct phrases phrases[] = {
 		.purpose = "    Zweck:            %s\n",
 		.basis_l = "    Rechtsgrundlage:  %s\n",
 		.or_basis = "    oder, wo die Aufzeichnung es angibt: %s\n",
+		.special_l = "    Besondere Daten:  %s (besondere Kategorien personenbezogener Daten, Art. 9 Abs. 1 DSGVO)\n",
+		.condition_l = "    Erlaubnisgrund:   %s\n",
+		.special = {
+			"Angaben zur rassischen oder ethnischen Herkunft",
+			"Angaben zu politischen Meinungen",
+			"Angaben zu religiösen oder weltanschaulichen Überzeugungen",
+			"Angaben zur Gewerkschaftszugehörigkeit",
+			"genetische Daten",
+			"biometrische Daten zur eindeutigen Identifizierung einer Person",
+			"Gesundheitsdaten",
+			"Daten zum Sexualleben oder zur sexuellen Orientierung",
+		},
+		.condition = {
+			"ausdrückliche Einwilligung der betroffenen Person (Art. 9 Abs. 2 lit. a DSGVO)",
+			"Rechte und Pflichten aus dem Arbeitsrecht und dem Recht der sozialen Sicherheit und des "
+			"Sozialschutzes (Art. 9 Abs. 2 lit. b DSGVO)",
+			"Schutz lebenswichtiger Interessen einer Person, die ihre Einwilligung nicht geben kann "
+			"(Art. 9 Abs. 2 lit. c DSGVO)",
+			"Tätigkeit einer Organisation ohne Gewinnerzielungsabsicht, über ihre Mitglieder oder "
+			"Personen in regelmäßigem Kontakt mit ihr (Art. 9 Abs. 2 lit. d DSGVO)",
+			"von der betroffenen Person offensichtlich öffentlich gemachte Daten (Art. 9 Abs. 2 lit. e "
+			"DSGVO)",
+			"Geltendmachung, Ausübung oder Verteidigung von Rechtsansprüchen (Art. 9 Abs. 2 lit. f DSGVO)",
+			"erhebliches öffentliches Interesse, auf gesetzlicher Grundlage (Art. 9 Abs. 2 lit. g DSGVO)",
+			"Gesundheitsvorsorge, Arbeitsmedizin, medizinische Diagnostik, Versorgung oder Behandlung "
+			"im Gesundheits- oder Sozialbereich oder Verwaltung von Systemen und Diensten in diesem "
+			"Bereich (Art. 9 Abs. 2 lit. h DSGVO)",
+			"öffentliches Interesse im Bereich der öffentlichen Gesundheit (Art. 9 Abs. 2 lit. i DSGVO)",
+			"im öffentlichen Interesse liegende Archivzwecke, wissenschaftliche oder historische "
+			"Forschungszwecke oder statistische Zwecke (Art. 9 Abs. 2 lit. j DSGVO)",
+		},
 		.kept = "    Speicherdauer:    %s ab der Aufzeichnung\n",
 		.kept_max = "    Speicherdauer:    %s ab der Aufzeichnung; höchstens %s, wo ein längerer Zeitraum "
 			    "erforderlich ist\n",
@@ -591,6 +719,40 @@ static const struct phrases phrases[] = {
 		.purpose = "    Finalité :            %s\n",
 		.basis_l = "    Base légale :         %s\n",
 		.or_basis = "    ou, lorsque l'enregistrement l'indique : %s\n",
+		.special_l = "    Données sensibles :   %s (catégories particulières de données à caractère personnel, article 9, paragraphe 1, du RGPD)\n",
+		.condition_l = "    Condition :           %s\n",
+		.special = {
+			"données révélant l'origine raciale ou ethnique",
+			"données révélant les opinions politiques",
+			"données révélant les convictions religieuses ou philosophiques",
+			"données révélant l'appartenance syndicale",
+			"données génétiques",
+			"données biométriques aux fins d'identifier une personne de manière unique",
+			"données de santé",
+			"données concernant la vie sexuelle ou l'orientation sexuelle",
+		},
+		.condition = {
+			"consentement explicite de la personne concernée (article 9, paragraphe 2, point a) du RGPD)",
+			"obligations et droits en matière de droit du travail, de la sécurité sociale et de la "
+			"protection sociale (article 9, paragraphe 2, point b) du RGPD)",
+			"sauvegarde des intérêts vitaux d'une personne dans l'incapacité de donner son "
+			"consentement (article 9, paragraphe 2, point c) du RGPD)",
+			"activités légitimes d'un organisme à but non lucratif, concernant ses membres ou les "
+			"personnes en contact régulier avec lui (article 9, paragraphe 2, point d) du RGPD)",
+			"données manifestement rendues publiques par la personne concernée (article 9, paragraphe "
+			"2, point e) du RGPD)",
+			"constatation, exercice ou défense de droits en justice (article 9, paragraphe 2, point f) "
+			"du RGPD)",
+			"motifs d'intérêt public important, sur la base du droit (article 9, paragraphe 2, point "
+			"g) du RGPD)",
+			"médecine préventive ou médecine du travail, diagnostics médicaux, prise en charge "
+			"sanitaire ou sociale, ou gestion des systèmes et des services de soins de santé ou de "
+			"protection sociale (article 9, paragraphe 2, point h) du RGPD)",
+			"motifs d'intérêt public dans le domaine de la santé publique (article 9, paragraphe 2, "
+			"point i) du RGPD)",
+			"fins archivistiques dans l'intérêt public, fins de recherche scientifique ou historique "
+			"ou fins statistiques (article 9, paragraphe 2, point j) du RGPD)",
+		},
 		.kept = "    Conservation :        %s à compter de l'enregistrement\n",
 		.kept_max = "    Conservation :        %s à compter de l'enregistrement ; au plus %s lorsqu'une durée "
 			    "plus longue est nécessaire\n",
@@ -726,6 +888,24 @@ static const char *basis_in_words(const struct phrases *ph, const char *s)
 		if (!strcmp(policy_legal_bases[i], s))
 			return ph->basis[i];
 	return s;
+}
+
+/* The special categories of data of purpose pu (GDPR Art. 9(1)) and the
+ * condition of Art. 9(2) they are processed on: nothing for a purpose that
+ * names none, so that its notice reads as it did. */
+static void special_data(struct strbuf *b, const struct phrases *ph, const struct policy_purpose *pu)
+{
+	struct strbuf list = { 0 };
+	int n = 0;
+
+	if (pu->special_condition < 0)
+		return;
+	for (int k = 0; policy_special_categories[k]; k++)
+		if (pu->special_categories & (1u << k))
+			strbuf_addf(&list, "%s%s", n++ ? ", " : "", ph->special[k]);
+	strbuf_addf(b, ph->special_l, list.s ? list.s : "");
+	strbuf_addf(b, ph->condition_l, ph->condition[pu->special_condition]);
+	strbuf_release(&list);
 }
 
 /* The title, underlined with dashes, after an empty line. */
@@ -1076,6 +1256,7 @@ char *notice_render_in(const struct policy *p, const char *lang_tag)
 		for (int k = 0; policy_legal_bases[k]; k++)
 			if ((pu->allowed_bases & (1u << k)) && strcmp(policy_legal_bases[k], pu->legal_basis))
 				strbuf_addf(&b, ph->or_basis, ph->basis[k]);
+		special_data(&b, ph, pu);
 		if (policy_period_le(pu->max_retention, pu->retention))
 			strbuf_addf(&b, ph->kept, w1);
 		else

@@ -999,6 +999,104 @@ static int long_lines(const char *n, const char *lang)
 	return found;
 }
 
+/*
+ * The example in all five languages, its purpose "consent" naming every
+ * special category and condition `cond`; NULL (reported) when it does not
+ * load.  *dirp as for policy_edited.
+ */
+static struct policy *example_special(const char *cond, char **dirp)
+{
+	char *text = slurp(EXAMPLE), *at, *lang, *file = NULL, *errs = NULL;
+	struct policy *p = NULL;
+	FILE *f;
+
+	*dirp = t_mkdtemp("notice-special");
+	lang = text ? strstr(text, "languages = fi, en\n") : NULL;
+	at = text ? strstr(text, "legal_basis = consent\n") : NULL;
+	CHECK(lang && at && lang < at && *dirp);
+	if (!lang || !at || lang > at || !*dirp)
+		goto out;
+	file = xasprintf("%s/policy.conf", *dirp);
+	f = fopen(file, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	fprintf(f, "%.*slanguages = fi, en, sv, de, fr\n%.*slegal_basis = consent\n"
+		   "special_categories = sex_life_or_orientation, biometric, genetic, trade_union_membership,\n"
+		   "  religious_or_philosophical_beliefs, political_opinions, racial_or_ethnic_origin, health\n"
+		   "special_condition = %s\n%s",
+		(int)(lang - text), text, (int)(at - lang - strlen("languages = fi, en\n")),
+		lang + strlen("languages = fi, en\n"), cond, at + strlen("legal_basis = consent\n"));
+	fclose(f);
+	if (policy_load(file, &p, &errs))
+		fprintf(stderr, "  %s", errs ? errs : "policy_load failed\n");
+	CHECK(p != NULL);
+out:
+	free(errs);
+	free(file);
+	free(text);
+	return p;
+}
+
+TEST(test_notice_names_a_purpose_s_special_categories_and_their_condition_in_each_language)
+{
+	/* Art. 9(2)'s letter of each condition, as each language cites it */
+	static const char *const cite[] = { "(GDPR Art. 9(2)(%c))", "(Art. 9 Abs. 2 lit. %c DSGVO)",
+					    "(tietosuoja-asetuksen 9 artiklan 2 kohdan %c alakohta)",
+					    "(artikel 9.2 %c i dataskyddsförordningen)",
+					    "(article 9, paragraphe 2, point %c) du RGPD)" };
+	static const char *const langs[] = { "en", "de", "fi", "sv", "fr" };
+	static const char *const health[] = { "health data, data concerning sex life",
+					       "Gesundheitsdaten, Daten zum Sexualleben",
+					       "terveystiedot, seksuaalista käyttäytymistä",
+					       "hälsouppgifter, uppgifter om sexualliv",
+					       "données de santé, données concernant la vie sexuelle" };
+	static const char *const art9_1[] = { "(special categories of personal data, GDPR Art. 9(1))",
+					      "(besondere Kategorien personenbezogener Daten, Art. 9 Abs. 1 DSGVO)",
+					      "(erityiset henkilötietoryhmät, tietosuoja-asetuksen 9 artiklan 1 kohta)",
+					      "(särskilda kategorier av personuppgifter, artikel 9.1 i "
+					      "dataskyddsförordningen)",
+					      "(catégories particulières de données à caractère personnel, article 9, "
+					      "paragraphe 1, du RGPD)" };
+
+	for (int c = 0; policy_special_conditions[c]; c++) {
+		char *dir = NULL;
+		struct policy *p = example_special(policy_special_conditions[c], &dir);
+
+		for (size_t l = 0; p && l < sizeof(langs) / sizeof(*langs); l++) {
+			char *n = notice_render_in(p, langs[l]), *want = xasprintf(cite[l], 'a' + c);
+			char *consent = n ? strstr(n, "\nconsent\n") : NULL, *end = consent ? strstr(consent, "\n\n") : NULL;
+
+			CHECK(consent && end);
+			if (consent && end) {
+				*end = '\0';
+				/* under the purpose's legal basis, the categories
+				 * in the order of Art. 9(1), then the condition */
+				CHECK(has(consent, want));
+				CHECK(has(consent, health[l]));
+				CHECK(has(consent, art9_1[l]));
+				*end = '\n';
+			}
+			/* the other purposes name none */
+			CHECK(n && !strstr(end ? end : n, want));
+			CHECK_EQ(long_lines(n, langs[l]), 0);
+			if (c == 0 && l == 0)
+				CHECK(has(n, "Legal basis: consent of the data subject (GDPR Art. 6(1)(a)) Special "
+					     "data: data revealing racial or ethnic origin, data revealing political "
+					     "opinions, data revealing religious or philosophical beliefs, data "
+					     "revealing trade union membership, genetic data, biometric data for "
+					     "uniquely identifying a person, health data, data concerning sex life or "
+					     "sexual orientation (special categories of personal data, GDPR "
+					     "Art. 9(1)) Condition: explicit consent of the data subject (GDPR "
+					     "Art. 9(2)(a)) Kept for:"));
+			free(want);
+			free(n);
+		}
+		policy_free(p);
+		drop_dir(dir);
+	}
+}
+
 TEST(test_french_notice_of_the_example_leaves_no_phrase_out)
 {
 	char *dir = NULL, *n;
@@ -1114,6 +1212,7 @@ int main(void)
 	RUN(test_french_notice_of_the_example_leaves_no_phrase_out);
 	RUN(test_french_notice_names_the_authority_policy_supervisory_authority_says);
 	RUN(test_notice_of_a_level_that_opens_no_recording_says_only_what_it_is_not_shown);
+	RUN(test_notice_names_a_purpose_s_special_categories_and_their_condition_in_each_language);
 	RUN(test_notice_of_no_policy_is_null);
 	T_DONE();
 }
