@@ -235,6 +235,9 @@ struct recs {
 	int lang;			/* index into the policy's languages */
 	json_t *m;
 	json_t *purposes, *purpose_keys, *recordings, *sources;
+	/* The special categories of data of their purposes (bit i:
+	 * policy_special_categories[i]), for the categories of data. */
+	unsigned special;
 };
 
 static int add_artifact_kind(const struct cat_artifact *art, void *ctx)
@@ -267,6 +270,36 @@ static const char *source_words(const struct policy *p, const struct cat_recordi
 	if (!src || !src->data_source || !rec->data_source || strcmp(src->data_source, rec->data_source))
 		return rec->data_source;
 	return policy_label(p, src->data_source, &src->data_source_t, lang);
+}
+
+/*
+ * The special categories of data of purpose pu (GDPR Art. 9(1); NULL: a
+ * purpose the policy no longer has) and the condition of Art. 9(2) they
+ * are processed on, into o for a template to word: special (whether it
+ * names any), special_categories as blocks [{cat_WORD, more}] in the order
+ * of policy_special_categories (more: another one follows), and
+ * condition_WORD.  Only flags, so that every word stays in the templates.
+ * Returns its categories.
+ */
+static unsigned add_special(json_t *o, const struct policy_purpose *pu)
+{
+	unsigned cats = pu && pu->special_condition >= 0 ? pu->special_categories : 0;
+	json_t *list = json_array();
+
+	json_object_set_new(o, "special", json_boolean(cats != 0));
+	for (int k = 0; policy_special_categories[k]; k++) {
+		json_t *c;
+
+		if (!(cats & (1u << k)))
+			continue;
+		c = json_pack("{s:b}", "more", (cats >> k) > 1);
+		set_flag(c, "cat_", policy_special_categories[k]);
+		json_array_append_new(list, c);
+	}
+	json_object_set_new(o, "special_categories", list);
+	if (cats)
+		set_flag(o, "condition_", policy_special_conditions[pu->special_condition]);
+	return cats;
 }
 
 static int add_recordings(struct recs *s, const char *handle)
@@ -323,6 +356,7 @@ static int add_recordings(struct recs *s, const char *handle)
 					      rec->legal_basis);
 
 			set_flag(o, "basis_", rec->legal_basis);
+			s->special |= add_special(o, pi >= 0 ? &p->purposes[pi] : NULL);
 			json_array_append_new(s->purposes, o);
 		}
 		free(pk);
@@ -769,6 +803,22 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 		json_array_foreach(s.sources, i, v)
 			json_array_append_new(src, json_pack("{s:O}", "text", v));
 		json_object_set_new(m, "sources", src);
+	}
+	/* The special categories among the categories of data (Art.
+	 * 15(1)(b)), once each, as blocks of {cat_WORD}. */
+	if (rc == 0) {
+		json_t *cats = json_array();
+
+		for (int k = 0; policy_special_categories[k]; k++) {
+			json_t *c;
+
+			if (!(s.special & (1u << k)))
+				continue;
+			c = json_object();
+			set_flag(c, "cat_", policy_special_categories[k]);
+			json_array_append_new(cats, c);
+		}
+		json_object_set_new(m, "special_data", cats);
 	}
 	json_decref(s.purpose_keys);
 	if (rc) {

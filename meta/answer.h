@@ -16,7 +16,12 @@
  * type, type_<TYPE> (true for the request's type, '-' read as '_', so
  * that a template words it: {{#type_access}}..{{/type_access}}), subject,
  * found (the requester is linked to a subject), purposes [purpose,
- * description, legal_basis, basis_<BASIS>], recordings [date, time, kind,
+ * description, legal_basis, basis_<BASIS>, special (the purpose names
+ * special categories of data, GDPR Art. 9(1)), special_categories
+ * [cat_<CATEGORY>, more (another follows)], condition_<CONDITION> (its
+ * Art. 9(2) condition)], special_data [cat_<CATEGORY>] (the special
+ * categories of all those purposes, once each, in the order of
+ * policy_special_categories), recordings [date, time, kind,
  * kind_<KIND>, source, purpose, legal_basis, retention_until, restricted,
  * on_hold],
  * has_audio, has_chat, has_files, has_card, has_ref (the card holds a

@@ -295,6 +295,97 @@ TEST(test_answer_to_an_access_request_is_the_letter_it_always_was)
 	}
 }
 
+/*
+ * A purpose with special categories of data: each letter names them and
+ * their Art. 9(2) condition after the purpose's legal basis, with the
+ * article's point in the language's form for each of the ten conditions,
+ * and lists them among the categories of data (Art. 15(1)(b)).  A model
+ * that says a purpose has none (special false, special_data empty) is the
+ * letter it always was.
+ */
+TEST(test_answer_names_special_categories_and_their_condition_beside_the_basis)
+{
+	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
+	static const char *const cite[] = { "(Art. 9(2)(%c))", "(9 artiklan 2 kohdan %c alakohta)", "(artikel 9.2 %c)",
+					    "(Art. 9 Abs. 2 lit. %c)", "(article 9, paragraphe 2, point %c))" };
+	static const char *const health[] = { "health data", "terveystiedot", "hälsouppgifter", "Gesundheitsdaten",
+					      "données de santé" };
+
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
+		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
+		char *want_path = xasprintf("tests/fixtures/answer-access.%s.txt", langs[i]), *want = slurp(want_path);
+		json_t *m = json_loads(access_model, 0, NULL), *pu, *cats, *v;
+		char *out = NULL;
+		size_t k;
+
+		CHECK(tpl && want && m);
+		if (!tpl || !want || !m)
+			goto next;
+		json_array_foreach(json_object_get(m, "purposes"), k, v) {
+			json_object_set_new(v, "special", json_false());
+			json_object_set_new(v, "special_categories", json_array());
+		}
+		json_object_set_new(m, "special_data", json_array());
+		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+		if (out)
+			CHECK_STR(out, want);
+		free(out);
+		out = NULL;
+		pu = json_array_get(json_object_get(m, "purposes"), 0);
+		cats = json_loads("[{\"cat_genetic\": true, \"more\": true}, {\"cat_health\": true, \"more\": false}]", 0,
+				  NULL);
+		json_object_set_new(pu, "special", json_true());
+		json_object_set_new(pu, "special_categories", cats);
+		json_object_set_new(m, "special_data", json_loads("[{\"cat_genetic\": true}, {\"cat_health\": true}]", 0, NULL));
+		for (int c = 0; policy_special_conditions[c]; c++) {
+			char *flag = xasprintf("condition_%s", policy_special_conditions[c]);
+			char *want_cite = xasprintf(cite[i], 'a' + c), *first, *second, *cat2, *end;
+
+			/* one condition at a time */
+			for (int o = 0; policy_special_conditions[o]; o++) {
+				char *other = xasprintf("condition_%s", policy_special_conditions[o]);
+
+				json_object_del(pu, other);
+				free(other);
+			}
+			json_object_set_new(pu, flag, json_true());
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			/* in the first purpose's item, not the second's */
+			first = out ? strstr(out, "(quality)") : NULL;
+			second = first ? strstr(first, "(tax)") : NULL;
+			CHECK(first && second);
+			if (first && second) {
+				*second = '\0';
+				CHECK(strstr(first, want_cite) != NULL);
+				CHECK(strstr(first, health[i]) != NULL);
+				*second = '(';
+				cat2 = strstr(second, "\n2. ");
+				end = cat2 ? strstr(cat2, "\n3. ") : NULL;
+				CHECK(!strstr(second, want_cite) && cat2 && end);
+				if (cat2 && end) {
+					*end = '\0';
+					CHECK(strstr(cat2, health[i]) != NULL);
+				}
+			}
+			if (c == 0 && i == 0 && first)
+				CHECK(strstr(out, "   - Q (quality);\n     legal basis: contract (Art. 6(1)(b));\n"
+						  "     special categories of personal data (Art. 9(1)): genetic data, "
+						  "health data;\n     condition for processing them: explicit consent "
+						  "(Art. 9(2)(a))\n   - T (tax);\n") != NULL);
+			free(out);
+			out = NULL;
+			free(want_cite);
+			free(flag);
+		}
+next:
+		json_decref(m);
+		free(want);
+		free(want_path);
+		free(tpl);
+		free(tpl_path);
+	}
+}
+
 /* The lines of s that start with prefix, counted. */
 static int lines_starting(const char *s, const char *prefix)
 {
@@ -1141,6 +1232,7 @@ int main(void)
 	RUN(test_answer_nests_blocks_of_the_same_name);
 	RUN(test_answer_the_shipped_templates_fill_for_someone_in_and_not_in_the_register);
 	RUN(test_answer_to_an_access_request_is_the_letter_it_always_was);
+	RUN(test_answer_names_special_categories_and_their_condition_beside_the_basis);
 	RUN(test_answer_erasure_letter_says_why_a_public_task_recording_was_kept);
 	RUN(test_answer_categories_name_the_reference_of_a_card_that_has_one);
 	RUN(test_answer_swedish_and_german_letters_fill_every_block);
