@@ -406,7 +406,7 @@ int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const u
  * transaction, so that a recording ingested meanwhile is not missed.
  */
 struct plan {
-	struct cat_recording *recs;	/* id, purpose, source, restricted_since and details_id only */
+	struct cat_recording *recs;	/* id, purpose, source, legal_basis, restricted_since and details_id only */
 	size_t n_recs;
 	char **handles;
 	size_t n_handles;
@@ -423,6 +423,7 @@ static int plan_recording(const struct cat_recording *rec, void *ctx)
 	memcpy(c->details_id, rec->details_id, sizeof(c->details_id));
 	c->purpose = xstrdup(rec->purpose);
 	c->source = rec->source ? xstrdup(rec->source) : NULL;
+	c->legal_basis = rec->legal_basis ? xstrdup(rec->legal_basis) : NULL;
 	c->restricted_since = rec->restricted_since;
 	return 0;
 }
@@ -495,6 +496,20 @@ static char *strands(const struct reg *r, const struct policy *np, const struct 
 		if (p->recs[i].source && policy_source_index(np, p->recs[i].source) < 0) {
 			add_line(&text, xasprintf("%s: source %s is missing but recording %s has it; erase or keep it first",
 						  file, p->recs[i].source, p->recs[i].id));
+			break;
+		}
+	}
+	/* Explicit consent (Art. 9(2)(a)) holds only recordings on consent
+	 * (policy.c check_special): one kept on another basis would be said
+	 * to rest on a consent that its withdrawal does not erase it for. */
+	for (size_t i = 0; i < p->n_recs; i++) {
+		int pi = policy_purpose_index(np, p->recs[i].purpose);
+
+		if (pi >= 0 && np->purposes[pi].special_condition == POLICY_EXPLICIT_CONSENT && p->recs[i].legal_basis &&
+		    strcmp(p->recs[i].legal_basis, "consent")) {
+			add_line(&text, xasprintf("%s: purpose %s has special_condition explicit_consent, but recording %s "
+						  "of it rests on %s; erase it first, or give the purpose another condition",
+						  file, p->recs[i].purpose, p->recs[i].id, p->recs[i].legal_basis));
 			break;
 		}
 	}

@@ -219,7 +219,9 @@ int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const u
  * Whether policy np may replace r->policy: not when it would strand sealed
  * data, that is when it lacks a level of r->policy (its seals could be
  * neither read nor removed), names another rights level (who exercises
- * rights would move), or lacks a purpose that some recording has.  0 when
+ * rights would move), lacks a purpose or a source that some recording
+ * has, or gives a purpose special_condition explicit_consent while a
+ * recording of it rests on another basis than consent.  0 when
  * it may.  Otherwise -EINVAL: the refusal is logged as a ("policy-apply",
  * "refused"), meta_errmsg holds the first problem, and when problems is
  * not NULL *problems is a malloc'd text, one problem a line

@@ -612,6 +612,43 @@ out:
 	free(id);
 }
 
+/* A purpose may be put on explicit consent (Art. 9(2)(a)) only while its
+ * recordings rest on consent; another condition changes no seal. */
+TEST(test_explicit_consent_is_refused_for_a_purpose_with_a_recording_on_another_basis)
+{
+	char *id = t_ingest_one(dir, reg, secrets, &actor, "ec", "2026-03-04T12:00:00Z", "\"purpose\": \"training\",");
+	char *ec = variant("explicit.conf", SHIPPED, "[purpose training]",
+			   "legal_basis = legitimate_interests\nallowed_bases = consent\n",
+			   "legal_basis = consent\nspecial_categories = health\nspecial_condition = explicit_consent\n", 0);
+	char *care = variant("care.conf", SHIPPED, "[purpose training]", "allowed_bases = consent\n",
+			     "allowed_bases = consent\nspecial_categories = health\n"
+			     "special_condition = health_or_social_care\n",
+			     0);
+	struct policy *np = load(ec), *cp = load(care);
+	char *problems = NULL, *want = xasprintf("purpose training has special_condition explicit_consent, but "
+						 "recording %s of it rests on legitimate_interests",
+						 id ? id : "?");
+
+	if (!id || !np || !cp)
+		goto out;
+	CHECK(np->purposes[policy_purpose_index(np, "training")].special_condition == POLICY_EXPLICIT_CONSENT);
+	CHECK_EQ(seal_policy_check(reg, &actor, np, &problems), -EINVAL);
+	CHECK(problems && strstr(problems, want));
+	CHECK(installed(SHIPPED));
+	free(problems);
+	problems = NULL;
+	CHECK_EQ(seal_policy_check(reg, &actor, cp, &problems), 0);
+	CHECK(problems == NULL);
+out:
+	policy_free(np);
+	policy_free(cp);
+	free(problems);
+	free(want);
+	free(ec);
+	free(care);
+	free(id);
+}
+
 TEST(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit)
 {
 	const char *sl = "\"purpose\": \"service-level\",";
@@ -834,6 +871,7 @@ int main(void)
 	RUN(test_reconciling_to_another_policy_seals_what_it_gives_each_kind);
 	RUN(test_a_policy_that_drops_a_level_is_refused_logged_and_changes_nothing);
 	RUN(test_a_policy_that_drops_a_source_in_use_is_refused);
+	RUN(test_explicit_consent_is_refused_for_a_purpose_with_a_recording_on_another_basis);
 	RUN(test_applying_a_policy_reconciles_every_recording_and_installs_it_at_commit);
 	RUN(test_a_level_the_policy_adds_gets_seals_for_its_own_new_key);
 	RUN(test_the_mask_turns_a_dek_into_what_protected_seals_hold_and_back);
