@@ -8,7 +8,8 @@
 # `recctl policy check` refuses the one without the other, an unknown
 # word, and explicit consent (Art. 9(2)(a)) on a purpose one of whose
 # bases is not consent, each at its line; `recctl policy apply` adds them
-# to a register with recordings and reseals nothing; the notice on the
+# to a register with recordings and reseals nothing, and refuses explicit
+# consent for a purpose with a recording on another basis; the notice on the
 # mount names the categories and the condition in each of the policy's
 # five languages, under the purpose's legal basis and for that purpose
 # only; the access letter names them beside the legal basis of the
@@ -122,6 +123,16 @@ H=$(handle_of "$(id_at 2026-11-20T09:00:00Z)")
 assert_ok "the keys are applied to a register with recordings" "$RECCTL" policy apply "$T_TMP/p1.conf" -R "$REG" \
 	--keyring "$KEYS/datenschutz.keyring" --keyrings "$KEYS" --no-passphrase
 assert_contains "... and reseal nothing" "$T_OUT" "0 recordings and subject cards resealed (seals +0 -0)"
+# The case conferences put on explicit consent alone: their recording on
+# a legal obligation would be said to rest on a consent.
+policy "$HOT" $'special_categories = health\nspecial_condition = explicit_consent' |
+	sed -e '30s/^legal_basis = legal_obligation$/legal_basis = consent/' -e '31{/^allowed_bases = consent$/d}' \
+		>"$T_TMP/p2.conf"
+assert_ok "explicit consent with consent as the only basis passes check" "$RECCTL" policy check "$T_TMP/p2.conf"
+assert_fails_with "... but apply refuses it while a recording rests on a legal obligation" \
+	"purpose begutachtung has special_condition explicit_consent, but recording $(id_at 2026-11-21T09:00:00Z) of it rests on legal_obligation" \
+	"$RECCTL" policy apply "$T_TMP/p2.conf" -R "$REG" --keyring "$KEYS/datenschutz.keyring" --keyrings "$KEYS" \
+	--no-passphrase
 
 # --- the notice on the mount, in each language ----------------------------------
 nobody=$(make_plain_user nolevel)
