@@ -425,12 +425,29 @@ static const char schema_v21[] =
 static const char schema_v22[] =
 	"ALTER TABLE recording ADD COLUMN restricted_by_objection INTEGER NOT NULL DEFAULT 0;";
 
+/*
+ * v23: no table changes.  British family names of two words are read as
+ * one (black-box report bb11): "St", "St." and "Saint" ("Ste", "Sainte")
+ * before a family word are a part of the family name as a particle is
+ * ("St John, Olivia" is "o john", no longer "s john"), a family name
+ * written with a hyphen starts "st-" whatever way Saint is written, and a
+ * name of three words or more, or one written "Bowes Lyon, Sarah", has a
+ * second name form whose family name is its last two words joined ("s
+ * bowes-lyon" of "Sarah Bowes Lyon"), entries no older register holds:
+ * marked as v16 marked.
+ */
+static const char schema_v23[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 23, which reads British family names of two words"
+	" (\"Bowes Lyon\", \"St John, Olivia\")'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
 				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21,
-				      schema_v22 };
+				      schema_v22, schema_v23 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

@@ -1517,27 +1517,19 @@ static int drop_before_entry(struct reg *r, const struct crypto_key *ik, const c
 	return catalog_drop_index_entry(r->cat, mac, handle);
 }
 
-/* The entries of a name's whole given name (subject_given_index), put or
- * dropped as its name form's: both go with a name rectified away, and a
- * reindex puts back those of every name its subject holds. */
-static int index_given(struct reg *r, const struct crypto_key *ik, const char *handle, const char *value, int drop)
+/* The entries of a name (subject_name_entries: each of its name forms,
+ * and of each its whole given name), put or dropped together: they go
+ * with a name rectified away, and a reindex puts back those of every
+ * name its subject holds. */
+static int index_name(struct reg *r, const struct crypto_key *ik, const char *handle, const char *value, int drop)
 {
-	uint8_t given[CRYPTO_MAC_BYTES], mark[CRYPTO_MAC_BYTES];
-	int rc = subject_given_index(ik, value, given, mark);
+	struct subject_name_entries e;
+	int rc = subject_name_entries(ik, value, &e);
 
 	if (rc <= 0)
 		return rc;
-	if (drop) {
-		rc = catalog_drop_index_entry(r->cat, given, handle);
-		if (rc == 0)
-			rc = catalog_drop_index_entry(r->cat, mark, handle);
-	} else {
-		rc = catalog_put_index(r->cat, given, handle, SUBJECT_GIVEN_KIND);
-		if (rc == 0)
-			rc = catalog_put_index(r->cat, mark, handle, SUBJECT_GIVEN_KIND);
-	}
-	crypto_memzero(given, sizeof(given));
-	crypto_memzero(mark, sizeof(mark));
+	rc = drop ? subject_drop_name_entries(r->cat, &e, handle) : subject_put_name_entries(r->cat, &e, handle);
+	crypto_memzero(&e, sizeof(e));
 	return rc;
 }
 
@@ -1545,16 +1537,17 @@ static int index_given(struct reg *r, const struct crypto_key *ik, const char *h
  * older recfs indexed it by: a phone number's without the policy's
  * phone_country_code (from before the policy had it), an e-mail's or
  * reference's with ASCII letters alone lowered (from before Unicode case
- * folding; the same entry for ASCII text).  A name's whole given name
- * goes and comes with its name form (index_given). */
+ * folding; the same entry for ASCII text).  A name's whole given names
+ * go and come with its name forms (index_name). */
 static int index_value(struct reg *r, const struct crypto_key *ik, const char *handle, const char *kind,
 		       const char *value, int drop)
 {
 	const char *cc = r->policy->phone_country_code;
-	int rc = index_entry(r, ik, handle, kind, value, cc, drop);
+	int rc;
 
-	if (rc == 0 && value && !strcmp(kind, "name"))
-		rc = index_given(r, ik, handle, value, drop);
+	if (!strcmp(kind, "name"))
+		return value ? index_name(r, ik, handle, value, drop) : 0;
+	rc = index_entry(r, ik, handle, kind, value, cc, drop);
 	if (rc == 0 && drop && cc && !strcmp(kind, "phone"))
 		rc = index_entry(r, ik, handle, kind, value, NULL, 1);
 	if (rc == 0 && drop && strcmp(kind, "phone") && strcmp(kind, "name"))

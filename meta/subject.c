@@ -578,6 +578,24 @@ static int is_degree(const char *w, size_t len)
  * too ("Al", "Ben", "Des", "Del") are not in the list: "Mr Des Smith" is
  * "d smith".
  */
+/*
+ * The one form of "Saint" before a family name (folded w, len bytes, its
+ * full stop not in it): "st" for "St", "St." and "Saint", "ste" for "Ste"
+ * and "Sainte" (Saint and Sainte are two names: "Sainte-Beuve" is no
+ * "Saint-Beuve"); NULL for other words.  British, Irish and French family
+ * names are written with it three ways ("St John", "St. John", "Saint
+ * John"; "Saint-Exupéry", "St-Exupéry"): a particle (is_particle), one
+ * form wherever a name is compared.
+ */
+static const char *saint_canon(const char *w, size_t len)
+{
+	if ((len == 2 && !memcmp(w, "st", 2)) || (len == 5 && !memcmp(w, "saint", 5)))
+		return "st";
+	if ((len == 3 && !memcmp(w, "ste", 3)) || (len == 6 && !memcmp(w, "sainte", 6)))
+		return "ste";
+	return NULL;
+}
+
 static int is_particle(const char *w, size_t len)
 {
 	static const char *const particles[] = {
@@ -586,7 +604,12 @@ static int is_particle(const char *w, size_t len)
 		"af", "av", "el",
 	};
 
-	return WORD_IN(particles, w, len);
+	/* "Olivia St John", "St John, Olivia" (bb11 F2): Saint before a
+	 * family word is of the family name, never the given name after a
+	 * form of address ("Mr St John" is "mr john"); the first word of a
+	 * name stays its given name ("St John Smith", rare in Britain, is "s
+	 * smith", as before). */
+	return WORD_IN(particles, w, len) || saint_canon(w, len) != NULL;
 }
 
 /*
@@ -842,6 +865,20 @@ static int read_name(const char *in, struct name_read *nr)
 			w[family].len = copy_unquoted(o, w[family].p, w[family].len);
 		}
 	}
+	/* "Saint-Exupéry", "St-Exupéry": Saint written before the hyphen of
+	 * a family name is in one form ("st-exupery"), as apart (is_particle) */
+	if (words >= 2) {
+		const char *h = memchr(w[family].p, '-', w[family].len), *c;
+
+		if (h && (c = saint_canon(w[family].p, (size_t)(h - w[family].p)))) {
+			char *o = nr->f + (w[family].p - nr->f);
+			size_t k = strlen(c), at = (size_t)(h - w[family].p);
+
+			memmove(o + k, o + at, w[family].len - at);
+			memcpy(o, c, k);
+			w[family].len = k + w[family].len - at;
+		}
+	}
 	/* the particles before the family name ("Mw. el Amrani") */
 	for (start = family; words >= 2 && family > given && start > given &&
 			     is_particle(w[start - 1].p, w[start - 1].len);)
@@ -932,13 +969,141 @@ static void fold_umlaut_e(char *s)
 	*o = '\0';
 }
 
-static int normalise_name(const char *in, int whole, char *out, size_t outlen)
+/*
+ * The word that a name's second form joins to its family name (read by
+ * read_name into nr), or NULL when it has none: the word right before the
+ * family name, when the name has three words or more and that word is
+ * not the given name, an initial ("J."; "St." is Saint), a form of address, a particle
+ * other than Saint ("van der Berg" is "berg" alone) or an Irish one, and
+ * has two letters or more.  "Sarah Bowes Lyon": "Bowes"; "Olivia St
+ * John" and "St John, Olivia": "St".
+ */
+static const struct name_word *joined_before(const struct name_read *nr)
+{
+	const struct name_word *x;
+	size_t chars = 0;
+
+	if (nr->family == 0 || nr->words < 3 || nr->family - 1 == nr->given)
+		return NULL;
+	x = &nr->w[nr->family - 1];
+	if ((x->dot && !saint_canon(x->p, x->len)) || x->comma || is_title(x->p, x->len) ||
+	    is_irish_particle(x->p, x->len) ||
+	    (is_particle(x->p, x->len) && !saint_canon(x->p, x->len)))
+		return NULL;
+	for (size_t i = 0; i < x->len; i++)
+		chars += (x->p[i] & 0xc0) != 0x80;
+	return chars >= 2 ? x : NULL;
+}
+
+/*
+ * "Bowes Lyon, Sarah", "Bowes Lyon, Mrs S.": two words, a comma, then
+ * one given name (forms of address before it), as a British letter or
+ * form writes a family name of two words first.  read_name reads it as
+ * "Bowes Lyon" and a company or title after the comma ("Anna Berg, Acme"
+ * is Anna Berg); its other reading, folded, with the two words joined by
+ * '-' ("mrs s. bowes-lyon"), into *alt (malloc'd, to crypto_free_string),
+ * NULL when in is not of that shape: the two words hold no '.' or '(' and
+ * the first is no particle (but Saint), form of address or Irish
+ * particle ("Van Berg, Jan" and "O Brien, Siobhan" read the family name
+ * first already).  0, -EINVAL (not UTF-8), -ENOMEM.
+ */
+static int comma_alt(const char *in, char **alt)
+{
+	static const char ws[] = " \t\n\r\f\v";
+	const char *t[2] = { NULL, NULL }, *a = NULL, *c, *p;
+	size_t tl[2] = { 0, 0 }, nt = 0, na = 0, al = 0;
+	char *f = NULL, *o;
+	int rc = subject_fold_name(in, &f);
+
+	*alt = NULL;
+	if (rc)
+		return rc;
+	c = strchr(f, ',');
+	if (!c || strchr(c + 1, ','))
+		goto out;
+	for (p = f; p < c;) {
+		size_t n = strcspn(p, ws);
+
+		if (n > (size_t)(c - p))
+			n = (size_t)(c - p);
+		if (n) {
+			if (nt == 2 || memchr(p, '.', n) || memchr(p, '(', n) || memchr(p, ')', n))
+				goto out;
+			t[nt] = p, tl[nt++] = n;
+		}
+		p += n + (p + n < c);
+	}
+	if (nt != 2 || is_title(t[0], tl[0]) || is_irish_particle(t[0], tl[0]) ||
+	    (is_particle(t[0], tl[0]) && !saint_canon(t[0], tl[0])))
+		goto out;
+	for (p = c + 1; *p;) {
+		size_t n = strcspn(p, ws), k = n;
+
+		while (k && p[k - 1] == '.')
+			k--;
+		if (n && (memchr(p, '(', n) || !k))
+			goto out;
+		if (n && !(na == 0 && is_title(p, k))) {
+			if (na++)
+				goto out;	/* "Anna Berg, Acme Oy" */
+		}
+		if (n && !a)
+			a = p;
+		if (n)
+			al = (size_t)(p + n - a);
+		p += n + (p[n] != '\0');
+	}
+	if (na != 1)
+		goto out;
+	if (!(o = malloc(al + tl[0] + tl[1] + 3))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(o, a, al);
+	o[al] = ' ';
+	memcpy(o + al + 1, t[0], tl[0]);
+	o[al + 1 + tl[0]] = '-';
+	memcpy(o + al + 2 + tl[0], t[1], tl[1]);
+	o[al + 2 + tl[0] + tl[1]] = '\0';
+	*alt = o;
+out:
+	crypto_free_string(f);
+	return rc;
+}
+
+/*
+ * normalise_name's name form number form (0 to SUBJECT_NAME_FORMS - 1):
+ * 0 the given name and the family name's last word; 1 the same with the
+ * word before it joined by '-' (joined_before: "s bowes-lyon" of "Sarah
+ * Bowes Lyon", as "Sarah Bowes-Lyon" is "s bowes-lyon"); 2 of the other
+ * reading of "Bowes Lyon, Sarah" (comma_alt).  -EINVAL when the name has
+ * no such form.
+ */
+static int normalise_name(const char *in, int whole, int form, char *out, size_t outlen)
 {
 	struct name_read nr;
-	const struct name_word *g, *fam;
-	size_t n;
-	int rc = read_name(in, &nr);
+	const struct name_word *g, *fam, *pre = NULL;
+	const char *pc = NULL;
+	char *alt = NULL;
+	size_t n, pl = 0, at;
+	int rc;
 
+	if (form == 2) {
+		rc = comma_alt(in, &alt);
+		if (rc == 0)
+			rc = alt ? normalise_name(alt, whole, 0, out, outlen) : -EINVAL;
+		crypto_free_string(alt);
+		if (rc)
+			crypto_memzero(out, outlen);
+		return rc == -ENOMEM ? rc : rc ? -EINVAL : 0;
+	}
+	rc = read_name(in, &nr);
+	if (rc == 0 && form == 1 && !(pre = joined_before(&nr)))
+		rc = -EINVAL;
+	if (pre) {
+		pc = saint_canon(pre->p, pre->len);
+		pl = pc ? strlen(pc) : pre->len;
+	}
 	if (rc == 0) {
 		g = &nr.w[nr.given], fam = &nr.w[nr.family];
 		rc = -EINVAL;
@@ -948,11 +1113,20 @@ static int normalise_name(const char *in, int whole, char *out, size_t outlen)
 				;
 			if (whole || nr.addr)
 				n = g->len;
-			if (n + 1 + fam->len < outlen) {
+			if (n + 1 + (pre ? pl + 1 : 0) + fam->len < outlen) {
 				memcpy(out, g->p, n);
 				out[n] = ' ';
-				memcpy(out + n + 1, fam->p, fam->len);
-				out[n + 1 + fam->len] = '\0';
+				at = n + 1;
+				if (pre && pc)
+					memcpy(out + at, pc, pl);
+				else if (pre)
+					pl = copy_unquoted(out + at, pre->p, pre->len);
+				if (pre) {
+					at += pl;
+					out[at++] = '-';
+				}
+				memcpy(out + at, fam->p, fam->len);
+				out[at + fam->len] = '\0';
 				fold_umlaut_e(out);
 				rc = 0;
 			}
@@ -976,7 +1150,7 @@ static int normalise_with(const char *kind, const char *in, const char *country_
 	if (!in || outlen < 2)
 		return -EINVAL;
 	if (!strcmp(kind, "name") || !strcmp(kind, SUBJECT_GIVEN_KIND))
-		return normalise_name(in, strcmp(kind, "name") != 0, out, outlen);
+		return normalise_name(in, strcmp(kind, "name") != 0, 0, out, outlen);
 	while (isspace((unsigned char)*in))
 		in++;
 	if ((rc = strip_forms(kind, in, &copy, &suffix)))
@@ -1158,6 +1332,15 @@ static void add_word(char *s, const char *p, size_t len)
 	s[n + len] = '\0';
 }
 
+/* A particle appended to the words of s (add_word), Saint in its one
+ * form (saint_canon: "Saint John" and "St. John" are "st john"). */
+static void add_particle(char *s, const char *p, size_t len)
+{
+	const char *c = saint_canon(p, len);
+
+	add_word(s, c ? c : p, c ? strlen(c) : len);
+}
+
 /* 0 with k filled, -EINVAL when in has no name form, -ENOMEM. */
 static int name_key(const char *in, struct name_key *k)
 {
@@ -1206,7 +1389,7 @@ static int name_key(const char *in, struct name_key *k)
 			for (size_t j = 0; j < len; j++)
 				chars += (p[j] & 0xc0) != 0x80;
 			if (is_particle(p, len))
-				add_word(k->particles, p, len);
+				add_particle(k->particles, p, len);
 			else if (chars >= 2)
 				add_word(k->core, p, len);
 			p += len + 1;
@@ -1217,7 +1400,7 @@ static int name_key(const char *in, struct name_key *k)
 		if (w[i].len == 2 && !memcmp(w[i].p, "vd", 2))
 			k->abbrev = 1;
 		else if (is_particle(w[i].p, w[i].len))
-			add_word(k->particles, w[i].p, w[i].len);
+			add_particle(k->particles, w[i].p, w[i].len);
 	}
 	rc = k->core[0] ? 0 : -EINVAL;
 out:
@@ -1308,9 +1491,23 @@ static void drop_umlaut_e(char *s)
  * each string is wiped before it is freed. */
 struct subject_name_search {
 	char *ft, *fu, *fi;
-	struct name_key key;
-	int has_key;
+	struct name_key key, alt;
+	int has_key, has_alt;
 };
+
+/* The name key of in's other reading, "Bowes Lyon, Sarah" read as Sarah
+ * Bowes-Lyon (comma_alt): 1 with k filled, 0 when it has none, -ENOMEM. */
+static int name_key_alt(const char *in, struct name_key *k)
+{
+	char *alt = NULL;
+	int rc = comma_alt(in, &alt);
+
+	memset(k, 0, sizeof(*k));
+	if (rc == 0 && alt)
+		rc = name_key(alt, k) == 0 ? 1 : 0;
+	crypto_free_string(alt);
+	return rc == -ENOMEM ? rc : rc < 0 ? 0 : rc;
+}
 
 void subject_name_search_free(struct subject_name_search *s)
 {
@@ -1320,6 +1517,7 @@ void subject_name_search_free(struct subject_name_search *s)
 	crypto_free_string(s->fu);
 	crypto_free_string(s->fi);
 	name_key_free(&s->key);
+	name_key_free(&s->alt);
 	free(s);
 }
 
@@ -1341,6 +1539,11 @@ int subject_name_search_new(const char *text, struct subject_name_search **out)
 		rc = name_key(text, &s->key);
 		s->has_key = rc == 0;
 		rc = rc == -ENOMEM ? rc : 0;
+	}
+	if (rc == 0) {
+		rc = name_key_alt(text, &s->alt);
+		s->has_alt = rc == 1;
+		rc = rc < 0 ? rc : 0;
 	}
 	if (rc)
 		subject_name_search_free(s);
@@ -1369,15 +1572,19 @@ int subject_name_search_match(const struct subject_name_search *s, const char *n
 		rc = s->fi[0] && strstr(fn, s->fi) != NULL;
 	}
 	crypto_free_string(fn);	/* folded names: personal data */
-	/* "J. van der Berg", "Berg, Jan van der" find "Jan van der Berg" */
-	if (rc == 0 && s->has_key) {
-		rc = name_key(name, &k);
-		if (rc == 0) {
-			rc = name_keys_match(&k, &s->key);
-			name_key_free(&k);
-		} else if (rc != -ENOMEM) {
+	/* "J. van der Berg", "Berg, Jan van der" find "Jan van der Berg";
+	 * and each name read the other way too ("Bowes Lyon, Sarah" as
+	 * Sarah Bowes-Lyon: comma_alt) */
+	for (int alt = 0; rc == 0 && (s->has_key || s->has_alt) && alt < 2; alt++) {
+		rc = alt ? name_key_alt(name, &k) : name_key(name, &k) == 0 ? 1 : 0;
+		if (rc == 0)
+			continue;
+		if (rc < 0 && rc != -ENOMEM)
 			rc = 0;
-		}
+		if (rc < 0)
+			break;
+		rc = (s->has_key && name_keys_match(&k, &s->key)) || (s->has_alt && name_keys_match(&k, &s->alt));
+		name_key_free(&k);
 	}
 	return rc;
 }
@@ -1442,10 +1649,7 @@ static void new_handle(char out[CATALOG_HANDLE_MAX])
  * (looked up), its name form (NAME_ID) and whole given name (GIVEN_ID),
  * never looked up; and GIVEN_MARK, the mark of GIVEN_ID's name form
  * (subject_given_index), never looked up nor weighed. */
-#define N_IDS 6
-#define NAME_ID 3
-#define GIVEN_ID 4
-#define GIVEN_MARK 5
+#define N_IDS 3
 
 /* The domain of a GIVEN_MARK's key: not a kind of entry (its entries are
  * SUBJECT_GIVEN_KIND's), only what keeps it from any kind's key of the
@@ -1554,8 +1758,8 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
  * whose address it is is found by it whatever the name's spelling of the
  * same form ("O. Bennett").  0, 1, or -EIO.
  */
-static int someone_else(struct reg *r, const struct ident *ids, int by, const char *found,
-			const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
+static int someone_else(struct reg *r, const struct ident *ids, const struct subject_name_entries *ne, int by,
+			const char *found, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
 {
 	int rc = 0;
 
@@ -1564,19 +1768,41 @@ static int someone_else(struct reg *r, const struct ident *ids, int by, const ch
 			return 1;
 	if (by != 1 && ids[1].ok && !ids[1].others && (rc = catalog_index_has_kind(r->cat, found, "email")))
 		return rc;
-	if (!ids[NAME_ID].ok)
+	if (!ne->n)
 		return 0;
 	/* a subject given no name yet takes the card's */
-	if ((rc = catalog_index_has_kind(r->cat, found, "name")) < 0)
+	if ((rc = catalog_index_has_kind(r->cat, found, "name")) <= 0)
 		return rc;
-	if (rc && (rc = catalog_index_holds(r->cat, ids[NAME_ID].mac, found)) <= 0)
-		return rc < 0 ? rc : 1;
-	/* the same name form: the whole given names tell apart, once the
-	 * subject has one of the form */
-	if (!ids[GIVEN_ID].ok || (rc = catalog_index_holds(r->cat, ids[GIVEN_MARK].mac, found)) <= 0)
-		return rc < 0 ? rc : 0;
-	rc = catalog_index_holds(r->cat, ids[GIVEN_ID].mac, found);
-	return rc < 0 ? rc : !rc;
+	/* One of the card's name forms that the subject holds (a name has
+	 * up to SUBJECT_NAME_FORMS: "Sarah Bowes Lyon" is "s lyon" and "s
+	 * bowes-lyon"), and of that form the whole given names tell apart,
+	 * once the subject has one of the form: not someone else. */
+	for (int f = 0; f < SUBJECT_NAME_FORMS; f++) {
+		if (!ne->has_name[f])
+			continue;
+		if ((rc = catalog_index_holds(r->cat, ne->name[f], found)) <= 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (!ne->has_given[f] || (rc = catalog_index_holds(r->cat, ne->mark[f], found)) == 0)
+			return 0;
+		if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->given[f], found)) != 0)
+			return rc < 0 ? rc : 0;
+	}
+	return 1;
+}
+
+/* Whether found holds one of the card's name forms (names 1) or whole
+ * given names (names 0): 1, 0 or -EIO. */
+static int holds_name(struct reg *r, const struct subject_name_entries *ne, int names, const char *found)
+{
+	int rc = 0;
+
+	for (int f = 0; rc == 0 && f < SUBJECT_NAME_FORMS; f++)
+		if (names ? ne->has_name[f] : ne->has_given[f])
+			rc = catalog_index_holds(r->cat, names ? ne->name[f] : ne->given[f], found);
+	return rc;
 }
 
 /*
@@ -1585,8 +1811,9 @@ static int someone_else(struct reg *r, const struct ident *ids, int by, const ch
  * identifiers held, then the first in catalog_index_holders' order.
  * *held: whether any subject holds ids[by].  0 or a negative errno.
  */
-static int pick_holder(struct reg *r, const struct ident *ids, int by, const char (*taken)[CATALOG_HANDLE_MAX],
-		       size_t n_taken, char found[CATALOG_HANDLE_MAX], int *held)
+static int pick_holder(struct reg *r, const struct ident *ids, const struct subject_name_entries *ne, int by,
+		       const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken, char found[CATALOG_HANDLE_MAX],
+		       int *held)
 {
 	struct idlist holders = { 0 };
 	int rc = holders_of(r->cat, ids[by].mac, ids[by].prev ? ids[by].mac_prev : NULL, &holders), best = -1;
@@ -1596,15 +1823,20 @@ static int pick_holder(struct reg *r, const struct ident *ids, int by, const cha
 	for (size_t h = 0; rc == 0 && h < holders.n; h++) {
 		int score = 0;
 
-		rc = someone_else(r, ids, by, holders.id[h], taken, n_taken);
+		rc = someone_else(r, ids, ne, by, holders.id[h], taken, n_taken);
 		if (rc) {
 			rc = rc < 0 ? rc : 0;
 			continue;
 		}
 		for (int j = 0; rc >= 0 && j < N_IDS; j++) {
-			if (j == by || j == GIVEN_MARK || !ids[j].ok)
+			if (j == by || !ids[j].ok)
 				continue;
 			rc = catalog_index_holds(r->cat, ids[j].mac, holders.id[h]);
+			score += rc > 0;
+		}
+		/* the name form and the whole given name weigh one each */
+		for (int names = 1; rc >= 0 && names >= 0; names--) {
+			rc = holds_name(r, ne, names, holders.id[h]);
 			score += rc > 0;
 		}
 		if (rc < 0)
@@ -1621,27 +1853,95 @@ static int pick_holder(struct reg *r, const struct ident *ids, int by, const cha
 	return rc;
 }
 
+static int given_index_form(const struct crypto_key *index_key, const char *name, int form,
+			    uint8_t given[CRYPTO_MAC_BYTES], uint8_t mark[CRYPTO_MAC_BYTES]);
+
 int subject_given_index(const struct crypto_key *index_key, const char *name, uint8_t given[CRYPTO_MAC_BYTES],
 			uint8_t mark[CRYPTO_MAC_BYTES])
+{
+	crypto_memzero(given, CRYPTO_MAC_BYTES);
+	crypto_memzero(mark, CRYPTO_MAC_BYTES);
+	if (!name)
+		return 0;
+	return given_index_form(index_key, name, 0, given, mark);
+}
+
+/* subject_given_index of name form form (normalise_name). */
+static int given_index_form(const struct crypto_key *index_key, const char *name, int form,
+			    uint8_t given[CRYPTO_MAC_BYTES], uint8_t mark[CRYPTO_MAC_BYTES])
 {
 	char norm[SUBJECT_NORM_MAX];
 	int rc;
 
 	crypto_memzero(given, CRYPTO_MAC_BYTES);
 	crypto_memzero(mark, CRYPTO_MAC_BYTES);
-	if (!name)
-		return 0;
-	rc = normalise_name(name, 1, norm, sizeof(norm));
+	rc = normalise_name(name, 1, form, norm, sizeof(norm));
 	if (rc)
 		return rc == -ENOMEM ? rc : 0;
 	crypto_blind_index(index_key, SUBJECT_GIVEN_KIND, norm, given);
-	rc = normalise_name(name, 0, norm, sizeof(norm));
+	rc = normalise_name(name, 0, form, norm, sizeof(norm));
 	if (rc == 0)	/* a whole given name has a name form */
 		crypto_blind_index(index_key, GIVEN_MARK_DOMAIN, norm, mark);
 	crypto_memzero(norm, sizeof(norm));
 	if (rc)
 		crypto_memzero(given, CRYPTO_MAC_BYTES);
 	return rc == 0 ? 1 : rc == -ENOMEM ? rc : 0;
+}
+
+int subject_name_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
+{
+	char norm[SUBJECT_NORM_MAX];
+	int rc = 0;
+
+	crypto_memzero(e, sizeof(*e));
+	for (int f = 0; name && rc >= 0 && f < SUBJECT_NAME_FORMS; f++) {
+		rc = normalise_name(name, 0, f, norm, sizeof(norm));
+		if (rc == -ENOMEM)
+			break;
+		if (rc) {
+			rc = 0;
+			continue;
+		}
+		crypto_blind_index(index_key, "name", norm, e->name[f]);
+		e->has_name[f] = 1;
+		e->n++;
+		rc = given_index_form(index_key, name, f, e->given[f], e->mark[f]);
+		e->has_given[f] = rc > 0;
+	}
+	crypto_memzero(norm, sizeof(norm));
+	if (rc < 0)
+		crypto_memzero(e, sizeof(*e));
+	return rc < 0 ? rc : e->n;
+}
+
+int subject_put_name_entries(struct catalog *c, const struct subject_name_entries *e, const char *handle)
+{
+	int rc = 0;
+
+	for (int f = 0; rc == 0 && f < SUBJECT_NAME_FORMS; f++) {
+		if (e->has_name[f])
+			rc = catalog_put_index(c, e->name[f], handle, "name");
+		if (rc == 0 && e->has_given[f])
+			rc = catalog_put_index(c, e->given[f], handle, SUBJECT_GIVEN_KIND);
+		if (rc == 0 && e->has_given[f])
+			rc = catalog_put_index(c, e->mark[f], handle, SUBJECT_GIVEN_KIND);
+	}
+	return rc;
+}
+
+int subject_drop_name_entries(struct catalog *c, const struct subject_name_entries *e, const char *handle)
+{
+	int rc = 0;
+
+	for (int f = 0; rc == 0 && f < SUBJECT_NAME_FORMS; f++) {
+		if (e->has_name[f])
+			rc = catalog_drop_index_entry(c, e->name[f], handle);
+		if (rc == 0 && e->has_given[f])
+			rc = catalog_drop_index_entry(c, e->given[f], handle);
+		if (rc == 0 && e->has_given[f])
+			rc = catalog_drop_index_entry(c, e->mark[f], handle);
+	}
+	return rc;
 }
 
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
@@ -1655,17 +1955,15 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		{ .kind = "ref", .value = card->ref },
 		{ .kind = "email", .value = card->email },
 		{ .kind = "phone", .value = card->phone },
-		{ .kind = "name", .value = card->name },
-		{ .kind = SUBJECT_GIVEN_KIND },
-		{ .kind = SUBJECT_GIVEN_KIND },
 	};
+	struct subject_name_entries ne;
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
 	json_t *j = NULL;
 	char *text = NULL;
 	int rc = 0;
 
-	for (int i = 0; i <= NAME_ID; i++) {
+	for (int i = 0; i < N_IDS; i++) {
 		if (!ids[i].value)
 			continue;
 		/* A value that is no identifier (no digit, no e-mail) matches
@@ -1678,21 +1976,20 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			continue;
 		}
 		crypto_blind_index(index_key, ids[i].kind, norm, ids[i].mac);
-		ids[i].prev = i != NAME_ID && prev_mac(index_key, ids[i].kind, ids[i].value,
-							 r->policy->phone_country_code, norm, ids[i].mac_prev);
+		ids[i].prev = prev_mac(index_key, ids[i].kind, ids[i].value, r->policy->phone_country_code, norm,
+				       ids[i].mac_prev);
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 	}
-	rc = subject_given_index(index_key, card->name, ids[GIVEN_ID].mac, ids[GIVEN_MARK].mac);
+	rc = subject_name_entries(index_key, card->name, &ne);
 	if (rc < 0)
 		return rc;
-	ids[GIVEN_ID].ok = ids[GIVEN_MARK].ok = rc;
 	rc = 0;
 	for (int k = 0; k < 3 && !found[0]; k++) {
 		int i = order[k], held = 0;
 
-		if (ids[i].ok && (rc = pick_holder(r, ids, i, taken, n_taken, found, &held)))
-			return rc;
+		if (ids[i].ok && (rc = pick_holder(r, ids, &ne, i, taken, n_taken, found, &held)))
+			goto out;
 		/* an e-mail held, by none that may be this card's: by others */
 		ids[i].others = held && !found[0];
 	}
@@ -1705,9 +2002,11 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 			if (rc == 1)
 				break;
 			if (rc)
-				return rc;
-			if (tries > 100)
-				return meta_fail(-EEXIST, "cannot allocate a subject handle");
+				goto out;
+			if (tries > 100) {
+				rc = meta_fail(-EEXIST, "cannot allocate a subject handle");
+				goto out;
+			}
 		}
 		j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "name", card->name, "phone", card->phone, "email",
 			      card->email, "organisation", card->organisation, "ref", card->ref);
@@ -1730,8 +2029,11 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		if (ids[i].ok && (rc = catalog_put_index(r->cat, ids[i].mac, found, ids[i].kind)))
 			goto out;
 	}
-	snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
+	rc = subject_put_name_entries(r->cat, &ne, found);
+	if (rc == 0)
+		snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
 out:
+	crypto_memzero(&ne, sizeof(ne));
 	jsonmem_free_text(text);
 	json_decref(j);
 	return rc;

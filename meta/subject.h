@@ -105,11 +105,19 @@ struct subject_card {
  * stay two); "D Arcy" is not joined (D is an initial too).  "ae", "oe"
  * and "ue" are the umlauts ("Juergen Mueller" is "jurgen muller"), not
  * where the 'e' ends a word, or an 'e' and an 'l' do ("Michael", "Joel",
- * "Zoe" stay).  A hyphen in a
+ * "Zoe" stay).  Saint ("St", "St.", "Saint"; "Ste", "Sainte": two)
+ * before a family word is a particle (bb11): "St John, Olivia" is "o
+ * john" as "Olivia St John" is, and a family name written with a hyphen
+ * after it has it in one form ("Saint-Exupéry" is "st-exupery"); the
+ * first word is the given name still ("St John Smith" is "s smith",
+ * given "st smith"; "Mr St John" is "mr john").  A name has other forms
+ * besides this one (subject_name_entries: "Sarah Bowes Lyon" is "s lyon"
+ * and "s bowes-lyon", "Bowes Lyon, Sarah" "b lyon" and "s
+ * bowes-lyon"), which subject_normalise does not give.  A hyphen in a
  * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
  * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
- * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21).
+ * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21, 23).
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
@@ -211,7 +219,11 @@ int subject_fold_name(const char *in, char **out) MUST_CHECK;
  * neither "Bert van der Berg", "Jan van den Berg" (but "Jan v.d. Berg"
  * finds him too) nor "Jan Berg" does; a text whose given name is a form
  * of address ("Mw. el Amrani") is compared by the family name alone, as a
- * search of "el Amrani" is.  -EINVAL when name or text is not well-formed UTF-8,
+ * search of "el Amrani" is.  Saint is one particle however written
+ * ("Hugo Saint John" finds "St John, Hugo"), and two words, a comma and
+ * one given name are read both ways, the family name first too ("Sarah
+ * Bowes Lyon" finds "Bowes Lyon, Sarah"; comma_alt in subject.c).
+ * -EINVAL when name or text is not well-formed UTF-8,
  * -ENOMEM.  Both are lent; the folded copies are wiped before they are
  * freed.
  */
@@ -251,6 +263,37 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
 			uint8_t mark[CRYPTO_MAC_BYTES]) MUST_CHECK;
 
 /*
+ * Every blind-index entry of a name (subject_resolve and rectification
+ * put them, the same for both): of each of its name forms (up to
+ * SUBJECT_NAME_FORMS, normalise_name in subject.c), the form's entry
+ * (kind "name") and, when its first word is a whole given name, the two
+ * of subject_given_index for that form (kind SUBJECT_GIVEN_KIND).  Form
+ * 0 is subject_normalise "name"'s; form 1, of a name of three words or
+ * more, joins the word before the family name to it with '-' ("Sarah
+ * Bowes Lyon" is also "s bowes-lyon", as "Sarah Bowes-Lyon" is); form 2
+ * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon.  Two names are one
+ * person's when one form of each agrees (someone_else).  Returns how many
+ * name forms (0: none, NULL, one word), or -ENOMEM (e wiped).  The caller
+ * wipes e (crypto_memzero).  subject_put_name_entries and
+ * subject_drop_name_entries put or drop them for handle, inside the
+ * caller's transaction.
+ */
+#define SUBJECT_NAME_FORMS 3
+struct subject_name_entries {
+	uint8_t name[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
+	uint8_t given[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
+	uint8_t mark[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
+	int has_name[SUBJECT_NAME_FORMS], has_given[SUBJECT_NAME_FORMS];
+	int n;
+};
+int subject_name_entries(const struct crypto_key *index_key, const char *name,
+			 struct subject_name_entries *e) MUST_CHECK;
+int subject_put_name_entries(struct catalog *c, const struct subject_name_entries *e,
+			     const char *handle) MUST_CHECK;
+int subject_drop_name_entries(struct catalog *c, const struct subject_name_entries *e,
+			      const char *handle) MUST_CHECK;
+
+/*
  * Find the subject one of card's identifiers already names, or create a new
  * one (handle "S-" + 6 Crockford base32 characters, card sealed for levels
  * from details_from up, index entries for every identifier).  New
@@ -269,11 +312,13 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * has another one (a new subject then, so that no right of one acts on
  * the other's data).  A subject found by any of them (an e-mail too: a
  * family's mailbox) is not this card's when the card has a name and that subject was
- * given names and none of this name form (subject_normalise "name":
- * "Bertil Berg" is not "Anna Berg"); nor when the card's first word is a
- * whole given name and that subject was given whole names of the same
- * form and not this one (subject_given_index: "Maija Meikäläinen" is not
- * "Matti Meikäläinen").  A card of an initial alone ("M. Meikäläinen") is
+ * given names and none of this name's forms (subject_name_entries:
+ * "Bertil Berg" is not "Anna Berg"; "Sarah Bowes Lyon" is "Sarah
+ * Bowes-Lyon" by its second form); nor when, of every form of the card
+ * that subject holds, the card's first word is a whole given name and
+ * that subject was given whole names of that form and not this one
+ * (subject_given_index: "Maija Meikäläinen" is not "Matti
+ * Meikäläinen").  A card of an initial alone ("M. Meikäläinen") is
  * told apart from no subject of its form: when two may be it (Matti and
  * Maija on one line), the weighing below takes the one holding more of
  * the card's identifiers, and of equals the one created first.  A

@@ -855,6 +855,87 @@ TEST(test_subject_name_matches_the_forms_of_one_persons_name)
 	CHECK_EQ(subject_name_matches("Aino Väisänen", "Aino Virtanen"), 0);
 }
 
+/*
+ * Whether two names are one person's by their name forms, as
+ * subject_resolve compares them (subject_name_entries: a form of each
+ * agrees, and of that form the whole given names when both write one).
+ */
+static int one_person(const char *a, const char *b)
+{
+	struct crypto_key *k = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
+	struct subject_name_entries x, y;
+	int same = 0;
+
+	if (!k || subject_name_entries(k, a, &x) < 0 || subject_name_entries(k, b, &y) < 0) {
+		crypto_key_free(k);
+		return -1;
+	}
+	for (int i = 0; i < SUBJECT_NAME_FORMS; i++)
+		for (int j = 0; j < SUBJECT_NAME_FORMS; j++)
+			if (x.has_name[i] && y.has_name[j] && !memcmp(x.name[i], y.name[j], CRYPTO_MAC_BYTES) &&
+			    (!x.has_given[i] || !y.has_given[j] ||
+			     !memcmp(x.given[i], y.given[j], CRYPTO_MAC_BYTES)))
+				same = 1;
+	crypto_key_free(k);
+	return same;
+}
+
+/* British family names of two words (bb11): Saint written three ways and
+ * before a comma, a double-barrelled name with or without its hyphen. */
+TEST(test_subject_british_family_names_of_two_words)
+{
+	CHECK_STR(norm("name", "Olivia St John"), "o john");
+	CHECK_STR(norm("name", "St John, Olivia"), "o john");
+	CHECK_STR(norm("name", "St. John, Olivia"), "o john");
+	CHECK_STR(norm("name", "Olivia Saint John"), "o john");
+	CHECK_STR(norm("name", "Olivia St-John"), "o st-john");
+	CHECK_STR(norm("name", "Olivia Saint-John"), "o st-john");
+	CHECK_STR(norm("name", "Antoine de Saint-Exupéry"), "a st-exupery");
+	CHECK_STR(norm("name", "Marie Sainte-Beuve"), "m ste-beuve");
+	CHECK_STR(norm("name", "Mr St John"), "mr john");
+	/* St John as a given name: the first word stays the given name */
+	CHECK_STR(norm("name", "St John Smith"), "s smith");
+	CHECK_STR(norm("name", "Smith, St John"), "s smith");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "St John Smith"), "st smith");
+	/* form 0 is the last word still */
+	CHECK_STR(norm("name", "Sarah Bowes Lyon"), "s lyon");
+	CHECK_STR(norm("name", "Sarah Bowes-Lyon"), "s bowes-lyon");
+	CHECK_STR(norm("name", "Anna Maria Berg"), "a berg");
+	CHECK_STR(norm("name", "Mary Kate McAllister"), "m mcallister");
+	CHECK_EQ(one_person("Sarah Bowes-Lyon", "Sarah Bowes Lyon"), 1);
+	CHECK_EQ(one_person("Sarah Bowes-Lyon", "Bowes Lyon, Sarah"), 1);
+	CHECK_EQ(one_person("Sarah Bowes Lyon", "Bowes Lyon, Mrs S."), 1);
+	CHECK_EQ(one_person("Mx Alex Kerr-Smith", "Alex Kerr Smith"), 1);
+	CHECK_EQ(one_person("Andrew Lloyd Webber", "Lloyd Webber, Andrew"), 1);
+	CHECK_EQ(one_person("Olivia St John", "St John, Olivia"), 1);
+	CHECK_EQ(one_person("Olivia St John", "Olivia St. John"), 1);
+	CHECK_EQ(one_person("Olivia St John", "Olivia Saint John"), 1);
+	CHECK_EQ(one_person("Olivia St John", "Olivia St-John"), 1);
+	CHECK_EQ(one_person("Olivia St. John", "Olivia Saint-John"), 1);
+	CHECK_EQ(one_person("Antoine de Saint-Exupéry", "Antoine de Saint Exupéry"), 1);
+	CHECK_EQ(one_person("Helena Bonham Carter", "Helena Bonham-Carter"), 1);
+	/* what the rules kept apart stays apart */
+	CHECK_EQ(one_person("Sarah Bowes-Lyon", "Sam Bowes Lyon"), 0);
+	CHECK_EQ(one_person("Sarah Bowes-Lyon", "Bowes Lyon, Sam"), 0);
+	CHECK_EQ(one_person("Sarah Bowes-Lyon", "Sarah Lyon"), 0);
+	CHECK_EQ(one_person("Anna Berg", "Bertil Berg"), 0);
+	CHECK_EQ(one_person("Anna Maria Berg", "Anna Berg"), 1);
+	CHECK_EQ(one_person("Mary Kate McAllister", "Mary McAllister"), 1);
+	CHECK_EQ(one_person("Anna Berg, Acme", "Anna Berg"), 1);
+	CHECK_EQ(one_person("Anna Berg, Acme Oy", "Acme Berg"), 0);
+	CHECK_EQ(one_person("Marie Sainte-Beuve", "Marie Saint-Beuve"), 0);
+	CHECK_EQ(one_person("Olivia St John", "Olivia John"), 1);	/* as "van Berg" is "Berg" */
+	/* search */
+	CHECK_EQ(subject_name_matches("St John, Hugo", "Hugo St John"), 1);
+	CHECK_EQ(subject_name_matches("St John, Hugo", "Hugo Saint John"), 1);
+	CHECK_EQ(subject_name_matches("Olivia St. John", "St John, Olivia"), 1);
+	CHECK_EQ(subject_name_matches("Bowes Lyon, Sarah", "Sarah Bowes Lyon"), 1);
+	CHECK_EQ(subject_name_matches("Bowes Lyon, Sarah", "Sarah Bowes-Lyon"), 1);
+	CHECK_EQ(subject_name_matches("Sarah Bowes-Lyon", "Bowes Lyon, Sarah"), 1);
+	CHECK_EQ(subject_name_matches("Bowes Lyon, Sarah", "Sam Bowes Lyon"), 0);
+	CHECK_EQ(subject_name_matches("St John, Hugo", "Hugo Johnson"), 0);
+}
+
 TEST(test_subject_blind_index_differs_by_kind_and_key)
 {
 	struct crypto_key *k1 = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
@@ -919,6 +1000,7 @@ int main(void)
 	RUN(test_subject_fold_refuses_malformed_utf8);
 	RUN(test_subject_name_matches_folded_substrings);
 	RUN(test_subject_name_matches_the_forms_of_one_persons_name);
+	RUN(test_subject_british_family_names_of_two_words);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
 	RUN(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only);
 	T_DONE();
