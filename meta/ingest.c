@@ -1327,10 +1327,13 @@ static int give_back(const char *from, const char *to)
 }
 
 /*
- * Move an input file into quarantine: a regular file alone, on one file
- * system or across them.  Across file systems it is copied
- * (util_move_file_max), and only while the files copied for this
- * quarantine stay within what ingest takes of one manifest (*budget bytes
+ * Put an input file into quarantine: a regular file alone, on one file
+ * system (renamed: 0) or across them (copied: 4).  A copy leaves from in
+ * the spool, for the caller to unlink only once the manifest is in the
+ * folder (the quarantine complete): a crash part-way then leaves the spool
+ * whole, and the folder a mere copy of part of it (atk30 F5: unlinked as
+ * each file was copied, a recording was split between two folders).
+ * Copies stay within what ingest takes of one manifest (*budget bytes
  * left): a recorder's sparse file of a terabyte would be written out
  * whole.  A file larger than what is left is not read; one that grows past
  * it while it is copied is not kept (its copy removed).  Those and
@@ -1341,41 +1344,40 @@ static int give_back(const char *from, const char *to)
  * into the register through a descriptor of it and walk the sweep that
  * erases it into a symbolic link; one swapped in for the file between the
  * look and the rename goes back (give_back: 2, or 3 when it had to be
- * removed instead).  A file of more than one name (a hard
- * link to a file elsewhere, whose owner and mode a move would change) is
- * copied, within the same budget, and its spool name removed.  0 when
- * moved, -errno when the move failed (from stays, to is not there).  What
- * is moved keeps its owner and mode until the quarantine is complete
- * (adopt_moved).
+ * removed instead).  A file of more than one name (a hard link to a file
+ * elsewhere, whose owner and mode a move would change) is copied too,
+ * within the same budget (4).  -errno when the move failed (from stays,
+ * to is not there).  What is renamed keeps its owner and mode until the
+ * quarantine is complete (adopt_moved).
  */
 static int take_input(const char *from, const char *to, uint64_t *budget)
 {
 	uint64_t copied = 0;
 	struct stat st;
-	int seen = lstat(from, &st) == 0, rc;
+	int rc;
 
-	if (seen && !S_ISREG(st.st_mode))
+	if (lstat(from, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
 		return 1;
-	if (seen && st.st_nlink > 1) {
-		/* A copy, new and the register's; the spool's name goes, the
-		 * other name's file stays as it was. */
-		rc = util_copy_file_max(from, to, 0600, *budget, &copied);
-		*budget -= copied;
-		if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
-			return 1;
-		if (rc == 0 && unlink(from) < 0 && errno != ENOENT) {
-			rc = -errno;
-			(void)unlink(to);
+	if (st.st_nlink == 1) {
+		if (rename(from, to) == 0) {
+			if (lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
+				return give_back(from, to);
+			return 0;
 		}
-		return rc;
+		if (errno != EXDEV)
+			return -errno;
 	}
-	rc = util_move_file_max(from, to, *budget, &copied);
+	/* A copy, new and the register's; the spool's name stays until the
+	 * quarantine is complete, another name's file as it was. */
+	if ((uint64_t)st.st_size > *budget)
+		return 1;	/* without reading it */
+	rc = util_copy_file_max(from, to, 0600, *budget, &copied);
 	*budget -= copied;
 	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
 		return 1;
-	if (rc == 0 && lstat(to, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_nlink > 1))
-		return give_back(from, to);
-	return rc;
+	return rc ? rc : 4;
 }
 
 /*
@@ -1449,7 +1451,9 @@ static int sibling_of_longer(const char *name, size_t sl, const struct strlist *
  * already moved are moved back into the spool and the folder is removed:
  * the manifest, still in the spool, is retried by watch and finds its
  * files where they were, so the retry fails for the same reason and is
- * quarantined whole, not for "audio missing".  Only a file that cannot be
+ * quarantined whole, not for "audio missing".  A file copied across file
+ * systems keeps its spool name until the manifest is in (take_input), so
+ * that a crash leaves the spool whole too.  Only a file that cannot be
  * moved back (or whose name in the spool was taken meanwhile) keeps the
  * folder, with its error.txt and manifest-name.txt: it stays findable in
  * quarantine, and the retry quarantines the rest on its own.  Files left
@@ -1462,7 +1466,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	const char *dir = dirname(copy1), *base = basename(copy2);
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
 	char *path = NULL;
-	struct strlist moved = { 0 }, left = { 0 };
+	struct strlist moved = { 0 }, copied = { 0 }, left = { 0 };
 	size_t n = 0, swapped[2] = { 0, 0 };	/* given back to the spool, removed */
 	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
 	struct stat mst;
@@ -1570,6 +1574,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				swapped[mrc - 2]++;
 			else if (mrc == 0)
 				strlist_add(&moved, name);
+			else if (mrc == 4)
+				strlist_add(&copied, name);
 			else
 				rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
 			free(from);
@@ -1594,8 +1600,23 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		swapped[mrc - 2]++;
 	for (size_t i = 0; i < moved.n; i++)
 		adopt_moved(q, moved.v[i]);
-	if (mrc == 0)
+	for (size_t i = 0; i < copied.n; i++)
+		adopt_moved(q, copied.v[i]);
+	if (mrc == 0 || mrc == 4)
 		adopt_moved(q, base);
+	/* Complete, and durably so, before a spool name of what was copied
+	 * goes: the manifest's first, so that a crash among the others
+	 * leaves no manifest in the spool to be refused again for its
+	 * missing files, only copies the folder holds too. */
+	if (copied.n || mrc == 4)
+		(void)!util_fsync_dir(q);
+	if (mrc == 4)
+		(void)unlink(manifest_path);
+	for (size_t i = 0; i < copied.n; i++) {
+		free(path);
+		path = xasprintf("%s/%s", dir, copied.v[i]);
+		(void)unlink(path);
+	}
 	/* Complete: what was left out goes, and error.txt says so.  Should
 	 * that rewrite fail (it replaces the file whole, or not at all), the
 	 * first error.txt stays, with the reason but not the count: the
@@ -1633,8 +1654,9 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	}
 	goto out;
 undo:
-	/* Put back what was moved, newest first; the folder goes when it is
-	 * empty of inputs (error.txt and manifest-name.txt go with it). */
+	/* Put back what was renamed, newest first; the folder goes when it
+	 * is empty of inputs (error.txt and manifest-name.txt go with it, and
+	 * the copies, whose spool names are still there). */
 	{
 		size_t kept = 0;
 		struct stat st;
@@ -1657,6 +1679,7 @@ out:
 		free(names[i]);
 	free(names);
 	strlist_clear(&moved);
+	strlist_clear(&copied);
 	strlist_clear(&left);
 	free(q);
 	free(text);

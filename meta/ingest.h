@@ -236,8 +236,9 @@ struct ingest_quarantined {
 	int incomplete;		/* 1: no error.txt (a quarantine an older recfs
 				 * left half-way on a full disk or a crash) */
 	int no_manifest;	/* 1: it holds input files but no manifest: a
-				 * quarantine cut short (a crash while it copied;
-				 * the spool may still hold them all) */
+				 * quarantine cut short (a crash while it moved
+				 * them; across file systems they are copies, the
+				 * spool keeps them all until the manifest is in) */
 };
 
 /*

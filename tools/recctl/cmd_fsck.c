@@ -450,8 +450,9 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 			"files are the recorder's plaintext, erased by recctl retention sweep like the others", shown);
 	if (q->no_manifest)
 		problem(f, "quarantined %s holds the recorder's files but not its manifest: a quarantine cut short (a "
-			"crash while it copied; a file in it may be partial); the spool may still hold them all, quarantined "
-			"again on the next try; recctl retention sweep erases this folder like the others", shown);
+			"crash while it moved them; across file systems they are copies: the spool keeps them all until the "
+			"manifest is in, and the next try quarantines them whole); recctl retention sweep erases this folder "
+			"like the others", shown);
 	if (q->until < f->now) {
 		policy_period_format(f->r->policy->quarantine_retention, per);
 		problem(f, "quarantined %s is %ld days old, past quarantine_retention %s: recctl retention sweep erases it",
