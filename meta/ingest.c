@@ -1335,11 +1335,12 @@ static int give_back(const char *from, const char *to)
  * each file was copied, a recording was split between two folders).
  * Copies stay within what ingest takes of one manifest (*budget bytes
  * left): a recorder's sparse file of a terabyte would be written out
- * whole.  A file larger than what is left is not read; one that grows past
- * it while it is copied is not kept (its copy removed).  Those and
- * anything else (a folder, a FIFO, a symbolic link, a device) are left
- * out: 1, and from stays where it is for the caller to remove once the
- * quarantine is complete (a folder stays for good).  A folder is never
+ * whole.  A file larger than what is left is not read, and one that grows
+ * past it while it is copied loses its copy: either stays in the spool,
+ * the recorder's, for good (5; atk30 F3: it was removed, the recording's
+ * only copy).  Anything else (a folder, a FIFO, a symbolic link, a device)
+ * is left out: 1, and from stays where it is for the caller to remove once
+ * the quarantine is complete (a folder stays for good).  A folder is never
  * moved into the register: it would stay the recorder's, who could write
  * into the register through a descriptor of it and walk the sweep that
  * erases it into a symbolic link; one swapped in for the file between the
@@ -1372,10 +1373,12 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	/* A copy, new and the register's; the spool's name stays until the
 	 * quarantine is complete, another name's file as it was. */
 	if ((uint64_t)st.st_size > *budget)
-		return 1;	/* without reading it */
+		return 5;	/* without reading it */
 	rc = util_copy_file_max(from, to, 0600, *budget, &copied);
 	*budget -= copied;
-	if (rc == -EINVAL || rc == -ELOOP || rc == -EFBIG)
+	if (rc == -EFBIG)
+		return 5;
+	if (rc == -EINVAL || rc == -ELOOP)
 		return 1;
 	return rc ? rc : 4;
 }
@@ -1439,6 +1442,39 @@ static int sibling_of_longer(const char *name, size_t sl, const struct strlist *
 	return found;
 }
 
+/*
+ * Append to sb, after sep, what file name is to the manifest at path: "the
+ * audio", "attachment N" (from 1), or "a file of its stem" when it names
+ * it not (or cannot be read).  Never the name itself: error.txt names the
+ * field, never a value that could be personal.
+ */
+static void describe_file(const char *path, const char *name, const char *sep, struct strbuf *sb)
+{
+	json_t *root = NULL, *v, *a;
+	uint8_t *buf = NULL;
+	size_t i, len = 0;
+	size_t pos = 0;
+	int audio = 0;
+
+	if (util_read_file(path, INGEST_MANIFEST_MAX, &buf, &len) == 0)
+		root = manifest_json(buf, len, 0, NULL);
+	v = json_object_get(root, "audio");
+	audio = json_is_string(v) && !strcmp(json_string_value(v), name);
+	json_array_foreach(json_object_get(root, "attachments"), i, a) {
+		v = json_object_get(a, "file");
+		if (!audio && !pos && json_is_string(v) && !strcmp(json_string_value(v), name))
+			pos = i + 1;
+	}
+	if (audio)
+		strbuf_addf(sb, "%sthe audio", sep);
+	else if (pos)
+		strbuf_addf(sb, "%sattachment %zu", sep, pos);
+	else
+		strbuf_addf(sb, "%sa file of its stem", sep);
+	json_decref(root);
+	crypto_freezero(buf, len);
+}
+
 /* The file in a quarantine folder that keeps the manifest's name (ingest.h). */
 #define QUARANTINE_NAME_FILE "manifest-name.txt"
 
@@ -1457,8 +1493,9 @@ static int sibling_of_longer(const char *name, size_t sl, const struct strlist *
  * moved back (or whose name in the spool was taken meanwhile) keeps the
  * folder, with its error.txt and manifest-name.txt: it stays findable in
  * quarantine, and the retry quarantines the rest on its own.  Files left
- * out (not regular, over the budget) are removed from the spool only once
- * the quarantine is complete, so that a retry sees them too.
+ * out (not regular) are removed from the spool only once the quarantine
+ * is complete, so that a retry sees them too; a file too large to copy
+ * stays in the spool for good, and error.txt says so.
  */
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir)
 {
@@ -1466,7 +1503,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	const char *dir = dirname(copy1), *base = basename(copy2);
 	char *stem = xstrdup(base), *q = NULL, *text = NULL, *shown = NULL, *shown_name = NULL, **names = NULL;
 	char *path = NULL;
-	struct strlist moved = { 0 }, copied = { 0 }, left = { 0 };
+	struct strlist moved = { 0 }, copied = { 0 }, left = { 0 }, stays = { 0 };
 	size_t n = 0, swapped[2] = { 0, 0 };	/* given back to the spool, removed */
 	uint64_t budget = MAX_ATTACHMENT_BYTES + INGEST_MANIFEST_MAX;
 	struct stat mst;
@@ -1576,6 +1613,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				strlist_add(&moved, name);
 			else if (mrc == 4)
 				strlist_add(&copied, name);
+			else if (mrc == 5)
+				strlist_add(&stays, name);
 			else
 				rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
 			free(from);
@@ -1594,7 +1633,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		rc = meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
 		goto undo;
 	}
-	if (mrc == 1)
+	if (mrc == 1 || mrc == 5)	/* a manifest is never over the budget */
 		strlist_add(&left, base);
 	else if (mrc == 2 || mrc == 3)
 		swapped[mrc - 2]++;
@@ -1626,13 +1665,24 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		path = xasprintf("%s/%s", dir, left.v[i]);
 		(void)unlink(path);
 	}
-	if (left.n || swapped[0] || swapped[1]) {
+	if (left.n || stays.n || swapped[0] || swapped[1]) {
 		struct strbuf sb = { 0 };
 
 		strbuf_addf(&sb, "%s", shown);
 		if (left.n)
-			strbuf_addf(&sb, " (%zu files were not regular files, or over 4 GiB together: not kept)",
-				    left.n);
+			strbuf_addf(&sb, " (%zu files were not regular files: not kept)", left.n);
+		/* Named by what they are to the manifest, never by their
+		 * names, which may be personal. */
+		if (stays.n) {
+			strbuf_addf(&sb, " (too large to copy into quarantine, over 4 GiB with the others, "
+				    "and left in the spool:");
+			char *mq = xasprintf("%s/%s", q, base);
+
+			for (size_t i = 0; i < stays.n; i++)
+				describe_file(mq, stays.v[i], i ? ", " : " ", &sb);
+			free(mq);
+			strbuf_addf(&sb, ")");
+		}
 		/* What was swapped in was never in the spool when it was
 		 * checked: it is not counted above, and not removed there. */
 		if (swapped[0])
@@ -1681,6 +1731,7 @@ out:
 	strlist_clear(&moved);
 	strlist_clear(&copied);
 	strlist_clear(&left);
+	strlist_clear(&stays);
 	free(q);
 	free(text);
 	free(shown);

@@ -145,7 +145,7 @@ for k in "${KINDS[@]}"; do
 	if [ -z "${WHY[$k]}" ]; then fail "$k alone is quarantined" "no error.txt"; fi
 done
 assert_eq "a FIFO is refused without being read, and not kept (no FIFO enters the register)" \
-	"audio file named in the manifest is not a regular file (1 files were not regular files, or over 4 GiB together: not kept)" \
+	"audio file named in the manifest is not a regular file (1 files were not regular files: not kept)" \
 	"${WHY[fifo]}"
 
 # --- 2. recctl ingest, good and bad in turn ---------------------------------------
