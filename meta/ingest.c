@@ -1401,18 +1401,12 @@ static void adopt_moved(const char *q, const char *name)
 	free(path);
 }
 
-/* name shares the stem's first sl bytes: stem.* or stem-* (X.opus, X-chat.txt). */
-static int stem_sibling(const char *name, const char *stem, size_t sl)
+/* name is the stem's (its first sl bytes) with one extension: X.opus, not
+ * X.ext7.opus, which may be the audio of an X.ext7.json still to come, as
+ * X-ext7.opus may be X-ext7.json's. */
+static int own_extension(const char *name, const char *stem, size_t sl)
 {
-	return !strncmp(name, stem, sl) && (name[sl] == '.' || name[sl] == '-');
-}
-
-/* name is the stem's (sl bytes) with one extension: X.opus, not X.ext7.opus,
- * which may be the audio of an X.ext7.json still to come, as X-ext7.opus
- * may be X-ext7.json's. */
-static int own_extension(const char *name, size_t sl)
-{
-	return name[sl] == '.' && !strchr(name + sl + 1, '.');
+	return !strncmp(name, stem, sl) && name[sl] == '.' && !strchr(name + sl + 1, '.');
 }
 
 /*
@@ -1551,17 +1545,17 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 		rc = meta_fail(wrc, "cannot write " QUARANTINE_NAME_FILE ": %s", strerror(-wrc));
 		goto undo;
 	}
-	/* Files named by the manifest, plus siblings sharing its stem:
-	 * X.opus always (X.ext7.opus, like X-ext7.opus, only when the
-	 * manifest names nothing), X-chat.txt only when the manifest could not be read
-	 * (names nothing).  A recorder writes a recording's files before its
-	 * manifest, so X-ext7.opus may be the audio of an X-ext7.json still
-	 * to come, which the refusal of X.json took with it (that recording
-	 * was then quarantined for its missing audio).  Never another
-	 * manifest (X.json, X-2.json, X.old.json: json_name), and no sibling
-	 * that shares the longer stem of another manifest (X-2.opus is
-	 * X-2.json's), nor a file of another writer's (writers_file):
-	 * refusing this one takes no other recording with it. */
+	/* Files named by the manifest, plus its stem with one extension
+	 * (X.opus, X.txt), whether it could be read or not.  Never
+	 * X-ext7.opus nor X.ext7.opus: a recorder writes a recording's files
+	 * before its manifest, so either may be the audio of an X-ext7.json
+	 * or X.ext7.json still to come (atk30 F4: the refusal of a manifest
+	 * that could not be read took X-2.opus, and X-2.json, good, was then
+	 * quarantined for its missing audio).  Never another manifest
+	 * (X.json, X-2.json, X.old.json: json_name), and no sibling that
+	 * shares the longer stem of another manifest, nor a file of another
+	 * writer's (writers_file): refusing this one takes no other
+	 * recording with it. */
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *e;
@@ -1588,7 +1582,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				continue;
 			for (size_t i = 0; i < n; i++)
 				take |= !strcmp(names[i], name);
-			if (!take && stem_sibling(name, stem, sl) && (n == 0 || own_extension(name, sl)))
+			if (!take && own_extension(name, stem, sl))
 				take = !sibling_of_longer(name, sl, &others);
 			if (!take)
 				continue;
