@@ -54,7 +54,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Compiled again for the test build (see $(B)/test/ below); test_objs
 # swaps each of their objects in a list for its test build copy.
 TEST_OWN := $(B)/meta/crypto.o $(B)/meta/opus.o $(B)/meta/register.o $(B)/meta/util.o $(B)/fs/snapshot.o $(B)/fs/main.o \
-            $(B)/fs/ops.o
+            $(B)/fs/ops.o $(B)/meta/ingest.o
 test_objs = $(foreach o,$(1),$(if $(filter $(o),$(TEST_OWN)),$(o:$(B)/%=$(B)/test/%),$(o)))
 TEST_META_OBJ := $(call test_objs,$(META_OBJ))
 TEST_FS_OBJ := $(call test_objs,$(FS_OBJ))
@@ -84,12 +84,15 @@ $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 # recording costs milliseconds instead of a second and 256 MiB; the second
 # lets a test ask for a delay by variable (meta/testhook.h), to put a kill
 # or an unmount at a chosen moment, move the clock with $RECFS_NOW
-# (meta/util.c: util_now), and make the judge child try to open a path
-# with $RECFS_TEST_JUDGE_OPEN (meta/opus.c).  The integration tests run
+# (meta/util.c: util_now), make the judge child try to open a path
+# with $RECFS_TEST_JUDGE_OPEN (meta/opus.c), and have the quarantine keep
+# no reserve with $RECFS_TEST_NO_QUARANTINE_RESERVE (meta/ingest.c), to
+# reach a full disk.  The integration tests run
 # build/test/recfs and build/test/recctl (tests/integration/lib.sh) and
 # the unit tests link build/test/libmeta.a.  The installed build has
 # neither: no variable, no option lowers the cost, delays anything, moves
-# the clock or has the judge open a path (test_installed_build.sh), and
+# the clock, has the judge open a path or drops the quarantine's reserve
+# (test_installed_build.sh), and
 # make install never installs these.  test_crypto alone links the
 # installed libmeta, to check the real costs.
 $(B)/test/%.o: %.c $(wildcard meta/*.h fs/*.h)

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@
 #include "rights.h"
 #include "seal.h"
 #include "subject.h"
+#include "testhook.h"
 
 #define MAX_ATTACHMENTS 64
 #define MAX_SUBJECTS 64
@@ -1326,6 +1328,43 @@ static int give_back(const char *from, const char *to)
 	return rc;
 }
 
+uint64_t ingest_quarantine_reserve(uint64_t fs_bytes)
+{
+	uint64_t r = fs_bytes / 100 * INGEST_QUARANTINE_RESERVE_PCT;
+
+	if (r < INGEST_QUARANTINE_RESERVE_MIN)
+		r = INGEST_QUARANTINE_RESERVE_MIN;
+	return r > fs_bytes / 2 ? fs_bytes / 2 : r;
+}
+
+/*
+ * 0 when need bytes more in the folder at path leave its file system its
+ * reserve (ingest_quarantine_reserve) free, -EDQUOT when not (meta_errmsg
+ * says so), -errno when its room cannot be known.  Free room as a user
+ * other than root sees it (f_bavail): the mounts write their audit entries
+ * as the register's owner.
+ */
+static int quarantine_room(const char *path, uint64_t need)
+{
+	struct statvfs sv;
+	uint64_t total, avail, reserve;
+
+	/* The test build alone (testhook.h): no reserve, so that a test
+	 * reaches a full disk across file systems. */
+	if (test_hook_ms("RECFS_TEST_NO_QUARANTINE_RESERVE"))
+		return 0;
+	if (statvfs(path, &sv) < 0)
+		return meta_fail(-errno, "cannot tell the quarantine's free room: %s", strerror(errno));
+	total = (uint64_t)sv.f_blocks * sv.f_frsize;
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	reserve = ingest_quarantine_reserve(total);
+	if (avail >= reserve && avail - reserve >= need)
+		return 0;
+	return meta_fail(-EDQUOT, "no room in quarantine: copying the manifest's files would leave the register's "
+			 "file system less than its reserve of %llu MiB free; left in the spool",
+			 (unsigned long long)(reserve >> 20));
+}
+
 /*
  * Put an input file into quarantine: a regular file alone, on one file
  * system (renamed: 0) or across them (copied: 4).  A copy leaves from in
@@ -1347,14 +1386,17 @@ static int give_back(const char *from, const char *to)
  * look and the rename goes back (give_back: 2, or 3 when it had to be
  * removed instead).  A file of more than one name (a hard link to a file
  * elsewhere, whose owner and mode a move would change) is copied too,
- * within the same budget (4).  -errno when the move failed (from stays,
- * to is not there).  What is renamed keeps its owner and mode until the
- * quarantine is complete (adopt_moved).
+ * within the same budget (4).  A copy that would take the register's file
+ * system below its reserve is not made: -EDQUOT (quarantine_room).
+ * -errno when the move failed (from stays, to is not there).  What is
+ * renamed keeps its owner and mode until the quarantine is complete
+ * (adopt_moved).
  */
 static int take_input(const char *from, const char *to, uint64_t *budget)
 {
 	uint64_t copied = 0;
 	struct stat st;
+	char *q;
 	int rc;
 
 	if (lstat(from, &st) < 0)
@@ -1374,6 +1416,13 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	 * quarantine is complete, another name's file as it was. */
 	if ((uint64_t)st.st_size > *budget)
 		return 5;	/* without reading it */
+	/* What the copy writes: its data, not its holes (util_copy_file_max). */
+	q = xstrdup(to);
+	rc = quarantine_room(dirname(q), (uint64_t)st.st_blocks * 512 < (uint64_t)st.st_size ?
+				      (uint64_t)st.st_blocks * 512 : (uint64_t)st.st_size);
+	free(q);
+	if (rc)
+		return rc;
 	rc = util_copy_file_max(from, to, 0600, *budget, &copied);
 	*budget -= copied;
 	if (rc == -EFBIG)
@@ -1507,6 +1556,19 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	if (dot && dot != stem)
 		*dot = '\0';
 	ingest_manifest_files(manifest_path, &names, &n);
+	/* From a spool on another file system everything is copied: not even
+	 * the folder is made when the register's file system is at its
+	 * reserve already (a recorder's flood of manifests naming nothing). */
+	{
+		char *qp = reg_path(r, "quarantine");
+		struct stat dst, qst;
+
+		if (mst_ok && stat(dir, &dst) == 0 && stat(qp, &qst) == 0 && dst.st_dev != qst.st_dev)
+			rc = quarantine_room(qp, (uint64_t)mst.st_size);
+		free(qp);
+		if (rc)
+			goto out;
+	}
 	/* Named by a pseudonymous id: the recorder chose the manifest's name,
 	 * which may name a person, and the folder's name reaches logs. */
 	for (int i = 0;; i++) {
@@ -1609,6 +1671,8 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 				strlist_add(&copied, name);
 			else if (mrc == 5)
 				strlist_add(&stays, name);
+			else if (mrc == -EDQUOT)
+				rc = mrc;	/* meta_errmsg says why */
 			else
 				rc = meta_fail(mrc, "cannot move an input file to quarantine: %s", strerror(-mrc));
 			free(from);
@@ -1624,7 +1688,7 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	path = xasprintf("%s/%s", q, base);
 	mrc = take_input(manifest_path, path, &budget);
 	if (mrc < 0) {
-		rc = meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
+		rc = mrc == -EDQUOT ? mrc : meta_fail(mrc, "cannot move the manifest to quarantine: %s", strerror(-mrc));
 		goto undo;
 	}
 	if (mrc == 1 || mrc == 5)	/* a manifest is never over the budget */

@@ -182,36 +182,56 @@ int ingest_is_input_error(int rc);
 #define INGEST_QUARANTINE_HEX 8
 
 /*
+ * Room the quarantine leaves free on the register's file system of
+ * fs_bytes: the larger of INGEST_QUARANTINE_RESERVE_MIN and
+ * INGEST_QUARANTINE_RESERVE_PCT % of it, at most half of it.  Files copied
+ * into quarantine from a spool on another file system never take its free
+ * room below this (atk30 F2: a recorder on a spool of its own filled the
+ * register's disk through the quarantine, leaving the mounts no room for
+ * their audit entries).
+ */
+#define INGEST_QUARANTINE_RESERVE_MIN (64ULL << 20)
+#define INGEST_QUARANTINE_RESERVE_PCT 5
+uint64_t ingest_quarantine_reserve(uint64_t fs_bytes);
+
+/*
  * Move a failed manifest and the files it names (as far as they can be
- * read from it; and those that share its stem, X.opus and X-chat.txt of
- * X.json) into REGISTER/quarantine/<id>/, but never another manifest (a
- * name ending in ".json") nor a file sharing another manifest's longer
- * stem (X-2.opus of X-2.json): refusing one manifest takes no other
- * recording's files with it.  id is a fresh pseudonymous
- * "q-" and 8 random hex digits: never the manifest's name, which the
- * recorder chose and which may name a person.  error.txt holds reason as
- * one line, manifest-name.txt the manifest's file name as one line, both
- * escaped (util_escape_for_log); that file and the files inside are the
- * only places the name is kept, and they are erased with the folder.  *qdir
- * (malloc'd, may be NULL) receives the folder's path; its last component,
- * the id, is what logs and the audit log name.  The folder, error.txt and
- * manifest-name.txt take the owner and group of quarantine/
- * (util_mkdir_adopt); the moved files keep theirs.  Files are renamed,
- * or copied across file systems, and only regular ones are copied: a FIFO,
- * a symbolic link or a device that would have to be is removed from the
- * spool instead (error.txt counts those of the named files), never read or
- * followed, once the quarantine is complete.  Something a recorder swaps
- * in for a checked file while it is renamed (a folder) is put back into
- * the spool at once, under its name or, when that was taken again, beside
- * it as NAME.swapped-XXXXXXXX, and error.txt counts those apart: nothing
- * of the recorder's but the regular files checked enters the register.
+ * read from it) and its stem with one extension (X.opus of X.json) into
+ * REGISTER/quarantine/<id>/, but never another manifest (a name ending in
+ * ".json"), X-* or X.*.* (the files of an X-2.json or X.b.json still to
+ * come), nor a file sharing another manifest's longer stem: refusing one
+ * manifest takes no other recording's files with it.  id is a fresh
+ * pseudonymous "q-" and 8 random hex digits: never the manifest's name,
+ * which the recorder chose and which may name a person.  error.txt holds
+ * reason as one line, manifest-name.txt the manifest's file name as one
+ * line, both escaped (util_escape_for_log); that file and the files inside
+ * are the only places the name is kept, and they are erased with the
+ * folder.  *qdir (malloc'd, may be NULL) receives the folder's path; its
+ * last component, the id, is what logs and the audit log name.  The
+ * folder, error.txt and manifest-name.txt take the owner and group of
+ * quarantine/ (util_mkdir_adopt); the moved files keep theirs until the
+ * quarantine is complete.  Files are renamed, or copied across file
+ * systems, and only regular ones are copied: a FIFO, a symbolic link or a
+ * device that would have to be is removed from the spool instead
+ * (error.txt counts those of the named files), never read or followed,
+ * once the quarantine is complete.  A regular file too large to copy (over
+ * 4 GiB with the others) stays in the spool, and error.txt says so by what
+ * it is to the manifest.  Something a recorder swaps in for a checked file
+ * while it is renamed (a folder) is put back into the spool at once, under
+ * its name or, when that was taken again, beside it as
+ * NAME.swapped-XXXXXXXX, and error.txt counts those apart: nothing of the
+ * recorder's but the regular files checked enters the register.
  *
  * The folder and its error.txt and manifest-name.txt are made first, the
- * inputs moved next and the manifest last.  On failure (-errno,
- * meta_errmsg says which step) nothing is quarantined and *qdir is left
- * as it was: the folder is removed and the files already moved are moved
- * back, so the manifest and its files are in the spool as before, to be
- * tried again (a full disk is the machine's trouble, not the input's).
+ * inputs moved next and the manifest last; a file copied across file
+ * systems loses its spool name only once the manifest is in, so a crash
+ * leaves the spool whole.  On failure (-errno, meta_errmsg says which
+ * step) nothing is quarantined and *qdir is left as it was: the folder is
+ * removed and the files already renamed are moved back, so the manifest
+ * and its files are in the spool as before, to be tried again (a full disk
+ * is the machine's trouble, not the input's).  -EDQUOT: the copies would
+ * take the register's file system below its reserve
+ * (ingest_quarantine_reserve); the manifest is left in the spool so too.
  * Only a file that cannot be moved back keeps the folder, with its
  * error.txt and manifest-name.txt, so that it stays findable.
  */

@@ -92,6 +92,8 @@ struct entry {
 	unsigned retries;	/* errors of the machine so far, for the back-off */
 	int backlog;		/* found by the start-up scan, not yet counted */
 	int future_waited;	/* waited a full period for a timestamp in the future */
+	int reserve_told;	/* logged and audited once that the quarantine is
+				 * at its reserve: the retries are not */
 };
 
 struct watcher {
@@ -414,6 +416,25 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 	}
 	meta_clear_error();
 	rc = ingest_quarantine(w->r, path, raw, &qdir);
+	if (rc == -EDQUOT) {
+		/* The register's file system at the quarantine's reserve (a
+		 * recorder's flood of refused manifests): the manifest stays
+		 * in the spool, said once in the log and the audit log, and
+		 * tried again with the back-off, not in a tight loop. */
+		int64_t delay = retry_delay(e);
+
+		if (!e->reserve_told) {
+			wlog(w, "not quarantined %s (%s): %s, tried again as room comes", tag, why,
+			     meta_errmsg());
+			if (audit_log(w->r->cat, &w->actor, "quarantine", tag, "deferred",
+				      "no room in quarantine: the register's file system is at its reserve"))
+				wlog(w, "cannot write the audit log: %s", meta_errmsg());
+			e->reserve_told = 1;
+		}
+		e->due = now_ms(CLOCK_MONOTONIC) + delay;
+		drop = 0;
+		goto out;
+	}
 	if (rc) {
 		/* The machine's trouble too (a full disk): ingest_quarantine
 		 * left the manifest and its files in the spool, and the next
