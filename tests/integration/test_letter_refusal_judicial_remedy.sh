@@ -10,35 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T_TMP/a"
-cat >"$T_TMP/policy.conf" <<'POL'
-[register]
-name = Northgate Credit Recovery call recordings
-controller = Northgate Credit Recovery Ltd, 1 Example Street, Leeds LS1 1AA, United Kingdom
-contact = 0113 496 0000
-privacy_contact = dpo@northgate-recovery.example.co.uk
-details_level = agent
-phone_country_code = 44
-supervisory_authority = Information Commissioner's Office, Wilmslow SK9 5AF
-
-[level agent]
-group = recfs-agent
-
-[level dpo]
-group = recfs-dpo
-rights = yes
-
-[purpose collections]
-description = Collecting debts and keeping the records the FCA requires
-legal_basis = legal_obligation
-min_level = agent
-retention = 5y
-
-[source collections-line]
-kind = call
-purpose = collections
-data_source = collections telephony
-POL
-make_register "$T_TMP/a" "$T_TMP/policy.conf"
+make_register "$T_TMP/a" "$T_ROOT/tests/fixtures/policy-uk-collections.conf"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
 ingest_json c1 '{"recorded_at": "2026-11-01T10:00:00Z", "source": "collections-line",
