@@ -399,10 +399,10 @@ static const char schema_v20[] =
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
 /*
- * v21: no table changes.  German names written without umlauts are read
- * as the letters (black-box report bb10): "Juergen Mueller" is "jurgen
- * muller", as "Jürgen Müller" is, no longer "juergen mueller": marked as
- * v16 marked.
+ * v21: no table changes.  A name written with umlauts is also indexed
+ * with them spelt ae, oe, ue (black-box report bb10): "Jürgen Müller" is
+ * "j muller" and "j mueller", so "Juergen Mueller" is one person with it:
+ * marked as v16 marked.
  */
 static const char schema_v21[] =
 	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"

@@ -943,30 +943,45 @@ static int read_name(const char *in, struct name_read *nr)
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
 /*
- * A folded name form (given word or initial, a space, family name) with
- * "ae", "oe" and "ue" read as "a", "o" and "u", in place, as German
- * writes ä, ö and ü without them: "juergen mueller" is "jurgen muller",
- * as "Jürgen Müller" folds.  Not where the 'e' ends a word, or is an 'e'
- * and an 'l' that end it: those are other names' own letters ("Michael"
- * is not "Michal", nor "Joel" "Jol", "Manuel" "Manul", "Zoe" "Zo").
- * Words end at a space or a hyphen ("Hans-Juergen" is "hans-jurgen").
+ * name with its umlauts written as German writes them without the
+ * letters: ä, ö, ü (and Ä, Ö, Ü, or a, o, u and a combining diaeresis)
+ * as ae, oe, ue, "Jürgen Müller" as "Juergen Mueller" (malloc'd, the
+ * caller wipes and frees it), or NULL when name has none.  -ENOMEM.
  */
-static void fold_umlaut_e(char *s)
+static int umlauts_spelt(const char *name, char **out)
 {
-	char *o = s;
+	struct strbuf b = { 0 };
+	int any = 0;
 
-	for (const char *i = s; *i; i++) {
-		*o++ = *i;
-		if ((*i == 'a' || *i == 'o' || *i == 'u') && i[1] == 'e') {
-			const char *after = i + 2;
+	*out = NULL;
+	for (const char *p = name; *p; p++) {
+		unsigned char c = (unsigned char)p[0], d = (unsigned char)p[1];
 
-			if (*after == 'l')
-				after++;
-			if (*after && *after != ' ' && *after != '-')
-				i++;
+		/* in the letter's case: "KÖHLER" is "KOEHLER", a word in
+		 * capitals still (read_name reads capitals) */
+		if (c == 0xc3 && (d == 0xa4 || d == 0xb6 || d == 0xbc)) {
+			strbuf_addf(&b, "%ce", d == 0xa4 ? 'a' : d == 0xb6 ? 'o' : 'u');
+			p++;
+			any = 1;
+		} else if (c == 0xc3 && (d == 0x84 || d == 0x96 || d == 0x9c)) {
+			strbuf_addf(&b, "%cE", d == 0x84 ? 'A' : d == 0x96 ? 'O' : 'U');
+			p++;
+			any = 1;
+		} else if (c && strchr("aouAOU", c) && d == 0xcc && (unsigned char)p[2] == 0x88) {
+			strbuf_addf(&b, "%c%c", c, c & 0x20 ? 'e' : 'E');
+			p += 2;
+			any = 1;
+		} else {
+			strbuf_addf(&b, "%c", c);
 		}
 	}
-	*o = '\0';
+	if (any && !b.s)
+		return -ENOMEM;
+	if (any)
+		*out = strbuf_detach(&b);
+	else if (b.s)
+		crypto_free_string(strbuf_detach(&b));
+	return 0;
 }
 
 /*
@@ -1076,7 +1091,10 @@ out:
  * 0 the given name and the family name's last word; 1 the same with the
  * word before it joined by '-' (joined_before: "s bowes-lyon" of "Sarah
  * Bowes Lyon", as "Sarah Bowes-Lyon" is "s bowes-lyon"); 2 of the other
- * reading of "Bowes Lyon, Sarah" (comma_alt).  -EINVAL when the name has
+ * reading of "Bowes Lyon, Sarah" (comma_alt); 3 form 0 of the name with
+ * its umlauts spelt ae, oe, ue (umlauts_spelt: "Jürgen Müller" is also
+ * "j mueller", as "Juergen Mueller" is, while "Joey" is never "Joy").
+ * -EINVAL when the name has
  * no such form.
  */
 static int normalise_name(const char *in, int whole, int form, char *out, size_t outlen)
@@ -1088,6 +1106,15 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 	size_t n, pl = 0, at;
 	int rc;
 
+	if (form == 3) {
+		rc = umlauts_spelt(in, &alt);
+		if (rc == 0)
+			rc = alt ? normalise_name(alt, whole, 0, out, outlen) : -EINVAL;
+		crypto_free_string(alt);
+		if (rc)
+			crypto_memzero(out, outlen);
+		return rc == -ENOMEM ? rc : rc ? -EINVAL : 0;
+	}
 	if (form == 2) {
 		rc = comma_alt(in, &alt);
 		if (rc == 0)
@@ -1127,7 +1154,6 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 				}
 				memcpy(out + at, fam->p, fam->len);
 				out[at + fam->len] = '\0';
-				fold_umlaut_e(out);
 				rc = 0;
 			}
 		}

@@ -102,18 +102,18 @@ struct subject_card {
  * before it, without a full stop and not the given name, is a part of it:
  * "Siobhan O Brien" is "s obrien", "Ó Súilleabháin" "osuilleabhain", "Ian
  * Mac Donald" "ian macdonald" (and "Mc Donald" "mcdonald": Mac and Mc
- * stay two); "D Arcy" is not joined (D is an initial too).  "ae", "oe"
- * and "ue" are the umlauts ("Juergen Mueller" is "jurgen muller"), not
- * where the 'e' ends a word, or an 'e' and an 'l' do ("Michael", "Joel",
- * "Zoe" stay).  Saint ("St", "St.", "Saint"; "Ste", "Sainte": two)
- * before a family word is a particle (bb11): "St John, Olivia" is "o
- * john" as "Olivia St John" is, and a family name written with a hyphen
- * after it has it in one form ("Saint-Exupéry" is "st-exupery"); the
- * first word is the given name still ("St John Smith" is "s smith",
- * given "st smith"; "Mr St John" is "mr john").  A name has other forms
- * besides this one (subject_name_entries: "Sarah Bowes Lyon" is "s lyon"
- * and "s bowes-lyon", "Bowes Lyon, Sarah" "b lyon" and "s
- * bowes-lyon"), which subject_normalise does not give.  A hyphen in a
+ * stay two); "D Arcy" is not joined (D is an initial too).  Saint ("St",
+ * "St.", "Saint"; "Ste", "Sainte": two) before a family word is a
+ * particle (bb11): "St John, Olivia" is "o john" as "Olivia St John" is,
+ * and a family name written with a hyphen after it has it in one form
+ * ("Saint-Exupéry" is "st-exupery"); the first word is the given name
+ * still ("St John Smith" is "s smith", given "st smith"; "Mr St John" is
+ * "mr john").  A name has other forms besides this one
+ * (subject_name_entries: "Sarah Bowes Lyon" is "s lyon" and "s
+ * bowes-lyon", "Bowes Lyon, Sarah" "b lyon" and "s bowes-lyon"; a name
+ * with ä, ö or ü has one with them spelt ae, oe, ue: "Jürgen Müller" is
+ * "j muller" and "j mueller", "Juergen Mueller" "j mueller"), which
+ * subject_normalise does not give.  A hyphen in a
  * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
  * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
@@ -271,14 +271,17 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * 0 is subject_normalise "name"'s; form 1, of a name of three words or
  * more, joins the word before the family name to it with '-' ("Sarah
  * Bowes Lyon" is also "s bowes-lyon", as "Sarah Bowes-Lyon" is); form 2
- * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon.  Two names are one
+ * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon; form 3 is form 0 of
+ * the name with its umlauts spelt ae, oe, ue (bb10: "Jürgen Müller" is
+ * also "j mueller", as "Juergen Mueller" is; atk31: "Joey" is not "Joy",
+ * as no umlaut is written).  Two names are one
  * person's when one form of each agrees (someone_else).  Returns how many
  * name forms (0: none, NULL, one word), or -ENOMEM (e wiped).  The caller
  * wipes e (crypto_memzero).  subject_put_name_entries and
  * subject_drop_name_entries put or drop them for handle, inside the
  * caller's transaction.
  */
-#define SUBJECT_NAME_FORMS 3
+#define SUBJECT_NAME_FORMS 4
 struct subject_name_entries {
 	uint8_t name[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
 	uint8_t given[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];

@@ -86,7 +86,8 @@ rc subject find "+35898765432" --keyring "$KEYS/ingest.keyring" >/dev/null 2>"$T
 assert_contains "subject find says to reindex" "$(cat "$T_TMP/find.err")" "run \`recctl subject reindex\` once"
 assert_eq "the catalog is upgraded" "$T_SCHEMA" "$(q "PRAGMA user_version")"
 assert_ok "subject reindex" rc subject reindex --level-keyring "$PRIV"
-assert_eq "each subject holds its whole given name and its form's mark again" "4" \
+# (two of each: a name with ä is also indexed with it spelt ae, bb10)
+assert_eq "each subject holds its whole given name and its form's mark again" "8" \
 	"$(q "SELECT count(*) FROM subject_index WHERE kind = 'given'")"
 call maria2 2026-05-10T10:00:00Z "Maria Meikäläinen" "+358 9 876 5432"
 call matti3 2026-05-11T10:00:00Z "Matti Meikäläinen" "+358 9 876 5432"
