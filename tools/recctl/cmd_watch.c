@@ -77,7 +77,8 @@ const char usage_watch[] =
 	"group of up to 32) and exit 0.  One line per manifest on stderr, naming\n"
 	"it by a pseudonym (m-<8 hex>) and its recording's id, not its file name.\n"
 	"Every folder above SPOOL (as given and as resolved) must be owned by\n"
-	"root or this user and writable by no one else (sticky is fine): else\n"
+	"root or this user and writable by no one else (sticky is fine, if the\n"
+	"entry on the path in it, SPOOL too, is root's or this user's): else\n"
 	"watch refuses to start, naming the folder.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
@@ -701,7 +702,36 @@ static int check_folder(const char *spool, const char *dir)
 	return 0;
 }
 
-/* check_folder for every folder above path, as written and as resolved. */
+/*
+ * 1 when dir is a sticky folder that others may write (/tmp, a shared
+ * drop folder): each of its entries may be renamed by its owner, so an
+ * entry on the spool's path must be root's or this user's (atk31 F2: a
+ * recorder's own spool folder there, swapped for a link).
+ */
+static int open_sticky(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) && (st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* The entry path (not followed) in a sticky folder that others may write. */
+static int check_sticky_entry(const char *spool, const char *path, const char *dir)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return error("cannot check %s on the path of spool %s: %s", path, spool, strerror(errno));
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return error("spool %s: %s is owned by uid %u in the sticky folder %s, who may rename it and put "
+			     "a link to any folder in its place; use a spool that root (or this user) owns there",
+			     spool, path, (unsigned)st.st_uid, dir);
+	return 0;
+}
+
+/* check_folder for every folder above spool, and check_sticky_entry for
+ * every entry of the path in a sticky folder, the spool's own too; on the
+ * path as written and as resolved. */
 static int check_spool_path(const char *spool)
 {
 	char *paths[2] = { NULL, realpath(spool, NULL) };
@@ -717,17 +747,33 @@ static int check_spool_path(const char *spool)
 		free(cwd);
 	}
 	for (int i = 0; rc == 0 && i < 2; i++) {
-		char *p = paths[i], *slash;
+		char *p = paths[i], *slash, *end;
+		char *parent = xstrdup("/");
+		int sticky;
 
-		/* "/", then each prefix up to the spool's own folder, which the
-		 * recorders may write */
+		/* drop trailing slashes: the last prefix is the spool itself */
+		for (end = p + strlen(p); end > p + 1 && end[-1] == '/';)
+			*--end = '\0';
 		rc = check_folder(spool, "/");
-		for (slash = strchr(p + 1, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
-			*slash = '\0';
-			if (slash[1] && strcmp(p, "") != 0)
-				rc = check_folder(spool, p);
-			*slash = '/';
+		sticky = open_sticky("/");
+		for (slash = strchr(p + 1, '/'); rc == 0; slash = strchr(slash + 1, '/')) {
+			if (slash)
+				*slash = '\0';
+			if (*p && strcmp(p, parent)) {
+				if (sticky)
+					rc = check_sticky_entry(spool, p, parent);
+				if (rc == 0 && slash)
+					rc = check_folder(spool, p);
+				sticky = open_sticky(p);
+				free(parent);
+				parent = xstrdup(p);
+			}
+			if (slash)
+				*slash = '/';
+			if (!slash)
+				break;
 		}
+		free(parent);
 	}
 	free(paths[0]);
 	free(paths[1]);
