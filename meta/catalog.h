@@ -66,8 +66,10 @@ struct cat_recording {
 	int64_t restricted_since;	/* 0 when not restricted */
 	/*
 	 * 1 while the recording's only restriction is one an objection made
-	 * (Art. 21: rights_object, rights_restrict_if_objected, a merge):
-	 * the retention sweep erases it past retention_until.  0 when not
+	 * (Art. 21: rights_object, rights_restrict_if_objected, a merge), or
+	 * a consent withdrawal that a legal hold kept from erasing it
+	 * (rights_restrict_withdrawn): the retention sweep erases it past
+	 * retention_until once nothing else keeps it.  0 when not
 	 * restricted, restricted by the officer (Art. 18, which wins), or
 	 * restricted before schema 22 (catalog.c: kept, as before).
 	 */

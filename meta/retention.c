@@ -84,8 +84,9 @@ static int open_access_request(struct reg *r, const char *id, int64_t now, int64
  * A restriction that keeps a recording past its retention: the officer's
  * (Art. 18: the person may need it for a legal claim), or one from before
  * schema 22, which does not say whose it is.  An objection's restriction
- * stops the processing for its purpose; it does not keep the recording
- * longer than the policy does (catalog.h: restricted_by_objection).
+ * stops the processing for its purpose, and a consent withdrawal's the
+ * processing on the consent; neither keeps the recording longer than the
+ * policy does (catalog.h: restricted_by_objection).
  */
 static int restriction_keeps(const struct cat_recording *rec)
 {
@@ -362,7 +363,7 @@ static int restrict_held(struct reg *r, const struct audit_actor *a, const char 
 	cat_recording_clear(&rec);
 	if (!todo)
 		return 0;
-	rc = rights_restrict(r, a, r->policy->rights_level, id, why);
+	rc = rights_restrict_withdrawn(r, a, r->policy->rights_level, id, why);
 	return rc ? rc : 1;
 }
 

@@ -888,8 +888,10 @@ static int restrict_tx(struct reg *r, const struct audit_actor *a, struct cat_re
 	return rc;
 }
 
-int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
-		    const char *reason)
+/* rights_restrict and rights_restrict_withdrawn: by_right as restrict_tx's
+ * by_objection. */
+static int restrict_one(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			const char *reason, int by_right)
 {
 	struct cat_recording rec;
 	int rc;
@@ -903,7 +905,7 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 	if (rc)
 		return rc;
 	if ((rc = catalog_begin(r->cat)) == 0) {
-		rc = restrict_tx(r, a, &rec, reason, NULL, 0);
+		rc = restrict_tx(r, a, &rec, reason, NULL, by_right);
 		if (rc == 0)
 			rc = catalog_commit(r->cat);
 		if (rc)
@@ -913,6 +915,18 @@ int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level,
 	}
 	cat_recording_clear(&rec);
 	return rc;
+}
+
+int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+		    const char *reason)
+{
+	return restrict_one(r, a, actor_level, recording, reason, 0);
+}
+
+int rights_restrict_withdrawn(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *reason)
+{
+	return restrict_one(r, a, actor_level, recording, reason, 1);
 }
 
 /*

@@ -101,6 +101,17 @@ int rights_erase_unlinked_subjects(struct reg *r, const struct audit_actor *a, i
 int rights_restrict(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
 		    const char *reason) MUST_CHECK;
 /*
+ * rights_restrict as a consent withdrawal makes it, of a recording a legal
+ * hold keeps from its erasure (retention_withdraw_consent): not the
+ * officer's, so it is marked as an objection's restriction is
+ * (restricted_by_objection), and once the hold is released the retention
+ * sweep erases the recording past its retention, as it did before the
+ * withdrawal restricted it (atk31 F1).  A recording restricted already is
+ * the caller's to leave alone.
+ */
+int rights_restrict_withdrawn(struct reg *r, const struct audit_actor *a, int actor_level, const char *recording,
+			      const char *reason) MUST_CHECK;
+/*
  * Objection (Art. 21): subject handle objects to processing for each of
  * the n purposes (names in the policy; lent).  In one transaction each
  * objection is recorded (catalog_put_objection; one that stands already
