@@ -1849,8 +1849,45 @@ static int on_head_page(struct opus_strip *s, ogg_page *og)
 	return 0;
 }
 
+/*
+ * 0 when no packet the page completes carries padding that is not zero
+ * bytes (RFC 6716 3.2.5: a code 3 packet's padding may hold "any value",
+ * which the decoder skips): a recorder's free text there would be stored
+ * as it came and read at every level that hears the call (atk31 F4).
+ * libopus pads with zeros.  Else -EINVAL, said.
+ */
+static int check_padding(struct opus_strip *s, ogg_page *og)
+{
+	ogg_packet op;
+	int got;
+
+	if (ogg_stream_pagein(&s->in, og))
+		return meta_fail(-EINVAL, "audio holds a page that does not follow its stream");
+	while ((got = ogg_stream_packetout(&s->in, &op)) != 0) {
+		const unsigned char *p = op.packet;
+		long n = op.bytes, i = 2, pad = 0;
+
+		if (got < 0 || n < 2 || (p[0] & 3) != 3 || !(p[1] & 0x40))
+			continue;
+		while (i < n && p[i] == 255) {
+			pad += 254;
+			i++;
+		}
+		if (i >= n)
+			continue;	/* malformed: the decoder refuses it */
+		pad += p[i];
+		for (long k = n - (pad < n ? pad : n); k < n; k++)
+			if (p[k])
+				return meta_fail(-EINVAL, "an audio packet's padding holds bytes that are not zero; "
+						 "no encoder writes them, and recfs does not store what it cannot read");
+	}
+	return 0;
+}
+
 static int walk_page(struct opus_strip *s, ogg_page *og)
 {
+	int rc;
+
 	if (s->state == WANT_HEAD)
 		return on_head_page(s, og);
 	if (ogg_page_bos(og) || (uint32_t)ogg_page_serialno(og) != s->serial)
@@ -1858,6 +1895,8 @@ static int walk_page(struct opus_strip *s, ogg_page *og)
 				 "(or a chain of them) is accepted");
 	if (s->state == WANT_TAGS)
 		return on_tags_page(s, og);
+	if ((rc = check_padding(s, og)))
+		return rc;
 	emit_page(s, og, s->delta);
 	if (ogg_page_eos(og))
 		s->state = WANT_HEAD;

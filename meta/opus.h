@@ -134,7 +134,8 @@ int opus_probe_judge_reap(void);
  * Refused with -EINVAL and one line in meta_errmsg(): bytes that are not
  * part of an Ogg page, a stream that is not Opus or runs alongside another
  * (multiplexed), an OpusHead header longer than its fields (19 bytes, and
- * the channel mapping table of a family other than 0), an OpusTags header that is malformed, holds a vendor
+ * the channel mapping table of a family other than 0), an audio packet
+ * whose padding is not zero bytes, an OpusTags header that is malformed, holds a vendor
  * string or a comment that is not UTF-8 text (or holds a NUL), or is larger
  * than OPUS_TAGS_MAX.
  */
