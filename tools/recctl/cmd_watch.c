@@ -77,9 +77,9 @@ const char usage_watch[] =
 	"group of up to 32) and exit 0.  One line per manifest on stderr, naming\n"
 	"it by a pseudonym (m-<8 hex>) and its recording's id, not its file name.\n"
 	"Every folder above SPOOL (as given and as resolved) must be owned by\n"
-	"root or this user and writable by no one else (sticky is fine, if the\n"
-	"entry on the path in it, SPOOL too, is root's or this user's): else\n"
-	"watch refuses to start, naming the folder.\n"
+	"root, this user or the register's owner and writable by no one else\n"
+	"(sticky is fine, if the entry on the path in it, SPOOL too, is one of\n"
+	"theirs): else watch refuses to start, naming the folder.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE      the ingest keyring (default $RECFS_KEYRING, then\n"
@@ -681,23 +681,26 @@ static int run(struct watcher *w)
  * the path elsewhere, and watch, which opens SPOOL/NAME by its path for
  * every manifest it is told of, would then take and quarantine files of
  * any folder as the recorder's (atk30 F1).  0 when folder dir, above
- * spool, is owned by root or by this user and written by no one else
+ * spool, is owned by root, by this user or by the register's owner
+ * (owner), and written by no one else
  * (or is sticky), as sshd's StrictModes asks of a home; else the refusal,
  * said.
  */
-static int check_folder(const char *spool, const char *dir)
+static int check_folder(const char *spool, const char *dir, uid_t owner)
 {
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
 		return error("cannot check %s above spool %s: %s", dir, spool, strerror(errno));
-	if (st.st_uid != 0 && st.st_uid != geteuid())
+	if (st.st_uid != 0 && st.st_uid != geteuid() && st.st_uid != owner)
 		return error("spool %s: the folder %s above it is owned by uid %u, who could point the spool's path "
-			     "elsewhere; use a spool whose folders above it only root (or this user) owns",
+			     "elsewhere; use a spool whose folders above it only root, this user or the register's "
+			     "owner own",
 			     spool, dir, (unsigned)st.st_uid);
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
 		return error("spool %s: the folder %s above it may be written by others (mode %04o), who could "
-			     "rename what is in it; use a spool whose folders above it only root (or this user) "
+			     "rename what is in it; use a spool whose folders above it only root, this user or the "
+			     "register's owner "
 			     "may write", spool, dir, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
@@ -716,15 +719,16 @@ static int open_sticky(const char *dir)
 }
 
 /* The entry path (not followed) in a sticky folder that others may write. */
-static int check_sticky_entry(const char *spool, const char *path, const char *dir)
+static int check_sticky_entry(const char *spool, const char *path, const char *dir, uid_t owner)
 {
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
 		return error("cannot check %s on the path of spool %s: %s", path, spool, strerror(errno));
-	if (st.st_uid != 0 && st.st_uid != geteuid())
+	if (st.st_uid != 0 && st.st_uid != geteuid() && st.st_uid != owner)
 		return error("spool %s: %s is owned by uid %u in the sticky folder %s, who may rename it and put "
-			     "a link to any folder in its place; use a spool that root (or this user) owns there",
+			     "a link to any folder in its place; use a spool that root, this user or the register's "
+			     "owner owns there",
 			     spool, path, (unsigned)st.st_uid, dir);
 	return 0;
 }
@@ -732,7 +736,7 @@ static int check_sticky_entry(const char *spool, const char *path, const char *d
 /* check_folder for every folder above spool, and check_sticky_entry for
  * every entry of the path in a sticky folder, the spool's own too; on the
  * path as written and as resolved. */
-static int check_spool_path(const char *spool)
+static int check_spool_path(const char *spool, uid_t owner)
 {
 	char *paths[2] = { NULL, realpath(spool, NULL) };
 	int rc = 0;
@@ -754,16 +758,16 @@ static int check_spool_path(const char *spool)
 		/* drop trailing slashes: the last prefix is the spool itself */
 		for (end = p + strlen(p); end > p + 1 && end[-1] == '/';)
 			*--end = '\0';
-		rc = check_folder(spool, "/");
+		rc = check_folder(spool, "/", owner);
 		sticky = open_sticky("/");
 		for (slash = strchr(p + 1, '/'); rc == 0; slash = strchr(slash + 1, '/')) {
 			if (slash)
 				*slash = '\0';
 			if (*p && strcmp(p, parent)) {
 				if (sticky)
-					rc = check_sticky_entry(spool, p, parent);
+					rc = check_sticky_entry(spool, p, parent, owner);
 				if (rc == 0 && slash)
-					rc = check_folder(spool, p);
+					rc = check_folder(spool, p, owner);
 				sticky = open_sticky(p);
 				free(parent);
 				parent = xstrdup(p);
@@ -814,7 +818,13 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		rc = error("spool %s is not a directory", spool);
 		goto out;
 	}
-	if ((rc = check_spool_path(spool)))
+	/* The register's owner (recctl init --owner) holds the catalog and
+	 * the keys' folder already: its folders are no one else's. */
+	if (stat(ctl->dir, &st) < 0) {
+		rc = error("cannot open register %s: %s", ctl->dir, strerror(errno));
+		goto out;
+	}
+	if ((rc = check_spool_path(spool, st.st_uid)))
 		goto out;
 	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
 		goto out;
