@@ -854,10 +854,30 @@ void catalog_end_read(struct catalog *c)
 	c->in_read = 0;
 }
 
+/*
+ * The busy handler waits for readers and writers, but not for another
+ * connection's checkpoint: sqlite gives SQLITE_BUSY at once when one runs
+ * (a mount's periodic catalog_checkpoint_try, catalog_checkpoint_if_due).
+ * An erasure's truncation that met one left the erased bytes in the WAL
+ * until the next checkpoint; it is tried again, every 10 ms, until
+ * CATALOG_BUSY_MS have passed in all (the busy handler's own wait for a
+ * reader counts in them).
+ */
 int catalog_checkpoint(struct catalog *c)
 {
-	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	const struct timespec pause = { 0, 10 * 1000000L };
+	struct timespec start, now;
+	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (rc != SQLITE_BUSY ||
+		    (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= CATALOG_BUSY_MS)
+			break;
+		nanosleep(&pause, NULL);
+	}
 	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "checkpoint");
 }
 
