@@ -680,107 +680,117 @@ static int run(struct watcher *w)
  * without the sticky bit), or that someone else owns, lets that one point
  * the path elsewhere, and watch, which opens SPOOL/NAME by its path for
  * every manifest it is told of, would then take and quarantine files of
- * any folder as the recorder's (atk30 F1).  0 when folder dir, above
- * spool, is owned by root, by this user or by the register's owner
- * (owner), and written by no one else
- * (or is sticky), as sshd's StrictModes asks of a home; else the refusal,
- * said.
+ * any folder as the recorder's (atk30 F1).  So does an entry of the path
+ * in a sticky folder that others may write (/tmp, a shared drop folder):
+ * its owner may rename it (atk31 F2).  Trusted are root, this user and
+ * the register's owner (recctl init --owner), who holds the catalog and
+ * the keys' folder already, as sshd's StrictModes trusts root and the
+ * home's owner.
  */
-static int check_folder(const char *spool, const char *dir, uid_t owner)
+struct path_check {
+	const char *spool;
+	uid_t owner;		/* the register's */
+};
+
+static int trusted(const struct path_check *pc, uid_t uid)
+{
+	return uid == 0 || uid == geteuid() || uid == pc->owner;
+}
+
+/*
+ * 0 when folder dir, above the spool, is a trusted one's and written by no
+ * one else (or is sticky); *sticky then says whether others may write it
+ * (with the sticky bit).  Else the refusal, said.
+ */
+static int check_folder(const struct path_check *pc, const char *dir, int *sticky)
 {
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
-		return error("cannot check %s above spool %s: %s", dir, spool, strerror(errno));
-	if (st.st_uid != 0 && st.st_uid != geteuid() && st.st_uid != owner)
+		return error("cannot check %s above spool %s: %s", dir, pc->spool, strerror(errno));
+	if (!trusted(pc, st.st_uid))
 		return error("spool %s: the folder %s above it is owned by uid %u, who could point the spool's path "
 			     "elsewhere; use a spool whose folders above it only root, this user or the register's "
-			     "owner own",
-			     spool, dir, (unsigned)st.st_uid);
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+			     "owner own", pc->spool, dir, (unsigned)st.st_uid);
+	*sticky = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+	if (*sticky && !(st.st_mode & S_ISVTX))
 		return error("spool %s: the folder %s above it may be written by others (mode %04o), who could "
 			     "rename what is in it; use a spool whose folders above it only root, this user or the "
-			     "register's owner "
-			     "may write", spool, dir, (unsigned)(st.st_mode & 07777));
+			     "register's owner may write", pc->spool, dir, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
-/*
- * 1 when dir is a sticky folder that others may write (/tmp, a shared
- * drop folder): each of its entries may be renamed by its owner, so an
- * entry on the spool's path must be root's or this user's (atk31 F2: a
- * recorder's own spool folder there, swapped for a link).
- */
-static int open_sticky(const char *dir)
-{
-	struct stat st;
-
-	return stat(dir, &st) == 0 && (st.st_mode & S_ISVTX) && (st.st_mode & (S_IWGRP | S_IWOTH));
-}
-
-/* The entry path (not followed) in a sticky folder that others may write. */
-static int check_sticky_entry(const char *spool, const char *path, const char *dir, uid_t owner)
+/* The entry path (not followed) in dir, a sticky folder others may write. */
+static int check_sticky_entry(const struct path_check *pc, const char *path, const char *dir)
 {
 	struct stat st;
 
 	if (lstat(path, &st) < 0)
-		return error("cannot check %s on the path of spool %s: %s", path, spool, strerror(errno));
-	if (st.st_uid != 0 && st.st_uid != geteuid() && st.st_uid != owner)
+		return error("cannot check %s on the path of spool %s: %s", path, pc->spool, strerror(errno));
+	if (!trusted(pc, st.st_uid))
 		return error("spool %s: %s is owned by uid %u in the sticky folder %s, who may rename it and put "
 			     "a link to any folder in its place; use a spool that root, this user or the register's "
-			     "owner owns there",
-			     spool, path, (unsigned)st.st_uid, dir);
+			     "owner owns there", pc->spool, path, (unsigned)st.st_uid, dir);
 	return 0;
 }
 
-/* check_folder for every folder above spool, and check_sticky_entry for
- * every entry of the path in a sticky folder, the spool's own too; on the
- * path as written and as resolved. */
+/* check_folder for every folder of path (absolute; cut in place) above
+ * its last entry, and check_sticky_entry for every entry in a sticky
+ * folder that others may write, the last one's too. */
+static int check_path(const struct path_check *pc, char *path)
+{
+	char *end = path + strlen(path), *prev = path, *slash;
+	int rc, sticky;
+
+	/* drop trailing slashes: the last entry is the spool itself */
+	while (end > path + 1 && end[-1] == '/')
+		*--end = '\0';
+	rc = check_folder(pc, "/", &sticky);
+	for (slash = strchr(path + 1, '/'); rc == 0; slash = strchr(slash + 1, '/')) {
+		if (slash && slash == prev + 1) {	/* "a//b": no entry between */
+			prev = slash;
+			continue;
+		}
+		if (slash)
+			*slash = '\0';
+		if (sticky) {
+			char *dir = prev == path ? xstrdup("/") : xasprintf("%.*s", (int)(prev - path), path);
+
+			rc = check_sticky_entry(pc, path, dir);
+			free(dir);
+		}
+		if (rc == 0 && slash)
+			rc = check_folder(pc, path, &sticky);
+		if (!slash)
+			break;
+		*slash = '/';
+		prev = slash;
+	}
+	return rc;
+}
+
+/* check_path on the spool's path as written (made absolute) and as
+ * resolved, owner the register's owner. */
 static int check_spool_path(const char *spool, uid_t owner)
 {
-	char *paths[2] = { NULL, realpath(spool, NULL) };
-	int rc = 0;
+	const struct path_check pc = { spool, owner };
+	char *written, *resolved = realpath(spool, NULL), *cwd;
+	int rc;
 
-	if (!paths[1])
+	if (!resolved)
 		return error("cannot resolve spool %s: %s", spool, strerror(errno));
-	paths[0] = spool[0] == '/' ? xstrdup(spool) : NULL;
-	if (!paths[0]) {
-		char *cwd = getcwd(NULL, 0);
-
-		paths[0] = cwd ? xasprintf("%s/%s", cwd, spool) : xstrdup(paths[1]);
+	if (spool[0] == '/') {
+		written = xstrdup(spool);
+	} else {
+		cwd = getcwd(NULL, 0);
+		written = cwd ? xasprintf("%s/%s", cwd, spool) : xstrdup(resolved);
 		free(cwd);
 	}
-	for (int i = 0; rc == 0 && i < 2; i++) {
-		char *p = paths[i], *slash, *end;
-		char *parent = xstrdup("/");
-		int sticky;
-
-		/* drop trailing slashes: the last prefix is the spool itself */
-		for (end = p + strlen(p); end > p + 1 && end[-1] == '/';)
-			*--end = '\0';
-		rc = check_folder(spool, "/", owner);
-		sticky = open_sticky("/");
-		for (slash = strchr(p + 1, '/'); rc == 0; slash = strchr(slash + 1, '/')) {
-			if (slash)
-				*slash = '\0';
-			if (*p && strcmp(p, parent)) {
-				if (sticky)
-					rc = check_sticky_entry(spool, p, parent, owner);
-				if (rc == 0 && slash)
-					rc = check_folder(spool, p, owner);
-				sticky = open_sticky(p);
-				free(parent);
-				parent = xstrdup(p);
-			}
-			if (slash)
-				*slash = '/';
-			if (!slash)
-				break;
-		}
-		free(parent);
-	}
-	free(paths[0]);
-	free(paths[1]);
+	rc = check_path(&pc, written);
+	if (rc == 0)
+		rc = check_path(&pc, resolved);
+	free(written);
+	free(resolved);
 	return rc;
 }
 
