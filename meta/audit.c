@@ -689,8 +689,8 @@ static const char *const actions[] = {
 	"refusals", "release-hold", "removexattr", "rename", "request-answer", "request-close", "request-extend",
 	"request-link", "request-new", "request-show", "request-state", "reseal", "restrict", "retention",
 	"retention-skip", "retention-sweep", "rmdir", "seal-reasons", "setattr", "setxattr", "subject-find",
-	"subject-reindex", "subject-show", "symlink", "truncate", "unlink", "unlock", "utimes", "withdraw-consent",
-	"write",
+	"subject-reindex", "subject-show", "symlink", "truncate", "unlink", "unlock", "utimes", "watch",
+	"withdraw-consent", "write",
 };
 
 static int cmp_action(const void *a, const void *b)

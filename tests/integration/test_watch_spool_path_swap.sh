@@ -61,6 +61,8 @@ else
 	assert_contains "and names the folder and its owner" "$(cat "$LOG")" \
 		"the folder $HOME_R above it is owned by uid $(id -u "$rec")"
 fi
+assert_match "the refusal is in the audit log" "$("$RECCTL" audit show -R "$REG" --action watch 2>&1)" \
+	"watch.*refused.*spool's path"
 as_user "$rec" sh -c "cd '$HOME_R' && mv up up.old && ln -s '$VICTIM' up &&
 	echo '{}' >up.old/spool/.m && mv up.old/spool/.m up.old/spool/app.json" || t_abort "recorder" "cannot swap"
 start_watch "$HOME_R/up/spool" && stop_watch

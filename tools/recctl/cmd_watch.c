@@ -834,8 +834,16 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		rc = error("cannot open register %s: %s", ctl->dir, strerror(errno));
 		goto out;
 	}
-	if ((rc = check_spool_path(spool, st.st_uid)))
+	if ((rc = check_spool_path(spool, st.st_uid))) {
+		/* A refusal is logged: who tried to start watch on what. */
+		if (ctl_register(ctl, &w.r) == 0) {
+			audit_self(&w.actor, NULL);
+			if (audit_log(w.r->cat, &w.actor, "watch", NULL, "refused",
+				      "a folder on the spool's path may be changed by someone else"))
+				meta_clear_error();
+		}
 		goto out;
+	}
 	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
 		goto out;
 	w.ik = keyring_index_key(kr);
