@@ -218,6 +218,14 @@ poll_since()
 	done
 }
 
+# wait_for SECONDS CMD...: poll_since from now.
+wait_for()
+{
+	local max=$(($1 * 1000))
+	shift
+	poll_since "$(now_ns)" "$max" "$@"
+}
+
 # opus_retag IN OUT VENDOR keep|set [COMMENT...]: OUT is the Ogg Opus file
 # IN (whose OpusTags packet is alone on its second page, as opusenc writes
 # it) with that packet's vendor string made VENDOR and its comments kept
@@ -525,6 +533,56 @@ stop_reader()
 	exec {in}>&- {out}<&-
 	wait "${R_PID[$1]}"
 	T_RC=$?
+}
+
+# --- the spool daemon ----------------------------------------------------
+
+# run_watch REGISTER LOG [ARG...]: `recctl watch` as root on REGISTER with
+# the ingest keyring of $KEYS and ARGs (a spool), in the background, its
+# stderr appended to LOG; its pid in WATCH_PID (t_cleanup stops it).  A
+# variable set before the call reaches the daemon: X=1 run_watch ...
+WATCH_PID=
+run_watch()
+{
+	local reg=$1 log=$2
+	shift 2
+	"$RECCTL" watch -R "$reg" --keyring "$KEYS/ingest.keyring" "$@" 2>>"$log" &
+	WATCH_PID=$!
+	T_DAEMONS+=("$WATCH_PID")
+}
+
+# start_watch REGISTER LOG [ARG...]: run_watch, then wait (10 s at most)
+# until the daemon says in LOG that it is watching.  1 when it exits first
+# or does not say so; WATCH_RC is then its exit status, WATCH_PID empty.
+start_watch()
+{
+	local before
+	before=$(grep -c '^watching ' "$2" 2>/dev/null)
+	run_watch "$@"
+	wait_for 10 watch_up "$2" "${before:-0}"
+	[ "$(grep -c '^watching ' "$2")" -gt "${before:-0}" ] && return 0
+	kill "$WATCH_PID" 2>/dev/null
+	wait "$WATCH_PID" 2>/dev/null
+	WATCH_RC=$?
+	WATCH_PID=
+	return 1
+}
+
+# watch_up LOG N: 0 once LOG has more than N "watching" lines or the
+# daemon has gone.
+watch_up()
+{
+	[ "$(grep -c '^watching ' "$1")" -gt "$2" ] || ! kill -0 "$WATCH_PID" 2>/dev/null
+}
+
+# stop_watch: SIGTERM to the daemon and wait; its exit status in WATCH_RC.
+stop_watch()
+{
+	[ -n "$WATCH_PID" ] || return 0
+	kill -TERM "$WATCH_PID" 2>/dev/null
+	wait "$WATCH_PID" 2>/dev/null
+	WATCH_RC=$?
+	WATCH_PID=
 }
 
 # --- mounting the daemon ---------------------------------------------------

@@ -24,14 +24,6 @@ SPOOL=$T_TMP/spool	# case 3 moves it onto the register's file system
 LOG=$T_TMP/watch.log
 FILLER=$T_TMP/a/filler
 t_tmpfs "$T_TMP/spool" 16m 0700
-WATCH_PID=
-cleanup()
-{
-	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	t_cleanup
-}
-trap cleanup EXIT
-
 log_has() { grep -q -- "$1" "$LOG" 2>/dev/null; }
 # wait_log SECONDS PATTERN: 0 once the daemon's log has a matching line.
 wait_log()
@@ -75,9 +67,7 @@ qdirs() { find "$REG/quarantine" -mindepth 1 -maxdepth 1 | wc -l; }
 tries() { [ "$(grep -c "^cannot quarantine $1 " "$LOG")" -ge "$2" ]; }
 QBASE=0
 
-RECFS_TEST_NO_QUARANTINE_RESERVE=1 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL" 2>>"$LOG" &
-WATCH_PID=$!
-wait_log 10 "^watching" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
+RECFS_TEST_NO_QUARANTINE_RESERVE=1 start_watch "$REG" "$LOG" "$SPOOL" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
 
 # check_full NAME PATTERN: while full, the quarantine of NAME fails with
 # PATTERN in the log, twice (the retry is logged), and nothing moves.
@@ -144,13 +134,11 @@ check_freed bad4-call
 # As the tester found it: the inputs are in place before the disk fills up
 # (the manifest renamed in afterwards, which takes no room), and a rename
 # needs none either.
-kill "$WATCH_PID" && wait "$WATCH_PID"
+stop_watch
 SPOOL=$T_TMP/a/spool
 LOG=$T_TMP/watch-same-fs.log
 mkdir -p "$SPOOL"
-"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL" 2>>"$LOG" &
-WATCH_PID=$!
-wait_log 10 "^watching" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
+start_watch "$REG" "$LOG" "$SPOOL" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
 cp "$FIX/mono.opus" "$SPOOL/bad5-call.opus"
 printf '{"recorded_at":"2026-11-01T10:00:00Z","source":"nosuch","audio":"bad5-call.opus"}\n' >"$SPOOL/.bad5-call.json"
 fill
@@ -158,8 +146,7 @@ mv "$SPOOL/.bad5-call.json" "$SPOOL/bad5-call.json"
 check_full bad5-call "cannot write error.txt: No space left on device"
 check_freed bad5-call
 
-kill "$WATCH_PID" && wait "$WATCH_PID"
-WATCH_PID=
+stop_watch
 assert_ok "fsck finds no problem" "$RECCTL" fsck -R "$REG"
 assert_contains "fsck: 0 problems" "$T_OUT" "; 0 problems"
 t_done

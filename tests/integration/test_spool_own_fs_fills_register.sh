@@ -29,17 +29,7 @@ SP=$T_TMP/spool
 t_tmpfs "$SP" 32m 0777
 chmod 1777 "$SP"
 LOG=$T_TMP/watch.log
-WATCH_PID=
-cleanup()
-{
-	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	t_cleanup
-}
-trap cleanup EXIT
-"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$SP" 2>>"$LOG" &
-WATCH_PID=$!
-for _ in $(seq 1 100); do grep -q '^watching ' "$LOG" && break; sleep 0.1; done
-grep -q '^watching ' "$LOG" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
+start_watch "$REG" "$LOG" "$SP" || t_abort "watch" "the daemon does not start: $(cat "$LOG")"
 
 # The recorder: refused manifests of 2.5 MB; one that stays in the spool for
 # 4 s (no room in the quarantine) is taken back and sent again half as

@@ -39,19 +39,19 @@ cp "$(ls "$T_ROOT"/build/test-clips/clip0*.opus | head -1)" "$clip" 2>/dev/null 
 chmod 0644 "$clip"
 H1=$(date -u +%Y-%m-%dT%H:%M:%SZ -d '-2 hour')
 H2=$(date -u +%Y-%m-%dT%H:%M:%SZ -d '-1 hour')
-# wait_for TEXT: until the watch log holds TEXT (10 s)
-wait_for() { for _ in $(seq 1 100); do grep -q "$1" "$T_TMP/watch.log" && return 0; sleep 0.1; done; return 1; }
+# wait_log TEXT: until the watch log holds TEXT (10 s)
+wait_log() { for _ in $(seq 1 100); do grep -q "$1" "$T_TMP/watch.log" && return 0; sleep 0.1; done; return 1; }
 drop() { as_user "$1" sh -c 'umask 077; cat >"$2.tmp" && mv "$2.tmp" "$2"' sh "$1" "$2"; }
 
 # --- 1: an accepted manifest that names the other recorder's audio ---------
 as_user "$rec2" sh -c "umask 077; cp '$clip' '$S/meet-1.opus'"
 printf '{"recorded_at":"%s","source":"customer-service","audio":"meet-1.opus","subjects":[{"role":"customer","name":"Eve Other","phone":"+358401230000"}]}' "$H1" |
 	drop "$rec1" "$S/a15-evil.json"
-wait_for "a15-evil\|m-.*->" || true
+wait_log "a15-evil\|m-.*->" || true
 sleep 1
 printf '{"recorded_at":"%s","source":"internal-meetings","audio":"meet-1.opus","title":"Board meeting","subjects":[{"role":"participant","name":"Victor Board","email":"victor@example.com"}]}' "$H1" |
 	drop "$rec2" "$S/meet-1.json"
-wait_for "quarantined\|ingested .* -> .*" ; sleep 2
+wait_log "quarantined\|ingested .* -> .*" ; sleep 2
 n_int=$(q "SELECT count(*) FROM recording WHERE source = 'internal-meetings'")
 n_cs=$(q "SELECT count(*) FROM recording WHERE source = 'customer-service'")
 assert_eq "the meeting is ingested under its own manifest (internal-meetings), not the other recorder's" "1 0" "$n_int $n_cs"

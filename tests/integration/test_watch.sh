@@ -23,8 +23,6 @@
 
 FIX=$T_ROOT/tests/fixtures
 HELPER=$T_TMP/watch_helper.py
-WATCH_PID=
-
 cat >"$HELPER" <<'EOF'
 # gen OUT COUNT PREFIX: good manifests (fallback generator).
 # bad OUT FIXTURE_OPUS: 20 corrupt manifests bad-01..bad-20 of four kinds.
@@ -142,26 +140,6 @@ spool_count()
 	find "$1" -mindepth 1 -maxdepth 1 | wc -l
 }
 
-# start_watch REG LOG: run the daemon in the background; WATCH_PID.
-start_watch()
-{
-	"$RECCTL" watch -R "$1" --keyring "$KEYS/ingest.keyring" 2>>"$2" &
-	WATCH_PID=$!
-	T_DAEMONS+=("$WATCH_PID")
-}
-
-# wait_for SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.
-wait_for()
-{
-	local end=$((SECONDS + $1))
-	shift
-	while [ $SECONDS -lt $end ]; do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-
 log_has() { grep -q -- "$2" "$1" 2>/dev/null; }
 
 # --- 1. four writers at once ---------------------------------------------------
@@ -186,7 +164,7 @@ fi
 
 LOG1=$T_TMP/watch1.log
 mkdir -p "$T_TMP/stage"
-start_watch "$REG_A" "$LOG1"
+run_watch "$REG_A" "$LOG1"
 wait_for 5 log_has "$LOG1" "watching" || fail "watch starts" "$(cat "$LOG1")"
 start=$SECONDS
 for w in 0 1 2 3; do
@@ -242,7 +220,7 @@ python3 "$HELPER" write "$REG_A/spool" "$T_TMP/stage" "$SRC3"/*.json
 before=$(catalog_count "$REG_A")
 waiting=$(ls "$REG_A"/spool/*.json | wc -l)
 LOG3=$T_TMP/watch3.log
-start_watch "$REG_A" "$LOG3"
+run_watch "$REG_A" "$LOG3"
 wait_for 10 log_has "$LOG3" "^ingested " || fail "watch works off a backlog" "$(tail -n 5 "$LOG3")"
 kill -TERM "$WATCH_PID"
 wait "$WATCH_PID"
@@ -253,7 +231,7 @@ left=$(ls "$REG_A"/spool/*.json 2>/dev/null | wc -l)
 assert_eq "stopped: every manifest ingested or still waiting" "$waiting" "$((after - before + left))"
 assert_eq "stopped: nothing quarantined" 20 "$(ls -d "$REG_A"/quarantine/* | wc -l)"
 LOG3B=$T_TMP/watch3b.log
-start_watch "$REG_A" "$LOG3B"
+run_watch "$REG_A" "$LOG3B"
 # The policy change below must come after the watches are set: with the
 # spool already empty nothing else waits for the start-up.
 wait_for 20 log_has "$LOG3B" "^watching " || fail "watch starts again" "$(tail -n 3 "$LOG3B")"
@@ -340,7 +318,7 @@ assert_eq "SIGTERM after reloads: exit 0" 0 "$?"
 cp "$FIX/mono.opus" "$REG_A/spool/$PERSON orphan.opus"
 printf 'half a manifest' >"$REG_A/spool/.tmp-$PERSON"
 LOG6=$T_TMP/watch6.log
-RECFS_NOW=$(( $(date +%s) + 3 * 86400 )) start_watch "$REG_A" "$LOG6"
+RECFS_NOW=$(( $(date +%s) + 3 * 86400 )) run_watch "$REG_A" "$LOG6"
 wait_for 5 log_has "$LOG6" "named by no manifest"
 assert_match "watch says how many files no manifest names" "$(cat "$LOG6")" \
 	"^2 files in the spool, unchanged for over a day, are named by no manifest"
@@ -349,7 +327,7 @@ assert_eq "and leaves them where they are" 2 "$(spool_count "$REG_A/spool")"
 kill -TERM "$WATCH_PID"
 wait "$WATCH_PID"
 LOG6B=$T_TMP/watch6b.log
-start_watch "$REG_A" "$LOG6B"
+run_watch "$REG_A" "$LOG6B"
 wait_for 5 log_has "$LOG6B" "watching"
 sleep 0.5
 assert_eq "files younger than a day are not reported" 0 "$(grep -c "named by no manifest" "$LOG6B")"
@@ -369,7 +347,7 @@ kills=0
 for round in $(seq 0 19); do
 	# 15 more manifests each round, written while the daemon runs (some
 	# half-written, some moved in), so that every kill lands in work.
-	start_watch "$REG_B" "$LOG2"
+	run_watch "$REG_B" "$LOG2"
 	python3 "$HELPER" write "$REG_B/spool" "$T_TMP/stage" "${ALL2[@]:$((round * 15)):15}" &
 	writer=$!
 	sleep "0.$(printf '%02d' $((RANDOM % 60 + 5)))"
@@ -382,7 +360,7 @@ done
 assert_eq "20 kills" 20 "$kills"
 mid=$(catalog_count "$REG_B")
 echo "   ($mid of 300 in the catalog after the kills)"
-start_watch "$REG_B" "$LOG2"
+run_watch "$REG_B" "$LOG2"
 done_b() { [ "$(spool_count "$REG_B/spool")" -eq 0 ]; }
 wait_for 60 done_b
 kill -TERM "$WATCH_PID"

@@ -24,7 +24,6 @@
 
 FIX=$T_ROOT/tests/fixtures
 MK=$T_TMP/kinds.py
-WATCH_PID=
 KINDS=(truncated notogg chained-channels chained-badlink hugetags empty fifo)
 
 cat >"$MK" <<'EOF'
@@ -94,14 +93,6 @@ catalog_count()
 spool_count()
 {
 	find "$1" -mindepth 1 -maxdepth 1 | wc -l
-}
-
-# wait_for SECONDS CMD...: poll_since from now.
-wait_for()
-{
-	local max=$(($1 * 1000))
-	shift
-	poll_since "$(now_ns)" "$max" "$@"
 }
 
 # reason MANIFEST REGISTER: the error.txt of MANIFEST's quarantine folder.
@@ -178,10 +169,7 @@ assert_eq "recctl ingest: no good manifest is quarantined" 0 "$good_q"
 make_register "$T_TMP/w"
 REG_W=$REG
 LOG=$T_TMP/watch.log
-"$RECCTL" watch -R "$REG_W" --keyring "$KEYS/ingest.keyring" 2>>"$LOG" &
-WATCH_PID=$!
-T_DAEMONS+=("$WATCH_PID")
-wait_for 5 grep -q watching "$LOG" || t_abort "watch starts" "$(cat "$LOG")"
+start_watch "$REG_W" "$LOG" || t_abort "watch starts" "$(cat "$LOG")"
 SPOOL=$REG_W/spool
 bads=() n=0
 for round in 0 1 2 3 4 5; do

@@ -20,22 +20,7 @@ KEYS=$T_TMP/a/keys
 	>"$T_TMP/a/init.out" 2>&1 || t_abort "init" "recctl init --owner failed: $(cat "$T_TMP/a/init.out")"
 assert_eq "recctl init --owner makes the register the owner's" "$owner" "$(stat -c %U "$REG")"
 LOG=$T_TMP/watch.log
-WATCH_PID=
-cleanup()
-{
-	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	t_cleanup
-}
-trap cleanup EXIT
-"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" 2>"$LOG" &
-WATCH_PID=$!
-started=0
-for _ in $(seq 1 100); do
-	grep -q '^watching ' "$LOG" && { started=1; break; }
-	kill -0 "$WATCH_PID" 2>/dev/null || break
-	sleep 0.1
-done
-if [ "$started" = 1 ]; then
+if start_watch "$REG" "$LOG"; then
 	pass "watch (root) starts on the default spool of a register recctl init --owner made"
 else
 	fail "watch (root) starts on the default spool of a register recctl init --owner made" "$(cat "$LOG")"

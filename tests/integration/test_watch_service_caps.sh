@@ -39,7 +39,7 @@ watch_as()
 	WPID=$!
 	sleep 1
 }
-stop_watch()
+watch_stops()
 {
 	kill "$WPID"
 	for _ in $(seq 1 50); do kill -0 "$WPID" 2>/dev/null || break; sleep 0.1; done
@@ -84,7 +84,7 @@ slow_chat()
 watch_as "$T_TMP/watch1.log"
 slow_chat open-1 2026-04-01T10:00:00Z "with the unit's capabilities, a chat still written is stored whole"
 assert_contains "(the log says it waited for the writer)" "$(cat "$T_TMP/watch1.log")" "still open for writing"
-stop_watch "SIGTERM ends watch"
+watch_stops "SIGTERM ends watch"
 watch_as "$T_TMP/watch2.log" lease
 slow_chat open-2 2026-04-01T11:00:00Z "without CAP_LEASE, a chat still written is stored whole too"
 assert_contains "(the log says it waited for the file to settle)" "$(cat "$T_TMP/watch2.log")" "may still be written"
@@ -96,7 +96,7 @@ as_user "$rec" sh -c "cp '$T_TMP/mono.opus' '$S/.fut.opus' && touch -d '+1 hour'
 	mv '$S/.fut' '$S/fut.json'"
 for _ in $(seq 1 200); do [ -e "$S/fut.json" ] || break; sleep 0.1; done
 assert_no_file "without CAP_LEASE, a finished file stamped an hour ahead is ingested" "$S/fut.json"
-stop_watch "SIGTERM ends watch"
+watch_stops "SIGTERM ends watch"
 
 # --- 2: a truncated Opus, then a good one ----------------------------------
 drop() # STEM AUDIO WHEN
@@ -111,7 +111,7 @@ drop g1 "$T_TMP/mono.opus" 2026-04-02T11:00:00Z
 for _ in $(seq 1 100); do [ -e "$S/g1.json" ] || break; sleep 0.1; done
 assert_eq "the truncated Opus is quarantined" 1 "$(ls "$REG"/quarantine | wc -l)"
 assert_eq "the next good manifest is ingested" 1 "$(($(q "SELECT count(*) FROM recording") - before))"
-stop_watch "SIGTERM ends watch after a refused file"
+watch_stops "SIGTERM ends watch after a refused file"
 
 # --- 3: no hostile file: the judge is replaced after 256 files --------------
 rm -rf "$REG"/quarantine/* "${S:?}"/*
@@ -134,5 +134,5 @@ as_user "$rec" /usr/bin/python3 "$T_TMP/many.py" "$S" "$T_TMP/mono.opus" 300
 for _ in $(seq 1 300); do [ "$(ls "$S" | wc -l)" = 0 ] && break; sleep 0.1; done
 assert_eq "300 manifests are all ingested (the judge is replaced past 256)" 300 \
 	"$(($(q "SELECT count(*) FROM recording") - before))"
-stop_watch "SIGTERM ends watch after 300"
+watch_stops "SIGTERM ends watch after 300"
 t_done

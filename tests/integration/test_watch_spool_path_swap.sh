@@ -27,33 +27,10 @@ for d in "$VICTIM/spool" "$VICTIM/etc"; do
 	chmod 0600 "$d"/app.*
 done
 LOG=$T_TMP/watch.log
-WATCH_PID=
-cleanup()
-{
-	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	t_cleanup
-}
-trap cleanup EXIT
-
-start_watch()
-{
-	"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$1" 2>"$LOG" &
-	WATCH_PID=$!
-	for _ in $(seq 1 100); do
-		grep -q '^watching ' "$LOG" && return 0
-		kill -0 "$WATCH_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	wait "$WATCH_PID" 2>/dev/null
-	WATCH_RC=$?
-	WATCH_PID=
-	return 1
-}
-stop_watch() { kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=; }
 in_quarantine() { compgen -G "$REG/quarantine/*/$1" >/dev/null; }
 
 # 1. a spool in the recorder's home: refused, and the folder named
-if start_watch "$HOME_R/up/spool"; then
+if start_watch "$REG" "$LOG" "$HOME_R/up/spool"; then
 	fail "watch refuses a spool below a folder the recorder owns" "it started"
 	stop_watch
 else
@@ -65,7 +42,7 @@ assert_match "the refusal is in the audit log" "$("$RECCTL" audit show -R "$REG"
 	"watch.*refused.*spool's path"
 as_user "$rec" sh -c "cd '$HOME_R' && mv up up.old && ln -s '$VICTIM' up &&
 	echo '{}' >up.old/spool/.m && mv up.old/spool/.m up.old/spool/app.json" || t_abort "recorder" "cannot swap"
-start_watch "$HOME_R/up/spool" && stop_watch
+start_watch "$REG" "$LOG" "$HOME_R/up/spool" && stop_watch
 assert_file "after the swap: root's app.json stays in its folder" "$VICTIM/spool/app.json"
 assert_file "after the swap: root's app.conf stays in its folder" "$VICTIM/spool/app.conf"
 if in_quarantine app.conf; then
@@ -77,7 +54,7 @@ fi
 # 2. a spool reached through the recorder's link, its target root's
 as_user "$rec" sh -c "cd '$HOME_R' && rm -f up && mkdir up && ln -s '$VICTIM/etc' up/spool" ||
 	t_abort "recorder" "cannot link"
-if start_watch "$HOME_R/up/spool"; then
+if start_watch "$REG" "$LOG" "$HOME_R/up/spool"; then
 	fail "watch refuses a spool reached through the recorder's link" "it started"
 	stop_watch
 else
@@ -89,7 +66,7 @@ assert_file "root's app.conf stays in its folder" "$VICTIM/etc/app.conf"
 # 3. a folder above the spool that a group may write, no sticky bit
 GW=$T_TMP/shared
 mkdir -p "$GW/spool" && chmod 0775 "$GW"
-if start_watch "$GW/spool"; then
+if start_watch "$REG" "$LOG" "$GW/spool"; then
 	fail "watch refuses a spool below a group-writable folder" "it started"
 	stop_watch
 else
@@ -97,7 +74,7 @@ else
 		"the folder $GW above it may be written by others (mode 0775)"
 fi
 chmod 1777 "$GW"
-if start_watch "$GW/spool"; then
+if start_watch "$REG" "$LOG" "$GW/spool"; then
 	pass "a sticky folder above the spool is taken (no one renames another's entry in it)"
 	stop_watch
 else
@@ -105,7 +82,7 @@ else
 fi
 
 # 4. the register's own spool, whose folders above it root owns, starts
-if start_watch "$REG/spool"; then
+if start_watch "$REG" "$LOG" "$REG/spool"; then
 	pass "the register's own spool is watched"
 	stop_watch
 else

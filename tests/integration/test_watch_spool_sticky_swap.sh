@@ -26,31 +26,10 @@ for d in "$VICTIM/one" "$VICTIM/two"; do
 	chmod 0600 "$d"/app.*
 done
 LOG=$T_TMP/watch.log
-WATCH_PID=
-cleanup()
-{
-	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	t_cleanup
-}
-trap cleanup EXIT
-start_watch()
-{
-	"$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$1" 2>"$LOG" &
-	WATCH_PID=$!
-	for _ in $(seq 1 100); do
-		grep -q '^watching ' "$LOG" && return 0
-		kill -0 "$WATCH_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	wait "$WATCH_PID" 2>/dev/null
-	WATCH_PID=
-	return 1
-}
-stop_watch() { kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=; }
 
 # 1. the recorder's spool in the sticky folder is a link to root's folder
 as_user "$rec" sh -c "cd '$STICKY' && mkdir a && mv a a.old && ln -s '$VICTIM/one' a" || t_abort "recorder" "cannot link"
-if start_watch "$STICKY/a"; then
+if start_watch "$REG" "$LOG" "$STICKY/a"; then
 	fail "watch refuses a spool that is the recorder's link in a sticky folder" "it started"
 	sleep 2
 	stop_watch
@@ -62,7 +41,7 @@ assert_file "root's app.conf stays in its folder" "$VICTIM/one/app.conf"
 
 # 2. the recorder's own spool folder in the sticky folder, swapped after start
 as_user "$rec" sh -c "cd '$STICKY' && mkdir b && chmod 0755 b" || t_abort "recorder" "cannot mkdir"
-if start_watch "$STICKY/b"; then
+if start_watch "$REG" "$LOG" "$STICKY/b"; then
 	as_user "$rec" sh -c "cd '$STICKY' && mv b b.old && ln -s '$VICTIM/two' b &&
 		echo '{}' >b.old/.m && mv b.old/.m b.old/app.json" || t_abort "recorder" "cannot swap"
 	sleep 3
