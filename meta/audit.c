@@ -775,16 +775,36 @@ static int page_row(const struct cat_audit *row, void *ctx)
 	return ++pg->n == AUDIT_PAGE_ROWS ? PAGE_FULL : 0;
 }
 
-int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
-		     int (*fn)(const struct audit_entry *, void *), void *ctx)
+/* The log's first entry, F, into *gap when it is past from (the entries
+ * from..F-1 were dropped since the walk passed from-1). */
+static int note_gap(struct catalog *c, int64_t from, struct audit_gap *gap)
+{
+	int64_t first;
+	int rc = catalog_audit_first_since(c, INT64_MIN, &first);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc == 0 && first > from) {
+		if (!gap->from)
+			gap->from = from;
+		gap->to = first - 1;
+	}
+	return rc;
+}
+
+int audit_each_noting(struct catalog *c, const struct cat_audit_filter *f,
+		      int (*fn)(const struct audit_entry *, void *), void *ctx, struct audit_gap *gap)
 {
 	struct cat_audit_filter pf = *f;
 	struct page *pg = xcalloc(1, sizeof(*pg));
-	int rc, full;
+	int rc, full, more = 0;
 
+	*gap = (struct audit_gap){ 0 };
 	do {
 		pg->n = 0;
-		rc = catalog_each_audit_where(c, &pf, page_row, pg);
+		rc = more ? note_gap(c, pf.seq_from, gap) : 0;
+		if (rc == 0)
+			rc = catalog_each_audit_where(c, &pf, page_row, pg);
 		full = rc == PAGE_FULL;
 		if (full) {
 			rc = 0;
@@ -795,9 +815,18 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 				rc = fn(&pg->e[i], ctx);
 			free(pg->text[i]);
 		}
+		more = 1;
 	} while (rc == 0 && full);
 	free(pg);
 	return rc;
+}
+
+int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
+		     int (*fn)(const struct audit_entry *, void *), void *ctx)
+{
+	struct audit_gap gap;
+
+	return audit_each_noting(c, f, fn, ctx, &gap);
 }
 
 int audit_each(struct catalog *c, const char *object, int (*fn)(const struct audit_entry *, void *), void *ctx)

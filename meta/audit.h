@@ -157,10 +157,22 @@ int audit_each(struct catalog *c, const char *object, int (*fn)(const struct aud
  * entries are read a page at a time and fn is called between reads, with
  * no read snapshot held (unless the caller has a transaction open): an
  * fn that blocks keeps no checkpoint back.  Entries appended meanwhile
- * may be seen.
+ * may be seen, and the retention sweep (audit_expire) may meanwhile drop
+ * entries the walk has not reached: audit_each_noting says which.
  */
 int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 		     int (*fn)(const struct audit_entry *, void *), void *ctx);
+/*
+ * audit_each_where, and the entries dropped from the log between two of
+ * its pages before the walk reached them (whether f selects them or not)
+ * in *gap: from..to, or both 0 when none was (atk28 F6: `audit show`
+ * that met a sweep said nothing of what it skipped).
+ */
+struct audit_gap {
+	int64_t from, to;
+};
+int audit_each_noting(struct catalog *c, const struct cat_audit_filter *f,
+		      int (*fn)(const struct audit_entry *, void *), void *ctx, struct audit_gap *gap);
 
 /*
  * The value of the word "key=VALUE" of an entry's reason (words are what

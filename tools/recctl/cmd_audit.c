@@ -348,6 +348,7 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	const char *object = NULL, *recording = NULL, *subject = NULL;
 	struct cat_audit_filter f = { 0 };
 	struct idlist objs = { 0 }, subj = { 0 };
+	struct audit_gap gap = { 0 };
 	const char **list = NULL;
 	struct catalog *cat = NULL;
 	struct shown shown = { .first = 1, .f = &f };
@@ -430,11 +431,15 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	if (as_json)
 		fputs("[\n", stdout);
 	if (!none)
-		rc = audit_each_where(cat, &f, as_json ? print_json_entry : print_entry, &shown);
+		rc = audit_each_noting(cat, &f, as_json ? print_json_entry : print_entry, &shown, &gap);
 	if (as_json)
 		fputs(shown.first ? "]\n" : "\n]\n", stdout);
 	if (rc)
 		rc = error("cannot read the audit log: %s", meta_strerror(rc));
+	if (rc == 0 && gap.from)
+		fprintf(stderr, "recctl: note: the retention sweep dropped entries %lld to %lld of the audit log while "
+			"this listing ran, before it reached them: those of them it would have shown are not above; "
+			"what is left of the log is (run it again)\n", (long long)gap.from, (long long)gap.to);
 	if (rc == 0 && shown.other_name)
 		fprintf(stderr, "recctl: note: %zu of these entries were recorded under another user name by uid "
 			"%lld, the uid %s has now (a former holder of the uid, or %s before a rename)\n",
