@@ -369,15 +369,49 @@ static char *reason_shown(struct recs *x, const char *ref, int64_t since)
 	return v;
 }
 
+/* The other subjects a recording names, for add_other. */
+struct others {
+	const char *shown;	/* the subject shown */
+	json_t *also;		/* array of handles */
+};
+
+/* catalog_each_link: a subject of the recording other than the one shown
+ * (once, whatever its roles) into x->also. */
+static int add_other(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct others *x = ctx;
+	size_t i;
+	json_t *v;
+
+	(void)recording;
+	(void)role;
+	if (!strcmp(handle, x->shown))
+		return 0;
+	json_array_foreach(x->also, i, v)
+		if (!strcmp(json_string_value(v), handle))
+			return 0;
+	json_array_append_new(x->also, json_string(handle));
+	return 0;
+}
+
 static int add_recording(const char *recording, const char *handle, const char *role, void *ctx)
 {
 	struct recs *x = ctx;
 	struct cat_recording rec;
 	char t[21], d[11], *hold = NULL, *restricted = NULL;
+	struct others ox = { handle, NULL };
+	int rc;
 
-	(void)handle;
 	if (catalog_get_recording(x->r->cat, recording, &rec))
 		return 0;
+	/* The other subjects it names: rm -r of this subject's folder
+	 * erases it for them too (bb12 F9). */
+	ox.also = json_array();
+	if ((rc = catalog_each_link(x->r->cat, recording, add_other, &ox))) {
+		json_decref(ox.also);
+		cat_recording_clear(&rec);
+		return rc;
+	}
 	util_format_time(rec.recorded_at, t);
 	util_format_date(rec.retention_until, d);
 	if (rec.legal_hold)
@@ -387,10 +421,11 @@ static int add_recording(const char *recording, const char *handle, const char *
 	for (int pass = 0; pass < 2; pass++) {
 		json_t *o;
 
-		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?, s:s?}", "id", rec.id, "role",
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s?, s:s?, s:O}", "id", rec.id, "role",
 			      role, "recorded_at", t, "source", rec.source, "purpose", rec.purpose, "legal_basis",
 			      rec.legal_basis, "retention_until", d, "duration_ms", (json_int_t)rec.duration_ms,
-			      "restricted", rec.restricted_since != 0, "restriction", restricted, "legal_hold", hold);
+			      "restricted", rec.restricted_since != 0, "restriction", restricted, "legal_hold", hold,
+			      "also_of", ox.also);
 		if (o || pass) {
 			/* Never left out of the list: jansson takes only
 			 * UTF-8, and a reason set before recfs checked it
@@ -407,6 +442,7 @@ static int add_recording(const char *recording, const char *handle, const char *
 	}
 	crypto_free_string(hold);
 	crypto_free_string(restricted);
+	json_decref(ox.also);
 	cat_recording_clear(&rec);
 	return 0;
 }
@@ -554,8 +590,10 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 			json_t *h = json_object_get(v, "legal_hold"), *rs = json_object_get(v, "restriction");
 			char *he = json_is_string(h) ? util_escape_for_log(json_string_value(h)) : NULL;
 			char *re = json_is_string(rs) ? util_escape_for_log(json_string_value(rs)) : NULL;
+			json_t *also = json_object_get(v, "also_of"), *a;
+			size_t k;
 
-			printf("  %s  %s  %-12s %-18s %-20s until %s%s%s%s%s\n",
+			printf("  %s  %s  %-12s %-18s %-20s until %s%s%s%s%s",
 			       json_string_value(json_object_get(v, "id")),
 			       json_string_value(json_object_get(v, "recorded_at")),
 			       json_string_value(json_object_get(v, "role")),
@@ -563,6 +601,9 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 			       json_string_value(json_object_get(v, "legal_basis")),
 			       json_string_value(json_object_get(v, "retention_until")),
 			       re ? "  restricted: " : "", re ? re : "", he ? "  hold: " : "", he ? he : "");
+			json_array_foreach(also, k, a)
+				printf("%s%s", k ? ", " : "  also of ", json_string_value(a));
+			putchar('\n');
 			for (char **e = &he; e; e = e == &he ? &re : NULL)
 				crypto_free_string(*e);
 		}
