@@ -238,7 +238,18 @@ struct recs {
 	/* The special categories of data of their purposes (bit i:
 	 * policy_special_categories[i]), for the categories of data. */
 	unsigned special;
+	const struct idlist *withheld;	/* recordings the export left out of the copy */
+	int any_withheld;		/* one of them is in recordings */
 };
+
+/* 1 when id is in l (NULL: none is). */
+static int listed_in(const struct idlist *l, const char *id)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (!strncmp(l->id[i], id, sizeof(l->id[i])))
+			return 1;
+	return 0;
+}
 
 static int add_artifact_kind(const struct cat_artifact *art, void *ctx)
 {
@@ -341,6 +352,12 @@ static int add_recordings(struct recs *s, const char *handle)
 						 !rec->restricted_since));
 		set_flag(o, "kind_", rec->kind);
 		set_flag(o, "basis_", rec->legal_basis);
+		/* Withheld from the copy that goes with the letter (bb12 F8:
+		 * the letter called the copy whole). */
+		if (listed_in(s->withheld, rec->id)) {
+			json_object_set_new(o, "not_in_copy", json_true());
+			s->any_withheld = 1;
+		}
 		/* Art. 17(3)(b): a legal obligation, or a task in the public
 		 * interest (bb7 F6: the letter said "not erased", no why). */
 		json_object_set_new(o, "exempt",
@@ -739,12 +756,13 @@ static void add_authority(json_t *m, const struct policy *p, int lang)
 	json_object_set_new(m, "supervisory_authority_unnamed", json_boolean(a == POLICY_AUTHORITY_UNNAMED));
 }
 
-int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir, json_t **out)
+int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir,
+		 const struct idlist *withheld, json_t **out)
 {
 	const struct policy *p = r->policy;
 	json_t *m = json_object();
 	int li = policy_lang_index(p, lang) < 0 ? 0 : policy_lang_index(p, lang);
-	struct recs s = { .r = r, .lang = li, .m = m };
+	struct recs s = { .r = r, .lang = li, .m = m, .withheld = export_dir ? withheld : NULL };
 	char today[11], received[11];
 	int rc = 0, has_card = 0, has_ref = 0;
 
@@ -791,6 +809,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	json_object_set_new(m, "has_ref", json_boolean(has_ref));
 	json_object_set_new(m, "reports_actions", json_boolean(reports_actions(q->type)));
 	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));
+	json_object_set_new(m, "export_withheld", json_boolean(s.any_withheld));
 	json_object_set_new(m, "disclosed", json_boolean(json_array_size(json_object_get(m, "recipients")) > 0));
 	json_object_set_new(m, "notify_recipients", json_boolean(json_is_true(json_object_get(m, "disclosed")) &&
 								 json_is_true(json_object_get(m, "changed"))));
@@ -830,7 +849,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 }
 
 int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
-		  const char *lang, const char *export_dir, char **letter, size_t *len)
+		  const char *lang, const char *export_dir, const struct idlist *withheld, char **letter, size_t *len)
 {
 	struct cat_request q = { 0 };
 	uint8_t *tpl = NULL;
@@ -848,7 +867,7 @@ int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	else if (rc)
 		rc = meta_fail(rc, "cannot read the letter template %s: %s", template_path, strerror(-rc));
 	if (rc == 0)
-		rc = answer_model(r, &q, lang, export_dir, &m);
+		rc = answer_model(r, &q, lang, export_dir, withheld, &m);
 	if (rc == 0)
 		rc = answer_render((const char *)tpl, tlen, m, &text);
 	if (rc == 0) {

@@ -103,11 +103,13 @@ int answer_render(const char *tpl, size_t len, const json_t *model, char **out) 
  * them in that language, else as the policy writes the label
  * (policy_label; a source whose label the policy no longer has, as the
  * recording holds it).
- * export_dir (may be NULL) is put in as it is.
+ * export_dir (may be NULL) is put in as it is; withheld (may be NULL) lists
+ * the recordings the export to export_dir left out of the copy, each of
+ * which is marked "not_in_copy" (and "export_withheld" is set).
  * *out is a new reference the caller decrefs.  Catalog errors, -ENOMEM.
  */
 int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir,
-		 json_t **out) MUST_CHECK;
+		 const struct idlist *withheld, json_t **out) MUST_CHECK;
 
 /* The largest template read (bytes). */
 #define ANSWER_TEMPLATE_MAX (256 * 1024)
@@ -115,7 +117,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 /*
  * The answer letter to request id: the template file template_path (at
  * most ANSWER_TEMPLATE_MAX bytes) filled with answer_model of the request
- * (lang and export_dir as there).  *letter is malloc'd, NUL-terminated, *len bytes;
+ * (lang, export_dir and withheld as there).  *letter is malloc'd, NUL-terminated, *len bytes;
  * the caller writes it where the requester's answer goes (mode 0600), then
  * wipes and frees it.  Logged "request-answer" on the request's handle
  * (none when it has none), reason "request=N": the letter itself is never
@@ -124,6 +126,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
  * answer_render, catalog errors.
  */
 int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
-		  const char *lang, const char *export_dir, char **letter, size_t *len) MUST_CHECK;
+		  const char *lang, const char *export_dir, const struct idlist *withheld, char **letter,
+		  size_t *len) MUST_CHECK;
 
 #endif

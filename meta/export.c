@@ -195,6 +195,8 @@ static void withhold(struct exp *e, const char *id, const char *why)
 {
 	json_array_append_new(e->withheld, json_pack("{s:s, s:s}", "id", id, "reason", why));
 	e->res.withheld++;
+	if (e->o->withheld)
+		idlist_add(e->o->withheld, id);
 }
 
 /* Art. 20: a recording on a basis it does not cover, said in export.json

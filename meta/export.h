@@ -67,6 +67,7 @@ struct export_opts {
 	int portability;	/* Art. 20: only recordings on a portable basis */
 	export_passphrase_fn passphrase;	/* NULL: no passphrase is known */
 	void *passphrase_ctx;
+	struct idlist *withheld;	/* not NULL: each recording withheld is added (the caller frees it) */
 };
 
 /*

@@ -185,7 +185,7 @@ static char *letter_under(const char *lines, const char *lang)
 	CHECK_EQ(policy_load(path, &r.policy, NULL), 0);
 	if (!r.policy)
 		goto out;
-	CHECK_EQ(answer_model(&r, &q, lang, NULL, &m), 0);
+	CHECK_EQ(answer_model(&r, &q, lang, NULL, NULL, &m), 0);
 	if (m)
 		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
 out:
@@ -234,6 +234,42 @@ static const char access_model[] =
 	" \"objected\": [], \"has_objected\": false, \"acted\": true,"
 	" \"supervisory_authority\": null, \"supervisory_authority_finland\": true,"
 	" \"supervisory_authority_unnamed\": false}";
+
+/* A recording the export withheld (bb12 F8: a protected one) is listed in
+ * section 6 as not in the copy, by its date and time, in every language;
+ * the others are not, and without one the paragraph is not there. */
+TEST(test_answer_lists_a_recording_withheld_from_the_copy)
+{
+	static const char *const langs[] = { "en", "fi", "sv", "de", "fr" };
+	static const char *const lines[] = { "   - 2026-05-02 at 11:00 UTC\n", "   - 2026-05-02 klo 11:00 UTC\n",
+					     "   - 2026-05-02 kl. 11:00 UTC\n", "   - 2026-05-02 um 11:00 UTC\n",
+					     "   - 2026-05-02 à 11:00 UTC\n" };
+
+	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
+		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
+		json_t *m = json_loads(access_model, 0, NULL);
+		char *out = NULL, *six;
+
+		CHECK(tpl && m);
+		if (tpl && m) {
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			six = out ? strstr(out, "\n6. ") : NULL;
+			CHECK(six && !strstr(six, "   - 2026-05-0"));
+			free(out);
+			out = NULL;
+			json_object_set_new(m, "export_withheld", json_true());
+			json_object_set_new(json_array_get(json_object_get(m, "recordings"), 1), "not_in_copy",
+					    json_true());
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			six = out ? strstr(out, "\n6. ") : NULL;
+			CHECK(six && strstr(six, lines[i]) && !strstr(six, "   - 2026-05-01"));
+		}
+		free(out);
+		json_decref(m);
+		free(tpl);
+		free(tpl_path);
+	}
+}
 
 /* A card that holds a reference (has_ref): the categories name it, in
  * the words of each language's rectification part, after the contact
@@ -585,7 +621,7 @@ static char *letter_to(int64_t id, const char *lang, json_t **model)
 
 	CHECK(tpl != NULL);
 	CHECK_EQ(request_get(rreg, id, &q), 0);
-	CHECK_EQ(answer_model(rreg, &q, lang, NULL, &m), 0);
+	CHECK_EQ(answer_model(rreg, &q, lang, NULL, NULL, &m), 0);
 	if (tpl && m)
 		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
 	if (model)
@@ -1234,6 +1270,7 @@ int main(void)
 	RUN(test_answer_to_an_access_request_is_the_letter_it_always_was);
 	RUN(test_answer_names_special_categories_and_their_condition_beside_the_basis);
 	RUN(test_answer_erasure_letter_says_why_a_public_task_recording_was_kept);
+	RUN(test_answer_lists_a_recording_withheld_from_the_copy);
 	RUN(test_answer_categories_name_the_reference_of_a_card_that_has_one);
 	RUN(test_answer_swedish_and_german_letters_fill_every_block);
 	RUN(test_answer_of_a_finnish_register_names_the_ombudsman_as_before);

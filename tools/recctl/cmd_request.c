@@ -41,7 +41,7 @@ const char usage_request[] =
 	"       recctl request link ID HANDLE [-R REGISTER]\n"
 	"       recctl request close ID --outcome OUTCOME [--ground TEXT] [--note TEXT] [-R REGISTER]\n"
 	"       recctl request answer ID [--lang LANG] [--out FILE] [--export DIR --level-keyring FILE]\n"
-	"                                [--templates DIR] [-R REGISTER]\n"
+	"                                [--passphrase-file RECORDING=FILE]... [--templates DIR] [-R REGISTER]\n"
 	"\n"
 	"Rights requests of data subjects.  A request is due one month after it was\n"
 	"received; while the requester is asked to prove their identity (await ID\n"
@@ -58,7 +58,9 @@ const char usage_request[] =
 	"sources, rights, the supervisory authority) from the template\n"
 	"answer.LANG.txt, with mode 0600; for an access or portability request,\n"
 	"--export DIR first exports the subject's data there (recctl subject\n"
-	"export) and the letter names the folder.\n"
+	"export) and the letter names the folder, and lists any recording the\n"
+	"export withheld as not in the copy (a protected one without its\n"
+	"--passphrase-file, one no keyring given opens).\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --type TYPE         what was asked\n"
@@ -92,6 +94,10 @@ const char usage_request[] =
 	"                      its first)\n"
 	"  --out FILE          write the letter to FILE (mode 0600; default: stdout)\n"
 	"  --export DIR        answer: export the subject's data to DIR first\n"
+	"  --passphrase-file RECORDING=FILE  answer --export: the passphrase of\n"
+	"                      protected recording RECORDING (its id or the 8 hex\n"
+	"                      digits of its file name), with the rights level's\n"
+	"                      keyring; may be repeated\n"
 	"  --templates DIR     the letter templates (default $RECFS_TEMPLATES, then\n"
 	"                      " RECFS_TEMPLATE_DIR ")\n"
 	"  --passfile FILE     passphrase of the keyrings (default $RECFS_PASSFILE)\n"
@@ -100,7 +106,7 @@ const char usage_request[] =
 struct req_opts {
 	const char *type, *subject, *requester_file, *verified_by, *reason, *outcome, *ground, *note;
 	const char *received, *channel, *on, *passfile, *lang, *out, *export_dir, *templates, *keyring;
-	struct strlist levels;
+	struct strlist levels, passfiles;
 	struct strlist taken;	/* the texts of the options below, out of argv (ctl_take_arg) */
 	int overdue, all, as_json;
 };
@@ -126,6 +132,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		{ "out", required_argument, NULL, 'O' },
 		{ "export", required_argument, NULL, 'x' },
 		{ "templates", required_argument, NULL, 'T' },
+		{ "passphrase-file", required_argument, NULL, 'F' },
 		{ "overdue", no_argument, NULL, 'd' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
@@ -154,6 +161,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct req_opts *o)
 		case 'O': o->out = optarg; break;
 		case 'x': o->export_dir = optarg; break;
 		case 'T': o->templates = optarg; break;
+		case 'F': strlist_add(&o->passfiles, optarg); break;
 		case 'd': o->overdue = 1; break;
 		case 'a': o->all = 1; break;
 		case 'j': o->as_json = 1; break;
@@ -440,7 +448,9 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 {
 	const char *dir = o->templates ? o->templates : getenv("RECFS_TEMPLATES");
 	struct export_result res = { 0 };
-	struct export_opts eo = { 0 };
+	struct idlist withheld = { 0 };
+	struct export_opts eo = { .withheld = &withheld };
+	struct ctl_passfiles pf = { 0 };
 	struct audit_actor ax;
 	struct cat_request q = { 0 };
 	struct keyring *kr = NULL;
@@ -466,6 +476,12 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 				   "(link it first: recctl request link)", (long long)id);
 			goto out;
 		}
+		if ((rc = ctl_passfiles_resolve(r, usage_request, &o->passfiles, &pf)))
+			goto out;
+		if (pf.n) {
+			eo.passphrase = ctl_passfile_of;
+			eo.passphrase_ctx = &pf;
+		}
 		if (ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)) {
 			rc = -1;
 			goto out;
@@ -488,11 +504,16 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		}
 		fprintf(stderr, "exported %zu recordings (%zu withheld%s) to %s\n", res.recordings, res.withheld,
 			eo.portability ? ", others left out: see LEFT_OUT.txt" : "", res.dir);
+		if (res.withheld)
+			warning("the copy lacks %zu of the subject's recordings (export.json says why): the letter "
+				"lists them as not in the copy, to be given separately; a protected one is exported "
+				"with --passphrase-file RECORDING=FILE and the rights level's keyring",
+				res.withheld);
 	}
 	/* The letter names the folder the subject receives (DIR/HANDLE),
 	 * not where it lies on this host (bb6 F10). */
 	folder = res.dir && strrchr(res.dir, '/') ? strrchr(res.dir, '/') + 1 : res.dir;
-	if ((rc = answer_letter(r, a, id, path, lang, folder, &letter, &len))) {
+	if ((rc = answer_letter(r, a, id, path, lang, folder, &withheld, &letter, &len))) {
 		rc = fail("cannot write the answer letter", rc);
 		goto out;
 	}
@@ -510,6 +531,8 @@ out:
 	crypto_freezero(letter, len);
 	free(res.dir);
 	free(res.left_out_text);
+	idlist_free(&withheld);
+	ctl_passfiles_free(&pf);
 	free(path);
 	keyring_free(kr);
 	cat_request_clear(&q);
@@ -560,6 +583,8 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 			return usage_error(usage_request, "--lang needs a language code such as fi or en");
 		if (o->export_dir && !o->levels.n)
 			return usage_error(usage_request, "--export needs --level-keyring");
+		if (o->passfiles.n && !o->export_dir)
+			return usage_error(usage_request, "--passphrase-file is for answer --export");
 	}
 	if (ctl_register(ctl, &r))
 		return -1;
@@ -659,6 +684,7 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 		return usage_error(usage_request, "unknown request command '%s'", sub);
 	if ((rc = parse(argc - 1, argv + 1, ctl, &o))) {
 		strlist_clear(&o.levels);
+		strlist_clear(&o.passfiles);
 		ctl_drop_args(&o.taken);
 		return rc == 1 ? usage_show(usage_request) : rc;
 	}
@@ -670,6 +696,7 @@ int cmd_request(int argc, char **argv, struct ctl *ctl)
 	else
 		rc = run(ctl, sub, argv + 1 + optind, &o);
 	strlist_clear(&o.levels);
+	strlist_clear(&o.passfiles);
 	ctl_drop_args(&o.taken);
 	return rc;
 }

@@ -624,60 +624,10 @@ out:
 	return rc;
 }
 
-/* The --passphrase-file options, RECORDING=FILE, with each recording's full id. */
-struct passfiles {
-	size_t n;
-	char (*id)[RECFS_ID_HEX];
-	const char **file;
-};
-
-static int resolve_passfiles(struct reg *r, const struct strlist *l, struct passfiles *pf)
-{
-	pf->id = xcalloc(l->n ? l->n : 1, sizeof(*pf->id));
-	pf->file = xcalloc(l->n ? l->n : 1, sizeof(*pf->file));
-	for (size_t i = 0; i < l->n; i++) {
-		const char *eq = strchr(l->v[i], '=');
-		char prefix[RECFS_ID_HEX];
-		size_t n = eq ? (size_t)(eq - l->v[i]) : 0;
-		int rc;
-
-		if (!eq || n < 8 || n >= sizeof(prefix) || strspn(l->v[i], "0123456789abcdef") != n || !eq[1])
-			return usage_error(usage_subject, "--passphrase-file takes RECORDING=FILE, RECORDING its id "
-					   "or the 8 hex digits of its file name");
-		memcpy(prefix, l->v[i], n);
-		prefix[n] = '\0';
-		rc = catalog_find_recording(r->cat, prefix, pf->id[pf->n]);
-		if (rc)
-			return error("--passphrase-file: %s: %s", prefix,
-				     rc == -ENOENT ? "no such recording" : rc == -EEXIST ? "names more than one recording"
-										 : meta_strerror(rc));
-		pf->file[pf->n++] = eq + 1;
-	}
-	return 0;
-}
-
-/* export_passphrase_fn: the first line of the file given for recording. */
-static int passfile_of(void *ctx, const char *recording, struct crypto_key **pass)
-{
-	const struct passfiles *pf = ctx;
-	int rc;
-
-	for (size_t i = 0; i < pf->n; i++) {
-		if (strcmp(pf->id[i], recording))
-			continue;
-		rc = passphrase_get(pf->file[i], NULL, NULL, pass);
-		if (rc == 0)
-			ctl_warn_passfile(pf->file[i]);
-		return rc ? meta_fail(rc, "cannot read the passphrase of %s from %s: %s", recording, pf->file[i],
-				      strerror(-rc)) : 0;
-	}
-	return -ENOENT;
-}
-
 static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *handle, const char *dir)
 {
 	struct export_result res = { 0 };
-	struct passfiles pf = { 0 };
+	struct ctl_passfiles pf = { 0 };
 	struct export_opts eo = { .recipient = o->recipient, .portability = o->portability };
 	struct keyring *kr = NULL;
 	struct audit_actor a;
@@ -688,10 +638,10 @@ static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *ha
 	if (o->recipient && o->passfiles.n)
 		fprintf(stderr, "recctl: note: --passphrase-file is used for the subject's own export only: a "
 			"protected recording is never disclosed to a recipient\n");
-	if ((rc = resolve_passfiles(r, &o->passfiles, &pf)))
+	if ((rc = ctl_passfiles_resolve(r, usage_subject, &o->passfiles, &pf)))
 		goto out;
 	if (pf.n) {
-		eo.passphrase = passfile_of;
+		eo.passphrase = ctl_passfile_of;
 		eo.passphrase_ctx = &pf;
 	}
 	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
@@ -726,8 +676,7 @@ static int subject_export_cmd(struct reg *r, struct subj_opts *o, const char *ha
 out:
 	free(res.dir);
 	free(res.left_out_text);
-	free(pf.id);
-	free(pf.file);
+	ctl_passfiles_free(&pf);
 	keyring_free(kr);
 	return rc;
 }

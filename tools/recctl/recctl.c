@@ -63,6 +63,55 @@ void ctl_warn_passfile(const char *passfile)
 	free(w);
 }
 
+int ctl_passfiles_resolve(struct reg *r, const char *usage, const struct strlist *l, struct ctl_passfiles *pf)
+{
+	pf->id = xcalloc(l->n ? l->n : 1, sizeof(*pf->id));
+	pf->file = xcalloc(l->n ? l->n : 1, sizeof(*pf->file));
+	for (size_t i = 0; i < l->n; i++) {
+		const char *eq = strchr(l->v[i], '=');
+		char prefix[RECFS_ID_HEX];
+		size_t n = eq ? (size_t)(eq - l->v[i]) : 0;
+		int rc;
+
+		if (!eq || n < 8 || n >= sizeof(prefix) || strspn(l->v[i], "0123456789abcdef") != n || !eq[1])
+			return usage_error(usage, "--passphrase-file takes RECORDING=FILE, RECORDING its id "
+					   "or the 8 hex digits of its file name");
+		memcpy(prefix, l->v[i], n);
+		prefix[n] = '\0';
+		rc = catalog_find_recording(r->cat, prefix, pf->id[pf->n]);
+		if (rc)
+			return error("--passphrase-file: %s: %s", prefix,
+				     rc == -ENOENT ? "no such recording" : rc == -EEXIST ? "names more than one recording"
+										 : meta_strerror(rc));
+		pf->file[pf->n++] = eq + 1;
+	}
+	return 0;
+}
+
+int ctl_passfile_of(void *ctx, const char *recording, struct crypto_key **pass)
+{
+	const struct ctl_passfiles *pf = ctx;
+	int rc;
+
+	for (size_t i = 0; i < pf->n; i++) {
+		if (strcmp(pf->id[i], recording))
+			continue;
+		rc = passphrase_get(pf->file[i], NULL, NULL, pass);
+		if (rc == 0)
+			ctl_warn_passfile(pf->file[i]);
+		return rc ? meta_fail(rc, "cannot read the passphrase of %s from %s: %s", recording, pf->file[i],
+				      strerror(-rc)) : 0;
+	}
+	return -ENOENT;
+}
+
+void ctl_passfiles_free(struct ctl_passfiles *pf)
+{
+	free(pf->id);
+	free(pf->file);
+	*pf = (struct ctl_passfiles){ 0 };
+}
+
 static const char *usage_word;	/* the subcommand being run (ctl_getopt's argv[0]) */
 
 void usage_subcommand(const char *word)

@@ -92,6 +92,22 @@ void warning_once(const char *msg);
 /* warning_once of passphrase_file_warning(passfile): group or others may
  * read it.  NULL passfile: nothing. */
 void ctl_warn_passfile(const char *passfile);
+/*
+ * The --passphrase-file options of an export, RECORDING=FILE (RECORDING
+ * its id or the 8 hex digits of its file name), with each recording's full
+ * id: ctl_passfiles_resolve reads the list l (a usage error with usage, or
+ * an error printed: non-zero); ctl_passfile_of is the export's
+ * export_passphrase_fn (ctx the struct): the first line of the file given
+ * for the recording; ctl_passfiles_free frees what resolve made.
+ */
+struct ctl_passfiles {
+	size_t n;
+	char (*id)[RECFS_ID_HEX];
+	const char **file;
+};
+int ctl_passfiles_resolve(struct reg *r, const char *usage, const struct strlist *l, struct ctl_passfiles *pf);
+int ctl_passfile_of(void *ctx, const char *recording, struct crypto_key **pass);
+void ctl_passfiles_free(struct ctl_passfiles *pf);
 /* "recctl: <msg>" and the usage text on stderr; returns -2 (exit 2).  fmt
  * may be NULL for the usage alone. */
 int usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
