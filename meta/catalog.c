@@ -442,12 +442,25 @@ static const char schema_v23[] =
 	" (\"Bowes Lyon\", \"St John, Olivia\")'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v24: no table changes.  A name is indexed in every spelling of its
+ * words with umlauts, each folded or spelt ae, oe, ue whatever the others
+ * are (attacker's report F3): "Jürgen Müller" is also whole "jurgen
+ * mueller" and "juergen muller", entries no older register holds:
+ * marked as v16 marked.
+ */
+static const char schema_v24[] =
+	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
+	"  'the catalog was upgraded to schema 24, which reads a name whose umlauts are spelt in one word"
+	" and not in another (\"Jurgen Mueller\") as one'"
+	"  WHERE EXISTS (SELECT 1 FROM subject);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
 				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21,
-				      schema_v22, schema_v23 };
+				      schema_v22, schema_v23, schema_v24 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

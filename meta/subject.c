@@ -942,38 +942,67 @@ static int read_name(const char *in, struct name_read *nr)
  * follows is a company or a title ("Anna Berg, Acme Oy" is "Anna Berg");
  * so does what stands in parentheses ("Anna Berg (Acme)").
  */
+/* How many words with umlauts umlauts_spelt spells apart (bits of its
+ * mask): the last bit spells that word and every one after it. */
+enum { UMLAUT_WORD_BITS = 5 };
+
+/* Whether c, a byte of a name, ends a word for umlauts_spelt: ASCII that
+ * is no letter or digit ("Hans-Jürgen" is two words). */
+static int umlaut_word_end(unsigned char c)
+{
+	return c < 0x80 && !isalnum(c);
+}
+
 /*
- * name with its umlauts written as German writes them without the
- * letters: ä, ö, ü (and Ä, Ö, Ü, or a, o, u and a combining diaeresis)
- * as ae, oe, ue, "Jürgen Müller" as "Juergen Mueller" (malloc'd, the
- * caller wipes and frees it), or NULL when name has none.  -ENOMEM.
+ * name with the umlauts of some of its words written as German writes
+ * them without the letters: ä, ö, ü (and Ä, Ö, Ü, or a, o, u and a
+ * combining diaeresis) as ae, oe, ue, "Jürgen Müller" as "Juergen
+ * Mueller" (malloc'd, the caller wipes and frees it), or NULL when name
+ * has none.  Words are what ASCII other than letters and digits leaves
+ * ("Hans-Jürgen" is two); of the words with umlauts, the i-th is spelt
+ * when bit i of mask is set (bit UMLAUT_WORD_BITS - 1 for it and every
+ * later one), the others keep their umlauts: with mask 1 "Jürgen
+ * Müller" is "Juergen Müller".  *words (when not NULL): how many words
+ * have umlauts, at most UMLAUT_WORD_BITS.  -ENOMEM.
  */
-static int umlauts_spelt(const char *name, char **out)
+static int umlauts_spelt(const char *name, unsigned mask, char **out, int *words)
 {
 	struct strbuf b = { 0 };
-	int any = 0;
+	int any = 0, word = -1, has = 0;
 
 	*out = NULL;
+	if (words)
+		*words = 0;
 	for (const char *p = name; *p; p++) {
 		unsigned char c = (unsigned char)p[0], d = (unsigned char)p[1];
+		int u = 0;
 
+		if (umlaut_word_end(c))
+			has = 0;
+		if (c == 0xc3 && (d == 0xa4 || d == 0xb6 || d == 0xbc || d == 0x84 || d == 0x96 || d == 0x9c))
+			u = 1;
+		else if (c && strchr("aouAOU", c) && d == 0xcc && (unsigned char)p[2] == 0x88)
+			u = 2;
+		if (u && !has) {
+			has = 1;
+			word += word + 1 < UMLAUT_WORD_BITS;
+			if (words)
+				*words = word + 1;
+		}
+		if (!u || !(mask & (1u << word))) {
+			strbuf_addf(&b, "%c", c);
+			continue;
+		}
 		/* in the letter's case: "KÖHLER" is "KOEHLER", a word in
 		 * capitals still (read_name reads capitals) */
-		if (c == 0xc3 && (d == 0xa4 || d == 0xb6 || d == 0xbc)) {
+		if (u == 1 && (d == 0xa4 || d == 0xb6 || d == 0xbc))
 			strbuf_addf(&b, "%ce", d == 0xa4 ? 'a' : d == 0xb6 ? 'o' : 'u');
-			p++;
-			any = 1;
-		} else if (c == 0xc3 && (d == 0x84 || d == 0x96 || d == 0x9c)) {
+		else if (u == 1)
 			strbuf_addf(&b, "%cE", d == 0x84 ? 'A' : d == 0x96 ? 'O' : 'U');
-			p++;
-			any = 1;
-		} else if (c && strchr("aouAOU", c) && d == 0xcc && (unsigned char)p[2] == 0x88) {
+		else
 			strbuf_addf(&b, "%c%c", c, c & 0x20 ? 'e' : 'E');
-			p += 2;
-			any = 1;
-		} else {
-			strbuf_addf(&b, "%c", c);
-		}
+		p += u;
+		any = 1;
 	}
 	if (any && !b.s)
 		return -ENOMEM;
@@ -1087,16 +1116,15 @@ out:
 }
 
 /*
- * normalise_name's name form number form (0 to SUBJECT_NAME_FORMS - 1):
+ * normalise_name's name form number form (0 to NAME_SHAPES - 1), of the
+ * name as written (its umlauts' spellings are subject_name_entries'):
  * 0 the given name and the family name's last word; 1 the same with the
  * word before it joined by '-' (joined_before: "s bowes-lyon" of "Sarah
  * Bowes Lyon", as "Sarah Bowes-Lyon" is "s bowes-lyon"); 2 of the other
- * reading of "Bowes Lyon, Sarah" (comma_alt); 3 form 0 of the name with
- * its umlauts spelt ae, oe, ue (umlauts_spelt: "Jürgen Müller" is also
- * "j mueller", as "Juergen Mueller" is, while "Joey" is never "Joy").
- * -EINVAL when the name has
+ * reading of "Bowes Lyon, Sarah" (comma_alt).  -EINVAL when the name has
  * no such form.
  */
+enum { NAME_SHAPES = 3 };
 static int normalise_name(const char *in, int whole, int form, char *out, size_t outlen)
 {
 	struct name_read nr;
@@ -1106,15 +1134,6 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 	size_t n, pl = 0, at;
 	int rc;
 
-	if (form == 3) {
-		rc = umlauts_spelt(in, &alt);
-		if (rc == 0)
-			rc = alt ? normalise_name(alt, whole, 0, out, outlen) : -EINVAL;
-		crypto_free_string(alt);
-		if (rc)
-			crypto_memzero(out, outlen);
-		return rc == -ENOMEM ? rc : rc ? -EINVAL : 0;
-	}
 	if (form == 2) {
 		rc = comma_alt(in, &alt);
 		if (rc == 0)
@@ -1914,27 +1933,79 @@ static int given_index_form(const struct crypto_key *index_key, const char *name
 	return rc == 0 ? 1 : rc == -ENOMEM ? rc : 0;
 }
 
-int subject_name_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
+/*
+ * Into e (after its e->n entries), unless it holds them already, the
+ * entries of name form form of name (one spelling of the card's name,
+ * umlauts_spelt): 0 (none, or e full), 1 (added), -ENOMEM.
+ */
+static int add_name_form(const struct crypto_key *index_key, const char *name, int form,
+			 struct subject_name_entries *e)
 {
 	char norm[SUBJECT_NORM_MAX];
-	int rc = 0;
+	uint8_t mac[CRYPTO_MAC_BYTES], given[CRYPTO_MAC_BYTES], mark[CRYPTO_MAC_BYTES];
+	int rc = normalise_name(name, 0, form, norm, sizeof(norm)), has_given, f = e->n;
+
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	crypto_blind_index(index_key, "name", norm, mac);
+	crypto_memzero(norm, sizeof(norm));
+	rc = given_index_form(index_key, name, form, given, mark);
+	if (rc < 0)
+		goto out;
+	has_given = rc > 0;
+	rc = 0;
+	for (int i = 0; i < e->n; i++)
+		if (!memcmp(e->name[i], mac, sizeof(mac)) && e->has_given[i] == has_given &&
+		    (!has_given || !memcmp(e->given[i], given, sizeof(given))))
+			goto out;	/* held already */
+	if (f == SUBJECT_NAME_FORMS)
+		goto out;
+	memcpy(e->name[f], mac, sizeof(mac));
+	e->has_name[f] = 1;
+	if ((e->has_given[f] = has_given)) {
+		memcpy(e->given[f], given, sizeof(given));
+		memcpy(e->mark[f], mark, sizeof(mark));
+	}
+	e->n++;
+	rc = 1;
+out:
+	crypto_memzero(mac, sizeof(mac));
+	crypto_memzero(given, sizeof(given));
+	crypto_memzero(mark, sizeof(mark));
+	return rc;
+}
+
+/*
+ * The spellings of a name's umlauts: of each name form (NAME_SHAPES),
+ * first the name as written and with every umlaut spelt, then each
+ * spelling of its words with umlauts, one spelt and another not
+ * (umlauts_spelt's mask), till e is full; entries that two spellings
+ * share are held once.
+ */
+int subject_name_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
+{
+	int rc = 0, words = 0;
+	char *alt = NULL;
 
 	crypto_memzero(e, sizeof(*e));
-	for (int f = 0; name && rc >= 0 && f < SUBJECT_NAME_FORMS; f++) {
-		rc = normalise_name(name, 0, f, norm, sizeof(norm));
-		if (rc == -ENOMEM)
-			break;
-		if (rc) {
-			rc = 0;
-			continue;
+	if (name && (rc = umlauts_spelt(name, 0, &alt, &words)) == 0)
+		crypto_free_string(alt);
+	/* pass 0: masks 0 and all; pass 1: the others */
+	for (int pass = 0; name && rc >= 0 && pass < 2; pass++) {
+		unsigned all = (1u << words) - 1;
+
+		for (int form = 0; rc >= 0 && form < NAME_SHAPES; form++) {
+			for (unsigned m = pass ? 1 : 0; rc >= 0 && m <= all; m += pass ? 1 : all ? all : 1) {
+				if (pass && m == all)
+					break;
+				alt = NULL;
+				if (m && (rc = umlauts_spelt(name, m, &alt, NULL)))
+					break;
+				rc = add_name_form(index_key, alt ? alt : name, form, e);
+				crypto_free_string(alt);
+			}
 		}
-		crypto_blind_index(index_key, "name", norm, e->name[f]);
-		e->has_name[f] = 1;
-		e->n++;
-		rc = given_index_form(index_key, name, f, e->given[f], e->mark[f]);
-		e->has_given[f] = rc > 0;
 	}
-	crypto_memzero(norm, sizeof(norm));
 	if (rc < 0)
 		crypto_memzero(e, sizeof(*e));
 	return rc < 0 ? rc : e->n;

@@ -111,13 +111,15 @@ struct subject_card {
  * "mr john").  A name has other forms besides this one
  * (subject_name_entries: "Sarah Bowes Lyon" is "s lyon" and "s
  * bowes-lyon", "Bowes Lyon, Sarah" "b lyon" and "s bowes-lyon"; a name
- * with ä, ö or ü has one with them spelt ae, oe, ue: "Jürgen Müller" is
- * "j muller" and "j mueller", "Juergen Mueller" "j mueller"), which
+ * with ä, ö or ü has one for each spelling of its words with them, a
+ * word spelt ae, oe, ue or folded: "Jürgen Müller" is "j muller" and "j
+ * mueller", whole "jurgen muller", "juergen muller", "jurgen mueller"
+ * and "juergen mueller", "Juergen Mueller" "j mueller" alone), which
  * subject_normalise does not give.  A hyphen in a
  * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
  * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
- * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21, 23).
+ * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21, 23, 24).
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is
@@ -271,17 +273,26 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * 0 is subject_normalise "name"'s; form 1, of a name of three words or
  * more, joins the word before the family name to it with '-' ("Sarah
  * Bowes Lyon" is also "s bowes-lyon", as "Sarah Bowes-Lyon" is); form 2
- * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon; form 3 is form 0 of
- * the name with its umlauts spelt ae, oe, ue (bb10: "Jürgen Müller" is
- * also "j mueller", as "Juergen Mueller" is; atk31: "Joey" is not "Joy",
- * as no umlaut is written).  Two names are one
- * person's when one form of each agrees (someone_else).  Returns how many
- * name forms (0: none, NULL, one word), or -ENOMEM (e wiped).  The caller
+ * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon.  Each of them
+ * comes in every spelling of the name's words written with ä, ö or ü
+ * (umlauts_spelt), each such word folded ("muller") or spelt ae, oe, ue
+ * ("mueller") whatever the others are (bb10, atk F3: "Jürgen Müller" is
+ * "Juergen Mueller", "Jurgen Mueller" and "Juergen Muller"; atk31: two
+ * words that write no umlaut are compared as written, "Joey" is not
+ * "Joy", "Juergen" not "Jurgen"); of a name of more than
+ * UMLAUT_WORD_BITS (5) words with umlauts the fifth and later are spelt
+ * together.  The name as written and all spelt come first, of every
+ * form, then the mixed spellings, till SUBJECT_NAME_FORMS; entries two
+ * spellings share are held once.  Two names are one
+ * person's when one form of each agrees (someone_else): so a word
+ * written with an umlaut agrees with the word folded and spelt, and two
+ * words without one as written.  Returns how many
+ * entries (0: none, NULL, one word), or -ENOMEM (e wiped).  The caller
  * wipes e (crypto_memzero).  subject_put_name_entries and
  * subject_drop_name_entries put or drop them for handle, inside the
  * caller's transaction.
  */
-#define SUBJECT_NAME_FORMS 4
+#define SUBJECT_NAME_FORMS 40	/* entries: forms and their spellings */
 struct subject_name_entries {
 	uint8_t name[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
 	uint8_t given[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];

@@ -645,6 +645,14 @@ TEST(test_catalog_upgrade_to_23_marks_a_register_with_subjects_for_reindex)
 	check_reindex_mark("mark23", 22, "schema 23");
 }
 
+/* Schema 24 marks a catalog with subjects as well: its name entries were
+ * written before a name whose umlauts one word spells and another folds
+ * ("Jurgen Mueller") was read as "Jürgen Müller" (atk F3). */
+TEST(test_catalog_upgrade_to_24_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark24", 23, "schema 24");
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1281,6 +1289,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_20_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_21_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_23_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_24_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);
