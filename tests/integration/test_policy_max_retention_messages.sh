@@ -34,4 +34,6 @@ assert_not_contains "apply does not say the next sweep erases a restricted recor
 	"1 of them is past it: the next retention sweep erases it"
 assert_not_contains "apply does not count the recording it brought down as one that keeps its retention" \
 	"$(grep '^retention of quality' "$T_TMP/apply.out")" "1 existing recording keeps the retention it was given"
+assert_contains "and says that none is kept longer, not that 0 keep theirs (bb12 F6)" \
+	"$(grep '^retention of quality' "$T_TMP/apply.out")" "no existing recording is kept longer than that"
 t_done

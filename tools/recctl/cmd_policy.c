@@ -407,6 +407,13 @@ static void say_retention(const struct reg *r, const struct retention_scan *x, i
 			continue;	/* not shortened */
 		policy_period_format(was, a);
 		policy_period_format(now, b);
+		if (!x->longer[p]) {
+			/* bb12 F6: "0 existing recordings keep ..." read as if
+			 * the line before it had not brought any down. */
+			printf("retention of %s shortened from %s to %s: new recordings get %s; no existing "
+			       "recording is kept longer than that\n", np->purposes[p].name, a, b, b);
+			continue;
+		}
 		printf("retention of %s shortened from %s to %s: new recordings get %s; %ld existing recording%s %s the "
 		       "retention %s given (recctl retention set RECORDING YYYY-MM-DD changes one)\n",
 		       np->purposes[p].name, a, b, b, x->longer[p], x->longer[p] == 1 ? "" : "s",
