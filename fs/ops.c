@@ -1102,7 +1102,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	int rc, acc = fi->flags & O_ACCMODE;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
-	if (rc == 0 && n->art && snapshot_behind(fs, t)) {
+	if (rc == 0 && n->art && (snapshot_behind(fs, t) || snapshot_policy_moved(fs->snap))) {
 		/* Decided on the snapshot of what has committed by now. */
 		tree_unref(t);
 		t = NULL;

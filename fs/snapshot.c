@@ -90,6 +90,7 @@ struct snapshot {
 	int invalidator_running;
 	char readahead_path[SNAPSHOT_READAHEAD_PATH];	/* the poller's */
 	int readahead_tries;		/* the poller's */
+	struct stat policy_looked;	/* protected by lock: policy.conf as the poller last looked at it */
 };
 
 struct tree *snapshot_tree(struct snapshot *s)
@@ -101,6 +102,19 @@ struct tree *snapshot_tree(struct snapshot *s)
 	tree_ref(t);
 	pthread_mutex_unlock(&s->lock);
 	return t;
+}
+
+int snapshot_policy_moved(struct snapshot *s)
+{
+	struct stat now;
+	int moved;
+
+	if (reg_policy_stat_now(s->fs->reg, &now))
+		return 0;	/* the poller says why */
+	pthread_mutex_lock(&s->lock);
+	moved = !reg_policy_same_stat(&now, &s->policy_looked);
+	pthread_mutex_unlock(&s->lock);
+	return moved;
 }
 
 void snapshot_refresh(struct snapshot *s)
@@ -339,8 +353,8 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0, delay, policy_failed = 0;
-	struct stat policy_seen;
+	int rc, failed = 0, whole = 0, delay, policy_failed = 0, policy_moved;
+	struct stat policy_seen, policy_now;
 	uint8_t policy_last[CRYPTO_HASH_BYTES];
 
 	reg_policy_stat(fs->reg, &policy_seen, policy_last);
@@ -370,12 +384,22 @@ static void *poller(void *arg)
 		 * another connection; only then look at the content version,
 		 * which audit writes leave alone. */
 		next = NULL;
+		/* policy apply writes the catalog too; an open that finds
+		 * policy.conf changed since this pass last looked waits for
+		 * the next (snapshot_policy_moved: atk33 F1, a level taken
+		 * from a user read on until this poll) */
+		policy_moved = reg_policy_stat_now(fs->reg, &policy_now) == 0 &&
+			       !reg_policy_same_stat(&policy_now, &policy_seen);
 		rc = catalog_data_version(s->cat, &v);
+		if (policy_moved || (rc == 0 && v != seen_dv))
+			policy_failed = look_at_policy(fs, &policy_seen, policy_last, policy_failed);
+		if (policy_moved) {
+			pthread_mutex_lock(&s->lock);
+			s->policy_looked = policy_now;
+			pthread_mutex_unlock(&s->lock);
+		}
 		if (rc == 0 && v != seen_dv) {
 			int64_t cv;
-
-			/* policy apply writes the catalog too */
-			policy_failed = look_at_policy(fs, &policy_seen, policy_last, policy_failed);
 
 			rc = catalog_content_version(s->cat, &cv);
 			if (rc == 0 && cv != cur->content_version) {
@@ -468,6 +492,9 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 	rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len, &s->tree);
 	if (rc < 0)
 		goto out;
+	/* What the mount's policy was read from (reg_open): the poller's
+	 * first look starts from there. */
+	reg_policy_stat(fs->reg, &s->policy_looked, (uint8_t[CRYPTO_HASH_BYTES]){ 0 });
 	rc = -pthread_create(&s->invalidator, NULL, invalidator, s);
 	if (rc < 0)
 		goto out;

@@ -63,6 +63,14 @@ struct tree *snapshot_tree(struct snapshot *s);
 void snapshot_refresh(struct snapshot *s);
 
 /*
+ * 1 when policy.conf is no longer as the poller last looked at it (a
+ * `recctl policy apply` may have taken a level from a caller): the caller
+ * then waits for a pass (snapshot_refresh), which reads it again, before
+ * it decides an open.  A stat per call.
+ */
+int snapshot_policy_moved(struct snapshot *s);
+
+/*
  * Have the invalidator drop what the kernel caches of node id nodeid
  * (attributes and pages), after everything queued before.  For a handler
  * that put pages into the cache (notify_store) of a handle revoked

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,7 +242,7 @@ static int policy_ident(const char *path, uint8_t hash[CRYPTO_HASH_BYTES], struc
 	return 0;
 }
 
-static int same_stat(const struct stat *a, const struct stat *b)
+int reg_policy_same_stat(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
 	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
@@ -260,9 +261,9 @@ static int policy_look(const char *path, const struct stat *seen, const struct s
 	int rc;
 
 	if (stat(path, now) == 0) {
-		if (same_stat(now, seen))
+		if (reg_policy_same_stat(now, seen))
 			return 0;
-		if (other && same_stat(now, other))
+		if (other && reg_policy_same_stat(now, other))
 			return 2;
 	}
 	rc = policy_ident(path, hash, now);
@@ -286,6 +287,15 @@ int reg_policy_changed(struct reg *r)
 	r->policy_other_st = st;	/* not read again until it changes */
 	r->policy_other = 1;
 	return 1;
+}
+
+int reg_policy_stat_now(const struct reg *r, struct stat *st)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/policy.conf", r->dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	return stat(path, st) < 0 ? -errno : 0;
 }
 
 void reg_policy_stat(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES])

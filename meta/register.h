@@ -100,6 +100,10 @@ int reg_policy_changed(struct reg *r) MUST_CHECK;
  * why, and *seen stays, so it is tried again).
  */
 void reg_policy_stat(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES]);
+/* policy.conf's stat now into *st (0), or -errno; and whether two of its
+ * stats are the same file as it was (device, inode, size, mtime, ctime). */
+int reg_policy_stat_now(const struct reg *r, struct stat *st) MUST_CHECK;
+int reg_policy_same_stat(const struct stat *a, const struct stat *b);
 int reg_policy_newer(const struct reg *r, struct stat *seen, uint8_t last[CRYPTO_HASH_BYTES],
 		     struct policy **out) MUST_CHECK;
 /*
