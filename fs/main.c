@@ -705,7 +705,10 @@ int main(int argc, char *argv[])
 		rc = fuse_session_loop(fs.se);
 	else
 		rc = fuse_session_loop_mt(fs.se, &loop);
-	ret = rc == 0 ? 0 : 1;
+	/* A positive rc is the signal that ended the loop (SIGTERM, SIGINT,
+	 * SIGHUP, fuse_set_signal_handlers): a clean stop, as an unmount is
+	 * (atk33 F2: recfs@.service's stop of a busy mount ended "failed"). */
+	ret = rc < 0 ? 1 : 0;
 out:
 	stop_mount(&fs);
 	if (mounted)
