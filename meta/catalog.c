@@ -446,16 +446,13 @@ static const char schema_v23[] =
  * v24: no table changes.  A name is indexed in every spelling of its
  * words with umlauts, each folded or spelt ae, oe, ue whatever the others
  * are (attacker's report F3): "Jürgen Müller" is also whole "jurgen
- * mueller" and "juergen muller"; and a given name of two words is also
- * read with them joined by '-' (F4: "Hans Jürgen Müller" is also
- * "hans-jurgen muller"), entries no older register holds: marked as v16
- * marked.
+ * mueller" and "juergen muller", entries no older register holds:
+ * marked as v16 marked.
  */
 static const char schema_v24[] =
 	"INSERT OR IGNORE INTO meta (key, value) SELECT 'subject_reindex',"
 	"  'the catalog was upgraded to schema 24, which reads a name whose umlauts are spelt in one word"
-	" and not in another (\"Jurgen Mueller\"), and a given name of two words with a hyphen"
-	" (\"Hans Jürgen\", \"Hans-Jürgen\"), as one'"
+	" and not in another (\"Jurgen Mueller\") as one'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
 /* schema[v - 1] takes a catalog from version v - 1 to v. */

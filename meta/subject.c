@@ -1121,42 +1121,14 @@ out:
  * 0 the given name and the family name's last word; 1 the same with the
  * word before it joined by '-' (joined_before: "s bowes-lyon" of "Sarah
  * Bowes Lyon", as "Sarah Bowes-Lyon" is "s bowes-lyon"); 2 of the other
- * reading of "Bowes Lyon, Sarah" (comma_alt); 3 form 0 with the word
- * after the given name joined to it by '-' (given_after: "Hans Jürgen
- * Müller" is also whole "hans-jurgen muller", as "Hans-Jürgen Müller"
- * is; its name form is form 0's, "h muller"); 4 form 1 so joined
- * ("Hans Jürgen Müller Lüdenscheidt" is also "hans-jurgen
- * muller-ludenscheidt").  -EINVAL when the name has no such form.
+ * reading of "Bowes Lyon, Sarah" (comma_alt).  -EINVAL when the name has
+ * no such form.
  */
-enum { NAME_SHAPES = 5 };
-
-/*
- * The word that a name's forms 3 and 4 join to its given name (read by
- * read_name into nr), or NULL when it has none: the word right after the
- * given name, when the given name and it are both written whole
- * (whole_given), no comma follows either, it is no family name, no form
- * of address and no particle, and the given name is no form of address.
- * "Anna Lena Berg": "Lena"; "Berg, Anna Lena": "Lena"; not "Anna Berg",
- * "Anna L. Berg", "Jan van Berg".
- */
-static const struct name_word *given_after(const struct name_read *nr)
-{
-	const struct name_word *g = &nr->w[nr->given], *x;
-	size_t i = nr->given + 1;
-
-	if (nr->addr || i >= nr->words || i == nr->family || (nr->family > nr->given && i >= nr->family))
-		return NULL;
-	x = &nr->w[i];
-	if (g->comma || x->comma || !whole_given(g->p, g->len, g->dot) || !whole_given(x->p, x->len, x->dot) ||
-	    is_title(x->p, x->len) || is_particle(x->p, x->len) || is_irish_particle(x->p, x->len))
-		return NULL;
-	return x;
-}
-
+enum { NAME_SHAPES = 3 };
 static int normalise_name(const char *in, int whole, int form, char *out, size_t outlen)
 {
 	struct name_read nr;
-	const struct name_word *g, *fam, *pre = NULL, *next = NULL;
+	const struct name_word *g, *fam, *pre = NULL;
 	const char *pc = NULL;
 	char *alt = NULL;
 	size_t n, pl = 0, at;
@@ -1172,12 +1144,7 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 		return rc == -ENOMEM ? rc : rc ? -EINVAL : 0;
 	}
 	rc = read_name(in, &nr);
-	if (rc == 0 && (form == 1 || form == 4) && !(pre = joined_before(&nr)))
-		rc = -EINVAL;
-	if (rc == 0 && (form == 3 || form == 4) && !(next = given_after(&nr)))
-		rc = -EINVAL;
-	/* "Hans Jürgen Müller": Jürgen joins one side only */
-	if (rc == 0 && pre && next && pre <= next)
+	if (rc == 0 && form == 1 && !(pre = joined_before(&nr)))
 		rc = -EINVAL;
 	if (pre) {
 		pc = saint_canon(pre->p, pre->len);
@@ -1192,15 +1159,8 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 				;
 			if (whole || nr.addr)
 				n = g->len;
-			if (!whole)
-				next = NULL;	/* the name form is form 0's */
-			if (n + 1 + (next ? next->len + 1 : 0) + (pre ? pl + 1 : 0) + fam->len < outlen) {
+			if (n + 1 + (pre ? pl + 1 : 0) + fam->len < outlen) {
 				memcpy(out, g->p, n);
-				if (next) {
-					out[n] = '-';
-					memcpy(out + n + 1, next->p, next->len);
-					n += 1 + next->len;
-				}
 				out[n] = ' ';
 				at = n + 1;
 				if (pre && pc)

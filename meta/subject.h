@@ -117,10 +117,7 @@ struct subject_card {
  * and "juergen mueller", "Juergen Mueller" "j mueller" alone), which
  * subject_normalise does not give.  A hyphen in a
  * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
- * "Mary"), and a given name of two words has a form with them joined by
- * it too ("Hans Jürgen Müller" is also "Hans-Jürgen Müller", "Mary Kate"
- * also "Mary-Kate"; "Anna Berg" stays not "Lena Berg").  The rules are
- * normalise_name's (subject.c); a register
+ * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
  * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21, 23, 24).
  *
@@ -276,12 +273,7 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * 0 is subject_normalise "name"'s; form 1, of a name of three words or
  * more, joins the word before the family name to it with '-' ("Sarah
  * Bowes Lyon" is also "s bowes-lyon", as "Sarah Bowes-Lyon" is); form 2
- * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon; form 3, of a name
- * whose given name and the word after it are written whole (no initial,
- * form of address, particle or family name), joins them by '-' (atk F4:
- * "Hans Jürgen Müller" is also whole "hans-jurgen muller", as
- * "Hans-Jürgen Müller" is, name form "h muller"; "Anna Lena Berg"
- * "anna-lena berg"), and form 4 does so to form 1.  Each of them
+ * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon.  Each of them
  * comes in every spelling of the name's words written with ä, ö or ü
  * (umlauts_spelt), each such word folded ("muller") or spelt ae, oe, ue
  * ("mueller") whatever the others are (bb10, atk F3: "Jürgen Müller" is

@@ -6,10 +6,9 @@
 # her subject, so an objection she made is applied to it; and the
 # officer's `subject find` by the name written without the apostrophe
 # finds her.  (A double first name with or without its hyphen,
-# "Mary-Kate" and "Mary Kate", is one since schema 24, and "Mary Kate" is
-# read as "Mary" too, while Mary is not Mary-Kate: see
-# test_name_forms_german_double_given.sh.  A rectified name's former
-# forms are not kept: left out here.)
+# "Mary-Kate" and "Mary Kate", stays two given names: "Mary Kate" is read
+# as "Mary", and Mary is not Mary-Kate.  A rectified name's former forms
+# are not kept: left out here.)
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T_TMP/a"
