@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include "ingest.h"
 #include "passphrase.h"
@@ -83,6 +84,10 @@ int ctl_passfiles_resolve(struct reg *r, const char *usage, const struct strlist
 			return error("--passphrase-file: %s: %s", prefix,
 				     rc == -ENOENT ? "no such recording" : rc == -EEXIST ? "names more than one recording"
 										 : meta_strerror(rc));
+		/* Not found later, where a missing file would read as no
+		 * passphrase given and withhold the recording (atk34 F2). */
+		if (access(eq + 1, R_OK) < 0)
+			return error("--passphrase-file: cannot read %s: %s", eq + 1, strerror(errno));
 		pf->file[pf->n++] = eq + 1;
 	}
 	return 0;
@@ -99,8 +104,9 @@ int ctl_passfile_of(void *ctx, const char *recording, struct crypto_key **pass)
 		rc = passphrase_get(pf->file[i], NULL, NULL, pass);
 		if (rc == 0)
 			ctl_warn_passfile(pf->file[i]);
-		return rc ? meta_fail(rc, "cannot read the passphrase of %s from %s: %s", recording, pf->file[i],
-				      strerror(-rc)) : 0;
+		/* Not -ENOENT, which the export takes for "none given". */
+		return rc ? meta_fail(rc == -ENOENT ? -EIO : rc, "cannot read the passphrase of %s from %s: %s",
+				      recording, pf->file[i], strerror(-rc)) : 0;
 	}
 	return -ENOENT;
 }

@@ -1,0 +1,41 @@
+#!/bin/bash
+# request answer --export --passphrase-file RECORDING=FILE whose FILE does
+# not exist (a typo of the officer's): answer exits 0, withholds the
+# protected call as if no passphrase had been named for it (export.json:
+# "no passphrase given for it") and never says that FILE could not be
+# read; the letter then lists the call as not in the copy.  A passphrase
+# file that cannot be read is an error the officer must see (as any other
+# unreadable file given to recctl), not a silent "not given".
+. "$(dirname "$0")/lib.sh"
+
+make_register "$T_TMP/a"
+SPOOL=$T_TMP/spool
+mkdir -p "$SPOOL"
+ingest_call c1 2026-11-01T10:00:00Z '{"role": "customer", "name": "Ilkka Ojala", "phone": "+358401777001"}'
+rid=$(id_at 2026-11-01T10:00:00Z)
+h=$(handle_of "$rid")
+[ -n "$h" ] || t_abort "ingest" "no subject"
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+f=$(as_user "$dpo" find "$MNT/by-date" -name "*_${rid:0:8}.opus" | head -n 1)
+[ -n "$f" ] || t_abort "mount" "the call to protect is not on the mount"
+printf 'tietosuojavastaavan salasana\n' >"$T_TMP/pass"
+chmod 0644 "$T_TMP/pass"
+as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f" >/dev/null 2>&1 || t_abort "protect" "failed"
+unmount_recfs "$MNT"
+"$RECCTL" request new -R "$REG" --type access --subject "$h" >/dev/null 2>&1 || t_abort "request new" "failed"
+
+"$RECCTL" request answer 1 -R "$REG" --lang en --templates "$T_ROOT/packaging/templates" --export "$T_TMP/exp" \
+	--level-keyring "$KEYS/privacy.keyring" --passphrase-file "${rid:0:8}=$T_TMP/pas" --out "$T_TMP/letter.txt" \
+	>"$T_TMP/answer.out" 2>&1
+rc=$?
+out=$(cat "$T_TMP/answer.out")
+if [ "$rc" -ne 0 ] || grep -q "$T_TMP/pas:\|$T_TMP/pas\b" "$T_TMP/answer.out"; then
+	pass "answer says that the passphrase file cannot be read"
+else
+	fail "answer says that the passphrase file cannot be read" "exit $rc: $out"
+fi
+assert_not_contains "export.json does not say no passphrase was given for it" \
+	"$(cat "$T_TMP/exp/$h/export.json" 2>/dev/null)" "no passphrase given for it"
+t_done
