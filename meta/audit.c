@@ -736,6 +736,12 @@ struct page {
 	struct audit_entry e[AUDIT_PAGE_ROWS];
 	char *text[AUDIT_PAGE_ROWS];	/* each entry's strings, one allocation */
 	size_t n;
+	/* A page after the first: at its first row, while the page's read
+	 * snapshot is held, whether entries from `from` on were dropped. */
+	struct catalog *c;
+	struct audit_gap *gap;
+	int64_t from;
+	int check;
 };
 
 /* s copied to *p (which moves past its NUL); NULL stays NULL. */
@@ -751,6 +757,8 @@ static const char *put_text(char **p, const char *s)
 	return *p - len;
 }
 
+static int note_gap(struct catalog *c, int64_t from, struct audit_gap *gap);
+
 static int page_row(const struct cat_audit *row, void *ctx)
 {
 	struct page *pg = ctx;
@@ -759,7 +767,13 @@ static int page_row(const struct cat_audit *row, void *ctx)
 	struct audit_entry *e = &pg->e[pg->n];
 	size_t len = 0;
 	char *p;
+	int rc;
 
+	if (pg->check) {
+		pg->check = 0;
+		if ((rc = note_gap(pg->c, pg->from, pg->gap)))
+			return rc;
+	}
 	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
 		len += strs[i] ? strlen(strs[i]) + 1 : 0;
 	p = pg->text[pg->n] = xcalloc(1, len ? len : 1);
@@ -785,9 +799,11 @@ static int note_gap(struct catalog *c, int64_t from, struct audit_gap *gap)
 	if (rc == -ENOENT)
 		return 0;
 	if (rc == 0 && first > from) {
-		if (!gap->from)
-			gap->from = from;
-		gap->to = first - 1;
+		if (gap->n < AUDIT_GAP_RANGES) {
+			gap->from[gap->n] = from;
+			gap->to[gap->n] = first - 1;
+		}
+		gap->n++;
 	}
 	return rc;
 }
@@ -800,11 +816,16 @@ int audit_each_noting(struct catalog *c, const struct cat_audit_filter *f,
 	int rc, full, more = 0;
 
 	*gap = (struct audit_gap){ 0 };
+	pg->c = c;
+	pg->gap = gap;
 	do {
 		pg->n = 0;
-		rc = more ? note_gap(c, pf.seq_from, gap) : 0;
-		if (rc == 0)
-			rc = catalog_each_audit_where(c, &pf, page_row, pg);
+		pg->from = pf.seq_from;
+		pg->check = more;
+		rc = catalog_each_audit_where(c, &pf, page_row, pg);
+		/* A page of no rows: what was dropped was not reached. */
+		if (rc == 0 && pg->check)
+			rc = note_gap(c, pf.seq_from, gap);
 		full = rc == PAGE_FULL;
 		if (full) {
 			rc = 0;

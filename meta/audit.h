@@ -165,11 +165,15 @@ int audit_each_where(struct catalog *c, const struct cat_audit_filter *f,
 /*
  * audit_each_where, and the entries dropped from the log between two of
  * its pages before the walk reached them (whether f selects them or not)
- * in *gap: from..to, or both 0 when none was (atk28 F6: `audit show`
- * that met a sweep said nothing of what it skipped).
+ * in *gap: n ranges from[i]..to[i] (the first AUDIT_GAP_RANGES of them),
+ * n 0 when none was (atk28 F6: `audit show` that met a sweep said nothing
+ * of what it skipped).  Each page is read in one snapshot with the log's
+ * first entry, so a sweep that commits between two reads is seen (atk34).
  */
+#define AUDIT_GAP_RANGES 4
 struct audit_gap {
-	int64_t from, to;
+	size_t n;
+	int64_t from[AUDIT_GAP_RANGES], to[AUDIT_GAP_RANGES];
 };
 int audit_each_noting(struct catalog *c, const struct cat_audit_filter *f,
 		      int (*fn)(const struct audit_entry *, void *), void *ctx, struct audit_gap *gap);

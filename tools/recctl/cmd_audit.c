@@ -436,10 +436,16 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 		fputs(shown.first ? "]\n" : "\n]\n", stdout);
 	if (rc)
 		rc = error("cannot read the audit log: %s", meta_strerror(rc));
-	if (rc == 0 && gap.from)
-		fprintf(stderr, "recctl: note: the retention sweep dropped entries %lld to %lld of the audit log while "
-			"this listing ran, before it reached them: those of them it would have shown are not above; "
-			"what is left of the log is (run it again)\n", (long long)gap.from, (long long)gap.to);
+	if (rc == 0 && gap.n) {
+		fprintf(stderr, "recctl: note: the retention sweep dropped entries ");
+		for (size_t i = 0; i < gap.n && i < AUDIT_GAP_RANGES; i++)
+			fprintf(stderr, "%s%lld to %lld", i ? i + 1 == gap.n ? " and " : ", " : "",
+				(long long)gap.from[i], (long long)gap.to[i]);
+		if (gap.n > AUDIT_GAP_RANGES)
+			fprintf(stderr, " (and %zu more ranges)", gap.n - AUDIT_GAP_RANGES);
+		fprintf(stderr, " of the audit log while this listing ran, before it reached them: those of them it "
+			"would have shown are not above; what is left of the log is (run it again)\n");
+	}
 	if (rc == 0 && shown.other_name)
 		fprintf(stderr, "recctl: note: %zu of these entries were recorded under another user name by uid "
 			"%lld, the uid %s has now (a former holder of the uid, or %s before a rename)\n",
