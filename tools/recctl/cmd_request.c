@@ -443,6 +443,20 @@ static int is_lang(const char *lang)
 	return !lang[n] && (n == 2 || n == 3);
 }
 
+/* Whether the letter template at path says which recordings the copy lacks
+ * (a controller's own template from before it could may not: atk34 F7). */
+static int template_lists_withheld(const char *path)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	int has = 0;
+
+	if (util_read_file(path, ANSWER_TEMPLATE_MAX, &text, &len) == 0)
+		has = memmem(text, len, "{{#export_withheld}}", 20) != NULL;
+	free(text);
+	return has;
+}
+
 /* recctl request answer: export first when asked, then the letter. */
 static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const struct req_opts *o)
 {
@@ -504,11 +518,16 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		}
 		fprintf(stderr, "exported %zu recordings (%zu withheld%s) to %s\n", res.recordings, res.withheld,
 			eo.portability ? ", others left out: see LEFT_OUT.txt" : "", res.dir);
-		if (res.withheld)
+		if (res.withheld && template_lists_withheld(path))
 			warning("the copy lacks %zu of the subject's recordings (export.json says why): the letter "
 				"lists them as not in the copy, to be given separately; a protected one is exported "
 				"with --passphrase-file RECORDING=FILE and the rights level's keyring",
 				res.withheld);
+		else if (res.withheld)
+			warning("the copy lacks %zu of the subject's recordings (export.json says why), and the "
+				"letter's template %s has no {{#export_withheld}} list to say so: tell the person "
+				"which, or use the template shipped with recfs; a protected one is exported with "
+				"--passphrase-file RECORDING=FILE and the rights level's keyring", res.withheld, path);
 	}
 	/* The letter names the folder the subject receives (DIR/HANDLE),
 	 * not where it lies on this host (bb6 F10). */
