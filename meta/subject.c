@@ -755,6 +755,90 @@ struct name_read {
 };
 
 /*
+ * The length of the Spanish form of address Doña at p, written with its ñ
+ * ("Doña", "Dña", either with a full stop, in any case) or with the
+ * ordinal sign ª ("Dª", "D.ª"), as a word of its own (end: the bytes that
+ * may end a word), else 0.  Written without them ("Dona", "Da") it is
+ * also an English given name and a particle, and stays one (atk35 F3).
+ */
+static size_t dona_at(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n = 0;
+
+	if (*u != 'D' && *u != 'd')
+		return 0;
+	n = 1;
+	if (u[n] == '.' && u[n + 1] == 0xc2 && u[n + 2] == 0xaa) {	/* D.ª */
+		n += 3;
+	} else if (u[n] == 0xc2 && u[n + 1] == 0xaa) {		/* Dª */
+		n += 2;
+	} else {
+		if (u[n] == 'o' || u[n] == 'O')
+			n++;
+		if (u[n] != 0xc3 || (u[n + 1] != 0xb1 && u[n + 1] != 0x91))	/* ñ, Ñ */
+			return 0;
+		n += 2;
+		if (u[n] != 'a' && u[n] != 'A')
+			return 0;
+		n++;
+	}
+	n += u[n] == '.';
+	return !u[n] || strchr(end, u[n]) ? n : 0;
+}
+
+/*
+ * in with the Spanish forms written short or with ñ written as recfs reads
+ * them: "Mª" and "M.ª" (María) as "María", Doña in any of dona_at's
+ * writings as "Sra." (Señora, a form of address it knows: "Dña. María
+ * García López" is María, never her brother David on the family line,
+ * bb12 F10); into *out (malloc'd, to crypto_free_string), NULL when in has
+ * none.  Only as a word of its own: folded, ª is "a", and "Ma" is a name
+ * of its own.  0 or -ENOMEM.
+ */
+static int spanish_short_forms(const char *in, char **out)
+{
+	static const char ws[] = " \t\n\r\f\v,(";
+	struct strbuf b = { 0 };
+	int any = 0;
+
+	*out = NULL;
+	for (const char *p = in; *p;) {
+		const char *q = p + 1;
+		size_t n;
+
+		if ((p == in || strchr(ws, p[-1])) && (n = dona_at(p, " \t\n\r\f\v,()"))) {
+			strbuf_addf(&b, "Sra.");
+			p += n;
+			any = 1;
+			continue;
+		}
+		if ((p == in || strchr(ws, p[-1])) && (*p == 'M' || *p == 'm')) {
+			q += *q == '.';
+			if ((unsigned char)q[0] == 0xc2 && (unsigned char)q[1] == 0xaa) {
+				q += 2;
+				q += *q == '.';
+				if (!*q || strchr(ws, *q) || *q == ')') {
+					strbuf_addf(&b, "María");
+					p = q;
+					any = 1;
+					continue;
+				}
+			}
+		}
+		strbuf_addf(&b, "%c", *p);
+		p++;
+	}
+	if (any && !b.s)
+		return -ENOMEM;
+	if (any)
+		*out = strbuf_detach(&b);
+	else if (b.s)
+		crypto_free_string(strbuf_detach(&b));
+	return 0;
+}
+
+/*
  * in read as normalise_name says into nr (nr->f to be freed with
  * crypto_free_string, also on an error).  0 when it has a given name and
  * a family name; -EINVAL when it has no form (one word, not UTF-8);
@@ -767,11 +851,19 @@ static int read_name(const char *in, struct name_read *nr)
 	const char *p;
 	size_t n, words = 0, lead, first, given, family, start, fc = SIZE_MAX;
 	const char *canon;
+	char *sp = NULL;	/* in, "Mª" written out (spanish_short_forms) */
 	int addr, particles = 1, rc;
 
 	memset(nr, 0, sizeof(*nr));
-	if ((rc = subject_fold_name(in, &nr->f)))
+	if ((rc = spanish_short_forms(in, &sp)))
 		return rc;
+	rc = subject_fold_name(sp ? sp : in, &nr->f);
+	if (sp)
+		in = sp;	/* capitals_first reads it too */
+	if (rc) {
+		crypto_free_string(sp);
+		return rc;
+	}
 	/* What stands in parentheses is no part of the name ("Anna Berg
 	 * (Acme)"): blanked. */
 	for (char *o = strchr(nr->f, '('); o; o = strchr(o, '(')) {
@@ -909,6 +1001,7 @@ static int read_name(const char *in, struct name_read *nr)
 		w[given].len = strlen(canon);
 	}
 	nr->words = words, nr->given = given, nr->family = family, nr->addr = addr;
+	crypto_free_string(sp);
 	return words >= 2 && given < words && given != family ? 0 : -EINVAL;
 }
 
@@ -1056,10 +1149,13 @@ static int comma_alt(const char *in, char **alt)
 	static const char ws[] = " \t\n\r\f\v";
 	const char *t[2] = { NULL, NULL }, *a = NULL, *c, *p;
 	size_t tl[2] = { 0, 0 }, nt = 0, na = 0, al = 0;
-	char *f = NULL, *o;
-	int rc = subject_fold_name(in, &f);
+	char *f = NULL, *o, *sp = NULL;
+	int rc = spanish_short_forms(in, &sp);
 
 	*alt = NULL;
+	if (rc == 0)
+		rc = subject_fold_name(sp ? sp : in, &f);
+	crypto_free_string(sp);
 	if (rc)
 		return rc;
 	c = strchr(f, ',');

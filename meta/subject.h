@@ -92,7 +92,10 @@ struct subject_card {
  * vries-bakker").  Forms of address ("Mr", "Mw.", "Mej.", "Dhr.", ...) and
  * degrees ("Dr. med.", "prof. dr. ir.", "drs.") before the given name are
  * not it, and a form of address is not read past to a particle ("Mw. el
- * Amrani" is "mrs amrani").  A degree after the name is no family name
+ * Amrani" is "mrs amrani").  Spanish Doña written with its ñ or ª
+ * ("Doña", "Dña.", "Dª", "D.ª") is a form of address (Mrs); "Dona", "Don"
+ * and "D." are the English given names and an initial they also are;
+ * "Mª" and "M.ª" written as a word are María (bb12 F10).  A degree after the name is no family name
  * ("J. van der Berg MSc" is "j berg": MSc, BSc, PhD, LLM, LLB, MPhil, and
  * with full stops "M.A.", "B.A.", "M.B.A." too), while "MA", "BA", "MBA"
  * and "RA" without them, which are family names too, and "Jr." stay the
@@ -119,7 +122,7 @@ struct subject_card {
  * given name stays ("Mary-Kate" is not "Mary", and "Mary Kate" reads as
  * "Mary").  The rules are normalise_name's (subject.c); a register
  * indexed by older rules is marked for `recctl subject reindex` by the
- * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21, 23, 24).
+ * catalog's upgrade (catalog.c, schema 14, 15, 16, 19, 20, 21, 23, 24, 25).
  *
  * out has outlen bytes (SUBJECT_NORM_MAX holds the form of any value of
  * up to RIGHTS_CARD_VALUE_MAX bytes).  A form that does not fit is

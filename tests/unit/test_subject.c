@@ -988,6 +988,44 @@ TEST(test_subject_british_family_names_of_two_words)
 	CHECK_EQ(subject_name_matches("St John, Hugo", "Hugo Johnson"), 0);
 }
 
+/* Spanish Don and Doña (bb12 F10): forms of address, never the initial
+ * D; Don and D. only before a whole given name and a family name, so
+ * "Don Johnson" keeps his given name and "D. Smith" its initial; "Mª" is
+ * María. */
+TEST(test_subject_spanish_dona_is_a_form_of_address)
+{
+	CHECK_STR(norm("name", "Dña. María García López"), "m lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Dña. María García López"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Dña María García López"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Doña María García López"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "DOÑA MARÍA GARCÍA LÓPEZ"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Dª María García López"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "D.ª María García López"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Sra. Dña. María García López"), "maria lopez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "López, Dña. María"), "maria lopez");
+	CHECK_EQ(one_person("María García López", "García López, Dña. María"), 1);
+	CHECK_STR(norm("name", "Dña. García"), "mrs garcia");
+	CHECK_STR(norm("name", "Doña García"), "mrs garcia");
+	/* Written without its ñ or ª, and Don and D.: given names and
+	 * initials as before (atk35 F3: "Dona Karen Smith", "Don Michael
+	 * Johnson" are English names) */
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Dona Karen Smith"), "dona smith");
+	CHECK_EQ(one_person("Karen Smith", "Dona Karen Smith"), 0);
+	CHECK_EQ(one_person("Michael Johnson", "Don Michael Johnson"), 0);
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Don Johnson"), "don johnson");
+	CHECK_STR(norm("name", "D. Smith"), "d smith");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Dñx Smith"), "dnx smith");
+	/* Mª is María; Ma and Da written so are names */
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Mª Luisa Ruiz Gómez"), "maria gomez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "M.ª Luisa Ruiz Gómez"), "maria gomez");
+	CHECK_STR(norm(SUBJECT_GIVEN_KIND, "Ma Lin"), "ma lin");
+	CHECK_STR(norm("name", "Ana da Silva"), "a silva");
+	CHECK_EQ(one_person("María García López", "Dña. María García López"), 1);
+	CHECK_EQ(one_person("María García López", "Dª María García López"), 1);
+	CHECK_EQ(one_person("David García López", "Dña. María García López"), 0);
+	CHECK_EQ(one_person("Sra. García López", "Dña. García López"), 1);
+}
+
 TEST(test_subject_blind_index_differs_by_kind_and_key)
 {
 	struct crypto_key *k1 = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
@@ -1055,6 +1093,7 @@ int main(void)
 	RUN(test_subject_british_family_names_of_two_words);
 	RUN(test_subject_umlauts_spelt_are_one_name_and_nothing_else_is);
 	RUN(test_subject_umlauts_agree_word_by_word);
+	RUN(test_subject_spanish_dona_is_a_form_of_address);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
 	RUN(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only);
 	T_DONE();

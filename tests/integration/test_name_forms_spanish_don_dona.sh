@@ -1,0 +1,104 @@
+#!/bin/bash
+# Spanish Doña (black-box report bb12): Spanish letters, claims and CRM
+# records put "Dña." or "Dª" (Doña) before a name: "Dña. María García
+# López".  It is a form of address, as Sra. is, not an initial.  On a
+# family's shared line and booking, where María García López and her
+# brother David García López both call, "Dña. María García López" is
+# María, never David.  On main "Dña." is read as the initial D: María's
+# call goes to David's subject (his access export holds it, her erasure
+# misses it), and "Doña" written out makes a new subject.  (Don and "D."
+# are also an English given name and an initial, and are read as written:
+# not here.)  "Mª" (María written
+# short with the ordinal sign, as Spanish writes it) is María too: "Mª
+# José García López" is María José García López; on main a new subject.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T_TMP/a"
+cat >"$T_TMP/policy.conf" <<'POL'
+[register]
+name = Aerlinte Atlántica customer-service call recordings
+controller = Aerlinte Atlántica DAC, 1 Harbour Square, Dublin 2, Ireland
+contact = +353 1 555 0100
+privacy_contact = dpo@aerlinte.example.ie
+details_level = supervisor
+phone_country_code = 353
+supervisory_authority = Data Protection Commission, 21 Fitzwilliam Square South, Dublin 2, Ireland
+
+[level frontline]
+group = recfs-frontline
+
+[level supervisor]
+group = recfs-supervisor
+
+[level dpo]
+group = recfs-dpo
+rights = yes
+
+[purpose complaints]
+description = Handling passengers' complaints
+legal_basis = legitimate_interests
+min_level = frontline
+retention = 12m
+
+[source es-line]
+kind = call
+purpose = complaints
+data_source = Spanish-language customer-service line
+POL
+make_register "$T_TMP/a" "$T_TMP/policy.conf"
+SPOOL=$T_TMP/spool
+mkdir -p "$SPOOL"
+
+N=0
+# call SUBJECT-JSON: the next call (one a day from 2026-11-01); its id in $R.
+call()
+{
+	N=$((N + 1))
+	local when
+	when=$(call_day "$N")
+	ingest_json "c$N" "{\"recorded_at\": \"$when\", \"source\": \"es-line\",
+ \"subjects\": [$1], \"audio\": \"c$N.opus\"}"
+	R=$(id_at "$when")
+	[ -n "$R" ] || t_abort "call $N" "not ingested"
+}
+same() # LABEL RID1 RID2
+{
+	local a b
+	a=$(handle_of "$2")
+	b=$(handle_of "$3")
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi
+}
+two() # LABEL RID1 RID2
+{
+	local a b
+	a=$(handle_of "$2")
+	b=$(handle_of "$3")
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
+}
+ids_of() # HANDLE DIR: the recording ids of HANDLE's export
+{
+	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "$KEYS/dpo.keyring" >/dev/null 2>&1
+	jq -r '.recordings[].id' "$2/$1/export.json" 2>/dev/null | sort | paste -sd' '
+}
+
+# --- María and her brother David on the family line and booking -------------
+call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m1=$R
+call '{"role": "customer", "name": "David García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
+two "David García López is not María García López" "$m1" "$d1"
+call '{"role": "customer", "name": "Dña. María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m2=$R
+same "'Dña. María García López' is María" "$m1" "$m2"
+two "'Dña. María García López' is not her brother David" "$d1" "$m2"
+call '{"role": "customer", "name": "Doña María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m3=$R
+same "'Doña María García López' is María" "$m1" "$m3"
+call '{"role": "customer", "name": "Dª María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m4=$R
+same "'Dª María García López' is María" "$m1" "$m4"
+hd=$(handle_of "$d1")
+ids=$(ids_of "$hd" "$T_TMP/exp-d")
+assert_not_contains "David's access export holds none of María's calls" "$ids" "$m2"
+
+# --- Mª for María ----------------------------------------------------------------
+call '{"role": "customer", "name": "María José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}'; x1=$R
+call '{"role": "customer", "name": "Mª José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}'; x2=$R
+same "'Mª José Ruiz Gómez' is María José Ruiz Gómez" "$x1" "$x2"
+
+t_done
