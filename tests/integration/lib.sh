@@ -535,6 +535,33 @@ stop_reader()
 	T_RC=$?
 }
 
+# protected_call_request SUBJECT-JSON PASSPHRASE: in a new register ($REG),
+# one call of SUBJECT-JSON (its id in RID, its subject's handle in HANDLE),
+# protected by a user of the rights level on a mount (recctl protect) with
+# PASSPHRASE, which $T_TMP/pass holds, and access request 1 of the subject
+# open: what request answer --export is tried on.
+protected_call_request()
+{
+	local dpo f mnt=$T_TMP/mnt-protect
+	make_register "$T_TMP/a"
+	SPOOL=$T_TMP/spool
+	mkdir -p "$SPOOL"
+	ingest_call c1 2026-11-01T10:00:00Z "$1"
+	RID=$(id_at 2026-11-01T10:00:00Z)
+	HANDLE=$(handle_of "$RID")
+	[ -n "$HANDLE" ] || t_abort "ingest" "no subject"
+	dpo=$(make_level_user privacy)
+	mount_all_levels "$mnt"
+	f=$(as_user "$dpo" find "$mnt/by-date" -name "*_${RID:0:8}.opus" | head -n 1)
+	[ -n "$f" ] || t_abort "mount" "the call to protect is not on the mount"
+	printf '%s\n' "$2" >"$T_TMP/pass"
+	chmod 0644 "$T_TMP/pass"
+	as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f" >/dev/null 2>&1 || t_abort "protect" "failed"
+	unmount_recfs "$mnt"
+	"$RECCTL" request new -R "$REG" --type access --subject "$HANDLE" >/dev/null 2>&1 ||
+		t_abort "request new" "failed"
+}
+
 # --- the spool daemon ----------------------------------------------------
 
 # run_watch REGISTER LOG [ARG...]: `recctl watch` as root on REGISTER with

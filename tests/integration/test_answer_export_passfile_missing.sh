@@ -8,23 +8,8 @@
 # unreadable file given to recctl), not a silent "not given".
 . "$(dirname "$0")/lib.sh"
 
-make_register "$T_TMP/a"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-ingest_call c1 2026-11-01T10:00:00Z '{"role": "customer", "name": "Ilkka Ojala", "phone": "+358401777001"}'
-rid=$(id_at 2026-11-01T10:00:00Z)
-h=$(handle_of "$rid")
-[ -n "$h" ] || t_abort "ingest" "no subject"
-dpo=$(make_level_user privacy)
-MNT=$T_TMP/mnt
-mount_all_levels "$MNT"
-f=$(as_user "$dpo" find "$MNT/by-date" -name "*_${rid:0:8}.opus" | head -n 1)
-[ -n "$f" ] || t_abort "mount" "the call to protect is not on the mount"
-printf 'tietosuojavastaavan salasana\n' >"$T_TMP/pass"
-chmod 0644 "$T_TMP/pass"
-as_user "$dpo" "$RECCTL" protect --passfile "$T_TMP/pass" "$f" >/dev/null 2>&1 || t_abort "protect" "failed"
-unmount_recfs "$MNT"
-"$RECCTL" request new -R "$REG" --type access --subject "$h" >/dev/null 2>&1 || t_abort "request new" "failed"
+protected_call_request '{"role": "customer", "name": "Ilkka Ojala", "phone": "+358401777001"}' 'tietosuojavastaavan salasana'
+rid=$RID h=$HANDLE
 
 "$RECCTL" request answer 1 -R "$REG" --lang en --templates "$T_ROOT/packaging/templates" --export "$T_TMP/exp" \
 	--level-keyring "$KEYS/privacy.keyring" --passphrase-file "${rid:0:8}=$T_TMP/pas" --out "$T_TMP/letter.txt" \
