@@ -353,7 +353,7 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0, delay, policy_failed = 0, policy_moved;
+	int rc, failed = 0, whole = 0, delay, policy_failed = 0, policy_stat, policy_moved;
 	struct stat policy_seen, policy_now;
 	uint8_t policy_last[CRYPTO_HASH_BYTES];
 
@@ -388,12 +388,14 @@ static void *poller(void *arg)
 		 * policy.conf changed since this pass last looked waits for
 		 * the next (snapshot_policy_moved: atk33 F1, a level taken
 		 * from a user read on until this poll) */
-		policy_moved = reg_policy_stat_now(fs->reg, &policy_now) == 0 &&
-			       !reg_policy_same_stat(&policy_now, &policy_seen);
+		policy_stat = reg_policy_stat_now(fs->reg, &policy_now) == 0;
+		policy_moved = policy_stat && !reg_policy_same_stat(&policy_now, &policy_seen);
 		rc = catalog_data_version(s->cat, &v);
 		if (policy_moved || (rc == 0 && v != seen_dv))
 			policy_failed = look_at_policy(fs, &policy_seen, policy_last, policy_failed);
-		if (policy_moved) {
+		/* Looked at now, or (not moved) by an earlier pass; a text
+		 * written since this stat is the next pass's. */
+		if (policy_stat) {
 			pthread_mutex_lock(&s->lock);
 			s->policy_looked = policy_now;
 			pthread_mutex_unlock(&s->lock);
