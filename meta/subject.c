@@ -755,13 +755,32 @@ struct name_read {
 };
 
 /*
+ * A name rewritten into b (any: some of it was): handed over in *out, or
+ * NULL when nothing was rewritten and b is wiped and freed.  0, or
+ * -ENOMEM when b could not grow.
+ */
+static int rewritten(struct strbuf *b, int any, char **out)
+{
+	if (any && !b->s)
+		return -ENOMEM;
+	if (any)
+		*out = strbuf_detach(b);
+	else if (b->s)
+		crypto_free_string(strbuf_detach(b));
+	return 0;
+}
+
+/* The bytes that may stand before and after a word spanish_short_forms
+ * rewrites. */
+#define SPANISH_WORD_END " \t\n\r\f\v,()"
+
+/*
  * The length of the Spanish form of address Doña at p, written with its ñ
  * ("Doña", "Dña", either with a full stop, in any case) or with the
- * ordinal sign ª ("Dª", "D.ª"), as a word of its own (end: the bytes that
- * may end a word), else 0.  Written without them ("Dona", "Da") it is
+ * ordinal sign ª ("Dª", "D.ª"), as a word of its own, else 0.  Written without them ("Dona", "Da") it is
  * also an English given name and a particle, and stays one (atk35 F3).
  */
-static size_t dona_at(const char *p, const char *end)
+static size_t dona_at(const char *p)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	size_t n = 0;
@@ -784,7 +803,7 @@ static size_t dona_at(const char *p, const char *end)
 		n++;
 	}
 	n += u[n] == '.';
-	return !u[n] || strchr(end, u[n]) ? n : 0;
+	return !u[n] || strchr(SPANISH_WORD_END, u[n]) ? n : 0;
 }
 
 /*
@@ -798,44 +817,39 @@ static size_t dona_at(const char *p, const char *end)
  */
 static int spanish_short_forms(const char *in, char **out)
 {
-	static const char ws[] = " \t\n\r\f\v,(";
 	struct strbuf b = { 0 };
 	int any = 0;
 
 	*out = NULL;
+	/* Most names have neither ª nor ñ: not copied (a name is read
+	 * once for each of its forms and spellings). */
+	if (!strstr(in, "\xc2\xaa") && !strstr(in, "\xc3\xb1") && !strstr(in, "\xc3\x91"))
+		return 0;
 	for (const char *p = in; *p;) {
 		const char *q = p + 1;
 		size_t n;
 
-		if ((p == in || strchr(ws, p[-1])) && (n = dona_at(p, " \t\n\r\f\v,()"))) {
-			strbuf_addf(&b, "Sra.");
-			p += n;
-			any = 1;
-			continue;
-		}
-		if ((p == in || strchr(ws, p[-1])) && (*p == 'M' || *p == 'm')) {
+		if (p == in || (p[-1] != ')' && strchr(SPANISH_WORD_END, p[-1]))) {
+			if ((n = dona_at(p))) {
+				strbuf_addf(&b, "Sra.");
+				p += n;
+				any = 1;
+				continue;
+			}
+			/* Mª, M.ª */
 			q += *q == '.';
-			if ((unsigned char)q[0] == 0xc2 && (unsigned char)q[1] == 0xaa) {
-				q += 2;
-				q += *q == '.';
-				if (!*q || strchr(ws, *q) || *q == ')') {
-					strbuf_addf(&b, "María");
-					p = q;
-					any = 1;
-					continue;
-				}
+			if ((*p == 'M' || *p == 'm') && (unsigned char)q[0] == 0xc2 && (unsigned char)q[1] == 0xaa &&
+			    (!q[2 + (q[2] == '.')] || strchr(SPANISH_WORD_END, q[2 + (q[2] == '.')]))) {
+				strbuf_addf(&b, "María");
+				p = q + 2 + (q[2] == '.');
+				any = 1;
+				continue;
 			}
 		}
 		strbuf_addf(&b, "%c", *p);
 		p++;
 	}
-	if (any && !b.s)
-		return -ENOMEM;
-	if (any)
-		*out = strbuf_detach(&b);
-	else if (b.s)
-		crypto_free_string(strbuf_detach(&b));
-	return 0;
+	return rewritten(&b, any, out);
 }
 
 /*
@@ -1097,13 +1111,7 @@ static int umlauts_spelt(const char *name, unsigned mask, char **out, int *words
 		p += u;
 		any = 1;
 	}
-	if (any && !b.s)
-		return -ENOMEM;
-	if (any)
-		*out = strbuf_detach(&b);
-	else if (b.s)
-		crypto_free_string(strbuf_detach(&b));
-	return 0;
+	return rewritten(&b, any, out);
 }
 
 /*
