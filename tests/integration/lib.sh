@@ -362,21 +362,48 @@ numbered_call()
 	customer_call "c$NCALL" "$(call_day "$NCALL")" "$1" "$2"
 }
 call_day() { echo "2026-11-$(printf %02d "$1")T10:00:00Z"; }
+# subject_call SUBJECTS [FIELDS]: the next call of the numbered series
+# naming SUBJECTS (JSON objects, comma-separated), with FIELDS (more
+# members of the manifest, '"source": "es-line"') when given, else from
+# ingest_call's source; its recording id in R.
+subject_call()
+{
+	local when
+	NCALL=$((NCALL + 1))
+	when=$(call_day "$NCALL")
+	if [ -n "${2:-}" ]; then
+		ingest_json "c$NCALL" "{\"recorded_at\": \"$when\", $2, \"subjects\": [$1], \"audio\": \"c$NCALL.opus\"}"
+	else
+		ingest_call "c$NCALL" "$when" "$1"
+	fi
+	R=$(id_at "$when")
+	[ -n "$R" ] || t_abort "call $NCALL" "not ingested"
+}
+# same_rec_subject / two_rec_subjects LABEL RID1 RID2: the two recordings
+# name one subject / two subjects.
+same_rec_subject()
+{
+	local a b
+	a=$(handle_of "$2")
+	b=$(handle_of "$3")
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi
+}
+two_rec_subjects()
+{
+	local a b
+	a=$(handle_of "$2")
+	b=$(handle_of "$3")
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
+}
 # same_subject LABEL / two_subjects LABEL: the last two numbered calls name
 # one subject / two subjects.
 same_subject()
 {
-	local a b
-	a=$(handle_of "$(id_at "$(call_day $((NCALL - 1)))")")
-	b=$(handle_of "$(id_at "$(call_day "$NCALL")")")
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi
+	same_rec_subject "$1" "$(id_at "$(call_day $((NCALL - 1)))")" "$(id_at "$(call_day "$NCALL")")"
 }
 two_subjects()
 {
-	local a b
-	a=$(handle_of "$(id_at "$(call_day $((NCALL - 1)))")")
-	b=$(handle_of "$(id_at "$(call_day "$NCALL")")")
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
+	two_rec_subjects "$1" "$(id_at "$(call_day $((NCALL - 1)))")" "$(id_at "$(call_day "$NCALL")")"
 }
 # id_at WHEN: the id of the recording made at WHEN.
 id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }

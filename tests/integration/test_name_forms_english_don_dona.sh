@@ -15,35 +15,18 @@ unset LANG LC_ALL LC_CTYPE
 make_register "$T_TMP/r"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-N=0
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_call "c$N" "$when" "$1"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-two() # LABEL RID1 RID2
-{
-	local a b
-	a=$(handle_of "$2")
-	b=$(handle_of "$3")
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
-}
 
-call '{"role": "customer", "name": "Karen Smith", "phone": "+358401720001"}'; a=$R
-call '{"role": "customer", "name": "Dona Karen Smith", "phone": "+358401720001"}'; b=$R
-two "'Karen Smith' and 'Dona Karen Smith' on one household line are two subjects" "$a" "$b"
+subject_call '{"role": "customer", "name": "Karen Smith", "phone": "+358401720001"}'; a=$R
+subject_call '{"role": "customer", "name": "Dona Karen Smith", "phone": "+358401720001"}'; b=$R
+two_rec_subjects "'Karen Smith' and 'Dona Karen Smith' on one household line are two subjects" "$a" "$b"
 ha=$(handle_of "$a")
 assert_eq "the export of 'Karen Smith' holds her own call alone" "$a" "$(export_ids "$ha" "$T_TMP/x1")"
 
-call '{"role": "customer", "name": "Karen Smith", "phone": "+358401720002", "ref": "SM-4K7Q"}'; a=$R
-call '{"role": "customer", "name": "Dona Karen Smith", "phone": "+358401720003", "ref": "SM-4K7Q"}'; b=$R
-two "'Karen Smith' and 'Dona Karen Smith' (own mobiles, one booking) are two subjects" "$a" "$b"
+subject_call '{"role": "customer", "name": "Karen Smith", "phone": "+358401720002", "ref": "SM-4K7Q"}'; a=$R
+subject_call '{"role": "customer", "name": "Dona Karen Smith", "phone": "+358401720003", "ref": "SM-4K7Q"}'; b=$R
+two_rec_subjects "'Karen Smith' and 'Dona Karen Smith' (own mobiles, one booking) are two subjects" "$a" "$b"
 
-call '{"role": "customer", "name": "Michael Johnson", "phone": "+358401720004"}'; a=$R
-call '{"role": "customer", "name": "Don Michael Johnson", "phone": "+358401720004"}'; b=$R
-two "'Michael Johnson' and 'Don Michael Johnson' on one household line are two subjects" "$a" "$b"
+subject_call '{"role": "customer", "name": "Michael Johnson", "phone": "+358401720004"}'; a=$R
+subject_call '{"role": "customer", "name": "Don Michael Johnson", "phone": "+358401720004"}'; b=$R
+two_rec_subjects "'Michael Johnson' and 'Don Michael Johnson' on one household line are two subjects" "$a" "$b"
 t_done

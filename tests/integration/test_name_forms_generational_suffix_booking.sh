@@ -18,69 +18,51 @@ unset LANG LC_ALL LC_CTYPE
 make_register "$T_TMP/r"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-N=0
-# call SUBJECT-JSON: the next call (one a day); its id in $R
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_call "c$N" "$when" "$1"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-two() # LABEL RID1 RID2
-{
-	local a b
-	a=$(handle_of "$2")
-	b=$(handle_of "$3")
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
-}
 
 # one family booking, each on his own mobile
-call '{"role": "customer", "name": "John Smith", "phone": "+358401710001", "ref": "FAM-7Q2K"}'; f1=$R
-call '{"role": "customer", "name": "John Smith III", "phone": "+358401710002", "ref": "FAM-7Q2K"}'; s1=$R
-two "'John Smith' and 'John Smith III' (own mobiles, one booking) are two subjects" "$f1" "$s1"
+subject_call '{"role": "customer", "name": "John Smith", "phone": "+358401710001", "ref": "FAM-7Q2K"}'; f1=$R
+subject_call '{"role": "customer", "name": "John Smith III", "phone": "+358401710002", "ref": "FAM-7Q2K"}'; s1=$R
+two_rec_subjects "'John Smith' and 'John Smith III' (own mobiles, one booking) are two subjects" "$f1" "$s1"
 hf=$(handle_of "$f1")
 assert_eq "the export of 'John Smith' holds his own call alone" "$f1" "$(export_ids "$hf" "$T_TMP/x1")"
 
-call '{"role": "customer", "name": "John Smith", "phone": "+358401710003", "ref": "FAM-8R3L"}'; f2=$R
-call '{"role": "customer", "name": "John Smith II", "phone": "+358401710004", "ref": "FAM-8R3L"}'; s2=$R
-two "'John Smith' and 'John Smith II' (own mobiles, one booking) are two subjects" "$f2" "$s2"
+subject_call '{"role": "customer", "name": "John Smith", "phone": "+358401710003", "ref": "FAM-8R3L"}'; f2=$R
+subject_call '{"role": "customer", "name": "John Smith II", "phone": "+358401710004", "ref": "FAM-8R3L"}'; s2=$R
+two_rec_subjects "'John Smith' and 'John Smith II' (own mobiles, one booking) are two subjects" "$f2" "$s2"
 
-call '{"role": "customer", "name": "John Smith", "phone": "+358401710005", "ref": "FAM-9S4M"}'; f3=$R
-call '{"role": "customer", "name": "John Smith Junior", "phone": "+358401710006", "ref": "FAM-9S4M"}'; s3=$R
-two "'John Smith' and 'John Smith Junior' (own mobiles, one booking) are two subjects" "$f3" "$s3"
+subject_call '{"role": "customer", "name": "John Smith", "phone": "+358401710005", "ref": "FAM-9S4M"}'; f3=$R
+subject_call '{"role": "customer", "name": "John Smith Junior", "phone": "+358401710006", "ref": "FAM-9S4M"}'; s3=$R
+two_rec_subjects "'John Smith' and 'John Smith Junior' (own mobiles, one booking) are two subjects" "$f3" "$s3"
 
 # one family mailbox, each on his own mobile
-call '{"role": "customer", "name": "Robert Brown", "phone": "+358401710007", "email": "browns@example.com"}'; f4=$R
-call '{"role": "customer", "name": "Robert Brown IV", "phone": "+358401710008", "email": "browns@example.com"}'; s4=$R
-two "'Robert Brown' and 'Robert Brown IV' (own mobiles, one mailbox) are two subjects" "$f4" "$s4"
+subject_call '{"role": "customer", "name": "Robert Brown", "phone": "+358401710007", "email": "browns@example.com"}'; f4=$R
+subject_call '{"role": "customer", "name": "Robert Brown IV", "phone": "+358401710008", "email": "browns@example.com"}'; s4=$R
+two_rec_subjects "'Robert Brown' and 'Robert Brown IV' (own mobiles, one mailbox) are two subjects" "$f4" "$s4"
 
 # the son first, then the father
-call '{"role": "customer", "name": "John Smith III", "phone": "+358401710010", "ref": "FAM-1T5N"}'; s5=$R
-call '{"role": "customer", "name": "John Smith", "phone": "+358401710009", "ref": "FAM-1T5N"}'; f5=$R
-two "'John Smith III' then 'John Smith' (own mobiles, one booking) are two subjects" "$s5" "$f5"
+subject_call '{"role": "customer", "name": "John Smith III", "phone": "+358401710010", "ref": "FAM-1T5N"}'; s5=$R
+subject_call '{"role": "customer", "name": "John Smith", "phone": "+358401710009", "ref": "FAM-1T5N"}'; f5=$R
+two_rec_subjects "'John Smith III' then 'John Smith' (own mobiles, one booking) are two subjects" "$s5" "$f5"
 # the same by a family mailbox: "Wei Jun" and "Wei Jun Ma" (two people on
 # one line in test_name_forms_dutch.sh); a German "junior" / "jun."
-call '{"role": "customer", "name": "Wei Jun", "phone": "+358401710011", "email": "family.ma@example.com"}'; a=$R
-call '{"role": "customer", "name": "Wei Jun Ma", "phone": "+358401710012", "email": "family.ma@example.com"}'; b=$R
-two "'Wei Jun' and 'Wei Jun Ma' (own mobiles, one family mailbox) are two subjects" "$a" "$b"
-call '{"role": "customer", "name": "Hans Müller", "phone": "+358401710013", "ref": "DE-3X9P"}'; a=$R
-call '{"role": "customer", "name": "Hans Müller jun.", "phone": "+358401710014", "ref": "DE-3X9P"}'; b=$R
-two "'Hans Müller' and 'Hans Müller jun.' (own mobiles, one booking) are two subjects" "$a" "$b"
+subject_call '{"role": "customer", "name": "Wei Jun", "phone": "+358401710011", "email": "family.ma@example.com"}'; a=$R
+subject_call '{"role": "customer", "name": "Wei Jun Ma", "phone": "+358401710012", "email": "family.ma@example.com"}'; b=$R
+two_rec_subjects "'Wei Jun' and 'Wei Jun Ma' (own mobiles, one family mailbox) are two subjects" "$a" "$b"
+subject_call '{"role": "customer", "name": "Hans Müller", "phone": "+358401710013", "ref": "DE-3X9P"}'; a=$R
+subject_call '{"role": "customer", "name": "Hans Müller jun.", "phone": "+358401710014", "ref": "DE-3X9P"}'; b=$R
+two_rec_subjects "'Hans Müller' and 'Hans Müller jun.' (own mobiles, one booking) are two subjects" "$a" "$b"
 # both already subjects of their own (a household line tells them
 # apart), then the son books a flight: the father's next call with his
 # line and that booking goes to the son's subject (found by the booking
 # first), though the father's own subject holds his line
-call '{"role": "customer", "name": "Peter Jones", "phone": "+358401710021"}'; f6=$R
-call '{"role": "customer", "name": "Peter Jones III", "phone": "+358401710021"}'; s6=$R
-two "'Peter Jones' and 'Peter Jones III' on one household line are two subjects (control)" "$f6" "$s6"
-call '{"role": "customer", "name": "Peter Jones III", "phone": "+358401710021", "ref": "FAM-2U6P"}'; s7=$R
-call '{"role": "customer", "name": "Peter Jones", "phone": "+358401710021", "ref": "FAM-2U6P"}'; f7=$R
+subject_call '{"role": "customer", "name": "Peter Jones", "phone": "+358401710021"}'; f6=$R
+subject_call '{"role": "customer", "name": "Peter Jones III", "phone": "+358401710021"}'; s6=$R
+two_rec_subjects "'Peter Jones' and 'Peter Jones III' on one household line are two subjects (control)" "$f6" "$s6"
+subject_call '{"role": "customer", "name": "Peter Jones III", "phone": "+358401710021", "ref": "FAM-2U6P"}'; s7=$R
+subject_call '{"role": "customer", "name": "Peter Jones", "phone": "+358401710021", "ref": "FAM-2U6P"}'; f7=$R
 assert_eq "the father's call with the line and the son's booking goes to the father's own subject" \
 	"$(handle_of "$f6")" "$(handle_of "$f7")"
-call '{"role": "customer", "name": "John Smith", "phone": "+358401710015", "ref": "FAM-5W8R"}'; a=$R
-call '{"role": "customer", "name": "John Smith Jnr", "phone": "+358401710016", "ref": "FAM-5W8R"}'; b=$R
-two "'John Smith' and 'John Smith Jnr' (own mobiles, one booking) are two subjects" "$a" "$b"
+subject_call '{"role": "customer", "name": "John Smith", "phone": "+358401710015", "ref": "FAM-5W8R"}'; a=$R
+subject_call '{"role": "customer", "name": "John Smith Jnr", "phone": "+358401710016", "ref": "FAM-5W8R"}'; b=$R
+two_rec_subjects "'John Smith' and 'John Smith Jnr' (own mobiles, one booking) are two subjects" "$a" "$b"
 t_done

@@ -18,36 +18,19 @@ unset LANG LC_ALL LC_CTYPE
 make_register "$T_TMP/r"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-N=0
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_call "c$N" "$when" "$1"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-same() # LABEL RID1 RID2
-{
-	local a b
-	a=$(handle_of "$2")
-	b=$(handle_of "$3")
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi
-}
 
-call '{"role": "customer", "name": "María del Carmen Ruiz Gómez", "phone": "+34 600 700 001", "email": "mcarmen.ruiz@example.es"}'; a=$R
-call '{"role": "customer", "name": "María Carmen Ruiz Gómez", "phone": "+34 600 700 001", "email": "mcarmen.ruiz@example.es"}'; b=$R
-same "'María Carmen Ruiz Gómez' on her own mobile and e-mail is 'María del Carmen Ruiz Gómez'" "$a" "$b"
+subject_call '{"role": "customer", "name": "María del Carmen Ruiz Gómez", "phone": "+34 600 700 001", "email": "mcarmen.ruiz@example.es"}'; a=$R
+subject_call '{"role": "customer", "name": "María Carmen Ruiz Gómez", "phone": "+34 600 700 001", "email": "mcarmen.ruiz@example.es"}'; b=$R
+same_rec_subject "'María Carmen Ruiz Gómez' on her own mobile and e-mail is 'María del Carmen Ruiz Gómez'" "$a" "$b"
 h=$(handle_of "$a")
 assert_eq "her access export holds both calls" "$(printf '%s\n' "$a" "$b" | sort | paste -sd' ')" \
 	"$(export_ids "$h" "$T_TMP/x1")"
 
-call '{"role": "customer", "name": "María de los Ángeles Pérez", "phone": "+34 600 700 002", "email": "angeles.perez@example.es"}'; a=$R
-call '{"role": "customer", "name": "María Ángeles Pérez", "phone": "+34 600 700 002", "email": "angeles.perez@example.es"}'; b=$R
-same "'María Ángeles Pérez' on her own mobile and e-mail is 'María de los Ángeles Pérez'" "$a" "$b"
+subject_call '{"role": "customer", "name": "María de los Ángeles Pérez", "phone": "+34 600 700 002", "email": "angeles.perez@example.es"}'; a=$R
+subject_call '{"role": "customer", "name": "María Ángeles Pérez", "phone": "+34 600 700 002", "email": "angeles.perez@example.es"}'; b=$R
+same_rec_subject "'María Ángeles Pérez' on her own mobile and e-mail is 'María de los Ángeles Pérez'" "$a" "$b"
 
-call '{"role": "customer", "name": "María del Pilar Sanz", "phone": "+34 600 700 003", "email": "pilar.sanz@example.es"}'; a=$R
-call '{"role": "customer", "name": "María Pilar Sanz", "phone": "+34 600 700 003", "email": "pilar.sanz@example.es"}'; b=$R
-same "'María Pilar Sanz' on her own mobile and e-mail is 'María del Pilar Sanz'" "$a" "$b"
+subject_call '{"role": "customer", "name": "María del Pilar Sanz", "phone": "+34 600 700 003", "email": "pilar.sanz@example.es"}'; a=$R
+subject_call '{"role": "customer", "name": "María Pilar Sanz", "phone": "+34 600 700 003", "email": "pilar.sanz@example.es"}'; b=$R
+same_rec_subject "'María Pilar Sanz' on her own mobile and e-mail is 'María del Pilar Sanz'" "$a" "$b"
 t_done

@@ -49,32 +49,6 @@ make_register "$T_TMP/a" "$T_TMP/policy.conf"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
 
-N=0
-# call SUBJECT-JSON: the next call (one a day from 2026-11-01); its id in $R.
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_json "c$N" "{\"recorded_at\": \"$when\", \"source\": \"es-line\",
- \"subjects\": [$1], \"audio\": \"c$N.opus\"}"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-same() # LABEL RID1 RID2
-{
-	local a b
-	a=$(handle_of "$2")
-	b=$(handle_of "$3")
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi
-}
-two() # LABEL RID1 RID2
-{
-	local a b
-	a=$(handle_of "$2")
-	b=$(handle_of "$3")
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
-}
 ids_of() # HANDLE DIR: the recording ids of HANDLE's export
 {
 	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "$KEYS/dpo.keyring" >/dev/null 2>&1
@@ -82,23 +56,23 @@ ids_of() # HANDLE DIR: the recording ids of HANDLE's export
 }
 
 # --- María and her brother David on the family line and booking -------------
-call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m1=$R
-call '{"role": "customer", "name": "David García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
-two "David García López is not María García López" "$m1" "$d1"
-call '{"role": "customer", "name": "Dña. María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m2=$R
-same "'Dña. María García López' is María" "$m1" "$m2"
-two "'Dña. María García López' is not her brother David" "$d1" "$m2"
-call '{"role": "customer", "name": "Doña María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m3=$R
-same "'Doña María García López' is María" "$m1" "$m3"
-call '{"role": "customer", "name": "Dª María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m4=$R
-same "'Dª María García López' is María" "$m1" "$m4"
+subject_call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m1=$R
+subject_call '{"role": "customer", "name": "David García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; d1=$R
+two_rec_subjects "David García López is not María García López" "$m1" "$d1"
+subject_call '{"role": "customer", "name": "Dña. María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m2=$R
+same_rec_subject "'Dña. María García López' is María" "$m1" "$m2"
+two_rec_subjects "'Dña. María García López' is not her brother David" "$d1" "$m2"
+subject_call '{"role": "customer", "name": "Doña María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m3=$R
+same_rec_subject "'Doña María García López' is María" "$m1" "$m3"
+subject_call '{"role": "customer", "name": "Dª María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m4=$R
+same_rec_subject "'Dª María García López' is María" "$m1" "$m4"
 hd=$(handle_of "$d1")
 ids=$(ids_of "$hd" "$T_TMP/exp-d")
 assert_not_contains "David's access export holds none of María's calls" "$ids" "$m2"
 
 # --- Mª for María ----------------------------------------------------------------
-call '{"role": "customer", "name": "María José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}'; x1=$R
-call '{"role": "customer", "name": "Mª José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}'; x2=$R
-same "'Mª José Ruiz Gómez' is María José Ruiz Gómez" "$x1" "$x2"
+subject_call '{"role": "customer", "name": "María José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}' '"source": "es-line"'; x1=$R
+subject_call '{"role": "customer", "name": "Mª José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}' '"source": "es-line"'; x2=$R
+same_rec_subject "'Mª José Ruiz Gómez' is María José Ruiz Gómez" "$x1" "$x2"
 
 t_done

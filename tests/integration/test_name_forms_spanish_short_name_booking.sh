@@ -20,38 +20,21 @@ unset LANG LC_ALL LC_CTYPE
 make_register "$T_TMP/r"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-N=0
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_call "c$N" "$when" "$1"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-two() # LABEL RID1 RID2
-{
-	local a b
-	a=$(handle_of "$2")
-	b=$(handle_of "$3")
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi
-}
 
-call '{"role": "customer", "name": "María García", "phone": "+34 600 111 222", "ref": "GL7K2Q"}'; d1=$R
-call '{"role": "customer", "name": "María García López", "phone": "+34 600 333 444", "ref": "GL7K2Q"}'; m1=$R
-two "the mother 'María García López' on her own mobile is not the daughter's earlier 'María García' on hers" "$d1" "$m1"
-call '{"role": "customer", "name": "María García Ruiz", "phone": "+34 600 111 222", "ref": "GL7K2Q"}'; d2=$R
-two "the daughter's 'María García Ruiz' is not in her mother's subject" "$m1" "$d2"
+subject_call '{"role": "customer", "name": "María García", "phone": "+34 600 111 222", "ref": "GL7K2Q"}'; d1=$R
+subject_call '{"role": "customer", "name": "María García López", "phone": "+34 600 333 444", "ref": "GL7K2Q"}'; m1=$R
+two_rec_subjects "the mother 'María García López' on her own mobile is not the daughter's earlier 'María García' on hers" "$d1" "$m1"
+subject_call '{"role": "customer", "name": "María García Ruiz", "phone": "+34 600 111 222", "ref": "GL7K2Q"}'; d2=$R
+two_rec_subjects "the daughter's 'María García Ruiz' is not in her mother's subject" "$m1" "$d2"
 # both already subjects, told apart on the household line; the daughter
 # (who gives her name short) books; her mother's next call with the
 # household line and that booking goes to the daughter's subject, though
 # the mother's own subject holds the line and her whole name
-call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 000"}'; m3=$R
-call '{"role": "customer", "name": "María García", "phone": "+34 912 345 000"}'; d3=$R
-two "'María García López' and 'María García' on one household line are two subjects (control)" "$m3" "$d3"
-call '{"role": "customer", "name": "María García", "phone": "+34 912 345 000", "ref": "GL8M3R"}'; d4=$R
-call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 000", "ref": "GL8M3R"}'; m4=$R
+subject_call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 000"}'; m3=$R
+subject_call '{"role": "customer", "name": "María García", "phone": "+34 912 345 000"}'; d3=$R
+two_rec_subjects "'María García López' and 'María García' on one household line are two subjects (control)" "$m3" "$d3"
+subject_call '{"role": "customer", "name": "María García", "phone": "+34 912 345 000", "ref": "GL8M3R"}'; d4=$R
+subject_call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 000", "ref": "GL8M3R"}'; m4=$R
 assert_eq "the mother's call with the line and her daughter's booking goes to her own subject" \
 	"$(handle_of "$m3")" "$(handle_of "$m4")"
 t_done
