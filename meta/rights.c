@@ -1584,8 +1584,8 @@ static int tells_apart(struct reg *r, const char *name)
 /*
  * A rectified identifier of kind field (phone, email, ref) or name moves in
  * the blind index: handle's entries of that kind (of a name: its name
- * forms and whole given names, SUBJECT_GIVEN_KIND, every one its calls
- * gave) and the entry of old (the card's value, which an entry written
+ * forms, whole given names and their middle words, SUBJECT_GIVEN_KIND
+ * and SUBJECT_MIDDLE_KIND, every one its calls gave) and the entry of old (the card's value, which an entry written
  * before schema 6 has no kind to find it by) go, value's come.  Inside the
  * caller's transaction.
  */
@@ -1596,6 +1596,8 @@ static int move_index(struct reg *r, const struct crypto_key *ik, const char *ha
 
 	if (rc == 0 && !strcmp(field, "name"))
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
+	if (rc == 0 && !strcmp(field, "name"))
+		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_MIDDLE_KIND);
 	if (rc == 0)
 		rc = index_value(r, ik, handle, field, old, 1);
 	return rc ? rc : index_value(r, ik, handle, field, value, 0);
@@ -1947,6 +1949,8 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		rc = catalog_drop_index_kind(r->cat, handle, "name");
 	if (rc == 0)
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
+	if (rc == 0)
+		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_MIDDLE_KIND);
 	/* After the drops: a value rectified away and back again stays.  A
 	 * card's value is dropped first, so that one indexed by an older rule
 	 * (before phone_country_code) is indexed by today's alone. */

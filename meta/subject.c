@@ -1140,17 +1140,31 @@ static const struct name_word *joined_before(const struct name_read *nr)
 	return chars >= 2 ? x : NULL;
 }
 
+/* Whether the len bytes at w are a company's form ("Anna Berg, Acme Oy"
+ * is no "Acme Oy Berg"). */
+static int is_company(const char *w, size_t len)
+{
+	static const char *const forms[] = {
+		"oy", "oyj", "ab", "ltd", "plc", "llc", "llp", "inc", "corp", "co", "gmbh", "ag", "kg", "se",
+		"sa", "sl", "slu", "sas", "sarl", "srl", "spa", "bv", "nv", "as", "asa", "aps", "ky", "tmi",
+	};
+
+	return WORD_IN(forms, w, len);
+}
+
 /*
- * "Bowes Lyon, Sarah", "Bowes Lyon, Mrs S.": two words, a comma, then
- * one given name (forms of address before it), as a British letter or
- * form writes a family name of two words first.  read_name reads it as
- * "Bowes Lyon" and a company or title after the comma ("Anna Berg, Acme"
- * is Anna Berg); its other reading, folded, with the two words joined by
- * '-' ("mrs s. bowes-lyon"), into *alt (malloc'd, to crypto_free_string),
- * NULL when in is not of that shape: the two words hold no '.' or '(' and
- * the first is no particle (but Saint), form of address or Irish
- * particle ("Van Berg, Jan" and "O Brien, Siobhan" read the family name
- * first already).  0, -EINVAL (not UTF-8), -ENOMEM.
+ * "Bowes Lyon, Sarah", "Bowes Lyon, Mrs S.", "Martínez Soto, José Luis":
+ * two words, a comma, then one to three given names (forms of address
+ * before them), as a British letter or a Spanish form writes a family
+ * name of two words first.  read_name reads it as "Bowes Lyon" and a
+ * company or title after the comma ("Anna Berg, Acme" is Anna Berg); its
+ * other reading, folded, with the two words joined by '-' ("mrs s.
+ * bowes-lyon", "jose luis martinez-soto"), into *alt (malloc'd, to
+ * crypto_free_string), NULL when in is not of that shape: the two words
+ * hold no '.' or '(', the first is no particle (but Saint), form of
+ * address or Irish particle ("Van Berg, Jan" and "O Brien, Siobhan" read
+ * the family name first already), and no word after the comma is a
+ * company's form (is_company).  0, -EINVAL (not UTF-8), -ENOMEM.
  */
 static int comma_alt(const char *in, char **alt)
 {
@@ -1189,11 +1203,11 @@ static int comma_alt(const char *in, char **alt)
 
 		while (k && p[k - 1] == '.')
 			k--;
-		if (n && (memchr(p, '(', n) || !k))
-			goto out;
+		if (n && (memchr(p, '(', n) || !k || is_company(p, k)))
+			goto out;	/* "Anna Berg, Acme Oy" */
 		if (n && !(na == 0 && is_title(p, k))) {
-			if (na++)
-				goto out;	/* "Anna Berg, Acme Oy" */
+			if (na++ == 3)
+				goto out;
 		}
 		if (n && !a)
 			a = p;
@@ -1201,7 +1215,7 @@ static int comma_alt(const char *in, char **alt)
 			al = (size_t)(p + n - a);
 		p += n + (p[n] != '\0');
 	}
-	if (na != 1)
+	if (!na)
 		goto out;
 	if (!(o = malloc(al + tl[0] + tl[1] + 3))) {
 		rc = -ENOMEM;
@@ -1284,6 +1298,114 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 	crypto_free_string(nr.f);
 	if (rc && rc != -ENOMEM)
 		rc = -EINVAL;
+	if (rc)
+		crypto_memzero(out, outlen);
+	return rc;
+}
+
+/* Words a name's middle words leave out beside the particles: Spanish
+ * "María del Carmen", "de los Ángeles", "Ortega y Gasset". */
+static int middle_filler(const char *w, size_t len)
+{
+	static const char *const fillers[] = { "del", "los", "las", "y", "i", "e" };
+
+	return is_particle(w, len) || WORD_IN(fillers, w, len);
+}
+
+/*
+ * The middle words of name form form of in (normalise_name's forms), when
+ * its given name is written whole: the words between the given name and
+ * the family name's last word (of a name written family name first,
+ * "Berg, Anna Lena" or "GARCÍA LÓPEZ María José", the given names after
+ * the first, then the family words before the last; of one that read_name
+ * reads as written and comma_alt family name first, "Martínez Soto, José
+ * Luis", the given names after its comma), but particles
+ * (middle_filler), forms of address and initials, and form 1's word
+ * joined to the family name; the last SUBJECT_MIDDLE_WORDS of them,
+ * folded, one space between them, into out ("" when none), and their
+ * number into *n.  "José Luis Martínez Soto" has "luis martinez", "María
+ * del Carmen Ruiz Gómez" "carmen ruiz", "Anna Berg" none.  0, -EINVAL
+ * (no such form, or no whole given name), -ENOMEM.
+ */
+static int name_middle(const char *in, int form, char *out, size_t outlen, int *n)
+{
+	struct name_read nr;
+	struct name_word aw[NAME_MAX_WORDS];
+	const struct name_word *pre = NULL, *m[SUBJECT_MIDDLE_WORDS];
+	char *alt = NULL;
+	size_t k = 0, at = 0, lo, hi, idx[2 * NAME_MAX_WORDS], ni = 0;
+	int rc;
+
+	*n = 0;
+	if (form == 2) {
+		rc = comma_alt(in, &alt);
+		if (rc == 0)
+			rc = alt ? name_middle(alt, 0, out, outlen, n) : -EINVAL;
+		crypto_free_string(alt);
+		return rc;
+	}
+	rc = read_name(in, &nr);
+	if (rc == 0 && form == 1 && !(pre = joined_before(&nr)))
+		rc = -EINVAL;
+	if (rc == 0 && !whole_given(nr.w[nr.given].p, nr.w[nr.given].len, nr.w[nr.given].dot))
+		rc = -EINVAL;
+	/* "Martínez Soto, José Luis" as written ("martinez soto"): its
+	 * given names after the comma (comma_alt's) are its middle words,
+	 * or the two brothers written so would agree */
+	if (rc == 0 && form == 0)
+		rc = comma_alt(in, &alt);
+	if (rc) {
+		crypto_free_string(nr.f);
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	if (alt) {
+		/* alt's words but its last, the family name */
+		const char *p = alt;
+
+		for (size_t len; *(p += strspn(p, " ")) && p[len = strcspn(p, " ")] && ni < NAME_MAX_WORDS;
+		     p += len) {
+			aw[ni].p = p;
+			aw[ni].len = len;
+			aw[ni].dot = p[len - 1] == '.';
+			idx[ni] = ni;
+			ni++;
+		}
+	} else {
+		/* the words in order: after the given name, up to the family
+		 * name's last word or the name's end; then, family name
+		 * first, the words before its last */
+		hi = nr.family > nr.given ? nr.family : nr.words;
+		for (size_t i = nr.given + 1; i < hi; i++)
+			idx[ni++] = i;
+		for (lo = 0; nr.family < nr.given && lo < nr.family; lo++)
+			idx[ni++] = lo;
+	}
+	for (size_t j = 0; j < ni; j++) {
+		const struct name_word *x = alt ? &aw[idx[j]] : &nr.w[idx[j]];
+
+		if (x == pre || x->dot || x->len < 2 || middle_filler(x->p, x->len) || is_title(x->p, x->len) ||
+		    !whole_given(x->p, x->len, 0))
+			continue;
+		if (k == SUBJECT_MIDDLE_WORDS)
+			memmove(m, m + 1, --k * sizeof(m[0]));
+		m[k++] = x;
+	}
+	rc = 0;
+	out[0] = '\0';
+	for (size_t j = 0; rc == 0 && j < k; j++) {
+		if (at + (j > 0) + m[j]->len + 1 > outlen) {
+			rc = -EINVAL;
+			break;
+		}
+		if (j)
+			out[at++] = ' ';
+		memcpy(out + at, m[j]->p, m[j]->len);
+		at += m[j]->len;
+		out[at] = '\0';
+	}
+	*n = rc ? 0 : (int)k;
+	crypto_free_string(nr.f);
+	crypto_free_string(alt);
 	if (rc)
 		crypto_memzero(out, outlen);
 	return rc;
@@ -1886,6 +2008,31 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
 }
 
 /*
+ * Whether the middle words of the card's name form f (ne->n_middle[f])
+ * agree with one name of found's of that whole given name: those of one
+ * end those of the other ("José Martínez Soto" and "José Luis Martínez
+ * Soto" agree, as "Anna Berg" and "Anna Lena Berg" do, and "María García
+ * López" and "María Pilar García López"; "José Luis" and "José Manuel
+ * Martínez Soto" do not, nor do "Hans Peter" and "Hans Jürgen Müller").
+ * A card without middle words agrees with any, and so does a subject
+ * indexed before the rule (no mid_mark).  1, 0 or -EIO.
+ */
+static int middle_agrees(struct reg *r, const struct subject_name_entries *ne, int f, const char *found)
+{
+	int rc;
+
+	if (ne->n_middle[f] <= 0 || (rc = catalog_index_holds(r->cat, ne->mid_mark[f], found)) == 0)
+		return 1;
+	/* the card's words end a name's of found */
+	if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->mid_end[f][0], found)) != 0)
+		return rc;
+	/* a name's of found end the card's (none too) */
+	for (int j = 0; rc == 0 && j <= ne->n_middle[f]; j++)
+		rc = catalog_index_holds(r->cat, ne->mid_all[f][j], found);
+	return rc;
+}
+
+/*
  * Whether the subject found for card by ids[by] (an e-mail, a reference or
  * a phone number) is someone else: 1 when it was not found by the e-mail,
  * card has an e-mail (ids[1]: had it named a subject that may be this
@@ -1936,7 +2083,9 @@ static int someone_else(struct reg *r, const struct ident *ids, const struct sub
 		}
 		if (!ne->has_given[f] || (rc = catalog_index_holds(r->cat, ne->mark[f], found)) == 0)
 			return 0;
-		if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->given[f], found)) != 0)
+		if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->given[f], found)) < 0)
+			return rc;
+		if (rc && (rc = middle_agrees(r, ne, f, found)) != 0)
 			return rc < 0 ? rc : 0;
 	}
 	return 1;
@@ -2037,6 +2186,46 @@ static int given_index_form(const struct crypto_key *index_key, const char *name
 	return rc == 0 ? 1 : rc == -ENOMEM ? rc : 0;
 }
 
+/* The blind-index domains of a whole given name's middle words
+ * (subject_name_entries' mid_mark, mid_all, mid_end): no kind's. */
+#define MIDDLE_MARK_DOMAIN "middle-of"
+#define MIDDLE_ALL_DOMAIN "middle"
+#define MIDDLE_END_DOMAIN "middle-end"
+
+/*
+ * Into e's form f, the entries of the middle words of name form form of
+ * name (name_middle), whose whole given name has the form norm ("jose
+ * soto"): each suffix of the words, keyed with norm.  0 (e->n_middle[f]
+ * -1 when the form has none), -ENOMEM.
+ */
+static int add_middle(const struct crypto_key *index_key, const char *name, int form, const char *norm,
+		      struct subject_name_entries *e, int f)
+{
+	char mid[SUBJECT_NORM_MAX], text[2 * SUBJECT_NORM_MAX + 2];
+	const char *p;
+	int k, rc = name_middle(name, form, mid, sizeof(mid), &k);
+
+	e->n_middle[f] = -1;
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	crypto_blind_index(index_key, MIDDLE_MARK_DOMAIN, norm, e->mid_mark[f]);
+	p = mid;
+	for (int j = 0; j <= k; j++) {
+		/* "jose soto|luis martinez", then "jose soto|martinez", then
+		 * "jose soto|" */
+		snprintf(text, sizeof(text), "%s|%s", norm, p);
+		crypto_blind_index(index_key, MIDDLE_ALL_DOMAIN, text, e->mid_all[f][j]);
+		if (j < k)
+			crypto_blind_index(index_key, MIDDLE_END_DOMAIN, text, e->mid_end[f][j]);
+		p += strcspn(p, " ");
+		p += *p == ' ';
+	}
+	e->n_middle[f] = k;
+	crypto_memzero(mid, sizeof(mid));
+	crypto_memzero(text, sizeof(text));
+	return 0;
+}
+
 /*
  * Into e (after its e->n entries), unless it holds them already, the
  * entries of name form form of name (one spelling of the card's name,
@@ -2058,12 +2247,22 @@ static int add_name_form(const struct crypto_key *index_key, const char *name, i
 		goto out;
 	has_given = rc > 0;
 	rc = 0;
-	for (int i = 0; i < e->n; i++)
-		if (!memcmp(e->name[i], mac, sizeof(mac)) && e->has_given[i] == has_given &&
-		    (!has_given || !memcmp(e->given[i], given, sizeof(given))))
-			goto out;	/* held already */
 	if (f == SUBJECT_NAME_FORMS)
 		goto out;
+	/* the middle words in e's next place, then whether e holds it */
+	e->n_middle[f] = -1;
+	if (has_given && (rc = normalise_name(name, 1, form, norm, sizeof(norm))) == 0)
+		rc = add_middle(index_key, name, form, norm, e, f);
+	crypto_memzero(norm, sizeof(norm));
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (int i = 0; i < e->n; i++)
+		if (!memcmp(e->name[i], mac, sizeof(mac)) && e->has_given[i] == has_given &&
+		    (!has_given || !memcmp(e->given[i], given, sizeof(given))) &&
+		    e->n_middle[i] == e->n_middle[f] &&
+		    (e->n_middle[f] < 0 || !memcmp(e->mid_all[i][0], e->mid_all[f][0], CRYPTO_MAC_BYTES)))
+			goto out;	/* held already */
 	memcpy(e->name[f], mac, sizeof(mac));
 	e->has_name[f] = 1;
 	if ((e->has_given[f] = has_given)) {
@@ -2073,6 +2272,13 @@ static int add_name_form(const struct crypto_key *index_key, const char *name, i
 	e->n++;
 	rc = 1;
 out:
+	if (rc != 1 && f < SUBJECT_NAME_FORMS) {
+		/* nothing added: e's next place as it was */
+		crypto_memzero(e->mid_mark[f], sizeof(e->mid_mark[f]));
+		crypto_memzero(e->mid_all[f], sizeof(e->mid_all[f]));
+		crypto_memzero(e->mid_end[f], sizeof(e->mid_end[f]));
+		e->n_middle[f] = 0;
+	}
 	crypto_memzero(mac, sizeof(mac));
 	crypto_memzero(given, sizeof(given));
 	crypto_memzero(mark, sizeof(mark));
@@ -2126,6 +2332,12 @@ int subject_put_name_entries(struct catalog *c, const struct subject_name_entrie
 			rc = catalog_put_index(c, e->given[f], handle, SUBJECT_GIVEN_KIND);
 		if (rc == 0 && e->has_given[f])
 			rc = catalog_put_index(c, e->mark[f], handle, SUBJECT_GIVEN_KIND);
+		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
+			rc = catalog_put_index(c, e->mid_mark[f], handle, SUBJECT_MIDDLE_KIND);
+		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
+			rc = catalog_put_index(c, e->mid_all[f][0], handle, SUBJECT_MIDDLE_KIND);
+		for (int j = 0; rc == 0 && e->has_given[f] && j < e->n_middle[f]; j++)
+			rc = catalog_put_index(c, e->mid_end[f][j], handle, SUBJECT_MIDDLE_KIND);
 	}
 	return rc;
 }
@@ -2141,6 +2353,12 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
 			rc = catalog_drop_index_entry(c, e->given[f], handle);
 		if (rc == 0 && e->has_given[f])
 			rc = catalog_drop_index_entry(c, e->mark[f], handle);
+		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
+			rc = catalog_drop_index_entry(c, e->mid_mark[f], handle);
+		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
+			rc = catalog_drop_index_entry(c, e->mid_all[f][0], handle);
+		for (int j = 0; rc == 0 && e->has_given[f] && j < e->n_middle[f]; j++)
+			rc = catalog_drop_index_entry(c, e->mid_end[f][j], handle);
 	}
 	return rc;
 }

@@ -248,6 +248,9 @@ void subject_name_search_free(struct subject_name_search *s);
 
 /* The kind of the blind-index entries of whole given names. */
 #define SUBJECT_GIVEN_KIND "given"
+/* The kind of a whole given name's middle words' entries
+ * (subject_name_entries' mid_mark, mid_all and mid_end). */
+#define SUBJECT_MIDDLE_KIND "middle"
 
 /*
  * The two blind-index entries, of kind SUBJECT_GIVEN_KIND, that a name
@@ -272,11 +275,14 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * put them, the same for both): of each of its name forms (up to
  * SUBJECT_NAME_FORMS, normalise_name in subject.c), the form's entry
  * (kind "name") and, when its first word is a whole given name, the two
- * of subject_given_index for that form (kind SUBJECT_GIVEN_KIND).  Form
+ * of subject_given_index for that form (kind SUBJECT_GIVEN_KIND) and
+ * those of its middle words (kind SUBJECT_MIDDLE_KIND: mid_mark, mid_all
+ * [0] and each mid_end; mid_all's others are only looked up).  Form
  * 0 is subject_normalise "name"'s; form 1, of a name of three words or
  * more, joins the word before the family name to it with '-' ("Sarah
  * Bowes Lyon" is also "s bowes-lyon", as "Sarah Bowes-Lyon" is); form 2
- * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon.  Each of them
+ * is of "Bowes Lyon, Sarah" read as Sarah Bowes-Lyon ("Martínez Soto,
+ * José Luis" as José Luis Martínez-Soto).  Each of them
  * comes in every spelling of the name's words written with ä, ö or ü
  * (umlauts_spelt), each such word folded ("muller") or spelt ae, oe, ue
  * ("mueller") whatever the others are (bb10, atk F3: "Jürgen Müller" is
@@ -296,11 +302,23 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * caller's transaction.
  */
 #define SUBJECT_NAME_FORMS 40	/* entries: forms and their spellings */
+#define SUBJECT_MIDDLE_WORDS 4	/* of a whole given name's middle words, the last */
 struct subject_name_entries {
 	uint8_t name[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
 	uint8_t given[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
 	uint8_t mark[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
 	int has_name[SUBJECT_NAME_FORMS], has_given[SUBJECT_NAME_FORMS];
+	/* Of a form with a whole given name (has_given), its middle words
+	 * (the words between the given name and the family name's last
+	 * word, but particles and initials: "José Luis Martínez Soto" has
+	 * "luis martinez"), n_middle of them: mid_mark that the form's whole
+	 * given name was indexed with its middle words; mid_all[j] the
+	 * words with the first j left out (mid_all[n_middle]: none);
+	 * mid_end[j] the same, in a domain of its own, j < n_middle. */
+	uint8_t mid_mark[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
+	uint8_t mid_all[SUBJECT_NAME_FORMS][SUBJECT_MIDDLE_WORDS + 1][CRYPTO_MAC_BYTES];
+	uint8_t mid_end[SUBJECT_NAME_FORMS][SUBJECT_MIDDLE_WORDS][CRYPTO_MAC_BYTES];
+	int n_middle[SUBJECT_NAME_FORMS];
 	int n;
 };
 int subject_name_entries(const struct crypto_key *index_key, const char *name,
@@ -335,7 +353,12 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
  * that subject holds, the card's first word is a whole given name and
  * that subject was given whole names of that form and not this one
  * (subject_given_index: "Maija Meikäläinen" is not "Matti
- * Meikäläinen").  A card of an initial alone ("M. Meikäläinen") is
+ * Meikäläinen"), or holds it and names of it with middle words, and
+ * neither the card's middle words end one of those nor one of those the
+ * card's (subject_name_entries' mid_*: "José Manuel Martínez Soto" is
+ * not "José Luis Martínez Soto", while "José Martínez Soto" is either,
+ * and a subject indexed before catalog schema 26 holds no middle words
+ * and agrees with any).  A card of an initial alone ("M. Meikäläinen") is
  * told apart from no subject of its form: when two may be it (Matti and
  * Maija on one line), the weighing below takes the one holding more of
  * the card's identifiers, and of equals the one created first.  A
@@ -347,8 +370,8 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
  * identifiers, and of equals the one created first
  * (catalog_index_holders' order), so the same register and card give the
  * same subject every time.  The subject takes the card's entries: its
- * identifiers, its name form and its whole given name (both entries of
- * subject_given_index).
+ * identifiers, its name form, its whole given name (both entries of
+ * subject_given_index) and its middle words.
  */
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,

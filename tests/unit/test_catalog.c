@@ -654,11 +654,17 @@ TEST(test_catalog_upgrade_to_24_marks_a_register_with_subjects_for_reindex)
 }
 
 /* Schema 25 marks a catalog with subjects as well: its name entries were
- * written before Spanish names were read as Spanish names (bb12: Don and
- * Doña, "María García" for "María García López", "José Luis"). */
+ * written before Spanish Doña and Mª were read as Spanish (bb12 F10). */
 TEST(test_catalog_upgrade_to_25_marks_a_register_with_subjects_for_reindex)
 {
 	check_reindex_mark("mark25", 24, "schema 25");
+}
+
+/* Schema 26 too: its subjects hold no middle words' entries (bb12 F1:
+ * "José Luis" and "José Manuel Martínez Soto"). */
+TEST(test_catalog_upgrade_to_26_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark26", 25, "schema 26");
 }
 
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
@@ -1299,6 +1305,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_23_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_24_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_25_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_26_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

@@ -848,10 +848,27 @@ TEST(test_subject_name_matches_the_forms_of_one_persons_name)
 	CHECK_EQ(subject_name_matches("Aino Väisänen", "Aino Virtanen"), 0);
 }
 
+/* Whether entry j of y (a subject's) holds middle words that agree with
+ * those of entry i of x (a card's), as subject_resolve compares them: the
+ * words of one end the other's. */
+static int middles_agree(const struct subject_name_entries *x, int i, const struct subject_name_entries *y, int j)
+{
+	if (x->n_middle[i] <= 0 || y->n_middle[j] < 0)
+		return 1;
+	for (int m = 0; m < y->n_middle[j]; m++)
+		if (!memcmp(x->mid_end[i][0], y->mid_end[j][m], CRYPTO_MAC_BYTES))
+			return 1;
+	for (int m = 0; m <= x->n_middle[i]; m++)
+		if (!memcmp(x->mid_all[i][m], y->mid_all[j][0], CRYPTO_MAC_BYTES))
+			return 1;
+	return 0;
+}
+
 /*
  * Whether two names are one person's by their name forms, as
  * subject_resolve compares them (subject_name_entries: a form of each
- * agrees, and of that form the whole given names when both write one).
+ * agrees, and of that form the whole given names when both write one,
+ * and then their middle words).
  */
 static int one_person(const char *a, const char *b)
 {
@@ -867,7 +884,7 @@ static int one_person(const char *a, const char *b)
 		for (int j = 0; j < SUBJECT_NAME_FORMS; j++)
 			if (x.has_name[i] && y.has_name[j] && !memcmp(x.name[i], y.name[j], CRYPTO_MAC_BYTES) &&
 			    (!x.has_given[i] || !y.has_given[j] ||
-			     !memcmp(x.given[i], y.given[j], CRYPTO_MAC_BYTES)))
+			     (!memcmp(x.given[i], y.given[j], CRYPTO_MAC_BYTES) && middles_agree(&x, i, &y, j))))
 				same = 1;
 	crypto_key_free(k);
 	return same;
@@ -930,6 +947,51 @@ TEST(test_subject_umlauts_agree_word_by_word)
 	CHECK(subject_name_entries(k, "Jürgen Jörg Müller Lüdenscheidt Göbel Öz Üb", &e) <= SUBJECT_NAME_FORMS);
 	crypto_memzero(&e, sizeof(e));
 	crypto_key_free(k);
+}
+
+/* A whole given name's middle words (bb12 F1): two people whose names
+ * agree but for them, neither's the end of the other's, are two (the
+ * brothers José Luis and José Manuel, the sisters María José and María
+ * Pilar); a name that leaves a middle word out, or a first family name,
+ * is either (the card holds no middle words, or its words end the
+ * other's); particles, "del", "de los" and "y", initials and forms of
+ * address are no middle words. */
+TEST(test_subject_middle_words)
+{
+	CHECK_EQ(one_person("José Luis Martínez Soto", "José Manuel Martínez Soto"), 0);
+	CHECK_EQ(one_person("José Manuel Martínez Soto", "José Luis Martínez Soto"), 0);
+	CHECK_EQ(one_person("María José Fernández Gil", "María Pilar Fernández Gil"), 0);
+	CHECK_EQ(one_person("Hans Peter Müller", "Hans Jürgen Müller"), 0);
+	CHECK_EQ(one_person("Hans Peter Müller", "Hans Juergen Mueller"), 0);
+	CHECK_EQ(one_person("María García López", "María Fernández López"), 0);
+	CHECK_EQ(one_person("Anna Lena Berg", "Anna Maria Berg"), 0);
+	CHECK_EQ(one_person("Juan Carlos Pérez de la Rosa", "Juan Antonio Pérez de la Rosa"), 0);
+	CHECK_EQ(one_person("José Luis Martínez Soto", "Sr. José Luis Martínez Soto"), 1);
+	CHECK_EQ(one_person("José Luis Martínez Soto", "Jose Luis Martinez Soto"), 1);
+	CHECK_EQ(one_person("José Luis Martínez Soto", "José Martínez Soto"), 1);
+	CHECK_EQ(one_person("José Martínez Soto", "José Luis Martínez Soto"), 1);
+	CHECK_EQ(one_person("José Luis Martínez Soto", "José L. Martínez Soto"), 1);
+	CHECK_EQ(one_person("María García López", "María Pilar García López"), 1);
+	CHECK_EQ(one_person("María Pilar García López", "María García López"), 1);
+	CHECK_EQ(one_person("María del Carmen Ruiz Gómez", "María Carmen Ruiz Gómez"), 1);
+	CHECK_EQ(one_person("María de los Ángeles Pérez", "María Ángeles Pérez"), 1);
+	CHECK_EQ(one_person("José Ortega y Gasset", "José Ortega Gasset"), 1);
+	CHECK_EQ(one_person("Anna Lena Berg", "Anna Berg"), 1);
+	CHECK_EQ(one_person("Sarah Jane Bowes Lyon", "Sarah Bowes Lyon"), 1);
+	CHECK_EQ(one_person("Sarah Jane Bowes Lyon", "Sarah Bowes-Lyon"), 1);
+	CHECK_EQ(one_person("Hans Jürgen Müller", "Hans Juergen Mueller"), 1);
+	CHECK_EQ(one_person("Jan van der Berg", "Jan Berg"), 1);
+	CHECK_EQ(one_person("GARCÍA LÓPEZ María José", "María José García López"), 1);
+	CHECK_EQ(one_person("GARCÍA LÓPEZ María José", "María Pilar García López"), 0);
+	/* two family words first, a comma, the given names (atk35 F2) */
+	CHECK_EQ(one_person("Martínez Soto, José Luis", "Martínez Soto, José Manuel"), 0);
+	CHECK_EQ(one_person("Martínez Soto, José Luis", "José Manuel Martínez Soto"), 0);
+	CHECK_EQ(one_person("Martínez Soto, José Luis", "José Luis Martínez Soto"), 1);
+	CHECK_EQ(one_person("Martínez Soto, José", "Martínez Soto, José Luis"), 1);
+	CHECK_EQ(one_person("Bowes Lyon, Sarah", "Sarah Bowes Lyon"), 1);
+	CHECK_EQ(one_person("Bowes Lyon, Sarah Jane", "Sarah Bowes-Lyon"), 1);
+	CHECK_EQ(one_person("Anna Berg, Acme Oy", "Anna Berg"), 1);
+	CHECK_EQ(one_person("Anna Berg, Acme Oy", "Anna Lena Berg"), 1);
 }
 
 /* British family names of two words (bb11): Saint written three ways and
@@ -1093,6 +1155,7 @@ int main(void)
 	RUN(test_subject_british_family_names_of_two_words);
 	RUN(test_subject_umlauts_spelt_are_one_name_and_nothing_else_is);
 	RUN(test_subject_umlauts_agree_word_by_word);
+	RUN(test_subject_middle_words);
 	RUN(test_subject_spanish_dona_is_a_form_of_address);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
 	RUN(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only);
