@@ -1411,6 +1411,50 @@ static int name_middle(const char *in, int form, char *out, size_t outlen, int *
 	return rc;
 }
 
+/*
+ * A name whose given name and the word after it are written whole and
+ * apart, with the two joined by '-', folded, into *out (malloc'd, to
+ * crypto_free_string), NULL when in is of no such shape: "Per Olof
+ * Ängström" is "per-olof angstrom", "Ängström, Per Olof" "angstrom,
+ * per-olof", "Herr Hans Jürgen Müller" "herr hans-jurgen muller".  The
+ * word after must be no particle, form of address nor the family name's
+ * last word, and only spaces stand between the two; a name read family
+ * name first other than by its comma ("ÄNGSTRÖM Per Olof") has none.  0,
+ * -EINVAL (not UTF-8), -ENOMEM.
+ */
+static int joined_given(const char *in, char **out)
+{
+	struct name_read nr;
+	const struct name_word *g, *x;
+	struct strbuf b = { 0 };
+	size_t end;
+	int rc = read_name(in, &nr);
+
+	*out = NULL;
+	if (rc) {
+		crypto_free_string(nr.f);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	g = &nr.w[nr.given];
+	x = &nr.w[nr.given + 1];
+	end = nr.family > nr.given ? nr.family : nr.words;
+	if (nr.given + 1 >= end || (nr.family < nr.given && !nr.w[nr.family].comma) ||
+	    !whole_given(g->p, g->len, g->dot) || g->comma || g->stop || x->dot || x->stop ||
+	    !whole_given(x->p, x->len, 0) || middle_filler(x->p, x->len) || is_title(x->p, x->len) ||
+	    strspn(g->p + g->len, " \t") != (size_t)(x->p - (g->p + g->len))) {
+		crypto_free_string(nr.f);
+		return 0;
+	}
+	for (size_t i = 0; i < nr.words; i++) {
+		const struct name_word *w = &nr.w[i];
+
+		strbuf_addf(&b, "%.*s%s", (int)w->len, w->p,
+			    i == nr.given ? "-" : i + 1 == nr.words ? "" : w->comma ? ", " : w->stop ? ". " : " ");
+	}
+	crypto_free_string(nr.f);
+	return rewritten(&b, 1, out);
+}
+
 /* subject_normalise, the trunk prefix read as zero_trunk says (read_national). */
 static int normalise_with(const char *kind, const char *in, const char *country_code, int zero_trunk, char *out,
 			  size_t outlen)
@@ -1937,6 +1981,14 @@ struct ident {
 			 * family's mailbox): it says nothing of this card */
 };
 
+/* A card's name entries (subject_name_entries): its own, and those of
+ * the name with its given name and the word after it joined by '-'
+ * (joined_given: "Per Olof Ängström" as "Per-Olof Ängström"), joined.n 0
+ * when it has no such reading. */
+struct card_names {
+	struct subject_name_entries own, joined;
+};
+
 /*
  * The blind-index key of value (of kind) by the rule before the written
  * forms were read (strip_forms: a register of catalog schema 9 indexed
@@ -2033,42 +2085,14 @@ static int middle_agrees(struct reg *r, const struct subject_name_entries *ne, i
 }
 
 /*
- * Whether the subject found for card by ids[by] (an e-mail, a reference or
- * a phone number) is someone else: 1 when it was not found by the e-mail,
- * card has an e-mail (ids[1]: had it named a subject that may be this
- * card's, that one was found by it) not held by others alone (not
- * ids[1].others) and the subject has another; when
- * card has a name (ids[NAME_ID]) and the subject
- * has names and not that one (a household's line, a company's customer
- * number: two people who gave one number in two calls are two subjects,
- * and neither's answer lists the other's calls); when card has a whole
- * given name (ids[GIVEN_ID]) and the subject holds whole given names of
- * the same name form (ids[GIVEN_MARK]) and not that one ("Maija
- * Meikäläinen" is not "Matti Meikäläinen", though both are "m
- * meikalainen"); or when the same manifest gave it to another person.  A
- * card of an initial alone ("M. Meikäläinen") is any of the form's whole
- * names; a subject of the form that holds no whole name yet takes the
- * card's.  The names weigh for a subject found by an e-mail too: a
- * family's or a team's mailbox is given by two people ("James Bennett"
- * writing from Olivia Bennett's address is not Olivia), while the one
- * whose address it is is found by it whatever the name's spelling of the
- * same form ("O. Bennett").  0, 1, or -EIO.
+ * Whether found, a subject given names, holds none of ne's name forms, or
+ * of every one it holds a whole given name of the form and not ne's, or
+ * ne's and middle words that disagree (middle_agrees): 1, 0, or -EIO.
  */
-static int someone_else(struct reg *r, const struct ident *ids, const struct subject_name_entries *ne, int by,
-			const char *found, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken)
+static int names_disagree(struct reg *r, const struct subject_name_entries *ne, const char *found)
 {
-	int rc = 0;
+	int rc;
 
-	for (size_t i = 0; i < n_taken; i++)
-		if (!strcmp(taken[i], found))
-			return 1;
-	if (by != 1 && ids[1].ok && !ids[1].others && (rc = catalog_index_has_kind(r->cat, found, "email")))
-		return rc;
-	if (!ne->n)
-		return 0;
-	/* a subject given no name yet takes the card's */
-	if ((rc = catalog_index_has_kind(r->cat, found, "name")) <= 0)
-		return rc;
 	/* One of the card's name forms that the subject holds (a name has
 	 * up to SUBJECT_NAME_FORMS: "Sarah Bowes Lyon" is "s lyon" and "s
 	 * bowes-lyon"), and of that form the whole given names tell apart,
@@ -2091,6 +2115,74 @@ static int someone_else(struct reg *r, const struct ident *ids, const struct sub
 	return 1;
 }
 
+/* Whether found holds one of nj's whole given names, and of that form
+ * middle words that agree (nj: the card's name, its first two given
+ * words joined, joined_given): 1, 0 or -EIO. */
+static int joined_agrees(struct reg *r, const struct subject_name_entries *nj, const char *found)
+{
+	int rc = 0;
+
+	for (int f = 0; rc == 0 && f < SUBJECT_NAME_FORMS; f++) {
+		if (!nj->has_given[f])
+			continue;
+		rc = catalog_index_holds(r->cat, nj->given[f], found);
+		if (rc > 0)
+			rc = middle_agrees(r, nj, f, found);
+	}
+	return rc;
+}
+
+/*
+ * Whether the subject found for card by ids[by] (an e-mail, a reference or
+ * a phone number) is someone else: 1 when it was not found by the e-mail,
+ * card has an e-mail (ids[1]: had it named a subject that may be this
+ * card's, that one was found by it) not held by others alone (not
+ * ids[1].others) and the subject has another; when
+ * card has a name (ids[NAME_ID]) and the subject
+ * has names and not that one (a household's line, a company's customer
+ * number: two people who gave one number in two calls are two subjects,
+ * and neither's answer lists the other's calls); when card has a whole
+ * given name (ids[GIVEN_ID]) and the subject holds whole given names of
+ * the same name form (ids[GIVEN_MARK]) and not that one ("Maija
+ * Meikäläinen" is not "Matti Meikäläinen", though both are "m
+ * meikalainen"); or when the same manifest gave it to another person.  A
+ * card of an initial alone ("M. Meikäläinen") is any of the form's whole
+ * names; a subject of the form that holds no whole name yet takes the
+ * card's.  The names weigh for a subject found by an e-mail too: a
+ * family's or a team's mailbox is given by two people ("James Bennett"
+ * writing from Olivia Bennett's address is not Olivia), while the one
+ * whose address it is is found by it whatever the name's spelling of the
+ * same form ("O. Bennett").  A card that says someone else by its own
+ * name is not when its given name joined to the word after it is one of
+ * the subject's whole given names (cn->joined, joined_agrees: "Per Olof
+ * Ängström" is the subject of "Per-Olof Ängström"): *joined 1 then.  0,
+ * 1, or -EIO.
+ */
+static int someone_else(struct reg *r, const struct ident *ids, const struct card_names *cn, int by,
+			const char *found, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken, int *joined)
+{
+	int rc = 0;
+
+	*joined = 0;
+	for (size_t i = 0; i < n_taken; i++)
+		if (!strcmp(taken[i], found))
+			return 1;
+	if (by != 1 && ids[1].ok && !ids[1].others && (rc = catalog_index_has_kind(r->cat, found, "email")))
+		return rc;
+	if (!cn->own.n)
+		return 0;
+	/* a subject given no name yet takes the card's */
+	if ((rc = catalog_index_has_kind(r->cat, found, "name")) <= 0)
+		return rc;
+	rc = names_disagree(r, &cn->own, found);
+	/* "Per Olof Ängström" is a subject's "Per-Olof Ängström" */
+	if (rc == 1 && cn->joined.n && (rc = joined_agrees(r, &cn->joined, found)) >= 0) {
+		*joined = rc;
+		rc = !rc;
+	}
+	return rc;
+}
+
 /* Whether found holds one of the card's name forms (names 1) or whole
  * given names (names 0): 1, 0 or -EIO. */
 static int holds_name(struct reg *r, const struct subject_name_entries *ne, int names, const char *found)
@@ -2109,19 +2201,21 @@ static int holds_name(struct reg *r, const struct subject_name_entries *ne, int 
  * identifiers held, then the first in catalog_index_holders' order.
  * *held: whether any subject holds ids[by].  0 or a negative errno.
  */
-static int pick_holder(struct reg *r, const struct ident *ids, const struct subject_name_entries *ne, int by,
+static int pick_holder(struct reg *r, const struct ident *ids, const struct card_names *cn, int by,
 		       const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken, char found[CATALOG_HANDLE_MAX],
-		       int *held)
+		       int *held, int *joined)
 {
 	struct idlist holders = { 0 };
+	const struct subject_name_entries *ne = &cn->own;
 	int rc = holders_of(r->cat, ids[by].mac, ids[by].prev ? ids[by].mac_prev : NULL, &holders), best = -1;
 
 	found[0] = '\0';
 	*held = holders.n > 0;
+	*joined = 0;
 	for (size_t h = 0; rc == 0 && h < holders.n; h++) {
-		int score = 0;
+		int score = 0, by_joined;
 
-		rc = someone_else(r, ids, ne, by, holders.id[h], taken, n_taken);
+		rc = someone_else(r, ids, cn, by, holders.id[h], taken, n_taken, &by_joined);
 		if (rc) {
 			rc = rc < 0 ? rc : 0;
 			continue;
@@ -2142,6 +2236,7 @@ static int pick_holder(struct reg *r, const struct ident *ids, const struct subj
 		rc = 0;
 		if (score > best) {
 			best = score;
+			*joined = by_joined;
 			snprintf(found, CATALOG_HANDLE_MAX, "%s", holders.id[h]);
 		}
 	}
@@ -2375,12 +2470,12 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		{ .kind = "email", .value = card->email },
 		{ .kind = "phone", .value = card->phone },
 	};
-	struct subject_name_entries ne;
+	struct card_names *cn;
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
 	json_t *j = NULL;
-	char *text = NULL;
-	int rc = 0;
+	char *text = NULL, *joined_name = NULL;
+	int rc = 0, joined = 0;
 
 	for (int i = 0; i < N_IDS; i++) {
 		if (!ids[i].value)
@@ -2400,14 +2495,19 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 	}
-	rc = subject_name_entries(index_key, card->name, &ne);
+	if (!(cn = calloc(1, sizeof(*cn))))
+		return -ENOMEM;
+	rc = subject_name_entries(index_key, card->name, &cn->own);
+	if (rc > 0 && (rc = joined_given(card->name, &joined_name)) == 0 && joined_name)
+		rc = subject_name_entries(index_key, joined_name, &cn->joined);
+	crypto_free_string(joined_name);
 	if (rc < 0)
-		return rc;
+		goto out;
 	rc = 0;
 	for (int k = 0; k < 3 && !found[0]; k++) {
 		int i = order[k], held = 0;
 
-		if (ids[i].ok && (rc = pick_holder(r, ids, &ne, i, taken, n_taken, found, &held)))
+		if (ids[i].ok && (rc = pick_holder(r, ids, cn, i, taken, n_taken, found, &held, &joined)))
 			goto out;
 		/* an e-mail held, by none that may be this card's: by others */
 		ids[i].others = held && !found[0];
@@ -2448,11 +2548,15 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		if (ids[i].ok && (rc = catalog_put_index(r->cat, ids[i].mac, found, ids[i].kind)))
 			goto out;
 	}
-	rc = subject_put_name_entries(r->cat, &ne, found);
+	/* found by the joined reading, the subject's own spelling: it takes
+	 * that reading's entries, never "Per Olof"'s whole given name "Per"
+	 * (another person's: Per Ängström's) */
+	rc = subject_put_name_entries(r->cat, joined ? &cn->joined : &cn->own, found);
 	if (rc == 0)
 		snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
 out:
-	crypto_memzero(&ne, sizeof(ne));
+	crypto_memzero(cn, sizeof(*cn));
+	free(cn);
 	jsonmem_free_text(text);
 	json_decref(j);
 	return rc;
