@@ -1902,9 +1902,10 @@ static int index_details_names(struct reg *r, const struct keyring *kr, const ch
 			rc = read_json(r, kr, rl, rec.details_id, &d);
 		json_array_foreach(json_object_get(d, "subjects"), k, x) {
 			const char *h = json_string_value(json_object_get(x, "handle"));
+			const char *name = json_string_value(json_object_get(x, "name"));
 
-			if (rc == 0 && h && !strcmp(h, handle))
-				rc = index_value(r, ik, handle, "name", json_string_value(json_object_get(x, "name")), 0);
+			if (rc == 0 && h && name && !strcmp(h, handle))
+				rc = subject_put_call_name(r, ik, name, handle);
 		}
 		json_decref(d);
 		cat_recording_clear(&rec);

@@ -858,6 +858,27 @@ static int spanish_short_forms(const char *in, char **out)
  * a family name; -EINVAL when it has no form (one word, not UTF-8);
  * -ENOMEM.
  */
+/* Each open in f and what follows it up to its close (or the end), the
+ * close too, written over with spaces; of a name all in quotes but white
+ * space ("\"Anna Berg\"") the open and the close alone. */
+static void blank_between(char *f, const char *open, const char *close)
+{
+	static const char ws[] = " \t\n\r\f\v";
+
+	for (char *o = strstr(f, open); o; o = strstr(o, open)) {
+		char *c = strstr(o + strlen(open), close);
+		size_t k = c ? (size_t)(c - o) + strlen(close) : strlen(o);
+
+		if (c && o == f + strspn(f, ws) && !o[k + strspn(o + k, ws)]) {
+			memset(o, ' ', strlen(open));
+			memset(c, ' ', strlen(close));
+		} else {
+			memset(o, ' ', k);
+		}
+		o += k;
+	}
+}
+
 static int read_name(const char *in, struct name_read *nr)
 {
 	static const char sep[] = " \t\n\r\f\v.,";
@@ -878,15 +899,14 @@ static int read_name(const char *in, struct name_read *nr)
 		crypto_free_string(sp);
 		return rc;
 	}
-	/* What stands in parentheses is no part of the name ("Anna Berg
-	 * (Acme)"): blanked. */
-	for (char *o = strchr(nr->f, '('); o; o = strchr(o, '(')) {
-		char *c = strchr(o, ')');
-		size_t k = c ? (size_t)(c - o) + 1 : strlen(o);
-
-		memset(o, ' ', k);
-		o += k;
-	}
+	/* What stands in parentheses or quotes is no part of the name
+	 * ("Anna Berg (Acme)", a nickname: "John \"Jack\" Smith", "John
+	 * “Jack” Smith"): blanked. */
+	blank_between(nr->f, "(", ")");
+	blank_between(nr->f, "\"", "\"");
+	blank_between(nr->f, "\xe2\x80\x9c", "\xe2\x80\x9d");	/* “ ” */
+	blank_between(nr->f, "\xe2\x80\x9e", "\xe2\x80\x9c");	/* „ “ */
+	blank_between(nr->f, "\xc2\xab", "\xc2\xbb");	/* « » */
 	for (p = nr->f; *(p += strspn(p, sep));) {
 		struct name_word *x = &w[words < NAME_MAX_WORDS ? words : NAME_MAX_WORDS - 1];
 		size_t chars = 0;
@@ -1304,10 +1324,11 @@ static int normalise_name(const char *in, int whole, int form, char *out, size_t
 }
 
 /* Words a name's middle words leave out beside the particles: Spanish
- * "María del Carmen", "de los Ángeles", "Ortega y Gasset". */
+ * "María del Carmen", "de los Ángeles", "Ortega y Gasset", Portuguese
+ * "Maria do Carmo", Arabic "bin Salman". */
 static int middle_filler(const char *w, size_t len)
 {
-	static const char *const fillers[] = { "del", "los", "las", "y", "i", "e" };
+	static const char *const fillers[] = { "del", "los", "las", "y", "i", "e", "do", "bin", "ibn", "bint", "al" };
 
 	return is_particle(w, len) || WORD_IN(fillers, w, len);
 }
@@ -1317,30 +1338,28 @@ static int middle_filler(const char *w, size_t len)
  * its given name is written whole: the words between the given name and
  * the family name's last word (of a name written family name first,
  * "Berg, Anna Lena" or "GARCÍA LÓPEZ María José", the given names after
- * the first, then the family words before the last; of one that read_name
- * reads as written and comma_alt family name first, "Martínez Soto, José
- * Luis", the given names after its comma), but particles
+ * the first, then the family words before the last), but particles
  * (middle_filler), forms of address and initials, and form 1's word
- * joined to the family name; the last SUBJECT_MIDDLE_WORDS of them,
- * folded, one space between them, into out ("" when none), and their
+ * joined to the family name; the first SUBJECT_MIDDLE_WORDS of them,
+ * folded, each into m (pointing into *f, to crypto_free_string), their
  * number into *n.  "José Luis Martínez Soto" has "luis martinez", "María
  * del Carmen Ruiz Gómez" "carmen ruiz", "Anna Berg" none.  0, -EINVAL
  * (no such form, or no whole given name), -ENOMEM.
  */
-static int name_middle(const char *in, int form, char *out, size_t outlen, int *n)
+static int name_middle(const char *in, int form, struct name_word m[SUBJECT_MIDDLE_WORDS], int *n, char **f)
 {
 	struct name_read nr;
-	struct name_word aw[NAME_MAX_WORDS];
-	const struct name_word *pre = NULL, *m[SUBJECT_MIDDLE_WORDS];
+	const struct name_word *pre = NULL;
 	char *alt = NULL;
-	size_t k = 0, at = 0, lo, hi, idx[2 * NAME_MAX_WORDS], ni = 0;
+	size_t hi, idx[NAME_MAX_WORDS], ni = 0;
 	int rc;
 
 	*n = 0;
+	*f = NULL;
 	if (form == 2) {
 		rc = comma_alt(in, &alt);
 		if (rc == 0)
-			rc = alt ? name_middle(alt, 0, out, outlen, n) : -EINVAL;
+			rc = alt ? name_middle(alt, 0, m, n, f) : -EINVAL;
 		crypto_free_string(alt);
 		return rc;
 	}
@@ -1349,66 +1368,28 @@ static int name_middle(const char *in, int form, char *out, size_t outlen, int *
 		rc = -EINVAL;
 	if (rc == 0 && !whole_given(nr.w[nr.given].p, nr.w[nr.given].len, nr.w[nr.given].dot))
 		rc = -EINVAL;
-	/* "Martínez Soto, José Luis" as written ("martinez soto"): its
-	 * given names after the comma (comma_alt's) are its middle words,
-	 * or the two brothers written so would agree */
-	if (rc == 0 && form == 0)
-		rc = comma_alt(in, &alt);
 	if (rc) {
 		crypto_free_string(nr.f);
 		return rc == -ENOMEM ? rc : -EINVAL;
 	}
-	if (alt) {
-		/* alt's words but its last, the family name */
-		const char *p = alt;
-
-		for (size_t len; *(p += strspn(p, " ")) && p[len = strcspn(p, " ")] && ni < NAME_MAX_WORDS;
-		     p += len) {
-			aw[ni].p = p;
-			aw[ni].len = len;
-			aw[ni].dot = p[len - 1] == '.';
-			idx[ni] = ni;
-			ni++;
-		}
-	} else {
-		/* the words in order: after the given name, up to the family
-		 * name's last word or the name's end; then, family name
-		 * first, the words before its last */
-		hi = nr.family > nr.given ? nr.family : nr.words;
-		for (size_t i = nr.given + 1; i < hi; i++)
-			idx[ni++] = i;
-		for (lo = 0; nr.family < nr.given && lo < nr.family; lo++)
-			idx[ni++] = lo;
-	}
-	for (size_t j = 0; j < ni; j++) {
-		const struct name_word *x = alt ? &aw[idx[j]] : &nr.w[idx[j]];
+	/* the words in order: after the given name, up to the family name's
+	 * last word or the name's end; then, family name first, the words
+	 * before its last */
+	hi = nr.family > nr.given ? nr.family : nr.words;
+	for (size_t i = nr.given + 1; i < hi; i++)
+		idx[ni++] = i;
+	for (size_t i = 0; nr.family < nr.given && i < nr.family && ni < NAME_MAX_WORDS; i++)
+		idx[ni++] = i;
+	for (size_t j = 0; j < ni && *n < SUBJECT_MIDDLE_WORDS; j++) {
+		const struct name_word *x = &nr.w[idx[j]];
 
 		if (x == pre || x->dot || x->len < 2 || middle_filler(x->p, x->len) || is_title(x->p, x->len) ||
 		    !whole_given(x->p, x->len, 0))
 			continue;
-		if (k == SUBJECT_MIDDLE_WORDS)
-			memmove(m, m + 1, --k * sizeof(m[0]));
-		m[k++] = x;
+		m[(*n)++] = *x;
 	}
-	rc = 0;
-	out[0] = '\0';
-	for (size_t j = 0; rc == 0 && j < k; j++) {
-		if (at + (j > 0) + m[j]->len + 1 > outlen) {
-			rc = -EINVAL;
-			break;
-		}
-		if (j)
-			out[at++] = ' ';
-		memcpy(out + at, m[j]->p, m[j]->len);
-		at += m[j]->len;
-		out[at] = '\0';
-	}
-	*n = rc ? 0 : (int)k;
-	crypto_free_string(nr.f);
-	crypto_free_string(alt);
-	if (rc)
-		crypto_memzero(out, outlen);
-	return rc;
+	*f = nr.f;
+	return 0;
 }
 
 /*
@@ -2061,26 +2042,28 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
 
 /*
  * Whether the middle words of the card's name form f (ne->n_middle[f])
- * agree with one name of found's of that whole given name: those of one
- * end those of the other ("José Martínez Soto" and "José Luis Martínez
- * Soto" agree, as "Anna Berg" and "Anna Lena Berg" do, and "María García
- * López" and "María Pilar García López"; "José Luis" and "José Manuel
- * Martínez Soto" do not, nor do "Hans Peter" and "Hans Jürgen Müller").
- * A card without middle words agrees with any, and so does a subject
- * indexed before the rule (no mid_mark).  1, 0 or -EIO.
+ * agree with one name of found's of that whole given name: the words of
+ * one are some of the other's, in order ("José Martínez Soto" and "José
+ * Luis Martínez Soto" agree, as "Anna Berg" and "Anna Lena Berg" do,
+ * "María García López" and "María Pilar García López", "John Paul Smith"
+ * and "John Paul George Smith"; "José Luis" and "José Manuel Martínez
+ * Soto" do not, nor do "Hans Peter" and "Hans Jürgen Müller").  A card
+ * without middle words agrees with any, and so does a subject indexed
+ * before the rule (no mid_mark).  1, 0 or -EIO.
  */
 static int middle_agrees(struct reg *r, const struct subject_name_entries *ne, int f, const char *found)
 {
+	unsigned all = (1u << ne->n_middle[f]) - 1;
 	int rc;
 
 	if (ne->n_middle[f] <= 0 || (rc = catalog_index_holds(r->cat, ne->mid_mark[f], found)) == 0)
 		return 1;
-	/* the card's words end a name's of found */
-	if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->mid_end[f][0], found)) != 0)
+	/* the card's words are some of a name's of found */
+	if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->mid_sub[f][all], found)) != 0)
 		return rc;
-	/* a name's of found end the card's (none too) */
-	for (int j = 0; rc == 0 && j <= ne->n_middle[f]; j++)
-		rc = catalog_index_holds(r->cat, ne->mid_all[f][j], found);
+	/* a name's of found are some of the card's (none too) */
+	for (unsigned mask = 0; rc == 0 && mask < all; mask++)
+		rc = catalog_index_holds(r->cat, ne->mid_all[f][mask], found);
 	return rc;
 }
 
@@ -2155,7 +2138,8 @@ static int joined_agrees(struct reg *r, const struct subject_name_entries *nj, c
  * same form ("O. Bennett").  A card that says someone else by its own
  * name is not when its given name joined to the word after it is one of
  * the subject's whole given names (cn->joined, joined_agrees: "Per Olof
- * Ängström" is the subject of "Per-Olof Ängström"): *joined 1 then.  0,
+ * Ängström" is the subject of "Per-Olof Ängström") and the subject holds
+ * the card's reference and e-mail, if it gives them: *joined 1 then.  0,
  * 1, or -EIO.
  */
 static int someone_else(struct reg *r, const struct ident *ids, const struct card_names *cn, int by,
@@ -2175,12 +2159,20 @@ static int someone_else(struct reg *r, const struct ident *ids, const struct car
 	if ((rc = catalog_index_has_kind(r->cat, found, "name")) <= 0)
 		return rc;
 	rc = names_disagree(r, &cn->own, found);
-	/* "Per Olof Ängström" is a subject's "Per-Olof Ängström" */
-	if (rc == 1 && cn->joined.n && (rc = joined_agrees(r, &cn->joined, found)) >= 0) {
-		*joined = rc;
-		rc = !rc;
-	}
-	return rc;
+	if (rc != 1 || !cn->joined.n)
+		return rc;
+	/* "Per Olof Ängström" is a subject's "Per-Olof Ängström", but only
+	 * when it holds the card's reference and e-mail, if it gives them
+	 * (not "Anna Lena Berg" with her own number or address on her
+	 * daughter Anna-Lena's line) */
+	rc = joined_agrees(r, &cn->joined, found);
+	for (int i = 0; rc > 0 && i < 2; i++)
+		if (ids[i].ok)
+			rc = catalog_index_holds(r->cat, ids[i].mac, found);
+	if (rc < 0)
+		return rc;
+	*joined = rc;
+	return !rc;
 }
 
 /* Whether found holds one of the card's name forms (names 1) or whole
@@ -2282,42 +2274,47 @@ static int given_index_form(const struct crypto_key *index_key, const char *name
 }
 
 /* The blind-index domains of a whole given name's middle words
- * (subject_name_entries' mid_mark, mid_all, mid_end): no kind's. */
+ * (subject_name_entries' mid_mark, mid_all, mid_sub): no kind's. */
 #define MIDDLE_MARK_DOMAIN "middle-of"
 #define MIDDLE_ALL_DOMAIN "middle"
-#define MIDDLE_END_DOMAIN "middle-end"
+#define MIDDLE_SUB_DOMAIN "middle-sub"
 
 /*
  * Into e's form f, the entries of the middle words of name form form of
  * name (name_middle), whose whole given name has the form norm ("jose
- * soto"): each suffix of the words, keyed with norm.  0 (e->n_middle[f]
- * -1 when the form has none), -ENOMEM.
+ * soto"): of each choice of its words, in order ("luis martinez", "luis",
+ * "martinez", none), keyed with norm.  0 (e->n_middle[f] -1 when the form
+ * has none), -ENOMEM.
  */
 static int add_middle(const struct crypto_key *index_key, const char *name, int form, const char *norm,
 		      struct subject_name_entries *e, int f)
 {
-	char mid[SUBJECT_NORM_MAX], text[2 * SUBJECT_NORM_MAX + 2];
-	const char *p;
-	int k, rc = name_middle(name, form, mid, sizeof(mid), &k);
+	struct name_word m[SUBJECT_MIDDLE_WORDS];
+	struct strbuf b = { 0 };
+	char *folded;
+	int k, rc = name_middle(name, form, m, &k, &folded);
 
 	e->n_middle[f] = -1;
 	if (rc)
 		return rc == -ENOMEM ? rc : 0;
 	crypto_blind_index(index_key, MIDDLE_MARK_DOMAIN, norm, e->mid_mark[f]);
-	p = mid;
-	for (int j = 0; j <= k; j++) {
-		/* "jose soto|luis martinez", then "jose soto|martinez", then
-		 * "jose soto|" */
-		snprintf(text, sizeof(text), "%s|%s", norm, p);
-		crypto_blind_index(index_key, MIDDLE_ALL_DOMAIN, text, e->mid_all[f][j]);
-		if (j < k)
-			crypto_blind_index(index_key, MIDDLE_END_DOMAIN, text, e->mid_end[f][j]);
-		p += strcspn(p, " ");
-		p += *p == ' ';
+	for (unsigned mask = 0; mask < 1u << k; mask++) {
+		/* "jose soto|luis martinez", "jose soto|luis", ... "jose soto|" */
+		strbuf_addf(&b, "%s|", norm);
+		for (int j = 0; j < k; j++)
+			if (mask & 1u << j)
+				strbuf_addf(&b, "%s%.*s", b.s[b.len - 1] == '|' ? "" : " ", (int)m[j].len, m[j].p);
+		crypto_blind_index(index_key, MIDDLE_ALL_DOMAIN, b.s, e->mid_all[f][mask]);
+		if (mask)
+			crypto_blind_index(index_key, MIDDLE_SUB_DOMAIN, b.s, e->mid_sub[f][mask]);
+		crypto_memzero(b.s, b.len);
+		b.len = 0;
+		b.s[0] = '\0';
 	}
+	crypto_free_string(strbuf_detach(&b));
+	crypto_free_string(folded);
+	crypto_memzero(m, sizeof(m));
 	e->n_middle[f] = k;
-	crypto_memzero(mid, sizeof(mid));
-	crypto_memzero(text, sizeof(text));
 	return 0;
 }
 
@@ -2356,7 +2353,8 @@ static int add_name_form(const struct crypto_key *index_key, const char *name, i
 		if (!memcmp(e->name[i], mac, sizeof(mac)) && e->has_given[i] == has_given &&
 		    (!has_given || !memcmp(e->given[i], given, sizeof(given))) &&
 		    e->n_middle[i] == e->n_middle[f] &&
-		    (e->n_middle[f] < 0 || !memcmp(e->mid_all[i][0], e->mid_all[f][0], CRYPTO_MAC_BYTES)))
+		    (e->n_middle[f] < 0 || !memcmp(e->mid_all[i][(1u << e->n_middle[f]) - 1],
+						   e->mid_all[f][(1u << e->n_middle[f]) - 1], CRYPTO_MAC_BYTES)))
 			goto out;	/* held already */
 	memcpy(e->name[f], mac, sizeof(mac));
 	e->has_name[f] = 1;
@@ -2371,7 +2369,7 @@ out:
 		/* nothing added: e's next place as it was */
 		crypto_memzero(e->mid_mark[f], sizeof(e->mid_mark[f]));
 		crypto_memzero(e->mid_all[f], sizeof(e->mid_all[f]));
-		crypto_memzero(e->mid_end[f], sizeof(e->mid_end[f]));
+		crypto_memzero(e->mid_sub[f], sizeof(e->mid_sub[f]));
 		e->n_middle[f] = 0;
 	}
 	crypto_memzero(mac, sizeof(mac));
@@ -2430,9 +2428,10 @@ int subject_put_name_entries(struct catalog *c, const struct subject_name_entrie
 		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
 			rc = catalog_put_index(c, e->mid_mark[f], handle, SUBJECT_MIDDLE_KIND);
 		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
-			rc = catalog_put_index(c, e->mid_all[f][0], handle, SUBJECT_MIDDLE_KIND);
-		for (int j = 0; rc == 0 && e->has_given[f] && j < e->n_middle[f]; j++)
-			rc = catalog_put_index(c, e->mid_end[f][j], handle, SUBJECT_MIDDLE_KIND);
+			rc = catalog_put_index(c, e->mid_all[f][(1u << e->n_middle[f]) - 1], handle,
+					       SUBJECT_MIDDLE_KIND);
+		for (unsigned m = 1; rc == 0 && e->has_given[f] && e->n_middle[f] > 0 && m < 1u << e->n_middle[f]; m++)
+			rc = catalog_put_index(c, e->mid_sub[f][m], handle, SUBJECT_MIDDLE_KIND);
 	}
 	return rc;
 }
@@ -2451,11 +2450,31 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
 		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
 			rc = catalog_drop_index_entry(c, e->mid_mark[f], handle);
 		if (rc == 0 && e->has_given[f] && e->n_middle[f] >= 0)
-			rc = catalog_drop_index_entry(c, e->mid_all[f][0], handle);
-		for (int j = 0; rc == 0 && e->has_given[f] && j < e->n_middle[f]; j++)
-			rc = catalog_drop_index_entry(c, e->mid_end[f][j], handle);
+			rc = catalog_drop_index_entry(c, e->mid_all[f][(1u << e->n_middle[f]) - 1], handle);
+		for (unsigned m = 1; rc == 0 && e->has_given[f] && e->n_middle[f] > 0 && m < 1u << e->n_middle[f]; m++)
+			rc = catalog_drop_index_entry(c, e->mid_sub[f][m], handle);
 	}
 	return rc;
+}
+
+int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, const char *name, const char *handle)
+{
+	struct card_names *cn = calloc(1, sizeof(*cn));
+	char *joined_name = NULL;
+	int rc = cn ? subject_name_entries(index_key, name, &cn->own) : -ENOMEM, joined = 0;
+
+	if (rc > 0 && (rc = joined_given(name, &joined_name)) == 0 && joined_name)
+		rc = subject_name_entries(index_key, joined_name, &cn->joined);
+	crypto_free_string(joined_name);
+	if (rc >= 0 && cn->joined.n && (rc = catalog_index_has_kind(r->cat, handle, "name")) > 0 &&
+	    (rc = names_disagree(r, &cn->own, handle)) > 0)
+		rc = joined = joined_agrees(r, &cn->joined, handle);
+	if (rc >= 0 && cn->own.n)
+		rc = subject_put_name_entries(r->cat, joined ? &cn->joined : &cn->own, handle);
+	if (cn)
+		crypto_memzero(cn, sizeof(*cn));
+	free(cn);
+	return rc < 0 ? rc : 0;
 }
 
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,

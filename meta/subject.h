@@ -249,7 +249,7 @@ void subject_name_search_free(struct subject_name_search *s);
 /* The kind of the blind-index entries of whole given names. */
 #define SUBJECT_GIVEN_KIND "given"
 /* The kind of a whole given name's middle words' entries
- * (subject_name_entries' mid_mark, mid_all and mid_end). */
+ * (subject_name_entries' mid_mark, mid_all and mid_sub). */
 #define SUBJECT_MIDDLE_KIND "middle"
 
 /*
@@ -277,7 +277,8 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * (kind "name") and, when its first word is a whole given name, the two
  * of subject_given_index for that form (kind SUBJECT_GIVEN_KIND) and
  * those of its middle words (kind SUBJECT_MIDDLE_KIND: mid_mark, mid_all
- * [0] and each mid_end; mid_all's others are only looked up).  Form
+ * of all its words and each mid_sub; mid_all's others are only looked
+ * up).  Form
  * 0 is subject_normalise "name"'s; form 1, of a name of three words or
  * more, joins the word before the family name to it with '-' ("Sarah
  * Bowes Lyon" is also "s bowes-lyon", as "Sarah Bowes-Lyon" is); form 2
@@ -302,7 +303,7 @@ int subject_given_index(const struct crypto_key *index_key, const char *name, ui
  * caller's transaction.
  */
 #define SUBJECT_NAME_FORMS 40	/* entries: forms and their spellings */
-#define SUBJECT_MIDDLE_WORDS 4	/* of a whole given name's middle words, the last */
+#define SUBJECT_MIDDLE_WORDS 3	/* of a whole given name's middle words, the first */
 struct subject_name_entries {
 	uint8_t name[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
 	uint8_t given[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
@@ -311,13 +312,14 @@ struct subject_name_entries {
 	/* Of a form with a whole given name (has_given), its middle words
 	 * (the words between the given name and the family name's last
 	 * word, but particles and initials: "José Luis Martínez Soto" has
-	 * "luis martinez"), n_middle of them: mid_mark that the form's whole
-	 * given name was indexed with its middle words; mid_all[j] the
-	 * words with the first j left out (mid_all[n_middle]: none);
-	 * mid_end[j] the same, in a domain of its own, j < n_middle. */
+	 * "luis martinez"), n_middle of them (-1: none read): mid_mark that
+	 * the form's whole given name was indexed with its middle words;
+	 * mid_all[m] the words of the bits of m, in order (m 0: none; all
+	 * bits: the name's own); mid_sub[m] the same in a domain of its
+	 * own, m > 0. */
 	uint8_t mid_mark[SUBJECT_NAME_FORMS][CRYPTO_MAC_BYTES];
-	uint8_t mid_all[SUBJECT_NAME_FORMS][SUBJECT_MIDDLE_WORDS + 1][CRYPTO_MAC_BYTES];
-	uint8_t mid_end[SUBJECT_NAME_FORMS][SUBJECT_MIDDLE_WORDS][CRYPTO_MAC_BYTES];
+	uint8_t mid_all[SUBJECT_NAME_FORMS][1 << SUBJECT_MIDDLE_WORDS][CRYPTO_MAC_BYTES];
+	uint8_t mid_sub[SUBJECT_NAME_FORMS][1 << SUBJECT_MIDDLE_WORDS][CRYPTO_MAC_BYTES];
 	int n_middle[SUBJECT_NAME_FORMS];
 	int n;
 };
@@ -327,6 +329,18 @@ int subject_put_name_entries(struct catalog *c, const struct subject_name_entrie
 			     const char *handle) MUST_CHECK;
 int subject_drop_name_entries(struct catalog *c, const struct subject_name_entries *e,
 			      const char *handle) MUST_CHECK;
+
+/*
+ * Put the entries of name, one a call of subject handle gave, as
+ * subject_resolve took them (recctl subject reindex): those of the name's
+ * own reading, or, when by those the subject would be someone else and
+ * the name read with its given name and the word after it joined is one of
+ * its whole given names ("Per Olof Ängström" of "Per-Olof Ängström"'s
+ * subject), those of the joined reading alone.  Inside the caller's
+ * transaction.  0, -ENOMEM, catalog errors.
+ */
+int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, const char *name,
+			  const char *handle) MUST_CHECK;
 
 /*
  * Find the subject one of card's identifiers already names, or create a new
@@ -354,11 +368,12 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
  * that subject was given whole names of that form and not this one
  * (subject_given_index: "Maija Meikäläinen" is not "Matti
  * Meikäläinen"), or holds it and names of it with middle words, and
- * neither the card's middle words end one of those nor one of those the
- * card's (subject_name_entries' mid_*: "José Manuel Martínez Soto" is
- * not "José Luis Martínez Soto", while "José Martínez Soto" is either,
- * and a subject indexed before catalog schema 26 holds no middle words
- * and agrees with any).  A card of an initial alone ("M. Meikäläinen") is
+ * neither the card's middle words are some of one of those's, in order,
+ * nor one of those's some of the card's (subject_name_entries' mid_*:
+ * "José Manuel Martínez Soto" is not "José Luis Martínez Soto", while
+ * "José Martínez Soto" is either, and a subject indexed before catalog
+ * schema 26 holds no middle words and agrees with any).  A card of an
+ * initial alone ("M. Meikäläinen") is
  * told apart from no subject of its form: when two may be it (Matti and
  * Maija on one line), the weighing below takes the one holding more of
  * the card's identifiers, and of equals the one created first.  A
