@@ -688,7 +688,7 @@ static const char *const actions[] = {
 	"opendir", "policy-apply", "policy-reload", "protect", "quarantine", "quarantine-erase", "read", "rectify",
 	"refusals", "release-hold", "removexattr", "rename", "request-answer", "request-close", "request-extend",
 	"request-link", "request-new", "request-show", "request-state", "reseal", "restrict", "retention",
-	"retention-skip", "retention-sweep", "rmdir", "seal-reasons", "setattr", "setxattr", "subject-find",
+	"retention-skip", "retention-sweep", "rmdir", "seal-reasons", "setattr", "setxattr", "split-subject", "subject-find",
 	"subject-reindex", "subject-show", "symlink", "truncate", "unlink", "unlock", "utimes", "watch",
 	"withdraw-consent", "write",
 };

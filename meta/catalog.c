@@ -1860,6 +1860,47 @@ int catalog_move_subject(struct catalog *c, const char *from, const char *into, 
 	return rc;
 }
 
+int catalog_move_link(struct catalog *c, const char *recording, const char *from, const char *into)
+{
+	/* Insert and delete, as catalog_move_subject: the change log's
+	 * triggers see those. */
+	static const char *const sql[] = {
+		"INSERT OR IGNORE INTO link (recording, handle, role) SELECT recording, ?3, role FROM link"
+		" WHERE recording=?1 AND handle=?2",
+		"DELETE FROM link WHERE recording=?1 AND handle=?2",
+	};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = catalog_stmt(c, sql[i]);
+
+		if (!st)
+			return -EIO;
+		sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+		if (i == 0)
+			sqlite3_bind_text(st, 3, into, -1, SQLITE_STATIC);
+		rc = catalog_step_done(c, st, "move a link");
+		if (rc == 0 && i == 1 && sqlite3_changes(c->db) != 1)
+			rc = -ENOENT;
+	}
+	return rc;
+}
+
+int catalog_copy_index_kind(struct catalog *c, const char *from, const char *into, const char *kind)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO subject_index (mac, handle, kind)"
+				  " SELECT mac, ?2, kind FROM subject_index WHERE handle=?1 AND kind=?3";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, into, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	return catalog_step_done(c, st, "copy index entries");
+}
+
 typedef int (*link_fn)(const char *, const char *, const char *, void *);
 
 static int link_row(sqlite3_stmt *st, void *fn, void *ctx)

@@ -371,8 +371,8 @@ int catalog_get_subject_level(struct catalog *c, const char *handle, char **leve
  * Blind index entries: (mac, handle), one per subject holding an
  * identifier (mac, a keyed hash of one normalised identifier), with the
  * kind of the identifier ("phone", "email", "ref"; schema 6, NULL in older
- * entries; and "name" and "given" for a name's entries, which tell people
- * apart and are never looked up, subject.h), so that a subject's entries
+ * entries; and "name", "given" and, after a split, "whole" for a name's
+ * entries, which tell people apart and are never looked up, subject.h), so that a subject's entries
  * of one kind can be dropped without the index key.  A phone number or reference may be held by several
  * subjects (schema 10; before it the first holder kept it alone), and so
  * may an e-mail (schema 14; before it the first holder kept it alone: a
@@ -406,7 +406,8 @@ int catalog_index_sharers(struct catalog *c, const char *handle,
 			  int (*fn)(const char *kind, const char *other, void *ctx), void *ctx) MUST_CHECK;
 /* 1 when handle holds mac, 0 when not, or a catalog error. */
 int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], const char *handle) MUST_CHECK;
-/* 1 when handle has an index entry of kind ("phone", "email", "ref", "name", "given"), 0 when not, or -EIO. */
+/* 1 when handle has an index entry of kind ("phone", "email", "ref", "name", "given", "whole"), 0 when not,
+ * or -EIO. */
 int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;
 /*
@@ -419,6 +420,16 @@ int catalog_link_subject(struct catalog *c, const char *recording, const char *h
  * caller's transaction; catalog errors.
  */
 int catalog_move_subject(struct catalog *c, const char *from, const char *into, size_t *moved) MUST_CHECK;
+/*
+ * Move recording's link to subject from to subject into, its role kept
+ * (rights_split_subject).  -ENOENT when recording is not linked to from.
+ * Inside the caller's transaction; catalog errors.
+ */
+int catalog_move_link(struct catalog *c, const char *recording, const char *from, const char *into) MUST_CHECK;
+/* Give subject into every blind-index entry of kind that subject from
+ * holds (from keeps them: both hold them).  Inside the caller's
+ * transaction; catalog errors. */
+int catalog_copy_index_kind(struct catalog *c, const char *from, const char *into, const char *kind) MUST_CHECK;
 /* recording NULL: every link. */
 int catalog_each_link(struct catalog *c, const char *recording,
 		      int (*fn)(const char *recording, const char *handle, const char *role, void *), void *ctx);

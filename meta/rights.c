@@ -1592,15 +1592,30 @@ static int tells_apart(struct reg *r, const char *name)
 static int move_index(struct reg *r, const struct crypto_key *ik, const char *handle, const char *field,
 		      const char *old, const char *value)
 {
-	int rc = catalog_drop_index_kind(r->cat, handle, field);
+	int rc = catalog_drop_index_kind(r->cat, handle, field), whole = 0;
 
 	if (rc == 0 && !strcmp(field, "name"))
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
 	if (rc == 0 && !strcmp(field, "name"))
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_MIDDLE_KIND);
+	/* A subject a split gave whole names (SUBJECT_WHOLE_KIND) is told
+	 * by the rectified one's from then on. */
+	if (rc == 0 && !strcmp(field, "name") && (rc = whole = catalog_index_has_kind(r->cat, handle,
+										   SUBJECT_WHOLE_KIND)) > 0)
+		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_WHOLE_KIND);
 	if (rc == 0)
 		rc = index_value(r, ik, handle, field, old, 1);
-	return rc ? rc : index_value(r, ik, handle, field, value, 0);
+	if (rc == 0)
+		rc = index_value(r, ik, handle, field, value, 0);
+	if (rc == 0 && whole > 0 && value) {
+		struct subject_name_entries e;
+
+		rc = subject_name_entries(ik, value, &e);
+		if (rc >= 0)
+			rc = subject_put_whole_entries(r->cat, &e, handle);
+		crypto_memzero(&e, sizeof(e));
+	}
+	return rc;
 }
 
 /*
@@ -2006,5 +2021,233 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0 && n)
 		*n = handles.n;
 	idlist_free(&handles);
+	return rc;
+}
+
+/* Wipe the names (personal data) of l, then free it. */
+static void names_clear(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		crypto_memzero(l->v[i], strlen(l->v[i]));
+	strlist_clear(l);
+}
+
+static int names_hold(const struct strlist *l, const char *name)
+{
+	for (size_t i = 0; name && i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return 1;
+	return 0;
+}
+
+/* The names handle's entries in the details of recording id give, added
+ * to out (each once).  Read as the rights level (rectify_details_of). */
+static int details_names(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
+			 struct strlist *out)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	struct cat_recording rec;
+	json_t *d = NULL, *x;
+	size_t k;
+	int rc = catalog_get_recording(r->cat, id, &rec);
+
+	if (rc)
+		return rc;
+	if (rec.details_id[0])
+		rc = read_json(r, kr, rl, rec.details_id, &d);
+	json_array_foreach(json_object_get(d, "subjects"), k, x) {
+		const char *h = json_string_value(json_object_get(x, "handle"));
+		const char *name = json_string_value(json_object_get(x, "name"));
+
+		if (rc == 0 && h && name && !strcmp(h, handle) && !names_hold(out, name))
+			strlist_add(out, name);
+	}
+	json_decref(d);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+/* handle's name entries, all of them made again from names: those of
+ * kind "name", SUBJECT_GIVEN_KIND, SUBJECT_MIDDLE_KIND and
+ * SUBJECT_WHOLE_KIND it held go, and each name's come as ingest took it
+ * (subject_put_call_name), its whole name's too
+ * (subject_put_whole_entries). */
+static int index_split_names(struct reg *r, const struct crypto_key *ik, const char *handle,
+			     const struct strlist *names)
+{
+	static const char *const kinds[] = { "name", SUBJECT_GIVEN_KIND, SUBJECT_MIDDLE_KIND, SUBJECT_WHOLE_KIND };
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		rc = catalog_drop_index_kind(r->cat, handle, kinds[i]);
+	for (size_t i = 0; rc == 0 && i < names->n; i++) {
+		struct subject_name_entries e;
+
+		/* each name as ingest took it ("Per Olof" of a "Per-Olof") */
+		rc = subject_put_call_name(r, ik, names->v[i], handle);
+		if (rc == 0)
+			rc = subject_name_entries(ik, names->v[i], &e);
+		if (rc >= 0)
+			rc = subject_put_whole_entries(r->cat, &e, handle);
+		crypto_memzero(&e, sizeof(e));
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
+int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			 const char *handle, const char *const *recordings, size_t n, const char *name,
+			 struct rights_split *out)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	const struct crypto_key *ik = kr ? keyring_index_key(kr) : NULL;
+	struct idlist recs = { 0 }, moving = { 0 };
+	struct strlist split = { 0 }, kept = { 0 };
+	struct subject_card nc = { 0 };
+	char card_id[RECFS_ID_HEX], fresh[CATALOG_HANDLE_MAX] = "", why[160];
+	json_t *card = NULL;
+	size_t done = 0;
+	int rc, level, card_moved = 0;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "split-subject", handle, -EPERM, "below the rights level");
+	if (!kr || !ik || !keyring_level(kr, rl, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
+		return audit_refuse(r->cat, a, "split-subject", handle, -ENOKEY,
+				    "needs the rights level's key and the blind-index key");
+	if (name && rights_check_card_value("name", name))
+		return audit_refuse(r->cat, a, "split-subject", handle, -EINVAL,
+				    "a card's name is UTF-8 text with no control character");
+	rc = catalog_get_subject(r->cat, handle, card_id);
+	if (rc == -ENOENT)
+		return meta_fail(-ENOENT, "no subject %s", handle);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, "no recording named");
+	if ((rc = catalog_subject_recordings(r->cat, handle, &recs)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0, m = 0;
+
+		while (k < recs.n && strcmp(recs.id[k], recordings[i]))
+			k++;
+		if (k == recs.n) {
+			snprintf(why, sizeof(why), "recording %.32s is not linked to the subject", recordings[i]);
+			rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, why);
+			goto out;
+		}
+		while (m < moving.n && strcmp(moving.id[m], recordings[i]))
+			m++;
+		if (m == moving.n)
+			idlist_add(&moving, recordings[i]);
+	}
+	if (moving.n == recs.n) {
+		rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL,
+				  "every recording of the subject named: nothing would be left (a rectification, "
+				  "not a split)");
+		goto out;
+	}
+	if ((rc = read_json(r, kr, NULL, card_id, &card)))
+		goto out;
+	level = seal_card_from(r, r->policy, handle);
+	if (level < 0) {
+		rc = level;
+		goto out;
+	}
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	/* As they stand in the transaction: a call ingested, erased or
+	 * merged since they were checked. */
+	idlist_free(&recs);
+	rc = catalog_subject_recordings(r->cat, handle, &recs);
+	for (size_t m = 0; rc == 0 && m < moving.n; m++) {
+		size_t k = 0;
+
+		while (k < recs.n && strcmp(recs.id[k], moving.id[m]))
+			k++;
+		if (k == recs.n)
+			rc = meta_fail(-EAGAIN, "the recordings of %s changed meanwhile: try again", handle);
+	}
+	if (rc == 0 && moving.n == recs.n)
+		rc = meta_fail(-EAGAIN, "the recordings of %s changed meanwhile: try again", handle);
+	/* The names the calls gave: of the recordings split off, and of
+	 * those handle keeps. */
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		int moves = 0;
+
+		for (size_t m = 0; m < moving.n; m++)
+			moves |= !strcmp(moving.id[m], recs.id[i]);
+		rc = details_names(r, kr, recs.id[i], handle, moves ? &split : &kept);
+	}
+	/* The new card: the name the officer gives, else the first the
+	 * split-off calls gave; the card's phone number and reference, by
+	 * which the calls were taken for handle's (a shared line, a
+	 * booking); no e-mail (taken for one person's, as subject_resolve
+	 * takes it). */
+	nc.name = name ? name : split.n ? split.v[0] : NULL;
+	nc.phone = json_string_value(json_object_get(card, "phone"));
+	nc.ref = json_string_value(json_object_get(card, "ref"));
+	if (rc == 0)
+		rc = subject_new_card(r, &nc, level, fresh);
+	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
+		struct cat_recording rec;
+
+		rc = rectify_details_of(r, kr, moving.id[i], handle, "handle", fresh);
+		if (rc == 0)
+			rc = catalog_move_link(r->cat, moving.id[i], handle, fresh);
+		if (rc == 0 && (rc = catalog_get_recording(r->cat, moving.id[i], &rec)) == 0) {
+			if (rec.restricted_by_objection && (rc = subject_objects_to(r, handle, rec.purpose)) > 0)
+				done++;
+			rc = rc < 0 ? rc : 0;
+			cat_recording_clear(&rec);
+		}
+	}
+	/* The blind index.  The new subject holds handle's phone numbers and
+	 * references (shared: a household's line, a booking), and the names
+	 * of its card and its calls; handle's names are made again from its
+	 * card's (unless only the calls split off gave it) and its calls'. */
+	if (rc == 0)
+		rc = catalog_copy_index_kind(r->cat, handle, fresh, "phone");
+	if (rc == 0)
+		rc = catalog_copy_index_kind(r->cat, handle, fresh, "ref");
+	if (rc == 0)
+		rc = index_value(r, ik, fresh, "phone", nc.phone, 0);
+	if (rc == 0)
+		rc = index_value(r, ik, fresh, "ref", nc.ref, 0);
+	if (rc == 0 && nc.name && !names_hold(&split, nc.name))
+		strlist_add(&split, nc.name);
+	if (rc == 0)
+		rc = index_split_names(r, ik, fresh, &split);
+	if (rc == 0) {
+		const char *cn = json_string_value(json_object_get(card, "name"));
+
+		card_moved = cn && names_hold(&split, cn) && !names_hold(&kept, cn);
+		if (cn && !card_moved && !names_hold(&kept, cn))
+			strlist_add(&kept, cn);
+		rc = index_split_names(r, ik, handle, &kept);
+	}
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu", fresh, moving.n, done);
+		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
+	}
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+	} else {
+		checkpoint(r, a);
+		if (out) {
+			snprintf(out->handle, sizeof(out->handle), "%s", fresh);
+			out->moved = moving.n;
+			out->restricted = done;
+			out->card_named = card_moved;
+		}
+	}
+out:
+	json_decref(card);
+	names_clear(&split);
+	names_clear(&kept);
+	idlist_free(&recs);
+	idlist_free(&moving);
 	return rc;
 }

@@ -172,6 +172,55 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			  const char *into, const char *from, size_t *moved, size_t *restricted) MUST_CHECK;
 /*
+ * Split subject handle: one that the register took for one person and that
+ * is two (a father and his son on one household line and one booking,
+ * whose name forms agree: subject_resolve).  The recordings (n full ids, each linked to
+ * handle; one named twice counts once) are the other person's: in one
+ * transaction a new subject is made (subject_new_card, a fresh handle,
+ * its card sealed from the level handle's is), their links to handle move
+ * to it (a recording's links to other subjects stay) and their details name
+ * it where they named handle (re-sealed as a merge re-seals them: kr holds
+ * the rights level's key).  The new card: name (may be NULL), else the
+ * first name the recordings' details give handle's entry; handle's card's
+ * phone number and reference, which the calls were taken for handle's by
+ * (the details keep no identifier but the name: the manifest's are not
+ * kept), never its e-mail nor its organisation (rectify the new card when
+ * they were another).
+ * The blind index: the new subject holds every phone number and reference
+ * handle holds (both do, as a household's line is held by two), the
+ * e-mails stay handle's alone; each subject's name entries (name forms,
+ * whole given names) are made again from its names: the new one's from
+ * its card's and its recordings' details, handle's from its card's and
+ * its remaining recordings', so that a name form only the split-off calls
+ * gave leaves handle.  Both also take their names' whole entries
+ * (subject_put_whole_entries, SUBJECT_WHOLE_KIND): from then on a call
+ * that names either of the two word for word goes to that one, though
+ * their name forms agree.  When handle's card names only the person split
+ * off (the calls handle keeps give another name), that name is not
+ * indexed for handle and out->card_named is 1: rectify handle's card.
+ * Objections, requests, restrictions and legal holds stay as they are:
+ * handle's objections and requests are handle's; a moved recording that
+ * one of handle's standing objections restricted stays restricted
+ * (out->restricted counts them, for the officer to review: rights_lift).
+ * Logged "split-subject" on handle ("into=NEW recordings=N restricted=M").
+ * Errors, each refusal logged: -EPERM below the rights level; -ENOKEY kr
+ * lacks the rights level's key or the blind-index key; -EINVAL no
+ * recording, one not linked to handle, every recording of handle (nothing
+ * would be left: a rectification, not a split), a name that is no card
+ * value; -ENOENT handle is no subject (not logged, as merge: a handle in
+ * the log is never given to a subject); -EAGAIN (not logged) when
+ * handle's recordings changed between the checks and the transaction (a
+ * call erased or merged meanwhile); catalog and sealing errors.
+ */
+struct rights_split {
+	char handle[CATALOG_HANDLE_MAX];	/* the new subject's */
+	size_t moved, restricted;
+	int card_named;
+};
+int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			 const char *handle, const char *const *recordings, size_t n, const char *name,
+			 struct rights_split *out) MUST_CHECK;
+/*
  * For ingest, inside its transaction, after the recording's rows, seals
  * and links are in: when a subject linked to recording has a standing
  * objection to its purpose and its basis is one an objection reaches, the

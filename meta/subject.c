@@ -2068,6 +2068,25 @@ static int middle_agrees(struct reg *r, const struct subject_name_entries *ne, i
 }
 
 /*
+ * Of a subject found whose name forms agree with the card's: 1 when a
+ * split gave it whole names of the card's name form (its whole mark,
+ * SUBJECT_WHOLE_KIND) and not the card's (a father's "José Martínez
+ * Soto" once split from his son "José Luis Martínez Soto"), else 0;
+ * -EIO.
+ */
+static int other_whole(struct reg *r, const struct subject_name_entries *ne, const char *found)
+{
+	int rc;
+
+	if (!ne->has_whole || (rc = catalog_index_holds(r->cat, ne->whole_mark, found)) == 0)
+		return 0;
+	if (rc < 0)
+		return rc;
+	rc = catalog_index_holds(r->cat, ne->whole, found);
+	return rc < 0 ? rc : !rc;
+}
+
+/*
  * Whether found, a subject given names, holds none of ne's name forms, or
  * of every one it holds a whole given name of the form and not ne's, or
  * ne's and middle words that disagree (middle_agrees): 1, 0, or -EIO.
@@ -2089,11 +2108,11 @@ static int names_disagree(struct reg *r, const struct subject_name_entries *ne, 
 			continue;
 		}
 		if (!ne->has_given[f] || (rc = catalog_index_holds(r->cat, ne->mark[f], found)) == 0)
-			return 0;
+			return other_whole(r, ne, found);
 		if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->given[f], found)) < 0)
 			return rc;
 		if (rc && (rc = middle_agrees(r, ne, f, found)) != 0)
-			return rc < 0 ? rc : 0;
+			return rc < 0 ? rc : other_whole(r, ne, found);
 	}
 	return 1;
 }
@@ -2111,6 +2130,8 @@ static int joined_agrees(struct reg *r, const struct subject_name_entries *nj, c
 		rc = catalog_index_holds(r->cat, nj->given[f], found);
 		if (rc > 0)
 			rc = middle_agrees(r, nj, f, found);
+		if (rc > 0 && (rc = other_whole(r, nj, found)) >= 0)
+			rc = !rc;
 	}
 	return rc;
 }
@@ -2385,6 +2406,59 @@ out:
  * (umlauts_spelt's mask), till e is full; entries that two spellings
  * share are held once.
  */
+/* The domain of a whole mark's key (subject.h, SUBJECT_WHOLE_KIND). */
+#define WHOLE_MARK_DOMAIN "whole-of"
+
+/*
+ * e->whole and e->whole_mark of name (subject.h): of a name with a whole
+ * given name only; its words folded and joined by one space.  0 (set, or
+ * no whole given name: has_whole 0), -ENOMEM.
+ */
+static int whole_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
+{
+	uint8_t given[CRYPTO_MAC_BYTES], mark[CRYPTO_MAC_BYTES];
+	char norm[SUBJECT_NORM_MAX], *folded = NULL, *w, *out = NULL;
+	size_t k = 0;
+	int rc = given_index_form(index_key, name, 0, given, mark);
+
+	crypto_memzero(given, sizeof(given));
+	crypto_memzero(mark, sizeof(mark));
+	if (rc <= 0)
+		return rc;
+	rc = subject_fold_name(name, &folded);
+	if (rc)
+		return rc == -ENOMEM ? rc : 0;
+	out = calloc(1, strlen(folded) + 1);
+	if (!out) {
+		crypto_free_string(folded);
+		return -ENOMEM;
+	}
+	for (w = folded; *w;) {
+		size_t n;
+
+		w += strspn(w, " \t\n\r\v\f.,");
+		n = strcspn(w, " \t\n\r\v\f.,");
+		if (!n)
+			break;
+		if (k)
+			out[k++] = ' ';
+		memcpy(out + k, w, n);
+		k += n;
+		w += n;
+	}
+	out[k] = '\0';
+	rc = normalise_name(name, 0, 0, norm, sizeof(norm));
+	if (rc == 0 && k) {
+		crypto_blind_index(index_key, SUBJECT_WHOLE_KIND, out, e->whole);
+		crypto_blind_index(index_key, WHOLE_MARK_DOMAIN, norm, e->whole_mark);
+		e->has_whole = 1;
+	}
+	crypto_memzero(norm, sizeof(norm));
+	crypto_free_string(folded);
+	crypto_free_string(out);
+	return rc == -ENOMEM ? rc : 0;
+}
+
 int subject_name_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
 {
 	int rc = 0, words = 0;
@@ -2409,6 +2483,8 @@ int subject_name_entries(const struct crypto_key *index_key, const char *name, s
 			}
 		}
 	}
+	if (name && rc >= 0)
+		rc = whole_entries(index_key, name, e);
 	if (rc < 0)
 		crypto_memzero(e, sizeof(*e));
 	return rc < 0 ? rc : e->n;
@@ -2436,9 +2512,25 @@ int subject_put_name_entries(struct catalog *c, const struct subject_name_entrie
 	return rc;
 }
 
+int subject_put_whole_entries(struct catalog *c, const struct subject_name_entries *e, const char *handle)
+{
+	int rc = 0;
+
+	if (e->has_whole)
+		rc = catalog_put_index(c, e->whole, handle, SUBJECT_WHOLE_KIND);
+	if (rc == 0 && e->has_whole)
+		rc = catalog_put_index(c, e->whole_mark, handle, SUBJECT_WHOLE_KIND);
+	return rc;
+}
+
 int subject_drop_name_entries(struct catalog *c, const struct subject_name_entries *e, const char *handle)
 {
 	int rc = 0;
+
+	if (e->has_whole)
+		rc = catalog_drop_index_entry(c, e->whole, handle);
+	if (rc == 0 && e->has_whole)
+		rc = catalog_drop_index_entry(c, e->whole_mark, handle);
 
 	for (int f = 0; rc == 0 && f < SUBJECT_NAME_FORMS; f++) {
 		if (e->has_name[f])
@@ -2477,6 +2569,47 @@ int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, con
 	return rc < 0 ? rc : 0;
 }
 
+int subject_new_card(struct reg *r, const struct subject_card *card, int details_from,
+		     char handle[CATALOG_HANDLE_MAX])
+{
+	char found[CATALOG_HANDLE_MAX], card_id[RECFS_ID_HEX];
+	json_t *j = NULL;
+	char *text = NULL;
+	int rc;
+
+	/* A fresh handle; retry on the (unlikely) collision. */
+	for (int tries = 0;; tries++) {
+		new_handle(found);
+		rc = handle_free(r, found, card_id);
+		if (rc == 1)
+			break;
+		if (rc)
+			return rc;
+		if (tries > 100)
+			return meta_fail(-EEXIST, "cannot allocate a subject handle");
+	}
+	j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "name", card->name, "phone", card->phone, "email",
+		      card->email, "organisation", card->organisation, "ref", card->ref);
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (!text) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	crypto_new_id(card_id);
+	rc = seal_write_record(r, card_id, text, strlen(text), details_from);
+	if (rc == 0)
+		rc = catalog_put_subject(r->cat, found, card_id);
+	/* a card above the details level keeps its level */
+	if (rc == 0 && details_from > r->policy->details_level)
+		rc = catalog_set_subject_level(r->cat, found, r->policy->levels[details_from].name);
+	if (rc == 0)
+		snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
+out:
+	jsonmem_free_text(text);
+	json_decref(j);
+	return rc;
+}
+
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
 		    char handle[CATALOG_HANDLE_MAX], int *created)
@@ -2491,9 +2624,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	};
 	struct card_names *cn;
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
-	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX], card_id[RECFS_ID_HEX];
-	json_t *j = NULL;
-	char *text = NULL, *joined_name = NULL;
+	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX];
+	char *joined_name = NULL;
 	int rc = 0, joined = 0;
 
 	for (int i = 0; i < N_IDS; i++) {
@@ -2533,34 +2665,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	}
 	*created = !found[0];
 	if (!found[0]) {
-		/* A fresh handle; retry on the (unlikely) collision. */
-		for (int tries = 0;; tries++) {
-			new_handle(found);
-			rc = handle_free(r, found, card_id);
-			if (rc == 1)
-				break;
-			if (rc)
-				goto out;
-			if (tries > 100) {
-				rc = meta_fail(-EEXIST, "cannot allocate a subject handle");
-				goto out;
-			}
-		}
-		j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "name", card->name, "phone", card->phone, "email",
-			      card->email, "organisation", card->organisation, "ref", card->ref);
-		text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-		if (!text) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		crypto_new_id(card_id);
-		rc = seal_write_record(r, card_id, text, strlen(text), details_from);
-		if (rc == 0)
-			rc = catalog_put_subject(r->cat, found, card_id);
-		/* a card above the details level keeps its level */
-		if (rc == 0 && details_from > r->policy->details_level)
-			rc = catalog_set_subject_level(r->cat, found, r->policy->levels[details_from].name);
-		if (rc)
+		if ((rc = subject_new_card(r, card, details_from, found)))
 			goto out;
 	}
 	for (int i = 0; i < N_IDS; i++) {
@@ -2576,8 +2681,6 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 out:
 	crypto_memzero(cn, sizeof(*cn));
 	free(cn);
-	jsonmem_free_text(text);
-	json_decref(j);
 	return rc;
 }
 

@@ -322,6 +322,9 @@ struct subject_name_entries {
 	uint8_t mid_sub[SUBJECT_NAME_FORMS][1 << SUBJECT_MIDDLE_WORDS][CRYPTO_MAC_BYTES];
 	int n_middle[SUBJECT_NAME_FORMS];
 	int n;
+	/* The whole name's entries (SUBJECT_WHOLE_KIND), see below. */
+	uint8_t whole[CRYPTO_MAC_BYTES], whole_mark[CRYPTO_MAC_BYTES];
+	int has_whole;
 };
 int subject_name_entries(const struct crypto_key *index_key, const char *name,
 			 struct subject_name_entries *e) MUST_CHECK;
@@ -341,6 +344,39 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
  */
 int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, const char *name,
 			  const char *handle) MUST_CHECK;
+
+/*
+ * The whole name (kind SUBJECT_WHOLE_KIND): what tells apart two people a
+ * split showed to be two (rights_split_subject) whose name forms and whole
+ * given names are one, whose middle words agree ("José Luis Martínez
+ * Soto" and his father "José Martínez Soto" are both "j soto" and "jose
+ * soto").  subject_name_entries sets, of
+ * a name that has a whole given name, e->whole: the key of every word of
+ * the name folded (subject_fold_name), in order, one space between them
+ * ("jose luis martinez soto"), and e->whole_mark: the key of its name
+ * form ("j soto") under a domain of its own (e->has_whole 1).  These are
+ * put for a subject by subject_put_whole_entries alone (a split puts them
+ * for both subjects; ingest never does), and dropped by
+ * subject_drop_name_entries with the name's others.  A subject that holds
+ * a whole mark of a card's name form and not the card's whole name is
+ * someone else (subject_resolve): once split, a subject takes only the
+ * whole names it was given, as written word for word (a new spelling,
+ * "José M. Martínez Soto", or a form of address before it, is a new
+ * subject, which a merge joins).  Inside the caller's transaction.
+ */
+#define SUBJECT_WHOLE_KIND "whole"
+int subject_put_whole_entries(struct catalog *c, const struct subject_name_entries *e,
+			      const char *handle) MUST_CHECK;
+
+/*
+ * A new subject with card (sealed from level details_from up, as
+ * subject_resolve seals a new card), under a fresh handle (never one a
+ * subject had, nor one the audit log names) written to handle.  No index
+ * entries: the caller puts those.  Inside the caller's transaction.  0,
+ * -EEXIST (no free handle found), -ENOMEM, catalog and sealing errors.
+ */
+int subject_new_card(struct reg *r, const struct subject_card *card, int details_from,
+		     char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
 
 /*
  * Find the subject one of card's identifiers already names, or create a new
@@ -368,12 +404,22 @@ int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, con
  * that subject was given whole names of that form and not this one
  * (subject_given_index: "Maija Meikäläinen" is not "Matti
  * Meikäläinen"), or holds it and names of it with middle words, and
+<<<<<<< HEAD
  * neither the card's middle words are some of one of those's, in order,
  * nor one of those's some of the card's (subject_name_entries' mid_*:
  * "José Manuel Martínez Soto" is not "José Luis Martínez Soto", while
  * "José Martínez Soto" is either, and a subject indexed before catalog
  * schema 26 holds no middle words and agrees with any).  A card of an
  * initial alone ("M. Meikäläinen") is
+=======
+ * neither the card's middle words end one of those nor one of those the
+ * card's (subject_name_entries' mid_*: "José Manuel Martínez Soto" is
+ * not "José Luis Martínez Soto", while "José Martínez Soto" is either,
+ * and a subject indexed before catalog schema 26 holds no middle words
+ * and agrees with any); nor when a split gave that subject whole names of
+ * the card's name form and not the card's (SUBJECT_WHOLE_KIND: "José
+ * Martínez Soto" is not a "José Luis Martínez Soto" split from him).  A card of an initial alone ("M. Meikäläinen") is
+>>>>>>> 6da088a (subject split: recctl subject split HANDLE RECORDING... moves the recordings of another person a subject was wrongly joined with (a father "José Martínez Soto" and his son "José Luis Martínez Soto" on one line and booking) to a new subject (rights_split_subject): links, details re-sealed naming it, the shared phone and reference held by both, each subject's names indexed again from its own recordings, and whole-name entries (SUBJECT_WHOLE_KIND) that tell the two apart on a later call; refusals logged; logged split-subject (built by bld13))
  * told apart from no subject of its form: when two may be it (Matti and
  * Maija on one line), the weighing below takes the one holding more of
  * the card's identifiers, and of equals the one created first.  A

@@ -1298,7 +1298,7 @@ TEST(test_audit_action_known_is_every_action_recfs_writes)
 		"audit", "card", "chmod", "details", "erase", "erase-subject", "export", "hold", "ingest", "init",
 		"lift-restriction", "merge-subject", "object", "open", "opendir", "quarantine", "read", "rectify",
 		"refusals", "release-hold", "request-answer", "request-new", "request-state", "restrict", "retention-sweep",
-		"rmdir", "setxattr", "subject-show", "unlink", "unlock", "withdraw-consent", "write",
+		"rmdir", "setxattr", "split-subject", "subject-show", "unlink", "unlock", "withdraw-consent", "write",
 	};
 
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)

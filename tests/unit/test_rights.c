@@ -1008,6 +1008,200 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	CHECK_EQ(holders_of("phone", "+358405550303", h), 3);
 }
 
+/* One call of person on the household line hh_phone with booking
+ * hh_ref; its id. */
+static const char *hh_phone = "+34 912 000 111", *hh_ref = "BK-7001";
+
+static char *household_call(const char *file, const char *when, const char *person)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\", \"purpose\": \"service-level\","
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"%s\", \"phone\": \"%s\","
+			       " \"ref\": \"%s\"}], \"audio\": \"%s.opus\"}", when, person, hh_phone, hh_ref, file);
+	struct ingest_result res;
+	char *id = NULL;
+
+	CHECK_EQ(t_ingest_text(dir, reg, secrets, &actor, file, text, &res), 0);
+	if (res.recording[0])
+		id = xstrdup(res.recording);
+	free(text);
+	return id;
+}
+
+/* The one subject linked to recording, into h ("" when not one). */
+static void subject_of(const char *recording, char h[CATALOG_HANDLE_MAX])
+{
+	struct idlist l = { 0 };
+	char *sql = xasprintf("SELECT count(*) FROM link WHERE recording = '%s'", recording);
+
+	h[0] = '\0';
+	if (t_count(reg, sql) == 1) {
+		struct idlist recs = { 0 };
+
+		/* by the phone's holders: the one this recording is linked to */
+		if (subject_find_all(reg, keyring_index_key(secrets), "phone", hh_phone, &l) == 0)
+			for (size_t i = 0; i < l.n && !h[0]; i++) {
+				idlist_free(&recs);
+				if (catalog_subject_recordings(reg->cat, l.id[i], &recs) == 0)
+					for (size_t k = 0; k < recs.n; k++)
+						if (!strcmp(recs.id[k], recording))
+							snprintf(h, CATALOG_HANDLE_MAX, "%s", l.id[i]);
+			}
+		idlist_free(&recs);
+	}
+	idlist_free(&l);
+	free(sql);
+}
+
+static int links_of(const char *handle)
+{
+	char *sql = xasprintf("SELECT count(*) FROM link WHERE handle = '%s'", handle);
+	int n = t_count(reg, sql);
+
+	free(sql);
+	return n;
+}
+
+/* rights_split_subject: a son and his father on one line and booking, taken for one
+ * person, split; each refusal says so, is logged and changes nothing; the
+ * two are told apart on later calls, after a rectification of a name too. */
+TEST(test_split_moves_another_persons_calls_to_a_new_subject_and_tells_the_two_apart)
+{
+	char *l1 = household_call("spl1", "2026-04-01T10:00:00Z", "José Luis Martínez Soto");
+	char *m1 = household_call("spl2", "2026-04-02T10:00:00Z", "José Martínez Soto");
+	char *l2 = household_call("spl3", "2026-04-03T10:00:00Z", "José Luis Martínez Soto");
+	char *m2 = NULL, *l3 = NULL, *m3 = NULL, *other = NULL;
+	char h[CATALOG_HANDLE_MAX], x[CATALOG_HANDLE_MAX], *sql = NULL;
+	const char *all[3], *one[1], *bad[1];
+	struct rights_split res = { 0 };
+	struct t_entry e;
+	int subjects;
+
+	CHECK(l1 && m1 && l2);
+	if (!l1 || !m1 || !l2)
+		goto out;
+	subject_of(l1, h);
+	subject_of(m1, x);
+	CHECK_STR(x, h);	/* the mistake */
+	CHECK_EQ(links_of(h), 3);
+	other = ingest_one("spl-other", "2026-04-04T10:00:00Z", "");
+	all[0] = l1, all[1] = m1, all[2] = l2;
+	one[0] = m1;
+	bad[0] = other;
+	subjects = t_count(reg, "SELECT count(*) FROM subject");
+	/* refusals */
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, analysis, h, one, 1, NULL, &res), -EPERM);
+	e = last_of(h);
+	CHECK_STR(e.action, "split-subject");
+	CHECK_STR(e.outcome, "refused");
+	CHECK_EQ(rights_split_subject(reg, NULL, &actor, privacy, h, one, 1, NULL, &res), -ENOKEY);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, bad, 1, NULL, &res), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "not linked") != NULL);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, all, 3, NULL, &res), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "nothing would be left") != NULL);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 0, NULL, &res), -EINVAL);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "S-ZZZZZZ", one, 1, NULL, &res), -ENOENT);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José\nManuel", &res), -EINVAL);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"), 6);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), subjects);
+	CHECK_EQ(links_of(h), 3);
+	/* the split */
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, NULL, &res), 0);
+	CHECK_EQ(res.moved, 1);
+	CHECK_EQ(res.card_named, 0);
+	CHECK(strcmp(res.handle, h) != 0 && !strncmp(res.handle, "S-", 2));
+	CHECK_EQ(links_of(h), 2);
+	CHECK_EQ(links_of(res.handle), 1);
+	subject_of(m1, x);
+	CHECK_STR(x, res.handle);
+	CHECK_EQ(holders_of("phone", "+34912000111", h), 2);
+	CHECK_EQ(holders_of("ref", "BK-7001", h), 2);
+	/* the new card: the call's name, the line and the booking */
+	{
+		char *json = NULL;
+		size_t len = 0;
+
+		CHECK_EQ(subject_read_card(reg, secrets, NULL, res.handle, &json, &len), 0);
+		CHECK(json && strstr(json, "\"name\":\"José Martínez Soto\"") != NULL);
+		CHECK(json && strstr(json, "\"phone\":\"+34 912 000 111\"") != NULL);
+		CHECK(json && strstr(json, "\"ref\":\"BK-7001\"") != NULL);
+		crypto_freezero(json, len);
+	}
+	e = last_of(h);
+	CHECK_STR(e.action, "split-subject");
+	CHECK_STR(e.outcome, "ok");
+	sql = xasprintf("into=%s recordings=1 restricted=0", res.handle);
+	CHECK(strstr(e.reason, sql) != NULL);
+	/* later calls go to each one's own subject */
+	m2 = household_call("spl4", "2026-04-05T10:00:00Z", "José Martínez Soto");
+	l3 = household_call("spl5", "2026-04-06T10:00:00Z", "José Luis Martínez Soto");
+	CHECK(m2 && l3);
+	if (!m2 || !l3)
+		goto out;
+	subject_of(m2, x);
+	CHECK_STR(x, res.handle);
+	subject_of(l3, x);
+	CHECK_STR(x, h);
+	/* a rectified name tells its subject apart still */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "José Lucas Martínez Soto"), 0);
+	m3 = household_call("spl6", "2026-04-07T10:00:00Z", "José Martínez Soto");
+	CHECK(m3 != NULL);
+	if (m3) {
+		subject_of(m3, x);
+		CHECK_STR(x, res.handle);
+	}
+out:
+	free(sql);
+	free(l1);
+	free(m1);
+	free(l2);
+	free(m2);
+	free(l3);
+	free(m3);
+	free(other);
+}
+
+/* The card was made by the call split off (the father called first): the
+ * split says so, and his name is not the old subject's in the index. */
+TEST(test_split_of_the_call_that_made_the_card_says_to_rectify_it)
+{
+	char *m1, *l1, *l2, *m2 = NULL, *l3 = NULL;
+	char h[CATALOG_HANDLE_MAX], x[CATALOG_HANDLE_MAX];
+	const char *one[1];
+	struct rights_split res = { 0 };
+
+	hh_phone = "+34 913 000 222";
+	hh_ref = "BK-8002";
+	m1 = household_call("spc1", "2026-04-11T10:00:00Z", "José Martínez Soto");
+	l1 = household_call("spc2", "2026-04-12T10:00:00Z", "José Luis Martínez Soto");
+	l2 = household_call("spc3", "2026-04-13T10:00:00Z", "José Luis Martínez Soto");
+	CHECK(m1 && l1 && l2);
+	if (!m1 || !l1 || !l2)
+		goto out;
+	subject_of(l1, h);
+	subject_of(m1, x);
+	CHECK_STR(x, h);
+	one[0] = m1;
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José Martínez Soto", &res), 0);
+	CHECK_EQ(res.card_named, 1);
+	m2 = household_call("spc4", "2026-04-14T10:00:00Z", "José Martínez Soto");
+	l3 = household_call("spc5", "2026-04-15T10:00:00Z", "José Luis Martínez Soto");
+	CHECK(m2 && l3);
+	if (m2 && l3) {
+		subject_of(m2, x);
+		CHECK_STR(x, res.handle);
+		subject_of(l3, x);
+		CHECK_STR(x, h);
+	}
+out:
+	hh_phone = "+34 912 000 111";
+	hh_ref = "BK-7001";
+	free(m1);
+	free(l1);
+	free(l2);
+	free(m2);
+	free(l3);
+}
+
 /* A name's entries an older rule wrote go with reindex: "Mme Morel" was
  * "m morel" before schema 16, the form of her husband's "M. Morel", which
  * joined his later calls to her subject; reindex writes "mrs morel" from
@@ -1380,6 +1574,8 @@ int main(void)
 	RUN(test_rectify_moves_the_blind_index_and_refuses_without_its_key);
 	RUN(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards);
 	RUN(test_whole_given_names_move_with_rectification_and_reindex_writes_them);
+	RUN(test_split_moves_another_persons_calls_to_a_new_subject_and_tells_the_two_apart);
+	RUN(test_split_of_the_call_that_made_the_card_says_to_rectify_it);
 	RUN(test_reindex_drops_the_name_forms_of_an_older_rule);
 	RUN(test_reindex_writes_the_dutch_name_forms_of_today);
 	RUN(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found);

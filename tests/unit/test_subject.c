@@ -385,6 +385,43 @@ TEST(test_subject_a_whole_given_name_is_its_first_and_last_word)
 	CHECK_STR(norm("name", "A-L Berg"), "a berg");
 }
 
+/* A whole name's entries (SUBJECT_WHOLE_KIND, what a split puts): the
+ * son "José Luis Martínez Soto" and his father "José Martínez Soto"
+ * share every name form and whole given name (and middle words that
+ * agree), and the whole name's mark, not the whole name; a name of an
+ * initial has none; case, accents, dots and spaces do not count. */
+TEST(test_subject_whole_names_tell_apart_what_name_forms_do_not)
+{
+	struct crypto_key *k = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
+	struct subject_name_entries a, b, c;
+	uint8_t form[CRYPTO_MAC_BYTES];
+
+	CHECK(subject_name_entries(k, "José Luis Martínez Soto", &a) > 0);
+	CHECK(subject_name_entries(k, "José Martínez Soto", &b) > 0);
+	CHECK_EQ(a.n, b.n);
+	CHECK(memcmp(a.name, b.name, sizeof(a.name)) == 0);
+	CHECK(memcmp(a.given, b.given, sizeof(a.given)) == 0);
+	CHECK(a.has_whole && b.has_whole);
+	CHECK(memcmp(a.whole_mark, b.whole_mark, sizeof(a.whole_mark)) == 0);
+	CHECK(memcmp(a.whole, b.whole, sizeof(a.whole)) != 0);
+	crypto_blind_index(k, SUBJECT_WHOLE_KIND, "jose martinez soto", form);
+	CHECK(memcmp(b.whole, form, sizeof(form)) == 0);
+	/* the mark is no name form's entry */
+	crypto_blind_index(k, "name", "j soto", form);
+	CHECK(memcmp(a.whole_mark, form, sizeof(form)) != 0);
+	CHECK(subject_name_entries(k, "  JOSE  martínez  Soto. ", &c) > 0);
+	CHECK(c.has_whole && memcmp(b.whole, c.whole, sizeof(c.whole)) == 0);
+	CHECK(subject_name_entries(k, "J. M. Martínez Soto", &c) > 0);
+	CHECK(!c.has_whole);
+	CHECK_EQ(subject_name_entries(k, "José", &c), 0);
+	CHECK(!c.has_whole);
+	CHECK_EQ(subject_name_entries(k, NULL, &c), 0);
+	CHECK(!c.has_whole);
+	crypto_memzero(&a, sizeof(a));
+	crypto_memzero(&b, sizeof(b));
+	crypto_key_free(k);
+}
+
 /* A whole given name's entries: its own, and the mark of its name form,
  * which every whole name of the form shares and no other kind's key is. */
 TEST(test_subject_whole_given_names_of_one_form_share_its_mark)
@@ -1160,6 +1197,7 @@ int main(void)
 	RUN(test_subject_dutch_forms_of_a_name_are_one_name_form);
 	RUN(test_subject_a_whole_given_name_is_its_first_and_last_word);
 	RUN(test_subject_whole_given_names_of_one_form_share_its_mark);
+	RUN(test_subject_whole_names_tell_apart_what_name_forms_do_not);
 	RUN(test_subject_numbers_that_do_not_fit_are_refused_not_cut);
 	RUN(test_subject_emails_and_references_fold_case_and_trim);
 	RUN(test_subject_emails_and_references_fold_unicode_case);

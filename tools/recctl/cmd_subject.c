@@ -41,6 +41,7 @@ const char usage_subject[] =
 	"       recctl subject object HANDLE (--purpose P... | --all-legitimate-interest)\n"
 	"       recctl subject object HANDLE --lift --purpose P\n"
 	"       recctl subject merge HANDLE OTHER --level-keyring FILE...\n"
+	"       recctl subject split HANDLE RECORDING... --level-keyring FILE... [--name NAME]\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       (each takes -R REGISTER)\n"
 	"\n"
@@ -77,6 +78,15 @@ const char usage_subject[] =
 	"          OTHER's card is erased (HANDLE's is kept; rectify it if OTHER's\n"
 	"          held what it lacks); a standing objection then restricts the\n"
 	"          person's recordings it reaches\n"
+	"split     the RECORDINGs (ids as show lists them) of HANDLE are another\n"
+	"          person's: a new subject takes them, with a card of the name\n"
+	"          their calls gave (or --name) and HANDLE's phone number and\n"
+	"          reference; both hold HANDLE's numbers and references, each its\n"
+	"          own names (a new call naming either goes to that one);\n"
+	"          objections, requests, restrictions and holds stay as they are\n"
+	"          (the moved recordings restricted by HANDLE's objection are\n"
+	"          counted: review them); needs the rights level's keyring and the\n"
+	"          blind-index key (which it carries, else --keyring)\n"
 	"reindex   drop from the blind index the phone numbers and e-mails that\n"
 	"          rectifications replaced, and index every card's current ones\n"
 	"          (for rectifications made before they moved the index, and\n"
@@ -100,13 +110,15 @@ const char usage_subject[] =
 	"  --passphrase-file RECORDING=FILE  the passphrase of protected recording\n"
 	"                          RECORDING (its id, or the 8 hex digits of its file\n"
 	"                          name) is FILE's first line (export; repeatable)\n"
+	"  --name NAME             the new subject's name (split)\n"
 	"  --json                  JSON output (find, show)\n";
 
 struct subj_opts {
-	const char *passfile, *recipient;
+	const char *passfile, *recipient, *name;
 	char *keyring;
 	int keyring_given, as_json, all_li, lift, portability;
 	struct strlist levels, purposes, passfiles;
+	struct strlist kept;	/* --name's copy, out of argv (ctl_take_arg) */
 };
 
 static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
@@ -122,6 +134,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		{ "lift", no_argument, NULL, 'l' },
 		{ "portability", no_argument, NULL, 'o' },
 		{ "passphrase-file", required_argument, NULL, 'F' },
+		{ "name", required_argument, NULL, 'N' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -138,6 +151,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		case 'A': o->all_li = 1; break;
 		case 'l': o->lift = 1; break;
 		case 'o': o->portability = 1; break;
+		case 'N': o->name = ctl_take_arg(&o->kept, optarg); break;
 		case 'F': strlist_add(&o->passfiles, optarg); break;
 		case 'h': return 1;
 		default: return usage_error(usage_subject, NULL);
@@ -807,6 +821,76 @@ static int subject_merge_cmd(struct reg *r, struct subj_opts *o, const char *int
 	return 0;
 }
 
+/* The rights level's keyring, with the blind-index key (a rights keyring
+ * carries it; an older one takes it from the ingest keyring). */
+static int rights_keyring(struct subj_opts *o, struct keyring **kr)
+{
+	struct keyring *ik = NULL;
+	int rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, kr);
+
+	/* None to be had: rights_split_subject says the key is missing. */
+	if (rc == 0 && !keyring_index_key(*kr) && (o->keyring_given || access(o->keyring, F_OK) == 0) &&
+	    (rc = ctl_load_keyrings(&o->keyring, 1, o->passfile, &ik)) == 0 && keyring_merge(*kr, ik))
+		rc = error("out of memory");
+	keyring_free(ik);
+	if (rc) {
+		keyring_free(*kr);
+		*kr = NULL;
+	}
+	return rc;
+}
+
+/*
+ * split: the RECORDINGs of HANDLE are another person's (rights_split_subject).
+ * Each RECORDING as ctl_recording_id reads it (show's ids, 8 hex digits, a
+ * file name).
+ */
+static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *handle, char **args, int n)
+{
+	const struct policy *pol = r->policy;
+	struct keyring *kr = NULL;
+	struct audit_actor a;
+	struct rights_split res = { 0 };
+	char (*ids)[RECFS_ID_HEX] = xcalloc((size_t)n, sizeof(*ids));
+	const char **v = xcalloc((size_t)n, sizeof(*v));
+	int rc = 0, prefix;
+
+	for (int i = 0; rc == 0 && i < n; i++) {
+		/* One not in the register (prefix: its 8 hex digits) is not
+		 * HANDLE's either: rights_split_subject refuses it, logged. */
+		rc = ctl_recording_id(r->cat, "RECORDING", args[i], ids[i], &prefix);
+		if (rc == -EINVAL)
+			rc = usage_error(usage_subject, NULL);
+		v[i] = ids[i];
+	}
+	if (rc)
+		goto out;
+	if (!o->levels.n) {
+		rc = usage_error(usage_subject, "subject split needs --level-keyring (the rights level)");
+		goto out;
+	}
+	if ((rc = rights_keyring(o, &kr)))
+		goto out;
+	audit_self(&a, pol->levels[pol->rights_level].name);
+	meta_clear_error();
+	rc = rights_split_subject(r, kr, &a, pol->rights_level, handle, v, (size_t)n, o->name, &res);
+	if (rc) {
+		rc = error("cannot split %s: %s", handle, meta_strerror(rc));
+		goto out;
+	}
+	printf("%s split from %s: %zu recording%s moved, %zu of them restricted by an objection of %s (they stay "
+	       "restricted: review them)\n", res.handle, handle, res.moved, res.moved == 1 ? "" : "s",
+	       res.restricted, handle);
+	if (res.card_named)
+		printf("%s's card names the person split off: rectify it (setfattr -n user.recfs.name on by-subject/%s)\n",
+		       handle, handle);
+out:
+	keyring_free(kr);
+	free(ids);
+	free(v);
+	return rc;
+}
+
 static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 {
 	struct keyring *kr = NULL, *ik = NULL;
@@ -872,7 +956,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 
 	if (argc < 2)
 		return usage_error(usage_subject,
-				   "subject needs a command: find, show, export, withdraw-consent, object, merge or reindex");
+				   "subject needs a command: find, show, export, withdraw-consent, object, merge, split or "
+				   "reindex");
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_subject);
@@ -898,6 +983,11 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	} else if (!strcmp(sub, "merge")) {
 		if (nargs != 2) {
 			rc = usage_error(usage_subject, "subject merge needs HANDLE (kept) and OTHER (merged into it)");
+			goto out;
+		}
+	} else if (!strcmp(sub, "split")) {
+		if (nargs < 2) {
+			rc = usage_error(usage_subject, "subject split needs HANDLE and the RECORDINGs split off");
 			goto out;
 		}
 	} else if (!strcmp(sub, "export")) {
@@ -931,10 +1021,13 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = subject_object_cmd(r, &o, argv[optind]);
 	else if (!strcmp(sub, "merge"))
 		rc = subject_merge_cmd(r, &o, argv[optind], argv[optind + 1]);
+	else if (!strcmp(sub, "split"))
+		rc = subject_split_cmd(r, &o, argv[optind], argv + optind + 1, nargs - 1);
 	else
 		rc = subject_withdraw_cmd(r, argv[optind]);
 out:
 	ctl_drop_args(&taken);
+	ctl_drop_args(&o.kept);
 	strlist_clear(&o.levels);
 	strlist_clear(&o.purposes);
 	strlist_clear(&o.passfiles);
