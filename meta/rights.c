@@ -1890,49 +1890,94 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 	return meta_fail(-EIO, "sealed record %s is damaged", id);
 }
 
-/*
- * The names handle was given in its recordings' details, indexed
- * (index_value "name": the name form and the whole given name): the card
- * keeps the name of the subject's first call alone, and a subject whose
- * first call said "M. Meikäläinen" and a later one "Matti Meikäläinen"
- * holds "Matti" so, and is told from a "Maija Meikäläinen" of its line.
- * Read as the rights level, which has a seal on every details record; a
- * rectified name was written into each of them (rectify_details).
- */
-static int index_details_names(struct reg *r, const struct keyring *kr, const char *handle)
+/* Wipe the names (personal data) of l, then free it. */
+static void names_clear(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		crypto_memzero(l->v[i], strlen(l->v[i]));
+	strlist_clear(l);
+}
+
+static int names_hold(const struct strlist *l, const char *name)
+{
+	for (size_t i = 0; name && i < l->n; i++)
+		if (!strcmp(l->v[i], name))
+			return 1;
+	return 0;
+}
+
+/* The names handle's entries in the details of recording id give, added
+ * to out (each once).  Read as the rights level (rectify_details_of). */
+static int details_names(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
+			 struct strlist *out)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	struct cat_recording rec;
+	json_t *d = NULL, *x;
+	size_t k;
+	int rc = catalog_get_recording(r->cat, id, &rec);
+
+	if (rc)
+		return rc;
+	if (rec.details_id[0])
+		rc = read_json(r, kr, rl, rec.details_id, &d);
+	json_array_foreach(json_object_get(d, "subjects"), k, x) {
+		const char *h = json_string_value(json_object_get(x, "handle"));
+		const char *name = json_string_value(json_object_get(x, "name"));
+
+		if (rc == 0 && h && name && !strcmp(h, handle) && !names_hold(out, name))
+			strlist_add(out, name);
+	}
+	json_decref(d);
+	cat_recording_clear(&rec);
+	return rc;
+}
+
+/*
+ * The names handle's recordings gave it, each put as ingest took it
+ * (subject_put_call_name); *parted 1 when two of them, or one and the
+ * card's name card_name, are two people by today's rules
+ * (subject_entries_parted: of the first PARTED_NAMES names).
+ */
+#define PARTED_NAMES 32
+static int index_details_names(struct reg *r, const struct keyring *kr, const char *handle, const char *card_name,
+			       int *parted)
+{
 	const struct crypto_key *ik = keyring_index_key(kr);
+	struct subject_name_entries *e = NULL;
 	struct idlist recs = { 0 };
+	struct strlist names = { 0 };
+	size_t first = card_name != NULL, n;
 	int rc = catalog_subject_recordings(r->cat, handle, &recs);
 
-	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
-		struct cat_recording rec;
-		json_t *d = NULL, *x;
-		size_t k;
-
-		if ((rc = catalog_get_recording(r->cat, recs.id[i], &rec)))
-			break;
-		if (rec.details_id[0])
-			rc = read_json(r, kr, rl, rec.details_id, &d);
-		json_array_foreach(json_object_get(d, "subjects"), k, x) {
-			const char *h = json_string_value(json_object_get(x, "handle"));
-			const char *name = json_string_value(json_object_get(x, "name"));
-
-			if (rc == 0 && h && name && !strcmp(h, handle))
-				rc = subject_put_call_name(r, ik, name, handle);
-		}
-		json_decref(d);
-		cat_recording_clear(&rec);
-	}
+	*parted = 0;
+	if (card_name)
+		strlist_add(&names, card_name);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = details_names(r, kr, recs.id[i], handle, &names);
+	for (size_t i = first; rc == 0 && i < names.n; i++)
+		rc = subject_put_call_name(r, ik, names.v[i], handle);
+	n = names.n < PARTED_NAMES ? names.n : PARTED_NAMES;
+	if (rc == 0 && n > 1 && !(e = calloc(n, sizeof(*e))))
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && e && i < n; i++)
+		rc = subject_name_entries(ik, names.v[i], &e[i]) < 0 ? -ENOMEM : 0;
+	for (size_t i = 0; rc == 0 && e && !*parted && i < n; i++)
+		for (size_t j = i + 1; !*parted && j < n; j++)
+			*parted = subject_entries_parted(&e[i], &e[j]);
+	if (e)
+		crypto_memzero(e, n * sizeof(*e));
+	free(e);
+	names_clear(&names);
 	idlist_free(&recs);
 	return rc;
 }
 
 /* One subject's entries: what its rectification histories rectified away
  * goes, its card's phone, e-mail, reference and name are put (with their
- * kind), and the names its recordings gave it (index_details_names). */
-static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle)
+ * kind), and the names its recordings gave it (index_details_names, which
+ * says whether two of them are two people's: *parted). */
+static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle, int *parted)
 {
 	static const char *const kinds[] = { "phone", "email", "ref", "name" };
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
@@ -1978,7 +2023,7 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 			rc = index_value(r, ik, handle, kinds[i], v, 0);
 	}
 	if (rc == 0)
-		rc = index_details_names(r, kr, handle);
+		rc = index_details_names(r, kr, handle, json_string_value(json_object_get(card, "name")), parted);
 	idlist_free(&hist);
 	json_decref(card);
 	return rc;
@@ -1990,7 +2035,8 @@ static int add_handle(const char *handle, void *ctx)
 	return 0;
 }
 
-int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n)
+int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n,
+		   struct idlist *parted)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	struct idlist handles = { 0 };
@@ -2004,9 +2050,14 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 	if ((rc = catalog_begin(r->cat)))
 		return rc;
 	rc = catalog_each_subject(r->cat, add_handle, &handles);
-	for (; rc == 0 && i < handles.n; i++)
-		if ((rc = reindex_subject(r, kr, handles.id[i])))
+	for (; rc == 0 && i < handles.n; i++) {
+		int two = 0;
+
+		if ((rc = reindex_subject(r, kr, handles.id[i], &two)))
 			meta_fail(rc, "subject %s: %s", handles.id[i], meta_strerror(rc));
+		if (two && parted)
+			idlist_add(parted, handles.id[i]);
+	}
 	snprintf(why, sizeof(why), "subjects=%zu", i);
 	if (rc == 0)
 		rc = catalog_delete_meta(r->cat, SUBJECT_REINDEX_META);
@@ -2021,49 +2072,6 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0 && n)
 		*n = handles.n;
 	idlist_free(&handles);
-	return rc;
-}
-
-/* Wipe the names (personal data) of l, then free it. */
-static void names_clear(struct strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		crypto_memzero(l->v[i], strlen(l->v[i]));
-	strlist_clear(l);
-}
-
-static int names_hold(const struct strlist *l, const char *name)
-{
-	for (size_t i = 0; name && i < l->n; i++)
-		if (!strcmp(l->v[i], name))
-			return 1;
-	return 0;
-}
-
-/* The names handle's entries in the details of recording id give, added
- * to out (each once).  Read as the rights level (rectify_details_of). */
-static int details_names(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			 struct strlist *out)
-{
-	const char *rl = r->policy->levels[r->policy->rights_level].name;
-	struct cat_recording rec;
-	json_t *d = NULL, *x;
-	size_t k;
-	int rc = catalog_get_recording(r->cat, id, &rec);
-
-	if (rc)
-		return rc;
-	if (rec.details_id[0])
-		rc = read_json(r, kr, rl, rec.details_id, &d);
-	json_array_foreach(json_object_get(d, "subjects"), k, x) {
-		const char *h = json_string_value(json_object_get(x, "handle"));
-		const char *name = json_string_value(json_object_get(x, "name"));
-
-		if (rc == 0 && h && name && !strcmp(h, handle) && !names_hold(out, name))
-			strlist_add(out, name);
-	}
-	json_decref(d);
-	cat_recording_clear(&rec);
 	return rc;
 }
 

@@ -376,13 +376,17 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
  * catalog schema 13 held no whole given name, and a card keeps the name of
  * the subject's first call alone).  In one transaction, logged
  * ("subject-reindex", the number of subjects), the WAL truncated after
- * it; *n (may be NULL) is the number of subjects.  Needs kr to hold the
+ * it; *n (may be NULL) is the number of subjects, and parted (may be
+ * NULL) gets the handles of those that hold two names of two people by
+ * today's rules (subject_entries_parted: joined by an older rule, for
+ * `recctl subject split`).  Needs kr to hold the
  * rights level's key (cards, histories, details) and the index key.
  * Errors: -ENOKEY without them (logged), errors of opening a card, history
  * or details record (meta_errmsg names the subject; nothing is changed),
  * catalog errors.
  */
-int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n) MUST_CHECK;
+int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_actor *a, size_t *n,
+		   struct idlist *parted) MUST_CHECK;
 
 /* The longest value of a subject card's field, in bytes: what
  * rectification takes, and what ingest takes (ingest.h). */

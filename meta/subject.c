@@ -2549,6 +2549,42 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
 	return rc;
 }
 
+/* Whether entry j of y holds middle words that agree with those of entry
+ * i of x (middle_agrees, of two names' entries alone). */
+static int entries_middles_agree(const struct subject_name_entries *x, int i, const struct subject_name_entries *y,
+				 int j)
+{
+	unsigned xall, yall;
+
+	if (x->n_middle[i] <= 0 || y->n_middle[j] <= 0)
+		return 1;
+	xall = (1u << x->n_middle[i]) - 1;
+	yall = (1u << y->n_middle[j]) - 1;
+	for (unsigned m = 1; m <= yall; m++)
+		if (!memcmp(x->mid_sub[i][xall], y->mid_sub[j][m], CRYPTO_MAC_BYTES))
+			return 1;
+	for (unsigned m = 0; m <= xall; m++)
+		if (!memcmp(x->mid_all[i][m], y->mid_all[j][yall], CRYPTO_MAC_BYTES))
+			return 1;
+	return 0;
+}
+
+int subject_entries_parted(const struct subject_name_entries *x, const struct subject_name_entries *y)
+{
+	int form = 0;
+
+	for (int i = 0; i < x->n; i++)
+		for (int j = 0; j < y->n; j++) {
+			if (memcmp(x->name[i], y->name[j], CRYPTO_MAC_BYTES))
+				continue;
+			form = 1;
+			if (!x->has_given[i] || !y->has_given[j] ||
+			    (!memcmp(x->given[i], y->given[j], CRYPTO_MAC_BYTES) && entries_middles_agree(x, i, y, j)))
+				return 0;
+		}
+	return form;
+}
+
 int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, const char *name, const char *handle)
 {
 	struct card_names *cn = calloc(1, sizeof(*cn));

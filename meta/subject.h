@@ -334,6 +334,15 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
 			      const char *handle) MUST_CHECK;
 
 /*
+ * Whether the names of entries x and y (subject_name_entries) share a name
+ * form and are two people by today's rules all the same: of every form
+ * they share, their whole given names or their middle words disagree
+ * ("José Luis" and "José Manuel Martínez Soto", one subject by the rules
+ * before catalog schema 26).  1 or 0.
+ */
+int subject_entries_parted(const struct subject_name_entries *x, const struct subject_name_entries *y);
+
+/*
  * Put the entries of name, one a call of subject handle gave, as
  * subject_resolve took them (recctl subject reindex): those of the name's
  * own reading, or, when by those the subject would be someone else and

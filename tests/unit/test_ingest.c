@@ -451,7 +451,7 @@ TEST(test_ingest_an_italian_landline_is_not_the_mobile_without_its_0)
 	CHECK_EQ(links_of(land), 2);
 	/* a register indexed by that rule: reindexed, the old entry goes */
 	index_by_old_rule(land, "phone", "+393312345678");
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_STR(holders("phone", "331 234 5678"), mob);
 	CHECK_EQ(ingest_people("it-mob2", 3, "{\"role\": \"customer\", \"phone\": \"331 234 5678\"}"), 0);
 	CHECK_EQ(links_of(mob), 2);

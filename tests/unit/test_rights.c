@@ -875,7 +875,7 @@ TEST(test_rectifying_one_holder_of_a_shared_phone_keeps_the_others_found)
 	 * no other holder's is dropped. */
 	CHECK_EQ(catalog_drop_index_kind(reg->cat, second, "phone"), 0);
 	CHECK_EQ(holders_of("phone", "+358405550202", first), 1);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(holders_of("phone", "+358405550202", first), 2);
 	CHECK_EQ(holders_of("phone", "+358405550101", NULL), 0);
 	/* Erasing one holder erases its entries alone. */
@@ -913,10 +913,10 @@ TEST(test_reindex_drops_what_rectifications_replaced_and_indexes_the_cards)
 	CHECK_EQ(keyring_new(&low), 0);
 	CHECK_EQ(keyring_add_level(low, "analysis", keyring_level(secrets, "analysis", pk)), 0);
 	CHECK_EQ(keyring_set_index_key(low, ik), 0);
-	CHECK_EQ(rights_reindex(reg, low, &actor, &n), -ENOKEY);
+	CHECK_EQ(rights_reindex(reg, low, &actor, &n, NULL), -ENOKEY);
 	CHECK_STR(last_of(NULL).action, "subject-reindex");
 	CHECK_STR(last_of(NULL).outcome, "refused");
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK(n >= 1);
 	CHECK_EQ(subject_find(reg, ik, "phone", phone, h), -ENOENT);
 	CHECK_EQ(subject_find(reg, ik, "phone", "+358507654321", h), 0);
@@ -977,14 +977,14 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	 * the details of the call that gave it */
 	CHECK_EQ(catalog_drop_index_kind(reg->cat, h, "given"), 0);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 0);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 2);
 	/* a rectified name moves it: the old whole name goes, the new comes */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "Maija Meikäläinen"), 0);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 1);
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 2);
 	CHECK_EQ(name_indexed(h, "m meikalainen"), 1);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(given_indexed(h, "Matti Meikäläinen"), 1);
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 2);
 	/* and the subject is told from a Matti on its line now */
@@ -993,7 +993,7 @@ TEST(test_whole_given_names_move_with_rectification_and_reindex_writes_them)
 	/* rectified to an initial: no whole name is left, after reindex too */
 	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "name", "M. Meikäläinen"), 0);
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 0);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(given_indexed(h, "Maija Meikäläinen"), 0);
 	CHECK_EQ(subject_find(reg, ik, "phone", "+358405550303", again), 0);
 	CHECK_STR(again, h);
@@ -1220,7 +1220,7 @@ TEST(test_reindex_drops_the_name_forms_of_an_older_rule)
 	/* as schema 15 left it */
 	crypto_blind_index(ik, "name", "m morel", mac);
 	CHECK_EQ(catalog_put_index(reg->cat, mac, h, "name"), 0);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(name_indexed(h, "m morel"), 0);
 	CHECK_EQ(name_indexed(h, "mrs morel"), 1);
 	/* so her husband's call is his own subject */
@@ -1246,7 +1246,7 @@ TEST(test_reindex_writes_the_dutch_name_forms_of_today)
 	CHECK_EQ(catalog_drop_index_kind(reg->cat, h, "name"), 0);
 	crypto_blind_index(ik, "name", "m amrani", mac);
 	CHECK_EQ(catalog_put_index(reg->cat, mac, h, "name"), 0);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(name_indexed(h, "m amrani"), 0);
 	CHECK_EQ(name_indexed(h, "f amrani"), 1);
 	ingest_person("nl2", "2026-03-29T10:00:00Z", "Fatima el Amrani", "+358 40 555 0505");
@@ -1333,7 +1333,7 @@ TEST(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it)
 	crypto_blind_index(ik, "ref", norm, mac);
 	CHECK_EQ(catalog_put_index(reg->cat, mac, first, NULL), 0);
 	CHECK_EQ(holders_of("ref", "CRM-100", first), 1);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
 	CHECK_EQ(holders_of("ref", "CRM-100", NULL), 0);
 	CHECK_EQ(holders_of("ref", "CRM-101", NULL), 0);
 	CHECK_EQ(holders_of("ref", "CRM-200", first), 1);
@@ -1372,7 +1372,7 @@ TEST(test_rectify_and_reindex_read_a_reference_without_its_separators)
 	CHECK_EQ(catalog_put_index(reg->cat, mac, h1, "ref"), 0);
 	CHECK_EQ(holders_of("ref", " 19121212-1212", h1), 1);
 	CHECK_EQ(holders_of("ref", "191212121212", NULL), 0);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, NULL), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, NULL, NULL), 0);
 	CHECK_EQ(holders_of("ref", "191212121212", h1), 1);
 	CHECK_EQ(holders_of("ref", "19121212-1212", h1), 1);
 	sql = xasprintf("SELECT count(*) FROM subject_index WHERE handle = '%s' AND kind = 'ref'", h1);
@@ -1449,7 +1449,7 @@ TEST(test_reindex_replaces_entries_of_the_rule_before_unicode_folding)
 	crypto_blind_index(ik, "email", norm, mac);
 	CHECK_EQ(catalog_put_index(reg->cat, mac, handle, "email"), 0);
 	CHECK_EQ(subject_find(reg, ik, "email", "\u00f6ystil\u00e4@kyl\u00e4.fi", h), -ENOENT);
-	CHECK_EQ(rights_reindex(reg, secrets, &actor, NULL), 0);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, NULL, NULL), 0);
 	CHECK_EQ(subject_find(reg, ik, "email", "\u00f6ystil\u00e4@kyl\u00e4.fi", h), 0);
 	CHECK_STR(h, handle);
 	sql = xasprintf("SELECT count(*) FROM subject_index WHERE handle = '%s' AND kind = 'email'", handle);

@@ -894,6 +894,7 @@ out:
 static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 {
 	struct keyring *kr = NULL, *ik = NULL;
+	struct idlist parted = { 0 };
 	struct audit_actor a;
 	size_t n = 0;
 	int rc;
@@ -911,11 +912,16 @@ static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 		goto out;
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();
-	rc = rights_reindex(r, kr, &a, &n);
+	rc = rights_reindex(r, kr, &a, &n, &parted);
 	if (rc)
 		rc = error("cannot reindex the subjects: %s", meta_strerror(rc));
 	else
 		printf("reindexed %zu subject%s\n", n, n == 1 ? "" : "s");
+	/* joined by an older rule: the officer parts them */
+	for (size_t i = 0; rc == 0 && i < parted.n; i++)
+		printf("%s holds names of two people by today's rules: see recctl subject show %s, "
+		       "and recctl subject split\n", parted.id[i], parted.id[i]);
+	idlist_free(&parted);
 out:
 	keyring_free(ik);
 	keyring_free(kr);
