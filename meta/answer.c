@@ -8,8 +8,12 @@
  * (one a language) and none in the code; it refuses a key the model does
  * not have rather than leave a hole in a letter.  The model holds what the
  * catalog holds in the clear and the policy's texts, never a sealed field:
- * building it needs no key.  Disclosures are the "export" entries of the
- * subject's handle that name a recipient other than the data subject.
+ * building it needs no key.  Disclosures are the "export" entries about
+ * the subject (its handle and its recordings: audit_each_about_subject, as
+ * export.json's) that name a recipient other than the data subject: a
+ * meeting that went to a recipient in another participant's export went
+ * there with this subject's voice too (bb13 F3).  Only the recipient and
+ * the day are told, never whose export it was.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -434,11 +438,9 @@ static int add_disclosure(const struct audit_entry *e, void *ctx)
  */
 static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m)
 {
-	const char *objs[1] = { handle };
-	struct cat_audit_filter f = { .objects = objs, .n_objects = 1, .action = "export" };
 	json_t *by = json_object(), *list = json_array(), *g;
 	const char *key;
-	int rc = audit_each_where(r->cat, &f, add_disclosure, by);
+	int rc = audit_each_about_subject(r->cat, handle, "export", add_disclosure, by);
 
 	json_object_foreach(by, key, g) {
 		const char *name = json_string_value(json_object_get(g, "recipient"));

@@ -29,7 +29,8 @@
  * reference with no digit is not indexed, nor one an older recfs indexed
  * without its kind, and is not seen), recipients [name, recipient,
  * outside_eea, safeguard, dates] (the named recipients the subject's data
- * was disclosed to, from the audit log's "export" entries), sources
+ * was disclosed to, from the audit log's "export" entries about the
+ * subject or a recording of theirs, audit_each_about_subject), sources
  * [text], export_dir, and whom a complaint may go to
  * (policy_supervisory_authority): supervisory_authority (the policy's text
  * in the letter's language, null when it gives none),

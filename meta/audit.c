@@ -940,6 +940,27 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 	return subject_objects(c, handle, out, 0);
 }
 
+int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
+			     int (*fn)(const struct audit_entry *, void *), void *ctx)
+{
+	struct idlist objs = { 0 };
+	struct cat_audit_filter f = { .action = action };
+	const char **list = NULL;
+	int rc = audit_subject_objects(c, handle, &objs);
+
+	if (rc == 0) {
+		list = xcalloc(objs.n ? objs.n : 1, sizeof(*list));
+		for (size_t i = 0; i < objs.n; i++)
+			list[i] = objs.id[i];
+		f.objects = list;
+		f.n_objects = objs.n;
+		rc = audit_each_where(c, &f, fn, ctx);
+	}
+	free(list);
+	idlist_free(&objs);
+	return rc;
+}
+
 /* Count seals, stopping at the first: does the log have any? */
 static int seal_found(const struct cat_audit_seal *sl, void *ctx)
 {

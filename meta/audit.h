@@ -220,6 +220,17 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * deep at most; each handle once.
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
+/*
+ * Walk the entries about the subject handle (audit_subject_objects: its
+ * handle, its recordings, erased ones included, and those of the subjects
+ * merged into it), of action `action` (NULL: any), in order, as
+ * audit_each_where.  What the subject's export.json (export.c) and its
+ * answer letter (answer.c) tell from the log alike: a recording of the
+ * subject that went to a recipient in another participant's export is a
+ * disclosure of the subject's data too (bb13 F3).
+ */
+int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
+			     int (*fn)(const struct audit_entry *, void *), void *ctx) MUST_CHECK;
 
 /*
  * A verification key: the seed whose first evolution is the sealing key of

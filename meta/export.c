@@ -426,7 +426,8 @@ out_norec:
 
 /*
  * Art. 15(1)(c): to whom the subject's data went, from the audit log.  The
- * entries about the subject or one of its recordings (audit_subject_objects)
+ * entries about the subject or one of its recordings (audit_each_about_subject,
+ * which the answer letter's recipients read too)
  * that disclosed something: an export ("disclosures", with its recipient
  * from the entry's reason) and an open of a file, a read of details or of
  * the card, a subject show ("accesses").  Refusals disclosed nothing and
@@ -513,19 +514,8 @@ static int add_access(const struct audit_entry *a, void *ctx)
 static int add_accesses(struct exp *e, json_t *index)
 {
 	struct access_walk w = { .e = e, .disclosures = json_array(), .accesses = json_array() };
-	struct idlist objs = { 0 };
-	struct cat_audit_filter f = { 0 };
-	const char **list = NULL;
-	int rc = audit_subject_objects(e->r->cat, e->handle, &objs);
+	int rc = audit_each_about_subject(e->r->cat, e->handle, NULL, add_access, &w);
 
-	if (rc == 0) {
-		list = xcalloc(objs.n, sizeof(*list));
-		for (size_t i = 0; i < objs.n; i++)
-			list[i] = objs.id[i];
-		f.objects = list;
-		f.n_objects = objs.n;
-		rc = audit_each_where(e->r->cat, &f, add_access, &w);
-	}
 	if (rc == 0) {
 		json_object_set_new(index, "disclosures", w.disclosures);
 		json_object_set_new(index, "accesses", w.accesses);
@@ -536,8 +526,6 @@ static int add_accesses(struct exp *e, json_t *index)
 		json_decref(w.disclosures);
 		json_decref(w.accesses);
 	}
-	free(list);
-	idlist_free(&objs);
 	return rc;
 }
 
