@@ -242,8 +242,10 @@ struct recs {
 	/* The special categories of data of their purposes (bit i:
 	 * policy_special_categories[i]), for the categories of data. */
 	unsigned special;
-	const struct idlist *withheld;	/* recordings the export left out of the copy */
+	const struct idlist *withheld;	/* recordings the export withheld from the copy */
 	int any_withheld;		/* one of them is in recordings */
+	const struct idlist *left_out;	/* recordings a portable copy left out (Art. 20) */
+	int any_left_out;		/* one of them is in recordings */
 };
 
 /* 1 when id is in l (NULL: none is). */
@@ -361,6 +363,13 @@ static int add_recordings(struct recs *s, const char *handle)
 		if (listed_in(s->withheld, rec->id)) {
 			json_object_set_new(o, "not_in_copy", json_true());
 			s->any_withheld = 1;
+		}
+		/* Left out of a portable copy, on a basis Art. 20(1)(a) does
+		 * not cover (bb13 F2: the letter called the copy whole while
+		 * LEFT_OUT.txt named them). */
+		if (listed_in(s->left_out, rec->id)) {
+			json_object_set_new(o, "left_out", json_true());
+			s->any_left_out = 1;
 		}
 		/* Art. 17(3)(b): a legal obligation, or a task in the public
 		 * interest (bb7 F6: the letter said "not erased", no why). */
@@ -759,12 +768,13 @@ static void add_authority(json_t *m, const struct policy *p, int lang)
 }
 
 int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir,
-		 const struct idlist *withheld, json_t **out)
+		 const struct idlist *withheld, const struct idlist *left_out, json_t **out)
 {
 	const struct policy *p = r->policy;
 	json_t *m = json_object();
 	int li = policy_lang_index(p, lang) < 0 ? 0 : policy_lang_index(p, lang);
-	struct recs s = { .r = r, .lang = li, .m = m, .withheld = export_dir ? withheld : NULL };
+	struct recs s = { .r = r, .lang = li, .m = m, .withheld = export_dir ? withheld : NULL,
+			  .left_out = export_dir ? left_out : NULL };
 	char today[11], received[11];
 	int rc = 0, has_card = 0, has_ref = 0;
 
@@ -812,6 +822,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	json_object_set_new(m, "reports_actions", json_boolean(reports_actions(q->type)));
 	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));
 	json_object_set_new(m, "export_withheld", json_boolean(s.any_withheld));
+	json_object_set_new(m, "export_left_out", json_boolean(s.any_left_out));
 	json_object_set_new(m, "disclosed", json_boolean(json_array_size(json_object_get(m, "recipients")) > 0));
 	json_object_set_new(m, "notify_recipients", json_boolean(json_is_true(json_object_get(m, "disclosed")) &&
 								 json_is_true(json_object_get(m, "changed"))));
@@ -851,7 +862,8 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 }
 
 int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
-		  const char *lang, const char *export_dir, const struct idlist *withheld, char **letter, size_t *len)
+		  const char *lang, const char *export_dir, const struct idlist *withheld,
+		  const struct idlist *left_out, char **letter, size_t *len)
 {
 	struct cat_request q = { 0 };
 	uint8_t *tpl = NULL;
@@ -869,7 +881,7 @@ int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const 
 	else if (rc)
 		rc = meta_fail(rc, "cannot read the letter template %s: %s", template_path, strerror(-rc));
 	if (rc == 0)
-		rc = answer_model(r, &q, lang, export_dir, withheld, &m);
+		rc = answer_model(r, &q, lang, export_dir, withheld, left_out, &m);
 	if (rc == 0)
 		rc = answer_render((const char *)tpl, tlen, m, &text);
 	if (rc == 0) {

@@ -105,12 +105,15 @@ int answer_render(const char *tpl, size_t len, const json_t *model, char **out) 
  * (policy_label; a source whose label the policy no longer has, as the
  * recording holds it).
  * export_dir (may be NULL) is put in as it is; withheld (may be NULL) lists
- * the recordings the export to export_dir left out of the copy, each of
- * which is marked "not_in_copy" (and "export_withheld" is set).
+ * the recordings the export to export_dir withheld from the copy, each of
+ * which is marked "not_in_copy" (and "export_withheld" is set); left_out
+ * (may be NULL) those a portable copy (Art. 20) left out as not on consent
+ * or contract, each marked "left_out" (and "export_left_out" is set).  A
+ * template without those blocks still renders (recctl warns).
  * *out is a new reference the caller decrefs.  Catalog errors, -ENOMEM.
  */
 int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir,
-		 const struct idlist *withheld, json_t **out) MUST_CHECK;
+		 const struct idlist *withheld, const struct idlist *left_out, json_t **out) MUST_CHECK;
 
 /* The largest template read (bytes). */
 #define ANSWER_TEMPLATE_MAX (256 * 1024)
@@ -118,7 +121,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 /*
  * The answer letter to request id: the template file template_path (at
  * most ANSWER_TEMPLATE_MAX bytes) filled with answer_model of the request
- * (lang, export_dir and withheld as there).  *letter is malloc'd, NUL-terminated, *len bytes;
+ * (lang, export_dir, withheld and left_out as there).  *letter is malloc'd, NUL-terminated, *len bytes;
  * the caller writes it where the requester's answer goes (mode 0600), then
  * wipes and frees it.  Logged "request-answer" on the request's handle
  * (none when it has none), reason "request=N": the letter itself is never
@@ -127,7 +130,7 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
  * answer_render, catalog errors.
  */
 int answer_letter(struct reg *r, const struct audit_actor *a, int64_t id, const char *template_path,
-		  const char *lang, const char *export_dir, const struct idlist *withheld, char **letter,
-		  size_t *len) MUST_CHECK;
+		  const char *lang, const char *export_dir, const struct idlist *withheld,
+		  const struct idlist *left_out, char **letter, size_t *len) MUST_CHECK;
 
 #endif

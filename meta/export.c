@@ -212,6 +212,8 @@ static void leave_out(struct exp *e, const struct cat_recording *rec)
 						 why));
 	strbuf_addf(&e->left_txt, "%s %s purpose=%s: %s\n", rec->id, t, rec->purpose, why);
 	e->res.left_out++;
+	if (e->o->left_out)
+		idlist_add(e->o->left_out, rec->id);
 	free(why);
 }
 

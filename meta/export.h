@@ -68,6 +68,7 @@ struct export_opts {
 	export_passphrase_fn passphrase;	/* NULL: no passphrase is known */
 	void *passphrase_ctx;
 	struct idlist *withheld;	/* not NULL: each recording withheld is added (the caller frees it) */
+	struct idlist *left_out;	/* not NULL: each recording left out as not portable is added */
 };
 
 /*

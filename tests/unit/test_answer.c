@@ -185,7 +185,7 @@ static char *letter_under(const char *lines, const char *lang)
 	CHECK_EQ(policy_load(path, &r.policy, NULL), 0);
 	if (!r.policy)
 		goto out;
-	CHECK_EQ(answer_model(&r, &q, lang, NULL, NULL, &m), 0);
+	CHECK_EQ(answer_model(&r, &q, lang, NULL, NULL, NULL, &m), 0);
 	if (m)
 		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
 out:
@@ -621,7 +621,7 @@ static char *letter_to(int64_t id, const char *lang, json_t **model)
 
 	CHECK(tpl != NULL);
 	CHECK_EQ(request_get(rreg, id, &q), 0);
-	CHECK_EQ(answer_model(rreg, &q, lang, NULL, NULL, &m), 0);
+	CHECK_EQ(answer_model(rreg, &q, lang, NULL, NULL, NULL, &m), 0);
 	if (tpl && m)
 		CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
 	if (model)

@@ -373,7 +373,7 @@ static json_t *model_of(int64_t id)
 	json_t *m = NULL;
 
 	CHECK_EQ(request_get(reg, id, &q), 0);
-	CHECK_EQ(answer_model(reg, &q, "en", NULL, NULL, &m), 0);
+	CHECK_EQ(answer_model(reg, &q, "en", NULL, NULL, NULL, &m), 0);
 	cat_request_clear(&q);
 	return m ? m : json_object();
 }

@@ -60,7 +60,8 @@ const char usage_request[] =
 	"--export DIR first exports the subject's data there (recctl subject\n"
 	"export) and the letter names the folder, and lists any recording the\n"
 	"export withheld as not in the copy (a protected one without its\n"
-	"--passphrase-file, one no keyring given opens).\n"
+	"--passphrase-file, one no keyring given opens) and, for portability,\n"
+	"those left out as not based on consent or contract (Art. 20).\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --type TYPE         what was asked\n"
@@ -443,17 +444,20 @@ static int is_lang(const char *lang)
 	return !lang[n] && (n == 2 || n == 3);
 }
 
-/* Whether the letter template at path says which recordings the copy lacks
- * (a controller's own template from before it could may not: atk34 F7). */
-static int template_lists_withheld(const char *path)
+/* Whether the letter template at path has the block {{#key}}, which says
+ * which recordings the copy lacks (a controller's own template from before
+ * it could may not: atk34 F7, bb13 F2). */
+static int template_lists(const char *path, const char *key)
 {
+	char *tag = xasprintf("{{#%s}}", key);
 	uint8_t *text = NULL;
 	size_t len = 0;
 	int has = 0;
 
 	if (util_read_file(path, ANSWER_TEMPLATE_MAX, &text, &len) == 0)
-		has = memmem(text, len, "{{#export_withheld}}", 20) != NULL;
+		has = memmem(text, len, tag, strlen(tag)) != NULL;
 	free(text);
+	free(tag);
 	return has;
 }
 
@@ -462,8 +466,8 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 {
 	const char *dir = o->templates ? o->templates : getenv("RECFS_TEMPLATES");
 	struct export_result res = { 0 };
-	struct idlist withheld = { 0 };
-	struct export_opts eo = { .withheld = &withheld };
+	struct idlist withheld = { 0 }, left_out = { 0 };
+	struct export_opts eo = { .withheld = &withheld, .left_out = &left_out };
 	struct ctl_passfiles pf = { 0 };
 	struct audit_actor ax;
 	struct cat_request q = { 0 };
@@ -518,7 +522,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		}
 		fprintf(stderr, "exported %zu recordings (%zu withheld%s) to %s\n", res.recordings, res.withheld,
 			eo.portability ? ", others left out: see LEFT_OUT.txt" : "", res.dir);
-		if (res.withheld && template_lists_withheld(path))
+		if (res.withheld && template_lists(path, "export_withheld"))
 			warning("the copy lacks %zu of the subject's recordings (export.json says why): the letter "
 				"lists them as not in the copy, to be given separately; a protected one is exported "
 				"with --passphrase-file RECORDING=FILE and the rights level's keyring",
@@ -528,11 +532,16 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 				"letter's template %s has no {{#export_withheld}} list to say so: tell the person "
 				"which, or use the template shipped with recfs; a protected one is exported with "
 				"--passphrase-file RECORDING=FILE and the rights level's keyring", res.withheld, path);
+		if (res.left_out && !template_lists(path, "export_left_out"))
+			warning("the portable copy leaves out %zu of the subject's recordings, not based on consent "
+				"or contract (LEFT_OUT.txt says which), and the letter's template %s has no "
+				"{{#export_left_out}} list to say so: tell the person which, or use the template "
+				"shipped with recfs", res.left_out, path);
 	}
 	/* The letter names the folder the subject receives (DIR/HANDLE),
 	 * not where it lies on this host (bb6 F10). */
 	folder = res.dir && strrchr(res.dir, '/') ? strrchr(res.dir, '/') + 1 : res.dir;
-	if ((rc = answer_letter(r, a, id, path, lang, folder, &withheld, &letter, &len))) {
+	if ((rc = answer_letter(r, a, id, path, lang, folder, &withheld, &left_out, &letter, &len))) {
 		rc = fail("cannot write the answer letter", rc);
 		goto out;
 	}
@@ -551,6 +560,7 @@ out:
 	free(res.dir);
 	free(res.left_out_text);
 	idlist_free(&withheld);
+	idlist_free(&left_out);
 	ctl_passfiles_free(&pf);
 	free(path);
 	keyring_free(kr);
