@@ -681,6 +681,14 @@ static int add_act(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
+/* Stop at the first standing objection. */
+static int objection_found(const struct cat_objection *o, void *ctx)
+{
+	(void)o;
+	(void)ctx;
+	return 1;
+}
+
 /* A standing objection of the subject, for the answer to an objection
  * request: it is the objection the request asks for, whether it was
  * recorded before the request was (no entry names the request then:
@@ -818,6 +826,21 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 		meta_clear_error();
 	}
 	json_object_set_new(m, "has_card", json_boolean(has_card));
+	/* The card outlives the subject's last recording while a request
+	 * of theirs is open or an objection stands (rights.c subject_goes),
+	 * and goes at the next retention sweep after: the letter must not
+	 * say nothing is held (bb13 F5). */
+	{
+		int card_kept = has_card && json_array_size(s.recordings) == 0, objecting = 0;
+
+		if (rc == 0 && card_kept) {
+			objecting = catalog_each_objection(r->cat, q->handle, 0, objection_found, NULL);
+			if (objecting < 0)
+				rc = objecting;
+		}
+		json_object_set_new(m, "card_kept", json_boolean(card_kept));
+		json_object_set_new(m, "card_kept_objection", json_boolean(objecting == 1));
+	}
 	json_object_set_new(m, "has_ref", json_boolean(has_ref));
 	json_object_set_new(m, "reports_actions", json_boolean(reports_actions(q->type)));
 	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));

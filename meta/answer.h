@@ -62,7 +62,10 @@
  * (changed, or an objection recorded); and reports_actions (the type is
  * rectification, erasure, restriction, objection or consent-withdrawal:
  * the letter says what was done), kept (the subject still has
- * recordings), ground (the request's ground of a refusal, or null),
+ * recordings), card_kept (the card is kept though no recording is: while
+ * a request of the subject is open or an objection stands; the retention
+ * sweep after erases it), card_kept_objection (card_kept, and an
+ * objection of the subject stands), ground (the request's ground of a refusal, or null),
  * disclosed (recipients is not empty) and notify_recipients (disclosed
  * and changed: the recipients the controller tells, Art. 19).  None of it
  * names a value of the card or a word of a recording.
