@@ -174,7 +174,9 @@ static const struct phrases phrases[] = {
 		.details_from = "\nNames, contact details, staff names and meeting titles are visible\n"
 				"from level %s up.  The audio, chat transcripts and shared files,\n"
 				"which may name people, are visible from the levels shown above.\n"
-				"Every access and every refusal is logged.\n",
+				"Every access is logged, and so is every refused access to a file the\n"
+				"user's level shows.  A recording above a user's level is not shown to\n"
+				"them at all, and an attempt to open it by its name is not logged.\n",
 		.log_kept = "The log names users and recordings, never the people in them, and\n"
 			    "tells who accessed your recordings.  Its entries are kept for %s,\n"
 			    "longer while a request for access to your data is being answered,\n"
@@ -330,7 +332,10 @@ static const struct phrases phrases[] = {
 		.details_from = "\nNimet, yhteystiedot, henkilöstön nimet ja kokousten otsikot näkyvät\n"
 				"tasolta %s alkaen.  Äänitallenteet, chat-keskustelut ja jaetut\n"
 				"tiedostot, joissa voi olla nimiä, näkyvät edellä mainituille tasoille.\n"
-				"Jokainen pääsy ja jokainen evätty yritys kirjataan lokiin.\n",
+				"Jokainen pääsy kirjataan lokiin, samoin jokainen evätty yritys avata\n"
+				"tiedosto, jonka käyttäjän taso näyttää.  Käyttäjän tasoa ylemmän\n"
+				"tason tallennetta ei näytetä hänelle lainkaan, eikä yritystä avata\n"
+				"sitä nimeltä kirjata lokiin.\n",
 		.log_kept = "Loki nimeää käyttäjät ja tallenteet, ei koskaan niissä esiintyviä\n"
 			    "henkilöitä, ja kertoo, kuka on käsitellyt tallenteitasi.  Sen merkinnät\n"
 			    "säilytetään %s, pidempään, kun tietojesi tarkastuspyyntöön\n"
@@ -492,7 +497,9 @@ static const struct phrases phrases[] = {
 		.details_from = "\nNamn, kontaktuppgifter, personalens namn och mötesrubriker syns från\n"
 				"nivån %s och uppåt.  Ljudet, chattutskrifter och delade filer, som\n"
 				"kan nämna personer, syns för de nivåer som anges ovan.  Varje åtkomst\n"
-				"och varje nekad åtkomst loggas.\n",
+				"loggas, liksom varje nekad åtkomst till en fil som användarens nivå\n"
+				"visar.  En inspelning över användarens nivå visas inte alls för\n"
+				"användaren, och ett försök att öppna den med dess namn loggas inte.\n",
 		.log_kept = "Loggen namnger användare och inspelningar, aldrig personerna i dem, och\n"
 			    "visar vem som har haft åtkomst till dina inspelningar.  Dess poster\n"
 			    "bevaras i %s, längre medan en begäran om tillgång till dina\n"
@@ -647,7 +654,10 @@ static const struct phrases phrases[] = {
 		.details_from = "\nNamen, Kontaktdaten, Namen der Beschäftigten und Besprechungstitel sind\n"
 				"ab der Stufe %s sichtbar.  Audio, Chatverläufe und geteilte Dateien,\n"
 				"die Personen nennen können, sind für die oben genannten Stufen sichtbar.\n"
-				"Jeder Zugriff und jede Verweigerung wird protokolliert.\n",
+				"Jeder Zugriff wird protokolliert, ebenso jeder verweigerte Zugriff auf\n"
+				"eine Datei, die die Stufe des Benutzers anzeigt.  Eine Aufnahme\n"
+				"oberhalb der Stufe eines Benutzers wird ihm gar nicht angezeigt, und\n"
+				"ein Versuch, sie über ihren Namen zu öffnen, wird nicht protokolliert.\n",
 		.log_kept = "Das Protokoll nennt Benutzer und Aufzeichnungen, nie die Personen darin,\n"
 			    "und zeigt, wer auf Ihre Aufzeichnungen zugegriffen hat.  Seine Einträge\n"
 			    "werden %s lang aufbewahrt, länger, solange ein Antrag auf Auskunft\n"
@@ -815,7 +825,10 @@ static const struct phrases phrases[] = {
 				"réunions sont visibles à partir du niveau %s.  L'audio, les\n"
 				"transcriptions de chat et les fichiers partagés, qui peuvent nommer des\n"
 				"personnes, sont visibles aux niveaux indiqués ci-dessus.  Chaque accès\n"
-				"et chaque refus est journalisé.\n",
+				"est journalisé, de même que chaque refus d'accès à un fichier que le\n"
+				"niveau de l'utilisateur affiche.  Un enregistrement d'un niveau\n"
+				"supérieur à celui d'un utilisateur ne lui est pas affiché du tout, et\n"
+				"une tentative de l'ouvrir par son nom n'est pas journalisée.\n",
 		.log_kept = "Le journal nomme les utilisateurs et les enregistrements, jamais les\n"
 			    "personnes qui y figurent, et indique qui a accédé à vos enregistrements.\n"
 			    "Ses entrées sont conservées pendant %s, plus longtemps tant qu'une\n"
