@@ -635,6 +635,12 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		} else {
 			json_object_set_new(o, "kind", json_null());
 		}
+		/* Not on consent (its entry's "basis=", rights.c log_erase):
+		 * the letter to a consent withdrawal does not count it as
+		 * erased by the withdrawal (bb13 F7). */
+		json_object_set_new(o, "not_consent",
+				    json_boolean(audit_reason_value(e->reason, "basis", v, sizeof(v)) &&
+						 strcmp(v, "consent")));
 		json_array_append_new(x->erased, o);
 	} else if (!strcmp(e->action, "erase") && e->artifact && strcmp(e->artifact, "opus")) {
 		if ((x->rc = add_erased_part(x, e, day)))

@@ -46,7 +46,9 @@
  * answers the requests of several of its subjects, rights.c; entries
  * since it was received): erased
  * [kind, kind_<KIND> (of the recording, as its erasure logged it; null in
- * entries written before it did), erased_on] (the whole recordings erased;
+ * entries written before it did), erased_on, not_consent (its erasure
+ * logged a legal basis other than consent: for a consent withdrawal, not
+ * erased by it)] (the whole recordings erased;
  * not the day each was recorded, which the log does not keep), erased_count, has_erased,
  * erased_attachments [attachment ("chat" or "file"), attachment_<ATTACHMENT>,
  * kind, kind_<KIND> (of the recording it was of), erased_on] (a chat or a

@@ -56,20 +56,26 @@ static const char *const card_fields[] = { "name", "phone", "email", "organisati
 
 /*
  * The types of request an action answers: an erasure answers an erasure
- * request, a consent withdrawal (the recordings under consent go) or an
- * objection; a restriction a restriction request, or an objection when
- * the objection made it (its note names it); a rectification a
- * rectification request.  NULL: none in particular.
+ * request, a consent withdrawal (the recordings under consent go: only
+ * the erasure of a recording on consent, basis its legal basis, NULL not
+ * known; bb13 F7: an rm of a contract call named the withdrawal, whose
+ * letter counted it as erased by it) or an objection; a restriction a
+ * restriction request, or an objection when the objection made it (its
+ * note names it); a rectification a rectification request.  NULL: none in
+ * particular.
  */
-static const char *const *answered_by(const char *action, const char *why)
+static const char *const *answered_by(const char *action, const char *why, const char *basis)
 {
 	static const char *const erase[] = { "erasure", "consent-withdrawal", "objection", NULL };
+	static const char *const erase_not_consent[] = { "erasure", "objection", NULL };
 	static const char *const restriction[] = { "restriction", "objection", NULL };
 	static const char *const objection[] = { "objection", "direct-marketing-ban", NULL };
 	static const char *const rectification[] = { "rectification", NULL };
 
 	if (why && strstr(why, OBJECTION_REASON "="))
 		return objection;
+	if (!strcmp(action, "erase") && basis && strcmp(basis, "consent"))
+		return erase_not_consent;
 	if (!strcmp(action, "erase") || !strcmp(action, "erase-subject"))
 		return erase;
 	if (!strcmp(action, "restrict"))
@@ -240,9 +246,9 @@ static char *with_others(struct reg *r, struct req_find *f, const char *recordin
 }
 
 static char *with_request(struct reg *r, const char *action, const char *recording, const char *handle,
-			  const char *why)
+			  const char *why, const char *basis)
 {
-	struct req_find f = { r, answered_by(action, why), NULL, NULL, 0 };
+	struct req_find f = { r, answered_by(action, why, basis), NULL, NULL, 0 };
 	char objector[CATALOG_HANDLE_MAX];
 	char *out, *ids;
 	int found;
@@ -276,8 +282,9 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 /*
  * Log the erasure of recording rec, or of its artifact alone (naming_label;
  * NULL: the whole recording), as "erase" with why.  An entry that names a
- * request also names the recording's kind ("kind=call"), which the
- * catalog no longer holds once the recording is erased: the answer to the
+ * request also names the recording's kind and legal basis ("kind=call
+ * basis=contract"), which the catalog no longer holds once the recording
+ * is erased: the answer to the
  * request says what was erased (answer.h), a chat or a shared file by the
  * kind of the recording it was of.  Not its day: the log outlives the
  * erasure, and the day of a call linked to a request is the person's; the
@@ -292,14 +299,14 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 static int log_erase(struct reg *r, const struct audit_actor *a, const struct cat_recording *rec,
 		     const char *artifact, const struct idlist *subjects, const char *why)
 {
-	char *reason = with_request(r, "erase", rec->id, NULL, why);
+	char *reason = with_request(r, "erase", rec->id, NULL, why, rec->legal_basis);
 	struct strbuf full = { 0 };
 	int rc;
 
 	if (reason)
 		strbuf_addf(&full, "%s", reason);
 	if (reason && request_word(reason, &(size_t){ 0 }))
-		strbuf_addf(&full, " kind=%s", rec->kind);
+		strbuf_addf(&full, " kind=%s basis=%s", rec->kind, rec->legal_basis);
 	for (size_t i = 0; !artifact && subjects && i < subjects->n; i++)
 		if (!i || strcmp(subjects->id[i], subjects->id[i - 1]))
 			strbuf_addf(&full, "%s" AUDIT_ERASED_SUBJECT "%s", full.len ? " " : "", subjects->id[i]);
@@ -314,7 +321,7 @@ static int log_erase(struct reg *r, const struct audit_actor *a, const struct ca
 static int log_ok(struct reg *r, const struct audit_actor *a, const char *action, const char *object,
 		  const char *recording, const char *handle, const char *why)
 {
-	char *reason = with_request(r, action, recording, handle, why);
+	char *reason = with_request(r, action, recording, handle, why, NULL);
 	int rc = audit_log(r->cat, a, action, object, "ok", reason);
 
 	free(reason);
