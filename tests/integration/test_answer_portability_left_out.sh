@@ -38,6 +38,7 @@ for lang in en fi sv de fr; do
 	assert_contains "$lang: LEFT_OUT.txt names the training call" \
 		"$(cat "$T_TMP/x-$lang/$H/LEFT_OUT.txt")" "2026-11-05T13:30:00Z"
 	letter=$(cat "$T_TMP/answer.$lang.txt")
+	assert_match "$lang: the letter names Art. 20, the right asked for" "$letter" "(Art\. 20|20 artikla|artikel 20|article 20)\)? ?:"
 	assert_contains "$lang: the letter lists the training call" "$letter" "2026-11-05"
 	# What the letter says after it names the copy: the training call,
 	# listed above it, is not in the copy.
