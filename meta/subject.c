@@ -2569,20 +2569,24 @@ static int entries_middles_agree(const struct subject_name_entries *x, int i, co
 	return 0;
 }
 
+int subject_entries_agree(const struct subject_name_entries *x, const struct subject_name_entries *y)
+{
+	for (int i = 0; i < x->n; i++)
+		for (int j = 0; j < y->n; j++)
+			if (!memcmp(x->name[i], y->name[j], CRYPTO_MAC_BYTES) &&
+			    (!x->has_given[i] || !y->has_given[j] ||
+			     (!memcmp(x->given[i], y->given[j], CRYPTO_MAC_BYTES) && entries_middles_agree(x, i, y, j))))
+				return 1;
+	return 0;
+}
+
 int subject_entries_parted(const struct subject_name_entries *x, const struct subject_name_entries *y)
 {
-	int form = 0;
-
 	for (int i = 0; i < x->n; i++)
-		for (int j = 0; j < y->n; j++) {
-			if (memcmp(x->name[i], y->name[j], CRYPTO_MAC_BYTES))
-				continue;
-			form = 1;
-			if (!x->has_given[i] || !y->has_given[j] ||
-			    (!memcmp(x->given[i], y->given[j], CRYPTO_MAC_BYTES) && entries_middles_agree(x, i, y, j)))
-				return 0;
-		}
-	return form;
+		for (int j = 0; j < y->n; j++)
+			if (!memcmp(x->name[i], y->name[j], CRYPTO_MAC_BYTES))
+				return !subject_entries_agree(x, y);
+	return 0;
 }
 
 int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, const char *name, const char *handle)

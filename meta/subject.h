@@ -341,6 +341,11 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
  * before catalog schema 26).  1 or 0.
  */
 int subject_entries_parted(const struct subject_name_entries *x, const struct subject_name_entries *y);
+/* Whether the names of x and y are one person's by their entries alone:
+ * a name form of each agrees, and of that form their whole given names
+ * and middle words when both write them (as subject_resolve compares a
+ * card with a subject that holds one name).  1 or 0. */
+int subject_entries_agree(const struct subject_name_entries *x, const struct subject_name_entries *y);
 
 /*
  * Put the entries of name, one a call of subject handle gave, as

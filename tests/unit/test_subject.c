@@ -885,25 +885,6 @@ TEST(test_subject_name_matches_the_forms_of_one_persons_name)
 	CHECK_EQ(subject_name_matches("Aino Väisänen", "Aino Virtanen"), 0);
 }
 
-/* Whether entry j of y (a subject's) holds middle words that agree with
- * those of entry i of x (a card's), as subject_resolve compares them: the
- * words of one are some of the other's, in order. */
-static int middles_agree(const struct subject_name_entries *x, int i, const struct subject_name_entries *y, int j)
-{
-	unsigned xall = (1u << x->n_middle[i]) - 1, yall;
-
-	if (x->n_middle[i] <= 0 || y->n_middle[j] < 0)
-		return 1;
-	yall = (1u << y->n_middle[j]) - 1;
-	for (unsigned m = 1; m <= yall; m++)
-		if (!memcmp(x->mid_sub[i][xall], y->mid_sub[j][m], CRYPTO_MAC_BYTES))
-			return 1;
-	for (unsigned m = 0; m <= xall; m++)
-		if (!memcmp(x->mid_all[i][m], y->mid_all[j][yall], CRYPTO_MAC_BYTES))
-			return 1;
-	return 0;
-}
-
 /*
  * Whether two names are one person's by their name forms, as
  * subject_resolve compares them (subject_name_entries: a form of each
@@ -914,18 +895,13 @@ static int one_person(const char *a, const char *b)
 {
 	struct crypto_key *k = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
 	struct subject_name_entries x, y;
-	int same = 0;
+	int same;
 
 	if (!k || subject_name_entries(k, a, &x) < 0 || subject_name_entries(k, b, &y) < 0) {
 		crypto_key_free(k);
 		return -1;
 	}
-	for (int i = 0; i < SUBJECT_NAME_FORMS; i++)
-		for (int j = 0; j < SUBJECT_NAME_FORMS; j++)
-			if (x.has_name[i] && y.has_name[j] && !memcmp(x.name[i], y.name[j], CRYPTO_MAC_BYTES) &&
-			    (!x.has_given[i] || !y.has_given[j] ||
-			     (!memcmp(x.given[i], y.given[j], CRYPTO_MAC_BYTES) && middles_agree(&x, i, &y, j))))
-				same = 1;
+	same = subject_entries_agree(&x, &y);
 	crypto_key_free(k);
 	return same;
 }
