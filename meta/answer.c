@@ -408,14 +408,24 @@ static int add_recordings(struct recs *s, const char *handle)
  * end of the reason); an entry older than those words has none, and the
  * letter then reads the policy.
  */
+struct disclosures {
+	json_t *by;
+	const char *handle;
+};
+
 static int add_disclosure(const struct audit_entry *e, void *ctx)
 {
-	json_t *by = ctx, *g;
+	struct disclosures *d = ctx;
+	json_t *by = d->by, *g;
 	const char *sg;
 	char day[11], kind[64] = "", transfer[32] = "", name[64], *key;
 
 	if (!e->reason || !audit_reason_value(e->reason, "recipient", name, sizeof(name)) || !e->outcome ||
 	    strcmp(e->outcome, "ok"))
+		return 0;
+	/* a merged subject's own export: its recordings' entries tell what
+	 * of them went, and it may be another person's (atk39 F2) */
+	if (audit_entry_of_another_subject(e, d->handle))
 		return 0;
 	if (strcmp(name, EXPORT_TO_SUBJECT)) {
 		audit_reason_value(e->reason, "kind", kind, sizeof(kind));
@@ -448,8 +458,9 @@ static int add_disclosure(const struct audit_entry *e, void *ctx)
 static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m)
 {
 	json_t *by = json_object(), *list = json_array(), *g;
+	struct disclosures d = { by, handle };
 	const char *key;
-	int rc = audit_each_about_subject(r->cat, handle, "export", add_disclosure, by);
+	int rc = audit_each_about_subject(r->cat, handle, "export", add_disclosure, &d);
 
 	json_object_foreach(by, key, g) {
 		const char *name = json_string_value(json_object_get(g, "recipient"));

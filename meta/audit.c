@@ -952,13 +952,25 @@ int audit_each_about_subject(struct catalog *c, const char *handle, const char *
 		list = xcalloc(objs.n ? objs.n : 1, sizeof(*list));
 		for (size_t i = 0; i < objs.n; i++)
 			list[i] = objs.id[i];
-		f.objects = list;
-		f.n_objects = objs.n;
+	}
+	/* at most CATALOG_AUDIT_OBJECTS_MAX objects a walk: one agent's
+	 * years of calls, each with its files, are more (atk39 F1) */
+	for (size_t at = 0; rc == 0; at += CATALOG_AUDIT_OBJECTS_MAX) {
+		f.objects = list + at;
+		f.n_objects = objs.n - at < CATALOG_AUDIT_OBJECTS_MAX ? objs.n - at : CATALOG_AUDIT_OBJECTS_MAX;
 		rc = audit_each_where(c, &f, fn, ctx);
+		if (at + CATALOG_AUDIT_OBJECTS_MAX >= objs.n)
+			break;
 	}
 	free(list);
 	idlist_free(&objs);
 	return rc;
+}
+
+int audit_entry_of_another_subject(const struct audit_entry *e, const char *handle)
+{
+	return e->object && !strncmp(e->object, "S-", 2) && strlen(e->object) < CATALOG_HANDLE_MAX &&
+	       strcmp(e->object, handle);
 }
 
 /* Count seals, stopping at the first: does the log have any? */

@@ -221,13 +221,22 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /*
+ * Whether entry e is about a subject's handle other than handle: one merged
+ * into it (audit_subject_objects walks those), whose own summary entries
+ * (an export of that subject, its card's reads) may be another person's
+ * once a split has parted them (atk39 F2).  1 or 0.
+ */
+int audit_entry_of_another_subject(const struct audit_entry *e, const char *handle);
+/*
  * Walk the entries about the subject handle (audit_subject_objects: its
  * handle, its recordings, erased ones included, and those of the subjects
  * merged into it), of action `action` (NULL: any), in order, as
  * audit_each_where.  What the subject's export.json (export.c) and its
  * answer letter (answer.c) tell from the log alike: a recording of the
  * subject that went to a recipient in another participant's export is a
- * disclosure of the subject's data too (bb13 F3).
+ * disclosure of the subject's data too (bb13 F3).  The objects are
+ * walked CATALOG_AUDIT_OBJECTS_MAX at a time: entries come in log order
+ * within each such walk.
  */
 int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
 			     int (*fn)(const struct audit_entry *, void *), void *ctx) MUST_CHECK;

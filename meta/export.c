@@ -483,6 +483,10 @@ static int add_access(const struct audit_entry *a, void *ctx)
 		return 0;
 	if (strcmp(a->action, "export") && !is_access(a->action))
 		return 0;
+	/* a merged subject's own export: its recordings' entries tell what
+	 * of them went, and it may be another person's (atk39 F2) */
+	if (!strcmp(a->action, "export") && audit_entry_of_another_subject(a, w->e->handle))
+		return 0;
 	util_format_time(a->time, t);
 	memset(&art, 0, sizeof(art));
 	/* An entry before schema 2 names the artifact opened by its id. */
@@ -490,7 +494,7 @@ static int add_access(const struct audit_entry *a, void *ctx)
 		rec = art.recording;
 		naming_label(label, art.role, art.n, art.ext);
 		artifact = label;
-	} else if (a->object && strcmp(a->object, w->e->handle)) {
+	} else if (a->object && strcmp(a->object, w->e->handle) && !audit_entry_of_another_subject(a, w->e->handle)) {
 		rec = a->object;
 	}
 	o = json_pack("{s:s, s:s}", "time", t, "action", a->action);
