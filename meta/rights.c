@@ -1605,11 +1605,12 @@ static int move_index(struct reg *r, const struct crypto_key *ik, const char *ha
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
 	if (rc == 0 && !strcmp(field, "name"))
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_MIDDLE_KIND);
-	/* A subject a split gave whole names (SUBJECT_WHOLE_KIND) is told
-	 * by the rectified one's from then on. */
-	if (rc == 0 && !strcmp(field, "name") && (rc = whole = catalog_index_has_kind(r->cat, handle,
-										   SUBJECT_WHOLE_KIND)) > 0)
-		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_WHOLE_KIND);
+	/* A subject a split gave whole names (SUBJECT_WHOLE_KIND) takes the
+	 * rectified one's too, and keeps those its calls gave. */
+	if (rc == 0 && !strcmp(field, "name"))
+		rc = whole = catalog_index_has_kind(r->cat, handle, SUBJECT_WHOLE_KIND);
+	if (rc > 0)
+		rc = 0;
 	if (rc == 0)
 		rc = index_value(r, ik, handle, field, old, 1);
 	if (rc == 0)
@@ -2131,7 +2132,9 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 				    "needs the rights level's key and the blind-index key");
 	if (name && rights_check_card_value("name", name))
 		return audit_refuse(r->cat, a, "split-subject", handle, -EINVAL,
-				    "a card's name is UTF-8 text with no control character");
+				    strlen(name) > RIGHTS_CARD_VALUE_MAX
+					    ? "the name is longer than 256 bytes"
+					    : "the name holds a control character or bytes that are not UTF-8");
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc == -ENOENT)
 		return meta_fail(-ENOENT, "no subject %s", handle);
@@ -2245,6 +2248,16 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu", fresh, moving.n, done);
 		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
 	}
+	/* and on the new subject and each moved recording, where audit show
+	 * --subject, --object and --recording look */
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "from=%s recordings=%zu", handle, moving.n);
+		rc = audit_log(r->cat, a, "split-subject", fresh, "ok", why);
+	}
+	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
+		snprintf(why, sizeof(why), "from=%s into=%s", handle, fresh);
+		rc = audit_log(r->cat, a, "split-subject", moving.id[i], "ok", why);
+	}
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
@@ -2256,6 +2269,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			out->moved = moving.n;
 			out->restricted = done;
 			out->card_named = card_moved;
+			if (catalog_first_open_request(r->cat, handle, &out->open_request))
+				out->open_request = 0;
 		}
 	}
 out:

@@ -216,6 +216,7 @@ struct rights_split {
 	char handle[CATALOG_HANDLE_MAX];	/* the new subject's */
 	size_t moved, restricted;
 	int card_named;
+	int64_t open_request;	/* the first of HANDLE's open requests, or 0 */
 };
 int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *const *recordings, size_t n, const char *name,

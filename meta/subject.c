@@ -2068,25 +2068,6 @@ static int middle_agrees(struct reg *r, const struct subject_name_entries *ne, i
 }
 
 /*
- * Of a subject found whose name forms agree with the card's: 1 when a
- * split gave it whole names of the card's name form (its whole mark,
- * SUBJECT_WHOLE_KIND) and not the card's (a father's "José Martínez
- * Soto" once split from his son "José Luis Martínez Soto"), else 0;
- * -EIO.
- */
-static int other_whole(struct reg *r, const struct subject_name_entries *ne, const char *found)
-{
-	int rc;
-
-	if (!ne->has_whole || (rc = catalog_index_holds(r->cat, ne->whole_mark, found)) == 0)
-		return 0;
-	if (rc < 0)
-		return rc;
-	rc = catalog_index_holds(r->cat, ne->whole, found);
-	return rc < 0 ? rc : !rc;
-}
-
-/*
  * Whether found, a subject given names, holds none of ne's name forms, or
  * of every one it holds a whole given name of the form and not ne's, or
  * ne's and middle words that disagree (middle_agrees): 1, 0, or -EIO.
@@ -2108,11 +2089,11 @@ static int names_disagree(struct reg *r, const struct subject_name_entries *ne, 
 			continue;
 		}
 		if (!ne->has_given[f] || (rc = catalog_index_holds(r->cat, ne->mark[f], found)) == 0)
-			return other_whole(r, ne, found);
+			return 0;
 		if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->given[f], found)) < 0)
 			return rc;
 		if (rc && (rc = middle_agrees(r, ne, f, found)) != 0)
-			return rc < 0 ? rc : other_whole(r, ne, found);
+			return rc < 0 ? rc : 0;
 	}
 	return 1;
 }
@@ -2130,8 +2111,6 @@ static int joined_agrees(struct reg *r, const struct subject_name_entries *nj, c
 		rc = catalog_index_holds(r->cat, nj->given[f], found);
 		if (rc > 0)
 			rc = middle_agrees(r, nj, f, found);
-		if (rc > 0 && (rc = other_whole(r, nj, found)) >= 0)
-			rc = !rc;
 	}
 	return rc;
 }
@@ -2239,11 +2218,14 @@ static int pick_holder(struct reg *r, const struct ident *ids, const struct card
 			rc = catalog_index_holds(r->cat, ids[j].mac, holders.id[h]);
 			score += rc > 0;
 		}
-		/* the name form and the whole given name weigh one each */
+		/* the name form and the whole given name weigh one each, and
+		 * the whole name a split gave (the card's word for word) two */
 		for (int names = 1; rc >= 0 && names >= 0; names--) {
 			rc = holds_name(r, ne, names, holders.id[h]);
 			score += rc > 0;
 		}
+		if (rc >= 0 && ne->has_whole && (rc = catalog_index_holds(r->cat, ne->whole, holders.id[h])) > 0)
+			score += 2;
 		if (rc < 0)
 			break;
 		rc = 0;
@@ -2406,18 +2388,15 @@ out:
  * (umlauts_spelt's mask), till e is full; entries that two spellings
  * share are held once.
  */
-/* The domain of a whole mark's key (subject.h, SUBJECT_WHOLE_KIND). */
-#define WHOLE_MARK_DOMAIN "whole-of"
-
 /*
- * e->whole and e->whole_mark of name (subject.h): of a name with a whole
- * given name only; its words folded and joined by one space.  0 (set, or
- * no whole given name: has_whole 0), -ENOMEM.
+ * e->whole of name (subject.h): of a name with a whole given name only;
+ * its words folded and joined by one space.  0 (set, or no whole given
+ * name: has_whole 0), -ENOMEM.
  */
 static int whole_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
 {
 	uint8_t given[CRYPTO_MAC_BYTES], mark[CRYPTO_MAC_BYTES];
-	char norm[SUBJECT_NORM_MAX], *folded = NULL, *w, *out = NULL;
+	char *folded = NULL, *w, *out = NULL;
 	size_t k = 0;
 	int rc = given_index_form(index_key, name, 0, given, mark);
 
@@ -2447,16 +2426,13 @@ static int whole_entries(const struct crypto_key *index_key, const char *name, s
 		w += n;
 	}
 	out[k] = '\0';
-	rc = normalise_name(name, 0, 0, norm, sizeof(norm));
-	if (rc == 0 && k) {
+	if (k) {
 		crypto_blind_index(index_key, SUBJECT_WHOLE_KIND, out, e->whole);
-		crypto_blind_index(index_key, WHOLE_MARK_DOMAIN, norm, e->whole_mark);
 		e->has_whole = 1;
 	}
-	crypto_memzero(norm, sizeof(norm));
 	crypto_free_string(folded);
 	crypto_free_string(out);
-	return rc == -ENOMEM ? rc : 0;
+	return 0;
 }
 
 int subject_name_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
@@ -2518,19 +2494,12 @@ int subject_put_whole_entries(struct catalog *c, const struct subject_name_entri
 
 	if (e->has_whole)
 		rc = catalog_put_index(c, e->whole, handle, SUBJECT_WHOLE_KIND);
-	if (rc == 0 && e->has_whole)
-		rc = catalog_put_index(c, e->whole_mark, handle, SUBJECT_WHOLE_KIND);
 	return rc;
 }
 
 int subject_drop_name_entries(struct catalog *c, const struct subject_name_entries *e, const char *handle)
 {
 	int rc = 0;
-
-	if (e->has_whole)
-		rc = catalog_drop_index_entry(c, e->whole, handle);
-	if (rc == 0 && e->has_whole)
-		rc = catalog_drop_index_entry(c, e->whole_mark, handle);
 
 	for (int f = 0; rc == 0 && f < SUBJECT_NAME_FORMS; f++) {
 		if (e->has_name[f])

@@ -323,7 +323,7 @@ struct subject_name_entries {
 	int n_middle[SUBJECT_NAME_FORMS];
 	int n;
 	/* The whole name's entries (SUBJECT_WHOLE_KIND), see below. */
-	uint8_t whole[CRYPTO_MAC_BYTES], whole_mark[CRYPTO_MAC_BYTES];
+	uint8_t whole[CRYPTO_MAC_BYTES];
 	int has_whole;
 };
 int subject_name_entries(const struct crypto_key *index_key, const char *name,
@@ -364,19 +364,19 @@ int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, con
  * split showed to be two (rights_split_subject) whose name forms and whole
  * given names are one, whose middle words agree ("José Luis Martínez
  * Soto" and his father "José Martínez Soto" are both "j soto" and "jose
- * soto").  subject_name_entries sets, of
- * a name that has a whole given name, e->whole: the key of every word of
- * the name folded (subject_fold_name), in order, one space between them
- * ("jose luis martinez soto"), and e->whole_mark: the key of its name
- * form ("j soto") under a domain of its own (e->has_whole 1).  These are
- * put for a subject by subject_put_whole_entries alone (a split puts them
- * for both subjects; ingest never does), and dropped by
- * subject_drop_name_entries with the name's others.  A subject that holds
- * a whole mark of a card's name form and not the card's whole name is
- * someone else (subject_resolve): once split, a subject takes only the
- * whole names it was given, as written word for word (a new spelling,
- * "José M. Martínez Soto", or a form of address before it, is a new
- * subject, which a merge joins).  Inside the caller's transaction.
+ * soto").  subject_name_entries sets, of a name that has a whole given
+ * name, e->whole: the key of every word of the name folded
+ * (subject_fold_name), in order, one space between them ("jose luis
+ * martinez soto"; e->has_whole 1).  Put for a subject by
+ * subject_put_whole_entries alone (a split puts them for both subjects,
+ * a rectification of a split subject's name puts the new name's; ingest
+ * never does), and never dropped but with the subject or by the next
+ * split.  Of the subjects that may be a card's (subject_resolve), one
+ * that holds the card's whole name weighs two more: a later call written
+ * word for word as one of the two goes to that one's subject, while one
+ * written otherwise ("José M. Martínez Soto", "Dr. José Luis Martínez
+ * Soto") is weighed as before the split (of equals, the subject created
+ * first).  Inside the caller's transaction.
  */
 #define SUBJECT_WHOLE_KIND "whole"
 int subject_put_whole_entries(struct catalog *c, const struct subject_name_entries *e,
@@ -418,22 +418,12 @@ int subject_new_card(struct reg *r, const struct subject_card *card, int details
  * that subject was given whole names of that form and not this one
  * (subject_given_index: "Maija Meikäläinen" is not "Matti
  * Meikäläinen"), or holds it and names of it with middle words, and
-<<<<<<< HEAD
  * neither the card's middle words are some of one of those's, in order,
  * nor one of those's some of the card's (subject_name_entries' mid_*:
  * "José Manuel Martínez Soto" is not "José Luis Martínez Soto", while
  * "José Martínez Soto" is either, and a subject indexed before catalog
  * schema 26 holds no middle words and agrees with any).  A card of an
  * initial alone ("M. Meikäläinen") is
-=======
- * neither the card's middle words end one of those nor one of those the
- * card's (subject_name_entries' mid_*: "José Manuel Martínez Soto" is
- * not "José Luis Martínez Soto", while "José Martínez Soto" is either,
- * and a subject indexed before catalog schema 26 holds no middle words
- * and agrees with any); nor when a split gave that subject whole names of
- * the card's name form and not the card's (SUBJECT_WHOLE_KIND: "José
- * Martínez Soto" is not a "José Luis Martínez Soto" split from him).  A card of an initial alone ("M. Meikäläinen") is
->>>>>>> 6da088a (subject split: recctl subject split HANDLE RECORDING... moves the recordings of another person a subject was wrongly joined with (a father "José Martínez Soto" and his son "José Luis Martínez Soto" on one line and booking) to a new subject (rights_split_subject): links, details re-sealed naming it, the shared phone and reference held by both, each subject's names indexed again from its own recordings, and whole-name entries (SUBJECT_WHOLE_KIND) that tell the two apart on a later call; refusals logged; logged split-subject (built by bld13))
  * told apart from no subject of its form: when two may be it (Matti and
  * Maija on one line), the weighing below takes the one holding more of
  * the card's identifiers, and of equals the one created first.  A
@@ -442,7 +432,10 @@ int subject_new_card(struct reg *r, const struct subject_card *card, int details
  * manifest gave its other people) is never this card's either.  Every
  * holder of the identifier is weighed, not only the first: of those that
  * may be this card's, the one holding most of the card's other
- * identifiers, and of equals the one created first
+ * identifiers (a whole name a split gave it, SUBJECT_WHOLE_KIND, the
+ * card's word for word, weighs two: "José Martínez Soto" split from his
+ * son "José Luis Martínez Soto" goes to his own subject), and of equals
+ * the one created first
  * (catalog_index_holders' order), so the same register and card give the
  * same subject every time.  The subject takes the card's entries: its
  * identifiers, its name form, its whole given name (both entries of

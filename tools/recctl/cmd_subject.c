@@ -882,8 +882,13 @@ static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *han
 	       "restricted: review them)\n", res.handle, handle, res.moved, res.moved == 1 ? "" : "s",
 	       res.restricted, handle);
 	if (res.card_named)
-		printf("%s's card names the person split off: rectify it (setfattr -n user.recfs.name on by-subject/%s)\n",
-		       handle, handle);
+		printf("%s's card was made by a call split off: its name, e-mail and reference may be the other "
+		       "person's: rectify them (setfattr -n user.recfs.name, user.recfs.email, user.recfs.ref on "
+		       "by-subject/%s)\n", handle, handle);
+	if (res.open_request > 0)
+		printf("request %lld of %s is open: check whose it is before answering it (its answer takes %s's "
+		       "recordings, none of %s's)\n",
+		       (long long)res.open_request, handle, handle, res.handle);
 out:
 	keyring_free(kr);
 	free(ids);
