@@ -2053,11 +2053,12 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
  */
 static int middle_agrees(struct reg *r, const struct subject_name_entries *ne, int f, const char *found)
 {
-	unsigned all = (1u << ne->n_middle[f]) - 1;
+	unsigned all;
 	int rc;
 
 	if (ne->n_middle[f] <= 0 || (rc = catalog_index_holds(r->cat, ne->mid_mark[f], found)) == 0)
 		return 1;
+	all = (1u << ne->n_middle[f]) - 1;
 	/* the card's words are some of a name's of found */
 	if (rc < 0 || (rc = catalog_index_holds(r->cat, ne->mid_sub[f][all], found)) != 0)
 		return rc;
