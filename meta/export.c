@@ -544,10 +544,8 @@ static int log_export(struct exp *e, const struct audit_actor *a, const char *re
 	int rc = catalog_begin(e->r->cat);
 
 	for (size_t i = 0; rc == 0 && i < e->done.n; i++) {
-		int unlocked = 0;
+		int unlocked = idlist_has(&e->unlocked, 0, e->done.id[i]);
 
-		for (size_t k = 0; k < e->unlocked.n; k++)
-			unlocked |= !strcmp(e->unlocked.id[k], e->done.id[i]);
 		snprintf(why, sizeof(why), "recipient=%s subject=%s%s%s%s", recipient, e->handle, ref,
 			 unlocked ? " protected=yes" : "", basis);
 		rc = audit_log(e->r->cat, a, "export", e->done.id[i], "ok", why);

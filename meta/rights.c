@@ -343,9 +343,8 @@ static int owns_record(struct reg *r, const char *recording, const char *id)
 	if (!id || !util_is_id(id))
 		return 0;
 	rc = catalog_owned_records(r->cat, recording, &ids);
-	for (size_t i = 0; rc == 0 && i < ids.n; i++)
-		if (!strcmp(ids.id[i], id))
-			rc = 1;
+	if (rc == 0)
+		rc = idlist_has(&ids, 0, id);
 	idlist_free(&ids);
 	return rc;
 }
@@ -2145,18 +2144,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	if ((rc = catalog_subject_recordings(r->cat, handle, &recs)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		size_t k = 0, m = 0;
-
-		while (k < recs.n && strcmp(recs.id[k], recordings[i]))
-			k++;
-		if (k == recs.n) {
+		if (!idlist_has(&recs, 0, recordings[i])) {
 			snprintf(why, sizeof(why), "recording %.32s is not linked to the subject", recordings[i]);
 			rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, why);
 			goto out;
 		}
-		while (m < moving.n && strcmp(moving.id[m], recordings[i]))
-			m++;
-		if (m == moving.n)
+		if (!idlist_has(&moving, 0, recordings[i]))
 			idlist_add(&moving, recordings[i]);
 	}
 	if (moving.n == recs.n) {
@@ -2178,25 +2171,15 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	 * merged since they were checked. */
 	idlist_free(&recs);
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
-	for (size_t m = 0; rc == 0 && m < moving.n; m++) {
-		size_t k = 0;
-
-		while (k < recs.n && strcmp(recs.id[k], moving.id[m]))
-			k++;
-		if (k == recs.n)
+	for (size_t m = 0; rc == 0 && m < moving.n; m++)
+		if (!idlist_has(&recs, 0, moving.id[m]))
 			rc = meta_fail(-EAGAIN, "the recordings of %s changed meanwhile: try again", handle);
-	}
 	if (rc == 0 && moving.n == recs.n)
 		rc = meta_fail(-EAGAIN, "the recordings of %s changed meanwhile: try again", handle);
 	/* The names the calls gave: of the recordings split off, and of
 	 * those handle keeps. */
-	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
-		int moves = 0;
-
-		for (size_t m = 0; m < moving.n; m++)
-			moves |= !strcmp(moving.id[m], recs.id[i]);
-		rc = details_names(r, kr, recs.id[i], handle, moves ? &split : &kept);
-	}
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = details_names(r, kr, recs.id[i], handle, idlist_has(&moving, 0, recs.id[i]) ? &split : &kept);
 	/* The new card: the name the officer gives, else the first the
 	 * split-off calls gave; the card's phone number and reference, by
 	 * which the calls were taken for handle's (a shared line, a

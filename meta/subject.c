@@ -2028,14 +2028,9 @@ static int holders_of(struct catalog *c, const uint8_t *mac, const uint8_t *mac_
 
 	if (rc == 0 && mac_prev)
 		rc = catalog_index_holders(c, mac_prev, &more);
-	for (size_t i = 0; rc == 0 && i < more.n; i++) {
-		size_t k = n;
-
-		while (k < out->n && strcmp(out->id[k], more.id[i]))
-			k++;
-		if (k == out->n)
+	for (size_t i = 0; rc == 0 && i < more.n; i++)
+		if (!idlist_has(out, n, more.id[i]))
 			idlist_add(out, more.id[i]);
-	}
 	idlist_free(&more);
 	return rc;
 }

@@ -272,6 +272,14 @@ void idlist_add(struct idlist *l, const char *id)
 	snprintf(l->id[l->n++], RECFS_ID_HEX, "%s", id);
 }
 
+int idlist_has(const struct idlist *l, size_t from, const char *id)
+{
+	for (size_t i = from; i < l->n; i++)
+		if (!strcmp(l->id[i], id))
+			return 1;
+	return 0;
+}
+
 void idlist_free(struct idlist *l)
 {
 	free(l->id);

@@ -117,6 +117,8 @@ struct idlist {
 };
 void idlist_add(struct idlist *l, const char *id);
 void idlist_free(struct idlist *l);
+/* Whether l holds id from its from-th entry on: 1 or 0. */
+int idlist_has(const struct idlist *l, size_t from, const char *id);
 
 /* A growable list of strings (copies), v NULL-terminated once it has one;
  * start it zeroed, free with strlist_clear. */
