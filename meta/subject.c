@@ -1970,6 +1970,32 @@ struct card_names {
 	struct subject_name_entries own, joined;
 };
 
+/* Wipe and free cn (NULL too). */
+static void card_names_free(struct card_names *cn)
+{
+	if (cn)
+		crypto_memzero(cn, sizeof(*cn));
+	free(cn);
+}
+
+/* The card_names of name into *out (card_names_free): 0 or -ENOMEM. */
+static int card_names_of(const struct crypto_key *index_key, const char *name, struct card_names **out)
+{
+	struct card_names *cn = calloc(1, sizeof(*cn));
+	char *joined_name = NULL;
+	int rc = cn ? subject_name_entries(index_key, name, &cn->own) : -ENOMEM;
+
+	if (rc > 0 && (rc = joined_given(name, &joined_name)) == 0 && joined_name)
+		rc = subject_name_entries(index_key, joined_name, &cn->joined);
+	crypto_free_string(joined_name);
+	if (rc < 0) {
+		card_names_free(cn);
+		cn = NULL;
+	}
+	*out = cn;
+	return rc < 0 ? rc : 0;
+}
+
 /*
  * The blind-index key of value (of kind) by the rule before the written
  * forms were read (strip_forms: a register of catalog schema 9 indexed
@@ -2556,21 +2582,15 @@ int subject_entries_parted(const struct subject_name_entries *x, const struct su
 
 int subject_put_call_name(struct reg *r, const struct crypto_key *index_key, const char *name, const char *handle)
 {
-	struct card_names *cn = calloc(1, sizeof(*cn));
-	char *joined_name = NULL;
-	int rc = cn ? subject_name_entries(index_key, name, &cn->own) : -ENOMEM, joined = 0;
+	struct card_names *cn;
+	int rc = card_names_of(index_key, name, &cn), joined = 0;
 
-	if (rc > 0 && (rc = joined_given(name, &joined_name)) == 0 && joined_name)
-		rc = subject_name_entries(index_key, joined_name, &cn->joined);
-	crypto_free_string(joined_name);
-	if (rc >= 0 && cn->joined.n && (rc = catalog_index_has_kind(r->cat, handle, "name")) > 0 &&
+	if (rc == 0 && cn->joined.n && (rc = catalog_index_has_kind(r->cat, handle, "name")) > 0 &&
 	    (rc = names_disagree(r, &cn->own, handle)) > 0)
 		rc = joined = joined_agrees(r, &cn->joined, handle);
 	if (rc >= 0 && cn->own.n)
 		rc = subject_put_name_entries(r->cat, joined ? &cn->joined : &cn->own, handle);
-	if (cn)
-		crypto_memzero(cn, sizeof(*cn));
-	free(cn);
+	card_names_free(cn);
 	return rc < 0 ? rc : 0;
 }
 
@@ -2630,7 +2650,6 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	struct card_names *cn;
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX];
-	char *joined_name = NULL;
 	int rc = 0, joined = 0;
 
 	for (int i = 0; i < N_IDS; i++) {
@@ -2651,15 +2670,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		crypto_memzero(norm, sizeof(norm));
 		ids[i].ok = 1;
 	}
-	if (!(cn = calloc(1, sizeof(*cn))))
-		return -ENOMEM;
-	rc = subject_name_entries(index_key, card->name, &cn->own);
-	if (rc > 0 && (rc = joined_given(card->name, &joined_name)) == 0 && joined_name)
-		rc = subject_name_entries(index_key, joined_name, &cn->joined);
-	crypto_free_string(joined_name);
-	if (rc < 0)
-		goto out;
-	rc = 0;
+	if ((rc = card_names_of(index_key, card->name, &cn)))
+		return rc;
 	for (int k = 0; k < 3 && !found[0]; k++) {
 		int i = order[k], held = 0;
 
@@ -2684,8 +2696,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	if (rc == 0)
 		snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
 out:
-	crypto_memzero(cn, sizeof(*cn));
-	free(cn);
+	card_names_free(cn);
 	return rc;
 }
 
