@@ -248,15 +248,6 @@ struct recs {
 	int any_left_out;		/* one of them is in recordings */
 };
 
-/* 1 when id is in l (NULL: none is). */
-static int listed_in(const struct idlist *l, const char *id)
-{
-	for (size_t i = 0; l && i < l->n; i++)
-		if (!strncmp(l->id[i], id, sizeof(l->id[i])))
-			return 1;
-	return 0;
-}
-
 static int add_artifact_kind(const struct cat_artifact *art, void *ctx)
 {
 	json_t *m = ctx;
@@ -360,14 +351,14 @@ static int add_recordings(struct recs *s, const char *handle)
 		set_flag(o, "basis_", rec->legal_basis);
 		/* Withheld from the copy that goes with the letter (bb12 F8:
 		 * the letter called the copy whole). */
-		if (listed_in(s->withheld, rec->id)) {
+		if (s->withheld && idlist_has(s->withheld, 0, rec->id)) {
 			json_object_set_new(o, "not_in_copy", json_true());
 			s->any_withheld = 1;
 		}
 		/* Left out of a portable copy, on a basis Art. 20(1)(a) does
 		 * not cover (bb13 F2: the letter called the copy whole while
 		 * LEFT_OUT.txt named them). */
-		if (listed_in(s->left_out, rec->id)) {
+		if (s->left_out && idlist_has(s->left_out, 0, rec->id)) {
 			json_object_set_new(o, "left_out", json_true());
 			s->any_left_out = 1;
 		}
