@@ -898,7 +898,7 @@ out:
 
 static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 {
-	struct keyring *kr = NULL, *ik = NULL;
+	struct keyring *kr = NULL;
 	struct idlist parted = { 0 };
 	struct audit_actor a;
 	size_t n = 0;
@@ -906,15 +906,8 @@ static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 
 	if (!o->levels.n)
 		return usage_error(usage_subject, "subject reindex needs --level-keyring (the rights level)");
-	if ((rc = ctl_load_keyrings(o->levels.v, o->levels.n, o->passfile, &kr)))
+	if ((rc = rights_keyring(o, &kr)))
 		return rc;
-	/* A rights keyring carries the index key; an older one takes it
-	 * from the ingest keyring. */
-	if (!keyring_index_key(kr) && (rc = ctl_load_keyrings(&o->keyring, 1, o->passfile, &ik)) == 0 &&
-	    keyring_merge(kr, ik))
-		rc = error("out of memory");
-	if (rc)
-		goto out;
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();
 	rc = rights_reindex(r, kr, &a, &n, &parted);
@@ -927,8 +920,6 @@ static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 		printf("%s holds names of two people by today's rules: see recctl subject show %s, "
 		       "and recctl subject split\n", parted.id[i], parted.id[i]);
 	idlist_free(&parted);
-out:
-	keyring_free(ik);
 	keyring_free(kr);
 	return rc;
 }
