@@ -589,6 +589,58 @@ protected_call_request()
 		t_abort "request new" "failed"
 }
 
+# --- the subject split tests' household ----------------------------------
+
+# split_register: what the tests of `recctl subject split` start from: the
+# C locale, a new register ($REG) and its spool ($SPOOL), the privacy
+# keyring in PK, FIELDS (a customer-service call for service-level) and LINE
+# (the phone and booking a father and his son share) for subject_call, and
+# the functions rc CMD... (recctl CMD on $REG), restricted RID (1 when the
+# recording is restricted) and call NAME (the next numbered call of NAME on
+# LINE; its id in R).
+split_register()
+{
+	unset LANG LC_ALL LC_CTYPE
+	make_register "$T_TMP/r"
+	SPOOL=$T_TMP/spool
+	mkdir -p "$SPOOL"
+	PK=$KEYS/privacy.keyring
+	FIELDS='"source": "customer-service", "purpose": "service-level"'
+	LINE='"phone": "+34 912 345 678", "ref": "BK-4471"'
+	rc() { "$RECCTL" "$@" -R "$REG"; }
+	restricted() { q "SELECT restricted_since <> 0 FROM recording WHERE id = '$1'"; }
+	call() { subject_call "{\"role\": \"customer\", \"name\": \"$1\", $LINE}" "$FIELDS"; }
+}
+
+# split_household [EMAIL]: after split_register, the mistake a split
+# repairs: José Luis Martínez Soto's call (L1, with his e-mail EMAIL on it
+# when given), his father José Martínez Soto's (M1) and José Luis's again
+# (L2), all on LINE, which the register takes for one person: subject H
+# (test_subject_split.sh checks that it does).
+split_household()
+{
+	if [ -n "${1:-}" ]; then
+		subject_call "{\"role\": \"customer\", \"name\": \"José Luis Martínez Soto\", \"email\": \"$1\", $LINE}" "$FIELDS"
+	else
+		call "José Luis Martínez Soto"
+	fi
+	L1=$R
+	call "José Martínez Soto"; M1=$R
+	call "José Luis Martínez Soto"; L2=$R
+	H=$(handle_of "$L1")
+}
+
+# split_off [LABEL]: the check LABEL (default: the officer splits the
+# father's call off) that `recctl subject split H M1` succeeds; the new
+# subject's handle in N.
+split_off()
+{
+	local label="the officer splits the father's call off"
+	[ $# -eq 0 ] || label=$1
+	assert_ok "$label" rc subject split "$H" "$M1" --level-keyring "$PK"
+	N=$(handle_of "$M1")
+}
+
 # --- the spool daemon ----------------------------------------------------
 
 # run_watch REGISTER LOG [ARG...]: `recctl watch` as root on REGISTER with

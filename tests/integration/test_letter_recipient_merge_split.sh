@@ -9,13 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
-make_register "$T_TMP/r"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
+split_register
 TPL=$T_ROOT/packaging/templates
-PK=$KEYS/privacy.keyring
-rc() { "$RECCTL" "$@" -R "$REG"; }
-FIELDS='"source": "customer-service", "purpose": "service-level"'
 subject_call '{"role": "customer", "name": "José Luis Martínez Soto", "phone": "+34 912 345 678"}' "$FIELDS"
 L1=$R
 subject_call '{"role": "customer", "name": "Pedro Gómez Ruiz", "phone": "+34 600 111 222"}' "$FIELDS"

@@ -16,15 +16,8 @@
 # changes nothing.  Real mount, real users.
 . "$(dirname "$0")/lib.sh"
 
-unset LANG LC_ALL LC_CTYPE
-make_register "$T_TMP/r"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-rc() { "$RECCTL" "$@" -R "$REG"; }
-restricted() { q "SELECT restricted_since <> 0 FROM recording WHERE id = '$1'"; }
+split_register
 links() { q "SELECT count(*) FROM link WHERE handle = '$1'"; }
-FIELDS='"source": "customer-service", "purpose": "service-level"'
-LINE='"phone": "+34 912 345 678", "ref": "BK-4471"'
 LUIS="{\"role\": \"customer\", \"name\": \"José Luis Martínez Soto\", $LINE}"
 MANUEL="{\"role\": \"customer\", \"name\": \"José Martínez Soto\", $LINE}"
 ANA='{"role": "customer", "name": "Ana Ruiz Gil", "phone": "+34 600 777 888"}'
@@ -48,7 +41,6 @@ mount_all_levels "$MNT"
 assert_ok "before: the subject's folder is on the mount" as_user "$dpo" test -d "$MNT/by-subject/$H"
 
 # --- refusals -------------------------------------------------------------------
-PK=$KEYS/privacy.keyring
 n_subjects() { q "SELECT count(*) FROM subject"; }
 refused() { q "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"; }
 S0=$(n_subjects) R0=$(refused)

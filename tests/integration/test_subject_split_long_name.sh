@@ -5,19 +5,12 @@
 # control character or was not UTF-8).
 . "$(dirname "$0")/lib.sh"
 
-unset LANG LC_ALL LC_CTYPE
-make_register "$T_TMP/r"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-rc() { "$RECCTL" "$@" -R "$REG"; }
-FIELDS='"source": "customer-service", "purpose": "service-level"'
-LINE='"phone": "+34 912 345 678", "ref": "BK-4471"'
-call() { subject_call "{\"role\": \"customer\", \"name\": \"$1\", $LINE}" "$FIELDS"; }
+split_register
 call "José Luis Martínez Soto"; L1=$R
 call "José Martínez Soto"; M1=$R
 H=$(handle_of "$L1")
 long="José $(printf 'Martínez %.0s' $(seq 1 30))Soto"
-assert_exit "a 300-byte --name is refused" 1 rc subject split "$H" "$M1" --level-keyring "$KEYS/privacy.keyring" --name "$long"
+assert_exit "a 300-byte --name is refused" 1 rc subject split "$H" "$M1" --level-keyring "$PK" --name "$long"
 assert_contains "it says the name is too long" "$T_OUT" "longer than 256 bytes"
 assert_not_contains "not that it holds a control character" "$T_OUT" "control character"
 t_done

@@ -7,24 +7,10 @@
 # (restricted by his objection), as a first version of the split sent it.
 . "$(dirname "$0")/lib.sh"
 
-unset LANG LC_ALL LC_CTYPE
-make_register "$T_TMP/r"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-rc() { "$RECCTL" "$@" -R "$REG"; }
-restricted() { q "SELECT restricted_since <> 0 FROM recording WHERE id = '$1'"; }
-FIELDS='"source": "customer-service", "purpose": "service-level"'
-LINE='"phone": "+34 912 345 678", "ref": "BK-4471"'
-PK=$KEYS/privacy.keyring
-call() { subject_call "{\"role\": \"customer\", \"name\": \"$1\", $LINE}" "$FIELDS"; }
-
-subject_call "{\"role\": \"customer\", \"name\": \"José Luis Martínez Soto\", \"email\": \"jl.martinez@example.es\", $LINE}" "$FIELDS"; L1=$R
-call "José Martínez Soto"; M1=$R
-call "José Luis Martínez Soto"
-H=$(handle_of "$L1")
+split_register
+split_household jl.martinez@example.es
 assert_ok "José Luis objects to service-level" rc subject object "$H" --purpose service-level
-assert_ok "the officer splits the father's call off" rc subject split "$H" "$M1" --level-keyring "$PK"
-N=$(handle_of "$M1")
+split_off
 call "José Martínez Soto"
 assert_eq "control: the father's next call goes to his subject" "$N" "$(handle_of "$R")"
 
