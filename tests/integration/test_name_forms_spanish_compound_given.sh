@@ -22,39 +22,7 @@
 # were one subject (the first word alone was read as the first name).
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T_TMP/a"
-cat >"$T_TMP/policy.conf" <<'POL'
-[register]
-name = Aerlinte Atlántica customer-service call recordings
-controller = Aerlinte Atlántica DAC, 1 Harbour Square, Dublin 2, Ireland
-contact = +353 1 555 0100
-privacy_contact = dpo@aerlinte.example.ie
-details_level = supervisor
-phone_country_code = 353
-supervisory_authority = Data Protection Commission, 21 Fitzwilliam Square South, Dublin 2, Ireland
-
-[level frontline]
-group = recfs-frontline
-
-[level supervisor]
-group = recfs-supervisor
-
-[level dpo]
-group = recfs-dpo
-rights = yes
-
-[purpose complaints]
-description = Handling passengers' complaints
-legal_basis = legitimate_interests
-min_level = frontline
-retention = 12m
-
-[source es-line]
-kind = call
-purpose = complaints
-data_source = Spanish-language customer-service line
-POL
-make_register "$T_TMP/a" "$T_TMP/policy.conf"
+make_register "$T_TMP/a" "$T_ROOT/tests/fixtures/policy-aerlinte-es-line.conf"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
 
