@@ -2110,6 +2110,14 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
 	return rc;
 }
 
+/* 1 when text has a handle's form (subject.c's new_handle): "S-" and six
+ * of Crockford's letters and digits. */
+static int handle_form(const char *text)
+{
+	return !strncmp(text, "S-", 2) && strlen(text) == 8 &&
+	       strspn(text + 2, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") == 6;
+}
+
 int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *const *recordings, size_t n, const char *name,
 			 struct rights_split *out)
@@ -2122,7 +2130,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	char card_id[RECFS_ID_HEX], fresh[CATALOG_HANDLE_MAX] = "", why[160];
 	json_t *card = NULL;
 	size_t done = 0;
-	int rc, level, card_moved = 0;
+	int rc, level, card_moved = 0, changed = 0;
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "split-subject", handle, -EPERM, "below the rights level");
@@ -2135,8 +2143,17 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 					    ? "the name is longer than 256 bytes"
 					    : "the name holds a control character or bytes that are not UTF-8");
 	rc = catalog_get_subject(r->cat, handle, card_id);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT) {
+		/* Logged on the handle, which no subject is then given
+		 * (handle_free); a text of no handle's form (a name typed for
+		 * one) is not written to the log. */
+		if (handle_form(handle))
+			audit_refuse(r->cat, a, "split-subject", handle, -ENOENT, "no such subject");
+		else
+			audit_refuse(r->cat, a, "split-subject", NULL, -ENOENT,
+				     "no subject by that handle (not a handle: S- and six letters or digits)");
 		return meta_fail(-ENOENT, "no subject %s", handle);
+	}
 	if (rc)
 		return rc;
 	if (n == 0)
@@ -2173,9 +2190,9 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t m = 0; rc == 0 && m < moving.n; m++)
 		if (!idlist_has(&recs, 0, moving.id[m]))
-			rc = meta_fail(-EAGAIN, "the recordings of %s changed meanwhile: try again", handle);
+			rc = changed = -EAGAIN;
 	if (rc == 0 && moving.n == recs.n)
-		rc = meta_fail(-EAGAIN, "the recordings of %s changed meanwhile: try again", handle);
+		rc = changed = -EAGAIN;
 	/* The names the calls gave: of the recordings split off, and of
 	 * those handle keeps. */
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
@@ -2245,6 +2262,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = catalog_commit(r->cat);
 	if (rc) {
 		catalog_rollback(r->cat);
+		/* logged once the transaction is gone, which would take the
+		 * entry with it */
+		if (changed)
+			rc = audit_refuse(r->cat, a, "split-subject", handle, -EAGAIN,
+					  "the subject's recordings changed meanwhile (a call ingested, erased or "
+					  "merged): try again");
 	} else {
 		checkpoint(r, a);
 		if (out) {

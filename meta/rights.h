@@ -207,10 +207,11 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
  * lacks the rights level's key or the blind-index key; -EINVAL no
  * recording, one not linked to handle, every recording of handle (nothing
  * would be left: a rectification, not a split), a name that is no card
- * value; -ENOENT handle is no subject (not logged, as merge: a handle in
- * the log is never given to a subject); -EAGAIN (not logged) when
- * handle's recordings changed between the checks and the transaction (a
- * call erased or merged meanwhile); catalog and sealing errors.
+ * value; -ENOENT handle is no subject (logged on handle, which no subject
+ * is then given, when it has a handle's form; else without it, which may
+ * be a name typed for a handle); -EAGAIN when handle's recordings changed
+ * between the checks and the transaction (a call erased or merged
+ * meanwhile); catalog and sealing errors (not logged).
  */
 struct rights_split {
 	char handle[CATALOG_HANDLE_MAX];	/* the new subject's */

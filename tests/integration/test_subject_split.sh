@@ -12,7 +12,8 @@
 # his own subject, an objection of José Luis's stays his (the moved call
 # it restricted stays restricted, and is counted), `rm -r` of the new
 # subject's folder leaves José Luis's calls, and the split is in the audit
-# log, which verifies.  Each refusal says why, fails, is logged and
+# log, which verifies.  Each refusal says why, fails, is logged (an unknown
+# handle on it, a name typed for a handle without it) and
 # changes nothing.  Real mount, real users.
 . "$(dirname "$0")/lib.sh"
 
@@ -52,12 +53,18 @@ assert_exit "every call of the subject: exit 1" 1 rc subject split "$H" "$L1" "$
 assert_contains "it says nothing would be left" "$T_OUT" "nothing would be left"
 assert_exit "an unknown subject: exit 1" 1 rc subject split S-ZZZZZZ "$M1" --level-keyring "$PK"
 assert_contains "it names it (ENOENT)" "$T_OUT" "no subject S-ZZZZZZ"
+assert_match "the unknown handle's refusal is logged on it" "$(rc audit show --object S-ZZZZZZ)" \
+	"split-subject S-ZZZZZZ refused no such subject"
+assert_exit "a name typed for the handle: exit 1" 1 rc subject split "José Martínez Soto" "$M1" --level-keyring "$PK"
+assert_contains "it says there is no such subject" "$T_OUT" "no subject José Martínez Soto"
+assert_eq "its refusal is logged without the name" "1 0" \
+	"$(q "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused' AND object IS NULL") $(q "SELECT count(*) FROM audit WHERE object LIKE '%Mart%' OR reason LIKE '%Mart%'")"
 assert_exit "another level's keyring: exit 1" 1 rc subject split "$H" "$M1" --level-keyring "$KEYS/analysis.keyring"
 assert_contains "it says the key is missing (ENOKEY)" "$T_OUT" "needs the rights level's key"
 assert_exit "no --level-keyring: a usage error" 2 rc subject split "$H" "$M1"
 assert_contains "it names the option" "$T_OUT" "--level-keyring"
 assert_exit "no recording: a usage error" 2 rc subject split "$H" --level-keyring "$PK"
-assert_eq "four refusals are logged (the unknown handle is not: as merge)" "$((R0 + 4))" "$(refused)"
+assert_eq "six refusals are logged (the unknown handle and the name too)" "$((R0 + 6))" "$(refused)"
 assert_eq "the refusals made no subject" "$S0" "$(n_subjects)"
 assert_eq "nor moved a link" "3 $H" "$(links "$H") $(q "SELECT handle FROM link WHERE recording = '$M1' AND handle <> '$A'")"
 

@@ -1100,8 +1100,11 @@ TEST(test_split_moves_another_persons_calls_to_a_new_subject_and_tells_the_two_a
 	CHECK(strstr(meta_errmsg(), "nothing would be left") != NULL);
 	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 0, NULL, &res), -EINVAL);
 	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "S-ZZZZZZ", one, 1, NULL, &res), -ENOENT);
+	CHECK(strstr(meta_errmsg(), "no subject S-ZZZZZZ") != NULL);
+	e = last_of("S-ZZZZZZ");
+	CHECK_STR(e.outcome, "refused");
 	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José\nManuel", &res), -EINVAL);
-	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"), 6);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"), 7);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), subjects);
 	CHECK_EQ(links_of(h), 3);
 	/* the split */
