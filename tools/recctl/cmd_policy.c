@@ -34,8 +34,9 @@ const char usage_policy[] =
 	"                               [--no-passphrase | --passfile FILE] [--dry-run]\n"
 	"\n"
 	"check   validate FILE and print every error with its line number; warn\n"
-	"        (exit 0) about a level group this host does not know and about a\n"
-	"        text missing in one of the policy's languages.\n"
+	"        (exit 0) about a level group this host does not know, a text\n"
+	"        missing in one of the policy's languages, and a supervisory\n"
+	"        authority the notice and letters name by default or cannot name.\n"
 	"apply   validate FILE and install it as REGISTER/policy.conf.  Levels may be\n"
 	"        added (a key pair is made; its keyring goes to DIR/<level>.keyring)\n"
 	"        but not removed, and the rights level may not change.  When a\n"
@@ -109,17 +110,23 @@ static void warn_policy(const char *file, const struct policy *pol)
 	}
 	/* The default kept for the registers of Finland (recfs-policy(5)):
 	 * a controller elsewhere that set neither key would name the wrong
-	 * authority. */
-	if (!pol->phone_country_code) {
-		const char *t;
+	 * authority; one of another country that did not set
+	 * supervisory_authority names none. */
+	const char *t;
+	enum policy_authority who = policy_supervisory_authority(pol, 0, &t);
 
-		if (policy_supervisory_authority(pol, 0, &t) == POLICY_AUTHORITY_FINLAND)
-			warning("%s:%d: [register] sets neither supervisory_authority nor phone_country_code: the "
-				"notice and the answer letters name the Finnish Data Protection Ombudsman; a "
-				"controller in another country sets supervisory_authority (or its "
-				"phone_country_code)",
-				file, pol->register_line);
-	}
+	if (!pol->phone_country_code && who == POLICY_AUTHORITY_FINLAND)
+		warning("%s:%d: [register] sets neither supervisory_authority nor phone_country_code: the "
+			"notice and the answer letters name the Finnish Data Protection Ombudsman; a "
+			"controller in another country sets supervisory_authority (or its "
+			"phone_country_code)",
+			file, pol->register_line);
+	else if (who == POLICY_AUTHORITY_UNNAMED)
+		warning("%s:%d: [register] has no supervisory_authority: the notice and the answer letters "
+			"cannot name the authority a data subject may complain to (GDPR Art. 13(2)(d), "
+			"15(1)(f)), only that of the member state where they live or work; set "
+			"supervisory_authority",
+			file, pol->register_line);
 }
 
 static int policy_check(int argc, char **argv, struct ctl *ctl)
