@@ -10,10 +10,12 @@
  * catalog holds in the clear and the policy's texts, never a sealed field:
  * building it needs no key.  Disclosures are the "export" entries about
  * the subject (its handle and its recordings: audit_each_about_subject, as
- * export.json's) that name a recipient other than the data subject: a
- * meeting that went to a recipient in another participant's export went
- * there with this subject's voice too (bb13 F3).  Only the recipient and
- * the day are told, never whose export it was.
+ * export.json's, export_disclosure) that name a recipient other than the
+ * data subject: a meeting that went to a recipient in another
+ * participant's export went there with this subject's voice too (bb13
+ * F3), and one that went to another participant in the copy of her own
+ * data went to her (atk39 F3).  Only the recipient and the day are told,
+ * never whose export it was.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -404,19 +406,18 @@ struct disclosures {
 	const char *handle;
 };
 
-static int add_disclosure(const struct audit_entry *e, void *ctx)
+static int add_disclosure(const struct audit_entry *e, const struct idlist *selves, void *ctx)
 {
 	struct disclosures *d = ctx;
 	json_t *by = d->by, *g;
 	const char *sg;
 	char day[11], kind[64] = "", transfer[32] = "", name[64], *key;
 
-	if (!e->reason || !audit_reason_value(e->reason, "recipient", name, sizeof(name)) || !e->outcome ||
-	    strcmp(e->outcome, "ok"))
-		return 0;
-	/* a merged subject's own export: its recordings' entries tell what
-	 * of them went, and it may be another person's (atk39 F2) */
-	if (audit_entry_of_another_subject(e, d->handle))
+	/* what export.json's disclosures say of it (export_disclosure): a
+	 * co-participant's copy of her own data is one, to another
+	 * participant, where it was left out as the subject's own (atk39 F3) */
+	if (!e->outcome || strcmp(e->outcome, "ok") ||
+	    !export_disclosure(e, d->handle, selves, name, sizeof(name)) || !*name)
 		return 0;
 	if (strcmp(name, EXPORT_TO_SUBJECT)) {
 		audit_reason_value(e->reason, "kind", kind, sizeof(kind));
@@ -458,7 +459,7 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 		const char *transfer = json_string_value(json_object_get(g, "transfer"));
 		const char *sg = json_string_value(json_object_get(g, "safeguard"));
 		const char *kind = json_string_value(json_object_get(g, "kind"));
-		int i = policy_recipient_index(r->policy, name);
+		int i = strcmp(name, EXPORT_TO_PARTICIPANT) ? policy_recipient_index(r->policy, name) : -1;
 		const struct policy_recipient *p = i >= 0 ? &r->policy->recipients[i] : NULL;
 		const char *display = p ? policy_text(r->policy, &p->display_t, lang) : NULL;
 		struct strbuf d = { 0 };
@@ -483,9 +484,10 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 			sg = p ? policy_label(r->policy, p->safeguard, &p->safeguard_t, lang) : NULL;
 			kind = p ? policy_recipient_kinds[p->kind] : NULL;
 		}
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s}", "name", display ? display : name,
-						      "recipient", name, "kind", kind, "outside_eea", outside,
-						      "safeguard", sg, "dates", d.s ? d.s : ""));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s, s:b}", "name",
+						      display ? display : name, "recipient", name, "kind", kind,
+						      "outside_eea", outside, "safeguard", sg, "dates", d.s ? d.s : "",
+						      "participant", !strcmp(name, EXPORT_TO_PARTICIPANT)));
 		strbuf_release(&d);
 	}
 	json_object_set_new(m, "recipients", list);

@@ -28,9 +28,11 @@
  * reference: the subject has a blind-index entry of kind "ref"; a
  * reference with no digit is not indexed, nor one an older recfs indexed
  * without its kind, and is not seen), recipients [name, recipient,
- * outside_eea, safeguard, dates] (the named recipients the subject's data
- * was disclosed to, from the audit log's "export" entries about the
- * subject or a recording of theirs, audit_each_about_subject), sources
+ * outside_eea, safeguard, dates, participant] (the named recipients the
+ * subject's data was disclosed to, from the audit log's "export" entries
+ * about the subject or a recording of theirs, audit_each_about_subject,
+ * export_disclosure; participant: another participant of a recording, in
+ * the copy of her own data, recipient EXPORT_TO_PARTICIPANT), sources
  * [text], export_dir, and whom a complaint may go to
  * (policy_supervisory_authority): supervisory_authority (the policy's text
  * in the letter's language, null when it gives none),

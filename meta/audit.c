@@ -905,7 +905,8 @@ static int add_merged_from(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-static int subject_objects(struct catalog *c, const char *handle, struct idlist *out, int depth)
+static int subject_objects(struct catalog *c, const char *handle, struct idlist *out, struct idlist *selves,
+			   int depth)
 {
 	const char *objects[1] = { handle };
 	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
@@ -915,6 +916,8 @@ static int subject_objects(struct catalog *c, const char *handle, struct idlist 
 	if (listed(out, handle))
 		return 0;	/* reached already, through another merge */
 	idlist_add(out, handle);
+	if (selves)
+		idlist_add(selves, handle);
 	rc = catalog_subject_recordings(c, handle, &recs);
 	if (rc == -ENOENT)
 		rc = 0;
@@ -930,23 +933,38 @@ static int subject_objects(struct catalog *c, const char *handle, struct idlist 
 	if (rc == 0 && depth < AUDIT_MERGED_DEPTH)
 		rc = audit_each_where(c, &f, add_merged_from, &merged);
 	for (size_t i = 0; rc == 0 && i < merged.n; i++)
-		rc = subject_objects(c, merged.id[i], out, depth + 1);
+		rc = subject_objects(c, merged.id[i], out, selves, depth + 1);
 	idlist_free(&merged);
 	return rc;
 }
 
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out)
 {
-	return subject_objects(c, handle, out, 0);
+	return subject_objects(c, handle, out, NULL, 0);
+}
+
+/* audit_each_about_subject's walk: fn with the person's handles. */
+struct about {
+	const struct idlist *selves;
+	int (*fn)(const struct audit_entry *, const struct idlist *, void *);
+	void *ctx;
+};
+
+static int about_row(const struct audit_entry *e, void *ctx)
+{
+	const struct about *ab = ctx;
+
+	return ab->fn(e, ab->selves, ab->ctx);
 }
 
 int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
-			     int (*fn)(const struct audit_entry *, void *), void *ctx)
+			     int (*fn)(const struct audit_entry *, const struct idlist *, void *), void *ctx)
 {
-	struct idlist objs = { 0 };
+	struct idlist objs = { 0 }, selves = { 0 };
 	struct cat_audit_filter f = { .action = action };
+	struct about ab = { &selves, fn, ctx };
 	const char **list = NULL;
-	int rc = audit_subject_objects(c, handle, &objs);
+	int rc = subject_objects(c, handle, &objs, &selves, 0);
 
 	if (rc == 0) {
 		list = xcalloc(objs.n ? objs.n : 1, sizeof(*list));
@@ -958,12 +976,13 @@ int audit_each_about_subject(struct catalog *c, const char *handle, const char *
 	for (size_t at = 0; rc == 0; at += CATALOG_AUDIT_OBJECTS_MAX) {
 		f.objects = list + at;
 		f.n_objects = objs.n - at < CATALOG_AUDIT_OBJECTS_MAX ? objs.n - at : CATALOG_AUDIT_OBJECTS_MAX;
-		rc = audit_each_where(c, &f, fn, ctx);
+		rc = audit_each_where(c, &f, about_row, &ab);
 		if (at + CATALOG_AUDIT_OBJECTS_MAX >= objs.n)
 			break;
 	}
 	free(list);
 	idlist_free(&objs);
+	idlist_free(&selves);
 	return rc;
 }
 

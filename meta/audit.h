@@ -234,12 +234,16 @@ int audit_entry_of_another_subject(const struct audit_entry *e, const char *hand
  * audit_each_where.  What the subject's export.json (export.c) and its
  * answer letter (answer.c) tell from the log alike: a recording of the
  * subject that went to a recipient in another participant's export is a
- * disclosure of the subject's data too (bb13 F3).  The objects are
- * walked CATALOG_AUDIT_OBJECTS_MAX at a time: entries come in log order
- * within each such walk.
+ * disclosure of the subject's data too (bb13 F3).  fn gets the entry and
+ * the person's handles: handle and the subjects merged into it (whose
+ * export to the data subject was a copy for the person; another's was
+ * for another participant: export_disclosure, atk39 F3).  The objects
+ * are walked CATALOG_AUDIT_OBJECTS_MAX at a time: entries come in log
+ * order within each such walk.
  */
 int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
-			     int (*fn)(const struct audit_entry *, void *), void *ctx) MUST_CHECK;
+			     int (*fn)(const struct audit_entry *, const struct idlist *selves, void *),
+			     void *ctx) MUST_CHECK;
 
 /*
  * A verification key: the seed whose first evolution is the sealing key of

@@ -471,11 +471,30 @@ static void pseudonym(struct access_walk *w, uid_t uid, char out[16])
 		snprintf(out, 16, "user-more");
 }
 
-static int add_access(const struct audit_entry *a, void *ctx)
+int export_disclosure(const struct audit_entry *e, const char *handle, const struct idlist *selves, char *out,
+		      size_t n)
+{
+	char subject[CATALOG_HANDLE_MAX];
+
+	*out = '\0';
+	/* a merged subject's own export: its recordings' entries tell what
+	 * of them went, and it may be another person's (atk39 F2) */
+	if (!e->action || strcmp(e->action, "export") || audit_entry_of_another_subject(e, handle))
+		return 0;
+	if (!e->reason || !audit_reason_value(e->reason, "recipient", out, n))
+		return 1;
+	if (!strcmp(out, EXPORT_TO_SUBJECT) &&
+	    audit_reason_value(e->reason, "subject", subject, sizeof(subject)) &&
+	    !idlist_has(selves, 0, subject))
+		snprintf(out, n, "%s", EXPORT_TO_PARTICIPANT);
+	return 1;
+}
+
+static int add_access(const struct audit_entry *a, const struct idlist *selves, void *ctx)
 {
 	struct access_walk *w = ctx;
 	struct cat_artifact art;
-	char t[21], who[16], label[NAMING_LABEL_MAX];
+	char t[21], who[16], label[NAMING_LABEL_MAX], recipient[64];
 	const char *rec = NULL, *artifact = a->artifact;
 	json_t *o;
 
@@ -483,9 +502,7 @@ static int add_access(const struct audit_entry *a, void *ctx)
 		return 0;
 	if (strcmp(a->action, "export") && !is_access(a->action))
 		return 0;
-	/* a merged subject's own export: its recordings' entries tell what
-	 * of them went, and it may be another person's (atk39 F2) */
-	if (!strcmp(a->action, "export") && audit_entry_of_another_subject(a, w->e->handle))
+	if (!strcmp(a->action, "export") && !export_disclosure(a, w->e->handle, selves, recipient, sizeof(recipient)))
 		return 0;
 	util_format_time(a->time, t);
 	memset(&art, 0, sizeof(art));
@@ -500,10 +517,7 @@ static int add_access(const struct audit_entry *a, void *ctx)
 	o = json_pack("{s:s, s:s}", "time", t, "action", a->action);
 	json_object_set_new(o, "recording", rec ? json_string(rec) : json_null());
 	if (!strcmp(a->action, "export")) {
-		char recipient[64];
-		int has = a->reason && audit_reason_value(a->reason, "recipient", recipient, sizeof(recipient));
-
-		json_object_set_new(o, "recipient", has ? json_string(recipient) : json_null());
+		json_object_set_new(o, "recipient", *recipient ? json_string(recipient) : json_null());
 		json_array_append_new(w->disclosures, o);
 	} else {
 		pseudonym(w, a->actor.uid, who);

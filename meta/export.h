@@ -37,6 +37,25 @@
 #include "util.h"
 
 #define EXPORT_TO_SUBJECT "data-subject"
+/* A copy that went to another participant of a recording, who asked for
+ * their own data: what the others are told of it (export_disclosure),
+ * never who it was. */
+#define EXPORT_TO_PARTICIPANT "another-participant"
+
+/*
+ * What an "ok" export entry about the subject handle tells the subject
+ * (audit_each_about_subject; selves: handle and the subjects merged into
+ * it).  0: nothing, the entry being a merged subject's own summary, which
+ * may be another person's export after a split (atk39 F2).  Else 1 with
+ * the recipient in out ("" for an entry that names none): the entry's
+ * recipient=, but EXPORT_TO_PARTICIPANT for an export to the data subject
+ * whose subject= is someone else (not one of selves): a co-participant's
+ * copy of her own data, which held this subject's voice too (atk39 F3).
+ * export.json's disclosures and the answer letter's recipients both read
+ * the entries through this.
+ */
+int export_disclosure(const struct audit_entry *e, const char *handle, const struct idlist *selves, char *out,
+		      size_t n);
 
 struct export_result {
 	size_t recordings;	/* exported */
