@@ -620,18 +620,71 @@ static void add_objected(struct acts *x, const char *purpose)
 							: purpose));
 }
 
+/* catalog_each_objection: one to the purpose that stood at the time. */
+struct objected_then {
+	const char *purpose;
+	int64_t at;
+};
+
+static int objected_then(const struct cat_objection *o, void *ctx)
+{
+	const struct objected_then *t = ctx;
+
+	return !strcmp(o->purpose, t->purpose) && o->since <= t->at && (!o->lifted || o->lifted >= t->at);
+}
+
+/*
+ * Whether the erasure entry e (of a recording, or of its chat or a file)
+ * was done on the request, as rights.c's answered_by has an erasure
+ * answer one: an erasure request, always; a consent withdrawal, when the
+ * recording was based on consent (its entry's "basis=", rights.c
+ * log_erase; bb13 F7); an objection, when the subject objected to its
+ * purpose then ("purpose="); no other (a rectification, a restriction).
+ * An erasure names the subject's oldest open request when none of a type
+ * it answers is open, so an officer's rm of a contract call for a reason
+ * of his own named a withdrawal, an objection or a rectification, whose
+ * letter told it as done on it (atk39 F4).  An entry older than those
+ * words counts.  1, 0, or -errno.
+ */
+static int erasure_answers(struct acts *x, const struct audit_entry *e)
+{
+	char v[64];
+	struct objected_then t = { v, e->time };
+	int rc;
+
+	if (!strcmp(x->q->type, "erasure"))
+		return 1;
+	if (!strcmp(x->q->type, "consent-withdrawal"))
+		return !audit_reason_value(e->reason, "basis", v, sizeof(v)) || !strcmp(v, "consent");
+	if (strcmp(x->q->type, "objection"))
+		return 0;
+	if (!audit_reason_value(e->reason, "purpose", v, sizeof(v)))
+		return 1;
+	rc = catalog_each_objection(x->r->cat, x->q->handle, 1, objected_then, &t);
+	return rc < 0 ? rc : rc > 0;
+}
+
 static int add_act(const struct audit_entry *e, void *ctx)
 {
 	struct acts *x = ctx;
 	char day[11], v[64];
+	int answers = 1;
 
 	if (!names_request(e, x->q->id) || !e->object)
 		return 0;
+	if (!strcmp(e->action, "erase") && (answers = erasure_answers(x, e)) < 0)
+		return x->rc = answers;
 	util_format_date(e->time, day);
 	if (!strcmp(e->action, "erase") && !e->artifact && first_time(x, e->action, e->object)) {
 		/* The recording is gone: its kind is the entry's (rights.c
 		 * log_erase; absent from older entries), its day is not kept. */
-		json_t *o = json_pack("{s:s}", "erased_on", day);
+		json_t *o;
+
+		/* A consent withdrawal's letter lists it marked (not_consent),
+		 * another's not at all. */
+		if (!answers && strcmp(x->q->type, "consent-withdrawal"))
+			return 0;
+		o = json_pack("{s:s}", "erased_on", day);
 
 		if (audit_reason_value(e->reason, "kind", v, sizeof(v))) {
 			json_object_set_new(o, "kind", json_string(v));
@@ -639,15 +692,12 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		} else {
 			json_object_set_new(o, "kind", json_null());
 		}
-		/* Not on consent (its entry's "basis=", rights.c log_erase):
-		 * the letter to a consent withdrawal does not count it as
-		 * erased by the withdrawal (bb13 F7). */
-		json_object_set_new(o, "not_consent",
-				    json_boolean(audit_reason_value(e->reason, "basis", v, sizeof(v)) &&
-						 strcmp(v, "consent")));
+		/* Not on consent: the letter to a consent withdrawal does not
+		 * count it as erased by the withdrawal (bb13 F7). */
+		json_object_set_new(o, "not_consent", json_boolean(!answers));
 		json_array_append_new(x->erased, o);
 	} else if (!strcmp(e->action, "erase") && e->artifact && strcmp(e->artifact, "opus")) {
-		if ((x->rc = add_erased_part(x, e, day)))
+		if (answers && (x->rc = add_erased_part(x, e, day)))
 			return x->rc;
 	} else if (!strcmp(e->action, "erase-subject") && x->q->handle && !strcmp(e->object, x->q->handle)) {
 		x->card_erased = 1;

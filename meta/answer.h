@@ -51,7 +51,9 @@
  * entries written before it did), erased_on, not_consent (its erasure
  * logged a legal basis other than consent: for a consent withdrawal, not
  * erased by it)] (the whole recordings erased;
- * not the day each was recorded, which the log does not keep), erased_count, has_erased,
+ * not the day each was recorded, which the log does not keep; those the
+ * request asked for: for an objection, of a purpose objected to, for a
+ * rectification or a restriction none, atk39 F4), erased_count, has_erased,
  * erased_attachments [attachment ("chat" or "file"), attachment_<ATTACHMENT>,
  * kind, kind_<KIND> (of the recording it was of), erased_on] (a chat or a
  * shared file erased on its own), has_erased_attachments, card_erased (the

@@ -282,11 +282,12 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
 /*
  * Log the erasure of recording rec, or of its artifact alone (naming_label;
  * NULL: the whole recording), as "erase" with why.  An entry that names a
- * request also names the recording's kind and legal basis ("kind=call
- * basis=contract"), which the catalog no longer holds once the recording
- * is erased: the answer to the
+ * request also names the recording's kind, legal basis and purpose
+ * ("kind=call basis=contract purpose=quality"), which the catalog no
+ * longer holds once the recording is erased: the answer to the
  * request says what was erased (answer.h), a chat or a shared file by the
- * kind of the recording it was of.  Not its day: the log outlives the
+ * kind of the recording it was of, and only what the request asked for
+ * (an objection: a recording of a purpose objected to, atk39 F4).  Not its day: the log outlives the
  * erasure, and the day of a call linked to a request is the person's; the
  * letter counts what went.  The erasure of a whole recording also names,
  * last, the subjects linked to it then (subjects, sorted: " subject=S-..."
@@ -306,7 +307,7 @@ static int log_erase(struct reg *r, const struct audit_actor *a, const struct ca
 	if (reason)
 		strbuf_addf(&full, "%s", reason);
 	if (reason && request_word(reason, &(size_t){ 0 }))
-		strbuf_addf(&full, " kind=%s basis=%s", rec->kind, rec->legal_basis);
+		strbuf_addf(&full, " kind=%s basis=%s purpose=%s", rec->kind, rec->legal_basis, rec->purpose);
 	for (size_t i = 0; !artifact && subjects && i < subjects->n; i++)
 		if (!i || strcmp(subjects->id[i], subjects->id[i - 1]))
 			strbuf_addf(&full, "%s" AUDIT_ERASED_SUBJECT "%s", full.len ? " " : "", subjects->id[i]);

@@ -333,7 +333,7 @@ assert_ok "privacy: rm of the first two" as_user "$dpo" rm "${a_files[0]}" "${a_
 assert_fails_with "privacy: rm of the one on hold is EPERM" "Operation not permitted" as_user "$dpo" rm "${a_files[2]}"
 assert_eq "the erasures name the erasure request, not the older access one" "2" \
 	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND outcome='ok'
-		AND reason LIKE '% request=$ERA kind=call basis=contract subject=$A'")"
+		AND reason LIKE '% request=$ERA kind=call basis=contract purpose=quality subject=$A'")"
 assert_ok "the answer to the erasure" rc request answer "$ERA" --lang en --templates "$TPL" --out "$T_TMP/erasure.en.txt"
 assert_mode "is the officer's alone" 600 "$T_TMP/erasure.en.txt"
 letter=$(cat "$T_TMP/erasure.en.txt")
@@ -383,7 +383,7 @@ shared=$(as_user "$dpo" find "$MNT/by-subject/$D" -name '*.opus' | head -n 1)
 assert_ok "privacy: rm of the shared call" as_user "$dpo" rm "$shared"
 assert_eq "the erasure names both requests" 1 \
 	"$(sql "SELECT count(*) FROM audit WHERE action='erase' AND outcome='ok'
-		AND reason = 'rm request=$EC,$ED kind=call basis=contract$(printf ' subject=%s' $(printf '%s\n' "$C" "$D" | sort))'")"
+		AND reason = 'rm request=$EC,$ED kind=call basis=contract purpose=quality$(printf ' subject=%s' $(printf '%s\n' "$C" "$D" | sort))'")"
 for q in "$EC" "$ED"; do
 	assert_ok "the answer to erasure request $q" rc request answer "$q" --lang en --templates "$TPL"
 	assert_contains "request $q: the shared call erased" "$T_OUT" "Recordings erased: 1

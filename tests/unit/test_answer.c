@@ -888,7 +888,7 @@ TEST(test_answer_an_erasure_of_a_shared_call_answers_every_subject_s_request)
 	CHECK_EQ(audit_each(rreg->cat, rec, copy_reason, &lr), 0);
 	/* and, last, the subjects linked to the call (sorted), whose
 	 * accesses keep it once it is erased (audit_subject_objects) */
-	want = xasprintf("rm request=%lld,%lld kind=call basis=contract subject=%s subject=%s", (long long)ea, (long long)eb,
+	want = xasprintf("rm request=%lld,%lld kind=call basis=contract purpose=quality subject=%s subject=%s", (long long)ea, (long long)eb,
 			 strcmp(a.handle, b.handle) < 0 ? a.handle : b.handle,
 			 strcmp(a.handle, b.handle) < 0 ? b.handle : a.handle);
 	CHECK_STR(lr.reason, want);
@@ -988,7 +988,7 @@ TEST(test_answer_a_withdrawal_of_consent_answers_the_erasure_request_of_another_
 	CHECK_EQ(retention_withdraw_consent(rreg, &ractor, a.handle, &s), 0);
 	CHECK_EQ(s.erased, 2);
 	CHECK_EQ(audit_each(rreg->cat, both, copy_reason, &lr), 0);
-	want = xasprintf("withdraw-consent request=%lld,%lld kind=call basis=consent subject=%s subject=%s", (long long)wa,
+	want = xasprintf("withdraw-consent request=%lld,%lld kind=call basis=consent purpose=consent subject=%s subject=%s", (long long)wa,
 			 (long long)eb, strcmp(a.handle, b.handle) < 0 ? a.handle : b.handle,
 			 strcmp(a.handle, b.handle) < 0 ? b.handle : a.handle);
 	CHECK_STR(lr.reason, want);
@@ -996,7 +996,7 @@ TEST(test_answer_a_withdrawal_of_consent_answers_the_erasure_request_of_another_
 	/* The third person has no request: the call of the withdrawer's own
 	 * names the withdrawal alone. */
 	CHECK_EQ(audit_each(rreg->cat, own, copy_reason, &lr), 0);
-	want = xasprintf("withdraw-consent request=%lld kind=call basis=consent subject=%s subject=%s", (long long)wa,
+	want = xasprintf("withdraw-consent request=%lld kind=call basis=consent purpose=consent subject=%s subject=%s", (long long)wa,
 			 strcmp(a2.handle, c.handle) < 0 ? a2.handle : c.handle,
 			 strcmp(a2.handle, c.handle) < 0 ? c.handle : a2.handle);
 	CHECK_STR(lr.reason, want);
@@ -1067,7 +1067,7 @@ TEST(test_answer_to_an_erasure_lists_a_chat_and_a_file_erased_alone)
 	CHECK_EQ(request_new(rreg, &ractor, "erasure", handle, "passport", &era), 0);
 	CHECK_EQ(rights_erase_artifact(rreg, &ractor, rprivacy, p.chat), 0);
 	last = t_last_entry(rreg, rec);
-	old = xasprintf("rm request=%lld kind=call basis=contract", (long long)era);
+	old = xasprintf("rm request=%lld kind=call basis=contract purpose=quality", (long long)era);
 	CHECK_STR(last.action, "erase");
 	CHECK_STR(last.artifact, "chat");
 	CHECK_STR(last.reason, old);

@@ -209,7 +209,8 @@ TEST(test_withdraw_consent_erases_consent_recordings_only_and_names_the_request)
 	cat_recording_clear(&rec);
 	{
 		char *sql = xasprintf("SELECT count(*) FROM audit WHERE action='erase' AND object='%s'"
-				      " AND reason LIKE 'withdraw-consent request=%lld kind=call basis=consent subject=%s'", c1, (long long)req,
+				      " AND reason LIKE 'withdraw-consent request=%lld kind=call basis=consent purpose=consent"
+				      " subject=%s'", c1, (long long)req,
 				      handle);
 		CHECK_EQ(t_count(reg, sql), 1);
 		free(sql);
