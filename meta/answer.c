@@ -248,6 +248,7 @@ struct recs {
 	int any_withheld;		/* one of them is in recordings */
 	const struct idlist *left_out;	/* recordings a portable copy left out (Art. 20) */
 	int any_left_out;		/* one of them is in recordings */
+	int any_in_copy;		/* a recording neither withheld nor left out */
 };
 
 static int add_artifact_kind(const struct cat_artifact *art, void *ctx)
@@ -364,6 +365,8 @@ static int add_recordings(struct recs *s, const char *handle)
 			json_object_set_new(o, "left_out", json_true());
 			s->any_left_out = 1;
 		}
+		if (!json_object_get(o, "not_in_copy") && !json_object_get(o, "left_out"))
+			s->any_in_copy = 1;
 		/* Art. 17(3)(b): a legal obligation, or a task in the public
 		 * interest (bb7 F6: the letter said "not erased", no why). */
 		json_object_set_new(o, "exempt",
@@ -906,6 +909,9 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	json_object_set_new(m, "kept", json_boolean(json_array_size(s.recordings) > 0));
 	json_object_set_new(m, "export_withheld", json_boolean(s.any_withheld));
 	json_object_set_new(m, "export_left_out", json_boolean(s.any_left_out));
+	/* The copy holds a recording: the letter says it holds the audio
+	 * only then, not when every one was withheld or left out (atk39 F5). */
+	json_object_set_new(m, "export_has_recordings", json_boolean(export_dir && s.any_in_copy));
 	json_object_set_new(m, "disclosed", json_boolean(json_array_size(json_object_get(m, "recipients")) > 0));
 	json_object_set_new(m, "notify_recipients", json_boolean(json_is_true(json_object_get(m, "disclosed")) &&
 								 json_is_true(json_object_get(m, "changed"))));

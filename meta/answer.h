@@ -117,8 +117,10 @@ int answer_render(const char *tpl, size_t len, const json_t *model, char **out) 
  * the recordings the export to export_dir withheld from the copy, each of
  * which is marked "not_in_copy" (and "export_withheld" is set); left_out
  * (may be NULL) those a portable copy (Art. 20) left out as not on consent
- * or contract, each marked "left_out" (and "export_left_out" is set).  A
- * template without those blocks still renders (recctl warns).
+ * or contract, each marked "left_out" (and "export_left_out" is set);
+ * "export_has_recordings" is set when the copy holds one neither withheld
+ * nor left out (its audio is in the copy).  A template without those
+ * blocks still renders (recctl warns).
  * *out is a new reference the caller decrefs.  Catalog errors, -ENOMEM.
  */
 int answer_model(struct reg *r, const struct cat_request *q, const char *lang, const char *export_dir,

@@ -58,6 +58,9 @@ done
 # The English line in full: the call's day, time and legal basis.
 assert_contains "en: the left-out line" "$(cat "$T_TMP/answer.en.txt")" \
 	"- 2026-11-05 at 13:30 UTC: legal basis legitimate interests (Art. 6(1)(f))"
+# The copy holds the contract call: the letter says its audio is in it.
+assert_contains "en: the letter says the copy holds the audio recordings" \
+	"$(tr -s ' \n' '  ' <"$T_TMP/answer.en.txt")" "(JSON files and the audio recordings)"
 
 # A controller's own template from before the list still renders, and
 # recctl warns that the letter does not say which calls the copy leaves out.

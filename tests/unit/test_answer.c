@@ -212,7 +212,7 @@ static const char access_model[] =
 	" \"register\": \"R\", \"privacy_contact\": \"dpo@c.fi\", \"date\": \"2026-06-10\", \"request\": 3,"
 	" \"received\": \"2026-06-01\", \"type\": \"access\", \"type_access\": true, \"subject\": \"S-AAAAAA\","
 	" \"found\": true, \"has_card\": true, \"has_audio\": true, \"has_chat\": true, \"has_files\": true,"
-	" \"export_dir\": \"/srv/answers/S-AAAAAA\","
+	" \"export_dir\": \"/srv/answers/S-AAAAAA\", \"export_has_recordings\": true,"
 	" \"purposes\": [{\"purpose\": \"quality\", \"description\": \"Q\", \"legal_basis\": \"contract\","
 	" \"basis_contract\": true}, {\"purpose\": \"tax\", \"description\": \"T\", \"legal_basis\":"
 	" \"legal_obligation\", \"basis_legal_obligation\": true}],"
@@ -244,6 +244,8 @@ TEST(test_answer_lists_a_recording_withheld_from_the_copy)
 	static const char *const lines[] = { "   - 2026-05-02 at 11:00 UTC\n", "   - 2026-05-02 klo 11:00 UTC\n",
 					     "   - 2026-05-02 kl. 11:00 UTC\n", "   - 2026-05-02 um 11:00 UTC\n",
 					     "   - 2026-05-02 à 11:00 UTC\n" };
+	static const char *const audio[] = { "the audio recordings", "äänitallenteet", "ljudinspelningarna",
+					     "Audioaufzeichnungen", "enregistrements audio" };
 
 	for (size_t i = 0; i < sizeof(langs) / sizeof(*langs); i++) {
 		char *tpl_path = xasprintf("packaging/templates/answer.%s.txt", langs[i]), *tpl = slurp(tpl_path);
@@ -263,6 +265,17 @@ TEST(test_answer_lists_a_recording_withheld_from_the_copy)
 			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
 			six = out ? strstr(out, "\n6. ") : NULL;
 			CHECK(six && strstr(six, lines[i]) && !strstr(six, "   - 2026-05-01"));
+			CHECK(six && strstr(six, audio[i]));
+			/* Both withheld: the copy holds no recording, and the
+			 * letter does not say it holds their audio (atk39 F5). */
+			free(out);
+			out = NULL;
+			json_object_set_new(m, "export_has_recordings", json_false());
+			json_object_set_new(json_array_get(json_object_get(m, "recordings"), 0), "not_in_copy",
+					    json_true());
+			CHECK_EQ(answer_render(tpl, strlen(tpl), m, &out), 0);
+			six = out ? strstr(out, "\n6. ") : NULL;
+			CHECK(six && strstr(six, "   - 2026-05-01") && !strstr(six, audio[i]) && !strstr(six, "{{"));
 		}
 		free(out);
 		json_decref(m);
