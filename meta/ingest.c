@@ -1337,17 +1337,28 @@ uint64_t ingest_quarantine_reserve(uint64_t fs_bytes)
 	return r > fs_bytes / 2 ? fs_bytes / 2 : r;
 }
 
+uint64_t ingest_quarantine_inode_reserve(uint64_t fs_inodes)
+{
+	uint64_t r = fs_inodes / 100 * INGEST_QUARANTINE_INODE_RESERVE_PCT;
+
+	if (r < INGEST_QUARANTINE_INODE_RESERVE_MIN)
+		r = INGEST_QUARANTINE_INODE_RESERVE_MIN;
+	return r > fs_inodes / 2 ? fs_inodes / 2 : r;
+}
+
 /*
- * 0 when need bytes more in the folder at path leave its file system its
- * reserve (ingest_quarantine_reserve) free, -EDQUOT when not (meta_errmsg
- * says so), -errno when its room cannot be known.  Free room as a user
- * other than root sees it (f_bavail): the mounts write their audit entries
- * as the register's owner.
+ * 0 when need bytes and need_inodes inodes more in the folder at path
+ * leave its file system its reserves (ingest_quarantine_reserve,
+ * ingest_quarantine_inode_reserve) free, -EDQUOT when not (meta_errmsg
+ * says which), -errno when its room cannot be known.  Free room and
+ * inodes as a user other than root sees them (f_bavail, f_favail): the
+ * mounts write their audit entries as the register's owner.  A file
+ * system with no fixed count of inodes (f_files 0) has no inode reserve.
  */
-static int quarantine_room(const char *path, uint64_t need)
+static int quarantine_room(const char *path, uint64_t need, uint64_t need_inodes)
 {
 	struct statvfs sv;
-	uint64_t total, avail, reserve;
+	uint64_t total, avail, reserve, files, ifree, ireserve;
 
 	/* The test build alone (testhook.h): no reserve, so that a test
 	 * reaches a full disk across file systems. */
@@ -1358,11 +1369,18 @@ static int quarantine_room(const char *path, uint64_t need)
 	total = (uint64_t)sv.f_blocks * sv.f_frsize;
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 	reserve = ingest_quarantine_reserve(total);
-	if (avail >= reserve && avail - reserve >= need)
-		return 0;
-	return meta_fail(-EDQUOT, "no room in quarantine: copying the manifest's files would leave the register's "
-			 "file system less than its reserve of %llu MiB free; left in the spool",
-			 (unsigned long long)(reserve >> 20));
+	if (avail < reserve || avail - reserve < need)
+		return meta_fail(-EDQUOT, "no room in quarantine: copying the manifest's files would leave the "
+				 "register's file system less than its reserve of %llu MiB free; left in the spool",
+				 (unsigned long long)(reserve >> 20));
+	files = (uint64_t)sv.f_files;
+	ifree = (uint64_t)sv.f_favail;
+	ireserve = ingest_quarantine_inode_reserve(files);
+	if (files && (ifree < ireserve || ifree - ireserve < need_inodes))
+		return meta_fail(-EDQUOT, "no room in quarantine: its folder and the manifest's files would leave the "
+				 "register's file system fewer than its reserve of %llu free inodes (%llu free); "
+				 "left in the spool", (unsigned long long)ireserve, (unsigned long long)ifree);
+	return 0;
 }
 
 /*
@@ -1387,7 +1405,8 @@ static int quarantine_room(const char *path, uint64_t need)
  * removed instead).  A file of more than one name (a hard link to a file
  * elsewhere, whose owner and mode a move would change) is copied too,
  * within the same budget (4).  A copy that would take the register's file
- * system below its reserve is not made: -EDQUOT (quarantine_room).
+ * system below its reserve of room or of inodes is not made: -EDQUOT
+ * (quarantine_room).
  * -errno when the move failed (from stays, to is not there).  What is
  * renamed keeps its owner and mode until the quarantine is complete
  * (adopt_moved).
@@ -1419,7 +1438,7 @@ static int take_input(const char *from, const char *to, uint64_t *budget)
 	/* What the copy writes: its data, not its holes (util_copy_file_max). */
 	q = xstrdup(to);
 	rc = quarantine_room(dirname(q), (uint64_t)st.st_blocks * 512 < (uint64_t)st.st_size ?
-				      (uint64_t)st.st_blocks * 512 : (uint64_t)st.st_size);
+				      (uint64_t)st.st_blocks * 512 : (uint64_t)st.st_size, 1);
 	free(q);
 	if (rc)
 		return rc;
@@ -1558,13 +1577,16 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 	ingest_manifest_files(manifest_path, &names, &n);
 	/* From a spool on another file system everything is copied: not even
 	 * the folder is made when the register's file system is at its
-	 * reserve already (a recorder's flood of manifests naming nothing). */
+	 * reserve of room or of inodes already (a recorder's flood of
+	 * manifests naming nothing, atk41 F3): the folder, error.txt,
+	 * manifest-name.txt and the manifest take four inodes, each file it
+	 * names one more (take_input checks each copy again). */
 	{
 		char *qp = reg_path(r, "quarantine");
 		struct stat dst, qst;
 
 		if (mst_ok && stat(dir, &dst) == 0 && stat(qp, &qst) == 0 && dst.st_dev != qst.st_dev)
-			rc = quarantine_room(qp, (uint64_t)mst.st_size);
+			rc = quarantine_room(qp, (uint64_t)mst.st_size, 4 + (uint64_t)n);
 		free(qp);
 		if (rc)
 			goto out;

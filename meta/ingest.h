@@ -195,6 +195,22 @@ int ingest_is_input_error(int rc);
 uint64_t ingest_quarantine_reserve(uint64_t fs_bytes);
 
 /*
+ * Inodes the quarantine leaves free on the register's file system of
+ * fs_inodes: the larger of INGEST_QUARANTINE_INODE_RESERVE_MIN and
+ * INGEST_QUARANTINE_INODE_RESERVE_PCT % of them, at most half of them
+ * (0 for a file system that has no fixed count of inodes: statvfs
+ * f_files 0, as btrfs).  Each refused manifest costs the register's file
+ * system an inode for its folder, error.txt, manifest-name.txt and each
+ * file copied, however small: a recorder's two-byte manifests used up its
+ * inodes far above the byte reserve, and then sqlite could not make the
+ * catalog's -wal and -shm files, so that no mount started and no recctl
+ * command (retention sweep included) opened the register (atk41 F3).
+ */
+#define INGEST_QUARANTINE_INODE_RESERVE_MIN 4096ULL
+#define INGEST_QUARANTINE_INODE_RESERVE_PCT 5
+uint64_t ingest_quarantine_inode_reserve(uint64_t fs_inodes);
+
+/*
  * Move a failed manifest and the files it names (as far as they can be
  * read from it) and its stem with one extension (X.opus of X.json) into
  * REGISTER/quarantine/<id>/, but never another manifest (a name ending in
@@ -230,8 +246,10 @@ uint64_t ingest_quarantine_reserve(uint64_t fs_bytes);
  * removed and the files already renamed are moved back, so the manifest
  * and its files are in the spool as before, to be tried again (a full disk
  * is the machine's trouble, not the input's).  -EDQUOT: the copies would
- * take the register's file system below its reserve
- * (ingest_quarantine_reserve); the manifest is left in the spool so too.
+ * take the register's file system below its reserve of free room
+ * (ingest_quarantine_reserve) or of free inodes
+ * (ingest_quarantine_inode_reserve); the manifest is left in the spool so
+ * too.
  * Only a file that cannot be moved back keeps the folder, with its
  * error.txt and manifest-name.txt, so that it stays findable.
  */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -333,6 +334,30 @@ out:
 	return rc;
 }
 
+/*
+ * rc, a failure to open the catalog of the register at dir, said again
+ * with its likeliest cause when the register's file system has no inode
+ * or no room left: sqlite cannot then make the catalog's -wal and -shm
+ * files, and says only "unable to open database file" (atk41 F3: a
+ * quarantine that used up the inodes stopped every mount and every
+ * recctl command, the sweep that would empty it included).
+ */
+static int catalog_open_failed(const char *dir, int rc)
+{
+	struct statvfs sv;
+
+	if (statvfs(dir, &sv) < 0)
+		return rc;
+	if (sv.f_files && !sv.f_favail)
+		return meta_fail(rc, "%s; the register's file system has no free inode left (df -i %s), so the "
+				 "catalog's -wal and -shm files cannot be made: free some first (old folders in "
+				 "%s/quarantine may go)", meta_errmsg(), dir, dir);
+	if (!sv.f_bavail)
+		return meta_fail(rc, "%s; the register's file system has no free room left (df %s): free some first",
+				 meta_errmsg(), dir);
+	return rc;
+}
+
 int reg_open(const char *dir, struct reg **out)
 {
 	struct reg *r = xcalloc(1, sizeof(*r));
@@ -380,8 +405,10 @@ int reg_open(const char *dir, struct reg **out)
 	free(path);
 	path = xasprintf("%s/catalog.db", dir);
 	rc = catalog_open(path, 0, &r->cat);
-	if (rc)
+	if (rc) {
+		rc = catalog_open_failed(dir, rc);
 		goto fail;
+	}
 	/* The entries a killed mount acknowledged go into the log first;
 	 * if they cannot now, they stay for the next open. */
 	if (journal_recover(r->cat, dir, NULL))

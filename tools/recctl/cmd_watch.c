@@ -428,7 +428,7 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 			wlog(w, "not quarantined %s (%s): %s, tried again as room comes", tag, why,
 			     meta_errmsg());
 			if (audit_log(w->r->cat, &w->actor, "quarantine", tag, "deferred",
-				      "no room in quarantine: the register's file system is at its reserve"))
+				      "no room in quarantine: the register's file system is at its reserve of room or inodes"))
 				wlog(w, "cannot write the audit log: %s", meta_errmsg());
 			e->reserve_told = 1;
 		}
