@@ -36,6 +36,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -61,6 +62,8 @@
 #define RETRY_MAX_MS 60000	/* cap of the back-off for errors of the machine */
 #define POLICY_FILE "policy.conf"
 #define TAG_PREFIX "m-"		/* a manifest's pseudonym in the log, as quarantine's "q-" */
+#define LOCK_FILE "watch.lock"	/* in the register folder: one watch per spool (lock_spool) */
+#define EXIT_WATCHED 3		/* the spool has a watch already */
 
 const char usage_watch[] =
 	"usage: recctl watch [-R REGISTER] [--keyring FILE] [--passfile FILE] [SPOOL]\n"
@@ -76,6 +79,8 @@ const char usage_watch[] =
 	"one in force kept.  SIGTERM or SIGINT: finish the recordings in hand (a\n"
 	"group of up to 32) and exit 0.  One line per manifest on stderr, naming\n"
 	"it by a pseudonym (m-<8 hex>) and its recording's id, not its file name.\n"
+	"One watch per SPOOL: a second one on the same SPOOL for the same\n"
+	"register is refused (exit status 3), while the first one runs.\n"
 	"Every folder above SPOOL (as given and as resolved) must be owned by\n"
 	"root, this user or the register's owner and writable by no one else\n"
 	"(sticky is fine, if the entry on the path in it, SPOOL too, is one of\n"
@@ -794,6 +799,63 @@ static int check_spool_path(const char *spool, uid_t owner)
 	return rc;
 }
 
+/*
+ * One watch per spool: two took each other's manifests, and the one that
+ * lost a race logged "cannot quarantine ... will retry" for a manifest the
+ * other had quarantined (atk41).  An open file description's lock
+ * (F_OFD_SETLK) on one byte of REGISTER/watch.lock, at an offset of the
+ * spool's device and inode, held while watch runs: the kernel lets it go
+ * when watch ends, however it ends.  The lock file is in the register's
+ * folder, which only its owner may write: a lock on the spool folder
+ * itself could be taken by any recorder who may read it, and would keep
+ * every watch off the spool.  *fd: the lock's descriptor.  0; EXIT_WATCHED
+ * when another watch holds the spool; -1 when it cannot be known (said).
+ */
+static int lock_spool(const char *regdir, const char *spool, int *fd)
+{
+	char *path = xasprintf("%s/" LOCK_FILE, regdir);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+	uint64_t slot;
+	struct stat st;
+	int lfd = -1, rc = 0;
+
+	*fd = -1;
+	if (stat(spool, &st) < 0) {
+		rc = error("cannot look at spool %s: %s", spool, strerror(errno));
+		goto out;
+	}
+	/* splitmix64 of the device and inode: spools that are the roots of
+	 * two file systems share their inode number (tmpfs's 1). */
+	slot = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)st.st_ino;
+	slot = (slot ^ (slot >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	slot = (slot ^ (slot >> 27)) * 0x94d049bb133111ebULL;
+	slot ^= slot >> 31;
+	fl.l_start = (off_t)(slot >> 2);	/* below OFFSET_MAX */
+	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lfd < 0) {
+		rc = error("cannot open %s, which keeps a second watch off the spool: %s", path, strerror(errno));
+		goto out;
+	}
+	/* Made by root for the register's owner, as its other files. */
+	if (util_adopt_owner(lfd, path))
+		meta_clear_error();
+	if (fcntl(lfd, F_OFD_SETLK, &fl) < 0) {
+		if (errno == EAGAIN || errno == EACCES) {
+			error("spool %s is watched already: another recctl watch for register %s runs on it; stop it "
+			      "first (two watches would take each other's manifests)", spool, regdir);
+			rc = EXIT_WATCHED;
+		} else {
+			rc = error("cannot lock %s for spool %s: %s", path, spool, strerror(errno));
+		}
+		close(lfd);
+		goto out;
+	}
+	*fd = lfd;
+out:
+	free(path);
+	return rc;
+}
+
 int cmd_watch(int argc, char **argv, struct ctl *ctl)
 {
 	static const struct option opts[] = {
@@ -803,6 +865,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watcher w = { .ctl = ctl, .ifd = -1, .sfd = -1, .wd_spool = -1, .wd_reg = -1 };
+	int lock_fd = -1;
 	const char *passfile = NULL;
 	char *keyring_path = xstrdup(ctl_keyring_default()), *spool = NULL;
 	struct keyring *kr = NULL;
@@ -844,6 +907,8 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		}
 		goto out;
 	}
+	if ((rc = lock_spool(ctl->dir, spool, &lock_fd)))
+		goto out;
 	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
 		goto out;
 	w.ik = keyring_index_key(kr);
@@ -898,6 +963,8 @@ out:
 		close(w.ifd);
 	if (w.sfd >= 0)
 		close(w.sfd);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	if (masked)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	keyring_free(kr);
