@@ -58,6 +58,7 @@ struct exp {
 	struct crypto_key *mask;	/* the passphrase key of the protected recording being exported */
 	struct idlist done;		/* exported recordings, for the log */
 	struct idlist unlocked;		/* those of them opened with a passphrase */
+	json_t *given;			/* identifiers calls gave that the card lacks (add_given) */
 	struct export_result res;
 };
 
@@ -189,6 +190,78 @@ static int add_party(const char *recording, const char *handle, const char *role
 	}
 	json_array_append_new(p->list, o);
 	return 0;
+}
+
+/* Whether value is the card's own (cv): the same identifier, however written. */
+static int same_identifier(const char *kind, const char *value, const json_t *cv, const char *cc)
+{
+	char a[SUBJECT_NORM_MAX], b[SUBJECT_NORM_MAX];
+	int same;
+
+	if (!json_is_string(cv))
+		return 0;
+	if (subject_normalise(kind, value, cc, a, sizeof(a)) || subject_normalise(kind, json_string_value(cv), cc, b, sizeof(b)))
+		same = !strcmp(value, json_string_value(cv));
+	else
+		same = !strcmp(a, b);
+	crypto_memzero(a, sizeof(a));
+	crypto_memzero(b, sizeof(b));
+	return same;
+}
+
+/*
+ * The identifiers (phone, e-mail, reference) a call gave for the subject,
+ * which its sealed details keep (ingest): on the subject's own party of
+ * the call's vCon as "given", and each one the card does not hold in
+ * e->given, for subject.json's "identifiers_calls_gave".  A known
+ * subject's card keeps its own values (a number only a later call gave is
+ * on no card), while the register finds and links the subject by these
+ * too (blind index): the copy holds them (Art. 15(3), bb14 F1).  Other
+ * subjects' entries are never read (Art. 15(4)).  Details of a recording
+ * ingested before recfs kept them hold none.
+ */
+static void add_given(struct exp *e, json_t *parties, const json_t *details)
+{
+	static const char *const kinds[] = { "phone", "email", "ref" };
+	const char *cc = e->r->policy->phone_country_code;
+	json_t *party = NULL, *s;
+	size_t i;
+
+	json_array_foreach(parties, i, s) {
+		const char *h = json_string_value(json_object_get(s, "handle"));
+
+		if (h && !strcmp(h, e->handle) && !party)
+			party = s;
+	}
+	json_array_foreach(json_object_get(details, "subjects"), i, s) {
+		const char *h = json_string_value(json_object_get(s, "handle"));
+
+		if (!h || strcmp(h, e->handle))
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			json_t *v = json_object_get(s, kinds[k]), *list, *w;
+			const char *val = json_string_value(v);
+			size_t n;
+			int held;
+
+			if (!val || !val[0])	/* cleared by a rectification */
+				continue;
+			if (party) {
+				if (!json_is_object(json_object_get(party, "given")))
+					json_object_set_new(party, "given", json_object());
+				json_object_set(json_object_get(party, "given"), kinds[k], v);
+			}
+			held = same_identifier(kinds[k], val, json_object_get(e->card, kinds[k]), cc);
+			list = json_object_get(e->given, kinds[k]);
+			json_array_foreach(list, n, w)
+				held |= same_identifier(kinds[k], val, w, cc);
+			if (held)
+				continue;
+			if (!list)
+				json_object_set_new(e->given, kinds[k], list = json_array());
+			json_array_append(list, v);
+		}
+	}
 }
 
 static void withhold(struct exp *e, const char *id, const char *why)
@@ -352,6 +425,8 @@ static int export_recording(struct exp *e, const char *id)
 		json_array_foreach(json_object_get(details, "staff"), i, s)
 			json_array_append_new(p.list, json_pack("{s:s}", "role", "staff"));
 	}
+	if (details)
+		add_given(e, p.list, details);
 	util_format_time(rec.recorded_at, t);
 	dialog = json_array();
 	for (size_t i = 0; i < n_arts; i++) {
@@ -708,13 +783,17 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	e.recs = json_array();
 	e.withheld = json_array();
 	e.left = json_array();
-	if ((rc = write_json(&e, "subject.json", e.card)))
-		goto out;
+	e.given = json_object();
 	if ((rc = catalog_subject_recordings(r->cat, handle, &recs)))
 		goto out;
 	for (size_t i = 0; i < recs.n; i++)
 		if ((rc = export_recording(&e, recs.id[i])))
 			goto out;
+	/* After the recordings: with the identifiers their calls gave. */
+	if (json_object_size(e.given))
+		json_object_set(e.card, "identifiers_calls_gave", e.given);
+	if ((rc = write_json(&e, "subject.json", e.card)))
+		goto out;
 	util_format_time(util_now(), now);
 	index = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:O, s:O}", "format", "recfs-export/1", "register",
 			  pol->reg_name, "controller", pol->controller, "privacy_contact", pol->privacy_contact,
@@ -790,6 +869,7 @@ out:
 	json_decref(e.left);
 	json_decref(index);
 	json_decref(e.card);
+	json_decref(e.given);
 	json_decref(e.recs);
 	json_decref(e.withheld);
 	return rc;

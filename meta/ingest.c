@@ -602,10 +602,18 @@ static json_t *details_json(struct job *j, json_t *handles)
 		else if (json_is_string(x))
 			json_array_append_new(staff, json_pack("{s:O}", "name", x));
 	}
+	/* With the identifiers the call gave (phone, e-mail, reference): a
+	 * known subject's card keeps its own, and the blind index holds these
+	 * only as MACs, so the subject's copy (export) reads them here. */
 	json_array_foreach(json_object_get(j->root, "subjects"), i, x) {
-		json_array_append_new(subs, json_pack("{s:O, s:O?, s:O?}", "handle", json_array_get(handles, i),
-						      "role", json_object_get(x, "role"), "name",
-						      json_object_get(x, "name")));
+		static const char *const given[] = { "phone", "email", "ref" };
+		json_t *e = json_pack("{s:O, s:O?, s:O?}", "handle", json_array_get(handles, i), "role",
+				      json_object_get(x, "role"), "name", json_object_get(x, "name"));
+
+		for (size_t k = 0; k < sizeof(given) / sizeof(given[0]); k++)
+			if (json_is_string(json_object_get(x, given[k])))
+				json_object_set(e, given[k], json_object_get(x, given[k]));
+		json_array_append_new(subs, e);
 	}
 	json_object_set_new(d, "staff", staff);
 	json_object_set_new(d, "subjects", subs);

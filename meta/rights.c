@@ -1094,7 +1094,7 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 }
 
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *field, const char *value);
+			      const char *field, const char *old, const char *value);
 
 static int add_standing(const struct cat_objection *o, void *ctx)
 {
@@ -1132,7 +1132,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	 * export's parties, a rectification of into's name reach them). */
 	rc = catalog_subject_recordings(r->cat, from, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", into);
+		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", NULL, into);
 	if (rc == 0)
 		rc = catalog_move_subject(r->cat, from, into, &links);
 	if (rc == 0) {
@@ -1626,16 +1626,34 @@ static int move_index(struct reg *r, const struct crypto_key *ik, const char *ha
 	return rc;
 }
 
+/* Whether a and b are one identifier of kind, however written. */
+static int same_identifier(const struct reg *r, const char *kind, const char *a, const char *b)
+{
+	char na[SUBJECT_NORM_MAX], nb[SUBJECT_NORM_MAX];
+	const char *cc = r->policy->phone_country_code;
+	int same;
+
+	if (subject_normalise(kind, a, cc, na, sizeof(na)) || subject_normalise(kind, b, cc, nb, sizeof(nb)))
+		same = !strcmp(a, b);
+	else
+		same = !strcmp(na, nb);
+	crypto_memzero(na, sizeof(na));
+	crypto_memzero(nb, sizeof(nb));
+	return same;
+}
+
 /*
  * A subject's entry in the details of recording id changed: field of each
  * of its subject entries of handle gets value (the name a rectification
- * gives, the handle a merge gives), and the record is re-sealed
+ * gives, the handle a merge gives; with old, only an entry whose field is
+ * that identifier: the phone, e-mail or reference a call gave, which is
+ * the card's old one), and the record is re-sealed
  * (seal_write_record) for the levels seal_level_of gives the recording as
  * it stands, a restricted one's for the rights level alone.  Read with the
  * rights level's key, which has a seal on every details record.
  */
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *field, const char *value)
+			      const char *field, const char *old, const char *value)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	struct cat_recording rec;
@@ -1658,7 +1676,9 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 	}
 	json_array_foreach(json_object_get(d, "subjects"), i, x) {
 		if (json_is_object(x) && json_is_string(json_object_get(x, "handle")) &&
-		    !strcmp(json_string_value(json_object_get(x, "handle")), handle)) {
+		    !strcmp(json_string_value(json_object_get(x, "handle")), handle) &&
+		    (!old || (json_is_string(json_object_get(x, field)) &&
+			      same_identifier(r, field, json_string_value(json_object_get(x, field)), old)))) {
 			json_object_set_new(x, field, json_string(value));
 			changed = 1;
 		}
@@ -1680,22 +1700,27 @@ out:
 
 /*
  * A rectification reaches every copy of the value: a recording's details
- * keep the names of its subjects (user.recfs.subject_names), so a new name
- * is written into the details of each of the subject's recordings, in the
- * rectification's transaction.  The other card fields are kept on the
- * card alone.
+ * keep the names of its subjects (user.recfs.subject_names) and the phone,
+ * e-mail and reference each call gave (the export reads them), so a new
+ * name is written into the details of each of the subject's recordings,
+ * and a new phone, e-mail or reference where a call gave the card's old
+ * one (a value only a later call gave is that call's, left as it is), in
+ * the rectification's transaction.  The organisation is kept on the card
+ * alone.
  */
 static int rectify_details(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
-			   const char *value)
+			   const char *old, const char *value)
 {
 	struct idlist recs = { 0 };
-	int rc;
+	int rc, name = !strcmp(field, "name");
 
-	if (strcmp(field, "name"))
+	if (!name && (strcmp(field, "phone") && strcmp(field, "email") && strcmp(field, "ref")))
+		return 0;
+	if (!name && !old)
 		return 0;
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], handle, "name", value);
+		rc = rectify_details_of(r, kr, recs.id[i], handle, field, name ? NULL : old, value);
 	idlist_free(&recs);
 	return rc;
 }
@@ -1767,7 +1792,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0)	/* the history goes with the subject (erase_owned) */
 		rc = catalog_set_record_owner(r->cat, log_id, handle);
 	if (rc == 0)
-		rc = rectify_details(r, kr, handle, field, value);
+		rc = rectify_details(r, kr, handle, field, json_string_value(json_object_get(entry, "old")), value);
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value);
@@ -2211,7 +2236,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
 		struct cat_recording rec;
 
-		rc = rectify_details_of(r, kr, moving.id[i], handle, "handle", fresh);
+		rc = rectify_details_of(r, kr, moving.id[i], handle, "handle", NULL, fresh);
 		if (rc == 0)
 			rc = catalog_move_link(r->cat, moving.id[i], handle, fresh);
 		if (rc == 0 && (rc = catalog_get_recording(r->cat, moving.id[i], &rec)) == 0) {
