@@ -80,6 +80,8 @@ struct job {
 	struct pending art[MAX_ATTACHMENTS + 1];
 	size_t n_art;
 	int purpose, source;
+	int n_left_out;		/* contact details of no such shape, left out */
+	char left_out[INGEST_LEFT_OUT_MAX];	/* the first's words (no value) */
 };
 
 /* Digits a name echoed from a manifest may hold: more may be a person's
@@ -476,6 +478,23 @@ static int validate(struct reg *r, struct job *j)
 							 keys[k], RIGHTS_CARD_VALUE_MAX);
 				if ((rc = check_text("subject", i + 1, keys[k], s)))
 					return rc;
+				/* A phone, e-mail or reference as rectification
+				 * takes it (rights_check_card_value): free text
+				 * ("withheld", a note on the caller's health) is
+				 * no contact detail for the card, and is left
+				 * out of it and of the details, said so without
+				 * the value (bb14 F3); the call is ingested. */
+				if (!s || k < 2)
+					continue;
+				rc = rights_check_card_value(keys[k], s);
+				if (rc == -ENOMEM)
+					return rc;
+				if (rc == -EINVAL) {
+					if (!j->n_left_out++)
+						snprintf(j->left_out, sizeof(j->left_out), "subject %zu: %s is %s", i + 1,
+							 keys[k], rights_card_value_refusal(keys[k], s));
+					json_object_del(sj, keys[k]);
+				}
 			}
 			/* Stored in the clear (the catalog's links): a word of
 			 * the format, never free text that may name someone. */
@@ -1160,6 +1179,8 @@ static void commit_group(struct reg *r, const struct crypto_key *index_key, cons
 		/* Kept through its retention_until's day, as the sweep does. */
 		if (s[i].j.rec.retention_until < util_day_start(util_now()))
 			s[i].item->res.expired_on = s[i].j.rec.retention_until;
+		s[i].item->res.n_left_out = s[i].j.n_left_out;
+		memcpy(s[i].item->res.left_out, s[i].j.left_out, sizeof(s[i].item->res.left_out));
 		s[i].item->res.n_artifacts = (int)s[i].j.n_art;
 		s[i].item->res.n_files = (int)s[i].j.n_art;
 		for (size_t k = 0; k < s[i].j.n_art; k++)

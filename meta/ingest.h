@@ -67,6 +67,8 @@ struct ingest_file_id {
 	struct timespec mtim;
 };
 
+/* The words of a contact detail left out (ingest_result.left_out). */
+#define INGEST_LEFT_OUT_MAX 160
 struct ingest_result {
 	char recording[RECFS_ID_HEX];
 	int duplicate;
@@ -79,6 +81,11 @@ struct ingest_result {
 	int64_t expired_on;	/* not 0: the retention_until of a recording whose
 				 * retention had ended before it was ingested (the
 				 * next retention sweep erases it) */
+	int n_left_out;		/* a subject's phone, e-mail or reference of no
+				 * such shape (rights_check_card_value), left off
+				 * the card and the details: how many */
+	char left_out[INGEST_LEFT_OUT_MAX];	/* the first's words, never its value:
+						 * "subject 1: phone is not a phone number (no digit)" */
 	struct ingest_file_id manifest;	/* the manifest whose bytes were read */
 	int n_files;			/* files[]' count; -1 for a duplicate by its
 					 * manifest, whose files were not opened */

@@ -1468,6 +1468,20 @@ int rights_check_card_value(const char *field, const char *value)
 	return rc ? rc : check_card_identifier(field, value);
 }
 
+const char *rights_card_value_refusal(const char *field, const char *value)
+{
+	if (check_card_text(value))
+		return strlen(value) > RIGHTS_CARD_VALUE_MAX ? "value is longer than 256 bytes"
+							     : "value holds a control character or bytes that are not UTF-8";
+	if (!check_card_identifier(field, value))
+		return NULL;
+	if (!strcmp(field, "phone"))
+		return !strpbrk(value, "0123456789") ? "not a phone number (no digit)"
+						     : "not a phone number (a sip: URI's user is a + number)";
+	return !strcmp(field, "ref") ? "not a reference (no letter or digit, only separators)"
+				     : "not an e-mail address (one '@' with text on both sides)";
+}
+
 int rights_refuse(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,
 		  const char *object, int err, const char *why)
 {
@@ -1742,16 +1756,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOTSUP, "not a card field");
 	if (rc == -ENOMEM)
 		return rc;
-	if (rc && check_card_text(value))
-		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL,
-				    strlen(value) > RIGHTS_CARD_VALUE_MAX
-					    ? "value is longer than 256 bytes"
-					    : "value holds a control character or bytes that are not UTF-8");
 	if (rc)
-		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL,
-				    !strcmp(field, "phone") ? "not a phone number (no digit)"
-				    : !strcmp(field, "ref") ? "not a reference (no letter or digit, only separators)"
-							    : "not an e-mail address (one '@' with text on both sides)");
+		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, rights_card_value_refusal(field, value));
 	if (indexed && !keyring_index_key(kr))
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,
 				    "the blind-index key is not loaded: export the rights level's keyring again");

@@ -408,13 +408,17 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * takes, the rule ingest matches by: a phone number with a digit, an
  * e-mail of one '@' with text on both sides and no white space, a
  * reference with a letter, digit or symbol ("-", "/ /" or white space
- * alone is no reference: no search would find it; ingest keeps such a
- * value on the card and does not index it).  -ENOTSUP when field is not a
- * card field; -ENOMEM.
+ * alone is no reference: no search would find it).  Ingest checks a
+ * manifest's subjects with it too and quarantines one it refuses
+ * (bb14 F3): one rule for both paths.  -ENOTSUP when field is not a card
+ * field; -ENOMEM.  rights_card_value_refusal says why it refuses value
+ * (the words rectification logs and ingest's error gives: "not a phone
+ * number (no digit)"), NULL when it takes it.
  */
 int rights_check_restrict_reason(const char *reason) MUST_CHECK;
 int rights_check_hold_reason(const char *reason) MUST_CHECK;
 int rights_check_card_value(const char *field, const char *value) MUST_CHECK;
+const char *rights_card_value_refusal(const char *field, const char *value);
 
 /*
  * Refuse a value that is not text: setfattr's value holds a NUL byte,

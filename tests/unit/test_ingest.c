@@ -389,9 +389,19 @@ TEST(test_ingest_references_written_two_ways_are_one_subject)
 	CHECK_EQ(ingest_people("pin-6", 8, "{\"role\": \"customer\", \"ref\": \"121212-1212\"}"), 1);
 	find("ref", "121212+1212", h);
 	CHECK(strcmp(h, holders("ref", "1212121212")) != 0);
-	/* separators alone: no identifier, each a subject of its own */
-	CHECK_EQ(ingest_people("pin-7", 9, "{\"role\": \"customer\", \"ref\": \"--\"}"), 1);
-	CHECK_EQ(ingest_people("pin-8", 9, "{\"role\": \"customer\", \"ref\": \"- -\"}"), 1);
+	/* separators alone: no identifier by rectification's rule, left
+	 * off the card (the call is ingested, its subject a new one) */
+	{
+		struct ingest_result res;
+
+		copy_fixture("tests/fixtures/mono.opus", "pin-7.opus");
+		write_text("pin-7.json", "{\"recorded_at\": \"2026-04-09T08:00:00Z\", \"source\": \"customer-service\","
+					 " \"subjects\": [{\"role\": \"customer\", \"ref\": \"- -\"}], \"audio\": \"pin-7.opus\"}");
+		CHECK_EQ(ingest("pin-7.json", &res), 0);
+		CHECK_EQ(res.n_left_out, 1);
+		CHECK(!strcmp(res.left_out, "subject 1: ref is not a reference (no letter or digit, only separators)"));
+		CHECK_EQ(res.n_subjects_new, 1);
+	}
 	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "ref", "--", h), -EINVAL);
 	/* an entry written before schema 18, with the separators */
 	CHECK_EQ(ingest_people("pin-9", 10, "{\"role\": \"customer\", \"ref\": \"AB-12/2024\"}"), 1);
@@ -1449,7 +1459,10 @@ TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
 		size_t limit = i == 0 ? INGEST_TITLE_MAX : RIGHTS_CARD_VALUE_MAX;
 		const char *c = i == 0 || i == 1 ? "\xc3\x84" : "n";	/* "Ä" */
 		char *h = xasprintf(head, 15 + i), *fmt = xasprintf("%s%s", h, cases[i].fmt);
-		char *over = repeat(c, limit + strlen(c)), *at = repeat(c, limit);
+		/* an e-mail is one '@' with text on both sides (rights_check_card_value) */
+		const char *pre = i == 2 ? "a@" : "";
+		char *o = repeat(c, limit + strlen(c) - strlen(pre)), *a = repeat(c, limit - strlen(pre));
+		char *over = xasprintf("%s%s", pre, o), *at = xasprintf("%s%s", pre, a);
 
 		write_manifest_with("l.json", fmt, over);
 		CHECK_EQ(ingest("l.json", &res), -EINVAL);
@@ -1464,6 +1477,8 @@ TEST(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit)
 		}
 		free(over);
 		free(at);
+		free(o);
+		free(a);
 		free(fmt);
 		free(h);
 	}

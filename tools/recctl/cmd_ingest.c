@@ -156,6 +156,10 @@ static void report_one(struct reg *r, const struct audit_actor *a, const char *p
 			warning("%s: ingested, but its retention ended on %s: the next `recctl retention sweep` "
 				"erases it", name, day);
 		}
+		if (res->n_left_out)
+			warning("%s: ingested without %d contact detail%s of no such shape (%s%s): left off the card",
+				name, res->n_left_out, res->n_left_out == 1 ? "" : "s", res->left_out,
+				res->n_left_out > 1 ? ", ..." : "");
 		if (remove_inputs || qname) {
 			size_t left = 0;
 			int rrc = ingest_remove_inputs(path, res, &left);

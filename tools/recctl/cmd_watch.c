@@ -376,6 +376,10 @@ static void process(struct watcher *w, size_t i, const struct ingest_item *it)
 			util_format_date(res->expired_on, day);
 			wlog(w, "%s: its retention ended on %s: the next retention sweep erases it", tag, day);
 		}
+		if (res->n_left_out)
+			wlog(w, "%s: %d contact detail%s of no such shape left off the card (%s%s)", tag,
+			     res->n_left_out, res->n_left_out == 1 ? "" : "s", res->left_out,
+			     res->n_left_out > 1 ? ", ..." : "");
 		rc = ingest_remove_inputs(path, res, &left);
 		if (left)
 			wlog(w, "%s: %zu file%s it named changed after it was read (replaced, or written to): left in "
