@@ -160,8 +160,10 @@ assert_eq "README.sv.txt's size is its length" "$(printf '%s\n' "$sv_text" | wc 
 unmount_recfs "$MNT3"
 assert_fails_with "recctl register --lang en names the languages there are" \
 	"has no language 'en' (it has de, sv)" "$RECCTL" register -R "$REG" --lang en
-assert_fails_with "recctl register --lang xx names the languages there are" \
-	"has no language 'xx' (it has de, sv)" "$RECCTL" register -R "$REG" --lang xx
+assert_fails_with "recctl register --lang xx says recfs has no texts in it, and which it has" \
+	"recfs has no notice or letters in 'xx': they are written in fi, en, sv, de, fr only" \
+	"$RECCTL" register -R "$REG" --lang xx
+assert_fails_with "... and the policy's languages" "has de, sv" "$RECCTL" register -R "$REG" --lang xx
 
 # The letters to a subject of the register, in German and in Swedish.
 export RECFS_NOW=2026-06-10T09:00:00Z
@@ -207,7 +209,8 @@ assert_not_contains "sv: no placeholder left unfilled" "$T_OUT" "{{"
 assert_fails_with "a letter in English is refused: the policy has German and Swedish" \
 	"has no language 'en' (it has de, sv)" \
 	"$RECCTL" request answer "$N" -R "$REG" --lang en --templates "$TPL"
-assert_fails_with "a letter in an unknown language is refused" "has no language 'xx' (it has de, sv)" \
+assert_fails_with "a letter in a language recfs has no texts in is refused, naming those it has" \
+	"recfs has no notice or letters in 'xx': they are written in fi, en, sv, de, fr only" \
 	"$RECCTL" request answer "$N" -R "$REG" --lang xx --templates "$TPL"
 unset RECFS_NOW
 

@@ -202,6 +202,12 @@ assert_fails_with "a language without a template" "no letter template" \
 	rc request answer 1 --lang en --templates "$T_TMP/tpl-none"
 assert_fails_with "a language the policy has no texts in" "has no language 'sv' (it has fi, en)" \
 	rc request answer 1 --lang sv --templates "$TPL"
+# Dutch: recfs has no texts in it, so the policy cannot have it either
+# (policy check refuses it): the error says which languages there are,
+# not to add it to the policy (bb14 F5).
+assert_fails_with "a language recfs has no letters in" \
+	"recfs has no notice or letters in 'nl': they are written in fi, en, sv, de, fr only" \
+	rc request answer 1 --lang nl --templates "$TPL"
 assert_exit "a bad language code (usage, exit 2)" 2 rc request answer 1 --lang "../x" --templates "$TPL"
 assert_ok "the answer with the export of the data" rc request answer 1 --lang en --templates "$TPL" \
 	--export "$T_TMP/x-subject" --level-keyring "$KEYS/privacy.keyring" --out "$T_TMP/answer.en.txt"

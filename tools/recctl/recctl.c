@@ -442,12 +442,26 @@ int ctl_check_lang(const struct policy *p, const char *dir, const char *lang)
 	struct strbuf langs = { 0 };
 	int rc;
 
+	struct strbuf known = { 0 };
+	int texts = 0;
+
 	if (policy_lang_index(p, lang) >= 0)
 		return 0;
 	for (size_t i = 0; i < p->n_langs; i++)
 		strbuf_addf(&langs, "%s%s", i ? ", " : "", p->langs[i]);
-	rc = error("the policy of register %s has no language '%s' (it has %s)", dir, lang, langs.s);
+	for (int i = 0; policy_languages[i]; i++) {
+		strbuf_addf(&known, "%s%s", i ? ", " : "", policy_languages[i]);
+		texts |= !strcmp(policy_languages[i], lang);
+	}
+	/* A language recfs has no notice or letters in cannot be added to
+	 * the policy (policy check refuses it): say which there are (bb14 F5). */
+	if (!texts)
+		rc = error("recfs has no notice or letters in '%s': they are written in %s only; "
+			   "the policy of register %s has %s", lang, known.s, dir, langs.s);
+	else
+		rc = error("the policy of register %s has no language '%s' (it has %s)", dir, lang, langs.s);
 	strbuf_release(&langs);
+	strbuf_release(&known);
 	return rc;
 }
 
