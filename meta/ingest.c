@@ -605,7 +605,11 @@ static int write_blobs(struct reg *r, struct job *j)
 	return 0;
 }
 
-static json_t *details_json(struct job *j, json_t *handles)
+/* The recording's details: its title, staff, subjects (each with its
+ * handle, the phone, e-mail and reference the call gave, and "short":
+ * true when found by its name's short form alone,
+ * subject_resolve) and the tags taken out of its audio. */
+static json_t *details_json(struct job *j, json_t *handles, const int *short_form)
 {
 	json_t *d = json_object(), *subs = json_array(), *staff = json_array();
 	json_t *v = json_object_get(j->root, "title");
@@ -632,6 +636,8 @@ static json_t *details_json(struct job *j, json_t *handles)
 		for (size_t k = 0; k < sizeof(given) / sizeof(given[0]); k++)
 			if (json_is_string(json_object_get(x, given[k])))
 				json_object_set(e, given[k], json_object_get(x, given[k]));
+		if (e && short_form[i])
+			json_object_set_new(e, SUBJECT_SHORT_FORM_KEY, json_true());
 		json_array_append_new(subs, e);
 	}
 	json_object_set_new(d, "staff", staff);
@@ -660,6 +666,7 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 	json_t *handles = json_array(), *details = NULL, *x;
 	char (*taken)[CATALOG_HANDLE_MAX] = xcalloc(json_array_size(json_object_get(j->root, "subjects")) + 1,
 						   sizeof(*taken));
+	int *short_form = xcalloc(json_array_size(json_object_get(j->root, "subjects")) + 1, sizeof(*short_form));
 	char *text = NULL;
 	size_t i;
 	int rc = 0;
@@ -680,12 +687,13 @@ static int commit(struct reg *r, const struct crypto_key *index_key, const struc
 		 * are: a gold-only interview's e-mail is not the silver level's
 		 * (seal_card_from keeps it so). */
 		if ((rc = subject_resolve(r, index_key, &card, seal_level_for(pol, j->rec.purpose, SEAL_DETAILS),
-					  (const char (*)[CATALOG_HANDLE_MAX])taken, i, taken[i], &created)))
+					  (const char (*)[CATALOG_HANDLE_MAX])taken, i, taken[i], &created,
+					  &short_form[i])))
 			goto out;
 		res->n_subjects_new += created;
 		json_array_append_new(handles, json_string(taken[i]));
 	}
-	details = details_json(j, handles);
+	details = details_json(j, handles, short_form);
 	text = json_dumps(details, JSON_COMPACT);
 	if (!text) {
 		rc = -ENOMEM;
@@ -742,6 +750,7 @@ out:
 	json_decref(details);
 	json_decref(handles);
 	free(taken);
+	free(short_form);
 	return rc;
 }
 

@@ -1694,6 +1694,10 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 		    (!old || (json_is_string(json_object_get(x, field)) &&
 			      same_identifier(r, field, json_string_value(json_object_get(x, field)), old)))) {
 			json_object_set_new(x, field, json_string(value));
+			/* moved by a merge or a split: the officer said whose
+			 * it is, and its name is that subject's (atk42 F5) */
+			if (!strcmp(field, "handle"))
+				json_object_del(x, SUBJECT_SHORT_FORM_KEY);
 			changed = 1;
 		}
 	}
@@ -1964,7 +1968,9 @@ static int details_names(struct reg *r, const struct keyring *kr, const char *id
 		const char *h = json_string_value(json_object_get(x, "handle"));
 		const char *name = json_string_value(json_object_get(x, "name"));
 
-		if (rc == 0 && h && name && !strcmp(h, handle) && !names_hold(out, name))
+		/* a call found by its short form gave no name (subject.h) */
+		if (rc == 0 && h && name && !strcmp(h, handle) && !names_hold(out, name) &&
+		    !json_is_true(json_object_get(x, SUBJECT_SHORT_FORM_KEY)))
 			strlist_add(out, name);
 	}
 	json_decref(d);

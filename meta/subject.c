@@ -1343,10 +1343,14 @@ static int middle_filler(const char *w, size_t len)
  * joined to the family name; the first SUBJECT_MIDDLE_WORDS of them,
  * folded, each into m (pointing into *f, to crypto_free_string), their
  * number into *n.  "José Luis Martínez Soto" has "luis martinez", "María
- * del Carmen Ruiz Gómez" "carmen ruiz", "Anna Berg" none.  0, -EINVAL
- * (no such form, or no whole given name), -ENOMEM.
+ * del Carmen Ruiz Gómez" "carmen ruiz", "Anna Berg" none.  ends, when not
+ * NULL, takes the whole given name and the family name's last word
+ * ("jose", "soto"), and *more whether middle words were left out past the
+ * first SUBJECT_MIDDLE_WORDS.  0, -EINVAL (no such form, or no whole
+ * given name), -ENOMEM.
  */
-static int name_middle(const char *in, int form, struct name_word m[SUBJECT_MIDDLE_WORDS], int *n, char **f)
+static int name_middle(const char *in, int form, struct name_word m[SUBJECT_MIDDLE_WORDS], int *n, char **f,
+		       struct name_word ends[2], int *more)
 {
 	struct name_read nr;
 	const struct name_word *pre = NULL;
@@ -1359,7 +1363,7 @@ static int name_middle(const char *in, int form, struct name_word m[SUBJECT_MIDD
 	if (form == 2) {
 		rc = comma_alt(in, &alt);
 		if (rc == 0)
-			rc = alt ? name_middle(alt, 0, m, n, f) : -EINVAL;
+			rc = alt ? name_middle(alt, 0, m, n, f, ends, more) : -EINVAL;
 		crypto_free_string(alt);
 		return rc;
 	}
@@ -1380,13 +1384,24 @@ static int name_middle(const char *in, int form, struct name_word m[SUBJECT_MIDD
 		idx[ni++] = i;
 	for (size_t i = 0; nr.family < nr.given && i < nr.family && ni < NAME_MAX_WORDS; i++)
 		idx[ni++] = i;
-	for (size_t j = 0; j < ni && *n < SUBJECT_MIDDLE_WORDS; j++) {
+	if (more)
+		*more = 0;
+	for (size_t j = 0; j < ni; j++) {
 		const struct name_word *x = &nr.w[idx[j]];
 
 		if (x == pre || x->dot || x->len < 2 || middle_filler(x->p, x->len) || is_title(x->p, x->len) ||
 		    !whole_given(x->p, x->len, 0))
 			continue;
+		if (*n == SUBJECT_MIDDLE_WORDS) {
+			if (more)
+				*more = 1;
+			break;
+		}
 		m[(*n)++] = *x;
+	}
+	if (ends) {
+		ends[0] = nr.w[nr.given];
+		ends[1] = nr.w[nr.family];
 	}
 	*f = nr.f;
 	return 0;
@@ -2263,6 +2278,51 @@ static int pick_holder(struct reg *r, const struct ident *ids, const struct card
 	return rc;
 }
 
+/*
+ * The one subject, not in taken, that holds the card's short form key
+ * (cn->own.short_key: "María García" of "María García López"), the
+ * card's e-mail and its reference, if it gives one, into found ('\0'
+ * when none is, or more than one).  A card without an e-mail finds none:
+ * a reference or a phone may be a family's or a company's ("Carlos
+ * Sánchez" on his employer's customer number is not "Carlos Sánchez
+ * Vidal", nor the daughter on her mother's booking: atk42 F1).  0 or a
+ * negative errno.
+ */
+static int short_holder(struct reg *r, const struct ident *ids, const struct card_names *cn,
+			const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken, char found[CATALOG_HANDLE_MAX])
+{
+	struct idlist holders = { 0 };
+	size_t n_found = 0;
+	int rc = 0;
+
+	found[0] = '\0';
+	if (!cn->own.has_short_key || !ids[1].ok)
+		return 0;
+	rc = catalog_index_holders(r->cat, cn->own.short_key, &holders);
+	for (size_t h = 0; rc == 0 && h < holders.n; h++) {
+		int holds = 1;
+
+		for (size_t i = 0; holds && i < n_taken; i++)
+			holds = strcmp(taken[i], holders.id[h]) != 0;
+		for (int i = 0; holds > 0 && i < 2; i++) {
+			if (!ids[i].ok)
+				continue;
+			/* today's form, or the one an older rule indexed */
+			holds = catalog_index_holds(r->cat, ids[i].mac, holders.id[h]);
+			if (holds == 0 && ids[i].prev)
+				holds = catalog_index_holds(r->cat, ids[i].mac_prev, holders.id[h]);
+		}
+		if (holds < 0)
+			rc = holds;
+		else if (holds && n_found++ == 0)
+			snprintf(found, CATALOG_HANDLE_MAX, "%s", holders.id[h]);
+	}
+	idlist_free(&holders);
+	if (rc || n_found != 1)
+		found[0] = '\0';
+	return rc;
+}
+
 static int given_index_form(const struct crypto_key *index_key, const char *name, int form,
 			    uint8_t given[CRYPTO_MAC_BYTES], uint8_t mark[CRYPTO_MAC_BYTES]);
 
@@ -2317,7 +2377,7 @@ static int add_middle(const struct crypto_key *index_key, const char *name, int 
 	struct name_word m[SUBJECT_MIDDLE_WORDS];
 	struct strbuf b = { 0 };
 	char *folded;
-	int k, rc = name_middle(name, form, m, &k, &folded);
+	int k, rc = name_middle(name, form, m, &k, &folded, NULL, NULL);
 
 	e->n_middle[f] = -1;
 	if (rc)
@@ -2403,6 +2463,72 @@ out:
 	return rc;
 }
 
+/* The blind-index domain of the short form's entries (short_entries). */
+#define SHORT_DOMAIN "short-of"
+
+/* Whether the folded word p (len bytes) tells a generation ("John Smith
+ * III", "Robert Brown Jr"): no family name, and the word before it no
+ * first family name of two (atk35 F1). */
+static int generational(const char *p, size_t len)
+{
+	static const char *const words[] = { "jr", "sr", "jun", "sen", "junior", "senior", "ii", "iii", "iv",
+					      "vi", "vii", "viii", "ix", "filho", "neto", "sobrinho" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == len && !memcmp(words[i], p, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * e's short form entries of name (subject_name_entries' short_key,
+ * short_sub), of a name with a whole given name and at most
+ * SUBJECT_MIDDLE_WORDS middle words (name_middle, form 0): the card's key
+ * (of at most SUBJECT_MIDDLE_WORDS - 1: the family name's last word is
+ * one more), and of a name with middle words the subject's.  Each is
+ * "given|words" folded.  0 (set, or none), -ENOMEM.
+ */
+static int short_entries(const struct crypto_key *index_key, const char *name, struct subject_name_entries *e)
+{
+	struct name_word m[SUBJECT_MIDDLE_WORDS], ends[2];
+	struct strbuf b = { 0 };
+	char *folded = NULL;
+	int k, more, rc = name_middle(name, 0, m, &k, &folded, ends, &more);
+
+	if (rc || more || generational(ends[1].p, ends[1].len)) {
+		crypto_free_string(folded);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	/* the card's: "maria|garcia", "juan|carlos perez" */
+	if (k < SUBJECT_MIDDLE_WORDS) {
+		strbuf_addf(&b, "%.*s|", (int)ends[0].len, ends[0].p);
+		for (int j = 0; j < k; j++)
+			strbuf_addf(&b, "%.*s ", (int)m[j].len, m[j].p);
+		strbuf_addf(&b, "%.*s", (int)ends[1].len, ends[1].p);
+		crypto_blind_index(index_key, SHORT_DOMAIN, b.s, e->short_key);
+		e->has_short_key = 1;
+		crypto_memzero(b.s, b.len);
+		b.len = 0;
+	}
+	/* the subject's: each choice of the middle words with the last */
+	for (unsigned mask = 0; k > 0 && mask < 1u << (k - 1); mask++) {
+		strbuf_addf(&b, "%.*s|", (int)ends[0].len, ends[0].p);
+		for (int j = 0; j < k - 1; j++)
+			if (mask & 1u << j)
+				strbuf_addf(&b, "%.*s ", (int)m[j].len, m[j].p);
+		strbuf_addf(&b, "%.*s", (int)m[k - 1].len, m[k - 1].p);
+		crypto_blind_index(index_key, SHORT_DOMAIN, b.s, e->short_sub[e->n_short++]);
+		crypto_memzero(b.s, b.len);
+		b.len = 0;
+	}
+	if (b.s)
+		crypto_free_string(strbuf_detach(&b));
+	crypto_free_string(folded);
+	crypto_memzero(m, sizeof(m));
+	crypto_memzero(ends, sizeof(ends));
+	return 0;
+}
+
 /*
  * The spellings of a name's umlauts: of each name form (NAME_SHAPES),
  * first the name as written and with every umlaut spelt, then each
@@ -2483,6 +2609,8 @@ int subject_name_entries(const struct crypto_key *index_key, const char *name, s
 	}
 	if (name && rc >= 0)
 		rc = whole_entries(index_key, name, e);
+	if (name && rc >= 0)
+		rc = short_entries(index_key, name, e);
 	if (rc < 0)
 		crypto_memzero(e, sizeof(*e));
 	return rc < 0 ? rc : e->n;
@@ -2507,6 +2635,8 @@ int subject_put_name_entries(struct catalog *c, const struct subject_name_entrie
 		for (unsigned m = 1; rc == 0 && e->has_given[f] && e->n_middle[f] > 0 && m < 1u << e->n_middle[f]; m++)
 			rc = catalog_put_index(c, e->mid_sub[f][m], handle, SUBJECT_MIDDLE_KIND);
 	}
+	for (int i = 0; rc == 0 && i < e->n_short; i++)
+		rc = catalog_put_index(c, e->short_sub[i], handle, SUBJECT_MIDDLE_KIND);
 	return rc;
 }
 
@@ -2537,6 +2667,8 @@ int subject_drop_name_entries(struct catalog *c, const struct subject_name_entri
 		for (unsigned m = 1; rc == 0 && e->has_given[f] && e->n_middle[f] > 0 && m < 1u << e->n_middle[f]; m++)
 			rc = catalog_drop_index_entry(c, e->mid_sub[f][m], handle);
 	}
+	for (int i = 0; rc == 0 && i < e->n_short; i++)
+		rc = catalog_drop_index_entry(c, e->short_sub[i], handle);
 	return rc;
 }
 
@@ -2637,7 +2769,7 @@ out:
 
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
-		    char handle[CATALOG_HANDLE_MAX], int *created)
+		    char handle[CATALOG_HANDLE_MAX], int *created, int *short_form)
 {
 	/* In the order they are looked up in: see subject.h.  The name is
 	 * never looked up (NAME_ID, GIVEN_ID, GIVEN_MARK): it tells people
@@ -2650,7 +2782,7 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	struct card_names *cn;
 	static const int order[3] = { 1, 0, 2 };	/* e-mail, reference, phone */
 	char found[CATALOG_HANDLE_MAX] = "", norm[SUBJECT_NORM_MAX];
-	int rc = 0, joined = 0;
+	int rc = 0, joined = 0, by_short = 0;
 
 	for (int i = 0; i < N_IDS; i++) {
 		if (!ids[i].value)
@@ -2681,6 +2813,19 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		/* an e-mail held, by none that may be this card's: by others */
 		ids[i].others = held && !found[0];
 	}
+	/* The short form, the given name and the first family name alone,
+	 * when no subject holding the card's identifiers may be it by its
+	 * name: "María García" on María García López's own e-mail (bb12
+	 * F2).  It takes no name entries of it, which her daughter "María
+	 * García Ruiz" would agree with, and the call's details say so
+	 * (*short_form: reindex and split put no names of it). */
+	if (!found[0]) {
+		if ((rc = short_holder(r, ids, cn, taken, n_taken, found)))
+			goto out;
+		by_short = found[0] != '\0';
+	}
+	if (short_form)
+		*short_form = by_short;
 	*created = !found[0];
 	if (!found[0]) {
 		if ((rc = subject_new_card(r, card, details_from, found)))
@@ -2693,7 +2838,8 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 	/* found by the joined reading, the subject's own spelling: it takes
 	 * that reading's entries, never "Per Olof"'s whole given name "Per"
 	 * (another person's: Per Ängström's) */
-	rc = subject_put_name_entries(r->cat, joined ? &cn->joined : &cn->own, found);
+	if (!by_short)
+		rc = subject_put_name_entries(r->cat, joined ? &cn->joined : &cn->own, found);
 	if (rc == 0)
 		snprintf(handle, CATALOG_HANDLE_MAX, "%s", found);
 out:

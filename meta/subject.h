@@ -325,6 +325,18 @@ struct subject_name_entries {
 	/* The whole name's entries (SUBJECT_WHOLE_KIND), see below. */
 	uint8_t whole[CRYPTO_MAC_BYTES];
 	int has_whole;
+	/* The short form's (kind SUBJECT_MIDDLE_KIND, see subject_resolve):
+	 * short_key the card's, of its whole given name, its middle words
+	 * and its family name's last word ("maria|garcia" of "María
+	 * García"); short_sub[i] of n_short the subject's, of its whole
+	 * given name and each choice of its middle words that ends with the
+	 * last ("maria|garcia" of "María García López", and
+	 * "maria|garcia", "maria|pilar garcia" of "María Pilar García
+	 * López"). */
+	uint8_t short_key[CRYPTO_MAC_BYTES];
+	int has_short_key;
+	uint8_t short_sub[1 << (SUBJECT_MIDDLE_WORDS - 1)][CRYPTO_MAC_BYTES];
+	int n_short;
 };
 int subject_name_entries(const struct crypto_key *index_key, const char *name,
 			 struct subject_name_entries *e) MUST_CHECK;
@@ -437,13 +449,24 @@ int subject_new_card(struct reg *r, const struct subject_card *card, int details
  * son "José Luis Martínez Soto" goes to his own subject), and of equals
  * the one created first
  * (catalog_index_holders' order), so the same register and card give the
- * same subject every time.  The subject takes the card's entries: its
- * identifiers, its name form, its whole given name (both entries of
- * subject_given_index) and its middle words.
+ * same subject every time.  When none may be by its name, the card's
+ * short form (subject_name_entries' short_key: "María García") finds the
+ * one subject, not in taken, that holds it among its short_sub, the
+ * card's e-mail (a card without one finds none so) and its reference, if
+ * it gives one; none when two do.  The subject takes the card's
+ * entries: its identifiers, its name form, its whole given name (both
+ * entries of subject_given_index) and its middle words; found by the
+ * short form (*short_form 1, when short_form is not NULL), its
+ * identifiers alone.
  */
+/* The key a recording's details give a subject entry that subject_resolve
+ * found by the short form alone (true): its name is none of the subject's
+ * (rights.c's reindex and split put no entries of it), until a merge or
+ * a split moves the recording to another subject. */
+#define SUBJECT_SHORT_FORM_KEY "short"
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
-		    char handle[CATALOG_HANDLE_MAX], int *created) MUST_CHECK;
+		    char handle[CATALOG_HANDLE_MAX], int *created, int *short_form) MUST_CHECK;
 
 /*
  * Look up the subjects holding one identifier of the given kind ("phone",

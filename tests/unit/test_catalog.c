@@ -667,6 +667,13 @@ TEST(test_catalog_upgrade_to_26_marks_a_register_with_subjects_for_reindex)
 	check_reindex_mark("mark26", 25, "schema 26");
 }
 
+/* Schema 27 too: its subjects hold no short form's entries (bb12 F2:
+ * "María García" of "María García López"). */
+TEST(test_catalog_upgrade_to_27_marks_a_register_with_subjects_for_reindex)
+{
+	check_reindex_mark("mark27", 26, "schema 27");
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1306,6 +1313,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_24_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_25_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_26_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_27_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

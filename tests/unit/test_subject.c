@@ -905,6 +905,56 @@ static int one_person(const char *a, const char *b)
 	return same;
 }
 
+/* Whether card a's short form is one of b's (subject_name_entries'
+ * short_key and short_sub): 1, 0, or -1 (no key). */
+static int short_of(const char *a, const char *b)
+{
+	struct crypto_key *k = crypto_key_new(CRYPTO_INDEX_KEY_BYTES, 1);
+	struct subject_name_entries x, y;
+	int found = 0;
+
+	if (!k || subject_name_entries(k, a, &x) < 0 || subject_name_entries(k, b, &y) < 0) {
+		crypto_key_free(k);
+		return -1;
+	}
+	for (int i = 0; i < y.n_short; i++)
+		found |= !memcmp(x.short_key, y.short_sub[i], CRYPTO_MAC_BYTES);
+	crypto_key_free(k);
+	return x.has_short_key ? found : -1;
+}
+
+/* The short form: the given name and the first of two family names
+ * (bb12 F2), and nothing else. */
+TEST(test_subject_short_form_is_the_first_family_name)
+{
+	CHECK_EQ(short_of("María García", "María García López"), 1);
+	CHECK_EQ(short_of("Maria Garcia", "María García López"), 1);
+	CHECK_EQ(short_of("María García", "María Pilar García López"), 1);
+	CHECK_EQ(short_of("María García", "GARCÍA LÓPEZ María"), 1);
+	CHECK_EQ(short_of("Juan Carlos Pérez", "Juan Carlos Pérez de la Rosa"), 1);
+	CHECK_EQ(short_of("Begoña Muñoz", "Begoña Muñoz Ibáñez"), 1);
+	CHECK_EQ(short_of("Sra. María García", "María García López"), 1);
+	/* the daughter's is her mother's too: both hold it (subject_resolve
+	 * then takes neither) */
+	CHECK_EQ(short_of("María García", "María García Ruiz"), 1);
+	/* not the second family name, not another given name or family name */
+	CHECK_EQ(short_of("María López", "María García López"), 0);
+	CHECK_EQ(short_of("Marta García", "María García López"), 0);
+	CHECK_EQ(short_of("María Fernández", "María García López"), 0);
+	CHECK_EQ(short_of("Juan Pérez", "Juan Carlos Pérez de la Rosa"), 1);
+	CHECK_EQ(short_of("Juan Antonio Pérez", "Juan Carlos Pérez de la Rosa"), 0);
+	/* a name of one family name has no short form but itself */
+	CHECK_EQ(short_of("Anna Berg", "Anna Berg"), 0);
+	/* no whole given name: no key */
+	CHECK_EQ(short_of("M. García", "María García López"), -1);
+	/* a generation is no family name (atk35 F1) */
+	CHECK_EQ(short_of("John Smith", "John Smith III"), 0);
+	CHECK_EQ(short_of("Robert Brown", "Robert Brown Jr."), 0);
+	CHECK_EQ(short_of("John Smith", "John Smith Junior"), 0);
+	/* more than three middle words: none kept */
+	CHECK_EQ(short_of("Pedro García", "Pedro José María Luis García López"), 0);
+}
+
 /* A name with ä, ö or ü is also read with them spelt ae, oe, ue (bb10),
  * and two names that write no umlaut are compared as written (atk31:
  * Joey is not Joy, nor Joep Jop, on one household's line). */
@@ -1192,6 +1242,7 @@ int main(void)
 	RUN(test_subject_umlauts_spelt_are_one_name_and_nothing_else_is);
 	RUN(test_subject_umlauts_agree_word_by_word);
 	RUN(test_subject_middle_words);
+	RUN(test_subject_short_form_is_the_first_family_name);
 	RUN(test_subject_spanish_dona_is_a_form_of_address);
 	RUN(test_subject_blind_index_differs_by_kind_and_key);
 	RUN(test_subject_an_objection_reaches_legitimate_interests_and_public_task_only);
