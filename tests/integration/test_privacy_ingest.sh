@@ -397,8 +397,10 @@ assert_contains "it lists one with its age" "$T_OUT" "quarantined: ${Q6##*/} (q6
 assert_contains "it lists a badly named one escaped" "$T_OUT" "quarantined: $QID (inj\\ningested forged.json"
 assert_contains "it counts them" "$T_OUT" "$n_q manifests in quarantine; 0 problems"
 LATER=$(date -u -d '+31 days' +%Y-%m-%dT%H:%M:%SZ)
-# One quarantined later than the others (its error.txt 20 days younger) stays.
-touch -d '+20 days' "$QB/error.txt"
+# One quarantined later than the others (its error.txt 11 days older than
+# LATER, to the second: stamped '+20 days' from now, it was 10 days old
+# whenever a second began between the two date calls) stays.
+touch -d "@$(($(date -u -d "$LATER" +%s) - 11 * 86400))" "$QB/error.txt"
 assert_exit "recctl fsck 31 days later finds the old ones overdue" 1 env RECFS_NOW="$LATER" "$RECCTL" fsck -R "$REG"
 assert_contains "and says so" "$T_OUT" \
 	"problem: quarantined ${Q6##*/} (q6.json) is 31 days old, past quarantine_retention 30d: recctl retention sweep erases it"
