@@ -24,8 +24,9 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CC       ?= cc
 PKGS     := fuse3 libsodium sqlite3 ogg opusfile jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-# libunistring (name folding in meta/subject.c) ships no pkg-config file.
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lunistring
+# libunistring (name folding in meta/subject.c) and libsubid (the owners of
+# subordinate uids, fs/subuid.c) ship no pkg-config file.
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lunistring -lsubid
 
 WARN     := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
             -Wformat=2 -Wvla -fno-common -Wno-format-nonliteral
@@ -138,7 +139,7 @@ $(B)/tools/recctl/cmd_request.o: ALL_CFLAGS += -DRECFS_TEMPLATE_DIR='"$(DATADIR)
 
 # Unit tests of fs/ modules link the module's objects (and those it calls
 # in fs/) and see fs/'s headers; none needs a mount.
-FS_UNIT := tree tree_apply dekcache unlock ghost content caller dek quiet auditq caps
+FS_UNIT := tree tree_apply dekcache unlock ghost content caller dek quiet auditq caps subuid
 $(B)/tests/test_tree: $(B)/fs/tree.o
 $(B)/tests/test_tree_apply: $(B)/fs/tree.o
 $(B)/tests/test_dekcache: $(B)/fs/dekcache.o
@@ -146,6 +147,7 @@ $(B)/tests/test_unlock: $(B)/fs/unlock.o
 $(B)/tests/test_ghost: $(B)/fs/ghost.o
 $(B)/tests/test_quiet: $(B)/fs/quiet.o
 $(B)/tests/test_caps: $(B)/fs/caps.o
+$(B)/tests/test_subuid: $(B)/fs/subuid.o
 $(B)/tests/test_auditq: $(B)/fs/auditq.o
 $(B)/tests/test_content: $(B)/fs/content.o $(B)/fs/tree.o
 $(B)/tests/test_caller: $(B)/fs/caller.o

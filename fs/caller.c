@@ -358,6 +358,7 @@ void caller_get(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, struct
 	own_level(cc, uid, gid, pid, c);
 	serve_level(cc, c);
 	c->cc = cc;
+	c->limit = uid;
 }
 
 const char *caller_level_name(const struct caller *c, const struct policy *p)

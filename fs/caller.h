@@ -27,6 +27,9 @@
 
 struct caller {
 	uid_t uid;
+	uid_t limit;			/* whose per-user limits it counts against: uid, or the owner of
+					 * the /etc/subuid range uid is in (recfs_caller, subuid.h);
+					 * never its level */
 	gid_t gid;
 	pid_t pid;
 	int level;			/* policy index, -1: none; on a level mount the mount's level */

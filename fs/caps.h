@@ -15,6 +15,9 @@
  * the 16 KiB of an open file.  A uid's cap is at most half the global one, so no single uid
  * brings the mount to ENFILE for the others.  Each refused uid is reported (through the
  * log function given) at most once per CAPS_LOG_PERIOD seconds.
+ * The uid given to every function here is the caller's limit key
+ * (struct caller's limit: a subordinate uid of /etc/subuid is counted as
+ * its owner, subuid.h), and a release names the key its acquire counted.
  * Thread-safe.
  */
 #ifndef RECFS_FS_CAPS_H

@@ -48,6 +48,7 @@ struct content {
 	int counted;			/* content_set_owner was called */
 	int decoder;
 	uid_t owner;
+	uid_t key;			/* the caps' limit key of owner */
 	int revoked;			/* atomic; set once */
 	int revoked_told;		/* atomic; content_revoked_news */
 	int refused_told;		/* atomic; content_refused_news */
@@ -135,18 +136,19 @@ const struct stat *content_stat(const struct content *c)
 	return &c->st;
 }
 
-void content_set_owner(struct content *c, uid_t uid, int decoder)
+void content_set_owner(struct content *c, uid_t uid, uid_t key, int decoder)
 {
 	c->counted = 1;
 	c->owner = uid;
+	c->key = key;
 	c->decoder = decoder;
 }
 
-int content_owner(const struct content *c, uid_t *uid, int *decoder)
+int content_owner(const struct content *c, uid_t *key, int *decoder)
 {
 	if (!c->counted)
 		return -ENOENT;
-	*uid = c->owner;
+	*key = c->key;
 	*decoder = c->decoder;
 	return 0;
 }

@@ -62,11 +62,13 @@ void content_close(struct content *c);
 void content_set_stat(struct content *c, const struct stat *st);
 const struct stat *content_stat(const struct content *c);
 
-/* Remember who c is counted for (caps_acquire's uid and decoder), so that
- * its release gives back the same; content_owner says it: 0, or -ENOENT
- * when nothing was remembered. */
-void content_set_owner(struct content *c, uid_t uid, int decoder);
-int content_owner(const struct content *c, uid_t *uid, int *decoder) MUST_CHECK;
+/* Remember who opened c (uid: content_set_stat_of's) and what it is
+ * counted for (caps_acquire's limit key and decoder: the opener's own
+ * uid, or the owner of its /etc/subuid range, subuid.h), so that its
+ * release gives back the same; content_owner says the key and decoder: 0,
+ * or -ENOENT when nothing was remembered. */
+void content_set_owner(struct content *c, uid_t uid, uid_t key, int decoder);
+int content_owner(const struct content *c, uid_t *key, int *decoder) MUST_CHECK;
 
 /* Seconds without a read after which a WAV view gives back its decoder. */
 #define CONTENT_IDLE_SECONDS 10

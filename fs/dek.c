@@ -242,9 +242,9 @@ int dek_unlock(struct recfs *fs, const struct caller *c, const char *rec, const 
 	RECFS_LOCKED(&fs->cat_lock, rc, catalog_get_lock(fs->reg->cat, rec, &lock));
 	if (rc == -ENOENT)
 		rc = -EINVAL;	/* not a protected recording */
-	if (rc == 0 && (rc = dek_derive_enter(fs->deks, c->uid)) == 0) {
+	if (rc == 0 && (rc = dek_derive_enter(fs->deks, c->limit)) == 0) {
 		rc = protect_derive(&lock, pass, strlen(pass), &key);
-		dek_derive_leave(fs->deks, c->uid);
+		dek_derive_leave(fs->deks, c->limit);
 	}
 	if (rc == 0)
 		RECFS_LOCKED(&fs->cat_lock, rc, protect_check(fs->reg, fs->kr, level, rec, key));

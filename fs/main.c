@@ -56,6 +56,7 @@
 #include "auditq.h"
 #include "caller.h"
 #include "caps.h"
+#include "subuid.h"
 #include "content.h"
 #include "recfs_i.h"
 #include "dek.h"
@@ -360,13 +361,22 @@ static int start_caps(struct recfs *fs, const struct caps_limits *opt)
 	int rc;
 
 	l.handles = caps_handles_for_fds(l.handles, nofile);
+	/* A user's subordinate uids count against its limits (subuid.h),
+	 * told by libsubid; its messages go to /dev/null, a failed lookup is
+	 * logged by the watch.  The poller stats the file once a second. */
+	if (subuid_lib_init("recfs") < 0)
+		recfs_log(LOG_WARNING, "recfs: libsubid could not open /dev/null for its messages");
+	rc = subuid_watch_new(SUBUID_PATH, NULL, recfs_log, &fs->subuids);
+	if (rc < 0)
+		return rc;
 	rc = caps_new(&l, recfs_log, &fs->caps);
 	if (rc < 0)
 		return rc;
 	caps_limits(fs->caps, &l);
 	recfs_log(LOG_INFO, "recfs: open files at most %u (%u per user), .wav at most %u (%u per user); "
-		  "folders at most %u (%u per user); %llu descriptors", l.handles, l.handles_per_uid, l.decoders,
-		  l.decoders_per_uid, l.dirs, l.dirs_per_uid, (unsigned long long)nofile);
+		  "folders at most %u (%u per user); %llu descriptors; subordinate uids (%s, libsubid) "
+		  "count as their owners", l.handles, l.handles_per_uid, l.decoders,
+		  l.decoders_per_uid, l.dirs, l.dirs_per_uid, (unsigned long long)nofile, SUBUID_PATH);
 	return 0;
 }
 
@@ -725,6 +735,7 @@ out:
 	recfs_unlogged_stop();
 	auditq_free(fs.aq);
 	caps_free(fs.caps);
+	subuid_watch_free(fs.subuids);
 	caller_cache_free(fs.callers);
 	/* After the session: the files the kernel still held open (no release
 	 * came for them), their keys wiped. */

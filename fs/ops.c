@@ -40,6 +40,7 @@
 #include "blob.h"
 #include "caller.h"
 #include "caps.h"
+#include "subuid.h"
 #include "content.h"
 #include "crypto.h"
 #include "dek.h"
@@ -65,6 +66,9 @@ void recfs_caller(fuse_req_t req, struct caller *c)
 	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 
 	caller_get(req_fs(req)->callers, ctx->uid, ctx->gid, ctx->pid, c);
+	/* The one place a caller's limit key is told (subuid.h): its
+	 * subordinate uids count against a user's limits, not beside them. */
+	c->limit = subuid_watch_key(req_fs(req)->subuids, c->uid);
 }
 
 static void make_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
@@ -157,6 +161,20 @@ static const char *rights_of(const char *action, const char *object)
 	return NULL;
 }
 
+static void push_held_at_exit(uid_t uid, const struct caps_held *held, void *ctx);
+
+/* The count of refusals held for c's limit key: named by c (its process,
+ * its login), or, for a subordinate uid, by the owner whose limit they
+ * were counted against, as the poller's count of it is. */
+static void push_held_of(struct recfs *fs, struct caller *c, const struct audit_actor *actor,
+			 const struct caps_held *held)
+{
+	if (c->limit != c->uid)
+		push_held_at_exit(c->limit, held, fs);
+	else
+		push_held(fs, actor, held);
+}
+
 uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *action, const char *object,
 			   const char *artifact, const char *outcome, const char *reason)
 {
@@ -179,11 +197,11 @@ uint64_t recfs_audit_entry(struct recfs *fs, struct caller *c, const char *actio
 		 * level's copy (ENOENT) after it */
 		if (access || right)
 			caps_refusal_name(name, sizeof(name), action, access ? access : right, reason);
-		due = caps_refusal_due(fs->caps, c->uid, caps_now(), access ? CAPS_NAME_ACCESS : CAPS_NAME_RIGHTS,
+		due = caps_refusal_due(fs->caps, c->limit, caps_now(), access ? CAPS_NAME_ACCESS : CAPS_NAME_RIGHTS,
 				       access || right ? name : NULL, &held);
 	}
 	if (held.n)
-		push_held(fs, &e.actor, &held);
+		push_held_of(fs, c, &e.actor, &held);
 	return due ? auditq_push(fs->aq, &e) : 0;
 }
 
@@ -245,12 +263,12 @@ int recfs_rights_counted(struct recfs *fs, struct caller *c, const char *action,
 	 * refusal of the mount's own shares */
 	if (object)
 		caps_refusal_name(name, sizeof(name), action, object, "below the rights level");
-	due = caps_refusal_due(fs->caps, c->uid, caps_now(), CAPS_NAME_RIGHTS, object ? name : NULL, &held);
+	due = caps_refusal_due(fs->caps, c->limit, caps_now(), CAPS_NAME_RIGHTS, object ? name : NULL, &held);
 	if (held.n) {
 		struct audit_actor a;
 
 		caller_actor(c, fs->reg->policy, &a);
-		push_held(fs, &a, &held);
+		push_held_of(fs, c, &a, &held);
 	}
 	if (!due)
 		audit_refusals_counted(1);
@@ -396,7 +414,7 @@ int recfs_resolve(fuse_req_t req, fuse_ino_t ino, struct caller *c, struct tree 
 	if (c->refused) {
 		/* A mount of another level (-o level=): nothing of it is the
 		 * caller's, not even the names in its root. */
-		if (caps_report_due(fs->caps, c->uid, caps_now()))
+		if (caps_report_due(fs->caps, c->limit, caps_now()))
 			recfs_log(LOG_NOTICE, "recfs: uid %u refused: this mount serves one level, above the caller's "
 				  "(EACCES; logged once a minute per uid)", (unsigned)c->uid);
 		return -EACCES;
@@ -1049,11 +1067,11 @@ static void node_label(const struct tnode *n, char out[NAMING_LABEL_MAX])
 /* Close an open file and give back what caps_acquire counted for it. */
 static void close_handle(struct recfs *fs, struct content *ct)
 {
-	uid_t uid;
+	uid_t key;
 	int decoder;
 
-	if (ct && content_owner(ct, &uid, &decoder) == 0)
-		caps_release(fs->caps, uid, decoder, caps_now());
+	if (ct && content_owner(ct, &key, &decoder) == 0)
+		caps_release(fs->caps, key, decoder, caps_now());
 	content_close(ct);
 }
 
@@ -1134,7 +1152,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		goto log;
 	}
 	/* Counted before anything is allocated for it (caps.h). */
-	rc = caps_acquire(fs->caps, c.uid, n->type == TN_WAV, caps_now());
+	rc = caps_acquire(fs->caps, c.limit, n->type == TN_WAV, caps_now());
 	if (rc < 0)
 		goto log;
 	if (n->type == TN_README) {
@@ -1148,9 +1166,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		crypto_key_free(dek);
 	}
 	if (rc < 0)
-		caps_release(fs->caps, c.uid, n->type == TN_WAV, caps_now());
+		caps_release(fs->caps, c.limit, n->type == TN_WAV, caps_now());
 	else
-		content_set_owner(ct, c.uid, n->type == TN_WAV);
+		content_set_owner(ct, c.uid, c.limit, n->type == TN_WAV);	/* released as counted */
 	if (n->type == TN_README)
 		goto out;	/* the public notice: not register content */
 	if (rc == 0) {
@@ -1237,7 +1255,7 @@ static void read_damaged(fuse_req_t req, struct content *ct)
 		(void)recfs_audit_entry(req_fs(req), &c, "read", rec, label, "refused", meta_errname(EIO));
 		/* The daemon's log once per CAPS_LOG_PERIOD per uid: a reader
 		 * that opens a damaged file again and again writes one line. */
-		if (!req_fs(req)->caps || caps_report_due(req_fs(req)->caps, c.uid, caps_now()))
+		if (!req_fs(req)->caps || caps_report_due(req_fs(req)->caps, c.limit, caps_now()))
 			recfs_log(LOG_ERR, "recfs: recording %s (%s): a read failed with EIO: its blob failed "
 				  "authentication (tampered or damaged) or the disk failed; recctl fsck --keyring "
 				  "checks it", rec, label);
@@ -1326,7 +1344,7 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 struct dirh {
 	struct tree *t;
 	struct tnode *n;
-	uid_t uid;			/* the opener, counted by caps_acquire_dir */
+	uid_t uid;			/* the opener's limit key, counted by caps_acquire_dir */
 	pthread_mutex_t lock;
 	/* Where the last listing stopped, so that the next one need not
 	 * count the view's kids again: the offset it gave last, for level,
@@ -1384,7 +1402,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	}
 	/* Counted before the handle takes its snapshot (caps.h); a refusal
 	 * is logged by caps and audited as a refused open of a file is. */
-	rc = caps_acquire_dir(fs->caps, c.uid, caps_now());
+	rc = caps_acquire_dir(fs->caps, c.limit, caps_now());
 	if (rc < 0) {
 		tree_unref(t);
 		recfs_audit(fs, &c, "opendir", NULL, NULL, rc);
@@ -1394,7 +1412,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	d = xcalloc(1, sizeof(*d));
 	d->t = t;
 	d->n = n;
-	d->uid = c.uid;
+	d->uid = c.limit;
 	pthread_mutex_init(&d->lock, NULL);
 	dirs_add(fs, d);
 	fi->fh = (uint64_t)(uintptr_t)d;

@@ -46,6 +46,7 @@ struct tree;
 struct auditq;
 struct caller_cache;
 struct caps;
+struct subuid_watch;
 struct deks;
 struct snapshot;
 struct ghosts;
@@ -85,6 +86,7 @@ struct recfs {
 	struct watchdog *wd;		/* NULL when fusectl could not be had (watchdog.h) */
 	struct quiet *quiet;		/* which reads of sealed attributes are logged (quiet.h) */
 	struct caps *caps;		/* open files and WAV decoders per uid and in all (caps.h) */
+	struct subuid_watch *subuids;	/* /etc/subuid: whose limits a uid counts against (subuid.h) */
 	pthread_mutex_t dirs_lock;
 	LIST_HEAD(, dirh) dirs;		/* protected by dirs_lock: open directories (ops.c), closed by op_destroy */
 	int inited;			/* atomic: the INIT reply is on its way */

@@ -38,10 +38,12 @@
 #include <unistd.h>
 
 #include "caller.h"
+#include "caps.h"
 #include "content.h"
 #include "dek.h"
 #include "recfs_i.h"
 #include "snapshot.h"
+#include "subuid.h"
 #include "testhook.h"
 #include "tree.h"
 #include "watchdog.h"
@@ -379,6 +381,9 @@ static void *poller(void *arg)
 		cur = s->tree;
 		tree_ref(cur);
 		pthread_mutex_unlock(&s->lock);
+		/* /etc/subuid's stat, at most once a second (subuid.h):
+		 * the cache of owners is emptied when the file changed */
+		(void)subuid_watch_look(fs->subuids, caps_now());
 
 		/* data_version is free to read and moves with any commit by
 		 * another connection; only then look at the content version,
