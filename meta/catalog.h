@@ -581,6 +581,13 @@ int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *
  */
 int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f,
 			     int (*fn)(const struct cat_audit *row, void *ctx), void *ctx);
+/*
+ * The seq of each row f selects, in seq order, to fn: one statement, one
+ * sort at most (rows of more than one object come from the index by
+ * object, sorted once).  Returns as catalog_each_audit_where.
+ */
+int catalog_each_audit_seq_where(struct catalog *c, const struct cat_audit_filter *f,
+				 int (*fn)(int64_t seq, void *ctx), void *ctx);
 
 /*
  * The audit log's seals (schema version 4; audit.c owns what they mean).

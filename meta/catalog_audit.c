@@ -120,12 +120,15 @@ static void sql_add(char **sql, const char *part)
 	*sql = more;
 }
 
-int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f,
-			     int (*fn)(const struct cat_audit *row, void *ctx), void *ctx)
+/* *st: the statement "SELECT cols FROM audit" for the rows f selects, in
+ * seq order, its parameters bound. */
+static int audit_where_prepare(struct catalog *c, const struct cat_audit_filter *f, const char *cols,
+			       sqlite3_stmt **st)
 {
-	char *sql = xstrdup("SELECT " AUDIT_COLS " FROM audit WHERE 1");
-	sqlite3_stmt *st = NULL;
+	char *sql = xasprintf("SELECT %s FROM audit WHERE 1", cols);
 	int rc, k = 1;
+
+	*st = NULL;
 
 	if (f->n_objects > CATALOG_AUDIT_OBJECTS_MAX) {
 		free(sql);
@@ -167,29 +170,54 @@ int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f
 	if (f->seq_to)
 		sql_add(&sql, " AND seq <= ?");
 	sql_add(&sql, " ORDER BY seq");
-	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
 	free(sql);
 	if (rc != SQLITE_OK)
 		return catalog_fail(c, rc, "prepare audit query");
 	for (size_t i = 0; i < f->n_objects; i++)
-		sqlite3_bind_text(st, k++, f->objects[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(*st, k++, f->objects[i], -1, SQLITE_STATIC);
 	for (int twice = 0; f->object_prefix && twice < 2; twice++)
-		sqlite3_bind_text(st, k++, f->object_prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(*st, k++, f->object_prefix, -1, SQLITE_STATIC);
 	if (f->action)
-		sqlite3_bind_text(st, k++, f->action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(*st, k++, f->action, -1, SQLITE_STATIC);
 	if (f->user)
-		sqlite3_bind_text(st, k++, f->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(*st, k++, f->user, -1, SQLITE_STATIC);
 	for (int twice = 0; f->has_uid && twice < 1 + !!f->login_too; twice++)
-		sqlite3_bind_int64(st, k++, f->uid);
+		sqlite3_bind_int64(*st, k++, f->uid);
 	if (f->since)
-		sqlite3_bind_int64(st, k++, f->since);
+		sqlite3_bind_int64(*st, k++, f->since);
 	if (f->until)
-		sqlite3_bind_int64(st, k++, f->until);
+		sqlite3_bind_int64(*st, k++, f->until);
 	if (f->seq_from)
-		sqlite3_bind_int64(st, k++, f->seq_from);
+		sqlite3_bind_int64(*st, k++, f->seq_from);
 	if (f->seq_to)
-		sqlite3_bind_int64(st, k++, f->seq_to);
-	return catalog_walk_prepared(c, st, audit_row, (void *)fn, ctx);
+		sqlite3_bind_int64(*st, k++, f->seq_to);
+	return 0;
+}
+
+int catalog_each_audit_where(struct catalog *c, const struct cat_audit_filter *f,
+			     int (*fn)(const struct cat_audit *row, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = audit_where_prepare(c, f, AUDIT_COLS, &st);
+
+	return rc ? rc : catalog_walk_prepared(c, st, audit_row, (void *)fn, ctx);
+}
+
+typedef int (*seq_fn)(int64_t, void *);
+
+static int seq_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return ((seq_fn)fn)(sqlite3_column_int64(st, 0), ctx);
+}
+
+int catalog_each_audit_seq_where(struct catalog *c, const struct cat_audit_filter *f,
+				 int (*fn)(int64_t seq, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = audit_where_prepare(c, f, "seq", &st);
+
+	return rc ? rc : catalog_walk_prepared(c, st, seq_row, (void *)fn, ctx);
 }
 
 static int add_object_row(sqlite3_stmt *st, void *fn, void *ctx)

@@ -289,6 +289,63 @@ TEST(test_audit_each_where_combines_its_conditions)
 	catalog_close(c);
 }
 
+/* The seqs a walk gave, in the order given. */
+struct seqs {
+	int64_t seq[2048];
+	int n;
+};
+
+static int note_seq(const struct audit_entry *e, void *ctx)
+{
+	struct seqs *s = ctx;
+
+	if (s->n < (int)(sizeof(s->seq) / sizeof(*s->seq)))
+		s->seq[s->n] = e->seq;
+	s->n++;
+	return 0;
+}
+
+/* Entries of several objects come a page at a time, each page up to the
+ * end the one read of their seqs gave it (atk40 F1): every entry once, in
+ * seq order, over pages of exactly 256, the last short one, and one
+ * ending on a page's edge. */
+TEST(test_audit_each_where_pages_entries_of_several_objects_in_order)
+{
+	struct catalog *c = fresh("pages", 0);
+	const char *objs[] = { "rec", "rec-wav", "rec-chat" };
+	struct cat_audit_filter f = { .objects = objs, .n_objects = 3, .action = "open" };
+	struct audit_actor a;
+	struct audit_gap gap;
+	struct seqs *s = xcalloc(1, sizeof(*s));
+	int want = 0;
+
+	audit_self(&a, "training");
+	for (int i = 0; i < 1800; i++) {
+		const char *o = i % 5 == 4 ? "other" : objs[i % 3];
+		const char *act = i % 7 == 6 ? "details" : "open";
+
+		CHECK_EQ(audit_log(c, &a, act, o, "ok", NULL), 0);
+		want += strcmp(o, "other") && !strcmp(act, "open");
+	}
+	CHECK_EQ(audit_each_noting(c, &f, note_seq, s, &gap), 0);
+	CHECK_EQ(s->n, want);
+	CHECK_EQ(gap.n, 0u);
+	for (int i = 1; i < s->n; i++)
+		CHECK(s->seq[i] > s->seq[i - 1]);
+	/* From the middle on, and a count that fills its last page. */
+	f.seq_from = s->seq[want - 512];
+	s->n = 0;
+	CHECK_EQ(audit_each_noting(c, &f, note_seq, s, &gap), 0);
+	CHECK_EQ(s->n, 512);
+	f.seq_from = 0;
+	f.seq_to = s->seq[255];
+	s->n = 0;
+	CHECK_EQ(audit_each_noting(c, &f, note_seq, s, &gap), 0);
+	CHECK_EQ(s->n, want - 512 + 256);
+	free(s);
+	catalog_close(c);
+}
+
 /* login_too: a uid also matches the login uid (what a user did through su
  * or sudo, as another account); without it, the entry's uid alone. */
 TEST(test_audit_each_where_matches_the_login_uid_when_asked)
@@ -1324,6 +1381,7 @@ int main(void)
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_log_written_before_schema_2_verifies_after_the_upgrade);
 	RUN(test_audit_each_where_combines_its_conditions);
+	RUN(test_audit_each_where_pages_entries_of_several_objects_in_order);
 	RUN(test_audit_each_where_matches_the_login_uid_when_asked);
 	RUN(test_audit_sealed_log_verifies_with_its_key);
 	RUN(test_audit_seal_finds_an_edited_user);
