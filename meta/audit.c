@@ -534,8 +534,9 @@ int audit_seal(struct catalog *c, int64_t *closed)
 	rc = catalog_audit_key_get(c, &ks);
 	crypto_key_free(ks.key);
 	if (rc == -ENOENT)
-		rc = meta_fail(-ENOENT, "the audit log is not sealed: no verification key was issued "
-				       "(recctl audit setup-keys)");
+		rc = meta_fail(-ENOENT, "the audit log has no sealing key state: either none was issued "
+				       "(recctl audit setup-keys) or it was removed (recctl audit verify --verify-key "
+				       "FILE, with the key kept off the host, tells)");
 	else if (rc == 0)
 		rc = close_epochs(c, util_now(), &n);
 	/* The timer's seal takes the WAL's old keys out even when a mount
@@ -714,6 +715,16 @@ int audit_reason_value(const char *reason, const char *key, char *out, size_t n)
 		w += len;
 	}
 	return 0;
+}
+
+int audit_entry_issued_key(const struct audit_entry *e)
+{
+	char v[32];
+
+	if (!e->action || !e->outcome || strcmp(e->outcome, "ok"))
+		return 0;
+	return !strcmp(e->action, "audit-setup-keys") ||
+	       (!strcmp(e->action, "init") && audit_reason_value(e->reason, AUDIT_INIT_EPOCH, v, sizeof(v)));
 }
 
 int audit_action_known(const char *action)
@@ -1248,6 +1259,7 @@ struct verify {
 	int64_t k_epoch;
 	const struct checkpoint *ck;	/* NULL: nothing was dropped */
 	int64_t start, interval;	/* the clock (vk's, else the key state's); interval 0: none */
+	int64_t issued;			/* the first entry saying a verification key was issued; 0: none */
 };
 
 /* Gather the seals, checking their order: epochs 0, 1, 2, ... and seqs
@@ -1361,6 +1373,8 @@ static int verify_row(const struct cat_audit *row, void *ctx)
 	memcpy(v->prev, h, sizeof(v->prev));
 	v->expect++;
 	v->n++;
+	if (!v->issued && audit_entry_issued_key(&e))
+		v->issued = e.seq;
 	return check_seals_at(v, e.seq, h);
 }
 
@@ -1411,6 +1425,14 @@ static int check_key_state(struct verify *v, int rc_key, const struct cat_audit_
 			util_format_time(vk->start, t);
 			return meta_fail(-EBADMSG, "the log is not sealed, but the verification key says it was from "
 					 "%s: the sealing key state was removed", t);
+		}
+		/* No seals and no key state: never sealed, or both removed.
+		 * The log itself may say which. */
+		if (v->issued) {
+			rep->issued = v->issued;
+			return meta_fail(-EBADMSG, "the log is not sealed, but entry %lld says a verification key was "
+					 "issued: the seals and the sealing key state were removed",
+					 (long long)v->issued);
 		}
 		return 0;
 	}

@@ -185,6 +185,15 @@ int audit_each_noting(struct catalog *c, const struct cat_audit_filter *f,
  */
 int audit_reason_value(const char *reason, const char *key, char *out, size_t n);
 
+/*
+ * 1 when e says a verification key was issued for the log: an "ok" entry
+ * of `recctl audit setup-keys`, or of `recctl init` whose reason has the
+ * word AUDIT_INIT_EPOCH=SECONDS (init seals the log from its first entry
+ * and says so; an init of a recfs before that does not).
+ */
+#define AUDIT_INIT_EPOCH "audit-epoch"
+int audit_entry_issued_key(const struct audit_entry *e);
+
 /* 1 when recfs writes entries of action `action` (open, erase, export,
  * ...), else 0: what `recctl audit show --action` knows without a look at
  * the log. */
@@ -316,6 +325,10 @@ struct audit_report {
 	int64_t dropped_before;
 	int64_t dropped_at;
 	int64_t seals_dropped;
+	/* An unsealed log (no seals, no key state) whose entry `issued`
+	 * says a verification key was issued (audit_entry_issued_key):
+	 * -EBADMSG.  0: no entry says so. */
+	int64_t issued;
 };
 
 /*

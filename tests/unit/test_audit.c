@@ -654,6 +654,38 @@ TEST(test_audit_seal_finds_a_removed_or_replaced_key_state)
 	CHECK_EQ(catalog_exec(c, "DELETE FROM audit_seal"), 0);
 	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), 0);
 	CHECK_EQ(rep.sealed, 0);
+	CHECK_EQ(rep.issued, 0);
+	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
+	audit_vkey_free(vk);
+	catalog_close(c);
+}
+
+/* A log whose own entry says a key was issued (init's audit-epoch=N,
+ * audit setup-keys) and that has neither seals nor key state: they were
+ * removed, and verify says so without the key (atk40 F2). */
+TEST(test_audit_seal_removal_shows_without_the_key_when_the_log_says_a_key_was_issued)
+{
+	struct audit_vkey *vk = NULL;
+	struct catalog *c = sealed("s-said", &vk);
+	struct audit_report rep;
+	struct audit_actor a;
+	struct audit_entry init = { .action = "init", .outcome = "ok", .reason = "3 levels audit-epoch=900" };
+	int64_t at;
+
+	CHECK(audit_entry_issued_key(&init));
+	init.reason = "3 levels";
+	CHECK(!audit_entry_issued_key(&init));
+	init.reason = "3 levels audit-epoch=900";
+	init.outcome = "refused";
+	CHECK(!audit_entry_issued_key(&init));
+	audit_self(&a, NULL);
+	CHECK_EQ(audit_log(c, &a, "audit-setup-keys", NULL, "ok", "epoch 900s, after entry 0"), 0);
+	at = verify_count(c);
+	CHECK(at > 0);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit_seal; DELETE FROM audit_key"), 0);
+	CHECK_EQ(audit_verify(c, NULL, T_VERIFY, &rep), -EBADMSG);
+	CHECK_EQ(rep.issued, at);
+	CHECK(strstr(meta_errmsg(), "says a verification key was issued") != NULL);
 	CHECK_EQ(verify_keyed(c, vk, &rep), -EBADMSG);
 	audit_vkey_free(vk);
 	catalog_close(c);
@@ -1393,6 +1425,7 @@ int main(void)
 	RUN(test_audit_seal_finds_a_recomputed_chain_with_an_entry_reattributed);
 	RUN(test_audit_seal_cannot_see_changes_within_the_current_epoch);
 	RUN(test_audit_seal_finds_a_removed_or_replaced_key_state);
+	RUN(test_audit_seal_removal_shows_without_the_key_when_the_log_says_a_key_was_issued);
 	RUN(test_audit_seal_finds_a_seal_removed_or_altered);
 	RUN(test_audit_seal_says_when_sealing_stopped);
 	RUN(test_audit_seals_close_every_elapsed_epoch_at_the_next_append);

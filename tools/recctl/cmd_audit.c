@@ -469,8 +469,14 @@ static void print_sealing(const struct audit_report *rep)
 	char t[21];
 
 	if (!rep->sealed) {
-		printf("not sealed: no verification key was issued for this register (recctl audit setup-keys);\n"
-		       "whoever can write the catalog can recompute the chain\n");
+		printf("not sealed: this log has no seals and no sealing key state, and no entry of it says a "
+		       "verification key was issued;\n"
+		       "it cannot tell a log never sealed from one whose seals were removed: if a verification key "
+		       "was issued\n"
+		       "for this register, verify with it (--verify-key FILE, the copy kept off the host); if not, "
+		       "issue one\n"
+		       "(recctl audit setup-keys): until then whoever can write the catalog can recompute the "
+		       "chain\n");
 		return;
 	}
 	if (!rep->keyed) {

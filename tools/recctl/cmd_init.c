@@ -189,7 +189,9 @@ static int start_audit(const char *dir, const struct policy *pol, int64_t interv
 	strlist_add(written, vkey);
 	if (catalog_get_meta(r->cat, "register_id", &id))
 		id = NULL;
-	reason = xasprintf("%zu levels", pol->n_levels);
+	/* The log says it was sealed from its start: audit verify without
+	 * the key tells the seals' removal from a log never sealed. */
+	reason = xasprintf("%zu levels " AUDIT_INIT_EPOCH "=%lld", pol->n_levels, (long long)interval);
 	audit_self(&a, NULL);
 	rc = audit_log(r->cat, &a, "init", id, "ok", reason);
 	if (rc)
