@@ -157,7 +157,10 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	int rc, rc_said = 1;
 
 	memset(&it, 0, sizeof(it));
-	it.e.time = e->time ? e->time : util_now();
+	/* The event's time, to the microsecond: the entry reaches the log
+	 * up to a second later, after entries recctl wrote meanwhile. */
+	it.e.time_us = e->time_us ? e->time_us : e->time ? 0 : util_now_us();
+	it.e.time = e->time ? e->time : util_floor_div(it.e.time_us, 1000000);
 	it.e.actor.uid = e->actor.uid;
 	it.e.actor.pid = e->actor.pid;
 	it.e.actor.has_loginuid = e->actor.has_loginuid;

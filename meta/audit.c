@@ -181,10 +181,13 @@ static void entry_hash(const uint8_t prev[CRYPTO_HASH_BYTES], const struct audit
 	/* Schema 2's fields, only when set: an entry without them hashes as
 	 * every entry did before, and one with them cannot serialise like one
 	 * without (the serialisation is longer, each field length-prefixed). */
-	if (e->artifact || e->actor.has_loginuid) {
+	if (e->artifact || e->actor.has_loginuid || e->time_us) {
 		put_str(&h, e->artifact);
 		put_i64(&h, e->actor.has_loginuid ? (int64_t)e->actor.loginuid : -1);
 	}
+	/* Schema 27's, likewise: after schema 2's, which it always brings. */
+	if (e->time_us)
+		put_i64(&h, e->time_us);
 	crypto_hash_parts(out, h.n, h.p, h.len);
 }
 
@@ -242,7 +245,7 @@ static void entry_of(const struct cat_audit *row, struct audit_entry *e)
 			   .comm = row->comm, .has_loginuid = row->loginuid >= 0,
 			   .loginuid = row->loginuid >= 0 ? (uid_t)row->loginuid : 0 },
 		.action = row->action, .object = row->object, .outcome = row->outcome, .reason = row->reason,
-		.artifact = row->artifact,
+		.artifact = row->artifact, .time_us = row->time_us,
 	};
 }
 
@@ -302,7 +305,7 @@ static void row_of(const struct audit_entry *e, const uint8_t h[CRYPTO_HASH_BYTE
 		.seq = e->seq, .time = e->time, .uid = (int64_t)e->actor.uid, .user = e->actor.user,
 		.level = e->actor.level, .pid = (int64_t)e->actor.pid, .comm = e->actor.comm, .action = e->action,
 		.object = e->object, .outcome = e->outcome, .reason = e->reason, .artifact = e->artifact,
-		.loginuid = e->actor.has_loginuid ? (int64_t)e->actor.loginuid : -1, .hash = h,
+		.loginuid = e->actor.has_loginuid ? (int64_t)e->actor.loginuid : -1, .time_us = e->time_us, .hash = h,
 		.hash_len = CRYPTO_HASH_BYTES,
 	};
 }
@@ -509,8 +512,13 @@ int audit_append(struct catalog *c, const struct audit_entry *e, size_t n)
 		uint8_t h[CRYPTO_HASH_BYTES];
 
 		x.seq = ++seq;
+		/* One reading of the clock for both; an entry whose second
+		 * was given (the journal of a mount before schema 28) keeps
+		 * time_us unknown. */
+		if (!x.time && !x.time_us)
+			x.time_us = util_now_us();
 		if (!x.time)
-			x.time = util_now();
+			x.time = util_floor_div(x.time_us, 1000000);
 		entry_hash(prev, &x, h);
 		row_of(&x, h, &row);
 		rc = catalog_audit_append(c, &row);

@@ -60,6 +60,12 @@ struct audit_entry {
 	const char *outcome;	/* "ok", "refused", "error", "skipped" */
 	const char *reason;	/* errno name or text, may be NULL */
 	const char *artifact;	/* see above; NULL when the entry is not about one artifact */
+	/* Schema 27: when the event happened, in microseconds since the
+	 * epoch (time is its second); 0: not known (entries written before).
+	 * seq is the order of writing: a mount writes its entries up to
+	 * about a second after the event (in batches), so an entry of a
+	 * mount may follow one recctl wrote after it; time_us orders them. */
+	int64_t time_us;
 };
 
 /* The actor for this process (getuid, its user name, getpid, comm, login uid). */

@@ -495,13 +495,23 @@ static const char schema_v27[] =
 	" (\"María García\" of \"María García López\")'"
 	"  WHERE EXISTS (SELECT 1 FROM subject);";
 
+/*
+ * v28: an audit entry's event time in microseconds since the epoch
+ * (time_us; time stays its second).  The log's order (seq) is the order
+ * of writing, and a mount writes its entries up to about a second after
+ * the event: time_us tells which came first (black-box report bb14 F2).
+ * Rows written before stay NULL and hash as they did (audit.c hashes
+ * time_us only when it is set).
+ */
+static const char schema_v28[] = "ALTER TABLE audit ADD COLUMN time_us INTEGER;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
 				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21,
 				      schema_v22, schema_v23, schema_v24, schema_v25, schema_v26,
-				      schema_v27 };
+				      schema_v27, schema_v28 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -628,25 +638,29 @@ static int too_new(const char *path, int version)
 			 version, CATALOG_SCHEMA_VERSION);
 }
 
-/* 1 when recording has the column v22 adds, 0 when not; catalog errors. */
-static int has_objection_mark(struct catalog *c)
+/* 1 when table has the column, 0 when not; catalog errors. */
+static int has_column(struct catalog *c, const char *table, const char *column)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM pragma_table_info('recording')"
-				      " WHERE name = 'restricted_by_objection'", -1, &st, NULL) != SQLITE_OK)
-		return catalog_fail(c, sqlite3_errcode(c->db), "read the recording table's columns");
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return catalog_fail(c, sqlite3_errcode(c->db), "read a table's columns");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "read the recording table's columns");
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "read a table's columns");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-/* The step from version v to v + 1. */
+/* The step from version v to v + 1.  The steps that add a column are
+ * passed when it is there (a catalog whose version was set back). */
 static int upgrade_step(struct catalog *c, int v)
 {
-	int rc = v == 21 ? has_objection_mark(c) : 0;
+	int rc = v == 21 ? has_column(c, "recording", "restricted_by_objection")
+		 : v == 27 ? has_column(c, "audit", "time_us") : 0;
 
 	if (rc)
 		return rc < 0 ? rc : 0;

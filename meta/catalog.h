@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 27
+#define CATALOG_SCHEMA_VERSION 28
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -512,6 +512,7 @@ struct cat_audit {
 	const char *reason;
 	const char *artifact;	/* schema 2; NULL in older rows */
 	int64_t loginuid;	/* schema 2; -1 (stored as NULL) for none and in older rows */
+	int64_t time_us;	/* schema 28; 0 (stored as NULL) when not known and in older rows */
 	const uint8_t *hash;
 	size_t hash_len;
 };

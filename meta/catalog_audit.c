@@ -16,7 +16,8 @@
 
 #include "catalog_i.h"
 
-#define AUDIT_COLS "seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash, artifact, loginuid"
+#define AUDIT_COLS \
+	"seq, time, uid, user, level, pid, comm, action, object, outcome, reason, hash, artifact, loginuid, time_us"
 
 int catalog_audit_last(struct catalog *c, int64_t *seq, uint8_t hash[CRYPTO_HASH_BYTES])
 {
@@ -44,7 +45,7 @@ int catalog_audit_last(struct catalog *c, int64_t *seq, uint8_t hash[CRYPTO_HASH
 int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 {
 	static const char sql[] =
-		"INSERT INTO audit (" AUDIT_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)";
+		"INSERT INTO audit (" AUDIT_COLS ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -70,6 +71,8 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 	catalog_bind_text_or_null(st, 13, row->artifact);
 	if (row->loginuid >= 0)
 		sqlite3_bind_int64(st, 14, row->loginuid);
+	if (row->time_us)
+		sqlite3_bind_int64(st, 15, row->time_us);
 	rc = catalog_step_done(c, st, "append audit entry");
 	if (rc == 0)
 		catalog_audit_appended(c, row->seq);
@@ -95,6 +98,7 @@ static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
 		.hash = sqlite3_column_blob(st, 11),
 		.artifact = (const char *)sqlite3_column_text(st, 12),
 		.loginuid = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13),
+		.time_us = sqlite3_column_int64(st, 14),	/* NULL reads as 0 */
 	};
 
 	/* The length after the blob, in the order sqlite documents. */

@@ -191,6 +191,9 @@ int journal_append(struct journal *j, uint64_t ticket, const struct audit_entry 
 	put_str(&b, e->outcome);
 	put_str(&b, e->reason);
 	put_str(&b, e->artifact);
+	/* Since schema 28: the event's microseconds, after the strings, so a
+	 * record of an older mount (which ends with them) still reads. */
+	put_u64(&b, (uint64_t)e->time_us);
 	rc = append(j, &b);
 	free(b.p);
 	return rc;
@@ -303,6 +306,21 @@ static int take_str(const uint8_t **p, const uint8_t *end, const char **out)
 	return 0;
 }
 
+/* The microseconds a record of schema 28 ends with into *us (0 and
+ * nothing taken when the record ends with its strings); -1 when what is
+ * left is not 8 bytes. */
+static int take_time_us(const uint8_t **q, const uint8_t *end, int64_t *us)
+{
+	*us = 0;
+	if (*q == end)
+		return 0;
+	if (end - *q != 8)
+		return -1;
+	*us = (int64_t)get_u64(*q);
+	*q += 8;
+	return 0;
+}
+
 /* One record's body (type, ticket, fields) into p; -1 when malformed. */
 static int parse_body(const uint8_t *b, size_t n, struct parsed *p)
 {
@@ -349,7 +367,8 @@ static int parse_body(const uint8_t *b, size_t n, struct parsed *p)
 	    take_str(&q, end, &p->e[p->n - 1].actor.comm) || take_str(&q, end, &p->e[p->n - 1].action) ||
 	    take_str(&q, end, &p->e[p->n - 1].object) || take_str(&q, end, &p->e[p->n - 1].outcome) ||
 	    take_str(&q, end, &p->e[p->n - 1].reason) || take_str(&q, end, &p->e[p->n - 1].artifact) ||
-	    q != end || !p->e[p->n - 1].action || !p->e[p->n - 1].outcome) {
+	    take_time_us(&q, end, &p->e[p->n - 1].time_us) || q != end || !p->e[p->n - 1].action ||
+	    !p->e[p->n - 1].outcome) {
 		/* Not an entry (the log's table would refuse it): drop it. */
 		struct parsed last = { p->e + p->n - 1, NULL, 1 };
 

@@ -465,6 +465,25 @@ int64_t util_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t util_now_us(void)
+{
+	struct timespec ts;
+
+#ifdef RECFS_TEST_HOOKS
+	const char *e = getenv("RECFS_NOW");
+
+	if (e && *e)
+		return util_now() * 1000000;
+#endif
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t util_floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
 int64_t util_monotonic(void)
 {
 	struct timespec ts;

@@ -152,6 +152,11 @@ int64_t util_add_months(int64_t t, int n);
  * honours $RECFS_NOW (epoch or ISO 8601), so that tests can move the
  * clock for retention and the audit log's epochs. */
 int64_t util_now(void);
+/* The same clock in microseconds since the epoch (in the test build,
+ * $RECFS_NOW's second times 1,000,000 when it is set). */
+int64_t util_now_us(void);
+/* a / b rounded down (b > 0), for times before 1970 too. */
+int64_t util_floor_div(int64_t a, int64_t b);
 /* Seconds of CLOCK_MONOTONIC: for ages and timeouts, which setting the
  * clock (or $RECFS_NOW) must not move. */
 int64_t util_monotonic(void);

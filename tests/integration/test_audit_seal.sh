@@ -37,6 +37,7 @@ def text(v):
     return field(None if v is None else v.encode())
 cols = [c[1] for c in db.execute('PRAGMA table_info(audit)')]
 extra = 'artifact, loginuid' if 'artifact' in cols else 'NULL, NULL'   # schema 1 had neither
+extra += ', time_us' if 'time_us' in cols else ', NULL'                 # schema 28
 rows = db.execute('SELECT seq, time, uid, user, level, pid, comm, action, object, outcome, reason, ' + extra +
                   ' FROM audit ORDER BY seq').fetchall()
 db.execute('UPDATE audit SET seq = -seq')
@@ -44,8 +45,10 @@ prev = bytes(32)
 for n, r in enumerate(rows, 1):
     b = (field(prev) + num(n) + num(r[1]) + num(r[2]) + text(r[3]) + text(r[4]) + num(r[5]) + text(r[6]) +
          text(r[7]) + text(r[8]) + text(r[9]) + text(r[10]))
-    if r[11] is not None or r[12] is not None:   # schema 2: artifact and login uid, when set
+    if r[11] is not None or r[12] is not None or r[13]:   # schema 2: artifact and login uid, when set
         b += text(r[11]) + num(-1 if r[12] is None else r[12])
+    if r[13]:                                    # schema 28: the event's microseconds, when set
+        b += num(r[13])
     h = hashlib.blake2b(b, digest_size=32).digest()
     db.execute('UPDATE audit SET seq = ?, hash = ? WHERE seq = ?', (n, h, -r[0]))
     prev = h

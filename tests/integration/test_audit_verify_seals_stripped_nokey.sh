@@ -37,12 +37,15 @@ def field(b): return struct.pack('<I', 0xffffffff) if b is None else struct.pack
 def num(v): return field(struct.pack('<q', v))
 def text(v): return field(None if v is None else v.encode())
 prev = bytes(32)
-rows = db.execute('SELECT seq, time, uid, user, level, pid, comm, action, object, outcome, reason, artifact, loginuid FROM audit ORDER BY seq').fetchall()
+us = ', time_us' if 'time_us' in [c[1] for c in db.execute('PRAGMA table_info(audit)')] else ', NULL'  # schema 28
+rows = db.execute('SELECT seq, time, uid, user, level, pid, comm, action, object, outcome, reason, artifact, loginuid' + us + ' FROM audit ORDER BY seq').fetchall()
 for r in rows:
     b = (field(prev) + num(r[0]) + num(r[1]) + num(r[2]) + text(r[3]) + text(r[4]) + num(r[5]) + text(r[6]) +
          text(r[7]) + text(r[8]) + text(r[9]) + text(r[10]))
-    if r[11] is not None or r[12] is not None:
+    if r[11] is not None or r[12] is not None or r[13]:
         b += text(r[11]) + num(-1 if r[12] is None else r[12])
+    if r[13]:
+        b += num(r[13])
     prev = hashlib.blake2b(b, digest_size=32).digest()
     db.execute('UPDATE audit SET hash = ? WHERE seq = ?', (prev, r[0]))
 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)", ('%d:%s' % (rows[-1][0], prev.hex()),))

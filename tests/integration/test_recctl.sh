@@ -359,7 +359,7 @@ assert_ok "audit verify with the key from init" "$RECCTL" audit verify -R "$REG"
 assert_contains "checks the seals" "$T_OUT" "sealed: "
 assert_eq "audit show prints every entry" "$N" "$("$RECCTL" audit show -R "$REG" | wc -l)"
 assert_match "audit show line format" "$("$RECCTL" audit show -R "$REG" | head -n 1)" \
-	'^1 [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z [^ ]+\([0-9]+\) login=([0-9]+|-) [^ ]+ [0-9]+ [^ ]+ init [^ ]+ ok'
+	'^1 [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z [^ ]+\([0-9]+\) login=([0-9]+|-) [^ ]+ [0-9]+ [^ ]+ init [^ ]+ ok'
 REC1=$(sql 'SELECT id FROM recording ORDER BY recorded_at LIMIT 1')
 assert_ok "audit show --object" "$RECCTL" audit show -R "$REG" --object "$REC1"
 assert_match "--object shows that recording's ingest" "$T_OUT" " ingest $REC1 ok"

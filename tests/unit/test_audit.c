@@ -149,6 +149,7 @@ struct last {
 	int has_loginuid;
 	uid_t loginuid;
 	int n;
+	int64_t time, time_us;
 };
 
 static int see_last(const struct audit_entry *e, void *ctx)
@@ -159,6 +160,8 @@ static int see_last(const struct audit_entry *e, void *ctx)
 	snprintf(l->object, sizeof(l->object), "%s", e->object ? e->object : "(null)");
 	l->has_loginuid = e->actor.has_loginuid;
 	l->loginuid = e->actor.loginuid;
+	l->time = e->time;
+	l->time_us = e->time_us;
 	l->n++;
 	return 0;
 }
@@ -218,6 +221,13 @@ TEST(test_audit_log_written_before_schema_2_verifies_after_the_upgrade)
 	a.loginuid = 0;
 	CHECK_EQ(audit_log_artifact(c, &a, "open", "0123456789abcdef0123456789abcdef", "chat", "ok", NULL), 0);
 	CHECK_EQ(verify_count(c), 18);
+	/* Schema 27: the new entry has its event's microseconds, the old
+	 * ones none, and both verify. */
+	l.n = 0;
+	CHECK_EQ(audit_each(c, NULL, see_last, &l), 0);
+	CHECK(l.time_us > 0);
+	CHECK_EQ(l.time, l.time_us / 1000000);
+	CHECK_EQ(audit_each(c, "0123456789abcdef0123456789abcdef", see_last, &l), 0);
 	catalog_close(c);
 	/* Opened again: nothing more to upgrade, still intact. */
 	c = NULL;
@@ -343,6 +353,28 @@ TEST(test_audit_each_where_pages_entries_of_several_objects_in_order)
 	CHECK_EQ(audit_each_noting(c, &f, note_seq, s, &gap), 0);
 	CHECK_EQ(s->n, want - 512 + 256);
 	free(s);
+	catalog_close(c);
+}
+
+/* The event's microseconds are in the chain: an entry whose time_us was
+ * edited (an open moved before a restriction) no longer verifies (bb14
+ * F2). */
+TEST(test_audit_event_time_us_is_in_the_chain)
+{
+	struct catalog *c = fresh("us", 3);
+	struct last l = { .n = 0 };
+
+	CHECK_EQ(verify_bad(c), 0);
+	CHECK_EQ(audit_each(c, NULL, see_last, &l), 0);
+	CHECK(l.time_us > 0);
+	CHECK_EQ(l.time, l.time_us / 1000000);
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET time_us = time_us - 1 WHERE seq = 2"), 0);
+	CHECK_EQ(verify_bad(c), 2);
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET time_us = time_us + 1 WHERE seq = 2"), 0);
+	CHECK_EQ(verify_bad(c), 0);
+	/* Removed (as an older entry has none): the chain breaks too. */
+	CHECK_EQ(catalog_exec(c, "UPDATE audit SET time_us = NULL WHERE seq = 3"), 0);
+	CHECK_EQ(verify_bad(c), 3);
 	catalog_close(c);
 }
 
@@ -1413,6 +1445,7 @@ int main(void)
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_log_written_before_schema_2_verifies_after_the_upgrade);
 	RUN(test_audit_each_where_combines_its_conditions);
+	RUN(test_audit_event_time_us_is_in_the_chain);
 	RUN(test_audit_each_where_pages_entries_of_several_objects_in_order);
 	RUN(test_audit_each_where_matches_the_login_uid_when_asked);
 	RUN(test_audit_sealed_log_verifies_with_its_key);

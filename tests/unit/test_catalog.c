@@ -674,6 +674,33 @@ TEST(test_catalog_upgrade_to_27_marks_a_register_with_subjects_for_reindex)
 	check_reindex_mark("mark27", 26, "schema 27");
 }
 
+/* Schema 28 adds the audit entries' event time in microseconds (bb14 F2):
+ * a catalog of 27 gets the column, its rows keep NULL (0). */
+TEST(test_catalog_upgrade_to_28_adds_the_audit_event_time)
+{
+	char *p = xasprintf("%s/us28.db", dir);
+	struct catalog *c = NULL;
+	struct cat_audit row = { .seq = 1, .time = 1780000000, .action = "open", .outcome = "ok", .loginuid = -1,
+				 .hash = (const uint8_t *)"0123456789abcdef0123456789abcdef", .hash_len = 32 };
+
+	CHECK_EQ(catalog_open(p, 1, &c), 0);
+	CHECK_EQ(catalog_exec(c, "ALTER TABLE audit DROP COLUMN time_us; PRAGMA user_version = 27"), 0);
+	CHECK_EQ(catalog_exec(c, "INSERT INTO audit (seq, time, uid, pid, action, outcome, hash)"
+				 " VALUES (1, 1780000000, 0, 1, 'open', 'ok', zeroblob(32))"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c) {
+		CHECK_EQ(catalog_exec(c, "SELECT time_us FROM audit"), 0);
+		CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq = 1 AND time_us IS NULL"), 0);
+		row.time_us = 1780000000123456;
+		CHECK_EQ(catalog_audit_append(c, &row), 0);
+		CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE time_us = 1780000000123456"), 0);
+		catalog_close(c);
+	}
+	free(p);
+}
+
 TEST(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash)
 {
 	struct catalog *c = fresh("audit-empty");
@@ -1314,6 +1341,7 @@ int main(void)
 	RUN(test_catalog_upgrade_to_25_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_26_marks_a_register_with_subjects_for_reindex);
 	RUN(test_catalog_upgrade_to_27_marks_a_register_with_subjects_for_reindex);
+	RUN(test_catalog_upgrade_to_28_adds_the_audit_event_time);
 	RUN(test_catalog_audit_last_reads_a_hash_of_another_length_as_zeros);
 	RUN(test_catalog_requests_are_numbered_and_read_back_open);
 	RUN(test_catalog_schema_12_never_hands_a_request_number_out_twice);

@@ -44,6 +44,7 @@ struct seen {
 	char objects[256];
 	char last_reason[64];
 	int loginuid;
+	int64_t time_us[8];
 };
 
 static int see(const struct audit_entry *e, void *ctx)
@@ -54,6 +55,8 @@ static int see(const struct audit_entry *e, void *ctx)
 	snprintf(s->objects + strlen(s->objects), sizeof(s->objects) - strlen(s->objects), "%s ", e->object);
 	snprintf(s->last_reason, sizeof(s->last_reason), "%s", e->reason ? e->reason : "-");
 	s->loginuid = e->actor.has_loginuid ? (int)e->actor.loginuid : -1;
+	if (s->n <= 8)
+		s->time_us[s->n - 1] = e->time_us;
 	return 0;
 }
 
@@ -89,6 +92,8 @@ static void killed_writer(const char *d, int n)
 
 			snprintf(obj, sizeof(obj), "rec-%d", i);
 			e.object = obj;
+			/* The event's microsecond (schema 28), on one of them. */
+			e.time_us = i == 2 ? 1780000000123456 : 0;
 			if (journal_append(j, (uint64_t)i, &e))
 				_exit(1);
 		}
@@ -120,6 +125,8 @@ TEST(test_journal_of_a_killed_writer_reaches_the_log_once_with_its_amendment)
 	CHECK_STR(s.objects, "rec-1 rec-2 rec-3 ");
 	CHECK_STR(s.last_reason, "amended");
 	CHECK_EQ(s.loginuid, 1001);
+	CHECK_EQ(s.time_us[0], 0);
+	CHECK_EQ(s.time_us[1], 1780000000123456);
 	CHECK_EQ(journal_recover(c, d, &count), 0);
 	CHECK_EQ(count, 0);
 	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);

@@ -26,7 +26,8 @@
 
 const char usage_audit[] =
 	"usage: recctl audit show [-R REGISTER] [--recording X] [--subject HANDLE] [--user NAME|UID]\n"
-	"                         [--action A] [--since WHEN] [--until WHEN] [--object ID] [--json]\n"
+	"                         [--action A] [--since WHEN] [--until WHEN] [--object ID] [--by-time]\n"
+	"                         [--json]\n"
 	"       recctl audit verify [-R REGISTER] [--verify-key FILE] [--anchor LINE]... [--anchors FILE|-]\n"
 	"       recctl audit setup-keys [-R REGISTER] [--out FILE] [--audit-epoch SECONDS]\n"
 	"       recctl audit seal [-R REGISTER]\n"
@@ -37,8 +38,11 @@ const char usage_audit[] =
 	"            (control characters written \\n, \\t, \\xNN; in a column but the\n"
 	"            reason, a space is \\x20: a process chooses its own name)\n"
 	"            The filters combine (an entry must pass each one given).\n"
-	"            `audit show --recording X --action open` is the \"who listened\" report\n"
-	"            (a mount's entries reach the log about a second after the open).\n"
+	"            `audit show --recording X --action open` is the \"who listened\" report.\n"
+	"            The log's order (seq) is the order of writing: a mount writes its\n"
+	"            entries up to about a second after the event, so one may follow an\n"
+	"            entry recctl wrote after the event; time (to the microsecond) is\n"
+	"            when it happened, and --by-time lists in that order.\n"
 	"verify      check the hash chain, and with the verification key the seals\n"
 	"            of every epoch but the current one; name the first entry edited,\n"
 	"            inserted, removed or reordered, and exit 1 when there is one;\n"
@@ -63,6 +67,8 @@ const char usage_audit[] =
 	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
 	"  --until WHEN           entries at or before WHEN (a date: to the end of that day)\n"
 	"  --object ID            entries whose object is exactly ID (a recording, handle, ...)\n"
+	"  --by-time              in the order the events happened (their time to the\n"
+	"                         microsecond, then seq), not the order of writing\n"
 	"  --json                 a JSON array of entries\n"
 	"  --verify-key FILE      the verification key from init or setup-keys (with it, an\n"
 	"                         anchor whose MAC does not check is skipped)\n"
@@ -137,13 +143,29 @@ static void count_shown(const struct audit_entry *e, struct shown *s)
 	s->first = 0;
 }
 
+/*
+ * The entry's time into t: "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", the event's
+ * microsecond, when the entry has it (schema 28); its second alone
+ * ("...:SSZ") when not (an entry written before).
+ */
+static void entry_time(const struct audit_entry *e, char t[28])
+{
+	if (!e->time_us) {
+		util_format_time(e->time, t);
+		return;
+	}
+	util_format_time(util_floor_div(e->time_us, 1000000), t);
+	/* "...SSZ" -> "...SS.uuuuuuZ" */
+	snprintf(t + 19, 9, ".%06lldZ", (long long)(e->time_us - util_floor_div(e->time_us, 1000000) * 1000000));
+}
+
 static int print_entry(const struct audit_entry *e, void *ctx)
 {
 	enum { USER, LEVEL, COMM, ACTION, OBJECT, ARTIFACT, OUTCOME, REASON, N };
-	char t[21], login[16] = "-", *f[N];
+	char t[28], login[16] = "-", *f[N];
 
 	count_shown(e, ctx);
-	util_format_time(e->time, t);
+	entry_time(e, t);
 	if (e->actor.has_loginuid)
 		snprintf(login, sizeof(login), "%lu", (unsigned long)e->actor.loginuid);
 	f[USER] = field(e->actor.user, 1);
@@ -177,6 +199,7 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	util_format_time(e->time, t);
 	json_object_set_new(o, "seq", json_integer(e->seq));
 	json_object_set_new(o, "time", json_string(t));
+	json_object_set_new(o, "time_us", e->time_us ? json_integer(e->time_us) : json_null());
 	json_object_set_new(o, "uid", json_integer(e->actor.uid));
 	json_object_set_new(o, "user", json_str_or_null(e->actor.user));
 	json_object_set_new(o, "loginuid", e->actor.has_loginuid ? json_integer(e->actor.loginuid) : json_null());
@@ -196,6 +219,81 @@ static int print_json_entry(const struct audit_entry *e, void *ctx)
 	count_shown(e, shown);
 	jsonmem_free(s);
 	return 0;
+}
+
+/* fn for the one entry a walk finds, noting that it found it. */
+struct one_then {
+	int (*fn)(const struct audit_entry *, void *);
+	void *ctx;
+	int *seen;
+};
+
+static int count_one_then(const struct audit_entry *e, void *ctx)
+{
+	struct one_then *o = ctx;
+
+	*o->seen = 1;
+	return o->fn(e, o->ctx);
+}
+
+/* --by-time: each entry's event time (its second's first microsecond
+ * when it has none, entries written before schema 28) and seq. */
+struct when {
+	int64_t us, seq;
+};
+
+struct whens {
+	struct when *w;
+	size_t n, cap;
+};
+
+static int add_when(const struct audit_entry *e, void *ctx)
+{
+	struct whens *ws = ctx;
+
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? 2 * ws->cap : 1024;
+		ws->w = xrealloc(ws->w, ws->cap * sizeof(*ws->w));
+	}
+	ws->w[ws->n++] = (struct when){ e->time_us ? e->time_us : e->time * 1000000, e->seq };
+	return 0;
+}
+
+static int cmp_when(const void *a, const void *b)
+{
+	const struct when *x = a, *y = b;
+
+	if (x->us != y->us)
+		return x->us < y->us ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The entries f selects in the order of their events: their seqs and
+ * times in a first walk (16 bytes an entry), sorted, then each entry
+ * read again by its seq.  *gone: entries the retention sweep dropped
+ * between the two.
+ */
+static int each_by_time(struct catalog *cat, const struct cat_audit_filter *f,
+			int (*fn)(const struct audit_entry *, void *), void *ctx, struct audit_gap *gap,
+			size_t *gone)
+{
+	struct whens ws = { 0 };
+	int rc = audit_each_noting(cat, f, add_when, &ws, gap);
+
+	*gone = 0;
+	if (rc == 0)
+		qsort(ws.w, ws.n, sizeof(*ws.w), cmp_when);
+	for (size_t i = 0; rc == 0 && i < ws.n; i++) {
+		struct cat_audit_filter one = { .seq_from = ws.w[i].seq, .seq_to = ws.w[i].seq };
+		int seen = 0;
+
+		rc = audit_each_where(cat, &one, count_one_then, &(struct one_then){ fn, ctx, &seen });
+		if (rc == 0 && !seen)
+			(*gone)++;
+	}
+	free(ws.w);
+	return rc;
 }
 
 /* --recording X (ctl_recording_id), or the usage error. */
@@ -342,6 +440,7 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "by-time", no_argument, NULL, 'T' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -353,7 +452,8 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	struct catalog *cat = NULL;
 	struct shown shown = { .first = 1, .f = &f };
 	char id[RECFS_ID_HEX];
-	int as_json = 0, prefix = 0, none = 0, c, rc;
+	int as_json = 0, by_time = 0, prefix = 0, none = 0, c, rc;
+	size_t gone = 0;
 
 	while ((c = ctl_getopt(ctl, argc, argv, "h", opts)) != -1) {
 		switch (c) {
@@ -371,6 +471,7 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 				return usage_error(usage_audit, NULL);
 			break;
 		case 'j': as_json = 1; break;
+		case 'T': by_time = 1; break;
 		case 'h': return usage_show(usage_audit);
 		default: return usage_error(usage_audit, NULL);
 		}
@@ -430,7 +531,9 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 	}
 	if (as_json)
 		fputs("[\n", stdout);
-	if (!none)
+	if (!none && by_time)
+		rc = each_by_time(cat, &f, as_json ? print_json_entry : print_entry, &shown, &gap, &gone);
+	else if (!none)
 		rc = audit_each_noting(cat, &f, as_json ? print_json_entry : print_entry, &shown, &gap);
 	if (as_json)
 		fputs(shown.first ? "]\n" : "\n]\n", stdout);
@@ -446,6 +549,9 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 		fprintf(stderr, " of the audit log while this listing ran, before it reached them: those of them it "
 			"would have shown are not above; what is left of the log is (run it again)\n");
 	}
+	if (rc == 0 && gone)
+		fprintf(stderr, "recctl: note: the retention sweep dropped %zu of these entries while this listing ran, "
+			"before it printed them: they are not above (run it again)\n", gone);
 	if (rc == 0 && shown.other_name)
 		fprintf(stderr, "recctl: note: %zu of these entries were recorded under another user name by uid "
 			"%lld, the uid %s has now (a former holder of the uid, or %s before a rename)\n",
