@@ -379,6 +379,24 @@ subject_call()
 	R=$(id_at "$when")
 	[ -n "$R" ] || t_abort "call $NCALL" "not ingested"
 }
+# es_line_register [DIR]: a register of the Irish airline's Spanish-language
+# line (tests/fixtures/policy-aerlinte-es-line.conf) in DIR ($T_TMP/a), a
+# spool of its own, and the calls numbered from 1 again; es_call SUBJECTS:
+# the next call on the line (subject_call), its recording id in R.  Used by
+# the Spanish name tests (test_name_forms_spanish_*, _short_*).
+es_line_register()
+{
+	local dir=${1:-$T_TMP/a}
+
+	mkdir -p "$dir"
+	make_register "$dir" "$T_ROOT/tests/fixtures/policy-aerlinte-es-line.conf"
+	SPOOL=$T_TMP/spool-$(basename "$dir")
+	mkdir -p "$SPOOL"
+	NCALL=0
+}
+es_call() { subject_call "$1" '"source": "es-line"'; }
+# es_ids HANDLE DIR: export_ids by the line's rights level (dpo).
+es_ids() { export_ids "$1" "$2" "$KEYS/dpo.keyring"; }
 # same_rec_subject / two_rec_subjects LABEL RID1 RID2: the two recordings
 # name one subject / two subjects.
 same_rec_subject()
@@ -409,11 +427,12 @@ two_subjects()
 id_at() { q "SELECT id FROM recording WHERE recorded_at = $(date -u -d "$1" +%s)"; }
 # handle_of RID: the handles of the subjects linked to recording RID.
 handle_of() { q "SELECT group_concat(handle) FROM link WHERE recording = '$1'"; }
-# export_ids HANDLE DIR: the ids of the recordings in HANDLE's export (by
-# the privacy keyring of make_register), sorted, on one line.
+# export_ids HANDLE DIR [KEYRING]: the ids of the recordings in HANDLE's
+# export (by KEYRING, else the privacy keyring of make_register), sorted,
+# on one line.
 export_ids()
 {
-	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "$KEYS/privacy.keyring" >/dev/null \
+	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "${3:-$KEYS/privacy.keyring}" >/dev/null \
 		2>"$T_TMP/export.err" || { echo "export failed: $(cat "$T_TMP/export.err")"; return; }
 	jq -r '.recordings[].id' "$2/$1/export.json" | sort | paste -sd' '
 }

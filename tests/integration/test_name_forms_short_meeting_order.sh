@@ -12,69 +12,22 @@
 # the mother's own entry, her subject taken, makes a second subject of
 # her, holding her e-mail and full name.
 . "$(dirname "$0")/lib.sh"
-cat >"$T_TMP/policy.conf" <<'POL'
-[register]
-name = Aerlinte Atlántica customer-service call recordings
-controller = Aerlinte Atlántica DAC, 1 Harbour Square, Dublin 2, Ireland
-contact = +353 1 555 0100
-privacy_contact = dpo@aerlinte.example.ie
-details_level = supervisor
-phone_country_code = 353
-supervisory_authority = Data Protection Commission, 21 Fitzwilliam Square South, Dublin 2, Ireland
-
-[level frontline]
-group = recfs-frontline
-
-[level supervisor]
-group = recfs-supervisor
-
-[level dpo]
-group = recfs-dpo
-rights = yes
-
-[purpose complaints]
-description = Handling passengers' complaints
-legal_basis = legitimate_interests
-min_level = frontline
-retention = 12m
-
-[source es-line]
-kind = call
-purpose = complaints
-data_source = Spanish-language customer-service line
-POL
-N=0
-mkdir -p "$T_TMP/a"
-make_register "$T_TMP/a" "$T_TMP/policy.conf"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_json "c$N" "{\"recorded_at\": \"$when\", \"source\": \"es-line\",
- \"subjects\": [$1], \"audio\": \"c$N.opus\"}"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-same() { local a b; a=$(handle_of "$2"); b=$(handle_of "$3"); if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi; }
-two() { local a b; a=$(handle_of "$2"); b=$(handle_of "$3"); if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi; }
+es_line_register
 subjects_of() { q "SELECT handle FROM link WHERE recording = '$1' ORDER BY handle" | paste -sd' '; }
 
-call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m1=$R
+es_call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m1=$R
 hm=$(handle_of "$m1")
 # the meeting: the daughter listed first
-call '{"role": "customer", "name": "María García", "ref": "X7K2QP"}, {"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; mt=$R
+es_call '{"role": "customer", "name": "María García", "ref": "X7K2QP"}, {"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; mt=$R
 other=$(subjects_of "$mt" | tr ' ' '\n' | grep -vx "$hm")
 assert_contains "the meeting is the mother's" "$(subjects_of "$mt")" "$hm"
 assert_eq "the meeting has one other subject" "1" "$(printf '%s\n' "$other" | grep -c .)"
 # the mother, later, in full with her e-mail alone
-call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; m2=$R
-same "'María García López' with her e-mail is still her" "$m1" "$m2"
+es_call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; m2=$R
+same_rec_subject "'María García López' with her e-mail is still her" "$m1" "$m2"
 # the daughter, later, short on the booking alone: the meeting's other one
-call '{"role": "customer", "name": "María García", "ref": "X7K2QP"}'; d2=$R
-two "'María García' on the family's booking alone is not the mother" "$m1" "$d2"
+es_call '{"role": "customer", "name": "María García", "ref": "X7K2QP"}'; d2=$R
+two_rec_subjects "'María García' on the family's booking alone is not the mother" "$m1" "$d2"
 assert_eq "'María García' on the family's booking is the meeting's other subject" "$other" "$(handle_of "$d2")"
 # no subject but the mother's holds her full name and her own e-mail
 assert_eq "the meeting's other subject does not hold the mother's e-mail" "" \
@@ -82,7 +35,7 @@ assert_eq "the meeting's other subject does not hold the mother's e-mail" "" \
 # last (it makes a subject of "María García" with her e-mail where it
 # fails): her short form with her own e-mail is still hers (on main,
 # which has no short form, it is not)
-call '{"role": "customer", "name": "María García", "email": "maria.garcia.lopez@example.es"}'; m3=$R
-same "'María García' with her own e-mail after the meeting is her" "$m1" "$m3"
+es_call '{"role": "customer", "name": "María García", "email": "maria.garcia.lopez@example.es"}'; m3=$R
+same_rec_subject "'María García' with her own e-mail after the meeting is her" "$m1" "$m3"
 
 t_done

@@ -14,97 +14,45 @@
 # the calls she keeps give only "María García", and her card's name comes
 # after them.
 . "$(dirname "$0")/lib.sh"
-cat >"$T_TMP/policy.conf" <<'POL'
-[register]
-name = Aerlinte Atlántica customer-service call recordings
-controller = Aerlinte Atlántica DAC, 1 Harbour Square, Dublin 2, Ireland
-contact = +353 1 555 0100
-privacy_contact = dpo@aerlinte.example.ie
-details_level = supervisor
-phone_country_code = 353
-supervisory_authority = Data Protection Commission, 21 Fitzwilliam Square South, Dublin 2, Ireland
-
-[level frontline]
-group = recfs-frontline
-
-[level supervisor]
-group = recfs-supervisor
-
-[level dpo]
-group = recfs-dpo
-rights = yes
-
-[purpose complaints]
-description = Handling passengers' complaints
-legal_basis = legitimate_interests
-min_level = frontline
-retention = 12m
-
-[source es-line]
-kind = call
-purpose = complaints
-data_source = Spanish-language customer-service line
-POL
-N=0
-call()
-{
-	N=$((N + 1))
-	local when
-	when=$(call_day "$N")
-	ingest_json "c$N" "{\"recorded_at\": \"$when\", \"source\": \"es-line\",
- \"subjects\": [$1], \"audio\": \"c$N.opus\"}"
-	R=$(id_at "$when")
-	[ -n "$R" ] || t_abort "call $N" "not ingested"
-}
-same() { local a b; a=$(handle_of "$2"); b=$(handle_of "$3"); if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "two subjects: $a and $b"; fi; }
-two() { local a b; a=$(handle_of "$2"); b=$(handle_of "$3"); if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then pass "$1"; else fail "$1" "one subject: $a and $b"; fi; }
 RN=0
 for try in $(seq 1 16); do
 	RN=$((RN + 1))
-	mkdir -p "$T_TMP/r$RN"
-	make_register "$T_TMP/r$RN" "$T_TMP/policy.conf"
-	SPOOL=$T_TMP/spool$RN
-	mkdir -p "$SPOOL"
-	N=0
-	call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m1=$R
-	call '{"role": "customer", "name": "María García", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m2=$R
+	es_line_register "$T_TMP/r$RN"
+	es_call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m1=$R
+	es_call '{"role": "customer", "name": "María García", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m2=$R
 	[[ "$m2" < "$m1" ]] && break
 done
 [[ "$m2" < "$m1" ]] || t_abort "recording ids" "no short call sorted first in 16 registers"
 # a call taken for hers by her e-mail, which the officer splits off
-call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; x=$R
-call '{"role": "customer", "name": "María García Ruiz", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
-two "the daughter 'María García Ruiz' is not her mother" "$m1" "$d1"
-call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d2=$R
-two "before the split, 'María García' on the family's booking alone is not the mother" "$m1" "$d2"
+es_call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; x=$R
+es_call '{"role": "customer", "name": "María García Ruiz", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
+two_rec_subjects "the daughter 'María García Ruiz' is not her mother" "$m1" "$d1"
+es_call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d2=$R
+two_rec_subjects "before the split, 'María García' on the family's booking alone is not the mother" "$m1" "$d2"
 hm=$(handle_of "$m1")
 assert_ok "the officer splits a call off the mother's subject" \
 	"$RECCTL" subject split "$hm" "$x" -R "$REG" --level-keyring "$KEYS/dpo.keyring"
-call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d3=$R
-two "after the split, 'María García' on the family's booking alone is not the mother" "$m1" "$d3"
+es_call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d3=$R
+two_rec_subjects "after the split, 'María García' on the family's booking alone is not the mother" "$m1" "$d3"
 assert_eq "after the split, it goes where it went before" "$(handle_of "$d2")" "$(handle_of "$d3")"
 
 # --- her full-name call erased by retention ---------------------------------------
 RN=$((RN + 1))
-mkdir -p "$T_TMP/r$RN"
-make_register "$T_TMP/r$RN" "$T_TMP/policy.conf"
-SPOOL=$T_TMP/spool$RN
-mkdir -p "$SPOOL"
-N=0
+es_line_register "$T_TMP/r$RN"
 ingest_json old "{\"recorded_at\": \"2025-10-01T10:00:00Z\", \"source\": \"es-line\",
  \"subjects\": [{\"role\": \"customer\", \"name\": \"María García López\", \"email\": \"maria.garcia.lopez@example.es\", \"ref\": \"X7K2QP\"}], \"audio\": \"old.opus\"}"
 m1=$(id_at 2025-10-01T10:00:00Z)
 hm=$(handle_of "$m1")
-call '{"role": "customer", "name": "María García", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m2=$R
-call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; x=$R
-call '{"role": "customer", "name": "María García Ruiz", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
-call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d2=$R
+es_call '{"role": "customer", "name": "María García", "email": "maria.garcia.lopez@example.es", "ref": "X7K2QP"}'; m2=$R
+es_call '{"role": "customer", "name": "María García López", "email": "maria.garcia.lopez@example.es"}'; x=$R
+es_call '{"role": "customer", "name": "María García Ruiz", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
+es_call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d2=$R
 assert_ok "retention erases her call of 2025" "$RECCTL" retention sweep -R "$REG"
 assert_eq "her call of 2025 is gone" "0" "$(q "SELECT count(*) FROM recording WHERE id = '$m1'")"
 # (on main, which did not take the short call for hers, the subject
 # keeps nothing else and the split is refused)
 "$RECCTL" subject split "$hm" "$x" -R "$REG" --level-keyring "$KEYS/dpo.keyring" >"$T_TMP/split.out" 2>&1
-call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d3=$R
+es_call '{"role": "customer", "name": "María García", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d3=$R
 assert_eq "after retention and a split, 'María García' on the family's booking alone goes where it went before" \
 	"$(handle_of "$d2")" "$(handle_of "$d3")"
 if [ "$(handle_of "$d3")" != "$hm" ]; then

@@ -22,32 +22,19 @@
 # were one subject (the first word alone was read as the first name).
 . "$(dirname "$0")/lib.sh"
 
-make_register "$T_TMP/a" "$T_ROOT/tests/fixtures/policy-aerlinte-es-line.conf"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-
-# call SUBJECT-JSON: the next call on the Spanish line; its id in $R.
-call()
-{
-	subject_call "$1" '"source": "es-line"'
-}
-ids_of() # HANDLE DIR: the recording ids of HANDLE's export
-{
-	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "$KEYS/dpo.keyring" >/dev/null 2>&1
-	jq -r '.recordings[].id' "$2/$1/export.json" 2>/dev/null | sort | paste -sd' '
-}
+es_line_register
 
 # --- the brothers, one landline, one booking --------------------------------
-call '{"role": "customer", "name": "José Luis Martínez Soto", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jl=$R
-call '{"role": "customer", "name": "José Manuel Martínez Soto", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jm=$R
+es_call '{"role": "customer", "name": "José Luis Martínez Soto", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jl=$R
+es_call '{"role": "customer", "name": "José Manuel Martínez Soto", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jm=$R
 two_rec_subjects "'José Manuel Martínez Soto' on his brother José Luis's line and booking is another subject" "$jl" "$jm"
-call '{"role": "customer", "name": "Jose Luis Martinez Soto", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jl2=$R
+es_call '{"role": "customer", "name": "Jose Luis Martinez Soto", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jl2=$R
 same_rec_subject "'Jose Luis Martinez Soto' (no accents) on the line is José Luis" "$jl" "$jl2"
 two_rec_subjects "'Jose Luis Martinez Soto' is not José Manuel" "$jm" "$jl2"
 
 hl=$(handle_of "$jl")
 hm=$(handle_of "$jm")
-ids=$(ids_of "$hm" "$T_TMP/exp-m")
+ids=$(es_ids "$hm" "$T_TMP/exp-m")
 assert_contains "José Manuel's access export holds his call" "$ids" "$jm"
 assert_not_contains "José Manuel's access export does not hold José Luis's call" "$ids" "$jl"
 if [ -f "$T_TMP/exp-m/$hm/subject.json" ]; then
@@ -58,26 +45,26 @@ else
 fi
 
 # --- the sisters --------------------------------------------------------------
-call '{"role": "customer", "name": "María José Fernández Gil", "phone": "+34 933 000 000", "ref": "H4R7WZ"}'; mj=$R
-call '{"role": "customer", "name": "María Pilar Fernández Gil", "phone": "+34 933 000 000", "ref": "H4R7WZ"}'; mp=$R
+es_call '{"role": "customer", "name": "María José Fernández Gil", "phone": "+34 933 000 000", "ref": "H4R7WZ"}'; mj=$R
+es_call '{"role": "customer", "name": "María Pilar Fernández Gil", "phone": "+34 933 000 000", "ref": "H4R7WZ"}'; mp=$R
 two_rec_subjects "'María Pilar Fernández Gil' on her sister María José's line and booking is another subject" "$mj" "$mp"
 
 # --- a name that leaves a middle word out is either ------------------------------
-call '{"role": "customer", "name": "María García López", "phone": "+34 955 000 000", "email": "mgl@correo.example"}'; mg=$R
-call '{"role": "customer", "name": "María Pilar García López", "phone": "+34 955 000 000", "email": "mgl@correo.example"}'; mpg=$R
+es_call '{"role": "customer", "name": "María García López", "phone": "+34 955 000 000", "email": "mgl@correo.example"}'; mg=$R
+es_call '{"role": "customer", "name": "María Pilar García López", "phone": "+34 955 000 000", "email": "mgl@correo.example"}'; mpg=$R
 same_rec_subject "'María Pilar García López' on her own line and e-mail is 'María García López'" "$mg" "$mpg"
-call '{"role": "customer", "name": "María del Carmen Ruiz Gómez", "phone": "+34 956 000 000"}'; mc=$R
-call '{"role": "customer", "name": "María Carmen Ruiz Gómez", "phone": "+34 956 000 000"}'; mc2=$R
+es_call '{"role": "customer", "name": "María del Carmen Ruiz Gómez", "phone": "+34 956 000 000"}'; mc=$R
+es_call '{"role": "customer", "name": "María Carmen Ruiz Gómez", "phone": "+34 956 000 000"}'; mc2=$R
 same_rec_subject "'María Carmen Ruiz Gómez' on her own line is 'María del Carmen Ruiz Gómez'" "$mc" "$mc2"
 
 # --- family names first (atk35 F2) ----------------------------------------------
-call '{"role": "customer", "name": "Martínez Soto, José Luis", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jl3=$R
+es_call '{"role": "customer", "name": "Martínez Soto, José Luis", "phone": "+34 954 000 000", "ref": "QZ8M4T"}'; jl3=$R
 same_rec_subject "'Martínez Soto, José Luis' on the line is José Luis" "$jl" "$jl3"
-call '{"role": "customer", "name": "Martínez Soto, José Manuel", "phone": "+34 957 000 000", "ref": "MS8L3R"}'; fm=$R
-call '{"role": "customer", "name": "José Luis Martínez Soto", "phone": "+34 957 000 000", "ref": "MS8L3R"}'; fl=$R
+es_call '{"role": "customer", "name": "Martínez Soto, José Manuel", "phone": "+34 957 000 000", "ref": "MS8L3R"}'; fm=$R
+es_call '{"role": "customer", "name": "José Luis Martínez Soto", "phone": "+34 957 000 000", "ref": "MS8L3R"}'; fl=$R
 two_rec_subjects "'José Luis Martínez Soto' is not 'Martínez Soto, José Manuel' on one line and booking" "$fm" "$fl"
-call '{"role": "customer", "name": "MARTINEZ SOTO/JOSE LUIS MR", "phone": "+34 958 000 000", "ref": "MS9M4S"}'; bl=$R
-call '{"role": "customer", "name": "MARTINEZ SOTO/JOSE MANUEL MR", "phone": "+34 958 000 000", "ref": "MS9M4S"}'; bm=$R
+es_call '{"role": "customer", "name": "MARTINEZ SOTO/JOSE LUIS MR", "phone": "+34 958 000 000", "ref": "MS9M4S"}'; bl=$R
+es_call '{"role": "customer", "name": "MARTINEZ SOTO/JOSE MANUEL MR", "phone": "+34 958 000 000", "ref": "MS9M4S"}'; bm=$R
 two_rec_subjects "'MARTINEZ SOTO/JOSE LUIS MR' and 'MARTINEZ SOTO/JOSE MANUEL MR' on one line and booking are two" "$bl" "$bm"
 
 # --- erasing José Luis leaves José Manuel's call -------------------------------

@@ -13,34 +13,26 @@
 # José García López" is María José García López; on main a new subject.
 . "$(dirname "$0")/lib.sh"
 
-make_register "$T_TMP/a" "$T_ROOT/tests/fixtures/policy-aerlinte-es-line.conf"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-
-ids_of() # HANDLE DIR: the recording ids of HANDLE's export
-{
-	"$RECCTL" subject export -R "$REG" "$1" "$2" --level-keyring "$KEYS/dpo.keyring" >/dev/null 2>&1
-	jq -r '.recordings[].id' "$2/$1/export.json" 2>/dev/null | sort | paste -sd' '
-}
+es_line_register
 
 # --- María and her brother David on the family line and booking -------------
-subject_call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m1=$R
-subject_call '{"role": "customer", "name": "David García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; d1=$R
+es_call '{"role": "customer", "name": "María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m1=$R
+es_call '{"role": "customer", "name": "David García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; d1=$R
 two_rec_subjects "David García López is not María García López" "$m1" "$d1"
-subject_call '{"role": "customer", "name": "Dña. María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m2=$R
+es_call '{"role": "customer", "name": "Dña. María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m2=$R
 same_rec_subject "'Dña. María García López' is María" "$m1" "$m2"
 two_rec_subjects "'Dña. María García López' is not her brother David" "$d1" "$m2"
-subject_call '{"role": "customer", "name": "Doña María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m3=$R
+es_call '{"role": "customer", "name": "Doña María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m3=$R
 same_rec_subject "'Doña María García López' is María" "$m1" "$m3"
-subject_call '{"role": "customer", "name": "Dª María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}' '"source": "es-line"'; m4=$R
+es_call '{"role": "customer", "name": "Dª María García López", "phone": "+34 912 345 678", "ref": "X7K2QP"}'; m4=$R
 same_rec_subject "'Dª María García López' is María" "$m1" "$m4"
 hd=$(handle_of "$d1")
-ids=$(ids_of "$hd" "$T_TMP/exp-d")
+ids=$(es_ids "$hd" "$T_TMP/exp-d")
 assert_not_contains "David's access export holds none of María's calls" "$ids" "$m2"
 
 # --- Mª for María ----------------------------------------------------------------
-subject_call '{"role": "customer", "name": "María José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}' '"source": "es-line"'; x1=$R
-subject_call '{"role": "customer", "name": "Mª José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}' '"source": "es-line"'; x2=$R
+es_call '{"role": "customer", "name": "María José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}'; x1=$R
+es_call '{"role": "customer", "name": "Mª José Ruiz Gómez", "phone": "+34 955 222 333", "ref": "ZX4B7N"}'; x2=$R
 same_rec_subject "'Mª José Ruiz Gómez' is María José Ruiz Gómez" "$x1" "$x2"
 
 t_done
