@@ -379,6 +379,15 @@ subject_call()
 	R=$(id_at "$when")
 	[ -n "$R" ] || t_abort "call $NCALL" "not ingested"
 }
+# need_subuid_tools: a user acts as its subordinate uids with newuidmap
+# and `unshare --map-auto` (packaging/deps.txt has uidmap): without them
+# the test fails, as a missing dependency should.
+need_subuid_tools()
+{
+	command -v newuidmap >/dev/null && unshare --help 2>/dev/null | grep -q -- '--map-auto' ||
+		t_abort "newuidmap and unshare --map-auto" "missing: apt-get install uidmap"
+}
+
 # es_line_register [DIR]: a register of the Irish airline's Spanish-language
 # line (tests/fixtures/policy-aerlinte-es-line.conf) in DIR ($T_TMP/a), a
 # spool of its own, and the calls numbered from 1 again; es_call SUBJECTS:

@@ -18,11 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 have_generator || t_abort "generator" "tests/gen/gen_register.py is missing"
-if ! command -v newuidmap >/dev/null || ! unshare --help 2>/dev/null | grep -q -- '--map-auto'; then
-	echo "skipped: newuidmap (apt-get install uidmap) or unshare --map-auto missing"
-	t_done
-	exit
-fi
+need_subuid_tools
 
 make_register "$T_TMP/a"
 gen_manifests "$T_TMP/spool" 3 --seed 41 --meetings 0

@@ -16,11 +16,7 @@
 #   uids.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v newuidmap >/dev/null || ! unshare --help 2>/dev/null | grep -q -- '--map-auto'; then
-	echo "skipped: newuidmap (apt-get install uidmap) or unshare --map-auto missing"
-	t_done
-	exit
-fi
+need_subuid_tools
 
 make_register "$T_TMP/a"
 flooder=$(make_plain_user subrefuse)
