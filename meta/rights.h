@@ -409,10 +409,10 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * e-mail of one '@' with text on both sides and no white space, a
  * reference with a letter, digit or symbol ("-", "/ /" or white space
  * alone is no reference: no search would find it).  Ingest checks a
- * manifest's subjects with it too and quarantines one it refuses
- * (bb14 F3): one rule for both paths.  -ENOTSUP when field is not a card
+ * manifest's subjects with it too and leaves a value it refuses off the
+ * card and out of the call's details (bb14 F3): one rule for both paths.  -ENOTSUP when field is not a card
  * field; -ENOMEM.  rights_card_value_refusal says why it refuses value
- * (the words rectification logs and ingest's error gives: "not a phone
+ * (the words rectification logs and ingest's note gives: "not a phone
  * number (no digit)"), NULL when it takes it.
  */
 int rights_check_restrict_reason(const char *reason) MUST_CHECK;

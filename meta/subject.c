@@ -2788,8 +2788,9 @@ int subject_resolve(struct reg *r, const struct crypto_key *index_key, const str
 		if (!ids[i].value)
 			continue;
 		/* A value that is no identifier (no digit, no e-mail) matches
-		 * nothing and is not indexed.  Ingest refuses such a manifest
-		 * (rights_check_card_value); a card of an older recfs keeps one. */
+		 * nothing and is not indexed.  Ingest leaves such a value off
+		 * the card (rights_check_card_value); a card of an older recfs
+		 * keeps one. */
 		rc = subject_normalise(ids[i].kind, ids[i].value, r->policy->phone_country_code, norm, sizeof(norm));
 		if (rc == -ENOMEM)
 			return rc;
