@@ -564,6 +564,10 @@ struct cat_audit_filter {
 	int64_t uid;
 	int login_too;
 	int64_t since, until;		/* since <= time <= until; 0: no bound */
+	/* and since_us <= time_us <= until_us, of an entry without time_us
+	 * its second's last and first microsecond (it may be either); 0: no
+	 * bound */
+	int64_t since_us, until_us;
 	int64_t seq_from, seq_to;	/* seq_from <= seq <= seq_to; 0: no bound */
 };
 #define CATALOG_AUDIT_OBJECTS_MAX 10000

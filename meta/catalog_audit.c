@@ -169,6 +169,10 @@ static int audit_where_prepare(struct catalog *c, const struct cat_audit_filter 
 		sql_add(&sql, " AND time >= ?");
 	if (f->until)
 		sql_add(&sql, " AND time <= ?");
+	if (f->since_us)
+		sql_add(&sql, " AND coalesce(time_us, time * 1000000 + 999999) >= ?");
+	if (f->until_us)
+		sql_add(&sql, " AND coalesce(time_us, time * 1000000) <= ?");
 	if (f->seq_from)
 		sql_add(&sql, " AND seq >= ?");
 	if (f->seq_to)
@@ -192,6 +196,10 @@ static int audit_where_prepare(struct catalog *c, const struct cat_audit_filter 
 		sqlite3_bind_int64(*st, k++, f->since);
 	if (f->until)
 		sqlite3_bind_int64(*st, k++, f->until);
+	if (f->since_us)
+		sqlite3_bind_int64(*st, k++, f->since_us);
+	if (f->until_us)
+		sqlite3_bind_int64(*st, k++, f->until_us);
 	if (f->seq_from)
 		sqlite3_bind_int64(*st, k++, f->seq_from);
 	if (f->seq_to)

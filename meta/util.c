@@ -355,6 +355,13 @@ int util_parse_date(const char *s, int64_t *out)
 
 int util_parse_time(const char *s, int64_t *out)
 {
+	int64_t us;
+
+	return util_parse_time_us(s, out, &us);
+}
+
+int util_parse_time_us(const char *s, int64_t *out, int64_t *us)
+{
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	const char *p = s;
 
@@ -365,12 +372,16 @@ int util_parse_time(const char *s, int64_t *out)
 	if (parse_digits(&p, 2, &h) || *p++ != ':' || parse_digits(&p, 2, &mi) || *p++ != ':' ||
 	    parse_digits(&p, 2, &sec))
 		return -EINVAL;
+	*us = -1;
 	if (*p == '.' || *p == ',') {
+		int64_t scale = 100000;
+
 		p++;
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
-		while (*p >= '0' && *p <= '9')
-			p++;
+		/* the first six digits: microseconds; the rest cut off */
+		for (*us = 0; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			*us += scale ? (*p - '0') * scale : 0;
 	}
 	if (*p == 'Z' || *p == 'z') {
 		p++;

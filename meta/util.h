@@ -134,6 +134,9 @@ void strlist_clear(struct strlist *l);
  * such time (month 13, 30 February, hour 24) or one before 1970 or after
  * 9999. */
 int util_parse_time(const char *iso, int64_t *out) MUST_CHECK;
+/* The same, and in *us the fraction of the second in microseconds (its
+ * first six digits), -1 when the time has none. */
+int util_parse_time_us(const char *iso, int64_t *out, int64_t *us) MUST_CHECK;
 /* "YYYY-MM-DD" -> epoch of that day's 00:00 UTC. */
 int util_parse_date(const char *s, int64_t *out) MUST_CHECK;
 /* epoch -> "2026-11-28T10:15:00Z" (out: 21 bytes). */

@@ -807,6 +807,23 @@ TEST(test_util_prefetch_reads_the_whole_file_into_the_page_cache)
 	free(buf);
 }
 
+/* A time's fraction, as `audit show` prints it, to the microsecond. */
+TEST(test_util_parse_time_us_reads_the_fraction)
+{
+	int64_t t, us;
+
+	CHECK_EQ(util_parse_time_us("2026-12-04T03:16:25.118791Z", &t, &us), 0);
+	CHECK_EQ(t, 1796354185);
+	CHECK_EQ(us, 118791);
+	CHECK_EQ(util_parse_time_us("2026-12-04T03:16:25.5Z", &t, &us), 0);
+	CHECK_EQ(us, 500000);
+	CHECK_EQ(util_parse_time_us("2026-12-04T03:16:25.1234567Z", &t, &us), 0);
+	CHECK_EQ(us, 123456);
+	CHECK_EQ(util_parse_time_us("2026-12-04T03:16:25Z", &t, &us), 0);
+	CHECK_EQ(us, -1);
+	CHECK_EQ(util_parse_time_us("2026-12-04T03:16:25.Z", &t, &us), -EINVAL);
+}
+
 int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
@@ -834,5 +851,6 @@ int main(void)
 	RUN(test_escape_for_log_gives_utf8_without_control_characters_for_any_byte);
 	RUN(test_strbuf_appends_grows_and_hands_over_its_string);
 	RUN(test_util_prefetch_reads_the_whole_file_into_the_page_cache);
+	RUN(test_util_parse_time_us_reads_the_fraction);
 	T_DONE();
 }

@@ -64,7 +64,8 @@ const char usage_audit[] =
 	"                         through su or sudo after they logged in (login=UID)\n"
 	"  --action A             entries of one action (open, details, erase, export, ...);\n"
 	"                         one that no entry of the log has is refused\n"
-	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC) or 2026-11-28T10:15:00Z\n"
+	"  --since WHEN           entries at or after WHEN: YYYY-MM-DD (UTC), 2026-11-28T10:15:00Z or\n"
+	"                         2026-11-28T10:15:00.250000Z (to the microsecond)\n"
 	"  --until WHEN           entries at or before WHEN (a date: to the end of that day)\n"
 	"  --object ID            entries whose object is exactly ID (a recording, handle, ...)\n"
 	"  --by-time              in the order the events happened (their time to the\n"
@@ -334,14 +335,21 @@ static void intersect(struct idlist *a, const struct idlist *b)
 	a->n = k;
 }
 
-/* WHEN of --since (end 0) or --until (end 1): a date or an ISO time. */
-static int parse_when(const char *opt, const char *s, int end, int64_t *out)
+/* WHEN of --since (end 0) or --until (end 1): a date or an ISO time, to
+ * the second in *out and to the microsecond in *us (a time as `audit show`
+ * prints it, with its fraction; without one, the whole second). */
+static int parse_when(const char *opt, const char *s, int end, int64_t *out, int64_t *us)
 {
-	if (util_parse_time(s, out) == 0)
+	int64_t frac;
+
+	if (util_parse_time_us(s, out, &frac) == 0) {
+		*us = *out * 1000000 + (frac >= 0 ? frac : end ? 999999 : 0);
 		return 0;
+	}
 	if (util_parse_date(s, out) == 0) {
 		if (end)
 			*out += 86400 - 1;
+		*us = *out * 1000000 + (end ? 999999 : 0);
 		return 0;
 	}
 	return error("%s %s: give a date (2026-11-28, UTC) or a time (2026-11-28T10:15:00Z)", opt, s);
@@ -463,11 +471,11 @@ static int audit_show(int argc, char **argv, struct ctl *ctl)
 		case 'u': parse_user(optarg, &f); break;
 		case 'a': f.action = optarg; break;
 		case 'S':
-			if (parse_when("--since", optarg, 0, &f.since))
+			if (parse_when("--since", optarg, 0, &f.since, &f.since_us))
 				return usage_error(usage_audit, NULL);
 			break;
 		case 'U':
-			if (parse_when("--until", optarg, 1, &f.until))
+			if (parse_when("--until", optarg, 1, &f.until, &f.until_us))
 				return usage_error(usage_audit, NULL);
 			break;
 		case 'j': as_json = 1; break;
