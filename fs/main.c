@@ -735,6 +735,14 @@ out:
 	recfs_unlogged_stop();
 	auditq_free(fs.aq);
 	caps_free(fs.caps);
+	if (fs.subuids) {
+		size_t cached;
+		uint64_t lookups;
+
+		subuid_watch_stats(fs.subuids, &cached, &lookups);
+		recfs_log(LOG_INFO, "recfs: %llu lookups of callers' uids in %s (libsubid)",
+			  (unsigned long long)lookups, SUBUID_PATH);
+	}
 	subuid_watch_free(fs.subuids);
 	caller_cache_free(fs.callers);
 	/* After the session: the files the kernel still held open (no release

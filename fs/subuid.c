@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <shadow/subid.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,13 @@ struct slot {
 	int used;
 };
 
+/* An owner's range (subid_get_uid_ranges), every uid of it that owner's. */
+struct range {
+	uid_t start;
+	unsigned long count;
+	uid_t key;
+};
+
 struct subuid_watch {
 	char *path;
 	subuid_owners_fn owners;
@@ -34,6 +42,8 @@ struct subuid_watch {
 	/* protected by lock */
 	struct slot *slot;		/* SUBUID_CACHE_SLOTS */
 	size_t n;			/* used slots */
+	struct range range[SUBUID_RANGES_MAX];	/* the ranges of owners looked up */
+	size_t n_range;
 	uint64_t gen;			/* moves when the file changed */
 	int logged;			/* a failed lookup was logged since gen moved */
 	uint64_t lookups;
@@ -76,6 +86,39 @@ static void empty(struct subuid_watch *w)
 {
 	memset(w->slot, 0, SUBUID_CACHE_SLOTS * sizeof(*w->slot));
 	w->n = 0;
+	w->n_range = 0;
+}
+
+/* The owner of a range kept that holds uid, or (uid_t)-1.  Under lock. */
+static uid_t range_key(const struct subuid_watch *w, uid_t uid)
+{
+	for (size_t i = 0; i < w->n_range; i++)
+		if (uid >= w->range[i].start && uid - w->range[i].start < w->range[i].count)
+			return w->range[i].key;
+	return (uid_t)-1;
+}
+
+/* The ranges of owner (libsubid's, by the owner's name) into r, at most
+ * max: how many, 0 when none or on error.  Under lib_lock. */
+static size_t owner_ranges(uid_t owner, struct range *r, size_t max)
+{
+	struct passwd pw, *res = NULL;
+	struct subid_range *got = NULL;
+	char buf[4096];
+	size_t k = 0;
+	int n;
+
+	if (getpwuid_r(owner, &pw, buf, sizeof(buf), &res) || !res)
+		return 0;
+	n = subid_get_uid_ranges(pw.pw_name, &got);
+	for (int i = 0; got && i < n && k < max; i++) {
+		r[k].start = (uid_t)got[i].start;
+		r[k].count = got[i].count;
+		r[k].key = owner;
+		k += got[i].start == (unsigned long)r[k].start;
+	}
+	free(got);
+	return k;
 }
 
 int subuid_watch_new(const char *path, subuid_owners_fn owners, subuid_log_fn log, struct subuid_watch **out)
@@ -163,7 +206,9 @@ int subuid_watch_look(struct subuid_watch *w, int64_t now)
 uid_t subuid_watch_key(struct subuid_watch *w, uid_t uid)
 {
 	struct slot *s;
-	uid_t key = uid, *owners = NULL;
+	struct range got[8];
+	size_t n_got = 0;
+	uid_t key, *owners = NULL;
 	uint64_t gen;
 	int n, logit = 0;
 
@@ -171,16 +216,22 @@ uid_t subuid_watch_key(struct subuid_watch *w, uid_t uid)
 		return uid;
 	pthread_mutex_lock(&w->lock);
 	s = find(w, uid);
-	if (s->used) {
-		key = s->key;
+	if (s->used || (key = range_key(w, uid)) != (uid_t)-1) {
+		key = s->used ? s->key : key;
 		pthread_mutex_unlock(&w->lock);
 		return key;
 	}
+	key = uid;
 	gen = w->gen;
 	pthread_mutex_unlock(&w->lock);
 
 	pthread_mutex_lock(&w->lib_lock);
 	n = w->owners(uid, &owners);
+	/* One owner: its ranges too, so that the next uids of them are no
+	 * lookups each (atk44 F2: a user's flood of distinct subordinate
+	 * uids, each reading the file under this lock); by libsubid only */
+	if (n == 1 && owners && owners[0] != uid && w->owners == subuid_lib_owners)
+		n_got = owner_ranges(owners[0], got, sizeof(got) / sizeof(got[0]));
 	pthread_mutex_unlock(&w->lib_lock);
 	/* several owners: the smallest uid, whichever the file names first */
 	for (int i = 0; owners && i < n; i++)
@@ -191,6 +242,12 @@ uid_t subuid_watch_key(struct subuid_watch *w, uid_t uid)
 		key = uid;
 
 	pthread_mutex_lock(&w->lock);
+	if (w->gen == gen) {
+		if (w->n_range + n_got > SUBUID_RANGES_MAX)
+			w->n_range = 0;
+		for (size_t i = 0; i < n_got && w->n_range < SUBUID_RANGES_MAX; i++)
+			w->range[w->n_range++] = got[i];
+	}
 	w->lookups++;
 	if (n < 0 && !w->logged)
 		logit = w->logged = 1;

@@ -24,7 +24,12 @@
  * itself and is logged once (again after the file changed).  libsubid
  * keeps global state: it is called under one mutex, and its answers are
  * kept in a cache of at most SUBUID_CACHE_MAX uids (open addressing,
- * SUBUID_CACHE_SLOTS slots), emptied whole when one more would not fit.
+ * SUBUID_CACHE_SLOTS slots), emptied whole when one more would not fit;
+ * a uid of one owner brings that owner's ranges (subid_get_uid_ranges)
+ * into a table of at most SUBUID_RANGES_MAX, so that a flood of one
+ * user's distinct subordinate uids is one lookup, not one each (atk44
+ * F2; a uid two owners' ranges hold counts as the owner of the range
+ * looked up first).
  * The cache is emptied when the file changes: its stat (device, inode,
  * size, mtime, ctime) is looked at at most once every SUBUID_LOOK seconds
  * (subuid_watch_look, from the poller); and every SUBUID_TTL seconds
@@ -45,6 +50,7 @@
 #define SUBUID_TTL 30			/* seconds: the cache is emptied at least this often */
 #define SUBUID_CACHE_SLOTS 4096		/* a power of two */
 #define SUBUID_CACHE_MAX 3072		/* uids kept; the next one empties the cache */
+#define SUBUID_RANGES_MAX 256		/* owners' ranges kept, emptied with the cache */
 
 /* Who owns uid: subid_get_uid_owners's contract (the number of owners put
  * in *owners, malloc'd, freed by the caller; < 0 on error). */
