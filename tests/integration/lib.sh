@@ -226,6 +226,17 @@ wait_for()
 	poll_since "$(now_ns)" "$max" "$@"
 }
 
+# watchdog_of PID: the pid of the daemon PID's recfs-watchdog child, once it
+# is there (up to 10 s): the mount is visible before the daemon forks it
+# (fs/main.c), so a test that looks at once may look too early.
+watchdog_child() { WD_PID=$(pgrep -P "$1" -x recfs-watchdog | head -n 1); [ -n "$WD_PID" ]; }
+watchdog_of()
+{
+	WD_PID=
+	wait_for 10 watchdog_child "$1"
+	echo "$WD_PID"
+}
+
 # opus_retag IN OUT VENDOR keep|set [COMMENT...]: OUT is the Ogg Opus file
 # IN (whose OpusTags packet is alone on its second page, as opusenc writes
 # it) with that packet's vendor string made VENDOR and its comments kept

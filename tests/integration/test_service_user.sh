@@ -111,7 +111,7 @@ assert_fails_with "the service user cannot read the daemon's memory" "Permission
 	as_user "$SVC" head -c 1 "/proc/$PID/environ"
 # Its watchdog child (recfs(8)) runs with the same uid and must not be a
 # way round that (test_watchdog_keys.sh: it holds no key either).
-WD=$(pgrep -P "$PID" -x recfs-watchdog | head -n 1)
+WD=$(watchdog_of "$PID")
 assert_match "the service user's daemon has its watchdog child" "$WD" '^[0-9]+$'
 assert_eq "the watchdog is not dumpable (its /proc/PID files belong to root)" 0 "$(stat -c %u "/proc/$WD/environ")"
 assert_fails_with "the service user cannot read the watchdog's memory" "Permission denied" \

@@ -11,7 +11,7 @@ make_register "$T_TMP/a"
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
 daemon=${T_MOUNT_PID[$MNT]}
-watchdog=$(pgrep -P "$daemon" -x recfs-watchdog | head -1)
+watchdog=$(watchdog_of "$daemon")
 [ -n "$watchdog" ] || t_abort "watchdog" "no recfs-watchdog child of the daemon (pid $daemon)"
 
 # find_keys PID KEYRING...: for each secret key of the keyrings,
