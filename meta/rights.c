@@ -1473,13 +1473,7 @@ const char *rights_card_value_refusal(const char *field, const char *value)
 	if (check_card_text(value))
 		return strlen(value) > RIGHTS_CARD_VALUE_MAX ? "value is longer than 256 bytes"
 							     : "value holds a control character or bytes that are not UTF-8";
-	if (!check_card_identifier(field, value))
-		return NULL;
-	if (!strcmp(field, "phone"))
-		return !strpbrk(value, "0123456789") ? "not a phone number (no digit)"
-						     : "not a phone number (a sip: URI's user is a + number)";
-	return !strcmp(field, "ref") ? "not a reference (no letter or digit, only separators)"
-				     : "not an e-mail address (one '@' with text on both sides)";
+	return check_card_identifier(field, value) ? subject_refusal(field, value) : NULL;
 }
 
 int rights_refuse(struct reg *r, const struct audit_actor *a, int actor_level, const char *action,

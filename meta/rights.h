@@ -408,12 +408,14 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  * takes, the rule ingest matches by: a phone number with a digit, an
  * e-mail of one '@' with text on both sides and no white space, a
  * reference with a letter, digit or symbol ("-", "/ /" or white space
- * alone is no reference: no search would find it).  Ingest checks a
+ * alone is no reference: no search would find it), and none of the
+ * values that name no one (subject.h: "diabetes type 2", "000",
+ * "anonymous@anonymous.invalid", "n/a").  Ingest checks a
  * manifest's subjects with it too and leaves a value it refuses off the
  * card and out of the call's details (bb14 F3): one rule for both paths.  -ENOTSUP when field is not a card
  * field; -ENOMEM.  rights_card_value_refusal says why it refuses value
- * (the words rectification logs and ingest's note gives: "not a phone
- * number (no digit)"), NULL when it takes it.
+ * (subject_refusal's words, which rectification logs and ingest's note
+ * gives: "not a phone number (no digit)"), NULL when it takes it.
  */
 int rights_check_restrict_reason(const char *reason) MUST_CHECK;
 int rights_check_hold_reason(const char *reason) MUST_CHECK;

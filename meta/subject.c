@@ -175,24 +175,40 @@ static int zero_is_a_digit(const char *c, size_t n)
 	return 0;
 }
 
-int subject_may_be_phone(const char *text)
+/* What a phone number's text holds: its decimal digits of any script
+ * (Arabic-Indic "٠٤٠", fullwidth "０４０": strip_forms reads them as
+ * 0-9), how many of them are not 0, and whether a letter is among them. */
+struct phone_text {
+	size_t digits, nonzero;
+	int letters;
+};
+
+static void phone_text(const char *text, struct phone_text *t)
 {
 	const uint8_t *p = (const uint8_t *)text;
-	size_t left = strlen(text), digits = 0;
-	int letters = 0;
+	size_t left = strlen(text);
 
-	if (past_prefix(text, "tel:") || past_prefix(text, "sip:") || past_prefix(text, "sips:"))
-		return 1;
+	*t = (struct phone_text){ 0 };
 	while (left) {
 		ucs4_t c;
-		int n = u8_mbtouc(&c, p, left);
+		int n = u8_mbtouc(&c, p, left), v = uc_decimal_value(c);
 
-		letters |= uc_is_alpha(c) != 0;
-		digits += c >= '0' && c <= '9';
+		t->letters |= uc_is_alpha(c) != 0;
+		t->digits += v >= 0;
+		t->nonzero += v > 0;
 		p += n;
 		left -= (size_t)n;
 	}
-	return letters ? digits >= SUBJECT_PHONE_WORDED_DIGITS : digits > 0;
+}
+
+int subject_may_be_phone(const char *text)
+{
+	struct phone_text t;
+
+	if (past_prefix(text, "tel:") || past_prefix(text, "sip:") || past_prefix(text, "sips:"))
+		return 1;
+	phone_text(text, &t);
+	return t.letters ? t.digits >= SUBJECT_PHONE_WORDED_DIGITS : t.digits > 0;
 }
 
 /*
@@ -298,6 +314,21 @@ static int strip_forms(const char *kind, const char *in, char **copy, char **suf
 		for (const char *q = p; q < end; q++) {
 			const char *z = q + 1;
 
+			if ((unsigned char)*q >= 0x80) {
+				/* a digit of another script is its 0-9 (shorter
+				 * than its UTF-8); any other character as it is */
+				ucs4_t u;
+				int k = u8_mbtouc(&u, (const uint8_t *)q, (size_t)(end - q)), v = uc_decimal_value(u);
+
+				if (v >= 0) {
+					c[n++] = (char)('0' + v);
+				} else {
+					memcpy(c + n, q, (size_t)k);
+					n += (size_t)k;
+				}
+				q += k - 1;
+				continue;
+			}
 			if (*q == '(' && n && (c[0] == '+' || (c[0] == '0' && n > 1 && c[1] == '0')) &&
 			    !zero_is_a_digit(c, n)) {
 				z += strspn(z, " ");
@@ -1451,9 +1482,72 @@ static int joined_given(const char *in, char **out)
 	return rewritten(&b, 1, out);
 }
 
-/* subject_normalise, the trunk prefix read as zero_trunk says (read_national). */
-static int normalise_with(const char *kind, const char *in, const char *country_code, int zero_trunk, char *out,
-			  size_t outlen)
+/*
+ * Why the number a phone value writes (num: its text once strip_forms
+ * has read its URI, parameters and trunk) is no one's, or NULL when it
+ * may be someone's: it needs a digit, SUBJECT_PHONE_MIN_DIGITS of them
+ * (no number anyone dials is shorter: 112, 911, an extension 101),
+ * SUBJECT_PHONE_WORDED_DIGITS when a word is written beside them ("puh.
+ * 040-264 2312", "040 264 2312 (työ)", as a search reads them; free text
+ * with a digit, "diabetes type 2", "call back after 2", is no number),
+ * and one digit that is not 0 ("000", "0000000000": what a switch gives
+ * for a withheld number).  A careless recorder's note put in the phone
+ * field would otherwise link every call that gave the same note (atk43
+ * F1).
+ */
+static const char *phone_refusal(const char *num)
+{
+	struct phone_text t;
+
+	phone_text(num, &t);
+	if (!t.digits)
+		return "not a phone number (no digit)";
+	if (t.letters && t.digits < SUBJECT_PHONE_WORDED_DIGITS)
+		return "not a phone number (words and fewer than 7 digits)";
+	if (t.digits < SUBJECT_PHONE_MIN_DIGITS)
+		return "not a phone number (fewer than 3 digits)";
+	if (!t.nonzero)
+		return "not a phone number (no digit but 0)";
+	return NULL;
+}
+
+/*
+ * Why an e-mail or reference that normalise_text took (out, its form) is
+ * no one's, or NULL: an address at a domain under .invalid, which RFC
+ * 6761 keeps from ever being a real one (a withheld SIP caller is
+ * "anonymous@anonymous.invalid", RFC 3323), and a reference that is a
+ * word for none ("n/a", "N.A.", "none", "unknown" and their words in the
+ * languages of the letters): the same text in two strangers' calls would
+ * make them one subject (atk43 F1).  .example and .test are kept: they
+ * are the domains of demos and tests.
+ */
+static const char *text_refusal(const char *kind, const char *out)
+{
+	static const char *const none[] = {
+		"na", "none", "null", "nil", "unknown", "tbd", "tba", "nope",
+		"ei", "eitiedossa", "tuntematon", "ingen", "okänd", "keine", "kein", "unbekannt",
+		"aucun", "aucune", "inconnu", "inconnue", "geen", "onbekend", "ninguno", "ninguna", "desconocido",
+	};
+	size_t n = strlen(out);
+
+	if (!strcmp(kind, "email")) {
+		const char *at = strrchr(out, '@');
+
+		if (at && ((n - (size_t)(at + 1 - out) == 7 && !strcmp(at + 1, "invalid")) ||
+			   (n >= 8 && !strcmp(out + n - 8, ".invalid"))))
+			return "not an e-mail address (a domain under .invalid is no one's)";
+	} else if (!strcmp(kind, "ref") && WORD_IN(none, out, n)) {
+		return "not a reference (a word for none, as n/a or unknown)";
+	}
+	return NULL;
+}
+
+/* subject_normalise, the trunk prefix read as zero_trunk says
+ * (read_national); strict: a value of no one (phone_refusal,
+ * text_refusal) is refused, as today's rule does and the rules before
+ * it, whose entries subject_normalise_before gives to be dropped, did not. */
+static int normalise_with(const char *kind, const char *in, const char *country_code, int zero_trunk, int strict,
+			  char *out, size_t outlen)
 {
 	char *copy, *suffix;
 	int rc;
@@ -1466,7 +1560,14 @@ static int normalise_with(const char *kind, const char *in, const char *country_
 		in++;
 	if ((rc = strip_forms(kind, in, &copy, &suffix)))
 		return rc;
-	rc = normalise_one(kind, copy ? copy : in, country_code, zero_trunk, out, outlen);
+	if (strict && !strcmp(kind, "phone") && phone_refusal(copy ? copy : in))
+		rc = -EINVAL;
+	else
+		rc = normalise_one(kind, copy ? copy : in, country_code, zero_trunk, out, outlen);
+	if (rc == 0 && strict && text_refusal(kind, out)) {
+		crypto_memzero(out, outlen);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && suffix) {
 		size_t n = strlen(out), k = strlen(suffix);
 
@@ -1484,7 +1585,39 @@ static int normalise_with(const char *kind, const char *in, const char *country_
 
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out, size_t outlen)
 {
-	return normalise_with(kind, in, country_code, 0, out, outlen);
+	return normalise_with(kind, in, country_code, 0, 1, out, outlen);
+}
+
+const char *subject_refusal(const char *kind, const char *in)
+{
+	char out[SUBJECT_NORM_MAX], *copy = NULL, *suffix = NULL;
+	const char *why = NULL;
+	int rc = subject_normalise(kind, in, NULL, out, sizeof(out));
+
+	if (rc != -EINVAL)
+		return NULL;
+	while (isspace((unsigned char)*in))
+		in++;
+	if (!strcmp(kind, "phone")) {
+		rc = strip_forms(kind, in, &copy, &suffix);
+		if (rc == -EINVAL)	/* the one refusal of strip_forms */
+			why = "not a phone number (a sip: URI's user is a + number)";
+		else if (rc == 0)
+			why = phone_refusal(copy);
+		if (!why && rc == 0)
+			why = "not a phone number (too long)";
+	} else if (!strcmp(kind, "email") || !strcmp(kind, "ref")) {
+		if (strip_forms(kind, in, &copy, &suffix) == 0 &&
+		    normalise_one(kind, copy ? copy : in, NULL, 0, out, sizeof(out)) == 0)
+			why = text_refusal(kind, out);
+		if (!why)
+			why = !strcmp(kind, "ref") ? "not a reference (no letter or digit, only separators)"
+						   : "not an e-mail address (one '@' with text on both sides)";
+	}
+	crypto_memzero(out, sizeof(out));
+	crypto_free_string(copy);
+	crypto_free_string(suffix);
+	return why;
 }
 
 int subject_normalise_before(const char *kind, const char *in, const char *country_code, int raw, char *out,
@@ -1495,7 +1628,7 @@ int subject_normalise_before(const char *kind, const char *in, const char *count
 	if (!in || outlen < 2)
 		return -EINVAL;
 	if (!raw)
-		return normalise_with(kind, in, country_code, 1, out, outlen);
+		return normalise_with(kind, in, country_code, 1, 0, out, outlen);
 	while (isspace((unsigned char)*p))
 		p++;
 	return normalise_one(kind, p, country_code, 1, out, outlen);
@@ -2032,7 +2165,7 @@ static int prev_mac(const struct crypto_key *ik, const char *kind, const char *v
 		value++;
 	/* The rule just before the trunk table (written forms read, every
 	 * trunk prefix 0): "tel:33123456" was 33123456 in Denmark. */
-	if (!strcmp(kind, "phone") && !normalise_with(kind, value, cc, 1, prev, sizeof(prev)))
+	if (!strcmp(kind, "phone") && !normalise_with(kind, value, cc, 1, 0, prev, sizeof(prev)))
 		differs = strcmp(prev, norm) != 0;
 	if (!differs) {
 		if (normalise_one(kind, value, cc, 1, prev, sizeof(prev)))

@@ -130,12 +130,21 @@ struct subject_card {
  * one person.  Returns 0; -EINVAL when nothing is left (a phone number
  * without a digit), an e-mail is not of that shape, the text is not
  * well-formed UTF-8, the form does not fit in out, or country_code is not
- * 1 to 3 digits (out is then wiped); -ENOMEM.  This is the one rule of what an identifier is:
- * rectification refuses a phone number or e-mail it refuses
- * (rights_check_card_value), and ingest indexes only what it takes.
+ * 1 to 3 digits (out is then wiped); -ENOMEM.  A value that names no one
+ * is refused too (atk43 F1): a phone number of fewer than
+ * SUBJECT_PHONE_MIN_DIGITS digits, of only zeros, or with a word beside
+ * fewer than SUBJECT_PHONE_WORDED_DIGITS digits ("diabetes type 2"), an
+ * e-mail at a domain under .invalid ("anonymous@anonymous.invalid"), a
+ * reference that is a word for none ("n/a", "unknown").  A digit of any
+ * script is its 0-9 in a phone number.  This is the one rule of what an
+ * identifier is: rectification refuses a phone number or e-mail it
+ * refuses (rights_check_card_value), and ingest indexes only what it
+ * takes.  subject_refusal says why it refuses a value (the words
+ * rectification logs and ingest's note gives), NULL when it takes it.
  */
 int subject_normalise(const char *kind, const char *in, const char *country_code, char *out,
 		      size_t outlen) MUST_CHECK;
+const char *subject_refusal(const char *kind, const char *in);
 /* Room for subject_normalise's form of a value of up to 256 bytes (the
  * card's limit): lower case makes a UTF-8 character at most 1.5 times as
  * long ("İ", 2 bytes, is "i" and a combining dot, 3), and the country
@@ -143,8 +152,11 @@ int subject_normalise(const char *kind, const char *in, const char *country_code
 #define SUBJECT_NORM_MAX 1024
 
 /* Digits a search text with a letter in it needs to be tried as a phone
- * number too: a phone number's least, more than a short reference's. */
+ * number too: a phone number's least, more than a short reference's; and
+ * a phone number's least with no word beside it (subject.c:
+ * phone_refusal). */
 #define SUBJECT_PHONE_WORDED_DIGITS 7
+#define SUBJECT_PHONE_MIN_DIGITS 3
 /*
  * 1 when text, as typed for a search, may be a phone number: a tel:, sip:
  * or sips: URI, or digits written with anything but letters between them

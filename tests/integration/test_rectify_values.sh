@@ -57,6 +57,20 @@ assert_eq "the refusal is logged with its reason" \
 	"refused not an e-mail address (one '@' with text on both sides)" "$(last_rectify)"
 assert_fails_with "privacy: an e-mail '@example.fi' is EINVAL" "Invalid argument" \
 	as_user "$dpo" setfattr -n user.recfs.email -v "@example.fi" "$S"
+# A value that names no one, by the rule ingest keeps such values off a
+# card by (atk43 F1): free text with a digit, the .invalid domain, "n/a".
+assert_fails_with "privacy: a phone number 'diabetes type 2' is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.recfs.phone -v "diabetes type 2" "$S"
+assert_eq "the refusal is logged with its reason" \
+	"refused not a phone number (words and fewer than 7 digits)" "$(last_rectify)"
+assert_fails_with "privacy: an e-mail 'anonymous@anonymous.invalid' is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.recfs.email -v "anonymous@anonymous.invalid" "$S"
+assert_eq "the refusal is logged with its reason" \
+	"refused not an e-mail address (a domain under .invalid is no one's)" "$(last_rectify)"
+assert_fails_with "privacy: a reference 'n/a' is EINVAL" "Invalid argument" \
+	as_user "$dpo" setfattr -n user.recfs.ref -v "n/a" "$S"
+assert_eq "the refusal is logged with its reason" \
+	"refused not a reference (a word for none, as n/a or unknown)" "$(last_rectify)"
 assert_eq "the card keeps its phone number" "+358 40 123 0042" "$(card phone)"
 assert_eq "the card keeps its e-mail" "Rauha.Oikaisu@example.fi" "$(card email)"
 for text in "+358401230042" "rauha.oikaisu@example.fi"; do

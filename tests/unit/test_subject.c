@@ -25,6 +25,59 @@ TEST(test_subject_phone_numbers_normalise_to_plus_and_digits)
 	CHECK_STR(norm("phone", "call me"), "(error)");
 }
 
+/* A value that names no one links no two calls (atk43 F1): free text with
+ * a digit, a number too short or of zeros, the .invalid domain, a word for
+ * none as a reference; and each refusal says why, in its own words. */
+TEST(test_subject_a_value_of_no_one_is_no_identifier)
+{
+	static const struct {
+		const char *kind, *in, *why;
+	} no[] = {
+		{ "phone", "diabetes type 2", "not a phone number (words and fewer than 7 digits)" },
+		{ "phone", "call back after 2", "not a phone number (words and fewer than 7 digits)" },
+		{ "phone", "2", "not a phone number (fewer than 3 digits)" },
+		{ "phone", "00", "not a phone number (fewer than 3 digits)" },
+		{ "phone", "+1", "not a phone number (fewer than 3 digits)" },
+		{ "phone", "000", "not a phone number (no digit but 0)" },
+		{ "phone", "+00 000 000", "not a phone number (no digit but 0)" },
+		{ "phone", "tel:0000000000", "not a phone number (no digit but 0)" },
+		{ "phone", "withheld", "not a phone number (no digit)" },
+		{ "phone", "+", "not a phone number (no digit)" },
+		{ "phone", "tel:", "not a phone number (no digit)" },
+		{ "phone", "sip:anonymous@anonymous.invalid", "not a phone number (a sip: URI's user is a + number)" },
+		{ "email", "anonymous@anonymous.invalid", "not an e-mail address (a domain under .invalid is no one's)" },
+		{ "email", "Unknown@INVALID", "not an e-mail address (a domain under .invalid is no one's)" },
+		{ "email", "<x@host.invalid.>", "not an e-mail address (a domain under .invalid is no one's)" },
+		{ "email", "a@b@c", "not an e-mail address (one '@' with text on both sides)" },
+		{ "ref", "N/A", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", " unknown ", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", "Okänd", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", "- / -", "not a reference (no letter or digit, only separators)" },
+	};
+	char out[SUBJECT_NORM_MAX];
+
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		CHECK_EQ(subject_normalise(no[i].kind, no[i].in, "358", out, sizeof(out)), -EINVAL);
+		CHECK_STR(subject_refusal(no[i].kind, no[i].in), no[i].why);
+	}
+	/* what still is one: a short number, words beside a whole number,
+	 * digits of another script, the test domains, a reference holding a
+	 * word for none */
+	CHECK_STR(norm_cc("phone", "112", "358"), "112");
+	CHECK_STR(norm_cc("phone", "040 264 2312 (työ)", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "puh. 040-264 2312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "٠٤٠ ٢٦٤ ٢٣١٢", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "+358 ４０ 264 2312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "tel:+358-9-1234;ext=101", "358"), "+35891234;ext=101");
+	CHECK_STR(norm("email", "anna@berg.example"), "anna@berg.example");
+	CHECK_STR(norm("email", "anna@invalid.fi"), "anna@invalid.fi");
+	CHECK_STR(norm("ref", "NA-1234"), "na1234");
+	CHECK_STR(norm("ref", "unknown-7"), "unknown7");
+	CHECK(subject_refusal("phone", "040 264 2312") == NULL);
+	CHECK(subject_refusal("email", "anna@berg.example") == NULL);
+	CHECK(subject_may_be_phone("٠٤٠٢٦٤٢٣١٢") == 1);
+}
+
 TEST(test_subject_a_search_is_a_phone_number_when_it_has_digits_and_no_letter)
 {
 	CHECK_EQ(subject_may_be_phone("040-264 2312"), 1);
@@ -54,9 +107,9 @@ TEST(test_subject_national_numbers_take_the_policys_country_code)
 	CHECK_STR(norm_cc("phone", "00358402642312", "358"), "+358402642312");
 	CHECK_STR(norm_cc("phone", "(00 46) 8 123 456", "358"), "+468123456");
 	CHECK_STR(norm_cc("phone", "+46 8 123 456", "358"), "+468123456");
-	/* no trunk 0: digits as written; a lone 0 is no national number */
+	/* no trunk 0: digits as written; a lone 0 is no number at all */
 	CHECK_STR(norm_cc("phone", "402642312", "358"), "402642312");
-	CHECK_STR(norm_cc("phone", "0", "358"), "0");
+	CHECK_STR(norm_cc("phone", "0", "358"), "(error)");
 	CHECK_STR(norm_cc("phone", "00", "358"), "(error)");
 	CHECK_STR(norm_cc("phone", "call me", "358"), "(error)");
 	/* without a country code a national number stays as it is */
@@ -1215,6 +1268,7 @@ int main(void)
 	if (crypto_setup())
 		return 2;
 	RUN(test_subject_phone_numbers_normalise_to_plus_and_digits);
+	RUN(test_subject_a_value_of_no_one_is_no_identifier);
 	RUN(test_subject_a_search_is_a_phone_number_when_it_has_digits_and_no_letter);
 	RUN(test_subject_national_numbers_take_the_policys_country_code);
 	RUN(test_subject_national_numbers_follow_the_countrys_trunk_prefix);
