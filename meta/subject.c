@@ -1513,13 +1513,13 @@ static const char *phone_refusal(const char *num)
 
 /*
  * Why an e-mail or reference that normalise_text took (out, its form) is
- * no one's, or NULL: an address at a domain under .invalid, which RFC
- * 6761 keeps from ever being a real one (a withheld SIP caller is
- * "anonymous@anonymous.invalid", RFC 3323), and a reference that is a
- * word for none ("n/a", "N.A.", "none", "unknown" and their words in the
+ * no one's, or NULL: an address at anonymous.invalid, the host SIP gives
+ * a withheld caller (RFC 3261 8.1.1.3, RFC 3323:
+ * "anonymous@anonymous.invalid"), and a reference that is a word for
+ * none ("n/a", "N.A.", "none", "unknown" and their words in the
  * languages of the letters): the same text in two strangers' calls would
- * make them one subject (atk43 F1).  .example and .test are kept: they
- * are the domains of demos and tests.
+ * make them one subject (atk43 F1).  Other domains under .invalid, as
+ * .example and .test, are kept: test and demo data use them.
  */
 static const char *text_refusal(const char *kind, const char *out)
 {
@@ -1533,9 +1533,8 @@ static const char *text_refusal(const char *kind, const char *out)
 	if (!strcmp(kind, "email")) {
 		const char *at = strrchr(out, '@');
 
-		if (at && ((n - (size_t)(at + 1 - out) == 7 && !strcmp(at + 1, "invalid")) ||
-			   (n >= 8 && !strcmp(out + n - 8, ".invalid"))))
-			return "not an e-mail address (a domain under .invalid is no one's)";
+		if (at && !strcmp(at + 1, "anonymous.invalid"))
+			return "not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)";
 	} else if (!strcmp(kind, "ref") && WORD_IN(none, out, n)) {
 		return "not a reference (a word for none, as n/a or unknown)";
 	}

@@ -134,7 +134,7 @@ struct subject_card {
  * is refused too (atk43 F1): a phone number of fewer than
  * SUBJECT_PHONE_MIN_DIGITS digits, of only zeros, or with a word beside
  * fewer than SUBJECT_PHONE_WORDED_DIGITS digits ("diabetes type 2"), an
- * e-mail at a domain under .invalid ("anonymous@anonymous.invalid"), a
+ * e-mail at anonymous.invalid (SIP's withheld caller), a
  * reference that is a word for none ("n/a", "unknown").  A digit of any
  * script is its 0-9 in a phone number.  This is the one rule of what an
  * identifier is: rectification refuses a phone number or e-mail it

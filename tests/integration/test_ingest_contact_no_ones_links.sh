@@ -25,7 +25,7 @@ ingest_call b2 "2026-11-24T10:00:00Z" '{"role": "customer", "phone": "diabetes t
 ingest_call a1 "2026-11-20T10:00:00Z" '{"role": "customer", "name": "Alice Aalto", "email": "anonymous@anonymous.invalid"}'
 ingest_call a3 "2026-11-22T10:00:00Z" '{"role": "customer", "email": "anonymous@anonymous.invalid"}'
 assert_contains "ingest says the SIP privacy address is left out, and why" "$(cat "$T_TMP/ingest.out")" \
-	"email is not an e-mail address (a domain under .invalid is no one's)"
+	"email is not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)"
 ingest_call d1 "2026-11-25T10:00:00Z" '{"role": "customer", "name": "Dora Dahl", "ref": "N/A", "phone": "0000000000"}'
 out=$(cat "$T_TMP/ingest.out")
 assert_contains "ingest says the number of zeros is left out, and why" "$out" \

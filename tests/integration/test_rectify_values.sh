@@ -58,7 +58,7 @@ assert_eq "the refusal is logged with its reason" \
 assert_fails_with "privacy: an e-mail '@example.fi' is EINVAL" "Invalid argument" \
 	as_user "$dpo" setfattr -n user.recfs.email -v "@example.fi" "$S"
 # A value that names no one, by the rule ingest keeps such values off a
-# card by (atk43 F1): free text with a digit, the .invalid domain, "n/a".
+# card by (atk43 F1): free text with a digit, SIP's anonymous.invalid, "n/a".
 assert_fails_with "privacy: a phone number 'diabetes type 2' is EINVAL" "Invalid argument" \
 	as_user "$dpo" setfattr -n user.recfs.phone -v "diabetes type 2" "$S"
 assert_eq "the refusal is logged with its reason" \
@@ -66,7 +66,7 @@ assert_eq "the refusal is logged with its reason" \
 assert_fails_with "privacy: an e-mail 'anonymous@anonymous.invalid' is EINVAL" "Invalid argument" \
 	as_user "$dpo" setfattr -n user.recfs.email -v "anonymous@anonymous.invalid" "$S"
 assert_eq "the refusal is logged with its reason" \
-	"refused not an e-mail address (a domain under .invalid is no one's)" "$(last_rectify)"
+	"refused not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)" "$(last_rectify)"
 assert_fails_with "privacy: a reference 'n/a' is EINVAL" "Invalid argument" \
 	as_user "$dpo" setfattr -n user.recfs.ref -v "n/a" "$S"
 assert_eq "the refusal is logged with its reason" \

@@ -26,7 +26,7 @@ TEST(test_subject_phone_numbers_normalise_to_plus_and_digits)
 }
 
 /* A value that names no one links no two calls (atk43 F1): free text with
- * a digit, a number too short or of zeros, the .invalid domain, a word for
+ * a digit, a number too short or of zeros, SIP's anonymous.invalid, a word for
  * none as a reference; and each refusal says why, in its own words. */
 TEST(test_subject_a_value_of_no_one_is_no_identifier)
 {
@@ -45,9 +45,8 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 		{ "phone", "+", "not a phone number (no digit)" },
 		{ "phone", "tel:", "not a phone number (no digit)" },
 		{ "phone", "sip:anonymous@anonymous.invalid", "not a phone number (a sip: URI's user is a + number)" },
-		{ "email", "anonymous@anonymous.invalid", "not an e-mail address (a domain under .invalid is no one's)" },
-		{ "email", "Unknown@INVALID", "not an e-mail address (a domain under .invalid is no one's)" },
-		{ "email", "<x@host.invalid.>", "not an e-mail address (a domain under .invalid is no one's)" },
+		{ "email", "anonymous@anonymous.invalid", "not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)" },
+		{ "email", "<Thisis@Anonymous.Invalid.>", "not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)" },
 		{ "email", "a@b@c", "not an e-mail address (one '@' with text on both sides)" },
 		{ "ref", "N/A", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", " unknown ", "not a reference (a word for none, as n/a or unknown)" },
@@ -71,6 +70,7 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 	CHECK_STR(norm_cc("phone", "tel:+358-9-1234;ext=101", "358"), "+35891234;ext=101");
 	CHECK_STR(norm("email", "anna@berg.example"), "anna@berg.example");
 	CHECK_STR(norm("email", "anna@invalid.fi"), "anna@invalid.fi");
+	CHECK_STR(norm("email", "anna@berg.invalid"), "anna@berg.invalid");
 	CHECK_STR(norm("ref", "NA-1234"), "na1234");
 	CHECK_STR(norm("ref", "unknown-7"), "unknown7");
 	CHECK(subject_refusal("phone", "040 264 2312") == NULL);
