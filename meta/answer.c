@@ -199,6 +199,16 @@ int answer_render(const char *tpl, size_t len, const json_t *model, char **out)
 }
 
 /* The controller's name: its line up to the first '(' or ','. */
+/* The day of t in the policy's time zone tz (util_format_local): a
+ * letter's days and times are the controller's, not UTC's, when the
+ * policy names its zone. */
+static void letter_day(const char *tz, int64_t t, char day[11])
+{
+	char hm[6], zone[16];
+
+	util_format_local(t, tz, day, hm, zone);
+}
+
 static json_t *controller_name(const char *controller)
 {
 	size_t n = strcspn(controller, "(,");
@@ -335,13 +345,12 @@ static int add_recordings(struct recs *s, const char *handle)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct cat_recording *rec = &recs[i];
 		int pi = policy_purpose_index(p, rec->purpose);
-		char day[11], t[21], until[11], *pk;
+		char day[11], hm[6], zone[16], until[11], *pk;
 
-		util_format_date(rec->recorded_at, day);
-		util_format_time(rec->recorded_at, t);
-		util_format_date(rec->retention_until, until);
-		json_t *o = json_pack("{s:s, s:s#, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "date", day, "time", t + 11, 5,
-				      "kind", rec->kind, "source", rec->source, "purpose", rec->purpose, "legal_basis",
+		util_format_local(rec->recorded_at, p->time_zone, day, hm, zone);
+		util_format_date(rec->retention_until, until);	/* a day, not an instant */
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "date", day, "time", hm,
+				      "zone", zone, "kind", rec->kind, "source", rec->source, "purpose", rec->purpose, "legal_basis",
 				      rec->legal_basis, "retention_until", until, "restricted", rec->restricted_since != 0,
 				      "on_hold", rec->legal_hold != NULL);
 
@@ -406,7 +415,7 @@ static int add_recordings(struct recs *s, const char *handle)
  */
 struct disclosures {
 	json_t *by;
-	const char *handle;
+	const char *handle, *time_zone;
 };
 
 static int add_disclosure(const struct audit_entry *e, const struct idlist *selves, void *ctx)
@@ -434,7 +443,7 @@ static int add_disclosure(const struct audit_entry *e, const struct idlist *selv
 			json_object_set_new(by, key, g);
 		}
 		free(key);
-		util_format_date(e->time, day);
+		letter_day(d->time_zone, e->time, day);
 		add_unique(json_object_get(g, "days"), day);
 	}
 	return 0;
@@ -453,7 +462,7 @@ static int add_disclosure(const struct audit_entry *e, const struct idlist *selv
 static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m)
 {
 	json_t *by = json_object(), *list = json_array(), *g;
-	struct disclosures d = { by, handle };
+	struct disclosures d = { by, handle, r->policy->time_zone };
 	const char *key;
 	int rc = audit_each_about_subject(r->cat, handle, "export", add_disclosure, &d);
 
@@ -677,7 +686,7 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		return 0;
 	if (!strcmp(e->action, "erase") && (answers = erasure_answers(x, e)) < 0)
 		return x->rc = answers;
-	util_format_date(e->time, day);
+	letter_day(x->r->policy->time_zone, e->time, day);
 	if (!strcmp(e->action, "erase") && !e->artifact && first_time(x, e->action, e->object)) {
 		/* The recording is gone: its kind is the entry's (rights.c
 		 * log_erase; absent from older entries), its day is not kept. */
@@ -706,17 +715,17 @@ static int add_act(const struct audit_entry *e, void *ctx)
 		x->card_erased = 1;
 	} else if (!strcmp(e->action, "restrict") && first_time(x, e->action, e->object)) {
 		struct cat_recording rec;
-		char t[21], since[11];
+		char day[11], hm[6], zone[16], since[11];
 		int rc = catalog_get_recording(x->r->cat, e->object, &rec);
 
 		if (rc == -ENOENT)
 			return 0;	/* erased since: listed with the erased when this request erased it */
 		if (rc)
 			return x->rc = rc;
-		util_format_time(rec.recorded_at, t);
-		util_format_date(rec.restricted_since ? rec.restricted_since : e->time, since);
-		json_t *o = json_pack("{s:s#, s:s#, s:s, s:s, s:b}", "date", t, 10, "time", t + 11, 5, "kind", rec.kind,
-				      "since", since, "still", rec.restricted_since != 0);
+		util_format_local(rec.recorded_at, x->r->policy->time_zone, day, hm, zone);
+		letter_day(x->r->policy->time_zone, rec.restricted_since ? rec.restricted_since : e->time, since);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "date", day, "time", hm, "zone", zone, "kind",
+				      rec.kind, "since", since, "still", rec.restricted_since != 0);
 
 		set_flag(o, "kind_", rec.kind);
 		json_array_append_new(x->restricted, o);
@@ -849,14 +858,15 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	char today[11], received[11];
 	int rc = 0, has_card = 0, has_ref = 0;
 
-	util_format_date(util_now(), today);
-	util_format_date(q->received, received);
+	letter_day(p->time_zone, util_now(), today);
+	letter_day(p->time_zone, q->received, received);
 	json_object_set_new(m, "controller", json_string(p->controller));
 	json_object_set_new(m, "controller_name", controller_name(p->controller));
 	json_object_set_new(m, "register", json_string(policy_text(p, &p->reg_name_t, li)));
 	json_object_set_new(m, "privacy_contact", json_string(p->privacy_contact));
 	add_authority(m, p, li);
 	json_object_set_new(m, "date", json_string(today));
+	json_object_set_new(m, "time_zone", json_string(p->time_zone ? p->time_zone : "UTC"));
 	json_object_set_new(m, "request", json_integer(q->id));
 	json_object_set_new(m, "received", json_string(received));
 	json_object_set_new(m, "type", json_string(q->type));

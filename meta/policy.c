@@ -55,10 +55,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -106,7 +108,7 @@ static const struct stype_def {
 			 { "name", "controller", "contact", "privacy_contact", "details_level",
 			   "quarantine_retention", "audit_retention", "phone_country_code", "languages", "requests_how",
 			   "retention_note", "sources", "transfers", "disclosures", "access_terms",
-			   "request_retention", "supervisory_authority" },
+			   "request_retention", "supervisory_authority", "time_zone" },
 			 0x1f, 0x17e0f, 0 },
 	[S_LEVEL] = { "level", 1, { "group", "users", "rights" }, 0, 0, 0 },
 	[S_PURPOSE] = { "purpose", 1,
@@ -121,7 +123,7 @@ static const struct stype_def {
 /* Key indices, per section type, as in stypes[].keys. */
 enum { R_NAME, R_CONTROLLER, R_CONTACT, R_PRIVACY, R_DETAILS, R_QUARANTINE, R_AUDIT, R_PHONE_CC, R_LANGUAGES,
        R_REQUESTS_HOW, R_RETENTION_NOTE, R_SOURCES, R_TRANSFERS, R_DISCLOSURES, R_ACCESS_TERMS, R_REQUEST,
-       R_AUTHORITY };
+       R_AUTHORITY, R_TIME_ZONE };
 enum { L_GROUP, L_USERS, L_RIGHTS };
 enum { P_DESC, P_BASIS, P_MIN_LEVEL, P_RETENTION, P_MAX_RETENTION, P_CHAT_LEVEL, P_ATTACHMENT_LEVEL, P_ALLOWED_BASES,
        P_SPECIAL_CATEGORIES, P_SPECIAL_CONDITION };
@@ -847,6 +849,7 @@ void policy_free(struct policy *p)
 	free(p->contact);
 	free(p->privacy_contact);
 	free(p->phone_country_code);
+	free(p->time_zone);
 	text_free(&p->reg_name_t);
 	text_free(&p->controller_t);
 	text_free(&p->contact_t);
@@ -1333,6 +1336,41 @@ static char *country_code_value(struct parser *ps, const struct sect *sc, int k)
 	return NULL;
 }
 
+int policy_time_zone_ok(const char *name)
+{
+	char path[256], magic[4];
+	int fd, ok;
+
+	if (!strcmp(name, "UTC"))
+		return 1;
+	if (!name[0] || name[0] == '/' || strstr(name, "..") ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") != strlen(name) ||
+	    (size_t)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name) >= sizeof(path))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ok = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "TZif", 4);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* [register] time_zone: policy_time_zone_ok, NULL when absent (reported
+ * when it names no zone). */
+static char *time_zone_value(struct parser *ps, const struct sect *sc, int k)
+{
+	const char *v = sc->val[k];
+
+	if (!v)
+		return NULL;
+	if (policy_time_zone_ok(v))
+		return xstrdup(v);
+	add_err(ps, sc->key_line[k],
+		"time_zone '%s' is no time zone of the tz database (/usr/share/zoneinfo, Debian's tzdata): "
+		"give its name, as Europe/Helsinki or UTC",
+		v);
+	return NULL;
+}
+
 static void check_register(struct parser *ps, struct policy *p, const struct sect *sc)
 {
 	p->reg_name = text_value(ps, sc, R_NAME);
@@ -1356,6 +1394,7 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	if (period_value(ps, sc, R_AUDIT, &p->audit_retention))
 		p->audit_retention = POLICY_AUDIT_RETENTION;
 	p->phone_country_code = country_code_value(ps, sc, R_PHONE_CC);
+	p->time_zone = time_zone_value(ps, sc, R_TIME_ZONE);
 	if (period_value(ps, sc, R_REQUEST, &p->request_retention))
 		p->request_retention = POLICY_REQUEST_RETENTION;
 }

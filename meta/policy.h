@@ -185,6 +185,9 @@ struct policy {
 	 * (subject_normalise); NULL when the policy has none, and numbers
 	 * are compared as written. */
 	char *phone_country_code;
+	/* [register] time_zone: the IANA name of the zone a letter gives its
+	 * times in (util_format_local); NULL: UTC, as before the key. */
+	char *time_zone;
 	/* The line of the [register] header (0: none), for what recctl
 	 * policy check says of a key missing there. */
 	int register_line;
@@ -302,5 +305,9 @@ void policy_period_format(struct policy_period per, char buf[16]);
 /* 1 when period a ends no later than b from every start date ("1y" and
  * "12m" are equal; "31d" is not within "1m"), else 0. */
 int policy_period_le(struct policy_period a, struct policy_period b);
+
+/* Whether name is a time zone this machine's tz database holds ("UTC",
+ * or a file of /usr/share/zoneinfo that is one: "Europe/Helsinki"). */
+int policy_time_zone_ok(const char *name);
 
 #endif

@@ -425,6 +425,34 @@ void util_format_date(int64_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+void util_format_local(int64_t t, const char *tz, char day[11], char hm[6], char zone[16])
+{
+	time_t tt = (time_t)t;
+	char *was = NULL;
+	struct tm tm;
+
+	if (!tz) {
+		gmtime_r(&tt, &tm);
+		snprintf(zone, 16, "UTC");
+	} else {
+		if (getenv("TZ"))
+			was = xstrdup(getenv("TZ"));
+		setenv("TZ", tz, 1);
+		tzset();
+		localtime_r(&tt, &tm);
+		if (!strftime(zone, 16, "%Z", &tm))
+			snprintf(zone, 16, "%s", tz);
+		if (was)
+			setenv("TZ", was, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+		free(was);
+	}
+	strftime(day, 11, "%Y-%m-%d", &tm);
+	strftime(hm, 6, "%H:%M", &tm);
+}
+
 void util_format_stamp(int64_t t, char out[17])
 {
 	time_t tt = (time_t)t;

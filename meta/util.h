@@ -143,6 +143,15 @@ int util_parse_date(const char *s, int64_t *out) MUST_CHECK;
 void util_format_time(int64_t t, char out[21]);
 /* epoch -> "2026-11-28" (out: 11 bytes). */
 void util_format_date(int64_t t, char out[11]);
+/*
+ * Epoch t as a letter gives it, in time zone tz (an IANA name the policy
+ * checked, policy_time_zone_ok; NULL: UTC): its day "2026-11-28" into
+ * day, "12:15" into hm, and the zone's abbreviation at that instant
+ * ("EET", "EEST", "CET", "UTC") into zone.  It sets TZ for the call and
+ * puts it back: for a single-threaded caller (recctl's letters), never
+ * the mount.
+ */
+void util_format_local(int64_t t, const char *tz, char day[11], char hm[6], char zone[16]);
 /* The epoch of 00:00 UTC of the day t falls on (util_format_date's day). */
 int64_t util_day_start(int64_t t);
 /* epoch -> "20261128T101500Z" (out: 17 bytes), the form used in file names.

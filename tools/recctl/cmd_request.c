@@ -444,12 +444,12 @@ static int is_lang(const char *lang)
 	return !lang[n] && (n == 2 || n == 3);
 }
 
-/* Whether the letter template at path has the block {{#key}}, which says
- * which recordings the copy lacks (a controller's own template from before
- * it could may not: atk34 F7, bb13 F2). */
-static int template_lists(const char *path, const char *key)
+/* Whether the letter template at path has tag: the block
+ * {{#export_withheld}}, which says which recordings the copy lacks, or
+ * {{zone}}, which names the zone of its times (a controller's own
+ * template from before it could may not: atk34 F7, bb13 F2). */
+static int template_has(const char *path, const char *tag)
 {
-	char *tag = xasprintf("{{#%s}}", key);
 	uint8_t *text = NULL;
 	size_t len = 0;
 	int has = 0;
@@ -457,7 +457,6 @@ static int template_lists(const char *path, const char *key)
 	if (util_read_file(path, ANSWER_TEMPLATE_MAX, &text, &len) == 0)
 		has = memmem(text, len, tag, strlen(tag)) != NULL;
 	free(text);
-	free(tag);
 	return has;
 }
 
@@ -522,7 +521,7 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 		}
 		fprintf(stderr, "exported %zu recordings (%zu withheld%s) to %s\n", res.recordings, res.withheld,
 			eo.portability ? ", others left out: see LEFT_OUT.txt" : "", res.dir);
-		if (res.withheld && template_lists(path, "export_withheld"))
+		if (res.withheld && template_has(path, "{{#export_withheld}}"))
 			warning("the copy lacks %zu of the subject's recordings (export.json says why): the letter "
 				"lists them as not in the copy, to be given separately; a protected one is exported "
 				"with --passphrase-file RECORDING=FILE and the rights level's keyring",
@@ -532,12 +531,16 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 				"letter's template %s has no {{#export_withheld}} list to say so: tell the person "
 				"which, or use the template shipped with recfs; a protected one is exported with "
 				"--passphrase-file RECORDING=FILE and the rights level's keyring", res.withheld, path);
-		if (res.left_out && !template_lists(path, "export_left_out"))
+		if (res.left_out && !template_has(path, "{{#export_left_out}}"))
 			warning("the portable copy leaves out %zu of the subject's recordings, not based on consent "
 				"or contract (LEFT_OUT.txt says which), and the letter's template %s has no "
 				"{{#export_left_out}} list to say so: tell the person which, or use the template "
 				"shipped with recfs", res.left_out, path);
 	}
+	if (r->policy->time_zone && access(path, R_OK) == 0 && !template_has(path, "{{zone}}"))
+		warning("the policy gives letters the times of %s, and the letter's template %s does not name "
+			"the zone ({{zone}} after {{time}}): if it writes UTC there, it is wrong; use the template "
+			"shipped with recfs or add {{zone}}", r->policy->time_zone, path);
 	/* The letter names the folder the subject receives (DIR/HANDLE),
 	 * not where it lies on this host (bb6 F10). */
 	folder = res.dir && strrchr(res.dir, '/') ? strrchr(res.dir, '/') + 1 : res.dir;
