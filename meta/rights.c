@@ -1094,7 +1094,7 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 }
 
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *field, const char *old, const char *value);
+			      const char *field, const char *old, const char *value, size_t *changed);
 
 static int add_standing(const struct cat_objection *o, void *ctx)
 {
@@ -1132,7 +1132,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	 * export's parties, a rectification of into's name reach them). */
 	rc = catalog_subject_recordings(r->cat, from, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", NULL, into);
+		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", NULL, into, NULL);
 	if (rc == 0)
 		rc = catalog_move_subject(r->cat, from, into, &links);
 	if (rc == 0) {
@@ -1601,21 +1601,23 @@ static int tells_apart(struct reg *r, const char *name)
  * the blind index: handle's entries of that kind (of a name: its name
  * forms, whole given names and their middle words, SUBJECT_GIVEN_KIND
  * and SUBJECT_MIDDLE_KIND, every one its calls gave) and the entry of old (the card's value, which an entry written
- * before schema 6 has no kind to find it by) go, value's come.  Inside the
- * caller's transaction.
+ * before schema 6 has no kind to find it by) go, value's come.  With
+ * only_old (a value calls gave, rights_rectify_given), the other entries of
+ * the kind stay: old's alone goes (none when old is NULL), value's (when
+ * not NULL) comes.  Inside the caller's transaction.
  */
 static int move_index(struct reg *r, const struct crypto_key *ik, const char *handle, const char *field,
-		      const char *old, const char *value)
+		      const char *old, const char *value, int only_old)
 {
-	int rc = catalog_drop_index_kind(r->cat, handle, field), whole = 0;
+	int rc = only_old ? 0 : catalog_drop_index_kind(r->cat, handle, field), whole = 0;
 
-	if (rc == 0 && !strcmp(field, "name"))
+	if (rc == 0 && !only_old && !strcmp(field, "name"))
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_GIVEN_KIND);
-	if (rc == 0 && !strcmp(field, "name"))
+	if (rc == 0 && !only_old && !strcmp(field, "name"))
 		rc = catalog_drop_index_kind(r->cat, handle, SUBJECT_MIDDLE_KIND);
 	/* A subject a split gave whole names (SUBJECT_WHOLE_KIND) takes the
 	 * rectified one's too, and keeps those its calls gave. */
-	if (rc == 0 && !strcmp(field, "name"))
+	if (rc == 0 && !only_old && !strcmp(field, "name"))
 		rc = whole = catalog_index_has_kind(r->cat, handle, SUBJECT_WHOLE_KIND);
 	if (rc > 0)
 		rc = 0;
@@ -1655,13 +1657,15 @@ static int same_identifier(const struct reg *r, const char *kind, const char *a,
  * of its subject entries of handle gets value (the name a rectification
  * gives, the handle a merge gives; with old, only an entry whose field is
  * that identifier: the phone, e-mail or reference a call gave, which is
- * the card's old one), and the record is re-sealed
+ * the card's old one, or one a call alone gave; value NULL: the entry gives
+ * none), and the record is re-sealed
  * (seal_write_record) for the levels seal_level_of gives the recording as
  * it stands, a restricted one's for the rights level alone.  Read with the
- * rights level's key, which has a seal on every details record.
+ * rights level's key, which has a seal on every details record.  *changed
+ * (may be NULL) counts the record when it changed.
  */
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *field, const char *old, const char *value)
+			      const char *field, const char *old, const char *value, size_t *changed_n)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	struct cat_recording rec;
@@ -1687,7 +1691,10 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 		    !strcmp(json_string_value(json_object_get(x, "handle")), handle) &&
 		    (!old || (json_is_string(json_object_get(x, field)) &&
 			      same_identifier(r, field, json_string_value(json_object_get(x, field)), old)))) {
-			json_object_set_new(x, field, json_string(value));
+			if (value)
+				json_object_set_new(x, field, json_string(value));
+			else
+				json_object_del(x, field);
 			/* moved by a merge or a split: the officer said whose
 			 * it is, and its name is that subject's (atk42 F5) */
 			if (!strcmp(field, "handle"))
@@ -1702,6 +1709,8 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 		goto out;
 	}
 	rc = seal_write_record(r, rec.details_id, text, strlen(text), seal_level_of(r->policy, &rec, SEAL_DETAILS));
+	if (rc == 0 && changed_n)
+		(*changed_n)++;
 out:
 	crypto_freezero(json, len);
 	jsonmem_free_text(text);
@@ -1716,12 +1725,14 @@ out:
  * e-mail and reference each call gave (the export reads them), so a new
  * name is written into the details of each of the subject's recordings,
  * and a new phone, e-mail or reference where a call gave the card's old
- * one (a value only a later call gave is that call's, left as it is), in
- * the rectification's transaction.  The organisation is kept on the card
- * alone.
+ * one, in the rectification's transaction.  A value only a later call gave
+ * is that call's, left as it is by a rectification of the card; given
+ * (rights_rectify_given) rectifies it, old being that value and value
+ * NULL clearing it.  *changed (may be NULL) counts the recordings whose
+ * details changed.  The organisation is kept on the card alone.
  */
 static int rectify_details(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
-			   const char *old, const char *value)
+			   const char *old, const char *value, size_t *changed)
 {
 	struct idlist recs = { 0 };
 	int rc, name = !strcmp(field, "name");
@@ -1732,7 +1743,7 @@ static int rectify_details(struct reg *r, const struct keyring *kr, const char *
 		return 0;
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], handle, field, name ? NULL : old, value);
+		rc = rectify_details_of(r, kr, recs.id[i], handle, field, name ? NULL : old, value, changed);
 	idlist_free(&recs);
 	return rc;
 }
@@ -1796,10 +1807,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0)	/* the history goes with the subject (erase_owned) */
 		rc = catalog_set_record_owner(r->cat, log_id, handle);
 	if (rc == 0)
-		rc = rectify_details(r, kr, handle, field, json_string_value(json_object_get(entry, "old")), value);
+		rc = rectify_details(r, kr, handle, field, json_string_value(json_object_get(entry, "old")), value, NULL);
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
-				json_string_value(json_object_get(entry, "old")), value);
+				json_string_value(json_object_get(entry, "old")), value, 0);
 	/* The name's entries (its form, its whole given name) tell the subject
 	 * from others who share its number (subject_resolve); without the
 	 * index key they stay as they were.  So they do when the name is
@@ -1809,7 +1820,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	 * (atk12). */
 	if (rc == 0 && !strcmp(field, "name") && keyring_index_key(kr) && tells_apart(r, value))
 		rc = move_index(r, keyring_index_key(kr), handle, field,
-				json_string_value(json_object_get(entry, "old")), value);
+				json_string_value(json_object_get(entry, "old")), value, 0);
 	if (rc == 0)
 		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
 	if (rc == 0)
@@ -1821,6 +1832,97 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 out:
 	crypto_freezero(json, len);
 	jsonmem_free_text(text);
+	jsonmem_free_text(logtext);
+	json_decref(card);
+	json_decref(entry);
+	return rc;
+}
+
+int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			 const char *handle, const char *field, const char *given, const char *value, size_t *changed)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	char card_id[RECFS_ID_HEX], log_id[RECFS_ID_HEX], why[96];
+	char *json = NULL, *logtext = NULL;
+	json_t *card = NULL, *entry = NULL;
+	const char *held;
+	size_t len = 0, n = 0;
+	int rc;
+
+	if (changed)
+		*changed = 0;
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "rectify", handle, -EPERM, "below the rights level");
+	if (strcmp(field, "phone") && strcmp(field, "email") && strcmp(field, "ref"))
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOTSUP,
+				    "a call gives a phone number, an e-mail or a reference alone");
+	rc = rights_check_card_value(field, value);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc)
+		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, rights_card_value_refusal(field, value));
+	if (!given[0])
+		return audit_refuse(r->cat, a, "rectify", handle, -EINVAL, "no value given to correct");
+	if (!keyring_index_key(kr))
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,
+				    "the blind-index key is not loaded: export the rights level's keyring again");
+	rc = catalog_get_subject(r->cat, handle, card_id);
+	if (rc == -ENOENT)
+		return meta_fail(-ENOENT, "no subject %s", handle);
+	if (rc)
+		return rc;
+	rc = seal_read_record(r, kr, rl, card_id, &json, &len);
+	if (rc == -ENOKEY)
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
+	if (rc)
+		return rc;
+	card = json_loadb(json, len, 0, NULL);
+	if (!json_is_object(card)) {
+		rc = meta_fail(-EIO, "card of %s is damaged", handle);
+		goto out;
+	}
+	/* The sealed history as a rectification of the card keeps it (old,
+	 * new), marked given: reindex drops old's entry as it drops a card's
+	 * old value, and puts the card's back. */
+	entry = json_pack("{s:s, s:s, s:s, s:b}", "field", field, "old", given, "new", value, "given", 1);
+	if (!entry || !(logtext = json_dumps(entry, JSON_COMPACT))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	crypto_new_id(log_id);
+	snprintf(why, sizeof(why), "field=%s given=1 sealed=%s", field, log_id);
+	if ((rc = catalog_begin(r->cat)))
+		goto out;
+	rc = rectify_details(r, kr, handle, field, given, value[0] ? value : NULL, &n);
+	if (rc == 0 && n == 0) {
+		catalog_rollback(r->cat);
+		rc = audit_refuse(r->cat, a, "rectify", handle, -ENOENT, "no call of the subject gives that value");
+		goto out;
+	}
+	if (rc == 0)
+		rc = seal_write_record(r, log_id, logtext, strlen(logtext), seal_level_for(r->policy, NULL, SEAL_RIGHTS));
+	if (rc == 0)	/* the history goes with the subject (erase_owned) */
+		rc = catalog_set_record_owner(r->cat, log_id, handle);
+	/* No call of the subject gives it now (rectify_details rewrote every
+	 * one that did): its entry goes unless the card gives it. */
+	held = json_string_value(json_object_get(card, field));
+	if (rc == 0)
+		rc = move_index(r, keyring_index_key(kr), handle, field,
+				held && held[0] && same_identifier(r, field, held, given) ? NULL : given,
+				value[0] ? value : NULL, 1);
+	if (rc == 0)
+		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc)
+		catalog_rollback(r->cat);
+	else {
+		checkpoint(r, a);
+		if (changed)
+			*changed = n;
+	}
+out:
+	crypto_freezero(json, len);
 	jsonmem_free_text(logtext);
 	json_decref(card);
 	json_decref(entry);
@@ -2242,7 +2344,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
 		struct cat_recording rec;
 
-		rc = rectify_details_of(r, kr, moving.id[i], handle, "handle", NULL, fresh);
+		rc = rectify_details_of(r, kr, moving.id[i], handle, "handle", NULL, fresh, NULL);
 		if (rc == 0)
 			rc = catalog_move_link(r->cat, moving.id[i], handle, fresh);
 		if (rc == 0 && (rc = catalog_get_recording(r->cat, moving.id[i], &rec)) == 0) {

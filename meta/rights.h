@@ -355,6 +355,32 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		   const char *handle, const char *field, const char *value) MUST_CHECK;
 
 /*
+ * Rectification of a value a call gave (Art. 16): a phone number, e-mail
+ * or reference (field) that handle's entry in the sealed details of its
+ * recordings gives as given (compared as the blind index compares,
+ * subject_normalise), a value on no card when only a later call gave it
+ * (someone else's e-mail a recorder typed), becomes value in each of them,
+ * or none when value is "".  handle's blind-index entry of given goes
+ * unless the card gives it (no call does now); value's (not "") comes, as
+ * rights_rectify puts it; other subjects keep theirs.  The card is left as
+ * it is (rights_rectify changes it and its old value's copies).  given and
+ * value are sealed into a log record owned by the subject, as
+ * rights_rectify seals its old and new ("given": true), which reindex
+ * reads as a rectification's; logged "rectify" with "field=F given=1", an
+ * open rectification request named.  One transaction.  Refused and
+ * logged: below the rights level -EPERM; a field other than phone, email
+ * or ref -ENOTSUP; a value rights_check_card_value refuses, or given "",
+ * -EINVAL (rights_card_value_refusal's words); without the index key or
+ * the rights level's key -ENOKEY; no recording of handle whose details
+ * give it -ENOENT, nothing changed.  No such subject: -ENOENT, not
+ * logged (meta_errmsg says so).  *changed (may be NULL) gets the number
+ * of recordings whose details were rectified.
+ */
+int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			 const char *handle, const char *field, const char *given, const char *value,
+			 size_t *changed) MUST_CHECK;
+
+/*
  * Bring the blind index in line with the subject cards: for every subject,
  * the phone numbers, e-mails and references its rectification histories
  * rectified away are dropped from the index, then its card's phone, e-mail and

@@ -95,7 +95,7 @@ if [ -x "$BUILD/recctl" ]; then
 		esac
 	done
 	check "completion: subcommands of audit" "head seal setup-keys show verify" "$(complete_words recctl audit '')"
-	check "completion: subcommands of subject" "export find merge object reindex show split withdraw-consent" \
+	check "completion: subcommands of subject" "export find merge object rectify reindex show split withdraw-consent" \
 		"$(complete_words recctl subject '')"
 	check "completion: options of retention sweep" "--dry-run" "$(complete_words recctl retention sweep --d)"
 	check "completion: levels of the policy for keys export" "analysis privacy training" \

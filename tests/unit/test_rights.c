@@ -1461,6 +1461,148 @@ TEST(test_reindex_replaces_entries_of_the_rule_before_unicode_folding)
 	free(id);
 }
 
+/* Ingest recording name of one customer who gives a phone number, an
+ * e-mail and (when not NULL) a reference: its id (malloc'd) or NULL. */
+static char *ingest_given(const char *name, const char *when, const char *email, const char *ref)
+{
+	char *text = xasprintf("{\"recorded_at\": \"%s\", \"source\": \"customer-service\","
+			       " \"subjects\": [{\"role\": \"customer\", \"name\": \"Jaana Virhe\","
+			       " \"phone\": \"+358 40 555 0909\"%s%s%s%s%s%s}], \"audio\": \"%s.opus\"}",
+			       when, email ? ", \"email\": \"" : "", email ? email : "", email ? "\"" : "",
+			       ref ? ", \"ref\": \"" : "", ref ? ref : "", ref ? "\"" : "", name);
+	struct ingest_result res;
+	char *id = NULL;
+
+	CHECK_EQ(t_ingest_text(dir, reg, secrets, &actor, name, text, &res), 0);
+	if (!res.duplicate)
+		id = xstrdup(res.recording);
+	free(text);
+	return id;
+}
+
+/* 1 when the details of recording id (as the rights level) hold text. */
+static int details_have(const char *id, const char *text)
+{
+	int rc, has;
+	char *json = details_as(id, "privacy", &rc);
+
+	has = rc == 0 && json && strstr(json, text) != NULL;
+	free(json);
+	return has;
+}
+
+TEST(test_rectifying_a_value_a_later_call_gave_rewrites_its_details_and_moves_its_entry)
+{
+	char *a = ingest_given("gv1", "2026-03-30T10:00:00Z", NULL, NULL);
+	char *b = ingest_given("gv2", "2026-03-31T10:00:00Z", "vieras@toinen.example", "VIERAS-1");
+	char h[CATALOG_HANDLE_MAX] = "", *json = NULL, *sealed;
+	struct keyring *noindex = NULL, *low = NULL;
+	uint8_t pk[CRYPTO_PK_BYTES];
+	struct t_entry l;
+	size_t n = 9, len = 0;
+
+	if (!a || !b)
+		goto out;
+	CHECK_EQ(subject_find(reg, keyring_index_key(secrets), "phone", "+358405550909", h), 0);
+	/* The later call's e-mail and reference are the subject's in the
+	 * index and its details: someone else's, typed by the recorder. */
+	CHECK_EQ(holders_of("email", "vieras@toinen.example", h), 1);
+	CHECK_EQ(holders_of("ref", "VIERAS-1", h), 1);
+	CHECK(details_have(b, "vieras@toinen.example") && details_have(b, "VIERAS-1"));
+	CHECK(!card_has(h, "vieras") && !card_has(h, "VIERAS"));
+
+	/* Refusals: each logged, nothing changed. */
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, analysis, h, "email", "vieras@toinen.example",
+				      "jaana@koti.example", &n), -EPERM);
+	CHECK_EQ(n, 0);
+	CHECK_STR(last_of(h).action, "rectify");
+	CHECK_STR(last_of(h).outcome, "refused");
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "name", "Jaana Virhe", "Jaana Oikea", NULL),
+		 -ENOTSUP);
+	CHECK_STR(last_of(h).outcome, "refused");
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "organisation", "x", "y", NULL), -ENOTSUP);
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "email", "vieras@toinen.example",
+				      "not an e-mail", NULL), -EINVAL);
+	CHECK_STR(last_of(h).outcome, "refused");
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "email", "", "jaana@koti.example", NULL),
+		 -EINVAL);
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "email", "nobody@toinen.example",
+				      "jaana@koti.example", NULL), -ENOENT);
+	l = last_of(h);
+	CHECK_STR(l.outcome, "refused");
+	CHECK(!strstr(l.reason, "nobody") && !strstr(l.reason, "jaana"));
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, "S-NOSUCH", "email", "vieras@toinen.example",
+				      "jaana@koti.example", NULL), -ENOENT);
+	/* A rights keyring without the index key; a keyring of the index
+	 * key and a level below the rights level's. */
+	CHECK_EQ(keyring_new(&noindex), 0);
+	CHECK_EQ(keyring_add_level(noindex, "privacy", keyring_level(secrets, "privacy", pk)), 0);
+	CHECK_EQ(rights_rectify_given(reg, noindex, &actor, privacy, h, "email", "vieras@toinen.example",
+				      "jaana@koti.example", NULL), -ENOKEY);
+	CHECK_STR(last_of(h).outcome, "refused");
+	CHECK_EQ(keyring_new(&low), 0);
+	CHECK_EQ(keyring_add_level(low, "analysis", keyring_level(secrets, "analysis", pk)), 0);
+	CHECK_EQ(keyring_set_index_key(low, keyring_index_key(secrets)), 0);
+	CHECK_EQ(rights_rectify_given(reg, low, &actor, privacy, h, "email", "vieras@toinen.example",
+				      "jaana@koti.example", NULL), -ENOKEY);
+	CHECK_EQ(holders_of("email", "vieras@toinen.example", h), 1);
+	CHECK(details_have(b, "vieras@toinen.example"));
+
+	/* Corrected (compared as the index compares: case aside): the later
+	 * call gives the new value, the index finds the subject by it and not
+	 * by the old, the card is left as it is (it holds no e-mail). */
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "email", "VIERAS@Toinen.example",
+				      "jaana.uusi@koti.example", &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK(!details_have(b, "vieras@toinen.example") && details_have(b, "jaana.uusi@koti.example"));
+	CHECK_EQ(holders_of("email", "vieras@toinen.example", NULL), 0);
+	CHECK_EQ(holders_of("email", "jaana.uusi@koti.example", h), 1);
+	CHECK(!card_has(h, "jaana.uusi"));
+	/* Logged as a rectification, no value in it; both sealed. */
+	l = last_of(h);
+	CHECK_STR(l.action, "rectify");
+	CHECK_STR(l.outcome, "ok");
+	CHECK(strstr(l.reason, "field=email") && strstr(l.reason, "given=1") && !strstr(l.reason, "@"));
+	sealed = strstr(l.reason, "sealed=");
+	CHECK(sealed != NULL);
+	if (sealed) {
+		CHECK_EQ(seal_read_record(reg, secrets, "privacy", sealed + strlen("sealed="), &json, &len), 0);
+		CHECK(json && memmem(json, len, "VIERAS@Toinen.example", 21) && memmem(json, len, "jaana.uusi", 10));
+		free(json);
+	}
+
+	/* Cleared: the call gives no reference, the index holds none of it. */
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "ref", "vieras 1", "", &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK(!details_have(b, "VIERAS") && !details_have(b, "\"ref\""));
+	CHECK_EQ(holders_of("ref", "VIERAS-1", NULL), 0);
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "ref", "VIERAS-1", "", NULL), -ENOENT);
+
+	/* A value the card gives too keeps its entry: the card takes the
+	 * e-mail, which the call's is then corrected away from; the card
+	 * still finds the subject by it.  A reindex keeps the card's and the
+	 * calls' and brings back none of what was rectified away. */
+	CHECK_EQ(rights_rectify(reg, secrets, &actor, privacy, h, "email", "jaana.uusi@koti.example"), 0);
+	CHECK_EQ(rights_rectify_given(reg, secrets, &actor, privacy, h, "email", "jaana.uusi@koti.example",
+				      "jaana@koti.example", &n), 0);
+	CHECK_EQ(n, 1);
+	CHECK(!details_have(b, "jaana.uusi") && details_have(b, "jaana@koti.example"));
+	CHECK(card_has(h, "jaana.uusi@koti.example"));
+	CHECK_EQ(holders_of("email", "jaana.uusi@koti.example", h), 1);
+	CHECK_EQ(holders_of("email", "jaana@koti.example", h), 1);
+	CHECK_EQ(rights_reindex(reg, secrets, &actor, &n, NULL), 0);
+	CHECK_EQ(holders_of("email", "jaana.uusi@koti.example", h), 1);
+	CHECK_EQ(holders_of("email", "jaana@koti.example", h), 1);
+	CHECK_EQ(holders_of("email", "vieras@toinen.example", NULL), 0);
+	CHECK_EQ(holders_of("ref", "VIERAS-1", NULL), 0);
+	CHECK_EQ(audit_verify(reg->cat, NULL, util_now(), &(struct audit_report){ 0 }), 0);
+out:
+	keyring_free(noindex);
+	keyring_free(low);
+	free(a);
+	free(b);
+}
+
 static int64_t restricted_since(const char *id)
 {
 	struct cat_recording rec;
@@ -1586,6 +1728,7 @@ int main(void)
 	RUN(test_rectify_refuses_a_phone_or_email_that_is_none_and_keeps_the_card);
 	RUN(test_rectify_indexes_a_non_ascii_email_by_its_folded_case);
 	RUN(test_rectifying_a_reference_moves_it_in_the_blind_index_and_shares_it);
+	RUN(test_rectifying_a_value_a_later_call_gave_rewrites_its_details_and_moves_its_entry);
 	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	RUN(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject);

@@ -2,7 +2,8 @@
  * cmd_subject.c - `recctl subject`: find a data subject, show what the
  * register holds on them, export it (Art. 15, 20), withdraw their consent
  * (Art. 7(3)), record or lift their objection to purposes (Art. 21), and
- * bring the blind index in line with rectified cards.
+ * bring the blind index in line with rectified cards, and rectify a
+ * subject's card or a value its calls gave (Art. 16).
  *
  * Finding by phone, e-mail or reference goes through the blind index and
  * needs the ingest keyring's index key; finding by name has to open every
@@ -43,6 +44,8 @@ const char usage_subject[] =
 	"       recctl subject merge HANDLE OTHER --level-keyring FILE...\n"
 	"       recctl subject split HANDLE RECORDING... --level-keyring FILE... [--name NAME]\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
+	"       recctl subject rectify HANDLE FIELD VALUE --level-keyring FILE...\n"
+	"                      [--keyring FILE] [--given OLD]\n"
 	"       (each takes -R REGISTER)\n"
 	"\n"
 	"find      print the handles of subjects whose phone number, e-mail or\n"
@@ -94,6 +97,15 @@ const char usage_subject[] =
 	"          card's number is indexed by the new rule); needs the rights\n"
 	"          level's keyring and the blind-index key (which it carries,\n"
 	"          else --keyring)\n"
+	"rectify   set FIELD (name, phone, email, organisation, ref) of the\n"
+	"          subject's card to VALUE (\"\": none), as setfattr -n\n"
+	"          user.recfs.FIELD on its folder of a mount; with --given OLD\n"
+	"          (phone, email, ref), the value OLD that the subject's calls\n"
+	"          gave (e.g. someone else's e-mail a later call gave, on no card)\n"
+	"          becomes VALUE in each of them (\"\": they give none), and\n"
+	"          subject find no longer finds the subject by OLD (unless its\n"
+	"          card holds it); needs the rights level's keyring and the\n"
+	"          blind-index key (which it carries, else --keyring)\n"
 	"\n"
 	"  -R, --register DIR      the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
 	"  --keyring FILE          the ingest keyring (default $RECFS_KEYRING, then\n"
@@ -111,14 +123,15 @@ const char usage_subject[] =
 	"                          RECORDING (its id, or the 8 hex digits of its file\n"
 	"                          name) is FILE's first line (export; repeatable)\n"
 	"  --name NAME             the new subject's name (split)\n"
+	"  --given OLD             the value the calls gave, to rectify (rectify)\n"
 	"  --json                  JSON output (find, show)\n";
 
 struct subj_opts {
-	const char *passfile, *recipient, *name;
+	const char *passfile, *recipient, *name, *given;
 	char *keyring;
 	int keyring_given, as_json, all_li, lift, portability;
 	struct strlist levels, purposes, passfiles;
-	struct strlist kept;	/* --name's copy, out of argv (ctl_take_arg) */
+	struct strlist kept;	/* --name's and --given's copies, out of argv (ctl_take_arg) */
 };
 
 static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
@@ -135,6 +148,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		{ "portability", no_argument, NULL, 'o' },
 		{ "passphrase-file", required_argument, NULL, 'F' },
 		{ "name", required_argument, NULL, 'N' },
+		{ "given", required_argument, NULL, 'G' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -152,6 +166,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		case 'l': o->lift = 1; break;
 		case 'o': o->portability = 1; break;
 		case 'N': o->name = ctl_take_arg(&o->kept, optarg); break;
+		case 'G': o->given = ctl_take_arg(&o->kept, optarg); break;
 		case 'F': strlist_add(&o->passfiles, optarg); break;
 		case 'h': return 1;
 		default: return usage_error(usage_subject, NULL);
@@ -925,6 +940,42 @@ static int subject_reindex_cmd(struct reg *r, struct subj_opts *o)
 }
 
 /*
+ * rectify: the card's field (rights_rectify, as setfattr on the subject's
+ * folder), or with --given a value the subject's calls gave
+ * (rights_rectify_given).  With the rights level's authority and keyring,
+ * as merge and split.  value (and --given's) are personal data, out of
+ * argv (ctl_take_arg) and of every line printed.
+ */
+static int subject_rectify_cmd(struct reg *r, struct subj_opts *o, const char *handle, const char *field,
+			       const char *value)
+{
+	const struct policy *pol = r->policy;
+	struct keyring *kr = NULL;
+	struct audit_actor a;
+	size_t n = 0;
+	int rc;
+
+	if (!o->levels.n)
+		return usage_error(usage_subject, "subject rectify needs --level-keyring (the rights level)");
+	if ((rc = rights_keyring(o, &kr)))
+		return rc;
+	audit_self(&a, pol->levels[pol->rights_level].name);
+	meta_clear_error();
+	if (o->given)
+		rc = rights_rectify_given(r, kr, &a, pol->rights_level, handle, field, o->given, value, &n);
+	else
+		rc = rights_rectify(r, kr, &a, pol->rights_level, handle, field, value);
+	keyring_free(kr);
+	if (rc)
+		return error("cannot rectify %s's %s: %s", handle, field, meta_strerror(rc));
+	if (o->given)
+		printf("%s: the %s rectified in the %zu recording%s that gave it\n", handle, field, n, n == 1 ? "" : "s");
+	else
+		printf("%s: the card's %s rectified\n", handle, field);
+	return 0;
+}
+
+/*
  * subject find's TEXT: one line of standard input for "-" (nothing of it
  * ever in the process list), else arg, taken out of argv (ctl_take_arg);
  * kept in *keep.  NULL when "-" gives no line.
@@ -958,8 +1009,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 
 	if (argc < 2)
 		return usage_error(usage_subject,
-				   "subject needs a command: find, show, export, withdraw-consent, object, merge, split or "
-				   "reindex");
+				   "subject needs a command: find, show, export, withdraw-consent, object, merge, split, "
+				   "reindex or rectify");
 	sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h"))
 		return usage_show(usage_subject);
@@ -992,6 +1043,11 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 			rc = usage_error(usage_subject, "subject split needs HANDLE and the RECORDINGs split off");
 			goto out;
 		}
+	} else if (!strcmp(sub, "rectify")) {
+		if (nargs != 3) {
+			rc = usage_error(usage_subject, "subject rectify needs HANDLE, FIELD and VALUE (\"\": none)");
+			goto out;
+		}
 	} else if (!strcmp(sub, "export")) {
 		if (nargs != 2) {
 			rc = usage_error(usage_subject, "subject export needs HANDLE and DIR");
@@ -1007,6 +1063,12 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = usage_error(usage_subject, "subject find - reads TEXT from standard input: it gave no line");
 		goto out;
 	}
+	if (o.given && strcmp(sub, "rectify")) {
+		rc = usage_error(usage_subject, "--given is for subject rectify");
+		goto out;
+	}
+	if (!strcmp(sub, "rectify"))
+		text = ctl_take_arg(&taken, argv[optind + 2]);
 	if ((rc = ctl_register(ctl, &r)))
 		goto out;
 	if (!strcmp(sub, "find") || !strcmp(sub, "export"))
@@ -1023,6 +1085,8 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 		rc = subject_object_cmd(r, &o, argv[optind]);
 	else if (!strcmp(sub, "merge"))
 		rc = subject_merge_cmd(r, &o, argv[optind], argv[optind + 1]);
+	else if (!strcmp(sub, "rectify"))
+		rc = subject_rectify_cmd(r, &o, argv[optind], argv[optind + 1], text);
 	else if (!strcmp(sub, "split"))
 		rc = subject_split_cmd(r, &o, argv[optind], argv + optind + 1, nargs - 1);
 	else
