@@ -1095,6 +1095,7 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
 			      const char *field, const char *old, const char *value, size_t *changed);
+static int index_calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field);
 
 static int add_standing(const struct cat_objection *o, void *ctx)
 {
@@ -1811,6 +1812,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value, 0);
+	if (rc == 0 && indexed)
+		rc = index_calls_values(r, kr, handle, field);
 	/* The name's entries (its form, its whole given name) tell the subject
 	 * from others who share its number (subject_resolve); without the
 	 * index key they stay as they were.  So they do when the name is
@@ -2045,10 +2048,12 @@ static int names_hold(const struct strlist *l, const char *name)
 	return 0;
 }
 
-/* The names handle's entries in the details of recording id give, added
- * to out (each once).  Read as the rights level (rectify_details_of). */
-static int details_names(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			 struct strlist *out)
+/* The values of field (name, phone, email, ref) handle's entries in the
+ * details of recording id give, added to out (each once; a name a call
+ * found by its short form gave none, subject.h).  Read as the rights
+ * level (rectify_details_of). */
+static int details_values(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
+			  const char *field, struct strlist *out)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	struct cat_recording rec;
@@ -2062,12 +2067,11 @@ static int details_names(struct reg *r, const struct keyring *kr, const char *id
 		rc = read_json(r, kr, rl, rec.details_id, &d);
 	json_array_foreach(json_object_get(d, "subjects"), k, x) {
 		const char *h = json_string_value(json_object_get(x, "handle"));
-		const char *name = json_string_value(json_object_get(x, "name"));
+		const char *v = json_string_value(json_object_get(x, field));
 
-		/* a call found by its short form gave no name (subject.h) */
-		if (rc == 0 && h && name && !strcmp(h, handle) && !names_hold(out, name) &&
-		    !json_is_true(json_object_get(x, SUBJECT_SHORT_FORM_KEY)))
-			strlist_add(out, name);
+		if (rc == 0 && h && v && v[0] && !strcmp(h, handle) && !names_hold(out, v) &&
+		    (strcmp(field, "name") || !json_is_true(json_object_get(x, SUBJECT_SHORT_FORM_KEY))))
+			strlist_add(out, v);
 	}
 	json_decref(d);
 	cat_recording_clear(&rec);
@@ -2095,7 +2099,7 @@ static int index_details_names(struct reg *r, const struct keyring *kr, const ch
 	if (card_name)
 		strlist_add(&names, card_name);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = details_names(r, kr, recs.id[i], handle, &names);
+		rc = details_values(r, kr, recs.id[i], handle, "name", &names);
 	for (size_t i = first; rc == 0 && i < names.n; i++)
 		rc = subject_put_call_name(r, ik, names.v[i], handle);
 	n = names.n < PARTED_NAMES ? names.n : PARTED_NAMES;
@@ -2110,6 +2114,30 @@ static int index_details_names(struct reg *r, const struct keyring *kr, const ch
 		crypto_memzero(e, n * sizeof(*e));
 	free(e);
 	names_clear(&names);
+	idlist_free(&recs);
+	return rc;
+}
+
+/*
+ * The entries of the phone numbers, e-mails or references (field) that
+ * handle's calls give, put: a rectification of the card drops every entry
+ * of the kind (move_index), and a value a later call gave (a work e-mail
+ * beside the card's own) is the subject's still, by which ingest links
+ * its next call and `subject find` finds it; reindex puts them too.  A
+ * value a rectification rewrote in the calls (rectify_details) is the new
+ * one there.  Inside the caller's transaction.
+ */
+static int index_calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field)
+{
+	struct idlist recs = { 0 };
+	struct strlist v = { 0 };
+	int rc = catalog_subject_recordings(r->cat, handle, &recs);
+
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = details_values(r, kr, recs.id[i], handle, field, &v);
+	for (size_t i = 0; rc == 0 && i < v.n; i++)
+		rc = index_value(r, keyring_index_key(kr), handle, field, v.v[i], 0);
+	names_clear(&v);
 	idlist_free(&recs);
 	return rc;
 }
@@ -2163,6 +2191,8 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 		if (rc == 0)
 			rc = index_value(r, ik, handle, kinds[i], v, 0);
 	}
+	for (size_t i = 0; rc == 0 && i < 3; i++)
+		rc = index_calls_values(r, kr, handle, kinds[i]);
 	if (rc == 0)
 		rc = index_details_names(r, kr, handle, json_string_value(json_object_get(card, "name")), parted);
 	idlist_free(&hist);
@@ -2330,7 +2360,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	/* The names the calls gave: of the recordings split off, and of
 	 * those handle keeps. */
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = details_names(r, kr, recs.id[i], handle, idlist_has(&moving, 0, recs.id[i]) ? &split : &kept);
+		rc = details_values(r, kr, recs.id[i], handle, "name", idlist_has(&moving, 0, recs.id[i]) ? &split : &kept);
 	/* The new card: the name the officer gives, else the first the
 	 * split-off calls gave; the card's phone number and reference, by
 	 * which the calls were taken for handle's (a shared line, a
