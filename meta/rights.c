@@ -2385,8 +2385,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		}
 	}
 	/* The blind index.  The new subject holds handle's phone numbers and
-	 * references (shared: a household's line, a booking), and the names
-	 * of its card and its calls; handle's names are made again from its
+	 * references (shared: a household's line, a booking), the e-mails its
+	 * calls gave, and the names of its card and its calls; handle's names are made again from its
 	 * card's (unless only the calls split off gave it) and its calls'. */
 	if (rc == 0)
 		rc = catalog_copy_index_kind(r->cat, handle, fresh, "phone");
@@ -2396,6 +2396,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = index_value(r, ik, fresh, "phone", nc.phone, 0);
 	if (rc == 0)
 		rc = index_value(r, ik, fresh, "ref", nc.ref, 0);
+	/* and the e-mails its calls gave (now its, rectify_details_of): the
+	 * person split off is found by his own e-mail, and his next call
+	 * giving it is his; handle keeps its entries (a call ingested before
+	 * the details held e-mails has none to tell them by) */
+	if (rc == 0)
+		rc = index_calls_values(r, kr, fresh, "email");
 	if (rc == 0 && nc.name && !names_hold(&split, nc.name))
 		strlist_add(&split, nc.name);
 	if (rc == 0)
