@@ -1523,10 +1523,18 @@ static const char *phone_refusal(const char *num)
  */
 static const char *text_refusal(const char *kind, const char *out)
 {
+	/* folded and without separators, as normalise_text leaves them:
+	 * "N/A" and "n. a." are "na", "k. A." "ka", "keine Angabe"
+	 * "keineangabe" (what a CRM writes in an empty field, bb15 F1) */
 	static const char *const none[] = {
-		"na", "none", "null", "nil", "unknown", "tbd", "tba", "nope",
-		"ei", "eitiedossa", "tuntematon", "ingen", "okänd", "keine", "kein", "unbekannt",
-		"aucun", "aucune", "inconnu", "inconnue", "geen", "onbekend", "ninguno", "ninguna", "desconocido",
+		"na", "none", "null", "nil", "unknown", "tbd", "tba", "notknown", "notgiven", "notapplicable",
+		"noref", "noreference",
+		"ei", "eitiedossa", "eiole", "tuntematon", "puuttuu",
+		"ingen", "okänd", "saknas", "uppgiftsaknas",
+		"ka", "keineangabe", "keine", "kein", "unbekannt", "entfällt", "nichtangegeben",
+		"aucun", "aucune", "inconnu", "inconnue", "nonrenseigné", "nc",
+		"geen", "onbekend", "nvt",
+		"ninguno", "ninguna", "desconocido", "nd", "sindatos",
 	};
 	size_t n = strlen(out);
 

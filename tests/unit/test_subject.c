@@ -51,6 +51,9 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 		{ "ref", "N/A", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", " unknown ", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", "Okänd", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", "k. A.", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", "Keine Angabe", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", "n.v.t.", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", "- / -", "not a reference (no letter or digit, only separators)" },
 	};
 	char out[SUBJECT_NORM_MAX];
