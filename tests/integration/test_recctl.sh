@@ -78,6 +78,13 @@ assert_ok "policy installed" cmp "$POL" "$REG/policy.conf"
 assert_match "init is in the audit log" "$("$RECCTL" audit show -R "$REG")" '^1 .* init .* ok'
 assert_match "--register=DIR names the register too" "$("$RECCTL" audit show --register="$REG")" '^1 .* init .* ok'
 assert_match "and so does RECFS_REGISTER" "$(RECFS_REGISTER="$REG" "$RECCTL" audit show)" '^1 .* init .* ok'
+# -R before the command, as recctl --help says "The register is -R DIR"
+# (bb15 L8: "unknown option '-R'")
+assert_match "-R DIR before the command names the register" "$("$RECCTL" -R "$REG" audit show)" '^1 .* init .* ok'
+assert_match "... --register=DIR too" "$("$RECCTL" --register="$REG" audit show)" '^1 .* init .* ok'
+assert_match "... and the command's own -R wins" \
+	"$("$RECCTL" -R "$T_TMP/nothing" audit show -R "$REG")" '^1 .* init .* ok'
+assert_exit "-R without a folder is a usage error" 2 "$RECCTL" -R
 assert_fails_with "init refuses existing keyrings" "exists" \
 	"$RECCTL" init "$T_TMP/b/reg" --policy "$POL" --keyrings "$KEYS" --no-passphrase
 assert_no_file "and creates no register then" "$T_TMP/b/reg/catalog.db"

@@ -11,6 +11,7 @@
  * Exit status: 0 success, 1 failure (one line on stderr saying why), 2 a
  * usage error.  Files recctl creates are owner-only, whatever the umask.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static const struct cmd commands[] = {
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char main_usage_head[] =
-	"usage: recctl [--version] [--help] COMMAND [ARGS...]\n"
+	"usage: recctl [--version] [--help] [-R DIR] COMMAND [ARGS...]\n"
 	"\n"
 	"Administer a recfs register of recorded calls and meetings.\n"
 	"\n"
@@ -51,7 +52,8 @@ static const char main_usage_head[] =
 
 static const char main_usage_tail[] =
 	"\n"
-	"The register is -R DIR, default $RECFS_REGISTER, then " REGISTER_DEFAULT ".\n"
+	"The register is -R DIR (before the command or after it), default\n"
+	"$RECFS_REGISTER, then " REGISTER_DEFAULT ".\n"
 	"See `recctl help COMMAND` or `recctl COMMAND --help`, and recctl(1).\n";
 
 static void print_main_usage(FILE *f)
@@ -216,6 +218,35 @@ int main(int argc, char **argv)
 		if (c->flags & NEEDS_REGISTER)
 			printf("\nWith the environment as it is, the register is %s.\n", ctl_register_default());
 		return 0;
+	}
+	/* -R DIR before the command, as after it (bb15 L8): the register
+	 * of every command that takes one, unless the command is given its
+	 * own; by the environment the commands read it from. */
+	while (argc >= 2 && (!strcmp(argv[1], "-R") || !strcmp(argv[1], "--register") ||
+			     !strncmp(argv[1], "--register=", 11) || (!strncmp(argv[1], "-R", 2) && argv[1][2]))) {
+		const char *dir = !strncmp(argv[1], "--register=", 11) ? argv[1] + 11
+				  : strcmp(argv[1], "-R") && strcmp(argv[1], "--register") ? argv[1] + 2
+				  : argc >= 3 ? argv[2] : NULL;
+
+		if (!dir || !*dir) {
+			error("%s needs the register's folder", argv[1]);
+			print_main_usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (setenv("RECFS_REGISTER", dir, 1) < 0) {
+			error("cannot set the register: %s", strerror(errno));
+			return 1;
+		}
+		if (dir == argv[2]) {
+			argc--;
+			argv++;
+		}
+		argc--;
+		argv++;
+	}
+	if (argc < 2) {
+		print_main_usage(stderr);
+		return EXIT_USAGE;
 	}
 	if (argv[1][0] == '-') {
 		error("unknown option '%s'", argv[1]);
