@@ -505,13 +505,24 @@ static const char schema_v27[] =
  */
 static const char schema_v28[] = "ALTER TABLE audit ADD COLUMN time_us INTEGER;";
 
+/*
+ * v29: when the subject last withdrew consent (subject.consent_withdrawn,
+ * 0: never).  `recctl subject withdraw-consent` erases the subject's
+ * consent-based recordings as they stand; a consent-based recording of
+ * the subject recorded before that time and linked later (a spool
+ * backlog, a merge) is restricted as it arrives, as a standing objection
+ * restricts (black-box report bb15 F4).  Goes with the card.
+ */
+static const char schema_v29[] =
+	"ALTER TABLE subject ADD COLUMN consent_withdrawn INTEGER NOT NULL DEFAULT 0;";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
 				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21,
 				      schema_v22, schema_v23, schema_v24, schema_v25, schema_v26,
-				      schema_v27, schema_v28 };
+				      schema_v27, schema_v28, schema_v29 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)
@@ -660,7 +671,8 @@ static int has_column(struct catalog *c, const char *table, const char *column)
 static int upgrade_step(struct catalog *c, int v)
 {
 	int rc = v == 21 ? has_column(c, "recording", "restricted_by_objection")
-		 : v == 27 ? has_column(c, "audit", "time_us") : 0;
+		 : v == 27 ? has_column(c, "audit", "time_us")
+		 : v == 28 ? has_column(c, "subject", "consent_withdrawn") : 0;
 
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -1870,6 +1882,8 @@ int catalog_move_subject(struct catalog *c, const char *from, const char *into, 
 		"DELETE FROM link WHERE handle=?1",
 		"INSERT OR IGNORE INTO subject_index (mac, handle, kind) SELECT mac, ?2, kind FROM subject_index WHERE handle=?1",
 		"UPDATE OR IGNORE objection SET handle=?2 WHERE handle=?1",
+		"UPDATE subject SET consent_withdrawn = max(consent_withdrawn,"
+		" (SELECT consent_withdrawn FROM subject WHERE handle=?1)) WHERE handle=?2",
 		"UPDATE request SET handle=?2 WHERE handle=?1",
 	};
 	int rc = 0;

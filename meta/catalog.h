@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 28
+#define CATALOG_SCHEMA_VERSION 29
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */
@@ -470,6 +470,10 @@ int catalog_lift_objection(struct catalog *c, const char *handle, const char *pu
 /* The time handle's standing objection to purpose began, in *since.
  * -ENOENT when none stands (meta_errmsg() not set). */
 int catalog_get_objection(struct catalog *c, const char *handle, const char *purpose, int64_t *since) MUST_CHECK;
+/* When handle last withdrew consent (retention_withdraw_consent): set to
+ * at, and read into *at (0: never).  -ENOENT when handle is no subject. */
+int catalog_set_consent_withdrawn(struct catalog *c, const char *handle, int64_t at) MUST_CHECK;
+int catalog_get_consent_withdrawn(struct catalog *c, const char *handle, int64_t *at) MUST_CHECK;
 /*
  * Call fn for each objection of handle (NULL: of every subject), standing
  * or lifted (all = 1) or standing only (all = 0), by handle, then since,

@@ -64,6 +64,38 @@ int catalog_get_objection(struct catalog *c, const char *handle, const char *pur
 	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "get objection");
 }
 
+int catalog_set_consent_withdrawn(struct catalog *c, const char *handle, int64_t at)
+{
+	sqlite3_stmt *st = catalog_stmt(c, "UPDATE subject SET consent_withdrawn=?2 WHERE handle=?1");
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	rc = catalog_step_done(c, st, "note a withdrawal of consent");
+	if (rc == 0 && sqlite3_changes(c->db) == 0)
+		return -ENOENT;
+	return rc;
+}
+
+int catalog_get_consent_withdrawn(struct catalog *c, const char *handle, int64_t *at)
+{
+	sqlite3_stmt *st = catalog_stmt(c, "SELECT consent_withdrawn FROM subject WHERE handle=?1");
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : catalog_fail(c, rc, "read a withdrawal of consent");
+}
+
 typedef int (*obj_fn)(const struct cat_objection *, void *);
 
 static int obj_row(sqlite3_stmt *st, void *fn, void *ctx)

@@ -387,7 +387,11 @@ int retention_withdraw_consent(struct reg *r, const struct audit_actor *a, const
 		snprintf(ref, sizeof(ref), "request=%lld ", (long long)req);
 		snprintf(why, sizeof(why), "withdraw-consent request=%lld", (long long)req);
 	}
-	rc = catalog_subject_recordings(r->cat, handle, &recs);
+	/* It stands: a consent-based recording of the subject made before
+	 * now and linked later is restricted as it arrives (bb15 F4). */
+	rc = catalog_set_consent_withdrawn(r->cat, handle, util_now());
+	if (rc == 0)
+		rc = catalog_subject_recordings(r->cat, handle, &recs);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < recs.n; i++) {

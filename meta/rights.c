@@ -53,6 +53,8 @@ static const char *const card_fields[] = { "name", "phone", "email", "organisati
 
 /* What an objection says in the restrictions it makes (audit note). */
 #define OBJECTION_REASON "objection"
+/* and of a consent-based recording linked after its subject withdrew consent */
+#define WITHDRAWN_REASON "withdraw-consent"
 
 /*
  * The types of request an action answers: an erasure answers an erasure
@@ -1097,6 +1099,27 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 			      const char *field, const char *old, const char *value, size_t *changed);
 static int index_calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field);
 
+/* rights_restrict_if_objected of each of handle's recordings, for what a
+ * withdrawal of consent reaches after a merge; *done counts them.  Inside
+ * the caller's transaction. */
+static int restrict_withdrawn_all(struct reg *r, const struct audit_actor *a, const char *handle, size_t *done)
+{
+	struct idlist recs = { 0 };
+	int64_t at = 0;
+	int rc = catalog_get_consent_withdrawn(r->cat, handle, &at);
+
+	if (rc == 0 && at)
+		rc = catalog_subject_recordings(r->cat, handle, &recs);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		int x = 0;
+
+		rc = rights_restrict_if_objected(r, a, recs.id[i], &x);
+		*done += (size_t)x;
+	}
+	idlist_free(&recs);
+	return rc;
+}
+
 static int add_standing(const struct cat_objection *o, void *ctx)
 {
 	strlist_add(ctx, o->purpose);
@@ -1146,6 +1169,11 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 		rc = catalog_each_objection(r->cat, into, 0, add_standing, &purposes);
 	if (rc == 0 && purposes.n)
 		rc = restrict_objected(r, a, into, (const char *const *)purposes.v, purposes.n, &done, &shared);
+	/* and a withdrawal of consent of either reaches the consent-based
+	 * recordings of both made before it (catalog_move_subject kept the
+	 * later withdrawal) */
+	if (rc == 0)
+		rc = restrict_withdrawn_all(r, a, into, &done);
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "from=%s recordings=%zu restricted=%zu", from, links, done);
 		rc = log_ok(r, a, "merge-subject", into, NULL, into, why);
@@ -1186,17 +1214,55 @@ static int find_objector(const char *recording, const char *handle, const char *
 	return rc;	/* 1 stops the walk, as does an error */
 }
 
+/* A subject linked to the recording (ctx: its time) that withdrew consent
+ * when or after it was made: its handle copied there. */
+struct withdrawer {
+	struct reg *r;
+	int64_t recorded_at;
+	char handle[CATALOG_HANDLE_MAX];
+};
+
+static int find_withdrawer(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct withdrawer *w = ctx;
+	int64_t at = 0;
+	int rc = catalog_get_consent_withdrawn(w->r->cat, handle, &at);
+
+	(void)recording;
+	(void)role;
+	if (rc)
+		return rc;
+	if (at && at >= w->recorded_at)
+		snprintf(w->handle, sizeof(w->handle), "%s", handle);
+	return at && at >= w->recorded_at;	/* 1 stops the walk */
+}
+
 int rights_restrict_if_objected(struct reg *r, const struct audit_actor *a, const char *recording, int *restricted)
 {
 	struct cat_recording rec;
 	struct objector o = { .r = r };
+	struct withdrawer w = { .r = r };
 	char *note = NULL;
 	int rc = catalog_get_recording(r->cat, recording, &rec);
 
 	if (rc)
 		return rc;
 	*restricted = 0;
-	if (rec.restricted_since || !subject_basis_objectable(rec.legal_basis))
+	if (rec.restricted_since)
+		goto out;
+	if (!strcmp(rec.legal_basis, "consent")) {
+		/* its consent withdrawn after it was made (bb15 F4): kept
+		 * for storage only, as withdraw-consent keeps a held one */
+		w.recorded_at = rec.recorded_at;
+		rc = catalog_each_link(r->cat, recording, find_withdrawer, &w);
+		if (rc <= 0)
+			goto out;
+		note = xasprintf(WITHDRAWN_REASON "=%s", w.handle);
+		rc = restrict_tx(r, a, &rec, WITHDRAWN_REASON, note, 1);
+		*restricted = rc == 0;
+		goto out;
+	}
+	if (!subject_basis_objectable(rec.legal_basis))
 		goto out;
 	o.purpose = rec.purpose;
 	rc = catalog_each_link(r->cat, recording, find_objector, &o);

@@ -228,7 +228,10 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
  * objection to its purpose and its basis is one an objection reaches, the
  * recording is restricted as rights_object restricts one (logged
  * "restrict", "sealed=ID objection=HANDLE", as actor a) and *restricted
- * is 1; else 0.  The seals deleted never leave the transaction.  Errors:
+ * is 1; so is a consent-based recording made before a linked subject
+ * withdrew consent (catalog_get_consent_withdrawn: a late delivery, a
+ * merge), logged "withdraw-consent=HANDLE", kept for storage alone as
+ * withdraw-consent keeps a held one (bb15 F4); else 0.  The seals deleted never leave the transaction.  Errors:
  * -ENOENT (no such recording), those of sealing, catalog errors.
  */
 int rights_restrict_if_objected(struct reg *r, const struct audit_actor *a, const char *recording,
