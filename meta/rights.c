@@ -1815,14 +1815,35 @@ static int rectify_details(struct reg *r, const struct keyring *kr, const char *
 	return rc;
 }
 
+/* The card of handle for a rectification, read as the rights level
+ * (card_id, its sealed text in *json, *len, to crypto_freezero, and
+ * parsed in *card): -ENOENT (no such subject, said), -ENOKEY (the rights
+ * level's key not loaded: refused and logged), -EIO (damaged). */
+static int rectify_read_card(struct reg *r, const struct keyring *kr, const struct audit_actor *a,
+			     const char *handle, char card_id[RECFS_ID_HEX], char **json, size_t *len, json_t **card)
+{
+	int rc = catalog_get_subject(r->cat, handle, card_id);
+
+	if (rc == -ENOENT)
+		return meta_fail(-ENOENT, "no subject %s", handle);
+	if (rc)
+		return rc;
+	rc = seal_read_record(r, kr, r->policy->levels[r->policy->rights_level].name, card_id, json, len);
+	if (rc == -ENOKEY)
+		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
+	if (rc)
+		return rc;
+	*card = json_loadb(*json, *len, 0, NULL);
+	return json_is_object(*card) ? 0 : meta_fail(-EIO, "card of %s is damaged", handle);
+}
+
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value)
 {
-	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	char card_id[RECFS_ID_HEX], log_id[RECFS_ID_HEX], why[96];
 	char *json = NULL, *text = NULL, *logtext = NULL;
 	json_t *card = NULL, *entry = NULL;
-	size_t len;
+	size_t len = 0;
 	int rc, indexed = !strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "ref");
 
 	if (!is_rights(r, actor_level))
@@ -1837,23 +1858,12 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (indexed && !keyring_index_key(kr))
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,
 				    "the blind-index key is not loaded: export the rights level's keyring again");
-	rc = catalog_get_subject(r->cat, handle, card_id);
-	if (rc)
-		return rc;
 	/* A phone number, an e-mail or a reference may be shared (a
 	 * household's line, a family's mailbox, a company's customer number:
 	 * someone_else): the card takes it, and the subject holds its entry
 	 * beside the others that hold it, as at ingest. */
-	rc = seal_read_record(r, kr, rl, card_id, &json, &len);
-	if (rc == -ENOKEY)
-		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
-	if (rc)
-		return rc;
-	card = json_loadb(json, len, 0, NULL);
-	if (!json_is_object(card)) {
-		rc = meta_fail(-EIO, "card of %s is damaged", handle);
+	if ((rc = rectify_read_card(r, kr, a, handle, card_id, &json, &len, &card)))
 		goto out;
-	}
 	entry = json_pack("{s:s, s:O?, s:s}", "field", field, "old", json_object_get(card, field), "new", value);
 	json_object_set_new(card, field, json_string(value));
 	text = json_dumps(card, JSON_COMPACT);
@@ -1910,7 +1920,6 @@ out:
 int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *field, const char *given, const char *value, size_t *changed)
 {
-	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	char card_id[RECFS_ID_HEX], log_id[RECFS_ID_HEX], why[96];
 	char *json = NULL, *logtext = NULL;
 	json_t *card = NULL, *entry = NULL;
@@ -1935,21 +1944,8 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 	if (!keyring_index_key(kr))
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY,
 				    "the blind-index key is not loaded: export the rights level's keyring again");
-	rc = catalog_get_subject(r->cat, handle, card_id);
-	if (rc == -ENOENT)
-		return meta_fail(-ENOENT, "no subject %s", handle);
-	if (rc)
-		return rc;
-	rc = seal_read_record(r, kr, rl, card_id, &json, &len);
-	if (rc == -ENOKEY)
-		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
-	if (rc)
-		return rc;
-	card = json_loadb(json, len, 0, NULL);
-	if (!json_is_object(card)) {
-		rc = meta_fail(-EIO, "card of %s is damaged", handle);
+	if ((rc = rectify_read_card(r, kr, a, handle, card_id, &json, &len, &card)))
 		goto out;
-	}
 	/* The sealed history as a rectification of the card keeps it (old,
 	 * new), marked given: reindex drops old's entry as it drops a card's
 	 * old value, and puts the card's back. */

@@ -12,43 +12,8 @@
 # of the subject recorded before it.
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T_TMP/policy.conf" <<'POL'
-[register]
-languages = de, en
-name = Aufzeichnungsregister Kundenservice
-name[en] = Customer service recordings
-controller = Beispielbank AG, Friedrichstraße 1, 10117 Berlin
-contact = 030 1234 0
-privacy_contact = datenschutz@bank.example
-supervisory_authority = Berliner Beauftragte für Datenschutz und Informationsfreiheit
-supervisory_authority[en] = Berlin Commissioner for Data Protection and Freedom of Information
-details_level = qualitaet
-phone_country_code = 49
-
-[level service]
-group = recfs-service
-
-[level qualitaet]
-group = recfs-qualitaet
-
-[level datenschutz]
-group = recfs-datenschutz
-rights = yes
-
-[purpose schulung]
-description = Schulung der Hotline, mit Einwilligung
-description[en] = Training of hotline staff, with consent
-legal_basis = consent
-min_level = service
-retention = 6m
-
-[source hotline]
-kind = call
-purpose = schulung
-data_source = Service-Hotline
-POL
 mkdir -p "$T_TMP/a"
-make_register "$T_TMP/a" "$T_TMP/policy.conf"
+make_register "$T_TMP/a" "$T_ROOT/tests/fixtures/policy-de-bank.conf"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
 

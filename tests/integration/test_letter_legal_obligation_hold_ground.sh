@@ -9,41 +9,8 @@
 # a legal obligation should give lit. b (beside or instead of lit. e).
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T_TMP/policy.conf" <<'POL'
-[register]
-languages = de, en
-name = Aufzeichnungsregister Wertpapierhandel
-name[en] = Securities desk recordings
-controller = Beispielbank AG, Friedrichstraße 1, 10117 Berlin
-contact = 030 1234 0
-privacy_contact = datenschutz@bank.example
-supervisory_authority = Berliner Beauftragte für Datenschutz und Informationsfreiheit
-supervisory_authority[en] = Berlin Commissioner for Data Protection and Freedom of Information
-details_level = compliance
-phone_country_code = 49
-
-[level compliance]
-group = recfs-compliance
-
-[level datenschutz]
-group = recfs-datenschutz
-rights = yes
-
-[purpose wphg]
-description = Aufzeichnung von Orderannahmen (§ 83 Abs. 3 WpHG)
-description[en] = Recording of order calls (section 83(3) WpHG)
-legal_basis = legal_obligation
-min_level = compliance
-retention = 5y
-max_retention = 7y
-
-[source orderdesk]
-kind = call
-purpose = wphg
-data_source = Orderannahme
-POL
 mkdir -p "$T_TMP/a"
-make_register "$T_TMP/a" "$T_TMP/policy.conf"
+make_register "$T_TMP/a" "$T_ROOT/tests/fixtures/policy-de-bank.conf"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
 ingest_json o1 '{"recorded_at": "2026-12-01T09:30:00Z", "source": "orderdesk",
