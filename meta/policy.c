@@ -850,6 +850,7 @@ void policy_free(struct policy *p)
 	free(p->privacy_contact);
 	free(p->phone_country_code);
 	free(p->time_zone);
+	free(p->time_zone_missing);
 	text_free(&p->reg_name_t);
 	text_free(&p->controller_t);
 	text_free(&p->contact_t);
@@ -1336,6 +1337,18 @@ static char *country_code_value(struct parser *ps, const struct sect *sc, int k)
 	return NULL;
 }
 
+int policy_time_zone_named(const char *name)
+{
+	/* not a path out of the database, nor a name that is no place's
+	 * civil time: right/ counts leap seconds (a letter 27 s early),
+	 * localtime is the machine's own zone, posixrules and Factory are
+	 * the database's plumbing (atk46 F7) */
+	return name[0] && name[0] != '/' && !strstr(name, "..") && strlen(name) < 200 &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") == strlen(name) &&
+	       strncmp(name, "right/", 6) && strcmp(name, "localtime") && strcmp(name, "posixrules") &&
+	       strcmp(name, "Factory");
+}
+
 int policy_time_zone_ok(const char *name)
 {
 	char path[256], magic[4];
@@ -1343,9 +1356,8 @@ int policy_time_zone_ok(const char *name)
 
 	if (!strcmp(name, "UTC"))
 		return 1;
-	if (!name[0] || name[0] == '/' || strstr(name, "..") ||
-	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") != strlen(name) ||
-	    (size_t)snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name) >= sizeof(path))
+	if (!policy_time_zone_named(name) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", UTIL_ZONEINFO, name) >= sizeof(path))
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	ok = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "TZif", 4);
@@ -1354,20 +1366,35 @@ int policy_time_zone_ok(const char *name)
 	return ok;
 }
 
-/* [register] time_zone: policy_time_zone_ok, NULL when absent (reported
- * when it names no zone). */
-static char *time_zone_value(struct parser *ps, const struct sect *sc, int k)
+/*
+ * [register] time_zone: a zone name (policy_time_zone_named, else an
+ * error), NULL when absent.  One this machine's tz database lacks is a
+ * warning and leaves p->time_zone NULL (letters in UTC) with the name in
+ * p->time_zone_missing: a tzdata upgrade that drops an old name (Debian
+ * moved US/Eastern and others to tzdata-legacy) must not keep the
+ * register from opening, mounting, ingesting or sweeping (atk46 F1);
+ * `policy check`, `policy apply` and `init` refuse it (recctl).
+ */
+static char *time_zone_value(struct parser *ps, struct policy *p, const struct sect *sc, int k)
 {
 	const char *v = sc->val[k];
 
 	if (!v)
 		return NULL;
+	if (!policy_time_zone_named(v)) {
+		add_err(ps, sc->key_line[k],
+			"time_zone '%s' is no zone name of the tz database: give one, as Europe/Helsinki or UTC "
+			"(not a path, right/..., localtime, posixrules or Factory)",
+			v);
+		return NULL;
+	}
 	if (policy_time_zone_ok(v))
 		return xstrdup(v);
-	add_err(ps, sc->key_line[k],
-		"time_zone '%s' is no time zone of the tz database (/usr/share/zoneinfo, Debian's tzdata): "
-		"give its name, as Europe/Helsinki or UTC",
-		v);
+	p->time_zone_missing = xstrdup(v);
+	add_warn(ps, sc->key_line[k],
+		 "time_zone '%s' is not in this machine's tz database (" UTIL_ZONEINFO ", Debian's tzdata or "
+		 "tzdata-legacy): letters give UTC times until it is",
+		 v);
 	return NULL;
 }
 
@@ -1394,7 +1421,7 @@ static void check_register(struct parser *ps, struct policy *p, const struct sec
 	if (period_value(ps, sc, R_AUDIT, &p->audit_retention))
 		p->audit_retention = POLICY_AUDIT_RETENTION;
 	p->phone_country_code = country_code_value(ps, sc, R_PHONE_CC);
-	p->time_zone = time_zone_value(ps, sc, R_TIME_ZONE);
+	p->time_zone = time_zone_value(ps, p, sc, R_TIME_ZONE);
 	if (period_value(ps, sc, R_REQUEST, &p->request_retention))
 		p->request_retention = POLICY_REQUEST_RETENTION;
 }

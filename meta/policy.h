@@ -188,6 +188,9 @@ struct policy {
 	/* [register] time_zone: the IANA name of the zone a letter gives its
 	 * times in (util_format_local); NULL: UTC, as before the key. */
 	char *time_zone;
+	/* the time_zone the policy names when this machine's tz database
+	 * lacks it (time_zone is then NULL: letters in UTC), else NULL */
+	char *time_zone_missing;
 	/* The line of the [register] header (0: none), for what recctl
 	 * policy check says of a key missing there. */
 	int register_line;
@@ -306,8 +309,11 @@ void policy_period_format(struct policy_period per, char buf[16]);
  * "12m" are equal; "31d" is not within "1m"), else 0. */
 int policy_period_le(struct policy_period a, struct policy_period b);
 
-/* Whether name is a time zone this machine's tz database holds ("UTC",
- * or a file of /usr/share/zoneinfo that is one: "Europe/Helsinki"). */
+/* Whether name is a zone name a policy may give (no path, right/,
+ * localtime, posixrules nor Factory), and whether it is one this
+ * machine's tz database holds ("UTC", or a file of UTIL_ZONEINFO that is
+ * one: "Europe/Helsinki"). */
+int policy_time_zone_named(const char *name);
 int policy_time_zone_ok(const char *name);
 
 #endif

@@ -431,13 +431,16 @@ void util_format_local(int64_t t, const char *tz, char day[11], char hm[6], char
 	char *was = NULL;
 	struct tm tm;
 
-	if (!tz) {
+	if (!tz || !strcmp(tz, "UTC")) {
 		gmtime_r(&tt, &tm);
 		snprintf(zone, 16, "UTC");
 	} else {
+		char *path = xasprintf(":" UTIL_ZONEINFO "/%s", tz);
+
 		if (getenv("TZ"))
 			was = xstrdup(getenv("TZ"));
-		setenv("TZ", tz, 1);
+		setenv("TZ", path, 1);
+		free(path);
 		tzset();
 		localtime_r(&tt, &tm);
 		if (!strftime(zone, 16, "%Z", &tm))

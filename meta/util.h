@@ -152,6 +152,9 @@ void util_format_date(int64_t t, char out[11]);
  * the mount.
  */
 void util_format_local(int64_t t, const char *tz, char day[11], char hm[6], char zone[16]);
+/* Where the tz database is (Debian's tzdata): a zone is read from there,
+ * whatever TZDIR says (atk46 F8). */
+#define UTIL_ZONEINFO "/usr/share/zoneinfo"
 /* The epoch of 00:00 UTC of the day t falls on (util_format_date's day). */
 int64_t util_day_start(int64_t t);
 /* epoch -> "20261128T101500Z" (out: 17 bytes), the form used in file names.

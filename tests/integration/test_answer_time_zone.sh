@@ -16,9 +16,14 @@ POL=$T_TMP/policy.conf
 sed 's|^\[register\]$|[register]\ntime_zone = Europe/Helsinki|' "$POLICY_EXAMPLE" >"$POL"
 grep -q '^time_zone = Europe/Helsinki$' "$POL" || t_abort "policy" "no [register] section to add time_zone to"
 assert_ok "policy check takes time_zone = Europe/Helsinki" "$RECCTL" policy check "$POL"
-for bad in "Mars/Olympus_Mons" "../../../etc/passwd" "Europe" "Europe/Helsinkii" "/usr/share/zoneinfo/UTC"; do
+for bad in "../../../etc/passwd" "/usr/share/zoneinfo/UTC" "right/Europe/Helsinki" "localtime" "posixrules"; do
 	sed "s|^time_zone = .*|time_zone = $bad|" "$POL" >"$T_TMP/bad.conf"
-	assert_fails_with "policy check refuses time_zone '$bad'" "is no time zone of the tz database" \
+	assert_fails_with "policy check refuses time_zone '$bad'" "is no zone name of the tz database" \
+		"$RECCTL" policy check "$T_TMP/bad.conf"
+done
+for bad in "Mars/Olympus_Mons" "Europe" "Europe/Helsinkii"; do
+	sed "s|^time_zone = .*|time_zone = $bad|" "$POL" >"$T_TMP/bad.conf"
+	assert_fails_with "policy check refuses time_zone '$bad'" "is not in this machine's tz database" \
 		"$RECCTL" policy check "$T_TMP/bad.conf"
 done
 sed "s|^time_zone = .*|time_zone = UTC|" "$POL" >"$T_TMP/utc.conf"

@@ -260,6 +260,11 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 			  : error("%s; nothing was created", meta_strerror(rc));
 		goto out;
 	}
+	if (pol->time_zone_missing) {
+		rc = error("%s: time_zone '%s' is not in this machine's tz database (install tzdata, or "
+			   "tzdata-legacy for an old name); nothing was created", policy_path, pol->time_zone_missing);
+		goto out;
+	}
 	for (size_t i = 0; i <= pol->n_levels; i++) {
 		const char *name = i < pol->n_levels ? pol->levels[i].name : KEYS_INDEX_NAME;
 

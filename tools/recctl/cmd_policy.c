@@ -145,6 +145,12 @@ static int policy_check(int argc, char **argv, struct ctl *ctl)
 		return usage_error(usage_policy, "policy check takes one FILE");
 	meta_clear_error();
 	rc = policy_load(argv[optind], &pol, &errs);
+	if (rc == 0 && pol->time_zone_missing) {
+		rc = error("%s: time_zone '%s' is not in this machine's tz database (install tzdata, or "
+			   "tzdata-legacy for an old name)", argv[optind], pol->time_zone_missing);
+		policy_free(pol);
+		return rc;
+	}
 	if (rc == 0) {
 		warn_policy(argv[optind], pol);
 		printf("%s: ok\n", argv[optind]);
@@ -554,6 +560,11 @@ static int policy_apply(int argc, char **argv, struct ctl *ctl)
 			fputs(errs, stderr);
 		rc = errs ? error("%s: the policy has errors; nothing was changed", file)
 			  : error("%s; nothing was changed", meta_strerror(rc));
+		goto out;
+	}
+	if (np->time_zone_missing) {
+		rc = error("%s: time_zone '%s' is not in this machine's tz database (install tzdata, or "
+			   "tzdata-legacy for an old name); nothing was changed", file, np->time_zone_missing);
 		goto out;
 	}
 	warn_policy(file, np);

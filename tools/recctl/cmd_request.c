@@ -537,6 +537,9 @@ static int answer(struct reg *r, const struct audit_actor *a, int64_t id, const 
 				"{{#export_left_out}} list to say so: tell the person which, or use the template "
 				"shipped with recfs", res.left_out, path);
 	}
+	if (r->policy->time_zone_missing)
+		warning("the policy's time_zone '%s' is not in this machine's tz database: the letter gives UTC "
+			"times (install tzdata, or tzdata-legacy for an old name)", r->policy->time_zone_missing);
 	if (r->policy->time_zone && access(path, R_OK) == 0 && !template_has(path, "{{zone}}"))
 		warning("the policy gives letters the times of %s, and the letter's template %s does not name "
 			"the zone ({{zone}} after {{time}}): if it writes UTC there, it is wrong; use the template "
