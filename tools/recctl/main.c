@@ -196,29 +196,6 @@ int main(int argc, char **argv)
 		print_main_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		print_main_usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("recctl (recfs) %s\n", RECCTL_VERSION);
-		return 0;
-	}
-	if (!strcmp(argv[1], "help")) {
-		if (argc < 3) {
-			print_main_usage(stdout);
-			return 0;
-		}
-		c = find_command(argv[2]);
-		if (!c) {
-			error("no command '%s'; see recctl --help", argv[2]);
-			return EXIT_USAGE;
-		}
-		usage_show(c->usage);
-		if (c->flags & NEEDS_REGISTER)
-			printf("\nWith the environment as it is, the register is %s.\n", ctl_register_default());
-		return 0;
-	}
 	/* -R DIR before the command, as after it (bb15 L8): the register
 	 * of every command that takes one, unless the command is given its
 	 * own; by the environment the commands read it from. */
@@ -247,6 +224,29 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		print_main_usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_main_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("recctl (recfs) %s\n", RECCTL_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			print_main_usage(stdout);
+			return 0;
+		}
+		c = find_command(argv[2]);
+		if (!c) {
+			error("no command '%s'; see recctl --help", argv[2]);
+			return EXIT_USAGE;
+		}
+		usage_show(c->usage);
+		if (c->flags & NEEDS_REGISTER)
+			printf("\nWith the environment as it is, the register is %s.\n", ctl_register_default());
+		return 0;
 	}
 	if (argv[1][0] == '-') {
 		error("unknown option '%s'", argv[1]);
