@@ -511,10 +511,14 @@ static const char schema_v28[] = "ALTER TABLE audit ADD COLUMN time_us INTEGER;"
  * consent-based recordings as they stand; a consent-based recording of
  * the subject recorded before that time and linked later (a spool
  * backlog, a merge) is restricted as it arrives, as a standing objection
- * restricts (black-box report bb15 F4).  Goes with the card.
+ * restricts (black-box report bb15 F4).  Goes with the card.  A
+ * withdrawal made before this schema is read from the audit log, which
+ * has its entry on the handle (atk46 F5).
  */
 static const char schema_v29[] =
-	"ALTER TABLE subject ADD COLUMN consent_withdrawn INTEGER NOT NULL DEFAULT 0;";
+	"ALTER TABLE subject ADD COLUMN consent_withdrawn INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE subject SET consent_withdrawn = coalesce((SELECT max(a.time) FROM audit a"
+	"  WHERE a.action = 'withdraw-consent' AND a.object = subject.handle AND a.outcome IN ('ok', 'error')), 0);";
 
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
