@@ -1098,6 +1098,8 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
 			      const char *field, const char *old, const char *value, size_t *changed);
 static int index_calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field);
+static int calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
+			struct strlist *out);
 
 /* rights_restrict_if_objected of each of handle's recordings, for what a
  * withdrawal of consent reaches after a merge; *done counts them.  Inside
@@ -2191,16 +2193,57 @@ static int index_details_names(struct reg *r, const struct keyring *kr, const ch
  */
 static int index_calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field)
 {
-	struct idlist recs = { 0 };
 	struct strlist v = { 0 };
-	int rc = catalog_subject_recordings(r->cat, handle, &recs);
+	int rc = calls_values(r, kr, handle, field, &v);
 
-	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = details_values(r, kr, recs.id[i], handle, field, &v);
 	for (size_t i = 0; rc == 0 && i < v.n; i++)
 		rc = index_value(r, keyring_index_key(kr), handle, field, v.v[i], 0);
 	names_clear(&v);
+	return rc;
+}
+
+/* The values of field (phone, email, ref) handle's calls give, into out. */
+static int calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
+			struct strlist *out)
+{
+	struct idlist recs = { 0 };
+	int rc = catalog_subject_recordings(r->cat, handle, &recs);
+
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		rc = details_values(r, kr, recs.id[i], handle, field, out);
 	idlist_free(&recs);
+	return rc;
+}
+
+/*
+ * After a split: the entries of the values of field that fresh's calls
+ * give go from handle unless handle's card (card_value) or one of the
+ * calls it keeps gives the same (same_identifier): the father split off
+ * a household's subject takes his e-mail with him, and his next call
+ * giving it alone is not his son's (atk46 F4).  A call ingested before
+ * the details kept the values gives none, so handle keeps what such calls
+ * gave.  Inside the caller's transaction.
+ */
+static int drop_split_values(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
+			     const char *card_value, const char *field)
+{
+	struct strlist moved = { 0 }, kept = { 0 };
+	int rc = calls_values(r, kr, fresh, field, &moved);
+
+	if (rc == 0)
+		rc = calls_values(r, kr, handle, field, &kept);
+	if (rc == 0 && card_value && card_value[0])
+		strlist_add(&kept, card_value);
+	for (size_t i = 0; rc == 0 && i < moved.n; i++) {
+		int held = 0;
+
+		for (size_t k = 0; !held && k < kept.n; k++)
+			held = same_identifier(r, field, moved.v[i], kept.v[k]);
+		if (!held)
+			rc = index_value(r, keyring_index_key(kr), handle, field, moved.v[i], 1);
+	}
+	names_clear(&moved);
+	names_clear(&kept);
 	return rc;
 }
 
@@ -2460,10 +2503,11 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = index_value(r, ik, fresh, "ref", nc.ref, 0);
 	/* and the e-mails its calls gave (now its, rectify_details_of): the
 	 * person split off is found by his own e-mail, and his next call
-	 * giving it is his; handle keeps its entries (a call ingested before
-	 * the details held e-mails has none to tell them by) */
+	 * giving it is his; handle keeps those its card and its calls give */
 	if (rc == 0)
 		rc = index_calls_values(r, kr, fresh, "email");
+	if (rc == 0)
+		rc = drop_split_values(r, kr, handle, fresh, json_string_value(json_object_get(card, "email")), "email");
 	if (rc == 0 && nc.name && !names_hold(&split, nc.name))
 		strlist_add(&split, nc.name);
 	if (rc == 0)
