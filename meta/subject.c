@@ -1508,6 +1508,20 @@ static const char *phone_refusal(const char *num)
 		return "not a phone number (fewer than 3 digits)";
 	if (!t.nonzero)
 		return "not a phone number (no digit but 0)";
+	/* an international number is a country code (1 to 3 digits) and a
+	 * national number: a digit not 0 past its first three ("+49 0" and
+	 * "+49 10" are a country code and zeros: atk46 F2) */
+	num += strspn(num, " \t");
+	if (num[0] == '+' || (num[0] == '0' && num[1] == '0')) {
+		size_t seen = 0;
+		int past = 0;
+
+		for (const char *c = num + (num[0] == '+' ? 1 : 2); *c; c++)
+			if (isdigit((unsigned char)*c) && seen++ >= 3)
+				past |= *c != '0';
+		if (!past)
+			return "not a phone number (a country code and no number after it)";
+	}
 	return NULL;
 }
 
@@ -1519,7 +1533,11 @@ static const char *phone_refusal(const char *num)
  * none ("n/a", "N.A.", "none", "unknown" and their words in the
  * languages of the letters): the same text in two strangers' calls would
  * make them one subject (atk43 F1).  Other domains under .invalid, as
- * .example and .test, are kept: test and demo data use them.
+ * .example and .test, are kept: test and demo data use them.  So is an
+ * address whose domain is one word or no word ("x@x", "none@none",
+ * "-@-": no mailbox anyone reads) or whose mailbox is a word for none
+ * ("noreply@", "no@email.com"), and a reference of one character,
+ * repeated or not ("xxx", "000000", "0": atk46 F2).
  */
 static const char *text_refusal(const char *kind, const char *out)
 {
@@ -1535,16 +1553,33 @@ static const char *text_refusal(const char *kind, const char *out)
 		"aucun", "aucune", "inconnu", "inconnue", "nonrenseigné", "nc",
 		"geen", "onbekend", "nvt",
 		"ninguno", "ninguna", "desconocido", "nd", "sindatos",
+		"oa", "ohneangabe", "nn", "sn", "nonegiven", "nv", "nan", "undefined", "<none>", "tbc", "leer", "empty",
+		"dummy", "néant", "ingenuppgift", "sinreferencia",
 	};
+	/* and a mailbox that is one, or a word for a mailbox no one reads */
+	static const char *const nobox[] = { "noreply", "donotreply", "dontreply", "noemail", "nomail", "no",
+					     "email", "mail", "keinemail", "eisahkopostia" };
 	size_t n = strlen(out);
 
 	if (!strcmp(kind, "email")) {
-		const char *at = strrchr(out, '@');
+		const char *at = strrchr(out, '@'), *dom = at ? at + 1 : "";
+		char box[64];
+		size_t k = 0;
 
-		if (at && !strcmp(at + 1, "anonymous.invalid"))
+		if (at && !strcmp(dom, "anonymous.invalid"))
 			return "not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)";
+		if (!at || !strchr(dom, '.') || strspn(dom, ".-") == strlen(dom))
+			return "not an e-mail address (its domain is no name of a mail server)";
+		for (const char *c = out; c < at && k + 1 < sizeof(box); c++)
+			if (!ispunct((unsigned char)*c))
+				box[k++] = *c;
+		box[k] = '\0';
+		if (!k || WORD_IN(none, box, k) || WORD_IN(nobox, box, k))
+			return "not an e-mail address (a word for none, as noreply)";
 	} else if (!strcmp(kind, "ref") && WORD_IN(none, out, n)) {
 		return "not a reference (a word for none, as n/a or unknown)";
+	} else if (!strcmp(kind, "ref") && strspn(out, (char[]){ out[0], 0 }) == n) {
+		return "not a reference (one character, or one repeated)";
 	}
 	return NULL;
 }

@@ -425,6 +425,7 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	reason[512] = '\0';
 	memset(value, 'v', 256);
 	value[250] = '@';	/* 256 bytes of an e-mail address */
+	value[253] = '.';
 	value[256] = '\0';
 	CHECK_EQ(rights_check_hold_reason("complaint 12"), 0);
 	CHECK_EQ(rights_check_hold_reason(reason), 0);

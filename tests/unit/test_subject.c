@@ -48,6 +48,15 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 		{ "email", "anonymous@anonymous.invalid", "not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)" },
 		{ "email", "<Thisis@Anonymous.Invalid.>", "not an e-mail address (anonymous.invalid: SIP's withheld caller, no one's)" },
 		{ "email", "a@b@c", "not an e-mail address (one '@' with text on both sides)" },
+		{ "email", "none@none", "not an e-mail address (its domain is no name of a mail server)" },
+		{ "email", "-@-", "not an e-mail address (its domain is no name of a mail server)" },
+		{ "email", "No-Reply@firma.de", "not an e-mail address (a word for none, as noreply)" },
+		{ "email", "n/a@example.com", "not an e-mail address (a word for none, as noreply)" },
+		{ "phone", "+49 0", "not a phone number (a country code and no number after it)" },
+		{ "phone", "0049 10", "not a phone number (a country code and no number after it)" },
+		{ "ref", "xxx", "not a reference (one character, or one repeated)" },
+		{ "ref", "000000", "not a reference (one character, or one repeated)" },
+		{ "ref", "o.A.", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", "N/A", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", " unknown ", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", "Okänd", "not a reference (a word for none, as n/a or unknown)" },
@@ -720,7 +729,7 @@ TEST(test_subject_a_reference_by_the_rule_before_keeps_its_separators)
 /* What is no identifier is not indexed, and rectification refuses it. */
 TEST(test_subject_emails_need_one_at_with_text_around_it)
 {
-	CHECK_STR(norm("email", "a@b"), "a@b");
+	CHECK_STR(norm("email", "a@b.fi"), "a@b.fi");
 	CHECK_STR(norm("email", "not an email"), "(error)");
 	CHECK_STR(norm("email", "@example.fi"), "(error)");
 	CHECK_STR(norm("email", "matti@"), "(error)");
