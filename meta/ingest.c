@@ -1597,6 +1597,32 @@ static void describe_file(const char *path, const char *name, const char *sep, s
  * is complete, so that a retry sees them too; a file too large to copy
  * stays in the spool for good, and error.txt says so.
  */
+/* The quarantine folder (malloc'd) holding name as the very file mst was
+ * (its device and inode): where another quarantine of the same manifest
+ * took it, else NULL. */
+static char *quarantine_holding(struct reg *r, const struct stat *mst, const char *name)
+{
+	char *qp = reg_path(r, "quarantine"), *found = NULL;
+	DIR *d = opendir(qp);
+	struct dirent *e;
+
+	while (d && !found && (e = readdir(d))) {
+		char *p;
+		struct stat st;
+
+		if (strncmp(e->d_name, INGEST_QUARANTINE_PREFIX, strlen(INGEST_QUARANTINE_PREFIX)))
+			continue;
+		p = xasprintf("%s/%s/%s", qp, e->d_name, name);
+		if (lstat(p, &st) == 0 && st.st_dev == mst->st_dev && st.st_ino == mst->st_ino)
+			found = xasprintf("%s/%s", qp, e->d_name);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(qp);
+	return found;
+}
+
 int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reason, char **qdir)
 {
 	char *copy1 = xstrdup(manifest_path), *copy2 = xstrdup(manifest_path);
@@ -1824,11 +1850,44 @@ int ingest_quarantine(struct reg *r, const char *manifest_path, const char *reas
 undo:
 	/* Put back what was renamed, newest first; the folder goes when it
 	 * is empty of inputs (error.txt and manifest-name.txt go with it, and
-	 * the copies, whose spool names are still there). */
+	 * the copies, whose spool names are still there).  But when the
+	 * manifest left the spool meanwhile, another quarantine of it (the
+	 * watch and a one-off `recctl ingest` at once) took it into a folder
+	 * of its own: what this one moved stays here, said in error.txt, not
+	 * left in the spool with no manifest to name it (atk45 F1). */
 	{
 		size_t kept = 0;
 		struct stat st;
 
+		if (moved.n && mst_ok && lstat(manifest_path, &st) < 0 && errno == ENOENT) {
+			char *other = quarantine_holding(r, &mst, base), *note;
+
+			for (size_t i = 0; other && i < moved.n; i++) {
+				char *from = xasprintf("%s/%s", q, moved.v[i]), *to = xasprintf("%s/%s", other, moved.v[i]);
+
+				if (lstat(to, &st) < 0 && errno == ENOENT && util_move_file(from, to) == 0)
+					adopt_moved(other, moved.v[i]);
+				else
+					kept++;
+				free(from);
+				free(to);
+			}
+			if (other && !kept) {	/* all of it beside its manifest */
+				(void)util_remove_tree(q);
+				free(other);
+				goto out;
+			}
+			note = xasprintf("%s\nthe manifest went to another quarantine folder at the same moment "
+					 "(another ingest of the spool): its files are here\n", shown ? shown : "");
+			free(path);
+			path = xasprintf("%s/error.txt", q);
+			(void)!util_write_file_adopt(path, note, strlen(note), 0600);
+			free(note);
+			free(other);
+			for (size_t i = 0; i < moved.n; i++)
+				adopt_moved(q, moved.v[i]);
+			goto out;
+		}
 		for (size_t i = moved.n; i-- > 0;) {
 			char *from = xasprintf("%s/%s", q, moved.v[i]), *to = xasprintf("%s/%s", dir, moved.v[i]);
 
