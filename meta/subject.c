@@ -322,6 +322,8 @@ static int strip_forms(const char *kind, const char *in, char **copy, char **suf
 
 				if (v >= 0) {
 					c[n++] = (char)('0' + v);
+				} else if (u == 0xff0b) {	/* the fullwidth plus (atk46 F6) */
+					c[n++] = '+';
 				} else {
 					memcpy(c + n, q, (size_t)k);
 					n += (size_t)k;

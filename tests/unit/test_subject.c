@@ -79,6 +79,7 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 	CHECK_STR(norm_cc("phone", "puh. 040-264 2312", "358"), "+358402642312");
 	CHECK_STR(norm_cc("phone", "٠٤٠ ٢٦٤ ٢٣١٢", "358"), "+358402642312");
 	CHECK_STR(norm_cc("phone", "+358 ４０ 264 2312", "358"), "+358402642312");
+	CHECK_STR(norm_cc("phone", "＋４９ ３０ １２３４５６７", "358"), "+49301234567");
 	CHECK_STR(norm_cc("phone", "tel:+358-9-1234;ext=101", "358"), "+35891234;ext=101");
 	CHECK_STR(norm("email", "anna@berg.example"), "anna@berg.example");
 	CHECK_STR(norm("email", "anna@invalid.fi"), "anna@invalid.fi");
