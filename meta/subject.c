@@ -1558,9 +1558,10 @@ static const char *text_refusal(const char *kind, const char *out)
 		"oa", "ohneangabe", "nn", "sn", "nonegiven", "nv", "nan", "undefined", "<none>", "tbc", "leer", "empty",
 		"dummy", "néant", "ingenuppgift", "sinreferencia",
 	};
-	/* and a mailbox that is one, or a word for a mailbox no one reads */
+	/* and a mailbox that is one, or a word for a mailbox no one reads
+	 * ("mail@" is a family's or a firm's: mail@nachname.de) */
 	static const char *const nobox[] = { "noreply", "donotreply", "dontreply", "noemail", "nomail", "no",
-					     "email", "mail", "keinemail", "eisahkopostia" };
+					     "email", "keinemail", "eisahkopostia" };
 	size_t n = strlen(out);
 
 	if (!strcmp(kind, "email")) {

@@ -84,6 +84,7 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 	CHECK_STR(norm("email", "anna@berg.example"), "anna@berg.example");
 	CHECK_STR(norm("email", "anna@invalid.fi"), "anna@invalid.fi");
 	CHECK_STR(norm("email", "anna@berg.invalid"), "anna@berg.invalid");
+	CHECK_STR(norm("email", "Mail@Nachname.de"), "mail@nachname.de");
 	CHECK_STR(norm("ref", "NA-1234"), "na1234");
 	CHECK_STR(norm("ref", "unknown-7"), "unknown7");
 	CHECK(subject_refusal("phone", "040 264 2312") == NULL);
