@@ -1886,8 +1886,7 @@ int catalog_move_subject(struct catalog *c, const char *from, const char *into, 
 		"DELETE FROM link WHERE handle=?1",
 		"INSERT OR IGNORE INTO subject_index (mac, handle, kind) SELECT mac, ?2, kind FROM subject_index WHERE handle=?1",
 		"UPDATE OR IGNORE objection SET handle=?2 WHERE handle=?1",
-		"UPDATE subject SET consent_withdrawn = max(consent_withdrawn,"
-		" (SELECT consent_withdrawn FROM subject WHERE handle=?1)) WHERE handle=?2",
+		"UPDATE subject SET consent_withdrawn = max(consent_withdrawn, (SELECT consent_withdrawn FROM subject WHERE handle=?1)) WHERE handle=?2",
 		"UPDATE request SET handle=?2 WHERE handle=?1",
 	};
 	int rc = 0;
