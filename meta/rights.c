@@ -2217,19 +2217,23 @@ static int calls_values(struct reg *r, const struct keyring *kr, const char *han
 
 /*
  * After a split: the entries of the values of field that fresh's calls
- * give go from handle unless handle's card (card_value) or one of the
- * calls it keeps gives the same (same_identifier): the father split off
+ * give are put for fresh (one walk of its calls: the person split off is
+ * found by his own e-mail, and his next call giving it is his), and go
+ * from handle unless handle's card (card_value) or one of the calls it
+ * keeps gives the same (same_identifier): the father split off
  * a household's subject takes his e-mail with him, and his next call
  * giving it alone is not his son's (atk46 F4).  A call ingested before
  * the details kept the values gives none, so handle keeps what such calls
  * gave.  Inside the caller's transaction.
  */
-static int drop_split_values(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
+static int move_split_values(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
 			     const char *card_value, const char *field)
 {
 	struct strlist moved = { 0 }, kept = { 0 };
 	int rc = calls_values(r, kr, fresh, field, &moved);
 
+	for (size_t i = 0; rc == 0 && i < moved.n; i++)
+		rc = index_value(r, keyring_index_key(kr), fresh, field, moved.v[i], 0);
 	if (rc == 0)
 		rc = calls_values(r, kr, handle, field, &kept);
 	if (rc == 0 && card_value && card_value[0])
@@ -2501,13 +2505,10 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = index_value(r, ik, fresh, "phone", nc.phone, 0);
 	if (rc == 0)
 		rc = index_value(r, ik, fresh, "ref", nc.ref, 0);
-	/* and the e-mails its calls gave (now its, rectify_details_of): the
-	 * person split off is found by his own e-mail, and his next call
-	 * giving it is his; handle keeps those its card and its calls give */
+	/* and the e-mails its calls gave (now its, rectify_details_of);
+	 * handle keeps those its card and its calls give */
 	if (rc == 0)
-		rc = index_calls_values(r, kr, fresh, "email");
-	if (rc == 0)
-		rc = drop_split_values(r, kr, handle, fresh, json_string_value(json_object_get(card, "email")), "email");
+		rc = move_split_values(r, kr, handle, fresh, json_string_value(json_object_get(card, "email")), "email");
 	if (rc == 0 && nc.name && !names_hold(&split, nc.name))
 		strlist_add(&split, nc.name);
 	if (rc == 0)

@@ -651,10 +651,11 @@ split_register()
 	call() { subject_call "{\"role\": \"customer\", \"name\": \"$1\", $LINE}" "$FIELDS"; }
 }
 
-# split_household [EMAIL]: after split_register, the mistake a split
-# repairs: José Luis Martínez Soto's call (L1, with his e-mail EMAIL on it
-# when given), his father José Martínez Soto's (M1) and José Luis's again
-# (L2), all on LINE, which the register takes for one person: subject H
+# split_household [EMAIL [FATHER_EMAIL]]: after split_register, the
+# mistake a split repairs: José Luis Martínez Soto's call (L1, with his
+# e-mail EMAIL on it when given), his father José Martínez Soto's (M1,
+# with FATHER_EMAIL when given) and José Luis's again (L2), all on LINE,
+# which the register takes for one person: subject H
 # (test_subject_split.sh checks that it does).
 split_household()
 {
@@ -664,7 +665,12 @@ split_household()
 		call "José Luis Martínez Soto"
 	fi
 	L1=$R
-	call "José Martínez Soto"; M1=$R
+	if [ -n "${2:-}" ]; then
+		subject_call "{\"role\": \"customer\", \"name\": \"José Martínez Soto\", \"email\": \"$2\", $LINE}" "$FIELDS"
+	else
+		call "José Martínez Soto"
+	fi
+	M1=$R
 	call "José Luis Martínez Soto"; L2=$R
 	H=$(handle_of "$L1")
 }

@@ -12,11 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 split_register
-call "José Luis Martínez Soto"; L1=$R
-subject_call "{\"role\": \"customer\", \"name\": \"José Martínez Soto\", \"email\": \"jose.padre@example.es\", $LINE}" "$FIELDS"
-M1=$R
-call "José Luis Martínez Soto"; L2=$R
-H=$(handle_of "$L1")
+split_household "" jose.padre@example.es
 [ "$(handle_of "$M1")" = "$H" ] && [ "$(handle_of "$L2")" = "$H" ] || t_abort "data" "the register did not take the three calls for one subject"
 split_off
 found=$(rc subject find jose.padre@example.es --keyring "$KEYS/ingest.keyring" | cut -f1 | sort | paste -sd' ')
