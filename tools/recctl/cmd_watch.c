@@ -38,6 +38,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -63,6 +65,7 @@
 #define POLICY_FILE "policy.conf"
 #define TAG_PREFIX "m-"		/* a manifest's pseudonym in the log, as quarantine's "q-" */
 #define LOCK_FILE "watch.lock"	/* in the register folder: one watch per spool (lock_spool) */
+#define RUN_DIR "/run/recfs"	/* root's: one watch per spool of any register (lock_spool_system) */
 #define EXIT_WATCHED 3		/* the spool has a watch already */
 
 const char usage_watch[] =
@@ -803,38 +806,110 @@ static int check_spool_path(const char *spool, uid_t owner)
 	return rc;
 }
 
+/* The slot of a spool in a lock file: splitmix64 of its device and inode
+ * (spools that are the roots of two file systems share their inode
+ * number, tmpfs's 1), below OFFSET_MAX. */
+static uint64_t spool_slot(const struct stat *st)
+{
+	uint64_t slot = (uint64_t)st->st_dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)st->st_ino;
+
+	slot = (slot ^ (slot >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	slot = (slot ^ (slot >> 27)) * 0x94d049bb133111ebULL;
+	slot ^= slot >> 31;
+	return slot >> 2;
+}
+
+/*
+ * Watches of two registers on one spool stored every call in both
+ * registers (atk45): the lock of lock_spool() is in each register's
+ * folder.  RUN_DIR/spool-SLOT.lock, one file a spool, made by root in a
+ * folder only root may write (a recorder could lock a file in the spool,
+ * or in /run/lock, and keep every watch off the spool), holds the path of
+ * the register whose watch holds it, so the refusal can name it.  A watch
+ * that cannot make the file (not root, a unit without RuntimeDirectory=)
+ * says so and runs with the register's own lock.  *fd: the lock's
+ * descriptor, or -1.  0; EXIT_WATCHED when another watch holds the spool;
+ * -1 when it cannot be known (said).
+ */
+static int lock_spool_system(const char *regdir, const char *spool, const struct stat *sst, int *fd)
+{
+	char *path = xasprintf(RUN_DIR "/spool-%016" PRIx64 ".lock", spool_slot(sst));
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char other[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int lfd = -1, rc = 0;
+
+	*fd = -1;
+	if (mkdir(RUN_DIR, 0755) < 0 && errno != EEXIST)
+		goto cannot;
+	if (lstat(RUN_DIR, &st) < 0)
+		goto cannot;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		errno = EPERM;
+		goto cannot;
+	}
+	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lfd < 0)
+		goto cannot;
+	if (fcntl(lfd, F_OFD_SETLK, &fl) < 0) {
+		if (errno != EAGAIN && errno != EACCES) {
+			rc = error("cannot lock %s for spool %s: %s", path, spool, strerror(errno));
+			goto out;
+		}
+		n = pread(lfd, other, sizeof(other) - 1, 0);
+		other[n > 0 ? n : 0] = '\0';
+		other[strcspn(other, "\n")] = '\0';
+		error("spool %s is watched already: the watch of register %s runs on it; stop it first "
+		      "(two watches would take each other's manifests, or store every call in two registers)",
+		      spool, other[0] ? other : "(unknown)");
+		rc = EXIT_WATCHED;
+		goto out;
+	}
+	if (ftruncate(lfd, 0) < 0 || pwrite(lfd, regdir, strlen(regdir), 0) < 0 ||
+	    pwrite(lfd, "\n", 1, (off_t)strlen(regdir)) < 0)
+		warning("cannot write the register's path in %s: %s", path, strerror(errno));
+	*fd = lfd;
+	lfd = -1;
+	goto out;
+cannot:
+	warning("cannot take %s (%s): a watch of another register on spool %s is not kept off it",
+		path, strerror(errno), spool);
+out:
+	if (lfd >= 0)
+		close(lfd);
+	free(path);
+	return rc;
+}
+
 /*
  * One watch per spool: two took each other's manifests, and the one that
  * lost a race logged "cannot quarantine ... will retry" for a manifest the
  * other had quarantined (atk41).  An open file description's lock
- * (F_OFD_SETLK) on one byte of REGISTER/watch.lock, at an offset of the
- * spool's device and inode, held while watch runs: the kernel lets it go
- * when watch ends, however it ends.  The lock file is in the register's
- * folder, which only its owner may write: a lock on the spool folder
- * itself could be taken by any recorder who may read it, and would keep
- * every watch off the spool.  *fd: the lock's descriptor.  0; EXIT_WATCHED
- * when another watch holds the spool; -1 when it cannot be known (said).
+ * (F_OFD_SETLK) on one byte of REGISTER/watch.lock, at the spool's slot,
+ * held while watch runs: the kernel lets it go when watch ends, however
+ * it ends.  The lock file is in the register's folder, which only its
+ * owner may write: a lock on the spool folder itself could be taken by
+ * any recorder who may read it, and would keep every watch off the spool.
+ * Other registers' watches are kept off by lock_spool_system().  fd[0],
+ * fd[1]: the locks' descriptors (-1 for none).  0; EXIT_WATCHED when
+ * another watch holds the spool; -1 when it cannot be known (said).
  */
-static int lock_spool(const char *regdir, const char *spool, int *fd)
+static int lock_spool(const char *regdir, const char *spool, int fd[2])
 {
 	char *path = xasprintf("%s/" LOCK_FILE, regdir);
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
-	uint64_t slot;
 	struct stat st;
 	int lfd = -1, rc = 0;
 
-	*fd = -1;
+	fd[0] = fd[1] = -1;
 	if (stat(spool, &st) < 0) {
 		rc = error("cannot look at spool %s: %s", spool, strerror(errno));
 		goto out;
 	}
-	/* splitmix64 of the device and inode: spools that are the roots of
-	 * two file systems share their inode number (tmpfs's 1). */
-	slot = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)st.st_ino;
-	slot = (slot ^ (slot >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	slot = (slot ^ (slot >> 27)) * 0x94d049bb133111ebULL;
-	slot ^= slot >> 31;
-	fl.l_start = (off_t)(slot >> 2);	/* below OFFSET_MAX */
+	if ((rc = lock_spool_system(regdir, spool, &st, &fd[1])))
+		goto out;
+	fl.l_start = (off_t)spool_slot(&st);
 	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lfd < 0) {
 		rc = error("cannot open %s, which keeps a second watch off the spool: %s", path, strerror(errno));
@@ -854,8 +929,12 @@ static int lock_spool(const char *regdir, const char *spool, int *fd)
 		close(lfd);
 		goto out;
 	}
-	*fd = lfd;
+	fd[0] = lfd;
 out:
+	if (rc && fd[1] >= 0) {
+		close(fd[1]);
+		fd[1] = -1;
+	}
 	free(path);
 	return rc;
 }
@@ -869,7 +948,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watcher w = { .ctl = ctl, .ifd = -1, .sfd = -1, .wd_spool = -1, .wd_reg = -1 };
-	int lock_fd = -1;
+	int lock_fd[2] = { -1, -1 };
 	const char *passfile = NULL;
 	char *keyring_path = xstrdup(ctl_keyring_default()), *spool = NULL;
 	struct keyring *kr = NULL;
@@ -911,7 +990,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		}
 		goto out;
 	}
-	if ((rc = lock_spool(ctl->dir, spool, &lock_fd)))
+	if ((rc = lock_spool(ctl->dir, spool, lock_fd)))
 		goto out;
 	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
 		goto out;
@@ -967,8 +1046,9 @@ out:
 		close(w.ifd);
 	if (w.sfd >= 0)
 		close(w.sfd);
-	if (lock_fd >= 0)
-		close(lock_fd);
+	for (int i = 0; i < 2; i++)
+		if (lock_fd[i] >= 0)
+			close(lock_fd[i]);
 	if (masked)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	keyring_free(kr);
