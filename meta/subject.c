@@ -220,7 +220,8 @@ int subject_may_be_phone(const char *text)
  * digits and symbols stay: '+' is a part of a personal identity number
  * (the century of 121212+1212 in Sweden, of 131052+308T in Finland), so
  * "121212+1212" is not "121212-1212".  Not NFKC: a full-width digit is
- * another character, as in e-mails.
+ * another character, as in e-mails (a word for none is compared in its
+ * NFKC form, text_refusal).
  */
 static int ref_separator(ucs4_t c)
 {
@@ -1527,6 +1528,20 @@ static const char *phone_refusal(const char *num)
 	return NULL;
 }
 
+/* One character, written once or repeated ("xxx", "000000", "ääää"). */
+static int one_character(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t left = strlen(s);
+	ucs4_t first, u;
+	int k = u8_mbtouc(&first, p, left);
+
+	for (; left; p += k, left -= (size_t)k)
+		if ((k = u8_mbtouc(&u, p, left)) <= 0 || u != first)
+			return 0;
+	return 1;
+}
+
 /*
  * Why an e-mail or reference that normalise_text took (out, its form) is
  * no one's, or NULL: an address at anonymous.invalid, the host SIP gives
@@ -1539,9 +1554,10 @@ static const char *phone_refusal(const char *num)
  * address whose domain is one word or no word ("x@x", "none@none",
  * "-@-": no mailbox anyone reads) or whose mailbox is a word for none
  * ("noreply@", "no@email.com"), and a reference of one character,
- * repeated or not ("xxx", "000000", "0": atk46 F2).
+ * repeated or not ("xxx", "000000", "0": atk46 F2).  out is in its
+ * compatibility form here (text_refusal).
  */
-static const char *text_refusal(const char *kind, const char *out)
+static const char *text_refusal_folded(const char *kind, const char *out)
 {
 	/* folded and without separators, as normalise_text leaves them:
 	 * "N/A" and "n. a." are "na", "k. A." "ka", "keine Angabe"
@@ -1581,10 +1597,35 @@ static const char *text_refusal(const char *kind, const char *out)
 			return "not an e-mail address (a word for none, as noreply)";
 	} else if (!strcmp(kind, "ref") && WORD_IN(none, out, n)) {
 		return "not a reference (a word for none, as n/a or unknown)";
-	} else if (!strcmp(kind, "ref") && strspn(out, (char[]){ out[0], 0 }) == n) {
+	} else if (!strcmp(kind, "ref") && one_character(out)) {
 		return "not a reference (one character, or one repeated)";
 	}
 	return NULL;
+}
+
+/*
+ * text_refusal on out's compatibility form (NFKC), in lower case again: a
+ * word for none written in full-width letters ("Ｎ／Ａ", from an East Asian
+ * input method) or with ligatures is the word (atk46 F6).  The value's
+ * index key is not made of that form: see ref_separator.
+ */
+static const char *text_refusal(const char *kind, const char *out)
+{
+	size_t flen = 0;
+	uint8_t *f = u8_tolower((const uint8_t *)out, strlen(out), NULL, UNINORM_NFKC, NULL, &flen);
+	char buf[SUBJECT_NORM_MAX];
+	const char *why;
+
+	if (!f || flen >= sizeof(buf)) {	/* no memory, or longer than any value: as written */
+		crypto_freezero(f, flen);
+		return text_refusal_folded(kind, out);
+	}
+	memcpy(buf, f, flen);
+	buf[flen] = '\0';
+	crypto_freezero(f, flen);
+	why = text_refusal_folded(kind, buf);
+	crypto_memzero(buf, sizeof(buf));
+	return why;
 }
 
 /* subject_normalise, the trunk prefix read as zero_trunk says

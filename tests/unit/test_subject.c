@@ -64,6 +64,11 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 		{ "ref", "Keine Angabe", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", "n.v.t.", "not a reference (a word for none, as n/a or unknown)" },
 		{ "ref", "- / -", "not a reference (no letter or digit, only separators)" },
+		/* full-width, as an East Asian input method writes (atk46 F6) */
+		{ "ref", "\uff2e\uff0f\uff21", "not a reference (a word for none, as n/a or unknown)" },
+		{ "ref", "\uff58\uff58\uff58", "not a reference (one character, or one repeated)" },
+		{ "ref", "\u00e4\u00e4\u00e4\u00e4", "not a reference (one character, or one repeated)" },
+		{ "email", "\uff4e\uff4f\uff52\uff45\uff50\uff4c\uff59@firma.de", "not an e-mail address (a word for none, as noreply)" },
 	};
 	char out[SUBJECT_NORM_MAX];
 
@@ -87,6 +92,8 @@ TEST(test_subject_a_value_of_no_one_is_no_identifier)
 	CHECK_STR(norm("email", "Mail@Nachname.de"), "mail@nachname.de");
 	CHECK_STR(norm("ref", "NA-1234"), "na1234");
 	CHECK_STR(norm("ref", "unknown-7"), "unknown7");
+	CHECK_STR(norm("ref", "\uff2b\uff21\uff0d\uff17\uff17"), "\uff4b\uff41\uff17\uff17");	/* its own key */
+	CHECK_STR(norm("ref", "\u00e4\u00e4b"), "\u00e4\u00e4b");
 	CHECK(subject_refusal("phone", "040 264 2312") == NULL);
 	CHECK(subject_refusal("email", "anna@berg.example") == NULL);
 	CHECK(subject_may_be_phone("٠٤٠٢٦٤٢٣١٢") == 1);
