@@ -789,6 +789,15 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	for (size_t i = 0; i < recs.n; i++)
 		if ((rc = export_recording(&e, recs.id[i])))
 			goto out;
+	/* A recipient gets the card with a recording it may have, never
+	 * alone: the card of a subject whose every recording is restricted
+	 * is data under that restriction too (Art. 18(2); bb15 L6). */
+	if (rcp && !e.res.recordings && e.res.withheld) {
+		rc = audit_refuse(r->cat, a, "export", handle, -EPERM,
+				  "every recording of the subject is withheld from a recipient (restricted or "
+				  "password-protected): the card is not disclosed alone");
+		goto out;
+	}
 	/* After the recordings: with the identifiers their calls gave. */
 	if (json_object_size(e.given))
 		json_object_set(e.card, "identifiers_calls_gave", e.given);

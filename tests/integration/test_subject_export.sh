@@ -7,7 +7,9 @@
 # is withheld, and listed as withheld, without them or with a wrong one.
 # The audit entries say so and name no person.  A recorder's comment tags
 # that hold a C1 control, a bidirectional override, an ESC or a line
-# separator are JSON escapes in the vCon, which cat shows as text.
+# separator are JSON escapes in the vCon, which cat shows as text.  The
+# card of a subject whose every recording is restricted goes to no
+# recipient.
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null || t_abort "jq" "the jq command is needed"
@@ -165,6 +167,22 @@ for t in "${tags[@]}"; do
 		"$(jq --arg t "$t" '.recfs.opus_tags | index($t) != null' "$vcon")"
 done
 assert_contains "a name's letters stay as they are" "$(cat "$T_TMP/t1/$H2/subject.json")" "Tagtestperson Järvinen"
+
+# --- a subject whose every recording is restricted (bb15 L6) ---------------------------
+# A recipient got the card alone: the name and number of a person whose
+# only call is restricted (Art. 18(2)).  Refused now, and logged.
+tid=$(q "SELECT recording FROM link WHERE handle = '$H2'")
+mount_all_levels "$MNT"
+t_file() { tf=$(as_user "$dpo" find "$MNT/by-date" -name "*_${tid:0:8}.opus" | head -n 1); [ -n "$tf" ]; }
+wait_for 10 t_file
+assert_ok "privacy: chmod 0 restricts the subject's one call" as_user "$dpo" chmod 0 "$tf"
+assert_fails_with "an export of that subject to a recipient is refused" "the card is not disclosed alone" \
+	rc subject export "$H2" "$T_TMP/r1" --level-keyring "$PRIV" --recipient tamro-group
+assert_eq "... and leaves no package, nor a hidden one" "" "$(ls -A "$T_TMP/r1" 2>/dev/null)"
+assert_match "... and the refusal is logged" "$(rc audit show --object "$H2" --action export)" \
+	"export $H2 refused .*every recording of the subject is withheld from a recipient"
+assert_ok "the subject's own export still holds it" rc subject export "$H2" "$T_TMP/r2" --level-keyring "$PRIV"
+assert_eq "(its one recording)" "$tid" "$(jq -r '.recordings[].id' "$T_TMP/r2/$H2/export.json")"
 
 # --- nothing personal or secret in the log -----------------------------------------------
 log=$(rc audit show)

@@ -299,15 +299,24 @@ TEST(test_export_withholds_restricted_recordings)
 	int privacy = policy_level_index(reg->policy, "privacy");
 
 	CHECK_EQ(rights_restrict(reg, &actor, privacy, rec_id, "contested"), 0);
-	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o1, "tamro-group", &res), 0);
-	CHECK_EQ(res.recordings, 0);
-	CHECK_EQ(res.withheld, 1);
-	free(res.dir);
+	/* its one recording restricted: nothing goes to a recipient, the
+	 * card alone neither (bb15 L6), and the refusal is logged */
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o1, "tamro-group", &res), -EPERM);
+	CHECK(meta_errmsg() && strstr(meta_errmsg(), "the card is not disclosed alone"));
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action='export' AND outcome='refused' AND reason "
+			 "LIKE 'every recording of the subject is withheld from a recipient%'"), 1);
+	CHECK(access(o1, F_OK) < 0 || rmdir(o1) == 0);	/* no package, no hidden folder */
 	CHECK_EQ(export_subject(reg, analysis_kr, &actor, handle, o2, NULL, &res), 0);
 	CHECK_EQ(res.recordings, 0);
 	CHECK_EQ(res.withheld, 1);
 	free(res.dir);
 	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o3, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	CHECK_EQ(res.withheld, 0);
+	free(res.dir);
+	/* lifted, it goes to the recipient, and the card with it */
+	CHECK_EQ(rights_lift(reg, secrets, &actor, privacy, rec_id), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, handle, o1, "tamro-group", &res), 0);
 	CHECK_EQ(res.recordings, 1);
 	CHECK_EQ(res.withheld, 0);
 	free(res.dir);
