@@ -856,14 +856,21 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	struct recs s = { .r = r, .lang = li, .m = m, .withheld = export_dir ? withheld : NULL,
 			  .left_out = export_dir ? left_out : NULL };
 	char today[11], received[11];
+	const char *controller, *contact;
 	int rc = 0, has_card = 0, has_ref = 0;
 
 	letter_day(p->time_zone, util_now(), today);
 	letter_day(p->time_zone, q->received, received);
-	json_object_set_new(m, "controller", json_string(p->controller));
-	json_object_set_new(m, "controller_name", controller_name(p->controller));
+	/* In the letter's language, as the register's name (bb16 F5: a
+	 * Swedish letter named the controller and its contact in Finnish) */
+	controller = policy_text(p, &p->controller_t, li);
+	controller = controller ? controller : p->controller;
+	contact = policy_text(p, &p->privacy_contact_t, li);
+	contact = contact ? contact : p->privacy_contact;
+	json_object_set_new(m, "controller", json_string(controller));
+	json_object_set_new(m, "controller_name", controller_name(controller));
 	json_object_set_new(m, "register", json_string(policy_text(p, &p->reg_name_t, li)));
-	json_object_set_new(m, "privacy_contact", json_string(p->privacy_contact));
+	json_object_set_new(m, "privacy_contact", json_string(contact));
 	add_authority(m, p, li);
 	json_object_set_new(m, "date", json_string(today));
 	json_object_set_new(m, "time_zone", json_string(p->time_zone ? p->time_zone : "UTC"));
