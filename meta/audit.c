@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "subject.h"
 
 static void comm_of(pid_t pid, char *buf, size_t len)
 {
@@ -660,12 +661,28 @@ void audit_refusal_rolled_back(struct catalog *c)
 	drop_held();
 }
 
+/*
+ * Whether o has a form recfs gives an entry's object: an id, a handle, a
+ * quarantined or deferred manifest's tag ("q-" or "m-" and hex digits),
+ * or "-".  A refusal names the object as the caller typed it, and an
+ * officer types a person's name or personal identity number where a
+ * handle goes, with something else wrong in the same command (bb16 F1):
+ * such a text is not written, and the entry has no object.
+ */
+static int object_form(const char *o)
+{
+	if (!o || !strcmp(o, "-") || util_is_id(o) || subject_handle_form(o))
+		return 1;
+	return (o[0] == 'q' || o[0] == 'm') && o[1] == '-' && o[2] &&
+	       strspn(o + 2, "0123456789abcdef") == strlen(o + 2);
+}
+
 int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const char *action, const char *recording,
 			  const char *artifact, int err, const char *why)
 {
 	struct audit_entry e = {
-		.actor = *a, .action = action, .object = recording, .outcome = "refused", .reason = why,
-		.artifact = artifact,
+		.actor = *a, .action = action, .object = object_form(recording) ? recording : NULL,
+		.outcome = "refused", .reason = why, .artifact = artifact,
 	};
 
 	int rc;

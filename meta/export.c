@@ -734,7 +734,7 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		char why[96];
 
 		if (i < 0) {
-			snprintf(why, sizeof(why), "recipient %.40s is not in the policy", recipient);
+			snprintf(why, sizeof(why), "recipient %s is not in the policy", util_safe_name(recipient));
 			return audit_refuse(r->cat, a, "export", handle, -EINVAL, why);
 		}
 		rcp = &pol->recipients[i];

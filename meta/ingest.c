@@ -84,28 +84,6 @@ struct job {
 	char left_out[INGEST_LEFT_OUT_MAX];	/* the first's words (no value) */
 };
 
-/* Digits a name echoed from a manifest may hold: more may be a person's
- * number (a personal identity number, a phone number, a date of birth)
- * put where a policy name goes (bb7 F7), and reasons reach the logs. */
-#define SAFE_NAME_DIGITS 5
-
-/* Echo a name from the manifest only when it looks like a policy name. */
-static const char *safe_name(const char *s)
-{
-	size_t n = 0, digits = 0;
-
-	if (!s)
-		return "(none)";
-	for (const char *p = s; *p; p++, n++) {
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_'))
-			return "(not a valid name)";
-		digits += isdigit((unsigned char)*p) != 0;
-	}
-	if (digits > SAFE_NAME_DIGITS)
-		return "(not shown: it holds a number)";
-	return n && n <= 32 ? s : "(not a valid name)";
-}
-
 /*
  * Refuse the text s of a manifest's field (where "title", "subject 2: name"
  * with its place in a list) when it holds a control character, a C1
@@ -353,7 +331,7 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "source is missing or not a string");
 	j->source = policy_source_index(pol, s);
 	if (j->source < 0)
-		return meta_fail(-EINVAL, "unknown source %s: not in the policy", safe_name(s));
+		return meta_fail(-EINVAL, "unknown source %s: not in the policy", util_safe_name(s));
 	const struct policy_source *src = &pol->sources[j->source];
 
 	purpose = str_field(root, "purpose", &bad);
@@ -363,7 +341,7 @@ static int validate(struct reg *r, struct job *j)
 		purpose = pol->purposes[src->purpose].name;
 	j->purpose = policy_purpose_index(pol, purpose);
 	if (j->purpose < 0)
-		return meta_fail(-EINVAL, "unknown purpose %s: not in the policy", safe_name(purpose));
+		return meta_fail(-EINVAL, "unknown purpose %s: not in the policy", util_safe_name(purpose));
 	basis = str_field(root, "legal_basis", &bad);
 	if (bad)
 		return meta_fail(-EINVAL, "legal_basis is not a string");
@@ -373,7 +351,7 @@ static int validate(struct reg *r, struct job *j)
 	if (!policy_is_legal_basis(basis))
 		return meta_fail(-EINVAL, "legal_basis %s is not one of Art. 6(1): consent, contract, "
 				 "legal_obligation, vital_interests, public_task, legitimate_interests",
-				 safe_name(basis));
+				 util_safe_name(basis));
 	if (!policy_basis_allowed(pol, j->purpose, j->source, basis))
 		return meta_fail(-EINVAL, "legal_basis %s is not a basis of purpose %s: the policy gives it %s "
 				 "(allowed_bases lists any others)",

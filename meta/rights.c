@@ -2383,14 +2383,6 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
 	return rc;
 }
 
-/* 1 when text has a handle's form (subject.c's new_handle): "S-" and six
- * of Crockford's letters and digits. */
-static int handle_form(const char *text)
-{
-	return !strncmp(text, "S-", 2) && strlen(text) == 8 &&
-	       strspn(text + 2, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") == 6;
-}
-
 int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *const *recordings, size_t n, const char *name,
 			 struct rights_split *out)
@@ -2420,7 +2412,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		/* Logged on the handle, which no subject is then given
 		 * (handle_free); a text of no handle's form (a name typed for
 		 * one) is not written to the log. */
-		if (handle_form(handle))
+		if (subject_handle_form(handle))
 			audit_refuse(r->cat, a, "split-subject", handle, -ENOENT, "no such subject");
 		else
 			audit_refuse(r->cat, a, "split-subject", NULL, -ENOENT,
@@ -2435,7 +2427,13 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (!idlist_has(&recs, 0, recordings[i])) {
-			snprintf(why, sizeof(why), "recording %.32s is not linked to the subject", recordings[i]);
+			/* an id or the hex digits it starts with, never a
+			 * text typed for one (bb16 F1) */
+			int hex = strlen(recordings[i]) <= 32 &&
+				  strspn(recordings[i], "0123456789abcdef") == strlen(recordings[i]);
+
+			snprintf(why, sizeof(why), "recording %s is not linked to the subject",
+				 hex ? recordings[i] : "(not an id)");
 			rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, why);
 			goto out;
 		}

@@ -2162,17 +2162,23 @@ static int handle_free(struct reg *r, const char *handle, char card_id[RECFS_ID_
 	return !seen;
 }
 
+static const char handle_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";	/* Crockford's */
+
 static void new_handle(char out[CATALOG_HANDLE_MAX])
 {
-	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
 	uint8_t b[6];
 
 	crypto_random(b, sizeof(b));
 	out[0] = 'S';
 	out[1] = '-';
 	for (int i = 0; i < 6; i++)
-		out[2 + i] = alphabet[b[i] & 31];
+		out[2 + i] = handle_alphabet[b[i] & 31];
 	out[8] = '\0';
+}
+
+int subject_handle_form(const char *text)
+{
+	return text && !strncmp(text, "S-", 2) && strlen(text) == 8 && strspn(text + 2, handle_alphabet) == 6;
 }
 
 /* The identifiers of a card subject_resolve weighs: ref, email, phone

@@ -190,6 +190,9 @@ int subject_normalise_before(const char *kind, const char *in, const char *count
  * is left.
  */
 int subject_normalise_v1(const char *kind, const char *in, char *out, size_t outlen) MUST_CHECK;
+/* 1 when text has a handle's form ("S-" and six of Crockford's letters
+ * and digits), whether or not a subject has it; else 0 (NULL too). */
+int subject_handle_form(const char *text);
 
 /*
  * The form of a name that name search compares (subject_name_matches):

@@ -12,6 +12,7 @@
  * Modes stay owner-only.  Outside a register (keyrings, exports) nothing
  * adopts: those files stay their creator's.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
@@ -86,6 +87,27 @@ int util_is_id(const char *s)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return s[i] == '\0';
+}
+
+/* Digits a name echoed may hold: more may be a person's number (a
+ * personal identity number, a phone number, a date of birth) put where a
+ * policy name goes (bb7 F7), and reasons reach the logs. */
+#define SAFE_NAME_DIGITS 5
+
+const char *util_safe_name(const char *s)
+{
+	size_t n = 0, digits = 0;
+
+	if (!s)
+		return "(none)";
+	for (const char *p = s; *p; p++, n++) {
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_'))
+			return "(not a valid name)";
+		digits += isdigit((unsigned char)*p) != 0;
+	}
+	if (digits > SAFE_NAME_DIGITS)
+		return "(not shown: it holds a number)";
+	return n && n <= 32 ? s : "(not a valid name)";
 }
 
 /*

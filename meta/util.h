@@ -54,6 +54,13 @@ const char *meta_errname(int err);
 
 /* 1 when s is a well-formed id (32 lower-case hex digits), else 0. */
 int util_is_id(const char *s);
+/*
+ * s as a log or an error may echo a name typed where a policy name (a
+ * source, purpose, recipient) goes: s when it looks like one (lower-case
+ * letters, digits, '-' and '_', at most 32, at most 5 digits), else a
+ * word saying why it is not shown; "(none)" for NULL.
+ */
+const char *util_safe_name(const char *s);
 /* 1 when the n bytes at text are well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing past U+10FFFF), else 0.  NUL bytes are valid. */
 int util_utf8_valid(const void *text, size_t n);

@@ -199,6 +199,40 @@ TEST(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain)
 	catalog_close(c);
 }
 
+/* A refusal's object is written only when it has a form recfs gives
+ * objects: what an officer typed where a handle goes (a name, a personal
+ * identity number) is not (bb16 F1). */
+TEST(test_audit_refusal_writes_no_object_of_another_form)
+{
+	static const struct {
+		const char *typed, *logged;
+	} cases[] = {
+		{ "0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef" },
+		{ "S-7K2M9Q", "S-7K2M9Q" },
+		{ "q-1a2b3c4d", "q-1a2b3c4d" },
+		{ "-", "-" },
+		{ "131052-308T", "(null)" },
+		{ "Aino \u00c4ij\u00e4l\u00e4 131052-308T", "(null)" },
+		{ "S-7K2M9", "(null)" },
+		{ "s-7k2m9q", "(null)" },
+		{ "0401234567", "(null)" },
+		{ "q-Aino", "(null)" },
+	};
+	struct catalog *c = fresh("typed", 0);
+	struct audit_actor a;
+
+	audit_self(&a, "privacy");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct last l = { .n = 0 };
+
+		CHECK_EQ(audit_refuse(c, &a, "rectify", cases[i].typed, -EINVAL, "not a card field"), -EINVAL);
+		CHECK_EQ(audit_each(c, NULL, see_last, &l), 0);
+		CHECK_EQ(l.n, (int)i + 1);
+		CHECK_STR(l.object, cases[i].logged);
+	}
+	catalog_close(c);
+}
+
 TEST(test_audit_log_written_before_schema_2_verifies_after_the_upgrade)
 {
 	char *from = xasprintf("%s/catalog-v1.db", fixtures_dir()), *to = xasprintf("%s/v1.db", dir);
@@ -1443,6 +1477,7 @@ int main(void)
 	RUN(test_audit_entries_join_an_open_transaction_and_roll_back_with_it);
 	RUN(test_audit_each_filters_by_object);
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
+	RUN(test_audit_refusal_writes_no_object_of_another_form);
 	RUN(test_audit_log_written_before_schema_2_verifies_after_the_upgrade);
 	RUN(test_audit_each_where_combines_its_conditions);
 	RUN(test_audit_event_time_us_is_in_the_chain);
