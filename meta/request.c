@@ -142,7 +142,7 @@ int request_receive(struct reg *r, const struct audit_actor *a, const struct req
 			goto out;
 		q.requester = xstrdup(rid);
 	}
-	util_format_date(q.due, due_s);
+	util_format_local_date(q.due, r->policy->time_zone, due_s);
 	snprintf(why, sizeof(why), "request=%lld type=%s state=%s due=%s", (long long)n, in->type, q.state, due_s);
 	rc = commit_change(r, a, &q, "request-new", why);
 out:
@@ -173,7 +173,8 @@ int request_new(struct reg *r, const struct audit_actor *a, const char *type, co
  * edit q (arg is its own), writing the audit reason into why; then write
  * the row and log action on its handle.  Rolled back on any failure.
  */
-typedef int (*change_fn)(struct cat_request *q, const void *arg, char *why, size_t whylen);
+/* tz: the policy's time_zone (NULL: UTC), whose days a request's are */
+typedef int (*change_fn)(struct cat_request *q, const char *tz, const void *arg, char *why, size_t whylen);
 
 static int transition(struct reg *r, const struct audit_actor *a, int64_t id, int closed_errno, const char *action,
 		      change_fn change, const void *arg)
@@ -188,7 +189,7 @@ static int transition(struct reg *r, const struct audit_actor *a, int64_t id, in
 		rc = meta_fail(closed_errno, "request %lld is %s", (long long)id,
 			       closed_errno == -EALREADY ? "already closed" : "closed");
 	if (rc == 0)
-		rc = change(&q, arg, why, sizeof(why));
+		rc = change(&q, r->policy->time_zone, arg, why, sizeof(why));
 	if (rc == 0)
 		rc = commit_change(r, a, &q, action, why);
 	if (rc)
@@ -203,9 +204,10 @@ static int bad_transition(const struct cat_request *q, const char *to)
 			 to);
 }
 
-static int await_change(struct cat_request *q, const void *arg, char *why, size_t whylen)
+static int await_change(struct cat_request *q, const char *tz, const void *arg, char *why, size_t whylen)
 {
 	const char *state = arg;
+	(void)tz;
 
 	if (!is_state(q, REQUEST_RECEIVED) &&
 	    !(!strcmp(state, REQUEST_AWAITING_CLARIFICATION) && is_state(q, REQUEST_AWAITING_IDENTITY)))
@@ -227,7 +229,7 @@ struct proceed_arg {
 	const char *verified_by;
 };
 
-static int proceed_change(struct cat_request *q, const void *arg, char *why, size_t whylen)
+static int proceed_change(struct cat_request *q, const char *tz, const void *arg, char *why, size_t whylen)
 {
 	const struct proceed_arg *p = arg;
 	int waiting = is_state(q, REQUEST_AWAITING_IDENTITY) || is_state(q, REQUEST_AWAITING_CLARIFICATION);
@@ -241,7 +243,7 @@ static int proceed_change(struct cat_request *q, const void *arg, char *why, siz
 	if (waiting) {
 		int64_t from = p->arrived ? p->arrived : util_now();
 
-		if (from < q->received - q->received % 86400)
+		if (from < util_local_day_start(q->received, tz))
 			return meta_fail(-EINVAL, "the answer cannot arrive before the request was received");
 		q->counted_from = from;
 		q->due = util_add_months(from, 1);
@@ -249,7 +251,7 @@ static int proceed_change(struct cat_request *q, const void *arg, char *why, siz
 	if (p->verified_by)
 		set_str(&q->verified_by, p->verified_by);
 	set_str(&q->state, REQUEST_IN_PROGRESS);
-	util_format_date(q->due, due_s);
+	util_format_local_date(q->due, tz, due_s);
 	snprintf(why, whylen, "request=%lld state=%s due=%s", (long long)q->id, q->state, due_s);
 	return 0;
 }
@@ -266,7 +268,7 @@ int request_proceed(struct reg *r, const struct audit_actor *a, int64_t id, int6
 	return transition(r, a, id, -EINVAL, "request-state", proceed_change, &p);
 }
 
-static int extend_change(struct cat_request *q, const void *arg, char *why, size_t whylen)
+static int extend_change(struct cat_request *q, const char *tz, const void *arg, char *why, size_t whylen)
 {
 	char due_s[11];
 
@@ -281,7 +283,7 @@ static int extend_change(struct cat_request *q, const void *arg, char *why, size
 	q->due = util_add_months(q->due, 2);
 	set_str(&q->extended_reason, arg);
 	set_str(&q->state, REQUEST_EXTENDED);
-	util_format_date(q->due, due_s);
+	util_format_local_date(q->due, tz, due_s);
 	snprintf(why, whylen, "request=%lld due=%s", (long long)q->id, due_s);
 	return 0;
 }
@@ -298,11 +300,12 @@ struct close_arg {
 	const char *outcome, *ground, *note, *text;
 };
 
-static int close_change(struct cat_request *q, const void *arg, char *why, size_t whylen)
+static int close_change(struct cat_request *q, const char *tz, const void *arg, char *why, size_t whylen)
 {
 	const struct close_arg *c = arg;
 	int64_t now = util_now();
 	const char *late = now > q->due ? " late" : "";
+	(void)tz;
 
 	if (c->outcome && !strcmp(c->outcome, "no-data") && q->handle)
 		return meta_fail(-EINVAL, "request %lld is linked to subject %s: its outcome cannot be no-data",
@@ -351,11 +354,12 @@ struct link_arg {
 	const char *handle;
 };
 
-static int link_change(struct cat_request *q, const void *arg, char *why, size_t whylen)
+static int link_change(struct cat_request *q, const char *tz, const void *arg, char *why, size_t whylen)
 {
 	const struct link_arg *l = arg;
 	char card[RECFS_ID_HEX];
 	int rc;
+	(void)tz;
 
 	if (q->handle)
 		return meta_fail(-EALREADY, "request %lld is already linked to subject %s", (long long)q->id,

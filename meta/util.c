@@ -447,35 +447,93 @@ void util_format_date(int64_t t, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* Set TZ to the zone tz of the tz database (read from UTIL_ZONEINFO);
+ * what it was before, for zone_leave. */
+static char *zone_enter(const char *tz)
+{
+	char *was = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL, *path = xasprintf(":" UTIL_ZONEINFO "/%s", tz);
+
+	setenv("TZ", path, 1);
+	free(path);
+	tzset();
+	return was;
+}
+
+static void zone_leave(char *was)
+{
+	if (was)
+		setenv("TZ", was, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(was);
+}
+
+static int is_utc(const char *tz)
+{
+	return !tz || !strcmp(tz, "UTC");
+}
+
 void util_format_local(int64_t t, const char *tz, char day[11], char hm[6], char zone[16])
 {
 	time_t tt = (time_t)t;
-	char *was = NULL;
 	struct tm tm;
 
-	if (!tz || !strcmp(tz, "UTC")) {
+	if (is_utc(tz)) {
 		gmtime_r(&tt, &tm);
 		snprintf(zone, 16, "UTC");
 	} else {
-		char *path = xasprintf(":" UTIL_ZONEINFO "/%s", tz);
+		char *was = zone_enter(tz);
 
-		if (getenv("TZ"))
-			was = xstrdup(getenv("TZ"));
-		setenv("TZ", path, 1);
-		free(path);
-		tzset();
 		localtime_r(&tt, &tm);
 		if (!strftime(zone, 16, "%Z", &tm))
 			snprintf(zone, 16, "%s", tz);
-		if (was)
-			setenv("TZ", was, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-		free(was);
+		zone_leave(was);
 	}
 	strftime(day, 11, "%Y-%m-%d", &tm);
 	strftime(hm, 6, "%H:%M", &tm);
+}
+
+void util_format_local_date(int64_t t, const char *tz, char day[11])
+{
+	char hm[6], zone[16];
+
+	util_format_local(t, tz, day, hm, zone);
+}
+
+int util_parse_local_date(const char *s, const char *tz, int64_t *out)
+{
+	int64_t utc;
+	time_t tt;
+	struct tm tm;
+	char *was;
+
+	if (util_parse_date(s, &utc))
+		return -EINVAL;
+	if (is_utc(tz)) {
+		*out = utc;
+		return 0;
+	}
+	tt = (time_t)utc;
+	gmtime_r(&tt, &tm);
+	tm.tm_isdst = -1;	/* whichever the zone has that day; a midnight
+				 * a clock change skips is the hour after */
+	was = zone_enter(tz);
+	tt = mktime(&tm);
+	zone_leave(was);
+	if (tt == (time_t)-1)
+		return -EINVAL;
+	*out = (int64_t)tt;
+	return 0;
+}
+
+int64_t util_local_day_start(int64_t t, const char *tz)
+{
+	char day[11];
+	int64_t start;
+
+	util_format_local_date(t, tz, day);
+	return util_parse_local_date(day, tz, &start) ? util_day_start(t) : start;
 }
 
 void util_format_stamp(int64_t t, char out[17])

@@ -159,6 +159,14 @@ void util_format_date(int64_t t, char out[11]);
  * the mount.
  */
 void util_format_local(int64_t t, const char *tz, char day[11], char hm[6], char zone[16]);
+/* util_format_local's day alone. */
+void util_format_local_date(int64_t t, const char *tz, char day[11]);
+/* "YYYY-MM-DD" -> epoch of that day's first instant in time zone tz (NULL:
+ * UTC, util_parse_date): a day the controller names, as a letter gives it
+ * back.  -EINVAL.  Sets TZ for the call, as util_format_local. */
+int util_parse_local_date(const char *s, const char *tz, int64_t *out) MUST_CHECK;
+/* The first instant of the day t falls on in time zone tz (NULL: UTC). */
+int64_t util_local_day_start(int64_t t, const char *tz);
 /* Where the tz database is (Debian's tzdata): a zone is read from there,
  * whatever TZDIR says (atk46 F8). */
 #define UTIL_ZONEINFO "/usr/share/zoneinfo"

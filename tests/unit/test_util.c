@@ -48,6 +48,33 @@ TEST(test_util_formats_times_dates_and_stamps_in_utc)
  * before year 0: only a catalog written by hand holds one) still gives a
  * terminated stamp, its epoch seconds; strftime alone leaves the buffer
  * undefined then, and naming_stem read past it into file names. */
+/* A day the controller names is that day in its time zone (bb16 F4):
+ * the first instant of 5 December in Helsinki is 22:00 UTC the day
+ * before, in the Azores 01:00 UTC; and it is given back as that day. */
+TEST(test_util_a_local_date_is_the_first_instant_of_that_day_in_the_zone)
+{
+	int64_t t;
+	char day[11];
+
+	CHECK_EQ(util_parse_local_date("2026-12-05", "Europe/Helsinki", &t), 0);
+	CHECK_EQ(t, 1796421600);	/* 2026-12-04T22:00:00Z */
+	util_format_local_date(t, "Europe/Helsinki", day);
+	CHECK_STR(day, "2026-12-05");
+	CHECK_EQ(util_parse_local_date("2026-07-01", "Europe/Helsinki", &t), 0);
+	CHECK_EQ(t, 1782853200);	/* 2026-06-30T21:00:00Z: summer time */
+	CHECK_EQ(util_parse_local_date("2026-12-01", "Atlantic/Azores", &t), 0);
+	CHECK_EQ(t, 1796086800);	/* 2026-12-01T01:00:00Z */
+	util_format_local_date(t, "Atlantic/Azores", day);
+	CHECK_STR(day, "2026-12-01");
+	CHECK_EQ(util_parse_local_date("2026-12-01", NULL, &t), 0);
+	CHECK_EQ(t, 1796083200);
+	CHECK_EQ(util_parse_local_date("2026-02-30", "Europe/Helsinki", &t), -EINVAL);
+	/* 01:30 in Helsinki on 5 December is on the day that began at 22:00 UTC */
+	CHECK_EQ(util_local_day_start(1796427000, "Europe/Helsinki"), 1796421600);
+	CHECK_EQ(util_local_day_start(1796427000, NULL), 1796342400);
+	CHECK(getenv("TZ") == NULL || strcmp(getenv("TZ"), ":" UTIL_ZONEINFO "/Europe/Helsinki"));
+}
+
 TEST(test_util_stamp_of_a_time_past_year_9999_is_terminated)
 {
 	static const int64_t far[] = { 253402300800LL, 32503680000000LL, -32503680000000LL, -62135596801LL,
@@ -828,6 +855,7 @@ int main(void)
 {
 	RUN(test_util_parses_iso_times_with_zone_only);
 	RUN(test_util_formats_times_dates_and_stamps_in_utc);
+	RUN(test_util_a_local_date_is_the_first_instant_of_that_day_in_the_zone);
 	RUN(test_util_stamp_of_a_time_past_year_9999_is_terminated);
 	RUN(test_util_adds_months_clamping_to_the_last_day);
 	RUN(test_util_now_follows_recfs_now_for_tests);

@@ -184,11 +184,22 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-static int parse_day(const char *opt, const char *s, int64_t *out)
+/* A day given with opt, the first instant of it in the controller's zone
+ * (tz: the policy's time_zone, NULL before the register is open: only
+ * checked then), as the letters give it back (bb16 F4). */
+static int parse_day(const char *opt, const char *s, const char *tz, int64_t *out)
 {
-	if (util_parse_date(s, out))
+	if (util_parse_local_date(s, tz, out))
 		return usage_error(usage_request, "%s needs a date YYYY-MM-DD, not '%s'", opt, s);
 	return 0;
+}
+
+/* The day of t in the controller's zone: a request's days are its book's. */
+static const char *zone;	/* the policy's time_zone, once the register is open */
+
+static void day_of(int64_t t, char out[11])
+{
+	util_format_local_date(t, zone, out);
 }
 
 static int fail(const char *what, int rc)
@@ -206,12 +217,12 @@ static json_t *request_json(const struct cat_request *q, const char *requester)
 {
 	char rec[11], due[11], closed[11] = "", from[11] = "";
 
-	util_format_date(q->received, rec);
-	util_format_date(q->due, due);
+	day_of(q->received, rec);
+	day_of(q->due, due);
 	if (q->closed)
-		util_format_date(q->closed, closed);
+		day_of(q->closed, closed);
 	if (q->counted_from)
-		util_format_date(q->counted_from, from);
+		day_of(q->counted_from, from);
 	return json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b,"
 			 " s:s?}",
 			 "id", (json_int_t)q->id, "type", q->type, "state", request_state_of(q), "subject",
@@ -231,8 +242,8 @@ static int print_one(const struct cat_request *q, void *ctx)
 		json_array_append_new(list, request_json(q, NULL));
 		return 0;
 	}
-	util_format_date(q->received, rec);
-	util_format_date(q->due, due);
+	day_of(q->received, rec);
+	day_of(q->due, due);
 	printf("%-5lld %-20s %-9s %-10s %-10s %s%s\n", (long long)q->id, q->type, q->handle ? q->handle : "-", rec,
 	       due, request_state_of(q), is_overdue(q) ? " OVERDUE" : "");
 	return 0;
@@ -298,20 +309,20 @@ static int show(struct reg *r, int64_t id, const struct req_opts *o)
 			printf("requester: %s\n", requester ? requester : "(sealed: give --level-keyring)");
 		if (q.channel)
 			printf("channel:   %s\n", q.channel);
-		util_format_date(q.received, d);
+		day_of(q.received, d);
 		printf("received:  %s\n", d);
 		if (q.counted_from) {
-			util_format_date(q.counted_from, d);
+			day_of(q.counted_from, d);
 			printf("counted from: %s\n", d);
 		}
-		util_format_date(q.due, d);
+		day_of(q.due, d);
 		printf("due:       %s\n", d);
 		if (q.verified_by)
 			printf("identity:  %s\n", q.verified_by);
 		if (q.extended_reason)
 			printf("extended:  %s\n", q.extended_reason);
 		if (q.closed) {
-			util_format_date(q.closed, d);
+			day_of(q.closed, d);
 			printf("closed:    %s\noutcome:   %s\n", d, q.outcome ? q.outcome : "-");
 		}
 		if (q.ground)
@@ -334,7 +345,7 @@ static int report(struct reg *r, int64_t id)
 	char due[11];
 
 	if (request_get(r, id, &q) == 0) {
-		util_format_date(q.due, due);
+		day_of(q.due, due);
 		printf("request %lld: %s, due %s\n", (long long)id, request_state_of(&q), due);
 		cat_request_clear(&q);
 	}
@@ -596,7 +607,7 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	if (!strcmp(sub, "new")) {
 		if (!o->type || (!o->subject && !o->requester_file))
 			return usage_error(usage_request, "request new needs --type and --subject or --requester-file");
-		if (o->received && (rc = parse_day("--received", o->received, &day)))
+		if (o->received && (rc = parse_day("--received", o->received, NULL, &day)))
 			return rc;
 	} else if (!strcmp(sub, "list")) {
 		if (o->overdue && o->all)
@@ -605,7 +616,7 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 		if (strcmp(args[1], "identity") && strcmp(args[1], "clarification"))
 			return usage_error(usage_request, "request await needs identity or clarification");
 	} else if (!strcmp(sub, "proceed")) {
-		if (o->on && (rc = parse_day("--on", o->on, &day)))
+		if (o->on && (rc = parse_day("--on", o->on, NULL, &day)))
 			return rc;
 	} else if (!strcmp(sub, "extend")) {
 		if (!o->reason)
@@ -623,6 +634,11 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 	}
 	if (ctl_register(ctl, &r))
 		return -1;
+	zone = r->policy->time_zone;
+	if (o->received && !strcmp(sub, "new") && (rc = parse_day("--received", o->received, zone, &day)))
+		return rc;
+	if (o->on && !strcmp(sub, "proceed") && (rc = parse_day("--on", o->on, zone, &day)))
+		return rc;
 	audit_self(&a, NULL);
 	meta_clear_error();
 	if (!strcmp(sub, "new")) {
@@ -646,7 +662,7 @@ static int run(struct ctl *ctl, const char *sub, char **args, struct req_opts *o
 		char due[11];
 
 		if (request_get(r, id, &q) == 0) {
-			util_format_date(q.due, due);
+			day_of(q.due, due);
 			printf("request %lld: %s by %s, due %s\n", (long long)id, q.type,
 			       q.handle ? q.handle : "a requester not linked to a subject", due);
 			cat_request_clear(&q);
