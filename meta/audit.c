@@ -1389,6 +1389,11 @@ static int verify_row(const struct cat_audit *row, void *ctx)
 		return meta_fail(-EBADMSG, "audit entry %lld is missing (the log jumps from %lld to %lld)",
 				 (long long)v->expect, (long long)v->expect - 1, (long long)e.seq);
 	}
+	if (row->malformed) {
+		v->rep->bad = e.seq;
+		return meta_fail(-EBADMSG, "audit entry %lld was edited: a field of it is not stored as the log "
+				 "writes it (a number as text, text as bytes or with a NUL in it)", (long long)e.seq);
+	}
 	entry_hash(v->prev, &e, h);
 	if (row->hash_len != CRYPTO_HASH_BYTES || !crypto_equal(h, row->hash, CRYPTO_HASH_BYTES)) {
 		v->rep->bad = e.seq;

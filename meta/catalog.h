@@ -519,6 +519,11 @@ struct cat_audit {
 	int64_t time_us;	/* schema 28; 0 (stored as NULL) when not known and in older rows */
 	const uint8_t *hash;
 	size_t hash_len;
+	/* Read back: a column not stored as the log writes it (an integer
+	 * as text or a blob, text as a blob or with a NUL in it, a uid or
+	 * pid past 32 bits, the hash not a blob).  The chain hashes the
+	 * values as read, which do not show such a change (atk47 F1). */
+	int malformed;
 };
 /*
  * The row with the highest seq: its seq in *seq and its hash in hash.  An

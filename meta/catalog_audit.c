@@ -81,8 +81,52 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row)
 
 typedef int (*audit_fn)(const struct cat_audit *, void *);
 
+/* Whether column i of st is stored as catalog_audit_append writes it:
+ * kind (SQLITE_INTEGER, SQLITE_TEXT or SQLITE_BLOB), or NULL where null
+ * may be; text without a NUL byte in it. */
+static int stored_as_written(sqlite3_stmt *st, int i, int kind, int null)
+{
+	int t = sqlite3_column_type(st, i);
+
+	if (t == SQLITE_NULL)
+		return null;
+	if (t != kind)
+		return 0;
+	if (kind == SQLITE_TEXT) {
+		const char *s = (const char *)sqlite3_column_text(st, i);
+
+		return s && strlen(s) == (size_t)sqlite3_column_bytes(st, i);
+	}
+	return 1;
+}
+
+/* Whether row st is not stored as catalog_audit_append writes it (struct
+ * cat_audit's malformed).  Types first, then text: a text's length is
+ * read after its type. */
+static int row_malformed(sqlite3_stmt *st)
+{
+	static const struct {
+		int col, kind, null;
+	} cols[] = {
+		{ 0, SQLITE_INTEGER, 0 }, { 1, SQLITE_INTEGER, 0 }, { 2, SQLITE_INTEGER, 0 }, { 3, SQLITE_TEXT, 1 },
+		{ 4, SQLITE_TEXT, 1 },	  { 5, SQLITE_INTEGER, 0 }, { 6, SQLITE_TEXT, 1 },    { 7, SQLITE_TEXT, 1 },
+		{ 8, SQLITE_TEXT, 1 },	  { 9, SQLITE_TEXT, 1 },    { 10, SQLITE_TEXT, 1 },   { 11, SQLITE_BLOB, 1 },
+		{ 12, SQLITE_TEXT, 1 },	  { 13, SQLITE_INTEGER, 1 }, { 14, SQLITE_INTEGER, 1 },
+	};
+	int64_t uid = sqlite3_column_int64(st, 2), pid = sqlite3_column_int64(st, 5),
+		login = sqlite3_column_int64(st, 13);
+
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (!stored_as_written(st, cols[i].col, cols[i].kind, cols[i].null))
+			return 1;
+	return uid < 0 || uid > UINT32_MAX || pid < INT32_MIN || pid > INT32_MAX || login < 0 || login > UINT32_MAX;
+}
+
 static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
+	/* Before any sqlite3_column_text, which converts a value's storage
+	 * class in place (sqlite3_column_type is undefined after it). */
+	int malformed = row_malformed(st);
 	struct cat_audit row = {
 		.seq = sqlite3_column_int64(st, 0),
 		.time = sqlite3_column_int64(st, 1),
@@ -103,6 +147,7 @@ static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
 
 	/* The length after the blob, in the order sqlite documents. */
 	row.hash_len = (size_t)sqlite3_column_bytes(st, 11);
+	row.malformed = malformed;
 	return ((audit_fn)fn)(&row, ctx);
 }
 

@@ -233,6 +233,35 @@ TEST(test_audit_refusal_writes_no_object_of_another_form)
 	catalog_close(c);
 }
 
+/* A field stored otherwise than the log writes it hashes as before (the
+ * chain reads values as sqlite converts them), but the filters compare
+ * what is stored: verify names the entry (atk47 F1). */
+TEST(test_audit_verify_names_a_field_stored_in_another_form)
+{
+	static const char *const edits[] = {
+		"UPDATE audit SET object = CAST(object AS BLOB) WHERE seq = 3",
+		"UPDATE audit SET object = object || char(0) || 'x' WHERE seq = 3",
+		"UPDATE audit SET action = action || char(0) WHERE seq = 3",
+		"UPDATE audit SET uid = uid + 4294967296 WHERE seq = 3",
+		"UPDATE audit SET user = CAST(user AS BLOB) WHERE seq = 3",
+		"UPDATE audit SET time = CAST(CAST(time AS TEXT) AS BLOB) WHERE seq = 3",
+		"UPDATE audit SET pid = pid + 0.5 WHERE seq = 3",
+		"UPDATE audit SET hash = CAST(hash AS TEXT) WHERE seq = 3",
+	};
+
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		char name[16];
+		struct catalog *c;
+
+		snprintf(name, sizeof(name), "forms-%zu", i);
+		c = fresh(name, 4);
+		CHECK_EQ(verify_bad(c), 0);
+		CHECK_EQ(catalog_exec(c, edits[i]), 0);
+		CHECK_EQ(verify_bad(c), 3);
+		catalog_close(c);
+	}
+}
+
 TEST(test_audit_log_written_before_schema_2_verifies_after_the_upgrade)
 {
 	char *from = xasprintf("%s/catalog-v1.db", fixtures_dir()), *to = xasprintf("%s/v1.db", dir);
@@ -1478,6 +1507,7 @@ int main(void)
 	RUN(test_audit_each_filters_by_object);
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_refusal_writes_no_object_of_another_form);
+	RUN(test_audit_verify_names_a_field_stored_in_another_form);
 	RUN(test_audit_log_written_before_schema_2_verifies_after_the_upgrade);
 	RUN(test_audit_each_where_combines_its_conditions);
 	RUN(test_audit_event_time_us_is_in_the_chain);
