@@ -588,6 +588,10 @@ struct cat_audit_filter {
  * -EBUSY, -ENOMEM, -EIO from sqlite with meta_errmsg() set.
  */
 int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *word, struct idlist *out) MUST_CHECK;
+/* The objects of the "ok" entries of action "erase" of a whole recording
+ * whose id starts with prefix (the 8 hex digits of a file name), appended
+ * to out once each, in order.  0, or an error of sqlite. */
+int catalog_audit_erased_prefixed(struct catalog *c, const char *prefix, struct idlist *out) MUST_CHECK;
 /*
  * catalog_each_audit for the rows f selects, in seq order.  -E2BIG when
  * f names more than CATALOG_AUDIT_OBJECTS_MAX objects; otherwise as

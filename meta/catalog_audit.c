@@ -302,6 +302,14 @@ int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *
 	return rc;
 }
 
+int catalog_audit_erased_prefixed(struct catalog *c, const char *prefix, struct idlist *out)
+{
+	return catalog_walk(c,
+			    "SELECT object FROM audit WHERE action = 'erase' AND outcome = 'ok' AND artifact IS NULL"
+			    " AND object >= ?1 AND object < ?1 || 'g' GROUP BY object ORDER BY min(seq)",
+			    prefix, add_object_row, NULL, out);
+}
+
 int catalog_audit_seal_append(struct catalog *c, const struct cat_audit_seal *s)
 {
 	static const char sql[] = "INSERT INTO audit_seal (epoch, seq, mac) VALUES (?1, ?2, ?3)";

@@ -311,8 +311,34 @@ static int each_by_time(struct catalog *cat, const struct cat_audit_filter *f,
 static int resolve_recording(struct catalog *cat, const char *x, char id[RECFS_ID_HEX], int *is_prefix)
 {
 	int rc = ctl_recording_id(cat, "--recording", x, id, is_prefix);
+	struct idlist gone = { 0 };
+	char digits[9];
 
-	return rc == -EINVAL ? usage_error(usage_audit, NULL) : rc;
+	if (rc == -EINVAL)
+		return usage_error(usage_audit, NULL);
+	if (rc || (*is_prefix != CTL_PREFIX_SHARED && *is_prefix != CTL_ID_DIGITS))
+		return rc;
+	/* Digits a recording in the register has, that an erased one had
+	 * too (atk47 F2): the erased one by its erasure's entry, which
+	 * names its whole id. */
+	snprintf(digits, sizeof(digits), "%.8s", id);
+	if ((rc = catalog_audit_erased_prefixed(cat, digits, &gone))) {
+		rc = error("cannot read the audit log: %s", meta_strerror(rc));
+	} else if (*is_prefix == CTL_PREFIX_SHARED && gone.n == 1) {
+		memcpy(id, gone.id[0], RECFS_ID_HEX);	/* the erased one the name is of */
+		*is_prefix = 0;
+	} else if (*is_prefix == CTL_PREFIX_SHARED) {
+		rc = error("--recording %s: another recording, in the register, has the digits %s, and %zu erased "
+			   "ones had them: give the full id (recctl audit show --action erase lists the erased)",
+			   x, digits, gone.n);
+	} else if (gone.n) {
+		rc = error("--recording %s: more than one recording had these digits: %s, in the register, and %zu "
+			   "erased (%s%s): give the full id", x, id, gone.n, gone.id[0], gone.n > 1 ? ", ..." : "");
+	} else {
+		*is_prefix = 0;
+	}
+	idlist_free(&gone);
+	return rc;
 }
 
 /* audit_recording_objects, with the error said. */

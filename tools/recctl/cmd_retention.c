@@ -168,7 +168,7 @@ static int set(int argc, char **argv, struct ctl *ctl)
 	rc = ctl_recording_id(r->cat, "RECORDING", argv[optind], id, &prefix);
 	if (rc)
 		return rc == -EINVAL ? usage_error(usage_retention, NULL) : rc;
-	if (prefix)
+	if (prefix == 1 || prefix == CTL_PREFIX_SHARED)
 		return error("%s: no such recording in the register", argv[optind]);
 	audit_self(&a, r->policy->levels[r->policy->rights_level].name);
 	meta_clear_error();

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "naming.h"
 #include "passphrase.h"
 #include "recctl.h"
 #include "subject.h"
@@ -425,6 +426,26 @@ int ctl_recording_id(struct catalog *cat, const char *what, const char *x, char 
 		return -EINVAL;
 	}
 	rc = catalog_find_recording(cat, us, id);
+	if (rc == 0 && us != buf) {
+		/* A file name or stem: the recording with those digits is
+		 * another when its time or source differ.  The 8 digits are
+		 * 32 bits of a random id: one pair in a register of 100,000
+		 * shares them, an erased one's with a live one's (atk47 F2). */
+		struct cat_recording rec;
+		char stem[NAMING_STEM_MAX];
+
+		if ((rc = catalog_get_recording(cat, id, &rec)))
+			return error("%s %s: %s", what, x, meta_strerror(rc));
+		naming_stem(stem, &rec);
+		cat_recording_clear(&rec);
+		if (strcmp(stem, buf)) {
+			memcpy(id, us, 9);
+			*is_prefix = CTL_PREFIX_SHARED;
+			return 0;
+		}
+	}
+	if (rc == 0 && us == buf)
+		*is_prefix = CTL_ID_DIGITS;
 	if (rc == -ENOENT) {
 		memcpy(id, us, 9);
 		*is_prefix = 1;

@@ -220,10 +220,19 @@ int ctl_check_lang(const struct policy *p, const char *dir, const char *lang);
  * in id (a recording no longer in the catalog: erased, its entries stay).
  * X: a path on a mount (its user.recfs.id, when the caller may read it;
  * else its name), a file name or stem (<time>_<source>_<8 hex>[.ext]), 32
- * or 8 hex digits.  0; -EINVAL when X is none of these, -1 when it names
- * more than one recording or the catalog fails (each said, with what:
- * the option or argument X was given as).
+ * or 8 hex digits.  *is_prefix 0 for a full id; 1 for the digits of a
+ * recording not in the catalog; CTL_PREFIX_SHARED (id: the digits) when X
+ * is a name whose digits a recording in the catalog has under another
+ * name (its time or source): the entries of those digits are of both;
+ * CTL_ID_DIGITS (id: the full id) when X was the 8 digits alone and a
+ * recording in the catalog has them (an erased one may have had them
+ * too).  The two are a recording's id for no caller but audit show,
+ * which looks for the erased.  0; -EINVAL when X is
+ * none of these, -1 when it names more than one recording or the catalog
+ * fails (each said, with what: the option or argument X was given as).
  */
+#define CTL_PREFIX_SHARED 2
+#define CTL_ID_DIGITS 3
 int ctl_recording_id(struct catalog *cat, const char *what, const char *x, char id[RECFS_ID_HEX], int *is_prefix);
 
 /*
