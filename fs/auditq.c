@@ -22,6 +22,19 @@
  * written one batch at a time (flush_lock) in that order, and a batch that
  * fails to write goes back to the head of the queue to be retried.  The
  * entry's time is taken when it is queued.
+ *
+ * The disk full (journal.h): the journal's appends land in its reserve, so
+ * an entry is journalled, and survives a kill, while the log cannot be
+ * written.  The first half of the reserve is for any entry; once the log
+ * cannot be written (a batch failed, or the disk has less than the
+ * reserve's size free) and half the reserve is used, opens
+ * and sealed reads are refused (ENOSPC), their refusals journalled in the
+ * second half, so that a flood of refused opens is in the journal one by
+ * one as far as it goes.  An entry that finds no room even there (and one
+ * the full queue only counts) is counted in the journal's header
+ * (count_lost), so that a mount killed before the log can be written
+ * leaves the count to the recovery: no refusal is lost, one by one or
+ * counted.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +62,7 @@ struct aq_item {
 	uint64_t ticket;
 	int64_t queued;		/* now_ms() when queued */
 	int journalled;		/* in the journal: a killed or stopped mount leaves it to the next */
+	uint64_t weight;	/* the entries it stands for: 1, or push_dropped's count */
 };
 
 struct auditq {
@@ -71,6 +85,14 @@ struct auditq {
 	int64_t commit_said;		/* when a failed write to the log was last said (ms), 0 when
 					 * the last one worked; protected by flush_lock */
 	uint64_t commit_quiet;		/* failed writes not said since; protected by flush_lock */
+	int commit_failing;		/* the last batch could not be written; protected by lock */
+	int half_said;			/* opens refused for the reserve's second half were said since
+					 * the log was last written; protected by lock */
+	uint64_t unjournalled;		/* weights of the entries queued or being written that are not
+					 * journalled; protected by lock */
+	struct journal_lost lost;	/* what the journal's header counts; protected by lock */
+	int lost_said;			/* a failed count was said; protected by lock */
+	int reserve_said;		/* a reserve that could not be made was said; protected by lock */
 	pthread_t thread;
 	int running;
 };
@@ -112,6 +134,12 @@ int auditq_new(const char *reg_dir, int fsync_each, struct auditq **out)
 		return rc;
 	}
 	q->fsync_each = fsync_each;
+	if (journal_reserve_error(q->j)) {
+		recfs_log(LOG_WARNING, "recfs: cannot preallocate the audit journal's reserve (%u bytes): %s; "
+			  "with the disk full, entries then wait in memory, only counted in the journal",
+			  JOURNAL_RESERVE, strerror(-journal_reserve_error(q->j)));
+		q->reserve_said = 1;
+	}
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_mutex_init(&q->flush_lock, NULL);
 	pthread_mutex_init(&q->sync_lock, NULL);
@@ -146,15 +174,46 @@ static void refuse_item(struct aq_item *it, int err)
 }
 
 /*
- * Journal and queue a copy of *e; its ticket in *ticket.  0, or the
- * journal's error: then the entry is queued all the same (the log gets it
- * with the next batch), as a refusal when refuse is set.
+ * With lock held: the journal's header counts what is not journalled (the
+ * entries queued so, and those only counted), time the latest of them,
+ * and of them part in the entries up to ticket cut (a batch being
+ * written; part 0: none).  Written when it changes; a count that cannot
+ * be written is said once.
  */
-static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint64_t *ticket)
+static void count_lost(struct auditq *q, int64_t time, uint64_t part, uint64_t cut)
+{
+	struct journal_lost l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.lost = q->unjournalled + q->dropped;
+	l.time = time ? time : q->lost.time;
+	l.part = part;
+	l.cut = part ? cut : 0;
+	if (!memcmp(&l, &q->lost, sizeof(l)))
+		return;
+	q->lost = l;
+	rc = journal_set_lost(q->j, &l);
+	if (rc < 0 && !q->lost_said) {
+		q->lost_said = 1;
+		recfs_log(LOG_ERR, "recfs: cannot count in the audit journal the entries it cannot hold: %s",
+			  strerror(-rc));
+	}
+}
+
+/*
+ * Journal and queue a copy of *e; its ticket in *ticket.  counts: 0, or
+ * the entry counts that many entries not queued (push_dropped), which it
+ * then stands for.  0, or the journal's error: then the entry is queued
+ * all the same (the log gets it with the next batch), as a refusal when
+ * refuse is set; or -ENOSPC with refuse set and the journal's reserve kept
+ * for refusals (the entry journalled as one).
+ */
+static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint64_t counts, uint64_t *ticket)
 {
 	struct aq_item it;
 	uint64_t quiet = 0;
-	int rc, rc_said = 1;
+	int rc, rc_said = 1, kept = 0, say_kept = 0;
 
 	memset(&it, 0, sizeof(it));
 	/* The event's time, to the microsecond: the entry reaches the log
@@ -174,10 +233,17 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	it.e.reason = dup_opt(e->reason);
 	it.e.artifact = dup_opt(e->artifact);
 
+	it.weight = counts ? counts : 1;
+
 	pthread_mutex_lock(&q->lock);
 	if (q->n + q->writing >= AUDITQ_MAX) {
-		int first = q->dropped++ == 0;
+		/* A count not queued stays in q->dropped, for the next. */
+		int first = !counts && q->dropped == 0;
 
+		if (!counts) {
+			q->dropped++;
+			count_lost(q, it.e.time, q->lost.part, q->lost.cut);
+		}
 		pthread_mutex_unlock(&q->lock);
 		item_clear(&it);
 		if (first)
@@ -192,12 +258,29 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	}
 	it.ticket = *ticket = ++q->tickets;
 	it.queued = now_ms();
+	/* The reserve's second half is for refusals while the log cannot
+	 * be written: the open is refused, and its refusal journalled.  The
+	 * disk nearly full says so before a batch fails: a flood of opens
+	 * filled the whole reserve (5,547 opens) in the second the flusher
+	 * took to find out. */
+	if (refuse && journal_half_used(q->j) && (q->commit_failing || journal_disk_low(q->j))) {
+		refuse_item(&it, ENOSPC);
+		kept = 1;
+		say_kept = !q->half_said;
+		q->half_said = 1;
+	}
 	/* Under the lock: the journal is in ticket order. */
 	rc = journal_append(q->j, it.ticket, &it.e);
 	it.journalled = rc == 0;
 	if (rc < 0 && refuse)
 		refuse_item(&it, journal_errno(rc));
 	q->items[q->n++] = it;
+	/* Journalled after the entry, counted in the header before its
+	 * count goes: a kill in between counts twice, never none. */
+	q->dropped -= counts;
+	if (rc < 0)
+		q->unjournalled += it.weight;
+	count_lost(q, rc < 0 ? it.e.time : 0, q->lost.part, q->lost.cut);
 	/* Said once a minute, not once an entry: while the disk is full
 	 * every refused open of every user would add a line to the log. */
 	if (rc < 0 && q->journal_said && it.queued - q->journal_said < 60000) {
@@ -214,20 +297,24 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 			  (unsigned long long)quiet);
 	else if (rc < 0 && rc_said)
 		recfs_log(LOG_ERR, "recfs: %s", meta_strerror(rc));
-	return rc;
+	if (say_kept)
+		recfs_log(LOG_ERR, "recfs: the register's disk is full or the audit log cannot be written, and half "
+			  "the audit journal's reserve is used: opens are refused (ENOSPC) until the log can be "
+			  "written, their refusals journalled in the rest");
+	return rc < 0 ? rc : kept ? -ENOSPC : 0;
 }
 
 uint64_t auditq_push(struct auditq *q, const struct audit_entry *e)
 {
 	uint64_t ticket;
 
-	(void)push(q, e, 0, &ticket);
+	(void)push(q, e, 0, 0, &ticket);
 	return ticket;
 }
 
 int auditq_push_read(struct auditq *q, const struct audit_entry *e, uint64_t *ticket)
 {
-	int rc = push(q, e, 1, ticket);
+	int rc = push(q, e, 1, 0, ticket);
 
 	return rc < 0 ? -journal_errno(rc) : 0;
 }
@@ -235,7 +322,7 @@ int auditq_push_read(struct auditq *q, const struct audit_entry *e, uint64_t *ti
 int auditq_push_durable(struct auditq *q, const struct audit_entry *e)
 {
 	uint64_t ticket, last;
-	int rc = push(q, e, 1, &ticket);
+	int rc = push(q, e, 1, 0, &ticket);
 
 	if (rc < 0 || !q->fsync_each)
 		return rc < 0 ? -journal_errno(rc) : 0;
@@ -302,7 +389,7 @@ static void push_dropped(struct auditq *q, uint64_t dropped)
 	e.action = "audit";
 	e.outcome = "refused";
 	e.reason = reason;
-	(void)push(q, &e, 0, &ticket);
+	(void)push(q, &e, 0, dropped, &ticket);
 	free(reason);
 }
 
@@ -319,7 +406,7 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 	struct aq_item *batch = NULL;
 	struct audit_entry *es = NULL;
 	size_t n = 0, i;
-	uint64_t dropped;
+	uint64_t dropped, part = 0;
 	int rc = 0;
 
 	pthread_mutex_lock(&q->lock);
@@ -331,6 +418,12 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 		memmove(q->items, q->items + n, (q->n - n) * sizeof(*batch));
 		q->n -= n;
 		q->writing = n;
+		/* The header says which of its count this batch holds: a
+		 * kill after the commit leaves them out of the recovery's. */
+		for (i = 0; i < n; i++)
+			part += batch[i].journalled ? 0 : batch[i].weight;
+		if (part)
+			count_lost(q, 0, part, batch[n - 1].ticket);
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (!n)
@@ -360,6 +453,9 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 			q->commit_quiet++;
 		}
 		pthread_mutex_lock(&q->lock);
+		q->commit_failing = 1;
+		if (part)
+			count_lost(q, 0, 0, 0);
 		if (q->n + n > q->cap) {
 			q->cap = q->n + n;
 			q->items = xrealloc(q->items, q->cap * sizeof(*q->items));
@@ -382,10 +478,22 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 	free(batch);
 	pthread_mutex_lock(&q->lock);
 	q->writing = 0;
+	q->commit_failing = 0;
+	q->half_said = 0;
+	if (part) {
+		q->unjournalled -= part;
+		count_lost(q, 0, 0, 0);
+	}
 	if (!q->n && journal_truncate(q->j) < 0)
 		recfs_log(LOG_ERR, "recfs: %s", meta_errmsg());
+	else if (!q->n && journal_reserve_error(q->j) && !q->reserve_said)
+		recfs_log(LOG_WARNING, "recfs: cannot preallocate the audit journal's reserve again: %s; with the "
+			  "disk full, entries then wait in memory, only counted in the journal",
+			  strerror(-journal_reserve_error(q->j)));
+	if (!q->n)
+		q->reserve_said = journal_reserve_error(q->j) != 0;
+	/* Taken from q->dropped once its entry is queued (push). */
 	dropped = q->n < AUDITQ_MAX / 2 ? q->dropped : 0;
-	q->dropped -= dropped;
 	pthread_mutex_unlock(&q->lock);
 	if (dropped)
 		push_dropped(q, dropped);

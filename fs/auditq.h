@@ -60,8 +60,11 @@ int auditq_push_read(struct auditq *q, const struct audit_entry *e, uint64_t *ti
  * Queue a copy of *e, and return once it is journalled (and on disk, with
  * fsync_each: the opens waiting at once share one fdatasync): 0, or
  * -ENOSPC when the disk is full or the queue is (the entry is counted, as
- * above), -EIO when it could not be journalled for another reason; the
- * entry is then queued as "refused", reason "ENOSPC" or "EIO", for the log.
+ * above), or while the log cannot be written and half the journal's
+ * reserve is used (journal.h: the rest is kept for refusals), -EIO when it
+ * could not be journalled for another reason; the entry is then queued as
+ * "refused", reason "ENOSPC" or "EIO", for the log (and journalled, or
+ * counted in the journal, where there is no room for it).
  */
 int auditq_push_durable(struct auditq *q, const struct audit_entry *e) MUST_CHECK;
 /* Write everything queued now.  0 or the error of audit_append (the

@@ -1,11 +1,21 @@
 /*
  * journal.c - the audit journal (journal.h).
  *
- * A record is written with one write(2) on a file opened O_APPEND, under
- * the writer's lock, so records never interleave and one that fails part
- * way is cut off again (the file is truncated back to where it was).
- * Reading stops at the first record that does not fit in the file or
- * whose hash does not match: what a crash of the machine cut short.
+ * A record is written with one pwrite(2) at the end of the last whole
+ * record, under the writer's lock, so records never interleave and one
+ * that fails part way is cut off again (the file is truncated back to
+ * where it was).  Not O_APPEND: the header at the start of the file is
+ * overwritten in place, which pwrite on an O_APPEND file cannot (Linux
+ * appends it).  Reading stops at the first record that does not fit in
+ * the file or whose hash does not match: what a crash of the machine cut
+ * short.
+ *
+ * The header is a record of its own, first in the file, of a fixed size:
+ * an amendment ('A') of ticket 0 whose reason is HEADER_PAYLOAD bytes,
+ * HEADER_MAGIC then the fields of struct journal_lost and the writer's pid
+ * and uid.  An older recfs passes it as an amendment of no entry; this one
+ * reads the count from it, and passes it, its count unknown, when a crash
+ * of the machine cut its overwrite short (the hash does not match).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +26,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -24,10 +35,21 @@
 #define JOURNAL_PREFIX "audit-journal-"
 #define JOURNAL_RECORD_MAX (1u << 20)	/* bytes; entries are a few hundred */
 #define NO_STRING 0xffffffffu
+#define HEADER_MAGIC "RCFSLOST"
+#define HEADER_PAYLOAD (8 + 6 * 8)
+#define HEADER_BODY (1 + 8 + 4 + HEADER_PAYLOAD)
+#define HEADER_SIZE (4 + HEADER_BODY + CRYPTO_HASH_BYTES)
+/* The position of a journal whose count is in the log too: nothing of it
+ * is committed again. */
+#define ALL_COMMITTED UINT64_MAX
 
 struct journal {
 	int fd;
 	off_t size;		/* what has been appended: the end of the last whole record */
+	int has_header;		/* the file starts with its header */
+	int reserve_err;	/* 0, or the -errno of the fallocate of its reserve */
+	off_t reserved;		/* the reserve's bytes (0: none) */
+	struct journal_lost lost;	/* what its header counts */
 	char *path;
 	char key[sizeof(JOURNAL_PREFIX) + RECFS_ID_HEX];	/* the file's name, and its meta key */
 };
@@ -90,6 +112,74 @@ static uint64_t get_u64(const uint8_t *p)
 	return v;
 }
 
+/* Body (type, ticket, fields) framed as a record into *r. */
+static void frame(const struct rec *body, struct rec *r)
+{
+	uint8_t h[CRYPTO_HASH_BYTES];
+	const void *part = body->p;
+	size_t n = body->n;
+
+	crypto_hash_parts(h, 1, &part, &n);
+	put_u32(r, (uint32_t)(body->n + sizeof(h)));
+	put(r, body->p, body->n);
+	put(r, h, sizeof(h));
+}
+
+/* The smallest reserve worth having: some 300 entries. */
+#define RESERVE_MIN (64 * 1024)
+
+/* Preallocate j's reserve (its end stays where it is): JOURNAL_RESERVE,
+ * or where the disk has not that much room, the largest half, quarter,
+ * ... of it down to RESERVE_MIN that it has. */
+static void reserve(struct journal *j)
+{
+	off_t n = JOURNAL_RESERVE;
+
+	while (fallocate(j->fd, FALLOC_FL_KEEP_SIZE, 0, n) < 0) {
+		j->reserve_err = -errno;
+		j->reserved = 0;
+		if (errno != ENOSPC || n / 2 < RESERVE_MIN)
+			return;
+		n /= 2;
+	}
+	j->reserve_err = 0;
+	j->reserved = n;
+}
+
+/* (Over)write j's header with j->lost at the start of the file, which
+ * holds no record or has the header.  0 or -errno. */
+static int write_header(struct journal *j)
+{
+	struct rec b = { 0 }, r = { 0 };
+	ssize_t w;
+	int rc = 0;
+
+	put(&b, "A", 1);
+	put_u64(&b, 0);
+	put_u32(&b, HEADER_PAYLOAD);
+	put(&b, HEADER_MAGIC, 8);
+	put_u64(&b, j->lost.lost);
+	put_u64(&b, j->lost.part);
+	put_u64(&b, j->lost.cut);
+	put_u64(&b, (uint64_t)j->lost.time);
+	put_u64(&b, (uint64_t)getpid());
+	put_u64(&b, (uint64_t)getuid());
+	frame(&b, &r);
+	w = pwrite(j->fd, r.p, r.n, 0);
+	if (w != (ssize_t)r.n) {
+		rc = w < 0 ? -errno : -ENOSPC;
+		/* A header cut short on a file that had none: no header. */
+		if (!j->has_header && ftruncate(j->fd, 0) < 0)
+			rc = -EIO;
+	} else if (!j->has_header) {
+		j->has_header = 1;
+		j->size = (off_t)r.n;
+	}
+	free(b.p);
+	free(r.p);
+	return rc;
+}
+
 int journal_open(const char *dir, struct journal **out)
 {
 	struct journal *j = xcalloc(1, sizeof(*j));
@@ -102,7 +192,7 @@ int journal_open(const char *dir, struct journal **out)
 	/* Locked under a name recovery ignores, then named: no recovery
 	 * ever finds it unlocked while its writer lives. */
 	tmp = xasprintf("%s/.%s", dir, j->key);
-	j->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	j->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (j->fd < 0) {
 		rc = meta_fail(-errno, "cannot create the audit journal %s: %s", tmp, strerror(errno));
 		goto fail;
@@ -115,6 +205,10 @@ int journal_open(const char *dir, struct journal **out)
 		rc = meta_fail(-errno, "cannot set up the audit journal %s: %s", j->path, strerror(errno));
 		goto fail;
 	}
+	/* Its reserve, then its header in it; a disk too full for either
+	 * leaves a journal as an older recfs made them (journal.h). */
+	reserve(j);
+	(void)write_header(j);
 	/* The name must outlive a crash as much as what is written in it. */
 	if ((rc = util_fsync_dir(dir)))
 		goto fail;
@@ -148,16 +242,11 @@ void journal_close(struct journal *j, struct catalog *c, int remove)
 static int append(struct journal *j, struct rec *body)
 {
 	struct rec r = { 0 };
-	uint8_t h[CRYPTO_HASH_BYTES];
-	const void *part = body->p;
 	ssize_t w;
 	int rc = 0;
 
-	crypto_hash_parts(h, 1, &part, &body->n);
-	put_u32(&r, (uint32_t)(body->n + sizeof(h)));
-	put(&r, body->p, body->n);
-	put(&r, h, sizeof(h));
-	w = write(j->fd, r.p, r.n);
+	frame(body, &r);
+	w = pwrite(j->fd, r.p, r.n, j->size);
 	if (w != (ssize_t)r.n) {
 		/* A short write to a regular file: its disk is full. */
 		rc = w < 0 ? -errno : -ENOSPC;
@@ -224,7 +313,41 @@ int journal_truncate(struct journal *j)
 	if (ftruncate(j->fd, 0) < 0)
 		return meta_fail(-errno, "cannot empty the audit journal %s: %s", j->path, strerror(errno));
 	j->size = 0;
+	j->has_header = 0;
+	/* ftruncate gave back the reserve's blocks too. */
+	reserve(j);
+	(void)write_header(j);
 	return 0;
+}
+
+int journal_reserve_error(const struct journal *j)
+{
+	return j->reserve_err;
+}
+
+int journal_half_used(const struct journal *j)
+{
+	return j->reserved && j->size > j->reserved / 2;
+}
+
+int journal_disk_low(const struct journal *j)
+{
+	struct statvfs st;
+	uint64_t room;
+
+	if (fstatvfs(j->fd, &st) < 0)
+		return 0;
+	/* root writes into the blocks kept for root too (ext4's 5%). */
+	room = (uint64_t)(geteuid() == 0 ? st.f_bfree : st.f_bavail) * st.f_frsize;
+	return room < JOURNAL_RESERVE;
+}
+
+int journal_set_lost(struct journal *j, const struct journal_lost *l)
+{
+	j->lost = *l;
+	if (!j->has_header && j->size > 0)
+		return -ENOSPC;	/* records where it would be */
+	return write_header(j);
 }
 
 /* Commit n entries and set the journal key's position to last, in one
@@ -259,6 +382,9 @@ struct parsed {
 	struct audit_entry *e;
 	uint64_t *ticket;
 	size_t n;
+	int header;		/* 1: a header, its count in lost; -1: one cut short */
+	struct journal_lost lost;
+	uint64_t pid, uid;	/* the writer's, from the header */
 };
 
 static void parsed_free_entries(struct parsed *p)
@@ -370,7 +496,7 @@ static int parse_body(const uint8_t *b, size_t n, struct parsed *p)
 	    take_time_us(&q, end, &p->e[p->n - 1].time_us) || q != end || !p->e[p->n - 1].action ||
 	    !p->e[p->n - 1].outcome) {
 		/* Not an entry (the log's table would refuse it): drop it. */
-		struct parsed last = { p->e + p->n - 1, NULL, 1 };
+		struct parsed last = { .e = p->e + p->n - 1, .n = 1 };
 
 		parsed_free_entries(&last);
 		p->n--;
@@ -384,6 +510,26 @@ static int parse_body(const uint8_t *b, size_t n, struct parsed *p)
 static void parse(const uint8_t *buf, size_t len, struct parsed *p)
 {
 	size_t off = 0;
+
+	if (len >= HEADER_SIZE && get_u32(buf) == HEADER_BODY + CRYPTO_HASH_BYTES && buf[4] == 'A' &&
+	    get_u64(buf + 5) == 0 && get_u32(buf + 13) == HEADER_PAYLOAD && !memcmp(buf + 17, HEADER_MAGIC, 8)) {
+		const uint8_t *f = buf + 25;
+		uint8_t h[CRYPTO_HASH_BYTES];
+		const void *part = buf + 4;
+		size_t blen = HEADER_BODY;
+
+		crypto_hash_parts(h, 1, &part, &blen);
+		p->header = crypto_equal(h, buf + 4 + HEADER_BODY, CRYPTO_HASH_BYTES) ? 1 : -1;
+		if (p->header == 1) {
+			p->lost.lost = get_u64(f);
+			p->lost.part = get_u64(f + 8);
+			p->lost.cut = get_u64(f + 16);
+			p->lost.time = (int64_t)get_u64(f + 24);
+			p->pid = get_u64(f + 32);
+			p->uid = get_u64(f + 40);
+		}
+		off = HEADER_SIZE;
+	}
 
 	while (len - off >= 4) {
 		uint32_t n = get_u32(buf + off);
@@ -402,14 +548,37 @@ static void parse(const uint8_t *buf, size_t len, struct parsed *p)
 	}
 }
 
+/* The entry that counts the lost entries of a journal's header (none
+ * known when it was cut short) into *e, its reason malloc'd in *reason.
+ * The wording of the mount's own count (auditq.c, push_dropped). */
+static void lost_entry(struct audit_entry *e, const struct parsed *p, uint64_t lost, char **reason)
+{
+	memset(e, 0, sizeof(*e));
+	if (p->header == 1)
+		*reason = xasprintf("%llu entries were not logged one by one: the audit log could not be written, "
+				    "nor the mount's audit journal, and the mount was stopped before they were "
+				    "(opens were refused meanwhile)", (unsigned long long)lost);
+	else
+		*reason = xstrdup("entries may not have been logged one by one: the audit log could not be written, "
+				  "nor the mount's audit journal, and the journal's count of them was cut short");
+	e->time = p->header == 1 && p->lost.time ? p->lost.time : util_now();
+	e->actor.uid = (uid_t)p->uid;
+	e->actor.pid = (pid_t)p->pid;
+	e->actor.user = "recfs";
+	e->actor.comm = "recfs";
+	e->action = "audit";
+	e->outcome = "refused";
+	e->reason = *reason;
+}
+
 /* Recover the journal at path (named key), unless its writer still runs. */
 static int recover_one(struct catalog *c, const char *path, const char *key, size_t *count)
 {
 	struct parsed p = { 0 };
 	struct stat st;
 	uint8_t *buf = NULL;
-	char *pos = NULL;
-	uint64_t done = 0;
+	char *pos = NULL, *reason = NULL;
+	uint64_t done = 0, lost = 0;
 	size_t first;
 	int fd, rc = 0;
 
@@ -440,7 +609,23 @@ static int recover_one(struct catalog *c, const char *path, const char *key, siz
 		goto out;
 	for (first = 0; first < p.n && p.ticket[first] <= done; first++)
 		;
-	rc = first < p.n ? commit(c, key, p.e + first, p.n - first, p.ticket[p.n - 1]) : 0;
+	/* What the header counts, less a batch that reached the log. */
+	if (done != ALL_COMMITTED && p.header == 1)
+		lost = p.lost.lost - (done >= p.lost.cut && p.lost.part <= p.lost.lost ? p.lost.part : 0);
+	if (lost || (done != ALL_COMMITTED && p.header == -1)) {
+		struct audit_entry *es = xcalloc(p.n - first + 1, sizeof(*es));
+
+		if (p.n > first)
+			memcpy(es, p.e + first, (p.n - first) * sizeof(*es));
+		lost_entry(&es[p.n - first], &p, lost, &reason);
+		/* The count is in the log: nothing of the journal again. */
+		rc = commit(c, key, es, p.n - first + 1, ALL_COMMITTED);
+		free(es);
+		if (rc == 0 && count)
+			(*count)++;
+	} else {
+		rc = first < p.n ? commit(c, key, p.e + first, p.n - first, p.ticket[p.n - 1]) : 0;
+	}
 	if (rc)
 		goto out;
 	if (count)
@@ -455,6 +640,7 @@ out:
 	parsed_free(&p);
 	free(buf);
 	free(pos);
+	free(reason);
 	close(fd);
 	return rc;
 }

@@ -75,7 +75,11 @@ echo "   $tries opens with the disk full: $counts"
 assert_eq "an open either has its entry journalled or is ENOSPC: no EIO, no other errno" "" \
 	"$(printf '%s\n' $counts | grep -v -e '^ok=' -e '^ok-after-a-refusal=' -e '^ENOSPC=')"
 refused=$(printf '%s\n' "$counts" | grep -o 'ENOSPC=[0-9]*' | cut -d= -f2)
-assert_eq "nearly all of them" 1 "$(( refused > tries - 1000 ))"
+# An open answered has its entry in the journal's reserve (1 MiB, entries
+# of some 190 bytes here): until half the reserve is used (some 2,800
+# opens), the rest of it holding refusals; in any case fewer than the
+# whole reserve holds.
+assert_eq "nearly all of them (all but fewer than the journal's reserve holds)" 1 "$(( refused > tries - 6000 ))"
 out=$(as_user "$analyst" cat "$f" 2>&1 >/dev/null)
 assert_contains "cat says why" "$out" "No space left on device"
 # The daemon says it cannot journal once a minute, not once a refused open

@@ -246,6 +246,64 @@ TEST(test_auditq_log_that_cannot_be_written_is_said_once_not_at_every_try)
 	free(d);
 }
 
+/* The log not writable (a batch failed): opens are answered, their
+ * entries journalled, until half the journal's reserve is used; then
+ * refused with ENOSPC, their refusals journalled in the other half, so
+ * that a mount killed then leaves every one of them to the log. */
+TEST(test_auditq_log_not_writable_keeps_half_the_journal_for_refusals)
+{
+	char *d = fresh("half"), *path = xasprintf("%s/catalog.db", d), *out = xasprintf("%s/answered", d);
+	struct catalog *c = NULL;
+	struct seen s;
+	pid_t pid;
+	int st = 0, answered = 0;
+	FILE *f;
+
+	pid = fork();
+	if (pid == 0) {
+		struct auditq *q = NULL;
+		struct catalog *cc = NULL;
+		struct audit_entry o = entry("open", "rec-1", NULL);
+		int n = 0, rc;
+
+		if (auditq_new(d, 0, &q) || catalog_open(path, 0, &cc) ||
+		    catalog_exec(cc, "ALTER TABLE audit RENAME TO audit_away"))
+			_exit(1);
+		if (auditq_push_durable(q, &o) || auditq_flush(q) >= 0)
+			_exit(2);
+		while ((rc = auditq_push_durable(q, &o)) == 0 && n < 100000)
+			n++;
+		if (rc != -ENOSPC || auditq_push_durable(q, &o) != -ENOSPC)
+			_exit(3);
+		f = fopen(out, "w");
+		if (!f || fprintf(f, "%d\n", n + 1) < 0 || fclose(f))
+			_exit(4);
+		kill(getpid(), SIGKILL);
+		_exit(5);
+	}
+	CHECK(pid > 0);
+	waitpid(pid, &st, 0);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	f = fopen(out, "r");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_EQ(fscanf(f, "%d", &answered), 1);
+		fclose(f);
+	}
+	/* Half of 1 MiB in entries of some 150 bytes. */
+	CHECK(answered > (int)(JOURNAL_RESERVE / 2 / 400) && answered < (int)(JOURNAL_RESERVE / 2 / 100));
+	CHECK_EQ(catalog_open(path, 0, &c), 0);
+	CHECK_EQ(catalog_exec(c, "ALTER TABLE audit_away RENAME TO audit"), 0);
+	catalog_close(c);
+	s = seen_in(d);
+	CHECK_EQ(s.n, answered + 2);
+	CHECK_STR(s.last_outcome, "refused");
+	CHECK_STR(s.last_reason, "ENOSPC");
+	free(out);
+	free(path);
+	free(d);
+}
+
 int main(void)
 {
 	if (!(dir = t_mkdtemp("auditq")) || crypto_setup())
@@ -255,6 +313,7 @@ int main(void)
 	RUN(test_auditq_concurrent_opens_all_reach_one_intact_chain);
 	RUN(test_auditq_log_that_cannot_be_written_holds_no_open_up_and_gets_it_later);
 	RUN(test_auditq_log_that_cannot_be_written_is_said_once_not_at_every_try);
+	RUN(test_auditq_log_not_writable_keeps_half_the_journal_for_refusals);
 	util_remove_tree(dir);
 	T_DONE();
 }
