@@ -281,6 +281,12 @@ static void mirror_committed(struct catalog *c, int64_t first, int64_t last)
 	}
 }
 
+void audit_mirror_range(struct catalog *c, int64_t first, int64_t last)
+{
+	if (audit_syslog_mirrored())
+		mirror_committed(c, first, last);
+}
+
 /*
  * The head (last seq and hash) is kept in the meta table too, in the same
  * transaction, so that entries cut off the end of the log show: the chain

@@ -112,6 +112,10 @@ int audit_log_artifact(struct catalog *c, const struct audit_actor *a, const cha
  * daemons call it at start-up to say so, once.  Thread-safe.
  */
 int audit_syslog_mirrored(void);
+/* Mirror the entries first..last of c's log to syslog, as after their
+ * commit (when audit_syslog_mirrored): for those a writer killed between
+ * its commit and its mirroring left (journal_recover). */
+void audit_mirror_range(struct catalog *c, int64_t first, int64_t last);
 
 /*
  * Log a refusal ("refused", why) and return err with "ACTION refused: WHY"

@@ -350,17 +350,27 @@ int journal_set_lost(struct journal *j, const struct journal_lost *l)
 	return write_header(j);
 }
 
-/* Commit n entries and set the journal key's position to last, in one
- * transaction (or in the caller's). */
+/*
+ * Commit n entries and set the journal key's position to last, in one
+ * transaction (or in the caller's).  The position is "TICKET FIRST LAST":
+ * the last ticket committed, then the seqs the entries got, which the
+ * writer mirrors to syslog after the commit; a writer killed before it
+ * has, leaves them to journal_recover (atk47 F3).  An older recfs reads
+ * the ticket alone.
+ */
 static int commit(struct catalog *c, const char *key, const struct audit_entry *e, size_t n, uint64_t last)
 {
-	char pos[24];
+	uint8_t head[CRYPTO_HASH_BYTES];
+	char pos[72];
+	int64_t seq = 0;
 	int own = !catalog_in_transaction(c), rc;
 
 	if (own && (rc = catalog_begin(c)))
 		return rc;
-	snprintf(pos, sizeof(pos), "%" PRIu64, last);
 	rc = audit_append(c, e, n);
+	if (rc == 0)
+		rc = catalog_audit_last(c, &seq, head);
+	snprintf(pos, sizeof(pos), "%" PRIu64 " %lld %lld", last, (long long)(seq - (int64_t)n + 1), (long long)seq);
 	if (rc == 0)
 		rc = catalog_set_meta(c, key, pos);
 	if (own) {
@@ -579,6 +589,7 @@ static int recover_one(struct catalog *c, const char *path, const char *key, siz
 	uint8_t *buf = NULL;
 	char *pos = NULL, *reason = NULL;
 	uint64_t done = 0, lost = 0;
+	long long mfirst = 0, mlast = 0;
 	size_t first;
 	int fd, rc = 0;
 
@@ -603,9 +614,9 @@ static int recover_one(struct catalog *c, const char *path, const char *key, siz
 		parse(buf, (size_t)st.st_size, &p);
 	}
 	rc = catalog_get_meta(c, key, &pos);
-	if (rc == 0)
-		done = strtoull(pos, NULL, 10);
-	else if (rc != -ENOENT)
+	if (rc == 0 && sscanf(pos, "%" SCNu64 " %lld %lld", &done, &mfirst, &mlast) < 3)
+		mfirst = mlast = 0;	/* an older recfs's position, the ticket alone */
+	else if (rc != 0 && rc != -ENOENT)
 		goto out;
 	for (first = 0; first < p.n && p.ticket[first] <= done; first++)
 		;
@@ -634,6 +645,10 @@ static int recover_one(struct catalog *c, const char *path, const char *key, siz
 		rc = meta_fail(-errno, "cannot remove %s: %s", path, strerror(errno));
 		goto out;
 	}
+	/* The writer's last batch, which it may have been killed before it
+	 * mirrored: at least once, the lines of what it did mirror twice. */
+	if (mfirst > 0 && mlast >= mfirst)
+		audit_mirror_range(c, mfirst, mlast);
 	if (catalog_delete_meta(c, key))
 		meta_clear_error();
 out:
