@@ -901,10 +901,12 @@ t_tmpfs()
 # is a catcher's datagram socket, and every message that reaches it is
 # appended to FILE, one a line.  What recfs and recctl mirror to syslog is
 # read there; the machine's /dev/log (if any) is never touched, and tests
-# running beside it see nothing of it.  Aborts the test when it cannot.
+# running beside it see nothing of it.  DELAY (seconds, default 0) is how
+# long the catcher waits after each message: a busy journald.  Aborts the
+# test when it cannot.
 syslog_catcher()
 {
-	local out=$1 newdev=$T_TMP/dev e n
+	local out=$1 delay=${2:-0} newdev=$T_TMP/dev e n
 
 	mkdir -p "$newdev"
 	mount -t tmpfs -o mode=0755,size=1m recfs-test-dev "$newdev" || t_abort "private /dev" "cannot mount a tmpfs"
@@ -922,15 +924,18 @@ syslog_catcher()
 		fi
 	done
 	: >"$out"
-	python3 - "$newdev/log" "$out" <<'EOF_CATCHER' &
-import os, socket, sys
+	python3 - "$newdev/log" "$out" "$delay" <<'EOF_CATCHER' &
+import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 os.chmod(sys.argv[1], 0o666)
+delay = float(sys.argv[3])
 with open(sys.argv[2], "ab", buffering=0) as f:
     f.write(b"catcher ready\n")
     while True:
         f.write(s.recv(65536) + b"\n")
+        if delay:
+            time.sleep(delay)
 EOF_CATCHER
 	T_DAEMONS+=("$!")
 	for _ in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done

@@ -22,46 +22,8 @@ if [ -z "${RECFS_MIRROR_NS:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-# slow_catcher FILE: lib.sh's syslog_catcher, with a catcher that takes
-# one message every 2 ms.
-slow_catcher()
-{
-	local out=$1 newdev=$T_TMP/dev e n
-
-	mkdir -p "$newdev"
-	mount -t tmpfs -o mode=0755,size=1m recfs-test-dev "$newdev" || t_abort "private /dev" "cannot mount a tmpfs"
-	for e in /dev/* /dev/.[!.]*; do
-		[ -e "$e" ] || [ -L "$e" ] || continue
-		n=${e#/dev/}
-		[ "$n" = log ] && continue
-		if [ -d "$e" ] && [ ! -L "$e" ]; then
-			if mountpoint -q "$e"; then
-				mkdir "$newdev/$n" && mount --rbind "$e" "$newdev/$n"
-			fi
-		else
-			cp -a "$e" "$newdev/$n"
-		fi
-	done
-	: >"$out"
-	/usr/bin/python3 - "$newdev/log" "$out" <<'EOF_CATCHER' &
-import os, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o666)
-with open(sys.argv[2], "ab", buffering=0) as f:
-    f.write(b"catcher ready\n")
-    while True:
-        f.write(s.recv(65536) + b"\n")
-        time.sleep(0.002)
-EOF_CATCHER
-	T_DAEMONS+=("$!")
-	for _ in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
-	mount --move "$newdev" /dev || { umount -R "$newdev"; t_abort "private /dev" "cannot move it over /dev"; }
-	[ -S /dev/log ] || t_abort "private /dev" "no syslog catcher at /dev/log"
-}
-
 SYSLOG=$T_TMP/syslog.out
-slow_catcher "$SYSLOG"
+syslog_catcher "$SYSLOG" 0.002	# a message every 2 ms: a busy journald
 make_register "$T_TMP/a"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
