@@ -777,13 +777,37 @@ sanitizer_excerpt()
 	grep -E 'Sanitizer|runtime error|(Direct|Indirect) leak of|^ +#[0-7] ' "$1" 2>/dev/null | head -n 80
 }
 
+# mount_holders MOUNTPOINT: the processes whose working directory or an
+# open file is under MOUNTPOINT, as "pid:comm" (what keeps it busy).
+mount_holders()
+{
+	local out
+	out=$(find /proc/[0-9]*/cwd /proc/[0-9]*/fd -maxdepth 1 \( -lname "$1" -o -lname "$1/*" \) 2>/dev/null |
+		cut -d/ -f3 | sort -un | while read -r p; do printf ' %s:%s' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"; done)
+	echo "${out:- none found}"
+}
+
+# thread_states PID: each thread of PID as "name:wchan", counted.
+thread_states()
+{
+	local t
+	for t in /proc/"$1"/task/*; do
+		echo "$(cat "$t/comm" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
+	done | sort | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }'
+}
+
 # unmount_recfs MOUNTPOINT: unmount, wait for the daemon, and fail when it
-# printed a sanitizer report.
+# printed a sanitizer report.  A daemon that does not exit within 15 s
+# fails with what held the mount and where its threads wait.
 unmount_recfs()
 {
-	local mnt=$1 pid=${T_MOUNT_PID[$1]:-} i
+	local mnt=$1 pid=${T_MOUNT_PID[$1]:-} i busy=""
 	if mountpoint -q "$mnt"; then
-		fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -uz "$mnt" 2>/dev/null
+		if ! fusermount3 -u "$mnt" 2>/dev/null; then
+			# Busy: who holds it, for the failure below, then lazily.
+			busy="; the mount was busy, unmounted lazily; held by:$(mount_holders "$mnt")"
+			fusermount3 -uz "$mnt" 2>/dev/null
+		fi
 	fi
 	if [ -n "$pid" ]; then
 		for i in $(seq 1 300); do
@@ -791,7 +815,7 @@ unmount_recfs()
 			sleep 0.05
 		done
 		if kill -0 "$pid" 2>/dev/null; then
-			fail "recfs exits after unmount of $mnt" "still running after 15 s"
+			fail "recfs exits after unmount of $mnt" "still running after 15 s$busy; its threads: $(thread_states "$pid"); its last words: $(tail -n 3 "$mnt.err" 2>/dev/null | tr '\n' '|')"
 			kill "$pid" 2>/dev/null
 		fi
 		wait "$pid" 2>/dev/null
