@@ -28,7 +28,9 @@ cc -shared -fPIC -O2 -o "$SHIM" "$T_ROOT/tests/integration/ids_shared_digits.c" 
 make_register "$T_TMP/a"
 SPOOL=$T_TMP/spool
 mkdir -p "$SPOOL"
-export LD_PRELOAD=$SHIM RECFS_TEST_ID_PREFIX=5eed1234
+# A sanitizer build's runtime must come first in the preload list.
+asan=$(ldd "$RECCTL" | awk '/libasan/ { print $3 }')
+export LD_PRELOAD=${asan:+$asan:}$SHIM RECFS_TEST_ID_PREFIX=5eed1234
 customer_call e 2026-11-02T10:00:00Z "Eeva Esimerkki" "+358401111111"
 customer_call l 2026-11-03T11:00:00Z "Lauri Lähde" "+358402222222"
 unset LD_PRELOAD RECFS_TEST_ID_PREFIX
