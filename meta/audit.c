@@ -1692,7 +1692,7 @@ int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, st
 	/* Read in physical (rowid) order too: seq is the rowid, so a
 	 * renumbered entry shows up as a gap or a chain break. */
 	if (rc == 0)
-		rc = catalog_each_audit(c, NULL, verify_row, &v);
+		rc = catalog_each_audit_checked(c, verify_row, &v);
 	rep->entries = v.n;
 	if (rc == 0)
 		rc = check_head(c, &v);

@@ -873,6 +873,12 @@ void catalog_on_audit_commit(struct catalog *c, void (*fn)(struct catalog *c, in
 	c->audit_committed = fn;
 }
 
+void catalog_audit_pending(const struct catalog *c, int64_t *first, int64_t *last)
+{
+	*first = c->in_tx ? c->audit_first : 0;
+	*last = c->in_tx ? c->audit_last : 0;
+}
+
 void catalog_audit_appended(struct catalog *c, int64_t seq)
 {
 	if (!c->in_tx) {	/* committed as it was written */

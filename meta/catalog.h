@@ -150,6 +150,9 @@ int catalog_savepoint_undo(struct catalog *c) MUST_CHECK;
  * really took.
  */
 void catalog_on_audit_commit(struct catalog *c, void (*fn)(struct catalog *c, int64_t first, int64_t last));
+/* The seqs of the audit entries appended in c's open transaction (what
+ * catalog_on_audit_commit's fn gets at its commit); 0 and 0 when none. */
+void catalog_audit_pending(const struct catalog *c, int64_t *first, int64_t *last);
 /*
  * A read transaction: every query between catalog_begin_read and
  * catalog_end_read sees the same snapshot of the catalog, whatever other
@@ -519,10 +522,11 @@ struct cat_audit {
 	int64_t time_us;	/* schema 28; 0 (stored as NULL) when not known and in older rows */
 	const uint8_t *hash;
 	size_t hash_len;
-	/* Read back: a column not stored as the log writes it (an integer
-	 * as text or a blob, text as a blob or with a NUL in it, a uid or
-	 * pid past 32 bits, the hash not a blob).  The chain hashes the
-	 * values as read, which do not show such a change (atk47 F1). */
+	/* Read back by catalog_each_audit_checked (0 in other walks): a
+	 * column not stored as the log writes it (an integer as text or a
+	 * blob, text as a blob or with a NUL in it, a uid or pid past 32
+	 * bits, the hash not a blob).  The chain hashes the values as read,
+	 * which do not show such a change (atk47 F1). */
 	int malformed;
 };
 /*
@@ -553,6 +557,10 @@ int catalog_audit_append(struct catalog *c, const struct cat_audit *row) MUST_CH
  */
 int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const struct cat_audit *row, void *ctx),
 		       void *ctx);
+/* catalog_each_audit of every row, each with its malformed set: for
+ * audit verification, which alone pays for the check. */
+int catalog_each_audit_checked(struct catalog *c, int (*fn)(const struct cat_audit *row, void *ctx),
+			       void *ctx) MUST_CHECK;
 /*
  * Which rows catalog_each_audit_where walks: each condition that is set
  * must hold (all of them at once); a zeroed struct walks every row.

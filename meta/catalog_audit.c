@@ -122,11 +122,11 @@ static int row_malformed(sqlite3_stmt *st)
 	return uid < 0 || uid > UINT32_MAX || pid < INT32_MIN || pid > INT32_MAX || login < 0 || login > UINT32_MAX;
 }
 
-static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
+/* The row at st to fn; malformed: row_malformed's, read before the row
+ * (sqlite3_column_text converts a value's storage class in place, and
+ * sqlite3_column_type is undefined after it). */
+static int audit_row_to(sqlite3_stmt *st, int malformed, void *fn, void *ctx)
 {
-	/* Before any sqlite3_column_text, which converts a value's storage
-	 * class in place (sqlite3_column_type is undefined after it). */
-	int malformed = row_malformed(st);
 	struct cat_audit row = {
 		.seq = sqlite3_column_int64(st, 0),
 		.time = sqlite3_column_int64(st, 1),
@@ -151,6 +151,18 @@ static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
 	return ((audit_fn)fn)(&row, ctx);
 }
 
+static int audit_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return audit_row_to(st, 0, fn, ctx);
+}
+
+/* audit_row with the form of each column checked: for verification
+ * alone, not every listing and mirror of the log. */
+static int audit_row_checked(sqlite3_stmt *st, void *fn, void *ctx)
+{
+	return audit_row_to(st, row_malformed(st), fn, ctx);
+}
+
 int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const struct cat_audit *row, void *ctx),
 		       void *ctx)
 {
@@ -158,6 +170,12 @@ int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const st
 		return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit WHERE object=?1 ORDER BY seq", object,
 				    audit_row, (void *)fn, ctx);
 	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, audit_row, (void *)fn, ctx);
+}
+
+int catalog_each_audit_checked(struct catalog *c, int (*fn)(const struct cat_audit *row, void *ctx), void *ctx)
+{
+	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, audit_row_checked, (void *)fn,
+			    ctx);
 }
 
 /* Append part to *sql (malloc'd, replaced). */

@@ -353,24 +353,23 @@ int journal_set_lost(struct journal *j, const struct journal_lost *l)
 /*
  * Commit n entries and set the journal key's position to last, in one
  * transaction (or in the caller's).  The position is "TICKET FIRST LAST":
- * the last ticket committed, then the seqs the entries got, which the
- * writer mirrors to syslog after the commit; a writer killed before it
- * has, leaves them to journal_recover (atk47 F3).  An older recfs reads
- * the ticket alone.
+ * the last ticket committed, then the seqs of the transaction's audit
+ * entries (catalog_audit_pending), which the writer mirrors to syslog
+ * after the commit; a writer killed before it has, leaves them to
+ * journal_recover (atk47 F3).  An older recfs reads the ticket alone.
  */
 static int commit(struct catalog *c, const char *key, const struct audit_entry *e, size_t n, uint64_t last)
 {
-	uint8_t head[CRYPTO_HASH_BYTES];
 	char pos[72];
-	int64_t seq = 0;
+	int64_t first = 0, end = 0;
 	int own = !catalog_in_transaction(c), rc;
 
 	if (own && (rc = catalog_begin(c)))
 		return rc;
 	rc = audit_append(c, e, n);
-	if (rc == 0)
-		rc = catalog_audit_last(c, &seq, head);
-	snprintf(pos, sizeof(pos), "%" PRIu64 " %lld %lld", last, (long long)(seq - (int64_t)n + 1), (long long)seq);
+	/* what the commit's mirror gets (catalog_on_audit_commit) */
+	catalog_audit_pending(c, &first, &end);
+	snprintf(pos, sizeof(pos), "%" PRIu64 " %lld %lld", last, (long long)first, (long long)end);
 	if (rc == 0)
 		rc = catalog_set_meta(c, key, pos);
 	if (own) {
