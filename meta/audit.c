@@ -679,8 +679,7 @@ static int object_form(const char *o)
 {
 	if (!o || !strcmp(o, "-") || util_is_id(o) || subject_handle_form(o))
 		return 1;
-	return (o[0] == 'q' || o[0] == 'm') && o[1] == '-' && o[2] &&
-	       strspn(o + 2, "0123456789abcdef") == strlen(o + 2);
+	return (o[0] == 'q' || o[0] == 'm') && o[1] == '-' && util_hex_len(o + 2);
 }
 
 int audit_refuse_artifact(struct catalog *c, const struct audit_actor *a, const char *action, const char *recording,

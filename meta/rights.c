@@ -2429,11 +2429,10 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		if (!idlist_has(&recs, 0, recordings[i])) {
 			/* an id or the hex digits it starts with, never a
 			 * text typed for one (bb16 F1) */
-			int hex = strlen(recordings[i]) <= 32 &&
-				  strspn(recordings[i], "0123456789abcdef") == strlen(recordings[i]);
+			size_t hex = util_hex_len(recordings[i]);
 
 			snprintf(why, sizeof(why), "recording %s is not linked to the subject",
-				 hex ? recordings[i] : "(not an id)");
+				 hex && hex <= 32 ? recordings[i] : "(not an id)");
 			rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, why);
 			goto out;
 		}

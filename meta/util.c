@@ -79,14 +79,16 @@ const char *meta_errname(int err)
 	}
 }
 
+size_t util_hex_len(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return s[n] ? 0 : n;
+}
+
 int util_is_id(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < RECFS_ID_BYTES * 2; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
+	return util_hex_len(s) == RECFS_ID_BYTES * 2;
 }
 
 /* Digits a name echoed may hold: more may be a person's number (a

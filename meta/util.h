@@ -54,6 +54,9 @@ const char *meta_errname(int err);
 
 /* 1 when s is a well-formed id (32 lower-case hex digits), else 0. */
 int util_is_id(const char *s);
+/* The length of s when it is lower-case hex digits alone, else 0: an id,
+ * or the digits it starts with (a file name's 8, a tag's). */
+size_t util_hex_len(const char *s);
 /*
  * s as a log or an error may echo a name typed where a policy name (a
  * source, purpose, recipient) goes: s when it looks like one (lower-case

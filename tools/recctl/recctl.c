@@ -386,16 +386,6 @@ void ctl_warn_reindex(struct reg *r)
 	free(why);
 }
 
-static int is_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[n] == '\0';
-}
-
 int ctl_recording_id(struct catalog *cat, const char *what, const char *x, char id[RECFS_ID_HEX], int *is_prefix)
 {
 	char buf[256], *dot, *us;
@@ -421,7 +411,7 @@ int ctl_recording_id(struct catalog *cat, const char *what, const char *x, char 
 		*dot = '\0';
 	us = strrchr(buf, '_');
 	us = us ? us + 1 : buf;
-	if (strlen(us) != 8 || !is_hex(us, 8)) {
+	if (util_hex_len(us) != 8) {
 		error("%s %s: give a recording id, its 8 hex digits, a file name or a path on a mount", what, x);
 		return -EINVAL;
 	}
