@@ -114,6 +114,19 @@ static void item_clear(struct aq_item *it)
 	free((char *)it->e.artifact);
 }
 
+/* Say once, until the journal has its reserve again, that it has none
+ * (journal_open and journal_truncate make it). */
+static void say_reserve(struct auditq *q)
+{
+	int err = journal_reserve_error(q->j);
+
+	if (err && !q->reserve_said)
+		recfs_log(LOG_WARNING, "recfs: cannot preallocate the audit journal's reserve (%u bytes): %s; "
+			  "with the disk full, entries then wait in memory, only counted in the journal",
+			  JOURNAL_RESERVE, strerror(-err));
+	q->reserve_said = err != 0;
+}
+
 int auditq_new(const char *reg_dir, int fsync_each, struct auditq **out)
 {
 	struct auditq *q = calloc(1, sizeof(*q));
@@ -134,12 +147,7 @@ int auditq_new(const char *reg_dir, int fsync_each, struct auditq **out)
 		return rc;
 	}
 	q->fsync_each = fsync_each;
-	if (journal_reserve_error(q->j)) {
-		recfs_log(LOG_WARNING, "recfs: cannot preallocate the audit journal's reserve (%u bytes): %s; "
-			  "with the disk full, entries then wait in memory, only counted in the journal",
-			  JOURNAL_RESERVE, strerror(-journal_reserve_error(q->j)));
-		q->reserve_said = 1;
-	}
+	say_reserve(q);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_mutex_init(&q->flush_lock, NULL);
 	pthread_mutex_init(&q->sync_lock, NULL);
@@ -280,7 +288,9 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	q->dropped -= counts;
 	if (rc < 0)
 		q->unjournalled += it.weight;
-	count_lost(q, rc < 0 ? it.e.time : 0, q->lost.part, q->lost.cut);
+	/* the count changes only then: not on every open's path */
+	if (counts || rc < 0)
+		count_lost(q, rc < 0 ? it.e.time : 0, q->lost.part, q->lost.cut);
 	/* Said once a minute, not once an entry: while the disk is full
 	 * every refused open of every user would add a line to the log. */
 	if (rc < 0 && q->journal_said && it.queued - q->journal_said < 60000) {
@@ -486,12 +496,8 @@ static int flush_locked(struct auditq *q, int64_t cutoff, int all)
 	}
 	if (!q->n && journal_truncate(q->j) < 0)
 		recfs_log(LOG_ERR, "recfs: %s", meta_errmsg());
-	else if (!q->n && journal_reserve_error(q->j) && !q->reserve_said)
-		recfs_log(LOG_WARNING, "recfs: cannot preallocate the audit journal's reserve again: %s; with the "
-			  "disk full, entries then wait in memory, only counted in the journal",
-			  strerror(-journal_reserve_error(q->j)));
-	if (!q->n)
-		q->reserve_said = journal_reserve_error(q->j) != 0;
+	else if (!q->n)
+		say_reserve(q);
 	/* Taken from q->dropped once its entry is queued (push). */
 	dropped = q->n < AUDITQ_MAX / 2 ? q->dropped : 0;
 	pthread_mutex_unlock(&q->lock);
