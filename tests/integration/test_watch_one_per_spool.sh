@@ -28,11 +28,15 @@ assert_contains "... and says the spool is watched already" "$T_OUT" "spool $SP 
 assert_not_contains "... and watches nothing" "$T_OUT" "watching "
 assert_exit "so is one on another path to it" 3 \
 	timeout 10 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP/./spool/"
+assert_match "the refusal is in the register's audit log" \
+	"$("$RECCTL" audit show -R "$REG" --action watch 2>&1)" "watch.*refused.*another watch of this register"
 
 # Another register's watch on the same spool.
 assert_exit "a watch of another register on the spool is refused: exit 3" 3 \
 	timeout 10 "$RECCTL" watch -R "$REG_B" --keyring "$KEYS_B/ingest.keyring" "$SP"
 assert_contains "... and names the register whose watch runs on it" "$T_OUT" "the watch of register $REG runs on it"
+assert_match "... and is in that other register's audit log" \
+	"$("$RECCTL" audit show -R "$REG_B" --action watch 2>&1)" "watch.*refused.*by the watch of register"
 assert_not_contains "... and watches nothing" "$T_OUT" "watching "
 # A recorder who may write the spool cannot keep the watches off it.
 rec=$(make_plain_user rec)

@@ -10,6 +10,7 @@
 # spool, plaintext audio and manifests, stays there, never ingested.
 # The register's owner is the one the register is kept for (it may
 # already write every file in it); the spool in it should be watched.
+# A watch the owner starts beside root's is refused as any second watch.
 . "$(dirname "$0")/lib.sh"
 
 owner=$(make_plain_user svc)
@@ -27,4 +28,9 @@ else
 fi
 assert_not_contains "and does not call the register's owner one who could point the spool elsewhere" \
 	"$(cat "$LOG")" "above it is owned by uid"
+# The owner, who cannot make root's lock in /run/recfs, is still kept off
+# the spool root's watch runs on: both watches take the register's lock.
+assert_exit "the owner's own watch on that spool is refused while root's runs: exit 3" 3 \
+	as_user "$owner" timeout 10 "$RECCTL" watch -R "$REG" --keyring "$KEYS/ingest.keyring" "$REG/spool"
+assert_contains "... and says the spool is watched already" "$T_OUT" "is watched already"
 t_done

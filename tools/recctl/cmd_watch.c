@@ -65,7 +65,7 @@
 #define POLICY_FILE "policy.conf"
 #define TAG_PREFIX "m-"		/* a manifest's pseudonym in the log, as quarantine's "q-" */
 #define LOCK_FILE "watch.lock"	/* in the register folder: one watch per spool (lock_spool) */
-#define RUN_DIR "/run/recfs"	/* root's: one watch per spool of any register (lock_spool_system) */
+#define RUN_DIR "/run/recfs"	/* root's: one watch per spool of any register (lock_spool) */
 #define EXIT_WATCHED 3		/* the spool has a watch already */
 
 const char usage_watch[] =
@@ -819,124 +819,128 @@ static uint64_t spool_slot(const struct stat *st)
 	return slot >> 2;
 }
 
-/*
- * Watches of two registers on one spool stored every call in both
- * registers (atk45): the lock of lock_spool() is in each register's
- * folder.  RUN_DIR/spool-SLOT.lock, one file a spool, made by root in a
- * folder only root may write (a recorder could lock a file in the spool,
- * or in /run/lock, and keep every watch off the spool), holds the path of
- * the register whose watch holds it, so the refusal can name it.  A watch
- * that cannot make the file (not root, a unit without RuntimeDirectory=)
- * says so and runs with the register's own lock.  *fd: the lock's
- * descriptor, or -1.  0; EXIT_WATCHED when another watch holds the spool;
- * -1 when it cannot be known (said).
- */
-static int lock_spool_system(const char *regdir, const char *spool, const struct stat *sst, int *fd)
+/* A write lock of the open file description (F_OFD_SETLK: the kernel lets
+ * it go when watch ends, however it ends) on len bytes at start of path,
+ * made 0600 when missing; its descriptor in *fd.  0; -EAGAIN when another
+ * holds it (*fd stays open, to read whose it is); -errno (*fd -1). */
+static int ofd_lock(const char *path, off_t start, off_t len, int *fd)
 {
-	char *path = xasprintf(RUN_DIR "/spool-%016" PRIx64 ".lock", spool_slot(sst));
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	char other[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	int lfd = -1, rc = 0;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
+	int e;
 
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0)
+		return -errno;
+	if (fcntl(*fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	e = errno;
+	if (e == EAGAIN || e == EACCES)
+		return -EAGAIN;
+	close(*fd);
 	*fd = -1;
+	return -e;
+}
+
+/* RUN_DIR made (root's, 0755) or found so: 1, else 0 with errno set. */
+static int run_dir_ok(void)
+{
+	struct stat st;
+
 	if (mkdir(RUN_DIR, 0755) < 0 && errno != EEXIST)
-		goto cannot;
+		return 0;
 	if (lstat(RUN_DIR, &st) < 0)
-		goto cannot;
+		return 0;
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
 		errno = EPERM;
-		goto cannot;
+		return 0;
 	}
-	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lfd < 0)
-		goto cannot;
-	if (fcntl(lfd, F_OFD_SETLK, &fl) < 0) {
-		if (errno != EAGAIN && errno != EACCES) {
-			rc = error("cannot lock %s for spool %s: %s", path, spool, strerror(errno));
-			goto out;
-		}
-		n = pread(lfd, other, sizeof(other) - 1, 0);
-		other[n > 0 ? n : 0] = '\0';
-		other[strcspn(other, "\n")] = '\0';
-		error("spool %s is watched already: the watch of register %s runs on it; stop it first "
-		      "(two watches would take each other's manifests, or store every call in two registers)",
-		      spool, other[0] ? other : "(unknown)");
-		rc = EXIT_WATCHED;
-		goto out;
-	}
-	if (ftruncate(lfd, 0) < 0 || pwrite(lfd, regdir, strlen(regdir), 0) < 0 ||
-	    pwrite(lfd, "\n", 1, (off_t)strlen(regdir)) < 0)
-		warning("cannot write the register's path in %s: %s", path, strerror(errno));
-	*fd = lfd;
-	lfd = -1;
-	goto out;
-cannot:
-	warning("cannot take %s (%s): a watch of another register on spool %s is not kept off it",
-		path, strerror(errno), spool);
-out:
-	if (lfd >= 0)
-		close(lfd);
-	free(path);
-	return rc;
+	return 1;
 }
 
 /*
- * One watch per spool: two took each other's manifests, and the one that
- * lost a race logged "cannot quarantine ... will retry" for a manifest the
- * other had quarantined (atk41).  An open file description's lock
- * (F_OFD_SETLK) on one byte of REGISTER/watch.lock, at the spool's slot,
- * held while watch runs: the kernel lets it go when watch ends, however
- * it ends.  The lock file is in the register's folder, which only its
- * owner may write: a lock on the spool folder itself could be taken by
- * any recorder who may read it, and would keep every watch off the spool.
- * Other registers' watches are kept off by lock_spool_system().  fd[0],
+ * One watch per spool, of any register: two watches of one register took
+ * each other's manifests (atk41), and watches of two registers stored
+ * every call in both (atk45).  Two locks, both held while watch runs:
+ * one byte, at the spool's slot, of REGISTER/watch.lock, its owner's,
+ * which every watch of this register can take, root's or the owner's; and
+ * RUN_DIR/spool-SLOT.lock, one file a spool, in a folder only root may
+ * write, holding the path of the register whose watch holds it so that a
+ * refusal names it.  Never a file in the spool or in /run/lock: a
+ * recorder could lock it and keep every watch off the spool.  A watch
+ * that cannot make RUN_DIR's file (not root, a unit without
+ * RuntimeDirectory=) says so and keeps only the register's lock.  fd[0],
  * fd[1]: the locks' descriptors (-1 for none).  0; EXIT_WATCHED when
- * another watch holds the spool; -1 when it cannot be known (said).
+ * another watch holds the spool (said, and why in why for the audit log);
+ * -1 when it cannot be known (said).
  */
-static int lock_spool(const char *regdir, const char *spool, int fd[2])
+static int lock_spool(const char *regdir, const char *spool, int fd[2], char *why, size_t whylen)
 {
-	char *path = xasprintf("%s/" LOCK_FILE, regdir);
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+	char *reg = xasprintf("%s/" LOCK_FILE, regdir), *sys = NULL, other[PATH_MAX];
 	struct stat st;
-	int lfd = -1, rc = 0;
+	ssize_t n;
+	int rc;
 
 	fd[0] = fd[1] = -1;
 	if (stat(spool, &st) < 0) {
 		rc = error("cannot look at spool %s: %s", spool, strerror(errno));
 		goto out;
 	}
-	if ((rc = lock_spool_system(regdir, spool, &st, &fd[1])))
-		goto out;
-	fl.l_start = (off_t)spool_slot(&st);
-	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lfd < 0) {
-		rc = error("cannot open %s, which keeps a second watch off the spool: %s", path, strerror(errno));
-		goto out;
-	}
+	rc = ofd_lock(reg, (off_t)spool_slot(&st), 1, &fd[0]);
 	/* Made by root for the register's owner, as its other files. */
-	if (util_adopt_owner(lfd, path))
+	if (fd[0] >= 0 && util_adopt_owner(fd[0], reg))
 		meta_clear_error();
-	if (fcntl(lfd, F_OFD_SETLK, &fl) < 0) {
-		if (errno == EAGAIN || errno == EACCES) {
-			error("spool %s is watched already: another recctl watch for register %s runs on it; stop it "
-			      "first (two watches would take each other's manifests)", spool, regdir);
-			rc = EXIT_WATCHED;
-		} else {
-			rc = error("cannot lock %s for spool %s: %s", path, spool, strerror(errno));
-		}
-		close(lfd);
+	if (rc == -EAGAIN) {
+		snprintf(why, whylen, "the spool is watched already, by another watch of this register");
+		error("spool %s is watched already: another recctl watch for register %s runs on it; stop it "
+		      "first (two watches would take each other's manifests)", spool, regdir);
+		rc = EXIT_WATCHED;
 		goto out;
 	}
-	fd[0] = lfd;
-out:
-	if (rc && fd[1] >= 0) {
-		close(fd[1]);
-		fd[1] = -1;
+	if (rc < 0) {
+		rc = error("cannot lock %s for spool %s: %s", reg, spool, strerror(-rc));
+		goto out;
 	}
-	free(path);
+	sys = xasprintf(RUN_DIR "/spool-%016" PRIx64 ".lock", spool_slot(&st));
+	rc = run_dir_ok() ? ofd_lock(sys, 0, 0, &fd[1]) : -errno;
+	if (rc == 0) {
+		if (ftruncate(fd[1], 0) < 0 || pwrite(fd[1], regdir, strlen(regdir), 0) < 0 ||
+		    pwrite(fd[1], "\n", 1, (off_t)strlen(regdir)) < 0)
+			warning("cannot write the register's path in %s: %s", sys, strerror(errno));
+	} else if (rc == -EAGAIN) {
+		n = pread(fd[1], other, sizeof(other) - 1, 0);
+		other[n > 0 ? n : 0] = '\0';
+		other[strcspn(other, "\n")] = '\0';
+		snprintf(why, whylen, "the spool is watched already, by the watch of register %s",
+			 other[0] ? other : "(unknown)");
+		error("spool %s is watched already: the watch of register %s runs on it; stop it first "
+		      "(two watches would take each other's manifests, or store every call in two registers)",
+		      spool, other[0] ? other : "(unknown)");
+		rc = EXIT_WATCHED;
+	} else {
+		warning("cannot take %s (%s): a watch of another register on spool %s is not kept off it", sys,
+			strerror(-rc), spool);
+		rc = 0;
+	}
+out:
+	for (int i = 0; rc && i < 2; i++)
+		if (fd[i] >= 0) {
+			close(fd[i]);
+			fd[i] = -1;
+		}
+	free(sys);
+	free(reg);
 	return rc;
+}
+
+/* The refusal of watch, logged when the register opens: who tried to
+ * start a watch on what. */
+static void log_refusal(struct ctl *ctl, struct watcher *w, const char *why)
+{
+	if (ctl_register(ctl, &w->r) == 0) {
+		audit_self(&w->actor, NULL);
+		if (audit_log(w->r->cat, &w->actor, "watch", NULL, "refused", why))
+			meta_clear_error();
+	}
 }
 
 int cmd_watch(int argc, char **argv, struct ctl *ctl)
@@ -949,6 +953,7 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 	};
 	struct watcher w = { .ctl = ctl, .ifd = -1, .sfd = -1, .wd_spool = -1, .wd_reg = -1 };
 	int lock_fd[2] = { -1, -1 };
+	char why[PATH_MAX + 64];
 	const char *passfile = NULL;
 	char *keyring_path = xstrdup(ctl_keyring_default()), *spool = NULL;
 	struct keyring *kr = NULL;
@@ -981,17 +986,14 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	}
 	if ((rc = check_spool_path(spool, st.st_uid))) {
-		/* A refusal is logged: who tried to start watch on what. */
-		if (ctl_register(ctl, &w.r) == 0) {
-			audit_self(&w.actor, NULL);
-			if (audit_log(w.r->cat, &w.actor, "watch", NULL, "refused",
-				      "a folder on the spool's path may be changed by someone else"))
-				meta_clear_error();
-		}
+		log_refusal(ctl, &w, "a folder on the spool's path may be changed by someone else");
 		goto out;
 	}
-	if ((rc = lock_spool(ctl->dir, spool, lock_fd)))
+	if ((rc = lock_spool(ctl->dir, spool, lock_fd, why, sizeof(why)))) {
+		if (rc == EXIT_WATCHED)
+			log_refusal(ctl, &w, why);
 		goto out;
+	}
 	if ((rc = ctl_load_keyrings(&keyring_path, 1, passfile, &kr)))
 		goto out;
 	w.ik = keyring_index_key(kr);
