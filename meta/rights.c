@@ -2410,13 +2410,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	rc = catalog_get_subject(r->cat, handle, card_id);
 	if (rc == -ENOENT) {
 		/* Logged on the handle, which no subject is then given
-		 * (handle_free); a text of no handle's form (a name typed for
-		 * one) is not written to the log. */
-		if (subject_handle_form(handle))
-			audit_refuse(r->cat, a, "split-subject", handle, -ENOENT, "no such subject");
-		else
-			audit_refuse(r->cat, a, "split-subject", NULL, -ENOENT,
-				     "no subject by that handle (not a handle: S- and six letters or digits)");
+		 * (handle_free); audit_refuse writes no text of another form
+		 * (a name typed for one). */
+		audit_refuse(r->cat, a, "split-subject", handle, -ENOENT,
+			     subject_handle_form(handle)
+				     ? "no such subject"
+				     : "no subject by that handle (not a handle: S- and six letters or digits)");
 		return meta_fail(-ENOENT, "no subject %s", handle);
 	}
 	if (rc)

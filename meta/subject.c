@@ -2291,7 +2291,7 @@ static void card_names_free(struct card_names *cn)
 static int family_first(const char *name, char **out)
 {
 	static const char ws[] = " \t\n\r\f\v";
-	const char *p = name + strspn(name, ws), *rest;
+	const char *p = name + strspn(name, ws), *rest, *first;
 	size_t n = strcspn(p, ws), words = 0;
 	char *f = NULL;
 	int rc;
@@ -2305,8 +2305,8 @@ static int family_first(const char *name, char **out)
 		return 0;
 	if ((rc = subject_fold_name(name, &f)))
 		return rc == -ENOMEM ? rc : 0;
-	rc = is_title(f + strspn(f, ws), strcspn(f + strspn(f, ws), ws)) ||
-	     is_particle(f + strspn(f, ws), strcspn(f + strspn(f, ws), ws));
+	first = f + strspn(f, ws);
+	rc = is_title(first, strcspn(first, ws)) || is_particle(first, strcspn(first, ws));
 	crypto_free_string(f);
 	if (rc)
 		return 0;

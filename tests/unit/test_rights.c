@@ -1104,8 +1104,16 @@ TEST(test_split_moves_another_persons_calls_to_a_new_subject_and_tells_the_two_a
 	CHECK(strstr(meta_errmsg(), "no subject S-ZZZZZZ") != NULL);
 	e = last_of("S-ZZZZZZ");
 	CHECK_STR(e.outcome, "refused");
+	/* a name typed for the handle: refused, logged without it */
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "Aino Äijälä", one, 1, NULL, &res), -ENOENT);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"
+			      " AND (object IS NULL OR object = '-') AND reason LIKE 'no subject by that handle (not a handle%'"),
+		 1);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE instr(coalesce(object, '') || coalesce(reason, ''),"
+			      " 'Äijälä') > 0"),
+		 0);
 	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José\nManuel", &res), -EINVAL);
-	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"), 7);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"), 8);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), subjects);
 	CHECK_EQ(links_of(h), 3);
 	/* the split */
