@@ -288,9 +288,7 @@ static int push(struct auditq *q, const struct audit_entry *e, int refuse, uint6
 	q->dropped -= counts;
 	if (rc < 0)
 		q->unjournalled += it.weight;
-	/* the count changes only then: not on every open's path */
-	if (counts || rc < 0)
-		count_lost(q, rc < 0 ? it.e.time : 0, q->lost.part, q->lost.cut);
+	count_lost(q, rc < 0 ? it.e.time : 0, q->lost.part, q->lost.cut);
 	/* Said once a minute, not once an entry: while the disk is full
 	 * every refused open of every user would add a line to the log. */
 	if (rc < 0 && q->journal_said && it.queued - q->journal_said < 60000) {
