@@ -130,6 +130,19 @@ TEST(test_util_is_id_accepts_32_lower_case_hex_digits_only)
 	CHECK(!util_is_id("abc"));
 }
 
+/* An audit object's q-/m- tag, recctl's 8 digits of a file name and a
+ * recording named to split are taken by it: nothing else may pass. */
+TEST(test_util_hex_len_counts_lower_case_hex_digits_alone)
+{
+	CHECK_EQ(util_hex_len("0123abcd"), 8);
+	CHECK_EQ(util_hex_len("0123456789abcdef0123456789abcdef"), 32);
+	CHECK_EQ(util_hex_len(""), 0);
+	CHECK_EQ(util_hex_len("0123ABCD"), 0);
+	CHECK_EQ(util_hex_len("0123abcd "), 0);
+	CHECK_EQ(util_hex_len("Aino"), 0);
+	CHECK_EQ(util_hex_len("abc\n"), 0);
+}
+
 TEST(test_util_atomic_write_replaces_whole_file_with_its_mode)
 {
 	char *dir = t_mkdtemp("util"), *p;
@@ -860,6 +873,7 @@ int main(void)
 	RUN(test_util_adds_months_clamping_to_the_last_day);
 	RUN(test_util_now_follows_recfs_now_for_tests);
 	RUN(test_util_is_id_accepts_32_lower_case_hex_digits_only);
+	RUN(test_util_hex_len_counts_lower_case_hex_digits_alone);
 	RUN(test_util_atomic_write_replaces_whole_file_with_its_mode);
 	RUN(test_util_adopt_gives_what_root_creates_the_owner_of_its_folder);
 	RUN(test_util_open_regular_refuses_fifos_and_links_without_waiting);
