@@ -39,6 +39,7 @@
 #include "blob.h"
 #include "ingest.h"
 #include "jsonmem.h"
+#include "macpipe.h"
 #include "naming.h"
 #include "opus.h"
 #include "rights.h"
@@ -76,7 +77,7 @@ struct job {
 	struct cat_recording rec;
 	struct opus_info audio;
 	struct opus_strip *strip;	/* the audio's stored form */
-	struct crypto_mac_stream *audio_mac;	/* audio_key's, while the audio is written */
+	struct mac_pipe *audio_mac;	/* with audio_key's in hand, while the audio is written */
 	struct pending art[MAX_ATTACHMENTS + 1];
 	size_t n_art;
 	int purpose, source;
@@ -531,7 +532,7 @@ static int strip_source(void *job, void *buf, size_t len)
 	int rc = opus_strip_read(j->strip, buf, len);
 
 	if (rc == 0 && j->audio_mac)
-		crypto_mac_stream_add(j->audio_mac, buf, len);
+		mac_pipe_add(j->audio_mac, buf, len);
 	return rc;
 }
 
@@ -744,7 +745,8 @@ static void job_free(struct job *j, int remove_blobs)
 		crypto_key_free(j->art[i].dek);
 	}
 	opus_strip_close(j->strip);
-	crypto_mac_stream_free(j->audio_mac);
+	if (j->audio_mac)
+		mac_pipe_cancel(j->audio_mac);
 	free(j->dir);
 	json_decref(j->root);
 	cat_recording_clear(&j->rec);
@@ -827,12 +829,18 @@ static struct crypto_mac_stream *audio_mac_new(const struct crypto_key *index_ke
 /*
  * The start of the key of a manifest's audio (audio_key), once it is
  * validated.  The audio's stored form follows as write_blobs writes it
- * (strip_source), and audio_key ends it.
+ * (strip_source), hashed through the group's pipe on a thread beside the
+ * encryption (macpipe.h), and audio_key ends it.
  */
-static int audio_key_start(const struct crypto_key *index_key, struct job *j)
+static int audio_key_start(const struct crypto_key *index_key, struct job *j, struct mac_pipe *pipe)
 {
-	j->audio_mac = audio_mac_new(index_key, j->rec.recorded_at, j->rec.source);
-	return j->audio_mac ? 0 : meta_fail(-ENOMEM, "out of memory");
+	struct crypto_mac_stream *m = audio_mac_new(index_key, j->rec.recorded_at, j->rec.source);
+
+	if (!m)
+		return meta_fail(-ENOMEM, "out of memory");
+	mac_pipe_start(pipe, m);
+	j->audio_mac = pipe;
+	return 0;
 }
 
 /*
@@ -847,7 +855,7 @@ static int audio_key_start(const struct crypto_key *index_key, struct job *j)
  */
 static void audio_key(struct job *j, uint8_t out[CRYPTO_MAC_BYTES])
 {
-	crypto_mac_stream_end(j->audio_mac, out);
+	mac_pipe_end(j->audio_mac, out);
 	j->audio_mac = NULL;
 }
 
@@ -941,8 +949,8 @@ static int files_unchanged(struct job *j)
  * s->twin when one of the group's n slots before it has the same bytes,
  * or the item done (a duplicate, or failed).
  */
-static void prepare(struct reg *r, const struct crypto_key *index_key, struct slot *group, size_t n,
-		    struct slot *s)
+static void prepare(struct reg *r, const struct crypto_key *index_key, struct mac_pipe *pipe, struct slot *group,
+		    size_t n, struct slot *s)
 {
 	struct ingest_item *it = s->item;
 	struct job *j = &s->j;
@@ -1009,7 +1017,7 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct sl
 		goto out;
 	if ((rc = validate(r, j)))
 		goto out;
-	if ((rc = audio_key_start(index_key, j)))
+	if ((rc = audio_key_start(index_key, j, pipe)))
 		goto out;
 	if ((rc = write_blobs(r, j))) {
 		rc = machine_trouble(rc);
@@ -1209,6 +1217,7 @@ static void twin_settle(struct slot *s)
 int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		     struct ingest_item *items, size_t n)
 {
+	struct mac_pipe *pipe;
 	struct slot *s;
 	size_t i;
 
@@ -1217,13 +1226,17 @@ int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const st
 		return meta_fail(-ENOKEY, "ingest needs the blind-index key (the ingest keyring)");
 	if (n > INGEST_GROUP_MAX)
 		return meta_fail(-EINVAL, "at most %d manifests in one group", INGEST_GROUP_MAX);
+	/* The audio keys' hashes, one recording after another. */
+	pipe = mac_pipe_new(1);
+	if (!pipe)
+		return meta_fail(-ENOMEM, "out of memory");
 	s = xcalloc(n ? n : 1, sizeof(*s));
 	for (i = 0; i < n; i++) {
 		items[i].rc = 0;
 		items[i].why = NULL;
 		memset(&items[i].res, 0, sizeof(items[i].res));
 		s[i].item = &items[i];
-		prepare(r, index_key, s, i, &s[i]);
+		prepare(r, index_key, pipe, s, i, &s[i]);
 	}
 	sync_group(s, n);
 	commit_group(r, index_key, actor, s, n);
@@ -1233,6 +1246,7 @@ int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const st
 		job_free(&s[i].j, 1);	/* nothing left pending here */
 	}
 	free(s);
+	mac_pipe_free(pipe);
 	meta_clear_error();
 	return 0;
 }

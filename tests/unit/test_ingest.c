@@ -8,9 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "ingest.h"
+#include "macpipe.h"
 #include "opus.h"
 #include "rights.h"
+#include "seal.h"
 #include "subject.h"
 #include "t.h"
 #include "t_reg.h"
@@ -240,6 +243,97 @@ TEST(test_ingest_the_same_audio_under_another_name_is_a_duplicate)
 	ingest_items_clear(it, 2);
 	free(paths[0]);
 	free(paths[1]);
+}
+
+static int audio_artifact(const struct cat_artifact *a, void *ctx)
+{
+	struct cat_artifact *out = ctx;
+
+	if (strcmp(a->role, "audio"))
+		return 0;
+	memcpy(out->id, a->id, sizeof(out->id));
+	out->size = a->size;
+	return 1;
+}
+
+/*
+ * The audio key ingest makes as it writes the audio, hashed on a thread
+ * beside the encryption (macpipe.h), is the one fsck makes from the
+ * stored blob, on the caller's thread (ingest_audio_key): for a call of several
+ * of the pipe's slots, whose chunks cross from one slot to the next, and
+ * for a short one after it through the same pipe, in one group.  The long
+ * call sent again under another name is a duplicate of it.
+ */
+TEST(test_ingest_audio_key_is_the_one_read_back_from_the_blob)
+{
+	static const char *const names[] = { "long", "short" };
+	struct ingest_item it[2] = { 0 };
+	char *paths[2], *cmd, *audio = xasprintf("%s/spool/long.opus", dir);
+	struct ingest_result res;
+	struct stat st;
+
+	cmd = xasprintf("sox -q -n -r 48000 -b 16 -c 2 '%s/spool/long.wav' synth 12 pinknoise vol 0.4 "
+			"2>/dev/null && opusenc --quiet --bitrate 256 '%s/spool/long.wav' '%s/spool/long.opus'",
+			dir, dir, dir);
+	/* sox and opus-tools are declared dependencies: fail, not skip. */
+	CHECK_EQ(system(cmd), 0);
+	free(cmd);
+	CHECK(stat(audio, &st) == 0 && (size_t)st.st_size > 2 * MACPIPE_SLOT_BYTES + 4096);
+	copy_fixture("tests/fixtures/mono.opus", "short.opus");
+	write_text("long.json", "{\"recorded_at\": \"2026-03-09T10:00:00Z\", \"source\": \"customer-service\","
+				" \"audio\": \"long.opus\"}");
+	write_text("short.json", "{\"recorded_at\": \"2026-03-09T10:05:00Z\", \"source\": \"customer-service\","
+				 " \"audio\": \"short.opus\"}");
+	for (int i = 0; i < 2; i++) {
+		paths[i] = xasprintf("%s/spool/%s.json", dir, names[i]);
+		it[i].path = paths[i];
+	}
+	CHECK_EQ(ingest_manifests(reg, keyring_index_key(secrets), &actor, it, 2), 0);
+	for (int i = 0; i < 2; i++) {
+		struct cat_recording rec = { 0 };
+		struct cat_artifact art = { 0 };
+		struct crypto_key *dek = NULL;
+		struct blob_reader *br = NULL;
+		uint8_t mac[CRYPTO_MAC_BYTES];
+		char holder[RECFS_ID_HEX] = "", *blob = NULL;
+		int level, rc;
+
+		CHECK_EQ(it[i].rc, 0);
+		CHECK_EQ(it[i].res.duplicate, 0);
+		if (it[i].rc)
+			continue;
+		rc = catalog_get_recording(reg->cat, it[i].res.recording, &rec);
+		if (rc == 0)
+			rc = catalog_each_artifact(reg->cat, it[i].res.recording, audio_artifact, &art) == 1 ? 0 : -ENOENT;
+		if (rc == 0)
+			rc = seal_unseal_highest(reg, secrets, art.id, &dek, &level);
+		if (rc == 0) {
+			blob = reg_blob_path(reg, art.id);
+			rc = blob_reader_open(blob, art.id, dek, art.size, &br);
+		}
+		if (rc == 0)
+			rc = ingest_audio_key(keyring_index_key(secrets), &rec, br, mac);
+		CHECK_EQ(rc, 0);
+		if (rc == 0) {
+			CHECK_EQ(catalog_find_ingest_key(reg->cat, mac, holder), 0);
+			CHECK(memcmp(holder, it[i].res.recording, RECFS_ID_HEX) == 0);
+		}
+		blob_reader_close(br);
+		crypto_key_free(dek);
+		free(blob);
+		cat_recording_clear(&rec);
+	}
+	copy_fixture(audio, "long-retry.opus");
+	write_text("long-retry.json", "{\"recorded_at\": \"2026-03-09T10:00:00Z\", \"source\": \"customer-service\","
+				      " \"title\": \"retry\", \"audio\": \"long-retry.opus\"}");
+	CHECK_EQ(ingest("long-retry.json", &res), 0);
+	CHECK_EQ(res.duplicate, 1);
+	CHECK_EQ(res.by_audio, 1);
+	CHECK(memcmp(res.recording, it[0].res.recording, RECFS_ID_HEX) == 0);
+	ingest_items_clear(it, 2);
+	for (int i = 0; i < 2; i++)
+		free(paths[i]);
+	free(audio);
 }
 
 /* ingest name.json with mono.opus as name.opus, recorded on 2026-04-DAY
@@ -1555,6 +1649,7 @@ int main(void)
 	RUN(test_ingest_same_manifest_twice_is_a_no_op);
 	RUN(test_ingest_same_manifest_rewritten_is_a_duplicate);
 	RUN(test_ingest_the_same_audio_under_another_name_is_a_duplicate);
+	RUN(test_ingest_audio_key_is_the_one_read_back_from_the_blob);
 	RUN(test_ingest_group_refuses_the_bad_one_and_takes_the_others);
 	RUN(test_ingest_matches_known_subject_by_normalised_phone);
 	RUN(test_ingest_two_people_who_give_one_line_in_two_calls_are_two_subjects);
