@@ -692,6 +692,9 @@ split_off()
 # the ingest keyring of $KEYS and ARGs (a spool), in the background, its
 # stderr appended to LOG; its pid in WATCH_PID (t_cleanup stops it).  A
 # variable set before the call reaches the daemon: X=1 run_watch ...
+# While a watch runs, wait for another background job by its pid
+# (wait "$pid"), never with a bare `wait`: that waits for the watch too,
+# which runs until stopped, and the test hangs.
 WATCH_PID=
 run_watch()
 {
