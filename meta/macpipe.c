@@ -3,15 +3,16 @@
  *
  * Two slots of MACPIPE_SLOT_BYTES, filled in turn: the caller copies into
  * one while the thread hashes the other, and a slot goes to the thread
- * when it is full or its stream ends.  The thread takes them in the same
- * turn, so the bytes reach the hash in the order they were added.  The
- * caller waits only for a slot the thread still holds; the thread waits
- * for a full slot or the end.  One mutex guards the hand-over (full[],
- * quit): a slot's bytes and fill are the caller's while it is not full and
- * the thread's while it is, and the hand-over under the mutex orders them;
- * the stream (mac) is set and ended by the caller only while no slot is
- * full.  A slot is handed over per 128 KiB, a wake-up per 32 of the blob
- * writer's chunks, not per chunk.
+ * when it is full.  The thread takes them in the same turn, so the bytes
+ * reach the hash in the order they were added; at a stream's end the
+ * caller waits for the slots handed over and hashes the rest, in its own
+ * slot, itself.  The caller waits only for a slot the thread still holds;
+ * the thread waits for a full slot or the end.  One mutex guards the
+ * hand-over (full[], quit): a slot's bytes and fill are the caller's while
+ * it is not full and the thread's while it is, and the hand-over under the
+ * mutex orders them; the stream (mac) is set and ended by the caller only
+ * while no slot is full.  A slot is handed over per 128 KiB, a wake-up per
+ * 32 of the blob writer's chunks, not per chunk.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -117,25 +118,16 @@ void mac_pipe_start(struct mac_pipe *p, struct crypto_mac_stream *m)
 	p->mac = m;
 }
 
-/*
- * Give the caller's slot to the thread and move to the next.  wait_all:
- * wait until the thread has hashed every slot (the stream's end); else
- * until the next is free.
- */
-static void hand_over(struct mac_pipe *p, int wait_all)
+/* Give the caller's full slot to the thread, and wait for the next to be
+ * free. */
+static void hand_over(struct mac_pipe *p)
 {
 	pthread_mutex_lock(&p->lock);
-	if (p->fill[p->w]) {
-		p->full[p->w] = 1;
-		pthread_cond_broadcast(&p->cond);
-		p->w = (p->w + 1) % SLOTS;
-	}
-	for (unsigned i = 0; i < SLOTS; i++) {
-		unsigned k = wait_all ? i : p->w;
-
-		while (p->full[k])
-			pthread_cond_wait(&p->cond, &p->lock);
-	}
+	p->full[p->w] = 1;
+	pthread_cond_broadcast(&p->cond);
+	p->w = (p->w + 1) % SLOTS;
+	while (p->full[p->w])
+		pthread_cond_wait(&p->cond, &p->lock);
 	pthread_mutex_unlock(&p->lock);
 	p->fill[p->w] = 0;
 }
@@ -158,15 +150,32 @@ void mac_pipe_add(struct mac_pipe *p, const void *data, size_t len)
 		d += n;
 		len -= n;
 		if (p->fill[p->w] == MACPIPE_SLOT_BYTES)
-			hand_over(p, 0);
+			hand_over(p);
 	}
 }
 
-/* Every byte added is in the hash: the stream is the caller's alone. */
+/*
+ * Every byte added is in the hash: the stream is the caller's alone.  The
+ * caller waits for the slots handed over, then hashes what is in its own
+ * slot itself: the thread would do it no sooner, and a stream shorter
+ * than a slot (a short call) never wakes the thread nor waits for it to
+ * be scheduled, which with several ingests at once on few cores cost more
+ * than the hash.
+ */
 static void drain(struct mac_pipe *p)
 {
-	if (p->threaded)
-		hand_over(p, 1);
+	if (!p->threaded)
+		return;
+	pthread_mutex_lock(&p->lock);
+	for (unsigned i = 0; i < SLOTS; i++)
+		while (p->full[i])
+			pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	if (!p->fill[p->w])
+		return;
+	crypto_mac_stream_add(p->mac, p->slot[p->w], p->fill[p->w]);
+	crypto_memzero(p->slot[p->w], p->fill[p->w]);
+	p->fill[p->w] = 0;
 }
 
 void mac_pipe_end(struct mac_pipe *p, uint8_t out[CRYPTO_MAC_BYTES])

@@ -48,7 +48,9 @@ void mac_pipe_start(struct mac_pipe *p, struct crypto_mac_stream *m);
 void mac_pipe_add(struct mac_pipe *p, const void *data, size_t len);
 
 /* The hash of everything added since mac_pipe_start; the stream is freed
- * and the pipe ready for another. */
+ * and the pipe ready for another.  Waits for the slots the thread holds;
+ * the last part, less than a slot, is hashed on the caller's thread, so a
+ * stream shorter than a slot never wakes the thread. */
 void mac_pipe_end(struct mac_pipe *p, uint8_t out[CRYPTO_MAC_BYTES]);
 
 /* The stream in hand freed without a result (an error on the way); the
