@@ -830,16 +830,21 @@ static struct crypto_mac_stream *audio_mac_new(const struct crypto_key *index_ke
  * The start of the key of a manifest's audio (audio_key), once it is
  * validated.  The audio's stored form follows as write_blobs writes it
  * (strip_source), hashed through the group's pipe on a thread beside the
- * encryption (macpipe.h), and audio_key ends it.
+ * encryption (macpipe.h), and audio_key ends it.  The pipe, and its
+ * thread, are made for the group's first audio: a group of duplicates
+ * and refusals makes none.
  */
-static int audio_key_start(const struct crypto_key *index_key, struct job *j, struct mac_pipe *pipe)
+static int audio_key_start(const struct crypto_key *index_key, struct job *j, struct mac_pipe **pipe)
 {
-	struct crypto_mac_stream *m = audio_mac_new(index_key, j->rec.recorded_at, j->rec.source);
+	struct crypto_mac_stream *m;
 
+	if (!*pipe && !(*pipe = mac_pipe_new(1)))
+		return meta_fail(-ENOMEM, "out of memory");
+	m = audio_mac_new(index_key, j->rec.recorded_at, j->rec.source);
 	if (!m)
 		return meta_fail(-ENOMEM, "out of memory");
-	mac_pipe_start(pipe, m);
-	j->audio_mac = pipe;
+	mac_pipe_start(*pipe, m);
+	j->audio_mac = *pipe;
 	return 0;
 }
 
@@ -947,9 +952,10 @@ static int files_unchanged(struct job *j)
  * Everything up to the blobs of one manifest: read, the duplicate check,
  * validation, blobs written (not yet durable).  Leaves s->pending set, or
  * s->twin when one of the group's n slots before it has the same bytes,
- * or the item done (a duplicate, or failed).
+ * or the item done (a duplicate, or failed).  *pipe is the group's, made
+ * by the first audio written (audio_key_start).
  */
-static void prepare(struct reg *r, const struct crypto_key *index_key, struct mac_pipe *pipe, struct slot *group,
+static void prepare(struct reg *r, const struct crypto_key *index_key, struct mac_pipe **pipe, struct slot *group,
 		    size_t n, struct slot *s)
 {
 	struct ingest_item *it = s->item;
@@ -1217,7 +1223,7 @@ static void twin_settle(struct slot *s)
 int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const struct audit_actor *actor,
 		     struct ingest_item *items, size_t n)
 {
-	struct mac_pipe *pipe;
+	struct mac_pipe *pipe = NULL;	/* the audio keys' hashes (audio_key_start) */
 	struct slot *s;
 	size_t i;
 
@@ -1226,17 +1232,13 @@ int ingest_manifests(struct reg *r, const struct crypto_key *index_key, const st
 		return meta_fail(-ENOKEY, "ingest needs the blind-index key (the ingest keyring)");
 	if (n > INGEST_GROUP_MAX)
 		return meta_fail(-EINVAL, "at most %d manifests in one group", INGEST_GROUP_MAX);
-	/* The audio keys' hashes, one recording after another. */
-	pipe = mac_pipe_new(1);
-	if (!pipe)
-		return meta_fail(-ENOMEM, "out of memory");
 	s = xcalloc(n ? n : 1, sizeof(*s));
 	for (i = 0; i < n; i++) {
 		items[i].rc = 0;
 		items[i].why = NULL;
 		memset(&items[i].res, 0, sizeof(items[i].res));
 		s[i].item = &items[i];
-		prepare(r, index_key, pipe, s, i, &s[i]);
+		prepare(r, index_key, &pipe, s, i, &s[i]);
 	}
 	sync_group(s, n);
 	commit_group(r, index_key, actor, s, n);

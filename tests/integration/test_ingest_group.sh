@@ -9,6 +9,8 @@
 #     once, the second a duplicate of the first;
 #  2. the catalog's commit is paid once a group, not once a recording: a
 #     call of 10 manifests syncs the catalog's WAL at most twice (strace);
+#     the audio keys are hashed on one thread a group (macpipe.h), and a
+#     group that writes no audio (the same 10 again) starts none;
 #  3. recctl killed (SIGKILL, by strace at its Nth fdatasync or fsync) at
 #     points through a group's flushes, its commit and the checkpoint after
 #     it: the group's
@@ -134,9 +136,14 @@ traced()
 # --- 2. the WAL is synced once a group ----------------------------------------
 make_register "$T_TMP/b"
 manifests "$T_TMP/s2" 10
-traced -y -e trace=fsync,fdatasync -o "$T_TMP/s2.trace" \
+traced -y -e trace=fsync,fdatasync,clone,clone3 -o "$T_TMP/s2.trace" \
 	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP"/s2/*.json >/dev/null 2>&1
 assert_eq "2: all 10 ingested" 10 "$(n_rec)"
+assert_eq "2: one thread hashes the audio keys of the group of 10" 1 "$(grep -c 'CLONE_THREAD' "$T_TMP/s2.trace")"
+traced -e trace=clone,clone3 -o "$T_TMP/s2-again.trace" \
+	"$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$T_TMP"/s2/*.json >/dev/null 2>&1
+assert_eq "2: the same 10 again are duplicates" 10 "$(n_rec)"
+assert_eq "2: a group that writes no audio starts no thread" 0 "$(grep -c 'CLONE_THREAD' "$T_TMP/s2-again.trace")"
 # One sync for the group's commit, two for the checkpoint when recctl closes
 # the catalog; one commit a recording made that 12 or more.
 wal=$(grep -c 'catalog.db-wal>' "$T_TMP/s2.trace")

@@ -25,16 +25,15 @@
  * the manifest (disk full, catalog busy) are retried with a growing delay
  * and quarantine nothing.
  *
- * One thread, and during each group of manifests the one that hashes
- * their audio (macpipe.h), which takes no signal.  Signals arrive through
- * a signalfd that is only read between groups of manifests, so SIGTERM
- * finishes the group in hand.  Log lines never hold anything a manifest
- * says, nor a manifest's file name: the
- * recorder chose it and it may name a person, while this log (journald's)
- * is kept for years.  A manifest is named by a pseudonym of its queue
- * entry, "m-" and 8 random hex digits, which its retries share; an
- * ingested one also by its recording's id, a quarantined one by its
- * quarantine id alone (ingest.h).
+ * One thread, and during a group of manifests that writes audio the one
+ * that hashes it (macpipe.h), which takes no signal.  Signals arrive
+ * through a signalfd that is only read between groups of manifests, so
+ * SIGTERM finishes the group in hand.  Log lines never hold anything a
+ * manifest says, nor a manifest's file name: the recorder chose it and it
+ * may name a person, while this log (journald's) is kept for years.  A
+ * manifest is named by a pseudonym of its queue entry, "m-" and 8 random
+ * hex digits, which its retries share; an ingested one also by its
+ * recording's id, a quarantined one by its quarantine id alone (ingest.h).
  */
 #include <dirent.h>
 #include <errno.h>
