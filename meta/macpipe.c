@@ -155,14 +155,14 @@ void mac_pipe_add(struct mac_pipe *p, const void *data, size_t len)
 }
 
 /*
- * Every byte added is in the hash: the stream is the caller's alone.  The
- * caller waits for the slots handed over, then hashes what is in its own
- * slot itself: the thread would do it no sooner, and a stream shorter
- * than a slot (a short call) never wakes the thread nor waits for it to
- * be scheduled, which with several ingests at once on few cores cost more
- * than the hash.
+ * The stream is the caller's alone again: the caller waits for the slots
+ * handed over, then hashes what is in its own slot itself (hash_rest 1,
+ * the stream's end) or only wipes it (0, a stream cancelled).  The thread
+ * would hash it no sooner, and a stream shorter than a slot (a short
+ * call) never wakes the thread nor waits for it to be scheduled, which
+ * with several ingests at once on few cores cost more than the hash.
  */
-static void drain(struct mac_pipe *p)
+static void drain(struct mac_pipe *p, int hash_rest)
 {
 	if (!p->threaded)
 		return;
@@ -171,23 +171,22 @@ static void drain(struct mac_pipe *p)
 		while (p->full[i])
 			pthread_cond_wait(&p->cond, &p->lock);
 	pthread_mutex_unlock(&p->lock);
-	if (!p->fill[p->w])
-		return;
-	crypto_mac_stream_add(p->mac, p->slot[p->w], p->fill[p->w]);
+	if (hash_rest)
+		crypto_mac_stream_add(p->mac, p->slot[p->w], p->fill[p->w]);
 	crypto_memzero(p->slot[p->w], p->fill[p->w]);
 	p->fill[p->w] = 0;
 }
 
 void mac_pipe_end(struct mac_pipe *p, uint8_t out[CRYPTO_MAC_BYTES])
 {
-	drain(p);
+	drain(p, 1);
 	crypto_mac_stream_end(p->mac, out);
 	p->mac = NULL;
 }
 
 void mac_pipe_cancel(struct mac_pipe *p)
 {
-	drain(p);
+	drain(p, 0);
 	crypto_mac_stream_free(p->mac);
 	p->mac = NULL;
 }

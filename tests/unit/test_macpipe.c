@@ -127,24 +127,35 @@ static int tasks(int *ids)
 	return n;
 }
 
+/* The threads of this process not among the n of old[], into out[]
+ * (at most TASKS_MAX); their count. */
+static int tasks_since(const int *old, int n, int *out)
+{
+	int now[TASKS_MAX], m = tasks(now), k = 0;
+
+	for (int i = 0; i < m; i++) {
+		int seen = 0;
+
+		for (int j = 0; j < n; j++)
+			seen |= old[j] == now[i];
+		if (!seen)
+			out[k++] = now[i];
+	}
+	return k;
+}
+
 /* Of the threads that are not among the n of old[]: how many there are,
  * and 1 when each blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD. */
 static int new_ones_block_term(const int *old, int n, int *n_new)
 {
-	int now[TASKS_MAX], m = tasks(now), all = 1;
+	int added[TASKS_MAX], all = 1;
 
-	*n_new = 0;
-	for (int i = 0; i < m; i++) {
+	*n_new = tasks_since(old, n, added);
+	for (int i = 0; i < *n_new; i++) {
 		char path[64], line[128];
-		int seen = 0;
 		FILE *f;
 
-		for (int k = 0; k < n; k++)
-			seen |= old[k] == now[i];
-		if (seen)
-			continue;
-		(*n_new)++;
-		snprintf(path, sizeof(path), "/proc/self/task/%d/status", now[i]);
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status", added[i]);
 		if (!(f = fopen(path, "r"))) {
 			all = 0;
 			continue;
@@ -217,7 +228,7 @@ static long switches(int tid)
 TEST(test_macpipe_short_streams_leave_the_thread_asleep)
 {
 	static const size_t cut[] = { 4096 };
-	int before[TASKS_MAX], now[TASKS_MAX], n_before, n_now, tid = 0;
+	int before[TASKS_MAX], added[TASKS_MAX], n_before, tid = 0;
 	uint8_t want[CRYPTO_MAC_BYTES], got[CRYPTO_MAC_BYTES];
 	struct mac_pipe *p;
 	long s0, s1, s2;
@@ -227,15 +238,8 @@ TEST(test_macpipe_short_streams_leave_the_thread_asleep)
 	CHECK(p != NULL);
 	if (!p)
 		return;
-	n_now = tasks(now);
-	for (int i = 0; i < n_now; i++) {
-		int seen = 0;
-
-		for (int k = 0; k < n_before; k++)
-			seen |= before[k] == now[i];
-		if (!seen)
-			tid = now[i];
-	}
+	if (tasks_since(before, n_before, added) == 1)
+		tid = added[0];
 	CHECK(tid != 0);
 	/* Asleep on its condition, once it has started. */
 	for (int i = 0; i < 100 && switches(tid) < 1; i++)
