@@ -401,7 +401,7 @@ static int validate(struct reg *r, struct job *j)
 				 "timestamp is damaged",
 				 (unsigned long long)(j->audio.duration_ms / 1000), (unsigned long long)j->art[0].size);
 	/* Comment tags that may name someone go to the sealed details. */
-	rc = opus_strip_fdopen(j->art[0].fd, &j->strip);
+	rc = opus_strip_fdopen(j->art[0].fd, OPUS_STRIP_KEEP_MAX, &j->strip);
 	if (rc)
 		return meta_fail(rc, "audio: %s", meta_errmsg());
 	j->art[0].size = opus_strip_size(j->strip);
@@ -1046,7 +1046,8 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct ma
 	}
 	rc = 0;
 	/* Read through: the inputs' descriptors are done with (the strip
-	 * keeps its own, and the tags it removed). */
+	 * keeps the tags it removed, and its own descriptor of a file too
+	 * large to keep whole: opus_strip_fdopen). */
 	for (size_t i = 0; i < j->n_art; i++) {
 		close(j->art[i].fd);
 		j->art[i].fd = -1;

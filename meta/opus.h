@@ -142,6 +142,9 @@ int opus_probe_judge_reap(void);
 #define OPUS_TAGS_MAX (1024 * 1024)
 
 struct opus_strip;
+/* The largest file whose stored form is kept in memory as it is planned:
+ * an hour's meeting at 32 kbit/s. */
+#define OPUS_STRIP_KEEP_MAX (16u << 20)
 
 /*
  * Read the Ogg Opus file at path (opened as opus_probe_file does) through
@@ -154,9 +157,14 @@ int opus_strip_open(const char *path, struct opus_strip **out) MUST_CHECK;
 /*
  * The same for the regular file open at fd (-EINVAL when it is none).  *out
  * keeps a descriptor of its own (a dup: the caller still closes fd, and
- * may do so at once); reads are preads, so fd's offset is not moved.
+ * may do so at once); reads are preads, so fd's offset is not moved.  A
+ * file of at most keep_max bytes is read once: its stored form is kept in
+ * memory (wiped once read, or by opus_strip_close) and the descriptor
+ * closed, so what the file becomes later changes nothing.  A larger one is
+ * read again by opus_strip_read.  opus_strip_open keeps up to
+ * OPUS_STRIP_KEEP_MAX.
  */
-int opus_strip_fdopen(int fd, struct opus_strip **out) MUST_CHECK;
+int opus_strip_fdopen(int fd, uint64_t keep_max, struct opus_strip **out) MUST_CHECK;
 /* Size in bytes of the stored form. */
 uint64_t opus_strip_size(const struct opus_strip *s);
 /* 1 when the stored form is the file as it is (nothing removed). */
@@ -168,8 +176,8 @@ size_t opus_strip_n_removed(const struct opus_strip *s);
 const char *opus_strip_removed(const struct opus_strip *s, size_t i);
 /*
  * Copy the next len bytes of the stored form into buf (reads go in order,
- * from the start).  0, or -EIO when the file changed since opus_strip_open
- * (a different size or layout) or cannot be read, -ENOMEM.
+ * from the start).  0, or, for a file not kept, -EIO when it changed since
+ * opus_strip_open (a different size or layout) or cannot be read, -ENOMEM.
  */
 int opus_strip_read(struct opus_strip *s, void *buf, size_t len) MUST_CHECK;
 /* Close the file and wipe what was read of it.  NULL is fine. */

@@ -5,11 +5,15 @@
  * the stored form has exactly opus_strip_size() bytes, is the input itself
  * when nothing was removed, every removed tag is UTF-8 text with a NUL
  * only at its end, and the stored form, planned again, has nothing left to
- * remove and comes out byte for byte.  Pages in the input get their CRC
+ * remove and comes out byte for byte.  Both are read twice: as kept from
+ * the one walk (opus_strip_open) and as the second walk of a strip that
+ * keeps nothing produces it; the two agree.  Pages in the input get their CRC
  * set before it is written (fuzz_ogg.h), so that mutations reach past
  * libogg's check (the unit tests refuse damaged pages).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -44,11 +48,28 @@ static uint8_t *read_all(struct opus_strip *s, size_t *len)
 	return out;
 }
 
+/* The stored form of the file at path as a strip that keeps nothing
+ * produces it (malloc'd): the same as s's, which kept it. */
+static uint8_t *read_walked_twice(const char *path, const struct opus_strip *s, size_t *len)
+{
+	struct opus_strip *t = NULL;
+	uint8_t *out;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	FUZZ_ASSERT(fd >= 0 && opus_strip_fdopen(fd, 0, &t) == 0);
+	close(fd);
+	FUZZ_ASSERT(opus_strip_size(t) == opus_strip_size(s) && opus_strip_verbatim(t) == opus_strip_verbatim(s) &&
+		    opus_strip_n_removed(t) == opus_strip_n_removed(s));
+	out = read_all(t, len);
+	opus_strip_close(t);
+	return out;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct opus_strip *s = NULL, *again = NULL;
-	uint8_t *in, *out = NULL, *out2 = NULL;
-	size_t len = 0, len2 = 0, i;
+	uint8_t *in, *out = NULL, *out2 = NULL, *twice;
+	size_t len = 0, len2 = 0, len3 = 0, i;
 	int rc;
 
 	in = xcalloc(1, size + 1);
@@ -63,6 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	out = read_all(s, &len);
+	twice = read_walked_twice(in_path, s, &len3);
+	FUZZ_ASSERT(len3 == len && !memcmp(twice, out, len));
+	free(twice);
 	if (opus_strip_verbatim(s))
 		FUZZ_ASSERT(opus_strip_n_removed(s) == 0 && len == size && !memcmp(out, in, size));
 	for (i = 0; i < opus_strip_n_removed(s); i++) {

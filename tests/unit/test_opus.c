@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1361,13 +1362,33 @@ static uint8_t *strip_all(struct opus_strip *s, size_t *len)
 	return out;
 }
 
-/* The stored form of path, written to <path>.stored; its name (malloc'd). */
+/* The stored form of path read by a strip that does not keep it, which
+ * walks the file a second time to produce it (malloc'd; NULL when it
+ * cannot be opened). */
+static uint8_t *strip_walked_twice(const char *path, size_t *len)
+{
+	struct opus_strip *s = NULL;
+	uint8_t *data = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(opus_strip_fdopen(fd, 0, &s), 0);
+	if (s)
+		data = strip_all(s, len);
+	opus_strip_close(s);
+	if (fd >= 0)
+		close(fd);
+	return data;
+}
+
+/* The stored form of path, written to <path>.stored; its name (malloc'd).
+ * The form kept from the one walk is the one the second walk produces. */
 static char *strip_to_file(const char *path, struct opus_strip **keep)
 {
 	struct opus_strip *s = NULL;
 	char *dst = xasprintf("%s.stored", path);
-	uint8_t *data;
-	size_t len;
+	uint8_t *data, *again;
+	size_t len, len2 = 0;
 
 	meta_clear_error();
 	CHECK_EQ(opus_strip_open(path, &s), 0);
@@ -1376,6 +1397,9 @@ static char *strip_to_file(const char *path, struct opus_strip **keep)
 		exit(2);
 	}
 	data = strip_all(s, &len);
+	again = strip_walked_twice(path, &len2);
+	CHECK(again && len2 == len && !memcmp(again, data, len));
+	free(again);
 	write_bytes(dst, data, len);
 	free(data);
 	if (keep)
@@ -2186,8 +2210,12 @@ TEST(test_strip_read_fails_with_eio_when_the_file_changes_after_open)
 	char *in = build_tagged(MONO, "changing.opus", c, 1);
 	struct opus_strip *s = NULL;
 	uint8_t buf[4096];
+	int fd = open(in, O_RDONLY | O_CLOEXEC);
 
-	CHECK_EQ(opus_strip_open(in, &s), 0);
+	/* Not kept: read again from the file, which has changed. */
+	CHECK(fd >= 0);
+	CHECK_EQ(opus_strip_fdopen(fd, 0, &s), 0);
+	close(fd);
 	if (!s)
 		goto out;
 	CHECK_EQ(truncate(in, 4000), 0);
@@ -2196,6 +2224,70 @@ TEST(test_strip_read_fails_with_eio_when_the_file_changes_after_open)
 	CHECK(meta_errmsg()[0] != '\0');
 	opus_strip_close(s);
 out:
+	free(in);
+}
+
+/* How many of this process's descriptors are open on the file at path. */
+static int count_open(const char *path)
+{
+	char *want = realpath(path, NULL), link[PATH_MAX], *fdpath;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+	ssize_t k;
+
+	CHECK(want && d);
+	while (want && d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		fdpath = xasprintf("/proc/self/fd/%s", e->d_name);
+		k = readlink(fdpath, link, sizeof(link) - 1);
+		free(fdpath);
+		if (k > 0) {
+			link[k] = '\0';
+			n += !strcmp(link, want);
+		}
+	}
+	if (d)
+		closedir(d);
+	free(want);
+	return n;
+}
+
+TEST(test_a_kept_stored_form_is_the_file_as_planned_whatever_it_becomes)
+{
+	static const char *const c[] = { MARK_TITLE, MARK_PHONE };
+	char *in = build_tagged(MONO, "kept.opus", c, 2);
+	struct opus_strip *s = NULL;
+	uint8_t *want, *got, one;
+	size_t len = 0, got_len = 0;
+	int fd;
+
+	want = strip_walked_twice(in, &len);
+	CHECK(want && len > 4000);
+	fd = open(in, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_EQ(opus_strip_fdopen(fd, OPUS_STRIP_KEEP_MAX, &s), 0);
+	if (!s || !want)
+		goto out;
+	/* Nothing is read from the file after the one walk: not through its
+	 * own descriptor (closed: the caller's is the only one left) nor
+	 * after a truncation or new bytes. */
+	CHECK_EQ(count_open(in), 1);
+	CHECK_EQ(truncate(in, 4000), 0);
+	CHECK_EQ(truncate(in, 9000), 0);
+	got = strip_all(s, &got_len);
+	CHECK(got_len == len && !memcmp(got, want, len));
+	CHECK(!holds(got, got_len, "358401111111") && !holds(got, got_len, "kerlund"));
+	free(got);
+	/* Read to its end: none left to read, and none past it. */
+	meta_clear_error();
+	CHECK_EQ(opus_strip_read(s, &one, 1), -EIO);
+out:
+	opus_strip_close(s);
+	if (fd >= 0)
+		close(fd);
+	free(want);
 	free(in);
 }
 
@@ -2336,6 +2428,7 @@ int main(void)
 	RUN(test_strip_refuses_foreign_bytes_damaged_pages_and_interleaved_streams);
 	RUN(test_strip_strips_every_link_of_a_chain);
 	RUN(test_strip_read_fails_with_eio_when_the_file_changes_after_open);
+	RUN(test_a_kept_stored_form_is_the_file_as_planned_whatever_it_becomes);
 	RUN(test_wav_view_carries_no_tags);
 	if (util_remove_tree(tmpdir) < 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
