@@ -77,6 +77,8 @@ struct job {
 	struct cat_recording rec;
 	struct opus_info audio;
 	struct opus_strip *strip;	/* the audio's stored form */
+	int strip_rc;			/* and why there is none */
+	char *strip_msg;
 	struct mac_pipe *audio_mac;	/* with audio_key's in hand, while the audio is written */
 	struct pending art[MAX_ATTACHMENTS + 1];
 	size_t n_art;
@@ -96,6 +98,19 @@ struct job {
  * invisible marks an Arabic or Hebrew name may need stay.  The error names
  * the field and the code point, never the value.
  */
+/* The audio's stored form, planned in one walk (opus_strip_fdopen) while
+ * the judge examines the file; its failure is kept for validate to say
+ * once the judge has taken the file. */
+static void plan_stored_form(void *job)
+{
+	struct job *j = job;
+
+	/* Comment tags that may name someone go to the sealed details. */
+	j->strip_rc = opus_strip_fdopen(j->art[0].fd, OPUS_STRIP_KEEP_MAX, &j->strip);
+	if (j->strip_rc)
+		j->strip_msg = xstrdup(meta_errmsg());
+}
+
 static int check_text(const char *where, size_t pos, const char *key, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -382,7 +397,10 @@ static int validate(struct reg *r, struct job *j)
 		if (lseek(j->art[0].fd, 0, SEEK_SET) < 0)
 			return meta_fail(-errno, "audio: %s", strerror(errno));
 	}
-	rc = opus_probe_fd(j->art[0].fd, &j->audio);
+	/* The stored form is planned (plan_stored_form) while the judge
+	 * examines the file, each reading it: the judge's refusal, then the
+	 * length's, are said before the walk's. */
+	rc = opus_probe_fd_while(j->art[0].fd, &j->audio, plan_stored_form, j);
 	/* Out of memory, descriptors or processes (the judge child cannot
 	 * be started: socketpair, fork) is the machine's trouble, retried;
 	 * any other failure refuses the file. */
@@ -400,10 +418,8 @@ static int validate(struct reg *r, struct job *j)
 		return meta_fail(-EINVAL, "audio's length (%llu s) cannot be held in its %llu bytes: its last "
 				 "timestamp is damaged",
 				 (unsigned long long)(j->audio.duration_ms / 1000), (unsigned long long)j->art[0].size);
-	/* Comment tags that may name someone go to the sealed details. */
-	rc = opus_strip_fdopen(j->art[0].fd, OPUS_STRIP_KEEP_MAX, &j->strip);
-	if (rc)
-		return meta_fail(rc, "audio: %s", meta_errmsg());
+	if (j->strip_rc)
+		return meta_fail(j->strip_rc, "audio: %s", j->strip_msg);
 	j->art[0].size = opus_strip_size(j->strip);
 
 	v = json_object_get(root, "attachments");
@@ -745,6 +761,7 @@ static void job_free(struct job *j, int remove_blobs)
 		crypto_key_free(j->art[i].dek);
 	}
 	opus_strip_close(j->strip);
+	free(j->strip_msg);
 	if (j->audio_mac)
 		mac_pipe_cancel(j->audio_mac);
 	free(j->dir);

@@ -838,8 +838,9 @@ static int judge_recv(struct verdict *v)
 
 /* judge() in the judge child: 0 with *v, or a refusal of this file
  * (-EINVAL: too slow, a crash) or, when the child could not be started
- * or ended without a verdict, -EAGAIN / -errno, with a message. */
-static int judge_apart(int fd, uint64_t size, struct verdict *v)
+ * or ended without a verdict, -EAGAIN / -errno, with a message.
+ * meanwhile(ctx), when given, runs once the child has the request. */
+static int judge_apart(int fd, uint64_t size, struct verdict *v, void (*meanwhile)(void *), void *ctx)
 {
 	int rc, status = 0, tries;
 
@@ -860,6 +861,8 @@ static int judge_apart(int fd, uint64_t size, struct verdict *v)
 			goto out;
 		}
 	}
+	if (meanwhile)
+		meanwhile(ctx);
 	rc = judge_recv(v);
 	if (rc) {
 		judge_retire(&status);
@@ -921,6 +924,11 @@ void opus_probe_judge_in_process(int on)
 
 int opus_probe_fd(int fd, struct opus_info *out)
 {
+	return opus_probe_fd_while(fd, out, NULL, NULL);
+}
+
+int opus_probe_fd_while(int fd, struct opus_info *out, void (*meanwhile)(void *ctx), void *ctx)
+{
 	struct verdict v;
 	struct stat st;
 	int ret;
@@ -931,10 +939,13 @@ int opus_probe_fd(int fd, struct opus_info *out)
 		return meta_fail(-EINVAL, "audio is not a regular file");
 	if (st.st_size == 0)
 		return meta_fail(-EINVAL, "audio file is empty");
-	if (judge_here)
+	if (judge_here) {
 		judge(fd, (uint64_t)st.st_size, &v);
-	else if ((ret = judge_apart(fd, (uint64_t)st.st_size, &v)))
+		if (meanwhile)
+			meanwhile(ctx);
+	} else if ((ret = judge_apart(fd, (uint64_t)st.st_size, &v, meanwhile, ctx))) {
 		return ret;
+	}
 	if (v.ret) {
 		v.msg[sizeof(v.msg) - 1] = '\0';
 		return meta_fail(v.ret, "%s", v.msg);

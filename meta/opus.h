@@ -40,6 +40,16 @@ int opus_probe_file(const char *path, struct opus_info *out) MUST_CHECK;
  */
 int opus_probe_fd(int fd, struct opus_info *out) MUST_CHECK;
 /*
+ * opus_probe_fd, calling meanwhile(ctx) while the judge examines the file
+ * (its request sent, its verdict not yet awaited), so that the caller's
+ * own walk over the file runs beside the child's.  Called once when the
+ * request reached the judge (in the fuzz targets' in-process judge, after
+ * the verdict), and not at all when the probe failed before: a return of
+ * 0 means it ran.  The result is the probe's alone, whatever meanwhile
+ * found.  It runs with the judge's lock held, and must not probe.
+ */
+int opus_probe_fd_while(int fd, struct opus_info *out, void (*meanwhile)(void *ctx), void *ctx) MUST_CHECK;
+/*
  * libopusfile's part of a probe runs in a child process, the judge, so
  * that what it leaks on a malformed file (0.12: the tags of a bad later
  * link) or a crash in it never reaches a long-running caller.  The first

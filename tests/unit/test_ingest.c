@@ -17,6 +17,7 @@
 #include "subject.h"
 #include "t.h"
 #include "t_reg.h"
+#include "../fuzz/fuzz_ogg.h"
 
 static char *dir;
 static struct reg *reg;
@@ -1458,6 +1459,70 @@ TEST(test_ingest_group_refuses_the_bad_one_and_takes_the_others)
 		free(paths[i]);
 }
 
+/* The fixture at fixture with the first byte of the value of its tag key
+ * ("KEY=") set to c, each page's CRC set again, written to the spool as
+ * name. */
+static void copy_fixture_tag_byte(const char *fixture, const char *name, const char *key, uint8_t c)
+{
+	uint8_t *data = NULL, *at;
+	size_t len = 0;
+	char *to = xasprintf("%s/spool/%s", dir, name);
+
+	CHECK_EQ(util_read_file(fixture, 1 << 20, &data, &len), 0);
+	at = data ? memmem(data, len, key, strlen(key)) : NULL;
+	CHECK(at != NULL);
+	if (at) {
+		at[strlen(key)] = c;
+		fuzz_ogg_fix_crc(data, len);
+		CHECK_EQ(util_write_file_atomic(to, data, len, 0600), 0);
+	}
+	free(data);
+	free(to);
+}
+
+/*
+ * The judge (libopusfile, in its child) and the stored form's walk run at
+ * once: the judge's refusal is the one said, and the walk's when the judge
+ * takes the file.  A comment that is not UTF-8 text is nothing to
+ * libopusfile and a refusal to the walk; bytes that are no Ogg stream are
+ * a refusal to both.  Nothing is left behind either way.
+ */
+TEST(test_ingest_says_the_judges_refusal_first_and_the_stored_forms_when_the_judge_takes_the_file)
+{
+	int blobs = t_count_blobs(reg), recs = t_count(reg, "SELECT count(*) FROM recording");
+	struct ingest_result res;
+	struct opus_info info;
+	char *p;
+
+	copy_fixture_tag_byte("tests/fixtures/mono.opus", "latin1.opus", "ENCODER_OPTIONS=", 0xe4);
+	p = xasprintf("%s/spool/latin1.opus", dir);
+	CHECK_EQ(opus_probe_file(p, &info), 0);
+	free(p);
+	write_text("latin1.json", "{\"recorded_at\": \"2026-03-03T10:00:00Z\", \"source\": \"customer-service\","
+				  " \"audio\": \"latin1.opus\"}");
+	meta_clear_error();
+	CHECK_EQ(ingest("latin1.json", &res), -EINVAL);
+	CHECK(strstr(meta_errmsg(), "audio: ") && strstr(meta_errmsg(), "UTF-8"));
+
+	write_text("garbage.opus", "OggS but not really an opus file at all, just some bytes");
+	write_text("garbage.json", "{\"recorded_at\": \"2026-03-03T10:00:00Z\", \"source\": \"customer-service\","
+				   " \"audio\": \"garbage.opus\"}");
+	p = xasprintf("%s/spool/garbage.opus", dir);
+	meta_clear_error();
+	CHECK_EQ(opus_probe_file(p, &info), -EINVAL);
+	{
+		char *judges = xstrdup(meta_errmsg());
+
+		meta_clear_error();
+		CHECK_EQ(ingest("garbage.json", &res), -EINVAL);
+		CHECK(judges[0] && strstr(meta_errmsg(), judges));
+		free(judges);
+	}
+	free(p);
+	CHECK_EQ(t_count_blobs(reg), blobs);
+	CHECK_EQ(t_count(reg, "SELECT count(*) FROM recording"), recs);
+}
+
 /*
  * A judge child that cannot be started (no descriptor for its socketpair,
  * as under a small ulimit -n or a descriptor flood) is the machine's
@@ -1676,6 +1741,7 @@ int main(void)
 	RUN(test_a_basis_the_purpose_allows_is_taken);
 	RUN(test_catalog_holds_no_personal_data_in_the_clear);
 	RUN(test_what_root_ingests_into_a_register_of_another_owner_is_that_owners);
+	RUN(test_ingest_says_the_judges_refusal_first_and_the_stored_forms_when_the_judge_takes_the_file);
 	RUN(test_a_judge_that_cannot_start_does_not_make_a_good_file_bad);
 	RUN(test_ingest_refuses_details_over_their_limits_and_takes_them_at_the_limit);
 	RUN(test_ingest_finds_a_tel_uri_indexed_before_its_trunk_rule);
