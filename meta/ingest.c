@@ -87,17 +87,6 @@ struct job {
 	char left_out[INGEST_LEFT_OUT_MAX];	/* the first's words (no value) */
 };
 
-/*
- * Refuse the text s of a manifest's field (where "title", "subject 2: name"
- * with its place in a list) when it holds a control character, a C1
- * control, a line separator or a bidirectional override or isolate: it is
- * shown as it is by recctl subject show and the mount's attributes, where
- * such a character would act on the reader's terminal or hide what it
- * says.  The rule is a card value's (rights_check_card_value, the
- * rectification of the same field): no tab or newline either; the
- * invisible marks an Arabic or Hebrew name may need stay.  The error names
- * the field and the code point, never the value.
- */
 /* The audio's stored form, planned in one walk (opus_strip_fdopen) while
  * the judge examines the file; its failure is kept for validate to say
  * once the judge has taken the file. */
@@ -111,6 +100,17 @@ static void plan_stored_form(void *job)
 		j->strip_msg = xstrdup(meta_errmsg());
 }
 
+/*
+ * Refuse the text s of a manifest's field (where "title", "subject 2: name"
+ * with its place in a list) when it holds a control character, a C1
+ * control, a line separator or a bidirectional override or isolate: it is
+ * shown as it is by recctl subject show and the mount's attributes, where
+ * such a character would act on the reader's terminal or hide what it
+ * says.  The rule is a card value's (rights_check_card_value, the
+ * rectification of the same field): no tab or newline either; the
+ * invisible marks an Arabic or Hebrew name may need stay.  The error names
+ * the field and the code point, never the value.
+ */
 static int check_text(const char *where, size_t pos, const char *key, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;

@@ -186,8 +186,9 @@ size_t opus_strip_n_removed(const struct opus_strip *s);
 const char *opus_strip_removed(const struct opus_strip *s, size_t i);
 /*
  * Copy the next len bytes of the stored form into buf (reads go in order,
- * from the start).  0, or, for a file not kept, -EIO when it changed since
- * opus_strip_open (a different size or layout) or cannot be read, -ENOMEM.
+ * from the start).  0, or -EIO for a read past its end and, for a file not
+ * kept, when the file changed since opus_strip_open (a different size or
+ * layout) or cannot be read, -ENOMEM.
  */
 int opus_strip_read(struct opus_strip *s, void *buf, size_t len) MUST_CHECK;
 /* Close the file and wipe what was read of it.  NULL is fine. */
