@@ -1982,6 +1982,17 @@ static void walk_reset(struct opus_strip *s, int planning)
 	s->delta = 0;
 }
 
+/* Wipe and give back the walk's buffers (libogg's sync and stream
+ * states): once it is over, or at close; safe twice. */
+static void walk_free(struct opus_strip *s)
+{
+	walk_reset(s, 0);
+	ogg_sync_clear(&s->sync);
+	if (s->in.body_data)
+		crypto_memzero(s->in.body_data, (size_t)s->in.body_storage);
+	ogg_stream_clear(&s->in);
+}
+
 int opus_strip_open(const char *path, struct opus_strip **out)
 {
 	int fd = util_open_regular(path, NULL), rc;
@@ -2042,9 +2053,12 @@ int opus_strip_fdopen(int fd, uint64_t keep_max, struct opus_strip **out)
 			rc = meta_fail(-EIO, "audio's stored form is not the size planned");
 			goto out;
 		}
-		/* Read through: nothing more comes from the file. */
+		/* Read through: nothing more comes from the file, and the
+		 * walk's buffers (64 KiB and more) need not wait with a
+		 * group's recordings for their commit. */
 		close(s->fd);
 		s->fd = -1;
+		walk_free(s);
 	}
 	*out = s;
 	s = NULL;
@@ -2085,10 +2099,11 @@ int opus_strip_read(struct opus_strip *s, void *buf, size_t len)
 	/* Produced by the walk also when verbatim: what is stored is what
 	 * the walk let through, whatever happened to the file since. */
 	if (s->kept) {
+		/* The kept form is s->size bytes: a read goes on where the
+		 * last one ended (produced), with no walk to follow. */
 		if (!len)
 			return 0;
-		memcpy(p, s->out.p + s->out_pos, len);
-		s->out_pos += len;
+		memcpy(p, s->out.p + s->produced, len);
 		s->produced += len;
 		/* Wiped as soon as it is all read: a group's recordings wait
 		 * for their commit holding no audio. */
@@ -2136,11 +2151,7 @@ void opus_strip_close(struct opus_strip *s)
 	for (i = 0; i < s->n_removed; i++)
 		crypto_free_string(s->removed[i]);
 	free(s->removed);
-	walk_reset(s, 0);
-	ogg_sync_clear(&s->sync);
-	if (s->in.body_data)
-		crypto_memzero(s->in.body_data, (size_t)s->in.body_storage);
-	ogg_stream_clear(&s->in);
+	walk_free(s);
 	sbuf_free(&s->out);
 	free(s);
 }
