@@ -520,13 +520,27 @@ static const char schema_v29[] =
 	"UPDATE subject SET consent_withdrawn = coalesce((SELECT max(a.time) FROM audit a"
 	"  WHERE a.action = 'withdraw-consent' AND a.object = subject.handle AND a.outcome IN ('ok', 'error')), 0);";
 
+/*
+ * v30: the audit log's index by object is kept per block of 65,536
+ * entries (AUDIT_BLOCK, catalog_i.h): its key is (seq >> 16, object).
+ * Keyed by the object alone, every entry went to a random leaf of an index
+ * as large as the whole log, so that each open written to a long log read
+ * a page of it from the disk; the entries of the block being written now
+ * share its part of the index (about 3 MB of recording ids), which stays
+ * in the cache.  A query by object seeks each block.  IF
+ * EXISTS and IF NOT EXISTS: see v7.
+ */
+static const char schema_v30[] =
+	"DROP INDEX IF EXISTS audit_object;"
+	"CREATE INDEX IF NOT EXISTS audit_block_object ON audit(" AUDIT_BLOCK ", object);";
+
 /* schema[v - 1] takes a catalog from version v - 1 to v. */
 static const char *const schema[] = { schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 				      schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 				      schema_v13, schema_v14, schema_v15, schema_v16,
 				      schema_v17, schema_v18, schema_v19, schema_v20, schema_v21,
 				      schema_v22, schema_v23, schema_v24, schema_v25, schema_v26,
-				      schema_v27, schema_v28, schema_v29 };
+				      schema_v27, schema_v28, schema_v29, schema_v30 };
 _Static_assert(sizeof(schema) / sizeof(schema[0]) == CATALOG_SCHEMA_VERSION, "one schema step per version");
 
 int catalog_errno(int rc, int sys_errno)

@@ -44,7 +44,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#define CATALOG_SCHEMA_VERSION 29
+#define CATALOG_SCHEMA_VERSION 30
 #define CATALOG_HANDLE_MAX 16 /* "S-7K2QF9" + NUL, with room */
 /* How many rows of the change log the writers keep (at least; pruned every
  * 1024 rows).  A mount further behind rebuilds (catalog_changes_since). */

@@ -167,7 +167,8 @@ int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const st
 		       void *ctx)
 {
 	if (object)
-		return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit WHERE object=?1 ORDER BY seq", object,
+		return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit WHERE " AUDIT_IN_BLOCKS " AND object=?1"
+				    " ORDER BY seq", object,
 				    audit_row, (void *)fn, ctx);
 	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, audit_row, (void *)fn, ctx);
 }
@@ -204,10 +205,14 @@ static int audit_where_prepare(struct catalog *c, const struct cat_audit_filter 
 	}
 	/* Parameters are numbered in the order they are bound below. */
 	if (f->n_objects) {
-		/* " AND (object IN (?,?,?)": one allocation, however many. */
+		/* " AND (object IN (?,?,?)": one allocation, however many.
+		 * By the index's blocks, unless a prefix is asked for too
+		 * (its substr() is read from every row anyway). */
 		static const char head[] = " AND (object IN (";
 		char *in = xcalloc(1, sizeof(head) + 2 * f->n_objects + 1), *p = in;
 
+		if (!f->object_prefix)
+			sql_add(&sql, " AND " AUDIT_IN_BLOCKS);
 		memcpy(p, head, sizeof(head) - 1);
 		p += sizeof(head) - 1;
 		for (size_t i = 0; i < f->n_objects; i++) {
@@ -323,8 +328,8 @@ int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *
 int catalog_audit_erased_prefixed(struct catalog *c, const char *prefix, struct idlist *out)
 {
 	return catalog_walk(c,
-			    "SELECT object FROM audit WHERE action = 'erase' AND outcome = 'ok' AND artifact IS NULL"
-			    " AND object >= ?1 AND object < ?1 || 'g' GROUP BY object ORDER BY min(seq)",
+			    "SELECT object FROM audit WHERE " AUDIT_IN_BLOCKS " AND action = 'erase' AND outcome = 'ok'"
+			    " AND artifact IS NULL AND object >= ?1 AND object < ?1 || 'g' GROUP BY object ORDER BY min(seq)",
 			    prefix, add_object_row, NULL, out);
 }
 

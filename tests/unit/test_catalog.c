@@ -741,6 +741,138 @@ TEST(test_catalog_audit_rows_come_back_as_written_in_seq_order)
 	catalog_close(c);
 }
 
+/* The plan sqlite makes of sql: every line of EXPLAIN QUERY PLAN. */
+static char *query_plan(struct catalog *c, const char *sql)
+{
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql), *plan = xstrdup("");
+	sqlite3_stmt *st = NULL;
+
+	CHECK_EQ(sqlite3_prepare_v2(c->db, q, -1, &st, NULL), SQLITE_OK);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		char *more = xasprintf("%s%s\n", plan, (const char *)sqlite3_column_text(st, 3));
+
+		free(plan);
+		plan = more;
+	}
+	sqlite3_finalize(st);
+	free(q);
+	return plan;
+}
+
+/* The last statement run on the audit table, its parameters written in
+ * (query_plan's own EXPLAIN left out). */
+static char *last_sql;
+
+static int keep_sql(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)ctx;
+	(void)x;
+	if (type == SQLITE_TRACE_STMT) {
+		char *sql = sqlite3_expanded_sql(p);
+
+		if (sql && strstr(sql, "FROM audit") && strncmp(sql, "EXPLAIN", 7)) {
+			free(last_sql);
+			last_sql = xstrdup(sql);
+		}
+		sqlite3_free(sql);
+	}
+	return 0;
+}
+
+/* 1 when the last statement on the audit table is planned to search the
+ * index by block and object, with what it compares the object by. */
+static int searched_by_block(struct catalog *c, const char *how)
+{
+	char *sql = last_sql, *plan, *want = xasprintf("INDEX audit_block_object (%s)", how);
+	int ok;
+
+	last_sql = NULL;
+	plan = sql ? query_plan(c, sql) : NULL;
+	ok = plan && strstr(plan, want);
+	free(plan);
+	free(want);
+	free(sql);
+	return ok;
+}
+
+/* An entry by object is found in every block of the log's index (schema
+ * v30), the empty blocks between skipped, and through the index: writing
+ * an entry then touches the last block's leaves, not a random leaf of an
+ * index as long as the log (issue 14). */
+TEST(test_catalog_audit_by_object_is_found_in_every_block_through_the_index)
+{
+	struct catalog *c = fresh("audit-blocks");
+	const char *objs[] = { "obj-a", "obj-c" };
+	struct cat_audit_filter f = { .objects = objs, .n_objects = 2 };
+	struct audit_seen one = { 0 }, two = { 0 }, from = { 0 };
+	uint8_t h[CRYPTO_HASH_BYTES] = { 0 };
+	struct cat_audit erase = { .seq = 70000, .time = 1, .uid = 0, .pid = 1, .action = "erase",
+				   .object = "0123abcd", .outcome = "ok", .hash = h, .hash_len = sizeof(h) };
+	struct idlist gone = { 0 };
+
+	put_audit(c, 1, "obj-a", 1);
+	put_audit(c, 2, "obj-b", 2);
+	put_audit(c, 65535, "obj-a", 3);
+	put_audit(c, 65536, "obj-a", 4);
+	put_audit(c, 65537, "obj-b", 5);
+	CHECK_EQ(catalog_audit_append(c, &erase), 0);
+	put_audit(c, 131072, "obj-a", 6);	/* block 2: its first seq alone */
+	put_audit(c, 300000, "obj-a", 7);	/* block 3 holds nothing */
+	put_audit(c, 300001, "obj-c", 8);
+	sqlite3_trace_v2(c->db, SQLITE_TRACE_STMT, keep_sql, NULL);
+	CHECK_EQ(catalog_each_audit(c, "obj-a", see_audit, &one), 0);
+	CHECK_EQ(one.n, 5);
+	CHECK(one.seq[0] == 1 && one.seq[1] == 65535 && one.seq[2] == 65536 && one.seq[3] == 131072 &&
+	      one.seq[4] == 300000);
+	CHECK(searched_by_block(c, "<expr>=? AND object=?"));
+	CHECK_EQ(catalog_each_audit_where(c, &f, see_audit, &two), 0);
+	CHECK_EQ(two.n, 6);
+	CHECK(two.seq[0] == 1 && two.seq[3] == 131072 && two.seq[4] == 300000 && two.seq[5] == 300001);
+	CHECK(searched_by_block(c, "<expr>=? AND object=?"));
+	f.seq_from = 65536;
+	CHECK_EQ(catalog_each_audit_where(c, &f, see_audit, &from), 0);
+	CHECK_EQ(from.n, 4);
+	CHECK(from.seq[0] == 65536 && from.seq[3] == 300001);
+	CHECK_EQ(catalog_audit_erased_prefixed(c, "0123", &gone), 0);
+	CHECK_EQ(gone.n, 1);
+	CHECK(searched_by_block(c, "<expr>=? AND object>? AND object<?"));
+	idlist_free(&gone);
+	sqlite3_trace_v2(c->db, 0, NULL, NULL);
+	/* The first entries are gone (audit retention): the blocks start
+	 * where the log does. */
+	CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq < 65536"), 0);
+	memset(&one, 0, sizeof(one));
+	CHECK_EQ(catalog_each_audit(c, "obj-a", see_audit, &one), 0);
+	CHECK(one.n == 3 && one.seq[0] == 65536 && one.seq[2] == 300000);
+	catalog_close(c);
+}
+
+/* A catalog of schema 29 loses the index by object alone for the one by
+ * block and object. */
+TEST(test_catalog_upgrade_to_30_indexes_the_audit_log_by_block)
+{
+	struct catalog *c = fresh("audit-v29");
+	char *p = xasprintf("%s/audit-v29.db", dir);
+	struct audit_seen one = { 0 };
+
+	put_audit(c, 1, "obj-a", 1);
+	put_audit(c, 70000, "obj-a", 2);
+	CHECK_EQ(catalog_exec(c, "DROP INDEX audit_block_object; CREATE INDEX audit_object ON audit(object);"
+			      " PRAGMA user_version = 29"), 0);
+	catalog_close(c);
+	c = NULL;
+	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	if (c) {
+		CHECK_EQ(catalog_exec(c, "SELECT 1 FROM audit INDEXED BY audit_block_object WHERE " AUDIT_BLOCK " = 0"
+				      " AND object = 'obj-a'"), 0);
+		CHECK(catalog_exec(c, "SELECT 1 FROM audit INDEXED BY audit_object WHERE object = 'obj-a'") != 0);
+		CHECK_EQ(catalog_each_audit(c, "obj-a", see_audit, &one), 0);
+		CHECK(one.n == 2 && one.seq[0] == 1 && one.seq[1] == 70000);
+		catalog_close(c);
+	}
+	free(p);
+}
+
 TEST(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash)
 {
 	struct catalog *c = fresh("audit-refuse");
@@ -1325,6 +1457,8 @@ int main(void)
 	RUN(test_catalog_expired_recordings_are_listed_longest_expired_first);
 	RUN(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash);
 	RUN(test_catalog_audit_rows_come_back_as_written_in_seq_order);
+	RUN(test_catalog_audit_by_object_is_found_in_every_block_through_the_index);
+	RUN(test_catalog_upgrade_to_30_indexes_the_audit_log_by_block);
 	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
 	RUN(test_catalog_audit_commit_hook_is_told_of_committed_rows_only);
 	RUN(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule);
