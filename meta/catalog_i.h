@@ -28,14 +28,15 @@
  * keyed by (AUDIT_BLOCK, object): entries come in blocks of 65,536 seqs,
  * so that the entries being written share the last block's leaves.  A
  * query by object names the blocks with AUDIT_IN_BLOCKS, which lists
- * those that hold an entry (a seek per block, gaps skipped), and the
- * index serves it block by block.  Changing the width needs a schema step
- * that rebuilds the index.
+ * those that hold an entry, each found from the last by a seek in the
+ * index itself (gaps skipped; strictly increasing, so it ends whatever
+ * seqs a hand-edited table holds), and the index serves it block by
+ * block.  Changing the width needs a schema step that rebuilds the index.
  */
 #define AUDIT_BLOCK "(seq >> 16)"
 #define AUDIT_IN_BLOCKS \
-	AUDIT_BLOCK " IN (WITH RECURSIVE block(b) AS (SELECT (SELECT min(seq) FROM audit) >> 16" \
-	" UNION ALL SELECT (SELECT min(seq) FROM audit WHERE seq >= (b + 1) << 16) >> 16 FROM block" \
+	AUDIT_BLOCK " IN (WITH RECURSIVE block(b) AS (SELECT min" AUDIT_BLOCK " FROM audit" \
+	" UNION ALL SELECT (SELECT min" AUDIT_BLOCK " FROM audit WHERE " AUDIT_BLOCK " > b) FROM block" \
 	" WHERE b IS NOT NULL) SELECT b FROM block WHERE b IS NOT NULL)"
 
 struct catalog {

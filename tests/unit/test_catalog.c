@@ -392,7 +392,7 @@ static void put_audit(struct catalog *c, int64_t seq, const char *object, uint8_
 {
 	uint8_t h[CRYPTO_HASH_BYTES];
 	struct cat_audit row = {
-		.seq = seq, .time = 1000 + seq, .uid = 1001, .user = "anna", .level = NULL, .pid = 42,
+		.seq = seq, .time = seq > INT64_MAX - 1000 ? seq : 1000 + seq, .uid = 1001, .user = "anna", .level = NULL, .pid = 42,
 		.comm = "cat", .action = "open", .object = object, .outcome = "ok", .reason = NULL,
 		.hash = h, .hash_len = sizeof(h),
 	};
@@ -844,6 +844,28 @@ TEST(test_catalog_audit_by_object_is_found_in_every_block_through_the_index)
 	memset(&one, 0, sizeof(one));
 	CHECK_EQ(catalog_each_audit(c, "obj-a", see_audit, &one), 0);
 	CHECK(one.n == 3 && one.seq[0] == 65536 && one.seq[2] == 300000);
+	catalog_close(c);
+}
+
+/* A log edited by hand with seqs at the ends of the range (the largest
+ * seq's block followed by one that overflowed back to the first, an
+ * endless list of blocks, before): the who-listened query still ends, with
+ * every entry, and audit verification is what names such rows.  SIGALRM
+ * ends the test program if the query does not. */
+TEST(test_catalog_audit_by_object_ends_on_a_log_of_extreme_seqs)
+{
+	struct catalog *c = fresh("audit-extreme");
+	struct audit_seen one = { 0 };
+
+	put_audit(c, -5, "obj-a", 1);
+	put_audit(c, 1, "obj-a", 2);
+	put_audit(c, 70000, "obj-b", 3);
+	put_audit(c, INT64_MAX, "obj-a", 4);
+	alarm(10);
+	CHECK_EQ(catalog_each_audit(c, "obj-a", see_audit, &one), 0);
+	alarm(0);
+	CHECK_EQ(one.n, 3);
+	CHECK(one.seq[0] == -5 && one.seq[1] == 1 && one.seq[2] == INT64_MAX);
 	catalog_close(c);
 }
 
@@ -1458,6 +1480,7 @@ int main(void)
 	RUN(test_catalog_audit_last_of_an_empty_table_is_seq_zero_and_a_zero_hash);
 	RUN(test_catalog_audit_rows_come_back_as_written_in_seq_order);
 	RUN(test_catalog_audit_by_object_is_found_in_every_block_through_the_index);
+	RUN(test_catalog_audit_by_object_ends_on_a_log_of_extreme_seqs);
 	RUN(test_catalog_upgrade_to_30_indexes_the_audit_log_by_block);
 	RUN(test_catalog_audit_append_refuses_a_taken_seq_and_a_short_hash);
 	RUN(test_catalog_audit_commit_hook_is_told_of_committed_rows_only);
