@@ -22,6 +22,16 @@ static struct catalog *fresh(const char *name)
 	return c;
 }
 
+/* Run sql on *c (a schema set back by hand, rows an older recfs wrote),
+ * close it and open path again: an older register's first open. */
+static void reopen_after(struct catalog **c, const char *path, const char *sql)
+{
+	CHECK_EQ(catalog_exec(*c, sql), 0);
+	catalog_close(*c);
+	*c = NULL;
+	CHECK_EQ(catalog_open(path, 0, c), 0);
+}
+
 static void put_rec(struct catalog *c, const char *id, int64_t at)
 {
 	struct cat_recording r = {
@@ -254,10 +264,7 @@ TEST(test_catalog_schema_8_gains_the_change_log)
 	char *p = xasprintf("%s/v8.db", dir);
 	int64_t s0;
 
-	CHECK_EQ(catalog_exec(c, "DROP TABLE change; PRAGMA user_version = 8"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "DROP TABLE change; PRAGMA user_version = 8");
 	CHECK_EQ(catalog_change_seq(c, &s0), 0);
 	put_rec(c, "cccc1111111111111111111111111111", 5);
 	CHECK_STR(changes_after(c, s0).log, "r:cccc");
@@ -513,10 +520,7 @@ TEST(test_catalog_upgrade_to_11_marks_an_index_of_an_earlier_rule)
 	c = NULL;
 	CHECK_EQ(catalog_open(p, 1, &c), 0);
 	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
-	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 10"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "PRAGMA user_version = 10");
 	if (c) {
 		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
 		CHECK(v && strstr(v, "schema 11"));
@@ -546,10 +550,7 @@ TEST(test_catalog_upgrade_to_13_marks_a_register_with_subjects_for_reindex)
 
 	CHECK_EQ(catalog_open(p, 1, &c), 0);
 	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "0123456789abcdef0123456789abcdef"), 0);
-	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 12"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "PRAGMA user_version = 12");
 	if (c) {
 		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
 		CHECK(v && strstr(v, "schema 13"));
@@ -569,10 +570,7 @@ static void check_reindex_mark(const char *name, int from, const char *schema)
 	CHECK_EQ(catalog_open(p, 1, &c), 0);
 	CHECK_EQ(catalog_put_subject(c, "S-CCCCCC", "0123456789abcdef0123456789abcdef"), 0);
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", from);
-	CHECK_EQ(catalog_exec(c, pragma), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, pragma);
 	if (c) {
 		CHECK_EQ(catalog_get_meta(c, "subject_reindex", &v), 0);
 		if (!v || !strstr(v, schema)) {
@@ -685,11 +683,8 @@ TEST(test_catalog_upgrade_to_28_adds_the_audit_event_time)
 
 	CHECK_EQ(catalog_open(p, 1, &c), 0);
 	CHECK_EQ(catalog_exec(c, "ALTER TABLE audit DROP COLUMN time_us; PRAGMA user_version = 27"), 0);
-	CHECK_EQ(catalog_exec(c, "INSERT INTO audit (seq, time, uid, pid, action, outcome, hash)"
-				 " VALUES (1, 1780000000, 0, 1, 'open', 'ok', zeroblob(32))"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "INSERT INTO audit (seq, time, uid, pid, action, outcome, hash)"
+		     " VALUES (1, 1780000000, 0, 1, 'open', 'ok', zeroblob(32))");
 	if (c) {
 		CHECK_EQ(catalog_exec(c, "SELECT time_us FROM audit"), 0);
 		CHECK_EQ(catalog_exec(c, "DELETE FROM audit WHERE seq = 1 AND time_us IS NULL"), 0);
@@ -879,11 +874,8 @@ TEST(test_catalog_upgrade_to_30_indexes_the_audit_log_by_block)
 
 	put_audit(c, 1, "obj-a", 1);
 	put_audit(c, 70000, "obj-a", 2);
-	CHECK_EQ(catalog_exec(c, "DROP INDEX audit_block_object; CREATE INDEX audit_object ON audit(object);"
-			      " PRAGMA user_version = 29"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "DROP INDEX audit_block_object; CREATE INDEX audit_object ON audit(object);"
+		     " PRAGMA user_version = 29");
 	if (c) {
 		CHECK_EQ(catalog_exec(c, "SELECT 1 FROM audit INDEXED BY audit_block_object WHERE " AUDIT_BLOCK " = 0"
 				      " AND object = 'obj-a'"), 0);
@@ -1007,15 +999,11 @@ TEST(test_catalog_schema_12_never_hands_a_request_number_out_twice)
 	/* A catalog of schema 11 whose request 7 was dropped, and 4 too: its
 	 * log still names 7. */
 	CHECK_EQ(catalog_exec(c, request_v11), 0);
-	CHECK_EQ(catalog_exec(c, "DELETE FROM request WHERE id = 4;"
-				 "INSERT INTO audit (seq, time, uid, pid, action, object, outcome, reason, hash)"
-				 " VALUES (1, 5000, 0, 1, 'request-new', 'S-GGGGGG', 'ok',"
-				 " 'request=7 type=erasure state=received due=2026-07-01', x'00');"
-				 "PRAGMA user_version = 11"),
-		 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "DELETE FROM request WHERE id = 4;"
+		     "INSERT INTO audit (seq, time, uid, pid, action, object, outcome, reason, hash)"
+		     " VALUES (1, 5000, 0, 1, 'request-new', 'S-GGGGGG', 'ok',"
+		     " 'request=7 type=erasure state=received due=2026-07-01', x'00');"
+		     "PRAGMA user_version = 11");
 	if (!c)
 		goto out;
 	CHECK_EQ(catalog_get_request(c, 1, &q), 0);
@@ -1026,10 +1014,7 @@ TEST(test_catalog_schema_12_never_hands_a_request_number_out_twice)
 	CHECK_EQ(new_request(c, "S-EEEEEE", 500), 8);
 	CHECK_EQ(catalog_delete_request(c, 8), 0);
 	/* Upgraded again (a user_version set back): the sequence holds. */
-	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 11"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "PRAGMA user_version = 11");
 	if (c)
 		CHECK_EQ(new_request(c, "S-FFFFFF", 600), 9);
 out:
@@ -1169,23 +1154,19 @@ TEST(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear)
 	 * and a restriction, both with their reasons in the clear. */
 	put_rec(c, rec_a, 1000);
 	put_rec(c, rec_b, 2000);
-	CHECK_EQ(catalog_exec(c, "DROP INDEX recording_reasons; DROP INDEX subject_index_handle;"
-				 "ALTER TABLE recording DROP COLUMN hold_since;"
-				 "ALTER TABLE subject_index DROP COLUMN kind;"
-				 /* and nothing of a later schema */
-				 "ALTER TABLE request DROP COLUMN state; ALTER TABLE request DROP COLUMN channel;"
-				 "ALTER TABLE request DROP COLUMN requester; ALTER TABLE request DROP COLUMN ground;"
-				 "ALTER TABLE request DROP COLUMN note; ALTER TABLE request DROP COLUMN counted_from;"
-				 "UPDATE recording SET legal_hold = 'court case' WHERE id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';"
-				 "UPDATE recording SET restricted_since = 3000, restricted_reason = 'contested'"
-				 " WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';"
-				 "INSERT INTO audit (seq, time, uid, pid, action, object, outcome, reason, hash)"
-				 " VALUES (1, 5000, 0, 1, 'hold', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'ok', 'court case', x'00');"
-				 "PRAGMA user_version = 5"),
-		 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "DROP INDEX recording_reasons; DROP INDEX subject_index_handle;"
+		     "ALTER TABLE recording DROP COLUMN hold_since;"
+		     "ALTER TABLE subject_index DROP COLUMN kind;"
+		     /* and nothing of a later schema */
+		     "ALTER TABLE request DROP COLUMN state; ALTER TABLE request DROP COLUMN channel;"
+		     "ALTER TABLE request DROP COLUMN requester; ALTER TABLE request DROP COLUMN ground;"
+		     "ALTER TABLE request DROP COLUMN note; ALTER TABLE request DROP COLUMN counted_from;"
+		     "UPDATE recording SET legal_hold = 'court case' WHERE id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';"
+		     "UPDATE recording SET restricted_since = 3000, restricted_reason = 'contested'"
+		     " WHERE id = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';"
+		     "INSERT INTO audit (seq, time, uid, pid, action, object, outcome, reason, hash)"
+		     " VALUES (1, 5000, 0, 1, 'hold', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'ok', 'court case', x'00');"
+		     "PRAGMA user_version = 5");
 	if (!c)
 		goto out;
 	CHECK_EQ(catalog_get_recording(c, rec_a, &r), 0);
@@ -1238,13 +1219,9 @@ TEST(test_catalog_schema_22_marks_no_restriction_made_before_it)
 	CHECK_EQ(r.restricted_by_objection, 1);
 	cat_recording_clear(&r);
 	/* As schema 21 left it: rec_b restricted, whoever asked. */
-	CHECK_EQ(catalog_exec(c, "UPDATE recording SET restricted_since = 3000;"
-				 "ALTER TABLE recording DROP COLUMN restricted_by_objection;"
-				 "PRAGMA user_version = 21"),
-		 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "UPDATE recording SET restricted_since = 3000;"
+		     "ALTER TABLE recording DROP COLUMN restricted_by_objection;"
+		     "PRAGMA user_version = 21");
 	if (!c)
 		goto out;
 	for (int i = 0; i < 2; i++) {
@@ -1254,10 +1231,7 @@ TEST(test_catalog_schema_22_marks_no_restriction_made_before_it)
 		cat_recording_clear(&r);
 	}
 	/* Set back by hand, the column there: the step is skipped. */
-	CHECK_EQ(catalog_exec(c, "PRAGMA user_version = 21"), 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "PRAGMA user_version = 21");
 	CHECK(c != NULL);
 out:
 	catalog_close(c);
@@ -1388,18 +1362,14 @@ TEST(test_catalog_schema_9_index_keeps_its_entries_and_takes_every_holder)
 	/* The index as schema 9 left it: one holder per mac, the first. */
 	CHECK_EQ(catalog_put_subject(c, "S-AAAAAA", "0123456789abcdef0123456789abcdef"), 0);
 	CHECK_EQ(catalog_put_subject(c, "S-BBBBBB", "1123456789abcdef0123456789abcdef"), 0);
-	CHECK_EQ(catalog_exec(c, "DROP TABLE subject_index;"
-				 "CREATE TABLE subject_index (mac BLOB PRIMARY KEY,"
-				 "  handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE, kind TEXT)"
-				 "  WITHOUT ROWID;"
-				 "CREATE INDEX subject_index_handle ON subject_index(handle);"
-				 "INSERT INTO subject_index VALUES (x'09" ZEROS_31 "', 'S-AAAAAA', 'phone'),"
-				 "  (x'0a" ZEROS_31 "', 'S-BBBBBB', 'email'), (x'0b" ZEROS_31 "', 'S-BBBBBB', NULL);"
-				 "PRAGMA user_version = 9"),
-		 0);
-	catalog_close(c);
-	c = NULL;
-	CHECK_EQ(catalog_open(p, 0, &c), 0);
+	reopen_after(&c, p, "DROP TABLE subject_index;"
+		     "CREATE TABLE subject_index (mac BLOB PRIMARY KEY,"
+		     "  handle TEXT NOT NULL REFERENCES subject(handle) ON DELETE CASCADE, kind TEXT)"
+		     "  WITHOUT ROWID;"
+		     "CREATE INDEX subject_index_handle ON subject_index(handle);"
+		     "INSERT INTO subject_index VALUES (x'09" ZEROS_31 "', 'S-AAAAAA', 'phone'),"
+		     "  (x'0a" ZEROS_31 "', 'S-BBBBBB', 'email'), (x'0b" ZEROS_31 "', 'S-BBBBBB', NULL);"
+		     "PRAGMA user_version = 9");
 	if (!c)
 		goto out;
 	CHECK_STR(holders_of(c, line), "S-AAAAAA");
