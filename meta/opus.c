@@ -237,20 +237,6 @@ static int op_fail(int op_err, const struct src *s)
 	}
 }
 
-static uint32_t ogg_crc(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0;
-	size_t i;
-	int b;
-
-	for (i = 0; i < n; i++) {
-		crc ^= (uint32_t)p[i] << 24;
-		for (b = 0; b < 8; b++)
-			crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
-	}
-	return crc;
-}
-
 /*
  * A recorder that died mid-write leaves a file libopusfile still opens, only
  * shorter.  Such a file must not be ingested as if complete: the file has to
@@ -278,7 +264,8 @@ static int check_tail(int fd, uint64_t size)
 			"end-of-stream page");
 	for (i = n >= 27 ? n - 27 + 1 : 0; i-- > 0;) {
 		size_t segs, body = 0, len, k;
-		uint32_t crc;
+		uint8_t crc[4];
+		ogg_page og;
 
 		if (memcmp(buf + i, "OggS", 4) || buf[i + 4] != 0)
 			continue;
@@ -290,10 +277,13 @@ static int check_tail(int fd, uint64_t size)
 		len = 27 + segs + body;
 		if (i + len != n)
 			continue;
-		crc = (uint32_t)buf[i + 22] | (uint32_t)buf[i + 23] << 8 |
-		      (uint32_t)buf[i + 24] << 16 | (uint32_t)buf[i + 25] << 24;
-		memset(buf + i + 22, 0, 4);
-		if (ogg_crc(buf + i, len) == crc && (buf[i + 5] & 0x04))
+		/* libogg writes the page's checksum in place: compare it with
+		 * the one the file holds. */
+		og = (ogg_page){ .header = buf + i, .header_len = (long)(27 + segs),
+				 .body = buf + i + 27 + segs, .body_len = (long)body };
+		memcpy(crc, buf + i + 22, sizeof(crc));
+		ogg_page_checksum_set(&og);
+		if (!memcmp(buf + i + 22, crc, sizeof(crc)) && ogg_page_eos(&og))
 			ret = 0;
 		break;
 	}

@@ -226,6 +226,21 @@ TEST(test_probe_refuses_an_opus_file_cut_in_half)
 	free(path);
 }
 
+/* The last page is whole and flagged end-of-stream, but a byte of it was
+ * changed after its checksum was written: the tail is not taken as whole. */
+TEST(test_probe_refuses_an_opus_file_whose_last_page_fails_its_checksum)
+{
+	char *path = xasprintf("%s/lastcrc.opus", tmpdir);
+	struct mem m;
+
+	mem_load(&m, STEREO);
+	m.data[m.len - 1] ^= 0x55;
+	write_bytes(path, m.data, m.len);
+	check_refused(path, "audio is truncated: it does not end with a complete end-of-stream page");
+	free(m.data);
+	free(path);
+}
+
 TEST(test_probe_refuses_an_opus_file_cut_inside_its_headers)
 {
 	char *path = xasprintf("%s/head.opus", tmpdir);
@@ -2438,6 +2453,7 @@ int main(void)
 	RUN(test_probe_reads_channels_and_duration_of_stereo_fixture);
 	RUN(test_probe_refuses_random_bytes);
 	RUN(test_probe_refuses_an_opus_file_cut_in_half);
+	RUN(test_probe_refuses_an_opus_file_whose_last_page_fails_its_checksum);
 	RUN(test_probe_refuses_an_opus_file_cut_inside_its_headers);
 	RUN(test_probe_refuses_a_wav_file);
 	RUN(test_probe_refuses_an_empty_file);
