@@ -68,6 +68,7 @@ struct xattr_list {
 /* Names a setfattr may not change (EPERM rather than ENOTSUP). */
 static const char *const readonly_names[] = {
 	"user.gdpr.legal_basis", "user.gdpr.purpose", "user.gdpr.controller", "user.gdpr.data_source",
+	"user.gdpr.special_categories", "user.gdpr.special_condition",
 	"user.recfs.id", "user.recfs.source", "user.recfs.kind", "user.recfs.recorded_at",
 	"user.recfs.duration_ms", "user.recfs.channels", "user.recfs.subjects", "user.recfs.locked",
 	"user.recfs.title", "user.recfs.staff", "user.recfs.subject_names", "user.recfs.opus_tags", NULL,
@@ -506,6 +507,27 @@ static char *reason_value(struct recfs *fs, struct caller *c, const struct cat_r
 }
 
 /*
+ * The special categories of personal data (GDPR Art. 9(1)) the policy says
+ * r's purpose holds, comma-separated, and the condition of Art. 9(2) they
+ * are processed on: nothing for a purpose that names none, or one the
+ * policy no longer has.
+ */
+static void add_special(const struct policy *p, const struct cat_recording *r, struct xattr_list *l)
+{
+	int k = policy_purpose_index(p, r->purpose);
+	const struct policy_purpose *pu = k >= 0 ? &p->purposes[k] : NULL;
+	struct strbuf b = { 0 };
+
+	if (!pu || !pu->special_categories || pu->special_condition < 0)
+		return;
+	for (int i = 0; policy_special_categories[i]; i++)
+		if (pu->special_categories & (1u << i))
+			strbuf_addf(&b, "%s%s", b.s ? "," : "", policy_special_categories[i]);
+	xl_add(l, "user.gdpr.special_categories", strbuf_detach(&b));
+	xl_add(l, "user.gdpr.special_condition", xstrdup(policy_special_conditions[pu->special_condition]));
+}
+
+/*
  * Every attribute of n the caller may see.  only: NULL for listxattr (the
  * names of sealed attributes, nothing decrypted), else the attribute
  * getxattr asks for (a sealed record is decrypted only when only is one of
@@ -524,6 +546,7 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 		return 0;
 	xl_add(l, "user.gdpr.legal_basis", xstrdup(r->legal_basis ? r->legal_basis : ""));
 	xl_add(l, "user.gdpr.purpose", xstrdup(r->purpose ? r->purpose : ""));
+	add_special(p, r, l);
 	util_format_date(r->retention_until, t);
 	xl_add(l, "user.gdpr.retention_until", xstrdup(t));
 	if (r->restricted_since)

@@ -139,6 +139,44 @@ nobody=$(make_plain_user nolevel)
 MNT=$T_TMP/mnt
 mount_recfs "$REG" "$MNT" "$KEYS/sachbearbeitung.keyring" "$KEYS/datenschutz.keyring" ||
 	t_abort "mount" "cannot mount"
+# --- the attributes of each recording -----------------------------------------
+# Any level that sees a recording sees its purpose's special categories
+# and their condition beside its legal basis, as the policy words them;
+# a purpose that names none has neither; neither is a caller's to set.
+clerk=$(make_level_user sachbearbeitung)
+# rec_path DATE: the .opus of the recording made at DATE, on the mount.
+rec_path() { as_user "$clerk" find "$MNT/by-date" -name "*_$(id_at "$1" | cut -c1-8).opus" | head -n 1; }
+c1=$(rec_path 2026-11-20T09:00:00Z)
+c2=$(rec_path 2026-11-21T09:00:00Z)
+c3=$(rec_path 2026-11-22T09:00:00Z)
+[ -n "$c1" ] && [ -n "$c2" ] && [ -n "$c3" ] || t_abort "mount" "the three calls are not all on the mount"
+# xa USER PATH NAME: the attribute's value, as getfattr gives it.
+xa() { as_user "$1" getfattr --absolute-names --only-values -n "$3" "$2" 2>&1; }
+assert_eq "the hotline's call: its special categories" "health" "$(xa "$clerk" "$c1" user.gdpr.special_categories)"
+assert_eq "... and their condition" "explicit_consent" "$(xa "$clerk" "$c1" user.gdpr.special_condition)"
+assert_eq "a conference: two categories, in the policy's order" "genetic,health" \
+	"$(xa "$clerk" "$c2" user.gdpr.special_categories)"
+assert_eq "... and their condition" "health_or_social_care" "$(xa "$clerk" "$c2" user.gdpr.special_condition)"
+x=$(as_user "$clerk" getfattr -d --absolute-names "$c3" 2>&1)
+assert_contains "quality assurance: its other attributes are listed" "$x" 'user.gdpr.legal_basis="legitimate_interests"'
+assert_not_contains "... and no special categories" "$x" "special_"
+assert_contains "... asked for them: no such attribute" "$(xa "$clerk" "$c3" user.gdpr.special_categories)" \
+	"No such attribute"
+x=$(as_user "$clerk" getfattr -d --absolute-names "$c1" 2>&1)
+assert_contains "getfattr -d lists the categories" "$x" 'user.gdpr.special_categories="health"'
+assert_contains "... and the condition" "$x" 'user.gdpr.special_condition="explicit_consent"'
+dpo=$(make_level_user datenschutz)
+for who in "$clerk:the clerk" "$dpo:the privacy officer"; do
+	u=${who%%:*}
+	assert_contains "${who#*:}'s setfattr of the categories is refused" \
+		"$(as_user "$u" setfattr -n user.gdpr.special_categories -v none "$c1" 2>&1)" "Operation not permitted"
+	assert_contains "${who#*:}'s removal of the condition is refused" \
+		"$(as_user "$u" setfattr -x user.gdpr.special_condition "$c1" 2>&1)" "Operation not permitted"
+done
+assert_eq "... and the categories are as they were" "health" "$(xa "$clerk" "$c1" user.gdpr.special_categories)"
+assert_contains "a user of no level sees no recording at all" "$(as_user "$nobody" getfattr -n user.gdpr.purpose \
+	"$c1" 2>&1)" "No such file"
+
 declare -A FILE=([de]=README.txt [en]=README.en.txt [fi]=README.fi.txt [sv]=README.sv.txt [fr]=README.fr.txt)
 declare -A HEALTH=([de]="Gesundheitsdaten (besondere Kategorien personenbezogener Daten, Art. 9 Abs. 1 DSGVO)"
 	[en]="health data (special categories of personal data, GDPR Art. 9(1))"
