@@ -548,17 +548,6 @@ static void join(struct snapshot *s, pthread_t th, int *running)
 	*running = 0;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FREE_AT_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FREE_AT_EXIT 1
-#endif
-#endif
-#ifndef FREE_AT_EXIT
-#define FREE_AT_EXIT 0
-#endif
-
 void snapshot_stop(struct snapshot *s)
 {
 	if (!s)
@@ -580,7 +569,7 @@ void snapshot_stop(struct snapshot *s)
 	 * miss), while the mount was still up and served nothing (main.c
 	 * unmounts after this).  A build with AddressSanitizer frees it, so
 	 * that its leak check still sees everything else. */
-#if FREE_AT_EXIT
+#if UTIL_ASAN
 	tree_unref(s->tree);
 #endif
 	if (s->cat)

@@ -23,6 +23,19 @@
 
 /* Random ids of recordings, artifacts and sealed records (made by
  * crypto_new_id). */
+/* 1 in a build with AddressSanitizer, by GCC's macro or clang's feature
+ * test (clang 14 defines only the feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UTIL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UTIL_ASAN 1
+#endif
+#endif
+#ifndef UTIL_ASAN
+#define UTIL_ASAN 0
+#endif
+
 #define RECFS_ID_BYTES 16
 #define RECFS_ID_HEX (RECFS_ID_BYTES * 2 + 1)
 
