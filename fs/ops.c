@@ -449,7 +449,7 @@ int recfs_other_view(struct recfs *fs, const struct caller *c, fuse_ino_t ino, c
 	if (n && tree_visible(n, (int)v - 1)) {
 		if (n->rec) {
 			snprintf(object, RECFS_ID_HEX, "%s", n->rec->row.id);
-		} else if (n->handle) {
+		} else if (n->type == TN_DIR && n->handle) {
 			snprintf(object, RECFS_ID_HEX, "%s", n->handle);
 			if (handle)
 				*handle = 1;

@@ -87,7 +87,8 @@ struct tart {
  * the node's own allocation, a file's is its artifact's or recording's
  * (name, wav_name: one copy for every folder it is in, kept by the node's
  * reference to rec), the table of kids has no capacity field (it is
- * always tree.c's kids_cap(n_kids) or more), and the flags are bytes.
+ * always tree.c's kids_cap(n_kids) or more), the flags are bytes, and a
+ * file's node ends before the fields only folders use.
  */
 struct tnode {
 	int refs;			/* atomic: the snapshots' ino maps */
@@ -96,20 +97,26 @@ struct tnode {
 	uint64_t ino;
 	uint64_t parent;
 	char *name;			/* a folder's: in the node's allocation; a file's: rec's */
-	struct tnode **kids;		/* sorted by name once built */
-	size_t n_kids;
 	struct trec *rec;		/* TN_FILE, TN_WAV */
 	struct tart *art;		/* TN_FILE, TN_WAV (the audio artifact) */
-	char *handle;			/* by-subject/<handle> */
 	uint64_t size;
 	int64_t mtime;
 	gid_t gid;
-	unsigned n_subdirs;
 	uint16_t mode;			/* permission bits only (0555, 0440, ...) */
 	uint8_t type;			/* enum tnode_type */
 	uint8_t always;			/* visible to every caller */
 	uint8_t shared;			/* one node for every view: root, README*.txt */
 	uint8_t lang;			/* TN_README: index into the policy's langs (< POLICY_MAX_LANGS) */
+	/*
+	 * From here on, a folder's or a README's node only: a file's node
+	 * (TN_FILE, TN_WAV), most of a snapshot's nodes, is allocated without
+	 * these fields (tree.c: FILE_NODE_SIZE), so they must not be read
+	 * before the node's type says it has them.
+	 */
+	struct tnode **kids;		/* sorted by name once built */
+	size_t n_kids;
+	char *handle;			/* by-subject/<handle> */
+	unsigned n_subdirs;
 };
 
 /* A persistent map (tree.c): shared between snapshots, copied on write. */

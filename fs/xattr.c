@@ -827,7 +827,7 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		held = n->rec->row.legal_hold != NULL;
 		restricted = n->rec->row.restricted_since != 0;
 	}
-	if (n->handle)
+	if (n->type == TN_DIR && n->handle)
 		handle = xstrdup(n->handle);
 	tree_unref(t);
 	recfs_rights_actor(fs, &c, &actor);
