@@ -449,8 +449,8 @@ int recfs_other_view(struct recfs *fs, const struct caller *c, fuse_ino_t ino, c
 	if (n && tree_visible(n, (int)v - 1)) {
 		if (n->rec) {
 			snprintf(object, RECFS_ID_HEX, "%s", n->rec->row.id);
-		} else if (n->type == TN_DIR && n->handle) {
-			snprintf(object, RECFS_ID_HEX, "%s", n->handle);
+		} else if (tnode_handle(n)) {
+			snprintf(object, RECFS_ID_HEX, "%s", tnode_handle(n));
 			if (handle)
 				*handle = 1;
 		}

@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,7 +390,7 @@ static void trec_unref(struct trec *r);
  * folder's field in a file's node.  A file's node ends where a folder's
  * fields begin (struct tnode): FILE_NODE_SIZE bytes, 88 of 120 here.
  */
-#define FILE_NODE_SIZE offsetof(struct tnode, kids)
+#define FILE_NODE_SIZE TNODE_FILE_SIZE
 _Static_assert(FILE_NODE_SIZE % _Alignof(struct tnode) == 0, "file nodes must stay aligned in the slab");
 
 #if UTIL_ASAN
@@ -503,7 +502,7 @@ static void tnode_unref(struct tnode *n)
 		return;
 	if (n->rec)
 		trec_unref(n->rec);
-	if (is_file(n->type)) {
+	if (tnode_is_file(n)) {
 		file_node_free(n);
 		return;
 	}
@@ -1320,7 +1319,7 @@ void tree_unref(struct tree *t)
 static int attrs_differ(const struct tnode *a, const struct tnode *b)
 {
 	if (a->mask != b->mask || a->mode != b->mode || a->size != b->size || a->gid != b->gid ||
-	    a->mtime != b->mtime || a->type != b->type || (a->type == TN_DIR && a->n_kids != b->n_kids))
+	    a->mtime != b->mtime || a->type != b->type || tnode_n_kids(a) != tnode_n_kids(b))
 		return 1;
 	if (a->rec && b->rec && (a->rec->row.restricted_since != b->rec->row.restricted_since ||
 				 a->rec->row.retention_until != b->rec->row.retention_until ||
@@ -1453,11 +1452,11 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 		return n;
 	c = node_alloc(n->name, is_file(n->type));
 	name = c->name;
-	memcpy(c, n, is_file(n->type) ? FILE_NODE_SIZE : sizeof(*c));
+	memcpy(c, n, tnode_is_file(n) ? FILE_NODE_SIZE : sizeof(*c));
 	c->name = name;
 	c->refs = 1;
 	c->gen = t->gen;
-	if (!is_file(n->type)) {
+	if (!tnode_is_file(n)) {
 		c->handle = dup_or_null(n->handle);
 		c->kids = n->n_kids ? xcalloc(kids_cap(n->n_kids), sizeof(*c->kids)) : NULL;
 		if (n->n_kids)

@@ -33,6 +33,7 @@
 #ifndef RECFS_TREE_H
 #define RECFS_TREE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -110,14 +111,36 @@ struct tnode {
 	/*
 	 * From here on, a folder's or a README's node only: a file's node
 	 * (TN_FILE, TN_WAV), most of a snapshot's nodes, is allocated without
-	 * these fields (tree.c: FILE_NODE_SIZE), so they must not be read
-	 * before the node's type says it has them.
+	 * these fields (TNODE_FILE_SIZE, below), so they must not be read
+	 * before the node's type says it has them (tnode_handle,
+	 * tnode_n_kids).
 	 */
 	struct tnode **kids;		/* sorted by name once built */
 	size_t n_kids;
 	char *handle;			/* by-subject/<handle> */
 	unsigned n_subdirs;
 };
+
+/* The bytes of a file's node (TN_FILE, TN_WAV): up to a folder's fields. */
+#define TNODE_FILE_SIZE offsetof(struct tnode, kids)
+
+static inline int tnode_is_file(const struct tnode *n)
+{
+	return n->type == TN_FILE || n->type == TN_WAV;
+}
+
+/* The subject's handle of a by-subject/<handle> folder, NULL for any other
+ * node: what may be asked of a file's node too. */
+static inline const char *tnode_handle(const struct tnode *n)
+{
+	return tnode_is_file(n) ? NULL : n->handle;
+}
+
+/* How many kids n has: 0 for a file's node, which has no table. */
+static inline size_t tnode_n_kids(const struct tnode *n)
+{
+	return tnode_is_file(n) ? 0 : n->n_kids;
+}
 
 /* A persistent map (tree.c): shared between snapshots, copied on write. */
 struct tmap;

@@ -540,8 +540,8 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	const struct cat_recording *r = n->rec ? &n->rec->row : NULL;
 	char t[21];
 
-	if (n->type == TN_DIR && n->handle)
-		return add_card(fs, c, n->handle, only, l);
+	if (tnode_handle(n))
+		return add_card(fs, c, tnode_handle(n), only, l);
 	if (!r)
 		return 0;
 	xl_add(l, "user.gdpr.legal_basis", xstrdup(r->legal_basis ? r->legal_basis : ""));
@@ -827,8 +827,8 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		held = n->rec->row.legal_hold != NULL;
 		restricted = n->rec->row.restricted_since != 0;
 	}
-	if (n->type == TN_DIR && n->handle)
-		handle = xstrdup(n->handle);
+	if (tnode_handle(n))
+		handle = xstrdup(tnode_handle(n));
 	tree_unref(t);
 	recfs_rights_actor(fs, &c, &actor);
 

@@ -120,8 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *slash = memchr(p, '/', (size_t)(nul - p));
 		size_t len = (size_t)((slash ? slash : nul) - p), k = 0;
 
-		/* A file's node has no kids table (tree.h). */
-		if (len && p[0] == 0x01 && dir->type == TN_DIR && dir->n_kids) {
+		if (len && p[0] == 0x01 && tnode_n_kids(dir)) {
 			const char *real = dir->kids[(len > 1 ? p[1] - 1u : 0) % dir->n_kids]->name;
 
 			k = strlen(real) < NAME_MAX_BYTES ? strlen(real) : NAME_MAX_BYTES;

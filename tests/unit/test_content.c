@@ -3,7 +3,6 @@
  * of the audio, README.txt reads its text, and an error reaches the reader
  * as the errno the mount promises: ENOENT for a missing blob, EIO for data
  * that fails its check or audio that does not decode (never EINVAL). */
-#include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -209,13 +208,13 @@ TEST(test_content_audio_that_does_not_decode_is_eio_not_einval)
 	/* A file's node ends where a folder's fields begin (tree.h): copy
 	 * that much of it. */
 	memset(&fake, 0, sizeof(fake));
-	memcpy(&fake, wav, offsetof(struct tnode, kids));
+	memcpy(&fake, wav, TNODE_FILE_SIZE);
 	rec0 = *wav->rec;
 	rec0.row.channels = 0;
 	fake.rec = &rec0;
 	CHECK_EQ(content_open_node(reg, &fake, dek, &c), -EIO);
 	CHECK(c == NULL);
-	memcpy(&fake, wav, offsetof(struct tnode, kids));
+	memcpy(&fake, wav, TNODE_FILE_SIZE);
 	fake.art = chat->art;
 	CHECK_EQ(content_open_node(reg, &fake, chat_dek, &c), -EIO);
 	CHECK(c == NULL);

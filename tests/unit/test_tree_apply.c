@@ -170,7 +170,7 @@ static size_t trees_differ(const struct tree *want, const struct tree *got, cons
 		DIFF(n->size != m->size, "size");
 		DIFF(n->mtime != m->mtime, "mtime");
 		/* A file's node has no folder's fields (tree.h). */
-		if (n->type == m->type && n->type != TN_FILE && n->type != TN_WAV) {
+		if (n->type == m->type && !tnode_is_file(n)) {
 			DIFF(str_differ(n->handle, m->handle), "handle");
 			DIFF(n->n_kids != m->n_kids, "number of kids");
 			DIFF(n->n_subdirs != m->n_subdirs, "n_subdirs");
