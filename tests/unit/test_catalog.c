@@ -399,7 +399,8 @@ static void put_audit(struct catalog *c, int64_t seq, const char *object, uint8_
 {
 	uint8_t h[CRYPTO_HASH_BYTES];
 	struct cat_audit row = {
-		.seq = seq, .time = seq > INT64_MAX - 1000 ? seq : 1000 + seq, .uid = 1001, .user = "anna", .level = NULL, .pid = 42,
+		.seq = seq, .time = seq > INT64_MAX - 1000 ? seq : 1000 + seq, .uid = 1001, .user = "anna",
+		.level = NULL, .pid = 42,
 		.comm = "cat", .action = "open", .object = object, .outcome = "ok", .reason = NULL,
 		.hash = h, .hash_len = sizeof(h),
 	};
