@@ -206,6 +206,19 @@ for lang in de en fi sv fr; do
 	assert_not_contains "${FILE[$lang]}: quality assurance cites no Art. 9" "$(part quality | tr '\n' ' ')" "9"
 done
 unmount_recfs "$MNT"
+# Each refused change of the two attributes is in the audit log, with the
+# user, the recording and its errno (read once the mount has exited).
+ID1=$(id_at 2026-11-20T09:00:00Z)
+refusals()
+{
+	"$RECCTL" audit show -R "$REG" --user "$1" --json 2>/dev/null |
+		jq -r --arg id "$ID1" '.[] | select(.object == $id and .outcome == "refused") | .action + " " + (.reason // "")'
+}
+for who in "$clerk:the clerk" "$dpo:the privacy officer"; do
+	r=$(refusals "${who%%:*}")
+	assert_contains "${who#*:}'s refused setfattr is logged with EPERM" "$r" "setxattr EPERM"
+	assert_contains "... and the refused removal" "$r" "removexattr EPERM"
+done
 
 # --- the access letter -------------------------------------------------------
 assert_ok "her access request" "$RECCTL" request new -R "$REG" --type access --subject "$H" --channel post
