@@ -199,6 +199,18 @@ void catalog_checkpoint_if_due(struct catalog *c);
  * errors as usual (-EBUSY).  Reads every page: seconds on a large catalog.
  */
 int catalog_quick_check(struct catalog *c) MUST_CHECK;
+/*
+ * sqlite's integrity check of the audit table and its index (PRAGMA
+ * integrity_check(audit)): that every entry is in the index under its own
+ * block and object, and the index holds nothing else.  The chain hashes
+ * the table's rows; the reports by recording read them through the index,
+ * so an index rebuilt without some entries (root with sqlite3 and
+ * writable_schema) hides them from "who listened" while the chain holds.
+ * 0 when they agree; -EBADMSG when not (meta_errmsg quotes sqlite's
+ * first finding, a seq and the index's name); other errors as usual.
+ * Reads the whole table and index: seconds on a log of millions.
+ */
+int catalog_audit_index_check(struct catalog *c) MUST_CHECK;
 /* 1 while a catalog_begin transaction is open. */
 int catalog_in_transaction(struct catalog *c);
 

@@ -136,6 +136,35 @@ TEST(test_audit_each_filters_by_object)
 	catalog_close(c);
 }
 
+/* The rows stay as written, so the chain holds; the index the reports by
+ * object read is rebuilt without one of them, then given the full index's
+ * definition back (root with sqlite3 and writable_schema). */
+TEST(test_audit_verify_finds_an_index_that_leaves_an_entry_out)
+{
+	struct catalog *c = fresh("index", 10);
+	char *path = xasprintf("%s/index.db", dir);
+	struct audit_report rep;
+	int n = 0;
+
+	CHECK_EQ(catalog_exec(c, "DROP INDEX audit_block_object;"
+				 "CREATE INDEX audit_block_object ON audit((seq >> 16), object) WHERE seq <> 6;"
+				 "PRAGMA writable_schema = ON;"
+				 "UPDATE sqlite_schema SET sql = 'CREATE INDEX audit_block_object ON "
+				 "audit((seq >> 16), object)' WHERE name = 'audit_block_object';"
+				 "PRAGMA writable_schema = OFF;"), 0);
+	catalog_close(c);
+	CHECK_EQ(catalog_open(path, 1, &c), 0);
+	/* The attack works: entry 6, object-5's, is left out of its report. */
+	CHECK_EQ(audit_each(c, "object-5", count_object, &n), 0);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), -EBADMSG);
+	CHECK_EQ(rep.bad, 0);
+	CHECK(strstr(meta_errmsg(), "do not agree") != NULL);
+	CHECK(strstr(meta_errmsg(), "row 6 missing from index audit_block_object") != NULL);
+	catalog_close(c);
+	free(path);
+}
+
 static const char *fixtures_dir(void)
 {
 	const char *e = getenv("RECFS_FIXTURES");
@@ -1505,6 +1534,7 @@ int main(void)
 	RUN(test_audit_verify_finds_entries_cut_off_the_end);
 	RUN(test_audit_entries_join_an_open_transaction_and_roll_back_with_it);
 	RUN(test_audit_each_filters_by_object);
+	RUN(test_audit_verify_finds_an_index_that_leaves_an_entry_out);
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_refusal_writes_no_object_of_another_form);
 	RUN(test_audit_verify_names_a_field_stored_in_another_form);

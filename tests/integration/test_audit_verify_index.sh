@@ -1,0 +1,105 @@
+#!/bin/bash
+# Promise tried: recctl(1) audit verify: "audit show --recording X --action
+# open" is the "who listened" report, and verify tells when the log was
+# changed.
+#
+# Attack (root with write access to catalog.db, as recctl(1) describes the
+# attacker, no key needed): leave every row of the log as it is, so that
+# the chain, the head, the seals and the anchors all still match, and
+# rebuild the index the reports by recording read without the analyst's
+# open: drop it, make it again as a partial index that leaves that entry
+# out (or as an index of an expression that files it under another
+# object), then put the full index's definition back into sqlite_schema
+# with writable_schema.  sqlite then reads the index as the full one, and every
+# report by recording (who listened, the export's accesses) leaves the
+# open out, while the plain listing (read in seq order from the table)
+# still prints it and sqlite's quick check (recctl fsck's) finds nothing.
+# Expected: verify, with the key or without, exits 1 and says that the
+# table and its index do not agree; the genuine log verifies.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T_TMP/a"
+REG=$T_TMP/a/reg
+KEYS=$T_TMP/a/keys
+VKEY=$KEYS/audit-verify.key
+"$RECCTL" init "$REG" --policy "$POLICY_EXAMPLE" --keyrings "$KEYS" --no-passphrase --audit-epoch 1 \
+	>"$T_TMP/init.out" 2>&1 || t_abort "init --audit-epoch 1" "$(cat "$T_TMP/init.out")"
+SPOOL=$T_TMP/spool
+mkdir -p "$SPOOL"
+customer_call c1 2026-11-02T10:00:00Z "Matti Meikäläinen" "+358401234567"
+customer_call c2 2026-11-03T10:00:00Z "Maija Virtanen" "+358401234568"
+rid=$(id_at 2026-11-02T10:00:00Z)
+rid2=$(id_at 2026-11-03T10:00:00Z)
+[ -n "$rid" ] && [ -n "$rid2" ] || t_abort "ingest" "no recording"
+
+analyst=$(make_level_user analysis)
+MNT=$T_TMP/mnt
+mount_all_levels "$MNT"
+for f in $(as_user "$analyst" find "$MNT/by-date" -name '*.opus'); do
+	as_user "$analyst" cat "$f" >/dev/null || t_abort "cat" "the analyst cannot read $f"
+done
+unmount_recfs "$MNT"
+sleep 1.5
+"$RECCTL" audit seal -R "$REG" >/dev/null 2>&1 || t_abort "audit seal" "failed"
+seq=$(q "SELECT seq FROM audit WHERE action = 'open' AND object = '$rid' AND outcome = 'ok'")
+[ -n "$seq" ] || t_abort "log" "no open entry for $rid"
+index_sql=$(q "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit'")
+case "$index_sql" in
+"CREATE INDEX audit_block_object ON audit("*) ;;
+*) t_abort "schema" "the audit table's index is not the one this test knows: $index_sql" ;;
+esac
+
+report() { "$RECCTL" audit show -R "$1" --recording "$rid" --action open 2>&1; }
+assert_ok "the genuine log verifies" "$RECCTL" audit verify -R "$REG"
+assert_ok "... and with the key" "$RECCTL" audit verify -R "$REG" --verify-key "$VKEY"
+assert_contains "who listened names the analyst" "$(report "$REG")" "$analyst("
+listing=$("$RECCTL" audit show -R "$REG" 2>&1 | grep "^$seq ")
+anchor=$("$RECCTL" audit head -R "$REG" 2>/dev/null | grep '^recfs-audit-anchor ')
+[ -n "$anchor" ] || t_abort "audit head" "no anchor"
+
+# tamper NAME INDEX: a copy of the register ($X) whose index is INDEX
+# (SQL) under the full index's definition.
+tamper()
+{
+	X=$T_TMP/$1
+	rm -rf "$X"
+	cp -a "$REG" "$X"
+	sqlite3 "$X/catalog.db" "DROP INDEX audit_block_object; $2;
+		PRAGMA writable_schema = ON;
+		UPDATE sqlite_schema SET sql = '$index_sql' WHERE name = 'audit_block_object';
+		PRAGMA writable_schema = OFF;" || fail "$1: the tampering itself" "sqlite3 failed"
+	assert_eq "$1: the copy's index reads as the full one again" "$index_sql" \
+		"$(sqlite3 "$X/catalog.db" "SELECT sql FROM sqlite_schema WHERE name = 'audit_block_object'")"
+	assert_eq "$1: sqlite's quick check of the copy finds nothing" "ok" \
+		"$(sqlite3 "$X/catalog.db" "PRAGMA quick_check")"
+}
+
+# check NAME: the attack works (the report leaves the open out, the
+# listing has it), and verify tells.
+check()
+{
+	assert_not_contains "$1: the who-listened report leaves the analyst out" "$(report "$X")" "$analyst("
+	assert_eq "$1: the plain listing prints the entry as before" "$listing" \
+		"$("$RECCTL" audit show -R "$X" 2>&1 | grep "^$seq ")"
+	assert_contains "$1: the other call's who-listened report still names the analyst" \
+		"$("$RECCTL" audit show -R "$X" --recording "$rid2" --action open 2>&1)" "$analyst("
+	assert_exit "$1: audit verify of the copy exits 1" 1 "$RECCTL" audit verify -R "$X"
+	assert_contains "$1: ... saying the log is broken" "$T_OUT" "audit log broken"
+	assert_contains "$1: ... because the table and its index do not agree" "$T_OUT" "do not agree"
+	assert_contains "$1: ... naming the entry" "$T_OUT" "row $seq missing from index audit_block_object"
+	assert_exit "$1: audit verify --verify-key of the copy exits 1" 1 \
+		"$RECCTL" audit verify -R "$X" --verify-key "$VKEY"
+	assert_contains "$1: ... saying the same" "$T_OUT" "do not agree"
+	assert_exit "$1: audit verify --anchor of the copy exits 1" 1 \
+		"$RECCTL" audit verify -R "$X" --verify-key "$VKEY" --anchor "$anchor"
+}
+
+# The index built without the entry (a partial index).
+tamper partial "$index_sql WHERE seq <> $seq"
+check "index without the entry"
+
+# The index built with the entry under another object (an expression).
+tamper expression "${index_sql%object)}CASE WHEN seq = $seq THEN 'x' ELSE object END)"
+check "index with the entry under another object"
+
+t_done
