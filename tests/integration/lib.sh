@@ -487,6 +487,45 @@ mount_all_levels()
 		t_abort "mount" "cannot mount"
 }
 
+# sealed_open_log DIR: the setting of the who-listened tests.  A register
+# in DIR (REG, KEYS, VKEY; sealing epochs of 1 s) with two calls, rid and
+# rid2, that an analysis user ($analyst) read through the mount, and the
+# epoch of those opens sealed.  Sets seq (the entry of rid's open),
+# listing (its line in the plain listing) and anchor (an anchor taken
+# then, as one kept off the host).
+sealed_open_log()
+{
+	mkdir -p "$1"
+	REG=$1/reg
+	KEYS=$1/keys
+	VKEY=$KEYS/audit-verify.key
+	"$RECCTL" init "$REG" --policy "$POLICY_EXAMPLE" --keyrings "$KEYS" --no-passphrase --audit-epoch 1 \
+		>"$1/init.out" 2>&1 || t_abort "init --audit-epoch 1" "$(cat "$1/init.out")"
+	SPOOL=$1/spool
+	mkdir -p "$SPOOL"
+	customer_call c1 2026-11-02T10:00:00Z "Matti Meikäläinen" "+358401234567"
+	customer_call c2 2026-11-03T10:00:00Z "Maija Virtanen" "+358401234568"
+	rid=$(id_at 2026-11-02T10:00:00Z)
+	rid2=$(id_at 2026-11-03T10:00:00Z)
+	[ -n "$rid" ] && [ -n "$rid2" ] || t_abort "ingest" "no recording"
+	analyst=$(make_level_user analysis)
+	mount_all_levels "$1/mnt"
+	local calls f
+	calls=$(as_user "$analyst" find "$1/mnt/by-date" -name '*.opus')
+	[ "$(printf '%s\n' "$calls" | grep -c .)" -eq 2 ] || t_abort "mount" "the analyst does not see the two calls"
+	for f in $calls; do
+		as_user "$analyst" cat "$f" >/dev/null || t_abort "cat" "the analyst cannot read $f"
+	done
+	unmount_recfs "$1/mnt"
+	sleep 1.5
+	"$RECCTL" audit seal -R "$REG" >/dev/null 2>&1 || t_abort "audit seal" "failed"
+	seq=$(q "SELECT seq FROM audit WHERE action = 'open' AND object = '$rid' AND outcome = 'ok'")
+	[ -n "$seq" ] || t_abort "log" "no open entry for $rid"
+	listing=$("$RECCTL" audit show -R "$REG" 2>&1 | grep "^$seq ")
+	anchor=$("$RECCTL" audit head -R "$REG" 2>/dev/null | grep '^recfs-audit-anchor ')
+	[ -n "$anchor" ] || t_abort "audit head" "no anchor"
+}
+
 # --- Unix users and groups per level ----------------------------------------
 
 # Users and groups made are listed in files, not only in arrays: the
