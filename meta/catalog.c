@@ -996,7 +996,7 @@ int catalog_checkpoint_try(struct catalog *c)
 	return rc == SQLITE_OK ? 0 : catalog_fail(c, rc, "checkpoint");
 }
 
-/* Run one of sqlite's checks (PRAGMA quick_check, integrity_check):
+/* Run one of sqlite's integrity checks (PRAGMA integrity_check):
  * 0 with *first NULL when it says "ok", with *first its first finding
  * (malloc'd) when not; -errno when it cannot run. */
 static int sqlite_check(struct catalog *c, const char *pragma, const char *what, char **first)
@@ -1028,14 +1028,14 @@ out:
 	return rc;
 }
 
-int catalog_quick_check(struct catalog *c)
+int catalog_integrity_check(struct catalog *c)
 {
 	char *first;
-	int rc = sqlite_check(c, "PRAGMA quick_check(1)", "quick check", &first);
+	int rc = sqlite_check(c, "PRAGMA integrity_check(1)", "integrity check", &first);
 
-	/* Its words name tables, indexes and pages, never a row's values. */
+	/* Its words name tables, indexes, pages and rows, never a value. */
 	if (rc == 0 && first)
-		rc = fail_line(-EUCLEAN, "catalog: quick check", first);
+		rc = fail_line(-EUCLEAN, "catalog: integrity check", first);
 	free(first);
 	return rc;
 }

@@ -191,14 +191,20 @@ void catalog_checkpoint_due(struct catalog *c);
  * WAL).  Every commit tries the same way, and a close when it is due. */
 void catalog_checkpoint_if_due(struct catalog *c);
 /*
- * sqlite's quick check of the whole file (PRAGMA quick_check: every page,
- * record and free list, but not that indexes match their tables), for a
- * command that must not act on a damaged catalog.  0 when sqlite finds
- * nothing wrong; -EUCLEAN when it does (meta_errmsg quotes its first
- * finding, which names a table, an index or a page, never a value); other
- * errors as usual (-EBUSY).  Reads every page: seconds on a large catalog.
+ * sqlite's integrity check of the whole file (PRAGMA integrity_check:
+ * every page, record and free list, and that every index holds its
+ * table's rows and nothing else), for a command that must not act on a
+ * damaged catalog.  The index matters as much as the pages: the sweep
+ * finds expired recordings through recording_retention, so an index that
+ * lost an entry (a damaged page, or root rebuilding it by hand, which
+ * sqlite's quick check does not see) would keep that recording past its
+ * retention without a word.  0 when sqlite finds nothing wrong; -EUCLEAN
+ * when it does (meta_errmsg quotes its first finding, which names a
+ * table, an index, a page or a row number, never a value); other errors
+ * as usual (-EBUSY).  Reads every page and looks up every index entry:
+ * seconds on a large catalog.
  */
-int catalog_quick_check(struct catalog *c) MUST_CHECK;
+int catalog_integrity_check(struct catalog *c) MUST_CHECK;
 /*
  * sqlite's integrity check of the audit table and its index (PRAGMA
  * integrity_check(audit)): that every entry is in the index under its own

@@ -254,7 +254,7 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	int rc, last = 0;
 	char why[160];
 
-	rc = catalog_quick_check(r->cat);
+	rc = catalog_integrity_check(r->cat);
 	if (rc == -EUCLEAN) {
 		s.catalog_damaged = 1;
 		if (!dry_run) {

@@ -44,7 +44,7 @@ struct retention_summary {
 	/* Closed rights requests past the policy's request_retention: */
 	size_t requests_dropped;	/* (dry run: would be dropped) */
 	size_t request_errors;		/* 1 when they could not be dropped (meta_errmsg: why) */
-	int catalog_damaged;		/* failed catalog_quick_check: a sweep refused,
+	int catalog_damaged;		/* failed catalog_integrity_check: a sweep refused,
 					 * a dry run counted anyway */
 };
 
@@ -71,14 +71,15 @@ struct retention_summary {
  * first, leaves a sealed checkpoint and logs "audit-expire"); while a
  * rights request of any type is open, the entries its answer may need
  * stay (the disclosures, the accesses, what was done on it): the limit is
- * then audit_retention before the oldest open one was received.  *out is filled whenever the sweep ran, also when it returns
- * an error: 0 when every expired recording was erased or skipped, every
- * expired quarantined manifest erased and the audit log swept, else the
- * errno of the last failure.  First the catalog must pass
- * catalog_quick_check: a damaged one may hide expired rows from the sweep
- * or lose its writes, so the sweep refuses with -EUCLEAN (meta_errmsg says
- * so) before it erases or logs anything; a dry run, which writes nothing,
- * counts anyway.  Either sets out->catalog_damaged.
+ * then audit_retention before the oldest open one was received.  *out is
+ * filled whenever the sweep ran, also when it returns an error: 0 when
+ * every expired recording was erased or skipped, every expired
+ * quarantined manifest erased and the audit log swept, else the errno of
+ * the last failure.  First the catalog must pass catalog_integrity_check:
+ * a damaged one (an index that lost rows included) may hide expired rows
+ * from the sweep or lose its writes, so the sweep refuses with -EUCLEAN
+ * (meta_errmsg says so) before it erases or logs anything; a dry run,
+ * which writes nothing, counts anyway.  Either sets out->catalog_damaged.
  */
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out) MUST_CHECK;
 

@@ -13,9 +13,10 @@
 # with writable_schema.  sqlite then reads the index as the full one, and every
 # report by recording (who listened, the export's accesses) leaves the
 # open out, while the plain listing (read in seq order from the table)
-# still prints it and sqlite's quick check (recctl fsck's) finds nothing.
+# still prints it and sqlite's quick check finds nothing.
 # Expected: verify, with the key or without, exits 1 and says that the
-# table and its index do not agree; the genuine log verifies.
+# table and its index do not agree, and recctl fsck (sqlite's integrity
+# check) says the catalog is damaged; the genuine log verifies.
 . "$(dirname "$0")/lib.sh"
 
 sealed_open_log "$T_TMP/a"
@@ -28,6 +29,7 @@ esac
 report() { "$RECCTL" audit show -R "$1" --recording "$rid" --action open 2>&1; }
 assert_ok "the genuine log verifies" "$RECCTL" audit verify -R "$REG"
 assert_ok "... and with the key" "$RECCTL" audit verify -R "$REG" --verify-key "$VKEY"
+assert_ok "fsck of the genuine register is clean" "$RECCTL" fsck -R "$REG"
 assert_contains "who listened names the analyst" "$(report "$REG")" "$analyst("
 
 # tamper NAME INDEX: a copy of the register ($X) whose index is INDEX
@@ -65,6 +67,8 @@ check()
 	assert_contains "$1: ... saying the same" "$T_OUT" "do not agree"
 	assert_exit "$1: audit verify --anchor of the copy exits 1" 1 \
 		"$RECCTL" audit verify -R "$X" --verify-key "$VKEY" --anchor "$anchor"
+	assert_exit "$1: fsck of the copy exits 1" 1 "$RECCTL" fsck -R "$X"
+	assert_contains "$1: ... naming the index" "$T_OUT" "audit_block_object"
 }
 
 # The index built without the entry (a partial index).

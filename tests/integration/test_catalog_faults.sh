@@ -2,7 +2,7 @@
 # A damaged catalog and a full disk say what they are (issue 12):
 #  1. one page of catalog.db overwritten (the audit log's): `audit verify`
 #     says the catalog is damaged and quotes sqlite's "malformed", not
-#     "Input/output error"; `fsck` stops on sqlite's quick check; a real
+#     "Input/output error"; `fsck` stops on sqlite's integrity check; a real
 #     `retention sweep` refuses before it erases anything, a dry run counts
 #     and warns;
 #  2. the register on a full file system: commands say "No space left on
@@ -61,7 +61,7 @@ assert_eq "no blob was erased" "$blobs_before" "$(find "$REG/blobs" -type f | wc
 
 assert_ok "a dry run of the damaged catalog still counts" \
 	env RECFS_NOW=2040-01-01 "$RECCTL" retention sweep -R "$REG" --dry-run
-assert_contains "the dry run warns" "$T_OUT" "fails sqlite's quick check"
+assert_contains "the dry run warns" "$T_OUT" "fails sqlite's integrity check"
 assert_contains "the dry run counts the expired recordings" "$T_OUT" "expired 5, would erase 5"
 assert_ok "the dry run in JSON" env RECFS_NOW=2040-01-01 "$RECCTL" retention sweep -R "$REG" --dry-run --json
 assert_eq "its JSON says catalog_damaged" "true" "$(printf '%s' "$T_OUT" | sed -n '/^{/,$p' | jq .catalog_damaged)"

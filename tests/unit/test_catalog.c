@@ -1099,9 +1099,9 @@ TEST(test_catalog_sqlite_results_map_to_the_errno_that_names_them)
 }
 
 /* One page of a catalog overwritten: it still opens (the schema is
- * intact), the quick check finds the page and says the catalog is
+ * intact), the integrity check finds the page and says the catalog is
  * damaged, and a query that meets the page is -EUCLEAN, not -EIO. */
-TEST(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean)
+TEST(test_catalog_a_damaged_page_fails_the_integrity_check_with_euclean)
 {
 	char *p = xasprintf("%s/damaged.db", dir), id[RECFS_ID_HEX];
 	struct catalog *c = fresh("damaged");
@@ -1110,7 +1110,7 @@ TEST(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean)
 	struct stat st;
 	int fd;
 
-	CHECK_EQ(catalog_quick_check(c), 0);
+	CHECK_EQ(catalog_integrity_check(c), 0);
 	CHECK_EQ(catalog_begin(c), 0);
 	for (int i = 0; i < 400; i++) {
 		snprintf(id, sizeof(id), "%032x", i);
@@ -1131,12 +1131,44 @@ TEST(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean)
 	CHECK_EQ(catalog_open(p, 0, &c), 0);
 	if (c) {
 		meta_clear_error();
-		CHECK_EQ(catalog_quick_check(c), -EUCLEAN);
+		CHECK_EQ(catalog_integrity_check(c), -EUCLEAN);
 		CHECK(strstr(meta_errmsg(), "the catalog is damaged") != NULL);
 		CHECK(strchr(meta_errmsg(), '\n') == NULL);
 		CHECK_EQ(catalog_expired_recordings(c, 2000000, &ids), -EUCLEAN);
 		CHECK(strstr(meta_errmsg(), "malformed") != NULL);
 	}
+	idlist_free(&ids);
+	catalog_close(c);
+	free(p);
+}
+
+/* Every page well formed, but the index the sweep reads rebuilt without
+ * one recording (a partial index given the full one's definition back):
+ * the expired query leaves it out, and the integrity check names the
+ * index (sqlite's quick check does not look at indexes). */
+TEST(test_catalog_an_index_that_lost_a_row_fails_the_integrity_check)
+{
+	char *p = xasprintf("%s/lost.db", dir);
+	struct catalog *c = fresh("lost");
+	struct idlist ids = { 0 };
+
+	put_rec(c, "00000000000000000000000000000001", 1000);
+	put_rec(c, "00000000000000000000000000000002", 2000);
+	CHECK_EQ(catalog_integrity_check(c), 0);
+	reopen_after(&c, p,
+		     "DROP INDEX recording_retention;"
+		     "CREATE INDEX recording_retention ON recording(retention_until)"
+		     " WHERE id <> '00000000000000000000000000000002';"
+		     "PRAGMA writable_schema = ON;"
+		     "UPDATE sqlite_schema SET sql = 'CREATE INDEX recording_retention ON recording(retention_until)'"
+		     " WHERE name = 'recording_retention';"
+		     "PRAGMA writable_schema = OFF;");
+	CHECK_EQ(catalog_expired_recordings(c, 1000000, &ids), 0);
+	CHECK_EQ(ids.n, 1);
+	meta_clear_error();
+	CHECK_EQ(catalog_integrity_check(c), -EUCLEAN);
+	CHECK(strstr(meta_errmsg(), "the catalog is damaged") != NULL);
+	CHECK(strstr(meta_errmsg(), "recording_retention") != NULL);
 	idlist_free(&ids);
 	catalog_close(c);
 	free(p);
@@ -1477,7 +1509,8 @@ int main(void)
 	RUN(test_catalog_each_request_walks_all_open_or_open_and_due_before);
 	RUN(test_catalog_first_open_request_of_a_subject_skips_closed_ones);
 	RUN(test_catalog_sqlite_results_map_to_the_errno_that_names_them);
-	RUN(test_catalog_a_damaged_page_fails_the_quick_check_with_euclean);
+	RUN(test_catalog_a_damaged_page_fails_the_integrity_check_with_euclean);
+	RUN(test_catalog_an_index_that_lost_a_row_fails_the_integrity_check);
 	RUN(test_catalog_schema_6_keeps_a_hold_date_and_finds_reasons_in_the_clear);
 	RUN(test_catalog_schema_22_marks_no_restriction_made_before_it);
 	RUN(test_catalog_index_entries_of_a_kind_are_dropped_by_handle);

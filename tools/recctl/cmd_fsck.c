@@ -83,9 +83,9 @@ const char usage_fsck[] =
 	"retention sweep; so is one without error.txt or one holding the\n"
 	"recorder's files without its manifest (a quarantine cut short), and\n"
 	"files left in spool/\n"
-	"for over a day: plaintext nothing ingests).  First sqlite's quick check\n"
-	"of catalog.db: a damaged\n"
-	"catalog stops fsck before it checks or repairs anything else.  Exit\n"
+	"for over a day: plaintext nothing ingests).  First sqlite's integrity\n"
+	"check of catalog.db (its pages, and every index against its table): a\n"
+	"damaged catalog stops fsck before it checks or repairs anything else.  Exit\n"
 	"status 1 when problems remain.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
@@ -912,7 +912,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	/* A damaged catalog may have lost rows without an error: its blobs
 	 * would look orphaned, and --repair must not remove them. */
 	meta_clear_error();
-	if ((rc = catalog_quick_check(f.r->cat))) {
+	if ((rc = catalog_integrity_check(f.r->cat))) {
 		rc = error("%s; nothing else was checked or repaired", meta_strerror(rc));
 		goto out;
 	}

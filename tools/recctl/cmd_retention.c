@@ -49,7 +49,7 @@ const char usage_retention[] =
 	"checkpoint that `recctl audit verify` checks; while a rights request of any\n"
 	"type is open, the log is kept from audit_retention before it was received.\n"
 	"A log that does not verify is left as it is.  A catalog that fails sqlite's\n"
-	"quick check (see recctl fsck) is refused: nothing is erased; --dry-run\n"
+	"integrity check (see recctl fsck) is refused: nothing is erased; --dry-run\n"
 	"counts anyway and warns.\n"
 	"\n"
 	"  -R, --register DIR  the register (default $RECFS_REGISTER, then " REGISTER_DEFAULT ")\n"
@@ -88,7 +88,7 @@ static int sweep(int argc, char **argv, struct ctl *ctl)
 	if (s.catalog_damaged && !dry_run)
 		return error("retention sweep of %s: %s", ctl->dir, meta_strerror(rc));
 	if (s.catalog_damaged)
-		fprintf(stderr, "recctl: warning: %s/catalog.db fails sqlite's quick check (recctl fsck shows it): "
+		fprintf(stderr, "recctl: warning: %s/catalog.db fails sqlite's integrity check (recctl fsck shows it): "
 			"the counts may be incomplete, and a real sweep refuses to run\n", ctl->dir);
 	if (s.audit_before)
 		util_format_time(s.audit_before, before);
