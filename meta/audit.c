@@ -1696,9 +1696,9 @@ int audit_verify(struct catalog *c, const struct audit_vkey *vk, int64_t now, st
 	if (rc == 0)
 		rc = check_head(c, &v);
 	/* The chain vouches for the rows; the reports by recording read them
-	 * through the index. */
+	 * through the index, so it must hold them and nothing else serve. */
 	if (rc == 0)
-		rc = catalog_audit_index_check(c);
+		rc = catalog_audit_storage_check(c);
 	if (rc == 0)
 		rc = check_key_state(&v, rc_key, &ks, now);
 	catalog_end_read(c);

@@ -345,8 +345,9 @@ struct audit_report {
  * Check the log, in one read snapshot of the catalog.  Always: the chain
  * (each entry's hash follows from the ones before, or from the retention
  * checkpoint, no seq missing), the head kept in the meta table, and that
- * the index the reports by recording read agrees with the rows
- * (catalog_audit_index_check: -EBADMSG with rep->bad 0 when not); after
+ * the log is stored as recfs made it, so that the reports by recording
+ * read what the chain vouches for (catalog_audit_storage_check: -EBADMSG
+ * with rep->bad 0 when not); after
  * a retention sweep, that the checkpoint reads and that no seal says an
  * entry written after its limit was dropped; when the log is sealed, that
  * its seals run from epoch 0 without a gap to the epoch before the key

@@ -206,17 +206,23 @@ void catalog_checkpoint_if_due(struct catalog *c);
  */
 int catalog_integrity_check(struct catalog *c) MUST_CHECK;
 /*
- * sqlite's integrity check of the audit table and its index (PRAGMA
- * integrity_check(audit)): that every entry is in the index under its own
- * block and object, and the index holds nothing else.  The chain hashes
- * the table's rows; the reports by recording read them through the index,
- * so an index rebuilt without some entries (root with sqlite3 and
- * writable_schema) hides them from "who listened" while the chain holds.
- * 0 when they agree; -EBADMSG when not (meta_errmsg quotes sqlite's
- * first finding, a seq and the index's name); other errors as usual.
- * Reads the whole table and index: seconds on a log of millions.
+ * That the audit log's storage holds what the reports by recording read
+ * and the chain vouches for alike.  The chain hashes the table's rows; the
+ * reports read them through the index audit_block_object.  So: the log is
+ * a plain table named audit (not a view or a virtual table over the
+ * renamed one), with no index but that one, as recfs made it, comparing
+ * under the binary collation, and no trigger; and sqlite's integrity
+ * check of the table and its index (PRAGMA integrity_check(audit)) finds
+ * every entry in the index under its own block and object, and nothing
+ * else there.  Root with sqlite3 and writable_schema can otherwise hide
+ * entries from "who listened" while every row verifies (an index rebuilt
+ * without them, an index of its own that a report prefers, a view).  0
+ * when all holds; -EBADMSG when not (meta_errmsg says what: a schema
+ * object's type and name, or sqlite's first finding, a seq and the
+ * index's name); other errors as usual.  Reads the whole table and index:
+ * seconds on a log of millions.
  */
-int catalog_audit_index_check(struct catalog *c) MUST_CHECK;
+int catalog_audit_storage_check(struct catalog *c) MUST_CHECK;
 /* 1 while a catalog_begin transaction is open. */
 int catalog_in_transaction(struct catalog *c);
 

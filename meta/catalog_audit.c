@@ -175,8 +175,53 @@ int catalog_each_audit(struct catalog *c, const char *object, int (*fn)(const st
 
 int catalog_each_audit_checked(struct catalog *c, int (*fn)(const struct cat_audit *row, void *ctx), void *ctx)
 {
-	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", NULL, audit_row_checked, (void *)fn,
-			    ctx);
+	/* The table itself, whatever index the planner might prefer. */
+	return catalog_walk(c, "SELECT " AUDIT_COLS " FROM audit NOT INDEXED ORDER BY seq", NULL, audit_row_checked,
+			    (void *)fn, ctx);
+}
+
+/*
+ * What the audit log's storage holds that recfs did not make: a row for
+ * each finding.  The reports by object read the log through an index the
+ * chain does not cover, so the log must be a plain table (not a view or a
+ * virtual table over one renamed, which sqlite's integrity check of
+ * "audit" would pass without looking), with no index but recfs's own (an
+ * index of the columns a report reads would serve it instead, and holds
+ * values that sqlite compares under the index's collation alone), no
+ * trigger, and that index comparing with the binary collation (a
+ * collation given to a column of the table carries over to it).  The
+ * index may be missing: the reports then read the table.
+ */
+static const char AUDIT_STORAGE_FINDINGS[] =
+	"SELECT type || ' ' || name FROM sqlite_schema"
+	" WHERE (tbl_name = 'audit' COLLATE NOCASE OR name = 'audit' COLLATE NOCASE)"
+	" AND NOT (type = 'table' AND name = 'audit' AND sql LIKE 'CREATE TABLE %')"
+	" AND NOT (type = 'index' AND name = 'audit_block_object' AND sql IS 'CREATE INDEX " AUDIT_INDEX_ON "')"
+	" UNION ALL SELECT 'no plain table named audit' WHERE NOT EXISTS (SELECT 1 FROM sqlite_schema"
+	" WHERE type = 'table' AND name = 'audit' AND sql LIKE 'CREATE TABLE %')"
+	" UNION ALL SELECT 'index audit_block_object compares ' || coalesce(name, 'its expression') || ' under '"
+	" || coll FROM pragma_index_xinfo('audit_block_object') WHERE key AND coll IS NOT 'BINARY'";
+
+int catalog_audit_storage_check(struct catalog *c)
+{
+	char *first;
+	int rc = catalog_sqlite_check(c, AUDIT_STORAGE_FINDINGS, "check of the audit log's table", &first);
+
+	if (rc == 0 && first) {
+		rc = meta_fail(-EBADMSG, "the audit log's storage is not as recfs made it (%s): a report by "
+			       "recording, such as who listened, may not show what the log holds", first);
+		free(first);
+		return rc;
+	}
+	/* Its index's entries against the rows: "row 5 missing from index
+	 * audit_block_object", a seq and a name, never a row's values. */
+	if (rc == 0)
+		rc = catalog_sqlite_check(c, "PRAGMA integrity_check(audit)", "check of the audit log's index", &first);
+	if (rc == 0 && first)
+		rc = meta_fail(-EBADMSG, "the audit log's table and its index do not agree (sqlite: %s): a report "
+			       "by recording, such as who listened, may leave entries out", first);
+	free(first);
+	return rc;
 }
 
 /* Append part to *sql (malloc'd, replaced). */

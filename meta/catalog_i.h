@@ -34,6 +34,8 @@
  * block.  Changing the width needs a schema step that rebuilds the index.
  */
 #define AUDIT_BLOCK "(seq >> 16)"
+/* The index, as sqlite_schema keeps its definition after "CREATE INDEX ". */
+#define AUDIT_INDEX_ON "audit_block_object ON audit(" AUDIT_BLOCK ", object)"
 #define AUDIT_IN_BLOCKS \
 	AUDIT_BLOCK " IN (WITH RECURSIVE block(b) AS (SELECT min" AUDIT_BLOCK " FROM audit" \
 	" UNION ALL SELECT (SELECT min" AUDIT_BLOCK " FROM audit WHERE " AUDIT_BLOCK " > b) FROM block" \
@@ -98,6 +100,11 @@ int catalog_exec(struct catalog *c, const char *sql) MUST_CHECK;
 sqlite3_stmt *catalog_stmt(struct catalog *c, const char *sql);
 /* Step st, which returns no rows, and reset it.  0 or catalog_fail(what). */
 int catalog_step_done(struct catalog *c, sqlite3_stmt *st, const char *what) MUST_CHECK;
+/* Run sql, one of sqlite's checks (PRAGMA integrity_check) or a query of
+ * the same form (a row for each finding, none or "ok" when all is well):
+ * 0 with *first NULL when it finds nothing, with *first its first finding
+ * (malloc'd) when it does; -errno when it cannot run. */
+int catalog_sqlite_check(struct catalog *c, const char *sql, const char *what, char **first) MUST_CHECK;
 /*
  * Run sql on a statement of its own (not the cache), so that row() may
  * query the same catalog; arg, when not NULL, is bound to ?1 (lent for the

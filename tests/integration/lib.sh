@@ -491,8 +491,9 @@ mount_all_levels()
 # in DIR (REG, KEYS, VKEY; sealing epochs of 1 s) with two calls, rid and
 # rid2, that an analysis user ($analyst) read through the mount, and the
 # epoch of those opens sealed.  Sets seq (the entry of rid's open),
-# listing (its line in the plain listing) and anchor (an anchor taken
-# then, as one kept off the host).
+# listing (its line in the plain listing), anchor (an anchor taken then,
+# as one kept off the host), index_sql (the definition of the log's index)
+# and handle (rid's subject).
 sealed_open_log()
 {
 	mkdir -p "$1"
@@ -524,6 +525,53 @@ sealed_open_log()
 	listing=$("$RECCTL" audit show -R "$REG" 2>&1 | grep "^$seq ")
 	anchor=$("$RECCTL" audit head -R "$REG" 2>/dev/null | grep '^recfs-audit-anchor ')
 	[ -n "$anchor" ] || t_abort "audit head" "no anchor"
+	index_sql=$(q "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit'")
+	case "$index_sql" in
+	"CREATE INDEX audit_block_object ON audit("*) ;;
+	*) t_abort "schema" "the audit table's index is not the one this test knows: $index_sql" ;;
+	esac
+	handle=$(handle_of "$rid")
+	[ -n "$handle" ] || t_abort "link" "no handle for $rid"
+}
+
+# verify_finds_tampering PREFIX [TEXT]: audit verify of the tampered copy
+# $X of sealed_open_log's register exits 1 and says "audit log broken" (and
+# TEXT), without the key and with it, and with the anchor too.  PREFIX
+# starts each check's name.
+verify_finds_tampering()
+{
+	local with
+	for with in "" "--verify-key $VKEY"; do
+		# shellcheck disable=SC2086 # $with: no option, or one and its file
+		assert_exit "${1}audit verify ${with:+--verify-key }of the copy exits 1" 1 \
+			"$RECCTL" audit verify -R "$X" $with
+		assert_contains "$1... saying the log is broken" "$T_OUT" "audit log broken"
+		[ -z "${2:-}" ] || assert_contains "$1... $2" "$T_OUT" "$2"
+	done
+	assert_exit "${1}audit verify --anchor of the copy exits 1" 1 \
+		"$RECCTL" audit verify -R "$X" --verify-key "$VKEY" --anchor "$anchor"
+}
+
+# listing_as_before PREFIX: the plain listing of the copy $X prints entry
+# $seq as the register's did (sealed_open_log).
+listing_as_before()
+{
+	assert_eq "${1}the plain listing prints the entry as before" "$listing" \
+		"$("$RECCTL" audit show -R "$X" 2>&1 | grep "^$seq ")"
+}
+
+# who_listened REGISTER: the who-listened report of $rid (sealed_open_log).
+who_listened() { "$RECCTL" audit show -R "$1" --recording "$rid" --action open 2>&1; }
+
+# open_accesses REGISTER: the recordings of the opens among the accesses in
+# the export of $handle (sealed_open_log), or "export failed: ...".
+open_accesses()
+{
+	rm -rf "$T_TMP/exp"
+	mkdir -p "$T_TMP/exp"
+	"$RECCTL" subject export -R "$1" "$handle" "$T_TMP/exp" --level-keyring "$KEYS/privacy.keyring" \
+		>"$T_TMP/exp.out" 2>&1 || { echo "export failed: $(cat "$T_TMP/exp.out")"; return; }
+	jq -r '.accesses[] | select(.action == "open") | .recording' "$T_TMP/exp/$handle/export.json" 2>&1
 }
 
 # --- Unix users and groups per level ----------------------------------------

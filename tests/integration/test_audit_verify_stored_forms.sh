@@ -36,8 +36,7 @@ sealed=$(q "SELECT count(*) FROM audit_seal WHERE seq >= $seq")
 "$RECCTL" audit seal -R "$REG" >/dev/null 2>&1
 assert_ok "the genuine log verifies with the key" "$RECCTL" audit verify -R "$REG" --verify-key "$VKEY"
 
-report() { "$RECCTL" audit show -R "$1" --recording "$rid" --action open 2>&1; }
-assert_contains "who listened names the analyst" "$(report "$REG")" "$analyst("
+assert_contains "who listened names the analyst" "$(who_listened "$REG")" "$analyst("
 
 # tamper NAME SQL: a copy of the register with SQL applied to entry $seq.
 tamper()

@@ -165,6 +165,44 @@ TEST(test_audit_verify_finds_an_index_that_leaves_an_entry_out)
 	free(path);
 }
 
+/* The log kept where the reports and the chain read different things:
+ * each is refused by name, whatever the chain says. */
+TEST(test_audit_verify_refuses_storage_recfs_did_not_make)
+{
+	static const struct {
+		const char *sql, *finding;
+	} cases[] = {
+		{ "ALTER TABLE audit RENAME TO audit_r; CREATE VIEW audit AS SELECT * FROM audit_r", "view audit" },
+		{ "CREATE INDEX audit_cover ON audit((seq >> 16), object, action)", "index audit_cover" },
+		{ "CREATE TRIGGER quiet BEFORE INSERT ON audit BEGIN SELECT RAISE(IGNORE) WHERE NEW.user = 'x'; END",
+		  "trigger quiet" },
+		{ "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'object TEXT',"
+		  " 'object TEXT COLLATE NOCASE') WHERE name = 'audit'; PRAGMA writable_schema = OFF",
+		  "index audit_block_object compares object under NOCASE" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[16], *path;
+		struct catalog *c;
+		struct audit_report rep;
+
+		snprintf(name, sizeof(name), "storage%zu", i);
+		c = fresh(name, 5);
+		path = xasprintf("%s/%s.db", dir, name);
+		CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), 0);
+		CHECK_EQ(catalog_exec(c, cases[i].sql), 0);
+		catalog_close(c);
+		c = NULL;
+		CHECK_EQ(catalog_open(path, 1, &c), 0);
+		meta_clear_error();
+		CHECK_EQ(audit_verify(c, NULL, util_now(), &rep), -EBADMSG);
+		CHECK(strstr(meta_errmsg(), "not as recfs made it") != NULL);
+		CHECK(strstr(meta_errmsg(), cases[i].finding) != NULL);
+		catalog_close(c);
+		free(path);
+	}
+}
+
 static const char *fixtures_dir(void)
 {
 	const char *e = getenv("RECFS_FIXTURES");
@@ -1535,6 +1573,7 @@ int main(void)
 	RUN(test_audit_entries_join_an_open_transaction_and_roll_back_with_it);
 	RUN(test_audit_each_filters_by_object);
 	RUN(test_audit_verify_finds_an_index_that_leaves_an_entry_out);
+	RUN(test_audit_verify_refuses_storage_recfs_did_not_make);
 	RUN(test_audit_entry_keeps_its_artifact_and_login_uid_in_the_chain);
 	RUN(test_audit_refusal_writes_no_object_of_another_form);
 	RUN(test_audit_verify_names_a_field_stored_in_another_form);
