@@ -210,8 +210,8 @@ int catalog_integrity_check(struct catalog *c) MUST_CHECK;
  * and the chain vouches for alike.  The chain hashes the table's rows; the
  * reports read them through the index audit_block_object.  So: the log is
  * a plain table named audit (not a view or a virtual table over the
- * renamed one), with no index but that one, as recfs made it, comparing
- * under the binary collation, and no trigger; and sqlite's integrity
+ * renamed one), with no index but that one, as recfs made it, no trigger,
+ * and no collation declared on a column; and sqlite's integrity
  * check of the table and its index (PRAGMA integrity_check(audit)) finds
  * every entry in the index under its own block and object, and nothing
  * else there.  Root with sqlite3 and writable_schema can otherwise hide

@@ -188,9 +188,11 @@ int catalog_each_audit_checked(struct catalog *c, int (*fn)(const struct cat_aud
  * "audit" would pass without looking), with no index but recfs's own (an
  * index of the columns a report reads would serve it instead, and holds
  * values that sqlite compares under the index's collation alone), no
- * trigger, and that index comparing with the binary collation (a
- * collation given to a column of the table carries over to it).  The
- * index may be missing: the reports then read the table.
+ * trigger, and no column under a collation of its own (a filter's
+ * "user = ?" would then match another user's name, and the index would
+ * take the collation of object).  recfs never writes COLLATE into the
+ * table's definition.  The index may be missing: the reports then read
+ * the table.
  */
 static const char AUDIT_STORAGE_FINDINGS[] =
 	"SELECT type || ' ' || name FROM sqlite_schema"
@@ -199,8 +201,8 @@ static const char AUDIT_STORAGE_FINDINGS[] =
 	" AND NOT (type = 'index' AND name = 'audit_block_object' AND sql IS 'CREATE INDEX " AUDIT_INDEX_ON "')"
 	" UNION ALL SELECT 'no plain table named audit' WHERE NOT EXISTS (SELECT 1 FROM sqlite_schema"
 	" WHERE type = 'table' AND name = 'audit' AND sql LIKE 'CREATE TABLE %')"
-	" UNION ALL SELECT 'index audit_block_object compares ' || coalesce(name, 'its expression') || ' under '"
-	" || coll FROM pragma_index_xinfo('audit_block_object') WHERE key AND coll IS NOT 'BINARY'";
+	" UNION ALL SELECT 'a collation in the definition of table audit' FROM sqlite_schema"
+	" WHERE type = 'table' AND name = 'audit' AND sql LIKE '%COLLATE%'";
 
 int catalog_audit_storage_check(struct catalog *c)
 {
@@ -208,8 +210,8 @@ int catalog_audit_storage_check(struct catalog *c)
 	int rc = catalog_sqlite_check(c, AUDIT_STORAGE_FINDINGS, "check of the audit log's table", &first);
 
 	if (rc == 0 && first) {
-		rc = meta_fail(-EBADMSG, "the audit log's storage is not as recfs made it (%s): a report by "
-			       "recording, such as who listened, may not show what the log holds", first);
+		rc = meta_fail(-EBADMSG, "the audit log's storage is not as recfs made it (%s): a report, "
+			       "such as who listened, may not show what the log holds", first);
 		free(first);
 		return rc;
 	}

@@ -178,7 +178,7 @@ TEST(test_audit_verify_refuses_storage_recfs_did_not_make)
 		  "trigger quiet" },
 		{ "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'object TEXT',"
 		  " 'object TEXT COLLATE NOCASE') WHERE name = 'audit'; PRAGMA writable_schema = OFF",
-		  "index audit_block_object compares object under NOCASE" },
+		  "a collation in the definition of table audit" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
