@@ -388,15 +388,14 @@ static void trec_unref(struct trec *r);
  * are never handed back.  Under AddressSanitizer they are plain callocs,
  * so that a use after free is still caught, and so is a read of a
  * folder's field in a file's node.  A file's node ends where a folder's
- * fields begin (struct tnode): FILE_NODE_SIZE bytes, 88 of 120 here.
+ * fields begin (struct tnode): TNODE_FILE_SIZE bytes, 88 of 120 here.
  */
-#define FILE_NODE_SIZE TNODE_FILE_SIZE
-_Static_assert(FILE_NODE_SIZE % _Alignof(struct tnode) == 0, "file nodes must stay aligned in the slab");
+_Static_assert(TNODE_FILE_SIZE % _Alignof(struct tnode) == 0, "file nodes must stay aligned in the slab");
 
 #if UTIL_ASAN
 static struct tnode *file_node_alloc(void)
 {
-	return xcalloc(1, FILE_NODE_SIZE);
+	return xcalloc(1, TNODE_FILE_SIZE);
 }
 
 static void file_node_free(struct tnode *n)
@@ -413,7 +412,7 @@ static char *slab_at, *slab_end;	/* what is left of the last chunk */
 
 static struct tnode *file_node_alloc(void)
 {
-	const size_t size = FILE_NODE_SIZE;
+	const size_t size = TNODE_FILE_SIZE;
 	void *n;
 
 	pthread_mutex_lock(&slab_lock);
@@ -451,11 +450,6 @@ static void file_node_free(struct tnode *n)
 	pthread_mutex_unlock(&slab_lock);
 }
 #endif
-
-static int is_file(enum tnode_type type)
-{
-	return type == TN_FILE || type == TN_WAV;
-}
 
 /* A zeroed node named name: a copy in the node's own allocation (one
  * malloc), or, for a file (`borrow`), name itself, which must be the name
@@ -697,7 +691,7 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 static struct tnode *new_node(const struct tree *t, const struct tnode *dir, uint64_t ino, const char *name,
 			      enum tnode_type type)
 {
-	struct tnode *n = node_alloc(name, is_file(type));
+	struct tnode *n = node_alloc(name, tnode_type_is_file(type));
 
 	n->refs = 1;
 	n->gen = t->gen;
@@ -1450,9 +1444,9 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 
 	if (!n || n->gen == t->gen)
 		return n;
-	c = node_alloc(n->name, is_file(n->type));
+	c = node_alloc(n->name, tnode_is_file(n));
 	name = c->name;
-	memcpy(c, n, tnode_is_file(n) ? FILE_NODE_SIZE : sizeof(*c));
+	memcpy(c, n, tnode_is_file(n) ? TNODE_FILE_SIZE : sizeof(*c));
 	c->name = name;
 	c->refs = 1;
 	c->gen = t->gen;

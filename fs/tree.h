@@ -124,9 +124,15 @@ struct tnode {
 /* The bytes of a file's node (TN_FILE, TN_WAV): up to a folder's fields. */
 #define TNODE_FILE_SIZE offsetof(struct tnode, kids)
 
+/* Whether a node of type is a file's (TN_FILE, TN_WAV), so short. */
+static inline int tnode_type_is_file(enum tnode_type type)
+{
+	return type == TN_FILE || type == TN_WAV;
+}
+
 static inline int tnode_is_file(const struct tnode *n)
 {
-	return n->type == TN_FILE || n->type == TN_WAV;
+	return tnode_type_is_file(n->type);
 }
 
 /* The subject's handle of a by-subject/<handle> folder, NULL for any other
