@@ -560,6 +560,28 @@ listing_as_before()
 		"$("$RECCTL" audit show -R "$X" 2>&1 | grep "^$seq ")"
 }
 
+# The SQL that puts a view named audit in place of the log's table, once
+# renamed audit_r, with the trigger that keeps writers writing through it
+# (the view-shadow attacks of test_atk49_*).
+AUDIT_VIEW_SQL="CREATE VIEW audit AS SELECT * FROM audit_r;
+	CREATE TRIGGER audit_w INSTEAD OF INSERT ON audit BEGIN
+		INSERT INTO audit_r VALUES (NEW.seq, NEW.time, NEW.uid, NEW.user, NEW.level, NEW.pid, NEW.comm,
+			NEW.action, NEW.object, NEW.outcome, NEW.reason, NEW.hash, NEW.artifact, NEW.loginuid,
+			NEW.time_us);
+	END;"
+
+# reports_leave_out_the_open PREFIX: on the tampered copy $X, who listened
+# does not name the analyst and the export's accesses have no open of $rid
+# (sealed_open_log): the attack worked.
+reports_leave_out_the_open()
+{
+	local acc
+	assert_not_contains "${1}the who-listened report leaves the analyst out" "$(who_listened "$X")" "$analyst("
+	acc=$(open_accesses "$X")
+	assert_not_contains "${1}the export of the copy runs" "$acc" "export failed"
+	assert_not_contains "${1}the export's accesses leave the open out" "$acc" "$rid"
+}
+
 # who_listened REGISTER: the who-listened report of $rid (sealed_open_log).
 who_listened() { "$RECCTL" audit show -R "$1" --recording "$rid" --action open 2>&1; }
 

@@ -38,12 +38,7 @@ sqlite3 "$X/catalog.db" "ALTER TABLE audit RENAME TO audit_r;
 	UPDATE sqlite_schema SET sql = substr(sql, 1, instr(sql, ' WHERE ') - 1)
 		WHERE name IN ('audit_user', 'audit_uid', 'audit_loginuid');
 	PRAGMA writable_schema = OFF;
-	CREATE VIEW audit AS SELECT * FROM audit_r;
-	CREATE TRIGGER audit_w INSTEAD OF INSERT ON audit BEGIN
-		INSERT INTO audit_r VALUES (NEW.seq, NEW.time, NEW.uid, NEW.user, NEW.level, NEW.pid, NEW.comm,
-			NEW.action, NEW.object, NEW.outcome, NEW.reason, NEW.hash, NEW.artifact, NEW.loginuid,
-			NEW.time_us);
-	END;
+	$AUDIT_VIEW_SQL
 	ANALYZE;
 	DELETE FROM sqlite_stat1 WHERE tbl = 'audit_r';
 	INSERT INTO sqlite_stat1 VALUES ('audit_r', 'audit_block_object', '1000000 100000 1'),
