@@ -1035,6 +1035,56 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 	return subject_objects(c, handle, out, NULL, 0);
 }
 
+/* The "ok" split-subject entries of one recording: each from= and into=. */
+struct splits {
+	struct idlist from, into;
+};
+
+static int add_split(const struct audit_entry *e, void *ctx)
+{
+	struct splits *s = ctx;
+	char from[CATALOG_HANDLE_MAX], into[CATALOG_HANDLE_MAX];
+
+	if (e->outcome && !strcmp(e->outcome, "ok") && audit_reason_value(e->reason, "from", from, sizeof(from)) &&
+	    audit_reason_value(e->reason, "into", into, sizeof(into))) {
+		idlist_add(&s->from, from);
+		idlist_add(&s->into, into);
+	}
+	return 0;
+}
+
+int audit_handles_before(struct catalog *c, const char *recording, const char *handle, struct idlist *out)
+{
+	const char *objects[1] = { recording };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "split-subject" };
+	struct splits s = { { 0 }, { 0 } };
+	size_t first = out->n;
+	int rc = audit_each_where(c, &f, add_split, &s);
+
+	if (!listed(out, handle))
+		idlist_add(out, handle);
+	/* breadth first; a bound on a log edited by hand, as merges' */
+	for (size_t i = first; rc == 0 && i < out->n && i - first < AUDIT_MERGED_DEPTH * 8; i++) {
+		struct idlist merged = { 0 };
+		char h[RECFS_ID_HEX];
+
+		memcpy(h, out->id[i], sizeof(h));
+		objects[0] = h;
+		f.action = "merge-subject";
+		rc = audit_each_where(c, &f, add_merged_from, &merged);
+		for (size_t k = 0; k < s.into.n; k++)
+			if (!strcmp(s.into.id[k], h))
+				idlist_add(&merged, s.from.id[k]);
+		for (size_t k = 0; k < merged.n; k++)
+			if (!listed(out, merged.id[k]))
+				idlist_add(out, merged.id[k]);
+		idlist_free(&merged);
+	}
+	idlist_free(&s.from);
+	idlist_free(&s.into);
+	return rc;
+}
+
 /* audit_each_about_subject's walk: fn with the person's handles. */
 struct about {
 	const struct idlist *selves;

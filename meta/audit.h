@@ -240,6 +240,18 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /*
+ * The handles that became handle for recording, by the log: handle itself,
+ * the subjects merged into it ("ok" merge-subject entries, as
+ * audit_subject_objects follows them) and the subject a split moved the
+ * recording from ("ok" split-subject entries on the recording, "from=H
+ * into=F"), and theirs in turn, each once, added to out.  A recording's
+ * details written by a recfs before merge and split rewrote them still name
+ * such an older handle (ingest_details_handles); the log says it is the
+ * same.  Two queries of the log for each handle found.
+ */
+int audit_handles_before(struct catalog *c, const char *recording, const char *handle,
+			 struct idlist *out) MUST_CHECK;
+/*
  * Whether entry e is about a subject's handle other than handle: one merged
  * into it (audit_subject_objects walks those), whose own summary entries
  * (an export of that subject, its card's reads) may be another person's

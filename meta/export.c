@@ -35,6 +35,7 @@
 
 #include "blob.h"
 #include "export.h"
+#include "ingest.h"
 #include "jsonmem.h"
 #include "naming.h"
 #include "protect.h"
@@ -48,6 +49,7 @@
 struct exp {
 	struct reg *r;
 	const struct keyring *kr;
+	const struct audit_actor *a;
 	const struct export_opts *o;
 	const char *handle;
 	char *dir;
@@ -362,6 +364,37 @@ static int copy_artifact(const struct cat_artifact *a, void *ctx)
 	return 0;
 }
 
+/*
+ * The subject's link to a recording is a row root can add with one INSERT;
+ * its sealed details, which no one without the keys can forge, must name
+ * the subject too (ingest_details_handles), or a handle the log says
+ * became it (details a recfs before merge and split rewrote them kept:
+ * audit_handles_before), or the export would send another person's call
+ * to this one (or to a recipient as this one's).  Refused whole, logged:
+ * the catalog was changed outside recfs, and the officer looks before
+ * anything is disclosed (recctl fsck names the link).
+ */
+static int check_named(struct exp *e, const char *id, const json_t *details)
+{
+	struct idlist named = { 0 }, before = { 0 };
+	char why[160];
+	int rc = 0, ok;
+
+	ingest_details_handles(details, &named);
+	ok = idlist_has(&named, 0, e->handle);
+	if (!ok)
+		rc = audit_handles_before(e->r->cat, id, e->handle, &before);
+	for (size_t i = 0; !ok && i < before.n; i++)
+		ok = idlist_has(&named, 0, before.id[i]);
+	idlist_free(&named);
+	idlist_free(&before);
+	if (rc || ok)
+		return rc;
+	snprintf(why, sizeof(why), "recording %s is linked to the subject, but its sealed details do not name it: "
+		 "a link changed outside recfs (recctl fsck)", id);
+	return audit_refuse(e->r->cat, e->a, "export", e->handle, -EIO, why);
+}
+
 static int export_recording(struct exp *e, const char *id)
 {
 	struct cat_recording rec;
@@ -415,6 +448,8 @@ static int export_recording(struct exp *e, const char *id)
 			goto out;
 		rc = 0;
 	}
+	if (details && (rc = check_named(e, id, details)))
+		goto out;
 	naming_stem(stem, &rec);
 	if ((rc = catalog_each_link(e->r->cat, id, add_party, &p)))
 		goto out;
@@ -720,7 +755,7 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	const struct policy *pol = r->policy;
 	const struct policy_recipient *rcp = NULL;
 	const char *recipient = o->recipient;
-	struct exp e = { .r = r, .kr = kr, .o = o, .handle = handle, .to_subject = !recipient };
+	struct exp e = { .r = r, .kr = kr, .a = a, .o = o, .handle = handle, .to_subject = !recipient };
 	struct idlist recs = { 0 };
 	json_t *index = NULL;
 	char card_id[RECFS_ID_HEX], ref[40] = "", now[21], basis[POLICY_BASIS_SAFEGUARD_MAX + 64] = "";

@@ -647,6 +647,23 @@ static json_t *details_json(struct job *j, json_t *handles, const int *short_for
 	return d;
 }
 
+size_t ingest_details_handles(const json_t *details, struct idlist *out)
+{
+	size_t i, n = 0;
+	json_t *s;
+
+	json_array_foreach(json_object_get(details, "subjects"), i, s) {
+		const char *h = json_string_value(json_object_get(s, "handle"));
+
+		if (!h)
+			continue;
+		n++;
+		if (!idlist_has(out, 0, h))
+			idlist_add(out, h);
+	}
+	return n;
+}
+
 /*
  * The job's rows, inside the group's transaction (commit_group undoes them
  * alone when this fails).  1 when the same manifest, or one of the same

@@ -31,6 +31,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "audit.h"
 #include "crypto.h"
 #include "register.h"
@@ -175,6 +177,17 @@ extern const char *const ingest_subject_roles[];
 /* 1 when s is one of ingest_subject_roles (exactly, case and all), else 0
  * (also for NULL). */
 int ingest_is_subject_role(const char *s);
+
+/*
+ * The subjects a recording's details record names (each subject's
+ * "handle"; merge and split rewrite them with the recording's links),
+ * added to out, each once.  Returns how many entries of the details name a
+ * handle: 0 for details that name none (no subject, or a record that is
+ * not a recording's details).  The details are sealed and bound to their
+ * record id, so they are the register's own word on whom a recording is
+ * about, where a link row is the catalog's, which root can change.
+ */
+size_t ingest_details_handles(const json_t *details, struct idlist *out);
 
 /*
  * 1 when rc from ingest_manifest means the input is bad (-EINVAL, -ENOENT,

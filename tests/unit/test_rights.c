@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "export.h"
 #include "ingest.h"
 #include "request.h"
 #include "rights.h"
@@ -1698,6 +1699,105 @@ out:
 	free(c);
 }
 
+static int first_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	snprintf(ctx, CATALOG_HANDLE_MAX, "%s", handle);
+	return 1;
+}
+
+/* Write the details of recording id as a recfs before merge and split
+ * rewrote them did: naming handle where they name now. */
+static int details_name_again(const char *id, const char *now, const char *handle)
+{
+	struct cat_recording rec;
+	char *json = NULL, *was = xasprintf("\"handle\":\"%s\"", now), *p;
+	size_t len = 0;
+	int rc = catalog_get_recording(reg->cat, id, &rec);
+
+	if (rc == 0)
+		rc = seal_read_record(reg, secrets, "privacy", rec.details_id, &json, &len);
+	if (rc == 0 && !(p = strstr(json, was)))
+		rc = -ENOENT;
+	if (rc == 0) {
+		memcpy(p + strlen("\"handle\":\""), handle, strlen(handle));	/* same length: S-XXXXXX */
+		rc = seal_write_record(reg, rec.details_id, json, len, seal_level_of(reg->policy, &rec, SEAL_DETAILS));
+	}
+	crypto_freezero(json, len);
+	cat_recording_clear(&rec);
+	free(was);
+	return rc;
+}
+
+/* A subject's export holds only the recordings whose sealed details name it,
+ * or name a handle the log says became it (a merge, a split, of a register
+ * whose details an older recfs left as they were); a link added by hand is
+ * refused. */
+TEST(test_export_takes_a_recording_its_details_or_the_log_tie_to_the_subject)
+{
+	char *a = ingest_named("xl1", "2026-05-01T10:00:00Z", "+358401110031", "Eeva Ensimmäinen");
+	char *b = ingest_named("xl2", "2026-05-02T10:00:00Z", "+358401110032", "Toivo Toinen");
+	char *c = ingest_named("xl3", "2026-05-03T10:00:00Z", "+358401110033", "Kalle Kolmas");
+	char ha[CATALOG_HANDLE_MAX] = "", hb[CATALOG_HANDLE_MAX] = "", hc[CATALOG_HANDLE_MAX] = "";
+	char *o = xasprintf("%s/xl-out", dir), *sql = NULL;
+	struct export_result res = { 0 };
+	struct rights_split sp = { 0 };
+	struct idlist before = { 0 };
+	const char *one[1];
+	size_t n;
+
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		goto out;
+	CHECK_EQ(catalog_each_link(reg->cat, a, first_link, ha), 1);
+	CHECK_EQ(catalog_each_link(reg->cat, b, first_link, hb), 1);
+	CHECK_EQ(catalog_each_link(reg->cat, c, first_link, hc), 1);
+	/* b's person is a's: merged, and b's details left naming b's old
+	 * handle, as an older recfs left them */
+	CHECK_EQ(rights_merge_subjects(reg, secrets, &actor, privacy, ha, hb, &n, NULL), 0);
+	CHECK_EQ(details_name_again(b, ha, hb), 0);
+	CHECK_EQ(audit_handles_before(reg->cat, b, ha, &before), 0);
+	CHECK(idlist_has(&before, 0, ha) && idlist_has(&before, 0, hb));
+	CHECK(!idlist_has(&before, 0, hc));
+	idlist_free(&before);
+	CHECK_EQ(export_subject(reg, secrets, &actor, ha, o, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 2);
+	free(res.dir);
+	util_remove_tree(o);
+	/* then split off again: b's details still name hb, its link the new
+	 * subject, which the log says it came to from ha, which hb became */
+	one[0] = b;
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, ha, one, 1, NULL, &sp), 0);
+	CHECK_EQ(audit_handles_before(reg->cat, b, sp.handle, &before), 0);
+	CHECK(idlist_has(&before, 0, sp.handle) && idlist_has(&before, 0, ha) && idlist_has(&before, 0, hb));
+	idlist_free(&before);
+	memset(&res, 0, sizeof(res));
+	CHECK_EQ(export_subject(reg, secrets, &actor, sp.handle, o, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 1);
+	free(res.dir);
+	util_remove_tree(o);
+	/* c, another person's call, linked to a by hand: refused, logged,
+	 * nothing written */
+	sql = xasprintf("INSERT INTO link (recording, handle, role) VALUES ('%s', '%s', 'customer')", c, ha);
+	CHECK_EQ(raw_exec(sql), 0);
+	memset(&res, 0, sizeof(res));
+	CHECK_EQ(export_subject(reg, secrets, &actor, ha, o, NULL, &res), -EIO);
+	CHECK(strstr(meta_errmsg(), c) && strstr(meta_errmsg(), "sealed details do not name it"));
+	CHECK_STR(last_of(ha).action, "export");
+	CHECK_STR(last_of(ha).outcome, "refused");
+	CHECK(access(o, F_OK) != 0 || rmdir(o) == 0);	/* nothing in it */
+	free(sql);
+	sql = xasprintf("DELETE FROM link WHERE recording = '%s' AND handle = '%s'", c, ha);
+	CHECK_EQ(raw_exec(sql), 0);
+out:
+	free(sql);
+	free(o);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
@@ -1741,6 +1841,7 @@ int main(void)
 	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	RUN(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject);
+	RUN(test_export_takes_a_recording_its_details_or_the_log_tie_to_the_subject);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);
