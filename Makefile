@@ -59,7 +59,8 @@ TEST_OWN := $(B)/meta/crypto.o $(B)/meta/opus.o $(B)/meta/register.o $(B)/meta/u
 test_objs = $(foreach o,$(1),$(if $(filter $(o),$(TEST_OWN)),$(o:$(B)/%=$(B)/test/%),$(o)))
 TEST_META_OBJ := $(call test_objs,$(META_OBJ))
 TEST_FS_OBJ := $(call test_objs,$(FS_OBJ))
-TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref $(B)/test/put_card $(B)/test/put_index
+TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref $(B)/test/put_card $(B)/test/put_index \
+            $(B)/test/put_details_handle
 
 # The binaries, and their test build (see $(B)/test/ below).
 all: $(B)/recfs $(B)/recctl $(TEST_BIN)
@@ -119,6 +120,12 @@ $(B)/test/wav_ref: tests/tools/wav_ref.c
 # A card field written as it is, as a register from before a check may
 # hold it (tests/tools/put_card.c): for tests of what recctl shows of it.
 $(B)/test/put_card: $(B)/tests/tools/put_card.o $(B)/test/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+
+# A recording's details naming the handle a merge or split took it from,
+# as a register from before they rewrote them holds them
+# (tests/tools/put_details_handle.c).
+$(B)/test/put_details_handle: $(B)/tests/tools/put_details_handle.o $(B)/test/libmeta.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
 
 # A blind-index entry of a form an older rule made, as a register from

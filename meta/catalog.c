@@ -1907,6 +1907,20 @@ int catalog_link_subject(struct catalog *c, const char *recording, const char *h
 	return catalog_step_done(c, st, "insert link");
 }
 
+int catalog_unlink_subject(struct catalog *c, const char *recording, const char *handle)
+{
+	static const char sql[] = "DELETE FROM link WHERE recording=?1 AND handle=?2";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
+	rc = catalog_step_done(c, st, "remove a link");
+	return rc == 0 && sqlite3_changes(c->db) != 1 ? -ENOENT : rc;
+}
+
 int catalog_move_subject(struct catalog *c, const char *from, const char *into, size_t *moved)
 {
 	/* ?1 from, ?2 into.  Links by insert and delete, not update: the

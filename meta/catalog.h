@@ -437,6 +437,8 @@ int catalog_index_holds(struct catalog *c, const uint8_t mac[CRYPTO_MAC_BYTES], 
  * or -EIO. */
 int catalog_index_has_kind(struct catalog *c, const char *handle, const char *kind) MUST_CHECK;
 int catalog_link_subject(struct catalog *c, const char *recording, const char *handle, const char *role) MUST_CHECK;
+/* Remove one link of a recording; -ENOENT when there was none. */
+int catalog_unlink_subject(struct catalog *c, const char *recording, const char *handle) MUST_CHECK;
 /*
  * Move to subject into what subject from holds (rights_merge_subjects): its
  * links (where both are in one recording, into's role stays), its

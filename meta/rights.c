@@ -1788,6 +1788,15 @@ out:
 	return rc;
 }
 
+int rights_rename_in_details(struct reg *r, const struct keyring *kr, const char *recording, const char *from,
+			     const char *into)
+{
+	size_t n = 0;
+	int rc = rectify_details_of(r, kr, recording, from, "handle", NULL, into, &n);
+
+	return rc ? rc : n > 0;
+}
+
 /*
  * A rectification reaches every copy of the value: a recording's details
  * keep the names of its subjects (user.recfs.subject_names) and the phone,

@@ -16,9 +16,11 @@
  * request of it is still open, which is said but is no problem; no
  * recording is kept beyond its purpose's max_retention (a policy applied
  * by an older recctl left it so), unless a legal hold keeps it, which is
- * said.  With
+ * said.  No two recordings name one details record.  With
  * keyrings, every blob a held
- * level can open is read through and every chunk's tag checked, and with
+ * level can open is read through and every chunk's tag checked, each
+ * recording's links name the subjects its sealed details do (check_links),
+ * and with
  * the index key each recording's audio is checked to have its ingest key
  * (check_audio_key).  Manifests
  * in quarantine (plaintext) are listed by id, with their age and the
@@ -73,7 +75,8 @@ const char usage_fsck[] =
 	"than its purpose's max_retention allows (but for a legal hold), and everything but\n"
 	"spool/ and quarantine/ has the register folder's owner, and that folder,\n"
 	"keys/ and blobs/ are not writable by group or others.  With keyrings,\n"
-	"authenticate every chunk of every blob their levels can open; with the\n"
+	"authenticate every chunk of every blob their levels can open, and check\n"
+	"each recording's links against the subjects its sealed details name; with the\n"
 	"blind-index key too (the rights keyring holds it), check that each\n"
 	"recording's audio has the key that makes it sent again a duplicate (one\n"
 	"an older recfs ingested has none), and that no manifest in quarantine\n"
@@ -95,7 +98,7 @@ const char usage_fsck[] =
 	"                      sealed records and seals, and subjects without a\n"
 	"                      recording or an open request (logged), give the\n"
 	"                      register's owner what is not theirs, add missing\n"
-	"                      audio keys\n"
+	"                      audio keys, make the links what the details say\n"
 	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
 	"  -v, --verbose       say what was verified\n";
 
@@ -265,6 +268,25 @@ static void check_catalog(struct fsck *f)
 		if (rc == -ENOENT)
 			problem(f, "recording %s: its details record %s is missing", r->id, r->details);
 	}
+}
+
+/* Each recording its own details record: check_links reads a recording's
+ * subjects in it, and one pointed at another's would name that one's. */
+static void check_shared_details(struct fsck *f)
+{
+	char (*ids)[RECFS_ID_HEX] = xcalloc(f->n_recs ? f->n_recs : 1, sizeof(*ids));
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n_recs; i++)
+		if (f->recs[i].details[0])
+			memcpy(ids[n++], f->recs[i].details, RECFS_ID_HEX);
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), cmp_id);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(ids[i], ids[i - 1]) && (i < 2 || strcmp(ids[i], ids[i - 2])))
+			problem(f, "details record %s is named by more than one recording (changed outside recfs)",
+				ids[i]);
+	free(ids);
 }
 
 /* Erase id's seals (and, record set, its row) in the open transaction, logged. */
@@ -838,7 +860,8 @@ static void verify_blobs(struct fsck *f)
 	}
 }
 
-static void verify_record(struct fsck *f, const char *id, const char *owner)
+/* Authenticate sealed record id of owner; *out (when given) its JSON. */
+static void verify_record(struct fsck *f, const char *id, const char *owner, json_t **out)
 {
 	char *json = NULL;
 	size_t len = 0;
@@ -851,7 +874,163 @@ static void verify_record(struct fsck *f, const char *id, const char *owner)
 	else if (rc != -ENOENT && rc != -EACCES && rc != -ENOKEY)
 		problem(f, "sealed record %s of %s does not open: %s", id, owner,
 			meta_strerror(rc));
+	if (rc == 0 && out)
+		*out = json_loadb(json, len, 0, NULL);
 	crypto_freezero(json, len);
+}
+
+static int add_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	(void)recording;
+	(void)role;
+	idlist_add(ctx, handle);
+	return 0;
+}
+
+/* The role the details give subject handle, for a link made again. */
+static const char *details_role(const json_t *details, const char *handle)
+{
+	size_t i;
+	json_t *s;
+
+	json_array_foreach(json_object_get(details, "subjects"), i, s) {
+		const char *h = json_string_value(json_object_get(s, "handle"));
+		const char *role = json_string_value(json_object_get(s, "role"));
+
+		if (h && !strcmp(h, handle) && ingest_is_subject_role(role))
+			return role;
+	}
+	return INGEST_DEFAULT_ROLE;
+}
+
+/* One repair's transaction, rc its changes' outcome: committed, or rolled
+ * back and said. */
+static void end_repair(struct fsck *f, int rc, const char *done)
+{
+	rc = rc ? rc : catalog_commit(f->r->cat);
+	if (rc) {
+		catalog_rollback(f->r->cat);
+		printf("  cannot repair it: %s\n", meta_strerror(rc));
+		return;
+	}
+	f->repaired++;
+	printf("  %s\n", done);
+}
+
+/* --repair of one link, in a transaction of its own, logged. */
+static void repair_link(struct fsck *f, const char *recording, const char *handle, const char *role)
+{
+	char card[RECFS_ID_HEX];
+	int rc;
+
+	if (role && catalog_get_subject(f->r->cat, handle, card)) {
+		printf("  cannot link it again: subject %s has no card\n", handle);
+		return;
+	}
+	if ((rc = catalog_begin(f->r->cat))) {
+		printf("  cannot repair it: %s\n", meta_strerror(rc));
+		return;
+	}
+	rc = role ? catalog_link_subject(f->r->cat, recording, handle, role)
+		  : catalog_unlink_subject(f->r->cat, recording, handle);
+	if (rc == 0)
+		rc = audit_log(f->r->cat, &f->actor, "fsck-repair", recording, "ok",
+			       role ? "link restored from the sealed details"
+				    : "link the sealed details do not name removed");
+	end_repair(f, rc, role ? "linked again, as the details say" : "link removed");
+}
+
+/* --repair: the details of recording written to name into for from, as a
+ * merge or split now writes them, logged. */
+static void repair_details(struct fsck *f, const char *recording, const char *from, const char *into)
+{
+	char done[64];
+	int rc = catalog_begin(f->r->cat);
+
+	if (rc) {
+		printf("  cannot repair it: %s\n", meta_strerror(rc));
+		return;
+	}
+	rc = rights_rename_in_details(f->r, f->kr, recording, from, into);
+	rc = rc < 0 ? rc : audit_log(f->r->cat, &f->actor, "fsck-repair", recording, "ok",
+				      "details name the subject its link does");
+	snprintf(done, sizeof(done), "details rewritten to name %s", into);
+	end_repair(f, rc, done);
+}
+
+/*
+ * A recording's subjects are named twice: by its links, the rows every
+ * report, export and by-subject folder reads, which root can change with
+ * one statement, and by its sealed details (ingest_details_handles), which
+ * ingest, merge and split keep in step with them and nobody without the
+ * keys can forge.  A link the details do not name gives another person's
+ * call to that subject (its export refuses); a subject the details name
+ * without a link is left out of that subject's export, the opens of the
+ * recording with it (atk50).  --repair makes the links what the details
+ * say.  Details a recfs before merge and split rewrote them left naming the
+ * subject a merge or split took the recording from are tied to the link by
+ * the log (audit_handles_before): a problem all the same, since the
+ * retention sweep drops that entry one day; --repair rewrites them.
+ */
+/* Whether a and b hold the same ids (each once). */
+static int same_ids(const struct idlist *a, const struct idlist *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!idlist_has(b, 0, a->id[i]))
+			return 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (!idlist_has(a, 0, b->id[i]))
+			return 0;
+	return 1;
+}
+
+static int check_links(struct fsck *f, const struct rec *r, const json_t *details)
+{
+	struct idlist named = { 0 }, linked = { 0 }, seen = { 0 };
+	int rc = catalog_each_link(f->r->cat, r->id, add_link, &linked);
+
+	ingest_details_handles(details, &named);
+	if (rc || same_ids(&named, &linked))
+		goto out;	/* the log is read only when they differ */
+	for (size_t i = 0; rc == 0 && i < linked.n; i++) {
+		struct idlist before = { 0 };
+		int found = idlist_has(&named, 0, linked.id[i]);
+
+		/* details an older recfs left naming the handle a merge or
+		 * a split took the recording from (audit_handles_before) */
+		rc = audit_handles_before(f->r->cat, r->id, linked.id[i], &before);
+		for (size_t k = 1; rc == 0 && k < before.n; k++) {
+			if (!idlist_has(&named, 0, before.id[k]) || idlist_has(&linked, 0, before.id[k]))
+				continue;
+			idlist_add(&seen, before.id[k]);
+			found = 1;
+			problem(f, "recording %s: its sealed details name subject %s, which the log says became %s, "
+				"its link (an older recfs left them so): its export relies on the log's entry of it",
+				r->id, before.id[k], linked.id[i]);
+			if (f->repair)
+				repair_details(f, r->id, before.id[k], linked.id[i]);
+		}
+		idlist_free(&before);
+		if (rc || found)
+			continue;
+		problem(f, "recording %s is linked to subject %s, which its sealed details do not name (a link "
+			"made outside recfs): the subject's export refuses it", r->id, linked.id[i]);
+		if (f->repair)
+			repair_link(f, r->id, linked.id[i], NULL);
+	}
+	for (size_t i = 0; rc == 0 && i < named.n; i++) {
+		if (idlist_has(&linked, 0, named.id[i]) || idlist_has(&seen, 0, named.id[i]))
+			continue;
+		problem(f, "recording %s: its sealed details name subject %s, which it is not linked to (a link "
+			"removed outside recfs): the subject's export leaves it out", r->id, named.id[i]);
+		if (f->repair)
+			repair_link(f, r->id, named.id[i], details_role(details, named.id[i]));
+	}
+out:
+	idlist_free(&named);
+	idlist_free(&linked);
+	idlist_free(&seen);
+	return rc;
 }
 
 static int verify_card(const char *handle, void *ctx)
@@ -860,7 +1039,7 @@ static int verify_card(const char *handle, void *ctx)
 	char card[RECFS_ID_HEX];
 
 	if (catalog_get_subject(f->r->cat, handle, card) == 0)
-		verify_record(f, card, handle);
+		verify_record(f, card, handle, NULL);
 	return 0;
 }
 
@@ -931,6 +1110,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	if (f.n_recs > 1)
 		qsort(f.recs, f.n_recs, sizeof(*f.recs), cmp_id);
 	check_catalog(&f);
+	check_shared_details(&f);
 	rc = catalog_each_seal(f.r->cat, check_seal, &f);
 	if (rc) {
 		rc = error("cannot read the seals: %s", meta_strerror(rc));
@@ -941,6 +1121,20 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		goto out;
 	}
 	check_plain_reasons(&f);
+	/* The links first: one root removed makes a subject look unlinked,
+	 * whose card --repair would otherwise erase. */
+	for (size_t i = 0; f.kr && i < f.n_recs; i++) {
+		json_t *details = NULL;
+
+		if (f.recs[i].details[0])
+			verify_record(&f, f.recs[i].details, f.recs[i].id, &details);
+		rc = details ? check_links(&f, &f.recs[i], details) : 0;
+		json_decref(details);
+		if (rc) {
+			rc = error("cannot read the links of recording %s: %s", f.recs[i].id, meta_strerror(rc));
+			goto out;
+		}
+	}
 	if ((rc = check_unlinked_subjects(&f))) {
 		rc = error("cannot check the subjects: %s", meta_strerror(rc));
 		goto out;
@@ -961,9 +1155,6 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	check_spool(&f);
 	if (f.kr) {
 		verify_blobs(&f);
-		for (size_t i = 0; i < f.n_recs; i++)
-			if (f.recs[i].details[0])
-				verify_record(&f, f.recs[i].details, f.recs[i].id);
 		if ((rc = catalog_each_subject(f.r->cat, verify_card, &f))) {
 			rc = error("cannot list subjects: %s", meta_strerror(rc));
 			goto out;
