@@ -60,7 +60,7 @@ test_objs = $(foreach o,$(1),$(if $(filter $(o),$(TEST_OWN)),$(o:$(B)/%=$(B)/tes
 TEST_META_OBJ := $(call test_objs,$(META_OBJ))
 TEST_FS_OBJ := $(call test_objs,$(FS_OBJ))
 TEST_BIN := $(B)/test/recfs $(B)/test/recctl $(B)/test/wav_ref $(B)/test/put_card $(B)/test/put_index \
-            $(B)/test/put_details_handle
+            $(B)/test/put_details_handle $(B)/test/put_audit
 
 # The binaries, and their test build (see $(B)/test/ below).
 all: $(B)/recfs $(B)/recctl $(TEST_BIN)
@@ -126,6 +126,11 @@ $(B)/test/put_card: $(B)/tests/tools/put_card.o $(B)/test/libmeta.a
 # as a register from before they rewrote them holds them
 # (tests/tools/put_details_handle.c).
 $(B)/test/put_details_handle: $(B)/tests/tools/put_details_handle.o $(B)/test/libmeta.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
+
+# Entries appended to the audit log without a key, as root can
+# (tests/tools/put_audit.c).
+$(B)/test/put_audit: $(B)/tests/tools/put_audit.o $(B)/test/libmeta.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/test/libmeta.a $(PKG_LIBS) -lpthread
 
 # A blind-index entry of a form an older rule made, as a register from

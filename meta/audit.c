@@ -964,6 +964,17 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * edited by hand all the same.
  */
 #define AUDIT_MERGED_DEPTH 32
+/* How many handles such a walk takes in all: a real person is merged from a
+ * few; a log with entries forged by the thousand (root can append entries
+ * that chain, audit verify --verify-key tells them unsealed) must not make
+ * an export or fsck take hours (atk51). */
+#define AUDIT_HANDLES_MAX 1024
+
+static int too_many_merged(const char *handle)
+{
+	return meta_fail(-E2BIG, "the audit log ties more than %d subjects to %s by merges and splits: a log edited "
+			 "by hand? (recctl audit verify)", AUDIT_HANDLES_MAX, handle);
+}
 
 static int listed(const struct idlist *l, const char *id)
 {
@@ -998,7 +1009,7 @@ static int add_merged_from(const struct audit_entry *e, void *ctx)
 }
 
 static int subject_objects(struct catalog *c, const char *handle, struct idlist *out, struct idlist *selves,
-			   int depth)
+			   int depth, size_t *handles)
 {
 	const char *objects[1] = { handle };
 	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
@@ -1007,6 +1018,8 @@ static int subject_objects(struct catalog *c, const char *handle, struct idlist 
 
 	if (listed(out, handle))
 		return 0;	/* reached already, through another merge */
+	if (++*handles > AUDIT_HANDLES_MAX)
+		return too_many_merged(handle);
 	idlist_add(out, handle);
 	if (selves)
 		idlist_add(selves, handle);
@@ -1024,15 +1037,19 @@ static int subject_objects(struct catalog *c, const char *handle, struct idlist 
 	 * (their card's reads, their erased recordings) is the person's. */
 	if (rc == 0 && depth < AUDIT_MERGED_DEPTH)
 		rc = audit_each_where(c, &f, add_merged_from, &merged);
+	if (rc == 0 && merged.n > AUDIT_HANDLES_MAX)
+		rc = too_many_merged(handle);
 	for (size_t i = 0; rc == 0 && i < merged.n; i++)
-		rc = subject_objects(c, merged.id[i], out, selves, depth + 1);
+		rc = subject_objects(c, merged.id[i], out, selves, depth + 1, handles);
 	idlist_free(&merged);
 	return rc;
 }
 
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out)
 {
-	return subject_objects(c, handle, out, NULL, 0);
+	size_t handles = 0;
+
+	return subject_objects(c, handle, out, NULL, 0, &handles);
 }
 
 /* The "ok" split-subject entries of one recording: each from= and into=. */
@@ -1063,8 +1080,8 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 
 	if (!listed(out, handle))
 		idlist_add(out, handle);
-	/* breadth first; a bound on a log edited by hand, as merges' */
-	for (size_t i = first; rc == 0 && i < out->n && i - first < AUDIT_MERGED_DEPTH * 8; i++) {
+	/* breadth first, AUDIT_HANDLES_MAX handles at most */
+	for (size_t i = first; rc == 0 && i < out->n; i++) {
 		struct idlist merged = { 0 };
 		char h[RECFS_ID_HEX];
 
@@ -1075,8 +1092,10 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 		for (size_t k = 0; k < s.into.n; k++)
 			if (!strcmp(s.into.id[k], h))
 				idlist_add(&merged, s.from.id[k]);
-		for (size_t k = 0; k < merged.n; k++)
-			if (!listed(out, merged.id[k]))
+		for (size_t k = 0; rc == 0 && k < merged.n; k++)
+			if (out->n - first >= AUDIT_HANDLES_MAX)
+				rc = too_many_merged(handle);
+			else if (!listed(out, merged.id[k]))
 				idlist_add(out, merged.id[k]);
 		idlist_free(&merged);
 	}
@@ -1106,7 +1125,8 @@ int audit_each_about_subject(struct catalog *c, const char *handle, const char *
 	struct cat_audit_filter f = { .action = action };
 	struct about ab = { &selves, fn, ctx };
 	const char **list = NULL;
-	int rc = subject_objects(c, handle, &objs, &selves, 0);
+	size_t handles = 0;
+	int rc = subject_objects(c, handle, &objs, &selves, 0, &handles);
 
 	if (rc == 0) {
 		list = xcalloc(objs.n ? objs.n : 1, sizeof(*list));

@@ -236,7 +236,8 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * its handle and those erased recordings.  Then the same for each subject
  * merged into this one (the "ok" merge-subject entries about the handle
  * name it: "from=OTHER"), and the subjects merged into those, 32 merges
- * deep at most; each handle once.
+ * deep at most; each handle once.  -E2BIG, said, past 1024 handles in all
+ * (a log with merge entries forged by the thousand).
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /*
@@ -247,7 +248,8 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
  * into=F"), and theirs in turn, each once, added to out.  A recording's
  * details written by a recfs before merge and split rewrote them still name
  * such an older handle (ingest_details_handles); the log says it is the
- * same.  Two queries of the log for each handle found.
+ * same.  Two queries of the log for each handle found; -E2BIG, said, past
+ * 1024 handles, as audit_subject_objects.
  */
 int audit_handles_before(struct catalog *c, const char *recording, const char *handle,
 			 struct idlist *out) MUST_CHECK;
