@@ -365,33 +365,44 @@ static int copy_artifact(const struct cat_artifact *a, void *ctx)
 }
 
 /*
- * The subject's link to a recording is a row root can add with one INSERT;
- * its sealed details, which no one without the keys can forge, must name
- * the subject too (ingest_details_handles), or a handle the log says
- * became it (details a recfs before merge and split rewrote them kept:
- * audit_handles_before), or the export would send another person's call
- * to this one (or to a recipient as this one's).  Refused whole, logged:
- * the catalog was changed outside recfs, and the officer looks before
- * anything is disclosed (recctl fsck names the link).
+ * Whose a recording is: the subject's link to it is a row root can add
+ * with one INSERT; its sealed details, which no one without the keys can
+ * forge, must name the subject too (ingest_details_handles), and be its
+ * own (ingest_details_of: not another recording's record the row was
+ * pointed at), or the export would send another person's call to this one
+ * (or to a recipient as this one's).  Refused whole, logged: the catalog
+ * was changed outside recfs, and the officer looks before anything is
+ * disclosed (recctl fsck names what).  Details that do not open count as
+ * refused with the rights level's key (a seal deleted); with a lower
+ * level's, which may not open them, the recording is withheld.  Not the
+ * audit log: root can append entries to it that chain (atk51).  0, 1 when
+ * withheld, or -errno.
  */
-static int check_named(struct exp *e, const char *id, const json_t *details)
+static int check_whose(struct exp *e, const char *id, const json_t *details, int open_rc)
 {
-	struct idlist named = { 0 }, before = { 0 };
-	char why[160];
-	int rc = 0, ok;
+	const struct policy *pol = e->r->policy;
+	struct idlist named = { 0 };
+	uint8_t pk[CRYPTO_PK_BYTES];
+	char why[200];
+	int own = details ? ingest_details_of(details, id) : 0, ok;
 
-	ingest_details_handles(details, &named);
-	ok = idlist_has(&named, 0, e->handle);
-	if (!ok)
-		rc = audit_handles_before(e->r->cat, id, e->handle, &before);
-	for (size_t i = 0; !ok && i < before.n; i++)
-		ok = idlist_has(&named, 0, before.id[i]);
-	idlist_free(&named);
-	idlist_free(&before);
-	if (rc || ok)
-		return rc;
-	snprintf(why, sizeof(why), "recording %s is linked to the subject, but its sealed details do not name it: "
-		 "a link changed outside recfs (recctl fsck)", id);
+	if (details) {
+		ingest_details_handles(details, &named);
+		ok = idlist_has(&named, 0, e->handle);
+		idlist_free(&named);
+		if (ok && own)
+			return 0;
+		snprintf(why, sizeof(why), "recording %s is linked to the subject, but its sealed details %s: changed "
+			 "outside recfs (recctl fsck)", id, !own ? "are another recording's" : "do not name it");
+	} else if (open_rc == -ENOENT || keyring_level(e->kr, pol->levels[pol->rights_level].name, pk)) {
+		snprintf(why, sizeof(why), "recording %s is linked to the subject, but its sealed details %s: changed "
+			 "outside recfs (recctl fsck)", id, open_rc == -ENOENT ? "are missing"
+			 : "do not open with the rights level's key");
+	} else {
+		withhold(e, id, "its details do not open with the keyring given, and whose it is is told by them: "
+			 "export with the rights level's keyring");
+		return 1;
+	}
 	return audit_refuse(e->r->cat, e->a, "export", e->handle, -EIO, why);
 }
 
@@ -442,14 +453,13 @@ static int export_recording(struct exp *e, const char *id)
 		if (rc)
 			goto out;
 	}
-	if (rec.details_id[0]) {
-		rc = open_record(e, rec.details_id, &details);
-		if (rc && rc != -EACCES)
-			goto out;
-		rc = 0;
-	}
-	if (details && (rc = check_named(e, id, details)))
+	rc = rec.details_id[0] ? open_record(e, rec.details_id, &details) : -ENOENT;
+	if (rc && rc != -EACCES && rc != -ENOKEY && rc != -ENOENT)
 		goto out;
+	if ((rc = check_whose(e, id, details, rc))) {
+		rc = rc > 0 ? 0 : rc;
+		goto out;
+	}
 	naming_stem(stem, &rec);
 	if ((rc = catalog_each_link(e->r->cat, id, add_party, &p)))
 		goto out;

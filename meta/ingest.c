@@ -600,7 +600,8 @@ static int write_blobs(struct reg *r, struct job *j)
 	return 0;
 }
 
-/* The recording's details: its title, staff, subjects (each with its
+/* The recording's details: its id (INGEST_DETAILS_RECORDING), title,
+ * staff, subjects (each with its
  * handle, the phone, e-mail and reference the call gave, and "short":
  * true when found by its name's short form alone,
  * subject_resolve) and the tags taken out of its audio. */
@@ -610,6 +611,8 @@ static json_t *details_json(struct job *j, json_t *handles, const int *short_for
 	json_t *v = json_object_get(j->root, "title");
 	size_t i;
 	json_t *x;
+
+	json_object_set_new(d, INGEST_DETAILS_RECORDING, json_string(j->rec.id));
 
 	if (json_is_string(v))
 		json_object_set(d, "title", v);
@@ -645,6 +648,13 @@ static json_t *details_json(struct job *j, json_t *handles, const int *short_for
 		json_object_set_new(d, "opus_tags", tags);
 	}
 	return d;
+}
+
+int ingest_details_of(const json_t *details, const char *recording)
+{
+	const char *id = json_string_value(json_object_get(details, INGEST_DETAILS_RECORDING));
+
+	return !id ? -1 : !strcmp(id, recording);
 }
 
 size_t ingest_details_handles(const json_t *details, struct idlist *out)

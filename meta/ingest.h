@@ -188,6 +188,15 @@ int ingest_is_subject_role(const char *s);
  * about, where a link row is the catalog's, which root can change.
  */
 size_t ingest_details_handles(const json_t *details, struct idlist *out);
+/*
+ * The recording a details record belongs to, which ingest writes into it
+ * (INGEST_DETAILS_RECORDING): sealed with it, so that a recording's
+ * details_id pointed at another's record is told (atk51).  1 when details
+ * name recording, 0 when they name another, -1 when they name none (written
+ * by a recfs before they did: recctl fsck --repair adds it).
+ */
+#define INGEST_DETAILS_RECORDING "recording"
+int ingest_details_of(const json_t *details, const char *recording);
 
 /*
  * 1 when rc from ingest_manifest means the input is bad (-EINVAL, -ENOENT,

@@ -40,6 +40,7 @@
 
 #include <jansson.h>
 
+#include "ingest.h"
 #include "jsonmem.h"
 #include "naming.h"
 #include "request.h"
@@ -2103,6 +2104,37 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 	json_decref(*out);
 	*out = NULL;
 	return meta_fail(-EIO, "sealed record %s is damaged", id);
+}
+
+int rights_details_own(struct reg *r, const struct keyring *kr, const char *recording)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	struct cat_recording rec;
+	json_t *d = NULL;
+	char *text = NULL;
+	int rc = catalog_get_recording(r->cat, recording, &rec);
+
+	if (rc)
+		return rc;
+	if (!rec.details_id[0])
+		rc = meta_fail(-ENOENT, "recording %s has no details record", recording);
+	if (rc == 0 && (rc = read_json(r, kr, rl, rec.details_id, &d)) == 0) {
+		rc = ingest_details_of(d, recording);
+		if (rc == 0)
+			rc = meta_fail(-EIO, "the details record of recording %s names another recording", recording);
+		else if (rc == 1)
+			rc = 0;
+		else if (json_object_set_new(d, INGEST_DETAILS_RECORDING, json_string(recording)) ||
+			 !(text = json_dumps(d, JSON_COMPACT)))
+			rc = -ENOMEM;
+		else if ((rc = seal_write_record(r, rec.details_id, text, strlen(text),
+						 seal_level_of(r->policy, &rec, SEAL_DETAILS))) == 0)
+			rc = 1;
+	}
+	jsonmem_free_text(text);
+	json_decref(d);
+	cat_recording_clear(&rec);
+	return rc;
 }
 
 /* Wipe the names (personal data) of l, then free it. */

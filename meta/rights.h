@@ -182,6 +182,14 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 int rights_rename_in_details(struct reg *r, const struct keyring *kr, const char *recording, const char *from,
 			     const char *into) MUST_CHECK;
 /*
+ * Write recording's id into its sealed details (INGEST_DETAILS_RECORDING),
+ * as ingest now does, for details an older recfs wrote without it.
+ * Inside the caller's transaction; kr must hold the rights level's key.
+ * 1 when written, 0 when the details named it already, -EIO when they name
+ * another recording, or -errno.
+ */
+int rights_details_own(struct reg *r, const struct keyring *kr, const char *recording) MUST_CHECK;
+/*
  * Split subject handle: one that the register took for one person and that
  * is two (a father and his son on one household line and one booking,
  * whose name forms agree: subject_resolve).  The recordings (n full ids, each linked to

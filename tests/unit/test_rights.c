@@ -1730,11 +1730,13 @@ static int details_name_again(const char *id, const char *now, const char *handl
 	return rc;
 }
 
-/* A subject's export holds only the recordings whose sealed details name it,
- * or name a handle the log says became it (a merge, a split, of a register
- * whose details an older recfs left as they were); a link added by hand is
- * refused. */
-TEST(test_export_takes_a_recording_its_details_or_the_log_tie_to_the_subject)
+/* A subject's export holds only the recordings whose sealed details name
+ * it and are their own; the log's merges and splits, which root can append
+ * to, do not stand in for them (audit_handles_before tells fsck of details
+ * an older recfs left naming the handle a merge took the recording from,
+ * and rights_rename_in_details rewrites them); a link added by hand, or a
+ * recording pointed at another's details, is refused. */
+TEST(test_export_takes_a_recording_its_own_details_tie_to_the_subject)
 {
 	char *a = ingest_named("xl1", "2026-05-01T10:00:00Z", "+358401110031", "Eeva Ensimmäinen");
 	char *b = ingest_named("xl2", "2026-05-02T10:00:00Z", "+358401110032", "Toivo Toinen");
@@ -1756,17 +1758,28 @@ TEST(test_export_takes_a_recording_its_details_or_the_log_tie_to_the_subject)
 	/* b's person is a's: merged, and b's details left naming b's old
 	 * handle, as an older recfs left them */
 	CHECK_EQ(rights_merge_subjects(reg, secrets, &actor, privacy, ha, hb, &n, NULL), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, ha, o, NULL, &res), 0);
+	CHECK_EQ(res.recordings, 2);
+	free(res.dir);
+	util_remove_tree(o);
 	CHECK_EQ(details_name_again(b, ha, hb), 0);
 	CHECK_EQ(audit_handles_before(reg->cat, b, ha, &before), 0);
 	CHECK(idlist_has(&before, 0, ha) && idlist_has(&before, 0, hb));
 	CHECK(!idlist_has(&before, 0, hc));
 	idlist_free(&before);
+	memset(&res, 0, sizeof(res));
+	CHECK_EQ(export_subject(reg, secrets, &actor, ha, o, NULL, &res), -EIO);
+	CHECK(strstr(meta_errmsg(), b) && strstr(meta_errmsg(), "sealed details do not name it"));
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(rights_rename_in_details(reg, secrets, b, hb, ha), 1);
+	CHECK_EQ(rights_rename_in_details(reg, secrets, b, hb, ha), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
 	CHECK_EQ(export_subject(reg, secrets, &actor, ha, o, NULL, &res), 0);
 	CHECK_EQ(res.recordings, 2);
 	free(res.dir);
 	util_remove_tree(o);
-	/* then split off again: b's details still name hb, its link the new
-	 * subject, which the log says it came to from ha, which hb became */
+	/* split off again: the split rewrites b's details, and the log ties
+	 * the new subject back to both */
 	one[0] = b;
 	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, ha, one, 1, NULL, &sp), 0);
 	CHECK_EQ(audit_handles_before(reg->cat, b, sp.handle, &before), 0);
@@ -1787,6 +1800,14 @@ TEST(test_export_takes_a_recording_its_details_or_the_log_tie_to_the_subject)
 	CHECK_STR(last_of(ha).action, "export");
 	CHECK_STR(last_of(ha).outcome, "refused");
 	CHECK(access(o, F_OK) != 0 || rmdir(o) == 0);	/* nothing in it */
+	free(sql);
+	/* and pointed at a's details, which name ha: another recording's */
+	sql = xasprintf("UPDATE recording SET details_id = (SELECT details_id FROM recording WHERE id = '%s')"
+			" WHERE id = '%s'", a, c);
+	CHECK_EQ(raw_exec(sql), 0);
+	CHECK_EQ(export_subject(reg, secrets, &actor, ha, o, NULL, &res), -EIO);
+	CHECK(strstr(meta_errmsg(), c) && strstr(meta_errmsg(), "are another recording's"));
+	CHECK(access(o, F_OK) != 0 || rmdir(o) == 0);
 	free(sql);
 	sql = xasprintf("DELETE FROM link WHERE recording = '%s' AND handle = '%s'", c, ha);
 	CHECK_EQ(raw_exec(sql), 0);
@@ -1841,7 +1862,7 @@ int main(void)
 	RUN(test_reindex_replaces_entries_of_the_rule_before_unicode_folding);
 	RUN(test_reasons_an_older_recfs_kept_in_the_clear_are_sealed_at_open);
 	RUN(test_an_objection_restricts_its_purpose_now_and_at_ingest_and_keeps_the_subject);
-	RUN(test_export_takes_a_recording_its_details_or_the_log_tie_to_the_subject);
+	RUN(test_export_takes_a_recording_its_own_details_tie_to_the_subject);
 	reg_close(reg);
 	keyring_free(secrets);
 	util_remove_tree(dir);

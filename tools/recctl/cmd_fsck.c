@@ -16,11 +16,12 @@
  * request of it is still open, which is said but is no problem; no
  * recording is kept beyond its purpose's max_retention (a policy applied
  * by an older recctl left it so), unless a legal hold keeps it, which is
- * said.  No two recordings name one details record.  With
+ * said.  Every recording has its details record, sealed for the rights
+ * level; no two recordings name one.  With
  * keyrings, every blob a held
  * level can open is read through and every chunk's tag checked, each
- * recording's links name the subjects its sealed details do (check_links),
- * and with
+ * recording's details are its own and its links name the subjects they do
+ * (check_links), and with
  * the index key each recording's audio is checked to have its ingest key
  * (check_audio_key).  Manifests
  * in quarantine (plaintext) are listed by id, with their age and the
@@ -76,7 +77,8 @@ const char usage_fsck[] =
 	"spool/ and quarantine/ has the register folder's owner, and that folder,\n"
 	"keys/ and blobs/ are not writable by group or others.  With keyrings,\n"
 	"authenticate every chunk of every blob their levels can open, and check\n"
-	"each recording's links against the subjects its sealed details name; with the\n"
+	"that each recording's sealed details are its own and name the subjects\n"
+	"it is linked to; with the\n"
 	"blind-index key too (the rights keyring holds it), check that each\n"
 	"recording's audio has the key that makes it sent again a duplicate (one\n"
 	"an older recfs ingested has none), and that no manifest in quarantine\n"
@@ -98,7 +100,8 @@ const char usage_fsck[] =
 	"                      sealed records and seals, and subjects without a\n"
 	"                      recording or an open request (logged), give the\n"
 	"                      register's owner what is not theirs, add missing\n"
-	"                      audio keys, make the links what the details say\n"
+	"                      audio keys, make the links what the details say,\n"
+	"                      seal each recording's id into its details\n"
 	"  --grace SECONDS     leave files younger than this alone (default 900)\n"
 	"  -v, --verbose       say what was verified\n";
 
@@ -133,6 +136,7 @@ struct fsck {
 	size_t n_recs;
 	struct idlist dead_seals;	/* objects of seals that name nothing */
 	struct idlist pending;		/* blobs of erased artifacts left to unlink, sorted */
+	struct idlist named;		/* handles the details check_links read name (each once a recording) */
 	struct unkeyed *unkeyed;	/* recordings without their audio key (check_audio_key) */
 	size_t n_unkeyed;
 	long problems, repaired, young, seals, blobs, verified, records_verified, quarantined;
@@ -260,13 +264,22 @@ static void check_catalog(struct fsck *f)
 				problem(f, "recording %s is kept until %s, beyond its purpose's max_retention (%s): recctl "
 					"retention set brings it within", r->id, d, m);
 		}
-		if (!r->details[0])
+		/* ingest writes one with every recording; whose a
+		 * recording is, its subject's export reads in it */
+		if (!r->details[0]) {
+			problem(f, "recording %s has no details record (changed outside recfs): its subjects' "
+				"exports refuse it", r->id);
 			continue;
+		}
 		rc = catalog_get_record(f->r->cat, r->details, &ct, &len);
 		free(ct);
 		ct = NULL;
 		if (rc == -ENOENT)
 			problem(f, "recording %s: its details record %s is missing", r->id, r->details);
+		else if (catalog_get_seal(f->r->cat, r->details, rights, seal) == -ENOENT)
+			problem(f, "recording %s: its details record %s has no seal of the rights level %s (changed "
+				"outside recfs): its links cannot be checked, its subjects' exports refuse it", r->id,
+				r->details, rights);
 	}
 }
 
@@ -382,13 +395,20 @@ static void check_plain_reasons(struct fsck *f)
 static int check_unlinked_subjects(struct fsck *f)
 {
 	struct idlist subjects = { 0 };
-	size_t n_problems = 0, n = 0;
+	size_t n_problems = 0, n = 0, named = 0;
 	int64_t req;
 	int rc = catalog_unlinked_subjects(f->r->cat, &subjects);
 
 	for (size_t i = 0; rc == 0 && i < subjects.n; i++) {
 		rc = request_open_for(f->r, subjects.id[i], &req);
-		if (rc == 0) {
+		/* one whose link was removed by hand is not erased for it
+		 * (check_links said so; with keys alone can it be told) */
+		if (rc == -ENOENT && idlist_has(&f->named, 0, subjects.id[i])) {
+			rc = 0;
+			named++;
+			problem(f, "subject %s has no recording linked, but a recording's sealed details name it: its "
+				"card is kept", subjects.id[i]);
+		} else if (rc == 0) {
 			printf("note: subject %s has no recording; kept while request %lld is open\n", subjects.id[i],
 			       (long long)req);
 		} else if (rc == -ENOENT) {
@@ -400,6 +420,10 @@ static int check_unlinked_subjects(struct fsck *f)
 	}
 	if (rc || !f->repair || !n_problems)
 		goto out;
+	if (named) {
+		printf("  left: no subject is erased while one of them is named so; repair its links first\n");
+		goto out;
+	}
 	rc = rights_erase_unlinked_subjects(f->r, &f->actor, f->r->policy->rights_level,
 					    "fsck --repair: no recording left", &n);
 	if (rc)
@@ -958,20 +982,21 @@ static void repair_details(struct fsck *f, const char *recording, const char *fr
 	end_repair(f, rc, done);
 }
 
-/*
- * A recording's subjects are named twice: by its links, the rows every
- * report, export and by-subject folder reads, which root can change with
- * one statement, and by its sealed details (ingest_details_handles), which
- * ingest, merge and split keep in step with them and nobody without the
- * keys can forge.  A link the details do not name gives another person's
- * call to that subject (its export refuses); a subject the details name
- * without a link is left out of that subject's export, the opens of the
- * recording with it (atk50).  --repair makes the links what the details
- * say.  Details a recfs before merge and split rewrote them left naming the
- * subject a merge or split took the recording from are tied to the link by
- * the log (audit_handles_before): a problem all the same, since the
- * retention sweep drops that entry one day; --repair rewrites them.
- */
+/* --repair: recording's id written into its details, logged. */
+static void repair_own(struct fsck *f, const char *recording)
+{
+	int rc = catalog_begin(f->r->cat);
+
+	if (rc) {
+		printf("  cannot repair it: %s\n", meta_strerror(rc));
+		return;
+	}
+	rc = rights_details_own(f->r, f->kr, recording);
+	rc = rc < 0 ? rc : audit_log(f->r->cat, &f->actor, "fsck-repair", recording, "ok",
+				      "details name their recording");
+	end_repair(f, rc, "its id written into its details");
+}
+
 /* Whether a and b hold the same ids (each once). */
 static int same_ids(const struct idlist *a, const struct idlist *b)
 {
@@ -984,13 +1009,46 @@ static int same_ids(const struct idlist *a, const struct idlist *b)
 	return 1;
 }
 
+/*
+ * A recording's subjects are named twice: by its links, the rows every
+ * report, export and by-subject folder reads, which root can change with
+ * one statement, and by its sealed details (ingest_details_handles), which
+ * ingest, merge and split keep in step with them and nobody without the
+ * keys can forge.  A link the details do not name gives another person's
+ * call to that subject (its export refuses); a subject the details name
+ * without a link is left out of that subject's export, the opens of the
+ * recording with it (atk50).  --repair makes the links what the details
+ * say.  Details a recfs before merge and split rewrote them left naming the
+ * subject a merge or split took the recording from are tied to the link by
+ * the log (audit_handles_before): a problem all the same, since the export
+ * does not take the log's word (root can append entries that chain);
+ * --repair rewrites them where the subject named has no card, as a merge
+ * leaves it, and leaves the rest to the officer.  Details that are another
+ * recording's are not read for links at all.
+ */
 static int check_links(struct fsck *f, const struct rec *r, const json_t *details)
 {
 	struct idlist named = { 0 }, linked = { 0 }, seen = { 0 };
-	int rc = catalog_each_link(f->r->cat, r->id, add_link, &linked);
+	char card[RECFS_ID_HEX];
+	int rc, own = ingest_details_of(details, r->id);
 
+	if (own == 0) {
+		problem(f, "recording %s points at details record %s, which is another recording's (changed outside "
+			"recfs): its subjects' exports refuse it", r->id, r->details);
+		return 0;
+	}
+	if (own < 0) {
+		problem(f, "recording %s: its details do not name it (an older recfs wrote them), so a recording "
+			"pointed at them would not be told", r->id);
+		if (f->repair)
+			repair_own(f, r->id);
+	}
+	if ((rc = catalog_each_link(f->r->cat, r->id, add_link, &linked)))
+		goto out;
 	ingest_details_handles(details, &named);
-	if (rc || same_ids(&named, &linked))
+	for (size_t i = 0; i < named.n; i++)
+		idlist_add(&f->named, named.id[i]);
+	if (same_ids(&named, &linked))
 		goto out;	/* the log is read only when they differ */
 	for (size_t i = 0; rc == 0 && i < linked.n; i++) {
 		struct idlist before = { 0 };
@@ -1005,10 +1063,16 @@ static int check_links(struct fsck *f, const struct rec *r, const json_t *detail
 			idlist_add(&seen, before.id[k]);
 			found = 1;
 			problem(f, "recording %s: its sealed details name subject %s, which the log says became %s, "
-				"its link (an older recfs left them so): its export relies on the log's entry of it",
-				r->id, before.id[k], linked.id[i]);
-			if (f->repair)
+				"its link (an older recfs left them so, or the log was added to): its subjects' "
+				"exports refuse it", r->id, before.id[k], linked.id[i]);
+			/* a merge erased the card of the subject merged;
+			 * with one still there, the officer looks (root can
+			 * append entries to the log) */
+			if (f->repair && catalog_get_subject(f->r->cat, before.id[k], card) == -ENOENT)
 				repair_details(f, r->id, before.id[k], linked.id[i]);
+			else if (f->repair)
+				printf("  left: subject %s has a card; see recctl audit show --subject %s\n",
+				       before.id[k], before.id[k]);
 		}
 		idlist_free(&before);
 		if (rc || found)
@@ -1018,7 +1082,12 @@ static int check_links(struct fsck *f, const struct rec *r, const json_t *detail
 		if (f->repair)
 			repair_link(f, r->id, linked.id[i], NULL);
 	}
-	for (size_t i = 0; rc == 0 && i < named.n; i++) {
+	if (rc) {
+		problem(f, "recording %s: its links cannot be checked: %s", r->id, meta_strerror(rc));
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < named.n; i++) {
 		if (idlist_has(&linked, 0, named.id[i]) || idlist_has(&seen, 0, named.id[i]))
 			continue;
 		problem(f, "recording %s: its sealed details name subject %s, which it is not linked to (a link "
@@ -1184,6 +1253,7 @@ out:
 	free(f.recs);
 	idlist_free(&f.dead_seals);
 	idlist_free(&f.pending);
+	idlist_free(&f.named);
 	free(f.unkeyed);
 	return rc;
 }
