@@ -59,6 +59,11 @@ sqlite3 "$X/catalog.db" "PRAGMA foreign_keys = OFF; DELETE FROM audit WHERE acti
 	t_abort "tampering" "sqlite3 failed"
 assert_exit "without the log's entry fsck exits 1" 1 "$RECCTL" fsck -R "$X" --keyring "$PK"
 assert_contains "... naming the link" "$T_OUT" "recording $k2 is linked to subject $H, which its sealed details do not name"
+assert_exit "... and fsck --repair exits 1" 1 "$RECCTL" fsck -R "$X" --keyring "$PK" --repair
+assert_contains "... leaving the link, whose details name no subject with a card" "$T_OUT" \
+	"left: its details name no subject that has a card"
+assert_eq "... so the call is still the subject's" "$H" \
+	"$(sqlite3 "$X/catalog.db" "SELECT group_concat(handle) FROM link WHERE recording = '$k2'")"
 
 # the other copy with a card for the merged subject again (as after a
 # merge entry root appended, the subject never merged): --repair leaves it

@@ -997,6 +997,17 @@ static void repair_own(struct fsck *f, const char *recording)
 	end_repair(f, rc, "its id written into its details");
 }
 
+/* Whether any of handles has a card. */
+static int any_card(struct fsck *f, const struct idlist *handles)
+{
+	char card[RECFS_ID_HEX];
+
+	for (size_t i = 0; i < handles->n; i++)
+		if (catalog_get_subject(f->r->cat, handles->id[i], card) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether a and b hold the same ids (each once). */
 static int same_ids(const struct idlist *a, const struct idlist *b)
 {
@@ -1079,7 +1090,12 @@ static int check_links(struct fsck *f, const struct rec *r, const json_t *detail
 			continue;
 		problem(f, "recording %s is linked to subject %s, which its sealed details do not name (a link "
 			"made outside recfs): the subject's export refuses it", r->id, linked.id[i]);
-		if (f->repair)
+		/* details that name only subjects gone (an older recfs's
+		 * merge whose log entry the sweep dropped) would leave the
+		 * recording no one's: the officer decides */
+		if (f->repair && !any_card(f, &named))
+			printf("  left: its details name no subject that has a card\n");
+		else if (f->repair)
 			repair_link(f, r->id, linked.id[i], NULL);
 	}
 	if (rc) {
