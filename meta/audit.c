@@ -1093,9 +1093,11 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 			if (!strcmp(s.into.id[k], h))
 				idlist_add(&merged, s.from.id[k]);
 		for (size_t k = 0; rc == 0 && k < merged.n; k++)
-			if (out->n - first >= AUDIT_HANDLES_MAX)
+			if (listed(out, merged.id[k]))
+				continue;
+			else if (out->n - first >= AUDIT_HANDLES_MAX)
 				rc = too_many_merged(handle);
-			else if (!listed(out, merged.id[k]))
+			else
 				idlist_add(out, merged.id[k]);
 		idlist_free(&merged);
 	}

@@ -384,7 +384,8 @@ static int check_whose(struct exp *e, const char *id, const json_t *details, int
 	struct idlist named = { 0 };
 	uint8_t pk[CRYPTO_PK_BYTES];
 	char why[200];
-	int own = details ? ingest_details_of(details, id) : 0, ok;
+	/* -1, details an older recfs wrote without the id, are taken */
+	int own = details ? ingest_details_of(details, id) != 0 : 0, ok;
 
 	if (details) {
 		ingest_details_handles(details, &named);
@@ -460,6 +461,17 @@ static int export_recording(struct exp *e, const char *id)
 		rc = rc > 0 ? 0 : rc;
 		goto out;
 	}
+	/* and its files are those its details list: an artifact row is
+	 * root's to move under another recording */
+	for (size_t i = 0; i < n_arts; i++)
+		if (ingest_details_artifact(details, arts[i].id) == 0) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "file %s of recording %s is not one its sealed details list: "
+				 "changed outside recfs (recctl fsck)", arts[i].id, id);
+			rc = audit_refuse(e->r->cat, e->a, "export", e->handle, -EIO, why);
+			goto out;
+		}
 	naming_stem(stem, &rec);
 	if ((rc = catalog_each_link(e->r->cat, id, add_party, &p)))
 		goto out;
@@ -805,6 +817,11 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	rc = open_record(&e, card_id, &e.card);
 	if (rc == -EACCES)
 		rc = audit_refuse(r->cat, a, "export", handle, -ENOKEY, "no level of the keyring opens the subject's card");
+	if (rc)
+		goto out;
+	if (rc == 0 && subject_card_of(e.card, handle) == 0)
+		rc = audit_refuse(r->cat, a, "export", handle, -EIO, "the subject's card record is another subject's: "
+				  "changed outside recfs (recctl fsck)");
 	if (rc)
 		goto out;
 	json_object_set_new(e.card, "handle", json_string(handle));

@@ -600,7 +600,8 @@ static int write_blobs(struct reg *r, struct job *j)
 	return 0;
 }
 
-/* The recording's details: its id (INGEST_DETAILS_RECORDING), title,
+/* The recording's details: its id and its files' (INGEST_DETAILS_RECORDING,
+ * INGEST_DETAILS_ARTIFACTS), title,
  * staff, subjects (each with its
  * handle, the phone, e-mail and reference the call gave, and "short":
  * true when found by its name's short form alone,
@@ -613,6 +614,10 @@ static json_t *details_json(struct job *j, json_t *handles, const int *short_for
 	json_t *x;
 
 	json_object_set_new(d, INGEST_DETAILS_RECORDING, json_string(j->rec.id));
+	x = json_array();
+	for (i = 0; i < j->n_art; i++)
+		json_array_append_new(x, json_string(j->art[i].id));
+	json_object_set_new(d, INGEST_DETAILS_ARTIFACTS, x);
 
 	if (json_is_string(v))
 		json_object_set(d, "title", v);
@@ -655,6 +660,20 @@ int ingest_details_of(const json_t *details, const char *recording)
 	const char *id = json_string_value(json_object_get(details, INGEST_DETAILS_RECORDING));
 
 	return !id ? -1 : !strcmp(id, recording);
+}
+
+int ingest_details_artifact(const json_t *details, const char *artifact)
+{
+	const json_t *list = json_object_get(details, INGEST_DETAILS_ARTIFACTS);
+	size_t i;
+	json_t *x;
+
+	if (!json_is_array(list))
+		return -1;
+	json_array_foreach(list, i, x)
+		if (json_is_string(x) && !strcmp(json_string_value(x), artifact))
+			return 1;
+	return 0;
 }
 
 size_t ingest_details_handles(const json_t *details, struct idlist *out)

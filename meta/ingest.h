@@ -197,6 +197,15 @@ size_t ingest_details_handles(const json_t *details, struct idlist *out);
  */
 #define INGEST_DETAILS_RECORDING "recording"
 int ingest_details_of(const json_t *details, const char *recording);
+/*
+ * The same for a recording's files: ingest seals their artifact ids in its
+ * details (INGEST_DETAILS_ARTIFACTS), so that another recording's chat or
+ * audio moved under this one (artifact.recording, a row root can change)
+ * is told.  1 when details list artifact, 0 when they do not, -1 when they
+ * list none (written by a recfs before they did).
+ */
+#define INGEST_DETAILS_ARTIFACTS "artifacts"
+int ingest_details_artifact(const json_t *details, const char *artifact);
 
 /*
  * 1 when rc from ingest_manifest means the input is bad (-EINVAL, -ENOENT,

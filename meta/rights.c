@@ -1789,15 +1789,6 @@ out:
 	return rc;
 }
 
-int rights_rename_in_details(struct reg *r, const struct keyring *kr, const char *recording, const char *from,
-			     const char *into)
-{
-	size_t n = 0;
-	int rc = rectify_details_of(r, kr, recording, from, "handle", NULL, into, &n);
-
-	return rc ? rc : n > 0;
-}
-
 /*
  * A rectification reaches every copy of the value: a recording's details
  * keep the names of its subjects (user.recfs.subject_names) and the phone,
@@ -2106,6 +2097,29 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 	return meta_fail(-EIO, "sealed record %s is damaged", id);
 }
 
+static int add_file_id(const struct cat_artifact *a, void *ctx)
+{
+	return json_array_append_new(ctx, json_string(a->id)) ? -ENOMEM : 0;
+}
+
+/* The recording's files as its details list them (INGEST_DETAILS_ARTIFACTS),
+ * as the catalog has them now, unless the details list them already. */
+static int details_own_files(struct reg *r, const char *recording, json_t *d)
+{
+	json_t *list;
+	int rc;
+
+	if (json_is_array(json_object_get(d, INGEST_DETAILS_ARTIFACTS)))
+		return 0;
+	list = json_array();
+	rc = catalog_each_artifact(r->cat, recording, add_file_id, list);
+	if (rc == 0 && json_object_set_new(d, INGEST_DETAILS_ARTIFACTS, list))
+		return -ENOMEM;
+	if (rc)
+		json_decref(list);
+	return rc;
+}
+
 int rights_details_own(struct reg *r, const struct keyring *kr, const char *recording)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
@@ -2118,18 +2132,22 @@ int rights_details_own(struct reg *r, const struct keyring *kr, const char *reco
 		return rc;
 	if (!rec.details_id[0])
 		rc = meta_fail(-ENOENT, "recording %s has no details record", recording);
-	if (rc == 0 && (rc = read_json(r, kr, rl, rec.details_id, &d)) == 0) {
-		rc = ingest_details_of(d, recording);
-		if (rc == 0)
+	if (rc == 0)
+		rc = read_json(r, kr, rl, rec.details_id, &d);
+	if (rc == 0) {
+		int own = ingest_details_of(d, recording);
+
+		if (own == 0)
 			rc = meta_fail(-EIO, "the details record of recording %s names another recording", recording);
-		else if (rc == 1)
-			rc = 0;
-		else if (json_object_set_new(d, INGEST_DETAILS_RECORDING, json_string(recording)) ||
-			 !(text = json_dumps(d, JSON_COMPACT)))
+		else if (own < 0 && json_object_set_new(d, INGEST_DETAILS_RECORDING, json_string(recording)))
 			rc = -ENOMEM;
-		else if ((rc = seal_write_record(r, rec.details_id, text, strlen(text),
-						 seal_level_of(r->policy, &rec, SEAL_DETAILS))) == 0)
-			rc = 1;
+		else if (own < 0 && (rc = details_own_files(r, recording, d)) == 0) {
+			if (!(text = json_dumps(d, JSON_COMPACT)))
+				rc = -ENOMEM;
+			else if ((rc = seal_write_record(r, rec.details_id, text, strlen(text),
+							 seal_level_of(r->policy, &rec, SEAL_DETAILS))) == 0)
+				rc = 1;
+		}
 	}
 	jsonmem_free_text(text);
 	json_decref(d);

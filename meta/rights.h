@@ -172,18 +172,9 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			  const char *into, const char *from, size_t *moved, size_t *restricted) MUST_CHECK;
 /*
- * Write handle into for handle from in the sealed details of recording
- * (every subject entry that names from), as a merge and a split do: for
- * details an older recfs left naming the handle a merge or a split took
- * the recording from (audit_handles_before ties the two).  Inside the
- * caller's transaction; kr must hold the rights level's key.  1 when the
- * details changed, 0 when they did not name from, or -errno.
- */
-int rights_rename_in_details(struct reg *r, const struct keyring *kr, const char *recording, const char *from,
-			     const char *into) MUST_CHECK;
-/*
- * Write recording's id into its sealed details (INGEST_DETAILS_RECORDING),
- * as ingest now does, for details an older recfs wrote without it.
+ * Write recording's id and its files' ids, as the catalog has them, into
+ * its sealed details (INGEST_DETAILS_RECORDING, INGEST_DETAILS_ARTIFACTS),
+ * as ingest now does, for details an older recfs wrote without them.
  * Inside the caller's transaction; kr must hold the rights level's key.
  * 1 when written, 0 when the details named it already, -EIO when they name
  * another recording, or -errno.

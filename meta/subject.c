@@ -3096,8 +3096,10 @@ int subject_new_card(struct reg *r, const struct subject_card *card, int details
 		if (tries > 100)
 			return meta_fail(-EEXIST, "cannot allocate a subject handle");
 	}
-	j = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "name", card->name, "phone", card->phone, "email",
-		      card->email, "organisation", card->organisation, "ref", card->ref);
+	/* with its handle, sealed: a subject's row pointed at another's card
+	 * is told (SUBJECT_CARD_HANDLE) */
+	j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", SUBJECT_CARD_HANDLE, found, "name", card->name, "phone",
+		      card->phone, "email", card->email, "organisation", card->organisation, "ref", card->ref);
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	if (!text) {
 		rc = -ENOMEM;
@@ -3227,6 +3229,13 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 		snprintf(handle, CATALOG_HANDLE_MAX, "%s", all.id[0]);
 	idlist_free(&all);
 	return rc;
+}
+
+int subject_card_of(const json_t *card, const char *handle)
+{
+	const char *h = json_string_value(json_object_get(card, SUBJECT_CARD_HANDLE));
+
+	return !h ? -1 : !strcmp(h, handle);
 }
 
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,

@@ -6,6 +6,8 @@
 #ifndef RECFS_SUBJECT_H
 #define RECFS_SUBJECT_H
 
+#include <jansson.h>
+
 #include "catalog.h"
 #include "crypto.h"
 #include "register.h"
@@ -508,6 +510,17 @@ int subject_reindex_advised(struct reg *r, char **why) MUST_CHECK;
  * those holding the identifier; -ENOENT when none. */
 int subject_find(struct reg *r, const struct crypto_key *index_key, const char *kind, const char *value,
 		 char handle[CATALOG_HANDLE_MAX]) MUST_CHECK;
+
+/*
+ * A card holds its subject's handle under this key, sealed with it (cards
+ * an older recfs made do not): the subject row's card column is root's to
+ * change, so an export reading another subject's card is told
+ * (subject_card_of).
+ */
+#define SUBJECT_CARD_HANDLE "handle"
+/* 1 when card (its JSON) is handle's, 0 when another's, -1 when it names
+ * none. */
+int subject_card_of(const json_t *card, const char *handle);
 
 /* Card JSON of a subject as level, or as the highest level of kr that has
  * a seal on it when level is NULL (see seal_read_record). */

@@ -64,6 +64,7 @@
 #include "request.h"
 #include "rights.h"
 #include "seal.h"
+#include "subject.h"
 
 const char usage_fsck[] =
 	"usage: recctl fsck [-R REGISTER] [--keyring FILE]... [--passfile FILE] [--repair]\n"
@@ -136,7 +137,9 @@ struct fsck {
 	size_t n_recs;
 	struct idlist dead_seals;	/* objects of seals that name nothing */
 	struct idlist pending;		/* blobs of erased artifacts left to unlink, sorted */
-	struct idlist named;		/* handles the details check_links read name (each once a recording) */
+	struct idlist named;		/* handles the details check_links read name, sorted after */
+	size_t unproven;		/* recordings whose details check_links could not read as theirs */
+	int details_trouble;		/* a recording without its details record, or one shared */
 	struct unkeyed *unkeyed;	/* recordings without their audio key (check_audio_key) */
 	size_t n_unkeyed;
 	long problems, repaired, young, seals, blobs, verified, records_verified, quarantined;
@@ -269,17 +272,23 @@ static void check_catalog(struct fsck *f)
 		if (!r->details[0]) {
 			problem(f, "recording %s has no details record (changed outside recfs): its subjects' "
 				"exports refuse it", r->id);
+			f->details_trouble = 1;
 			continue;
 		}
 		rc = catalog_get_record(f->r->cat, r->details, &ct, &len);
 		free(ct);
 		ct = NULL;
-		if (rc == -ENOENT)
+		if (rc == -ENOENT) {
 			problem(f, "recording %s: its details record %s is missing", r->id, r->details);
-		else if (catalog_get_seal(f->r->cat, r->details, rights, seal) == -ENOENT)
+			f->details_trouble = 1;
+		} else if ((rc = catalog_get_seal(f->r->cat, r->details, rights, seal)) == -ENOENT) {
 			problem(f, "recording %s: its details record %s has no seal of the rights level %s (changed "
 				"outside recfs): its links cannot be checked, its subjects' exports refuse it", r->id,
 				r->details, rights);
+		} else if (rc) {
+			problem(f, "recording %s: the seals of its details record cannot be read: %s", r->id,
+				meta_strerror(rc));
+		}
 	}
 }
 
@@ -296,9 +305,11 @@ static void check_shared_details(struct fsck *f)
 	if (n > 1)
 		qsort(ids, n, sizeof(*ids), cmp_id);
 	for (size_t i = 1; i < n; i++)
-		if (!strcmp(ids[i], ids[i - 1]) && (i < 2 || strcmp(ids[i], ids[i - 2])))
+		if (!strcmp(ids[i], ids[i - 1]) && (i < 2 || strcmp(ids[i], ids[i - 2]))) {
 			problem(f, "details record %s is named by more than one recording (changed outside recfs)",
 				ids[i]);
+			f->details_trouble = 1;
+		}
 	free(ids);
 }
 
@@ -332,6 +343,12 @@ static int check_orphan_records(struct fsck *f)
 		problem(f, "sealed record %s belongs to no recording or subject (orphaned)", orphans.id[i]);
 	if (!f->repair || (orphans.n == 0 && f->dead_seals.n == 0))
 		goto out;
+	/* one of them may be the details a recording's row was pointed away
+	 * from: the evidence, and the way back */
+	if (f->details_trouble) {
+		printf("  left: nothing is erased while a recording lacks its details record or shares one\n");
+		goto out;
+	}
 	if ((rc = catalog_begin(f->r->cat)))
 		goto out;
 	for (size_t i = 0; rc == 0 && i < orphans.n; i++)
@@ -403,7 +420,8 @@ static int check_unlinked_subjects(struct fsck *f)
 		rc = request_open_for(f->r, subjects.id[i], &req);
 		/* one whose link was removed by hand is not erased for it
 		 * (check_links said so; with keys alone can it be told) */
-		if (rc == -ENOENT && idlist_has(&f->named, 0, subjects.id[i])) {
+		if (rc == -ENOENT && f->named.n &&
+		    bsearch(subjects.id[i], f->named.id, f->named.n, sizeof(*f->named.id), cmp_id)) {
 			rc = 0;
 			named++;
 			problem(f, "subject %s has no recording linked, but a recording's sealed details name it: its "
@@ -420,8 +438,9 @@ static int check_unlinked_subjects(struct fsck *f)
 	}
 	if (rc || !f->repair || !n_problems)
 		goto out;
-	if (named) {
-		printf("  left: no subject is erased while one of them is named so; repair its links first\n");
+	if (named || f->unproven) {
+		printf("  left: no subject is erased while %s\n", named ? "one of them is named so; repair its links first"
+			: "a recording's details could not be read as its own (see above): one may name it");
 		goto out;
 	}
 	rc = rights_erase_unlinked_subjects(f->r, &f->actor, f->r->policy->rights_level,
@@ -964,24 +983,6 @@ static void repair_link(struct fsck *f, const char *recording, const char *handl
 	end_repair(f, rc, role ? "linked again, as the details say" : "link removed");
 }
 
-/* --repair: the details of recording written to name into for from, as a
- * merge or split now writes them, logged. */
-static void repair_details(struct fsck *f, const char *recording, const char *from, const char *into)
-{
-	char done[64];
-	int rc = catalog_begin(f->r->cat);
-
-	if (rc) {
-		printf("  cannot repair it: %s\n", meta_strerror(rc));
-		return;
-	}
-	rc = rights_rename_in_details(f->r, f->kr, recording, from, into);
-	rc = rc < 0 ? rc : audit_log(f->r->cat, &f->actor, "fsck-repair", recording, "ok",
-				      "details name the subject its link does");
-	snprintf(done, sizeof(done), "details rewritten to name %s", into);
-	end_repair(f, rc, done);
-}
-
 /* --repair: recording's id written into its details, logged. */
 static void repair_own(struct fsck *f, const char *recording)
 {
@@ -1020,27 +1021,34 @@ static int same_ids(const struct idlist *a, const struct idlist *b)
 	return 1;
 }
 
+static int add_artifact_id(const struct cat_artifact *a, void *ctx)
+{
+	idlist_add(ctx, a->id);
+	return 0;
+}
+
 /*
  * A recording's subjects are named twice: by its links, the rows every
  * report, export and by-subject folder reads, which root can change with
  * one statement, and by its sealed details (ingest_details_handles), which
  * ingest, merge and split keep in step with them and nobody without the
- * keys can forge.  A link the details do not name gives another person's
- * call to that subject (its export refuses); a subject the details name
- * without a link is left out of that subject's export, the opens of the
- * recording with it (atk50).  --repair makes the links what the details
- * say.  Details a recfs before merge and split rewrote them left naming the
- * subject a merge or split took the recording from are tied to the link by
- * the log (audit_handles_before): a problem all the same, since the export
- * does not take the log's word (root can append entries that chain);
- * --repair rewrites them where the subject named has no card, as a merge
- * leaves it, and leaves the rest to the officer.  Details that are another
- * recording's are not read for links at all.
+ * keys can forge; the details also name the recording and its files
+ * (ingest_details_of, ingest_details_artifact).  Details that are another
+ * recording's, or files they do not list, make the export refuse.  A link
+ * the details do not name gives another person's call to that subject
+ * (its export refuses); a subject the details name without a link is left
+ * out of that subject's export, the opens of the recording with it
+ * (atk50).  --repair makes the links what the details say, and seals the
+ * recording's id and files into details an older recfs wrote.  Details an
+ * older recfs wrote (no id in them) were not rewritten by its merges and
+ * splits, so where they disagree with the links nothing is repaired: the
+ * log may tie the two handles (audit_handles_before, said), but root can
+ * append entries to it (atk51), so the officer decides.  1 when the
+ * recording's details were read and are its own, else 0, or -errno.
  */
 static int check_links(struct fsck *f, const struct rec *r, const json_t *details)
 {
-	struct idlist named = { 0 }, linked = { 0 }, seen = { 0 };
-	char card[RECFS_ID_HEX];
+	struct idlist named = { 0 }, linked = { 0 }, arts = { 0 };
 	int rc, own = ingest_details_of(details, r->id);
 
 	if (own == 0) {
@@ -1048,84 +1056,112 @@ static int check_links(struct fsck *f, const struct rec *r, const json_t *detail
 			"recfs): its subjects' exports refuse it", r->id, r->details);
 		return 0;
 	}
-	if (own < 0) {
-		problem(f, "recording %s: its details do not name it (an older recfs wrote them), so a recording "
-			"pointed at them would not be told", r->id);
-		if (f->repair)
-			repair_own(f, r->id);
-	}
+	if ((rc = catalog_each_artifact(f->r->cat, r->id, add_artifact_id, &arts)))
+		goto out;
+	for (size_t i = 0; i < arts.n; i++)
+		if (ingest_details_artifact(details, arts.id[i]) == 0)
+			problem(f, "recording %s: file %s is not one its sealed details list (moved from another "
+				"recording outside recfs): its subjects' exports refuse it", r->id, arts.id[i]);
 	if ((rc = catalog_each_link(f->r->cat, r->id, add_link, &linked)))
 		goto out;
 	ingest_details_handles(details, &named);
 	for (size_t i = 0; i < named.n; i++)
 		idlist_add(&f->named, named.id[i]);
-	if (same_ids(&named, &linked))
-		goto out;	/* the log is read only when they differ */
-	for (size_t i = 0; rc == 0 && i < linked.n; i++) {
-		struct idlist before = { 0 };
-		int found = idlist_has(&named, 0, linked.id[i]);
-
-		/* details an older recfs left naming the handle a merge or
-		 * a split took the recording from (audit_handles_before) */
-		rc = audit_handles_before(f->r->cat, r->id, linked.id[i], &before);
-		for (size_t k = 1; rc == 0 && k < before.n; k++) {
-			if (!idlist_has(&named, 0, before.id[k]) || idlist_has(&linked, 0, before.id[k]))
-				continue;
-			idlist_add(&seen, before.id[k]);
-			found = 1;
-			problem(f, "recording %s: its sealed details name subject %s, which the log says became %s, "
-				"its link (an older recfs left them so, or the log was added to): its subjects' "
-				"exports refuse it", r->id, before.id[k], linked.id[i]);
-			/* a merge erased the card of the subject merged;
-			 * with one still there, the officer looks (root can
-			 * append entries to the log) */
-			if (f->repair && catalog_get_subject(f->r->cat, before.id[k], card) == -ENOENT)
-				repair_details(f, r->id, before.id[k], linked.id[i]);
-			else if (f->repair)
-				printf("  left: subject %s has a card; see recctl audit show --subject %s\n",
-				       before.id[k], before.id[k]);
+	if (same_ids(&named, &linked)) {
+		if (own < 0) {
+			problem(f, "recording %s: its details do not name it and its files (an older recfs wrote "
+				"them), so a recording pointed at them, or a file moved, would not be told", r->id);
+			if (f->repair)
+				repair_own(f, r->id);
 		}
-		idlist_free(&before);
-		if (rc || found)
+		goto out;	/* the log is read only when they differ */
+	}
+	for (size_t i = 0; i < linked.n; i++) {
+		struct idlist before = { 0 };
+
+		if (idlist_has(&named, 0, linked.id[i]))
 			continue;
 		problem(f, "recording %s is linked to subject %s, which its sealed details do not name (a link "
-			"made outside recfs): the subject's export refuses it", r->id, linked.id[i]);
+			"made outside recfs%s): the subject's export refuses it", r->id, linked.id[i],
+			own < 0 ? ", or a merge or split by an older recfs" : "");
+		if (audit_handles_before(f->r->cat, r->id, linked.id[i], &before) == 0)
+			for (size_t k = 1; k < before.n; k++)
+				if (idlist_has(&named, 0, before.id[k]))
+					printf("  the log says %s became %s (recctl audit show --subject %s)\n",
+					       before.id[k], linked.id[i], linked.id[i]);
+		meta_clear_error();
+		idlist_free(&before);
 		/* details that name only subjects gone (an older recfs's
 		 * merge whose log entry the sweep dropped) would leave the
 		 * recording no one's: the officer decides */
-		if (f->repair && !any_card(f, &named))
-			printf("  left: its details name no subject that has a card\n");
+		if (f->repair && (own < 0 || !any_card(f, &named)))
+			printf("  left: %s\n", own < 0 ? "details an older recfs wrote; the officer decides"
+							: "its details name no subject that has a card");
 		else if (f->repair)
 			repair_link(f, r->id, linked.id[i], NULL);
 	}
-	if (rc) {
-		problem(f, "recording %s: its links cannot be checked: %s", r->id, meta_strerror(rc));
-		rc = 0;
-		goto out;
-	}
 	for (size_t i = 0; i < named.n; i++) {
-		if (idlist_has(&linked, 0, named.id[i]) || idlist_has(&seen, 0, named.id[i]))
+		if (idlist_has(&linked, 0, named.id[i]))
 			continue;
 		problem(f, "recording %s: its sealed details name subject %s, which it is not linked to (a link "
-			"removed outside recfs): the subject's export leaves it out", r->id, named.id[i]);
-		if (f->repair)
+			"removed outside recfs%s): the subject's export leaves it out", r->id, named.id[i],
+			own < 0 ? ", or a merge or split by an older recfs" : "");
+		if (f->repair && own < 0)
+			printf("  left: details an older recfs wrote; the officer decides\n");
+		else if (f->repair)
 			repair_link(f, r->id, named.id[i], details_role(details, named.id[i]));
 	}
 out:
 	idlist_free(&named);
 	idlist_free(&linked);
-	idlist_free(&seen);
-	return rc;
+	idlist_free(&arts);
+	return rc ? rc : own != 0;
 }
 
+/* A subject's card opens and is its own (subject_card_of: a subject row
+ * pointed at another's card gives that person's name to this one's
+ * export, which refuses it). */
 static int verify_card(const char *handle, void *ctx)
 {
 	struct fsck *f = ctx;
 	char card[RECFS_ID_HEX];
+	json_t *j = NULL;
 
 	if (catalog_get_subject(f->r->cat, handle, card) == 0)
-		verify_record(f, card, handle, NULL);
+		verify_record(f, card, handle, &j);
+	if (j && subject_card_of(j, handle) == 0)
+		problem(f, "subject %s points at card record %s, which is another subject's (changed outside recfs): "
+			"its export refuses it", handle, card);
+	json_decref(j);
 	return 0;
+}
+
+/* Card records of the subjects, for check_shared_cards. */
+static int add_card_id(const char *handle, void *ctx)
+{
+	struct fsck *f = ((void **)ctx)[0];
+	struct idlist *cards = ((void **)ctx)[1];
+	char card[RECFS_ID_HEX];
+
+	if (catalog_get_subject(f->r->cat, handle, card) == 0)
+		idlist_add(cards, card);
+	return 0;
+}
+
+/* No two subjects on one card record (found without keys). */
+static int check_shared_cards(struct fsck *f)
+{
+	struct idlist cards = { 0 };
+	int rc = catalog_each_subject(f->r->cat, add_card_id, (void *[]){ f, &cards });
+
+	if (cards.n > 1)
+		qsort(cards.id, cards.n, sizeof(*cards.id), cmp_id);
+	for (size_t i = 1; rc == 0 && i < cards.n; i++)
+		if (!strcmp(cards.id[i], cards.id[i - 1]) && (i < 2 || strcmp(cards.id[i], cards.id[i - 2])))
+			problem(f, "card record %s is named by more than one subject (changed outside recfs)",
+				cards.id[i]);
+	idlist_free(&cards);
+	return rc;
 }
 
 int cmd_fsck(int argc, char **argv, struct ctl *ctl)
@@ -1196,6 +1232,10 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 		qsort(f.recs, f.n_recs, sizeof(*f.recs), cmp_id);
 	check_catalog(&f);
 	check_shared_details(&f);
+	if ((rc = check_shared_cards(&f))) {
+		rc = error("cannot list subjects: %s", meta_strerror(rc));
+		goto out;
+	}
 	rc = catalog_each_seal(f.r->cat, check_seal, &f);
 	if (rc) {
 		rc = error("cannot read the seals: %s", meta_strerror(rc));
@@ -1215,11 +1255,14 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 			verify_record(&f, f.recs[i].details, f.recs[i].id, &details);
 		rc = details ? check_links(&f, &f.recs[i], details) : 0;
 		json_decref(details);
-		if (rc) {
+		if (rc < 0) {
 			rc = error("cannot read the links of recording %s: %s", f.recs[i].id, meta_strerror(rc));
 			goto out;
 		}
+		f.unproven += rc == 0;
 	}
+	if (f.named.n > 1)
+		qsort(f.named.id, f.named.n, sizeof(*f.named.id), cmp_id);
 	if ((rc = check_unlinked_subjects(&f))) {
 		rc = error("cannot check the subjects: %s", meta_strerror(rc));
 		goto out;
