@@ -292,25 +292,34 @@ static void check_catalog(struct fsck *f)
 	}
 }
 
+/* Each id that ids (sorted here) holds more than once is a problem, once:
+ * "WHAT ID is named by more than one BY".  How many there were. */
+static size_t report_shared(struct fsck *f, struct idlist *ids, const char *what, const char *by)
+{
+	size_t n = 0;
+
+	if (ids->n > 1)
+		qsort(ids->id, ids->n, sizeof(*ids->id), cmp_id);
+	for (size_t i = 1; i < ids->n; i++)
+		if (!strcmp(ids->id[i], ids->id[i - 1]) && (i < 2 || strcmp(ids->id[i], ids->id[i - 2]))) {
+			problem(f, "%s %s is named by more than one %s (changed outside recfs)", what, ids->id[i], by);
+			n++;
+		}
+	return n;
+}
+
 /* Each recording its own details record: check_links reads a recording's
  * subjects in it, and one pointed at another's would name that one's. */
 static void check_shared_details(struct fsck *f)
 {
-	char (*ids)[RECFS_ID_HEX] = xcalloc(f->n_recs ? f->n_recs : 1, sizeof(*ids));
-	size_t n = 0;
+	struct idlist ids = { 0 };
 
 	for (size_t i = 0; i < f->n_recs; i++)
 		if (f->recs[i].details[0])
-			memcpy(ids[n++], f->recs[i].details, RECFS_ID_HEX);
-	if (n > 1)
-		qsort(ids, n, sizeof(*ids), cmp_id);
-	for (size_t i = 1; i < n; i++)
-		if (!strcmp(ids[i], ids[i - 1]) && (i < 2 || strcmp(ids[i], ids[i - 2]))) {
-			problem(f, "details record %s is named by more than one recording (changed outside recfs)",
-				ids[i]);
-			f->details_trouble = 1;
-		}
-	free(ids);
+			idlist_add(&ids, f->recs[i].details);
+	if (report_shared(f, &ids, "details record", "recording"))
+		f->details_trouble = 1;
+	idlist_free(&ids);
 }
 
 /* Erase id's seals (and, record set, its row) in the open transaction, logged. */
@@ -946,6 +955,16 @@ static const char *details_role(const json_t *details, const char *handle)
 	return INGEST_DEFAULT_ROLE;
 }
 
+/* A repair's transaction begun: 0, or its error said. */
+static int begin_repair(struct fsck *f)
+{
+	int rc = catalog_begin(f->r->cat);
+
+	if (rc)
+		printf("  cannot repair it: %s\n", meta_strerror(rc));
+	return rc;
+}
+
 /* One repair's transaction, rc its changes' outcome: committed, or rolled
  * back and said. */
 static void end_repair(struct fsck *f, int rc, const char *done)
@@ -970,10 +989,8 @@ static void repair_link(struct fsck *f, const char *recording, const char *handl
 		printf("  cannot link it again: subject %s has no card\n", handle);
 		return;
 	}
-	if ((rc = catalog_begin(f->r->cat))) {
-		printf("  cannot repair it: %s\n", meta_strerror(rc));
+	if (begin_repair(f))
 		return;
-	}
 	rc = role ? catalog_link_subject(f->r->cat, recording, handle, role)
 		  : catalog_unlink_subject(f->r->cat, recording, handle);
 	if (rc == 0)
@@ -986,12 +1003,10 @@ static void repair_link(struct fsck *f, const char *recording, const char *handl
 /* --repair: recording's id written into its details, logged. */
 static void repair_own(struct fsck *f, const char *recording)
 {
-	int rc = catalog_begin(f->r->cat);
+	int rc;
 
-	if (rc) {
-		printf("  cannot repair it: %s\n", meta_strerror(rc));
+	if (begin_repair(f))
 		return;
-	}
 	rc = rights_details_own(f->r, f->kr, recording);
 	rc = rc < 0 ? rc : audit_log(f->r->cat, &f->actor, "fsck-repair", recording, "ok",
 				      "details name their recording");
@@ -1136,31 +1151,31 @@ static int verify_card(const char *handle, void *ctx)
 	return 0;
 }
 
-/* Card records of the subjects, for check_shared_cards. */
+/* The card records of the subjects, for check_shared_cards. */
+struct cards {
+	struct fsck *f;
+	struct idlist ids;
+};
+
 static int add_card_id(const char *handle, void *ctx)
 {
-	struct fsck *f = ((void **)ctx)[0];
-	struct idlist *cards = ((void **)ctx)[1];
+	struct cards *c = ctx;
 	char card[RECFS_ID_HEX];
 
-	if (catalog_get_subject(f->r->cat, handle, card) == 0)
-		idlist_add(cards, card);
+	if (catalog_get_subject(c->f->r->cat, handle, card) == 0)
+		idlist_add(&c->ids, card);
 	return 0;
 }
 
 /* No two subjects on one card record (found without keys). */
 static int check_shared_cards(struct fsck *f)
 {
-	struct idlist cards = { 0 };
-	int rc = catalog_each_subject(f->r->cat, add_card_id, (void *[]){ f, &cards });
+	struct cards c = { f, { 0 } };
+	int rc = catalog_each_subject(f->r->cat, add_card_id, &c);
 
-	if (cards.n > 1)
-		qsort(cards.id, cards.n, sizeof(*cards.id), cmp_id);
-	for (size_t i = 1; rc == 0 && i < cards.n; i++)
-		if (!strcmp(cards.id[i], cards.id[i - 1]) && (i < 2 || strcmp(cards.id[i], cards.id[i - 2])))
-			problem(f, "card record %s is named by more than one subject (changed outside recfs)",
-				cards.id[i]);
-	idlist_free(&cards);
+	if (rc == 0)
+		report_shared(f, &c.ids, "card record", "subject");
+	idlist_free(&c.ids);
 	return rc;
 }
 
