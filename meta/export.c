@@ -819,7 +819,7 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		rc = audit_refuse(r->cat, a, "export", handle, -ENOKEY, "no level of the keyring opens the subject's card");
 	if (rc)
 		goto out;
-	if (rc == 0 && subject_card_of(e.card, handle) == 0)
+	if (subject_card_of(e.card, handle) == 0)
 		rc = audit_refuse(r->cat, a, "export", handle, -EIO, "the subject's card record is another subject's: "
 				  "changed outside recfs (recctl fsck)");
 	if (rc)
@@ -871,8 +871,17 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 			  "exported_at", now, "subject", handle, "recordings", e.recs, "withheld", e.withheld);
 	/* Art. 15(1)(c) is the subject's to know: a recipient gets the data,
 	 * not the register's log of who else had it. */
-	if (!rcp && (rc = add_accesses(&e, index)))
+	if (!rcp && (rc = add_accesses(&e, index))) {
+		/* a log too merged to walk (audit_subject_objects) refuses
+		 * the export, as any refusal, logged */
+		if (rc == -E2BIG) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", meta_errmsg());
+			rc = audit_refuse(r->cat, a, "export", handle, -E2BIG, why);
+		}
 		goto out;
+	}
 	json_object_set_new(index, "portability", json_boolean(o->portability));
 	if (o->portability) {
 		char *path = xasprintf("%s/LEFT_OUT.txt", e.dir);

@@ -29,6 +29,8 @@ mkdir -p "$T_TMP/e"
 assert_exit "the export of the subject ends within 120 s (exit 1, not 124: its accesses walk the merges)" 1 \
 	timeout 120 "$RECCTL" subject export -R "$REG" "$handle" "$T_TMP/e" --level-keyring "$PK"
 assert_contains "... saying the log ties too many subjects to it" "$T_OUT" "ties more than 1024 subjects to $handle"
+assert_eq "... and logging the refused export" 1 "$(q "SELECT count(*) FROM audit WHERE action = 'export'
+	AND object = '$handle' AND outcome = 'refused' AND reason LIKE '%more than 1024 subjects%'")"
 sqlite3 "$REG/catalog.db" "INSERT INTO link (recording, handle, role) VALUES ('$rid2', '$handle', 'customer')" ||
 	t_abort "tampering" "sqlite3 failed"
 s=$(date +%s)
