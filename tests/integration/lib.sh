@@ -582,6 +582,29 @@ reports_leave_out_the_open()
 	assert_not_contains "${1}the export's accesses leave the open out" "$acc" "$rid"
 }
 
+# second_call_setting: after sealed_open_log, a third call of the subject
+# ($rid3), so that its card keeps a recording when $rid's link goes; checks
+# that fsck with the rights keyring ($PK) finds nothing and the export's
+# accesses list the open.
+second_call_setting()
+{
+	customer_call c3 2026-11-04T10:00:00Z "Matti Meikäläinen" "+358401234567"
+	rid3=$(id_at 2026-11-04T10:00:00Z)
+	[ "$(handle_of "$rid3")" = "$handle" ] || t_abort "setup" "the third call is not the subject's: $(handle_of "$rid3")"
+	assert_ok "fsck with the rights keyring finds nothing on the genuine register" "$RECCTL" fsck -R "$REG" --keyring "$PK"
+	assert_contains "the export's accesses list the open" "$(open_accesses "$REG")" "$rid"
+}
+
+# copy_checked: audit verify of the tampered copy $X says intact (its log
+# is as it was), and fsck of it with $PK runs: its exit in $fsck_rc, its
+# words in $T_TMP/fsck.out.
+copy_checked()
+{
+	assert_ok "audit verify says intact (the log is as it was)" "$RECCTL" audit verify -R "$X" --verify-key "$VKEY"
+	"$RECCTL" fsck -R "$X" --keyring "$PK" >"$T_TMP/fsck.out" 2>&1
+	fsck_rc=$?
+}
+
 # who_listened REGISTER: the who-listened report of $rid (sealed_open_log).
 who_listened() { "$RECCTL" audit show -R "$1" --recording "$rid" --action open 2>&1; }
 
