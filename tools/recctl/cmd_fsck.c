@@ -1036,12 +1036,6 @@ static int same_ids(const struct idlist *a, const struct idlist *b)
 	return 1;
 }
 
-static int add_artifact_id(const struct cat_artifact *a, void *ctx)
-{
-	idlist_add(ctx, a->id);
-	return 0;
-}
-
 /*
  * A recording's subjects are named twice: by its links, the rows every
  * report, export and by-subject folder reads, which root can change with
@@ -1071,7 +1065,9 @@ static int check_links(struct fsck *f, const struct rec *r, const json_t *detail
 			"recfs): its subjects' exports refuse it", r->id, r->details);
 		return 0;
 	}
-	if ((rc = catalog_each_artifact(f->r->cat, r->id, add_artifact_id, &arts)))
+	if ((rc = catalog_recording_artifacts(f->r->cat, r->id, &arts)) == -ENOENT)
+		rc = 0;	/* no file: its own problem (check_catalog) */
+	if (rc)
 		goto out;
 	for (size_t i = 0; i < arts.n; i++)
 		if (ingest_details_artifact(details, arts.id[i]) == 0)
