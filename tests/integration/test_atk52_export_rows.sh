@@ -40,6 +40,8 @@ sqlite3 "$X/catalog.db" "UPDATE artifact SET recording = '$rid', n = 9 WHERE id 
 assert_contains "1: the subject's export refuses" "$(export_of "$X" "$handle")" \
 	"file $art of recording $rid is not one its sealed details list"
 assert_eq "1: ... and writes nothing" "" "$(ls -A "$T_TMP/e")"
+assert_eq "1: ... logged as a refused export" 1 "$(sqlite3 "$X/catalog.db" "SELECT count(*) FROM audit
+	WHERE action = 'export' AND object = '$handle' AND outcome = 'refused' AND reason LIKE '%file $art%'")"
 assert_exit "1: fsck with the rights keyring exits 1" 1 "$RECCTL" fsck -R "$X" --keyring "$PK"
 assert_contains "1: ... naming the file" "$T_OUT" "recording $rid: file $art is not one its sealed details list"
 
@@ -53,6 +55,8 @@ sqlite3 "$X/catalog.db" "UPDATE subject SET card = '$c2' WHERE handle = '$handle
 assert_contains "2: the subject's export refuses" "$(export_of "$X" "$handle")" \
 	"the subject's card record is another subject's"
 assert_eq "2: ... and writes nothing" "" "$(ls -A "$T_TMP/e")"
+assert_eq "2: ... logged as a refused export" 1 "$(sqlite3 "$X/catalog.db" "SELECT count(*) FROM audit
+	WHERE action = 'export' AND object = '$handle' AND outcome = 'refused' AND reason LIKE '%card record%'")"
 assert_exit "2: fsck with the rights keyring exits 1" 1 "$RECCTL" fsck -R "$X" --keyring "$PK"
 assert_contains "2: ... naming the subject" "$T_OUT" "subject $handle points at card record"
 assert_contains "2: ... and the other" "$T_OUT" "subject $other points at card record"
