@@ -464,7 +464,7 @@ static int add_recipients(struct reg *r, const char *handle, int lang, json_t *m
 	json_t *by = json_object(), *list = json_array(), *g;
 	struct disclosures d = { by, handle, r->policy->time_zone };
 	const char *key;
-	int rc = audit_each_about_subject(r->cat, handle, "export", add_disclosure, &d);
+	int rc = audit_each_about_subject(r->cat, handle, NULL, "export", add_disclosure, &d);
 
 	json_object_foreach(by, key, g) {
 		const char *name = json_string_value(json_object_get(g, "recipient"));

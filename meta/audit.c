@@ -1008,39 +1008,84 @@ static int add_merged_from(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-static int subject_objects(struct catalog *c, const char *handle, struct idlist *out, struct idlist *selves,
-			   int depth, size_t *handles)
+/* The recordings the log says were erased while linked to handle
+ * (AUDIT_ERASED_SUBJECT): their ids alone (their artifacts went with
+ * them), added to out.  One the catalog still holds was not erased: an
+ * entry root appended names another person's call; its links and its
+ * sealed details, not the log, say whose it is. */
+static int erased_for(struct catalog *c, const char *handle, struct idlist *out)
 {
-	const char *objects[1] = { handle };
-	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
-	struct idlist recs = { 0 }, merged = { 0 };
-	int rc;
+	struct idlist erased = { 0 };
+	int rc = catalog_audit_erased_for(c, handle, AUDIT_ERASED_SUBJECT, &erased);
 
-	if (listed(out, handle))
-		return 0;	/* reached already, through another merge */
+	for (size_t i = 0; rc == 0 && i < erased.n; i++) {
+		struct cat_recording rec;
+
+		rc = catalog_get_recording(c, erased.id[i], &rec);
+		if (rc == 0)
+			cat_recording_clear(&rec);
+		else if (rc == -ENOENT)
+			idlist_add(out, erased.id[i]);
+		rc = rc == -ENOENT ? 0 : rc;
+	}
+	idlist_free(&erased);
+	return rc;
+}
+
+/* handle's own objects: the handle, the objects of each recording linked
+ * to it when linked (audit_recording_objects), the recordings erased while
+ * linked to it; handle added to selves too. */
+static int own_objects(struct catalog *c, const char *handle, int linked, struct idlist *out, struct idlist *selves,
+		       size_t *handles)
+{
+	struct idlist recs = { 0 };
+	int rc = 0;
+
 	if (++*handles > AUDIT_HANDLES_MAX)
 		return too_many_merged(handle);
 	idlist_add(out, handle);
 	if (selves)
 		idlist_add(selves, handle);
-	rc = catalog_subject_recordings(c, handle, &recs);
+	if (linked)
+		rc = catalog_subject_recordings(c, handle, &recs);
 	if (rc == -ENOENT)
 		rc = 0;
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
 		rc = audit_recording_objects(c, recs.id[i], out);
 	idlist_free(&recs);
-	/* The recordings erased while linked to the subject: their ids
-	 * alone (their artifacts went with them). */
-	if (rc == 0)
-		rc = catalog_audit_erased_for(c, handle, AUDIT_ERASED_SUBJECT, out);
+	return rc ? rc : erased_for(c, handle, out);
+}
+
+/* own_objects of handle (its links when linked) and, by the log's
+ * merge-subject entries, of the subjects merged into it, and of theirs,
+ * AUDIT_MERGED_DEPTH deep. */
+static int subject_objects(struct catalog *c, const char *handle, int linked, struct idlist *out,
+			   struct idlist *selves, int depth, size_t *handles)
+{
+	const char *objects[1] = { handle };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
+	struct idlist merged = { 0 };
+	char card[RECFS_ID_HEX];
+	int rc;
+
+	if (listed(out, handle))
+		return 0;	/* reached already, through another merge */
+	rc = own_objects(c, handle, linked, out, selves, handles);
 	/* The subjects merged into this one: the same person, whose history
 	 * (their card's reads, their erased recordings) is the person's. */
 	if (rc == 0 && depth < AUDIT_MERGED_DEPTH)
 		rc = audit_each_where(c, &f, add_merged_from, &merged);
 	if (rc == 0 && merged.n > AUDIT_HANDLES_MAX)
 		rc = too_many_merged(handle);
-	for (size_t i = 0; rc == 0 && i < merged.n; i++)
-		rc = subject_objects(c, merged.id[i], out, selves, depth + 1, handles);
+	for (size_t i = 0; rc == 0 && i < merged.n; i++) {
+		/* A merge erases the merged subject's card and moves its
+		 * links: a subject the catalog holds was never merged (an
+		 * entry root appended names another person), and one merged
+		 * has no recording of its own left. */
+		rc = catalog_get_subject(c, merged.id[i], card);
+		if (rc == -ENOENT)
+			rc = subject_objects(c, merged.id[i], 0, out, selves, depth + 1, handles);
+	}
 	idlist_free(&merged);
 	return rc;
 }
@@ -1049,7 +1094,7 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 {
 	size_t handles = 0;
 
-	return subject_objects(c, handle, out, NULL, 0, &handles);
+	return subject_objects(c, handle, 1, out, NULL, 0, &handles);
 }
 
 /* The "ok" split-subject entries of one recording: each from= and into=. */
@@ -1120,7 +1165,7 @@ static int about_row(const struct audit_entry *e, void *ctx)
 	return ab->fn(e, ab->selves, ab->ctx);
 }
 
-int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
+int audit_each_about_subject(struct catalog *c, const char *handle, const struct idlist *merged, const char *action,
 			     int (*fn)(const struct audit_entry *, const struct idlist *, void *), void *ctx)
 {
 	struct idlist objs = { 0 }, selves = { 0 };
@@ -1128,7 +1173,19 @@ int audit_each_about_subject(struct catalog *c, const char *handle, const char *
 	struct about ab = { &selves, fn, ctx };
 	const char **list = NULL;
 	size_t handles = 0;
-	int rc = subject_objects(c, handle, &objs, &selves, 0, &handles);
+	int rc;
+
+	if (!merged) {
+		rc = subject_objects(c, handle, 1, &objs, &selves, 0, &handles);
+	} else {
+		/* the card's word: the merged subjects' links went to handle
+		 * with the merge, so only their handles and their erased
+		 * recordings are theirs still */
+		rc = own_objects(c, handle, 1, &objs, &selves, &handles);
+		for (size_t i = 0; rc == 0 && i < merged->n; i++)
+			if (!listed(&selves, merged->id[i]))
+				rc = own_objects(c, merged->id[i], 0, &objs, &selves, &handles);
+	}
 
 	if (rc == 0) {
 		list = xcalloc(objs.n ? objs.n : 1, sizeof(*list));

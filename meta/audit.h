@@ -232,12 +232,17 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * objects of each recording the subject is in (audit_recording_objects),
  * and the recordings erased while the subject was linked to them (an
  * "erase" entry that names the handle, AUDIT_ERASED_SUBJECT), whose
- * entries the log still holds.  A subject no longer in the catalog gives
+ * entries the log still holds (one the catalog still holds was not
+ * erased, and is left out).  A subject no longer in the catalog gives
  * its handle and those erased recordings.  Then the same for each subject
  * merged into this one (the "ok" merge-subject entries about the handle
  * name it: "from=OTHER"), and the subjects merged into those, 32 merges
- * deep at most; each handle once.  -E2BIG, said, past 1024 handles in all
- * (a log with merge entries forged by the thousand).
+ * deep at most; each handle once.  A merge erased the merged subject's
+ * card and moved its links: a subject such an entry names that the
+ * catalog still holds is not followed (an entry appended by root), and of
+ * one followed only its handle and erased recordings are taken.  -E2BIG,
+ * said, past 1024 handles in all (a log with merge entries forged by the
+ * thousand).
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /*
@@ -272,9 +277,14 @@ int audit_entry_of_another_subject(const struct audit_entry *e, const char *hand
  * export to the data subject was a copy for the person; another's was
  * for another participant: export_disclosure, atk39 F3).  The objects
  * are walked CATALOG_AUDIT_OBJECTS_MAX at a time: entries come in log
- * order within each such walk.
+ * order within each such walk.  merged, when not NULL, are the subjects
+ * merged into handle as its sealed card lists them (SUBJECT_CARD_MERGED):
+ * then those are the person's, with their handles and erased recordings
+ * (the merge moved their links), and the log's merge-subject entries,
+ * which root can append, are not followed.
  */
-int audit_each_about_subject(struct catalog *c, const char *handle, const char *action,
+int audit_each_about_subject(struct catalog *c, const char *handle, const struct idlist *merged,
+			     const char *action,
 			     int (*fn)(const struct audit_entry *, const struct idlist *selves, void *),
 			     void *ctx) MUST_CHECK;
 

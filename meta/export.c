@@ -666,7 +666,14 @@ static int add_access(const struct audit_entry *a, const struct idlist *selves, 
 static int add_accesses(struct exp *e, json_t *index)
 {
 	struct access_walk w = { .e = e, .disclosures = json_array(), .accesses = json_array() };
-	int rc = audit_each_about_subject(e->r->cat, e->handle, NULL, add_access, &w);
+	struct idlist merged = { 0 };
+	/* the person's earlier handles by the sealed card; a card an older
+	 * recfs made lists none, and the log's merges are followed */
+	int rc = subject_card_merged(e->card, &merged);
+
+	if (rc >= 0)
+		rc = audit_each_about_subject(e->r->cat, e->handle, rc ? &merged : NULL, NULL, add_access, &w);
+	idlist_free(&merged);
 
 	if (rc == 0) {
 		json_object_set_new(index, "disclosures", w.disclosures);
@@ -872,9 +879,10 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 	/* Art. 15(1)(c) is the subject's to know: a recipient gets the data,
 	 * not the register's log of who else had it. */
 	if (!rcp && (rc = add_accesses(&e, index))) {
-		/* a log too merged to walk (audit_subject_objects) refuses
-		 * the export, as any refusal, logged */
-		if (rc == -E2BIG) {
+		/* a log too merged to walk (audit_subject_objects), a card
+		 * whose list of merged subjects is damaged, refuse the
+		 * export, as any refusal, logged */
+		if (rc == -E2BIG || rc == -EIO) {
 			char why[256];
 
 			snprintf(why, sizeof(why), "%s", meta_errmsg());

@@ -1129,6 +1129,61 @@ static int add_standing(const struct cat_objection *o, void *ctx)
 	return 0;
 }
 
+static int read_json(struct reg *r, const struct keyring *kr, const char *level, const char *id, json_t **out);
+
+/*
+ * into's card lists, sealed, from and the subjects merged into from
+ * before (SUBJECT_CARD_MERGED), each once: the person's earlier handles,
+ * whose history the export tells.  When either card is an older recfs's
+ * (no list), into's keeps none, and its export follows the log's
+ * merge-subject entries as before.  Inside the caller's transaction,
+ * before from's card is erased.
+ */
+static int merge_cards(struct reg *r, const struct keyring *kr, const char *into, const char *from)
+{
+	char into_id[RECFS_ID_HEX], from_id[RECFS_ID_HEX];
+	struct idlist list = { 0 }, theirs = { 0 };
+	json_t *ic = NULL, *fc = NULL, *merged = NULL;
+	char *text = NULL;
+	int rc, mine = 0, level;
+
+	rc = catalog_get_subject(r->cat, into, into_id);
+	if (rc == 0)
+		rc = catalog_get_subject(r->cat, from, from_id);
+	if (rc == 0)
+		rc = read_json(r, kr, NULL, into_id, &ic);
+	if (rc == 0)
+		rc = read_json(r, kr, NULL, from_id, &fc);
+	if (rc == 0)
+		rc = mine = subject_card_merged(ic, &list);
+	if (rc >= 0)
+		rc = subject_card_merged(fc, &theirs);
+	if (rc < 0 || !mine)
+		goto out;	/* damaged (said), or into's lists none: kept so */
+	if (rc == 0) {
+		json_object_del(ic, SUBJECT_CARD_MERGED);
+	} else {
+		merged = json_array();
+		idlist_add(&list, from);
+		for (size_t i = 0; i < theirs.n; i++)
+			idlist_add(&list, theirs.id[i]);
+		for (size_t i = 0; i < list.n; i++)
+			if (strcmp(list.id[i], into) && !idlist_has(&list, i + 1, list.id[i]))
+				json_array_append_new(merged, json_string(list.id[i]));
+		json_object_set_new(ic, SUBJECT_CARD_MERGED, merged);
+	}
+	text = json_dumps(ic, JSON_COMPACT);
+	level = text ? seal_card_from(r, r->policy, into) : -ENOMEM;
+	rc = level < 0 ? level : seal_write_record(r, into_id, text, strlen(text), level);
+out:
+	jsonmem_free_text(text);
+	json_decref(ic);
+	json_decref(fc);
+	idlist_free(&list);
+	idlist_free(&theirs);
+	return rc < 0 ? rc : 0;
+}
+
 int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			  const char *into, const char *from, size_t *moved, size_t *restricted)
 {
@@ -1162,6 +1217,8 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", NULL, into, NULL);
 	if (rc == 0)
 		rc = catalog_move_subject(r->cat, from, into, &links);
+	if (rc == 0)
+		rc = merge_cards(r, kr, into, from);
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "merged-into=%s", into);
 		rc = erase_card(r, a, from, why);

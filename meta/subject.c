@@ -3098,8 +3098,9 @@ int subject_new_card(struct reg *r, const struct subject_card *card, int details
 	}
 	/* with its handle, sealed: a subject's row pointed at another's card
 	 * is told (SUBJECT_CARD_HANDLE) */
-	j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", SUBJECT_CARD_HANDLE, found, "name", card->name, "phone",
-		      card->phone, "email", card->email, "organisation", card->organisation, "ref", card->ref);
+	j = json_pack("{s:s, s:[], s:s?, s:s?, s:s?, s:s?, s:s?}", SUBJECT_CARD_HANDLE, found, SUBJECT_CARD_MERGED,
+		      "name", card->name, "phone", card->phone, "email", card->email, "organisation", card->organisation,
+		      "ref", card->ref);
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	if (!text) {
 		rc = -ENOMEM;
@@ -3236,6 +3237,25 @@ int subject_card_of(const json_t *card, const char *handle)
 	const char *h = json_string_value(json_object_get(card, SUBJECT_CARD_HANDLE));
 
 	return !h ? -1 : !strcmp(h, handle);
+}
+
+int subject_card_merged(const json_t *card, struct idlist *out)
+{
+	const json_t *list = json_object_get(card, SUBJECT_CARD_MERGED), *v;
+	size_t i;
+
+	if (!list)
+		return 0;
+	if (!json_is_array(list))
+		return meta_fail(-EIO, "a subject's card: its list of merged subjects is not a list");
+	json_array_foreach(list, i, v) {
+		const char *h = json_string_value(v);
+
+		if (!subject_handle_form(h))
+			return meta_fail(-EIO, "a subject's card: its list of merged subjects holds no handle at %zu", i);
+		idlist_add(out, h);
+	}
+	return 1;
 }
 
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,

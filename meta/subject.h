@@ -521,6 +521,19 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
 /* 1 when card (its JSON) is handle's, 0 when another's, -1 when it names
  * none. */
 int subject_card_of(const json_t *card, const char *handle);
+/*
+ * A card holds, sealed under this key, the handles of the subjects merged
+ * into its own (rights_merge_subjects: from, and those merged into from
+ * before), each once; a new card an empty list.  The subject's export
+ * takes the person's earlier handles from it, not from the audit log's
+ * merge-subject entries, which root can append (atk52 F5).  A card an
+ * older recfs made has no list.
+ */
+#define SUBJECT_CARD_MERGED "merged_from"
+/* The handles card (its JSON) lists as merged into its subject, added to
+ * out: 1; 0 when the card has no list (an older recfs's); -EIO, said, when
+ * the list is not one of handles. */
+int subject_card_merged(const json_t *card, struct idlist *out) MUST_CHECK;
 
 /* Card JSON of a subject as level, or as the highest level of kr that has
  * a seal on it when level is NULL (see seal_read_record). */

@@ -4,7 +4,10 @@
  * check may hold (a name with a terminal's escape sequence), for a test
  * of what recctl shows of it.  Test build only; never installed.
  *
- *     put_card REGISTER KEYRING HANDLE FIELD VALUE
+ *     put_card REGISTER KEYRING HANDLE FIELD [VALUE]
+ *
+ * Without VALUE the field is taken out of the card: a card an older recfs
+ * made, without a key it holds now.
  *
  * KEYRING is a raw keyring that opens the card (the rights level's).
  * Exit status 0, or 1 with a message.
@@ -32,8 +35,8 @@ int main(int argc, char **argv)
 	size_t len = 0;
 	int rc;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: put_card REGISTER KEYRING HANDLE FIELD VALUE\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: put_card REGISTER KEYRING HANDLE FIELD [VALUE]\n");
 		return 2;
 	}
 	if ((rc = reg_open(argv[1], &r)) || (rc = keyring_load(argv[2], NULL, &kr)) ||
@@ -41,7 +44,8 @@ int main(int argc, char **argv)
 	    (rc = seal_read_record(r, kr, NULL, card_id, &json, &len)))
 		goto out;
 	card = json_loadb(json, len, 0, NULL);
-	if (!json_is_object(card) || json_object_set_new(card, argv[4], json_string(argv[5])) ||
+	if (!json_is_object(card) ||
+	    (argc == 6 ? json_object_set_new(card, argv[4], json_string(argv[5])) : json_object_del(card, argv[4])) ||
 	    !(text = json_dumps(card, JSON_COMPACT))) {
 		rc = -EIO;
 		goto out;

@@ -1131,10 +1131,11 @@ out:
 
 /* A subject's card opens and is its own (subject_card_of: a subject row
  * pointed at another's card gives that person's name to this one's
- * export, which refuses it). */
+ * export, which refuses it), and its list of merged subjects is one. */
 static int verify_card(const char *handle, void *ctx)
 {
 	struct fsck *f = ctx;
+	struct idlist merged = { 0 };
 	char card[RECFS_ID_HEX];
 	json_t *j = NULL;
 
@@ -1143,6 +1144,9 @@ static int verify_card(const char *handle, void *ctx)
 	if (j && subject_card_of(j, handle) == 0)
 		problem(f, "subject %s points at card record %s, which is another subject's (changed outside recfs): "
 			"its export refuses it", handle, card);
+	if (j && subject_card_merged(j, &merged) < 0)
+		problem(f, "subject %s: its card's list of merged subjects is damaged: its export refuses it", handle);
+	idlist_free(&merged);
 	json_decref(j);
 	return 0;
 }
