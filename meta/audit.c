@@ -1207,6 +1207,35 @@ int audit_each_about_subject(struct catalog *c, const char *handle, const struct
 	return rc;
 }
 
+int audit_restricted_by_log(struct catalog *c, const struct cat_recording *rec)
+{
+	struct idlist l = { 0 };
+	int rc = rec->restricted_since ? 0 : catalog_audit_restricted(c, rec->id, &l);
+
+	rc = rc ? rc : l.n > 0;
+	idlist_free(&l);
+	return rc;
+}
+
+int audit_restricted_unsaid(struct catalog *c, struct idlist *out)
+{
+	struct idlist l = { 0 };
+	int rc = catalog_audit_restricted(c, NULL, &l);
+
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		struct cat_recording rec;
+
+		rc = catalog_get_recording(c, l.id[i], &rec);
+		if (rc == 0 && !rec.restricted_since)
+			idlist_add(out, l.id[i]);
+		if (rc == 0)
+			cat_recording_clear(&rec);
+		rc = rc == -ENOENT ? 0 : rc;	/* erased */
+	}
+	idlist_free(&l);
+	return rc;
+}
+
 int audit_entry_of_another_subject(const struct audit_entry *e, const char *handle)
 {
 	return e->object && !strncmp(e->object, "S-", 2) && strlen(e->object) < CATALOG_HANDLE_MAX &&

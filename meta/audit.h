@@ -259,6 +259,21 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 int audit_handles_before(struct catalog *c, const char *recording, const char *handle,
 			 struct idlist *out) MUST_CHECK;
 /*
+ * Whether recording rec, which the catalog holds unrestricted, is
+ * restricted by the audit log's word: its last "ok" entry of "restrict"
+ * or "lift-restriction" is a restrict.  Only a lift clears a restriction,
+ * and logs it; restricted_since cleared by hand (root, one UPDATE) leaves
+ * the log as it was, which audit verify guards, as it guards nothing in
+ * the catalog, the seals or policy.conf.  Entries the sweep dropped past
+ * the policy's audit_retention say nothing: a restriction older than that
+ * is the catalog's word alone.  1 or 0 (0 too for a recording the catalog
+ * holds restricted); catalog errors.
+ */
+int audit_restricted_by_log(struct catalog *c, const struct cat_recording *rec) MUST_CHECK;
+/* audit_restricted_by_log of every recording, from one walk of the log:
+ * the ids of those it holds, appended to out, sorted. */
+int audit_restricted_unsaid(struct catalog *c, struct idlist *out) MUST_CHECK;
+/*
  * Whether entry e is about a subject's handle other than handle: one merged
  * into it (audit_subject_objects walks those), whose own summary entries
  * (an export of that subject, its card's reads) may be another person's

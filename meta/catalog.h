@@ -622,6 +622,10 @@ struct cat_audit_filter {
  * -EBUSY, -ENOMEM, -EIO from sqlite with meta_errmsg() set.
  */
 int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *word, struct idlist *out) MUST_CHECK;
+/* The objects (recording ids) whose last "ok" entry of action "restrict"
+ * or "lift-restriction" is a restrict, appended to out, sorted; only
+ * recording's when it is not NULL.  0, or an error of sqlite. */
+int catalog_audit_restricted(struct catalog *c, const char *recording, struct idlist *out) MUST_CHECK;
 /* The objects of the "ok" entries of action "erase" of a whole recording
  * whose id starts with prefix (the 8 hex digits of a file name), appended
  * to out once each, in order.  0, or an error of sqlite. */

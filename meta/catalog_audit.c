@@ -372,6 +372,22 @@ int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *
 	return rc;
 }
 
+/* Of an object's "ok" restrict and lift-restriction entries, the last is
+ * a restrict. */
+#define RESTRICTED_LAST \
+	" AND action IN ('restrict', 'lift-restriction') AND outcome = 'ok' AND object IS NOT NULL GROUP BY object" \
+	" HAVING max(CASE action WHEN 'restrict' THEN seq END) >" \
+	" coalesce(max(CASE action WHEN 'lift-restriction' THEN seq END), 0)"
+
+int catalog_audit_restricted(struct catalog *c, const char *recording, struct idlist *out)
+{
+	if (recording)
+		return catalog_walk(c, "SELECT object FROM audit WHERE " AUDIT_IN_BLOCKS " AND object = ?1" RESTRICTED_LAST,
+				    recording, add_object_row, NULL, out);
+	return catalog_walk(c, "SELECT object FROM audit WHERE 1" RESTRICTED_LAST " ORDER BY object", NULL,
+			    add_object_row, NULL, out);
+}
+
 int catalog_audit_erased_prefixed(struct catalog *c, const char *prefix, struct idlist *out)
 {
 	return catalog_walk(c,

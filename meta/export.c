@@ -433,6 +433,14 @@ static int export_recording(struct exp *e, const char *id)
 		withhold(e, id, "restricted (Art. 18(2))");
 		goto out;
 	}
+	/* the catalog's word is root's to change; the log's is told */
+	if (!e->to_subject && (rc = audit_restricted_by_log(e->r->cat, &rec))) {
+		if (rc > 0)
+			withhold(e, id, "restricted by the audit log (restricted, never lifted), though the catalog "
+				 "says not: changed outside recfs (recctl fsck)");
+		rc = rc > 0 ? 0 : rc;
+		goto out;
+	}
 	if (rec.locked && ((rc = unlock_protected(e, id)) || !e->mask))
 		goto out;
 	/* Collect the artifacts first: no walk stays open while decrypting. */

@@ -97,7 +97,7 @@ static int restriction_keeps(const struct cat_recording *rec)
  * run: one that would be erased is added to blobs, for
  * rights_subjects_going). */
 static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id, int64_t now, int dry_run,
-		     struct retention_summary *s, struct idlist *blobs)
+		     const struct idlist *unsaid, struct retention_summary *s, struct idlist *blobs)
 {
 	struct cat_recording rec;
 	char why[64];
@@ -126,6 +126,11 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 	} else if (restriction_keeps(&rec)) {
 		rc = skip(r, a, id, "restricted", dry_run);
 		s->skipped_restricted += rc == 0;
+	} else if (idlist_has(unsaid, 0, id)) {
+		/* whose restriction it was the catalog no longer says: kept,
+		 * for the officer (recctl fsck names it) */
+		rc = skip(r, a, id, "restricted by the audit log, not in the catalog", dry_run);
+		s->skipped_restricted += rc == 0;
 	} else if (dry_run) {
 		s->erased++;
 		idlist_add(blobs, id);
@@ -140,14 +145,14 @@ static int sweep_one(struct reg *r, const struct audit_actor *a, const char *id,
 
 /* ids[from, to) in one transaction; on failure nothing of it stays. */
 static int sweep_batch(struct reg *r, const struct audit_actor *a, const struct idlist *ids, size_t from, size_t to,
-		       int64_t now, struct retention_summary *s, struct idlist *blobs)
+		       int64_t now, const struct idlist *unsaid, struct retention_summary *s, struct idlist *blobs)
 {
 	struct retention_summary before = *s;
 	size_t n_blobs = blobs->n;
 	int rc = catalog_begin(r->cat);
 
 	for (size_t i = from; rc == 0 && i < to; i++)
-		rc = sweep_one(r, a, ids->id[i], now, 0, s, blobs);
+		rc = sweep_one(r, a, ids->id[i], now, 0, unsaid, s, blobs);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
@@ -249,7 +254,7 @@ static int sweep_audit(struct reg *r, const struct audit_actor *a, int64_t now, 
 int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, struct retention_summary *out)
 {
 	struct retention_summary s = { 0 };
-	struct idlist ids = { 0 }, blobs = { 0 };
+	struct idlist ids = { 0 }, blobs = { 0 }, unsaid = { 0 };
 	int64_t now = util_now();
 	int rc, last = 0;
 	char why[160];
@@ -271,12 +276,19 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 	if (rc)
 		goto out;
 	s.expired = ids.n;
+	/* the recordings the log holds restricted and the catalog not (one
+	 * walk of the log: audit_restricted_unsaid) */
+	if (ids.n && (rc = audit_restricted_unsaid(r->cat, &unsaid))) {
+		if (!s.catalog_damaged)
+			goto out;
+		rc = 0;		/* a dry run of a damaged catalog counts what it can */
+	}
 	for (size_t i = 0; i < ids.n; i += SWEEP_BATCH) {
 		size_t to = i + SWEEP_BATCH < ids.n ? i + SWEEP_BATCH : ids.n;
 
 		if (dry_run) {
 			for (size_t k = i; k < to; k++) {
-				rc = sweep_one(r, a, ids.id[k], now, 1, &s, &blobs);
+				rc = sweep_one(r, a, ids.id[k], now, 1, &unsaid, &s, &blobs);
 				if (rc) {
 					s.errors++;
 					last = rc;
@@ -284,11 +296,11 @@ int retention_sweep(struct reg *r, const struct audit_actor *a, int dry_run, str
 			}
 			continue;
 		}
-		if (sweep_batch(r, a, &ids, i, to, now, &s, &blobs) == 0)
+		if (sweep_batch(r, a, &ids, i, to, now, &unsaid, &s, &blobs) == 0)
 			continue;
 		/* Redo the batch one by one so that only the culprit fails. */
 		for (size_t k = i; k < to; k++) {
-			rc = sweep_batch(r, a, &ids, k, k + 1, now, &s, &blobs);
+			rc = sweep_batch(r, a, &ids, k, k + 1, now, &unsaid, &s, &blobs);
 			if (rc) {
 				s.errors++;
 				last = rc;
@@ -343,6 +355,7 @@ out:
 	*out = s;
 	idlist_free(&ids);
 	idlist_free(&blobs);
+	idlist_free(&unsaid);
 	return rc;
 }
 

@@ -1779,6 +1779,17 @@ static int same_identifier(const struct reg *r, const char *kind, const char *a,
 	return same;
 }
 
+/* The level rec's details are sealed from when they are written again: as
+ * it stands (seal_level_of), and as restricted while the audit log holds it
+ * so though the catalog does not (audit_restricted_by_log): a rewrite lifts
+ * no restriction.  Catalog errors. */
+static int details_from(struct reg *r, const struct cat_recording *rec)
+{
+	int rc = audit_restricted_by_log(r->cat, rec);
+
+	return rc < 0 ? rc : rc ? r->policy->rights_level : seal_level_of(r->policy, rec, SEAL_DETAILS);
+}
+
 /*
  * A subject's entry in the details of recording id changed: field of each
  * of its subject entries of handle gets value (the name a rectification
@@ -1786,7 +1797,7 @@ static int same_identifier(const struct reg *r, const char *kind, const char *a,
  * that identifier: the phone, e-mail or reference a call gave, which is
  * the card's old one, or one a call alone gave; value NULL: the entry gives
  * none), and the record is re-sealed
- * (seal_write_record) for the levels seal_level_of gives the recording as
+ * (seal_write_record) for the levels details_from gives the recording as
  * it stands, a restricted one's for the rights level alone.  Read with the
  * rights level's key, which has a seal on every details record.  *changed
  * (may be NULL) counts the record when it changed.
@@ -1835,7 +1846,9 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = seal_write_record(r, rec.details_id, text, strlen(text), seal_level_of(r->policy, &rec, SEAL_DETAILS));
+	rc = details_from(r, &rec);
+	if (rc >= 0)
+		rc = seal_write_record(r, rec.details_id, text, strlen(text), rc);
 	if (rc == 0 && changed_n)
 		(*changed_n)++;
 out:
@@ -2201,8 +2214,8 @@ int rights_details_own(struct reg *r, const struct keyring *kr, const char *reco
 		else if (own < 0 && (rc = details_own_files(r, recording, d)) == 0) {
 			if (!(text = json_dumps(d, JSON_COMPACT)))
 				rc = -ENOMEM;
-			else if ((rc = seal_write_record(r, rec.details_id, text, strlen(text),
-							 seal_level_of(r->policy, &rec, SEAL_DETAILS))) == 0)
+			else if ((rc = details_from(r, &rec)) >= 0 &&
+				 (rc = seal_write_record(r, rec.details_id, text, strlen(text), rc)) == 0)
 				rc = 1;
 		}
 	}

@@ -516,6 +516,24 @@ static char *strands(const struct reg *r, const struct policy *np, const struct 
 	return text;
 }
 
+/* Each recording the catalog holds unrestricted that the audit log holds
+ * restricted (audit_restricted_unsaid: restricted_since cleared outside
+ * recfs): a policy applied with the rights keyring would seal it for the
+ * levels below again, lifting a restriction nobody lifted.  A line each in
+ * *text; catalog errors. */
+static int unsaid_restrictions(struct reg *r, char **text)
+{
+	struct idlist ids = { 0 };
+	int rc = audit_restricted_unsaid(r->cat, &ids);
+
+	for (size_t i = 0; rc == 0 && i < ids.n; i++)
+		add_line(text, xasprintf("recording %s is restricted by the audit log but not in the catalog (changed "
+					 "outside recfs): a policy applied now would lift its restriction; recctl fsck "
+					 "--repair restricts it again", ids.id[i]));
+	idlist_free(&ids);
+	return rc;
+}
+
 /* Log the refusal of an incompatible policy; -EINVAL with the first problem
  * in meta_errmsg.  The refusal stands even when it cannot be logged. */
 static int refuse(struct reg *r, const struct audit_actor *a, const char *problems)
@@ -531,7 +549,11 @@ int seal_policy_check(struct reg *r, const struct audit_actor *a, const struct p
 	char *text = NULL;
 	int rc = plan_collect(r, &p);
 
-	if (rc == 0 && (text = strands(r, np, &p))) {
+	if (rc == 0)
+		text = strands(r, np, &p);
+	if (rc == 0)
+		rc = unsaid_restrictions(r, &text);
+	if (rc == 0 && text) {
 		rc = refuse(r, a, text);
 		if (problems) {
 			*problems = text;
@@ -656,7 +678,11 @@ int seal_apply_policy(struct reg *r, const struct audit_actor *a, const struct p
 		goto out;
 	}
 	rc = plan_collect(r, &p);
-	if (rc == 0 && (problems = strands(r, np, &p))) {
+	if (rc == 0)
+		problems = strands(r, np, &p);
+	if (rc == 0)
+		rc = unsaid_restrictions(r, &problems);
+	if (rc == 0 && problems) {
 		catalog_rollback(r->cat);
 		rc = refuse(r, a, problems);
 		goto out;

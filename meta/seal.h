@@ -221,8 +221,10 @@ int seal_reconcile_recording_to(struct reg *r, const struct policy *pol, const u
  * neither read nor removed), names another rights level (who exercises
  * rights would move), lacks a purpose or a source that some recording
  * has, or gives a purpose special_condition explicit_consent while a
- * recording of it rests on another basis than consent.  0 when
- * it may.  Otherwise -EINVAL: the refusal is logged as a ("policy-apply",
+ * recording of it rests on another basis than consent; nor while a
+ * recording is restricted by the audit log and not in the catalog
+ * (audit_restricted_unsaid): resealed by the rule, it would be widened
+ * again.  0 when it may.  Otherwise -EINVAL: the refusal is logged as a ("policy-apply",
  * "refused"), meta_errmsg holds the first problem, and when problems is
  * not NULL *problems is a malloc'd text, one problem a line
  * ("FILE: level X is missing; ..."), that the caller frees.

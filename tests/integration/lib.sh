@@ -494,6 +494,66 @@ mount_all_levels()
 # listing (its line in the plain listing), anchor (an anchor taken then,
 # as one kept off the host), index_sql (the definition of the log's index)
 # and handle (rid's subject).
+# two_calls_one_subject DIR: a register in DIR (make_register, the
+# example policy) with two customer calls of one person, $rid (2 Nov) and
+# $rid2 (3 Nov), of subject $H; PK is the rights level's keyring.
+two_calls_one_subject()
+{
+	make_register "$1"
+	SPOOL=$1/spool
+	mkdir -p "$SPOOL"
+	PK=$KEYS/privacy.keyring
+	customer_call c1 2026-11-02T10:00:00Z "Matti Meikäläinen" "+358401234567"
+	customer_call c2 2026-11-03T10:00:00Z "Matti Meikäläinen" "+358401234567"
+	rid=$(id_at 2026-11-02T10:00:00Z)
+	rid2=$(id_at 2026-11-03T10:00:00Z)
+	H=$(handle_of "$rid")
+	[ -n "$H" ] && [ "$(handle_of "$rid2")" = "$H" ] || t_abort "setup" "the two calls are not one subject's"
+}
+
+# restrict_first_call MNT: the officer ($dpo, a privacy user, made when
+# unset) restricts $rid with chmod 0 through a mount at MNT, unmounted
+# again; $tf is the call's path there.
+restrict_first_call()
+{
+	[ -n "${dpo:-}" ] || dpo=$(make_level_user privacy)
+	mount_all_levels "$1"
+	tf=$(as_user "$dpo" find "$1/by-date" -name "*_${rid:0:8}.opus" | head -n 1)
+	[ -n "$tf" ] || t_abort "mount" "the officer does not see the call"
+	assert_ok "privacy: chmod 0 restricts the first call" as_user "$dpo" chmod 0 "$tf"
+	unmount_recfs "$1"
+}
+
+# unheard MNT READER NAME: READER cannot read the .opus of $rid that the
+# officer $dpo sees through a mount at MNT (mounted here, unmounted after):
+# a check named NAME.
+unheard()
+{
+	local f
+
+	mount_all_levels "$1"
+	f=$(as_user "$dpo" find "$1/by-date" -name "*_${rid:0:8}.opus" | head -n 1)
+	[ -n "$f" ] || t_abort "mount" "the officer does not see the call"
+	if as_user "$2" cat "$f" >/dev/null 2>&1; then
+		fail "$3" "it reads $f"
+	else
+		pass "$3"
+	fi
+	unmount_recfs "$1"
+}
+
+# to_recipient REG DIR [RECIPIENT]: $H's export to RECIPIENT (tamro-group),
+# made with $PK, into DIR (emptied first).  exported DIR: the ids its
+# export.json carries, on one line; withheld_why DIR ID: why it withheld
+# recording ID.
+to_recipient()
+{
+	rm -rf "$2"
+	"$RECCTL" subject export -R "$1" "$H" "$2" --level-keyring "$PK" --recipient "${3:-tamro-group}"
+}
+exported() { jq -r '[.recordings[].id] | join(" ")' "$1/$H/export.json"; }
+withheld_why() { jq -r --arg id "$2" '.withheld[] | select(.id == $id) | .reason' "$1/$H/export.json"; }
+
 sealed_open_log()
 {
 	mkdir -p "$1"

@@ -292,6 +292,42 @@ static void check_catalog(struct fsck *f)
 	}
 }
 
+/*
+ * Only a lift clears a restriction, and logs it: a recording the audit
+ * log holds restricted (its last restrict or lift-restriction entry is a
+ * restrict) that the catalog holds unrestricted had its restricted_since
+ * cleared outside recfs (audit_restricted_unsaid).  It would go to a
+ * recipient and be swept at its retention's end; the export withholds it,
+ * the sweep keeps it, policy apply refuses.  --repair restricts it again,
+ * as the officer's (rights_restrict, logged).
+ */
+static void check_unsaid_restrictions(struct fsck *f)
+{
+	struct idlist found = { 0 };
+	size_t n = 0;
+	int rc = audit_restricted_unsaid(f->r->cat, &found);
+
+	if (rc)
+		problem(f, "cannot read the restrictions of the audit log: %s", meta_strerror(rc));
+	for (size_t i = 0; i < found.n; i++)
+		problem(f, "recording %s is restricted by the audit log (restricted, never lifted), but not in the "
+			"catalog (changed outside recfs)", found.id[i]);
+	for (size_t i = 0; f->repair && i < found.n; i++) {
+		meta_clear_error();
+		rc = rights_restrict(f->r, &f->actor, f->r->policy->rights_level, found.id[i],
+				     "restricted again by recctl fsck: the audit log holds it restricted");
+		if (rc)
+			printf("  cannot restrict recording %s again: %s\n", found.id[i], meta_strerror(rc));
+		n += rc == 0;
+	}
+	if (n) {
+		f->repaired += (long)n;
+		printf("  restricted %zu recording%s again, as the audit log holds %s\n", n, n == 1 ? "" : "s",
+		       n == 1 ? "it" : "them");
+	}
+	idlist_free(&found);
+}
+
 /* Each id that ids (sorted here) holds more than once is a problem, once:
  * "WHAT ID is named by more than one BY".  How many there were. */
 static size_t report_shared(struct fsck *f, struct idlist *ids, const char *what, const char *by)
@@ -1246,6 +1282,7 @@ int cmd_fsck(int argc, char **argv, struct ctl *ctl)
 	if (f.n_recs > 1)
 		qsort(f.recs, f.n_recs, sizeof(*f.recs), cmp_id);
 	check_catalog(&f);
+	check_unsaid_restrictions(&f);
 	check_shared_details(&f);
 	if ((rc = check_shared_cards(&f))) {
 		rc = error("cannot list subjects: %s", meta_strerror(rc));
