@@ -1012,7 +1012,10 @@ static int add_merged_from(const struct audit_entry *e, void *ctx)
  * (AUDIT_ERASED_SUBJECT): their ids alone (their artifacts went with
  * them), added to out.  One the catalog still holds was not erased: an
  * entry root appended names another person's call; its links and its
- * sealed details, not the log, say whose it is. */
+ * sealed details, not the log, say whose it is.  A recording is erased
+ * once: one whose erasure the log holds twice has an entry root appended
+ * (before its erasure or after), and which names the person the log
+ * cannot tell; it is left out (atk53). */
 static int erased_for(struct catalog *c, const char *handle, struct idlist *out)
 {
 	struct idlist erased = { 0 };
@@ -1020,13 +1023,13 @@ static int erased_for(struct catalog *c, const char *handle, struct idlist *out)
 
 	for (size_t i = 0; rc == 0 && i < erased.n; i++) {
 		struct cat_recording rec;
+		int64_t n = 0;
 
 		rc = catalog_get_recording(c, erased.id[i], &rec);
 		if (rc == 0)
 			cat_recording_clear(&rec);
-		else if (rc == -ENOENT)
+		if (rc == -ENOENT && (rc = catalog_audit_erasures(c, erased.id[i], &n)) == 0 && n == 1)
 			idlist_add(out, erased.id[i]);
-		rc = rc == -ENOENT ? 0 : rc;
 	}
 	idlist_free(&erased);
 	return rc;
