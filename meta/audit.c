@@ -1059,6 +1059,39 @@ static int own_objects(struct catalog *c, const char *handle, int linked, struct
 	return rc ? rc : erased_for(c, handle, out);
 }
 
+/* merged_into's count of a subject's "ok" erase-subject entries. */
+struct card_erasures {
+	const char *into;
+	int n, merged;
+};
+
+static int add_card_erasure(const struct audit_entry *e, void *ctx)
+{
+	struct card_erasures *x = ctx;
+	char into[CATALOG_HANDLE_MAX];
+
+	if (!e->outcome || strcmp(e->outcome, "ok"))
+		return 0;
+	x->n++;
+	x->merged = e->reason && audit_reason_value(e->reason, "merged-into", into, sizeof(into)) &&
+		    !strcmp(into, x->into);
+	return 0;
+}
+
+/* Whether the log says from's card was erased once, by its merge into into
+ * (erase_card's "merged-into=INTO"): 1 or 0.  A merge entry naming a
+ * subject erased otherwise (with its last call, on request) was appended
+ * by hand (atk53 F7). */
+static int merged_into(struct catalog *c, const char *from, const char *into)
+{
+	const char *objects[1] = { from };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "erase-subject" };
+	struct card_erasures x = { into, 0, 0 };
+	int rc = audit_each_where(c, &f, add_card_erasure, &x);
+
+	return rc ? rc : x.n == 1 && x.merged;
+}
+
 /* own_objects of handle (its links when linked) and, by the log's
  * merge-subject entries, of the subjects merged into it, and of theirs,
  * AUDIT_MERGED_DEPTH deep. */
@@ -1081,12 +1114,13 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, st
 	if (rc == 0 && merged.n > AUDIT_HANDLES_MAX)
 		rc = too_many_merged(handle);
 	for (size_t i = 0; rc == 0 && i < merged.n; i++) {
-		/* A merge erases the merged subject's card and moves its
-		 * links: a subject the catalog holds was never merged (an
-		 * entry root appended names another person), and one merged
-		 * has no recording of its own left. */
+		/* A merge erases the merged subject's card, logged as so,
+		 * and moves its links: a subject the catalog holds, or whose
+		 * card went otherwise, was never merged (an entry root
+		 * appended names another person), and one merged has no
+		 * recording of its own left. */
 		rc = catalog_get_subject(c, merged.id[i], card);
-		if (rc == -ENOENT)
+		if (rc == -ENOENT && (rc = merged_into(c, merged.id[i], handle)) == 1)
 			rc = subject_objects(c, merged.id[i], 0, out, selves, depth + 1, handles);
 	}
 	idlist_free(&merged);

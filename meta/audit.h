@@ -238,9 +238,11 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * merged into this one (the "ok" merge-subject entries about the handle
  * name it: "from=OTHER"), and the subjects merged into those, 32 merges
  * deep at most; each handle once.  A merge erased the merged subject's
- * card and moved its links: a subject such an entry names that the
- * catalog still holds is not followed (an entry appended by root), and of
- * one followed only its handle and erased recordings are taken.  -E2BIG,
+ * card, logged once as "erase-subject OTHER ok merged-into=HANDLE", and
+ * moved its links: a subject such an entry names that the catalog still
+ * holds, or whose card the log does not say went so, is not followed (an
+ * entry appended by root), and of one followed only its handle and erased
+ * recordings are taken.  -E2BIG,
  * said, past 1024 handles in all (a log with merge entries forged by the
  * thousand).
  */
