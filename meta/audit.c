@@ -1008,6 +1008,35 @@ static int add_merged_from(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
+/* The "ok" entries of an action on an object as a whole (no artifact):
+ * how many, and the reason of the last (ok_entries). */
+struct ok_entries {
+	int n;
+	char *last;
+};
+
+static int add_ok_entry(const struct audit_entry *e, void *ctx)
+{
+	struct ok_entries *x = ctx;
+
+	if (!e->outcome || strcmp(e->outcome, "ok") || e->artifact)
+		return 0;
+	x->n++;
+	free(x->last);
+	x->last = e->reason ? xstrdup(e->reason) : NULL;
+	return 0;
+}
+
+/* How many "ok" entries of action the log holds on object as a whole, in
+ * x (x->last to free). */
+static int ok_entries(struct catalog *c, const char *object, const char *action, struct ok_entries *x)
+{
+	const char *objects[1] = { object };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = action };
+
+	return audit_each_where(c, &f, add_ok_entry, x);
+}
+
 /* The recordings the log says were erased while linked to handle
  * (AUDIT_ERASED_SUBJECT): their ids alone (their artifacts went with
  * them), added to out.  One the catalog still holds was not erased: an
@@ -1023,13 +1052,14 @@ static int erased_for(struct catalog *c, const char *handle, struct idlist *out)
 
 	for (size_t i = 0; rc == 0 && i < erased.n; i++) {
 		struct cat_recording rec;
-		int64_t n = 0;
+		struct ok_entries x = { 0, NULL };
 
 		rc = catalog_get_recording(c, erased.id[i], &rec);
 		if (rc == 0)
 			cat_recording_clear(&rec);
-		if (rc == -ENOENT && (rc = catalog_audit_erasures(c, erased.id[i], &n)) == 0 && n == 1)
+		if (rc == -ENOENT && (rc = ok_entries(c, erased.id[i], "erase", &x)) == 0 && x.n == 1)
 			idlist_add(out, erased.id[i]);
+		free(x.last);
 	}
 	idlist_free(&erased);
 	return rc;
@@ -1059,37 +1089,20 @@ static int own_objects(struct catalog *c, const char *handle, int linked, struct
 	return rc ? rc : erased_for(c, handle, out);
 }
 
-/* merged_into's count of a subject's "ok" erase-subject entries. */
-struct card_erasures {
-	const char *into;
-	int n, merged;
-};
-
-static int add_card_erasure(const struct audit_entry *e, void *ctx)
-{
-	struct card_erasures *x = ctx;
-	char into[CATALOG_HANDLE_MAX];
-
-	if (!e->outcome || strcmp(e->outcome, "ok"))
-		return 0;
-	x->n++;
-	x->merged = e->reason && audit_reason_value(e->reason, "merged-into", into, sizeof(into)) &&
-		    !strcmp(into, x->into);
-	return 0;
-}
-
 /* Whether the log says from's card was erased once, by its merge into into
  * (erase_card's "merged-into=INTO"): 1 or 0.  A merge entry naming a
  * subject erased otherwise (with its last call, on request) was appended
  * by hand (atk53 F7). */
 static int merged_into(struct catalog *c, const char *from, const char *into)
 {
-	const char *objects[1] = { from };
-	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "erase-subject" };
-	struct card_erasures x = { into, 0, 0 };
-	int rc = audit_each_where(c, &f, add_card_erasure, &x);
+	struct ok_entries x = { 0, NULL };
+	char by[CATALOG_HANDLE_MAX];
+	int rc = ok_entries(c, from, "erase-subject", &x);
 
-	return rc ? rc : x.n == 1 && x.merged;
+	if (rc == 0)
+		rc = x.n == 1 && x.last && audit_reason_value(x.last, "merged-into", by, sizeof(by)) && !strcmp(by, into);
+	free(x.last);
+	return rc;
 }
 
 /* own_objects of handle (its links when linked) and, by the log's

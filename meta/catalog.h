@@ -622,9 +622,6 @@ struct cat_audit_filter {
  * -EBUSY, -ENOMEM, -EIO from sqlite with meta_errmsg() set.
  */
 int catalog_audit_erased_for(struct catalog *c, const char *handle, const char *word, struct idlist *out) MUST_CHECK;
-/* How many "ok" entries of action "erase" of the whole recording the log
- * holds for recording, in *n.  0, or an error of sqlite. */
-int catalog_audit_erasures(struct catalog *c, const char *recording, int64_t *n) MUST_CHECK;
 /* The objects (recording ids) whose last "ok" entry of action "restrict"
  * or "lift-restriction" is a restrict, appended to out, sorted; only
  * recording's when it is not NULL.  0, or an error of sqlite. */

@@ -388,27 +388,6 @@ int catalog_audit_restricted(struct catalog *c, const char *recording, struct id
 			    add_object_row, NULL, out);
 }
 
-int catalog_audit_erasures(struct catalog *c, const char *recording, int64_t *n)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT count(*) FROM audit WHERE " AUDIT_IN_BLOCKS " AND object = ?1 AND action = 'erase'"
-			       " AND outcome = 'ok' AND artifact IS NULL", -1, &st, NULL) != SQLITE_OK)
-		return catalog_fail(c, sqlite3_errcode(c->db), "prepare erasures");
-	sqlite3_bind_text(st, 1, recording, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else {
-		rc = catalog_fail(c, rc, "count erasures");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int catalog_audit_erased_prefixed(struct catalog *c, const char *prefix, struct idlist *out)
 {
 	return catalog_walk(c,
