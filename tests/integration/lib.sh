@@ -511,6 +511,20 @@ two_calls_one_subject()
 	[ -n "$H" ] && [ "$(handle_of "$rid2")" = "$H" ] || t_abort "setup" "the two calls are not one subject's"
 }
 
+# bsg_register DIR: a register in DIR under the bronze-silver-gold policy
+# of tests/fixtures with a recipient "group" added ($pol, its file); SPOOL
+# made, PK the rights level's (gold) keyring.
+bsg_register()
+{
+	pol=$T_TMP/policy.conf
+	cp "$T_ROOT/tests/fixtures/policy-bronze-silver-gold.conf" "$pol"
+	printf '[recipient group]\nname = Group companies\neea = yes\n' >>"$pol"
+	make_register "$1" "$pol"
+	SPOOL=$T_TMP/spool
+	mkdir -p "$SPOOL"
+	PK=$KEYS/gold.keyring
+}
+
 # restrict_first_call MNT: the officer ($dpo, a privacy user, made when
 # unset) restricts $rid with chmod 0 through a mount at MNT, unmounted
 # again; $tf is the call's path there.

@@ -17,17 +17,7 @@
 # restriction, which keeps it past its retention for good.
 . "$(dirname "$0")/lib.sh"
 
-pol=$T_TMP/policy.conf
-cp "$T_ROOT/tests/fixtures/policy-bronze-silver-gold.conf" "$pol"
-cat >>"$pol" <<'EOF'
-[recipient group]
-name = Group companies
-eea = yes
-EOF
-make_register "$T_TMP/a" "$pol"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-PK=$KEYS/gold.keyring
+bsg_register "$T_TMP/a"
 awk '/^\[/ { s = ($0 == "[purpose secret]") } s && /^min_level/ { $0 = "min_level = silver" } { print }' \
 	"$pol" >"$T_TMP/lower.conf"
 grep -q "^min_level = silver" "$T_TMP/lower.conf" || t_abort "policy" "no lowered purpose"

@@ -16,17 +16,7 @@
 # other meeting for silver and the restricted one for none below gold.
 . "$(dirname "$0")/lib.sh"
 
-pol=$T_TMP/policy.conf
-cp "$T_ROOT/tests/fixtures/policy-bronze-silver-gold.conf" "$pol"
-cat >>"$pol" <<'EOF'
-[recipient group]
-name = Group companies
-eea = yes
-EOF
-make_register "$T_TMP/a" "$pol"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-PK=$KEYS/gold.keyring
+bsg_register "$T_TMP/a"
 meeting()
 {
 	cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/$1.opus"
