@@ -41,10 +41,8 @@ assert_ok "the officer rectifies the subject's name" \
 	"$RECCTL" subject rectify -R "$REG" "$H" name "Matti Meikäläinen-Korhonen" --level-keyring "$PK"
 assert_eq "the restricted call still has no seal below privacy" 0 "$(below "$rid")"
 
-rm -rf "$T_TMP/r1"
-assert_ok "the export to a recipient" \
-	"$RECCTL" subject export -R "$REG" "$H" "$T_TMP/r1" --level-keyring "$PK" --recipient tamro-group
-ids=$(jq -r '[.recordings[].id] | join(" ")' "$T_TMP/r1/$H/export.json")
+assert_ok "the export to a recipient" to_recipient "$REG" "$T_TMP/r1"
+ids=$(exported "$T_TMP/r1")
 assert_not_contains "... carries no restricted call" "$ids" "$rid"
 assert_contains "... carries the other call" "$ids" "$rid2"
 "$RECCTL" fsck -R "$REG" --keyring "$PK" >"$T_TMP/fsck.out" 2>&1

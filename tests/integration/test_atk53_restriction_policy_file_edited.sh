@@ -32,10 +32,8 @@ grep -q "^min_level = privacy" "$REG/policy.conf" || t_abort "tampering" "policy
 B=$T_TMP/b
 cp -a "$REG" "$B"
 
-rm -rf "$T_TMP/r1"
-assert_ok "the export to a recipient after the tampering" \
-	"$RECCTL" subject export -R "$REG" "$H" "$T_TMP/r1" --level-keyring "$PK" --recipient tamro-group
-ids=$(jq -r '[.recordings[].id] | join(" ")' "$T_TMP/r1/$H/export.json")
+assert_ok "the export to a recipient after the tampering" to_recipient "$REG" "$T_TMP/r1"
+ids=$(exported "$T_TMP/r1")
 assert_not_contains "... carries no restricted call" "$ids" "$rid"
 assert_contains "... carries the other call" "$ids" "$rid2"
 "$RECCTL" fsck -R "$REG" --keyring "$PK" >"$T_TMP/fsck.out" 2>&1
