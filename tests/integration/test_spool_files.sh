@@ -241,20 +241,45 @@ FLIP_PID=$!
 for k in $(seq 1 30); do
 	manifest "race-$k" "race-$k-chat.txt"
 done
-left=30
-for i in $(seq 1 300); do
-	left=0
+# racing_left: how many of the 30 manifests are still in the spool.
+racing_left()
+{
+	local k n=0
 	for k in $(seq 1 30); do
-		[ -e "$SPOOL/race-$k.json" ] && left=$((left + 1))
+		[ -e "$SPOOL/race-$k.json" ] && n=$((n + 1))
 	done
+	echo "$n"
+}
+# While the flipper runs, a manifest that met a FIFO waits for its files to
+# settle (INGEST_SETTLE_MS) and is tried again: it may meet one again, as
+# often as the flipper is quicker, which on a slow machine (the sanitizer
+# build, the flipper's processes on both cores) can take longer than any
+# bound.  So the flipper runs for at most 30 s; what is left then must be
+# dealt with within 20 s of its end (its files settle in 2 s), and a
+# manifest the daemon dropped or hung on would still be there.
+for i in $(seq 1 300); do
+	[ "$(racing_left)" -eq 0 ] && break
+	alive || break
+	sleep 0.1
+done
+left_racing=$(racing_left)
+kill "$FLIP_PID" 2>/dev/null
+wait "$FLIP_PID" 2>/dev/null
+FLIP_PID=
+rm -f "$SPOOL/.fm" "$SPOOL"/.f[0-9]* "$SPOOL"/.r[0-9]*	# the flipper's, when killed midway
+for i in $(seq 1 200); do
+	left=$(racing_left)
 	[ "$left" -eq 0 ] && break
 	alive || break
 	sleep 0.1
 done
-kill "$FLIP_PID" 2>/dev/null
-wait "$FLIP_PID" 2>/dev/null
-FLIP_PID=
-assert_eq "all 30 racing manifests were dealt with, none hung the daemon" 0 "$left"
+echo "# racing manifests left when the flipper stopped: $left_racing"
+if [ "$left" -eq 0 ]; then
+	pass "all 30 racing manifests were dealt with, none hung the daemon"
+else
+	fail "all 30 racing manifests were dealt with, none hung the daemon" \
+		"$left left; the log's last lines but ingests: $(grep -v '^\(ingested\|duplicate\|skipped\) ' "$LOG" | tail -n 5)"
+fi
 ok=$(($(not_flip) - race_before))
 quar=$(grep -l '^race-' "$REG"/quarantine/*/manifest-name.txt 2>/dev/null | wc -l)
 echo "# racing manifests: $ok ingested, $quar quarantined"
