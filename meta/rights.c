@@ -1131,6 +1131,18 @@ static int add_standing(const struct cat_objection *o, void *ctx)
 
 static int read_json(struct reg *r, const struct keyring *kr, const char *level, const char *id, json_t **out);
 
+/* Card j sealed again as handle's card card_id, from the level its
+ * subject's cards are sealed from. */
+static int reseal_card(struct reg *r, const char *handle, const char *card_id, const json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	int level = text ? seal_card_from(r, r->policy, handle) : -ENOMEM;
+	int rc = level < 0 ? level : seal_write_record(r, card_id, text, strlen(text), level);
+
+	jsonmem_free_text(text);
+	return rc;
+}
+
 /*
  * into's card lists, sealed, from and the subjects merged into from
  * before (SUBJECT_CARD_MERGED), each once: the person's earlier handles,
@@ -1144,8 +1156,7 @@ static int merge_cards(struct reg *r, const struct keyring *kr, const char *into
 	char into_id[RECFS_ID_HEX], from_id[RECFS_ID_HEX];
 	struct idlist list = { 0 }, theirs = { 0 };
 	json_t *ic = NULL, *fc = NULL, *merged = NULL;
-	char *text = NULL;
-	int rc, mine = 0, level;
+	int rc, mine = 0;
 
 	rc = catalog_get_subject(r->cat, into, into_id);
 	if (rc == 0)
@@ -1172,11 +1183,8 @@ static int merge_cards(struct reg *r, const struct keyring *kr, const char *into
 				json_array_append_new(merged, json_string(list.id[i]));
 		json_object_set_new(ic, SUBJECT_CARD_MERGED, merged);
 	}
-	text = json_dumps(ic, JSON_COMPACT);
-	level = text ? seal_card_from(r, r->policy, into) : -ENOMEM;
-	rc = level < 0 ? level : seal_write_record(r, into_id, text, strlen(text), level);
+	rc = reseal_card(r, into, into_id, ic);
 out:
-	jsonmem_free_text(text);
 	json_decref(ic);
 	json_decref(fc);
 	idlist_free(&list);
@@ -2512,9 +2520,116 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
 	return rc;
 }
 
+static int named(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+/* How many different handles v holds (a handle named twice moves once). */
+static size_t merged_count(const char *const *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += !named(v, i, v[i]);
+	return k;
+}
+
+/*
+ * The split's part of the cards' lists of merged subjects (merge_cards):
+ * the n handles of merged leave handle's list for fresh's (a new card's,
+ * empty).  *left: how many handle's list keeps.  Inside the split's
+ * transaction; -EAGAIN when handle's card no longer lists one of them (a
+ * split or a rectification meanwhile).  A card of an older recfs (no
+ * list) keeps none, and moves none (the split checked that none is
+ * named).
+ */
+static int split_merged(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
+			const char *const *merged, size_t n, size_t *left)
+{
+	char hid[RECFS_ID_HEX], fid[RECFS_ID_HEX];
+	struct idlist list = { 0 };
+	json_t *hc = NULL, *fc = NULL, *keep = NULL, *moved = NULL;
+	int rc;
+
+	*left = 0;
+	rc = catalog_get_subject(r->cat, handle, hid);
+	if (rc == 0)
+		rc = read_json(r, kr, NULL, hid, &hc);
+	/* damaged (fsck names it): none named, the split leaves it so */
+	if (rc == 0 && (rc = subject_card_merged(hc, &list)) < 0 && !n)
+		rc = 0;
+	if (rc == 0 && n)
+		rc = -EAGAIN;
+	if (rc <= 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!idlist_has(&list, 0, merged[i]))
+			rc = -EAGAIN;
+	*left = list.n;
+	if (rc || !n)
+		goto out;
+	keep = json_array();
+	moved = json_array();
+	for (size_t i = 0; i < list.n; i++)
+		json_array_append_new(named(merged, n, list.id[i]) ? moved : keep, json_string(list.id[i]));
+	*left = json_array_size(keep);
+	rc = catalog_get_subject(r->cat, fresh, fid);
+	if (rc == 0)
+		rc = read_json(r, kr, NULL, fid, &fc);
+	if (rc == 0 && (json_object_set(hc, SUBJECT_CARD_MERGED, keep) ||
+			json_object_set(fc, SUBJECT_CARD_MERGED, moved)))
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = reseal_card(r, handle, hid, hc);
+	if (rc == 0)
+		rc = reseal_card(r, fresh, fid, fc);
+out:
+	json_decref(keep);
+	json_decref(moved);
+	json_decref(hc);
+	json_decref(fc);
+	idlist_free(&list);
+	return rc;
+}
+
+/* Before the split's transaction: each of merged is listed by handle's
+ * card (a refusal logged, else). */
+static int check_merged(struct reg *r, const struct audit_actor *a, const char *handle, const json_t *card,
+			const char *const *merged, size_t n)
+{
+	struct idlist have = { 0 };
+	char why[160];
+	int rc = n ? subject_card_merged(card, &have) : 1;
+
+	if (rc < 0)
+		rc = audit_refuse(r->cat, a, "split-subject", handle, -EIO,
+				  "the subject's list of merged subjects is damaged (recctl fsck)");
+	else if (rc == 0)
+		rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL,
+				  "the subject's card, made by an older recfs, lists no subjects merged into it: none "
+				  "can move with the split");
+	else
+		rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (idlist_has(&have, 0, merged[i]))
+			continue;
+		/* a handle, never a text typed for one (bb16 F1) */
+		snprintf(why, sizeof(why), "%s is not among the subjects merged into the subject (its card lists %zu)",
+			 subject_handle_form(merged[i]) ? merged[i] : "(not a handle)", have.n);
+		rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, why);
+	}
+	idlist_free(&have);
+	return rc;
+}
+
 int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *const *recordings, size_t n, const char *name,
-			 struct rights_split *out)
+			 const char *const *merged, size_t n_merged, struct rights_split *out)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	const struct crypto_key *ik = kr ? keyring_index_key(kr) : NULL;
@@ -2523,7 +2638,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	struct subject_card nc = { 0 };
 	char card_id[RECFS_ID_HEX], fresh[CATALOG_HANDLE_MAX] = "", why[160];
 	json_t *card = NULL;
-	size_t done = 0;
+	size_t done = 0, merged_left = 0;
 	int rc, level, card_moved = 0, changed = 0;
 
 	if (!is_rights(r, actor_level))
@@ -2575,6 +2690,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	}
 	if ((rc = read_json(r, kr, NULL, card_id, &card)))
 		goto out;
+	if ((rc = check_merged(r, a, handle, card, merged, n_merged)))
+		goto out;
 	level = seal_card_from(r, r->policy, handle);
 	if (level < 0) {
 		rc = level;
@@ -2605,6 +2722,9 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	nc.ref = json_string_value(json_object_get(card, "ref"));
 	if (rc == 0)
 		rc = subject_new_card(r, &nc, level, fresh);
+	/* the earlier handles named go with the person split off */
+	if (rc == 0 && (rc = split_merged(r, kr, handle, fresh, merged, n_merged, &merged_left)) == -EAGAIN)
+		changed = rc;
 	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
 		struct cat_recording rec;
 
@@ -2647,7 +2767,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = index_split_names(r, ik, handle, &kept);
 	}
 	if (rc == 0) {
-		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu", fresh, moving.n, done);
+		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu merged=%zu", fresh, moving.n, done,
+			 n_merged ? merged_count(merged, n_merged) : (size_t)0);
 		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
 	}
 	/* and on the new subject and each moved recording, where audit show
@@ -2668,8 +2789,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		 * entry with it */
 		if (changed)
 			rc = audit_refuse(r->cat, a, "split-subject", handle, -EAGAIN,
-					  "the subject's recordings changed meanwhile (a call ingested, erased or "
-					  "merged): try again");
+					  "the subject changed meanwhile (a call ingested, erased or merged, its list "
+					  "of merged subjects): try again");
 	} else {
 		checkpoint(r, a);
 		if (out) {
@@ -2677,6 +2798,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			out->moved = moving.n;
 			out->restricted = done;
 			out->card_named = card_moved;
+			out->merged_moved = n_merged ? merged_count(merged, n_merged) : 0;
+			out->merged_left = merged_left;
 			if (catalog_first_open_request(r->cat, handle, &out->open_request))
 				out->open_request = 0;
 		}

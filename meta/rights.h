@@ -211,12 +211,20 @@ int rights_details_own(struct reg *r, const struct keyring *kr, const char *reco
  * handle's objections and requests are handle's; a moved recording that
  * one of handle's standing objections restricted stays restricted
  * (out->restricted counts them, for the officer to review: rights_lift).
- * Logged "split-subject" on handle ("into=NEW recordings=N restricted=M").
+ * The subjects merged into handle before (its sealed card's list,
+ * SUBJECT_CARD_MERGED) stay handle's, their history (their cards' reads,
+ * their erased recordings) in handle's export, but those named in merged
+ * (n_merged of them): they move to the new subject's list, as when the
+ * split undoes a merge that took two people for one (out->merged_moved;
+ * out->merged_left counts those handle keeps).
+ * Logged "split-subject" on handle ("into=NEW recordings=N restricted=M
+ * merged=K").
  * Errors, each refusal logged: -EPERM below the rights level; -ENOKEY kr
  * lacks the rights level's key or the blind-index key; -EINVAL no
  * recording, one not linked to handle, every recording of handle (nothing
  * would be left: a rectification, not a split), a name that is no card
- * value; -ENOENT handle is no subject (logged on handle, which no subject
+ * value, a merged handle handle's card does not list (or a card of an
+ * older recfs, which lists none); -EIO handle's list is damaged; -ENOENT handle is no subject (logged on handle, which no subject
  * is then given, when it has a handle's form; else without it, which may
  * be a name typed for a handle); -EAGAIN when handle's recordings changed
  * between the checks and the transaction (a call erased or merged
@@ -227,10 +235,11 @@ struct rights_split {
 	size_t moved, restricted;
 	int card_named;
 	int64_t open_request;	/* the first of HANDLE's open requests, or 0 */
+	size_t merged_moved, merged_left;
 };
 int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *const *recordings, size_t n, const char *name,
-			 struct rights_split *out) MUST_CHECK;
+			 const char *const *merged, size_t n_merged, struct rights_split *out) MUST_CHECK;
 /*
  * For ingest, inside its transaction, after the recording's rows, seals
  * and links are in: when a subject linked to recording has a standing

@@ -1091,34 +1091,34 @@ TEST(test_split_moves_another_persons_calls_to_a_new_subject_and_tells_the_two_a
 	bad[0] = other;
 	subjects = t_count(reg, "SELECT count(*) FROM subject");
 	/* refusals */
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, analysis, h, one, 1, NULL, &res), -EPERM);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, analysis, h, one, 1, NULL, NULL, 0, &res), -EPERM);
 	e = last_of(h);
 	CHECK_STR(e.action, "split-subject");
 	CHECK_STR(e.outcome, "refused");
-	CHECK_EQ(rights_split_subject(reg, NULL, &actor, privacy, h, one, 1, NULL, &res), -ENOKEY);
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, bad, 1, NULL, &res), -EINVAL);
+	CHECK_EQ(rights_split_subject(reg, NULL, &actor, privacy, h, one, 1, NULL, NULL, 0, &res), -ENOKEY);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, bad, 1, NULL, NULL, 0, &res), -EINVAL);
 	CHECK(strstr(meta_errmsg(), "not linked") != NULL);
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, all, 3, NULL, &res), -EINVAL);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, all, 3, NULL, NULL, 0, &res), -EINVAL);
 	CHECK(strstr(meta_errmsg(), "nothing would be left") != NULL);
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 0, NULL, &res), -EINVAL);
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "S-ZZZZZZ", one, 1, NULL, &res), -ENOENT);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 0, NULL, NULL, 0, &res), -EINVAL);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "S-ZZZZZZ", one, 1, NULL, NULL, 0, &res), -ENOENT);
 	CHECK(strstr(meta_errmsg(), "no subject S-ZZZZZZ") != NULL);
 	e = last_of("S-ZZZZZZ");
 	CHECK_STR(e.outcome, "refused");
 	/* a name typed for the handle: refused, logged without it */
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "Aino Äijälä", one, 1, NULL, &res), -ENOENT);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, "Aino Äijälä", one, 1, NULL, NULL, 0, &res), -ENOENT);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"
 			      " AND (object IS NULL OR object = '-') AND reason LIKE 'no subject by that handle (not a handle%'"),
 		 1);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE instr(coalesce(object, '') || coalesce(reason, ''),"
 			      " 'Äijälä') > 0"),
 		 0);
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José\nManuel", &res), -EINVAL);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José\nManuel", NULL, 0, &res), -EINVAL);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = 'refused'"), 8);
 	CHECK_EQ(t_count(reg, "SELECT count(*) FROM subject"), subjects);
 	CHECK_EQ(links_of(h), 3);
 	/* the split */
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, NULL, &res), 0);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, NULL, NULL, 0, &res), 0);
 	CHECK_EQ(res.moved, 1);
 	CHECK_EQ(res.card_named, 0);
 	CHECK(strcmp(res.handle, h) != 0 && !strncmp(res.handle, "S-", 2));
@@ -1194,7 +1194,7 @@ TEST(test_split_of_the_call_that_made_the_card_says_to_rectify_it)
 	subject_of(m1, x);
 	CHECK_STR(x, h);
 	one[0] = m1;
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José Martínez Soto", &res), 0);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, h, one, 1, "José Martínez Soto", NULL, 0, &res), 0);
 	CHECK_EQ(res.card_named, 1);
 	m2 = household_call("spc4", "2026-04-14T10:00:00Z", "José Martínez Soto");
 	l3 = household_call("spc5", "2026-04-15T10:00:00Z", "José Luis Martínez Soto");
@@ -1779,7 +1779,7 @@ TEST(test_export_takes_a_recording_its_own_details_tie_to_the_subject)
 	/* split off again: the split rewrites b's details, and the log ties
 	 * the new subject back to both */
 	one[0] = b;
-	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, ha, one, 1, NULL, &sp), 0);
+	CHECK_EQ(rights_split_subject(reg, secrets, &actor, privacy, ha, one, 1, NULL, NULL, 0, &sp), 0);
 	CHECK_EQ(audit_handles_before(reg->cat, b, sp.handle, &before), 0);
 	CHECK(idlist_has(&before, 0, sp.handle) && idlist_has(&before, 0, ha) && idlist_has(&before, 0, hb));
 	idlist_free(&before);

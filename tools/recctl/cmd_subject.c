@@ -43,6 +43,7 @@ const char usage_subject[] =
 	"       recctl subject object HANDLE --lift --purpose P\n"
 	"       recctl subject merge HANDLE OTHER --level-keyring FILE...\n"
 	"       recctl subject split HANDLE RECORDING... --level-keyring FILE... [--name NAME]\n"
+	"                            [--merged OTHER]...\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       recctl subject rectify HANDLE FIELD VALUE --level-keyring FILE...\n"
 	"                      [--keyring FILE] [--given OLD]\n"
@@ -88,8 +89,11 @@ const char usage_subject[] =
 	"          own names (a new call naming either goes to that one);\n"
 	"          objections, requests, restrictions and holds stay as they are\n"
 	"          (the moved recordings restricted by HANDLE's objection are\n"
-	"          counted: review them); needs the rights level's keyring and the\n"
-	"          blind-index key (which it carries, else --keyring)\n"
+	"          counted: review them); the subjects merged into HANDLE before\n"
+	"          stay HANDLE's, but those named with --merged, which go with\n"
+	"          the new subject (a split that undoes a wrong merge); needs the\n"
+	"          rights level's keyring and the blind-index key (which it\n"
+	"          carries, else --keyring)\n"
 	"reindex   drop from the blind index the phone numbers and e-mails that\n"
 	"          rectifications replaced, and index every card's current ones\n"
 	"          (for rectifications made before they moved the index, and\n"
@@ -123,6 +127,8 @@ const char usage_subject[] =
 	"                          RECORDING (its id, or the 8 hex digits of its file\n"
 	"                          name) is FILE's first line (export; repeatable)\n"
 	"  --name NAME             the new subject's name (split)\n"
+	"  --merged OTHER          a subject merged into HANDLE before whose history\n"
+	"                          goes with the new subject (split; repeatable)\n"
 	"  --given OLD             the value the calls gave, to rectify (rectify)\n"
 	"  --json                  JSON output (find, show)\n";
 
@@ -130,7 +136,7 @@ struct subj_opts {
 	const char *passfile, *recipient, *name, *given;
 	char *keyring;
 	int keyring_given, as_json, all_li, lift, portability;
-	struct strlist levels, purposes, passfiles;
+	struct strlist levels, purposes, passfiles, merged;
 	struct strlist kept;	/* --name's and --given's copies, out of argv (ctl_take_arg) */
 };
 
@@ -149,6 +155,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		{ "passphrase-file", required_argument, NULL, 'F' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "given", required_argument, NULL, 'G' },
+		{ "merged", required_argument, NULL, 'M' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -168,6 +175,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		case 'N': o->name = ctl_take_arg(&o->kept, optarg); break;
 		case 'G': o->given = ctl_take_arg(&o->kept, optarg); break;
 		case 'F': strlist_add(&o->passfiles, optarg); break;
+		case 'M': strlist_add(&o->merged, optarg); break;
 		case 'h': return 1;
 		default: return usage_error(usage_subject, NULL);
 		}
@@ -888,7 +896,8 @@ static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *han
 		goto out;
 	audit_self(&a, pol->levels[pol->rights_level].name);
 	meta_clear_error();
-	rc = rights_split_subject(r, kr, &a, pol->rights_level, handle, v, (size_t)n, o->name, &res);
+	rc = rights_split_subject(r, kr, &a, pol->rights_level, handle, v, (size_t)n, o->name,
+				  (const char *const *)o->merged.v, o->merged.n, &res);
 	if (rc) {
 		rc = error("cannot split %s: %s", handle, meta_strerror(rc));
 		goto out;
@@ -900,6 +909,14 @@ static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *han
 		printf("%s's card was made by a call split off: its name, e-mail and reference may be the other "
 		       "person's: rectify them (setfattr -n user.recfs.name, user.recfs.email, user.recfs.ref on "
 		       "by-subject/%s)\n", handle, handle);
+	if (res.merged_moved)
+		printf("%zu subject%s merged into %s before went with %s: %s history is %s's now\n", res.merged_moved,
+		       res.merged_moved == 1 ? "" : "s", handle, res.handle, res.merged_moved == 1 ? "its" : "their",
+		       res.handle);
+	if (res.merged_left)
+		printf("%s's card lists %zu subject%s merged into it before (subject show %s), whose history (their "
+		       "cards' reads, their erased recordings) stays %s's: a split moves one only when named with "
+		       "--merged\n", handle, res.merged_left, res.merged_left == 1 ? "" : "s", handle, handle);
 	if (res.open_request > 0)
 		printf("request %lld of %s is open: check whose it is before answering it (its answer takes %s's "
 		       "recordings, none of %s's)\n",
@@ -1097,5 +1114,6 @@ out:
 	strlist_clear(&o.levels);
 	strlist_clear(&o.purposes);
 	strlist_clear(&o.passfiles);
+	strlist_clear(&o.merged);
 	return rc;
 }

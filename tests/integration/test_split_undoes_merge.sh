@@ -1,0 +1,101 @@
+#!/bin/bash
+# A split that undoes a wrong merge takes the merged person's history with
+# it (recctl subject split --merged OTHER).  The officer merges Maija into
+# Matti by mistake, then splits Maija's call back off.  Matti's card lists
+# Maija's old handle, sealed (merged_from): the export tells Matti of the
+# opens of Maija's call erased before the merge and of the read of her
+# card, an Art. 15 answer holding another person's data, while Maija's
+# export, the new subject's, lacks them.  Named with --merged, her old
+# handle moves with the split to the new subject's card; not named, it
+# stays, and the split says so.  A handle the card does not list, or a
+# card an older recfs made (no list), is refused, logged, nothing split.
+. "$(dirname "$0")/lib.sh"
+
+sealed_open_log "$T_TMP/a"
+PK=$KEYS/privacy.keyring
+other=$(handle_of "$rid2")
+[ -n "$other" ] && [ "$other" != "$handle" ] || t_abort "setup" "the two calls are one subject's"
+customer_call c4 2026-11-05T10:00:00Z "Maija Virtanen" "+358401234568"
+rid4=$(id_at 2026-11-05T10:00:00Z)
+[ "$(handle_of "$rid4")" = "$other" ] || t_abort "setup" "the third call is not Maija's: $(handle_of "$rid4")"
+
+# Maija's second call is heard and erased, and her card read, before the merge.
+dpo=$(make_level_user privacy)
+MNT=$T_TMP/mnt2
+mount_all_levels "$MNT"
+f4=$(as_user "$analyst" find "$MNT/by-date" -name "*_${rid4:0:8}.opus")
+[ -n "$f4" ] || t_abort "mount" "the analyst does not see Maija's second call"
+as_user "$analyst" cat "$f4" >/dev/null || t_abort "cat" "the analyst cannot read it"
+sleep 1
+as_user "$dpo" rm "$f4" || t_abort "rm" "the officer cannot erase Maija's second call"
+unmount_recfs "$MNT"
+"$RECCTL" subject show -R "$REG" "$other" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "failed"
+"$RECCTL" subject merge -R "$REG" "$handle" "$other" --level-keyring "$PK" >/dev/null 2>&1 ||
+	t_abort "subject merge" "failed"
+
+export_of()
+{
+	rm -rf "$3"
+	"$RECCTL" subject export -R "$1" "$2" "$3" --level-keyring "$PK" >"$T_TMP/export.out" 2>&1 ||
+		t_abort "subject export of $2" "$(cat "$T_TMP/export.out")"
+}
+# accessed DIR HANDLE: "ACTION RECORDING" of each access export.json lists
+accessed() { jq -r '.accesses[] | "\(.action) \(.recording // "-")"' "$1/$2/export.json"; }
+split_of() { "$RECCTL" subject split -R "$1" "$handle" "$rid2" --level-keyring "$PK" --name "Maija Virtanen" "${@:2}"; }
+entries() { sqlite3 "$1/catalog.db" "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = '$2'"; }
+
+B=$T_TMP/b C=$T_TMP/c D=$T_TMP/d E=$T_TMP/e
+for x in "$B" "$C" "$D" "$E"; do cp -a "$REG" "$x"; done
+
+# 1. --merged OTHER: her history goes with her
+assert_ok "the officer splits Maija's call off, naming her old handle" split_of "$REG" --merged "$other"
+assert_contains "... and is told it went with the new subject" "$T_OUT" "1 subject merged into $handle before went with"
+N=$(handle_of "$rid2")
+[ -n "$N" ] && [ "$N" != "$handle" ] || t_abort "split" "the call was not split off"
+export_of "$REG" "$handle" "$T_TMP/e1"
+acc=$(accessed "$T_TMP/e1" "$handle")
+assert_contains "control: Matti's export lists the opens of his call" "$acc" "open $rid"
+assert_not_contains "Matti's export lists no open of Maija's erased call" "$acc" "$rid4"
+assert_not_contains "... nor the read of Maija's card" "$acc" "subject-show"
+assert_eq "Matti's card lists no merged subject" "[]" "$(jq -c '.merged_from' "$T_TMP/e1/$handle/subject.json")"
+export_of "$REG" "$N" "$T_TMP/e2"
+acc=$(accessed "$T_TMP/e2" "$N")
+assert_contains "Maija's export lists the opens of her erased call" "$acc" "open $rid4"
+assert_contains "... and the read of her card" "$acc" "subject-show"
+assert_contains "... and the opens of her call split off" "$acc" "open $rid2"
+assert_eq "Maija's card lists her old handle" "[\"$other\"]" "$(jq -c '.merged_from' "$T_TMP/e2/$N/subject.json")"
+assert_contains "the split's entry counts the handle moved" \
+	"$(sqlite3 "$REG/catalog.db" "SELECT reason FROM audit WHERE action = 'split-subject' AND object = '$handle' AND outcome = 'ok'")" \
+	"merged=1"
+assert_ok "fsck with the rights keyring finds nothing" "$RECCTL" fsck -R "$REG" --keyring "$PK"
+
+# 2. not named: it stays the kept subject's, and the split says so
+assert_ok "a split not naming it" split_of "$B"
+assert_contains "... says the kept card still lists a merged subject" "$T_OUT" \
+	"$handle's card lists 1 subject merged into it before"
+export_of "$B" "$handle" "$T_TMP/e3"
+assert_eq "... which the kept card lists still" "[\"$other\"]" "$(jq -c '.merged_from' "$T_TMP/e3/$handle/subject.json")"
+
+# 3. a handle the card does not list, or a text for one: refused, logged, nothing split
+before=$(entries "$C" refused)
+assert_fails_with "a handle not merged into the subject is refused" "is not among the subjects merged into the subject" \
+	split_of "$C" --merged "$handle"
+assert_fails_with "a name typed for a handle is refused" "(not a handle)" split_of "$C" --merged "Maija Virtanen"
+assert_eq "... both logged" $((before + 2)) "$(entries "$C" refused)"
+assert_eq "... the log holds no name" 0 "$(sqlite3 "$C/catalog.db" "SELECT count(*) FROM audit WHERE reason LIKE '%Virtanen%'")"
+assert_eq "... nothing was split" "$handle" "$(REG=$C handle_of "$rid2")"
+
+# 4. a card an older recfs made lists none: refused
+"$T_BUILD/test/put_card" "$D" "$PK" "$handle" merged_from || t_abort "put_card" "failed"
+assert_fails_with "with an older card, --merged is refused" "made by an older recfs" split_of "$D" --merged "$other"
+assert_eq "... and nothing was split" "0 $handle" "$(entries "$D" ok) $(REG=$D handle_of "$rid2")"
+
+# 5. a damaged list (only a holder of the rights key seals one): --merged
+# is refused; a split naming none leaves the list as it is
+"$T_BUILD/test/put_card" "$E" "$PK" "$handle" merged_from "$other" || t_abort "put_card" "failed"
+assert_fails_with "with a damaged list, --merged is refused" "list of merged subjects is damaged" \
+	split_of "$E" --merged "$other"
+assert_ok "a split naming none is made" split_of "$E"
+assert_exit "fsck still names the damaged list" 1 "$RECCTL" fsck -R "$E" --keyring "$PK"
+assert_contains "... naming the card" "$T_OUT" "subject $handle: its card's list of merged subjects is damaged"
+t_done
