@@ -69,7 +69,10 @@ assert_contains "the split's entry counts the handle moved" \
 	"merged=1"
 assert_ok "fsck with the rights keyring finds nothing" "$RECCTL" fsck -R "$REG" --keyring "$PK"
 
-# 2. not named: it stays the kept subject's, and the split says so
+# 2. not named: it stays the kept subject's, and the split says so.
+# subject show names it (on a copy: a card's read is in the export).
+assert_ok "subject show of Matti" "$RECCTL" subject show -R "$B" "$handle" --level-keyring "$PK"
+assert_match "... names Maija's old handle as merged into his" "$T_OUT" "^  merged from +$other\$"
 assert_ok "a split not naming it" split_of "$B"
 assert_contains "... says the kept card still lists a merged subject" "$T_OUT" \
 	"$handle's card lists 1 subject merged into it before"

@@ -613,6 +613,21 @@ static int subject_show_cmd(struct reg *r, struct subj_opts *o, const char *hand
 				crypto_free_string(e);
 			}
 		}
+		/* the earlier handles merged into it, for split --merged */
+		v = json_object_get(card, SUBJECT_CARD_MERGED);
+		if (json_array_size(v)) {
+			json_t *h;
+			size_t k;
+
+			printf("  %-13s", "merged from");
+			json_array_foreach(v, k, h) {
+				char *e = util_escape_for_log(json_is_string(h) ? json_string_value(h) : "?");
+
+				printf("%s %s", k ? "," : "", e);
+				crypto_free_string(e);
+			}
+			putchar('\n');
+		}
 		json_object_foreach(shared, key, v) {
 			json_t *h;
 			size_t k;
@@ -914,9 +929,9 @@ static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *han
 		       res.merged_moved == 1 ? "" : "s", handle, res.handle, res.merged_moved == 1 ? "its" : "their",
 		       res.handle);
 	if (res.merged_left)
-		printf("%s's card lists %zu subject%s merged into it before (subject show %s), whose history (their "
-		       "cards' reads, their erased recordings) stays %s's: a split moves one only when named with "
-		       "--merged\n", handle, res.merged_left, res.merged_left == 1 ? "" : "s", handle, handle);
+		printf("%s's card lists %zu subject%s merged into it before (subject show %s: merged from), whose "
+		       "history (their cards' reads, their erased recordings) stays %s's: a split moves one only when "
+		       "named with --merged\n", handle, res.merged_left, res.merged_left == 1 ? "" : "s", handle, handle);
 	if (res.open_request > 0)
 		printf("request %lld of %s is open: check whose it is before answering it (its answer takes %s's "
 		       "recordings, none of %s's)\n",
