@@ -2520,27 +2520,9 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
 	return rc;
 }
 
-static int named(const char *const *v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return 1;
-	return 0;
-}
-
-/* How many different handles v holds (a handle named twice moves once). */
-static size_t merged_count(const char *const *v, size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		k += !named(v, i, v[i]);
-	return k;
-}
-
 /*
  * The split's part of the cards' lists of merged subjects (merge_cards):
- * the n handles of merged leave handle's list for fresh's (a new card's,
+ * the handles of want leave handle's list for fresh's (a new card's,
  * empty).  *left: how many handle's list keeps.  Inside the split's
  * transaction; -EAGAIN when handle's card no longer lists one of them (a
  * split or a rectification meanwhile).  A card of an older recfs (no
@@ -2548,8 +2530,9 @@ static size_t merged_count(const char *const *v, size_t n)
  * named).
  */
 static int split_merged(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
-			const char *const *merged, size_t n, size_t *left)
+			const struct idlist *want, size_t *left)
 {
+	size_t n = want->n;
 	char hid[RECFS_ID_HEX], fid[RECFS_ID_HEX];
 	struct idlist list = { 0 };
 	json_t *hc = NULL, *fc = NULL, *keep = NULL, *moved = NULL;
@@ -2568,7 +2551,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!idlist_has(&list, 0, merged[i]))
+		if (!idlist_has(&list, 0, want->id[i]))
 			rc = -EAGAIN;
 	*left = list.n;
 	if (rc || !n)
@@ -2576,7 +2559,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	keep = json_array();
 	moved = json_array();
 	for (size_t i = 0; i < list.n; i++)
-		json_array_append_new(named(merged, n, list.id[i]) ? moved : keep, json_string(list.id[i]));
+		json_array_append_new(idlist_has(want, 0, list.id[i]) ? moved : keep, json_string(list.id[i]));
 	*left = json_array_size(keep);
 	rc = catalog_get_subject(r->cat, fresh, fid);
 	if (rc == 0)
@@ -2598,9 +2581,10 @@ out:
 }
 
 /* Before the split's transaction: each of merged is listed by handle's
- * card (a refusal logged, else). */
+ * card (a refusal logged, else), and want holds each once (a handle
+ * named twice moves once). */
 static int check_merged(struct reg *r, const struct audit_actor *a, const char *handle, const json_t *card,
-			const char *const *merged, size_t n)
+			const char *const *merged, size_t n, struct idlist *want)
 {
 	struct idlist have = { 0 };
 	char why[160];
@@ -2616,8 +2600,11 @@ static int check_merged(struct reg *r, const struct audit_actor *a, const char *
 	else
 		rc = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (idlist_has(&have, 0, merged[i]))
+		if (idlist_has(&have, 0, merged[i])) {
+			if (!idlist_has(want, 0, merged[i]))
+				idlist_add(want, merged[i]);
 			continue;
+		}
 		/* a handle, never a text typed for one (bb16 F1) */
 		snprintf(why, sizeof(why), "%s is not among the subjects merged into the subject (its card lists %zu)",
 			 subject_handle_form(merged[i]) ? merged[i] : "(not a handle)", have.n);
@@ -2633,7 +2620,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	const struct crypto_key *ik = kr ? keyring_index_key(kr) : NULL;
-	struct idlist recs = { 0 }, moving = { 0 };
+	struct idlist recs = { 0 }, moving = { 0 }, want = { 0 };
 	struct strlist split = { 0 }, kept = { 0 };
 	struct subject_card nc = { 0 };
 	char card_id[RECFS_ID_HEX], fresh[CATALOG_HANDLE_MAX] = "", why[160];
@@ -2690,7 +2677,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	}
 	if ((rc = read_json(r, kr, NULL, card_id, &card)))
 		goto out;
-	if ((rc = check_merged(r, a, handle, card, merged, n_merged)))
+	if ((rc = check_merged(r, a, handle, card, merged, n_merged, &want)))
 		goto out;
 	level = seal_card_from(r, r->policy, handle);
 	if (level < 0) {
@@ -2723,7 +2710,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	if (rc == 0)
 		rc = subject_new_card(r, &nc, level, fresh);
 	/* the earlier handles named go with the person split off */
-	if (rc == 0 && (rc = split_merged(r, kr, handle, fresh, merged, n_merged, &merged_left)) == -EAGAIN)
+	if (rc == 0 && (rc = split_merged(r, kr, handle, fresh, &want, &merged_left)) == -EAGAIN)
 		changed = rc;
 	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
 		struct cat_recording rec;
@@ -2768,7 +2755,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	}
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu merged=%zu", fresh, moving.n, done,
-			 n_merged ? merged_count(merged, n_merged) : (size_t)0);
+			 want.n);
 		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
 	}
 	/* and on the new subject and each moved recording, where audit show
@@ -2798,7 +2785,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			out->moved = moving.n;
 			out->restricted = done;
 			out->card_named = card_moved;
-			out->merged_moved = n_merged ? merged_count(merged, n_merged) : 0;
+			out->merged_moved = want.n;
 			out->merged_left = merged_left;
 			if (catalog_first_open_request(r->cat, handle, &out->open_request))
 				out->open_request = 0;
@@ -2810,5 +2797,6 @@ out:
 	names_clear(&kept);
 	idlist_free(&recs);
 	idlist_free(&moving);
+	idlist_free(&want);
 	return rc;
 }

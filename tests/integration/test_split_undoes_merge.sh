@@ -48,7 +48,8 @@ B=$T_TMP/b C=$T_TMP/c D=$T_TMP/d E=$T_TMP/e
 for x in "$B" "$C" "$D" "$E"; do cp -a "$REG" "$x"; done
 
 # 1. --merged OTHER: her history goes with her
-assert_ok "the officer splits Maija's call off, naming her old handle" split_of "$REG" --merged "$other"
+assert_ok "the officer splits Maija's call off, naming her old handle (twice: it moves once)" \
+	split_of "$REG" --merged "$other" --merged "$other"
 assert_contains "... and is told it went with the new subject" "$T_OUT" "1 subject merged into $handle before went with"
 N=$(handle_of "$rid2")
 [ -n "$N" ] && [ "$N" != "$handle" ] || t_abort "split" "the call was not split off"
