@@ -608,6 +608,33 @@ sealed_open_log()
 	[ -n "$handle" ] || t_abort "link" "no handle for $rid"
 }
 
+# merged_with_history: after sealed_open_log, rid2's subject (Maija,
+# $other) gets a second call ($rid4); the analyst hears it, the officer
+# erases it and reads $other's card, then merges $other into $handle: a
+# merged person with a history of her own (a card's read, an erased
+# call's opens).  PK is the privacy keyring.
+merged_with_history()
+{
+	local dpo f mnt=$T_TMP/mnt-merged
+	PK=$KEYS/privacy.keyring
+	other=$(handle_of "$rid2")
+	[ -n "$other" ] && [ "$other" != "$handle" ] || t_abort "setup" "the two calls are one subject's"
+	customer_call c4 2026-11-05T10:00:00Z "Maija Virtanen" "+358401234568"
+	rid4=$(id_at 2026-11-05T10:00:00Z)
+	[ "$(handle_of "$rid4")" = "$other" ] || t_abort "setup" "the third call is not Maija's: $(handle_of "$rid4")"
+	dpo=$(make_level_user privacy)
+	mount_all_levels "$mnt"
+	f=$(as_user "$analyst" find "$mnt/by-date" -name "*_${rid4:0:8}.opus")
+	[ -n "$f" ] || t_abort "mount" "the analyst does not see Maija's second call"
+	as_user "$analyst" cat "$f" >/dev/null || t_abort "cat" "the analyst cannot read it"
+	sleep 1
+	as_user "$dpo" rm "$f" || t_abort "rm" "the officer cannot erase Maija's second call"
+	unmount_recfs "$mnt"
+	"$RECCTL" subject show -R "$REG" "$other" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "failed"
+	"$RECCTL" subject merge -R "$REG" "$handle" "$other" --level-keyring "$PK" >/dev/null 2>&1 ||
+		t_abort "subject merge" "failed"
+}
+
 # verify_finds_tampering PREFIX [TEXT]: audit verify of the tampered copy
 # $X of sealed_open_log's register exits 1 and says "audit log broken" (and
 # TEXT), without the key and with it, and with the anchor too.  PREFIX

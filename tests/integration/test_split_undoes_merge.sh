@@ -12,26 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 
 sealed_open_log "$T_TMP/a"
-PK=$KEYS/privacy.keyring
-other=$(handle_of "$rid2")
-[ -n "$other" ] && [ "$other" != "$handle" ] || t_abort "setup" "the two calls are one subject's"
-customer_call c4 2026-11-05T10:00:00Z "Maija Virtanen" "+358401234568"
-rid4=$(id_at 2026-11-05T10:00:00Z)
-[ "$(handle_of "$rid4")" = "$other" ] || t_abort "setup" "the third call is not Maija's: $(handle_of "$rid4")"
-
 # Maija's second call is heard and erased, and her card read, before the merge.
-dpo=$(make_level_user privacy)
-MNT=$T_TMP/mnt2
-mount_all_levels "$MNT"
-f4=$(as_user "$analyst" find "$MNT/by-date" -name "*_${rid4:0:8}.opus")
-[ -n "$f4" ] || t_abort "mount" "the analyst does not see Maija's second call"
-as_user "$analyst" cat "$f4" >/dev/null || t_abort "cat" "the analyst cannot read it"
-sleep 1
-as_user "$dpo" rm "$f4" || t_abort "rm" "the officer cannot erase Maija's second call"
-unmount_recfs "$MNT"
-"$RECCTL" subject show -R "$REG" "$other" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "failed"
-"$RECCTL" subject merge -R "$REG" "$handle" "$other" --level-keyring "$PK" >/dev/null 2>&1 ||
-	t_abort "subject merge" "failed"
+merged_with_history
 
 export_of()
 {
