@@ -1105,23 +1105,61 @@ static int merged_into(struct catalog *c, const char *from, const char *into)
 	return rc;
 }
 
-/* own_objects of handle (its links when linked) and, by the log's
+/* The MERGED of an "ok" split-subject entry ("into=NEW
+ * merged-handle=MERGED"), added to the list ctx. */
+static int add_split_off(const struct audit_entry *e, void *ctx)
+{
+	char off[CATALOG_HANDLE_MAX];
+
+	if (e->outcome && !strcmp(e->outcome, "ok") && audit_reason_value(e->reason, AUDIT_SPLIT_MERGED, off, sizeof(off)))
+		idlist_add(ctx, off);
+	return 0;
+}
+
+/*
+ * own_objects of handle (its links when linked) and, by the log's
  * merge-subject entries, of the subjects merged into it, and of theirs,
- * AUDIT_MERGED_DEPTH deep. */
-static int subject_objects(struct catalog *c, const char *handle, int linked, struct idlist *out,
-			   struct idlist *selves, int depth, size_t *handles)
+ * AUDIT_MERGED_DEPTH deep; but not the own objects of one a split took off
+ * handle or a subject walked before it (its split-subject entries naming
+ * it, AUDIT_SPLIT_MERGED: gathered in off): that merge was undone, its
+ * history is another person's (recctl subject split --merged).  The
+ * subjects merged into one split off are still walked: a split moves only
+ * the handles it names, as it does on the card.  The new subject's walk
+ * does not take the handle: an entry giving it one is root's to append
+ * (atk54), so only its export (the sealed card) tells that history.
+ */
+struct subject_walk {
+	struct idlist *out, *selves;
+	struct idlist off;		/* handles a split took off (AUDIT_SPLIT_MERGED) */
+	struct idlist passed;		/* of those, the ones walked through */
+	size_t handles;
+};
+
+static int subject_objects(struct catalog *c, const char *handle, int linked, int own, struct subject_walk *w,
+			   int depth)
 {
 	const char *objects[1] = { handle };
-	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "split-subject" };
 	struct idlist merged = { 0 };
 	char card[RECFS_ID_HEX];
 	int rc;
 
-	if (listed(out, handle))
-		return 0;	/* reached already, through another merge */
-	rc = own_objects(c, handle, linked, out, selves, handles);
+	/* reached already, through another merge (or an entry root copied) */
+	if (listed(w->out, handle) || listed(&w->passed, handle))
+		return 0;
+	if (own) {
+		rc = own_objects(c, handle, linked, w->out, w->selves, &w->handles);
+	} else {
+		idlist_add(&w->passed, handle);
+		rc = ++w->handles > AUDIT_HANDLES_MAX ? too_many_merged(handle) : 0;
+	}
+	if (rc == 0)
+		rc = audit_each_where(c, &f, add_split_off, &w->off);
+	if (rc == 0 && w->off.n > AUDIT_HANDLES_MAX)
+		rc = too_many_merged(handle);
 	/* The subjects merged into this one: the same person, whose history
 	 * (their card's reads, their erased recordings) is the person's. */
+	f.action = "merge-subject";
 	if (rc == 0 && depth < AUDIT_MERGED_DEPTH)
 		rc = audit_each_where(c, &f, add_merged_from, &merged);
 	if (rc == 0 && merged.n > AUDIT_HANDLES_MAX)
@@ -1134,17 +1172,26 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, st
 		 * recording of its own left. */
 		rc = catalog_get_subject(c, merged.id[i], card);
 		if (rc == -ENOENT && (rc = merged_into(c, merged.id[i], handle)) == 1)
-			rc = subject_objects(c, merged.id[i], 0, out, selves, depth + 1, handles);
+			rc = subject_objects(c, merged.id[i], 0, !listed(&w->off, merged.id[i]), w, depth + 1);
 	}
 	idlist_free(&merged);
 	return rc;
 }
 
+/* subject_objects of handle, from the start, into out (selves: may be NULL). */
+static int walk_subject(struct catalog *c, const char *handle, struct idlist *out, struct idlist *selves)
+{
+	struct subject_walk w = { .out = out, .selves = selves };
+	int rc = subject_objects(c, handle, 1, 1, &w, 0);
+
+	idlist_free(&w.off);
+	idlist_free(&w.passed);
+	return rc;
+}
+
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out)
 {
-	size_t handles = 0;
-
-	return subject_objects(c, handle, 1, out, NULL, 0, &handles);
+	return walk_subject(c, handle, out, NULL);
 }
 
 /* The "ok" split-subject entries of one recording: each from= and into=. */
@@ -1226,7 +1273,7 @@ int audit_each_about_subject(struct catalog *c, const char *handle, const struct
 	int rc;
 
 	if (!merged) {
-		rc = subject_objects(c, handle, 1, &objs, &selves, 0, &handles);
+		rc = walk_subject(c, handle, &objs, &selves);
 	} else {
 		/* the card's word: the merged subjects' links went to handle
 		 * with the merge, so only their handles and their erased

@@ -228,6 +228,14 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  */
 #define AUDIT_ERASED_SUBJECT "subject="
 /*
+ * The key of the entries a split logs on the subject it splits, one for
+ * each subject merged into it that the split moves to the new subject
+ * (recctl subject split --merged): "split-subject HANDLE ok into=NEW
+ * merged-handle=OTHER".  The walks of the log (audit_subject_objects)
+ * then leave OTHER's history out of HANDLE's.
+ */
+#define AUDIT_SPLIT_MERGED "merged-handle"
+/*
  * The same for a subject: its handle (its card, requests, export), the
  * objects of each recording the subject is in (audit_recording_objects),
  * and the recordings erased while the subject was linked to them (an
@@ -242,9 +250,12 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * moved its links: a subject such an entry names that the catalog still
  * holds, or whose card the log does not say went so, is not followed (an
  * entry appended by root), and of one followed only its handle and erased
- * recordings are taken.  -E2BIG,
- * said, past 1024 handles in all (a log with merge entries forged by the
- * thousand).
+ * recordings are taken.  But not the handle and erased recordings of a
+ * subject merged that a split took off again, by the "ok" split-subject
+ * entry of the subject it was split off (AUDIT_SPLIT_MERGED): its history
+ * is another person's; the subjects merged into it are still followed.
+ * -E2BIG, said, past 1024 handles in all (a log with merge entries forged
+ * by the thousand).
  */
 int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *out) MUST_CHECK;
 /*

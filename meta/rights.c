@@ -2758,6 +2758,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			 want.n);
 		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
 	}
+	/* and, for each merged subject it moved, on handle: the log's walks
+	 * of handle then leave that one's history out (AUDIT_SPLIT_MERGED) */
+	for (size_t i = 0; rc == 0 && i < want.n; i++) {
+		snprintf(why, sizeof(why), "into=%s " AUDIT_SPLIT_MERGED "=%s", fresh, want.id[i]);
+		rc = audit_log(r->cat, a, "split-subject", handle, "ok", why);
+	}
 	/* and on the new subject and each moved recording, where audit show
 	 * --subject, --object and --recording look */
 	if (rc == 0) {

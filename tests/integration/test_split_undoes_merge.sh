@@ -6,8 +6,9 @@
 # opens of Maija's call erased before the merge and of the read of her
 # card, an Art. 15 answer holding another person's data, while Maija's
 # export, the new subject's, lacks them.  Named with --merged, her old
-# handle moves with the split to the new subject's card; not named, it
-# stays, and the split says so.  A handle the card does not list, or a
+# handle moves with the split to the new subject's card, and the log's
+# walks of Matti leave her history out; not named, it stays, and the
+# split says so.  A handle the card does not list, or a
 # card an older recfs made (no list), is refused, logged, nothing split.
 . "$(dirname "$0")/lib.sh"
 
@@ -51,6 +52,16 @@ assert_contains "the split's entry counts the handle moved" \
 	"$(sqlite3 "$REG/catalog.db" "SELECT reason FROM audit WHERE action = 'split-subject' AND object = '$handle' AND outcome = 'ok'")" \
 	"merged=1"
 assert_ok "fsck with the rights keyring finds nothing" "$RECCTL" fsck -R "$REG" --keyring "$PK"
+# The log's walks (no key: audit show --subject, the letters) follow the
+# split's entry on the kept subject: Maija's history is no longer Matti's.
+# They cannot give it to the new subject (an entry giving history is
+# root's to append, atk54): her export alone tells it.
+assert_eq "the split logs the handle it moved on the kept subject" "into=$N merged-handle=$other" \
+	"$(sqlite3 "$REG/catalog.db" "SELECT reason FROM audit WHERE action = 'split-subject' AND object = '$handle' AND reason LIKE '%merged-handle=%'")"
+assert_ok "audit show --subject of Matti" "$RECCTL" audit show -R "$REG" --subject "$handle"
+assert_contains "control: ... lists the opens of his call" "$T_OUT" "$rid "
+assert_not_contains "... but no open of Maija's erased call" "$T_OUT" "$rid4"
+assert_not_contains "... nor the read of Maija's card" "$T_OUT" "subject-show $other"
 
 # 2. not named: it stays the kept subject's, and the split says so.
 # subject show names it (on a copy: a card's read is in the export).
@@ -61,6 +72,9 @@ assert_contains "... says the kept card still lists a merged subject" "$T_OUT" \
 	"$handle's card lists 1 subject merged into it before"
 export_of "$B" "$handle" "$T_TMP/e3"
 assert_eq "... which the kept card lists still" "[\"$other\"]" "$(jq -c '.merged_from' "$T_TMP/e3/$handle/subject.json")"
+assert_ok "audit show --subject of Matti" "$RECCTL" audit show -R "$B" --subject "$handle"
+assert_contains "... lists the opens of Maija's erased call still, as his export" "$T_OUT" "$rid4"
+assert_contains "... and the read of her card" "$T_OUT" "subject-show $other"
 
 # 3. a handle the card does not list, or a text for one: refused, logged, nothing split
 before=$(entries "$C" refused)
