@@ -1025,15 +1025,47 @@ out:
 	return rc;
 }
 
+/* The one integer a query of no parameter gives (what: for the error).
+ * No row is a damaged catalog (-EUCLEAN, said): an aggregate always gives
+ * one, and content_version holds one from the catalog's creation, which
+ * only an edit by hand takes away. */
+static int one_int(struct catalog *c, const char *sql, int64_t *out, const char *what)
+{
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return meta_fail(-EUCLEAN, "catalog: %s: no row (a catalog edited by hand? recctl fsck)", what);
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return catalog_fail(c, rc, what);
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
 int catalog_integrity_check(struct catalog *c)
 {
+	static const char cv[] = "SELECT count(*) FROM content_version";
 	char *first;
+	int64_t n = 1;
 	int rc = catalog_sqlite_check(c, "PRAGMA integrity_check(1)", "integrity check", &first);
 
 	/* Its words name tables, indexes, pages and rows, never a value. */
 	if (rc == 0 && first)
 		rc = fail_line(-EUCLEAN, "catalog: integrity check", first);
 	free(first);
+	/* The one row mounts watch (catalog_content_version), which no
+	 * writer of recfs adds or takes away. */
+	if (rc == 0 && (rc = one_int(c, cv, &n, "content_version")) == 0 && n != 1)
+		rc = meta_fail(-EUCLEAN, "catalog: content_version holds %lld rows, not one (edited by hand?)",
+			       (long long)n);
 	return rc;
 }
 
@@ -1053,24 +1085,6 @@ int catalog_data_version(struct catalog *c, int64_t *out)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW)
 		return catalog_fail(c, rc, "data_version");
-	*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
-}
-
-/* The one integer a query of no parameter gives (what: for the error). */
-static int one_int(struct catalog *c, const char *sql, int64_t *out, const char *what)
-{
-	sqlite3_stmt *st = catalog_stmt(c, sql);
-	int rc;
-
-	if (!st)
-		return -EIO;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return catalog_fail(c, rc, what);
-	}
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;

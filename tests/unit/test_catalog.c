@@ -158,6 +158,27 @@ TEST(test_catalog_content_version_moves_with_content_not_with_meta)
 	catalog_close(c);
 }
 
+/* A content_version without its row (deleted by hand) is a damaged
+ * catalog, said as such, never a version left unwritten; so is one of two
+ * rows, to the integrity check. */
+TEST(test_catalog_content_version_without_its_row_is_euclean)
+{
+	struct catalog *c = fresh("cv-gone");
+	int64_t v = 0x5555;
+
+	CHECK_EQ(catalog_exec(c, "DELETE FROM content_version"), 0);
+	CHECK_EQ(catalog_content_version(c, &v), -EUCLEAN);
+	CHECK_EQ(v, 0x5555);
+	CHECK_EQ(catalog_integrity_check(c), -EUCLEAN);	/* what fsck runs first */
+	CHECK_EQ(catalog_exec(c, "INSERT INTO content_version VALUES (1), (2)"), 0);
+	CHECK_EQ(catalog_integrity_check(c), -EUCLEAN);
+	CHECK_EQ(catalog_exec(c, "DELETE FROM content_version WHERE n = 2"), 0);
+	CHECK_EQ(catalog_integrity_check(c), 0);
+	CHECK_EQ(catalog_change_seq(c, &v), 0);	/* an aggregate: a row, 0 */
+	CHECK_EQ(v, 0);
+	catalog_close(c);
+}
+
 /* The change log: what fn saw, one "r:ID" / "s:HANDLE" / "*" per row. */
 struct seen {
 	char log[4096];
@@ -1471,6 +1492,7 @@ int main(void)
 	RUN(test_catalog_savepoint_undoes_one_part_of_a_transaction);
 	RUN(test_catalog_deleting_a_recording_cascades_to_artifacts_and_links);
 	RUN(test_catalog_content_version_moves_with_content_not_with_meta);
+	RUN(test_catalog_content_version_without_its_row_is_euclean);
 	RUN(test_catalog_change_log_names_the_recording_or_subject_of_every_change);
 	RUN(test_catalog_change_log_is_pruned_and_a_reader_behind_it_gets_estale);
 	RUN(test_catalog_schema_8_gains_the_change_log);
