@@ -895,8 +895,9 @@ int answer_model(struct reg *r, const struct cat_request *q, const char *lang, c
 	}
 	if (rc == 0)
 		rc = add_acts(r, q, li, m);
-	/* The card is a category only while it is kept. */
-	if (q->handle) {
+	/* The card is a category only while it is kept (asked only when
+	 * all went well: what failed before keeps its message). */
+	if (rc == 0 && q->handle) {
 		char card[RECFS_ID_HEX];
 
 		has_card = catalog_get_subject(r->cat, q->handle, card) == 0;
