@@ -128,7 +128,8 @@ const char usage_subject[] =
 	"                          name) is FILE's first line (export; repeatable)\n"
 	"  --name NAME             the new subject's name (split)\n"
 	"  --merged OTHER          a subject merged into HANDLE before whose history\n"
-	"                          goes with the new subject (split; repeatable)\n"
+	"                          goes with the new subject (split; repeatable:\n"
+	"                          name each of the person's, as subject show lists)\n"
 	"  --given OLD             the value the calls gave, to rectify (rectify)\n"
 	"  --json                  JSON output (find, show)\n";
 
