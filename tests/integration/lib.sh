@@ -635,6 +635,25 @@ merged_with_history()
 		t_abort "subject merge" "failed"
 }
 
+# three_subjects NAME1 PHONE1 NAME2 PHONE2 NAME3 PHONE3: a register in
+# $T_TMP/r with a call of each on 2, 3 and 4 Nov, three subjects (else
+# the test aborts).  Sets PK (the rights keyring), r1 r2 r3 (the calls'
+# ids) and h1 h2 h3 (their handles).
+three_subjects()
+{
+	make_register "$T_TMP/r"
+	SPOOL=$T_TMP/r/spool
+	mkdir -p "$SPOOL"
+	PK=$KEYS/privacy.keyring
+	customer_call c1 2026-11-02T10:00:00Z "$1" "$2"
+	customer_call c2 2026-11-03T10:00:00Z "$3" "$4"
+	customer_call c3 2026-11-04T10:00:00Z "$5" "$6"
+	r1=$(id_at 2026-11-02T10:00:00Z) r2=$(id_at 2026-11-03T10:00:00Z) r3=$(id_at 2026-11-04T10:00:00Z)
+	h1=$(handle_of "$r1") h2=$(handle_of "$r2") h3=$(handle_of "$r3")
+	[ -n "$h1" ] && [ -n "$h2" ] && [ -n "$h3" ] && [ "$h1" != "$h2" ] && [ "$h2" != "$h3" ] && [ "$h1" != "$h3" ] ||
+		t_abort "setup" "not three subjects: $h1 $h2 $h3"
+}
+
 # verify_finds_tampering PREFIX [TEXT]: audit verify of the tampered copy
 # $X of sealed_open_log's register exits 1 and says "audit log broken" (and
 # TEXT), without the key and with it, and with the anchor too.  PREFIX

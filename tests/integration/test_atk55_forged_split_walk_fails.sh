@@ -14,17 +14,9 @@
 #  3. the keyed export (the sealed card) is untouched by either.
 . "$(dirname "$0")/lib.sh"
 
-make_register "$T_TMP/r"
-SPOOL=$T_TMP/r/spool
-mkdir -p "$SPOOL"
-PK=$KEYS/privacy.keyring
-customer_call c1 2026-11-02T10:00:00Z "Matti Meikäläinen" "+358401234567"
-customer_call c2 2026-11-03T10:00:00Z "Maija Virtanen" "+358409999998"
-customer_call c3 2026-11-04T10:00:00Z "Maija Virtanen" "+358401234568"
-r2=$(id_at 2026-11-03T10:00:00Z)
-A=$(handle_of "$(id_at 2026-11-02T10:00:00Z)") C=$(handle_of "$r2") D=$(handle_of "$(id_at 2026-11-04T10:00:00Z)")
-[ -n "$A" ] && [ -n "$C" ] && [ -n "$D" ] && [ "$A" != "$C" ] && [ "$C" != "$D" ] && [ "$A" != "$D" ] ||
-	t_abort "setup" "not three subjects: $A $C $D"
+three_subjects "Matti Meikäläinen" "+358401234567" "Maija Virtanen" "+358409999998" \
+	"Maija Virtanen" "+358401234568"
+A=$h1 C=$h2 D=$h3
 "$RECCTL" subject show -R "$REG" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "of D"
 "$RECCTL" subject merge -R "$REG" "$C" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge D into C" "failed"
 "$RECCTL" subject merge -R "$REG" "$A" "$C" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge C into A" "failed"

@@ -11,16 +11,8 @@
 # put_details_handle writes details as such a recfs left them.
 . "$(dirname "$0")/lib.sh"
 
-make_register "$T_TMP/a"
-SPOOL=$T_TMP/spool
-mkdir -p "$SPOOL"
-PK=$KEYS/privacy.keyring
-customer_call k1 2026-11-02T10:00:00Z "Kaisa Lehto" "+358401110001"
-customer_call k2 2026-11-03T10:00:00Z "Kaisa Lehto-Niemi" "+358401110002"
-customer_call k3 2026-11-04T10:00:00Z "Pekka Virta" "+358401110009"
-k1=$(id_at 2026-11-02T10:00:00Z) k2=$(id_at 2026-11-03T10:00:00Z) k3=$(id_at 2026-11-04T10:00:00Z)
-H=$(handle_of "$k1") O=$(handle_of "$k2") P=$(handle_of "$k3")
-[ -n "$H" ] && [ -n "$O" ] && [ "$H" != "$O" ] || t_abort "setup" "two subjects expected: '$H' '$O'"
+three_subjects "Kaisa Lehto" "+358401110001" "Kaisa Lehto-Niemi" "+358401110002" "Pekka Virta" "+358401110009"
+k2=$r2 k3=$r3 H=$h1 O=$h2 P=$h3
 "$RECCTL" subject merge -R "$REG" "$H" "$O" --level-keyring "$PK" >"$T_TMP/merge.out" 2>&1 ||
 	t_abort "merge" "$(cat "$T_TMP/merge.out")"
 assert_ok "fsck with the rights keyring finds nothing after the merge" "$RECCTL" fsck -R "$REG" --keyring "$PK"

@@ -10,17 +10,9 @@
 # export (the sealed card) tells the history it took.
 . "$(dirname "$0")/lib.sh"
 
-make_register "$T_TMP/r"
-SPOOL=$T_TMP/r/spool
-mkdir -p "$SPOOL"
-PK=$KEYS/privacy.keyring
-customer_call c1 2026-11-02T10:00:00Z "Matti Meikäläinen" "+358401234567"
-customer_call c2 2026-11-03T10:00:00Z "Matti Meikäläinen" "+358409999999"
-customer_call c3 2026-11-04T10:00:00Z "Liisa Korhonen" "+358401234569"
-r3=$(id_at 2026-11-04T10:00:00Z)
-A=$(handle_of "$(id_at 2026-11-02T10:00:00Z)") B=$(handle_of "$(id_at 2026-11-03T10:00:00Z)") C=$(handle_of "$r3")
-[ -n "$A" ] && [ -n "$B" ] && [ -n "$C" ] && [ "$A" != "$B" ] && [ "$B" != "$C" ] && [ "$A" != "$C" ] ||
-	t_abort "setup" "not three subjects: $A $B $C"
+three_subjects "Matti Meikäläinen" "+358401234567" "Matti Meikäläinen" "+358409999999" \
+	"Liisa Korhonen" "+358401234569"
+A=$h1 B=$h2 C=$h3
 for i in 1 2; do
 	"$RECCTL" subject show -R "$REG" "$B" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "of B"
 done
