@@ -28,11 +28,22 @@ dpo=$(make_level_user privacy)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
 
-h=$(as_user "$analyst" ls "$MNT/by-subject" | head -n 1)
-[ -n "$h" ] || t_abort "data" "no subject"
-opus=$(as_user "$dpo" find "$MNT/by-subject/$h" -name '*.opus' | head -n 1)
-wav=$(as_user "$dpo" find "$MNT/by-subject/$h" -name '*.wav' | head -n 1)
-[ -n "$opus" ] && [ -n "$wav" ] || t_abort "data" "no .opus and .wav in the subject's folder"
+# A subject with a call the training level sees too, so that all three
+# levels try it (handles are random: the first in a listing may be one
+# whose calls training is not shown, and its checks would be skipped).
+h= opus= wav=
+for s in $(as_user "$analyst" ls "$MNT/by-subject"); do
+	o=$(as_user "$dpo" find "$MNT/by-subject/$s" -name '*.opus' | head -n 1)
+	w=$(as_user "$dpo" find "$MNT/by-subject/$s" -name '*.wav' | head -n 1)
+	[ -n "$o" ] && [ -n "$w" ] || continue
+	[ -z "$h" ] && h=$s opus=$o wav=$w
+	if as_user "$trainer" test -e "$o" && as_user "$trainer" test -e "$w"; then
+		h=$s opus=$o wav=$w
+		break
+	fi
+done
+[ -n "$h" ] || t_abort "data" "no subject with an .opus and a .wav in its folder"
+assert_ok "the training level sees the call tried (so all three levels try it)" as_user "$trainer" test -e "$opus"
 rid=$(basename "$opus" .opus | grep -o '[0-9a-f]\{8\}$')
 card() { as_user "$dpo" getfattr --absolute-names --only-values -n user.recfs.name "$MNT/by-subject/$h" 2>&1; }
 name_before=$(card)
