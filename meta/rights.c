@@ -2522,19 +2522,19 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
 
 /*
  * The split's part of the cards' lists of merged subjects (merge_cards):
- * the handles of want leave handle's list for fresh's (a new card's,
- * empty).  *left: how many handle's list keeps.  Inside the split's
- * transaction; -EAGAIN when handle's card no longer lists one of them (a
- * split or a rectification meanwhile).  A card of an older recfs (no
- * list) keeps none, and moves none (the split checked that none is
- * named).
+ * the handles of want leave handle's list for fresh's (added to what it
+ * lists: none for a new card).  *left: how many handle's list keeps.
+ * Inside the split's transaction; -EAGAIN when handle's card no longer
+ * lists one of them, or fresh's list is gone or damaged (a split, a merge
+ * or a rectification meanwhile).  A card of an older recfs (no list)
+ * keeps none, and moves none (the split checked that none is named).
  */
 static int split_merged(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
 			const struct idlist *want, size_t *left)
 {
 	size_t n = want->n;
 	char hid[RECFS_ID_HEX], fid[RECFS_ID_HEX];
-	struct idlist list = { 0 };
+	struct idlist list = { 0 }, theirs = { 0 };
 	json_t *hc = NULL, *fc = NULL, *keep = NULL, *moved = NULL;
 	int rc;
 
@@ -2556,16 +2556,24 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	*left = list.n;
 	if (rc || !n)
 		goto out;
-	keep = json_array();
-	moved = json_array();
-	for (size_t i = 0; i < list.n; i++)
-		json_array_append_new(idlist_has(want, 0, list.id[i]) ? moved : keep, json_string(list.id[i]));
-	*left = json_array_size(keep);
 	rc = catalog_get_subject(r->cat, fresh, fid);
 	if (rc == 0)
 		rc = read_json(r, kr, NULL, fid, &fc);
-	if (rc == 0 && (json_object_set(hc, SUBJECT_CARD_MERGED, keep) ||
-			json_object_set(fc, SUBJECT_CARD_MERGED, moved)))
+	if (rc == 0 && subject_card_merged(fc, &theirs) != 1)
+		rc = -EAGAIN;
+	if (rc)
+		goto out;
+	keep = json_array();
+	moved = json_array();
+	for (size_t i = 0; i < theirs.n; i++)
+		json_array_append_new(moved, json_string(theirs.id[i]));
+	for (size_t i = 0; i < list.n; i++)
+		if (!idlist_has(want, 0, list.id[i]))
+			json_array_append_new(keep, json_string(list.id[i]));
+		else if (!idlist_has(&theirs, 0, list.id[i]))
+			json_array_append_new(moved, json_string(list.id[i]));
+	*left = json_array_size(keep);
+	if (json_object_set(hc, SUBJECT_CARD_MERGED, keep) || json_object_set(fc, SUBJECT_CARD_MERGED, moved))
 		rc = -ENOMEM;
 	if (rc == 0)
 		rc = reseal_card(r, handle, hid, hc);
@@ -2577,6 +2585,41 @@ out:
 	json_decref(hc);
 	json_decref(fc);
 	idlist_free(&list);
+	idlist_free(&theirs);
+	return rc;
+}
+
+/* For each merged subject of moved that a split moved from handle's card
+ * to into's, an entry on handle: the log's walks of handle then leave
+ * that one's history out (AUDIT_SPLIT_MERGED). */
+static int log_merged_moved(struct reg *r, const struct audit_actor *a, const char *handle, const char *into,
+			    const struct idlist *moved)
+{
+	char why[96];
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < moved->n; i++) {
+		snprintf(why, sizeof(why), "into=%s " AUDIT_SPLIT_MERGED "=%s", into, moved->id[i]);
+		rc = audit_log(r->cat, a, "split-subject", handle, "ok", why);
+	}
+	return rc;
+}
+
+/* The id of handle's card, for a split, in card_id.  An unknown handle is
+ * refused, logged on the handle, which no subject is then given
+ * (handle_free); audit_refuse writes no text of another form (a name
+ * typed for one). */
+static int split_card(struct reg *r, const struct audit_actor *a, const char *handle, char card_id[RECFS_ID_HEX])
+{
+	int rc = catalog_get_subject(r->cat, handle, card_id);
+
+	if (rc == -ENOENT) {
+		audit_refuse(r->cat, a, "split-subject", handle, -ENOENT,
+			     subject_handle_form(handle)
+				     ? "no such subject"
+				     : "no subject by that handle (not a handle: S- and six letters or digits)");
+		return meta_fail(-ENOENT, "no subject %s", handle);
+	}
 	return rc;
 }
 
@@ -2638,18 +2681,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 				    strlen(name) > RIGHTS_CARD_VALUE_MAX
 					    ? "the name is longer than 256 bytes"
 					    : "the name holds a control character or bytes that are not UTF-8");
-	rc = catalog_get_subject(r->cat, handle, card_id);
-	if (rc == -ENOENT) {
-		/* Logged on the handle, which no subject is then given
-		 * (handle_free); audit_refuse writes no text of another form
-		 * (a name typed for one). */
-		audit_refuse(r->cat, a, "split-subject", handle, -ENOENT,
-			     subject_handle_form(handle)
-				     ? "no such subject"
-				     : "no subject by that handle (not a handle: S- and six letters or digits)");
-		return meta_fail(-ENOENT, "no subject %s", handle);
-	}
-	if (rc)
+	if ((rc = split_card(r, a, handle, card_id)))
 		return rc;
 	if (n == 0)
 		return audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, "no recording named");
@@ -2758,12 +2790,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			 want.n);
 		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
 	}
-	/* and, for each merged subject it moved, on handle: the log's walks
-	 * of handle then leave that one's history out (AUDIT_SPLIT_MERGED) */
-	for (size_t i = 0; rc == 0 && i < want.n; i++) {
-		snprintf(why, sizeof(why), "into=%s " AUDIT_SPLIT_MERGED "=%s", fresh, want.id[i]);
-		rc = audit_log(r->cat, a, "split-subject", handle, "ok", why);
-	}
+	if (rc == 0)
+		rc = log_merged_moved(r, a, handle, fresh, &want);
 	/* and on the new subject and each moved recording, where audit show
 	 * --subject, --object and --recording look */
 	if (rc == 0) {
@@ -2804,5 +2832,86 @@ out:
 	idlist_free(&recs);
 	idlist_free(&moving);
 	idlist_free(&want);
+	return rc;
+}
+
+/* A handle of handle's or into's, as a refusal may name it (never a text
+ * typed for one, bb16 F1). */
+static const char *named_handle(const char *h)
+{
+	return subject_handle_form(h) ? h : "(not a handle)";
+}
+
+int rights_split_merged(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			const char *handle, const char *into, const char *const *merged, size_t n,
+			struct rights_split *out)
+{
+	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	struct idlist want = { 0 }, theirs = { 0 };
+	char hid[RECFS_ID_HEX], iid[RECFS_ID_HEX], why[160];
+	json_t *card = NULL, *ic = NULL;
+	size_t left = 0;
+	int rc;
+
+	if (!is_rights(r, actor_level))
+		return audit_refuse(r->cat, a, "split-subject", handle, -EPERM, "below the rights level");
+	if (!kr || !keyring_level(kr, rl, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
+		return audit_refuse(r->cat, a, "split-subject", handle, -ENOKEY, "needs the rights level's key");
+	if ((rc = split_card(r, a, handle, hid)))
+		return rc;
+	if (n == 0)
+		return audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, "no merged subject named");
+	rc = catalog_get_subject(r->cat, into, iid);
+	if (rc == -ENOENT || (rc == 0 && !strcmp(into, handle))) {
+		snprintf(why, sizeof(why), "%s is no other subject to take the merged subjects", named_handle(into));
+		return audit_refuse(r->cat, a, "split-subject", handle, rc ? -ENOENT : -EINVAL, why);
+	}
+	if (rc)
+		return rc;
+	if ((rc = read_json(r, kr, NULL, hid, &card)) || (rc = check_merged(r, a, handle, card, merged, n, &want)))
+		goto out;
+	if ((rc = read_json(r, kr, NULL, iid, &ic)))
+		goto out;
+	rc = subject_card_merged(ic, &theirs);
+	if (rc < 0)
+		rc = audit_refuse(r->cat, a, "split-subject", handle, -EIO,
+				  "the list of merged subjects of the subject to take them is damaged (recctl fsck)");
+	else if (rc == 0)
+		rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL,
+				  "the card of the subject to take them, made by an older recfs, lists no merged "
+				  "subjects");
+	else
+		rc = 0;
+	if (rc || (rc = catalog_begin(r->cat)))
+		goto out;
+	rc = split_merged(r, kr, handle, into, &want, &left);
+	if (rc == 0)
+		rc = log_merged_moved(r, a, handle, into, &want);
+	if (rc == 0) {
+		snprintf(why, sizeof(why), "from=%s recordings=0 merged=%zu", handle, want.n);
+		rc = audit_log(r->cat, a, "split-subject", into, "ok", why);
+	}
+	if (rc == 0)
+		rc = catalog_commit(r->cat);
+	if (rc) {
+		catalog_rollback(r->cat);
+		if (rc == -EAGAIN)
+			rc = audit_refuse(r->cat, a, "split-subject", handle, -EAGAIN,
+					  "the subjects' cards changed meanwhile (a split, a merge or a rectification): "
+					  "try again");
+	} else {
+		checkpoint(r, a);
+		if (out) {
+			memset(out, 0, sizeof(*out));
+			snprintf(out->handle, sizeof(out->handle), "%s", into);
+			out->merged_moved = want.n;
+			out->merged_left = left;
+		}
+	}
+out:
+	json_decref(card);
+	json_decref(ic);
+	idlist_free(&want);
+	idlist_free(&theirs);
 	return rc;
 }

@@ -241,6 +241,21 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			 const char *handle, const char *const *recordings, size_t n, const char *name,
 			 const char *const *merged, size_t n_merged, struct rights_split *out) MUST_CHECK;
 /*
+ * The split of merged subjects alone, later: each of merged (listed by
+ * handle's card, as --merged of a split) leaves handle's card for into's,
+ * an existing subject's (its list keeps what it held), logged as a split
+ * moving no recording (on handle, each "into=INTO merged-handle=OTHER",
+ * which the log's walks of handle follow; on into, "from=HANDLE
+ * recordings=0 merged=K").  For the subjects merged into a wrong one that a
+ * split did not name.  Refused and logged as rights_split_subject
+ * refuses --merged, and: into unknown (ENOENT) or handle itself (EINVAL),
+ * into's card of an older recfs (EINVAL) or with a damaged list (EIO).
+ * *out: handle (into's), merged_moved and merged_left.
+ */
+int rights_split_merged(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
+			const char *handle, const char *into, const char *const *merged, size_t n,
+			struct rights_split *out) MUST_CHECK;
+/*
  * For ingest, inside its transaction, after the recording's rows, seals
  * and links are in: when a subject linked to recording has a standing
  * objection to its purpose and its basis is one an objection reaches, the

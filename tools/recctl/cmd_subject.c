@@ -44,6 +44,7 @@ const char usage_subject[] =
 	"       recctl subject merge HANDLE OTHER --level-keyring FILE...\n"
 	"       recctl subject split HANDLE RECORDING... --level-keyring FILE... [--name NAME]\n"
 	"                            [--merged OTHER]...\n"
+	"       recctl subject split HANDLE --merged OTHER... --into SUBJECT --level-keyring FILE...\n"
 	"       recctl subject reindex --level-keyring FILE... [--keyring FILE]\n"
 	"       recctl subject rectify HANDLE FIELD VALUE --level-keyring FILE...\n"
 	"                      [--keyring FILE] [--given OLD]\n"
@@ -93,7 +94,9 @@ const char usage_subject[] =
 	"          stay HANDLE's, but those named with --merged, which go with\n"
 	"          the new subject (a split that undoes a wrong merge); needs the\n"
 	"          rights level's keyring and the blind-index key (which it\n"
-	"          carries, else --keyring)\n"
+	"          carries, else --keyring); with --into and no RECORDING, the\n"
+	"          --merged subjects alone go to SUBJECT's card (one a split did\n"
+	"          not name), with their history\n"
 	"reindex   drop from the blind index the phone numbers and e-mails that\n"
 	"          rectifications replaced, and index every card's current ones\n"
 	"          (for rectifications made before they moved the index, and\n"
@@ -130,11 +133,13 @@ const char usage_subject[] =
 	"  --merged OTHER          a subject merged into HANDLE before whose history\n"
 	"                          goes with the new subject (split; repeatable:\n"
 	"                          name each of the person's, as subject show lists)\n"
+	"  --into SUBJECT          the subject the --merged go to, with no RECORDING\n"
+	"                          (split)\n"
 	"  --given OLD             the value the calls gave, to rectify (rectify)\n"
 	"  --json                  JSON output (find, show)\n";
 
 struct subj_opts {
-	const char *passfile, *recipient, *name, *given;
+	const char *passfile, *recipient, *name, *given, *into;
 	char *keyring;
 	int keyring_given, as_json, all_li, lift, portability;
 	struct strlist levels, purposes, passfiles, merged;
@@ -157,6 +162,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		{ "name", required_argument, NULL, 'N' },
 		{ "given", required_argument, NULL, 'G' },
 		{ "merged", required_argument, NULL, 'M' },
+		{ "into", required_argument, NULL, 'I' },
 		HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -177,6 +183,7 @@ static int parse(int argc, char **argv, struct ctl *ctl, struct subj_opts *o)
 		case 'G': o->given = ctl_take_arg(&o->kept, optarg); break;
 		case 'F': strlist_add(&o->passfiles, optarg); break;
 		case 'M': strlist_add(&o->merged, optarg); break;
+		case 'I': o->into = optarg; break;
 		case 'h': return 1;
 		default: return usage_error(usage_subject, NULL);
 		}
@@ -912,15 +919,20 @@ static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *han
 		goto out;
 	audit_self(&a, pol->levels[pol->rights_level].name);
 	meta_clear_error();
-	rc = rights_split_subject(r, kr, &a, pol->rights_level, handle, v, (size_t)n, o->name,
-				  (const char *const *)o->merged.v, o->merged.n, &res);
+	if (o->into)
+		rc = rights_split_merged(r, kr, &a, pol->rights_level, handle, o->into,
+					 (const char *const *)o->merged.v, o->merged.n, &res);
+	else
+		rc = rights_split_subject(r, kr, &a, pol->rights_level, handle, v, (size_t)n, o->name,
+					  (const char *const *)o->merged.v, o->merged.n, &res);
 	if (rc) {
 		rc = error("cannot split %s: %s", handle, meta_strerror(rc));
 		goto out;
 	}
-	printf("%s split from %s: %zu recording%s moved, %zu of them restricted by an objection of %s (they stay "
-	       "restricted: review them)\n", res.handle, handle, res.moved, res.moved == 1 ? "" : "s",
-	       res.restricted, handle);
+	if (!o->into)
+		printf("%s split from %s: %zu recording%s moved, %zu of them restricted by an objection of %s (they "
+		       "stay restricted: review them)\n", res.handle, handle, res.moved, res.moved == 1 ? "" : "s",
+		       res.restricted, handle);
 	if (res.card_named)
 		printf("%s's card was made by a call split off: its name, e-mail and reference may be the other "
 		       "person's: rectify them (setfattr -n user.recfs.name, user.recfs.email, user.recfs.ref on "
@@ -1072,8 +1084,15 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 			goto out;
 		}
 	} else if (!strcmp(sub, "split")) {
-		if (nargs < 2) {
-			rc = usage_error(usage_subject, "subject split needs HANDLE and the RECORDINGs split off");
+		if (o.into ? nargs != 1 : nargs < 2) {
+			rc = usage_error(usage_subject, o.into ? "subject split --into moves merged subjects alone: it "
+								 "takes HANDLE and no RECORDING"
+							       : "subject split needs HANDLE and the RECORDINGs split off");
+			goto out;
+		}
+		if (o.into && (!o.merged.n || o.name)) {
+			rc = usage_error(usage_subject, "subject split --into needs --merged OTHER, and no --name "
+							"(SUBJECT keeps its card)");
 			goto out;
 		}
 	} else if (!strcmp(sub, "rectify")) {
@@ -1094,6 +1113,10 @@ int cmd_subject(int argc, char **argv, struct ctl *ctl)
 	 * list, which every local user reads (atk23 F2). */
 	if (!strcmp(sub, "find") && !(text = find_text(&taken, argv[optind]))) {
 		rc = usage_error(usage_subject, "subject find - reads TEXT from standard input: it gave no line");
+		goto out;
+	}
+	if ((o.into || o.merged.n) && strcmp(sub, "split")) {
+		rc = usage_error(usage_subject, "--merged and --into are for subject split");
 		goto out;
 	}
 	if (o.given && strcmp(sub, "rectify")) {
