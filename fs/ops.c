@@ -1462,7 +1462,7 @@ static size_t dir_resume(struct dirh *d, int level, off_t off)
  * erasure takes a name out of a folder held open since before it, as out of
  * lookups (the offset of a name taken out is skipped).
  */
-static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_info *fi, int plus)
+static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi, int plus)
 {
 	struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
 	struct fuse_entry_param e;
@@ -1470,6 +1470,7 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 	struct tree *cur;
 	char *buf;
 	size_t pos = 0, need, i;
+	unsigned v = tree_nodeid_view(ino);
 	int fresh;
 	off_t next;
 
@@ -1478,6 +1479,17 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 		/* A handle opened by another caller (passed or inherited) lists
 		 * nothing for one a level mount refuses (recfs_resolve). */
 		fuse_reply_err(req, EACCES);
+		return;
+	}
+	if (v != 0 && v != tree_view(c.level)) {
+		/* A folder of another level's copy (a handle opened before a
+		 * change of uid, or passed): ENOENT, as any request on its
+		 * node id.  Listed, its names would be the caller's level's
+		 * under the other copy's folder, and readdirplus would plant
+		 * the caller's entries there in the kernel's cache, shared by
+		 * every process: folders of the higher level shown to the
+		 * lower one, or taken from the higher (atk56). */
+		fuse_reply_err(req, ENOENT);
 		return;
 	}
 	cur = snapshot_tree(req_fs(req)->snap);
@@ -1543,14 +1555,12 @@ static void list_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_in
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	(void)ino;
-	list_dir(req, size, off, fi, 0);
+	list_dir(req, ino, size, off, fi, 0);
 }
 
 static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	(void)ino;
-	list_dir(req, size, off, fi, 1);
+	list_dir(req, ino, size, off, fi, 1);
 }
 
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
