@@ -62,6 +62,7 @@ struct pending {
 	char *blob;	/* blob path once written */
 	const char *role;
 	int n;
+	size_t pos;	/* its place in the manifest's attachments (from 1), 0 for the audio */
 	char ext[NAMING_EXT_MAX];
 	uint64_t size;
 	struct stat st;	/* as opened: what ingest_remove_inputs may remove */
@@ -302,6 +303,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	p->fd = fd;
 	p->role = role;
 	p->n = n;
+	p->pos = pos;
 	p->size = (uint64_t)st.st_size;
 	p->st = st;
 	naming_ext_of_file(p->ext, name);
@@ -309,6 +311,34 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 		memcpy(p->ext, "opus", 5);
 	else if (!strcmp(role, "chat"))
 		memcpy(p->ext, "txt", 4);
+	return 0;
+}
+
+/*
+ * A recorder writes every byte of what it records: a hole in p (a sparse
+ * file, truncate -s) is none.  It would be read, encrypted and written
+ * into the register whole, costing the recorder nothing of the spool
+ * (atk56: a sparse attachment of 1 GiB filled the register's file system
+ * at every retry); an audio file's held the spool for half a minute
+ * before the judge refused it.  After the checks of size (add_file), which
+ * are said first.
+ */
+static int no_hole(const struct pending *p)
+{
+	off_t hole = lseek(p->fd, 0, SEEK_HOLE);
+	char which[64];
+
+	if (!p->pos)
+		snprintf(which, sizeof(which), "audio");
+	else
+		snprintf(which, sizeof(which), "%s %zu", !strcmp(p->role, "chat") ? "chat attachment" : "attachment",
+			 p->pos);
+	if (hole >= 0 && (uint64_t)hole < p->size)
+		return meta_fail(-EINVAL, "%s: a hole at byte %lld of %llu (a sparse file is no %s)", which,
+				 (long long)hole, (unsigned long long)p->size,
+				 p->pos ? "file a recorder wrote" : "recording");
+	if (lseek(p->fd, 0, SEEK_SET) < 0)
+		return meta_fail(-errno, "%s: %s", which, strerror(errno));
 	return 0;
 }
 
@@ -383,20 +413,8 @@ static int validate(struct reg *r, struct job *j)
 	audio = str_field(root, "audio", &bad);
 	if (!audio || bad)
 		return meta_fail(-EINVAL, "audio is missing or not a string");
-	if ((rc = add_file(j, audio, "audio", 0, "audio file", 0)))
+	if ((rc = add_file(j, audio, "audio", 0, "audio file", 0)) || (rc = no_hole(&j->art[0])))
 		return rc;
-	/* A recorder writes every byte of its audio: a hole (a sparse file,
-	 * truncate -s) is none, and reading GiBs of it held the spool for
-	 * half a minute before the judge refused it. */
-	{
-		off_t hole = lseek(j->art[0].fd, 0, SEEK_HOLE);
-
-		if (hole >= 0 && (uint64_t)hole < j->art[0].size)
-			return meta_fail(-EINVAL, "audio: a hole at byte %lld of %llu (a sparse file is no recording)",
-					 (long long)hole, (unsigned long long)j->art[0].size);
-		if (lseek(j->art[0].fd, 0, SEEK_SET) < 0)
-			return meta_fail(-errno, "audio: %s", strerror(errno));
-	}
 	/* The stored form is planned (plan_stored_form) while the judge
 	 * examines the file, each reading it: the judge's refusal, then the
 	 * length's, are said before the walk's. */
@@ -449,6 +467,9 @@ static int validate(struct reg *r, struct job *j)
 			if (rc)
 				return rc;
 		}
+		for (size_t k = 1; k < j->n_art; k++)
+			if ((rc = no_hole(&j->art[k])))
+				return rc;
 	}
 	v = json_object_get(root, "subjects");
 	if (v && !json_is_null(v) && !json_is_array(v))

@@ -24,7 +24,8 @@ grep -q "^min_level = silver" "$T_TMP/lower.conf" || t_abort "policy" "no lowere
 
 cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/m1.opus"
 # a large shared file: the ingest encrypts it before it writes the catalog
-truncate -s 1G "$SPOOL/m1.bin" || t_abort "setup" "cannot write the file"
+# (written out: ingest refuses a sparse file's hole)
+head -c 1G /dev/zero >"$SPOOL/m1.bin" || t_abort "setup" "cannot write the file"
 touch -d '-1 minute' "$SPOOL/m1.bin" "$SPOOL/m1.opus"
 cat >"$SPOOL/m1.json" <<'JSON'
 {"recorded_at": "2026-11-02T10:00:00Z", "source": "boardroom", "title": "Board",
