@@ -654,6 +654,31 @@ three_subjects()
 		t_abort "setup" "not three subjects: $h1 $h2 $h3"
 }
 
+# export_of REG HANDLE DIR: HANDLE's export into DIR (made anew) with the
+# rights keyring $PK; the test aborts when it fails.
+export_of()
+{
+	rm -rf "$3"
+	"$RECCTL" subject export -R "$1" "$2" "$3" --level-keyring "$PK" >"$T_TMP/export.out" 2>&1 ||
+		t_abort "subject export of $2" "$(cat "$T_TMP/export.out")"
+}
+
+# merged_chain: three_subjects of Matti (A) and two handles of Maija's (C,
+# D, two phones); D's card is read, D merged into C, then C into Matti's
+# by mistake: A's card lists C and D.  Sets A, C, D.
+merged_chain()
+{
+	local x
+	three_subjects "Matti Meikäläinen" "+358401234567" "Maija Virtanen" "+358409999998" \
+		"Maija Virtanen" "+358401234568"
+	A=$h1 C=$h2 D=$h3
+	"$RECCTL" subject show -R "$REG" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "of D"
+	for x in "$C $D" "$A $C"; do
+		# shellcheck disable=SC2086 # two handles, kept then merged
+		"$RECCTL" subject merge -R "$REG" $x --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge" "$x"
+	done
+}
+
 # verify_finds_tampering PREFIX [TEXT]: audit verify of the tampered copy
 # $X of sealed_open_log's register exits 1 and says "audit log broken" (and
 # TEXT), without the key and with it, and with the anchor too.  PREFIX

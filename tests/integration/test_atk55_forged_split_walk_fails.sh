@@ -14,12 +14,7 @@
 #  3. the keyed export (the sealed card) is untouched by either.
 . "$(dirname "$0")/lib.sh"
 
-three_subjects "Matti Meikäläinen" "+358401234567" "Maija Virtanen" "+358409999998" \
-	"Maija Virtanen" "+358401234568"
-A=$h1 C=$h2 D=$h3
-"$RECCTL" subject show -R "$REG" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "of D"
-"$RECCTL" subject merge -R "$REG" "$C" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge D into C" "failed"
-"$RECCTL" subject merge -R "$REG" "$A" "$C" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge C into A" "failed"
+merged_chain
 "$RECCTL" subject split -R "$REG" "$A" "$r2" --level-keyring "$PK" --name "Maija Virtanen" --merged "$C" --merged "$D" \
 	>/dev/null 2>&1 || t_abort "split" "failed"
 assert_ok "control: audit show --subject of Matti after the honest undo" "$RECCTL" audit show -R "$REG" --subject "$A"

@@ -19,13 +19,6 @@ PK=$KEYS/privacy.keyring
 other=$(handle_of "$rid2")
 [ -n "$other" ] && [ "$other" != "$handle" ] || t_abort "setup" "the two calls are one subject's"
 
-# export_of REG HANDLE DIR: the export of HANDLE, with the rights keyring
-export_of()
-{
-	rm -rf "$3"
-	"$RECCTL" subject export -R "$1" "$2" "$3" --level-keyring "$PK" >"$T_TMP/export.out" 2>&1 ||
-		t_abort "subject export of $2" "$(cat "$T_TMP/export.out")"
-}
 # accessed DIR HANDLE: the recordings export.json lists accesses of
 accessed() { jq -r '[.accesses[].recording // empty] | unique | join(" ")' "$1/$2/export.json"; }
 # card_reads DIR HANDLE: how many reads of a card (subject show) it lists

@@ -32,9 +32,7 @@ assert_contains "... and the read of B's card" "$T_OUT" "subject-show $B"
 reads()
 {
 	local d=$T_TMP/x-$2 acc walk
-	rm -rf "$d"
-	"$RECCTL" subject export -R "$1" "$2" "$d" --level-keyring "$PK" >"$T_TMP/export.out" 2>&1 ||
-		t_abort "subject export of $2" "$(cat "$T_TMP/export.out")"
+	export_of "$1" "$2" "$d"
 	acc=$(jq '[.accesses[] | select(.action == "subject-show")] | length' "$d/$2/export.json")
 	walk=$("$RECCTL" audit show -R "$1" --subject "$2" 2>&1) || t_abort "audit show" "of $2: $walk"
 	echo -n "$acc "

@@ -12,12 +12,7 @@
 # SUBJECT, a SUBJECT whose card an older recfs made, and the usage errors.
 . "$(dirname "$0")/lib.sh"
 
-three_subjects "Matti Meikäläinen" "+358401234567" "Maija Virtanen" "+358409999998" \
-	"Maija Virtanen" "+358401234568"
-A=$h1 C=$h2 D=$h3
-"$RECCTL" subject show -R "$REG" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "of D"
-"$RECCTL" subject merge -R "$REG" "$C" "$D" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge D into C" "failed"
-"$RECCTL" subject merge -R "$REG" "$A" "$C" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "merge C into A" "failed"
+merged_chain
 assert_ok "the officer splits Maija's call off naming C alone" \
 	"$RECCTL" subject split -R "$REG" "$A" "$r2" --level-keyring "$PK" --name "Maija Virtanen" --merged "$C"
 assert_contains "... and is told A's card still lists one" "$T_OUT" "$A's card lists 1 subject merged into it before"
@@ -27,16 +22,10 @@ N=$(handle_of "$r2")
 # merged_of HANDLE: its card's list (the export's subject.json);
 # reads_of HANDLE: card reads its export lists, then "walk" when its
 # audit show --subject lists the read of D's card
-export_of()
-{
-	rm -rf "$T_TMP/e-$1"
-	"$RECCTL" subject export -R "$REG" "$1" "$T_TMP/e-$1" --level-keyring "$PK" >"$T_TMP/export.out" 2>&1 ||
-		t_abort "subject export of $1" "$(cat "$T_TMP/export.out")"
-}
-merged_of() { export_of "$1"; jq -c '.merged_from' "$T_TMP/e-$1/$1/subject.json"; }
+merged_of() { export_of "$REG" "$1" "$T_TMP/e-$1"; jq -c '.merged_from' "$T_TMP/e-$1/$1/subject.json"; }
 reads_of()
 {
-	export_of "$1"
+	export_of "$REG" "$1" "$T_TMP/e-$1"
 	echo -n "$(jq '[.accesses[] | select(.action == "subject-show")] | length' "$T_TMP/e-$1/$1/export.json")"
 	case "$("$RECCTL" audit show -R "$REG" --subject "$1" 2>&1)" in *"subject-show $D"*) echo " walk" ;; *) echo ;; esac
 }

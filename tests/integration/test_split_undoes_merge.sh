@@ -16,12 +16,6 @@ sealed_open_log "$T_TMP/a"
 # Maija's second call is heard and erased, and her card read, before the merge.
 merged_with_history
 
-export_of()
-{
-	rm -rf "$3"
-	"$RECCTL" subject export -R "$1" "$2" "$3" --level-keyring "$PK" >"$T_TMP/export.out" 2>&1 ||
-		t_abort "subject export of $2" "$(cat "$T_TMP/export.out")"
-}
 # accessed DIR HANDLE: "ACTION RECORDING" of each access export.json lists
 accessed() { jq -r '.accesses[] | "\(.action) \(.recording // "-")"' "$1/$2/export.json"; }
 split_of() { "$RECCTL" subject split -R "$1" "$handle" "$rid2" --level-keyring "$PK" --name "Maija Virtanen" "${@:2}"; }
