@@ -1481,10 +1481,10 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, str
 		fuse_reply_err(req, EACCES);
 		return;
 	}
-	if (v != 0 && v != tree_view(c.level)) {
+	if (!d->n->shared && v != tree_view(c.level)) {
 		/* A folder of another level's copy (a handle opened before a
-		 * change of uid, or passed): ENOENT, as any request on its
-		 * node id.  Listed, its names would be the caller's level's
+		 * change of uid, or passed; view 0 is the copy of a caller of
+		 * no level, atk57): ENOENT, as any request on its node id.  Listed, its names would be the caller's level's
 		 * under the other copy's folder, and readdirplus would plant
 		 * the caller's entries there in the kernel's cache, shared by
 		 * every process: folders of the higher level shown to the
