@@ -663,6 +663,29 @@ export_of()
 		t_abort "subject export of $2" "$(cat "$T_TMP/export.out")"
 }
 
+# listed_by OPENER LISTER DIR...: each DIR opened (a descriptor) by user
+# OPENER, then listed through it by user LISTER, in one process that
+# changes its uid between (as su does, or a descriptor passed on): one
+# line a DIR, the names sorted (none: an empty line), or the error.
+listed_by()
+{
+	/usr/bin/python3 - "$@" <<'PY'
+import os, pwd, sys
+def become(user):
+    os.seteuid(0)
+    pw = pwd.getpwnam(user)
+    os.setgroups(os.getgrouplist(user, pw.pw_gid)); os.setegid(pw.pw_gid); os.seteuid(pw.pw_uid)
+become(sys.argv[1])
+fds = [os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in sys.argv[3:]]
+become(sys.argv[2])
+for fd in fds:
+    try:
+        print(" ".join(sorted(os.listdir(fd))))
+    except OSError as e:
+        print(e.strerror)
+PY
+}
+
 # merged_chain: three_subjects of Matti (A) and two handles of Maija's (C,
 # D, two phones); D's card is read, D merged into C, then C into Matti's
 # by mistake: A's card lists C and D.  Sets A, C, D.

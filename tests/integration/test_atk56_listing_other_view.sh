@@ -40,23 +40,7 @@ assert_contains "before: ... nor a hidden name on the 2nd" "$(tstat "$D/02/$hid"
 
 # A trainer's process inside the tree becomes the analyst (as su does) and
 # lists the folders it holds open.
-cat >"$T_TMP/up.py" <<'PY'
-import os, pwd, sys
-lo, hi = sys.argv[1:3]
-def become(user):
-    os.seteuid(0)
-    pw = pwd.getpwnam(user)
-    os.setgroups(os.getgrouplist(user, pw.pw_gid)); os.setegid(pw.pw_gid); os.seteuid(pw.pw_uid)
-become(lo)
-fds = [os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in sys.argv[3:]]
-become(hi)
-for fd in fds:
-    try:
-        print(len(os.listdir(fd)))
-    except OSError as e:
-        print(e.strerror)
-PY
-out=$(/usr/bin/python3 "$T_TMP/up.py" "$trainer" "$analyst" "$D" "$D/02" "$S" "$MNT/by-subject" 2>&1)
+out=$(listed_by "$trainer" "$analyst" "$D" "$D/02" "$S" "$MNT/by-subject" 2>&1 | awk '{ print NF }')
 assert_eq "the analyst's listings of the trainer's folders give no name (ENOENT, which readdir(3) takes for a folder gone)" \
 	"0 0 0 0" "$(printf '%s' "$out" | tr '\n' ' ' | sed 's/ $//')"
 
@@ -73,22 +57,7 @@ assert_fails_with "after: opening the hidden call is refused as a missing name" 
 
 # 2. downward, on the same mount
 assert_eq "before: the analyst lists the 2nd (2 calls, .opus and .wav)" 4 "$(as_user "$analyst" ls "$D/02" | wc -l)"
-cat >"$T_TMP/down.py" <<'PY'
-import os, pwd, sys
-hi, lo, d = sys.argv[1:4]
-def become(user):
-    os.seteuid(0)
-    pw = pwd.getpwnam(user)
-    os.setgroups(os.getgrouplist(user, pw.pw_gid)); os.setegid(pw.pw_gid); os.seteuid(pw.pw_uid)
-become(hi)
-fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
-become(lo)
-try:
-    print(" ".join(sorted(os.listdir(fd))))
-except OSError as e:
-    print(e.strerror)
-PY
-out=$(/usr/bin/python3 "$T_TMP/down.py" "$analyst" "$trainer" "$D" 2>&1)
+out=$(listed_by "$analyst" "$trainer" "$D" 2>&1)
 assert_eq "listing the analysis copy's folder as a trainer gives no name" "" "$out"
 
 sleep 1
