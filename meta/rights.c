@@ -2623,6 +2623,12 @@ static int split_card(struct reg *r, const struct audit_actor *a, const char *ha
 	return rc;
 }
 
+/* A handle as a refusal may name it: never a text typed for one (bb16 F1). */
+static const char *named_handle(const char *h)
+{
+	return subject_handle_form(h) ? h : "(not a handle)";
+}
+
 /* Before the split's transaction: each of merged is listed by handle's
  * card (a refusal logged, else), and want holds each once (a handle
  * named twice moves once). */
@@ -2648,9 +2654,8 @@ static int check_merged(struct reg *r, const struct audit_actor *a, const char *
 				idlist_add(want, merged[i]);
 			continue;
 		}
-		/* a handle, never a text typed for one (bb16 F1) */
 		snprintf(why, sizeof(why), "%s is not among the subjects merged into the subject (its card lists %zu)",
-			 subject_handle_form(merged[i]) ? merged[i] : "(not a handle)", have.n);
+			 named_handle(merged[i]), have.n);
 		rc = audit_refuse(r->cat, a, "split-subject", handle, -EINVAL, why);
 	}
 	idlist_free(&have);
@@ -2835,12 +2840,6 @@ out:
 	return rc;
 }
 
-/* A handle of handle's or into's, as a refusal may name it (never a text
- * typed for one, bb16 F1). */
-static const char *named_handle(const char *h)
-{
-	return subject_handle_form(h) ? h : "(not a handle)";
-}
 
 int rights_split_merged(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			const char *handle, const char *into, const char *const *merged, size_t n,
