@@ -1129,7 +1129,10 @@ static int add_standing(const struct cat_objection *o, void *ctx)
 	return 0;
 }
 
-static int read_json(struct reg *r, const struct keyring *kr, const char *level, const char *id, json_t **out);
+static int read_card(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *action,
+		     const char *handle, char card_id[RECFS_ID_HEX], json_t **card);
+static int card_is_its(struct reg *r, const struct audit_actor *a, const char *action, const char *handle,
+		       const json_t *card);
 
 /* Card j sealed again as handle's card card_id, from the level its
  * subject's cards are sealed from. */
@@ -1158,13 +1161,9 @@ static int merge_cards(struct reg *r, const struct keyring *kr, const char *into
 	json_t *ic = NULL, *fc = NULL, *merged = NULL;
 	int rc, mine = 0;
 
-	rc = catalog_get_subject(r->cat, into, into_id);
+	rc = read_card(r, kr, NULL, NULL, into, into_id, &ic);
 	if (rc == 0)
-		rc = catalog_get_subject(r->cat, from, from_id);
-	if (rc == 0)
-		rc = read_json(r, kr, NULL, into_id, &ic);
-	if (rc == 0)
-		rc = read_json(r, kr, NULL, from_id, &fc);
+		rc = read_card(r, kr, NULL, NULL, from, from_id, &fc);
 	if (rc == 0)
 		rc = mine = subject_card_merged(ic, &list);
 	if (rc >= 0)
@@ -1209,10 +1208,16 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 		return audit_refuse(r->cat, a, "merge-subject", into, -ENOKEY, "the rights level's key is not loaded");
 	for (int i = 0; i < 2; i++) {
 		const char *h = i ? from : into;
+		json_t *j = NULL;
 
 		rc = catalog_get_subject(r->cat, h, card);
 		if (rc == -ENOENT)
 			return meta_fail(-ENOENT, "no subject %s", h);
+		/* each card its subject's, refused and logged here (the
+		 * transaction's merge_cards reads them again) */
+		if (rc == 0)
+			rc = read_card(r, kr, a, "merge-subject", h, card, &j);
+		json_decref(j);
 		if (rc)
 			return rc;
 	}
@@ -1915,7 +1920,9 @@ static int rectify_read_card(struct reg *r, const struct keyring *kr, const stru
 	if (rc)
 		return rc;
 	*card = json_loadb(*json, *len, 0, NULL);
-	return json_is_object(*card) ? 0 : meta_fail(-EIO, "card of %s is damaged", handle);
+	if (!json_is_object(*card))
+		return meta_fail(-EIO, "card of %s is damaged", handle);
+	return card_is_its(r, a, "rectify", handle, *card);
 }
 
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
@@ -2175,6 +2182,43 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 	return meta_fail(-EIO, "sealed record %s is damaged", id);
 }
 
+/*
+ * 0, or -EIO when card, read as handle's, names another subject (root
+ * pointed handle's row at another person's card, which fsck names), as
+ * the export refuses it: a change written there would be that person's
+ * card's (atk57).  Refused and logged under action when a is given
+ * outside a transaction, whose rollback would take the entry.
+ */
+static int card_is_its(struct reg *r, const struct audit_actor *a, const char *action, const char *handle,
+		       const json_t *card)
+{
+	static const char theirs[] = "the subject's card record is another subject's: changed outside recfs "
+				     "(recctl fsck)";
+
+	if (subject_card_of(card, handle) != 0)
+		return 0;
+	if (a && !catalog_in_transaction(r->cat))
+		return audit_refuse(r->cat, a, action, handle, -EIO, theirs);
+	return meta_fail(-EIO, "%s: %s", handle, theirs);
+}
+
+/* handle's card: its record's id in card_id, and the record opened with
+ * the highest level of kr and parsed in *card, when it is handle's
+ * (card_is_its). */
+static int read_card(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *action,
+		     const char *handle, char card_id[RECFS_ID_HEX], json_t **card)
+{
+	int rc = catalog_get_subject(r->cat, handle, card_id);
+
+	if (rc == 0)
+		rc = read_json(r, kr, NULL, card_id, card);
+	if (rc == 0 && (rc = card_is_its(r, a, action, handle, *card))) {
+		json_decref(*card);
+		*card = NULL;
+	}
+	return rc;
+}
+
 static int add_file_id(const struct cat_artifact *a, void *ctx)
 {
 	return json_array_append_new(ctx, json_string(a->id)) ? -ENOMEM : 0;
@@ -2400,10 +2444,8 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 	char card_id[RECFS_ID_HEX];
 	struct idlist hist = { 0 };
 	json_t *card = NULL, *e = NULL;
-	int rc = catalog_get_subject(r->cat, handle, card_id);
+	int rc = read_card(r, kr, NULL, NULL, handle, card_id, &card);
 
-	if (rc == 0)
-		rc = read_json(r, kr, NULL, card_id, &card);
 	if (rc == 0)
 		rc = catalog_owned_records(r->cat, handle, &hist);
 	for (size_t i = 0; rc == 0 && i < hist.n; i++) {
@@ -2539,9 +2581,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	int rc;
 
 	*left = 0;
-	rc = catalog_get_subject(r->cat, handle, hid);
-	if (rc == 0)
-		rc = read_json(r, kr, NULL, hid, &hc);
+	rc = read_card(r, kr, NULL, NULL, handle, hid, &hc);
 	/* damaged (fsck names it): none named, the split leaves it so */
 	if (rc == 0 && (rc = subject_card_merged(hc, &list)) < 0 && !n)
 		rc = 0;
@@ -2556,9 +2596,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	*left = list.n;
 	if (rc || !n)
 		goto out;
-	rc = catalog_get_subject(r->cat, fresh, fid);
-	if (rc == 0)
-		rc = read_json(r, kr, NULL, fid, &fc);
+	rc = read_card(r, kr, NULL, NULL, fresh, fid, &fc);
 	if (rc == 0 && subject_card_merged(fc, &theirs) != 1)
 		rc = -EAGAIN;
 	if (rc)
@@ -2712,7 +2750,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 				  "not a split)");
 		goto out;
 	}
-	if ((rc = read_json(r, kr, NULL, card_id, &card)))
+	if ((rc = read_card(r, kr, a, "split-subject", handle, card_id, &card)))
 		goto out;
 	if ((rc = check_merged(r, a, handle, card, merged, n_merged, &want)))
 		goto out;
@@ -2867,9 +2905,10 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 	}
 	if (rc)
 		return rc;
-	if ((rc = read_json(r, kr, NULL, hid, &card)) || (rc = check_merged(r, a, handle, card, merged, n, &want)))
+	if ((rc = read_card(r, kr, a, "split-subject", handle, hid, &card)) ||
+	    (rc = check_merged(r, a, handle, card, merged, n, &want)))
 		goto out;
-	if ((rc = read_json(r, kr, NULL, iid, &ic)))
+	if ((rc = read_card(r, kr, a, "split-subject", into, iid, &ic)))
 		goto out;
 	rc = subject_card_merged(ic, &theirs);
 	if (rc < 0)
