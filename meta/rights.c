@@ -1915,7 +1915,7 @@ static int rectify_read_card(struct reg *r, const struct keyring *kr, const stru
 	if (rc)
 		return rc;
 	rc = seal_read_record(r, kr, r->policy->levels[r->policy->rights_level].name, card_id, json, len);
-	if (rc == -ENOKEY)
+	if (rc == -ENOKEY && !catalog_in_transaction(r->cat))
 		return audit_refuse(r->cat, a, "rectify", handle, -ENOKEY, "the rights level's key is not loaded");
 	if (rc)
 		return rc;
@@ -1925,6 +1925,34 @@ static int rectify_read_card(struct reg *r, const struct keyring *kr, const stru
 	return card_is_its(r, a, "rectify", handle, *card);
 }
 
+/*
+ * The card read again inside the rectification's transaction, in place of
+ * the copy rectify_read_card checked before it (freed): a merge, a split,
+ * an erasure or another rectification may have committed between, and a
+ * card written from the copy would undo its change (the list of merged
+ * subjects, another field) or write again the card of a subject merged
+ * away or erased (atk57).  -ENOENT: the subject is gone; the caller
+ * refuses it once its transaction is rolled back (refuse_gone).
+ */
+static int rectify_card_now(struct reg *r, const struct keyring *kr, const char *handle,
+			    char card_id[RECFS_ID_HEX], char **json, size_t *len, json_t **card)
+{
+	crypto_freezero(*json, *len);
+	*json = NULL;
+	*len = 0;
+	json_decref(*card);
+	*card = NULL;
+	return rectify_read_card(r, kr, NULL, handle, card_id, json, len, card);
+}
+
+/* A rectification whose subject went while it ran (rectify_card_now),
+ * refused and logged after its rollback. */
+static int refuse_gone(struct reg *r, const struct audit_actor *a, const char *handle)
+{
+	return audit_refuse(r->cat, a, "rectify", handle, -ENOENT,
+			    "the subject was merged into another or erased meanwhile: nothing changed");
+}
+
 int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 		   const char *handle, const char *field, const char *value)
 {
@@ -1932,7 +1960,7 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	char *json = NULL, *text = NULL, *logtext = NULL;
 	json_t *card = NULL, *entry = NULL;
 	size_t len = 0;
-	int rc, indexed = !strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "ref");
+	int rc, gone = 0, indexed = !strcmp(field, "phone") || !strcmp(field, "email") || !strcmp(field, "ref");
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "rectify", handle, -EPERM, "below the rights level");
@@ -1952,19 +1980,22 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	 * beside the others that hold it, as at ingest. */
 	if ((rc = rectify_read_card(r, kr, a, handle, card_id, &json, &len, &card)))
 		goto out;
-	entry = json_pack("{s:s, s:O?, s:s}", "field", field, "old", json_object_get(card, field), "new", value);
-	json_object_set_new(card, field, json_string(value));
-	text = json_dumps(card, JSON_COMPACT);
-	logtext = json_dumps(entry, JSON_COMPACT);
-	if (!text || !logtext) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	crypto_new_id(log_id);
 	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = seal_card_from(r, r->policy, handle);
+	rc = rectify_card_now(r, kr, handle, card_id, &json, &len, &card);
+	gone = rc == -ENOENT;
+	if (rc == 0) {
+		entry = json_pack("{s:s, s:O?, s:s}", "field", field, "old", json_object_get(card, field), "new", value);
+		json_object_set_new(card, field, json_string(value));
+		text = json_dumps(card, JSON_COMPACT);
+		logtext = entry ? json_dumps(entry, JSON_COMPACT) : NULL;
+		if (!text || !logtext)
+			rc = -ENOMEM;
+	}
+	if (rc == 0)
+		rc = seal_card_from(r, r->policy, handle);
 	if (rc >= 0)
 		rc = seal_write_record(r, card_id, text, strlen(text), rc);
 	if (rc == 0)
@@ -1992,10 +2023,13 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
-	if (rc)
+	if (rc) {
 		catalog_rollback(r->cat);
-	else
+		if (gone)
+			rc = refuse_gone(r, a, handle);
+	} else {
 		checkpoint(r, a);
+	}
 out:
 	crypto_freezero(json, len);
 	jsonmem_free_text(text);
@@ -2013,7 +2047,7 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 	json_t *card = NULL, *entry = NULL;
 	const char *held;
 	size_t len = 0, n = 0;
-	int rc;
+	int rc, gone = 0;
 
 	if (changed)
 		*changed = 0;
@@ -2046,7 +2080,11 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 	snprintf(why, sizeof(why), "field=%s given=1 sealed=%s", field, log_id);
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = rectify_details(r, kr, handle, field, given, value[0] ? value : NULL, &n);
+	/* the card's value as it stands now (held, below) */
+	rc = rectify_card_now(r, kr, handle, card_id, &json, &len, &card);
+	gone = rc == -ENOENT;
+	if (rc == 0)
+		rc = rectify_details(r, kr, handle, field, given, value[0] ? value : NULL, &n);
 	if (rc == 0 && n == 0) {
 		catalog_rollback(r->cat);
 		rc = audit_refuse(r->cat, a, "rectify", handle, -ENOENT, "no call of the subject gives that value");
@@ -2067,9 +2105,11 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 		rc = log_ok(r, a, "rectify", handle, NULL, handle, why);
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
-	if (rc)
+	if (rc) {
 		catalog_rollback(r->cat);
-	else {
+		if (gone)
+			rc = refuse_gone(r, a, handle);
+	} else {
 		checkpoint(r, a);
 		if (changed)
 			*changed = n;
@@ -2567,8 +2607,9 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
  * the handles of want leave handle's list for fresh's (added to what it
  * lists: none for a new card).  *left: how many handle's list keeps.
  * Inside the split's transaction; -EAGAIN when handle's card no longer
- * lists one of them, or fresh's list is gone or damaged (a split, a merge
- * or a rectification meanwhile).  A card of an older recfs (no list)
+ * lists one of them, when either subject is gone (merged into another),
+ * or fresh's list is gone or damaged (a split, a merge or a
+ * rectification meanwhile).  A card of an older recfs (no list)
  * keeps none, and moves none (the split checked that none is named).
  */
 static int split_merged(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
@@ -2582,6 +2623,8 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 
 	*left = 0;
 	rc = read_card(r, kr, NULL, NULL, handle, hid, &hc);
+	if (rc == -ENOENT)
+		rc = -EAGAIN;
 	/* damaged (fsck names it): none named, the split leaves it so */
 	if (rc == 0 && (rc = subject_card_merged(hc, &list)) < 0 && !n)
 		rc = 0;
@@ -2597,7 +2640,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	if (rc || !n)
 		goto out;
 	rc = read_card(r, kr, NULL, NULL, fresh, fid, &fc);
-	if (rc == 0 && subject_card_merged(fc, &theirs) != 1)
+	if (rc == -ENOENT || (rc == 0 && subject_card_merged(fc, &theirs) != 1))
 		rc = -EAGAIN;
 	if (rc)
 		goto out;
