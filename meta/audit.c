@@ -1105,14 +1105,62 @@ static int merged_into(struct catalog *c, const char *from, const char *into)
 	return rc;
 }
 
-/* The MERGED of an "ok" split-subject entry ("into=NEW
- * merged-handle=MERGED"), added to the list ctx. */
+/* Handles a split took off the subjects walked (AUDIT_SPLIT_MERGED) and
+ * moved back to one (AUDIT_SPLIT_RECEIVED): for each, the seq of the last
+ * entry of either kind; off while the last taking off is the later. */
+struct split_marks {
+	struct split_mark {
+		char handle[CATALOG_HANDLE_MAX];
+		int64_t off, back;
+	} *v;
+	size_t n;
+};
+
+static struct split_mark *split_mark(struct split_marks *m, const char *handle, int add)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->v[i].handle, handle))
+			return &m->v[i];
+	if (!add)
+		return NULL;
+	m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+	memset(&m->v[m->n], 0, sizeof(m->v[m->n]));
+	snprintf(m->v[m->n].handle, sizeof(m->v[m->n].handle), "%s", handle);
+	return &m->v[m->n++];
+}
+
+/* Whether handle is split off by m: 1 or 0. */
+static int split_off(struct split_marks *m, const char *handle)
+{
+	const struct split_mark *k = split_mark(m, handle, 0);
+
+	return k && k->off > k->back;
+}
+
+/* An "ok" split-subject entry naming a handle taken off ("into=NEW
+ * merged-handle=H") or received ("from=OTHER received-handle=H"), marked
+ * in the split_marks ctx with its seq: the walk meets the subjects'
+ * entries subject by subject, not in the order they were written. */
 static int add_split_off(const struct audit_entry *e, void *ctx)
 {
-	char off[CATALOG_HANDLE_MAX];
+	struct split_mark *k;
+	char h[CATALOG_HANDLE_MAX];
+	int off;
 
-	if (e->outcome && !strcmp(e->outcome, "ok") && audit_reason_value(e->reason, AUDIT_SPLIT_MERGED, off, sizeof(off)))
-		idlist_add(ctx, off);
+	if (!e->outcome || strcmp(e->outcome, "ok"))
+		return 0;
+	if ((off = audit_reason_value(e->reason, AUDIT_SPLIT_MERGED, h, sizeof(h))) ||
+	    audit_reason_value(e->reason, AUDIT_SPLIT_RECEIVED, h, sizeof(h))) {
+		/* more than the walk takes: entries forged by the thousand,
+		 * stopped before the search grows with their square */
+		if (((struct split_marks *)ctx)->n > AUDIT_HANDLES_MAX)
+			return -E2BIG;
+		k = split_mark(ctx, h, 1);
+		if (off && e->seq > k->off)
+			k->off = e->seq;
+		else if (!off && e->seq > k->back)
+			k->back = e->seq;
+	}
 	return 0;
 }
 
@@ -1121,8 +1169,9 @@ static int add_split_off(const struct audit_entry *e, void *ctx)
  * merge-subject entries, of the subjects merged into it, and of theirs,
  * AUDIT_MERGED_DEPTH deep; but not the own objects of one a split took off
  * handle or a subject walked before it (its split-subject entries naming
- * it, AUDIT_SPLIT_MERGED: gathered in off): that merge was undone, its
- * history is another person's (recctl subject split --merged).  The
+ * it, AUDIT_SPLIT_MERGED: gathered in off), unless a later entry of one
+ * of them received it back (AUDIT_SPLIT_RECEIVED): that merge was undone,
+ * its history is another person's (recctl subject split --merged).  The
  * subjects merged into one split off are still walked: a split moves only
  * the handles it names, as it does on the card.  The new subject's walk
  * does not take the handle: an entry giving it one is root's to append
@@ -1130,7 +1179,7 @@ static int add_split_off(const struct audit_entry *e, void *ctx)
  */
 struct subject_walk {
 	struct idlist *out, *selves;
-	struct idlist off;		/* handles a split took off (AUDIT_SPLIT_MERGED) */
+	struct split_marks off;		/* handles a split took off, or moved back */
 	struct idlist passed;		/* of those, the ones walked through */
 	size_t handles;
 };
@@ -1155,7 +1204,7 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, in
 	}
 	if (rc == 0)
 		rc = audit_each_where(c, &f, add_split_off, &w->off);
-	if (rc == 0 && w->off.n > AUDIT_HANDLES_MAX)
+	if (rc == -E2BIG || (rc == 0 && w->off.n > AUDIT_HANDLES_MAX))
 		rc = too_many_merged(handle);
 	/* The subjects merged into this one: the same person, whose history
 	 * (their card's reads, their erased recordings) is the person's. */
@@ -1172,7 +1221,7 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, in
 		 * recording of its own left. */
 		rc = catalog_get_subject(c, merged.id[i], card);
 		if (rc == -ENOENT && (rc = merged_into(c, merged.id[i], handle)) == 1)
-			rc = subject_objects(c, merged.id[i], 0, !listed(&w->off, merged.id[i]), w, depth + 1);
+			rc = subject_objects(c, merged.id[i], 0, !split_off(&w->off, merged.id[i]), w, depth + 1);
 	}
 	idlist_free(&merged);
 	return rc;
@@ -1184,7 +1233,7 @@ static int walk_subject(struct catalog *c, const char *handle, struct idlist *ou
 	struct subject_walk w = { .out = out, .selves = selves };
 	int rc = subject_objects(c, handle, 1, 1, &w, 0);
 
-	idlist_free(&w.off);
+	free(w.off.v);
 	idlist_free(&w.passed);
 	return rc;
 }

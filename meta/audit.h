@@ -236,6 +236,13 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  */
 #define AUDIT_SPLIT_MERGED "merged-handle"
 /*
+ * And on the subject that takes them, one for each: "split-subject NEW ok
+ * from=HANDLE received-handle=OTHER".  A later one on HANDLE (OTHER moved
+ * back to it with recctl subject split --into) puts OTHER's history back
+ * in HANDLE's walk; none gives a history to a subject that had none.
+ */
+#define AUDIT_SPLIT_RECEIVED "received-handle"
+/*
  * The same for a subject: its handle (its card, requests, export), the
  * objects of each recording the subject is in (audit_recording_objects),
  * and the recordings erased while the subject was linked to them (an
@@ -254,6 +261,8 @@ int audit_recording_objects(struct catalog *c, const char *recording, struct idl
  * subject merged that a split took off again, by the "ok" split-subject
  * entry of the subject it was split off (AUDIT_SPLIT_MERGED): its history
  * is another person's; the subjects merged into it are still followed.
+ * A later entry on that subject that received it back
+ * (AUDIT_SPLIT_RECEIVED) undoes that.
  * -E2BIG, said, past 1024 handles in all (a log with merge entries forged
  * by the thousand).
  */

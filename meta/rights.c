@@ -2672,7 +2672,9 @@ out:
 
 /* For each merged subject of moved that a split moved from handle's card
  * to into's, an entry on handle: the log's walks of handle then leave
- * that one's history out (AUDIT_SPLIT_MERGED). */
+ * that one's history out (AUDIT_SPLIT_MERGED); and one on into, which
+ * puts it back in into's walk if a split had taken it off into before
+ * (AUDIT_SPLIT_RECEIVED: moved back). */
 static int log_merged_moved(struct reg *r, const struct audit_actor *a, const char *handle, const char *into,
 			    const struct idlist *moved)
 {
@@ -2682,6 +2684,9 @@ static int log_merged_moved(struct reg *r, const struct audit_actor *a, const ch
 	for (size_t i = 0; rc == 0 && i < moved->n; i++) {
 		snprintf(why, sizeof(why), "into=%s " AUDIT_SPLIT_MERGED "=%s", into, moved->id[i]);
 		rc = audit_log(r->cat, a, "split-subject", handle, "ok", why);
+		snprintf(why, sizeof(why), "from=%s " AUDIT_SPLIT_RECEIVED "=%s", handle, moved->id[i]);
+		if (rc == 0)
+			rc = audit_log(r->cat, a, "split-subject", into, "ok", why);
 	}
 	return rc;
 }

@@ -68,6 +68,18 @@ assert_eq "Matti's export and walk no longer tell the read of D's card" "0" "$(r
 assert_eq "Maija's export tells it (her walk is given nothing by the log)" "1" "$(reads_of "$N")"
 assert_eq "logged on A, naming D, and on her subject" "into=$N merged-handle=$D|from=$A recordings=0 merged=1" \
 	"$(sqlite3 "$REG/catalog.db" "SELECT group_concat(reason, '|') FROM (SELECT reason FROM audit WHERE action = 'split-subject' AND outcome = 'ok' AND (reason LIKE '%recordings=0 merged=%' OR reason = 'into=$N merged-handle=$D') ORDER BY seq)")"
+assert_eq "... and on her subject, which received D" 1 \
+	"$(q "SELECT count(*) FROM audit WHERE action = 'split-subject' AND object = '$N' AND reason = 'from=$A received-handle=$D'")"
+
+# moved back, by mistake, and away again (atk57): the walk follows each
+assert_ok "the officer moves D back to Matti" \
+	"$RECCTL" subject split -R "$REG" "$N" --level-keyring "$PK" --merged "$D" --into "$A"
+assert_eq "Matti's card lists D again" "[\"$D\"]" "$(merged_of "$A")"
+assert_eq "Matti's export and walk tell the read of D's card again" "1 walk" "$(reads_of "$A")"
+assert_eq "Maija's tell nothing of it" "0" "$(reads_of "$N")"
+assert_ok "... and away again" split_into --merged "$D" --into "$N"
+assert_eq "Matti's export and walk no longer tell it" "0" "$(reads_of "$A")"
+assert_eq "Maija's export tells it" "1" "$(reads_of "$N")"
 assert_ok "fsck with the rights keyring finds nothing" "$RECCTL" fsck -R "$REG" --keyring "$PK"
 assert_ok "audit verify" "$RECCTL" audit verify -R "$REG"
 t_done
