@@ -1297,6 +1297,31 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 	return rc;
 }
 
+int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
+			   char out[CATALOG_HANDLE_MAX])
+{
+	const char *objects[1] = { recording };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
+	struct splits s = { { 0 }, { 0 } };
+	int rc = audit_each_where(c, &f, add_split, &s);
+
+	snprintf(out, CATALOG_HANDLE_MAX, "%s", handle);
+	for (int depth = 0; rc == 0 && depth < AUDIT_MERGED_DEPTH; depth++) {
+		size_t k = s.into.n;
+
+		/* the latest merge that made it out's */
+		while (k > 0 && strcmp(s.into.id[k - 1], out))
+			k--;
+		if (k == 0 || (rc = merged_into(c, s.from.id[k - 1], out)) != 1)
+			break;
+		rc = 0;
+		snprintf(out, CATALOG_HANDLE_MAX, "%s", s.from.id[k - 1]);
+	}
+	idlist_free(&s.from);
+	idlist_free(&s.into);
+	return rc < 0 ? rc : 0;
+}
+
 /* audit_each_about_subject's walk: fn with the person's handles. */
 struct about {
 	const struct idlist *selves;

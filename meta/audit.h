@@ -281,6 +281,20 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 int audit_handles_before(struct catalog *c, const char *recording, const char *handle,
 			 struct idlist *out) MUST_CHECK;
 /*
+ * Whose recording was before merges made it handle's, by the log, in out:
+ * a merge logs on each recording it moves to the kept subject
+ * ("merge-subject RECORDING ok from=OTHER into=HANDLE"); the latest such
+ * entry into handle gives OTHER, and so on back, while the log says that
+ * merge was one (OTHER's card erased once, merged into it: an entry
+ * appended by hand names no third person), 32 merges deep at most;
+ * handle itself when none.  The erasure of a recording names this
+ * subject (AUDIT_ERASED_SUBJECT), so that a split undoing a wrong merge
+ * (recctl subject split --merged OTHER) takes the erased call's history
+ * with OTHER, as it takes the card's reads (atk55 F1).
+ */
+int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
+			   char out[CATALOG_HANDLE_MAX]) MUST_CHECK;
+/*
  * Whether recording rec, which the catalog holds unrestricted, is
  * restricted by the audit log's word: its last "ok" entry of "restrict"
  * or "lift-restriction" is a restrict.  Only a lift clears a restriction,

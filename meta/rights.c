@@ -295,7 +295,8 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
  * letter counts what went.  The erasure of a whole recording also names,
  * last, the subjects linked to it then (subjects, sorted: " subject=S-..."
  * each, AUDIT_ERASED_SUBJECT; pseudonyms, as every entry about a subject
- * names it): the links go with the rows, and the log still holds who
+ * names it; each as whose the recording was before a merge made it
+ * theirs, audit_recording_origin): the links go with the rows, and the log still holds who
  * accessed the recording, which a subject's access request is answered
  * from (audit_subject_objects).  An erasure that answers no request (the
  * sweep's) keeps no more than the id and those handles.
@@ -614,7 +615,7 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 {
 	size_t went = 0;
 	struct cat_recording rec;
-	struct idlist handles = { 0 };
+	struct idlist handles = { 0 }, named = { 0 };
 	size_t before = arts->n;
 	int rc;
 
@@ -628,12 +629,19 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 		return audit_refuse(r->cat, a, "erase", recording, -EPERM, "legal hold");
 	}
 	rc = catalog_each_link(r->cat, recording, add_linked_handle, &handles);
-	if (rc == 0 && handles.n)
-		qsort(handles.id, handles.n, sizeof(handles.id[0]), cmp_id);
+	/* each as whose it was before a merge made it theirs */
+	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
+		char was[CATALOG_HANDLE_MAX];
+
+		if ((rc = audit_recording_origin(r->cat, recording, handles.id[i], was)) == 0)
+			idlist_add(&named, was);
+	}
+	if (rc == 0 && named.n)
+		qsort(named.id, named.n, sizeof(named.id[0]), cmp_id);
 	/* Logged first (same transaction): the links that name the
 	 * subject's open request go with the rows. */
 	if (rc == 0)
-		rc = log_erase(r, a, &rec, NULL, &handles, why);
+		rc = log_erase(r, a, &rec, NULL, &named, why);
 	if (rc == 0)
 		rc = erase_rows(r, &rec, arts);
 	for (size_t i = 0; rc == 0 && i < handles.n; i++)
@@ -648,6 +656,7 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 	else if (subjects)
 		*subjects += went;
 	idlist_free(&handles);
+	idlist_free(&named);
 	cat_recording_clear(&rec);
 	return rc;
 }
@@ -1194,7 +1203,7 @@ out:
 int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			  const char *into, const char *from, size_t *moved, size_t *restricted)
 {
-	struct idlist recs = { 0 };
+	struct idlist recs = { 0 }, mine = { 0 };
 	struct strlist purposes = { 0 };
 	char card[RECFS_ID_HEX], why[128];
 	size_t links = 0, done = 0, shared = 0;	/* shared: not told (merge says what it restricted) */
@@ -1226,8 +1235,18 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	/* The details of from's recordings name it: they name into now (its
 	 * export's parties, a rectification of into's name reach them). */
 	rc = catalog_subject_recordings(r->cat, from, &recs);
+	if (rc == 0)
+		rc = catalog_subject_recordings(r->cat, into, &mine);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
 		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", NULL, into, NULL);
+	/* and on each recording that becomes into's, whose it was: its
+	 * erasure names from (audit_recording_origin), whose history a split
+	 * undoing the merge takes with it.  One into was in already stays
+	 * into's. */
+	snprintf(why, sizeof(why), "from=%s into=%s", from, into);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		if (!idlist_has(&mine, 0, recs.id[i]))
+			rc = audit_log(r->cat, a, "merge-subject", recs.id[i], "ok", why);
 	if (rc == 0)
 		rc = catalog_move_subject(r->cat, from, into, &links);
 	if (rc == 0)
@@ -1264,6 +1283,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	}
 	strlist_clear(&purposes);
 	idlist_free(&recs);
+	idlist_free(&mine);
 	return rc;
 }
 
