@@ -702,6 +702,39 @@ merged_chain()
 	done
 }
 
+# held_at FUNCTION OTHER -- ARGS...: recctl ARGS (with -R $REG and the
+# rights keyring $PK), stopped by gdb at its transaction's begin (the first
+# after FUNCTION is entered) while the shell command OTHER runs (its output
+# in $T_TMP/other.out, its exit status in $T_TMP/other.rc); recctl's
+# output in $T_TMP/held.out.  The test aborts when OTHER failed or did not
+# run.  The window is small in real use (a setfattr beside a recctl); gdb
+# only makes it certain.
+held_at()
+{
+	local fn=$1 other=$2
+	shift 3
+	command -v gdb >/dev/null || t_abort "gdb" "gdb is needed to stop a command at its transaction"
+	rm -f "$T_TMP/other.rc"
+	cat >"$T_TMP/gdb.cmds" <<G
+set pagination off
+break $fn
+run
+break catalog_begin
+continue
+shell $other >"$T_TMP/other.out" 2>&1; echo \$? >"$T_TMP/other.rc"
+delete
+continue
+G
+	gdb -q -batch -x "$T_TMP/gdb.cmds" --args "$RECCTL" "$@" -R "$REG" --level-keyring "$PK" \
+		>"$T_TMP/held.out" 2>&1 </dev/null
+	[ "$(cat "$T_TMP/other.rc" 2>/dev/null)" = 0 ] ||
+		t_abort "held" "the command beside $fn failed or did not run: $(cat "$T_TMP/other.out" 2>/dev/null; tail -n 5 "$T_TMP/held.out")"
+}
+
+# card_of HANDLE FILTER: jq -c FILTER of HANDLE's card (its export's
+# subject.json, with $PK).
+card_of() { export_of "$REG" "$1" "$T_TMP/e-$1"; jq -c "$2" "$T_TMP/e-$1/$1/subject.json"; }
+
 # verify_finds_tampering PREFIX [TEXT]: audit verify of the tampered copy
 # $X of sealed_open_log's register exits 1 and says "audit log broken" (and
 # TEXT), without the key and with it, and with the anchor too.  PREFIX

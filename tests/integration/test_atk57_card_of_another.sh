@@ -15,7 +15,6 @@ A=$h1 B=$h2 C=$h3
 mine=$(q "SELECT card FROM subject WHERE handle = '$A'")
 hers=$(q "SELECT card FROM subject WHERE handle = '$C'")
 [ -n "$mine" ] && [ -n "$hers" ] || t_abort "cards" "no card ids"
-card_of() { export_of "$REG" "$1" "$T_TMP/e-$1"; jq -c "$2" "$T_TMP/e-$1/$1/subject.json"; }
 assert_eq "control: Liisa's card" "[\"Liisa Korhonen\",[\"$B\"]]" "$(card_of "$C" '[.name, .merged_from]')"
 q "UPDATE subject SET card = '$hers' WHERE handle = '$A'" >/dev/null
 
