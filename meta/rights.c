@@ -2830,9 +2830,15 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
 	/* As they stand in the transaction: a call ingested, erased or
-	 * merged since they were checked. */
+	 * merged since they were checked, the card rectified (its phone
+	 * number and reference go to the new card, atk58 F2). */
 	idlist_free(&recs);
-	rc = catalog_subject_recordings(r->cat, handle, &recs);
+	json_decref(card);
+	card = NULL;
+	if ((rc = read_card(r, kr, a, "split-subject", handle, card_id, &card)) == -ENOENT)
+		rc = changed = -EAGAIN;
+	if (rc == 0)
+		rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t m = 0; rc == 0 && m < moving.n; m++)
 		if (!idlist_has(&recs, 0, moving.id[m]))
 			rc = changed = -EAGAIN;
