@@ -1740,6 +1740,21 @@ int catalog_set_subject_level(struct catalog *c, const char *handle, const char 
 	return catalog_step_done(c, st, "set subject level");
 }
 
+int catalog_card_shared(struct catalog *c, const char *handle, const char *card_id)
+{
+	static const char sql[] = "SELECT 1 FROM subject WHERE card=?1 AND handle<>?2 LIMIT 1";
+	sqlite3_stmt *st = catalog_stmt(c, sql);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, card_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : catalog_fail(c, rc, "find a card's subjects");
+}
+
 int catalog_get_subject_level(struct catalog *c, const char *handle, char **level)
 {
 	static const char sql[] = "SELECT level FROM subject_level WHERE handle=?1";

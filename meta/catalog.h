@@ -388,6 +388,10 @@ int catalog_plain_reasons(struct catalog *c, struct idlist *out) MUST_CHECK;
 /* Subjects: handle -> card record id; blind index entries -> handles. */
 int catalog_put_subject(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;
 int catalog_get_subject(struct catalog *c, const char *handle, char card_id[RECFS_ID_HEX]) MUST_CHECK;
+/* Whether a subject other than handle has card record card_id too (root
+ * pointed its row there: fsck names it): 1 or 0.  Reads every subject's
+ * row (no index on card): for the rights' commands, not the mount's reads. */
+int catalog_card_shared(struct catalog *c, const char *handle, const char *card_id) MUST_CHECK;
 int catalog_delete_subject(struct catalog *c, const char *handle) MUST_CHECK;
 /* The level a subject's card is sealed from when it is above the details
  * level (schema v17), by name: set (level NULL: none, the details level),

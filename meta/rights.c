@@ -1141,7 +1141,9 @@ static int add_standing(const struct cat_objection *o, void *ctx)
 static int read_card(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *action,
 		     const char *handle, char card_id[RECFS_ID_HEX], json_t **card);
 static int card_is_its(struct reg *r, const struct audit_actor *a, const char *action, const char *handle,
-		       const json_t *card);
+		       const char *card_id, const json_t *card);
+static void rollback_refusal(struct reg *r);
+static int refuse_gone(struct reg *r, const struct audit_actor *a, const char *action, const char *handle);
 
 /* Card j sealed again as handle's card card_id, from the level its
  * subject's cards are sealed from. */
@@ -1163,16 +1165,17 @@ static int reseal_card(struct reg *r, const char *handle, const char *card_id, c
  * merge-subject entries as before.  Inside the caller's transaction,
  * before from's card is erased.
  */
-static int merge_cards(struct reg *r, const struct keyring *kr, const char *into, const char *from)
+static int merge_cards(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *into,
+		       const char *from)
 {
 	char into_id[RECFS_ID_HEX], from_id[RECFS_ID_HEX];
 	struct idlist list = { 0 }, theirs = { 0 };
 	json_t *ic = NULL, *fc = NULL, *merged = NULL;
 	int rc, mine = 0;
 
-	rc = read_card(r, kr, NULL, NULL, into, into_id, &ic);
+	rc = read_card(r, kr, a, "merge-subject", into, into_id, &ic);
 	if (rc == 0)
-		rc = read_card(r, kr, NULL, NULL, from, from_id, &fc);
+		rc = read_card(r, kr, a, "merge-subject", from, from_id, &fc);
 	if (rc == 0)
 		rc = mine = subject_card_merged(ic, &list);
 	if (rc >= 0)
@@ -1207,6 +1210,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	struct strlist purposes = { 0 };
 	char card[RECFS_ID_HEX], why[128];
 	size_t links = 0, done = 0, shared = 0;	/* shared: not told (merge says what it restricted) */
+	const char *gone = NULL;
 	int rc;
 
 	if (!is_rights(r, actor_level))
@@ -1230,11 +1234,20 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 		if (rc)
 			return rc;
 	}
-	if ((rc = catalog_begin(r->cat)))
+	audit_refusal_watch();
+	if ((rc = catalog_begin(r->cat))) {
+		audit_refusal_forget();
 		return rc;
+	}
+	/* As they stand in the transaction: either merged away meanwhile
+	 * (atk58 F5: refused, not a constraint's words). */
+	for (int i = 0; rc == 0 && i < 2; i++)
+		if ((rc = catalog_get_subject(r->cat, i ? from : into, card)) == -ENOENT)
+			gone = i ? from : into;
 	/* The details of from's recordings name it: they name into now (its
 	 * export's parties, a rectification of into's name reach them). */
-	rc = catalog_subject_recordings(r->cat, from, &recs);
+	if (rc == 0)
+		rc = catalog_subject_recordings(r->cat, from, &recs);
 	if (rc == 0)
 		rc = catalog_subject_recordings(r->cat, into, &mine);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
@@ -1250,7 +1263,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	if (rc == 0)
 		rc = catalog_move_subject(r->cat, from, into, &links);
 	if (rc == 0)
-		rc = merge_cards(r, kr, into, from);
+		rc = merge_cards(r, kr, a, into, from);
 	if (rc == 0) {
 		snprintf(why, sizeof(why), "merged-into=%s", into);
 		rc = erase_card(r, a, from, why);
@@ -1273,7 +1286,9 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
-		catalog_rollback(r->cat);
+		rollback_refusal(r);
+		if (gone)
+			rc = refuse_gone(r, a, "merge-subject", gone);
 	} else {
 		checkpoint(r, a);	/* from's card and the deleted seals leave the WAL */
 		if (moved)
@@ -1281,6 +1296,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 		if (restricted)
 			*restricted = done;
 	}
+	audit_refusal_forget();
 	strlist_clear(&purposes);
 	idlist_free(&recs);
 	idlist_free(&mine);
@@ -1942,7 +1958,7 @@ static int rectify_read_card(struct reg *r, const struct keyring *kr, const stru
 	*card = json_loadb(*json, *len, 0, NULL);
 	if (!json_is_object(*card))
 		return meta_fail(-EIO, "card of %s is damaged", handle);
-	return card_is_its(r, a, "rectify", handle, *card);
+	return card_is_its(r, a, "rectify", handle, card_id, *card);
 }
 
 /*
@@ -1954,7 +1970,7 @@ static int rectify_read_card(struct reg *r, const struct keyring *kr, const stru
  * away or erased (atk57).  -ENOENT: the subject is gone; the caller
  * refuses it once its transaction is rolled back (refuse_gone).
  */
-static int rectify_card_now(struct reg *r, const struct keyring *kr, const char *handle,
+static int rectify_card_now(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
 			    char card_id[RECFS_ID_HEX], char **json, size_t *len, json_t **card)
 {
 	crypto_freezero(*json, *len);
@@ -1962,14 +1978,14 @@ static int rectify_card_now(struct reg *r, const struct keyring *kr, const char 
 	*len = 0;
 	json_decref(*card);
 	*card = NULL;
-	return rectify_read_card(r, kr, NULL, handle, card_id, json, len, card);
+	return rectify_read_card(r, kr, a, handle, card_id, json, len, card);
 }
 
-/* A rectification whose subject went while it ran (rectify_card_now),
- * refused and logged after its rollback. */
-static int refuse_gone(struct reg *r, const struct audit_actor *a, const char *handle)
+/* A command whose subject went while it ran (a rectification's:
+ * rectify_card_now; a merge's), refused and logged after its rollback. */
+static int refuse_gone(struct reg *r, const struct audit_actor *a, const char *action, const char *handle)
 {
-	return audit_refuse(r->cat, a, "rectify", handle, -ENOENT,
+	return audit_refuse(r->cat, a, action, handle, -ENOENT,
 			    "the subject was merged into another or erased meanwhile: nothing changed");
 }
 
@@ -2002,9 +2018,10 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 		goto out;
 	crypto_new_id(log_id);
 	snprintf(why, sizeof(why), "field=%s sealed=%s", field, log_id);
+	audit_refusal_watch();
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
-	rc = rectify_card_now(r, kr, handle, card_id, &json, &len, &card);
+	rc = rectify_card_now(r, kr, a, handle, card_id, &json, &len, &card);
 	gone = rc == -ENOENT;
 	if (rc == 0) {
 		entry = json_pack("{s:s, s:O?, s:s}", "field", field, "old", json_object_get(card, field), "new", value);
@@ -2044,13 +2061,14 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
-		catalog_rollback(r->cat);
+		rollback_refusal(r);
 		if (gone)
-			rc = refuse_gone(r, a, handle);
+			rc = refuse_gone(r, a, "rectify", handle);
 	} else {
 		checkpoint(r, a);
 	}
 out:
+	audit_refusal_forget();
 	crypto_freezero(json, len);
 	jsonmem_free_text(text);
 	jsonmem_free_text(logtext);
@@ -2098,10 +2116,11 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 	}
 	crypto_new_id(log_id);
 	snprintf(why, sizeof(why), "field=%s given=1 sealed=%s", field, log_id);
+	audit_refusal_watch();
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
 	/* the card's value as it stands now (held, below) */
-	rc = rectify_card_now(r, kr, handle, card_id, &json, &len, &card);
+	rc = rectify_card_now(r, kr, a, handle, card_id, &json, &len, &card);
 	gone = rc == -ENOENT;
 	if (rc == 0)
 		rc = rectify_details(r, kr, handle, field, given, value[0] ? value : NULL, &n);
@@ -2126,15 +2145,16 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
-		catalog_rollback(r->cat);
+		rollback_refusal(r);
 		if (gone)
-			rc = refuse_gone(r, a, handle);
+			rc = refuse_gone(r, a, "rectify", handle);
 	} else {
 		checkpoint(r, a);
 		if (changed)
 			*changed = n;
 	}
 out:
+	audit_refusal_forget();
 	crypto_freezero(json, len);
 	jsonmem_free_text(logtext);
 	json_decref(card);
@@ -2243,23 +2263,34 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 }
 
 /*
- * 0, or -EIO when card, read as handle's, names another subject (root
- * pointed handle's row at another person's card, which fsck names), as
- * the export refuses it: a change written there would be that person's
- * card's (atk57).  Refused and logged under action when a is given
- * outside a transaction, whose rollback would take the entry.
+ * 0, or -EIO when card (record card_id), read as handle's, names another
+ * subject, or another subject's row points at it too (a card an older
+ * recfs made names none: atk58 F1): root pointed handle's row at another
+ * person's card, which fsck names, and the export refuses.  A change
+ * written there would be that person's card's (atk57).  Refused and
+ * logged under action when a is given (inside a transaction, the caller
+ * watches for it: rollback_refusal), else said.
  */
 static int card_is_its(struct reg *r, const struct audit_actor *a, const char *action, const char *handle,
-		       const json_t *card)
+		       const char *card_id, const json_t *card)
 {
 	static const char theirs[] = "the subject's card record is another subject's: changed outside recfs "
 				     "(recctl fsck)";
+	int rc = subject_card_of(card, handle) == 0;
 
-	if (subject_card_of(card, handle) != 0)
-		return 0;
-	if (a && !catalog_in_transaction(r->cat))
+	if (!rc && (rc = catalog_card_shared(r->cat, handle, card_id)) <= 0)
+		return rc;
+	if (a)
 		return audit_refuse(r->cat, a, action, handle, -EIO, theirs);
 	return meta_fail(-EIO, "%s: %s", handle, theirs);
+}
+
+/* A transaction rolled back, and the refusal logged inside it (after
+ * audit_refusal_watch: card_is_its's) logged again on its own. */
+static void rollback_refusal(struct reg *r)
+{
+	catalog_rollback(r->cat);
+	audit_refusal_rolled_back(r->cat);
 }
 
 /* handle's card: its record's id in card_id, and the record opened with
@@ -2272,7 +2303,7 @@ static int read_card(struct reg *r, const struct keyring *kr, const struct audit
 
 	if (rc == 0)
 		rc = read_json(r, kr, NULL, card_id, card);
-	if (rc == 0 && (rc = card_is_its(r, a, action, handle, *card))) {
+	if (rc == 0 && (rc = card_is_its(r, a, action, handle, card_id, *card))) {
 		json_decref(*card);
 		*card = NULL;
 	}
@@ -2496,7 +2527,8 @@ static int move_split_values(struct reg *r, const struct keyring *kr, const char
  * goes, its card's phone, e-mail, reference and name are put (with their
  * kind), and the names its recordings gave it (index_details_names, which
  * says whether two of them are two people's: *parted). */
-static int reindex_subject(struct reg *r, const struct keyring *kr, const char *handle, int *parted)
+static int reindex_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
+			   int *parted)
 {
 	static const char *const kinds[] = { "phone", "email", "ref", "name" };
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
@@ -2504,7 +2536,7 @@ static int reindex_subject(struct reg *r, const struct keyring *kr, const char *
 	char card_id[RECFS_ID_HEX];
 	struct idlist hist = { 0 };
 	json_t *card = NULL, *e = NULL;
-	int rc = read_card(r, kr, NULL, NULL, handle, card_id, &card);
+	int rc = read_card(r, kr, a, "subject-reindex", handle, card_id, &card);
 
 	if (rc == 0)
 		rc = catalog_owned_records(r->cat, handle, &hist);
@@ -2566,13 +2598,16 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (!kr || !keyring_index_key(kr) || !keyring_level(kr, rl, (uint8_t[CRYPTO_PK_BYTES]){ 0 }))
 		return audit_refuse(r->cat, a, "subject-reindex", NULL, -ENOKEY,
 				    "needs the rights level's key and the blind-index key");
-	if ((rc = catalog_begin(r->cat)))
+	audit_refusal_watch();
+	if ((rc = catalog_begin(r->cat))) {
+		audit_refusal_forget();
 		return rc;
+	}
 	rc = catalog_each_subject(r->cat, add_handle, &handles);
 	for (; rc == 0 && i < handles.n; i++) {
 		int two = 0;
 
-		if ((rc = reindex_subject(r, kr, handles.id[i], &two)))
+		if ((rc = reindex_subject(r, kr, a, handles.id[i], &two)))
 			meta_fail(rc, "subject %s: %s", handles.id[i], meta_strerror(rc));
 		if (two && parted)
 			idlist_add(parted, handles.id[i]);
@@ -2585,9 +2620,10 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc)
-		catalog_rollback(r->cat);
+		rollback_refusal(r);
 	else
 		checkpoint(r, a);	/* dropped entries leave the WAL */
+	audit_refusal_forget();
 	if (rc == 0 && n)
 		*n = handles.n;
 	idlist_free(&handles);
@@ -2632,8 +2668,8 @@ static int index_split_names(struct reg *r, const struct crypto_key *ik, const c
  * rectification meanwhile).  A card of an older recfs (no list)
  * keeps none, and moves none (the split checked that none is named).
  */
-static int split_merged(struct reg *r, const struct keyring *kr, const char *handle, const char *fresh,
-			const struct idlist *want, size_t *left)
+static int split_merged(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
+			const char *fresh, const struct idlist *want, size_t *left)
 {
 	size_t n = want->n;
 	char hid[RECFS_ID_HEX], fid[RECFS_ID_HEX];
@@ -2642,7 +2678,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	int rc;
 
 	*left = 0;
-	rc = read_card(r, kr, NULL, NULL, handle, hid, &hc);
+	rc = read_card(r, kr, a, "split-subject", handle, hid, &hc);
 	if (rc == -ENOENT)
 		rc = -EAGAIN;
 	/* damaged (fsck names it): none named, the split leaves it so */
@@ -2659,7 +2695,7 @@ static int split_merged(struct reg *r, const struct keyring *kr, const char *han
 	*left = list.n;
 	if (rc || !n)
 		goto out;
-	rc = read_card(r, kr, NULL, NULL, fresh, fid, &fc);
+	rc = read_card(r, kr, a, "split-subject", fresh, fid, &fc);
 	if (rc == -ENOENT || (rc == 0 && subject_card_merged(fc, &theirs) != 1))
 		rc = -EAGAIN;
 	if (rc)
@@ -2827,6 +2863,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = level;
 		goto out;
 	}
+	audit_refusal_watch();
 	if ((rc = catalog_begin(r->cat)))
 		goto out;
 	/* As they stand in the transaction: a call ingested, erased or
@@ -2859,7 +2896,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	if (rc == 0)
 		rc = subject_new_card(r, &nc, level, fresh);
 	/* the earlier handles named go with the person split off */
-	if (rc == 0 && (rc = split_merged(r, kr, handle, fresh, &want, &merged_left)) == -EAGAIN)
+	if (rc == 0 && (rc = split_merged(r, kr, a, handle, fresh, &want, &merged_left)) == -EAGAIN)
 		changed = rc;
 	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
 		struct cat_recording rec;
@@ -2922,7 +2959,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
-		catalog_rollback(r->cat);
+		rollback_refusal(r);
 		/* logged once the transaction is gone, which would take the
 		 * entry with it */
 		if (changed)
@@ -2943,6 +2980,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		}
 	}
 out:
+	audit_refusal_forget();
 	json_decref(card);
 	names_clear(&split);
 	names_clear(&kept);
@@ -2994,9 +3032,10 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 				  "subjects");
 	else
 		rc = 0;
+	audit_refusal_watch();
 	if (rc || (rc = catalog_begin(r->cat)))
 		goto out;
-	rc = split_merged(r, kr, handle, into, &want, &left);
+	rc = split_merged(r, kr, a, handle, into, &want, &left);
 	if (rc == 0)
 		rc = log_merged_moved(r, a, handle, into, &want);
 	if (rc == 0) {
@@ -3006,7 +3045,7 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 	if (rc == 0)
 		rc = catalog_commit(r->cat);
 	if (rc) {
-		catalog_rollback(r->cat);
+		rollback_refusal(r);
 		if (rc == -EAGAIN)
 			rc = audit_refuse(r->cat, a, "split-subject", handle, -EAGAIN,
 					  "the subjects' cards changed meanwhile (a split, a merge or a rectification): "
@@ -3021,6 +3060,7 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 		}
 	}
 out:
+	audit_refusal_forget();
 	json_decref(card);
 	json_decref(ic);
 	idlist_free(&want);
