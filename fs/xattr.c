@@ -52,6 +52,7 @@
 #include "rights.h"
 #include "snapshot.h"
 #include "seal.h"
+#include "subject.h"
 #include "tree.h"
 
 #define XA_MAX 32
@@ -406,6 +407,12 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 	rc = read_sealed(fs, c, record_id, &j);
 	if (rc < 0)
 		return rc;
+	/* a card record that names another subject (root pointed the row
+	 * there): that person's, not shown under this handle (atk58 F4) */
+	if (names == card_names && subject_card_of(j, object) == 0) {
+		json_decref(j);
+		return -EIO;
+	}
 	if (names == card_names)
 		v = json_str(j, card_fields[i]);
 	else if (i == DETAILS_TITLE)

@@ -471,19 +471,27 @@ void rights_shred(struct reg *r, const struct audit_actor *a, const struct idlis
  */
 static int erase_card(struct reg *r, const struct audit_actor *a, const char *handle, const char *why)
 {
-	char card[RECFS_ID_HEX];
-	int rc = catalog_get_subject(r->cat, handle, card);
+	char card[RECFS_ID_HEX], *kept = NULL;
+	int rc = catalog_get_subject(r->cat, handle, card), shared = 0;
 
-	if (rc == 0)
+	/* A card record another subject's row points at too is that one's
+	 * as much (root pointed handle's row there: fsck names it): it stays,
+	 * and the entry says so (atk58 F4). */
+	if (rc == 0 && (rc = shared = catalog_card_shared(r->cat, handle, card)) > 0)
+		rc = 0;
+	if (rc == 0 && !shared)
 		rc = catalog_delete_seals(r->cat, card, NULL);
-	if (rc == 0)
+	if (rc == 0 && !shared)
 		rc = catalog_delete_record(r->cat, card);
 	if (rc == 0)
 		rc = erase_owned(r, handle);
 	if (rc == 0)
 		rc = catalog_delete_subject(r->cat, handle);
+	if (rc == 0 && shared)
+		kept = xasprintf("%s%scard=kept-shared", why ? why : "", why ? " " : "");
 	if (rc == 0)
-		rc = log_ok(r, a, "erase-subject", handle, NULL, handle, why);
+		rc = log_ok(r, a, "erase-subject", handle, NULL, handle, kept ? kept : why);
+	free(kept);
 	return rc;
 }
 

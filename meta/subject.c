@@ -3262,11 +3262,26 @@ int subject_read_card(struct reg *r, const struct keyring *kr, const char *level
 		      char **json, size_t *len)
 {
 	char card_id[RECFS_ID_HEX];
-	int rc = catalog_get_subject(r->cat, handle, card_id);
+	json_t *j;
+	int rc = catalog_get_subject(r->cat, handle, card_id), theirs;
 
 	if (rc)
 		return rc;
-	return seal_read_record(r, kr, level, card_id, json, len);
+	if ((rc = seal_read_record(r, kr, level, card_id, json, len)))
+		return rc;
+	j = json_loadb(*json, *len, 0, NULL);
+	theirs = j && subject_card_of(j, handle) == 0;
+	json_decref(j);
+	if (!theirs)
+		theirs = catalog_card_shared(r->cat, handle, card_id);
+	if (theirs == 0)
+		return 0;
+	crypto_freezero(*json, *len);
+	*json = NULL;
+	*len = 0;
+	return theirs < 0 ? theirs
+			  : meta_fail(-EIO, "the card record of %s is another subject's: changed outside recfs "
+					    "(recctl fsck)", handle);
 }
 
 int subject_basis_objectable(const char *basis)

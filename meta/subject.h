@@ -536,7 +536,9 @@ int subject_card_of(const json_t *card, const char *handle);
 int subject_card_merged(const json_t *card, struct idlist *out) MUST_CHECK;
 
 /* Card JSON of a subject as level, or as the highest level of kr that has
- * a seal on it when level is NULL (see seal_read_record). */
+ * a seal on it when level is NULL (see seal_read_record); -EIO, said, when
+ * the card record is another subject's (it names another handle, or
+ * another subject's row points at it too: changed by hand, atk58 F4). */
 int subject_read_card(struct reg *r, const struct keyring *kr, const char *level, const char *handle,
 		      char **json, size_t *len) MUST_CHECK;
 
