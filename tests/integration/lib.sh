@@ -608,20 +608,23 @@ sealed_open_log()
 	[ -n "$handle" ] || t_abort "link" "no handle for $rid"
 }
 
-# merged_with_history: after sealed_open_log, rid2's subject (Maija,
-# $other) gets a second call ($rid4); the analyst hears it, the officer
-# erases it and reads $other's card, then merges $other into $handle: a
-# merged person with a history of her own (a card's read, an erased
-# call's opens).  PK is the privacy keyring.
-merged_with_history()
+# maija_second_call: after sealed_open_log, rid2's subject (Maija, $other)
+# gets a second call ($rid4).  PK is the privacy keyring.
+maija_second_call()
 {
-	local dpo f mnt=$T_TMP/mnt-merged
 	PK=$KEYS/privacy.keyring
 	other=$(handle_of "$rid2")
 	[ -n "$other" ] && [ "$other" != "$handle" ] || t_abort "setup" "the two calls are one subject's"
 	customer_call c4 2026-11-05T10:00:00Z "Maija Virtanen" "+358401234568"
 	rid4=$(id_at 2026-11-05T10:00:00Z)
 	[ "$(handle_of "$rid4")" = "$other" ] || t_abort "setup" "the third call is not Maija's: $(handle_of "$rid4")"
+}
+
+# heard_and_erased: the analyst hears $rid4 through a mount, then a
+# privacy user ($dpo, made) erases it (rm).
+heard_and_erased()
+{
+	local f mnt=$T_TMP/mnt-heard
 	dpo=$(make_level_user privacy)
 	mount_all_levels "$mnt"
 	f=$(as_user "$analyst" find "$mnt/by-date" -name "*_${rid4:0:8}.opus")
@@ -630,6 +633,16 @@ merged_with_history()
 	sleep 1
 	as_user "$dpo" rm "$f" || t_abort "rm" "the officer cannot erase Maija's second call"
 	unmount_recfs "$mnt"
+}
+
+# merged_with_history: after sealed_open_log, Maija's second call is
+# heard and erased, and her card read, before the officer merges her into
+# $handle: a merged person with a history of her own (a card's read, an
+# erased call's opens).
+merged_with_history()
+{
+	maija_second_call
+	heard_and_erased
 	"$RECCTL" subject show -R "$REG" "$other" --level-keyring "$PK" >/dev/null 2>&1 || t_abort "subject show" "failed"
 	"$RECCTL" subject merge -R "$REG" "$handle" "$other" --level-keyring "$PK" >/dev/null 2>&1 ||
 		t_abort "subject merge" "failed"
@@ -652,6 +665,16 @@ three_subjects()
 	h1=$(handle_of "$r1") h2=$(handle_of "$r2") h3=$(handle_of "$r3")
 	[ -n "$h1" ] && [ -n "$h2" ] && [ -n "$h3" ] && [ "$h1" != "$h2" ] && [ "$h2" != "$h3" ] && [ "$h1" != "$h3" ] ||
 		t_abort "setup" "not three subjects: $h1 $h2 $h3"
+}
+
+# fourth_subject: after three_subjects, a call of a fourth person on 5
+# Nov; sets h4 (its handle; else the test aborts).
+fourth_subject()
+{
+	customer_call c4 2026-11-05T10:00:00Z "Pekka Virtanen" "+358401234599"
+	h4=$(handle_of "$(id_at 2026-11-05T10:00:00Z)")
+	[ -n "$h4" ] && [ "$h4" != "$h1" ] && [ "$h4" != "$h2" ] && [ "$h4" != "$h3" ] ||
+		t_abort "setup" "no fourth subject: $h4"
 }
 
 # export_of REG HANDLE DIR: HANDLE's export into DIR (made anew) with the

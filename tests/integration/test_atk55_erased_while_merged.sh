@@ -14,12 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 sealed_open_log "$T_TMP/a"
-PK=$KEYS/privacy.keyring
-other=$(handle_of "$rid2")
-[ -n "$other" ] && [ "$other" != "$handle" ] || t_abort "setup" "the two calls are one subject's"
-customer_call c4 2026-11-05T10:00:00Z "Maija Virtanen" "+358401234568"
-rid4=$(id_at 2026-11-05T10:00:00Z)
-[ "$(handle_of "$rid4")" = "$other" ] || t_abort "setup" "the third call is not Maija's: $(handle_of "$rid4")"
+maija_second_call
 "$RECCTL" subject merge -R "$REG" "$handle" "$other" --level-keyring "$PK" >/dev/null 2>&1 ||
 	t_abort "subject merge" "failed"
 assert_eq "the merge logs on each call it moves whose it was" "from=$other into=$handle" \
@@ -27,15 +22,7 @@ assert_eq "the merge logs on each call it moves whose it was" "from=$other into=
 assert_eq "... and on none of Matti's own" 0 "$(q "SELECT count(*) FROM audit WHERE action = 'merge-subject' AND object = '$rid'")"
 
 # while merged: the analyst hears her second call, the officer erases it
-dpo=$(make_level_user privacy)
-mnt=$T_TMP/mnt2
-mount_all_levels "$mnt"
-f=$(as_user "$analyst" find "$mnt/by-date" -name "*_${rid4:0:8}.opus")
-[ -n "$f" ] || t_abort "mount" "the analyst does not see Maija's second call"
-as_user "$analyst" cat "$f" >/dev/null || t_abort "cat" "the analyst cannot read it"
-sleep 1
-as_user "$dpo" rm "$f" || t_abort "rm" "the officer cannot erase it"
-unmount_recfs "$mnt"
+heard_and_erased
 assert_contains "the erasure names Maija's handle, whose the call was" \
 	"$(q "SELECT reason FROM audit WHERE action = 'erase' AND object = '$rid4' AND outcome = 'ok'")" "subject=$other"
 B=$T_TMP/b
@@ -71,6 +58,7 @@ assert_contains "... as his export does" "$(accessed "$T_TMP/e3" "$handle")" "op
 # root appends an entry saying Matti's own call was a third person's: the
 # erasure does not take it (no merge of that subject into his)
 "$T_BUILD/test/put_audit" "$B" merge-subject "$rid" ok "from=S-ZZZZZZ into=$handle" || t_abort "put_audit" "failed"
+mnt=$T_TMP/mnt2
 REG=$B mount_all_levels "$mnt"
 f=$(as_user "$dpo" find "$mnt/by-date" -name "*_${rid:0:8}.opus")
 [ -n "$f" ] || t_abort "mount" "the officer does not see Matti's call"

@@ -14,9 +14,8 @@
 three_subjects "Matti Meikäläinen" "+358401234567" "Liisa Korhonen" "+358409999998" \
 	"Maija Virtanen" "+358401234568"
 A=$h1 B=$h2 D=$h3
-customer_call c4 2026-11-05T10:00:00Z "Pekka Virtanen" "+358401234599"
-N=$(handle_of "$(id_at 2026-11-05T10:00:00Z)")
-[ -n "$N" ] && [ "$N" != "$A" ] && [ "$N" != "$B" ] && [ "$N" != "$D" ] || t_abort "setup" "no fourth subject: $N"
+fourth_subject
+N=$h4
 run() { "$RECCTL" "$@" -R "$REG" --level-keyring "$PK" >"$T_TMP/run.out" 2>&1 || t_abort "$*" "$(cat "$T_TMP/run.out")"; }
 run subject show "$D"
 run subject merge "$B" "$D"
