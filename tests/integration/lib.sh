@@ -677,6 +677,20 @@ fourth_subject()
 		t_abort "setup" "no fourth subject: $h4"
 }
 
+# reads_of HANDLE: the reads of $D's card that HANDLE's export lists (a
+# count), then " walk" when audit show --subject HANDLE lists one: whether
+# the keyed export and the keyless walk give $D's history to HANDLE.
+reads_of()
+{
+	export_of "$REG" "$1" "$T_TMP/e-$1"
+	echo -n "$(jq '[.accesses[] | select(.action == "subject-show")] | length' "$T_TMP/e-$1/$1/export.json")"
+	case "$("$RECCTL" audit show -R "$REG" --subject "$1" 2>&1)" in *"subject-show $D"*) echo " walk" ;; *) echo ;; esac
+}
+
+# accessed DIR HANDLE: "ACTION RECORDING" of each access HANDLE's
+# export.json in DIR lists.
+accessed() { jq -r '.accesses[] | "\(.action) \(.recording // "-")"' "$1/$2/export.json"; }
+
 # export_of REG HANDLE DIR: HANDLE's export into DIR (made anew) with the
 # rights keyring $PK; the test aborts when it fails.
 export_of()

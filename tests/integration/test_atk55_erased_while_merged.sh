@@ -28,8 +28,6 @@ assert_contains "the erasure names Maija's handle, whose the call was" \
 B=$T_TMP/b
 cp -a "$REG" "$B"
 
-# accessed DIR HANDLE: "ACTION RECORDING" of each access export.json lists
-accessed() { jq -r '.accesses[] | "\(.action) \(.recording // "-")"' "$1/$2/export.json"; }
 export_of "$REG" "$handle" "$T_TMP/e0"
 assert_contains "while merged, Matti's export lists the opens of her erased call" "$(accessed "$T_TMP/e0" "$handle")" \
 	"open $rid4"

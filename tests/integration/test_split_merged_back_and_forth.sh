@@ -20,14 +20,6 @@ run() { "$RECCTL" "$@" -R "$REG" --level-keyring "$PK" >"$T_TMP/run.out" 2>&1 ||
 run subject show "$D"
 run subject merge "$B" "$D"
 
-# reads_of HANDLE: the reads of D's card its export lists, then "walk"
-# when its audit show --subject lists the read
-reads_of()
-{
-	export_of "$REG" "$1" "$T_TMP/e-$1"
-	echo -n "$(jq '[.accesses[] | select(.action == "subject-show")] | length' "$T_TMP/e-$1/$1/export.json")"
-	case "$("$RECCTL" audit show -R "$REG" --subject "$1" 2>&1)" in *"subject-show $D"*) echo " walk" ;; *) echo ;; esac
-}
 assert_eq "control: B's export and walk tell the read of D's card" "1 walk" "$(reads_of "$B")"
 run subject split "$B" --merged "$D" --into "$N"
 assert_eq "D moved to N: B's tell nothing of it" "0" "$(reads_of "$B")"

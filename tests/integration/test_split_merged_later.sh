@@ -19,17 +19,7 @@ assert_contains "... and is told A's card still lists one" "$T_OUT" "$A's card l
 N=$(handle_of "$r2")
 [ -n "$N" ] && [ "$N" != "$A" ] || t_abort "split" "the call was not split off"
 
-# merged_of HANDLE: its card's list (the export's subject.json);
-# reads_of HANDLE: card reads its export lists, then "walk" when its
-# audit show --subject lists the read of D's card
-merged_of() { export_of "$REG" "$1" "$T_TMP/e-$1"; jq -c '.merged_from' "$T_TMP/e-$1/$1/subject.json"; }
-reads_of()
-{
-	export_of "$REG" "$1" "$T_TMP/e-$1"
-	echo -n "$(jq '[.accesses[] | select(.action == "subject-show")] | length' "$T_TMP/e-$1/$1/export.json")"
-	case "$("$RECCTL" audit show -R "$REG" --subject "$1" 2>&1)" in *"subject-show $D"*) echo " walk" ;; *) echo ;; esac
-}
-assert_eq "control: Matti's card lists D" "[\"$D\"]" "$(merged_of "$A")"
+assert_eq "control: Matti's card lists D" "[\"$D\"]" "$(card_of "$A" '.merged_from')"
 assert_eq "control: Matti's export and walk tell the read of D's card" "1 walk" "$(reads_of "$A")"
 assert_eq "control: Maija's tell nothing of it" "0" "$(reads_of "$N")"
 
@@ -52,7 +42,7 @@ assert_fails_with "--into with --name is a usage error" "needs --merged" \
 	split_into --merged "$D" --into "$N" --name "Maija Virtanen"
 assert_fails_with "--merged for another command is a usage error" "are for subject split" \
 	"$RECCTL" subject merge -R "$REG" "$A" "$N" --level-keyring "$PK" --merged "$D"
-assert_eq "nothing moved" "[\"$D\"]" "$(merged_of "$A")"
+assert_eq "nothing moved" "[\"$D\"]" "$(card_of "$A" '.merged_from')"
 X=$T_TMP/older
 cp -a "$B" "$X"
 "$T_BUILD/test/put_card" "$X" "$PK" "$N" merged_from || t_abort "put_card" "failed"
@@ -62,8 +52,8 @@ assert_fails_with "into a card an older recfs made is refused" "made by an older
 # the later split
 assert_ok "the officer splits D off A into Maija's subject" split_into --merged "$D" --into "$N"
 assert_contains "... and is told it went with her" "$T_OUT" "1 subject merged into $A before went with $N"
-assert_eq "Matti's card lists none" "[]" "$(merged_of "$A")"
-assert_eq "Maija's lists C and D" "[\"$C\",\"$D\"]" "$(merged_of "$N")"
+assert_eq "Matti's card lists none" "[]" "$(card_of "$A" '.merged_from')"
+assert_eq "Maija's lists C and D" "[\"$C\",\"$D\"]" "$(card_of "$N" '.merged_from')"
 assert_eq "Matti's export and walk no longer tell the read of D's card" "0" "$(reads_of "$A")"
 assert_eq "Maija's export tells it (her walk is given nothing by the log)" "1" "$(reads_of "$N")"
 assert_eq "logged on A, naming D, and on her subject" "into=$N merged-handle=$D|from=$A recordings=0 merged=1" \
@@ -74,7 +64,7 @@ assert_eq "... and on her subject, which received D" 1 \
 # moved back, by mistake, and away again (atk57): the walk follows each
 assert_ok "the officer moves D back to Matti" \
 	"$RECCTL" subject split -R "$REG" "$N" --level-keyring "$PK" --merged "$D" --into "$A"
-assert_eq "Matti's card lists D again" "[\"$D\"]" "$(merged_of "$A")"
+assert_eq "Matti's card lists D again" "[\"$D\"]" "$(card_of "$A" '.merged_from')"
 assert_eq "Matti's export and walk tell the read of D's card again" "1 walk" "$(reads_of "$A")"
 assert_eq "Maija's tell nothing of it" "0" "$(reads_of "$N")"
 assert_ok "... and away again" split_into --merged "$D" --into "$N"

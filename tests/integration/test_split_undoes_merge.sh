@@ -16,8 +16,6 @@ sealed_open_log "$T_TMP/a"
 # Maija's second call is heard and erased, and her card read, before the merge.
 merged_with_history
 
-# accessed DIR HANDLE: "ACTION RECORDING" of each access export.json lists
-accessed() { jq -r '.accesses[] | "\(.action) \(.recording // "-")"' "$1/$2/export.json"; }
 split_of() { "$RECCTL" subject split -R "$1" "$handle" "$rid2" --level-keyring "$PK" --name "Maija Virtanen" "${@:2}"; }
 entries() { sqlite3 "$1/catalog.db" "SELECT count(*) FROM audit WHERE action = 'split-subject' AND outcome = '$2'"; }
 
