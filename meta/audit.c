@@ -1013,6 +1013,7 @@ static int add_merged_from(const struct audit_entry *e, void *ctx)
 struct ok_entries {
 	int n;
 	char *last;
+	int64_t last_seq;
 };
 
 static int add_ok_entry(const struct audit_entry *e, void *ctx)
@@ -1024,6 +1025,7 @@ static int add_ok_entry(const struct audit_entry *e, void *ctx)
 	x->n++;
 	free(x->last);
 	x->last = e->reason ? xstrdup(e->reason) : NULL;
+	x->last_seq = e->seq;
 	return 0;
 }
 
@@ -1052,7 +1054,7 @@ static int erased_for(struct catalog *c, const char *handle, struct idlist *out)
 
 	for (size_t i = 0; rc == 0 && i < erased.n; i++) {
 		struct cat_recording rec;
-		struct ok_entries x = { 0, NULL };
+		struct ok_entries x = { 0, NULL, 0 };
 
 		rc = catalog_get_recording(c, erased.id[i], &rec);
 		if (rc == 0)
@@ -1090,17 +1092,19 @@ static int own_objects(struct catalog *c, const char *handle, int linked, struct
 }
 
 /* Whether the log says from's card was erased once, by its merge into into
- * (erase_card's "merged-into=INTO"): 1 or 0.  A merge entry naming a
- * subject erased otherwise (with its last call, on request) was appended
- * by hand (atk53 F7). */
-static int merged_into(struct catalog *c, const char *from, const char *into)
+ * (erase_card's "merged-into=INTO"): 1 or 0, and the seq of that entry in
+ * *at (may be NULL).  A merge entry naming a subject erased otherwise
+ * (with its last call, on request) was appended by hand (atk53 F7). */
+static int merged_into(struct catalog *c, const char *from, const char *into, int64_t *at)
 {
-	struct ok_entries x = { 0, NULL };
+	struct ok_entries x = { 0, NULL, 0 };
 	char by[CATALOG_HANDLE_MAX];
 	int rc = ok_entries(c, from, "erase-subject", &x);
 
 	if (rc == 0)
 		rc = x.n == 1 && x.last && audit_reason_value(x.last, "merged-into", by, sizeof(by)) && !strcmp(by, into);
+	if (rc == 1 && at)
+		*at = x.last_seq;
 	free(x.last);
 	return rc;
 }
@@ -1220,7 +1224,7 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, in
 		 * appended names another person), and one merged has no
 		 * recording of its own left. */
 		rc = catalog_get_subject(c, merged.id[i], card);
-		if (rc == -ENOENT && (rc = merged_into(c, merged.id[i], handle)) == 1)
+		if (rc == -ENOENT && (rc = merged_into(c, merged.id[i], handle, NULL)) == 1)
 			rc = subject_objects(c, merged.id[i], 0, !split_off(&w->off, merged.id[i]), w, depth + 1);
 	}
 	idlist_free(&merged);
@@ -1297,29 +1301,76 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 	return rc;
 }
 
+/* The "ok" merge-subject entries of one recording ("from=OTHER
+ * into=HANDLE", a merge's), with their seqs, in the order written. */
+struct merges_of {
+	struct idlist from, into;
+	int64_t *seq;
+};
+
+static int add_merge_of(const struct audit_entry *e, void *ctx)
+{
+	struct merges_of *m = ctx;
+	char from[CATALOG_HANDLE_MAX], into[CATALOG_HANDLE_MAX];
+
+	if (!e->outcome || strcmp(e->outcome, "ok") || !audit_reason_value(e->reason, "from", from, sizeof(from)) ||
+	    !audit_reason_value(e->reason, "into", into, sizeof(into)))
+		return 0;
+	if (m->from.n >= AUDIT_HANDLES_MAX)
+		return -E2BIG;	/* forged by the thousand: more than any merge gives */
+	m->seq = xrealloc(m->seq, (m->from.n + 1) * sizeof(*m->seq));
+	m->seq[m->from.n] = e->seq;
+	idlist_add(&m->from, from);
+	idlist_add(&m->into, into);
+	return 0;
+}
+
 int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
 			   char out[CATALOG_HANDLE_MAX])
 {
 	const char *objects[1] = { recording };
 	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
-	struct splits s = { { 0 }, { 0 } };
-	int rc = audit_each_where(c, &f, add_split, &s);
+	struct merges_of m = { { 0 }, { 0 }, NULL };
+	struct split_marks marks = { NULL, 0 };
+	int rc = audit_each_where(c, &f, add_merge_of, &m);
 
+	if (rc == -E2BIG)
+		rc = too_many_merged(handle);
 	snprintf(out, CATALOG_HANDLE_MAX, "%s", handle);
 	for (int depth = 0; rc == 0 && depth < AUDIT_MERGED_DEPTH; depth++) {
-		size_t k = s.into.n;
+		const char *was = NULL;
 
-		/* the latest merge that made it out's */
-		while (k > 0 && strcmp(s.into.id[k - 1], out))
-			k--;
-		if (k == 0 || (rc = merged_into(c, s.from.id[k - 1], out)) != 1)
+		/* the splits that took handles off out since (the recording
+		 * stays out's when its subject before was split off) */
+		objects[0] = out;
+		f.action = "split-subject";
+		if ((rc = audit_each_where(c, &f, add_split_off, &marks)))
 			break;
-		rc = 0;
-		snprintf(out, CATALOG_HANDLE_MAX, "%s", s.from.id[k - 1]);
+		/* the latest merge into out that the log confirms: the merged
+		 * card erased once, by that merge, after the entry (a merge
+		 * logs on its recordings before it erases the card; one
+		 * appended later, or naming no merge, is root's) */
+		for (size_t k = m.into.n; !was && rc == 0 && k-- > 0;) {
+			int64_t erased = 0;
+
+			if (strcmp(m.into.id[k], out))
+				continue;
+			rc = merged_into(c, m.from.id[k], out, &erased);
+			if (rc == 1 && m.seq[k] < erased)
+				was = m.from.id[k];
+			rc = rc < 0 ? rc : 0;
+		}
+		if (!was || split_off(&marks, was))
+			break;
+		snprintf(out, CATALOG_HANDLE_MAX, "%s", was);
 	}
-	idlist_free(&s.from);
-	idlist_free(&s.into);
-	return rc < 0 ? rc : 0;
+	if (rc == -E2BIG)
+		rc = too_many_merged(handle);
+	free(marks.v);
+	free(m.seq);
+	idlist_free(&m.from);
+	idlist_free(&m.into);
+	return rc;
 }
 
 /* audit_each_about_subject's walk: fn with the person's handles. */

@@ -283,11 +283,14 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 /*
  * Whose recording was before merges made it handle's, by the log, in out:
  * a merge logs on each recording it moves to the kept subject
- * ("merge-subject RECORDING ok from=OTHER into=HANDLE"); the latest such
- * entry into handle gives OTHER, and so on back, while the log says that
- * merge was one (OTHER's card erased once, merged into it: an entry
- * appended by hand names no third person), 32 merges deep at most;
- * handle itself when none.  The erasure of a recording names this
+ * ("merge-subject RECORDING ok from=OTHER into=HANDLE") before it erases
+ * OTHER's card ("erase-subject OTHER ok merged-into=HANDLE", once).  The
+ * latest such entry into handle that was written before that erasure
+ * gives OTHER (one appended later, or naming no merge, is root's: skipped,
+ * atk59 F1), and so on back, 32 merges deep at most; but a split that took
+ * OTHER off handle, or off one passed, since (AUDIT_SPLIT_MERGED, not
+ * received back) leaves the recording that one's, as its links do (atk59
+ * F2).  handle itself when none.  The erasure of a recording names this
  * subject (AUDIT_ERASED_SUBJECT), so that a split undoing a wrong merge
  * (recctl subject split --merged OTHER) takes the erased call's history
  * with OTHER, as it takes the card's reads (atk55 F1).
