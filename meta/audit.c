@@ -1186,6 +1186,7 @@ struct subject_walk {
 	struct split_marks off;		/* handles a split took off, or moved back */
 	struct idlist passed;		/* of those, the ones walked through */
 	size_t handles;
+	int gather;			/* the first pass: the marks alone */
 };
 
 static int subject_objects(struct catalog *c, const char *handle, int linked, int own, struct subject_walk *w,
@@ -1200,7 +1201,7 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, in
 	/* reached already, through another merge (or an entry root copied) */
 	if (listed(w->out, handle) || listed(&w->passed, handle))
 		return 0;
-	if (own) {
+	if (own && !w->gather) {
 		rc = own_objects(c, handle, linked, w->out, w->selves, &w->handles);
 	} else {
 		idlist_add(&w->passed, handle);
@@ -1231,12 +1232,21 @@ static int subject_objects(struct catalog *c, const char *handle, int linked, in
 	return rc;
 }
 
-/* subject_objects of handle, from the start, into out (selves: may be NULL). */
+/* subject_objects of handle, from the start, into out (selves: may be
+ * NULL).  Twice: first for the marks of every subject the walk reaches,
+ * so that whether a handle is split off does not hang on the order the
+ * subjects are met in (atk59 F3: a received-handle= entry of a subject
+ * merged in later, met after the handle), then for the objects. */
 static int walk_subject(struct catalog *c, const char *handle, struct idlist *out, struct idlist *selves)
 {
-	struct subject_walk w = { .out = out, .selves = selves };
+	struct subject_walk w = { .out = out, .selves = selves, .gather = 1 };
 	int rc = subject_objects(c, handle, 1, 1, &w, 0);
 
+	idlist_free(&w.passed);
+	w.handles = 0;
+	w.gather = 0;
+	if (rc == 0)
+		rc = subject_objects(c, handle, 1, 1, &w, 0);
 	free(w.off.v);
 	idlist_free(&w.passed);
 	return rc;
