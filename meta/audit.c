@@ -1326,8 +1326,11 @@ static int add_merge_of(const struct audit_entry *e, void *ctx)
 	if (!e->outcome || strcmp(e->outcome, "ok") || !audit_reason_value(e->reason, "from", from, sizeof(from)) ||
 	    !audit_reason_value(e->reason, "into", into, sizeof(into)))
 		return 0;
+	/* The first AUDIT_HANDLES_MAX alone: a merge's own entries come
+	 * before any root appends after it, and the erasure is never
+	 * refused for entries forged by the thousand. */
 	if (m->from.n >= AUDIT_HANDLES_MAX)
-		return -E2BIG;	/* forged by the thousand: more than any merge gives */
+		return 1;
 	m->seq = xrealloc(m->seq, (m->from.n + 1) * sizeof(*m->seq));
 	m->seq[m->from.n] = e->seq;
 	idlist_add(&m->from, from);
@@ -1344,18 +1347,11 @@ int audit_recording_origin(struct catalog *c, const char *recording, const char 
 	struct split_marks marks = { NULL, 0 };
 	int rc = audit_each_where(c, &f, add_merge_of, &m);
 
-	if (rc == -E2BIG)
-		rc = too_many_merged(handle);
+	rc = rc == 1 ? 0 : rc;
 	snprintf(out, CATALOG_HANDLE_MAX, "%s", handle);
 	for (int depth = 0; rc == 0 && depth < AUDIT_MERGED_DEPTH; depth++) {
 		const char *was = NULL;
 
-		/* the splits that took handles off out since (the recording
-		 * stays out's when its subject before was split off) */
-		objects[0] = out;
-		f.action = "split-subject";
-		if ((rc = audit_each_where(c, &f, add_split_off, &marks)))
-			break;
 		/* the latest merge into out that the log confirms: the merged
 		 * card erased once, by that merge, after the entry (a merge
 		 * logs on its recordings before it erases the card; one
@@ -1370,12 +1366,19 @@ int audit_recording_origin(struct catalog *c, const char *recording, const char 
 				was = m.from.id[k];
 			rc = rc < 0 ? rc : 0;
 		}
-		if (!was || split_off(&marks, was))
+		if (!was)
+			break;
+		/* the splits that took handles off out since (the recording
+		 * stays out's when its subject before was split off): read
+		 * only when a merge is found, not on every erasure */
+		objects[0] = out;
+		f.action = "split-subject";
+		if ((rc = audit_each_where(c, &f, add_split_off, &marks)) || split_off(&marks, was))
 			break;
 		snprintf(out, CATALOG_HANDLE_MAX, "%s", was);
 	}
-	if (rc == -E2BIG)
-		rc = too_many_merged(handle);
+	if (rc == -E2BIG)	/* split entries forged by the thousand: the handle stays */
+		rc = 0;
 	free(marks.v);
 	free(m.seq);
 	idlist_free(&m.from);

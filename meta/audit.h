@@ -290,7 +290,10 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
  * atk59 F1), and so on back, 32 merges deep at most; but a split that took
  * OTHER off handle, or off one passed, since (AUDIT_SPLIT_MERGED, not
  * received back) leaves the recording that one's, as its links do (atk59
- * F2).  handle itself when none.  The erasure of a recording names this
+ * F2).  handle itself when none, and when the log holds entries forged by
+ * the thousand (the first 1,024 merge entries of the recording are read,
+ * and more than 1,024 split marks stop the search): an erasure is never
+ * refused for what root appended.  The erasure of a recording names this
  * subject (AUDIT_ERASED_SUBJECT), so that a split undoing a wrong merge
  * (recctl subject split --merged OTHER) takes the erased call's history
  * with OTHER, as it takes the card's reads (atk55 F1).

@@ -691,6 +691,16 @@ reads_of()
 # export.json in DIR lists.
 accessed() { jq -r '.accesses[] | "\(.action) \(.recording // "-")"' "$1/$2/export.json"; }
 
+# sweep_one RECORDING: its retention set to end on its day, then the
+# retention sweep, which must erase it (else the test aborts).
+sweep_one()
+{
+	"$RECCTL" retention set -R "$REG" "$1" "$(date -u -d @"$(q "SELECT recorded_at FROM recording WHERE id = '$1'")" +%F)" \
+		>"$T_TMP/ret.out" 2>&1 || t_abort "retention set" "$(cat "$T_TMP/ret.out")"
+	"$RECCTL" retention sweep -R "$REG" >"$T_TMP/sweep.out" 2>&1 || t_abort "sweep" "$(cat "$T_TMP/sweep.out")"
+	[ -z "$(q "SELECT id FROM recording WHERE id = '$1'")" ] || t_abort "sweep" "$1 not erased: $(cat "$T_TMP/sweep.out")"
+}
+
 # export_of REG HANDLE DIR: HANDLE's export into DIR (made anew) with the
 # rights keyring $PK; the test aborts when it fails.
 export_of()

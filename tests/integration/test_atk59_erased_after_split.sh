@@ -20,9 +20,7 @@ assert_contains "control: before its erasure, Matti's export lists the opens of 
 export_of "$REG" "$N" "$T_TMP/e0n"
 assert_not_contains "control: ... and the split-off subject's does not" "$(accessed "$T_TMP/e0n" "$N")" "open $rid2"
 
-"$RECCTL" retention set -R "$REG" "$rid2" 2026-11-03 >"$T_TMP/ret.out" 2>&1 || t_abort "retention set" "$(cat "$T_TMP/ret.out")"
-"$RECCTL" retention sweep -R "$REG" >"$T_TMP/sweep.out" 2>&1 || t_abort "sweep" "$(cat "$T_TMP/sweep.out")"
-[ -z "$(q "SELECT id FROM recording WHERE id = '$rid2'")" ] || t_abort "sweep" "rid2 not erased"
+sweep_one "$rid2"
 assert_contains "the sweep's erasure of rid2 names Matti, whose call it was" \
 	"$(q "SELECT reason FROM audit WHERE action = 'erase' AND object = '$rid2' AND outcome = 'ok'")" "subject=$handle"
 export_of "$REG" "$handle" "$T_TMP/e1"

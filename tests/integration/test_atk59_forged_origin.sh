@@ -13,15 +13,9 @@ sealed_open_log "$T_TMP/a"
 maija_second_call
 "$RECCTL" subject merge -R "$REG" "$handle" "$other" --level-keyring "$PK" >/dev/null 2>&1 ||
 	t_abort "subject merge" "failed"
-B=$T_TMP/b
+B=$T_TMP/b C=$T_TMP/c
 cp -a "$REG" "$B"
-sweep_one() # RID: its retention ends on its day, the sweep erases it
-{
-	"$RECCTL" retention set -R "$REG" "$1" "$(date -u -d @"$(q "SELECT recorded_at FROM recording WHERE id = '$1'")" +%F)" \
-		>"$T_TMP/ret.out" 2>&1 || t_abort "retention set" "$(cat "$T_TMP/ret.out")"
-	"$RECCTL" retention sweep -R "$REG" >"$T_TMP/sweep.out" 2>&1 || t_abort "sweep" "$(cat "$T_TMP/sweep.out")"
-	[ -z "$(q "SELECT id FROM recording WHERE id = '$1'")" ] || t_abort "sweep" "$1 not erased: $(cat "$T_TMP/sweep.out")"
-}
+cp -a "$REG" "$C"
 
 # (1) a bogus later entry on Maija's call
 "$T_BUILD/test/put_audit" "$REG" merge-subject "$rid2" ok "from=S-ZZZZZZ into=$handle" || t_abort "put_audit" "failed"
@@ -54,4 +48,14 @@ export_of "$REG" "$handle" "$T_TMP/e4"
 assert_contains "(2) Matti's export lists them" "$(accessed "$T_TMP/e4" "$handle")" "open $rid"
 "$RECCTL" audit show -R "$REG" --subject "$handle" >"$T_TMP/w2" 2>&1
 assert_contains "(2) and so does his walk of the log" "$(cat "$T_TMP/w2")" "$rid"
+
+# (3) on another copy: 1,100 forged entries on Maija's call do not block
+# its erasure, nor change whom it names (the merge's own entry is among
+# the first read)
+REG=$C
+"$T_BUILD/test/put_audit" "$REG" merge-subject "$rid2" ok "from=S-F%05u into=$handle" 1100 ||
+	t_abort "put_audit" "failed"
+sweep_one "$rid2"
+assert_contains "(3) 1,100 forged entries: the sweep erases her call, naming her handle" \
+	"$(q "SELECT reason FROM audit WHERE action = 'erase' AND object = '$rid2' AND outcome = 'ok'")" "subject=$other"
 t_done
