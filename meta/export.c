@@ -834,7 +834,7 @@ int export_subject_with(struct reg *r, const struct keyring *kr, const struct au
 		rc = audit_refuse(r->cat, a, "export", handle, -ENOKEY, "no level of the keyring opens the subject's card");
 	if (rc)
 		goto out;
-	if (subject_card_of(e.card, handle) == 0)
+	if ((rc = subject_card_theirs(r, handle, card_id, e.card)) > 0)
 		rc = audit_refuse(r->cat, a, "export", handle, -EIO, "the subject's card record is another subject's: "
 				  "changed outside recfs (recctl fsck)");
 	if (rc)

@@ -2271,10 +2271,10 @@ static int read_json(struct reg *r, const struct keyring *kr, const char *level,
 }
 
 /*
- * 0, or -EIO when card (record card_id), read as handle's, names another
- * subject, or another subject's row points at it too (a card an older
- * recfs made names none: atk58 F1): root pointed handle's row at another
- * person's card, which fsck names, and the export refuses.  A change
+ * 0, or -EIO when card (record card_id), read as handle's, is another
+ * subject's (subject_card_theirs: it names another handle, or names none
+ * and another row points at it, atk58 F1): root pointed handle's row at
+ * another person's card, which fsck names, and the export refuses.  A change
  * written there would be that person's card's (atk57).  Refused and
  * logged under action when a is given (inside a transaction, the caller
  * watches for it: rollback_refusal), else said.
@@ -2284,9 +2284,9 @@ static int card_is_its(struct reg *r, const struct audit_actor *a, const char *a
 {
 	static const char theirs[] = "the subject's card record is another subject's: changed outside recfs "
 				     "(recctl fsck)";
-	int rc = subject_card_of(card, handle) == 0;
+	int rc = subject_card_theirs(r, handle, card_id, card);
 
-	if (!rc && (rc = catalog_card_shared(r->cat, handle, card_id)) <= 0)
+	if (rc <= 0)
 		return rc;
 	if (a)
 		return audit_refuse(r->cat, a, action, handle, -EIO, theirs);

@@ -3239,6 +3239,13 @@ int subject_card_of(const json_t *card, const char *handle)
 	return !h ? -1 : !strcmp(h, handle);
 }
 
+int subject_card_theirs(struct reg *r, const char *handle, const char *card_id, const json_t *card)
+{
+	int of = card ? subject_card_of(card, handle) : -1;
+
+	return of >= 0 ? !of : catalog_card_shared(r->cat, handle, card_id);
+}
+
 int subject_card_merged(const json_t *card, struct idlist *out)
 {
 	const json_t *list = json_object_get(card, SUBJECT_CARD_MERGED), *v;
@@ -3270,10 +3277,8 @@ int subject_read_card(struct reg *r, const struct keyring *kr, const char *level
 	if ((rc = seal_read_record(r, kr, level, card_id, json, len)))
 		return rc;
 	j = json_loadb(*json, *len, 0, NULL);
-	theirs = j && subject_card_of(j, handle) == 0;
+	theirs = subject_card_theirs(r, handle, card_id, j);
 	json_decref(j);
-	if (!theirs)
-		theirs = catalog_card_shared(r->cat, handle, card_id);
 	if (theirs == 0)
 		return 0;
 	crypto_freezero(*json, *len);

@@ -522,6 +522,16 @@ int subject_find(struct reg *r, const struct crypto_key *index_key, const char *
  * none. */
 int subject_card_of(const json_t *card, const char *handle);
 /*
+ * Whether card (the record card_id, parsed; NULL: not read) is another
+ * subject's than handle's: 1 when it names another handle; when it names
+ * none (a card an older recfs made) or was not read, 1 when another
+ * subject's row points at the record too (root pointed a row there: fsck
+ * names both); else 0.  Catalog errors.  The commands that change or show
+ * a card and the export refuse such a card (EIO).  The row check reads
+ * every subject row (no index on the card column).
+ */
+int subject_card_theirs(struct reg *r, const char *handle, const char *card_id, const json_t *card) MUST_CHECK;
+/*
  * A card holds, sealed under this key, the handles of the subjects merged
  * into its own (rights_merge_subjects: from, and those merged into from
  * before), each once; a new card an empty list.  The subject's export
