@@ -36,6 +36,17 @@ assert_eq "... within 10 s" 1 "$(( ($(now_ns) - t0) / 1000000 < 10000 ))"
 assert_fails_with "... and the letter of his access request says why" "more than 1024 subjects" \
 	"$RECCTL" request answer 1 -R "$X" --lang en --templates "$T_ROOT/packaging/templates" --out "$T_TMP/answer.txt"
 
+# 1b. the same with entries receiving handles back (received-handle=, a
+# move back by split --into): each is a mark the walk keeps, bounded alike
+Z=$T_TMP/z
+cp -a "$Y" "$Z"
+"$T_BUILD/test/put_audit" "$Z" split-subject "$A" ok "from=S-ZZZZZZ received-handle=S-F%05u" 1100 ||
+	t_abort "put_audit" "failed"
+t0=$(now_ns)
+assert_fails_with "1100 forged received-handle entries: the walk fails, said" "more than 1024 subjects" \
+	"$RECCTL" audit show -R "$Z" --subject "$A"
+assert_eq "... within 10 s" 1 "$(( ($(now_ns) - t0) / 1000000 < 10000 ))"
+
 # 2. a few duplicates of genuine merge entries
 "$T_BUILD/test/put_audit" "$Y" merge-subject "$A" ok "from=$C recordings=1 restricted=0 #%u" 40 || t_abort "put_audit" "failed"
 "$T_BUILD/test/put_audit" "$Y" merge-subject "$C" ok "from=$D recordings=1 restricted=0 #%u" 40 || t_abort "put_audit" "failed"
