@@ -1113,8 +1113,8 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
 	return rc;
 }
 
-static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *field, const char *old, const char *value, size_t *changed);
+static int move_details_of(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *id,
+			   const char *from, const char *into, int merge);
 static int index_calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field);
 static int calls_values(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
 			struct strlist *out);
@@ -1259,7 +1259,7 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	if (rc == 0)
 		rc = catalog_subject_recordings(r->cat, into, &mine);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], from, "handle", NULL, into, NULL);
+		rc = move_details_of(r, kr, a, recs.id[i], from, into, 1);
 	/* and on each recording that becomes into's, whose it was: its
 	 * erasure names from (audit_recording_origin), whose history a split
 	 * undoing the merge takes with it.  One into was in already stays
@@ -1848,56 +1848,76 @@ static int details_from(struct reg *r, const struct cat_recording *rec)
 }
 
 /*
- * A subject's entry in the details of recording id changed: field of each
- * of its subject entries of handle gets value (the name a rectification
- * gives, the handle a merge gives; with old, only an entry whose field is
- * that identifier: the phone, e-mail or reference a call gave, which is
- * the card's old one, or one a call alone gave; value NULL: the entry gives
- * none), and the record is re-sealed
- * (seal_write_record) for the levels details_from gives the recording as
- * it stands, a restricted one's for the rights level alone.  Read with the
- * rights level's key, which has a seal on every details record.  *changed
- * (may be NULL) counts the record when it changed.
+ * Recording rec's details, read as the rights level (which has a seal on
+ * every details record) and parsed in *d.  Details that do not open, are
+ * damaged, or are another recording's (root pointed the row there,
+ * ingest_details_of; those an older recfs wrote name none and are taken)
+ * are refused, EIO, logged on the recording as action by a when a is given
+ * (inside a transaction, rollback_refusal logs it again), else said: a
+ * rights command never changes a call, nor gives one to a subject, by what
+ * another call's details say (atk60 F1).  So is a recording that points at
+ * none (ingest writes them with every call; the export refuses one so)
+ * when a is given: a merge would mark nothing in it and a split give
+ * nothing back (atk61 F3); else *d is NULL and 0 (the reindex's reading of
+ * names, as before).
  */
-static int rectify_details_of(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			      const char *field, const char *old, const char *value, size_t *changed_n)
+static int open_details(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *action,
+			const struct cat_recording *rec, json_t **d)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
+	const char *bad = NULL;
+	char *json = NULL, *why;
+	size_t len = 0;
+	int rc;
+
+	*d = NULL;
+	if (!rec->details_id[0] && !a)
+		return 0;
+	rc = rec->details_id[0] ? seal_read_record(r, kr, rl, rec->details_id, &json, &len) : -ENOENT;
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc == 0)
+		*d = json_loadb(json, len, 0, NULL);	/* json_is_object takes its argument twice */
+	crypto_freezero(json, len);
+	if (rc)
+		bad = rc == -ENOENT ? "are missing" : "do not open with the rights level's key";
+	else if (!json_is_object(*d))
+		bad = "are damaged";
+	else if (ingest_details_of(*d, rec->id) == 0)
+		bad = "are another recording's";
+	if (!bad)
+		return 0;
+	json_decref(*d);
+	*d = NULL;
+	why = xasprintf("its sealed details %s: changed outside recfs (recctl fsck)", bad);
+	rc = a ? audit_refuse(r->cat, a, action, rec->id, -EIO, why) : meta_fail(-EIO, "recording %s: %s", rec->id, why);
+	free(why);
+	return rc;
+}
+
+/*
+ * The subject entries of recording id's details (open_details, refused
+ * as action by a) given to fn, and the record re-sealed
+ * (seal_write_record) when fn changed them (returned 1), for the levels
+ * details_from gives the recording as it stands, a restricted one's for
+ * the rights level alone.  *changed_n (may be NULL) counts the record
+ * when it changed.  0, 1 when it changed, or -errno.
+ */
+static int change_details(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *action,
+			  const char *id, int (*fn)(struct reg *, json_t *subjects, void *), void *ctx,
+			  size_t *changed_n)
+{
 	struct cat_recording rec;
-	json_t *d = NULL, *x;
-	char *json = NULL, *text = NULL;
-	size_t len = 0, i;
+	json_t *d = NULL;
+	char *text = NULL;
 	int rc, changed = 0;
 
 	rc = catalog_get_recording(r->cat, id, &rec);
 	if (rc)
 		return rc;
-	if (!rec.details_id[0])
+	if ((rc = open_details(r, kr, a, action, &rec, &d)) || !d)
 		goto out;
-	if ((rc = seal_read_record(r, kr, rl, rec.details_id, &json, &len)))
-		goto out;
-	d = json_loadb(json, len, 0, NULL);
-	if (!json_is_object(d)) {
-		rc = meta_fail(-EIO, "details of recording %s are damaged", id);
-		goto out;
-	}
-	json_array_foreach(json_object_get(d, "subjects"), i, x) {
-		if (json_is_object(x) && json_is_string(json_object_get(x, "handle")) &&
-		    !strcmp(json_string_value(json_object_get(x, "handle")), handle) &&
-		    (!old || (json_is_string(json_object_get(x, field)) &&
-			      same_identifier(r, field, json_string_value(json_object_get(x, field)), old)))) {
-			if (value)
-				json_object_set_new(x, field, json_string(value));
-			else
-				json_object_del(x, field);
-			/* moved by a merge or a split: the officer said whose
-			 * it is, and its name is that subject's (atk42 F5) */
-			if (!strcmp(field, "handle"))
-				json_object_del(x, SUBJECT_SHORT_FORM_KEY);
-			changed = 1;
-		}
-	}
-	if (!changed)
+	if ((rc = changed = fn(r, json_object_get(d, "subjects"), ctx)) <= 0)
 		goto out;
 	if (!(text = json_dumps(d, JSON_COMPACT))) {
 		rc = -ENOMEM;
@@ -1909,11 +1929,100 @@ static int rectify_details_of(struct reg *r, const struct keyring *kr, const cha
 	if (rc == 0 && changed_n)
 		(*changed_n)++;
 out:
-	crypto_freezero(json, len);
 	jsonmem_free_text(text);
 	json_decref(d);
 	cat_recording_clear(&rec);
-	return rc;
+	return rc < 0 ? rc : changed;
+}
+
+/* A rectification's change: field of each subject entry of handle gets
+ * value (with old, only an entry whose field is that identifier). */
+struct rectify_entry {
+	const char *handle, *field, *old, *value;
+};
+
+static int rectify_entries(struct reg *r, json_t *subjects, void *ctx)
+{
+	const struct rectify_entry *c = ctx;
+	json_t *x;
+	size_t i;
+	int changed = 0;
+
+	json_array_foreach(subjects, i, x) {
+		const char *h = json_string_value(json_object_get(x, "handle"));
+		const char *v = json_string_value(json_object_get(x, c->field));
+
+		if (!json_is_object(x) || !h || strcmp(h, c->handle) ||
+		    (c->old && (!v || !same_identifier(r, c->field, v, c->old))))
+			continue;
+		if (c->value)
+			json_object_set_new(x, c->field, json_string(c->value));
+		else
+			json_object_del(x, c->field);
+		changed = 1;
+	}
+	return changed;
+}
+
+/*
+ * A subject's entry in the details of recording id changed: field of each
+ * of its subject entries of handle gets value (the name a rectification
+ * gives; with old, only an entry whose field is that identifier: the
+ * phone, e-mail or reference a call gave, which is the card's old one, or
+ * one a call alone gave; value NULL: the entry gives none), re-sealed by
+ * change_details.  *changed (may be NULL) counts the recordings changed.
+ */
+static int rectify_details_of(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *id,
+			      const char *handle, const char *field, const char *old, const char *value,
+			      size_t *changed_n)
+{
+	struct rectify_entry c = { handle, field, old, value };
+	int rc = change_details(r, kr, a, "rectify", id, rectify_entries, &c, changed_n);
+
+	return rc < 0 ? rc : 0;
+}
+
+/* A merge's or a split's change: each entry of from becomes into's.  The
+ * officer said whose it is, and its name is that subject's (atk42 F5: the
+ * short form's mark goes).  A merge marks the entry with the handle it had
+ * (SUBJECT_MERGED_FROM_KEY; the first merge's, kept through later ones);
+ * a split, which names the recording, drops the mark. */
+struct move_entry {
+	const char *from, *into;
+	int merge;
+};
+
+static int move_entries(struct reg *r, json_t *subjects, void *ctx)
+{
+	const struct move_entry *c = ctx;
+	json_t *x;
+	size_t i;
+	int changed = 0;
+
+	(void)r;
+	json_array_foreach(subjects, i, x) {
+		const char *h = json_string_value(json_object_get(x, "handle"));
+
+		if (!json_is_object(x) || !h || strcmp(h, c->from))
+			continue;
+		if (!c->merge)
+			json_object_del(x, SUBJECT_MERGED_FROM_KEY);
+		else if (!json_is_string(json_object_get(x, SUBJECT_MERGED_FROM_KEY)))
+			json_object_set_new(x, SUBJECT_MERGED_FROM_KEY, json_string(c->from));
+		json_object_set_new(x, "handle", json_string(c->into));	/* h freed here */
+		json_object_del(x, SUBJECT_SHORT_FORM_KEY);
+		changed = 1;
+	}
+	return changed;
+}
+
+static int move_details_of(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *id,
+			   const char *from, const char *into, int merge)
+{
+	struct move_entry c = { from, into, merge };
+	int rc = change_details(r, kr, a, merge ? "merge-subject" : "split-subject", id, move_entries, &c, NULL);
+
+	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -1928,7 +2037,8 @@ out:
  * NULL clearing it.  *changed (may be NULL) counts the recordings whose
  * details changed.  The organisation is kept on the card alone.
  */
-static int rectify_details(struct reg *r, const struct keyring *kr, const char *handle, const char *field,
+static int rectify_details(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *handle,
+			   const char *field,
 			   const char *old, const char *value, size_t *changed)
 {
 	struct idlist recs = { 0 };
@@ -1940,7 +2050,7 @@ static int rectify_details(struct reg *r, const struct keyring *kr, const char *
 		return 0;
 	rc = catalog_subject_recordings(r->cat, handle, &recs);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = rectify_details_of(r, kr, recs.id[i], handle, field, name ? NULL : old, value, changed);
+		rc = rectify_details_of(r, kr, a, recs.id[i], handle, field, name ? NULL : old, value, changed);
 	idlist_free(&recs);
 	return rc;
 }
@@ -2048,7 +2158,8 @@ int rights_rectify(struct reg *r, const struct keyring *kr, const struct audit_a
 	if (rc == 0)	/* the history goes with the subject (erase_owned) */
 		rc = catalog_set_record_owner(r->cat, log_id, handle);
 	if (rc == 0)
-		rc = rectify_details(r, kr, handle, field, json_string_value(json_object_get(entry, "old")), value, NULL);
+		rc = rectify_details(r, kr, a, handle, field, json_string_value(json_object_get(entry, "old")), value,
+				     NULL);
 	if (rc == 0 && indexed)
 		rc = move_index(r, keyring_index_key(kr), handle, field,
 				json_string_value(json_object_get(entry, "old")), value, 0);
@@ -2131,7 +2242,7 @@ int rights_rectify_given(struct reg *r, const struct keyring *kr, const struct a
 	rc = rectify_card_now(r, kr, a, handle, card_id, &json, &len, &card);
 	gone = rc == -ENOENT;
 	if (rc == 0)
-		rc = rectify_details(r, kr, handle, field, given, value[0] ? value : NULL, &n);
+		rc = rectify_details(r, kr, a, handle, field, given, value[0] ? value : NULL, &n);
 	if (rc == 0 && n == 0) {
 		catalog_rollback(r->cat);
 		rc = audit_refuse(r->cat, a, "rectify", handle, -ENOENT, "no call of the subject gives that value");
@@ -2394,12 +2505,11 @@ static int names_hold(const struct strlist *l, const char *name)
 
 /* The values of field (name, phone, email, ref) handle's entries in the
  * details of recording id give, added to out (each once; a name a call
- * found by its short form gave none, subject.h).  Read as the rights
- * level (rectify_details_of). */
-static int details_values(struct reg *r, const struct keyring *kr, const char *id, const char *handle,
-			  const char *field, struct strlist *out)
+ * found by its short form gave none, subject.h).  Read by open_details,
+ * refused as action by a (when given). */
+static int details_values(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *action,
+			  const char *id, const char *handle, const char *field, struct strlist *out)
 {
-	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	struct cat_recording rec;
 	json_t *d = NULL, *x;
 	size_t k;
@@ -2407,8 +2517,7 @@ static int details_values(struct reg *r, const struct keyring *kr, const char *i
 
 	if (rc)
 		return rc;
-	if (rec.details_id[0])
-		rc = read_json(r, kr, rl, rec.details_id, &d);
+	rc = open_details(r, kr, a, action, &rec, &d);
 	json_array_foreach(json_object_get(d, "subjects"), k, x) {
 		const char *h = json_string_value(json_object_get(x, "handle"));
 		const char *v = json_string_value(json_object_get(x, field));
@@ -2443,7 +2552,7 @@ static int index_details_names(struct reg *r, const struct keyring *kr, const ch
 	if (card_name)
 		strlist_add(&names, card_name);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = details_values(r, kr, recs.id[i], handle, "name", &names);
+		rc = details_values(r, kr, NULL, NULL, recs.id[i], handle, "name", &names);
 	for (size_t i = first; rc == 0 && i < names.n; i++)
 		rc = subject_put_call_name(r, ik, names.v[i], handle);
 	n = names.n < PARTED_NAMES ? names.n : PARTED_NAMES;
@@ -2490,7 +2599,7 @@ static int calls_values(struct reg *r, const struct keyring *kr, const char *han
 	int rc = catalog_subject_recordings(r->cat, handle, &recs);
 
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = details_values(r, kr, recs.id[i], handle, field, out);
+		rc = details_values(r, kr, NULL, NULL, recs.id[i], handle, field, out);
 	idlist_free(&recs);
 	return rc;
 }
@@ -2734,6 +2843,143 @@ out:
 	return rc;
 }
 
+/*
+ * A call of both people: in a recording's details, handle's entries that
+ * a merge of one of want gave it (SUBJECT_MERGED_FROM_KEY), beside one of
+ * handle's own (unmarked, or marked by a merge the split does not undo).
+ * The merge dropped the person's link (the call was handle's already),
+ * and a split that undoes it gives the call back (atk59 F4).  With into
+ * NULL, a look: the names of handle's entries (as details_values gives
+ * them) go to theirs, those so marked, and to own, the others, and own_n
+ * and theirs_n count the entries.  Else, when the call is one of both,
+ * the marked entries become into's, their mark dropped, and role is the
+ * first one's.
+ */
+struct shared_call {
+	const char *handle, *into;
+	const struct idlist *want;
+	struct strlist own, theirs;
+	size_t own_n, theirs_n;
+	char *role;
+};
+
+static int marked_by(const json_t *x, const struct idlist *want)
+{
+	const char *m = json_string_value(json_object_get(x, SUBJECT_MERGED_FROM_KEY));
+
+	return m && idlist_has(want, 0, m);
+}
+
+static int shared_entries(struct reg *r, json_t *subjects, void *ctx)
+{
+	struct shared_call *c = ctx;
+	size_t i;
+	json_t *x;
+
+	(void)r;
+	c->own_n = c->theirs_n = 0;
+	json_array_foreach(subjects, i, x) {
+		const char *h = json_string_value(json_object_get(x, "handle"));
+
+		if (h && !strcmp(h, c->handle))
+			*(marked_by(x, c->want) ? &c->theirs_n : &c->own_n) += 1;
+	}
+	if (c->into && (!c->own_n || !c->theirs_n))
+		return 0;
+	json_array_foreach(subjects, i, x) {
+		const char *h = json_string_value(json_object_get(x, "handle"));
+		const char *name = json_string_value(json_object_get(x, "name"));
+		const char *role = json_string_value(json_object_get(x, "role"));
+		int mine = !marked_by(x, c->want);
+		struct strlist *l = mine ? &c->own : &c->theirs;
+
+		if (!h || strcmp(h, c->handle))
+			continue;
+		if (!c->into) {
+			if (name && name[0] && !names_hold(l, name) &&
+			    !json_is_true(json_object_get(x, SUBJECT_SHORT_FORM_KEY)))
+				strlist_add(l, name);
+			continue;
+		}
+		if (mine)
+			continue;
+		if (!c->role)
+			c->role = xstrdup(role ? role : INGEST_DEFAULT_ROLE);
+		json_object_del(x, SUBJECT_MERGED_FROM_KEY);
+		json_object_del(x, SUBJECT_SHORT_FORM_KEY);
+		json_object_set_new(x, "handle", json_string(c->into));
+	}
+	return c->into != NULL;
+}
+
+/* Each name of from not in to added to to. */
+static void add_names(struct strlist *to, const struct strlist *from)
+{
+	for (size_t i = 0; to && i < from->n; i++)
+		if (!names_hold(to, from->v[i]))
+			strlist_add(to, from->v[i]);
+}
+
+/*
+ * What a split does with recording id, which it does not name, when it
+ * moves the merged handles want (shared_entries' look, one read of its
+ * details): SHARED_BOTH, a call of handle and of one of want (the split
+ * gives it to the new subject too), the names of the marked entries added
+ * to split, the others' to kept; SHARED_LEFT, a call in which every entry
+ * of handle's is marked by one of want (the persons split off were in it,
+ * by the details, handle's own person not), and SHARED_NOT, any other:
+ * they stay handle's, their names added to kept.  A call left so is the
+ * officer's to check: the person merged may have been handle's for some
+ * calls, a party of a call taken for another at ingest, and the details
+ * cannot tell (atk61 F1).  split and kept may be NULL (--into indexes no
+ * names).  -errno, refused as a split.
+ */
+enum { SHARED_NOT, SHARED_BOTH, SHARED_LEFT };
+static int shared_call_names(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *id,
+			     const char *handle, const struct idlist *want, struct strlist *split,
+			     struct strlist *kept)
+{
+	struct shared_call c = { handle, NULL, want, { 0 }, { 0 }, 0, 0, NULL };
+	int rc = change_details(r, kr, a, "split-subject", id, shared_entries, &c, NULL);
+
+	if (rc == 0)
+		rc = !c.theirs_n ? SHARED_NOT : c.own_n ? SHARED_BOTH : SHARED_LEFT;
+	if (rc >= 0) {
+		add_names(rc == SHARED_BOTH ? split : kept, &c.theirs);
+		add_names(kept, &c.own);
+	}
+	names_clear(&c.own);
+	names_clear(&c.theirs);
+	return rc;
+}
+
+/* Recording id, a call of handle and of one of want (shared_entries),
+ * given to into as well: those entries into's, a link of into, logged on
+ * the recording ("from=HANDLE into=INTO shared=1"); a standing objection
+ * or a withdrawal of consent of into reaches it, as at ingest
+ * (rights_restrict_if_objected, which logs it).  1 when given, 0 when it
+ * is not such a call, or -errno. */
+static int give_shared_call(struct reg *r, const struct keyring *kr, const struct audit_actor *a, const char *id,
+			    const char *handle, const struct idlist *want, const char *into)
+{
+	struct shared_call c = { handle, into, want, { 0 }, { 0 }, 0, 0, NULL };
+	char why[96];
+	int x = 0, rc = change_details(r, kr, a, "split-subject", id, shared_entries, &c, NULL);
+
+	if (rc <= 0)
+		goto out;
+	rc = catalog_link_subject(r->cat, id, into, c.role);
+	snprintf(why, sizeof(why), "from=%s into=%s shared=1", handle, into);
+	if (rc == 0)
+		rc = audit_log(r->cat, a, "split-subject", id, "ok", why);
+	if (rc == 0)
+		rc = rights_restrict_if_objected(r, a, id, &x);
+	rc = rc < 0 ? rc : 1;
+out:
+	free(c.role);
+	return rc;
+}
+
 /* For each merged subject of moved that a split moved from handle's card
  * to into's, an entry on handle: the log's walks of handle then leave
  * that one's history out (AUDIT_SPLIT_MERGED); and one on into, which
@@ -2818,12 +3064,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
 	const struct crypto_key *ik = kr ? keyring_index_key(kr) : NULL;
-	struct idlist recs = { 0 }, moving = { 0 }, want = { 0 };
+	struct idlist recs = { 0 }, moving = { 0 }, want = { 0 }, shared = { 0 }, alone = { 0 };
 	struct strlist split = { 0 }, kept = { 0 };
 	struct subject_card nc = { 0 };
 	char card_id[RECFS_ID_HEX], fresh[CATALOG_HANDLE_MAX] = "", why[160];
 	json_t *card = NULL;
-	size_t done = 0, merged_left = 0;
+	size_t done = 0, merged_left = 0, given = 0;
 	int rc, level, card_moved = 0, changed = 0;
 
 	if (!is_rights(r, actor_level))
@@ -2891,8 +3137,12 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = changed = -EAGAIN;
 	/* The names the calls gave: of the recordings split off, and of
 	 * those handle keeps. */
-	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		rc = details_values(r, kr, recs.id[i], handle, "name", idlist_has(&moving, 0, recs.id[i]) ? &split : &kept);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		if (idlist_has(&moving, 0, recs.id[i]))
+			rc = details_values(r, kr, a, "split-subject", recs.id[i], handle, "name", &split);
+		else if ((rc = shared_call_names(r, kr, a, recs.id[i], handle, &want, &split, &kept)) > 0)
+			rc = (idlist_add(rc == SHARED_BOTH ? &shared : &alone, recs.id[i]), 0);
+	}
 	/* The new card: the name the officer gives, else the first the
 	 * split-off calls gave; the card's phone number and reference, by
 	 * which the calls were taken for handle's (a shared line, a
@@ -2909,7 +3159,7 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 	for (size_t i = 0; rc == 0 && i < moving.n; i++) {
 		struct cat_recording rec;
 
-		rc = rectify_details_of(r, kr, moving.id[i], handle, "handle", NULL, fresh, NULL);
+		rc = move_details_of(r, kr, a, moving.id[i], handle, fresh, 0);
 		if (rc == 0)
 			rc = catalog_move_link(r->cat, moving.id[i], handle, fresh);
 		if (rc == 0 && (rc = catalog_get_recording(r->cat, moving.id[i], &rec)) == 0) {
@@ -2919,6 +3169,11 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			cat_recording_clear(&rec);
 		}
 	}
+	/* and the calls of both handle and the person split off, which a
+	 * merge took for one (its link dropped): the person's again */
+	for (size_t i = 0; rc == 0 && i < shared.n; i++)
+		if ((rc = give_shared_call(r, kr, a, shared.id[i], handle, &want, fresh)) == 1)
+			rc = (given++, 0);
 	/* The blind index.  The new subject holds handle's phone numbers and
 	 * references (shared: a household's line, a booking), the e-mails its
 	 * calls gave, and the names of its card and its calls; handle's names are made again from its
@@ -2948,8 +3203,8 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 		rc = index_split_names(r, ik, handle, &kept);
 	}
 	if (rc == 0) {
-		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu merged=%zu", fresh, moving.n, done,
-			 want.n);
+		snprintf(why, sizeof(why), "into=%s recordings=%zu restricted=%zu merged=%zu shared=%zu", fresh,
+			 moving.n, done, want.n, given);
 		rc = log_ok(r, a, "split-subject", handle, NULL, handle, why);
 	}
 	if (rc == 0)
@@ -2983,6 +3238,9 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
 			out->card_named = card_moved;
 			out->merged_moved = want.n;
 			out->merged_left = merged_left;
+			out->shared = given;
+			out->alone = alone;
+			alone = (struct idlist){ 0 };
 			if (catalog_first_open_request(r->cat, handle, &out->open_request))
 				out->open_request = 0;
 		}
@@ -2995,6 +3253,8 @@ out:
 	idlist_free(&recs);
 	idlist_free(&moving);
 	idlist_free(&want);
+	idlist_free(&shared);
+	idlist_free(&alone);
 	return rc;
 }
 
@@ -3004,10 +3264,10 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 			struct rights_split *out)
 {
 	const char *rl = r->policy->levels[r->policy->rights_level].name;
-	struct idlist want = { 0 }, theirs = { 0 };
+	struct idlist want = { 0 }, theirs = { 0 }, recs = { 0 }, alone = { 0 }, shared = { 0 };
 	char hid[RECFS_ID_HEX], iid[RECFS_ID_HEX], why[160];
 	json_t *card = NULL, *ic = NULL;
-	size_t left = 0;
+	size_t left = 0, given = 0;
 	int rc;
 
 	if (!is_rights(r, actor_level))
@@ -3046,8 +3306,17 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 	rc = split_merged(r, kr, a, handle, into, &want, &left);
 	if (rc == 0)
 		rc = log_merged_moved(r, a, handle, into, &want);
+	/* the calls of both, whose link a merge dropped: into's too */
+	if (rc == 0)
+		rc = catalog_subject_recordings(r->cat, handle, &recs);
+	for (size_t i = 0; rc == 0 && i < recs.n; i++)
+		if ((rc = shared_call_names(r, kr, a, recs.id[i], handle, &want, NULL, NULL)) > 0)
+			rc = (idlist_add(rc == SHARED_BOTH ? &shared : &alone, recs.id[i]), 0);
+	for (size_t i = 0; rc == 0 && i < shared.n; i++)
+		if ((rc = give_shared_call(r, kr, a, shared.id[i], handle, &want, into)) == 1)
+			rc = (given++, 0);
 	if (rc == 0) {
-		snprintf(why, sizeof(why), "from=%s recordings=0 merged=%zu", handle, want.n);
+		snprintf(why, sizeof(why), "from=%s recordings=0 merged=%zu shared=%zu", handle, want.n, given);
 		rc = audit_log(r->cat, a, "split-subject", into, "ok", why);
 	}
 	if (rc == 0)
@@ -3065,6 +3334,9 @@ int rights_split_merged(struct reg *r, const struct keyring *kr, const struct au
 			snprintf(out->handle, sizeof(out->handle), "%s", into);
 			out->merged_moved = want.n;
 			out->merged_left = left;
+			out->shared = given;
+			out->alone = alone;
+			alone = (struct idlist){ 0 };
 		}
 	}
 out:
@@ -3073,5 +3345,8 @@ out:
 	json_decref(ic);
 	idlist_free(&want);
 	idlist_free(&theirs);
+	idlist_free(&recs);
+	idlist_free(&alone);
+	idlist_free(&shared);
 	return rc;
 }

@@ -154,7 +154,9 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
  * two (a name written two ways, no identifier shared).  In one
  * transaction, the details of from's recordings name into where they named
  * from (re-sealed as a rectification re-seals them: kr holds the rights
- * level's key), from's recordings are linked to into (catalog_move_subject),
+ * level's key; each entry marked with the handle it had,
+ * SUBJECT_MERGED_FROM_KEY), from's recordings are linked to into
+ * (catalog_move_subject; on a call both were in, from's link is dropped),
  * and so are its blind-index entries (its numbers, e-mails and name forms
  * find into from now on), its objections and its requests; then from's
  * card, its rectification histories and its row are erased as an erasure
@@ -166,8 +168,9 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
  * *moved, *restricted (may be NULL): from's recordings, and those
  * restricted.  Errors, each refusal logged: -EPERM below the rights level;
  * -EINVAL into and from are one; -ENOKEY kr lacks the rights level's key;
- * -ENOENT either is no subject (not logged, as rights_object); catalog
- * errors.
+ * -ENOENT either is no subject (not logged, as rights_object); -EIO a
+ * recording's details that do not open, are damaged or are another
+ * recording's (logged on the recording); catalog errors.
  */
 int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			  const char *into, const char *from, size_t *moved, size_t *restricted) MUST_CHECK;
@@ -216,9 +219,18 @@ int rights_details_own(struct reg *r, const struct keyring *kr, const char *reco
  * their erased recordings) in handle's export, but those named in merged
  * (n_merged of them): they move to the new subject's list, as when the
  * split undoes a merge that took two people for one (out->merged_moved;
- * out->merged_left counts those handle keeps).
+ * out->merged_left counts those handle keeps).  A call of both that the
+ * merge took for one person's (its link dropped; the details' entry
+ * marked SUBJECT_MERGED_FROM_KEY with a handle merged) and the split does
+ * not name is linked to the new subject as well, that entry its
+ * (out->shared; logged on the recording "from=HANDLE into=NEW shared=1").
+ * A call not named in which every entry of handle's is so marked (a call
+ * the persons split off were in, handle's not, by its details) stays
+ * handle's: the person merged may have been handle's for some calls, and
+ * the details cannot tell.  It is listed in out->alone for the officer to
+ * check (the caller frees it; set only on success).
  * Logged "split-subject" on handle ("into=NEW recordings=N restricted=M
- * merged=K").
+ * merged=K shared=S").
  * Errors, each refusal logged: -EPERM below the rights level; -ENOKEY kr
  * lacks the rights level's key or the blind-index key; -EINVAL no
  * recording, one not linked to handle, every recording of handle (nothing
@@ -228,7 +240,10 @@ int rights_details_own(struct reg *r, const struct keyring *kr, const char *reco
  * is then given, when it has a handle's form; else without it, which may
  * be a name typed for a handle); -EAGAIN when handle's recordings changed
  * between the checks and the transaction (a call erased or merged
- * meanwhile); catalog and sealing errors (not logged).
+ * meanwhile); -EIO a recording's details that do not open, are damaged or
+ * are another recording's (logged on the recording: no call is moved or
+ * given by what another call's details say); catalog and sealing errors
+ * (not logged).
  */
 struct rights_split {
 	char handle[CATALOG_HANDLE_MAX];	/* the new subject's */
@@ -236,6 +251,8 @@ struct rights_split {
 	int card_named;
 	int64_t open_request;	/* the first of HANDLE's open requests, or 0 */
 	size_t merged_moved, merged_left;
+	size_t shared;		/* calls of both given back (below) */
+	struct idlist alone;	/* calls of the persons split off alone, left (below): idlist_free */
 };
 int rights_split_subject(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			 const char *handle, const char *const *recordings, size_t n, const char *name,
@@ -246,11 +263,13 @@ int rights_split_subject(struct reg *r, const struct keyring *kr, const struct a
  * an existing subject's (its list keeps what it held), logged as a split
  * moving no recording (on handle, each "into=INTO merged-handle=OTHER",
  * which the log's walks of handle follow; on into, "from=HANDLE
- * recordings=0 merged=K").  For the subjects merged into a wrong one that a
- * split did not name.  Refused and logged as rights_split_subject
+ * recordings=0 merged=K shared=S": the calls of both are given to into too,
+ * as a split gives them, without their names indexed for into; those of
+ * the persons moved alone are listed in out->alone, as a split lists them).  For the
+ * subjects merged into a wrong one that a split did not name.  Refused and logged as rights_split_subject
  * refuses --merged, and: into unknown (ENOENT) or handle itself (EINVAL),
  * into's card of an older recfs (EINVAL) or with a damaged list (EIO).
- * *out: handle (into's), merged_moved and merged_left.
+ * *out: handle (into's), merged_moved, merged_left, shared and alone.
  */
 int rights_split_merged(struct reg *r, const struct keyring *kr, const struct audit_actor *a, int actor_level,
 			const char *handle, const char *into, const char *const *merged, size_t n,

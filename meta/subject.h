@@ -481,6 +481,13 @@ int subject_new_card(struct reg *r, const struct subject_card *card, int details
  * (rights.c's reindex and split put no entries of it), until a merge or
  * a split moves the recording to another subject. */
 #define SUBJECT_SHORT_FORM_KEY "short"
+/* The key a merge gives a subject entry of a recording's details that it
+ * made the kept subject's: the handle the entry had (the first merge's,
+ * kept through later ones).  A split that undoes the merge (--merged)
+ * finds by it the person's entry in a call both were in, whose link the
+ * merge dropped, and links the call to the person again; a split that
+ * names the recording drops it. */
+#define SUBJECT_MERGED_FROM_KEY "merged_from"
 int subject_resolve(struct reg *r, const struct crypto_key *index_key, const struct subject_card *card,
 		    int details_from, const char (*taken)[CATALOG_HANDLE_MAX], size_t n_taken,
 		    char handle[CATALOG_HANDLE_MAX], int *created, int *short_form) MUST_CHECK;

@@ -667,6 +667,28 @@ three_subjects()
 		t_abort "setup" "not three subjects: $h1 $h2 $h3"
 }
 
+# three_people: three_subjects of Matti, Liisa and Maija; A, C and D are
+# their handles (h1, h2, h3).
+three_people()
+{
+	three_subjects "Matti Meikäläinen" "+358401234567" "Liisa Korhonen" "+358409999998" \
+		"Maija Virtanen" "+358401234568"
+	A=$h1 C=$h2 D=$h3
+}
+
+# call_of_two STEM WHEN NAME1 PHONE1 NAME2 PHONE2: ingest_call of a call of
+# two people at WHEN, the first a customer, the second a participant.
+call_of_two()
+{
+	ingest_call "$1" "$2" "{\"role\": \"customer\", \"name\": \"$3\", \"phone\": \"$4\"},
+ {\"role\": \"participant\", \"name\": \"$5\", \"phone\": \"$6\"}"
+}
+
+# linked RID: the handles linked to recording RID, sorted, joined by
+# commas; handles H...: the handles given in that form.
+linked() { q "SELECT group_concat(handle) FROM (SELECT handle FROM link WHERE recording = '$1' ORDER BY handle)"; }
+handles() { printf '%s\n' "$@" | sort | paste -sd,; }
+
 # fourth_subject: after three_subjects, a call of a fourth person on 5
 # Nov; sets h4 (its handle; else the test aborts).
 fourth_subject()

@@ -56,7 +56,7 @@ assert_eq "Matti's card lists none" "[]" "$(card_of "$A" '.merged_from')"
 assert_eq "Maija's lists C and D" "[\"$C\",\"$D\"]" "$(card_of "$N" '.merged_from')"
 assert_eq "Matti's export and walk no longer tell the read of D's card" "0" "$(reads_of "$A")"
 assert_eq "Maija's export tells it (her walk is given nothing by the log)" "1" "$(reads_of "$N")"
-assert_eq "logged on A, naming D, and on her subject" "into=$N merged-handle=$D|from=$A recordings=0 merged=1" \
+assert_eq "logged on A, naming D, and on her subject" "into=$N merged-handle=$D|from=$A recordings=0 merged=1 shared=0" \
 	"$(sqlite3 "$REG/catalog.db" "SELECT group_concat(reason, '|') FROM (SELECT reason FROM audit WHERE action = 'split-subject' AND outcome = 'ok' AND (reason LIKE '%recordings=0 merged=%' OR reason = 'into=$N merged-handle=$D') ORDER BY seq)")"
 assert_eq "... and on her subject, which received D" 1 \
 	"$(q "SELECT count(*) FROM audit WHERE action = 'split-subject' AND object = '$N' AND reason = 'from=$A received-handle=$D'")"

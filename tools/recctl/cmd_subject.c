@@ -941,6 +941,15 @@ static int subject_split_cmd(struct reg *r, struct subj_opts *o, const char *han
 		printf("%zu subject%s merged into %s before went with %s: %s history is %s's now\n", res.merged_moved,
 		       res.merged_moved == 1 ? "" : "s", handle, res.handle, res.merged_moved == 1 ? "its" : "their",
 		       res.handle);
+	if (res.shared)
+		printf("%zu call%s of both %s and %s, which the merge had taken for one person's, %s linked to %s "
+		       "again\n", res.shared, res.shared == 1 ? "" : "s", handle, res.handle,
+		       res.shared == 1 ? "is" : "are", res.handle);
+	for (size_t i = 0; i < res.alone.n; i++)
+		printf("recording %s stays %s's, though its details name no party of %s's but the person%s split off: "
+		       "check whose it is (to move it, split it off %s and merge the new subject into the right one)\n",
+		       res.alone.id[i], handle, handle, o->merged.n == 1 ? "" : "s", handle);
+	idlist_free(&res.alone);
 	if (res.merged_left)
 		printf("%s's card lists %zu subject%s merged into it before (subject show %s: merged from), whose "
 		       "history (their cards' reads, their erased recordings) stays %s's: a split moves one only when "
