@@ -1312,7 +1312,9 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 }
 
 /* The "ok" merge-subject entries of one recording ("from=OTHER
- * into=HANDLE", a merge's), with their seqs, in the order written. */
+ * into=HANDLE", a merge's), with their seqs, in the order written: in
+ * m[0] those of a recording that became HANDLE's, in m[1] those of one
+ * both were in (AUDIT_MERGE_SHARED). */
 struct merges_of {
 	struct idlist from, into;
 	int64_t *seq;
@@ -1321,7 +1323,7 @@ struct merges_of {
 static int add_merge_of(const struct audit_entry *e, void *ctx)
 {
 	struct merges_of *m = ctx;
-	char from[CATALOG_HANDLE_MAX], into[CATALOG_HANDLE_MAX];
+	char from[CATALOG_HANDLE_MAX], into[CATALOG_HANDLE_MAX], shared[4];
 
 	if (!e->outcome || strcmp(e->outcome, "ok") || !audit_reason_value(e->reason, "from", from, sizeof(from)) ||
 	    !audit_reason_value(e->reason, "into", into, sizeof(into)))
@@ -1329,8 +1331,9 @@ static int add_merge_of(const struct audit_entry *e, void *ctx)
 	/* The first AUDIT_HANDLES_MAX alone: a merge's own entries come
 	 * before any root appends after it, and the erasure is never
 	 * refused for entries forged by the thousand. */
-	if (m->from.n >= AUDIT_HANDLES_MAX)
+	if (m[0].from.n + m[1].from.n >= AUDIT_HANDLES_MAX)
 		return 1;
+	m += audit_reason_value(e->reason, AUDIT_MERGE_SHARED, shared, sizeof(shared)) != 0;
 	m->seq = xrealloc(m->seq, (m->from.n + 1) * sizeof(*m->seq));
 	m->seq[m->from.n] = e->seq;
 	idlist_add(&m->from, from);
@@ -1338,41 +1341,51 @@ static int add_merge_of(const struct audit_entry *e, void *ctx)
 	return 0;
 }
 
-int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
-			   char out[CATALOG_HANDLE_MAX])
+static void merges_free(struct merges_of m[2])
 {
-	const char *objects[1] = { recording };
-	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
-	struct merges_of m = { { 0 }, { 0 }, NULL };
-	struct split_marks marks = { NULL, 0 };
-	int rc = audit_each_where(c, &f, add_merge_of, &m);
+	for (int i = 0; i < 2; i++) {
+		free(m[i].seq);
+		idlist_free(&m[i].from);
+		idlist_free(&m[i].into);
+	}
+}
 
-	rc = rc == 1 ? 0 : rc;
+/* Whether entry k of m, a merge of OTHER into HANDLE, is one the log
+ * confirms: OTHER's card erased once, by that merge, after the entry (a
+ * merge logs on its recordings before it erases the card; one appended
+ * later, or naming no merge, is root's).  1, 0 or -errno. */
+static int merge_confirmed(struct catalog *c, const struct merges_of *m, size_t k)
+{
+	int64_t erased = 0;
+	int rc = merged_into(c, m->from.id[k], m->into.id[k], &erased);
+
+	return rc == 1 ? m->seq[k] < erased : rc;
+}
+
+/* audit_recording_origin with the recording's merge entries read (m). */
+static int origin_of(struct catalog *c, const struct merges_of *m, const char *handle, char out[CATALOG_HANDLE_MAX])
+{
+	struct cat_audit_filter f = { .n_objects = 1, .action = "split-subject" };
+	struct split_marks marks = { NULL, 0 };
+	const char *objects[1];
+	int rc = 0;
+
+	f.objects = objects;
 	snprintf(out, CATALOG_HANDLE_MAX, "%s", handle);
 	for (int depth = 0; rc == 0 && depth < AUDIT_MERGED_DEPTH; depth++) {
 		const char *was = NULL;
 
-		/* the latest merge into out that the log confirms: the merged
-		 * card erased once, by that merge, after the entry (a merge
-		 * logs on its recordings before it erases the card; one
-		 * appended later, or naming no merge, is root's) */
-		for (size_t k = m.into.n; !was && rc == 0 && k-- > 0;) {
-			int64_t erased = 0;
-
-			if (strcmp(m.into.id[k], out))
-				continue;
-			rc = merged_into(c, m.from.id[k], out, &erased);
-			if (rc == 1 && m.seq[k] < erased)
-				was = m.from.id[k];
-			rc = rc < 0 ? rc : 0;
-		}
+		/* the latest merge into out that the log confirms */
+		for (size_t k = m->into.n; !was && rc == 0 && k-- > 0;)
+			if (!strcmp(m->into.id[k], out) && (rc = merge_confirmed(c, m, k)) == 1)
+				was = m->from.id[k];
+		rc = rc < 0 ? rc : 0;
 		if (!was)
 			break;
 		/* the splits that took handles off out since (the recording
 		 * stays out's when its subject before was split off): read
 		 * only when a merge is found, not on every erasure */
 		objects[0] = out;
-		f.action = "split-subject";
 		if ((rc = audit_each_where(c, &f, add_split_off, &marks)) || split_off(&marks, was))
 			break;
 		snprintf(out, CATALOG_HANDLE_MAX, "%s", was);
@@ -1380,9 +1393,69 @@ int audit_recording_origin(struct catalog *c, const char *recording, const char 
 	if (rc == -E2BIG)	/* split entries forged by the thousand: the handle stays */
 		rc = 0;
 	free(marks.v);
-	free(m.seq);
-	idlist_free(&m.from);
-	idlist_free(&m.into);
+	return rc;
+}
+
+/* The recording's "ok" merge-subject entries, the first AUDIT_HANDLES_MAX. */
+static int merges_of_recording(struct catalog *c, const char *recording, struct merges_of m[2])
+{
+	const char *objects[1] = { recording };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
+	int rc = audit_each_where(c, &f, add_merge_of, m);
+
+	return rc == 1 ? 0 : rc;
+}
+
+int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
+			   char out[CATALOG_HANDLE_MAX])
+{
+	struct merges_of m[2] = { { { 0 }, { 0 }, NULL }, { { 0 }, { 0 }, NULL } };
+	int rc = merges_of_recording(c, recording, m);
+
+	snprintf(out, CATALOG_HANDLE_MAX, "%s", handle);
+	if (rc == 0)
+		rc = origin_of(c, &m[0], handle, out);
+	merges_free(m);
+	return rc;
+}
+
+int audit_recording_shared(struct catalog *c, const char *recording, struct idlist *named)
+{
+	struct merges_of m[2] = { { { 0 }, { 0 }, NULL }, { { 0 }, { 0 }, NULL } };
+	struct cat_audit_filter f = { .n_objects = 1, .action = "split-subject" };
+	const char *objects[1];
+	int rc = merges_of_recording(c, recording, m);
+
+	f.objects = objects;
+	/* breadth first: one merged into a subject named, then into it */
+	for (size_t i = 0; rc == 0 && m[1].from.n && i < named->n && named->n < AUDIT_HANDLES_MAX; i++) {
+		struct split_marks marks = { NULL, 0 };
+		char h[CATALOG_HANDLE_MAX], was[CATALOG_HANDLE_MAX];
+		int read = 0;
+
+		snprintf(h, sizeof(h), "%s", named->id[i]);
+		for (size_t k = 0; rc == 0 && k < m[1].into.n; k++) {
+			if (strcmp(m[1].into.id[k], h) || (rc = merge_confirmed(c, &m[1], k)) != 1) {
+				rc = rc < 0 ? rc : 0;
+				continue;
+			}
+			/* not one a split took off h since: the split gave
+			 * the call to its new subject, linked now */
+			objects[0] = h;
+			if (!read++)
+				rc = audit_each_where(c, &f, add_split_off, &marks);
+			if (rc == 0 && !split_off(&marks, m[1].from.id[k]))
+				rc = origin_of(c, &m[0], m[1].from.id[k], was);
+			else
+				continue;
+			if (rc == 0 && !listed(named, was))
+				idlist_add(named, was);
+		}
+		free(marks.v);
+	}
+	if (rc == -E2BIG)
+		rc = 0;
+	merges_free(m);
 	return rc;
 }
 

@@ -301,6 +301,22 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
 int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
 			   char out[CATALOG_HANDLE_MAX]) MUST_CHECK;
 /*
+ * The persons a recording was of beside those its links name, by the log:
+ * a merge logs on a call both subjects were in, whose link of OTHER's it
+ * drops, "merge-subject RECORDING ok from=OTHER into=HANDLE shared=1"
+ * (AUDIT_MERGE_SHARED; audit_recording_origin skips those).  For each
+ * handle of named (the linked subjects' origins), each such OTHER the log
+ * confirms as audit_recording_origin confirms a merge, and that no split
+ * took off the handle since (the split gave the call to its new subject,
+ * linked then), is added to named as its own origin, and so on for those
+ * added; AUDIT_HANDLES_MAX at most, the first 1,024 merge entries read.
+ * The erasure of a call of two people erased while one was wrongly merged
+ * into the other names both, so that a split undoing the merge later takes
+ * the erased call's history with the person (atk60 F3).
+ */
+#define AUDIT_MERGE_SHARED "shared"
+int audit_recording_shared(struct catalog *c, const char *recording, struct idlist *named) MUST_CHECK;
+/*
  * Whether recording rec, which the catalog holds unrestricted, is
  * restricted by the audit log's word: its last "ok" entry of "restrict"
  * or "lift-restriction" is a restrict.  Only a lift clears a restriction,

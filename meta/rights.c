@@ -641,9 +641,13 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
 		char was[CATALOG_HANDLE_MAX];
 
-		if ((rc = audit_recording_origin(r->cat, recording, handles.id[i], was)) == 0)
+		rc = audit_recording_origin(r->cat, recording, handles.id[i], was);
+		if (rc == 0 && !idlist_has(&named, 0, was))
 			idlist_add(&named, was);
 	}
+	/* and the persons a merge took for one of them (a call of both) */
+	if (rc == 0)
+		rc = audit_recording_shared(r->cat, recording, &named);
 	if (rc == 0 && named.n)
 		qsort(named.id, named.n, sizeof(named.id[0]), cmp_id);
 	/* Logged first (same transaction): the links that name the
@@ -1260,14 +1264,17 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 		rc = catalog_subject_recordings(r->cat, into, &mine);
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
 		rc = move_details_of(r, kr, a, recs.id[i], from, into, 1);
-	/* and on each recording that becomes into's, whose it was: its
-	 * erasure names from (audit_recording_origin), whose history a split
-	 * undoing the merge takes with it.  One into was in already stays
-	 * into's. */
-	snprintf(why, sizeof(why), "from=%s into=%s", from, into);
-	for (size_t i = 0; rc == 0 && i < recs.n; i++)
-		if (!idlist_has(&mine, 0, recs.id[i]))
-			rc = audit_log(r->cat, a, "merge-subject", recs.id[i], "ok", why);
+	/* and on each recording, whose it was: its erasure names from
+	 * (audit_recording_origin), whose history a split undoing the merge
+	 * takes with it; a call both were in, into's already, loses from's
+	 * link, and its erasure names from beside into
+	 * (audit_recording_shared). */
+	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
+		int both = idlist_has(&mine, 0, recs.id[i]);
+
+		snprintf(why, sizeof(why), "from=%s into=%s%s", from, into, both ? " " AUDIT_MERGE_SHARED "=1" : "");
+		rc = audit_log(r->cat, a, "merge-subject", recs.id[i], "ok", why);
+	}
 	if (rc == 0)
 		rc = catalog_move_subject(r->cat, from, into, &links);
 	if (rc == 0)

@@ -164,7 +164,9 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
  * "merged-into=INTO"): into's card is the one kept.  Every objection that
  * stands then (into's, and from's it took) restricts the recordings of the
  * person it reaches that are not restricted yet, as rights_object does.
- * Logged "merge-subject" on into ("from=FROM recordings=N restricted=M").
+ * Logged "merge-subject" on into ("from=FROM recordings=N restricted=M"),
+ * and on each of from's recordings ("from=FROM into=INTO", with " shared=1"
+ * on a call both were in: audit_recording_origin, audit_recording_shared).
  * *moved, *restricted (may be NULL): from's recordings, and those
  * restricted.  Errors, each refusal logged: -EPERM below the rights level;
  * -EINVAL into and from are one; -ENOKEY kr lacks the rights level's key;
