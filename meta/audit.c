@@ -1350,16 +1350,50 @@ static void merges_free(struct merges_of m[2])
 	}
 }
 
+/* The N of the merge's own entry on into ("from=FROM recordings=N ..."),
+ * the first such after from's card's erasure (seq after), which the merge
+ * writes in the same transaction; -1 when the log holds none (in ctx). */
+struct merge_count {
+	const char *from;
+	int64_t after, n;
+};
+
+static int add_merge_count(const struct audit_entry *e, void *ctx)
+{
+	struct merge_count *x = ctx;
+	char from[CATALOG_HANDLE_MAX], n[24];
+
+	if (e->seq <= x->after || !e->outcome || strcmp(e->outcome, "ok") ||
+	    !audit_reason_value(e->reason, "from", from, sizeof(from)) || strcmp(from, x->from))
+		return 0;
+	if (audit_reason_value(e->reason, "recordings", n, sizeof(n)) && n[0] && strspn(n, "0123456789") == strlen(n))
+		x->n = strtoll(n, NULL, 10);
+	return 1;
+}
+
 /* Whether entry k of m, a merge of OTHER into HANDLE, is one the log
  * confirms: OTHER's card erased once, by that merge, after the entry (a
  * merge logs on its recordings before it erases the card; one appended
- * later, or naming no merge, is root's).  1, 0 or -errno. */
+ * later, or naming no merge, is root's), and within the merge's own run:
+ * the merge writes its N entries on OTHER's recordings just before the
+ * card's erasure, in one transaction, so one written before them was
+ * appended before the merge (atk61 F2).  A merge whose own entry on
+ * HANDLE the log lacks is taken by the erasure's seq alone.  1, 0 or
+ * -errno. */
 static int merge_confirmed(struct catalog *c, const struct merges_of *m, size_t k)
 {
+	const char *objects[1] = { m->into.id[k] };
+	struct cat_audit_filter f = { .objects = objects, .n_objects = 1, .action = "merge-subject" };
+	struct merge_count x = { m->from.id[k], 0, -1 };
 	int64_t erased = 0;
 	int rc = merged_into(c, m->from.id[k], m->into.id[k], &erased);
 
-	return rc == 1 ? m->seq[k] < erased : rc;
+	if (rc != 1 || m->seq[k] >= erased)
+		return rc == 1 ? 0 : rc;
+	x.after = erased;
+	if ((rc = audit_each_where(c, &f, add_merge_count, &x)) < 0)
+		return rc;
+	return x.n < 0 || m->seq[k] >= erased - x.n;
 }
 
 /* audit_recording_origin with the recording's merge entries read (m). */

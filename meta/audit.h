@@ -285,9 +285,11 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
  * a merge logs on each recording it moves to the kept subject
  * ("merge-subject RECORDING ok from=OTHER into=HANDLE") before it erases
  * OTHER's card ("erase-subject OTHER ok merged-into=HANDLE", once).  The
- * latest such entry into handle that was written before that erasure
- * gives OTHER (one appended later, or naming no merge, is root's: skipped,
- * atk59 F1), and so on back, 32 merges deep at most; but a split that took
+ * latest such entry into handle that was written before that erasure,
+ * within the merge's run (no earlier than the N entries the merge's own
+ * entry on handle counts, "recordings=N") gives OTHER (one appended later
+ * or earlier, or naming no merge, is root's: skipped, atk59 F1, atk61 F2),
+ * and so on back, 32 merges deep at most; but a split that took
  * OTHER off handle, or off one passed, since (AUDIT_SPLIT_MERGED, not
  * received back) leaves the recording that one's, as its links do (atk59
  * F2).  handle itself when none, and when the log holds entries forged by
