@@ -1396,7 +1396,8 @@ static int merge_confirmed(struct catalog *c, const struct merges_of *m, size_t 
 	return x.n < 0 || m->seq[k] >= erased - x.n;
 }
 
-/* audit_recording_origin with the recording's merge entries read (m). */
+/* Whose the recording was before merges made it handle's (audit_recording_named), in
+ * out, by its merge entries (m). */
 static int origin_of(struct catalog *c, const struct merges_of *m, const char *handle, char out[CATALOG_HANDLE_MAX])
 {
 	struct cat_audit_filter f = { .n_objects = 1, .action = "split-subject" };
@@ -1440,20 +1441,8 @@ static int merges_of_recording(struct catalog *c, const char *recording, struct 
 	return rc == 1 ? 0 : rc;
 }
 
-int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
-			   char out[CATALOG_HANDLE_MAX])
-{
-	struct merges_of m[2] = { { { 0 }, { 0 }, NULL }, { { 0 }, { 0 }, NULL } };
-	int rc = merges_of_recording(c, recording, m);
-
-	snprintf(out, CATALOG_HANDLE_MAX, "%s", handle);
-	if (rc == 0)
-		rc = origin_of(c, &m[0], handle, out);
-	merges_free(m);
-	return rc;
-}
-
-int audit_recording_shared(struct catalog *c, const char *recording, struct idlist *named)
+int audit_recording_named(struct catalog *c, const char *recording, const struct idlist *linked,
+			  struct idlist *named)
 {
 	struct merges_of m[2] = { { { 0 }, { 0 }, NULL }, { { 0 }, { 0 }, NULL } };
 	struct cat_audit_filter f = { .n_objects = 1, .action = "split-subject" };
@@ -1461,6 +1450,13 @@ int audit_recording_shared(struct catalog *c, const char *recording, struct idli
 	int rc = merges_of_recording(c, recording, m);
 
 	f.objects = objects;
+	/* each linked subject as whose it was before a merge made it theirs */
+	for (size_t i = 0; rc == 0 && i < linked->n; i++) {
+		char was[CATALOG_HANDLE_MAX];
+
+		if ((rc = origin_of(c, &m[0], linked->id[i], was)) == 0 && !listed(named, was))
+			idlist_add(named, was);
+	}
 	/* breadth first: one merged into a subject named, then into it */
 	for (size_t i = 0; rc == 0 && m[1].from.n && i < named->n && named->n < AUDIT_HANDLES_MAX; i++) {
 		struct split_marks marks = { NULL, 0 };

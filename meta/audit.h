@@ -281,8 +281,10 @@ int audit_subject_objects(struct catalog *c, const char *handle, struct idlist *
 int audit_handles_before(struct catalog *c, const char *recording, const char *handle,
 			 struct idlist *out) MUST_CHECK;
 /*
- * Whose recording was before merges made it handle's, by the log, in out:
- * a merge logs on each recording it moves to the kept subject
+ * The persons recording was of, by the log, added to named (each once),
+ * for the erasure to name (AUDIT_ERASED_SUBJECT); the recording's merge
+ * entries are read once.  For each handle of linked (its links), whose the
+ * recording was before merges made it handle's (its origin): a merge logs on each recording it moves to the kept subject
  * ("merge-subject RECORDING ok from=OTHER into=HANDLE") before it erases
  * OTHER's card ("erase-subject OTHER ok merged-into=HANDLE", once).  The
  * latest such entry into handle that was written before that erasure,
@@ -299,16 +301,11 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
  * subject (AUDIT_ERASED_SUBJECT), so that a split undoing a wrong merge
  * (recctl subject split --merged OTHER) takes the erased call's history
  * with OTHER, as it takes the card's reads (atk55 F1).
- */
-int audit_recording_origin(struct catalog *c, const char *recording, const char *handle,
-			   char out[CATALOG_HANDLE_MAX]) MUST_CHECK;
-/*
- * The persons a recording was of beside those its links name, by the log:
- * a merge logs on a call both subjects were in, whose link of OTHER's it
- * drops, "merge-subject RECORDING ok from=OTHER into=HANDLE shared=1"
- * (AUDIT_MERGE_SHARED; audit_recording_origin skips those).  For each
- * handle of named (the linked subjects' origins), each such OTHER the log
- * confirms as audit_recording_origin confirms a merge, and that no split
+ * Then the persons beside those: a merge logs on a call both subjects were
+ * in, whose link of OTHER's it drops, "merge-subject RECORDING ok
+ * from=OTHER into=HANDLE shared=1" (AUDIT_MERGE_SHARED; the origins skip
+ * those).  For each handle of named (the origins), each such OTHER the log
+ * confirms as it confirms a merge above, and that no split
  * took off the handle since (the split gave the call to its new subject,
  * linked then), is added to named as its own origin, and so on for those
  * added; AUDIT_HANDLES_MAX at most, the first 1,024 merge entries read.
@@ -317,7 +314,8 @@ int audit_recording_origin(struct catalog *c, const char *recording, const char 
  * the erased call's history with the person (atk60 F3).
  */
 #define AUDIT_MERGE_SHARED "shared"
-int audit_recording_shared(struct catalog *c, const char *recording, struct idlist *named) MUST_CHECK;
+int audit_recording_named(struct catalog *c, const char *recording, const struct idlist *linked,
+			  struct idlist *named) MUST_CHECK;
 /*
  * Whether recording rec, which the catalog holds unrestricted, is
  * restricted by the audit log's word: its last "ok" entry of "restrict"

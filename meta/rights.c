@@ -296,7 +296,7 @@ static char *with_request(struct reg *r, const char *action, const char *recordi
  * last, the subjects linked to it then (subjects, sorted: " subject=S-..."
  * each, AUDIT_ERASED_SUBJECT; pseudonyms, as every entry about a subject
  * names it; each as whose the recording was before a merge made it
- * theirs, audit_recording_origin): the links go with the rows, and the log still holds who
+ * theirs, audit_recording_named): the links go with the rows, and the log still holds who
  * accessed the recording, which a subject's access request is answered
  * from (audit_subject_objects).  An erasure that answers no request (the
  * sweep's) keeps no more than the id and those handles.
@@ -637,17 +637,10 @@ static int erase_recording_tx(struct reg *r, const struct audit_actor *a, int ac
 		return audit_refuse(r->cat, a, "erase", recording, -EPERM, "legal hold");
 	}
 	rc = catalog_each_link(r->cat, recording, add_linked_handle, &handles);
-	/* each as whose it was before a merge made it theirs */
-	for (size_t i = 0; rc == 0 && i < handles.n; i++) {
-		char was[CATALOG_HANDLE_MAX];
-
-		rc = audit_recording_origin(r->cat, recording, handles.id[i], was);
-		if (rc == 0 && !idlist_has(&named, 0, was))
-			idlist_add(&named, was);
-	}
-	/* and the persons a merge took for one of them (a call of both) */
+	/* each as whose it was before a merge made it theirs, and the
+	 * persons a merge took for one of them (a call of both) */
 	if (rc == 0)
-		rc = audit_recording_shared(r->cat, recording, &named);
+		rc = audit_recording_named(r->cat, recording, &handles, &named);
 	if (rc == 0 && named.n)
 		qsort(named.id, named.n, sizeof(named.id[0]), cmp_id);
 	/* Logged first (same transaction): the links that name the
@@ -1265,10 +1258,10 @@ int rights_merge_subjects(struct reg *r, const struct keyring *kr, const struct 
 	for (size_t i = 0; rc == 0 && i < recs.n; i++)
 		rc = move_details_of(r, kr, a, recs.id[i], from, into, 1);
 	/* and on each recording, whose it was: its erasure names from
-	 * (audit_recording_origin), whose history a split undoing the merge
+	 * (audit_recording_named), whose history a split undoing the merge
 	 * takes with it; a call both were in, into's already, loses from's
 	 * link, and its erasure names from beside into
-	 * (audit_recording_shared). */
+	 * (audit_recording_named, too). */
 	for (size_t i = 0; rc == 0 && i < recs.n; i++) {
 		int both = idlist_has(&mine, 0, recs.id[i]);
 

@@ -166,7 +166,7 @@ int rights_lift_objection(struct reg *r, const struct audit_actor *a, int actor_
  * person it reaches that are not restricted yet, as rights_object does.
  * Logged "merge-subject" on into ("from=FROM recordings=N restricted=M"),
  * and on each of from's recordings ("from=FROM into=INTO", with " shared=1"
- * on a call both were in: audit_recording_origin, audit_recording_shared).
+ * on a call both were in: audit_recording_named).
  * *moved, *restricted (may be NULL): from's recordings, and those
  * restricted.  Errors, each refusal logged: -EPERM below the rights level;
  * -EINVAL into and from are one; -ENOKEY kr lacks the rights level's key;

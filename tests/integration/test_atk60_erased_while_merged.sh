@@ -5,10 +5,10 @@
 # alone, and the split undoing the merge later could not give it back: who
 # heard the meeting was in Matti's export, not in hers.  The merge now logs
 # "merge-subject MEETING ok from=MAIJA into=MATTI shared=1", and the
-# erasure names her beside him (audit_recording_shared), so her history
+# erasure names her beside him (audit_recording_named), so her history
 # goes with her handle when the split undoes the merge.  A call of hers
 # alone erased while the merge stood names her already (the merge's entry
-# on it, audit_recording_origin).
+# on it, audit_recording_named).
 . "$(dirname "$0")/lib.sh"
 
 three_people
