@@ -951,36 +951,94 @@ static char *put_str(char **at, const char *s)
 	return d;
 }
 
+/*
+ * Interned strings.  A recording's source, kind, purpose, legal basis and
+ * data source, and an artifact's role and extension, take a few distinct
+ * values in a register of millions (the policy's), so one copy of each
+ * serves every recording of every snapshot for the daemon's life.  The
+ * table is bounded: at most INTERN_MAX strings of under INTERN_LEN bytes
+ * (under 1 MiB in all); any other value is copied into its recording or
+ * artifact, as every value was before.  None of these fields names a
+ * person.
+ */
+#define INTERN_MAX 4096
+#define INTERN_LEN 128
+
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct idmap interned;		/* string -> itself, never freed */
+
+/* The interned copy of s; NULL when s is NULL or too long, or the table
+ * is full. */
+static const char *intern(const char *s)
+{
+	char *v;
+
+	if (!s || strlen(s) >= INTERN_LEN)
+		return NULL;
+	pthread_mutex_lock(&intern_lock);
+	v = idmap_get(&interned, s);
+	if (!v && interned.n < INTERN_MAX) {
+		v = xstrdup(s);
+		idmap_put(&interned, v, v);
+	}
+	pthread_mutex_unlock(&intern_lock);
+	return v;
+}
+
+/* *field: s interned, or else copied to *at (which moves past it). */
+static void put_interned(char **field, char **at, const char *s)
+{
+	const char *v = intern(s);
+
+	*field = v ? (char *)v : put_str(at, s);
+}
+
+/* The bytes put_interned needs for s at *at: 0 when s is interned. */
+static size_t interned_len(const char *s)
+{
+	return !s || intern(s) ? 0 : strlen(s) + 1;
+}
+
 /* A recording of the snapshot from the catalog's row (copied: its strings
- * and the stem in the recording's own allocation), with one reference (the
+ * interned or in the recording's own allocation), with one reference (the
  * caller's). */
 static struct trec *trec_new(const struct cat_recording *r)
 {
 	char stem[NAMING_STEM_MAX], wav[NAMING_NAME_MAX], *at;
-	const char *strs[] = { r->source, r->kind, r->purpose, r->legal_basis, r->data_source,
-			       r->restricted_reason, r->legal_hold, stem, wav };
+	const char *own[] = { r->restricted_reason, r->legal_hold, wav };
+	const char *common[] = { r->source, r->kind, r->purpose, r->legal_basis, r->data_source };
 	size_t i, len = 0;
 	struct trec *rec;
 
 	naming_stem(stem, r);
 	naming_wav(wav, stem);
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		len += strs[i] ? strlen(strs[i]) + 1 : 0;
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		len += own[i] ? strlen(own[i]) + 1 : 0;
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		len += interned_len(common[i]);
 	rec = xcalloc(1, sizeof(*rec) + len);
 	at = (char *)(rec + 1);
 	rec->refs = 1;
 	rec->row = *r;
-	rec->row.source = put_str(&at, r->source);
-	rec->row.kind = put_str(&at, r->kind);
-	rec->row.purpose = put_str(&at, r->purpose);
-	rec->row.legal_basis = put_str(&at, r->legal_basis);
-	rec->row.data_source = put_str(&at, r->data_source);
+	put_interned(&rec->row.source, &at, r->source);
+	put_interned(&rec->row.kind, &at, r->kind);
+	put_interned(&rec->row.purpose, &at, r->purpose);
+	put_interned(&rec->row.legal_basis, &at, r->legal_basis);
+	put_interned(&rec->row.data_source, &at, r->data_source);
 	rec->row.restricted_reason = put_str(&at, r->restricted_reason);
 	rec->row.legal_hold = put_str(&at, r->legal_hold);
-	rec->stem = put_str(&at, stem);
 	rec->wav_name = put_str(&at, wav);
 	rec->subjects = no_subjects;
 	return rec;
+}
+
+/* rec's stem (naming_stem): its WAV view's name without the label. */
+static void trec_stem(const struct trec *rec, char out[NAMING_STEM_MAX])
+{
+	size_t len = strlen(rec->wav_name) - strlen("." NAMING_LABEL_WAV);
+
+	memcpy(out, rec->wav_name, len);
+	out[len] = '\0';
 }
 
 /* a comes before b in a recording's artifacts: by role, then n (the
@@ -996,21 +1054,22 @@ static int art_before(const struct tart *a, const struct tart *b)
 static struct tart *trec_add_art(struct trec *rec, const struct cat_artifact *a)
 {
 	const char *role = a->role ? a->role : "file";
-	char name[NAMING_NAME_MAX];
+	char stem[NAMING_STEM_MAX], name[NAMING_NAME_MAX];
 	size_t len;
 	struct tart *art, **pp;
 	char *at;
 
-	naming_artifact(name, rec->stem, role, a->n, a->ext);
-	len = strlen(role) + 1 + (a->ext ? strlen(a->ext) + 1 : 0) + strlen(name) + 1;
+	trec_stem(rec, stem);
+	naming_artifact(name, stem, role, a->n, a->ext);
+	len = interned_len(role) + interned_len(a->ext) + strlen(name) + 1;
 	art = xcalloc(1, sizeof(*art) + len);
 	at = (char *)(art + 1);
 
 	memcpy(art->id, a->id, sizeof(art->id));
 	art->rec = rec;
-	art->role = put_str(&at, role);
+	put_interned(&art->role, &at, role);
 	art->n = a->n;
-	art->ext = put_str(&at, a->ext);
+	put_interned(&art->ext, &at, a->ext);
 	art->name = put_str(&at, name);
 	art->size = a->size;
 	/* In the catalog's order, (role, n), whatever order they come in;

@@ -54,21 +54,23 @@ enum tnode_type {
 };
 
 /* One recording as of the snapshot (shared by every snapshot in which it
- * did not change).  The row's strings and the stem are in the recording's
- * own allocation (one malloc for all of them); subjects is a malloc of its
- * own, as links add to it while building. */
+ * did not change).  The row's strings that name what the policy names
+ * (source, kind, purpose, legal basis, data source) are interned (tree.c:
+ * a few distinct values for a million recordings), the others and the
+ * WAV view's name in the recording's own allocation (one malloc for all
+ * of them); subjects is a malloc of its own, as links add to it while
+ * building. */
 struct trec {
 	int refs;			/* atomic: the snapshots' recording maps and file nodes */
-	struct cat_recording row;	/* the catalog's row, strings copied */
-	char *stem;			/* naming_stem() of row */
-	char *wav_name;			/* naming_wav() of stem: its TN_WAV nodes' name */
+	struct cat_recording row;	/* the catalog's row, strings interned or copied */
+	char *wav_name;			/* naming_wav() of its stem: its TN_WAV nodes' name */
 	char *subjects;			/* "S-1,S-2", "" when none */
 	struct tart *audio;		/* NULL when the catalog has none */
 	struct tart *arts;		/* every artifact, chained by next */
 };
 
-/* One artifact as of the snapshot (owned by its recording; role, ext and
- * name are in the artifact's own allocation). */
+/* One artifact as of the snapshot (owned by its recording; role and ext
+ * are interned, name is in the artifact's own allocation). */
 struct tart {
 	char id[RECFS_ID_HEX];
 	int n;
