@@ -210,8 +210,8 @@ int content_open_node(const struct reg *r, const struct tnode *n, const struct c
 	if (rc < 0)
 		goto out;
 	if (n->type == TN_WAV) {
-		struct opus_info info = { .channels = n->rec->row.channels, .pcm_samples = n->rec->row.pcm_samples,
-					  .duration_ms = n->rec->row.duration_ms };
+		struct opus_info info = { .channels = tnode_rec(n)->row.channels, .pcm_samples = tnode_rec(n)->row.pcm_samples,
+					  .duration_ms = tnode_rec(n)->row.duration_ms };
 
 		rc = opus_wav_open(wav_source, c->br, n->art->size, &info, &c->wav);
 		if (rc < 0)
@@ -353,7 +353,7 @@ void content_track(struct content_set *s, struct content *c, const struct tree *
 	c->level = level;
 	c->nodeid = nodeid;
 	snprintf(c->art_id, sizeof(c->art_id), "%s", n->art ? n->art->id : "");
-	snprintf(c->rec_id, sizeof(c->rec_id), "%s", n->rec ? n->rec->row.id : "");
+	snprintf(c->rec_id, sizeof(c->rec_id), "%s", tnode_rec(n) ? tnode_rec(n)->row.id : "");
 	snprintf(c->label, sizeof(c->label), "%s", label ? label : "");
 	pthread_mutex_lock(&s->lock);
 	link_locked(s, c);

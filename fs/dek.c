@@ -187,14 +187,14 @@ int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, c
 	struct crypto_key *unlock = NULL, *dek = NULL;
 	int rc;
 
-	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art || !n->rec)
+	if ((n->type != TN_FILE && n->type != TN_WAV) || !n->art || !tnode_rec(n))
 		return -EACCES;
 	if (c->level < 0 || (size_t)c->level >= fs->reg->policy->n_levels)
 		return -EACCES;
 	/* Protected: the level key and this uid's unlock (recctl unlock);
 	 * asked first, so that a caller without one costs no unsealing. */
-	if (n->rec->row.locked) {
-		unlock = unlocks_get(fs->deks->unlocks, c->uid, n->rec->row.id);
+	if (tnode_rec(n)->row.locked) {
+		unlock = unlocks_get(fs->deks->unlocks, c->uid, tnode_rec(n)->row.id);
 		if (!unlock)
 			return -ENOKEY;
 	}

@@ -447,8 +447,8 @@ int recfs_other_view(struct recfs *fs, const struct caller *c, fuse_ino_t ino, c
 	if (n && name)
 		n = tree_child(n, name);
 	if (n && tree_visible(n, (int)v - 1)) {
-		if (n->rec) {
-			snprintf(object, RECFS_ID_HEX, "%s", n->rec->row.id);
+		if (tnode_rec(n)) {
+			snprintf(object, RECFS_ID_HEX, "%s", tnode_rec(n)->row.id);
 		} else if (tnode_handle(n)) {
 			snprintf(object, RECFS_ID_HEX, "%s", tnode_handle(n));
 			if (handle)
@@ -471,7 +471,7 @@ static mode_t view_write_bit(const struct recfs *fs, const struct tnode *n, unsi
 {
 	if (n->type != TN_FILE && n->type != TN_WAV)
 		return 0;
-	if (!(n->mode & 0444) || v == 0 || (int)v - 1 != seal_level_for(fs->reg->policy, NULL, SEAL_RIGHTS))
+	if (!(tnode_mode(n) & 0444) || v == 0 || (int)v - 1 != seal_level_for(fs->reg->policy, NULL, SEAL_RIGHTS))
 		return 0;
 	return tree_visible(n, (int)v - 1) ? S_IWGRP : 0;
 }
@@ -485,7 +485,7 @@ static mode_t view_write_bit(const struct recfs *fs, const struct tnode *n, unsi
  * before recfs is asked, and a group of another level would refuse the
  * caller a file recfs gives it.  Only a caller of v's level reaches v's
  * node ids (tree_resolve), so the group tells nobody of another level.
- * Shared nodes (v 0) keep n->gid, the lowest level that may read.  A
+ * Shared nodes (v 0) keep tnode_gid(n), the lowest level that may read.  A
  * directory's nlink is 1, "not counted", as a count would tell of
  * subdirectories others see.  The kernel caches attributes per view
  * (VIEW_TIMEOUT) and the poller invalidates every change.
@@ -495,19 +495,19 @@ static void fill_attr(const struct recfs *fs, const struct tnode *n, unsigned v,
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_uid = 0;
-	st->st_gid = n->gid;
+	st->st_gid = tnode_gid(n);
 	if (n->type != TN_DIR && v > 0 && v - 1 < POLICY_MAX_LEVELS && tree_visible(n, (int)v - 1) &&
 	    fs->level_gid[v - 1])
 		st->st_gid = fs->level_gid[v - 1];
-	st->st_size = (off_t)n->size;
+	st->st_size = (off_t)tnode_size(n);
 	st->st_blksize = 65536;
-	st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
-	st->st_atime = st->st_mtime = st->st_ctime = (time_t)n->mtime;
+	st->st_blocks = (blkcnt_t)((tnode_size(n) + 511) / 512);
+	st->st_atime = st->st_mtime = st->st_ctime = (time_t)tnode_mtime(n);
 	if (n->type == TN_DIR) {
-		st->st_mode = S_IFDIR | n->mode;
+		st->st_mode = S_IFDIR | tnode_mode(n);
 		st->st_nlink = 1;
 	} else {
-		st->st_mode = S_IFREG | n->mode | view_write_bit(fs, n, v);
+		st->st_mode = S_IFREG | tnode_mode(n) | view_write_bit(fs, n, v);
 		st->st_nlink = 1;
 	}
 }
@@ -729,33 +729,33 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE || fi) {
 		rc = -EROFS;
-		recfs_audit(fs, &c, setattr_action(to_set, fi), n->rec ? n->rec->row.id : NULL, NULL, rc);
+		recfs_audit(fs, &c, setattr_action(to_set, fi), tnode_rec(n) ? tnode_rec(n)->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
 		rc = -EPERM;
-		recfs_audit(fs, &c, "chown", n->rec ? n->rec->row.id : NULL, NULL, rc);
+		recfs_audit(fs, &c, "chown", tnode_rec(n) ? tnode_rec(n)->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
 		rc = -EROFS;
-		recfs_audit(fs, &c, setattr_action(to_set, fi), n->rec ? n->rec->row.id : NULL, NULL, rc);
+		recfs_audit(fs, &c, setattr_action(to_set, fi), tnode_rec(n) ? tnode_rec(n)->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		mode = attr->st_mode & 07777 & ~view_write_bit(fs, n, tree_nodeid_view(ino));
-		if (!n->rec || (mode & ~(mode_t)0444)) {
+		if (!tnode_rec(n) || (mode & ~(mode_t)0444)) {
 			rc = -EPERM;
-			recfs_audit(fs, &c, "chmod", n->rec ? n->rec->row.id : NULL, NULL, rc);
+			recfs_audit(fs, &c, "chmod", tnode_rec(n) ? tnode_rec(n)->row.id : NULL, NULL, rc);
 			goto out;
 		}
-		restricted = n->rec->row.restricted_since != 0;
-		memcpy(rec_id, n->rec->row.id, sizeof(rec_id));
+		restricted = tnode_rec(n)->row.restricted_since != 0;
+		memcpy(rec_id, tnode_rec(n)->row.id, sizeof(rec_id));
 		recfs_rights_actor(fs, &c, &actor);
 		/* chmod 0 of a recording an objection restricted is the
 		 * officer's restriction (Art. 18), which keeps it past its
 		 * retention (rights.c: restrict_tx). */
-		if (!(mode & 0444) && (!restricted || n->rec->row.restricted_by_objection))
+		if (!(mode & 0444) && (!restricted || tnode_rec(n)->row.restricted_by_objection))
 			RECFS_RIGHTS(fs, &c, "restrict", rec_id, rc,
 				     rights_restrict(fs->reg, &actor, c.level, rec_id, "chmod"));
 		else if ((mode & 0444) && restricted)
@@ -807,8 +807,8 @@ static void op_readonly(fuse_req_t req, const char *action, fuse_ino_t ino, cons
 	} else {
 		if (name)
 			n = tree_child(n, name);
-		if (n && n->rec && tree_visible(n, c.level))
-			object = n->rec->row.id;
+		if (n && tnode_rec(n) && tree_visible(n, c.level))
+			object = tnode_rec(n)->row.id;
 		recfs_audit(fs, &c, action, object, NULL, -EROFS);
 		tree_unref(t);
 	}
@@ -867,7 +867,7 @@ static void ghost_recording(struct recfs *fs, const struct tnode *dir, unsigned 
 	size_t i;
 
 	for (i = 0; i < dir->n_kids; i++)
-		if (dir->kids[i]->rec == n->rec && dir->kids[i] != n) {
+		if (tnode_rec(dir->kids[i]) == tnode_rec(n) && dir->kids[i] != n) {
 			fill_attr(fs, dir->kids[i], v, &st);
 			ghosts_add(fs->ghosts, uid, &st);
 		}
@@ -949,15 +949,15 @@ static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	if (n->type == TN_README || !n->art) {
 		rc = -EROFS;
-		recfs_audit(fs, &c, "erase", n->rec ? n->rec->row.id : NULL, NULL, rc);
+		recfs_audit(fs, &c, "erase", tnode_rec(n) ? tnode_rec(n)->row.id : NULL, NULL, rc);
 		goto out;
 	}
 	recfs_rights_actor(fs, &c, &actor);
 	if (n->type == TN_WAV || !strcmp(n->art->role, "audio"))
-		RECFS_RIGHTS(fs, &c, "erase", n->rec->row.id, rc,
-			     rights_erase_recording(fs->reg, &actor, c.level, n->rec->row.id, "rm"));
+		RECFS_RIGHTS(fs, &c, "erase", tnode_rec(n)->row.id, rc,
+			     rights_erase_recording(fs->reg, &actor, c.level, tnode_rec(n)->row.id, "rm"));
 	else
-		RECFS_RIGHTS(fs, &c, "erase", n->rec->row.id, rc,
+		RECFS_RIGHTS(fs, &c, "erase", tnode_rec(n)->row.id, rc,
 			     rights_erase_artifact(fs->reg, &actor, c.level, n->art->id));
 	if (rc < 0)
 		goto out;
@@ -1040,19 +1040,19 @@ out:
  */
 static void store_small(struct recfs *fs, fuse_ino_t ino, const struct tnode *n, struct content *ct)
 {
-	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(n->size);
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(tnode_size(n));
 	char *buf;
 
-	if (n->type != TN_FILE || !n->size || n->size > STORE_MAX)
+	if (n->type != TN_FILE || !tnode_size(n) || tnode_size(n) > STORE_MAX)
 		return;
-	buf = malloc(n->size);
+	buf = malloc(tnode_size(n));
 	if (!buf)
 		return;
-	if (content_read(ct, buf, n->size, 0) == (ssize_t)n->size) {
+	if (content_read(ct, buf, tnode_size(n), 0) == (ssize_t)tnode_size(n)) {
 		bv.buf[0].mem = buf;
 		(void)fuse_lowlevel_notify_store(fs->se, ino, 0, &bv, 0);
 	}
-	crypto_freezero(buf, n->size);
+	crypto_freezero(buf, tnode_size(n));
 }
 
 /* The artifact of file node n as the log names it (naming_label). */
@@ -1134,7 +1134,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		n = tree_find(t, tree_nodeid_ino(ino));
 		if (!n || !n->art)
 			goto out;
-		object = n->rec->row.id;
+		object = tnode_rec(n)->row.id;
 		node_label(n, label);
 		rc = erased_meanwhile(fs, object) ? -ENOENT : -EACCES;
 		goto log;
@@ -1144,7 +1144,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		goto out;
 	}
 	if (n->art) {
-		object = n->rec->row.id;
+		object = tnode_rec(n)->row.id;
 		node_label(n, label);
 	}
 	if (acc != O_RDONLY || (fi->flags & O_TRUNC)) {
@@ -1159,7 +1159,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = content_open_text(fs->notice[n->lang], fs->notice_len[n->lang], &ct);
 	} else {
 		rc = dek_get(fs, &c, n, &dek);
-		if (rc == -EACCES && n->rec && erased_meanwhile(fs, n->rec->row.id))
+		if (rc == -EACCES && tnode_rec(n) && erased_meanwhile(fs, tnode_rec(n)->row.id))
 			rc = -ENOENT;
 		if (rc == 0)
 			rc = content_open_node(fs->reg, n, dek, &ct);
@@ -1526,7 +1526,7 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, str
 				i++;	/* gone from the caller's view since the open */
 				continue;
 			}
-			name = k->name;
+			name = tnode_name(k);
 			fill_entry(req_fs(req), k, &c, &e);
 			if (!fresh || !e.entry_timeout)
 				e.ino = 0;	/* the name and type only */

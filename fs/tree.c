@@ -16,9 +16,11 @@
  * Sharing.  The ino map and the recording map are hash array mapped tries
  * (struct tmap): 64-way nodes, a bitmap and the entries present, so a
  * patch copies the few trie nodes on the path to what it changes and
- * shares the rest.  A node, a recording or a trie node made by the tree
+ * shares the rest.  A folder's node or a trie node made by the tree
  * being patched (gen == the tree's gen) is changed in place; one made by
- * an older tree is copied first (path copying up to the root).  Reference
+ * an older tree is copied first (path copying up to the root).  A file's
+ * node is never changed once made: a patch takes it out and puts a new
+ * one in, with the recording's new row (load_rec).  Reference
  * counts: a trie entry holds one on what it points to, a tree one on its
  * two tries, a file node one on its recording.  Kids tables hold none: a
  * kid is always in the same tree's ino map as its directory.
@@ -388,7 +390,7 @@ static void trec_unref(struct trec *r);
  * are never handed back.  Under AddressSanitizer they are plain callocs,
  * so that a use after free is still caught, and so is a read of a
  * folder's field in a file's node.  A file's node ends where a folder's
- * fields begin (struct tnode): TNODE_FILE_SIZE bytes, 88 of 120 here.
+ * fields begin (struct tnode): TNODE_FILE_SIZE bytes, 32 of 112 here.
  */
 _Static_assert(TNODE_FILE_SIZE % _Alignof(struct tnode) == 0, "file nodes must stay aligned in the slab");
 
@@ -451,20 +453,17 @@ static void file_node_free(struct tnode *n)
 }
 #endif
 
-/* A zeroed node named name: a copy in the node's own allocation (one
- * malloc), or, for a file (`borrow`), name itself, which must be the name
- * kept by the recording the node will hold (struct tnode), in a node of
- * the file nodes' slab. */
-static struct tnode *node_alloc(const char *name, int borrow)
+/* A zeroed node: a file's (name NULL: its name is its artifact's, struct
+ * tnode) from the file nodes' slab, or a folder's or README's named name,
+ * a copy in the node's own allocation (one malloc). */
+static struct tnode *node_alloc(const char *name)
 {
-	size_t len = borrow ? 0 : strlen(name) + 1;
+	size_t len;
 	struct tnode *n;
 
-	if (borrow) {
-		n = file_node_alloc();
-		n->name = (char *)name;
-		return n;
-	}
+	if (!name)
+		return file_node_alloc();
+	len = strlen(name) + 1;
 	n = xcalloc(1, sizeof(*n) + len);
 	n->name = (char *)(n + 1);
 	memcpy(n->name, name, len);
@@ -494,9 +493,8 @@ static void tnode_unref(struct tnode *n)
 {
 	if (!n || __atomic_sub_fetch(&n->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
-	if (n->rec)
-		trec_unref(n->rec);
 	if (tnode_is_file(n)) {
+		trec_unref(n->art->rec);
 		file_node_free(n);
 		return;
 	}
@@ -611,12 +609,12 @@ struct tnode *tree_resolve(const struct tree *t, uint64_t nodeid, int level)
 
 static int cmp_kid(const void *a, const void *b)
 {
-	return strcmp((*(struct tnode *const *)a)->name, (*(struct tnode *const *)b)->name);
+	return strcmp(tnode_name(*(struct tnode *const *)a), tnode_name(*(struct tnode *const *)b));
 }
 
 static int cmp_key(const void *key, const void *b)
 {
-	return strcmp(key, (*(struct tnode *const *)b)->name);
+	return strcmp(key, tnode_name(*(struct tnode *const *)b));
 }
 
 /* The slot of dir's kid named name in its kids table, or NULL. */
@@ -677,7 +675,7 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 		dir = tree_find(t, cur->parent);
 		if (!dir || dir->type != TN_DIR)
 			return NULL;
-		p = kid_slot(dir, cur->name);
+		p = kid_slot(dir, tnode_name(cur));
 		if (!p)
 			return NULL;
 		if ((r = first_like(dir, (size_t)(p - dir->kids) + 1, n, level, budget)))
@@ -687,18 +685,24 @@ const struct tnode *tree_next_like(const struct tree *t, const struct tnode *n, 
 	return NULL;
 }
 
-/* A new node name under dir, made by tree t (one reference: the caller's). */
+/* A new node name under dir, made by tree t (one reference: the caller's);
+ * a file's shows art (and holds a reference to its recording). */
 static struct tnode *new_node(const struct tree *t, const struct tnode *dir, uint64_t ino, const char *name,
-			      enum tnode_type type)
+			      enum tnode_type type, struct tart *art)
 {
-	struct tnode *n = node_alloc(name, tnode_type_is_file(type));
+	struct tnode *n = node_alloc(tnode_type_is_file(type) ? NULL : name);
 
 	n->refs = 1;
-	n->gen = t->gen;
 	n->ino = ino;
 	n->parent = dir->ino;
 	n->type = (uint8_t)type;
-	n->mode = type == TN_DIR ? 0555 : 0440;
+	if (tnode_type_is_file(type)) {
+		n->art = art;
+		trec_ref(art->rec);
+		return n;
+	}
+	n->gen = t->gen;
+	n->mode = type == TN_DIR ? 0555 : 0444;
 	/* Directories carry the mount's start time: a newest-recording time
 	 * would tell a caller about recordings it cannot see. */
 	n->mtime = readme_mtime;
@@ -719,7 +723,7 @@ static void kids_insert(struct tnode *dir, struct tnode *n, int sorted)
 	}
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (strcmp(dir->kids[mid]->name, n->name) < 0)
+		if (strcmp(tnode_name(dir->kids[mid]), tnode_name(n)) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -732,12 +736,14 @@ static void kids_insert(struct tnode *dir, struct tnode *n, int sorted)
 }
 
 /*
- * The child `name` of dir (a node t may change), made when missing.  A
- * directory asked for again is returned as it is (it may be an older
- * tree's); an ino collision with another path (2^-64 per pair) drops the
- * newcomer and is reported once in the build error.
+ * The child `name` of dir (a node t may change), made when missing: a
+ * file's shows art (named as art names it: rec_files), a folder's or
+ * README's art is NULL.  A directory asked for again is returned as it is
+ * (it may be an older tree's); an ino collision with another path (2^-64
+ * per pair) drops the newcomer and is reported once in the build error.
  */
-static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *name, enum tnode_type type, int sorted)
+static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *name, enum tnode_type type,
+			      struct tart *art, int sorted)
 {
 	uint64_t ino = tree_ino(dir->ino, name);
 	struct tnode *n, *was;
@@ -745,11 +751,11 @@ static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *nam
 	/* A file is new (one walk of the map, not a look-up and then a put):
 	 * what it would replace is put back. */
 	if (type == TN_DIR && (n = tree_find(t, ino))) {
-		if (n->parent == dir->ino && !strcmp(n->name, name) && n->type == TN_DIR)
+		if (n->parent == dir->ino && n->type == TN_DIR && !strcmp(n->name, name))
 			return n;
 		return NULL;
 	}
-	n = new_node(t, dir, ino, name, type);
+	n = new_node(t, dir, ino, name, type, art);
 	was = tmap_put(&t->nodes, 0, ino, n, t->gen, &node_ops);
 	if (was) {
 		n = tmap_put(&t->nodes, 0, ino, was, t->gen, &node_ops);
@@ -761,74 +767,42 @@ static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *nam
 	return n;
 }
 
-static void file_attrs(const struct policy *p, const gid_t *level_gid, struct tnode *n, struct trec *rec,
-		       struct tart *art)
-{
-	int i;
-
-	n->rec = rec;
-	trec_ref(rec);
-	n->art = art;
-	n->mask = art->mask;
-	n->mtime = rec->row.recorded_at;
-	n->mode = rec->row.restricted_since ? 0000 : 0440;
-	n->gid = 0;
-	for (i = 0; i < POLICY_MAX_LEVELS && i < (int)p->n_levels; i++)
-		if (art->mask & (1u << i)) {
-			n->gid = level_gid[i];
-			break;
-		}
-}
-
-/* The names of rec's files in a folder, and what each shows. */
+/* The names of rec's files in a folder, and what each shows (the name is
+ * what tnode_name() gives the node). */
 static void rec_files(const struct trec *rec,
-		      void (*fn)(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size),
-		      void *ctx)
+		      void (*fn)(void *ctx, const char *name, enum tnode_type type, struct tart *art), void *ctx)
 {
 	struct tart *a;
 
 	for (a = rec->arts; a; a = a->next)
-		fn(ctx, a->name, TN_FILE, a, a->size);
+		fn(ctx, a->name, TN_FILE, a);
 	/* No .wav view where opus_wav_size has none to give (a forged length
 	 * in a row of an older recfs: a view no one could read whole). */
-	if (rec->audio) {
-		struct opus_info info = { .channels = rec->row.channels, .pcm_samples = rec->row.pcm_samples,
-					  .duration_ms = rec->row.duration_ms };
-		uint64_t size = opus_wav_size(&info);
-
-		if (size)
-			fn(ctx, rec->wav_name, TN_WAV, rec->audio, size);
-	}
+	if (rec->audio && rec->wav_size)
+		fn(ctx, rec->wav_name, TN_WAV, rec->audio);
 }
 
 struct adding {
 	struct tree *t;
-	const struct policy *p;
-	const gid_t *level_gid;
 	struct tnode *dir;
-	struct trec *rec;
 	int sorted;
 	uint32_t mask;			/* OR of the masks added */
 };
 
-static void add_file(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size)
+static void add_file(void *ctx, const char *name, enum tnode_type type, struct tart *art)
 {
 	struct adding *a = ctx;
-	struct tnode *n = add_node(a->t, a->dir, name, type, a->sorted);
+	struct tnode *n = add_node(a->t, a->dir, name, type, art, a->sorted);
 
-	if (!n)
-		return;
-	file_attrs(a->p, a->level_gid, n, a->rec, art);
-	n->size = size;
-	a->mask |= n->mask;
+	if (n)
+		a->mask |= tnode_mask(n);
 }
 
 /* The files of one recording in one directory (which t may change); the
  * OR of their masks. */
-static uint32_t add_files(struct tree *t, const struct policy *p, const gid_t *level_gid, struct tnode *dir,
-			  struct trec *rec, int sorted)
+static uint32_t add_files(struct tree *t, struct tnode *dir, struct trec *rec, int sorted)
 {
-	struct adding a = { t, p, level_gid, dir, rec, sorted, 0 };
+	struct adding a = { t, dir, sorted, 0 };
 
 	rec_files(rec, add_file, &a);
 	return a.mask;
@@ -866,11 +840,11 @@ static struct tnode *date_dirs(struct builder *b, struct tnode *top, int64_t t, 
 	if (last->dir && last->day == day)
 		return last->dir;
 	date_names(t, y, m, d);
-	dir = add_node(b->t, top, y, TN_DIR, 0);
+	dir = add_node(b->t, top, y, TN_DIR, NULL, 0);
 	if (dir)
-		dir = add_node(b->t, dir, m, TN_DIR, 0);
+		dir = add_node(b->t, dir, m, TN_DIR, NULL, 0);
 	if (dir)
-		dir = add_node(b->t, dir, d, TN_DIR, 0);
+		dir = add_node(b->t, dir, d, TN_DIR, NULL, 0);
 	last->day = day;
 	last->dir = dir;
 	return dir;
@@ -893,7 +867,7 @@ static struct source_dir *source_dir(struct builder *b, struct tnode *by_source,
 	memset(s, 0, sizeof(*s));
 	s->source = source;
 	naming_component(name, sizeof(name), source);
-	s->dir = add_node(b->t, by_source, name, TN_DIR, 0);
+	s->dir = add_node(b->t, by_source, name, TN_DIR, NULL, 0);
 	return s;
 }
 
@@ -911,7 +885,8 @@ static void sort_kids(struct tnode *d)
 
 	for (i = 1; i < d->n_kids; i++) {
 		k = d->kids[i];
-		for (j = i; j > 0 && moves < budget && strcmp(d->kids[j - 1]->name, k->name) > 0; j--, moves++)
+		for (j = i; j > 0 && moves < budget && strcmp(tnode_name(d->kids[j - 1]), tnode_name(k)) > 0;
+		     j--, moves++)
 			d->kids[j] = d->kids[j - 1];
 		d->kids[j] = k;
 		if (moves >= budget) {
@@ -927,7 +902,7 @@ static uint32_t finish_dir(struct tnode *d)
 	size_t i;
 
 	if (d->type != TN_DIR)
-		return d->mask;
+		return tnode_mask(d);
 	for (i = 0; i < d->n_kids; i++) {
 		d->mask |= finish_dir(d->kids[i]);
 		if (d->kids[i]->type == TN_DIR)
@@ -1007,6 +982,8 @@ static struct trec *trec_new(const struct cat_recording *r)
 	char stem[NAMING_STEM_MAX], wav[NAMING_NAME_MAX], *at;
 	const char *own[] = { r->restricted_reason, r->legal_hold, wav };
 	const char *common[] = { r->source, r->kind, r->purpose, r->legal_basis, r->data_source };
+	struct opus_info info = { .channels = r->channels, .pcm_samples = r->pcm_samples,
+				  .duration_ms = r->duration_ms };
 	size_t i, len = 0;
 	struct trec *rec;
 
@@ -1028,6 +1005,7 @@ static struct trec *trec_new(const struct cat_recording *r)
 	rec->row.restricted_reason = put_str(&at, r->restricted_reason);
 	rec->row.legal_hold = put_str(&at, r->legal_hold);
 	rec->wav_name = put_str(&at, wav);
+	rec->wav_size = opus_wav_size(&info);
 	rec->subjects = no_subjects;
 	return rec;
 }
@@ -1097,6 +1075,23 @@ static void art_add_seal(const struct policy *p, struct tart *art, const char *l
 
 	if (i >= 0 && i < POLICY_MAX_LEVELS)
 		art->mask |= 1u << i;
+}
+
+/* Each of rec's artifacts' group, once their seals are in: that of the
+ * lowest level holding a seal (0: none). */
+static void trec_set_gids(struct trec *rec, const struct policy *p, const gid_t *level_gid)
+{
+	struct tart *a;
+	int i;
+
+	for (a = rec->arts; a; a = a->next) {
+		a->gid = 0;
+		for (i = 0; i < POLICY_MAX_LEVELS && i < (int)p->n_levels; i++)
+			if (a->mask & (1u << i)) {
+				a->gid = level_gid[i];
+				break;
+			}
+	}
 }
 
 /* By recorded_at, then id: catalog_each_recording's order. */
@@ -1192,7 +1187,7 @@ static int each_subject(const char *handle, void *ctx)
 
 static struct tnode *new_root(struct tree *t)
 {
-	struct tnode *n = node_alloc("/", 0);
+	struct tnode *n = node_alloc("/");
 
 	n->refs = 1;
 	n->gen = t->gen;
@@ -1253,7 +1248,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 			snprintf(name, sizeof(name), "README.%s.txt", p->langs[i]);
 		else
 			snprintf(name, sizeof(name), "README.txt");
-		readme = add_node(b.t, b.t->root, name, TN_README, 0);
+		readme = add_node(b.t, b.t->root, name, TN_README, NULL, 0);
 		if (!readme)
 			continue;
 		readme->always = 1;
@@ -1263,9 +1258,9 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		readme->size = readme_sizes ? readme_sizes[i] : 0;
 		readme->mtime = readme_mtime;
 	}
-	by_date = add_node(b.t, b.t->root, "by-date", TN_DIR, 0);
-	by_source = add_node(b.t, b.t->root, "by-source", TN_DIR, 0);
-	by_subject = add_node(b.t, b.t->root, "by-subject", TN_DIR, 0);
+	by_date = add_node(b.t, b.t->root, "by-date", TN_DIR, NULL, 0);
+	by_source = add_node(b.t, b.t->root, "by-source", TN_DIR, NULL, 0);
+	by_subject = add_node(b.t, b.t->root, "by-subject", TN_DIR, NULL, 0);
 	by_date->always = by_source->always = by_subject->always = 1;
 
 	/* Each table in its own order, one pass over it (the ordered walks
@@ -1282,6 +1277,8 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	rc = catalog_each_seal(c, each_seal, &b);
 	if (rc < 0)
 		goto out;
+	for (i = 0; i < b.n_order; i++)
+		trec_set_gids(b.order[i], p, level_gid);
 	rc = catalog_each_link(c, NULL, each_link, &b);
 	if (rc < 0)
 		goto out;
@@ -1297,19 +1294,19 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 
 		d = date_dirs(&b, by_date, rec->row.recorded_at, &b.by_date);
 		if (d)
-			add_files(b.t, p, level_gid, d, rec, 0);
+			add_files(b.t, d, rec, 0);
 		s = source_dir(&b, by_source, rec->row.source);
 		if (s->dir && (d = date_dirs(&b, s->dir, rec->row.recorded_at, &s->last)))
-			add_files(b.t, p, level_gid, d, rec, 0);
+			add_files(b.t, d, rec, 0);
 	}
 	for (i = 0; i < b.n_links; i++) {
 		naming_component(name, sizeof(name), b.links[i].handle);
-		d = add_node(b.t, by_subject, name, TN_DIR, 0);
+		d = add_node(b.t, by_subject, name, TN_DIR, NULL, 0);
 		if (!d)
 			continue;
 		if (!d->handle)
 			d->handle = xstrdup(b.links[i].handle);
-		add_files(b.t, p, level_gid, d, b.links[i].rec, 0);
+		add_files(b.t, d, b.links[i].rec, 0);
 	}
 	/*
 	 * The rights level sees every subject that still exists, including
@@ -1318,7 +1315,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	 */
 	for (i = 0; i < b.n_subjects; i++) {
 		naming_component(name, sizeof(name), b.subjects[i]);
-		d = add_node(b.t, by_subject, name, TN_DIR, 0);
+		d = add_node(b.t, by_subject, name, TN_DIR, NULL, 0);
 		if (!d)
 			continue;
 		if (!d->handle)
@@ -1371,13 +1368,15 @@ void tree_unref(struct tree *t)
 
 static int attrs_differ(const struct tnode *a, const struct tnode *b)
 {
-	if (a->mask != b->mask || a->mode != b->mode || a->size != b->size || a->gid != b->gid ||
-	    a->mtime != b->mtime || a->type != b->type || tnode_n_kids(a) != tnode_n_kids(b))
+	const struct trec *ra = tnode_rec(a), *rb = tnode_rec(b);
+
+	if (tnode_mask(a) != tnode_mask(b) || a->type != b->type || tnode_mode(a) != tnode_mode(b) ||
+	    tnode_size(a) != tnode_size(b) || tnode_gid(a) != tnode_gid(b) || tnode_mtime(a) != tnode_mtime(b) ||
+	    tnode_n_kids(a) != tnode_n_kids(b))
 		return 1;
-	if (a->rec && b->rec && (a->rec->row.restricted_since != b->rec->row.restricted_since ||
-				 a->rec->row.retention_until != b->rec->row.retention_until ||
-				 a->rec->row.locked != b->rec->row.locked ||
-				 !!a->rec->row.legal_hold != !!b->rec->row.legal_hold))
+	if (ra && rb && (ra->row.restricted_since != rb->row.restricted_since ||
+			 ra->row.retention_until != rb->row.retention_until || ra->row.locked != rb->row.locked ||
+			 !!ra->row.legal_hold != !!rb->row.legal_hold))
 		return 1;
 	return 0;
 }
@@ -1408,7 +1407,8 @@ struct differ {
  */
 static int folder_shown_differs(const struct tnode *n, const struct tnode *m)
 {
-	return n->mode != m->mode || n->size != m->size || n->gid != m->gid || n->mtime != m->mtime;
+	return tnode_mode(n) != tnode_mode(m) || tnode_size(n) != tnode_size(m) || tnode_gid(n) != tnode_gid(m) ||
+	       tnode_mtime(n) != tnode_mtime(m);
 }
 
 /* What the kernel may hold stale of old's node n, now that cur is current. */
@@ -1431,7 +1431,7 @@ static void diff_node(void *item, void *ctx)
 		if ((m && seen_in_view(m, v)) || !parent)
 			continue;
 		if (d->inval_entry)
-			d->inval_entry(d->ctx, tree_nodeid(parent, v), n->name);
+			d->inval_entry(d->ctx, tree_nodeid(parent, v), tnode_name(n));
 	}
 }
 
@@ -1472,7 +1472,9 @@ struct patch {
 
 static void touched(struct patch *pt, const struct tnode *n)
 {
-	if (n->gen == pt->t->gen)
+	/* Not a node this patch made (a file's node has no generation:
+	 * whether old holds it tells). */
+	if (tnode_is_file(n) ? tree_find(pt->old, n->ino) != n : n->gen == pt->t->gen)
 		return;
 	if (pt->n_touched == pt->cap_touched) {
 		pt->cap_touched = pt->cap_touched ? pt->cap_touched * 2 : 64;
@@ -1493,30 +1495,30 @@ static void mark_dirty(struct patch *pt, uint64_t ino, uint32_t maybe_lost)
 	pt->n_dirty++;
 }
 
-/* The node ino of the patched tree, made its own (copied, with every
- * directory above it, when an older tree's); NULL when there is none. */
+/* The folder or README ino of the patched tree, made its own (copied,
+ * with every directory above it, when an older tree's); NULL when there
+ * is none, or when ino is a file's (a file's node never changes: a patch
+ * replaces it). */
 static struct tnode *own(struct patch *pt, uint64_t ino)
 {
 	struct tree *t = pt->t;
 	struct tnode *n = tree_find(t, ino), *c, *parent, **slot;
 	char *name;
 
-	if (!n || n->gen == t->gen)
+	if (!n || tnode_is_file(n))
+		return NULL;
+	if (n->gen == t->gen)
 		return n;
-	c = node_alloc(n->name, tnode_is_file(n));
+	c = node_alloc(n->name);
 	name = c->name;
-	memcpy(c, n, tnode_is_file(n) ? TNODE_FILE_SIZE : sizeof(*c));
+	memcpy(c, n, sizeof(*c));
 	c->name = name;
+	c->handle = dup_or_null(n->handle);
+	c->kids = n->n_kids ? xcalloc(kids_cap(n->n_kids), sizeof(*c->kids)) : NULL;
+	if (n->n_kids)
+		memcpy(c->kids, n->kids, n->n_kids * sizeof(*c->kids));
 	c->refs = 1;
 	c->gen = t->gen;
-	if (!tnode_is_file(n)) {
-		c->handle = dup_or_null(n->handle);
-		c->kids = n->n_kids ? xcalloc(kids_cap(n->n_kids), sizeof(*c->kids)) : NULL;
-		if (n->n_kids)
-			memcpy(c->kids, n->kids, n->n_kids * sizeof(*c->kids));
-	}
-	if (c->rec)
-		trec_ref(c->rec);
 	touched(pt, n);
 	node_put(t, c);		/* drops the map's reference to n: old holds its own */
 	if (ino == TREE_ROOT_INO) {
@@ -1524,7 +1526,7 @@ static struct tnode *own(struct patch *pt, uint64_t ino)
 		return c;
 	}
 	parent = own(pt, c->parent);
-	if (parent && (slot = kid_slot(parent, c->name)))
+	if (parent && (slot = kid_slot(parent, tnode_name(c))))
 		*slot = c;
 	return c;
 }
@@ -1539,13 +1541,13 @@ static void remove_node(struct patch *pt, uint64_t ino, int mark)
 	if (!n || ino == TREE_ROOT_INO)
 		return;
 	dir = own(pt, n->parent);
-	if (dir && (slot = kid_slot(dir, n->name))) {
+	if (dir && (slot = kid_slot(dir, tnode_name(n)))) {
 		memmove(slot, slot + 1, (size_t)(dir->kids + dir->n_kids - slot - 1) * sizeof(*dir->kids));
 		dir->n_kids--;
 		if (n->type == TN_DIR)
 			dir->n_subdirs--;
 		if (mark)
-			mark_dirty(pt, dir->ino, n->mask);
+			mark_dirty(pt, dir->ino, tnode_mask(n));
 	}
 	n = tmap_del(&t->nodes, 0, ino, t->gen, &node_ops);
 	touched(pt, n);
@@ -1563,7 +1565,7 @@ static uint64_t ensure_dir(struct patch *pt, uint64_t parent, const char *name, 
 	if (n)
 		return n->type == TN_DIR && n->parent == parent && !strcmp(n->name, name) ? ino : 0;
 	d = own(pt, parent);
-	if (!d || !(n = add_node(pt->t, d, name, TN_DIR, 1)))
+	if (!d || !(n = add_node(pt->t, d, name, TN_DIR, NULL, 1)))
 		return 0;
 	if (handle)
 		n->handle = xstrdup(handle);
@@ -1615,7 +1617,7 @@ struct removing {
 	const struct trec *rec;
 };
 
-static void remove_file(void *ctx, const char *name, enum tnode_type type, struct tart *art, uint64_t size)
+static void remove_file(void *ctx, const char *name, enum tnode_type type, struct tart *art)
 {
 	struct removing *r = ctx;
 	uint64_t ino = tree_ino(r->dir, name);
@@ -1623,8 +1625,7 @@ static void remove_file(void *ctx, const char *name, enum tnode_type type, struc
 
 	(void)type;
 	(void)art;
-	(void)size;
-	if (n && n->rec == r->rec)
+	if (n && tnode_rec(n) == r->rec)
 		remove_node(r->pt, ino, 1);
 }
 
@@ -1678,6 +1679,7 @@ static int load_rec(struct patch *pt, const char *id, struct trec **out)
 
 		rc = catalog_each_seal_of(pt->c, a->id, load_seal, &s);
 	}
+	trec_set_gids(rec, pt->p, pt->level_gid);
 	if (rc == 0)
 		rc = catalog_each_link(pt->c, id, load_link, rec);
 	if (rc < 0) {
@@ -1731,7 +1733,7 @@ static int patch_rec(struct patch *pt, const char *id)
 
 		if (!d)
 			continue;
-		d->mask |= add_files(t, pt->p, pt->level_gid, d, rec, 1);
+		d->mask |= add_files(t, d, rec, 1);
 		mark_dirty(pt, d->ino, 0);
 	}
 	free(dirs);
@@ -1835,7 +1837,7 @@ static int fix_dirs(struct patch *pt)
 		if (subject) {
 			n->mask = exists ? rights_bit(pt->p) : 0;
 			for (k = 0; k < n->n_kids; k++)
-				n->mask |= n->kids[k]->mask;
+				n->mask |= tnode_mask(n->kids[k]);
 		} else if (d->maybe_lost & n->mask) {
 			/* Only the bits at risk, and only until each is found
 			 * again: a day's folder is not walked for a file that
@@ -1843,7 +1845,7 @@ static int fix_dirs(struct patch *pt)
 			uint32_t want = n->mask & d->maybe_lost, found = 0;
 
 			for (k = 0; k < n->n_kids && found != want; k++)
-				found |= n->kids[k]->mask & want;
+				found |= tnode_mask(n->kids[k]) & want;
 			n->mask = (n->mask & ~want) | found;
 		}
 		top = n->ino == TREE_ROOT_INO || n->parent == TREE_ROOT_INO;
@@ -1853,13 +1855,13 @@ static int fix_dirs(struct patch *pt)
 			was = tree_find(pt->old, n->ino);
 			remove_node(pt, n->ino, 0);
 			if (pd)
-				pd->maybe_lost |= was ? was->mask : 0;
+				pd->maybe_lost |= was ? tnode_mask(was) : 0;
 			continue;
 		}
 		if (n->ino == TREE_ROOT_INO)
 			continue;
 		was = tree_find(pt->old, n->ino);
-		lost = was ? was->mask & ~n->mask : 0;
+		lost = was ? tnode_mask(was) & ~n->mask : 0;
 		parent = own(pt, n->parent);
 		if (!parent)
 			continue;

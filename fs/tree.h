@@ -64,6 +64,7 @@ struct trec {
 	int refs;			/* atomic: the snapshots' recording maps and file nodes */
 	struct cat_recording row;	/* the catalog's row, strings interned or copied */
 	char *wav_name;			/* naming_wav() of its stem: its TN_WAV nodes' name */
+	uint64_t wav_size;		/* opus_wav_size() of row: its TN_WAV nodes' size */
 	char *subjects;			/* "S-1,S-2", "" when none */
 	struct tart *audio;		/* NULL when the catalog has none */
 	struct tart *arts;		/* every artifact, chained by next */
@@ -75,6 +76,7 @@ struct tart {
 	char id[RECFS_ID_HEX];
 	int n;
 	uint32_t mask;			/* bit i: policy level i holds a seal */
+	gid_t gid;			/* the group of the lowest level in mask (0: none) */
 	struct trec *rec;
 	char *role;			/* "audio", "chat", "file" */
 	char *ext;
@@ -86,37 +88,35 @@ struct tart {
 /*
  * One node (shared by every snapshot in which it did not change).  There
  * are several per recording (its files in by-date, by-source and each
- * subject's folder), so the layout is kept tight: a folder's name is in
- * the node's own allocation, a file's is its artifact's or recording's
- * (name, wav_name: one copy for every folder it is in, kept by the node's
- * reference to rec), the table of kids has no capacity field (it is
- * always tree.c's kids_cap(n_kids) or more), the flags are bytes, and a
- * file's node ends before the fields only folders use.
+ * subject's folder), most of a snapshot's nodes, so a file's node
+ * (TN_FILE, TN_WAV) holds only what is its own: where it is (ino, parent)
+ * and what it shows (art).  Who sees it, its name, size, time, group and
+ * mode are its artifact's and recording's, one copy for every folder it
+ * is in (tnode_mask(), tnode_name() and the others below), and it is
+ * allocated without the fields that follow `art` (TNODE_FILE_SIZE), so
+ * those must not be read or written before the node's type says it has
+ * them.  Nor is it ever changed once made (tree.c: a patch replaces it),
+ * so it needs no generation.  A folder's name is in the node's own
+ * allocation; the table of kids has no capacity field (it is always
+ * tree.c's kids_cap(n_kids) or more).
  */
 struct tnode {
 	int refs;			/* atomic: the snapshots' ino maps */
-	uint32_t mask;			/* levels that see it (dirs: OR of kids) */
-	uint64_t gen;			/* the snapshot that made it (tree.gen) */
-	uint64_t ino;
-	uint64_t parent;
-	char *name;			/* a folder's: in the node's allocation; a file's: rec's */
-	struct trec *rec;		/* TN_FILE, TN_WAV */
-	struct tart *art;		/* TN_FILE, TN_WAV (the audio artifact) */
-	uint64_t size;
-	int64_t mtime;
-	gid_t gid;
-	uint16_t mode;			/* permission bits only (0555, 0440, ...) */
 	uint8_t type;			/* enum tnode_type */
 	uint8_t always;			/* visible to every caller */
 	uint8_t shared;			/* one node for every view: root, README*.txt */
 	uint8_t lang;			/* TN_README: index into the policy's langs (< POLICY_MAX_LANGS) */
-	/*
-	 * From here on, a folder's or a README's node only: a file's node
-	 * (TN_FILE, TN_WAV), most of a snapshot's nodes, is allocated without
-	 * these fields (TNODE_FILE_SIZE, below), so they must not be read
-	 * before the node's type says it has them (tnode_handle,
-	 * tnode_n_kids).
-	 */
+	uint64_t ino;
+	uint64_t parent;
+	struct tart *art;		/* TN_FILE, TN_WAV (the audio artifact); else NULL */
+	/* From here on, a folder's or a README's node only (see above). */
+	uint32_t mask;			/* levels that see it: the OR of its kids' */
+	uint64_t gen;			/* the snapshot that made it (tree.gen) */
+	char *name;			/* in the node's allocation */
+	uint64_t size;
+	int64_t mtime;
+	gid_t gid;
+	uint16_t mode;			/* permission bits only (0555, 0444) */
 	struct tnode **kids;		/* sorted by name once built */
 	size_t n_kids;
 	char *handle;			/* by-subject/<handle> */
@@ -124,7 +124,7 @@ struct tnode {
 };
 
 /* The bytes of a file's node (TN_FILE, TN_WAV): up to a folder's fields. */
-#define TNODE_FILE_SIZE offsetof(struct tnode, kids)
+#define TNODE_FILE_SIZE offsetof(struct tnode, mask)
 
 /* Whether a node of type is a file's (TN_FILE, TN_WAV), so short. */
 static inline int tnode_type_is_file(enum tnode_type type)
@@ -135,6 +135,56 @@ static inline int tnode_type_is_file(enum tnode_type type)
 static inline int tnode_is_file(const struct tnode *n)
 {
 	return tnode_type_is_file(n->type);
+}
+
+/* The recording a file's node shows (its artifact's), NULL for any other. */
+static inline struct trec *tnode_rec(const struct tnode *n)
+{
+	return tnode_is_file(n) ? n->art->rec : NULL;
+}
+
+/* The levels that see a node (bit i: policy level i): a file's are those
+ * of its artifact's seals. */
+static inline uint32_t tnode_mask(const struct tnode *n)
+{
+	return tnode_is_file(n) ? n->art->mask : n->mask;
+}
+
+/* A node's name: a file's is its artifact's, or its recording's WAV view's. */
+static inline const char *tnode_name(const struct tnode *n)
+{
+	if (!tnode_is_file(n))
+		return n->name;
+	return n->type == TN_WAV ? n->art->rec->wav_name : n->art->name;
+}
+
+/* A node's size in bytes (a folder's: 0). */
+static inline uint64_t tnode_size(const struct tnode *n)
+{
+	if (!tnode_is_file(n))
+		return n->size;
+	return n->type == TN_WAV ? n->art->rec->wav_size : n->art->size;
+}
+
+/* A node's time: a file's is when its recording was made. */
+static inline int64_t tnode_mtime(const struct tnode *n)
+{
+	return tnode_is_file(n) ? n->art->rec->row.recorded_at : n->mtime;
+}
+
+/* A node's group: a file's is that of the lowest level holding a seal. */
+static inline gid_t tnode_gid(const struct tnode *n)
+{
+	return tnode_is_file(n) ? n->art->gid : n->gid;
+}
+
+/* A node's permission bits: a file's are 0440, 0000 while its recording
+ * is restricted. */
+static inline unsigned tnode_mode(const struct tnode *n)
+{
+	if (!tnode_is_file(n))
+		return n->mode;
+	return n->art->rec->row.restricted_since ? 0000 : 0440;
 }
 
 /* The subject's handle of a by-subject/<handle> folder, NULL for any other
@@ -252,7 +302,7 @@ static inline int tree_visible(const struct tnode *n, int level)
 {
 	if (n->always)
 		return 1;
-	return level >= 0 && level < 32 && (n->mask & (1u << level));
+	return level >= 0 && level < 32 && (tnode_mask(n) & (1u << level));
 }
 
 /*

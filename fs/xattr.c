@@ -544,7 +544,7 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 		   struct xattr_list *l)
 {
 	const struct policy *p = fs->reg->policy;
-	const struct cat_recording *r = n->rec ? &n->rec->row : NULL;
+	const struct cat_recording *r = tnode_rec(n) ? &tnode_rec(n)->row : NULL;
 	char t[21];
 
 	if (tnode_handle(n))
@@ -573,7 +573,7 @@ static int collect(struct recfs *fs, struct caller *c, const struct tnode *n, co
 	xl_add(l, "user.recfs.recorded_at", xstrdup(t));
 	xl_add(l, "user.recfs.duration_ms", xasprintf("%llu", (unsigned long long)r->duration_ms));
 	xl_add(l, "user.recfs.channels", xasprintf("%d", r->channels));
-	xl_add(l, "user.recfs.subjects", xstrdup(n->rec->subjects));
+	xl_add(l, "user.recfs.subjects", xstrdup(tnode_rec(n)->subjects));
 	/* For a protected recording: locked for this caller until it unlocks. */
 	if (r->locked)
 		xl_add(l, "user.recfs.locked", xstrdup(dek_unlocked(fs->deks, c->uid, r->id) ? "no" : "yes"));
@@ -829,10 +829,10 @@ static int change(fuse_req_t req, fuse_ino_t ino, const char *name, const char *
 		}
 		return rc;
 	}
-	if (n->rec) {
-		memcpy(rec, n->rec->row.id, sizeof(rec));
-		held = n->rec->row.legal_hold != NULL;
-		restricted = n->rec->row.restricted_since != 0;
+	if (tnode_rec(n)) {
+		memcpy(rec, tnode_rec(n)->row.id, sizeof(rec));
+		held = tnode_rec(n)->row.legal_hold != NULL;
+		restricted = tnode_rec(n)->row.restricted_since != 0;
 	}
 	if (tnode_handle(n))
 		handle = xstrdup(tnode_handle(n));

@@ -91,7 +91,7 @@ static const struct tnode *lookup(const struct tnode *dir, const char *name, int
 {
 	struct tnode *n = tree_child(dir, name), *same = tree_find(tree, tree_ino(dir->ino, name));
 
-	if (same && same->parent == dir->ino && !strcmp(same->name, name))
+	if (same && same->parent == dir->ino && !strcmp(tnode_name(same), name))
 		FUZZ_ASSERT(n == same);
 	else
 		FUZZ_ASSERT(n == NULL);
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = (size_t)((slash ? slash : nul) - p), k = 0;
 
 		if (len && p[0] == 0x01 && tnode_n_kids(dir)) {
-			const char *real = dir->kids[(len > 1 ? p[1] - 1u : 0) % dir->n_kids]->name;
+			const char *real = tnode_name(dir->kids[(len > 1 ? p[1] - 1u : 0) % dir->n_kids]);
 
 			k = strlen(real) < NAME_MAX_BYTES ? strlen(real) : NAME_MAX_BYTES;
 			memcpy(name, real, k);

@@ -31,7 +31,7 @@ static const struct tnode *node_of(enum tnode_type type, const char *role)
 	size_t i, len = t_tree_nodes(tree, &all);
 
 	for (i = 0; i < len && !n; i++)
-		if (all[i]->type == type && all[i]->rec && !strcmp(all[i]->rec->row.id, rec) && all[i]->art &&
+		if (all[i]->type == type && tnode_rec(all[i]) && !strcmp(tnode_rec(all[i])->row.id, rec) && all[i]->art &&
 		    !strcmp(all[i]->art->role, role))
 			n = all[i];
 	free(all);
@@ -53,7 +53,7 @@ static struct crypto_key *dek_of(const struct tnode *n)
 	return dek;
 }
 
-/* The whole content of c, n->size bytes, read in odd-sized pieces. */
+/* The whole content of c, tnode_size(n) bytes, read in odd-sized pieces. */
 static char *read_all(struct content *c, size_t size)
 {
 	char *buf = xcalloc(1, size + 1);
@@ -88,10 +88,10 @@ TEST(test_content_reads_back_the_audio_that_was_ingested)
 	CHECK_EQ(util_read_file("tests/fixtures/mono.opus", 1 << 24, &want, &want_len), 0);
 	CHECK_EQ(content_open_node(reg, n, dek, &c), 0);
 	if (c) {
-		CHECK_EQ(n->size, want_len);
-		got = read_all(c, n->size);
+		CHECK_EQ(tnode_size(n), want_len);
+		got = read_all(c, tnode_size(n));
 		CHECK(got && want && !memcmp(got, want, want_len));
-		CHECK_EQ(content_read(c, &end, 1, n->size), 0);	/* at the end */
+		CHECK_EQ(content_read(c, &end, 1, tnode_size(n)), 0);	/* at the end */
 		content_close(c);
 	}
 	free(want);
@@ -114,7 +114,7 @@ TEST(test_content_wav_view_is_a_wav_of_the_audio)
 		CHECK_EQ(content_read(c, head, sizeof(head), 0), sizeof(head));
 		CHECK(!memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WAVE", 4));
 		/* The last byte of the view decodes. */
-		CHECK_EQ(content_read(c, head, 1, n->size - 1), 1);
+		CHECK_EQ(content_read(c, head, 1, tnode_size(n) - 1), 1);
 		content_close(c);
 	}
 	crypto_key_free(dek);
@@ -201,6 +201,7 @@ TEST(test_content_audio_that_does_not_decode_is_eio_not_einval)
 	struct content *c = NULL;
 	struct tnode fake;
 	struct trec rec0;
+	struct tart art0;
 
 	CHECK(chat && wav && dek && chat_dek);
 	if (!chat || !wav || !dek || !chat_dek)
@@ -209,9 +210,11 @@ TEST(test_content_audio_that_does_not_decode_is_eio_not_einval)
 	 * that much of it. */
 	memset(&fake, 0, sizeof(fake));
 	memcpy(&fake, wav, TNODE_FILE_SIZE);
-	rec0 = *wav->rec;
+	rec0 = *tnode_rec(wav);
 	rec0.row.channels = 0;
-	fake.rec = &rec0;
+	art0 = *wav->art;
+	art0.rec = &rec0;
+	fake.art = &art0;
 	CHECK_EQ(content_open_node(reg, &fake, dek, &c), -EIO);
 	CHECK(c == NULL);
 	memcpy(&fake, wav, TNODE_FILE_SIZE);
@@ -362,7 +365,7 @@ TEST(test_content_erasure_revokes_every_handle)
 		size_t len = t_tree_nodes(t1, &all);
 
 		for (i = 0; i < len && !n; i++)
-			if (all[i]->type == TN_FILE && all[i]->rec && !strcmp(all[i]->rec->row.id, other) &&
+			if (all[i]->type == TN_FILE && tnode_rec(all[i]) && !strcmp(tnode_rec(all[i])->row.id, other) &&
 			    all[i]->art && !strcmp(all[i]->art->role, "chat"))
 				n = all[i];
 		free(all);

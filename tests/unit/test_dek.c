@@ -60,7 +60,7 @@ static const struct tnode *audio_of(const struct tree *t, const char *rec)
 	size_t i, len = t_tree_nodes(t, &all);
 
 	for (i = 0; i < len && !n; i++)
-		if (all[i]->type == TN_FILE && all[i]->rec && !strcmp(all[i]->rec->row.id, rec) && all[i]->art &&
+		if (all[i]->type == TN_FILE && tnode_rec(all[i]) && !strcmp(tnode_rec(all[i])->row.id, rec) && all[i]->art &&
 		    !strcmp(all[i]->art->role, "audio"))
 			n = all[i];
 	free(all);
@@ -254,7 +254,7 @@ TEST(test_dek_of_a_protected_recording_needs_the_callers_own_unlock)
 	struct caller c = caller(1000, analysis), other = caller(1001, analysis);
 	struct crypto_key *got = NULL, *masked = NULL;
 
-	CHECK(n && n->rec->row.locked && guarded_dek);
+	CHECK(n && tnode_rec(n)->row.locked && guarded_dek);
 	if (!n || !guarded_dek)
 		goto out;
 	CHECK_EQ(dek_get(&fs, &c, n, &got), -ENOKEY);
@@ -303,15 +303,15 @@ TEST(test_dek_reads_a_sealed_record_only_for_a_level_it_is_sealed_for)
 	char *json = NULL;
 	size_t len = 0;
 
-	CHECK(n && n->rec->row.details_id[0]);
+	CHECK(n && tnode_rec(n)->row.details_id[0]);
 	if (!n)
 		goto out;
-	CHECK_EQ(dek_read_record(&fs, &high, n->rec->row.details_id, &json, &len), 0);
+	CHECK_EQ(dek_read_record(&fs, &high, tnode_rec(n)->row.details_id, &json, &len), 0);
 	CHECK(json && len > 0 && json[0] == '{');
 	free(json);
 	json = NULL;
-	CHECK_EQ(dek_read_record(&fs, &low, n->rec->row.details_id, &json, &len), -EACCES);
-	CHECK_EQ(dek_read_record(&fs, &none, n->rec->row.details_id, &json, &len), -EACCES);
+	CHECK_EQ(dek_read_record(&fs, &low, tnode_rec(n)->row.details_id, &json, &len), -EACCES);
+	CHECK_EQ(dek_read_record(&fs, &none, tnode_rec(n)->row.details_id, &json, &len), -EACCES);
 	CHECK(json == NULL);
 out:
 	tree_unref(t);

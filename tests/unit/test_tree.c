@@ -58,7 +58,7 @@ static size_t nodes_of(const struct tree *t, const char *id, const struct tnode 
 	size_t i, k = 0, len = t_tree_nodes(t, &all);
 
 	for (i = 0; i < len; i++)
-		if (all[i]->rec && !strcmp(all[i]->rec->row.id, id) && k < max)
+		if (tnode_rec(all[i]) && !strcmp(tnode_rec(all[i])->row.id, id) && k < max)
 			out[k++] = all[i];
 	free(all);
 	return k;
@@ -135,7 +135,7 @@ static int called_inode(const struct calls *c, uint64_t nodeid)
 static int touched(const struct calls *c, const struct tnode *n)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i].entry && tree_nodeid_ino(c->v[i].id) == n->parent && !strcmp(c->v[i].name, n->name))
+		if (c->v[i].entry && tree_nodeid_ino(c->v[i].id) == n->parent && !strcmp(c->v[i].name, tnode_name(n)))
 			return 1;
 		if (!c->v[i].entry && tree_nodeid_ino(c->v[i].id) == n->ino)
 			return 1;
@@ -154,11 +154,11 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
 	CHECK(root->shared);
 	readme = tree_child(root, "README.txt");
 	CHECK(readme && readme->shared);
-	CHECK(readme && readme->size == README_SIZE);
+	CHECK(readme && tnode_size(readme) == README_SIZE);
 	CHECK(readme && readme->lang == 0);
 	readme_en = tree_child(root, "README.en.txt");
 	CHECK(readme_en && readme_en->shared && readme_en->type == TN_README);
-	CHECK(readme_en && readme_en->size == README_SIZE + 1);
+	CHECK(readme_en && tnode_size(readme_en) == README_SIZE + 1);
 	CHECK(readme_en && readme_en->lang == 1);
 	CHECK(tree_child(root, "README.fi.txt") == NULL);
 	for (i = 0; i < 3; i++) {
@@ -212,7 +212,7 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
  * t_ingest_one makes them: the chat is sealed from details_level. */
 static int lowest_level_of(const struct tnode *f)
 {
-	return has_suffix(f->name, ".chat.txt") ? analysis : training;
+	return has_suffix(tnode_name(f), ".chat.txt") ? analysis : training;
 }
 
 TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
@@ -228,8 +228,8 @@ TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
 		CHECK(!tree_visible(f[i], training));
 		CHECK(!tree_visible(f[i], analysis));
 		CHECK(tree_visible(f[i], privacy));
-		CHECK_EQ(f[i]->gid, level_gid[privacy]);
-		CHECK_EQ(f[i]->mode, 0);
+		CHECK_EQ(tnode_gid(f[i]), level_gid[privacy]);
+		CHECK_EQ(tnode_mode(f[i]), 0);
 	}
 	/* hidden is alone on its day: the folder shows no more than its files. */
 	day = tree_child(t0->root, "by-date");
@@ -250,8 +250,8 @@ TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
 		CHECK_EQ(tree_visible(f[i], training), from == training);
 		CHECK(tree_visible(f[i], analysis));
 		CHECK(tree_visible(f[i], privacy));
-		CHECK_EQ(f[i]->gid, level_gid[from]);
-		CHECK_EQ(f[i]->mode, 0440);
+		CHECK_EQ(tnode_gid(f[i]), level_gid[from]);
+		CHECK_EQ(tnode_mode(f[i]), 0440);
 	}
 }
 
@@ -269,7 +269,7 @@ static const struct tnode *first_in_by_date(const struct tree *t, int level, con
 		d = k;
 	}
 	for (i = 0; d && i < d->n_kids; i++)
-		if (tree_visible(d->kids[i], level) && has_suffix(d->kids[i]->name, suffix))
+		if (tree_visible(d->kids[i], level) && has_suffix(tnode_name(d->kids[i]), suffix))
 			return d->kids[i];
 	return NULL;
 }
@@ -287,8 +287,8 @@ static void check_opus_walk(int level, char *const *want, size_t n_want)
 	CHECK(tree_next_like(t0, n, level, &none) == NULL);
 	while (n && i <= n_want) {
 		if (i < n_want)
-			CHECK_STR(n->rec ? n->rec->row.id : NULL, want[i]);
-		CHECK(n->type == TN_FILE && has_suffix(n->name, ".opus"));
+			CHECK_STR(tnode_rec(n) ? tnode_rec(n)->row.id : NULL, want[i]);
+		CHECK(n->type == TN_FILE && has_suffix(tnode_name(n), ".opus"));
 		CHECK(tree_visible(n, level));
 		i++;
 		n = tree_next_like(t0, n, level, &budget);
@@ -315,7 +315,7 @@ TEST(test_next_like_visits_every_opus_the_level_sees_across_day_folders)
 	wav = first_in_by_date(t0, privacy, ".wav");
 	CHECK(wav != NULL);
 	next = wav ? tree_next_like(t0, wav, privacy, &budget) : NULL;
-	CHECK(next && next->type == TN_WAV && next->rec && !strcmp(next->rec->row.id, gone));
+	CHECK(next && next->type == TN_WAV && tnode_rec(next) && !strcmp(tnode_rec(next)->row.id, gone));
 }
 
 TEST(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it)
@@ -342,11 +342,11 @@ TEST(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it)
 
 			if (tree_visible(f[i], (int)v - 1)) {
 				seen++;
-				CHECK(called_entry(&c, parent, f[i]->name));
+				CHECK(called_entry(&c, parent, tnode_name(f[i])));
 				CHECK(called_inode(&c, tree_nodeid(f[i], v)));
 			} else {
 				/* A view that never had the name is left alone. */
-				CHECK(!called_entry(&c, parent, f[i]->name));
+				CHECK(!called_entry(&c, parent, tnode_name(f[i])));
 			}
 		}
 		/* training (not the chat), analysis, privacy */
@@ -378,10 +378,10 @@ TEST(test_diff_after_restrict_hides_the_name_from_the_lower_views_only)
 	for (i = 0; i < n; i++) {
 		m = tree_find(t2, f[i]->ino);
 		CHECK(m && tree_visible(m, privacy) && !tree_visible(m, analysis));
-		CHECK_EQ(called_entry(&c, parent_id(t1, f[i], tree_view(training)), f[i]->name),
+		CHECK_EQ(called_entry(&c, parent_id(t1, f[i], tree_view(training)), tnode_name(f[i])),
 			 lowest_level_of(f[i]) == training);
-		CHECK(called_entry(&c, parent_id(t1, f[i], tree_view(analysis)), f[i]->name));
-		CHECK(!called_entry(&c, parent_id(t1, f[i], tree_view(privacy)), f[i]->name));
+		CHECK(called_entry(&c, parent_id(t1, f[i], tree_view(analysis)), tnode_name(f[i])));
+		CHECK(!called_entry(&c, parent_id(t1, f[i], tree_view(privacy)), tnode_name(f[i])));
 		/* privacy keeps the name, but its cached mode 0440 went stale. */
 		CHECK(called_inode(&c, tree_nodeid(f[i], tree_view(privacy))));
 	}
@@ -437,7 +437,7 @@ static const struct tnode *child_path(const struct tnode *dir, const char *a, co
 static int kids_sorted(const struct tnode *d)
 {
 	for (size_t i = 0; d->type == TN_DIR && i < d->n_kids; i++)
-		if ((i && strcmp(d->kids[i - 1]->name, d->kids[i]->name) >= 0) || !kids_sorted(d->kids[i]))
+		if ((i && strcmp(tnode_name(d->kids[i - 1]), tnode_name(d->kids[i])) >= 0) || !kids_sorted(d->kids[i]))
 			return 0;
 	return 1;
 }
@@ -541,9 +541,9 @@ TEST(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day)
 		naming_stem(stem, &row);
 		naming_artifact(name, stem, "audio", 0, "opus");
 		f = child_path(child_path(by_date, y, m, d), name, NULL, NULL);
-		CHECK(f && f->rec && !strcmp(f->rec->row.id, rows[i].id));
+		CHECK(f && tnode_rec(f) && !strcmp(tnode_rec(f)->row.id, rows[i].id));
 		f = child_path(child_path(tree_child(by_source, rows[i].src), y, m, d), name, NULL, NULL);
-		CHECK(f && f->rec && !strcmp(f->rec->row.id, rows[i].id));
+		CHECK(f && tnode_rec(f) && !strcmp(tnode_rec(f)->row.id, rows[i].id));
 		if (!f)
 			fprintf(stderr, "  %s/%s/%s/%s/%s missing\n", rows[i].src, y, m, d, name);
 		cat_recording_clear(&row);
@@ -602,22 +602,22 @@ TEST(test_build_orders_a_recordings_artifacts_whatever_order_they_were_written_i
 	CHECK(day != NULL);
 	for (i = 0; day && i < day->n_kids; i++) {
 		f = day->kids[i];
-		if (!f->rec || strcmp(f->rec->row.id, r.id))
+		if (!tnode_rec(f) || strcmp(tnode_rec(f)->row.id, r.id))
 			continue;
 		if (f->type == TN_WAV)
 			wav = f;
-		CHECK_STR(f->name, f->type == TN_WAV ? f->rec->wav_name : f->art->name);
+		CHECK_STR(tnode_name(f), f->type == TN_WAV ? tnode_rec(f)->wav_name : f->art->name);
 	}
 	CHECK(wav != NULL);
 	if (!wav)
 		goto out;
-	for (i = 0, a = wav->rec->arts; a; a = a->next, i++) {
+	for (i = 0, a = tnode_rec(wav)->arts; a; a = a->next, i++) {
 		CHECK(i < 4 && !strcmp(a->role, want[i]));
 		if (i < 4)
 			CHECK_STR(a->id, aid[written[i]]);
 	}
 	CHECK_EQ(i, 4);
-	CHECK(wav->art == wav->rec->audio);
+	CHECK(wav->art == tnode_rec(wav)->audio);
 	CHECK_STR(wav->art->id, aid[3]);
 out:
 	tree_unref(t);
@@ -669,12 +669,12 @@ TEST(test_build_shows_no_wav_view_a_size_cannot_hold)
 		const struct tnode *f = day->kids[k];
 
 		for (size_t i = 0; i < 2; i++) {
-			if (!f->rec || strcmp(f->rec->row.id, r[i].id))
+			if (!tnode_rec(f) || strcmp(tnode_rec(f)->row.id, r[i].id))
 				continue;
 			n_opus[i] += f->type == TN_FILE;
 			n_wav[i] += f->type == TN_WAV;
 			if (f->type == TN_WAV)
-				wav_size = f->size;
+				wav_size = tnode_size(f);
 		}
 	}
 	CHECK_EQ(n_opus[0], 1);
@@ -730,13 +730,13 @@ TEST(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar)
 		naming_stem(stem, &row);
 		naming_artifact(name, stem, "audio", 0, "opus");
 		f = child_path(child_path(by_date, y, m, d), name, NULL, NULL);
-		if (!f || !f->rec || strcmp(f->rec->row.id, rows[i].id)) {
+		if (!f || !tnode_rec(f) || strcmp(tnode_rec(f)->row.id, rows[i].id)) {
 			if (missing < 3)
 				fprintf(stderr, "  by-date/%s/%s/%s/%s missing\n", y, m, d, name);
 			missing++;
 		}
 		f = child_path(child_path(tree_child(by_source, rows[i].src), y, m, d), name, NULL, NULL);
-		if (!f || !f->rec || strcmp(f->rec->row.id, rows[i].id))
+		if (!f || !tnode_rec(f) || strcmp(tnode_rec(f)->row.id, rows[i].id))
 			missing++;
 	}
 	CHECK_EQ(missing, 0);

@@ -148,7 +148,7 @@ static size_t trees_differ(const struct tree *want, const struct tree *got, cons
 	do {                                                                                           \
 		if (cond) {                                                                            \
 			if (bad++ < 5)                                                                 \
-				fprintf(stderr, "  %s: %s of %s differs\n", what, field, n->name);     \
+				fprintf(stderr, "  %s: %s of %s differs\n", what, field, tnode_name(n));     \
 		}                                                                                      \
 	} while (0)
 	for (i = 0; i < len; i++) {
@@ -156,19 +156,19 @@ static size_t trees_differ(const struct tree *want, const struct tree *got, cons
 		m = tree_find(got, n->ino);
 		if (!m) {
 			if (bad++ < 5)
-				fprintf(stderr, "  %s: %s (under %llx) is missing\n", what, n->name,
+				fprintf(stderr, "  %s: %s (under %llx) is missing\n", what, tnode_name(n),
 					(unsigned long long)n->parent);
 			continue;
 		}
-		DIFF(strcmp(n->name, m->name), "name");
+		DIFF(strcmp(tnode_name(n), tnode_name(m)), "name");
 		DIFF(n->parent != m->parent, "parent");
 		DIFF(n->type != m->type, "type");
 		DIFF(n->always != m->always || n->shared != m->shared || n->lang != m->lang, "flags");
-		DIFF(n->mask != m->mask, "mask");
-		DIFF(n->mode != m->mode, "mode");
-		DIFF(n->gid != m->gid, "gid");
-		DIFF(n->size != m->size, "size");
-		DIFF(n->mtime != m->mtime, "mtime");
+		DIFF(tnode_mask(n) != tnode_mask(m), "mask");
+		DIFF(tnode_mode(n) != tnode_mode(m), "mode");
+		DIFF(tnode_gid(n) != tnode_gid(m), "gid");
+		DIFF(tnode_size(n) != tnode_size(m), "size");
+		DIFF(tnode_mtime(n) != tnode_mtime(m), "mtime");
 		/* A file's node has no folder's fields (tree.h). */
 		if (n->type == m->type && !tnode_is_file(n)) {
 			DIFF(str_differ(n->handle, m->handle), "handle");
@@ -178,13 +178,13 @@ static size_t trees_differ(const struct tree *want, const struct tree *got, cons
 				DIFF(n->kids[k]->ino != m->kids[k]->ino ||
 				     tree_find(got, m->kids[k]->ino) != m->kids[k], "kid");
 		}
-		DIFF(!n->rec != !m->rec, "recording");
-		if (n->rec && m->rec) {
-			DIFF(strcmp(n->rec->row.id, m->rec->row.id), "recording id");
-			DIFF(strcmp(n->rec->subjects, m->rec->subjects), "subjects");
-			DIFF(n->rec->row.restricted_since != m->rec->row.restricted_since ||
-				     n->rec->row.retention_until != m->rec->row.retention_until ||
-				     str_differ(n->rec->row.legal_hold, m->rec->row.legal_hold),
+		DIFF(!tnode_rec(n) != !tnode_rec(m), "recording");
+		if (tnode_rec(n) && tnode_rec(m)) {
+			DIFF(strcmp(tnode_rec(n)->row.id, tnode_rec(m)->row.id), "recording id");
+			DIFF(strcmp(tnode_rec(n)->subjects, tnode_rec(m)->subjects), "subjects");
+			DIFF(tnode_rec(n)->row.restricted_since != tnode_rec(m)->row.restricted_since ||
+				     tnode_rec(n)->row.retention_until != tnode_rec(m)->row.retention_until ||
+				     str_differ(tnode_rec(n)->row.legal_hold, tnode_rec(m)->row.legal_hold),
 			     "recording row");
 		}
 		DIFF(!n->art != !m->art || (n->art && strcmp(n->art->id, m->art->id)), "artifact");
