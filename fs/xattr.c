@@ -46,6 +46,7 @@
 #include "caller.h"
 #include "crypto.h"
 #include "dek.h"
+#include "ingest.h"
 #include "recfs_i.h"
 #include "protect.h"
 #include "quiet.h"
@@ -407,10 +408,17 @@ static int add_sealed(struct recfs *fs, struct caller *c, const char *record_id,
 	rc = read_sealed(fs, c, record_id, &j);
 	if (rc < 0)
 		return rc;
-	/* a card record that names another subject (root pointed the row
-	 * there): that person's, not shown under this handle (atk58 F4) */
-	if (names == card_names && subject_card_of(j, object) == 0) {
+	/* A card record that names another subject, details that are another
+	 * recording's (root pointed the row there): that person's, that
+	 * call's, not shown under this handle or recording (atk58 F4), as the
+	 * rights commands refuse them (rights.c: open_details). */
+	if (names == card_names ? subject_card_of(j, object) == 0 : ingest_details_of(j, object) == 0) {
 		json_decref(j);
+		recfs_audit_entry(fs, c, action, object, NULL, "refused",
+				  names == card_names ? "EIO: its sealed card is another subject's: changed outside recfs "
+							"(recctl fsck)"
+						      : "EIO: its sealed details are another recording's: changed outside "
+							"recfs (recctl fsck)");
 		return -EIO;
 	}
 	if (names == card_names)
