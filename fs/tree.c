@@ -960,18 +960,18 @@ static const char *intern(const char *s)
 	return v;
 }
 
-/* *field: s interned, or else copied to *at (which moves past it). */
-static void put_interned(char **field, char **at, const char *s)
+/* The bytes s takes in a recording's or artifact's own allocation: 0 when
+ * it is NULL or interned (iv: intern(s)). */
+static size_t own_len(const char *s, const char *iv)
 {
-	const char *v = intern(s);
-
-	*field = v ? (char *)v : put_str(at, s);
+	return !s || iv ? 0 : strlen(s) + 1;
 }
 
-/* The bytes put_interned needs for s at *at: 0 when s is interned. */
-static size_t interned_len(const char *s)
+/* s as a recording or artifact keeps it: iv (intern(s)) when interned,
+ * else copied to *at, which moves past it (NULL: NULL). */
+static char *put_interned(char **at, const char *s, const char *iv)
 {
-	return !s || intern(s) ? 0 : strlen(s) + 1;
+	return iv ? (char *)iv : put_str(at, s);
 }
 
 /* A recording of the snapshot from the catalog's row (copied: its strings
@@ -982,6 +982,7 @@ static struct trec *trec_new(const struct cat_recording *r)
 	char stem[NAMING_STEM_MAX], wav[NAMING_NAME_MAX], *at;
 	const char *own[] = { r->restricted_reason, r->legal_hold, wav };
 	const char *common[] = { r->source, r->kind, r->purpose, r->legal_basis, r->data_source };
+	const char *iv[sizeof(common) / sizeof(common[0])];
 	struct opus_info info = { .channels = r->channels, .pcm_samples = r->pcm_samples,
 				  .duration_ms = r->duration_ms };
 	size_t i, len = 0;
@@ -991,17 +992,19 @@ static struct trec *trec_new(const struct cat_recording *r)
 	naming_wav(wav, stem);
 	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		len += own[i] ? strlen(own[i]) + 1 : 0;
-	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-		len += interned_len(common[i]);
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+		iv[i] = intern(common[i]);
+		len += own_len(common[i], iv[i]);
+	}
 	rec = xcalloc(1, sizeof(*rec) + len);
 	at = (char *)(rec + 1);
 	rec->refs = 1;
 	rec->row = *r;
-	put_interned(&rec->row.source, &at, r->source);
-	put_interned(&rec->row.kind, &at, r->kind);
-	put_interned(&rec->row.purpose, &at, r->purpose);
-	put_interned(&rec->row.legal_basis, &at, r->legal_basis);
-	put_interned(&rec->row.data_source, &at, r->data_source);
+	rec->row.source = put_interned(&at, r->source, iv[0]);
+	rec->row.kind = put_interned(&at, r->kind, iv[1]);
+	rec->row.purpose = put_interned(&at, r->purpose, iv[2]);
+	rec->row.legal_basis = put_interned(&at, r->legal_basis, iv[3]);
+	rec->row.data_source = put_interned(&at, r->data_source, iv[4]);
 	rec->row.restricted_reason = put_str(&at, r->restricted_reason);
 	rec->row.legal_hold = put_str(&at, r->legal_hold);
 	rec->wav_name = put_str(&at, wav);
@@ -1031,7 +1034,7 @@ static int art_before(const struct tart *a, const struct tart *b)
 /* Artifact a, in its place among rec's. */
 static struct tart *trec_add_art(struct trec *rec, const struct cat_artifact *a)
 {
-	const char *role = a->role ? a->role : "file";
+	const char *role = a->role ? a->role : "file", *irole = intern(role), *iext = intern(a->ext);
 	char stem[NAMING_STEM_MAX], name[NAMING_NAME_MAX];
 	size_t len;
 	struct tart *art, **pp;
@@ -1039,15 +1042,15 @@ static struct tart *trec_add_art(struct trec *rec, const struct cat_artifact *a)
 
 	trec_stem(rec, stem);
 	naming_artifact(name, stem, role, a->n, a->ext);
-	len = interned_len(role) + interned_len(a->ext) + strlen(name) + 1;
+	len = own_len(role, irole) + own_len(a->ext, iext) + strlen(name) + 1;
 	art = xcalloc(1, sizeof(*art) + len);
 	at = (char *)(art + 1);
 
 	memcpy(art->id, a->id, sizeof(art->id));
 	art->rec = rec;
-	put_interned(&art->role, &at, role);
+	art->role = put_interned(&at, role, irole);
 	art->n = a->n;
-	put_interned(&art->ext, &at, a->ext);
+	art->ext = put_interned(&at, a->ext, iext);
 	art->name = put_str(&at, name);
 	art->size = a->size;
 	/* In the catalog's order, (role, n), whatever order they come in;
