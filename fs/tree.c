@@ -50,10 +50,11 @@ struct idmap {
 	size_t cap, n;
 };
 
-/* A (recording, handle) link, collected before the nodes are made. */
+/* A (recording, handle) link, collected before the nodes are made; the
+ * handle is the builder's one copy of it (struct builder's handles). */
 struct tlink {
 	struct trec *rec;
-	char *handle;
+	const char *handle;
 };
 
 /*
@@ -81,15 +82,22 @@ struct builder {
 	struct tree *t;
 	const struct policy *p;
 	const gid_t *level_gid;
+	/*
+	 * recs and arts are only needed while the catalog is read, and are
+	 * freed before the nodes are made, as the build's peak of memory
+	 * comes then; order holds the builder's reference to each
+	 * recording.
+	 */
 	struct idmap recs, arts;
-	struct trec **order;		/* the recordings in the catalog's order (held by recs) */
+	struct idmap handles;		/* a link's handle -> the builder's copy */
+	struct trec **order;		/* the recordings in the catalog's order (the builder's reference) */
 	size_t n_order, cap_order;
 	struct day_dir by_date;		/* the last day folder of by-date */
 	struct source_dir sources[BUILD_SOURCES + 1];
 	size_t n_sources;
 	struct tlink *links;
 	size_t n_links, cap_links;
-	char **subjects;
+	const char **subjects;		/* the builder's copies (handles) */
 	size_t n_subjects, cap_subjects;
 	int err;
 };
@@ -155,11 +163,13 @@ static void *idmap_get(const struct idmap *m, const char *key)
 	return NULL;
 }
 
+/* m's tables freed; m is empty (and may be freed again). */
 static void idmap_free(struct idmap *m)
 {
 	free(m->keys);
 	free(m->vals);
 	free(m->hashes);
+	memset(m, 0, sizeof(*m));
 }
 
 static char *dup_or_null(const char *s)
@@ -1157,6 +1167,18 @@ static int each_seal(const char *object, const char *level, void *ctx)
 	return 0;
 }
 
+/* The builder's one copy of handle (freed with the builder). */
+static const char *handle_copy(struct builder *b, const char *handle)
+{
+	char *copy = idmap_get(&b->handles, handle);
+
+	if (!copy) {
+		copy = xstrdup(handle);
+		idmap_put(&b->handles, copy, copy);
+	}
+	return copy;
+}
+
 static int each_link(const char *recording, const char *handle, const char *role, void *ctx)
 {
 	struct builder *b = ctx;
@@ -1171,7 +1193,7 @@ static int each_link(const char *recording, const char *handle, const char *role
 		b->links = xrealloc(b->links, b->cap_links * sizeof(*b->links));
 	}
 	b->links[b->n_links].rec = rec;
-	b->links[b->n_links].handle = xstrdup(handle);
+	b->links[b->n_links].handle = handle_copy(b, handle);
 	b->n_links++;
 	return 0;
 }
@@ -1184,7 +1206,7 @@ static int each_subject(const char *handle, void *ctx)
 		b->cap_subjects = b->cap_subjects ? b->cap_subjects * 2 : 64;
 		b->subjects = xrealloc(b->subjects, b->cap_subjects * sizeof(*b->subjects));
 	}
-	b->subjects[b->n_subjects++] = xstrdup(handle);
+	b->subjects[b->n_subjects++] = handle_copy(b, handle);
 	return 0;
 }
 
@@ -1288,6 +1310,8 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	rc = catalog_each_subject(c, each_subject, &b);
 	if (rc < 0)
 		goto out;
+	idmap_free(&b.recs);
+	idmap_free(&b.arts);
 
 	/* In the catalog's order (by time): the day folders come one after
 	 * the other, and each folder's files come nearly sorted. */
@@ -1330,18 +1354,16 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 out:
 	if (in_tx)
 		catalog_end_read(c);
-	for (i = 0; i < b.recs.cap; i++)
-		if (b.recs.keys[i])
-			trec_unref(b.recs.vals[i]);
+	for (i = 0; i < b.n_order; i++)
+		trec_unref(b.order[i]);
 	idmap_free(&b.recs);
 	idmap_free(&b.arts);
 	free(b.order);
-	for (i = 0; i < b.n_links; i++)
-		free(b.links[i].handle);
 	free(b.links);
-	for (i = 0; i < b.n_subjects; i++)
-		free(b.subjects[i]);
 	free(b.subjects);
+	for (i = 0; i < b.handles.cap; i++)
+		free(b.handles.vals[i]);
+	idmap_free(&b.handles);
 	/* The builder's tables, freed, are whole pages amid the tree's: given
 	 * back, or they stay in the daemon's resident size. */
 	malloc_trim(0);
