@@ -624,6 +624,85 @@ out:
 }
 
 /*
+ * The strings a recording and an artifact share with others (kind, source,
+ * purpose, ..., role, extension) are interned, in a table of at most 4,096
+ * strings under 128 bytes; any other is copied into its recording or
+ * artifact.  A register that holds more distinct values than the table
+ * (a careless recorder, an attacker's manifests), and values longer than
+ * it takes, must come out of the build whole: every recording's kind and
+ * every artifact's extension as the catalog holds them.
+ */
+#define MANY_VALUES 4200
+
+TEST(test_build_keeps_every_shared_string_past_what_the_intern_table_holds)
+{
+	static char purpose[] = "quality", basis[] = "contract", src[] = "desk", role[] = "file";
+	char kind[32], ext[32], from[32], long_from[201], long_ext[151], want[201];
+	const struct tnode **all = NULL;
+	struct tree *t = NULL;
+	size_t i, len, seen = 0, bad = 0;
+	int rc;
+
+	memset(long_from, 'd', sizeof(long_from) - 1);
+	long_from[sizeof(long_from) - 1] = '\0';
+	memset(long_ext, 'x', sizeof(long_ext) - 1);
+	long_ext[sizeof(long_ext) - 1] = '\0';
+	rc = catalog_begin(reg->cat);
+	for (i = 0; rc == 0 && i <= MANY_VALUES; i++) {
+		struct cat_recording r = { .kind = kind, .purpose = purpose, .legal_basis = basis, .data_source = from,
+					   .source = src, .retention_until = 4000000000, .ingested_at = 1,
+					   .recorded_at = 1791000000 + (int64_t)i };
+		struct cat_artifact a = { .role = role, .ext = ext, .n = 1, .size = 10 };
+
+		snprintf(kind, sizeof(kind), "kind-%04zu", i);
+		snprintf(ext, sizeof(ext), "e%04zu", i);
+		snprintf(from, sizeof(from), "from-%04zu", i);
+		if (i == MANY_VALUES) {	/* the last: values longer than the table takes */
+			r.data_source = long_from;
+			a.ext = long_ext;
+		}
+		snprintf(r.id, sizeof(r.id), "%032zx", 0xb10000 + i);
+		snprintf(a.id, sizeof(a.id), "%032zx", 0xb20000 + i);
+		memcpy(a.recording, r.id, sizeof(a.recording));
+		rc = catalog_put_recording(reg->cat, &r);
+		if (rc == 0)
+			rc = catalog_put_artifact(reg->cat, &a);
+	}
+	if (rc == 0)
+		rc = catalog_commit(reg->cat);
+	CHECK_EQ(rc, 0);
+	if (rc || !(t = build()))
+		goto out;
+	len = t_tree_nodes(t, &all);
+	for (i = 0; i < len; i++) {
+		const struct trec *r = tnode_rec(all[i]);
+		size_t k;
+
+		if (!r || (k = strtoul(r->row.id, NULL, 16)) < 0xb10000 || k > 0xb10000 + MANY_VALUES)
+			continue;
+		k -= 0xb10000;
+		seen++;
+		snprintf(want, sizeof(want), "kind-%04zu", k);
+		bad += strcmp(r->row.kind, want) != 0;
+		snprintf(want, sizeof(want), "%s", k == MANY_VALUES ? long_from : "");
+		if (k != MANY_VALUES)
+			snprintf(want, sizeof(want), "from-%04zu", k);
+		bad += strcmp(r->row.data_source, want) != 0;
+		snprintf(want, sizeof(want), "%s", k == MANY_VALUES ? long_ext : "");
+		if (k != MANY_VALUES)
+			snprintf(want, sizeof(want), "e%04zu", k);
+		bad += strcmp(all[i]->art->ext, want) != 0 || strcmp(all[i]->art->role, "file") != 0;
+		bad += strcmp(r->row.purpose, "quality") != 0 || strcmp(r->row.source, "desk") != 0;
+	}
+	/* each recording's one file, in by-date and in by-source */
+	CHECK_EQ(seen, 2 * (MANY_VALUES + 1));
+	CHECK_EQ(bad, 0);
+out:
+	free(all);
+	tree_unref(t);
+}
+
+/*
  * A row whose length no .wav view can hold (ingest refuses it now, but an
  * older recfs stored the forged length of a damaged last page: 2^62
  * samples, 2^65 bytes of WAV in stereo): the recording's .opus is there,
@@ -782,6 +861,7 @@ int main(void)
 	RUN(test_build_puts_every_recording_in_its_day_whatever_the_source_or_the_day);
 	RUN(test_build_takes_a_crowded_day_and_the_ends_of_the_calendar);
 	RUN(test_build_orders_a_recordings_artifacts_whatever_order_they_were_written_in);
+	RUN(test_build_keeps_every_shared_string_past_what_the_intern_table_holds);
 	RUN(test_build_shows_no_wav_view_a_size_cannot_hold);
 	tree_unref(t0);
 	tree_unref(t1);
