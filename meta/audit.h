@@ -284,7 +284,8 @@ int audit_handles_before(struct catalog *c, const char *recording, const char *h
  * The persons recording was of, by the log, added to named (each once),
  * for the erasure to name (AUDIT_ERASED_SUBJECT); the recording's merge
  * entries are read once.  For each handle of linked (its links), whose the
- * recording was before merges made it handle's (its origin): a merge logs on each recording it moves to the kept subject
+ * recording was before merges made it handle's (its origin): a merge logs
+ * on each recording it moves to the kept subject
  * ("merge-subject RECORDING ok from=OTHER into=HANDLE") before it erases
  * OTHER's card ("erase-subject OTHER ok merged-into=HANDLE", once).  The
  * latest such entry into handle that was written before that erasure,
