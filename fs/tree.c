@@ -41,20 +41,32 @@
 #include "tree.h"
 
 /* A small map from id strings to pointers, only used while building (and
- * patching).  Each slot keeps its key's hash: a probe compares the hashes
- * first, and growing reads no key. */
+ * patching).  Each slot keeps its key's hash beside the key and the value
+ * (one cache line read per probe): a probe compares the hashes first, and
+ * growing reads no key. */
+struct idslot {
+	uint64_t hash;
+	const char *key;		/* NULL: the slot is free */
+	void *val;
+};
+
 struct idmap {
-	const char **keys;
-	void **vals;
-	uint64_t *hashes;
+	struct idslot *slots;
 	size_t cap, n;
 };
 
-/* A (recording, handle) link, collected before the nodes are made; the
- * handle is the builder's one copy of it (struct builder's handles). */
+/* A subject's handle as the builder keeps it, once however many links
+ * name it, with its folder once made. */
+struct bhandle {
+	struct tnode *dir;		/* by-subject/<handle> (NULL: it could not be made) */
+	int made;			/* dir was asked for */
+	char name[];
+};
+
+/* A (recording, handle) link, collected before the nodes are made. */
 struct tlink {
 	struct trec *rec;
-	const char *handle;
+	struct bhandle *handle;
 };
 
 /*
@@ -89,15 +101,21 @@ struct builder {
 	 * recording.
 	 */
 	struct idmap recs, arts;
-	struct idmap handles;		/* a link's handle -> the builder's copy */
-	struct trec **order;		/* the recordings in the catalog's order (the builder's reference) */
+	struct idmap handles;		/* a handle -> its struct bhandle */
+	char seal_of[64];		/* the object of the last seal read, when seal_kept */
+	struct tart *seal_art;		/* its artifact (NULL: none) */
+	int seal_kept;
+	/* The recordings in the table's order, then by time (rec_of_art,
+	 * then the nodes); the builder's reference to each. */
+	struct trec **order;
 	size_t n_order, cap_order;
+	size_t art_at;			/* rec_of_art's place in order */
 	struct day_dir by_date;		/* the last day folder of by-date */
 	struct source_dir sources[BUILD_SOURCES + 1];
 	size_t n_sources;
 	struct tlink *links;
 	size_t n_links, cap_links;
-	const char **subjects;		/* the builder's copies (handles) */
+	struct bhandle **subjects;	/* every subject's handle */
 	size_t n_subjects, cap_subjects;
 	int err;
 };
@@ -116,31 +134,28 @@ static uint64_t fnv1a(const char *s)
 /* Put val under key, whose hash is h (fnv1a(key)). */
 static void idmap_put_hashed(struct idmap *m, const char *key, uint64_t h, void *val)
 {
+	struct idslot *e;
 	size_t i;
 
 	if ((m->n + 1) * 2 > m->cap) {
 		struct idmap old = *m;
 
 		m->cap = old.cap ? old.cap * 2 : 256;
-		m->keys = xcalloc(m->cap, sizeof(*m->keys));
-		m->vals = xcalloc(m->cap, sizeof(*m->vals));
-		m->hashes = xcalloc(m->cap, sizeof(*m->hashes));
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
 		m->n = 0;
 		for (i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				idmap_put_hashed(m, old.keys[i], old.hashes[i], old.vals[i]);
-		free(old.keys);
-		free(old.vals);
-		free(old.hashes);
+			if (old.slots[i].key)
+				idmap_put_hashed(m, old.slots[i].key, old.slots[i].hash, old.slots[i].val);
+		free(old.slots);
 	}
-	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->hashes[i] == h && !strcmp(m->keys[i], key)) {
-			m->vals[i] = val;
+	for (i = h & (m->cap - 1); (e = &m->slots[i])->key; i = (i + 1) & (m->cap - 1))
+		if (e->hash == h && !strcmp(e->key, key)) {
+			e->val = val;
 			return;
 		}
-	m->keys[i] = key;
-	m->vals[i] = val;
-	m->hashes[i] = h;
+	e->hash = h;
+	e->key = key;
+	e->val = val;
 	m->n++;
 }
 
@@ -151,24 +166,23 @@ static void idmap_put(struct idmap *m, const char *key, void *val)
 
 static void *idmap_get(const struct idmap *m, const char *key)
 {
+	const struct idslot *e;
 	uint64_t h;
 	size_t i;
 
 	if (!m->cap)
 		return NULL;
 	h = fnv1a(key);
-	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->hashes[i] == h && !strcmp(m->keys[i], key))
-			return m->vals[i];
+	for (i = h & (m->cap - 1); (e = &m->slots[i])->key; i = (i + 1) & (m->cap - 1))
+		if (e->hash == h && !strcmp(e->key, key))
+			return e->val;
 	return NULL;
 }
 
-/* m's tables freed; m is empty (and may be freed again). */
+/* m's table freed; m is empty (and may be freed again). */
 static void idmap_free(struct idmap *m)
 {
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1144,10 +1158,29 @@ static int each_rec(const struct cat_recording *r, void *ctx)
 	return 0;
 }
 
+/*
+ * The recording of an artifact read in the artifacts' table order.  A
+ * recording's artifacts are written right after it, so in the two tables'
+ * own order an artifact's recording is mostly the last one's or the one
+ * after it, next in b->order (still in the recordings' table order then):
+ * asked there first, with no look-up of the map.
+ */
+static struct trec *rec_of_art(struct builder *b, const char *id)
+{
+	size_t i;
+
+	for (i = b->art_at; i < b->n_order && i < b->art_at + 2; i++)
+		if (!strcmp(b->order[i]->row.id, id)) {
+			b->art_at = i;
+			return b->order[i];
+		}
+	return idmap_get(&b->recs, id);
+}
+
 static int each_art(const struct cat_artifact *a, void *ctx)
 {
 	struct builder *b = ctx;
-	struct trec *rec = idmap_get(&b->recs, a->recording);
+	struct trec *rec = rec_of_art(b, a->recording);
 	struct tart *art;
 
 	if (!rec)
@@ -1160,23 +1193,56 @@ static int each_art(const struct cat_artifact *a, void *ctx)
 static int each_seal(const char *object, const char *level, void *ctx)
 {
 	struct builder *b = ctx;
-	struct tart *art = idmap_get(&b->arts, object);
+	size_t len = strlen(object);
+	struct tart *art;
 
+	/* Seals come by object, an artifact's two or three in a row: the
+	 * last object's artifact is kept (an id too long to keep is looked
+	 * up each time). */
+	if (b->seal_kept && len < sizeof(b->seal_of) && !memcmp(object, b->seal_of, len + 1)) {
+		art = b->seal_art;
+	} else {
+		art = idmap_get(&b->arts, object);
+		b->seal_kept = len < sizeof(b->seal_of);
+		if (b->seal_kept) {
+			memcpy(b->seal_of, object, len + 1);
+			b->seal_art = art;
+		}
+	}
 	if (art)	/* else a details record, or a card */
 		art_add_seal(b->p, art, level);
 	return 0;
 }
 
-/* The builder's one copy of handle (freed with the builder). */
-static const char *handle_copy(struct builder *b, const char *handle)
+/* The builder's one struct bhandle of handle (freed with the builder). */
+static struct bhandle *handle_copy(struct builder *b, const char *handle)
 {
-	char *copy = idmap_get(&b->handles, handle);
+	struct bhandle *h = idmap_get(&b->handles, handle);
+	size_t len;
 
-	if (!copy) {
-		copy = xstrdup(handle);
-		idmap_put(&b->handles, copy, copy);
+	if (!h) {
+		len = strlen(handle) + 1;
+		h = xcalloc(1, sizeof(*h) + len);
+		memcpy(h->name, handle, len);
+		idmap_put(&b->handles, h->name, h);
 	}
-	return copy;
+	return h;
+}
+
+/* The folder of handle h under by_subject, made when first asked for (a
+ * subject of many calls is named once); NULL when it cannot be. */
+static struct tnode *subject_dir(struct builder *b, struct tnode *by_subject, struct bhandle *h)
+{
+	char name[64];
+
+	if (!h->made) {
+		h->made = 1;
+		naming_component(name, sizeof(name), h->name);
+		h->dir = add_node(b->t, by_subject, name, TN_DIR, NULL, 0);
+		if (h->dir && !h->dir->handle)
+			h->dir->handle = xstrdup(h->name);
+	}
+	return h->dir;
 }
 
 static int each_link(const char *recording, const char *handle, const char *role, void *ctx)
@@ -1294,11 +1360,11 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	rc = catalog_scan_recordings(c, each_rec, &b);
 	if (rc < 0)
 		goto out;
-	if (b.n_order > 1)	/* an empty register has no table to sort (NULL) */
-		qsort(b.order, b.n_order, sizeof(*b.order), cmp_time);
 	rc = catalog_scan_artifacts(c, each_art, &b);
 	if (rc < 0)
 		goto out;
+	if (b.n_order > 1)	/* an empty register has no table to sort (NULL) */
+		qsort(b.order, b.n_order, sizeof(*b.order), cmp_time);
 	rc = catalog_each_seal(c, each_seal, &b);
 	if (rc < 0)
 		goto out;
@@ -1326,29 +1392,17 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		if (s->dir && (d = date_dirs(&b, s->dir, rec->row.recorded_at, &s->last)))
 			add_files(b.t, d, rec, 0);
 	}
-	for (i = 0; i < b.n_links; i++) {
-		naming_component(name, sizeof(name), b.links[i].handle);
-		d = add_node(b.t, by_subject, name, TN_DIR, NULL, 0);
-		if (!d)
-			continue;
-		if (!d->handle)
-			d->handle = xstrdup(b.links[i].handle);
-		add_files(b.t, d, b.links[i].rec, 0);
-	}
+	for (i = 0; i < b.n_links; i++)
+		if ((d = subject_dir(&b, by_subject, b.links[i].handle)))
+			add_files(b.t, d, b.links[i].rec, 0);
 	/*
 	 * The rights level sees every subject that still exists, including
 	 * one whose recordings are all gone, so that `rm -r by-subject/H`
 	 * can finish with rmdir and erase the card.
 	 */
-	for (i = 0; i < b.n_subjects; i++) {
-		naming_component(name, sizeof(name), b.subjects[i]);
-		d = add_node(b.t, by_subject, name, TN_DIR, NULL, 0);
-		if (!d)
-			continue;
-		if (!d->handle)
-			d->handle = xstrdup(b.subjects[i]);
-		d->mask |= rights_bit(p);
-	}
+	for (i = 0; i < b.n_subjects; i++)
+		if ((d = subject_dir(&b, by_subject, b.subjects[i])))
+			d->mask |= rights_bit(p);
 	finish_dir(b.t->root);
 	rc = 0;
 out:
@@ -1362,7 +1416,7 @@ out:
 	free(b.links);
 	free(b.subjects);
 	for (i = 0; i < b.handles.cap; i++)
-		free(b.handles.vals[i]);
+		free(b.handles.slots[i].val);
 	idmap_free(&b.handles);
 	/* The builder's tables, freed, are whole pages amid the tree's: given
 	 * back, or they stay in the daemon's resident size. */
