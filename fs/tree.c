@@ -10,8 +10,8 @@
  * offsets); a directory's mask is the OR of its kids' masks (a subject's
  * folder also has the rights level's bit while the subject exists), so a
  * caller sees a directory exactly when it sees something inside it.  Inos
- * are BLAKE2b(parent ino || name) cut to 64 bits, never 0 or 1
- * (FUSE_ROOT_ID) except for the root.
+ * are a 64-bit hash of (parent ino || name) (tree_ino) cut to the ino's 58
+ * bits, never 0 or 1 (FUSE_ROOT_ID) except for the root.
  *
  * Sharing.  The ino map and the recording map are hash array mapped tries
  * (struct tmap): 64-way nodes, a bitmap and the entries present, so a
@@ -191,21 +191,17 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* The stateless node id of name under parent. */
+/* The stateless node id of name under parent: a hash of the two
+ * (crypto_short_hash: millions of them at a large register's start). */
 uint64_t tree_ino(uint64_t parent, const char *name)
 {
-	uint8_t le[8], h[CRYPTO_HASH_BYTES];
-	const void *parts[2] = { le, name };
-	size_t lens[2] = { sizeof(le), strlen(name) };
-	uint64_t ino = 0;
+	uint8_t le[8];
+	uint64_t ino;
 	int i;
 
 	for (i = 0; i < 8; i++)
 		le[i] = (uint8_t)(parent >> (8 * i));
-	crypto_hash_parts(h, 2, parts, lens);
-	for (i = 0; i < 8; i++)
-		ino |= (uint64_t)h[i] << (8 * i);
-	ino &= TREE_INO_MASK;
+	ino = crypto_short_hash(le, name) & TREE_INO_MASK;
 	if (ino <= TREE_ROOT_INO)
 		ino += 2;
 	return ino;

@@ -627,6 +627,33 @@ void crypto_mac_stream_free(struct crypto_mac_stream *s)
 	crypto_secure_free(s);
 }
 
+uint64_t crypto_short_hash(const uint8_t prefix[8], const char *s)
+{
+	/* "recfs short hash", without a terminating NUL */
+	static const uint8_t key[crypto_shorthash_KEYBYTES] = { 'r', 'e', 'c', 'f', 's', ' ', 's', 'h',
+								'o', 'r', 't', ' ', 'h', 'a', 's', 'h' };
+	uint8_t stack[512], *in = stack, h[crypto_shorthash_BYTES];
+	size_t len = strlen(s);
+	uint64_t v = 0;
+	int i;
+
+	if (len > sizeof(stack) - 8) {
+		in = malloc(8 + len);
+		if (!in) {
+			fprintf(stderr, "recfs: out of memory\n");
+			abort();
+		}
+	}
+	memcpy(in, prefix, 8);
+	memcpy(in + 8, s, len);
+	crypto_shorthash(h, in, 8 + len, key);
+	if (in != stack)
+		free(in);
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)h[i] << (8 * i);
+	return v;
+}
+
 void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
 		       const size_t *lens)
 {

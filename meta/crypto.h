@@ -175,6 +175,13 @@ struct crypto_mac_stream *crypto_mac_stream_new(const struct crypto_key *key, co
 void crypto_mac_stream_add(struct crypto_mac_stream *s, const void *data, size_t len);
 void crypto_mac_stream_end(struct crypto_mac_stream *s, uint8_t out[CRYPTO_MAC_BYTES]);
 void crypto_mac_stream_free(struct crypto_mac_stream *s);
+/*
+ * A 64-bit hash of prefix (8 bytes) then s (a string), for ids that must
+ * be stable and spread but need not be secret: SipHash-2-4 under a fixed
+ * key, about a quarter of BLAKE2b's time on a name.  Anyone can compute
+ * it, so it is no harder to collide on purpose than 64 bits of BLAKE2b.
+ */
+uint64_t crypto_short_hash(const uint8_t prefix[8], const char *s);
 /* Unkeyed BLAKE2b-256 over a sequence of (ptr, len) parts. */
 void crypto_hash_parts(uint8_t out[CRYPTO_HASH_BYTES], size_t nparts, const void *const *parts,
 		       const size_t *lens);

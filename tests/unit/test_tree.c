@@ -208,6 +208,17 @@ TEST(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view
 	CHECK_EQ(tree_view(privacy), 3);
 }
 
+/* Inode numbers are crypto_short_hash of the parent's ino (8 bytes, little
+ * endian) and the name, cut to the ino's bits: the same in every version
+ * that does not say otherwise (test_crypto checks the hash itself). */
+TEST(test_ino_is_the_short_hash_of_the_parent_and_the_name)
+{
+	const struct tnode *by_date = tree_child(t0->root, "by-date");
+
+	CHECK_EQ(tree_ino(TREE_ROOT_INO, "by-date"), UINT64_C(0x01166be4e30930c2));
+	CHECK(by_date && by_date->ino == UINT64_C(0x01166be4e30930c2));
+}
+
 /* The lowest level that reads file node f of a quality recording, as
  * t_ingest_one makes them: the chat is sealed from details_level. */
 static int lowest_level_of(const struct tnode *f)
@@ -852,6 +863,7 @@ int main(void)
 		return 2;
 	}
 	RUN(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view);
+	RUN(test_ino_is_the_short_hash_of_the_parent_and_the_name);
 	RUN(test_restricted_recording_is_seen_by_the_rights_level_only);
 	RUN(test_next_like_visits_every_opus_the_level_sees_across_day_folders);
 	RUN(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it);
