@@ -69,6 +69,12 @@ $(B)/%.o: %.c $(wildcard meta/*.h fs/*.h tools/recctl/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# fs/tree.c with inos of 10 bits, for test_tree_collide: collisions a
+# test can make, which 64 bits make once in 2^64 pairs.
+$(B)/fs/tree_collide.o: fs/tree.c $(wildcard meta/*.h fs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_INO_BITS=10 -c -o $@ $<
+
 $(B)/libmeta.a: $(META_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -151,9 +157,10 @@ $(B)/tools/recctl/cmd_request.o: ALL_CFLAGS += -DRECFS_TEMPLATE_DIR='"$(DATADIR)
 
 # Unit tests of fs/ modules link the module's objects (and those it calls
 # in fs/) and see fs/'s headers; none needs a mount.
-FS_UNIT := tree tree_apply dekcache unlock ghost content caller dek quiet auditq caps subuid
+FS_UNIT := tree tree_apply tree_collide dekcache unlock ghost content caller dek quiet auditq caps subuid
 $(B)/tests/test_tree: $(B)/fs/tree.o
 $(B)/tests/test_tree_apply: $(B)/fs/tree.o
+$(B)/tests/test_tree_collide: $(B)/fs/tree_collide.o
 $(B)/tests/test_dekcache: $(B)/fs/dekcache.o
 $(B)/tests/test_unlock: $(B)/fs/unlock.o
 $(B)/tests/test_ghost: $(B)/fs/ghost.o

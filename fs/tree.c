@@ -202,6 +202,9 @@ uint64_t tree_ino(uint64_t parent, const char *name)
 	for (i = 0; i < 8; i++)
 		le[i] = (uint8_t)(parent >> (8 * i));
 	ino = crypto_short_hash(le, name) & TREE_INO_MASK;
+#ifdef RECFS_TEST_INO_BITS	/* test_tree_collide only: inos that collide */
+	ino &= (UINT64_C(1) << RECFS_TEST_INO_BITS) - 1;
+#endif
 	if (ino <= TREE_ROOT_INO)
 		ino += 2;
 	return ino;
@@ -582,12 +585,308 @@ static void rec_unref(void *r)
 static const struct tmap_ops node_ops = { node_key, node_ref, node_unref };
 static const struct tmap_ops rec_ops = { rec_key, rec_ref, rec_unref };
 
+/*
+ * A build's ino map, made at its end.  While tree_build makes a tree its
+ * nodes are not put into the ino map one by one (a walk down the trie for
+ * each of millions of nodes, each trie node grown by doubling: a third of
+ * a large build's time).  Each is kept in a bucket by the low BULK_BITS
+ * bits of its ino, the digits of the trie's top two levels, and the map is
+ * made bucket by bucket at the end (bulk_map), each trie node at its size:
+ * a bucket's few thousand nodes are read from memory once, and sorted into
+ * their trie nodes in the cache.  The folders made are kept by ino too, as
+ * add_node asks for one again, so a build never reads the ino map before
+ * it is made.
+ */
+#define BULK_BITS (2 * TMAP_BITS)
+#define BULK_BUCKETS (1u << BULK_BITS)
+#define BULK_CHUNK 254
+
+struct bulk_chunk {
+	struct bulk_chunk *next;
+	size_t n;
+	struct tnode *v[BULK_CHUNK];	/* the map's references, to be */
+};
+
+struct bulk_dir {
+	uint64_t ino;
+	struct tnode *dir;		/* NULL: the slot is free */
+};
+
+struct tbulk {
+	struct bulk_chunk *bucket[BULK_BUCKETS];	/* the newest chunk first */
+	size_t count[BULK_BUCKETS];
+	struct bulk_dir *dirs;		/* open addressing by ino (inos are hashes) */
+	size_t n_dirs, cap_dirs;
+	struct tnode **dropped;		/* nodes whose ino another kept (bulk_entry) */
+	size_t n_dropped, cap_dropped;
+};
+
+static struct tnode *bulk_dir(const struct tbulk *k, uint64_t ino)
+{
+	size_t i;
+
+	if (!k->cap_dirs)
+		return NULL;
+	for (i = ino & (k->cap_dirs - 1); k->dirs[i].dir; i = (i + 1) & (k->cap_dirs - 1))
+		if (k->dirs[i].ino == ino)
+			return k->dirs[i].dir;
+	return NULL;
+}
+
+static void bulk_put_dir(struct tbulk *k, struct tnode *d)
+{
+	size_t i;
+
+	if ((k->n_dirs + 1) * 2 > k->cap_dirs) {
+		struct bulk_dir *old = k->dirs;
+		size_t old_cap = k->cap_dirs;
+
+		k->cap_dirs = old_cap ? old_cap * 2 : 1024;
+		k->dirs = xcalloc(k->cap_dirs, sizeof(*k->dirs));
+		k->n_dirs = 0;
+		for (i = 0; i < old_cap; i++)
+			if (old[i].dir)
+				bulk_put_dir(k, old[i].dir);
+		free(old);
+	}
+	for (i = d->ino & (k->cap_dirs - 1); k->dirs[i].dir; i = (i + 1) & (k->cap_dirs - 1))
+		;
+	k->dirs[i].ino = d->ino;
+	k->dirs[i].dir = d;
+	k->n_dirs++;
+}
+
+/* n (its reference passes to the map to be made) into its bucket. */
+static void bulk_add(struct tbulk *k, struct tnode *n)
+{
+	unsigned b = (unsigned)(n->ino & (BULK_BUCKETS - 1));
+	struct bulk_chunk *c = k->bucket[b];
+
+	if (!c || c->n == BULK_CHUNK) {
+		c = xcalloc(1, sizeof(*c));
+		c->next = k->bucket[b];
+		c->n = 0;
+		k->bucket[b] = c;
+	}
+	c->v[c->n++] = n;
+	k->count[b]++;
+	if (n->type == TN_DIR)
+		bulk_put_dir(k, n);
+}
+
+static unsigned bulk_digit(const struct tnode *n, unsigned shift)
+{
+	return (unsigned)(n->ino >> shift) & (TMAP_FAN - 1);
+}
+
+/* n, whose ino another node of the build has, to be dropped once the map
+ * is made (bulk_drop_all). */
+static void bulk_drop(struct tbulk *k, struct tnode *n)
+{
+	if (k->n_dropped == k->cap_dropped) {
+		k->cap_dropped = k->cap_dropped ? k->cap_dropped * 2 : 16;
+		k->dropped = xrealloc(k->dropped, k->cap_dropped * sizeof(*k->dropped));
+	}
+	k->dropped[k->n_dropped++] = n;
+}
+
+/* By parent, then by address: the drops of one folder together, and
+ * sorted for bsearch. */
+static int cmp_dropped(const void *a, const void *b)
+{
+	const struct tnode *x = *(struct tnode *const *)a, *y = *(struct tnode *const *)b;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_ptr(const void *key, const void *b)
+{
+	const struct tnode *x = key, *y = *(struct tnode *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The nodes bulk_drop named taken out of their folders' kids, each
+ * folder's in one pass however many it loses, and dropped. */
+static void bulk_drop_all(struct tree *t, struct tbulk *k)
+{
+	size_t i, j, at, w;
+	struct tnode *dir;
+
+	if (k->n_dropped > 1)
+		qsort(k->dropped, k->n_dropped, sizeof(*k->dropped), cmp_dropped);
+	for (i = 0; i < k->n_dropped; i = j) {
+		for (j = i + 1; j < k->n_dropped && k->dropped[j]->parent == k->dropped[i]->parent; j++)
+			;
+		dir = bulk_dir(k, k->dropped[i]->parent);
+		for (at = w = 0; dir && at < dir->n_kids; at++)
+			if (!bsearch(dir->kids[at], k->dropped + i, j - i, sizeof(*k->dropped), cmp_ptr))
+				dir->kids[w++] = dir->kids[at];
+		if (dir)
+			dir->n_kids = w;
+	}
+	for (i = 0; i < k->n_dropped; i++)
+		tnode_unref(k->dropped[i]);
+	t->n_nodes -= k->n_dropped;
+	free(k->dropped);
+}
+
+static struct tmap *bulk_node(struct tree *t, struct tbulk *k, struct tnode **v, size_t n, unsigned shift);
+
+/* Of two nodes of one ino, the one a build keeps: a folder (add_node
+ * makes one folder of an ino at most, and its kids name it), else the
+ * first by parent, then name, whatever order they were made in, so that
+ * every build of one catalog shows the same. */
+static int keep_before(const struct tnode *a, const struct tnode *b)
+{
+	if ((a->type == TN_DIR) != (b->type == TN_DIR))
+		return a->type == TN_DIR;
+	if (a->parent != b->parent)
+		return a->parent < b->parent;
+	return strcmp(tnode_name(a), tnode_name(b)) < 0;
+}
+
+/* The entry of the n nodes v (n >= 1) whose inos agree below shift. */
+static void *bulk_entry(struct tree *t, struct tbulk *k, struct tnode **v, size_t n, unsigned shift)
+{
+	size_t i, keep = 0;
+
+	if (n == 1)
+		return v[0];
+	if (shift < 64)
+		return TAG(bulk_node(t, k, v, n, shift));
+	/* n nodes of one ino (2^-58 a pair, and the same path twice in a
+	 * catalog that links two handles of one folder name to one call):
+	 * one is kept, the others leave their folders. */
+	for (i = 1; i < n; i++)
+		if (keep_before(v[i], v[keep]))
+			keep = i;
+	for (i = 0; i < n; i++)
+		if (i != keep)
+			bulk_drop(k, v[i]);
+	return v[keep];
+}
+
+/* The trie node at shift of the n nodes v, whose inos agree below shift;
+ * v is reordered (each digit's nodes together, in place: an American flag
+ * sort). */
+static struct tmap *bulk_node(struct tree *t, struct tbulk *k, struct tnode **v, size_t n, unsigned shift)
+{
+	size_t count[TMAP_FAN] = { 0 }, at[TMAP_FAN], end[TMAP_FAN], i, o = 0;
+	unsigned b, d, used = 0;
+	struct tnode *x;
+	struct tmap *m;
+
+	for (i = 0; i < n; i++)
+		count[bulk_digit(v[i], shift)]++;
+	for (b = 0; b < TMAP_FAN; b++) {
+		at[b] = o;
+		o += count[b];
+		end[b] = o;
+		used += count[b] != 0;
+	}
+	for (b = 0; b < TMAP_FAN; b++)
+		while (at[b] < end[b]) {
+			x = v[at[b]];
+			d = bulk_digit(x, shift);
+			if (d == b) {
+				at[b]++;
+			} else {
+				v[at[b]] = v[at[d]];
+				v[at[d]++] = x;
+			}
+		}
+	m = tmap_new(t->gen, used);
+	for (b = 0, o = 0; b < TMAP_FAN; o += count[b], b++) {
+		if (!count[b])
+			continue;
+		m->bits |= UINT64_C(1) << b;
+		m->e[m->n++] = bulk_entry(t, k, v + o, count[b], shift + TMAP_BITS);
+	}
+	return m;
+}
+
+/* Bucket b's nodes, moved to *v (grown to hold them: *cap) and its chunks
+ * freed; how many. */
+static size_t bulk_take(struct tbulk *k, unsigned b, struct tnode ***v, size_t *cap)
+{
+	struct bulk_chunk *c, *next;
+	size_t n = 0;
+
+	if (k->count[b] > *cap) {
+		*cap = k->count[b];
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	for (c = k->bucket[b]; c; c = next) {
+		next = c->next;
+		memcpy(*v + n, c->v, c->n * sizeof(c->v[0]));
+		n += c->n;
+		free(c);
+	}
+	k->bucket[b] = NULL;
+	return n;
+}
+
+/* The end of a build: t's ino map made from its buckets (the top trie
+ * node's digit is a bucket's low TMAP_BITS bits, the second level's its
+ * high ones). */
+static void bulk_map(struct tree *t)
+{
+	struct tbulk *k = t->bulk;
+	struct tmap *top = tmap_new(t->gen, 0), *m;
+	struct tnode **v = NULL;
+	size_t cap = 0, n, total;
+	unsigned d0, d1, used;
+
+	for (d0 = 0; d0 < TMAP_FAN; d0++) {
+		for (d1 = 0, total = 0, used = 0; d1 < TMAP_FAN; d1++) {
+			total += k->count[d0 | d1 << TMAP_BITS];
+			used += k->count[d0 | d1 << TMAP_BITS] != 0;
+		}
+		if (!total)
+			continue;
+		top = xrealloc(top, sizeof(*top) + (top->n + 1) * sizeof(top->e[0]));
+		top->cap = top->n + 1;
+		top->bits |= UINT64_C(1) << d0;
+		if (total == 1) {
+			for (d1 = 0; !k->count[d0 | d1 << TMAP_BITS]; d1++)
+				;
+			bulk_take(k, d0 | d1 << TMAP_BITS, &v, &cap);
+			top->e[top->n++] = v[0];
+			continue;
+		}
+		m = tmap_new(t->gen, used);
+		for (d1 = 0; d1 < TMAP_FAN; d1++) {
+			if (!k->count[d0 | d1 << TMAP_BITS])
+				continue;
+			n = bulk_take(k, d0 | d1 << TMAP_BITS, &v, &cap);
+			m->bits |= UINT64_C(1) << d1;
+			m->e[m->n++] = bulk_entry(t, k, v, n, BULK_BITS);
+		}
+		top->e[top->n++] = TAG(m);
+	}
+	t->nodes = TAG(top);
+	t->bulk = NULL;
+	bulk_drop_all(t, k);
+	free(v);
+	free(k->dirs);
+	free(k);
+}
+
 /* Put n (its reference passes) into t's ino map; an old tree's node it
  * replaces is dropped (the old tree still holds its own reference). */
 static void node_put(struct tree *t, struct tnode *n)
 {
-	struct tnode *was = tmap_put(&t->nodes, 0, n->ino, n, t->gen, &node_ops);
+	struct tnode *was;
 
+	if (t->bulk) {
+		bulk_add(t->bulk, n);
+		t->n_nodes++;
+		return;
+	}
+	was = tmap_put(&t->nodes, 0, n->ino, n, t->gen, &node_ops);
 	if (was)
 		tnode_unref(was);
 	else
@@ -759,8 +1058,10 @@ static void kids_insert(struct tnode *dir, struct tnode *n, int sorted)
  * The child `name` of dir (a node t may change), made when missing: a
  * file's shows art (named as art names it: rec_files), a folder's or
  * README's art is NULL.  A directory asked for again is returned as it is
- * (it may be an older tree's); an ino collision with another path (2^-64
- * per pair) drops the newcomer and is reported once in the build error.
+ * (it may be an older tree's).  An ino collision with another path (2^-58
+ * a pair; not reported): a patch drops the newcomer (NULL), as a build
+ * does a folder; a build settles the others when it makes its map
+ * (keep_before).
  */
 static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *name, enum tnode_type type,
 			      struct tart *art, int sorted)
@@ -768,6 +1069,16 @@ static struct tnode *add_node(struct tree *t, struct tnode *dir, const char *nam
 	uint64_t ino = tree_ino(dir->ino, name);
 	struct tnode *n, *was;
 
+	/* A build asks its own list of folders (the map is made at its end:
+	 * struct tbulk); a folder there with another path is a collision. */
+	if (t->bulk) {
+		if (type == TN_DIR && (n = bulk_dir(t->bulk, ino)))
+			return n->parent == dir->ino && !strcmp(n->name, name) ? n : NULL;
+		n = new_node(t, dir, ino, name, type, art);
+		node_put(t, n);
+		kids_insert(dir, n, sorted);
+		return n;
+	}
 	/* A file is new (one walk of the map, not a look-up and then a put):
 	 * what it would replace is put back. */
 	if (type == TN_DIR && (n = tree_find(t, ino))) {
@@ -1316,7 +1627,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	if (!readme_mtime)
 		readme_mtime = util_now();
 	b.t = tree_new(p->n_levels);
-	b.t->nodes = TAG(tmap_new(b.t->gen, 4));
+	b.t->bulk = xcalloc(1, sizeof(*b.t->bulk));
 	b.t->recs = TAG(tmap_new(b.t->gen, 4));
 	/* One read transaction: every walk sees the same snapshot. */
 	rc = catalog_begin_read(c);
@@ -1399,9 +1710,18 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	for (i = 0; i < b.n_subjects; i++)
 		if ((d = subject_dir(&b, by_subject, b.subjects[i])))
 			d->mask |= rights_bit(p);
+	/* What only the loops above needed goes before the map is made: the
+	 * build's peak of memory comes then. */
+	free(b.links);
+	b.links = NULL;
+	free(b.subjects);
+	b.subjects = NULL;
+	bulk_map(b.t);
 	finish_dir(b.t->root);
 	rc = 0;
 out:
+	if (b.t->bulk)		/* a failed build's nodes are freed with its map */
+		bulk_map(b.t);
 	if (in_tx)
 		catalog_end_read(c);
 	for (i = 0; i < b.n_order; i++)

@@ -214,6 +214,7 @@ struct tree {
 	void *nodes;			/* ino -> tnode (struct tmap, tagged) */
 	void *recs;			/* recording id -> trec (struct tmap, tagged) */
 	size_t n_nodes, n_recs;
+	struct tbulk *bulk;		/* while tree_build makes it: its nodes, not yet in nodes (tree.c) */
 };
 
 /*
@@ -227,8 +228,10 @@ struct tree {
  *
  * Cost: every row of the recordings, artifacts, seals, links and subjects,
  * and a node for every file of every folder (walked in time order, so a
- * day's folders are looked up once).  When done it hands malloc's free
- * pages back to the kernel (malloc_trim), the builder's tables among them.
+ * day's folders are looked up once); the ino map is made at the end, at
+ * its size, from buckets of the nodes by their inos' low bits.  When done
+ * it hands malloc's free pages back to the kernel (malloc_trim), the
+ * builder's tables among them.
  */
 int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
 	       struct tree **out) MUST_CHECK;

@@ -565,6 +565,55 @@ out:
 }
 
 /*
+ * Two subjects whose handles name one folder ("a/b" and "a_b", as root
+ * can write them into the catalog), both linked to one call: the build
+ * makes the call's files in that folder twice, one path each time, and
+ * keeps one of each (same path, same ino), whatever the number of such
+ * calls; the folder lists each name once, in order, and every node the
+ * tree lists is in its map.
+ */
+TEST(test_build_lists_a_call_once_in_a_folder_two_handles_name)
+{
+	char *id = ingest_one("twice", "2026-05-02T09:00:00Z");
+	const struct tnode **all = NULL, *dir, *by_subject;
+	struct tree *t = NULL;
+	size_t i, len, n_files = 0, lost = 0;
+
+	CHECK(id != NULL);
+	if (!id)
+		return;
+	CHECK_EQ(catalog_begin(reg->cat), 0);
+	CHECK_EQ(catalog_put_subject(reg->cat, "a/b", "11111111111111111111111111111111"), 0);
+	CHECK_EQ(catalog_put_subject(reg->cat, "a_b", "22222222222222222222222222222222"), 0);
+	CHECK_EQ(catalog_link_subject(reg->cat, id, "a/b", "customer"), 0);
+	CHECK_EQ(catalog_link_subject(reg->cat, id, "a_b", "customer"), 0);
+	CHECK_EQ(catalog_commit(reg->cat), 0);
+	if (!(t = build()))
+		goto out;
+	by_subject = tree_child(t->root, "by-subject");
+	dir = by_subject ? tree_child(by_subject, "a_b") : NULL;
+	CHECK(dir != NULL);
+	for (i = 0; dir && i < dir->n_kids; i++) {
+		n_files++;
+		if (tree_find(t, dir->kids[i]->ino) != dir->kids[i])
+			lost++;
+	}
+	/* the call's .opus, .wav and chat, once each */
+	CHECK_EQ(n_files, 3);
+	CHECK(dir && kids_sorted(dir));
+	len = t_tree_nodes(t, &all);
+	CHECK_EQ(len, t->n_nodes);
+	for (i = 0; i < len; i++)
+		if (tree_find(t, all[i]->ino) != all[i])
+			lost++;
+	CHECK_EQ(lost, 0);
+out:
+	free(all);
+	tree_unref(t);
+	free(id);
+}
+
+/*
  * A build reads the artifacts in the table's order, not by recording,
  * role and n.  One recording whose artifacts are written file, chat, the
  * second audio, then the first: its artifacts are still by role and n,
@@ -875,6 +924,7 @@ int main(void)
 	RUN(test_build_orders_a_recordings_artifacts_whatever_order_they_were_written_in);
 	RUN(test_build_keeps_every_shared_string_past_what_the_intern_table_holds);
 	RUN(test_build_shows_no_wav_view_a_size_cannot_hold);
+	RUN(test_build_lists_a_call_once_in_a_folder_two_handles_name);
 	tree_unref(t0);
 	tree_unref(t1);
 	tree_unref(t2);
