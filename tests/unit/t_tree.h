@@ -1,10 +1,13 @@
-/* t_tree.h - for the unit tests of fs/: every node of a snapshot as an
- * array (tree_each_node visits them in no order). */
+/* t_tree.h - for the unit tests of fs/: a snapshot of a test register,
+ * and every node of one as an array (tree_each_node visits them in no
+ * order). */
 #ifndef RECFS_T_TREE_H
 #define RECFS_T_TREE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "register.h"
 #include "tree.h"
 
 struct t_nodes {
@@ -32,6 +35,19 @@ static inline size_t t_tree_nodes(const struct tree *t, const struct tnode ***ou
 		tree_each_node(t, t_nodes_add, &a);
 	*out = a.n;
 	return a.len;
+}
+
+/* A snapshot of reg's catalog under its policy (readme_sizes as
+ * tree_build takes them), or NULL, told on stderr. */
+static inline struct tree *t_tree_build(const struct reg *reg, const gid_t *level_gid, const uint64_t *readme_sizes)
+{
+	struct tree *t = NULL;
+
+	if (tree_build(reg->cat, reg->policy, level_gid, readme_sizes, &t)) {
+		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
+		return NULL;
+	}
+	return t;
 }
 
 #endif

@@ -41,14 +41,9 @@ static char *ingest_one(const char *name, const char *when)
 
 static struct tree *build(void)
 {
-	struct tree *t = NULL;
 	uint64_t sizes[POLICY_MAX_LANGS] = { README_SIZE, README_SIZE + 1 };
 
-	if (tree_build(reg->cat, reg->policy, level_gid, sizes, &t)) {
-		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
-		return NULL;
-	}
-	return t;
+	return t_tree_build(reg, level_gid, sizes);
 }
 
 /* The file nodes of recording id in t, in every folder; returns how many. */

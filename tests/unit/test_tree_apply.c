@@ -43,14 +43,9 @@ static unsigned rnd(unsigned n)
 
 static struct tree *build(void)
 {
-	struct tree *t = NULL;
 	uint64_t sizes[POLICY_MAX_LANGS] = { 10, 11 };
 
-	if (tree_build(reg->cat, reg->policy, level_gid, sizes, &t)) {
-		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
-		return NULL;
-	}
-	return t;
+	return t_tree_build(reg, level_gid, sizes);
 }
 
 /* The invalidations reported, one string each, sorted. */
