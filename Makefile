@@ -70,7 +70,7 @@ $(B)/%.o: %.c $(wildcard meta/*.h fs/*.h tools/recctl/*.h tests/unit/*.h)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # fs/tree.c with inos of 10 bits, for test_tree_collide: collisions a
-# test can make, which 64 bits make once in 2^64 pairs.
+# test can make, which the inos' 58 bits make once in 2^58 pairs.
 $(B)/fs/tree_collide.o: fs/tree.c $(wildcard meta/*.h fs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DRECFS_TEST_INO_BITS=10 -c -o $@ $<

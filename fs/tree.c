@@ -698,12 +698,12 @@ static int cmp_dropped(const void *a, const void *b)
 
 	if (x->parent != y->parent)
 		return x->parent < y->parent ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
 }
 
 static int cmp_ptr(const void *key, const void *b)
 {
-	const struct tnode *x = key, *y = *(struct tnode *const *)b;
+	uintptr_t x = (uintptr_t)key, y = (uintptr_t)*(struct tnode *const *)b;
 
 	return x < y ? -1 : x > y;
 }
@@ -737,15 +737,22 @@ static struct tmap *bulk_node(struct tree *t, struct tbulk *k, struct tnode **v,
 
 /* Of two nodes of one ino, the one a build keeps: a folder (add_node
  * makes one folder of an ino at most, and its kids name it), else the
- * first by parent, then name, whatever order they were made in, so that
- * every build of one catalog shows the same. */
+ * first by parent, name, view and artifact id (one path twice can show
+ * two artifacts in a catalog written by hand), whatever order they were
+ * made in, so that every build of one catalog shows the same. */
 static int keep_before(const struct tnode *a, const struct tnode *b)
 {
+	int c;
+
 	if ((a->type == TN_DIR) != (b->type == TN_DIR))
 		return a->type == TN_DIR;
 	if (a->parent != b->parent)
 		return a->parent < b->parent;
-	return strcmp(tnode_name(a), tnode_name(b)) < 0;
+	if ((c = strcmp(tnode_name(a), tnode_name(b))))
+		return c < 0;
+	if (a->type != b->type)
+		return a->type < b->type;
+	return a->art && b->art && strcmp(a->art->id, b->art->id) < 0;
 }
 
 /* The entry of the n nodes v (n >= 1) whose inos agree below shift. */
