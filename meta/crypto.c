@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "crypto.h"
+#include "util.h"
 
 /* crypto.h's sizes are the on-disk formats' and must be libsodium's. */
 _Static_assert(CRYPTO_DEK_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES, "DEK size");
@@ -637,13 +638,8 @@ uint64_t crypto_short_hash(const uint8_t prefix[8], const char *s)
 	uint64_t v = 0;
 	int i;
 
-	if (len > sizeof(stack) - 8) {
-		in = malloc(8 + len);
-		if (!in) {
-			fprintf(stderr, "recfs: out of memory\n");
-			abort();
-		}
-	}
+	if (len > sizeof(stack) - 8)
+		in = xrealloc(NULL, 8 + len);
 	memcpy(in, prefix, 8);
 	memcpy(in + 8, s, len);
 	crypto_shorthash(h, in, 8 + len, key);
