@@ -117,7 +117,6 @@ struct builder {
 	size_t n_links, cap_links;
 	struct bhandle **subjects;	/* every subject's handle */
 	size_t n_subjects, cap_subjects;
-	int err;
 };
 
 static int64_t readme_mtime;
@@ -842,7 +841,7 @@ static size_t bulk_take(struct tbulk *k, unsigned b, struct tnode ***v, size_t *
 static void bulk_map(struct tree *t)
 {
 	struct tbulk *k = t->bulk;
-	struct tmap *top = tmap_new(t->gen, 0), *m;
+	struct tmap *top = tmap_new(t->gen, TMAP_FAN), *m;
 	struct tnode **v = NULL;
 	size_t cap = 0, n, total;
 	unsigned d0, d1, used;
@@ -854,8 +853,6 @@ static void bulk_map(struct tree *t)
 		}
 		if (!total)
 			continue;
-		top = xrealloc(top, sizeof(*top) + (top->n + 1) * sizeof(top->e[0]));
-		top->cap = top->n + 1;
 		top->bits |= UINT64_C(1) << d0;
 		if (total == 1) {
 			for (d1 = 0; !k->count[d0 | d1 << TMAP_BITS]; d1++)
