@@ -563,9 +563,9 @@ out:
  * Two subjects whose handles name one folder ("a/b" and "a_b", as root
  * can write them into the catalog), both linked to one call: the build
  * makes the call's files in that folder twice, one path each time, and
- * keeps one of each (same path, same ino), whatever the number of such
- * calls; the folder lists each name once, in order, and every node the
- * tree lists is in its map.
+ * keeps one of each (same path, same ino); the folder lists each name
+ * once, in order, and every node the tree lists is in its map (many such
+ * calls: the test after it).
  */
 TEST(test_build_lists_a_call_once_in_a_folder_two_handles_name)
 {
@@ -606,6 +606,70 @@ out:
 	free(all);
 	tree_unref(t);
 	free(id);
+}
+
+/*
+ * The same with many calls: two handles that name one folder ("m/n" and
+ * "m_n") linked to each of 150 calls put every file of that folder in the
+ * build twice, 300 and more of them dropped from one folder at once.  The
+ * folder lists exactly what the folder of a third subject linked to the
+ * same calls alone lists, each name once, in order, every kid in the map.
+ */
+TEST(test_build_lists_many_calls_once_in_a_folder_two_handles_name)
+{
+	enum { N = 150 };
+	const struct tnode **all = NULL, *shared = NULL, *alone = NULL, *by_subject;
+	char id[RECFS_ID_HEX], aid[RECFS_ID_HEX];
+	struct tree *t = NULL;
+	size_t i, len, lost = 0, differ = 0;
+	int rc = catalog_begin(reg->cat);
+
+	if (rc == 0)
+		rc = catalog_put_subject(reg->cat, "m/n", "33333333333333333333333333333333");
+	if (rc == 0)
+		rc = catalog_put_subject(reg->cat, "m_n", "44444444444444444444444444444444");
+	if (rc == 0)
+		rc = catalog_put_subject(reg->cat, "mn-alone", "55555555555555555555555555555555");
+	for (i = 0; rc == 0 && i < N; i++) {
+		snprintf(id, sizeof(id), "%032zx", 0x5a3e0000 + i);
+		snprintf(aid, sizeof(aid), "%032zx", 0x5a3f0000 + i);
+		rc = put_opus_row(id, aid, "desk", 1790500000 + (int64_t)i * 61);
+		if (rc == 0)
+			rc = catalog_link_subject(reg->cat, id, "m/n", "customer");
+		if (rc == 0)
+			rc = catalog_link_subject(reg->cat, id, "m_n", "customer");
+		if (rc == 0)
+			rc = catalog_link_subject(reg->cat, id, "mn-alone", "customer");
+	}
+	if (rc == 0)
+		rc = catalog_commit(reg->cat);
+	CHECK_EQ(rc, 0);
+	if (rc || !(t = build()))
+		goto out;
+	by_subject = tree_child(t->root, "by-subject");
+	if (by_subject) {
+		shared = tree_child(by_subject, "m_n");
+		alone = tree_child(by_subject, "mn-alone");
+	}
+	CHECK(shared && alone);
+	if (!shared || !alone)
+		goto out;
+	CHECK(alone->n_kids >= N);
+	CHECK_EQ(shared->n_kids, alone->n_kids);
+	for (i = 0; i < shared->n_kids && i < alone->n_kids; i++) {
+		differ += strcmp(tnode_name(shared->kids[i]), tnode_name(alone->kids[i])) != 0;
+		lost += tree_find(t, shared->kids[i]->ino) != shared->kids[i];
+	}
+	CHECK_EQ(differ, 0);
+	CHECK(kids_sorted(shared));
+	len = t_tree_nodes(t, &all);
+	CHECK_EQ(len, t->n_nodes);
+	for (i = 0; i < len; i++)
+		lost += tree_find(t, all[i]->ino) != all[i];
+	CHECK_EQ(lost, 0);
+out:
+	free(all);
+	tree_unref(t);
 }
 
 /*
@@ -920,6 +984,7 @@ int main(void)
 	RUN(test_build_keeps_every_shared_string_past_what_the_intern_table_holds);
 	RUN(test_build_shows_no_wav_view_a_size_cannot_hold);
 	RUN(test_build_lists_a_call_once_in_a_folder_two_handles_name);
+	RUN(test_build_lists_many_calls_once_in_a_folder_two_handles_name);
 	tree_unref(t0);
 	tree_unref(t1);
 	tree_unref(t2);
