@@ -90,6 +90,48 @@ struct source_dir {
 /* The sources the builder keeps; any beyond share one more slot. */
 #define BUILD_SOURCES 16
 
+/*
+ * Entries kept in chunks, in the order added: a fixed head, then an id
+ * and its NUL, each entry 8-byte aligned (the chunks never move, so an
+ * entry stays where it was put).
+ */
+struct echunk {
+	struct echunk *next;
+	size_t used, cap;
+	unsigned char data[];
+};
+
+struct elog {
+	struct echunk *head, *tail;
+};
+
+#ifdef RECFS_TEST_ECHUNK_ROOM	/* test_tree_collide only: an entry or less a chunk */
+#define ECHUNK_ROOM ((size_t)RECFS_TEST_ECHUNK_ROOM)
+#else
+#define ECHUNK_ROOM (((size_t)1 << 20) - sizeof(struct echunk))	/* a chunk of 1 MiB */
+#endif
+
+/*
+ * The seals', links' and subjects' tables, read aside (read_aside): on a
+ * second connection and a thread of their own while the recordings and
+ * artifacts are read, when the two connections are sure to see one
+ * snapshot; else on the build's own connection after the artifacts.  A
+ * seal or a link names an artifact or a recording by id: each is kept in
+ * an elog until they are all in the builder's maps.
+ */
+struct aside {
+	struct builder *b;		/* its handles and subjects are the aside's until joined */
+	struct catalog *c;		/* the connection read */
+	struct elog seals;		/* an object's levels: uint32_t mask, then its id */
+	struct elog links;		/* struct bhandle *, then the recording's id */
+	uint32_t *last_mask;		/* the last seal entry's mask and id */
+	const char *last_id;
+	pthread_t thread;
+	int running;			/* thread is to be joined */
+	int rc;
+	char err[512];			/* meta_errmsg() of the reading thread when rc < 0 */
+};
+
 struct builder {
 	struct tree *t;
 	const struct policy *p;
@@ -102,9 +144,7 @@ struct builder {
 	 */
 	struct idmap recs, arts;
 	struct idmap handles;		/* a handle -> its struct bhandle */
-	char seal_of[64];		/* the object of the last seal read, when seal_kept */
-	struct tart *seal_art;		/* its artifact (NULL: none) */
-	int seal_kept;
+	struct aside aside;
 	/* The recordings in the table's order, then by time (rec_of_art,
 	 * then the nodes); the builder's reference to each. */
 	struct trec **order;
@@ -430,6 +470,19 @@ static void file_node_free(struct tnode *n)
 #define SLAB_CHUNK (32u << 20)
 #define SLAB_ALIGN (2u << 20)
 
+/* Anonymous pages of size bytes; out of memory ends the daemon, as it
+ * does in xcalloc. */
+static void *map_or_die(size_t size)
+{
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED) {
+		fprintf(stderr, "recfs: out of memory\n");
+		abort();
+	}
+	return m;
+}
+
 static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *slab_free;			/* freed file nodes, chained by their first word */
 static char *slab_at, *slab_end;	/* what is left of the last chunk */
@@ -445,14 +498,9 @@ static struct tnode *file_node_alloc(void)
 		slab_free = *(void **)n;
 	} else {
 		if (!slab_at || (size_t)(slab_end - slab_at) < size) {
-			char *m = mmap(NULL, SLAB_CHUNK + SLAB_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				       -1, 0);
+			char *m = map_or_die(SLAB_CHUNK + SLAB_ALIGN);
 			uintptr_t at;
 
-			if (m == MAP_FAILED) {
-				fprintf(stderr, "recfs: out of memory\n");
-				abort();
-			}
 			at = ((uintptr_t)m + SLAB_ALIGN - 1) & ~(uintptr_t)(SLAB_ALIGN - 1);
 			(void)madvise((void *)at, SLAB_CHUNK, MADV_HUGEPAGE);
 			slab_at = (char *)at;
@@ -1501,30 +1549,6 @@ static int each_art(const struct cat_artifact *a, void *ctx)
 	return 0;
 }
 
-static int each_seal(const char *object, const char *level, void *ctx)
-{
-	struct builder *b = ctx;
-	size_t len = strlen(object);
-	struct tart *art;
-
-	/* Seals come by object, an artifact's two or three in a row: the
-	 * last object's artifact is kept (an id too long to keep is looked
-	 * up each time). */
-	if (b->seal_kept && len < sizeof(b->seal_of) && !memcmp(object, b->seal_of, len + 1)) {
-		art = b->seal_art;
-	} else {
-		art = idmap_get(&b->arts, object);
-		b->seal_kept = len < sizeof(b->seal_of);
-		if (b->seal_kept) {
-			memcpy(b->seal_of, object, len + 1);
-			b->seal_art = art;
-		}
-	}
-	if (art)	/* else a details record, or a card */
-		art_add_seal(b->p, art, level);
-	return 0;
-}
-
 /* The builder's one struct bhandle of handle (freed with the builder). */
 static struct bhandle *handle_copy(struct builder *b, const char *handle)
 {
@@ -1556,25 +1580,6 @@ static struct tnode *subject_dir(struct builder *b, struct tnode *by_subject, st
 	return h->dir;
 }
 
-static int each_link(const char *recording, const char *handle, const char *role, void *ctx)
-{
-	struct builder *b = ctx;
-	struct trec *rec = idmap_get(&b->recs, recording);
-
-	(void)role;
-	if (!rec || !handle)
-		return 0;
-	trec_add_subject(rec, handle);
-	if (b->n_links == b->cap_links) {
-		b->cap_links = b->cap_links ? b->cap_links * 2 : 64;
-		b->links = xrealloc(b->links, b->cap_links * sizeof(*b->links));
-	}
-	b->links[b->n_links].rec = rec;
-	b->links[b->n_links].handle = handle_copy(b, handle);
-	b->n_links++;
-	return 0;
-}
-
 static int each_subject(const char *handle, void *ctx)
 {
 	struct builder *b = ctx;
@@ -1585,6 +1590,209 @@ static int each_subject(const char *handle, void *ctx)
 	}
 	b->subjects[b->n_subjects++] = handle_copy(b, handle);
 	return 0;
+}
+
+/*
+ * A chunk of an elog, room for cap bytes.  The reading aside's thread
+ * fills them, the build's frees them: its own pages (munmap), or they
+ * would stay in that thread's malloc arena, out of reach of the nodes made
+ * next, until the build's malloc_trim (90 MiB more at the peak of a
+ * 1,000,000-recording build).  Plain mallocs under AddressSanitizer.
+ */
+#if UTIL_ASAN
+static struct echunk *echunk_new(size_t cap)
+{
+	return xrealloc(NULL, sizeof(struct echunk) + cap);
+}
+
+static void echunk_free(struct echunk *c)
+{
+	free(c);
+}
+#else
+static struct echunk *echunk_new(size_t cap)
+{
+	return map_or_die(sizeof(struct echunk) + cap);
+}
+
+static void echunk_free(struct echunk *c)
+{
+	munmap(c, sizeof(*c) + c->cap);
+}
+#endif
+
+/* Room for an entry of head bytes and id at the end of l: its head. */
+static void *elog_add(struct elog *l, size_t head, const char *id)
+{
+	size_t len = strlen(id) + 1, size = (head + len + 7) & ~(size_t)7, cap;
+	struct echunk *c = l->tail;
+	unsigned char *at;
+
+	if (!c || c->cap - c->used < size) {
+		cap = size > ECHUNK_ROOM ? size : ECHUNK_ROOM;
+		c = echunk_new(cap);
+		c->next = NULL;
+		c->used = 0;
+		c->cap = cap;
+		if (l->tail)
+			l->tail->next = c;
+		else
+			l->head = c;
+		l->tail = c;
+	}
+	at = c->data + c->used;
+	c->used += size;
+	memcpy(at + head, id, len);
+	return at;
+}
+
+/* fn(head, id, ctx) for each entry of l in order (fn NULL: none), each
+ * chunk freed once walked: l is empty after. */
+static void elog_drain(struct elog *l, size_t head, void (*fn)(const void *e, const char *id, void *ctx), void *ctx)
+{
+	struct echunk *c, *next;
+	const char *id;
+	size_t at, len;
+
+	for (c = l->head; c; c = next) {
+		for (at = 0; fn && at < c->used; at += (head + len + 7) & ~(size_t)7) {
+			id = (const char *)c->data + at + head;
+			len = strlen(id) + 1;
+			fn(c->data + at, id, ctx);
+		}
+		next = c->next;
+		echunk_free(c);
+	}
+	l->head = l->tail = NULL;
+}
+
+static int aside_seal(const char *object, const char *level, void *ctx)
+{
+	struct aside *a = ctx;
+	int i = policy_level_index(a->b->p, level);
+	uint32_t *mask;
+
+	if (i < 0 || i >= POLICY_MAX_LEVELS)
+		return 0;
+	/* Seals come by object, an object's two or three in a row: one
+	 * entry each. */
+	if (!a->last_id || strcmp(a->last_id, object)) {
+		mask = elog_add(&a->seals, sizeof(*mask), object);
+		*mask = 0;
+		a->last_mask = mask;
+		a->last_id = (const char *)(mask + 1);
+	}
+	*a->last_mask |= 1u << i;
+	return 0;
+}
+
+static int aside_link(const char *recording, const char *handle, const char *role, void *ctx)
+{
+	struct aside *a = ctx;
+	struct bhandle *h;
+
+	(void)role;
+	if (!recording || !handle)
+		return 0;
+	h = handle_copy(a->b, handle);
+	memcpy(elog_add(&a->links, sizeof(h), recording), &h, sizeof(h));
+	return 0;
+}
+
+/* The seals, links and subjects, from a->c's read transaction. */
+static void read_aside(struct aside *a)
+{
+	int rc = catalog_each_artifact_seal(a->c, aside_seal, a);
+
+	if (rc == 0)
+		rc = catalog_each_link(a->c, NULL, aside_link, a);
+	if (rc == 0)
+		rc = catalog_each_subject(a->c, each_subject, a->b);
+	if (rc < 0)
+		snprintf(a->err, sizeof(a->err), "%s", meta_errmsg());
+	a->rc = rc;
+}
+
+static void *aside_thread(void *arg)
+{
+	read_aside(arg);
+	return NULL;
+}
+
+/* A seal entry's levels into its artifact (none: one the build left out,
+ * of no recording). */
+static void apply_seal(const void *e, const char *id, void *ctx)
+{
+	struct builder *b = ctx;
+	struct tart *art = idmap_get(&b->arts, id);
+	uint32_t mask;
+
+	if (art) {
+		memcpy(&mask, e, sizeof(mask));
+		art->mask |= mask;
+	}
+}
+
+static void apply_link(const void *e, const char *id, void *ctx)
+{
+	struct builder *b = ctx;
+	struct trec *rec = idmap_get(&b->recs, id);
+	struct bhandle *h;
+
+	if (!rec)
+		return;
+	memcpy(&h, e, sizeof(h));
+	trec_add_subject(rec, h->name);
+	if (b->n_links == b->cap_links) {
+		b->cap_links = b->cap_links ? b->cap_links * 2 : 64;
+		b->links = xrealloc(b->links, b->cap_links * sizeof(*b->links));
+	}
+	b->links[b->n_links].rec = rec;
+	b->links[b->n_links].handle = h;
+	b->n_links++;
+}
+
+int tree_read_aside = 1;
+void (*tree_test_between_reads)(void);
+unsigned long tree_builds_aside;
+
+/*
+ * The build's read transactions: on c, and on a twin connection for the
+ * reading aside, when one can be had and both are sure to show the same
+ * (else *twin is NULL, and the aside is read on c).  sqlite cannot give
+ * one snapshot to two connections here (Debian's is built without
+ * sqlite3_snapshot_open): the twin's transaction is begun first, then
+ * c's, and the two must read the same content version and change log
+ * sequence, which move with every commit that changes what a mount shows
+ * (catalog.h), the build's own reason to be.  *in_tx: c's is open.
+ */
+static int begin_reads(struct catalog *c, struct tree *t, struct catalog **twin, int *in_tx)
+{
+	struct catalog *tw = NULL;
+	int64_t version, seq;
+	int rc;
+
+	if (tree_read_aside && catalog_open_twin(c, &tw) == 0 &&
+	    (catalog_begin_read(tw) < 0 || catalog_content_version(tw, &version) < 0 ||
+	     catalog_change_seq(tw, &seq) < 0)) {
+		catalog_close(tw);
+		tw = NULL;
+	}
+	if (tree_test_between_reads)
+		tree_test_between_reads();
+	rc = catalog_begin_read(c);
+	*in_tx = rc == 0;
+	if (rc == 0)
+		rc = catalog_content_version(c, &t->content_version);
+	if (rc == 0)
+		rc = catalog_change_seq(c, &t->change_seq);
+	if (tw && (rc < 0 || version != t->content_version || seq != t->change_seq)) {
+		catalog_end_read(tw);
+		catalog_close(tw);
+		tw = NULL;
+	}
+	*twin = tw;
+	return rc;
 }
 
 static struct tnode *new_root(struct tree *t)
@@ -1623,6 +1831,7 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	       struct tree **out)
 {
 	struct builder b = { .p = p, .level_gid = level_gid };
+	struct catalog *twin = NULL;
 	struct tnode *readme, *by_date, *by_source, *by_subject, *d;
 	char name[64];
 	size_t i;
@@ -1633,16 +1842,16 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	b.t = tree_new(p->n_levels);
 	b.t->bulk = xcalloc(1, sizeof(*b.t->bulk));
 	b.t->recs = TAG(tmap_new(b.t->gen, 4));
-	/* One read transaction: every walk sees the same snapshot. */
-	rc = catalog_begin_read(c);
+	/* Every walk sees one snapshot: c's, or the twin's, the same. */
+	rc = begin_reads(c, b.t, &twin, &in_tx);
 	if (rc < 0)
 		goto out;
-	in_tx = 1;
-	rc = catalog_content_version(c, &b.t->content_version);
-	if (rc == 0)
-		rc = catalog_change_seq(c, &b.t->change_seq);
-	if (rc < 0)
-		goto out;
+	b.aside.b = &b;
+	b.aside.c = twin ? twin : c;
+	if (twin) {
+		__atomic_add_fetch(&tree_builds_aside, 1, __ATOMIC_RELAXED);
+		b.aside.running = pthread_create(&b.aside.thread, NULL, aside_thread, &b.aside) == 0;
+	}
 	b.t->root = new_root(b.t);
 	/* The notice in the first language is README.txt, as it always was. */
 	for (i = 0; i < p->n_langs; i++) {
@@ -1676,19 +1885,23 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		goto out;
 	if (b.n_order > 1)	/* an empty register has no table to sort (NULL) */
 		qsort(b.order, b.n_order, sizeof(*b.order), cmp_time);
-	rc = catalog_each_seal(c, each_seal, &b);
-	if (rc < 0)
+	if (b.aside.running) {
+		pthread_join(b.aside.thread, NULL);
+		b.aside.running = 0;
+	} else {
+		read_aside(&b.aside);
+	}
+	rc = b.aside.rc;
+	if (rc < 0) {
+		meta_fail(rc, "%s", b.aside.err);
 		goto out;
+	}
+	elog_drain(&b.aside.seals, sizeof(uint32_t), apply_seal, &b);
+	idmap_free(&b.arts);
 	for (i = 0; i < b.n_order; i++)
 		trec_set_gids(b.order[i], p, level_gid);
-	rc = catalog_each_link(c, NULL, each_link, &b);
-	if (rc < 0)
-		goto out;
-	rc = catalog_each_subject(c, each_subject, &b);
-	if (rc < 0)
-		goto out;
+	elog_drain(&b.aside.links, sizeof(struct bhandle *), apply_link, &b);
 	idmap_free(&b.recs);
-	idmap_free(&b.arts);
 
 	/* In the catalog's order (by time): the day folders come one after
 	 * the other, and each folder's files come nearly sorted. */
@@ -1724,6 +1937,14 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	finish_dir(b.t->root);
 	rc = 0;
 out:
+	if (b.aside.running)
+		pthread_join(b.aside.thread, NULL);
+	elog_drain(&b.aside.seals, 0, NULL, NULL);
+	elog_drain(&b.aside.links, 0, NULL, NULL);
+	if (twin) {
+		catalog_end_read(twin);
+		catalog_close(twin);
+	}
 	if (b.t->bulk)		/* a failed build's nodes are freed with its map */
 		bulk_map(b.t);
 	if (in_tx)

@@ -219,7 +219,9 @@ struct tree {
 
 /*
  * Build a snapshot from catalog c (the caller's connection, used from one
- * thread) under policy p.  level_gid maps policy levels to Unix groups (the
+ * thread; the seals, links and subjects are read on a second connection
+ * to its file, on a thread of the build's, while c reads the recordings
+ * and artifacts, when both are sure to see one snapshot) under policy p.  level_gid maps policy levels to Unix groups (the
  * gid of a file is that of the lowest level holding a seal).  The root
  * holds the notice in each of p's languages: README.txt in the first,
  * README.<lang>.txt in each other (node->lang says which); readme_sizes
@@ -235,6 +237,14 @@ struct tree {
  */
 int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
 	       struct tree **out) MUST_CHECK;
+/* For tests: tree_read_aside 0 reads the seals, links and subjects on c,
+ * after the artifacts (1, the default: aside, when it can);
+ * tree_test_between_reads, when set, is called between the second
+ * connection's read transaction and c's; tree_builds_aside counts the
+ * builds that read aside on a second connection. */
+extern int tree_read_aside;
+extern void (*tree_test_between_reads)(void);
+extern unsigned long tree_builds_aside;
 void tree_ref(struct tree *t);
 void tree_unref(struct tree *t);
 

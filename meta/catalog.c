@@ -781,6 +781,40 @@ fail:
 	return rc;
 }
 
+int catalog_open_twin(struct catalog *c, struct catalog **out)
+{
+	const char *path = sqlite3_db_filename(c->db, "main");
+	struct catalog *t;
+	int rc, version = 0;
+
+	*out = NULL;
+	if (!path || !*path)
+		return meta_fail(-ENOENT, "catalog: no file to open twice");
+	t = xcalloc(1, sizeof(*t));
+	/* Read-only, and never upgraded: c was, and a file of another
+	 * version is not used. */
+	rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = meta_fail(catalog_errno(rc, t->db ? sqlite3_system_errno(t->db) : 0), "cannot open catalog %s again: %s",
+			       path, t->db ? sqlite3_errmsg(t->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(t->db, CATALOG_BUSY_MS);
+	sqlite3_extended_result_codes(t->db, 1);
+	/* Its reader walks tables once: a small cache will do. */
+	if ((rc = catalog_exec(t, "PRAGMA cache_size=-2048")) || (rc = user_version(t, &version)))
+		goto fail;
+	if (version != CATALOG_SCHEMA_VERSION) {
+		rc = meta_fail(-EPROTO, "catalog %s has schema version %d, not %d", path, version, CATALOG_SCHEMA_VERSION);
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	catalog_close(t);
+	return rc;
+}
+
 void catalog_close(struct catalog *c)
 {
 	if (!c)
@@ -1601,6 +1635,14 @@ static int seal_row(sqlite3_stmt *st, void *fn, void *ctx)
 int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx)
 {
 	return catalog_walk(c, "SELECT object, level FROM seal ORDER BY object", NULL, seal_row, (void *)fn, ctx);
+}
+
+int catalog_each_artifact_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx)
+{
+	/* CROSS JOIN keeps the seals the outer loop, in their key's order
+	 * (no sort), each looked up in the artifacts' id index. */
+	return catalog_walk(c, "SELECT s.object, s.level FROM seal s CROSS JOIN artifact a ON a.id = s.object"
+			       " ORDER BY s.object", NULL, seal_row, (void *)fn, ctx);
 }
 
 int catalog_each_seal_of(struct catalog *c, const char *object,

@@ -113,6 +113,11 @@ int catalog_open(const char *path, int create, struct catalog **out) MUST_CHECK;
 /* Close c and free it; NULL is accepted.  An open transaction is rolled
  * back by sqlite. */
 void catalog_close(struct catalog *c);
+/* A second connection to c's database file into *out, read-only, for a
+ * reader on another thread (closed with catalog_close).  -ENOENT when c
+ * has no file (an in-memory or temporary database); -EPROTO when the
+ * file's schema version is not this build's; sqlite's errors. */
+int catalog_open_twin(struct catalog *c, struct catalog **out) MUST_CHECK;
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Nested begin is an error.  rollback
  * is safe to call when no transaction is open; it ends a read transaction
@@ -348,11 +353,14 @@ int catalog_put_seal(struct catalog *c, const char *object, const char *level, c
 int catalog_get_seal(struct catalog *c, const char *object, const char *level, uint8_t seal[CRYPTO_SEAL_BYTES]) MUST_CHECK;
 /* level NULL: every seal of object. */
 int catalog_delete_seals(struct catalog *c, const char *object, const char *level) MUST_CHECK;
-/* Every (object, level) pair. */
 /* The levels object is sealed for, as catalog_each_seal's fn(object, level). */
 int catalog_each_seal_of(struct catalog *c, const char *object,
 			 int (*fn)(const char *object, const char *level, void *), void *ctx) MUST_CHECK;
+/* Every (object, level) pair, by object. */
 int catalog_each_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *), void *ctx);
+/* Those of artifacts only (no details record's nor card's), by object. */
+int catalog_each_artifact_seal(struct catalog *c, int (*fn)(const char *object, const char *level, void *),
+			       void *ctx);
 
 /* Sealed records (details, subject cards). *ct malloc'd; caller frees. */
 int catalog_put_record(struct catalog *c, const char *id, const uint8_t *ct, size_t len) MUST_CHECK;

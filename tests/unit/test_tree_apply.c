@@ -126,78 +126,6 @@ static int invals_differ(struct invals *a, struct invals *b, const char *what)
 	return bad != 0;
 }
 
-static int str_differ(const char *a, const char *b)
-{
-	return (!a || !b) ? a != b : strcmp(a, b) != 0;
-}
-
-/* Node for node: the number of differences between want (built) and got
- * (patched), each of the first few told on stderr. */
-static size_t trees_differ(const struct tree *want, const struct tree *got, const char *what)
-{
-	const struct tnode **all, *n, *m;
-	size_t i, k, len = t_tree_nodes(want, &all), bad = 0, len_got;
-	const struct tnode **all_got;
-
-#define DIFF(cond, field)                                                                              \
-	do {                                                                                           \
-		if (cond) {                                                                            \
-			if (bad++ < 5)                                                                 \
-				fprintf(stderr, "  %s: %s of %s differs\n", what, field, tnode_name(n));     \
-		}                                                                                      \
-	} while (0)
-	for (i = 0; i < len; i++) {
-		n = all[i];
-		m = tree_find(got, n->ino);
-		if (!m) {
-			if (bad++ < 5)
-				fprintf(stderr, "  %s: %s (under %llx) is missing\n", what, tnode_name(n),
-					(unsigned long long)n->parent);
-			continue;
-		}
-		DIFF(strcmp(tnode_name(n), tnode_name(m)), "name");
-		DIFF(n->parent != m->parent, "parent");
-		DIFF(n->type != m->type, "type");
-		DIFF(n->always != m->always || n->shared != m->shared || n->lang != m->lang, "flags");
-		DIFF(tnode_mask(n) != tnode_mask(m), "mask");
-		DIFF(tnode_mode(n) != tnode_mode(m), "mode");
-		DIFF(tnode_gid(n) != tnode_gid(m), "gid");
-		DIFF(tnode_size(n) != tnode_size(m), "size");
-		DIFF(tnode_mtime(n) != tnode_mtime(m), "mtime");
-		/* A file's node has no folder's fields (tree.h). */
-		if (n->type == m->type && !tnode_is_file(n)) {
-			DIFF(str_differ(n->handle, m->handle), "handle");
-			DIFF(n->n_kids != m->n_kids, "number of kids");
-			DIFF(n->n_subdirs != m->n_subdirs, "n_subdirs");
-			for (k = 0; n->n_kids == m->n_kids && k < n->n_kids; k++)
-				DIFF(n->kids[k]->ino != m->kids[k]->ino ||
-				     tree_find(got, m->kids[k]->ino) != m->kids[k], "kid");
-		}
-		DIFF(!tnode_rec(n) != !tnode_rec(m), "recording");
-		if (tnode_rec(n) && tnode_rec(m)) {
-			DIFF(strcmp(tnode_rec(n)->row.id, tnode_rec(m)->row.id), "recording id");
-			DIFF(strcmp(tnode_rec(n)->subjects, tnode_rec(m)->subjects), "subjects");
-			DIFF(tnode_rec(n)->row.restricted_since != tnode_rec(m)->row.restricted_since ||
-				     tnode_rec(n)->row.retention_until != tnode_rec(m)->row.retention_until ||
-				     str_differ(tnode_rec(n)->row.legal_hold, tnode_rec(m)->row.legal_hold),
-			     "recording row");
-		}
-		DIFF(!n->art != !m->art || (n->art && strcmp(n->art->id, m->art->id)), "artifact");
-	}
-	len_got = t_tree_nodes(got, &all_got);
-	if (len_got != len || got->n_nodes != want->n_nodes || got->n_recs != want->n_recs) {
-		if (bad++ < 5)
-			fprintf(stderr, "  %s: %zu nodes (n_nodes %zu, %zu recordings), built %zu (%zu)\n", what,
-				len_got, got->n_nodes, got->n_recs, len, want->n_recs);
-	}
-	if (got->root != tree_find(got, TREE_ROOT_INO))
-		bad++;
-	free(all);
-	free(all_got);
-#undef DIFF
-	return bad;
-}
-
 /* The ids of the recordings alive, as ingested. */
 static char *recs[MAX_RECS];
 static size_t n_recs;
@@ -337,9 +265,9 @@ static int patch_step(struct tree **built, struct tree **patched, const char *wh
 	}
 	*changed = np != *patched;
 	tree_diff(*built, nb, on_entry, on_inode, &want);
-	*bad += trees_differ(nb, np, what);
+	*bad += t_trees_differ(nb, np, what);
 	/* The trees before are as they were: nothing shared changed. */
-	*bad += trees_differ(*built, *patched, "the tree patched from");
+	*bad += t_trees_differ(*built, *patched, "the tree patched from");
 	*bad += (size_t)invals_differ(&got, &want, what);
 	CHECK_EQ(np->content_version, nb->content_version);
 	invals_free(&got);
@@ -443,6 +371,137 @@ TEST(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale)
 	tree_unref(t);
 }
 
+/*
+ * tree_build reads the seals, links and subjects aside, on a second
+ * connection and thread: after each random change, the tree it builds so
+ * must be the one it builds reading all on one connection.
+ */
+TEST(test_build_reading_aside_equals_a_build_on_one_connection)
+{
+	struct tree *aside, *one;
+	size_t bad = 0;
+	unsigned long before;
+	char what[96];
+
+	for (unsigned s = 0; s < STEPS / 4 && bad == 0; s++) {
+		const char *op = change(20000 + s);
+
+		snprintf(what, sizeof(what), "step %u (%s)", s, op);
+		before = tree_builds_aside;
+		aside = build();
+		CHECK_EQ(tree_builds_aside, before + 1);
+		tree_read_aside = 0;
+		one = build();
+		tree_read_aside = 1;
+		CHECK_EQ(tree_builds_aside, before + 1);
+		CHECK(aside != NULL && one != NULL);
+		if (aside && one)
+			bad += t_trees_differ(one, aside, what);
+		tree_unref(aside);
+		tree_unref(one);
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(n_recs > 10);
+}
+
+static unsigned between_serial;
+
+static void ingest_between_reads(void)
+{
+	if (n_recs < MAX_RECS && (recs[n_recs] = ingest(between_serial)))
+		n_recs++;
+}
+
+/*
+ * A recording ingested after the second connection began to read and
+ * before the build's own did: the two would show different registers (the
+ * new recording's artifacts without their seals, so hidden from every
+ * level, and without its subjects).  The build must read all on its own
+ * connection then, and give what a build after it gives.
+ */
+TEST(test_build_with_an_ingest_between_its_two_reads_shows_one_register)
+{
+	struct tree *t, *after;
+	size_t bad = 0, ingested = 0;
+	unsigned long before;
+	char what[96];
+
+	for (unsigned s = 0; s < 8 && bad == 0; s++) {
+		size_t was = n_recs;
+
+		between_serial = 30000 + s;
+		tree_test_between_reads = ingest_between_reads;
+		before = tree_builds_aside;
+		t = build();
+		tree_test_between_reads = NULL;
+		ingested += n_recs > was;
+		CHECK_EQ(tree_builds_aside, before + (n_recs > was ? 0 : 1));
+		after = build();
+		CHECK_EQ(tree_builds_aside, before + (n_recs > was ? 1 : 2));
+		snprintf(what, sizeof(what), "ingest %u between the reads", s);
+		CHECK(t != NULL && after != NULL);
+		if (t && after)
+			bad += t_trees_differ(after, t, what);
+		tree_unref(t);
+		tree_unref(after);
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(ingested >= 6);
+}
+
+static size_t unlinked;
+
+/* One link of a recording alive removed, as `recctl fsck --repair` does:
+ * a commit that moves the change log and not the content version. */
+static void unlink_between_reads(void)
+{
+	char h[CATALOG_HANDLE_MAX] = "";
+
+	for (size_t i = 0; i < n_recs; i++) {
+		if (catalog_each_link(reg->cat, recs[i], first_link, h) < 0 || !h[0])
+			continue;
+		if (catalog_begin(reg->cat) == 0) {
+			if (catalog_unlink_subject(reg->cat, recs[i], h) == 0 && catalog_commit(reg->cat) == 0)
+				unlinked++;
+			else
+				catalog_rollback(reg->cat);
+		}
+		return;
+	}
+}
+
+/* The same with a change only the change log shows: the second
+ * connection would still list the link the build's no longer has. */
+TEST(test_build_with_an_unlink_between_its_two_reads_shows_one_register)
+{
+	struct tree *t, *after;
+	size_t bad = 0, was;
+	unsigned long before;
+	int64_t version0, version1;
+	char what[96];
+
+	for (unsigned s = 0; s < 4 && bad == 0; s++) {
+		was = unlinked;
+		CHECK_EQ(catalog_content_version(reg->cat, &version0), 0);
+		tree_test_between_reads = unlink_between_reads;
+		before = tree_builds_aside;
+		t = build();
+		tree_test_between_reads = NULL;
+		CHECK_EQ(unlinked, was + 1);
+		CHECK_EQ(catalog_content_version(reg->cat, &version1), 0);
+		CHECK_EQ(version1, version0);
+		CHECK_EQ(tree_builds_aside, before);
+		after = build();
+		snprintf(what, sizeof(what), "unlink %u between the reads", s);
+		CHECK(t != NULL && after != NULL);
+		if (t && after)
+			bad += t_trees_differ(after, t, what);
+		tree_unref(t);
+		tree_unref(after);
+	}
+	CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
 	const char *seed = getenv("RECFS_TEST_SEED");
@@ -464,6 +523,9 @@ int main(void)
 	RUN(test_apply_equals_a_fresh_build_after_every_random_change);
 	RUN(test_apply_of_several_changes_at_once_equals_a_fresh_build);
 	RUN(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale);
+	RUN(test_build_reading_aside_equals_a_build_on_one_connection);
+	RUN(test_build_with_an_ingest_between_its_two_reads_shows_one_register);
+	RUN(test_build_with_an_unlink_between_its_two_reads_shows_one_register);
 	for (size_t k = 0; k < n_recs; k++)
 		free(recs[k]);
 	reg_close(reg);
