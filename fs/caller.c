@@ -114,15 +114,6 @@ void caller_cache_free(struct caller_cache *cc)
 }
 
 /*
- * getpwuid_r's and getgrnam_r's "not found": 0 with no result, or one of
- * the codes getpwnam(3) lists for it.  Anything else is a failure.
- */
-static int not_found(int rc)
-{
-	return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM;
-}
-
-/*
  * 0 when the process can open a file now, else -errno.  NSS hides a
  * database it could not open: with no descriptor left, "files" is
  * unavailable and the next service says "not found", and getgrouplist
@@ -136,22 +127,6 @@ static int can_open_files(void)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	return 0;
-}
-
-/* 0 (*gid set), -ENOENT (no such group), or -errno when it cannot be told. */
-static int group_gid(const char *name, gid_t *gid)
-{
-	struct group gr, *res = NULL;
-	char buf[4096];
-	int rc;
-
-	if (!name)
-		return -ENOENT;
-	rc = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
-	if (!res)
-		return not_found(rc) ? -ENOENT : -rc;
-	*gid = res->gr_gid;
 	return 0;
 }
 
@@ -196,7 +171,7 @@ static int resolve_level(const struct policy *p, const char *user, uid_t uid, gi
 		/* Root is an operator: group membership gives it no level. */
 		if (*level >= 0 || uid == 0)
 			continue;
-		grc = group_gid(l->group, &lg);
+		grc = util_group_gid(l->group, &lg);
 		if (grc == -ENOENT)
 			continue;
 		if (grc < 0) {
@@ -318,7 +293,7 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 		if (rc == 0 && newer)
 			rc = level_in_both(cc, newer, uid, pgid, c);
 	} else {
-		rc = not_found(rc) ? 0 : -rc;
+		rc = util_nss_not_found(rc) ? 0 : -rc;
 	}
 	if (rc == 0)
 		rc = can_open_files();

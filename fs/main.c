@@ -318,16 +318,11 @@ static int served_level(const struct policy *p, const char *name)
 static void resolve_level_gids(struct recfs *fs)
 {
 	const struct policy *p = fs->reg->policy;
-	struct group gr, *res;
-	char buf[4096];
 	size_t i;
 
-	for (i = 0; i < p->n_levels && i < POLICY_MAX_LEVELS; i++) {
-		res = NULL;
-		fs->level_gid[i] = 0;
-		if (p->levels[i].group && getgrnam_r(p->levels[i].group, &gr, buf, sizeof(buf), &res) == 0 && res)
-			fs->level_gid[i] = res->gr_gid;
-	}
+	for (i = 0; i < p->n_levels && i < POLICY_MAX_LEVELS; i++)
+		if (util_group_gid(p->levels[i].group, &fs->level_gid[i]) < 0)
+			fs->level_gid[i] = 0;
 }
 
 /*

@@ -1060,8 +1060,7 @@ static int yesno_value(struct parser *ps, const struct sect *sc, int k, int *out
 static void check_level_group(struct parser *ps, const struct policy *p, const struct sect *sc)
 {
 	const char *g = p->levels[sc->idx].group;
-	struct group gr, *res = NULL;
-	char buf[4096];
+	gid_t gid = 1;
 
 	for (int i = 0; i < sc->idx; i++) {
 		if (p->levels[i].group && !strcmp(p->levels[i].group, g)) {
@@ -1071,7 +1070,7 @@ static void check_level_group(struct parser *ps, const struct policy *p, const s
 			return;
 		}
 	}
-	if (getgrnam_r(g, &gr, buf, sizeof(buf), &res) == 0 && res && res->gr_gid == 0)
+	if (util_group_gid(g, &gid) == 0 && gid == 0)
 		add_err(ps, sc->key_line[L_GROUP],
 			"group '%s' is gid 0, root's group: a level needs a group of its own (groupadd)", g);
 }

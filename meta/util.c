@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <grp.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -766,6 +767,37 @@ int util_fsync_dir(const char *dir)
 		rc = -errno;
 	close(fd);
 	return rc;
+}
+
+int util_nss_not_found(int rc)
+{
+	return rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM;
+}
+
+#define GROUP_BUF_MAX ((size_t)64 << 20)
+
+int util_group_gid(const char *name, gid_t *gid)
+{
+	struct group gr, *res = NULL;
+	size_t len = 4096;
+	char *buf = NULL;
+	int rc;
+
+	if (!name)
+		return -ENOENT;
+	for (;;) {
+		buf = xrealloc(buf, len);
+		rc = getgrnam_r(name, &gr, buf, len, &res);
+		if (rc != ERANGE || len >= GROUP_BUF_MAX)
+			break;
+		len *= 2;
+	}
+	if (res)
+		*gid = res->gr_gid;
+	free(buf);
+	if (!res)
+		return util_nss_not_found(rc) ? -ENOENT : -rc;
+	return 0;
 }
 
 int util_adopt_owner(int fd, const char *path)

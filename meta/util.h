@@ -257,6 +257,14 @@ int util_write_file_atomic(const char *path, const void *buf, size_t len, mode_t
  * CAP_CHOWN, e.g. a systemd unit that drops it).
  */
 int util_adopt_owner(int fd, const char *path) MUST_CHECK;
+/* getpwnam(3)'s "not found" from a *_r call's return code: 0 (with no
+ * result) or one of the codes the page lists for it. */
+int util_nss_not_found(int rc);
+/* The gid of group name: 0 (*gid set), -ENOENT when there is no such
+ * group (or name is NULL), else -errno (the group database could not be
+ * read).  A group of any number of members: the buffer grows as
+ * getgrnam_r asks (ERANGE), up to 64 MiB. */
+int util_group_gid(const char *name, gid_t *gid) MUST_CHECK;
 /*
  * mkdir(path, mode), then util_adopt_owner of the new folder.  0; -EEXIST
  * when path exists (its owner is left as it is); -errno of mkdir or of the

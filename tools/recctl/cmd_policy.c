@@ -79,19 +79,18 @@ static void warn_policy(const char *file, const struct policy *pol)
 	}
 	for (size_t i = 0; i < pol->n_levels; i++) {
 		const char *g = pol->levels[i].group;
-		struct group gr, *res = NULL;
-		char buf[4096];
+		gid_t gid;
 		int e;
 
 		if (!g)
 			continue;
-		e = getgrnam_r(g, &gr, buf, sizeof(buf), &res);
-		if (e)
-			warning("%s:%d: level %s: cannot look up group '%s': %s", file, pol->levels[i].group_line,
-				pol->levels[i].name, g, strerror(e));
-		else if (!res)
+		e = util_group_gid(g, &gid);
+		if (e == -ENOENT)
 			warning("%s:%d: level %s: group '%s' does not exist on this host", file,
 				pol->levels[i].group_line, pol->levels[i].name, g);
+		else if (e < 0)
+			warning("%s:%d: level %s: cannot look up group '%s': %s", file, pol->levels[i].group_line,
+				pol->levels[i].name, g, strerror(-e));
 	}
 	for (size_t i = 0; i < pol->n_levels; i++) {
 		for (size_t k = 0; k < pol->levels[i].n_users; k++) {
