@@ -265,6 +265,7 @@ int cmd_init(int argc, char **argv, struct ctl *ctl)
 			   "tzdata-legacy for an old name); nothing was created", policy_path, pol->time_zone_missing);
 		goto out;
 	}
+	warn_policy(policy_path, pol);
 	for (size_t i = 0; i <= pol->n_levels; i++) {
 		const char *name = i < pol->n_levels ? pol->levels[i].name : KEYS_INDEX_NAME;
 

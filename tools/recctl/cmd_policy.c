@@ -58,13 +58,14 @@ const char usage_policy[] =
 /*
  * The warnings of policy pol read from file, one warning() each: its own
  * (pol->warnings: a text missing in one of its languages, FILE:LINE:
- * message) and one for each level whose group or user this host does not
- * know (at the line of its key), FILE:LINE: message as well.
+ * message), one for each level whose group or user this host does not
+ * know (at the line of its key), or that has neither (at its section's),
+ * FILE:LINE: message as well.
  * Not errors: a policy may be checked on another host than it serves, and
- * the notice shows another text where one is missing.  What `policy check`
- * and `policy apply` both say of a policy they accept.
+ * the notice shows another text where one is missing.  What `init`,
+ * `policy check` and `policy apply` say of a policy they accept.
  */
-static void warn_policy(const char *file, const struct policy *pol)
+void warn_policy(const char *file, const struct policy *pol)
 {
 	const char *w = pol->warnings;
 
@@ -82,8 +83,12 @@ static void warn_policy(const char *file, const struct policy *pol)
 		gid_t gid;
 		int e;
 
-		if (!g)
+		if (!g) {
+			if (!pol->levels[i].n_users)
+				warning("%s:%d: level %s has no group and no users: nobody has it", file,
+					pol->levels[i].line, pol->levels[i].name);
 			continue;
+		}
 		e = util_group_gid(g, &gid);
 		if (e == -ENOENT)
 			warning("%s:%d: level %s: group '%s' does not exist on this host", file,

@@ -89,6 +89,13 @@ void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* warning("%s", msg), unless this process said the same already (a file
  * two loads of one command looked at is warned of once). */
 void warning_once(const char *msg);
+/* The warnings of a policy read from file that a command accepts, one
+ * warning() each: its own (a text missing in a language), levels whose
+ * group or users this host does not know, or that nobody has, and an
+ * authority named by default (cmd_policy.c).  init, policy check and
+ * policy apply say them. */
+struct policy;
+void warn_policy(const char *file, const struct policy *pol);
 /* warning_once of passphrase_file_warning(passfile): group or others may
  * read it.  NULL passfile: nothing. */
 void ctl_warn_passfile(const char *passfile);
