@@ -64,6 +64,7 @@
 
 #include <ini.h>
 
+#include "export.h"
 #include "keys.h"
 #include "policy.h"
 
@@ -240,19 +241,24 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-/* Unix user and group names as useradd/groupadd accept them (loosely). */
+/*
+ * Unix user and group names as useradd/groupadd accept them (loosely), and
+ * as directory services give them through NSS: sssd's fully qualified
+ * names (user@domain) and winbind's without its default domain
+ * (DOMAIN\user), up to LOGIN_NAME_MAX - 1 bytes.
+ */
 static int valid_unix_name(const char *s)
 {
 	size_t i, n = strlen(s);
 
-	if (n == 0 || n > 32 || s[0] == '-')
+	if (n == 0 || n > 255 || s[0] == '-')
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (isalnum(c) && c < 0x80)
 			continue;
-		if (c == '_' || c == '-' || c == '.')
+		if (c == '_' || c == '-' || c == '.' || c == '@' || c == '\\')
 			continue;
 		if (c == '$' && i == n - 1)
 			continue;
@@ -343,6 +349,10 @@ static void section_header(struct parser *ps, const char *p)
 			type, name);
 	else if (t == S_LEVEL && !strcmp(name, KEYS_INDEX_NAME))
 		add_err(ps, ps->line, "a level may not be called '%s' (that is the ingest keyring's name)", name);
+	else if (t == S_RECIPIENT && (!strcmp(name, EXPORT_TO_SUBJECT) || !strcmp(name, EXPORT_TO_PARTICIPANT)))
+		add_err(ps, ps->line, "a recipient may not be called '%s': the answers use that name for %s", name,
+			strcmp(name, EXPORT_TO_SUBJECT) ? "a copy given to another participant of a recording"
+							: "a data subject's own copy");
 	for (size_t i = 0; i < ps->n_sects; i++) {
 		struct sect *o = &ps->sects[i];
 

@@ -481,7 +481,7 @@ TEST(test_names_that_could_not_be_paths_are_refused)
 					   "[level a23456789012345678901234567890123]\n"
 					   "[level]\n"
 					   "[register x]\n"
-					   "[level ok]\ngroup = bad group!\nusers = ann, b@d  carl\n"
+					   "[level ok]\ngroup = bad group!\nusers = ann, b!d  carl\n"
 					   "[level ingest]\n",
 				      &path);
 	struct policy *p;
@@ -493,7 +493,7 @@ TEST(test_names_that_could_not_be_paths_are_refused)
 	CHECK(has_error(errs, path, 28, "[level] needs a name"));
 	CHECK(has_error(errs, path, 29, "[register] takes no name"));
 	CHECK(has_error(errs, path, 31, "bad group name 'bad group!'"));
-	CHECK(has_error(errs, path, 32, "bad user name 'b@d'"));
+	CHECK(has_error(errs, path, 32, "bad user name 'b!d'"));
 	/* the ingest keyring's name, refused by check as by init and apply */
 	CHECK(has_error(errs, path, 33, "a level may not be called 'ingest'"));
 	/* the levels after top also make it not the highest */
@@ -503,6 +503,48 @@ TEST(test_names_that_could_not_be_paths_are_refused)
 	free(path);
 
 	p = load_text(BASE "[recipient a_b-9]\nname = R\neea = yes\n");
+	CHECK(p != NULL);
+	policy_free(p);
+}
+
+/*
+ * The names directory services give through NSS: sssd's fully qualified
+ * names (user@domain), winbind's without its default domain
+ * (DOMAIN\group), and long ones.  Recipient names the
+ * answers give to a subject's own copy and to another participant's are
+ * not a recipient's.
+ */
+TEST(test_directory_names_are_taken_and_the_answers_names_are_not_recipients)
+{
+	char *long_name = xcalloc(1, 151), *text, *path, *errs;
+	struct policy *p;
+
+	/* (A line holds at most 198 bytes, so a name at most 190.) */
+	memset(long_name, 'g', 150);
+	text = xasprintf(BASE "[level dir]\ngroup = recfs-analysts@corp.example.com\n"
+			      "users = anna.virtanen@corp.example.com CORP\\matti\n"
+			      "[level win]\ngroup = CORP\\recfs-dpo\n[level long]\ngroup = %s\n",
+			 long_name);
+	errs = errors_of(text, &path);
+	/* Only that the levels after BASE's rights level make it not the
+	 * highest: the names themselves are taken. */
+	CHECK(has_error(errs, path, 10, "must be the highest level"));
+	CHECK_EQ(count_lines(errs), 1);
+	free(errs);
+	free(path);
+	free(text);
+	free(long_name);
+
+	errs = errors_of(BASE "[recipient data-subject]\nname = The subject's lawyer\neea = yes\n"
+			      "[recipient another-participant]\nname = X\neea = yes\n",
+			 &path);
+	CHECK(has_error(errs, path, 20, "a recipient may not be called 'data-subject': the answers use that name "
+			"for a data subject's own copy"));
+	CHECK(has_error(errs, path, 23, "a recipient may not be called 'another-participant'"));
+	CHECK_EQ(count_lines(errs), 2);
+	free(errs);
+	free(path);
+	p = load_text(BASE "[recipient data-subjects]\nname = R\neea = yes\n");
 	CHECK(p != NULL);
 	policy_free(p);
 }
@@ -1554,6 +1596,7 @@ int main(void)
 	RUN(test_exactly_one_level_exercises_rights_and_it_is_the_highest);
 	RUN(test_recipient_outside_the_eea_needs_a_safeguard);
 	RUN(test_names_that_could_not_be_paths_are_refused);
+	RUN(test_directory_names_are_taken_and_the_answers_names_are_not_recipients);
 	RUN(test_every_error_is_listed_in_line_order);
 	RUN(test_empty_file_lists_what_is_missing);
 	RUN(test_continuation_lines_extend_a_value_and_keep_line_numbers);
