@@ -1455,12 +1455,17 @@ static void trec_add_subject(struct trec *rec, const char *handle)
 	rec->subjects = s;
 }
 
-static void art_add_seal(const struct policy *p, struct tart *art, const char *level)
+/* The bit of level in an artifact's mask (0: a level the policy has not). */
+static uint32_t level_bit(const struct policy *p, const char *level)
 {
 	int i = policy_level_index(p, level);
 
-	if (i >= 0 && i < POLICY_MAX_LEVELS)
-		art->mask |= 1u << i;
+	return i >= 0 && i < POLICY_MAX_LEVELS ? 1u << i : 0;
+}
+
+static void art_add_seal(const struct policy *p, struct tart *art, const char *level)
+{
+	art->mask |= level_bit(p, level);
 }
 
 /* Each of rec's artifacts' group, once their seals are in: that of the
@@ -1669,10 +1674,9 @@ static void elog_drain(struct elog *l, size_t head, void (*fn)(const void *e, co
 static int aside_seal(const char *object, const char *level, void *ctx)
 {
 	struct aside *a = ctx;
-	int i = policy_level_index(a->b->p, level);
-	uint32_t *mask;
+	uint32_t bit = level_bit(a->b->p, level), *mask;
 
-	if (i < 0 || i >= POLICY_MAX_LEVELS)
+	if (!bit)
 		return 0;
 	/* Seals come by object, an object's two or three in a row: one
 	 * entry each. */
@@ -1682,7 +1686,7 @@ static int aside_seal(const char *object, const char *level, void *ctx)
 		a->last_mask = mask;
 		a->last_id = (const char *)(mask + 1);
 	}
-	*a->last_mask |= 1u << i;
+	*a->last_mask |= bit;
 	return 0;
 }
 
@@ -1890,6 +1894,14 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 		b.aside.running = 0;
 	} else {
 		read_aside(&b.aside);
+	}
+	/* The twin's snapshot goes before the nodes are made: a read
+	 * transaction holds the WAL's checkpoint back, and its cache is
+	 * memory at the build's peak. */
+	if (twin) {
+		catalog_end_read(twin);
+		catalog_close(twin);
+		twin = NULL;
 	}
 	rc = b.aside.rc;
 	if (rc < 0) {
