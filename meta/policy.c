@@ -309,6 +309,21 @@ static void section_header(struct parser *ps, const char *p)
 		add_err(ps, ps->line, "section header without ']'");
 		return;
 	}
+	/* inih drops whatever follows the ']': "[level agents] group = x"
+	 * would leave the level without its group, and say nothing.  A
+	 * comment may follow, ';' or '#', right after it too (inih took
+	 * those, and policies were written so). */
+	for (q = end + 1; isspace((unsigned char)*q); q++)
+		;
+	if (*q && *q != ';' && *q != '#') {
+		size_t n = strcspn(q, "\r\n"), cut = n;
+
+		if (cut > 40)	/* not inside a character */
+			for (cut = 40; cut > 0 && ((unsigned char)q[cut] & 0xc0) == 0x80; cut--)
+				;
+		add_err(ps, ps->line, "text after the section header: '%.*s%s' (a key goes on a line of its own)",
+			(int)cut, q, cut < n ? "..." : "");
+	}
 	ps->prev_key = 0;
 	ps->last_k = -1;
 	ps->last_tv = -1;

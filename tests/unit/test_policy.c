@@ -684,6 +684,35 @@ TEST(test_overlong_and_invalid_lines_are_reported)
 	free(long_line);
 }
 
+TEST(test_text_after_a_section_header_is_an_error)
+{
+	char *path, *errs;
+
+	errs = errors_of(BASE "[level agents] group = cc-agents\n"
+			      "[level mid]   ; a comment is fine\n"
+			      "group = g-mid\n"
+			      "[recipient r] ;\n"
+			      "name = N\n"
+			      "eea = yes\n"
+			      "[recipient q];right after it, as inih took it\n"
+			      "name = Q\n"
+			      "eea = yes\n"
+			      "[recipient s]# and this one\n"
+			      "name = S\n"
+			      "eea = yes\n"
+			      "[recipient t] x\n"
+			      "name = T\n"
+			      "eea = yes\n",
+			 &path);
+	CHECK(has_error(errs, path, 20, "text after the section header: 'group = cc-agents'"));
+	CHECK(has_error(errs, path, 32, "text after the section header: 'x'"));
+	/* and the levels after the rights level are that level's error */
+	CHECK(has_error(errs, path, 10, "must be the highest level"));
+	CHECK_EQ(count_lines(errs), 3);
+	free(errs);
+	free(path);
+}
+
 TEST(test_a_key_on_a_refused_line_is_not_reported_missing_too)
 {
 	/* BASE with its line 2, "name = R", replaced. */
@@ -1602,6 +1631,7 @@ int main(void)
 	RUN(test_continuation_lines_extend_a_value_and_keep_line_numbers);
 	RUN(test_comments_and_whitespace_are_not_part_of_values);
 	RUN(test_overlong_and_invalid_lines_are_reported);
+	RUN(test_text_after_a_section_header_is_an_error);
 	RUN(test_a_key_on_a_refused_line_is_not_reported_missing_too);
 	RUN(test_a_refused_line_hides_only_its_own_key);
 	RUN(test_tabs_and_crlf_line_ends_are_text);
