@@ -1028,9 +1028,9 @@ static void period_words(const struct phrases *ph, struct policy_period per, cha
 }
 
 /* The names of the purposes that may be based on b1 or b2 (may be NULL),
- * and a full stop, into b: word-wrapped after its last line, each new line
- * indented as an item's (a policy of many purposes made lines of 100
- * columns), and a newline. */
+ * by the purpose or by one of its sources, and a full stop, into b:
+ * word-wrapped after its last line, each new line indented as an item's (a
+ * policy of many purposes made lines of 100 columns), and a newline. */
 static void purposes_on(struct strbuf *b, const struct phrases *ph, const struct policy *p, const char *b1,
 			const char *b2)
 {
@@ -1038,7 +1038,7 @@ static void purposes_on(struct strbuf *b, const struct phrases *ph, const struct
 	int n = 0;
 
 	for (size_t i = 0; i < p->n_purposes; i++) {
-		if (!policy_basis_allowed(p, (int)i, -1, b1) && (!b2 || !policy_basis_allowed(p, (int)i, -1, b2)))
+		if (!policy_purpose_may_be_on(p, (int)i, b1) && (!b2 || !policy_purpose_may_be_on(p, (int)i, b2)))
 			continue;
 		strbuf_addf(&list, "%s%s", n ? ", " : "", p->purposes[i].name);
 		n++;

@@ -648,6 +648,14 @@ int policy_basis_allowed(const struct policy *p, int purpose, int source, const 
 	       p->sources[source].legal_basis && !strcmp(p->sources[source].legal_basis, basis);
 }
 
+int policy_purpose_may_be_on(const struct policy *p, int purpose, const char *basis)
+{
+	for (int s = -1; s < (int)p->n_sources; s++)
+		if (policy_basis_allowed(p, purpose, s, basis))
+			return 1;
+	return 0;
+}
+
 /* 0, or -EINVAL (syntax) / -ERANGE (zero or over a hundred years: 36525
  * days of 365.25, 1200 months or 100 years, as recfs-policy(5) says). */
 static int parse_period(const char *s, struct policy_period *out)

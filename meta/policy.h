@@ -297,6 +297,9 @@ int policy_is_legal_basis(const char *s);
  * none of Art. 6(1), and for an index out of range).
  */
 int policy_basis_allowed(const struct policy *p, int purpose, int source, const char *basis);
+/* 1 when some recording of purpose may have legal basis `basis`: the
+ * purpose's own, or that of one of the purpose's sources. */
+int policy_purpose_may_be_on(const struct policy *p, int purpose, const char *basis);
 
 /* from + period (calendar arithmetic, UTC). */
 int64_t policy_period_add(int64_t from, struct policy_period per);

@@ -3296,12 +3296,8 @@ int subject_basis_objectable(const char *basis)
 
 int subject_purpose_objectable(const struct policy *p, int purpose)
 {
-	/* Any source of the purpose may name its own basis, too. */
-	for (int s = -1; s < (int)p->n_sources; s++)
-		if (policy_basis_allowed(p, purpose, s, "legitimate_interests") ||
-		    policy_basis_allowed(p, purpose, s, "public_task"))
-			return 1;
-	return 0;
+	return policy_purpose_may_be_on(p, purpose, "legitimate_interests") ||
+	       policy_purpose_may_be_on(p, purpose, "public_task");
 }
 
 int subject_objects_to(struct reg *r, const char *handle, const char *purpose)

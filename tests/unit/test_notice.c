@@ -856,6 +856,46 @@ TEST(test_swedish_and_german_notices_name_the_authority_policy_supervisory_autho
 	drop_dir(dir);
 }
 
+/* A source may have a basis of its own: its purpose is then in the rights'
+ * lists of that basis too (the recordings from it can be objected to, or
+ * their consent withdrawn, whatever the purpose's own basis). */
+TEST(test_notice_lists_a_purpose_under_the_basis_of_one_of_its_sources)
+{
+	char *dir = NULL, *n = NULL, *portability, *objection, *withdrawal;
+	struct policy *p = policy_edited(FOUR_LEVELS,
+					 "legal_basis = legal_obligation\n"
+					 "data_source = complaints line\n",
+					 "legal_basis = public_task\n"
+					 "data_source = complaints line\n"
+					 "\n[source survey-line]\n"
+					 "kind = call\n"
+					 "purpose = helpdesk\n"
+					 "legal_basis = consent\n"
+					 "data_source = survey line\n",
+					 &dir);
+
+	if (p)
+		n = notice_render_in(p, "en");
+	portability = n ? strstr(n, "- Portability (Art. 20)") : NULL;
+	objection = n ? strstr(n, "- Objection (Art. 21)") : NULL;
+	withdrawal = n ? strstr(n, "- Withdrawal of consent (Art. 7(3))") : NULL;
+	CHECK(portability && objection && withdrawal);
+	if (portability && objection && withdrawal) {
+		char *po = item_of(portability, "- Portability"), *ob = item_of(objection, "- Objection"),
+		     *wi = item_of(withdrawal, "- Withdrawal");
+
+		CHECK(po && strstr(po, "Purposes concerned: helpdesk, survey.\n"));
+		CHECK(ob && strstr(ob, "Purposes concerned: coaching, complaints.\n"));
+		CHECK(wi && strstr(wi, "Purposes concerned: helpdesk, survey.\n"));
+		free(po);
+		free(ob);
+		free(wi);
+	}
+	free(n);
+	policy_free(p);
+	drop_dir(dir);
+}
+
 TEST(test_notice_counts_the_users_of_a_level_and_names_none)
 {
 	char *dir = NULL, *n;
@@ -1207,6 +1247,7 @@ int main(void)
 	RUN(test_notice_names_the_supervisory_authority_the_policy_gives);
 	RUN(test_notice_of_another_country_s_register_names_no_finnish_authority);
 	RUN(test_notice_of_a_finnish_register_without_the_key_names_the_ombudsman_as_before);
+	RUN(test_notice_lists_a_purpose_under_the_basis_of_one_of_its_sources);
 	RUN(test_notice_counts_the_users_of_a_level_and_names_none);
 	RUN(test_notice_is_written_in_french);
 	RUN(test_french_notice_of_the_example_leaves_no_phrase_out);

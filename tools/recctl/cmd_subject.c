@@ -794,7 +794,7 @@ static int subject_object_cmd(struct reg *r, struct subj_opts *o, const char *ha
 		return usage_error(usage_subject, "subject object needs --purpose P or --all-legitimate-interest");
 	if (o->all_li) {
 		for (size_t i = 0; i < pol->n_purposes; i++)
-			if (policy_basis_allowed(pol, (int)i, -1, "legitimate_interests"))
+			if (policy_purpose_may_be_on(pol, (int)i, "legitimate_interests"))
 				strlist_add(&all, pol->purposes[i].name);
 		if (!all.n)
 			return error("the policy has no purpose based on legitimate interests");
