@@ -286,8 +286,10 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 	pthread_mutex_unlock(&cc->lock);
 
 	rc = getpwuid_r(uid, &pw, buf, sizeof(buf), &res);
-	if (res) {
-		snprintf(c->user, sizeof(c->user), "%s", res->pw_name);
+	if (res && strlen(res->pw_name) >= sizeof(c->user)) {
+		rc = 0;		/* no level, and no name of another's */
+	} else if (res) {
+		memcpy(c->user, res->pw_name, strlen(res->pw_name) + 1);
 		pgid = res->pw_gid;
 		rc = resolve_level(cc->p, c->user, uid, pgid, &c->level);
 		if (rc == 0 && newer)

@@ -21,7 +21,10 @@
 #include "audit.h"
 #include "policy.h"
 
-#define CALLER_NAME_MAX 64
+/* A user name as the kernel's LOGIN_NAME_MAX allows: directory services
+ * give long ones ("first.last@subsidiary.example.com"); a longer one is
+ * never cut, it has no level (a cut name would be another user's). */
+#define CALLER_NAME_MAX 256
 #define CALLER_PROCS 8			/* processes whose /proc files are kept open */
 #define CALLER_PROC_FDS (2 * CALLER_PROCS)
 

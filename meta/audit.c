@@ -40,6 +40,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -104,15 +105,15 @@ void audit_loginuid(pid_t pid, struct audit_actor *a)
 
 void audit_self(struct audit_actor *a, const char *level)
 {
-	static char user[64], comm[32];
+	static char user[LOGIN_NAME_MAX], comm[32];
 	struct passwd pw, *res = NULL;
-	char buf[1024];
+	char buf[4096];
 
 	memset(a, 0, sizeof(*a));
 	a->uid = getuid();
 	a->pid = getpid();
-	if (getpwuid_r(a->uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		snprintf(user, sizeof(user), "%s", res->pw_name);
+	if (getpwuid_r(a->uid, &pw, buf, sizeof(buf), &res) == 0 && res && strlen(res->pw_name) < sizeof(user))
+		memcpy(user, res->pw_name, strlen(res->pw_name) + 1);
 	else
 		snprintf(user, sizeof(user), "%ld", (long)a->uid);
 	comm_of(a->pid, comm, sizeof(comm));

@@ -951,6 +951,18 @@ make_plain_user()
 	printf '%s\n' "$user"
 }
 
+# with_pwd_lock CMD...: CMD under the lock of the user and group files
+# that useradd, groupadd and userdel take (lckpwdf: /etc/.pwd.lock), for a
+# test that writes an entry useradd refuses into /etc/passwd or /etc/group
+# by hand; CMD's exit status.
+with_pwd_lock()
+{
+	python3 -c 'import fcntl, subprocess, sys
+with open("/etc/.pwd.lock", "a") as f:
+    fcntl.lockf(f, fcntl.LOCK_EX)
+    sys.exit(subprocess.call(sys.argv[1:]))' "$@"
+}
+
 # as_user USER CMD...: run a command as USER (no shell interpretation).
 as_user()
 {

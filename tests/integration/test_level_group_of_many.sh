@@ -19,7 +19,7 @@ usermod -a -G "$big" "$agent" || t_abort "usermod" "cannot add $agent to $big"
 # 400 members more, of 24 bytes each: an entry of about 10 KiB.  The
 # files database takes members that have no passwd entry.
 members=$(for i in $(seq 1 400); do printf ',absent-agent-%011d' "$i"; done)
-sed -i "/^$big:/ s/\$/$members/" /etc/group
+with_pwd_lock sed -i "/^$big:/ s/\$/$members/" /etc/group || t_abort "group" "cannot edit /etc/group"
 len=$(getent group "$big" | wc -c)
 [ "$len" -gt 8192 ] || t_abort "group" "the group entry is $len bytes, not over 8 KiB"
 getent group "$big" | grep -q "$agent" || t_abort "group" "$agent is no longer in $big"
