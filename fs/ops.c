@@ -485,17 +485,20 @@ static mode_t view_write_bit(const struct recfs *fs, const struct tnode *n, unsi
  * before recfs is asked, and a group of another level would refuse the
  * caller a file recfs gives it.  Only a caller of v's level reaches v's
  * node ids (tree_resolve), so the group tells nobody of another level.
- * Shared nodes (v 0) keep tnode_gid(n), the lowest level that may read.  A
+ * Shared nodes (v 0) have the group of the lowest level that may read
+ * (tnode_low_level), as has a view whose level has no group.  A
  * directory's nlink is 1, "not counted", as a count would tell of
  * subdirectories others see.  The kernel caches attributes per view
  * (VIEW_TIMEOUT) and the poller invalidates every change.
  */
 static void fill_attr(const struct recfs *fs, const struct tnode *n, unsigned v, struct stat *st)
 {
+	int low = tnode_low_level(n);
+
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_uid = 0;
-	st->st_gid = tnode_gid(n);
+	st->st_gid = low >= 0 && low < POLICY_MAX_LEVELS ? fs->level_gid[low] : 0;
 	if (n->type != TN_DIR && v > 0 && v - 1 < POLICY_MAX_LEVELS && tree_visible(n, (int)v - 1) &&
 	    fs->level_gid[v - 1])
 		st->st_gid = fs->level_gid[v - 1];

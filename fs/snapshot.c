@@ -414,13 +414,13 @@ static void *poller(void *arg)
 				 * cached data key may outlive them. */
 				dek_forget_seals(fs->deks);
 				whole = 0;
-				rc = tree_apply(cur, s->cat, fs->reg->policy, fs->level_gid, note_entry, note_inode,
+				rc = tree_apply(cur, s->cat, fs->reg->policy, note_entry, note_inode,
 						&list, &next);
 				if (rc == -ESTALE) {
 					/* The log cannot say: build it whole, diff it whole. */
 					inval_list_free(&list);
 					whole = 1;
-					rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len,
+					rc = tree_build(s->cat, fs->reg->policy, fs->notice_len,
 							&next);
 				}
 				if (rc == 0 && next == cur) {
@@ -496,7 +496,7 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 	rc = catalog_open(path, 0, &s->cat);
 	if (rc < 0)
 		goto out;
-	rc = tree_build(s->cat, fs->reg->policy, fs->level_gid, fs->notice_len, &s->tree);
+	rc = tree_build(s->cat, fs->reg->policy, fs->notice_len, &s->tree);
 	if (rc < 0)
 		goto out;
 	/* What the mount's policy was read from (reg_open): the poller's

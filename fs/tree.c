@@ -135,7 +135,6 @@ struct aside {
 struct builder {
 	struct tree *t;
 	const struct policy *p;
-	const gid_t *level_gid;
 	/*
 	 * recs and arts are only needed while the catalog is read, and are
 	 * freed before the nodes are made, as the build's peak of memory
@@ -1468,23 +1467,6 @@ static void art_add_seal(const struct policy *p, struct tart *art, const char *l
 	art->mask |= level_bit(p, level);
 }
 
-/* Each of rec's artifacts' group, once their seals are in: that of the
- * lowest level holding a seal (0: none). */
-static void trec_set_gids(struct trec *rec, const struct policy *p, const gid_t *level_gid)
-{
-	struct tart *a;
-	int i;
-
-	for (a = rec->arts; a; a = a->next) {
-		a->gid = 0;
-		for (i = 0; i < POLICY_MAX_LEVELS && i < (int)p->n_levels; i++)
-			if (a->mask & (1u << i)) {
-				a->gid = level_gid[i];
-				break;
-			}
-	}
-}
-
 /* By recorded_at, then id: catalog_each_recording's order. */
 static int cmp_time(const void *a, const void *b)
 {
@@ -1831,10 +1813,10 @@ static struct tree *tree_new(size_t n_levels)
 	return t;
 }
 
-int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
+int tree_build(struct catalog *c, const struct policy *p, const uint64_t *readme_sizes,
 	       struct tree **out)
 {
-	struct builder b = { .p = p, .level_gid = level_gid };
+	struct builder b = { .p = p };
 	struct catalog *twin = NULL;
 	struct tnode *readme, *by_date, *by_source, *by_subject, *d;
 	char name[64];
@@ -1910,8 +1892,6 @@ int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid
 	}
 	elog_drain(&b.aside.seals, sizeof(uint32_t), apply_seal, &b);
 	idmap_free(&b.arts);
-	for (i = 0; i < b.n_order; i++)
-		trec_set_gids(b.order[i], p, level_gid);
 	elog_drain(&b.aside.links, sizeof(struct bhandle *), apply_link, &b);
 	idmap_free(&b.recs);
 
@@ -2003,7 +1983,7 @@ static int attrs_differ(const struct tnode *a, const struct tnode *b)
 	const struct trec *ra = tnode_rec(a), *rb = tnode_rec(b);
 
 	if (tnode_mask(a) != tnode_mask(b) || a->type != b->type || tnode_mode(a) != tnode_mode(b) ||
-	    tnode_size(a) != tnode_size(b) || tnode_gid(a) != tnode_gid(b) || tnode_mtime(a) != tnode_mtime(b) ||
+	    tnode_size(a) != tnode_size(b) || tnode_mtime(a) != tnode_mtime(b) ||
 	    tnode_n_kids(a) != tnode_n_kids(b))
 		return 1;
 	if (ra && rb && (ra->row.restricted_since != rb->row.restricted_since ||
@@ -2039,8 +2019,7 @@ struct differ {
  */
 static int folder_shown_differs(const struct tnode *n, const struct tnode *m)
 {
-	return tnode_mode(n) != tnode_mode(m) || tnode_size(n) != tnode_size(m) || tnode_gid(n) != tnode_gid(m) ||
-	       tnode_mtime(n) != tnode_mtime(m);
+	return tnode_mode(n) != tnode_mode(m) || tnode_size(n) != tnode_size(m) || tnode_mtime(n) != tnode_mtime(m);
 }
 
 /* What the kernel may hold stale of old's node n, now that cur is current. */
@@ -2090,7 +2069,6 @@ struct patch {
 	const struct tree *old;
 	struct catalog *c;
 	const struct policy *p;
-	const gid_t *level_gid;
 	struct idmap seen;		/* recording ids and "s:" handles, deduplicated */
 	char **recs, **subjects;
 	size_t n_recs, n_subjects;
@@ -2311,7 +2289,6 @@ static int load_rec(struct patch *pt, const char *id, struct trec **out)
 
 		rc = catalog_each_seal_of(pt->c, a->id, load_seal, &s);
 	}
-	trec_set_gids(rec, pt->p, pt->level_gid);
 	if (rc == 0)
 		rc = catalog_each_link(pt->c, id, load_link, rec);
 	if (rc < 0) {
@@ -2534,11 +2511,11 @@ static int collect_change(int64_t seq, const char *recording, const char *subjec
 	return 0;
 }
 
-int tree_apply(const struct tree *old, struct catalog *c, const struct policy *p, const gid_t *level_gid,
+int tree_apply(const struct tree *old, struct catalog *c, const struct policy *p,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
 	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx, struct tree **out)
 {
-	struct patch pt = { .old = old, .c = c, .p = p, .level_gid = level_gid };
+	struct patch pt = { .old = old, .c = c, .p = p };
 	struct tree *t = NULL;
 	int64_t cv, seq;
 	size_t i;

@@ -76,7 +76,6 @@ struct tart {
 	char id[RECFS_ID_HEX];
 	int n;
 	uint32_t mask;			/* bit i: policy level i holds a seal */
-	gid_t gid;			/* the group of the lowest level in mask (0: none) */
 	struct trec *rec;
 	char *role;			/* "audio", "chat", "file" */
 	char *ext;
@@ -115,7 +114,6 @@ struct tnode {
 	char *name;			/* in the node's allocation */
 	uint64_t size;
 	int64_t mtime;
-	gid_t gid;
 	uint16_t mode;			/* permission bits only (0555, 0444) */
 	struct tnode **kids;		/* sorted by name once built */
 	size_t n_kids;
@@ -172,10 +170,14 @@ static inline int64_t tnode_mtime(const struct tnode *n)
 	return tnode_is_file(n) ? n->art->rec->row.recorded_at : n->mtime;
 }
 
-/* A node's group: a file's is that of the lowest level holding a seal. */
-static inline gid_t tnode_gid(const struct tnode *n)
+/* The lowest level that reads a file (its group is that level's, worked
+ * out when it is shown: a group made after the tree was built counts);
+ * -1 for a folder, a README or a file no level reads. */
+static inline int tnode_low_level(const struct tnode *n)
 {
-	return tnode_is_file(n) ? n->art->gid : n->gid;
+	uint32_t m = tnode_is_file(n) ? n->art->mask : 0;
+
+	return m ? __builtin_ctz(m) : -1;
 }
 
 /* A node's permission bits: a file's are 0440, 0000 while its recording
@@ -221,8 +223,7 @@ struct tree {
  * Build a snapshot from catalog c (the caller's connection, used from one
  * thread; the seals, links and subjects are read on a second connection
  * to its file, on a thread of the build's, while c reads the recordings
- * and artifacts, when both are sure to see one snapshot) under policy p.  level_gid maps policy levels to Unix groups (the
- * gid of a file is that of the lowest level holding a seal).  The root
+ * and artifacts, when both are sure to see one snapshot) under policy p.  The root
  * holds the notice in each of p's languages: README.txt in the first,
  * README.<lang>.txt in each other (node->lang says which); readme_sizes
  * has their lengths, one per language of p (NULL: all 0).  *out has one
@@ -235,8 +236,7 @@ struct tree {
  * it hands malloc's free pages back to the kernel (malloc_trim), the
  * builder's tables among them.
  */
-int tree_build(struct catalog *c, const struct policy *p, const gid_t *level_gid, const uint64_t *readme_sizes,
-	       struct tree **out) MUST_CHECK;
+int tree_build(struct catalog *c, const struct policy *p, const uint64_t *readme_sizes, struct tree **out) MUST_CHECK;
 /* For tests: tree_read_aside 0 reads the seals, links and subjects on c,
  * after the artifacts (1, the default: aside, when it can);
  * tree_test_between_reads, when set, is called between the second
@@ -287,8 +287,8 @@ static inline uint64_t tree_nodeid_ino(uint64_t nodeid)
  * every node and recording that did not change; the directories on a
  * changed path are copied.  What tree_diff(old, new) would report is
  * reported through inval_entry and inval_inode (ctx) before it returns,
- * for the changed nodes only (either callback may be NULL).  p, level_gid:
- * as for tree_build, and the same as old was built with.  *out has one
+ * for the changed nodes only (either callback may be NULL).  p: as for
+ * tree_build, and the same as old was built with.  *out has one
  * reference; old is not changed (its reference is the caller's).  When
  * nothing changed, *out is old with a reference taken.
  *
@@ -300,7 +300,7 @@ static inline uint64_t tree_nodeid_ino(uint64_t nodeid)
  * changes, a writer logged "everything", or old holds colliding recording
  * keys): build a new one with tree_build.  Any error of the catalog's.
  */
-int tree_apply(const struct tree *old, struct catalog *c, const struct policy *p, const gid_t *level_gid,
+int tree_apply(const struct tree *old, struct catalog *c, const struct policy *p,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
 	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx, struct tree **out) MUST_CHECK;
 

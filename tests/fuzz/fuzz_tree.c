@@ -38,7 +38,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static const char *const days[] = { "2026-11-27T09:00:00Z", "2026-11-28T10:15:00Z", "2026-11-28T23:59:59Z",
 					    "2026-10-01T00:00:00Z" };
-	gid_t gid[POLICY_MAX_LEVELS] = { 0 };
 	struct keyring *secrets = NULL;
 	struct audit_actor actor;
 	struct reg *reg = NULL;
@@ -58,9 +57,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_ASSERT(rights_restrict(reg, &actor, reg->policy->rights_level, id, "fuzz") == 0);
 	free(id);
 	n_levels = (int)reg->policy->n_levels;
-	for (int i = 0; i < n_levels; i++)
-		gid[i] = (gid_t)(1000 + i);
-	FUZZ_ASSERT(tree_build(reg->cat, reg->policy, gid, (const uint64_t[POLICY_MAX_LANGS]){ 1234, 1234 }, &tree) == 0);
+	FUZZ_ASSERT(tree_build(reg->cat, reg->policy, (const uint64_t[POLICY_MAX_LANGS]){ 1234, 1234 }, &tree) == 0);
 	reg_close(reg);
 	keyring_free(secrets);
 	return 0;

@@ -40,11 +40,11 @@ static inline size_t t_tree_nodes(const struct tree *t, const struct tnode ***ou
 
 /* A snapshot of reg's catalog under its policy (readme_sizes as
  * tree_build takes them), or NULL, told on stderr. */
-static inline struct tree *t_tree_build(const struct reg *reg, const gid_t *level_gid, const uint64_t *readme_sizes)
+static inline struct tree *t_tree_build(const struct reg *reg, const uint64_t *readme_sizes)
 {
 	struct tree *t = NULL;
 
-	if (tree_build(reg->cat, reg->policy, level_gid, readme_sizes, &t)) {
+	if (tree_build(reg->cat, reg->policy, readme_sizes, &t)) {
 		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
 		return NULL;
 	}
@@ -88,7 +88,7 @@ static inline size_t t_trees_differ(const struct tree *want, const struct tree *
 		DIFF(n->always != m->always || n->shared != m->shared || n->lang != m->lang, "flags");
 		DIFF(tnode_mask(n) != tnode_mask(m), "mask");
 		DIFF(tnode_mode(n) != tnode_mode(m), "mode");
-		DIFF(tnode_gid(n) != tnode_gid(m), "gid");
+		DIFF(tnode_low_level(n) != tnode_low_level(m), "lowest level");
 		DIFF(tnode_size(n) != tnode_size(m), "size");
 		DIFF(tnode_mtime(n) != tnode_mtime(m), "mtime");
 		/* A file's node has no folder's fields (tree.h). */

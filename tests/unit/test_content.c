@@ -22,7 +22,6 @@ static struct keyring *secrets;
 static struct audit_actor actor;
 static struct tree *tree;
 static char *rec;
-static gid_t level_gid[POLICY_MAX_LEVELS];
 
 /* The node of rec of this type and artifact role, or NULL. */
 static const struct tnode *node_of(enum tnode_type type, const char *role)
@@ -310,7 +309,7 @@ TEST(test_content_restriction_revokes_the_handles_of_the_levels_it_takes_the_fil
 	CHECK_EQ(content_revoked_news(lo, &r, &label), 0);
 
 	CHECK_EQ(rights_restrict(reg, &actor, rights, rec, "test"), 0);
-	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t2), 0);
+	CHECK_EQ(tree_build(reg->cat, reg->policy, NULL, &t2), 0);
 	if (!t2)
 		goto out;
 	CHECK(!tree_visible(same_node(t2, audio), low));
@@ -357,7 +356,7 @@ TEST(test_content_erasure_revokes_every_handle)
 	size_t told = 0, i;
 
 	CHECK(other != NULL);
-	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t1), 0);
+	CHECK_EQ(tree_build(reg->cat, reg->policy, NULL, &t1), 0);
 	if (!other || !t1)
 		goto out;
 	{
@@ -380,7 +379,7 @@ TEST(test_content_erasure_revokes_every_handle)
 	content_track(set, hi, t1, n, rights, tree_view_nodeid(n->ino, tree_view(rights)), "chat");
 	hi = NULL;	/* the set's now */
 	CHECK_EQ(rights_erase_recording(reg, &actor, rights, other, "test"), 0);
-	CHECK_EQ(tree_build(reg->cat, reg->policy, level_gid, 0, &t2), 0);
+	CHECK_EQ(tree_build(reg->cat, reg->policy, NULL, &t2), 0);
 	if (t2)
 		CHECK_EQ(content_set_revoke(set, t2, count_revoked, &told), 1);
 out:
@@ -398,7 +397,7 @@ int main(void)
 		return 1;
 	audit_self(&actor, "privacy");
 	rec = t_ingest_one(dir, reg, secrets, &actor, "content", "2026-03-04T10:00:00Z", "");
-	if (!rec || tree_build(reg->cat, reg->policy, level_gid, 0, &tree)) {
+	if (!rec || tree_build(reg->cat, reg->policy, NULL, &tree)) {
 		fprintf(stderr, "cannot set up: %s\n", meta_errmsg());
 		util_remove_tree(dir);
 		free(dir);

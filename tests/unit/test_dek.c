@@ -29,7 +29,6 @@ static struct keyring *secrets;
 static struct audit_actor actor;
 static struct recfs fs;
 static int training, analysis, privacy;
-static gid_t level_gid[POLICY_MAX_LEVELS];
 static char *plain, *guarded, *erased, *meeting;
 static struct crypto_key *guarded_dek;	/* its audio's DEK, from before it was protected */
 
@@ -48,7 +47,7 @@ static struct tree *snapshot(void)
 {
 	struct tree *t = NULL;
 
-	if (tree_build(reg->cat, reg->policy, level_gid, 0, &t))
+	if (tree_build(reg->cat, reg->policy, NULL, &t))
 		fprintf(stderr, "  tree_build: %s\n", meta_errmsg());
 	return t;
 }

@@ -23,7 +23,6 @@ static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
 static int privacy, analysis, training;
-static gid_t level_gid[POLICY_MAX_LEVELS];
 
 /*
  * The recordings, all sealed for every level at ingest: kept is never
@@ -43,7 +42,7 @@ static struct tree *build(void)
 {
 	uint64_t sizes[POLICY_MAX_LANGS] = { README_SIZE, README_SIZE + 1 };
 
-	return t_tree_build(reg, level_gid, sizes);
+	return t_tree_build(reg, sizes);
 }
 
 /* The file nodes of recording id in t, in every folder; returns how many. */
@@ -234,7 +233,7 @@ TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
 		CHECK(!tree_visible(f[i], training));
 		CHECK(!tree_visible(f[i], analysis));
 		CHECK(tree_visible(f[i], privacy));
-		CHECK_EQ(tnode_gid(f[i]), level_gid[privacy]);
+		CHECK_EQ(tnode_low_level(f[i]), privacy);
 		CHECK_EQ(tnode_mode(f[i]), 0);
 	}
 	/* hidden is alone on its day: the folder shows no more than its files. */
@@ -256,7 +255,7 @@ TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
 		CHECK_EQ(tree_visible(f[i], training), from == training);
 		CHECK(tree_visible(f[i], analysis));
 		CHECK(tree_visible(f[i], privacy));
-		CHECK_EQ(tnode_gid(f[i]), level_gid[from]);
+		CHECK_EQ(tnode_low_level(f[i]), from);
 		CHECK_EQ(tnode_mode(f[i]), 0440);
 	}
 }
@@ -948,16 +947,12 @@ out:
 
 int main(void)
 {
-	int i;
-
 	setenv("RECFS_NOW", "2026-06-01T00:00:00Z", 1);
 	if (!(dir = t_mkdtemp("tree")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
 	analysis = policy_level_index(reg->policy, "analysis");
 	training = policy_level_index(reg->policy, "training");
-	for (i = 0; i < POLICY_MAX_LEVELS; i++)
-		level_gid[i] = (gid_t)(4000 + i);
 	audit_self(&actor, "privacy");
 	kept = ingest_one("kept", "2026-03-01T10:00:00Z");
 	gone = ingest_one("gone", "2026-03-01T11:00:00Z");

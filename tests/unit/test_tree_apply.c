@@ -30,7 +30,6 @@ static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
 static int privacy;
-static gid_t level_gid[POLICY_MAX_LEVELS];
 static uint64_t rng;
 
 static unsigned rnd(unsigned n)
@@ -45,7 +44,7 @@ static struct tree *build(void)
 {
 	uint64_t sizes[POLICY_MAX_LANGS] = { 10, 11 };
 
-	return t_tree_build(reg, level_gid, sizes);
+	return t_tree_build(reg, sizes);
 }
 
 /* The invalidations reported, one string each, sorted. */
@@ -256,7 +255,7 @@ static int patch_step(struct tree **built, struct tree **patched, const char *wh
 	CHECK(nb != NULL);
 	if (!nb)
 		return -1;
-	rc = tree_apply(*patched, reg->cat, reg->policy, level_gid, on_entry, on_inode, &got, &np);
+	rc = tree_apply(*patched, reg->cat, reg->policy, on_entry, on_inode, &got, &np);
 	CHECK_EQ(rc, 0);
 	if (rc) {
 		invals_free(&got);
@@ -351,7 +350,7 @@ TEST(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale)
 	CHECK(t != NULL);
 	if (!t)
 		return;
-	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), 0);
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, NULL, NULL, NULL, &u), 0);
 	CHECK(u == t);
 	tree_unref(u);
 	/* A tree from before what the log still holds cannot be patched. */
@@ -361,13 +360,13 @@ TEST(test_apply_of_nothing_is_the_same_tree_and_a_pruned_log_says_estale)
 		CHECK_EQ(catalog_touch_recording(reg->cat, "00000000000000000000000000000000"), 0);
 	CHECK_EQ(catalog_commit(reg->cat), 0);
 	u = NULL;
-	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), -ESTALE);
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, NULL, NULL, NULL, &u), -ESTALE);
 	CHECK(u == NULL);
 	/* And "everything changed" (a touch naming nothing) rebuilds too. */
 	tree_unref(t);
 	t = build();
 	CHECK_EQ(catalog_touch_content(reg->cat), 0);
-	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), -ESTALE);
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, NULL, NULL, NULL, &u), -ESTALE);
 	tree_unref(t);
 }
 
@@ -516,8 +515,6 @@ int main(void)
 	if (!(dir = t_mkdtemp("tree_apply")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
-	for (i = 0; i < POLICY_MAX_LEVELS; i++)
-		level_gid[i] = (gid_t)(4000 + i);
 	audit_self(&actor, "privacy");
 	for (i = 0; i < 12; i++)
 		if (n_recs < MAX_RECS && (recs[n_recs] = ingest(1000 + (unsigned)i)))

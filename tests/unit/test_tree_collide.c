@@ -30,14 +30,13 @@ static struct reg *reg;
 static struct keyring *secrets;
 static struct audit_actor actor;
 static int privacy;
-static gid_t level_gid[POLICY_MAX_LEVELS];
 static char *recs[RECS + MORE];
 
 static struct tree *build(void)
 {
 	uint64_t sizes[POLICY_MAX_LANGS] = { 10, 11 };
 
-	return t_tree_build(reg, level_gid, sizes);
+	return t_tree_build(reg, sizes);
 }
 
 static char *ingest(unsigned k)
@@ -131,7 +130,7 @@ TEST(test_a_patch_of_a_tree_whose_inos_collide_keeps_every_invariant)
 	CHECK_EQ(n, RECS + MORE);
 	CHECK_EQ(rights_erase_recording(reg, &actor, privacy, recs[0], "test"), 0);
 	CHECK_EQ(rights_restrict(reg, &actor, privacy, recs[1], "contested"), 0);
-	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, level_gid, NULL, NULL, NULL, &u), 0);
+	CHECK_EQ(tree_apply(t, reg->cat, reg->policy, NULL, NULL, NULL, &u), 0);
 	CHECK(u != NULL);
 	if (u) {
 		CHECK_EQ(broken(u, "patch", &files), 0);
@@ -232,8 +231,6 @@ int main(void)
 	if (!(dir = t_mkdtemp("tree_collide")) || t_register(dir, &secrets, &reg))
 		return 2;
 	privacy = policy_level_index(reg->policy, "privacy");
-	for (i = 0; i < POLICY_MAX_LEVELS; i++)
-		level_gid[i] = (gid_t)(4000 + i);
 	audit_self(&actor, "privacy");
 	for (i = 0; i < RECS; i++)
 		if (!(recs[i] = ingest((unsigned)i)))
