@@ -159,13 +159,14 @@ $(B)/tools/recctl/cmd_request.o: ALL_CFLAGS += -DRECFS_TEMPLATE_DIR='"$(DATADIR)
 
 # Unit tests of fs/ modules link the module's objects (and those it calls
 # in fs/) and see fs/'s headers; none needs a mount.
-FS_UNIT := tree tree_apply tree_collide dekcache unlock ghost content caller dek quiet auditq caps subuid
+FS_UNIT := tree tree_apply tree_collide dekcache unlock ghost content caller dek quiet auditq caps subuid gids
 $(B)/tests/test_tree: $(B)/fs/tree.o
 $(B)/tests/test_tree_apply: $(B)/fs/tree.o
 $(B)/tests/test_tree_collide: $(B)/fs/tree_collide.o
 $(B)/tests/test_dekcache: $(B)/fs/dekcache.o
 $(B)/tests/test_unlock: $(B)/fs/unlock.o
 $(B)/tests/test_ghost: $(B)/fs/ghost.o
+$(B)/tests/test_gids: $(B)/fs/gids.o
 $(B)/tests/test_quiet: $(B)/fs/quiet.o
 $(B)/tests/test_caps: $(B)/fs/caps.o
 $(B)/tests/test_subuid: $(B)/fs/subuid.o

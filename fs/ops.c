@@ -494,14 +494,15 @@ static mode_t view_write_bit(const struct recfs *fs, const struct tnode *n, unsi
 static void fill_attr(const struct recfs *fs, const struct tnode *n, unsigned v, struct stat *st)
 {
 	int low = tnode_low_level(n);
+	gid_t g;
 
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_uid = 0;
-	st->st_gid = low >= 0 && low < POLICY_MAX_LEVELS ? fs->level_gid[low] : 0;
+	st->st_gid = low >= 0 && low < POLICY_MAX_LEVELS ? recfs_level_gid(fs, (size_t)low) : 0;
 	if (n->type != TN_DIR && v > 0 && v - 1 < POLICY_MAX_LEVELS && tree_visible(n, (int)v - 1) &&
-	    fs->level_gid[v - 1])
-		st->st_gid = fs->level_gid[v - 1];
+	    (g = recfs_level_gid(fs, v - 1)))
+		st->st_gid = g;
 	st->st_size = (off_t)tnode_size(n);
 	st->st_blksize = 65536;
 	st->st_blocks = (blkcnt_t)((tnode_size(n) + 511) / 512);
@@ -645,7 +646,7 @@ static void root_attr(struct recfs *fs, struct stat *st)
 	tree_unref(t);
 	if (fs->level >= 0) {
 		st->st_mode = S_IFDIR | 0750;
-		st->st_gid = fs->level_gid[fs->level];
+		st->st_gid = recfs_level_gid(fs, (size_t)fs->level);
 	}
 }
 

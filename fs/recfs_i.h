@@ -72,7 +72,11 @@ struct recfs {
 	 * langs (README.txt, then README.<lang>.txt); read-only once mounted. */
 	char *notice[POLICY_MAX_LANGS];
 	uint64_t notice_len[POLICY_MAX_LANGS];
-	gid_t level_gid[POLICY_MAX_LEVELS];	/* read-only once mounted */
+	/* Each level's group's gid (0: none): looked up at start, then every
+	 * few seconds by the snapshot's thread for them (snapshot.c), their
+	 * only writer once mounted, under its lock; read with
+	 * recfs_level_gid. */
+	gid_t level_gid[POLICY_MAX_LEVELS];
 	int level;			/* -o level=: the one policy level served, -1: every level; read-only once mounted */
 	int foreground;
 
@@ -111,6 +115,11 @@ static inline struct recfs *req_fs(fuse_req_t req)
 
 /* Log to stderr in the foreground, syslog as a daemon. */
 void recfs_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline gid_t recfs_level_gid(const struct recfs *fs, size_t level)
+{
+	return __atomic_load_n(&fs->level_gid[level], __ATOMIC_RELAXED);
+}
 
 /* ops.c */
 extern const struct fuse_lowlevel_ops recfs_ops;

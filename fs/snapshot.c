@@ -26,6 +26,13 @@
  * those READs need only a worker and the handle's lock, which the
  * revocation has released, never the poller, so it may wait here (never in
  * a request handler: a READ may wait for that very worker).
+ *
+ * The levels' groups: a thread of their own looks them up every
+ * LEVEL_GIDS_SECONDS (a directory service that hangs holds it, never the
+ * poller) and, when a gid moved (found by two looks running: gids.h),
+ * drops what the kernel holds of the files whose shown group moved with
+ * it (fill_attr works it out at each getattr) and of the root, which a
+ * mount of one level shows with its group.  The tree is not built again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +48,7 @@
 #include "caps.h"
 #include "content.h"
 #include "dek.h"
+#include "gids.h"
 #include "recfs_i.h"
 #include "snapshot.h"
 #include "subuid.h"
@@ -53,6 +61,7 @@
 #define READAHEAD_TRIES 10	/* poller passes; then it is left as it is */
 #define REFRESH_WAIT_S 3
 #define STOP_WAIT_S 2	/* then a thread stuck in the kernel is freed (snapshot_stop) */
+#define LEVEL_GIDS_SECONDS 5
 
 /* One invalidation a patch reported: an entry (name set) or an inode. */
 struct inval {
@@ -90,6 +99,12 @@ struct snapshot {
 	int poller_running;		/* written before the thread starts and after it is joined */
 	pthread_t invalidator;
 	int invalidator_running;
+	pthread_t gids;
+	int gids_running;
+	int gids_in_nss;		/* protected by lock: the gids thread is in a group lookup */
+	char *groups[POLICY_MAX_LEVELS];	/* the levels' groups (NULL: none), the gids thread's */
+	size_t n_groups;
+	struct gids_settle settle;	/* protected by lock */
 	char readahead_path[SNAPSHOT_READAHEAD_PATH];	/* the poller's */
 	int readahead_tries;		/* the poller's */
 	struct stat policy_looked;	/* protected by lock: policy.conf as the poller last looked at it */
@@ -480,6 +495,109 @@ static void *poller(void *arg)
 	return NULL;
 }
 
+/* inval_inode for tree_each_gid_moved, until the snapshot stops (looked
+ * at under the lock every 4,096 node ids). */
+struct gids_walk {
+	struct snapshot *s;
+	unsigned n;
+};
+
+static int gids_inval(void *ctx, uint64_t ino)
+{
+	struct gids_walk *w = ctx;
+	int stop = 0;
+
+	if ((++w->n & 4095) == 0) {
+		pthread_mutex_lock(&w->s->lock);
+		stop = w->s->stop;
+		pthread_mutex_unlock(&w->s->lock);
+	}
+	if (!stop)
+		inval_inode(w->s->fs, ino);
+	return stop;
+}
+
+/*
+ * Look the levels' groups up every LEVEL_GIDS_SECONDS; a gid that two
+ * looks running found moved (gids.h) is stored, logged, and what the
+ * kernel holds of the files that show it dropped.  The lookups use the
+ * group names copied at start and touch nothing of fs: when one does not
+ * return at stop, the thread is left behind (snapshot_stop), and once it
+ * returns it finds the stop flag and ends.
+ */
+static void *gids_watch(void *arg)
+{
+	struct snapshot *s = arg;
+	struct recfs *fs = s->fs;
+	const struct policy *p = fs->reg->policy;
+	gid_t found[POLICY_MAX_LEVELS], shown[POLICY_MAX_LEVELS];
+	uint32_t known, moved, own;
+	struct timespec ts;
+	struct tree *t;
+	size_t i;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += LEVEL_GIDS_SECONDS;
+		while (!s->stop && pthread_cond_timedwait(&s->cond, &s->lock, &ts) != ETIMEDOUT)
+			;
+		if (s->stop)
+			break;
+		s->gids_in_nss = 1;
+		pthread_mutex_unlock(&s->lock);
+		known = 0;
+		for (i = 0; i < s->n_groups; i++) {
+			rc = util_group_gid(s->groups[i], &found[i]);
+			if (rc == -ENOENT)
+				found[i] = 0;
+			if (rc == 0 || rc == -ENOENT)
+				known |= 1u << i;
+		}
+		pthread_mutex_lock(&s->lock);
+		s->gids_in_nss = 0;
+		if (s->stop)
+			break;	/* fs may be going */
+		for (i = 0; i < s->n_groups; i++)
+			shown[i] = recfs_level_gid(fs, i);
+		moved = gids_settle(&s->settle, shown, found, known, s->n_groups);
+		own = 0;
+		for (i = 0; i < s->n_groups; i++) {
+			if (moved & (1u << i)) {
+				__atomic_store_n(&fs->level_gid[i], found[i], __ATOMIC_RELAXED);
+				if (found[i])
+					recfs_log(LOG_NOTICE, "recfs: level %s's group %s is gid %u now: its files show it",
+						  p->levels[i].name, p->levels[i].group, (unsigned)found[i]);
+				else
+					recfs_log(LOG_NOTICE,
+						  "recfs: level %s's group %s is gone: its files show the group of the "
+						  "lowest level that reads each, root's where that level has none",
+						  p->levels[i].name, p->levels[i].group);
+			}
+			if (recfs_level_gid(fs, i))
+				own |= 1u << i;
+		}
+		if (!moved)
+			continue;
+		t = s->tree;
+		tree_ref(t);
+		pthread_mutex_unlock(&s->lock);
+		{
+			struct gids_walk w = { s, 0 };
+
+			if (fs->level >= 0)
+				inval_inode(fs, TREE_ROOT_INO);
+			(void)tree_each_gid_moved(t, moved, own, fs->level >= 0 ? (int)tree_view(fs->level) : -1,
+						  gids_inval, &w);
+		}
+		tree_unref(t);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
 int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot **out)
 {
 	struct snapshot *s = calloc(1, sizeof(*s));
@@ -510,6 +628,13 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 	if (rc < 0)
 		goto out;
 	s->poller_running = 1;
+	for (size_t i = 0; i < fs->reg->policy->n_levels && i < POLICY_MAX_LEVELS; i++)
+		s->groups[s->n_groups++] = fs->reg->policy->levels[i].group ? xstrdup(fs->reg->policy->levels[i].group)
+									 : NULL;
+	rc = -pthread_create(&s->gids, NULL, gids_watch, s);
+	if (rc < 0)
+		goto out;
+	s->gids_running = 1;
 	*out = s;
 	s = NULL;
 out:
@@ -526,14 +651,17 @@ out:
  * connection is aborted (watchdog.h), which ends those requests and frees
  * it.  libfuse then leaves the mount to the administrator (fuse_kern_unmount
  * takes an aborted connection for an unmounted one): a dead mount that
- * umount clears, rather than a stop that never ends.
+ * umount clears, rather than a stop that never ends.  A thread that is in
+ * a group lookup then (*in_nss, under the lock: the gids thread's) is left
+ * behind instead, and 0 returned: the caller must not free s.
  */
-static void join(struct snapshot *s, pthread_t th, int *running)
+static int join(struct snapshot *s, pthread_t th, int *running, const int *in_nss)
 {
 	struct timespec ts;
+	int stuck_in_nss;
 
 	if (!*running)
-		return;
+		return 1;
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
 	pthread_cond_broadcast(&s->cond);
@@ -541,11 +669,20 @@ static void join(struct snapshot *s, pthread_t th, int *running)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += STOP_WAIT_S;
 	if (pthread_timedjoin_np(th, NULL, &ts) != 0) {
+		pthread_mutex_lock(&s->lock);
+		stuck_in_nss = in_nss && *in_nss;
+		pthread_mutex_unlock(&s->lock);
+		if (stuck_in_nss) {
+			recfs_log(LOG_WARNING, "recfs: a look-up of the levels' groups has not returned at stop; "
+					       "left behind");
+			return 0;
+		}
 		recfs_log(LOG_WARNING, "recfs: a thread is stuck in the kernel at stop; aborting the connection");
 		watchdog_abort(s->fs->wd);
 		pthread_join(th, NULL);
 	}
 	*running = 0;
+	return 1;
 }
 
 void snapshot_stop(struct snapshot *s)
@@ -556,8 +693,12 @@ void snapshot_stop(struct snapshot *s)
 	 * without telling the kernel what is queued, and the poller may still
 	 * queue its last pass's work after that: the queue is freed here,
 	 * once both are joined, and only here. */
-	join(s, s->poller, &s->poller_running);
-	join(s, s->invalidator, &s->invalidator_running);
+	join(s, s->poller, &s->poller_running, NULL);
+	join(s, s->invalidator, &s->invalidator_running, NULL);
+	if (!join(s, s->gids, &s->gids_running, &s->gids_in_nss))
+		return;	/* left behind, with s (it ends at the stop flag) */
+	for (size_t i = 0; i < s->n_groups; i++)
+		free(s->groups[i]);
 	while (s->invals) {
 		struct tree_pair *p = s->invals;
 

@@ -4,7 +4,9 @@
  * catalog's change log when the catalog's content changes (tree_apply; a
  * whole tree_build when the log cannot serve), and the invalidator, which
  * tells the kernel what a new snapshot took away.  The poller also sets the read-ahead of
- * the mount's backing device once the kernel has taken the INIT reply.
+ * the mount's backing device once the kernel has taken the INIT reply.  A
+ * third thread looks the levels' groups up every few seconds and keeps
+ * fs->level_gid (snapshot.c).
  *
  * Locking: one mutex (private) guards the current snapshot and the
  * poller's passes; handlers hold it only to take a reference.  The poller
@@ -33,10 +35,11 @@ void snapshot_readahead_path(unsigned major, unsigned minor, char *path, size_t 
 
 /*
  * After the fork: open the poller's own catalog connection to fs->reg,
- * build the first snapshot, and start the invalidator and the poller.
- * readahead_path ("" for none, copied) is set once fs->inited is set.  fs
- * must outlive the snapshot; the poller reads fs->reg's policy, fs->se,
- * fs->level_gid and fs->notice_len, clears fs->deks' unsealed keys on
+ * build the first snapshot, and start the invalidator, the poller and the
+ * gids thread.  readahead_path ("" for none, copied) is set once
+ * fs->inited is set.  fs must outlive the snapshot; the poller reads
+ * fs->reg's policy, fs->se and fs->notice_len, the gids thread writes
+ * fs->level_gid (from the level's groups, copied at start), clears fs->deks' unsealed keys on
  * every change, and revokes the handles of fs->open (when not NULL) that a
  * new snapshot takes away from their level (content_set_revoke).  *out owned by the caller: snapshot_stop.  Errors: those of
  * catalog_open and tree_build, -ENOMEM, pthread_create's (negative).

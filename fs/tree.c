@@ -2055,6 +2055,44 @@ void tree_diff(const struct tree *old, const struct tree *cur,
 	tmap_each(old->nodes, diff_node, &d);
 }
 
+struct each_gid {
+	uint32_t moved, own;
+	int only_view;
+	unsigned n_views;
+	int (*fn)(void *ctx, uint64_t ino);
+	void *ctx;
+	int stopped;
+};
+
+static void each_gid_moved(void *item, void *ctx)
+{
+	struct each_gid *e = ctx;
+	const struct tnode *n = item;
+	int low = tnode_low_level(n);
+
+	/* What a file shows in view v (ops.c, fill_attr): the group of v's
+	 * level when it has one, else that of the file's lowest level. */
+	if (e->stopped || !tnode_is_file(n) || !(tnode_mask(n) & e->moved))
+		return;
+	for (unsigned v = 0; v <= e->n_views && !e->stopped; v++) {
+		uint32_t own = v > 0 ? 1u << (v - 1) : 0;
+
+		if ((e->only_view >= 0 && v != (unsigned)e->only_view) || !seen_in_view(n, v))
+			continue;
+		if ((own & e->moved) || (!(own & e->own) && (1u << low) & e->moved))
+			e->stopped = e->fn(e->ctx, tree_nodeid(n, v)) != 0;
+	}
+}
+
+int tree_each_gid_moved(const struct tree *t, uint32_t moved, uint32_t own, int only_view,
+			int (*fn)(void *ctx, uint64_t ino), void *ctx)
+{
+	struct each_gid e = { moved, own, only_view, (unsigned)t->n_levels, fn, ctx, 0 };
+
+	tmap_each(t->nodes, each_gid_moved, &e);
+	return e.stopped ? -EINTR : 0;
+}
+
 /* ---- patching ---- */
 
 /* A directory whose mask, count or existence has to be looked at again. */

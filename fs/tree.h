@@ -344,4 +344,16 @@ void tree_diff(const struct tree *old, const struct tree *cur,
 	       void (*inval_entry)(void *ctx, uint64_t parent, const char *name),
 	       void (*inval_inode)(void *ctx, uint64_t ino), void *ctx);
 
+/*
+ * fn(ctx, id) for each node id of a file of t whose group, as shown, moved
+ * when the gids of the levels in moved did (bit i: level i): in view v > 0
+ * (a caller of level v - 1) a file shows the group of v's level when that
+ * level has one (own, bit i: level i has a gid now), else that of its
+ * lowest level (tnode_low_level), as in view 0.  only_view >= 0: that view
+ * alone (a mount of one level hands out no other).  fn returns nonzero to
+ * stop: -EINTR then, else 0.
+ */
+int tree_each_gid_moved(const struct tree *t, uint32_t moved, uint32_t own, int only_view,
+			int (*fn)(void *ctx, uint64_t ino), void *ctx);
+
 #endif

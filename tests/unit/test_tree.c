@@ -220,6 +220,67 @@ static int lowest_level_of(const struct tnode *f)
 	return has_suffix(tnode_name(f), ".chat.txt") ? analysis : training;
 }
 
+/* The node ids tree_each_gid_moved reports of one node, as a mask of
+ * views (bit v: view v). */
+struct gid_ids {
+	uint64_t ino;
+	unsigned views, others;
+};
+
+static int note_gid_id(void *ctx, uint64_t id)
+{
+	struct gid_ids *g = ctx;
+
+	if (tree_nodeid_ino(id) == g->ino)
+		g->views |= 1u << tree_nodeid_view(id);
+	else
+		g->others++;
+	return 0;
+}
+
+static unsigned gid_views(const struct tnode *n, uint32_t moved, uint32_t own, int only_view, unsigned *others)
+{
+	struct gid_ids g = { n->ino, 0, 0 };
+
+	CHECK_EQ(tree_each_gid_moved(t0, moved, own, only_view, note_gid_id, &g), 0);
+	if (others)
+		*others = g.others;
+	return g.views;
+}
+
+/* What a file shows (ops.c, fill_attr): in the view of a level with a
+ * group, that group; else its lowest level's.  A moved gid drops the ids
+ * whose shown group moved, no other. */
+TEST(test_a_moved_gid_reports_the_views_whose_shown_group_moved)
+{
+	const struct tnode *f[16], *opus = NULL;
+	unsigned vt = tree_view(training), va = tree_view(analysis), vp = tree_view(privacy), others = 0;
+	uint32_t bt = 1u << training, ba = 1u << analysis, bp = 1u << privacy;
+	size_t i, n = nodes_of(t0, kept, f, 16);
+
+	for (i = 0; i < n && !opus; i++)
+		if (has_suffix(tnode_name(f[i]), ".opus"))
+			opus = f[i];
+	CHECK(opus != NULL);
+	if (!opus)
+		return;
+	CHECK_EQ(tnode_low_level(opus), training);
+	/* analysis's group moved, every level has one: analysis's view only */
+	CHECK_EQ(gid_views(opus, ba, bt | ba | bp, -1, &others), 1u << va);
+	CHECK(others > 0);	/* the other files analysis reads */
+	/* training's moved: its view, and views falling back to it */
+	CHECK_EQ(gid_views(opus, bt, bt | ba | bp, -1, NULL), 1u << vt);
+	CHECK_EQ(gid_views(opus, bt, bt | bp, -1, NULL), (1u << vt) | (1u << va));
+	CHECK_EQ(gid_views(opus, bt, bp, -1, NULL), (1u << vt) | (1u << va));
+	/* privacy's moved: a file training reads shows it in privacy's view */
+	CHECK_EQ(gid_views(opus, bp, bt | ba, -1, NULL), 1u << vp);
+	/* a mount of one level: its view alone */
+	CHECK_EQ(gid_views(opus, bt, bp, (int)va, NULL), 1u << va);
+	CHECK_EQ(gid_views(opus, bt, bt | ba | bp, (int)va, NULL), 0);
+	/* a level that reads nothing of it: no id of it */
+	CHECK_EQ(gid_views(opus, 0, bt | ba | bp, -1, NULL), 0);
+}
+
 TEST(test_restricted_recording_is_seen_by_the_rights_level_only)
 {
 	const struct tnode *f[16], *day;
@@ -967,6 +1028,7 @@ int main(void)
 	}
 	RUN(test_root_and_readme_are_shared_and_every_other_node_has_a_node_id_per_view);
 	RUN(test_ino_is_the_short_hash_of_the_parent_and_the_name);
+	RUN(test_a_moved_gid_reports_the_views_whose_shown_group_moved);
 	RUN(test_restricted_recording_is_seen_by_the_rights_level_only);
 	RUN(test_next_like_visits_every_opus_the_level_sees_across_day_folders);
 	RUN(test_diff_after_erase_invalidates_the_name_in_every_view_that_saw_it);
