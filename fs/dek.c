@@ -152,17 +152,19 @@ void dek_forget_seals(struct deks *d)
 	dekcache_clear(d->cache);
 }
 
-/* The seal of object for level, from the cache or unsealed and then kept;
- * read through cat (the caller's own connection), or fs->reg's under
- * cat_lock when cat is NULL. */
-static int unseal(struct recfs *fs, struct catalog *cat, int level, const char *object, struct crypto_key **dek)
+/* The seal of object for level, from the cache or unsealed and then kept
+ * (fresh: unsealed, the cache neither asked nor given it); read through
+ * cat (the caller's own connection), or fs->reg's under cat_lock when cat
+ * is NULL. */
+static int unseal(struct recfs *fs, struct catalog *cat, int level, const char *object, int fresh,
+		  struct crypto_key **dek)
 {
 	const char *name = fs->reg->policy->levels[level].name;
 	uint8_t seal[CRYPTO_SEAL_BYTES];
 	uint64_t gen;
 	int rc;
 
-	*dek = dekcache_get(fs->deks->cache, object, level, &gen);
+	*dek = fresh ? NULL : dekcache_get(fs->deks->cache, object, level, &gen);
 	if (*dek)
 		return 0;
 	if (cat)
@@ -171,18 +173,13 @@ static int unseal(struct recfs *fs, struct catalog *cat, int level, const char *
 		RECFS_LOCKED(&fs->cat_lock, rc, seal_get(fs->reg, name, object, seal));
 	if (rc == 0)
 		rc = seal_open(fs->kr, name, object, seal, dek);
-	if (rc == 0)
+	if (rc == 0 && !fresh)
 		dekcache_put(fs->deks->cache, object, level, *dek, gen);
 	return rc;
 }
 
-int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **out)
-{
-	return dek_get_via(fs, NULL, c, n, out);
-}
-
-int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, const struct tnode *n,
-		struct crypto_key **out)
+static int get(struct recfs *fs, struct catalog *cat, const struct caller *c, const struct tnode *n, int fresh,
+	       struct crypto_key **out)
 {
 	struct crypto_key *unlock = NULL, *dek = NULL;
 	int rc;
@@ -198,7 +195,7 @@ int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, c
 		if (!unlock)
 			return -ENOKEY;
 	}
-	rc = unseal(fs, cat, c->level, n->art->id, &dek);
+	rc = unseal(fs, cat, c->level, n->art->id, fresh, &dek);
 	/* A protected recording's seals hold DEK ^ P; the unlock is P (protect.h). */
 	if (rc == 0)
 		rc = seal_mask(dek, unlock);
@@ -209,6 +206,22 @@ int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, c
 	crypto_key_free(unlock);
 	crypto_key_free(dek);
 	return rc;
+}
+
+int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **out)
+{
+	return get(fs, NULL, c, n, 0, out);
+}
+
+int dek_get_fresh(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **out)
+{
+	return get(fs, NULL, c, n, 1, out);
+}
+
+int dek_get_via(struct recfs *fs, struct catalog *cat, const struct caller *c, const struct tnode *n,
+		struct crypto_key **out)
+{
+	return get(fs, cat, c, n, 0, out);
 }
 
 int dek_has_level_key(struct recfs *fs, const struct caller *c)

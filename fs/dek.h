@@ -58,6 +58,13 @@ void dek_forget_seals(struct deks *d);
  */
 int dek_get(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **dek) MUST_CHECK;
 /*
+ * dek_get that reads the seal from the catalog whatever the cache holds:
+ * for an open decided on a snapshot older than the catalog (the poller has
+ * not caught up with it), whose cache may still hold a key of a seal a
+ * restriction or an erasure has since taken away.  Same errors.
+ */
+int dek_get_fresh(struct recfs *fs, const struct caller *c, const struct tnode *n, struct crypto_key **dek) MUST_CHECK;
+/*
  * dek_get reading the seal on a cache miss through cat, a connection to
  * fs->reg's catalog that belongs to the calling thread (no other thread
  * uses it meanwhile), without fs->cat_lock: the prefetch workers' own, so

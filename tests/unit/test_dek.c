@@ -222,6 +222,40 @@ out:
 	tree_unref(t);
 }
 
+/* An open decided on a snapshot behind the catalog (ops.c): the seal is
+ * read and opened again, whatever the cache holds. */
+TEST(test_dek_fresh_reads_the_seal_whatever_the_cache_holds)
+{
+	struct tree *t = snapshot();
+	const struct tnode *n = audio_of(t, plain);
+	struct caller c = caller(1000, analysis);
+	struct keyring *kr = fs.kr;
+	struct crypto_key *got = NULL, *want = NULL;
+
+	CHECK(n != NULL);
+	if (!n)
+		goto out;
+	dek_forget_seals(fs.deks);
+	CHECK_EQ(dek_get(&fs, &c, n, &want), 0);
+	CHECK_EQ(dek_get_fresh(&fs, &c, n, &got), 0);
+	CHECK(got && want && same_key(got, want));
+	crypto_key_free(got);
+	got = NULL;
+	/* Without the keyring only the cache can give it. */
+	fs.kr = NULL;
+	CHECK_EQ(dek_get(&fs, &c, n, &got), 0);
+	crypto_key_free(got);
+	got = NULL;
+	CHECK_EQ(dek_get_fresh(&fs, &c, n, &got), -ENOKEY);
+	CHECK(got == NULL);
+	fs.kr = kr;
+out:
+	fs.kr = kr;
+	crypto_key_free(got);
+	crypto_key_free(want);
+	tree_unref(t);
+}
+
 /* What the poller does on an erasure: forget the seals.  The erased
  * recording's key, cached before, is then not served from the old node. */
 TEST(test_dek_serves_no_key_of_an_erased_recording_once_seals_are_forgotten)
@@ -526,6 +560,7 @@ int main(void)
 	RUN(test_dek_refuses_a_level_without_a_seal_and_a_caller_without_a_level);
 	RUN(test_dek_without_the_level_key_in_the_keyring_is_enokey);
 	RUN(test_dek_serves_a_cached_key_until_the_seals_are_forgotten);
+	RUN(test_dek_fresh_reads_the_seal_whatever_the_cache_holds);
 	RUN(test_dek_serves_no_key_of_an_erased_recording_once_seals_are_forgotten);
 	RUN(test_dek_of_a_protected_recording_needs_the_callers_own_unlock);
 	RUN(test_dek_unlock_of_an_unprotected_recording_is_einval);
