@@ -489,20 +489,17 @@ static mode_t view_write_bit(const struct recfs *fs, const struct tnode *n, unsi
  * (tnode_low_level), as has a view whose level has no group.  A
  * directory's nlink is 1, "not counted", as a count would tell of
  * subdirectories others see.  The kernel caches attributes per view
- * (VIEW_TIMEOUT) and the poller invalidates every change.
+ * (VIEW_TIMEOUT); the poller invalidates every change, the gids thread
+ * what a moved group changed (snapshot.c).
  */
 static void fill_attr(const struct recfs *fs, const struct tnode *n, unsigned v, struct stat *st)
 {
-	int low = tnode_low_level(n);
-	gid_t g;
+	int level = tnode_group_level(n, v, v > 0 && v - 1 < POLICY_MAX_LEVELS && recfs_level_gid(fs, v - 1));
 
 	memset(st, 0, sizeof(*st));
 	st->st_ino = n->ino;
 	st->st_uid = 0;
-	st->st_gid = low >= 0 && low < POLICY_MAX_LEVELS ? recfs_level_gid(fs, (size_t)low) : 0;
-	if (n->type != TN_DIR && v > 0 && v - 1 < POLICY_MAX_LEVELS && tree_visible(n, (int)v - 1) &&
-	    (g = recfs_level_gid(fs, v - 1)))
-		st->st_gid = g;
+	st->st_gid = level >= 0 ? recfs_level_gid(fs, (size_t)level) : 0;
 	st->st_size = (off_t)tnode_size(n);
 	st->st_blksize = 65536;
 	st->st_blocks = (blkcnt_t)((tnode_size(n) + 511) / 512);

@@ -2068,10 +2068,7 @@ static void each_gid_moved(void *item, void *ctx)
 {
 	struct each_gid *e = ctx;
 	const struct tnode *n = item;
-	int low = tnode_low_level(n);
 
-	/* What a file shows in view v (ops.c, fill_attr): the group of v's
-	 * level when it has one, else that of the file's lowest level. */
 	if (e->stopped || !tnode_is_file(n) || !(tnode_mask(n) & e->moved))
 		return;
 	for (unsigned v = 0; v <= e->n_views && !e->stopped; v++) {
@@ -2079,7 +2076,9 @@ static void each_gid_moved(void *item, void *ctx)
 
 		if ((e->only_view >= 0 && v != (unsigned)e->only_view) || !seen_in_view(n, v))
 			continue;
-		if ((own & e->moved) || (!(own & e->own) && (1u << low) & e->moved))
+		/* v's level's gid moved (shown, or now shown or not), or
+		 * the gid of the level it shows instead */
+		if ((own & e->moved) || ((1u << tnode_group_level(n, v, (own & e->own) != 0)) & e->moved))
 			e->stopped = e->fn(e->ctx, tree_nodeid(n, v)) != 0;
 	}
 }

@@ -319,6 +319,20 @@ static inline int tree_visible(const struct tnode *n, int level)
 }
 
 /*
+ * The level whose group n shows in view v (-1: none, root's): that of v's
+ * level when it reads n and has a group (view_has_group), so that the mode
+ * bits grant what recfs gives that caller; else that of the lowest level
+ * that reads a file (tnode_low_level).  fill_attr shows it, and
+ * tree_each_gid_moved finds by it what a moved gid changed.
+ */
+static inline int tnode_group_level(const struct tnode *n, unsigned v, int view_has_group)
+{
+	if (n->type != TN_DIR && v > 0 && view_has_group && tree_visible(n, (int)v - 1))
+		return (int)v - 1;
+	return tnode_low_level(n);
+}
+
+/*
  * The node a node id from the kernel names for a caller of policy level
  * `level` (-1: none), or NULL: when no node has its ino, when the level
  * does not see it, or when the id is that of another view (only a walk
