@@ -277,7 +277,7 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 	pthread_mutex_lock(&cc->lock);
 	if (s->used && s->uid == uid && s->expires > now) {
 		c->level = s->level;
-		memcpy(c->user, s->user, sizeof(c->user));
+		memcpy(c->user, s->user, strlen(s->user) + 1);
 		pthread_mutex_unlock(&cc->lock);
 		return;
 	}
@@ -307,7 +307,7 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 		 * request alone has no level. */
 		if (s->used && s->uid == uid) {
 			c->level = s->level;
-			memcpy(c->user, s->user, sizeof(c->user));
+			memcpy(c->user, s->user, strlen(s->user) + 1);
 			s->expires = now + CALLER_RETRY;
 		} else {
 			c->level = -1;
@@ -326,7 +326,7 @@ static void own_level(struct caller_cache *cc, uid_t uid, gid_t gid, pid_t pid, 
 	s->expires = now + CALLER_TTL;
 	s->level = c->level;
 	s->gid = pgid;
-	memcpy(s->user, c->user, sizeof(s->user));
+	memcpy(s->user, c->user, strlen(c->user) + 1);
 	pthread_mutex_unlock(&cc->lock);
 }
 
