@@ -1120,7 +1120,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct crypto_key *dek = NULL;
 	int rc, acc = fi->flags & O_ACCMODE;
 	int64_t want = 0;
-	int behind = 0;
+	int behind = 0, policy_unread = 0;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
 	if (rc == 0 && n->art && (snapshot_behind(fs, t, &want) || snapshot_policy_moved(fs->snap))) {
@@ -1135,6 +1135,11 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		 * keys forgotten since (atk66 F1).  The seal is read from the
 		 * catalog, which has it. */
 		behind = rc == 0 && want > t->content_version;
+		/* Nor has it read a policy.conf changed since it last looked:
+		 * the caller's level is the old policy's, which may give one
+		 * the new policy took away (atk67 G3).  Refused, logged: the
+		 * seals do not say it. */
+		policy_unread = rc == 0 && snapshot_policy_moved(fs->snap);
 	}
 	if (rc < 0) {
 		/* Open without a lookup the caller could make (a race with a
@@ -1159,6 +1164,12 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (acc != O_RDONLY || (fi->flags & O_TRUNC)) {
 		rc = -EROFS;
 		goto log;
+	}
+	if (policy_unread) {
+		rc = -EAGAIN;
+		(void)recfs_audit_entry(fs, &c, "open", object, label, "refused",
+					"the register's policy changed and this mount has not read it yet");
+		goto out;
 	}
 	/* Counted before anything is allocated for it (caps.h). */
 	rc = caps_acquire(fs->caps, c.limit, n->type == TN_WAV, caps_now());
