@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -918,13 +919,13 @@ static int restrict_one(struct reg *r, const struct audit_actor *a, int actor_le
 			const char *reason, int by_right)
 {
 	struct cat_recording rec;
+	const char *why;
 	int rc;
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, "restrict", recording, -EPERM, "below the rights level");
-	if (reason && rights_check_restrict_reason(reason))
-		return audit_refuse(r->cat, a, "restrict", recording, -EINVAL,
-				    "a restriction's reason is UTF-8 text with no control character");
+	if (reason && (why = rights_restrict_reason_refusal(reason)))
+		return audit_refuse(r->cat, a, "restrict", recording, -EINVAL, why);
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -1425,14 +1426,13 @@ int rights_set_hold(struct reg *r, const struct audit_actor *a, int actor_level,
 {
 	struct change x = { 0 };
 	struct cat_recording rec;
+	const char *why;
 	int rc;
 
 	if (!is_rights(r, actor_level))
 		return audit_refuse(r->cat, a, reason ? "hold" : "release-hold", recording, -EPERM, "below the rights level");
-	if (reason && rights_check_hold_reason(reason))
-		return audit_refuse(r->cat, a, "hold", recording, -EINVAL,
-				    *reason ? "a hold's reason is UTF-8 text of at most 512 bytes, no control character"
-					    : "a hold needs a reason");
+	if (reason && (why = rights_hold_reason_refusal(reason)))
+		return audit_refuse(r->cat, a, "hold", recording, -EINVAL, why);
 	rc = catalog_get_recording(r->cat, recording, &rec);
 	if (rc)
 		return rc;
@@ -1597,21 +1597,57 @@ int rights_set_retention_text(struct reg *r, const struct audit_actor *a, int ac
 	return rights_set_retention(r, a, actor_level, recording, until);
 }
 
-int rights_check_restrict_reason(const char *reason)
+/*
+ * "no", "yes", "yes since=...", "yes reason=...": what getfattr shows of
+ * user.gdpr.restricted or .legal_hold, not a reason.  Written back (a
+ * `setfattr --restore` of a `getfattr -d` dump, a copy that keeps
+ * attributes, an SMB client setting the EA it read) "no" restricted a
+ * recording shown unrestricted, for every level below the rights one,
+ * and "yes since=..." nested the shown form in the reason (atk68 L1).
+ */
+static int shown_form(const char *v)
 {
-	/* Text, as a hold's reason; no length of its own beyond what
-	 * setxattr carries. */
-	return util_is_log_safe(reason) ? 0 : -EINVAL;
+	return !strcasecmp(v, "no") || !strcasecmp(v, "yes") || !strncmp(v, "yes since=", 10) ||
+	       !strncmp(v, "yes reason=", 11);
 }
 
-int rights_check_hold_reason(const char *reason)
+const char *rights_restrict_reason_refusal(const char *reason)
+{
+	/* Text, as a hold's reason; no length of its own beyond what
+	 * setxattr carries.  chmod 0 is the way to restrict without one. */
+	if (!*reason)
+		return "a restriction by setfattr needs a reason (chmod 0 restricts without one)";
+	if (shown_form(reason))
+		return "the value is what the attribute shows ('no', 'yes since=...'), not a reason: "
+		       "setfattr -x lifts a restriction";
+	return util_is_log_safe(reason) ? NULL : "a restriction's reason is UTF-8 text with no control character";
+}
+
+const char *rights_hold_reason_refusal(const char *reason)
 {
 	size_t n = strlen(reason);
 
 	/* Text, as a card's value: a reason that is not UTF-8 cannot go
 	 * into JSON (recctl subject show left its recording out), and a
 	 * control character would forge lines where it is printed. */
-	return n >= 1 && n <= HOLD_REASON_MAX && util_is_log_safe(reason) ? 0 : -EINVAL;
+	if (!n)
+		return "a hold needs a reason";
+	if (shown_form(reason))
+		return "the value is what the attribute shows ('yes since=...'), not a reason: "
+		       "setfattr -x releases a hold";
+	return n <= HOLD_REASON_MAX && util_is_log_safe(reason)
+		       ? NULL
+		       : "a hold's reason is UTF-8 text of at most 512 bytes, no control character";
+}
+
+int rights_check_restrict_reason(const char *reason)
+{
+	return rights_restrict_reason_refusal(reason) ? -EINVAL : 0;
+}
+
+int rights_check_hold_reason(const char *reason)
+{
+	return rights_hold_reason_refusal(reason) ? -EINVAL : 0;
 }
 
 /* The value's text (no field): 0 or -EINVAL. */

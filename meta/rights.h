@@ -502,6 +502,12 @@ int rights_reindex(struct reg *r, const struct keyring *kr, const struct audit_a
  */
 int rights_check_restrict_reason(const char *reason) MUST_CHECK;
 int rights_check_hold_reason(const char *reason) MUST_CHECK;
+/* Why rights_check_*_reason refuses reason (the audit log's words), or
+ * NULL when it takes it.  Both refuse "" and the attribute's own shown
+ * forms ("no", "yes since=DATE reason=TEXT"), which a restore of a dump
+ * of the attributes would write back. */
+const char *rights_restrict_reason_refusal(const char *reason);
+const char *rights_hold_reason_refusal(const char *reason);
 int rights_check_card_value(const char *field, const char *value) MUST_CHECK;
 const char *rights_card_value_refusal(const char *field, const char *value);
 

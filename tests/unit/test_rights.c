@@ -437,6 +437,20 @@ TEST(test_value_checks_refuse_what_the_rights_refuse)
 	CHECK_EQ(rights_check_hold_reason("two\nlines"), -EINVAL);
 	CHECK_EQ(rights_check_hold_reason("\x1b]0;title\x07"), -EINVAL);
 	CHECK_EQ(rights_check_hold_reason("valitus \xc3\xa4"), 0);
+	/* What getfattr shows of the attribute, written back by a restore
+	 * of a dump, is no reason: "no" restricted a recording shown
+	 * unrestricted (atk68 L1).  A reason that only begins so is one. */
+	CHECK_EQ(rights_check_restrict_reason("no"), -EINVAL);
+	CHECK_EQ(rights_check_restrict_reason("No"), -EINVAL);
+	CHECK_EQ(rights_check_restrict_reason("yes"), -EINVAL);
+	CHECK_EQ(rights_check_restrict_reason("yes since=2026-11-02 reason=chmod"), -EINVAL);
+	CHECK_EQ(rights_check_restrict_reason(""), -EINVAL);
+	CHECK_EQ(rights_check_restrict_reason("not yet contested"), 0);
+	CHECK_EQ(rights_check_restrict_reason("no consent for training"), 0);
+	CHECK_EQ(rights_check_hold_reason("yes since=2026-11-02 reason=claim 9"), -EINVAL);
+	CHECK_EQ(rights_check_hold_reason("yes reason=claim 9"), -EINVAL);
+	CHECK_EQ(rights_check_hold_reason("no"), -EINVAL);
+	CHECK_EQ(rights_check_hold_reason("yesterday's claim"), 0);
 	CHECK_EQ(rights_check_card_value("name", "\xc3\x84ij\xc3\xb6 Virtanen"), 0);
 	CHECK_EQ(rights_check_card_value("phone", ""), 0);
 	CHECK_EQ(rights_check_card_value("email", ""), 0);
