@@ -341,6 +341,11 @@ static void judge(int fd, uint64_t size, struct verdict *v)
 		goto out;
 	}
 	links = op_link_count(of);
+	if (links > OPUS_LINKS_MAX) {
+		v->ret = meta_fail(-EINVAL, "audio chains more than %d streams (one after another); a recording "
+				   "holds a few", OPUS_LINKS_MAX);
+		goto out;
+	}
 	channels = op_channel_count(of, 0);
 	for (i = 1; i < links; i++) {
 		if (op_channel_count(of, i) != channels) {
@@ -1854,6 +1859,9 @@ static int on_head_page(struct opus_strip *s, ogg_page *og)
 				 "them, and recfs does not store what it cannot read", op.bytes - want);
 	if (ogg_stream_packetout(&s->in, &op) != 0 || !ends_packet(og) || ogg_page_eos(og))
 		return meta_fail(-EINVAL, "audio's first page holds more than its OpusHead header");
+	if (s->links >= OPUS_LINKS_MAX)
+		return meta_fail(-EINVAL, "audio chains more than %d streams (one after another); a recording "
+				 "holds a few", OPUS_LINKS_MAX);
 	s->serial = (uint32_t)ogg_page_serialno(og);
 	s->links++;
 	s->state = WANT_TAGS;

@@ -145,11 +145,21 @@ int opus_probe_judge_reap(void);
  * part of an Ogg page, a stream that is not Opus or runs alongside another
  * (multiplexed), an OpusHead header longer than its fields (19 bytes, and
  * the channel mapping table of a family other than 0), an audio packet
- * whose padding is not zero bytes, an OpusTags header that is malformed, holds a vendor
+ * whose padding is not zero bytes, more than OPUS_LINKS_MAX links, an
+ * OpusTags header that is malformed, holds a vendor
  * string or a comment that is not UTF-8 text (or holds a NUL), or is larger
  * than OPUS_TAGS_MAX.
  */
 #define OPUS_TAGS_MAX (1024 * 1024)
+/*
+ * The most links (streams one after another) a stored file may chain.  A
+ * recording paused and resumed, or a call put through, holds a few; each
+ * link costs libopusfile a scan and about 600 bytes for as long as a .wav
+ * view of it is open, so a file of a million tiny links (336 MB) cost the
+ * mount 600 MiB and 10 s of CPU for every open of its .wav (atk69 F1).
+ * More is refused: "audio chains more than N streams".
+ */
+#define OPUS_LINKS_MAX 256
 
 struct opus_strip;
 /* The largest file whose stored form is kept in memory as it is planned:

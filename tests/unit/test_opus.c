@@ -2150,6 +2150,61 @@ TEST(test_strip_refuses_foreign_bytes_damaged_pages_and_interleaved_streams)
 	free(path);
 }
 
+/* n copies of the Ogg file m one after another, each link with a serial
+ * number of its own (a chain), into path. */
+static void write_chain(const char *path, const struct mem *m, unsigned n)
+{
+	uint8_t *buf = xcalloc(n, m->len);
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *p = buf + (size_t)i * m->len, *end = p + m->len;
+
+		memcpy(p, m->data, m->len);
+		while (p < end) {
+			size_t hl = 27 + (size_t)p[26], bl = 0;
+			ogg_page og;
+
+			for (size_t k = 0; k < p[26]; k++)
+				bl += p[27 + k];
+			p[14] = (uint8_t)(0x10 + i);
+			p[15] = (uint8_t)(i >> 8);
+			og = (ogg_page){ .header = p, .header_len = (long)hl, .body = p + hl, .body_len = (long)bl };
+			ogg_page_checksum_set(&og);
+			p += hl + bl;
+		}
+	}
+	write_bytes(path, buf, (size_t)n * m->len);
+	free(buf);
+}
+
+/* A file of many tiny links cost libopusfile a scan and memory for each,
+ * at every open of its .wav view: 600 MiB and 10 s for a million
+ * (atk69 F1).  OPUS_LINKS_MAX links are stored, one more is refused. */
+TEST(test_strip_refuses_a_chain_of_more_links_than_a_recording_holds)
+{
+	char *path = xasprintf("%s/many-links.opus", tmpdir);
+	struct opus_strip *s = NULL;
+	struct opus_info info = { 0 };
+	struct mem m;
+	char msg[160];
+
+	mem_load(&m, MONO);
+	write_chain(path, &m, OPUS_LINKS_MAX);
+	CHECK_EQ(opus_strip_open(path, &s), 0);
+	opus_strip_close(s);
+	CHECK_EQ(opus_probe_file(path, &info), 0);
+	CHECK_EQ(info.channels, 1);
+	write_chain(path, &m, OPUS_LINKS_MAX + 1);
+	snprintf(msg, sizeof(msg), "audio chains more than %d streams (one after another); a recording holds a few",
+		 OPUS_LINKS_MAX);
+	check_refused_strip(path, msg);
+	/* The judge says so too (its verdict is said first at ingest). */
+	check_refused(path, msg);
+	unlink(path);
+	free(m.data);
+	free(path);
+}
+
 TEST(test_strip_strips_every_link_of_a_chain)
 {
 	static const char *const c1[] = { MARK_TITLE, "ENCODER=a", "ENCODER_OPTIONS=--bitrate 16", "R128_TRACK_GAIN=1" };
@@ -2497,6 +2552,7 @@ int main(void)
 	RUN(test_strip_moves_huge_tag_values_whole_and_refuses_more_than_1_mib);
 	RUN(test_strip_refuses_a_malformed_opustags_header_with_a_clear_error);
 	RUN(test_strip_refuses_foreign_bytes_damaged_pages_and_interleaved_streams);
+	RUN(test_strip_refuses_a_chain_of_more_links_than_a_recording_holds);
 	RUN(test_strip_strips_every_link_of_a_chain);
 	RUN(test_strip_read_fails_with_eio_when_the_file_changes_after_open);
 	RUN(test_a_kept_stored_form_is_the_file_as_planned_whatever_it_becomes);
