@@ -199,6 +199,25 @@ static int changed_lately(const struct stat *st)
 }
 
 /*
+ * 1 when some process still holds the file open at fd (st its stat) for
+ * writing: a read lease is refused exactly then (fcntl(2)), and is let go
+ * at once.  Without CAP_LEASE no lease is had on another owner's file
+ * (EACCES): 2 when it changed in the last INGEST_SETTLE_MS, as it may
+ * still be written (atk20: a writer that wrote every 0.1 s lost all but
+ * its first line).  0 otherwise, and on a file system without leases.
+ */
+static int being_written(int fd, const struct stat *st)
+{
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+		(void)fcntl(fd, F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	if (errno == EAGAIN)
+		return 1;
+	return (errno == EACCES || errno == EPERM) && changed_lately(st) ? 2 : 0;
+}
+
+/*
  * what names the file in messages ("attachment"); pos, when not 0, is its
  * place in the attachments' list, for the messages of a manifest's name.
  */
@@ -208,7 +227,7 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	struct stat st;
 	uint64_t total = 0;
 	char *path, which[64];
-	int fd;
+	int fd, rc;
 
 	/* "attachment 2", or what alone */
 	if (pos)
@@ -265,24 +284,13 @@ static int add_file(struct job *j, const char *name, const char *role, int n, co
 	}
 	/* A file some process still holds open for writing (a recorder that
 	 * wrote the manifest before it was done) is not taken yet: what was
-	 * read of it would be stored and the rest removed with it.  A read
-	 * lease is refused exactly then (fcntl(2)), and is let go at once.
-	 * Without CAP_LEASE no lease is had on another owner's file (EACCES):
-	 * one changed in the last INGEST_SETTLE_MS may then
-	 * still be written, and waits (atk20: a writer that wrote every 0.1 s
-	 * lost all but its first line).  A file system without leases: it is
-	 * read. */
-	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
-		(void)fcntl(fd, F_SETLEASE, F_UNLCK);
-	} else if (errno == EAGAIN) {
+	 * read of it would be stored and the rest removed with it. */
+	if ((rc = being_written(fd, &st))) {
 		close(fd);
 		free(path);
-		return meta_fail(-EAGAIN, "%s named in the manifest is still open for writing", what);
-	} else if ((errno == EACCES || errno == EPERM) && changed_lately(&st)) {
-		close(fd);
-		free(path);
-		return meta_fail(-EAGAIN, "%s named in the manifest changed less than %d s ago and may still be "
-				 "written (no lease to tell: CAP_LEASE)", what, INGEST_SETTLE_MS / 1000);
+		return rc == 1 ? meta_fail(-EAGAIN, "%s named in the manifest is still open for writing", what)
+			       : meta_fail(-EAGAIN, "%s named in the manifest changed less than %d s ago and may "
+					   "still be written (no lease to tell: CAP_LEASE)", what, INGEST_SETTLE_MS / 1000);
 	}
 	if ((uint64_t)st.st_size > MAX_ATTACHMENT_BYTES) {
 		close(fd);
@@ -1045,7 +1053,7 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct ma
 	struct ingest_item *it = s->item;
 	struct job *j = &s->j;
 	uint8_t *buf = NULL;
-	size_t len;
+	size_t len = 0;
 	json_error_t jerr;
 	char *copy = xstrdup(it->path);
 	int rc;
@@ -1054,6 +1062,24 @@ static void prepare(struct reg *r, const struct crypto_key *index_key, struct ma
 	j->dir = xstrdup(dirname(copy));
 	it->res.n_files = -1;
 	j->mst_ok = lstat(it->path, &j->mst) == 0;
+	/* A manifest its writer still holds open is not read yet: watch
+	 * sees one as soon as it is made (IN_CREATE, for one linked into
+	 * place), and a writer that took longer than INGEST_SETTLE_MS to
+	 * write it had it quarantined half-written (atk70 W1).  Retried. */
+	if (j->mst_ok && S_ISREG(j->mst.st_mode)) {
+		int fd = open(it->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), busy = 0;
+
+		if (fd >= 0) {
+			busy = being_written(fd, &j->mst);
+			close(fd);
+		}
+		if (busy) {
+			rc = busy == 1 ? meta_fail(-EAGAIN, "manifest is still open for writing")
+				       : meta_fail(-EAGAIN, "manifest changed less than %d s ago and may still be "
+						   "written (no lease to tell: CAP_LEASE)", INGEST_SETTLE_MS / 1000);
+			goto out;
+		}
+	}
 	rc = util_read_file(it->path, INGEST_MANIFEST_MAX, &buf, &len);
 	if (rc == -EFBIG)
 		rc = meta_fail(-EFBIG, "manifest is larger than %d bytes", INGEST_MANIFEST_MAX);

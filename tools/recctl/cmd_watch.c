@@ -1027,8 +1027,14 @@ int cmd_watch(int argc, char **argv, struct ctl *ctl)
 	/* The register first: when SPOOL is the register folder itself both
 	 * get the same descriptor, and the spool's mask is the wider one. */
 	w.wd_reg = inotify_add_watch(w.ifd, ctl->dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR);
+	/* IN_CREATE too: a manifest published by link(2) (or O_TMPFILE and
+	 * linkat) comes whole with no close or move in the spool, and waited
+	 * for the next start (atk69 F2).  One created by open(2) is seen
+	 * before its writer is done, as a slow writer's is: retried once it
+	 * has settled (the top of this file). */
 	w.wd_spool = inotify_add_watch(w.ifd, spool,
-				       IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+				       IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
+					       IN_ONLYDIR);
 	if (w.wd_reg < 0 || w.wd_spool < 0) {
 		rc = error("cannot watch %s: %s", w.wd_reg < 0 ? ctl->dir : spool, strerror(errno));
 		goto out;
