@@ -104,6 +104,7 @@ struct entry {
 	int future_waited;	/* waited a full period for a timestamp in the future */
 	int reserve_told;	/* logged and audited once that the quarantine is
 				 * at its reserve: the retries are not */
+	uid_t owner;		/* the manifest's owner when queued (process_due) */
 };
 
 struct watcher {
@@ -177,13 +178,30 @@ static void entry_tag(struct entry *e)
 	snprintf(e->tag, sizeof(e->tag), TAG_PREFIX "%.*s", INGEST_QUARANTINE_HEX, id);
 }
 
+/* The owner of the spool's file name now ((uid_t)-1: none there). */
+static uid_t owner_of(struct watcher *w, const char *name)
+{
+	char *path = xasprintf("%s/%s", w->spool, name);
+	struct stat st;
+	uid_t uid = (uid_t)-1;
+
+	if (lstat(path, &st) == 0)
+		uid = st.st_uid;
+	free(path);
+	return uid;
+}
+
 static void queue_add(struct watcher *w, const char *name, int64_t due, int backlog)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		if (!strcmp(w->q[i].name, name)) {
-			/* Changed again: worth a try now. */
+			/* Changed again: worth a try now.  Perhaps another's
+			 * file by that name: a recorder who made the name
+			 * first, then removed it, does not get the other's
+			 * manifest its turn (atk70 W2). */
 			if (due < w->q[i].due)
 				w->q[i].due = due;
+			w->q[i].owner = owner_of(w, name);
 			return;
 		}
 	}
@@ -191,7 +209,7 @@ static void queue_add(struct watcher *w, const char *name, int64_t due, int back
 		w->cap = w->cap ? 2 * w->cap : 64;
 		w->q = xrealloc(w->q, w->cap * sizeof(*w->q));
 	}
-	w->q[w->n] = (struct entry){ .name = xstrdup(name), .due = due, .backlog = backlog };
+	w->q[w->n] = (struct entry){ .name = xstrdup(name), .due = due, .backlog = backlog, .owner = owner_of(w, name) };
 	entry_tag(&w->q[w->n++]);
 	if (backlog)
 		w->backlog_total++;
@@ -490,25 +508,68 @@ static long find_entry(struct watcher *w, const char *name)
 }
 
 /*
+ * The names of up to INGEST_GROUP_MAX entries due by now, into names (n of
+ * them), taken by turns of the manifests' owners: the first due entry of
+ * each owner in queue order, then the second of each, and so on.  One
+ * recorder's flood of manifests (thousands of broken ones, each
+ * quarantined on its own) held back every other recorder's calls until it
+ * was through (atk69 F3); now each owner's next manifest is in the next
+ * group.  One walk of the queue, which stops at the first due entry of an
+ * owner past INGEST_GROUP_MAX of them (the group is then their first
+ * entries): at most INGEST_GROUP_MAX owners, and as many entries of each,
+ * are kept in hand (atk70 W3: a walk for each round cost 32 walks a group).
+ */
+static size_t pick_due(struct watcher *w, int64_t now, char *names[INGEST_GROUP_MAX])
+{
+	enum { MAX = INGEST_GROUP_MAX };
+	uid_t owner[MAX];
+	unsigned seen[MAX];		/* due entries of owner[k] so far */
+	size_t cand[MAX * MAX];		/* queue indexes of the entries kept */
+	unsigned char rank[MAX * MAX];	/* which of its owner's entries each is */
+	size_t n_owners = 0, n_cand = 0, n = 0, k;
+
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->q[i].due > now)
+			continue;
+		for (k = 0; k < n_owners && owner[k] != w->q[i].owner; k++)
+			;
+		if (k == n_owners) {
+			if (n_owners == MAX)
+				break;	/* MAX owners' first entries fill the group */
+			owner[n_owners] = w->q[i].owner;
+			seen[n_owners++] = 0;
+		}
+		if (seen[k] < MAX) {
+			cand[n_cand] = i;
+			rank[n_cand++] = (unsigned char)seen[k];
+		}
+		seen[k]++;
+	}
+	for (unsigned r = 0; r < MAX && n < MAX; r++)
+		for (size_t c = 0; c < n_cand && n < MAX; c++)
+			if (rank[c] == r)
+				names[n++] = xstrdup(w->q[cand[c]].name);
+	return n;
+}
+
+/*
  * Try the manifests of the entries due by now, up to INGEST_GROUP_MAX of
- * them, as one group (ingest_manifests): what a start-up backlog or a
- * burst brings is made durable and committed together, and nothing waits
- * for more to arrive.  Each is then settled on its own (process), in
- * queue order.
+ * them by turns of their owners (pick_due), as one group
+ * (ingest_manifests): what a start-up backlog or a burst brings is made
+ * durable and committed together, and nothing waits for more to arrive.
+ * Each is then settled on its own (process), in the order picked.
  */
 static void process_due(struct watcher *w)
 {
 	struct ingest_item it[INGEST_GROUP_MAX];
 	char *names[INGEST_GROUP_MAX], *paths[INGEST_GROUP_MAX];
 	int64_t now = now_ms(CLOCK_MONOTONIC);
-	size_t n = 0, m = 0;
+	size_t n, m = 0;
 	struct stat st;
 	long k;
 	int rc;
 
-	for (size_t i = 0; i < w->n && n < INGEST_GROUP_MAX; i++)
-		if (w->q[i].due <= now)
-			names[n++] = xstrdup(w->q[i].name);
+	n = pick_due(w, now, names);
 	/* Gone or no regular file: settled at once, not tried. */
 	for (size_t i = 0; i < n; i++) {
 		paths[i] = xasprintf("%s/%s", w->spool, names[i]);
