@@ -166,30 +166,37 @@ enum caps_kind {
 	KIND_DIR,
 };
 
+/* A mount-wide cap as it holds for a caller of the rights level (rights
+ * 1: all of it) or any other (all but CAPS_RESERVE_DIV-th of it). */
+static unsigned cap_for(unsigned cap, int rights)
+{
+	return rights ? cap : cap - cap / CAPS_RESERVE_DIV;
+}
+
 /*
  * The refusal of one more of kind for e, or 0: *what, *held and *limit
- * name the cap it is at.  Under lock.
+ * name the cap it is at (for rights, as cap_for says).  Under lock.
  */
-static int over_cap(const struct caps *c, const struct caps_uid *e, enum caps_kind kind, const char **what,
-		    unsigned *held, unsigned *limit)
+static int over_cap(const struct caps *c, const struct caps_uid *e, enum caps_kind kind, int rights,
+		    const char **what, unsigned *held, unsigned *limit)
 {
 	const struct caps_limits *l = &c->lim;
 
 	if (kind == KIND_DIR) {
 		if (e->dirs >= l->dirs_per_uid)
 			return *what = "max_dirs_per_uid", *held = e->dirs, *limit = l->dirs_per_uid, -EMFILE;
-		if (c->dirs >= l->dirs)
-			return *what = "max_dirs", *held = c->dirs, *limit = l->dirs, -ENFILE;
+		if (c->dirs >= cap_for(l->dirs, rights))
+			return *what = "max_dirs", *held = c->dirs, *limit = cap_for(l->dirs, rights), -ENFILE;
 		return 0;
 	}
 	if (e->handles >= l->handles_per_uid)
 		return *what = "max_handles_per_uid", *held = e->handles, *limit = l->handles_per_uid, -EMFILE;
 	if (kind == KIND_WAV && e->decoders >= l->decoders_per_uid)
 		return *what = "max_decoders_per_uid", *held = e->decoders, *limit = l->decoders_per_uid, -EMFILE;
-	if (c->handles >= l->handles)
-		return *what = "max_handles", *held = c->handles, *limit = l->handles, -ENFILE;
-	if (kind == KIND_WAV && c->decoders >= l->decoders)
-		return *what = "max_decoders", *held = c->decoders, *limit = l->decoders, -ENFILE;
+	if (c->handles >= cap_for(l->handles, rights))
+		return *what = "max_handles", *held = c->handles, *limit = cap_for(l->handles, rights), -ENFILE;
+	if (kind == KIND_WAV && c->decoders >= cap_for(l->decoders, rights))
+		return *what = "max_decoders", *held = c->decoders, *limit = cap_for(l->decoders, rights), -ENFILE;
 	return 0;
 }
 
@@ -225,7 +232,7 @@ static struct caps_uid *find_or_add(struct caps *c, uid_t uid, struct caps_uid *
 	return e;
 }
 
-static int acquire(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
+static int acquire(struct caps *c, uid_t uid, enum caps_kind kind, int rights, int64_t now)
 {
 	struct caps_uid **link, *e;
 	const char *what = NULL;
@@ -235,7 +242,7 @@ static int acquire(struct caps *c, uid_t uid, enum caps_kind kind, int64_t now)
 	pthread_mutex_lock(&c->lock);
 	e = find_or_add(c, uid, &link);
 	if (e)
-		rc = over_cap(c, e, kind, &what, &held, &limit);
+		rc = over_cap(c, e, kind, rights, &what, &held, &limit);
 	if (rc == 0) {
 		count(c, e, kind, 1);
 	} else if (e) {
@@ -368,12 +375,22 @@ int caps_report_due(struct caps *c, uid_t uid, int64_t now)
 
 int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now)
 {
-	return acquire(c, uid, decoder ? KIND_WAV : KIND_FILE, now);
+	return acquire(c, uid, decoder ? KIND_WAV : KIND_FILE, 0, now);
 }
 
 int caps_acquire_dir(struct caps *c, uid_t uid, int64_t now)
 {
-	return acquire(c, uid, KIND_DIR, now);
+	return acquire(c, uid, KIND_DIR, 0, now);
+}
+
+int caps_acquire_rights(struct caps *c, uid_t uid, int decoder, int rights, int64_t now)
+{
+	return acquire(c, uid, decoder ? KIND_WAV : KIND_FILE, rights, now);
+}
+
+int caps_acquire_dir_rights(struct caps *c, uid_t uid, int rights, int64_t now)
+{
+	return acquire(c, uid, KIND_DIR, rights, now);
 }
 
 void caps_release(struct caps *c, uid_t uid, int decoder, int64_t now)

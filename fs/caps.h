@@ -77,6 +77,20 @@ void caps_limits(const struct caps *c, struct caps_limits *out);
  * CAPS_LOG_PERIOD per uid).  -ENOMEM.
  */
 int caps_acquire(struct caps *c, uid_t uid, int decoder, int64_t now) MUST_CHECK;
+/*
+ * The last CAPS_RESERVE_DIV-th of each mount-wide cap (max_handles,
+ * max_decoders, max_dirs; rounded down, none of a cap under that) is kept
+ * for callers of the rights level: caps_acquire and caps_acquire_dir
+ * count against the rest.  Users of lower levels who together hold all
+ * the rest (eight of them at max_handles_per_uid) would otherwise leave
+ * the privacy officer unable to list a subject's folder or open a call
+ * (ENFILE) while they flood (atk69).  caps_acquire_rights and
+ * caps_acquire_dir_rights count a caller of the rights level (rights 1)
+ * against the whole cap, any other as caps_acquire does.
+ */
+#define CAPS_RESERVE_DIV 16
+int caps_acquire_rights(struct caps *c, uid_t uid, int decoder, int rights, int64_t now) MUST_CHECK;
+int caps_acquire_dir_rights(struct caps *c, uid_t uid, int rights, int64_t now) MUST_CHECK;
 
 /*
  * 1 when a refusal of uid at now made elsewhere (a level mount refusing a

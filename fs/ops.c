@@ -1172,7 +1172,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		goto out;
 	}
 	/* Counted before anything is allocated for it (caps.h). */
-	rc = caps_acquire(fs->caps, c.limit, n->type == TN_WAV, caps_now());
+	rc = caps_acquire_rights(fs->caps, c.limit, n->type == TN_WAV, c.level == fs->reg->policy->rights_level,
+				 caps_now());
 	if (rc < 0)
 		goto log;
 	if (n->type == TN_README) {
@@ -1422,7 +1423,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	}
 	/* Counted before the handle takes its snapshot (caps.h); a refusal
 	 * is logged by caps and audited as a refused open of a file is. */
-	rc = caps_acquire_dir(fs->caps, c.limit, caps_now());
+	rc = caps_acquire_dir_rights(fs->caps, c.limit, c.level == fs->reg->policy->rights_level, caps_now());
 	if (rc < 0) {
 		tree_unref(t);
 		recfs_audit(fs, &c, "opendir", NULL, NULL, rc);

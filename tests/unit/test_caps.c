@@ -444,6 +444,63 @@ static unsigned count_idle(int64_t now)
 	return 0;
 }
 
+/* The last sixteenth of each mount-wide cap is the rights level's: users
+ * of lower levels who hold the rest leave the privacy officer room to
+ * list a subject's folder and open a call (atk69: eight colluding users
+ * left it ENFILE). */
+TEST(test_caps_the_rights_level_keeps_a_reserve_of_each_global_cap)
+{
+	struct caps_limits in = { .handles_per_uid = 16, .handles = 32, .decoders_per_uid = 8, .decoders = 16,
+				  .dirs_per_uid = 16, .dirs = 32 };
+	struct caps *c = NULL;
+	uid_t u;
+	int i;
+
+	CHECK_EQ(caps_new(&in, count_report, &c), 0);
+	if (!c)
+		return;
+	/* Others hold 30 folders of 32: the next is refused them. */
+	for (u = 1000; u < 1002; u++)
+		for (i = 0; i < 15; i++)
+			CHECK_EQ(caps_acquire_dir(c, u, 0), 0);
+	CHECK_EQ(caps_acquire_dir(c, 1002, 0), -ENFILE);
+	CHECK(strstr(last_report, "uid 1002 refused an open (ENFILE): 30 held, max_dirs=30"));
+	CHECK_EQ(caps_acquire_dir_rights(c, 1003, 0, 0), -ENFILE);
+	/* The rights level opens the last two, and no more. */
+	CHECK_EQ(caps_acquire_dir_rights(c, 1004, 1, 0), 0);
+	CHECK_EQ(caps_acquire_dir_rights(c, 1004, 1, 0), 0);
+	CHECK_EQ(caps_acquire_dir_rights(c, 1004, 1, 0), -ENFILE);
+	CHECK_EQ(caps_count_dirs(c, (uid_t)-1), 32);
+	/* Files and decoders alike: 15 decoders of 16 for the others. */
+	for (u = 1000; u < 1002; u++)
+		for (i = 0; i < 8 && (u == 1000 || i < 7); i++)
+			CHECK_EQ(caps_acquire(c, u, 1, 0), 0);
+	CHECK_EQ(caps_acquire(c, 1002, 1, 0), -ENFILE);
+	CHECK_EQ(caps_acquire_rights(c, 1004, 1, 1, 0), 0);
+	CHECK_EQ(caps_acquire_rights(c, 1004, 1, 1, 0), -ENFILE);
+	/* Decoders are files: 16 held; others take 14 more, to 30 of 32. */
+	for (i = 0; i < 14; i++)
+		CHECK_EQ(caps_acquire(c, 1005, 0, 0), 0);
+	CHECK_EQ(caps_acquire(c, 1006, 0, 0), -ENFILE);
+	CHECK_EQ(caps_acquire_rights(c, 1004, 0, 1, 0), 0);
+	CHECK_EQ(caps_acquire_rights(c, 1004, 0, 1, 0), 0);
+	CHECK_EQ(caps_acquire_rights(c, 1004, 0, 1, 0), -ENFILE);
+	for (u = 1000; u < 1002; u++)
+		for (i = 0; i < 8 && (u == 1000 || i < 7); i++)
+			caps_release(c, u, 1, 0);
+	for (i = 0; i < 14; i++)
+		caps_release(c, 1005, 0, 0);
+	caps_release(c, 1004, 1, 0);
+	caps_release(c, 1004, 0, 0);
+	caps_release(c, 1004, 0, 0);
+	for (u = 1000; u < 1002; u++)
+		for (i = 0; i < 15; i++)
+			caps_release_dir(c, u, 0);
+	caps_release_dir(c, 1004, 0);
+	caps_release_dir(c, 1004, 0);
+	caps_free(c);
+}
+
 TEST(test_caps_housekeeping_runs_and_stops_at_once)
 {
 	struct caps *c = caps_of(1, 2, 1, 2);
@@ -476,6 +533,7 @@ int main(void)
 	RUN(test_caps_global_cap_leaves_the_descriptor_reserve);
 	RUN(test_caps_folders_have_their_own_caps_apart_from_files);
 	RUN(test_caps_folder_caps_per_uid_stay_at_most_half_the_global_one);
+	RUN(test_caps_the_rights_level_keeps_a_reserve_of_each_global_cap);
 	RUN(test_caps_housekeeping_runs_and_stops_at_once);
 	T_DONE();
 }
