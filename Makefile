@@ -95,7 +95,8 @@ $(B)/recctl: $(CTL_OBJ) $(B)/libmeta.a
 # lets a test ask for a delay by variable (meta/testhook.h), to put a kill
 # or an unmount at a chosen moment, move the clock with $RECFS_NOW
 # (meta/util.c: util_now), make the judge child try to open a path
-# with $RECFS_TEST_JUDGE_OPEN (meta/opus.c), and have the quarantine keep
+# with $RECFS_TEST_JUDGE_OPEN and lower its cap of memory with
+# $RECFS_TEST_JUDGE_AS_MB (meta/opus.c), and have the quarantine keep
 # no reserve with $RECFS_TEST_NO_QUARANTINE_RESERVE (meta/ingest.c), to
 # reach a full disk.  The integration tests run
 # build/test/recfs and build/test/recctl (tests/integration/lib.sh) and

@@ -321,6 +321,9 @@ struct verdict {
 	char msg[400];		/* meta_errmsg() of a refusal */
 };
 
+/* In the judge child: its address space is capped (judge_cap_memory). */
+static int judge_capped;
+
 /* The part of the probe that libopusfile does, in whichever process. */
 static void judge(int fd, uint64_t size, struct verdict *v)
 {
@@ -332,6 +335,13 @@ static void judge(int fd, uint64_t size, struct verdict *v)
 	memset(v, 0, sizeof(*v));
 	meta_clear_error();
 	of = op_open_callbacks(&s, &src_callbacks, NULL, 0, &err);
+	if (!of && err == OP_EFAULT && judge_capped) {
+		/* Out of the child's own room (judge_cap_memory), which no
+		 * recording needs: the file's, not the machine's to retry. */
+		v->ret = meta_fail(-EINVAL, "audio needs more memory to be examined than a recording does "
+				   "(a chain of very many streams?)");
+		goto out;
+	}
 	if (!of) {
 		v->ret = op_fail(err, &s);
 		goto out;
@@ -613,16 +623,61 @@ static void judge_landlock(void)
 }
 
 /*
+ * The address space the judge child may map beyond what it has at its
+ * start: libopusfile keeps about 600 bytes for each link of a chain as it
+ * scans, and a 4 GiB file of tiny links (a million is 336 MB) asked for
+ * gigabytes of the ingest host until its time ran out (atk69 F1); such a
+ * file now fails to open (OP_EFAULT), which judge() says is the file's.
+ * Not under AddressSanitizer, whose shadow takes terabytes of it.
+ */
+#define JUDGE_AS_SPARE ((rlim_t)512 << 20)
+
+/* The child's address space now, from /proc/self/statm; 0 if unknown. */
+static rlim_t mapped_now(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+}
+
+static void judge_cap_memory(void)
+{
+	rlim_t spare = JUDGE_AS_SPARE, now = mapped_now();
+	struct rlimit as;
+
+#ifdef RECFS_TEST_HOOKS
+	/* The test build's lower spare ($RECFS_TEST_JUDGE_AS_MB), to reach
+	 * the cap with a small file. */
+	const char *mb = getenv("RECFS_TEST_JUDGE_AS_MB");
+
+	if (mb && atoi(mb) > 0)
+		spare = (rlim_t)atoi(mb) << 20;
+#endif
+	if (UTIL_ASAN || !now)
+		return;
+	as.rlim_cur = as.rlim_max = now + spare;
+	if (setrlimit(RLIMIT_AS, &as) == 0)
+		judge_capped = 1;
+}
+
+/*
  * What a file that takes libopusfile over may do in the child: it has no
  * key or personal data (a fresh image) and no descriptor of the caller's; a root caller's
  * child also drops to uid (no supplementary groups), so it cannot read a
  * keyring or the catalog from disk; none gains privileges by exec
  * (PR_SET_NO_NEW_PRIVS), opens a path where the kernel has Landlock
  * (judge_landlock: not even the files of a caller that is not root),
- * writes a file, forks (as another user than root), dumps core, or holds
- * more than a few descriptors.  A drop the system refuses (a user
- * namespace without setgroups) leaves the rest.  Then the parent-death
- * signal again: a change of credentials clears it.
+ * writes a file, forks (as another user than root), dumps core, holds
+ * more than a few descriptors, or maps more than judge_cap_memory allows.
+ * A drop the system refuses (a user namespace without setgroups) leaves
+ * the rest.  Then the parent-death signal again: a change of credentials
+ * clears it.
  */
 static void judge_confine(uid_t uid, gid_t gid, pid_t parent)
 {
@@ -637,6 +692,7 @@ static void judge_confine(uid_t uid, gid_t gid, pid_t parent)
 		}
 	}
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	judge_cap_memory();	/* before Landlock: it reads /proc/self/statm */
 	judge_landlock();
 	setrlimit(RLIMIT_FSIZE, &none);
 	setrlimit(RLIMIT_CORE, &none);

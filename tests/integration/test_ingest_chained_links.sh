@@ -37,10 +37,33 @@ assert_eq "a file of 2,000 links is refused" 1 "$(q "SELECT count(*) FROM record
 assert_contains "saying why" "$out" "audio chains more than 256 streams"
 assert_eq "no blob of it was left" 1 "$(q "SELECT count(*) FROM artifact")"
 
+# The judge's scan of a chain holds about 600 bytes a link: a 4 GiB file
+# of tiny links asked the ingest host for gigabytes until its 60 s ran
+# out.  Its address space is capped; the test build lowers the cap to
+# 4 MiB past its start, which 20,000 links (6.7 MB) pass and one link
+# does not.
+chain "$T_TMP/tiny.opus" 20000 "$SPOOL/huge.opus" || t_abort "chain" "cannot chain"
+cp "$T_ROOT/tests/fixtures/mono.opus" "$SPOOL/one.opus"
+printf '{"recorded_at": "2026-11-04T10:00:00Z", "source": "customer-service", "audio": "huge.opus"}\n' >"$SPOOL/huge.json"
+printf '{"recorded_at": "2026-11-05T10:00:00Z", "source": "customer-service", "audio": "one.opus"}\n' >"$SPOOL/one.json"
+# Under AddressSanitizer, whose shadow memory takes terabytes of address
+# space, the judge has no cap (meta/opus.c: judge_cap_memory).
+if ldd "$RECCTL" | grep -q libasan; then
+	echo "   (AddressSanitizer build: the judge has no cap of memory to test)"
+else
+	out=$(RECFS_TEST_JUDGE_AS_MB=4 "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/huge.json" 2>&1)
+	assert_contains "a file whose scan outgrows the judge's memory is refused as the file's fault" "$out" \
+		"audio needs more memory to be examined than a recording does"
+	assert_not_contains "not retried as the machine's" "$out" "retry"
+fi
+assert_ok "under the same cap, a call of one link is stored" \
+	env RECFS_TEST_JUDGE_AS_MB=4 "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/one.json"
+assert_eq "two calls in the register" 2 "$(q "SELECT count(*) FROM recording")"
+
 analyst=$(make_level_user analysis)
 MNT=$T_TMP/mnt
 mount_all_levels "$MNT"
-wav=$(as_user "$analyst" find "$MNT/by-date" -name '*.wav' | head -n 1)
+wav=$(as_user "$analyst" find "$MNT/by-date/2026/11/02" -name '*.wav' | head -n 1)
 assert_match "the call of three links has its .wav view" "$wav" '\.wav$'
 as_user "$analyst" cat "$wav" >"$T_TMP/three.wav" 2>/dev/null
 opusdec --quiet "$SPOOL/three.opus" "$T_TMP/ref.wav" 2>/dev/null
