@@ -2061,7 +2061,9 @@ static char *manifest_name_of(const char *path)
 /* 1 when quarantine folder q holds a file of the recorder's but not the
  * manifest named (escaped) by its manifest-name.txt, or, without one, no
  * *.json: the manifest goes in last (ingest_quarantine), so a copy cut
- * short by a crash leaves the folder so.  A manifest may have any name
+ * short by a crash leaves the folder so; 2 when it holds no file of the
+ * recorder's at all (atk69 F4: a crash before the first moved, or a
+ * manifest that was no regular file, which is left out).  A manifest may have any name
  * (recctl ingest takes X.manifest; atk21): the names are compared as
  * manifest-name.txt keeps them, escaped. */
 static int inputs_without_manifest(const char *q, const char *manifest)
@@ -2086,7 +2088,15 @@ static int inputs_without_manifest(const char *q, const char *manifest)
 		free(shown);
 	}
 	closedir(d);
-	return inputs && !found;
+	return found ? 0 : inputs ? 1 : 2;
+}
+
+/* 1 when path exists (as anything). */
+static int name_file_there(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
 }
 
 int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarantined *q, void *ctx), void *ctx)
@@ -2115,11 +2125,17 @@ int ingest_each_quarantined(struct reg *r, int (*fn)(const struct ingest_quarant
 		char *q = xasprintf("%s/%s", dir, names[i]), *err = xasprintf("%s/error.txt", q);
 		struct ingest_quarantined item = { .name = names[i] };
 		char *manifest = NULL, *kept = xasprintf("%s/" QUARANTINE_NAME_FILE, q);
+		int cut;
 
 		if (mtime_of(q, S_IFDIR, &item.since) == 0) {
 			item.incomplete = mtime_of(err, S_IFREG, &item.since) != 0;
 			item.manifest = manifest = manifest_name_of(kept);
-			item.no_manifest = inputs_without_manifest(q, manifest);
+			cut = inputs_without_manifest(q, manifest);
+			item.no_manifest = cut == 1;
+			/* error.txt alone: a quarantine writes manifest-name.txt
+			 * next, so one that did not is a crash's (a symbolic link
+			 * as a manifest leaves both, and nothing else). */
+			item.no_input = cut == 2 && !item.incomplete && !name_file_there(kept);
 			item.until = policy_period_add(item.since, r->policy->quarantine_retention);
 			rc = fn(&item, ctx);
 		}

@@ -315,6 +315,9 @@ struct ingest_quarantined {
 				 * quarantine cut short (a crash while it moved
 				 * them; across file systems they are copies, the
 				 * spool keeps them all until the manifest is in) */
+	int no_input;		/* 1: it holds error.txt alone: a quarantine cut
+				 * short by a crash before manifest-name.txt and
+				 * the files (the manifest stayed in the spool) */
 };
 
 /*

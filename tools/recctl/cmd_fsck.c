@@ -563,6 +563,10 @@ static int note_quarantined(const struct ingest_quarantined *q, void *ctx)
 			"crash while it moved them; across file systems they are copies: the spool keeps them all until the "
 			"manifest is in, and the next try quarantines them whole); recctl retention sweep erases this folder "
 			"like the others", shown);
+	if (q->no_input)
+		problem(f, "quarantined %s holds its error.txt alone: a quarantine cut short by a crash before it "
+			"moved anything (its manifest stayed in the spool, for the next try); recctl retention sweep "
+			"erases this folder like the others", shown);
 	if (q->until < f->now) {
 		policy_period_format(f->r->policy->quarantine_retention, per);
 		problem(f, "quarantined %s is %ld days old, past quarantine_retention %s: recctl retention sweep erases it",
