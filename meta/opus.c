@@ -352,8 +352,8 @@ static void judge(int fd, uint64_t size, struct verdict *v)
 	}
 	links = op_link_count(of);
 	if (links > OPUS_LINKS_MAX) {
-		v->ret = meta_fail(-EINVAL, "audio chains more than %d streams (one after another); a recording "
-				   "holds a few", OPUS_LINKS_MAX);
+		v->ret = meta_fail(-EINVAL, "audio chains more than %d streams (one after another): encode it "
+				   "again as one stream", OPUS_LINKS_MAX);
 		goto out;
 	}
 	channels = op_channel_count(of, 0);
@@ -1916,8 +1916,8 @@ static int on_head_page(struct opus_strip *s, ogg_page *og)
 	if (ogg_stream_packetout(&s->in, &op) != 0 || !ends_packet(og) || ogg_page_eos(og))
 		return meta_fail(-EINVAL, "audio's first page holds more than its OpusHead header");
 	if (s->links >= OPUS_LINKS_MAX)
-		return meta_fail(-EINVAL, "audio chains more than %d streams (one after another); a recording "
-				 "holds a few", OPUS_LINKS_MAX);
+		return meta_fail(-EINVAL, "audio chains more than %d streams (one after another): encode it "
+				 "again as one stream", OPUS_LINKS_MAX);
 	s->serial = (uint32_t)ogg_page_serialno(og);
 	s->links++;
 	s->state = WANT_TAGS;

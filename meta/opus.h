@@ -153,13 +153,15 @@ int opus_probe_judge_reap(void);
 #define OPUS_TAGS_MAX (1024 * 1024)
 /*
  * The most links (streams one after another) a stored file may chain.  A
- * recording paused and resumed, or a call put through, holds a few; each
- * link costs libopusfile a scan and about 600 bytes for as long as a .wav
- * view of it is open, so a file of a million tiny links (336 MB) cost the
- * mount 600 MiB and 10 s of CPU for every open of its .wav (atk69 F1).
- * More is refused: "audio chains more than N streams".
+ * recording paused and resumed, or a call put through, holds a few, and
+ * segments joined with cat(1) one each (10 s segments of a call of nearly
+ * three hours are 1,000: atk70 L1); each link costs libopusfile a scan and
+ * about 600 bytes for as long as a .wav view of it is open (at most 600
+ * KiB here), so a file of a million tiny links (336 MB) cost the mount 600
+ * MiB and 10 s of CPU for every open of its .wav (atk69 F1).  More is
+ * refused: "audio chains more than N streams".
  */
-#define OPUS_LINKS_MAX 256
+#define OPUS_LINKS_MAX 1024
 
 struct opus_strip;
 /* The largest file whose stored form is kept in memory as it is planned:

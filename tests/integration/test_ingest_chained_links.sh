@@ -3,7 +3,7 @@
 # and resumed, a call put through): stored, and its .wav view plays all of
 # them.  A recorder's file of thousands of tiny links cost the mount a scan
 # and memory for each link at every open of its .wav view (a million: 600
-# MiB and 10 s of CPU per open, atk69 F1): more than 256 links are refused
+# MiB and 10 s of CPU per open, atk69 F1): more than 1,024 links are refused
 # at ingest, with why, and nothing of the file is stored.
 . "$(dirname "$0")/lib.sh"
 
@@ -34,7 +34,7 @@ printf '{"recorded_at": "2026-11-03T10:00:00Z", "source": "customer-service", "a
 assert_ok "a call of three links is stored" "$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/three.json"
 out=$("$RECCTL" ingest -R "$REG" --keyring "$KEYS/ingest.keyring" "$SPOOL/many.json" 2>&1)
 assert_eq "a file of 2,000 links is refused" 1 "$(q "SELECT count(*) FROM recording")"
-assert_contains "saying why" "$out" "audio chains more than 256 streams"
+assert_contains "saying why" "$out" "audio chains more than 1024 streams"
 assert_eq "no blob of it was left" 1 "$(q "SELECT count(*) FROM artifact")"
 
 # The judge's scan of a chain holds about 600 bytes a link: a 4 GiB file

@@ -2195,8 +2195,8 @@ TEST(test_strip_refuses_a_chain_of_more_links_than_a_recording_holds)
 	CHECK_EQ(opus_probe_file(path, &info), 0);
 	CHECK_EQ(info.channels, 1);
 	write_chain(path, &m, OPUS_LINKS_MAX + 1);
-	snprintf(msg, sizeof(msg), "audio chains more than %d streams (one after another); a recording holds a few",
-		 OPUS_LINKS_MAX);
+	snprintf(msg, sizeof(msg), "audio chains more than %d streams (one after another): encode it again as one "
+		 "stream", OPUS_LINKS_MAX);
 	check_refused_strip(path, msg);
 	/* The judge says so too (its verdict is said first at ingest). */
 	check_refused(path, msg);
