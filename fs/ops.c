@@ -1120,14 +1120,24 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct crypto_key *dek = NULL;
 	int rc, acc = fi->flags & O_ACCMODE;
 	int64_t want = 0;
-	int behind = 0, policy_unread = 0;
+	int behind = 0, moved, late;
 
 	rc = recfs_resolve(req, ino, &c, &t, &n);
-	if (rc == 0 && n->art && (snapshot_behind(fs, t, &want) || snapshot_policy_moved(fs->snap))) {
-		/* Decided on the snapshot of what has committed by now. */
+	moved = rc == 0 && n->art && snapshot_policy_moved(fs->snap);
+	late = rc == 0 && n->art && snapshot_behind(fs, t, &want);
+	if (moved || late) {
 		tree_unref(t);
 		t = NULL;
-		snapshot_refresh(fs->snap);
+		/* A policy.conf changed since it was last looked at is read
+		 * here, not after the poller's pass, which a whole build makes
+		 * longer than the wait below: the caller's level was the old
+		 * policy's, and a user taken out of a level read on (atk67
+		 * G3).  The caller is looked up again with it. */
+		if (moved)
+			snapshot_policy_look(fs->snap);
+		/* Decided on the snapshot of what has committed by now. */
+		if (late)
+			snapshot_refresh(fs->snap);
 		rc = recfs_resolve(req, ino, &c, &t, &n);
 		/* The poller did not get there in the wait (a whole build at
 		 * a million recordings takes longer): a restriction or an
@@ -1135,11 +1145,6 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		 * keys forgotten since (atk66 F1).  The seal is read from the
 		 * catalog, which has it. */
 		behind = rc == 0 && want > t->content_version;
-		/* Nor has it read a policy.conf changed since it last looked:
-		 * the caller's level is the old policy's, which may give one
-		 * the new policy took away (atk67 G3).  Refused, logged: the
-		 * seals do not say it. */
-		policy_unread = rc == 0 && snapshot_policy_moved(fs->snap);
 	}
 	if (rc < 0) {
 		/* Open without a lookup the caller could make (a race with a
@@ -1164,12 +1169,6 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	if (acc != O_RDONLY || (fi->flags & O_TRUNC)) {
 		rc = -EROFS;
 		goto log;
-	}
-	if (policy_unread) {
-		rc = -EAGAIN;
-		(void)recfs_audit_entry(fs, &c, "open", object, label, "refused",
-					"the register's policy changed and this mount has not read it yet");
-		goto out;
 	}
 	/* Counted before anything is allocated for it (caps.h). */
 	rc = caps_acquire_rights(fs->caps, c.limit, n->type == TN_WAV, c.level == fs->reg->policy->rights_level,

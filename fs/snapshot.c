@@ -62,6 +62,7 @@
 #define REFRESH_WAIT_S 3
 #define STOP_WAIT_S 2	/* then a thread stuck in the kernel is freed (snapshot_stop) */
 #define LEVEL_GIDS_SECONDS 5
+#define POLICY_LOOK_MS 100	/* the policy thread's looks at policy.conf */
 
 /* One invalidation a patch reported: an entry (name set) or an inode. */
 struct inval {
@@ -107,7 +108,13 @@ struct snapshot {
 	struct gids_settle settle;	/* protected by lock */
 	char readahead_path[SNAPSHOT_READAHEAD_PATH];	/* the poller's */
 	int readahead_tries;		/* the poller's */
-	struct stat policy_looked;	/* protected by lock: policy.conf as the poller last looked at it */
+	struct stat policy_looked;	/* protected by lock: policy.conf as it was last looked at */
+	pthread_mutex_t policy_lock;	/* one look at policy.conf at a time (policy_look) */
+	struct stat policy_seen;	/* protected by policy_lock: what the last look read */
+	uint8_t policy_last[CRYPTO_HASH_BYTES];	/* protected by policy_lock: its text's hash */
+	int policy_failed;		/* protected by policy_lock: the last look could not read it */
+	pthread_t policy;
+	int policy_running;
 };
 
 struct tree *snapshot_tree(struct snapshot *s)
@@ -355,6 +362,71 @@ static int look_at_policy(struct recfs *fs, struct stat *seen, uint8_t last[CRYP
 }
 
 /*
+ * Look at policy.conf: read it again when it moved since the last look
+ * (or force), and take a newer policy for the callers (look_at_policy);
+ * then policy_looked says it was looked at.  A file touched, linked
+ * (a backup by hard links) or written again with the same text is read,
+ * found the same, and changes nothing.  The poller, the policy thread and
+ * an open (snapshot_policy_look) call it, one at a time.
+ */
+static void policy_look(struct snapshot *s, int force)
+{
+	struct stat now;
+	int have;
+
+	pthread_mutex_lock(&s->policy_lock);
+	have = reg_policy_stat_now(s->fs->reg, &now) == 0;
+	if (force || (have && !reg_policy_same_stat(&now, &s->policy_seen)))
+		s->policy_failed = look_at_policy(s->fs, &s->policy_seen, s->policy_last, s->policy_failed);
+	if (have) {
+		/* Looked at now, or (not moved) before; a text written since
+		 * this stat is the next look's. */
+		pthread_mutex_lock(&s->lock);
+		s->policy_looked = now;
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->policy_lock);
+}
+
+void snapshot_policy_look(struct snapshot *s)
+{
+	policy_look(s, 0);
+}
+
+/*
+ * Look at policy.conf every POLICY_LOOK_MS, whatever the poller is doing:
+ * a pass that builds the tree whole (about 10 s at a million recordings)
+ * kept a policy applied meanwhile from the callers' levels, so that a user
+ * taken out of a level still listed its folders and read its subjects'
+ * names (atk70 P3; an open was decided so too, atk67 G3).  A stat each
+ * time; the file is read only when it moved.
+ */
+static void *policy_watch(void *arg)
+{
+	struct snapshot *s = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += POLICY_LOOK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		while (!s->stop && pthread_cond_timedwait(&s->cond, &s->lock, &ts) != ETIMEDOUT)
+			;
+		if (s->stop)
+			break;
+		pthread_mutex_unlock(&s->lock);
+		policy_look(s, 0);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/*
  * Poll the catalog every POLL_MS (or at once when kicked), patch (or
  * rebuild) on a change, swap, wake the waiters, and hand what the kernel
  * has to be told to the invalidator (see the top of this file).
@@ -370,11 +442,7 @@ static void *poller(void *arg)
 	uint64_t pass;
 	size_t i;
 	int64_t v, seen_dv = -1;
-	int rc, failed = 0, whole = 0, delay, policy_failed = 0, policy_stat, policy_moved;
-	struct stat policy_seen, policy_now;
-	uint8_t policy_last[CRYPTO_HASH_BYTES];
-
-	reg_policy_stat(fs->reg, &policy_seen, policy_last);
+	int rc, failed = 0, whole = 0, delay;
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
@@ -404,22 +472,10 @@ static void *poller(void *arg)
 		 * another connection; only then look at the content version,
 		 * which audit writes leave alone. */
 		next = NULL;
-		/* policy apply writes the catalog too; an open that finds
-		 * policy.conf changed since this pass last looked waits for
-		 * the next (snapshot_policy_moved: atk33 F1, a level taken
-		 * from a user read on until this poll) */
-		policy_stat = reg_policy_stat_now(fs->reg, &policy_now) == 0;
-		policy_moved = policy_stat && !reg_policy_same_stat(&policy_now, &policy_seen);
+		/* policy apply writes the catalog too: a moved catalog has
+		 * policy.conf read again whatever its stat says. */
 		rc = catalog_data_version(s->cat, &v);
-		if (policy_moved || (rc == 0 && v != seen_dv))
-			policy_failed = look_at_policy(fs, &policy_seen, policy_last, policy_failed);
-		/* Looked at now, or (not moved) by an earlier pass; a text
-		 * written since this stat is the next pass's. */
-		if (policy_stat) {
-			pthread_mutex_lock(&s->lock);
-			s->policy_looked = policy_now;
-			pthread_mutex_unlock(&s->lock);
-		}
+		policy_look(s, rc == 0 && v != seen_dv);
 		if (rc == 0 && v != seen_dv) {
 			int64_t cv;
 
@@ -610,6 +666,7 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 	snprintf(s->readahead_path, sizeof(s->readahead_path), "%s", readahead_path ? readahead_path : "");
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
+	pthread_mutex_init(&s->policy_lock, NULL);
 	path = reg_path(fs->reg, "catalog.db");
 	rc = catalog_open(path, 0, &s->cat);
 	if (rc < 0)
@@ -617,9 +674,10 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 	rc = tree_build(s->cat, fs->reg->policy, fs->notice_len, &s->tree);
 	if (rc < 0)
 		goto out;
-	/* What the mount's policy was read from (reg_open): the poller's
-	 * first look starts from there. */
-	reg_policy_stat(fs->reg, &s->policy_looked, (uint8_t[CRYPTO_HASH_BYTES]){ 0 });
+	/* What the mount's policy was read from (reg_open): the first look
+	 * starts from there. */
+	reg_policy_stat(fs->reg, &s->policy_seen, s->policy_last);
+	s->policy_looked = s->policy_seen;
 	rc = -pthread_create(&s->invalidator, NULL, invalidator, s);
 	if (rc < 0)
 		goto out;
@@ -635,6 +693,10 @@ int snapshot_start(struct recfs *fs, const char *readahead_path, struct snapshot
 	if (rc < 0)
 		goto out;
 	s->gids_running = 1;
+	rc = -pthread_create(&s->policy, NULL, policy_watch, s);
+	if (rc < 0)
+		goto out;
+	s->policy_running = 1;
 	*out = s;
 	s = NULL;
 out:
@@ -695,6 +757,7 @@ void snapshot_stop(struct snapshot *s)
 	 * once both are joined, and only here. */
 	join(s, s->poller, &s->poller_running, NULL);
 	join(s, s->invalidator, &s->invalidator_running, NULL);
+	join(s, s->policy, &s->policy_running, NULL);
 	if (!join(s, s->gids, &s->gids_running, &s->gids_in_nss))
 		return;	/* left behind, with s (it ends at the stop flag) */
 	for (size_t i = 0; i < s->n_groups; i++)
@@ -716,6 +779,7 @@ void snapshot_stop(struct snapshot *s)
 	if (s->cat)
 		catalog_close(s->cat);
 	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->policy_lock);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

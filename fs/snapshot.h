@@ -66,12 +66,17 @@ struct tree *snapshot_tree(struct snapshot *s);
 void snapshot_refresh(struct snapshot *s);
 
 /*
- * 1 when policy.conf is no longer as the poller last looked at it (a
- * `recctl policy apply` may have taken a level from a caller): the caller
- * then waits for a pass (snapshot_refresh), which reads it again, before
- * it decides an open.  A stat per call.
+ * 1 when policy.conf is no longer as it was last looked at (a `recctl
+ * policy apply` may have taken a level from a caller).  A stat per call.
+ * The mount's policy thread looks every 100 ms; an open that finds it
+ * moved looks itself first (snapshot_policy_look), so that a level taken
+ * away by an apply that returned is never used to open.
  */
 int snapshot_policy_moved(struct snapshot *s);
+/* Look at policy.conf now (in the caller's thread) and take a newer policy
+ * for the callers, as the policy thread and the poller do: one look at a
+ * time, each a stat, and a read of the file when it moved. */
+void snapshot_policy_look(struct snapshot *s);
 
 /*
  * Have the invalidator drop what the kernel caches of node id nodeid
