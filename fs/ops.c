@@ -1120,24 +1120,23 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct crypto_key *dek = NULL;
 	int rc, acc = fi->flags & O_ACCMODE;
 	int64_t want = 0;
-	int behind = 0, moved, late;
+	int behind = 0;
 
+	/* A policy.conf changed since it was last looked at is read here,
+	 * not after the poller's pass, which a whole build makes longer
+	 * than the wait below: the caller's level was the old policy's, and
+	 * a user taken out of a level read on (atk67 G3).  Before the caller
+	 * is looked up: a look that ends between the two would leave this
+	 * open the old policy's level (atk71 M1); once policy_looked says
+	 * the file was looked at, the callers' cache holds what it read. */
+	if (snapshot_policy_moved(fs->snap))
+		snapshot_policy_look(fs->snap);
 	rc = recfs_resolve(req, ino, &c, &t, &n);
-	moved = rc == 0 && n->art && snapshot_policy_moved(fs->snap);
-	late = rc == 0 && n->art && snapshot_behind(fs, t, &want);
-	if (moved || late) {
+	if (rc == 0 && n->art && snapshot_behind(fs, t, &want)) {
+		/* Decided on the snapshot of what has committed by now. */
 		tree_unref(t);
 		t = NULL;
-		/* A policy.conf changed since it was last looked at is read
-		 * here, not after the poller's pass, which a whole build makes
-		 * longer than the wait below: the caller's level was the old
-		 * policy's, and a user taken out of a level read on (atk67
-		 * G3).  The caller is looked up again with it. */
-		if (moved)
-			snapshot_policy_look(fs->snap);
-		/* Decided on the snapshot of what has committed by now. */
-		if (late)
-			snapshot_refresh(fs->snap);
+		snapshot_refresh(fs->snap);
 		rc = recfs_resolve(req, ino, &c, &t, &n);
 		/* The poller did not get there in the wait (a whole build at
 		 * a million recordings takes longer): a restriction or an

@@ -473,7 +473,7 @@ static void *poller(void *arg)
 		 * which audit writes leave alone. */
 		next = NULL;
 		/* policy apply writes the catalog too: a moved catalog has
-		 * policy.conf read again whatever its stat says. */
+		 * policy.conf looked at as well (read when its stat moved). */
 		rc = catalog_data_version(s->cat, &v);
 		policy_look(s, rc == 0 && v != seen_dv);
 		if (rc == 0 && v != seen_dv) {
