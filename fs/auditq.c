@@ -523,12 +523,7 @@ static void *flusher(void *arg)
 
 	pthread_mutex_lock(&q->lock);
 	while (!q->stop) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += AUDITQ_PERIOD_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		util_deadline_ms(&ts, AUDITQ_PERIOD_MS);
 		pthread_cond_timedwait(&q->cond, &q->lock, &ts);
 		if (!q->n) {
 			/* An epoch's old key that a reader kept in the WAL at

@@ -408,12 +408,7 @@ static void *policy_watch(void *arg)
 
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += POLICY_LOOK_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		util_deadline_ms(&ts, POLICY_LOOK_MS);
 		while (!s->stop && pthread_cond_timedwait(&s->cond, &s->lock, &ts) != ETIMEDOUT)
 			;
 		if (s->stop)
@@ -447,12 +442,7 @@ static void *poller(void *arg)
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		if (!s->kick && !s->stop) {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += POLL_MS * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
+			util_deadline_ms(&ts, POLL_MS);
 			pthread_cond_timedwait(&s->cond, &s->lock, &ts);
 		}
 		if (s->stop)

@@ -206,6 +206,10 @@ int64_t util_floor_div(int64_t a, int64_t b);
 /* Seconds of CLOCK_MONOTONIC: for ages and timeouts, which setting the
  * clock (or $RECFS_NOW) must not move. */
 int64_t util_monotonic(void);
+/* *ts = CLOCK_REALTIME now + ms (0 <= ms < 1000 * 1000): the deadline of a
+ * pthread_cond_timedwait. */
+struct timespec;
+void util_deadline_ms(struct timespec *ts, long ms);
 
 /*
  * Open path for reading without trusting what it names: a file that
